@@ -62,6 +62,8 @@ class Rows:
             i += 1
         if n > 1:
             self.m[k].append(v)
+        for t in range(n):
+            self.m[k] += [v * t]            # extends the list: a new one on the local name
 
     def copies(self):
         return {k: list(v) for k, v in self.m.items()}

@@ -25,15 +25,17 @@ LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef,
            gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
-def copy_around_blocks(tree, me, attrs, helper):
+def copy_around_blocks(tree, me, attrs, helper, lists=frozenset()):
     """``tree`` (a method's state twin, ``me`` its first parameter) with each loop or
     ``if`` that writes items of ``me.a`` (``a`` in ``attrs``) run on one copy (module docstring);
-    ``helper``: the name ``runtime.written_copy`` goes by."""
+    ``helper``: the name ``runtime.written_copy`` goes by. ``lists``: the attributes holding
+    a dict of lists, whose ``me.a[k] += vs`` extends a list the copy shares (left to
+    block_rebinds.py)."""
     taken = S.names_in(tree)
-    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper))
+    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper, lists))
 
 
-def _on_copies(stmt, me, attrs, taken, helper):
+def _on_copies(stmt, me, attrs, taken, helper, lists=frozenset()):
     if not isinstance(stmt, (gast.For, gast.While, gast.If)):
         return [stmt]
     inside = stmt.body + stmt.orelse + ([stmt.target] if isinstance(stmt, gast.For) else [stmt.test])
@@ -48,7 +50,8 @@ def _on_copies(stmt, me, attrs, taken, helper):
     for attr in sorted(attrs):
         reads = uses.get(attr, [])
         if not (reads and all(_plain_use(read, parents) for read in reads)
-                and any(_item_written(read, parents) for read in reads)):
+                and any(_item_written(read, parents) for read in reads)) \
+                or attr in lists and any(_item_augmented(read, parents) for read in reads):
             continue
         name = fresh_name(f"{attr}_new", taken)
         for read in reads:
@@ -101,6 +104,11 @@ def _plain_use(read, parents):
         return not (isinstance(outer, gast.Subscript) and outer.value is above and not isinstance(outer.ctx, gast.Load)
                     or isinstance(outer, gast.Attribute) and outer.attr in CHANGING_METHODS)
     return not (isinstance(above, gast.Attribute) and above.attr in CHANGING_METHODS)
+
+
+def _item_augmented(read, parents):
+    above = parents.get(read)
+    return isinstance(above, gast.Subscript) and isinstance(parents.get(above), gast.AugAssign)
 
 
 def _item_written(read, parents):

@@ -519,9 +519,9 @@ def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
         def rewrite(tree):
             tree = _state_tree(tree, name)
             me = (tree.args.posonlyargs + tree.args.args)[0].id
-            tree = copy_around_blocks(tree, me, changed, helper)     # block_copies.py
-            tree = copy_on_write(tree, me, changed, helper, kinds)
             lists = {a for a, kind in kinds if kind == DICT_OF_LISTS}
+            tree = copy_around_blocks(tree, me, changed, helper, lists)     # block_copies.py
+            tree = copy_on_write(tree, me, changed, helper, kinds)
             return _WritesAsNew(rebinds_on_locals(tree, me, lists)).tree     # block_rebinds.py
         twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,
                                cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute),
