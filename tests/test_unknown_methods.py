@@ -300,9 +300,47 @@ def item_read_into_a_name(x):
     return np.sum(a * x)
 
 
-@pytest.mark.parametrize("f", [same_array_twice, repeated_list, the_argument_itself, item_read_into_a_name])
+def item_of_a_copied_list(x):
+    m = {"b": [x * 2.0]}
+    c = {k: list(v) for k, v in m.items()}    # new lists holding m's arrays
+    c["b"][0] *= 2.0
+    return np.sum(m["b"][0] * x)
+
+
+def item_of_a_copied_row(x):
+    rows = [[x * 2.0]]
+    c = [list(r) for r in rows]
+    c[0][0] += x
+    return np.sum(rows[0][0] * x)
+
+
+@pytest.mark.parametrize("f", [same_array_twice, repeated_list, the_argument_itself, item_read_into_a_name,
+                               item_of_a_copied_list, item_of_a_copied_row])
 def test_op_assign_on_an_item_another_name_may_hold_is_refused(f):
     with pytest.raises(TypeError, match="held by a list changes that object in place"):
+        astgrad.grad(f)(np.array([0.5, -0.5]))
+
+
+def name_of_an_item_of_a_copied_list(x):
+    m = {"b": [x * 2.0]}
+    c = {"b": list(m["b"])}                 # a new list holding m's array
+    v = c["b"][0]
+    v *= 2.0
+    return np.sum(m["b"][0] * x)            # Python: v is m["b"][0], written in place
+
+
+def name_of_an_item_of_a_copied_row(x):
+    rows = [[x * 2.0]]
+    c = [list(r) for r in rows]
+    v = c[0][0]
+    v += x
+    return np.sum(rows[0][0] * x)
+
+
+@pytest.mark.parametrize("f", [name_of_an_item_of_a_copied_list, name_of_an_item_of_a_copied_row])
+def test_op_assign_on_a_name_for_an_item_a_copied_list_holds_is_refused(f):
+    with pytest.raises(astgrad.TransformError, match=r"test_unknown_methods\.py:\d+: augmented assignment \(\+= and "
+                                                     r"the like\) on 'v' while another name may share its memory"):
         astgrad.grad(f)(np.array([0.5, -0.5]))
 
 

@@ -505,6 +505,11 @@ def _as_element(sharing, current, skip_slices=False):
         steps.append((container, None))
         for same in sharing._aliases(container):      # d = t: what t holds, d holds
             steps += [(n, None) for n in sharing.contents.get(same, set()) if n != current]
+        # t = c[k]; v = t[0]: t may be any list c holds (a copy list(r) of another's row,
+        # holding its items), so v may be any item of those
+        for outer in sharing.element_of.get(container, ()):
+            for held in (n for same in sharing._aliases(outer) for n in sharing.contents.get(same, set())):
+                steps += [(n, None) for n in sharing.contents.get(held, set()) if n != current]
     return steps
 
 

@@ -21,34 +21,37 @@ import gast
 from ...core import syntax as S
 from .self_containers import CHANGING_METHODS, fresh_name, rewrite_blocks
 
-_LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef, gast.AsyncFunctionDef,
+LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef, gast.AsyncFunctionDef,
            gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
-def copy_around_blocks(tree, me, attrs, helper):
+def copy_around_blocks(tree, me, attrs, helper, lists=frozenset()):
     """``tree`` (a method's state twin, ``me`` its first parameter) with each loop or
     ``if`` that writes items of ``me.a`` (``a`` in ``attrs``) run on one copy (module docstring);
-    ``helper``: the name ``runtime.written_copy`` goes by."""
+    ``helper``: the name ``runtime.written_copy`` goes by. ``lists``: the attributes holding
+    a dict of lists, whose ``me.a[k] += vs`` extends a list the copy shares (left to
+    block_rebinds.py)."""
     taken = S.names_in(tree)
-    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper))
+    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper, lists))
 
 
-def _on_copies(stmt, me, attrs, taken, helper):
+def _on_copies(stmt, me, attrs, taken, helper, lists=frozenset()):
     if not isinstance(stmt, (gast.For, gast.While, gast.If)):
         return [stmt]
     inside = stmt.body + stmt.orelse + ([stmt.target] if isinstance(stmt, gast.For) else [stmt.test])
     nodes = [n for top in inside for n in S.walk_nodes(top)]
-    if any(isinstance(n, _LEAVES) for n in nodes):
+    if any(isinstance(n, LEAVES) for n in nodes):
         return [stmt]
     parents = {child: node for node in nodes for child in gast.iter_child_nodes(node)}
-    uses = _attribute_uses(nodes, parents, me)
+    uses = attribute_uses(nodes, parents, me)
     if uses is None:
         return [stmt]
     before, after = [], []
     for attr in sorted(attrs):
         reads = uses.get(attr, [])
         if not (reads and all(_plain_use(read, parents) for read in reads)
-                and any(_item_written(read, parents) for read in reads)):
+                and any(_item_written(read, parents) for read in reads)) \
+                or attr in lists and any(_item_augmented(read, parents) for read in reads):
             continue
         name = fresh_name(f"{attr}_new", taken)
         for read in reads:
@@ -65,9 +68,10 @@ def _on_copies(stmt, me, attrs, taken, helper):
         + [gast.copy_location(new, stmt) for new in after]
 
 
-def _attribute_uses(nodes, parents, me):
+def attribute_uses(nodes, parents, me, with_stores=False):
     """{attribute: the ``me.attribute`` nodes read} in ``nodes``, where ``me`` is named
-    only as ``me.x`` (read, or stored for another attribute); else None."""
+    only as ``me.x`` (read, or stored for another attribute); else None. ``with_stores``:
+    the nodes storing (or deleting) one too (block_rebinds.py)."""
     uses = {}
     for node in nodes:
         if not (isinstance(node, gast.Name) and node.id == me):
@@ -78,7 +82,7 @@ def _attribute_uses(nodes, parents, me):
         call = parents.get(above)
         if isinstance(call, gast.Call) and call.func is above:
             return None         # a method of me: it may read the attribute by its own name
-        if isinstance(above.ctx, gast.Load):
+        if isinstance(above.ctx, gast.Load) or with_stores:
             uses.setdefault(above.attr, []).append(above)
         else:
             uses.setdefault(above.attr, []).append(None)    # me.a = v in the loop: not on a copy
@@ -100,6 +104,11 @@ def _plain_use(read, parents):
         return not (isinstance(outer, gast.Subscript) and outer.value is above and not isinstance(outer.ctx, gast.Load)
                     or isinstance(outer, gast.Attribute) and outer.attr in CHANGING_METHODS)
     return not (isinstance(above, gast.Attribute) and above.attr in CHANGING_METHODS)
+
+
+def _item_augmented(read, parents):
+    above = parents.get(read)
+    return isinstance(above, gast.Subscript) and isinstance(parents.get(above), gast.AugAssign)
 
 
 def _item_written(read, parents):

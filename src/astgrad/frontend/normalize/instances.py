@@ -34,7 +34,8 @@ from .. import object_layouts as L
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
 from .block_copies import copy_around_blocks
-from .self_containers import copy_helper_name, copy_on_write
+from .block_rebinds import rebinds_on_locals
+from .self_containers import DICT_OF_LISTS, copy_helper_name, copy_on_write
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
 _state_twins = weakref.WeakKeyDictionary()  # method -> {dict attributes: its twin returning (result, self)}
@@ -518,8 +519,10 @@ def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
         def rewrite(tree):
             tree = _state_tree(tree, name)
             me = (tree.args.posonlyargs + tree.args.args)[0].id
-            tree = copy_around_blocks(tree, me, changed, helper)     # block_copies.py
-            return _WritesAsNew(copy_on_write(tree, me, changed, helper, kinds)).tree
+            lists = {a for a, kind in kinds if kind == DICT_OF_LISTS}
+            tree = copy_around_blocks(tree, me, changed, helper, lists)     # block_copies.py
+            tree = copy_on_write(tree, me, changed, helper, kinds)
+            return _WritesAsNew(rebinds_on_locals(tree, me, lists)).tree     # block_rebinds.py
         twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,
                                cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute),
                                       helper: types.CellType(runtime.written_copy)})

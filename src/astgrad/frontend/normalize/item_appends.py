@@ -220,7 +220,7 @@ def _safe_item_use(item, parents, resolve):
     if isinstance(above, (gast.BinOp, gast.UnaryOp, gast.Compare)):
         return True
     if isinstance(above, gast.Subscript) and above.value is item:
-        return isinstance(above.ctx, gast.Load) and not isinstance(above.slice, gast.Slice)
+        return isinstance(above.ctx, gast.Load)         # an item, or a slice: a new list
     if isinstance(above, gast.Call) and item in above.args:
         return resolve(above) in _READS_ITEMS or takes_items(above, resolve)
     return False

@@ -43,6 +43,8 @@ from ...core.missing import MISSING
 from .foreign import lookup
 from .fresh_items import made_new, takes_items
 from .item_appends import lists_kept_use, new_lists
+from .keyed_list_cuts import bound_once as _once
+from .keyed_list_cuts import fresh_name, popped, returned_pop, slice_written, written_as_new_list
 
 
 # methods changing the container they are called on (list, dict, set, array)
@@ -242,8 +244,9 @@ def _keyed_list_use(read, parents, resolve, in_method=True):
     if isinstance(above, (gast.For, gast.comprehension)) and above.iter is read \
             and _changed_within(above.body + above.orelse if isinstance(above, gast.For) else [parents.get(above)], read):
         return None
-    if in_method and isinstance(above, gast.Subscript) and above.value is read and _list_changed(above, parents):
-        return "read"
+    if in_method and isinstance(above, gast.Subscript) and above.value is read \
+            and (_list_changed(above, parents) or slice_written(above, parents) or popped(above, parents, True)):
+        return "read"                                   # keyed_list_cuts.py for the last two
     if isinstance(above, gast.Subscript) and above.value is read and not isinstance(above.slice, gast.Slice) \
             and isinstance(above.ctx, gast.Load) and _looped_over(above, parents, read):
         return "read"                                   # for v in self.m[k]: its items
@@ -292,7 +295,8 @@ def _lists_looped_over(call, parents, resolve):
 
 def _read_at_once(node, parents, resolve):
     """Whether the list ``node`` names is read and not kept, nor changed: given to an
-    operator, indexed, looped over, or given to a call keeping nothing."""
+    operator, indexed, looped over, or given to a call keeping nothing. (Not ``vs.copy()``:
+    the sharing analysis cannot tell a list's copy, holding its items, from an array's.)"""
     above = parents.get(node)
     if isinstance(above, (gast.BinOp, gast.UnaryOp, gast.Compare)):
         return True
@@ -436,7 +440,8 @@ def copy_on_write(tree, me, attrs, helper, kinds=frozenset()):
     (``_dict_removal``); on a list, ``.clear()``, ``.insert(i, v)`` and ``.remove(v)``
     store a new list (``_list_change``); on a dict of lists, ``me.a[k][j] = v``,
     ``me.a[k] += vs`` and ``me.a[k].extend(vs)`` store a new list under ``k``
-    (``_item_list_stores``). Statements of nested functions are left as they are."""
+    (``_item_list_stores``), as do appends, slice writes and pops (keyed_list_cuts.py).
+    Statements of nested functions are left as they are."""
     taken = S.names_in(tree)
     kinds = dict(kinds)
     return rewrite_blocks(tree, lambda stmt: [new for split in _returned_change(stmt, me, attrs, taken)
@@ -463,8 +468,9 @@ def _returned_change(stmt, me, attrs, taken):
     value = stmt.value if isinstance(stmt, gast.Return) and isinstance(stmt.value, gast.Tuple) else None
     call = value.elts[0] if value is not None and value.elts else None
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
-            and call.func.attr in CHANGING_METHODS and _changed_holder(S.expr_stmt(call), me) is not None
-            and call.func.value.attr in attrs):
+            and call.func.attr in CHANGING_METHODS and (_changed_holder(S.expr_stmt(call), me) is not None
+                                                        and call.func.value.attr in attrs
+                                                        or returned_pop(call, me, attrs))):
         return [stmt]
     result = fresh_name("result", taken)
     value.elts[0] = S.name(result)
@@ -476,6 +482,9 @@ def _has_blocks(node):
 
 
 def _written_into_a_copy(stmt, me, attrs, taken, helper, kinds):
+    cut = written_as_new_list(stmt, me, {a for a in attrs if kinds.get(a) == DICT_OF_LISTS}, taken)
+    if cut is not None:                                 # me.a[k][i:j] = vs, me.a[k].pop(i)
+        return [gast.copy_location(new, stmt) for new in cut]
     item = _changed_item_list(stmt, me)
     if item is not None and item.value.attr in attrs and kinds.get(item.value.attr) == DICT_OF_LISTS:
         return [gast.copy_location(new, stmt) for new in _item_list_stores(stmt, me, item, taken)]
@@ -713,15 +722,6 @@ def _changed_holder(stmt, me):
     return None
 
 
-def fresh_name(base, taken):
-    name, k = base, 1
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    taken.add(name)
-    return name
-
-
 def _item_append(call, name=None):
     """Whether ``call`` is ``c[k].append(v)`` or ``c.setdefault(k, d).append(v)`` (with
     ``c`` the name ``name``, where given)."""
@@ -755,14 +755,6 @@ def _item_append_stores(call, name, taken):
     item = gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Load())
     grown = gast.BinOp(left=item, op=gast.Add(), right=gast.List(elts=[call.args[0]], ctx=gast.Load()))
     return found + [S.assign(gast.Subscript(value=S.name(name), slice=S.copy(key), ctx=gast.Store()), grown)]
-
-
-def _once(node, base, taken, found):
-    """``node`` itself where a constant, else a new name bound to it in ``found``."""
-    if isinstance(node, gast.Constant):
-        return node
-    found.append(S.assign(fresh_name(base, taken), node))
-    return S.name(found[-1].targets[0].id)
 
 
 def _setdefault_stores(stmt, call, name, taken):

@@ -135,8 +135,10 @@ class StatementLowering:
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
-            if (holds_objects(self, target.value) or items_read_into_names(self, target.value)) \
-                    and not owns_its_items(self, target.value):
+            # c[k][j] op= v: c[k] may be a list whose array items another list holds too
+            # ({k: list(v) for k, v in m.items()} copies m's lists, not their arrays)
+            if (holds_objects(self, target.value) or items_read_into_names(self, target.value)
+                    or isinstance(target.value, gast.Subscript)) and not owns_its_items(self, target.value):
                 where = f"{self.source.filename}:{self.source.file_line(stmt)}"
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))

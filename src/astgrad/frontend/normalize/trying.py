@@ -99,6 +99,7 @@ class TryLowering:
             self.try_depth -= 1
         self.line = line
         self._refuse_loops(body, stmt)              # a helper's, inlined
+        self._refuse_state_calls(body, stmt)
         body.append(self._at(S.assign(error, S.const(None)), line))
         record = self._at(S.assign(error, self.runtime_call(runtime.caught_exception, [])), line)
         anno.set(body[-1], Key.CAUGHT, True)
@@ -203,6 +204,20 @@ class TryLowering:
             at = node.iter if isinstance(node, gast.comprehension) else node     # a comprehension's own line
             self.line = getattr(at, "lineno", None) or getattr(stmt, "lineno", self.line)
             raise self._refuse(f"{kind} inside the body of a try with except", node, advice)
+
+    def _refuse_state_calls(self, body, stmt):
+        """A method changing the object it is called on (built_objects.state_call: its
+        twin returns the new state, which the caller binds once the call returns): were it
+        to raise part-way, Python keeps what it changed before, which the twin loses."""
+        for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
+            call = getattr(node, "value", None) if isinstance(node, gast.stmt) else None
+            target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+            if getattr(target, "__astgrad_writes_self__", False):
+                self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
+                raise self._refuse("a call of a method changing the object it is called on, inside the body "
+                                   "of a try with except (were it to raise part-way, Python keeps the changes "
+                                   "made before)", call,
+                                   "move the call out of the try body, or catch the exception inside the method")
 
     @staticmethod
     def _at(stmt, line):
