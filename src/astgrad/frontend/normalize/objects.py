@@ -24,7 +24,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
-from .instances import augments_self
+from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .self_containers import CHANGING_METHODS, container_kinds
 
@@ -115,7 +115,8 @@ class ObjectLowering:
     def refuse_shared_state(self, receiver, cls, attr, changed, node):
         """Refuse the call ``receiver.attr(...)`` followed as a new state of the object
         (built_objects.state_call) where its method changes in place (the attributes
-        ``changed``, or ``self.a += v``) a container another name may hold."""
+        ``changed``, or ``self.a += v``) a container another name may hold, or in a try
+        body where the method may raise after it changed the object."""
         shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
         if shared:
             a = f"self.{shared[0]}"
@@ -128,6 +129,8 @@ class ObjectLowering:
             raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
                                "an object this code follows from state to state", node,
                                "write self.a = self.a + v there")
+        self.refuse_caught_change(f"a call of {cls.__name__}.{attr}", "the object it is called on",  # trying.py
+                                  function_tree(M.static_attribute(cls, attr)), None, node)
 
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called

@@ -79,6 +79,8 @@ def _names_in_code(code):
 class TryLowering:
     """Normalizer methods for ``try`` statements with ``except`` clauses."""
 
+    protected_depth = 0         # how many try bodies with handlers the statement being lowered is in
+
     def try_except(self, stmt):
         self._refuse_jumps(stmt)
         caught = [None if h.type is None else self._kinds(h.type) for h in stmt.handlers]
@@ -90,7 +92,11 @@ class TryLowering:
         error = self.namer.fresh("error")
         self.locals.add(error)
         self._refuse_loops(stmt.body, stmt)        # as written: the loop's own line
-        body = self.block(stmt.body)
+        self.protected_depth += 1
+        try:
+            body = self.block(stmt.body)
+        finally:
+            self.protected_depth -= 1
         self.line = line
         self._refuse_loops(body, stmt)              # a helper's, inlined
         body.append(self._at(S.assign(error, S.const(None)), line))
@@ -105,6 +111,17 @@ class TryLowering:
         self.line = line
         self._dispatch(error, orelse, list(zip(caught, handlers)))
         self.out.extend(self.block(stmt.finalbody))
+
+    def refuse_caught_change(self, called, changed, tree, me, node):
+        """A call followed as a function handing back a new state (a method's twin,
+        built_objects.state_call; a helper keeping state in a list, threaded.py) in a try
+        body with handlers, where the function ``tree`` may raise after it changed what its
+        parameter ``me`` holds: Python keeps the change when the exception is caught,
+        while the twin, raising, hands back no new state (the change would be lost)."""
+        if self.protected_depth and (tree is None or may_raise_after_write(tree, me)):
+            raise self._refuse(f"{called} in the body of a try with except: it changes {changed} and may raise "
+                               "after that, and Python keeps the change when the exception is caught", node,
+                               "call it before or after the try statement, or raise before the change")
 
     def refuse_current_exception(self, node):
         """``sys.exc_info()`` (and what reads it), or an exception's ``__context__``, read
@@ -201,6 +218,70 @@ class TryLowering:
     def _at(stmt, line):
         stmt.lineno = line
         return stmt
+
+
+def may_raise_after_write(tree, me=None):
+    """Whether the function ``tree`` may raise after a statement of it changed the object
+    its parameter ``me`` (by default the first, ``self``) holds: stored into it, called a
+    method on it or on what it holds, or handed it to a call. Only stores of names or
+    constants (into a local name or into ``me``'s attributes) and returns of names or
+    constants may follow the first change; a change inside a compound statement, or by a
+    call of ``me``'s own method or of a function given ``me`` (which may itself raise
+    part-way), counts as may raise."""
+    params = tree.args.posonlyargs + tree.args.args
+    if me is None and not params:
+        return False
+    me, changed = me or params[0].id, False
+    for stmt in tree.body:
+        if changed and not _cannot_raise(stmt, me):
+            return True
+        if _changes(stmt, me):
+            if not isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr)) \
+                    or isinstance(stmt, gast.Expr) and _calls_own_method(stmt.value, me) or _hands_on(stmt, me):
+                return True
+            changed = True
+    return False
+
+
+def _root(node):
+    """The name an attribute, item or call chain (``self.m[k].append``) starts from."""
+    while isinstance(node, (gast.Attribute, gast.Subscript, gast.Call)):
+        node = node.func if isinstance(node, gast.Call) else node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _changes(stmt, me):
+    for node in S.walk_nodes(stmt):
+        if isinstance(node, (gast.Attribute, gast.Subscript)) and isinstance(node.ctx, (gast.Store, gast.Del)) \
+                and _root(node) == me:
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and _root(node.func) == me:
+            return True
+    return _hands_on(stmt, me)
+
+
+def _hands_on(stmt, me):
+    return any(isinstance(node, gast.Call) and any(isinstance(a, gast.Name) and a.id == me for a in node.args)
+               for node in S.walk_nodes(stmt))
+
+
+def _calls_own_method(value, me):
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+        and isinstance(value.func.value, gast.Name) and value.func.value.id == me
+
+
+def _cannot_raise(stmt, me):
+    """``pass``, ``self.a = v`` or ``return v`` with ``v`` a name, a constant or a tuple of them."""
+    def plain(value):
+        return value is None or isinstance(value, (gast.Name, gast.Constant)) \
+            or isinstance(value, gast.Tuple) and all(plain(v) for v in value.elts)
+    if isinstance(stmt, gast.Pass):
+        return True
+    if isinstance(stmt, gast.Return):
+        return plain(stmt.value)
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and plain(stmt.value) \
+        and (isinstance(stmt.targets[0], gast.Name) or isinstance(stmt.targets[0], gast.Attribute)
+             and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == me)
 
 
 def _one_or_tuple(atoms):

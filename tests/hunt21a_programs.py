@@ -1,0 +1,254 @@
+"""Programs of the twenty-first acceptance hunt (first half): ordinary code an outsider
+writes, aimed at the newest class code: operators and protocols of user classes run as
+method calls (with subclasses, ``super()``, ``__slots__``, properties, class attributes),
+iteration through ``__iter__``, methods changing dicts of lists on self, the first-match
+idiom over objects, local classes, and methods or helpers raising part-way inside a
+``try`` body. Every entry of CASES is (name, f, args, wrt): astgrad must give Python's
+derivative, or refuse. Used by tests/test_hunt21a_programs.py."""
+
+import numpy as np
+
+from program_cases import case_table
+
+X3 = np.array([0.3, -0.4, 0.9])
+CASES, case = case_table((X3, 0.8))
+REFUSED = []       # (name, f, args, what the refusal says): astgrad cannot follow these, and says so
+
+
+def refused(name, says, args=(X3, 0.8)):
+    def deco(f):
+        REFUSED.append((name, f, args, says))
+        return f
+    return deco
+
+
+class Vec:
+    scale = 2.0
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __add__(self, o):
+        return Vec(self.a + o.a, self.b + o.b)
+
+    def __sub__(self, o):
+        return Vec(self.a - o.a, self.b - o.b)
+
+    def __mul__(self, k):
+        return Vec(self.a * k, self.b * k)
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return Vec(-self.a, -self.b)
+
+    def __abs__(self):
+        return np.sqrt(np.sum(self.a ** 2) + self.b ** 2)
+
+    def __matmul__(self, o):
+        return np.sum(self.a * o.a) + self.b * o.b
+
+    def total(self):
+        return np.sum(self.a) * self.b * self.scale
+
+    @property
+    def norm2(self):
+        return self @ self
+
+
+class Vec2(Vec):
+    scale = 3.0
+
+    def total(self):
+        return super().total() + np.sum(self.a ** 2)
+
+
+# -- operators, properties and class attributes ---------------------------------------------
+
+@case("o01 __rmul__ = __mul__ (an alias in the class body) and a class attribute read by total")
+def o01(x, w):
+    v = Vec(x, w)
+    return (w * v).total() + (v * w).total()
+
+
+@case("o02 @ run through a property")
+def o02(x, w):
+    v = Vec(np.sin(x), w)
+    return v.norm2 * w
+
+
+@case("o03 a subclass's class attribute read by the method it inherits, and super().total()")
+def o03(x, w):
+    return Vec2(x, w).total() + Vec(x, w).total()
+
+
+@case("o04 abs() of an object of a class defining __abs__, not carrying a derivative in abs")
+def o04(x, w):
+    return abs(Vec(x, w)) * w
+
+
+@case("o05 -(v - u) chained")
+def o05(x, w):
+    v = Vec(x, w)
+    u = Vec(np.cos(x), w * w)
+    return (-(v - u)).total()
+
+
+class Slot:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __add__(self, o):
+        return Slot(self.a + o.a, self.b * o.b)
+
+    def val(self):
+        return np.sum(self.a ** 2) * self.b
+
+
+@case("o06 + on a class with __slots__")
+def o06(x, w):
+    return (Slot(x, w) + Slot(x * w, w)).val()
+
+
+# -- methods and helpers raising part-way in a try body -------------------------------------
+
+class Failing:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def scale_then_check(self, k):
+        self.b = self.b * k
+        if k > 0.5:
+            raise ValueError("too large")
+        return k
+
+    def check_then_scale(self, k):
+        if k > 0.5:
+            raise ValueError("too large")
+        self.b = self.b * k
+        return k
+
+    def scale_then_look_up(self, table, k):
+        self.b = self.b * k
+        return table[k > 0.5]
+
+    def total(self):
+        return np.sum(self.a) * self.b
+
+
+_CAUGHT = r"a call of (Failing\.\w+|Groups\.add|advance) in the body of a try with except: it changes (the object it " \
+          r"is called on|the list pos) and may raise after that, and Python keeps the change when the exception is " \
+          r"caught; call it before or after the try statement, or raise before the change"
+
+
+@refused("e01 a method scaling self.b, then raising: the handler and the rest see the new self.b (a wrong derivative, with no error, before)", _CAUGHT)
+def e01(x, w):
+    v = Failing(x, w)
+    try:
+        v.scale_then_check(w)
+    except ValueError:
+        pass
+    return v.total()
+
+
+@case("e02 the same method raising before it changes self")
+def e02(x, w):
+    v = Failing(x, w)
+    try:
+        v.check_then_scale(w)
+    except ValueError:
+        pass
+    return v.total()
+
+
+@refused("e03 a KeyError from a dict read after the change (a wrong derivative, with no error, before)", _CAUGHT)
+def e03(x, w):
+    v = Failing(x, w)
+    try:
+        v.scale_then_look_up({False: 1.0}, w)
+    except KeyError:
+        pass
+    return v.total()
+
+
+@refused("e04 the try inside a loop: each step's change kept (a wrong derivative, with no error, before)", _CAUGHT)
+def e04(x, w):
+    v = Failing(x, w)
+    t = 0.0
+    for k in range(3):
+        try:
+            t = t + v.scale_then_check(w)
+        except ValueError:
+            t = t + v.total()
+    return t
+
+
+class Groups:
+    def __init__(self):
+        self.m = {}
+
+    def add(self, k, v):
+        self.m.setdefault(k, []).append(v)
+        if len(self.m[k]) > 1:
+            raise IndexError("full")
+
+    def total(self):
+        return sum(np.sum(v) for vs in self.m.values() for v in vs)
+
+
+@refused("e05 a dict of lists on self appended to, then a raise (a wrong derivative, with no error, before)", _CAUGHT)
+def e05(x, w):
+    g = Groups()
+    g.add("a", x * w)
+    try:
+        g.add("a", x * x)
+    except IndexError:
+        pass
+    return g.total() * w
+
+
+def advance(step, pos):
+    pos[0] = pos[0] * step
+    if pos[0] > 0.3:
+        raise ValueError("too far")
+    return pos[0]
+
+
+@refused("e06 a helper keeping its place in a list it is given, raising after it moved on (a wrong derivative, with no error, before)", _CAUGHT)
+def e06(x, w):
+    pos = [w]
+    t = 0.0
+    try:
+        t = advance(w, pos)
+    except ValueError:
+        t = 1.0
+    return pos[0] * np.sum(x) + t
+
+
+@case("e07 an operator method raising (it changes nothing), caught")
+def e07(x, w):
+    a = Guarded(x, w)
+    try:
+        r = a + a
+    except ValueError:
+        r = Guarded(x * 2.0, w)
+    return r.val()
+
+
+class Guarded:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __add__(self, o):
+        if self.b > 0.5:
+            raise ValueError("too large")
+        return Guarded(self.a + o.a, self.b + o.b)
+
+    def val(self):
+        return np.sum(self.a ** 2) * self.b

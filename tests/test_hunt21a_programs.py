@@ -1,0 +1,30 @@
+"""The twenty-first acceptance hunt (first half) as a permanent differential test: the
+programs of tests/hunt21a_programs.py, each against central finite differences in one
+mode of astgrad (``ci_modes`` in turn; a program that found a bug in the mode that
+showed it), and the programs astgrad refuses, by their message."""
+
+import re
+
+import pytest
+
+import astgrad
+from breadth_modes import check, one_mode_tests
+from hunt21a_programs import CASES, REFUSED, X3, o01
+
+# the programs that found a bug, in the mode that showed it (each failed on the old code)
+FOUND = {}
+
+
+test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+@pytest.mark.parametrize("name, f, args, says", REFUSED, ids=[r[0].split()[0] for r in REFUSED])
+def test_refused_with_the_line_and_the_next_call_works(name, f, args, says):
+    line = f.__code__.co_firstlineno
+    for transform in (lambda: astgrad.grad(f, wrt=(0, 1))(*args), lambda: astgrad.jvp(f, args, (X3, 1.0))):
+        with pytest.raises(astgrad.TransformError) as refused:
+            transform()
+        message = str(refused.value)
+        assert re.search(says, message), message
+        where = int(re.search(r"hunt21a_programs\.py:(\d+)", message).group(1))
+        assert line < where < line + 12, message
+    check("grad", o01, (X3, 0.8), (0, 1))     # the next call works
