@@ -6,6 +6,8 @@ idiom over objects, local classes, and methods or helpers raising part-way insid
 ``try`` body. Every entry of CASES is (name, f, args, wrt): astgrad must give Python's
 derivative, or refuse. Used by tests/test_hunt21a_programs.py."""
 
+import contextlib
+
 import numpy as np
 
 from program_cases import case_table
@@ -252,3 +254,88 @@ class Guarded:
 
     def val(self):
         return np.sum(self.a ** 2) * self.b
+
+
+# -- exceptions a with statement or a finally body drops --------------------------------------
+
+@case("w01 with contextlib.suppress: the statements before the raise keep their effects (it raised past the "
+      "gradient call before)")
+def w01(x, w):
+    v = x * w
+    with contextlib.suppress(ValueError):
+        v = v * w
+        if w > 0.5:
+            raise ValueError("too large")
+        v = v * 100.0
+    return np.sum(v)
+
+
+@case("w02 a suppress after another manager, catching a KeyError of a dict read, bound by as (it raised past the "
+      "gradient call before)")
+def w02(x, w):
+    y = x * w
+    with np.errstate(divide="ignore"), contextlib.suppress(ZeroDivisionError, KeyError) as nothing:
+        y = y / w
+        y = y * {1: 2.0}[w > 0.5]
+        y = y * 3.0
+    return np.sum(y ** 2) + (nothing is None)
+
+
+@case("w03 a suppress whose body does not raise")
+def w03(x, w):
+    y = x * w
+    with contextlib.suppress(ZeroDivisionError):
+        y = y / w
+    return np.sum(y ** 2)
+
+
+@refused("w04 a suppress around a method changing its object, then raising",
+         r"a call of Failing\.scale_then_check in the body of a with contextlib\.suppress: it changes the object")
+def w04(x, w):
+    v = Failing(x, w)
+    with contextlib.suppress(ValueError):
+        v.scale_then_check(w)
+    return v.total()
+
+
+class Quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        return kind is ValueError
+
+
+@refused("w05 a manager of a class whose __exit__ may suppress (it raised past the gradient call before)",
+         r"a with statement over a Quiet, whose __exit__ may suppress an exception its body raises; catch the "
+         r"exception with try/except inside the with body")
+def w05(x, w):
+    t = np.sum(x) * w
+    with Quiet():
+        t = t * w
+        if w > 0.5:
+            raise ValueError("too large")
+    return t
+
+
+@refused("w06 return in a finally body drops the exception (it raised past the gradient call before)",
+         r"return in a finally body; return after the try statement")
+def w06(x, w):
+    v = Failing(x, w)
+    try:
+        v.scale_then_check(0.2)
+        raise ValueError("always")
+    finally:
+        return v.total()
+
+
+def suppressed_in_a_loop(x, w):
+    """(not in CASES: tests/test_hunt21a_programs.py) a suppress whose body has a loop, as
+    a with statement: where the body raises, the derivative stops, saying so."""
+    t = 0.0
+    with contextlib.suppress(ValueError):
+        for v in x:
+            t = t + v * w
+            if v > 0.5:
+                raise ValueError("too large")
+    return t

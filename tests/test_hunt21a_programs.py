@@ -9,7 +9,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check, one_mode_tests
-from hunt21a_programs import CASES, REFUSED, X3, o01
+from hunt21a_programs import CASES, REFUSED, X3, o01, suppressed_in_a_loop
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {}
@@ -28,3 +28,14 @@ def test_refused_with_the_line_and_the_next_call_works(name, f, args, says):
         where = int(re.search(r"hunt21a_programs\.py:(\d+)", message).group(1))
         assert line < where < line + 12, message
     check("grad", o01, (X3, 0.8), (0, 1))     # the next call works
+
+
+def test_a_suppressed_exception_in_a_loop_stops_the_derivative_saying_so():
+    # the derivative's exception left the gradient call, where Python went on after the with
+    for transform in (lambda: astgrad.grad(suppressed_in_a_loop, wrt=1)(X3, 0.8),
+                      lambda: astgrad.jvp(suppressed_in_a_loop, (X3, 0.8), (X3, 1.0))):
+        with pytest.raises(TypeError, match=r"astgrad: a with statement's suppress suppressed the ValueError its "
+                                            r"body raised, .* catch the exception with try/except inside the with "
+                                            r"body"):
+            transform()
+    check("jvp", suppressed_in_a_loop, (X3 * 0.1, 0.8), (0, 1))      # where nothing raises, followed

@@ -272,9 +272,12 @@ class StatementLowering:
         runs, and the managers exit in reverse order, as Python does when the body
         raises nothing. Only the forward code runs inside: a reverse sweep runs the
         body's adjoint later, after the exits (docs/supported-python.md)."""
+        if self.suppress_as_try(stmt):          # trying.py
+            return
         self.refuse_jump_out(stmt, "a with statement")
         managers = []
         for item in stmt.items:
+            self.refuse_suppressing_manager(item, stmt)         # trying.py
             manager = self.atom(item.context_expr, hint="manager")
             if not isinstance(manager, gast.Name) or manager.id in self.locals:
                 # its own name: ``as`` (or the body) may rebind the name it was read from

@@ -23,6 +23,8 @@ reverse mode counts them (``modes.try_adjoints``) and replays the adjoints of th
 alone. An exception no handler catches propagates (without running ``F``).
 """
 
+import contextlib
+import inspect
 import sys
 import traceback
 import types
@@ -34,6 +36,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
+from .instances import function_tree
 from .jumps import jumps_out
 
 
@@ -80,6 +83,8 @@ class TryLowering:
     """Normalizer methods for ``try`` statements with ``except`` clauses."""
 
     protected_depth = 0         # how many try bodies with handlers the statement being lowered is in
+    protected_kind = "a try with except"        # the innermost, as written
+    suppress_tries = frozenset()                # ids of the try statements made of with contextlib.suppress
 
     def try_except(self, stmt):
         self._refuse_jumps(stmt)
@@ -91,14 +96,17 @@ class TryLowering:
         line = self.line
         error = self.namer.fresh("error")
         self.locals.add(error)
-        self._refuse_loops(stmt.body, stmt)        # as written: the loop's own line
+        where = "a with contextlib.suppress" if id(stmt) in self.suppress_tries else "a try with except"
+        self._refuse_loops(stmt.body, stmt, where)         # as written: the loop's own line
+        kind, self.protected_kind = self.protected_kind, where
         self.protected_depth += 1
         try:
             body = self.block(stmt.body)
         finally:
             self.protected_depth -= 1
+            self.protected_kind = kind
         self.line = line
-        self._refuse_loops(body, stmt)              # a helper's, inlined
+        self._refuse_loops(body, stmt, where)              # a helper's, inlined
         body.append(self._at(S.assign(error, S.const(None)), line))
         record = self._at(S.assign(error, self.runtime_call(runtime.caught_exception, [])), line)
         anno.set(body[-1], Key.CAUGHT, True)
@@ -119,9 +127,47 @@ class TryLowering:
         parameter ``me`` holds: Python keeps the change when the exception is caught,
         while the twin, raising, hands back no new state (the change would be lost)."""
         if self.protected_depth and (tree is None or may_raise_after_write(tree, me)):
-            raise self._refuse(f"{called} in the body of a try with except: it changes {changed} and may raise "
+            raise self._refuse(f"{called} in the body of {self.protected_kind}: it changes {changed} and may raise "
                                "after that, and Python keeps the change when the exception is caught", node,
                                "call it before or after the try statement, or raise before the change")
+
+    def suppress_as_try(self, stmt):
+        """``with contextlib.suppress(E1, E2): body`` lowered as ``try: body`` / ``except
+        (E1, E2): pass``, which is what it does (its enter and exit do nothing else), so
+        that the statements the body ran before it raised keep their effects, as in
+        Python; managers before it enclose the try, those after it are inside. False
+        where the statement has no such manager, or a loop in its body."""
+        found = [i for i, item in enumerate(stmt.items) if self.resolve_call(item.context_expr) is contextlib.suppress]
+        if not found or any(isinstance(node, (gast.For, gast.While, gast.comprehension, gast.With))
+                            for node in S.walk_nodes(gast.Module(body=stmt.body, type_ignores=[]))):
+            return False        # a loop cannot be in a try body: a plain with (zero_safe.py stops where it suppresses)
+        first, items = found[0], stmt.items
+        inner = [gast.copy_location(gast.With(items=items[first + 1:], body=stmt.body, type_comment=None), stmt)] \
+            if first + 1 < len(items) else stmt.body
+        suppress = items[first]
+        if suppress.optional_vars is not None:       # with suppress(E) as v: v is None
+            inner = [gast.copy_location(gast.Assign(targets=[suppress.optional_vars], value=S.const(None),
+                                                    type_comment=None), stmt)] + inner
+        kinds = gast.Tuple(elts=list(suppress.context_expr.args), ctx=gast.Load())
+        handler = gast.ExceptHandler(type=kinds, name=None, body=[gast.Pass()])
+        lowered = gast.copy_location(gast.Try(body=inner, handlers=[handler], orelse=[], finalbody=[]), stmt)
+        self.suppress_tries = self.suppress_tries | {id(lowered)}
+        if first:
+            lowered = gast.copy_location(gast.With(items=items[:first], body=[lowered], type_comment=None), stmt)
+        self.statement(lowered)
+        return True
+
+    def refuse_suppressing_manager(self, item, stmt):
+        """``with Quiet():`` over a manager of a class whose ``__exit__`` may return a true
+        value: where the body raises, Python may go on after the with statement, while the
+        derivative, which exits the managers only when the body completes, would stop
+        (contextlib.suppress is a try, ``suppress_as_try``, or stops saying so where it
+        suppresses: zero_safe.py)."""
+        made = self.resolve_call(item.context_expr)
+        if isinstance(made, type) and made is not contextlib.suppress and may_suppress(made):
+            raise self._refuse(f"a with statement over a {made.__name__}, whose __exit__ may suppress an exception "
+                               "its body raises", stmt, "catch the exception with try/except inside the with body "
+                               "(or instead of the with statement)")
 
     def refuse_current_exception(self, node):
         """``sys.exc_info()`` (and what reads it), or an exception's ``__context__``, read
@@ -195,7 +241,7 @@ class TryLowering:
                 node.value = S.name(error)
         return out or [gast.Pass()]
 
-    def _refuse_loops(self, body, stmt):
+    def _refuse_loops(self, body, stmt, where):
         """A loop stopped part-way by an exception would leave its recorded iterations
         half-made; a with statement would leave its manager entered."""
         for node in S.walk_nodes(gast.Module(body=body, type_ignores=[])):
@@ -212,12 +258,22 @@ class TryLowering:
             else:
                 continue
             self.line = getattr(node, "lineno", None) or getattr(stmt, "lineno", self.line)
-            raise self._refuse(f"{kind} inside the body of a try with except", node, advice)
+            raise self._refuse(f"{kind} inside the body of {where}", node, advice)
 
     @staticmethod
     def _at(stmt, line):
         stmt.lineno = line
         return stmt
+
+
+def may_suppress(cls):
+    """Whether the managers of ``cls`` may suppress an exception: a class whose ``__exit__``
+    is Python code returning something else than None or False."""
+    exit_ = getattr(cls, "__exit__", None)
+    tree = function_tree(exit_) if inspect.isfunction(exit_) else None
+    return tree is not None and any(isinstance(node, gast.Return) and node.value is not None
+                                    and not (isinstance(node.value, gast.Constant) and not node.value.value)
+                                    for node in S.walk_nodes(tree))
 
 
 def may_raise_after_write(tree, me=None):
