@@ -339,3 +339,22 @@ def suppressed_in_a_loop(x, w):
             if v > 0.5:
                 raise ValueError("too large")
     return t
+
+
+# -- a class changed between two calls -------------------------------------------------------
+
+class Pair:
+    def __init__(self, a, k):
+        self.a = a
+        self.k = k
+
+    def __iter__(self):
+        return iter([self.a, self.a * self.k])
+
+
+def summed_pair(x, w):
+    """(not in CASES: tests/test_hunt21a_programs.py redefines Pair.__iter__ between calls)"""
+    t = 0.0
+    for v in Pair(x * w, w):
+        t = t + np.sum(v)
+    return t
