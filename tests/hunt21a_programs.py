@@ -358,3 +358,44 @@ def summed_pair(x, w):
     for v in Pair(x * w, w):
         t = t + np.sum(v)
     return t
+
+
+# -- the first-match idiom over objects --------------------------------------------------------
+
+class Steps:
+    def __init__(self, a, k):
+        self.a = a
+        self.k = k
+
+    def __iter__(self):
+        return iter([self.a, self.a * self.k, self.a * self.k ** 2])
+
+
+class Corners:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __iter__(self):
+        yield self.a
+        yield self.b * 2.0
+
+
+@case("f01 next((...) for v in obj if ...) over an object iterating by its __iter__ (it stopped reading an item "
+      "through __getitem__ before)")
+def f01(x, w):
+    return next((np.sum(v) * w for v in Steps(x, w) if np.sum(v) > 0.5), 0.0)
+
+
+@case("f02 the first match over a generator __iter__, no default")
+def f02(x, w):
+    c = Corners(x * w, np.sin(x))
+    return np.sum(next(v for v in c if np.sum(v) < 0.9))
+
+
+@refused("f03 the first match picking an object from a list of objects of two classes",
+         r"no (adjoint|tangent) rule for \.total\(\); astgrad cannot differentiate through it")
+def f03(x, w):
+    vs = [Vec(x, w), Vec2(x * w, 2.0), Vec(x * 3.0, w * w)]
+    v = next((u for u in vs if np.sum(u.a) > 0.5), vs[0])
+    return v.total() * w
