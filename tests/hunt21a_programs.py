@@ -399,3 +399,68 @@ def f03(x, w):
     vs = [Vec(x, w), Vec2(x * w, 2.0), Vec(x * 3.0, w * w)]
     v = next((u for u in vs if np.sum(u.a) > 0.5), vs[0])
     return v.total() * w
+
+
+# -- a method assigning self on an object not followed from state to state --------------------
+
+class Grower:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def grow(self, k):
+        self.b = self.b * k
+        return self
+
+    def total(self):
+        return np.sum(self.a) * self.b
+
+
+class Shell:
+    def __init__(self, inner, w):
+        self.inner = inner
+        self.w = w
+
+    def total(self):
+        return self.inner.total() * self.w
+
+
+def grow_it(v, k):
+    v.grow(k)
+
+
+_UNFOLLOWED = r"the method call \.grow\(\) of a Grower, which assigns self\.b, on an object astgrad does not follow " \
+              r"from state to state .*; call it on a name bound once to an object the function builds"
+
+
+@refused("u01 the method called on an item of a list holding the object (a wrong derivative, with no error, before)",
+         _UNFOLLOWED)
+def u01(x, w):
+    v = Grower(x, w)
+    vs = [v]
+    vs[0].grow(w)
+    return v.total()
+
+
+@refused("u02 the method called in a helper given the object (a wrong derivative, with no error, before)",
+         _UNFOLLOWED)
+def u02(x, w):
+    v = Grower(x, w)
+    grow_it(v, w)
+    return v.total()
+
+
+@refused("u03 the method called on an object another one holds (a wrong derivative, with no error, before)",
+         _UNFOLLOWED)
+def u03(x, w):
+    s = Shell(Grower(x, w), 2.0)
+    s.inner.grow(w)
+    return s.total()
+
+
+@case("u04 the bound method taken first, then called")
+def u04(x, w):
+    v = Grower(x, w)
+    g = v.grow
+    g(w)
+    return v.total()

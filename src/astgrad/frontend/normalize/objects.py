@@ -78,12 +78,29 @@ class ObjectLowering:
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
-            # a new state of an object built here (built_objects.py), else run as it is
-            return self.state_call(receiver, cls, attr, owner, assigned, node)
+            # a new state of an object built here (built_objects.py)
+            return self.state_call(receiver, cls, attr, owner, assigned, node) \
+                or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
+
+    def refuse_unfollowed_state(self, receiver, cls, attr, assigned, node):
+        """``o.inner.step(x)``, ``vs[0].step(x)``, ``m.step(x)`` on an object given as an
+        argument: a method assigning attributes (not only number counters) called on an
+        object astgrad does not follow from state to state (not bound to a name once, to
+        an object built here). Run as it is, it would change the object unseen by the
+        derivative, which reads the object's attributes as values. None where the method
+        assigns number counters alone (run as it is)."""
+        changed = sorted(set(assigned) - self._counters(cls))
+        if not changed:
+            return None
+        raise self._refuse(f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an "
+                           "object astgrad does not follow from state to state (an argument, an item, an attribute, "
+                           "or a name bound more than once or read otherwise than as name.attr)", node,
+                           "call it on a name bound once to an object the function builds (v = "
+                           f"{cls.__name__}(...); v.{attr}(...)), or have the method return a new object")
 
     def holds_containers(self, receiver, cls, attrs):
         """Whether ``receiver`` names an object this function built whose attributes
