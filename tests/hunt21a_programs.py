@@ -450,6 +450,9 @@ def u02(x, w):
     return v.total()
 
 
+u02.refused_in = grow_it        # the refusal names the helper's line
+
+
 @refused("u03 the method called on an object another one holds (a wrong derivative, with no error, before)",
          _UNFOLLOWED)
 def u03(x, w):
@@ -464,3 +467,50 @@ def u04(x, w):
     g = v.grow
     g(w)
     return v.total()
+
+
+@refused("u05 the method called on a conditional expression choosing the object (a wrong derivative, with no error, "
+         "before)", r"the method call \.grow\(\), for its effect, on an object holding values that depend on the inputs, "
+                    r"whose class astgrad did not know where it generated the code")
+def u05(x, w):
+    a = Grower(x, w)
+    b = Grower(x * 2.0, 1.0)
+    (a if w > 0.5 else b).grow(w)
+    return a.total() + b.total()
+
+
+# -- v[i] = x on an object whose class writes items with code of its own -----------------------
+
+class Cells:
+    def __init__(self, a):
+        self.a = a
+
+    def __getitem__(self, i):
+        return self.a[i]
+
+    def __setitem__(self, i, v):
+        self.a[i] = v
+
+    def total(self):
+        return np.sum(self.a ** 2)
+
+
+_SETITEM = r"the call of Cells\.__setitem__ changes the object it is called on in place \(an assignment into an " \
+           r"element at .*hunt21a_programs\.py:\d+: self\.a\[i\] = v\)"
+
+
+@refused("i01 v[0] = x running Cells.__setitem__, which writes into the array the object holds (a wrong derivative, "
+         "with no error, before: the write was taken for a dict's)", _SETITEM)
+def i01(x, w):
+    c = Cells(x * w)
+    c[0] = w * 3.0
+    return c.total()
+
+
+@refused("i02 the array the object was given, read after v[0] = x wrote into it (a wrong derivative, with no error, "
+         "before)", _SETITEM)
+def i02(x, w):
+    y = x * w
+    c = Cells(y)
+    c[0] = w * 3.0
+    return np.sum(y * x)

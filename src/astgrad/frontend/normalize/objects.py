@@ -86,14 +86,24 @@ class ObjectLowering:
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
 
+    effect_call = None          # the call a statement makes for its effect (statements.py stmt_Expr)
+
     def refuse_unfollowed_state(self, receiver, cls, attr, assigned, node):
         """``o.inner.step(x)``, ``vs[0].step(x)``, ``m.step(x)`` on an object given as an
-        argument: a method assigning attributes (not only number counters) called on an
-        object astgrad does not follow from state to state (not bound to a name once, to
-        an object built here). Run as it is, it would change the object unseen by the
-        derivative, which reads the object's attributes as values. None where the method
-        assigns number counters alone (run as it is)."""
-        changed = sorted(set(assigned) - self._counters(cls))
+        argument, for its effect: a method assigning attributes of ``self`` (not only
+        number counters) called on an object astgrad does not follow from state to state
+        (not bound to a name once, to an object built here). Run as it is, it would
+        change the object unseen by the derivative, which reads the object's attributes as
+        values. None where the method assigns number counters alone, or where the call's
+        value is used (which has no rule: the modes refuse it)."""
+        if node is not self.effect_call:
+            return None         # r = vs[0].scale(w): its value has no rule, refused by the modes
+        tree = function_tree(M.static_attribute(cls, attr))
+        params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+        on_self = {node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and isinstance(
+            node.ctx, (gast.Store, gast.Del)) and isinstance(node.value, gast.Name) and node.value.id == params[0].id} \
+            if params else set()
+        changed = sorted(set(assigned) & on_self - self._counters(cls))
         if not changed:
             return None
         raise self._refuse(f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an "

@@ -37,6 +37,7 @@ class StatementLowering:
                 return
             if self.item_append(value):     # d[k].append(v): item_appends.py
                 return
+            self.effect_call = value                # its value unused (objects.py refuse_unfollowed_state)
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
@@ -179,6 +180,8 @@ class StatementLowering:
             self.bind_name(target.id, value)        # closures.py: function values too
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value)
+        elif isinstance(target, gast.Subscript) and self.item_store_method(target, value):
+            pass                                    # v[i] = x running V.__setitem__: operator_methods.py
         elif isinstance(target, gast.Subscript) and self.nested_item_write(target, value):
             pass                                    # d[a][b] = v, p.W[i] = v: dicts.py
         elif isinstance(target, gast.Subscript):
