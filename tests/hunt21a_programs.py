@@ -469,9 +469,8 @@ def u04(x, w):
     return v.total()
 
 
-@refused("u05 the method called on a conditional expression choosing the object (a wrong derivative, with no error, "
-         "before)", r"the method call \.grow\(\), for its effect, on an object holding values that depend on the inputs, "
-                    r"whose class astgrad did not know where it generated the code")
+@refused("u05 the method called on a conditional expression choosing the object, each a name read otherwise than as "
+         "name.attr (a wrong derivative, with no error, before)", _UNFOLLOWED)
 def u05(x, w):
     a = Grower(x, w)
     b = Grower(x * 2.0, 1.0)

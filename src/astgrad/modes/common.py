@@ -1339,14 +1339,12 @@ def _only_checks(call, method, target):
     return record is not None and record.mutates is None
 
 
-def check_effect_call(source, stmt, active, varied=()):
+def check_effect_call(source, stmt, active):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
     call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
     only raising where its arguments do not fit, as the check dead-code elimination keeps
-    of a primal statement does, backend/dead_code.py). A method astgrad has no rule for, of
-    an object it does not know the class of, is refused on a receiver in ``varied``
-    (depending on the inputs, which another name may hold)."""
+    of a primal statement does, backend/dead_code.py)."""
     from ..analysis.mutation import is_mutating_method, mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD)
@@ -1369,13 +1367,6 @@ def check_effect_call(source, stmt, active, varied=()):
             raise source.error(
                 f"the method call .{method}() changes a differentiated value in place, which "
                 "astgrad cannot differentiate; build a new value instead (append is supported)",
-                stmt, construct=f".{method}()")
-        if target is None and not registry.methods_named(method) \
-                and any(isinstance(node, gast.Name) and node.id in varied for node in S.operand_nodes(owner)):
-            raise source.error(      # (a if c else b).step(w): it may change a name the result reads
-                f"the method call .{method}(), for its effect, on an object holding values that depend on the "
-                "inputs, whose class astgrad did not know where it generated the code: it may change what the "
-                "derivative reads, unseen; call the method on a name bound once to an object the function builds",
                 stmt, construct=f".{method}()")
         return
     arguments = call.args + [keyword.value for keyword in call.keywords]

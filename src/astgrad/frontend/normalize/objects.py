@@ -39,6 +39,8 @@ class ObjectLowering:
     def object_call(self, node):
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.IfExp) and node is self.effect_call:
+            return self.chosen_receiver_call(node)
         if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
             attribute = L.attribute(self.layout(func.value), func.attr)
             if L.holds_none(attribute):
@@ -87,6 +89,20 @@ class ObjectLowering:
         return self.function_call(resolved.function, leading, node)
 
     effect_call = None          # the call a statement makes for its effect (statements.py stmt_Expr)
+
+    def chosen_receiver_call(self, node):
+        """``(a if c else b).step(w)`` for its effect: ``if c: a.step(w) else: b.step(w)``,
+        so that the call on the object chosen is followed (or refused) as a call on a name
+        is; what replaces the call (None, unused)."""
+        choice, method = node.func.value, node.func.attr
+
+        def on(receiver):
+            call = gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
+                             args=[S.copy(a) for a in node.args], keywords=[S.copy(k) for k in node.keywords])
+            return [gast.copy_location(gast.Expr(value=gast.copy_location(call, node)), node)]
+        self.statement(gast.copy_location(gast.If(test=choice.test, body=on(choice.body), orelse=on(choice.orelse)),
+                                          node))
+        return S.const(None)
 
     def refuse_unfollowed_state(self, receiver, cls, attr, assigned, node):
         """``o.inner.step(x)``, ``vs[0].step(x)``, ``m.step(x)`` on an object given as an
