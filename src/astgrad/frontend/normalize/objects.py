@@ -114,12 +114,7 @@ class ObjectLowering:
         value is used (which has no rule: the modes refuse it)."""
         if node is not self.effect_call:
             return None         # r = vs[0].scale(w): its value has no rule, refused by the modes
-        tree = function_tree(M.static_attribute(cls, attr))
-        params = tree.args.posonlyargs + tree.args.args if tree is not None else []
-        on_self = {node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and isinstance(
-            node.ctx, (gast.Store, gast.Del)) and isinstance(node.value, gast.Name) and node.value.id == params[0].id} \
-            if params else set()
-        changed = sorted(set(assigned) & on_self - self._counters(cls))
+        changed = sorted(set(assigned) & _stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
         if not changed:
             return None
         raise self._refuse(f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an "
@@ -372,6 +367,15 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _stored_on_self(method):
+    """The attributes ``method`` stores (or deletes) on its first parameter, ``self``."""
+    tree = function_tree(method)
+    params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+    return {node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and isinstance(
+        node.ctx, (gast.Store, gast.Del)) and isinstance(node.value, gast.Name) and node.value.id == params[0].id} \
+        if params else set()
 
 
 def _namedtuple_method(cls, attr):
