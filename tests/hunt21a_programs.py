@@ -10,18 +10,11 @@ import contextlib
 
 import numpy as np
 
-from program_cases import case_table
+from program_cases import case_table, refusal_table
 
 X3 = np.array([0.3, -0.4, 0.9])
 CASES, case = case_table((X3, 0.8))
-REFUSED = []       # (name, f, args, what the refusal says): astgrad cannot follow these, and says so
-
-
-def refused(name, says, args=(X3, 0.8)):
-    def deco(f):
-        REFUSED.append((name, f, args, says))
-        return f
-    return deco
+REFUSED, refused = refusal_table((X3, 0.8))      # astgrad cannot follow these, and says so
 
 
 class Vec:
@@ -341,25 +334,6 @@ def suppressed_in_a_loop(x, w):
     return t
 
 
-# -- a class changed between two calls -------------------------------------------------------
-
-class Pair:
-    def __init__(self, a, k):
-        self.a = a
-        self.k = k
-
-    def __iter__(self):
-        return iter([self.a, self.a * self.k])
-
-
-def summed_pair(x, w):
-    """(not in CASES: tests/test_hunt21a_programs.py redefines Pair.__iter__ between calls)"""
-    t = 0.0
-    for v in Pair(x * w, w):
-        t = t + np.sum(v)
-    return t
-
-
 # -- the first-match idiom over objects --------------------------------------------------------
 
 class Steps:
@@ -369,6 +343,14 @@ class Steps:
 
     def __iter__(self):
         return iter([self.a, self.a * self.k, self.a * self.k ** 2])
+
+
+def summed_steps(x, w):
+    """(not in CASES: tests/test_hunt21a_programs.py redefines Steps.__iter__ between calls)"""
+    t = 0.0
+    for v in Steps(x * w, w):
+        t = t + np.sum(v)
+    return t
 
 
 class Corners:

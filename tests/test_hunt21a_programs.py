@@ -9,7 +9,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check, one_mode_tests
-from hunt21a_programs import CASES, REFUSED, X3, Pair, o01, summed_pair, suppressed_in_a_loop
+from hunt21a_programs import CASES, REFUSED, X3, Steps, o01, summed_steps, suppressed_in_a_loop
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {}
@@ -44,11 +44,11 @@ def test_a_suppressed_exception_in_a_loop_stops_the_derivative_saying_so():
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_a_redefined_iter_is_followed_on_the_next_call(mode):
     # the code made for the first __iter__ ran again: the old items, a wrong derivative
-    check(mode, summed_pair, (X3, 0.8), (0, 1))
-    before = Pair.__iter__
+    check(mode, summed_steps, (X3, 0.8), (0, 1))
+    before = Steps.__iter__
     try:
-        Pair.__iter__ = lambda self: iter([self.a * 5.0])
-        check(mode, summed_pair, (X3, 0.8), (0, 1))
+        Steps.__iter__ = lambda self: iter([self.a * 5.0])
+        check(mode, summed_steps, (X3, 0.8), (0, 1))
     finally:
-        Pair.__iter__ = before
-    check(mode, summed_pair, (X3, 0.8), (0, 1))
+        Steps.__iter__ = before
+    check(mode, summed_steps, (X3, 0.8), (0, 1))
