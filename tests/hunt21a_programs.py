@@ -282,6 +282,42 @@ def w03(x, w):
     return np.sum(y ** 2)
 
 
+@case("w07 a suppress in a loop body, raising on some items")
+def w07(x, w):
+    t = 0.0
+    for v in x:
+        with contextlib.suppress(ValueError):
+            t = t + v * w
+            if v > 0.5:
+                raise ValueError("too large")
+            t = t * w
+    return t
+
+
+@case("w08 nested suppresses, the inner one's exception caught by the outer")
+def w08(x, w):
+    t = np.sum(x) * w
+    with contextlib.suppress(KeyError):
+        t = t * w
+        with contextlib.suppress(ValueError):
+            t = t + 1.0
+            raise KeyError("k")
+        t = t * 100.0
+    return t
+
+
+@case("w09 a suppress in a try body, its exception not suppressed but caught by the try")
+def w09(x, w):
+    t = np.sum(x) * w
+    try:
+        with contextlib.suppress(KeyError):
+            t = t * w
+            raise ValueError("v")
+    except ValueError:
+        t = t + 1.0
+    return t
+
+
 @refused("w04 a suppress around a method changing its object, then raising",
          r"a call of Failing\.scale_then_check in the body of a with contextlib\.suppress: it changes the object")
 def w04(x, w):

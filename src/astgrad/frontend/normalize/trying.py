@@ -137,8 +137,10 @@ class TryLowering:
         that the statements the body ran before it raised keep their effects, as in
         Python; managers before it enclose the try, those after it are inside. False
         where the statement has no such manager, or a loop in its body."""
-        found = [i for i, item in enumerate(stmt.items) if self.resolve_call(item.context_expr) is contextlib.suppress]
-        if not found or any(isinstance(node, (gast.For, gast.While, gast.comprehension, gast.With))
+        found = [i for i, item in enumerate(stmt.items) if self.resolve_call(item.context_expr) is contextlib.suppress
+                 and not any(isinstance(a, gast.Starred) for a in item.context_expr.args)]
+        if not found or any(isinstance(node, (gast.For, gast.While, gast.comprehension)) or isinstance(node, gast.With)
+                            and not self.suppress_as_try_would(node)
                             for node in S.walk_nodes(gast.Module(body=stmt.body, type_ignores=[]))):
             return False        # a loop cannot be in a try body: a plain with (zero_safe.py stops where it suppresses)
         first, items = found[0], stmt.items
@@ -156,6 +158,10 @@ class TryLowering:
             lowered = gast.copy_location(gast.With(items=items[:first], body=[lowered], type_comment=None), stmt)
         self.statement(lowered)
         return True
+
+    def suppress_as_try_would(self, stmt):
+        """Whether the with statement ``stmt`` has only suppress managers (each a try)."""
+        return all(self.resolve_call(item.context_expr) is contextlib.suppress for item in stmt.items)
 
     def refuse_suppressing_manager(self, item, stmt):
         """``with Quiet():`` over a manager of a class whose ``__exit__`` may return a true
@@ -251,7 +257,7 @@ class TryLowering:
             elif isinstance(node, (gast.For, gast.While, gast.comprehension)):
                 kind, advice = "a loop", "move the loop out of the try body (before or after the try), or " \
                                          "put the try statement inside the loop body"
-            elif isinstance(node, gast.With) or isinstance(node, gast.Call) \
+            elif isinstance(node, gast.With) and not self.suppress_as_try_would(node) or isinstance(node, gast.Call) \
                     and anno.get(node, Key.TARGET) is runtime.enter_context:
                 kind, advice = "a with statement", "put the try statement inside the with body, or the " \
                                                    "with statement around the whole try"
