@@ -531,3 +531,24 @@ def i02(x, w):
     c = Cells(y)
     c[0] = w * 3.0
     return np.sum(y * x)
+
+
+class Stepper:
+    def __init__(self, h):
+        self.h = h
+
+    def step(self, w):
+        if w > 2.0:
+            raise ValueError("too large")
+        self.h = np.tanh(self.h * w)
+        return self.h
+
+
+@case("e08 a method raising only before it changes self (returning what it stored), in a try body")
+def e08(x, w):
+    s = Stepper(x)
+    try:
+        y = s.step(w)
+    except ValueError:
+        y = x
+    return np.sum(y * s.h)

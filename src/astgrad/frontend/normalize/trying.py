@@ -293,15 +293,17 @@ def may_raise_after_write(tree, me=None):
     params = tree.args.posonlyargs + tree.args.args
     if me is None and not params:
         return False
-    me, changed = me or params[0].id, False
+    me, changed, stored = me or params[0].id, False, set()
     for stmt in tree.body:
-        if changed and not _cannot_raise(stmt, me):
+        if changed and not _cannot_raise(stmt, me, stored):
             return True
         if _changes(stmt, me):
             if not isinstance(stmt, (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr)) \
                     or isinstance(stmt, gast.Expr) and _calls_own_method(stmt.value, me) or _hands_on(stmt, me):
                 return True
             changed = True
+        stored.update(t.attr for t in getattr(stmt, "targets", ()) if isinstance(t, gast.Attribute)
+                      and isinstance(t.value, gast.Name) and t.value.id == me)
     return False
 
 
@@ -332,11 +334,13 @@ def _calls_own_method(value, me):
         and isinstance(value.func.value, gast.Name) and value.func.value.id == me
 
 
-def _cannot_raise(stmt, me):
-    """``pass``, ``self.a = v`` or ``return v`` with ``v`` a name, a constant or a tuple of them."""
+def _cannot_raise(stmt, me, stored):
+    """``pass``, ``self.a = v`` or ``return v`` with ``v`` a name, a constant, an attribute
+    of ``me`` in ``stored`` (stored before: ``return self.h``) or a tuple of them."""
     def plain(value):
         return value is None or isinstance(value, (gast.Name, gast.Constant)) \
-            or isinstance(value, gast.Tuple) and all(plain(v) for v in value.elts)
+            or isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and value.value.id == me \
+            and value.attr in stored or isinstance(value, gast.Tuple) and all(plain(v) for v in value.elts)
     if isinstance(stmt, gast.Pass):
         return True
     if isinstance(stmt, gast.Return):
