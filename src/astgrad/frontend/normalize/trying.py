@@ -335,8 +335,9 @@ def _calls_own_method(value, me):
 
 
 def _cannot_raise(stmt, me, stored):
-    """``pass``, ``self.a = v`` or ``return v`` with ``v`` a name, a constant, an attribute
-    of ``me`` in ``stored`` (stored before: ``return self.h``) or a tuple of them."""
+    """``pass``, ``self.a = v``, ``self.n += 1`` or ``return v`` with ``v`` a name, a
+    constant, an attribute of ``me`` in ``stored`` (stored before: ``return self.h``) or
+    a tuple of them."""
     def plain(value):
         return value is None or isinstance(value, (gast.Name, gast.Constant)) \
             or isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and value.value.id == me \
@@ -345,6 +346,9 @@ def _cannot_raise(stmt, me, stored):
         return True
     if isinstance(stmt, gast.Return):
         return plain(stmt.value)
+    if isinstance(stmt, gast.AugAssign):        # self.n += 1, a counter
+        return isinstance(stmt.value, gast.Constant) and isinstance(stmt.target, gast.Attribute) \
+            and isinstance(stmt.target.value, gast.Name) and stmt.target.value.id == me
     return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and plain(stmt.value) \
         and (isinstance(stmt.targets[0], gast.Name) or isinstance(stmt.targets[0], gast.Attribute)
              and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == me)
