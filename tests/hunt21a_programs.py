@@ -383,10 +383,7 @@ class Steps:
 
 def summed_steps(x, w):
     """(not in CASES: tests/test_hunt21a_programs.py redefines Steps.__iter__ between calls)"""
-    t = 0.0
-    for v in Steps(x * w, w):
-        t = t + np.sum(v)
-    return t
+    return sum(np.sum(v) for v in Steps(x * w, w))
 
 
 class Corners:
