@@ -19,3 +19,17 @@ def case_table(default_args=_REQUIRED):
             return f
         return deco
     return cases, case
+
+
+def refusal_table(default_args):
+    """A new list of the programs astgrad refuses and the decorator that appends ``(name,
+    f, args, says)`` to it: ``@refused("k01 what it checks", says)``, ``says`` a pattern
+    of the refusal's message."""
+    programs = []
+
+    def refused(name, says, args=default_args):
+        def deco(f):
+            programs.append((name, f, args, says))
+            return f
+        return deco
+    return programs, refused

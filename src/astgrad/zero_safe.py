@@ -106,10 +106,19 @@ def exit_contexts_on_error(run, *args, **kwargs):
 
 
 def _exit_contexts(managers, depth, error):
-    """Exit the with-managers entered beyond ``depth`` with ``error``, innermost first."""
+    """Exit the with-managers entered beyond ``depth`` with ``error``, innermost first.
+    One that suppresses it would have Python go on after its with statement, which the
+    derivative, stopped, cannot do: that is a TypeError saying so."""
+    suppressed = None
     while len(managers) > depth:
         manager = managers.pop()
-        type(manager).__exit__(manager, type(error), error, error.__traceback__)
+        if type(manager).__exit__(manager, type(error), error, error.__traceback__) and suppressed is None:
+            suppressed = manager
+    if suppressed is not None:
+        raise TypeError(f"astgrad: a with statement's {type(suppressed).__name__} suppressed the "
+                        f"{type(error).__name__} its body raised, after which Python goes on after the with "
+                        "statement, where astgrad's derivative cannot go on; catch the exception with try/except "
+                        "inside the with body") from error
 
 
 def has_nan(value):

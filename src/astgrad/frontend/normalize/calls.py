@@ -15,6 +15,7 @@ from ...core.ops import is_user_function
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
+from .instances import function_tree
 from .nested import is_transform_object
 from .refusals import _Line
 
@@ -71,6 +72,8 @@ class CallLowering:
                 args.append(self.atom(arg))
         position = args.index(None) if None in args else None
         if position is not None:                # a name: its items as they are at the call
+            self.refuse_caught_change(f"a call of {fn.__qualname__}", f"the list {given.id}",      # trying.py
+                                      function_tree(fn), parameter, node)
             items = [S.name(n) for n in own[1]] if own and own[0] == given.id else \
                 [self.atom(gast.Subscript(value=S.name(given.id), slice=gast.Constant(value=i, kind=None),
                                           ctx=gast.Load())) for i in range(state.count)]

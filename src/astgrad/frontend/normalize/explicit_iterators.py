@@ -293,7 +293,7 @@ class ExplicitIteratorLowering:
         the function made for it (try_comprehensions.py) where there is one, the position
         past the end until it returns (the generator finished, should the search raise)."""
         generator = self.iterator_items[it][3]
-        search = generator and getattr(self, "try_depth", 0) and made_search(self, generator, default is not None)
+        search = generator and self.protected_depth and made_search(self, generator, default is not None)
         if not search:
             return self._generator_search(it, pos, item, default)
         function, read = search

@@ -36,7 +36,10 @@ def first_match(normalizer, generator, default):
             "next((f(v) for v in items if c(v)), default) with one for (no comprehension, lambda or := "
             "in f(v) or c(v)). Write the search as a for loop that assigns the item and breaks",
             generator, construct="next() of a generator expression")
-    items = normalizer.atom(loop.iter, hint="items")        # made with the generator, before the default
+    # an object of a class iterating as object_iteration.py follows: what its __iter__ iterates
+    between = [gast.Expr(value=S.copy(part)) for part in (generator.elt, *loop.ifs)]
+    iterated = normalizer.iterated_object(loop.iter, between, refuse=False) or loop.iter
+    items = normalizer.atom(iterated, hint="items")        # made with the generator, before the default
     found = normalizer.atom(default, hint="default") if default is not None else None
     target, elt, conditions = (S.copy(part) for part in (loop.target, generator.elt, loop.ifs))
     rename = {name: normalizer.namer.fresh(name) for name in sorted(S.stored_names(target))}

@@ -57,6 +57,7 @@ class JumpLowering:
                     # with and try/finally: the body runs to its end (guarded by the flag), so
                     # the context manager's exit and the finally body still run after a return
                     if isinstance(stmt, gast.Try):
+                        self.refuse_finally_return(stmt)
                         _rewrite_try(stmt, lambda block: rewrite(block, False), flag, at)
                     else:
                         stmt.body = rewrite(stmt.body, False)
@@ -74,6 +75,18 @@ class JumpLowering:
         start = at(first, [S.assign(result, S.const(None)), S.assign(flag, S.const(False))])
         end = at(body[-1], [gast.Return(value=S.name(result))])
         return start + rewrite(body, False) + end
+
+
+    def refuse_finally_return(self, stmt):
+        """``return`` in the finally body of the try ``stmt``: where the try body (or a
+        handler) raises, Python returns from the finally body and drops the exception,
+        while the derivative's exception propagates without running the finally body."""
+        found = next((node for node in S.walk_nodes(gast.Module(body=stmt.finalbody, type_ignores=[]))
+                      if isinstance(node, gast.Return)), None)
+        if found is not None and _contains_return(gast.Module(body=stmt.finalbody, type_ignores=[])):
+            raise self._refuse("return in a finally body", found,
+                               "return after the try statement (where the try body raises, Python returns from "
+                               "the finally body and drops the exception, which astgrad does not follow)")
 
 
 def _rewrite_try(stmt, rewrite, flag, at):

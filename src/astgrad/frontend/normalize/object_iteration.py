@@ -55,6 +55,8 @@ class ObjectIterationLowering:
         if not self._defines(expr, "__iter__"):        # operator_methods.py
             return None
         cls = self._object_class(expr)
+        # what __iter__ iterates is read into the code: redefining it must make the code again
+        self.source.dependencies.append(((M.CLASS_ROOT, "__iter__"), (cls, M.current(cls, "__iter__"))))
         form = _iterated_form(M.user_function(M.static_attribute(cls, "__iter__")))
         counted = counted_iteration(cls) if form is None else None
         if counted is not None:

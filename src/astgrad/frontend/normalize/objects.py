@@ -24,7 +24,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
-from .instances import augments_self
+from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .self_containers import CHANGING_METHODS, container_kinds
 
@@ -39,6 +39,8 @@ class ObjectLowering:
     def object_call(self, node):
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.IfExp) and node is self.effect_call:
+            return self.chosen_receiver_call(node)
         if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
             attribute = L.attribute(self.layout(func.value), func.attr)
             if L.holds_none(attribute):
@@ -78,12 +80,48 @@ class ObjectLowering:
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
-            # a new state of an object built here (built_objects.py), else run as it is
-            return self.state_call(receiver, cls, attr, owner, assigned, node)
+            # a new state of an object built here (built_objects.py)
+            return self.state_call(receiver, cls, attr, owner, assigned, node) \
+                or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
         return self.function_call(resolved.function, leading, node)
+
+    effect_call = None          # the call a statement makes for its effect (statements.py stmt_Expr)
+
+    def chosen_receiver_call(self, node):
+        """``(a if c else b).step(w)`` for its effect: ``if c: a.step(w) else: b.step(w)``,
+        so that the call on the object chosen is followed (or refused) as a call on a name
+        is; what replaces the call (None, unused)."""
+        choice, method = node.func.value, node.func.attr
+
+        def on(receiver):
+            call = gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
+                             args=[S.copy(a) for a in node.args], keywords=[S.copy(k) for k in node.keywords])
+            return [gast.copy_location(gast.Expr(value=gast.copy_location(call, node)), node)]
+        self.statement(gast.copy_location(gast.If(test=choice.test, body=on(choice.body), orelse=on(choice.orelse)),
+                                          node))
+        return S.const(None)
+
+    def refuse_unfollowed_state(self, receiver, cls, attr, assigned, node):
+        """``o.inner.step(x)``, ``vs[0].step(x)``, ``m.step(x)`` on an object given as an
+        argument, for its effect: a method assigning attributes of ``self`` (not only
+        number counters) called on an object astgrad does not follow from state to state
+        (not bound to a name once, to an object built here). Run as it is, it would
+        change the object unseen by the derivative, which reads the object's attributes as
+        values. None where the method assigns number counters alone, or where the call's
+        value is used (which has no rule: the modes refuse it)."""
+        if node is not self.effect_call:
+            return None         # r = vs[0].scale(w): its value has no rule, refused by the modes
+        changed = sorted(set(assigned) & _stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
+        if not changed:
+            return None
+        raise self._refuse(f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an "
+                           "object astgrad does not follow from state to state (an argument, an item, an attribute, "
+                           "or a name bound more than once or read otherwise than as name.attr)", node,
+                           "call it on a name bound once to an object the function builds (v = "
+                           f"{cls.__name__}(...); v.{attr}(...)), or have the method return a new object")
 
     def holds_containers(self, receiver, cls, attrs):
         """Whether ``receiver`` names an object this function built whose attributes
@@ -115,7 +153,8 @@ class ObjectLowering:
     def refuse_shared_state(self, receiver, cls, attr, changed, node):
         """Refuse the call ``receiver.attr(...)`` followed as a new state of the object
         (built_objects.state_call) where its method changes in place (the attributes
-        ``changed``, or ``self.a += v``) a container another name may hold."""
+        ``changed``, or ``self.a += v``) a container another name may hold, or in a try
+        body where the method may raise after it changed the object."""
         shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
         if shared:
             a = f"self.{shared[0]}"
@@ -128,6 +167,8 @@ class ObjectLowering:
             raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
                                "an object this code follows from state to state", node,
                                "write self.a = self.a + v there")
+        self.refuse_caught_change(f"a call of {cls.__name__}.{attr}", "the object it is called on",  # trying.py
+                                  function_tree(M.static_attribute(cls, attr)), None, node)
 
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
@@ -326,6 +367,15 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _stored_on_self(method):
+    """The attributes ``method`` stores (or deletes) on its first parameter, ``self``."""
+    tree = function_tree(method)
+    params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+    return {node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and isinstance(
+        node.ctx, (gast.Store, gast.Del)) and isinstance(node.value, gast.Name) and node.value.id == params[0].id} \
+        if params else set()
 
 
 def _namedtuple_method(cls, attr):

@@ -82,6 +82,23 @@ class OperatorMethodLowering:
                          args=[node.slice], keywords=[])
         return self.object_call(gast.copy_location(call, node)) or self.method_call(call)
 
+    def item_store_method(self, target, value):
+        """``v[i] = x`` (``target``, ``value``) on an object of a followed class defining
+        ``__setitem__``: the statement ``v.__setitem__(i, x)``, a call of the method,
+        followed (or refused) as any other that changes its object. False for any other
+        target; a slice of such an object is refused."""
+        if not self._defines(target.value, "__setitem__"):
+            return False
+        if isinstance(target.slice, gast.Slice) or isinstance(target.slice, gast.Tuple) \
+                and any(isinstance(e, gast.Slice) for e in target.slice.elts):
+            raise self._refuse(f"assignment into a slice of a {self._object_class(target.value).__name__}, whose "
+                               "__setitem__ is its own code", target, "call a method of the object that stores the "
+                               "items")
+        call = gast.Call(func=gast.Attribute(value=target.value, attr="__setitem__", ctx=gast.Load()),
+                         args=[target.slice, value], keywords=[])
+        self.statement(gast.copy_location(gast.Expr(value=gast.copy_location(call, target)), target))
+        return True
+
     def operator_layout(self, node):
         """The layout of what ``node`` (a BinOp or UnaryOp) returns, where it runs the
         method of a followed object whose returns each build an object of one class."""

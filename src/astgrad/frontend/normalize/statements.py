@@ -37,6 +37,7 @@ class StatementLowering:
                 return
             if self.item_append(value):     # d[k].append(v): item_appends.py
                 return
+            self.effect_call = value                # its value unused (objects.py refuse_unfollowed_state)
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
@@ -181,6 +182,8 @@ class StatementLowering:
             self.bind_name(target.id, value)        # closures.py: function values too
         elif isinstance(target, (gast.Tuple, gast.List)):
             self.unpack(target, value)
+        elif isinstance(target, gast.Subscript) and self.item_store_method(target, value):
+            pass                                    # v[i] = x running V.__setitem__: operator_methods.py
         elif isinstance(target, gast.Subscript) and self.nested_item_write(target, value):
             pass                                    # d[a][b] = v, p.W[i] = v: dicts.py
         elif isinstance(target, gast.Subscript):
@@ -274,9 +277,12 @@ class StatementLowering:
         runs, and the managers exit in reverse order, as Python does when the body
         raises nothing. Only the forward code runs inside: a reverse sweep runs the
         body's adjoint later, after the exits (docs/supported-python.md)."""
+        if self.suppress_as_try(stmt):          # trying.py
+            return
         self.refuse_jump_out(stmt, "a with statement")
         managers = []
         for item in stmt.items:
+            self.refuse_suppressing_manager(item, stmt)         # trying.py
             manager = self.atom(item.context_expr, hint="manager")
             if not isinstance(manager, gast.Name) or manager.id in self.locals:
                 # its own name: ``as`` (or the body) may rebind the name it was read from
