@@ -164,6 +164,25 @@ class ObjectIterationLowering:
         step = gast.comprehension(target=S.name(index, store=True), iter=counted.range_call(), ifs=[], is_async=0)
         return gast.GeneratorExp(elt=item, generators=[step])
 
+    def iterated_as_attributes(self, node, parent):
+        """Whether ``parent`` iterates the object ``node`` (a Name) in a form this module
+        rewrites into reads of its attributes: ``for c in v``, ``a, b = v``, ``zip(v, w)``,
+        ``list(v)`` and the like, the class's ``__iter__`` one it follows (elsewhere the
+        iteration is refused). Such a use leaves the object the function's own."""
+        if isinstance(parent, gast.For):
+            iterated = parent.iter is node
+        elif isinstance(parent, gast.Assign):
+            iterated = parent.value is node and len(parent.targets) == 1 \
+                and isinstance(parent.targets[0], (gast.Tuple, gast.List))
+        elif isinstance(parent, gast.Call) and self._builtin_call(parent, _CONSUMERS | _PAIRING):
+            taken = parent.args if parent.func.id == "zip" else parent.args[:1]
+            iterated = any(arg is node for arg in taken)
+        else:
+            return False
+        cls = self._object_class(node) if iterated else None
+        return cls is not None and (_iterated_form(M.user_function(M.static_attribute(cls, "__iter__")))
+                                    is not None or counted_iteration(cls) is not None)
+
     def _builtin_call(self, node, names):
         """Whether ``node`` calls one of the built-in functions ``names`` with positional
         arguments alone."""
