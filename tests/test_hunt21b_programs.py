@@ -93,6 +93,28 @@ def counted_beside_its_scale(x, t):
     return np.sum(s * s)
 
 
+def looped_and_bumped_in_turn(x, t):
+    q = Pair(x * t, np.sin(x))
+    s = 0.0
+    i = 0
+    while i < 2:
+        for u in q:
+            s = s + np.sum(u * u)
+        q.bump()
+        i += 1
+    return s
+
+
+def zip_kept_then_bumped(x, t):
+    q = Pair(x * t, np.sin(x))
+    z = zip(q, [x, t])      # its items are read after bump: refused, as before
+    q.bump()
+    s = 0.0
+    for u, v in z:
+        s = s + np.sum(u * v)
+    return s
+
+
 def loop_over_one_held_twice(x, t):
     w = Twice(Pair(x * t, np.cos(x)))
     out = 0.0
@@ -126,7 +148,7 @@ def append_of_a_box_read_from_a_list(x, t):
     return np.sum(log.p)
 
 
-FOLLOWED = [zipped_with_its_own_bump, bumped_then_unpacked, counted_beside_its_scale]
+FOLLOWED = [zipped_with_its_own_bump, bumped_then_unpacked, counted_beside_its_scale, looped_and_bumped_in_turn]
 
 ITERATES = r"this iterates (a Pair, whose __iter__ is its own code,|an object) where astgrad did not know the " \
            r"object's class when it generated the code.*Iterate a list of the items"
@@ -161,4 +183,11 @@ def test_an_object_of_a_class_not_known_stops_with_the_line(f, says, mode):
     assert re.search(says, message, re.S), message
     where = int(re.search(r"test_hunt21b_programs\.py:(\d+)", message).group(1))
     assert line < where < line + 6, message
+    check("grad", zipped_with_its_own_bump, (X3, 0.8), (0, 1))       # the next call works
+
+
+def test_a_zip_kept_in_a_name_then_the_object_changed_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt21b_programs\.py:\d+: the method call \.bump\(\) "
+                                                     r"changes a differentiated value in place"):
+        astgrad.grad(zip_kept_then_bumped, wrt=(0, 1))(X3, 0.8)
     check("grad", zipped_with_its_own_bump, (X3, 0.8), (0, 1))       # the next call works
