@@ -660,7 +660,7 @@ def extremum_part(g, args, y, argnum, key=None):
     if len(args) == 1 and isinstance(args[0], dict):
         return AdjointDict()
     if len(args) == 1:
-        own_iteration(args[0])
+        _own_iteration(args[0])
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -681,7 +681,7 @@ def extremum_gather(t, args, y, argnum, key=None):
     if len(args) == 1 and isinstance(args[0], dict):
         return zeros_like(y)
     if len(args) == 1:
-        own_iteration(args[0])
+        _own_iteration(args[0])
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -1044,7 +1044,7 @@ def loop_item(g, xs, index):
     derivative is zero; so has each item where ``xs`` has none (None: a set of keys)."""
     if isinstance(xs, dict):
         return 0.0
-    own_iteration(xs)
+    _own_iteration(xs)
     if g is None:
         return None
     return g[index]
@@ -1055,11 +1055,11 @@ def unloop_item(h, xs, index):
     ``index`` (nothing for a dict, whose loop items are its keys)."""
     if isinstance(xs, dict):
         return zeros_like(xs)
-    own_iteration(xs)
+    _own_iteration(xs)
     return unindex(h, xs, index)
 
 
-def own_iteration(xs):
+def _own_iteration(xs):
     """A TypeError where ``xs``, iterated by a loop (or ``sum``, ``max``, ...), is an
     object whose class iterates with code of its own (``__iter__``): generated code takes
     the items as a list's, a tuple's or an array's where it did not know the class (an
@@ -1067,11 +1067,11 @@ def own_iteration(xs):
     the class's code. Else nothing."""
     kind = type(xs)
     if kind is not _NDARRAY and kind not in _PLAIN_CONTAINERS and inspect.isfunction(getattr(kind, "__iter__", None)):
-        refuse_object_iteration(f"a {kind.__name__}, whose __iter__ is its own code,")
+        _refuse_object_iteration(f"a {kind.__name__}, whose __iter__ is its own code,")
 
 
-def refuse_object_iteration(what="an object"):
-    """The TypeError of ``own_iteration`` (also for the tangent of such an object)."""
+def _refuse_object_iteration(what="an object"):
+    """The TypeError of ``_own_iteration`` (also for the tangent of such an object)."""
     raise TypeError(
         f"astgrad: this iterates {what} where astgrad did not know the object's class when it generated "
         "the code, and takes the items as a list's or an array's. Iterate a list of the items (a method of "
@@ -1178,7 +1178,7 @@ def spread(g, xs):
         return AdjointDict()
     if isinstance(xs, (list, tuple)):
         return AdjointList(broadcast_like(g, item) for item in xs)
-    own_iteration(xs)
+    _own_iteration(xs)
     shape = numpy.shape(xs)
     return numpy.broadcast_to(_fit(_like_dtype(g, xs), shape[1:]), shape)
 
@@ -1188,7 +1188,7 @@ def gather(h, g):
     of ``spread``; 0 for the tangent of a dict, summed over its keys."""
     if isinstance(h, dict):
         if getattr(h, "of_object", False):      # an object's (runtime_objects.AdjointObject)
-            refuse_object_iteration()
+            _refuse_object_iteration()
         return zeros_like(g)
     if isinstance(h, (list, tuple)):
         total = 0.0
@@ -2337,7 +2337,7 @@ def like_sequence(template, items):
 def check_unpack_count(values, count):
     """Raise what Python raises unpacking ``values`` into ``count`` names, where it holds
     another number of items."""
-    own_iteration(values)
+    _own_iteration(values)
     given = len(values)
     if given > count:
         raise ValueError(f"too many values to unpack (expected {count})")
