@@ -1066,7 +1066,8 @@ def _own_iteration(xs):
     object read from a dict, or held by two attributes), and would miss the derivative of
     the class's code. Else nothing."""
     kind = type(xs)
-    if kind is not _NDARRAY and kind not in _PLAIN_CONTAINERS and inspect.isfunction(getattr(kind, "__iter__", None)):
+    if kind is not _NDARRAY and kind not in _PLAIN_CONTAINERS and inspect.isfunction(getattr(kind, "__iter__", None)) \
+            and not (hasattr(xs, "shape") and hasattr(xs, "dtype")):      # an array's (Dask's) rows are followed
         _refuse_object_iteration(f"a {kind.__name__}, whose __iter__ is its own code,")
 
 

@@ -333,7 +333,9 @@ def _may_hold_an_object(tree, node):
                                                        + tree.args.posonlyargs}:
         return False
     for parent in S.walk_nodes(tree):
-        if isinstance(parent, gast.Assign) and any(isinstance(t, gast.Name) and t.id == node.id for t in parent.targets):
+        targets = parent.targets if isinstance(parent, gast.Assign) else [parent.target] \
+            if isinstance(parent, gast.AnnAssign) and parent.value is not None else []
+        if any(isinstance(t, gast.Name) and t.id == node.id for t in targets):
             value = parent.value
             if not (isinstance(value, (gast.List, gast.ListComp, gast.Dict, gast.DictComp, gast.BinOp))
                     or isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
