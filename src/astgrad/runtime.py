@@ -659,6 +659,8 @@ def extremum_part(g, args, y, argnum, key=None):
     for a dict, whose keys Python compares."""
     if len(args) == 1 and isinstance(args[0], dict):
         return AdjointDict()
+    if len(args) == 1:
+        _own_iteration(args[0])
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -678,6 +680,8 @@ def extremum_gather(t, args, y, argnum, key=None):
     tangent ``t``: the transpose of ``extremum_part`` (0 for a dict's keys)."""
     if len(args) == 1 and isinstance(args[0], dict):
         return zeros_like(y)
+    if len(args) == 1:
+        _own_iteration(args[0])
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
@@ -1040,6 +1044,7 @@ def loop_item(g, xs, index):
     derivative is zero; so has each item where ``xs`` has none (None: a set of keys)."""
     if isinstance(xs, dict):
         return 0.0
+    _own_iteration(xs)
     if g is None:
         return None
     return g[index]
@@ -1050,7 +1055,29 @@ def unloop_item(h, xs, index):
     ``index`` (nothing for a dict, whose loop items are its keys)."""
     if isinstance(xs, dict):
         return zeros_like(xs)
+    _own_iteration(xs)
     return unindex(h, xs, index)
+
+
+def _own_iteration(xs):
+    """A TypeError where ``xs``, iterated by a loop (or ``sum``, ``max``, ...), is an
+    object whose class iterates with code of its own (``__iter__``): generated code takes
+    the items as a list's, a tuple's or an array's where it did not know the class (an
+    object read from a dict, or held by two attributes), and would miss the derivative of
+    the class's code. Else nothing."""
+    kind = type(xs)
+    if kind is not _NDARRAY and kind not in _PLAIN_CONTAINERS and inspect.isfunction(getattr(kind, "__iter__", None)) \
+            and not (hasattr(xs, "shape") and hasattr(xs, "dtype")):      # an array's (Dask's) rows are followed
+        _refuse_object_iteration(f"a {kind.__name__}, whose __iter__ is its own code,")
+
+
+def _refuse_object_iteration(what="an object"):
+    """The TypeError of ``_own_iteration`` (also for the tangent of such an object)."""
+    raise TypeError(
+        f"astgrad: this iterates {what} where astgrad did not know the object's class when it generated "
+        "the code, and takes the items as a list's or an array's. Iterate a list of the items (a method of "
+        "the class returning them), or an object astgrad knows: given as an argument, or built in the "
+        "function, named, and held by one attribute")
 
 
 # -- conversions ------------------------------------------------------------------------
@@ -1152,6 +1179,7 @@ def spread(g, xs):
         return AdjointDict()
     if isinstance(xs, (list, tuple)):
         return AdjointList(broadcast_like(g, item) for item in xs)
+    _own_iteration(xs)
     shape = numpy.shape(xs)
     return numpy.broadcast_to(_fit(_like_dtype(g, xs), shape[1:]), shape)
 
@@ -1160,6 +1188,8 @@ def gather(h, g):
     """The elements of ``h`` added up and fitted to the shape of ``g``: the transpose
     of ``spread``; 0 for the tangent of a dict, summed over its keys."""
     if isinstance(h, dict):
+        if getattr(h, "of_object", False):      # an object's (runtime_objects.AdjointObject)
+            _refuse_object_iteration()
         return zeros_like(g)
     if isinstance(h, (list, tuple)):
         total = 0.0
@@ -2186,6 +2216,20 @@ def check_array_method(receiver, method, where):
         "astgrad.stop_gradient(...)")
 
 
+def check_container_method(receiver, method, where):
+    """Stop if ``receiver.method(...)``, differentiated as a list's (or dict's) method
+    found by its name (``log.append(v)``), runs code of the receiver's class instead: an
+    object whose class astgrad did not know when it generated the code (read from a dict,
+    returned by a call) defining ``append`` of its own."""
+    if inspect.isfunction(getattr(type(receiver), method, None)):
+        raise TypeError(
+            f"astgrad: {where}: .{method}() was differentiated as a list's, but it was called on a "
+            f"{type(receiver).__name__} object, whose class defines {method} in code of its own; astgrad did "
+            "not know the object's class when it generated the code. Name the object where it is built "
+            f"(log = {type(receiver).__name__}(...)) or give it as an argument, so that astgrad follows "
+            f"its {method}, or hold a list")
+
+
 def check_mapping(mapping, method, where):
     """Stop if a lowered ``mapping.get(key)`` or loop over ``mapping.items()``,
     ``.values()`` or ``.keys()`` was called on something that is not a mapping: astgrad
@@ -2294,6 +2338,7 @@ def like_sequence(template, items):
 def check_unpack_count(values, count):
     """Raise what Python raises unpacking ``values`` into ``count`` names, where it holds
     another number of items."""
+    _own_iteration(values)
     given = len(values)
     if given > count:
         raise ValueError(f"too many values to unpack (expected {count})")

@@ -23,6 +23,8 @@ from .runtime import _ABSENT_ITEM, AdjointDict, AdjointList, _is_zero_placeholde
 class AdjointObject(AdjointDict):
     """The derivative of an object: attribute name -> the derivative of that attribute."""
 
+    of_object = True        # not a dict's (runtime.gather refuses to add up its items)
+
     def __add__(self, other):
         return AdjointObject(AdjointDict.__add__(self, other))
 

@@ -145,6 +145,7 @@ class CallLowering:
             method = None
         elif isinstance(func, gast.Attribute):
             owner = self.atom(func.value, hint="t")
+            self.check_list_method(func, owner)
             new_func = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
             result_target = None
             method = func.attr
@@ -167,6 +168,16 @@ class CallLowering:
         if is_transform_object(result_target):
             return self.as_returned(call, result_target)       # nested.py
         return self.writing_call(call, node, result_target)
+
+    def check_list_method(self, func, owner):
+        """Before ``log.append(v)`` (``func``, ``owner`` the atom ``log`` reads), which is
+        differentiated as a list's method, a run-time check that ``log``'s class has no
+        ``append`` of its own, where ``log`` may hold an object whose class is not known."""
+        if func.attr in _LIST_METHODS and not self.inlining and self.layout(func.value) is None \
+                and _may_hold_an_object(self.source.tree, func.value):
+            from ... import runtime
+            self.emit(S.expr_stmt(self.runtime_call(runtime.check_container_method, [
+                S.copy(owner), S.const(func.attr), S.const(self.where())])))
 
     def writing_call(self, call, node, target):
         """``call`` itself, or the in-place assignment of a call that writes into an argument."""
@@ -316,6 +327,34 @@ class CallLowering:
         self.bindings[name] = obj
         self.locals.discard(name)
         return name
+
+
+_LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
+_MAKE_LISTS = (builtins.list, builtins.sorted, builtins.dict, builtins.set)
+
+
+def _may_hold_an_object(tree, node):
+    """Whether the name ``node`` of the function ``tree`` (not a parameter, whose object
+    astgrad knows when it is given) may hold an object of a user class: a binding of it
+    other than a list or dict display, a comprehension, or ``list(...)`` and the like
+    (``log = d['k']``, ``log = make()``, ``for log in logs``)."""
+    if not isinstance(node, gast.Name) or node.id in {a.id for a in tree.args.args + tree.args.kwonlyargs
+                                                       + tree.args.posonlyargs}:
+        return False
+    for parent in S.walk_nodes(tree):
+        targets = parent.targets if isinstance(parent, gast.Assign) else [parent.target] \
+            if isinstance(parent, gast.AnnAssign) and parent.value is not None else []
+        if any(isinstance(t, gast.Name) and t.id == node.id for t in targets):
+            value = parent.value
+            if not (isinstance(value, (gast.List, gast.ListComp, gast.Dict, gast.DictComp, gast.BinOp))
+                    or isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                    and getattr(builtins, value.func.id, None) in _MAKE_LISTS):
+                return True
+        elif isinstance(parent, (gast.For, gast.comprehension, gast.withitem, gast.NamedExpr)) \
+                and node.id in S.stored_names(parent.target if not isinstance(parent, gast.withitem)
+                                              else parent.optional_vars or gast.Tuple(elts=[], ctx=gast.Store())):
+            return True
+    return False
 
 
 def _is_put_along_axis(target):

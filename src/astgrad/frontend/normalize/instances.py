@@ -171,9 +171,10 @@ def plain_self_uses(fn, cls, depth=_DEPTH, seen=None):
     return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen)
 
 
-def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0):
+def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None):
     """Whether the function ``tree`` names ``me`` only as ``plain_self_uses`` says,
-    binding it at most ``stores`` times."""
+    binding it at most ``stores`` times; also where it is iterated, if ``iterated(node,
+    parent)`` says the iteration becomes reads of its attributes."""
     seen = set() if seen is None else seen
     parents = parents_of(tree)
     for node in S.walk_nodes(tree):
@@ -204,6 +205,8 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0):
             continue
         if isinstance(parent, gast.Call) and parent.func is node \
                 and _method_keeps_self_plain(cls, "__call__", depth, seen):
+            continue
+        if iterated is not None and iterated(node, parent):
             continue
         return False
     return True
