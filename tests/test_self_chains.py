@@ -147,7 +147,16 @@ def aliased_write(x, w):
     return np.sum(p(x))
 
 
-PROGRAMS = [chained, builder, builder_named, stepped, added_in_place, written_item, mixed, own_class, aliased_write]
+def branch_on_chain(x, w):
+    v = Vec(x)
+    if v.scale(w).norm() > 10.0:        # the test runs once, before the branch
+        return 0.5 * v.norm()
+    q = v.scale(x)                      # q is v
+    return q.norm() + v.norm()
+
+
+PROGRAMS = [chained, builder, builder_named, stepped, added_in_place, written_item, mixed, own_class, aliased_write,
+            branch_on_chain]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
@@ -190,7 +199,15 @@ def after_a_call(x, w):
     return np.sum(v.x) * v.scale(w).norm()          # v.x is read before scale changes it
 
 
+def item_augmented(x, w):
+    b = Buffer(x)
+    b[0] += w[0]
+    return b.total()
+
+
 REFUSED = [
+    (item_augmented, r"self_chains.py:\d+: astgrad cannot differentiate augmented assignment to an item of b, a "
+                     r"Buffer whose __setitem__ it follows; write b\[i\] = \(the new value\)"),
     (shared_item, r"self_chains.py:\d+: the call of Shared.__setitem__ changes the object it is called on in place"),
     (sliced, r"self_chains.py:\d+: astgrad cannot differentiate a slice assignment on a Buffer, whose __setitem__ "
              r"it follows for one index at a time; write the items one by one"),

@@ -145,9 +145,14 @@ class _SelfChains:
             attr = _IN_PLACE.get(type(stmt.op))
             if cls is not None and attr is not None and self.method(cls, attr) is not None:
                 stmt = _located(S.expr_stmt(_method_call(stmt.target.id, attr, [stmt.value])), stmt)
+        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
+            self.refuse_augmented_item(stmt)
         elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript):
             stmt = self.item_write(stmt, before)
-        if isinstance(stmt, (gast.Expr, gast.Assign, gast.Return)) and stmt.value is not None:
+        if isinstance(stmt, (gast.If, gast.For)):       # evaluated once, before the block runs
+            field = "test" if isinstance(stmt, gast.If) else "iter"
+            setattr(stmt, field, self.lift(getattr(stmt, field), before)[0])
+        elif isinstance(stmt, (gast.Expr, gast.Assign, gast.Return)) and stmt.value is not None:
             holder = stmt.targets[0].id if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], gast.Name) else None
             stmt.value, _ = self.lift(stmt.value, before, holder)
@@ -156,6 +161,19 @@ class _SelfChains:
         self.changed = True
         dropped = _self_assignment(stmt) or isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Name)
         return [_located(s, stmt) for s in before] + ([] if dropped else [stmt])
+
+    def refuse_augmented_item(self, stmt):
+        """``v[i] += a`` on an object whose class defines ``__setitem__``: Python reads
+        the item, adds in place where the item's class can, and stores it back."""
+        owner = stmt.target.value
+        cls = self.class_of(owner) if isinstance(owner, gast.Name) else None
+        if cls is not None and inspect.isfunction(M.static_attribute(cls, "__setitem__")):
+            name = owner.id
+            raise self.normalizer.source.error(
+                f"astgrad cannot differentiate augmented assignment to an item of {name}, a {cls.__name__} whose "
+                f"__setitem__ it follows; write {name}[i] = (the new value), reading the old item through a method "
+                "or attribute of the object, or call a method of the object that stores the new value", stmt,
+                construct="op= on an item")
 
     def item_write(self, stmt, before):
         """``v[i] = a`` on an object whose class defines ``__setitem__``: the call
@@ -192,6 +210,14 @@ class _SelfChains:
         if isinstance(node, (gast.Tuple, gast.List)):
             clean = self.lift_all(node.elts, before)
             return node, clean
+        if isinstance(node, gast.Compare):
+            node.left, clean = self.lift(node.left, before)
+            if clean:
+                self.lift_all(node.comparators[:1], before)     # the others only if the first holds
+            return node, False
+        if isinstance(node, gast.BoolOp):
+            node.values[0], _ = self.lift(node.values[0], before)     # the others only if it decides nothing
+            return node, False
         parts = {gast.BinOp: ("left", "right"), gast.UnaryOp: ("operand",), gast.Subscript: ("value", "slice"),
                  gast.Attribute: ("value",)}.get(type(node), ())
         for part in parts:
@@ -342,8 +368,10 @@ def _drop_aliases(tree, classes):
                 and isinstance(stmt.value, gast.Name) and stmt.value.id in classes):
             continue
         alias, name = stmt.targets[0].id, stmt.value.id
-        if alias not in classes or alias == name:
-            continue
+        if alias not in classes or alias == name or any(
+                isinstance(n, (gast.FunctionDef, gast.Lambda, gast.ClassDef)) and alias in S.names_in(n)
+                for n in S.walk_nodes(tree) if n is not tree):
+            continue        # (a nested function's own parameter may have the name)
         index = tree.body.index(stmt)
         earlier = [n for s in tree.body[:index] for n in S.walk_nodes(s)]
         if alias in {n.id for n in earlier if isinstance(n, gast.Name)} or _stores(tree, alias) != 1 \
