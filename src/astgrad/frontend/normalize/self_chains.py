@@ -92,6 +92,7 @@ class _SelfChains:
         self.normalizer = normalizer
         self.changed = False
         self.fresh = set()
+        self.methods = {}       # (class, name) -> the method, where it returns self
         self.classes = _known_classes(self, tree)
 
     # -- what the code builds ----------------------------------------------------
@@ -107,18 +108,25 @@ class _SelfChains:
             cls = normalizer.record_class_of(node)
             if cls is not None and M.static_attribute(cls, "__setattr__") is not object.__setattr__:
                 return None         # a frozen dataclass
+        path = S.dotted_path(node.func)
+        if cls is not None and path is not None and path[0] not in normalizer.locals:
+            normalizer.source.resolve_path(path)        # the rewrite depends on what the name means
         return cls
 
     def method(self, cls, attr):
         """``cls.<attr>`` where it returns self, a dependency of the code; else None.
         An attribute of that name stored on an object would hide it: not followed."""
+        if (cls, attr) in self.methods:
+            return self.methods[cls, attr]
         fn = returns_self(cls, attr)
-        if fn is None or attr in _stored_attributes(self.normalizer.source.tree) or not _changes_self(fn):
-            return None
-        if not attr.startswith("__") and any(attr in _self_stores(f) for k in cls.__mro__[:-1]
-                                             for f in vars(k).values() if inspect.isfunction(f)):
-            return None
-        self.normalizer.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+        if inspect.isfunction(M.static_attribute(cls, attr)):      # what it returns decides the rewrite
+            self.normalizer.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+        if fn is not None and (attr in _stored_attributes(self.normalizer.source.tree) or not _changes_self(fn)
+                               or not attr.startswith("__") and any(attr in _self_stores(f) for k in cls.__mro__[:-1]
+                                                                    for f in vars(k).values()
+                                                                    if inspect.isfunction(f))):
+            fn = None
+        self.methods[cls, attr] = fn
         return fn
 
     def class_of(self, node):
