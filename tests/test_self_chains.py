@@ -147,7 +147,26 @@ def branch_on_chain(x, w):
     return q.norm() + v.norm()
 
 
-PROGRAMS = [chained, builder, builder_named, stepped, added_in_place, written_item, mixed, own_class, aliased_write,
+class Accumulator:
+    def __init__(self, x):
+        self.x = x * 1.0        # a new array, which nothing else holds
+
+    def __iadd__(self, other):
+        self.x += np.tanh(other)        # in place, as Python does: no other name sees it
+        return self
+
+    def total(self):
+        return np.sum(self.x * self.x)
+
+
+def accumulated(x, w):
+    acc = Accumulator(x)
+    acc += w * x
+    acc += w
+    return acc.total()
+
+
+PROGRAMS = [accumulated, chained, builder, builder_named, stepped, added_in_place, written_item, mixed, own_class, aliased_write,
             branch_on_chain]
 
 
@@ -197,7 +216,16 @@ def item_augmented(x, w):
     return b.total()
 
 
+def kept_before_added(x, w):
+    acc = Accumulator(x)
+    old = acc.x                         # Python's += would change old too
+    acc += w
+    return acc.total() + np.sum(old)
+
+
 REFUSED = [
+    (kept_before_added, r"self_chains.py:\d+: astgrad cannot differentiate augmented assignment to an attribute of "
+                        r"self in Accumulator.__iadd__, called on an object this code follows from state to state"),
     (item_augmented, r"self_chains.py:\d+: astgrad cannot differentiate augmented assignment to an item of b, a "
                      r"Buffer whose __setitem__ it follows; write b\[i\] = \(the new value\)"),
     (shared_item, r"self_chains.py:\d+: the call of Shared.__setitem__ changes the object it is called on in place"),

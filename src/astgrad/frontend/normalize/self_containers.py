@@ -183,6 +183,8 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
                 or read.attr.startswith("__") and not _operator_call(read, parents):
             if isinstance(node.ctx, gast.Store) and rebinds:
                 continue                                # the function's own binding of the object
+            if isinstance(read, gast.Return) and not rebinds:
+                continue        # return self: the caller drops it (instances.plain_uses, for the object's name)
             return None                                 # the object handed on: getattr(self, ...), vars(self)
         if read.attr != attr:
             continue
