@@ -38,12 +38,10 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks, walk_statements
 from .instances import function_tree, own_returns, parents_of
 from .objects import changed_in_place
-from .self_containers import OPERATOR_CALLS
 
 _IN_PLACE = {gast.Add: "__iadd__", gast.Sub: "__isub__", gast.Mult: "__imul__", gast.Div: "__itruediv__",
              gast.FloorDiv: "__ifloordiv__", gast.Mod: "__imod__", gast.Pow: "__ipow__",
              gast.MatMult: "__imatmul__"}
-assert set(_IN_PLACE.values()) | {"__setitem__"} == OPERATOR_CALLS
 
 
 def rewrite_self_chains(normalizer, tree):
@@ -121,10 +119,7 @@ class _SelfChains:
         fn = returns_self(cls, attr)
         if inspect.isfunction(M.static_attribute(cls, attr)):      # what it returns decides the rewrite
             self.normalizer.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
-        if fn is not None and (attr in _stored_attributes(self.normalizer.source.tree) or not _changes_self(fn)
-                               or not attr.startswith("__") and any(attr in _self_stores(f) for k in cls.__mro__[:-1]
-                                                                    for f in vars(k).values()
-                                                                    if inspect.isfunction(f))):
+        if fn is not None and (not _changes_self(fn) or _may_be_hidden(cls, attr, self.normalizer.source.tree)):
             fn = None
         self.methods[cls, attr] = fn
         return fn
@@ -314,7 +309,8 @@ def _known_classes(chains, tree):
                 bindings.setdefault(node.id, []).append(stmt)
         if isinstance(stmt, gast.Delete):
             deleted.update(n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name))
-    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    args = tree.args
+    params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
     outer = {n for s in S.walk_nodes(tree) if isinstance(s, (gast.Global, gast.Nonlocal)) for n in s.names}
     counts = chains.normalizer.bound_count
     candidates = {name: stmts for name, stmts in bindings.items()
@@ -400,8 +396,15 @@ def _stores(tree, name):
                and isinstance(n.ctx, (gast.Store, gast.Del)))
 
 
-def _stored_attributes(tree):
-    return {n.attr for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and isinstance(n.ctx, gast.Store)}
+def _may_be_hidden(cls, attr, tree):
+    """Whether an attribute ``attr`` stored on the object (by the function ``tree`` or
+    a method of ``cls``) may hide the method; Python looks an operator's method up on
+    the class alone."""
+    if any(isinstance(n, gast.Attribute) and isinstance(n.ctx, gast.Store) and n.attr == attr
+           for n in S.walk_nodes(tree)):
+        return True
+    return not attr.startswith("__") and any(attr in _self_stores(f) for k in cls.__mro__[:-1]
+                                             for f in vars(k).values() if inspect.isfunction(f))
 
 
 def _self_stores(fn):

@@ -55,7 +55,7 @@ _READING_METHODS = frozenset({"get", "copy", "count", "index", "sum", "mean", "m
 _VIEW_METHODS = frozenset({"keys", "values", "items"})
 # the operator methods self_chains.py writes as calls (v += w, v[i] = a): a method call
 # on the object, which hands it on no more than v.step(g) does
-OPERATOR_CALLS = frozenset({"__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+_OPERATOR_CALLS = frozenset({"__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
                             "__imod__", "__ipow__", "__imatmul__"})
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
                 builtins.tuple, builtins.any, builtins.all, builtins.dict, builtins.set)
@@ -199,7 +199,7 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
 def _operator_call(read, parents):
     """Whether ``read`` (``me.__iadd__``) is called, an operator method self_chains.py wrote."""
     call = parents.get(read)
-    return read.attr in OPERATOR_CALLS and isinstance(call, gast.Call) and call.func is read
+    return read.attr in _OPERATOR_CALLS and isinstance(call, gast.Call) and call.func is read
 
 
 def _use(read, parents, resolve, in_method=True):
