@@ -5,6 +5,8 @@ p.step(g)`` in a loop, ``v += w`` seen through an alias ``u = v``, ``v[i] = a``.
 is followed in every mode against central finite differences (tests/breadth_modes.py);
 what astgrad cannot follow is refused with the line and advice."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -166,7 +168,32 @@ def accumulated(x, w):
     return acc.total()
 
 
-PROGRAMS = [accumulated, chained, builder, builder_named, stepped, added_in_place, written_item, mixed, own_class, aliased_write,
+@dataclasses.dataclass
+class State:
+    x: np.ndarray
+    k: float
+
+    def step(self, g):
+        self.x = self.x - 0.1 * g * np.sin(self.x)
+        return self
+
+    def __imul__(self, a):
+        self.k = self.k * a
+        return self
+
+    def loss(self):
+        return self.k * np.sum(self.x ** 2)
+
+
+def dataclass_steps(x, w):
+    s = State(x, 1.0)
+    for _ in range(2):
+        s = s.step(w)
+    s *= np.sum(w)
+    return s.loss()
+
+
+PROGRAMS = [accumulated, dataclass_steps, chained, builder, builder_named, stepped, added_in_place, written_item, mixed, own_class, aliased_write,
             branch_on_chain]
 
 
