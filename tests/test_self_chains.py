@@ -276,3 +276,22 @@ def test_the_object_is_one_object_as_in_python():
     x, w = _RNG.uniform(-1, 1, 3), _RNG.uniform(-1, 1, 3)
     assert astgrad.value_and_grad(added_in_place)(x, w)[0] == pytest.approx(added_in_place(x, w))
     assert added_in_place(x, w) == pytest.approx(3.0 * 9.0 * np.sum((x + 2.0 * w) ** 2))     # u is v after +=
+
+
+def stepped_argument(v, w):
+    s = v.scale(w)          # Python changes the caller's object; astgrad would not follow it
+    k = 0
+    while s.norm() > 1e-3 and k < 2:
+        k += 1
+    return v.norm()
+
+
+def test_a_method_storing_values_on_an_argument_object_is_refused():
+    """Run as it was, the call changed the object where no derivative followed it: a
+    derivative with respect to w of zero, with no error."""
+    x, w = _RNG.uniform(-1, 1, 3), _RNG.uniform(-1, 1, 3)
+    with pytest.raises(astgrad.TransformError, match=r"test_self_chains.py:\d+: astgrad cannot differentiate the "
+                                                     r"call .scale\(\) of Vec.scale, which stores attributes of the "
+                                                     r"object \(x\), on an object astgrad does not follow"):
+        astgrad.grad(stepped_argument, wrt=1)(Vec(x), w)
+    check("grad", chained, (x, w), (0, 1))
