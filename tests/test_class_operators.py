@@ -248,7 +248,7 @@ def unpacked(a, t):
 class InPlace(Vec):
     def __iadd__(self, other):
         self.x = self.x + other.x
-        return self
+        return Vec(self.x, self.y)      # changes self, and gives another object (returning self: test_self_chains.py)
 
 
 def added_in_place(a, t):

@@ -37,8 +37,6 @@ REFUSED = {
     "o07 ": "objects passed as *layers and called",
     "o08 ": "an attribute of an object assigned in the function",
     "o12 ": "a write into an array an iterator over it still reads",
-    "o15 ": "a method chain on an object built in the function that changes it",
-    "o16 ": "a method changing an object held by two names",
     "o18 ": "a write into a list dataclasses.replace shares",
     "s54 ": "a write into an item of a list after a copy of the item",
     # w first: every mode differentiates what the callee stores (m is unused, its gradient zero)
@@ -49,7 +47,6 @@ REFUSED = {
     "t01 ": "float(str(v)) of a value depending on the inputs",
     "t03 ": "float(\"%.17g\" % v) of a value depending on the inputs",
     "k10 ": "a complex literal",
-    "a06 ": "a write into a dataclass's list item through an alias of the object",
     "a09 ": "a write into a list item of an object a list of objects holds",
 }
 # refused when the derivative runs, with astgrad's TypeError
@@ -65,7 +62,7 @@ AT_CALL = {
 }
 # programs astgrad used to refuse, checked in reverse, forward and second order
 FREED = ("s03 ", "l05 ", "l06 ", "l07 ", "l08 ", "l09 ", "l10 ", "l12 ", "l13 ", "l14 ", "l15 ", "l16 ",
-         "c02 ", "c03 ", "c06 ", "c08 ", "c11 ", "c14 ", "c18 ", "a04 ")
+         "c02 ", "c03 ", "c06 ", "c08 ", "c11 ", "c14 ", "c18 ", "a04 ", "o15 ", "o16 ", "a06 ")
 # kinks at 0 where only the first derivative exists: checked in first-order modes only
 FIRST_ORDER_ONLY = ("z03 ", "z10 ")
 # norm, sqrt or abs at 0 squared into a smooth function: right at second order too, since the

@@ -185,8 +185,9 @@ def zipped_with_generator(a, t):
 REFUSED = [
     (nested, "a loop over a Seq, whose __iter__ returns the object itself \\(one counter for every loop over it\\), "
              "whose body uses the object; take its items into a list first \\(q_items = list\\(q\\)\\)"),
-    (nested_through_a_name, "a loop over a Seq, whose __iter__ returns the object itself .*, whose body iterates an "
-                            "object of an iterator class that may be the same one"),
+    # r = q is the same object (an alias bound once): the body uses the object
+    (nested_through_a_name, "a loop over a Seq, whose __iter__ returns the object itself .*, whose body uses the "
+                            "object"),
     (zipped_with_itself, "zip of a Seq with an object that may be the same one, whose __iter__ returns the "
                          "object itself"),
     (stepped_and_looped, "iter\\(\\) or next\\(\\) of a Seq, whose __iter__ returns the object itself .*, "

@@ -13,7 +13,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
 from .instances import (built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of,
-                        is_namespace, own_returns, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
+                        is_namespace, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
                         super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
@@ -28,10 +28,9 @@ class BuiltObjectLowering:
     def built_class_of(self, node):
         """The class ``node`` (a Call) builds an instance of, when instances.py follows
         it; else None."""
+        if isinstance(node, gast.Call) and self.own_class(node) is not None:    # cls(W), type(self)(...)
+            return self.own_class(node) if built_class(self.own_class(node)) else None     # own_classes.py
         path = S.dotted_path(node.func) if isinstance(node, gast.Call) else None
-        receiver = self.receiver()
-        if path is not None and receiver is not None and receiver[1] == M.CLASS and path == [receiver[0]]:
-            return receiver[2] if built_class(receiver[2]) else None      # cls(W) in a classmethod
         if path is None or path[0] in self.locals or path[0] in self.functions:
             return None
         cls = self.source.resolve_path(path, depend=False)
@@ -44,10 +43,8 @@ class BuiltObjectLowering:
                 or any(kw.arg is None or isinstance(kw.value, gast.Lambda) for kw in node.keywords) \
                 or any(isinstance(a, gast.Lambda) for a in node.args):
             return None         # (a function value stored on an object is not followed)
-        path = S.dotted_path(node.func)
-        if path[0] in self.locals:
-            owner = S.name(path[0])             # cls, the classmethod's class
-        else:
+        owner, path = self.own_class_owner(node), S.dotted_path(node.func)     # cls, type(self): own_classes.py
+        if owner is None:
             self.source.resolve_path(path)
             self.free[path[0]] = self.source.resolve(path[0])
             owner = self.atom(node.func)
@@ -117,66 +114,6 @@ class BuiltObjectLowering:
         if cls is None:
             return self.replaced_layout(node, depth) or self.returned_layout(node)
         return (L.OBJECT, cls) + self.stored_layouts(cls, node, depth - 1)
-
-    def returned_layout(self, node):
-        """The layout of what ``p.derivative()`` or ``Model.create(w)`` returns (a method
-        of an object of a known layout, a classmethod of a global class) where each of its
-        returns builds an object of one class (``return Polynomial(cs)``, ``return
-        cls(W)``): that class, with no attribute known to hold an object; else None."""
-        func = node.func
-        if not isinstance(func, gast.Attribute):
-            return None
-        owner = self.layout(func.value)
-        if owner is not None and owner[0] == L.OBJECT and func.attr not in owner[3]:
-            fn, cls = M.static_attribute(owner[1], func.attr), None
-        else:
-            path = S.dotted_path(func)
-            holder = self.source.resolve_path(path[:-1], depend=False) \
-                if path is not None and path[0] not in self.locals and path[0] not in self.functions else None
-            if holder is MISSING or holder is None or not (isinstance(holder, type) or L.layout_of(holder)):
-                return None
-            if isinstance(holder, type):            # Model.create(w), a classmethod
-                fn, cls = M.static_attribute(holder, func.attr), holder
-                if not isinstance(fn, classmethod):
-                    return None
-            else:                                   # POLY.derivative(), a global object's method
-                fn, cls = M.static_attribute(type(holder), func.attr), None
-                if not inspect.isfunction(fn) or func.attr in vars(holder):
-                    return None
-            self.source.resolve_path(path)
-        fn = getattr(fn, "__func__", fn)
-        if not inspect.isfunction(fn):
-            return None
-        built = self._returned_class(fn, cls)
-        if built is None:
-            return None
-        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
-
-    def _returned_class(self, fn, cls):
-        """The one class each return of ``fn`` builds, the global's meaning (in ``fn``'s
-        module) a dependency of this code (``cls``: a classmethod's class, its first
-        parameter); else None."""
-        tree = function_tree(fn)
-        if tree is None:
-            return None
-        resolve_path = self.scope_resolver(fn)
-        first = (tree.args.posonlyargs + tree.args.args)[:1]
-        found = set()
-        for value in _built_values(stmt.value for stmt in own_returns(tree)):
-            path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
-            if path is None:
-                return None
-            if cls is not None and first and tuple(path) == (first[0].id,):
-                found.add(cls)
-                continue
-            if path[0] in S.stored_names(tree) or any(a.id == path[0] for a in first):
-                return None
-            built = resolve_path(path, depend=False)
-            if not (built_class(built) or _record_kind(built) == "dict"):
-                return None
-            resolve_path(path)
-            found.add(built)
-        return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
 
     def scope_resolver(self, fn):
         """``resolve_path`` for the free names of ``fn``: this function's own, or, for a
@@ -342,12 +279,3 @@ class BuiltObjectLowering:
             return None
         return cls
 
-
-def _built_values(values):
-    """The values returned, each branch of ``a if c else b`` on its own (either may be
-    the one returned)."""
-    for value in values:
-        while isinstance(value, gast.IfExp):
-            yield from _built_values([value.body])
-            value = value.orelse
-        yield value

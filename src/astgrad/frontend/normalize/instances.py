@@ -155,26 +155,28 @@ def init_of(cls):
     return None if init is object.__init__ else init
 
 
-def plain_self_uses(fn, cls, depth=_DEPTH, seen=None):
+def plain_self_uses(fn, cls, depth=_DEPTH, seen=None, discarded=False):
     """Whether ``fn`` (a function whose first parameter is ``self``) names ``self`` only
     as ``self.attr`` (read or stored: not a method of the class that might keep ``self``
     unless that method does the same, transitively) or as a call ``self(...)`` of a
-    ``__call__`` that does the same; and has no nested function naming it."""
+    ``__call__`` that does the same; and has no nested function naming it. With
+    ``discarded`` (the caller drops what the call returns) ``return self`` is plain too."""
     seen = set() if seen is None else seen
-    if fn in seen:
+    if (fn, discarded) in seen:
         return True
-    seen.add(fn)
+    seen.add((fn, discarded))
     tree = function_tree(fn)
     if tree is None or depth <= 0:
         return False
     params = tree.args.posonlyargs + tree.args.args
-    return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen)
+    return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen, discarded=discarded)
 
 
-def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None):
+def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, discarded=False):
     """Whether the function ``tree`` names ``me`` only as ``plain_self_uses`` says,
-    binding it at most ``stores`` times; also where it is iterated, if ``iterated(node,
-    parent)`` says the iteration becomes reads of its attributes."""
+    binding it at most ``stores`` times (``return me`` too, with ``discarded``); also
+    where it is iterated, if ``iterated(node, parent)`` says the iteration becomes reads
+    of its attributes."""
     seen = set() if seen is None else seen
     parents = parents_of(tree)
     for node in S.walk_nodes(tree):
@@ -195,8 +197,8 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None):
             called = parents.get(id(parent))
             if isinstance(parent.ctx, gast.Del):
                 return False
-            if isinstance(called, gast.Call) and called.func is parent \
-                    and not _method_keeps_self_plain(cls, parent.attr, depth, seen):
+            if isinstance(called, gast.Call) and called.func is parent and not _method_keeps_self_plain(
+                    cls, parent.attr, depth, seen, isinstance(parents.get(id(called)), gast.Expr)):
                 return False
             static = M.static_attribute(cls, parent.attr)
             if isinstance(static, property) and not (inspect.isfunction(static.fget)
@@ -208,6 +210,8 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None):
             continue
         if iterated is not None and iterated(node, parent):
             continue
+        if discarded and isinstance(parent, gast.Return):
+            continue        # return self, from a call whose result the caller drops
         return False
     return True
 
@@ -346,11 +350,11 @@ def _in_callers_terms(value, given, params, unknown):
     return call
 
 
-def _method_keeps_self_plain(cls, name, depth, seen):
+def _method_keeps_self_plain(cls, name, depth, seen, discarded=False):
     static = M.static_attribute(cls, name)
     if static is MISSING or not inspect.isfunction(static):
         return True         # an attribute holding a function, a staticmethod: not given self
-    return plain_self_uses(static, cls, depth - 1, seen)
+    return plain_self_uses(static, cls, depth - 1, seen, discarded)
 
 
 def function_tree(fn):

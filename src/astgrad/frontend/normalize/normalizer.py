@@ -56,12 +56,14 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .outer_writes import lower_outer_writes
+from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
 from .protocol_methods import ProtocolMethodLowering
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
+from .self_chains import rewrite_self_chains
 from .sets import SetLowering
 from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
@@ -81,7 +83,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
-                 ObjectIterationLowering, ComparisonMethodLowering):
+                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -246,6 +248,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
+        if rewrite_self_chains(self, tree):         # v.scale(w).norm(), v += w on a V: self_chains.py
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
             nodes = list(S.walk_nodes(tree))
         if self._may_mention("deque") and rewrite_deques(self, tree):

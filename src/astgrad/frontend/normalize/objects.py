@@ -80,9 +80,10 @@ class ObjectLowering:
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
-            # a new state of an object built here (built_objects.py)
+            # a new state of an object built here (built_objects.py), else run as it is
             return self.state_call(receiver, cls, attr, owner, assigned, node) \
-                or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node)
+                or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node) \
+                or refuse_stored_arguments(self, cls, attr, assigned, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
@@ -376,6 +377,38 @@ def _stored_on_self(method):
     return {node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and isinstance(
         node.ctx, (gast.Store, gast.Del)) and isinstance(node.value, gast.Name) and node.value.id == params[0].id} \
         if params else set()
+
+
+def refuse_stored_arguments(lowering, cls, attr, assigned, node):
+    """None, or refuse the call ``node`` run as it is (on an object not followed from
+    state to state) of a method storing attributes, given values that may carry a
+    derivative (anything but constants: a counter's ``self.calls += 1`` is fine): the
+    object would hold them where the derivative does not follow."""
+    if assigned and _stores_values(M.static_attribute(cls, attr)):
+        raise lowering._refuse(f"the call .{attr}() of {cls.__name__}.{attr}, which stores attributes of the object "
+                               f"({', '.join(sorted(assigned))}), on an object astgrad does not follow from state "
+                               "to state (an argument, a global, an object also named otherwise)", node,
+                               "build the object in the function and call the method on its name, or return the "
+                               "new values from the method and store them outside the differentiated function")
+    return None
+
+
+def _stores_values(fn):
+    """Whether ``fn`` stores in an attribute of its first parameter a value made of
+    anything but constants (``self.x = self.x * w``; not ``self.calls += 1``)."""
+    tree = function_tree(fn) if inspect.isfunction(fn) else None
+    params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+    if not params:
+        return tree is None
+    me = params[0].id
+    for node in S.walk_nodes(tree):
+        targets = node.targets if isinstance(node, gast.Assign) else [node.target] \
+            if isinstance(node, gast.AugAssign) else []
+        if any(isinstance(t, gast.Attribute) and isinstance(t.value, gast.Name) and t.value.id == me
+               for t in targets) and any(isinstance(n, (gast.Name, gast.Call, gast.Attribute))
+                                         for n in S.walk_nodes(node.value)):
+            return True
+    return False
 
 
 def _namedtuple_method(cls, attr):

@@ -55,6 +55,10 @@ _READING_METHODS = frozenset({"get", "copy", "count", "index", "sum", "mean", "m
                               "var", "any", "all", "dot", "tolist", "item", "argmax", "argmin", "cumsum"})
 # methods returning a live view of a dict (fine where iterated at once)
 _VIEW_METHODS = frozenset({"keys", "values", "items"})
+# the operator methods self_chains.py writes as calls (v += w, v[i] = a): a method call
+# on the object, which hands it on no more than v.step(g) does
+_OPERATOR_CALLS = frozenset({"__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+                            "__imod__", "__ipow__", "__imatmul__"})
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
                 builtins.tuple, builtins.any, builtins.all, builtins.dict, builtins.set)
 _NEW_CONTAINERS = {builtins.list: "list", builtins.dict: "dict"}
@@ -177,9 +181,12 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
         read = parents.get(node)
         if isinstance(read, gast.Call) and read.func is node:
             continue                                    # self(...): __call__, checked as a method
-        if not (isinstance(read, gast.Attribute) and read.value is node) or read.attr.startswith("__"):
+        if not (isinstance(read, gast.Attribute) and read.value is node) \
+                or read.attr.startswith("__") and not _operator_call(read, parents):
             if isinstance(node.ctx, gast.Store) and rebinds:
                 continue                                # the function's own binding of the object
+            if isinstance(read, gast.Return) and not rebinds:
+                continue        # return self: the caller drops it (instances.plain_uses, for the object's name)
             return None                                 # the object handed on: getattr(self, ...), vars(self)
         if read.attr != attr:
             continue
@@ -189,6 +196,12 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
         kinds.add(kind)
     kinds.discard("read")
     return kinds
+
+
+def _operator_call(read, parents):
+    """Whether ``read`` (``me.__iadd__``) is called, an operator method self_chains.py wrote."""
+    call = parents.get(read)
+    return read.attr in _OPERATOR_CALLS and isinstance(call, gast.Call) and call.func is read
 
 
 def _use(read, parents, resolve, in_method=True):

@@ -1,0 +1,139 @@
+"""Objects a method builds of its own class, and the class of what a method returns.
+
+``cls(W)`` in a classmethod, and ``type(self)(...)`` or ``self.__class__(...)`` in a
+method, build an object of the class the method runs for: the receiver's, known when
+the method is specialized for it (a subclass's objects get their own code), so the call
+is followed as ``Vec(...)`` is (built_objects.py's ``instance_call``), the class read
+from the code's namespace. ``p.derivative()``, ``Model.create(w)`` and ``v.scaled(k)``
+give an object whose layout is known where each return of the method builds an object of
+one class, those forms included, so ``v.scaled(2.0).norm()`` is followed too."""
+
+import builtins
+import inspect
+
+import gast
+
+from ...core import methods as M
+from ...core import syntax as S
+from ...core.missing import MISSING
+from .. import object_layouts as L
+from .instances import built_class, function_tree, own_returns
+from .methods import _record_kind
+
+_CLASS_SLOT = object.__dict__["__class__"]
+
+
+class OwnClassLowering:
+    """Normalizer methods for the class of objects methods build and return."""
+
+    def own_class(self, node):
+        """The class of the receiver where ``node`` (a call) calls it: ``cls(W)`` in a
+        classmethod, ``type(self)(...)`` or ``self.__class__(...)`` in a method; else None."""
+        receiver = self.receiver()
+        if receiver is None:
+            return None
+        me, kind, cls = receiver[:3]
+        if kind == M.CLASS:
+            return cls if isinstance(node.func, gast.Name) and node.func.id == me else None
+        resolve = lambda path, depend=True: self.source.resolve_path(path, depend)    # noqa: E731
+        if kind == M.INSTANCE and "type" not in self.locals and _names_own_class(node.func, me, cls, resolve):
+            return cls
+        return None
+
+    def own_class_owner(self, node):
+        """The class object ``node`` (a call of the receiver's class) calls, as an atom:
+        ``cls``, the classmethod's parameter, or the class bound in the namespace."""
+        cls = self.own_class(node)
+        if cls is None:
+            return None
+        receiver = self.receiver()
+        return S.name(receiver[0]) if receiver[1] == M.CLASS else S.name(self.bind_value(cls, cls.__name__))
+
+    def returned_layout(self, node):
+        """The layout of what ``p.derivative()`` or ``Model.create(w)`` returns (a method
+        of an object of a known layout, a classmethod of a global class) where each of its
+        returns builds an object of one class (``return Polynomial(cs)``, ``return
+        cls(W)``): that class, with no attribute known to hold an object; else None."""
+        func = node.func
+        if not isinstance(func, gast.Attribute):
+            return None
+        owner = self.layout(func.value)
+        if owner is not None and owner[0] == L.OBJECT and func.attr not in owner[3]:
+            fn, cls, own = M.static_attribute(owner[1], func.attr), None, owner[1]
+        else:
+            path = S.dotted_path(func)
+            holder = self.source.resolve_path(path[:-1], depend=False) \
+                if path is not None and path[0] not in self.locals and path[0] not in self.functions else None
+            if holder is MISSING or holder is None or not (isinstance(holder, type) or L.layout_of(holder)):
+                return None
+            own = None if isinstance(holder, type) else type(holder)
+            if isinstance(holder, type):            # Model.create(w), a classmethod
+                fn, cls = M.static_attribute(holder, func.attr), holder
+                if not isinstance(fn, classmethod):
+                    return None
+            else:                                   # POLY.derivative(), a global object's method
+                fn, cls = M.static_attribute(type(holder), func.attr), None
+                if not inspect.isfunction(fn) or func.attr in vars(holder):
+                    return None
+            self.source.resolve_path(path)
+        fn = getattr(fn, "__func__", fn)
+        if not inspect.isfunction(fn):
+            return None
+        built = self._returned_class(fn, cls, own)
+        if built is None:
+            return None
+        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
+
+    def _returned_class(self, fn, cls, own=None):
+        """The one class each return of ``fn`` builds, the global's meaning (in ``fn``'s
+        module) a dependency of this code (``cls``: a classmethod's class, its first
+        parameter; ``own``: the class of the object a method is called on, which
+        ``type(self)(...)`` builds); else None."""
+        tree = function_tree(fn)
+        if tree is None:
+            return None
+        resolve_path = self.scope_resolver(fn)
+        first = (tree.args.posonlyargs + tree.args.args)[:1]
+        found = set()
+        for value in _built_values(stmt.value for stmt in own_returns(tree)):
+            if own is not None and first and isinstance(value, gast.Call) \
+                    and _names_own_class(value.func, first[0].id, own, resolve_path):
+                if not built_class(own):
+                    return None
+                found.add(own)          # type(self)(...), self.__class__(...)
+                continue
+            path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
+            if path is None:
+                return None
+            if cls is not None and first and tuple(path) == (first[0].id,):
+                found.add(cls)
+                continue
+            if path[0] in S.stored_names(tree) or any(a.id == path[0] for a in first):
+                return None
+            built = resolve_path(path, depend=False)
+            if not (built_class(built) or _record_kind(built) == "dict"):
+                return None
+            resolve_path(path)
+            found.add(built)
+        return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
+
+
+def _built_values(values):
+    """The values returned, each branch of ``a if c else b`` on its own (either may be
+    the one returned)."""
+    for value in values:
+        while isinstance(value, gast.IfExp):
+            yield from _built_values([value.body])
+            value = value.orelse
+        yield value
+
+
+def _names_own_class(func, me, cls, resolve_path):
+    """Whether ``func`` is ``type(me)`` (the built-in ``type``) or ``me.__class__`` (not
+    redefined by ``cls``)."""
+    if isinstance(func, gast.Attribute):
+        return func.attr == "__class__" and isinstance(func.value, gast.Name) and func.value.id == me \
+            and M.static_attribute(cls, "__class__") is _CLASS_SLOT
+    return isinstance(func, gast.Call) and isinstance(func.func, gast.Name) and func.func.id == "type" \
+        and len(func.args) == 1 and not func.keywords and isinstance(func.args[0], gast.Name) \
+        and func.args[0].id == me and resolve_path(["type"], depend=False) is builtins.type
