@@ -174,10 +174,19 @@ class CallLowering:
         differentiated as a list's method, a run-time check that ``log``'s class has no
         ``append`` of its own, where ``log`` may hold an object whose class is not known."""
         if func.attr in _LIST_METHODS and not self.inlining and self.layout(func.value) is None \
-                and _may_hold_an_object(self.source.tree, func.value):
+                and self._may_hold_an_object(func.value):
             from ... import runtime
             self.emit(S.expr_stmt(self.runtime_call(runtime.check_container_method, [
                 S.copy(owner), S.const(func.attr), S.const(self.where())])))
+
+    def _may_hold_an_object(self, node):
+        """``_object_holders`` of the function, found once per function: a walk of the
+        function at each append made normalizing loopy code quadratic in its length."""
+        tree = self.source.tree
+        found = getattr(self, "_holders_found", None)
+        if found is None or found[0] is not tree:
+            found = self._holders_found = (tree, _object_holders(tree))
+        return isinstance(node, gast.Name) and node.id in found[1]
 
     def writing_call(self, call, node, target):
         """``call`` itself, or the in-place assignment of a call that writes into an argument."""
@@ -333,28 +342,25 @@ _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear
 _MAKE_LISTS = (builtins.list, builtins.sorted, builtins.dict, builtins.set)
 
 
-def _may_hold_an_object(tree, node):
-    """Whether the name ``node`` of the function ``tree`` (not a parameter, whose object
-    astgrad knows when it is given) may hold an object of a user class: a binding of it
-    other than a list or dict display, a comprehension, or ``list(...)`` and the like
-    (``log = d['k']``, ``log = make()``, ``for log in logs``)."""
-    if not isinstance(node, gast.Name) or node.id in {a.id for a in tree.args.args + tree.args.kwonlyargs
-                                                       + tree.args.posonlyargs}:
-        return False
+def _object_holders(tree):
+    """The names of the function ``tree`` (not its parameters, whose objects astgrad knows
+    when they are given) that may hold an object of a user class: bound otherwise than to
+    a list or dict display, a comprehension, or ``list(...)`` and the like (``log =
+    d['k']``, ``log = make()``, ``for log in logs``)."""
+    params = {a.id for a in tree.args.args + tree.args.kwonlyargs + tree.args.posonlyargs}
+    holders = set()
     for parent in S.walk_nodes(tree):
         targets = parent.targets if isinstance(parent, gast.Assign) else [parent.target] \
             if isinstance(parent, gast.AnnAssign) and parent.value is not None else []
-        if any(isinstance(t, gast.Name) and t.id == node.id for t in targets):
-            value = parent.value
-            if not (isinstance(value, (gast.List, gast.ListComp, gast.Dict, gast.DictComp, gast.BinOp))
-                    or isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
-                    and getattr(builtins, value.func.id, None) in _MAKE_LISTS):
-                return True
-        elif isinstance(parent, (gast.For, gast.comprehension, gast.withitem, gast.NamedExpr)) \
-                and node.id in S.stored_names(parent.target if not isinstance(parent, gast.withitem)
-                                              else parent.optional_vars or gast.Tuple(elts=[], ctx=gast.Store())):
-            return True
-    return False
+        value = getattr(parent, "value", None)
+        if targets and not (isinstance(value, (gast.List, gast.ListComp, gast.Dict, gast.DictComp, gast.BinOp))
+                            or isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                            and getattr(builtins, value.func.id, None) in _MAKE_LISTS):
+            holders.update(t.id for t in targets if isinstance(t, gast.Name))
+        elif isinstance(parent, (gast.For, gast.comprehension, gast.withitem, gast.NamedExpr)):
+            holders.update(S.stored_names(parent.target if not isinstance(parent, gast.withitem)
+                                          else parent.optional_vars or gast.Tuple(elts=[], ctx=gast.Store())))
+    return holders - params
 
 
 def _is_put_along_axis(target):
