@@ -24,8 +24,9 @@ A layout is a plain, hashable tuple:
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
-of a loop over it, or a call it is passed to (``helper(layer, x)``, made for the
-layout in turn).
+of a loop over it, a call it is passed to (``helper(layer, x)``, made for the layout in
+turn), or an operator or a comparison with it, an item or an attribute of it as an
+operand, which Python runs as a method of the operand's class (``objs[0] < objs[1]``).
 """
 
 import inspect
@@ -249,11 +250,28 @@ def _called_roots(tree):
             loops.setdefault(node.target.id, set()).add(root(node.iter))
     found = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Call):     # layer(x), layer.apply(x), helper(layer, x)
-            for name in [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]:
-                found.add(name)
-                found |= loops.get(name, set())
+        for name in _call_roots(node):
+            found.add(name)
+            found |= loops.get(name, set())
     return frozenset((found | _methods_taken(tree, found)) & params)
+
+
+def _call_roots(node):
+    """The roots of what ``node`` calls through: a call's function and arguments
+    (``layer(x)``, ``layer.apply(x)``, ``helper(layer, x)``), and the operands of an
+    operator or a comparison, which Python runs as a method of the operand's class
+    (``p.a + p.b``, ``objs[0] < objs[1]``: operator_methods.py, comparison_methods.py)."""
+    if isinstance(node, gast.Call):
+        return [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]
+    if isinstance(node, gast.BinOp):
+        return [root(node.left), root(node.right)]
+    if isinstance(node, gast.UnaryOp):
+        return [root(node.operand)]
+    if isinstance(node, gast.Compare):
+        return [root(operand) for operand in [node.left] + node.comparators]
+    if isinstance(node, gast.AugAssign):
+        return [root(node.target), root(node.value)]
+    return []
 
 
 def _methods_taken(tree, called):
