@@ -118,6 +118,10 @@ class AdjointDict(dict):
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and other == 0):
             return self
+        if not isinstance(other, dict):
+            if isinstance(other, _NDARRAY) and not other.any():
+                return self
+            _refuse_object_operator(other)  # a number's derivative, of an object's own operator (v / 2.0)
         result = AdjointDict(self)
         for key, value in other.items():
             result[key] = add_derivatives(result[key], value) if key in result else value
@@ -529,6 +533,8 @@ def unbroadcast(g, x):
                             "differentiated here, where astgrad could not see when it generated the code that the operand "
                             "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
                             "use numpy.concatenate.")
+    elif _runs_own_operators(x) and not _is_zero_placeholder(g):
+        _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -1702,6 +1708,13 @@ def _refuse_own_matmul(x, y):
         if not isinstance(operand, (numbers.Number, _NDARRAY, numpy.generic, list, tuple)) \
                 and not is_duck_array(operand):
             _refuse_object_operator(operand)
+
+
+def _runs_own_operators(x):
+    """Whether ``x`` is an object (not a number, an array, a container or a duck array)
+    whose class defines arithmetic operators with code of its own."""
+    return not isinstance(x, (numbers.Number, _NDARRAY, numpy.generic, list, tuple, dict, ShapeInfo)) \
+        and _has_own_operators(x) and not is_duck_array(x)
 
 
 def matmul_adjoint_left(g, x, y):
