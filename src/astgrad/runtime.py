@@ -2359,18 +2359,21 @@ def check_number_operand(value, symbol, where):
         "or call the method you mean by its name")
 
 
-def check_compared_operands(left, right, methods, symbol, where):
+def check_compared_value(value, left, right, methods, symbol, where):
     """Stop where a comparison astgrad reads as a constant (neither operand's class known
-    when it generated the code) runs a comparison method of a user class (``methods``: the
-    left operand's and the right one's reflected), which may return a value carrying a
-    derivative: a distance as ``v == w``."""
-    for value, method in zip((left, right), methods):
-        function = getattr(type(value), method, None)
+    when it generated the code) ran a comparison method of a user class (``methods``: the
+    left operand's and the right one's reflected) that gave a value other than a bool,
+    which may carry a derivative (a distance as ``v == w``) that would be lost."""
+    if value.__class__ is bool or value.__class__ is numpy.bool_:
+        return
+    for operand, method, order in zip((left, right), methods, ("a, b", "b, a")):
+        function = getattr(type(operand), method, None)
         if isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>":
             raise TypeError(
-                f"astgrad: {where}: {symbol} runs {type(value).__name__}.{method}, whose class astgrad did not "
-                "know when it generated the code, so the derivative of what it returns would be lost; bind the "
-                "object to a name of its own (p = d['p']), or call a method computing the value by its name")
+                f"astgrad: {where}: {symbol} runs {type(operand).__name__}.{method}, whose class astgrad did not "
+                f"know when it generated the code, and it gave a {type(value).__name__}, whose derivative would "
+                f"be lost; call the method through its class ({type(operand).__name__}.{method}({order})), which "
+                "astgrad follows")
 
 
 def check_float_dtype(dtype, what, where):

@@ -177,6 +177,54 @@ def _looked_into(kind):
     return found
 
 
+class Holding:
+    """The given value of a parameter no layout describes (a dict, a list of objects and
+    numbers, an object with ``__slots__``) that is or holds an object of a class comparing
+    with code of its own (``compares_with_own_code``): the code made for it checks, where
+    such a value is compared, what the comparison gave (comparison_methods.py)."""
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return isinstance(other, Holding)
+
+    def __hash__(self):
+        return hash(Holding)
+
+
+_RICH_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+_COMPARES = {}          # class -> whether it compares with code of its own
+
+
+def compares_with_own_code(kind):
+    """Whether the class ``kind`` defines a comparison (``__lt__``, ``__eq__``, ...) with a
+    function its author wrote (not one @dataclass made, which returns a bool)."""
+    found = _COMPARES.get(kind)
+    if found is None:
+        found = _looked_into(kind) and any(_authored(getattr(kind, name, None)) for name in _RICH_METHODS)
+        if len(_COMPARES) < _LOOKED_INTO_LIMIT:
+            _COMPARES[kind] = found
+    return found
+
+
+def _authored(function):
+    return isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>"
+
+
+def holds_comparing_objects(value, depth=_DEPTH):
+    """Whether ``value`` is, or holds in its items or attributes (to ``depth``), an object
+    of a class comparing with code of its own. Looked up at each call: kept quick."""
+    kind = type(value)
+    if kind in _LEAVES and kind is not dict or depth <= 0:
+        return False
+    if kind in (list, tuple, dict):
+        return any(holds_comparing_objects(item, depth - 1) for item in (value.values() if kind is dict else value))
+    if not _looked_into(kind):
+        return False
+    own = getattr(value, "__dict__", None)
+    return compares_with_own_code(kind) or type(own) is dict and any(
+        holds_comparing_objects(item, depth - 1) for item in own.values())
+
+
 def attribute(tree, name):
     """The layout of ``<object>.name`` for an object of layout ``tree``; None if unknown."""
     if tree is None or tree[0] != OBJECT:
@@ -210,6 +258,7 @@ def item(tree, index=None):
 
 
 _called = weakref.WeakKeyDictionary()
+_compared = weakref.WeakKeyDictionary()
 
 
 def called_parameters(fn):
@@ -254,6 +303,18 @@ def _called_roots(tree):
             found.add(name)
             found |= loops.get(name, set())
     return frozenset((found | _methods_taken(tree, found)) & params)
+
+
+def compared_parameters(fn):
+    """The parameters of ``fn`` its body compares, or an item or attribute of which it
+    compares (``a < b``, ``objs[0] == objs[1]``)."""
+    return found_in_source(fn, _compared, _compared_roots)
+
+
+def _compared_roots(tree):
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    return frozenset(root(operand) for node in S.walk_nodes(tree) if isinstance(node, gast.Compare)
+                     for operand in [node.left] + node.comparators) & params
 
 
 def _call_roots(node):

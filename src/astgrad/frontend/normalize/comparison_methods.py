@@ -65,18 +65,25 @@ class ComparisonMethodLowering:
                                "instead of returning NotImplemented, or call a method by its name")
         return self.operator_call(node, receiver, chosen, args, symbol)        # operator_methods.py
 
-    def guard_comparison(self, node, left, op, right):
-        """Where the function builds objects of a class defining comparisons with code of
-        its own, emit the check, when the code runs, that the comparison ``left op right``
-        (atoms; neither operand's class known here) runs no such method: its value would
-        be read as a constant."""
+    def checked_comparison(self, node, compare):
+        """``compare`` (the first comparison of ``node``, over atoms; neither operand's
+        class known here) bound to a name and checked when the code runs, where an
+        operand may be an object of a class comparing with code of its own (the function
+        builds one, or the operand may be one: unknown_objects.py): a value such a method
+        gives other than a bool would be read as a constant. The name, or None where no
+        check is needed."""
+        op, (left, right) = compare.ops[0], (compare.left, compare.comparators[0])
         if type(op) not in _RICH or all(isinstance(a, gast.Constant) for a in (left, right)) \
-                or not self._builds_comparing_objects():
-            return
+                or not (self.may_be_unknown_object(node.left) or self.may_be_unknown_object(node.comparators[0])
+                        or self._builds_comparing_objects()):
+            return None
         method, reflected, symbol = _RICH[type(op)]
         where = f"{self.source.filename}:{self.source.file_line(node)}"
-        self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_operands, [
-            left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
+        value = self.namer.fresh("compared")
+        self.emit(S.assign(value, compare))
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
+            S.name(value), left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
+        return S.name(value)
 
     def _builds_comparing_objects(self):
         """Whether the function calls a class defining a comparison with code of its own."""

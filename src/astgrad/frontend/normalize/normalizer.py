@@ -47,6 +47,7 @@ from .jumps import JumpLowering, _has_early_return
 from .local_classes import bind_local_classes
 from .closure_objects import lambdas_as_objects
 from .comparison_methods import ComparisonMethodLowering
+from .unknown_objects import UnknownObjectValues
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
@@ -81,7 +82,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
-                 ObjectIterationLowering, ComparisonMethodLowering):
+                 ObjectIterationLowering, ComparisonMethodLowering, UnknownObjectValues):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

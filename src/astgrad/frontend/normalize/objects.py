@@ -174,6 +174,9 @@ class ObjectLowering:
             tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None)
             if tree is not None:
                 given[param] = L.Layout(tree)
+            elif param in L.compared_parameters(callee) and not M.defined_in_class(callee) \
+                    and self.may_be_unknown_object(expr):      # unknown_objects.py
+                given[param] = L.Holding()
         return given
 
     def unroll_object_loop(self, stmt):

@@ -1,0 +1,219 @@
+"""Operators and comparisons on objects whose class astgrad may not know where the code
+compares them. Where the objects are arguments (each, a list of them, a dataclass
+holding them, given through ``wrt=``) or a helper's parameters, the class is known when
+the code is made, and the methods are followed, against central finite differences in
+grad, jvp and second order. Where it is not (objects a helper kept as a call returns,
+items of a dict, a list mixing objects and numbers), a comparison whose method gives a
+number, or an arithmetic operator, stops when it runs, naming the line: it was read as
+a constant (a zero derivative) with no error, or failed inside astgrad."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+from fd import assert_close, numerical_grad
+
+
+class Soft:
+    """Comparisons giving numbers that carry a derivative."""
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return np.tanh(other.v - self.v)
+
+    def __eq__(self, other):
+        return (self.v - other.v) ** 2
+
+    def __add__(self, other):
+        return Soft(self.v + other.v)
+
+    def __rmul__(self, k):
+        return Soft(k * self.v)
+
+    def __sub__(self, other):
+        return (self.v - other.v) ** 2
+
+
+@dataclasses.dataclass(eq=False)
+class Pt:
+    v: float
+
+    def __lt__(self, other):
+        return np.tanh(other.v - self.v)
+
+    def __add__(self, other):
+        return Pt(self.v * other.v)
+
+
+@dataclasses.dataclass
+class Pair:
+    a: Pt
+    b: Pt
+
+
+class Rank:
+    """A comparison giving a bool, as most do: read as Python reads it."""
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return bool(self.v < other.v)
+
+
+def less(a, b):
+    return a < b
+
+
+def close(a, b):
+    return a == b
+
+
+def combine(p, q):
+    return (p + 2.0 * q).v
+
+
+def helper_compares(a, t):
+    return less(Soft(a * t), Soft(np.sin(a))) + close(Soft(a), Soft(t)) * a
+
+
+def helper_operates(a, t):
+    return combine(Soft(a), Soft(t * t)) * less(Soft(t), Soft(a))
+
+
+def made(x):
+    return [Soft(x), Soft(3.0)]
+
+
+def ranked(x):
+    return [Rank(x), Rank(3.0)]
+
+
+def from_a_helper(x, t):
+    a, b = made(x * t)
+    return a < b
+
+
+def equal_items(x, t):
+    s = made(x)
+    return s[0] == s[1]
+
+
+def passed_on(x, t):
+    s = made(x)
+    return less(s[0], s[1]) * t
+
+
+def operator_on_items(x, t):
+    s = made(x)
+    return s[0] - s[1]
+
+
+def ranked_branch(x, t):
+    s = ranked(x)
+    if s[0] < s[1]:
+        return x * x * t
+    return np.sin(x)
+
+
+def numbers_from_a_helper(x, t):
+    y = np.sin(helper_operates(x, t))
+    return y * t if y > 0.2 else y * x
+
+
+def dict_items(d):
+    return d["p"] < d["q"]
+
+
+def dict_to_a_helper(d):
+    return less(d["p"], d["q"])
+
+
+def mixed_items(objs):
+    return objs[0] < objs[1]
+
+
+def pair_order(p):
+    return (p.a < p.b) * (p.a + p.b).v
+
+
+def list_order(objs):
+    return (objs[0] < objs[1]) + (objs[1] + objs[0]).v
+
+
+def argument_order(a, b):
+    return a < b
+
+
+# the helper's parameters were not followed: less() and close() were read as constants
+FOLLOWED = [helper_compares, helper_operates, ranked_branch, numbers_from_a_helper]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", FOLLOWED, ids=[f.__name__ for f in FOLLOWED])
+def test_objects_a_helper_is_given_are_followed(f, mode):
+    check(mode, f, (0.7, 1.3), (0, 1))
+
+
+def _pair(x, w):
+    return Pair(Pt(x), Pt(w))
+
+
+ARGUMENTS = [(pair_order, _pair, lambda p: (p.a.v, p.b.v)),
+             (list_order, lambda x, w: [Pt(x), Pt(w)], lambda objs: (objs[0].v, objs[1].v)),
+             (argument_order, lambda x, w: (Pt(x), Pt(w)), lambda g: (g[0].v, g[1].v))]
+
+
+@pytest.mark.parametrize("f, build, parts", ARGUMENTS, ids=[f.__name__ for f, _, _ in ARGUMENTS])
+def test_objects_given_as_arguments_are_followed(f, build, parts):
+    # they were read as constants: a derivative of zero
+    x, w = 0.7, 1.3
+    plain = lambda x, w: f(*_args(build(x, w)))     # noqa: E731
+    expected = [numerical_grad(plain, (x, w), wrt=i) for i in (0, 1)]
+    wrt = tuple(range(len(_args(build(x, w)))))
+    got = astgrad.grad(f, wrt=wrt[0] if len(wrt) == 1 else wrt)(*_args(build(x, w)))
+    assert_close(parts(got), expected)
+    tangent = astgrad.jvp(f, _args(build(x, w)), _args(build(1.0, 0.5)))[1]
+    assert_close(tangent, expected[0] + 0.5 * expected[1])
+    if f is pair_order:         # second order: the jvp of the gradient
+        second = astgrad.jvp(astgrad.grad(f), (build(x, w),), (build(1.0, 0.0),))[1]
+        first = lambda x: astgrad.grad(f)(build(x, w)).a.v        # noqa: E731
+        assert_close(second.a.v, numerical_grad(first, (x,)), 1e-4, 1e-5)
+
+
+def _args(built):
+    return built if isinstance(built, tuple) else (built,)
+
+
+STOPPED = [
+    (from_a_helper, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (equal_items, (0.7, 1.3), r"== runs Soft\.__eq__"),
+    (passed_on, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (dict_items, ({"p": Pt(0.7), "q": Pt(1.3)},), r"< runs Pt\.__lt__"),
+    (dict_to_a_helper, ({"p": Pt(0.7), "q": Pt(1.3)},), r"< runs Pt\.__lt__"),
+    (mixed_items, ([Pt(0.7), Pt(1.3), 2.0],), r"< runs Pt\.__lt__"),
+]
+
+
+@pytest.mark.parametrize("f, args, match", STOPPED, ids=[f.__name__ for f, _, _ in STOPPED])
+def test_a_comparison_of_objects_of_an_unknown_class_stops_when_it_runs(f, args, match):
+    # each was read as a constant: a zero derivative, with no error
+    message = r"test_unknown_class_operators\.py:\d+: " + match + r", whose class astgrad did not know .* " \
+        r"call the method through its class \(\w+\.__\w+__\(a, b\)\)"
+    with pytest.raises(TypeError, match=message):
+        astgrad.grad(f)(*args)
+    if isinstance(args[0], float):
+        with pytest.raises(TypeError, match=message):
+            astgrad.jvp(f, args, (1.0, 0.0))
+    check("grad", helper_compares, (0.7, 1.3), (0, 1))      # the next call works
+
+
+def test_an_operator_on_objects_of_an_unknown_class_stops_when_it_runs():
+    # it failed inside astgrad (AttributeError: 'float' object has no attribute 'items')
+    for transform in (astgrad.grad, astgrad.hessian):
+        with pytest.raises(TypeError, match=r"test_unknown_class_operators\.py:\d+: astgrad differentiates "
+                                            r"arithmetic operators .* not on an object of the class Soft"):
+            transform(operator_on_items)(0.7, 1.3)
