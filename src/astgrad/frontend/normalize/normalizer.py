@@ -340,7 +340,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         value = self.expr(node, hint)
         if S.is_atom(value) or anno.get(value, Key.GLOBAL_CHAIN, False):
             return value        # names, constants and module constants such as math.pi
-        return S.name(self.fresh_assign(value, hint))
+        name = self.fresh_assign(value, hint)
+        self.note_unknown_object(node, name)        # unknown_objects.py
+        return S.name(name)
 
     def block_of(self, build):
         saved, self.out = self.out, []

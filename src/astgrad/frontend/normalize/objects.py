@@ -299,6 +299,7 @@ class ObjectLowering:
         """``name``, an inlined helper's parameter bound once, to ``value``: it stands for
         the layout of ``value``."""
         tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
+        self.note_inlined_parameter(name, value)        # unknown_objects.py
         if tree is not None:
             self.named_layouts()[name] = tree
             if isinstance(value, gast.Name) and value.id in self.constructions():     # held_generators.py
