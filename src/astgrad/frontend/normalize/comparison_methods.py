@@ -11,6 +11,7 @@ return NotImplemented, and a chain ``a < v < b`` are refused: which method runs,
 whether the second one runs, is then decided by values."""
 
 import dataclasses
+import operator
 
 import gast
 
@@ -23,6 +24,8 @@ _RICH = {gast.Eq: ("__eq__", "__eq__", "=="), gast.NotEq: ("__ne__", "__ne__", "
          gast.Lt: ("__lt__", "__gt__", "<"), gast.LtE: ("__le__", "__ge__", "<="),
          gast.Gt: ("__gt__", "__lt__", ">"), gast.GtE: ("__ge__", "__le__", ">=")}
 _RICH_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+_OPERATOR_FUNCTIONS = {operator.lt: gast.Lt, operator.le: gast.LtE, operator.gt: gast.Gt, operator.ge: gast.GtE,
+                       operator.eq: gast.Eq, operator.ne: gast.NotEq}
 
 
 class ComparisonMethodLowering:
@@ -64,6 +67,17 @@ class ComparisonMethodLowering:
                                "NotImplemented", node, "raise TypeError for the operands it does not take "
                                "instead of returning NotImplemented, or call a method by its name")
         return self.operator_call(node, receiver, chosen, args, symbol)        # operator_methods.py
+
+    def comparison_call(self, node):
+        """``operator.lt(a, b)`` (``le``, ``gt``, ``ge``, ``eq``, ``ne``) as the comparison
+        ``a < b`` it runs, lowered as one (a method of the class followed, or checked);
+        None for any other call."""
+        op = _OPERATOR_FUNCTIONS.get(self.resolve_call(node)) if len(node.args) == 2 and not node.keywords \
+            and not any(isinstance(a, gast.Starred) for a in node.args) else None
+        if op is None:
+            return None
+        return self.expr_Compare(gast.copy_location(gast.Compare(left=node.args[0], ops=[op()],
+                                                                 comparators=[node.args[1]]), node))
 
     def checked_comparison(self, node, compare):
         """``compare`` (the first comparison of ``node``, over atoms; neither operand's

@@ -295,6 +295,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
     def emit(self, stmt):
         stmt.lineno = self.line
         self.out.append(stmt)
+        self.note_emitted_binding(stmt)     # unknown_objects.py
         return stmt
 
     def statement(self, stmt):

@@ -47,6 +47,16 @@ class UnknownObjectValues:
                 or isinstance(node, gast.Call) and any(L.root(a) in names for a in node.args):
             names.add(name)
 
+    def note_emitted_binding(self, stmt):
+        """Count the name an emitted ``name = value`` binds where ``value`` reads such an
+        object: a name the code made (a loop variable of a comprehension renamed,
+        ``a_1 = s[k]``), which the names of the source do not show."""
+        if type(stmt) is gast.Assign and type(stmt.targets[0]) is gast.Name \
+                and type(stmt.value) in (gast.Name, gast.Subscript, gast.Attribute) and self._compares_anything():
+            names = self._unknown_object_names()
+            if L.root(stmt.value) in names:
+                names.add(stmt.targets[0].id)
+
     def _compares_anything(self):
         """Whether the function, or a helper inlined in it so far, compares anything."""
         seen = self.__dict__.get("_comparisons_seen", (0, False))
@@ -91,18 +101,23 @@ class UnknownObjectValues:
     def _reads_unknown(self, expr, names):
         """Whether ``expr`` may give one of the objects ``names`` may hold, or one a call
         of the user's code gives: read whole, as an item or an attribute, in a display,
-        or handed back by a builtin (``max(objs)``) or a method of a container (``d.get(k)``).
-        What NumPy or an arithmetic operator computes is a number or an array (an operator
-        on an object runs its class's code, which raises when it is differentiated)."""
+        handed back by a builtin (``max(objs)``) or a method of a container (``d.get(k)``),
+        or in lists joined or repeated. What NumPy or another operator computes is a number
+        or an array (an operator on an object runs its class's code, which raises when it
+        is differentiated)."""
         kind = type(expr)
         if kind is gast.Name:
             return expr.id in names
+        if kind is gast.Subscript and self._unlaid_item(expr):
+            return True
         if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
             return self._reads_unknown(expr.value, names)
         if kind in (gast.List, gast.Tuple, gast.Set):
             return any(self._reads_unknown(e, names) for e in expr.elts)
         if kind is gast.Dict:
             return any(self._reads_unknown(v, names) for v in expr.values)
+        if kind is gast.BinOp and type(expr.op) in (gast.Add, gast.Mult):     # lists joined or repeated
+            return self._reads_unknown(expr.left, names) or self._reads_unknown(expr.right, names)
         if kind is gast.IfExp:
             return self._reads_unknown(expr.body, names) or self._reads_unknown(expr.orelse, names)
         if kind in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
@@ -132,6 +147,14 @@ class UnknownObjectValues:
             layout = self.layout(func.value) if isinstance(func.value, (gast.Name, gast.Attribute)) else None
             return layout is not None and layout[0] == L.OBJECT
         return isinstance(func, (gast.Call, gast.Subscript))       # fs[0](x), make()(x)
+
+    def _unlaid_item(self, expr):
+        """Whether ``expr`` (a Subscript) reads an item of a container that an object the
+        code follows holds, which no layout describes (``self.d["a"]``, ``p.d["a"]``)."""
+        base = expr.value
+        while isinstance(base, (gast.Attribute, gast.Subscript)):
+            base = base.value
+        return isinstance(base, gast.Name) and self._object_class(base) is not None and self.layout(expr) is None
 
     def _followed(self, expr):
         """Whether ``expr`` reads an object or a list of objects whose layout the code
