@@ -17,6 +17,7 @@ import gast
 
 from ... import runtime
 from ...core import methods as M
+from ...core.generated_text import origin
 from ...core import syntax as S
 from ...core.missing import MISSING
 
@@ -92,7 +93,8 @@ class ComparisonMethodLowering:
                         or self._builds_comparing_objects()):
             return None
         method, reflected, symbol = _RICH[type(op)]
-        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        line = self.source.file_line(node)      # in code astgrad made (a second order), the user's line
+        where = "%s:%s" % (origin(self.source.filename, line) or (self.source.filename, line))
         value = self.namer.fresh("compared")
         self.emit(S.assign(value, compare))
         self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
