@@ -186,6 +186,21 @@ def argument_order(a, b):
     return a < b
 
 
+def item_bound_first(objs):
+    first = objs[0]
+    return (first < objs[1]) * first.v
+
+
+def unpacked(objs):
+    a, *rest = objs
+    return a < rest[0]
+
+
+def held_in_an_item(ns):
+    n = ns[0]
+    return n.points["p"] < n.points["q"]
+
+
 # the helper's parameters were not followed: less() and close() were read as constants
 FOLLOWED = [helper_compares, helper_operates, ranked_branch, numbers_from_a_helper, operator_function_followed]
 
@@ -238,6 +253,9 @@ STOPPED = [
     (operator_function, (0.7, 1.3), r"< runs Soft\.__lt__"),
     (Scored(0.7).score, (1.3,), r"< runs Pt\.__lt__"),
     (held_in_a_dict, (Named({"p": Pt(0.7), "q": Pt(1.3)}),), r"< runs Pt\.__lt__"),
+    (held_in_an_item, ([Named({"p": Pt(0.7), "q": Pt(1.3)})],), r"< runs Pt\.__lt__"),
+    (item_bound_first, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
+    (unpacked, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
 ]
 
 

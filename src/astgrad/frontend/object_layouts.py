@@ -310,11 +310,17 @@ def _called_roots(tree):
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             loops.setdefault(node.target.id, set()).add(root(node.iter))
+    # n = objs[0], a, b = objs: an operator or a comparison reading n (or a) reads an item of objs
+    items = {target.id: root(node.value) for node in S.walk_nodes(tree) if isinstance(node, gast.Assign)
+             and isinstance(node.value, (gast.Name, gast.Subscript, gast.Attribute))
+             for target in S.walk_nodes(node.targets[0]) if isinstance(target, gast.Name)}
     found = set()
     for node in S.walk_nodes(tree):
         for name in _call_roots(node):
             found.add(name)
             found |= loops.get(name, set())
+            if not isinstance(node, gast.Call) and name in items:
+                found.add(items[name])
     return frozenset((found | _methods_taken(tree, found)) & params)
 
 
