@@ -237,9 +237,14 @@ def test_property_of_an_argument_of_unknown_class_is_refused_not_wrong():
             return self.w * self.w
 
     def f(p):
-        return p.w2 * 3.0
+        return p.w2
     with pytest.raises(TypeError, match="w2 is a property"):
         astgrad.grad(f)(Params(2.0))
+
+    def g(p):
+        return p.w2 * 3.0       # an operand of *: p's class is known, and the property followed
+    assert astgrad.grad(g)(Params(2.0)).w == pytest.approx(12.0)
+    assert astgrad.jvp(g, (Params(2.0),), (Params(1.0),))[1] == pytest.approx(12.0)
 
 
 def test_wrt_naming_a_missing_attribute_or_parameter():

@@ -347,7 +347,7 @@ def _shared_key(fn, key):
     # (and, where known, what its attributes hold), and a function made for the objects or
     # sequences it is given, which compiles to equal code, knows their kinds: object_layouts.py
     made_for = (tuple(sorted(getattr(fn, "__astgrad_layouts__", {}).items())),
-                getattr(fn, "__astgrad_sequences__", None))
+                getattr(fn, "__astgrad_sequences__", None), getattr(fn, "__astgrad_holding__", None))
     return code.co_filename, code, id(fn.__globals__), key, receiver_of(fn), receiver_layout(fn), made_for
 
 

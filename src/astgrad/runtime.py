@@ -118,6 +118,10 @@ class AdjointDict(dict):
     def __add__(self, other):
         if other is None or (isinstance(other, (int, float)) and other == 0):
             return self
+        if not isinstance(other, dict):
+            if isinstance(other, _NDARRAY) and not other.any():
+                return self
+            _refuse_object_operator(other)  # a number's derivative, of an object's own operator (v / 2.0)
         result = AdjointDict(self)
         for key, value in other.items():
             result[key] = add_derivatives(result[key], value) if key in result else value
@@ -529,6 +533,8 @@ def unbroadcast(g, x):
                             "differentiated here, where astgrad could not see when it generated the code that the operand "
                             "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
                             "use numpy.concatenate.")
+    elif _runs_own_operators(x) and not _is_zero_placeholder(g):
+        _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
@@ -1734,6 +1740,13 @@ def _refuse_own_matmul(x, y):
             _refuse_object_operator(operand)
 
 
+def _runs_own_operators(x):
+    """Whether ``x`` is an object (not a number, an array, a container or a duck array)
+    whose class defines arithmetic operators with code of its own."""
+    return not isinstance(x, (numbers.Number, _NDARRAY, numpy.generic, list, tuple, dict, ShapeInfo)) \
+        and _has_own_operators(x) and not is_duck_array(x)
+
+
 def matmul_adjoint_left(g, x, y):
     """The adjoint of ``x`` in ``x @ y`` (vectors, matrices, stacks), shaped like x.
 
@@ -2391,18 +2404,21 @@ def check_number_operand(value, symbol, where):
         "or call the method you mean by its name")
 
 
-def check_compared_operands(left, right, methods, symbol, where):
+def check_compared_value(value, left, right, methods, symbol, where):
     """Stop where a comparison astgrad reads as a constant (neither operand's class known
-    when it generated the code) runs a comparison method of a user class (``methods``: the
-    left operand's and the right one's reflected), which may return a value carrying a
-    derivative: a distance as ``v == w``."""
-    for value, method in zip((left, right), methods):
-        function = getattr(type(value), method, None)
+    when it generated the code) ran a comparison method of a user class (``methods``: the
+    left operand's and the right one's reflected) that gave a value other than a bool,
+    which may carry a derivative (a distance as ``v == w``) that would be lost."""
+    if value.__class__ is bool or value.__class__ is numpy.bool_:
+        return
+    for operand, method, order in zip((left, right), methods, ("a, b", "b, a")):
+        function = getattr(type(operand), method, None)
         if isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>":
             raise TypeError(
-                f"astgrad: {where}: {symbol} runs {type(value).__name__}.{method}, whose class astgrad did not "
-                "know when it generated the code, so the derivative of what it returns would be lost; bind the "
-                "object to a name of its own (p = d['p']), or call a method computing the value by its name")
+                f"astgrad: {where}: {symbol} runs {type(operand).__name__}.{method}, whose class astgrad did not "
+                f"know when it generated the code, and it gave a {type(value).__name__}, whose derivative would "
+                f"be lost; call the method through its class ({type(operand).__name__}.{method}({order})), which "
+                "astgrad follows")
 
 
 def check_float_dtype(dtype, what, where):

@@ -137,3 +137,10 @@ def defining_class(fn):
         return cell.cell_contents
     except ValueError:
         return None
+
+
+def defined_in_class(fn):
+    """Whether ``fn`` is a function a class body defines (``Layer.__call__``), which code
+    made for its arguments would no longer tie to its class."""
+    qualname = getattr(fn, "__qualname__", "")
+    return "." in qualname and qualname.rsplit(".", 2)[-2] != "<locals>"

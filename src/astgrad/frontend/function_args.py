@@ -32,7 +32,8 @@ import numpy
 
 from ..core import syntax as S
 from ..core.functions import function_identity
-from .object_layouts import Layout, called_parameters, found_in_source, layout_of
+from .object_layouts import (Holding, LaidHolding, Layout, called_parameters, found_in_source, holds_comparing_objects,
+                             layout_of)
 from .varargs import compile_variant
 
 KEPT = 32
@@ -119,8 +120,10 @@ def given_functions(names, values, fn=None):
             continue
         called = called if called is not None or fn is None else called_parameters(fn)
         tree = layout_of(value) if called and name in called else None
-        if tree is not None:
-            given[name] = Layout(tree)      # an object the body calls methods of: object_layouts.py
+        if tree is not None:                # an object the body calls methods of: object_layouts.py
+            given[name] = (LaidHolding if holds_comparing_objects(value) else Layout)(tree)
+        elif called and name in called and holds_comparing_objects(value):
+            given[name] = Holding()         # compared where no layout says its class: object_layouts.py
         elif (kind is list or kind is tuple) and fn is not None:
             joined = joined if joined is not None else sequence_parameters(fn)
             if name in joined:
@@ -165,6 +168,8 @@ def identity(value):
     scope compute the same thing), for anything else the object itself."""
     if isinstance(value, Sequence):
         return ("sequence", value.kind)
+    if isinstance(value, (Holding, LaidHolding)):
+        return ("holding", getattr(value, "tree", None))
     if isinstance(value, Layout):
         return ("layout", value.tree)
     if isinstance(value, Mixed):        # the other items are read when the code runs
@@ -217,7 +222,7 @@ def _make(fn, given):
         return S.name(name)
     bindings = []
     for param, value in given.items():
-        if not isinstance(value, (Sequence, Layout)):   # those known to the normalizer (__astgrad_sequences__, ...)
+        if not isinstance(value, (Sequence, Layout, Holding)):  # known to the normalizer (__astgrad_sequences__, ...)
             bindings.extend(_held(param, value, cell_for))
 
     def rewrite(tree):
@@ -228,6 +233,7 @@ def _make(fn, given):
     made.__astgrad_sequences__ = frozenset(p for p, v in given.items() if isinstance(v, Sequence))
     made.__astgrad_layouts__ = {p: v.tree for p, v in given.items() if isinstance(v, Layout)}
     made.__astgrad_mixed__ = frozenset(p for p, v in given.items() if isinstance(v, Mixed))
+    made.__astgrad_holding__ = frozenset(p for p, v in given.items() if isinstance(v, (Holding, LaidHolding)))
     made.__astgrad_given__ = tuple((name, identity(value)) for name, value in sorted(given.items()))
     return made
 

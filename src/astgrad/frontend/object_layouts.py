@@ -24,8 +24,9 @@ A layout is a plain, hashable tuple:
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
-of a loop over it, or a call it is passed to (``helper(layer, x)``, made for the
-layout in turn).
+of a loop over it, a call it is passed to (``helper(layer, x)``, made for the layout in
+turn), or an operator or a comparison with it, an item or an attribute of it as an
+operand, which Python runs as a method of the operand's class (``objs[0] < objs[1]``).
 """
 
 import inspect
@@ -176,6 +177,67 @@ def _looked_into(kind):
     return found
 
 
+class Holding:
+    """The given value of a parameter no layout describes (a dict, a list of objects and
+    numbers, an object with ``__slots__``) that is or holds an object of a class comparing
+    with code of its own (``compares_with_own_code``): the code made for it checks, where
+    such a value is compared, what the comparison gave (comparison_methods.py)."""
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return isinstance(other, Holding)
+
+    def __hash__(self):
+        return hash(Holding)
+
+
+class LaidHolding(Layout):
+    """The Layout of an object that also holds, where no layout describes it (in a dict
+    an attribute holds, say: ``p.d["a"] < p.d["b"]``), an object of a class comparing with
+    code of its own, which the code made for it checks as it does for Holding."""
+    __slots__ = ()
+
+    def __eq__(self, other):
+        return isinstance(other, LaidHolding) and other.tree == self.tree
+
+    def __hash__(self):
+        return hash((LaidHolding, self.tree))
+
+
+_RICH_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+_COMPARES = {}          # class -> whether it compares with code of its own
+
+
+def compares_with_own_code(kind):
+    """Whether the class ``kind`` defines a comparison (``__lt__``, ``__eq__``, ...) with a
+    function its author wrote (not one @dataclass made, which returns a bool)."""
+    found = _COMPARES.get(kind)
+    if found is None:
+        found = _looked_into(kind) and any(_authored(getattr(kind, name, None)) for name in _RICH_METHODS)
+        if len(_COMPARES) < _LOOKED_INTO_LIMIT:
+            _COMPARES[kind] = found
+    return found
+
+
+def _authored(function):
+    return isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>"
+
+
+def holds_comparing_objects(value, depth=_DEPTH):
+    """Whether ``value`` is, or holds in its items or attributes (to ``depth``), an object
+    of a class comparing with code of its own. Looked up at each call: kept quick."""
+    kind = type(value)
+    if kind in _LEAVES and kind is not dict or depth <= 0:
+        return False
+    if kind in (list, tuple, dict):
+        return any(holds_comparing_objects(item, depth - 1) for item in (value.values() if kind is dict else value))
+    if not _looked_into(kind):
+        return False
+    own = getattr(value, "__dict__", None)
+    return compares_with_own_code(kind) or type(own) is dict and any(
+        holds_comparing_objects(item, depth - 1) for item in own.values())
+
+
 def attribute(tree, name):
     """The layout of ``<object>.name`` for an object of layout ``tree``; None if unknown."""
     if tree is None or tree[0] != OBJECT:
@@ -209,6 +271,7 @@ def item(tree, index=None):
 
 
 _called = weakref.WeakKeyDictionary()
+_compared = weakref.WeakKeyDictionary()
 
 
 def called_parameters(fn):
@@ -247,13 +310,48 @@ def _called_roots(tree):
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             loops.setdefault(node.target.id, set()).add(root(node.iter))
+    # n = objs[0], a, b = objs: an operator or a comparison reading n (or a) reads an item of objs
+    items = {target.id: root(node.value) for node in S.walk_nodes(tree) if isinstance(node, gast.Assign)
+             and isinstance(node.value, (gast.Name, gast.Subscript, gast.Attribute))
+             for target in S.walk_nodes(node.targets[0]) if isinstance(target, gast.Name)}
     found = set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Call):     # layer(x), layer.apply(x), helper(layer, x)
-            for name in [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]:
-                found.add(name)
-                found |= loops.get(name, set())
+        for name in _call_roots(node):
+            found.add(name)
+            found |= loops.get(name, set())
+            if not isinstance(node, gast.Call) and name in items:
+                found.add(items[name])
     return frozenset((found | _methods_taken(tree, found)) & params)
+
+
+def compared_parameters(fn):
+    """The parameters of ``fn`` its body compares, or an item or attribute of which it
+    compares (``a < b``, ``objs[0] == objs[1]``)."""
+    return found_in_source(fn, _compared, _compared_roots)
+
+
+def _compared_roots(tree):
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    return frozenset(root(operand) for node in S.walk_nodes(tree) if isinstance(node, gast.Compare)
+                     for operand in [node.left] + node.comparators) & params
+
+
+def _call_roots(node):
+    """The roots of what ``node`` calls through: a call's function and arguments
+    (``layer(x)``, ``layer.apply(x)``, ``helper(layer, x)``), and the operands of an
+    operator or a comparison, which Python runs as a method of the operand's class
+    (``p.a + p.b``, ``objs[0] < objs[1]``: operator_methods.py, comparison_methods.py)."""
+    if isinstance(node, gast.Call):
+        return [root(node.func)] + [root(a) for a in node.args + [kw.value for kw in node.keywords]]
+    if isinstance(node, gast.BinOp):
+        return [root(node.left), root(node.right)]
+    if isinstance(node, gast.UnaryOp):
+        return [root(node.operand)]
+    if isinstance(node, gast.Compare):
+        return [root(operand) for operand in [node.left] + node.comparators]
+    if isinstance(node, gast.AugAssign):
+        return [root(node.target), root(node.value)]
+    return []
 
 
 def _methods_taken(tree, called):

@@ -21,6 +21,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.functions import derivative_keywords
 from .caught_values import release_caught_values
+from .compared_checks import release_compared_checks
 from .impure_callees import refuse_clock_callee
 from ..core.naming import derivative_prefix
 from ..rules import registry
@@ -59,6 +60,7 @@ class ForwardMode(Transform):
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
         release_caught_values(body, self.active)        # active here: varied
+        release_compared_checks(body, self.active)
         self.output_known = output is not None
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)

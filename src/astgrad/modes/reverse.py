@@ -40,6 +40,7 @@ from ..core.naming import derivative_prefix
 from ..rules import registry
 from .adjoint_state import SET, UNSET, state_of
 from .caught_values import release_caught_values
+from .compared_checks import release_compared_checks
 from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
 from .save_code import save_shapes_only, stack_inits
@@ -206,6 +207,7 @@ class ReverseMode(Transform):
         """Activity and what the rules need to know; refuse what has no rule."""
         self.varied, self.active = activity.varied_and_active(body, wrt_names, self.output, self.describe)
         release_caught_values(body, self.varied)
+        release_compared_checks(body, self.varied)
         self.known_arrays = array_names(body, params, self.describe)
         self._store_counts, names = _stores_and_names(body)
         self.assigned_names = set(self._store_counts)

@@ -11,11 +11,13 @@ return NotImplemented, and a chain ``a < v < b`` are refused: which method runs,
 whether the second one runs, is then decided by values."""
 
 import dataclasses
+import operator
 
 import gast
 
 from ... import runtime
 from ...core import methods as M
+from ...core.generated_text import origin
 from ...core import syntax as S
 from ...core.missing import MISSING
 
@@ -23,6 +25,8 @@ _RICH = {gast.Eq: ("__eq__", "__eq__", "=="), gast.NotEq: ("__ne__", "__ne__", "
          gast.Lt: ("__lt__", "__gt__", "<"), gast.LtE: ("__le__", "__ge__", "<="),
          gast.Gt: ("__gt__", "__lt__", ">"), gast.GtE: ("__ge__", "__le__", ">=")}
 _RICH_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+_OPERATOR_FUNCTIONS = {operator.lt: gast.Lt, operator.le: gast.LtE, operator.gt: gast.Gt, operator.ge: gast.GtE,
+                       operator.eq: gast.Eq, operator.ne: gast.NotEq}
 
 
 class ComparisonMethodLowering:
@@ -65,18 +69,37 @@ class ComparisonMethodLowering:
                                "instead of returning NotImplemented, or call a method by its name")
         return self.operator_call(node, receiver, chosen, args, symbol)        # operator_methods.py
 
-    def guard_comparison(self, node, left, op, right):
-        """Where the function builds objects of a class defining comparisons with code of
-        its own, emit the check, when the code runs, that the comparison ``left op right``
-        (atoms; neither operand's class known here) runs no such method: its value would
-        be read as a constant."""
+    def comparison_call(self, node):
+        """``operator.lt(a, b)`` (``le``, ``gt``, ``ge``, ``eq``, ``ne``) as the comparison
+        ``a < b`` it runs, lowered as one (a method of the class followed, or checked);
+        None for any other call."""
+        op = _OPERATOR_FUNCTIONS.get(self.resolve_call(node)) if len(node.args) == 2 and not node.keywords \
+            and not any(isinstance(a, gast.Starred) for a in node.args) else None
+        if op is None:
+            return None
+        return self.expr_Compare(gast.copy_location(gast.Compare(left=node.args[0], ops=[op()],
+                                                                 comparators=[node.args[1]]), node))
+
+    def checked_comparison(self, node, compare):
+        """``compare`` (the first comparison of ``node``, over atoms; neither operand's
+        class known here) bound to a name and checked when the code runs, where an
+        operand may be an object of a class comparing with code of its own (the function
+        builds one, or the operand may be one: unknown_objects.py): a value such a method
+        gives other than a bool would be read as a constant. The name, or None where no
+        check is needed."""
+        op, (left, right) = compare.ops[0], (compare.left, compare.comparators[0])
         if type(op) not in _RICH or all(isinstance(a, gast.Constant) for a in (left, right)) \
-                or not self._builds_comparing_objects():
-            return
+                or not (self.may_be_unknown_object(node.left) or self.may_be_unknown_object(node.comparators[0])
+                        or self._builds_comparing_objects()):
+            return None
         method, reflected, symbol = _RICH[type(op)]
-        where = f"{self.source.filename}:{self.source.file_line(node)}"
-        self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_operands, [
-            left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
+        line = self.source.file_line(node)      # in code astgrad made (a second order), the user's line
+        where = "%s:%s" % (origin(self.source.filename, line) or (self.source.filename, line))
+        value = self.namer.fresh("compared")
+        self.emit(S.assign(value, compare))
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
+            S.name(value), left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
+        return S.name(value)
 
     def _builds_comparing_objects(self):
         """Whether the function calls a class defining a comparison with code of its own.

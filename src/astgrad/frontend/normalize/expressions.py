@@ -69,12 +69,13 @@ class ExpressionLowering:
             return lowered
         left = self.atom(node.left)
         right = self.atom(node.comparators[0])
-        self.guard_comparison(node, left, node.ops[0], right)     # comparison_methods.py
+        first = gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])
+        first = self.checked_comparison(node, first) or first       # comparison_methods.py
         if len(node.ops) == 1:
-            return gast.Compare(left=left, ops=node.ops, comparators=[right])
+            return first
         # a < b < c: short-circuit, evaluating b once
         result = self.namer.fresh("cond")
-        self.emit(S.assign(result, gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])))
+        self.emit(S.assign(result, first))
         rest = gast.Compare(left=right, ops=node.ops[1:], comparators=node.comparators[1:])
         then = self.block_of(lambda: self.emit(S.assign(result, self.expr(rest))))
         self.emit_if(S.name(result), then, [])

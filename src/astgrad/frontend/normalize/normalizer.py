@@ -47,6 +47,7 @@ from .jumps import JumpLowering, _has_early_return
 from .local_classes import bind_local_classes
 from .closure_objects import lambdas_as_objects
 from .comparison_methods import ComparisonMethodLowering
+from .unknown_objects import UnknownObjectValues
 from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
@@ -83,7 +84,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
-                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering):
+                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -301,6 +302,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
     def emit(self, stmt):
         stmt.lineno = self.line
         self.out.append(stmt)
+        self.note_emitted_binding(stmt)     # unknown_objects.py
         return stmt
 
     def statement(self, stmt):
@@ -346,7 +348,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         value = self.expr(node, hint)
         if S.is_atom(value) or anno.get(value, Key.GLOBAL_CHAIN, False):
             return value        # names, constants and module constants such as math.pi
-        return S.name(self.fresh_assign(value, hint))
+        name = self.fresh_assign(value, hint)
+        self.note_unknown_object(node, name)        # unknown_objects.py
+        return S.name(name)
 
     def block_of(self, build):
         saved, self.out = self.out, []

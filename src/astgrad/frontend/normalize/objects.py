@@ -40,7 +40,7 @@ class ObjectLowering:
         """``node`` (a Call) as a call of the method that runs, or None."""
         func = node.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.IfExp) and node is self.effect_call:
-            return self.chosen_receiver_call(node)
+            return chosen_receiver_call(self, node)
         if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
             attribute = L.attribute(self.layout(func.value), func.attr)
             if L.holds_none(attribute):
@@ -90,20 +90,6 @@ class ObjectLowering:
         return self.function_call(resolved.function, leading, node)
 
     effect_call = None          # the call a statement makes for its effect (statements.py stmt_Expr)
-
-    def chosen_receiver_call(self, node):
-        """``(a if c else b).step(w)`` for its effect: ``if c: a.step(w) else: b.step(w)``,
-        so that the call on the object chosen is followed (or refused) as a call on a name
-        is; what replaces the call (None, unused)."""
-        choice, method = node.func.value, node.func.attr
-
-        def on(receiver):
-            call = gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
-                             args=[S.copy(a) for a in node.args], keywords=[S.copy(k) for k in node.keywords])
-            return [gast.copy_location(gast.Expr(value=gast.copy_location(call, node)), node)]
-        self.statement(gast.copy_location(gast.If(test=choice.test, body=on(choice.body), orelse=on(choice.orelse)),
-                                          node))
-        return S.const(None)
 
     def refuse_unfollowed_state(self, receiver, cls, attr, assigned, node):
         """``o.inner.step(x)``, ``vs[0].step(x)``, ``m.step(x)`` on an object given as an
@@ -216,6 +202,9 @@ class ObjectLowering:
             tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None)
             if tree is not None:
                 given[param] = L.Layout(tree)
+            elif param in L.compared_parameters(callee) and not M.defined_in_class(callee) \
+                    and self.may_be_unknown_object(expr):      # unknown_objects.py
+                given[param] = L.Holding()
         return given
 
     def unroll_object_loop(self, stmt):
@@ -338,6 +327,7 @@ class ObjectLowering:
         """``name``, an inlined helper's parameter bound once, to ``value``: it stands for
         the layout of ``value``."""
         tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
+        self.note_inlined_parameter(name, value)        # unknown_objects.py
         if tree is not None:
             self.named_layouts()[name] = tree
             if isinstance(value, gast.Name) and value.id in self.constructions():     # held_generators.py
@@ -377,6 +367,21 @@ def _stored_on_self(method):
     return {node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute) and isinstance(
         node.ctx, (gast.Store, gast.Del)) and isinstance(node.value, gast.Name) and node.value.id == params[0].id} \
         if params else set()
+
+
+def chosen_receiver_call(lowering, node):
+    """``(a if c else b).step(w)`` for its effect: ``if c: a.step(w) else: b.step(w)``,
+    so that the call on the object chosen is followed (or refused) as a call on a name
+    is; what replaces the call (None, unused)."""
+    choice, method = node.func.value, node.func.attr
+
+    def on(receiver):
+        call = gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
+                         args=[S.copy(a) for a in node.args], keywords=[S.copy(k) for k in node.keywords])
+        return [gast.copy_location(gast.Expr(value=gast.copy_location(call, node)), node)]
+    lowering.statement(gast.copy_location(gast.If(test=choice.test, body=on(choice.body),
+                                                  orelse=on(choice.orelse)), node))
+    return S.const(None)
 
 
 def refuse_stored_arguments(lowering, cls, attr, assigned, node):

@@ -1,0 +1,242 @@
+"""Values that may be objects of a class astgrad does not know when it generates the code.
+
+A comparison reading one may run a comparison method of a user class (``__lt__``
+returning a number), which the code cannot follow where it does not know the class;
+comparison_methods.py then checks, when the code runs, what the comparison gave.
+
+Such a value comes into the function from a parameter holding such objects where no
+layout describes them (a dict of them, a list of objects and numbers, a dict an
+attribute holds: ``__astgrad_holding__``, function_args.py), or from a call of the
+user's code kept as a call (``pair = make(x)``, a method of an object, a function
+value); an item or an attribute of it, what unpacking or a loop over it binds, what a
+builtin gives back from it (``max(pair)``), and the parameters of a lambda or local
+function it is passed to (inlined, renamed) may be one too. The names bound from such
+values are found to a fixed point, once per function and again as helpers are inlined.
+Objects a layout describes are followed (object_layouts.py), and values computed by
+NumPy or by operators on numbers are not objects: neither needs the check."""
+
+import copy
+import functools
+import types
+import weakref
+
+import gast
+
+from ...core import ops
+from ...core import syntax as S
+from .. import object_layouts as L
+from .instances import function_tree, own_returns
+
+
+class UnknownObjectValues:
+    """Normalizer methods telling which values may be objects of an unknown class."""
+
+    def may_be_unknown_object(self, expr):
+        """Whether ``expr`` (as written) may read an object whose class the code does not
+        know (see the module docstring)."""
+        return not isinstance(expr, gast.Constant) and self._reads_unknown(expr, self._unknown_object_names())
+
+    def note_unknown_object(self, node, name):
+        """Count ``name``, a temporary the code binds to ``node``, among the names that may
+        hold such objects where ``node`` may read one (an argument ``s[0]`` a lambda or a
+        local function inlined is given, ``(lambda a, b: a < b)(s[0], s[1])``)."""
+        if type(node) not in (gast.Subscript, gast.Attribute, gast.Call) or not self._compares_anything():
+            return
+        names = self._unknown_object_names()
+        if isinstance(node, gast.Call) and self._user_call(node) or L.root(node) in names \
+                or isinstance(node, gast.Call) and any(L.root(a) in names for a in node.args):
+            names.add(name)
+
+    def note_emitted_binding(self, stmt):
+        """Count the name an emitted ``name = value`` binds where ``value`` reads such an
+        object: a name the code made (a loop variable of a comprehension renamed,
+        ``a_1 = s[k]``), which the names of the source do not show."""
+        if type(stmt) is gast.Assign and type(stmt.targets[0]) is gast.Name \
+                and type(stmt.value) in (gast.Name, gast.Subscript, gast.Attribute) and self._compares_anything():
+            names = self._unknown_object_names()
+            if L.root(stmt.value) in names:
+                names.add(stmt.targets[0].id)
+
+    def _compares_anything(self):
+        """Whether the function, or a helper inlined in it so far, compares anything."""
+        seen = self.__dict__.get("_comparisons_seen", (0, False))
+        if seen[0] <= len(self.inlined_trees) and not seen[1]:
+            trees = ([self.source.tree] if seen[0] == 0 else []) + self.inlined_trees[max(seen[0] - 1, 0):]
+            seen = self._comparisons_seen = (len(self.inlined_trees) + 1, any(
+                isinstance(n, gast.Compare) for tree in trees for n in S.walk_nodes(tree)))
+        return seen[1]
+
+    def _unknown_object_names(self):
+        """The names of the function (and of the helpers inlined in it, renamed) that
+        may hold such objects (kept, grown as helpers are inlined)."""
+        names = self.__dict__.get("_unknown_names")
+        if names is None:
+            names = self._unknown_names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
+            self._inlined_seen = 0
+            self._grow_unknown(names, list(_bindings(self.source.tree)))
+        if self._inlined_seen < len(self.inlined_trees):
+            trees, self._inlined_seen = self.inlined_trees[self._inlined_seen:], len(self.inlined_trees)
+            self._grow_unknown(names, [binding for tree in trees for binding in _bindings(tree)])
+        return names
+
+    def note_inlined_parameter(self, name, value):
+        """Count ``name``, the parameter of the helper or lambda inlined last, bound to
+        ``value``, where ``value`` may be such an object, and what its body binds from it."""
+        if isinstance(value, gast.AST) and self._compares_anything() and self.may_be_unknown_object(value):
+            names = self._unknown_object_names()
+            names.add(name)
+            self._grow_unknown(names, list(_bindings(self.inlined_trees[-1])))
+
+    def _grow_unknown(self, names, bindings):
+        """Add to ``names`` the targets of ``bindings`` whose value reads one of them (or a
+        call of the user's code), to a fixed point."""
+        grown = True
+        while grown:
+            grown = False
+            for targets, value in bindings:
+                if not targets <= names and self._reads_unknown(value, names):
+                    names |= targets
+                    grown = True
+
+    def _reads_unknown(self, expr, names):
+        """Whether ``expr`` may give one of the objects ``names`` may hold, or one a call
+        of the user's code gives: read whole, as an item or an attribute, in a display,
+        handed back by a builtin (``max(objs)``) or a method of a container (``d.get(k)``),
+        or in lists joined or repeated. What NumPy or another operator computes is a number
+        or an array (an operator on an object runs its class's code, which raises when it
+        is differentiated)."""
+        kind = type(expr)
+        if kind is gast.Name:
+            return expr.id in names
+        if kind is gast.Subscript and self._unlaid_item(expr):
+            return True
+        if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
+            return self._reads_unknown(expr.value, names)
+        if kind in (gast.List, gast.Tuple, gast.Set):
+            return any(self._reads_unknown(e, names) for e in expr.elts)
+        if kind is gast.Dict:
+            return any(self._reads_unknown(v, names) for v in expr.values)
+        if kind is gast.BinOp and type(expr.op) in (gast.Add, gast.Mult):     # lists joined or repeated
+            return self._reads_unknown(expr.left, names) or self._reads_unknown(expr.right, names)
+        if kind is gast.IfExp:
+            return self._reads_unknown(expr.body, names) or self._reads_unknown(expr.orelse, names)
+        if kind in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
+            return self._reads_unknown(expr.value if kind is gast.DictComp else expr.elt, names)
+        if kind is not gast.Call:
+            return False
+        if self._user_call(expr):
+            return True
+        callee = self.resolve_call(expr)
+        handed = expr.args + [kw.value for kw in expr.keywords]
+        if callee is not None:
+            return callee in _HANDING_BACK and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
+        return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
+
+    def _user_call(self, call):
+        """Whether ``call`` runs code of the user's kept as a call, which may give back
+        any object: a function of theirs, a class comparing with code of its own, a
+        function value, a method of an object the code follows."""
+        func = call.func
+        callee = self.resolve_call(call)
+        if callee is not None:
+            return ops.is_user_function(callee) and not _returns_numbers(callee) \
+                or isinstance(callee, type) and L.compares_with_own_code(callee)
+        if isinstance(func, gast.Name):
+            return True             # a local function, a function value
+        if isinstance(func, gast.Attribute):
+            layout = self.layout(func.value) if isinstance(func.value, (gast.Name, gast.Attribute)) else None
+            return layout is not None and layout[0] == L.OBJECT
+        return isinstance(func, (gast.Call, gast.Subscript))       # fs[0](x), make()(x)
+
+    def _unlaid_item(self, expr):
+        """Whether ``expr`` (a Subscript) reads an item of a container that an object the
+        code follows holds, which no layout describes (``self.d["a"]``, ``p.d["a"]``)."""
+        base = expr.value
+        while isinstance(base, (gast.Attribute, gast.Subscript)):
+            base = base.value
+        return isinstance(base, gast.Name) and self._object_class(base) is not None and self.layout(expr) is None
+
+    def _followed(self, expr):
+        """Whether ``expr`` reads an object or a list of objects whose layout the code
+        knows, which a builtin may give back with its class unknown (``max(objs)``)."""
+        return isinstance(expr, (gast.Name, gast.Attribute, gast.Subscript)) and self.layout(expr) is not None
+
+
+# builtins giving back one of the values they are handed (or a container of them)
+_HANDING_BACK = frozenset([max, min, sorted, reversed, list, tuple, set, dict, iter, next, getattr, enumerate, zip,
+                           filter, map, functools.reduce, copy.copy, copy.deepcopy])
+
+
+def _bindings(tree):
+    """(the names a binding binds, the value it binds them from) for each binding in
+    ``tree``: assignments, ``for`` loops and comprehensions, ``with ... as``, ``:=``, and
+    the parameters of a local function or lambda, from the arguments of its calls (or,
+    handed to a call, ``map(lambda o: o < ref, objs)``, from the call's other arguments)."""
+    local = {n.name: _parameters(n) for n in S.walk_nodes(tree) if isinstance(n, gast.FunctionDef) and n is not tree}
+    local.update((n.targets[0].id, _parameters(n.value)) for n in S.walk_nodes(tree) if isinstance(n, gast.Assign)
+                 and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name))
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Call):
+            yield from _arguments_bound(node, local)
+        elif isinstance(node, gast.Assign):
+            yield _stored(node.targets), node.value
+        elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
+            yield _stored([node.target]), node.value
+        elif isinstance(node, (gast.For, gast.comprehension)):
+            yield _stored([node.target]), node.iter
+        elif isinstance(node, gast.withitem) and node.optional_vars is not None:
+            yield _stored([node.optional_vars]), node.context_expr
+        elif isinstance(node, gast.NamedExpr):
+            yield _stored([node.target]), node.value
+
+
+def _stored(targets):
+    return {n.id for target in targets for n in S.walk_nodes(target) if isinstance(n, gast.Name)}
+
+
+def _parameters(function):
+    args = function.args
+    return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _arguments_bound(call, local):
+    """The bindings of the parameters of local functions by ``call``: its own function's
+    to its arguments, and those of a function it is handed to its other arguments."""
+    arguments = call.args + [kw.value for kw in call.keywords]
+    if isinstance(call.func, gast.Name) and call.func.id in local:
+        yield set(local[call.func.id]), gast.Tuple(elts=arguments, ctx=gast.Load())
+    for argument in arguments:
+        handed = _parameters(argument) if isinstance(argument, gast.Lambda) else \
+            local.get(argument.id) if isinstance(argument, gast.Name) else None
+        if handed:
+            others = [a for a in arguments if a is not argument]
+            yield set(handed), gast.Tuple(elts=others, ctx=gast.Load())
+
+
+_NUMBERS = weakref.WeakKeyDictionary()      # function -> whether each of its returns computes a number
+_LIBRARIES = frozenset({"numpy", "math", "scipy", "cmath"})
+
+
+def _returns_numbers(fn):
+    """Whether each return of the function ``fn`` computes a number or an array (a call
+    of NumPy or ``math``, a constant, an operator on those: ``return np.tanh(v) * 2.0``),
+    so what it gives is no object."""
+    found = _NUMBERS.get(fn)
+    if found is None:
+        tree = function_tree(fn)
+        returns = own_returns(tree) if tree is not None else []
+        found = _NUMBERS[fn] = bool(returns) and all(_computes_number(r.value, fn.__globals__) for r in returns)
+    return found
+
+
+def _computes_number(value, scope):
+    if isinstance(value, gast.Constant):
+        return isinstance(value.value, (int, float, complex))
+    if isinstance(value, gast.BinOp):
+        return _computes_number(value.left, scope) and _computes_number(value.right, scope)
+    if isinstance(value, gast.UnaryOp):
+        return _computes_number(value.operand, scope)
+    if not isinstance(value, gast.Call) or not isinstance(value.func, gast.Attribute):
+        return False
+    module = scope.get(L.root(value.func))
+    return isinstance(module, types.ModuleType) and module.__name__.split(".")[0] in _LIBRARIES

@@ -1,0 +1,318 @@
+"""Operators and comparisons on objects whose class astgrad may not know where the code
+compares them. Where the objects are arguments (each, a list of them, a dataclass
+holding them, given through ``wrt=``) or a helper's parameters, the class is known when
+the code is made, and the methods are followed, against central finite differences in
+grad, jvp and second order. Where it is not (objects a helper kept as a call returns,
+items of a dict, a list mixing objects and numbers), a comparison whose method gives a
+number, or an arithmetic operator, stops when it runs, naming the line: it was read as
+a constant (a zero derivative) with no error, or failed inside astgrad."""
+
+import dataclasses
+import operator
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+from fd import assert_close, numerical_grad
+
+
+class Soft:
+    """Comparisons giving numbers that carry a derivative."""
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return np.tanh(other.v - self.v)
+
+    def __eq__(self, other):
+        return (self.v - other.v) ** 2
+
+    def __add__(self, other):
+        return Soft(self.v + other.v)
+
+    def __rmul__(self, k):
+        return Soft(k * self.v)
+
+    def __sub__(self, other):
+        return (self.v - other.v) ** 2
+
+
+@dataclasses.dataclass(eq=False)
+class Pt:
+    v: float
+
+    def __lt__(self, other):
+        return np.tanh(other.v - self.v)
+
+    def __add__(self, other):
+        return Pt(self.v * other.v)
+
+
+@dataclasses.dataclass
+class Pair:
+    a: Pt
+    b: Pt
+
+
+class Rank:
+    """A comparison giving a bool, as most do: read as Python reads it."""
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return bool(self.v < other.v)
+
+
+def less(a, b):
+    return a < b
+
+
+def close(a, b):
+    return a == b
+
+
+def combine(p, q):
+    return (p + 2.0 * q).v
+
+
+def helper_compares(a, t):
+    return less(Soft(a * t), Soft(np.sin(a))) + close(Soft(a), Soft(t)) * a
+
+
+def helper_operates(a, t):
+    return combine(Soft(a), Soft(t * t)) * less(Soft(t), Soft(a))
+
+
+def made(x):
+    return [Soft(x), Soft(3.0)]
+
+
+def ranked(x):
+    return [Rank(x), Rank(3.0)]
+
+
+def from_a_helper(x, t):
+    a, b = made(x * t)
+    return a < b
+
+
+def equal_items(x, t):
+    s = made(x)
+    return s[0] == s[1]
+
+
+def passed_on(x, t):
+    s = made(x)
+    return less(s[0], s[1]) * t
+
+
+def operator_on_items(x, t):
+    s = made(x)
+    return s[0] - s[1]
+
+
+def ranked_branch(x, t):
+    s = ranked(x)
+    if s[0] < s[1]:
+        return x * x * t
+    return np.sin(x)
+
+
+def numbers_from_a_helper(x, t):
+    y = np.sin(helper_operates(x, t))
+    return y * t if y > 0.2 else y * x
+
+
+def in_a_comprehension(x, t):
+    s = made(x) + made(t)
+    return sum([a < b for a, b in zip(s, s[1:])])
+
+
+def operator_function(x, t):
+    s = made(x)
+    return operator.lt(s[0], s[1])
+
+
+def operator_function_followed(a, t):
+    return operator.lt(Pt(a), Pt(t * a)) + a * operator.ge(a, 0.5)
+
+
+class Scored:
+    def __init__(self, x):
+        self.points = {"p": Pt(x), "q": Pt(2.0)}
+
+    def score(self, t):
+        return (self.points["p"] < self.points["q"]) * t
+
+
+def dict_items(d):
+    return d["p"] < d["q"]
+
+
+def dict_to_a_helper(d):
+    return less(d["p"], d["q"])
+
+
+def mixed_items(objs):
+    return objs[0] < objs[1]
+
+
+def in_a_lambda(x, t):
+    order = lambda a, b: a < b      # noqa: E731
+    s = made(x)
+    return order(s[0], s[1]) * t
+
+
+@dataclasses.dataclass
+class Named:
+    points: dict
+
+
+def held_in_a_dict(n):
+    return n.points["p"] < n.points["q"]
+
+
+def pair_order(p):
+    return (p.a < p.b) * (p.a + p.b).v
+
+
+def list_order(objs):
+    return (objs[0] < objs[1]) + (objs[1] + objs[0]).v
+
+
+def argument_order(a, b):
+    return a < b
+
+
+def item_bound_first(objs):
+    first = objs[0]
+    return (first < objs[1]) * first.v
+
+
+def unpacked(objs):
+    a, *rest = objs
+    return a < rest[0]
+
+
+def held_in_an_item(ns):
+    n = ns[0]
+    return n.points["p"] < n.points["q"]
+
+
+# the helper's parameters were not followed: less() and close() were read as constants
+FOLLOWED = [helper_compares, helper_operates, ranked_branch, numbers_from_a_helper, operator_function_followed]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", FOLLOWED, ids=[f.__name__ for f in FOLLOWED])
+def test_objects_a_helper_is_given_are_followed(f, mode):
+    check(mode, f, (0.7, 1.3), (0, 1))
+
+
+def _pair(x, w):
+    return Pair(Pt(x), Pt(w))
+
+
+ARGUMENTS = [(pair_order, _pair, lambda p: (p.a.v, p.b.v)),
+             (list_order, lambda x, w: [Pt(x), Pt(w)], lambda objs: (objs[0].v, objs[1].v)),
+             (argument_order, lambda x, w: (Pt(x), Pt(w)), lambda g: (g[0].v, g[1].v))]
+
+
+@pytest.mark.parametrize("f, build, parts", ARGUMENTS, ids=[f.__name__ for f, _, _ in ARGUMENTS])
+def test_objects_given_as_arguments_are_followed(f, build, parts):
+    # they were read as constants: a derivative of zero
+    x, w = 0.7, 1.3
+    plain = lambda x, w: f(*_args(build(x, w)))     # noqa: E731
+    expected = [numerical_grad(plain, (x, w), wrt=i) for i in (0, 1)]
+    wrt = tuple(range(len(_args(build(x, w)))))
+    got = astgrad.grad(f, wrt=wrt[0] if len(wrt) == 1 else wrt)(*_args(build(x, w)))
+    assert_close(parts(got), expected)
+    tangent = astgrad.jvp(f, _args(build(x, w)), _args(build(1.0, 0.5)))[1]
+    assert_close(tangent, expected[0] + 0.5 * expected[1])
+    if f is pair_order:         # second order: the jvp of the gradient
+        second = astgrad.jvp(astgrad.grad(f), (build(x, w),), (build(1.0, 0.0),))[1]
+        first = lambda x: astgrad.grad(f)(build(x, w)).a.v        # noqa: E731
+        assert_close(second.a.v, numerical_grad(first, (x,)), 1e-4, 1e-5)
+
+
+def _args(built):
+    return built if isinstance(built, tuple) else (built,)
+
+
+STOPPED = [
+    (from_a_helper, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (equal_items, (0.7, 1.3), r"== runs Soft\.__eq__"),
+    (passed_on, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (dict_items, ({"p": Pt(0.7), "q": Pt(1.3)},), r"< runs Pt\.__lt__"),
+    (dict_to_a_helper, ({"p": Pt(0.7), "q": Pt(1.3)},), r"< runs Pt\.__lt__"),
+    (mixed_items, ([Pt(0.7), Pt(1.3), 2.0],), r"< runs Pt\.__lt__"),
+    (in_a_lambda, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (in_a_comprehension, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (operator_function, (0.7, 1.3), r"< runs Soft\.__lt__"),
+    (Scored(0.7).score, (1.3,), r"< runs Pt\.__lt__"),
+    (held_in_a_dict, (Named({"p": Pt(0.7), "q": Pt(1.3)}),), r"< runs Pt\.__lt__"),
+    (held_in_an_item, ([Named({"p": Pt(0.7), "q": Pt(1.3)})],), r"< runs Pt\.__lt__"),
+    (item_bound_first, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
+    (unpacked, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
+]
+
+
+@pytest.mark.parametrize("f, args, match", STOPPED, ids=[getattr(f, "__name__", "") for f, _, _ in STOPPED])
+def test_a_comparison_of_objects_of_an_unknown_class_stops_when_it_runs(f, args, match):
+    # each was read as a constant: a zero derivative, with no error (for score, with wrt="self.points")
+    message = r"test_unknown_class_operators\.py:\d+: " + match + r", whose class astgrad did not know .* " \
+        r"call the method through its class \(\w+\.__\w+__\(a, b\)\)"
+    with pytest.raises(TypeError, match=message):
+        astgrad.grad(f, **({"wrt": "self.points"} if hasattr(f, "__self__") else {}))(*args)
+    if isinstance(args[0], float) and not hasattr(f, "__self__"):     # (jvp: with respect to t, which runs)
+        with pytest.raises(TypeError, match=message):
+            astgrad.jvp(f, args, (1.0,) + (0.0,) * (len(args) - 1))
+    check("grad", helper_compares, (0.7, 1.3), (0, 1))      # the next call works
+
+
+def test_an_operator_on_objects_of_an_unknown_class_stops_when_it_runs():
+    # it failed inside astgrad (AttributeError: 'float' object has no attribute 'items')
+    for transform in (astgrad.grad, astgrad.hessian):
+        with pytest.raises(TypeError, match=r"test_unknown_class_operators\.py:\d+: astgrad differentiates "
+                                            r"arithmetic operators .* not on an object of the class Soft"):
+            transform(operator_on_items)(0.7, 1.3)
+
+
+def smooth(v):
+    return np.tanh(v) * 2.0
+
+
+def branch_on_a_helper(x, t):
+    y = smooth(x * t)
+    return y * t if y > 0.2 else y * x
+
+
+def test_numbers_a_helper_computes_are_compared_as_they_are():
+    # each return of smooth() computes a number: no check in the generated code
+    check("grad", branch_on_a_helper, (0.7, 1.3), (0, 1))
+    assert "check_compared_value" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
+    assert "check_compared_value" in astgrad.grad(from_a_helper).source_for(0.7, 1.3)
+
+
+def test_a_comparison_no_derivative_flows_through_runs_as_python_runs_it():
+    # the objects compared depend on no differentiated input: their comparison is a constant
+    scored = Scored(0.7)
+    assert astgrad.grad(scored.score)(1.3) == pytest.approx(np.tanh(1.3))
+    assert astgrad.jvp(scored.score, (1.3,), (1.0,))[1] == pytest.approx(np.tanh(1.3))
+    assert astgrad.grad(lambda t: from_a_helper(0.7, 1.0) * t)(1.3) == pytest.approx(np.tanh(3.0 - 0.7))
+
+
+def weighted_by_a_comparison(x, t):
+    a, b = made(t)
+    return (a < b) * x
+
+
+def test_a_second_derivative_through_such_a_comparison_stops_naming_the_users_line():
+    first = astgrad.grad(weighted_by_a_comparison, wrt=0)
+    assert first(0.7, 1.3) == pytest.approx(np.tanh(3.0 - 1.3))     # t is held constant: it runs
+    with pytest.raises(TypeError, match=r"test_unknown_class_operators\.py:\d+: < runs Soft\.__lt__"):
+        astgrad.jvp(first, (0.7, 1.3), (0.0, 1.0))                 # its derivative in t would be lost
+    with pytest.raises(TypeError, match=r"test_unknown_class_operators\.py:\d+: < runs Soft\.__lt__"):
+        astgrad.hessian(from_a_helper)(0.7, 1.3)
