@@ -219,6 +219,8 @@ class Sharing:
             elif _parts_held(value) is not None:
                 held = self._names(_parts_held(value))
                 yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
+            elif isinstance(value, gast.Call) and is_user_function(anno.get(value, Key.TARGET)):
+                yield name, _items_copied_by_callee(self, name, value)
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
             if not _float_array_made_here(self, holder):       # a float array copies values in
@@ -444,6 +446,30 @@ class Sharing:
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
 
 
+def _items_copied_by_callee(sharing, name, call):
+    """What ``name = call`` may hold through the callee's shallow copies of its
+    arguments: what each such argument holds (at any depth, an over-estimate); where
+    the result holds copies (``{k: v.copy() for k, v in m.items()}``), through a node
+    ``name[*]`` standing for them: new containers, which hold the argument's items."""
+    held = {1: set(), 2: set()}
+    for argument, depth in _arguments_copied_by_callee(sharing, call):
+        held[depth] |= {OUTSIDE} if argument == OUTSIDE else _held_within(sharing, argument)
+    if held[2]:
+        sharing.contents.setdefault(name + "[*]", set()).update(held[2])
+        held[1].add(name + "[*]")
+    return held[1]
+
+
+def _held_within(sharing, name):
+    """What ``name`` holds, and what that holds, and so on."""
+    found, todo = set(), [name]
+    while todo:
+        for held in sharing.contents.get(todo.pop(), set()) - found:
+            found.add(held)
+            todo.append(held)
+    return found
+
+
 def _float_array_made_here(sharing, name):
     """Every value bound to ``name`` is a new array of NumPy's default float dtype
     (``np.zeros(shape)``, ``np.ones``, ``np.empty``, ``np.eye``, ``np.identity``, given no
@@ -607,12 +633,17 @@ class Effects:
     """What calling a user function may do: which parameters (or OUTSIDE) its result
     may share memory with, and which parameters it changes in place (with where)."""
 
-    def __init__(self, fn, params, result_shares, mutated):
+    def __init__(self, fn, params, result_shares, mutated, result_items=None):
         # the cache maps fn to its Effects: refer to fn weakly, or the entry keeps its key alive
         self._fn = _reference(fn)
         self.params = params
         self.result_shares = result_shares
         self.mutated = mutated          # parameter (or OUTSIDE) -> Where
+        # {parameter (or OUTSIDE): 1 or 2}: the result holds the items of that argument
+        # through a shallow copy, though it is a new object itself: 1 where the result is
+        # the copy (m.copy() of a list holds m's very arrays), 2 where it holds copies
+        # ({k: v.copy() for k, v in m.items()}: its items are new, theirs are m's)
+        self.result_items = dict(result_items or {})
 
     @property
     def fn(self):
@@ -713,8 +744,10 @@ def _fixed_point(fn, prepare):
         if fn not in _under_way.consulted:
             return effects
         joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
-                         {**assumed.mutated, **effects.mutated})
-        if joined.result_shares == assumed.result_shares and set(joined.mutated) == set(assumed.mutated):
+                         {**assumed.mutated, **effects.mutated},
+                         _shallowest(effects.result_items, assumed.result_items))
+        if joined.result_shares == assumed.result_shares and set(joined.mutated) == set(assumed.mutated) \
+                and joined.result_items == assumed.result_items:
             return joined
         assumed = joined
     params = _parameters_of(fn)
@@ -734,12 +767,15 @@ def _analyse(fn, prepare):
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
-    result_shares = set()
+    result_shares, result_items = set(), {}
     if isinstance(result, gast.Name):
         reached = {result.id} | sharing.group(result.id, with_contents=True)
         result_shares = {n for n in reached if n in params or n == OUTSIDE}
         if result.id not in sharing.locals:
             result_shares.add(OUTSIDE)
+        same = sharing._aliases(result.id)
+        result_items = _shallowest(_items_of_copies(sharing, same, 1), _items_of_copies(sharing, reached - same, 2))
+        result_items = {n: depth for n, depth in result_items.items() if n not in result_shares}
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
@@ -766,7 +802,59 @@ def _analyse(fn, prepare):
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, "an assignment to an attribute"))
-    return Effects(fn, params, result_shares, mutated)
+    return Effects(fn, params, result_shares, mutated, result_items)
+
+
+def _items_of_copies(sharing, names, depth):
+    """{parameter (or OUTSIDE): depth} for the arguments whose memory the items of a
+    shallow copy bound to one of ``names`` may be: ``v.copy()``, ``copy.copy(v)`` of a
+    list or dict is a new container holding ``v``'s very items (only an array's copy is
+    new memory, and ``v``'s kind is not known here), so what ``v`` may share, its items
+    may. A call of a user function whose result holds copied items passes them on (at
+    its own depth where ``depth`` is 1: the result is that call's)."""
+    found = {}
+    for name in names & sharing.locals:
+        for stmt in sharing._bindings(name):
+            for owner, inner in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
+                reached = {owner} | sharing.group(owner, with_contents=True)
+                found = _shallowest(found, {n: max(depth, inner) for n in reached
+                                            if n in sharing.params or n == OUTSIDE})
+    return found
+
+
+def _copied_owners(sharing, value):
+    """(name, depth) for what ``value`` copies the items of: ``v`` for a shallow copy
+    of ``v`` (OUTSIDE where not local); for a call of a user function, the arguments
+    whose items its result holds."""
+    if not isinstance(value, gast.Call):
+        return []
+    if anno.get(value, Key.METHOD) == "copy" and isinstance(value.func, gast.Attribute):
+        owners = [value.func.value]
+    elif _in(anno.get(value, Key.TARGET), _NEW_OF_SAME_ITEMS) and value.args:
+        owners = value.args[:1]
+    else:
+        return _arguments_copied_by_callee(sharing, value)
+    return [(owner, 1) for owner in sharing._names(owners)]
+
+
+def _arguments_copied_by_callee(sharing, call):
+    """(argument name or OUTSIDE, depth) for the arguments of a call of a user function
+    whose items its result holds (``Effects.result_items``)."""
+    target = anno.get(call, Key.TARGET)
+    if target is None or not is_user_function(target):
+        return []
+    effects = callee_effects(target, sharing.prepare)
+    bound = effects.bind(call) if effects.result_items else None
+    if bound is None:
+        return []
+    found = [(OUTSIDE if param == OUTSIDE else sharing._name(bound.get(param)), depth)
+             for param, depth in effects.result_items.items()]
+    return [(argument, depth) for argument, depth in found if argument is not None]
+
+
+def _shallowest(found, other):
+    """The ``result_items`` of both: each argument at the smaller depth."""
+    return {n: min(found.get(n, 2), other.get(n, 2)) for n in set(found) | set(other)}
 
 
 def _attribute_stores(statements):
