@@ -3,7 +3,11 @@
 containers holding the very arrays ``m`` holds, so an in-place write into an item read out
 of the copy changes ``m`` too. Such a write is followed as Python does it or refused at the
 line when the code is generated, never a wrong value; a copy whose own items are new, or a
-write that replaces an item of the copy, is followed in every mode."""
+write that replaces an item of the copy, is followed in every mode.
+
+A pop from a list a local dict or list holds (``v = d[k].pop()``) shortens the very list
+the container holds, which later reads of ``d[k]`` see: followed in every mode, or refused
+with a clear message, never an internal error."""
 
 import copy
 import inspect
@@ -125,6 +129,35 @@ REFUSED = [method_copy_on_self, helper_copy_of_values, helper_copy_of_rows, nest
            shared_item_of_module_copy]
 
 
+def item_of_copy_scaled(m):
+    c = m.copy()
+    c[0] *= A
+    return c
+
+
+def items_of_copies_scaled(m):
+    c = {k: v.copy() for k, v in m.items()}
+    v = c["b"][0]
+    v *= A
+    return c
+
+
+def helper_writing_into_its_copy(x):
+    m = [x * A]
+    item_of_copy_scaled(m)  # written
+    return np.sum(m[0] * x)
+
+
+def helper_writing_into_its_copies(x):
+    m = {"b": [x * A]}
+    items_of_copies_scaled(m)  # written
+    return np.sum(m["b"][0] * x)
+
+
+# a helper writing into an item of its own copy of a list or dict it is given writes into the argument's item
+REFUSED += [helper_writing_into_its_copy, helper_writing_into_its_copies]
+
+
 # the copy's own list is new (appending to it, replacing its item), or the items are new arrays
 def copy_appended(x):
     m = {"b": [x * A]}
@@ -153,6 +186,11 @@ def array_copied_by_helper(x):
     return np.sum(y * x)
 
 
+def array_copy_written_by_helper(x):
+    y = item_of_copy_scaled(x * 1.0)
+    return np.sum(y * x)
+
+
 def row_of_array_copy(x):
     y = shallow(x * 1.0)
     row = y[0:2]
@@ -169,7 +207,7 @@ def stacked_copy(x):
 
 
 FOLLOWED = [copy_appended, copy_item_replaced, copy_read_only, array_copied_by_helper,
-            row_of_array_copy, stacked_copy]
+            array_copy_written_by_helper, row_of_array_copy, stacked_copy]
 
 
 def _line_written(f):
@@ -201,3 +239,52 @@ def test_copies_whose_writes_stay_apart_are_followed(f):
     numeric = np.array([numerical_grad(lambda y: astgrad.grad(f)(y)[k], (X.copy(),), eps=1e-5)
                         for k in range(3)])
     assert_close(hessian, numeric, rtol=1e-4, atol=1e-5)
+
+
+def popped_from_a_dict_item(x):
+    d = {"b": [x, x * A, x * x]}
+    v = d["b"].pop()
+    return np.sum(v * x) + np.sum(d["b"][1]) + len(d["b"])
+
+
+def popped_from_a_row(x):
+    m = [[x, x * A, x * x]]
+    v = m[0].pop()
+    return np.sum(v * x) + np.sum(m[0][1])
+
+
+def popped_in_a_loop(x):
+    d = {"b": [x, x * A, x * x]}
+    s = 0.0
+    for _ in range(2):
+        s = s + np.sum(d["b"].pop() * x)
+    return s + np.sum(d["b"][0])
+
+
+def popped_from_a_tuple_item(x):
+    t = ([x, x * A, x * x],)
+    v = t[0].pop()
+    return np.sum(v * x) + np.sum(t[0][1])
+
+
+@pytest.mark.parametrize("f, twice", [(popped_from_a_dict_item, True), (popped_from_a_row, True),
+                                      (popped_in_a_loop, False)], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_pop_from_a_list_a_container_holds_is_followed(f, twice):
+    value, gradient = astgrad.value_and_grad(f)(X.copy())
+    assert_close(value, f(X.copy()), rtol=1e-12, atol=1e-12)
+    assert_close(gradient, numerical_grad(f, (X.copy(),)))
+    t = np.array([0.2, 0.5, -0.4])
+    assert_close(astgrad.jvp(f, (X.copy(),), (t,))[1], numerical_jvp(f, (X.copy(),), (t,)))
+    if twice:
+        numeric = np.array([numerical_grad(lambda y: astgrad.grad(f)(y)[k], (X.copy(),), eps=1e-5)
+                            for k in range(3)])
+        assert_close(astgrad.hessian(f)(X.copy()), numeric, rtol=1e-4, atol=1e-5)
+    else:       # the loop's pops are followed to first order, and refused twice at the line
+        with pytest.raises(astgrad.TransformError, match=r":\d+: this line cannot be differentiated twice"):
+            astgrad.hessian(f)(X.copy())
+
+
+def test_a_pop_from_a_list_a_tuple_holds_is_refused_when_it_runs():
+    with pytest.raises(TypeError, match=r"astgrad: .*:\d+: this writes into an item of a tuple"):
+        astgrad.grad(popped_from_a_tuple_item)(X.copy())
+    assert_close(astgrad.grad(popped_from_a_row)(X.copy()), numerical_grad(popped_from_a_row, (X.copy(),)))

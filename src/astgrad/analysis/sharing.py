@@ -644,6 +644,10 @@ class Effects:
         # the copy (m.copy() of a list holds m's very arrays), 2 where it holds copies
         # ({k: v.copy() for k, v in m.items()}: its items are new, theirs are m's)
         self.result_items = dict(result_items or {})
+        # parameter -> Where: the callee changes in place an item read out of a shallow
+        # copy of the argument (c = m.copy(); c[0] *= a), which on a list or dict is one
+        # of the argument's own items (on an array, new memory: see calls_changing_arguments)
+        self.items_changed = {}
 
     @property
     def fn(self):
@@ -794,6 +798,7 @@ def _analyse(fn, prepare):
         reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
         for changed in reached & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, _where(source, change.stmt, change.what))
+    items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated) | set(result_shares))
     for stmt, callee_name, changed, _, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
@@ -802,7 +807,38 @@ def _analyse(fn, prepare):
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, "an assignment to an attribute"))
-    return Effects(fn, params, result_shares, mutated, result_items)
+    effects = Effects(fn, params, result_shares, mutated, result_items)
+    effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
+    return effects
+
+
+def _item_changed_by_store(sharing, change):
+    """``t`` for ``c[k] = in_place(v, t)``, an op= on an item (``c[k] *= a``), which
+    changes the item ``t`` itself where it is an array; else None."""
+    value = change.stmt.value if change.kind is ChangeKind.ELEMENT and isinstance(change.stmt, gast.Assign) else None
+    bindings = sharing._bindings(value.id) if isinstance(value, gast.Name) and value.id in sharing.locals else ()
+    for stmt in bindings:
+        call = stmt.value if isinstance(stmt, gast.Assign) else None
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.in_place and len(call.args) == 2:
+            return sharing._name(call.args[1])
+    return None
+
+
+def _items_changed_through_copies(sharing, source, changes, known):
+    """{parameter: Where} for the in-place ``changes`` of an item read out of a shallow
+    copy of the parameter (not of the copy itself: ``c.append(v)``, ``c[0] = v`` leave
+    the argument alone), other than the parameters in ``known``."""
+    found = {}
+    for change in changes:
+        if _keeps_items(sharing, change):
+            continue
+        changed = _item_changed_by_store(sharing, change) or change.name
+        for name in sharing.group(changed) - sharing._aliases(changed):
+            for stmt in sharing._bindings(name) if name in sharing.locals else ():
+                for owner, _ in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
+                    for param in ({owner} | sharing.group(owner)) & set(sharing.params) - known:
+                        found.setdefault(param, _where(source, change.stmt, "a change in place of an item of its copy"))
+    return found
 
 
 def _items_of_copies(sharing, names, depth):
@@ -929,6 +965,11 @@ def calls_changing_arguments(sharing):
                 yield stmt, label, argument.id, where, receiver if param == receiver else None
             elif param == OUTSIDE:
                 yield stmt, label, OUTSIDE, where, None
+        # m.copy() in the callee holds the very items of a list or dict handed to it
+        for param, where in effects.items_changed.items():
+            argument = bound.get(param)
+            if isinstance(argument, gast.Name) and sharing.is_list_or_dict_built_here(argument.id):
+                yield stmt, label, argument.id, where, None
 
 
 def _callee_label(target):
