@@ -158,6 +158,30 @@ def helper_writing_into_its_copies(x):
 REFUSED += [helper_writing_into_its_copy, helper_writing_into_its_copies]
 
 
+def copy_of_a_dict_argument(d):
+    c = d.copy()
+    v = c["a"]
+    v *= A  # written
+    return np.sum(d["a"] * d["b"])
+
+
+def helper_copy_of_a_dict_argument(d):
+    c = shallow(d)
+    v = c["a"]
+    v *= A  # written
+    return np.sum(d["a"] * d["b"])
+
+
+@pytest.mark.parametrize("f", [copy_of_a_dict_argument, helper_copy_of_a_dict_argument],
+                         ids=lambda f: f.__name__)
+def test_write_into_an_item_of_a_copy_of_a_dict_argument_is_refused(f):
+    d = {"a": X[:2].copy(), "b": X[1:].copy()}
+    with pytest.raises(astgrad.TransformError) as info:
+        astgrad.grad(f)(d)
+    assert f"{__file__}:{_line_written(f)}:" in str(info.value), str(info.value)
+    assert_close(d["a"], X[:2])         # the caller's dict is left as it was
+
+
 # the copy's own list is new (appending to it, replacing its item), or the items are new arrays
 def copy_appended(x):
     m = {"b": [x * A]}

@@ -454,6 +454,8 @@ def _items_copied_by_callee(sharing, name, call):
     held = {1: set(), 2: set()}
     for argument, depth in _arguments_copied_by_callee(sharing, call):
         held[depth] |= {OUTSIDE} if argument == OUTSIDE else _held_within(sharing, argument)
+        if depth == 1 and _dict_copy_of_parameter(sharing, argument, name):
+            held[1].add(_item_of(sharing, argument, name))
     if held[2]:
         sharing.contents.setdefault(name + "[*]", set()).update(held[2])
         held[1].add(name + "[*]")
@@ -588,12 +590,29 @@ def _copies_hold_what_is_read_out(sharing):
                 continue
             containers = {c for same in sharing._aliases(owner) if owner not in (None, OUTSIDE)
                           for c in sharing.element_of.get(same, set())}
-            if any(sharing.is_list_or_dict_built_here(held) for c in containers for held in sharing.contents.get(c, ())):
-                item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
-                sharing.views.setdefault(owner, set()).add(item)
-                sharing.element_of.setdefault(item, set()).add(owner)
-                sharing.item_reads.add((item, owner))
-                sharing.contents.setdefault(stmt.targets[0].id, set()).add(item)
+            if _dict_copy_of_parameter(sharing, owner, stmt.targets[0].id) or any(
+                    sharing.is_list_or_dict_built_here(held) for c in containers for held in sharing.contents.get(c, ())):
+                sharing.contents.setdefault(stmt.targets[0].id, set()).add(_item_of(sharing, owner, stmt.targets[0].id))
+
+
+def _item_of(sharing, owner, copy):
+    """The node ``copy[:]`` standing for an item of ``owner`` its shallow copy ``copy``
+    holds: read out of ``owner`` (a node of its own, not a name)."""
+    item = copy + "[:]"
+    sharing.views.setdefault(owner, set()).add(item)
+    sharing.element_of.setdefault(item, set()).add(owner)
+    sharing.item_reads.add((item, owner))
+    return item
+
+
+def _dict_copy_of_parameter(sharing, owner, copy):
+    """Whether ``copy`` copies the parameter ``owner`` and is read by a string key
+    (``c["a"]``): a dict, whose copy holds the argument's very items (an array's copy,
+    read by position, is new memory; a list's is checked when the code runs)."""
+    return owner in sharing.params and any(
+        isinstance(read, gast.Subscript) and isinstance(read.value, gast.Name) and read.value.id == copy
+        and isinstance(read.slice, gast.Constant) and isinstance(read.slice.value, str)
+        for read in (stmt.value for stmt in sharing.statements if isinstance(stmt, gast.Assign)))
 
 
 _OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)
