@@ -142,6 +142,20 @@ def items_of_copies_scaled(m):
     return c
 
 
+def item_of_copy_scaled_at_depth(m, n):
+    if n == 0:
+        c = m.copy()
+        c[0] *= A
+        return c
+    return item_of_copy_scaled_at_depth(m, n - 1)
+
+
+def recursive_helper_writing_into_its_copy(x):
+    m = [x * A]
+    item_of_copy_scaled_at_depth(m, 2)  # written
+    return np.sum(m[0] * x)
+
+
 def helper_writing_into_its_copy(x):
     m = [x * A]
     item_of_copy_scaled(m)  # written
@@ -155,7 +169,7 @@ def helper_writing_into_its_copies(x):
 
 
 # a helper writing into an item of its own copy of a list or dict it is given writes into the argument's item
-REFUSED += [helper_writing_into_its_copy, helper_writing_into_its_copies]
+REFUSED += [helper_writing_into_its_copy, helper_writing_into_its_copies, recursive_helper_writing_into_its_copy]
 
 
 def copy_of_a_dict_argument(d):

@@ -769,8 +769,9 @@ def _fixed_point(fn, prepare):
         joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
                          {**assumed.mutated, **effects.mutated},
                          _shallowest(effects.result_items, assumed.result_items))
-        if joined.result_shares == assumed.result_shares and set(joined.mutated) == set(assumed.mutated) \
-                and joined.result_items == assumed.result_items:
+        joined.items_changed = {**assumed.items_changed, **effects.items_changed}
+        if (joined.result_shares, set(joined.mutated), joined.result_items, set(joined.items_changed)) == \
+                (assumed.result_shares, set(assumed.mutated), assumed.result_items, set(assumed.items_changed)):
             return joined
         assumed = joined
     params = _parameters_of(fn)
