@@ -219,6 +219,8 @@ class Sharing:
             elif _parts_held(value) is not None:
                 held = self._names(_parts_held(value))
                 yield name, held | set().union(*(self.contents.get(n, set()) for n in held))
+            elif isinstance(value, gast.Call) and is_user_function(anno.get(value, Key.TARGET)):
+                yield name, _items_copied_by_callee(self, name, value)
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
             if not _float_array_made_here(self, holder):       # a float array copies values in
@@ -444,6 +446,32 @@ class Sharing:
         return name not in self.locals or OUTSIDE in reached or bool(reached & set(self.params))
 
 
+def _items_copied_by_callee(sharing, name, call):
+    """What ``name = call`` may hold through the callee's shallow copies of its
+    arguments: what each such argument holds (at any depth, an over-estimate); where
+    the result holds copies (``{k: v.copy() for k, v in m.items()}``), through a node
+    ``name[*]`` standing for them: new containers, which hold the argument's items."""
+    held = {1: set(), 2: set()}
+    for argument, depth in _arguments_copied_by_callee(sharing, call):
+        held[depth] |= {OUTSIDE} if argument == OUTSIDE else _held_within(sharing, argument)
+        if depth == 1 and _dict_copy_of_parameter(sharing, argument, name):
+            held[1].add(_item_of(sharing, argument, name))
+    if held[2]:
+        sharing.contents.setdefault(name + "[*]", set()).update(held[2])
+        held[1].add(name + "[*]")
+    return held[1]
+
+
+def _held_within(sharing, name):
+    """What ``name`` holds, and what that holds, and so on."""
+    found, todo = set(), [name]
+    while todo:
+        for held in sharing.contents.get(todo.pop(), set()) - found:
+            found.add(held)
+            todo.append(held)
+    return found
+
+
 def _float_array_made_here(sharing, name):
     """Every value bound to ``name`` is a new array of NumPy's default float dtype
     (``np.zeros(shape)``, ``np.ones``, ``np.empty``, ``np.eye``, ``np.identity``, given no
@@ -562,12 +590,29 @@ def _copies_hold_what_is_read_out(sharing):
                 continue
             containers = {c for same in sharing._aliases(owner) if owner not in (None, OUTSIDE)
                           for c in sharing.element_of.get(same, set())}
-            if any(sharing.is_list_or_dict_built_here(held) for c in containers for held in sharing.contents.get(c, ())):
-                item = stmt.targets[0].id + "[:]"       # a node of its own, not a name
-                sharing.views.setdefault(owner, set()).add(item)
-                sharing.element_of.setdefault(item, set()).add(owner)
-                sharing.item_reads.add((item, owner))
-                sharing.contents.setdefault(stmt.targets[0].id, set()).add(item)
+            if _dict_copy_of_parameter(sharing, owner, stmt.targets[0].id) or any(
+                    sharing.is_list_or_dict_built_here(held) for c in containers for held in sharing.contents.get(c, ())):
+                sharing.contents.setdefault(stmt.targets[0].id, set()).add(_item_of(sharing, owner, stmt.targets[0].id))
+
+
+def _item_of(sharing, owner, copy):
+    """The node ``copy[:]`` standing for an item of ``owner`` its shallow copy ``copy``
+    holds: read out of ``owner`` (a node of its own, not a name)."""
+    item = copy + "[:]"
+    sharing.views.setdefault(owner, set()).add(item)
+    sharing.element_of.setdefault(item, set()).add(owner)
+    sharing.item_reads.add((item, owner))
+    return item
+
+
+def _dict_copy_of_parameter(sharing, owner, copy):
+    """Whether ``copy`` copies the parameter ``owner`` and is read by a string key
+    (``c["a"]``): a dict, whose copy holds the argument's very items (an array's copy,
+    read by position, is new memory; a list's is checked when the code runs)."""
+    return owner in sharing.params and any(
+        isinstance(read, gast.Subscript) and isinstance(read.value, gast.Name) and read.value.id == copy
+        and isinstance(read.slice, gast.Constant) and isinstance(read.slice.value, str)
+        for read in (stmt.value for stmt in sharing.statements if isinstance(stmt, gast.Assign)))
 
 
 _OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)
@@ -607,12 +652,21 @@ class Effects:
     """What calling a user function may do: which parameters (or OUTSIDE) its result
     may share memory with, and which parameters it changes in place (with where)."""
 
-    def __init__(self, fn, params, result_shares, mutated):
+    def __init__(self, fn, params, result_shares, mutated, result_items=None):
         # the cache maps fn to its Effects: refer to fn weakly, or the entry keeps its key alive
         self._fn = _reference(fn)
         self.params = params
         self.result_shares = result_shares
         self.mutated = mutated          # parameter (or OUTSIDE) -> Where
+        # {parameter (or OUTSIDE): 1 or 2}: the result holds the items of that argument
+        # through a shallow copy, though it is a new object itself: 1 where the result is
+        # the copy (m.copy() of a list holds m's very arrays), 2 where it holds copies
+        # ({k: v.copy() for k, v in m.items()}: its items are new, theirs are m's)
+        self.result_items = dict(result_items or {})
+        # parameter -> Where: the callee changes in place an item read out of a shallow
+        # copy of the argument (c = m.copy(); c[0] *= a), which on a list or dict is one
+        # of the argument's own items (on an array, new memory: see calls_changing_arguments)
+        self.items_changed = {}
 
     @property
     def fn(self):
@@ -713,8 +767,11 @@ def _fixed_point(fn, prepare):
         if fn not in _under_way.consulted:
             return effects
         joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
-                         {**assumed.mutated, **effects.mutated})
-        if joined.result_shares == assumed.result_shares and set(joined.mutated) == set(assumed.mutated):
+                         {**assumed.mutated, **effects.mutated},
+                         _shallowest(effects.result_items, assumed.result_items))
+        joined.items_changed = {**assumed.items_changed, **effects.items_changed}
+        if (joined.result_shares, set(joined.mutated), joined.result_items, set(joined.items_changed)) == \
+                (assumed.result_shares, set(assumed.mutated), assumed.result_items, set(assumed.items_changed)):
             return joined
         assumed = joined
     params = _parameters_of(fn)
@@ -734,12 +791,15 @@ def _analyse(fn, prepare):
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
-    result_shares = set()
+    result_shares, result_items = set(), {}
     if isinstance(result, gast.Name):
         reached = {result.id} | sharing.group(result.id, with_contents=True)
         result_shares = {n for n in reached if n in params or n == OUTSIDE}
         if result.id not in sharing.locals:
             result_shares.add(OUTSIDE)
+        same = sharing._aliases(result.id)
+        result_items = _shallowest(_items_of_copies(sharing, same, 1), _items_of_copies(sharing, reached - same, 2))
+        result_items = {n: depth for n, depth in result_items.items() if n not in result_shares}
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
@@ -758,6 +818,7 @@ def _analyse(fn, prepare):
         reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
         for changed in reached & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, _where(source, change.stmt, change.what))
+    items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated) | set(result_shares))
     for stmt, callee_name, changed, _, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
@@ -766,7 +827,90 @@ def _analyse(fn, prepare):
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, "an assignment to an attribute"))
-    return Effects(fn, params, result_shares, mutated)
+    effects = Effects(fn, params, result_shares, mutated, result_items)
+    effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
+    return effects
+
+
+def _item_changed_by_store(sharing, change):
+    """``t`` for ``c[k] = in_place(v, t)``, an op= on an item (``c[k] *= a``), which
+    changes the item ``t`` itself where it is an array; else None."""
+    value = change.stmt.value if change.kind is ChangeKind.ELEMENT and isinstance(change.stmt, gast.Assign) else None
+    bindings = sharing._bindings(value.id) if isinstance(value, gast.Name) and value.id in sharing.locals else ()
+    for stmt in bindings:
+        call = stmt.value if isinstance(stmt, gast.Assign) else None
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.in_place and len(call.args) == 2:
+            return sharing._name(call.args[1])
+    return None
+
+
+def _items_changed_through_copies(sharing, source, changes, known):
+    """{parameter: Where} for the in-place ``changes`` of an item read out of a shallow
+    copy of the parameter (not of the copy itself: ``c.append(v)``, ``c[0] = v`` leave
+    the argument alone), other than the parameters in ``known``."""
+    found = {}
+    for change in changes:
+        if _keeps_items(sharing, change):
+            continue
+        changed = _item_changed_by_store(sharing, change) or change.name
+        for name in sharing.group(changed) - sharing._aliases(changed):
+            for stmt in sharing._bindings(name) if name in sharing.locals else ():
+                for owner, _ in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
+                    for param in ({owner} | sharing.group(owner)) & set(sharing.params) - known:
+                        found.setdefault(param, _where(source, change.stmt, "a change in place of an item of its copy"))
+    return found
+
+
+def _items_of_copies(sharing, names, depth):
+    """{parameter (or OUTSIDE): depth} for the arguments whose memory the items of a
+    shallow copy bound to one of ``names`` may be: ``v.copy()``, ``copy.copy(v)`` of a
+    list or dict is a new container holding ``v``'s very items (only an array's copy is
+    new memory, and ``v``'s kind is not known here), so what ``v`` may share, its items
+    may. A call of a user function whose result holds copied items passes them on (at
+    its own depth where ``depth`` is 1: the result is that call's)."""
+    found = {}
+    for name in names & sharing.locals:
+        for stmt in sharing._bindings(name):
+            for owner, inner in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
+                reached = {owner} | sharing.group(owner, with_contents=True)
+                found = _shallowest(found, {n: max(depth, inner) for n in reached
+                                            if n in sharing.params or n == OUTSIDE})
+    return found
+
+
+def _copied_owners(sharing, value):
+    """(name, depth) for what ``value`` copies the items of: ``v`` for a shallow copy
+    of ``v`` (OUTSIDE where not local); for a call of a user function, the arguments
+    whose items its result holds."""
+    if not isinstance(value, gast.Call):
+        return []
+    if anno.get(value, Key.METHOD) == "copy" and isinstance(value.func, gast.Attribute):
+        owners = [value.func.value]
+    elif _in(anno.get(value, Key.TARGET), _NEW_OF_SAME_ITEMS) and value.args:
+        owners = value.args[:1]
+    else:
+        return _arguments_copied_by_callee(sharing, value)
+    return [(owner, 1) for owner in sharing._names(owners)]
+
+
+def _arguments_copied_by_callee(sharing, call):
+    """(argument name or OUTSIDE, depth) for the arguments of a call of a user function
+    whose items its result holds (``Effects.result_items``)."""
+    target = anno.get(call, Key.TARGET)
+    if target is None or not is_user_function(target):
+        return []
+    effects = callee_effects(target, sharing.prepare)
+    bound = effects.bind(call) if effects.result_items else None
+    if bound is None:
+        return []
+    found = [(OUTSIDE if param == OUTSIDE else sharing._name(bound.get(param)), depth)
+             for param, depth in effects.result_items.items()]
+    return [(argument, depth) for argument, depth in found if argument is not None]
+
+
+def _shallowest(found, other):
+    """The ``result_items`` of both: each argument at the smaller depth."""
+    return {n: min(found.get(n, 2), other.get(n, 2)) for n in set(found) | set(other)}
 
 
 def _attribute_stores(statements):
@@ -841,6 +985,11 @@ def calls_changing_arguments(sharing):
                 yield stmt, label, argument.id, where, receiver if param == receiver else None
             elif param == OUTSIDE:
                 yield stmt, label, OUTSIDE, where, None
+        # m.copy() in the callee holds the very items of a list or dict handed to it
+        for param, where in effects.items_changed.items():
+            argument = bound.get(param)
+            if isinstance(argument, gast.Name) and sharing.is_list_or_dict_built_here(argument.id):
+                yield stmt, label, argument.id, where, None
 
 
 def _callee_label(target):

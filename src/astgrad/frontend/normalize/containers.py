@@ -64,6 +64,8 @@ class ContainerLowering:
         if isinstance(func, gast.Attribute) and func.attr == "pop" and isinstance(func.value, gast.Name) \
                 and 1 <= len(node.args) <= 2 and not node.keywords and self.only_dicts(func.value.id):
             return self.dict_pop(func.value.id, node.args)              # dicts.py
+        if isinstance(func, gast.Attribute) and func.attr == "pop" and isinstance(func.value, gast.Subscript):
+            return self.item_pop(node)                                  # item_appends.py
         if self.dict_view(node) is not None:
             return self.list_of(node)       # a view read outside a loop: its items now
         callee = self.resolve_call(node)

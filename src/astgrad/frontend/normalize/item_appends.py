@@ -64,21 +64,45 @@ class ItemAppendLowering:
             if isinstance(receiver.slice, gast.Slice) or not isinstance(receiver.value, gast.Name):
                 return False
             holder, key = self.atom(receiver.value), self.index(receiver.slice)
-        item = self.fresh_assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Load()), "t")
-        self.locals.add(item)
         if self.owns_its_lists(holder):
+            item = self.fresh_assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Load()), "t")
+            self.locals.add(item)
             added = self.atom(gast.List(elts=[call.args[0]], ctx=gast.Load()), hint="items")
             grown = self.fresh_assign(self.runtime_call(runtime.concat, [S.name(item), added]), "t")
             self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
                                S.name(grown)))
             return True
-        self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
-            S.copy(holder), S.name(item), S.const(self.where())])))
+        item = self.read_item_apart(holder, key)
         self.emit(S.expr_stmt(self.expr(gast.Call(
             func=gast.Attribute(value=S.name(item), attr="append", ctx=gast.Load()), args=call.args, keywords=[]))))
         self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()),
                            S.name(item)))
         return True
+
+    def item_pop(self, call):
+        """``c[k].pop(...)``: the item read out, popped and stored back, ``t = c[k];
+        v = t.pop(); c[k] = t``, as an append is, so that a later read of ``c[k]`` is the
+        list the pop shortened, in the derivative too (whose adjoint of ``c`` would
+        otherwise miss the pop). The popped value, or None where it is not such a call."""
+        receiver = call.func.value
+        if call.keywords or not isinstance(receiver, gast.Subscript) or isinstance(receiver.slice, gast.Slice) \
+                or not isinstance(receiver.value, gast.Name):
+            return None
+        holder, key = self.atom(receiver.value), self.index(receiver.slice)
+        item = self.read_item_apart(holder, key)
+        popped = self.fresh_assign(self.expr(gast.Call(
+            func=gast.Attribute(value=S.name(item), attr="pop", ctx=gast.Load()), args=call.args, keywords=[])), "popped")
+        self.emit(S.assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Store()), S.name(item)))
+        return S.name(popped)
+
+    def read_item_apart(self, holder, key):
+        """``t = holder[key]``, checked to be held once (``written_items_apart``), to be
+        changed and stored back. The name ``t``."""
+        item = self.fresh_assign(gast.Subscript(value=S.copy(holder), slice=S.copy(key), ctx=gast.Load()), "t")
+        self.locals.add(item)
+        self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
+            S.copy(holder), S.name(item), S.const(self.where())])))
+        return item
 
     def attribute_item_write(self, target, value):
         """``p.W[i] = v`` on an object this function built (built_objects.py): ``t = p.W;
