@@ -11,6 +11,7 @@ with a clear message, never an internal error."""
 
 import copy
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -327,3 +328,170 @@ def test_a_pop_from_a_list_a_tuple_holds_is_refused_when_it_runs():
     with pytest.raises(TypeError, match=r"astgrad: .*:\d+: this writes into an item of a tuple"):
         astgrad.grad(popped_from_a_tuple_item)(X.copy())
     assert_close(astgrad.grad(popped_from_a_row)(X.copy()), numerical_grad(popped_from_a_row, (X.copy(),)))
+
+
+# A helper writing into an item of its copy of the function's own list, dict or tuple
+# parameter (or of an attribute): whether the copy holds the caller's arrays (a list's
+# does, an array's is new memory) shows only when it runs, so the call is stopped there.
+def scale_first(xs, a):
+    c = xs.copy()
+    c[0] *= a  # written
+    return c
+
+
+def scale_first_of_list(xs, a):
+    c = list(xs)
+    c[0] *= a  # written
+    return c
+
+
+def scale_first_by_module(xs, a):
+    c = copy.copy(xs)
+    c[0] *= a
+    return c
+
+
+def scale_key(d, a):
+    c = d.copy()
+    c["k"] *= a  # written
+    return c
+
+
+def scale_first_passed_on(xs, a):
+    return scale_first(xs, a)
+
+
+class Rows:
+    def __init__(self, xs):
+        self.xs = xs
+
+    def scaled(self, a):
+        c = self.xs.copy()
+        c[0] *= a  # written
+        return c
+
+
+def list_parameter(xs):
+    c = scale_first(xs, A)  # called
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def list_parameter_by_list(xs):
+    c = scale_first_of_list(xs, A)  # called
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def list_parameter_by_module(xs):
+    c = scale_first_by_module(xs, A)  # called
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def list_parameter_nested(xs):
+    ys = xs
+    c = scale_first_passed_on(ys, A)  # called
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def dict_parameter(d):
+    c = scale_key(d, A)  # called
+    return np.sum(c["k"] * d["j"]) + np.sum(d["k"] * d["j"])
+
+
+def tuple_parameter(t):
+    c = scale_first_of_list(t, A)  # called
+    return np.sum(c[0] * t[1]) + np.sum(t[0] * t[1])
+
+
+def list_parameter_in_loop(xs):
+    s = 0.0
+    for _ in range(2):
+        c = scale_first(xs, A)  # called
+        s = s + np.sum(c[0] * xs[1])
+    return s + np.sum(xs[0] * xs[1])
+
+
+def list_parameter_copied_here(xs):
+    c = xs.copy()
+    c[0] *= A  # written
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def list_parameter_held_by_self(xs):
+    c = Rows(xs).scaled(A)
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def _stopped_lines(f):
+    """The lines the run may stop at: the call (marked ``# called``) or the write."""
+    lines, first = inspect.getsourcelines(f)
+    called = [f"{__file__}:{first + k}:" for k, line in enumerate(lines) if "# called" in line or "# written" in line]
+    return called + [f"{__file__}:{_line_written(g)}:" for g in (Rows.scaled, scale_first_of_list)]
+
+
+def _containers(f):
+    if f is dict_parameter:
+        return {"k": X * 1.0, "j": X + 1.0}, {"k": np.ones(3), "j": np.ones(3)}
+    if f is tuple_parameter:
+        return (X * 1.0, X + 1.0), (np.ones(3), np.ones(3))
+    return [X * 1.0, X + 1.0], [np.ones(3), np.ones(3)]
+
+
+@pytest.mark.parametrize("f", [list_parameter, list_parameter_by_list, list_parameter_by_module,
+                               list_parameter_nested, dict_parameter, tuple_parameter, list_parameter_in_loop,
+                               list_parameter_copied_here, list_parameter_held_by_self],
+                         ids=lambda f: f.__name__)
+def test_write_into_an_item_of_a_copy_of_a_container_parameter_is_stopped_at_its_line(f):
+    for run in (lambda args, _: astgrad.grad(f)(args), lambda args, t: astgrad.jvp(f, (args,), (t,))):
+        args, tangents = _containers(f)
+        with pytest.raises(TypeError, match=r"shallow copy|held by a list") as info:
+            run(args, tangents)
+        assert any(line in str(info.value) for line in _stopped_lines(f)), str(info.value)
+        assert re.search(r"[Ss]tore (a new value|it there alone)", str(info.value)), str(info.value)
+        # the helpers these call ran (as Python runs them) before their own check stopped them
+        if f not in (list_parameter_held_by_self, list_parameter_by_list, tuple_parameter):
+            assert_close(list(args.values()) if isinstance(args, dict) else list(args), [X, X + 1.0])
+    # nothing is left half-done: the same helper on an array is followed
+    assert_close(astgrad.grad(array_parameter)(X.copy()), numerical_grad(array_parameter, (X.copy(),)))
+
+
+def array_parameter(x):
+    c = scale_first(x, A)
+    return np.sum(c * x) + np.sum(x * x)
+
+
+def array_parameter_nested(x):
+    c = scale_first_passed_on(x * 1.0, A)
+    return np.sum(c * x)
+
+
+def array_held_by_self(x):
+    return np.sum(Rows(x * 1.0).scaled(A) * x)
+
+
+def array_copied_here(x):
+    c = x.copy()
+    c[0] *= A
+    return np.sum(c * x)
+
+
+@pytest.mark.parametrize("f", [array_parameter, array_parameter_nested, array_held_by_self, array_copied_here],
+                         ids=lambda f: f.__name__)
+def test_write_into_an_item_of_a_copy_of_an_array_parameter_is_followed(f):
+    test_copies_whose_writes_stay_apart_are_followed(f)
+
+
+def item_of_list_copy_replaced(xs):
+    c = xs.copy()
+    c[0] = c[0] * A
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
+def test_an_item_of_a_list_parameter_copy_replaced_is_followed():
+    def on_first(x):
+        return item_of_list_copy_replaced([x, X + 1.0])
+    value, gradient = astgrad.value_and_grad(item_of_list_copy_replaced)([X.copy(), X + 1.0])
+    assert_close(value, on_first(X.copy()), rtol=1e-12, atol=1e-12)
+    assert_close(gradient[0], numerical_grad(on_first, (X.copy(),)))
+    t = np.array([0.2, 0.5, -0.4])
+    _, tangent = astgrad.jvp(item_of_list_copy_replaced, ([X.copy(), X + 1.0],), ([t, np.zeros(3)],))
+    assert_close(tangent, numerical_jvp(on_first, (X.copy(),), (t,)))

@@ -2713,6 +2713,40 @@ def outside_update(value, where):
             "holds. Build a new value (v = v * w), or change the global outside the differentiated function")
 
 
+_CONTAINERS = (list, tuple, dict)
+_CHANGEABLE = (numpy.ndarray, list, dict, set)
+
+
+def item_of_copy_apart(copied, item, where):
+    """Checked before ``c[k] op= e`` where ``c`` is a shallow copy (``c = xs.copy()``):
+    an array's copy is new memory, but a list's, tuple's or dict's copy holds the very
+    arrays ``xs`` holds, which op= changes in place for every name holding them, and
+    which the derivative would not follow: refused. A number item is only rebound."""
+    if isinstance(copied, _CONTAINERS) and isinstance(item, _CHANGEABLE):
+        kind = type(copied).__name__
+        raise TypeError(
+            f"astgrad: {where}: op= (+= and the like) on an item of a shallow copy of a {kind} changes the "
+            f"{type(item).__name__} the original {kind} holds too (the copy holds the very same objects), which "
+            f"astgrad cannot follow. Store a new value instead (c[k] = c[k] * a), or copy the items too "
+            f"(c = [v.copy() for v in xs])")
+
+
+def items_unshared_by_copy(value, callee, written, where):
+    """Checked before a call of a helper that writes into an item of its shallow copy of
+    this argument (``c = xs.copy(); c[0] *= a``): an array's copy is new memory, but a
+    list's, tuple's or dict's copy holds the very arrays ``value`` holds, so the write
+    changes them for the caller too, which the derivative would not follow: refused.
+    A container of numbers passes (op= on a number rebinds the copy's item)."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, _CONTAINERS) else ()
+    if any(isinstance(item, _CHANGEABLE) for item in items):
+        raise TypeError(
+            f"astgrad: {where}: the call of {callee} changes an array its argument (a "
+            f"{type(value).__name__}) holds ({written}): a shallow copy of a {type(value).__name__} "
+            f"holds the very same arrays, so the caller's items change too, which astgrad cannot "
+            f"follow. In {callee}, store a new value into the copy (c[0] = c[0] * a) instead of "
+            f"changing its item in place")
+
+
 def list_argument(value, name, where):
     """Checked when a derivative starts, for an argument the function appends to
     (``acc.append(v)``, ``extend``, ``insert``): the derivative appends to a copy of the

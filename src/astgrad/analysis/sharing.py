@@ -818,7 +818,8 @@ def _analyse(fn, prepare):
         reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
         for changed in reached & (set(params) | {OUTSIDE}):
             mutated.setdefault(changed, _where(source, change.stmt, change.what))
-    items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated) | set(result_shares))
+    items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
+    items_changed = {**_items_changed_by_callees(sharing), **items_changed}
     for stmt, callee_name, changed, _, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
@@ -835,13 +836,35 @@ def _analyse(fn, prepare):
 def _item_changed_by_store(sharing, change):
     """``t`` for ``c[k] = in_place(v, t)``, an op= on an item (``c[k] *= a``), which
     changes the item ``t`` itself where it is an array; else None."""
+    update = _item_update(sharing, change)
+    return update and update[1]
+
+
+def _item_update(sharing, change):
+    """(the statement ``u = in_place(v, t)``, ``t``) for ``c[k] = u`` made of an op= on
+    an item (``c[k] *= a``); else None."""
     value = change.stmt.value if change.kind is ChangeKind.ELEMENT and isinstance(change.stmt, gast.Assign) else None
     bindings = sharing._bindings(value.id) if isinstance(value, gast.Name) and value.id in sharing.locals else ()
     for stmt in bindings:
         call = stmt.value if isinstance(stmt, gast.Assign) else None
         if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.in_place and len(call.args) == 2:
-            return sharing._name(call.args[1])
+            item = sharing._name(call.args[1])
+            return (stmt, item) if item else None
     return None
+
+
+def item_updates_of_copies(sharing):
+    """(statement, copy, item) for each op= on an item of a shallow copy (``c = xs.copy()``,
+    ``list(xs)``, ``copy.copy(xs)``, a helper returning one; then ``c[0] *= a``): the
+    statement computing the new item, before which the item is checked. Whether the
+    copy holds the very item of ``xs`` (a list's, dict's or tuple's copy does, an array's
+    is new memory) only the run shows (``runtime.item_of_copy_apart``)."""
+    for change in in_place_changes(sharing.statements):
+        update = _item_update(sharing, change)
+        copied = update and change.name in sharing.locals and any(
+            _copied_owners(sharing, stmt.value) for stmt in sharing._bindings(change.name) if isinstance(stmt, gast.Assign))
+        if copied:
+            yield update[0], change.name, update[1]
 
 
 def _items_changed_through_copies(sharing, source, changes, known):
@@ -967,15 +990,7 @@ def calls_changing_arguments(sharing):
     where is the ``Where`` of the change. OUTSIDE for a change of a global. ``receiver``:
     the method's own parameter (``self``) where what changes is the object a method is
     called on, else None."""
-    for stmt in sharing.statements:
-        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-        target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
-        if target is None or not is_user_function(target):
-            continue
-        effects = callee_effects(target, sharing.prepare)
-        bound = effects.bind(call)
-        if bound is None:
-            continue
+    for stmt, target, effects, bound in _user_calls(sharing):
         label, receiver = _callee_label(target)
         # the object a method changes first: an argument it stores there (self.items.append(v))
         # may be counted as changed too
@@ -990,6 +1005,45 @@ def calls_changing_arguments(sharing):
             argument = bound.get(param)
             if isinstance(argument, gast.Name) and sharing.is_list_or_dict_built_here(argument.id):
                 yield stmt, label, argument.id, where, None
+
+
+def calls_changing_items_of_arguments(sharing):
+    """(statement, callee name, argument name, where) for each call of a user function
+    that writes into an item of its shallow copy of the argument (``c = xs.copy();
+    c[0] *= a``), where the argument is a name whose kind is not known here (a parameter,
+    what another call gave): a list's, dict's or tuple's copy holds the argument's very
+    arrays, an array's copy is new memory, so only the value at run time tells
+    (``runtime.items_unshared_by_copy``). Lists and dicts built here are refused by
+    ``calls_changing_arguments``."""
+    for stmt, target, effects, bound in _user_calls(sharing):
+        for param, where in effects.items_changed.items():
+            argument = bound.get(param)
+            if isinstance(argument, gast.Name) and not sharing.is_list_or_dict_built_here(argument.id):
+                yield stmt, _callee_label(target)[0], argument.id, where
+
+
+def _items_changed_by_callees(sharing):
+    """{parameter: Where} for the parameters handed to a callee that writes into an item
+    of its copy of them: the caller writes into the parameter's items as much."""
+    found = {}
+    for _, _, argument, where in calls_changing_items_of_arguments(sharing):
+        for name in ({argument} | sharing.group(argument)) & set(sharing.params):
+            found.setdefault(name, where)
+    return found
+
+
+def _user_calls(sharing):
+    """(statement, callee, its Effects, the call's arguments bound to its parameters) for
+    each statement of ``sharing`` calling a user function (``v = f(...)`` or ``f(...)``)."""
+    for stmt in sharing.statements:
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+        if target is None or not is_user_function(target):
+            continue
+        effects = callee_effects(target, sharing.prepare)
+        bound = effects.bind(call)
+        if bound is not None:
+            yield stmt, target, effects, bound
 
 
 def _callee_label(target):

@@ -477,6 +477,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     sharing = Sharing(params, body, prepare)
     element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
     _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
+    _check_items_of_shallow_copies(source, sharing, body, helper)
     unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
     _check_outside_updates(source, sharing, body, writes, helper)
     for stmt, name, action, strict in writes:
@@ -601,6 +602,27 @@ def _check_outside_updates(source, sharing, body, writes, helper):
         if not strict and name in sharing.locals and OUTSIDE in sharing.group(name):
             where = S.const(f"{source.filename}:{source.file_line(stmt)}")
             _insert_before(body, stmt, S.expr_stmt(helper("outside_update", [S.name(name), where])))
+
+
+def _check_items_of_shallow_copies(source, sharing, body, helper):
+    """Before each op= on an item of a shallow copy (``c = xs.copy(); c[0] *= a``, here or
+    in a helper given ``xs``), a check of what was copied, whose kind only the run shows:
+    a list's, dict's or tuple's copy holds the very arrays of what it copied, which op=
+    would change; an array's copy is new memory. At a call of such a helper, the argument
+    is checked (``items_unshared_by_copy``, runtime.py), here the copy's item
+    (``item_of_copy_apart``)."""
+    from ..analysis.sharing import calls_changing_items_of_arguments, item_updates_of_copies
+    for stmt, callee, argument, where in list(calls_changing_items_of_arguments(sharing)):
+        written = S.const(f"{where.what} at {where.filename}:{where.line}: {(where.text or '').strip()}")
+        check = helper("items_unshared_by_copy", [S.name(argument), S.const(callee), written, _at(source, stmt)])
+        _insert_before(body, stmt, S.expr_stmt(check))
+    for stmt, copied, item in list(item_updates_of_copies(sharing)):
+        check = helper("item_of_copy_apart", [S.name(copied), S.name(item), _at(source, stmt)])
+        _insert_before(body, stmt, S.expr_stmt(check))
+
+
+def _at(source, stmt):
+    return S.const(f"{source.filename}:{source.file_line(stmt)}")
 
 
 def _calls_user_function(stmt):
