@@ -495,3 +495,21 @@ def test_an_item_of_a_list_parameter_copy_replaced_is_followed():
     t = np.array([0.2, 0.5, -0.4])
     _, tangent = astgrad.jvp(item_of_list_copy_replaced, ([X.copy(), X + 1.0],), ([t, np.zeros(3)],))
     assert_close(tangent, numerical_jvp(on_first, (X.copy(),), (t,)))
+
+
+def numbers_copied(xs):
+    c = scale_first(xs, A)
+    d = xs.copy()
+    d[1] *= A
+    return c[0] * xs[1] + xs[0] * d[1]
+
+
+def test_a_copy_of_a_list_of_numbers_written_is_followed():
+    # op= on a number rebinds the copy's item: the caller's list is left alone, as in Python
+    xs = [0.3, 0.5]
+    value, gradient = astgrad.value_and_grad(numbers_copied)(list(xs))
+    assert_close(value, numbers_copied(list(xs)), rtol=1e-12, atol=1e-12)
+    numeric = numerical_grad(lambda v: numbers_copied(list(v)), (np.array(xs),))
+    assert_close(np.array(gradient), numeric)
+    _, tangent = astgrad.jvp(numbers_copied, (list(xs),), ([0.2, -0.4],))
+    assert_close(tangent, numerical_jvp(lambda v: numbers_copied(list(v)), (np.array(xs),), (np.array([0.2, -0.4]),)))

@@ -2741,7 +2741,8 @@ def items_unshared_by_copy(value, callee, written, where):
     if any(isinstance(item, _CHANGEABLE) for item in items):
         raise TypeError(
             f"astgrad: {where}: the call of {callee} changes an array its argument (a "
-            f"{type(value).__name__}) holds ({written}): a shallow copy of a {type(value).__name__} "
+            f"{type(value).__name__}) holds, by op= on an item of its shallow copy ({written}): a "
+            f"shallow copy of a {type(value).__name__} "
             f"holds the very same arrays, so the caller's items change too, which astgrad cannot "
             f"follow. In {callee}, store a new value into the copy (c[0] = c[0] * a) instead of "
             f"changing its item in place")
