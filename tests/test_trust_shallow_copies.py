@@ -421,6 +421,13 @@ def list_parameter_held_by_self(xs):
     return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
 
 
+def list_built_here_copied(x):
+    xs = [x * 1.0, x + 1.0]
+    c = xs.copy()
+    c[0] *= A  # written
+    return np.sum(c[0] * xs[1]) + np.sum(xs[0] * xs[1])
+
+
 def _stopped_lines(f):
     """The lines the run may stop at: the call (marked ``# called``) or the write."""
     lines, first = inspect.getsourcelines(f)
@@ -429,6 +436,8 @@ def _stopped_lines(f):
 
 
 def _containers(f):
+    if f is list_built_here_copied:
+        return X.copy(), np.ones(3)
     if f is dict_parameter:
         return {"k": X * 1.0, "j": X + 1.0}, {"k": np.ones(3), "j": np.ones(3)}
     if f is tuple_parameter:
@@ -438,7 +447,7 @@ def _containers(f):
 
 @pytest.mark.parametrize("f", [list_parameter, list_parameter_by_list, list_parameter_by_module,
                                list_parameter_nested, dict_parameter, tuple_parameter, list_parameter_in_loop,
-                               list_parameter_copied_here, list_parameter_held_by_self],
+                               list_parameter_copied_here, list_parameter_held_by_self, list_built_here_copied],
                          ids=lambda f: f.__name__)
 def test_write_into_an_item_of_a_copy_of_a_container_parameter_is_stopped_at_its_line(f):
     for run in (lambda args, _: astgrad.grad(f)(args), lambda args, t: astgrad.jvp(f, (args,), (t,))):
@@ -448,7 +457,7 @@ def test_write_into_an_item_of_a_copy_of_a_container_parameter_is_stopped_at_its
         assert any(line in str(info.value) for line in _stopped_lines(f)), str(info.value)
         assert re.search(r"[Ss]tore (a new value|it there alone)", str(info.value)), str(info.value)
         # the helpers these call ran (as Python runs them) before their own check stopped them
-        if f not in (list_parameter_held_by_self, list_parameter_by_list, tuple_parameter):
+        if f not in (list_parameter_held_by_self, list_parameter_by_list, tuple_parameter, list_built_here_copied):
             assert_close(list(args.values()) if isinstance(args, dict) else list(args), [X, X + 1.0])
     # nothing is left half-done: the same helper on an array is followed
     assert_close(astgrad.grad(array_parameter)(X.copy()), numerical_grad(array_parameter, (X.copy(),)))
