@@ -1,0 +1,105 @@
+"""Programs that once met a bare internal error or a Python semantic astgrad did not
+follow: each is now followed (against central finite differences in grad, jvp and
+hessian, tests/breadth_modes.py) or refused with the line and advice."""
+
+import pytest
+
+import astgrad
+from breadth_modes import check
+
+
+class MovedFirst:
+    """An iterator class whose counter moves before the item is computed: an item that
+    raises leaves the counter past it, the next call computing the one after it."""
+    def __init__(self, data, w):
+        self.data = data
+        self.w = w
+
+    def __iter__(self):
+        self.i = 0
+        return self
+
+    def __next__(self):
+        if self.i >= len(self.data):
+            raise StopIteration
+        self.i += 1
+        return self.w / self.data[self.i - 1]
+
+
+class MovedLast(MovedFirst):
+    """The item computed before the counter moves: an item that raises is computed again."""
+    def __next__(self):
+        if self.i >= len(self.data):
+            raise StopIteration
+        v = self.w / self.data[self.i]
+        self.i += 1
+        return v
+
+
+class MovedBetween(MovedFirst):
+    """What may raise computed both before and after the move."""
+    def __next__(self):
+        if self.i >= len(self.data):
+            raise StopIteration
+        u = self.w / self.data[self.i]
+        self.i += 1
+        return u / self.data[self.i - 1]
+
+
+def next_after_a_raise(a, t):
+    it = iter(MovedFirst([a, 0.0, t], t))
+    s = next(it)
+    for k in range(2):
+        try:
+            s = s + next(it)        # Python: t / 0.0 raises, then the counter is past it: t / t
+        except (ZeroDivisionError, StopIteration):
+            s = s * 2.0
+    return s
+
+
+def next_again_after_a_raise(a, t):
+    it = iter(MovedLast([a, 0.0, t], t))
+    s = next(it)
+    try:
+        s = s + next(it)
+    except ZeroDivisionError:
+        s = s * 2.0
+    try:
+        s = s + next(it)            # Python computes t / 0.0 again
+    except ZeroDivisionError:
+        s = s * 3.0
+    return s
+
+
+def next_between(a, t):
+    it = iter(MovedBetween([a, 0.0, t], t))
+    s = next(it)
+    try:
+        s = s + next(it)
+    except ZeroDivisionError:
+        s = s * 2.0
+    return s
+
+
+PROGRAMS = [(next_after_a_raise, (0.7, 1.3)), (next_again_after_a_raise, (0.7, 1.3))]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f, args", PROGRAMS, ids=[f.__name__ for f, _ in PROGRAMS])
+def test_followed_as_python_runs_them(f, args, mode):
+    check(mode, f, args, (0, 1))
+
+
+REFUSED = [
+    (next_between, "next\\(\\) of a MovedBetween, whose __next__ computes what may raise both before and after it "
+                   "moves its counter, where an except may catch it; compute the item before moving the counter"),
+]
+
+
+@pytest.mark.parametrize("f, match", REFUSED, ids=[f.__name__ for f, _ in REFUSED])
+def test_refused_at_the_line(f, match):
+    f(0.7, 1.3)         # Python runs it
+    with pytest.raises(astgrad.TransformError, match=match) as caught:
+        astgrad.grad(f)(0.7, 1.3)
+    assert "test_bare_errors_programs.py:" in str(caught.value)
+    check("grad", next_after_a_raise, (0.3, 0.4), (0, 1))       # the next transform works
