@@ -81,13 +81,41 @@ def next_between(a, t):
     return s
 
 
-PROGRAMS = [(next_after_a_raise, (0.7, 1.3)), (next_again_after_a_raise, (0.7, 1.3))]
+def popped_through_a_name(a, t):
+    d = {"a": [a], "b": [a, t, a * t]}
+    xs = d["b"]                 # the very list d holds: the pop shortens d["b"]
+    v = xs.pop()
+    return v * t + sum(d["b"]) * a + d["a"][0]
+
+
+def popped_through_a_name_in_a_loop(a, t):
+    rows = [[a, t * t, a * t], [t]]
+    xs = rows[0]
+    s = 0.0
+    for _ in range(2):
+        v = xs.pop()
+        s = s + v * rows[0][0]
+    return s + sum(rows[0]) * t
+
+
+PROGRAMS = [(next_after_a_raise, (0.7, 1.3)), (next_again_after_a_raise, (0.7, 1.3)),
+            (popped_through_a_name, (0.7, 1.3))]
+FIRST_ORDER = [(popped_through_a_name_in_a_loop, (0.7, 1.3))]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
 @pytest.mark.parametrize("f, args", PROGRAMS, ids=[f.__name__ for f, _ in PROGRAMS])
 def test_followed_as_python_runs_them(f, args, mode):
     check(mode, f, args, (0, 1))
+
+
+@pytest.mark.parametrize("f, args", FIRST_ORDER, ids=[f.__name__ for f, _ in FIRST_ORDER])
+def test_followed_to_first_order_and_refused_twice_at_the_line(f, args):
+    check("grad", f, args, (0, 1))
+    check("jvp", f, args, (0, 1))
+    with pytest.raises(astgrad.TransformError, match="this line cannot be differentiated twice") as caught:
+        astgrad.hessian(f)(*args)
+    assert "test_bare_errors_programs.py:" in str(caught.value) and "v = xs.pop()" in str(caught.value)
 
 
 REFUSED = [
