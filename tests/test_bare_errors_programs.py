@@ -2,6 +2,7 @@
 follow: each is now followed (against central finite differences in grad, jvp and
 hessian, tests/breadth_modes.py) or refused with the line and advice."""
 
+import numpy as np
 import pytest
 
 import astgrad
@@ -98,6 +99,23 @@ def popped_through_a_name_in_a_loop(a, t):
     return s + sum(rows[0]) * t
 
 
+class Sampler:
+    def __init__(self, x):
+        self.x = x
+        self.rng = np.random.default_rng(0)
+        self.n = 0
+
+    def sample(self):
+        z = self.rng.standard_normal()
+        self.n = self.n + 1         # draws and writes self
+        return self.x * z
+
+
+def drawn_and_written(a, t):
+    s = Sampler(a)
+    return s.sample() * t + s.sample()
+
+
 PROGRAMS = [(next_after_a_raise, (0.7, 1.3)), (next_again_after_a_raise, (0.7, 1.3)),
             (popped_through_a_name, (0.7, 1.3))]
 FIRST_ORDER = [(popped_through_a_name_in_a_loop, (0.7, 1.3))]
@@ -121,6 +139,9 @@ def test_followed_to_first_order_and_refused_twice_at_the_line(f, args):
 REFUSED = [
     (next_between, "next\\(\\) of a MovedBetween, whose __next__ computes what may raise both before and after it "
                    "moves its counter, where an except may catch it; compute the item before moving the counter"),
+    (drawn_and_written, "a call of Sampler.sample, which draws random numbers from the generator self.rng \\(at "
+                        ".*test_bare_errors_programs.py:\\d+\\) and also assigns attributes of self; .*Draw the "
+                        "numbers in a method that assigns nothing"),
 ]
 
 
