@@ -116,6 +116,22 @@ def drawn_and_written(a, t):
     return s.sample() * t + s.sample()
 
 
+class Pair:
+    """A plain class: astgrad.grad(g)(Pair(...)) raises TypeError in Python."""
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+def product(p):
+    return p.a * p.b + p.a ** 2
+
+
+def nested_grad_of_a_plain_object(a, t):
+    gp = astgrad.grad(product)(Pair(a, t))
+    return gp.a * t + gp.b
+
+
 PROGRAMS = [(next_after_a_raise, (0.7, 1.3)), (next_again_after_a_raise, (0.7, 1.3)),
             (popped_through_a_name, (0.7, 1.3))]
 FIRST_ORDER = [(popped_through_a_name_in_a_loop, (0.7, 1.3))]
@@ -151,4 +167,16 @@ def test_refused_at_the_line(f, match):
     with pytest.raises(astgrad.TransformError, match=match) as caught:
         astgrad.grad(f)(0.7, 1.3)
     assert "test_bare_errors_programs.py:" in str(caught.value)
+    check("grad", next_after_a_raise, (0.3, 0.4), (0, 1))       # the next transform works
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_nested_gradient_of_a_plain_object_raises_as_python_does(mode):
+    with pytest.raises(TypeError, match="grad: argument 'p' is an object of the class Pair, which is not a dataclass"):
+        nested_grad_of_a_plain_object(0.7, 1.3)         # Python
+    run = {"grad": lambda: astgrad.grad(nested_grad_of_a_plain_object)(0.7, 1.3),
+           "jvp": lambda: astgrad.jvp(nested_grad_of_a_plain_object, (0.7, 1.3), (1.0, 0.0)),
+           "hessian": lambda: astgrad.hessian(nested_grad_of_a_plain_object)(0.7, 1.3)}[mode]
+    with pytest.raises(TypeError, match="class Pair, which is not a dataclass.*Make Pair a @dataclasses.dataclass"):
+        run()
     check("grad", next_after_a_raise, (0.3, 0.4), (0, 1))       # the next transform works

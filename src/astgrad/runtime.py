@@ -2230,6 +2230,17 @@ def check_array_method(receiver, method, where):
         "astgrad.stop_gradient(...)")
 
 
+def check_plain_argument(value, label, transform, where):
+    """Stop where a gradient taken inside differentiated code (``astgrad.grad(g)(p)``) is
+    given an object of a plain class holding floats, as the call ``astgrad.grad(g)(p)``
+    itself raises in Python (plain_objects.py): its gradient would be None."""
+    from .plain_objects import refuse_plain_argument
+    try:
+        refuse_plain_argument(value, label, transform, "leave it out of wrt= to hold it constant", paths=False)
+    except TypeError as error:
+        raise TypeError(f"astgrad: {where}: {error}") from None
+
+
 def check_container_method(receiver, method, where):
     """Stop if ``receiver.method(...)``, differentiated as a list's (or dict's) method
     found by its name (``log.append(v)``), runs code of the receiver's class instead: an
