@@ -132,6 +132,23 @@ def nested_grad_of_a_plain_object(a, t):
     return gp.a * t + gp.b
 
 
+class Doubling:
+    """Its own __setitem__: the item stored is twice the value given."""
+    def __init__(self, n):
+        self.vals = [0.0] * n
+
+    def __setitem__(self, i, v):
+        self.vals[i] = v * 2.0
+
+
+def written_in_a_nested_def(a, t, v):
+    def put(i, x):
+        v[i] = x
+    put(0, a)
+    put(1, t * a)
+    return v.vals[0] * v.vals[1]
+
+
 PROGRAMS = [(next_after_a_raise, (0.7, 1.3)), (next_again_after_a_raise, (0.7, 1.3)),
             (popped_through_a_name, (0.7, 1.3))]
 FIRST_ORDER = [(popped_through_a_name_in_a_loop, (0.7, 1.3))]
@@ -179,4 +196,12 @@ def test_a_nested_gradient_of_a_plain_object_raises_as_python_does(mode):
            "hessian": lambda: astgrad.hessian(nested_grad_of_a_plain_object)(0.7, 1.3)}[mode]
     with pytest.raises(TypeError, match="class Pair, which is not a dataclass.*Make Pair a @dataclasses.dataclass"):
         run()
+    check("grad", next_after_a_raise, (0.3, 0.4), (0, 1))       # the next transform works
+
+
+def test_an_item_write_into_an_object_with_its_own_setitem_stops_when_it_runs():
+    assert written_in_a_nested_def(0.7, 1.3, Doubling(2)) == (2 * 0.7) * (2 * 1.3 * 0.7)    # Python
+    with pytest.raises(TypeError, match="test_bare_errors_programs.py:\\d+: astgrad: this writes an item of a "
+                                        "Doubling, whose __setitem__ is its own code.*Call a method of the object"):
+        astgrad.grad(written_in_a_nested_def, wrt=(0, 1))(0.7, 1.3, Doubling(2))
     check("grad", next_after_a_raise, (0.3, 0.4), (0, 1))       # the next transform works

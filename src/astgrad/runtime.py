@@ -2146,9 +2146,13 @@ MISSING = type("Missing", (), {"__slots__": (), "__repr__": lambda self: "MISSIN
 
 
 def saved_item(container, key):
-    """A copy of ``container[key]`` before an in-place write, or MISSING for a new key."""
+    """A copy of ``container[key]`` before an in-place write, or MISSING for a new key.
+    A container whose class writes items with code of its own, which the code took for a
+    list's, a dict's or an array's, is refused (``own_items``)."""
     if isinstance(container, dict) and key not in container:
         return MISSING
+    if type(container) is not list and type(container) is not dict and type(container) is not _NDARRAY:
+        own_items(container, "__setitem__")
     return snapshot(container[key])
 
 
