@@ -30,6 +30,7 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
 from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
+from .plain_objects import refuse_plain_argument
 from .core import originals
 from .errors import TransformError, is_value_refusal
 
@@ -2238,7 +2239,6 @@ def check_plain_argument(value, label, transform, where):
     """Stop where a gradient taken inside differentiated code (``astgrad.grad(g)(p)``) is
     given an object of a plain class holding floats, as the call ``astgrad.grad(g)(p)``
     itself raises in Python (plain_objects.py): its gradient would be None."""
-    from .plain_objects import refuse_plain_argument
     try:
         refuse_plain_argument(value, label, transform, "leave it out of wrt= to hold it constant", paths=False)
     except TypeError as error:
