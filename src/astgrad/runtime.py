@@ -30,6 +30,7 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
 from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
 from .duck import as_array, is_duck_array
 from .outputs import check_scalar, is_real_number, one_element
+from .plain_objects import refuse_plain_argument
 from .core import originals
 from .errors import TransformError, is_value_refusal
 
@@ -2146,9 +2147,13 @@ MISSING = type("Missing", (), {"__slots__": (), "__repr__": lambda self: "MISSIN
 
 
 def saved_item(container, key):
-    """A copy of ``container[key]`` before an in-place write, or MISSING for a new key."""
+    """A copy of ``container[key]`` before an in-place write, or MISSING for a new key.
+    A container whose class writes items with code of its own, which the code took for a
+    list's, a dict's or an array's, is refused (``own_items``)."""
     if isinstance(container, dict) and key not in container:
         return MISSING
+    if type(container) is not list and type(container) is not dict and type(container) is not _NDARRAY:
+        own_items(container, "__setitem__")
     return snapshot(container[key])
 
 
@@ -2228,6 +2233,16 @@ def check_array_method(receiver, method, where):
         "astgrad does not differentiate methods of other objects: call a module-level "
         "function with the object's arrays instead, or wrap the value in "
         "astgrad.stop_gradient(...)")
+
+
+def check_plain_argument(value, label, transform, where):
+    """Stop where a gradient taken inside differentiated code (``astgrad.grad(g)(p)``) is
+    given an object of a plain class holding floats, as the call ``astgrad.grad(g)(p)``
+    itself raises in Python (plain_objects.py): its gradient would be None."""
+    try:
+        refuse_plain_argument(value, label, transform, "leave it out of wrt= to hold it constant", paths=False)
+    except TypeError as error:
+        raise TypeError(f"astgrad: {where}: {error}") from None
 
 
 def check_container_method(receiver, method, where):

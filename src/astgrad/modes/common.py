@@ -1153,7 +1153,7 @@ def _item_read(sharing, name):
 
 
 # the writes into an item its container takes back that go into a copy of the item
-_COPIED_WRITES = ("assignment into an element of", "append to")
+_COPIED_WRITES = ("assignment into an element of", "append to", "pop from")
 
 
 def _store_back(block, stmt, name):
@@ -1193,12 +1193,13 @@ def _write_into_a_copy(body, stmt, name, action, makers, kept):
     returns whether it changed the body. ``makers``: (``helper(name, args)`` building a runtime call, the namer)."""
     helper, namer = makers
     store = _store_back(body, stmt, name)
-    if store is None or kept or action not in _COPIED_WRITES or helper is None or namer is None:
+    if store is None or kept or action not in _COPIED_WRITES or helper is None or namer is None \
+            or action != "assignment into an element of" and not _method_call_on(stmt, name):
         return False
     line = getattr(stmt, "lineno", None)
     copy = namer.fresh(name)
     _insert_before(body, stmt, S.assign(copy, helper("written_copy", [S.name(name)]), line=line))
-    written = stmt.value.func if action == "append to" else stmt.targets[0]       # t.append(v), t[b] = v
+    written = stmt.targets[0] if action == "assignment into an element of" else stmt.value.func     # t[b] = v, t.pop()
     written.value = S.name(copy)
     if isinstance(store.targets[0], gast.Subscript):
         store.value = S.name(copy)
@@ -1207,6 +1208,13 @@ def _write_into_a_copy(body, stmt, name, action, makers, kept):
     if name in anno.get(store, Key.LIVE_OUT, {name}):
         _insert_after(body, store, S.assign(name, S.name(copy), line=line))
     return True
+
+
+def _method_call_on(stmt, name):
+    """Whether ``stmt`` is ``name.m(...)`` or ``v = name.m(...)``."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+        and isinstance(call.func.value, gast.Name) and call.func.value.id == name
 
 
 def _insert_before(block, stmt, new):

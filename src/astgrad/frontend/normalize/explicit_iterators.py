@@ -278,14 +278,29 @@ class ExplicitIteratorLowering:
         generator expression ``g = (f(v) for v in e)``, its variable renamed (its own)."""
         target, elt, _ = self._renamed_parts(it, 1)
         read = S.assign(target, S.parse_expr(f"{it}[{pos}]"))
+        moved = S.parse_stmts(f"{pos} = {pos} + 1")[0]
         if not self._may_be_caught():
-            return [read, S.parse_stmts(f"{pos} = {pos} + 1")[0], S.assign(item, elt)]
+            return [read, moved, S.assign(item, elt)]
+        if it in self.counted_raises:
+            return self._counted_item(it, read, moved, S.assign(item, elt))
         # where an except may catch what computing the item raises, Python's generator is
         # finished after it: the position stays past the end until the item is made
         after = self.namer.fresh(f"{pos}_next")
         self.locals.add(after)
         return [read, *S.parse_stmts(f"{after} = {pos} + 1\n{pos} = len({it})"), S.assign(item, elt),
                 S.parse_stmts(f"{pos} = {after}")[0]]
+
+    def _counted_item(self, it, read, moved, take):
+        """The statements of ``next(it)`` of an iterator class where an except may catch
+        what its ``__next__`` raises: the position moved where Python's counter is when it
+        raises, its next call computing that item again or the one after it."""
+        computed, cls = self.counted_raises[it]
+        if computed == "both":
+            raise self._refuse(f"next() of a {cls}, whose __next__ computes what may raise both before and after "
+                               "it moves its counter, where an except may catch it", None,
+                               "compute the item before moving the counter, or take the items into a list "
+                               "first (items = list(v))")
+        return [read, moved, take] if computed == "after" else [read, take, moved]
 
     def _search_block(self, it, pos, item, default):
         """The statements of ``item = next(g[, default])`` of a generator expression with

@@ -70,6 +70,14 @@ class HeldGeneratorLowering:
                  if L.attribute(layout, attr) is None}     # not an object of the user's, whose methods these are
         if not draws:
             return None
+        if getattr(function, "__astgrad_writes_self__", False):     # a state twin (built_objects.py)
+            attr, line = next(iter(draws.items()))
+            raise self._refuse(
+                f"a call of {spec[1].__name__}.{_method_name(node)}, which draws random numbers from the generator "
+                f"self.{attr} (at {line}) and also assigns attributes of self", node,
+                "astgrad follows a method drawing from a generator it holds, and one assigning attributes of self, "
+                "but not both at once. Draw the numbers in a method that assigns nothing (z = s.draw()) and update "
+                "the object in another, or draw them outside and pass them in")
         built = self.constructions().get(receiver.id) if isinstance(receiver, gast.Name) else None
         made = node.func.value if isinstance(node.func, gast.Attribute) else None
         if built is None and isinstance(made, gast.Call) and self.built_class_of(made) is spec[1]:
@@ -239,3 +247,8 @@ def _stored_elsewhere(cls, attr, init):
                 if _stores(tree, attr):
                     return True
     return False
+
+
+def _method_name(node):
+    """The name of the method the call ``node`` calls (``s.sample(x)``: sample)."""
+    return node.func.attr if isinstance(node.func, gast.Attribute) else "method"

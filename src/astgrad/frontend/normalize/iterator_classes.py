@@ -39,11 +39,13 @@ _OWN = {"__iter__", "__next__", "__init__"}       # the methods that may touch t
 class CountedIteration:
     """What an iterator class iterates: the items ``item`` (an expression of ``self`` and
     INDEX) for INDEX in ``range(start, stop, step)``; ``counter``, the attribute it
-    counts with; ``names``: the global names the expressions read -> what they are."""
+    counts with; ``names``: the global names the expressions read -> what they are;
+    ``computed``: where ``__next__`` computes what may raise, against the counter's move
+    ("before", "after", "both" or None): where a raise leaves the counter."""
 
-    def __init__(self, counter, start, stop, step, item, names):
-        self.counter, self.start, self.stop, self.step, self.item, self.names = \
-            counter, start, stop, step, item, names
+    def __init__(self, counter, start, stop, step, item, names, computed=None):
+        self.counter, self.start, self.stop, self.step, self.item, self.names, self.computed = \
+            counter, start, stop, step, item, names, computed
 
     def range_call(self):
         """``range(start, stop)`` (or with step -1), of ``self``."""
@@ -76,10 +78,10 @@ def counted_iteration(cls):
     moved = _moves(next_body[1:], counter, next_fn, names)
     if moved is None:
         return None
-    step, item = moved
+    step, item, computed = moved
     if not _counts_to_bound(op, step, start, stop):
         return None
-    return CountedIteration(counter, start, stop, step, item, names)
+    return CountedIteration(counter, start, stop, step, item, names, computed)
 
 
 def _method_body(cls, name):
@@ -141,12 +143,13 @@ def _is_stop_iteration(exc):
 
 
 def _moves(stmts, counter, fn, names):
-    """(the step, the returned item with INDEX for the counter) of the statements after
-    the stop test: local names bound once, one ``self.<counter> += 1`` (or ``-= 1``, or
-    ``= self.<counter> + 1``), then ``return item``; None for anything else."""
+    """(the step, the returned item with INDEX for the counter, where what may raise is
+    computed: CountedIteration.computed) of the statements after the stop test: local
+    names bound once, one ``self.<counter> += 1`` (or ``-= 1``, or ``= self.<counter> +
+    1``), then ``return item``; None for anything else."""
     if not stmts or not isinstance(stmts[-1], gast.Return) or stmts[-1].value is None:
         return None
-    step, values = None, {}
+    step, values, computed = None, {}, set()
     for stmt in stmts[:-1]:
         moved = _step(stmt, counter)
         if moved is not None and step is None:
@@ -155,11 +158,19 @@ def _moves(stmts, counter, fn, names):
                 and stmt.targets[0].id not in values and stmt.targets[0].id != "self" \
                 and _reads_self(stmt.value, counter, values, fn, names):
             values[stmt.targets[0].id] = _read_at(stmt.value, counter, step or 0, values)
+            computed |= set() if _cannot_raise(stmt.value) else {"after" if step else "before"}
         else:
             return None
     if step is None or not _reads_self(stmts[-1].value, counter, values, fn, names):
         return None
-    return step, _read_at(stmts[-1].value, counter, step, values)
+    computed |= set() if _cannot_raise(stmts[-1].value) else {"after"}
+    return step, _read_at(stmts[-1].value, counter, step, values), \
+        "both" if len(computed) == 2 else next(iter(computed), None)
+
+
+def _cannot_raise(expr):
+    """Whether ``expr`` only reads a name or is a constant (computing it raises nothing)."""
+    return isinstance(expr, (gast.Name, gast.Constant))
 
 
 def _step(stmt, counter):

@@ -20,7 +20,7 @@ import weakref
 
 import gast
 
-from ... import runtime_objects
+from ... import runtime, runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -197,6 +197,7 @@ class NestedTransformLowering:
             raise self._refuse(f"astgrad.grad with {exc}", node, "give wrt the position or the name of a "
                                "parameter the function has") from None
         compiled = self.nested_derivative("gradient", callee, indices, node)   # checks the output
+        self._check_plain_arguments(callee, indices, args, with_value)
         gradient = _annotated(S.call(S.name(self.bind(compiled)), args + extra), compiled)
         if single and indices[0] < len(args) and _reads_fields(callee, indices[0]):
             # a dataclass's gradient, its fields read as g.W: every field, zero where none
@@ -209,6 +210,18 @@ class NestedTransformLowering:
         value = self.atom(gast.Call(func=S.copy(outer.args[0]), args=[S.copy(a) for a in given], keywords=[]),
                           hint="value")
         return gast.Tuple(elts=[value, self.atom(gradient, hint="gradient")], ctx=gast.Load())
+
+    def _check_plain_arguments(self, callee, indices, args, with_value):
+        """Before the gradient's call, the check that no differentiated argument is an
+        object of a plain class holding floats: Python's call of the gradient raises
+        TypeError there (its gradient would be None), and so does the derivative."""
+        names = list(inspect.signature(callee).parameters)
+        for index in indices:
+            if index < len(args) and not isinstance(args[index], gast.Constant):
+                label = names[index] if index < len(names) else f"#{index}"
+                self.emit(S.expr_stmt(self.runtime_call(runtime.check_plain_argument, [
+                    S.copy(args[index]), S.const(label), S.const("value_and_grad" if with_value else "grad"),
+                    S.const(self.where())])))
 
     def made_gradient_call(self, callee, wrt_value, with_value, args, node):
         """``grad(obj.method, wrt="self.W")(x)``, ``grad(obj)(x)``: the call of that gradient,

@@ -169,6 +169,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         # such an it, made of g = (f(v) for v in e if c(v)) -> (v, f(v), [c(v)], the expression
         # where it is the function's own, else False)
         self.iterator_items = {}
+        self.counted_raises = {}    # such an it of an iterator class -> (CountedIteration.computed, the class name)
         self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
 
     # -- entry point -------------------------------------------------------------

@@ -131,11 +131,14 @@ class ObjectIterationLowering:
                 and len(value.elts[0].args) == 1):
             return None
         stepped = value.elts[0].args[0]
-        if not (self._defines(stepped, "__iter__") and counted_iteration(self._object_class(stepped)) is not None):
+        counted = counted_iteration(self._object_class(stepped)) if self._defines(stepped, "__iter__") else None
+        if counted is None:
             return None
         items = self.iterated_object(stepped)
         step = items.generators[0]
         self.iterator_items[target.elts[0].id] = (step.target, items.elt, step.ifs, False)
+        # where a raise leaves the counter, and the class (named where that is refused)
+        self.counted_raises[target.elts[0].id] = (counted.computed, self._object_class(stepped).__name__)
         positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
         return gast.copy_location(gast.Assign(targets=[target], value=gast.Tuple(
             elts=[positions, value.elts[1]], ctx=gast.Load()), type_comment=None), stmt)
