@@ -40,8 +40,7 @@ import gast
 from ...core import syntax as S
 from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
-from .containers import name_loops
-from .first_match import first_match
+from .first_match import first_match, lower_at_line
 from .try_comprehensions import made_search
 from .scopes import own_nodes
 
@@ -253,13 +252,7 @@ class ExplicitIteratorLowering:
             block = self._search_block(it, pos, item, default)
         else:
             block = self._next_item(it, pos, item, default)
-        made = len(self.out)
-        for stmt in block:
-            for sub in S.walk_nodes(stmt):
-                if isinstance(sub, gast.stmt):
-                    sub.lineno = self.line
-            self.statement(stmt)
-        name_loops(self.out[made:], "next() of a generator expression with a condition")
+        lower_at_line(self, block, "next() of a generator expression with a condition")
         return S.name(item)
 
     def _next_item(self, it, pos, item, default):

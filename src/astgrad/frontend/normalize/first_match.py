@@ -58,11 +58,17 @@ def first_match(normalizer, generator, default):
     before = [S.assign(flag, S.const(False))] if flag else [S.assign(item, found)]
     after = S.parse_stmts(f"if not {flag}:\n    raise StopIteration") if flag else []
     search = gast.For(target=target, iter=S.copy(items), body=take, orelse=[], type_comment=None)
+    lower_at_line(normalizer, [*before, search, *after], "next() of a generator expression")
+    return S.name(item)
+
+
+def lower_at_line(normalizer, stmts, what):
+    """Lower ``stmts``, written for one expression of the user's, each at that
+    expression's line, their loops named ``what`` in messages."""
     made = len(normalizer.out)
-    for stmt in [*before, search, *after]:
+    for stmt in stmts:
         for sub in S.walk_nodes(stmt):
             if isinstance(sub, gast.stmt):
                 sub.lineno = normalizer.line
         normalizer.statement(stmt)
-    name_loops(normalizer.out[made:], "next() of a generator expression")
-    return S.name(item)
+    name_loops(normalizer.out[made:], what)
