@@ -3,7 +3,9 @@
 A 2-d vector class and a dataclass of parameters define +, -, * (and the reflected
 3.0 * v); astgrad follows each operator as the method call it is (v + w runs
 Vec.__add__), in reverse and forward mode and to second order. The SGD step
-p = p - lr * g below works on the Params object as a whole.
+p = p - lr * g below works on the Params object as a whole. An iterator class (its
+__iter__ returns self, its __next__ moves a counter) and a builder whose methods
+return self are followed as Python runs them too.
 """
 
 import dataclasses
@@ -62,6 +64,45 @@ def trained(W, b, X, y, lr):
     return loss(p.W, p.b, X, y)
 
 
+class Weighted:
+    """An iterator over data, each item scaled by a weight: for c in Weighted(...)."""
+
+    def __init__(self, data, w):
+        self.data, self.w = data, w
+
+    def __iter__(self):
+        self.i = 0
+        return self
+
+    def __next__(self):
+        if self.i >= len(self.data):
+            raise StopIteration
+        item = self.data[self.i] * self.w
+        self.i += 1
+        return item
+
+
+class Polynomial:
+    """A builder: Polynomial().term(a).term(b) adds terms, each method returning self."""
+
+    def __init__(self):
+        self.coefficients = []
+
+    def term(self, c):
+        self.coefficients.append(c)
+        return self
+
+    def at(self, t):
+        return sum(c * t ** k for k, c in enumerate(self.coefficients))
+
+
+def chained(a):
+    total = 0.0
+    for c in Weighted([a, np.sin(a), a * a], 0.5):
+        total = total + c * c
+    return total + Polynomial().term(a).term(2.0 * a).term(a * a).at(1.5)
+
+
 def central_difference(f, x, h=1e-6):
     return (f(x + h) - f(x - h)) / (2 * h)
 
@@ -72,6 +113,13 @@ def main():
     print("matches finite differences:", np.isclose(astgrad.grad(energy)(a), central_difference(energy, a)))
     print("forward mode agrees:  ", np.isclose(astgrad.jvp(energy, (a,), (1.0,))[1], astgrad.grad(energy)(a)))
     print("second derivative     ", astgrad.grad(astgrad.grad(energy))(a))
+
+    d_chained = astgrad.grad(chained)(a)
+    print("iterator and builder match finite differences:",
+          np.isclose(d_chained, central_difference(chained, a)),
+          np.isclose(astgrad.jvp(chained, (a,), (1.0,))[1], d_chained),
+          np.isclose(astgrad.grad(astgrad.grad(chained))(a),
+                     central_difference(astgrad.grad(chained), a), rtol=1e-6))
 
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)

@@ -45,6 +45,7 @@ EXPECTED = {
     "fallback_solve.py": ["regular matrix: gradient", "singular matrix: gradient", "matches finite differences: True",
                           "except np.linalg.LinAlgError:", "if done >= 1:"],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
+                         "iterator and builder match finite differences: True True True",
                          "learning-rate gradient matches finite differences: True"],
 }
 
