@@ -16,6 +16,7 @@ again. Otherwise every mode refuses the call: its value, and so the derivative's
 change from one run to the next.
 """
 
+import functools
 import inspect
 import types
 
@@ -31,11 +32,15 @@ from .. import object_layouts as L
 from .held_functions import attribute_stores
 from .instances import init_of
 
-# The methods of NumPy's generators that draw numbers (not the names as short and general
-# as a method of the user's may be: f, power, bytes; nor those reading or setting the state).
-_DRAWS = frozenset(name for kind in (numpy.random.RandomState, numpy.random.Generator) for name in dir(kind)
-                   if not name.startswith("_")) - {"f", "power", "bytes", "seed", "get_state", "set_state",
-                                                   "bit_generator", "spawn"}
+@functools.cache
+def _draws():
+    """The methods of NumPy's generators that draw numbers (not the names as short and
+    general as a method of the user's may be: f, power, bytes; nor those reading or
+    setting the state). Read when first asked: touching ``numpy.random`` imports it (and
+    hashlib, through ``secrets``), which loading the generation engine need not."""
+    return frozenset(name for kind in (numpy.random.RandomState, numpy.random.Generator) for name in dir(kind)
+                     if not name.startswith("_")) - {"f", "power", "bytes", "seed", "get_state", "set_state",
+                                                     "bit_generator", "spawn"}
 
 
 class HeldGeneratorLowering:
@@ -152,9 +157,10 @@ def held_draws(function, cls, depth=4):
     code = getattr(function, "__code__", None)
     if code is None or depth <= 0:
         return {}
-    inner = {name: M.static_attribute(cls, name) for name in code.co_names if name not in _DRAWS}
+    draws = _draws()
+    inner = {name: M.static_attribute(cls, name) for name in code.co_names if name not in draws}
     inner = {name: fn for name, fn in inner.items() if isinstance(fn, types.FunctionType) and fn is not function}
-    if _DRAWS.isdisjoint(code.co_names) and not inner:
+    if draws.isdisjoint(code.co_names) and not inner:
         return {}       # the common case, told without reading the source
     try:
         source = parsed_for_reading(function)
@@ -170,7 +176,7 @@ def held_draws(function, cls, depth=4):
         func = node.func if isinstance(node, gast.Call) else None
         if not isinstance(func, gast.Attribute):
             continue
-        if func.attr in _DRAWS and isinstance(func.value, gast.Attribute) \
+        if func.attr in draws and isinstance(func.value, gast.Attribute) \
                 and isinstance(func.value.value, gast.Name) and func.value.value.id == me:
             found.setdefault(func.value.attr, f"{source.filename}:{source.file_line(node)}")
         elif func.attr in inner and isinstance(func.value, gast.Name) and func.value.id == me:
