@@ -93,7 +93,7 @@ def test_import_loads_only_what_gradients_need():
     disk cache needs none of it; test_disk_cache.py), nor ``hashlib`` (whose start-up
     loads OpenSSL: the disk cache hashes with the interpreter's own SHA-256), nor
     ``numpy.polynomial`` and ``logging`` (their rules register once the program imports
-    them). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a tenth of
+    them). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a quarter of
     its loading time): what it asks of NumPy's generators it reads when a function uses
     one. A module of astgrad's asked for by name loads without the tape, and the
     tape's own rules, and those registered later, leave the disk cache on."""

@@ -32,6 +32,7 @@ from .. import object_layouts as L
 from .held_functions import attribute_stores
 from .instances import init_of
 
+
 @functools.cache
 def _draws():
     """The methods of NumPy's generators that draw numbers (not the names as short and
