@@ -272,10 +272,16 @@ class BuiltObjectLowering:
         call = bindings[0].value
         cls = self.built_class_of(call) if isinstance(call, gast.Call) else None
         if cls is None and isinstance(call, gast.Call):
-            cls = self.record_class_of(call)
+            # a dataclass, or a new object a method returns (u = v.scaled(2.0): each of
+            # its returns builds one, Vec(...), which no other name holds)
+            cls = self.record_class_of(call) or _layout_class(self.returned_layout(call))
             if cls is not None and M.static_attribute(cls, "__setattr__") is not object.__setattr__:
                 cls = None      # a frozen dataclass: Python refuses the write
         if cls is None or not plain_uses(self.source.tree, name, cls, stores=1, iterated=self.iterated_as_attributes):
             return None
         return cls
 
+
+def _layout_class(layout):
+    """The class of an object's layout; else None."""
+    return layout[1] if layout is not None and layout[0] == L.OBJECT else None
