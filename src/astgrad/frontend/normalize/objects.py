@@ -20,6 +20,7 @@ import types
 import weakref
 
 import gast
+import numpy
 
 from ...core import methods as M
 from ...core import syntax as S
@@ -416,6 +417,12 @@ def _stores_values(fn):
     return False
 
 
+def _plain_default(value):
+    """Whether a class attribute holding ``value`` is a plain default value (a number, a
+    string, None), which no call looks up as a method."""
+    return value is None or type(value) in (int, float, complex, bool, str) or isinstance(value, numpy.number)
+
+
 def _namedtuple_method(cls, attr):
     """Whether ``cls.<attr>`` is a method collections.namedtuple wrote (``_replace``)."""
     static = M.static_attribute(cls, attr)
@@ -455,7 +462,9 @@ def _followed_names(trees):
         tree = todo.pop()
         if tree[0] == L.OBJECT:
             names.update(name for name, _ in tree[2])
-            names.update(name for klass in tree[1].__mro__[:-1] for name in vars(klass))
+            # (a class attribute holding a number is a default, no method: k = 1.0)
+            names.update(name for klass in tree[1].__mro__[:-1] for name, value in vars(klass).items()
+                         if not _plain_default(value))
             todo.extend(sub for _, sub in tree[2])
         elif tree[0] == L.ITEMS:
             todo.extend(tree[2])
