@@ -429,9 +429,10 @@ def _stores_values(fn):
 
 
 def _plain_default(value):
-    """Whether a class attribute holding ``value`` is a plain default value (a number, a
-    string, None), which no call looks up as a method."""
-    return value is None or type(value) in (int, float, complex, bool, str) or isinstance(value, numpy.number)
+    """Whether a class attribute holding ``value`` is a plain default value (a number or
+    a string), which no call looks up as a method (None may stand for a function a
+    method stores later: not one)."""
+    return type(value) in (int, float, complex, bool, str) or isinstance(value, numpy.number)
 
 
 def _namedtuple_method(cls, attr):
