@@ -5,7 +5,8 @@ A 2-d vector class and a dataclass of parameters define +, -, * (and the reflect
 Vec.__add__), in reverse and forward mode and to second order. The SGD step
 p = p - lr * g below works on the Params object as a whole. An iterator class (its
 __iter__ returns self, its __next__ moves a counter) and a builder whose methods
-return self are followed as Python runs them too.
+return self (or a new builder, on which the chain goes on) are followed as Python
+runs them too.
 """
 
 import dataclasses
@@ -83,14 +84,18 @@ class Weighted:
 
 
 class Polynomial:
-    """A builder: Polynomial().term(a).term(b) adds terms, each method returning self."""
+    """A builder: Polynomial().term(a).term(b) adds terms, each method returning self;
+    scaled(k) returns a new Polynomial, on which the chain goes on."""
 
-    def __init__(self):
-        self.coefficients = []
+    def __init__(self, coefficients=()):
+        self.coefficients = list(coefficients)
 
     def term(self, c):
         self.coefficients.append(c)
         return self
+
+    def scaled(self, k):
+        return Polynomial([k * c for c in self.coefficients])
 
     def at(self, t):
         return sum(c * t ** k for k, c in enumerate(self.coefficients))
@@ -100,7 +105,7 @@ def chained(a):
     total = 0.0
     for c in Weighted([a, np.sin(a), a * a], 0.5):
         total = total + c * c
-    return total + Polynomial().term(a).term(2.0 * a).term(a * a).at(1.5)
+    return total + Polynomial().term(a).term(2.0 * a).scaled(a).term(a * a).at(1.5)
 
 
 def central_difference(f, x, h=1e-6):

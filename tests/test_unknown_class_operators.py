@@ -217,6 +217,7 @@ def _pair(x, w):
 
 ARGUMENTS = [(pair_order, _pair, lambda p: (p.a.v, p.b.v)),
              (list_order, lambda x, w: [Pt(x), Pt(w)], lambda objs: (objs[0].v, objs[1].v)),
+             (item_bound_first, lambda x, w: [Pt(x), Pt(w)], lambda objs: (objs[0].v, objs[1].v)),
              (argument_order, lambda x, w: (Pt(x), Pt(w)), lambda g: (g[0].v, g[1].v))]
 
 
@@ -254,7 +255,6 @@ STOPPED = [
     (Scored(0.7).score, (1.3,), r"< runs Pt\.__lt__"),
     (held_in_a_dict, (Named({"p": Pt(0.7), "q": Pt(1.3)}),), r"< runs Pt\.__lt__"),
     (held_in_an_item, ([Named({"p": Pt(0.7), "q": Pt(1.3)})],), r"< runs Pt\.__lt__"),
-    (item_bound_first, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
     (unpacked, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
 ]
 

@@ -84,12 +84,14 @@ class BuiltObjectLowering:
     def built_argument(self, expr):
         """The atom of ``expr``, an argument of an inlined helper: a temporary that stands
         for the layout of the object a call builds there (``run(Dense(W, w), x)``), as the
-        name of a variable bound to it would. An object of a class with no ``__init__`` of
+        name of a variable bound to it would; so does a list or tuple display of such
+        objects (``total([Box(a), Box(b)])``). An object of a class with no ``__init__`` of
         its own holds nothing the call gives it: it is handed on as the value it is."""
         built = isinstance(expr, gast.Call) and (self.built_class_of(expr) or self.record_class_of(expr, True))
         if isinstance(built, type) and not is_namespace(built) and _record_kind(built) is None \
                 and init_of(built) is None:
             built = None
+        built = built or isinstance(expr, (gast.List, gast.Tuple))      # total([Box(a), Box(b)])
         tree = self.static_layout(expr, L._DEPTH) if built else None
         atom = self.atom(expr)
         if tree is not None and isinstance(atom, gast.Name):
@@ -98,8 +100,8 @@ class BuiltObjectLowering:
 
     def static_layout(self, node, depth):
         """The layout of the value ``node`` computes, known from the code; else None."""
-        if isinstance(node, (gast.Name, gast.BinOp, gast.UnaryOp)):
-            return self.layout(node)        # w = v + v: objects.py, operator_methods.py
+        if isinstance(node, (gast.Name, gast.BinOp, gast.UnaryOp, gast.Subscript)):
+            return self.layout(node)        # w = v + v, first = objs[0]: objects.py, operator_methods.py
         if isinstance(node, (gast.List, gast.Tuple)):
             if not node.elts or len(node.elts) > _ITEMS_LIMIT or any(isinstance(e, gast.Starred) for e in node.elts):
                 return None
@@ -272,10 +274,16 @@ class BuiltObjectLowering:
         call = bindings[0].value
         cls = self.built_class_of(call) if isinstance(call, gast.Call) else None
         if cls is None and isinstance(call, gast.Call):
-            cls = self.record_class_of(call)
+            # a dataclass, or a new object a method returns (u = v.scaled(2.0): each of
+            # its returns builds one, Vec(...), which no other name holds)
+            cls = self.record_class_of(call) or _layout_class(self.returned_layout(call))
             if cls is not None and M.static_attribute(cls, "__setattr__") is not object.__setattr__:
                 cls = None      # a frozen dataclass: Python refuses the write
         if cls is None or not plain_uses(self.source.tree, name, cls, stores=1, iterated=self.iterated_as_attributes):
             return None
         return cls
 
+
+def _layout_class(layout):
+    """The class of an object's layout; else None."""
+    return layout[1] if layout is not None and layout[0] == L.OBJECT else None

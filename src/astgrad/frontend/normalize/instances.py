@@ -19,6 +19,7 @@ is what Python's write gives. Anywhere else an attribute write is refused (an ar
 a global, an object that also went into a list, an alias ``q = p``)."""
 
 import abc
+import builtins
 import dataclasses
 import inspect
 import types
@@ -169,14 +170,17 @@ def plain_self_uses(fn, cls, depth=_DEPTH, seen=None, discarded=False):
     if tree is None or depth <= 0:
         return False
     params = tree.args.posonlyargs + tree.args.args
-    return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen, discarded=discarded)
+    # type(self) gives the class and keeps nothing, where type is the built-in
+    own_type = getattr(fn, "__globals__", {}).get("type", builtins.type) is builtins.type \
+        and "type" not in S.stored_names(tree)
+    return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen, discarded=discarded, own_type=own_type)
 
 
-def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, discarded=False):
+def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, discarded=False, own_type=False):
     """Whether the function ``tree`` names ``me`` only as ``plain_self_uses`` says,
-    binding it at most ``stores`` times (``return me`` too, with ``discarded``); also
-    where it is iterated, if ``iterated(node, parent)`` says the iteration becomes reads
-    of its attributes."""
+    binding it at most ``stores`` times (``return me`` too, with ``discarded``, and
+    ``type(me)`` with ``own_type``); also where it is iterated, if ``iterated(node,
+    parent)`` says the iteration becomes reads of its attributes."""
     seen = set() if seen is None else seen
     parents = parents_of(tree)
     for node in S.walk_nodes(tree):
@@ -212,6 +216,9 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, 
             continue
         if discarded and isinstance(parent, gast.Return):
             continue        # return self, from a call whose result the caller drops
+        if own_type and isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) \
+                and parent.func.id == "type" and parent.args == [node] and not parent.keywords:
+            continue        # type(self)(...): a new object of the class
         return False
     return True
 

@@ -20,6 +20,7 @@ import types
 import weakref
 
 import gast
+import numpy
 
 from ...core import methods as M
 from ...core import syntax as S
@@ -285,24 +286,14 @@ class ObjectLowering:
         return L.without_attributes(found, self.assigned_attributes() - followed)
 
     def changed_lists(self):
-        """(names, attribute names) of lists the function may change in place (an item
-        assigned, a list method that changes it called): their items are not known."""
+        """(names, attribute names) of lists the function, or a helper inlined in it (its
+        parameter ``boxes`` in ``boxes[0] = Other(...)``), may change in place (an item
+        assigned, a list method that changes it called, handed to a helper that changes
+        it): their items are not known."""
+        trees = [self.source.tree, *self.inlined_trees]
         found = self.__dict__.get("_changed_lists")
-        if found is None:
-            names, attributes = set(), set()
-            for node in S.walk_nodes(self.source.tree):
-                if isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)):
-                    owner = node.value
-                elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
-                        and node.func.attr in _LIST_CHANGES:
-                    owner = node.func.value
-                else:
-                    continue
-                if isinstance(owner, gast.Name):
-                    names.add(owner.id)
-                elif isinstance(owner, gast.Attribute):
-                    attributes.add(owner.attr)
-            found = self._changed_lists = (names, attributes)
+        if found is None or found[2] != len(trees):
+            found = self._changed_lists = _changed_lists(self, trees) + (len(trees),)
         return found
 
     def named_layouts(self):
@@ -340,6 +331,27 @@ class ObjectLowering:
                 node.attr for node in S.walk_nodes(self.source.tree)
                 if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))}
         return found
+
+
+def _changed_lists(lowering, trees):
+    """(names, attribute names) of the lists ``trees`` change in place (changed_lists)."""
+    names, attributes = set(), set()
+    for node in (n for tree in trees for n in S.walk_nodes(tree)):
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            owner = node.value
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in _LIST_CHANGES:
+            owner = node.func.value
+        else:
+            if isinstance(node, gast.Call) and any(isinstance(a, gast.Name) for a in node.args):
+                callee = lowering.resolve_call(node)        # total(boxes), total writing boxes[0]
+                if inspect.isfunction(callee) and lowering.changes_its_arguments(callee):
+                    names.update(a.id for a in node.args if isinstance(a, gast.Name))
+            continue
+        if isinstance(owner, gast.Name):
+            names.add(owner.id)
+        elif isinstance(owner, gast.Attribute):
+            attributes.add(owner.attr)
+    return names, attributes
 
 
 def _store_counts(tree):
@@ -416,6 +428,13 @@ def _stores_values(fn):
     return False
 
 
+def _plain_default(value):
+    """Whether a class attribute holding ``value`` is a plain default value (a number or
+    a string), which no call looks up as a method (None may stand for a function a
+    method stores later: not one)."""
+    return type(value) in (int, float, complex, bool, str) or isinstance(value, numpy.number)
+
+
 def _namedtuple_method(cls, attr):
     """Whether ``cls.<attr>`` is a method collections.namedtuple wrote (``_replace``)."""
     static = M.static_attribute(cls, attr)
@@ -455,7 +474,9 @@ def _followed_names(trees):
         tree = todo.pop()
         if tree[0] == L.OBJECT:
             names.update(name for name, _ in tree[2])
-            names.update(name for klass in tree[1].__mro__[:-1] for name in vars(klass))
+            # (a class attribute holding a number is a default, no method: k = 1.0)
+            names.update(name for klass in tree[1].__mro__[:-1] for name, value in vars(klass).items()
+                         if not _plain_default(value))
             todo.extend(sub for _, sub in tree[2])
         elif tree[0] == L.ITEMS:
             todo.extend(tree[2])

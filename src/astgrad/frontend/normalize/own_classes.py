@@ -95,9 +95,13 @@ class OwnClassLowering:
         resolve_path = self.scope_resolver(fn)
         first = (tree.args.posonlyargs + tree.args.args)[:1]
         found = set()
+        builtin_type = "type" not in fn.__globals__ and "type" not in S.stored_names(tree)
+
+        def names_type(path, depend=True):      # the built-in type, for a method of another module too
+            return builtins.type if builtin_type and list(path) == ["type"] else resolve_path(path, depend)
         for value in _built_values(stmt.value for stmt in own_returns(tree)):
             if own is not None and first and isinstance(value, gast.Call) \
-                    and _names_own_class(value.func, first[0].id, own, resolve_path):
+                    and _names_own_class(value.func, first[0].id, own, names_type):
                 if not built_class(own):
                     return None
                 found.add(own)          # type(self)(...), self.__class__(...)

@@ -14,7 +14,10 @@ methods, written as the statements they are::
     u = v; ...; u.norm()                        ...; v.norm()
 
 A method "returns self" where its body ends with ``return self`` and every return
-returns ``self``, never rebound. Calling it gives the object it was called on, so
+returns ``self``, never rebound. A method returning a new object (each of its returns
+builds one of one class, own_classes.py) starts a chain of its own: ``Vec(x).scaled(2.0)
+.scale(w).norm()`` binds the new object to a name (``vec = Vec(x).scaled(2.0)``), then
+calls ``vec.scale(w)`` on it. Calling it gives the object it was called on, so
 Python's ``p = p.step(g)`` binds ``p`` to the object it held: the call alone does the
 same. A chain is lifted where nothing its statement evaluates before it could see the
 difference (names and constants only), so the order of evaluation is Python's. ``v +=
@@ -136,7 +139,29 @@ class _SelfChains:
             return cls
         func = node.func
         cls = self.class_of(func.value) if isinstance(func, gast.Attribute) else None
-        return cls if cls is not None and self.method(cls, func.attr) is not None else None
+        if cls is None:
+            return None
+        return cls if self.method(cls, func.attr) is not None else self.new_object_class(cls, func.attr)
+
+    def new_object_class(self, cls, attr):
+        """The class of the new object ``cls.<attr>`` returns, where each of its returns
+        builds one (``return Vec(...)``, ``return type(self)(...)``), a dependency of the
+        code; else None."""
+        fn = M.static_attribute(cls, attr)
+        if not inspect.isfunction(fn) or _may_be_hidden(cls, attr, self.normalizer.source.tree):
+            return None
+        self.normalizer.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+        return self.normalizer._returned_class(fn, None, cls)
+
+    def new_object(self, node):
+        """Whether ``node`` gives a new object of a known class: a call building one
+        (``Model()``) or of a method returning one (``Vec(x).scaled(2.0)``)."""
+        if not isinstance(node, gast.Call):
+            return False
+        func = node.func
+        return self.built(node) is not None or isinstance(func, gast.Attribute) \
+            and self.class_of(func.value) is not None and self.method(self.class_of(func.value), func.attr) is None \
+            and self.class_of(node) is not None
 
     # -- the rewrite -------------------------------------------------------------
 
@@ -254,8 +279,11 @@ class _SelfChains:
             if clean and self.lift_all(node.args, before):
                 self.lift_all([kw.value for kw in node.keywords], before)
             return node, False
-        if isinstance(receiver, gast.Call) and self.built(receiver) is not None:    # Model().add(a)
-            self.lift_all(receiver.args, before)
+        if self.new_object(receiver):       # Model().add(a), Vec(x).scaled(2.0).scale(w)
+            if self.built(receiver) is not None:
+                self.lift_all(receiver.args, before)
+            else:
+                self.lift(receiver, before)     # what it is called on first: v.scale(w).scaled(2.0)
             name = holder if holder is not None and holder in self.classes and holder not in S.names_in(node) \
                 else self.fresh_name(cls.__name__.lower())
             before.append(S.assign(name, receiver))
