@@ -21,7 +21,7 @@ from .attribute_gradient import attribute_gradient
 from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, path_text,
                     user_code, wrt_items)
 from .records import is_record, record_items
-from .plain_objects import is_plain_object, refuse_plain_argument
+from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
@@ -1244,6 +1244,7 @@ class HessianVectorProduct:
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
+        refuse_object_array(x, target.label, "hvp", "differentiate with respect to another argument")
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
         v = _matching(v, x, "hvp: v", where, name=target.label)
         arguments = target.arguments(bound)
