@@ -3,11 +3,15 @@ when it is given what it cannot differentiate, checked by its message, and that 
 next call works."""
 
 import dataclasses
+import json
+import os
 
 import numpy as np
 import pytest
 
 import astgrad
+import astgrad_source
+import fresh_process
 from fd import assert_close
 
 
@@ -63,3 +67,70 @@ def test_an_object_array_differentiated_is_refused_not_answered_none(name, call,
 def test_an_object_array_held_constant_and_a_string_array_still_work():
     assert_close(astgrad.grad(lambda v, y: squares(v) * y, 1)(OBJECTS, 2.0), 5.0)
     assert astgrad.grad(lambda s, y: y ** 2)(np.array(["a"]), 2.0) is None      # strings get None
+
+
+# -- functions given directly: library functions, methods taking *args ------------------
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: astgrad.grad(np.sum)(X2, 0), r"sum\(\) too many positional arguments; a transform of numpy\.sum given "
+                                          r"directly takes its required arguments \(a\) only.*lambda a: numpy\.sum"),
+    (lambda: astgrad.grad(np.mean)(X2, axis=0), r"unexpected keyword argument 'axis'; a transform of numpy\.mean"),
+    (lambda: astgrad.jvp(np.clip, (X2, 0.0, 0.3), (X2, 0.0, 0.0)), r"a transform of numpy\.clip given directly"),
+    (lambda: astgrad.grad(np.sin, 1)(0.5), r"wrt=1: sin has 1 parameter\(s\) \['x'\].*a transform of numpy\.sin"),
+], ids=["extra positional", "extra keyword", "jvp", "wrt"])
+def test_a_library_function_given_directly_says_it_takes_its_required_arguments(call, says):
+    # the message read "sum() too many positional arguments", which np.sum(x, 0) is not
+    with pytest.raises((TypeError, ValueError), match=says):
+        call()
+    assert_close(astgrad.grad(lambda a: np.sum(np.sin(a), 0))(X2), np.cos(X2))      # what it advises
+
+
+def test_a_function_given_directly_keeps_its_short_message_where_it_takes_no_more():
+    with pytest.raises(TypeError, match=r"^abs\(\) too many positional arguments$"):
+        astgrad.grad(abs)(1.0, 2.0)
+
+
+class Scaled:
+    def __init__(self, s):
+        self.s = s
+
+    def __call__(self, *args):
+        return args[0] ** 2 * args[1] * self.s
+
+    def power_sum(self, x, *rest):
+        return x ** 3 * sum(rest) * self.s
+
+
+@pytest.mark.parametrize("call", [
+    lambda: astgrad.grad(Scaled(2.0))(0.5, 3.0),
+    lambda: astgrad.grad(Scaled(2.0).power_sum, 1)(0.5, 3.0),
+    lambda: astgrad.jvp(Scaled(2.0).power_sum, (0.5, 3.0), (1.0, 0.0)),
+    lambda: astgrad.hessian(Scaled(2.0))(0.5, 3.0),
+], ids=["callable object", "method", "jvp", "hessian"])
+def test_a_bound_method_taking_varargs_says_to_pass_the_object_first(call):
+    # grad said "wrt=0: Scaled.__call__ has 0 parameter(s) [], so wrt must be in range(0)"
+    with pytest.raises(TypeError, match=r"Scaled\.\w+, which takes \*args or \*\*kwargs, as a plain function, "
+                                        r"not bound to the object: transform Scaled\.\w+ and pass the object first"):
+        call()
+    obj = Scaled(2.0)          # what the message advises, against the derivative by hand
+    assert_close(astgrad.grad(Scaled.__call__, wrt=(1, 2))(obj, 0.5, 3.0), (2 * 0.5 * 3.0 * 2.0, 0.25 * 2.0))
+    assert_close(astgrad.jvp(Scaled.power_sum, (obj, 0.5, 3.0), (None, 1.0, 0.0))[1], 3 * 0.25 * 3.0 * 2.0)
+
+
+FIRST_THING = """
+import json, math
+import astgrad, scipy.special
+print(json.dumps([astgrad.grad(scipy.special.expit)(0.3), astgrad.jvp(scipy.special.erf, (0.3,), (1.0,))[1]]))
+"""
+
+
+def test_a_scipy_function_given_directly_is_differentiated_as_the_first_thing_a_process_does():
+    # "astgrad can only differentiate Python functions; got <ufunc 'expit'>": SciPy's rules
+    # were registered only once some function calling SciPy had been differentiated
+    pytest.importorskip("scipy")
+    src = astgrad_source.path()
+    done = fresh_process.run(["-c", FIRST_THING], src=src, env=dict(os.environ, PYTHONPATH=src, ASTGRAD_CACHE="0"))
+    assert done.returncode == 0, done.stderr
+    expit, erf = json.loads(done.stdout)
+    s = 1.0 / (1.0 + np.exp(-0.3))
+    assert_close([expit, erf], [s * (1.0 - s), 2.0 / np.sqrt(np.pi) * np.exp(-0.09)], rtol=1e-12)

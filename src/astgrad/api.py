@@ -18,8 +18,8 @@ from .core.functions import (StandIn, derivative_keywords, parameter_names, publ
 from .errors import FunctionValueUnknown, UnresolvedName, as_refusal, is_value_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
-from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, path_text,
-                    user_code, wrt_items)
+from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
+                    library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
@@ -727,7 +727,7 @@ def _bind(f, args, kwargs):
     except TypeError as exc:
         user = _user_function(f)
         python = user.arguments_refused(signature, args, kwargs) if isinstance(user, PartialFunction) else None
-        raise TypeError(python or f"{_function_name(f)}() {exc}") from None
+        raise TypeError(python or f"{_function_name(f)}() {exc}{library_advice(_underlying(user))}") from None
     bound.apply_defaults()
     return bound
 
