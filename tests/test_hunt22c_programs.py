@@ -134,3 +134,49 @@ def test_a_scipy_function_given_directly_is_differentiated_as_the_first_thing_a_
     expit, erf = json.loads(done.stdout)
     s = 1.0 / (1.0 + np.exp(-0.3))
     assert_close([expit, erf], [s * (1.0 - s), 2.0 / np.sqrt(np.pi) * np.exp(-0.09)], rtol=1e-12)
+
+
+# -- a helper rebinding what the code reads through a module or a global object ----------
+
+import hunt22c_programs as H  # noqa: E402
+
+
+def act_twice(x):
+    a = H.act(x)
+    H.use_exp()
+    return a + H.act(x)
+
+
+def box_twice(x):
+    a = H.BOX.fn(x)
+    H.box_uses_exp()
+    return a + H.BOX.fn(x)
+
+
+def class_twice(x):
+    a = H.Acts.act(x)
+    H.acts_use_exp()
+    return a + H.Acts.act(x)
+
+
+def act_after_an_unrelated_helper(x):
+    H.count_calls()
+    return H.act(x) * x
+
+
+@pytest.mark.parametrize("f, read, helper", [(act_twice, "H.act", "use_exp"), (box_twice, "H.BOX.fn", "box_uses_exp"),
+                                             (class_twice, "H.Acts.act", "acts_use_exp")],
+                         ids=["module global", "global object's attribute", "class attribute"])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_helper_rebinding_what_the_code_reads_is_refused(f, read, helper, mode):
+    # the code was made for sin at both reads: 2 cos(0.7) = 1.5297, where Python computes
+    # sin(x) + exp(x), whose derivative is cos(0.7) + exp(0.7) = 2.7786
+    H.reset()
+    transform = (lambda: astgrad.grad(f)(0.7)) if mode == "grad" else (lambda: astgrad.jvp(f, (0.7,), (1.0,)))
+    with pytest.raises(astgrad.TransformError) as refused:
+        transform()
+    message = str(refused.value)
+    assert f"a read of {read} that the helper {helper} rebinds" in message, message
+    assert "test_hunt22c_programs.py:" in message and "pass the functions in as arguments" in message
+    H.reset()
+    assert_close(astgrad.grad(act_after_an_unrelated_helper)(0.7), np.sin(0.7) + 0.7 * np.cos(0.7))  # next call
