@@ -75,7 +75,7 @@ def test_an_object_array_held_constant_and_a_string_array_still_work():
     (lambda: astgrad.grad(np.sum)(X2, 0), r"sum\(\) too many positional arguments; a transform of numpy\.sum given "
                                           r"directly takes its required arguments \(a\) only.*lambda a: numpy\.sum"),
     (lambda: astgrad.grad(np.mean)(X2, axis=0), r"unexpected keyword argument 'axis'; a transform of numpy\.mean"),
-    (lambda: astgrad.jvp(np.clip, (X2, 0.0, 0.3), (X2, 0.0, 0.0)), r"a transform of numpy\.clip given directly"),
+    (lambda: astgrad.jvp(np.prod, (X2, 0), (X2, None)), r"a transform of numpy\.prod given directly"),
     (lambda: astgrad.grad(np.sin, 1)(0.5), r"wrt=1: sin has 1 parameter\(s\) \['x'\].*a transform of numpy\.sin"),
 ], ids=["extra positional", "extra keyword", "jvp", "wrt"])
 def test_a_library_function_given_directly_says_it_takes_its_required_arguments(call, says):
