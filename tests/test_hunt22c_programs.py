@@ -180,3 +180,15 @@ def test_a_helper_rebinding_what_the_code_reads_is_refused(f, read, helper, mode
     assert "test_hunt22c_programs.py:" in message and "pass the functions in as arguments" in message
     H.reset()
     assert_close(astgrad.grad(act_after_an_unrelated_helper)(0.7), np.sin(0.7) + 0.7 * np.cos(0.7))  # next call
+
+
+def test_hvp_source_for_says_where_v_goes_as_the_call_does():
+    # source_for(p, x) said "weighted() missing a required argument: 'x'" (x was taken for v)
+    product = astgrad.hvp(weighted, 1)
+    p = Weights(X2, 1.0)
+    for ask in (lambda: product.source_for(p, X2), lambda: product(p, X2)):
+        with pytest.raises(TypeError, match=r"missing a required argument: 'x'; hvp of weighted takes its "
+                                            r"arguments followed by v"):
+            ask()
+    assert "def " in product.source_for(p, X2, np.ones(2))
+    assert_close(product(p, X2, np.ones(2)), np.zeros(2))      # linear in x

@@ -1195,6 +1195,16 @@ def _v_keyword(f, kwargs):
     return ", positionally: hvp(f)(x, v), not v=..."
 
 
+def _bind_before_v(f, args, kwargs):
+    """``_bind`` of the arguments an hvp is given before ``v``, saying where ``v`` goes
+    when they do not fit (``hvp(f)(x)`` took ``x`` for ``v``)."""
+    try:
+        return _bind(f, args, kwargs)
+    except TypeError as error:
+        raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v"
+                        f"{_v_keyword(f, kwargs)}") from None
+
+
 class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
     __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
@@ -1236,11 +1246,7 @@ class HessianVectorProduct:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: HessianVectorProduct(made, self.wrt))(*args_and_v, **kwargs)
-        try:
-            bound = _bind(f, args, kwargs)
-        except TypeError as error:       # hvp(f)(x) took x for v
-            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v"
-                            f"{_v_keyword(f, kwargs)}") from None
+        bound = _bind_before_v(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
@@ -1293,7 +1299,7 @@ class HessianVectorProduct:
         if self._versions is None or kwargs or not args_and_v:
             return self._general().source
         *args, v = args_and_v
-        bound = _bind(self.function, args, kwargs)
+        bound = _bind_before_v(self.function, args, kwargs)
         code = self._versions.code_for(tuple(bound.arguments.values()), v) if not bound.kwargs else None
         return code.source if code is not None else self._general().source
 
