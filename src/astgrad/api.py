@@ -18,10 +18,10 @@ from .core.functions import (StandIn, derivative_keywords, parameter_names, publ
 from .errors import FunctionValueUnknown, UnresolvedName, as_refusal, is_value_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
-from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments, path_text,
-                    user_code, wrt_items)
+from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
+                    library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
-from .plain_objects import is_plain_object, refuse_plain_argument
+from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
@@ -727,7 +727,7 @@ def _bind(f, args, kwargs):
     except TypeError as exc:
         user = _user_function(f)
         python = user.arguments_refused(signature, args, kwargs) if isinstance(user, PartialFunction) else None
-        raise TypeError(python or f"{_function_name(f)}() {exc}") from None
+        raise TypeError(python or f"{_function_name(f)}() {exc}{library_advice(_underlying(user))}") from None
     bound.apply_defaults()
     return bound
 
@@ -1195,6 +1195,16 @@ def _v_keyword(f, kwargs):
     return ", positionally: hvp(f)(x, v), not v=..."
 
 
+def _bind_before_v(f, args, kwargs):
+    """``_bind`` of the arguments an hvp is given before ``v``, saying where ``v`` goes
+    when they do not fit (``hvp(f)(x)`` took ``x`` for ``v``)."""
+    try:
+        return _bind(f, args, kwargs)
+    except TypeError as error:
+        raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v"
+                        f"{_v_keyword(f, kwargs)}") from None
+
+
 class HessianVectorProduct:
     """What ``hvp(f, wrt)`` returns: call it with ``f``'s arguments followed by ``v``."""
     __astgrad_result__ = "what astgrad.hvp returns"     # not a function transforms take (bound.as_function)
@@ -1236,14 +1246,11 @@ class HessianVectorProduct:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: HessianVectorProduct(made, self.wrt))(*args_and_v, **kwargs)
-        try:
-            bound = _bind(f, args, kwargs)
-        except TypeError as error:       # hvp(f)(x) took x for v
-            raise TypeError(f"{error}; hvp of {_function_name(f)} takes its arguments followed by v"
-                            f"{_v_keyword(f, kwargs)}") from None
+        bound = _bind_before_v(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
+        refuse_object_array(x, target.label, "hvp", "differentiate with respect to another argument")
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
         v = _matching(v, x, "hvp: v", where, name=target.label)
         arguments = target.arguments(bound)
@@ -1292,7 +1299,7 @@ class HessianVectorProduct:
         if self._versions is None or kwargs or not args_and_v:
             return self._general().source
         *args, v = args_and_v
-        bound = _bind(self.function, args, kwargs)
+        bound = _bind_before_v(self.function, args, kwargs)
         code = self._versions.code_for(tuple(bound.arguments.values()), v) if not bound.kwargs else None
         return code.source if code is not None else self._general().source
 

@@ -77,9 +77,10 @@ def shaped_like(kind):
 
 
 def needs_no_check(kind):
-    """A Python float or int, or a NumPy array that is not complex: an argument that is
-    neither a function, nor a list, nor complex, so a call needs no check of it."""
-    return kind is not None and kind[1] != "c"     # "<c16[n]": a complex array
+    """A Python float or int, or a NumPy array of bools, ints or floats: an argument that
+    is neither a function, nor a list, nor complex, nor an array of objects, strings or
+    dates, so a call needs no check of it."""
+    return kind == "float" or kind == "int" or kind is not None and kind[1] in "biuf"     # "<f8[n]"
 
 
 def narrower_inexact(kinds):

@@ -34,6 +34,8 @@ class BoundMethod(StandIn):
     def __init__(self, method):
         fn = M.user_function(method.__func__)
         receiver = method.__self__
+        if fn is not None and has_varargs(fn):
+            _refuse_bound_varargs(fn, receiver)
         kind, cls = (M.CLASS, receiver) if isinstance(receiver, type) else (M.INSTANCE, type(receiver))
         self.method = method
         # what the receiver's attributes hold, where the method calls through them
@@ -108,6 +110,18 @@ class PartialFunction(StandIn):
         return None
 
 
+def _refuse_bound_varargs(fn, receiver):
+    """A method taking ``*args`` or ``**kwargs`` is differentiated as a plain function (one
+    made for each call's arguments), not bound to its object: say how to write that."""
+    owner = receiver.__name__ if isinstance(receiver, type) else type(receiver).__name__
+    function = f"{owner}.{fn.__name__}" + (".__func__" if isinstance(receiver, type) else "")
+    first = "the class" if isinstance(receiver, type) else "the object"
+    raise TypeError(f"astgrad differentiates {fn.__qualname__}, which takes *args or **kwargs, as a plain "
+                    f"function, not bound to {first}: transform {function} and pass {first} first, "
+                    f"astgrad.grad({function}, wrt=1)({'cls' if isinstance(receiver, type) else 'obj'}, x, ...) "
+                    f"(wrt counts {first} as argument 0)")
+
+
 def as_function(f):
     """``f`` as the transforms take it: a bound method of a Python function, or an object
     whose class defines ``__call__`` in Python, becomes a BoundMethod; anything else is
@@ -141,9 +155,12 @@ def library_function(f):
     import numpy
     from .core.ops import is_user_function
     from .rules import registry
+    from .rules.optional import load_imported
+    if is_user_function(f) or isinstance(f, type):
+        return None
+    load_imported()     # SciPy's rules (scipy.special.expit) register once a transform looks for them
     key = registry.rule_key(f)
-    if is_user_function(f) or isinstance(f, type) or (
-            key not in registry.ADJOINTS and key not in registry.TANGENTS):
+    if key not in registry.ADJOINTS and key not in registry.TANGENTS:
         return None
     if isinstance(f, numpy.ufunc):
         names = ["x"] if f.nin == 1 else [f"x{i + 1}" for i in range(f.nin)]
@@ -155,6 +172,30 @@ def library_function(f):
     names = [p.name for p in parameters if p.default is p.empty
              and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return calling(f, names) if names and all(n.isidentifier() for n in names) else None
+
+
+def library_advice(fn):
+    """What to add to an error about the arguments of the function ``library_function``
+    made to call a NumPy, ``math`` or SciPy function given directly: it takes that
+    function's required arguments only. Empty for any other function."""
+    called = getattr(fn, "__astgrad_calls__", None)
+    if called is None or not _takes_more(called):
+        return ""
+    params = ", ".join(inspect.signature(fn).parameters)
+    module = getattr(called, "__module__", None) or type(called).__module__
+    label = fn.__qualname__ if module in (None, "builtins") else f"{module}.{fn.__qualname__}"
+    return (f"; a transform of {label} given directly takes its required arguments ({params}) only: "
+            f"for its other arguments, transform a function that calls it with them, such as "
+            f"lambda {params}: {label}({params}, ...)")
+
+
+def _takes_more(called):
+    """Whether ``called`` takes arguments besides its required ones (a ufunc's ``out=``)."""
+    try:
+        parameters = inspect.signature(called).parameters.values()
+    except (TypeError, ValueError):     # a ufunc: no signature, and out=, where=, dtype=
+        return True
+    return any(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
 
 
 def check_receiver(receiver, f=None):
@@ -227,7 +268,7 @@ def _item(f, fn, leading, names, all_names, item):
         position = int(item)
         if not -len(names) <= position < len(names):
             raise ValueError(f"wrt={item}: {fn.__qualname__} has {len(names)} parameter(s) "
-                             f"{names}, so wrt must be in range({len(names)})")
+                             f"{names}, so wrt must be in range({len(names)}){library_advice(fn)}")
         return position % len(names) + len(leading), ()
     if not isinstance(item, str):
         raise TypeError(f"wrt must be an int, a parameter name (or 'name.attribute') or a tuple "

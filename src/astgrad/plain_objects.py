@@ -12,6 +12,7 @@ is an ordinary argument.
 """
 
 import functools
+import numbers
 import sys
 import types
 
@@ -24,7 +25,7 @@ _NOT_PLAIN_OBJECTS = (type, types.ModuleType, types.FunctionType, types.MethodTy
 _LIBRARY_PACKAGES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask",
                                                          "numba", "torch", "jax", "jaxlib", "autograd"}
 _SEARCH_DEPTH = 8          # how deep a search for a float among attributes and items goes
-_LEAVES = frozenset({numpy.ndarray, float, int, bool, str, type(None), numpy.float64, numpy.float32})
+_SCALARS = frozenset({float, int, bool, str, type(None), numpy.float64, numpy.float32})
 
 
 def is_plain_object(x):
@@ -90,14 +91,26 @@ def float_path(x, depth=_SEARCH_DEPTH, seen=None):
     return None
 
 
-def plain_object_in(x, depth=_SEARCH_DEPTH):
+def _plain_with_floats(x):
+    return is_plain_object(x) and float_path(x) is not None
+
+
+def _object_array_with_numbers(x):
+    """A NumPy array of dtype object holding a real number: astgrad follows arrays of a
+    float dtype only, so its derivative would be None."""
+    return type(x) is numpy.ndarray and x.dtype.kind == "O" and any(
+        isinstance(item, numbers.Real) and not isinstance(item, bool) for item in x.flat)
+
+
+def plain_object_in(x, depth=_SEARCH_DEPTH, matches=_plain_with_floats):
     """(path, object) for the first plain object holding a float found in ``x`` (``x``
-    itself, or an item or field of lists, tuples, dicts and dataclasses it holds), or None."""
-    if type(x) in _LEAVES:
+    itself, or an item or field of lists, tuples, dicts and dataclasses it holds), or None.
+    ``matches`` says what is looked for (a NumPy array of dtype object holding numbers)."""
+    if type(x) in _SCALARS:
         return None
-    if is_plain_object(x):
-        return ("", x) if float_path(x) is not None else None
-    if depth == 0:
+    if matches(x):
+        return ("", x)
+    if type(x) is numpy.ndarray or is_plain_object(x) or depth == 0:
         return None
     record = is_record(x)
     if record:
@@ -109,9 +122,9 @@ def plain_object_in(x, depth=_SEARCH_DEPTH):
     else:
         return None
     for step, item in parts:
-        if type(item) in _LEAVES:
+        if type(item) in _SCALARS:
             continue
-        found = plain_object_in(item, depth - 1)
+        found = plain_object_in(item, depth - 1, matches)
         if found is not None:
             return (step if record else f"[{step!r}]") + found[0], found[1]     # .field, [key]
     return None
@@ -121,6 +134,7 @@ def refuse_plain_argument(x, label, transform, constant, paths=True):
     """Raise the TypeError for a differentiated argument ``x`` (named ``label``) that is,
     or holds, a plain object with floats; ``constant`` says how to hold it constant,
     ``paths`` whether the transform takes a path in ``wrt``."""
+    refuse_object_array(x, label, transform, constant)
     found = plain_object_in(x)
     if found is None:
         return
@@ -137,6 +151,20 @@ def refuse_plain_argument(x, label, transform, constant, paths=True):
         f"of other objects, and does not answer None for it (that would read as a zero gradient, "
         f"although the result depends on {where}). Make {kind} a @dataclasses.dataclass, {with_path}, "
         f"or {constant}")
+
+
+def refuse_object_array(x, label, transform, constant):
+    """The TypeError for a differentiated argument that is, or holds, a NumPy array of
+    dtype object holding numbers: its gradient would be None, read as a zero gradient."""
+    found = plain_object_in(x, matches=_object_array_with_numbers)
+    if found is None:
+        return
+    path = found[0]
+    at = f" (at {label}{path})" if path else ""
+    raise TypeError(
+        f"{transform}: argument {label!r}{at} is a NumPy array of dtype object; astgrad follows arrays of a "
+        f"float dtype only, and does not answer None for it (that would read as a zero gradient, although "
+        f"the result depends on its numbers). Pass {label}{path}.astype(float), or {constant}")
 
 
 def plain_objects_refused(transform, **arguments):

@@ -56,6 +56,7 @@ from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
+from .foreign_writes import refuse_foreign_rebinds
 from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
@@ -184,6 +185,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             attribute_writes(tree)          # a method's state twin: instances.py
             self.bound_count = binding_counts([tree])
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
+        refuse_foreign_rebinds(self, tree)  # a helper rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             bind_local_classes(self, tree)  # local_classes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them

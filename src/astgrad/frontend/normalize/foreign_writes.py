@@ -1,0 +1,105 @@
+"""A helper rebinding what the differentiated code reads through a module or an object:
+``global act; act = np.exp`` in a function of another module ``H`` (or ``H.act = ...``),
+``BOX.fn = np.exp`` on a global object, where the code reads ``H.act(x)`` or ``BOX.fn(x)``.
+
+The code is generated for what such a path means when the call starts (which rule,
+which callee), while Python reads the new value after the helper ran: the derivative
+would be that of the old function. Refused at generation, naming the read and the
+helper. (A helper rebinding a global of the differentiated function's own module is
+inlined instead: outer_writes.py.)
+"""
+
+import dis
+import functools
+import types
+
+import gast
+
+from ...core import syntax as S
+from ...core.missing import MISSING
+from ...core.ops import is_user_function
+from .outer_writes import _code_names, _filled, _own_outer_writes
+
+_STORE_ATTR = dis.opmap["STORE_ATTR"]
+_ADVICE = ("astgrad generates the code for what {path} means when the call starts, and would differentiate "
+           "that where Python reads what {helper} stored. Rebind {path} outside the function you "
+           "differentiate, or pass the functions in as arguments")
+
+
+def refuse_foreign_rebinds(normalizer, tree):
+    """Refuse the first read in ``tree`` of ``M.name`` or ``obj.name`` (``M`` a module,
+    ``obj`` a global object, each reached by a path of names) holding a function, which a
+    helper the function reaches rebinds."""
+    fn = normalizer.source.fn
+    written = _written_by_helpers(fn)
+    if not written:
+        return
+    for node in S.walk_nodes(tree):
+        parts = S.dotted_path(node.value) if isinstance(node, gast.Attribute) else None
+        if not parts or parts[0] in normalizer.locals:
+            continue
+        owner = normalizer.source.resolve_path(parts, depend=False)
+        if owner is MISSING or not callable(getattr(owner, node.attr, None)):
+            continue        # a value (an array) is read when the code runs: only a function chose code
+        helper = written.get((_identity(owner), node.attr))
+        if helper is not None:
+            path = ".".join(parts + [node.attr])
+            normalizer.line = getattr(node, "lineno", normalizer.line)
+            raise normalizer._refuse(f"a read of {path} that the helper {helper.__qualname__} rebinds", node,
+                                     _ADVICE.format(path=path, helper=helper.__qualname__))
+
+
+def _identity(owner):
+    """What a write and a read of ``owner.name`` share: a module's globals dict, an object."""
+    return id(vars(owner)) if isinstance(owner, types.ModuleType) else id(owner)
+
+
+def _written_by_helpers(fn):
+    """{(identity of the owner, name): the helper} for the globals of other modules and
+    the attributes of global objects that the functions ``fn`` reaches rebind."""
+    written = {}
+    for helper in _reached(fn)[1:]:
+        if helper.__globals__ is not fn.__globals__:
+            for name in _own_outer_writes(helper) & set(helper.__code__.co_names):
+                written.setdefault((id(helper.__globals__), name), helper)
+        for root, attr in _attribute_stores(helper.__code__):
+            owner = helper.__globals__.get(root, MISSING)
+            if owner is not MISSING:
+                written.setdefault((_identity(owner), attr), helper)
+    return written
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_stores(code):
+    """(global name, attribute) for each ``NAME.attr = ...`` of a global ``NAME`` in ``code``."""
+    found = set()
+    for inner in [code] + [c for c in code.co_consts if isinstance(c, types.CodeType)]:
+        if _STORE_ATTR not in inner.co_code[0::2]:
+            continue        # most code stores no attribute (known without decoding it)
+        previous = None
+        for ins in dis.get_instructions(inner):
+            if ins.opname == "STORE_ATTR" and previous is not None and previous.opname == "LOAD_GLOBAL":
+                found.add((previous.argval, ins.argval))
+            previous = ins
+    return frozenset(found)
+
+
+def _reached(fn):
+    """``fn`` and the user functions it reaches through its globals, its closure cells and
+    the attributes it reads of the modules and objects they hold (``H.set_exp()``)."""
+    seen, stack = {}, [fn]
+    while stack:
+        function = stack.pop()
+        if not isinstance(function, types.FunctionType) or id(function) in seen or not (
+                function is fn or is_user_function(function)):
+            continue
+        seen[id(function)] = function
+        names = _code_names(function.__code__)
+        stack.extend(c.cell_contents for c in function.__closure__ or () if _filled(c))
+        for name in names:
+            value = function.__globals__.get(name)
+            if isinstance(value, types.ModuleType):
+                stack.extend(vars(value).get(attr) for attr in names)
+            elif isinstance(value, types.FunctionType):
+                stack.append(value)
+    return list(seen.values())
