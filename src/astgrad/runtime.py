@@ -2392,6 +2392,27 @@ def _first(count):
     return " 1" if count == 1 else f"s 1-{count}"
 
 
+# what a loop over zip(...) may read by position (seq[k]): the k-th item is what iterating gives
+_BY_POSITION = (list, tuple, numpy.ndarray, range, str)
+
+
+def zip_length(seq, argument, where):
+    """``len(seq)`` for argument ``argument`` (from 1) of a loop over ``zip(...)``, which
+    the derivative runs by position (``seq[k]``): right for a list, tuple, array, range or
+    string. A dict gives its keys when iterated (``seq[k]`` would read values), and an
+    iterator or another iterable may not be read by position at all: refused, naming the line."""
+    if isinstance(seq, _BY_POSITION):
+        return len(seq)
+    kind = type(seq).__name__
+    if isinstance(seq, dict):
+        advice = "write zip(list(d), ...) for its keys or zip(d.values(), ...) for its values"
+    else:
+        advice = "make a list of it first (zip(list(v), ...)), or pass a list, tuple or array"
+    raise TypeError(
+        f"astgrad: {where}: argument {argument} of zip() is a {kind}; astgrad follows a loop over zip(...) "
+        f"reading each argument by position, which it does for lists, tuples, arrays and ranges; {advice}")
+
+
 def list_to_tuple(items):
     """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
     so that its rules need only cover lists."""
