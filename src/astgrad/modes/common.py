@@ -7,6 +7,7 @@ import collections
 import inspect
 import operator
 import re
+import sys
 
 import gast
 import numpy
@@ -21,7 +22,7 @@ from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
-from ..errors import RecursiveCall, function_value_unknown
+from ..errors import RecursiveCall, TransformError, function_value_unknown
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
 from .generated_writes import generated_write_refusal
@@ -219,7 +220,32 @@ class Transform:
             raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
                                     "differentiate recursion; rewrite it as a loop", stmt,
                                     construct="recursion") from None
+        except TransformError as error:
+            raise library_callee_error(self.source, stmt, callee, error) or error from None
         return compiled, active
+
+
+def library_callee_error(source, stmt, callee, error):
+    """The refusal, at the user's line, of a call of a function of Python's standard library
+    (``copy.copy(obj)`` of an object of the user's class) whose own code astgrad could not
+    differentiate: ``error`` names a line of the library, which the user did not write.
+    None for any other callee."""
+    module = (getattr(callee, "__module__", None) or "").partition(".")[0]
+    if module not in sys.stdlib_module_names:
+        return None
+    name = f"{module}.{callee.__name__}"
+    if name in ("copy.copy", "copy.deepcopy"):     # of an object of the user's class: lists and arrays are lowered
+        return source.error(
+            f"astgrad cannot differentiate {name} of an object of your class, which copies it by Python's "
+            f"object protocol (__reduce_ex__, __dict__) that astgrad does not follow; build the copy by calling "
+            f"the class with the values it should hold (b = Box(a.v)), which astgrad follows, or copy the "
+            f"lists, dicts and arrays the object holds ({name}(a.v))", stmt, construct=f"call of {name}")
+    where = f"{error.filename}:{error.lineno}" if error.filename else "its code"
+    return source.error(
+        f"astgrad cannot differentiate the call of {name} here: it is a function of Python's standard "
+        f"library, handed a value whose derivative it would carry, and astgrad cannot differentiate its "
+        f"code ({where}: {error.reason}); compute the value with NumPy or code of your own", stmt,
+        construct=f"call of {name}")
 
 
 def value_call_error(source, stmt, op, fn=None):
