@@ -742,6 +742,9 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         _refuse_write_into_an_item(source, stmt, action, sorted(holders)[0], sharers)
     elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
         written = user_expression(source, stmt, name)
+        if written and re.fullmatch(r"[\w\[\]'\". ]+\.[A-Za-z_]\w*", written) \
+                and _read_out_of_a_container(source, written.rpartition(".")[0]):
+            _refuse_write_into_an_attribute(source, stmt, action, written)
         what = "an item of a container or an attribute" + (f": {written}" if written else "")
         raise source.error(
             f"{action} the list, dict or array this line writes into ({what}) while another name may "
@@ -754,6 +757,31 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+
+
+def _read_out_of_a_container(source, owner):
+    """Whether the user's code reads the object ``owner`` out of a list or dict: written
+    so (``boxes[0]``), bound so (``b = boxes[0]``), or a loop's target (``for b in boxes``)."""
+    if "[" in owner:
+        return True
+    if not owner.isidentifier():
+        return False
+    text = "\n".join(source.lines)
+    return re.search(rf"^\s*{owner}\s*=\s*[\w.]+\[|^\s*for\s+{owner}\s+in\b", text, re.MULTILINE) is not None
+
+
+def _refuse_write_into_an_attribute(source, stmt, action, written):
+    """``b.log.append(v)`` where the object ``b`` may be held elsewhere too (read out of a
+    list, an argument, an alias): the refusal speaks of the object, and of what astgrad follows."""
+    owner, _, attr = written.rpartition(".")
+    named = owner if owner.isidentifier() else "b"
+    raise source.error(
+        f"{action} the list, dict or array {written}, held by the object {owner}, which a list or dict holds "
+        f"too (read out of it), so the change would show there as "
+        f"well and astgrad cannot follow it. astgrad follows such changes where the object is bound once to a "
+        f"name the function builds by calling its class ({named} = Box()) and nothing else holds it; otherwise "
+        f"make the value under a name of its own and build the object from it ({attr} = []; {attr}.append(v); "
+        f"Box({attr})), or make a new one ({attr} = {written} + [v])", stmt, construct="in-place write")
 
 
 def _shared_write_advice(name, outside):
