@@ -2767,13 +2767,16 @@ def item_of_copy_apart(copied, item, where):
             f"(c = [v.copy() for v in xs])")
 
 
-def items_unshared_by_copy(value, callee, written, where):
+def items_unshared_by_copy(value, callee, written, where, keys=None):
     """Checked before a call of a helper that writes into an item of its shallow copy of
     this argument (``c = xs.copy(); c[0] *= a``): an array's copy is new memory, but a
     list's, tuple's or dict's copy holds the very arrays ``value`` holds, so the write
     changes them for the caller too, which the derivative would not follow: refused.
-    A container of numbers passes (op= on a number rebinds the copy's item)."""
+    A number item passes (op= on a number rebinds the copy's item): with ``keys``, the
+    constant keys of the items the helper writes, only those are checked, else every item."""
     items = value.values() if isinstance(value, dict) else value if isinstance(value, _CONTAINERS) else ()
+    if keys is not None and isinstance(value, _CONTAINERS):
+        items = [_item_at(value, key) for key in keys]
     if any(isinstance(item, _CHANGEABLE) for item in items):
         raise TypeError(
             f"astgrad: {where}: the call of {callee} changes an array its argument (a "
@@ -2782,6 +2785,15 @@ def items_unshared_by_copy(value, callee, written, where):
             f"holds the very same arrays, so the caller's items change too, which astgrad cannot "
             f"follow. In {callee}, store a new value into the copy (c[0] = c[0] * a) instead of "
             f"changing its item in place")
+
+
+def _item_at(container, key):
+    """``container[key]``, or None where it has no such item (the helper's own write
+    then raises Python's error)."""
+    try:
+        return container[key]
+    except (IndexError, KeyError, TypeError):
+        return None
 
 
 def list_argument(value, name, where):

@@ -640,7 +640,8 @@ def _check_items_of_shallow_copies(source, sharing, body, helper):
     from ..analysis.sharing import calls_changing_items_of_arguments, item_updates_of_copies
     for stmt, callee, argument, where in list(calls_changing_items_of_arguments(sharing)):
         written = S.const(f"{where.filename}:{where.line}: {(where.text or '').strip()}")
-        check = helper("items_unshared_by_copy", [S.name(argument), S.const(callee), written, _at(source, stmt)])
+        check = helper("items_unshared_by_copy", [S.name(argument), S.const(callee), written, _at(source, stmt),
+                                                  S.const(where.keys)])
         _insert_before(body, stmt, S.expr_stmt(check))
     for stmt, copied, item in list(item_updates_of_copies(sharing)):
         check = helper("item_of_copy_apart", [S.name(copied), S.name(item), _at(source, stmt)])
