@@ -2392,6 +2392,27 @@ def _first(count):
     return " 1" if count == 1 else f"s 1-{count}"
 
 
+# what a loop over zip(...) may read by position (seq[k]): the k-th item is what iterating gives
+_BY_POSITION = (list, tuple, numpy.ndarray, range, str)
+
+
+def zip_length(seq, argument, where):
+    """``len(seq)`` for argument ``argument`` (from 1) of a loop over ``zip(...)``, which
+    the derivative runs by position (``seq[k]``): right for a list, tuple, array, range or
+    string. A dict gives its keys when iterated (``seq[k]`` would read values), and an
+    iterator or another iterable may not be read by position at all: refused, naming the line."""
+    if isinstance(seq, _BY_POSITION):
+        return len(seq)
+    kind = type(seq).__name__
+    if isinstance(seq, dict):
+        advice = "write zip(list(d), ...) for its keys or zip(d.values(), ...) for its values"
+    else:
+        advice = "make a list of it first (zip(list(v), ...)), or pass a list, tuple or array"
+    raise TypeError(
+        f"astgrad: {where}: argument {argument} of zip() is a {kind}; astgrad follows a loop over zip(...) "
+        f"reading each argument by position, which it does for lists, tuples, arrays and ranges; {advice}")
+
+
 def list_to_tuple(items):
     """``tuple(xs)``, once ``xs`` is made a list (``[v for v in xs]``): its own helper
     so that its rules need only cover lists."""
@@ -2746,13 +2767,16 @@ def item_of_copy_apart(copied, item, where):
             f"(c = [v.copy() for v in xs])")
 
 
-def items_unshared_by_copy(value, callee, written, where):
+def items_unshared_by_copy(value, callee, written, where, keys=None):
     """Checked before a call of a helper that writes into an item of its shallow copy of
     this argument (``c = xs.copy(); c[0] *= a``): an array's copy is new memory, but a
     list's, tuple's or dict's copy holds the very arrays ``value`` holds, so the write
     changes them for the caller too, which the derivative would not follow: refused.
-    A container of numbers passes (op= on a number rebinds the copy's item)."""
+    A number item passes (op= on a number rebinds the copy's item): with ``keys``, the
+    constant keys of the items the helper writes, only those are checked, else every item."""
     items = value.values() if isinstance(value, dict) else value if isinstance(value, _CONTAINERS) else ()
+    if keys is not None and isinstance(value, _CONTAINERS):
+        items = [_item_at(value, key) for key in keys]
     if any(isinstance(item, _CHANGEABLE) for item in items):
         raise TypeError(
             f"astgrad: {where}: the call of {callee} changes an array its argument (a "
@@ -2761,6 +2785,15 @@ def items_unshared_by_copy(value, callee, written, where):
             f"holds the very same arrays, so the caller's items change too, which astgrad cannot "
             f"follow. In {callee}, store a new value into the copy (c[0] = c[0] * a) instead of "
             f"changing its item in place")
+
+
+def _item_at(container, key):
+    """``container[key]``, or None where it has no such item (the helper's own write
+    then raises Python's error)."""
+    try:
+        return container[key]
+    except (IndexError, KeyError, TypeError):
+        return None
 
 
 def list_argument(value, name, where):

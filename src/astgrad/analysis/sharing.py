@@ -690,6 +690,9 @@ class Where(typing.NamedTuple):
     line: object
     text: object
     what: str
+    # for an op= on an item of a shallow copy: the constant keys of the items written
+    # (c[0] *= a: (0,)), or None where a write's key is known only when it runs
+    keys: object = None
 
 
 def _where(source, node, what):
@@ -876,12 +879,33 @@ def _items_changed_through_copies(sharing, source, changes, known):
         if _keeps_items(sharing, change):
             continue
         changed = _item_changed_by_store(sharing, change) or change.name
+        keys = _written_keys(sharing, change)
         for name in sharing.group(changed) - sharing._aliases(changed):
             for stmt in sharing._bindings(name) if name in sharing.locals else ():
                 for owner, _ in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
                     for param in ({owner} | sharing.group(owner)) & set(sharing.params) - known:
-                        found.setdefault(param, _where(source, change.stmt, "a change in place of an item of its copy"))
+                        previous = found.get(param)
+                        where = previous or _where(source, change.stmt, "a change in place of an item of its copy")
+                        found[param] = where._replace(keys=keys if previous is None else _joined_keys(previous, keys))
     return found
+
+
+def _written_keys(sharing, change):
+    """(key,) for an op= on an item of a copy written with a constant key (``c[0] *= a``,
+    ``c["k"] *= a``); None for any other change, whose item only the run shows."""
+    if _item_changed_by_store(sharing, change) is None:
+        return None
+    key = change.stmt.targets[0].slice
+    if isinstance(key, gast.Constant) and type(key.value) in (int, str):
+        return (key.value,)
+    return None
+
+
+def _joined_keys(where, keys):
+    """The keys of ``where`` and ``keys`` together: None (any item) where either is."""
+    if where.keys is None or keys is None:
+        return None
+    return tuple(sorted(set(where.keys) | set(keys), key=repr))
 
 
 def _items_of_copies(sharing, names, depth):
@@ -1001,9 +1025,11 @@ def calls_changing_arguments(sharing):
             elif param == OUTSIDE:
                 yield stmt, label, OUTSIDE, where, None
         # m.copy() in the callee holds the very items of a list or dict handed to it
+        # (where the items written have constant keys, the run checks them instead: see below)
         for param, where in effects.items_changed.items():
             argument = bound.get(param)
-            if isinstance(argument, gast.Name) and sharing.is_list_or_dict_built_here(argument.id):
+            if isinstance(argument, gast.Name) and sharing.is_list_or_dict_built_here(argument.id) \
+                    and where.keys is None:
                 yield stmt, label, argument.id, where, None
 
 
@@ -1013,12 +1039,14 @@ def calls_changing_items_of_arguments(sharing):
     c[0] *= a``), where the argument is a name whose kind is not known here (a parameter,
     what another call gave): a list's, dict's or tuple's copy holds the argument's very
     arrays, an array's copy is new memory, so only the value at run time tells
-    (``runtime.items_unshared_by_copy``). Lists and dicts built here are refused by
-    ``calls_changing_arguments``."""
+    (``runtime.items_unshared_by_copy``, which checks only the items written where their
+    keys are constants, ``Where.keys``). Lists and dicts built here are refused by
+    ``calls_changing_arguments`` where a key written is known only when the helper runs."""
     for stmt, target, effects, bound in _user_calls(sharing):
         for param, where in effects.items_changed.items():
             argument = bound.get(param)
-            if isinstance(argument, gast.Name) and not sharing.is_list_or_dict_built_here(argument.id):
+            if isinstance(argument, gast.Name) and (where.keys is not None
+                                                    or not sharing.is_list_or_dict_built_here(argument.id)):
                 yield stmt, _callee_label(target)[0], argument.id, where
 
 
@@ -1027,8 +1055,10 @@ def _items_changed_by_callees(sharing):
     of its copy of them: the caller writes into the parameter's items as much."""
     found = {}
     for _, _, argument, where in calls_changing_items_of_arguments(sharing):
+        same = {argument} | sharing._aliases(argument)
         for name in ({argument} | sharing.group(argument)) & set(sharing.params):
-            found.setdefault(name, where)
+            # the argument itself has the items written; what holds it, any item
+            found.setdefault(name, where if name in same else where._replace(keys=None))
     return found
 
 

@@ -7,6 +7,7 @@ import collections
 import inspect
 import operator
 import re
+import sys
 
 import gast
 import numpy
@@ -21,7 +22,7 @@ from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
-from ..errors import RecursiveCall, function_value_unknown
+from ..errors import RecursiveCall, TransformError, function_value_unknown
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
 from .generated_writes import generated_write_refusal
@@ -219,7 +220,32 @@ class Transform:
             raise self.source.error(f"recursive call to {callee.__qualname__}: astgrad cannot "
                                     "differentiate recursion; rewrite it as a loop", stmt,
                                     construct="recursion") from None
+        except TransformError as error:
+            raise library_callee_error(self.source, stmt, callee, error) or error from None
         return compiled, active
+
+
+def library_callee_error(source, stmt, callee, error):
+    """The refusal, at the user's line, of a call of a function of Python's standard library
+    (``copy.copy(obj)`` of an object of the user's class) whose own code astgrad could not
+    differentiate: ``error`` names a line of the library, which the user did not write.
+    None for any other callee."""
+    module = (getattr(callee, "__module__", None) or "").partition(".")[0]
+    if module not in sys.stdlib_module_names:
+        return None
+    name = f"{module}.{callee.__name__}"
+    if name in ("copy.copy", "copy.deepcopy"):     # of an object of the user's class: lists and arrays are lowered
+        return source.error(
+            f"astgrad cannot differentiate {name} of an object of your class, which copies it by Python's "
+            f"object protocol (__reduce_ex__, __dict__) that astgrad does not follow; build the copy by calling "
+            f"the class with the values it should hold (b = Box(a.v)), which astgrad follows, or copy the "
+            f"lists, dicts and arrays the object holds ({name}(a.v))", stmt, construct=f"call of {name}")
+    where = f"{error.filename}:{error.lineno}" if error.filename else "its code"
+    return source.error(
+        f"astgrad cannot differentiate the call of {name} here: it is a function of Python's standard "
+        f"library, handed a value whose derivative it would carry, and astgrad cannot differentiate its "
+        f"code ({where}: {error.reason}); compute the value with NumPy or code of your own", stmt,
+        construct=f"call of {name}")
 
 
 def value_call_error(source, stmt, op, fn=None):
@@ -614,7 +640,8 @@ def _check_items_of_shallow_copies(source, sharing, body, helper):
     from ..analysis.sharing import calls_changing_items_of_arguments, item_updates_of_copies
     for stmt, callee, argument, where in list(calls_changing_items_of_arguments(sharing)):
         written = S.const(f"{where.filename}:{where.line}: {(where.text or '').strip()}")
-        check = helper("items_unshared_by_copy", [S.name(argument), S.const(callee), written, _at(source, stmt)])
+        check = helper("items_unshared_by_copy", [S.name(argument), S.const(callee), written, _at(source, stmt),
+                                                  S.const(where.keys)])
         _insert_before(body, stmt, S.expr_stmt(check))
     for stmt, copied, item in list(item_updates_of_copies(sharing)):
         check = helper("item_of_copy_apart", [S.name(copied), S.name(item), _at(source, stmt)])
@@ -716,6 +743,9 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         _refuse_write_into_an_item(source, stmt, action, sorted(holders)[0], sharers)
     elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
         written = user_expression(source, stmt, name)
+        if written and re.fullmatch(r"[\w\[\]'\". ]+\.[A-Za-z_]\w*", written) \
+                and _read_out_of_a_container(source, written.rpartition(".")[0]):
+            _refuse_write_into_an_attribute(source, stmt, action, written)
         what = "an item of a container or an attribute" + (f": {written}" if written else "")
         raise source.error(
             f"{action} the list, dict or array this line writes into ({what}) while another name may "
@@ -728,6 +758,31 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+
+
+def _read_out_of_a_container(source, owner):
+    """Whether the user's code reads the object ``owner`` out of a list or dict: written
+    so (``boxes[0]``), bound so (``b = boxes[0]``), or a loop's target (``for b in boxes``)."""
+    if "[" in owner:
+        return True
+    if not owner.isidentifier():
+        return False
+    text = "\n".join(source.lines)
+    return re.search(rf"^\s*{owner}\s*=\s*[\w.]+\[|^\s*for\s+{owner}\s+in\b", text, re.MULTILINE) is not None
+
+
+def _refuse_write_into_an_attribute(source, stmt, action, written):
+    """``b.log.append(v)`` where the object ``b`` may be held elsewhere too (read out of a
+    list, an argument, an alias): the refusal speaks of the object, and of what astgrad follows."""
+    owner, _, attr = written.rpartition(".")
+    named = owner if owner.isidentifier() else "b"
+    raise source.error(
+        f"{action} the list, dict or array {written}, held by the object {owner}, which a list or dict holds "
+        f"too (read out of it), so the change would show there as "
+        f"well and astgrad cannot follow it. astgrad follows such changes where the object is bound once to a "
+        f"name the function builds by calling its class ({named} = Box()) and nothing else holds it; otherwise "
+        f"make the value under a name of its own and build the object from it ({attr} = []; {attr}.append(v); "
+        f"Box({attr})), or make a new one ({attr} = {written} + [v])", stmt, construct="in-place write")
 
 
 def _shared_write_advice(name, outside):

@@ -12,6 +12,7 @@ import builtins
 
 import gast
 
+from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -138,8 +139,8 @@ class LoopLowering:
         repeated = {i: self.kept_atom(a.args[0]) for i, a in enumerate(iterator.args) if self.endless_repeat(a)}
         seqs = [repeated.get(i) or self.loop_seq(self.atom(a, hint="seq"), changed_by_loop)
                 for i, a in enumerate(iterator.args)]
-        lengths = [self.fresh_assign(self.builtin_call("len", [s]), "n") for i, s in enumerate(seqs)
-                   if i not in repeated]
+        lengths = [self.fresh_assign(self.zip_length(seq, arg, i + 1), "n")
+                   for i, (seq, arg) in enumerate(zip(seqs, iterator.args)) if i not in repeated]
         count = S.name(lengths[0]) if len(lengths) == 1 else S.name(
             self.fresh_assign(self.builtin_call("min", [S.name(n) for n in lengths]), "n"))
         index = self.namer.fresh("k")
@@ -149,6 +150,15 @@ class LoopLowering:
                        gast.Subscript(value=S.copy(seq), slice=S.name(index), ctx=gast.Load()))
                       for i, (elt, seq) in enumerate(zip(target.elts, seqs)))
         return loop_target, loop_iter
+
+    def zip_length(self, seq, arg, position):
+        """``len(seq)`` for a display or a range, whose items the loop reads by position as
+        iterating gives them; otherwise ``zip_length`` (runtime.py), which refuses, naming
+        the line, what is not read so (a dict gives its keys, an iterator no ``seq[k]``)."""
+        if isinstance(arg, (gast.List, gast.Tuple, gast.ListComp)) or \
+                (isinstance(arg, gast.Call) and self.resolve_call(arg) is builtins.range):
+            return self.builtin_call("len", [seq])
+        return self.runtime_call(runtime.zip_length, [seq, S.const(position), S.const(self.where())])
 
     def items_header(self, iterator, callee, target, changed, changed_by_loop, prefix):
         """``for k, item in enumerate(seq)`` over a name holding the sequence, for

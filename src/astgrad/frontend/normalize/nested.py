@@ -194,6 +194,14 @@ class NestedTransformLowering:
         except TypeError:       # a bound method, a callable object
             return self.made_gradient_call(callee, wrt_value, with_value, args, node)
         except ValueError as exc:       # wrt=5 for a function of two parameters
+            if any(isinstance(w, str) and ("." in w or "[" in w) for w in _items(wrt_value)):
+                # wrt="p.a": a path into an argument, which the gradient made outside follows
+                if extra:
+                    raise self._refuse(f"astgrad.grad with wrt={wrt_value!r}, a path into an argument, of a local "
+                                       f"function reading variables of the enclosing function", node,
+                                       "define the function at module level, or give the attribute as an argument "
+                                       "of its own (def g(a, p): ...; astgrad.grad(g)(p.a, p))") from None
+                return self.made_gradient_call(callee, wrt_value, with_value, args, node)
             raise self._refuse(f"astgrad.grad with {exc}", node, "give wrt the position or the name of a "
                                "parameter the function has") from None
         compiled = self.nested_derivative("gradient", callee, indices, node)   # checks the output
