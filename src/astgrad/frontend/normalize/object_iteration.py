@@ -164,6 +164,9 @@ class ObjectIterationLowering:
                 raise self._refuse(f"iterating a {self._object_class(expr).__name__}, whose __next__ reads {name}, "
                                    "which names something else here", expr,
                                    f"do not rebind {name} in the function iterating it")
+        # the item and the range are read from __next__ into the code: redefining it must make the code again
+        cls = self._object_class(expr)
+        self.source.dependencies.append(((M.CLASS_ROOT, "__next__"), (cls, M.current(cls, "__next__"))))
         index = self.namer.fresh("k")
         item = _substituted(counted.item, S.name(index), INDEX)
         step = gast.comprehension(target=S.name(index, store=True), iter=counted.range_call(), ifs=[], is_async=0)
