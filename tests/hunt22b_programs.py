@@ -93,6 +93,56 @@ def t06(x, w):
     return sum(ys) + w * np.sum(x)
 
 
+def pair(x, w):
+    return [x * w, np.sin(x)]
+
+
+def named(x, w):
+    return {"a": x * w, "b": w}
+
+
+@case("t07 a helper's list, then a helper's dict, each bound in a try body whose next statement raises")
+def t07(x, w):
+    try:
+        ys = pair(x, w)
+        z = ys[3]
+    except IndexError:
+        z = w
+    try:
+        d = named(x, w)
+        r = d["c"]
+    except KeyError:
+        r = w * 3.0
+    return np.sum(z * r)
+
+
+@case("t08 a comprehension in a try body, a raise in an if after it skipping the statement using it")
+def t08(x, w):
+    z = w
+    try:
+        ys = [v * w for v in x]
+        if w > 0.5:
+            raise ValueError("too large")
+        z = ys[0]
+    except ValueError:
+        z = z * 2.0
+    return np.sum(z)
+
+
+@case("t09 a comprehension in a try body in a loop, a raise on one pass only")
+def t09(x, w):
+    s = 0.0
+    for k in range(4):
+        try:
+            ys = [v * w * k for v in x]
+            if k == 2:
+                raise ValueError("two")
+            s = s + ys[k % 3]
+        except ValueError:
+            s = s * w
+    return s
+
+
 # -- iterator classes -------------------------------------------------------------------------
 
 class Scaled:

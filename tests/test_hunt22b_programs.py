@@ -10,7 +10,8 @@ from breadth_modes import check, one_mode_tests
 from hunt22b_programs import CASES, X3, Scaled, summed
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
-FOUND = {"t01": "grad", "t02": "grad", "t03": "hessian", "t04": "grad", "t05": "grad"}
+FOUND = {"t01": "grad", "t02": "grad", "t03": "hessian", "t04": "grad", "t05": "grad", "t07": "grad",
+         "t08": "grad", "t09": "grad"}
 
 
 test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
