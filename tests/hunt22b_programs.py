@@ -435,6 +435,42 @@ def g02(x, w):
     return a * b * c * d
 
 
+@case("g03 a generator expression over an object of an iterator class, advanced by next: its own item")
+def g03(x, w):
+    g = (c * w for c in Seq([x + 2.0, w + 1.0], w))
+    return np.sum(next(g) * next(g, 1.0))
+
+
+@case("g04 the same with a condition, and in a try body where StopIteration is caught")
+def g04(x, w):
+    q = Seq([x + 2.0, w + 1.0, x * w + 3.0], w)
+    g = (c * c * w for c in q if np.sum(c) > 0.7)
+    a = next(g)
+    h = (np.sin(c) + w for c in Seq([x + 2.0, w + 1.0], w))
+    try:
+        b = next(h) * next(h)
+        b = b * next(h)
+    except StopIteration:
+        b = b * w
+    return np.sum(a) + np.sum(b)
+
+
+class Pairs(Seq):
+    """Each item a tuple (``w`` over an item, ``w``)."""
+    def __next__(self):
+        if self.i >= len(self.data):
+            raise StopIteration
+        v = (self.w / self.data[self.i], self.w)
+        self.i += 1
+        return v
+
+
+def unpacked_pairs(x, w):
+    """(not in CASES: tests/test_hunt22b_programs.py, refused)"""
+    g = (a * b for a, b in Pairs([x + 2.0, w + 1.0], w))
+    return np.sum(next(g))
+
+
 def fma(a, b=2.0):
     return a * b
 

@@ -136,7 +136,11 @@ class ObjectIterationLowering:
             return None
         items = self.iterated_object(stepped)
         step = items.generators[0]
-        self.iterator_items[target.elts[0].id] = (step.target, items.elt, step.ifs, False)
+        elt, conditions = items.elt, step.ifs
+        held = self.iterator_items.get(target.elts[0].id)
+        if held is not None:        # g = (f(c) for c in v if p(c)): f and p of the object's items
+            elt, conditions = _through_items(self, held, elt, stmt)
+        self.iterator_items[target.elts[0].id] = (step.target, elt, conditions, False)
         # where a raise leaves the counter, and the class (named where that is refused)
         self.counted_raises[target.elts[0].id] = (counted.computed, self._object_class(stepped).__name__)
         positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
@@ -347,6 +351,21 @@ def _reads_self(expr):
                gast.UnaryOp, gast.operator, gast.unaryop)
     return all(isinstance(n, allowed) and (not isinstance(n, gast.Name) or n.id == "self")
                for n in S.walk_nodes(expr))
+
+
+def _through_items(normalizer, held, item, stmt):
+    """The item and the conditions of the generator expression ``held`` (its entry of
+    ``iterator_items``: ``g = (f(c) for c in v if p(c))``) over an object of an iterator
+    class, whose k-th item is ``item``: ``f`` and ``p`` with ``item`` for ``c``. A target
+    other than a name (``for a, b in v``) is refused."""
+    target, elt, conditions = held[:3]
+    if not isinstance(target, gast.Name):
+        raise normalizer.source.error(
+            "astgrad cannot differentiate next() of a generator expression unpacking the items of an object whose "
+            "__iter__ returns the object itself; take the items into a list first (items = list(v)) and build "
+            "the generator over that", stmt, construct="next() of a held generator")
+    return (_substituted(elt, item, target.id),
+            [_substituted(condition, item, target.id) for condition in conditions])
 
 
 def _substituted(items, expr, name="self"):
