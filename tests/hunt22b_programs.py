@@ -455,6 +455,22 @@ def g04(x, w):
     return np.sum(a) + np.sum(b)
 
 
+@case("g05 the same where __next__ raises and an except catches it: the generator is finished, as Python's is")
+def g05(x, w):
+    g = (c * w for c in Seq([2.0, 0.0, 4.0], w))       # the second item is w / 0.0
+    a = next(g)
+    try:
+        b = next(g)
+    except ZeroDivisionError:
+        b = w * 3.0
+    c = next(g, 1.0)
+    try:
+        d = next(g)
+    except StopIteration:
+        d = 5.0
+    return a * b * c * d + np.sum(x * w)
+
+
 class Pairs(Seq):
     """Each item a tuple (``w`` over an item, ``w``)."""
     def __next__(self):

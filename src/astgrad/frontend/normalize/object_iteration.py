@@ -141,8 +141,9 @@ class ObjectIterationLowering:
         if held is not None:        # g = (f(c) for c in v if p(c)): f and p of the object's items
             elt, conditions = _through_items(self, held, elt, stmt)
         self.iterator_items[target.elts[0].id] = (step.target, elt, conditions, False)
-        # where a raise leaves the counter, and the class (named where that is refused)
-        self.counted_raises[target.elts[0].id] = (counted.computed, self._object_class(stepped).__name__)
+        if held is None:        # a generator expression is finished by a raise, wherever the counter is
+            # where a raise leaves the counter, and the class (named where that is refused)
+            self.counted_raises[target.elts[0].id] = (counted.computed, self._object_class(stepped).__name__)
         positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
         return gast.copy_location(gast.Assign(targets=[target], value=gast.Tuple(
             elts=[positions, value.elts[1]], ctx=gast.Load()), type_comment=None), stmt)
