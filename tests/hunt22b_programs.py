@@ -144,6 +144,18 @@ def t09(x, w):
     return s
 
 
+@case("t10 a list bound in a try body, bound again in an if that does not run, the next statement raising")
+def t10(x, w):
+    try:
+        ys = [v * w for v in x]
+        if w > 5.0:
+            ys = [w, w * w]
+        r = ys[9]
+    except IndexError:
+        r = w
+    return r * np.sum(x)
+
+
 # -- iterator classes -------------------------------------------------------------------------
 
 class Scaled(Seq):

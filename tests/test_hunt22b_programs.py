@@ -13,7 +13,7 @@ from hunt22b_programs import CASES, X3, Redefined, summed, t01, unpacked_pairs
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {"t01": "grad", "t02": "grad", "t03": "hessian", "t04": "grad", "t05": "grad", "t07": "grad",
          "t08": "grad", "t09": "grad", "g03": "grad", "g04": "jvp",
-         "g05": "grad"}
+         "g05": "grad", "t10": "grad"}
 
 
 test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)

@@ -163,14 +163,15 @@ def _holder_zeros(sweep, stmt, steps, state):
     adjoint of statement k runs (``ys = [v * w for v in x]``, then a statement that raised
     before using ``ys``). Where the derivative is set on some path (a try in a loop), the
     zeros are added to it; else its state becomes ZERO (unset, for the code)."""
-    mode, holders, out = sweep.mode, sweep.control._item_holders(), []
+    mode, holders, out, seen = sweep.mode, sweep.control._item_holders(), [], set()
     for inner in _statements(stmt.body):
         k = steps.numbers.get(id(inner), (None,))[0]
         if not (k in steps.used and isinstance(inner, gast.Assign) and isinstance(inner.targets[0], gast.Name)):
             continue
         name = inner.targets[0].id
-        if name not in holders or name in steps.defined or name not in mode.active:
+        if name in seen or name not in holders or name in steps.defined or name not in mode.active:
             continue
+        seen.add(name)      # its first binding: from there on, the name holds what the last one bound
         adjoint, zeros = mode.adjoint(name), mode.helper_call("zeros_like", [S.name(name)])
         if state_of(state, adjoint) is SET:     # set on some path (in a loop): add the zeros to it
             out.append(S.assign(adjoint, gast.IfExp(test=steps.at_least(k), body=mode.helper_call(
