@@ -21,6 +21,7 @@ from ..core import ops
 from ..core import syntax as S
 from ..core.anno import Key
 from ..core.ops import OpKind
+from .adjoint_state import SET, ZERO, state_of
 
 
 @dataclasses.dataclass
@@ -149,9 +150,46 @@ def adjoint_try(sweep, stmt, state):
     if not steps.used:
         return sweep.block([s for s in stmt.body if not anno.get(s, Key.CAUGHT, False)], state)
     steps.defined = anno.get(stmt, Key.DEFINED_BEFORE)
+    zeros = _holder_zeros(sweep, stmt, steps, state)
     code, state = sweep.block(_guarded(stmt.body, steps), state)
     code.extend(sweep.restore(save) for save in reversed(anno.get(stmt, Key.TARGET_SAVES)))
-    return code, state
+    return zeros + code, state
+
+
+def _holder_zeros(sweep, stmt, steps, state):
+    """``d_ys = zeros_like(ys) if done >= k else 0.0`` for each list, tuple or dict ``ys``
+    that statement k of the body (or of an ``if`` in it) binds, not bound before the try:
+    a plain 0.0, the zero of a name that may be unbound, reads as no list's items where the
+    adjoint of statement k runs (``ys = [v * w for v in x]``, then a statement that raised
+    before using ``ys``). Where the derivative is set on some path (a try in a loop), the
+    zeros are added to it; else its state becomes ZERO (unset, for the code)."""
+    mode, holders, out, seen = sweep.mode, sweep.control._item_holders(), [], set()
+    for inner in _statements(stmt.body):
+        k = steps.numbers.get(id(inner), (None,))[0]
+        if not (k in steps.used and isinstance(inner, gast.Assign) and isinstance(inner.targets[0], gast.Name)):
+            continue
+        name = inner.targets[0].id
+        if name in seen or name not in holders or name in steps.defined or name not in mode.active:
+            continue
+        seen.add(name)      # its first binding: from there on, the name holds what the last one bound
+        adjoint, zeros = mode.adjoint(name), mode.helper_call("zeros_like", [S.name(name)])
+        if state_of(state, adjoint) is SET:     # set on some path (in a loop): add the zeros to it
+            out.append(S.assign(adjoint, gast.IfExp(test=steps.at_least(k), body=mode.helper_call(
+                "add_derivatives", [S.name(adjoint), zeros]), orelse=S.name(adjoint))))
+            continue
+        out.append(S.assign(adjoint, gast.IfExp(test=steps.at_least(k), body=zeros, orelse=S.const(0.0))))
+        state[adjoint] = ZERO
+    return out
+
+
+def _statements(block):
+    """The statements of ``block`` and of the branches of each ``if`` in it (not of a
+    nested try, which guards its own)."""
+    for inner in block:
+        yield inner
+        if isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False):
+            yield from _statements(inner.body)
+            yield from _statements(inner.orelse)
 
 
 def _guarded(block, steps):

@@ -136,9 +136,14 @@ class ObjectIterationLowering:
             return None
         items = self.iterated_object(stepped)
         step = items.generators[0]
-        self.iterator_items[target.elts[0].id] = (step.target, items.elt, step.ifs, False)
-        # where a raise leaves the counter, and the class (named where that is refused)
-        self.counted_raises[target.elts[0].id] = (counted.computed, self._object_class(stepped).__name__)
+        elt, conditions = items.elt, step.ifs
+        held = self.iterator_items.get(target.elts[0].id)
+        if held is not None:        # g = (f(c) for c in v if p(c)): f and p of the object's items
+            elt, conditions = _through_items(self, held, elt, stmt)
+        self.iterator_items[target.elts[0].id] = (step.target, elt, conditions, False)
+        if held is None:        # a generator expression is finished by a raise, wherever the counter is
+            # where a raise leaves the counter, and the class (named where that is refused)
+            self.counted_raises[target.elts[0].id] = (counted.computed, self._object_class(stepped).__name__)
         positions = gast.Call(func=value.elts[0].func, args=[step.iter], keywords=[])
         return gast.copy_location(gast.Assign(targets=[target], value=gast.Tuple(
             elts=[positions, value.elts[1]], ctx=gast.Load()), type_comment=None), stmt)
@@ -164,6 +169,9 @@ class ObjectIterationLowering:
                 raise self._refuse(f"iterating a {self._object_class(expr).__name__}, whose __next__ reads {name}, "
                                    "which names something else here", expr,
                                    f"do not rebind {name} in the function iterating it")
+        # the item and the range are read from __next__ into the code: redefining it must make the code again
+        cls = self._object_class(expr)
+        self.source.dependencies.append(((M.CLASS_ROOT, "__next__"), (cls, M.current(cls, "__next__"))))
         index = self.namer.fresh("k")
         item = _substituted(counted.item, S.name(index), INDEX)
         step = gast.comprehension(target=S.name(index, store=True), iter=counted.range_call(), ifs=[], is_async=0)
@@ -344,6 +352,21 @@ def _reads_self(expr):
                gast.UnaryOp, gast.operator, gast.unaryop)
     return all(isinstance(n, allowed) and (not isinstance(n, gast.Name) or n.id == "self")
                for n in S.walk_nodes(expr))
+
+
+def _through_items(normalizer, held, item, stmt):
+    """The item and the conditions of the generator expression ``held`` (its entry of
+    ``iterator_items``: ``g = (f(c) for c in v if p(c))``) over an object of an iterator
+    class, whose k-th item is ``item``: ``f`` and ``p`` with ``item`` for ``c``. A target
+    other than a name (``for a, b in v``) is refused."""
+    target, elt, conditions = held[:3]
+    if not isinstance(target, gast.Name):
+        raise normalizer.source.error(
+            "astgrad cannot differentiate next() of a generator expression unpacking the items of an object whose "
+            "__iter__ returns the object itself; take the items into a list first (items = list(v)) and build "
+            "the generator over that", stmt, construct="next() of a held generator")
+    return (_substituted(elt, item, target.id),
+            [_substituted(condition, item, target.id) for condition in conditions])
 
 
 def _substituted(items, expr, name="self"):
