@@ -1,0 +1,28 @@
+"""Programs of the twenty-second acceptance hunt (first half): the numeric axis. Negative
+number literals, dtypes of arguments and of values inside the function (float32, ints,
+casts), NaN and inf, kinks and ties. Every entry of CASES is (name, f, args, wrt): astgrad
+must give Python's value and derivative, or refuse. Used by tests/test_hunt22a_programs.py."""
+
+import numpy as np
+
+from program_cases import case_table
+
+X3 = np.array([0.3, -0.4, 0.9])
+CASES, case = case_table((X3, 0.8))
+
+
+@case("k01 a negative literal as the base of a power")
+def k01(x, s):
+    # the folded literal was written -2.0 ** 2, which Python reads as -(2.0 ** 2)
+    return np.sum((-2.0) ** 2 * x * s) + (-3) ** 2 * s
+
+
+@case("k02 a negative literal to an integer-valued exponent the function computes")
+def k02(x, s):
+    n = 3.0
+    return np.sum((-1.5) ** n * np.sin(x)) * s + (-2) ** 2 * s ** 2
+
+
+@case("k03 a method of a negative literal")
+def k03(x, s):
+    return np.sum(x * (-2.5).__abs__()) + s * (-4).__abs__()
