@@ -26,3 +26,7 @@ def k02(x, s):
 @case("k03 a method of a negative literal")
 def k03(x, s):
     return np.sum(x * (-2.5).__abs__()) + s * (-4).__abs__()
+
+
+def summed_squares(x):
+    return np.sum(x * x)

@@ -3,8 +3,13 @@ programs of tests/hunt22a_programs.py, each against central finite differences i
 mode of astgrad (``ci_modes`` in turn; a program that found a bug in the mode that
 showed it)."""
 
+import numpy as np
+import pytest
+
+import astgrad
 from breadth_modes import one_mode_tests
-from hunt22a_programs import CASES
+from fd import assert_close
+from hunt22a_programs import CASES, summed_squares
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -15,3 +20,17 @@ FOUND = {
 
 
 test_program_in_mode, test_every_found_bug_names_one_program = one_mode_tests(CASES, FOUND)
+
+
+@pytest.mark.parametrize("transform", [
+    lambda f, x: astgrad.grad(f)(x),
+    lambda f, x: astgrad.value_and_grad(f)(x),
+    lambda f, x: astgrad.grad(lambda xs: f(xs[0]))([x]),
+    lambda f, x: astgrad.vjp(f, x)[1](1.0),
+])
+def test_an_object_array_is_refused_not_given_a_none_gradient(transform):
+    # its gradient was None (read as zero) though its items are floats
+    objects = np.array([0.3, -0.4], dtype=object)
+    with pytest.raises(TypeError, match=r"argument 0 is or holds an array of dtype object, .*x\.astype\(float\)"):
+        transform(summed_squares, objects)
+    assert_close(astgrad.grad(summed_squares)(objects.astype(float)), [0.6, -0.8])     # the next call works
