@@ -28,5 +28,15 @@ def k03(x, s):
     return np.sum(x * (-2.5).__abs__()) + s * (-4).__abs__()
 
 
+@case("k04 an alternating series: (-1) ** k in a comprehension")
+def k04(x, s):
+    return np.sum([(-1) ** k * x[k] * s ** k for k in range(3)])
+
+
+@case("k05 alternating signs of an array: (-1.0) ** np.arange(n)")
+def k05(x, s):
+    return np.sum(x * (-1.0) ** np.arange(3)) * s
+
+
 def summed_squares(x):
     return np.sum(x * x)

@@ -15,7 +15,9 @@ from hunt22a_programs import CASES, summed_squares
 FOUND = {
     "k01 ": "value_and_grad",   # (-2.0) ** 2 written -2.0 ** 2: value -5.0 for 5.0 and the gradient negated
     "k02 ": "jvp",              # (-1.5) ** n read as -(1.5 ** n) (wrong value and derivative)
-    "k03 ": "grad",             # (-2.5).__abs__() written -2.5.__abs__(): -2.5, the gradient negated
+    "k03 ": "grad",
+    "k04 ": "grad",             # every sign of (-1) ** k read as -1: the value and gradient of another series
+    "k05 ": "vjp",              # (-1.0) ** np.arange(3) computed as -(1.0 ** ...): all signs negative             # (-2.5).__abs__() written -2.5.__abs__(): -2.5, the gradient negated
 }
 
 
