@@ -38,5 +38,21 @@ def k05(x, s):
     return np.sum(x * (-1.0) ** np.arange(3)) * s
 
 
+@case("k06 numpy.add.at into an int array with a repeated index")
+def k06(x, s):
+    # NumPy truncates after each addition: 0 + 0.45 -> 0, then 0 + 0.6 -> 0; their sum 1.05 gave 1
+    counts = np.zeros(3, dtype=int)
+    np.add.at(counts, [0, 0, 2], np.abs(x) * 1.5)
+    return np.sum(counts * x) * s
+
+
+@case("k07 numpy.add.at and subtract.at into a float array, differentiated")
+def k07(x, s):
+    acc = x * s
+    np.add.at(acc, [0, 0, 1], np.sin(x) * s)
+    np.subtract.at(acc, np.array([2, 2]), x[:2] ** 2)
+    return np.sum(acc * acc)
+
+
 def summed_squares(x):
     return np.sum(x * x)

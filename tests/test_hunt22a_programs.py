@@ -17,7 +17,8 @@ FOUND = {
     "k02 ": "jvp",              # (-1.5) ** n read as -(1.5 ** n) (wrong value and derivative)
     "k03 ": "grad",
     "k04 ": "grad",             # every sign of (-1) ** k read as -1: the value and gradient of another series
-    "k05 ": "vjp",              # (-1.0) ** np.arange(3) computed as -(1.0 ** ...): all signs negative             # (-2.5).__abs__() written -2.5.__abs__(): -2.5, the gradient negated
+    "k05 ": "vjp",              # (-1.0) ** np.arange(3) computed as -(1.0 ** ...): all signs negative
+    "k06 ": "value_and_grad",   # the values summed first, then truncated: value 0.96 for 0.72 (and its gradient)             # (-2.5).__abs__() written -2.5.__abs__(): -2.5, the gradient negated
 }
 
 

@@ -650,6 +650,8 @@ NOT_IN_TABLE = {
     np.ndarray.imag: "as numpy.imag (one declaration); an attribute, not a function to call",
     **({math.cbrt: "as numpy.cbrt (one declaration); Python 3.11 and later only"} if hasattr(math, "cbrt") else {}),
     np.float32: "rounds to float32, so a float64 finite difference cannot check it; see test_cast_rules",
+    rt.added_at: "numpy.add.at's total, which NumPy rounds into the array's dtype after each addition (a "
+                 "value the finite difference of its total cannot move); checked end to end in test_hunt22a_programs",
     rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "
                     "arguments are not; checked end to end in test_trust_aliasing",
     rt.when_view: "as current_row", rt.unless_view: "as current_row",

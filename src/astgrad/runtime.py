@@ -953,6 +953,20 @@ def through_store(g, container):
     return g
 
 
+def added_at(total, y, index, values, subtract=False):
+    """What ``numpy.add.at(y, index, values)`` (``subtract.at``) leaves in ``y``, an
+    array: ``total`` (``y`` plus the values summed at each index) is the form
+    differentiated, but NumPy rounds into ``y``'s dtype after each addition (an int
+    array truncates each one; float32 rounds each), so repeated indices give another
+    value. NumPy computes it on a copy; the derivative stays ``total``'s (none passes
+    a store into an int array, as ``through_store`` says)."""
+    if type(y) is not _NDARRAY:
+        return total
+    exact = y.copy()
+    (numpy.subtract if subtract else numpy.add).at(exact, index, values)
+    return exact
+
+
 def own_items(container, method):
     """A TypeError where the class of ``container`` defines ``method`` (``__setitem__``,
     ``__getitem__``) in Python code of its own: derivative code takes ``c[k] = v`` and

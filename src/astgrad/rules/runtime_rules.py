@@ -19,7 +19,7 @@ from ..runtime import (
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
-    written_part, in_place, through_store, insert_as, uninsert, undelete,
+    written_part, in_place, through_store, added_at, insert_as, uninsert, undelete,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -385,6 +385,17 @@ def written_into_(y, h, g, index):
 @tangent(runtime.written_into)
 def written_into_(y, h, g, index):
     d[y] = written_into(d[h], g, index)
+
+
+# added_at(total, y, index, values, subtract) is total, rounded as NumPy's ufunc.at rounds: its derivative
+@adjoint(runtime.added_at)
+def added_at_(z, total, y, index, values, subtract=False):
+    d[total] = d[z]
+
+
+@tangent(runtime.added_at)
+def added_at_(z, total, y, index, values, subtract=False):
+    d[z] = d[total]
 
 
 # through_store(g, container) is g, or zeros when container is an int or bool array: linear in g
