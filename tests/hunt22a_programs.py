@@ -54,5 +54,13 @@ def k07(x, s):
     return np.sum(acc * acc)
 
 
+@case("k08 op= on an int array, then a float added into one of its elements")
+def k08(x, s):
+    counts = np.zeros(3, dtype=int)
+    counts += 1
+    counts[0] += x[0] * 3 + s         # truncated into the int array: no derivative passes
+    return np.sum(counts * x) * s
+
+
 def summed_squares(x):
     return np.sum(x * x)

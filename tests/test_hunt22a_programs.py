@@ -18,6 +18,7 @@ FOUND = {
     "k03 ": "grad",
     "k04 ": "grad",             # every sign of (-1) ** k read as -1: the value and gradient of another series
     "k05 ": "vjp",              # (-1.0) ** np.arange(3) computed as -(1.0 ** ...): all signs negative
+    "k08 ": "jvp",              # the tangent of counts += 1 cast into the int array: NumPy's UFuncTypeError
     "k06 ": "value_and_grad",   # the values summed first, then truncated: value 0.96 for 0.72 (and its gradient)             # (-2.5).__abs__() written -2.5.__abs__(): -2.5, the gradient negated
 }
 

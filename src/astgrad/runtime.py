@@ -447,18 +447,22 @@ def _is_float_dtype(dtype):
 _NDARRAY = numpy.ndarray
 
 
-def in_place(value, like):
+def in_place(value, like, derivative=False):
     """What ``y op= v`` leaves in ``y``, where ``value`` is ``y op v`` and ``like`` is ``y``.
 
     On an array NumPy writes the result into ``y``: it keeps ``y``'s dtype and shape,
     casting with the rule 'same_kind' (float64 into float32 rounds; float into an int
     array raises UFuncTypeError, as does a result broadcast wider than ``y``). On a
     number Python rebinds ``y`` to the result, so ``value`` is returned as it is. In the
-    common case (same dtype and shape) nothing is copied. Linear in ``value``."""
+    common case (same dtype and shape) nothing is copied. Linear in ``value``.
+    ``derivative``: ``value`` is a derivative, which an int or bool ``y`` (no derivative
+    passes into it) takes as float zeros of its shape."""
     if type(like) is float or not isinstance(like, _NDARRAY):     # the hot path of s += ...
         return value
     if type(value) is _NDARRAY and value.dtype == like.dtype and value.shape == like.shape:
         return value
+    if derivative and like.dtype.kind in "biu":
+        return numpy.zeros(like.shape)
     out = numpy.empty(like.shape, like.dtype)
     numpy.positive(value, out=out, casting="same_kind")     # NumPy's own cast and errors
     return out
