@@ -62,5 +62,16 @@ def k08(x, s):
     return np.sum(counts * x) * s
 
 
+@case("k09 an infinite derivative meeting the side builtin max did not return")
+def k09(x, s):
+    # max returns 0.0, where cbrt's derivative is infinite: the derivative to s is 0, not NaN
+    return np.sum(x * s) + np.cbrt(max(s - 1.0, 0.0)) * 2.0 + np.sqrt(max(x[1], 0.0))
+
+
+@case("k10 an infinite tangent on the side builtin max did not return")
+def k10(x, s):
+    return np.sum(x ** 2) * max(np.cbrt(s - 0.8), 1.0) + max([np.cbrt(s - 0.8), x[0], 2.0])
+
+
 def summed_squares(x):
     return np.sum(x * x)

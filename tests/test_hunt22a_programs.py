@@ -19,6 +19,8 @@ FOUND = {
     "k04 ": "grad",             # every sign of (-1) ** k read as -1: the value and gradient of another series
     "k05 ": "vjp",              # (-1.0) ** np.arange(3) computed as -(1.0 ** ...): all signs negative
     "k08 ": "jvp",              # the tangent of counts += 1 cast into the int array: NumPy's UFuncTypeError
+    "k09 ": "grad",             # inf * 0 in the adjoint of max(x, 0.0): NaN where the derivative is 0
+    "k10 ": "jvp",              # inf * 0 in the tangent of max(np.cbrt(s - 0.8), 1.0) at 0.8: NaN
     "k06 ": "value_and_grad",   # the values summed first, then truncated: value 0.96 for 0.72 (and its gradient)             # (-2.5).__abs__() written -2.5.__abs__(): -2.5, the gradient negated
 }
 

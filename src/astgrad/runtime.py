@@ -664,6 +664,19 @@ def _extremum_weights(items, y, key):
     return [as_array(e, dtype=numpy.float64) / numpy.maximum(count, 1.0) for e in equal]
 
 
+def _weighted(g, w):
+    """``g * w`` for a weight of ``_extremum_weights``, where a weight of exactly 0 (an
+    item max/min did not return) passes nothing on, even an infinite derivative (0, not
+    NaN: ``np.sqrt(max(x, 0.0))`` at x < 0), as the twin of ``zero_safe`` reads 0 * inf."""
+    product = g * w
+    if not isinstance(product, (float, numpy.inexact, _NDARRAY)) or not numpy.any(numpy.isnan(product)):
+        return product
+    zero = numpy.equal(w, 0)
+    if type(product) is not _NDARRAY:
+        return type(product)(0.0) if zero else product
+    return numpy.where(zero, numpy.zeros_like(product), product)
+
+
 def extremum_part(g, args, y, argnum, key=None):
     """The adjoint of argument ``argnum`` of ``y = max(*args, key=key)`` (or min): for
     one iterable argument, one derivative per item (an AdjointList for a list); none
@@ -675,9 +688,9 @@ def extremum_part(g, args, y, argnum, key=None):
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
-        return unbroadcast(_like_dtype(g * weights[argnum], args[argnum]), args[argnum])
+        return unbroadcast(_like_dtype(_weighted(g, weights[argnum]), args[argnum]), args[argnum])
     iterable = args[0]
-    parts = [_fit(_like_dtype(g * w, item), numpy.shape(item)) for w, item in zip(weights, items)]
+    parts = [_fit(_like_dtype(_weighted(g, w), item), numpy.shape(item)) for w, item in zip(weights, items)]
     if isinstance(iterable, numpy.ndarray):
         out = numpy.zeros(iterable.shape, dtype=_float_dtype(iterable) or numpy.float64)
         for i, part in enumerate(parts):
@@ -696,10 +709,10 @@ def extremum_gather(t, args, y, argnum, key=None):
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
-        return broadcast_like(t * weights[argnum], y)
+        return broadcast_like(_weighted(t, weights[argnum]), y)
     total = 0.0
     for w, part in zip(weights, t):
-        total = total + w * part
+        total = total + _weighted(part, w)
     return _fit(_like_dtype(total, y), numpy.shape(y))
 
 
