@@ -73,5 +73,11 @@ def k10(x, s):
     return np.sum(x ** 2) * max(np.cbrt(s - 0.8), 1.0) + max([np.cbrt(s - 0.8), x[0], 2.0])
 
 
+@case("k11 NumPy's integer types truncate: np.int64(x), np.uint8(...), np.bool_(...)")
+def k11(x, s):
+    scaled = np.int64(s * 7) * s + np.sum(np.uint8(np.abs(x) * 37) * x)
+    return scaled + np.bool_(s > 0.5) * np.sum(x ** 2)
+
+
 def summed_squares(x):
     return np.sum(x * x)
