@@ -1,7 +1,10 @@
 """The twenty-second acceptance hunt (first half) as a permanent differential test: the
 programs of tests/hunt22a_programs.py, each against central finite differences in one
 mode of astgrad (``ci_modes`` in turn; a program that found a bug in the mode that
-showed it)."""
+showed it); then the arguments astgrad does not differentiate (an object array, a
+Fraction for hessian), each named in a TypeError."""
+
+import fractions
 
 import numpy as np
 import pytest
@@ -40,3 +43,11 @@ def test_an_object_array_is_refused_not_given_a_none_gradient(transform):
     with pytest.raises(TypeError, match=r"argument 0 is or holds an array of dtype object, .*x\.astype\(float\)"):
         transform(summed_squares, objects)
     assert_close(astgrad.grad(summed_squares)(objects.astype(float)), [0.6, -0.8])     # the next call works
+
+
+@pytest.mark.parametrize("transform", [astgrad.hessian, astgrad.jacobian])
+def test_a_fraction_given_to_hessian_is_named_as_such(transform):
+    # the message said the number was "not of shape ()"
+    with pytest.raises(TypeError, match=r"argument 'x' to be a float or an int, not a Fraction: pass float\(x\)"):
+        transform(summed_squares)(fractions.Fraction(1, 3))
+    assert_close(transform(summed_squares)(1 / 3), 2.0 if transform is astgrad.hessian else 2 / 3)

@@ -1069,6 +1069,9 @@ def _array_argument(x, name, transform):
                 return
         except ValueError:
             pass
+    if isinstance(x, numbers.Number) and not isinstance(x, (numpy.generic, numpy.ndarray)):
+        raise TypeError(f"{transform} needs argument {name!r} to be a float or an int, not a "
+                        f"{type(x).__name__}: pass float({name})")
     raise TypeError(f"{transform} needs argument {name!r} to be a number or an array (or a list of "
                     f"numbers forming one), not {_shape_text(x)}; "
                     f"for lists, tuples and dicts of arrays use astgrad.grad, vjp, jvp or hvp, or "
