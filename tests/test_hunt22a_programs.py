@@ -51,3 +51,11 @@ def test_a_fraction_given_to_hessian_is_named_as_such(transform):
     with pytest.raises(TypeError, match=r"argument 'x' to be a float or an int, not a Fraction: pass float\(x\)"):
         transform(summed_squares)(fractions.Fraction(1, 3))
     assert_close(transform(summed_squares)(1 / 3), 2.0 if transform is astgrad.hessian else 2 / 3)
+
+
+def test_the_tape_passes_nothing_through_a_branch_where_did_not_take():
+    # as documented in tape.md (PyTorch gives NaN there): sqrt's derivative at -1 and 0 is NaN and inf
+    x = astgrad.tensor([-1.0, 0.0, 4.0], requires_grad=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        (g,) = astgrad.autograd.grad(astgrad.where(x > 0, x.sqrt(), astgrad.zeros_like(x)).sum(), x)
+    assert_close(g.numpy(), [0.0, 0.0, 0.25])
