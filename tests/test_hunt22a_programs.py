@@ -5,13 +5,14 @@ showed it); then the arguments astgrad does not differentiate (an object array, 
 Fraction for hessian), each named in a TypeError."""
 
 import fractions
+import functools
 
 import numpy as np
 import pytest
 
 import astgrad
 from breadth_modes import one_mode_tests
-from fd import assert_close
+from fd import assert_close, numerical_grad
 from hunt22a_programs import CASES, summed_squares
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
@@ -59,3 +60,26 @@ def test_the_tape_passes_nothing_through_a_branch_where_did_not_take():
     with np.errstate(invalid="ignore", divide="ignore"):
         (g,) = astgrad.autograd.grad(astgrad.where(x > 0, x.sqrt(), astgrad.zeros_like(x)).sum(), x)
     assert_close(g.numpy(), [0.0, 0.0, 0.25])
+
+
+@pytest.mark.parametrize("library", ["numpy", "scipy"])
+def test_qr_of_dependent_columns_is_refused_not_given_numbers(library):
+    # the gradient divided by r's zero diagonal: 1e15 for r's, a wrong finite one for q's (2x2)
+    if library == "scipy":
+        linalg = pytest.importorskip("scipy.linalg")
+        factor = functools.partial(linalg.qr, mode="economic")
+    else:
+        factor = np.linalg.qr
+    dependent = np.array([[1.0, 2.0, 0.5], [2.0, 4.0, 1.0], [0.3, 0.6, 2.0]])
+    weights = np.arange(9.0).reshape(3, 3) / 9
+
+    def loss(a):
+        q, r = factor(a)
+        return np.sum(r * weights) + np.sum(q * weights)
+    for transform in (lambda: astgrad.grad(loss)(dependent),
+                      lambda: astgrad.jvp(loss, (dependent,), (np.ones((3, 3)),))):
+        with pytest.raises(NotImplementedError, match=r"qr is supported where a has full column rank .* Drop the "
+                                                      r"dependent columns"):
+            transform()
+    independent = dependent + np.diag([0.0, 0.5, 0.0])
+    assert_close(astgrad.grad(loss)(independent), numerical_grad(loss, (independent,)), 1e-5, 1e-6)

@@ -543,6 +543,7 @@ CASES = [
     (rt.skew_lower, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
     (rt.skew_lower_adjoint, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
     (rt.real_eigenvalues, lambda: (N(3),), {}), (rt.real_matrix, lambda: (N(3, 3), "numpy.linalg.eigh"), {}),
+    (rt.full_rank_r, lambda: (np.triu(N(3, 3)) + 3 * np.eye(3), "numpy.linalg.qr"), {}),
     (rt.scipy_checked, lambda: (N(3, 3), "scipy.linalg.inv", False), {"assume_a": "gen"}),
     (rt.svd_part, lambda: ([N(4, 3), N(3), N(3, 3)], np.array([1, -1, 1]), True, 0, (4, 3)), {}),
     (rt.svd_unpart, lambda: (N(3, 3), np.array([1, -1, 1]), True, 2, ((4, 3), (3,), (3, 3))), {}),

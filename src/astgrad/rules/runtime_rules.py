@@ -826,6 +826,17 @@ def real_eigenvalues_(r, w):
     d[r] = d[w]
 
 
+# full_rank_r(r, what) is r itself (it only refuses a QR factor r of lower rank)
+@adjoint(runtime.full_rank_r)
+def full_rank_r_(y, r, what):
+    d[r] = d[y]
+
+
+@tangent(runtime.full_rank_r)
+def full_rank_r_(y, r, what):
+    d[y] = d[r]
+
+
 # real_matrix(a, what) is a itself (it only refuses a complex matrix)
 @adjoint(runtime.real_matrix)
 def real_matrix_(r, a, what):
