@@ -3516,21 +3516,21 @@ def real_matrix(a, what):
     return a
 
 
-def full_rank_r(r, what):
-    """``r`` itself, the triangular factor of a QR decomposition; refuses one of lower rank
+def full_rank_r(a, what):
+    """``a`` itself, the triangular factor r of a QR decomposition; refuses one of lower rank
     than its columns (a diagonal entry within rounding of 0, as numpy.linalg.matrix_rank
     counts them), where qr's derivative divides by r: its numbers there were huge or
     wrong, with no error (``what``: the function, for the message)."""
-    diagonal = numpy.abs(numpy.diagonal(r, axis1=-2, axis2=-1))
-    dtype = _float_dtype(r) or numpy.dtype(numpy.float64)
-    m, n = numpy.shape(r)[-2:]
+    diagonal = numpy.abs(numpy.diagonal(a, axis1=-2, axis2=-1))
+    dtype = _float_dtype(a) or numpy.dtype(numpy.float64)
+    m, n = numpy.shape(a)[-2:]
     tolerance = numpy.max(diagonal, axis=-1, initial=0.0) * max(m, n) * numpy.finfo(dtype).eps
     if numpy.any(numpy.min(diagonal, axis=-1, initial=numpy.inf) <= tolerance):
         raise NotImplementedError(
             f"astgrad: the derivative of {what} is supported where a has full column rank (independent "
             "columns); this matrix has dependent columns, where q and r have no derivative astgrad can compute. "
             "Drop the dependent columns, or add a small multiple of the identity")
-    return r
+    return a
 
 
 def svd_signs(y, reduced, compute_uv=True):

@@ -826,24 +826,16 @@ def real_eigenvalues_(r, w):
     d[r] = d[w]
 
 
-# full_rank_r(r, what) is r itself (it only refuses a QR factor r of lower rank)
-@adjoint(runtime.full_rank_r)
-def full_rank_r_(y, r, what):
-    d[r] = d[y]
-
-
-@tangent(runtime.full_rank_r)
-def full_rank_r_(y, r, what):
-    d[y] = d[r]
-
-
-# real_matrix(a, what) is a itself (it only refuses a complex matrix)
+# real_matrix(a, what) and full_rank_r(a, what) are a itself (they only refuse a complex
+# matrix, a QR factor r of lower rank)
 @adjoint(runtime.real_matrix)
+@adjoint(runtime.full_rank_r)
 def real_matrix_(r, a, what):
     d[a] = d[r]
 
 
 @tangent(runtime.real_matrix)
+@tangent(runtime.full_rank_r)
 def real_matrix_(r, a, what):
     d[r] = d[a]
 
