@@ -81,3 +81,7 @@ def k11(x, s):
 
 def summed_squares(x):
     return np.sum(x * x)
+
+
+def masked_max(x, s):
+    return np.max(x * s, where=x > 0, initial=-np.inf)

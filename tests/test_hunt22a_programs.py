@@ -13,7 +13,7 @@ import pytest
 import astgrad
 from breadth_modes import one_mode_tests
 from fd import assert_close, numerical_grad
-from hunt22a_programs import CASES, summed_squares
+from hunt22a_programs import CASES, X3, masked_max, summed_squares
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -83,3 +83,11 @@ def test_qr_of_dependent_columns_is_refused_not_given_numbers(library):
             transform()
     independent = dependent + np.diag([0.0, 0.5, 0.0])
     assert_close(astgrad.grad(loss)(independent), numerical_grad(loss, (independent,)), 1e-5, 1e-6)
+
+
+def test_a_reduction_given_where_it_does_not_follow_is_refused_with_what_to_write():
+    line = masked_max.__code__.co_firstlineno + 1
+    with pytest.raises(astgrad.TransformError, match=rf"hunt22a_programs\.py:{line}: .*unexpected keyword argument "
+                                                     r"'where'; write the max of numpy\.where\(mask, x, fill\) instead"):
+        astgrad.grad(masked_max, wrt=1)(X3, 0.8)
+    assert_close(astgrad.grad(lambda x, s: np.max(np.where(x > 0, x * s, -np.inf)), wrt=1)(X3, 0.8), 0.9)
