@@ -543,6 +543,7 @@ CASES = [
     (rt.skew_lower, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
     (rt.skew_lower_adjoint, lambda: (N(3, 3), np.tril(np.ones((3, 3), dtype=bool), -1)), {}),
     (rt.real_eigenvalues, lambda: (N(3),), {}), (rt.real_matrix, lambda: (N(3, 3), "numpy.linalg.eigh"), {}),
+    (rt.full_rank_r, lambda: (np.triu(N(3, 3)) + 3 * np.eye(3), "numpy.linalg.qr"), {}),
     (rt.scipy_checked, lambda: (N(3, 3), "scipy.linalg.inv", False), {"assume_a": "gen"}),
     (rt.svd_part, lambda: ([N(4, 3), N(3), N(3, 3)], np.array([1, -1, 1]), True, 0, (4, 3)), {}),
     (rt.svd_unpart, lambda: (N(3, 3), np.array([1, -1, 1]), True, 2, ((4, 3), (3,), (3, 3))), {}),
@@ -650,6 +651,8 @@ NOT_IN_TABLE = {
     np.ndarray.imag: "as numpy.imag (one declaration); an attribute, not a function to call",
     **({math.cbrt: "as numpy.cbrt (one declaration); Python 3.11 and later only"} if hasattr(math, "cbrt") else {}),
     np.float32: "rounds to float32, so a float64 finite difference cannot check it; see test_cast_rules",
+    rt.added_at: "numpy.add.at's total, which NumPy rounds into the array's dtype after each addition (a "
+                 "value the finite difference of its total cannot move); checked end to end in test_hunt22a_programs",
     rt.current_row: "depends on whether a row is a view of the array, which the table's copies of the "
                     "arguments are not; checked end to end in test_trust_aliasing",
     rt.when_view: "as current_row", rt.unless_view: "as current_row",

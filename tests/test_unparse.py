@@ -166,3 +166,32 @@ def test_random_expressions_are_written_as_ast_unparse_writes_them(value):
     fn_def.body = [gast.Assign([gast.Name("t", gast.Store(), None, None)], value, None),
                    gast.Expr(value), gast.Return(value)]
     assert fast_text(fn_def) == stdlib_text(fn_def)
+
+
+def _negative(value):
+    return gast.Constant(value, None)
+
+
+_X = gast.Name("x", gast.Load(), None, None)
+
+
+@pytest.mark.parametrize("value, tree", [
+    (4.0, gast.BinOp(_negative(-2.0), gast.Pow(), _X)),                   # (-2.0) ** x, not -(2.0 ** x)
+    (9, gast.BinOp(_negative(-3), gast.Pow(), gast.Constant(2, None))),
+    (-0.0, gast.BinOp(_negative(-0.0), gast.Pow(), gast.Constant(1, None))),
+    (-1.0, gast.BinOp(_negative(-1.0), gast.Pow(), gast.Constant(3, None))),
+    (2.0, gast.Call(gast.Attribute(_negative(-2.0), "__abs__", gast.Load()), [], [])),
+    (3, gast.Call(gast.Attribute(_negative(-3), "__abs__", gast.Load()), [], [])),
+    (-4.0, gast.BinOp(_negative(-2.0), gast.Mult(), _X)),
+    (0.25, gast.BinOp(_X, gast.Pow(), _negative(-2))),
+])
+def test_a_negative_number_is_written_as_python_reads_it(value, tree):
+    # a folded (-2.0) ** x is Constant(-2.0) ** x, which ast.unparse writes as -2.0 ** x
+    fn_def = function("def f(x):\n    pass\n")
+    fn_def.body = [gast.Return(tree)]
+    text = fast_text(fn_def)
+    assert text == stdlib_text(fn_def)
+    scope = {}
+    exec(text, scope)
+    result = scope["f"](2.0)
+    assert result == value and math.copysign(1.0, result) == math.copysign(1.0, value), text

@@ -447,18 +447,22 @@ def _is_float_dtype(dtype):
 _NDARRAY = numpy.ndarray
 
 
-def in_place(value, like):
+def in_place(value, like, derivative=False):
     """What ``y op= v`` leaves in ``y``, where ``value`` is ``y op v`` and ``like`` is ``y``.
 
     On an array NumPy writes the result into ``y``: it keeps ``y``'s dtype and shape,
     casting with the rule 'same_kind' (float64 into float32 rounds; float into an int
     array raises UFuncTypeError, as does a result broadcast wider than ``y``). On a
     number Python rebinds ``y`` to the result, so ``value`` is returned as it is. In the
-    common case (same dtype and shape) nothing is copied. Linear in ``value``."""
+    common case (same dtype and shape) nothing is copied. Linear in ``value``.
+    ``derivative``: ``value`` is a derivative, which an int or bool ``y`` (no derivative
+    passes into it) takes as float zeros of its shape."""
     if type(like) is float or not isinstance(like, _NDARRAY):     # the hot path of s += ...
         return value
     if type(value) is _NDARRAY and value.dtype == like.dtype and value.shape == like.shape:
         return value
+    if derivative and like.dtype.kind in "biu":
+        return numpy.zeros(like.shape)
     out = numpy.empty(like.shape, like.dtype)
     numpy.positive(value, out=out, casting="same_kind")     # NumPy's own cast and errors
     return out
@@ -660,6 +664,19 @@ def _extremum_weights(items, y, key):
     return [as_array(e, dtype=numpy.float64) / numpy.maximum(count, 1.0) for e in equal]
 
 
+def _weighted(g, w):
+    """``g * w`` for a weight of ``_extremum_weights``, where a weight of exactly 0 (an
+    item max/min did not return) passes nothing on, even an infinite derivative (0, not
+    NaN: ``np.sqrt(max(x, 0.0))`` at x < 0), as the twin of ``zero_safe`` reads 0 * inf."""
+    product = g * w
+    if not isinstance(product, (float, numpy.inexact, _NDARRAY)) or not numpy.any(numpy.isnan(product)):
+        return product
+    zero = numpy.equal(w, 0)
+    if type(product) is not _NDARRAY:
+        return type(product)(0.0) if zero else product
+    return numpy.where(zero, numpy.zeros_like(product), product)
+
+
 def extremum_part(g, args, y, argnum, key=None):
     """The adjoint of argument ``argnum`` of ``y = max(*args, key=key)`` (or min): for
     one iterable argument, one derivative per item (an AdjointList for a list); none
@@ -671,9 +688,9 @@ def extremum_part(g, args, y, argnum, key=None):
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
-        return unbroadcast(_like_dtype(g * weights[argnum], args[argnum]), args[argnum])
+        return unbroadcast(_like_dtype(_weighted(g, weights[argnum]), args[argnum]), args[argnum])
     iterable = args[0]
-    parts = [_fit(_like_dtype(g * w, item), numpy.shape(item)) for w, item in zip(weights, items)]
+    parts = [_fit(_like_dtype(_weighted(g, w), item), numpy.shape(item)) for w, item in zip(weights, items)]
     if isinstance(iterable, numpy.ndarray):
         out = numpy.zeros(iterable.shape, dtype=_float_dtype(iterable) or numpy.float64)
         for i, part in enumerate(parts):
@@ -692,10 +709,10 @@ def extremum_gather(t, args, y, argnum, key=None):
     items = _extremum_items(args)
     weights = _extremum_weights(items, y, key) if items else []
     if len(args) > 1:
-        return broadcast_like(t * weights[argnum], y)
+        return broadcast_like(_weighted(t, weights[argnum]), y)
     total = 0.0
     for w, part in zip(weights, t):
-        total = total + w * part
+        total = total + _weighted(part, w)
     return _fit(_like_dtype(total, y), numpy.shape(y))
 
 
@@ -951,6 +968,20 @@ def through_store(g, container):
     if kind is not list and kind is not dict:
         own_items(container, "__setitem__")
     return g
+
+
+def added_at(total, y, index, values, subtract=False):
+    """What ``numpy.add.at(y, index, values)`` (``subtract.at``) leaves in ``y``, an
+    array: ``total`` (``y`` plus the values summed at each index) is the form
+    differentiated, but NumPy rounds into ``y``'s dtype after each addition (an int
+    array truncates each one; float32 rounds each), so repeated indices give another
+    value. NumPy computes it on a copy; the derivative stays ``total``'s (none passes
+    a store into an int array, as ``through_store`` says)."""
+    if type(y) is not _NDARRAY:
+        return total
+    exact = y.copy()
+    (numpy.subtract if subtract else numpy.add).at(exact, index, values)
+    return exact
 
 
 def own_items(container, method):
@@ -3515,6 +3546,23 @@ def real_matrix(a, what):
         raise TypeError(f"astgrad differentiates {what} of real matrices only; this one is complex (a complex "
                         "global or closure variable reached it). Compute it outside the differentiated function, "
                         "or work with the real and imaginary parts")
+    return a
+
+
+def full_rank_r(a, what):
+    """``a`` itself, the triangular factor r of a QR decomposition; refuses one of lower rank
+    than its columns (a diagonal entry within rounding of 0, as numpy.linalg.matrix_rank
+    counts them), where qr's derivative divides by r: its numbers there were huge or
+    wrong, with no error (``what``: the function, for the message)."""
+    diagonal = numpy.abs(numpy.diagonal(a, axis1=-2, axis2=-1))
+    dtype = _float_dtype(a) or numpy.dtype(numpy.float64)
+    m, n = numpy.shape(a)[-2:]
+    tolerance = numpy.max(diagonal, axis=-1, initial=0.0) * max(m, n) * numpy.finfo(dtype).eps
+    if numpy.any(numpy.min(diagonal, axis=-1, initial=numpy.inf) <= tolerance):
+        raise NotImplementedError(
+            f"astgrad: the derivative of {what} is supported where a has full column rank (independent "
+            "columns); this matrix has dependent columns, where q and r have no derivative astgrad can compute. "
+            "Drop the dependent columns, or add a small multiple of the identity")
     return a
 
 

@@ -218,6 +218,17 @@ def _assign(node):
     return _located(ast.Assign(_value(node.targets), _value(node.value)), node)
 
 
+def _constant(node):
+    """A negative number as a minus applied to its magnitude, the form Python parses:
+    ``ast.unparse`` writes ``Constant(-2.0) ** x`` as ``-2.0 ** x``, which is
+    ``-(2.0 ** x)`` (a folded ``(-2.0) ** x`` would change its value)."""
+    converted = _generic(node)
+    if not unparse.is_negative_number(node.value):
+        return converted
+    converted.value = -node.value
+    return _located(ast.UnaryOp(ast.USub(), converted), node)
+
+
 def _function(kind):
     def convert(node):
         return _located(kind(_value(node.name), _value(node.args), _value(node.body), _value(node.decorator_list),
@@ -232,7 +243,7 @@ def _class(node):
 
 _PLANS = {}         # gast node kind -> (stdlib kind, its fields, its attributes)
 _CONVERTERS = {gast.Name: _name, gast.arguments: _arguments, gast.ExceptHandler: _except_handler,
-               gast.Assign: _assign}
+               gast.Assign: _assign, gast.Constant: _constant}
 if sys.version_info < (3, 12):      # gast's converter drops the type parameters there
     _CONVERTERS.update({gast.FunctionDef: _function(ast.FunctionDef),
                         gast.AsyncFunctionDef: _function(ast.AsyncFunctionDef), gast.ClassDef: _class})

@@ -9,6 +9,7 @@ parentheses, its number and string literals, as on this Python version), and rai
 the stdlib's way instead. The test compares the two on many trees.
 """
 
+import math
 import sys
 
 import gast
@@ -55,8 +56,17 @@ def _constant_text(value):
     return repr(value)
 
 
+def is_negative_number(value):
+    """Whether ``value`` is an int or float with its sign bit set (-0.0 too): Python
+    reads such a literal as a minus applied to its magnitude."""
+    return type(value) in (int, float) and (value < 0 or value == 0 and math.copysign(1.0, value) < 0)
+
+
 def _constant(node, precedence):
     value = node.value
+    if is_negative_number(value):       # as the minus Python parses: (-2.0) ** x, not -(2.0 ** x)
+        text = "-" + _constant_text(-value)
+        return "(" + text + ")" if precedence > FACTOR else text
     if isinstance(value, tuple):
         if len(value) == 1:
             return "(" + _constant_text(value[0]) + ",)"
@@ -113,7 +123,8 @@ def _ifexp(node, precedence):
 
 def _attribute(node, precedence):
     value = node.value
-    space = " " if isinstance(value, gast.Constant) and isinstance(value.value, int) else ""
+    space = " " if isinstance(value, gast.Constant) and isinstance(value.value, int) \
+        and not is_negative_number(value.value) else ""
     return expr(value, ATOM) + space + "." + node.attr
 
 

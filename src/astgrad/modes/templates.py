@@ -40,11 +40,15 @@ def _dtype_advice(template, kwargs):
 
 def _where_advice(template, kwargs):
     """What to write instead of a ufunc's ``where=``: the elements it skips keep whatever
-    ``out`` (or uninitialized memory) held, which has no derivative astgrad follows."""
+    ``out`` (or uninitialized memory) held, which has no derivative astgrad follows; and
+    instead of the ``where=`` of a reduction whose rule does not take it (``numpy.max``)."""
     import numpy
-    if not isinstance(template.primitive, numpy.ufunc) or "where" not in kwargs:
+    if "where" not in kwargs:
         return ""
-    name = template.primitive.__name__
+    name = getattr(template.primitive, "__name__", "")
+    if not isinstance(template.primitive, numpy.ufunc):     # a reduction: numpy.max(x, where=mask, initial=...)
+        return (f"; write the {name} of numpy.where(mask, x, fill) instead, fill being what the elements the "
+                f"mask skips should count as (-numpy.inf for a max, numpy.inf for a min, 1.0 for a product)")
     args = ", ".join("x1 x2 x3".split()[:template.primitive.nin])
     return (f"; numpy.{name}(..., where=mask) leaves the elements the mask skips as they were in out= (or "
             f"uninitialized): write numpy.where(mask, numpy.{name}({args}), fill) instead")

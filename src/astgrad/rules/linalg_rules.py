@@ -10,7 +10,7 @@ import numpy
 from ..runtime import (
     block_triangular, cholesky_phi, column_shape, det_cofactors, in_result, inverse_or_nan, inverse_or_zero,
     lstsq_residuals, lstsq_residuals_adjoint, matmul_adjoint_left, norm_axes, norm_exponent, norm_select,
-    off_diagonal_inverse, over, quarter_turn, qr_lower_mask, real_eigenvalues, real_matrix, scale, signed_power, skew_lower,
+    off_diagonal_inverse, over, quarter_turn, qr_lower_mask, full_rank_r, real_eigenvalues, real_matrix, scale, signed_power, skew_lower,
     skew_lower_adjoint, spectral_input, spectral_output, spectral_weights, svd_part, svd_shapes, svd_signs,
     svd_unpart, transpose_if, triangle_symmetric, triangle_symmetric_adjoint, unbroadcast, unreduce, untrace,
     upper_right,
@@ -111,7 +111,7 @@ def cholesky(y, a, *, upper=False):
 def qr(y, a, mode="reduced"):
     low = qr_lower_mask(a, mode)
     q = real_matrix(y[0], "numpy.linalg.qr")
-    r = y[1]
+    r = full_rank_r(y[1], "numpy.linalg.qr")
     m = numpy.matmul(d[y][1], numpy.swapaxes(r, -1, -2)) - numpy.matmul(numpy.swapaxes(q, -1, -2), d[y][0])
     bbar = m - skew_lower_adjoint(m, low)
     d[a] = numpy.swapaxes(numpy.linalg.solve(r, numpy.swapaxes(d[y][0] + numpy.matmul(q, bbar), -1, -2)), -1, -2)
@@ -121,7 +121,7 @@ def qr(y, a, mode="reduced"):
 def qr(y, a, mode="reduced"):
     low = qr_lower_mask(a, mode)
     q = real_matrix(y[0], "numpy.linalg.qr")
-    r = y[1]
+    r = full_rank_r(y[1], "numpy.linalg.qr")
     qt = numpy.swapaxes(q, -1, -2)
     rt = numpy.swapaxes(r, -1, -2)
     d[y] = in_result(numpy.matmul(q, skew_lower(numpy.matmul(qt, numpy.swapaxes(numpy.linalg.solve(

@@ -532,6 +532,9 @@ non_differentiable(
     numpy.equal, numpy.not_equal, numpy.less, numpy.less_equal, numpy.greater,
     numpy.greater_equal, numpy.logical_and, numpy.logical_or, numpy.logical_not,
     numpy.logical_xor, numpy.broadcast_shapes,
+    # numpy.int64(x) truncates as int(x) does: piecewise constant
+    numpy.int8, numpy.int16, numpy.int32, numpy.int64, numpy.uint8, numpy.uint16, numpy.uint32, numpy.uint64,
+    numpy.bool_,
 )
 
 

@@ -19,7 +19,7 @@ from ..runtime import (
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
-    written_part, in_place, through_store, insert_as, uninsert, undelete,
+    written_part, in_place, through_store, added_at, insert_as, uninsert, undelete,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -78,13 +78,13 @@ def cast_like_(y, g, x, dtype=None):
 # y op= v: the result cast into y's dtype (exact in the adjoint's direction, where the
 # narrower value widens), so the derivative passes through; y gives only a dtype and shape
 @adjoint(in_place)
-def in_place_(y, value, like):
+def in_place_(y, value, like, derivative=False):
     d[value] = d[y]
 
 
 @tangent(in_place)
-def in_place_(y, value, like):
-    d[y] = in_place(d[value], like)
+def in_place_(y, value, like, derivative=False):
+    d[y] = in_place(d[value], like, True)
 
 
 @adjoint(unstack_like)
@@ -385,6 +385,17 @@ def written_into_(y, h, g, index):
 @tangent(runtime.written_into)
 def written_into_(y, h, g, index):
     d[y] = written_into(d[h], g, index)
+
+
+# added_at(total, y, index, values, subtract) is total, rounded as NumPy's ufunc.at rounds: its derivative
+@adjoint(runtime.added_at)
+def added_at_(z, total, y, index, values, subtract=False):
+    d[total] = d[z]
+
+
+@tangent(runtime.added_at)
+def added_at_(z, total, y, index, values, subtract=False):
+    d[z] = d[total]
 
 
 # through_store(g, container) is g, or zeros when container is an int or bool array: linear in g
@@ -815,13 +826,16 @@ def real_eigenvalues_(r, w):
     d[r] = d[w]
 
 
-# real_matrix(a, what) is a itself (it only refuses a complex matrix)
+# real_matrix(a, what) and full_rank_r(a, what) are a itself (they only refuse a complex
+# matrix, a QR factor r of lower rank)
 @adjoint(runtime.real_matrix)
+@adjoint(runtime.full_rank_r)
 def real_matrix_(r, a, what):
     d[a] = d[r]
 
 
 @tangent(runtime.real_matrix)
+@tangent(runtime.full_rank_r)
 def real_matrix_(r, a, what):
     d[r] = d[a]
 

@@ -37,7 +37,7 @@ import scipy.linalg
 
 from ..runtime import (
     block_triangular, det_cofactors, off_diagonal_inverse, scale, scipy_checked, upper_right,
-    cholesky_phi, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
+    cholesky_phi, full_rank_r, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
     lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
     scipy_qr_mask, skew_lower, skew_lower_adjoint, unit_lower,
@@ -377,7 +377,7 @@ def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_f
     low = scipy_qr_mask(a, mode, pivoting, overwrite_a)
     re = scipy.linalg.qr(real_matrix(a, "scipy.linalg.qr"), mode="economic")
     q = re[0]
-    r = re[1]
+    r = full_rank_r(re[1], "scipy.linalg.qr")
     gq = qr_part(d[y], mode, 0, numpy.shape(q))
     m = numpy.matmul(qr_part(d[y], mode, 1, numpy.shape(r)), numpy.swapaxes(r, -1, -2)) \
         - numpy.matmul(numpy.swapaxes(q, -1, -2), gq)
@@ -391,7 +391,7 @@ def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_f
     re = scipy.linalg.qr(real_matrix(a, "scipy.linalg.qr"), mode="economic")
     q = re[0]
     qt = numpy.swapaxes(q, -1, -2)
-    rt = numpy.swapaxes(re[1], -1, -2)
+    rt = numpy.swapaxes(full_rank_r(re[1], "scipy.linalg.qr"), -1, -2)
     shapes = qr_shapes(y)
     d[y] = qr_unpart(numpy.matmul(q, skew_lower(numpy.matmul(qt, numpy.swapaxes(numpy.linalg.solve(
         rt, numpy.swapaxes(d[a], -1, -2)), -1, -2)), low)), mode, 0, shapes)

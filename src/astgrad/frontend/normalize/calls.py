@@ -241,7 +241,8 @@ class CallLowering:
     def ufunc_at(self, call, node):
         """``numpy.add.at(y, index, v)`` adds ``v`` at ``y[index]``, repeated indices
         adding up: ``y[...] = y + unindex(broadcast_like(v, y[index]), y, index)``
-        (``-`` for ``numpy.subtract.at``). Other ufuncs' ``at`` are refused."""
+        (``-`` for ``numpy.subtract.at``), rounded as NumPy rounds into ``y``'s dtype
+        (``runtime.added_at``). Other ufuncs' ``at`` are refused."""
         import numpy
         from ... import runtime
         ufunc = anno.get(call, Key.TARGET).__self__
@@ -259,7 +260,9 @@ class CallLowering:
         added = self.fresh_assign(self.runtime_call(runtime.unindex, [S.name(spread), S.name(array.id),
                                                                       S.copy(index)]), "t")
         op = gast.Add() if ufunc is numpy.add else gast.Sub()
-        total = self.fresh_assign(gast.BinOp(left=S.name(array.id), op=op, right=S.name(added)), "t")
+        summed = self.fresh_assign(gast.BinOp(left=S.name(array.id), op=op, right=S.name(added)), "t")
+        total = self.fresh_assign(self.runtime_call(runtime.added_at, [
+            S.name(summed), S.name(array.id), S.copy(index), S.name(spread), S.const(ufunc is numpy.subtract)]), "t")
         self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(total)))
         return S.name(array.id)
