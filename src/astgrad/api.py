@@ -264,31 +264,11 @@ def _refuse_other_operators(value, position, what):
                         "a plain array: np.asarray(x), or np.ma.filled(x, value) for a masked array")
 
 
-def _holds_object_array(value):
-    """Whether ``value`` is, or a list, tuple or dict in it holds, an array of dtype object."""
-    if type(value) in (list, tuple):
-        return any(_holds_object_array(item) for item in value)
-    if type(value) is dict:
-        return any(_holds_object_array(item) for item in value.values())
-    return isinstance(value, numpy.ndarray) and value.dtype.kind == "O"
-
-
-def _refuse_object_array(value, position, what, constant):
-    """An array of dtype object differentiated is an error: its derivative came back as
-    None (read as zero) though its items may be floats. ``constant``: how to hold it constant."""
-    if _holds_object_array(value):
-        raise TypeError(f"{what}: argument {position} is or holds an array of dtype object, which astgrad does "
-                        "not differentiate (its items may be anything); pass a float array (x.astype(float)), "
-                        f"or {constant}")
-
-
 def _refuse_bool(values, wrt, skipped, what):
     """A bool argument differentiated is an error, as in JAX: its derivative has no
-    meaning, and NumPy has no loops for some derivatives of bools (``sign``). So is an
-    array of dtype object (``_refuse_object_array``)."""
+    meaning, and NumPy has no loops for some derivatives of bools (``sign``)."""
     for position in wrt:
         value = values[position]
-        _refuse_object_array(value, position - skipped, what, "leave the argument out of wrt= to use it as a constant")
         if isinstance(value, (bool, numpy.bool_)) or type(value) is numpy.ndarray and value.dtype.kind == "b":
             raise TypeError(f"{what}: argument {position - skipped} is a bool ({value!r}); astgrad "
                             "differentiates with respect to real numbers only. Pass a float (float(x) or "
@@ -815,8 +795,6 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     _refuse_generator(f)
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
-    for position, value in enumerate(primals):
-        _refuse_object_array(value, position, "vjp", "hold it constant by closing over it in a lambda")
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
