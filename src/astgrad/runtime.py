@@ -668,7 +668,8 @@ def _weighted(g, w):
     """``g * w`` for a weight of ``_extremum_weights``, where a weight of exactly 0 (an
     item max/min did not return) passes nothing on, even an infinite derivative (0, not
     NaN: ``np.sqrt(max(x, 0.0))`` at x < 0), as the twin of ``zero_safe`` reads 0 * inf."""
-    product = g * w
+    with numpy.errstate(invalid="ignore"):          # 0 * inf, replaced below: no warning for it
+        product = g * w
     if not isinstance(product, (float, numpy.inexact, _NDARRAY)) or not numpy.any(numpy.isnan(product)):
         return product
     zero = numpy.equal(w, 0)
