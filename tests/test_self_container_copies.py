@@ -1,10 +1,13 @@
-"""Copies of a dict of lists held on self, and loops in methods changing its lists, on an
-object the function builds: ``m = self.m.copy()`` or ``m = dict(self.m)`` whose keys are
+"""Copies of a dict of lists held on self, loops in methods changing its lists, on an
+object the function builds, and op= on the float items a loop over a list gives: ``m = self.m.copy()`` or ``m = dict(self.m)`` whose keys are
 rebound or which is only read, and pops, item writes and slice writes in a ``for`` or
-``while`` loop of a method, each against central finite differences in grad, jvp and
-second order (tests/breadth_modes.py). Python's aliasing is the spec: a copy shares the
+``while`` loop of a method, and ``for r in y.copy(): r *= a`` on floats (which binds
+``r`` alone), each against central finite differences in grad, jvp and second order
+(tests/breadth_modes.py). Python's aliasing is the spec: a copy shares the
 dict's lists, so a change of one of them through the copy (or of the dict's lists while
-the copy is read) is refused, naming the line, and the next call works."""
+the copy is read) is refused, naming the line, and so is op= on an array item of a loop,
+which changes the list's item in place (when it runs: the kind of the item is known
+then); the next call works."""
 
 import numpy as np
 import pytest
@@ -94,8 +97,23 @@ def filled(x, a):
     return np.sum(o.fill(a * x) * o.m["b"][1] + np.sin(o.m["b"][2]))
 
 
+def items_rebound(x, a):
+    y = [x[0] * a, np.sin(x[1]), x[2] ** 2]
+    s = 0.0
+    for r in y.copy():
+        r *= a                              # a float: binds r alone, y keeps its items
+        s = s + r
+    for r in y:
+        r += x[0]
+        r *= a
+        s = s * r
+    for r in list(y):
+        r -= a
+    return s + y[0] * y[2] + r
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
-@pytest.mark.parametrize("f", [copied, looped, filled], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [copied, looped, filled, items_rebound], ids=lambda f: f.__name__)
 def test_copies_and_loops_of_a_dict_of_lists_on_self_against_finite_differences(f, mode):
     check(mode, f, (X3, 0.8), (0, 1) if mode != "hessian" else (0,))
 
@@ -157,3 +175,18 @@ def test_a_slice_write_of_a_value_handed_in_in_a_loop_to_first_order():
                                                      r"differentiated twice: .*grad_Cuts_cut_state"):
         astgrad.hessian(cut_by_a_tuple)(X3)
     check("grad", cut_by_a_tuple, (X3,), (0,))  # the next call works
+
+
+def arrays_rebound(x, a):
+    y = [x * a, np.sin(x)]
+    for r in y.copy():
+        r *= a                              # Python: writes y's arrays in place
+    return np.sum(y[0] * y[1])
+
+
+def test_op_on_an_array_item_of_a_loop_stops_when_it_runs():
+    with pytest.raises(TypeError, match=r"test_self_container_copies\.py:\d+: augmented assignment \(\+= and the "
+                                        r"like\) on 'r', an item of the list the loop goes over.*write into the "
+                                        r"list by index.*\(it holds a ndarray here\)"):
+        astgrad.grad(arrays_rebound, wrt=1)(X3, 0.8)
+    check("grad", items_rebound, (X3, 0.8), (0, 1))     # the next call works

@@ -464,6 +464,18 @@ def in_place(value, like):
     return out
 
 
+def rebound_item(item, where):
+    """Checked before ``y op= v`` runs as ``y = y op v``, where ``y`` is the item a loop
+    over a list gives and another name holds that list (``for y in xs.copy(): y *= w``):
+    on a number (or a string or tuple) Python binds the result to ``y`` alone, and the
+    list keeps its item. On an array or a list ``op=`` changes the item itself, which the
+    list shows, and which astgrad cannot follow: refused, with ``where`` (the line, and
+    what to write instead)."""
+    if isinstance(item, (numbers.Number, str, bytes, tuple)) and not isinstance(item, numpy.ndarray):
+        return
+    raise TypeError(f"astgrad: {where} (it holds a {type(item).__name__} here)")
+
+
 # -- broadcasting and reductions ----------------------------------------------------------
 
 def _fit(g, shape):
