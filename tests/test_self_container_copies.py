@@ -1,7 +1,7 @@
 """Copies of a dict of lists held on self, loops in methods changing its lists, on an
 object the function builds, and op= on the float items a loop over a list gives: ``m = self.m.copy()`` or ``m = dict(self.m)`` whose keys are
 rebound or which is only read, and pops, item writes and slice writes in a ``for`` or
-``while`` loop of a method, and ``for r in y.copy(): r *= a`` on floats (which binds
+``while`` loop of a method (on a dict of lists, a list and a dict), and ``for r in y.copy(): r *= a`` on floats (which binds
 ``r`` alone), each against central finite differences in grad, jvp and second order
 (tests/breadth_modes.py). Python's aliasing is the spec: a copy shares the
 dict's lists, so a change of one of them through the copy (or of the dict's lists while
@@ -112,8 +112,47 @@ def items_rebound(x, a):
     return s + y[0] * y[2] + r
 
 
+class Stack:
+    def __init__(self):
+        self.xs = []
+        self.d = {}
+
+    def push_all(self, v, n):
+        for t in range(n):
+            self.xs.append(v * (t + 1.0))
+
+    def drain(self):
+        s = 0.0
+        while len(self.xs) > 1:
+            v = self.xs.pop()
+            s = s + v ** 2
+        return s
+
+    def put(self, v):
+        for t in range(3):
+            self.d[t] = v * t
+
+    def take(self, w):
+        s = 0.0
+        for t in range(2):
+            v = self.d.pop(t)
+            self.d[t + 10] = v * w
+            if t == 1:
+                del self.d[10]
+            s = s + v
+        return s
+
+
+def stacked(x, a):
+    o = Stack()
+    o.push_all(np.sin(x * a), 3)
+    s = o.drain()
+    o.put(x * a)
+    return np.sum(s * sum(o.xs) + o.take(a) * o.d[2] * o.d[11]) + len(o.d)
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
-@pytest.mark.parametrize("f", [copied, looped, filled, items_rebound], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [copied, looped, filled, items_rebound, stacked], ids=lambda f: f.__name__)
 def test_copies_and_loops_of_a_dict_of_lists_on_self_against_finite_differences(f, mode):
     check(mode, f, (X3, 0.8), (0, 1) if mode != "hessian" else (0,))
 
