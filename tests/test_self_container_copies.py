@@ -229,3 +229,16 @@ def test_op_on_an_array_item_of_a_loop_stops_when_it_runs():
                                         r"list by index.*\(it holds a ndarray here\)"):
         astgrad.grad(arrays_rebound, wrt=1)(X3, 0.8)
     check("grad", items_rebound, (X3, 0.8), (0, 1))     # the next call works
+
+
+def slice_grown(x):
+    xs = [x, 2.0 * x, 3.0 * x]
+    xs[0:1] = np.array([x, x * x])          # two items for one: the later items move on
+    return xs[0] + xs[1] * 10.0 + xs[2] * 100.0 + xs[3] * 1000.0
+
+
+def test_a_slice_write_changing_a_local_list_length_stops_rather_than_answer_wrongly():
+    with pytest.raises(TypeError, match=r"test_self_container_copies\.py:\d+: astgrad: a slice write into a list "
+                                        r"that changes its length .*xs = xs\[:i\] \+ list\(v\) \+ xs\[j:\]"):
+        astgrad.grad(slice_grown)(0.7)
+    assert np.isclose(astgrad.jvp(slice_grown, (0.7,), (1.0,))[1], 1.0 + 20.0 * 0.7 + 200.0 + 3000.0)

@@ -546,6 +546,11 @@ def unbroadcast(g, x):
                             "differentiated here, where astgrad could not see when it generated the code that the operand "
                             "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
                             "use numpy.concatenate.")
+    elif isinstance(g, list) and type(x) is _NDARRAY and x.ndim and len(g) != len(x):
+        # the items of a list a slice write of x put in (xs[0:1] = x, two items for one)
+        raise TypeError("astgrad: a slice write into a list that changes its length (xs[i:j] = v, v an array with "
+                        "another number of items than xs[i:j]) cannot be differentiated: astgrad follows the "
+                        "list's items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
     elif _runs_own_operators(x) and not _is_zero_placeholder(g):
         _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))
