@@ -468,6 +468,18 @@ def in_place(value, like, derivative=False):
     return out
 
 
+def rebound_item(item, where):
+    """Checked before ``y op= v`` runs as ``y = y op v``, where ``y`` is the item a loop
+    over a list gives and another name holds that list (``for y in xs.copy(): y *= w``):
+    on a number (or a string or tuple) Python binds the result to ``y`` alone, and the
+    list keeps its item. On an array or a list ``op=`` changes the item itself, which the
+    list shows, and which astgrad cannot follow: refused, with ``where`` (the line, and
+    what to write instead)."""
+    if isinstance(item, (numbers.Number, str, bytes, tuple)) and not isinstance(item, numpy.ndarray):
+        return
+    raise TypeError(f"astgrad: {where} (it holds a {type(item).__name__} here)")
+
+
 # -- broadcasting and reductions ----------------------------------------------------------
 
 def _fit(g, shape):
@@ -538,6 +550,11 @@ def unbroadcast(g, x):
                             "differentiated here, where astgrad could not see when it generated the code that the operand "
                             "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
                             "use numpy.concatenate.")
+    elif isinstance(g, list) and type(x) is _NDARRAY and x.ndim and len(g) != len(x):
+        # the items of a list a slice write of x put in (xs[0:1] = x, two items for one)
+        raise TypeError("astgrad: a slice write into a list that changes its length (xs[i:j] = v, v an array with "
+                        "another number of items than xs[i:j]) cannot be differentiated: astgrad follows the "
+                        "list's items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
     elif _runs_own_operators(x) and not _is_zero_placeholder(g):
         _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))

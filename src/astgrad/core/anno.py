@@ -27,6 +27,7 @@ class Key:
     TARGET = "the Python object a call or name resolves to"
     METHOD = "the method name when a call is obj.method(...), else None"
     AUGMENTED = "this statement came from an augmented assignment (x += ...)"
+    REBOUND_ITEM = "x op= v on a loop's item, rebinding x after a check that it holds a number"
     GLOBAL_CHAIN = "an attribute chain read from a module global (np.linalg.det)"
     CONCATENATOR = "numpy.r_[...] / numpy.c_[...]: its items are its operands"
     RESTORES = "c[k] = v made of derivative code's restore_item(c, k, v): written back as that call"

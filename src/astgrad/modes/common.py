@@ -26,6 +26,7 @@ from ..errors import RecursiveCall, TransformError, function_value_unknown
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
 from .generated_writes import generated_write_refusal
+from .rebound_items import rebinds_loop_item
 from ..core.user_expressions import user_expression
 from .templates import derivative_parameters, parameters_of
 
@@ -523,15 +524,15 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
         refreshed = {v for v in conflicts if refresh_row is not None and strict
                      and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
-        # a value read with a string key is a dict's item: writing into the dict replaces
-        # items, it never changes one
+        # a value read with a string key is a dict's item: a write replaces items, never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
         followed = _aliases_following(sharing, params, holders, (stmt, name, action)) & (conflicts - items) \
             if helper is not None else set()
         store, copies = _copies_following(sharing, body, (stmt, name, action), conflicts - items - followed, helper)
         # of the others, those that hold the object but never read its value again see nothing
         refused = conflicts - items - followed - copies if checked else set()
-        if refused and not refused <= unread.unread(stmt, refused):
+        if refused and not refused <= unread.unread(stmt, refused) \
+                and not rebinds_loop_item(source, body, (stmt, name, action), helper, unread):  # r a number
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
                                  holders=holders, sharers=refused, deque=_deque_made(body, name))
         changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,

@@ -14,7 +14,8 @@ The copy is the very object ``self.h`` holds while the statement runs, so this i
 where nothing in it reaches ``self.h`` but by that name: it names ``self`` only as
 ``self.x`` (no method of ``self`` called, ``self`` handed to no one, ``self.h`` not
 stored), has no ``return``, ``yield`` or nested function, and changes ``self.h`` only by
-writing its items (``self.h[i] = v``, ``self.h[i] += v``)."""
+writing its items (``self.h[i] = v``, ``self.h[i] += v``) or, on a list, by
+``self.xs.append(v)`` and ``v = self.xs.pop()``."""
 
 import gast
 
@@ -25,17 +26,18 @@ LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef,
            gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
-def copy_around_blocks(tree, me, attrs, helper, lists=frozenset()):
+def copy_around_blocks(tree, me, attrs, helper, lists=frozenset(), plain_lists=frozenset()):
     """``tree`` (a method's state twin, ``me`` its first parameter) with each loop or
     ``if`` that writes items of ``me.a`` (``a`` in ``attrs``) run on one copy (module docstring);
     ``helper``: the name ``runtime.written_copy`` goes by. ``lists``: the attributes holding
     a dict of lists, whose ``me.a[k] += vs`` extends a list the copy shares (left to
-    block_rebinds.py)."""
+    block_rebinds.py); ``plain_lists``: those only ever holding a list, whose
+    ``me.a.append(v)`` and ``v = me.a.pop()`` change the copy as they would the list."""
     taken = S.names_in(tree)
-    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper, lists))
+    return rewrite_blocks(tree, lambda stmt: _on_copies(stmt, me, attrs, taken, helper, lists, plain_lists))
 
 
-def _on_copies(stmt, me, attrs, taken, helper, lists=frozenset()):
+def _on_copies(stmt, me, attrs, taken, helper, lists=frozenset(), plain_lists=frozenset()):
     if not isinstance(stmt, (gast.For, gast.While, gast.If)):
         return [stmt]
     inside = stmt.body + stmt.orelse + ([stmt.target] if isinstance(stmt, gast.For) else [stmt.test])
@@ -49,8 +51,8 @@ def _on_copies(stmt, me, attrs, taken, helper, lists=frozenset()):
     before, after = [], []
     for attr in sorted(attrs):
         reads = uses.get(attr, [])
-        if not (reads and all(_plain_use(read, parents) for read in reads)
-                and any(_item_written(read, parents) for read in reads)) \
+        if not (reads and all(_plain_use(read, parents, attr in plain_lists) for read in reads)
+                and any(_item_written(read, parents) or _changed_by_method(read, parents) for read in reads)) \
                 or attr in lists and any(_item_augmented(read, parents) for read in reads):
             continue
         name = fresh_name(f"{attr}_new", taken)
@@ -89,9 +91,13 @@ def attribute_uses(nodes, parents, me, with_stores=False):
     return uses
 
 
-def _plain_use(read, parents):
+def _plain_use(read, parents, methods=False):
     """A read of ``me.a`` the copy stands for: anything but a deletion of an item, a
-    write into an item of an item, or a method changing it."""
+    write into an item of an item, or a method changing it (but for ``me.a.append(v)``
+    and ``me.a.pop(...)`` on a list, where ``methods``, as statements of their own or
+    the value of ``v = ...``, which change the copy as they would change the list)."""
+    if methods and _changed_by_method(read, parents):
+        return True
     if read is None:
         return False
     above = parents.get(read)
@@ -104,6 +110,16 @@ def _plain_use(read, parents):
         return not (isinstance(outer, gast.Subscript) and outer.value is above and not isinstance(outer.ctx, gast.Load)
                     or isinstance(outer, gast.Attribute) and outer.attr in CHANGING_METHODS)
     return not (isinstance(above, gast.Attribute) and above.attr in CHANGING_METHODS)
+
+
+def _changed_by_method(read, parents):
+    """``me.a.append(v)`` or ``me.a.pop(...)`` as a statement, or as the value of ``v = ...``."""
+    above = parents.get(read) if read is not None else None
+    call = parents.get(above)
+    stmt = parents.get(call)
+    return isinstance(above, gast.Attribute) and above.attr in ("append", "pop") and isinstance(call, gast.Call) \
+        and call.func is above and (isinstance(stmt, gast.Expr) or isinstance(stmt, gast.Assign)
+                                    and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name))
 
 
 def _item_augmented(read, parents):

@@ -1,5 +1,6 @@
 """A loop (or an ``if``) in a method changing the lists of a dict of lists an attribute
-holds (``for _ in range(n): v = self.m[k].pop()``, ``if c: self.m[k].append(v)``), once
+holds (``for _ in range(n): v = self.m[k].pop()``, ``if c: self.m[k].append(v)``), or
+popping keys of a dict (``for t in range(n): v = self.d.pop(t)``), once
 the state twin writes each change as a new dict stored in the attribute
 (self_containers.copy_on_write: ``self.m = {**self.m, k: [...]}``): the statement runs on
 a local name instead, ``m_local = self.m`` before it, ``m_local`` read and rebound where
@@ -25,7 +26,8 @@ from .self_containers import rewrite_blocks
 
 def rebinds_on_locals(tree, me, attrs):
     """``tree`` (a method's state twin, ``me`` its first parameter) with each loop or
-    ``if`` storing ``me.a`` (``a`` in ``attrs``) run on a local name (module docstring)."""
+    ``if`` storing ``me.a`` (``a`` in ``attrs``: a dict of lists, or a dict) run on a local
+    name (module docstring)."""
     if not attrs:
         return tree
     taken = S.names_in(tree)

@@ -534,9 +534,11 @@ def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
             tree = _state_tree(tree, name)
             me = (tree.args.posonlyargs + tree.args.args)[0].id
             lists = {a for a, kind in kinds if kind == DICT_OF_LISTS}
-            tree = copy_around_blocks(tree, me, changed, helper, lists)     # block_copies.py
+            plain_lists = {a for a, kind in kinds if kind == "list"}
+            tree = copy_around_blocks(tree, me, changed, helper, lists, plain_lists)     # block_copies.py
             tree = copy_on_write(tree, me, changed, helper, kinds)
-            return _WritesAsNew(rebinds_on_locals(tree, me, lists)).tree     # block_rebinds.py
+            dicts = {a for a, kind in kinds if kind == "dict"}
+            return _WritesAsNew(rebinds_on_locals(tree, me, lists | dicts)).tree     # block_rebinds.py
         twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,
                                cells={_WITH_ATTRIBUTE: types.CellType(runtime_objects.with_attribute),
                                       helper: types.CellType(runtime.written_copy)})

@@ -64,8 +64,8 @@ def written_as_new_list(stmt, me, attrs, taken):
 
 def _slice_stores(stmt, me, target, taken):
     """``me.a[k][i:j] = vs`` as ``value = vs; key = k; lower = i; upper = j`` (Python's
-    order), then ``me.a = {**me.a, key: [*me.a[key][:lower], *value,
-    *me.a[key][lower:][len(me.a[key][lower:upper]):]]}``: the items before the cut, the
+    order), then ``me.a = {**me.a, key: me.a[key][:lower] + list(value) +
+    me.a[key][lower:][len(me.a[key][lower:upper]):]}``: the items before the cut, the
     new ones, then those after the cut (Python inserts at ``lower`` where ``upper`` is
     below it)."""
     item, found = target.value, []
@@ -82,16 +82,16 @@ def _slice_stores(stmt, me, target, taken):
     cut = S.call(S.name("len"), [part(lower, upper)])
     after = gast.Subscript(value=part(lower, None), slice=gast.Slice(lower=cut, upper=None, step=None),
                            ctx=gast.Load())
-    before = [_starred(part(None, lower))] if lower is not None else []     # [:None] would be all
-    new = before + [_starred(value), _starred(after)]
-    return found + [_stored(me, attr, key, new)]
+    before = [part(None, lower)] if lower is not None else []     # [:None] would be all
+    items = value if isinstance(stmt.value, (gast.List, gast.ListComp)) else S.call(S.name("list"), [value])
+    return found + [_stored(me, attr, key, joined(*before, items, after))]
 
 
 def _pop_stores(call, item, result, me, taken):
     """``v = me.a[k].pop(i)`` as ``key = k; index = range(len(me.a[key]))[i]`` (Python's
     KeyError and IndexError, ``index`` counted from the start; ``i`` is -1 where not
-    given), ``v = me.a[key][index]``, then ``me.a = {**me.a, key: [*me.a[key][:index],
-    *me.a[key][index + 1:]]}``."""
+    given), ``v = me.a[key][index]``, then ``me.a = {**me.a, key: me.a[key][:index] +
+    me.a[key][index + 1:]}``."""
     attr, found = item.value.attr, []
     key = bound_once(item.slice, f"{attr}_key", taken, found)
     position = call.args[0] if call.args else S.const(-1)
@@ -101,8 +101,8 @@ def _pop_stores(call, item, result, me, taken):
     if result is not None:
         found.append(S.assign(result, _list_of(me, attr, key, S.copy(index))))
     after = gast.BinOp(left=S.copy(index), op=gast.Add(), right=S.const(1))
-    new = [_starred(_list_of(me, attr, key, gast.Slice(lower=None, upper=S.copy(index), step=None))),
-           _starred(_list_of(me, attr, key, gast.Slice(lower=after, upper=None, step=None)))]
+    new = joined(_list_of(me, attr, key, gast.Slice(lower=None, upper=S.copy(index), step=None)),
+                 _list_of(me, attr, key, gast.Slice(lower=after, upper=None, step=None)))
     return found + [_stored(me, attr, key, new)]
 
 
@@ -195,13 +195,23 @@ def _list_of(me, attr, key, part=None):
     return item if part is None else gast.Subscript(value=item, slice=part, ctx=gast.Load())
 
 
-def _starred(node):
-    return gast.Starred(value=node, ctx=gast.Load())
+def joined(*parts):
+    """``a + b + ...``: the lists ``parts`` (slices of a list, ``list(vs)``, a display)
+    concatenated into a new list, from ``[]`` where none is a display or ``list(...)``, so
+    that the code generated sees that ``+`` joins lists where it cannot tell what the
+    slices are (a dict rebound in a loop). Not ``[*a, *b]``: a display spreading slices of
+    a list an argument holds is lowered to appends its derivative undoes in place, which
+    cannot be differentiated again, where ``+`` of new lists can, to any order."""
+    if not any(isinstance(p, (gast.List, gast.ListComp, gast.Call)) for p in parts):
+        parts = (gast.List(elts=[], ctx=gast.Load()),) + parts
+    new = parts[0]
+    for part in parts[1:]:
+        new = gast.BinOp(left=new, op=gast.Add(), right=part)
+    return new
 
 
-def _stored(me, attr, key, items):
-    """``me.a = {**me.a, key: [*items]}`` (or ``{**me.a, key: items}`` for an expression)."""
-    value = gast.List(elts=items, ctx=gast.Load()) if isinstance(items, list) else items
+def _stored(me, attr, key, value):
+    """``me.a = {**me.a, key: value}``."""
     new = gast.Dict(keys=[None, S.copy(key)], values=[gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load()),
                                                      value])
     return S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), new)

@@ -44,7 +44,7 @@ from .foreign import lookup
 from .fresh_items import made_new, takes_items
 from .item_appends import lists_kept_use, new_lists
 from .keyed_list_cuts import bound_once as _once
-from .keyed_list_cuts import fresh_name, popped, returned_pop, slice_written, written_as_new_list
+from .keyed_list_cuts import fresh_name, joined, popped, returned_pop, slice_written, written_as_new_list
 
 
 # methods changing the container they are called on (list, dict, set, array)
@@ -268,7 +268,59 @@ def _keyed_list_use(read, parents, resolve, in_method=True):
         at_once = _consumed_at_once(call, parents, resolve) if above.attr == "keys" \
             else _lists_looped_over(call, parents, resolve)
         return "read" if at_once else None
+    if in_method and _copy_kept_to_itself(read, parents, resolve):
+        return "read"                                   # m = self.m.copy(), then m[k] = v or reads
     return "read" if isinstance(read.ctx, gast.Load) and lists_kept_use(read, parents, resolve, True) else None
+
+
+def _copy_kept_to_itself(read, parents, resolve):
+    """``m = self.m.copy()`` or ``m = dict(self.m)`` in a method, on a dict of lists: a new
+    dict holding the same lists, as in Python. Followed where that sharing shows nowhere:
+    ``m`` is bound once, its keys are only rebound (``m[k] = v``, ``del m[k]``) or its
+    lists read at once (``sum(m[k])``, ``m[k][0]``, ``k in m``, ``len(m)``), it is not
+    handed on nor returned, and the method changes nothing of ``self.m`` and calls no
+    method of ``self`` (Python's ``m`` would see a list of ``self.m`` changed in place,
+    where the state twin writes a new list). ``m[k].append(v)`` changes the list both
+    dicts hold: refused, as every other use."""
+    above = parents.get(read)
+    if isinstance(above, gast.Attribute) and above.attr == "copy":
+        call = parents.get(above)
+        call = call if isinstance(call, gast.Call) and call.func is above and not call.args \
+            and not call.keywords else None
+    else:
+        call = above if isinstance(above, gast.Call) and above.args == [read] and not above.keywords \
+            and resolve(above) is builtins.dict else None
+    stmt = parents.get(call)
+    if call is None or not (isinstance(stmt, gast.Assign) and stmt.value is call and len(stmt.targets) == 1
+                            and isinstance(stmt.targets[0], gast.Name)):
+        return False
+    method = stmt
+    while parents.get(method) is not None:
+        method = parents[method]
+    if _changed_within([method], read, deep=True):
+        return False
+    copy = stmt.targets[0]
+    return all(_copy_read(node, parents, resolve) for node in S.walk_nodes(method)
+               if isinstance(node, gast.Name) and node.id == copy.id and node is not copy)
+
+
+def _copy_read(node, parents, resolve):
+    """Whether the use ``node`` of a copy ``m`` of a dict of lists (``_copy_kept_to_itself``)
+    rebinds a key of ``m`` or reads it at once, changing no list it holds."""
+    parent = parents.get(node)
+    if not isinstance(node.ctx, gast.Load):
+        return False                                    # m bound twice, or a parameter
+    if isinstance(parent, gast.Subscript) and parent.value is node and not isinstance(parent.slice, gast.Slice):
+        if isinstance(parent.ctx, gast.Store):
+            store = parents.get(parent)
+            return isinstance(store, gast.Assign) and store.targets == [parent]
+        return isinstance(parent.ctx, gast.Del) or _read_at_once(parent, parents, resolve)
+    if isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is node:
+        body = parent.body + parent.orelse if isinstance(parent, gast.For) else [parents.get(parent)]
+        return not any(isinstance(n, gast.Subscript) and not isinstance(n.ctx, gast.Load)
+                       and isinstance(n.value, gast.Name) and n.value.id == node.id
+                       for top in body for n in S.walk_nodes(top))     # Python: changed size while iterating
+    return not isinstance(parent, gast.Attribute) and lists_kept_use(node, parents, resolve, True)
 
 
 def _looped_over(node, parents, holder):
@@ -659,8 +711,8 @@ def _changed_item_list(stmt, me):
 
 def _item_list_stores(stmt, me, item, taken):
     """A new dict holding a new list under the key: ``me.a[k][j] = v`` as ``value = v;
-    key = k; index = range(len(me.a[key]))[j]; me.a = {**me.a, key: [*me.a[key][:index],
-    value, *me.a[key][index + 1:]]}`` (Python's order, and its IndexError; ``index``
+    key = k; index = range(len(me.a[key]))[j]; me.a = {**me.a, key: me.a[key][:index] +
+    [value] + me.a[key][index + 1:]}`` (Python's order, and its IndexError; ``index``
     counted from the start); ``me.a[k] += vs`` and ``me.a[k].extend(vs)`` as ``key = k;
     me.a = {**me.a, key: me.a[key] + list(vs)}``. No write into a container: the old dict
     and its lists stay as they were, and the derivative of the derivative follows."""
@@ -671,9 +723,9 @@ def _item_list_stores(stmt, me, item, taken):
         index = S.name(fresh_name(f"{attr}_index", taken))       # Python's IndexError, counted from 0
         found.append(S.assign(index.id, gast.Subscript(value=S.call(S.name("range"), [S.call(S.name("len"), [
             _item(me, attr, key)])]), slice=stmt.targets[0].slice, ctx=gast.Load())))
-        grown = _spread(_item(me, attr, key, gast.Slice(lower=None, upper=S.copy(index), step=None)), value,
-                        _item(me, attr, key, gast.Slice(lower=_plus(S.copy(index), S.const(1)), upper=None,
-                                                        step=None)))
+        grown = joined(_item(me, attr, key, gast.Slice(lower=None, upper=S.copy(index), step=None)),
+                       gast.List(elts=[value], ctx=gast.Load()),
+                       _item(me, attr, key, gast.Slice(lower=_plus(S.copy(index), S.const(1)), upper=None, step=None)))
     else:
         key = _once(item.slice, f"{attr}_key", taken, found)
         added = stmt.value if isinstance(stmt, gast.AugAssign) else stmt.value.args[0]
