@@ -219,6 +219,17 @@ def compares_with_own_code(kind):
     return found
 
 
+_ARITHMETIC = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "matmul") for side in ("", "r")) \
+    + ("__neg__", "__abs__")
+
+
+def operates_with_own_code(kind):
+    """Whether ``kind`` is a class defining an arithmetic operator (or ``abs``) with a
+    function its author wrote."""
+    return isinstance(kind, type) and _looked_into(kind) and any(
+        _authored(getattr(kind, name, None)) for name in _ARITHMETIC)
+
+
 def _authored(function):
     return isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>"
 

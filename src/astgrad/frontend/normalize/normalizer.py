@@ -56,6 +56,7 @@ from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
+from .unknown_operators import UnknownOperatorLowering
 from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
@@ -84,7 +85,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
-                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues):
+                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
+                 UnknownOperatorLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -26,6 +26,7 @@ from ...core import ops
 from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import function_tree, own_returns
+from .unknown_operators import meets_operator_classes
 
 
 class UnknownObjectValues:
@@ -35,6 +36,16 @@ class UnknownObjectValues:
         """Whether ``expr`` (as written) may read an object whose class the code does not
         know (see the module docstring)."""
         return not isinstance(expr, gast.Constant) and self._reads_unknown(expr, self._unknown_object_names())
+
+    def may_be_operating_object(self, expr):
+        """``may_be_unknown_object`` for an operator's operand: a call of a function of the
+        user's counts only where that function may build an object of a class defining
+        operators (unknown_operators.py), so numbers helpers compute keep their operators."""
+        self._operating = True
+        try:
+            return self.may_be_unknown_object(expr)
+        finally:
+            self._operating = False
 
     def note_unknown_object(self, node, name):
         """Count ``name``, a temporary the code binds to ``node``, among the names that may
@@ -69,14 +80,15 @@ class UnknownObjectValues:
     def _unknown_object_names(self):
         """The names of the function (and of the helpers inlined in it, renamed) that
         may hold such objects (kept, grown as helpers are inlined)."""
-        names = self.__dict__.get("_unknown_names")
+        kept = "_operating_names" if self.__dict__.get("_operating") else "_unknown_names"
+        names, seen = self.__dict__.get(kept, (None, 0))
         if names is None:
-            names = self._unknown_names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
-            self._inlined_seen = 0
+            names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
             self._grow_unknown(names, list(_bindings(self.source.tree)))
-        if self._inlined_seen < len(self.inlined_trees):
-            trees, self._inlined_seen = self.inlined_trees[self._inlined_seen:], len(self.inlined_trees)
+        if seen < len(self.inlined_trees):
+            trees, seen = self.inlined_trees[seen:], len(self.inlined_trees)
             self._grow_unknown(names, [binding for tree in trees for binding in _bindings(tree)])
+        self.__dict__[kept] = (names, seen)
         return names
 
     def note_inlined_parameter(self, name, value):
@@ -110,6 +122,8 @@ class UnknownObjectValues:
             return expr.id in names
         if kind is gast.Subscript and self._unlaid_item(expr):
             return True
+        if kind is gast.Attribute and self.__dict__.get("_operating") and self._object_class(expr.value) is not None:
+            return False        # a field of an object of a class the code knows: its layout tells
         if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
             return self._reads_unknown(expr.value, names)
         if kind in (gast.List, gast.Tuple, gast.Set):
@@ -138,9 +152,11 @@ class UnknownObjectValues:
         function value, a method of an object the code follows."""
         func = call.func
         callee = self.resolve_call(call)
+        if callee is not None and self.__dict__.get("_operating") and ops.is_user_function(callee):
+            return not _returns_numbers(callee) and meets_operator_classes(callee)
         if callee is not None:
             return ops.is_user_function(callee) and not _returns_numbers(callee) \
-                or isinstance(callee, type) and L.compares_with_own_code(callee)
+                or isinstance(callee, type) and (L.compares_with_own_code(callee) or L.operates_with_own_code(callee))
         if isinstance(func, gast.Name):
             return True             # a local function, a function value
         if isinstance(func, gast.Attribute):
