@@ -33,52 +33,30 @@ def object_unary_(y, symbol, a, where):
 
 
 @adjoint(operator_adjoint)
-def operator_adjoint_(y, seed, symbol, a, b, where, position):
-    d[seed] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
+@adjoint(operator_tangent)
+def operator_derivative_(y, g, symbol, a, b, where, position):
+    d[g] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
     d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
     d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
 
 
 @tangent(operator_adjoint)
-def operator_adjoint_(y, seed, symbol, a, b, where, position):
-    d[y] = unsupported(d[seed], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-
-
-@adjoint(operator_tangent)
-def operator_tangent_(y, tangent, symbol, a, b, where, position):
-    d[tangent] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-
-
 @tangent(operator_tangent)
-def operator_tangent_(y, tangent, symbol, a, b, where, position):
-    d[y] = unsupported(d[tangent], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
+def operator_derivative_(y, g, symbol, a, b, where, position):
+    d[y] = unsupported(d[g], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
     d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
     d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
 
 
 @adjoint(unary_adjoint)
-def unary_adjoint_(y, seed, symbol, a, where):
-    d[seed] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
+@adjoint(unary_tangent)
+def unary_derivative_(y, g, symbol, a, where):
+    d[g] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
     d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
 
 
 @tangent(unary_adjoint)
-def unary_adjoint_(y, seed, symbol, a, where):
-    d[y] = unsupported(d[seed], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-
-
-@adjoint(unary_tangent)
-def unary_tangent_(y, tangent, symbol, a, where):
-    d[tangent] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-
-
 @tangent(unary_tangent)
-def unary_tangent_(y, tangent, symbol, a, where):
-    d[y] = unsupported(d[tangent], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
+def unary_derivative_(y, g, symbol, a, where):
+    d[y] = unsupported(d[g], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
     d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
