@@ -383,6 +383,21 @@ def test_a_second_derivative_through_such_an_operator_is_refused_at_the_line():
     check("grad", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
 
 
+def test_an_arrays_operator_on_such_an_object_stops_when_its_derivative_runs():
+    # ndarray * Vec runs the array's operator on the object (an array of objects), not Vec's
+    from astgrad.object_operators import operator_adjoint
+    with pytest.raises(TypeError, match=r"astgrad: f\.py:9: \* of a ndarray and a Vec runs the operator of the "
+                                        r"ndarray on an object of your class"):
+        operator_adjoint(1.0, "*", np.ones(3), Vec(np.ones(3)), "f.py:9", 1)
+
+
+def test_exporting_such_an_operator_is_refused():
+    from astgrad.exporting import ExportError
+    with pytest.raises(ExportError, match=r"differentiates an operator on an object whose class "
+                                                            r"astgrad finds only when the code runs"):
+        astgrad.export(on_items, wrt=(0, 1))
+
+
 def test_plain_numpy_code_keeps_its_operators():
     assert "object_operator" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
 

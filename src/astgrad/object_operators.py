@@ -22,7 +22,7 @@ from .duck import is_duck_array
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__")}
-_UNARY = {"-": "__neg__", "abs": "__abs__"}
+_UNARY = {"neg": "__neg__", "abs": "__abs__"}      # -v, abs(v): b is None
 
 
 class _Engine:
@@ -64,8 +64,8 @@ def plain_abs(a):
     return abs(a)
 
 
-_PLAIN = {("+", 2): plain_add, ("-", 2): plain_sub, ("*", 2): plain_mul, ("/", 2): plain_truediv,
-          ("@", 2): plain_matmul, ("-", 1): plain_neg, ("abs", 1): plain_abs}
+_PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@": plain_matmul,
+          "neg": plain_neg, "abs": plain_abs}
 
 
 def object_operator(symbol, a, b, where):
@@ -74,41 +74,33 @@ def object_operator(symbol, a, b, where):
 
 
 def object_unary(symbol, a, where):
-    """``-a`` or ``abs(a)``, as Python computes it."""
-    return -a if symbol == "-" else abs(a)
+    """``-a`` (``symbol`` "neg") or ``abs(a)``, as Python computes it; its derivatives are
+    those of ``object_operator`` with no right operand."""
+    return -a if symbol == "neg" else abs(a)
 
 
 _RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul}
 
 
 def operator_adjoint(seed, symbol, a, b, where, position):
-    """The derivative of ``object_operator(symbol, a, b, where)`` with respect to operand
-    ``position`` (0 for ``a``, 1 for ``b``) in reverse mode, ``seed`` that of the result."""
-    function, args, index = _chosen(symbol, (a, b), where, position)
+    """The derivative of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``, b
+    None) with respect to operand ``position`` (0 for ``a``, 1 for ``b``) in reverse mode,
+    ``seed`` that of the result."""
+    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
     derivative = ENGINE.derive(function, "reverse", (index,))
     return derivative(*args, **{_keywords(derivative)[0]: seed})
 
 
 def operator_tangent(tangent, symbol, a, b, where, position):
-    """The tangent of ``object_operator(symbol, a, b, where)`` coming from that of operand
-    ``position`` (the terms of both operands add)."""
-    function, args, index = _chosen(symbol, (a, b), where, position)
+    """The tangent of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``)
+    coming from that of operand ``position`` (the terms of both operands add)."""
+    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
     derivative = ENGINE.derive(function, "forward", (index,))
     return derivative(*args, **{_keywords(derivative)[0]: tangent})[1]
 
 
-def unary_adjoint(seed, symbol, a, where):
-    """The derivative of ``object_unary(symbol, a, where)`` in reverse mode."""
-    function, args, _ = _chosen(symbol, (a,), where, 0)
-    derivative = ENGINE.derive(function, "reverse", (0,))
-    return derivative(*args, **{_keywords(derivative)[0]: seed})
-
-
-def unary_tangent(tangent, symbol, a, where):
-    """The tangent of ``object_unary(symbol, a, where)``."""
-    function, args, _ = _chosen(symbol, (a,), where, 0)
-    derivative = ENGINE.derive(function, "forward", (0,))
-    return derivative(*args, **{_keywords(derivative)[0]: tangent})[1]
+def _operands(symbol, a, b):
+    return (a,) if symbol in _UNARY else (a, b)
 
 
 def _keywords(derivative):
@@ -147,7 +139,7 @@ def _chosen(symbol, operands, where, position):
             if function(receiver, *others) is NotImplemented:
                 continue                    # a number's operator giving way to an object's
             _refuse_builtin(symbol, operands, receiver, where)
-        return _PLAIN[symbol, len(operands)], operands, position
+        return _PLAIN[symbol], operands, position
     raise TypeError(f"astgrad: {where}: no method of {' and '.join(type(x).__name__ for x in operands)} "
                     f"computes {symbol} (Python raises TypeError there too)")
 

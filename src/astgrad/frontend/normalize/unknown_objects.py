@@ -26,7 +26,6 @@ from ...core import ops
 from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import function_tree, own_returns
-from .unknown_operators import meets_operator_classes
 
 
 class UnknownObjectValues:
@@ -118,12 +117,16 @@ class UnknownObjectValues:
         or an array (an operator on an object runs its class's code, which raises when it
         is differentiated)."""
         kind = type(expr)
+        verdict = self.operating_verdict(expr) if self.__dict__.get("_operating") else None
+        if verdict is not None:
+            return verdict          # an operator's operand (unknown_operators.py)
+        if kind is Items:
+            verdict = self.iterated_verdict(expr.iterable) if self.__dict__.get("_operating") else None
+            return verdict if verdict is not None else self._reads_unknown(expr.iterable, names)
         if kind is gast.Name:
             return expr.id in names
         if kind is gast.Subscript and self._unlaid_item(expr):
             return True
-        if kind is gast.Attribute and self.__dict__.get("_operating") and self._object_class(expr.value) is not None:
-            return False        # a field of an object of a class the code knows: its layout tells
         if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
             return self._reads_unknown(expr.value, names)
         if kind in (gast.List, gast.Tuple, gast.Set):
@@ -143,7 +146,7 @@ class UnknownObjectValues:
         callee = self.resolve_call(expr)
         handed = expr.args + [kw.value for kw in expr.keywords]
         if callee is not None:
-            return callee in _HANDING_BACK and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
+            return callee in HANDING_BACK and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
     def _user_call(self, call):
@@ -152,10 +155,8 @@ class UnknownObjectValues:
         function value, a method of an object the code follows."""
         func = call.func
         callee = self.resolve_call(call)
-        if callee is not None and self.__dict__.get("_operating") and ops.is_user_function(callee):
-            return not _returns_numbers(callee) and meets_operator_classes(callee)
         if callee is not None:
-            return ops.is_user_function(callee) and not _returns_numbers(callee) \
+            return ops.is_user_function(callee) and not returns_numbers(callee) \
                 or isinstance(callee, type) and (L.compares_with_own_code(callee) or L.operates_with_own_code(callee))
         if isinstance(func, gast.Name):
             return True             # a local function, a function value
@@ -179,7 +180,7 @@ class UnknownObjectValues:
 
 
 # builtins giving back one of the values they are handed (or a container of them)
-_HANDING_BACK = frozenset([max, min, sorted, reversed, list, tuple, set, dict, iter, next, getattr, enumerate, zip,
+HANDING_BACK = frozenset([max, min, sorted, reversed, list, tuple, set, dict, iter, next, getattr, enumerate, zip,
                            filter, map, functools.reduce, copy.copy, copy.deepcopy])
 
 
@@ -199,11 +200,19 @@ def _bindings(tree):
         elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
             yield _stored([node.target]), node.value
         elif isinstance(node, (gast.For, gast.comprehension)):
-            yield _stored([node.target]), node.iter
+            yield _stored([node.target]), Items(node.iter)
         elif isinstance(node, gast.withitem) and node.optional_vars is not None:
             yield _stored([node.optional_vars]), node.context_expr
         elif isinstance(node, gast.NamedExpr):
             yield _stored([node.target]), node.value
+
+
+class Items:
+    """The items a loop or a comprehension binds from ``iterable`` (a binding's value)."""
+    __slots__ = ("iterable",)
+
+    def __init__(self, iterable):
+        self.iterable = iterable
 
 
 def _stored(targets):
@@ -233,7 +242,7 @@ _NUMBERS = weakref.WeakKeyDictionary()      # function -> whether each of its re
 _LIBRARIES = frozenset({"numpy", "math", "scipy", "cmath"})
 
 
-def _returns_numbers(fn):
+def returns_numbers(fn):
     """Whether each return of the function ``fn`` computes a number or an array (a call
     of NumPy or ``math``, a constant, an operator on those: ``return np.tanh(v) * 2.0``),
     so what it gives is no object."""

@@ -13,6 +13,9 @@ import gast
 
 from ... import object_operators
 from .. import object_layouts as L
+from ...core import methods as M
+from ...core import ops
+from .unknown_objects import HANDING_BACK, returns_numbers
 
 _BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@"}
 
@@ -27,7 +30,7 @@ class UnknownOperatorLowering:
         if isinstance(node, gast.BinOp) and type(node.op) in _BINARY:
             symbol, operands, helper = _BINARY[type(node.op)], [node.left, node.right], object_operators.object_operator
         elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            symbol, operands, helper = "-", [node.operand], object_operators.object_unary
+            symbol, operands, helper = "neg", [node.operand], object_operators.object_unary
         else:
             return None
         return self._dispatched(node, symbol, operands, helper)
@@ -44,37 +47,64 @@ class UnknownOperatorLowering:
 
     def _dispatched(self, node, symbol, operands, helper):
         if not any(not isinstance(o, gast.Constant) and self.may_be_operating_object(o) for o in operands) \
-                or not meets_operator_classes(self.source.fn):
+                or not L.meets_operator_classes(self.source.fn):
             return None
         where = f"{self.source.filename}:{self.source.file_line(node)}"
         args = [gast.Constant(value=symbol, kind=None)] + [self.atom(o) for o in operands] \
             + [gast.Constant(value=where, kind=None)]
         return self.runtime_call(helper, args)
 
+    def operating_verdict(self, expr):
+        """Whether ``expr``, an operator's operand, may give an object of a class defining
+        operators that the code does not know (True), cannot (False), or None where the
+        rules of comparisons decide (unknown_objects.py). An object of a class the code
+        knows is operator_methods.py's; what a function or a method of the user's gives is
+        such an object only where that code may build one."""
+        kind = type(expr)
+        if kind in (gast.Name, gast.Attribute, gast.Subscript) and self._object_class(expr) is not None:
+            return False
+        if kind in (gast.Attribute, gast.Subscript) and self._object_class(expr.value) is not None:
+            method = "__getitem__" if kind is gast.Subscript else None
+            return method is not None and _may_build(M.static_attribute(self._object_class(expr.value), method))
+        if kind is gast.Subscript and self._unlaid_item(expr):     # self.m["a"]: what __init__ stores there
+            base = expr.value
+            while isinstance(base, (gast.Attribute, gast.Subscript)):
+                base = base.value
+            init = M.user_function(M.static_attribute(self._object_class(base), "__init__"))
+            return init is not None and L.meets_operator_classes(init)
+        if kind is not gast.Call:
+            return None
+        callee = self.resolve_call(expr)
+        if callee is not None and ops.is_user_function(callee):
+            return _may_build(callee)
+        handed = expr.args + [kw.value for kw in expr.keywords]
+        if callee in HANDING_BACK and handed and all(self._known_class(a) for a in handed):
+            return False        # max(p), zip(q, r): the items of objects of classes the code knows
+        if isinstance(callee, type):
+            return L.operates_with_own_code(callee) or None
+        func = expr.func
+        owner = self._object_class(func.value if isinstance(func, gast.Attribute) else func)
+        if owner is not None:         # a method, or the object's __call__
+            return _may_build(M.static_attribute(owner, func.attr if isinstance(func, gast.Attribute) else "__call__"))
+        return None
 
-def meets_operator_classes(fn, depth=2):
-    """Whether ``fn``, or a function of the user's it names (to ``depth``), names a class
-    defining arithmetic operators with code of its own, or is given objects no layout
-    describes (``__astgrad_holding__``)."""
-    if getattr(fn, "__astgrad_holding__", ()):
-        return True
-    if not isinstance(fn, types.FunctionType):
-        return False
-    return any(L.operates_with_own_code(value) or depth > 0 and isinstance(value, types.FunctionType)
-               and value is not fn and meets_operator_classes(value, depth - 1) for value in _named_values(fn))
+    def iterated_verdict(self, iterable):
+        """False where the items a loop binds come from iterating an object of a class the
+        code knows (its ``__iter__``, object_iteration.py), for an operator's operand; None
+        for any other iterable."""
+        return False if self._known_class(iterable) else None
+
+    def _known_class(self, expr):
+        """Whether ``expr`` reads an object of a class the code knows, or builds one
+        (``Point(a, t)``)."""
+        if self._object_class(expr) is not None:
+            return True
+        built = self.resolve_call(expr) if isinstance(expr, gast.Call) else None
+        return isinstance(built, type) and L.looked_into(built)
 
 
-def _named_values(fn):
-    """The values of the global and closure names ``fn``'s code (and its nested code) reads."""
-    names, codes = set(), [fn.__code__]
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
-    values = [fn.__globals__[n] for n in names if n in fn.__globals__]
-    for cell in fn.__closure__ or ():
-        try:
-            values.append(cell.cell_contents)
-        except ValueError:
-            pass
-    return values
+def _may_build(function):
+    """Whether ``function`` (a function of the user's) may give an object of a class
+    defining operators with code of its own."""
+    function = M.user_function(function)
+    return function is not None and not returns_numbers(function) and L.meets_operator_classes(function)
