@@ -303,6 +303,9 @@ class Vec:
     def __abs__(self):
         return np.sqrt(self.a * self.a + 1.0)
 
+    def __float__(self):
+        return float(np.sum(np.cos(self.a)))
+
 
 class Scaled(Vec):
     """A subclass with a reflected method of its own, which Python runs first."""
@@ -348,7 +351,7 @@ def subclass_first(x, t):
 
 def unary(x, t):
     d = {"p": Vec(x * t)}
-    return np.sum((-d["p"]).a) + np.sum(abs(d["p"]))
+    return np.sum((-d["p"]).a) + np.sum(abs(d["p"])) + float(d["p"]) * float(d["p"])
 
 
 def from_a_helper_kept(x, t):
@@ -361,10 +364,15 @@ def mixed_list(x, t):
     return np.sum((objs[0] - objs[2]).a) + objs[0] @ objs[2] + np.sum((objs[1] * objs[2]).a)
 
 
+def unpacked_both(x, t):
+    p, q = Vec(x), Vec(t)       # neither class is known where the code adds them (test_class_operators.py refused it)
+    return np.sum((p + q).a)
+
+
 ARRAY_ARGS = (np.array([0.3, -0.8, 1.1]), np.array([0.5, 0.9, -0.4]))
 DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflected_number, ARRAY_ARGS),
               (gives_way, ARRAY_ARGS), (subclass_first, ARRAY_ARGS), (unary, ARRAY_ARGS),
-              (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3))]
+              (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS)]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])

@@ -22,7 +22,7 @@ from .duck import is_duck_array
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__")}
-_UNARY = {"neg": "__neg__", "abs": "__abs__"}      # -v, abs(v): b is None
+_UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
 class _Engine:
@@ -64,8 +64,12 @@ def plain_abs(a):
     return abs(a)
 
 
+def plain_float(a):
+    return float(a)
+
+
 _PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@": plain_matmul,
-          "neg": plain_neg, "abs": plain_abs}
+          "neg": plain_neg, "abs": plain_abs, "float": plain_float}
 
 
 def object_operator(symbol, a, b, where):
@@ -74,9 +78,9 @@ def object_operator(symbol, a, b, where):
 
 
 def object_unary(symbol, a, where):
-    """``-a`` (``symbol`` "neg") or ``abs(a)``, as Python computes it; its derivatives are
-    those of ``object_operator`` with no right operand."""
-    return -a if symbol == "neg" else abs(a)
+    """``-a`` (``symbol`` "neg"), ``abs(a)`` or ``float(a)``, as Python computes it; its
+    derivatives are those of ``object_operator`` with no right operand."""
+    return -a if symbol == "neg" else abs(a) if symbol == "abs" else float(a)
 
 
 _RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul}

@@ -225,12 +225,12 @@ def compares_with_own_code(kind):
 
 
 _ARITHMETIC = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "matmul") for side in ("", "r")) \
-    + ("__neg__", "__abs__")
+    + ("__neg__", "__abs__", "__float__")
 
 
 def operates_with_own_code(kind):
-    """Whether ``kind`` is a class defining an arithmetic operator (or ``abs``) with a
-    function its author wrote."""
+    """Whether ``kind`` is a class defining an arithmetic operator (or ``abs``, ``float``)
+    with a function its author wrote."""
     return isinstance(kind, type) and _looked_into(kind) and any(
         _authored(getattr(kind, name, None)) for name in _ARITHMETIC)
 

@@ -105,7 +105,7 @@ class CallLowering:
                          self.piecewise_call,                       # library_forms.py
                          self.ufunc_dtype_call, self.hypot_of_sequence,     # ufunc_dtypes.py, math_forms.py
                          self.protocol_call, self.comparison_call,      # protocol_methods.py, comparison_methods.py
-                         self.unknown_class_abs):                       # unknown_operators.py
+                         self.unknown_class_conversion):                       # unknown_operators.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered

@@ -23,6 +23,7 @@ import weakref
 import gast
 
 from ...core import ops
+from ...errors import FunctionValueUnknown
 from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import function_tree, own_returns
@@ -43,6 +44,8 @@ class UnknownObjectValues:
         self._operating = True
         try:
             return self.may_be_unknown_object(expr)
+        except FunctionValueUnknown:
+            return False        # a function passed in, not known yet: its call says so where it is lowered
         finally:
             self._operating = False
 
@@ -146,7 +149,7 @@ class UnknownObjectValues:
         callee = self.resolve_call(expr)
         handed = expr.args + [kw.value for kw in expr.keywords]
         if callee is not None:
-            return callee in HANDING_BACK and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
+            return hands_back(callee) and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
     def _user_call(self, call):
@@ -180,8 +183,16 @@ class UnknownObjectValues:
 
 
 # builtins giving back one of the values they are handed (or a container of them)
-HANDING_BACK = frozenset([max, min, sorted, reversed, list, tuple, set, dict, iter, next, getattr, enumerate, zip,
+_HANDING_BACK = frozenset([max, min, sorted, reversed, list, tuple, set, dict, iter, next, getattr, enumerate, zip,
                            filter, map, functools.reduce, copy.copy, copy.deepcopy])
+
+
+def hands_back(callee):
+    """Whether ``callee`` is a builtin handing back what it is given (``max``, ``list``)."""
+    try:
+        return callee in _HANDING_BACK
+    except TypeError:           # an unhashable object called (a dataclass instance's __call__)
+        return False
 
 
 def _bindings(tree):

@@ -1,7 +1,7 @@
-"""Operators on values whose class astgrad does not know when it generates the code (an
-object read from a dict, one a helper kept as a call returns: unknown_objects.py), in a
-function that can meet objects of a class defining arithmetic operators with code of its
-own: ``d["p"] + d["q"]`` becomes ``object_operator('+', t, t_1, 'f.py:9')``, which runs
+"""Operators, ``abs`` and ``float`` on values whose class astgrad does not know when it
+generates the code (an object read from a dict, one a helper kept as a call returns:
+unknown_objects.py), in a function that can meet objects of a class defining arithmetic
+operators with code of its own: ``d["p"] + d["q"]`` becomes ``object_operator('+', t, t_1, 'f.py:9')``, which runs
 the operator and whose derivatives run, when the code runs, the derivative of the method
 Python ran (object_operators.py). Code that meets no such class, plain NumPy code among
 it, keeps its operators as they are."""
@@ -15,7 +15,7 @@ from ... import object_operators
 from .. import object_layouts as L
 from ...core import methods as M
 from ...core import ops
-from .unknown_objects import HANDING_BACK, returns_numbers
+from .unknown_objects import hands_back, returns_numbers
 
 _BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@"}
 
@@ -27,27 +27,36 @@ class UnknownOperatorLowering:
         """``node`` (a BinOp or UnaryOp, neither operand of a class the code follows) as
         the call of ``object_operator`` or ``object_unary``, where an operand may be an
         object of a class astgrad does not know; None for any other."""
-        if isinstance(node, gast.BinOp) and type(node.op) in _BINARY:
-            symbol, operands, helper = _BINARY[type(node.op)], [node.left, node.right], object_operators.object_operator
-        elif isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            symbol, operands, helper = "neg", [node.operand], object_operators.object_unary
-        else:
-            return None
-        return self._dispatched(node, symbol, operands, helper)
+        form = _operator_form(node)
+        return None if form is None else self._dispatched(node, *form)
 
-    def unknown_class_abs(self, node):
-        """``abs(v)`` (a Call) where ``v`` may be an object of a class astgrad does not
-        know, as the call of ``object_unary``; None for any other call."""
+    def dispatches_when_it_runs(self, node):
+        """Whether the operator ``node`` finds its method when the code runs (so an operand
+        a tuple assignment binds, ``p, q = Vec(a, b), c``, needs no refusal)."""
+        form = _operator_form(node)
+        return form is not None and self._unknown_operand(form[1])
+
+    def unknown_class_conversion(self, node):
+        """``abs(v)`` or ``float(v)`` (a Call) where ``v`` may be an object of a class
+        astgrad does not know, as the call of ``object_unary``; None for any other call."""
         func = node.func
-        if not isinstance(func, gast.Name) or func.id != "abs" or len(node.args) != 1 or node.keywords \
-                or isinstance(node.args[0], gast.Starred) or func.id in self.locals \
-                or self.source.resolve(func.id) is not builtins.abs:
+        if not isinstance(func, gast.Name) or func.id not in ("abs", "float") or len(node.args) != 1 \
+                or node.keywords or isinstance(node.args[0], gast.Starred) or func.id in self.locals \
+                or self.source.resolve(func.id) is not getattr(builtins, func.id):
             return None
-        return self._dispatched(node, "abs", node.args, object_operators.object_unary)
+        return self._dispatched(node, func.id, node.args, object_operators.object_unary)
+
+    def _unknown_operand(self, operands):
+        """Whether one of ``operands`` may be such an object (asked only in code that can
+        meet one: plain NumPy code pays nothing)."""
+        meets = self.__dict__.get("_meets_operators")
+        if meets is None or meets[0] is not self.source.fn:
+            meets = self._meets_operators = (self.source.fn, L.meets_operator_classes(self.source.fn))
+        return meets[1] and any(not isinstance(o, gast.Constant) and self.may_be_operating_object(o)
+                                for o in operands)
 
     def _dispatched(self, node, symbol, operands, helper):
-        if not any(not isinstance(o, gast.Constant) and self.may_be_operating_object(o) for o in operands) \
-                or not L.meets_operator_classes(self.source.fn):
+        if not self._unknown_operand(operands):
             return None
         where = f"{self.source.filename}:{self.source.file_line(node)}"
         args = [gast.Constant(value=symbol, kind=None)] + [self.atom(o) for o in operands] \
@@ -78,11 +87,13 @@ class UnknownOperatorLowering:
         if callee is not None and ops.is_user_function(callee):
             return _may_build(callee)
         handed = expr.args + [kw.value for kw in expr.keywords]
-        if callee in HANDING_BACK and handed and all(self._known_class(a) for a in handed):
+        if hands_back(callee) and handed and all(self._known_class(a) for a in handed):
             return False        # max(p), zip(q, r): the items of objects of classes the code knows
         if isinstance(callee, type):
             return L.operates_with_own_code(callee) or None
         func = expr.func
+        if isinstance(func, gast.Name) and func.id in self.locals_given():
+            return None         # a function or a callable object passed in: known when it is called
         owner = self._object_class(func.value if isinstance(func, gast.Attribute) else func)
         if owner is not None:         # a method, or the object's __call__
             return _may_build(M.static_attribute(owner, func.attr if isinstance(func, gast.Attribute) else "__call__"))
@@ -101,6 +112,15 @@ class UnknownOperatorLowering:
             return True
         built = self.resolve_call(expr) if isinstance(expr, gast.Call) else None
         return isinstance(built, type) and L.looked_into(built)
+
+
+def _operator_form(node):
+    """(symbol, operands, helper) for a BinOp or UnaryOp dispatched so, else None."""
+    if isinstance(node, gast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)], [node.left, node.right], object_operators.object_operator
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return "neg", [node.operand], object_operators.object_unary
+    return None
 
 
 def _may_build(function):
