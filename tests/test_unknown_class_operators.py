@@ -341,7 +341,7 @@ def reflected_number(x, t):
 
 def gives_way(x, t):
     d = {"p": Vec(x), "q": Weight(t)}
-    return np.sum((d["p"] * d["q"]).a)
+    return np.sum((d["p"] * d["q"]).a) + np.sum((d["p"] * 2.0).a * t)     # the second: Vec.__mul__ itself
 
 
 def subclass_first(x, t):

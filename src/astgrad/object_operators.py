@@ -6,11 +6,12 @@ there, one call per operator, which gives what Python's operator gives.
 Its derivatives find, when they run, the method Python ran, by Python's rules: the left
 operand's method, else the right operand's reflected one (first where the right operand's
 class is a strict subclass of the left one's overriding it), a method returning
-NotImplemented giving way to the next. A method of the user's is differentiated as any
-callee is (the derivative astgrad generates for it, cached); where a built-in method of a
-number or an array ran, the derivative is the ordinary one, of the functions below. A
-built-in method running on an object of the user's (an array's ``*`` on an object) is
-refused when it runs, naming the line."""
+NotImplemented giving way to the next (each method tried is run again to see whether it
+does: which one gave the value depends on the values). A method of the user's is
+differentiated as any callee is (the derivative astgrad generates for it, cached); where a
+built-in method of a number or an array ran, the derivative is the ordinary one, of the
+functions below. A built-in method running on an object of the user's (an array's ``*``
+on an object) is refused when it runs, naming the line."""
 
 import numbers
 import operator
@@ -135,8 +136,8 @@ def _chosen(symbol, operands, where, position):
         if function is None:
             continue
         if isinstance(function, types.FunctionType):
-            if "NotImplemented" in function.__code__.co_names and function(receiver, *others) is NotImplemented:
-                continue
+            if function(receiver, *others) is NotImplemented:
+                continue                    # run again as Python ran it: whether it gave way
             args = (receiver,) + others
             return function, args, 0 if position == receiver_position else 1
         if any(_users_object(x) for x in operands):
