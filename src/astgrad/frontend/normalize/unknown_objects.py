@@ -160,7 +160,7 @@ class UnknownObjectValues:
         callee = self.resolve_call(call)
         if callee is not None:
             return ops.is_user_function(callee) and not returns_numbers(callee) \
-                or isinstance(callee, type) and (L.compares_with_own_code(callee) or L.operates_with_own_code(callee))
+                or isinstance(callee, type) and L.compares_with_own_code(callee)
         if isinstance(func, gast.Name):
             return True             # a local function, a function value
         if isinstance(func, gast.Attribute):
