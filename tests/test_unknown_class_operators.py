@@ -369,10 +369,25 @@ def unpacked_both(x, t):
     return np.sum((p + q).a)
 
 
+class Number:
+    """Converts itself, and defines no operator."""
+    def __init__(self, v):
+        self.v = v
+
+    def __float__(self):
+        return float(np.sum(self.v ** 2))
+
+
+def float_of_unpacked(x, t):
+    n, k = Number(x * t), 2.0       # n's class is not known where float(n) is generated (it was refused as it ran)
+    return np.sum(x) * float(n) * k
+
+
 ARRAY_ARGS = (np.array([0.3, -0.8, 1.1]), np.array([0.5, 0.9, -0.4]))
 DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflected_number, ARRAY_ARGS),
               (gives_way, ARRAY_ARGS), (subclass_first, ARRAY_ARGS), (unary, ARRAY_ARGS),
-              (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS)]
+              (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS),
+              (float_of_unpacked, ARRAY_ARGS)]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
