@@ -207,7 +207,7 @@ def _bindings(tree):
         if isinstance(node, gast.Call):
             yield from _arguments_bound(node, local)
         elif isinstance(node, gast.Assign):
-            yield _stored(node.targets), node.value
+            yield from _assigned(node)
         elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
             yield _stored([node.target]), node.value
         elif isinstance(node, (gast.For, gast.comprehension)):
@@ -216,6 +216,19 @@ def _bindings(tree):
             yield _stored([node.optional_vars]), node.context_expr
         elif isinstance(node, gast.NamedExpr):
             yield _stored([node.target]), node.value
+
+
+def _assigned(node):
+    """The bindings of an assignment: ``p, k = Vec(a), 2.0`` binds each name to its own
+    item (k is no object); any other, every name to the whole value."""
+    value = node.value
+    if len(node.targets) == 1 and isinstance(node.targets[0], (gast.Tuple, gast.List)) \
+            and isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(node.targets[0].elts) \
+            and not any(isinstance(e, gast.Starred) for e in node.targets[0].elts + value.elts):
+        for target, item in zip(node.targets[0].elts, value.elts):
+            yield _stored([target]), item
+        return
+    yield _stored(node.targets), value
 
 
 class Items:

@@ -48,12 +48,13 @@ class UnknownOperatorLowering:
 
     def _unknown_operand(self, operands):
         """Whether one of ``operands`` may be such an object (asked only in code that can
-        meet one: plain NumPy code pays nothing)."""
+        meet one: plain NumPy code pays nothing); one of a class the code knows is
+        operator_methods.py's."""
         meets = self.__dict__.get("_meets_operators")
         if meets is None or meets[0] is not self.source.fn:
             meets = self._meets_operators = (self.source.fn, L.meets_operator_classes(self.source.fn))
-        return meets[1] and any(not isinstance(o, gast.Constant) and self.may_be_operating_object(o)
-                                for o in operands)
+        return meets[1] and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
+                                and self.may_be_operating_object(o) for o in operands)
 
     def _dispatched(self, node, symbol, operands, helper):
         if not self._unknown_operand(operands):
