@@ -257,11 +257,6 @@ def added_in_place(a, t):
     return v.x
 
 
-def unpacked_both(a, t):
-    p, q = Vec(a, t), Vec(t, a)
-    return (p + q).x        # neither class is known here
-
-
 def no_operator(a, t):
     return (Plain(a) * t).x
 
@@ -274,8 +269,6 @@ REFUSED = [
     (may_give_way, "may return NotImplemented; raise TypeError for the operands it does not take"),
     (added_in_place, "astgrad cannot differentiate \\+= on a InPlace, whose __iadd__ changes the object in place"),
     (unpacked, "whose class astgrad does not know when it generates the code; bind each object"),
-    (unpacked_both, "the operator \\+ on p, a Vec bound by a tuple assignment, whose class astgrad does not know "
-                    "when it generates the code; bind each object to a name of its own, once"),
     (no_operator, "on a Plain, whose class defines neither __mul__ on the left nor __rmul__"),
     (number_without_reflected, "a number on the left and a Vec, whose class defines no __radd__"),
 ]

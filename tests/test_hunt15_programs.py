@@ -209,8 +209,8 @@ class _Number:
     def __init__(self, v):
         self.v = v
 
-    def __float__(self):
-        return float(self.v)
+    def __mod__(self, k):
+        return self.v % k
 
 
 def _bag_item(x, w):
@@ -218,9 +218,9 @@ def _bag_item(x, w):
     return np.sum(b[2] ** 2)
 
 
-def _float_of_object(x, w):
-    n, k = _Number(x[0] * w), 2.0       # n's class is not known where float(n) is generated
-    return np.sum(x) * float(n) * k         # refused
+def _remainder_of_object(x, w):
+    d = {"n": _Number(x[0] * w)}        # d["n"]'s class is not known where % is generated
+    return np.sum(x) * (d["n"] % 2.0)       # refused
 
 
 @pytest.mark.parametrize("mode", ["grad", "hessian"])
@@ -230,12 +230,13 @@ def test_an_item_read_through_a_class_s_own_getitem_follows_it(mode):
     check(mode, _bag_item, (X3, 0.8), (0, 1) if mode == "grad" else (1,))
 
 
-@pytest.mark.parametrize("f", [_float_of_object])
+@pytest.mark.parametrize("f", [_remainder_of_object])
 @pytest.mark.parametrize("transform", ["grad", "hessian"])
 def test_a_refusal_as_the_code_runs_names_the_users_line_at_each_order(f, transform):
     """astgrad's refusals raised by its runtime with a message naming no line (float() of
-    an object converting itself; an item read through a class's own __getitem__ was
-    another, now followed) left generated code with astgrad's frames and no line of the
+    an object converting itself, now followed at first order; an item read through a
+    class's own __getitem__ was another, now followed; % on an object computing it with
+    code of its own is one) left generated code with astgrad's frames and no line of the
     user's, at first order and inside a Hessian."""
     import inspect
     lines, first = inspect.getsourcelines(f)

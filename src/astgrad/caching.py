@@ -22,6 +22,7 @@ import types
 import weakref
 
 from . import disk_cache
+from . import object_operators
 from . import prepared
 from .core import collector
 from .core.callees import Callees
@@ -667,6 +668,7 @@ def prepare(fn):
 
 
 callees = Callees(derive, prepare, _announce, prepared.pristine, _hold)     # what the stages reach the engine through
+object_operators.ENGINE.derive = derive       # operators on objects of classes found when the code runs
 
 _NOT_YET = object()             # no function: a Current not generated yet
 

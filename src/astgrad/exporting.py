@@ -745,6 +745,11 @@ def _check_no_outer_writes(helper, caller):
         raise ExportError(f"{caller} rebinds a global or a closure variable (global or nonlocal), which an "
                           "exported module cannot do in your module; export a function that takes the value "
                           "as an argument and returns the new value")
+    if _module_of(helper) == "astgrad.object_operators" and helper.__name__ not in ("object_operator", "object_unary"):
+        raise ExportError(f"{caller} differentiates an operator on an object whose class astgrad finds only when "
+                          "the code runs, through astgrad's derivative of the method Python runs, which an exported "
+                          "module cannot make without astgrad; bind the object to a name of its own, built in the "
+                          "function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
 
 
 def _astgrad_used_by(fn):

@@ -165,6 +165,11 @@ _LOOKED_INTO = {}       # class -> whether astgrad looks into its instances
 _LOOKED_INTO_LIMIT = 4096
 
 
+def looked_into(kind):
+    """Whether astgrad looks into the objects of the class ``kind`` (not a library's)."""
+    return _looked_into(kind)
+
+
 def _looked_into(kind):
     found = _LOOKED_INTO.get(kind)
     if found is None:
@@ -217,6 +222,45 @@ def compares_with_own_code(kind):
         if len(_COMPARES) < _LOOKED_INTO_LIMIT:
             _COMPARES[kind] = found
     return found
+
+
+_ARITHMETIC = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "matmul") for side in ("", "r")) \
+    + ("__neg__", "__abs__", "__float__")
+
+
+def operates_with_own_code(kind):
+    """Whether ``kind`` is a class defining an arithmetic operator (or ``abs``, ``float``)
+    with a function its author wrote."""
+    return isinstance(kind, type) and _looked_into(kind) and any(
+        _authored(getattr(kind, name, None)) for name in _ARITHMETIC)
+
+
+def meets_operator_classes(fn, depth=2):
+    """Whether ``fn``, or a function of the user's it names (to ``depth``), names a class
+    defining arithmetic operators with code of its own, or is given objects no layout
+    describes (``__astgrad_holding__``)."""
+    if getattr(fn, "__astgrad_holding__", ()):
+        return True
+    if not isinstance(fn, types.FunctionType):
+        return False
+    return any(operates_with_own_code(value) or depth > 0 and isinstance(value, types.FunctionType)
+               and value is not fn and meets_operator_classes(value, depth - 1) for value in _named_values(fn))
+
+
+def _named_values(fn):
+    """The values of the global and closure names ``fn``'s code (and its nested code) reads."""
+    names, codes = set(), [fn.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    values = [fn.__globals__[n] for n in names if n in fn.__globals__]
+    for cell in fn.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:
+            pass
+    return values
 
 
 def _authored(function):

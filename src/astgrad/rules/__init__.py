@@ -12,7 +12,7 @@ from . import operators, numpy_rules, math_rules, builtin_rules, runtime_rules  
 from . import product_rules, linalg_rules  # noqa: F401  (products; numpy.linalg and trace)
 from . import reduction_rules  # noqa: F401  (reductions and statistics)
 from . import containers  # noqa: F401  (in-place writes, list appends and pops)
-from . import object_rules  # noqa: F401  (attributes of objects)
+from . import object_rules, object_operator_rules  # noqa: F401  (attributes of objects; operators of unknown classes)
 from . import sequence_rules  # noqa: F401  (list and tuple + and *, set)
 from . import facts  # noqa: F401  (fresh results, in-place writes, shape-only arguments)
 from . import shape_rules, fft_rules  # noqa: F401  (shapes and assembly; numpy.fft)

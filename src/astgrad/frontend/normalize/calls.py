@@ -104,7 +104,8 @@ class CallLowering:
                          self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py
                          self.piecewise_call,                       # library_forms.py
                          self.ufunc_dtype_call, self.hypot_of_sequence,     # ufunc_dtypes.py, math_forms.py
-                         self.protocol_call, self.comparison_call):     # protocol_methods.py, comparison_methods.py
+                         self.protocol_call, self.comparison_call,      # protocol_methods.py, comparison_methods.py
+                         self.unknown_class_conversion):                       # unknown_operators.py
             lowered = lowering(node)
             if lowered is not None:
                 return lowered

@@ -42,7 +42,7 @@ class ExpressionLowering:
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
         lowered = self.sequence_operation(node) or self.dict_union(node) \
-            or self.operator_method(node)       # containers.py, dicts.py, operator_methods.py
+            or self.operator_method(node) or self.unknown_class_operator(node)     # ..., unknown_operators.py
         if lowered is not None:
             return lowered
         if isinstance(node.op, gast.Mod) and isinstance(node.left, gast.Constant) and isinstance(node.left.value, str):
@@ -55,7 +55,7 @@ class ExpressionLowering:
         if isinstance(operand, gast.Constant) and isinstance(node.op, (gast.USub, gast.UAdd)) \
                 and isinstance(operand.value, (int, float, complex)) and not isinstance(operand.value, bool):
             return S.const(-operand.value if isinstance(node.op, gast.USub) else operand.value)
-        lowered = self.operator_method(node)        # -v on an object: operator_methods.py
+        lowered = self.operator_method(node) or self.unknown_class_operator(node)   # -v: operator_methods.py
         if lowered is not None:
             return lowered
         return gast.UnaryOp(op=node.op, operand=self.atom(operand))

@@ -57,6 +57,7 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds
+from .unknown_operators import UnknownOperatorLowering
 from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
@@ -85,7 +86,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
-                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues):
+                 ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
+                 UnknownOperatorLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -70,7 +70,10 @@ class ProtocolMethodLowering:
         """Refuse the operator ``node`` (neither operand of a class the code follows) where
         an operand is a name a tuple assignment binds to an object of a class defining
         one of ``methods`` (``p, q = Vec(a, b), c``): its class is not known there, and the call
-        would stop when it runs."""
+        would stop when it runs; an operator found when the code runs needs none
+        (unknown_operators.py)."""
+        if self.dispatches_when_it_runs(node):
+            return
         operands = (node.left, node.right) if isinstance(node, gast.BinOp) else [node.left] + node.comparators \
             if isinstance(node, gast.Compare) else (node.operand,)
         for operand in operands:

@@ -23,6 +23,7 @@ import weakref
 import gast
 
 from ...core import ops
+from ...errors import FunctionValueUnknown
 from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import function_tree, own_returns
@@ -35,6 +36,18 @@ class UnknownObjectValues:
         """Whether ``expr`` (as written) may read an object whose class the code does not
         know (see the module docstring)."""
         return not isinstance(expr, gast.Constant) and self._reads_unknown(expr, self._unknown_object_names())
+
+    def may_be_operating_object(self, expr):
+        """``may_be_unknown_object`` for an operator's operand: a call of a function of the
+        user's counts only where that function may build an object of a class defining
+        operators (unknown_operators.py), so numbers helpers compute keep their operators."""
+        self._operating = True
+        try:
+            return self.may_be_unknown_object(expr)
+        except FunctionValueUnknown:
+            return False        # a function passed in, not known yet: its call says so where it is lowered
+        finally:
+            self._operating = False
 
     def note_unknown_object(self, node, name):
         """Count ``name``, a temporary the code binds to ``node``, among the names that may
@@ -69,14 +82,15 @@ class UnknownObjectValues:
     def _unknown_object_names(self):
         """The names of the function (and of the helpers inlined in it, renamed) that
         may hold such objects (kept, grown as helpers are inlined)."""
-        names = self.__dict__.get("_unknown_names")
+        kept = "_operating_names" if self.__dict__.get("_operating") else "_unknown_names"
+        names, seen = self.__dict__.get(kept, (None, 0))
         if names is None:
-            names = self._unknown_names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
-            self._inlined_seen = 0
+            names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
             self._grow_unknown(names, list(_bindings(self.source.tree)))
-        if self._inlined_seen < len(self.inlined_trees):
-            trees, self._inlined_seen = self.inlined_trees[self._inlined_seen:], len(self.inlined_trees)
+        if seen < len(self.inlined_trees):
+            trees, seen = self.inlined_trees[seen:], len(self.inlined_trees)
             self._grow_unknown(names, [binding for tree in trees for binding in _bindings(tree)])
+        self.__dict__[kept] = (names, seen)
         return names
 
     def note_inlined_parameter(self, name, value):
@@ -106,6 +120,12 @@ class UnknownObjectValues:
         or an array (an operator on an object runs its class's code, which raises when it
         is differentiated)."""
         kind = type(expr)
+        verdict = self.operating_verdict(expr) if self.__dict__.get("_operating") else None
+        if verdict is not None:
+            return verdict          # an operator's operand (unknown_operators.py)
+        if kind is Items:
+            verdict = self.iterated_verdict(expr.iterable) if self.__dict__.get("_operating") else None
+            return verdict if verdict is not None else self._reads_unknown(expr.iterable, names)
         if kind is gast.Name:
             return expr.id in names
         if kind is gast.Subscript and self._unlaid_item(expr):
@@ -129,7 +149,7 @@ class UnknownObjectValues:
         callee = self.resolve_call(expr)
         handed = expr.args + [kw.value for kw in expr.keywords]
         if callee is not None:
-            return callee in _HANDING_BACK and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
+            return hands_back(callee) and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
     def _user_call(self, call):
@@ -139,7 +159,7 @@ class UnknownObjectValues:
         func = call.func
         callee = self.resolve_call(call)
         if callee is not None:
-            return ops.is_user_function(callee) and not _returns_numbers(callee) \
+            return ops.is_user_function(callee) and not returns_numbers(callee) \
                 or isinstance(callee, type) and L.compares_with_own_code(callee)
         if isinstance(func, gast.Name):
             return True             # a local function, a function value
@@ -167,6 +187,14 @@ _HANDING_BACK = frozenset([max, min, sorted, reversed, list, tuple, set, dict, i
                            filter, map, functools.reduce, copy.copy, copy.deepcopy])
 
 
+def hands_back(callee):
+    """Whether ``callee`` is a builtin handing back what it is given (``max``, ``list``)."""
+    try:
+        return callee in _HANDING_BACK
+    except TypeError:           # an unhashable object called (a dataclass instance's __call__)
+        return False
+
+
 def _bindings(tree):
     """(the names a binding binds, the value it binds them from) for each binding in
     ``tree``: assignments, ``for`` loops and comprehensions, ``with ... as``, ``:=``, and
@@ -179,15 +207,36 @@ def _bindings(tree):
         if isinstance(node, gast.Call):
             yield from _arguments_bound(node, local)
         elif isinstance(node, gast.Assign):
-            yield _stored(node.targets), node.value
+            yield from _assigned(node)
         elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
             yield _stored([node.target]), node.value
         elif isinstance(node, (gast.For, gast.comprehension)):
-            yield _stored([node.target]), node.iter
+            yield _stored([node.target]), Items(node.iter)
         elif isinstance(node, gast.withitem) and node.optional_vars is not None:
             yield _stored([node.optional_vars]), node.context_expr
         elif isinstance(node, gast.NamedExpr):
             yield _stored([node.target]), node.value
+
+
+def _assigned(node):
+    """The bindings of an assignment: ``p, k = Vec(a), 2.0`` binds each name to its own
+    item (k is no object); any other, every name to the whole value."""
+    value = node.value
+    if len(node.targets) == 1 and isinstance(node.targets[0], (gast.Tuple, gast.List)) \
+            and isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(node.targets[0].elts) \
+            and not any(isinstance(e, gast.Starred) for e in node.targets[0].elts + value.elts):
+        for target, item in zip(node.targets[0].elts, value.elts):
+            yield _stored([target]), item
+        return
+    yield _stored(node.targets), value
+
+
+class Items:
+    """The items a loop or a comprehension binds from ``iterable`` (a binding's value)."""
+    __slots__ = ("iterable",)
+
+    def __init__(self, iterable):
+        self.iterable = iterable
 
 
 def _stored(targets):
@@ -217,7 +266,7 @@ _NUMBERS = weakref.WeakKeyDictionary()      # function -> whether each of its re
 _LIBRARIES = frozenset({"numpy", "math", "scipy", "cmath"})
 
 
-def _returns_numbers(fn):
+def returns_numbers(fn):
     """Whether each return of the function ``fn`` computes a number or an array (a call
     of NumPy or ``math``, a constant, an operator on those: ``return np.tanh(v) * 2.0``),
     so what it gives is no object."""

@@ -1,0 +1,131 @@
+"""Operators, ``abs`` and ``float`` on values whose class astgrad does not know when it
+generates the code (an object read from a dict, one a helper kept as a call returns:
+unknown_objects.py), in a function that can meet objects of a class defining arithmetic
+operators with code of its own: ``d["p"] + d["q"]`` becomes ``object_operator('+', t, t_1, 'f.py:9')``, which runs
+the operator and whose derivatives run, when the code runs, the derivative of the method
+Python ran (object_operators.py). Code that meets no such class, plain NumPy code among
+it, keeps its operators as they are."""
+
+import builtins
+import types
+
+import gast
+
+from ... import object_operators
+from .. import object_layouts as L
+from ...core import methods as M
+from ...core import ops
+from .unknown_objects import hands_back, returns_numbers
+
+_BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@"}
+
+
+class UnknownOperatorLowering:
+    """Normalizer methods dispatching operators on unknown classes when the code runs."""
+
+    def unknown_class_operator(self, node):
+        """``node`` (a BinOp or UnaryOp, neither operand of a class the code follows) as
+        the call of ``object_operator`` or ``object_unary``, where an operand may be an
+        object of a class astgrad does not know; None for any other."""
+        form = _operator_form(node)
+        return None if form is None else self._dispatched(node, *form)
+
+    def dispatches_when_it_runs(self, node):
+        """Whether the operator ``node`` finds its method when the code runs (so an operand
+        a tuple assignment binds, ``p, q = Vec(a, b), c``, needs no refusal)."""
+        form = _operator_form(node)
+        return form is not None and self._unknown_operand(form[1])
+
+    def unknown_class_conversion(self, node):
+        """``abs(v)`` or ``float(v)`` (a Call) where ``v`` may be an object of a class
+        astgrad does not know, as the call of ``object_unary``; None for any other call."""
+        func = node.func
+        if not isinstance(func, gast.Name) or func.id not in ("abs", "float") or len(node.args) != 1 \
+                or node.keywords or isinstance(node.args[0], gast.Starred) or func.id in self.locals \
+                or self.source.resolve(func.id) is not getattr(builtins, func.id):
+            return None
+        return self._dispatched(node, func.id, node.args, object_operators.object_unary)
+
+    def _unknown_operand(self, operands):
+        """Whether one of ``operands`` may be such an object (asked only in code that can
+        meet one: plain NumPy code pays nothing); one of a class the code knows is
+        operator_methods.py's."""
+        meets = self.__dict__.get("_meets_operators")
+        if meets is None or meets[0] is not self.source.fn:
+            meets = self._meets_operators = (self.source.fn, L.meets_operator_classes(self.source.fn))
+        return meets[1] and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
+                                and self.may_be_operating_object(o) for o in operands)
+
+    def _dispatched(self, node, symbol, operands, helper):
+        if not self._unknown_operand(operands):
+            return None
+        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        args = [gast.Constant(value=symbol, kind=None)] + [self.atom(o) for o in operands] \
+            + [gast.Constant(value=where, kind=None)]
+        return self.runtime_call(helper, args)
+
+    def operating_verdict(self, expr):
+        """Whether ``expr``, an operator's operand, may give an object of a class defining
+        operators that the code does not know (True), cannot (False), or None where the
+        rules of comparisons decide (unknown_objects.py). An object of a class the code
+        knows is operator_methods.py's; what a function or a method of the user's gives is
+        such an object only where that code may build one."""
+        kind = type(expr)
+        if kind in (gast.Name, gast.Attribute, gast.Subscript) and self._object_class(expr) is not None:
+            return False
+        if kind in (gast.Attribute, gast.Subscript) and self._object_class(expr.value) is not None:
+            method = "__getitem__" if kind is gast.Subscript else None
+            return method is not None and _may_build(M.static_attribute(self._object_class(expr.value), method))
+        if kind is gast.Subscript and self._unlaid_item(expr):     # self.m["a"]: what __init__ stores there
+            base = expr.value
+            while isinstance(base, (gast.Attribute, gast.Subscript)):
+                base = base.value
+            init = M.user_function(M.static_attribute(self._object_class(base), "__init__"))
+            return init is not None and L.meets_operator_classes(init)
+        if kind is not gast.Call:
+            return None
+        callee = self.resolve_call(expr)
+        if callee is not None and ops.is_user_function(callee):
+            return _may_build(callee)
+        handed = expr.args + [kw.value for kw in expr.keywords]
+        if hands_back(callee) and handed and all(self._known_class(a) for a in handed):
+            return False        # max(p), zip(q, r): the items of objects of classes the code knows
+        if isinstance(callee, type):
+            return L.operates_with_own_code(callee) or None
+        func = expr.func
+        if isinstance(func, gast.Name) and func.id in self.locals_given():
+            return None         # a function or a callable object passed in: known when it is called
+        owner = self._object_class(func.value if isinstance(func, gast.Attribute) else func)
+        if owner is not None:         # a method, or the object's __call__
+            return _may_build(M.static_attribute(owner, func.attr if isinstance(func, gast.Attribute) else "__call__"))
+        return None
+
+    def iterated_verdict(self, iterable):
+        """False where the items a loop binds come from iterating an object of a class the
+        code knows (its ``__iter__``, object_iteration.py), for an operator's operand; None
+        for any other iterable."""
+        return False if self._known_class(iterable) else None
+
+    def _known_class(self, expr):
+        """Whether ``expr`` reads an object of a class the code knows, or builds one
+        (``Point(a, t)``)."""
+        if self._object_class(expr) is not None:
+            return True
+        built = self.resolve_call(expr) if isinstance(expr, gast.Call) else None
+        return isinstance(built, type) and L.looked_into(built)
+
+
+def _operator_form(node):
+    """(symbol, operands, helper) for a BinOp or UnaryOp dispatched so, else None."""
+    if isinstance(node, gast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)], [node.left, node.right], object_operators.object_operator
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return "neg", [node.operand], object_operators.object_unary
+    return None
+
+
+def _may_build(function):
+    """Whether ``function`` (a function of the user's) may give an object of a class
+    defining operators with code of its own."""
+    function = M.user_function(function)
+    return function is not None and not returns_numbers(function) and L.meets_operator_classes(function)

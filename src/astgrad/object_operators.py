@@ -1,0 +1,165 @@
+"""Arithmetic operators on values whose class astgrad did not know when it generated the
+code (an object read from a dict, one a helper kept as a call returns, a list mixing
+objects and numbers): the generated code calls ``object_operator`` (or ``object_unary``)
+there, one call per operator, which gives what Python's operator gives.
+
+Its derivatives find, when they run, the method Python ran, by Python's rules: the left
+operand's method, else the right operand's reflected one (first where the right operand's
+class is a strict subclass of the left one's overriding it), a method returning
+NotImplemented giving way to the next (each method tried is run again to see whether it
+does: which one gave the value depends on the values). A method of the user's is
+differentiated as any callee is (the derivative astgrad generates for it, cached); where a
+built-in method of a number or an array ran, the derivative is the ordinary one, of the
+functions below. A built-in method running on an object of the user's (an array's ``*``
+on an object) is refused when it runs, naming the line."""
+
+import numbers
+import operator
+import types
+
+import numpy
+
+from .duck import is_duck_array
+
+_BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
+           "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__")}
+_UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
+
+
+class _Engine:
+    """How the derivatives reach the engine, which sits above the runtime: caching.py sets
+    ``derive`` (``Callees.derive``) when it is imported."""
+    derive = None
+
+
+ENGINE = _Engine()
+
+
+# The derivatives of numbers and arrays: the engine differentiates these as it does the
+# operator written in the user's code.
+def plain_add(a, b):
+    return a + b
+
+
+def plain_sub(a, b):
+    return a - b
+
+
+def plain_mul(a, b):
+    return a * b
+
+
+def plain_truediv(a, b):
+    return a / b
+
+
+def plain_matmul(a, b):
+    return a @ b
+
+
+def plain_neg(a):
+    return -a
+
+
+def plain_abs(a):
+    return abs(a)
+
+
+def plain_float(a):
+    return float(a)
+
+
+_PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@": plain_matmul,
+          "neg": plain_neg, "abs": plain_abs, "float": plain_float}
+
+
+def object_operator(symbol, a, b, where):
+    """``a symbol b``, as Python computes it (``where``: the user's line, for the derivatives)."""
+    return _RUN[symbol](a, b)
+
+
+def object_unary(symbol, a, where):
+    """``-a`` (``symbol`` "neg"), ``abs(a)`` or ``float(a)``, as Python computes it; its
+    derivatives are those of ``object_operator`` with no right operand."""
+    return -a if symbol == "neg" else abs(a) if symbol == "abs" else float(a)
+
+
+_RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul}
+
+
+def operator_adjoint(seed, symbol, a, b, where, position):
+    """The derivative of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``, b
+    None) with respect to operand ``position`` (0 for ``a``, 1 for ``b``) in reverse mode,
+    ``seed`` that of the result."""
+    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
+    derivative = ENGINE.derive(function, "reverse", (index,))
+    return derivative(*args, **{_keywords(derivative)[0]: seed})
+
+
+def operator_tangent(tangent, symbol, a, b, where, position):
+    """The tangent of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``)
+    coming from that of operand ``position`` (the terms of both operands add)."""
+    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
+    derivative = ENGINE.derive(function, "forward", (index,))
+    return derivative(*args, **{_keywords(derivative)[0]: tangent})[1]
+
+
+def _operands(symbol, a, b):
+    return (a,) if symbol in _UNARY else (a, b)
+
+
+def _keywords(derivative):
+    """The keyword-only parameters of a generated derivative (its seed, or its tangents)."""
+    keywords = getattr(derivative, "__astgrad_keywords__", None)
+    if keywords is None:
+        code = derivative.__code__
+        keywords = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    return keywords
+
+
+def _chosen(symbol, operands, where, position):
+    """(the function Python ran for the operator, the arguments it was given, the index
+    among them of operand ``position``)."""
+    if len(operands) == 1:
+        candidates = [(operands[0], _UNARY[symbol], (), 0)]
+    else:
+        a, b = operands
+        method, reflected = _BINARY[symbol]
+        candidates = [(a, method, (b,), 0), (b, reflected, (a,), 1)]
+        if type(b) is not type(a) and issubclass(type(b), type(a)) \
+                and getattr(type(b), reflected, None) is not getattr(type(a), reflected, None):
+            candidates.reverse()            # a subclass's reflected method first, as Python does
+        elif type(b) is type(a):
+            candidates = candidates[:1]     # Python does not try the reflected method of the same class
+    for receiver, name, others, receiver_position in candidates:
+        function = getattr(type(receiver), name, None)
+        if function is None:
+            continue
+        if isinstance(function, types.FunctionType):
+            if function(receiver, *others) is NotImplemented:
+                continue                    # run again as Python ran it: whether it gave way
+            args = (receiver,) + others
+            return function, args, 0 if position == receiver_position else 1
+        if any(_users_object(x) for x in operands):
+            if function(receiver, *others) is NotImplemented:
+                continue                    # a number's operator giving way to an object's
+            _refuse_builtin(symbol, operands, receiver, where)
+        return _PLAIN[symbol], operands, position
+    raise TypeError(f"astgrad: {where}: no method of {' and '.join(type(x).__name__ for x in operands)} "
+                    f"computes {symbol} (Python raises TypeError there too)")
+
+
+def _users_object(value):
+    """Not a number, an array or a built-in container, whose operators astgrad's ordinary
+    rules differentiate."""
+    return not isinstance(value, (numbers.Number, numpy.ndarray, numpy.generic, list, tuple, dict, str)) \
+        and not is_duck_array(value)
+
+
+def _refuse_builtin(symbol, operands, receiver, where):
+    raise TypeError(
+        f"astgrad: {where}: {symbol} of a {type(operands[0]).__name__}"
+        + (f" and a {type(operands[1]).__name__}" if len(operands) > 1 else "")
+        + f" runs the operator of the {type(receiver).__name__} on an object of your class, which "
+        "astgrad does not follow; pass a Python number there (float(k)), or call the method you mean "
+        "by its name")
