@@ -1238,7 +1238,7 @@ class HessianVectorProduct:
 
     @public
     def __call__(self, *args_and_v: Any, **kwargs: Any) -> Any:
-        f, position, target = self.function, self._position, self._target
+        f = self.function
         if not args_and_v:
             raise TypeError(f"hvp of {_function_name(f)} takes its arguments followed by v{_v_keyword(f, kwargs)}")
         if not kwargs and len(args_and_v) == self._arity + 1:
@@ -1249,13 +1249,20 @@ class HessianVectorProduct:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: HessianVectorProduct(made, self.wrt))(*args_and_v, **kwargs)
+        return self._products(args, kwargs, v)(v)
+
+    def _products(self, args, kwargs, v):
+        """``product(v)`` for the arguments ``args``, ``kwargs`` and each ``v`` of the kind
+        of the ``v`` given: all run the code chosen now, so that the columns of a Hessian
+        are those of one function, whatever another thread rebinds meanwhile."""
+        f, position, target = self.function, self._position, self._target
         bound = _bind_before_v(f, args, kwargs)
         _refuse_complex(list(bound.arguments.values()) + [v], "hvp")
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
         refuse_object_array(x, target.label, "hvp", "differentiate with respect to another argument")
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
-        v = _matching(v, x, "hvp: v", where, name=target.label)
+        v = _matching(v, x, "hvp: v", where, name=target.label)     # (checked before any generation)
         arguments = target.arguments(bound)
         compiled = None
         if self._versions is not None and not bound.kwargs:
@@ -1265,11 +1272,13 @@ class HessianVectorProduct:
             gradient = reverse_derivative(self._fn, (position,), False)
             compiled = forward_derivative(gradient, (position,))
         (name,) = _tangent_params(compiled, 1)
-        tangent = {name: v if alone else target.seed(bound, v)}
-        product = _run_product(f, compiled, arguments, bound.kwargs, tangent)
-        if not alone:
-            product = product[1]
-        return _match_argument(target.select(bound, product), x)
+
+        def product(v):
+            v = _matching(v, x, "hvp: v", where, name=target.label)
+            tangent = {name: v if alone else target.seed(bound, v)}
+            result = _run_product(f, compiled, arguments, bound.kwargs, tangent)
+            return _match_argument(target.select(bound, result if alone else result[1]), x)
+        return product
 
     def _run_unchecked(self, args_and_v):
         """The call for arguments that are Python numbers or real NumPy arrays, and a ``v``
@@ -1358,8 +1367,9 @@ class Hessian:
         _array_argument(x, target.label, "hessian")
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
-        columns = [numpy.asarray(self._product(*args, e.tolist() if as_list else e, **kwargs))
-                   for e in _flat_basis(x)]
+        basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
+        product = self._product._products(args, kwargs, basis[0]) if basis else None
+        columns = [numpy.asarray(product(e)) for e in basis]
         flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(x) + (0,))
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 

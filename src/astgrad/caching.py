@@ -26,7 +26,7 @@ from . import object_operators
 from . import prepared
 from .core import collector
 from .core.callees import Callees
-from .core.functions import parameter_names, underlying, user_freevars
+from .core.functions import parameter_names, pinned_globals, underlying, user_freevars
 from .core.methods import receiver_layout, receiver_of
 from .core.read_log import note_engine_use
 from .errors import RecursiveCall
@@ -91,6 +91,11 @@ def _instantiate(generated, fn):
     own = user_freevars(fn)
     compiled.__astgrad_user_freevars__ = tuple(n for n in generated.code.co_freevars
                                                if n not in generated.cells and n in own)
+    # the user's globals it holds as cells (pipeline.pinned_names), and those of generated
+    # code it is a derivative of, whose cells it shares
+    held = pinned_globals(fn)
+    compiled.__astgrad_pinned_globals__ = generated.pinned + tuple(
+        n for n in generated.code.co_freevars if n in held and n not in generated.cells)
     guards = merged(guards_for(generated.dependencies, fn), generated.callee_guards, generated.function_guards)
     rules = generated.rules or RulesRead(generated.version, None)
     return Entry(compiled, guards, fn, rules, generated)
@@ -278,9 +283,20 @@ def made_before(fn, key):
 def _entry(fn, key):
     """``fn``'s current Entry for ``key``: the cached one while its guards hold, else a
     new one, generated once however many threads ask."""
-    entry = _cached_entry(fn, key) or _generate_once(fn, key)
+    entry = _cached_entry(fn, key)
+    for _ in range(_RACED_GENERATIONS):
+        if entry is not None:
+            break
+        entry = _generate_once(fn, key)
+        # another thread rebound a name it depends on while it was generated: its guards
+        # fail (see guards.merged), and it would run one object's rule on another's value
+        entry = entry if entry.holds(fn) else _cached_entry(fn, key)
+    entry = entry or _generate_once(fn, key)    # (names rebound during each try: as made)
     _note_callee(entry)
     return entry
+
+
+_RACED_GENERATIONS = 8      # generations tried while names are rebound during each
 
 
 def _waits_for(thread, target):

@@ -294,7 +294,7 @@ def entry_for(generated, name, callees=(), bound=None):
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
             "dependencies": dependencies, "callees": list(callees),
             "code": base64.b64encode(marshal.dumps(generated.code)).decode(), "origins": origins,
-            "placeholders": list(generated.placeholders)}
+            "placeholders": list(generated.placeholders), "pinned": list(generated.pinned)}
     return dict(body, checksum=_checksum(body))
 
 
@@ -371,7 +371,7 @@ def rebuild(entry, name, fn, resolve=None):
     or None when one of them has changed since (see disk_callees.py)."""
     try:
         body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code",
-                                      "origins", "placeholders")}
+                                      "origins", "placeholders", "pinned")}
         if entry["checksum"] != _checksum(body) or body["key"] != name:
             return None
         dependencies = dependencies_now(body["dependencies"], fn)
@@ -396,7 +396,8 @@ def rebuild(entry, name, fn, resolve=None):
     placeholders = tuple(body["placeholders"])
     generated_text.register_placeholders(code.co_filename, placeholders)
     return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
-                     registry.VERSION[0], 0.0, derived=derived, origins=origins, placeholders=placeholders)
+                     registry.VERSION[0], 0.0, derived=derived, origins=origins, placeholders=placeholders,
+                     pinned=tuple(body["pinned"]))
 
 
 def _code(body, fn):

@@ -9,6 +9,8 @@ import io
 import tokenize
 import types
 
+from .core.functions import pinned_globals
+
 
 def variant_source(fn):
     """The source of a function astgrad made by rewriting a user's function (a helper
@@ -52,6 +54,7 @@ def global_names(compiled, source):
         args = tree.body[0].args
         names = {n.id for d in args.defaults + [d for d in args.kw_defaults if d is not None]
                  for n in ast.walk(d) if isinstance(n, ast.Name)}
+    names |= set(pinned_globals(compiled))     # globals the code holds as cells
     stack = [compiled.__code__]
     while stack:
         code = stack.pop()

@@ -18,7 +18,7 @@ import inspect
 import sys
 import types
 
-from .core.functions import underlying, user_freevars
+from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_guards import (array_operand_lines, arrays_not_lists, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
@@ -655,7 +655,10 @@ def _references(compiled):
     generated code (wrt="self.W"), which has no module."""
     code = compiled.__code__
     cells = dict(zip(code.co_freevars, compiled.__closure__ or ()))
+    pinned = pinned_globals(compiled)
     for free in code.co_freevars:
+        if free in pinned:          # a global of the user's, read as the other globals are
+            continue
         try:
             value = cells[free].cell_contents
         except ValueError:
@@ -675,8 +678,8 @@ def _introduced(compiled):
     """The free names astgrad introduced (not the user function's closure variables)."""
     if getattr(compiled, "__astgrad_specializes__", None) is None \
             and not hasattr(compiled, "__astgrad_user_freevars__"):
-        return set(compiled.__code__.co_freevars)
-    return set(compiled.__code__.co_freevars) - set(user_freevars(compiled))
+        return set(compiled.__code__.co_freevars) - set(pinned_globals(compiled))
+    return set(compiled.__code__.co_freevars) - set(user_freevars(compiled)) - set(pinned_globals(compiled))
 
 
 def _is_transform_object(obj):

@@ -60,6 +60,7 @@ class Generated:
                                 # elsewhere (a gradient object): what the disk cache describes
     origins: dict = None        # line of text -> (file, line) it was generated from (generated_text.origin)
     placeholders: tuple = ()    # the lines of text that are placeholders (generated_text.register_placeholders)
+    pinned: tuple = ()          # the user's globals among ``cells``: held as the objects the guards check
 
 
 class Derived(typing.NamedTuple):

@@ -125,16 +125,16 @@ def guards_for(dependencies, fn):
         if isinstance(root, ScopeRoot):     # astgrad's own name for another function's scope
             pass
         elif root in cells:
-            guards[id(cells[root]), root] = (_CellView(cells[root]), root, chain[0])
+            guards[id(cells[root]), root, id(chain[0])] = (_CellView(cells[root]), root, chain[0])
         elif root in scope or chain[0] is MISSING:
-            guards[id(scope), root] = (scope, root, chain[0])
+            guards[id(scope), root, id(chain[0])] = (scope, root, chain[0])
         else:                       # a builtin, as long as no global hides it
-            guards[id(scope), root] = (scope, root, MISSING)
-            guards[id(builtin_dict), root] = (builtin_dict, root, chain[0])
+            guards[id(scope), root, id(MISSING)] = (scope, root, MISSING)
+            guards[id(builtin_dict), root, id(chain[0])] = (builtin_dict, root, chain[0])
         for position in range(1, len(chain)):
             owner, attr, expected = chain[position - 1], parts[position], chain[position]
             if isinstance(owner, types.ModuleType) and attr in vars(owner):
-                guards[id(vars(owner)), attr] = (vars(owner), attr, expected)
+                guards[id(vars(owner)), attr, id(expected)] = (vars(owner), attr, expected)
             else:
                 guards[id(owner), attr] = (AttributeView(owner, expected), attr, expected)
     return list(guards.values())
@@ -210,13 +210,19 @@ def _partial_guards(partial, func, args, keywords, items):
 
 
 def merged(*groups):
+    """The guards of ``groups`` once each. Two expecting different objects under one name
+    are both kept, so the code never holds: they were generated while another thread
+    rebound the name, and the code may hold (pipeline.pinned_names) or have chosen a rule
+    for either object."""
     out = {}
     for group in groups:
         for guard in group:
             mapping = guard[0]
-            identity = id(mapping.cell) if isinstance(mapping, _CellView) else (
-                id(mapping.obj) if isinstance(mapping, (AttributeView, ItemsView, LayoutView)) else id(mapping))
-            out.setdefault((identity, guard[1]), guard)
+            if isinstance(mapping, (AttributeView, ItemsView, LayoutView)):     # compared as they say
+                out.setdefault((id(mapping.obj), guard[1]), guard)
+                continue
+            identity = id(mapping.cell) if isinstance(mapping, _CellView) else id(mapping)
+            out.setdefault((identity, guard[1], id(guard[2])), guard)
     return tuple(out.values())
 
 

@@ -30,7 +30,7 @@ from .core.missing import MISSING
 from .core.naming import Namer
 from .errors import TransformError, UnresolvedName
 from .frontend.normalize import Normalizer
-from .frontend.source import parse_function, parses_shared
+from .frontend.source import ScopeRoot, parse_function, parses_shared
 from .modes.reverse import ReverseMode
 from .argument_kinds import from_key
 from .rules import registry
@@ -144,6 +144,27 @@ class Front:
         return tuple(self.source.dependencies)
 
 
+def pinned_names(front):
+    """The user's global (or builtin) names whose meaning generation depended on, each
+    bound to the object it was generated for: the code holds them as closure cells, so it
+    calls the object its guards checked. Read live, another thread rebinding ``act``
+    between the guard check and the line would have the code apply ``sin``'s rule to
+    ``tanh``'s value. The guards still compare the globals at every call, so a rebinding
+    before the call is followed as before."""
+    source = front.source
+    checked = {parts[0]: chain[0] for parts, chain in front.dependencies    # the last, as guards.py
+               if not isinstance(parts[0], ScopeRoot) and chain and chain[0] is not MISSING}
+    return {name: checked[name] for name in front.namespace.user_names
+            if name in checked and name not in front.freevars and name not in source.closure
+            and name not in source.scopes and _is_global(source.globals, name)}
+
+
+def _is_global(scope, name):
+    """Whether ``name`` is read as a global of ``scope`` (a global, else a builtin)."""
+    return name in scope or (scope.get("__builtins__", builtins) in (builtins, vars(builtins))
+                             and hasattr(builtins, name))
+
+
 def front(fn, key, callees):
     """The first half of generating ``fn``'s derivative ``key`` (its argument kinds, if
     any, play no part): raises what generating it would raise. The front half of
@@ -199,7 +220,8 @@ def _back(front, key):
     tree = front.mode.finish(front.tree, from_key(key))          # optimize
     front.tree = None
     text = to_source(tree)                                      # emit
-    bindings = front.namespace.bindings()
+    pinned = pinned_names(front)
+    bindings = front.namespace.bindings() | pinned
     code, definition = compile_closure(text, tree.name,            # compile
                                        set(bindings) | set(front.freevars), front.label)
     origins = front.source.origins(line_origins(tree, definition))
@@ -209,4 +231,4 @@ def _back(front, key):
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
     return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
                      front.seconds + time.perf_counter() - started, origins=origins,
-                     placeholders=placeholders)
+                     placeholders=placeholders, pinned=tuple(n for n in code.co_freevars if n in pinned))

@@ -46,6 +46,12 @@ def user_freevars(fn):
     return getattr(fn, "__astgrad_user_freevars__", fn.__code__.co_freevars)
 
 
+def pinned_globals(fn):
+    """The user's global names generated code ``fn`` holds as closure cells, bound to the
+    objects its guards check (``pipeline.pinned_names``): globals for its reader."""
+    return getattr(fn, "__astgrad_pinned_globals__", ())
+
+
 def parameter_names(fn):
     """The names of a plain function's parameters, without ``*args`` and ``**kwargs``."""
     code = fn.__code__
