@@ -84,7 +84,7 @@ def in_place_(y, value, like, derivative=False):
 
 @tangent(in_place)
 def in_place_(y, value, like, derivative=False):
-    d[y] = in_place(d[value], like, True)
+    d[y] = in_place(d[value], like, derivative=True)
 
 
 @adjoint(unstack_like)
