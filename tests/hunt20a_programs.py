@@ -151,8 +151,7 @@ def c09(x, w):
     return t
 
 
-@refused("c10 sum() of objects: 0 + V falls to __radd__, missing here, so V + V only",
-         r"the operator \+ with a V on the right and, on the left, a value whose class")
+@case("c10 acc = vs[0], then acc = acc + v over the rest of a list of V: V.__add__ each step")
 def c10(x, w):
     vs = [V(x * k, w) for k in (1.0, 2.0, 3.0)]
     acc = vs[0]
