@@ -58,6 +58,35 @@ def function_source(fn):
     return "".join(lines[code.co_firstlineno - 1:last]) + _code_hash(fn)
 
 
+def made_for(fn):
+    """What ``fn``, a function made for the objects, sequences or functions it is given
+    (frontend/function_args.py), was made for, as text another process writes the same:
+    two functions made from one source for other layouts are other code. [] for a plain
+    function; None where a part cannot be found again by name (such code is not stored)."""
+    given = getattr(fn, "__astgrad_given__", None)
+    try:
+        return _given_text(given) if given else []
+    except LookupError:
+        return None
+
+
+def _given_text(value):
+    """``value`` (a part of ``__astgrad_given__``: names, layouts, classes, held
+    functions) as JSON-ready text; LookupError for an object not found again by name."""
+    if isinstance(value, _ATOMS):
+        return value
+    if isinstance(value, frozenset):
+        value = sorted(value, key=repr)
+    if isinstance(value, (tuple, list)):
+        return [_given_text(item) for item in value]
+    if hasattr(value, "function") and hasattr(value, "key"):      # a layout's Held function
+        return ["held", _given_text(value.function)]
+    described = describe(value)
+    if described is None:
+        raise LookupError(value)
+    return described
+
+
 def stable_filename(filename):
     """A file name as another process sees it: generated code's names carry a counter."""
     return re.sub(r" #\d+>$", ">", filename)
