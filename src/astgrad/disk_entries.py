@@ -59,28 +59,30 @@ def function_source(fn):
 
 
 def made_for(fn):
-    """What ``fn``, a function made for the objects, sequences or functions it is given
-    (frontend/function_args.py), was made for, as text another process writes the same:
-    two functions made from one source for other layouts are other code. [] for a plain
-    function; None where a part cannot be found again by name (such code is not stored)."""
-    given = getattr(fn, "__astgrad_given__", None)
+    """What ``fn``, a function made for the objects or sequences it is given
+    (frontend/function_args.py), was made for, as caching._shared_key tells such functions
+    apart, in text another process writes the same: two functions made from one source for
+    other layouts are other code (the functions given are the cells the entry checks). []
+    for a plain function; None where a part cannot be found again by name (not stored)."""
+    made = [sorted(getattr(fn, "__astgrad_layouts__", {}).items()), getattr(fn, "__astgrad_sequences__", None),
+            getattr(fn, "__astgrad_holding__", None)]
     try:
-        return _given_text(given) if given else []
+        return _made_for_text(made) if any(made) else []
     except LookupError:
         return None
 
 
-def _given_text(value):
-    """``value`` (a part of ``__astgrad_given__``: names, layouts, classes, held
-    functions) as JSON-ready text; LookupError for an object not found again by name."""
+def _made_for_text(value):
+    """``value`` (names, layouts: classes, held functions) as JSON-ready text;
+    LookupError for an object not found again by name."""
     if isinstance(value, _ATOMS):
         return value
     if isinstance(value, frozenset):
         value = sorted(value, key=repr)
     if isinstance(value, (tuple, list)):
-        return [_given_text(item) for item in value]
+        return [_made_for_text(item) for item in value]
     if hasattr(value, "function") and hasattr(value, "key"):      # a layout's Held function
-        return ["held", _given_text(value.function)]
+        return ["held", _made_for_text(value.function)]
     described = describe(value)
     if described is None:
         raise LookupError(value)
