@@ -4,7 +4,8 @@ An entry is the generated source text of one derivative, and how to find again e
 object the code is bound to (a module by its name, a function by its module and
 qualified name). Its key is a hash of everything that determines the code: the
 function's source text, file and first line, the mode and ``wrt``, the argument kinds
-(when code is specialized to them), astgrad's version and source, the rule table (the
+(when code is specialized to them), the classes of the objects the function was made for
+(object_layouts.py: ``zip(w.q, xs)`` is other code where ``w.q`` iterates itself), astgrad's version and source, the rule table (the
 rules of an optional library such as SciPy, and its version, only for code that reached
 one of its objects), and the Python and NumPy versions. On load, the entry's checksum is verified and every name
 the code depended on when it was generated must mean an equal object now (same module
@@ -118,14 +119,16 @@ def entry_key(fn, key, kinds=None, optional=()):
     (disk_entries.optional_rules), for code that may have used them."""
     import json
     from . import disk_entries
-    source = disk_entries.function_source(fn)
-    if source is None:
+    source, made_for = disk_entries.function_source(fn), disk_entries.made_for(fn)
+    if source is None or made_for is None:
         return None
     parts = [FORMAT, disk_entries.environment(), disk_entries.rules_fingerprint(), disk_entries.key_text(key),
              repr(kinds), source, disk_entries.stable_filename(fn.__code__.co_filename),
              fn.__code__.co_firstlineno, fn.__qualname__, fn.__code__.co_freevars]
     if optional:
         parts.append(optional)
+    if made_for:            # code made for the layouts of the objects given (object_layouts.py)
+        parts.append(made_for)
     return disk_entries.sha256(json.dumps(parts, default=repr).encode()).hexdigest()
 
 

@@ -58,6 +58,37 @@ def function_source(fn):
     return "".join(lines[code.co_firstlineno - 1:last]) + _code_hash(fn)
 
 
+def made_for(fn):
+    """What ``fn``, a function made for the objects or sequences it is given
+    (frontend/function_args.py), was made for, as caching._shared_key tells such functions
+    apart, in text another process writes the same: two functions made from one source for
+    other layouts are other code (the functions given are the cells the entry checks). []
+    for a plain function; None where a part cannot be found again by name (not stored)."""
+    made = [sorted(getattr(fn, "__astgrad_layouts__", {}).items()), getattr(fn, "__astgrad_sequences__", None),
+            getattr(fn, "__astgrad_holding__", None)]
+    try:
+        return _made_for_text(made) if any(made) else []
+    except LookupError:
+        return None
+
+
+def _made_for_text(value):
+    """``value`` (names, layouts: classes, held functions) as JSON-ready text;
+    LookupError for an object not found again by name."""
+    if isinstance(value, _ATOMS):
+        return value
+    if isinstance(value, frozenset):
+        value = sorted(value, key=repr)
+    if isinstance(value, (tuple, list)):
+        return [_made_for_text(item) for item in value]
+    if hasattr(value, "function") and hasattr(value, "key"):      # a layout's Held function
+        return ["held", _made_for_text(value.function)]
+    described = describe(value)
+    if described is None:
+        raise LookupError(value)
+    return described
+
+
 def stable_filename(filename):
     """A file name as another process sees it: generated code's names carry a counter."""
     return re.sub(r" #\d+>$", ">", filename)

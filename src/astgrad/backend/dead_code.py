@@ -114,12 +114,15 @@ def _calls(stmt, method):
 
 
 def _dead_saves(marked, facts):
-    """The ids of the statements of the saves whose restore is dead (by ``facts``, the
-    ``StatementFacts`` of the dead-code elimination just run), and of those restores;
-    their marks leave ``marked``. A restore with no effect (``x = x_saved``) the
+    """The ids of the statements of the saves whose restores are all dead (by ``facts``,
+    the ``StatementFacts`` of the dead-code elimination just run), and of those restores;
+    their marks leave ``marked``. A save restored on two paths (``if done >= 6: ...; ys =
+    ys_stack.pop()`` and ``elif done >= 5: ys = ys_stack.pop()`` in a try) stays while either
+    restore is read: one pop gone would leave the other reading another value. A restore with no effect (``x = x_saved``) the
     elimination removes itself when dead, and its save with it; one it removed in an
     earlier run counts as live (``facts`` knows nothing after it)."""
     dead = [mark for mark, found in marked.items()
-            if any(restores and not facts.live_after(stmt, stmt.targets[0].id) and not facts.is_pure(stmt)
-                   for _, stmt, restores in found)]
+            if any(restores for _, _, restores in found)
+            and all(not restores or not facts.live_after(stmt, stmt.targets[0].id) and not facts.is_pure(stmt)
+                    for _, stmt, restores in found)]
     return {id(stmt) for mark in dead for _, stmt, _ in marked.pop(mark)}

@@ -29,10 +29,12 @@ class Steps:
     """The numbering of one try body: ``numbers`` maps id(statement) -> (k, previous k
     on its path, the statement), and ("saved", id(statement)) -> (k, None, statement)
     for a statement saving an element first (the saving counts on its own);
-    ``used`` holds the numbers a guard reads."""
+    ``used`` holds the numbers a guard reads; ``bound`` maps id(statement) -> the names
+    the body surely bound before it (on its path)."""
     counter: str
     numbers: dict
     used: set
+    bound: dict
     active: object = None       # the function's active names
     defined: object = None      # the names surely defined before the try
     ranks: dict = None          # number -> the count written for it (see _rank)
@@ -58,12 +60,16 @@ class Steps:
 
 def steps_of(stmt, active):
     """The Steps of the try ``stmt`` in a function whose active names are ``active``."""
-    numbers, used = {}, set()
+    numbers, used, bound = {}, set(), {}
 
-    def walk(block, previous):
+    def walk(block, previous, names):
+        """Number ``block``; ``names``: those surely bound before it. Returns those
+        surely bound after it."""
+        names = set(names)
         for inner in block:
             if anno.get(inner, Key.CAUGHT, False):
                 continue
+            bound[id(inner)] = frozenset(names)
             nested = isinstance(inner, gast.If) and not anno.get(inner, Key.CATCHES, False)
             if nested:
                 # its test may raise too (a name unbound, an array's truth value): the branches,
@@ -73,8 +79,7 @@ def steps_of(stmt, active):
                     tested = len(numbers) + 1
                     numbers[("tested", id(inner))] = (tested, previous, inner)
                     used.add(tested)
-                walk(inner.body, tested)
-                walk(inner.orelse, tested)
+                names |= walk(inner.body, tested, names) & walk(inner.orelse, tested, names)
             save = anno.get(inner, Key.SAVE) if isinstance(inner, gast.Assign) else None
             if save and save.index is not None and not save.reused:
                 # saving an element reads it, which may raise too: counted once it is saved
@@ -90,11 +95,14 @@ def steps_of(stmt, active):
                     used.add(previous)
             elif save:
                 used.add(previous)          # a restore alone: where the value was saved
+            if isinstance(inner, gast.Assign) and isinstance(inner.targets[0], gast.Name):
+                names.add(inner.targets[0].id)
             previous = k
+        return names
 
-    walk(stmt.body, 0)
+    walk(stmt.body, 0, ())
     used.discard(0)
-    return Steps(anno.get(stmt, Key.COUNTER), numbers, used, active)
+    return Steps(anno.get(stmt, Key.COUNTER), numbers, used, bound, active)
 
 
 def _has_adjoint(stmt, active):
@@ -221,8 +229,26 @@ def _guarded(block, steps):
             restore = gast.Pass()
             anno.set(restore, Key.SAVE, save)
             raised = [_when(steps, previous, [restore], [])]
-        out.append(_when(steps, k, [inner], raised) if k in steps.used else inner)
+        if k not in steps.used:
+            out.append(inner)
+            continue
+        guard = _when(steps, k, [inner], raised)
+        # where the adjoint of a binding ends, the name holds (restored) what it held before:
+        # bound before it on this path, a list's derivative there is its zeros, not 0.0
+        anno.set(guard, Key.DEFINED_BY_BODY, _BoundBefore(steps.defined, steps.bound[id(inner)]))
+        out.append(guard)
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _BoundBefore:
+    """The names surely bound before a statement of a try body: ``defined`` (before
+    the try) or ``names`` (by the body, before the statement)."""
+    defined: object
+    names: frozenset
+
+    def __contains__(self, name):
+        return name in self.names or name in self.defined
 
 
 def _when(steps, k, body, orelse):

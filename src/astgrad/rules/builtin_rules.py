@@ -120,7 +120,8 @@ declare(item_position, result=FRESH)
 non_differentiable(builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round,
                    builtins.isinstance, builtins.type, builtins.print,
                    builtins.id, builtins.hash, builtins.callable, builtins.hasattr, builtins.issubclass,
-                   builtins.ord, builtins.chr)
+                   builtins.ord, builtins.chr, builtins.any, builtins.all)
+declare(builtins.any, builtins.all, result=FRESH)      # a bool: it chooses, but carries no derivative
 declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs, builtins.round,
         builtins.sum, builtins.range, builtins.isinstance, builtins.print, builtins.str, builtins.repr,
         builtins.hasattr, builtins.issubclass, builtins.format, builtins.ord, builtins.chr,
