@@ -6,6 +6,9 @@ iterating itself (the same answer whatever code the disk cache holds for another
 differentiated). Followed programs are checked against central finite differences in grad,
 jvp and hessian (tests/breadth_modes.py)."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -168,3 +171,23 @@ def test_zip_over_an_attribute_is_the_same_after_another_layout_was_stored(disk,
     astgrad.grad(zip_over_an_attribute)(0.9, first)       # stored on disk for first's layout
     astgrad.clear_cache()                                 # the next call looks on disk first
     assert_close(astgrad.grad(zip_over_an_attribute)(0.9, then), numerical_grad(zip_over_an_attribute, (0.9, then)))
+
+
+# -- the same generated text in every process ----------------------------------------------
+
+def test_the_zeros_ending_a_branch_come_in_the_same_order_in_every_process():
+    # The adjoints zeroed at a branch's end were taken in a set's order, which changes with
+    # the process's string hashing: hunt19's o01 wrote d_a = 0.0 and d_t = 0.0 swapped
+    # under PYTHONHASHSEED=3.
+    import fresh_process
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    code = ("import sys; sys.path.insert(0, 'tests'); import astgrad, hunt19_programs as h; "
+            "print(astgrad.grad(h.o01, wrt=(0, 1)).source)")
+    texts = []
+    for seed in ("1", "3"):
+        env = dict(os.environ, PYTHONPATH=src, PYTHONHASHSEED=seed, ASTGRAD_CACHE="0")
+        run = fresh_process.run(["-c", code], src=src, env=env, cwd=Path(__file__).resolve().parents[1])
+        assert run.returncode == 0, run.stderr
+        texts.append(run.stdout)
+    assert "d_a = 0.0" in texts[0]
+    assert texts[0] == texts[1]

@@ -75,7 +75,7 @@ class ControlFlowAdjoints:
         return code, exit_state
 
     def _end_with_zeros(self, stmt, code, exit_state, tail, bound):
-        for adjoint in tail:
+        for adjoint in sorted(tail):          # sorted: the same text in every process
             code.append(self._zero_at_start(stmt, self._primal_of(adjoint), bound))
             exit_state[adjoint] = ZERO
 
@@ -152,7 +152,7 @@ class ControlFlowAdjoints:
             self.mode.namer.back_to(mark)
             self.mode.last_line = None
             body, exit_state = self.loop_body(stmt, Changes(entry0, dict(entry.own)))
-            for adjoint in tail:
+            for adjoint in sorted(tail):
                 body.append(self._zero_at_start(stmt, self._primal_of(adjoint), Key.DEFINED_BY_BODY))
                 exit_state[adjoint] = ZERO
             # what the body sets joined with the states before the loop (the rest is as then)
