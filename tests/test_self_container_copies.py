@@ -208,12 +208,9 @@ def cut_by_a_tuple(x):
     return np.sum(sum(c.m["a"]) * c.m["a"][0])
 
 
-def test_a_slice_write_of_a_value_handed_in_in_a_loop_to_first_order():
-    check("grad", cut_by_a_tuple, (X3,), (0,))
-    with pytest.raises(astgrad.TransformError, match=r"test_self_container_copies\.py:\d+: this line cannot be "
-                                                     r"differentiated twice: .*grad_Cuts_cut_state"):
-        astgrad.hessian(cut_by_a_tuple)(X3)
-    check("grad", cut_by_a_tuple, (X3,), (0,))  # the next call works
+def test_a_slice_write_of_a_value_handed_in_in_a_loop_to_second_order():
+    for mode in ("grad", "jvp", "hessian"):
+        check(mode, cut_by_a_tuple, (X3,), (0,))
 
 
 def arrays_rebound(x, a):

@@ -315,6 +315,10 @@ class Sharing:
             # the derivative it reshapes (unless it too gives only a shape); the rest give shapes
             arguments = call.args[:1] if 0 not in _shape_positions(target) else []
         names = self._names(owner + arguments)
+        if target is numpy.asarray:
+            # the array itself (its own memory), or a new array with the values of a
+            # sequence's items, none of which it holds
+            return names
         return names | set().union(*(self.contents.get(n, set()) for n in names))
 
     def returns_new_object(self, call):
