@@ -523,6 +523,14 @@ def _same_shape(g, x):
     return tg is numpy.ndarray and (tx is numpy.ndarray or tx is ShapeInfo) and g.shape == x.shape
 
 
+_LIST_LENGTH_CHANGED = (
+    "astgrad: '+' or '*' on lists concatenates or repeats them, and a slice write xs[i:j] = v may change a "
+    "list's length; that cannot be differentiated here, where astgrad could not see when it generated the code "
+    "that the operand is a list, or where another name, a container or a call may hold the list written (an "
+    "argument, an alias). Write list(xs) + ys (or list(xs) * n), build the list with append, or use "
+    "numpy.concatenate; for a slice write, build the new list (xs = xs[:i] + list(v) + xs[j:]).")
+
+
 def unbroadcast(g, x):
     """Sum ``g`` down to the shape of ``x``: the adjoint of NumPy broadcasting. A
     complex ``g`` reaching a real ``x`` (a real operand of a complex product) keeps its
@@ -546,15 +554,13 @@ def unbroadcast(g, x):
         if _is_zero_placeholder(g):     # a list's zero, whatever its length (zero_index)
             return zeros_like(x)
         if not isinstance(g, numpy.ndarray):
-            raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
-                            "differentiated here, where astgrad could not see when it generated the code that the operand "
-                            "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
-                            "use numpy.concatenate.")
+            raise TypeError(_LIST_LENGTH_CHANGED)
     elif isinstance(g, list) and type(x) is _NDARRAY and x.ndim and len(g) != len(x):
         # the items of a list a slice write of x put in (xs[0:1] = x, two items for one)
         raise TypeError("astgrad: a slice write into a list that changes its length (xs[i:j] = v, v an array with "
-                        "another number of items than xs[i:j]) cannot be differentiated: astgrad follows the "
-                        "list's items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
+                        "another number of items than xs[i:j]) cannot be differentiated on a list another name, "
+                        "a container or a call may hold too (an argument, an alias): astgrad follows that list's "
+                        "items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
     elif _runs_own_operators(x) and not _is_zero_placeholder(g):
         _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))
@@ -573,10 +579,7 @@ def broadcast_like(g, x):
             return g
         if _is_zero_placeholder(g):
             return zeros_like(x)
-        raise TypeError("astgrad: '+' or '*' on lists concatenates or repeats them; that cannot be "
-                        "differentiated here, where astgrad could not see when it generated the code that the operand "
-                            "is a list. Write list(xs) + ys (or list(xs) * n), build the list with append, or "
-                            "use numpy.concatenate.")
+        raise TypeError(_LIST_LENGTH_CHANGED)
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 

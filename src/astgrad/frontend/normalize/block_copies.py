@@ -64,7 +64,10 @@ def _on_copies(stmt, me, attrs, taken, helper, lists=frozenset(), plain_lists=fr
                 elif isinstance(value, list) and any(v is read for v in value):
                     setattr(owner, field, [S.name(name) if v is read else v for v in value])
         current = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
-        before.append(S.assign(name, gast.Call(func=S.name(helper), args=[current], keywords=[])))
+        # a list's copy as list(...): a new list the block may also rebind whole
+        # (list_slice_writes.py), where a slice write changes its length
+        copier = S.name("list") if attr in plain_lists else S.name(helper)
+        before.append(S.assign(name, gast.Call(func=copier, args=[current], keywords=[])))
         after.append(S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), S.name(name)))
     return [gast.copy_location(new, stmt) for new in before] + [stmt] \
         + [gast.copy_location(new, stmt) for new in after]

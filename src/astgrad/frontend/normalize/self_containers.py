@@ -44,6 +44,7 @@ from .foreign import lookup
 from .fresh_items import made_new, takes_items
 from .item_appends import lists_kept_use, new_lists
 from .keyed_list_cuts import bound_once as _once
+from .list_slice_writes import attribute_slice_stores
 from .keyed_list_cuts import fresh_name, joined, popped, returned_pop, slice_written, written_as_new_list
 
 
@@ -663,7 +664,11 @@ def _list_change(stmt, me, attr, taken):
     ``me.a.insert(i, v)`` as ``me.a = me.a[:i] + [v] + me.a[i:]`` (Python's insert, any
     ``i``), ``me.a.remove(v)`` as ``index = me.a.index(v); me.a = me.a[:index] +
     me.a[index + 1:]`` (Python's ValueError where ``v`` is missing), each written as a
-    list display (``[*me.a[:i], v, *me.a[i:]]``). None for another statement."""
+    list display (``[*me.a[:i], v, *me.a[i:]]``), and a slice write ``me.a[i:j] = v``
+    (list_slice_writes.py). None for another statement."""
+    cut = attribute_slice_stores(stmt, me, attr, taken)
+    if cut is not None:
+        return cut
     call = stmt.value if isinstance(stmt, gast.Expr) else None
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and not call.keywords
             and not any(isinstance(a, gast.Starred) for a in call.args)):

@@ -15,6 +15,7 @@ from ..collectors import collecting_call
 from .closures import Functions
 from .fresh_items import holds_objects, items_read_into_names, owns_its_items
 from .jumps import jumps_out
+from .list_slice_writes import slice_write_as_new_list
 
 
 class StatementLowering:
@@ -186,6 +187,8 @@ class StatementLowering:
             pass                                    # v[i] = x running V.__setitem__: operator_methods.py
         elif isinstance(target, gast.Subscript) and self.nested_item_write(target, value):
             pass                                    # d[a][b] = v, p.W[i] = v: dicts.py
+        elif isinstance(target, gast.Subscript) and slice_write_as_new_list(self, target, value):
+            pass                                    # xs[0:1] = [a, b]: list_slice_writes.py
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             if not isinstance(base, gast.Name):
