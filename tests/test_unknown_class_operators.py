@@ -390,20 +390,31 @@ DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflecte
               (float_of_unpacked, ARRAY_ARGS)]
 
 
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
 @pytest.mark.parametrize("f, args", DISPATCHED, ids=[f.__name__ for f, _ in DISPATCHED])
 def test_an_operator_on_objects_of_a_class_known_when_the_code_runs_is_followed(f, args, mode):
-    # it stopped (TypeError: astgrad differentiates arithmetic operators ... not on an object of the class Soft)
+    # it stopped (TypeError: astgrad differentiates arithmetic operators ... not on an object of the class Soft);
+    # its second order was refused at the line
     check(mode, f, args, (0, 1))
 
 
-def test_a_second_derivative_through_such_an_operator_is_refused_at_the_line():
-    for transform in (astgrad.hessian, lambda f: astgrad.grad(astgrad.grad(f))):
-        with pytest.raises(astgrad.TransformError, match=r"test_unknown_class_operators\.py:\d+: this line cannot "
-                           r"be differentiated twice: .* an operator on a value whose class astgrad did not know .* "
-                           r"call the method through its class \(Vec\.__add__\(v, w\)\)"):
-            transform(from_a_helper_kept)(0.7, 1.3)
-    check("grad", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
+@pytest.mark.parametrize("f", [from_a_helper_kept, mixed_list, gives_way], ids=lambda f: f.__name__)
+def test_the_gradient_of_the_gradient_through_such_an_operator_is_followed(f):
+    # reverse over reverse: the method's generated derivative is differentiated again, seed included
+    args = (0.7, 1.3) if f is not gives_way else ARRAY_ARGS
+    first = lambda x, t: np.sum(astgrad.grad(f, wrt=0)(x, t))     # noqa: E731
+    assert_close(astgrad.grad(first, wrt=1)(*args), numerical_grad(first, args, wrt=1), 1e-4, 1e-5)
+
+
+def test_a_third_derivative_or_a_derivative_of_a_jvp_through_such_an_operator_is_refused_at_the_line():
+    line = r"test_unknown_class_operators\.py:\d+: this line cannot be differentiated twice: .* an operator on a " \
+        r"value whose class astgrad did not know .* call the method through its class \(Vec\.__add__\(v, w\)\)"
+    tangent = lambda x, t: astgrad.jvp(from_a_helper_kept, (x, t), (1.0, 0.0))[1]      # noqa: E731
+    with pytest.raises(astgrad.TransformError, match=line):
+        astgrad.grad(tangent)(0.7, 1.3)
+    with pytest.raises(astgrad.TransformError, match=line + r", or differentiate twice at most"):
+        astgrad.grad(astgrad.grad(astgrad.grad(from_a_helper_kept)))(0.7, 1.3)
+    check("hessian", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
 
 
 def test_an_arrays_operator_on_such_an_object_stops_when_its_derivative_runs():

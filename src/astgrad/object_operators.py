@@ -91,8 +91,7 @@ def operator_adjoint(seed, symbol, a, b, where, position):
     """The derivative of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``, b
     None) with respect to operand ``position`` (0 for ``a``, 1 for ``b``) in reverse mode,
     ``seed`` that of the result."""
-    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
-    derivative = ENGINE.derive(function, "reverse", (index,))
+    derivative, args, _ = _first_derivative(symbol, a, b, where, position)
     return derivative(*args, **{_keywords(derivative)[0]: seed})
 
 
@@ -102,6 +101,44 @@ def operator_tangent(tangent, symbol, a, b, where, position):
     function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
     derivative = ENGINE.derive(function, "forward", (index,))
     return derivative(*args, **{_keywords(derivative)[0]: tangent})[1]
+
+
+def adjoint_adjoint(cotangent, seed, symbol, a, b, where, position, of):
+    """The derivative of ``operator_adjoint(seed, symbol, a, b, where, position)`` with
+    respect to ``of`` (0 for ``a``, 1 for ``b``, "seed") in reverse mode, ``cotangent``
+    that of its result: the generated derivative of the method Python ran, differentiated
+    again (grad of grad)."""
+    derivative, args, index = _first_derivative(symbol, a, b, where, position)
+    again = ENGINE.derive(derivative, "reverse", (_parameter(args, index, position, of),))
+    seed_name, cotangent_name = _keywords(again)
+    return again(*args, **{seed_name: seed, cotangent_name: cotangent})
+
+
+def adjoint_tangent(tangent, seed, symbol, a, b, where, position, of):
+    """The tangent of ``operator_adjoint(seed, symbol, a, b, where, position)`` coming from
+    that of ``of`` (0 for ``a``, 1 for ``b``, "seed"; the terms add): the generated
+    derivative of the method Python ran, differentiated in forward mode (jvp of grad,
+    hessian)."""
+    derivative, args, index = _first_derivative(symbol, a, b, where, position)
+    again = ENGINE.derive(derivative, "forward", (_parameter(args, index, position, of),))
+    seed_name, tangent_name = _keywords(again)
+    return again(*args, **{seed_name: seed, tangent_name: tangent})[1]
+
+
+def _first_derivative(symbol, a, b, where, position):
+    """(the reverse derivative ``operator_adjoint`` runs, the arguments of the method Python
+    ran, the index among them of operand ``position``)."""
+    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
+    return ENGINE.derive(function, "reverse", (index,)), args, index
+
+
+def _parameter(args, index, position, of):
+    """The parameter of the first derivative holding ``of``: its seed follows the method's
+    arguments; the operands are in their order, or swapped where a reflected method ran
+    (operand ``position`` is at ``index``)."""
+    if of == "seed":
+        return len(args)
+    return of if index == position else 1 - of
 
 
 def _operands(symbol, a, b):
