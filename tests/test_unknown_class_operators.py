@@ -383,11 +383,43 @@ def float_of_unpacked(x, t):
     return np.sum(x) * float(n) * k
 
 
+class Poly:
+    """**, % and // with code of their own (// of two objects is a product here)."""
+    def __init__(self, a):
+        self.a = a
+
+    def __pow__(self, k):
+        return Poly(self.a ** k)
+
+    def __rpow__(self, k):
+        return Poly(k ** np.sin(self.a))
+
+    def __mod__(self, m):
+        return Poly(np.tanh(self.a) * m)
+
+    def __floordiv__(self, other):
+        return Poly(self.a * other.a * 0.5)
+
+    def __rfloordiv__(self, k):
+        return Poly(self.a / k)
+
+
+def powers(x, t):
+    d = {"p": Poly(x), "q": Poly(t)}
+    return np.sum((d["p"] ** 3.0).a) + np.sum((2.0 ** d["q"]).a) + np.sum((d["p"] % t).a) \
+        + np.sum((d["p"] // d["q"]).a) + np.sum((3.0 // d["q"]).a)
+
+
+def powers_of_numbers_too(x, t):
+    objs = [Poly(x), t]     # objs[1] is a number: the ordinary rules of **, % and //
+    return np.sum((objs[0] ** 2.0).a) + objs[1] ** 3.0 + np.sum(x % 1.0) * objs[1] + (objs[1] // 0.5) * t
+
+
 ARRAY_ARGS = (np.array([0.3, -0.8, 1.1]), np.array([0.5, 0.9, -0.4]))
 DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflected_number, ARRAY_ARGS),
               (gives_way, ARRAY_ARGS), (subclass_first, ARRAY_ARGS), (unary, ARRAY_ARGS),
               (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS),
-              (float_of_unpacked, ARRAY_ARGS)]
+              (float_of_unpacked, ARRAY_ARGS), (powers, ARRAY_ARGS), (powers_of_numbers_too, (ARRAY_ARGS[0], 1.3))]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])

@@ -22,7 +22,8 @@ import numpy
 from .duck import is_duck_array
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
-           "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__")}
+           "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
+           "**": ("__pow__", "__rpow__"), "%": ("__mod__", "__rmod__"), "//": ("__floordiv__", "__rfloordiv__")}
 _UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
@@ -57,6 +58,18 @@ def plain_matmul(a, b):
     return a @ b
 
 
+def plain_pow(a, b):
+    return a ** b
+
+
+def plain_mod(a, b):
+    return a % b
+
+
+def plain_floordiv(a, b):
+    return a // b
+
+
 def plain_neg(a):
     return -a
 
@@ -70,6 +83,7 @@ def plain_float(a):
 
 
 _PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@": plain_matmul,
+          "**": plain_pow, "%": plain_mod, "//": plain_floordiv,
           "neg": plain_neg, "abs": plain_abs, "float": plain_float}
 
 
@@ -84,7 +98,8 @@ def object_unary(symbol, a, where):
     return -a if symbol == "neg" else abs(a) if symbol == "abs" else float(a)
 
 
-_RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul}
+_RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul,
+        "**": operator.pow, "%": operator.mod, "//": operator.floordiv}
 
 
 def operator_adjoint(seed, symbol, a, b, where, position):

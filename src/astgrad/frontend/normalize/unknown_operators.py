@@ -17,7 +17,8 @@ from ...core import methods as M
 from ...core import ops
 from .unknown_objects import hands_back, returns_numbers
 
-_BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@"}
+_BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@", gast.Pow: "**",
+           gast.Mod: "%", gast.FloorDiv: "//"}
 
 
 class UnknownOperatorLowering:
