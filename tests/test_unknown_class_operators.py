@@ -415,11 +415,29 @@ def powers_of_numbers_too(x, t):
     return np.sum((objs[0] ** 2.0).a) + objs[1] ** 3.0 + np.sum(x % 1.0) * objs[1] + (objs[1] // 0.5) * t
 
 
+def beside_known(x, t):
+    d = {"p": Vec(x)}
+    w = Vec(np.tanh(t))
+    return np.sum((d["p"] + Vec(t)).a) + np.sum((w - d["p"]).a) + np.sum((2.0 * w + d["p"]).a)
+
+
+def gives_way_beside_known(x, t):
+    d = {"k": t, "w": Weight(x)}
+    w = Vec(np.tanh(t))
+    return np.sum((w * d["k"]).a) + np.sum((w * d["w"]).a)     # Vec.__mul__ may give way to Weight.__rmul__
+
+
+def unpacked_beside_known(x, t):
+    p, q = Vec(x), t        # p's class is not known where + is generated (it was refused)
+    return np.sum((p + Vec(q)).a)
+
+
 ARRAY_ARGS = (np.array([0.3, -0.8, 1.1]), np.array([0.5, 0.9, -0.4]))
 DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflected_number, ARRAY_ARGS),
               (gives_way, ARRAY_ARGS), (subclass_first, ARRAY_ARGS), (unary, ARRAY_ARGS),
               (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS),
-              (float_of_unpacked, ARRAY_ARGS), (powers, ARRAY_ARGS), (powers_of_numbers_too, (ARRAY_ARGS[0], 1.3))]
+              (float_of_unpacked, ARRAY_ARGS), (powers, ARRAY_ARGS), (powers_of_numbers_too, (ARRAY_ARGS[0], 1.3)),
+              (beside_known, ARRAY_ARGS), (gives_way_beside_known, (0.7, 1.3)), (unpacked_beside_known, (0.7, 1.3))]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
@@ -447,6 +465,22 @@ def test_a_third_derivative_or_a_derivative_of_a_jvp_through_such_an_operator_is
     with pytest.raises(astgrad.TransformError, match=line + r", or differentiate twice at most"):
         astgrad.grad(astgrad.grad(astgrad.grad(from_a_helper_kept)))(0.7, 1.3)
     check("hessian", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
+
+
+def subclass_on_the_right(x, t):
+    d = {"s": Scaled(t), "v": Vec(t)}
+    w = Vec(np.tanh(x))
+    return np.sum((w + d["v"]).a) + np.sum((w + d["s"]).a)      # runs Scaled.__radd__, not Vec.__add__
+
+
+def test_a_subclass_on_the_right_of_an_object_of_a_known_class_stops_when_it_runs():
+    # Vec.__add__ was followed where Python runs Scaled.__radd__: a wrong gradient with no error
+    for transform in (astgrad.grad, astgrad.hessian):
+        with pytest.raises(TypeError, match=r"astgrad: .*test_unknown_class_operators\.py:\d+: \+ of a Vec and a "
+                           r"Scaled runs Scaled\.__radd__, a subclass's reflected method, which Python runs first; "
+                           r".* or call the method you mean by its name \(b\.__radd__\(a\)\)"):
+            transform(subclass_on_the_right)(0.7, 1.3)
+    check("grad", beside_known, ARRAY_ARGS, (0, 1))      # the next call works
 
 
 def test_an_arrays_operator_on_such_an_object_stops_when_its_derivative_runs():

@@ -156,6 +156,20 @@ def _parameter(args, index, position, of):
     return of if index == position else 1 - of
 
 
+def check_right_operand(a, b, reflected, symbol, where):
+    """Stop where ``a symbol b``, made as ``a``'s own method when the code was generated
+    (``b``'s class not known then), would run ``b``'s reflected method first: ``b`` is an
+    object of a subclass of ``a``'s class with a reflected method of its own."""
+    if type(b) is not type(a) and issubclass(type(b), type(a)) \
+            and getattr(type(b), reflected, None) is not getattr(type(a), reflected, None):
+        raise TypeError(
+            f"astgrad: {where}: {symbol} of a {type(a).__name__} and a {type(b).__name__} runs "
+            f"{type(b).__name__}.{reflected}, a subclass's reflected method, which Python runs first; astgrad "
+            f"made the code for {type(a).__name__}'s own method, not knowing the right operand's class when it "
+            "generated the code; bind that object to a name of its own, built in the function, or call the "
+            f"method you mean by its name (b.{reflected}(a))")
+
+
 def _operands(symbol, a, b):
     return (a,) if symbol in _UNARY else (a, b)
 

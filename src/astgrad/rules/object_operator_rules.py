@@ -5,9 +5,11 @@ derivative (a second order from the gradient); the forward one, and a third orde
 refused at the line, with what to write instead (the reason is written out in each
 template, which is read as source)."""
 
-from ..object_operators import adjoint_adjoint, adjoint_tangent, object_operator, object_unary, operator_adjoint, \
-    operator_tangent
-from .registry import adjoint, d, tangent, unsupported
+from ..object_operators import adjoint_adjoint, adjoint_tangent, check_right_operand, object_operator, object_unary, \
+    operator_adjoint, operator_tangent
+from .registry import adjoint, d, non_differentiable, tangent, unsupported
+
+non_differentiable(check_right_operand)
 
 
 @adjoint(object_operator)

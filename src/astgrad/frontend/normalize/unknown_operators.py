@@ -47,6 +47,13 @@ class UnknownOperatorLowering:
             return None
         return self._dispatched(node, func.id, node.args, object_operators.object_unary)
 
+    def unknown_beside_known(self, operand):
+        """Whether ``operand``, beside an object of a class the code knows, may be an
+        object of a class it does not know (``d["p"] + Vec(t)``, ``w + d["s"]``): which
+        method Python runs then depends on that class (its own method, a reflected one
+        of a subclass, NotImplemented), so the operator finds it when the code runs."""
+        return self._unknown_operand([operand])
+
     def _unknown_operand(self, operands):
         """Whether one of ``operands`` may be such an object (asked only in code that can
         meet one: plain NumPy code pays nothing); one of a class the code knows is
