@@ -467,6 +467,38 @@ def test_a_third_derivative_or_a_derivative_of_a_jvp_through_such_an_operator_is
     check("hessian", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
 
 
+class Layer:
+    """A callable object computing an array."""
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, x):
+        return np.tanh(self.w * x)
+
+
+def act(x):
+    return np.tanh(0.5 * x)
+
+
+def called_argument(layer, x, t):
+    v = make_vec(t)
+    return np.sum(layer(x) * x) + np.sum(v.a) * t
+
+
+@pytest.mark.parametrize("layer", [Layer(0.5), act], ids=["callable_object", "function"])
+def test_what_a_callable_passed_in_computes_keeps_its_operators(layer):
+    # layer(x) * x was dispatched when the code ran, and its second order refused: the code is made for
+    # the callable given, whose code builds no object of a class defining operators
+    grad = astgrad.grad(called_argument, wrt=(1, 2))
+    assert "object_operator" not in grad.for_functions({"layer": layer}).source_for(layer, 0.7, 1.3)
+    plain = lambda x, t: called_argument(layer, x, t)       # noqa: E731
+    expected = [numerical_grad(plain, (0.7, 1.3), wrt=i) for i in (0, 1)]
+    assert_close(grad(layer, 0.7, 1.3), expected)
+    assert_close(astgrad.jvp(called_argument, (layer, 0.7, 1.3), (None, 1.0, 0.5))[1], expected[0] + 0.5 * expected[1])
+    first = lambda x: astgrad.grad(called_argument, wrt=1)(layer, x, 1.3)       # noqa: E731
+    assert_close(astgrad.hessian(called_argument, wrt=1)(layer, 0.7, 1.3), numerical_grad(first, (0.7,)), 1e-4, 1e-5)
+
+
 def subclass_on_the_right(x, t):
     d = {"s": Scaled(t), "v": Vec(t)}
     w = Vec(np.tanh(x))
