@@ -427,6 +427,17 @@ def gives_way_beside_known(x, t):
     return np.sum((w * d["k"]).a) + np.sum((w * d["w"]).a)     # Vec.__mul__ may give way to Weight.__rmul__
 
 
+@dataclasses.dataclass
+class Holder:
+    v: Vec
+
+
+def held_beside_unknown(x, t):
+    h = Holder(Vec(x))
+    d = {"q": Vec(t)}
+    return np.sum((h.v + d["q"]).a) + np.sum((Vec(t) - d["q"]).a)     # Vec's own methods, d["q"] checked
+
+
 def unpacked_beside_known(x, t):
     p, q = Vec(x), t        # p's class is not known where + is generated (it was refused)
     return np.sum((p + Vec(q)).a)
@@ -437,7 +448,8 @@ DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflecte
               (gives_way, ARRAY_ARGS), (subclass_first, ARRAY_ARGS), (unary, ARRAY_ARGS),
               (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS),
               (float_of_unpacked, ARRAY_ARGS), (powers, ARRAY_ARGS), (powers_of_numbers_too, (ARRAY_ARGS[0], 1.3)),
-              (beside_known, ARRAY_ARGS), (gives_way_beside_known, (0.7, 1.3)), (unpacked_beside_known, (0.7, 1.3))]
+              (beside_known, ARRAY_ARGS), (gives_way_beside_known, (0.7, 1.3)), (unpacked_beside_known, (0.7, 1.3)),
+              (held_beside_unknown, (0.7, 1.3))]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])

@@ -237,7 +237,7 @@ class OperatorMethodLowering:
         first."""
         left = receiver
         if not isinstance(receiver, gast.Name):     # a temporary standing for the object, as a name would
-            tree = self.static_layout(receiver, L._DEPTH)
+            tree = self.static_layout(receiver, L._DEPTH) or self.layout(receiver)
             left = self.atom(receiver)
             self.named_layouts()[left.id] = tree
         right = self.atom(node.right)
