@@ -240,11 +240,6 @@ def may_give_way(a, t):
     return (CheckedVec(a, t) * 2.0).x       # line: CheckedVec.__mul__ may return NotImplemented
 
 
-def unpacked(a, t):
-    p, q = Vec(a, t), t
-    return (p + Vec(q, a)).x
-
-
 class InPlace(Vec):
     def __iadd__(self, other):
         self.x = self.x + other.x
@@ -268,7 +263,6 @@ def number_without_reflected(a, t):
 REFUSED = [
     (may_give_way, "may return NotImplemented; raise TypeError for the operands it does not take"),
     (added_in_place, "astgrad cannot differentiate \\+= on a InPlace, whose __iadd__ changes the object in place"),
-    (unpacked, "whose class astgrad does not know when it generates the code; bind each object"),
     (no_operator, "on a Plain, whose class defines neither __mul__ on the left nor __rmul__"),
     (number_without_reflected, "a number on the left and a Vec, whose class defines no __radd__"),
 ]

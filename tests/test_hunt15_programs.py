@@ -212,6 +212,9 @@ class _Number:
     def __mod__(self, k):
         return self.v % k
 
+    def __pos__(self):
+        return self.v * 2.0
+
 
 def _bag_item(x, w):
     b = _Bag(x * w)
@@ -219,8 +222,13 @@ def _bag_item(x, w):
 
 
 def _remainder_of_object(x, w):
-    d = {"n": _Number(x[0] * w)}        # d["n"]'s class is not known where % is generated
-    return np.sum(x) * (d["n"] % 2.0)       # refused
+    d = {"n": _Number(x[0] * w)}        # d["n"]'s class is not known where % is generated: found as it runs
+    return np.sum(x) * (d["n"] % 2.0)
+
+
+def _plus_of_object(x, w):
+    d = {"n": _Number(x[0] * w)}        # d["n"]'s class is not known where unary + is generated
+    return np.sum(x) * (+d["n"])        # refused
 
 
 @pytest.mark.parametrize("mode", ["grad", "hessian"])
@@ -230,13 +238,20 @@ def test_an_item_read_through_a_class_s_own_getitem_follows_it(mode):
     check(mode, _bag_item, (X3, 0.8), (0, 1) if mode == "grad" else (1,))
 
 
-@pytest.mark.parametrize("f", [_remainder_of_object])
+@pytest.mark.parametrize("mode", ["grad", "hessian"])
+def test_a_remainder_computed_by_an_objects_own_code_is_followed(mode):
+    """% on an object computing it with code of its own, whose class is found when the
+    code runs, was refused as the code ran (below); it runs _Number.__mod__'s derivative."""
+    check(mode, _remainder_of_object, (X3, 0.8), (0, 1) if mode == "grad" else (1,))
+
+
+@pytest.mark.parametrize("f", [_plus_of_object])
 @pytest.mark.parametrize("transform", ["grad", "hessian"])
 def test_a_refusal_as_the_code_runs_names_the_users_line_at_each_order(f, transform):
     """astgrad's refusals raised by its runtime with a message naming no line (float() of
     an object converting itself, now followed at first order; an item read through a
     class's own __getitem__ was another, now followed; % on an object computing it with
-    code of its own is one) left generated code with astgrad's frames and no line of the
+    code of its own was one, now followed; unary + on it is one) left generated code with astgrad's frames and no line of the
     user's, at first order and inside a Hessian."""
     import inspect
     lines, first = inspect.getsourcelines(f)

@@ -383,27 +383,148 @@ def float_of_unpacked(x, t):
     return np.sum(x) * float(n) * k
 
 
+class Poly:
+    """**, % and // with code of their own (// of two objects is a product here)."""
+    def __init__(self, a):
+        self.a = a
+
+    def __pow__(self, k):
+        return Poly(self.a ** k)
+
+    def __rpow__(self, k):
+        return Poly(k ** np.sin(self.a))
+
+    def __mod__(self, m):
+        return Poly(np.tanh(self.a) * m)
+
+    def __floordiv__(self, other):
+        return Poly(self.a * other.a * 0.5)
+
+    def __rfloordiv__(self, k):
+        return Poly(self.a / k)
+
+
+def powers(x, t):
+    d = {"p": Poly(x), "q": Poly(t)}
+    return np.sum((d["p"] ** 3.0).a) + np.sum((2.0 ** d["q"]).a) + np.sum((d["p"] % t).a) \
+        + np.sum((d["p"] // d["q"]).a) + np.sum((3.0 // d["q"]).a)
+
+
+def powers_of_numbers_too(x, t):
+    objs = [Poly(x), t]     # objs[1] is a number: the ordinary rules of **, % and //
+    return np.sum((objs[0] ** 2.0).a) + objs[1] ** 3.0 + np.sum(x % 1.0) * objs[1] + (objs[1] // 0.5) * t
+
+
+def beside_known(x, t):
+    d = {"p": Vec(x)}
+    w = Vec(np.tanh(t))
+    return np.sum((d["p"] + Vec(t)).a) + np.sum((w - d["p"]).a) + np.sum((2.0 * w + d["p"]).a)
+
+
+def gives_way_beside_known(x, t):
+    d = {"k": t, "w": Weight(x)}
+    w = Vec(np.tanh(t))
+    return np.sum((w * d["k"]).a) + np.sum((w * d["w"]).a)     # Vec.__mul__ may give way to Weight.__rmul__
+
+
+@dataclasses.dataclass
+class Holder:
+    v: Vec
+
+
+def held_beside_unknown(x, t):
+    h = Holder(Vec(x))
+    d = {"q": Vec(t)}
+    return np.sum((h.v + d["q"]).a) + np.sum((Vec(t) - d["q"]).a)     # Vec's own methods, d["q"] checked
+
+
+def unpacked_beside_known(x, t):
+    p, q = Vec(x), t        # p's class is not known where + is generated (it was refused)
+    return np.sum((p + Vec(q)).a)
+
+
 ARRAY_ARGS = (np.array([0.3, -0.8, 1.1]), np.array([0.5, 0.9, -0.4]))
 DISPATCHED = [(operator_on_items, (0.7, 1.3)), (on_items, ARRAY_ARGS), (reflected_number, ARRAY_ARGS),
               (gives_way, ARRAY_ARGS), (subclass_first, ARRAY_ARGS), (unary, ARRAY_ARGS),
               (from_a_helper_kept, (0.7, 1.3)), (mixed_list, (0.7, 1.3)), (unpacked_both, ARRAY_ARGS),
-              (float_of_unpacked, ARRAY_ARGS)]
+              (float_of_unpacked, ARRAY_ARGS), (powers, ARRAY_ARGS), (powers_of_numbers_too, (ARRAY_ARGS[0], 1.3)),
+              (beside_known, ARRAY_ARGS), (gives_way_beside_known, (0.7, 1.3)), (unpacked_beside_known, (0.7, 1.3)),
+              (held_beside_unknown, (0.7, 1.3))]
 
 
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
 @pytest.mark.parametrize("f, args", DISPATCHED, ids=[f.__name__ for f, _ in DISPATCHED])
 def test_an_operator_on_objects_of_a_class_known_when_the_code_runs_is_followed(f, args, mode):
-    # it stopped (TypeError: astgrad differentiates arithmetic operators ... not on an object of the class Soft)
+    # it stopped (TypeError: astgrad differentiates arithmetic operators ... not on an object of the class Soft);
+    # its second order was refused at the line
     check(mode, f, args, (0, 1))
 
 
-def test_a_second_derivative_through_such_an_operator_is_refused_at_the_line():
-    for transform in (astgrad.hessian, lambda f: astgrad.grad(astgrad.grad(f))):
-        with pytest.raises(astgrad.TransformError, match=r"test_unknown_class_operators\.py:\d+: this line cannot "
-                           r"be differentiated twice: .* an operator on a value whose class astgrad did not know .* "
-                           r"call the method through its class \(Vec\.__add__\(v, w\)\)"):
-            transform(from_a_helper_kept)(0.7, 1.3)
-    check("grad", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
+@pytest.mark.parametrize("f", [from_a_helper_kept, mixed_list, gives_way], ids=lambda f: f.__name__)
+def test_the_gradient_of_the_gradient_through_such_an_operator_is_followed(f):
+    # reverse over reverse: the method's generated derivative is differentiated again, seed included
+    args = (0.7, 1.3) if f is not gives_way else ARRAY_ARGS
+    first = lambda x, t: np.sum(astgrad.grad(f, wrt=0)(x, t))     # noqa: E731
+    assert_close(astgrad.grad(first, wrt=1)(*args), numerical_grad(first, args, wrt=1), 1e-4, 1e-5)
+
+
+def test_a_third_derivative_or_a_derivative_of_a_jvp_through_such_an_operator_is_refused_at_the_line():
+    line = r"test_unknown_class_operators\.py:\d+: this line cannot be differentiated twice: .* an operator on a " \
+        r"value whose class astgrad did not know .* call the method through its class \(Vec\.__add__\(v, w\)\)"
+    tangent = lambda x, t: astgrad.jvp(from_a_helper_kept, (x, t), (1.0, 0.0))[1]      # noqa: E731
+    with pytest.raises(astgrad.TransformError, match=line):
+        astgrad.grad(tangent)(0.7, 1.3)
+    with pytest.raises(astgrad.TransformError, match=line + r", or differentiate twice at most"):
+        astgrad.grad(astgrad.grad(astgrad.grad(from_a_helper_kept)))(0.7, 1.3)
+    check("hessian", from_a_helper_kept, (0.7, 1.3), (0, 1))       # the next call works
+
+
+class Layer:
+    """A callable object computing an array."""
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, x):
+        return np.tanh(self.w * x)
+
+
+def act(x):
+    return np.tanh(0.5 * x)
+
+
+def called_argument(layer, x, t):
+    v = make_vec(t)
+    return np.sum(layer(x) * x) + np.sum(v.a) * t
+
+
+@pytest.mark.parametrize("layer", [Layer(0.5), act], ids=["callable_object", "function"])
+def test_what_a_callable_passed_in_computes_keeps_its_operators(layer):
+    # layer(x) * x was dispatched when the code ran, and its second order refused: the code is made for
+    # the callable given, whose code builds no object of a class defining operators
+    grad = astgrad.grad(called_argument, wrt=(1, 2))
+    assert "object_operator" not in grad.for_functions({"layer": layer}).source_for(layer, 0.7, 1.3)
+    plain = lambda x, t: called_argument(layer, x, t)       # noqa: E731
+    expected = [numerical_grad(plain, (0.7, 1.3), wrt=i) for i in (0, 1)]
+    assert_close(grad(layer, 0.7, 1.3), expected)
+    assert_close(astgrad.jvp(called_argument, (layer, 0.7, 1.3), (None, 1.0, 0.5))[1], expected[0] + 0.5 * expected[1])
+    first = lambda x: astgrad.grad(called_argument, wrt=1)(layer, x, 1.3)       # noqa: E731
+    assert_close(astgrad.hessian(called_argument, wrt=1)(layer, 0.7, 1.3), numerical_grad(first, (0.7,)), 1e-4, 1e-5)
+
+
+def subclass_on_the_right(x, t):
+    d = {"s": Scaled(t), "v": Vec(t)}
+    w = Vec(np.tanh(x))
+    return np.sum((w + d["v"]).a) + np.sum((w + d["s"]).a)      # runs Scaled.__radd__, not Vec.__add__
+
+
+def test_a_subclass_on_the_right_of_an_object_of_a_known_class_stops_when_it_runs():
+    # Vec.__add__ was followed where Python runs Scaled.__radd__: a wrong gradient with no error
+    for transform in (astgrad.grad, astgrad.hessian):
+        with pytest.raises(TypeError, match=r"astgrad: .*test_unknown_class_operators\.py:\d+: \+ of a Vec and a "
+                           r"Scaled runs Scaled\.__radd__, a subclass's reflected method, which Python runs first; "
+                           r".* or call the method you mean by its name \(b\.__radd__\(a\)\)"):
+            transform(subclass_on_the_right)(0.7, 1.3)
+    check("grad", beside_known, ARRAY_ARGS, (0, 1))      # the next call works
 
 
 def test_an_arrays_operator_on_such_an_object_stops_when_its_derivative_runs():

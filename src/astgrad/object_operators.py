@@ -22,7 +22,8 @@ import numpy
 from .duck import is_duck_array
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
-           "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__")}
+           "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
+           "**": ("__pow__", "__rpow__"), "%": ("__mod__", "__rmod__"), "//": ("__floordiv__", "__rfloordiv__")}
 _UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
@@ -57,6 +58,18 @@ def plain_matmul(a, b):
     return a @ b
 
 
+def plain_pow(a, b):
+    return a ** b
+
+
+def plain_mod(a, b):
+    return a % b
+
+
+def plain_floordiv(a, b):
+    return a // b
+
+
 def plain_neg(a):
     return -a
 
@@ -70,6 +83,7 @@ def plain_float(a):
 
 
 _PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@": plain_matmul,
+          "**": plain_pow, "%": plain_mod, "//": plain_floordiv,
           "neg": plain_neg, "abs": plain_abs, "float": plain_float}
 
 
@@ -84,15 +98,15 @@ def object_unary(symbol, a, where):
     return -a if symbol == "neg" else abs(a) if symbol == "abs" else float(a)
 
 
-_RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul}
+_RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul,
+        "**": operator.pow, "%": operator.mod, "//": operator.floordiv}
 
 
 def operator_adjoint(seed, symbol, a, b, where, position):
     """The derivative of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``, b
     None) with respect to operand ``position`` (0 for ``a``, 1 for ``b``) in reverse mode,
     ``seed`` that of the result."""
-    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
-    derivative = ENGINE.derive(function, "reverse", (index,))
+    derivative, args, _ = _first_derivative(symbol, a, b, where, position)
     return derivative(*args, **{_keywords(derivative)[0]: seed})
 
 
@@ -102,6 +116,58 @@ def operator_tangent(tangent, symbol, a, b, where, position):
     function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
     derivative = ENGINE.derive(function, "forward", (index,))
     return derivative(*args, **{_keywords(derivative)[0]: tangent})[1]
+
+
+def adjoint_adjoint(cotangent, seed, symbol, a, b, where, position, of):
+    """The derivative of ``operator_adjoint(seed, symbol, a, b, where, position)`` with
+    respect to ``of`` (0 for ``a``, 1 for ``b``, "seed") in reverse mode, ``cotangent``
+    that of its result: the generated derivative of the method Python ran, differentiated
+    again (grad of grad)."""
+    derivative, args, index = _first_derivative(symbol, a, b, where, position)
+    again = ENGINE.derive(derivative, "reverse", (_parameter(args, index, position, of),))
+    seed_name, cotangent_name = _keywords(again)
+    return again(*args, **{seed_name: seed, cotangent_name: cotangent})
+
+
+def adjoint_tangent(tangent, seed, symbol, a, b, where, position, of):
+    """The tangent of ``operator_adjoint(seed, symbol, a, b, where, position)`` coming from
+    that of ``of`` (0 for ``a``, 1 for ``b``, "seed"; the terms add): the generated
+    derivative of the method Python ran, differentiated in forward mode (jvp of grad,
+    hessian)."""
+    derivative, args, index = _first_derivative(symbol, a, b, where, position)
+    again = ENGINE.derive(derivative, "forward", (_parameter(args, index, position, of),))
+    seed_name, tangent_name = _keywords(again)
+    return again(*args, **{seed_name: seed, tangent_name: tangent})[1]
+
+
+def _first_derivative(symbol, a, b, where, position):
+    """(the reverse derivative ``operator_adjoint`` runs, the arguments of the method Python
+    ran, the index among them of operand ``position``)."""
+    function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
+    return ENGINE.derive(function, "reverse", (index,)), args, index
+
+
+def _parameter(args, index, position, of):
+    """The parameter of the first derivative holding ``of``: its seed follows the method's
+    arguments; the operands are in their order, or swapped where a reflected method ran
+    (operand ``position`` is at ``index``)."""
+    if of == "seed":
+        return len(args)
+    return of if index == position else 1 - of
+
+
+def check_right_operand(a, b, reflected, symbol, where):
+    """Stop where ``a symbol b``, made as ``a``'s own method when the code was generated
+    (``b``'s class not known then), would run ``b``'s reflected method first: ``b`` is an
+    object of a subclass of ``a``'s class with a reflected method of its own."""
+    if type(b) is not type(a) and issubclass(type(b), type(a)) \
+            and getattr(type(b), reflected, None) is not getattr(type(a), reflected, None):
+        raise TypeError(
+            f"astgrad: {where}: {symbol} of a {type(a).__name__} and a {type(b).__name__} runs "
+            f"{type(b).__name__}.{reflected}, a subclass's reflected method, which Python runs first; astgrad "
+            f"made the code for {type(a).__name__}'s own method, not knowing the right operand's class when it "
+            "generated the code; bind that object to a name of its own, built in the function, or call the "
+            f"method you mean by its name (b.{reflected}(a))")
 
 
 def _operands(symbol, a, b):

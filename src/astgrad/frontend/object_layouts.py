@@ -224,8 +224,8 @@ def compares_with_own_code(kind):
     return found
 
 
-_ARITHMETIC = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "matmul") for side in ("", "r")) \
-    + ("__neg__", "__abs__", "__float__")
+_ARITHMETIC = tuple(f"__{side}{name}__" for name in ("add", "sub", "mul", "truediv", "matmul", "pow", "mod", "floordiv")
+                    for side in ("", "r")) + ("__neg__", "__abs__", "__float__")
 
 
 def operates_with_own_code(kind):

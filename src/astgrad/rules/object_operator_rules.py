@@ -1,11 +1,15 @@
 """Rules for operators on values whose class astgrad did not know when it generated the
 code (object_operators.py): the derivative of the method Python ran, found when the code
-runs. Those derivatives are not differentiated again: a second order is refused at the
-line, with what to write instead (the reason is written out in each template, which is
-read as source)."""
+runs. The reverse derivative is differentiated again by differentiating that generated
+derivative (a second order from the gradient); the forward one, and a third order, are
+refused at the line, with what to write instead (the reason is written out in each
+template, which is read as source)."""
 
-from ..object_operators import object_operator, object_unary, operator_adjoint, operator_tangent
-from .registry import adjoint, d, tangent, unsupported
+from ..object_operators import adjoint_adjoint, adjoint_tangent, check_right_operand, object_operator, object_unary, \
+    operator_adjoint, operator_tangent
+from .registry import adjoint, d, non_differentiable, tangent, unsupported
+
+non_differentiable(check_right_operand)
 
 
 @adjoint(object_operator)
@@ -30,17 +34,49 @@ def object_unary_(y, symbol, a, where):
     d[y] = operator_tangent(d[a], symbol, a, None, where, 0)
 
 
+# Second order: the derivative of the method Python ran, differentiated again (the seed of
+# the first derivative is one of its inputs).
 @adjoint(operator_adjoint)
-@adjoint(operator_tangent)
-def operator_derivative_(y, g, symbol, a, b, where, position):
-    d[g] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
+def operator_adjoint_(y, seed, symbol, a, b, where, position):
+    d[seed] = adjoint_adjoint(d[y], seed, symbol, a, b, where, position, "seed")
+    d[a] = adjoint_adjoint(d[y], seed, symbol, a, b, where, position, 0)
+    d[b] = adjoint_adjoint(d[y], seed, symbol, a, b, where, position, 1)
 
 
 @tangent(operator_adjoint)
+def operator_adjoint_(y, seed, symbol, a, b, where, position):
+    d[y] = adjoint_tangent(d[seed], seed, symbol, a, b, where, position, "seed")
+    d[y] = adjoint_tangent(d[a], seed, symbol, a, b, where, position, 0)
+    d[y] = adjoint_tangent(d[b], seed, symbol, a, b, where, position, 1)
+
+
+@adjoint(operator_tangent)
+def operator_tangent_(y, g, symbol, a, b, where, position):
+    d[g] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+    d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+
+
 @tangent(operator_tangent)
-def operator_derivative_(y, g, symbol, a, b, where, position):
-    d[y] = unsupported(d[g], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
-    d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate again; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), which astgrad follows to second order, or differentiate once (grad, jvp, vjp)")
+def operator_tangent_(y, g, symbol, a, b, where, position):
+    d[y] = unsupported(d[g], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+    d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+
+
+@adjoint(adjoint_adjoint)
+@adjoint(adjoint_tangent)
+def operator_second_(y, h, seed, symbol, a, b, where, position, of):
+    d[h] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[seed] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+
+
+@tangent(adjoint_adjoint)
+@tangent(adjoint_tangent)
+def operator_second_(y, h, seed, symbol, a, b, where, position, of):
+    d[y] = unsupported(d[h], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[y] = unsupported(d[seed], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")

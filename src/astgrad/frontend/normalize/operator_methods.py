@@ -15,7 +15,7 @@ decided by values."""
 
 import gast
 
-from ... import runtime
+from ... import object_operators, runtime
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -46,7 +46,10 @@ class OperatorMethodLowering:
             raise self._refuse(f"the operator {symbol} on a {cls.__name__}, whose {method} may return "
                                "NotImplemented", node, _NOT_IMPLEMENTED_ADVICE)
         args = [] if other is None else [other]
-        if other is not None and receiver is node.right:
+        if other is not None and receiver is node.left and self.unknown_beside_known(other):
+            receiver, right = self._checked_right_operand(node, receiver, symbol)
+            args = [right]
+        elif other is not None and receiver is node.right:
             followed = self._object_class(other) is not None
             args = [self.atom(other)]           # the left operand first, in Python's order
             if not followed:                    # a number, whose operator gives way
@@ -180,6 +183,8 @@ class OperatorMethodLowering:
             return None
         method, reflected, symbol = _BINARY[type(node.op)]
         left, right = self._object_class(node.left), self._object_class(node.right)
+        if (left is None) != (right is None) and self._found_when_it_runs(node, left, method, reflected):
+            return None     # unknown_operators.py
         if left is None and right is None:
             if refuse:
                 self.refuse_unpacked_operand(node, (method, reflected), symbol)     # protocol_methods.py
@@ -213,6 +218,33 @@ class OperatorMethodLowering:
                            f"left nor {reflected} on the right", node,
                            f"define {method} (or {reflected}) on the class, or compute the value from the "
                            "object's arrays")
+
+    def _found_when_it_runs(self, node, left, method, reflected):
+        """Whether the operator ``node``, one operand of a followed class and the other
+        (``left`` None: the left one) possibly an object of a class astgrad does not know,
+        finds its method when the code runs: where the followed object's method would not
+        decide it (it has none, or it may return NotImplemented)."""
+        if left is None:        # else the left operand is checked to be a number when it runs
+            return not self._defines(node.right, reflected) and self.unknown_beside_known(node.left)
+        decides = self._defines(node.left, method) and "NotImplemented" not in _names_read(M.static_attribute(left, method))
+        return not decides and self.unknown_beside_known(node.right)
+
+    def _checked_right_operand(self, node, receiver, symbol):
+        """``receiver``, the left operand of ``node``, and its right operand, each read as
+        an atom, in Python's order, after the check, when the code runs, that the right
+        operand (possibly of a class astgrad does not know) is no object of a subclass of
+        the left one's class with a reflected method of its own, which Python would run
+        first."""
+        left = receiver
+        if not isinstance(receiver, gast.Name):     # a temporary standing for the object, as a name would
+            tree = self.static_layout(receiver, L._DEPTH) or self.layout(receiver)
+            left = self.atom(receiver)
+            self.named_layouts()[left.id] = tree
+        right = self.atom(node.right)
+        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        self.emit(S.expr_stmt(self.runtime_call(object_operators.check_right_operand, [
+            left, right, S.const(_BINARY[type(node.op)][1]), S.const(symbol), S.const(where)])))
+        return left, right
 
     def _object_class(self, expr):
         """The class of the object ``expr`` reads, where the code follows it (its layout

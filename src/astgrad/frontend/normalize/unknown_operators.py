@@ -15,9 +15,11 @@ from ... import object_operators
 from .. import object_layouts as L
 from ...core import methods as M
 from ...core import ops
+from ...core import syntax as S
 from .unknown_objects import hands_back, returns_numbers
 
-_BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@"}
+_BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@", gast.Pow: "**",
+           gast.Mod: "%", gast.FloorDiv: "//"}
 
 
 class UnknownOperatorLowering:
@@ -45,6 +47,13 @@ class UnknownOperatorLowering:
                 or self.source.resolve(func.id) is not getattr(builtins, func.id):
             return None
         return self._dispatched(node, func.id, node.args, object_operators.object_unary)
+
+    def unknown_beside_known(self, operand):
+        """Whether ``operand``, beside an object of a class the code knows, may be an
+        object of a class it does not know (``d["p"] + Vec(t)``, ``w + d["s"]``): which
+        method Python runs then depends on that class (its own method, a reflected one
+        of a subclass, NotImplemented), so the operator finds it when the code runs."""
+        return self._unknown_operand([operand])
 
     def _unknown_operand(self, operands):
         """Whether one of ``operands`` may be such an object (asked only in code that can
@@ -93,12 +102,29 @@ class UnknownOperatorLowering:
         if isinstance(callee, type):
             return L.operates_with_own_code(callee) or None
         func = expr.func
-        if isinstance(func, gast.Name) and func.id in self.locals_given():
-            return None         # a function or a callable object passed in: known when it is called
         owner = self._object_class(func.value if isinstance(func, gast.Attribute) else func)
-        if owner is not None:         # a method, or the object's __call__
+        if owner is not None:         # a method, or the object's __call__ (a callable object passed in too)
             return _may_build(M.static_attribute(owner, func.attr if isinstance(func, gast.Attribute) else "__call__"))
+        if isinstance(func, gast.Name) and func.id in self.locals_given():
+            return self._given_verdict(func.id)
         return None
+
+    def _given_verdict(self, name):
+        """What calling the argument ``name`` gives, where the code is made for the function
+        or callable object it holds (function_args.py binds ``name = name_fn`` first, the
+        value held in a cell): False where that code builds no object of a class defining
+        operators (``layer(x)`` of a ``Layer`` whose ``__call__`` computes an array); else
+        None (known when it is called)."""
+        if getattr(self.source.fn, "__astgrad_given__", None) is None:
+            return None
+        bindings = [b for b in S.walk_nodes(self.source.tree) if isinstance(b, (gast.Assign, gast.AugAssign))
+                    and name in _names_bound(b.targets if isinstance(b, gast.Assign) else [b.target])]
+        if len(bindings) != 1 or bindings[0] is not self.source.tree.body[0] \
+                or not isinstance(bindings[0].value, gast.Name):
+            return None
+        held = self.source.resolve(bindings[0].value.id)
+        function = held if isinstance(held, types.FunctionType) else M.static_attribute(type(held), "__call__")
+        return False if not _may_build(function) and M.user_function(function) is not None else None
 
     def iterated_verdict(self, iterable):
         """False where the items a loop binds come from iterating an object of a class the
@@ -129,3 +155,8 @@ def _may_build(function):
     defining operators with code of its own."""
     function = M.user_function(function)
     return function is not None and not returns_numbers(function) and L.meets_operator_classes(function)
+
+
+def _names_bound(targets):
+    """The names assignment ``targets`` bind (unpacking included)."""
+    return {t.id for t in S.walk_nodes(gast.Tuple(elts=targets, ctx=None)) if isinstance(t, gast.Name)}
