@@ -9,6 +9,7 @@ the generated function is entered, which is after the guard check."""
 import sys
 import threading
 import time
+import types
 
 import numpy as np
 import pytest
@@ -38,14 +39,14 @@ def _set_act(act):
     ACT = act
 
 
-def _rebinding_on_entry(call):
+def _rebinding_on_entry(call, set_act=_set_act):
     """``call()`` with ACT rebound to tanh as the first generated function starts to run."""
     def hook(frame, event, _arg):
         if event == "call" and frame.f_code.co_filename.startswith("<astgrad") \
                 and frame.f_code.co_name.startswith(("grad_", "jvp_")):
             sys.setprofile(None)
-            _set_act(np.tanh)
-    _set_act(np.sin)
+            set_act(np.tanh)
+    set_act(np.sin)
     call()                          # generated for sin, so the next call runs that code
     sys.setprofile(hook)
     try:
@@ -100,6 +101,52 @@ def test_a_callee_s_derivative_runs_with_the_global_its_guards_checked(mode):
         assert_close(run(outer), expected(outer), 1e-5, 1e-6)
     finally:
         _set_act(np.sin)
+
+
+H = types.ModuleType("thread_rebinding_helpers")   # a module of the user's, read as H.act
+H.act = np.sin
+
+
+class Box:
+    pass
+
+
+BOX = Box()
+BOX.fn = np.sin
+
+
+def through_module(x):
+    return np.sum(H.act(x)) * K
+
+
+def through_object(x):
+    return np.sum(BOX.fn(x)) * K
+
+
+def _set_attributes(act):
+    H.act = BOX.fn = act
+
+
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad", "vjp", "jvp"])
+@pytest.mark.parametrize("fn", [through_module, through_object])
+def test_the_code_runs_with_the_attribute_its_guards_checked(fn, mode):
+    run, expected = MODES[mode]
+
+    def with_sin(x):
+        _set_attributes(np.sin)
+        return expected(fn)
+    try:
+        got = _rebinding_on_entry(lambda: run(fn), _set_attributes)
+        assert H.act is np.tanh
+        assert_close(got, with_sin(X), 1e-5, 1e-6)
+        _set_attributes(np.tanh)
+        assert_close(run(fn), expected(fn), 1e-5, 1e-6)     # the next call follows the rebinding
+    finally:
+        _set_attributes(np.sin)
+
+
+def test_the_attribute_held_is_named_in_the_source():
+    assert "# as checked before the call: H_act is H.act" in astgrad.grad(through_module).source
 
 
 @pytest.mark.xfail(strict=True, reason="reverse mode takes a callee's value from the user's function, "

@@ -19,6 +19,7 @@ import types
 import gast
 
 from .backend.emit import compile_closure, line_origins, placeholder_lines, to_source
+from .backend.held_attributes import hold_attributes
 from .backend.namespace import Namespace
 from .core import anno
 from .core import collector
@@ -219,9 +220,10 @@ def _back(front, key):
         front.mode.check_output(front.tree, from_key(key))
     tree = front.mode.finish(front.tree, from_key(key))          # optimize
     front.tree = None
-    text = to_source(tree)                                      # emit
     pinned = pinned_names(front)
-    bindings = front.namespace.bindings() | pinned
+    held = hold_attributes(tree, front.dependencies, pinned, front.mode.namer)
+    text = to_source(tree)                                      # emit
+    bindings = front.namespace.bindings() | pinned | held
     code, definition = compile_closure(text, tree.name,            # compile
                                        set(bindings) | set(front.freevars), front.label)
     origins = front.source.origins(line_origins(tree, definition))
