@@ -172,16 +172,33 @@ def _closure_over_act():
     return through_closure, set_act
 
 
-@pytest.mark.xfail(strict=True, reason="the code shares the function's closure cells, which it reads when "
-                                       "the line runs: a nonlocal rebound by another thread mid-call mixes "
-                                       "tanh's value with sin's derivative")
-@pytest.mark.parametrize("mode", ["value_and_grad", "jvp"])
-def test_a_closure_variable_rebound_by_another_thread(mode):
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad", "vjp", "jvp"])
+def test_the_code_runs_with_the_closure_variable_its_guards_checked(mode):
     run, expected = MODES[mode]
     fn, set_act = _closure_over_act()
     got = _rebinding_on_entry(lambda: run(fn), set_act)
-    set_act(np.sin)
-    assert_close(got, expected(fn), 1e-5, 1e-6)
+    assert fn.__closure__[0].cell_contents is np.tanh       # rebound, during the call
+    assert_close(got, expected(_closure_over_act()[0]), 1e-5, 1e-6)     # as sin gives it
+    assert_close(run(fn), expected(fn), 1e-5, 1e-6)         # the next call follows the rebinding
+
+
+def test_a_helper_rebinding_a_closure_variable_the_code_calls_is_refused():
+    def make():
+        act = np.sin
+
+        def use_tanh(x):
+            nonlocal act
+            act = np.tanh
+            return x
+
+        def fn(x):
+            return np.sum(act(use_tanh(x)))
+        return fn
+    fn = make()
+    with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: .*a read of act that "
+                                                     r"the helper .*use_tanh rebinds.*pass the functions in"):
+        astgrad.grad(fn)(X)
+    assert_close(astgrad.grad(f)(X), numerical_grad(f, (X,)), 1e-5, 1e-6)      # the next transform works
 
 
 def test_threads_rebinding_the_global_get_consistent_results():
