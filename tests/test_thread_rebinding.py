@@ -201,6 +201,36 @@ def test_a_helper_rebinding_a_closure_variable_the_code_calls_is_refused():
     assert_close(astgrad.grad(f)(X), numerical_grad(f, (X,)), 1e-5, 1e-6)      # the next transform works
 
 
+def scaled_by_k(x):
+    return np.sum(np.sin(x) * K)
+
+
+def _set_k(value):
+    global K
+    K = value
+
+
+@pytest.mark.xfail(strict=True, reason="reverse code reads a global number in the forward sweep and again in "
+                                       "the adjoint: rebound in between, the value has one K, the gradient the other")
+def test_a_global_number_rebound_between_the_sweeps():
+    run = astgrad.value_and_grad(scaled_by_k)
+    run(X)
+
+    def hook(frame, event, _arg):
+        if event == "call" and frame.f_code.co_name == "unreduce":     # the adjoint's first step
+            sys.setprofile(None)
+            _set_k(3.0)
+    sys.setprofile(hook)
+    try:
+        value, gradient = run(X)
+    finally:
+        sys.setprofile(None)
+    rebound = K
+    _set_k(2.0)
+    assert rebound == 3.0
+    assert_close((value, gradient), (scaled_by_k(X), numerical_grad(scaled_by_k, (X,))), 1e-5, 1e-6)
+
+
 def test_threads_rebinding_the_global_get_consistent_results():
     """One thread cycles ACT through sin, tanh and exp while two call value_and_grad and
     jvp: every result is the value and derivative of one of the three."""
