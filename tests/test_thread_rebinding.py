@@ -113,6 +113,7 @@ class Box:
 
 BOX = Box()
 BOX.fn = np.sin
+CONFIG = types.SimpleNamespace(act=np.sin)
 
 
 def through_module(x):
@@ -123,12 +124,16 @@ def through_object(x):
     return np.sum(BOX.fn(x)) * K
 
 
+def through_namespace(x):
+    return np.sum(CONFIG.act(x)) * K
+
+
 def _set_attributes(act):
-    H.act = BOX.fn = act
+    H.act = BOX.fn = CONFIG.act = act
 
 
 @pytest.mark.parametrize("mode", ["grad", "value_and_grad", "vjp", "jvp"])
-@pytest.mark.parametrize("fn", [through_module, through_object])
+@pytest.mark.parametrize("fn", [through_module, through_object, through_namespace])
 def test_the_code_runs_with_the_attribute_its_guards_checked(fn, mode):
     run, expected = MODES[mode]
 

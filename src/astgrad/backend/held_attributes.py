@@ -64,6 +64,8 @@ def _is_library(owner):
     library's, read as written)."""
     if isinstance(owner, types.ModuleType):
         module = owner.__name__
+    elif isinstance(owner, types.SimpleNamespace):
+        return False            # the user's own bag of names (CONFIG.act)
     else:
         module = getattr(owner if isinstance(owner, type) else type(owner), "__module__", None)
     return str(module or "").split(".")[0] in _LIBRARY_ROOTS
