@@ -69,10 +69,20 @@ def _defaults(args, fn):
     return tuple(defaults) or None, keyword or None
 
 
+def _held_cells(generated):
+    """Cells of its own for the closure variables ``generated`` calls, bound to the
+    objects its guards check (pipeline.held_closure_names)."""
+    if not generated.held_closure:
+        return {}
+    expected = {parts[0]: chain[0] for parts, chain in generated.dependencies if chain}
+    return {name: types.CellType(expected[name]) for name in generated.held_closure}
+
+
 def _instantiate(generated, fn):
     """The Entry running ``generated`` for ``fn``: its globals, its closure cells shared,
     its defaults."""
     user_cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    user_cells.update(_held_cells(generated))
     closure = []
     for name in generated.code.co_freevars:
         cell = generated.cells.get(name) or user_cells.get(name)

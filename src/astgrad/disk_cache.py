@@ -37,7 +37,8 @@ from .rules.optional import loaded_rules
 # json, disk_entries and disk_callees are imported where an entry is read or written:
 # a process with the cache off never loads them
 
-FORMAT = 4      # 3: a rule's module bound to its snapshot (core/originals.py); 4: guarded globals held as cells
+FORMAT = 5      # 3: a rule's module bound to its snapshot (core/originals.py); 4: guarded globals held as cells;
+                # 5: guarded attributes (H_act) and closure variables held too
 DEFAULT_SIZE = 64 * 1024 * 1024
 
 _settings = {"enabled": None, "directory": None, "size": None}

@@ -325,7 +325,8 @@ def entry_for(generated, name, callees=(), bound=None):
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
             "dependencies": dependencies, "callees": list(callees),
             "code": base64.b64encode(marshal.dumps(generated.code)).decode(), "origins": origins,
-            "placeholders": list(generated.placeholders), "pinned": list(generated.pinned)}
+            "placeholders": list(generated.placeholders), "pinned": list(generated.pinned),
+            "held_closure": list(generated.held_closure)}
     return dict(body, checksum=_checksum(body))
 
 
@@ -402,7 +403,7 @@ def rebuild(entry, name, fn, resolve=None):
     or None when one of them has changed since (see disk_callees.py)."""
     try:
         body = {k: entry[k] for k in ("key", "name", "text", "bindings", "dependencies", "callees", "code",
-                                      "origins", "placeholders", "pinned")}
+                                      "origins", "placeholders", "pinned", "held_closure")}
         if entry["checksum"] != _checksum(body) or body["key"] != name:
             return None
         dependencies = dependencies_now(body["dependencies"], fn)
@@ -428,7 +429,7 @@ def rebuild(entry, name, fn, resolve=None):
     generated_text.register_placeholders(code.co_filename, placeholders)
     return Generated(code, arguments, body["name"], body["text"], cells, dependencies,
                      registry.VERSION[0], 0.0, derived=derived, origins=origins, placeholders=placeholders,
-                     pinned=tuple(body["pinned"]))
+                     pinned=tuple(body["pinned"]), held_closure=tuple(body["held_closure"]))
 
 
 def _code(body, fn):

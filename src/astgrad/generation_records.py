@@ -61,6 +61,8 @@ class Generated:
     origins: dict = None        # line of text -> (file, line) it was generated from (generated_text.origin)
     placeholders: tuple = ()    # the lines of text that are placeholders (generated_text.register_placeholders)
     pinned: tuple = ()          # the user's globals among ``cells``: held as the objects the guards check
+    held_closure: tuple = ()    # the function's closure variables it calls, held as the objects the guards
+                                # check (pipeline.held_closure_names), not the function's own cells
 
 
 class Derived(typing.NamedTuple):

@@ -19,6 +19,7 @@ import types
 import gast
 
 from .backend.emit import compile_closure, line_origins, placeholder_lines, to_source
+from .backend.held_attributes import hold_attributes
 from .backend.namespace import Namespace
 from .core import anno
 from .core import collector
@@ -159,6 +160,25 @@ def pinned_names(front):
             and name not in source.scopes and _is_global(source.globals, name)}
 
 
+def held_closure_names(front, tree):
+    """The closure variables of the function whose meaning generation depended on and
+    that the code only calls (``act(x)``): the code holds them in cells of its own bound
+    to the objects the guards check (caching._instantiate), as it holds globals
+    (``pinned_names``). Shared with the function, a ``nonlocal act`` rebound by another
+    thread between the guard check and the line would mix two functions. One the code
+    writes, or passes on as a value, stays the function's own cell."""
+    checked = {parts[0] for parts, chain in front.dependencies
+               if not isinstance(parts[0], ScopeRoot) and chain and chain[0] is not MISSING}
+    candidates = checked & set(front.freevars) & set(front.source.closure)
+    if not candidates:
+        return ()
+    called = {id(node.func) for node in S.walk_nodes(tree) if isinstance(node, gast.Call)}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and node.id in candidates and id(node) not in called:
+            candidates.discard(node.id)         # written, or read as a value
+    return tuple(sorted(candidates))
+
+
 def _is_global(scope, name):
     """Whether ``name`` is read as a global of ``scope`` (a global, else a builtin)."""
     return name in scope or (scope.get("__builtins__", builtins) in (builtins, vars(builtins))
@@ -219,9 +239,11 @@ def _back(front, key):
         front.mode.check_output(front.tree, from_key(key))
     tree = front.mode.finish(front.tree, from_key(key))          # optimize
     front.tree = None
-    text = to_source(tree)                                      # emit
     pinned = pinned_names(front)
-    bindings = front.namespace.bindings() | pinned
+    held = hold_attributes(tree, front.dependencies, pinned, front.mode.namer)
+    held_closure = held_closure_names(front, tree)
+    text = to_source(tree)                                      # emit
+    bindings = front.namespace.bindings() | pinned | held
     code, definition = compile_closure(text, tree.name,            # compile
                                        set(bindings) | set(front.freevars), front.label)
     origins = front.source.origins(line_origins(tree, definition))
@@ -231,4 +253,5 @@ def _back(front, key):
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
     return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
                      front.seconds + time.perf_counter() - started, origins=origins,
-                     placeholders=placeholders, pinned=tuple(n for n in code.co_freevars if n in pinned))
+                     placeholders=placeholders, pinned=tuple(n for n in code.co_freevars if n in pinned),
+                     held_closure=tuple(n for n in held_closure if n in code.co_freevars))

@@ -63,8 +63,8 @@ def _text(fn_def):
     (then all of it by the stdlib), or it starts with a string (which ast.unparse writes
     as a docstring)."""
     first = fn_def.body[0] if fn_def.body else None
-    if not (isinstance(first, gast.Expr) and isinstance(first.value, gast.Constant)
-            and isinstance(first.value.value, str)):
+    if is_comment(first) or not (isinstance(first, gast.Expr) and isinstance(first.value, gast.Constant)
+                                 and isinstance(first.value.value, str)):
         lines = [_header(fn_def)]
         try:
             unparse.body_lines(fn_def.body, 1, lines)

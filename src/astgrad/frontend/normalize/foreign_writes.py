@@ -21,6 +21,7 @@ from ...core.ops import is_user_function
 from .outer_writes import _code_names, _filled, _own_outer_writes
 
 _STORE_ATTR = dis.opmap["STORE_ATTR"]
+_STORE_DEREF = dis.opmap["STORE_DEREF"]
 _ADVICE = ("astgrad generates the code for what {path} means when the call starts, and would differentiate "
            "that where Python reads what {helper} stored. Rebind {path} outside the function you "
            "differentiate, or pass the functions in as arguments")
@@ -34,6 +35,7 @@ def refuse_foreign_rebinds(normalizer, tree):
     written = _written_by_helpers(fn)
     if not written:
         return
+    _refuse_cell_rebinds(normalizer, tree, fn, written)
     for node in S.walk_nodes(tree):
         parts = S.dotted_path(node.value) if isinstance(node, gast.Attribute) else None
         if not parts or parts[0] in normalizer.locals:
@@ -49,6 +51,22 @@ def refuse_foreign_rebinds(normalizer, tree):
                                      _ADVICE.format(path=path, helper=helper.__qualname__))
 
 
+def _refuse_cell_rebinds(normalizer, tree, fn, written):
+    """Refuse the first read of a closure variable of ``fn`` holding a function that a
+    helper sharing its cell rebinds (``nonlocal act; act = np.tanh`` in a sibling closure)."""
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    for node in S.walk_nodes(tree):
+        if not (isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in cells) \
+                or node.id in normalizer.locals or not _filled(cells[node.id]) \
+                or not callable(cells[node.id].cell_contents):
+            continue
+        helper = written.get((id(cells[node.id]), None))
+        if helper is not None:
+            normalizer.line = getattr(node, "lineno", normalizer.line)
+            raise normalizer._refuse(f"a read of {node.id} that the helper {helper.__qualname__} rebinds",
+                                     node, _ADVICE.format(path=node.id, helper=helper.__qualname__))
+
+
 def _identity(owner):
     """What a write and a read of ``owner.name`` share: a module's globals dict, an object."""
     return id(vars(owner)) if isinstance(owner, types.ModuleType) else id(owner)
@@ -62,6 +80,9 @@ def _written_by_helpers(fn):
         if helper.__globals__ is not fn.__globals__:
             for name in _own_outer_writes(helper) & set(helper.__code__.co_names):
                 written.setdefault((id(helper.__globals__), name), helper)
+        for name in _cell_stores(helper.__code__):       # nonlocal name; name = ...
+            cell = helper.__closure__[helper.__code__.co_freevars.index(name)]
+            written.setdefault((id(cell), None), helper)
         for root, attr in _attribute_stores(helper.__code__):
             owner = helper.__globals__.get(root, MISSING)
             if owner is not MISSING:
@@ -82,6 +103,15 @@ def _attribute_stores(code):
                 found.add((previous.argval, ins.argval))
             previous = ins
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_stores(code):
+    """The closure variables of ``code`` it rebinds (``nonlocal name; name = ...``)."""
+    if not code.co_freevars or _STORE_DEREF not in code.co_code[0::2]:
+        return frozenset()
+    return frozenset(ins.argval for ins in dis.get_instructions(code)
+                     if ins.opname == "STORE_DEREF" and ins.argval in code.co_freevars)
 
 
 def _reached(fn):
