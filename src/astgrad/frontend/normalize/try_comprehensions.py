@@ -79,8 +79,8 @@ def lift_comprehensions(normalizer, stmt):
 
 def _consumed_whole(normalizer, node):
     """Whether ``node`` is ``list``, ``tuple`` or ``sorted`` of one comprehension or
-    generator expression (see the module doc)."""
-    return isinstance(node, gast.Call) and len(node.args) == 1 and not node.keywords \
+    generator expression (``sorted`` with its ``key=`` and ``reverse=``; see the module doc)."""
+    return isinstance(node, gast.Call) and len(node.args) == 1 and all(kw.arg for kw in node.keywords) \
         and isinstance(node.args[0], (gast.GeneratorExp, *_COMPREHENSIONS)) and normalizer.resolve_call(node) in _WHOLE
 
 
