@@ -189,3 +189,24 @@ def test_refused_at_the_users_line_saying_what_it_is(f, line, says):
             make()
         assert where in str(info.value) and says in str(info.value), str(info.value)
     assert_close(astgrad.grad(tuple_of_a_generator)(1.3, 0.0), numerical_grad(tuple_of_a_generator, (1.3, 0.0)))
+
+
+def iterated_by_a_helper(q, a):
+    return [c * a for c in q]
+
+
+def object_handed_to_a_helper(a, k):
+    return sum(iterated_by_a_helper(Seq([a, 2.0, a * k], a), a))
+
+
+def list_handed_to_a_helper(a, k):
+    return sum(iterated_by_a_helper(list(Seq([a, 2.0, a * k], a)), a))     # the advice of the stop below
+
+
+def test_an_object_a_helper_iterates_stops_saying_so_and_its_advice_works():
+    where = f"{__file__}:{line_of(iterated_by_a_helper, 'for c in q')}: astgrad: this iterates a Seq"
+    with pytest.raises(TypeError) as info:
+        astgrad.grad(object_handed_to_a_helper)(1.3, 0.5)
+    assert str(info.value).startswith(where) and "(an object handed to a helper," in str(info.value) \
+        and "Iterate a list of the items (list(v) taken where the object is built" in str(info.value), str(info.value)
+    assert_close(astgrad.grad(list_handed_to_a_helper)(1.3, 0.5), numerical_grad(list_handed_to_a_helper, (1.3, 0.5)))
