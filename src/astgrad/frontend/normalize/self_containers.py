@@ -33,13 +33,11 @@ write into a local list, dict or array.
 Anything else (``m = self.m``, ``return self.m``, ``self.m = m`` from an argument,
 ``[self.m]``, ``self.m.keys()`` kept in a name) keeps the refusal."""
 
-import ast
 import builtins
 import inspect
 
 import gast
 
-from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .foreign import lookup
@@ -284,7 +282,7 @@ def _copy_kept_to_itself(read, parents, resolve):
     method of ``self`` (Python's ``m`` would see a list of ``self.m`` changed in place,
     where the state twin writes a new list). ``m[k].append(v)`` changes the list both
     dicts hold: refused, as every other use."""
-    stmt = _copy_statement(read, parents, resolve)
+    stmt = copy_statement(read, parents, resolve)
     if stmt is None:
         return False
     method = stmt
@@ -297,7 +295,7 @@ def _copy_kept_to_itself(read, parents, resolve):
                if isinstance(node, gast.Name) and node.id == copy.id and node is not copy)
 
 
-def _copy_statement(read, parents, resolve):
+def copy_statement(read, parents, resolve):
     """``m = self.m.copy()`` or ``m = dict(self.m)`` where ``read`` is its ``self.m``, else None."""
     above = parents.get(read)
     if isinstance(above, gast.Attribute) and above.attr == "copy":
@@ -312,77 +310,6 @@ def _copy_statement(read, parents, resolve):
                             and isinstance(stmt.targets[0], gast.Name)):
         return None
     return stmt
-
-
-def shared_copies(cls):
-    """(the method, its parsed source, the statement, the attribute, the statement
-    changing an item) for each shallow copy of an attribute of ``self`` in a method of
-    ``cls`` (``m = dict(self.m)``) whose items the method changes in place
-    (``m["a"].append(v)`` changes a list ``self.m`` holds too): the refusal of a call
-    changing that attribute names it."""
-    from ..source import parse_function
-    for klass in cls.__mro__[:-1]:
-        for fn in vars(klass).values():
-            try:
-                source = parse_function(fn) if inspect.isfunction(fn) else None
-            except Exception:       # noqa: BLE001 - a method astgrad cannot read names nothing
-                source = None
-            params = source.tree.args.posonlyargs + source.tree.args.args if source is not None else []
-            if not params:
-                continue
-            parents, resolve = _parents(source.tree), _resolver(fn, source.tree)
-            for node in S.walk_nodes(source.tree):
-                stmt = _copy_statement(node, parents, resolve) if isinstance(node, gast.Attribute) \
-                    and isinstance(node.value, gast.Name) and node.value.id == params[0].id else None
-                change = _item_changed(stmt, source.tree, parents) if stmt is not None else None
-                if change is not None:
-                    yield fn, source, stmt, node.attr, change
-
-
-def _text(stmt):
-    """The statement ``stmt`` as Python code (a message quotes it)."""
-    return ast.unparse(gast.gast_to_ast(stmt)).strip()
-
-
-def _item_changed(stmt, tree, parents):
-    """The first statement of ``tree`` changing in place an item of the copy ``stmt``
-    binds (``m["a"].append(v)``, ``m["a"][0] = v``; not ``m["a"] += [v]``, which rebinds
-    an item that is a number), else None."""
-    copy = stmt.targets[0].id
-    for node in S.walk_nodes(tree):
-        item = parents.get(node) if isinstance(node, gast.Name) and node.id == copy else None
-        if not (isinstance(item, gast.Subscript) and item.value is node):
-            continue
-        above = parents.get(item)
-        if isinstance(above, gast.Attribute) and above.attr in CHANGING_METHODS \
-                or isinstance(above, gast.Subscript) and above.value is item and not isinstance(above.ctx, gast.Load):
-            while not isinstance(above, gast.stmt):
-                above = parents[above]
-            return above
-    return None
-
-
-def refuse_shared_copy(normalizer, receiver, cls, method, in_place, node):
-    """Refuse the call ``receiver.method(...)`` (``node``) on an object the function built,
-    where a method of ``cls`` copies an attribute the call changes in place (``in_place``),
-    or the method called copies one, used so that the copy shares what it holds
-    (``shared_copies``): the refusal names the copy's line, which is what keeps the
-    attribute from being followed."""
-    if not isinstance(receiver, gast.Name) or normalizer.inlining:
-        return
-    called = M.user_function(M.static_attribute(cls, method))
-    for fn, source, stmt, attr, change in shared_copies(cls):
-        if (attr in in_place or fn is called) and normalizer.owns_object(receiver.id, attr):
-            copy = stmt.targets[0].id
-            raise normalizer._refuse(
-                f"the call of {cls.__name__}.{method}, where {fn.__qualname__} copies self.{attr} at "
-                f"{source.filename}:{source.file_line(stmt)} ({_text(stmt)}), a shallow copy holding the very lists "
-                f"self.{attr} holds, then changes one of them in place ({_text(change)} at line "
-                f"{source.file_line(change)}), so self.{attr} shows the change too, as in Python, and "
-                "astgrad cannot follow it", node,
-                f"in {fn.__qualname__}, copy the lists too ({copy} = {{k: list(vs) for k, vs in self.{attr}.items()}} "
-                f"for a dict, [list(vs) for vs in self.{attr}] for a list), or build a new list where one changes "
-                f"({copy}[k] = {copy}[k] + [v])")
 
 
 def _copy_read(node, parents, resolve):
