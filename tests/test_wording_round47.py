@@ -118,6 +118,33 @@ def new_list(w, k):
     return lg.total(w * w) * sum(lg.m["a"])
 
 
+def tuple_of_a_list_in_a_try(a, k):
+    ys = [a, a * k]
+    try:
+        t = tuple(ys)
+    except ValueError:
+        t = (a,)
+    return t[0] * t[-1]
+
+
+def sorted_of_a_list_in_a_try(a, k):
+    ys = [a, a * k]
+    try:
+        t = sorted(ys, reverse=True)
+    except ValueError:
+        t = [a]
+    return t[0] * t[-1]
+
+
+def tuple_of_a_generator_over_a_list(a, k):
+    ys = [a, a * k]
+    try:
+        t = tuple(v for v in ys)                # the advice of the two refusals below
+    except ValueError:
+        t = (a,)
+    return t[0] * t[-1] + sorted(v for v in ys)[0]
+
+
 FOLLOWED = [  # (function, arguments), differentiated with respect to argument 0
     (tuple_of_a_generator, (1.3, 2.0)), (tuple_of_a_generator, (1.3, 0.0)),
     (list_and_sorted_of_generators, (0.7, 0.5)), (list_and_sorted_of_generators, (0.7, 0.0)),
@@ -125,7 +152,7 @@ FOLLOWED = [  # (function, arguments), differentiated with respect to argument 0
     (comprehension_over_an_object_in_a_try, (1.3, 0.5)), (comprehension_over_an_object_in_a_try, (1.3, 0.0)),
     (try_in_a_loop_over_an_object, (1.3, 0.9)),
     (loop_over_the_listed_items, (1.3, 0.5)),
-    (copied_lists, (1.3, 0.5)), (new_list, (1.3, 0.5)),
+    (copied_lists, (1.3, 0.5)), (new_list, (1.3, 0.5)), (tuple_of_a_generator_over_a_list, (1.3, 0.5)),
 ]
 
 
@@ -169,6 +196,10 @@ def copy_sharing_its_lists(w, k):
 
 
 REFUSED = [  # (function, the text of the line named, what the message says)
+    (tuple_of_a_list_in_a_try, "t = tuple(ys)", "tuple(...) of a value other than a comprehension (tuple(v for v in "
+     "xs) is followed there), which astgrad follows with a loop over the items, inside the body of a try with except"),
+    (sorted_of_a_list_in_a_try, "t = sorted(ys", "sorted(...) of a value other than a comprehension (sorted(v for v "
+     "in xs) is followed there)"),
     (loop_over_a_class_moving_its_counter, "for c in Skipping", "a for loop over a Skipping, an iterator class whose "
      "counter .i another method (Skipping.skip) also moves or reads, so the items depend on where that method leaves "
      "it, which astgrad does not follow; give the class a method returning the list of the items __next__ computes"),
