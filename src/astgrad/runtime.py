@@ -1134,9 +1134,11 @@ def _refuse_object_iteration(what="an object"):
     """The TypeError of ``_own_iteration`` (also for the tangent of such an object)."""
     raise TypeError(
         f"astgrad: this iterates {what} where astgrad did not know the object's class when it generated "
-        "the code, and takes the items as a list's or an array's. Iterate a list of the items (a method of "
-        "the class returning them), or an object astgrad knows: given as an argument, or built in the "
-        "function, named, and held by one attribute")
+        "the code (an object handed to a helper, read from a dict or a list, or held by two attributes), "
+        "and takes the items as a list's or an array's. Iterate a list of the items (list(v) taken where the "
+        "object is built, and handed on as that list, or a method of the class returning them), or iterate "
+        "the object in the function differentiated, where it is an argument, or built there, named, and held "
+        "by one attribute")
 
 
 # -- conversions ------------------------------------------------------------------------

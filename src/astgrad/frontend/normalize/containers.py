@@ -78,7 +78,8 @@ class ContainerLowering:
         if callee is builtins.set and id(node) in self.read_only_sets():
             return self.set_value(node, self.list_of(node.args[0]))      # sets.py
         if callee in (builtins.list, builtins.tuple) and len(node.args) <= 1 and not node.keywords:
-            items = self.list_of(node.args[0]) if node.args else gast.List(elts=[], ctx=gast.Load())
+            items = named_loops(self, callee, lambda: self.list_of(node.args[0])) if node.args \
+                else gast.List(elts=[], ctx=gast.Load())
             if callee is builtins.list:
                 return items
             return self.runtime_call(runtime.list_to_tuple, [self.atom(items, hint="items")])
@@ -121,7 +122,7 @@ class ContainerLowering:
             return True
         if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
                 and self.resolve_call(value) is builtins.list:
-            self.list_of(value.args[0], result=name)
+            named_loops(self, builtins.list, lambda: self.list_of(value.args[0], result=name))
             return True
         build = _dict_builder(self, value)
         if build is not None:
@@ -355,6 +356,19 @@ class ContainerLowering:
                     S.assign(gast.Subscript(value=S.name(result), slice=S.name(key), ctx=gast.Store()),
                              S.name(value))]
         return self.comprehension(node, gast.Dict(keys=[], values=[]), store, result)
+
+
+def named_loops(normalizer, callee, make):
+    """``make()``, a lowering of ``list``, ``tuple`` or ``sorted`` (``callee``) of a value
+    that is a loop over its items; in a try body, which refuses it, those loops are named
+    for the call written (a comprehension there is followed: try_comprehensions.py)."""
+    made = len(normalizer.out)
+    result = make()
+    if normalizer.protected_depth:
+        name = callee.__name__
+        name_loops(normalizer.out[made:], f"{name}(...) of a value other than a comprehension ({name}(v for v in xs) "
+                                          "is followed there)")
+    return result
 
 
 def name_loops(statements, construct):

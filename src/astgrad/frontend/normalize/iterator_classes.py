@@ -108,14 +108,41 @@ def _counter_assigned(stmt):
     return None
 
 
+def counter_named_elsewhere(cls):
+    """(the counter, ``Class.method``) where ``cls``'s ``__iter__`` sets a counter and
+    returns ``self`` and another of its methods names that counter (moving it, or reading
+    where a loop left it): not followed, and the refusal says which; else None."""
+    iter_body, _ = _method_body(cls, "__iter__")
+    if iter_body is None or len(iter_body) != 2 or not (isinstance(iter_body[1], gast.Return)
+                                                        and _is_self(iter_body[1].value)):
+        return None
+    counter = _counter_assigned(iter_body[0])
+    method = _others_touch(cls, counter) if counter is not None else None
+    return (counter, method) if method else None
+
+
+def counter_moved_words(cls):
+    """(what follows "iterating a <class>" in a refusal, the advice) where another method
+    of ``cls`` names its counter (``counter_named_elsewhere``), else None."""
+    named = counter_named_elsewhere(cls)
+    if named is None:
+        return None
+    counter, method = named
+    return (f"an iterator class whose counter .{counter} another method ({method}) also moves or reads, so the "
+            "items depend on where that method leaves it, which astgrad does not follow",
+            "give the class a method returning the list of the items __next__ computes (def listed(self): return "
+            "[... for d in self.data]) and loop over that (for c in v.listed()), or take the counter out of "
+            f"{method}")
+
+
 def _others_touch(cls, counter):
-    """Whether a method of ``cls`` other than ``__init__``, ``__iter__`` and ``__next__``
-    names the counter (it would see where a loop left it)."""
+    """``Class.method`` for a method of ``cls`` other than ``__init__``, ``__iter__`` and
+    ``__next__`` that names the counter (it would see where a loop left it), else None."""
     for klass in cls.__mro__[:-1]:
         for name, value in vars(klass).items():
             if name not in _OWN and counter in _names_read(value.fget if isinstance(value, property) else value):
-                return True
-    return False
+                return f"{klass.__name__}.{name}"
+    return None
 
 
 _FLIPPED = {gast.GtE: gast.LtE, gast.LtE: gast.GtE, gast.Eq: gast.Eq}

@@ -31,6 +31,7 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 from .closures import Global, Local, Made
+from .containers import named_loops
 
 
 class IteratorLowering:
@@ -63,7 +64,8 @@ class IteratorLowering:
         if key is not None and not self.looks_like_function(key):
             return None
         if callee is builtins.sorted and len(node.args) == 1 and set(keywords) <= {"key", "reverse"}:
-            return self.sorted_call(node.args[0], key, keywords.get("reverse"))
+            reverse = keywords.get("reverse")
+            return named_loops(self, builtins.sorted, lambda: self.sorted_call(node.args[0], key, reverse))
         if callee in (builtins.max, builtins.min) and len(node.args) == 1 and key is not None \
                 and set(keywords) == {"key"}:
             seq, order = self.sort_positions(node.args[0], key, S.const(callee is builtins.max))

@@ -10,7 +10,8 @@ each iterates instead what the method iterates, with ``v`` for ``self``
 starts, as the rewritten code does. A generator of several ``yield`` statements reads
 each item when it is asked for: the tuple of items, read at once, is what it yields
 where nothing runs in between (``list(v)``, ``sum(v)``, unpacking), or where the loop
-body assigns no attribute and calls only built-in functions and modules' (``np.sin``) and
+body assigns no attribute and calls only built-in functions and modules' (``np.sin``),
+built-in number types and exception classes (``float(c)``, ``raise ValueError(...)``) and
 the ``append`` of lists of its own (which no object can hold).
 
 An iterator class (``__iter__`` setting a counter and returning ``self``, read by
@@ -34,11 +35,12 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.anno import Key
 from ..source import parse_function
-from .iterator_classes import INDEX, counted_iteration
+from .iterator_classes import INDEX, counted_iteration, counter_moved_words
 from .shared_counters import parented, refuse_shared_counter, refuse_zipped_together
 
 _CONSUMERS = {"list", "tuple", "sum", "sorted", "min", "max"}      # iterate their argument at once
 _PAIRING = {"zip", "enumerate"}
+_NUMBER_TYPES = (int, float, complex, bool)
 
 
 class ObjectIterationLowering:
@@ -61,6 +63,9 @@ class ObjectIterationLowering:
         counted = counted_iteration(cls) if form is None else None
         if counted is not None:
             form = self._counted_form(expr, body, cls, counted)
+        moved = counter_moved_words(cls) if form is None and refuse else None
+        if moved is not None:
+            raise self._refuse(f"iterating a {cls.__name__}, {moved[0]}", expr, moved[1])
         if form is None and refuse:
             raise self._refuse(f"iterating a {cls.__name__}, whose __iter__ astgrad does not follow", expr,
                                "iterate over the object's arrays or a list the class returns (v.items)")
@@ -269,9 +274,18 @@ class ObjectIterationLowering:
             if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del)):
                 return True
             if isinstance(node, gast.Call) and not self._library_function(node.func) \
-                    and not self._own_list_append(node):
+                    and not self._own_list_append(node) and not self._builtin_value(node.func):
                 return True
         return False
+
+    def _builtin_value(self, func):
+        """Whether ``func`` names a built-in number type (``float(v)``) or exception class
+        (``raise ValueError(...)`` in a try of the loop body): making one changes no object."""
+        if not isinstance(func, gast.Name) or func.id in self.locals:
+            return False
+        found = self.source.resolve(func.id)
+        return found is getattr(builtins, func.id, None) and isinstance(found, type) \
+            and (found in _NUMBER_TYPES or issubclass(found, BaseException))
 
     def _writes_items(self, body):
         """Whether the statements ``body`` write into an item (``xs[0] = v``, ``xs += [v]``)

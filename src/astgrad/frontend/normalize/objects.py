@@ -28,6 +28,7 @@ from .. import object_layouts as L
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .self_containers import CHANGING_METHODS, container_kinds
+from .shared_copies import refuse_shared_copy
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
@@ -85,6 +86,7 @@ class ObjectLowering:
             return self.state_call(receiver, cls, attr, owner, assigned, node) \
                 or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node) \
                 or refuse_stored_arguments(self, cls, attr, assigned, node)
+        refuse_shared_copy(self, receiver, cls, attr, in_place, node)      # shared_copies.py
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]

@@ -19,6 +19,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .comparison_methods import authored
+from .iterator_classes import counter_moved_words
 
 _CONVERSIONS = {"abs": "__abs__", "float": "__float__"}
 
@@ -63,6 +64,9 @@ class ProtocolMethodLowering:
         own_iter = self._defines(stmt.iter, "__iter__")
         if own_iter or M.static_attribute(cls, "__iter__") is MISSING and self._defines(stmt.iter, "__getitem__"):
             method = "__iter__" if own_iter else "__getitem__"
+            moved = counter_moved_words(cls) if own_iter else None
+            if moved is not None:
+                raise self._refuse(f"a for loop over a {cls.__name__}, {moved[0]}", stmt, moved[1])
             raise self._refuse(f"a for loop over a {cls.__name__}, whose {method} astgrad does not follow",
                                stmt, _LOOP_ADVICE)
 

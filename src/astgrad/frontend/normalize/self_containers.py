@@ -283,6 +283,21 @@ def _copy_kept_to_itself(read, parents, resolve):
     method of ``self`` (Python's ``m`` would see a list of ``self.m`` changed in place,
     where the state twin writes a new list). ``m[k].append(v)`` changes the list both
     dicts hold: refused, as every other use."""
+    stmt = copy_statement(read, parents, resolve)
+    if stmt is None:
+        return False
+    method = stmt
+    while parents.get(method) is not None:
+        method = parents[method]
+    if _changed_within([method], read, deep=True):
+        return False
+    copy = stmt.targets[0]
+    return all(_copy_read(node, parents, resolve) for node in S.walk_nodes(method)
+               if isinstance(node, gast.Name) and node.id == copy.id and node is not copy)
+
+
+def copy_statement(read, parents, resolve):
+    """``m = self.m.copy()`` or ``m = dict(self.m)`` where ``read`` is its ``self.m``, else None."""
     above = parents.get(read)
     if isinstance(above, gast.Attribute) and above.attr == "copy":
         call = parents.get(above)
@@ -294,15 +309,8 @@ def _copy_kept_to_itself(read, parents, resolve):
     stmt = parents.get(call)
     if call is None or not (isinstance(stmt, gast.Assign) and stmt.value is call and len(stmt.targets) == 1
                             and isinstance(stmt.targets[0], gast.Name)):
-        return False
-    method = stmt
-    while parents.get(method) is not None:
-        method = parents[method]
-    if _changed_within([method], read, deep=True):
-        return False
-    copy = stmt.targets[0]
-    return all(_copy_read(node, parents, resolve) for node in S.walk_nodes(method)
-               if isinstance(node, gast.Name) and node.id == copy.id and node is not copy)
+        return None
+    return stmt
 
 
 def _copy_read(node, parents, resolve):

@@ -18,8 +18,15 @@ like a helper of yours, where the loop the comprehension is made of would be sto
 part-way (which the modes refuse in a try body, trying.py).
 
 So are list, set and dict comprehensions, and a generator expression that ``sum``,
-``list``, ``tuple``, ``sorted``, ``min`` or ``max`` consumes whole, where it is written (as
-the list comprehension it is then). Not one with ``:=`` (which binds in the function),
+``min`` or ``max`` consumes whole, where it is written (as the list comprehension it is
+then). ``list``, ``tuple`` and ``sorted`` of a comprehension or a generator expression are
+made whole into the function (``return tuple(v * w for v in xs)``): astgrad lowers them to
+a loop over their argument, which a try body would stop part-way too. A comprehension
+iterating an object of a class whose ``__iter__`` astgrad follows (object_iteration.py),
+a name of the function, iterates in the function made for it what that object's
+``__iter__`` iterates (``for k in range(0, len(q.data))``, its item ``q.w / q.data[k]``),
+checked here as a loop over the object would be: the made function, given the object,
+would not know its class. Not one with ``:=`` (which binds in the function),
 ``yield`` or ``await``, one reading a variable of an enclosing function, or one changing
 a list, dict or set of the function by its methods (``[acc.append(v) for v in xs]``,
 which Python leaves changed part-way): those stay loops, refused in a try body. The function is read by astgrad at the comprehension's
@@ -41,6 +48,7 @@ from .scopes import own_nodes
 
 _made = weakref.WeakKeyDictionary()     # function -> {(line, column): the function made for a comprehension}
 _EAGER = (builtins.sum, builtins.list, builtins.tuple, builtins.sorted, builtins.min, builtins.max)
+_WHOLE = (builtins.list, builtins.tuple, builtins.sorted)     # lowered to a loop over their argument
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp)
 _UNFOLLOWED = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)
 # methods of a list, dict or set changing it in place
@@ -61,26 +69,56 @@ def lift_comprehensions(normalizer, stmt):
                                  and len(node.args) == 1 and not node.keywords) for arg in node.args]
             node.keywords = [gast.keyword(arg=kw.arg, value=_lifted(normalizer, kw.value)) for kw in node.keywords]
         for field, value in gast.iter_fields(node):
-            if isinstance(value, _COMPREHENSIONS) and not isinstance(node, gast.Call):
+            if isinstance(node, gast.Call):
+                continue
+            if isinstance(value, _COMPREHENSIONS) or _consumed_whole(normalizer, value):
                 setattr(node, field, _lifted(normalizer, value))
-            elif isinstance(value, list) and not isinstance(node, gast.Call):
-                value[:] = [_lifted(normalizer, item) if isinstance(item, _COMPREHENSIONS) else item
-                            for item in value]
+            elif isinstance(value, list):
+                value[:] = [_lifted(normalizer, item) for item in value]
+
+
+def _consumed_whole(normalizer, node):
+    """Whether ``node`` is ``list``, ``tuple`` or ``sorted`` of one comprehension or
+    generator expression (``sorted`` with its ``key=`` and ``reverse=``; see the module doc)."""
+    return isinstance(node, gast.Call) and len(node.args) == 1 and all(kw.arg for kw in node.keywords) \
+        and isinstance(node.args[0], (gast.GeneratorExp, *_COMPREHENSIONS)) and normalizer.resolve_call(node) in _WHOLE
 
 
 def _lifted(normalizer, node, eager=False):
-    """The call standing for the comprehension ``node``, or ``node`` as it is."""
+    """The call standing for the comprehension ``node`` (or the call consuming one whole),
+    or ``node`` as it is."""
     if eager and isinstance(node, gast.GeneratorExp):
         node = gast.copy_location(gast.ListComp(elt=node.elt, generators=node.generators), node)
-    elif not isinstance(node, _COMPREHENSIONS):
+    elif not (isinstance(node, _COMPREHENSIONS) or _consumed_whole(normalizer, node)):
         return node
     read = _passed(normalizer, node)
     if read is None:
         return node
-    made = _function_for(normalizer.source, node, ("comprehension", tuple(read)),
-                         lambda: _def("comprehension", read, [gast.Return(value=S.copy(node))], node))
+    lifted = _over_objects(normalizer, node)
+    made = _function_for(normalizer.source, node, ("comprehension", tuple(read), gast.dump(lifted)),
+                         lambda: _def("comprehension", read, [gast.Return(value=lifted)], node))
     call = S.call(S.name(normalizer.bind_value(made, "comprehension")), [S.name(name) for name in read])
     return gast.copy_location(call, node)
+
+
+def _over_objects(normalizer, node):
+    """A copy of ``node`` in which each ``for`` over a name of the function holding an
+    object whose ``__iter__`` astgrad follows goes over what that ``__iter__`` iterates,
+    checked (and refused) as a loop over it whose body is the rest of the comprehension."""
+    copied = S.copy(node)
+    bound = {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
+    pairs = [(a, b) for a, b in zip(S.walk_nodes(node), S.walk_nodes(copied)) if isinstance(a, gast.comprehension)]
+    for position, (step, step_copy) in enumerate(pairs):
+        if not isinstance(step.iter, gast.Name) or step.iter.id in bound:
+            continue
+        rest = [*step.ifs, *(later.iter for later, _ in pairs[position + 1:]),
+                *(c for later, _ in pairs[position + 1:] for c in later.ifs),
+                *(getattr(node, field) for field in ("elt", "key", "value") if hasattr(node, field))]
+        body = [gast.Expr(value=gast.Tuple(elts=rest, ctx=gast.Load()))]
+        items = normalizer.iterated_object(step.iter, body)
+        if items is not None:
+            step_copy.iter = items
+    return copied
 
 
 def made_search(normalizer, generator, with_default):
