@@ -4302,13 +4302,14 @@ def imag_adjoint(g, val):
 
 def positive_base(x, z):
     """The base ``x`` of ``z = x ** y`` where its log is real and finite (x > 0; x != 0 for a
-    complex x), 1 elsewhere, in z's precision (a float16 base of a float64 power gives a
-    float64 result): ``z * log(positive_base(x, z))`` is the derivative of z by the
-    exponent. Elsewhere a real x gives a real z only for integer exponents, and that
-    derivative is taken as 0."""
+    complex x), in z's precision (a float16 base of a float64 power gives a float64
+    result): ``z * log(positive_base(x, z))`` is the derivative of z by the exponent.
+    At x == 0 it is 1 (0 ** y is 0 for every y > 0: a derivative of 0). A negative real
+    x gives a real z only at integer exponents, where z has no derivative by the
+    exponent (its log is complex): NaN there, as in PyTorch and JAX, never a number."""
     if numpy.iscomplexobj(x) or numpy.iscomplexobj(z):
         return numpy.where(x != 0, x, numpy.ones_like(z))
-    return numpy.where(x > 0, x, numpy.ones_like(z))
+    return numpy.where(x > 0, x, numpy.where(x < 0, numpy.nan, numpy.ones_like(z)))
 
 
 def positive_base_slope(x):
