@@ -100,3 +100,22 @@ def test_a_negative_base_has_no_derivative_by_the_exponent():
         astgrad.grad(negative_base)(2.5)          # complex in Python
     check("grad", positive_base, (0.7,), (0,))    # a positive base, after all of these
     check("hessian", positive_base, (0.7,), (0,))
+
+
+def slice_grown_then_read(x, w):
+    y = list(x)
+    y[1:2] = [w[0], w[1]]                  # four items for three: the later ones move
+    s = 0.0
+    for i in range(len(y)):
+        s = s + y[i] * (i + 1)
+    return s * w[2]
+
+
+def test_a_slice_write_changing_a_list_length_stops_where_only_the_list_is_differentiated():
+    # with only x differentiated the gradient was [0, -1.5, -2] for Python's [-0.5, 0, -2]
+    w = np.array([1.2, 0.7, -0.5])
+    for wrt in (0, 1):
+        with pytest.raises(TypeError, match=r"test_hunt23_programs\.py:\d+: astgrad: a slice write into a list "
+                                            r"that changes its length .*xs = xs\[:i\] \+ list\(v\) \+ xs\[j:\]"):
+            astgrad.grad(slice_grown_then_read, wrt=wrt)(X3, w)
+    check("jvp", slice_grown_then_read, (X3, w), (0, 1))      # forward mode follows it

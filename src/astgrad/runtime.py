@@ -552,9 +552,7 @@ def unbroadcast(g, x):
                             "use numpy.concatenate.")
     elif isinstance(g, list) and type(x) is _NDARRAY and x.ndim and len(g) != len(x):
         # the items of a list a slice write of x put in (xs[0:1] = x, two items for one)
-        raise TypeError("astgrad: a slice write into a list that changes its length (xs[i:j] = v, v an array with "
-                        "another number of items than xs[i:j]) cannot be differentiated: astgrad follows the "
-                        "list's items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
+        _refuse_length_changing_slice_write()
     elif _runs_own_operators(x) and not _is_zero_placeholder(g):
         _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))
@@ -2121,6 +2119,13 @@ def zero_index(g, index, container=None):
     return result
 
 
+def _refuse_length_changing_slice_write(where=None):
+    at = f"{where}: " if where else ""
+    raise TypeError(f"{at}astgrad: a slice write into a list that changes its length (xs[i:j] = v, v with "
+                    "another number of items than xs[i:j]) cannot be differentiated: astgrad follows the "
+                    "list's items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
+
+
 def _zero_item(item):
     """The zero derivative of an item a write replaced: the placeholder 0.0 for a list."""
     return 0.0 if type(item) is list else zeros_like(item)
@@ -2215,6 +2220,15 @@ def _restored_item(container, index, default):
         except (IndexError, KeyError, TypeError):
             pass
     return default
+
+
+def slice_write_keeps_length(container, replaced, value, where):
+    """Checked before ``xs[i:j] = v`` in the forward sweep of reverse mode: on a list,
+    ``v`` with another number of items than ``xs[i:j]`` moves the later items, which the
+    derivative follows by their places (and the reverse sweep puts back by the slice):
+    refused. An array's slice write keeps its shape (NumPy raises otherwise)."""
+    if type(container) is list and hasattr(value, "__len__") and len(value) != len(replaced):
+        _refuse_length_changing_slice_write(where)
 
 
 def restore_item(container, key, value):
