@@ -2222,13 +2222,15 @@ def _restored_item(container, index, default):
     return default
 
 
-def slice_write_keeps_length(container, replaced, value, where):
-    """Checked before ``xs[i:j] = v`` in the forward sweep of reverse mode: on a list,
-    ``v`` with another number of items than ``xs[i:j]`` moves the later items, which the
-    derivative follows by their places (and the reverse sweep puts back by the slice):
-    refused. An array's slice write keeps its shape (NumPy raises otherwise)."""
-    if type(container) is list and hasattr(value, "__len__") and len(value) != len(replaced):
-        _refuse_length_changing_slice_write(where)
+def slice_write_keeps_length(container, lower, upper, step, value, where):
+    """Checked before ``xs[lower:upper:step] = v`` in the forward sweep of reverse mode:
+    on a list, ``v`` with another number of items than the slice moves the later items,
+    which the derivative follows by their places (and the reverse sweep puts back by the
+    slice): refused. An array's slice write keeps its shape (NumPy raises otherwise)."""
+    if type(container) is list and hasattr(value, "__len__"):
+        replaced = range(*slice(lower, upper, step).indices(len(container)))
+        if len(value) != len(replaced):
+            _refuse_length_changing_slice_write(where)
 
 
 def restore_item(container, key, value):

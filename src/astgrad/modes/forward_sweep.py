@@ -75,9 +75,11 @@ class ForwardSweep:
         if not isinstance(save.index, gast.Slice) or not isinstance(stmt.value, (gast.Name, gast.Constant)):
             return []
         source = self.mode.source
-        replaced = gast.Subscript(value=S.name(save.name), slice=S.copy(save.index), ctx=gast.Load())
+        # the slice's bounds, not the slice read (a view of an array: memory the write shares)
+        bounds = [S.copy(part) if part is not None else S.const(None)
+                  for part in (save.index.lower, save.index.upper, save.index.step)]
         check = self.mode.helper_call("slice_write_keeps_length", [
-            S.name(save.name), replaced, S.copy(stmt.value), S.const(f"{source.filename}:{source.file_line(stmt)}")])
+            S.name(save.name), *bounds, S.copy(stmt.value), S.const(f"{source.filename}:{source.file_line(stmt)}")])
         return [S.expr_stmt(check)]
 
     def for_loop(self, stmt):
