@@ -4,7 +4,10 @@ very lists, so a write into one of them through the copy changes the object too:
 followed as if the copy were deep (a wrong value and gradient with no error) and is
 refused now, naming the line, as for a dict argument's copy; and a negative base to an
 integer power differentiated in the exponent, which has no derivative there, is NaN in
-every mode (it was 0)."""
+every mode (it was 0). A slice write changing a list's length stops reverse mode whichever side
+is differentiated, and a helper assigning an attribute of an object it is handed (an item,
+attribute, slice or copy of what a differentiated list or object holds) is refused: both
+gave wrong gradients with no error."""
 
 import math
 
@@ -119,3 +122,71 @@ def test_a_slice_write_changing_a_list_length_stops_where_only_the_list_is_diffe
                                             r"that changes its length .*xs = xs\[:i\] \+ list\(v\) \+ xs\[j:\]"):
             astgrad.grad(slice_grown_then_read, wrt=wrt)(X3, w)
     check("jvp", slice_grown_then_read, (X3, w), (0, 1))      # forward mode follows it
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+
+class Holder:
+    def __init__(self, box):
+        self.box = box
+
+
+def bump_each(boxes, w):
+    for box in boxes:
+        box.v = box.v * w
+
+
+def bump(box, w):
+    box.v = box.v * w
+
+
+def readout(boxes, w):
+    return boxes[0].v * w[0] + boxes[1].v * w[1] + boxes[2].v
+
+
+def item_to_helper(x, w):
+    boxes = [Box(x[i]) for i in range(3)]
+    bump(boxes[0], w[2])                    # the gradient in x[0] was w[0] for w[0] * w[2]
+    return readout(boxes, w)
+
+
+def slice_to_helper(x, w):
+    boxes = [Box(x[i]) for i in range(3)]
+    bump_each(boxes[:2], w[2])
+    return readout(boxes, w)
+
+
+def copy_to_helper(x, w):
+    boxes = [Box(x[i]) for i in range(3)]
+    bump_each(list(boxes), w[2])
+    return readout(boxes, w)
+
+
+def display_to_helper(x, w):
+    boxes = [Box(x[i]) for i in range(3)]
+    middle = boxes[1]
+    bump_each([middle], w[2])
+    return readout(boxes, w)
+
+
+def attribute_to_helper(x, w):
+    h = Holder(Box(x[0]))
+    bump(h.box, w[2])
+    return h.box.v * w[0]
+
+
+@pytest.mark.parametrize("f", [item_to_helper, slice_to_helper, copy_to_helper, display_to_helper,
+                               attribute_to_helper], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("transform", [lambda f, x, w: astgrad.grad(f)(x, w),
+                                       lambda f, x, w: astgrad.jvp(f, (x, w), (np.ones(3), np.zeros(3)))],
+                         ids=["grad", "jvp"])
+def test_a_helper_changing_an_object_a_differentiated_list_holds_is_refused(f, transform):
+    # the change was not seen (the value was right): a wrong gradient with no error
+    w = np.array([1.2, 0.7, -0.5])
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt23_programs\.py:\d+: calling \S*bump\w* for its "
+                                                     r"effect on a differentiated value"):
+        transform(f, X3, w)
+    check("grad", method_rebinds_key, (X3, 0.7), (0, 1))      # the next call works
