@@ -557,10 +557,7 @@ def unbroadcast(g, x):
             raise TypeError(_LIST_LENGTH_CHANGED)
     elif isinstance(g, list) and type(x) is _NDARRAY and x.ndim and len(g) != len(x):
         # the items of a list a slice write of x put in (xs[0:1] = x, two items for one)
-        raise TypeError("astgrad: a slice write into a list that changes its length (xs[i:j] = v, v an array with "
-                        "another number of items than xs[i:j]) cannot be differentiated on a list another name, "
-                        "a container or a call may hold too (an argument, an alias): astgrad follows that list's "
-                        "items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
+        _refuse_length_changing_slice_write()
     elif _runs_own_operators(x) and not _is_zero_placeholder(g):
         _refuse_object_operator(x)       # its operator ran the class's code, whose derivative this is not
     return _fit(_like_dtype(g, x), numpy.shape(x))
@@ -2126,6 +2123,14 @@ def zero_index(g, index, container=None):
     return result
 
 
+def _refuse_length_changing_slice_write(where=None):
+    at = f"{where}: " if where else ""
+    raise TypeError(f"{at}astgrad: a slice write into a list that changes its length (xs[i:j] = v, v with "
+                    "another number of items than xs[i:j]) cannot be differentiated on a list another name, a "
+                    "container or a call may hold too (an argument, an alias): astgrad follows that list's "
+                    "items by their places. Build the new list instead (xs = xs[:i] + list(v) + xs[j:])")
+
+
 def _zero_item(item):
     """The zero derivative of an item a write replaced: the placeholder 0.0 for a list."""
     return 0.0 if type(item) is list else zeros_like(item)
@@ -2220,6 +2225,17 @@ def _restored_item(container, index, default):
         except (IndexError, KeyError, TypeError):
             pass
     return default
+
+
+def slice_write_keeps_length(container, lower, upper, step, value, where):
+    """Checked before ``xs[lower:upper:step] = v`` in the forward sweep of reverse mode:
+    on a list, ``v`` with another number of items than the slice moves the later items,
+    which the derivative follows by their places (and the reverse sweep puts back by the
+    slice): refused. An array's slice write keeps its shape (NumPy raises otherwise)."""
+    if type(container) is list and hasattr(value, "__len__"):
+        replaced = range(*slice(lower, upper, step).indices(len(container)))
+        if len(value) != len(replaced):
+            _refuse_length_changing_slice_write(where)
 
 
 def restore_item(container, key, value):
@@ -4307,13 +4323,14 @@ def imag_adjoint(g, val):
 
 def positive_base(x, z):
     """The base ``x`` of ``z = x ** y`` where its log is real and finite (x > 0; x != 0 for a
-    complex x), 1 elsewhere, in z's precision (a float16 base of a float64 power gives a
-    float64 result): ``z * log(positive_base(x, z))`` is the derivative of z by the
-    exponent. Elsewhere a real x gives a real z only for integer exponents, and that
-    derivative is taken as 0."""
+    complex x), in z's precision (a float16 base of a float64 power gives a float64
+    result): ``z * log(positive_base(x, z))`` is the derivative of z by the exponent.
+    At x == 0 it is 1 (0 ** y is 0 for every y > 0: a derivative of 0). A negative real
+    x gives a real z only at integer exponents, where z has no derivative by the
+    exponent (its log is complex): NaN there, as in PyTorch and JAX, never a number."""
     if numpy.iscomplexobj(x) or numpy.iscomplexobj(z):
         return numpy.where(x != 0, x, numpy.ones_like(z))
-    return numpy.where(x > 0, x, numpy.ones_like(z))
+    return numpy.where(x > 0, x, numpy.where(x < 0, numpy.nan, numpy.ones_like(z)))
 
 
 def positive_base_slope(x):

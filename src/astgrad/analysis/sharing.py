@@ -610,13 +610,22 @@ def _item_of(sharing, owner, copy):
 
 
 def _dict_copy_of_parameter(sharing, owner, copy):
-    """Whether ``copy`` copies the parameter ``owner`` and is read by a string key
-    (``c["a"]``): a dict, whose copy holds the argument's very items (an array's copy,
-    read by position, is new memory; a list's is checked when the code runs)."""
-    return owner in sharing.params and any(
+    """Whether ``copy`` copies the parameter or attribute ``owner`` (``m = self.m.copy()``)
+    and is read by a string key (``c["a"]``): a dict, whose copy holds the very items of
+    what it copied (an array's copy, read by position, is new memory; a list's is checked
+    when the code runs)."""
+    return (owner in sharing.params or _read_off_an_object(sharing, owner)) and any(
         isinstance(read, gast.Subscript) and isinstance(read.value, gast.Name) and read.value.id == copy
         and isinstance(read.slice, gast.Constant) and isinstance(read.slice.value, str)
         for read in (stmt.value for stmt in sharing.statements if isinstance(stmt, gast.Assign)))
+
+
+def _read_off_an_object(sharing, owner):
+    """Whether ``owner`` is bound to an attribute of an object (``t = o.m``), which that
+    object goes on holding."""
+    return owner in sharing.locals and any(
+        isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute)
+        and sharing.container_read(stmt.value)[0] is not None for stmt in sharing._bindings(owner))
 
 
 _OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)

@@ -52,3 +52,21 @@ def _changed_root(node):
     while isinstance(target, (ast.Attribute, ast.Subscript)):
         target = target.value
     return target.id if isinstance(target, ast.Name) else None
+
+
+def changes_what_it_is_given(fn):
+    """Whether ``fn``'s source changes an object it was given or reached from one: an
+    assignment to an attribute or an item of (or a changing method called on) a
+    parameter, a loop's item or a name that is not its own (``b.v = ...``, ``for b in
+    bs: b.v = ...``); not of a value it built (``r = {}; r[k] = v``). True where the
+    source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return True
+    defs = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    if not defs:
+        return True
+    built = {target.id for node in ast.walk(defs[0]) if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name)}
+    return any(root is not None and root not in built for root in map(_changed_root, ast.walk(defs[0])))

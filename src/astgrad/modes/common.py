@@ -4,6 +4,7 @@ source line, index values, and the derivatives of the user's own callees."""
 import ast
 import builtins
 import collections
+import copy as copy_module
 import inspect
 import operator
 import re
@@ -1425,13 +1426,58 @@ def _only_checks(call, method, target):
     return record is not None and record.mutates is None
 
 
-def check_effect_call(source, stmt, active):
+def read_out_of(statements, active):
+    """The names of ``statements`` bound to what a name of ``active`` holds, however far
+    down: an item, an attribute, a slice or a shallow copy of it, a list holding it, a
+    loop's item (``b = bs[0]``, ``t = bs[:2]``, ``cs = list(bs)``, ``h.b``, ``[b]``, ``for
+    b in bs``, ``ys.append(b)``). A function of the user's handed such a name for its
+    effect may change an object ``active`` holds (``b.v = ...``), though the name itself
+    is read no more."""
+    statements, found = list(statements), set()
+    for _ in range(2):          # a loop's appends come before the names they feed read again
+        for stmt in statements:
+            for target, value in _holding_bindings(stmt):
+                if set(S.names_in(value)) & (active | found):
+                    found.add(target)
+    return found
+
+
+_SHALLOW_COPIES = (list, tuple, copy_module.copy, runtime.shallow_copy)
+
+
+def _holding_bindings(stmt):
+    """(name, what it holds or is read out of) for ``stmt``: an assignment of an item, an
+    attribute, a copy or a display; a loop's item; an append's list."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        value = stmt.value
+        if isinstance(value, gast.Call):
+            copies = anno.get(value, Key.TARGET) in _SHALLOW_COPIES and len(value.args) == 1
+            value = value.func.value if anno.get(value, Key.METHOD) == "copy" else value.args[0] if copies else None
+        if isinstance(value, (gast.Subscript, gast.Attribute)):
+            value = value.value
+        if isinstance(value, (gast.Name, gast.List, gast.Tuple)):
+            yield stmt.targets[0].id, value
+    elif isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name):
+        for target in S.names_in(stmt.target):
+            yield target, stmt.iter
+    elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple) and isinstance(stmt.iter, gast.Call) \
+            and stmt.iter.args and isinstance(stmt.target.elts[-1], gast.Name):     # for k, item in enumerate(xs)
+        yield stmt.target.elts[-1].id, stmt.iter.args[0]
+    elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and stmt.value.args \
+            and anno.get(stmt.value, Key.METHOD) == "append" and isinstance(stmt.value.func.value, gast.Name):
+        yield stmt.value.func.value.id, stmt.value.args[0]
+
+
+def check_effect_call(source, stmt, active, held=frozenset()):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
     call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
     only raising where its arguments do not fit, as the check dead-code elimination keeps
-    of a primal statement does, backend/dead_code.py)."""
+    of a primal statement does, backend/dead_code.py). ``held``: names of what a
+    differentiated value holds (``read_out_of``), which a function of the user's changes
+    as much (``bump(bs[0])`` where bump assigns ``b.v``)."""
     from ..analysis.mutation import is_mutating_method, mutates_arguments
+    from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
     method = anno.get(call, Key.METHOD)
     target = anno.get(call, Key.TARGET)
@@ -1456,6 +1502,8 @@ def check_effect_call(source, stmt, active):
                 stmt, construct=f".{method}()")
         return
     arguments = call.args + [keyword.value for keyword in call.keywords]
+    if held and target is not None and ops.is_user_function(target) and changes_what_it_is_given(target):
+        active = active | held
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger

@@ -28,7 +28,7 @@ from ..rules import registry
 from .templates import BindError, instantiate
 from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
-    check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
+    read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
@@ -59,6 +59,7 @@ class ForwardMode(Transform):
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
+        self.held = read_out_of(S.statements(body), self.affecting)
         release_caught_values(body, self.active)        # active here: varied
         release_compared_checks(body, self.active)
         self.output_known = output is not None
@@ -135,7 +136,7 @@ class ForwardMode(Transform):
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-            check_effect_call(self.source, stmt, self.affecting)
+            check_effect_call(self.source, stmt, self.affecting, self.held)
             if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
         if isinstance(stmt, gast.If):

@@ -53,7 +53,7 @@ class ForwardSweep:
             if save.index is not None and reason is not None and reason[0] == raising.UNBOUND:
                 # the save of y[i] reads y and i, as the write does: checked before it
                 anno.set(saving, Key.MAY_RAISE, reason)
-            return _value_read_first(stmt, self.mode.namer) + [saving, new]
+            return _value_read_first(stmt, self.mode.namer) + self.length_check(stmt, save) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
@@ -68,6 +68,19 @@ class ForwardSweep:
 
     def save(self, save):
         return save_statement(save, self.mode.helper_call)
+
+    def length_check(self, stmt, save):
+        """Before ``xs[i:j] = v``, whose reverse sweep puts the slice back by its place:
+        the check that a list keeps its length (``slice_write_keeps_length``, runtime.py)."""
+        if not isinstance(save.index, gast.Slice) or not isinstance(stmt.value, (gast.Name, gast.Constant)):
+            return []
+        source = self.mode.source
+        # the slice's bounds, not the slice read (a view of an array: memory the write shares)
+        bounds = [S.copy(part) if part is not None else S.const(None)
+                  for part in (save.index.lower, save.index.upper, save.index.step)]
+        check = self.mode.helper_call("slice_write_keeps_length", [
+            S.name(save.name), *bounds, S.copy(stmt.value), S.const(f"{source.filename}:{source.file_line(stmt)}")])
+        return [S.expr_stmt(check)]
 
     def for_loop(self, stmt):
         pre = [self.save(s) for s in anno.get(stmt, Key.TARGET_SAVES)]

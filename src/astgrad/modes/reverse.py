@@ -48,7 +48,7 @@ from .unbound_reads import check_unbound_reads
 from .views_read_back import copy_views_read_back
 from ..analysis.raising import UNBOUND, mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
-    check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
+    read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
 
 # statements that are a return, or may hold one in a body S.statements does not enter
@@ -294,6 +294,7 @@ class ReverseMode(Transform):
                         node, construct="early return")
 
     def _check_rules(self, body):
+        held = read_out_of(S.statements(body), self.active)
         for stmt in S.statements(body):
             check_outside_changes(self.source, stmt, self.varied)
             check_outside_methods(self.source, stmt, self.varied)
@@ -308,7 +309,7 @@ class ReverseMode(Transform):
             elif isinstance(stmt, gast.Assign):
                 pass        # in-place writes: checked by check_in_place_writes
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-                check_effect_call(self.source, stmt, self.active)
+                check_effect_call(self.source, stmt, self.active, held)
 
     def _check_op(self, stmt, op):
         if op.kind in (OpKind.COPY, OpKind.CONST, OpKind.LITERAL, OpKind.FUNCTION, OpKind.POP):
