@@ -2232,7 +2232,7 @@ def slice_write_keeps_length(container, lower, upper, step, value, where):
     on a list, ``v`` with another number of items than the slice moves the later items,
     which the derivative follows by their places (and the reverse sweep puts back by the
     slice): refused. An array's slice write keeps its shape (NumPy raises otherwise)."""
-    if type(container) is list and hasattr(value, "__len__"):
+    if type(container) is list and step in (None, 1) and hasattr(value, "__len__"):    # extended: Python raises
         replaced = range(*slice(lower, upper, step).indices(len(container)))
         if len(value) != len(replaced):
             _refuse_length_changing_slice_write(where)
