@@ -324,7 +324,9 @@ def _call_builder(node, copy, template, params, locals_):
     def build(sub):
         call = copy(sub)            # drops the statement first if its d[x] has none
         if target is unsupported:   # d[x] = unsupported(d[y], "why"): x has a derivative
-            reason = call.args[-1]
+            reason = call.args[-1]      # a string, or the name of a string of the rule's module
+            if isinstance(reason, gast.Name) and isinstance(template.globals.get(reason.id), str):
+                raise BindError(template.globals[reason.id])
             raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")
         args = []
         for arg in call.args:       # f(*operands): the vararg's atoms, one by one

@@ -50,33 +50,46 @@ def operator_adjoint_(y, seed, symbol, a, b, where, position):
     d[y] = adjoint_tangent(d[b], seed, symbol, a, b, where, position, 1)
 
 
+# Why the derivatives below are refused (a rule names a string of its module as its reason).
+_JVP_AGAIN = ("an operator on a value whose class astgrad did not know when it generated the code, whose "
+              "forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad "
+              "does not differentiate again; take the second order from the gradient (hessian, jvp of grad, "
+              "grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or "
+              "call the method through its class (Vec.__add__(v, w))")
+_THIRD_ORDER = ("an operator on a value whose class astgrad did not know when it generated the code, whose "
+                "second derivative runs the method Python ran, found when the code runs, which astgrad does "
+                "not differentiate a third time; bind the object to a name of its own, built in the function "
+                "(v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate "
+                "twice at most")
+
+
 @adjoint(operator_tangent)
 def operator_tangent_(y, g, symbol, a, b, where, position):
-    d[g] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
-    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
-    d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+    d[g] = unsupported(d[y], _JVP_AGAIN)
+    d[a] = unsupported(d[y], _JVP_AGAIN)
+    d[b] = unsupported(d[y], _JVP_AGAIN)
 
 
 @tangent(operator_tangent)
 def operator_tangent_(y, g, symbol, a, b, where, position):
-    d[y] = unsupported(d[g], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
-    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
-    d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose forward derivative (jvp) runs the method Python ran, found when the code runs, which astgrad does not differentiate again; take the second order from the gradient (hessian, jvp of grad, grad of grad), bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w))")
+    d[y] = unsupported(d[g], _JVP_AGAIN)
+    d[y] = unsupported(d[a], _JVP_AGAIN)
+    d[y] = unsupported(d[b], _JVP_AGAIN)
 
 
 @adjoint(adjoint_adjoint)
 @adjoint(adjoint_tangent)
 def operator_second_(y, h, seed, symbol, a, b, where, position, of):
-    d[h] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
-    d[seed] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
-    d[a] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
-    d[b] = unsupported(d[y], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[h] = unsupported(d[y], _THIRD_ORDER)
+    d[seed] = unsupported(d[y], _THIRD_ORDER)
+    d[a] = unsupported(d[y], _THIRD_ORDER)
+    d[b] = unsupported(d[y], _THIRD_ORDER)
 
 
 @tangent(adjoint_adjoint)
 @tangent(adjoint_tangent)
 def operator_second_(y, h, seed, symbol, a, b, where, position, of):
-    d[y] = unsupported(d[h], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
-    d[y] = unsupported(d[seed], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
-    d[y] = unsupported(d[a], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
-    d[y] = unsupported(d[b], "an operator on a value whose class astgrad did not know when it generated the code, whose second derivative runs the method Python ran, found when the code runs, which astgrad does not differentiate a third time; bind the object to a name of its own, built in the function (v = Vec(a, b)), or call the method through its class (Vec.__add__(v, w)), or differentiate twice at most")
+    d[y] = unsupported(d[h], _THIRD_ORDER)
+    d[y] = unsupported(d[seed], _THIRD_ORDER)
+    d[y] = unsupported(d[a], _THIRD_ORDER)
+    d[y] = unsupported(d[b], _THIRD_ORDER)
