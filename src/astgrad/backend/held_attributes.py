@@ -17,6 +17,7 @@ import types
 import gast
 
 from ..core import syntax as S
+from ..core.missing import MISSING
 from . import emit
 
 _LIBRARY_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "numpy", "scipy", "astgrad"}
@@ -54,6 +55,8 @@ def _held_chains(dependencies, pinned, assigned):
         while length < len(parts) and not _is_library(chain[length - 1]):
             length += 1
         path = tuple(parts[:length])
+        if any(link is MISSING for link in chain[:length]):
+            continue            # an attribute that is not there: read as written, it raises as in Python
         if length > 1 and not any(path[:len(a)] == a or a[:len(path)] == path for a in assigned):
             chains[path] = chain[length - 1]
     return chains
