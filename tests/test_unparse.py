@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from astgrad.backend import emit, unparse
+from astgrad.core import anno
+from astgrad.core.anno import Key
 
 
 def stdlib_text(fn_def):
@@ -116,12 +118,47 @@ def test_what_it_does_not_write_goes_through_ast_unparse(source):
     fn_def = function(source)
     with pytest.raises(unparse.Unsupported):
         fast_text(fn_def)
-    assert emit._text(function(source)) == stdlib_text(function(source))
+    assert emit._text(function(source))[0] == stdlib_text(function(source))
 
 
 def test_a_leading_string_is_written_as_ast_unparse_writes_a_docstring():
     source = "def f(x):\n    'doc\\nstring'\n    return x\n"
-    assert emit._text(function(source)) == stdlib_text(function(source))
+    assert emit._text(function(source))[0] == stdlib_text(function(source))
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_each_statement_starts_where_the_text_parsed_back_has_it(source):
+    fn_def = function(source)
+    fn_def.body[-1:-1] = [emit.comment("line 2: a comment"), emit.comment("line 3: and the one kept")]
+    fn_def.body.insert(0, emit.comment("line 1: x"))
+    text = emit.to_source(fn_def)
+    written = [(line, min(indent, 2)) for line, indent in anno.get(fn_def, Key.EMITTED_STARTS)]
+    assert written == emit.emitted_starts(function(source), text)       # parsed: no starts written
+
+
+def _nested_in_scope(source, name, free):
+    """The reference: the def's parsed tree put inside a function defining ``free``."""
+    scope = ast.parse(f"def __astgrad_scope__({', '.join(sorted(free))}):\n    pass\n").body[0]
+    scope.body = ast.parse(source).body
+    code = compile(ast.Module(body=[scope], type_ignores=[]), "reference", "exec")
+    return emit._nested_code(emit._nested_code(code, "__astgrad_scope__"), name)
+
+
+def _in_file(code, filename):
+    consts = tuple(_in_file(c, filename) if hasattr(c, "co_consts") else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+@pytest.mark.parametrize("source", [
+    "def f(x, y=(1, 2), *, d_f=1.0):\n    a = [t * b for t in x]\n    g = lambda q: q + c\n"
+    "    s = \"\"\"two\nlines\"\"\"\n    return (a,\n  g(b), s)\n",
+    "def f(x):\n    try:\n        y = x.real\n    except AttributeError:\n        y = b\n    return y\n",
+    "@dec\ndef f(x):\n    return x * b\n",
+])
+def test_the_compiled_code_has_the_lines_and_columns_of_its_text(source):
+    code = emit.compile_closure(source, "f", {"b", "c", "unused"}, "test")
+    assert "b" in code.co_freevars and "unused" not in code.co_freevars
+    assert _in_file(code, "reference") == _nested_in_scope(source, "f", {"b", "c", "unused"})
 
 
 def test_the_header_keeps_decorators_defaults_and_annotations():

@@ -435,7 +435,7 @@ def rebuild(entry, name, fn, resolve=None):
 def _code(body, fn):
     """The stored code object (under a file name of this process, its text in linecache)
     and the ast.arguments of its def (read from the def's first line only)."""
-    from .backend.emit import new_filename
+    from .backend.emit import def_arguments, new_filename
     from .core import generated_text
     code = marshal.loads(base64.b64decode(body["code"]))
     if not isinstance(code, types.CodeType) or code.co_name != body["name"]:
@@ -444,9 +444,7 @@ def _code(body, fn):
     code = _renamed(code, filename)
     generated_text.register(filename, body["text"])
     generated_text.keep_while(code, filename)
-    header = body["text"].split(":\n", 1)[0] + ":\n    pass\n"
-    import ast
-    return code, ast.parse(header).body[0].args
+    return code, def_arguments(body["text"])
 
 
 def _renamed(code, filename):

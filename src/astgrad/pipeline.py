@@ -18,7 +18,7 @@ import types
 
 import gast
 
-from .backend.emit import compile_closure, line_origins, placeholder_lines, to_source
+from .backend.emit import compile_closure, def_arguments, emitted_starts, line_origins, placeholder_lines, to_source
 from .backend.held_attributes import hold_attributes
 from .backend.namespace import Namespace
 from .core import anno
@@ -244,14 +244,14 @@ def _back(front, key):
     held_closure = held_closure_names(front, tree)
     text = to_source(tree)                                      # emit
     bindings = front.namespace.bindings() | pinned | held
-    code, definition = compile_closure(text, tree.name,            # compile
-                                       set(bindings) | set(front.freevars), front.label)
-    origins = front.source.origins(line_origins(tree, definition))
+    code = compile_closure(text, tree.name, set(bindings) | set(front.freevars), front.label)  # compile
+    starts = emitted_starts(tree, text)
+    origins = front.source.origins(line_origins(tree, starts))
     generated_text.register_origins(code.co_filename, origins)
-    placeholders = placeholder_lines(tree, definition)
+    placeholders = placeholder_lines(tree, starts)
     generated_text.register_placeholders(code.co_filename, placeholders)
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
-    return Generated(code, definition.args, tree.name, text, cells, front.dependencies, front.version,
+    return Generated(code, def_arguments(text), tree.name, text, cells, front.dependencies, front.version,
                      front.seconds + time.perf_counter() - started, origins=origins,
                      placeholders=placeholders, pinned=tuple(n for n in code.co_freevars if n in pinned),
                      held_closure=tuple(n for n in held_closure if n in code.co_freevars))

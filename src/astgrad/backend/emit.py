@@ -5,6 +5,7 @@
 import ast
 import itertools
 import sys
+import types
 
 import gast
 
@@ -37,15 +38,20 @@ def _drop_empty_comments(block):
 
 def to_source(fn_def):
     fn_def.body = walk.rewrite_each_block(fn_def.body, _drop_empty_comments)
-    lines = []
-    for line in _text(fn_def).splitlines():
+    lines, comments = [], set()
+    text, starts = _text(fn_def)
+    for line in text.splitlines():
         stripped = line.strip()
         if stripped[:1] in "'\"" and _COMMENT in stripped:
             value = _string_literal(stripped)
             if isinstance(value, str) and value.startswith(_COMMENT):
                 indent = line[:len(line) - len(line.lstrip())]
                 line = (indent + "# " + value[len(_COMMENT):]).rstrip()
+                comments.add(len(lines) + 1)
         lines.append(line)
+    if starts is not None:      # a comment is no statement of the text
+        starts = [start for start in starts if start[0] not in comments]
+    anno.set(fn_def, Key.EMITTED_STARTS, starts)
     return "\n".join(lines) + "\n"
 
 
@@ -58,24 +64,25 @@ def _as_try(stmt):
 
 
 def _text(fn_def):
-    """``ast.unparse`` of ``fn_def``: its header by the stdlib, its body written straight
-    from the gast tree (``unparse.body_lines``) unless it holds what only the stdlib writes
-    (then all of it by the stdlib), or it starts with a string (which ast.unparse writes
-    as a docstring)."""
+    """``(text, starts)``: ``ast.unparse`` of ``fn_def``: its header by the stdlib, its body
+    written straight from the gast tree (``unparse.body_lines``, which says where each
+    statement starts: ``unparse.Lines.starts``) unless it holds what only the stdlib writes
+    (then all of it by the stdlib, starts None), or it starts with a string (which
+    ast.unparse writes as a docstring)."""
     first = fn_def.body[0] if fn_def.body else None
     if is_comment(first) or not (isinstance(first, gast.Expr) and isinstance(first.value, gast.Constant)
                                  and isinstance(first.value.value, str)):
-        lines = [_header(fn_def)]
+        lines = unparse.Lines(_header(fn_def).split("\n"))
         try:
             unparse.body_lines(fn_def.body, 1, lines)
         except unparse.Unsupported:
             pass
         else:
-            return "\n".join(lines)
+            return "\n".join(lines), lines.starts
     fn_def.body = walk.rewrite_blocks(fn_def.body, _as_try)
     tree = to_stdlib(gast.Module(body=[fn_def], type_ignores=[]))
     _number_statements(tree.body)
-    return ast.unparse(tree)
+    return ast.unparse(tree), None
 
 
 def _header(fn_def):
@@ -90,14 +97,26 @@ def _header(fn_def):
     return ast.unparse(tree).rsplit("\n", 1)[0]
 
 
-def line_origins(fn_def, definition):
+def emitted_starts(fn_def, text):
+    """Where the statements of ``text`` (``to_source(fn_def)``) start: ``(line, indent)``
+    for each, in the order of the text; read from the writing of the text, or else from
+    the text parsed back."""
+    starts = anno.get(fn_def, Key.EMITTED_STARTS)
+    if starts is not None:
+        return starts
+    body, found = ast.parse(text).body[0].body, []
+    _statements(body, found)
+    top = {id(stmt) for stmt in body}
+    return [(stmt.lineno, 1 if id(stmt) in top else 2) for stmt in found]
+
+
+def line_origins(fn_def, starts):
     """{line of the emitted text: the line number its statement carries in ``fn_def``},
-    for the statements of ``definition`` (the stdlib tree of the text ``to_source(fn_def)``
-    returned, as ``compile_closure`` parsed it); a statement made without one (a save, a
-    restore) takes that of the statement or ``# line N`` comment before it."""
-    made, emitted = [], []
+    for the statements of the text ``to_source(fn_def)`` returned (``starts``, from
+    ``emitted_starts``); a statement made without one (a save, a restore) takes that of
+    the statement or ``# line N`` comment before it."""
+    made, emitted = [], [line for line, _ in starts]
     _statements(fn_def.body, made)
-    _statements(definition.body, emitted)
     comments = {id(stmt) for stmt in made if is_comment(stmt)}
     if len(made) - len(comments) != len(emitted):
         return {}
@@ -107,20 +126,20 @@ def line_origins(fn_def, definition):
         if id(stmt) in comments:
             continue
         if current is not None:
-            origins[emitted[position].lineno] = current
+            origins[emitted[position]] = current
         position += 1
     return origins
 
 
-def placeholder_lines(fn_def, definition):
-    """The lines of the emitted text (``definition``, as for ``line_origins``) holding the
+def placeholder_lines(fn_def, starts):
+    """The lines of the emitted text (``starts``, as for ``line_origins``) holding the
     placeholders of ``fn_def``'s body (``Key.INIT_NONE``: ``t = 0.0`` for a name saved
     before a loop first assigns it), which a derivative of the text treats as such too."""
     made = [stmt for stmt in fn_def.body if not is_comment(stmt)]
-    if len(made) != len(definition.body):
+    top = [line for line, indent in starts if indent == 1]
+    if len(made) != len(top):
         return ()
-    return tuple(emitted.lineno for stmt, emitted in zip(made, definition.body)
-                 if anno.get(stmt, Key.INIT_NONE, False))
+    return tuple(line for stmt, line in zip(made, top) if anno.get(stmt, Key.INIT_NONE, False))
 
 
 def _statements(block, found):
@@ -303,21 +322,38 @@ def compile_closure(source, name, free_names, label):
     variables: the code of ``name`` as if it were nested in a function defining them, so
     those names are cells and every other name is a global looked up when the code runs.
 
-    Returns the code object and the def's stdlib syntax tree (for its defaults). The
-    text in ``linecache`` (while the code object lives) is ``source`` itself: the enclosing function exists only in
-    the syntax tree, on the def's first line, so line and column numbers are unchanged.
+    Returns the code object. The text in ``linecache`` (while the code object lives) is
+    ``source`` itself, and the code's lines and columns are those of ``source``: the
+    enclosing function's ``def`` comes before the def's first line, which alone moves one
+    column right (the body, deeper already, stays as it is: no string in it changes), and
+    every line is moved back up by one. A source starting otherwise (a decorator) is
+    parsed, and compiled as a syntax tree holding the enclosing function on its first line.
     """
     filename = f"<astgrad {label} #{next(_counter)}>"
     generated_text.register(filename, source)
-    definition = ast.parse(source, filename).body[0]
-    scope = ast.parse(f"def __astgrad_scope__({', '.join(sorted(free_names))}):\n    pass\n").body[0]
-    scope.body = [definition]
-    module = ast.Module(body=[scope], type_ignores=[])
-    code = compile(module, filename, "exec", dont_inherit=True)
-    code = _nested_code(_nested_code(code, "__astgrad_scope__"), name)
+    enclosing = f"def __astgrad_scope__({', '.join(sorted(free_names))}):\n"
+    if source.startswith(f"def {name}("):
+        code = compile(enclosing + " " + source, filename, "exec", dont_inherit=True)
+        code = _lines_up(_nested_code(_nested_code(code, "__astgrad_scope__"), name))
+    else:
+        scope = ast.parse(enclosing + "    pass\n").body[0]
+        scope.body = [ast.parse(source, filename).body[0]]
+        code = compile(ast.Module(body=[scope], type_ignores=[]), filename, "exec", dont_inherit=True)
+        code = _nested_code(_nested_code(code, "__astgrad_scope__"), name)
     generated_text.keep_while(code, filename)
     generated_text.compiled_here(code, filename)
-    return code, definition
+    return code
+
+
+def def_arguments(source):
+    """The ``ast.arguments`` of the def ``source`` starts with (read from its first line only)."""
+    return ast.parse(source.split(":\n", 1)[0] + ":\n    pass\n").body[0].args
+
+
+def _lines_up(code):
+    """``code`` (and the code nested in it) with every line number one less."""
+    consts = tuple(_lines_up(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_firstlineno=code.co_firstlineno - 1, co_consts=consts)
 
 
 def _nested_code(code, name):

@@ -41,7 +41,7 @@ def with_given_values(compiled, names):
         return None
     text = _without(source, definition, safe, taken)
     free = compiled.__code__.co_freevars
-    code, _ = compile_closure(text, definition.name, set(free), f"backward of {definition.name}")
+    code = compile_closure(text, definition.name, set(free), f"backward of {definition.name}")
     cells = dict(zip(free, compiled.__closure__ or ()))
     copy = types.FunctionType(code, compiled.__globals__, definition.name, None,
                               tuple(cells[name] for name in code.co_freevars) or None)

@@ -190,12 +190,28 @@ def expr(node, precedence):
     return writer(node, precedence)
 
 
+class Lines(list):
+    """The lines written, and where each statement starts: ``starts`` holds
+    ``(line number, indent)`` per statement, in the order of the text (as the
+    statements of the text parsed back, each followed by those nested in it)."""
+
+    def __init__(self, lines=()):
+        super().__init__(lines)
+        self.starts = []
+
+
+def _start(lines, indent):
+    if isinstance(lines, Lines):
+        lines.starts.append((len(lines) + 1, indent))
+
+
 def body_lines(block, indent, lines):
     """Append the lines of the statements of ``block`` at ``indent`` (a number of levels)."""
     for stmt in block:
         writer = _STATEMENTS.get(type(stmt))
         if writer is None:
             raise Unsupported(type(stmt).__name__)
+        _start(lines, indent)
         writer(stmt, "    " * indent, indent, lines)
 
 
@@ -260,6 +276,7 @@ def _if(stmt, pad, indent, lines):
     while stmt.orelse and len(stmt.orelse) == 1 and type(stmt.orelse[0]) is gast.If \
             and not anno.get(stmt.orelse[0], Key.CATCHES, False):     # elif, as ast.unparse
         stmt = stmt.orelse[0]
+        _start(lines, indent + 1)               # parsed back: an if nested in the else
         lines.append(pad + "elif " + expr(stmt.test, TEST) + ":")
         body_lines(stmt.body, indent + 1, lines)
     _else(stmt.orelse, pad, indent, lines)

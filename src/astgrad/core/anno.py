@@ -78,6 +78,9 @@ class Key:
     # forward mode
     TANGENT_OF = "the primal name whose tangent this statement writes"
 
+    # emit
+    EMITTED_STARTS = "a def emit.to_source wrote: (line, indent) where each statement of its text starts"
+
     def __repr__(self):
         return f"<Key.{self.name}>"
 
