@@ -15,7 +15,7 @@ import operator
 
 import gast
 
-from ... import runtime
+from ... import object_operators, runtime
 from ...core import methods as M
 from ...core.generated_text import origin
 from ...core import syntax as S
@@ -96,6 +96,12 @@ class ComparisonMethodLowering:
         line = self.source.file_line(node)      # in code astgrad made (a second order), the user's line
         where = "%s:%s" % (origin(self.source.filename, line) or (self.source.filename, line))
         value = self.namer.fresh("compared")
+        if any(not isinstance(o, gast.Call) and self.may_be_unknown_object(o) for o in (node.left, node.comparators[0])):
+            # an object compared: the method Python runs is found, and differentiated, when the code runs
+            self.emit(S.assign(value, self.runtime_call(object_operators.object_operator, [
+                S.const(symbol), left, right, S.const(where)])))
+            return S.name(value)
+        # numbers, or what a call gives: read as a constant, checked to be a bool when it runs
         self.emit(S.assign(value, compare))
         self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
             S.name(value), left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
