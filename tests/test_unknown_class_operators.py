@@ -346,6 +346,17 @@ def compared_calls(x, t):
     return first_of(x) < first_of(t)        # what a call gives: checked to be a bool when it runs
 
 
+def compared_bound_calls(x, t):
+    a = first_of(x)
+    b = first_of(t)
+    return a < b                        # bound to names: followed when it runs
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_comparison_of_what_calls_give_bound_to_names_is_followed(mode):
+    check(mode, compared_bound_calls, (0.7, 1.3), (0, 1))
+
+
 def test_a_comparison_of_what_calls_give_still_stops_when_it_runs():
     message = r"test_unknown_class_operators\.py:\d+: < runs Soft\.__lt__, whose class astgrad did not know .* " \
         r"call the method through its class \(Soft\.__lt__\(a, b\)\)"
