@@ -302,9 +302,14 @@ def identity_branch(x, t):
     return np.sin(x)
 
 
+def bool_weight(x, t):
+    r = ranked(x * t)                   # bools, used as numbers: no derivative through them
+    return (r[0] < r[1]) * x * t + (r[0] == r[0]) * r[0].v + (r[1] > r[0]) * np.sin(r[0].v)
+
+
 # each was read as a constant: a zero derivative, with no error, or refused when it ran
 COMPARED = [from_a_helper, equal_items, passed_on, in_a_lambda, operator_function,
-            reflected_compare, subclass_first, comparison_gives_way, identity_branch]
+            reflected_compare, subclass_first, comparison_gives_way, identity_branch, bool_weight]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
