@@ -1,7 +1,9 @@
-"""Arithmetic operators on values whose class astgrad did not know when it generated the
-code (an object read from a dict, one a helper kept as a call returns, a list mixing
-objects and numbers): the generated code calls ``object_operator`` (or ``object_unary``)
-there, one call per operator, which gives what Python's operator gives.
+"""Arithmetic operators and comparisons on values whose class astgrad did not know when
+it generated the code (an object read from a dict, one a helper kept as a call returns, a
+list mixing objects and numbers): the generated code calls ``object_operator`` (or
+``object_unary``) there, one call per operator, which gives what Python's operator gives.
+A comparison that gave a bool chose a branch: its derivatives are zero, whatever method
+gave it (``==`` and ``!=`` of objects whose classes define neither compare identities).
 
 Its derivatives find, when they run, the method Python ran, by Python's rules: the left
 operand's method, else the right operand's reflected one (first where the right operand's
