@@ -4,8 +4,8 @@ holding them, given through ``wrt=``) or a helper's parameters, the class is kno
 the code is made, and the methods are followed, against central finite differences in
 grad, jvp and second order. Where it is not (objects a helper kept as a call returns,
 items of a dict, a list mixing objects and numbers), a comparison whose method gives a
-number, or an arithmetic operator, stops when it runs, naming the line: it was read as
-a constant (a zero derivative) with no error, or failed inside astgrad."""
+number, or an arithmetic operator, finds the method Python ran when the code runs (it
+was read as a constant, a zero derivative, with no error, or failed inside astgrad)."""
 
 import dataclasses
 import operator
@@ -242,34 +242,134 @@ def _args(built):
     return built if isinstance(built, tuple) else (built,)
 
 
-STOPPED = [
-    (from_a_helper, (0.7, 1.3), r"< runs Soft\.__lt__"),
-    (equal_items, (0.7, 1.3), r"== runs Soft\.__eq__"),
-    (passed_on, (0.7, 1.3), r"< runs Soft\.__lt__"),
-    (dict_items, ({"p": Pt(0.7), "q": Pt(1.3)},), r"< runs Pt\.__lt__"),
-    (dict_to_a_helper, ({"p": Pt(0.7), "q": Pt(1.3)},), r"< runs Pt\.__lt__"),
-    (mixed_items, ([Pt(0.7), Pt(1.3), 2.0],), r"< runs Pt\.__lt__"),
-    (in_a_lambda, (0.7, 1.3), r"< runs Soft\.__lt__"),
-    (in_a_comprehension, (0.7, 1.3), r"< runs Soft\.__lt__"),
-    (operator_function, (0.7, 1.3), r"< runs Soft\.__lt__"),
-    (Scored(0.7).score, (1.3,), r"< runs Pt\.__lt__"),
-    (held_in_a_dict, (Named({"p": Pt(0.7), "q": Pt(1.3)}),), r"< runs Pt\.__lt__"),
-    (held_in_an_item, ([Named({"p": Pt(0.7), "q": Pt(1.3)})],), r"< runs Pt\.__lt__"),
-    (unpacked, ([Pt(0.7), Pt(1.3)],), r"< runs Pt\.__lt__"),
-]
+class Plain:
+    """No comparison of its own: Python runs the other operand's reflected method."""
+    def __init__(self, v):
+        self.v = v
 
 
-@pytest.mark.parametrize("f, args, match", STOPPED, ids=[getattr(f, "__name__", "") for f, _, _ in STOPPED])
-def test_a_comparison_of_objects_of_an_unknown_class_stops_when_it_runs(f, args, match):
-    # each was read as a constant: a zero derivative, with no error (for score, with wrt="self.points")
-    message = r"test_unknown_class_operators\.py:\d+: " + match + r", whose class astgrad did not know .* " \
-        r"call the method through its class \(\w+\.__\w+__\(a, b\)\)"
+class Near:
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return np.tanh(other.v - self.v)
+
+    def __gt__(self, other):
+        return np.tanh(self.v - other.v) ** 3
+
+    def __eq__(self, other):
+        return (self.v - other.v) ** 2
+
+
+class Nearer(Near):
+    """A subclass, whose reflected method (inherited) Python tries first."""
+
+
+class Picky:
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        if not isinstance(other, Picky):
+            return NotImplemented       # gives way to the other operand's __gt__
+        return np.sin(other.v * self.v)
+
+
+def kinds(x, t):
+    return [Plain(x), Near(t), Nearer(x * t), Picky(t), Picky(x)]
+
+
+def reflected_compare(x, t):
+    s = kinds(x, t)
+    return (s[0] < s[1]) + (s[0] == s[1]) * t      # Near.__gt__ and Near.__eq__, reflected
+
+
+def subclass_first(x, t):
+    s = kinds(x, t)
+    return s[1] < s[2]                  # Nearer's __gt__ (Near's), not Near.__lt__
+
+
+def comparison_gives_way(x, t):
+    s = kinds(x, t)
+    return (s[3] < s[1]) * (s[3] < s[4])      # Near.__gt__, then Picky.__lt__
+
+
+def identity_branch(x, t):
+    s = kinds(x, t)
+    if s[0] == s[0] and s[0] != s[3]:         # no __eq__: Python's identity, a branch choice
+        return (s[2] > s[1]) * x
+    return np.sin(x)
+
+
+def bool_weight(x, t):
+    r = ranked(x * t)                   # bools, used as numbers: no derivative through them
+    return (r[0] < r[1]) * x * t + (r[0] == r[0]) * r[0].v + (r[1] > r[0]) * np.sin(r[0].v)
+
+
+# each was read as a constant: a zero derivative, with no error, or refused when it ran
+COMPARED = [from_a_helper, equal_items, passed_on, in_a_lambda, operator_function,
+            reflected_compare, subclass_first, comparison_gives_way, identity_branch, bool_weight]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", COMPARED, ids=[f.__name__ for f in COMPARED])
+def test_a_comparison_of_objects_of_an_unknown_class_is_followed_when_it_runs(f, mode):
+    check(mode, f, (0.7, 1.3), (0, 1))
+
+
+HELD = [(dict_items, lambda x, w: {"p": Pt(x), "q": Pt(w)}, lambda g: (g["p"].v, g["q"].v)),
+        (dict_to_a_helper, lambda x, w: {"p": Pt(x), "q": Pt(w)}, lambda g: (g["p"].v, g["q"].v)),
+        (mixed_items, lambda x, w: [Pt(x), Pt(w), 2.0], lambda g: (g[0].v, g[1].v)),
+        (unpacked, lambda x, w: [Pt(x), Pt(w)], lambda g: (g[0].v, g[1].v)),
+        (held_in_a_dict, lambda x, w: Named({"p": Pt(x), "q": Pt(w)}), lambda g: (g.points["p"].v, g.points["q"].v)),
+        (held_in_an_item, lambda x, w: [Named({"p": Pt(x), "q": Pt(w)})],
+         lambda g: (g[0].points["p"].v, g[0].points["q"].v))]
+
+
+@pytest.mark.parametrize("f, build, parts", HELD, ids=[f.__name__ for f, _, _ in HELD])
+def test_a_comparison_of_objects_held_in_an_argument_is_followed(f, build, parts):
+    x, w = 0.7, 1.3
+    expected = [numerical_grad(lambda x, w: f(build(x, w)), (x, w), wrt=i) for i in (0, 1)]
+    assert_close(parts(astgrad.grad(f)(build(x, w))), expected)
+    assert_close(astgrad.jvp(f, (build(x, w),), (build(1.0, 0.5),))[1], expected[0] + 0.5 * expected[1])
+
+
+def test_a_comparison_in_a_method_is_followed_when_it_runs():
+    scored = Scored(0.7)
+    got = astgrad.grad(scored.score, wrt="self.points")(1.3)
+    step = 1e-6
+    nudged = [Scored(0.7 + sign * step).score(1.3) for sign in (1, -1)]
+    assert_close(got["p"].v, (nudged[0] - nudged[1]) / (2 * step))
+
+
+def first_of(x):
+    return made(x)[0]
+
+
+def compared_calls(x, t):
+    return first_of(x) < first_of(t)        # what a call gives: checked to be a bool when it runs
+
+
+def compared_bound_calls(x, t):
+    a = first_of(x)
+    b = first_of(t)
+    return a < b                        # bound to names: followed when it runs
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_comparison_of_what_calls_give_bound_to_names_is_followed(mode):
+    check(mode, compared_bound_calls, (0.7, 1.3), (0, 1))
+
+
+def test_a_comparison_of_what_calls_give_still_stops_when_it_runs():
+    message = r"test_unknown_class_operators\.py:\d+: < runs Soft\.__lt__, whose class astgrad did not know .* " \
+        r"call the method through its class \(Soft\.__lt__\(a, b\)\)"
     with pytest.raises(TypeError, match=message):
-        astgrad.grad(f, **({"wrt": "self.points"} if hasattr(f, "__self__") else {}))(*args)
-    if isinstance(args[0], float) and not hasattr(f, "__self__"):     # (jvp: with respect to t, which runs)
-        with pytest.raises(TypeError, match=message):
-            astgrad.jvp(f, args, (1.0,) + (0.0,) * (len(args) - 1))
-    check("grad", helper_compares, (0.7, 1.3), (0, 1))      # the next call works
+        astgrad.grad(compared_calls)(0.7, 1.3)
+    with pytest.raises(TypeError, match=message):
+        astgrad.jvp(compared_calls, (0.7, 1.3), (1.0, 0.0))
+    check("grad", from_a_helper, (0.7, 1.3), (0, 1))      # the next call works
 
 
 class Vec:
@@ -543,7 +643,7 @@ def test_exporting_such_an_operator_is_refused():
 
 
 def test_plain_numpy_code_keeps_its_operators():
-    assert "object_operator" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
+    assert "operator_adjoint" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
 
 
 def smooth(v):
@@ -556,10 +656,10 @@ def branch_on_a_helper(x, t):
 
 
 def test_numbers_a_helper_computes_are_compared_as_they_are():
-    # each return of smooth() computes a number: no check in the generated code
+    # each return of smooth() computes a number: the comparison is Python's own in the generated code
     check("grad", branch_on_a_helper, (0.7, 1.3), (0, 1))
-    assert "check_compared_value" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
-    assert "check_compared_value" in astgrad.grad(from_a_helper).source_for(0.7, 1.3)
+    assert "operator_adjoint" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
+    assert "operator_adjoint(d_compared, '<'" in astgrad.grad(from_a_helper).source_for(0.7, 1.3)
 
 
 def test_a_comparison_no_derivative_flows_through_runs_as_python_runs_it():
@@ -575,10 +675,20 @@ def weighted_by_a_comparison(x, t):
     return (a < b) * x
 
 
-def test_a_second_derivative_through_such_a_comparison_stops_naming_the_users_line():
+def test_a_second_derivative_through_such_a_comparison_is_followed():
     first = astgrad.grad(weighted_by_a_comparison, wrt=0)
     assert first(0.7, 1.3) == pytest.approx(np.tanh(3.0 - 1.3))     # t is held constant: it runs
-    with pytest.raises(TypeError, match=r"test_unknown_class_operators\.py:\d+: < runs Soft\.__lt__"):
-        astgrad.jvp(first, (0.7, 1.3), (0.0, 1.0))                 # its derivative in t would be lost
-    with pytest.raises(TypeError, match=r"test_unknown_class_operators\.py:\d+: < runs Soft\.__lt__"):
-        astgrad.hessian(from_a_helper)(0.7, 1.3)
+    expected = numerical_grad(first, (0.7, 1.3), wrt=1)
+    assert_close(astgrad.jvp(first, (0.7, 1.3), (0.0, 1.0))[1], expected, 1e-4, 1e-5)   # forward over reverse
+    assert_close(astgrad.grad(first, wrt=1)(0.7, 1.3), expected, 1e-4, 1e-5)            # reverse over reverse
+
+
+def test_a_third_derivative_through_such_a_comparison_is_refused_at_the_line():
+    line = r"test_unknown_class_operators\.py:\d+: this line cannot be differentiated twice: .* an operator on a " \
+        r"value whose class astgrad did not know"
+    tangent = lambda x, t: astgrad.jvp(weighted_by_a_comparison, (x, t), (0.0, 1.0))[1]      # noqa: E731
+    with pytest.raises(astgrad.TransformError, match=line):
+        astgrad.grad(tangent, wrt=1)(0.7, 1.3)
+    with pytest.raises(astgrad.TransformError, match=line + r".*, or differentiate twice at most"):
+        astgrad.grad(astgrad.grad(astgrad.grad(weighted_by_a_comparison, wrt=1), wrt=1))(0.7, 1.3)
+    check("hessian", weighted_by_a_comparison, (0.7, 1.3), (0, 1))       # the next call works

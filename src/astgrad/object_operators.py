@@ -1,7 +1,9 @@
-"""Arithmetic operators on values whose class astgrad did not know when it generated the
-code (an object read from a dict, one a helper kept as a call returns, a list mixing
-objects and numbers): the generated code calls ``object_operator`` (or ``object_unary``)
-there, one call per operator, which gives what Python's operator gives.
+"""Arithmetic operators and comparisons on values whose class astgrad did not know when
+it generated the code (an object read from a dict, one a helper kept as a call returns, a
+list mixing objects and numbers): the generated code calls ``object_operator`` (or
+``object_unary``) there, one call per operator, which gives what Python's operator gives.
+A comparison that gave a bool chose a branch: its derivatives are zero, whatever method
+gave it (``==`` and ``!=`` of objects whose classes define neither compare identities).
 
 Its derivatives find, when they run, the method Python ran, by Python's rules: the left
 operand's method, else the right operand's reflected one (first where the right operand's
@@ -20,10 +22,16 @@ import types
 import numpy
 
 from .duck import is_duck_array
+from .runtime import zeros_like
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
            "**": ("__pow__", "__rpow__"), "%": ("__mod__", "__rmod__"), "//": ("__floordiv__", "__rfloordiv__")}
+# Comparisons: the left operand's method and the right operand's reflected one; Python tries
+# the reflected one first for a right operand of any strict subclass, and for one of the
+# same class too where the first gives way.
+_COMPARISON = {"<": ("__lt__", "__gt__"), "<=": ("__le__", "__ge__"), ">": ("__gt__", "__lt__"),
+               ">=": ("__ge__", "__le__"), "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__")}
 _UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
@@ -99,13 +107,16 @@ def object_unary(symbol, a, where):
 
 
 _RUN = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "@": operator.matmul,
-        "**": operator.pow, "%": operator.mod, "//": operator.floordiv}
+        "**": operator.pow, "%": operator.mod, "//": operator.floordiv,
+        "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 
 
 def operator_adjoint(seed, symbol, a, b, where, position):
     """The derivative of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``, b
     None) with respect to operand ``position`` (0 for ``a``, 1 for ``b``) in reverse mode,
     ``seed`` that of the result."""
+    if _branch_choice(symbol, a, b):
+        return zeros_like(b if position else a)
     derivative, args, _ = _first_derivative(symbol, a, b, where, position)
     return derivative(*args, **{_keywords(derivative)[0]: seed})
 
@@ -113,6 +124,8 @@ def operator_adjoint(seed, symbol, a, b, where, position):
 def operator_tangent(tangent, symbol, a, b, where, position):
     """The tangent of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``)
     coming from that of operand ``position`` (the terms of both operands add)."""
+    if _branch_choice(symbol, a, b):
+        return zeros_like(_RUN[symbol](a, b))
     function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
     derivative = ENGINE.derive(function, "forward", (index,))
     return derivative(*args, **{_keywords(derivative)[0]: tangent})[1]
@@ -123,6 +136,8 @@ def adjoint_adjoint(cotangent, seed, symbol, a, b, where, position, of):
     respect to ``of`` (0 for ``a``, 1 for ``b``, "seed") in reverse mode, ``cotangent``
     that of its result: the generated derivative of the method Python ran, differentiated
     again (grad of grad)."""
+    if _branch_choice(symbol, a, b):
+        return zeros_like(seed if of == "seed" else b if of else a)
     derivative, args, index = _first_derivative(symbol, a, b, where, position)
     again = ENGINE.derive(derivative, "reverse", (_parameter(args, index, position, of),))
     seed_name, cotangent_name = _keywords(again)
@@ -134,10 +149,21 @@ def adjoint_tangent(tangent, seed, symbol, a, b, where, position, of):
     that of ``of`` (0 for ``a``, 1 for ``b``, "seed"; the terms add): the generated
     derivative of the method Python ran, differentiated in forward mode (jvp of grad,
     hessian)."""
+    if _branch_choice(symbol, a, b):
+        return zeros_like(b if position else a)
     derivative, args, index = _first_derivative(symbol, a, b, where, position)
     again = ENGINE.derive(derivative, "forward", (_parameter(args, index, position, of),))
     seed_name, tangent_name = _keywords(again)
     return again(*args, **{seed_name: seed, tangent_name: tangent})[1]
+
+
+def _branch_choice(symbol, a, b):
+    """Whether ``a symbol b`` is a comparison that gave a bool (or an array of them): a
+    choice between branches, with no derivative, whatever method gave it."""
+    if symbol not in _COMPARISON:
+        return False
+    value = _RUN[symbol](a, b)
+    return isinstance(value, (bool, numpy.bool_)) or getattr(value, "dtype", None) == numpy.bool_
 
 
 def _first_derivative(symbol, a, b, where, position):
@@ -189,14 +215,8 @@ def _chosen(symbol, operands, where, position):
     if len(operands) == 1:
         candidates = [(operands[0], _UNARY[symbol], (), 0)]
     else:
-        a, b = operands
-        method, reflected = _BINARY[symbol]
-        candidates = [(a, method, (b,), 0), (b, reflected, (a,), 1)]
-        if type(b) is not type(a) and issubclass(type(b), type(a)) \
-                and getattr(type(b), reflected, None) is not getattr(type(a), reflected, None):
-            candidates.reverse()            # a subclass's reflected method first, as Python does
-        elif type(b) is type(a):
-            candidates = candidates[:1]     # Python does not try the reflected method of the same class
+        candidates = _comparison_candidates(*operands, symbol) if symbol in _COMPARISON \
+            else _operator_candidates(*operands, symbol)
     for receiver, name, others, receiver_position in candidates:
         function = getattr(type(receiver), name, None)
         if function is None:
@@ -206,13 +226,36 @@ def _chosen(symbol, operands, where, position):
                 continue                    # run again as Python ran it: whether it gave way
             args = (receiver,) + others
             return function, args, 0 if position == receiver_position else 1
-        if any(_users_object(x) for x in operands):
+        if symbol in _COMPARISON or any(_users_object(x) for x in operands):
             if function(receiver, *others) is NotImplemented:
                 continue                    # a number's operator giving way to an object's
             _refuse_builtin(symbol, operands, receiver, where)
         return _PLAIN[symbol], operands, position
     raise TypeError(f"astgrad: {where}: no method of {' and '.join(type(x).__name__ for x in operands)} "
                     f"computes {symbol} (Python raises TypeError there too)")
+
+
+def _operator_candidates(a, b, symbol):
+    """The methods Python tries for ``a symbol b``, an arithmetic operator, in its order."""
+    method, reflected = _BINARY[symbol]
+    candidates = [(a, method, (b,), 0), (b, reflected, (a,), 1)]
+    if type(b) is not type(a) and issubclass(type(b), type(a)) \
+            and getattr(type(b), reflected, None) is not getattr(type(a), reflected, None):
+        candidates.reverse()            # a subclass's reflected method first, as Python does
+    elif type(b) is type(a):
+        candidates = candidates[:1]     # Python does not try the reflected method of the same class
+    return candidates
+
+
+def _comparison_candidates(a, b, symbol):
+    """The methods Python tries for the comparison ``a symbol b``, in its order: the
+    reflected one first for a right operand of a strict subclass (its own or inherited),
+    and tried after the left one's gives way even for operands of the same class."""
+    method, reflected = _COMPARISON[symbol]
+    candidates = [(a, method, (b,), 0), (b, reflected, (a,), 1)]
+    if type(b) is not type(a) and issubclass(type(b), type(a)):
+        candidates.reverse()
+    return candidates
 
 
 def _users_object(value):

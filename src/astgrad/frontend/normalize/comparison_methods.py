@@ -15,7 +15,7 @@ import operator
 
 import gast
 
-from ... import runtime
+from ... import object_operators, runtime
 from ...core import methods as M
 from ...core.generated_text import origin
 from ...core import syntax as S
@@ -84,9 +84,11 @@ class ComparisonMethodLowering:
         """``compare`` (the first comparison of ``node``, over atoms; neither operand's
         class known here) bound to a name and checked when the code runs, where an
         operand may be an object of a class comparing with code of its own (the function
-        builds one, or the operand may be one: unknown_objects.py): a value such a method
-        gives other than a bool would be read as a constant. The name, or None where no
-        check is needed."""
+        builds one, or the operand may be one: unknown_objects.py). Where an operand may
+        hold such an object, the comparison finds its method, and its derivative, when the
+        code runs (object_operators.py); elsewhere (numbers, what a call gives) a value such
+        a method gives other than a bool would be read as a constant, and stops. The name,
+        or None where no check is needed."""
         op, (left, right) = compare.ops[0], (compare.left, compare.comparators[0])
         if type(op) not in _RICH or all(isinstance(a, gast.Constant) for a in (left, right)) \
                 or not (self.may_be_unknown_object(node.left) or self.may_be_unknown_object(node.comparators[0])
@@ -96,6 +98,13 @@ class ComparisonMethodLowering:
         line = self.source.file_line(node)      # in code astgrad made (a second order), the user's line
         where = "%s:%s" % (origin(self.source.filename, line) or (self.source.filename, line))
         value = self.namer.fresh("compared")
+        operands = (node.left, node.comparators[0])
+        if any(not isinstance(o, gast.Call) and self.may_be_unknown_object(o) for o in operands):
+            # an object compared: the method Python runs is found, and differentiated, when the code runs
+            self.emit(S.assign(value, self.runtime_call(object_operators.object_operator, [
+                S.const(symbol), left, right, S.const(where)])))
+            return S.name(value)
+        # numbers, or what a call gives: read as a constant, checked to be a bool when it runs
         self.emit(S.assign(value, compare))
         self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
             S.name(value), left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
