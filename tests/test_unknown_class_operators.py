@@ -692,3 +692,20 @@ def test_a_third_derivative_through_such_a_comparison_is_refused_at_the_line():
     with pytest.raises(astgrad.TransformError, match=line + r".*, or differentiate twice at most"):
         astgrad.grad(astgrad.grad(astgrad.grad(weighted_by_a_comparison, wrt=1), wrt=1))(0.7, 1.3)
     check("hessian", weighted_by_a_comparison, (0.7, 1.3), (0, 1))       # the next call works
+
+
+def lists_bound_first(x, t):
+    xs = list(made(x))
+    ys = list(made(t))
+    s = xs + ys
+    return sum([a < b for a, b in zip(s, s[1:])])
+
+
+def test_lists_joined_where_their_kind_is_known_only_when_the_code_runs_stop_at_the_users_line():
+    # the derivative of + on numbers and arrays failed inside astgrad's own object_operators.py
+    for transform in (astgrad.grad(in_a_comprehension, wrt=(0, 1)),
+                      lambda x, t: astgrad.jvp(in_a_comprehension, (x, t), (1.0, 0.0))):
+        with pytest.raises(TypeError, match=r"astgrad: \S*test_unknown_class_operators\.py:\d+: \+ of a list and a "
+                                            r"list joins or repeats them.*xs = list\(make\(x\)\)"):
+            transform(0.7, 1.3)
+    check("grad", lists_bound_first, (0.7, 1.3), (0, 1))     # what the message advises is followed

@@ -230,9 +230,22 @@ def _chosen(symbol, operands, where, position):
             if function(receiver, *others) is NotImplemented:
                 continue                    # a number's operator giving way to an object's
             _refuse_builtin(symbol, operands, receiver, where)
+        if any(isinstance(x, (list, tuple)) for x in operands):
+            _refuse_sequence_arithmetic(symbol, operands, where)
         return _PLAIN[symbol], operands, position
     raise TypeError(f"astgrad: {where}: no method of {' and '.join(type(x).__name__ for x in operands)} "
                     f"computes {symbol} (Python raises TypeError there too)")
+
+
+def _refuse_sequence_arithmetic(symbol, operands, where):
+    """``+`` or ``*`` of lists or tuples joins or repeats them, which the derivatives of
+    numbers and arrays do not follow."""
+    kinds = " and a ".join(type(x).__name__ for x in operands)
+    raise TypeError(f"astgrad: {where}: {symbol} of a {kinds} joins or repeats them, which astgrad does not "
+                    "differentiate where it did not know when it generated the code that the operands are "
+                    "lists (a call's result, an item of a container). Bind each to a name as a list first "
+                    "(xs = list(make(x)); ys = list(make(t)); s = xs + ys), build the list with append, or "
+                    "use numpy.concatenate")
 
 
 def _operator_candidates(a, b, symbol):
