@@ -116,9 +116,9 @@ class UnknownObjectValues:
         """Whether ``expr`` may give one of the objects ``names`` may hold, or one a call
         of the user's code gives: read whole, as an item or an attribute, in a display,
         handed back by a builtin (``max(objs)``) or a method of a container (``d.get(k)``),
-        or in lists joined or repeated. What NumPy or another operator computes is a number
-        or an array (an operator on an object runs its class's code, which raises when it
-        is differentiated)."""
+        in lists joined or repeated, or by an operator on one (``V(x) ** 2.0``, ``-d["p"]``
+        run the class's code, which may give another). What NumPy computes is a number or
+        an array."""
         kind = type(expr)
         verdict = self.operating_verdict(expr) if self.__dict__.get("_operating") else None
         if verdict is not None:
@@ -136,8 +136,10 @@ class UnknownObjectValues:
             return any(self._reads_unknown(e, names) for e in expr.elts)
         if kind is gast.Dict:
             return any(self._reads_unknown(v, names) for v in expr.values)
-        if kind is gast.BinOp and type(expr.op) in (gast.Add, gast.Mult):     # lists joined or repeated
+        if kind is gast.BinOp:          # lists joined or repeated; an object's own operator may give one
             return self._reads_unknown(expr.left, names) or self._reads_unknown(expr.right, names)
+        if kind is gast.UnaryOp and type(expr.op) is not gast.Not:      # -v runs v.__neg__
+            return self._reads_unknown(expr.operand, names)
         if kind is gast.IfExp:
             return self._reads_unknown(expr.body, names) or self._reads_unknown(expr.orelse, names)
         if kind in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
