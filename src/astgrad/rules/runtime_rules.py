@@ -409,15 +409,9 @@ def through_store_(y, g, container):
     d[y] = through_store(d[g], container)
 
 
-# unbroadcast_stored(g, container, value) is g or unbroadcast(g, value): linear in g
-@adjoint(runtime.unbroadcast_stored)
-def unbroadcast_stored_(y, g, container, value):
-    d[g] = broadcast_like(d[y], g)
+# unbroadcast_stored(g, container, value) is g or unbroadcast(g, value)
+linear(unbroadcast_stored, lambda y, g, container, value: broadcast_like(d[y], g))
 
-
-@tangent(runtime.unbroadcast_stored)
-def unbroadcast_stored_(y, g, container, value):
-    d[y] = unbroadcast_stored(d[g], container, value)
 
 # row = current_row(row, array, index): array[index] again when row is a view of array
 @adjoint(runtime.current_row)
