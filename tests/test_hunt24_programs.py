@@ -2,7 +2,9 @@
 or unary minus on an object gives (``V(x) ** 2.0``, ``d["a"] - 2.0``, ``-V(x)``) may be
 another object of the class: an operator on it (``d[0] // 1.0``) was taken for an
 operator on a number, whose floor division has a zero derivative (the gradient was 0
-where Python's is 1.8, with no error). And an object of a class defining operators
+where Python's is 1.8, with no error); so were an object of a known class read back
+from a dict display (``d = {0: t}``), what ``abs``, a comparison method and ``append``
+put in a container. And an object of a class defining operators
 stored as an item of a list or dict (``d["a"] = V(x)``) stopped reverse mode at the store,
 named as an operator the class defines: its derivative passes whole now."""
 
@@ -35,6 +37,12 @@ class V:
 
     def __mod__(self, k):
         return V(5.0 * self.v)
+
+    def __abs__(self):
+        return V(4.0 * self.v)
+
+    def __lt__(self, o):
+        return V(self.v - o.v)          # a soft comparison giving an object
 
 
 class W(V):
@@ -97,7 +105,32 @@ def object_stored_unused(x):
     return d["a"].v * x[2]
 
 
-PROGRAMS = [power_stored, power_stored_in_a_loop, difference_stored, negation_stored,
+def named_object_in_a_dict_display(x):
+    t = V(x[0])
+    d = {0: t}
+    return (d[0] // 1.0).v * x[1]        # the gradient in x[0] was 0 for Python's 2.1
+
+
+def absolute_value_stored(x):
+    d = {}
+    d[0] = abs(V(x[0]))
+    return (d[0] // 1.0).v
+
+
+def comparison_stored(x):
+    d = {}
+    d[0] = V(x[0]) < V(x[1])
+    return (d[0] // 1.0).v
+
+
+def power_appended(x):
+    pairs = []
+    pairs.append(V(x[0]) ** 2.0)
+    return (pairs[0] % 1.0).v * x[2]
+
+
+PROGRAMS = [named_object_in_a_dict_display, absolute_value_stored, comparison_stored, power_appended,
+            power_stored, power_stored_in_a_loop, difference_stored, negation_stored,
             power_of_a_helpers_item, negation_of_a_helpers_item, objects_stored_in_a_list,
             object_stored_unused]
 

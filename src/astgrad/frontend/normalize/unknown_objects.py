@@ -17,6 +17,7 @@ NumPy or by operators on numbers are not objects: neither needs the check."""
 
 import copy
 import functools
+import operator
 import types
 import weakref
 
@@ -132,14 +133,17 @@ class UnknownObjectValues:
             return True
         if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
             return self._reads_unknown(expr.value, names)
-        if kind in (gast.List, gast.Tuple, gast.Set):
-            return any(self._reads_unknown(e, names) for e in expr.elts)
-        if kind is gast.Dict:
-            return any(self._reads_unknown(v, names) for v in expr.values)
+        if kind in (gast.List, gast.Tuple, gast.Set, gast.Dict):
+            # an object whose class the code knows, put in a display no layout describes
+            # ({0: t}), is read back from it with its class unknown
+            return any(self._reads_unknown(e, names) or self._followed(e)
+                       for e in (expr.values if kind is gast.Dict else expr.elts))
         if kind is gast.BinOp:          # lists joined or repeated; an object's own operator may give one
             return self._reads_unknown(expr.left, names) or self._reads_unknown(expr.right, names)
         if kind is gast.UnaryOp and type(expr.op) is not gast.Not:      # -v runs v.__neg__
             return self._reads_unknown(expr.operand, names)
+        if kind is gast.Compare:        # v < w runs v.__lt__, which may give an object too
+            return any(self._reads_unknown(o, names) for o in [expr.left] + expr.comparators)
         if kind is gast.IfExp:
             return self._reads_unknown(expr.body, names) or self._reads_unknown(expr.orelse, names)
         if kind in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
@@ -151,7 +155,8 @@ class UnknownObjectValues:
         callee = self.resolve_call(expr)
         handed = expr.args + [kw.value for kw in expr.keywords]
         if callee is not None:
-            return hands_back(callee) and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
+            return (hands_back(callee) or runs_operator(callee)) \
+                and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
     def _user_call(self, call):
@@ -197,6 +202,24 @@ def hands_back(callee):
         return False
 
 
+# builtins running an operator method of what they are given (pow(v, 2) is v.__pow__(2))
+_RUNNING_OPERATOR = frozenset([pow, abs, operator.pow, operator.add, operator.sub, operator.mul, operator.truediv,
+                               operator.floordiv, operator.mod, operator.matmul, operator.neg, operator.pos,
+                               operator.abs])
+
+
+def runs_operator(callee):
+    """Whether ``callee`` is a builtin running an operator of what it is given."""
+    try:
+        return callee in _RUNNING_OPERATOR
+    except TypeError:
+        return False
+
+
+# list and dict methods storing what they are given in the container they are called on
+_STORING = {"append": slice(0, 1), "insert": slice(1, 2), "extend": slice(0, 1), "setdefault": slice(1, 2)}
+
+
 def _bindings(tree):
     """(the names a binding binds, the value it binds them from) for each binding in
     ``tree``: assignments, ``for`` loops and comprehensions, ``with ... as``, ``:=``, and
@@ -208,6 +231,7 @@ def _bindings(tree):
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Call):
             yield from _arguments_bound(node, local)
+            yield from _stored_by_method(node)
         elif isinstance(node, gast.Assign):
             yield from _assigned(node)
         elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
@@ -248,6 +272,14 @@ def _stored(targets):
 def _parameters(function):
     args = function.args
     return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _stored_by_method(call):
+    """``xs.append(v)`` (``insert``, ``extend``, ``setdefault``) binds an item of ``xs`` to ``v``."""
+    func = call.func
+    if isinstance(func, gast.Attribute) and func.attr in _STORING and isinstance(func.value, gast.Name):
+        for value in call.args[_STORING[func.attr]]:
+            yield {func.value.id}, value
 
 
 def _arguments_bound(call, local):
