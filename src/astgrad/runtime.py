@@ -991,12 +991,12 @@ def through_store(g, container):
 _NOT_OBJECTS = (dict, list, tuple, numbers.Number, _NDARRAY, numpy.generic)
 
 
-def unbroadcast_stored(g, container, value):
-    """``unbroadcast(g, value)`` for ``container[index] = value``: a list or dict stores
-    the value whole, so the derivative of an object stored there (a dict of its
-    attributes' derivatives) passes as it is, whatever operators its class defines (no
-    operator of its ran). An array item may broadcast, as an operand does."""
-    if isinstance(g, AdjointDict) and type(container) in _PLAIN_CONTAINERS and not isinstance(value, _NOT_OBJECTS):
+def unbroadcast_stored(g, value):
+    """``unbroadcast(g, value)`` for ``container[index] = value``: an object stored whole
+    as an item of a list or dict has as derivative a dict of its attributes' (an array
+    item's is an array), which passes as it is, whatever operators its class defines (no
+    operator of its ran). Any other value may broadcast, as an operand does."""
+    if isinstance(g, AdjointDict) and not isinstance(value, _NOT_OBJECTS):
         return g
     return unbroadcast(g, value)
 

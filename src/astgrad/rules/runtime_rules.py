@@ -409,8 +409,8 @@ def through_store_(y, g, container):
     d[y] = through_store(d[g], container)
 
 
-# unbroadcast_stored(g, container, value) is g or unbroadcast(g, value)
-linear(unbroadcast_stored, lambda y, g, container, value: broadcast_like(d[y], g))
+# unbroadcast_stored(g, value) is g or unbroadcast(g, value)
+linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
 
 
 # row = current_row(row, array, index): array[index] again when row is a view of array
