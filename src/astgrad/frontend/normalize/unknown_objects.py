@@ -138,12 +138,9 @@ class UnknownObjectValues:
             # ({0: t}), is read back from it with its class unknown
             return any(self._reads_unknown(e, names) or self._followed(e)
                        for e in (expr.values if kind is gast.Dict else expr.elts))
-        if kind is gast.BinOp:          # lists joined or repeated; an object's own operator may give one
-            return self._reads_unknown(expr.left, names) or self._reads_unknown(expr.right, names)
-        if kind is gast.UnaryOp and type(expr.op) is not gast.Not:      # -v runs v.__neg__
-            return self._reads_unknown(expr.operand, names)
-        if kind is gast.Compare:        # v < w runs v.__lt__, which may give an object too
-            return any(self._reads_unknown(o, names) for o in [expr.left] + expr.comparators)
+        if kind in (gast.BinOp, gast.UnaryOp, gast.Compare) and not isinstance(getattr(expr, "op", None), gast.Not):
+            # lists joined or repeated; an object's own operator (-v, v / k, v < w) may give an object
+            return any(self._reads_unknown(o, names) or self._followed(o) for o in _operands(expr))
         if kind is gast.IfExp:
             return self._reads_unknown(expr.body, names) or self._reads_unknown(expr.orelse, names)
         if kind in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
@@ -202,8 +199,15 @@ def hands_back(callee):
         return False
 
 
+def _operands(expr):
+    """The operands of a BinOp, UnaryOp or Compare."""
+    if type(expr) is gast.BinOp:
+        return [expr.left, expr.right]
+    return [expr.operand] if type(expr) is gast.UnaryOp else [expr.left] + expr.comparators
+
+
 # builtins running an operator method of what they are given (pow(v, 2) is v.__pow__(2))
-_RUNNING_OPERATOR = frozenset([pow, abs, operator.pow, operator.add, operator.sub, operator.mul, operator.truediv,
+_RUNNING_OPERATOR = frozenset([pow, abs, sum, operator.pow, operator.add, operator.sub, operator.mul, operator.truediv,
                                operator.floordiv, operator.mod, operator.matmul, operator.neg, operator.pos,
                                operator.abs])
 
