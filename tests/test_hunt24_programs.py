@@ -4,7 +4,7 @@ another object of the class: an operator on it (``d[0] // 1.0``) was taken for a
 operator on a number, whose floor division has a zero derivative (the gradient was 0
 where Python's is 1.8, with no error); so were an object of a known class read back
 from a dict display (``d = {0: t}``), what ``abs``, a comparison method and ``append``
-put in a container. And an object of a class defining operators
+put in a container, ``update`` and ``setdefault`` too. And an object of a class defining operators
 stored as an item of a list or dict (``d["a"] = V(x)``) stopped reverse mode at the store,
 named as an operator the class defines: its derivative passes whole now."""
 
@@ -37,6 +37,9 @@ class V:
 
     def __mod__(self, k):
         return V(5.0 * self.v)
+
+    def __truediv__(self, k):
+        return V(self.v / k)
 
     def __abs__(self):
         return V(4.0 * self.v)
@@ -129,7 +132,28 @@ def power_appended(x):
     return (pairs[0] % 1.0).v * x[2]
 
 
-PROGRAMS = [named_object_in_a_dict_display, absolute_value_stored, comparison_stored, power_appended,
+def quotient_in_a_dict_display(x):
+    t = V(x[0])
+    d = {"a": t / 2.0}
+    return (d["a"] // 1.0).v              # was 0 for Python's 1.5
+
+
+def object_put_by_update(x):
+    t = V(x[0])
+    d = {}
+    d.update({"a": t})
+    return (d["a"] // 1.0).v * x[1]
+
+
+def object_put_by_setdefault(x):
+    t = V(x[0])
+    d = {}
+    d.setdefault("a", t)
+    return (d["a"] % 1.0).v
+
+
+PROGRAMS = [quotient_in_a_dict_display, object_put_by_update, object_put_by_setdefault,
+            named_object_in_a_dict_display, absolute_value_stored, comparison_stored, power_appended,
             power_stored, power_stored_in_a_loop, difference_stored, negation_stored,
             power_of_a_helpers_item, negation_of_a_helpers_item, objects_stored_in_a_list,
             object_stored_unused]

@@ -221,7 +221,8 @@ def runs_operator(callee):
 
 
 # list and dict methods storing what they are given in the container they are called on
-_STORING = {"append": slice(0, 1), "insert": slice(1, 2), "extend": slice(0, 1), "setdefault": slice(1, 2)}
+_STORING = {"append": slice(0, 1), "insert": slice(1, 2), "extend": slice(0, 1), "setdefault": slice(1, 2),
+            "update": slice(0, 1)}
 
 
 def _bindings(tree):
@@ -279,11 +280,12 @@ def _parameters(function):
 
 
 def _stored_by_method(call):
-    """``xs.append(v)`` (``insert``, ``extend``, ``setdefault``) binds an item of ``xs`` to ``v``."""
+    """``xs.append(v)`` (``insert``, ``extend``, ``setdefault``, ``update``) binds an item of
+    ``xs`` to ``v``: read back as from a display holding it (``[v]``)."""
     func = call.func
     if isinstance(func, gast.Attribute) and func.attr in _STORING and isinstance(func.value, gast.Name):
         for value in call.args[_STORING[func.attr]]:
-            yield {func.value.id}, value
+            yield {func.value.id}, gast.List(elts=[value], ctx=gast.Load())
 
 
 def _arguments_bound(call, local):
