@@ -487,6 +487,7 @@ CASES = [
     (rt.written_into, lambda: (N(4, 3), N(4, 5), (slice(None), [2, 0, 2])), {}),
     (rt.through_store, lambda: (N(3), N(4, 3)), {}), (rt.through_store, lambda: (N(3), np.arange(3)), {}),
     (rt.through_store, lambda: (N(), np.zeros(2, dtype=bool)), {}),
+    (rt.unbroadcast_stored, lambda: (N(4, 3), N(3)), {}), (rt.unbroadcast_stored, lambda: (N(3), N(3)), {}),
     # the zero-safe *, / and ** of derivatives, and the derivatives at special points
     (rt.scale, lambda: (N(3, 4), N(4)), {}), (rt.scale, lambda: (N(), N()), {}),
     (rt.over, lambda: (N(3, 4), A(4)), {}), (rt.over, lambda: (N(), A()), {}),

@@ -988,6 +988,19 @@ def through_store(g, container):
     return g
 
 
+_NOT_OBJECTS = (dict, list, tuple, numbers.Number, _NDARRAY, numpy.generic)
+
+
+def unbroadcast_stored(g, value):
+    """``unbroadcast(g, value)`` for ``container[index] = value``: an object stored whole
+    as an item of a list or dict has as derivative a dict of its attributes' (an array
+    item's is an array), which passes as it is, whatever operators its class defines (no
+    operator of its ran). Any other value may broadcast, as an operand does."""
+    if isinstance(g, AdjointDict) and not isinstance(value, _NOT_OBJECTS):
+        return g
+    return unbroadcast(g, value)
+
+
 def added_at(total, y, index, values, subtract=False):
     """What ``numpy.add.at(y, index, values)`` (``subtract.at``) leaves in ``y``, an
     array: ``total`` (``y`` plus the values summed at each index) is the form

@@ -135,7 +135,8 @@ class AdjointSweep:
                 part = mode.helper_call("written_part", [S.name(adjoint), mode.index_value(target.slice)])
             if mode.derivative_of(value) is not None:
                 part = mode.helper_call("through_store", [part, S.name(name)])   # none into int arrays
-                node = _accumulate(mode.adjoint(value.id), mode.helper_call("unbroadcast", [part, S.copy(value)]))
+                node = _accumulate(mode.adjoint(value.id),
+                                   mode.helper_call("unbroadcast_stored", [part, S.copy(value)]))
                 out.append(self.lower(node, state))
             out.append(self.restore(anno.get(stmt, Key.SAVE)))
             # the zero takes the shape of the item put back (a list's items may differ)

@@ -81,7 +81,8 @@ declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_inde
 declare(runtime.zeros_like, runtime.shape_of, runtime.check_array_method, runtime.check_container_method,
         runtime.check_plain_argument,
         shape_only=True)
-declare(runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, shape_arguments=(1,))
+declare(runtime.unbroadcast, runtime.unbroadcast_stored, runtime.broadcast_like, runtime.unreduce,
+        shape_arguments=(1,))
 declare(runtime.repeat_count, shape_arguments=(0,))
 # through_store(g, y) checks whether y is an int array: its dtype alone
 declare(runtime.through_store, dtype_parameters=frozenset({"container"}))

@@ -19,7 +19,7 @@ from ..runtime import (
     tangent_spec, unbroadcast, unconcatenate, ungroup_axes, unindex, unreduce, unstack,
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
-    written_part, in_place, through_store, added_at, insert_as, uninsert, undelete,
+    written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -407,6 +407,10 @@ def through_store_(y, g, container):
 @tangent(runtime.through_store)
 def through_store_(y, g, container):
     d[y] = through_store(d[g], container)
+
+
+# unbroadcast_stored(g, value) is g or unbroadcast(g, value)
+linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
 
 
 # row = current_row(row, array, index): array[index] again when row is a view of array

@@ -17,6 +17,7 @@ NumPy or by operators on numbers are not objects: neither needs the check."""
 
 import copy
 import functools
+import operator
 import types
 import weakref
 
@@ -116,9 +117,9 @@ class UnknownObjectValues:
         """Whether ``expr`` may give one of the objects ``names`` may hold, or one a call
         of the user's code gives: read whole, as an item or an attribute, in a display,
         handed back by a builtin (``max(objs)``) or a method of a container (``d.get(k)``),
-        or in lists joined or repeated. What NumPy or another operator computes is a number
-        or an array (an operator on an object runs its class's code, which raises when it
-        is differentiated)."""
+        in lists joined or repeated, or by an operator on one (``V(x) ** 2.0``, ``-d["p"]``
+        run the class's code, which may give another). What NumPy computes is a number or
+        an array."""
         kind = type(expr)
         verdict = self.operating_verdict(expr) if self.__dict__.get("_operating") else None
         if verdict is not None:
@@ -132,12 +133,14 @@ class UnknownObjectValues:
             return True
         if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
             return self._reads_unknown(expr.value, names)
-        if kind in (gast.List, gast.Tuple, gast.Set):
-            return any(self._reads_unknown(e, names) for e in expr.elts)
-        if kind is gast.Dict:
-            return any(self._reads_unknown(v, names) for v in expr.values)
-        if kind is gast.BinOp and type(expr.op) in (gast.Add, gast.Mult):     # lists joined or repeated
-            return self._reads_unknown(expr.left, names) or self._reads_unknown(expr.right, names)
+        if kind in (gast.List, gast.Tuple, gast.Set, gast.Dict):
+            # an object whose class the code knows, put in a display no layout describes
+            # ({0: t}), is read back from it with its class unknown
+            return any(self._reads_unknown(e, names) or self._followed(e)
+                       for e in (expr.values if kind is gast.Dict else expr.elts))
+        if kind in (gast.BinOp, gast.UnaryOp, gast.Compare) and not isinstance(getattr(expr, "op", None), gast.Not):
+            # lists joined or repeated; an object's own operator (-v, v / k, v < w) may give an object
+            return any(self._reads_unknown(o, names) or self._followed(o) for o in _operands(expr))
         if kind is gast.IfExp:
             return self._reads_unknown(expr.body, names) or self._reads_unknown(expr.orelse, names)
         if kind in (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp):
@@ -149,7 +152,8 @@ class UnknownObjectValues:
         callee = self.resolve_call(expr)
         handed = expr.args + [kw.value for kw in expr.keywords]
         if callee is not None:
-            return hands_back(callee) and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
+            return (hands_back(callee) or runs_operator(callee)) \
+                and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
     def _user_call(self, call):
@@ -195,6 +199,32 @@ def hands_back(callee):
         return False
 
 
+def _operands(expr):
+    """The operands of a BinOp, UnaryOp or Compare."""
+    if type(expr) is gast.BinOp:
+        return [expr.left, expr.right]
+    return [expr.operand] if type(expr) is gast.UnaryOp else [expr.left] + expr.comparators
+
+
+# builtins running an operator method of what they are given (pow(v, 2) is v.__pow__(2))
+_RUNNING_OPERATOR = frozenset([pow, abs, sum, operator.pow, operator.add, operator.sub, operator.mul, operator.truediv,
+                               operator.floordiv, operator.mod, operator.matmul, operator.neg, operator.pos,
+                               operator.abs])
+
+
+def runs_operator(callee):
+    """Whether ``callee`` is a builtin running an operator of what it is given."""
+    try:
+        return callee in _RUNNING_OPERATOR
+    except TypeError:
+        return False
+
+
+# list and dict methods storing what they are given in the container they are called on
+_STORING = {"append": slice(0, 1), "insert": slice(1, 2), "extend": slice(0, 1), "setdefault": slice(1, 2),
+            "update": slice(0, 1)}
+
+
 def _bindings(tree):
     """(the names a binding binds, the value it binds them from) for each binding in
     ``tree``: assignments, ``for`` loops and comprehensions, ``with ... as``, ``:=``, and
@@ -206,6 +236,7 @@ def _bindings(tree):
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Call):
             yield from _arguments_bound(node, local)
+            yield from _stored_by_method(node)
         elif isinstance(node, gast.Assign):
             yield from _assigned(node)
         elif isinstance(node, (gast.AugAssign, gast.AnnAssign)) and node.value is not None:
@@ -246,6 +277,15 @@ def _stored(targets):
 def _parameters(function):
     args = function.args
     return [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _stored_by_method(call):
+    """``xs.append(v)`` (``insert``, ``extend``, ``setdefault``, ``update``) binds an item of
+    ``xs`` to ``v``: read back as from a display holding it (``[v]``)."""
+    func = call.func
+    if isinstance(func, gast.Attribute) and func.attr in _STORING and isinstance(func.value, gast.Name):
+        for value in call.args[_STORING[func.attr]]:
+            yield {func.value.id}, gast.List(elts=[value], ctx=gast.Load())
 
 
 def _arguments_bound(call, local):
