@@ -99,12 +99,14 @@ class ComparisonMethodLowering:
         where = "%s:%s" % (origin(self.source.filename, line) or (self.source.filename, line))
         value = self.namer.fresh("compared")
         operands = (node.left, node.comparators[0])
-        if any(not isinstance(o, gast.Call) and self.may_be_unknown_object(o) for o in operands):
+        named = any(isinstance(o, gast.Constant) and isinstance(o.value, (str, bytes)) for o in operands)
+        if not named and any(not isinstance(o, gast.Call) and self.may_be_unknown_object(o) for o in operands):
             # an object compared: the method Python runs is found, and differentiated, when the code runs
             self.emit(S.assign(value, self.runtime_call(object_operators.object_operator, [
                 S.const(symbol), left, right, S.const(where)])))
             return S.name(value)
-        # numbers, or what a call gives: read as a constant, checked to be a bool when it runs
+        # numbers, what a call gives, or a key compared with a string (k == "g", whose derivative
+        # would be a string's): read as a constant, checked to be a bool when it runs
         self.emit(S.assign(value, compare))
         self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
             S.name(value), left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
