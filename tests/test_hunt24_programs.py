@@ -152,7 +152,13 @@ def object_put_by_setdefault(x):
     return (d["a"] % 1.0).v
 
 
-PROGRAMS = [quotient_in_a_dict_display, object_put_by_update, object_put_by_setdefault,
+def object_put_by_a_dict_keyword(x):
+    t = V(x[0])
+    d = dict(a=t)                       # the gradient was 0 where Python's is 3.0 (no error)
+    return (d["a"] // 1.0).v * x[1]
+
+
+PROGRAMS = [quotient_in_a_dict_display, object_put_by_update, object_put_by_setdefault, object_put_by_a_dict_keyword,
             named_object_in_a_dict_display, absolute_value_stored, comparison_stored, power_appended,
             power_stored, power_stored_in_a_loop, difference_stored, negation_stored,
             power_of_a_helpers_item, negation_of_a_helpers_item, objects_stored_in_a_list,

@@ -96,9 +96,9 @@ class UnknownOperatorLowering:
         callee = self.resolve_call(expr)
         if callee is not None and ops.is_user_function(callee):
             return _may_build(callee)
-        handed = expr.args + [kw.value for kw in expr.keywords]
-        if hands_back(callee) and handed and all(self._known_class(a) for a in handed):
+        if hands_back(callee) and expr.args and not expr.keywords and all(self._known_class(a) for a in expr.args):
             return False        # max(p), zip(q, r): the items of objects of classes the code knows
+        # (not dict(a=t): a keyword's value is held whole, and read back with its class unknown)
         if isinstance(callee, type):
             return L.operates_with_own_code(callee) or None
         func = expr.func
