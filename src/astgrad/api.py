@@ -1368,9 +1368,10 @@ class Hessian:
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
-        product = self._product._products(args, kwargs, basis[0]) if basis else None
-        columns = [numpy.asarray(product(e)) for e in basis]
-        flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(x) + (0,))
+        if not basis:                               # an empty argument: an empty hessian
+            return numpy.zeros(numpy.shape(x) + numpy.shape(x))
+        product = self._product._products(args, kwargs, basis[0])
+        flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
     def __repr__(self):
