@@ -214,9 +214,6 @@ def viewable(tensor, shape):
     strides for it."""
     if not (tensor._x and "view_of" in tensor._x):
         return True         # its own memory, in order
-    positions = _storage(tensor)[1].view()
-    try:
-        positions.shape = shape
-    except AttributeError:  # NumPy would have to copy: no strides fit
-        return False
-    return True
+    positions = _storage(tensor)[1]
+    reshaped = positions.reshape(shape)     # a view where strides fit, else a copy
+    return reshaped.size == 0 or numpy.shares_memory(reshaped, positions)
