@@ -47,13 +47,5 @@ def test_same_as_pytorch(name):
 
 
 def test_golden_file_is_pytorchs():
-    torch = pytest.importorskip("torch")
-    if torch.__version__.split("+")[0] != GOLDEN["torch"].split("+")[0]:
-        pytest.skip(f"golden.json was recorded with torch {GOLDEN['torch']}")
-    torch.set_num_threads(1)
-    # Compared as the tests compare astgrad with it: float results within the dtype's
-    # tolerance, since torch's last digit differs between CPUs.
-    stale = [name for name, fn in sorted(torch_programs.PROGRAMS.items())
-             if torch_compare.differences(GOLDEN["programs"][name], torch_compare.run(fn, torch),
-                                          text=str)]
+    stale = torch_compare.stale_programs(GOLDEN, torch_programs.PROGRAMS)
     assert not stale, f"re-record golden.json (tests/torch_reference/record.py): {stale}"

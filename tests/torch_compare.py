@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-__all__ = ["run", "encode", "differences"]
+__all__ = ["run", "encode", "differences", "stale_programs"]
 
 
 def _is_tensor(value):
@@ -103,3 +103,17 @@ def differences(expected, actual, text=_text):
         return out
     _diff(expected["result"], actual["result"], "result", out, text)
     return out
+
+
+def stale_programs(golden, programs):
+    """The names of ``programs`` whose outcome under the installed torch is not the one
+    ``golden`` (a recorded JSON file, read) holds; skips the test without torch or with
+    another version of it. Float results compare within the dtype's tolerance, as the
+    tests compare astgrad with them, since torch's last digit differs between CPUs."""
+    import pytest
+    torch = pytest.importorskip("torch")
+    if torch.__version__.split("+")[0] != golden["torch"].split("+")[0]:
+        pytest.skip(f"recorded with torch {golden['torch']}")
+    torch.set_num_threads(1)
+    return [name for name, fn in sorted(programs.items())
+            if differences(golden["programs"][name], run(fn, torch), text=str)]

@@ -1,10 +1,12 @@
-"""Record what PyTorch gives for each side-by-side program (tests/torch_programs.py) in
-golden.json next to this file, and report how astgrad compares:
+"""Record what PyTorch gives for each side-by-side program (tests/torch_programs.py in
+golden.json, tests/tape_differed_programs.py in differed_golden.json, next to this
+file), and report how astgrad compares:
 
     PYTHONPATH=src python tests/torch_reference/record.py            # record and compare
     PYTHONPATH=src python tests/torch_reference/record.py --compare  # compare only (live)
+    PYTHONPATH=src python tests/torch_reference/record.py differed   # one of the two sets
 
-Needs torch; the test suite reads golden.json and needs only astgrad.
+Needs torch; the test suite reads the JSON files and needs only astgrad.
 """
 
 import json
@@ -14,29 +16,41 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+import tape_differed_programs  # noqa: E402
 import torch_compare  # noqa: E402
 import torch_programs  # noqa: E402
 
-GOLDEN = HERE / "golden.json"
+SETS = {"golden": (HERE / "golden.json", torch_programs.PROGRAMS),
+        "differed": (HERE / "differed_golden.json", tape_differed_programs.PROGRAMS)}
+
+
+def record(path, programs, write):
+    """Run ``programs`` under PyTorch (and write what they give to ``path``) and under
+    astgrad; the number of programs on which the two differ."""
+    import torch
+
+    import astgrad
+    golden = {name: torch_compare.run(fn, torch) for name, fn in sorted(programs.items())}
+    golden = json.loads(json.dumps(golden))         # as the test will read it back
+    if write:
+        path.write_text(json.dumps({"torch": torch.__version__, "programs": golden}, indent=1,
+                                   sort_keys=True) + "\n")
+    differ = 0
+    for name, expected in golden.items():
+        found = torch_compare.differences(expected, torch_compare.run(programs[name], astgrad))
+        if found:
+            differ += 1
+            print(f"DIFFER {name}:\n  " + "\n  ".join(found))
+    print(f"{path.name}: {len(golden)} programs, {len(golden) - differ} same, {differ} differ "
+          f"(torch {torch.__version__})")
+    return differ
 
 
 def main(argv):
     import torch
-
-    import astgrad
     torch.set_num_threads(1)
-    golden = {name: torch_compare.run(fn, torch) for name, fn in sorted(torch_programs.PROGRAMS.items())}
-    golden = json.loads(json.dumps(golden))         # as the test will read it back
-    if "--compare" not in argv:
-        GOLDEN.write_text(json.dumps({"torch": torch.__version__, "programs": golden}, indent=1,
-                                     sort_keys=True) + "\n")
-    differ = 0
-    for name, expected in golden.items():
-        found = torch_compare.differences(expected, torch_compare.run(torch_programs.PROGRAMS[name], astgrad))
-        if found:
-            differ += 1
-            print(f"DIFFER {name}:\n  " + "\n  ".join(found))
-    print(f"{len(golden)} programs: {len(golden) - differ} same, {differ} differ (torch {torch.__version__})")
+    chosen = [name for name in argv if not name.startswith("--")] or list(SETS)
+    differ = sum(record(*SETS[name], write="--compare" not in argv) for name in chosen)
     return 1 if differ else 0
 
 

@@ -78,7 +78,7 @@ def _operator_name(node):
     if op is operator.matmul:
         return _matmul_name(node)
     if op is operator.getitem:
-        return _index_name(args[1])
+        return index_name(args[1])
     return None
 
 
@@ -99,7 +99,7 @@ def _matmul_name(node):
     return "UnsafeViewBackward0" if a > 2 else "SqueezeBackward4"
 
 
-def _index_name(index):
+def index_name(index):
     items = index if type(index) is tuple else (index,)
     for item in reversed(items):
         if item is Ellipsis or (type(item) is slice and item == slice(None)):

@@ -18,12 +18,13 @@
   tensor gets a fresh array, so constants that recordings captured never change.
 """
 
+import contextlib
 import operator
 
 import numpy
 
 from .conventions import clamp
-from .grad_fn import node_name, relabeled
+from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
@@ -125,6 +126,7 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     new = compute(old)
     value = _checked(tensor, new._data if isinstance(new, TensorBase) else new, cast)
     node = new._node if isinstance(new, TensorBase) else None
+    _refuse_no_grad_view(tensor, node, rows)
     alias = tensor._x is not None and "alias_of" in tensor._x
     if alias and _through_alias(tensor, value, node):
         return tensor
@@ -159,6 +161,34 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     return tensor
 
 
+_NO_GRAD_VIEW = (" created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+                 "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+                 "moving both the view and the inplace either both inside the no_grad block (if you don't "
+                 "want the inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
+def _refuse_no_grad_view(view, node, index=None):
+    """PyTorch's refusal of an update, with grad mode on, of a view made under ``no_grad``
+    (or of a view of one) where the update is recorded or the viewed tensor requires
+    grad: whether the update should reach that tensor's history is ambiguous. PyTorch
+    names the view the update is made through: ``v[0] = 1`` writes through ``v[0]``."""
+    if not (view._x and "no_grad_view" in view._x and grad_mode.enabled):
+        return
+    root = view
+    while base_of(root) is not None:
+        root = base_of(root)
+    if node is None and not root._rg:
+        return
+    name = index_name(index) if index is not None else None
+    if name not in ("SliceBackward0", "SelectBackward0"):
+        if view._x["no_grad_view"] == "made":
+            raise RuntimeError("A view was" + _NO_GRAD_VIEW)
+        _, op, template, _ = view._x["view_of"]
+        name = index_name(template[1]) if op is operator.getitem else op.__name__.capitalize()
+    raise RuntimeError(f"Output 0 of {name.removesuffix('Backward0')} is a view of a view which was"
+                       + _NO_GRAD_VIEW)
+
+
 def _offset(tensor, value):
     """The node of a non-leaf whose value changes without a recording (under
     ``no_grad``): its old value plus a constant, so gradients flow through its old node
@@ -172,10 +202,11 @@ def _offset(tensor, value):
 
 def _plain(tensor, op, other):
     """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
+    _refuse_no_grad_view(tensor, None)
     operand = other._data if isinstance(other, TensorBase) else other
     try:
         value = op(tensor._data, operand)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         torch_error = translated(error, op, (tensor._data, operand))
         if torch_error is None:
             raise
@@ -245,7 +276,8 @@ class InPlaceMethods:
 
     def copy_(self, src, non_blocking=False):
         _overlap_checked(self, src)
-        return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
+        with _unrecorded_if_integral(self):
+            return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
         if grad_mode.numpy_methods and _recorded(self, other):
@@ -265,8 +297,41 @@ class InPlaceMethods:
 
     def __setitem__(self, index, value):
         index = raw(index)
+        value = _fitted(value, self._data, index)
         _overlap_checked(self, value, index)
-        return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
+        with _unrecorded_if_integral(self):
+            return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
+
+
+def _unrecorded_if_integral(tensor):
+    """Where a copy into ``tensor`` is recorded: not into an integer or bool tensor,
+    which holds no gradient (PyTorch's ``copy_`` and ``x[i] = v`` truncate, untracked)."""
+    return no_grad() if tensor._data.dtype.kind in "iub" else contextlib.nullcontext()
+
+
+def _fitted(value, data, index):
+    """``value`` as PyTorch writes it into ``data[index]``: without the leading dimensions
+    of length 1 that the target lacks (``x[0] = t`` with ``t`` of shape (1,), which NumPy 2
+    refuses), else PyTorch's error where it does not broadcast to the target's shape."""
+    shape = numpy.shape(raw(value))
+    if not shape:
+        return value
+    target = numpy.shape(data[index])
+    extra = len(shape) - len(target)
+    if extra > 0 and all(n == 1 for n in shape[:extra]):
+        shape = shape[extra:]
+        value = value.reshape(shape) if isinstance(value, TensorBase) else numpy.reshape(value, shape)
+    if len(shape) > len(target):
+        kind = f"astgrad.{torch_type_name(numpy.asarray(raw(value)).dtype)}Tensor"
+        raise RuntimeError(f"expand({kind}{{{list(shape)}}}, size={list(target)}): the number of sizes provided "
+                           f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
+                           f"({len(shape)})")
+    for k in range(1, len(shape) + 1):
+        if shape[-k] != 1 and shape[-k] != target[-k]:
+            raise RuntimeError(f"The expanded size of the tensor ({target[-k]}) must match the existing size "
+                               f"({shape[-k]}) at non-singleton dimension {len(target) - k}.  Target sizes: "
+                               f"{list(target)}.  Tensor sizes: {list(shape)}")
+    return value
 
 
 def _recorded(tensor, other):
@@ -292,6 +357,19 @@ def replaced(old, value):
     return apply(numpy.where, (numpy.zeros(shape, bool), old, value))
 
 
+def _last_writes(value, shape, index):
+    """``value`` with zeros where a later item of it is written to the same element
+    (``x[[0, 0]] = v``: NumPy keeps ``v[1]``), so that adding it in at ``index`` places
+    the value written last, and only that item gets a derivative."""
+    items = numpy.arange(value._data.size).reshape(value._data.shape)
+    landed = numpy.full(shape, -1)
+    landed[index] = items
+    kept = numpy.isin(items, landed)
+    if kept.all():
+        return value
+    return apply(numpy.where, (kept, value, numpy.zeros((), value._data.dtype)))
+
+
 def _written(old, index, value):
     """``old`` with ``value`` written at ``index`` (``old[index] = value``)."""
     if not grad_mode.enabled or not (old._rg or (isinstance(value, TensorBase) and value._rg)):
@@ -304,6 +382,7 @@ def _written(old, index, value):
         part = numpy.shape(old._data[index])
         if value._data.shape != part:
             value = apply(numpy.broadcast_to, (value, part))
+        value = _last_writes(value, old._data.shape, index)
         placed = apply(unindex, (value, numpy.zeros_like(old._data), index))
     else:
         placed = numpy.zeros_like(old._data)

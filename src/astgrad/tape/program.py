@@ -914,7 +914,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     for target, g in pairs:
-        _accumulate(target, g, create_graph)
+        if target._rg:      # a leaf set to not require grad since it was used keeps its .grad
+            _accumulate(target, g, create_graph)
 
 
 def _retained_pairs(outputs, seeds, inputs, found, create_graph, ran):

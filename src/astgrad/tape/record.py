@@ -62,7 +62,7 @@ class TensorBase:
     for a leaf), whether it requires grad, its in-place version and its ``.grad``.
     ``tensor.Tensor`` adds the PyTorch-style methods."""
 
-    __slots__ = ("_data", "_node", "_rg", "grad", "_vc", "_x", "__weakref__")
+    __slots__ = ("_data", "_node", "_rg", "_grad", "_vc", "_x", "__weakref__")
 
     # the in-place version: a list shared with the tensors made by ``detach()`` (as
     # PyTorch's version counter is): the count of changes, and, once a leaf was written
@@ -97,7 +97,7 @@ def make_tensor(data, node, requires_grad):
         raise complex_error(t._data)
     t._node = node
     t._rg = requires_grad
-    t.grad = None
+    t._grad = None
     t._vc = [0]
     t._x = None
     return t
@@ -178,7 +178,7 @@ def apply(op, args, kwargs=None):
         raise no_rule_error(op)
     try:
         value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
-    except (ValueError, IndexError) as error:
+    except (ValueError, IndexError, TypeError) as error:
         torch_error = translated(error, op, raw_args)
         if torch_error is None:
             raise
@@ -219,6 +219,9 @@ def _note_view(result, value, args, op, kwargs):
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
             result._x["view_of"] = (a, op, template, raw(kwargs) or {})  # keeps ``a``, as PyTorch's views do
+            if not grad_mode.enabled or (a._x and "no_grad_view" in a._x):
+                # PyTorch refuses a recorded in-place update of it (inplace.py)
+                result._x["no_grad_view"] = "made" if not grad_mode.enabled else "of one made"
             result._vc = a._vc          # one version counter for a tensor and its views
             if result._node is not None:
                 result._node.made_at = a._vc[0]
@@ -289,7 +292,7 @@ def binary(op, a, b):
     bd = b._data if tb else b
     try:
         value = op(ad, bd)
-    except (ValueError, IndexError) as error:
+    except (ValueError, IndexError, TypeError) as error:
         torch_error = translated(error, op, (ad, bd))
         if torch_error is None:
             raise
@@ -341,7 +344,10 @@ _REF = (REF_CODES[0],)
 
 
 def unary(op, a):
-    value = op(a._data)
+    try:
+        value = op(a._data)
+    except TypeError as error:      # -x of a bool tensor
+        raise (translated(error, op, (a._data,)) or error) from None
     if not (grad_mode.enabled and a._rg):
         return make_tensor(value, None, False)
     node = Node(op, (REFS[0],), None, (a,), (a._vc[0],))

@@ -10,6 +10,7 @@ import numpy
 from . import dtypes, return_types
 from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
+from .torch_errors import check_reduced_dims
 
 __all__ = ["ReductionMethods"]
 
@@ -67,6 +68,7 @@ class ReductionMethods:
         if isinstance(dim, (TensorBase, numpy.ndarray)):
             return apply(elementwise, (self, dim))
         dim, keepdim = dim_args(name, dim, keepdim, axis, keepdims)
+        check_reduced_dims(name, self._data, dim)
         if dim is None:
             return apply(reduce, (self,))
         if not isinstance(dim, numbers.Integral):
@@ -105,8 +107,10 @@ class ReductionMethods:
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims)
+        check_reduced_dims("argmax", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims)
+        check_reduced_dims("argmin", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)

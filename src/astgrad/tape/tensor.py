@@ -23,7 +23,7 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
-from .versions import data_written
+from .versions import assignable_grad, data_written
 from .views import current_node
 from .mode import grad_mode
 from .operators import OperatorMethods
@@ -62,7 +62,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         self._data = array
         self._node = None
         self._rg = False
-        self.grad = None
+        self._grad = None
         self._vc = [0]
         self._x = None
         if requires_grad:
@@ -86,6 +86,15 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
             else:
                 self._version += 1
             self._data = array
+
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()`` (None before the first)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = assignable_grad(self, value)
 
     @property
     def requires_grad(self):

@@ -10,7 +10,7 @@ import numpy
 
 from .size import dim_error
 
-__all__ = ["translated"]
+__all__ = ["translated", "check_reduced_dims"]
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.floordiv}
@@ -53,10 +53,41 @@ def _reshape_message(error, args):
     return None
 
 
+# NumPy's refusals of an operation on integer or bool arrays, and PyTorch's words for them
+_REFUSALS = {
+    "numpy boolean subtract": "Subtraction, the `-` operator, with two bool tensors is not supported. "
+                              "Use the `^` or `logical_xor()` operator instead.",
+    "numpy boolean negative": "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                              "trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+    "Integers to negative integer powers": "Integers to negative integer powers are not allowed.",
+}
+
+
+def check_reduced_dims(name, data, dim):
+    """Raise PyTorch's error for ``name`` (max, min, amax, amin, argmax, argmin) reducing
+    no elements: all of an empty tensor, or a dimension of length 0 (NumPy's is a
+    ValueError about an identity)."""
+    if dim is None or dim == ():
+        if data.size == 0:
+            text = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if name.startswith("arg"):
+                raise IndexError(text)
+            raise RuntimeError(text + " Specify the reduction dim with the 'dim' argument.")
+        return
+    for d in dim if isinstance(dim, tuple) else (dim,):
+        if -data.ndim <= d < data.ndim and data.shape[d] == 0:
+            shown = d if name in ("amax", "amin") else d % data.ndim      # as PyTorch's messages
+            raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
+
+
 def translated(error, op, args):
     """PyTorch's exception for NumPy's ``error`` raised by ``op(*args)``, or None."""
     if _AXIS_ERROR is not None and isinstance(error, _AXIS_ERROR) and getattr(error, "ndim", None) is not None:
         return dim_error(error.axis, error.ndim)
+    if isinstance(error, (TypeError, ValueError)):
+        for numpy_words, message in _REFUSALS.items():
+            if numpy_words in str(error):
+                return RuntimeError(message)
     if isinstance(error, IndexError):
         text = str(error)
         if "out of bounds for axis" in text:

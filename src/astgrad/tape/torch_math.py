@@ -14,6 +14,7 @@ import numpy
 from .. import runtime
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, raw, unary
+from .torch_errors import check_reduced_dims
 
 __all__ = ["MathMethods", "matmul_check"]
 
@@ -203,10 +204,12 @@ class MathMethods:
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):
         dim, keepdim = dim_args("amax", None if dim == () else dim, keepdim, None, None)
+        check_reduced_dims("amax", self._data, dim)
         return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def amin(self, dim=(), keepdim=False):
         dim, keepdim = dim_args("amin", None if dim == () else dim, keepdim, None, None)
+        check_reduced_dims("amin", self._data, dim)
         return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):

@@ -26,15 +26,41 @@ import numpy
 
 from .. import runtime
 from ..runtime import unindex
-from .record import make_tensor
+from .record import TensorBase, make_tensor
 
-__all__ = ["extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
+__all__ = ["assignable_grad", "extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
            "check_data_writes", "old_leaf_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
 _TYPE_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long",
                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+# the C++ names PyTorch's messages use for some scalar types
+_CPP_NAMES = {"float64": "double", "float32": "float", "int64": "long int", "int32": "int", "float16": "c10::Half"}
+
+
+def assignable_grad(tensor, grad):
+    """``grad`` if it may be assigned to ``tensor.grad`` (None, or a tensor of the
+    tensor's shape and dtype), else PyTorch's error."""
+    if grad is None:
+        return None
+    if not isinstance(grad, TensorBase):
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(grad).__name__}")
+    mine, given = tensor._data, grad._data
+    if given.dtype != mine.dtype:
+        name = _CPP_NAMES.get(given.dtype.name, given.dtype.name)
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{name}' to a tensor with grad_dtype "
+            f"'{torch_type_name(mine.dtype)}'. The gradient must match the tensor's grad_dtype (defaults to the "
+            "tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to "
+            "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient "
+            "may break downstream systems that assume they match.")
+    if given.shape != mine.shape:
+        raise RuntimeError(f"attempting to assign a gradient of size '{list(given.shape)}' to a tensor of size "
+                           f"'{list(mine.shape)}'. Please ensure that the gradient and the tensor are the same size")
+    return grad
 
 
 def torch_type_name(dtype):
