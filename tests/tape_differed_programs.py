@@ -223,3 +223,26 @@ def reductions_along_a_nonempty_dim(t):
     z = t.zeros(0, 3, dtype=t.float64)
     values, indices = z.max(1)
     return {"amax": z.amax(1), "values": values, "argmax": z.argmax(1)}
+
+
+@program
+def zero_d_reductions_along_dim_0(t):
+    x = X(t, 1.5)
+    values, indices = x.max(0)
+    low = x.min(-1, keepdim=True)
+    parts = [values, low.values, x.mean(-1), x.amax(0), x.amin((0,)), x.cumsum(0), x.prod(0) ** 2,
+             x.norm(dim=0), x.sum(-1)]
+    total = sum(p * (k + 1) for k, p in enumerate(parts))
+    (g,) = t.autograd.grad(total * x, x, create_graph=True)
+    (h,) = t.autograd.grad(g, x)
+    return {"parts": parts, "indices": [indices, low.indices, x.argmax(0), x.argmin(-1)],
+            "g": g, "h": h, "refused": errors(lambda: x.max(1), lambda: x.sum(-2))}
+
+
+@program
+def float32_with_int64_and_0d_float64(t):
+    # PyTorch keeps float32 here; astgrad promotes as NumPy does (DELIBERATE)
+    x = t.tensor([0.3, 0.7], dtype=t.float32, requires_grad=True)
+    y = x * t.tensor([2, 3]) + x * t.tensor(0.5, dtype=t.float64)
+    y.sum().backward()
+    return {"y": y, "g": x.grad}

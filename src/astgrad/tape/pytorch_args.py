@@ -12,6 +12,7 @@ import numpy
 
 from .mode import grad_mode
 from .record import apply
+from .size import check_dim
 
 __all__ = ["pytorch_signature", "dim_args", "ddof_of", "sizes_of", "numpy_options"]
 
@@ -43,8 +44,10 @@ def _as_ndarray_method(x, name, args, kwargs):
 
 # -- PyTorch's method arguments -------------------------------------------------------------
 
-def dim_args(name, dim, keepdim, axis, keepdims):
-    """PyTorch's ``(dim, keepdim)``, also spelled ``axis=``/``keepdims=`` as in NumPy."""
+def dim_args(name, dim, keepdim, axis, keepdims, ndim=None):
+    """PyTorch's ``(dim, keepdim)``, also spelled ``axis=``/``keepdims=`` as in NumPy. A
+    tensor of ``ndim`` 0 has, in PyTorch, the dimension 0 (or -1): reducing along it is
+    reducing all (``dim`` None), which NumPy does not always accept."""
     if axis is not None:
         if dim is not None:
             raise TypeError(f"{name}() got both dim and axis; they are the same argument")
@@ -54,7 +57,12 @@ def dim_args(name, dim, keepdim, axis, keepdims):
     if not isinstance(keepdim, (bool, numpy.bool_)):
         raise TypeError(f"{name}(dim, keepdim): keepdim must be a bool, not {keepdim!r} (the tensor "
                         f"methods take PyTorch's arguments; pass NumPy's dtype as dtype=)")
-    return (tuple(dim) if isinstance(dim, list) else dim), bool(keepdim)
+    dim = tuple(dim) if isinstance(dim, list) else dim
+    if ndim == 0 and dim is not None:
+        for d in dim if isinstance(dim, tuple) else (dim,):
+            check_dim(d, 0)
+        dim = None
+    return dim, bool(keepdim)
 
 
 def ddof_of(unbiased, correction, ddof):

@@ -30,7 +30,7 @@ class ReductionMethods:
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         if dim is None and keepdim is False and dtype is None and axis is None and keepdims is None:
             return apply(numpy.sum, (self,))        # the common call, as the general path records it
-        dim, keepdim = dim_args("sum", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("sum", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.sum, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
                                                   keepdims=keepdim))
 
@@ -39,7 +39,7 @@ class ReductionMethods:
         if dim is None and keepdim is False and dtype is None and axis is None and keepdims is None \
                 and self._data.dtype.kind in "fc":
             return apply(numpy.mean, (self,))       # the common call, as the general path records it
-        dim, keepdim = dim_args("mean", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("mean", dim, keepdim, axis, keepdims, self._data.ndim)
         if dtype is None and self._data.dtype.kind not in "fc":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
                                "floating point or complex dtype. Got: " + _scalar_type(self._data.dtype))
@@ -48,7 +48,7 @@ class ReductionMethods:
 
     @pytorch_signature("prod")
     def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
-        dim, keepdim = dim_args("prod", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("prod", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
                                                   keepdims=keepdim))
 
@@ -67,8 +67,12 @@ class ReductionMethods:
     def _extreme(self, name, reduce, locate, elementwise, dim, keepdim, axis, keepdims):
         if isinstance(dim, (TensorBase, numpy.ndarray)):
             return apply(elementwise, (self, dim))
-        dim, keepdim = dim_args(name, dim, keepdim, axis, keepdims)
+        given = dim if axis is None else axis
+        dim, keepdim = dim_args(name, dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims(name, self._data, dim)
+        result = return_types.max if name == "max" else return_types.min
+        if dim is None and given is not None:      # along the one dimension of a 0-d tensor
+            return result(apply(reduce, (self,)), make_tensor(numpy.asarray(0), None, False))
         if dim is None:
             return apply(reduce, (self,))
         if not isinstance(dim, numbers.Integral):
@@ -79,7 +83,6 @@ class ReductionMethods:
         values = apply(numpy.take_along_axis, (self, indices), {"axis": dim})
         if not keepdim:
             values, indices = apply(numpy.squeeze, (values,), {"axis": dim}), numpy.squeeze(indices, dim)
-        result = return_types.max if name == "max" else return_types.min
         return result(values, make_tensor(numpy.asarray(indices), None, False))
 
     @pytorch_signature("var")
@@ -87,7 +90,7 @@ class ReductionMethods:
             ddof=None):
         """PyTorch's var: unbiased (divides by n - 1) unless ``unbiased=False`` or
         ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
-        dim, keepdim = dim_args("var", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("var", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.var, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
                                                   keepdims=keepdim))
 
@@ -96,21 +99,22 @@ class ReductionMethods:
             ddof=None):
         """PyTorch's std: unbiased (divides by n - 1) unless ``unbiased=False`` or
         ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
-        dim, keepdim = dim_args("std", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("std", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.std, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
                                                   keepdims=keepdim))
 
     @pytorch_signature("cumsum")
     def cumsum(self, dim=None, *, axis=None):
-        dim, _ = dim_args("cumsum", dim, False, axis, None)
-        return apply(numpy.cumsum, (self,), numpy_options(axis=dim))
+        dim, _ = dim_args("cumsum", dim, False, axis, None, self._data.ndim)
+        total = apply(numpy.cumsum, (self,), numpy_options(axis=dim))
+        return total if self._data.ndim else apply(numpy.reshape, (total, ()))     # NumPy's is 1-d
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmax", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
-        dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims)
+        dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmin", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)

@@ -203,12 +203,12 @@ class MathMethods:
 
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):
-        dim, keepdim = dim_args("amax", None if dim == () else dim, keepdim, None, None)
+        dim, keepdim = dim_args("amax", None if dim == () else dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amax", self._data, dim)
         return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def amin(self, dim=(), keepdim=False):
-        dim, keepdim = dim_args("amin", None if dim == () else dim, keepdim, None, None)
+        dim, keepdim = dim_args("amin", None if dim == () else dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amin", self._data, dim)
         return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
@@ -216,7 +216,7 @@ class MathMethods:
         """PyTorch's norm: the 2-norm of all elements (``p='fro'`` or 2), or the vector
         p-norm along ``dim``; never a matrix norm (use numpy.linalg.norm for those)."""
         x = self if dtype is None else self.to(dtype)
-        dim, keepdim = dim_args("norm", dim, keepdim, None, None)
+        dim, keepdim = dim_args("norm", dim, keepdim, None, None, self._data.ndim)
         if p == "fro":
             p = 2
         if dim is None:
