@@ -246,3 +246,16 @@ def float32_with_int64_and_0d_float64(t):
     y = x * t.tensor([2, 3]) + x * t.tensor(0.5, dtype=t.float64)
     y.sum().backward()
     return {"y": y, "g": x.grad}
+
+
+@program
+def zero_d_transpose_and_flip(t):
+    x = X(t, 2.0)
+    y = x * 1
+    v = y.transpose(0, -1)
+    v.mul_(3)                       # a view: y sees it
+    f = y.flip(0)
+    f.mul_(5)                       # a copy: y does not
+    (g,) = t.autograd.grad(y * f * v, x, create_graph=True)
+    (h,) = t.autograd.grad(g, x)
+    return {"y": y, "f": f, "v": v, "g": g, "h": h, "refused": errors(lambda: x.flip(1), lambda: x.transpose(0, 1))}

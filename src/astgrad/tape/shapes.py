@@ -11,6 +11,7 @@ import numpy
 from .pytorch_args import dim_args, pytorch_signature, sizes_of
 from .grad_fn import labeled
 from .record import apply, dimension_error
+from .size import check_dim
 from .views import viewable
 
 __all__ = ["ShapeMethods"]
@@ -65,6 +66,10 @@ class ShapeMethods:
             raise TypeError(f"transpose(dim0, dim1) swaps two dimensions, as in PyTorch; got "
                             f"transpose{dims!r}. Use permute(*dims) to reorder all dimensions, "
                             "or .T to reverse them")
+        if self._data.ndim == 0:        # PyTorch's 0-d tensor has dimension 0 (and -1)
+            for d in dims:
+                check_dim(d, 0)
+            return apply(numpy.reshape, (self, ()))
         return apply(numpy.swapaxes, (self, dims[0], dims[1]))
 
     def permute(self, *dims):

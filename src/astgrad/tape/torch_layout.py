@@ -13,6 +13,7 @@ import numpy
 from .. import runtime
 from . import dtypes
 from .record import TensorBase, apply, raw
+from .size import check_dim
 
 __all__ = ["LayoutMethods", "split_sizes"]
 
@@ -95,6 +96,10 @@ class LayoutMethods:
         """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
         if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
             dims = tuple(dims[0])
+        if self._data.ndim == 0:        # PyTorch's 0-d tensor has dimension 0 (and -1)
+            for d in dims:
+                check_dim(d, 0)
+            return self.clone()
         return apply(numpy.flip, (self, tuple(dims)))
 
     @property
