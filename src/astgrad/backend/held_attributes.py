@@ -26,7 +26,11 @@ _LIBRARY_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins
 def hold_attributes(tree, dependencies, pinned, namer):
     """Rewrite ``tree`` to read each attribute chain it depends on through a held name:
     returns {held name: the object}, and puts the comment saying so first in its body."""
-    chains = _held_chains(dependencies, pinned, _assigned_paths(tree))
+    chains = _held_chains(dependencies, pinned)
+    if chains:      # the function's own attribute writes are looked for only where a chain may be held
+        assigned = _assigned_paths(tree)
+        chains = {path: held for path, held in chains.items()
+                  if not any(path[:len(a)] == a or a[:len(path)] == path for a in assigned)}
     if not chains:
         return {}
     used = {}
@@ -44,9 +48,9 @@ def hold_attributes(tree, dependencies, pinned, namer):
     return {name: chains[path] for path, name in used.items()}
 
 
-def _held_chains(dependencies, pinned, assigned):
+def _held_chains(dependencies, pinned):
     """{path: object} for each attribute chain rooted at a pinned global, up to its first
-    library owner, that the function does not assign to."""
+    library owner (those the function assigns to are then left out)."""
     chains = {}
     for parts, chain in dependencies:
         if not (isinstance(parts[0], str) and parts[0] in pinned) or len(chain) != len(parts):
@@ -57,7 +61,7 @@ def _held_chains(dependencies, pinned, assigned):
         path = tuple(parts[:length])
         if any(link is MISSING for link in chain[:length]):
             continue            # an attribute that is not there: read as written, it raises as in Python
-        if length > 1 and not any(path[:len(a)] == a or a[:len(path)] == path for a in assigned):
+        if length > 1:
             chains[path] = chain[length - 1]
     return chains
 

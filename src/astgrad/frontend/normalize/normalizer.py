@@ -254,7 +254,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
-        if rewrite_self_chains(self, tree):         # v.scale(w).norm(), v += w on a V: self_chains.py
+        if rewrite_self_chains(self, tree, nodes):         # v.scale(w).norm(), v += w on a V: self_chains.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):

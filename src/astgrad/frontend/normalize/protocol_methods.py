@@ -117,7 +117,9 @@ def _unpacked_calls(tree):
     if known is not None and known[0] is tree:
         return known[1]
     calls = {}
-    for binding in S.walk_nodes(tree):
+    # most functions assign no display: looked for first, without the ordered walk
+    displays = any(isinstance(assign.value, (gast.Tuple, gast.List)) for assign in S.nodes_of_class(tree, gast.Assign))
+    for binding in S.walk_nodes(tree) if displays else ():
         if isinstance(binding, gast.Assign) and isinstance(binding.value, (gast.Tuple, gast.List)):
             for target in binding.targets:
                 for name, value in zip(target.elts, binding.value.elts) if isinstance(target, (gast.Tuple, gast.List)) \

@@ -47,11 +47,12 @@ _IN_PLACE = {gast.Add: "__iadd__", gast.Sub: "__isub__", gast.Mult: "__imul__", 
              gast.MatMult: "__imatmul__"}
 
 
-def rewrite_self_chains(normalizer, tree):
-    """Rewrite ``tree``'s own statements as the module docstring says; whether any was."""
-    chains = _SelfChains(normalizer, tree)
+def rewrite_self_chains(normalizer, tree, nodes):
+    """Rewrite ``tree``'s own statements as the module docstring says; whether any was.
+    ``nodes``: every node of ``tree`` (``syntax.walk_nodes``), as the normalizer found them."""
+    chains = _SelfChains(normalizer, tree, nodes)
     if not chains.classes and not any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
-                                      and isinstance(n.func.value, gast.Call) for n in S.walk_nodes(tree)):
+                                      and isinstance(n.func.value, gast.Call) for n in nodes):
         return False        # no object of a known class, no chain on a call
     for block in walk_blocks(tree.body):
         position = 0
@@ -89,12 +90,12 @@ def returns_self(cls, attr):
 class _SelfChains:
     """The names of known class in one function, and the rewrite of its statements."""
 
-    def __init__(self, normalizer, tree):
+    def __init__(self, normalizer, tree, nodes):
         self.normalizer = normalizer
         self.changed = False
         self.fresh = set()
         self.methods = {}       # (class, name) -> the method, where it returns self
-        self.classes = _known_classes(self, tree)
+        self.classes = _known_classes(self, tree, nodes)
 
     # -- what the code builds ----------------------------------------------------
 
@@ -325,9 +326,10 @@ class _SelfChains:
         return name
 
 
-def _known_classes(chains, tree):
+def _known_classes(chains, tree, nodes):
     """{name: class} for the names of ``tree``'s scope each of whose bindings gives an
-    object of that class: built there, or the forms of the module docstring on it."""
+    object of that class: built there, or the forms of the module docstring on it
+    (``nodes``: every node of ``tree``)."""
     bindings, deleted = {}, set()
     for stmt in walk_statements(tree.body):
         targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target] \
@@ -339,7 +341,7 @@ def _known_classes(chains, tree):
             deleted.update(n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name))
     args = tree.args
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
-    outer = {n for s in S.walk_nodes(tree) if isinstance(s, (gast.Global, gast.Nonlocal)) for n in s.names}
+    outer = {n for s in nodes if isinstance(s, (gast.Global, gast.Nonlocal)) for n in s.names}
     counts = chains.normalizer.bound_count
     candidates = {name: stmts for name, stmts in bindings.items()
                   if name not in params | outer | deleted and len(stmts) == counts.get(name, 0)

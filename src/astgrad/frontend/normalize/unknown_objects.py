@@ -76,8 +76,8 @@ class UnknownObjectValues:
         seen = self.__dict__.get("_comparisons_seen", (0, False))
         if seen[0] <= len(self.inlined_trees) and not seen[1]:
             trees = ([self.source.tree] if seen[0] == 0 else []) + self.inlined_trees[max(seen[0] - 1, 0):]
-            seen = self._comparisons_seen = (len(self.inlined_trees) + 1, any(
-                isinstance(n, gast.Compare) for tree in trees for n in S.walk_nodes(tree)))
+            seen = self._comparisons_seen = (len(self.inlined_trees) + 1,
+                                             any(S.nodes_of_class(tree, gast.Compare) for tree in trees))
         return seen[1]
 
     def _unknown_object_names(self):
