@@ -2328,6 +2328,49 @@ def check_plain_argument(value, label, transform, where):
         raise TypeError(f"astgrad: {where}: {error}") from None
 
 
+def check_jvp_tangent(tangent, primal, index, where):
+    """Stop where ``astgrad.jvp`` called inside differentiated code is given a tangent
+    shaped otherwise than its primal (an array of another shape, a list of another
+    length), with the message a jvp called outside gives, not NumPy's broadcast error
+    from the code it runs. A tangent of another kind (None) is left to that code."""
+    found = _tangent_mismatch(tangent, primal, "")
+    if found is not None:
+        path, given, like = found
+        raise ValueError(f"astgrad: {where}: jvp: tangent {index}{path} is {_shape_words(given)}, but primal "
+                         f"{index}{path} is {_shape_words(like)}; they must match")
+
+
+def _tangent_mismatch(tangent, primal, path):
+    """(path, tangent's part, primal's part) where they first differ in length, keys or
+    shape; None where they agree."""
+    if isinstance(primal, (list, tuple)) and isinstance(tangent, (list, tuple)):
+        if len(tangent) != len(primal):
+            return path, tangent, primal
+        pairs = [(f"{path}[{i}]", t, p) for i, (t, p) in enumerate(zip(tangent, primal))]
+    elif isinstance(primal, dict) and isinstance(tangent, dict):
+        if set(tangent) != set(primal):
+            return path, tangent, primal
+        pairs = [(f"{path}[{key!r}]", tangent[key], item) for key, item in primal.items()]
+    elif _has_shape(tangent) and _has_shape(primal) and numpy.shape(tangent) != numpy.shape(primal):
+        return path, tangent, primal
+    else:
+        return None
+    return next((found for found in (_tangent_mismatch(t, p, where) for where, t, p in pairs)
+                 if found is not None), None)
+
+
+def _has_shape(x):
+    return isinstance(x, (numpy.ndarray, numpy.generic, numbers.Number)) and not isinstance(x, bool)
+
+
+def _shape_words(x):
+    if isinstance(x, dict):
+        return f"a dict with keys {sorted(x, key=repr)}"
+    if isinstance(x, (list, tuple)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    return f"of shape {numpy.shape(x)}"
+
+
 def check_container_method(receiver, method, where):
     """Stop if ``receiver.method(...)``, differentiated as a list's (or dict's) method
     found by its name (``log.append(v)``), runs code of the receiver's class instead: an
