@@ -3565,19 +3565,35 @@ def lstsq_checked(a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=N
     return a
 
 
-def lu_permutation(piv, lu, overwrite_a=False):
+def lu_permutation(piv, lu, overwrite_a=False, factored=False):
     """The permutation matrix p with a = p @ l @ u for scipy.linalg.lu_factor's ``lu`` and
     ``piv`` (row i was swapped with row piv[i], for i in order); refuses overwrite_a=True
-    and a stack of matrices."""
+    and a stack of matrices, and, for the derivative of the factoring (``factored``), a
+    singular matrix."""
     scipy_upper(False, overwrite_a, "scipy.linalg.lu_factor")
     if numpy.ndim(lu) != 2:
         raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lu_factor and lu_solve is supported "
                                   f"for a 2-D matrix; this one has shape {numpy.shape(lu)} (factor each matrix "
                                   "of the stack on its own)")
+    if factored:
+        _refuse_singular_factor(lu)
     order = numpy.arange(numpy.shape(lu)[-1])
     for i, j in enumerate(numpy.asarray(piv).tolist()):
         order[i], order[j] = order[j], order[i]
     return numpy.eye(len(order), dtype=_float_dtype(lu) or numpy.float64)[order].T
+
+
+def _refuse_singular_factor(lu):
+    """Stop where u, on and above the diagonal of lu_factor's ``lu``, has an exact zero on
+    its diagonal: the matrix is singular (SciPy warns and lu_solve gives inf or NaN), and
+    the derivative of its factors, which solves with u, is not computed there."""
+    zeros = numpy.flatnonzero(numpy.diagonal(lu) == 0)
+    if zeros.size:
+        raise NotImplementedError(
+            f"astgrad: the derivative of scipy.linalg.lu_factor is supported where the matrix is not singular; "
+            f"this one is (u[{zeros[0]}, {zeros[0]}] is exactly 0, as SciPy's LinAlgWarning says), where "
+            "lu_solve's values are inf or NaN. Check the matrix before factoring it (numpy.linalg.cond), or "
+            "add a small ridge term (a + eps * numpy.eye(n))")
 
 
 def lu_transposed(trans, overwrite_b=False):
