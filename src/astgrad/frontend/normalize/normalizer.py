@@ -256,6 +256,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if derivative:
             return nodes
         if split_item_objects(self, tree):          # bs = [Box(a), Box(b)]; bs[0].scale(w): item_objects.py
+            nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
         if rewrite_self_chains(self, tree):         # v.scale(w).norm(), v += w on a V: self_chains.py
             nodes = list(S.walk_nodes(tree))
