@@ -303,6 +303,15 @@ def scaled_item_of_a_list_measured(w):
     return bs[0].v * len(bs)
 
 
+def scaled_item_built_in_a_try(w):
+    try:        # were Box(w * w) to raise, bs would stay unbound: the items are not split off
+        bs = [Box(w), Box(w * w)]
+    except ValueError:
+        pass
+    bs[0].scale(w)
+    return bs[0].v
+
+
 def appended_to_a_list_given_to_the_object(w):
     log = []
     b = Given(log)
@@ -316,6 +325,8 @@ def appended_to_a_list_given_to_the_object(w):
     (scaled_item_of_a_list_measured, "bs[0].scale(w)",
      "call it on a name bound once to an object the function builds (v = Box(...); v.scale(...)), or have the "
      "method return a new object"),
+    (scaled_item_built_in_a_try, "bs[0].scale(w)",
+     "call it on a name bound once to an object the function builds (v = Box(...); v.scale(...))"),
     (appended_to_a_list_given_to_the_object, "b.log.append(w * w)",
      "append to the list, dict or array this line writes into (an item of a container or an attribute: b.log) "
      "while another name may share its memory")])

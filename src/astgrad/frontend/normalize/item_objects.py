@@ -6,11 +6,12 @@ as names of their own, so a method changing an item's state is followed::
     return bs[0].v * w                  bs_0.scale(w)
                                         return bs_0.v * w
 
-Taken only where nothing can tell the two apart: the name is bound once, to a display
+Taken only where nothing can tell the two apart: the function has no ``try`` or
+``with`` (which could catch an item's exception), the name is bound once, to a display
 of calls (no starred item), and every use of it in the function reads an item at a
 constant position in range (not stored into, not iterated, measured or handed on, not
-named in a nested def, lambda or class), one of them calling a method of the item or
-of an attribute of it. The items are then built in the same order, and no other name
+named in a nested def, lambda or class), one of them calling a method of the item or of
+an attribute of it. The items are then built in the same order, and no other name
 can hold the list, so each item is an object the function builds and names once, whose
 methods built_objects.py follows from state to state (or refuses, naming the line)."""
 
@@ -20,11 +21,15 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 
 
+# statements that may catch an exception: a try, and a with whose manager may suppress it
+_CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
+
+
 def split_item_objects(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says; whether it did."""
     displays = _displays(tree)
-    if not displays:
-        return False
+    if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
+        return False        # (an item raising, caught, would leave the names before it bound)
     reads, other = _item_reads(tree, displays)
     renamed = {}
     for name, (stmt, display) in displays.items():
