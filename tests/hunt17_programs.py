@@ -901,6 +901,12 @@ def optimizer_in_a_list(x, w):
     return np.sum(opts[0].step("p", x, x * w))
 
 
+def optimizer_named_and_in_a_list(x, w):
+    opt = Adam()
+    opts = [opt]
+    return np.sum(opts[0].step("p", x, x * w))
+
+
 def optimizer_given(x, w, opt):
     return np.sum(opt.step("p", x, x * w))
 

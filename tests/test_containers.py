@@ -178,18 +178,20 @@ class SlottedNotADict:
     get, items = NotADict.get, NotADict.items
 
 
-@pytest.mark.parametrize("f, obj", [(get_on_an_object, SlottedNotADict()), (items_on_an_object, NotADict()),
-                                    (items_on_an_object, SlottedNotADict())])
+@pytest.mark.parametrize("f, obj", [(get_on_an_object, SlottedNotADict()), (items_on_an_object, SlottedNotADict())])
 def test_dict_methods_on_other_objects_stop(f, obj):
     with pytest.raises(TypeError, match="dict method"):
         astgrad.grad(f)(0.5, obj)
 
 
 def test_a_get_method_of_an_object_argument_runs_its_own_code():
-    """obj.get(...) on an object given as an argument is its class's get, followed for the
-    class the call passes (object arguments: test_unknown_methods.py)."""
+    """obj.get(...) on an object given as an argument is its class's get, and a loop over
+    obj.items() its class's items, followed for the class the call passes (object
+    arguments: test_unknown_methods.py; items returning values: test_leftovers_round49.py)."""
     assert astgrad.grad(get_on_an_object)(0.5, NotADict()) == pytest.approx(2.0)
     assert astgrad.jvp(get_on_an_object, (0.5, NotADict()), (1.0, None))[1] == pytest.approx(2.0)
+    assert astgrad.grad(items_on_an_object)(0.5, NotADict()) == pytest.approx(1.0)
+    assert astgrad.jvp(items_on_an_object, (0.5, NotADict()), (1.0, None))[1] == pytest.approx(1.0)
 
 
 def test_too_few_values_for_starred_unpacking():

@@ -11,7 +11,7 @@ from breadth_modes import check, one_mode_tests
 from hunt17_programs import (CASES, X3, Adam, GivenSampler, appended_while_looped, appends_to_a_default,
                              builds_a_post_init_dataclass, counts_in_a_method, counts_in_the_function, draws_given,
                              draws_unseeded, grown_while_looped, hidden_method, m05, m06, m09, moments_named_twice,
-                             optimizer_given, optimizer_in_a_list)
+                             optimizer_given, optimizer_in_a_list, optimizer_named_and_in_a_list)
 
 # the programs that found a bug, in the mode that showed it (each failed on the old code)
 FOUND = {
@@ -87,7 +87,7 @@ def test_what_python_refuses_every_derivative_refuses(f, message):
 
 
 @pytest.mark.parametrize("f, args", [
-    (moments_named_twice, ()), (optimizer_in_a_list, ()), (optimizer_given, (Adam(),)),
+    (moments_named_twice, ()), (optimizer_named_and_in_a_list, ()), (optimizer_given, (Adam(),)),
     (grown_while_looped, ()),
 ], ids=lambda v: getattr(v, "__name__", ""))
 
@@ -98,6 +98,12 @@ def test_a_method_changing_a_container_another_name_may_hold_is_refused(f, args)
     with pytest.raises(astgrad.TransformError, match=r"hunt17_programs\.py:\d+: the call of (Adam|Doubling|LossLog)\.(step|add) "
                                                      r"changes the object it is called on in place"):
         astgrad.grad(f, wrt=1)(X3, 0.8, *args)
+
+
+def test_a_method_changing_an_item_of_a_display_of_built_objects_is_followed():
+    # opts = [Adam()]: the list is read only at opts[0], so its item is an object built
+    # and named once (item_objects.py); another name holding it stays refused (above)
+    check("grad", optimizer_in_a_list, (X3, 0.8), (0, 1))
 
 
 @pytest.mark.parametrize("transform", [

@@ -16,7 +16,7 @@ import inspect
 
 from .backend.emit import compile_function
 from .bound import path_text
-from .runtime_objects import attribute_tangent
+from .runtime_objects import attribute_tangent, check_wrt_path
 from .tuple_gradient import _parameter_text
 from .zero_safe import zero_safe_source
 
@@ -36,7 +36,11 @@ def attribute_gradient(compiled, wrt, items, single, with_value):
     fresh = _Fresh(taken)
     header, call = _parameter_text(parameters)
     result, grads = fresh("result"), fresh("grads")
-    lines = [f"    {result} = {compiled.__name__}({call})"]
+    # a missing attribute stops before the code runs, with grad's message (an exported module's too)
+    lines = [f"    check_wrt_path({parameters[position].name}, {parameters[position].name!r}, "
+             f"{tuple(str(step) for step in path)!r}, {path_text(parameters[position].name, path)!r})"
+             for position, path in items]
+    lines.append(f"    {result} = {compiled.__name__}({call})")
     lines.append(f"    {grads} = {result}[1]" if with_value else f"    {grads} = {result}")
     parts = [_part(grads if len(wrt) == 1 else f"{grads}[{wrt.index(position)}]",
                    parameters[position].name, path) for position, path in items]
@@ -44,7 +48,8 @@ def attribute_gradient(compiled, wrt, items, single, with_value):
     lines.append(f"    return ({result}[0], {picked})" if with_value else f"    return {picked}")
     name = fresh(f"{compiled.__name__}_parts")
     source = f"def {name}({header}):\n" + "\n".join(lines) + "\n"
-    wrapper = compile_function(source, name, {compiled.__name__: compiled, "attribute_tangent": attribute_tangent},
+    wrapper = compile_function(source, name, {compiled.__name__: compiled, "attribute_tangent": attribute_tangent,
+                                                "check_wrt_path": check_wrt_path},
                                f"attribute parts of {compiled.__qualname__}")
     wrapper.__qualname__ = compiled.__qualname__        # what messages call it
     wrapper.__defaults__ = compiled.__defaults__
@@ -72,7 +77,7 @@ class _Fresh:
     """Names not among ``taken`` (the wrapper's parameters and callee)."""
 
     def __init__(self, taken):
-        self.taken = set(taken) | {"attribute_tangent"}
+        self.taken = set(taken) | {"attribute_tangent", "check_wrt_path"}
 
     def __call__(self, base):
         name = next(f"{base}{'_' * i}" for i in range(len(self.taken) + 1) if f"{base}{'_' * i}" not in self.taken)

@@ -2328,6 +2328,49 @@ def check_plain_argument(value, label, transform, where):
         raise TypeError(f"astgrad: {where}: {error}") from None
 
 
+def check_jvp_tangent(tangent, primal, index, where):
+    """Stop where ``astgrad.jvp`` called inside differentiated code is given a tangent
+    shaped otherwise than its primal (an array of another shape, a list of another
+    length), with the message a jvp called outside gives, not NumPy's broadcast error
+    from the code it runs. A tangent of another kind (None) is left to that code."""
+    found = _tangent_mismatch(tangent, primal, "")
+    if found is not None:
+        path, given, like = found
+        raise ValueError(f"astgrad: {where}: jvp: tangent {index}{path} is {_shape_words(given)}, but primal "
+                         f"{index}{path} is {_shape_words(like)}; they must match")
+
+
+def _tangent_mismatch(tangent, primal, path):
+    """(path, tangent's part, primal's part) where they first differ in length, keys or
+    shape; None where they agree."""
+    if isinstance(primal, (list, tuple)) and isinstance(tangent, (list, tuple)):
+        if len(tangent) != len(primal):
+            return path, tangent, primal
+        pairs = [(f"{path}[{i}]", t, p) for i, (t, p) in enumerate(zip(tangent, primal))]
+    elif isinstance(primal, dict) and isinstance(tangent, dict):
+        if set(tangent) != set(primal):
+            return path, tangent, primal
+        pairs = [(f"{path}[{key!r}]", tangent[key], item) for key, item in primal.items()]
+    elif _has_shape(tangent) and _has_shape(primal) and numpy.shape(tangent) != numpy.shape(primal):
+        return path, tangent, primal
+    else:
+        return None
+    return next((found for found in (_tangent_mismatch(t, p, where) for where, t, p in pairs)
+                 if found is not None), None)
+
+
+def _has_shape(x):
+    return isinstance(x, (numpy.ndarray, numpy.generic, numbers.Number)) and not isinstance(x, bool)
+
+
+def _shape_words(x):
+    if isinstance(x, dict):
+        return f"a dict with keys {sorted(x, key=repr)}"
+    if isinstance(x, (list, tuple)):
+        return f"a {type(x).__name__} of length {len(x)}"
+    return f"of shape {numpy.shape(x)}"
+
+
 def check_container_method(receiver, method, where):
     """Stop if ``receiver.method(...)``, differentiated as a list's (or dict's) method
     found by its name (``log.append(v)``), runs code of the receiver's class instead: an
@@ -3522,19 +3565,35 @@ def lstsq_checked(a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=N
     return a
 
 
-def lu_permutation(piv, lu, overwrite_a=False):
+def lu_permutation(piv, lu, overwrite_a=False, factored=False):
     """The permutation matrix p with a = p @ l @ u for scipy.linalg.lu_factor's ``lu`` and
     ``piv`` (row i was swapped with row piv[i], for i in order); refuses overwrite_a=True
-    and a stack of matrices."""
+    and a stack of matrices, and, for the derivative of the factoring (``factored``), a
+    singular matrix."""
     scipy_upper(False, overwrite_a, "scipy.linalg.lu_factor")
     if numpy.ndim(lu) != 2:
         raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lu_factor and lu_solve is supported "
                                   f"for a 2-D matrix; this one has shape {numpy.shape(lu)} (factor each matrix "
                                   "of the stack on its own)")
+    if factored:
+        _refuse_singular_factor(lu)
     order = numpy.arange(numpy.shape(lu)[-1])
     for i, j in enumerate(numpy.asarray(piv).tolist()):
         order[i], order[j] = order[j], order[i]
     return numpy.eye(len(order), dtype=_float_dtype(lu) or numpy.float64)[order].T
+
+
+def _refuse_singular_factor(lu):
+    """Stop where u, on and above the diagonal of lu_factor's ``lu``, has an exact zero on
+    its diagonal: the matrix is singular (SciPy warns and lu_solve gives inf or NaN), and
+    the derivative of its factors, which solves with u, is not computed there."""
+    zeros = numpy.flatnonzero(numpy.diagonal(lu) == 0)
+    if zeros.size:
+        raise NotImplementedError(
+            f"astgrad: the derivative of scipy.linalg.lu_factor is supported where the matrix is not singular; "
+            f"this one is (u[{zeros[0]}, {zeros[0]}] is exactly 0, as SciPy's LinAlgWarning says), where "
+            "lu_solve's values are inf or NaN. Check the matrix before factoring it (numpy.linalg.cond), or "
+            "add a small ridge term (a + eps * numpy.eye(n))")
 
 
 def lu_transposed(trans, overwrite_b=False):

@@ -137,6 +137,23 @@ def attribute_adjoint(g, obj, name):
     return AdjointObject({name: g})
 
 
+def check_wrt_path(value, root, steps, label):
+    """Stop with the ValueError ``astgrad.grad`` gives where the argument a gradient with
+    respect to a path (``wrt="p.z"``, ``"params['W']"``) is taken for lacks an attribute
+    or a key along it: the code reading the path's part of the gradient (an exported
+    module too, made without seeing the argument) checks it before it runs."""
+    where = root
+    for step in steps:
+        if type(value) is dict:
+            if step not in value:
+                raise ValueError(f"wrt={label!r}: {where} (dict) has no key {step!r}; its keys are {list(value)}")
+            where, value = f"{where}[{step!r}]", value[step]
+        elif not hasattr(value, step):
+            raise ValueError(f"wrt={label!r}: {where} ({type(value).__name__} object) has no attribute {step!r}")
+        else:
+            where, value = f"{where}.{step}", getattr(value, step)
+
+
 def attribute_tangent(g, obj, name):
     """The derivative of ``obj.<name>`` in the derivative ``g`` of ``obj`` (zero where
     ``g`` has none); of a dict, of the item ``obj[name]``."""

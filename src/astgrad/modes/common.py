@@ -741,7 +741,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
-    elif not _names_in_line(source, stmt, name) and holders:      # d[a][b] = v, the item d[a] read out
+    elif not _names_in_line(source, stmt, name) and holders \
+            and not _appends_to_an_attribute(source, stmt, name, action):   # d[a][b] = v, the item d[a] read out
         _refuse_write_into_an_item(source, stmt, action, sorted(holders)[0], sharers)
     elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
         written = user_expression(source, stmt, name)
@@ -760,6 +761,14 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+
+
+def _appends_to_an_attribute(source, stmt, name, action):
+    """Whether ``stmt`` appends to the list an attribute holds (``p.log.append(v)`` on an
+    object the function built, read out and stored back: item_appends.py): its refusal
+    names the attribute written, as for the list of any object."""
+    written = user_expression(source, stmt, name) or ""
+    return action == "append to" and re.fullmatch(r"[\w.]+\.[A-Za-z_]\w*", written) is not None
 
 
 def _read_out_of_a_container(source, owner):

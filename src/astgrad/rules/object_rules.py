@@ -3,9 +3,9 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, class_default, field_values,
-                               fields_dict, instance, object_tangent, record, record_gradient, replaceable_fields,
-                               with_attribute, without_attribute)
+from ..runtime_objects import (attribute, attribute_adjoint, attribute_tangent, check_wrt_path, class_default,
+                               field_values, fields_dict, instance, object_tangent, record, record_gradient,
+                               replaceable_fields, with_attribute, without_attribute)
 from ..runtime import add_derivatives, zeros_like
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -74,6 +74,9 @@ non_differentiable(replaceable_fields)
 
 # the class attribute __init__ reads as self.<name> before storing it: a constant
 non_differentiable(class_default)
+
+# a check of the argument a gradient with respect to a path (wrt="p.z") is taken for
+non_differentiable(check_wrt_path)
 
 
 # fields_dict(names, values) builds a replaced dataclass's fields from a list of values;

@@ -407,7 +407,7 @@ def qr(y, a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_f
 # f = l^-1 p^T da u^-1: dl = l tril(f, -1), du = triu(f) u, and d(lu) = dl + du.
 @adjoint(scipy.linalg.lu_factor)
 def lu_factor(y, a, overwrite_a=False, check_finite=True):
-    p = lu_permutation(y[1], real_matrix(y[0], "scipy.linalg.lu_factor"), overwrite_a)
+    p = lu_permutation(y[1], real_matrix(y[0], "scipy.linalg.lu_factor"), overwrite_a, True)
     fbar = triangle(numpy.matmul(numpy.swapaxes(unit_lower(y[0]), -1, -2), d[y][0]), True, True) \
         + triangle(numpy.matmul(d[y][0], numpy.swapaxes(triangle(y[0], False), -1, -2)), False)
     d[a] = numpy.matmul(p, scipy.linalg.solve_triangular(y[0], numpy.swapaxes(scipy.linalg.solve_triangular(
@@ -416,7 +416,7 @@ def lu_factor(y, a, overwrite_a=False, check_finite=True):
 
 @tangent(scipy.linalg.lu_factor)
 def lu_factor(y, a, overwrite_a=False, check_finite=True):
-    p = lu_permutation(y[1], real_matrix(y[0], "scipy.linalg.lu_factor"), overwrite_a)
+    p = lu_permutation(y[1], real_matrix(y[0], "scipy.linalg.lu_factor"), overwrite_a, True)
     d[y] = in_result(numpy.matmul(unit_lower(y[0]), triangle(numpy.swapaxes(scipy.linalg.solve_triangular(
         y[0], numpy.swapaxes(scipy.linalg.solve_triangular(y[0], numpy.matmul(numpy.swapaxes(p, -1, -2), d[a]),
                                                            0, True, True), -1, -2), 1), -1, -2), True, True)), y, 0)
@@ -429,12 +429,14 @@ def lu_factor(y, a, overwrite_a=False, check_finite=True):
 # x = m^-1 b with m = p l u (transposed for trans=1 or 2): with v the solve of x's
 # cotangent by m^T, b's cotangent is v and m's is -v x^T, which reaches l's and u's
 # triangles of lu through m = p l u.
+# Its solves skip SciPy's finiteness check: with a singular lu, x is inf or NaN, and so
+# are its derivatives (as numpy.linalg.slogdet's are NaN at a singular matrix).
 @adjoint(scipy.linalg.lu_solve)
 def lu_solve(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     t = lu_transposed(trans, overwrite_b)
     cols = matrix_columns(x, lu_and_piv[0], b, "scipy.linalg.lu_solve")
     p = lu_permutation(lu_and_piv[1], real_matrix(lu_and_piv[0], "scipy.linalg.lu_solve"))
-    v = scipy.linalg.lu_solve(lu_and_piv, d[x], 1 - t)
+    v = scipy.linalg.lu_solve(lu_and_piv, d[x], 1 - t, False, False)
     gm = -numpy.matmul(numpy.swapaxes(p, -1, -2), transpose_if(numpy.matmul(
         numpy.reshape(v, cols), numpy.swapaxes(numpy.reshape(x, cols), -1, -2)), t))
     d[lu_and_piv] = in_result(triangle(numpy.matmul(gm, numpy.swapaxes(triangle(lu_and_piv[0], False), -1, -2)),
@@ -449,12 +451,12 @@ def lu_solve(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     cols = matrix_columns(x, lu_and_piv[0], b, "scipy.linalg.lu_solve")
     p = lu_permutation(lu_and_piv[1], real_matrix(lu_and_piv[0], "scipy.linalg.lu_solve"))
     d[x] = -numpy.reshape(scipy.linalg.lu_solve(lu_and_piv, numpy.matmul(transpose_if(numpy.matmul(p, numpy.matmul(
-        triangle(d[lu_and_piv][0], True, True), triangle(lu_and_piv[0], False))), t), numpy.reshape(x, cols)), trans),
-        numpy.shape(x))
+        triangle(d[lu_and_piv][0], True, True), triangle(lu_and_piv[0], False))), t), numpy.reshape(x, cols)), trans,
+        False, False), numpy.shape(x))
     d[x] = -numpy.reshape(scipy.linalg.lu_solve(lu_and_piv, numpy.matmul(transpose_if(numpy.matmul(p, numpy.matmul(
-        unit_lower(lu_and_piv[0]), triangle(d[lu_and_piv][0], False))), t), numpy.reshape(x, cols)), trans),
-        numpy.shape(x))
-    d[x] = scipy.linalg.lu_solve(lu_and_piv, d[b], trans)
+        unit_lower(lu_and_piv[0]), triangle(d[lu_and_piv][0], False))), t), numpy.reshape(x, cols)), trans,
+        False, False), numpy.shape(x))
+    d[x] = scipy.linalg.lu_solve(lu_and_piv, d[b], trans, False, False)
 
 
 # eig and eigvals return complex eigenvalues (complex even where all are real), which

@@ -28,6 +28,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.functions import module_of
 from ...rules import registry
+from .. import object_layouts as L
 from .refusals import _Line
 from .list_arithmetic import LIST_FREE_OPS
 
@@ -44,6 +45,16 @@ def _dict_builder(lowering, value):
     if lowering.yields_pairs(value.args[0]):
         return lowering.dict_of_pairs
     return None if isinstance(value.args[0], (gast.List, gast.Tuple)) else lowering.dict_copy
+
+
+def _known_object(lowering, node):
+    """Whether ``node`` reads an object whose class the code is made for: the receiver of
+    a method specialized for its class, or a value with an object layout."""
+    if isinstance(node, gast.Name) and lowering.is_receiver(node.id):
+        return True
+    owner = lowering.layout(node)
+    return owner is not None and owner[0] == L.OBJECT
+
 
 class ContainerLowering:
     """Normalizer methods for container built-ins, dict methods, starred unpacking and
@@ -145,10 +156,12 @@ class ContainerLowering:
 
     def dict_view(self, iterator):
         """``"items"``, ``"values"`` or ``"keys"`` when a loop iterates that view of a
-        local value, else None."""
+        local value, else None. None too where the value is an object of a class the code
+        is made for (``for k, v in bag.items()``, ``self.items()`` in a method): that is
+        a call of its class's method, followed as any other."""
         if isinstance(iterator, gast.Call) and isinstance(iterator.func, gast.Attribute) \
                 and iterator.func.attr in _DICT_VIEWS and not iterator.args and not iterator.keywords \
-                and self.local_receiver(iterator.func):
+                and self.local_receiver(iterator.func) and not _known_object(self, iterator.func.value):
             return iterator.func.attr
         return None
 

@@ -128,11 +128,26 @@ class ItemAppendLowering:
     def attribute_append(self, receiver, value):
         """``p.history.append(v)`` on an object this function built (built_objects.py) whose
         attribute holds a list nothing else refers to: ``p.history = p.history + [v]``,
-        the object written as a new one. Whether it was one."""
+        the object written as a new one. On such an object whose attribute may hold a list
+        shared otherwise (``self.log = []`` in a plain class's ``__init__``, which the code
+        does not show to be new): ``t = p.history; t.append(v); p.history = t``, read
+        out, checked, appended to and stored back, as ``p.W[i] = v`` is, so the modes
+        follow the append into later reads of ``p.history`` and refuse where another name
+        may share the list. Whether it was one."""
         owner = receiver.value
         if not (isinstance(owner, gast.Name) and isinstance(receiver.ctx, gast.Load)
-                and self.owns_object(owner.id, receiver.attr) and self.owns_list_attribute(owner.id, receiver.attr)):
+                and self.owns_object(owner.id, receiver.attr)):
             return False
+        if not self.owns_list_attribute(owner.id, receiver.attr):
+            item = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.id), attr=receiver.attr,
+                                                              ctx=gast.Load())), receiver.attr)
+            self.locals.add(item)
+            self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
+                S.name(owner.id), S.name(item), S.const(self.where())])))
+            self.emit(S.expr_stmt(self.expr(gast.Call(
+                func=gast.Attribute(value=S.name(item), attr="append", ctx=gast.Load()), args=[value], keywords=[]))))
+            return self.attribute_write(gast.Attribute(value=S.name(owner.id), attr=receiver.attr, ctx=gast.Store()),
+                                        S.name(item))
         current = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.id), attr=receiver.attr,
                                                              ctx=gast.Load())), receiver.attr)
         added = self.atom(gast.List(elts=[value], ctx=gast.Load()), hint="items")

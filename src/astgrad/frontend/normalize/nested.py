@@ -155,8 +155,13 @@ class NestedTransformLowering:
         # the tangent parameters come last, after the callee's own keyword-only ones
         names = code.co_varnames[code.co_argcount + code.co_kwonlyargcount - len(positions):
                                  code.co_argcount + code.co_kwonlyargcount]
-        call = S.call(S.name(self.bind(compiled)), leading + [self.atom(e) for e in primals.elts] + extra,
-                      {name: self.atom(t) for name, t in zip(names, tangents.elts)})
+        given, pushed = [self.atom(e) for e in primals.elts], [self.atom(t) for t in tangents.elts]
+        for i, (primal, tangent) in enumerate(zip(given, pushed)):     # a clear error, not NumPy's
+            if not (isinstance(primal, gast.Constant) and isinstance(tangent, gast.Constant)):
+                self.emit(S.expr_stmt(self.runtime_call(runtime.check_jvp_tangent, [
+                    S.copy(tangent), S.copy(primal), S.const(i), S.const(self.where())])))
+        call = S.call(S.name(self.bind(compiled)), leading + given + extra,
+                      {name: tangent for name, tangent in zip(names, pushed)})
         return _annotated(call, compiled)
 
     def nested_gradient(self, node, outer, with_value):

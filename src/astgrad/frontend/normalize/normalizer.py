@@ -66,6 +66,7 @@ from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
+from .item_objects import split_item_objects
 from .self_chains import rewrite_self_chains
 from .sets import SetLowering
 from .smooth_squares import rewrite_smooth_squares
@@ -254,6 +255,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
+        if split_item_objects(self, tree):          # bs = [Box(a), Box(b)]; bs[0].scale(w): item_objects.py
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
         if rewrite_self_chains(self, tree, nodes):         # v.scale(w).norm(), v += w on a V: self_chains.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
