@@ -126,20 +126,14 @@ class _Masks:
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
         self._found = {}
-        self.known = self._found.get      # id(stmt) -> (stmt, read mask, write mask), where found
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
         found = self._found.get(id(stmt))
         if found is None:
-            found = self.find(stmt)
+            found = self._found[id(stmt)] = (stmt, self.numbering.mask(self._reads(stmt)),
+                                             self.numbering.mask(self._writes(stmt)))
         return found[1], found[2]
-
-    def find(self, stmt):
-        """(stmt, read mask, write mask) of ``stmt``, found now (and kept)."""
-        found = self._found[id(stmt)] = (stmt, self.numbering.mask(self._reads(stmt)),
-                                         self.numbering.mask(self._writes(stmt)))
-        return found
 
 
 def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None):
@@ -182,14 +176,13 @@ def _live(block, live, run, previous=None, escape=None):
     statement there that may raise is never dead (removing it would change which
     statements run): its target counts as live after it."""
     masks, dead, table, shared, paired = run.masks, run.dead, run.table, None, run.paired
-    known = masks.known     # (masks.of without a call: a loop's body is walked once per pass)
     for stmt in reversed(block):
         if escape is not None:
             live |= escape
             if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Constant, gast.Name)) \
                     and S.read_name(stmt.value) is None:    # a read of a name raises only where it is unbound
                 live |= masks.of(stmt)[1]
-        if previous is not None and (table[id(stmt)] if table is not None else run.recorded(stmt)) == live:
+        if previous is not None and run.recorded(stmt) == live:
             return previous
         if table is not None:
             table[id(stmt)] = live
@@ -209,8 +202,7 @@ def _live(block, live, run, previous=None, escape=None):
         elif isinstance(stmt, gast.Return):
             live = masks.of(stmt)[0]
         else:
-            found = known(id(stmt))
-            _, read, written = masks.find(stmt) if found is None else found
+            read, written = masks.of(stmt)
             killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
             # only an assignment whose names are not live can be dead: asked of those alone
             if not killed and dead is not None and (isinstance(stmt, gast.Assign) or id(stmt) in paired) \
