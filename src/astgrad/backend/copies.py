@@ -23,7 +23,7 @@ def propagate_copies(body, keep=(), only=None, counts=None, known=None):
     known, (stores, reads) of each name of ``body``; ``known``: id(statement) -> (the
     statement, its Name nodes) of top-level statements, where already found."""
     if only is not None:
-        return _propagate_some(body, set(keep), set(only), counts, known)
+        return _propagate_some(body, set(keep), set(only), counts)
     stores, loads = {}, {}
     top = _Rest(body, (stores, loads), known)   # counts the whole function's names on its walk
     keep = set(keep)
@@ -38,14 +38,14 @@ def propagate_copies(body, keep=(), only=None, counts=None, known=None):
 _LOOK_AHEAD = 64        # statements a copy's reads are looked for in (general code)
 
 
-def _propagate_some(body, keep, only, counts, known=None):
+def _propagate_some(body, keep, only, counts):
     """``propagate_copies`` of the copies into ``only``, each found with its reads in the
     next ``_LOOK_AHEAD`` statements of its block (those of derivatives of temporaries are
     a few statements on): no look at the rest of each block, which made this pass a tenth
     of the time of generating a gradient's gradient."""
     stores, loads = counts if counts is not None else _name_counts(body)
     only = {name for name in only if stores.get(name) == 1 and name not in keep}
-    names = _StatementNames(known)
+    names = _StatementNames()
     for block in walk.walk_blocks(body):
         position = 0
         while position < len(block):
@@ -98,19 +98,17 @@ def _replace_reads(block, position, loads, names):
 class _StatementNames:
     """The names each statement reads (with how often) and stores, found once, with the
     Name nodes of its reads: renaming them walks no statement again (a loop read by
-    several copies before it was walked whole for each). ``known``: id(statement) -> (the
-    statement, its Name nodes) of top-level statements, where already found."""
+    several copies before it was walked whole for each)."""
 
-    def __init__(self, known=None):
-        self._found, self._known = {}, known or {}
+    def __init__(self):
+        self._found = {}
 
     def of(self, stmt):
         found = self._found.get(id(stmt))
         if found is None:
             read, stored, readers = {}, set(), {}
             load_type = gast.Load
-            known = self._known.get(id(stmt))
-            for node in known[1] if known is not None and known[0] is stmt else S.name_nodes(stmt):
+            for node in S.name_nodes(stmt):
                 if type(node.ctx) is load_type:
                     read[node.id] = read.get(node.id, 0) + 1
                     readers.setdefault(node.id, []).append(node)

@@ -130,7 +130,7 @@ def _fuse_adjoint_loops(body, context):
 
 
 def _inline_single_use(body, context):
-    context.statement_names = {}
+    context.statement_names = {} if context.kinds else None
     context.name_counts = inline_single_use(body, keep=set(context.derivatives.values()),
                                             names=context.statement_names)
     return body
@@ -140,8 +140,7 @@ def _propagate_copies(body, context):
     counts, context.name_counts = context.name_counts, None
     known, context.statement_names = context.statement_names, None
     if not context.kinds:       # general code keeps the copies into the values' own names
-        return propagate_copies(body, keep=context.params, only=context.derivatives.values(), counts=counts,
-                                known=known)
+        return propagate_copies(body, keep=context.params, only=context.derivatives.values(), counts=counts)
     return propagate_copies(body, keep=context.params, known=known)
 
 
