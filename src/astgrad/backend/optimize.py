@@ -357,10 +357,11 @@ def inline_single_use(body, keep=(), names=None):
     for reader in _inline_block(body, stores, loads, is_pure):
         found.pop(id(reader), None)
     for top in body:            # the blocks in each statement, as walk_blocks(body) takes them
-        for inner in walk.inner_blocks(top):        # (none in most: no generator made for those)
-            for block in walk.walk_blocks(inner):
-                if _inline_block(block, stores, loads, is_pure):
-                    found.pop(id(top), None)
+        blocks = walk.walk_blocks([top])
+        next(blocks)
+        for block in blocks:
+            if _inline_block(block, stores, loads, is_pure):
+                found.pop(id(top), None)
     stores.update(kept)
     return stores, loads
 
