@@ -11,8 +11,6 @@ code only the copies into a derivative's name (``d_t_9 = d_a8``: its reads read 
 keeping the names the user's code gives its values, which its reads show.
 """
 
-from collections import Counter
-
 import gast
 
 from ..core import syntax as S
@@ -143,8 +141,8 @@ def _propagate_block(block, stores, loads, keep, rest, only, position=0):
                 and (only is None or stmt.targets[0].id in only):
             target, source = stmt.targets[0].id, stmt.value.id
             # ``source = target`` later gives source the value it has: no change
-            if rest.loads[target] == loads.get(target, 0) and \
-                    rest.stores[source] == rest.copies[(source, target)]:
+            if rest.loads.get(target, 0) == loads.get(target, 0) and \
+                    rest.stores.get(source, 0) == rest.copies.get((source, target), 0):
                 rest.rename(target, source)
                 del block[position]
                 continue
@@ -163,13 +161,15 @@ class _Rest:
         """``totals``: (stores, loads) dicts to count every Name of ``block`` into (Load
         ones as loads, any other as stores); ``known``: id(statement) -> (the statement,
         its Name nodes), where already found."""
-        self.loads, self.stores, self.copies = Counter(), Counter(), Counter()
+        # (plain dicts: a Counter's update and subtract cost several times more, for each statement)
+        self.loads, self.stores, self.copies = {}, {}, {}
         self._readers = {}          # name -> {id(stmt): stmt} of the rest's statements reading it
         self._counts = {}           # id(stmt) -> {name: loads}
         self._stored = {}           # id(stmt) -> the names it stores
         all_stores, all_loads = totals if totals is not None else ({}, {})
         load_type, store_type = gast.Load, gast.Store
         known = known or {}
+        rest_loads, rest_stores, copies, readers = self.loads, self.stores, self.copies, self._readers
         for stmt in block:
             counts, stored = {}, set()
             found = known.get(id(stmt))
@@ -183,19 +183,23 @@ class _Rest:
                     stored.add(node.id)
             self._counts[id(stmt)] = counts
             for name, count in counts.items():
-                self.loads[name] += count
-                self._readers.setdefault(name, {})[id(stmt)] = stmt
+                rest_loads[name] = rest_loads.get(name, 0) + count
+                readers.setdefault(name, {})[id(stmt)] = stmt
             self._stored[id(stmt)] = stored
-            self.stores.update(stored)
+            for name in stored:
+                rest_stores[name] = rest_stores.get(name, 0) + 1
             if _is_copy(stmt):
-                self.copies[(stmt.targets[0].id, stmt.value.id)] += 1
+                key = (stmt.targets[0].id, stmt.value.id)
+                copies[key] = copies.get(key, 0) + 1
 
     def leave(self, stmt):
         """``stmt``, the first statement of the rest, is no longer in it."""
+        loads, stores, readers = self.loads, self.stores, self._readers
         for name, count in self._counts.pop(id(stmt)).items():
-            self.loads[name] -= count
-            del self._readers[name][id(stmt)]
-        self.stores.subtract(self._stored.pop(id(stmt)))
+            loads[name] -= count
+            del readers[name][id(stmt)]
+        for name in self._stored.pop(id(stmt)):
+            stores[name] -= 1
         if _is_copy(stmt):
             self.copies[(stmt.targets[0].id, stmt.value.id)] -= 1
 
@@ -204,13 +208,14 @@ class _Rest:
         for key, stmt in self._readers.pop(old, {}).items():
             if _is_copy(stmt) and stmt.value.id == old:
                 self.copies[(stmt.targets[0].id, old)] -= 1
-                self.copies[(stmt.targets[0].id, new)] += 1
+                copy = (stmt.targets[0].id, new)
+                self.copies[copy] = self.copies.get(copy, 0) + 1
             _rename(stmt, old, new)
             counts = self._counts[key]
             moved = counts.pop(old)
             counts[new] = counts.get(new, 0) + moved
             self.loads[old] -= moved
-            self.loads[new] += moved
+            self.loads[new] = self.loads.get(new, 0) + moved
             self._readers.setdefault(new, {})[key] = stmt
 
 

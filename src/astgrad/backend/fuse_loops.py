@@ -38,10 +38,15 @@ from .emit import is_comment
 def fuse_adjoint_loops(body):
     """``body`` with each forward loop and the adjoint loop after it fused where that
     computes the same (see the module docstring)."""
-    if not any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements(body)):
+    first = next((index for index, top in enumerate(body)
+                  if any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements([top]))), None)
+    if first is None:
         return body             # no adjoint loop: nothing to fuse (and no liveness to find)
     facts = dataflow.StatementFacts()
-    dataflow.record_liveness(body, set(), facts)       # asked of the adjoint loops alone
+    # asked of the adjoint loops alone: what is live after a statement of the function's
+    # body depends only on the statements after it, so the forward sweep before the first
+    # of them is not walked
+    dataflow.record_liveness(body[first:], set(), facts)
     fused = False
     for block in walk.walk_blocks(body):
         fused = _fuse_in_block(block, facts) or fused

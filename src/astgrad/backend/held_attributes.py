@@ -26,11 +26,7 @@ _LIBRARY_ROOTS = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins
 def hold_attributes(tree, dependencies, pinned, namer):
     """Rewrite ``tree`` to read each attribute chain it depends on through a held name:
     returns {held name: the object}, and puts the comment saying so first in its body."""
-    chains = _held_chains(dependencies, pinned)
-    if chains:      # the function's own attribute writes are looked for only where a chain may be held
-        assigned = _assigned_paths(tree)
-        chains = {path: held for path, held in chains.items()
-                  if not any(path[:len(a)] == a or a[:len(path)] == path for a in assigned)}
+    chains = _held_chains(dependencies, pinned, tree)
     if not chains:
         return {}
     used = {}
@@ -48,10 +44,10 @@ def hold_attributes(tree, dependencies, pinned, namer):
     return {name: chains[path] for path, name in used.items()}
 
 
-def _held_chains(dependencies, pinned):
+def _held_chains(dependencies, pinned, tree):
     """{path: object} for each attribute chain rooted at a pinned global, up to its first
-    library owner (those the function assigns to are then left out)."""
-    chains = {}
+    library owner, that the function (``tree``) does not assign to."""
+    found = {}
     for parts, chain in dependencies:
         if not (isinstance(parts[0], str) and parts[0] in pinned) or len(chain) != len(parts):
             continue
@@ -62,8 +58,12 @@ def _held_chains(dependencies, pinned):
         if any(link is MISSING for link in chain[:length]):
             continue            # an attribute that is not there: read as written, it raises as in Python
         if length > 1:
-            chains[path] = chain[length - 1]
-    return chains
+            found[path] = chain[length - 1]
+    if not found:
+        return found        # most functions hold none: the tree is not walked for its assignments
+    assigned = _assigned_paths(tree)
+    return {path: owner for path, owner in found.items()
+            if not any(path[:len(a)] == a or a[:len(path)] == path for a in assigned)}
 
 
 def _is_library(owner):
