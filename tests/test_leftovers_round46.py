@@ -7,6 +7,7 @@ differentiated). Followed programs are checked against central finite difference
 jvp and hessian (tests/breadth_modes.py)."""
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -190,4 +191,22 @@ def test_the_zeros_ending_a_branch_come_in_the_same_order_in_every_process():
         assert run.returncode == 0, run.stderr
         texts.append(run.stdout)
     assert "d_a = 0.0" in texts[0]
+    assert texts[0] == texts[1]
+
+
+def test_the_checks_of_a_helper_s_copied_items_come_in_the_same_order_in_every_process():
+    # The parameters whose copied items a helper writes were found in a set's order: the
+    # hessian-vector product of array_held_by_self checked d_t_2 and t_1 in an order that
+    # changed with the process's string hashing (PYTHONHASHSEED 1 against 2).
+    import fresh_process
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    code = ("import sys; sys.path.insert(0, 'tests'); import numpy as np, astgrad, test_trust_shallow_copies as T; "
+            "x = np.array([0.3, -0.7, 1.1]); h = astgrad.hvp(T.array_held_by_self); h(x, x); print(h.source)")
+    texts = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONPATH=src, PYTHONHASHSEED=seed, ASTGRAD_CACHE="0")
+        run = fresh_process.run(["-c", code], src=src, env=env, cwd=Path(__file__).resolve().parents[1])
+        assert run.returncode == 0, run.stderr
+        texts.append(re.sub(r"#\d+>", ">", run.stdout))
+    assert "items_unshared_by_copy(d_t_2, " in texts[0] and "items_unshared_by_copy(t_1, " in texts[0]
     assert texts[0] == texts[1]

@@ -893,10 +893,10 @@ def _items_changed_through_copies(sharing, source, changes, known):
             continue
         changed = _item_changed_by_store(sharing, change) or change.name
         keys = _written_keys(sharing, change)
-        for name in sharing.group(changed) - sharing._aliases(changed):
-            for stmt in sharing._bindings(name) if name in sharing.locals else ():
+        for name in sorted(sharing.group(changed) - sharing._aliases(changed), key=str):   # sets: sorted,
+            for stmt in sharing._bindings(name) if name in sharing.locals else ():   # so the checks come in one order
                 for owner, _ in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
-                    for param in ({owner} | sharing.group(owner)) & set(sharing.params) - known:
+                    for param in sorted(({owner} | sharing.group(owner)) & set(sharing.params) - known):
                         previous = found.get(param)
                         where = previous or _where(source, change.stmt, "a change in place of an item of its copy")
                         found[param] = where._replace(keys=keys if previous is None else _joined_keys(previous, keys))
