@@ -36,6 +36,12 @@ def writes_outer(fn, module):
                for g in _reachable(fn))
 
 
+def rebound_globals(functions, module):
+    """The globals of ``module`` (a globals dict) that the functions among ``functions``,
+    or the functions they reach, rebind (``global K; K = ...``)."""
+    return {name for g in _reachable(*functions) if g.__globals__ is module for name in _own_outer_writes(g)}
+
+
 def _own_outer_writes(fn):
     return _outer_writes_of(fn.__code__)
 
@@ -55,9 +61,9 @@ def _outer_writes_of(code):
 _WRITES = frozenset(dis.opmap[name] for name in ("STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"))
 
 
-def _reachable(fn):
-    """``fn`` and the Python functions it reaches through its globals and closure cells."""
-    seen, stack = {}, [fn]
+def _reachable(*fns):
+    """``fns`` and the Python functions they reach through their globals and closure cells."""
+    seen, stack = {}, list(fns)
     while stack:
         function = stack.pop()
         if not isinstance(function, types.FunctionType) or id(function) in seen:
