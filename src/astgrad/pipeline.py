@@ -193,7 +193,9 @@ def read_once_names(front, pinned):
              and not isinstance(source.globals[name], types.ModuleType)}
     if not names:
         return ()
-    called = [source.fn] + [getattr(value, "__func__", value) for value in front.namespace.values.values()]
+    functions = (value.__func__ if isinstance(value, types.MethodType) else value
+                 for value in front.namespace.values.values())
+    called = [source.fn] + [f for f in functions if isinstance(f, types.FunctionType) and f.__globals__ is source.globals]
     return tuple(sorted(names - rebound_globals(called, source.globals)))
 
 

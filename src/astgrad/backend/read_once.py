@@ -21,23 +21,27 @@ from ..core import syntax as S
 from . import emit
 
 # run more than once: a loop, a comprehension, a function the code defines
-_REPEATED = (gast.For, gast.AsyncFor, gast.While, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
-             gast.Lambda, gast.FunctionDef)
-_TRY = (gast.Try, getattr(gast, "TryStar", gast.Try))
+_REPEATED = frozenset({gast.For, gast.AsyncFor, gast.While, gast.ListComp, gast.SetComp, gast.DictComp,
+                       gast.GeneratorExp, gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef})
+_TRY = frozenset({gast.Try, getattr(gast, "TryStar", gast.Try)})
 
 
 def read_globals_once(tree, candidates, namer):
     """Rewrite ``tree`` so each global of ``candidates`` it reads more than once (or in a
     loop) is read once into a fresh local at its start: returns {global: local}."""
-    reads = {}
-    _collect_reads(tree, set(candidates) - _bound_names(tree), reads, (False, False))
-    repeated = sorted(name for name, (nodes, in_loop, in_try) in reads.items()
-                      if (len(nodes) > 1 or in_loop) and not in_try)
+    reads, bound, loops, tries = _walk(tree, candidates)
+    reads = {name: nodes for name, nodes in reads.items() if name not in bound}
+    once = {id(nodes[0]) for nodes in reads.values() if len(nodes) == 1}
+    in_loops = _inside(loops, once)
+    in_tries = _inside(tries, {id(node) for nodes in reads.values() for node in nodes})
+    repeated = sorted(name for name, nodes in reads.items()
+                      if (len(nodes) > 1 or id(nodes[0]) in in_loops)
+                      and not any(id(node) in in_tries for node in nodes))
     if not repeated:
         return {}
     local = {name: namer.fresh(name) for name in repeated}
     for name in repeated:
-        for node in reads[name][0]:
+        for node in reads[name]:
             node.id = local[name]
     said = ", ".join(repeated)
     tree.body[:0] = [emit.comment(f"read once as the call starts, so that the value and the derivative use the same {said}")] \
@@ -45,30 +49,32 @@ def read_globals_once(tree, candidates, namer):
     return local
 
 
-def _bound_names(tree):
-    """The names the code binds anywhere (parameters, assignments, nested functions'
-    parameters, ``global`` declarations): not globals read as the module holds them."""
-    bound = set()
-    for node in S.walk_nodes(tree):
-        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-            bound.add(node.id)
-        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+def _walk(tree, candidates):
+    """One walk of ``tree``: ({name: its Name nodes read} for ``candidates``, the names
+    the code binds anywhere (parameters, assignments, nested functions and their
+    parameters, ``global``), the loops (and comprehensions, nested functions: code run
+    more than once) and the try blocks in it)."""
+    reads, bound, loops, tries = {}, set(), [], []
+    for node in S.operand_nodes(tree):
+        kind = node.__class__
+        if kind is gast.Name:
+            if node.ctx.__class__ is not gast.Load:
+                bound.add(node.id)
+            elif node.id in candidates:
+                reads.setdefault(node.id, []).append(node)
+        elif kind in _REPEATED and node is not tree:
+            loops.append(node)
+        elif kind in _TRY:
+            tries.append(node)
+        elif kind in (gast.Global, gast.Nonlocal):
             bound.update(node.names)
-        elif isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
-            bound.add(node.name)
-    return bound
+        if kind in (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda) and node is not tree:
+            bound.add(getattr(node, "name", ""))
+    return reads, bound, loops, tries
 
 
-def _collect_reads(node, candidates, reads, inside):
-    """{name: ([its Name nodes], read in a loop, read in a try block)} for the reads of
-    ``candidates``; ``inside``: (in a loop, in a try block). A name read in a try block
-    stays as written: deleted, its NameError may be caught there."""
-    in_loop, in_try = inside
-    for child in gast.iter_child_nodes(node):
-        if isinstance(child, gast.Name) and child.id in candidates and isinstance(child.ctx, gast.Load):
-            nodes, looped, tried = reads.get(child.id, ([], False, False))
-            nodes.append(child)
-            reads[child.id] = (nodes, looped or in_loop, tried or in_try)
-        else:
-            _collect_reads(child, candidates, reads, (in_loop or isinstance(child, _REPEATED),
-                                                      in_try or isinstance(child, _TRY)))
+def _inside(blocks, wanted):
+    """Of the nodes whose ids are ``wanted``, the ids of those inside one of ``blocks``."""
+    if not wanted:
+        return set()
+    return {id(inner) for block in blocks for inner in S.operand_nodes(block) if id(inner) in wanted}
