@@ -282,6 +282,29 @@ def test_the_global_read_once_is_named_in_the_source():
     assert source.count("K_1") >= 4 and " K)" not in source.replace("# line", "")
 
 
+MAYBE = 2.0
+
+
+def reads_in_a_try(x):
+    try:
+        s = np.sum(np.sin(x) * MAYBE) * MAYBE
+    except NameError:
+        s = np.sum(x * x)
+    return s
+
+
+def test_a_global_read_in_a_try_block_is_read_where_python_reads_it():
+    # read once as the call starts, a deleted global would raise before the try could catch it
+    run = astgrad.value_and_grad(reads_in_a_try)
+    assert_close(run(X), (reads_in_a_try(X), numerical_grad(reads_in_a_try, (X,))), 1e-5, 1e-6)
+    global MAYBE
+    del MAYBE
+    try:
+        assert_close(run(X), (reads_in_a_try(X), 2 * X), 1e-12, 1e-12)
+    finally:
+        MAYBE = 2.0
+
+
 def test_threads_rebinding_the_global_get_consistent_results():
     """One thread cycles ACT through sin, tanh and exp while two call value_and_grad and
     jvp: every result is the value and derivative of one of the three."""

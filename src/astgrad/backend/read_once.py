@@ -17,7 +17,9 @@ as written.
 
 import gast
 
+from ..core import anno
 from ..core import syntax as S
+from ..core.anno import Key
 from . import emit
 
 # run more than once: a loop, a comprehension, a function the code defines
@@ -64,7 +66,7 @@ def _walk(tree, candidates):
                 reads.setdefault(node.id, []).append(node)
         elif kind in _REPEATED and node is not tree:
             loops.append(node)
-        elif kind in _TRY:
+        elif kind in _TRY or kind is gast.If and anno.get(node, Key.CATCHES, False):     # a try, in core form
             tries.append(node)
         elif kind in (gast.Global, gast.Nonlocal):
             bound.update(node.names)
