@@ -184,8 +184,8 @@ def held_closure_names(front, tree):
 def read_once_names(front, pinned):
     """The user's globals the code may read once, as the call starts
     (backend/read_once.py): read from the module (not held, not a closure variable), not
-    a module, and rebound by no function the code reaches, whose rebinding Python's run
-    would see between two reads."""
+    a module, and that no user function the code reaches may rebind (Python's run would
+    see the rebinding between two reads)."""
     source = front.source
     names = {name for name in front.namespace.user_names
              if name in source.globals and name not in pinned and name not in front.freevars
@@ -193,10 +193,9 @@ def read_once_names(front, pinned):
              and not isinstance(source.globals[name], types.ModuleType)}
     if not names:
         return ()
-    functions = (value.__func__ if isinstance(value, types.MethodType) else value
-                 for value in front.namespace.values.values())
-    called = [source.fn] + [f for f in functions if isinstance(f, types.FunctionType) and f.__globals__ is source.globals]
-    return tuple(sorted(names - rebound_globals(called, source.globals)))
+    called = [source.fn] + [value.__func__ if isinstance(value, types.MethodType) else value
+                            for value in front.namespace.values.values()]
+    return tuple(sorted(names - rebound_globals(called, source.globals, names)))
 
 
 def _is_global(scope, name):
