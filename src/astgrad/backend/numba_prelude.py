@@ -67,7 +67,8 @@ def _global_copies(function):
     as the code starts (read_once.py): the checks may read the local they bind, which
     nothing binds again."""
     params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
-    stores = [node.id for node in ast.walk(function) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
+    stores = [node.id for node in ast.walk(function)
+              if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
     copies = []
     for stmt in function.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)

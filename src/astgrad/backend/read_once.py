@@ -45,9 +45,8 @@ def read_globals_once(tree, candidates, namer):
     for name in repeated:
         for node in reads[name]:
             node.id = local[name]
-    said = ", ".join(repeated)
-    tree.body[:0] = [emit.comment(f"read once as the call starts, so that the value and the derivative use the same {said}")] \
-        + [S.assign(local[name], S.name(name)) for name in repeated]
+    said = f"read once as the call starts, so that the value and the derivative use the same {', '.join(repeated)}"
+    tree.body[:0] = [emit.comment(said)] + [S.assign(local[name], S.name(name)) for name in repeated]
     return local
 
 
