@@ -20,6 +20,7 @@ import gast
 
 from .backend.emit import compile_closure, def_arguments, emitted_starts, line_origins, placeholder_lines, to_source
 from .backend.held_attributes import hold_attributes
+from .backend.read_once import read_globals_once
 from .backend.namespace import Namespace
 from .core import anno
 from .core import collector
@@ -31,6 +32,7 @@ from .core.missing import MISSING
 from .core.naming import Namer
 from .errors import TransformError, UnresolvedName
 from .frontend.normalize import Normalizer
+from .frontend.normalize.outer_writes import rebound_globals
 from .frontend.source import ScopeRoot, parse_function, parses_shared
 from .modes.reverse import ReverseMode
 from .argument_kinds import from_key
@@ -181,6 +183,23 @@ def held_closure_names(front, tree):
     return tuple(sorted(candidates))
 
 
+def read_once_names(front, pinned):
+    """The user's globals the code may read once, as the call starts
+    (backend/read_once.py): read from the module (not held, not a closure variable), not
+    a module, and that no user function the code reaches may rebind (Python's run would
+    see the rebinding between two reads)."""
+    source = front.source
+    names = {name for name in front.namespace.user_names
+             if name in source.globals and name not in pinned and name not in front.freevars
+             and name not in source.closure and name not in source.scopes
+             and not isinstance(source.globals[name], types.ModuleType)}
+    if not names:
+        return ()
+    called = [source.fn] + [value.__func__ if isinstance(value, types.MethodType) else value
+                            for value in front.namespace.values.values()]
+    return tuple(sorted(names - rebound_globals(called, source.globals, names)))
+
+
 def _is_global(scope, name):
     """Whether ``name`` is read as a global of ``scope`` (a global, else a builtin)."""
     return name in scope or (scope.get("__builtins__", builtins) in (builtins, vars(builtins))
@@ -243,6 +262,7 @@ def _back(front, key):
     front.tree = None
     pinned = pinned_names(front)
     held = hold_attributes(tree, front.dependencies, pinned, front.mode.namer)
+    read_globals_once(tree, read_once_names(front, pinned), front.mode.namer)     # first, before held's comment
     held_closure = held_closure_names(front, tree)
     text = to_source(tree)                                      # emit
     bindings = front.namespace.bindings() | pinned | held

@@ -203,6 +203,7 @@ def _search(fn, prepare, fixed, guards):
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
     bound = seeds.bindings(tree)
     fixed = frozenset(p for p in fixed if bound.get(p) == 1)        # (a parameter bound again is not)
+    fixed |= seeds.int_copies(tree, source, bound)      # SEED_1 = SEED, seed_1 = SEED_1
     constants = seeds.constant_seeds(tree, source, bound)       # default_rng(SEED), SEED = 0 in the module
     guards.extend(_seed_guards(source, tree, bound))
     seeded = seeds.seeded_generators(tree, fixed, constants)

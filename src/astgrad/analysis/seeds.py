@@ -88,9 +88,31 @@ def fixed_parameters(call, target, fixed_name):
 
 def int_names(tree, source, bound):
     """A test of a name read in ``tree`` (whose bindings ``bound`` counts): whether it
-    holds an int written in the code, a local bound once to a literal or a module constant."""
-    literals = fixed_locals(tree, bound)
+    holds an int written in the code, a local bound once to a literal or a module constant,
+    or a local bound once to such a constant (``SEED_1 = SEED``: generated code reads a
+    global it uses twice once, as it starts: backend/read_once.py)."""
+    literals = fixed_locals(tree, bound) | int_copies(tree, source, bound)
     return lambda name: name in literals or name not in bound and type(source.resolve(name)) is int
+
+
+def int_copies(tree, source, bound):
+    """The names bound once to another name that holds an int written in the code, a
+    module constant or a local bound once to a literal, directly or through such copies
+    (``SEED_1 = SEED``: generated code reads a global it uses twice once, as it starts,
+    backend/read_once.py; ``seed_1 = SEED_1``: an inlined helper's parameter)."""
+    copies = {stmt.targets[0].id: stmt.value.id for stmt in walk.walk_statements(tree.body)
+              if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1 and isinstance(stmt.value, gast.Name)}
+    if not copies:
+        return set()
+    literals = fixed_locals(tree, bound)
+    found = set()
+    for name in copies:
+        origin, steps = copies[name], 0
+        while origin in copies and steps < len(copies):
+            origin, steps = copies[origin], steps + 1
+        if origin in literals or origin not in bound and type(source.resolve(origin)) is int:
+            found.add(name)
+    return found
 
 
 def constant_seeds(tree, source, bound):

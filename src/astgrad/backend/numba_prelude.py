@@ -35,9 +35,10 @@ def lift(lowered, fn, names):
         return None
     lowered.body = [stmt for stmt, check in zip(lowered.body, _checks(lowered, names)) if not check]
     original = ast.parse(fn.source).body[0]
-    original.body = [stmt for stmt, check in zip(original.body, _checks(original, names)) if check]
-    if not original.body:
+    checks = [stmt for stmt, check in zip(original.body, _checks(original, names)) if check]
+    if not checks:
         return None
+    original.body = _global_copies(original) + checks      # the globals the checks read, read once as the code does
     original.decorator_list, original.returns = [], None
     original.name = "check_arguments"
     return _closure_like(fn, original)
@@ -48,7 +49,8 @@ def _checks(function, names):
     ``check`` one of ``names``, reading only names no statement before it binds and
     that are parameters or names the function never binds (globals, closure variables)."""
     params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
-    local = _bound(function.body)
+    copies = _bound(_global_copies(function))
+    local = _bound(function.body) - copies
     found, before = [], set()
     for stmt in function.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -56,8 +58,25 @@ def _checks(function, names):
         found.append(isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
                      and call.func.id in names and not read & before
                      and all(name in params or name not in local for name in read))
-        before |= _bound([stmt])
+        before |= _bound([stmt]) - copies
     return found
+
+
+def _global_copies(function):
+    """The statements ``K_1 = K`` first in ``function``'s block, which read a global once
+    as the code starts (read_once.py): the checks may read the local they bind, which
+    nothing binds again."""
+    params = {a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs}
+    stores = [node.id for node in ast.walk(function)
+              if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)]
+    copies = []
+    for stmt in function.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Name) and stmt.value.id not in params
+                and stmt.value.id not in stores and stores.count(stmt.targets[0].id) == 1):
+            break
+        copies.append(stmt)
+    return copies
 
 
 def _bound(statements):

@@ -16,6 +16,7 @@ variable would take it as a constant: that is refused.
 
 import dis
 import functools
+import sys
 import types
 
 import gast
@@ -34,6 +35,44 @@ def writes_outer(fn, module):
     through a function it calls."""
     return any(g.__globals__ is module and _own_outer_writes(g) & set(g.__code__.co_names)
                for g in _reachable(fn))
+
+
+def rebound_globals(functions, module, names):
+    """Of ``names``, globals of ``module`` (a globals dict), those that the functions
+    among ``functions``, or the user functions they reach (also through a module of the
+    user's: ``othermod.helper``), may rebind: ``global K; K = ...`` in a function of
+    ``module``, ``.K = ...`` on any object (``mod.K = v`` from another module), and all of
+    them where one may write through ``globals()``, ``vars()``, ``setattr`` or ``__dict__``."""
+    names = set(names)
+    found = set()
+    for g in _reachable(*functions, modules=True):
+        if g.__globals__ is module:
+            found |= _own_outer_writes(g) & names
+        stored, through_names = _attribute_writes_of(g.__code__)
+        if through_names:
+            return names
+        found |= stored & names
+    return found
+
+
+_BY_NAME = frozenset({"globals", "vars", "setattr", "delattr", "__dict__", "__setattr__"})
+_LIBRARIES = frozenset({"builtins", "numpy", "scipy", "astgrad", *getattr(sys, "stdlib_module_names", ())})
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_writes_of(code):
+    """(the attribute names ``code`` and the code nested in it store or delete, whether
+    it names a way to write any global by its name: ``globals()``, ``setattr``, ...)."""
+    stored = frozenset(ins.argval for inner in _codes(code) for ins in dis.get_instructions(inner)
+                       if ins.opname in ("STORE_ATTR", "DELETE_ATTR"))
+    return stored, bool(_BY_NAME & _code_names(code))
+
+
+def _codes(code):
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _codes(const)
 
 
 def _own_outer_writes(fn):
@@ -55,17 +94,29 @@ def _outer_writes_of(code):
 _WRITES = frozenset(dis.opmap[name] for name in ("STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"))
 
 
-def _reachable(fn):
-    """``fn`` and the Python functions it reaches through its globals and closure cells."""
-    seen, stack = {}, [fn]
+def _reachable(*fns, modules=False):
+    """``fns`` and the Python functions they reach through their globals and closure
+    cells; with ``modules``, also through the attributes of the user's modules they hold
+    (``othermod.helper``), leaving out the libraries' functions."""
+    seen, stack = {}, list(fns)
     while stack:
         function = stack.pop()
-        if not isinstance(function, types.FunctionType) or id(function) in seen:
+        if not isinstance(function, types.FunctionType) or id(function) in seen \
+                or modules and _library(getattr(function, "__module__", None)):
             continue
         seen[id(function)] = function
         stack.extend(c.cell_contents for c in function.__closure__ or () if _filled(c))
-        stack.extend(function.__globals__.get(n) for n in _code_names(function.__code__))
+        names = _code_names(function.__code__)
+        values = [function.__globals__.get(n) for n in names]
+        stack.extend(values)
+        if modules:
+            stack.extend(getattr(value, n, None) for value in values if isinstance(value, types.ModuleType)
+                         and not _library(value.__name__) for n in names)
     return list(seen.values())
+
+
+def _library(module):
+    return isinstance(module, str) and module.partition(".")[0] in _LIBRARIES
 
 
 def lower_outer_writes(normalizer, tree):
