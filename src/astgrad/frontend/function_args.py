@@ -122,8 +122,8 @@ def given_functions(names, values, fn=None):
         tree = layout_of(value) if called and name in called else None
         if tree is not None:                # an object the body calls methods of: object_layouts.py
             given[name] = (LaidHolding if holds_comparing_objects(value) else Layout)(tree)
-        elif called and name in called and holds_comparing_objects(value):
-            given[name] = Holding()         # compared where no layout says its class: object_layouts.py
+        elif called and name in called and holds_comparing_objects(value, operating=True):
+            given[name] = Holding()         # compared or operated on where no layout says its class: object_layouts.py
         elif (kind is list or kind is tuple) and fn is not None:
             joined = joined if joined is not None else sequence_parameters(fn)
             if name in joined:

@@ -321,6 +321,7 @@ class ObjectLowering:
         the layout of ``value``."""
         tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
         self.note_inlined_parameter(name, value)        # unknown_objects.py
+        self.note_plain_binding(name, value)            # proven_plain.py
         if tree is not None:
             self.named_layouts()[name] = tree
             if isinstance(value, gast.Name) and value.id in self.constructions():     # held_generators.py
