@@ -80,15 +80,15 @@ class ProvenPlainValues:
         self._bound_names = {n for targets, _, _ in bindings for n in targets} | self.locals_given()
         not_plain = self._unlooked_parameters()
         aliases = _aliases(bindings)
+        # a value written into what a name holds is in what each alias of it holds too
+        reaching = [(_reached(targets, aliases) if writes else targets, value) for targets, value, writes in bindings]
         grown = True
         while grown:
             grown = False
-            for targets, value, writes in bindings:
-                if targets <= not_plain or self._plain(value, not_plain):
-                    continue
-                reached = _reached(targets, aliases) if writes else targets
-                grown = grown or not reached <= not_plain
-                not_plain |= reached
+            for reached, value in reaching:
+                if not reached <= not_plain and not self._plain(value, not_plain):
+                    not_plain |= reached
+                    grown = True
         self._not_plain = (key, not_plain)
         self._made_plain = {}
         return not_plain
