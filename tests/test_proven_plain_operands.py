@@ -4,8 +4,9 @@ container of them (proven_plain.py). Each program here reaches an object by a ro
 engine once did not follow, so its operator was taken for a number's (``d["s"] // 2.0``
 of a V gave the zero derivative of a floor division, with no error): a copy of a dict,
 ``update`` with keywords, an append through an alias or a row of a nested list, a chain
-of helpers handing a dict back, a helper filling a list, a parameter holding objects of
-a class defining operators but no comparison. Against central finite differences in
+of helpers handing a dict back, a helper filling a list, an attribute of an object built
+in the code, an argument holding objects of a class defining operators but no comparison
+(in a dict, a list, a dict attribute read by ``get``). Against central finite differences in
 grad, jvp and hessian."""
 
 import copy
@@ -108,6 +109,27 @@ def numbers_beside_objects(x):
     return w * k + r
 
 
+class Box:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+def held_by_a_built_object(x):
+    d = {"s": V(x[0])}
+    p = Box(d["s"], x[1])
+    return (p.a // 2.0).v * p.b
+
+
+class Holder:
+    def __init__(self, v):
+        self.d = {"a": Scaled(v)}
+
+
+def got_from_an_arguments_dict(x, holder):
+    return ((holder.d.get("a") * x[0]) // 2.0).v * x[1]
+
+
 def held_in_a_dict_argument(x, d):
     return ((d["s"] * x[0]) // 2.0).v * x[1]
 
@@ -117,8 +139,8 @@ def held_in_a_list_argument(x, items):
 
 
 PROGRAMS = [copied_dict, updated_by_keyword, appended_through_an_alias, appended_to_a_row, through_a_chain_of_helpers,
-            filled_by_a_helper, first_of_the_values, through_reduce, sorted_by_a_key, comprehension_of_items,
-            numbers_beside_objects]
+            filled_by_a_helper, held_by_a_built_object, first_of_the_values, through_reduce, sorted_by_a_key,
+            comprehension_of_items, numbers_beside_objects]
 
 
 @pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
@@ -128,7 +150,8 @@ def test_an_operand_not_proven_plain_finds_its_method(f, mode):
 
 
 @pytest.mark.parametrize("f, held", [(held_in_a_dict_argument, {"s": Scaled(1.5)}),
-                                     (held_in_a_list_argument, [Scaled(1.5), 2.0])], ids=["dict", "list"])
+                                     (held_in_a_list_argument, [Scaled(1.5), 2.0]),
+                                     (got_from_an_arguments_dict, Holder(1.5))], ids=["dict", "list", "attribute"])
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
 def test_an_argument_holding_objects_of_a_class_defining_operators(f, held, mode):
     check(mode, f, (X3, held), (0,))        # the gradient in x[0] was 0 for Python's 4.5

@@ -284,6 +284,15 @@ def holds_comparing_objects(value, depth=_DEPTH, operating=False):
         holds_comparing_objects(item, depth - 1, operating) for item in own.values())
 
 
+def holds_objects_inside(value):
+    """Whether ``value``, an object with a layout, compares with code of its own, or its
+    attributes hold (to the depth a layout looks) an object of a class comparing or
+    operating so: what no layout says of a dict attribute (``p.d["a"] // 2.0``)."""
+    own = getattr(value, "__dict__", None)
+    return holds_comparing_objects(value) or type(own) is dict and any(
+        holds_comparing_objects(item, _DEPTH - 1, operating=True) for item in own.values())
+
+
 def attribute(tree, name):
     """The layout of ``<object>.name`` for an object of layout ``tree``; None if unknown."""
     if tree is None or tree[0] != OBJECT:

@@ -18,7 +18,7 @@ containers (a route forgotten would be a wrong gradient with no error):
   that name) is written into with a value that is not plain;
 - a parameter the call looked at (``called_parameters``: function_args.py marks one
   holding such objects ``__astgrad_holding__``) that holds none;
-- a leaf attribute of an object whose layout the code knows (``p.v``, a number when
+- a leaf attribute of an argument whose layout the call found (``p.v``, a number when
   the function was made for that layout).
 
 Anything else (a call of a helper that may hand back its argument, a global name, a
@@ -60,8 +60,9 @@ class ProvenPlainValues:
 
     def note_emitted_value(self, stmt):
         """Keep what an emitted ``name = value`` binds a name the normalizer made (an
-        operand is often such a name: ``t_1 * x`` for ``layer(x) * x``)."""
-        if type(stmt) is gast.Assign and type(stmt.targets[0]) is gast.Name:
+        operand is often such a name: ``t_1 * x`` for ``layer(x) * x``), in a function that
+        can meet objects of a class defining operators (plain NumPy code keeps nothing)."""
+        if type(stmt) is gast.Assign and type(stmt.targets[0]) is gast.Name and self.meets_operators():
             self.__dict__.setdefault("_emitted", {}).setdefault(stmt.targets[0].id, []).append(stmt.value)
 
     def note_plain_binding(self, name, value):
@@ -77,7 +78,8 @@ class ProvenPlainValues:
             return kept[1]
         trees = [self.source.tree] + self.inlined_trees
         bindings = [b for tree in trees for b in _plain_bindings(tree, self.resolve_call)] + extra
-        self._bound_names = {n for targets, _, _ in bindings for n in targets} | self.locals_given()
+        self._rebound = {n for targets, _, _ in bindings for n in targets}
+        self._bound_names = self._rebound | self.locals_given()
         not_plain = self._unlooked_parameters()
         aliases = _aliases(bindings)
         # a value written into what a name holds is in what each alias of it holds too
@@ -166,9 +168,16 @@ class ProvenPlainValues:
         return None
 
     def _leaf_attribute(self, expr):
-        """Whether ``expr`` reads an attribute holding a number or an array (or nothing
-        astgrad looks into) of an object whose layout the code knows: not one an object
-        or a list of them, not one the function assigns, not a property."""
+        """Whether ``expr`` reads an attribute of an argument whose layout the call found
+        (``p.v``, ``p.inner.w``) holding a number or an array, or a container holding no
+        object of a class comparing or operating with code of its own: not one the layout
+        lists, not one the function assigns, not a property, of an argument the function
+        does not rebind and that holds no such object (function_args.py). The layout of an
+        object the code builds says nothing of what its attributes hold."""
+        fn, root = self.source.fn, L.root(expr)
+        if root not in getattr(fn, "__astgrad_layouts__", {}) or root in getattr(fn, "__astgrad_holding__", ()) \
+                or root in self._rebound:
+            return False
         owner = self.layout(expr.value) if isinstance(expr.value, (gast.Name, gast.Attribute)) else None
         if owner is None or owner[0] != L.OBJECT or L.attribute(owner, expr.attr) is not None \
                 or expr.attr in self.assigned_attributes():

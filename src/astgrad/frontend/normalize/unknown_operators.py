@@ -59,11 +59,16 @@ class UnknownOperatorLowering:
         """Whether one of ``operands`` may be such an object (asked only in code that can
         meet one: plain NumPy code pays nothing); one of a class the code knows is
         operator_methods.py's."""
+        return self.meets_operators() and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
+                                              and self._not_proven(o) for o in operands)
+
+    def meets_operators(self):
+        """Whether the function can meet objects of a class defining operators with code
+        of its own (object_layouts.py), asked once per function."""
         meets = self.__dict__.get("_meets_operators")
         if meets is None or meets[0] is not self.source.fn:
             meets = self._meets_operators = (self.source.fn, L.meets_operator_classes(self.source.fn))
-        return meets[1] and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
-                                and self._not_proven(o) for o in operands)
+        return meets[1]
 
     def _not_proven(self, operand):
         """Whether ``operand`` is not proven plain (proven_plain.py). In code astgrad
