@@ -4,7 +4,7 @@ container of them (proven_plain.py). Each program here reaches an object by a ro
 engine once did not follow, so its operator was taken for a number's (``d["s"] // 2.0``
 of a V gave the zero derivative of a floor division, with no error): a copy of a dict,
 ``update`` with keywords, an append through an alias or a row of a nested list, a chain
-of helpers handing a dict back, a helper filling a list, an attribute of an object built
+of helpers handing a dict back, a helper filling a list, a helper given the dict, an attribute of an object built
 in the code, an argument holding objects of a class defining operators but no comparison
 (in a dict, a list, a dict attribute read by ``get``). Against central finite differences in
 grad, jvp and hessian."""
@@ -81,6 +81,15 @@ def filled_by_a_helper(x):
     return (xs[0] // 2.0).v * x[1]
 
 
+def halve(d):
+    return (d["s"] // 2.0).v
+
+
+def handed_to_a_helper(x):
+    d = {"s": V(x[0])}
+    return halve(d) * x[1]          # halve is made knowing d may hold such objects
+
+
 def first_of_the_values(x):
     d = {"s": V(x[0])}
     return (list(d.values())[0] // 2.0).v * x[1]
@@ -139,7 +148,7 @@ def held_in_a_list_argument(x, items):
 
 
 PROGRAMS = [copied_dict, updated_by_keyword, appended_through_an_alias, appended_to_a_row, through_a_chain_of_helpers,
-            filled_by_a_helper, held_by_a_built_object, first_of_the_values, through_reduce, sorted_by_a_key,
+            filled_by_a_helper, held_by_a_built_object, handed_to_a_helper, first_of_the_values, through_reduce, sorted_by_a_key,
             comprehension_of_items, numbers_beside_objects]
 
 

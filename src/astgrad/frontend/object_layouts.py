@@ -170,6 +170,13 @@ def looked_into(kind):
     return _looked_into(kind)
 
 
+def users_code(function):
+    """Whether ``function`` is the user's own code, not a library's or the standard
+    library's (``copy.copy``), which astgrad follows by its own rules."""
+    top = (getattr(function, "__module__", "") or "").split(".")[0]
+    return top not in _LIBRARIES and top not in _STANDARD_LIBRARY
+
+
 def _looked_into(kind):
     found = _LOOKED_INTO.get(kind)
     if found is None:

@@ -205,8 +205,8 @@ class ObjectLowering:
             tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None)
             if tree is not None:
                 given[param] = L.Layout(tree)
-            elif param in L.compared_parameters(callee) and not M.defined_in_class(callee) \
-                    and self.may_be_unknown_object(expr):      # unknown_objects.py
+            elif not M.defined_in_class(callee) and (param in L.compared_parameters(callee) and self.may_be_unknown_object(
+                    expr) or L.users_code(callee) and self.may_be_operand_object(expr)):     # unknown_*.py
                 given[param] = L.Holding()
         return given
 

@@ -19,16 +19,20 @@ containers (a route forgotten would be a wrong gradient with no error):
 - a parameter the call looked at (``called_parameters``: function_args.py marks one
   holding such objects ``__astgrad_holding__``) that holds none;
 - a leaf attribute of an argument whose layout the call found (``p.v``, a number when
-  the function was made for that layout).
+  the function was made for that layout), or of the receiver of a method made for its
+  layout (``self.x``: taken as a number or an array there, even where the object was
+  built in the code with an object of a class astgrad does not know as that attribute),
+  or of an object built in the code from plain values (``p = Params(W, b)``, also
+  ``p = p - lr * g`` of such objects).
 
 Anything else (a call of a helper that may hand back its argument, a global name, a
 name the normalizer made) is not proven, so its operators find their method when the
 code runs: slower, never wrong."""
 
-import builtins
 import copy
 import functools
 import types
+import weakref
 
 import gast
 import numpy
@@ -37,6 +41,8 @@ from ...core import methods as M
 from ...core import ops
 from ...core import syntax as S
 from .. import object_layouts as L
+from .instances import function_tree
+from .scopes import parameters
 from .unknown_objects import Items, all_bindings, hands_back, returns_numbers, runs_operator
 
 # builtins whose result is a plain value whatever they are given
@@ -79,6 +85,10 @@ class ProvenPlainValues:
         trees = [self.source.tree] + self.inlined_trees
         bindings = [b for tree in trees for b in _plain_bindings(tree, self.resolve_call)] + extra
         self._rebound = {n for targets, _, _ in bindings for n in targets}
+        self._values_of = {}
+        for targets, value, _ in bindings:
+            for name in targets:
+                self._values_of.setdefault(name, []).append(value)
         self._bound_names = self._rebound | self.locals_given()
         not_plain = self._unlooked_parameters()
         aliases = _aliases(bindings)
@@ -119,7 +129,7 @@ class ProvenPlainValues:
         if kind is Items:
             return self._plain(expr.iterable, not_plain)
         if kind is gast.Attribute:
-            return self._plain(expr.value, not_plain) or self._leaf_attribute(expr) \
+            return self._plain(expr.value, not_plain) or self._leaf_attribute(expr, not_plain) \
                 or self._plain_global(S.dotted_path(expr))
         if kind in (gast.Subscript, gast.Starred, gast.NamedExpr):
             return self._plain(expr.value, not_plain)
@@ -167,22 +177,41 @@ class ProvenPlainValues:
             return self.given_function(func.id)
         return None
 
-    def _leaf_attribute(self, expr):
+    def _leaf_attribute(self, expr, not_plain):
         """Whether ``expr`` reads an attribute of an argument whose layout the call found
         (``p.v``, ``p.inner.w``) holding a number or an array, or a container holding no
         object of a class comparing or operating with code of its own: not one the layout
         lists, not one the function assigns, not a property, of an argument the function
         does not rebind and that holds no such object (function_args.py). The layout of an
         object the code builds says nothing of what its attributes hold."""
-        fn, root = self.source.fn, L.root(expr)
-        if root not in getattr(fn, "__astgrad_layouts__", {}) or root in getattr(fn, "__astgrad_holding__", ()) \
-                or root in self._rebound:
+        fn, root, receiver = self.source.fn, L.root(expr), self.receiver()
+        given = root in getattr(fn, "__astgrad_layouts__", {}) and root not in getattr(fn, "__astgrad_holding__", ())
+        # the receiver of a method made for its layout (self.x in Vec.__add__): the layout
+        # of an object built in the code; an object of a class astgrad does not know
+        # handed to its constructor is not followed into its methods (not proven there)
+        own = receiver is not None and root == receiver[0] and M.receiver_layout(fn) is not None
+        if not (given or own) and not self._built_of_plain(root, not_plain) or (given or own) and root in self._rebound:
             return False
         owner = self.layout(expr.value) if isinstance(expr.value, (gast.Name, gast.Attribute)) else None
         if owner is None or owner[0] != L.OBJECT or L.attribute(owner, expr.attr) is not None \
                 or expr.attr in self.assigned_attributes():
             return False
         return _missing_on_class(owner[1], expr.attr) and self._object_class(expr) is None
+
+    def _built_of_plain(self, name, not_plain):
+        """Whether each binding of ``name`` builds an object of a class from plain values
+        (``p = Params(W, b)``) or runs an operator of such objects (``p = p - lr * g``),
+        so what its attributes hold is plain where its layout lists no object there."""
+        values = self._values_of.get(name)
+        return bool(values) and all(self._builds_of_plain(v, not_plain) for v in values)
+
+    def _builds_of_plain(self, value, not_plain):
+        if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+            return self._object_class(value) is not None and all(
+                self._object_class(o) is not None or self._plain(o, not_plain) for o in _parts(value))
+        return isinstance(value, gast.Call) and isinstance(self.resolve_call(value), type) \
+            and self._object_class(value) is not None \
+            and all(self._plain(a, not_plain) for a in value.args + [kw.value for kw in value.keywords])
 
     def _plain_global(self, path):
         """Whether the dotted ``path`` (not a local name) names a module's number or array
@@ -238,9 +267,14 @@ def _parts(expr):
 def _plain_bindings(tree, resolve_call):
     """(names, value, whether it writes into what the names hold) for each binding of
     ``tree`` (unknown_objects.all_bindings), and for each call a name is handed to with
-    other values: a method of it (``xs.append(v)``, ``d.update(a=v)``) or a function
-    other than NumPy's or ``math``'s (``fill(xs, v)``), which may store them in it."""
+    other values: a method of it (``xs.append(v)``, ``d.update(a=v)``), or a function of
+    a library other than NumPy's or ``math``'s (``heapq.heappush(h, v)``) or a function
+    value, which may store them in it. A function of the user's changing its arguments
+    is inlined (inlining.py), and a local one is in ``tree``: their writes are bindings."""
     written = _written_into(tree)
+    local = {n.name for n in S.walk_nodes(tree) if isinstance(n, gast.FunctionDef)} | {
+        t.id for n in S.walk_nodes(tree) if isinstance(n, gast.Assign) and isinstance(n.value, gast.Lambda)
+        for t in n.targets if isinstance(t, gast.Name)}
     for targets, value in all_bindings(tree):
         yield targets, value, not isinstance(value, Items) and not targets.isdisjoint(written)
     for call in S.walk_nodes(tree):
@@ -250,10 +284,41 @@ def _plain_bindings(tree, resolve_call):
         callee = resolve_call(call)
         if callee is None and isinstance(call.func, gast.Attribute) and L.root(call.func) is not None and handed:
             yield {L.root(call.func)}, Handed(handed), True
-        elif len(handed) > 1 and not _reads_only(callee):
+        elif len(handed) > 1 and _may_store(callee, call.func, local):
             roots = {L.root(a) for a in handed} - {None}
             if roots:
                 yield roots, Handed(handed), True
+
+
+def _may_store(callee, func, local):
+    """Whether a call of ``func`` (resolved to ``callee``, or None) may store what it is
+    given into another thing it is given."""
+    if callee is None:
+        return isinstance(func, gast.Name) and func.id not in local        # a function value
+    if ops.is_user_function(callee):
+        return _writes_parameters(callee)       # fill(xs, v) appending v to xs
+    return not _reads_only(callee)
+
+
+_WRITES = weakref.WeakKeyDictionary()      # function -> whether its code writes into a parameter
+
+
+def _writes_parameters(fn):
+    """Whether the code of ``fn`` (a function of the user's) may write into what a
+    parameter holds: a store into an item or an attribute of it, ``op=`` on it, or a
+    method of it handed a value; true where its code cannot be read."""
+    found = _WRITES.get(fn)
+    if found is None:
+        tree = function_tree(fn)
+        if tree is None:
+            found = True
+        else:
+            params = set(parameters(tree))
+            methods = {L.root(n.func) for n in S.walk_nodes(tree) if isinstance(n, gast.Call)
+                       and isinstance(n.func, gast.Attribute) and (n.args or n.keywords)}
+            found = not params.isdisjoint(_written_into(tree) | methods)
+        _WRITES[fn] = found
+    return found
 
 
 class Handed(gast.Tuple):
@@ -280,7 +345,7 @@ def _reads_only(callee):
     """Whether ``callee`` stores nothing it is given into another thing it is given."""
     module = (getattr(callee, "__module__", None) or "").split(".")[0]
     return module in _LIBRARIES or _is(callee, _ALWAYS_PLAIN | _PLAIN_OF_PLAIN) \
-        or hands_back(callee) or runs_operator(callee) or callee is getattr(builtins, "print")
+        or hands_back(callee) or runs_operator(callee) or callee is print or isinstance(callee, type)
 
 
 def _aliases(bindings):

@@ -62,6 +62,13 @@ class UnknownOperatorLowering:
         return self.meets_operators() and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
                                               and self._not_proven(o) for o in operands)
 
+    def may_be_operand_object(self, expr):
+        """Whether ``expr``, in a function of the user's that can meet objects of a class
+        defining operators, may be one whose class the code does not know (not proven
+        plain): a helper it is handed to is made knowing its parameter may hold one
+        (objects.py), as an operator on it finds its method when the code runs."""
+        return not _generated(self.source.fn) and self._unknown_operand([expr])
+
     def meets_operators(self):
         """Whether the function can meet objects of a class defining operators with code
         of its own (object_layouts.py), asked once per function."""
@@ -166,9 +173,11 @@ class UnknownOperatorLowering:
 
 def _generated(fn):
     """Whether ``fn`` is code astgrad generated, or a function made from such code for the
-    values it is given (function_args.py)."""
+    values it is given (function_args.py) or for its receiver (core/methods.py), whose
+    code is the generated code (its synthetic file name, backend/emit.py)."""
     while fn is not None:
-        if getattr(fn, "__astgrad_generated__", False):
+        code = getattr(fn, "__code__", None)
+        if getattr(fn, "__astgrad_generated__", False) or code is not None and code.co_filename.startswith("<astgrad "):
             return True
         made = getattr(fn, "__astgrad_specializes__", None)
         fn = made[0] if made is not None and made[0] is not fn else None
