@@ -155,8 +155,7 @@ class ProvenPlainValues:
         if callee is None:          # a method of a plain value (x.sum(), d.get(k, v)); a local function: not proven
             return isinstance(call.func, gast.Attribute) and self._plain(call.func.value, not_plain) \
                 and all(self._plain(a, not_plain) for a in handed)
-        module = (getattr(callee, "__module__", None) or "").split(".")[0]
-        if _is(callee, _ALWAYS_PLAIN) or module in _LIBRARIES:
+        if _is(callee, _ALWAYS_PLAIN) or _library(callee) in _LIBRARIES:
             return True
         if _is(callee, _PLAIN_OF_PLAIN) or hands_back(callee) or runs_operator(callee):
             return all(self._plain(a, not_plain) for a in handed)
@@ -222,6 +221,14 @@ class ProvenPlainValues:
         if not isinstance(root, types.ModuleType):
             return False
         return isinstance(self.source.resolve_path(path), _LEAF_TYPES)
+
+
+def _library(callee):
+    """The top-level module ``callee`` comes from (a ufunc has no ``__module__`` in some
+    NumPy versions)."""
+    if isinstance(callee, numpy.ufunc):
+        return "numpy"
+    return (getattr(callee, "__module__", None) or "").split(".")[0]
 
 
 def _is(callee, known):
@@ -343,8 +350,7 @@ def _written_into(tree):
 
 def _reads_only(callee):
     """Whether ``callee`` stores nothing it is given into another thing it is given."""
-    module = (getattr(callee, "__module__", None) or "").split(".")[0]
-    return module in _LIBRARIES or _is(callee, _ALWAYS_PLAIN | _PLAIN_OF_PLAIN) \
+    return _library(callee) in _LIBRARIES or _is(callee, _ALWAYS_PLAIN | _PLAIN_OF_PLAIN) \
         or hands_back(callee) or runs_operator(callee) or callee is print or isinstance(callee, type)
 
 
