@@ -33,7 +33,7 @@ import numpy
 from ..core import syntax as S
 from ..core.functions import function_identity
 from .object_layouts import (Holding, LaidHolding, Layout, called_parameters, found_in_source, holds_comparing_objects,
-                             layout_of)
+                             holds_objects_inside, layout_of)
 from .varargs import compile_variant
 
 KEPT = 32
@@ -121,9 +121,9 @@ def given_functions(names, values, fn=None):
         called = called if called is not None or fn is None else called_parameters(fn)
         tree = layout_of(value) if called and name in called else None
         if tree is not None:                # an object the body calls methods of: object_layouts.py
-            given[name] = (LaidHolding if holds_comparing_objects(value) else Layout)(tree)
-        elif called and name in called and holds_comparing_objects(value):
-            given[name] = Holding()         # compared where no layout says its class: object_layouts.py
+            given[name] = (LaidHolding if holds_objects_inside(value) else Layout)(tree)
+        elif called and name in called and holds_comparing_objects(value, operating=True):
+            given[name] = Holding()         # compared or operated on where no layout says its class: object_layouts.py
         elif (kind is list or kind is tuple) and fn is not None:
             joined = joined if joined is not None else sequence_parameters(fn)
             if name in joined:

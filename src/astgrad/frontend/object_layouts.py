@@ -170,6 +170,13 @@ def looked_into(kind):
     return _looked_into(kind)
 
 
+def users_code(function):
+    """Whether ``function`` is the user's own code, not a library's or the standard
+    library's (``copy.copy``), which astgrad follows by its own rules."""
+    top = (getattr(function, "__module__", "") or "").split(".")[0]
+    return top not in _LIBRARIES and top not in _STANDARD_LIBRARY
+
+
 def _looked_into(kind):
     found = _LOOKED_INTO.get(kind)
     if found is None:
@@ -267,19 +274,30 @@ def _authored(function):
     return isinstance(function, types.FunctionType) and function.__code__.co_filename != "<string>"
 
 
-def holds_comparing_objects(value, depth=_DEPTH):
+def holds_comparing_objects(value, depth=_DEPTH, operating=False):
     """Whether ``value`` is, or holds in its items or attributes (to ``depth``), an object
-    of a class comparing with code of its own. Looked up at each call: kept quick."""
+    of a class comparing with code of its own (with ``operating``, or defining an
+    arithmetic operator so). Looked up at each call: kept quick."""
     kind = type(value)
     if kind in _LEAVES and kind is not dict or depth <= 0:
         return False
     if kind in (list, tuple, dict):
-        return any(holds_comparing_objects(item, depth - 1) for item in (value.values() if kind is dict else value))
+        return any(holds_comparing_objects(item, depth - 1, operating)
+                   for item in (value.values() if kind is dict else value))
     if not _looked_into(kind):
         return False
     own = getattr(value, "__dict__", None)
-    return compares_with_own_code(kind) or type(own) is dict and any(
-        holds_comparing_objects(item, depth - 1) for item in own.values())
+    return compares_with_own_code(kind) or operating and operates_with_own_code(kind) or type(own) is dict and any(
+        holds_comparing_objects(item, depth - 1, operating) for item in own.values())
+
+
+def holds_objects_inside(value):
+    """Whether ``value``, an object with a layout, compares with code of its own, or its
+    attributes hold (to the depth a layout looks) an object of a class comparing or
+    operating so: what no layout says of a dict attribute (``p.d["a"] // 2.0``)."""
+    own = getattr(value, "__dict__", None)
+    return holds_comparing_objects(value) or type(own) is dict and any(
+        holds_comparing_objects(item, _DEPTH - 1, operating=True) for item in own.values())
 
 
 def attribute(tree, name):

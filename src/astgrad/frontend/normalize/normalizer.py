@@ -58,6 +58,7 @@ from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds
 from .unknown_operators import UnknownOperatorLowering
+from .proven_plain import ProvenPlainValues
 from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
@@ -88,7 +89,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering):
+                 UnknownOperatorLowering, ProvenPlainValues):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -312,6 +313,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         stmt.lineno = self.line
         self.out.append(stmt)
         self.note_emitted_binding(stmt)     # unknown_objects.py
+        self.note_emitted_value(stmt)       # proven_plain.py
         return stmt
 
     def statement(self, stmt):

@@ -205,8 +205,8 @@ class ObjectLowering:
             tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None)
             if tree is not None:
                 given[param] = L.Layout(tree)
-            elif param in L.compared_parameters(callee) and not M.defined_in_class(callee) \
-                    and self.may_be_unknown_object(expr):      # unknown_objects.py
+            elif not M.defined_in_class(callee) and (param in L.compared_parameters(callee) and self.may_be_unknown_object(
+                    expr) or L.users_code(callee) and self.may_be_operand_object(expr)):     # unknown_*.py
                 given[param] = L.Holding()
         return given
 
@@ -321,6 +321,7 @@ class ObjectLowering:
         the layout of ``value``."""
         tree = self.layout(value) if self.bound_count.get(name, 0) <= 1 else None
         self.note_inlined_parameter(name, value)        # unknown_objects.py
+        self.note_plain_binding(name, value)            # proven_plain.py
         if tree is not None:
             self.named_layouts()[name] = tree
             if isinstance(value, gast.Name) and value.id in self.constructions():     # held_generators.py

@@ -87,10 +87,10 @@ class UnknownObjectValues:
         names, seen = self.__dict__.get(kept, (None, 0))
         if names is None:
             names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
-            self._grow_unknown(names, list(_bindings(self.source.tree)))
+            self._grow_unknown(names, list(all_bindings(self.source.tree)))
         if seen < len(self.inlined_trees):
             trees, seen = self.inlined_trees[seen:], len(self.inlined_trees)
-            self._grow_unknown(names, [binding for tree in trees for binding in _bindings(tree)])
+            self._grow_unknown(names, [binding for tree in trees for binding in all_bindings(tree)])
         self.__dict__[kept] = (names, seen)
         return names
 
@@ -100,7 +100,7 @@ class UnknownObjectValues:
         if isinstance(value, gast.AST) and self._compares_anything() and self.may_be_unknown_object(value):
             names = self._unknown_object_names()
             names.add(name)
-            self._grow_unknown(names, list(_bindings(self.inlined_trees[-1])))
+            self._grow_unknown(names, list(all_bindings(self.inlined_trees[-1])))
 
     def _grow_unknown(self, names, bindings):
         """Add to ``names`` the targets of ``bindings`` whose value reads one of them (or a
@@ -225,7 +225,7 @@ _STORING = {"append": slice(0, 1), "insert": slice(1, 2), "extend": slice(0, 1),
             "update": slice(0, 1)}
 
 
-def _bindings(tree):
+def all_bindings(tree):
     """(the names a binding binds, the value it binds them from) for each binding in
     ``tree``: assignments, ``for`` loops and comprehensions, ``with ... as``, ``:=``, and
     the parameters of a local function or lambda, from the arguments of its calls (or,

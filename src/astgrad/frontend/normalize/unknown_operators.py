@@ -1,6 +1,6 @@
-"""Operators, ``abs`` and ``float`` on values whose class astgrad does not know when it
+"""Operators, ``abs`` and ``float`` on values astgrad does not prove plain when it
 generates the code (an object read from a dict, one a helper kept as a call returns:
-unknown_objects.py), in a function that can meet objects of a class defining arithmetic
+proven_plain.py), in a function that can meet objects of a class defining arithmetic
 operators with code of its own: ``d["p"] + d["q"]`` becomes ``object_operator('+', t, t_1, 'f.py:9')``, which runs
 the operator and whose derivatives run, when the code runs, the derivative of the method
 Python ran (object_operators.py). Code that meets no such class, plain NumPy code among
@@ -59,11 +59,35 @@ class UnknownOperatorLowering:
         """Whether one of ``operands`` may be such an object (asked only in code that can
         meet one: plain NumPy code pays nothing); one of a class the code knows is
         operator_methods.py's."""
+        return self.meets_operators() and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
+                                              and self._not_proven(o) for o in operands)
+
+    def may_be_operand_object(self, expr):
+        """Whether ``expr``, in a function of the user's that can meet objects of a class
+        defining operators, may be one whose class the code does not know (not proven
+        plain): a helper it is handed to is made knowing its parameter may hold one
+        (objects.py), as an operator on it finds its method when the code runs."""
+        return not _generated(self.source.fn) and self._unknown_operand([expr])
+
+    def meets_operators(self):
+        """Whether the function can meet objects of a class defining operators with code
+        of its own (object_layouts.py), asked once per function."""
         meets = self.__dict__.get("_meets_operators")
         if meets is None or meets[0] is not self.source.fn:
             meets = self._meets_operators = (self.source.fn, L.meets_operator_classes(self.source.fn))
-        return meets[1] and any(not isinstance(o, gast.Constant) and self._object_class(o) is None
-                                and self.may_be_operating_object(o) for o in operands)
+        return meets[1]
+
+    def _not_proven(self, operand):
+        """Whether ``operand`` is not proven plain (proven_plain.py). In code astgrad
+        generated (a first derivative, differentiated again), the first derivative already
+        dispatches what it read from a user's container, and the items of its derivative
+        containers are numbers: the routes objects take are followed there instead."""
+        if _generated(self.source.fn):
+            return self.may_be_operating_object(operand)
+        if isinstance(operand, gast.Call) and hands_back(self.resolve_call(operand)) and operand.args \
+                and not operand.keywords and all(self._known_class(a) for a in operand.args):
+            return False        # max(p), zip(q, r): the items of objects of classes the code knows
+        return not self.proven_plain(operand)
 
     def _dispatched(self, node, symbol, operands, helper):
         if not self._unknown_operand(operands):
@@ -111,10 +135,16 @@ class UnknownOperatorLowering:
 
     def _given_verdict(self, name):
         """What calling the argument ``name`` gives, where the code is made for the function
-        or callable object it holds (function_args.py binds ``name = name_fn`` first, the
-        value held in a cell): False where that code builds no object of a class defining
-        operators (``layer(x)`` of a ``Layer`` whose ``__call__`` computes an array); else
-        None (known when it is called)."""
+        or callable object it holds: False where that code builds no object of a class
+        defining operators (``layer(x)`` of a ``Layer`` whose ``__call__`` computes an
+        array); else None (known when it is called)."""
+        function = self.given_function(name)
+        return False if function is not None and not _may_build(function) else None
+
+    def given_function(self, name):
+        """The function of the user's the argument ``name`` holds (or its ``__call__``),
+        where the code is made for it (function_args.py binds ``name = name_fn`` first, the
+        value held in a cell); else None."""
         if getattr(self.source.fn, "__astgrad_given__", None) is None:
             return None
         bindings = [b for b in S.walk_nodes(self.source.tree) if isinstance(b, (gast.Assign, gast.AugAssign))
@@ -124,7 +154,7 @@ class UnknownOperatorLowering:
             return None
         held = self.source.resolve(bindings[0].value.id)
         function = held if isinstance(held, types.FunctionType) else M.static_attribute(type(held), "__call__")
-        return False if not _may_build(function) and M.user_function(function) is not None else None
+        return M.user_function(function)
 
     def iterated_verdict(self, iterable):
         """False where the items a loop binds come from iterating an object of a class the
@@ -139,6 +169,19 @@ class UnknownOperatorLowering:
             return True
         built = self.resolve_call(expr) if isinstance(expr, gast.Call) else None
         return isinstance(built, type) and L.looked_into(built)
+
+
+def _generated(fn):
+    """Whether ``fn`` is code astgrad generated, or a function made from such code for the
+    values it is given (function_args.py) or for its receiver (core/methods.py), whose
+    code is the generated code (its synthetic file name, backend/emit.py)."""
+    while fn is not None:
+        code = getattr(fn, "__code__", None)
+        if getattr(fn, "__astgrad_generated__", False) or code is not None and code.co_filename.startswith("<astgrad "):
+            return True
+        made = getattr(fn, "__astgrad_specializes__", None)
+        fn = made[0] if made is not None and made[0] is not fn else None
+    return False
 
 
 def _operator_form(node):
