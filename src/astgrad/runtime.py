@@ -386,6 +386,8 @@ def zeros_like(value):
         return numpy.zeros_like(value, dtype=value.dtype if value.dtype.kind == "f" else numpy.float64)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return numpy.zeros(numpy.shape(value))
+    if isinstance(value, numpy.flatiter):       # x.flat: its items are numpy.ravel(x)'s
+        return zeros_like(numpy.ravel(value.base))
     if _plain_object(value):
         return AdjointDict()        # an object's: no attribute has a derivative (see runtime_objects.py)
     return None

@@ -1,0 +1,65 @@
+"""The twenty-fifth hunt (ordinary numerical programs): what it found, as permanent tests.
+NumPy's ``x.flat`` was read as the attribute of an object: a loop over it stopped the
+gradient with a bare ``TypeError`` (None plus a float) from the generated code, and
+``x.flat[i]`` with a TypeError calling it a property. Read fresh, once (the iterable
+of a ``for``, a comprehension or ``enumerate``) or indexed, it is followed now, as
+``numpy.ravel(x)``; held in a name or handed to a call, where the iterator's advance
+matters (a second pass over it is empty), it is refused, naming the line."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+
+X = np.array([[0.3, -0.4, 0.9, 1.2], [0.5, 0.1, -0.8, 0.6], [1.1, -0.2, 0.4, 0.7]])
+
+
+def loop_over_flat(x):
+    s = 0.0
+    for e in x.flat:                    # grad raised TypeError: NoneType + float
+        s = s + e ** 3
+    return s
+
+
+def flat_indexed(x):
+    return x.flat[-1] * x.flat[2] + np.sum(x.flat[1:7] ** 2) + np.sum(x.flat[[0, 0, 5]] ** 2)
+
+
+def flat_of_a_transpose_enumerated(x):
+    s = 0.0
+    for i, e in enumerate(x.T.flat):    # column by column: the order of the transpose
+        s = s + np.sin(e) * i
+    return s
+
+
+def flat_in_a_comprehension(x):
+    return sum([e ** 2 * k for e, k in zip([v for v in x.flat], range(12))])
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [loop_over_flat, flat_indexed, flat_of_a_transpose_enumerated,
+                               flat_in_a_comprehension], ids=lambda f: f.__name__)
+def test_flat_read_fresh_is_followed(f, mode):
+    check(mode, f, (X,), [0])
+
+
+def flat_held(x):
+    f = x.flat
+    return sum(f) + sum(f)              # Python: the second sum is 0, the iterator spent
+
+
+def flat_handed_to_max(x):
+    return max(x.flat) - min(x.flat)
+
+
+@pytest.mark.parametrize("f", [flat_held, flat_handed_to_max], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("transform", ["grad", "jvp"])
+def test_flat_held_or_handed_on_is_refused(f, transform):
+    call = (lambda: astgrad.grad(f)(X)) if transform == "grad" else \
+        (lambda: astgrad.jvp(f, (X,), (np.ones_like(X),)))
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt25a_programs\.py:\d+: astgrad cannot "
+                       r"differentiate x\.flat held or handed on .*; iterate it directly \(for v in x\.flat\), "
+                       r"index it \(x\.flat\[i\]\), or use x\.ravel\(\)"):
+        call()
+    check("grad", loop_over_flat, (X,), [0])        # the next call works
