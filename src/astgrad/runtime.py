@@ -2297,6 +2297,20 @@ def element(container, index):
     return value
 
 
+def flat_not_held(value, where):
+    """``value`` (what ``obj.flat`` read), unless it is NumPy's flat iterator held in a
+    name or handed on: the iterator advances as it is read (a second pass over it is
+    empty), and its derivative, that of ``numpy.ravel(x)``, is right only read fresh
+    (frontend/normalize/flat_iterators.py). An object's own ``flat`` passes."""
+    if isinstance(value, numpy.flatiter):
+        raise TypeError(
+            f"astgrad: {where}: x.flat is held or handed on here: NumPy's flat iterator advances as "
+            "it is read (a second pass over it is empty), which astgrad does not follow. Iterate it "
+            "directly (for v in x.flat), index it (x.flat[i]), or use x.ravel(), an array whose every "
+            "pass reads all elements")
+    return value
+
+
 def check_array_method(receiver, method, where):
     """Stop if ``receiver.method(...)`` was not NumPy's array method after all.
 

@@ -3,28 +3,42 @@ iterator over x's elements in order that advances as it is read: a second pass o
 it is empty, and ``max(f)`` after ``next(f)`` skips an element. Its derivative (that of
 ``numpy.ravel(x)``, rules/numpy_rules.py) is right where it is read fresh, once: as
 the iterable of a ``for`` or a comprehension (also inside ``enumerate``), or indexed
-(``x.flat[i]``, which does not move it). Every other read, where the iterator is held
-in a name, handed to a call or computed with, is refused, naming the line."""
+(``x.flat[i]``, which does not move it). Every other read of an attribute ``flat``
+(held in a name, handed to a call, computed with) becomes ``flat_not_held(v.flat,
+where)``, which refuses NumPy's iterator when the code runs, naming the line, and
+passes an object's own ``flat`` (a flag, a list) on unchanged."""
 
 import gast
 
-_ADVICE = ("iterate it directly (for v in x.flat), index it (x.flat[i]), or use x.ravel(), "
-           "an array whose every pass reads all elements")
+from ... import runtime
+from ...core import syntax as S
 
 
-def refuse_held_flat_iterators(normalizer, nodes):
-    """Raise the normalizer's refusal at the first read of ``.flat`` among ``nodes`` that
-    is neither iterated at once nor indexed (see the module's docstring)."""
-    reads = [node for node in nodes if isinstance(node, gast.Attribute) and node.attr == "flat"
-             and isinstance(node.ctx, gast.Load)]
-    if not reads:
-        return
+def guard_held_flat_iterators(normalizer, tree, nodes):
+    """Wrap each read of ``.flat`` among ``nodes`` that is neither iterated at once nor
+    indexed in ``flat_not_held`` (see the module's docstring); whether any was."""
     fresh = {id(place) for node in nodes for place in _read_fresh(node)}
-    for node in reads:
-        if id(node) not in fresh:
-            normalizer.line = getattr(node, "lineno", normalizer.line)
-            raise normalizer._refuse("x.flat held or handed on (an iterator that advances as it is read, "
-                                     "which astgrad does not follow)", node, _ADVICE)
+    held = {id(node) for node in nodes if isinstance(node, gast.Attribute) and node.attr == "flat"
+            and isinstance(node.ctx, gast.Load) and id(node) not in fresh}
+    if held:
+        _Guard(normalizer, held).visit(tree)
+    return bool(held)
+
+
+class _Guard(gast.NodeTransformer):
+    def __init__(self, normalizer, held):
+        self.normalizer = normalizer
+        self.held = held
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if id(node) not in self.held:
+            return node
+        source = self.normalizer.source
+        where = S.const(f"{source.filename}:{source.file_line(node)}")
+        call = gast.Call(func=S.name(self.normalizer.bind(runtime.flat_not_held)), args=[node, where],
+                         keywords=[])
+        return gast.copy_location(call, node)
 
 
 def _read_fresh(node):
