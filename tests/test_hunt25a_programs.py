@@ -5,7 +5,10 @@ gradient with a bare ``TypeError`` (None plus a float) from the generated code, 
 of a ``for``, a comprehension or ``enumerate``) or indexed, it is followed now, as
 ``numpy.ravel(x)``; held in a name or handed to a call, where the iterator's advance
 matters (a second pass over it is empty), it is refused when the code runs, naming the
-line (an object's own attribute named ``flat`` is read as before)."""
+line (an object's own attribute named ``flat`` is read as before). And the derivative of a
+sum or mean with a mask narrower than the array (``np.sum(x, where=row_mask)``, also
+``where=np.True_``) had the mask's shape, not the array's: the jacobian of such a gradient
+had the shape (4, 3, 4) for an x of shape (3, 4) where it is (3, 4, 3, 4), with no error."""
 
 import numpy as np
 import pytest
@@ -85,3 +88,26 @@ def object_attribute_named_flat(x):
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_an_objects_own_flat_is_read_as_before(mode):
     check(mode, object_attribute_named_flat, (X,), [0])
+
+
+MASK = np.array([True, False, True, True])
+COLUMN_MASK = np.array([[True], [False], [True]])
+
+
+def masked_sum(x):
+    return np.sum(x, where=MASK)            # the gradient had shape (4,) before x's (3, 4)
+
+
+def masked_sum_over_an_axis(x):
+    return np.sum(np.sum(x, axis=0, where=MASK) * np.arange(4.0)) + np.sum(x, where=COLUMN_MASK) * 3.0
+
+
+def sum_with_a_true_mask(x):
+    return np.sum(x, where=np.True_) * 2.0    # the gradient was a single number
+
+
+@pytest.mark.parametrize("mode", ["jacobian_of_grad", "vjp_of_grad", "grad"])
+@pytest.mark.parametrize("f", [masked_sum, masked_sum_over_an_axis, sum_with_a_true_mask], ids=lambda f: f.__name__)
+def test_the_derivative_of_a_masked_sum_has_the_arrays_shape(f, mode):
+    check(mode, f, (X,), [0])
+    assert astgrad.jacobian(astgrad.grad(f))(X).shape == (3, 4, 3, 4)

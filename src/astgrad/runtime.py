@@ -597,8 +597,8 @@ def unreduce(g, x, axis=None, keepdims=False, where=True):
     g = _like_dtype(g, x)
     if axis is not None and not keepdims:
         g = numpy.expand_dims(g, _reduced_axes(len(shape), axis))
-    if where is not True:
-        return numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
+    if where is not True:       # a mask may broadcast to x (a row for every row): x's shape still
+        g = numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
     return numpy.broadcast_to(g, shape)
 
 
