@@ -8,7 +8,10 @@ matters (a second pass over it is empty), it is refused when the code runs, nami
 line (an object's own attribute named ``flat`` is read as before). And the derivative of a
 sum or mean with a mask narrower than the array (``np.sum(x, where=row_mask)``, also
 ``where=np.True_``) had the mask's shape, not the array's: the jacobian of such a gradient
-had the shape (4, 3, 4) for an x of shape (3, 4) where it is (3, 4, 3, 4), with no error."""
+had the shape (4, 3, 4) for an x of shape (3, 4) where it is (3, 4, 3, 4), with no error.
+``np.trapezoid`` of a list of samples (``np.trapezoid([a, b, a * b], dx=0.5)``) and
+``np.interp`` with a list or tuple of values (``np.interp(t, xp, [a, b])``) stopped the
+gradient with a TypeError from astgrad's helpers; both are followed now."""
 
 import numpy as np
 import pytest
@@ -111,3 +114,30 @@ def sum_with_a_true_mask(x):
 def test_the_derivative_of_a_masked_sum_has_the_arrays_shape(f, mode):
     check(mode, f, (X,), [0])
     assert astgrad.jacobian(astgrad.grad(f))(X).shape == (3, 4, 3, 4)
+
+
+T = np.array([0.5, 1.0, 1.5, 2.0])
+TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz       # numpy.trapz before NumPy 2.0
+
+
+def trapezoid_of_a_list(a, w):
+    return TRAPEZOID([a, w, a * w], dx=0.5)
+
+
+def trapezoid_of_a_list_at_listed_points(a, w):
+    return TRAPEZOID([a, w, a ** 2], x=[0.0, a, 1.0 + w])
+
+
+def interp_of_listed_values(a, w):
+    return np.sum(np.interp(T, [0.0, 3.0], [a, w]) ** 2)
+
+
+def interp_of_a_tuple_of_values(a, w):
+    return np.sum(np.interp(T, (0.0, 1.0, 3.0), (a, 1.0, w * a)))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [trapezoid_of_a_list, trapezoid_of_a_list_at_listed_points, interp_of_listed_values,
+                               interp_of_a_tuple_of_values], ids=lambda f: f.__name__)
+def test_sampled_data_given_as_a_list_is_followed(f, mode):
+    check(mode, f, (0.3, 0.8), [0, 1])

@@ -1064,6 +1064,9 @@ def unindex(g, x, index):
         if isinstance(index, slice):
             for position, value in zip(range(*index.indices(len(x))), g):
                 result[position] = add_derivatives(result[position], value)
+        elif isinstance(index, numpy.ndarray):      # positions a rule took (numpy.take(fp, k), fp a list)
+            for position, value in zip(index.ravel(), numpy.broadcast_to(g, index.shape).ravel()):
+                result[position] = add_derivatives(result[position], value)
         else:
             result[index] = add_derivatives(result[index], g)   # None: a non-number's
         return result
