@@ -11,7 +11,11 @@ sum or mean with a mask narrower than the array (``np.sum(x, where=row_mask)``, 
 had the shape (4, 3, 4) for an x of shape (3, 4) where it is (3, 4, 3, 4), with no error.
 ``np.trapezoid`` of a list of samples (``np.trapezoid([a, b, a * b], dx=0.5)``) and
 ``np.interp`` with a list or tuple of values (``np.interp(t, xp, [a, b])``) stopped the
-gradient with a TypeError from astgrad's helpers; both are followed now."""
+gradient with a TypeError from astgrad's helpers; both are followed now. A function
+decorated with ``@astgrad.differentiable`` calling a helper defined further down its
+module failed at import (the helper "not defined (yet)"), where a value defined further
+down postpones generation to the first gradient, as the documentation says: so does a
+helper now."""
 
 import numpy as np
 import pytest
@@ -141,3 +145,21 @@ def interp_of_a_tuple_of_values(a, w):
                                interp_of_a_tuple_of_values], ids=lambda f: f.__name__)
 def test_sampled_data_given_as_a_list_is_followed(f, mode):
     check(mode, f, (0.3, 0.8), [0, 1])
+
+
+@astgrad.differentiable
+def calls_a_helper_defined_below(x):
+    return np.sum(helper_defined_below(x) ** 2) + np.sum(apply_defined_below(helper_defined_below, x))
+
+
+def helper_defined_below(u):
+    return np.sin(u) * u
+
+
+def apply_defined_below(f, u):
+    return f(u) * u
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_decorated_function_calling_a_helper_defined_below_it(mode):
+    check(mode, calls_a_helper_defined_below, (X[0],), [0])
