@@ -15,7 +15,8 @@ gradient with a TypeError from astgrad's helpers; both are followed now. A funct
 decorated with ``@astgrad.differentiable`` calling a helper defined further down its
 module failed at import (the helper "not defined (yet)"), where a value defined further
 down postpones generation to the first gradient, as the documentation says: so does a
-helper now."""
+helper now. NumPy 2's ``x.mT`` (the transpose of the last two axes) had no rule: read as
+an object's attribute, it stopped the gradient with a TypeError calling it a property."""
 
 import numpy as np
 import pytest
@@ -163,3 +164,13 @@ def apply_defined_below(f, u):
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
 def test_a_decorated_function_calling_a_helper_defined_below_it(mode):
     check(mode, calls_a_helper_defined_below, (X[0],), [0])
+
+
+def matrix_transposes(x):
+    return np.sum((x @ x.mT) ** 2) + np.sum(x.mT[1] ** 3) + np.sum(x.mT.mT * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2)])
+def test_mT_is_the_transpose_of_the_last_two_axes(mode, shape):
+    check(mode, matrix_transposes, (X.reshape(shape) if shape == (3, 4) else X.ravel().reshape(shape),), [0])

@@ -341,7 +341,7 @@ CASES = [
     (np.ndarray.std, lambda: (N(3, 4), 1), {}), (np.ndarray.cumsum, lambda: (N(3, 4), 0), {}),
     (np.ndarray.reshape, lambda: (N(3, 4), 2, 6), {}), (np.ndarray.reshape, lambda: (N(3, 4), (12,)), {}),
     (np.ndarray.transpose, lambda: (N(2, 3, 4),), {}), (np.ndarray.transpose, lambda: (N(2, 3, 4), 1, 2, 0), {}),
-    (np.ndarray.T, lambda: (N(3, 4),), {}),
+    (np.ndarray.T, lambda: (N(3, 4),), {}), (np.ndarray.mT, lambda: (N(2, 3, 4),), {}),
     (rt.flat_not_held, lambda: (N(3), "f.py:1"), {}), (np.ndarray.dot, lambda: (N(2, 3), N(3)), {}),
     (np.ndarray.trace, lambda: (N(3, 3),), {}), (np.ndarray.ravel, lambda: (N(3, 4),), {}),
     (np.ndarray.flatten, lambda: (N(3, 4),), {}), (np.ndarray.squeeze, lambda: (N(1, 3),), {}),
