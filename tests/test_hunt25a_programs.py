@@ -16,7 +16,15 @@ decorated with ``@astgrad.differentiable`` calling a helper defined further down
 module failed at import (the helper "not defined (yet)"), where a value defined further
 down postpones generation to the first gradient, as the documentation says: so does a
 helper now. NumPy 2's ``x.mT`` (the transpose of the last two axes) had no rule: read as
-an object's attribute, it stopped the gradient with a TypeError calling it a property."""
+an object's attribute, it stopped the gradient with a TypeError calling it a property.
+An attribute of an object named like an array's (a dataclass field ``size``, ``ndim``,
+``shape``, ``nbytes``, ``flags``; ``self.size`` in a method) was taken for NumPy's array
+attribute, whose derivative is none: the gradient in ``p.size`` was 0 where Python's is
+1.1, with no error (``T`` and ``real`` raised a TypeError). Where the code reads another
+attribute of the same name (``p.w``), the name holds an object, and these reads are its
+attributes now."""
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -174,3 +182,45 @@ def matrix_transposes(x):
 @pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2)])
 def test_mT_is_the_transpose_of_the_last_two_axes(mode, shape):
     check(mode, matrix_transposes, (X.reshape(shape) if shape == (3, 4) else X.ravel().reshape(shape),), [0])
+
+
+@dataclasses.dataclass
+class Params:
+    w: np.ndarray
+    size: float
+    ndim: float
+    T: float
+    flags: float
+
+
+class Scaled:
+    def __init__(self, size, w):
+        self.size = size
+        self.w = w
+
+    def apply(self, x):
+        return np.sum(self.w * x) * self.size
+
+
+def fields_named_like_array_attributes(p, x):
+    return np.sum(p.w * x) * p.size + p.ndim * x[0] ** 2 + p.T * x[1] + p.flags * np.sum(p.w.T * x)
+
+
+def method_reading_self_size(s, x):
+    return Scaled(s, x[::-1]).apply(x) + Scaled(x[0], x).size * s
+
+
+PARAMS = Params(np.array([1.0, 2.0]), 3.0, 2.0, 0.5, 1.5)
+X2 = np.array([0.3, 0.4])
+
+
+def test_a_dataclass_field_named_size_carries_its_derivative():
+    g = astgrad.grad(fields_named_like_array_attributes, wrt=0)(PARAMS, X2)
+    assert (g.size, g.ndim, g.T, g.flags) == pytest.approx((1.1, 0.09, 0.4, 1.1))   # size was 0.0
+    assert g.w == pytest.approx(X2 * 3.0 + X2 * 1.5)
+    check("grad", fields_named_like_array_attributes, (PARAMS, X2), [1])
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_an_attribute_named_size_read_in_a_method(mode):
+    check(mode, method_reading_self_size, (0.7, X2), [0, 1])           # the derivative in s was 0.3 short

@@ -595,6 +595,7 @@ non_differentiable(
     numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
     numpy.ndarray.itemsize, numpy.ndarray.nbytes, numpy.ndarray.argmax, numpy.ndarray.argmin,
     numpy.ndarray.argsort, numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
+    numpy.ndarray.strides, numpy.ndarray.flags,     # the memory layout: integers and booleans
 )
 
 
