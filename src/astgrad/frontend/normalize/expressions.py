@@ -10,11 +10,11 @@ from collections import Counter
 import gast
 
 from ... import runtime, runtime_objects
-from .object_attributes import holds_object, is_array_attribute_name
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
+from .object_attributes import holds_object, is_array_attribute_name
 
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,

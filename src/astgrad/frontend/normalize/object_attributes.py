@@ -11,8 +11,8 @@ object's attribute, with its derivative."""
 import gast
 
 from ...core import syntax as S
-from .. import object_layouts as L
 from ...rules import registry
+from .. import object_layouts as L
 
 
 def is_array_attribute_name(name):
@@ -44,4 +44,5 @@ def holds_object(normalizer, node):
     if isinstance(node, gast.Name) and node.id in object_names(normalizer):
         return True
     layout = normalizer.layout(node)
-    return layout is not None and (layout[0] == L.OBJECT or layout[0] == L.ITEMS and hasattr(layout[1], "_fields"))
+    return layout is not None and (layout[0] == L.OBJECT
+                                   or layout[0] == L.ITEMS and hasattr(layout[1], "_fields"))    # a namedtuple
