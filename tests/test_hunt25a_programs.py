@@ -193,10 +193,10 @@ class Params:
     flags: float
 
 
+@dataclasses.dataclass
 class Scaled:
-    def __init__(self, size, w):
-        self.size = size
-        self.w = w
+    size: float
+    w: np.ndarray
 
     def apply(self, x):
         return np.sum(self.w * x) * self.size
