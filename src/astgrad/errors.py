@@ -35,6 +35,12 @@ class UnresolvedName(TransformError):
     """A global the function uses is not defined yet (e.g. defined later in the module)."""
 
 
+def unresolved(error):
+    """``error`` (a TransformError naming a global not defined yet) as an UnresolvedName,
+    which ``@differentiable`` takes as "defined later in the module": generate on first use."""
+    return UnresolvedName(error.reason, error.filename, error.lineno, error.line, error.construct)
+
+
 class RecursiveCall(TransformError):
     """Generating a function's derivative needs that same derivative: recursion."""
 

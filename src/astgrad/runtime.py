@@ -386,6 +386,8 @@ def zeros_like(value):
         return numpy.zeros_like(value, dtype=value.dtype if value.dtype.kind == "f" else numpy.float64)
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return numpy.zeros(numpy.shape(value))
+    if isinstance(value, numpy.flatiter):       # x.flat: its items are numpy.ravel(x)'s
+        return zeros_like(numpy.ravel(value.base))
     if _plain_object(value):
         return AdjointDict()        # an object's: no attribute has a derivative (see runtime_objects.py)
     return None
@@ -595,8 +597,8 @@ def unreduce(g, x, axis=None, keepdims=False, where=True):
     g = _like_dtype(g, x)
     if axis is not None and not keepdims:
         g = numpy.expand_dims(g, _reduced_axes(len(shape), axis))
-    if where is not True:
-        return numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
+    if where is not True:       # a mask may broadcast to x (a row for every row): x's shape still
+        g = numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
     return numpy.broadcast_to(g, shape)
 
 
@@ -1061,6 +1063,9 @@ def unindex(g, x, index):
             return result           # the zero standing for a slice's derivative (an object's list)
         if isinstance(index, slice):
             for position, value in zip(range(*index.indices(len(x))), g):
+                result[position] = add_derivatives(result[position], value)
+        elif isinstance(index, numpy.ndarray):      # positions a rule took (numpy.take(fp, k), fp a list)
+            for position, value in zip(index.ravel(), numpy.broadcast_to(g, index.shape).ravel()):
                 result[position] = add_derivatives(result[position], value)
         else:
             result[index] = add_derivatives(result[index], g)   # None: a non-number's
@@ -2292,6 +2297,20 @@ def element(container, index):
             "astgrad: an indexed row of an array is still used after the array is written "
             "in place, and the row is a view that the write changes; read a copy instead "
             "(row = y[i].copy())")
+    return value
+
+
+def flat_not_held(value, where):
+    """``value`` (what ``obj.flat`` read), unless it is NumPy's flat iterator held in a
+    name or handed on: the iterator advances as it is read (a second pass over it is
+    empty), and its derivative, that of ``numpy.ravel(x)``, is right only read fresh
+    (frontend/normalize/flat_iterators.py). An object's own ``flat`` passes."""
+    if isinstance(value, numpy.flatiter):
+        raise TypeError(
+            f"astgrad: {where}: x.flat is held or handed on here: NumPy's flat iterator advances as "
+            "it is read (a second pass over it is empty), which astgrad does not follow. Iterate it "
+            "directly (for v in x.flat), index it (x.flat[i]), or use x.ravel(), an array whose every "
+            "pass reads all elements")
     return value
 
 

@@ -20,7 +20,8 @@ def _along(ndim, axis, part):
 def _float_like(values, *like):
     """``values`` as an array of the float dtype arithmetic on ``like`` gives (float32
     stays float32, integers give float64)."""
-    dtype = numpy.result_type(*like, 1.0)
+    # a list of samples as an array: result_type reads a list as a structured dtype's fields
+    dtype = numpy.result_type(*(numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in like), 1.0)
     return numpy.asarray(values, dtype=dtype if dtype.kind in "fc" else numpy.float64)
 
 

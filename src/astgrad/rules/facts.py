@@ -48,7 +48,7 @@ declare(numpy.array, numpy.ndarray.astype, result=COPIES)
 declare(*_existing(numpy.ndarray, [
     "copy", "std", "var", "cumprod", "dot", "trace", "tolist", "item", "round", "clip",
     "argmax", "argmin", "argsort", "nonzero", "all", "any", "repeat", "take",
-    "shape", "ndim", "size", "dtype", "itemsize", "nbytes"]), result=FRESH)
+    "shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides", "flags"]), result=FRESH)
 declare(list.copy, list.count, list.index, tuple.count, tuple.index, dict.copy, dict.keys,
         result=FRESH)
 

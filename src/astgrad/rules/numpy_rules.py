@@ -358,6 +358,8 @@ linear(numpy.ndarray.flatten, lambda y, self, order="C": numpy.reshape(d[y], num
        apply=numpy.ravel, result=FRESH)
 linear(numpy.transpose, lambda y, a, axes=None: numpy.transpose(d[y], inverse_axes(axes, a)), result=VIEW)
 linear(numpy.ndarray.T, lambda y, self: numpy.transpose(d[y]), apply=numpy.transpose, result=VIEW)
+# x.flat iterates and indexes x as its ravel does (its items are those of numpy.ravel(x))
+linear(numpy.ndarray.flat, lambda y, self: numpy.reshape(d[y], numpy.shape(self)), apply=numpy.ravel, result=VIEW)
 linear(numpy.swapaxes, lambda y, a, axis1, axis2: numpy.swapaxes(d[y], axis1, axis2),
        methods=(numpy.ndarray.swapaxes,), result=VIEW)
 linear(numpy.moveaxis, lambda y, a, source, destination: numpy.moveaxis(d[y], destination, source), result=VIEW)
@@ -593,6 +595,7 @@ non_differentiable(
     numpy.ndarray.shape, numpy.ndarray.ndim, numpy.ndarray.size, numpy.ndarray.dtype,
     numpy.ndarray.itemsize, numpy.ndarray.nbytes, numpy.ndarray.argmax, numpy.ndarray.argmin,
     numpy.ndarray.argsort, numpy.ndarray.nonzero, numpy.ndarray.any, numpy.ndarray.all,
+    numpy.ndarray.strides, numpy.ndarray.flags,     # the memory layout: integers and booleans
 )
 
 

@@ -20,6 +20,7 @@ from ..runtime import (
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
+    flat_not_held,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -411,6 +412,8 @@ def through_store_(y, g, container):
 
 # unbroadcast_stored(g, value) is g or unbroadcast(g, value)
 linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
+# flat_not_held(v, where): v itself where it is not a held flat iterator (which it refuses)
+linear(flat_not_held, lambda y, value, where: d[y])
 
 
 # row = current_row(row, array, index): array[index] again when row is a view of array

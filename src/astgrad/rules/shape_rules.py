@@ -223,6 +223,7 @@ linear(sliding_window_view, lambda y, x, window_shape, axis=None, *, subok=False
 linear(numpy.linalg.diagonal, lambda y, x, *, offset=0: undiagonal(d[y], x, offset, -2, -1), result=VIEW)
 linear(numpy.matrix_transpose, lambda y, x: numpy.matrix_transpose(d[y]), result=VIEW)
 linear(numpy.linalg.matrix_transpose, lambda y, x: numpy.linalg.matrix_transpose(d[y]), result=VIEW)
+linear(numpy.ndarray.mT, lambda y, self: numpy.matrix_transpose(d[y]), apply=numpy.matrix_transpose, result=VIEW)
 linear(numpy.diagflat, lambda y, v, k=0: numpy.reshape(numpy.diagonal(d[y], k), numpy.shape(v)))
 # triu and tril of a vector broadcast it to a square matrix first.
 linear(numpy.triu, lambda y, m, k=0: unbroadcast(numpy.triu(d[y], k), m), result=FRESH)

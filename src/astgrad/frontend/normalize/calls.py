@@ -12,6 +12,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ...errors import unresolved
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
@@ -295,9 +296,9 @@ class CallLowering:
         a function of the user's with ``*args``/``**kwargs`` is made for the call's shape."""
         obj = self.source.resolve_path(path)
         if obj is MISSING:
-            raise self.source.error(
+            raise unresolved(self.source.error(
                 f"'{'.'.join(path)}' is not defined (yet); astgrad resolves names when it "
-                "generates code", _Line(self.line), construct="an undefined name")
+                "generates code", _Line(self.line), construct="an undefined name"))
         self.free[path[0]] = self.source.resolve(path[0])
         if is_cached_helper(obj):                               # @functools.lru_cache
             obj = uncached(self, obj, node)

@@ -9,11 +9,12 @@ from collections import Counter
 
 import gast
 
-from ... import runtime
+from ... import runtime, runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
+from .object_attributes import holds_object, is_array_attribute_name
 
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -187,7 +188,11 @@ class ExpressionLowering:
                 chain = S.copy(node)
                 anno.set(chain, Key.GLOBAL_CHAIN, True)
                 return chain
-        return gast.Attribute(value=self.atom(node.value), attr=node.attr, ctx=gast.Load())
+        own = is_array_attribute_name(node.attr) and holds_object(self, node.value)
+        value = self.atom(node.value)
+        if own and isinstance(value, gast.Name):        # p.size of a dataclass: its own field
+            return self.runtime_call(runtime_objects.attribute, [value, S.const(node.attr)])
+        return gast.Attribute(value=value, attr=node.attr, ctx=gast.Load())
 
     def expr_Subscript(self, node):
         lowered = self.item_method(node)        # v[i] running V.__getitem__: operator_methods.py

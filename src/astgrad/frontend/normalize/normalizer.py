@@ -57,6 +57,7 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds
+from .flat_iterators import guard_held_flat_iterators
 from .unknown_operators import UnknownOperatorLowering
 from .proven_plain import ProvenPlainValues
 from .outer_writes import lower_outer_writes
@@ -195,6 +196,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         derivative = self.derivative_code = generated_text.is_derivative(self.source.fn.__code__)
         self._refuse_constructs(nodes, derivative)
+        if not derivative and self._may_mention(".flat") and guard_held_flat_iterators(self, tree, nodes):
+            nodes = list(S.walk_nodes(tree))            # flat_iterators.py
         kinds = set(map(type, nodes))
         if gast.Delete in kinds:
             self.refuse_read_after_del(tree)    # deletions.py
