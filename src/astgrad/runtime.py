@@ -1071,6 +1071,8 @@ def unindex(g, x, index):
         return result
     if (is_duck_array(x) or is_duck_array(g)) and not _has_advanced(index):
         return _unindex_lazily(g, x, index)
+    if type(x) is _NDARRAY and x.dtype.kind == "O" and not isinstance(g, (numbers.Number, _NDARRAY, numpy.generic)):
+        _is_float_dtype(x.dtype)        # an object's derivative read from an array of objects: refused
     result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
     if _has_advanced(index):
         if is_duck_array(g):                # Dask has no add.at: computed here

@@ -86,12 +86,14 @@ class MethodValueLowering:
 
     def method_function_defaults(self, function, leading, node):
         """The method ``function`` made for the functions its defaults hold where the call
-        leaves them (``def forward(self, h, *, activation=np.tanh)``), as a module-level
+        leaves them (``def forward(self, h, *, activation=np.tanh)``), and knowing which of
+        its parameters may hold objects of a class defining operators that the code does
+        not know (``calc.halve(d)``, ``d`` a dict of them: objects.py), as a module-level
         helper is (inlining.py); ``function`` itself where there are none."""
-        if M.receiver_of(function) is None or not (function.__defaults__ or function.__kwdefaults__):
+        if M.receiver_of(function) is None:
             return function
-        given = _function_defaults(function, gast.Call(func=node.func, args=list(leading) + list(node.args),
-                                                       keywords=list(node.keywords)))
+        call = gast.Call(func=node.func, args=list(leading) + list(node.args), keywords=list(node.keywords))
+        given = {**_function_defaults(function, call), **self.operand_objects_given(function, call, len(leading))}
         if not given:
             return function
         made = specialize_for_values(function, given)

@@ -52,8 +52,14 @@ _ALWAYS_PLAIN = frozenset([len, range, int, float, complex, bool, str, repr, isi
 _PLAIN_OF_PLAIN = frozenset([abs, round, divmod, pow, sum, min, max, sorted, reversed, list, tuple, set, frozenset,
                              dict, iter, next, enumerate, zip, map, filter, getattr, functools.reduce, copy.copy,
                              copy.deepcopy])
-# what NumPy computes is an array or a number (math's functions take __float__ of an object)
+# what NumPy and SciPy compute is an array or a number where what they are given is: given
+# an object, NumPy runs its __array_ufunc__, __array_function__ or the method named as the
+# ufunc, or makes an array of objects whose items are the objects (np.array([v, w]))
 _LIBRARIES = frozenset({"numpy", "scipy", "math", "cmath"})
+# math's functions take __float__ of an object: a number whatever they are given
+_FLOAT_LIBRARIES = frozenset({"math", "cmath"})
+# a dtype handed to NumPy (dtype=np.float64, dtype=float); not dtype=object
+_DTYPES = (numpy.generic, float, int, complex, bool)
 _LEAF_TYPES = (float, int, complex, bool, str, numpy.ndarray, numpy.generic)
 
 
@@ -155,8 +161,10 @@ class ProvenPlainValues:
         if callee is None:          # a method of a plain value (x.sum(), d.get(k, v)); a local function: not proven
             return isinstance(call.func, gast.Attribute) and self._plain(call.func.value, not_plain) \
                 and all(self._plain(a, not_plain) for a in handed)
-        if _is(callee, _ALWAYS_PLAIN) or _library(callee) in _LIBRARIES:
+        if _is(callee, _ALWAYS_PLAIN) or _library(callee) in _FLOAT_LIBRARIES:
             return True
+        if _library(callee) in _LIBRARIES:      # np.multiply(v, 2.0) runs v's __array_ufunc__ or __mul__
+            return all(self._plain(a, not_plain) or self._plain_dtype(a) for a in handed)
         if _is(callee, _PLAIN_OF_PLAIN) or hands_back(callee) or runs_operator(callee):
             return all(self._plain(a, not_plain) for a in handed)
         return ops.is_user_function(callee) and returns_numbers(callee)
@@ -189,9 +197,12 @@ class ProvenPlainValues:
         # of an object built in the code; an object of a class astgrad does not know
         # handed to its constructor is not followed into its methods (not proven there)
         own = receiver is not None and root == receiver[0] and M.receiver_layout(fn) is not None
-        if not (given or own) and not self._built_of_plain(root, not_plain) or (given or own) and root in self._rebound:
+        # (V(x[0]) // 1.0).v: an object built from plain values, as p is in p = Params(W, b)
+        built = self._built_of_plain(root, not_plain) if root is not None else self._builds_of_plain(expr.value,
+                                                                                                     not_plain)
+        if not (given or own) and not built or (given or own) and root in self._rebound:
             return False
-        owner = self.layout(expr.value) if isinstance(expr.value, (gast.Name, gast.Attribute)) else None
+        owner = self.layout(expr.value) if isinstance(expr.value, (gast.Name, gast.Attribute)) or root is None else None
         if owner is None or owner[0] != L.OBJECT or L.attribute(owner, expr.attr) is not None \
                 or expr.attr in self.assigned_attributes():
             return False
@@ -211,6 +222,15 @@ class ProvenPlainValues:
         return isinstance(value, gast.Call) and isinstance(self.resolve_call(value), type) \
             and self._object_class(value) is not None \
             and all(self._plain(a, not_plain) for a in value.args + [kw.value for kw in value.keywords])
+
+    def _plain_dtype(self, expr):
+        """Whether ``expr`` names a dtype of numbers (``np.float64``, ``float``): what a
+        NumPy function given it makes holds numbers (``dtype=object`` holds objects)."""
+        path = S.dotted_path(expr)
+        if path is None or path[0] in self.locals:
+            return False
+        value = self.source.resolve_path(path) if len(path) > 1 else self.source.resolve(path[0])
+        return isinstance(value, numpy.dtype) or isinstance(value, type) and issubclass(value, _DTYPES)
 
     def _plain_global(self, path):
         """Whether the dotted ``path`` (not a local name) names a module's number or array
