@@ -591,6 +591,8 @@ def _reduced_axes(ndim, axis):
 def unreduce(g, x, axis=None, keepdims=False, where=True):
     """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape;
     ``where`` is the reduction's mask (``numpy.sum(x, where=m)``): 0 where it is False."""
+    if type(g) is not _NDARRAY and getattr(g, "of_object", False):
+        _refuse_reduced_object(g)
     shape = numpy.shape(x)
     g = _like_dtype(g, x)
     if axis is not None and not keepdims:
@@ -598,6 +600,15 @@ def unreduce(g, x, axis=None, keepdims=False, where=True):
     if where is not True:
         return numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
     return numpy.broadcast_to(g, shape)
+
+
+def _refuse_reduced_object(g):
+    """A NumPy reduction (``np.sum(v)``) that gave an object: NumPy hands an object the
+    reduction of it (``v`` itself, or what its ``sum`` method gives), whose derivative is
+    not a reduction's."""
+    raise TypeError("astgrad differentiates NumPy's reductions (np.sum, np.mean, ...) of numbers and arrays, not "
+                    "of an object of a class with code of its own, which NumPy hands back (or asks its own method "
+                    "for); compute the value from the object's arrays instead (np.sum(v.a))")
 
 
 def repeat_count(x, axis=None, keepdims=False, where=True):
