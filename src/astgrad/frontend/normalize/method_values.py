@@ -88,7 +88,7 @@ class MethodValueLowering:
         """The method ``function`` made for the functions its defaults hold where the call
         leaves them (``def forward(self, h, *, activation=np.tanh)``), and knowing which of
         its parameters may hold objects of a class defining operators that the code does
-        not know (``calc.halve(d)``, ``d`` a dict of them: objects.py), as a module-level
+        not know (``calc.halve(d)``, ``d`` a dict of them), as a module-level
         helper is (inlining.py); ``function`` itself where there are none."""
         if M.receiver_of(function) is None:
             return function
@@ -100,6 +100,29 @@ class MethodValueLowering:
         made.__astgrad_receiver__ = function.__astgrad_receiver__
         made.__astgrad_receiver_layout__ = M.receiver_layout(function)
         return made
+
+    def operand_objects_given(self, method, call, leading):
+        """{parameter: Holding} for the parameters of ``method`` (a method followed with its
+        receiver) past the ``leading`` ones where ``call`` hands a value that may be or hold
+        an object of a class the code does not know (``calc.halve(d)``, ``d`` a dict of
+        objects of a class defining operators or comparisons): one its body compares, or
+        runs an operator on or calls through where that value is not proven plain. The
+        method is made knowing they may hold such objects, as a helper is (objects.py,
+        ``objects_given``), so its operators find their method, and its comparisons are
+        checked, when the code runs."""
+        called, compared = L.called_parameters(method), L.compared_parameters(method)
+        if not L.users_code(method) or not called | compared \
+                or any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+            return {}
+        try:
+            bound = inspect.signature(method).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
+        except (TypeError, ValueError):
+            return {}
+        skipped = set(list(bound.signature.parameters)[:leading])
+        return {param: L.Holding() for param, expr in bound.arguments.items() if param not in skipped
+                and isinstance(expr, gast.AST) and self.layout(expr) is None     # an object of a class it knows
+                and (param in compared and self.may_be_unknown_object(expr)
+                     or param in called and self.may_be_operand_object(expr))}
 
     def aliased_method_call(self, node, path):
         """``m.loss(x)`` where ``m`` is bound to a global callable object by a loop over

@@ -210,29 +210,6 @@ class ObjectLowering:
                 given[param] = L.Holding()
         return given
 
-    def operand_objects_given(self, method, call, leading):
-        """{parameter: Holding} for the parameters of ``method`` (a method followed with its
-        receiver) past the ``leading`` ones where ``call`` hands a value that may be or hold
-        an object of a class the code does not know (``calc.halve(d)``, ``d`` a dict of
-        objects of a class defining operators or comparisons): one its body compares, or
-        runs an operator on or calls through where that value is not proven plain. The
-        method is made knowing they may hold such objects, as a helper is (objects_given),
-        so its operators find their method, and its comparisons are checked, when the code
-        runs."""
-        if not L.users_code(method) or any(isinstance(a, gast.Starred) for a in call.args) \
-                or any(kw.arg is None for kw in call.keywords):
-            return {}
-        try:
-            bound = inspect.signature(method).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
-        except (TypeError, ValueError):
-            return {}
-        skipped = set(list(bound.signature.parameters)[:leading])
-        called, compared = L.called_parameters(method), L.compared_parameters(method)
-        return {param: L.Holding() for param, expr in bound.arguments.items() if param not in skipped
-                and isinstance(expr, gast.AST) and self.layout(expr) is None     # an object of a class it knows
-                and (param in compared and self.may_be_unknown_object(expr)
-                     or param in called and self.may_be_operand_object(expr))}
-
     def unroll_object_loop(self, stmt):
         """``for layer in layers`` over a list or tuple of objects of different classes
         (its length is part of the layout): one copy of the body per item, ``layer`` bound
