@@ -7,7 +7,9 @@ such values, at any depth (unknown_operators.py dispatches every other operand w
 the code runs). The proof follows Python's values, not the routes objects take into
 containers (a route forgotten would be a wrong gradient with no error):
 
-- a constant; what NumPy, SciPy and ``math`` give; what ``len``, ``range``, ``int``,
+- a constant; what ``math`` gives; what NumPy and SciPy give where what they are given
+  is plain (a dtype of numbers too: given an object, NumPy makes an array of objects or
+  runs the object's own code); what ``len``, ``range``, ``int``,
   ``float``, ``isinstance`` ... give; an operator, an
   item, an attribute, a slice or a method of plain values; a display of them; a
   function of the user's each of whose returns computes a number (``returns_numbers``);
@@ -23,7 +25,7 @@ containers (a route forgotten would be a wrong gradient with no error):
   layout (``self.x``: taken as a number or an array there, even where the object was
   built in the code with an object of a class astgrad does not know as that attribute),
   or of an object built in the code from plain values (``p = Params(W, b)``, also
-  ``p = p - lr * g`` of such objects).
+  ``p = p - lr * g`` of such objects, and ``(V(a) // 1.0).v`` read without a name).
 
 Anything else (a call of a helper that may hand back its argument, a global name, a
 name the normalizer made) is not proven, so its operators find their method when the
