@@ -118,11 +118,29 @@ class MethodValueLowering:
             bound = inspect.signature(method).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
         except (TypeError, ValueError):
             return {}
-        skipped = set(list(bound.signature.parameters)[:leading])
-        return {param: L.Holding() for param, expr in bound.arguments.items() if param not in skipped
+        params = list(bound.signature.parameters)
+        skipped = set(params[:leading])
+        held = {params[0]: L.Holding()} if leading and self.receiver_built_with_objects(call.func) else {}
+        return held | {param: L.Holding() for param, expr in bound.arguments.items() if param not in skipped
                 and isinstance(expr, gast.AST) and self.layout(expr) is None     # an object of a class it knows
                 and (param in compared and self.may_be_unknown_object(expr)
                      or param in called and self.may_be_operand_object(expr))}
+
+    def receiver_built_with_objects(self, func):
+        """Whether ``func`` (``Pair(d["s"], y).halved``, or ``p.halved`` where each binding
+        of ``p`` builds one) calls a method of an object built in the code with a value
+        that may be an object of a class defining operators that the code does not know:
+        its method is made knowing its receiver may hold one, so ``self.x // 2.0`` there
+        finds its method when the code runs."""
+        owner = func.value if isinstance(func, gast.Attribute) else None
+        if owner is None or not self.meets_operators():
+            return False
+        self.proven_plain(owner)        # proven_plain.py: the bindings of the function's names
+        built = [owner] if isinstance(owner, gast.Call) else self._values_of.get(owner.id, []) \
+            if isinstance(owner, gast.Name) else []
+        return any(isinstance(value, gast.Call) and isinstance(self.resolve_call(value), type) and any(
+            self.layout(a) is None and self.may_be_operand_object(a) for a in value.args + [k.value for k in value.keywords])
+            for value in built)
 
     def aliased_method_call(self, node, path):
         """``m.loss(x)`` where ``m`` is bound to a global callable object by a loop over

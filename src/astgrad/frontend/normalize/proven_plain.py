@@ -72,6 +72,19 @@ class ProvenPlainValues:
         """Whether ``expr`` (as written) is proven plain."""
         return self._plain(expr, self._not_plain_names())
 
+    def proven_without_receiver(self, operands):
+        """Whether each of ``operands`` is proven plain without taking the attributes of a
+        method's receiver for numbers (``self.x // 2.0`` in a method made for an object
+        built with ``Pair(d["s"], y)``, whose ``x`` may be an object of a class the code
+        does not know): asked for ``//`` and ``%``, whose derivative on numbers, zero,
+        would give no sign of an object there."""
+        kept = self.__dict__.get("_made_plain")
+        self._trust_receiver, self._made_plain = False, {}
+        try:
+            return all(self.proven_plain(o) for o in operands)
+        finally:
+            self._trust_receiver, self._made_plain = True, kept if kept is not None else {}
+
     def note_emitted_value(self, stmt):
         """Keep what an emitted ``name = value`` binds a name the normalizer made (an
         operand is often such a name: ``t_1 * x`` for ``layer(x) * x``), in a function that
@@ -198,7 +211,8 @@ class ProvenPlainValues:
         # the receiver of a method made for its layout (self.x in Vec.__add__): the layout
         # of an object built in the code; an object of a class astgrad does not know
         # handed to its constructor is not followed into its methods (not proven there)
-        own = receiver is not None and root == receiver[0] and M.receiver_layout(fn) is not None
+        own = receiver is not None and root == receiver[0] and M.receiver_layout(fn) is not None \
+            and self.__dict__.get("_trust_receiver", True) and receiver[0] not in getattr(fn, "__astgrad_holding__", ())
         # (V(x[0]) // 1.0).v: an object built from plain values, as p is in p = Params(W, b)
         built = self._built_of_plain(root, not_plain) if root is not None else self._builds_of_plain(expr.value,
                                                                                                      not_plain)
