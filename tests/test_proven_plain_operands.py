@@ -259,3 +259,43 @@ def test_numpy_given_objects_is_refused_at_the_line_and_the_next_call_works(f, s
     with pytest.raises(TypeError, match=r"test_proven_plain_operands\.py:\d+: .*" + says):
         run()
     check(mode, handed_to_a_method, (X3,), (0,))
+
+
+class Pair:
+    """Methods made for their receiver's layout, built in the code with an object in x."""
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, o):
+        return Pair(self.x // 2.0, self.y + o.y)
+
+    def halved(self):
+        return (self.x // 2.0).v * self.y
+
+    def scaled(self, o):
+        return (self.x * o.y).v
+
+
+def receiver_built_with_an_item(x):
+    d = {"s": V(x[0])}
+    return Pair(d["s"], x[1]).halved()
+
+
+def named_receiver_built_with_an_item(x):
+    d = {"s": V(x[0])}
+    p = Pair(d["s"], x[1])
+    return p.scaled(p) * x[2]
+
+
+def operator_of_a_receiver_built_with_an_item(x):
+    d = {"s": V(x[0])}
+    r = Pair(d["s"], x[1]) + Pair(V(x[1]), x[2])
+    return r.x.v * r.y
+
+
+@pytest.mark.parametrize("f", [receiver_built_with_an_item, named_receiver_built_with_an_item,
+                               operator_of_a_receiver_built_with_an_item], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_receiver_built_with_an_object_finds_its_methods(f, mode):
+    check(mode, f, (X3,), (0,))         # self.x // 2.0 was a number's floor division: a zero derivative
