@@ -139,7 +139,7 @@ class MethodValueLowering:
         built = [owner] if isinstance(owner, gast.Call) else self._values_of.get(owner.id, []) \
             if isinstance(owner, gast.Name) else []
         return any(isinstance(value, gast.Call) and isinstance(self.resolve_call(value), type) and any(
-            self.layout(a) is None and self.may_be_operand_object(a) for a in value.args + [k.value for k in value.keywords])
+            self.layout(a) is None and self.may_be_operating_object(a) for a in value.args + [k.value for k in value.keywords])
             for value in built)
 
     def aliased_method_call(self, node, path):
