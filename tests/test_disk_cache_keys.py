@@ -453,3 +453,26 @@ def test_code_calling_scipy_is_keyed_by_scipy_s_rules(cache_dir, tmp_path, monke
     import scipy
     monkeypatch.setattr(scipy, "__version__", "0.0.1")
     assert disk_cache.load(fn, KEY) is None, "another SciPy version"
+
+
+class _Pair:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def halved(self):
+        return (self.x // 2.0) * self.y
+
+
+def test_a_method_made_for_another_receiver_layout_is_another_entry():
+    # Pair(d["s"], y).halved() and Pair(V(a), y).halved() make other code from one source
+    # (self.x // 2.0 a number's, or V's own method): one process loaded the other's code,
+    # a wrong gradient with no error
+    from astgrad.core import methods as M
+    from astgrad.frontend import object_layouts as L
+    from test_hunt24_programs import V
+    numbers = (L.OBJECT, _Pair, (), ())
+    of_a_v = (L.OBJECT, _Pair, (("x", (L.OBJECT, V, (), ())),), ())
+    keys = [disk_cache.entry_key(M.for_receiver(_Pair.halved, M.INSTANCE, _Pair, layout, "Pair_halved"), KEY)
+            for layout in (numbers, of_a_v)]
+    assert None not in keys and keys[0] != keys[1]

@@ -182,3 +182,120 @@ def test_a_route_astgrad_cannot_follow_is_refused_at_its_line_and_the_next_call_
     with pytest.raises(astgrad.TransformError, match=r"test_proven_plain_operands\.py:\d+: .*dict\.fromkeys"):
         astgrad.grad(made_from_keys)(X3)
     check("grad", copied_dict, (X3,), (0,))
+
+
+class Soft:
+    """A comparison giving a number (a soft step), written by the user."""
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, o):
+        return 3.0 * self.v - o
+
+
+class Calc:
+    def halve(self, d):
+        return (d["s"] // 2.0).v
+
+    def step(self, d):
+        return d["s"] < 0.5
+
+
+def handed_to_a_method(x):
+    d = {"s": V(x[0])}
+    return Calc().halve(d) * x[1]       # halve is made knowing d may hold such objects
+
+
+def compared_in_a_method(x):
+    d = {"s": Soft(x[0])}
+    return Calc().step(d) * x[1]        # step is made knowing d may hold such objects
+
+
+def attribute_of_an_operator_result(x):
+    return np.tanh((V(x[0]) // 1.0).v) * x[1]       # V's // of numbers: its attribute is plain
+
+
+@pytest.mark.parametrize("f", [handed_to_a_method, compared_in_a_method, attribute_of_an_operator_result],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_method_given_objects_finds_their_methods(f, mode):
+    check(mode, f, (X3,), (0,))         # the gradient in x[0] was 0 for the first two
+
+
+def test_an_attribute_of_an_operator_result_of_numbers_keeps_its_operators():
+    assert "object_operator" not in astgrad.grad(attribute_of_an_operator_result).source_for(X3)
+
+
+class Ufunc:
+    """NumPy runs its __array_ufunc__ for np.multiply(u, 2.0)."""
+    def __init__(self, v):
+        self.v = v
+
+    def __mul__(self, k):
+        return Ufunc(self.v * k)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return Ufunc(5.0 * self.v)
+
+
+def array_of_objects(x):
+    arr = np.array([V(x[0]), V(x[1])], dtype=object)
+    return (arr[0] // 2.0).v * x[2]
+
+
+def ufunc_of_an_object(x):
+    d = {"s": Ufunc(x[0])}
+    return np.multiply(d["s"], 2.0).v * x[1]
+
+
+@pytest.mark.parametrize("f, says", [(array_of_objects, r"dtype=object"), (ufunc_of_an_object, r"on an object of a "
+                                                                           r"class that defines them")],
+                         ids=["array of objects", "ufunc"])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_numpy_given_objects_is_refused_at_the_line_and_the_next_call_works(f, says, mode):
+    # NumPy gives back objects there (an array of them, what __array_ufunc__ builds):
+    # their operators were taken for a number's (a zero derivative, with no error)
+    run = (lambda: astgrad.grad(f)(X3)) if mode == "grad" else (lambda: astgrad.jvp(f, (X3,), (np.ones(3),)))
+    with pytest.raises(TypeError, match=r"test_proven_plain_operands\.py:\d+: .*" + says):
+        run()
+    check(mode, handed_to_a_method, (X3,), (0,))
+
+
+class Pair:
+    """Methods made for their receiver's layout, built in the code with an object in x."""
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, o):
+        return Pair(self.x // 2.0, self.y + o.y)
+
+    def halved(self):
+        return (self.x // 2.0).v * self.y
+
+    def scaled(self, o):
+        return (self.x * o.y).v
+
+
+def receiver_built_with_an_item(x):
+    d = {"s": V(x[0])}
+    return Pair(d["s"], x[1]).halved()
+
+
+def named_receiver_built_with_an_item(x):
+    d = {"s": V(x[0])}
+    p = Pair(d["s"], x[1])
+    return p.scaled(p) * x[2]
+
+
+def operator_of_a_receiver_built_with_an_item(x):
+    d = {"s": V(x[0])}
+    r = Pair(d["s"], x[1]) + Pair(V(x[1]), x[2])
+    return r.x.v * r.y
+
+
+@pytest.mark.parametrize("f", [receiver_built_with_an_item, named_receiver_built_with_an_item,
+                               operator_of_a_receiver_built_with_an_item], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_receiver_built_with_an_object_finds_its_methods(f, mode):
+    check(mode, f, (X3,), (0,))         # self.x // 2.0 was a number's floor division: a zero derivative

@@ -62,10 +62,14 @@ def made_for(fn):
     """What ``fn``, a function made for the objects or sequences it is given
     (frontend/function_args.py), was made for, as caching._shared_key tells such functions
     apart, in text another process writes the same: two functions made from one source for
-    other layouts are other code (the functions given are the cells the entry checks). []
+    other layouts (or a method for another receiver) are other code (the functions given are the cells the entry checks). []
     for a plain function; None where a part cannot be found again by name (not stored)."""
     made = [sorted(getattr(fn, "__astgrad_layouts__", {}).items()), getattr(fn, "__astgrad_sequences__", None),
             getattr(fn, "__astgrad_holding__", None)]
+    if getattr(fn, "__astgrad_receiver__", None) is not None:
+        # a method made for its receiver's class and layout (core/methods.py): self.x of
+        # a V and self.x taken as a number are other code, from one source
+        made += [getattr(fn, "__astgrad_receiver__"), getattr(fn, "__astgrad_receiver_layout__", None)]
     try:
         return _made_for_text(made) if any(made) else []
     except LookupError:

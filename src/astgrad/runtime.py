@@ -593,6 +593,8 @@ def _reduced_axes(ndim, axis):
 def unreduce(g, x, axis=None, keepdims=False, where=True):
     """Spread the adjoint ``g`` of a reduction of ``x`` over ``axis`` back to x's shape;
     ``where`` is the reduction's mask (``numpy.sum(x, where=m)``): 0 where it is False."""
+    if type(g) is not _NDARRAY and getattr(g, "of_object", False):
+        _refuse_reduced_object(g)
     shape = numpy.shape(x)
     g = _like_dtype(g, x)
     if axis is not None and not keepdims:
@@ -600,6 +602,15 @@ def unreduce(g, x, axis=None, keepdims=False, where=True):
     if where is not True:       # a mask may broadcast to x (a row for every row): x's shape still
         g = numpy.where(where, g, numpy.zeros((), dtype=numpy.result_type(g)))
     return numpy.broadcast_to(g, shape)
+
+
+def _refuse_reduced_object(g):
+    """A NumPy reduction (``np.sum(v)``) that gave an object: NumPy hands an object the
+    reduction of it (``v`` itself, or what its ``sum`` method gives), whose derivative is
+    not a reduction's."""
+    raise TypeError("astgrad differentiates NumPy's reductions (np.sum, np.mean, ...) of numbers and arrays, not "
+                    "of an object of a class with code of its own, which NumPy hands back (or asks its own method "
+                    "for); compute the value from the object's arrays instead (np.sum(v.a))")
 
 
 def repeat_count(x, axis=None, keepdims=False, where=True):
@@ -1076,6 +1087,8 @@ def unindex(g, x, index):
         return result
     if (is_duck_array(x) or is_duck_array(g)) and not _has_advanced(index):
         return _unindex_lazily(g, x, index)
+    if type(x) is _NDARRAY and x.dtype.kind == "O" and not isinstance(g, (numbers.Number, _NDARRAY, numpy.generic)):
+        _is_float_dtype(x.dtype)        # an object's derivative read from an array of objects: refused
     result = numpy.zeros(numpy.shape(x), dtype=_float_dtype(x) or numpy.float64)
     if _has_advanced(index):
         if is_duck_array(g):                # Dask has no add.at: computed here

@@ -86,18 +86,61 @@ class MethodValueLowering:
 
     def method_function_defaults(self, function, leading, node):
         """The method ``function`` made for the functions its defaults hold where the call
-        leaves them (``def forward(self, h, *, activation=np.tanh)``), as a module-level
+        leaves them (``def forward(self, h, *, activation=np.tanh)``), and knowing which of
+        its parameters may hold objects of a class defining operators that the code does
+        not know (``calc.halve(d)``, ``d`` a dict of them), as a module-level
         helper is (inlining.py); ``function`` itself where there are none."""
-        if M.receiver_of(function) is None or not (function.__defaults__ or function.__kwdefaults__):
+        if M.receiver_of(function) is None:
             return function
-        given = _function_defaults(function, gast.Call(func=node.func, args=list(leading) + list(node.args),
-                                                       keywords=list(node.keywords)))
+        call = gast.Call(func=node.func, args=list(leading) + list(node.args), keywords=list(node.keywords))
+        given = {**_function_defaults(function, call), **self.operand_objects_given(function, call, len(leading))}
         if not given:
             return function
         made = specialize_for_values(function, given)
         made.__astgrad_receiver__ = function.__astgrad_receiver__
         made.__astgrad_receiver_layout__ = M.receiver_layout(function)
         return made
+
+    def operand_objects_given(self, method, call, leading):
+        """{parameter: Holding} for the parameters of ``method`` (a method followed with its
+        receiver) past the ``leading`` ones where ``call`` hands a value that may be or hold
+        an object of a class the code does not know (``calc.halve(d)``, ``d`` a dict of
+        objects of a class defining operators or comparisons): one its body compares, or
+        runs an operator on or calls through where that value is not proven plain. The
+        method is made knowing they may hold such objects, as a helper is (objects.py,
+        ``objects_given``), so its operators find their method, and its comparisons are
+        checked, when the code runs."""
+        called, compared = L.called_parameters(method), L.compared_parameters(method)
+        if not L.users_code(method) or not called | compared \
+                or any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+            return {}
+        try:
+            bound = inspect.signature(method).bind(*call.args, **{kw.arg: kw.value for kw in call.keywords})
+        except (TypeError, ValueError):
+            return {}
+        params = list(bound.signature.parameters)
+        skipped = set(params[:leading])
+        held = {params[0]: L.Holding()} if leading and self.receiver_built_with_objects(call.func) else {}
+        return held | {param: L.Holding() for param, expr in bound.arguments.items() if param not in skipped
+                and isinstance(expr, gast.AST) and self.layout(expr) is None     # an object of a class it knows
+                and (param in compared and self.may_be_unknown_object(expr)
+                     or param in called and self.may_be_operand_object(expr))}
+
+    def receiver_built_with_objects(self, func):
+        """Whether ``func`` (``Pair(d["s"], y).halved``, or ``p.halved`` where each binding
+        of ``p`` builds one) calls a method of an object built in the code with a value
+        that may be an object of a class defining operators that the code does not know:
+        its method is made knowing its receiver may hold one, so ``self.x // 2.0`` there
+        finds its method when the code runs."""
+        owner = func.value if isinstance(func, gast.Attribute) else None
+        if owner is None or not self.meets_operators():
+            return False
+        self.proven_plain(owner)        # proven_plain.py: the bindings of the function's names
+        built = [owner] if isinstance(owner, gast.Call) else self._values_of.get(owner.id, []) \
+            if isinstance(owner, gast.Name) else []
+        return any(isinstance(value, gast.Call) and isinstance(self.resolve_call(value), type) and any(
+            self.layout(a) is None and self.may_be_operating_object(a) for a in value.args + [k.value for k in value.keywords])
+            for value in built)
 
     def aliased_method_call(self, node, path):
         """``m.loss(x)`` where ``m`` is bound to a global callable object by a loop over

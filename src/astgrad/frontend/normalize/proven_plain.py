@@ -7,7 +7,9 @@ such values, at any depth (unknown_operators.py dispatches every other operand w
 the code runs). The proof follows Python's values, not the routes objects take into
 containers (a route forgotten would be a wrong gradient with no error):
 
-- a constant; what NumPy, SciPy and ``math`` give; what ``len``, ``range``, ``int``,
+- a constant; what ``math`` gives; what NumPy and SciPy give where what they are given
+  is plain (a dtype of numbers too: given an object, NumPy makes an array of objects or
+  runs the object's own code); what ``len``, ``range``, ``int``,
   ``float``, ``isinstance`` ... give; an operator, an
   item, an attribute, a slice or a method of plain values; a display of them; a
   function of the user's each of whose returns computes a number (``returns_numbers``);
@@ -23,7 +25,7 @@ containers (a route forgotten would be a wrong gradient with no error):
   layout (``self.x``: taken as a number or an array there, even where the object was
   built in the code with an object of a class astgrad does not know as that attribute),
   or of an object built in the code from plain values (``p = Params(W, b)``, also
-  ``p = p - lr * g`` of such objects).
+  ``p = p - lr * g`` of such objects, and ``(V(a) // 1.0).v`` read without a name).
 
 Anything else (a call of a helper that may hand back its argument, a global name, a
 name the normalizer made) is not proven, so its operators find their method when the
@@ -52,8 +54,14 @@ _ALWAYS_PLAIN = frozenset([len, range, int, float, complex, bool, str, repr, isi
 _PLAIN_OF_PLAIN = frozenset([abs, round, divmod, pow, sum, min, max, sorted, reversed, list, tuple, set, frozenset,
                              dict, iter, next, enumerate, zip, map, filter, getattr, functools.reduce, copy.copy,
                              copy.deepcopy])
-# what NumPy computes is an array or a number (math's functions take __float__ of an object)
+# what NumPy and SciPy compute is an array or a number where what they are given is: given
+# an object, NumPy runs its __array_ufunc__, __array_function__ or the method named as the
+# ufunc, or makes an array of objects whose items are the objects (np.array([v, w]))
 _LIBRARIES = frozenset({"numpy", "scipy", "math", "cmath"})
+# math's functions take __float__ of an object: a number whatever they are given
+_FLOAT_LIBRARIES = frozenset({"math", "cmath"})
+# a dtype handed to NumPy (dtype=np.float64, dtype=float); not dtype=object
+_DTYPES = (numpy.generic, float, int, complex, bool)
 _LEAF_TYPES = (float, int, complex, bool, str, numpy.ndarray, numpy.generic)
 
 
@@ -63,6 +71,19 @@ class ProvenPlainValues:
     def proven_plain(self, expr):
         """Whether ``expr`` (as written) is proven plain."""
         return self._plain(expr, self._not_plain_names())
+
+    def proven_without_receiver(self, operands):
+        """Whether each of ``operands`` is proven plain without taking the attributes of a
+        method's receiver for numbers (``self.x // 2.0`` in a method made for an object
+        built with ``Pair(d["s"], y)``, whose ``x`` may be an object of a class the code
+        does not know): asked for ``//`` and ``%``, whose derivative on numbers, zero,
+        would give no sign of an object there."""
+        kept = self.__dict__.get("_made_plain")
+        self._trust_receiver, self._made_plain = False, {}
+        try:
+            return all(self.proven_plain(o) for o in operands)
+        finally:
+            self._trust_receiver, self._made_plain = True, kept if kept is not None else {}
 
     def note_emitted_value(self, stmt):
         """Keep what an emitted ``name = value`` binds a name the normalizer made (an
@@ -155,8 +176,10 @@ class ProvenPlainValues:
         if callee is None:          # a method of a plain value (x.sum(), d.get(k, v)); a local function: not proven
             return isinstance(call.func, gast.Attribute) and self._plain(call.func.value, not_plain) \
                 and all(self._plain(a, not_plain) for a in handed)
-        if _is(callee, _ALWAYS_PLAIN) or _library(callee) in _LIBRARIES:
+        if _is(callee, _ALWAYS_PLAIN) or _library(callee) in _FLOAT_LIBRARIES:
             return True
+        if _library(callee) in _LIBRARIES:      # np.multiply(v, 2.0) runs v's __array_ufunc__ or __mul__
+            return all(self._plain(a, not_plain) or self._plain_dtype(a) for a in handed)
         if _is(callee, _PLAIN_OF_PLAIN) or hands_back(callee) or runs_operator(callee):
             return all(self._plain(a, not_plain) for a in handed)
         return ops.is_user_function(callee) and returns_numbers(callee)
@@ -188,10 +211,14 @@ class ProvenPlainValues:
         # the receiver of a method made for its layout (self.x in Vec.__add__): the layout
         # of an object built in the code; an object of a class astgrad does not know
         # handed to its constructor is not followed into its methods (not proven there)
-        own = receiver is not None and root == receiver[0] and M.receiver_layout(fn) is not None
-        if not (given or own) and not self._built_of_plain(root, not_plain) or (given or own) and root in self._rebound:
+        own = receiver is not None and root == receiver[0] and M.receiver_layout(fn) is not None \
+            and self.__dict__.get("_trust_receiver", True) and receiver[0] not in getattr(fn, "__astgrad_holding__", ())
+        # (V(x[0]) // 1.0).v: an object built from plain values, as p is in p = Params(W, b)
+        built = self._built_of_plain(root, not_plain) if root is not None else self._builds_of_plain(expr.value,
+                                                                                                     not_plain)
+        if not (given or own) and not built or (given or own) and root in self._rebound:
             return False
-        owner = self.layout(expr.value) if isinstance(expr.value, (gast.Name, gast.Attribute)) else None
+        owner = self.layout(expr.value) if isinstance(expr.value, (gast.Name, gast.Attribute)) or root is None else None
         if owner is None or owner[0] != L.OBJECT or L.attribute(owner, expr.attr) is not None \
                 or expr.attr in self.assigned_attributes():
             return False
@@ -211,6 +238,15 @@ class ProvenPlainValues:
         return isinstance(value, gast.Call) and isinstance(self.resolve_call(value), type) \
             and self._object_class(value) is not None \
             and all(self._plain(a, not_plain) for a in value.args + [kw.value for kw in value.keywords])
+
+    def _plain_dtype(self, expr):
+        """Whether ``expr`` names a dtype of numbers (``np.float64``, ``float``): what a
+        NumPy function given it makes holds numbers (``dtype=object`` holds objects)."""
+        path = S.dotted_path(expr)
+        if path is None or path[0] in self.locals:
+            return False
+        value = self.source.resolve_path(path) if len(path) > 1 else self.source.resolve(path[0])
+        return isinstance(value, numpy.dtype) or isinstance(value, type) and issubclass(value, _DTYPES)
 
     def _plain_global(self, path):
         """Whether the dotted ``path`` (not a local name) names a module's number or array

@@ -18,6 +18,9 @@ from ...core import ops
 from ...core import syntax as S
 from .unknown_objects import hands_back, returns_numbers
 
+# operators whose derivative is zero on numbers, so nothing checks, when the derivative
+# runs, that a receiver's attribute taken as a number was one (proven_without_receiver)
+_FLAT = frozenset(["//", "%"])
 _BINARY = {gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/", gast.MatMult: "@", gast.Pow: "**",
            gast.Mod: "%", gast.FloorDiv: "//"}
 
@@ -90,7 +93,8 @@ class UnknownOperatorLowering:
         return not self.proven_plain(operand)
 
     def _dispatched(self, node, symbol, operands, helper):
-        if not self._unknown_operand(operands):
+        if not (self._unknown_operand(operands) or symbol in _FLAT and self.meets_operators()
+                and not _generated(self.source.fn) and not self.proven_without_receiver(operands)):
             return None
         where = f"{self.source.filename}:{self.source.file_line(node)}"
         args = [gast.Constant(value=symbol, kind=None)] + [self.atom(o) for o in operands] \
