@@ -1502,7 +1502,9 @@ def check_effect_call(source, stmt, active, held=frozenset()):
         return
     if method is not None:
         owner = call.func.value
-        if isinstance(owner, gast.Name) and owner.id in active \
+        # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
+        # object the list holds, which the method may change unseen
+        if isinstance(owner, gast.Name) and (owner.id in active or owner.id in held) \
                 and (method != "append" or call.keywords or len(call.args) != 1) \
                 and (is_mutating_method(method) or not registry.methods_named(method)):
             raise source.error(
