@@ -51,6 +51,75 @@ def refuse_foreign_rebinds(normalizer, tree):
                                      _ADVICE.format(path=path, helper=helper.__qualname__))
 
 
+def refuse_value_rebinds(normalizer, tree):
+    """Refuse the first read in ``tree`` of a global value of the function's own module
+    that a function the code reaches (also a method of a class it reads) may rebind by a
+    route outer_writes.py does not follow (run before it makes the reads local names)."""
+    fn = normalizer.source.fn
+    module = fn.__globals__
+    written = _own_module_writes(fn, module)
+    for node in S.walk_nodes(tree) if written else ():
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in written \
+                and node.id not in normalizer.locals and node.id in module \
+                and not isinstance(module[node.id], (types.ModuleType, types.FunctionType, type)):
+            helper = written[node.id].__qualname__
+            normalizer.line = getattr(node, "lineno", normalizer.line)
+            raise normalizer._refuse(
+                f"a read of the global {node.id} that {helper} may rebind (through the module, "
+                "globals() or a global statement in a method)", node,
+                f"the derivative would read {node.id} again after {helper} ran, where the value read it "
+                f"before; pass {node.id} in as an argument, or rebind it in a function of this module "
+                f"with a global statement")
+
+
+def _own_module_writes(fn, module):
+    """{global name of ``module``: a helper} for the globals the functions ``fn`` reaches
+    (through the classes it reads too) may rebind by a route other than a global statement
+    in a function (which outer_writes.py follows): ``M.name = v`` with ``M`` this module,
+    ``<expression>.name = v`` (``sys.modules[__name__].name``), a method's ``global name``."""
+    written = {}
+    for helper in _reached(fn, classes=True)[1:]:
+        if helper.__globals__ is not module:
+            pass
+        elif helper.__qualname__ != helper.__name__ and "<locals>" not in helper.__qualname__:     # a method
+            for name in _own_outer_writes(helper) & set(helper.__code__.co_names):
+                written.setdefault(name, helper)
+        for root, attr in _attribute_stores(helper.__code__):
+            owner = helper.__globals__.get(root)
+            if isinstance(owner, types.ModuleType) and vars(owner) is module:
+                written.setdefault(attr, helper)
+        for attr in _computed_attribute_stores(helper.__code__):
+            written.setdefault(attr, helper)
+        if "globals" in _code_names(helper.__code__):        # globals()["K"] = v
+            for text in _string_constants(helper.__code__):
+                written.setdefault(text, helper)
+    return written
+
+
+def _string_constants(code):
+    for inner in [code] + [c for c in code.co_consts if isinstance(c, types.CodeType)]:
+        yield from (const for const in inner.co_consts if isinstance(const, str))
+
+
+_COMPUTED = ("CALL", "PRECALL", "BINARY_SUBSCR", "BINARY_OP")
+
+
+@functools.lru_cache(maxsize=4096)
+def _computed_attribute_stores(code):
+    """The attributes ``code`` stores on what a call or a subscript gives
+    (``sys.modules[__name__].K = v``, ``importlib.import_module(m).K = v``)."""
+    found = set()
+    for inner in [code] + [c for c in code.co_consts if isinstance(c, types.CodeType)]:
+        if _STORE_ATTR not in inner.co_code[0::2]:
+            continue
+        previous = None
+        for ins in dis.get_instructions(inner):
+            if ins.opname == "STORE_ATTR" and previous is not None and previous.opname.startswith(_COMPUTED):
+                found.add(ins.argval)
+            previous = ins
+    return frozenset(found)
+
+
 def _refuse_cell_rebinds(normalizer, tree, fn, written):
     """Refuse the first read of a closure variable of ``fn`` holding a function that a
     helper sharing its cell rebinds (``nonlocal act; act = np.tanh`` in a sibling closure)."""
@@ -114,9 +183,10 @@ def _cell_stores(code):
                      if ins.opname == "STORE_DEREF" and ins.argval in code.co_freevars)
 
 
-def _reached(fn):
+def _reached(fn, classes=False):
     """``fn`` and the user functions it reaches through its globals, its closure cells and
-    the attributes it reads of the modules and objects they hold (``H.set_exp()``)."""
+    the attributes it reads of the modules and objects they hold (``H.set_exp()``); with
+    ``classes``, also the functions of the classes they read (methods, properties)."""
     seen, stack = {}, [fn]
     while stack:
         function = stack.pop()
@@ -132,4 +202,18 @@ def _reached(fn):
                 stack.extend(vars(value).get(attr) for attr in names)
             elif isinstance(value, types.FunctionType):
                 stack.append(value)
+            elif classes and isinstance(value, type):
+                stack.extend(_class_functions(value))
+            elif classes and type(value) in (list, tuple, dict):       # HOOKS[0](), D["h"]()
+                stack.extend(value.values() if type(value) is dict else value)
     return list(seen.values())
+
+
+def _class_functions(cls):
+    """The functions a class of the user's defines (also as properties, static and class methods)."""
+    for klass in cls.__mro__[:-1]:
+        for value in vars(klass).values():
+            if isinstance(value, property):
+                yield from (value.fget, value.fset, value.fdel)
+            else:
+                yield getattr(value, "__func__", value)
