@@ -132,3 +132,54 @@ def module_untouched(x):
     s = np.sum(np.sin(x) * K)
     set_through_module()
     return s                        # K read before the helper alone: refused too (the adjoint reads K)
+
+
+class Config:
+    k = 2.0
+
+
+def set_config():
+    Config.k = 3.0
+
+
+def class_attribute(x):
+    s = np.sum(np.sin(x) * Config.k)
+    set_config()
+    return s + np.sum(x * Config.k)  # the gradient used k = 3 for both terms
+
+
+def make_closure():
+    k = 2.0
+
+    def bump_k():
+        nonlocal k
+        k = 3.0
+
+    def closure_value(x):
+        s = np.sum(np.cos(x) * k)
+        bump_k()
+        return s * np.sum(x * k)
+    return closure_value
+
+
+closure_value = make_closure()
+
+
+class Counter:
+    pass
+
+
+COUNTER = Counter()
+COUNTER.k = 2.0
+
+
+def grow_counter():
+    COUNTER.k = COUNTER.k + 1.0
+
+
+def object_attribute_in_a_loop(x):
+    s = 0.0
+    for _ in range(2):
+        grow_counter()
+        s = s + np.sum(np.sin(x) * COUNTER.k)   # the gradient read k = 4 in both rounds' adjoints
+    return s

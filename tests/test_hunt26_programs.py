@@ -5,8 +5,9 @@ split into names (``bs = [Box(a)] * 2; bs[0].scale(w)``, an item rebound, an ite
 to a helper), ran unseen by the derivative: a zero derivative through the change, no
 error. A helper rebinding a global value of the function's own module by a route the code
 does not write out (``mymod.K = v``, ``sys.modules[__name__].K = v``, ``globals()["K"] = v``,
-``global K`` in a method, a helper held in a list) left the adjoint reading the new value
-where the value used the old one; ``globals()["K"] = v`` in the code was undone by the
+``global K`` in a method, a helper held in a list), or a class's attribute or a closure
+variable (``Config.k = v``, ``nonlocal k``), left the adjoint reading the new value where
+the value used the old one; ``globals()["K"] = v`` in the code was undone by the
 derivative. A function rebinding a global (``global K; K = K + 1``) called through a
 function value ran twice, the second run from the state the first left. All are refused
 now, at the line, and the next call works."""
@@ -31,6 +32,9 @@ REFUSED = [
     (P.through_a_hook, "a read of the global K that set_through_module may rebind"),
     (P.through_globals_in_a_helper, "a read of the global K that set_through_globals may rebind"),
     (P.module_untouched, "a read of the global K that set_through_module may rebind"),
+    (P.class_attribute, "a read of Config.k that the helper set_config rebinds; the derivative would read"),
+    (P.closure_value, "a read of k that the helper make_closure.<locals>.bump_k rebinds"),
+    (P.object_attribute_in_a_loop, "a read of COUNTER.k that the helper grow_counter rebinds"),
     (P.globals_written, "globals() (the module's variables as a dict); read a global by its name"),
     (P.bumping_by_value, "a call of bumping through a function value"),
 ]
@@ -43,7 +47,7 @@ def test_refused_at_the_line(f, message):
         astgrad.grad(f)(X3.copy())
     text = str(caught.value)
     assert HERE in text and message in text
-    assert P.K == 2.0                       # nothing ran: the module's state as it was
+    assert P.K == 2.0 and P.Config.k == 2.0 and P.COUNTER.k == 2.0    # nothing ran: the module's state as it was
     assert np.allclose(astgrad.grad(P.split_items)(X3), numerical_grad(P.split_items, (X3,), wrt=0))
 
 
