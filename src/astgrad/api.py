@@ -798,9 +798,36 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
+    before = _globals_before(f)
     out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
     _check_output(out, _function_name(f))
-    return out, Pullback(f, primals, out, bound)
+    pullback = Pullback(f, primals, out, bound)
+    pullback._globals_before = before
+    return out, pullback
+
+
+def _globals_before(f):
+    """(module globals, {name: value}) for the globals ``f`` rebinds (``global K``), as
+    they are before vjp runs it: the pullback, which runs ``f``'s code again, starts from
+    them, so that its derivative is that of the run vjp made (not of one starting where
+    that run left ``K``)."""
+    from .frontend.normalize.outer_writes import written_globals
+    if not inspect.isfunction(f):
+        return None
+    names = written_globals(f)
+    return (f.__globals__, {name: f.__globals__.get(name, _UNBOUND) for name in names}) if names else None
+
+
+_UNBOUND = object()
+
+
+def _restore_globals(before):
+    module, values = before
+    for name, value in values.items():
+        if value is _UNBOUND:
+            module.pop(name, None)
+        else:
+            module[name] = value
 
 
 class Pullback:
@@ -818,6 +845,7 @@ class Pullback:
         positions = tuple(len(self._leading) + k for k in self._floats)
         self._compiled = _compiled(f, positions, False) if positions else None
         self._positions = positions
+        self._globals_before = None     # vjp's: the globals f rebinds, before it ran f
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -838,6 +866,8 @@ class Pullback:
             code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
         code = code or self._compiled
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
+        if self._globals_before is not None:
+            _restore_globals(self._globals_before)     # the run vjp made starts from them
         grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self._positions) == 1:
             grads = (grads,)
