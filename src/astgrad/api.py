@@ -821,6 +821,13 @@ def _globals_before(f):
 _UNBOUND = object()
 
 
+def _from(before, run, *args):
+    """``run(*args)`` with the globals of ``before`` (``_globals_before``) set back first."""
+    if before is not None:
+        _restore_globals(before)
+    return run(*args)
+
+
 def _restore_globals(before):
     module, values = before
     for name, value in values.items():
@@ -1395,13 +1402,17 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
+        before = _globals_before(_underlying(f))     # each column's run starts from them
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
+        after = _globals_before(_underlying(f))      # and they end as this one run left them
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
         product = self._product._products(args, kwargs, basis[0])
-        flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
+        flat = numpy.stack([numpy.asarray(_from(before, product, e)) for e in basis], axis=-1)
+        if after is not None:
+            _restore_globals(after)
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
     def __repr__(self):
