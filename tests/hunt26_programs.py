@@ -183,3 +183,9 @@ def object_attribute_in_a_loop(x):
         grow_counter()
         s = s + np.sum(np.sin(x) * COUNTER.k)   # the gradient read k = 4 in both rounds' adjoints
     return s
+
+
+def bumping_vector(x):
+    s = np.sin(x) * K
+    bump()
+    return s + x * K

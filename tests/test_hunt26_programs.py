@@ -10,9 +10,9 @@ variable (``Config.k = v``, ``nonlocal k``), left the adjoint reading the new va
 the value used the old one; ``globals()["K"] = v`` in the code was undone by the
 derivative. A function rebinding a global (``global K; K = K + 1``) called through a
 function value ran twice, the second run from the state the first left. All are refused
-now, at the line, and the next call works. vjp's pullback and hessian's columns of such a
-function (which run its code again) now start from the globals as they were before the
-first run."""
+now, at the line, and the next call works. vjp's pullback and the columns of jacobian and
+hessian of such a function (which run its code again) now start from the globals as they
+were before the first run."""
 
 import numpy as np
 import pytest
@@ -102,6 +102,17 @@ def test_hessian_of_a_rebinding_function_runs_each_column_from_the_start():
                          for i in range(3)])
     P.reset()
     assert np.allclose(astgrad.hessian(P.bumping)(X3), expected, rtol=1e-4, atol=1e-5)
+    assert P.K == 3.0
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_of_a_rebinding_function_runs_each_column_from_the_start(mode):
+    def from_start(z, i):
+        P.reset()
+        return P.bumping_vector(z)[i]
+    expected = np.array([numerical_grad(lambda z, i=i: from_start(z, i), (X3,), wrt=0) for i in range(3)])
+    P.reset()
+    assert np.allclose(astgrad.jacobian(P.bumping_vector, mode=mode)(X3), expected)     # was 6.87 for 4.91
     assert P.K == 3.0
 
 
