@@ -67,6 +67,16 @@ def set_through_globals():
     globals()["K"] = 3.0
 
 
+def set_through_the_dict():
+    sys.modules[__name__].__dict__.update(K=3.0)
+
+
+def through_the_dict(x):
+    s = np.sum(np.sin(x) * K)
+    set_through_the_dict()
+    return s * np.sum(np.cos(x) * K)
+
+
 class Bumper:
     def bump(self):
         global K

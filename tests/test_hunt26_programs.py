@@ -33,6 +33,7 @@ REFUSED = [
     (P.through_a_method, "a read of the global K that Bumper.bump may rebind"),
     (P.through_a_hook, "a read of the global K that set_through_module may rebind"),
     (P.through_globals_in_a_helper, "a read of the global K that set_through_globals may rebind"),
+    (P.through_the_dict, "a read of the global K that set_through_the_dict may rebind (through the module, by its"),
     (P.module_untouched, "a read of the global K that set_through_module may rebind"),
     (P.class_attribute, "a read of Config.k that the helper set_config rebinds; the derivative would read"),
     (P.closure_value, "a read of k that the helper make_closure.<locals>.bump_k rebinds"),

@@ -94,7 +94,7 @@ def refuse_value_rebinds(normalizer, tree):
             normalizer.line = getattr(node, "lineno", normalizer.line)
             raise normalizer._refuse(
                 f"a read of the global {node.id} that {helper} may rebind (through the module, "
-                "globals() or a global statement in a method)", node,
+                "by its name as text, or a global statement in a method)", node,
                 f"the derivative would read {node.id} again after {helper} ran, where the value read it "
                 f"before; pass {node.id} in as an argument, or rebind it in a function of this module "
                 f"with a global statement")
@@ -104,7 +104,8 @@ def _own_module_writes(fn, module):
     """{global name of ``module``: a helper} for the globals the functions ``fn`` reaches
     (through the classes it reads too) may rebind by a route other than a global statement
     in a function (which outer_writes.py follows): ``M.name = v`` with ``M`` this module,
-    ``<expression>.name = v`` (``sys.modules[__name__].name``), a method's ``global name``."""
+    ``<expression>.name = v`` (``sys.modules[__name__].name``), a method's ``global name``,
+    a name written by its text (``globals()``, ``vars``, ``setattr``, ``__dict__``)."""
     written = {}
     for helper in _reached(fn, classes=True)[1:]:
         if helper.__globals__ is not module:
@@ -118,15 +119,21 @@ def _own_module_writes(fn, module):
                 written.setdefault(attr, helper)
         for attr in _computed_attribute_stores(helper.__code__):
             written.setdefault(attr, helper)
-        if "globals" in _code_names(helper.__code__):        # globals()["K"] = v
+        if _BY_NAME & _code_names(helper.__code__):      # globals()["K"] = v, setattr(m, "K", v)
             for text in _string_constants(helper.__code__):
                 written.setdefault(text, helper)
     return written
 
 
+_BY_NAME = frozenset({"globals", "vars", "setattr", "__dict__", "__setattr__"})
+
+
 def _string_constants(code):
+    """The strings among ``code``'s constants (and in its tuples of them: keyword names)."""
     for inner in [code] + [c for c in code.co_consts if isinstance(c, types.CodeType)]:
-        yield from (const for const in inner.co_consts if isinstance(const, str))
+        for const in inner.co_consts:
+            yield from (const,) if isinstance(const, str) else \
+                (c for c in const if isinstance(c, str)) if isinstance(const, tuple) else ()
 
 
 _COMPUTED = ("CALL", "PRECALL", "BINARY_SUBSCR", "BINARY_OP")
