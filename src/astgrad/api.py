@@ -798,9 +798,43 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
+    before = _globals_before(f)
     out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
     _check_output(out, _function_name(f))
-    return out, Pullback(f, primals, out, bound)
+    pullback = Pullback(f, primals, out, bound)
+    pullback._globals_before = before
+    return out, pullback
+
+
+def _globals_before(f):
+    """(module globals, {name: value}) for the globals ``f`` rebinds (``global K``), as
+    they are now, or None: vjp's pullback and the columns of jacobian and hessian, which
+    run ``f``'s code again, start from them as they were before the first run, so that
+    each derivative is that of that run (not of one starting where it left ``K``)."""
+    from .frontend.normalize.outer_writes import written_globals
+    if not inspect.isfunction(f):
+        return None
+    names = written_globals(f)
+    return (f.__globals__, {name: f.__globals__.get(name, _UNBOUND) for name in names}) if names else None
+
+
+_UNBOUND = object()
+
+
+def _from(before, run, *args, **kwargs):
+    """``run(*args, **kwargs)`` with the globals of ``before`` (``_globals_before``) set back first."""
+    _restore_globals(before)
+    return run(*args, **kwargs)
+
+
+def _restore_globals(before):
+    """Set back the globals ``_globals_before`` took (None: none)."""
+    module, values = before if before is not None else (None, {})
+    for name, value in values.items():
+        if value is _UNBOUND:
+            module.pop(name, None)
+        else:
+            module[name] = value
 
 
 class Pullback:
@@ -818,6 +852,7 @@ class Pullback:
         positions = tuple(len(self._leading) + k for k in self._floats)
         self._compiled = _compiled(f, positions, False) if positions else None
         self._positions = positions
+        self._globals_before = None     # vjp's: the globals f rebinds, before it ran f
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -838,6 +873,7 @@ class Pullback:
             code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
         code = code or self._compiled
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
+        _restore_globals(self._globals_before)     # the run vjp made starts from them
         grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
         if len(self._positions) == 1:
             grads = (grads,)
@@ -1129,6 +1165,7 @@ class Jacobian:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
         _refuse_changing_draws(f, "jacobian")      # again: a seed constant rebound since (SEED = None)
         fn = self._fn
+        before = _globals_before(fn)        # the globals fn rebinds: each column's run starts from them
         bound = _bind(f, args, kwargs)
         _check_gradient_output(f, bound)
         _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
@@ -1136,6 +1173,7 @@ class Jacobian:
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
         out = fn(*_copies(arguments), **bound.kwargs)
+        after = _globals_before(fn)         # and they end as this one run left them
         _check_jacobian_output(out, _function_name(f))
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
@@ -1148,9 +1186,10 @@ class Jacobian:
             elif type(x) in (float, int):       # specialized code is given a tangent of x's kind
                 basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(run_derivative(compiled, *arguments, **bound.kwargs,
-                                                    **{name: target.seed(bound, e)})[1])
+            columns = [numpy.asarray(_from(before, run_derivative, compiled, *arguments, **bound.kwargs,
+                                           **{name: target.seed(bound, e)})[1])
                        for e in basis]
+            _restore_globals(after)
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             # in x's float dtype, as the rows of reverse mode are (and grad and hessian)
             return flat.reshape(numpy.shape(out) + numpy.shape(x)).astype(_float_dtype_of(x), copy=False)
@@ -1160,9 +1199,10 @@ class Jacobian:
             first = 1.0 if type(out) is float else next(_flat_basis(out), None)
             compiled = _pullback_code(f, bound, (position,), compiled, first) or compiled
         seed = seed_parameter(compiled)
-        rows = [numpy.asarray(_match_argument(target.select(bound, run_derivative(
-                    compiled, *arguments, **bound.kwargs, **{seed: e})), x))
+        rows = [numpy.asarray(_match_argument(target.select(bound, _from(
+                    before, run_derivative, compiled, *arguments, **bound.kwargs, **{seed: e})), x))
                 for e in basis]
+        _restore_globals(after)
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -1365,13 +1405,16 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
+        before = _globals_before(_underlying(f))     # each column's run starts from them
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
+        after = _globals_before(_underlying(f))      # and they end as this one run left them
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
         product = self._product._products(args, kwargs, basis[0])
-        flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
+        flat = numpy.stack([numpy.asarray(_from(before, product, e)) for e in basis], axis=-1)
+        _restore_globals(after)
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
     def __repr__(self):

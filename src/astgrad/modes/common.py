@@ -216,6 +216,7 @@ class Transform:
                 stmt, construct=f"call to {callee.__qualname__}(*args, **kwargs)")
         if not active:
             return None, []
+        _refuse_callee_rebinding_globals(self.source, stmt, callee)
         try:
             compiled = derive(callee, tuple(names.index(param) for param, _ in active))
         except RecursiveCall:
@@ -225,6 +226,20 @@ class Transform:
         except TransformError as error:
             raise library_callee_error(self.source, stmt, callee, error) or error from None
         return compiled, active
+
+
+def _refuse_callee_rebinding_globals(source, stmt, callee):
+    """A callee differentiated on its own runs again in the derivative (its value in the
+    forward sweep, its derivative in the adjoint): one rebinding a global (``global K;
+    K = K + 1``, itself or through a helper) would rebind it twice, the second run reading
+    the first one's value. Called by name it is inlined instead (outer_writes.py)."""
+    from ..frontend.normalize.outer_writes import writes_outer
+    if writes_outer(callee, callee.__globals__):
+        raise source.error(
+            f"astgrad cannot differentiate a call of {callee.__qualname__} through a function value, as "
+            "it rebinds a global (a global statement, in it or in a function it calls) and its derivative "
+            f"would run it a second time; call it by its name ({callee.__name__}(...)), which astgrad "
+            "follows", stmt, construct=f"call to {callee.__qualname__}")
 
 
 def library_callee_error(source, stmt, callee, error):
@@ -1502,7 +1517,9 @@ def check_effect_call(source, stmt, active, held=frozenset()):
         return
     if method is not None:
         owner = call.func.value
-        if isinstance(owner, gast.Name) and owner.id in active \
+        # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
+        # object the list holds, which the method may change unseen
+        if isinstance(owner, gast.Name) and (owner.id in active or owner.id in held) \
                 and (method != "append" or call.keywords or len(call.args) != 1) \
                 and (is_mutating_method(method) or not registry.methods_named(method)):
             raise source.error(

@@ -56,7 +56,7 @@ from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
-from .foreign_writes import refuse_foreign_rebinds
+from .foreign_writes import refuse_foreign_rebinds, refuse_value_rebinds
 from .flat_iterators import guard_held_flat_iterators
 from .unknown_operators import UnknownOperatorLowering
 from .proven_plain import ProvenPlainValues
@@ -189,6 +189,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if getattr(self.source.fn, "__astgrad_writes_self__", False):
             attribute_writes(tree)          # a method's state twin: instances.py
             self.bound_count = binding_counts([tree])
+        refuse_value_rebinds(self, tree)    # a helper rebinding mymod.K, a global value the code reads
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
         refuse_foreign_rebinds(self, tree)  # a helper rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):

@@ -37,6 +37,13 @@ def writes_outer(fn, module):
                for g in _reachable(fn))
 
 
+def written_globals(fn):
+    """The globals of ``fn``'s module that ``fn``, or a function of that module it reaches,
+    rebinds with a global statement (``global K; K = ...``)."""
+    return frozenset(name for g in _reachable(fn) if g.__globals__ is fn.__globals__
+                     for name in _own_outer_writes(g) & set(g.__code__.co_names))
+
+
 def rebound_globals(functions, module, names):
     """Of ``names``, globals of ``module`` (a globals dict), those that the functions
     among ``functions``, or the user functions they reach (also through a module of the

@@ -27,6 +27,7 @@ _REFUSED_CALLS = {
     builtins.eval: "eval (code in a string)",
     builtins.exec: "exec (code in a string)",
     builtins.locals: "locals() (the local variables as a dict)",
+    builtins.globals: "globals() (the module's variables as a dict)",
 }
 
 
@@ -43,6 +44,8 @@ _ADVICE = {
     "eval (code in a string)": "write the expression out in the function",
     "exec (code in a string)": "write the statements out in the function",
     "locals() (the local variables as a dict)": "build the dict you need from the names themselves",
+    "globals() (the module's variables as a dict)": "read a global by its name, and rebind it with a "
+                                                    "global statement (global K; K = v)",
     "a nonlocal statement": "pass the value in as an argument and return the new value",
     "yield (a generator)": "build a list instead (ys.append(v) where it would yield v), return it, "
                            "and loop over that list",
