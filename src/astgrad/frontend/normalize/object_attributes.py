@@ -13,13 +13,7 @@ import gast
 from ...core import syntax as S
 from ...rules import registry
 from .. import object_layouts as L
-
-
-def is_array_attribute_name(name):
-    """Whether ``v.<name>`` is read as an attribute of NumPy's arrays (``size``, ``T``,
-    ``real``), not a method."""
-    key = registry.method_key(name)
-    return key is not None and not callable(key)
+from ..array_named_reads import is_array_attribute_name
 
 
 def object_names(normalizer):
