@@ -60,6 +60,11 @@ def comprehension_and_item(x, ts):
     return sum([p.size ** 2 * np.sum(x) for p in ts]) + first.ndim * ts[1].size
 
 
+def item_chosen_when_it_runs(x, ts):
+    t = ts[int(x[0] > 0.0)]
+    return t.size * np.sum(x ** 2) + ts[int(x[1] > 0.0)].ndim ** 2
+
+
 def method_reading_self_size(x, s):
     return s.apply(x) * s.size
 
@@ -72,6 +77,7 @@ PROGRAMS = [  # (function, the object made of a vector of floats, that vector)
     (transposed_and_shaped, lambda v: Shaped(*v), [0.7, 1.3, -0.4]),
     (loop_over_items, lambda v: [T(v[0], v[1]), T(v[2], v[3])], [0.7, 1.3, -0.4, 0.9]),
     (comprehension_and_item, lambda v: (D(v[0], v[1]), T(v[2], v[3])), [0.7, 1.3, -0.4, 0.9]),
+    (item_chosen_when_it_runs, lambda v: [D(v[0], v[1]), D(v[2], v[3])], [0.7, 1.3, -0.4, 0.9]),
     (method_reading_self_size, lambda v: Scaled(*v), [0.7, 1.3]),
 ]
 IDS = [f"{f.__name__}-{type(make([0.0] * len(v))).__name__}" for f, make, v in PROGRAMS]
