@@ -65,6 +65,19 @@ def item_chosen_when_it_runs(x, ts):
     return t.size * np.sum(x ** 2) + ts[int(x[1] > 0.0)].ndim ** 2
 
 
+def shifted(t, x):
+    return T(t.size + x[0], t.ndim * 2.0)
+
+
+def from_a_helper(x, t):                # what the helper gives is a T: every return builds one
+    u = shifted(t, x)
+    return u.size * np.sum(x) + u.ndim ** 2 + shifted(u, x * 2.0).size ** 2 + only_the_size(t) * x[1]
+
+
+def only_the_size(t):
+    return t.size
+
+
 def method_reading_self_size(x, s):
     return s.apply(x) * s.size
 
@@ -78,6 +91,7 @@ PROGRAMS = [  # (function, the object made of a vector of floats, that vector)
     (loop_over_items, lambda v: [T(v[0], v[1]), T(v[2], v[3])], [0.7, 1.3, -0.4, 0.9]),
     (comprehension_and_item, lambda v: (D(v[0], v[1]), T(v[2], v[3])), [0.7, 1.3, -0.4, 0.9]),
     (item_chosen_when_it_runs, lambda v: [D(v[0], v[1]), D(v[2], v[3])], [0.7, 1.3, -0.4, 0.9]),
+    (from_a_helper, lambda v: T(*v), [0.7, 1.3]),
     (method_reading_self_size, lambda v: Scaled(*v), [0.7, 1.3]),
 ]
 IDS = [f"{f.__name__}-{type(make([0.0] * len(v))).__name__}" for f, make, v in PROGRAMS]
