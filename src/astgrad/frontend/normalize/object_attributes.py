@@ -58,9 +58,16 @@ def gives_record(normalizer, node):
 
 def record_layout(normalizer, node):
     """The layout of the namedtuple or dataclass ``node`` gives (``gives_record``), where
-    every return of the function builds one of one class: ``("object", T, (), ())``."""
-    cls = record_built(normalizer, node)
-    return None if cls is None or len(cls) != 1 else (L.OBJECT, next(iter(cls)), (), ())
+    every return of the function builds one of one class: ``("object", T, (), shadowed)``,
+    nothing said of what its fields hold, the fields a class attribute of the same name
+    (a dataclass default) stands behind shadowed, as object_layouts.layout_of says."""
+    classes = record_built(normalizer, node)
+    if classes is None or len(classes) != 1:
+        return None
+    cls = next(iter(classes))
+    fields = cls._fields if issubclass(cls, tuple) else [field.name for field in dataclasses.fields(cls)]
+    shadowed = () if issubclass(cls, tuple) else tuple(name for name in fields if hasattr(cls, name))
+    return (L.OBJECT, cls, (), shadowed)
 
 
 def record_built(normalizer, node):
