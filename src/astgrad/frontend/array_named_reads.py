@@ -6,7 +6,7 @@ derivative (a namedtuple's or a dataclass's field ``size``). When such a functio
 called with an object there, the call-time specialization gives the parameter the
 object's layout (function_args.given_functions, object_layouts.layout_of), as it does
 for a parameter the body calls through. A value no layout describes that holds objects
-(a dict of namedtuples, a list of more than a few dozen) is refused at the line reading
+(a dict of namedtuples, a list of them and arrays, or of more than 64) is refused at the line reading
 the attribute: there the read could be an array's or an object's, and a wrong guess is a
 silent zero."""
 
@@ -109,8 +109,8 @@ def refusal(fn, name, value):
         f"astgrad cannot differentiate {construct}: `.{attr}` is also an attribute of NumPy's arrays, "
         f"and astgrad cannot tell which of the two this read is for the argument {name} (a "
         f"{type(value).__name__} holding {_held_kind(value)} objects), so it would take it for the array's, "
-        f"whose derivative is none; give such an object as an argument of its own, or the objects in a list "
-        f"or a tuple (of at most 64)", node, construct=construct)
+        f"whose derivative is none; give such an object as an argument of its own, or the objects alone in "
+        f"a list or a tuple (at most 64 of them)", node, construct=construct)
 
 
 def _held_kind(value, depth=_DEPTH):
