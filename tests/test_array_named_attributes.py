@@ -172,3 +172,14 @@ def test_arrays_read_as_before():
     """An array's .T and .shape beside a namedtuple's fields of those names: NumPy's."""
     g = astgrad.grad(transposed_and_shaped, wrt=0)(X, Shaped(0.5, 2.0, 3.0))
     assert_close(g, np.full(3, 0.5 * 2.0 + 3.0), 1e-12, 1e-12)
+
+
+def test_an_exported_derivative_refuses_a_record_it_reads_as_an_array():
+    """Exported code is made without the arguments: it reads t.size as NumPy's, so it
+    refuses a namedtuple there; an array goes through."""
+    namespace = {}
+    exec(compile(astgrad.export(sum_and_field, wrt=1), "<exported>", "exec"), namespace)
+    with pytest.raises(TypeError, match="argument 't' holds a T: this exported derivative was generated without "
+                       r"seeing its arguments(.|\n)*Take the derivative in process"):
+        namespace["grad_sum_and_field"](X, T(0.7, 2.0))
+    assert_close(namespace["grad_sum_and_field"](X, np.ones(2)), np.zeros(2), 0, 0)
