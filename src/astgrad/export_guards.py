@@ -21,6 +21,7 @@ import gast
 import numpy
 
 from .core import syntax as S
+from .frontend.array_named_reads import array_named_reads
 from .frontend.function_args import joined_parameters, sequence_parameters
 from .core.missing import MISSING
 from .exported_checks import globals_as_exported, identity_of
@@ -39,6 +40,40 @@ def arrays_not_lists(**arguments):
                 f"and arrays, and reads '+' and '*' on {name!r} as NumPy arithmetic, where on a {kind} "
                 f"Python joins or repeats it. Pass numpy.asarray({name}) if the function means "
                 f"arithmetic, or take the derivative in process (astgrad.grad follows lists).")
+
+
+def records_not_read_as_arrays(**arguments):
+    """Raise a TypeError naming the first argument that is, or holds in a list, tuple or
+    dict, a namedtuple or a dataclass: the exported code, made without the arguments,
+    reads its attributes named like an array's (``t.size``) as NumPy's, with no derivative."""
+    import dataclasses
+    for name, value in arguments.items():
+        todo = [value]
+        while todo:
+            item = todo.pop()
+            if type(item) in (list, tuple):
+                todo.extend(item)
+            elif type(item) is dict:
+                todo.extend(item.values())
+            elif isinstance(item, tuple) and hasattr(type(item), "_fields") \
+                    or dataclasses.is_dataclass(item) and not isinstance(item, type):
+                raise TypeError(
+                    f"argument {name!r} holds a {type(item).__name__}: this exported derivative was generated "
+                    f"without seeing its arguments, and reads the attributes of {name!r} named like a NumPy "
+                    f"array's (.size, .shape, .T, ...) as the array's, whose derivative is none, where an object's "
+                    f"own field carries one. Take the derivative in process (astgrad.grad is made for the "
+                    f"object it is given), or rename the field.")
+
+
+def record_guard_lines(fn, compiled, names, call="records_not_read_as_arrays"):
+    """The statement refusing a namedtuple or a dataclass (``records_not_read_as_arrays``,
+    called by the name ``call``) given for one of ``names`` (the parameters the derivative
+    is taken with respect to) whose attributes named like an array's ``fn``'s body reads."""
+    params = [p.name for p in inspect.signature(compiled).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    read = array_named_reads(fn)
+    checked = [name for name in names if name in params and name in read]
+    return [f"{call}({', '.join(f'{name}={name}' for name in checked)})"] if checked else []
 
 
 def numbers_as_array(value):

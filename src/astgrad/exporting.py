@@ -22,7 +22,8 @@ from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_guards import (array_operand_lines, arrays_not_lists, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
-                            own_default_checks, plain_object_guard_lines, plain_objects_refused, written_item)
+                            own_default_checks, plain_object_guard_lines, plain_objects_refused, record_guard_lines,
+                            records_not_read_as_arrays, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -85,6 +86,9 @@ def _export(f, wrt, mode, order, path):
     plain = plain_object_guard_lines(fn, compiled, names, spelled["plain_objects_refused"])
     if plain:
         module.bind(spelled["plain_objects_refused"], plain_objects_refused, caller)
+    records = record_guard_lines(fn, compiled, names, spelled["records_not_read_as_arrays"])
+    if records:
+        module.bind(spelled["records_not_read_as_arrays"], records_not_read_as_arrays, caller)
     if seeds:
         module.bind(spelled["seed_like"], seed_like, caller)
     found = _guards_of(compiled, differentiated)
@@ -95,7 +99,7 @@ def _export(f, wrt, mode, order, path):
     operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
         module.bind(spelled["numbers_as_array"], numbers_as_array, caller)
-    prologue = checked + guards + plain + operands + seeds
+    prologue = checked + guards + plain + records + operands + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
         # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
@@ -116,7 +120,8 @@ def _export(f, wrt, mode, order, path):
 
 
 # astgrad's helpers the lines exporting adds around the derivative's own code call
-_ADDED_HELPERS = ("arrays_not_lists", "plain_objects_refused", "seed_like", "numbers_as_array", "match_argument")
+_ADDED_HELPERS = ("arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
+                  "numbers_as_array", "match_argument")
 
 
 def _names_of_code(compiled):

@@ -32,6 +32,7 @@ import numpy
 
 from ..core import syntax as S
 from ..core.functions import function_identity
+from .array_named_reads import array_named_reads, holds_unlaid_objects, refusal
 from .object_layouts import (Holding, LaidHolding, Layout, called_parameters, found_in_source, holds_comparing_objects,
                              holds_objects_inside, layout_of)
 from .varargs import compile_variant
@@ -107,7 +108,7 @@ def given_functions(names, values, fn=None):
     and, for ``fn``'s parameters it adds or multiplies, a Sequence for a list or tuple;
     empty (quickly) for the usual numbers and arrays."""
     given = {}
-    joined = called = None
+    joined = called = read = None
     for name, value in zip(names, values):
         kind = type(value)
         if kind is float or kind is numpy.ndarray or kind is int:
@@ -119,7 +120,10 @@ def given_functions(names, values, fn=None):
             given[name] = Mixed(value)
             continue
         called = called if called is not None or fn is None else called_parameters(fn)
-        tree = layout_of(value) if called and name in called else None
+        read = read if read is not None or fn is None else array_named_reads(fn)
+        tree = layout_of(value) if called and name in called or read and name in read else None
+        if tree is None and read and name in read and holds_unlaid_objects(value):
+            raise refusal(fn, name, value)      # t.size of a namedtuple in a dict: array_named_reads.py
         if tree is not None:                # an object the body calls methods of: object_layouts.py
             given[name] = (LaidHolding if holds_objects_inside(value) else Layout)(tree)
         elif called and name in called and holds_comparing_objects(value, operating=True):

@@ -79,23 +79,35 @@ def layout_of(value, depth=_DEPTH, seen=None):
                 return None
             items = tuple([layout_of(item, depth, seen) for item in value])
             return None if None in items else (ITEMS, kind, items)
+        if is_namedtuple(value):        # an object whose attributes are its fields (t.size is one)
+            return _record_layout(kind, zip(kind._fields, value), depth, seen) if _looked_into(kind) else None
         own = getattr(value, "__dict__", None) if _looked_into(kind) else None
         if type(own) is not dict:
             return None
-        attributes, shadowed = [], []
-        for name, item in own.items():
-            if hasattr(kind, name):         # (read now: a class may gain a method later)
-                shadowed.append(name)
-            if item is None:
-                if name in _called_on_self(kind):   # where a function could be: its call raises (methods.py)
-                    attributes.append((name, _HELD_NONE))
-            elif type(item) not in _LEAVES:
-                sub = _held_function(item) or layout_of(item, depth - 1, seen)
-                if sub is not None:
-                    attributes.append((name, sub))
-        return (OBJECT, kind, tuple(attributes), tuple(shadowed))
+        shadowed = tuple(name for name in own if hasattr(kind, name))  # (read now: a class may gain a method later)
+        return _record_layout(kind, own.items(), depth, seen, shadowed)
     finally:
         seen.discard(id(value))
+
+
+def is_namedtuple(value):
+    """Whether ``value`` is a namedtuple (``collections.namedtuple``, ``typing.NamedTuple``)."""
+    return isinstance(value, tuple) and isinstance(getattr(type(value), "_fields", None), tuple)
+
+
+def _record_layout(kind, named_items, depth, seen, shadowed=()):
+    """The layout ``("object", kind, ...)`` of an object whose attributes are the
+    ``(name, value)`` pairs ``named_items``."""
+    attributes = []
+    for name, item in named_items:
+        if item is None:
+            if name in _called_on_self(kind):   # where a function could be: its call raises (methods.py)
+                attributes.append((name, _HELD_NONE))
+        elif type(item) not in _LEAVES:
+            sub = _held_function(item) or layout_of(item, depth - 1, seen)
+            if sub is not None:
+                attributes.append((name, sub))
+    return (OBJECT, kind, tuple(attributes), shadowed)
 
 
 class Held:

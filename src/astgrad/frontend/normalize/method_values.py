@@ -200,11 +200,14 @@ class MethodValueLowering:
 
     def item_layout(self, node):
         """The layout of ``layers[-1]`` or ``layers[:-1]`` (a constant index or slice) of
-        a list or tuple of a known layout; else None."""
+        a list or tuple of a known layout, or of ``layers[i]`` where all its items have
+        one layout; else None."""
         owner = self.layout(node.value)
-        index = _constant_index(node.slice)
-        if owner is None or owner[0] != L.ITEMS or index is None:
+        if owner is None or owner[0] != L.ITEMS:
             return None
+        index = _constant_index(node.slice)
+        if index is None:       # any one item: the layout they all have, if they do
+            return None if isinstance(node.slice, (gast.Slice, gast.Tuple)) else L.item(owner)
         if isinstance(index, int):
             return L.item(owner, index)
         items = owner[2][index]

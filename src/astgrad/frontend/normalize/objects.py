@@ -25,6 +25,8 @@ import numpy
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from ..array_named_reads import array_named_reads
+from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .self_containers import CHANGING_METHODS, container_kinds
@@ -187,7 +189,7 @@ class ObjectLowering:
         ``callee`` that are objects of a known layout and that ``callee`` calls through
         (``helper(layer, x)`` calling ``layer.apply(x)``): the call is then a call of
         ``callee`` made for those layouts, as the function itself was."""
-        called = L.called_parameters(callee)
+        called = L.called_parameters(callee) | set(array_named_reads(callee))      # helper(t) reading t.size
         if not called or any(isinstance(a, gast.Starred) for a in node.args) \
                 or any(kw.arg is None for kw in node.keywords):
             return {}
@@ -202,7 +204,8 @@ class ObjectLowering:
         for param, expr in bound.arguments.items():
             if param not in called or not isinstance(expr, gast.AST):
                 continue
-            tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None)
+            tree = self.layout(expr) or (self.global_object_layout(expr) if param != receiver else None) \
+                or record_layout(self, expr)       # a record a helper gave (t = make(x)): object_attributes.py
             if tree is not None:
                 given[param] = L.Layout(tree)
             elif not M.defined_in_class(callee) and (param in L.compared_parameters(callee) and self.may_be_unknown_object(
