@@ -45,7 +45,7 @@ from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import function_tree
 from .scopes import parameters
-from .unknown_objects import Items, all_bindings, hands_back, returns_numbers, runs_operator
+from .unknown_objects import Items, all_bindings, gradient_transform, hands_back, returns_numbers, runs_operator
 
 # builtins whose result is a plain value whatever they are given
 _ALWAYS_PLAIN = frozenset([len, range, int, float, complex, bool, str, repr, isinstance, issubclass, hasattr,
@@ -170,6 +170,9 @@ class ProvenPlainValues:
 
     def _plain_call(self, call, not_plain):
         handed = call.args + [kw.value for kw in call.keywords]
+        if isinstance(call.func, gast.Call) and gradient_transform(self.resolve_call(call.func)):
+            # astgrad.grad(loss)(W, b): a gradient has its arguments' structure, with numbers in it
+            return all(self._plain(a, not_plain) for a in handed)
         callee = self.resolve_call(call)
         if callee is None:
             callee = self._method_called(call.func)

@@ -306,6 +306,14 @@ _NUMBERS = weakref.WeakKeyDictionary()      # function -> whether each of its re
 _LIBRARIES = frozenset({"numpy", "math", "scipy", "cmath"})
 
 
+def gradient_transform(callee):
+    """Whether ``callee`` is ``astgrad.grad`` or ``astgrad.value_and_grad``: what the
+    gradient it makes gives has its arguments' structure, holding numbers where they do
+    (the value is the scalar the function gives)."""
+    return getattr(callee, "__module__", None) == "astgrad.api" \
+        and getattr(callee, "__name__", None) in ("grad", "value_and_grad")
+
+
 def returns_numbers(fn):
     """Whether each return of the function ``fn`` computes a number or an array (a call
     of NumPy or ``math``, a constant, an operator on those: ``return np.tanh(v) * 2.0``),

@@ -16,7 +16,7 @@ from .. import object_layouts as L
 from ...core import methods as M
 from ...core import ops
 from ...core import syntax as S
-from .unknown_objects import hands_back, returns_numbers
+from .unknown_objects import gradient_transform, hands_back, returns_numbers
 
 # operators whose derivative is zero on numbers, so nothing checks, when the derivative
 # runs, that a receiver's attribute taken as a number was one (proven_without_receiver)
@@ -121,6 +121,9 @@ class UnknownOperatorLowering:
             return init is not None and L.meets_operator_classes(init)
         if kind is not gast.Call:
             return None
+        if isinstance(expr.func, gast.Call) and gradient_transform(self.resolve_call(expr.func)) \
+                and all(self.proven_plain(a) for a in expr.args + [k.value for k in expr.keywords]):
+            return False        # astgrad.grad(loss)(p.W, b): a gradient of numbers
         callee = self.resolve_call(expr)
         if callee is not None and ops.is_user_function(callee):
             return _may_build(callee)
