@@ -798,9 +798,10 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
+    before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
     out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
     _check_output(out, _function_name(f))
-    return out, Pullback(f, primals, out, bound)
+    return out, Pullback(f, primals, out, bound, before)
 
 
 class Pullback:
@@ -808,8 +809,9 @@ class Pullback:
     cotangent of ``f``'s output ``out``."""
     __astgrad_result__ = "vjp's pullback"     # not a function transforms take (bound.as_function)
 
-    def __init__(self, f, primals, out, bound=None):
+    def __init__(self, f, primals, out, bound=None, before=None):
         self.function, self.primals, self.out = f, primals, out
+        self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         self._leading = leading_arguments(f)
         # only the primals holding floats are differentiated (the others get None): an
@@ -838,7 +840,14 @@ class Pullback:
             code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
         code = code or self._compiled
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
-        grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
+        now = self._before.taken_again() if self._before is not None else None
+        if now is not None:
+            self._before.restore()          # the code runs f again: from the values f started from
+        try:
+            grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
+        finally:
+            if now is not None:
+                now.restore()               # the pullback changes no global
         if len(self._positions) == 1:
             grads = (grads,)
         by_position = dict(zip(self._floats, grads))
@@ -905,6 +914,30 @@ def _refuse_changing_draws(f, transform):
         f"{found.what}{through}, whose result changes from call to call: the columns would come from "
         f"different runs. {advice}, or use grad, jvp or hvp, which run the function once", found.node,
         construct=found.what)
+
+
+def _outer_snapshot(f, transform):
+    """vjp runs ``f`` and then its derivative, jacobian and hessian run it once per
+    column: the globals and closure cells ``f`` rebinds (``global K; K += 1``, in it or in
+    what it calls) as they are now, put back before each further run (outer_state.py);
+    None where it rebinds none."""
+    from .outer_state import snapshot
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
+        return None
+    return snapshot(fn, transform) if inspect.isfunction(fn) else None
+
+
+def _runs_from(before, run):
+    """``run`` (a function of one seed) starting each call from ``before`` (a Snapshot, or None)."""
+    if before is None:
+        return run
+
+    def from_before(seed):
+        before.restore()
+        return run(seed)
+    return from_before
 
 
 def _check_function(f):
@@ -1123,7 +1156,7 @@ class Jacobian:
 
     @public
     def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
-        f, position, mode, target = self.function, self._position, self.mode, self._target
+        f, mode, target = self.function, self.mode, self._target
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
@@ -1135,7 +1168,18 @@ class Jacobian:
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
+        before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
         out = fn(*_copies(arguments), **bound.kwargs)
+        after = before.taken_again() if before is not None else None
+        try:
+            return self._columns(bound, out, before)
+        finally:
+            if after is not None:
+                after.restore()     # as one call of f leaves them
+
+    def _columns(self, bound, out, before):
+        f, position, mode, target = self.function, self._position, self.mode, self._target
+        fn, x, arguments = self._fn, target.value(bound), target.arguments(bound)
         _check_jacobian_output(out, _function_name(f))
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
@@ -1148,9 +1192,9 @@ class Jacobian:
             elif type(x) in (float, int):       # specialized code is given a tangent of x's kind
                 basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(run_derivative(compiled, *arguments, **bound.kwargs,
-                                                    **{name: target.seed(bound, e)})[1])
-                       for e in basis]
+            column = _runs_from(before, lambda e: numpy.asarray(run_derivative(
+                compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, e)})[1]))
+            columns = [column(e) for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             # in x's float dtype, as the rows of reverse mode are (and grad and hessian)
             return flat.reshape(numpy.shape(out) + numpy.shape(x)).astype(_float_dtype_of(x), copy=False)
@@ -1160,9 +1204,9 @@ class Jacobian:
             first = 1.0 if type(out) is float else next(_flat_basis(out), None)
             compiled = _pullback_code(f, bound, (position,), compiled, first) or compiled
         seed = seed_parameter(compiled)
-        rows = [numpy.asarray(_match_argument(target.select(bound, run_derivative(
-                    compiled, *arguments, **bound.kwargs, **{seed: e})), x))
-                for e in basis]
+        row = _runs_from(before, lambda e: numpy.asarray(_match_argument(target.select(bound, run_derivative(
+            compiled, *arguments, **bound.kwargs, **{seed: e})), x)))
+        rows = [row(e) for e in basis]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -1365,13 +1409,19 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
+        before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
+        after = before.taken_again() if before is not None else None
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
-        product = self._product._products(args, kwargs, basis[0])
-        flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
+        try:
+            product = _runs_from(before, self._product._products(args, kwargs, basis[0]))
+            flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
+        finally:
+            if after is not None:
+                after.restore()     # as one call of f leaves them
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
     def __repr__(self):
