@@ -14,6 +14,8 @@ leaves. Refused at the line of the call: a method, static or class method, ``__c
 property, a function held in a dict or a list, a helper whose local def writes the
 global, a write through ``globals()``."""
 
+import random
+
 import numpy as np
 import pytest
 
@@ -317,3 +319,45 @@ def test_a_call_of_a_closure_writing_its_cell_is_refused():
     with pytest.raises(astgrad.TransformError, match="rebinds the closure variable 'calls'"):
         astgrad.grad(lambda x: np.sum(COUNTED(x)))(X)
     assert COUNTED_CALLS() == before
+
+
+def gradient_taken_inside(x):
+    return np.sum(astgrad.grad(helper_bumps)(x))
+
+
+def test_a_gradient_taken_inside_differentiated_code_is_refused_where_its_function_rebinds_a_global():
+    reset()
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.grad(gradient_taken_inside)(X)
+    message = str(caught.value)
+    assert message.startswith(f"{__file__}:{gradient_taken_inside.__code__.co_firstlineno + 1}: ")
+    assert "a derivative of helper_bumps taken inside differentiated code" in message
+    assert "Take the derivative outside and pass it in" in message
+    assert K == 1.0
+
+
+def scalar_helper_bumps(x):
+    return np.sin(x) * K + bump(x) + x * K
+
+
+def test_grad_of_grad_runs_the_function_once():
+    reset()
+    second = astgrad.grad(astgrad.grad(scalar_helper_bumps))(0.3)
+    assert K == 2.0
+    assert second == pytest.approx(-np.sin(0.3))
+
+
+def draws_from_random(x):
+    return np.sum(x * random.random())
+
+
+def test_vjp_of_a_function_drawing_new_numbers_each_run_is_refused():
+    """The pullback runs the code again: it would differentiate another draw than the value's."""
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.vjp(draws_from_random, X)
+    message = str(caught.value)
+    assert message.startswith(f"{__file__}:{draws_from_random.__code__.co_firstlineno + 1}: ")
+    assert "astgrad.vjp runs draws_from_random for its value and again in the pullback" in message
+    assert "use grad, jvp or hvp, which run the function once" in message
+    reset()
+    assert_close(astgrad.vjp(helper_bumps, X)[1](1.0)[0], np.cos(X) + 3.0)     # the next call works

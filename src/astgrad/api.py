@@ -793,6 +793,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         return vjp(made, *primals)
     _check_function(f)
     _refuse_generator(f)
+    _refuse_changing_draws(f, "vjp")        # the pullback runs f's code again: the same draws
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
     for name, value in zip(bound.arguments, primals):
@@ -890,9 +891,10 @@ def _refuse_generator(f, wrt=0):
 
 
 def _refuse_changing_draws(f, transform):
-    """jacobian and hessian call ``f`` (or its gradient) once per column: a function whose
-    numbers change from run to run (random draws not seeded in the code, a clock) would
-    mix the columns of different runs into one matrix, the derivative of no run. Refused
+    """jacobian and hessian call ``f`` (or its gradient) once per column, vjp calls ``f``
+    and then its derivative: a function whose numbers change from run to run (random
+    draws not seeded in the code, a clock) would mix the columns of different runs into
+    one matrix (a pullback of another run), the derivative of no run. Refused
     at once, naming the call, with grad's advice."""
     from .analysis.purity import first_impure_call
     from .caching import prepare
@@ -905,14 +907,19 @@ def _refuse_changing_draws(f, transform):
     found = first_impure_call(fn, prepare)
     if found is None or found.what.startswith("the method ."):
         return              # an object's method of an unknown class: not known to change
+    if transform == "vjp" and found.what.startswith("time."):
+        return              # a wrapper timing the call it makes (its time scaled by 0): tests/test_held_seeds.py
     through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
     advice = ("Read the clock outside and pass the time in, or let the time read reach only print, logging "
               "or warnings" if found.what.startswith("time.") else "Draw the random numbers outside and pass "
               "them in, make the generator from a seed written in the code (numpy.random.default_rng(0))")
+    runs, mixed = (("runs {} for its value and again in the pullback", "the pullback would differentiate another "
+                    "run") if transform == "vjp" else ("differentiates {} once per column", "the columns would come "
+                                                       "from different runs"))
     raise found.source.error(
-        f"astgrad.{transform} differentiates {fn.__qualname__} once per column, and it calls "
-        f"{found.what}{through}, whose result changes from call to call: the columns would come from "
-        f"different runs. {advice}, or use grad, jvp or hvp, which run the function once", found.node,
+        f"astgrad.{transform} {runs.format(fn.__qualname__)}, and it calls "
+        f"{found.what}{through}, whose result changes from call to call: {mixed}. "
+        f"{advice}, or use grad, jvp or hvp, which run the function once", found.node,
         construct=found.what)
 
 

@@ -45,6 +45,19 @@ def refuse_callees_rebinding(normalizer, body):
                                              f"({_written_at(*found[1:])})", stmt, _ADVICE)
 
 
+def refuse_transform_of_rebinding(normalizer, callee, node):
+    """Refuse ``astgrad.grad(g)(x)`` (or another transform) inside differentiated code,
+    ``g`` rebinding a global or a closure variable: the derivative of the code calling the
+    gradient runs the gradient's code again."""
+    found = rebinding(callee) if isinstance(callee, types.FunctionType) else None
+    if found is not None:
+        raise normalizer._refuse(
+            f"a derivative of {callee.__qualname__} taken inside differentiated code, while {callee.__qualname__} "
+            f"rebinds the {found[0]} ({_written_at(*found[1:])})", node,
+            "the derivative of the code around it would run it again, rebinding it a second time. Take the "
+            "derivative outside and pass it in, or pass the value in as an argument and return the new value")
+
+
 def _callee(normalizer, call):
     """The user function ``call`` runs, where the normalized code names it; else None."""
     target = anno.get(call, Key.TARGET)
