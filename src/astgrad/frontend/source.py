@@ -22,6 +22,7 @@ import gast
 from ..core import generated_text
 from ..core import syntax as S
 from ..core.read_log import note_read
+from ..core.methods import static_attribute
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -140,7 +141,7 @@ class FunctionSource:
 def _rebinding_property(obj, name):
     """Whether ``obj.name`` runs a property getter that rebinds a global: reading it here,
     while generating code, would rebind it (the read is refused: callee_writes.py)."""
-    found = getattr(type(obj), name, None) if not isinstance(obj, type) else None
+    found = static_attribute(type(obj), name) if not isinstance(obj, (type, types.ModuleType)) else None
     if not isinstance(found, property) or not isinstance(found.fget, types.FunctionType):
         return False
     from .normalize.callee_writes import rebinding

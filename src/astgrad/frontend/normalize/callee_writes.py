@@ -19,6 +19,7 @@ import gast
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.methods import static_attribute
 from ...core.ops import is_user_function
 from .outer_writes import _codes, _code_names, _filled, _library, _outer_writes_of
 
@@ -74,7 +75,7 @@ def _property(normalizer, node):
     if not parts or parts[0] in normalizer.locals or parts[0] in normalizer.bindings:
         return None
     owner = normalizer.source.resolve_path(parts, depend=False)
-    found = getattr(type(owner), node.attr, None) if not isinstance(owner, type) else None
+    found = static_attribute(type(owner), node.attr) if not isinstance(owner, (type, types.ModuleType)) else None
     getter = found.fget if isinstance(found, property) else None
     return getter if isinstance(getter, types.FunctionType) and is_user_function(getter) else None
 
@@ -172,10 +173,12 @@ def reached(fn):
         stack.append((receiver[1], frozenset(_code_names(fn.__code__))))
     while stack:
         value, names = stack.pop()
-        if (id(value), names) in seen:
+        function = isinstance(value, types.FunctionType)
+        key = id(value) if function else (id(value), names)     # an object: the attributes read of it
+        if key in seen:
             continue
-        seen[id(value), names] = value
-        if isinstance(value, types.FunctionType):
+        seen[key] = value
+        if function:
             names = frozenset(_code_names(value.__code__))
         stack.extend((held, names) for held in _held(value, names))
     return list({id(v): v for v in seen.values() if isinstance(v, types.FunctionType)
