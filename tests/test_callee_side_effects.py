@@ -11,7 +11,7 @@ Followed: the writes of the function itself, of a module-level helper of its mod
 and hessian start each run from the values the first one started from. Checked against
 central finite differences of ``reset(); f(x)`` and against the state one plain call
 leaves. Refused at the line of the call: a method, static or class method, ``__call__``,
-property, a function held in a dict or a list, a helper whose local def writes the
+property, an @astgrad.differentiable helper, a function held in a dict or a list, a helper whose local def writes the
 global, a write through ``globals()``."""
 
 import random
@@ -105,6 +105,13 @@ class Bumper:
 
 
 B = Bumper()
+@astgrad.differentiable
+def decorated_bump(x):
+    global K
+    K += 1.0
+    return x
+
+
 TABLE = {"bump": bump}
 LIST = [bump]
 
@@ -232,6 +239,7 @@ REFUSED = [     # each program reads K before and after the call
     (lambda x: np.sum(LIST[0](np.sin(x))) * K, "bump"),
     (lambda x: np.sum(writes_in_a_local_def(x) ** 2), "writes_in_a_local_def"),
     (lambda x: np.sum(writes_through_globals(x) * K), "writes_through_globals (globals through globals()"),
+    (lambda x: np.sum(np.cos(x) * K) + np.sum(decorated_bump(x)), "decorated_bump"),
 ]
 
 

@@ -19,7 +19,7 @@ import gast
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
-from ...core.methods import static_attribute
+from ...core.methods import static_attribute, user_function
 from ...core.ops import is_user_function
 from .outer_writes import _codes, _code_names, _filled, _library, _outer_writes_of
 
@@ -64,8 +64,8 @@ def _callee(normalizer, call):
     target = anno.get(call, Key.TARGET)
     if target is None and isinstance(call.func, gast.Name):
         target = normalizer.bindings.get(call.func.id)
-    target = getattr(target, "__func__", target)
-    return target if isinstance(target, types.FunctionType) and is_user_function(target) else None
+    target = user_function(getattr(target, "__func__", target))     # also an @astgrad.differentiable
+    return target if target is not None and is_user_function(target) else None
 
 
 def _property(normalizer, node):
@@ -195,6 +195,8 @@ def _held(value, names):
         return cells + [value.__globals__.get(n) for n in sorted(names)]
     if isinstance(value, (types.MethodType, staticmethod, classmethod)):
         return [value.__func__]
+    if _differentiable(value):
+        return [user_function(value)]
     if isinstance(value, property):
         return [value.fget, value.fset, value.fdel]
     if isinstance(value, dict):
@@ -206,3 +208,11 @@ def _held(value, names):
         return []
     return [vars(klass)[n] for klass in cls.__mro__ if not _library(klass.__module__)
             for n in sorted(names) if n in vars(klass)]
+
+
+def _differentiable(value):
+    """Whether ``value`` is an @astgrad.differentiable (asked of any object a global holds)."""
+    try:
+        return getattr(value, "__astgrad_function__", None) is not None
+    except Exception:       # noqa: BLE001 - an object whose __getattr__ raises: not one
+        return False
