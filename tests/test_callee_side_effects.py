@@ -11,8 +11,10 @@ Followed: the writes of the function itself, of a module-level helper of its mod
 and hessian start each run from the values the first one started from. Checked against
 central finite differences of ``reset(); f(x)`` and against the state one plain call
 leaves. Refused at the line of the call: a method, static or class method, ``__call__``,
-property, an @astgrad.differentiable helper, a function held in a dict or a list, a helper whose local def writes the
-global, a write through ``globals()``."""
+property, an @astgrad.differentiable helper, a function held in a dict or a list, a
+helper whose local def writes the global, a write through ``globals()``; a gradient
+taken inside differentiated code of such a function; vjp of a function drawing new
+random numbers each run."""
 
 import random
 
