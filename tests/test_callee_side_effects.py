@@ -25,6 +25,7 @@ import astgrad
 from fd import assert_close, numerical_grad, numerical_hessian
 
 K = 1.0
+CALLS = 0
 
 
 def reset():
@@ -97,6 +98,14 @@ class Bumper:
 
     def through_helper(self, x):
         return bump(x)
+
+    def count_call(self):
+        global CALLS
+        CALLS += 1
+
+    def bump_alone(self):
+        global K
+        K += 1.0
 
     def reads(self, x):
         return x * K            # reads the global, rebinds nothing: followed
@@ -242,6 +251,7 @@ REFUSED = [     # each program reads K before and after the call
     (lambda x: np.sum(writes_in_a_local_def(x) ** 2), "writes_in_a_local_def"),
     (lambda x: np.sum(writes_through_globals(x) * K), "writes_through_globals (globals through globals()"),
     (lambda x: np.sum(np.cos(x) * K) + np.sum(decorated_bump(x)), "decorated_bump"),
+    (lambda x: np.sum(np.sin(x) * K) + (B.bump_alone() or 0.0) + np.sum(x * K), "Bumper.bump_alone"),
 ]
 
 
@@ -323,3 +333,17 @@ def test_vjp_of_a_function_drawing_new_numbers_each_run_is_refused():
     assert "use grad, jvp or hvp, which run the function once" in message
     reset()
     assert_close(astgrad.vjp(helper_bumps, X)[1](1.0)[0], np.cos(X) + 3.0)     # the next call works
+
+
+def counts_its_calls(x):
+    B.count_call()          # given no value, rebinding what nothing here reads: runs once
+    return np.sum(np.sin(x) * K)
+
+
+@pytest.mark.parametrize("mode", ["grad", "vjp", "jacobian"])
+def test_a_call_given_no_value_rebinding_what_nothing_reads_runs_once(mode):
+    reset()
+    before = CALLS
+    result = _run(mode, counts_its_calls)
+    assert CALLS == before + 1
+    assert_close(result, np.cos(X))

@@ -23,9 +23,9 @@ from ...core.methods import static_attribute, user_function
 from ...core.ops import is_user_function
 from .outer_writes import _codes, _code_names, _filled, _library, _outer_writes_of
 
-_ADVICE = ("the derivative would run it again, rebinding it a second time. Make the "
-           "write a module-level function of this module called by name (astgrad inlines it), or pass the "
-           "value in as an argument and return the new value")
+_ADVICE = ("the derivative would run it again, rebinding it a second time, or read the new value where the "
+           "function read the old one. Make the write a module-level function of this module called by name "
+           "(astgrad inlines it), or pass the value in as an argument and return the new value")
 _GLOBAL_STORES = frozenset(dis.opmap[name] for name in ("STORE_GLOBAL", "DELETE_GLOBAL"))
 _BY_NAME = frozenset({"globals", "vars"})
 _ITEMS = 256        # the items of a global container looked at (a table of functions is short)
@@ -40,7 +40,7 @@ def refuse_callees_rebinding(normalizer, body):
                 callee = _callee(normalizer, node) if isinstance(node, gast.Call) \
                     else _property(normalizer, node) if isinstance(node, gast.Attribute) else None
                 found = rebinding(callee) if callee is not None else None
-                if found is not None:
+                if found is not None and not _harmless(normalizer, node, callee):
                     how = "read of the property" if isinstance(node, gast.Attribute) else "call of"
                     raise normalizer._refuse(f"the {how} {callee.__qualname__}, which rebinds the {found[0]} "
                                              f"({_written_at(*found[1:])})", stmt, _ADVICE)
@@ -57,6 +57,26 @@ def refuse_transform_of_rebinding(normalizer, callee, node):
             f"rebinds the {found[0]} ({_written_at(*found[1:])})", node,
             "the derivative of the code around it would run it again, rebinding it a second time. Take the "
             "derivative outside and pass it in, or pass the value in as an argument and return the new value")
+
+
+def _harmless(normalizer, node, callee):
+    """Whether the call ``node`` of ``callee`` (which rebinds globals) is given no value
+    that may carry a derivative (constants, globals: reverse mode runs it once) and
+    nothing else the function reaches reads what it rebinds (``H.count_calls()`` setting
+    a counter no one reads). Names are compared as the code names them (an attribute of
+    the same name counts as a read)."""
+    arguments = list(node.args) + [kw.value for kw in node.keywords] if isinstance(node, gast.Call) else []
+    if any(not (isinstance(a, gast.Constant) or isinstance(a, gast.Name) and a.id not in normalizer.locals)
+           for a in arguments):
+        return False
+    writers = reached(callee)
+    names = set()
+    for function in writers:
+        if writes_by_name(function.__code__):
+            return False
+        names |= _outer_writes_of(function.__code__) | _nested_writes(function.__code__)
+    codes = {w.__code__ for w in writers}      # a method specialized for its receiver: a copy, the same code
+    return not any(names & _code_names(g.__code__) for g in reached(normalizer.source.fn) if g.__code__ not in codes)
 
 
 def _callee(normalizer, call):
@@ -138,16 +158,17 @@ def rebinding(fn):
     return None
 
 
-@functools.lru_cache(maxsize=4096)
 def _nested_global_writes(code):
     """A global that a function defined inside ``code`` rebinds (``global K`` in it), or None."""
-    for inner in list(_codes(code))[1:]:
-        if not _GLOBAL_STORES.isdisjoint(inner.co_code[0::2]):
-            names = sorted(ins.argval for ins in dis.get_instructions(inner)
-                           if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"))
-            if names:
-                return names[0]
-    return None
+    return min(_nested_writes(code), default=None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _nested_writes(code):
+    """The globals the functions defined inside ``code`` rebind."""
+    return frozenset(ins.argval for inner in list(_codes(code))[1:]
+                     if not _GLOBAL_STORES.isdisjoint(inner.co_code[0::2])
+                     for ins in dis.get_instructions(inner) if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"))
 
 
 def writes_by_name(code):
