@@ -19,7 +19,7 @@ import gast
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
-from ...core.methods import static_attribute, user_function
+from ...core.methods import static_attribute
 from ...core.ops import is_user_function
 from .outer_writes import _codes, _code_names, _filled, _library, _outer_writes_of
 
@@ -84,7 +84,7 @@ def _callee(normalizer, call):
     target = anno.get(call, Key.TARGET)
     if target is None and isinstance(call.func, gast.Name):
         target = normalizer.bindings.get(call.func.id)
-    target = user_function(getattr(target, "__func__", target))     # also an @astgrad.differentiable
+    target = _plain(getattr(target, "__func__", target))     # also an @astgrad.differentiable
     return target if target is not None and is_user_function(target) else None
 
 
@@ -217,7 +217,7 @@ def _held(value, names):
     if isinstance(value, (types.MethodType, staticmethod, classmethod)):
         return [value.__func__]
     if _differentiable(value):
-        return [user_function(value)]
+        return [_plain(value)]
     if isinstance(value, property):
         return [value.fget, value.fset, value.fdel]
     if isinstance(value, dict):
@@ -237,3 +237,13 @@ def _differentiable(value):
         return getattr(value, "__astgrad_function__", None) is not None
     except Exception:       # noqa: BLE001 - an object whose __getattr__ raises: not one
         return False
+
+
+def _plain(value):
+    """The plain function behind ``value`` (itself, the function an @astgrad.differentiable
+    wraps), or None. Read off ``__wrapped__``: a gradient's own code is not made for this."""
+    if isinstance(value, types.FunctionType):
+        return value
+    own = getattr(value, "__dict__", None) if _differentiable(value) else None
+    wrapped = own.get("__wrapped__") if isinstance(own, dict) else None     # not a property making code
+    return wrapped if isinstance(wrapped, types.FunctionType) else None
