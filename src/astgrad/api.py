@@ -793,48 +793,16 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         return vjp(made, *primals)
     _check_function(f)
     _refuse_generator(f)
+    _refuse_changing_draws(f, "vjp")        # the pullback runs f's code again: the same draws
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "vjp")
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
-    before = _globals_before(f)
+    before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
     out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
     _check_output(out, _function_name(f))
-    pullback = Pullback(f, primals, out, bound)
-    pullback._globals_before = before
-    return out, pullback
-
-
-def _globals_before(f):
-    """(module globals, {name: value}) for the globals ``f`` rebinds (``global K``), as
-    they are now, or None: vjp's pullback and the columns of jacobian and hessian, which
-    run ``f``'s code again, start from them as they were before the first run, so that
-    each derivative is that of that run (not of one starting where it left ``K``)."""
-    from .frontend.normalize.outer_writes import written_globals
-    if not inspect.isfunction(f):
-        return None
-    names = written_globals(f)
-    return (f.__globals__, {name: f.__globals__.get(name, _UNBOUND) for name in names}) if names else None
-
-
-_UNBOUND = object()
-
-
-def _from(before, run, *args, **kwargs):
-    """``run(*args, **kwargs)`` with the globals of ``before`` (``_globals_before``) set back first."""
-    _restore_globals(before)
-    return run(*args, **kwargs)
-
-
-def _restore_globals(before):
-    """Set back the globals ``_globals_before`` took (None: none)."""
-    module, values = before if before is not None else (None, {})
-    for name, value in values.items():
-        if value is _UNBOUND:
-            module.pop(name, None)
-        else:
-            module[name] = value
+    return out, Pullback(f, primals, out, bound, before)
 
 
 class Pullback:
@@ -842,8 +810,9 @@ class Pullback:
     cotangent of ``f``'s output ``out``."""
     __astgrad_result__ = "vjp's pullback"     # not a function transforms take (bound.as_function)
 
-    def __init__(self, f, primals, out, bound=None):
+    def __init__(self, f, primals, out, bound=None, before=None):
         self.function, self.primals, self.out = f, primals, out
+        self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         self._leading = leading_arguments(f)
         # only the primals holding floats are differentiated (the others get None): an
@@ -852,7 +821,6 @@ class Pullback:
         positions = tuple(len(self._leading) + k for k in self._floats)
         self._compiled = _compiled(f, positions, False) if positions else None
         self._positions = positions
-        self._globals_before = None     # vjp's: the globals f rebinds, before it ran f
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -873,8 +841,14 @@ class Pullback:
             code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
         code = code or self._compiled
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
-        _restore_globals(self._globals_before)     # the run vjp made starts from them
-        grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
+        now = self._before.taken_again() if self._before is not None else None
+        if now is not None:
+            self._before.restore()          # the code runs f again: from the values f started from
+        try:
+            grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
+        finally:
+            if now is not None:
+                now.restore()               # the pullback changes no global
         if len(self._positions) == 1:
             grads = (grads,)
         by_position = dict(zip(self._floats, grads))
@@ -917,9 +891,10 @@ def _refuse_generator(f, wrt=0):
 
 
 def _refuse_changing_draws(f, transform):
-    """jacobian and hessian call ``f`` (or its gradient) once per column: a function whose
-    numbers change from run to run (random draws not seeded in the code, a clock) would
-    mix the columns of different runs into one matrix, the derivative of no run. Refused
+    """jacobian and hessian call ``f`` (or its gradient) once per column, vjp calls ``f``
+    and then its derivative: a function whose numbers change from run to run (random
+    draws not seeded in the code, a clock) would mix the columns of different runs into
+    one matrix (a pullback of another run), the derivative of no run. Refused
     at once, naming the call, with grad's advice."""
     from .analysis.purity import first_impure_call
     from .caching import prepare
@@ -932,15 +907,44 @@ def _refuse_changing_draws(f, transform):
     found = first_impure_call(fn, prepare)
     if found is None or found.what.startswith("the method ."):
         return              # an object's method of an unknown class: not known to change
+    if transform == "vjp" and found.what.startswith("time."):
+        return              # a wrapper timing the call it makes (its time scaled by 0): tests/test_held_seeds.py
     through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
     advice = ("Read the clock outside and pass the time in, or let the time read reach only print, logging "
               "or warnings" if found.what.startswith("time.") else "Draw the random numbers outside and pass "
               "them in, make the generator from a seed written in the code (numpy.random.default_rng(0))")
+    runs, mixed = (("runs {} for its value and again in the pullback", "the pullback would differentiate another "
+                    "run") if transform == "vjp" else ("differentiates {} once per column", "the columns would come "
+                                                       "from different runs"))
     raise found.source.error(
-        f"astgrad.{transform} differentiates {fn.__qualname__} once per column, and it calls "
-        f"{found.what}{through}, whose result changes from call to call: the columns would come from "
-        f"different runs. {advice}, or use grad, jvp or hvp, which run the function once", found.node,
+        f"astgrad.{transform} {runs.format(fn.__qualname__)}, and it calls "
+        f"{found.what}{through}, whose result changes from call to call: {mixed}. "
+        f"{advice}, or use grad, jvp or hvp, which run the function once", found.node,
         construct=found.what)
+
+
+def _outer_snapshot(f, transform):
+    """vjp runs ``f`` and then its derivative, jacobian and hessian run it once per
+    column: the globals and closure cells ``f`` rebinds (``global K; K += 1``, in it or in
+    what it calls) as they are now, put back before each further run (outer_state.py);
+    None where it rebinds none."""
+    from .outer_state import snapshot
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
+        return None
+    return snapshot(fn, transform) if inspect.isfunction(fn) else None
+
+
+def _runs_from(before, run):
+    """``run`` (a function of one seed) starting each call from ``before`` (a Snapshot, or None)."""
+    if before is None:
+        return run
+
+    def from_before(seed):
+        before.restore()
+        return run(seed)
+    return from_before
 
 
 def _check_function(f):
@@ -1159,21 +1163,30 @@ class Jacobian:
 
     @public
     def __call__(self, *args: Any, **kwargs: Any) -> numpy.ndarray:
-        f, position, mode, target = self.function, self._position, self.mode, self._target
+        f, mode, target = self.function, self.mode, self._target
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
         _refuse_changing_draws(f, "jacobian")      # again: a seed constant rebound since (SEED = None)
         fn = self._fn
-        before = _globals_before(fn)        # the globals fn rebinds: each column's run starts from them
         bound = _bind(f, args, kwargs)
         _check_gradient_output(f, bound)
         _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
+        before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
         out = fn(*_copies(arguments), **bound.kwargs)
-        after = _globals_before(fn)         # and they end as this one run left them
+        after = before.taken_again() if before is not None else None
+        try:
+            return self._columns(bound, out, before)
+        finally:
+            if after is not None:
+                after.restore()     # as one call of f leaves them
+
+    def _columns(self, bound, out, before):
+        f, position, mode, target = self.function, self._position, self.mode, self._target
+        fn, x, arguments = self._fn, target.value(bound), target.arguments(bound)
         _check_jacobian_output(out, _function_name(f))
         use_forward = mode == "forward" or (mode == "auto" and numpy.size(x) <= numpy.size(out))
         if use_forward:
@@ -1186,10 +1199,9 @@ class Jacobian:
             elif type(x) in (float, int):       # specialized code is given a tangent of x's kind
                 basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
-            columns = [numpy.asarray(_from(before, run_derivative, compiled, *arguments, **bound.kwargs,
-                                           **{name: target.seed(bound, e)})[1])
-                       for e in basis]
-            _restore_globals(after)
+            column = _runs_from(before, lambda e: numpy.asarray(run_derivative(
+                compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, e)})[1]))
+            columns = [column(e) for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             # in x's float dtype, as the rows of reverse mode are (and grad and hessian)
             return flat.reshape(numpy.shape(out) + numpy.shape(x)).astype(_float_dtype_of(x), copy=False)
@@ -1199,10 +1211,9 @@ class Jacobian:
             first = 1.0 if type(out) is float else next(_flat_basis(out), None)
             compiled = _pullback_code(f, bound, (position,), compiled, first) or compiled
         seed = seed_parameter(compiled)
-        rows = [numpy.asarray(_match_argument(target.select(bound, _from(
-                    before, run_derivative, compiled, *arguments, **bound.kwargs, **{seed: e})), x))
-                for e in basis]
-        _restore_globals(after)
+        row = _runs_from(before, lambda e: numpy.asarray(_match_argument(target.select(bound, run_derivative(
+            compiled, *arguments, **bound.kwargs, **{seed: e})), x)))
+        rows = [row(e) for e in basis]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
 
@@ -1405,16 +1416,19 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
-        before = _globals_before(_underlying(f))     # each column's run starts from them
+        before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
-        after = _globals_before(_underlying(f))      # and they end as this one run left them
+        after = before.taken_again() if before is not None else None
         as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
         basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
-        product = self._product._products(args, kwargs, basis[0])
-        flat = numpy.stack([numpy.asarray(_from(before, product, e)) for e in basis], axis=-1)
-        _restore_globals(after)
+        try:
+            product = _runs_from(before, self._product._products(args, kwargs, basis[0]))
+            flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
+        finally:
+            if after is not None:
+                after.restore()     # as one call of f leaves them
         return flat.reshape(numpy.shape(x) + numpy.shape(x))
 
     def __repr__(self):

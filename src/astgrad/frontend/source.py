@@ -22,6 +22,7 @@ import gast
 from ..core import generated_text
 from ..core import syntax as S
 from ..core.read_log import note_read
+from ..core.methods import static_attribute
 from ..core.missing import MISSING
 from ..errors import TransformError
 from ..rules.optional import load_imported
@@ -122,7 +123,7 @@ class FunctionSource:
         for part in parts[1:]:
             if obj is MISSING:
                 break
-            obj = getattr(obj, part, MISSING)
+            obj = MISSING if _rebinding_property(obj, part) else getattr(obj, part, MISSING)
             chain.append(obj)
         if len(chain) > 1 and parts[0] not in self.scopes:
             note_read(self.fn, tuple(parts[:len(chain)]), tuple(chain))
@@ -135,6 +136,16 @@ class FunctionSource:
                 self.dependencies.append(entry)
         load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
+
+
+def _rebinding_property(obj, name):
+    """Whether ``obj.name`` runs a property getter that rebinds a global: reading it here,
+    while generating code, would rebind it (the read is refused: callee_writes.py)."""
+    found = static_attribute(type(obj), name) if not isinstance(obj, (type, types.ModuleType)) else None
+    if not isinstance(found, property) or not isinstance(found.fget, types.FunctionType):
+        return False
+    from .normalize.callee_writes import rebinding
+    return rebinding(found.fget) is not None
 
 
 class ScopeRoot:

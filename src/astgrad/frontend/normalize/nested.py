@@ -29,6 +29,7 @@ from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall
 from ...rules.registry import TRANSFORMS_INSIDE, is_astgrad_transform
 from ..varargs import compile_variant
+from .callee_writes import refuse_transform_of_rebinding
 from .closures import BoundMethod, Global, Local, Made, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
@@ -318,6 +319,7 @@ class NestedTransformLowering:
         return _transform_of_known_function(self, node, where)
 
     def nested_derivative(self, mode, callee, positions, node):
+        refuse_transform_of_rebinding(self, callee, node)      # callee_writes.py
         try:
             # the zero-safe twin: no run_derivative checks a result computed in here
             return self.callees.derive(callee, mode, positions, zero_safe=True)

@@ -17,6 +17,7 @@ from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
+from .callee_writes import refuse_callees_rebinding
 from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .list_arithmetic import ListArithmeticLowering
@@ -234,6 +235,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             ret.lineno = self.line
             body.append(ret)
         self.check_function_values(body)
+        refuse_callees_rebinding(self, body)   # a kept call rebinding a global: callee_writes.py
         new = gast.FunctionDef(name=self.own_name(tree), args=tree.args, body=body, decorator_list=[],
                                returns=None, type_comment=None, type_params=[])
         new.lineno = getattr(tree, "lineno", 1)
