@@ -263,8 +263,13 @@ def test_a_kept_call_rebinding_a_global_is_refused_at_its_line(f, callee):
     message = str(caught.value)
     assert message.startswith(f"{__file__}:{f.__code__.co_firstlineno}: ")
     callee, _, what = callee.partition(" (")
-    assert callee in message and (what or "the global 'K'") in message
-    assert "pass the value in as an argument and return the new value" in message
+    # refused by the call (callee_writes.py), or, where K is read before a call of a helper
+    # rebinding it by a route astgrad does not follow, at that read (foreign_writes.py)
+    at_the_call = (what or "the global 'K'") in message \
+        and "pass the value in as an argument and return the new value" in message
+    at_the_read = f"a read of the global K that {callee} may rebind" in message \
+        and "pass K in as an argument" in message
+    assert callee in message and (at_the_call or at_the_read)
     assert _state() == 1.0                      # refused before anything ran
     assert_close(astgrad.grad(helper_bumps)(X), np.cos(X) + 3.0)   # the next call works (K: 1, then 2)
 

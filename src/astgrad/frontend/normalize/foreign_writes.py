@@ -90,7 +90,7 @@ def refuse_value_rebinds(normalizer, tree):
                 and node.id not in normalizer.locals and node.id in module \
                 and not isinstance(module[node.id], (types.ModuleType, types.FunctionType, type)) \
                 and _call_after(normalizer, tree, node):
-            helper = written[node.id].__qualname__
+            helper = _named_first(tree, written[node.id]).__qualname__
             normalizer.line = getattr(node, "lineno", normalizer.line)
             raise normalizer._refuse(
                 f"a read of the global {node.id} that {helper} may rebind (through the module, "
@@ -112,17 +112,25 @@ def _own_module_writes(fn, module):
             pass
         elif helper.__qualname__ != helper.__name__ and "<locals>" not in helper.__qualname__:     # a method
             for name in _own_outer_writes(helper) & set(helper.__code__.co_names):
-                written.setdefault(name, helper)
+                written.setdefault(name, []).append(helper)
         for root, attr in _attribute_stores(helper.__code__):
             owner = helper.__globals__.get(root)
             if isinstance(owner, types.ModuleType) and vars(owner) is module:
-                written.setdefault(attr, helper)
+                written.setdefault(attr, []).append(helper)
         for attr in _computed_attribute_stores(helper.__code__):
-            written.setdefault(attr, helper)
+            written.setdefault(attr, []).append(helper)
         if _BY_NAME & _code_names(helper.__code__):      # globals()["K"] = v, setattr(m, "K", v)
             for text in _string_constants(helper.__code__):
-                written.setdefault(text, helper)
+                written.setdefault(text, []).append(helper)
     return written
+
+
+def _named_first(tree, helpers):
+    """The one of ``helpers`` (each may rebind the global) whose name the function's code
+    mentions (``Bumper.bump(B, x)`` names bump, not another method of Bumper), else the first."""
+    mentioned = {n.attr for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute)} \
+        | {n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name)}
+    return next((h for h in helpers if h.__name__ in mentioned), helpers[0])
 
 
 _BY_NAME = frozenset({"globals", "vars", "setattr", "__dict__", "__setattr__"})
