@@ -699,6 +699,9 @@ object_operators.ENGINE.derive = derive       # operators on objects of classes 
 _NOT_YET = object()             # no function: a Current not generated yet
 
 
+_TRIES = 8     # generations of code whose names still mean what they meant, before running the last made
+
+
 class Current:
     """The derivative ``key`` of ``f`` as ``f`` and its names are bound now: calling it
     returns the compiled function. Generated on construction (so errors surface at
@@ -741,9 +744,12 @@ class Current:
             current, holds, compiled = self._state
             if current is fn and holds(fn):
                 return compiled
-        entry = _entry(fn, self.key)
-        self._state = (fn, entry.holds, entry.compiled)
-        return entry.compiled
+        for _ in range(_TRIES):
+            entry = _entry(fn, self.key)
+            if entry.holds(fn):
+                break       # code made while another thread rebound a name it reads never holds (guards.merged):
+        self._state = (fn, entry.holds, entry.compiled)     # it may have chosen a rule for one object and
+        return entry.compiled                               # hold the other, so it is made again
 
     def held(self):
         """The compiled code while the names it depends on mean what they meant when it
