@@ -180,16 +180,8 @@ def test_the_zeros_ending_a_branch_come_in_the_same_order_in_every_process():
     # The adjoints zeroed at a branch's end were taken in a set's order, which changes with
     # the process's string hashing: hunt19's o01 wrote d_a = 0.0 and d_t = 0.0 swapped
     # under PYTHONHASHSEED=3.
-    import fresh_process
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    code = ("import sys; sys.path.insert(0, 'tests'); import astgrad, hunt19_programs as h; "
-            "print(astgrad.grad(h.o01, wrt=(0, 1)).source)")
-    texts = []
-    for seed in ("1", "3"):
-        env = dict(os.environ, PYTHONPATH=src, PYTHONHASHSEED=seed, ASTGRAD_CACHE="0")
-        run = fresh_process.run(["-c", code], src=src, env=env, cwd=Path(__file__).resolve().parents[1])
-        assert run.returncode == 0, run.stderr
-        texts.append(run.stdout)
+    texts = _printed_under_hash_seeds("import sys; sys.path.insert(0, 'tests'); import astgrad, hunt19_programs as h; "
+                                      "print(astgrad.grad(h.o01, wrt=(0, 1)).source)", ("1", "3"))
     assert "d_a = 0.0" in texts[0]
     assert texts[0] == texts[1]
 
@@ -198,15 +190,22 @@ def test_the_checks_of_a_helper_s_copied_items_come_in_the_same_order_in_every_p
     # The parameters whose copied items a helper writes were found in a set's order: the
     # hessian-vector product of array_held_by_self checked d_t_2 and t_1 in an order that
     # changed with the process's string hashing (PYTHONHASHSEED 1 against 2).
+    texts = _printed_under_hash_seeds(
+        "import sys; sys.path.insert(0, 'tests'); import numpy as np, astgrad, test_trust_shallow_copies as T; "
+        "x = np.array([0.3, -0.7, 1.1]); h = astgrad.hvp(T.array_held_by_self); h(x, x); print(h.source)", ("1", "2"))
+    assert "items_unshared_by_copy(d_t_2, " in texts[0] and "items_unshared_by_copy(t_1, " in texts[0]
+    assert texts[0] == texts[1]
+
+
+def _printed_under_hash_seeds(code, seeds):
+    """What ``python -c code`` prints in a fresh process under each PYTHONHASHSEED of
+    ``seeds`` (the disk cache off; the numbers of generated files left out)."""
     import fresh_process
     src = str(Path(__file__).resolve().parents[1] / "src")
-    code = ("import sys; sys.path.insert(0, 'tests'); import numpy as np, astgrad, test_trust_shallow_copies as T; "
-            "x = np.array([0.3, -0.7, 1.1]); h = astgrad.hvp(T.array_held_by_self); h(x, x); print(h.source)")
     texts = []
-    for seed in ("1", "2"):
+    for seed in seeds:
         env = dict(os.environ, PYTHONPATH=src, PYTHONHASHSEED=seed, ASTGRAD_CACHE="0")
         run = fresh_process.run(["-c", code], src=src, env=env, cwd=Path(__file__).resolve().parents[1])
         assert run.returncode == 0, run.stderr
         texts.append(re.sub(r"#\d+>", ">", run.stdout))
-    assert "items_unshared_by_copy(d_t_2, " in texts[0] and "items_unshared_by_copy(t_1, " in texts[0]
-    assert texts[0] == texts[1]
+    return texts
