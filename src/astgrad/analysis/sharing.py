@@ -28,6 +28,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from ..core.functions import underlying
+from ..core.reach import reached_from
 from ..errors import TransformError
 from .built_items import same_item_reads
 from .loop_trips import loops_running_at_least_once
@@ -409,12 +410,7 @@ class Sharing:
 
     def _aliases(self, name):
         """``name`` and the names that may be the very same object."""
-        found, todo = {name}, [name]
-        while todo:
-            for other in self.alias.get(todo.pop(), set()) - found:
-                found.add(other)
-                todo.append(other)
-        return found
+        return {name} | reached_from([name], self.alias)
 
     def is_dict_built_here(self, name):
         """Every value bound to ``name`` is a dict literal made by the function."""
@@ -468,12 +464,7 @@ def _items_copied_by_callee(sharing, name, call):
 
 def _held_within(sharing, name):
     """What ``name`` holds, and what that holds, and so on."""
-    found, todo = set(), [name]
-    while todo:
-        for held in sharing.contents.get(todo.pop(), set()) - found:
-            found.add(held)
-            todo.append(held)
-    return found
+    return reached_from([name], sharing.contents)
 
 
 def _float_array_made_here(sharing, name):

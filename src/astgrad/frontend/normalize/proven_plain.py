@@ -42,6 +42,7 @@ import numpy
 from ...core import methods as M
 from ...core import ops
 from ...core import syntax as S
+from ...core.reach import reached_from
 from .. import object_layouts as L
 from .instances import function_tree
 from .scopes import parameters
@@ -411,10 +412,4 @@ def _aliases(bindings):
 
 def _reached(names, aliases):
     """``names`` and every name an alias of one of them, transitively."""
-    reached, todo = set(names), list(names)
-    while todo:
-        for other in aliases.get(todo.pop(), ()):
-            if other not in reached:
-                reached.add(other)
-                todo.append(other)
-    return reached
+    return set(names) | reached_from(names, aliases)
