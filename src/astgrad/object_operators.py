@@ -22,7 +22,7 @@ import types
 import numpy
 
 from .duck import is_duck_array
-from .runtime import zeros_like
+from .runtime import AdjointDict, AdjointList, zeros_like
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
@@ -115,6 +115,8 @@ def operator_adjoint(seed, symbol, a, b, where, position):
     """The derivative of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``, b
     None) with respect to operand ``position`` (0 for ``a``, 1 for ``b``) in reverse mode,
     ``seed`` that of the result."""
+    if _adds_derivatives(symbol, a, b):
+        return seed
     if _branch_choice(symbol, a, b):
         return zeros_like(b if position else a)
     derivative, args, _ = _first_derivative(symbol, a, b, where, position)
@@ -124,6 +126,8 @@ def operator_adjoint(seed, symbol, a, b, where, position):
 def operator_tangent(tangent, symbol, a, b, where, position):
     """The tangent of ``object_operator(symbol, a, b, where)`` (or of ``object_unary``)
     coming from that of operand ``position`` (the terms of both operands add)."""
+    if _adds_derivatives(symbol, a, b):
+        return tangent
     if _branch_choice(symbol, a, b):
         return zeros_like(_RUN[symbol](a, b))
     function, args, index = _chosen(symbol, _operands(symbol, a, b), where, position)
@@ -136,6 +140,8 @@ def adjoint_adjoint(cotangent, seed, symbol, a, b, where, position, of):
     respect to ``of`` (0 for ``a``, 1 for ``b``, "seed") in reverse mode, ``cotangent``
     that of its result: the generated derivative of the method Python ran, differentiated
     again (grad of grad)."""
+    if _adds_derivatives(symbol, a, b):     # the adjoint is the seed itself
+        return cotangent if of == "seed" else zeros_like(b if of else a)
     if _branch_choice(symbol, a, b):
         return zeros_like(seed if of == "seed" else b if of else a)
     derivative, args, index = _first_derivative(symbol, a, b, where, position)
@@ -149,12 +155,22 @@ def adjoint_tangent(tangent, seed, symbol, a, b, where, position, of):
     that of ``of`` (0 for ``a``, 1 for ``b``, "seed"; the terms add): the generated
     derivative of the method Python ran, differentiated in forward mode (jvp of grad,
     hessian)."""
+    if _adds_derivatives(symbol, a, b):     # the adjoint is the seed itself
+        return tangent if of == "seed" else zeros_like(b if position else a)
     if _branch_choice(symbol, a, b):
         return zeros_like(b if position else a)
     derivative, args, index = _first_derivative(symbol, a, b, where, position)
     again = ENGINE.derive(derivative, "forward", (_parameter(args, index, position, of),))
     seed_name, tangent_name = _keywords(again)
     return again(*args, **{seed_name: seed, tangent_name: tangent})[1]
+
+
+def _adds_derivatives(symbol, a, b):
+    """Whether ``a + b`` adds derivatives of objects, lists or dicts (astgrad's own
+    ``AdjointDict`` and ``AdjointList``, in the code of a first derivative: ``d_v = d_v +
+    grad_V_mul(v, x, ...)``): a sum, linear in each operand, whose methods are not code of
+    the user's to differentiate."""
+    return symbol == "+" and (isinstance(a, (AdjointDict, AdjointList)) or isinstance(b, (AdjointDict, AdjointList)))
 
 
 def _branch_choice(symbol, a, b):

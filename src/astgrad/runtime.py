@@ -1173,12 +1173,18 @@ def _refuse_object_iteration(what="an object"):
 
 def _refuse_own_conversion(x):
     """``float(x)`` (or a cast) of an object whose class converts itself with code of its
-    own (``__float__``, ``__array__``): its derivative is that code's."""
+    own (``__float__``, ``__array__``): its derivative is that code's. ``x`` None: an
+    object known only by its tangent (forward code converting it, ``numpy.asarray(p)``)."""
+    if x is None:
+        _refuse_conversion("an object of a class of yours, whose __array__ or __float__")
     for name in ("__float__", "__array__"):
         if hasattr(type(x), name):
-            raise TypeError(f"astgrad differentiates float() and casts of numbers and arrays, not of an object of "
-                            f"the class {type(x).__name__}, whose {name} it does not follow; call a method or "
-                            "function computing the value from the object's arrays instead")
+            _refuse_conversion(f"an object of the class {type(x).__name__}, whose {name}")
+
+
+def _refuse_conversion(what):
+    raise TypeError(f"astgrad differentiates float() and casts of numbers and arrays, not of {what} it does "
+                    "not follow; call a method or function computing the value from the object's arrays instead")
 
 
 def cast_like(g, x, dtype=None):
@@ -1248,6 +1254,8 @@ def stack_like(h, g, dtype=None):
 
 
 def _stack_nested(h):
+    if getattr(h, "of_object", False):      # the tangent of an object of a user's class (an AdjointObject)
+        _refuse_own_conversion(None)
     if isinstance(h, (list, tuple)):
         parts = [numpy.asarray(_stack_nested(item)) for item in h]
         if not parts:

@@ -15,6 +15,8 @@ import functools
 import inspect
 import types
 
+import numpy
+
 from .plain_objects import plain_attributes
 from .records import is_record, record_items
 from .runtime import _ABSENT_ITEM, AdjointDict, AdjointList, _is_zero_placeholder, add_derivatives, own_items, zeros_like
@@ -101,6 +103,8 @@ _METHODS = (types.FunctionType, types.BuiltinFunctionType, types.MethodDescripto
 def _check_stored(obj, name):
     """Refuse a derivative through an attribute the object computes (a property, another
     descriptor): astgrad differentiates stored values only."""
+    if isinstance(obj, (numpy.ndarray, numpy.generic)):
+        _refuse_array_attribute(type(obj).__name__, name)
     static = inspect.getattr_static(type(obj), name, None)
     computed = static is not None and hasattr(type(static), "__get__") and (
         hasattr(type(static), "__set__") or hasattr(type(static), "__delete__")
@@ -119,6 +123,21 @@ def _check_stored(obj, name):
             "read, and its code is not differentiated here. Differentiate a method of the object "
             "(astgrad.grad(obj.method)), where self.<property> is followed, or read the stored "
             "attributes it computes from")
+
+
+_MEMORY = {"base": " (the array it is a view of, or None)", "data": " (its buffer)", "ctypes": ""}
+
+
+def _refuse_array_attribute(kind, name):
+    """An attribute of an array with no derivative rule (``x.base``, ``x.data``)."""
+    if name not in _MEMORY:
+        raise TypeError(f"astgrad: {kind}.{name} has no derivative rule; compute what you need from the "
+                        "array's elements with NumPy functions")
+    raise TypeError(
+        f"astgrad: {kind}.{name} tells which memory the array uses{_MEMORY[name]}, not a value computed "
+        "from its elements, and astgrad does not differentiate through it. Read the array the view was made "
+        "from where the code has it (keep it in a name of its own), or make that choice outside the "
+        "differentiated function and pass what it needs as an argument")
 
 
 def attribute_adjoint(g, obj, name):
