@@ -33,7 +33,7 @@ from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
 
-__all__ = ["InPlaceMethods"]
+__all__ = ["InPlaceMethods", "overlap_checked", "update", "written_at"]
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -110,7 +110,7 @@ def _refused(tensor, view=False):
             raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
 
 
-def _overlap_checked(tensor, other, index=None):
+def overlap_checked(tensor, other, index=None):
     _refused(tensor, index is not None)
     check_overlap(tensor, other, index)
 
@@ -139,7 +139,7 @@ def update(tensor, compute, label=None, view=False, cast=False, rows=None):
     if base_of(tensor) is not None:
         if ghost is not None and node is not None:
             extra(ghost)["update"] = node
-        write_through(tensor, new if node is not None else value, update, _written)
+        write_through(tensor, new if node is not None else value, update, written_at)
         return tensor
     _store(tensor, value)
     tensor._version += 1
@@ -214,7 +214,7 @@ def _plain(tensor, op, other):
     if type(value) is not numpy.ndarray or value.dtype != tensor._data.dtype or value.shape != tensor._data.shape:
         value = _checked(tensor, value)
     if base_of(tensor) is not None:
-        write_through(tensor, value, update, _written)
+        write_through(tensor, value, update, written_at)
         return tensor
     if tensor._node is not None or (tensor._x is not None and "alias_of" in tensor._x):
         return update(tensor, lambda old: value)
@@ -240,25 +240,25 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
-        _overlap_checked(self, other)
+        overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
-        _overlap_checked(self, other)
+        overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
 
     def mul_(self, other):
-        _overlap_checked(self, other)
+        overlap_checked(self, other)
         if _quiet(self, other):
             return _plain(self, operator.mul, other)
         return update(self, lambda old: old * other)
 
     def div_(self, other, *, rounding_mode=None):
-        _overlap_checked(self, other)
+        overlap_checked(self, other)
         if rounding_mode is not None:
             return update(self, lambda old: _rounded(old / other, rounding_mode))
         return update(self, lambda old: old / other)
@@ -275,7 +275,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
-        _overlap_checked(self, src)
+        overlap_checked(self, src)
         with _unrecorded_if_integral(self):
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
@@ -298,9 +298,9 @@ class InPlaceMethods:
     def __setitem__(self, index, value):
         index = raw(index)
         value = _fitted(value, self._data, index)
-        _overlap_checked(self, value, index)
+        overlap_checked(self, value, index)
         with _unrecorded_if_integral(self):
-            return update(self, lambda old: _written(old, index, value), "CopySlices", view=True, rows=index)
+            return update(self, lambda old: written_at(old, index, value), "CopySlices", view=True, rows=index)
 
 
 def _unrecorded_if_integral(tensor):
@@ -370,7 +370,7 @@ def _last_writes(value, shape, index):
     return apply(numpy.where, (kept, value, numpy.zeros((), value._data.dtype)))
 
 
-def _written(old, index, value):
+def written_at(old, index, value):
     """``old`` with ``value`` written at ``index`` (``old[index] = value``)."""
     if not grad_mode.enabled or not (old._rg or (isinstance(value, TensorBase) and value._rg)):
         data = old._data.copy()

@@ -35,6 +35,7 @@ from ..tracebacks import public
 from .torch_layout import LayoutMethods
 from .torch_array_ops import ArrayOpMethods
 from .torch_elementwise import ElementwiseMethods
+from .torch_scatter import ScatterMethods
 from .torch_math import MathMethods
 from .size import Size, check_dim
 
@@ -43,7 +44,7 @@ __all__ = ["Tensor", "tensor"]
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
              ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
-             ArrayOpMethods):
+             ArrayOpMethods, ScatterMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a
