@@ -1720,13 +1720,8 @@ def _handing_over_to(body, names):
             value = _passed_on(stmt.value)
             if isinstance(value, gast.Name):
                 sources.setdefault(stmt.targets[0].id, set()).add(value.id)
-    kept, pending = set(names), list(names)
-    while pending:
-        for source in sources.get(pending.pop(), ()):
-            if source not in kept:
-                kept.add(source)
-                pending.append(source)
-    return kept
+    kept = set(names)
+    return kept | reached_from(kept, sources)
 
 
 def _touch(made, reads, owner, mentioned):

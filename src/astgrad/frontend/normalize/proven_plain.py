@@ -412,4 +412,5 @@ def _aliases(bindings):
 
 def _reached(names, aliases):
     """``names`` and every name an alias of one of them, transitively."""
-    return set(names) | reached_from(names, aliases)
+    reached = set(names)
+    return reached | reached_from(reached, aliases)
