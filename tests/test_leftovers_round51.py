@@ -1,0 +1,156 @@
+"""Everyday state changes on the items of a list, tuple or dict display of objects the
+function builds, where the item is read out into a name (``b = boxes[0]; b.log.append(v)``,
+``b.total += v``), where the list is also iterated or measured (``for b in boxes``,
+``len(boxes)``, ``sum(b.v for b in boxes)``) and where a dict holds the objects
+(``d = {"a": Box(x)}; d["a"].scale(w)``). Followed programs are checked against central
+finite differences in value_and_grad, grad, jvp and hessian (tests/breadth_modes.py);
+what stays refused (an item bound to a name in a branch, a loop that may stop early, an
+item at an index known only when the code runs) is checked by its message, and the next
+transform working."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+
+X3 = np.array([0.3, -0.4, 0.9])
+
+
+def _line(fn, text):
+    """``file:line`` of the line of ``fn`` holding ``text``."""
+    lines, start = inspect.getsourcelines(fn)
+    offset = next(i for i, line in enumerate(lines) if text in line)
+    return f"{inspect.getsourcefile(fn)}:{start + offset}"
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+        self.log = []
+        self.total = 0.0
+
+    def scale(self, w):
+        self.v = self.v * w
+
+    def record(self, v):
+        self.log.append(v)
+
+
+# -- an item read out into a name -------------------------------------------------------------------
+
+def appended_through_a_name(x, w):
+    boxes = [Box(x), Box(x * w)]
+    b = boxes[0]
+    b.log.append(x * w)
+    b.log.append(np.sin(x))
+    return np.sum(b.log[0] * b.log[1]) + np.sum(boxes[1].v * boxes[0].v)
+
+
+def augmented_through_a_name(x, w):
+    boxes = (Box(x), Box(w))
+    b = boxes[-1]
+    b.total += np.sum(x * w)
+    c = boxes[1]            # the same object under a second name
+    c.total -= np.cos(w) * w
+    return b.total * np.sum(boxes[0].v) + c.total * b.v
+
+
+def effect_call_on_an_item(x, w):
+    boxes = [Box(x), Box(w)]
+    boxes[0].record(x * w)
+    boxes[1].scale(w)
+    return np.sum(boxes[0].log[0] ** 2) * boxes[1].v
+
+
+# -- a list changed, then iterated or measured --------------------------------------------------------
+
+def iterated_after_a_change(x, w):
+    boxes = [Box(x), Box(x * w)]
+    boxes[0].v = boxes[0].v * w
+    s = 0.0
+    for b in boxes:
+        s = s + np.sum(np.sin(b.v))
+    return s * len(boxes) + sum(np.sum(t.v * t.v) for t in boxes)
+
+
+def changed_in_a_loop_over_the_list(x, w):
+    boxes = [Box(x), Box(w)]
+    for b in boxes:
+        b.scale(w)
+        b.record(b.v * w)
+    totals = [np.sum(t.log[0]) for t in boxes]
+    return totals[0] * totals[1] + np.sum(boxes[0].v)
+
+
+def built_again_in_a_loop(x, w):
+    s = 0.0
+    for k in range(2):
+        boxes = [Box(x), Box(w + k)]
+        b = boxes[1]
+        b.scale(w)
+        s = s + max(np.sum(t.v) for t in boxes) * b.v
+    return s
+
+
+# -- objects a dict display holds ------------------------------------------------------------------------
+
+def records_in_a_dict(x, w):
+    d = {"a": Box(x), "b": Box(w)}
+    d["a"].scale(w)
+    r = d["b"]
+    r.v = r.v * np.sum(x)
+    r.record(w * w)
+    return np.sum(d["a"].v ** 2) * r.v + r.log[0]
+
+
+FOLLOWED = [appended_through_a_name, augmented_through_a_name, effect_call_on_an_item, iterated_after_a_change,
+            changed_in_a_loop_over_the_list, built_again_in_a_loop, records_in_a_dict]
+
+
+@pytest.mark.parametrize("mode", ["value_and_grad", "grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", FOLLOWED, ids=[f.__name__ for f in FOLLOWED])
+def test_state_changes_of_a_displays_items_are_followed(f, mode):
+    check(mode, f, (X3, 0.7), (0, 1))
+
+
+# -- what stays refused ----------------------------------------------------------------------------------
+
+def named_in_a_branch(w):
+    boxes = [Box(w), Box(2.0)]
+    if w > -10.0:
+        b = boxes[0]        # may be unbound after the if: not the item's own name
+        b.scale(w)
+    return boxes[0].v
+
+
+def loop_that_may_stop_early(w):
+    boxes = [Box(w), Box(2.0)]
+    for b in boxes:
+        b.scale(w)
+        if b.v > 100.0:
+            break
+    return boxes[0].v
+
+
+def item_at_an_index_known_when_it_runs(w):
+    boxes = [Box(w), Box(2.0)]
+    for i in range(2):
+        boxes[i].scale(w)
+    return boxes[0].v
+
+
+@pytest.mark.parametrize("f, line, advice", [
+    (named_in_a_branch, "b.scale(w)", "call it on a name bound once to an object the function builds"),
+    (loop_that_may_stop_early, "b.scale(w)", "call it on a name bound once to an object the function builds"),
+    (item_at_an_index_known_when_it_runs, "boxes[i].scale(w)",
+     "bind it to a name once, after the list and in its block (b = bs[0]; b.scale(...)), or loop over the list "
+     "itself (for b in bs: b.scale(...))")])
+def test_a_state_change_astgrad_cannot_follow_stays_refused(f, line, advice):
+    with pytest.raises(astgrad.TransformError) as error:
+        astgrad.grad(f)(1.5)
+    assert str(error.value).startswith(f"{_line(f, line)}: ") and advice in str(error.value)
+    assert np.isclose(astgrad.grad(effect_call_on_an_item, wrt=1)(X3, 0.7),
+                      4 * 0.7 ** 3 * np.sum(X3 ** 2))   # the next transform works
