@@ -154,3 +154,53 @@ def test_a_state_change_astgrad_cannot_follow_stays_refused(f, line, advice):
     assert str(error.value).startswith(f"{_line(f, line)}: ") and advice in str(error.value)
     assert np.isclose(astgrad.grad(effect_call_on_an_item, wrt=1)(X3, 0.7),
                       4 * 0.7 ** 3 * np.sum(X3 ** 2))   # the next transform works
+
+
+# -- scipy.linalg.eigvals: real-valued functions of complex eigenvalues ------------------------------------
+
+A3 = np.array([[0.6, -1.1, 0.3], [0.9, 0.2, -0.4], [0.1, 0.5, -0.7]])      # a complex pair and a real one
+
+
+def spectral_radius(a):
+    import scipy.linalg
+    return np.max(np.abs(scipy.linalg.eigvals(a)))
+
+
+def parts_of_the_eigenvalues(a, w):
+    from scipy.linalg import eigvals
+    lam = eigvals(a * w)
+    return np.sum(np.real(lam) ** 3) + np.sum(np.imag(lam * lam)) * w + np.sum(np.abs(lam) ** 2)
+
+
+EIGVALS = [(spectral_radius, (A3,), (0,)), (parts_of_the_eigenvalues, (A3, 0.8), (0, 1))]
+
+
+@pytest.mark.parametrize("mode", ["value_and_grad", "grad", "jvp"])
+@pytest.mark.parametrize("f, args, wrt", EIGVALS, ids=[f.__name__ for f, _, _ in EIGVALS])
+def test_real_functions_of_scipys_complex_eigenvalues_are_followed(f, args, wrt, mode):
+    pytest.importorskip("scipy.linalg")
+    assert np.iscomplexobj(__import__("scipy.linalg").linalg.eigvals(A3))
+    check(mode, f, args, wrt)
+
+
+def eigenvalues_returned(a):
+    import scipy.linalg
+    return np.sum(scipy.linalg.eigvals(a))
+
+
+def test_what_eigvals_does_not_follow_is_refused_clearly():
+    scipy_linalg = pytest.importorskip("scipy.linalg")
+    with pytest.raises(astgrad.TransformError) as error:        # differentiated once
+        astgrad.hessian(spectral_radius)(A3)
+    assert "scipy.linalg.eigvals is differentiated once (grad, jvp), not twice" in str(error.value)
+    with pytest.raises(astgrad.TransformError) as error:        # a complex result
+        astgrad.grad(eigenvalues_returned)(A3)
+    assert str(error.value).startswith(f"{_line(eigenvalues_returned, 'return np.sum(scipy')}: ") \
+        and "Take numpy.real/numpy.imag/numpy.abs first" in str(error.value)
+    with pytest.raises(NotImplementedError, match="the eigenvalues are distinct; this matrix has a repeated"):
+        astgrad.grad(spectral_radius)(np.eye(3))
+    with pytest.raises(NotImplementedError, match="supported for a 2-D matrix; this one has shape \\(2, 3, 3\\)"):
+        astgrad.grad(spectral_radius)(np.stack([A3, A3.T]))
+    with pytest.raises(astgrad.TransformError, match="numpy.real, numpy.abs, a sum"):
+        astgrad.grad(lambda a: np.sum(np.abs(scipy_linalg.eig(a)[0])))(A3)
+    check("grad", spectral_radius, (A3,), (0,))      # the next transform works

@@ -3673,6 +3673,45 @@ def skew_lower_adjoint(g, low):
     return (g - numpy.swapaxes(g, -1, -2)) * low
 
 
+def eigvals_vectors(a, w, overwrite_a=False, homogeneous_eigvals=False):
+    """The right eigenvectors of the real matrix ``a`` (2-D), as the columns of a matrix
+    in the order of ``w``, the eigenvalues scipy.linalg.eigvals gave (scipy.linalg.eig
+    computes them again, each matched to the nearest of ``w``). Refuses a stack of
+    matrices, the arguments astgrad does not follow, and repeated eigenvalues, where
+    each eigenvalue's derivative is not defined."""
+    import scipy.linalg
+    what = "scipy.linalg.eigvals"
+    if overwrite_a or homogeneous_eigvals:
+        raise NotImplementedError(f"astgrad: the derivative of {what} is not supported with overwrite_a or "
+                                  "homogeneous_eigvals given; leave them at their defaults")
+    if numpy.ndim(a) != 2:
+        raise NotImplementedError(f"astgrad: the derivative of {what} is supported for a 2-D matrix; this one "
+                                  f"has shape {numpy.shape(a)} (take the eigenvalues of each matrix of the stack "
+                                  "on its own)")
+    found, v = scipy.linalg.eig(real_matrix(a, what))
+    order = numpy.argmin(numpy.abs(numpy.reshape(w, (-1, 1)) - numpy.reshape(found, (1, -1))), axis=1)
+    if len(set(order.tolist())) != len(order):
+        raise NotImplementedError(f"astgrad: the derivative of {what} is supported where the eigenvalues are "
+                                  "distinct; this matrix has a repeated eigenvalue, whose derivative is not "
+                                  "defined one eigenvalue at a time")
+    return v[:, order]
+
+
+def eigvals_change(da, a, w, overwrite_a=False, homogeneous_eigvals=False):
+    """The change of the eigenvalues ``w`` of the real matrix ``a`` (scipy.linalg.eigvals)
+    for a change ``da``: diag(v^-1 da v), complex."""
+    v = eigvals_vectors(a, w, overwrite_a, homogeneous_eigvals)
+    return numpy.einsum("ij,jk,ki->i", numpy.linalg.inv(v), da, v)
+
+
+def eigvals_change_adjoint(dw, a, w, overwrite_a=False, homogeneous_eigvals=False):
+    """The adjoint of ``eigvals_change`` for a real ``a``: the real part of
+    v^-T diag(dw) v^T, with the adjoint of a complex value dL/d(re) - 1j dL/d(im), as
+    rules/fft_rules.py says."""
+    v = eigvals_vectors(a, w, overwrite_a, homogeneous_eigvals)
+    return numpy.real(numpy.einsum("ij,i,ki->jk", numpy.linalg.inv(v), dw, v))
+
+
 def real_eigenvalues(w):
     """w itself; refuses complex eigenvalues (``numpy.linalg.eig`` of a real matrix with a
     complex pair), whose derivatives astgrad does not support."""

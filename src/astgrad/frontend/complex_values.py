@@ -119,10 +119,10 @@ def _flow_tables():
     from .. import runtime
     fft = numpy.fft
     makers = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.rfft, fft.rfft2,
-              fft.rfftn, runtime.complex_transform, runtime.real_rfft}
+              fft.rfftn, runtime.complex_transform, runtime.real_rfft, runtime.eigvals_change} | _eigvals()
     # functions of complex values giving real ones
     realizing = {fft.irfft, fft.irfft2, fft.irfftn, numpy.real, numpy.imag, numpy.absolute,
-                 runtime.real_irfft, runtime.rfft_transpose, runtime.abs_squared}
+                 runtime.real_irfft, runtime.rfft_transpose, runtime.abs_squared, runtime.eigvals_change_adjoint}
     # complex in, complex out; real in, real out (linear, or holomorphic)
     preserving = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.fftshift,
                   fft.ifftshift, numpy.conjugate, numpy.sum, numpy.mean, numpy.add, numpy.subtract,
@@ -135,6 +135,15 @@ def _flow_tables():
                    runtime.irfft_transpose, runtime.imag_adjoint, runtime.abs_slope_change}
     accepting = makers | realizing | preserving | like_second
     return makers, preserving, like_second, accepting
+
+
+def _eigvals():
+    """{scipy.linalg.eigvals} where SciPy is installed (an optional extra), else {}."""
+    try:
+        import scipy.linalg
+    except ImportError:
+        return set()
+    return {scipy.linalg.eigvals}
 
 
 _ALLOWED_OPERATORS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.USub, gast.UAdd)
@@ -152,7 +161,7 @@ class _ComplexFlow:
 
     def refuse(self, node, what):
         raise self.source.error(
-            f"astgrad differentiates complex values (from numpy.fft) only through the "
+            f"astgrad differentiates complex values (from numpy.fft and scipy.linalg.eigvals) only through the "
             f"transforms, + - * /, a constant power, indexing, sum, mean, numpy.real, imag, "
             f"conj and abs; here one reaches {what}. Take numpy.real/numpy.imag/numpy.abs "
             "first, or compute this part outside the differentiated function",
@@ -255,13 +264,14 @@ def _in(obj, table):
         return False
 
 
-_FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "rfftn"})
+_FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "rfftn", "eigvals"})
 
 
-# the helpers of generated code that make complex values (the makers of _flow_tables): the
-# others (unbroadcast, unreduce, ...) make none, and code calling only those (any
+# the helpers of generated code that make complex values (the makers of _flow_tables), and
+# scipy.linalg.eigvals imported by name: the others (unbroadcast, unreduce, ...) make none, and code calling only those (any
 # derivative differentiated again) has no complex value to follow
-_RUNTIME_MAKERS = frozenset({"astgrad.runtime.complex_transform", "astgrad.runtime.real_rfft"})
+_RUNTIME_MAKERS = frozenset({"astgrad.runtime.complex_transform", "astgrad.runtime.real_rfft",
+                             "astgrad.runtime.eigvals_change", "scipy.linalg._decomp.eigvals"})
 
 
 def _names_fft(node, local_names, meaning):
