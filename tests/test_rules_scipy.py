@@ -170,7 +170,7 @@ CASES = (
     # the helpers these rules call (triangle, solve_read): tests/test_runtime.py, which runs without SciPy
 )
 # complex results (eigvals) and the helpers of a rule differentiated once: tested on their own below
-COMPLEX_CASES = (linalg.eigvals, astgrad.runtime.eigvals_change, astgrad.runtime.eigvals_change_adjoint)
+COMPLEX_CASES = (linalg.eigvals, astgrad.runtime.eigvals_change)
 
 
 def _case_id(case):
@@ -258,8 +258,8 @@ def test_eigvals_tangent_matches_finite_differences_and_its_adjoint_pairs_with_i
     assert math.isclose(float(np.sum(adjoints["a"] * t)), float(np.real(np.sum(c * jvp))), rel_tol=1e-9)
 
 
-@pytest.mark.parametrize("helper", COMPLEX_CASES[1:], ids=lambda f: f.__name__)
-def test_the_helpers_of_eigvals_refuse_every_derivative(helper):
+def test_the_helper_of_eigvals_refuses_every_derivative():
+    helper = astgrad.runtime.eigvals_change
     import gast
     for table in (registry.ADJOINTS, registry.TANGENTS):
         template = table[registry.rule_key(helper)]
@@ -268,7 +268,7 @@ def test_the_helpers_of_eigvals_refuse_every_derivative(helper):
             assert any(isinstance(c, gast.Call) and getattr(c.func, "id", None) == "unsupported"
                        for c in gast.walk(stmt.value))
             refs |= {registry.derivative_ref(n) for n in gast.walk(stmt)} - {None}
-        assert refs == {"r", "da" if "adjoint" not in helper.__name__ else "dw", "a", "w"}
+        assert refs == {"r", "change", "a", "w"}
 
 
 def test_scipy_norm_borrows_numpys_templates_and_leaves_numpys_rule_alone():

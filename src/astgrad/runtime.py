@@ -3697,19 +3697,15 @@ def eigvals_vectors(a, w, overwrite_a=False, homogeneous_eigvals=False):
     return v[:, order]
 
 
-def eigvals_change(da, a, w, overwrite_a=False, homogeneous_eigvals=False):
+def eigvals_change(change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
     """The change of the eigenvalues ``w`` of the real matrix ``a`` (scipy.linalg.eigvals)
-    for a change ``da``: diag(v^-1 da v), complex."""
+    for a change ``change`` of ``a``: diag(v^-1 da v), complex. ``transposed``: its
+    adjoint, for ``change`` the eigenvalues' (dL/d(re) - 1j dL/d(im), as rules/fft_rules.py
+    says): the real part of v^-T diag(dw) v^T."""
     v = eigvals_vectors(a, w, overwrite_a, homogeneous_eigvals)
-    return numpy.einsum("ij,jk,ki->i", numpy.linalg.inv(v), da, v)
-
-
-def eigvals_change_adjoint(dw, a, w, overwrite_a=False, homogeneous_eigvals=False):
-    """The adjoint of ``eigvals_change`` for a real ``a``: the real part of
-    v^-T diag(dw) v^T, with the adjoint of a complex value dL/d(re) - 1j dL/d(im), as
-    rules/fft_rules.py says."""
-    v = eigvals_vectors(a, w, overwrite_a, homogeneous_eigvals)
-    return numpy.real(numpy.einsum("ij,i,ki->jk", numpy.linalg.inv(v), dw, v))
+    if transposed:
+        return numpy.real(numpy.einsum("ij,i,ki->jk", numpy.linalg.inv(v), change, v))
+    return numpy.einsum("ij,jk,ki->i", numpy.linalg.inv(v), change, v)
 
 
 def real_eigenvalues(w):

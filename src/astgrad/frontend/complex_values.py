@@ -119,10 +119,10 @@ def _flow_tables():
     from .. import runtime
     fft = numpy.fft
     makers = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.rfft, fft.rfft2,
-              fft.rfftn, runtime.complex_transform, runtime.real_rfft, runtime.eigvals_change} | _eigvals()
+              fft.rfftn, runtime.complex_transform, runtime.real_rfft} | _eigvals()
     # functions of complex values giving real ones
     realizing = {fft.irfft, fft.irfft2, fft.irfftn, numpy.real, numpy.imag, numpy.absolute,
-                 runtime.real_irfft, runtime.rfft_transpose, runtime.abs_squared, runtime.eigvals_change_adjoint}
+                 runtime.real_irfft, runtime.rfft_transpose, runtime.abs_squared}
     # complex in, complex out; real in, real out (linear, or holomorphic)
     preserving = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.fftshift,
                   fft.ifftshift, numpy.conjugate, numpy.sum, numpy.mean, numpy.add, numpy.subtract,
@@ -132,7 +132,8 @@ def _flow_tables():
                   runtime.scale, runtime.over, runtime.abs_operand}     # * and / for derivatives (zero stays zero)
     # adjoints shaped like their second argument: complex only when it is
     like_second = {runtime.unbroadcast, runtime.complex_transpose, runtime.cast_like,
-                   runtime.irfft_transpose, runtime.imag_adjoint, runtime.abs_slope_change}
+                   runtime.irfft_transpose, runtime.imag_adjoint, runtime.abs_slope_change,
+                   runtime.eigvals_change}      # (differentiated once: its rules refuse, naming it)
     accepting = makers | realizing | preserving | like_second
     return makers, preserving, like_second, accepting
 
@@ -271,7 +272,7 @@ _FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "if
 # scipy.linalg.eigvals imported by name: the others (unbroadcast, unreduce, ...) make none, and code calling only those (any
 # derivative differentiated again) has no complex value to follow
 _RUNTIME_MAKERS = frozenset({"astgrad.runtime.complex_transform", "astgrad.runtime.real_rfft",
-                             "astgrad.runtime.eigvals_change", "scipy.linalg._decomp.eigvals"})
+                             "scipy.linalg._decomp.eigvals"})
 
 
 def _names_fft(node, local_names, meaning):

@@ -36,7 +36,7 @@ import numpy
 import scipy.linalg
 
 from ..runtime import (
-    block_triangular, det_cofactors, eigvals_change, eigvals_change_adjoint, off_diagonal_inverse, scale, scipy_checked, upper_right,
+    block_triangular, det_cofactors, eigvals_change, off_diagonal_inverse, scale, scipy_checked, upper_right,
     cholesky_phi, full_rank_r, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
     lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
@@ -469,45 +469,31 @@ _EIGVALS_ONCE = "scipy.linalg.eigvals is differentiated once (grad, jvp), not tw
 
 @adjoint(scipy.linalg.eigvals)
 def scipy_eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
-    d[a] = eigvals_change_adjoint(d[y], a, y, overwrite_a, homogeneous_eigvals)
+    d[a] = eigvals_change(d[y], a, y, True, overwrite_a, homogeneous_eigvals)
     d[b] = unsupported(d[y], "the derivative of scipy.linalg.eigvals with a second matrix b is not supported")
 
 
 @tangent(scipy.linalg.eigvals)
 def scipy_eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
-    d[y] = eigvals_change(d[a], a, y, overwrite_a, homogeneous_eigvals)
+    d[y] = eigvals_change(d[a], a, y, False, overwrite_a, homogeneous_eigvals)
     d[y] = unsupported(d[b], "the derivative of scipy.linalg.eigvals with a second matrix b is not supported")
 
 
 @adjoint(eigvals_change)
-def eigvals_change_(r, da, a, w, overwrite_a=False, homogeneous_eigvals=False):
-    d[da] = unsupported(d[r], _EIGVALS_ONCE)
+def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    d[change] = unsupported(d[r], _EIGVALS_ONCE)
     d[a] = unsupported(d[r], _EIGVALS_ONCE)
     d[w] = unsupported(d[r], _EIGVALS_ONCE)
 
 
 @tangent(eigvals_change)
-def eigvals_change_(r, da, a, w, overwrite_a=False, homogeneous_eigvals=False):
-    d[r] = unsupported(d[da], _EIGVALS_ONCE)
+def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    d[r] = unsupported(d[change], _EIGVALS_ONCE)
     d[r] = unsupported(d[a], _EIGVALS_ONCE)
     d[r] = unsupported(d[w], _EIGVALS_ONCE)
 
 
-@adjoint(eigvals_change_adjoint)
-def eigvals_change_adjoint_(r, dw, a, w, overwrite_a=False, homogeneous_eigvals=False):
-    d[dw] = unsupported(d[r], _EIGVALS_ONCE)
-    d[a] = unsupported(d[r], _EIGVALS_ONCE)
-    d[w] = unsupported(d[r], _EIGVALS_ONCE)
-
-
-@tangent(eigvals_change_adjoint)
-def eigvals_change_adjoint_(r, dw, a, w, overwrite_a=False, homogeneous_eigvals=False):
-    d[r] = unsupported(d[dw], _EIGVALS_ONCE)
-    d[r] = unsupported(d[a], _EIGVALS_ONCE)
-    d[r] = unsupported(d[w], _EIGVALS_ONCE)
-
-
-declare(scipy.linalg.eigvals, eigvals_change, eigvals_change_adjoint, result=FRESH)
+declare(scipy.linalg.eigvals, eigvals_change, result=FRESH)
 
 # eig's eigenvectors are complex, each known only up to a complex factor: they have no rule,
 # and the refusal says what to call instead.
