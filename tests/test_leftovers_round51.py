@@ -198,3 +198,29 @@ def test_what_eigvals_does_not_follow_is_refused_clearly():
     with pytest.raises(astgrad.TransformError, match="numpy.real, numpy.abs, a sum"):
         astgrad.grad(lambda a: np.sum(np.abs(scipy_linalg.eig(a)[0])))(A3)
     check("grad", spectral_radius, (A3,), (0,))      # the next transform works
+
+
+# -- a stack of matrices in scipy.linalg's solvers: refused when the derivative runs, saying what works ----------
+
+STACK = np.array([[[3.4, 0.2, 0.5], [0.1, 3.1, 0.3], [0.6, 0.4, 3.9]], [[2.8, 0.7, 0.1], [0.3, 3.3, 0.9],
+                                                                       [0.2, 0.5, 3.6]]])
+RHS = np.array([[[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6]], [[0.2, 0.7], [-0.3, 0.4], [0.8, -0.1]]])
+
+
+def stacked_lu(a, b):
+    import scipy.linalg
+    return np.sum(np.sin(scipy.linalg.lu_solve(scipy.linalg.lu_factor(a), b)))
+
+
+def one_matrix_at_a_time(a, b):
+    import scipy.linalg
+    xs = np.stack([scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i]) for i in range(len(a))])
+    return np.sum(np.sin(xs))
+
+
+def test_a_stack_in_lu_solve_is_refused_saying_what_astgrad_follows():
+    pytest.importorskip("scipy.linalg")
+    advice = ("numpy.stack([scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i]) for i in range(len(a))])")
+    with pytest.raises(NotImplementedError, match=re.escape(advice)):
+        astgrad.grad(stacked_lu)(STACK, RHS)
+    check("grad", one_matrix_at_a_time, (STACK, RHS), (0, 1))

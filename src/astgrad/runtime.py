@@ -3452,8 +3452,15 @@ def matrix_columns(x, a, b, what):
     for one matrix a (2-D), not a stack of them."""
     if numpy.ndim(a) != 2:
         raise NotImplementedError(f"astgrad: the derivative of {what} is supported for a 2-D matrix; this one "
-                                  f"has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+                                  f"has shape {numpy.shape(a)} (solve each matrix of the stack on its own: "
+                                  f"{_PER_MATRIX.format(call=_FACTORED.get(what, what + '(a[i], b[i])'))})")
     return column_shape(x, b)
+
+
+# the stack solved one matrix at a time, which astgrad follows, as the refusals say
+_PER_MATRIX = "numpy.stack([{call} for i in range(len(a))])"
+_FACTORED = {"scipy.linalg.lu_solve": "scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i])",
+             "scipy.linalg.cho_solve": "scipy.linalg.cho_solve(scipy.linalg.cho_factor(a[i]), b[i])"}
 
 
 _SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
@@ -3587,7 +3594,8 @@ def lstsq_checked(a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=N
     lstsq_options(overwrite_a, overwrite_b, lapack_driver)
     if numpy.ndim(a) != 2:
         raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lstsq is supported for a 2-D matrix; "
-                                  f"this one has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+                                  f"this one has shape {numpy.shape(a)} (solve each matrix of the stack on its own: "
+                                  f"{_PER_MATRIX.format(call='scipy.linalg.lstsq(a[i], b[i])[0]')})")
     m, n = numpy.shape(a)
     if rank < min(m, n):
         raise NotImplementedError(
@@ -3606,7 +3614,8 @@ def lu_permutation(piv, lu, overwrite_a=False, factored=False):
     if numpy.ndim(lu) != 2:
         raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lu_factor and lu_solve is supported "
                                   f"for a 2-D matrix; this one has shape {numpy.shape(lu)} (factor each matrix "
-                                  "of the stack on its own)")
+                                  "of the stack on its own: " + _PER_MATRIX.format(
+                                      call="scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i])") + ")")
     if factored:
         _refuse_singular_factor(lu)
     order = numpy.arange(numpy.shape(lu)[-1])
