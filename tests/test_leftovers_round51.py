@@ -134,11 +134,21 @@ def item_at_an_index_known_when_it_runs(w):
     return boxes[0].v
 
 
+def augmented_through_an_item_at_an_index_known_when_it_runs(w):
+    boxes = [Box(w), Box(2.0)]
+    b = boxes[int(w > 0.0)]
+    b.total += w
+    return b.total
+
+
 REFUSED = {named_in_a_branch: ("b.scale(w)", "call it on a name bound once to an object the function builds"),
            loop_that_may_stop_early: ("b.scale(w)", "call it on a name bound once to an object the function builds"),
            item_at_an_index_known_when_it_runs: (
                "boxes[i].scale(w)", "bind it to a name once, after the list and in its block (b = bs[0]; "
-               "b.scale(...)), or loop over the list itself (for b in bs: b.scale(...))")}
+               "b.scale(...)), or loop over the list itself (for b in bs: b.scale(...))"),
+           augmented_through_an_item_at_an_index_known_when_it_runs: (
+               "b.total += w", "bound once to a name after it in its block (b = boxes[0]; b.total += v). Elsewhere "
+               "(an argument, a global, an item at an index known only when the code runs, a name bound in a branch)")}
 
 
 @pytest.mark.parametrize("f", list(REFUSED), ids=lambda f: f.__name__)
