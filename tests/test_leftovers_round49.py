@@ -291,16 +291,19 @@ def test_state_changes_of_items_and_appends_to_attributes_are_followed(f, mode):
 
 
 def appended_through_an_item_read_out(w):
+    # (b = boxes[0] in the list's own block is followed: tests/test_leftovers_round51.py)
     boxes = [Box(2.0)]
-    b = boxes[0]
-    b.log.append(w)
-    return b.log[0] * w
+    if w > -10.0:
+        b = boxes[0]
+        b.log.append(w)
+    return boxes[0].log[0] * w
 
 
 def scaled_item_of_a_list_measured(w):
+    # (len(bs) itself is followed: tests/test_leftovers_round51.py)
     bs = [Box(w)]
     bs[0].scale(w)
-    return bs[0].v * len(bs)
+    return bs[0].v * len(list(bs))
 
 
 def scaled_item_built_in_a_try(w):

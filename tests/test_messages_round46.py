@@ -99,8 +99,9 @@ class Box:
 
 
 def append_to_an_object_read_out_of_a_list(w, x):
+    # (b = boxes[0], bound once after the list, is followed: tests/test_leftovers_round51.py)
     boxes = [Box(), Box()]
-    b = boxes[0]
+    b = boxes[0] if len(boxes[1].log) == 0 else boxes[1]
     b.log.append(x * w)
     return sum(b.log) + len(boxes[1].log)
 

@@ -168,10 +168,12 @@ def chained_after_a_call(x, w):
 
 
 def changed_item(x, w):
+    # (first = objs[0] in the list's own block is followed: tests/test_leftovers_round51.py)
     objs = [Vec(x), Vec(w)]
-    first = objs[0]
-    first.scale(w)
-    return first.norm()
+    if np.sum(w) > -10.0:
+        first = objs[0]
+        first.scale(w)
+    return objs[0].norm()
 
 
 class Cube(Box):

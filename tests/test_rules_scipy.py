@@ -169,6 +169,8 @@ CASES = (
         (N(3), {}), (N(3, 2), {"trans": 1}), (N(3), {"trans": 2}))]
     # the helpers these rules call (triangle, solve_read): tests/test_runtime.py, which runs without SciPy
 )
+# complex results (eigvals) and the helpers of a rule differentiated once: tested on their own below
+COMPLEX_CASES = (linalg.eigvals, astgrad.runtime.eigvals_change)
 
 
 def _case_id(case):
@@ -234,10 +236,39 @@ def test_tangent_matches_finite_differences_and_adjoint_is_its_transpose(case):
 
 
 def test_every_scipy_rule_has_a_case():
-    covered = {registry.rule_key(case[0]) for case in CASES}
+    covered = {registry.rule_key(case[0]) for case in CASES} | {registry.rule_key(f) for f in COMPLEX_CASES}
     missing = sorted(registry.describe(key) for key, template in registry.TANGENTS.items()
                      if template.fn.__module__ in SCIPY_MODULES and key not in covered)
     assert not missing, f"add a case to CASES for: {missing}"
+
+
+def test_eigvals_tangent_matches_finite_differences_and_its_adjoint_pairs_with_its_real_part():
+    a = np.array([[0.6, -1.1, 0.3], [0.9, 0.2, -0.4], [0.1, 0.5, -0.7]])     # a complex pair and a real one
+    t, c, h = N(3, 3), N(3) + 1j * N(3), 1e-6
+
+    def eigvals(m):         # in the order of eigvals(a): each the nearest of the changed matrix's
+        found = linalg.eigvals(m)
+        return found[np.argmin(np.abs(linalg.eigvals(a)[:, None] - found[None, :]), axis=1)]
+    expected = (eigvals(a + h * t) - eigvals(a - h * t)) / (2 * h)
+    assert np.iscomplexobj(expected) and np.abs(expected.imag).max() > 0.1
+    y, jvp = run_tangent(linalg.eigvals, (a,), {}, {"a": t})
+    assert_close(jvp, expected, rtol=1e-5, atol=1e-6)
+    _, adjoints = run_adjoint(linalg.eigvals, (a,), {}, c, wrt={"a"})
+    # the adjoint of a complex value is dL/d(re) - 1j dL/d(im): <adjoint, t> = re(sum(c * jvp))
+    assert math.isclose(float(np.sum(adjoints["a"] * t)), float(np.real(np.sum(c * jvp))), rel_tol=1e-9)
+
+
+def test_the_helper_of_eigvals_refuses_every_derivative():
+    helper = astgrad.runtime.eigvals_change
+    import gast
+    for table in (registry.ADJOINTS, registry.TANGENTS):
+        template = table[registry.rule_key(helper)]
+        refs = set()
+        for stmt in template.body:
+            assert any(isinstance(c, gast.Call) and getattr(c.func, "id", None) == "unsupported"
+                       for c in gast.walk(stmt.value))
+            refs |= {registry.derivative_ref(n) for n in gast.walk(stmt)} - {None}
+        assert refs == {"r", "change", "a", "w"}
 
 
 def test_scipy_norm_borrows_numpys_templates_and_leaves_numpys_rule_alone():
@@ -673,8 +704,8 @@ def eig_of(a):
     return np.sum(linalg.eig(a)[1])
 
 
-def eigvals_of(a):
-    return np.sum(np.real(linalg.eigvals(a)))
+def eigvals_of(a):         # (a real-valued function of them is followed: tests/test_leftovers_round51.py)
+    return np.sum(linalg.eigvals(a))
 
 
 # refused when code is made (what is written as a literal), with the line; or when the
@@ -698,10 +729,11 @@ LINALG_REFUSALS = [
     (lstsq_rank_deficient, RUN, "where a has full rank; this 3x3 matrix has rank 1"),
     (lu_solve_overwritten, GENERATION, "scipy.linalg.lu_solve with overwrite_a=True or overwrite_b=True"),
     (lu_of_a_stack, RUN, "supported for a 2-D matrix; this one has shape (2, 3, 3)"),
-    (eig_of, GENERATION, "scipy.linalg.eig returns complex eigenvalues, whose derivatives astgrad does not follow: "
-                         "for a symmetric matrix call scipy.linalg.eigh"),
-    (eigvals_of, GENERATION, "for a symmetric matrix call scipy.linalg.eigvalsh; where the eigenvalues are real "
-                             "and distinct, numpy.linalg.eigvals"),
+    (eig_of, GENERATION, "scipy.linalg.eig returns complex eigenvectors, each known only up to a complex factor, "
+                         "whose derivatives astgrad does not follow: for the eigenvalues alone call "
+                         "scipy.linalg.eigvals"),
+    (eigvals_of, GENERATION, "here one reaches the function's result (return a real value). Take "
+                             "numpy.real/numpy.imag/numpy.abs first"),
 ]
 
 

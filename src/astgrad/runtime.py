@@ -3460,8 +3460,15 @@ def matrix_columns(x, a, b, what):
     for one matrix a (2-D), not a stack of them."""
     if numpy.ndim(a) != 2:
         raise NotImplementedError(f"astgrad: the derivative of {what} is supported for a 2-D matrix; this one "
-                                  f"has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+                                  f"has shape {numpy.shape(a)} (solve each matrix of the stack on its own: "
+                                  f"{_PER_MATRIX.format(call=_FACTORED.get(what, what + '(a[i], b[i])'))})")
     return column_shape(x, b)
+
+
+# the stack solved one matrix at a time, which astgrad follows, as the refusals say
+_PER_MATRIX = "numpy.stack([{call} for i in range(len(a))])"
+_FACTORED = {"scipy.linalg.lu_solve": "scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i])",
+             "scipy.linalg.cho_solve": "scipy.linalg.cho_solve(scipy.linalg.cho_factor(a[i]), b[i])"}
 
 
 _SYMMETRIC = ("sym", "symmetric", "her", "hermitian", "pos", "positive definite")
@@ -3595,7 +3602,8 @@ def lstsq_checked(a, rank, overwrite_a=False, overwrite_b=False, lapack_driver=N
     lstsq_options(overwrite_a, overwrite_b, lapack_driver)
     if numpy.ndim(a) != 2:
         raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lstsq is supported for a 2-D matrix; "
-                                  f"this one has shape {numpy.shape(a)} (solve each matrix of the stack on its own)")
+                                  f"this one has shape {numpy.shape(a)} (solve each matrix of the stack on its own: "
+                                  f"{_PER_MATRIX.format(call='scipy.linalg.lstsq(a[i], b[i])[0]')})")
     m, n = numpy.shape(a)
     if rank < min(m, n):
         raise NotImplementedError(
@@ -3614,7 +3622,8 @@ def lu_permutation(piv, lu, overwrite_a=False, factored=False):
     if numpy.ndim(lu) != 2:
         raise NotImplementedError(f"astgrad: the derivative of scipy.linalg.lu_factor and lu_solve is supported "
                                   f"for a 2-D matrix; this one has shape {numpy.shape(lu)} (factor each matrix "
-                                  "of the stack on its own)")
+                                  "of the stack on its own: " + _PER_MATRIX.format(
+                                      call="scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i])") + ")")
     if factored:
         _refuse_singular_factor(lu)
     order = numpy.arange(numpy.shape(lu)[-1])
@@ -3679,6 +3688,41 @@ def skew_lower(b, low):
 def skew_lower_adjoint(g, low):
     """The transpose of ``skew_lower``: low * (g - g^T)."""
     return (g - numpy.swapaxes(g, -1, -2)) * low
+
+
+def eigvals_vectors(a, w, overwrite_a=False, homogeneous_eigvals=False):
+    """The right eigenvectors of the real matrix ``a`` (2-D), as the columns of a matrix
+    in the order of ``w``, the eigenvalues scipy.linalg.eigvals gave (scipy.linalg.eig
+    computes them again, each matched to the nearest of ``w``). Refuses a stack of
+    matrices, the arguments astgrad does not follow, and repeated eigenvalues, where
+    each eigenvalue's derivative is not defined."""
+    import scipy.linalg
+    what = "scipy.linalg.eigvals"
+    if overwrite_a or homogeneous_eigvals:
+        raise NotImplementedError(f"astgrad: the derivative of {what} is not supported with overwrite_a or "
+                                  "homogeneous_eigvals given; leave them at their defaults")
+    if numpy.ndim(a) != 2:
+        raise NotImplementedError(f"astgrad: the derivative of {what} is supported for a 2-D matrix; this one "
+                                  f"has shape {numpy.shape(a)} (take the eigenvalues of each matrix of the stack "
+                                  "on its own)")
+    found, v = scipy.linalg.eig(real_matrix(a, what))
+    order = numpy.argmin(numpy.abs(numpy.reshape(w, (-1, 1)) - numpy.reshape(found, (1, -1))), axis=1)
+    if len(set(order.tolist())) != len(order):
+        raise NotImplementedError(f"astgrad: the derivative of {what} is supported where the eigenvalues are "
+                                  "distinct; this matrix has a repeated eigenvalue, whose derivative is not "
+                                  "defined one eigenvalue at a time")
+    return v[:, order]
+
+
+def eigvals_change(change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    """The change of the eigenvalues ``w`` of the real matrix ``a`` (scipy.linalg.eigvals)
+    for a change ``change`` of ``a``: diag(v^-1 da v), complex. ``transposed``: its
+    adjoint, for ``change`` the eigenvalues' (dL/d(re) - 1j dL/d(im), as rules/fft_rules.py
+    says): the real part of v^-T diag(dw) v^T."""
+    v = eigvals_vectors(a, w, overwrite_a, homogeneous_eigvals)
+    if transposed:
+        return numpy.real(numpy.einsum("ij,i,ki->jk", numpy.linalg.inv(v), change, v))
+    return numpy.einsum("ij,jk,ki->i", numpy.linalg.inv(v), change, v)
 
 
 def real_eigenvalues(w):

@@ -119,7 +119,7 @@ def _flow_tables():
     from .. import runtime
     fft = numpy.fft
     makers = {fft.fft, fft.ifft, fft.fft2, fft.ifft2, fft.fftn, fft.ifftn, fft.rfft, fft.rfft2,
-              fft.rfftn, runtime.complex_transform, runtime.real_rfft}
+              fft.rfftn, runtime.complex_transform, runtime.real_rfft} | _eigvals()
     # functions of complex values giving real ones
     realizing = {fft.irfft, fft.irfft2, fft.irfftn, numpy.real, numpy.imag, numpy.absolute,
                  runtime.real_irfft, runtime.rfft_transpose, runtime.abs_squared}
@@ -132,9 +132,19 @@ def _flow_tables():
                   runtime.scale, runtime.over, runtime.abs_operand}     # * and / for derivatives (zero stays zero)
     # adjoints shaped like their second argument: complex only when it is
     like_second = {runtime.unbroadcast, runtime.complex_transpose, runtime.cast_like,
-                   runtime.irfft_transpose, runtime.imag_adjoint, runtime.abs_slope_change}
+                   runtime.irfft_transpose, runtime.imag_adjoint, runtime.abs_slope_change,
+                   runtime.eigvals_change}      # (differentiated once: its rules refuse, naming it)
     accepting = makers | realizing | preserving | like_second
     return makers, preserving, like_second, accepting
+
+
+def _eigvals():
+    """{scipy.linalg.eigvals} where SciPy is installed (an optional extra), else {}."""
+    try:
+        import scipy.linalg
+    except ImportError:
+        return set()
+    return {scipy.linalg.eigvals}
 
 
 _ALLOWED_OPERATORS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.USub, gast.UAdd)
@@ -152,7 +162,7 @@ class _ComplexFlow:
 
     def refuse(self, node, what):
         raise self.source.error(
-            f"astgrad differentiates complex values (from numpy.fft) only through the "
+            f"astgrad differentiates complex values (from numpy.fft and scipy.linalg.eigvals) only through the "
             f"transforms, + - * /, a constant power, indexing, sum, mean, numpy.real, imag, "
             f"conj and abs; here one reaches {what}. Take numpy.real/numpy.imag/numpy.abs "
             "first, or compute this part outside the differentiated function",
@@ -255,13 +265,14 @@ def _in(obj, table):
         return False
 
 
-_FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "rfftn"})
+_FFT_ATTRIBUTES = frozenset({"fft", "ifft", "rfft", "fft2", "ifft2", "fftn", "ifftn", "rfft2", "rfftn", "eigvals"})
 
 
-# the helpers of generated code that make complex values (the makers of _flow_tables): the
-# others (unbroadcast, unreduce, ...) make none, and code calling only those (any
+# the helpers of generated code that make complex values (the makers of _flow_tables), and
+# scipy.linalg.eigvals imported by name: the others (unbroadcast, unreduce, ...) make none, and code calling only those (any
 # derivative differentiated again) has no complex value to follow
-_RUNTIME_MAKERS = frozenset({"astgrad.runtime.complex_transform", "astgrad.runtime.real_rfft"})
+_RUNTIME_MAKERS = frozenset({"astgrad.runtime.complex_transform", "astgrad.runtime.real_rfft",
+                             "scipy.linalg._decomp.eigvals"})
 
 
 def _names_fft(node, local_names, meaning):

@@ -89,15 +89,19 @@ def _higher_order(public):
     """The ids of the records (among ``public``, and what their templates call) whose
     templates call only functions that have rules, recursively: their derivatives can
     be differentiated again."""
-    calls, seen, todo = {}, set(), list(public)
+    calls, seen, todo, refusing = {}, set(), list(public), set()
+    listed = {id(record) for record in public}
     while todo:
         record = todo.pop()
         if id(record) in seen:
             continue
         seen.add(id(record))
-        calls[id(record)] = callees = _callees(record)
+        callees, refuses = _callees(record)
+        calls[id(record)] = callees
+        if refuses and id(record) not in listed:
+            refusing.add(id(record))        # a helper of a rule differentiated once
         todo.extend(c for c in callees if c is not None)
-    good = {key for key, callees in calls.items() if None not in callees}
+    good = {key for key, callees in calls.items() if None not in callees and key not in refusing}
     changed = True
     while changed:                          # drop records calling a record that was dropped
         changed = False
@@ -109,22 +113,37 @@ def _higher_order(public):
 
 
 def _callees(record):
-    """The records of the functions the record's templates call; None for a call that
-    has no rule (or that cannot be resolved)."""
+    """(The records of the functions the record's templates call, None for a call that
+    has no rule or that cannot be resolved; whether every statement of its templates
+    refuses, ``unsupported``: a helper differentiated once, whose derivative says why not)."""
     if not record.differentiable:
-        return []
-    found = []
+        return [], False
+    found, refusing = [], True
     for template in (record.adjoint, record.tangent):
         if template is None:
             continue
         for stmt in template.body:
-            for node in gast.walk(stmt):
-                if isinstance(node, gast.Call):
-                    found.append(_callee(template, node.func))
-    return found
+            calls = [node for node in gast.walk(stmt) if isinstance(node, gast.Call)]
+            refusing &= any(_resolved(template, node.func) is registry.unsupported for node in calls)
+            found.extend(_callee(template, node.func) for node in calls)
+    return found, refusing and bool(found)
 
 
 def _callee(template, func):
+    obj = _resolved(template, func)
+    if isinstance(obj, _MethodKey):
+        return registry.PRIMITIVES.get(obj.key) if obj.key is not None else None
+    record = registry.primitive(obj) if obj is not None else None
+    return record if record is not None and record.has_rules else None
+
+
+@dataclasses.dataclass(frozen=True)
+class _MethodKey:
+    key: object         # a method of a value (x.conj()): its key in the table, or None
+
+
+def _resolved(template, func):
+    """What ``func`` (a template's callee) names: an object, a _MethodKey, or None."""
     path = []
     while isinstance(func, gast.Attribute):
         path.append(func.attr)
@@ -132,14 +151,12 @@ def _callee(template, func):
     if not isinstance(func, gast.Name):
         return None
     if func.id in template.param_names:             # a method of a value: x.conj()
-        key = registry.method_key(path[0]) if len(path) == 1 else None
-        return registry.PRIMITIVES.get(key) if key is not None else None
+        return _MethodKey(registry.method_key(path[0]) if len(path) == 1 else None)
     obj = template.globals.get(func.id, getattr(__builtins__, func.id, None)
                                if not isinstance(__builtins__, dict) else __builtins__.get(func.id))
     for part in reversed(path):
         obj = getattr(obj, part, None)
-    record = registry.primitive(obj) if obj is not None else None
-    return record if record is not None and record.has_rules else None
+    return obj
 
 
 # -- text ------------------------------------------------------------------------------------

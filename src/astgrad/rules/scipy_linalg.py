@@ -36,14 +36,14 @@ import numpy
 import scipy.linalg
 
 from ..runtime import (
-    block_triangular, det_cofactors, off_diagonal_inverse, scale, scipy_checked, upper_right,
+    block_triangular, det_cofactors, eigvals_change, off_diagonal_inverse, scale, scipy_checked, upper_right,
     cholesky_phi, full_rank_r, in_result, matrix_columns, real_matrix, scipy_upper, solve_read, solve_read_adjoint, solve_reads,
     transpose_if, triangle, triangle_symmetric, triangle_symmetric_adjoint, triangular_transposed,
     lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
     scipy_qr_mask, skew_lower, skew_lower_adjoint, unit_lower,
 )
 from . import registry
-from .registry import FRESH, adjoint, d, declare, tangent
+from .registry import FRESH, adjoint, d, declare, tangent, unsupported
 
 
 # x = m^-1 b with m what solve reads of a (transposed when transposed=True), as
@@ -459,14 +459,50 @@ def lu_solve(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     d[x] = scipy.linalg.lu_solve(lu_and_piv, d[b], trans, False, False)
 
 
-# eig and eigvals return complex eigenvalues (complex even where all are real), which
-# astgrad's rules do not follow (frontend/complex_values.py): they have no rule, and the
-# refusal says what to call instead.
-for _function, _symmetric, _real in ((scipy.linalg.eig, "eigh", "eig"), (scipy.linalg.eigvals, "eigvalsh", "eigvals")):
-    registry.NO_RULE_ADVICE[_function] = (
-        f"scipy.linalg.{_real} returns complex eigenvalues, whose derivatives astgrad does not follow: for a "
-        f"symmetric matrix call scipy.linalg.{_symmetric}; where the eigenvalues are real and distinct, "
-        f"numpy.linalg.{_real} returns them as real numbers and has a derivative")
+# eigvals of a real matrix: complex eigenvalues w with dw = diag(v^-1 da v), complex-linear
+# in da. With the adjoint of a complex value dL/d(re) - 1j dL/d(im) (JAX's and autograd's
+# convention: rules/fft_rules.py), a real a gets the real part of v^-T diag(dw) v^T, so a
+# real-valued function of the eigenvalues (numpy.real, numpy.abs, sums) has its gradient.
+# Differentiated once: the eigenvectors' own derivatives are not written.
+_EIGVALS_ONCE = "scipy.linalg.eigvals is differentiated once (grad, jvp), not twice"
+
+
+@adjoint(scipy.linalg.eigvals)
+def scipy_eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    d[a] = eigvals_change(d[y], a, y, True, overwrite_a, homogeneous_eigvals)
+    d[b] = unsupported(d[y], "the derivative of scipy.linalg.eigvals with a second matrix b is not supported")
+
+
+@tangent(scipy.linalg.eigvals)
+def scipy_eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    d[y] = eigvals_change(d[a], a, y, False, overwrite_a, homogeneous_eigvals)
+    d[y] = unsupported(d[b], "the derivative of scipy.linalg.eigvals with a second matrix b is not supported")
+
+
+@adjoint(eigvals_change)
+def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    d[change] = unsupported(d[r], _EIGVALS_ONCE)
+    d[a] = unsupported(d[r], _EIGVALS_ONCE)
+    d[w] = unsupported(d[r], _EIGVALS_ONCE)
+
+
+@tangent(eigvals_change)
+def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    d[r] = unsupported(d[change], _EIGVALS_ONCE)
+    d[r] = unsupported(d[a], _EIGVALS_ONCE)
+    d[r] = unsupported(d[w], _EIGVALS_ONCE)
+
+
+declare(scipy.linalg.eigvals, eigvals_change, result=FRESH)
+
+# eig's eigenvectors are complex, each known only up to a complex factor: they have no rule,
+# and the refusal says what to call instead.
+registry.NO_RULE_ADVICE[scipy.linalg.eig] = (
+    "scipy.linalg.eig returns complex eigenvectors, each known only up to a complex factor, whose derivatives "
+    "astgrad does not follow: for the eigenvalues alone call scipy.linalg.eigvals, which is differentiated (a "
+    "real-valued function of them: numpy.real, numpy.abs, a sum); for a symmetric matrix call scipy.linalg.eigh; "
+    "where the eigenvalues are real and distinct, numpy.linalg.eig returns them as real numbers and has a "
+    "derivative")
 
 
 declare(scipy.linalg.det, scipy.linalg.inv, scipy.linalg.eigh, scipy.linalg.eigvalsh, scipy.linalg.pinv,

@@ -2,23 +2,31 @@
 as names of their own, so a method changing an item's state is followed::
 
     bs = [Box(2.0), Box(3.0)]           bs_0 = Box(2.0)
-    bs[0].scale(w)               ->     bs_1 = Box(3.0)
-    return bs[0].v * w                  bs_0.scale(w)
-                                        return bs_0.v * w
+    bs[0].scale(w)               ->     b = Box(3.0)
+    b = bs[1]                           bs_0.scale(w)
+    b.total += w                        b.total += w
 
 Taken only where nothing can tell the two apart: the function has no ``try`` or
 ``with`` (which could catch an item's exception), the name is bound once, to a display
 of calls (no starred item), and every use of it in the function reads an item at a
-constant position in range (not stored into, not iterated, measured or handed on, not
-named in a nested def, lambda or class), one of them calling a method of the item or of
-an attribute of it. The items are then built in the same order, and no other name
-can hold the list, so each item is an object the function builds and names once, whose
-methods built_objects.py follows from state to state (or refuses, naming the line)."""
+constant position in range (not stored into, not handed on, not named in a nested def,
+lambda or class) or is a read of the whole list item_loops.py writes out item by item
+(``for b in bs``, ``len(bs)``, ``sum(b.v for b in bs)``), one of them changing an item
+(calling a method of it or of an attribute of it, storing an attribute) or binding it
+to a name. The items are then built in the same order, and no other name can hold the
+list, so each item is an object the function builds and names once, whose methods
+built_objects.py follows from state to state (or refuses, naming the line).
+
+An item bound to a name (``b = bs[1]``, the name's one binding, in the display's block
+after it, the name read only in the statements after it there) is the item under that
+name: the same object, as in Python."""
 
 import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .item_loops import WriteOut, whole_reads
+from .scopes import parameters
 
 
 # statements that may catch an exception: a try, and a with whose manager may suppress it
@@ -30,39 +38,78 @@ def split_item_objects(normalizer, tree):
     displays = _displays(tree)
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
-    reads, other = _item_reads(tree, displays)
-    renamed = {}
+    reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
+    aliases = _aliases(normalizer, tree, displays)
+    renamed, rebound, plan = {}, {}, {}
     for name, (stmt, display) in displays.items():
-        found = reads.get(name, [])
-        if name in other or normalizer.bound_count.get(name, 0) != 1 or not any(calls for _, calls in found) \
-                or any(_position(read, len(display.elts)) is None for read, _ in found):
+        found, written_out = reads.get(name, []), whole.get(name, [])
+        if name in other or normalizer.bound_count.get(name, 0) != 1 \
+                or not (any(calls or id(read) in aliases for read, calls in found)
+                        or any(changing for _, changing in written_out)) \
+                or any(_position(read, display) is None for read, _ in found):
             continue
-        names = [normalizer.namer.fresh(f"{name}_{i}") for i in range(len(display.elts))]
-        renamed.update((id(read), names[_position(read, len(names))]) for read, _ in found)
+        names = _item_names(normalizer, name, display, found, aliases, rebound)
+        renamed.update((id(read), names[_position(read, display)]) for read, _ in found)
+        plan.update((id(node), names) for node, _ in written_out)
         _replace(tree, stmt, [gast.copy_location(S.assign(item, value), stmt)
-                              for item, value in zip(names, display.elts)])
+                              for item, value in zip(names, _items(display))])
         normalizer.locals.update(names)
-    if renamed:
-        _RenameReads(renamed).visit(tree)
-    return bool(renamed)
+    for read, (alias_stmt, _) in aliases.items():
+        if read in renamed:
+            _replace(tree, alias_stmt, [])     # b = bs[1]: b is that item's own name now
+    if plan or renamed:
+        _RenameReads(renamed, rebound).visit(tree)
+        WriteOut(plan).visit(tree)
+    return bool(plan or renamed)
+
+
+def _item_names(normalizer, name, display, found, aliases, rebound):
+    """The names of the items of ``display``: the name an item is bound to (the first,
+    where two are: the others are ``rebound`` to it), else a new one."""
+    names = [None] * len(_items(display))
+    for read, _ in found:
+        alias = aliases.get(id(read), (None, None))[1]
+        if alias is not None:
+            position = _position(read, display)
+            if names[position] is None:
+                names[position] = alias
+            else:
+                rebound[alias] = names[position]
+    return [item or normalizer.namer.fresh(f"{name}_{i}") for i, item in enumerate(names)]
 
 
 def _displays(tree):
-    """{name: (its first binding to a display of calls, the display)}."""
+    """{name: (its first binding to a display of calls, the display)}: a list or tuple,
+    or a dict whose keys are distinct string or int constants."""
     displays = {}
     for block in walk_blocks(tree.body):
         for stmt in block:
             if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-                    and isinstance(stmt.value, (gast.List, gast.Tuple)) and stmt.value.elts \
-                    and all(isinstance(e, gast.Call) for e in stmt.value.elts):
+                    and (isinstance(stmt.value, (gast.List, gast.Tuple)) or _constant_keys(stmt.value) is not None) \
+                    and _items(stmt.value) and all(isinstance(e, gast.Call) for e in _items(stmt.value)):
                 displays.setdefault(stmt.targets[0].id, (stmt, stmt.value))
     return displays
 
 
-def _item_reads(tree, displays):
+def _items(display):
+    return display.values if isinstance(display, gast.Dict) else display.elts
+
+
+def _constant_keys(display):
+    """The keys of a dict display, each a distinct str or int constant (not a bool); else None."""
+    if not isinstance(display, gast.Dict) or not all(isinstance(k, gast.Constant) and type(k.value) in (str, int)
+                                                     for k in display.keys):
+        return None
+    keys = [k.value for k in display.keys]
+    return keys if len(set(keys)) == len(keys) else None
+
+
+def _item_reads(tree, displays, bound_count):
     """({name: [(a read name[c], whether it calls a method of the item or of an attribute
-    of it)]}, the names of ``displays`` used otherwise: stored, read whole, named in a
-    nested scope, declared global or nonlocal)."""
+    of it, or stores an attribute of it)]}, the names of ``displays`` used otherwise:
+    stored, read whole but as item_loops.py writes out, named in a nested scope, declared
+    global or nonlocal, {name: [(a read item_loops.py writes out, whether it changes the
+    item)]})."""
     reads, other, read_names, calling = {}, set(), set(), set()
     for node in S.walk_nodes(tree):
         if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef)) and node is not tree:
@@ -73,20 +120,72 @@ def _item_reads(tree, displays):
             owner = node.func.value     # bs[0].scale(w), bs[0].log.append(v)
             owner = owner.value if isinstance(owner, gast.Attribute) else owner
             calling.add(id(owner))
+        elif isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store):
+            calling.add(id(node.value))     # bs[0].v = v, bs[0].total += v
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) \
                 and isinstance(node.value, gast.Name) and node.value.id in displays:
             reads.setdefault(node.value.id, []).append(node)
             read_names.add(id(node.value))
+    lists = {name for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
+    written_out, changing = whole_reads(tree, lists, bound_count)   # (a dict's loop goes over its keys)
+    whole = {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Name) and node.id in displays and id(node) not in read_names \
                 and node is not displays[node.id][0].targets[0]:
-            other.add(node.id)
-    return {name: [(read, id(read) in calling) for read in found] for name, found in reads.items()}, other
+            if id(node) in written_out:
+                whole.setdefault(node.id, []).append((written_out[id(node)],
+                                                      id(written_out[id(node)]) in changing))
+            else:
+                other.add(node.id)
+    return {name: [(read, id(read) in calling) for read in found] for name, found in reads.items()}, other, whole
 
 
-def _position(read, length):
-    """The position in range ``read`` (``name[c]``) names, c an int constant; else None."""
+def _aliases(normalizer, tree, displays):
+    """{id of the read ``bs[c]``: (the statement ``b = bs[c]``, ``b``)} where ``b`` may be
+    that item's own name: the statement is in the block of the display, after it; it is
+    ``b``'s one binding, ``b`` no parameter, read only in the statements after it in that
+    block, never deleted, named in no nested scope and declared neither global nor nonlocal."""
+    nested, params = set(), set(parameters(tree)) if isinstance(tree, gast.FunctionDef) else set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef)) and node is not tree:
+            nested |= S.names_in(node)
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+            nested |= set(node.names)
+    found = {}
+    for block in walk_blocks(tree.body):
+        for k, stmt in enumerate(block):
+            alias = _alias_of_an_item(stmt, displays, block[:k])
+            if alias is None or alias in nested or alias in params or normalizer.bound_count.get(alias, 0) != 1:
+                continue
+            after = {id(node) for later in block[k + 1:] for node in S.walk_nodes(later)}
+            if all(id(node) in after and not isinstance(node.ctx, gast.Del) for node in S.walk_nodes(tree)
+                   if isinstance(node, gast.Name) and node.id == alias and node is not stmt.targets[0]):
+                found[id(stmt.value)] = (stmt, alias)
+    return found
+
+
+def _alias_of_an_item(stmt, displays, before):
+    """``b`` where ``stmt`` is ``b = bs[c]``, ``bs`` a display bound in ``before``."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name)):
+        return None
+    display = displays.get(stmt.value.value.id)
+    if display is None or not any(earlier is display[0] for earlier in before) \
+            or stmt.targets[0].id in displays:
+        return None
+    return stmt.targets[0].id
+
+
+def _position(read, display):
+    """The position of the item ``read`` (``name[c]``) names, c an int constant in range
+    (a key of a dict display, of the same type); else None."""
     index = read.slice
+    keys = _constant_keys(display)
+    if keys is not None:
+        found = [i for i, key in enumerate(keys) if isinstance(index, gast.Constant)
+                 and type(index.value) is type(key) and index.value == key]
+        return found[0] if found else None
+    length = len(display.elts)
     if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) and isinstance(index.operand, gast.Constant):
         value = -index.operand.value if type(index.operand.value) is int else None
     else:
@@ -105,13 +204,20 @@ def _replace(tree, stmt, new):
 
 
 class _RenameReads(gast.NodeTransformer):
-    """Each item read ``name[c]`` split off as the name its item got."""
+    """Each item read ``name[c]`` split off as the name its item got; a second name bound
+    to an item as the first."""
 
-    def __init__(self, renamed):
-        self.renamed = renamed
+    def __init__(self, renamed, rebound):
+        self.renamed, self.rebound = renamed, rebound
 
     def visit_Subscript(self, node):
         name = self.renamed.get(id(node))
         if name is not None:
             return gast.copy_location(S.name(name), node)
         return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in self.rebound:
+            return gast.copy_location(gast.Name(id=self.rebound[node.id], ctx=node.ctx, annotation=None,
+                                                type_comment=None), node)
+        return node

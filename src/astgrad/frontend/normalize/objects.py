@@ -113,7 +113,8 @@ class ObjectLowering:
                            "object astgrad does not follow from state to state (an argument, an item, an attribute, "
                            "or a name bound more than once or read otherwise than as name.attr)", node,
                            "call it on a name bound once to an object the function builds (v = "
-                           f"{cls.__name__}(...); v.{attr}(...)), or have the method return a new object")
+                           f"{cls.__name__}(...); v.{attr}(...)), or have the method return a new object"
+                           + _ITEM_ADVICE.format(attr=attr) * isinstance(node.func.value, gast.Subscript))
 
     def holds_containers(self, receiver, cls, attrs):
         """Whether ``receiver`` names an object this function built whose attributes
@@ -487,3 +488,10 @@ def _followed_names(trees):
         elif tree[0] == L.ITEMS:
             todo.extend(tree[2])
     return names        # (a FUNCTION layout, a function an attribute holds, has none)
+
+
+# where the object is an item of a list (vs[i].step(x)): what item_objects.py follows
+_ITEM_ADVICE = ("; on an item of a list, tuple or dict display of objects the function builds (bs = [Box(a), Box(b)]), "
+                "bound once and neither changed nor handed on, read the item at a constant position "
+                "(bs[0].{attr}(...)), bind it to a name once, after the list and in its block (b = bs[0]; "
+                "b.{attr}(...)), or loop over the list itself (for b in bs: b.{attr}(...))")

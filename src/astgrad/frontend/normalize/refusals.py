@@ -51,6 +51,13 @@ _ADVICE = {
                            "and loop over that list",
     "yield from (a generator)": "build a list instead (ys.extend(...) where it would yield from), "
                                 "return it, and loop over that list",
+    "augmented assignment to an attribute": (
+        "astgrad follows it on an object the function builds and binds once to a name (p = Box(...); "
+        "p.total += v), or on an item of a list, tuple or dict display of such objects read at a constant position "
+        "or key, or bound once to a name after it in its block (b = boxes[0]; b.total += v). Elsewhere (an "
+        "argument, a global, an item at an index known only when the code runs, a name bound in a branch) it "
+        "changes an object other names hold too: keep the value in a local variable (total = b.total + v) and "
+        "return it, or build a new object from it"),
 }
 
 

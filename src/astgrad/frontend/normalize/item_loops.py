@@ -1,0 +1,129 @@
+"""Reads of a whole list whose items item_objects.py names, written item by item so
+each item is read under its own name: ``len(bs)`` as the number of items, a
+comprehension over it (``[b.v * w for b in bs]``, ``sum(b.v for b in bs)``) as the
+display of its item for each item, and a ``for`` loop over it as its body once per
+item, the loop's name read as that item's::
+
+    for b in bs:                      bs_0.scale(w)
+        b.scale(w)           ->       bs_1.scale(w)
+
+Taken only where that is what Python runs: the loop's name is bound by the loop alone
+and read only in its body, which has no ``break`` or ``continue`` (and the loop no
+``else``); the comprehension has one ``for`` over the list binding one name, no ``if``,
+and builds a list or is consumed whole (by ``sum``, ``min``, ``max``, ``list``,
+``tuple`` or ``sorted``); no nested def, lambda or class names the loop's name."""
+
+import copy
+
+import gast
+
+from ...core import syntax as S
+
+# functions consuming a generator expression whole, in order, keeping nothing of it
+_CONSUMERS = frozenset({"sum", "min", "max", "list", "tuple", "sorted"})
+_JUMPS = (gast.Break, gast.Continue, gast.Yield, gast.YieldFrom)
+_SCOPES = (gast.FunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
+
+
+def whole_reads(tree, lists, bound_count):
+    """({id of a Name reading one of ``lists`` whole: the node to write out item by item,
+    a For, a list comprehension, a generator expression or a ``len`` call}, the ids of the
+    Fors among them whose body changes the item: a method call on it or on an attribute
+    of it, an attribute stored)."""
+    nested = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, _SCOPES) and node is not tree:
+            nested |= S.names_in(node) | set(getattr(node, "names", ()))
+    found, changing = {}, set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.For) and _read(node.iter, lists) and _loop_written_out(tree, node, nested, bound_count):
+            found[id(node.iter)] = node
+            if _changes(node.body, node.target.id):
+                changing.add(id(node))
+        elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+            if node.func.id == "len" and len(node.args) == 1 and not node.keywords and _read(node.args[0], lists):
+                found[id(node.args[0])] = node
+            elif node.func.id in _CONSUMERS and len(node.args) == 1 and not node.keywords \
+                    and isinstance(node.args[0], gast.GeneratorExp) and _comprehension(node.args[0], lists):
+                found[id(node.args[0].generators[0].iter)] = node.args[0]
+        elif isinstance(node, gast.ListComp) and _comprehension(node, lists):
+            found[id(node.generators[0].iter)] = node
+    return found, changing
+
+
+def _read(node, lists):
+    return isinstance(node, gast.Name) and node.id in lists and isinstance(node.ctx, gast.Load)
+
+
+def _loop_written_out(tree, loop, nested, bound_count):
+    """Whether the ``for`` loop ``loop`` may run as its body once per item."""
+    if not isinstance(loop.target, gast.Name) or loop.orelse or bound_count.get(loop.target.id, 0) != 1 \
+            or loop.target.id in nested or any(isinstance(n, _JUMPS) for s in loop.body for n in S.walk_nodes(s)):
+        return False
+    inside = {id(n) for s in loop.body for n in S.walk_nodes(s)}
+    return all(id(n) in inside for n in S.walk_nodes(tree)
+               if isinstance(n, gast.Name) and n.id == loop.target.id and n is not loop.target)
+
+
+def _comprehension(node, lists):
+    """Whether the comprehension ``node`` may be the display of its item for each item."""
+    if len(node.generators) != 1:
+        return False
+    step = node.generators[0]
+    return _read(step.iter, lists) and not step.ifs and not step.is_async and isinstance(step.target, gast.Name) \
+        and step.target.id not in S.stored_names(node.elt) \
+        and not any(isinstance(n, _SCOPES + (gast.NamedExpr,)) for n in S.walk_nodes(node.elt))
+
+
+def _changes(body, name):
+    """Whether ``body`` calls a method of ``name``'s object or of an attribute of it, or
+    stores an attribute of it."""
+    for node in (n for s in body for n in S.walk_nodes(s)):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
+            owner = node.func.value
+            owner = owner.value if isinstance(owner, gast.Attribute) else owner
+            if isinstance(owner, gast.Name) and owner.id == name:
+                return True
+        elif isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store) \
+                and isinstance(node.value, gast.Name) and node.value.id == name:
+            return True
+    return False
+
+
+class WriteOut(gast.NodeTransformer):
+    """The nodes of ``plan`` ({id: the names of the list's items}) written item by item."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        names = self.plan.get(id(node))
+        if names is None:
+            return node
+        return [_with_name(stmt, node.target.id, item) for item in names for stmt in node.body]
+
+    def visit_ListComp(self, node):
+        self.generic_visit(node)
+        names = self.plan.get(id(node))
+        if names is None:
+            return node
+        target = node.generators[0].target.id
+        return gast.copy_location(gast.List(elts=[_with_name(node.elt, target, item) for item in names],
+                                            ctx=gast.Load()), node)
+
+    visit_GeneratorExp = visit_ListComp
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        names = self.plan.get(id(node))
+        return node if names is None else gast.copy_location(S.const(len(names)), node)
+
+
+def _with_name(node, name, item):
+    """A copy of ``node`` reading ``item`` where it reads ``name``."""
+    node = copy.deepcopy(node)
+    for found in S.walk_nodes(node):
+        if isinstance(found, gast.Name) and found.id == name:
+            found.id = item
+    return node
