@@ -67,6 +67,16 @@ def _counter():
 counts = _counter()
 
 
+class Model:
+    def __init__(self):
+        self.w = 0.5
+
+    def loss(self, x):
+        global K
+        K = K + 1.0
+        return np.sum(np.sin(x) * K * self.w)
+
+
 def state():
     return K, counts.__closure__[0].cell_contents
 
@@ -86,6 +96,7 @@ VG_ADDS = astgrad.value_and_grad(adds_one)
 G_BOTH = astgrad.grad(weighted, wrt=(0, 1))
 TABLE = {"g": G_ADDS}
 Holder = types.SimpleNamespace(g=G_ADDS)
+G_METHOD = astgrad.grad(Model().loss)
 
 
 def through_global(z):
@@ -145,6 +156,10 @@ def through_object(z):
     return np.sum(Holder.g(z) * C)
 
 
+def through_method_gradient(z):
+    return np.sum(G_METHOD(z) * C)
+
+
 def through_lambda(z):
     q = lambda a: G_ADDS(a)     # noqa: E731
     return np.sum(q(z) * C)
@@ -201,6 +216,7 @@ CASES = [
     (both_gradients, _grad), (both_gradients, _hessian),
     (_closure(), _grad), (through_default, _value_and_grad), (through_dict, _grad),
     (through_object, _grad_of_grad), (through_lambda, _vjp),
+    (through_method_gradient, _grad), (through_method_gradient, _hessian),
 ]
 
 

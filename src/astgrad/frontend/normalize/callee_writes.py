@@ -243,6 +243,8 @@ def _transformed(value):
     """The user function a transform (``astgrad.grad(f)``) was made of, or None."""
     try:
         fn = value.function
+        if not isinstance(fn, types.FunctionType):      # grad(model.loss): the method's function
+            fn = getattr(fn, "function", None) or getattr(fn, "__func__", None)
     except Exception:       # noqa: BLE001 - an object whose attribute raises: not one
         return None
     return fn if isinstance(fn, types.FunctionType) else None
