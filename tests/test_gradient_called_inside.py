@@ -277,3 +277,13 @@ def test_the_zero_safe_run_starts_from_the_values_the_plain_run_read(transform):
     got = transform(masked_sqrt)(np.array([0.0, 0.5]))
     assert K == 2.0
     assert_close(got, np.array([0.0, 2.0 * 0.5 / np.sqrt(0.5)]))
+
+
+def test_a_checkpointed_loop_calling_such_a_gradient_is_refused():
+    """checkpoint= runs the loop's segments again, which would rebind K again."""
+    reset()
+    with pytest.raises(astgrad.TransformError, match=r"checkpoint= cannot replay this loop: it calls .*, which "
+                       "rebinds a global or a closure variable that a second run would rebind again"):
+        astgrad.grad(twice_in_a_loop, checkpoint=2)(X)
+    assert state() == (1.0, 1.0)
+    assert_close(astgrad.grad(twice_in_a_loop)(X), _expected(_grad, twice_in_a_loop, X.copy()))
