@@ -131,6 +131,22 @@ def twice_in_a_loop(z):
     return t
 
 
+def in_a_while_loop(z):
+    t, k = 0.0, 0
+    while k < 3:
+        t = t + np.sum(G_CELL(z * (k + 1)) * C)
+        k += 1
+    return t
+
+
+def in_a_try(z):
+    try:
+        t = np.sum(G_ADDS(z) * C)
+    except ValueError:
+        t = 0.0
+    return t
+
+
 def both_gradients(z):
     a, b = G_BOTH(z, 0.5 + np.sum(z * z))
     return np.sum(a * C) + b
@@ -217,6 +233,7 @@ CASES = [
     (_closure(), _grad), (through_default, _value_and_grad), (through_dict, _grad),
     (through_object, _grad_of_grad), (through_lambda, _vjp),
     (through_method_gradient, _grad), (through_method_gradient, _hessian),
+    (in_a_while_loop, _grad), (in_a_while_loop, _jvp), (in_a_try, _grad_of_grad),
 ]
 
 
