@@ -232,7 +232,7 @@ CASES = [
     (both_gradients, _grad), (both_gradients, _hessian),
     (_closure(), _grad), (through_default, _value_and_grad), (through_dict, _grad),
     (through_object, _grad_of_grad), (through_lambda, _vjp),
-    (through_method_gradient, _grad), (through_method_gradient, _hessian),
+    (through_method_gradient, _grad), (through_method_gradient, _grad_of_grad), (through_method_gradient, _hessian),
     (in_a_while_loop, _grad), (in_a_while_loop, _jvp), (in_a_try, _grad_of_grad),
 ]
 

@@ -14,6 +14,7 @@ them, and the second run computes with the values the first one read.
 """
 
 import ast
+import linecache
 import types
 import weakref
 
@@ -56,7 +57,14 @@ def written_places(fn):
 
 
 def _generated(fn):
-    return isinstance(fn, types.FunctionType) and getattr(fn, "__astgrad_generated__", False)
+    """Generated code, or a copy of it made for a receiver's class (core/methods.py)."""
+    return isinstance(fn, types.FunctionType) and (getattr(fn, "__astgrad_generated__", False)
+                                                   or fn.__code__.co_filename.startswith("<astgrad "))
+
+
+def _source(fn):
+    text = getattr(fn, "source", None)
+    return text if isinstance(text, str) else "".join(linecache.getlines(fn.__code__.co_filename)) or None
 
 
 def _collect(fn, places, seen):
@@ -68,8 +76,8 @@ def _collect(fn, places, seen):
     held = {name: _read((cell, None)) for name, cell in cells.items()}
     stores = {name: value.__name__ for name, value in held.items() if getattr(value, "__name__", None) in _STORES
               and getattr(value, "__module__", None) == "astgrad.runtime"}
-    text = getattr(fn, "source", None)
-    for call in ast.walk(ast.parse(text)) if stores and isinstance(text, str) else ():
+    text = _source(fn) if stores else None
+    for call in ast.walk(ast.parse(text)) if text else ():
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in stores \
                 and call.args and isinstance(call.args[0], ast.Constant):
             name = call.args[0].value
