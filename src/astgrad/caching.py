@@ -36,6 +36,7 @@ from .argument_kinds import without_kinds
 from .guards import Entry, function_guards, guards_for, merged
 from .rules.optional import load_imported
 from .rules.rule_reads import VERSION, RulesRead, logging_lookups, note_read
+from .rebound_places import written_places
 from .zero_safe import ZERO_SAFE, zero_safe_source
 
 
@@ -564,18 +565,20 @@ def checked_normalized(fn, key):
 def _with_twin(entry, fn, key):
     """Plain code knows how to get its zero-safe twin, for ``run_derivative``."""
     if key[-1] != ZERO_SAFE:
-        entry.compiled.__astgrad_zero_safe__ = _Twin(fn, key)
+        entry.compiled.__astgrad_zero_safe__ = _Twin(fn, key, written_places(entry.compiled))
     return entry
 
 
 class _Twin:
     """Gets the zero-safe twin of ``fn``'s derivative ``key``. It refers to ``fn``
-    weakly: the cache entry holding the plain code must not keep ``fn`` alive."""
-    __slots__ = ("function", "key")
+    weakly: the cache entry holding the plain code must not keep ``fn`` alive. ``places``:
+    the globals and cells the plain code rebinds, set back before the twin runs."""
+    __slots__ = ("function", "key", "places")
 
-    def __init__(self, fn, key):
+    def __init__(self, fn, key, places=()):
         self.function = weakref.ref(fn)
         self.key = key
+        self.places = places
 
     def __call__(self):
         return _entry(zero_safe_source(self.function()), self.key + (ZERO_SAFE,)).compiled

@@ -6,29 +6,12 @@ derivative of the function as calling it now computes), and the transform leaves
 one call of the function does."""
 
 import dis
-import types
 
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
+from .rebound_places import Snapshot
 
-_ABSENT = object()      # a global not defined yet, which the function defines
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
-
-
-class Snapshot:
-    """The values of some globals and closure cells at one moment, to put back."""
-
-    def __init__(self, places):
-        self.places = places
-        self.values = [_read(place) for place in places]
-
-    def restore(self):
-        for place, value in zip(self.places, self.values):
-            _write(place, value)
-
-    def taken_again(self):
-        """A snapshot of the same places now."""
-        return Snapshot(self.places)
 
 
 def snapshot(fn, transform):
@@ -61,26 +44,3 @@ def _places(function):
             elif ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in cells:
                 places[id(cells[ins.argval]), None] = (cells[ins.argval], None)
     return places
-
-
-def _read(place):
-    owner, name = place
-    if isinstance(owner, types.CellType):
-        try:
-            return owner.cell_contents
-        except ValueError:
-            return _ABSENT
-    return owner.get(name, _ABSENT)
-
-
-def _write(place, value):
-    owner, name = place
-    if isinstance(owner, types.CellType):
-        if value is _ABSENT:
-            del owner.cell_contents
-        else:
-            owner.cell_contents = value
-    elif value is _ABSENT:
-        owner.pop(name, None)
-    else:
-        owner[name] = value

@@ -11,6 +11,7 @@ import math
 import numpy
 
 from .duck import is_duck_array
+from .rebound_places import Snapshot
 from .records import is_record, record_items
 from .runtime import OPEN_CONTEXTS
 
@@ -37,6 +38,8 @@ def run_derivative(compiled, *args, **kwargs):
     twin = getattr(compiled, "__astgrad_zero_safe__", None)
     if twin is None:
         return _real(exit_contexts_on_error(compiled, *args, **kwargs))
+    places = getattr(twin, "places", None)
+    before = Snapshot(places) if places else None      # the globals it rebinds: the twin starts from these
     managers = OPEN_CONTEXTS.managers
     depth = len(managers)
     try:
@@ -54,11 +57,19 @@ def run_derivative(compiled, *args, **kwargs):
                 return result
         elif not has_nan(result):
             if has_duck_array(result):      # lazy (Dask): choose element by element instead
-                return lazy_choice(result, exit_contexts_on_error(twin(), *args, **kwargs))
+                return lazy_choice(result, _run_twin(twin, before, args, kwargs))
             return result
     except ZeroDivisionError:
         pass
-    return _real(exit_contexts_on_error(twin(), *args, **kwargs))
+    return _real(_run_twin(twin, before, args, kwargs))
+
+
+def _run_twin(twin, before, args, kwargs):
+    """The twin's result, run from the globals the plain code started from (``before``,
+    a Snapshot, where it rebinds some), so they end as one run leaves them."""
+    if before is not None:
+        before.restore()
+    return exit_contexts_on_error(twin(), *args, **kwargs)
 
 
 def has_duck_array(value):

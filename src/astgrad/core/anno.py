@@ -69,6 +69,7 @@ class Key:
     RETURNED = "a normalized function: the name its early returns store the result in, when nothing runs after that"
     SAVE_ID = "the save id of a generated save statement"
     RESTORE_ID = "the save id of a generated restore statement"
+    REPLAYED = "a call of generated code rebinding globals: the name of the values they had before it"
     ITEM_PUSH = "the item stack a generated push writes to"
     ITEM_POP = "the item stack a generated pop reads from"
     INPLACE = "d_W = d_W + e that may become d_W += e"

@@ -28,6 +28,7 @@ import re
 import types
 
 from ..errors import TransformError
+from ..rebound_places import written_places
 
 # names of methods that do not change their object (everything else may)
 _READ_ONLY_METHODS = frozenset({"sum", "mean", "dot", "reshape", "copy", "astype", "transpose",
@@ -279,6 +280,9 @@ def _check_function(value, text, located):
         return
     if any(module == m or module.startswith(m + ".") for m in _STATEFUL_MODULES) or value is None:
         _refuse(f"calls {text}(), whose result may change from one run to the next", located())
+    if written_places(value):      # a gradient made outside of a function doing global K; K = K + 1
+        _refuse(f"calls {text}(), which rebinds a global or a closure variable that a second run would rebind "
+                "again", located())
 
 
 def _carried(fn, loop, stacks):

@@ -43,6 +43,7 @@ from .caught_values import release_caught_values
 from .compared_checks import release_compared_checks
 from .adjoint_sweep import AdjointSweep
 from .forward_sweep import ForwardSweep
+from .replayed_calls import snapshot_rebinding_calls
 from .save_code import save_shapes_only, stack_inits
 from .unbound_reads import check_unbound_reads
 from .views_read_back import copy_views_read_back
@@ -120,7 +121,7 @@ class ReverseMode(Transform):
         fn = self.fn
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
         self.params = set(params)
-        body, result = self._core_form(params, fn.body[:-1], fn.body[-1].value)
+        body, result = self._core_form(params, snapshot_rebinding_calls(self, fn.body[:-1]), fn.body[-1].value)
         wrt_names = [params[i] for i in self.wrt]
         self._analyze(body, params, wrt_names)
         plan = self._plan_saves(body, params)

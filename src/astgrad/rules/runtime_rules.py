@@ -554,6 +554,7 @@ non_differentiable(
     runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class,
     runtime.enter_context, runtime.exit_context, runtime.caught_exception, runtime.caught_value,
     runtime.outer_value, runtime.store_global, runtime.store_nonlocal, runtime.deleted_positions,
+    runtime.outer_values, runtime.replay_from, runtime.put_back,
 )
 # ``with m as v``: what m.__enter__() gave has no derivative astgrad can follow to the
 # values m was made from (contextlib.nullcontext(x) gives x itself): refused where m

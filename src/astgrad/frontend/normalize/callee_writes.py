@@ -216,8 +216,8 @@ def _held(value, names):
         return cells + [value.__globals__.get(n) for n in sorted(names)]
     if isinstance(value, (types.MethodType, staticmethod, classmethod)):
         return [value.__func__]
-    if _differentiable(value):
-        return [_plain(value)]
+    if _differentiable(value):      # a gradient made outside runs the function it was made of
+        return [_plain(value) or _transformed(value)]
     if isinstance(value, property):
         return [value.fget, value.fset, value.fdel]
     if isinstance(value, dict):
@@ -237,6 +237,17 @@ def _differentiable(value):
         return getattr(value, "__astgrad_function__", None) is not None
     except Exception:       # noqa: BLE001 - an object whose __getattr__ raises: not one
         return False
+
+
+def _transformed(value):
+    """The user function a transform (``astgrad.grad(f)``) was made of, or None."""
+    try:
+        fn = value.function
+        if not isinstance(fn, types.FunctionType):      # grad(model.loss): the method's function
+            fn = getattr(fn, "function", None) or getattr(fn, "__func__", None)
+    except Exception:       # noqa: BLE001 - an object whose attribute raises: not one
+        return None
+    return fn if isinstance(fn, types.FunctionType) else None
 
 
 def _plain(value):

@@ -1,0 +1,65 @@
+"""Reverse mode's calls of generated code that rebinds globals or closure cells: a
+gradient made outside (``g = astgrad.grad(f)``, ``f`` doing ``global K; K = K + 1``)
+called in the differentiated code.
+
+The forward sweep calls it for its value; the reverse sweep calls its own derivative,
+which runs the user's code again. The forward sweep takes the values of what it rebinds
+right before the call (``outer_before = outer_values(g)``); the reverse sweep sets them
+back for the derivative's run and, after it, puts back what was there (``replay_from``,
+``put_back``: rebound_places.py). So the derivative reads the values the call read, and
+the variables end as one call of the function leaves them.
+"""
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from ..rebound_places import written_places
+
+
+def snapshot_rebinding_calls(mode, body):
+    """``body`` (normalized code) with ``outer_before = outer_values(g)`` before each
+    assignment of a call of such code ``g`` (the call annotated with that name); the
+    statements are copies where one is added, as the normalized tree is shared."""
+    if not any(_rebinding_call(stmt) for stmt in S.statements(body)):
+        return body
+    return _block(mode, [S.copy(stmt) for stmt in body])
+
+
+def _rebinding_call(stmt):
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)):
+        return None
+    target = anno.get(stmt.value, Key.TARGET)
+    return target if target is not None and written_places(target) else None
+
+
+def _block(mode, body):
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                setattr(stmt, field, _block(mode, block))
+        for handler in getattr(stmt, "handlers", None) or ():
+            handler.body = _block(mode, handler.body)
+        target = _rebinding_call(stmt)
+        if target is not None:
+            before = mode.namer.fresh("outer_before")
+            function = S.name(mode.namespace.ref(target, getattr(target, "__name__", "gradient")))
+            taken = S.assign(before, mode.helper_call("outer_values", [function]), line=getattr(stmt, "lineno", None))
+            out.append(taken)
+            anno.set(stmt.value, Key.REPLAYED, before)
+        out.append(stmt)
+    return out
+
+
+def around_replay(mode, stmt):
+    """(the statements before, those after) the reverse sweep's call of the derivative
+    of the call ``stmt`` makes: ([], []) where it rebinds nothing."""
+    before = anno.get(stmt.value, Key.REPLAYED) if isinstance(stmt.value, gast.Call) else None
+    if before is None:
+        return [], []
+    now = mode.namer.fresh("outer_now")
+    return ([S.assign(now, mode.helper_call("replay_from", [S.name(before)]))],
+            [S.expr_stmt(mode.helper_call("put_back", [S.name(now)]))])
