@@ -213,3 +213,11 @@ def r03(x, w):
 
 def median_of(x):
     return np.median(x)
+
+
+def naive_softplus(x):
+    return np.sum(np.log(1.0 + np.exp(x)))
+
+
+def stable_softplus(x):
+    return np.sum(np.logaddexp(0.0, x))
