@@ -103,3 +103,17 @@ def test_an_overflowed_softplus_loses_its_slope_as_documented_and_logaddexp_keep
         assert np.isinf(P.naive_softplus(x))
         assert_close(astgrad.grad(P.naive_softplus)(x), [0.0, 0.0, slope[2]])
         assert np.isnan(astgrad.jvp(P.naive_softplus, (x,), (np.eye(3)[0],))[1])
+
+
+def test_hessian_and_hvp_of_two_arguments_name_the_mixed_block_and_it_is_right():
+    x, w = P.X4, P.W4
+    with pytest.raises(ValueError, match=r"astgrad.jacobian\(astgrad.grad\(f, wrt=i\), wrt=j\)"):
+        astgrad.hessian(P.k01, wrt=(0, 1))(x, w)
+    with pytest.raises(ValueError, match=r"astgrad.jvp\(astgrad.grad\(f, wrt=i\), args, tangents\)"):
+        astgrad.hvp(P.k01, wrt=(0, 1))(x, w, w)
+    gx = astgrad.grad(P.k01, wrt=0)
+    block = astgrad.jacobian(gx, wrt=1)(x, w)          # what the message advises
+    column = numerical_grad(lambda b: gx(x, b)[2], (w,), wrt=0)
+    assert_close(block[2], column, 1e-5, 1e-6)
+    v = np.array([0.5, -1.0, 0.25, 2.0])
+    assert_close(astgrad.jvp(gx, (x, w), (np.zeros(4), v))[1], block @ v)
