@@ -7,6 +7,8 @@ grad, value_and_grad, vjp, jvp, hessian and the second-order modes, and found no
 number; these are kept as a permanent differential campaign. REFUSED holds the programs
 astgrad refuses at the line, with a pattern of the refusal. Used by tests/test_hunt27.py."""
 
+import statistics
+
 import numpy as np
 
 from program_cases import case_table, refusal_table
@@ -209,6 +211,13 @@ def r03(x, w):
     v = y[:2]
     y *= w
     return np.sum(v ** 2)
+
+
+@refused("r04 statistics.pvariance, whose code changes a dict it makes", r"the call of pvariance here: it is a "
+         r"function of Python's standard library, .* changes a value in place \(.*statistics.py:\d+.*\), which "
+         r"astgrad cannot follow; compute the value with NumPy")
+def r04(x, w):
+    return statistics.pvariance([x[0] * w[0], x[1], w[2]])
 
 
 def median_of(x):
