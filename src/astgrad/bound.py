@@ -366,6 +366,16 @@ def follow(g, x, path, item):
     return g, x
 
 
+# the second derivatives across two arguments, which no single call of hessian or hvp gives
+_MIXED_BLOCKS = {
+    "hessian": "; the block of the second derivatives in arguments i and j is "
+               "astgrad.jacobian(astgrad.grad(f, wrt=i), wrt=j)",
+    "hvp": "; the product of the block of the second derivatives in arguments i and j with v (shaped as "
+           "argument j) is the tangent astgrad.jvp(astgrad.grad(f, wrt=i), args, tangents) gives, with v at "
+           "position j of tangents and zeros elsewhere",
+}
+
+
 class WrtTarget:
     """One ``wrt`` item of a transform that differentiates with respect to one value
     (jacobian, hvp, hessian): where that value is among the generated code's arguments,
@@ -374,7 +384,8 @@ class WrtTarget:
     def __init__(self, f, wrt, transform):
         items, single = wrt_items(f, wrt)
         if not single:
-            raise ValueError(f"{transform} takes one argument index (wrt=int or name); call it once per argument")
+            raise ValueError(f"{transform} takes one argument index (wrt=int or name); call it once per "
+                             f"argument{_MIXED_BLOCKS.get(transform, '')}")
         ((self.position, self.path),) = items
         self.function = f
         self.leading = leading_arguments(f)

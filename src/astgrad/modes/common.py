@@ -7,8 +7,10 @@ import collections
 import copy as copy_module
 import inspect
 import operator
+import os
 import re
 import sys
+import sysconfig
 
 import gast
 import numpy
@@ -1329,12 +1331,31 @@ def _refuse_callees_changing_arguments(source, calls):
         if changed == OUTSIDE:
             anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
             continue
-        if receiver is not None:
+        if _in_standard_library(where.filename):      # statistics.pvariance: not the user's code to change
+            message = _library_change_message(callee, where)
+        elif receiver is not None:
             message = _method_change_message(callee, receiver, where)
         else:
             written = None if _names_in_line(source, stmt, changed) else user_expression(source, stmt, changed)
             message = _callee_change_message(callee, f"its argument {written or repr(changed)}", where)
         raise source.error(message, stmt, construct=f"in-place change in {callee}")
+
+
+def _in_standard_library(filename):
+    """Whether ``filename`` is a module of Python's standard library (not an installed package)."""
+    path = os.path.realpath(filename or "")
+    return path.startswith(_STANDARD_LIBRARY_DIRECTORY) and "site-packages" not in path
+
+
+_STANDARD_LIBRARY_DIRECTORY = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
+
+
+def _library_change_message(callee, where):
+    text = (where.text or "").strip()
+    return (f"astgrad cannot differentiate the call of {callee} here: it is a function of Python's standard "
+            f"library, handed a value whose derivative it would carry, and its code changes a value in place "
+            f"({where.what} at {where.filename}:{where.line}{': ' + text if text else ''}), which astgrad "
+            f"cannot follow; compute the value with NumPy or code of your own")
 
 
 def _callee_change_message(callee, what_changes, where):
