@@ -1,7 +1,8 @@
 """The globals and closure cells a function rebinds (``global K; K += 1``, in it or in a
 function it reaches), saved and put back, for the transforms that run its code more than
 once: vjp runs the function, then its derivative in the pullback; jacobian and hessian
-run it once per column. Each run starts from the values the first one started from (a
+run it once per column. The containers they hold, where a function changes one in
+place, are saved too (outer_contents.py). Each run starts from the values the first one started from (a
 derivative of the function as calling it now computes), and the transform leaves them as
 one call of the function does."""
 
@@ -10,38 +11,44 @@ import types
 
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
+from .outer_contents import Contents, changed_containers
 
 _ABSENT = object()      # a global not defined yet, which the function defines
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
 
 
 class Snapshot:
-    """The values of some globals and closure cells at one moment, to put back."""
+    """The values of some globals and closure cells at one moment, and what the containers
+    they hold hold then (outer_contents.py), to put back."""
 
-    def __init__(self, places):
+    def __init__(self, places, containers=()):
         self.places = places
         self.values = [_read(place) for place in places]
+        self.contents = Contents(containers) if containers else None
 
     def restore(self):
         for place, value in zip(self.places, self.values):
             _write(place, value)
+        if self.contents is not None:
+            self.contents.restore()
 
     def taken_again(self):
         """A snapshot of the same places now."""
-        return Snapshot(self.places)
+        return Snapshot(self.places, self.contents.containers if self.contents is not None else ())
 
 
 def snapshot(fn, transform):
     """A Snapshot of what ``fn`` (a plain function) may rebind, or None where it rebinds
     nothing. A function writing through ``globals()`` or ``vars()`` (names not known
     before it runs) is refused: the TransformError of callee_writes.py."""
-    places = {}
-    for function in reached(fn):
+    places, functions = {}, reached(fn)
+    for function in functions:
         found = _places(function)
         if found is None:
             raise rebinding_error(fn, transform)
         places.update(found)
-    return Snapshot(list(places.values())) if places else None
+    containers = changed_containers(functions)
+    return Snapshot(list(places.values()), containers) if places or containers else None
 
 
 def _places(function):
