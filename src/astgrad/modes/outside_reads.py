@@ -1,0 +1,92 @@
+"""A helper that changes in place an array or container a global holds (``W[0] += 1``,
+``W.fill(0)``, ``np.copyto(W, v)``, ``np.add(W, 1, out=W)``), called after the
+differentiated function read that memory whole: Python computed with the values before
+the call, and the reverse sweep, which reads the memory again after the whole forward
+sweep ran, would take the values after it (a wrong gradient with no error). Refused at
+the call in reverse mode; forward mode uses each value where the function does. A read
+of a number (``BOX[0]`` of a list of numbers) is a value, which the sweep keeps."""
+
+import collections
+
+import gast
+import numpy
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from ..core.missing import MISSING
+
+_MEMORY = (numpy.ndarray, list, dict, set, bytearray, collections.deque)
+
+
+def check_reads_before_outside_changes(source, body, params, active):
+    """Refuse the first call marked CHANGES_OUTSIDE (a user function changing a global's
+    object in place) after a statement computing an active value from memory a global or
+    closure variable holds (or anywhere in a loop around the call)."""
+    statements = list(S.statements(body))
+    if not any(anno.get(stmt, Key.CHANGES_OUTSIDE) is not None for stmt in statements):
+        return
+    local = set(params) | {n.id for stmt in statements for n in S.walk_nodes(stmt)
+                           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    for position, stmt in enumerate(statements):
+        marked = anno.get(stmt, Key.CHANGES_OUTSIDE)
+        if marked is None:
+            continue
+        before = statements[:position] + [s for loop in _loops_around(body, stmt) for s in S.statements(loop.body)]
+        read = next((name for s in before if _active_target(s, active)
+                     for name in _memory_read(source, s, local)), None)
+        if read is not None:
+            callee, where = marked
+            raise source.error(
+                f"the call of {callee} changes in place memory a global holds ({where.what} at "
+                f"{where.filename}:{where.line}: {(where.text or '').strip()}), after the function read "
+                f"{read}: Python computed with the values before the call, and the derivative reads {read} "
+                f"again after it. Read a copy before the call ({read}.copy()), or change {read} outside "
+                f"the differentiated function", stmt, construct=f"in-place change in {callee}")
+
+
+def _active_target(stmt, active):
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+        and stmt.targets[0].id in active
+
+
+def _memory_read(source, stmt, local):
+    """The reads in ``stmt`` (as the code writes them) of a non-local name, an attribute
+    of it or an item at a constant key, holding an array or a container now."""
+    inner = set()
+    for node in S.walk_nodes(stmt.value):
+        if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.value, gast.Name):
+            inner.add(id(node.value))
+            if node.value.id in local:
+                continue
+            owner = _value(source, node.value.id)
+            if isinstance(node, gast.Attribute):
+                read, value = f"{node.value.id}.{node.attr}", getattr(owner, node.attr, MISSING)
+            elif isinstance(node.slice, gast.Constant):
+                read, value = f"{node.value.id}[{node.slice.value!r}]", _item(owner, node.slice.value)
+            else:
+                read, value = node.value.id, owner
+            if isinstance(value, _MEMORY):
+                yield read
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id not in local \
+                and id(node) not in inner and isinstance(_value(source, node.id), _MEMORY):
+            yield node.id
+
+
+def _value(source, name):
+    try:
+        return source.resolve(name)
+    except Exception:       # noqa: BLE001 - a name that is not bound now: not memory to follow
+        return MISSING
+
+
+def _item(owner, key):
+    try:
+        return owner[key]
+    except Exception:       # noqa: BLE001 - no such item now: nothing to follow
+        return MISSING
+
+
+def _loops_around(body, stmt):
+    return [loop for loop in S.walk_nodes(gast.Module(body=list(body), type_ignores=[]))
+            if isinstance(loop, (gast.For, gast.While)) and any(s is stmt for s in S.statements(loop.body))]
