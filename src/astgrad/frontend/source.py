@@ -123,7 +123,10 @@ class FunctionSource:
         for part in parts[1:]:
             if obj is MISSING:
                 break
-            obj = MISSING if _rebinding_property(obj, part) else getattr(obj, part, MISSING)
+            if _rebinding_property(obj, part):
+                obj = MISSING       # not read, and not guarded (a guard would run the getter)
+                break
+            obj = getattr(obj, part, MISSING)
             chain.append(obj)
         if len(chain) > 1 and parts[0] not in self.scopes:
             note_read(self.fn, tuple(parts[:len(chain)]), tuple(chain))
@@ -139,13 +142,15 @@ class FunctionSource:
 
 
 def _rebinding_property(obj, name):
-    """Whether ``obj.name`` runs a property getter that rebinds a global: reading it here,
-    while generating code, would rebind it (the read is refused: callee_writes.py)."""
+    """Whether ``obj.name`` runs a property getter that rebinds a global or changes the
+    object: reading it here, while generating code, would change them (the read is refused:
+    callee_writes.py, or run only where the code runs: changing_properties.py)."""
     found = static_attribute(type(obj), name) if not isinstance(obj, (type, types.ModuleType)) else None
     if not isinstance(found, property) or not isinstance(found.fget, types.FunctionType):
         return False
     from .normalize.callee_writes import rebinding
-    return rebinding(found.fget) is not None
+    from .normalize.changing_properties import changing_getter
+    return rebinding(found.fget) is not None or changing_getter(obj, name) is not None
 
 
 class ScopeRoot:
