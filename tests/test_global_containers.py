@@ -23,6 +23,7 @@ CFG = {"k": 1.0}
 W = np.array([1.0, 1.0])
 K = 1.0
 NAME = "a"
+STATS = {"calls": 0}
 
 
 class Counted:
@@ -43,12 +44,12 @@ OBJ = Counted()
 
 def reset():
     global K
-    BOX[0], CFG["k"], W[:], K = 1.0, 1.0, 1.0, 1.0
+    BOX[0], CFG["k"], W[:], K, STATS["calls"] = 1.0, 1.0, 1.0, 1.0, 0
     OBJ.a, OBJ.n = 1.0, 0
 
 
 def state():
-    return list(BOX), dict(CFG), W.tolist(), K, dict(vars(OBJ))
+    return list(BOX), dict(CFG), W.tolist(), K, dict(vars(OBJ)), dict(STATS)
 
 
 def set_list():
@@ -112,13 +113,23 @@ def array_read_after_the_change(x):
     return np.sum(np.sin(x) * W) + np.sum(x ** 2 * W)
 
 
+def count_call():
+    STATS["calls"] += 1
+
+
+def array_read_then_counted(x):
+    y = np.sum(np.sin(x) * W)
+    count_call()        # changes memory W is not part of: followed
+    return y + np.sum(x ** 2 * W) * (STATS["calls"] + 1.0)
+
+
 def property_read_first(x):
     s = OBJ.scale
     return np.sum(np.sin(x) * OBJ.a) * s + np.sum(x ** 2) * s
 
 
 FOLLOWED = [list_item, list_item_bumped, dict_value, array_element, through_a_closure,
-            array_read_after_the_change, property_read_first]
+            array_read_after_the_change, array_read_then_counted, property_read_first]
 
 
 def _plain(f):
