@@ -113,6 +113,20 @@ def array_read_after_the_change(x):
     return np.sum(np.sin(x) * W) + np.sum(x ** 2 * W)
 
 
+def box_of():
+    return BOX
+
+
+def set_through_a_returned_list():
+    box_of()[0] = 3.0
+
+
+def list_changed_through_what_a_helper_returns(x):
+    y = np.sum(np.sin(x) * BOX[0])
+    set_through_a_returned_list()
+    return y + np.sum(x ** 2 * BOX[0])
+
+
 def count_call():
     STATS["calls"] += 1
 
@@ -129,7 +143,8 @@ def property_read_first(x):
 
 
 FOLLOWED = [list_item, list_item_bumped, dict_value, array_element, through_a_closure,
-            array_read_after_the_change, array_read_then_counted, property_read_first]
+            array_read_after_the_change, array_read_then_counted, list_changed_through_what_a_helper_returns,
+            property_read_first]
 
 
 def _plain(f):

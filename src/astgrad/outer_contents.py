@@ -7,7 +7,9 @@ pullback, would read what an earlier run left there (the derivative of another c
 
 Which objects a run changes is not known before it runs (a helper may write through any
 name), so where any function the code reaches may change something in place, every
-container those functions read from a global or a closure cell is saved. Each is put
+container those functions read from a global or a closure cell is saved (only those the
+changing functions read, where none of them takes parameters: ``LOG[0] += 1`` in
+``tick()`` copies no large array the function only reads). Each is put
 back in place (the same object, so every name holding it sees the old contents), and
 so are the containers and arrays it holds, a few levels deep. An object of a class of the
 user's is saved as its attributes (its ``__dict__``)."""
@@ -33,21 +35,43 @@ _STORES = frozenset({"STORE_SUBSCR", "DELETE_SUBSCR", "STORE_SLICE", "STORE_ATTR
 
 
 def changed_containers(functions):
-    """The containers that ``functions`` read from globals and closure cells, where one
-    of them may change an object in place; [] where none may."""
-    if not any(_may_change_in_place(function.__code__) for function in functions):
+    """The containers that ``functions`` (or those of them changing something in place)
+    read from globals and closure cells, where one of them may change an object in place;
+    [] where none may."""
+    changing = [function for function in functions if _may_change_in_place(function.__code__)]
+    if not changing:
         return []
+    if not any(map(_may_reach_more, changing)):
+        functions = changing        # changing only what they read themselves: their globals and cells
     found = {}
     for function in functions:
-        cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
-        for code in _codes(function.__code__):
-            for ins in dis.get_instructions(code):
-                value = _loaded(function, cells, ins)
-                if _user_object(value):
-                    value = vars(value)     # its attributes (a getter may change them: self.n += 1)
-                if _savable(value):
-                    found.setdefault(id(value), value)
+        for value in _read_by(function):
+            found.setdefault(id(value), value)
     return list(found.values())
+
+
+def _read_by(function):
+    """The containers ``function`` (and the code nested in it) reads from its globals and
+    closure cells, also as attributes of a module of the user's it reads."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    for code in _codes(function.__code__):
+        for ins in dis.get_instructions(code):
+            value = _loaded(function, cells, ins)
+            if isinstance(value, types.ModuleType) and not _library(value.__name__):
+                # mymod.W[0] = v: the module's containers the code names
+                yield from filter(_savable, (vars(value).get(name) for name in code.co_names))
+            if _user_object(value):
+                value = vars(value)     # its attributes (a getter may change them: self.n += 1)
+            if _savable(value):
+                yield value
+
+
+def _may_reach_more(function):
+    """Whether ``function`` may change what it does not read from its globals and cells
+    itself: what it is given (it takes parameters), or what a function it calls returns."""
+    code = function.__code__
+    return bool(code.co_argcount + code.co_kwonlyargcount + code.co_posonlyargcount) or any(
+        isinstance(function.__globals__.get(name), types.FunctionType) for name in code.co_names)
 
 
 def _loaded(function, cells, ins):
