@@ -24,6 +24,7 @@ W = np.array([1.0, 1.0])
 K = 1.0
 NAME = "a"
 STATS = {"calls": 0}
+ROWS = [np.array([1.0, 1.0])]
 
 
 class Counted:
@@ -44,12 +45,12 @@ OBJ = Counted()
 
 def reset():
     global K
-    BOX[0], CFG["k"], W[:], K, STATS["calls"] = 1.0, 1.0, 1.0, 1.0, 0
+    BOX[0], CFG["k"], W[:], K, STATS["calls"], ROWS[0][:] = 1.0, 1.0, 1.0, 1.0, 0, 1.0
     OBJ.a, OBJ.n = 1.0, 0
 
 
 def state():
-    return list(BOX), dict(CFG), W.tolist(), K, dict(vars(OBJ)), dict(STATS)
+    return list(BOX), dict(CFG), W.tolist(), K, dict(vars(OBJ)), dict(STATS), ROWS[0].tolist()
 
 
 def set_list():
@@ -234,6 +235,24 @@ def array_then(change):
     return array_read_then_changed
 
 
+def fill_row():
+    ROWS[0].fill(3.0)
+
+
+def alias_then_fill(x):
+    w = W
+    y = np.sum(np.sin(x) * w)
+    fill()
+    return y + np.sum(x ** 2 * W)
+
+
+def row_then_fill(x):
+    r = ROWS[0]
+    y = np.sum(np.sin(x) * r)
+    fill_row()
+    return y + np.sum(x ** 2 * r)
+
+
 def module_alias(x):
     y = np.sum(np.sin(x) * K)
     through_sys_modules()
@@ -266,6 +285,8 @@ def property_again_on_the_line(x):
 _CHANGED = "changes in place memory a global holds"
 REFUSED = [(array_then(change), "change()", f"the call of {change.__name__} {_CHANGED}", "W.copy()")
            for change in (add_one, copy_into, fill, write_all, add_out)] + [
+    (alias_then_fill, "fill()", f"the call of fill {_CHANGED}", "W.copy()"),
+    (row_then_fill, "fill_row()", f"the call of fill_row {_CHANGED}", "ROWS[0].copy()"),
     (module_alias, "y = np.sum(np.sin(x) * K)", "through_sys_modules may rebind", "pass K in as an argument"),
     (imported_alias, "y = np.sum(np.sin(x) * K)", "through_an_import may rebind", "pass K in as an argument"),
     (attribute_then_setattr, "y = np.sum(np.sin(x) * OBJ.a)", "computed_setattr rebinds",
@@ -277,7 +298,7 @@ REFUSED = [(array_then(change), "change()", f"the call of {change.__name__} {_CH
 ]
 
 
-@pytest.mark.parametrize("f, line, what, advice", REFUSED, ids=["add_one", "copyto", "fill", "ellipsis", "out=", "sys_modules", "import_as", "setattr", "property",
+@pytest.mark.parametrize("f, line, what, advice", REFUSED, ids=["add_one", "copyto", "fill", "ellipsis", "out=", "alias", "row", "sys_modules", "import_as", "setattr", "property",
                               "property_on_the_line"])
 def test_a_read_the_derivative_would_repeat_after_the_change_is_refused(f, line, what, advice):
     reset()

@@ -24,8 +24,8 @@ _ITEMS = 256        # the items of a container looked into for what a helper may
 
 def check_reads_before_outside_changes(source, body, params, active):
     """Refuse the first call marked CHANGES_OUTSIDE (a user function changing a global's
-    object in place) after a statement computing an active value from memory a global or
-    closure variable holds (or anywhere in a loop around the call)."""
+    object in place) after a statement reading memory a global or closure variable holds
+    that the call may reach (or anywhere in a loop around the call)."""
     statements = list(S.statements(body))
     if not any(anno.get(stmt, Key.CHANGES_OUTSIDE) is not None for stmt in statements):
         return
@@ -36,7 +36,7 @@ def check_reads_before_outside_changes(source, body, params, active):
         if marked is None:
             continue
         before = statements[:position] + [s for loop in _loops_around(body, stmt) for s in S.statements(loop.body)]
-        reads = [read for s in before if _active_target(s, active) for read in _memory_read(source, s, local)]
+        reads = _reads_for_the_sweep(source, before, local, active)
         reached = _reached_by_call(source, statements, stmt, local) if reads else set()
         read = next((text for text, value in reads if id(value) in reached), None)
         if read is not None:
@@ -47,6 +47,22 @@ def check_reads_before_outside_changes(source, body, params, active):
                 f"{read}: Python computed with the values before the call, and the derivative reads {read} "
                 f"again after it. Read a copy before the call ({read}.copy()), or change {read} outside "
                 f"the differentiated function", stmt, construct=f"in-place change in {callee}")
+
+
+def _reads_for_the_sweep(source, before, local, active):
+    """(text, value) of the memory read by the statements ``before`` computing an active
+    value, directly or through a name bound to it there (``w = W``, ``r = ROWS[0]``),
+    which the reverse sweep reads again."""
+    held, reads = {}, []
+    for stmt in before:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        found = list(_memory_read(source, stmt, local))
+        if stmt.targets[0].id in active:
+            reads += found + [held[n.id] for n in S.walk_nodes(stmt.value) if isinstance(n, gast.Name) and n.id in held]
+        elif found and isinstance(stmt.value, (gast.Name, gast.Attribute, gast.Subscript)):
+            held[stmt.targets[0].id] = found[0]
+    return reads
 
 
 def _reached_by_call(source, statements, stmt, local):
@@ -103,11 +119,6 @@ def _codes(code):
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             yield from _codes(const)
-
-
-def _active_target(stmt, active):
-    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-        and stmt.targets[0].id in active
 
 
 def _memory_read(source, stmt, local):
