@@ -91,6 +91,8 @@ def _reach(value, found, functions, depth=2):
     """Add to ``found`` the ids of ``value`` and what it holds (items, attributes),
     ``depth`` levels deep, following functions into their globals and closure cells."""
     function = getattr(value, "__func__", value)
+    if function is not value:       # a bound method: its object, and its function
+        _reach(getattr(value, "__self__", None), found, functions, depth)
     if isinstance(function, types.FunctionType):
         if id(function) in functions:
             return
