@@ -24,6 +24,7 @@ from ..core import syntax as S
 from ..core.read_log import note_read
 from ..core.methods import static_attribute
 from ..core.missing import MISSING
+from .changing_getters import changing_getter
 from ..errors import TransformError
 from ..rules.optional import load_imported
 from . import block_lines, file_lambdas
@@ -126,6 +127,12 @@ class FunctionSource:
             if _rebinding_property(obj, part):
                 obj = MISSING       # not read, and not guarded (a guard would run the getter)
                 break
+            if changing_getter(obj, part) is not None:
+                obj = _read_putting_back(obj, part)
+                if not callable(obj):
+                    break       # a value: not guarded (each guard would run the getter again)
+                chain.append(obj)
+                continue
             obj = getattr(obj, part, MISSING)
             chain.append(obj)
         if len(chain) > 1 and parts[0] not in self.scopes:
@@ -142,15 +149,25 @@ class FunctionSource:
 
 
 def _rebinding_property(obj, name):
-    """Whether ``obj.name`` runs a property getter that rebinds a global or changes the
-    object: reading it here, while generating code, would change them (the read is refused:
-    callee_writes.py, or run only where the code runs: changing_properties.py)."""
+    """Whether ``obj.name`` runs a property getter that rebinds a global: reading it here,
+    while generating code, would rebind it (the read is refused: callee_writes.py)."""
     found = static_attribute(type(obj), name) if not isinstance(obj, (type, types.ModuleType)) else None
     if not isinstance(found, property) or not isinstance(found.fget, types.FunctionType):
         return False
     from .normalize.callee_writes import rebinding
-    from .normalize.changing_properties import changing_getter
-    return rebinding(found.fget) is not None or changing_getter(obj, name) is not None
+    return rebinding(found.fget) is not None
+
+
+def _read_putting_back(obj, name):
+    """``obj.name`` read by a getter that changes ``obj`` (a counter, a lazy cache), with
+    the attributes put back after: generating code changes nothing the call will see (the
+    getter runs where the code reads it)."""
+    kept = dict(vars(obj))
+    try:
+        return getattr(obj, name, MISSING)
+    finally:
+        vars(obj).clear()
+        vars(obj).update(kept)
 
 
 class ScopeRoot:

@@ -5,45 +5,11 @@ before the getter ran, and the adjoint reads it again after (a wrong gradient wi
 error). Refused at the earlier read, naming the getter. A getter that changes nothing
 else the code reads (a lazy cache of its own) is followed as any property is."""
 
-import dis
-import functools
-import types
-
 import gast
 
 from ...core import syntax as S
-from ...core.methods import static_attribute
 from ...core.missing import MISSING
-from ...core.ops import is_user_function
-
-_STORE_ATTR = frozenset({"STORE_ATTR", "DELETE_ATTR"})
-
-
-def changing_getter(owner, name):
-    """The getter of the property ``name`` of ``owner`` (an object of a class of the
-    user's) where it changes attributes of the object it is read of; else None."""
-    if isinstance(owner, (type, types.ModuleType)):
-        return None
-    found = static_attribute(type(owner), name)
-    getter = found.fget if isinstance(found, property) else None
-    if not isinstance(getter, types.FunctionType) or not is_user_function(getter):
-        return None
-    return getter if _self_attribute_stores(getter.__code__) else None
-
-
-@functools.lru_cache(maxsize=4096)
-def _self_attribute_stores(code):
-    """The attributes ``code`` stores on (or deletes from) its first parameter."""
-    if not code.co_argcount:
-        return frozenset()
-    receiver, found, previous = code.co_varnames[0], set(), None
-    for ins in dis.get_instructions(code):
-        if ins.opname in _STORE_ATTR and previous is not None and previous.opname.startswith("LOAD_FAST"):
-            held = previous.argval[-1] if isinstance(previous.argval, tuple) else previous.argval
-            if held == receiver:
-                found.add(ins.argval)
-        previous = ins
-    return frozenset(found)
+from ..changing_getters import changing_getter, self_attribute_stores
 
 
 def refuse_reads_before_changing_properties(normalizer, tree):
@@ -55,7 +21,7 @@ def refuse_reads_before_changing_properties(normalizer, tree):
         getter = changing_getter(owner, prop.attr) if owner is not MISSING else None
         if getter is None:
             continue
-        changed = _self_attribute_stores(getter.__code__)
+        changed = self_attribute_stores(getter.__code__)
         for node, parts, other in reads:
             if other is owner and node is not prop and node.attr in changed and _before(tree, node, prop):
                 normalizer.line = getattr(node, "lineno", normalizer.line)
