@@ -19,6 +19,7 @@ import gast
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
+from ..changing_getters import changing_getter
 from .changing_properties import refuse_reads_before_changing_properties
 from .outer_writes import _codes, _code_names, _filled, _library, _own_outer_writes
 
@@ -47,7 +48,8 @@ def refuse_foreign_rebinds(normalizer, tree):
             continue
         owner = normalizer.source.resolve_path(parts, depend=False)
         helper = None if owner is MISSING else _written_at(written, owner, node.attr)
-        function = callable(getattr(owner, node.attr, None))
+        # (a getter changing its object is not run here: it runs where the code reads it)
+        function = changing_getter(owner, node.attr) is None and callable(getattr(owner, node.attr, None))
         if helper is not None and (function or _call_after(normalizer, tree, node)):
             _refuse_read(normalizer, node, ".".join(parts + [node.attr]), helper, function)
 
