@@ -16,6 +16,7 @@ user's is saved as its attributes (its ``__dict__``)."""
 
 import collections
 import dis
+import functools
 import types
 
 import numpy
@@ -54,9 +55,9 @@ def _read_by(function):
     """The containers ``function`` (and the code nested in it) reads from its globals and
     closure cells, also as attributes of a module of the user's it reads."""
     cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
-    for code in _codes(function.__code__):
-        for ins in dis.get_instructions(code):
-            value = _loaded(function, cells, ins)
+    for code, loads in _loads(function.__code__):
+        for load in loads:
+            value = _loaded(function, cells, load)
             if isinstance(value, types.ModuleType) and not _library(value.__name__):
                 # mymod.W[0] = v: the module's containers the code names
                 yield from filter(_savable, (vars(value).get(name) for name in code.co_names))
@@ -74,17 +75,29 @@ def _may_reach_more(function):
         isinstance(function.__globals__.get(name), types.FunctionType) for name in code.co_names)
 
 
-def _loaded(function, cells, ins):
-    if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
-        return function.__globals__.get(ins.argval)
-    if ins.opname in ("LOAD_DEREF", "LOAD_CLASSDEREF") and ins.argval in cells:
+@functools.lru_cache(maxsize=4096)
+def _loads(code):
+    """((code, its loads), ...) for ``code`` and the code nested in it: each load of a global
+    (True, name) or of a closure variable (False, name), read off the instructions once."""
+    return tuple((inner, tuple((ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"), ins.argval)
+                               for ins in dis.get_instructions(inner)
+                               if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_CLASSDEREF")))
+                 for inner in _codes(code))
+
+
+def _loaded(function, cells, load):
+    is_global, name = load
+    if is_global:
+        return function.__globals__.get(name)
+    if name in cells:
         try:
-            return cells[ins.argval].cell_contents
+            return cells[name].cell_contents
         except ValueError:      # an empty cell
             return None
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _may_change_in_place(code):
     """Whether ``code`` (or code nested in it) has a store into an item, an op= (in place
     on an array), or names a method or keyword that changes an object in place."""
