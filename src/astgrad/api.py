@@ -15,7 +15,7 @@ from .caching import Current, callees, check, forward_derivative, reverse_deriva
 from .generation_records import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
-from .errors import FunctionValueUnknown, UnresolvedName, as_refusal, is_value_refusal
+from .errors import FunctionValueUnknown, TransformError, UnresolvedName, as_refusal, is_value_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
 from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
@@ -197,7 +197,15 @@ def _check_gradient_output(f, bound):
     the number it holds); run on copies of the arguments."""
     if not isinstance(f, Derivative):
         return
-    value = _output_or_missing(f.function, (*f.leading_arguments, *bound.args), bound.kwargs)
+    try:
+        kept = _outer_snapshot(f.function, "jacobian")
+    except TransformError:      # writes globals by name: the transform itself refuses it, or ran already
+        kept = None
+    try:
+        value = _output_or_missing(f.function, (*f.leading_arguments, *bound.args), bound.kwargs)
+    finally:
+        if kept is not None:
+            kept.restore()      # a check: the globals and containers f changes are as the transform left them
     if value is not _FAILED and not _is_real_number(value) and not _one_element(value):
         _check_scalar(value, _function_name(f.function))
 

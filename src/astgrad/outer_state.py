@@ -1,7 +1,8 @@
 """The globals and closure cells a function rebinds (``global K; K += 1``, in it or in a
 function it reaches), saved and put back, for the transforms that run its code more than
 once: vjp runs the function, then its derivative in the pullback; jacobian and hessian
-run it once per column. Each run starts from the values the first one started from (a
+run it once per column. The containers they hold, where a function changes one in
+place, are saved too (outer_contents.py). Each run starts from the values the first one started from (a
 derivative of the function as calling it now computes), and the transform leaves them as
 one call of the function does."""
 
@@ -9,6 +10,7 @@ import dis
 
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
+from .outer_contents import Contents, changed_containers
 from .rebound_places import Snapshot
 
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
@@ -18,13 +20,16 @@ def snapshot(fn, transform):
     """A Snapshot of what ``fn`` (a plain function) may rebind, or None where it rebinds
     nothing. A function writing through ``globals()`` or ``vars()`` (names not known
     before it runs) is refused: the TransformError of callee_writes.py."""
-    places = {}
-    for function in reached(fn):
+    places, functions = {}, reached(fn)
+    for function in functions:
         found = _places(function)
         if found is None:
             raise rebinding_error(fn, transform)
         places.update(found)
-    return Snapshot(list(places.values())) if places else None
+    containers = changed_containers(functions)
+    if not places and not containers:
+        return None
+    return Snapshot(list(places.values()), Contents(containers) if containers else None)
 
 
 def _places(function):

@@ -26,19 +26,23 @@ _places = weakref.WeakKeyDictionary()       # generated code -> the places it re
 
 
 class Snapshot:
-    """The values of some places ((module dict, name) or (cell, None)) at one moment."""
+    """The values of some places ((module dict, name) or (cell, None)) at one moment, and,
+    where given, what some containers hold then (an outer_contents.Contents), to put back."""
 
-    def __init__(self, places):
+    def __init__(self, places, contents=None):
         self.places = places
         self.values = [_read(place) for place in places]
+        self.contents = contents
 
     def restore(self):
         for place, value in zip(self.places, self.values):
             _write(place, value)
+        if self.contents is not None:
+            self.contents.restore()
 
     def taken_again(self):
-        """A snapshot of the same places now."""
-        return Snapshot(self.places)
+        """A snapshot of the same places (and containers) now."""
+        return Snapshot(self.places, self.contents.taken_again() if self.contents is not None else None)
 
 
 def written_places(fn):

@@ -24,6 +24,7 @@ from ..core import syntax as S
 from ..core.read_log import note_read
 from ..core.methods import static_attribute
 from ..core.missing import MISSING
+from .changing_getters import changing_getter
 from ..errors import TransformError
 from ..rules.optional import load_imported
 from . import block_lines, file_lambdas
@@ -123,7 +124,16 @@ class FunctionSource:
         for part in parts[1:]:
             if obj is MISSING:
                 break
-            obj = MISSING if _rebinding_property(obj, part) else getattr(obj, part, MISSING)
+            if _rebinding_property(obj, part):
+                obj = MISSING       # not read, and not guarded (a guard would run the getter)
+                break
+            if changing_getter(obj, part) is not None:
+                obj = _read_putting_back(obj, part)
+                if not callable(obj):
+                    break       # a value: not guarded (each guard would run the getter again)
+                chain.append(obj)
+                continue
+            obj = getattr(obj, part, MISSING)
             chain.append(obj)
         if len(chain) > 1 and parts[0] not in self.scopes:
             note_read(self.fn, tuple(parts[:len(chain)]), tuple(chain))
@@ -146,6 +156,18 @@ def _rebinding_property(obj, name):
         return False
     from .normalize.callee_writes import rebinding
     return rebinding(found.fget) is not None
+
+
+def _read_putting_back(obj, name):
+    """``obj.name`` read by a getter that changes ``obj`` (a counter, a lazy cache), with
+    the attributes put back after: generating code changes nothing the call will see (the
+    getter runs where the code reads it)."""
+    kept = dict(vars(obj))
+    try:
+        return getattr(obj, name, MISSING)
+    finally:
+        vars(obj).clear()
+        vars(obj).update(kept)
 
 
 class ScopeRoot:

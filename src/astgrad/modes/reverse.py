@@ -47,6 +47,7 @@ from .replayed_calls import snapshot_rebinding_calls
 from .save_code import save_shapes_only, stack_inits
 from .unbound_reads import check_unbound_reads
 from .views_read_back import copy_views_read_back
+from .outside_reads import check_reads_before_outside_changes
 from ..analysis.raising import UNBOUND, mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
@@ -296,6 +297,7 @@ class ReverseMode(Transform):
 
     def _check_rules(self, body):
         held = read_out_of(S.statements(body), self.active)
+        check_reads_before_outside_changes(self.source, body, self.params, self.active)
         for stmt in S.statements(body):
             check_outside_changes(self.source, stmt, self.varied)
             check_outside_methods(self.source, stmt, self.varied)

@@ -19,7 +19,9 @@ import gast
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
-from .outer_writes import _code_names, _filled, _own_outer_writes
+from ..changing_getters import changing_getter
+from .changing_properties import refuse_reads_before_changing_properties
+from .outer_writes import _codes, _code_names, _filled, _library, _own_outer_writes
 
 _STORE_ATTR = dis.opmap["STORE_ATTR"]
 _STORE_DEREF = dis.opmap["STORE_DEREF"]
@@ -32,7 +34,9 @@ def refuse_foreign_rebinds(normalizer, tree):
     """Refuse the first read in ``tree`` of ``M.name`` or ``obj.name`` (``M`` a module,
     ``obj`` a global object or class, each reached by a path of names), or of a closure
     variable, which a helper the function reaches rebinds: holding a function, or a value
-    the adjoint would read again after the helper ran."""
+    the adjoint would read again after the helper ran; also an attribute read before a
+    property whose getter changes it (changing_properties.py)."""
+    refuse_reads_before_changing_properties(normalizer, tree)
     fn = normalizer.source.fn
     written = _written_by_helpers(fn)
     if not written:
@@ -43,8 +47,9 @@ def refuse_foreign_rebinds(normalizer, tree):
         if not parts or parts[0] in normalizer.locals:
             continue
         owner = normalizer.source.resolve_path(parts, depend=False)
-        helper = None if owner is MISSING else written.get((_identity(owner), node.attr))
-        function = callable(getattr(owner, node.attr, None))
+        helper = None if owner is MISSING else _written_at(written, owner, node.attr)
+        # (a getter changing its object is not run here: it runs where the code reads it)
+        function = changing_getter(owner, node.attr) is None and callable(getattr(owner, node.attr, None))
         if helper is not None and (function or _call_after(normalizer, tree, node)):
             _refuse_read(normalizer, node, ".".join(parts + [node.attr]), helper, function)
 
@@ -117,7 +122,7 @@ def _own_module_writes(fn, module):
             owner = helper.__globals__.get(root)
             if isinstance(owner, types.ModuleType) and vars(owner) is module:
                 written.setdefault(attr, []).append(helper)
-        for attr in _computed_attribute_stores(helper.__code__):
+        for attr in _computed_attribute_stores(helper.__code__) | _alias_attribute_stores(helper.__code__):
             written.setdefault(attr, []).append(helper)
         if _BY_NAME & _code_names(helper.__code__):      # globals()["K"] = v, setattr(m, "K", v)
             for text in _string_constants(helper.__code__):
@@ -197,7 +202,23 @@ def _written_by_helpers(fn):
             owner = helper.__globals__.get(root, MISSING)
             if owner is not MISSING:
                 written.setdefault((_identity(owner), attr), helper)
+        # on an object a local name holds (m = sys.modules[...]; import mod as m; m.K = v):
+        # any module's or object's attribute of that name
+        for attr in _alias_attribute_stores(helper.__code__) | _computed_attribute_stores(helper.__code__):
+            written.setdefault((None, attr), helper)
+        if {"setattr", "__setattr__"} & _code_names(helper.__code__):   # a name known when it runs
+            written.setdefault((None, None), helper)
     return written
+
+
+def _written_at(written, owner, attr):
+    """The helper that may rebind ``owner.attr``: one storing on that very owner, or on
+    an object it does not name (a local alias, setattr), where ``owner`` is the user's."""
+    helper = written.get((_identity(owner), attr))
+    if helper is not None or _library(getattr(owner, "__name__", None) if isinstance(owner, types.ModuleType)
+                                       else type(owner).__module__):
+        return helper
+    return written.get((None, attr)) or written.get((None, None))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -211,6 +232,25 @@ def _attribute_stores(code):
         for ins in dis.get_instructions(inner):
             if ins.opname == "STORE_ATTR" and previous is not None and previous.opname == "LOAD_GLOBAL":
                 found.add((previous.argval, ins.argval))
+            previous = ins
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _alias_attribute_stores(code):
+    """The attributes ``code`` (or code nested in it) stores on what a local name that is
+    not a parameter holds (``m = sys.modules[__name__]; m.K = v``, ``import mod as m``)."""
+    found = set()
+    for inner in _codes(code):
+        if _STORE_ATTR not in inner.co_code[0::2]:
+            continue
+        params = set(inner.co_varnames[:inner.co_argcount + inner.co_kwonlyargcount])
+        previous = None
+        for ins in dis.get_instructions(inner):
+            if ins.opname == "STORE_ATTR" and previous is not None and previous.opname.startswith("LOAD_FAST"):
+                name = previous.argval[-1] if isinstance(previous.argval, tuple) else previous.argval
+                if name not in params:
+                    found.add(ins.argval)
             previous = ins
     return frozenset(found)
 

@@ -192,7 +192,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         refuse_value_rebinds(self, tree)    # a helper rebinding mymod.K, a global value the code reads
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
-        refuse_foreign_rebinds(self, tree)  # a helper rebinding H.act or BOX.fn the code reads
+        refuse_foreign_rebinds(self, tree)  # a helper (or a getter) rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             bind_local_classes(self, tree)  # local_classes.py
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them

@@ -1,0 +1,165 @@
+"""The contents of the lists, dicts, sets and arrays that globals and closure cells hold,
+where a function changes such an object in place (``BOX[0] = 3.0``, ``W.fill(0)``,
+``np.copyto(W, v)``, ``np.add(W, 1, out=W)`` in a helper it calls), saved and put back
+for the transforms that run its code more than once (outer_state.py): each run must
+start from what the first one started from, or a later column of a Jacobian, or vjp's
+pullback, would read what an earlier run left there (the derivative of another call).
+
+Which objects a run changes is not known before it runs (a helper may write through any
+name), so where any function the code reaches may change something in place, every
+container those functions read from a global or a closure cell is saved (only those the
+changing functions read, where none of them takes parameters: ``LOG[0] += 1`` in
+``tick()`` copies no large array the function only reads). Each is put
+back in place (the same object, so every name holding it sees the old contents), and
+so are the containers and arrays it holds, a few levels deep. An object of a class of the
+user's is saved as its attributes (its ``__dict__``)."""
+
+import collections
+import dis
+import functools
+import types
+
+import numpy
+
+from .frontend.normalize.outer_writes import _codes, _library
+
+_DEPTH = 3          # how deep the containers held by a container are saved
+# methods and keywords that change an object in place: on lists, dicts, sets, deques, arrays
+_CHANGING = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "sort",
+    "reverse", "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
+    "appendleft", "extendleft", "popleft", "rotate", "fill", "put", "itemset", "resize", "partition",
+    "setfield", "setflags", "byteswap", "copyto", "place", "putmask", "put_along_axis", "fill_diagonal",
+    "out", "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "setattr",
+})
+_STORES = frozenset({"STORE_SUBSCR", "DELETE_SUBSCR", "STORE_SLICE", "STORE_ATTR", "DELETE_ATTR"})
+
+
+def changed_containers(functions):
+    """The containers that ``functions`` (or those of them changing something in place)
+    read from globals and closure cells, where one of them may change an object in place;
+    [] where none may."""
+    changing = [function for function in functions if _may_change_in_place(function.__code__)]
+    if not changing:
+        return []
+    if not any(map(_may_reach_more, changing)):
+        functions = changing        # changing only what they read themselves: their globals and cells
+    found = {}
+    for function in functions:
+        for value in _read_by(function):
+            found.setdefault(id(value), value)
+    return list(found.values())
+
+
+def _read_by(function):
+    """The containers ``function`` (and the code nested in it) reads from its globals and
+    closure cells, also as attributes of a module of the user's it reads."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    for code, loads in _loads(function.__code__):
+        for load in loads:
+            value = _loaded(function, cells, load)
+            if isinstance(value, types.ModuleType) and not _library(value.__name__):
+                # mymod.W[0] = v: the module's containers the code names
+                yield from filter(_savable, (vars(value).get(name) for name in code.co_names))
+            if _user_object(value):
+                value = vars(value)     # its attributes (a getter may change them: self.n += 1)
+            if _savable(value):
+                yield value
+
+
+def _may_reach_more(function):
+    """Whether ``function`` may change what it does not read from its globals and cells
+    itself: what it is given (it takes parameters), or what a function it calls returns."""
+    code = function.__code__
+    return bool(code.co_argcount + code.co_kwonlyargcount + code.co_posonlyargcount) or any(
+        isinstance(function.__globals__.get(name), types.FunctionType) for name in code.co_names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _loads(code):
+    """((code, its loads), ...) for ``code`` and the code nested in it: each load of a global
+    (True, name) or of a closure variable (False, name), read off the instructions once."""
+    return tuple((inner, tuple((ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"), ins.argval)
+                               for ins in dis.get_instructions(inner)
+                               if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_CLASSDEREF")))
+                 for inner in _codes(code))
+
+
+def _loaded(function, cells, load):
+    is_global, name = load
+    if is_global:
+        return function.__globals__.get(name)
+    if name in cells:
+        try:
+            return cells[name].cell_contents
+        except ValueError:      # an empty cell
+            return None
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _may_change_in_place(code):
+    """Whether ``code`` (or code nested in it) has a store into an item, an op= (in place
+    on an array), or names a method or keyword that changes an object in place."""
+    for inner in _codes(code):
+        if _CHANGING & set(inner.co_names) or any(isinstance(c, tuple) and "out" in c for c in inner.co_consts):
+            return True
+        for ins in dis.get_instructions(inner):
+            if ins.opname in _STORES or ins.opname.startswith("INPLACE_") \
+                    or ins.opname == "BINARY_OP" and ins.argrepr.endswith("="):
+                return True
+    return False
+
+
+def _user_object(value):
+    """An object of a class of the user's, whose attributes are in its ``__dict__``."""
+    return not isinstance(value, (type, types.ModuleType, types.FunctionType)) \
+        and isinstance(getattr(value, "__dict__", None), dict) and not _library(type(value).__module__)
+
+
+def _savable(value):
+    return isinstance(value, (list, dict, set, bytearray, collections.deque)) \
+        or type(value) is numpy.ndarray and value.flags.writeable
+
+
+class Contents:
+    """What some containers hold at one moment, to put back in place."""
+
+    def __init__(self, containers):
+        self.containers = containers
+        self.saved = [_save(c, _DEPTH) for c in containers]
+
+    def restore(self):
+        for saved in self.saved:
+            _restore(saved)
+
+    def taken_again(self):
+        return Contents(self.containers)
+
+
+def _save(value, depth):
+    """(the object, its contents, the saved contents of what it holds) or None for what
+    is not saved (a number, an object of a class)."""
+    if not _savable(value) or depth == 0:
+        return None
+    if isinstance(value, numpy.ndarray):
+        return value, value.copy(), ()
+    items = list(value.items()) if isinstance(value, dict) else list(value)
+    held = [_save(v, depth - 1) for v in (value.values() if isinstance(value, dict) else value)]
+    return value, items, [h for h in held if h is not None]
+
+
+def _restore(saved):
+    container, contents, held = saved
+    if isinstance(container, numpy.ndarray):
+        if container.shape == contents.shape:
+            container[...] = contents
+        return
+    if isinstance(container, (list, bytearray)):
+        container[:] = contents
+    else:
+        container.clear()
+        (container.update if isinstance(container, (dict, set)) else container.extend)(
+            dict(contents) if isinstance(container, dict) else contents)
+    for inner in held:
+        _restore(inner)
