@@ -41,11 +41,15 @@ def _set_act(act):
     ACT = act
 
 
-def _rebinding_on_entry(call, set_act=_set_act):
-    """``call()`` with ACT rebound to tanh as the first generated function starts to run."""
+def _generated(frame):
+    return frame.f_code.co_filename.startswith("<astgrad") and frame.f_code.co_name.startswith(("grad_", "jvp_"))
+
+
+def _rebinding_on_entry(call, set_act=_set_act, entered=_generated):
+    """``call()`` with ACT rebound to tanh as the first function ``entered`` says (by its
+    frame: the first generated one) starts to run."""
     def hook(frame, event, _arg):
-        if event == "call" and frame.f_code.co_filename.startswith("<astgrad") \
-                and frame.f_code.co_name.startswith(("grad_", "jvp_")):
+        if event == "call" and entered(frame):
             sys.setprofile(None)
             set_act(np.tanh)
     set_act(np.sin)
@@ -229,28 +233,6 @@ def test_code_made_while_the_global_is_rebound_is_stored_on_disk_for_one_object(
         _set_act(np.sin)
 
 
-@pytest.mark.xfail(strict=True, reason="vjp takes the value from calling the function, which reads the global "
-                                       "when it runs, and the pullback's code from the names as they are after")
-def test_vjp_s_value_and_pullback_come_from_the_same_run():
-    run, expected = MODES["vjp"]
-    run(f)                          # made for sin
-
-    def hook(frame, event, _arg):
-        if event == "call" and frame.f_code.co_name == "__init__" \
-                and type(frame.f_locals.get("self")).__name__ == "Pullback":
-            sys.setprofile(None)    # the value is computed: the pullback's code is taken next
-            _set_act(np.tanh)
-    sys.setprofile(hook)
-    try:
-        got = run(f)
-    finally:
-        sys.setprofile(None)
-        rebound = ACT
-        _set_act(np.sin)
-    assert rebound is np.tanh
-    assert _is_one_run(got, f, expected)
-
-
 def test_code_whose_name_meant_two_objects_is_not_stored():
     from astgrad import disk_entries
     assert disk_entries.described_dependencies([(("ACT",), (np.sin,)), (("ACT",), (np.sin,))]) is not None
@@ -277,13 +259,21 @@ def test_tape_records_the_object_the_function_called():
         _set_act(np.sin)
 
 
-@pytest.mark.xfail(strict=True, reason="reverse mode takes a callee's value from the user's function, "
-                                       "which reads the global when it runs")
-def test_a_callee_s_value_comes_from_the_same_run_in_reverse_mode():
-    run, expected = MODES["value_and_grad"]
+def _pullback_made(frame):
+    return frame.f_code.co_name == "__init__" and type(frame.f_locals.get("self")).__name__ == "Pullback"
+
+
+@pytest.mark.xfail(strict=True, reason="the value comes from calling the user's function, which reads the global "
+                                       "when it runs: a callee's in reverse mode (its derivative: the code held), "
+                                       "vjp's (its pullback: the code for the names as they are after the call)")
+@pytest.mark.parametrize("mode, fn, entered", [("value_and_grad", outer, _generated), ("vjp", f, _pullback_made)],
+                         ids=["a-callee-in-reverse-mode", "vjp"])
+def test_the_value_comes_from_the_same_run_as_the_derivative(mode, fn, entered):
+    run, expected = MODES[mode]
     try:
-        got = _rebinding_on_entry(lambda: run(outer))
-        assert_close(got, _with_sin(lambda x: expected(outer))(X), 1e-5, 1e-6)
+        got = _rebinding_on_entry(lambda: run(fn), entered=entered)
+        assert ACT is np.tanh
+        assert_close(got, _with_sin(lambda x: expected(fn))(X), 1e-5, 1e-6)     # as the guards chose
     finally:
         _set_act(np.sin)
 
