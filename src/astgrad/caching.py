@@ -293,21 +293,14 @@ def made_before(fn, key):
 
 def _entry(fn, key):
     """``fn``'s current Entry for ``key``: the cached one while its guards hold, else a
-    new one, generated once however many threads ask."""
-    entry = _cached_entry(fn, key)
-    for _ in range(_RACED_GENERATIONS):
-        if entry is not None:
-            break
-        entry = _generate_once(fn, key)
-        # another thread rebound a name it depends on while it was generated: its guards
-        # fail (see guards.merged), and it would run one object's rule on another's value
-        entry = entry if entry.holds(fn) else _cached_entry(fn, key)
-    entry = entry or _generate_once(fn, key)    # (names rebound during each try: as made)
+    new one, generated once however many threads ask. Where another thread rebinds a
+    name while the code is generated, the code is still made for one object (generation
+    reads each name once, frontend/source.py) and runs for this call, as if the
+    rebinding came after the call read the name; its guards then fail, and the next
+    call follows the rebinding."""
+    entry = _cached_entry(fn, key) or _generate_once(fn, key)
     _note_callee(entry)
     return entry
-
-
-_RACED_GENERATIONS = 8      # generations tried while names are rebound during each
 
 
 def _waits_for(thread, target):
@@ -702,9 +695,6 @@ object_operators.ENGINE.derive = derive       # operators on objects of classes 
 _NOT_YET = object()             # no function: a Current not generated yet
 
 
-_TRIES = 8     # generations of code whose names still mean what they meant, before running the last made
-
-
 class Current:
     """The derivative ``key`` of ``f`` as ``f`` and its names are bound now: calling it
     returns the compiled function. Generated on construction (so errors surface at
@@ -747,12 +737,9 @@ class Current:
             current, holds, compiled = self._state
             if current is fn and holds(fn):
                 return compiled
-        for _ in range(_TRIES):
-            entry = _entry(fn, self.key)
-            if entry.holds(fn):
-                break       # code made while another thread rebound a name it reads never holds (guards.merged):
-        self._state = (fn, entry.holds, entry.compiled)     # it may have chosen a rule for one object and
-        return entry.compiled                               # hold the other, so it is made again
+        entry = _entry(fn, self.key)
+        self._state = (fn, entry.holds, entry.compiled)
+        return entry.compiled
 
     def held(self):
         """The compiled code while the names it depends on mean what they meant when it

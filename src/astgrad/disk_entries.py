@@ -337,16 +337,18 @@ def entry_for(generated, name, callees=(), bound=None):
 def described_dependencies(dependencies):
     """The name paths and descriptions of what they meant, JSON-able (None when
     something has no description)."""
-    out, seen = [], set()
+    out, seen = [], {}
     for parts, chain in dependencies:
-        if parts in seen:
-            continue
-        seen.add(parts)
         if parts and not isinstance(parts[0], str):
             return None         # a method found on a receiver's class (core/methods.py)
         described = [describe(obj) for obj in chain]
         if any(d is None for d in described):
             return None
+        if parts in seen:
+            if seen[parts] != described:
+                return None     # generated while the name meant two objects: its guards never hold
+            continue
+        seen[parts] = described
         out.append([list(parts), described])
     return out
 

@@ -211,9 +211,9 @@ def _partial_guards(partial, func, args, keywords, items):
 
 def merged(*groups):
     """The guards of ``groups`` once each. Two expecting different objects under one name
-    are both kept, so the code never holds: they were generated while another thread
-    rebound the name, and the code may hold (pipeline.pinned_names) or have chosen a rule
-    for either object."""
+    are both kept, so the code never holds: the code and a callee's were made on either
+    side of another thread's rebinding of the name (each reads it once: frontend/source.py),
+    and no later call should run that pair."""
     out = {}
     for group in groups:
         for guard in group:

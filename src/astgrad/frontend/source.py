@@ -46,6 +46,10 @@ class FunctionSource:
         # generated code can be checked against the names' bindings when it is used
         self.dependencies = []
         self._recorded = set()          # the dependencies recorded by resolve_path, as (path, ids)
+        # what each name path meant when generation first read it: read once, so that the
+        # rule chosen, the object the code holds and the guard are the same object even
+        # where another thread rebinds the name meanwhile (its guard then fails after)
+        self._read = {}
         # names astgrad binds to another function's scope (normalize/foreign.py): their
         # meaning is astgrad's own, so only the attributes read off them are dependencies
         self.scopes = {}
@@ -92,6 +96,7 @@ class FunctionSource:
         copied = copy.copy(self)
         copied.dependencies = list(self.dependencies)
         copied._recorded = set(self._recorded)
+        copied._read = dict(self._read)        # what the normalization copied was made for
         copied.scopes = dict(self.scopes)
         copied.closure = _closure_values(self.fn)
         return copied
@@ -100,7 +105,9 @@ class FunctionSource:
         """The object a free name refers to, or MISSING if it is unbound now."""
         if identifier in self.scopes:
             return self.scopes[identifier]
-        obj = self._lookup(identifier)
+        obj = self._read.get((identifier,), _UNREAD)
+        if obj is _UNREAD:
+            obj = self._read[(identifier,)] = self._lookup(identifier)
         note_read(self.fn, (identifier,), (obj,))
         return obj
 
@@ -121,19 +128,17 @@ class FunctionSource:
         which callee): the meaning is recorded so a later rebinding is noticed."""
         obj = self.resolve(parts[0])
         chain = [obj]
-        for part in parts[1:]:
+        for length in range(2, len(parts) + 1):
             if obj is MISSING:
                 break
+            part = parts[length - 1]
             if _rebinding_property(obj, part):
                 obj = MISSING       # not read, and not guarded (a guard would run the getter)
                 break
-            if changing_getter(obj, part) is not None:
-                obj = _read_putting_back(obj, part)
-                if not callable(obj):
-                    break       # a value: not guarded (each guard would run the getter again)
-                chain.append(obj)
-                continue
-            obj = getattr(obj, part, MISSING)
+            changing = changing_getter(obj, part) is not None
+            obj = self._attribute(obj, tuple(parts[:length]), changing)
+            if changing and not callable(obj):
+                break       # a value: not guarded (each guard would run the getter again)
             chain.append(obj)
         if len(chain) > 1 and parts[0] not in self.scopes:
             note_read(self.fn, tuple(parts[:len(chain)]), tuple(chain))
@@ -146,6 +151,23 @@ class FunctionSource:
                 self.dependencies.append(entry)
         load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
+
+    def _attribute(self, owner, path, changing=False):
+        """``owner.<path[-1]>`` (``owner``: what ``path[:-1]`` means), as first read; read
+        with ``owner``'s attributes put back where its getter changes them (``changing``)."""
+        if path[0] in self.scopes:          # astgrad's own scope: its attributes are read as they are
+            return _attribute_of(owner, path[-1], changing)
+        obj = self._read.get(path, _UNREAD)
+        if obj is _UNREAD:
+            obj = self._read[path] = _attribute_of(owner, path[-1], changing)
+        return obj
+
+
+_UNREAD = object()      # a name path generation has not read yet
+
+
+def _attribute_of(obj, name, changing):
+    return _read_putting_back(obj, name) if changing else getattr(obj, name, MISSING)
 
 
 def _rebinding_property(obj, name):
