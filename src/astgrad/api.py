@@ -829,6 +829,13 @@ class Pullback:
         positions = tuple(len(self._leading) + k for k in self._floats)
         self._compiled = _compiled(f, positions, False) if positions else None
         self._positions = positions
+        # the code specialized to a cotangent like the output is made now, as the general
+        # code is: the pullback is f's derivative as vjp found f and the names it reads,
+        # whatever they are rebound to before it is called (the value ``out`` came from them)
+        self._specialized = self._specialized_kind = None
+        if self._compiled is not None and not self._leading and type(out) in (float, numpy.ndarray):
+            self._specialized_kind = argument_kinds.kind_of(out)
+            self._specialized = _pullback_code(f, self._bound, positions, self._compiled, out)
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -844,10 +851,9 @@ class Pullback:
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         for receiver in self._leading:
             check_receiver(receiver, self.function)
-        code = None
-        if not self._leading and type(self.out) in (float, numpy.ndarray):
-            code = _pullback_code(self.function, self._bound, self._positions, self._compiled, cotangent)
-        code = code or self._compiled
+        code = self._compiled
+        if self._specialized is not None and argument_kinds.kind_of(cotangent) == self._specialized_kind:
+            code = self._specialized
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
         now = self._before.taken_again() if self._before is not None else None
         if now is not None:

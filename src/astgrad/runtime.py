@@ -3691,7 +3691,7 @@ def skew_lower_adjoint(g, low):
     return (g - numpy.swapaxes(g, -1, -2)) * low
 
 
-def eigvals_vectors(a, w, overwrite_a=False, homogeneous_eigvals=False):
+def _eigenvectors_matching(a, w, overwrite_a=False, homogeneous_eigvals=False):
     """The right eigenvectors of the real matrix ``a`` (2-D), as the columns of a matrix
     in the order of ``w``, the eigenvalues scipy.linalg.eigvals gave (scipy.linalg.eig
     computes them again, each matched to the nearest of ``w``). Refuses a stack of
@@ -3720,7 +3720,7 @@ def eigvals_change(change, a, w, transposed=False, overwrite_a=False, homogeneou
     for a change ``change`` of ``a``: diag(v^-1 da v), complex. ``transposed``: its
     adjoint, for ``change`` the eigenvalues' (dL/d(re) - 1j dL/d(im), as rules/fft_rules.py
     says): the real part of v^-T diag(dw) v^T."""
-    v = eigvals_vectors(a, w, overwrite_a, homogeneous_eigvals)
+    v = _eigenvectors_matching(a, w, overwrite_a, homogeneous_eigvals)
     if transposed:
         return numpy.real(numpy.einsum("ij,i,ki->jk", numpy.linalg.inv(v), change, v))
     return numpy.einsum("ij,jk,ki->i", numpy.linalg.inv(v), change, v)

@@ -502,6 +502,25 @@ def inverse_or_zero_(r, y):
     d[r] = -d[y] * r * r
 
 
+# scipy.linalg.eigvals is differentiated once (its rules: scipy_linalg.py): the rules of the
+# helper its derivatives call refuse, naming it.
+EIGVALS_ONCE = "scipy.linalg.eigvals is differentiated once (grad, jvp), not twice"
+
+
+@adjoint(runtime.eigvals_change)
+def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    d[change] = unsupported(d[r], EIGVALS_ONCE)
+    d[a] = unsupported(d[r], EIGVALS_ONCE)
+    d[w] = unsupported(d[r], EIGVALS_ONCE)
+
+
+@tangent(runtime.eigvals_change)
+def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
+    d[r] = unsupported(d[change], EIGVALS_ONCE)
+    d[r] = unsupported(d[a], EIGVALS_ONCE)
+    d[r] = unsupported(d[w], EIGVALS_ONCE)
+
+
 # The derivatives of det past the first, as gradients of multilinear forms: det_cofactors(a)
 # is the gradient of d det(a)[.], cofactors_change(a, h) of d2 det(a)[h, .] and
 # cofactors_second_change(a, h, k) of d3 det(a)[h, k, .]. Each form is symmetric in all

@@ -463,8 +463,8 @@ def lu_solve(x, lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 # in da. With the adjoint of a complex value dL/d(re) - 1j dL/d(im) (JAX's and autograd's
 # convention: rules/fft_rules.py), a real a gets the real part of v^-T diag(dw) v^T, so a
 # real-valued function of the eigenvalues (numpy.real, numpy.abs, sums) has its gradient.
-# Differentiated once: the eigenvectors' own derivatives are not written.
-_EIGVALS_ONCE = "scipy.linalg.eigvals is differentiated once (grad, jvp), not twice"
+# Differentiated once: the eigenvectors' own derivatives are not written (the rules of
+# eigvals_change, in runtime_rules.py with the other runtime helpers', refuse).
 
 
 @adjoint(scipy.linalg.eigvals)
@@ -477,20 +477,6 @@ def scipy_eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneou
 def scipy_eigvals(y, a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
     d[y] = eigvals_change(d[a], a, y, False, overwrite_a, homogeneous_eigvals)
     d[y] = unsupported(d[b], "the derivative of scipy.linalg.eigvals with a second matrix b is not supported")
-
-
-@adjoint(eigvals_change)
-def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
-    d[change] = unsupported(d[r], _EIGVALS_ONCE)
-    d[a] = unsupported(d[r], _EIGVALS_ONCE)
-    d[w] = unsupported(d[r], _EIGVALS_ONCE)
-
-
-@tangent(eigvals_change)
-def eigvals_change_(r, change, a, w, transposed=False, overwrite_a=False, homogeneous_eigvals=False):
-    d[r] = unsupported(d[change], _EIGVALS_ONCE)
-    d[r] = unsupported(d[a], _EIGVALS_ONCE)
-    d[r] = unsupported(d[w], _EIGVALS_ONCE)
 
 
 declare(scipy.linalg.eigvals, eigvals_change, result=FRESH)
