@@ -105,10 +105,7 @@ def _linear_lines(primitive, params, transpose, apply):
 
 
 def _register(primitive, params, origin, lines, kind, derivative, methods, result):
-    """Register the rule's templates, built from ``lines()`` when first used. ``lines()``
-    gives the statements of both templates: the one built first reads the rule's lambdas
-    for both (reading them took most of building a template)."""
-    lines = functools.cache(lines)
+    """Register the rule's templates, built from ``lines()`` when first used."""
     templates = {which: registry.Template(None, which, primitive,
                                           build=functools.partial(_build, primitive, params, origin, lines, which))
                  for which in ("adjoint", "tangent")}

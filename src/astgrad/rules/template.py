@@ -7,7 +7,6 @@ statements (see ``registry.py``). Templates are written by hand (``@adjoint``,
 sees the same object, parsed on first use.
 """
 
-import ast
 import inspect
 import linecache
 import textwrap
@@ -16,7 +15,6 @@ import threading
 import gast
 from ..core import syntax as S
 from ..frontend import block_lines
-from ..frontend.gast_convert import ast_to_gast
 
 # What parsing a template sets; reading any of them parses the template first.
 _PARSED = ("fn", "globals", "result", "signature", "vararg", "source", "body", "param_names", "names_used")
@@ -80,7 +78,7 @@ def _parse(template, fn, source, build):
         source, tree = _parsed_source(fn)
     else:
         source = textwrap.dedent(source)
-        tree = _gast_parse(source)
+        tree = gast.parse(source)
     body = tree.body[0].body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
         body = body[1:]                 # docstring
@@ -104,17 +102,11 @@ def _parsed_source(fn):
     if found is not None:
         source = textwrap.dedent("".join(found[0]))
         try:
-            return source, _gast_parse(source)
+            return source, gast.parse(source)
         except SyntaxError:
             pass
     source = textwrap.dedent(inspect.getsource(fn))
-    return source, _gast_parse(source)
-
-
-def _gast_parse(source):
-    """``gast.parse(source)``, converted by astgrad's faster converter (gast's own took
-    half of reading a template the first time a process uses it)."""
-    return ast_to_gast(ast.parse(source))
+    return source, gast.parse(source)
 
 
 def _check(kind, fn, result, body):
