@@ -79,6 +79,9 @@ class Generated:
         values.update(changes)
         return Generated(**values)
 
+    def __reduce__(self):       # copy.copy and deepcopy, as for the frozen dataclass it was
+        return Generated, tuple(getattr(self, field) for field in self.__slots__)
+
     def __setattr__(self, name, value):
         raise AttributeError(f"Generated code does not change: replace(..., {name}=...) makes a copy")
 
