@@ -16,7 +16,6 @@ This module sits above the pipeline: it runs ``pipeline.generate`` and hands the
 
 import ast
 import collections
-import dataclasses
 import threading
 import types
 import weakref
@@ -208,7 +207,7 @@ def _generate(fn, key):
     """Generate ``fn``'s derivative ``key`` (("reverse", wrt, preserve_result) or
     ("forward", wrt)) now, uncached."""
     generated, callee_guards, derived, rules = _recorded(fn, key, lambda: _pipeline().generate(fn, key, callees))
-    return dataclasses.replace(generated, callee_guards=callee_guards, derived=derived, rules=rules,
+    return generated.replace(callee_guards=callee_guards, derived=derived, rules=rules,
                                function_guards=function_guards(generated.dependencies))
 
 
@@ -221,7 +220,7 @@ def _loaded(fn, key):
                                                lambda: disk_cache.load(fn, key, derive=_derive_for_disk))
     if generated is None:
         return None
-    return dataclasses.replace(generated, callee_guards=callee_guards, rules=RulesRead(generated.version, None),
+    return generated.replace(callee_guards=callee_guards, rules=RulesRead(generated.version, None),
                                function_guards=function_guards(generated.dependencies))
 
 
@@ -524,7 +523,7 @@ def _from_checked(fn, key):
     with logging_lookups() as looked_up:
         note_read(checked.rules)
         generated = _pipeline().back(front, key)
-    return dataclasses.replace(generated, callee_guards=checked.callee_guards,      # holds: as at the check
+    return generated.replace(callee_guards=checked.callee_guards,      # holds: as at the check
                                derived=checked.derived, function_guards=function_guards(generated.dependencies),
                                rules=RulesRead(version, looked_up))
 

@@ -15,7 +15,6 @@ code bound to it is not stored. See disk_cache.py for the keys.
 
 import base64
 import builtins
-import dataclasses
 import importlib
 import json
 import linecache
@@ -266,10 +265,17 @@ def _member_text(value):
         return _code_hash(value) + repr(tuple(map(_member_text, value.__defaults__ or ())))
     if isinstance(value, _ATOMS) or isinstance(value, tuple) and all(isinstance(v, _ATOMS) for v in value):
         return repr(value)
-    if isinstance(value, dict) and all(isinstance(f, dataclasses.Field) for f in value.values()):
+    if isinstance(value, dict) and all(_is_field(f) for f in value.values()):
         return repr([(f.name, f.init, _member_text(f.default), _member_text(f.default_factory))
                      for f in value.values()])
     return type(value).__qualname__
+
+
+def _is_field(value):
+    """Whether ``value`` is a dataclass's field (there is none where the program never
+    imported ``dataclasses``: a disk cache hit does not import it)."""
+    dataclasses = sys.modules.get("dataclasses")
+    return dataclasses is not None and isinstance(value, dataclasses.Field)
 
 
 def find(description, check=True):

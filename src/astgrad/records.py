@@ -3,16 +3,18 @@ of the same class holding other values (a gradient, a tangent), as JAX treats
 registered pytrees. Namedtuples are tuples, and handled as such."""
 
 import copy
-import dataclasses
 
 
 def is_record(x):
-    """A dataclass instance (not the class)."""
-    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+    """A dataclass instance (not the class): what ``dataclasses.is_dataclass`` reads,
+    without ``import astgrad`` importing ``dataclasses`` (an instance of a dataclass
+    means the program imported it)."""
+    return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
 
 
 def record_items(x):
     """(field name, value) for each field of a dataclass instance."""
+    import dataclasses
     return [(field.name, getattr(x, field.name)) for field in dataclasses.fields(x)]
 
 

@@ -10,12 +10,12 @@ for a parameter the body calls through. A value no layout describes that holds o
 the attribute: there the read could be an array's or an object's, and a wrong guess is a
 silent zero."""
 
-import dataclasses
 import weakref
 
 import gast
 
 from ..core import syntax as S
+from ..records import is_record
 from ..rules import registry
 from .object_layouts import found_in_source, is_namedtuple, root
 
@@ -96,7 +96,7 @@ def holds_unlaid_objects(value, depth=_DEPTH):
         return any(holds_unlaid_objects(item, depth - 1) for item in value)
     if type(value) is dict:
         return any(holds_unlaid_objects(item, depth - 1) for item in value.values())
-    return is_namedtuple(value) or dataclasses.is_dataclass(value) and not isinstance(value, type)
+    return is_namedtuple(value) or is_record(value)
 
 
 def refusal(fn, name, value):

@@ -33,7 +33,7 @@ once and spliced into generated code by ``astgrad.modes.templates``.
 
 import builtins
 import collections
-import dataclasses
+import copy
 import importlib
 import itertools
 import threading
@@ -68,7 +68,6 @@ MAY_SHARE = "may share"     # nothing is known: it may return or keep its argume
 COPIES = "copies"           # new unless told not to copy (copy=False or copy=None)
 
 
-@dataclasses.dataclass(eq=False)
 class Primitive:
     """One primitive: its derivative rules and the facts the engine needs about it.
 
@@ -78,24 +77,37 @@ class Primitive:
     ``dtype_parameters`` the parameters its rules read only for their dtype.
     ``methods`` are ``numpy.ndarray`` methods that are this same primitive (their
     calls ``v.sum(...)`` bind to the templates with the receiver first).
+    (A plain class: made as a dataclass, it took a fortieth of ``import astgrad``.)
     """
 
-    function: object
-    adjoint: Template = None
-    tangent: Template = None
-    differentiable: bool = True
-    kind: str = "facts"         # "elementwise", "linear", "templates", "non-differentiable", "facts"
-    result: str = MAY_SHARE
-    mutates: int = None
-    shape_only: bool = False    # the result depends only on the arguments' shapes and types
-    shape_arguments: tuple = ()
-    dtype_parameters: frozenset = frozenset()
-    methods: tuple = ()
-    derivative: tuple = ()      # for declared rules: the declaration's lambdas, for reading
-    # called with the call's arguments written as literals (and the defaults), by parameter
-    # name, when a rule is used: NotImplementedError for values its rules refuse makes the
-    # refusal a TransformError naming the line, where the rule would refuse them at run time
-    literal_check: typing.Callable = None
+    def __init__(self, function, adjoint=None, tangent=None, differentiable=True, kind="facts",
+                 result=MAY_SHARE, mutates=None, shape_only=False, shape_arguments=(),
+                 dtype_parameters=frozenset(), methods=(), derivative=(), literal_check=None):
+        self.function = function
+        self.adjoint = adjoint              # a Template, or None
+        self.tangent = tangent
+        self.differentiable = differentiable
+        self.kind = kind                    # "elementwise", "linear", "templates", "non-differentiable", "facts"
+        self.result = result
+        self.mutates = mutates
+        self.shape_only = shape_only        # the result depends only on the arguments' shapes and types
+        self.shape_arguments = shape_arguments
+        self.dtype_parameters = dtype_parameters
+        self.methods = methods
+        self.derivative = derivative        # for declared rules: the declaration's lambdas, for reading
+        # called with the call's arguments written as literals (and the defaults), by parameter
+        # name, when a rule is used: NotImplementedError for values its rules refuse makes the
+        # refusal a TransformError naming the line, where the rule would refuse them at run time
+        self.literal_check = literal_check
+
+    def replace(self, **changes):
+        """A copy whose fields ``changes`` names hold other values."""
+        made = copy.copy(self)
+        vars(made).update(changes)
+        return made
+
+    def __repr__(self):
+        return "Primitive(" + ", ".join(f"{name}={value!r}" for name, value in vars(self).items()) + ")"
 
     @property
     def name(self):
@@ -175,8 +187,8 @@ def _own_record(primitive):
     elif rule_key(record.function) != key:     # equal, not identical: bound methods are made anew
         shared = record
         shared.methods = tuple(m for m in shared.methods if m is not primitive)
-        record = dataclasses.replace(shared, function=primitive, adjoint=None, tangent=None, methods=(),
-                                     kind="facts", differentiable=True, derivative=())
+        record = shared.replace(function=primitive, adjoint=None, tangent=None, methods=(),
+                                kind="facts", differentiable=True, derivative=())
         changed(rule_key(shared.function))      # its list of methods changed
     PRIMITIVES[key] = record
     return record
