@@ -102,9 +102,7 @@ class ShapeClasses:
         if kinds:
             self._solve_with_layouts()
         else:
-            settled = {}
-            self._optimistic(settled)
-            self._verify(settled)       # the classes as the assumption left them
+            self._verify(self._optimistic({}))      # the classes as the assumption left them
         for primal, adjoint in adjoints.items():
             if self.cls.get(primal) not in (None, _BOTTOM) and adjoint not in definitions:
                 self.cls[adjoint] = self.cls[primal]
@@ -133,7 +131,9 @@ class ShapeClasses:
         return pops
 
     def _optimistic(self, settled=None):
+        """Assume the classes; ``settled`` (returned) is given what ``assume`` gives it."""
         assume(self.definitions, self.cls, self.of, self._readers, settled)
+        return settled
 
     def _mentions(self, value):
         """The names ``of(value)`` depends on."""
@@ -251,8 +251,7 @@ class ShapeClasses:
         while True:
             self.cls, self.layouts = dict(start_cls), dict(start_layouts)
             assumed, _ = self._root_layouts(pinned)
-            settled = {}
-            self._optimistic(settled)
+            settled = self._optimistic({})
             more, changed = self._root_layouts(pinned)
             assumed.update(more)
             if changed:         # else the fixed point found is one still: a second would find nothing
