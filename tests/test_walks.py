@@ -123,6 +123,15 @@ def _old_retract(definitions, facts, fact_of):
                 changed = True
 
 
+def _random_definitions(rng, names, kinds):
+    """name -> one to three values, each None (not an expression) or (one of ``kinds``,
+    up to three of ``names`` it reads)."""
+    return {name: [None if rng.random() < 0.05 else
+                   (rng.choice(kinds), tuple(rng.sample(names, rng.randint(0, min(3, len(names))))))
+                   for _ in range(rng.randint(1, 3))]
+            for name in names}
+
+
 class _Retractions(dict):
     """Facts that log which names lose theirs, in order."""
 
@@ -141,11 +150,7 @@ def test_retract_takes_back_the_same_facts_in_the_same_order_told_what_each_valu
     names = [f"n{i}" for i in range(count)]
     # a value: (kind, the names it reads): "first" has the first fact of what it reads,
     # "all" that one only if every name it reads still has a fact, "constant" its own
-    definitions = {name: [None if rng.random() < 0.05 else
-                          (rng.choice(("first", "all", "constant")),
-                           tuple(rng.sample(names, rng.randint(0, min(3, count)))))
-                          for _ in range(rng.randint(1, 3))]
-                   for name in names}
+    definitions = _random_definitions(rng, names, ("first", "all", "constant"))
     start = {name: rng.randint(0, 1) for name in names if rng.random() < 0.9}
 
     def fact_of_in(facts):
@@ -197,11 +202,7 @@ def test_retract_told_what_assume_settled_takes_back_the_same_facts(seed, count)
     # reads has lost its own, and else the same ("all", "min"), or its own ("constant")
     rng = random.Random(seed)
     names = [f"n{i}" for i in range(count)]
-    definitions = {name: [None if rng.random() < 0.05 else
-                          (rng.choice(("all", "min", "constant")),
-                           tuple(rng.sample(names, rng.randint(0, min(3, count)))))
-                          for _ in range(rng.randint(1, 3))]
-                   for name in names}
+    definitions = _random_definitions(rng, names, ("all", "min", "constant"))
     start = {name: rng.randint(0, 2) for name in rng.sample(names, rng.randint(1, min(4, count)))}
 
     def fact_of_in(facts):
