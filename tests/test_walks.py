@@ -1,7 +1,8 @@
 """The tree walks every pass uses (core/syntax.py) find what ``gast.walk`` finds, and the
 shape analyses' optimistic fixed point (analysis/fixed_point.py) finds the same facts
-whether or not it is told which names each value mentions, taking facts back too. The annotation keys the
-walks' callers read (core/anno.py) stay one object each when copied or pickled."""
+whether or not it is told which names each value mentions, taking facts back too (also
+told which value each fact came from). The annotation keys the walks' callers read
+(core/anno.py) stay one object each when copied or pickled."""
 
 import random
 
@@ -122,6 +123,15 @@ def _old_retract(definitions, facts, fact_of):
                 changed = True
 
 
+def _random_definitions(rng, names, kinds):
+    """name -> one to three values, each None (not an expression) or (one of ``kinds``,
+    up to three of ``names`` it reads)."""
+    return {name: [None if rng.random() < 0.05 else
+                   (rng.choice(kinds), tuple(rng.sample(names, rng.randint(0, min(3, len(names))))))
+                   for _ in range(rng.randint(1, 3))]
+            for name in names}
+
+
 class _Retractions(dict):
     """Facts that log which names lose theirs, in order."""
 
@@ -140,11 +150,7 @@ def test_retract_takes_back_the_same_facts_in_the_same_order_told_what_each_valu
     names = [f"n{i}" for i in range(count)]
     # a value: (kind, the names it reads): "first" has the first fact of what it reads,
     # "all" that one only if every name it reads still has a fact, "constant" its own
-    definitions = {name: [None if rng.random() < 0.05 else
-                          (rng.choice(("first", "all", "constant")),
-                           tuple(rng.sample(names, rng.randint(0, min(3, count)))))
-                          for _ in range(rng.randint(1, 3))]
-                   for name in names}
+    definitions = _random_definitions(rng, names, ("first", "all", "constant"))
     start = {name: rng.randint(0, 1) for name in names if rng.random() < 0.9}
 
     def fact_of_in(facts):
@@ -187,3 +193,32 @@ def test_a_repeated_key_description_is_refused():
         SECOND = "the same words"
     with pytest.raises(ValueError, match="SECOND and FIRST"):
         anno._make_members(Keys)
+
+
+@given(st.integers(0, 2 ** 32 - 1), st.integers(2, 30))
+def test_retract_told_what_assume_settled_takes_back_the_same_facts(seed, count):
+    # the first round of retract does not compute again the fact of the value assume took
+    # a name's fact from: as for the shape classes, a value's fact is None once a name it
+    # reads has lost its own, and else the same ("all", "min"), or its own ("constant")
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(count)]
+    definitions = _random_definitions(rng, names, ("all", "min", "constant"))
+    start = {name: rng.randint(0, 2) for name in rng.sample(names, rng.randint(1, min(4, count)))}
+
+    def fact_of_in(facts):
+        def fact_of(value):
+            kind, reads = value
+            known = [facts.get(r, fixed_point.UNKNOWN) for r in reads]
+            if kind == "constant" or fixed_point.UNKNOWN in known:
+                return 0 if kind == "constant" else None
+            return (known[0] if kind == "all" else min(known)) if known else 1
+        return fact_of
+
+    mentions = fixed_point.Readers(definitions, lambda value: value[1])
+    expected, found, settled = dict(start), dict(start), {}
+    fixed_point.assume(definitions, expected, fact_of_in(expected), mentions)
+    fixed_point.assume(definitions, found, fact_of_in(found), mentions, settled)
+    assert found == expected and set(settled) == set(found) - set(start)
+    fixed_point.retract(definitions, expected, fact_of_in(expected), mentions=mentions)
+    fixed_point.retract(definitions, found, fact_of_in(found), mentions=mentions, settled=settled)
+    assert found == expected

@@ -3,6 +3,7 @@ dimensions): give each name the fact of the first of its values that has one, th
 back, until nothing changes, every fact that one of the name's values contradicts."""
 
 UNKNOWN = "unknown"     # a name whose values disagree: no fact
+_NONE = {}
 
 
 class Readers:
@@ -19,10 +20,11 @@ class Readers:
         return self.found
 
 
-def assume(definitions, facts, fact_of, mentions=None):
+def assume(definitions, facts, fact_of, mentions=None, settled=None):
     """Fill ``facts`` (name -> fact) for the names of ``definitions`` (name -> the values
     assigned to it, None for one that is not an expression) that have none yet: rounds
-    over the names in order until one gives no name a fact.
+    over the names in order until one gives no name a fact. ``settled``, a dict, is given
+    name -> the value whose fact it was given (for ``retract``).
 
     ``mentions(value)``, when given, is the names ``fact_of(value)`` depends on (or a
     ``Readers`` of them, shared by an analysis's rounds): after
@@ -46,6 +48,8 @@ def assume(definitions, facts, fact_of, mentions=None):
                 if found is not None:
                     facts[name] = found
                     changed = True
+                    if settled is not None:
+                        settled[name] = value
                     if readers is not None:
                         dirty.update(readers.get(name, ()))
                     break
@@ -64,16 +68,24 @@ def _readers(definitions, facts, mentions):
     return readers
 
 
-def retract(definitions, facts, fact_of, kept=(), mentions=None):
+def retract(definitions, facts, fact_of, kept=(), mentions=None, settled=None):
     """Set to UNKNOWN each fact (except those of ``kept`` names) that one of the name's
     values does not have, until every remaining fact holds for all of its values.
+
+    ``settled``: name -> the value ``assume`` found the name's fact of, where no fact has
+    changed since (``assume``'s ``settled``). The first round does not compute the fact of
+    that value again: at the facts ``assume`` left it has the name's fact, and where it
+    loses it in the first round (a name it mentions lost its fact), that name is in the
+    ones lost, whose readers the next round looks at. A fact only ever goes (a value's fact,
+    once another name's is gone, is None or stays what it was), so the facts taken back are
+    the same.
 
     ``mentions`` as for ``assume``: after the first round, which looks at every name, a
     name is looked at again only once a name its values mention has lost its fact since
     it was last looked at (its values would have the facts they had then), so the same
     facts are taken back in the same order. Most code loses none in the first round:
     then nothing more is done (not even finding who mentions whom)."""
-    lost = _retract_round(definitions, facts, fact_of, kept)
+    lost = _retract_round(definitions, facts, fact_of, kept, settled=settled or {})
     if not lost or mentions is None:
         readers = None
     else:
@@ -83,11 +95,11 @@ def retract(definitions, facts, fact_of, kept=(), mentions=None):
         lost = _retract_round(definitions, facts, fact_of, kept, dirty, readers)
 
 
-def _retract_round(definitions, facts, fact_of, kept, dirty=None, readers=None):
+def _retract_round(definitions, facts, fact_of, kept, dirty=None, readers=None, settled=None):
     """One round of ``retract`` over the names in order (those in ``dirty`` only, when
     given, adding to it the ``readers`` of each name that loses its fact): the names
-    that lost theirs."""
-    lost = []
+    that lost theirs. ``settled``: as for ``retract`` (its first round only)."""
+    lost, skipped = [], settled.get if settled else _NONE.get
     for name, values in definitions.items():
         if dirty is not None:
             if name not in dirty:
@@ -96,7 +108,8 @@ def _retract_round(definitions, facts, fact_of, kept, dirty=None, readers=None):
         current = facts.get(name)
         if current is None or current == UNKNOWN or name in kept:
             continue
-        if any(value is None or fact_of(value) != current for value in values):
+        known = skipped(name)
+        if any(value is None or value is not known and fact_of(value) != current for value in values):
             facts[name] = UNKNOWN
             lost.append(name)
             if dirty is not None:

@@ -48,8 +48,7 @@ class Layouts:
             if found is not None:
                 self.names[name] = found
         self.lengths = self._lengths()
-        self._optimistic()
-        self._verify()
+        self._verify(self._optimistic({}))      # the layouts as the assumption left them
         for primal, derivative in adjoints.items():
             found = self.names.get(primal)
             if found is not None and found is not _BOTTOM:
@@ -73,11 +72,13 @@ class Layouts:
                 self.names[name] = ()
         return lengths
 
-    def _optimistic(self):
-        assume(self.definitions, self.names, self.of, self.mentions)
+    def _optimistic(self, settled=None):
+        """Assume the layouts; ``settled`` (returned) is given what ``assume`` gives it."""
+        assume(self.definitions, self.names, self.of, self.mentions, settled)
+        return settled
 
-    def _verify(self):
-        retract(self.definitions, self.names, self.of, mentions=self.mentions)
+    def _verify(self, settled=None):
+        retract(self.definitions, self.names, self.of, mentions=self.mentions, settled=settled)
 
     def of(self, node):
         """The layout of an expression, or None if unknown."""

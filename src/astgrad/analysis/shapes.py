@@ -102,8 +102,7 @@ class ShapeClasses:
         if kinds:
             self._solve_with_layouts()
         else:
-            self._optimistic()
-            self._verify()
+            self._verify(self._optimistic({}))      # the classes as the assumption left them
         for primal, adjoint in adjoints.items():
             if self.cls.get(primal) not in (None, _BOTTOM) and adjoint not in definitions:
                 self.cls[adjoint] = self.cls[primal]
@@ -131,16 +130,18 @@ class ShapeClasses:
             self.value_names[key] = self.value_names.get(key, set()) | found[2]
         return pops
 
-    def _optimistic(self):
-        assume(self.definitions, self.cls, self.of, self._readers)
+    def _optimistic(self, settled=None):
+        """Assume the classes; ``settled`` (returned) is given what ``assume`` gives it."""
+        assume(self.definitions, self.cls, self.of, self._readers, settled)
+        return settled
 
     def _mentions(self, value):
         """The names ``of(value)`` depends on."""
         found = self.value_names.get(id(value)) if self.value_names is not None else None
         return S.names_in(value) if found is None else found
 
-    def _verify(self):
-        retract(self.definitions, self.cls, self.of, kept=self.roots, mentions=self._readers)
+    def _verify(self, settled=None):
+        retract(self.definitions, self.cls, self.of, kept=self.roots, mentions=self._readers, settled=settled)
 
     def on_object(self, node):
         """Whether an operand of ``node`` is an object the code built: its class's own operator
@@ -250,12 +251,13 @@ class ShapeClasses:
         while True:
             self.cls, self.layouts = dict(start_cls), dict(start_layouts)
             assumed, _ = self._root_layouts(pinned)
-            self._optimistic()
+            settled = self._optimistic({})
             more, changed = self._root_layouts(pinned)
             assumed.update(more)
             if changed:         # else the fixed point found is one still: a second would find nothing
                 self._optimistic()
-            self._verify()
+                settled = None  # a class found before may rest on a layout changed since
+            self._verify(settled)
             wrong = {name for name, found in assumed.items()
                      if self._layout_of(self.definitions[name][0]) != found}
             if not wrong:

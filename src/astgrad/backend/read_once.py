@@ -31,6 +31,8 @@ _TRY = frozenset({gast.Try, getattr(gast, "TryStar", gast.Try)})
 def read_globals_once(tree, candidates, namer):
     """Rewrite ``tree`` so each global of ``candidates`` it reads more than once (or in a
     loop) is read once into a fresh local at its start: returns {global: local}."""
+    if not candidates:
+        return {}       # most code reads none (a derivative's globals are its helpers): no walk
     reads, bound, loops, tries = _walk(tree, candidates)
     reads = {name: nodes for name, nodes in reads.items() if name not in bound}
     once = {id(nodes[0]) for nodes in reads.values() if len(nodes) == 1}
