@@ -7,8 +7,8 @@ import copy
 
 def is_record(x):
     """A dataclass instance (not the class): what ``dataclasses.is_dataclass`` reads,
-    without ``import astgrad`` importing ``dataclasses`` (an instance of a dataclass
-    means the program imported it)."""
+    without importing ``dataclasses`` at start-up (an instance of a dataclass means the
+    program imported it)."""
     return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
 
 
