@@ -341,8 +341,13 @@ def ordered_dict_of_a_list_written_by_key(x, w):
     return L[0]["b"] * x[2]
 
 
-@pytest.mark.parametrize("f, line", [(deque_in_a_dict, 'd = {"q": collections.deque()}'),
-                                     (deque_rotated, "q = deque(maxlen=2)"),
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_deque_in_a_dict_display_is_followed_as_a_deque_of_its_own(mode):
+    # the dict display's item gets a name of its own (item_objects.py): a deque only appended to
+    check(mode, deque_in_a_dict, (np.array([0.3, -0.5, 0.9]), 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("f, line", [(deque_rotated, "q = deque(maxlen=2)"),
                                      (deque_of_a_dict_written_by_index,
                                       'd = {"q": collections.deque([x[0], x[1]])}')])
 @pytest.mark.parametrize("transform", [lambda f: astgrad.grad(f, wrt=(0, 1)), astgrad.hessian,

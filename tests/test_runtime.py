@@ -677,6 +677,8 @@ NOT_IN_TABLE = {
                        "test_hunt7_programs",
     rt.cofactors_second_change: "refuses its derivative in a (a fourth derivative of det), which the table "
                                 "would take; its rules for h and k are checked in test_trust_det",
+    rt.eigvals_change: "complex values, and its rules only refuse (scipy.linalg.eigvals differentiated once); "
+                       "checked in test_rules_scipy",
 }
 
 
