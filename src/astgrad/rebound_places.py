@@ -60,6 +60,12 @@ def written_places(fn):
     return found
 
 
+def is_generated(fn):
+    """Whether ``fn`` is code astgrad generated (a derivative), or a transform running it
+    (a gradient made with ``astgrad.grad``): a call of it runs the user's code again."""
+    return _generated(underlying(fn) if isinstance(fn, StandIn) else fn)
+
+
 def _generated(fn):
     """Generated code, or a copy of it made for a receiver's class (core/methods.py)."""
     return isinstance(fn, types.FunctionType) and (getattr(fn, "__astgrad_generated__", False)
