@@ -16,6 +16,7 @@ nothing per iteration (fused with their adjoints) runs as it is.
 import types
 import weakref
 
+from . import rebound_places
 from .backend import numba_backend
 
 _MADE = weakref.WeakKeyDictionary()     # generated function -> {Options: function}
@@ -121,6 +122,8 @@ def _checkpointed(fn, every, where, required):
     # compiled as the generated code is: the user's module globals (read when the code
     # runs, and rebound by ``global K; K = K + 1``), its helpers as closure cells
     cells["checkpoint_interval"] = types.CellType(checkpointing.interval)
+    cells["globals_now"] = types.CellType(rebound_places.globals_now)
+    cells["put_back"] = types.CellType(rebound_places.put_back)
     from .backend.emit import compile_closure
     code = compile_closure(text, fn.__name__, set(cells), f"checkpointed {fn.__qualname__}")
     result = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__,

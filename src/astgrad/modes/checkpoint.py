@@ -428,8 +428,13 @@ def _rebound_left(forward, base):
     if not stores:
         return [], []
     note = _COMMENT + "what the loop rebinds outside the function, as this run left it: the replay rebinds it again"
-    kept = [ast.Expr(ast.Constant(note))] + [ast.parse(f"{base}_left_{name} = {name}").body[0] for name in stores]
-    put_back = [ast.parse(f"store_global({name!r}, {base}_left_{name})" if store == "store_global" else
-                          f"store_nonlocal({name!r}, {base}_left_{name}, {name})").body[0]
-                for name, store in stores.items()]
+    rebound = [name for name, store in stores.items() if store == "store_global"]
+    kept = [ast.Expr(ast.Constant(note))]
+    put_back = []
+    if rebound:     # a snapshot: a global the loop may not have defined yet is put back as absent
+        kept.append(ast.parse(f"{base}_globals = globals_now({', '.join(map(repr, rebound))})").body[0])
+        put_back.append(ast.parse(f"put_back({base}_globals)").body[0])
+    for name in [name for name, store in stores.items() if store == "store_nonlocal"]:
+        kept.append(ast.parse(f"{base}_left_{name} = {name}").body[0])
+        put_back.append(ast.parse(f"store_nonlocal({name!r}, {base}_left_{name}, {name})").body[0])
     return kept, put_back
