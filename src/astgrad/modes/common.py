@@ -1441,8 +1441,8 @@ def _derivative_changes_outside(callee, where):
             f"object: {where.what} at {where.filename}:{where.line}: {(where.text or '').strip()}), and the "
             f"derivative of this call would run that code a second time, changing it again from what the "
             f"first run left, which astgrad does not put back. Change the global's object outside the "
-            f"differentiated function (around the call of the function astgrad differentiates), or call "
-            f"the gradient there and pass its value in")
+            f"differentiated functions (before or after the call of the function astgrad differentiates), "
+            f"so that the code the gradient is made of does not change it")
 
 
 def _global_attribute_written(text):
