@@ -278,3 +278,22 @@ def test_hvp_checking_the_output_leaves_the_global_as_one_call():
     want = numerical_jvp(lambda x: numerical_grad(_from(1.0, adds_two), (x,), eps=1e-4), (X.copy(),),
                          (np.ones(2),), eps=1e-4)
     assert_close(got, want, 1e-4, 1e-5)
+
+
+SCALE = 1.0
+
+
+def scaled_loop(x):
+    s = x
+    for i in range(4):
+        s = np.sin(s) * SCALE + x
+    return np.sum(s)
+
+
+def test_a_checkpointed_gradient_reads_a_global_as_it_is_at_each_call():
+    """The checkpointed code runs with the module's globals, not a copy taken when it was made."""
+    global SCALE
+    gradient = astgrad.grad(scaled_loop, checkpoint=2)
+    for SCALE in (1.0, 2.5):
+        assert_close(gradient(X.copy()), numerical_grad(scaled_loop, (X.copy(),)), 1e-5, 1e-6)
+    SCALE = 1.0
