@@ -27,6 +27,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
+from .rebound_places import Snapshot, written_places
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
@@ -123,7 +124,7 @@ def _explained_failure(f, code, args, kwargs, fn_name, error):
     unless the error arose computing ``f``'s own values (failure_stage.py)."""
     if failed_before_the_seed(code, error):
         return None
-    value = _output_after_failure(f, args, kwargs, error)
+    value = _output_after_failure(f, code, args, kwargs, error)
     if _one_element(value) and not getattr(code, "__astgrad_gradient_only__", False):
         return _seeded_run(code, args, kwargs, value)
     _raise_if_not_scalar(value, fn_name)
@@ -138,14 +139,14 @@ def _run_product(f, compiled, args, kwargs, tangent):
     try:
         product = run_derivative(compiled, *args, **kwargs, **tangent)
     except Exception as error:
-        value = _output_after_failure(f, args, kwargs, error)
+        value = _output_after_failure(f, compiled, args, kwargs, error)
         if not _one_element(value):
             _raise_if_not_scalar(value, _function_name(f))
             raise
         return _seeded_product(compiled, args, kwargs, tangent, value)
     if getattr(compiled, "__astgrad_scalar_output__", False):
         return product
-    value = _output_or_missing(f, args, kwargs)
+    value = _output_or_missing(f, args, kwargs, compiled)
     if value is _FAILED or _is_real_number(value):
         return product
     if _one_element(value):
@@ -162,22 +163,29 @@ def _seeded_product(compiled, args, kwargs, tangent, value):
 _FAILED = object()
 
 
-def _output_or_missing(f, args, kwargs):
-    """``f``'s output for these arguments (run on copies), or _FAILED if it raised."""
+def _output_or_missing(f, args, kwargs, code=None):
+    """``f``'s output for these arguments (run on copies), or _FAILED if it raised. The
+    globals and closure cells ``code`` (``f``'s generated code, which ran already)
+    rebinds are put back after this extra run: they stay as the code's run left them."""
+    kept = Snapshot(written_places(code)) if code is not None else None
     try:
         return _underlying(f)(*_copies(args), **kwargs)
     except Exception:
         return _FAILED
+    finally:
+        if kept is not None:
+            kept.restore()
 
 
-def _output_after_failure(f, args, kwargs, error):
-    """``f``'s output, to explain the generated code's ``error`` (_output_or_missing: ``f``
-    runs again, on copies of the arguments, and writes its globals again), or _FAILED
-    without running ``f`` when ``error`` is astgrad's own refusal of a value: the values,
-    not the output's shape, caused it, and it says what to do."""
+def _output_after_failure(f, code, args, kwargs, error):
+    """``f``'s output, to explain the generated ``code``'s ``error`` (_output_or_missing:
+    ``f`` runs again, on copies of the arguments; the globals ``code`` rebinds are put
+    back after it), or _FAILED without running ``f`` when ``error`` is astgrad's own
+    refusal of a value: the values, not the output's shape, caused it, and it says what
+    to do."""
     if is_value_refusal(error):
         return _FAILED
-    return _output_or_missing(f, args, kwargs)
+    return _output_or_missing(f, args, kwargs, code)
 
 
 def _raise_if_not_scalar(value, fn_name):

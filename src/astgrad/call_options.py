@@ -13,8 +13,10 @@ checkpointing rewrites the code made for those kinds. A version whose loops save
 nothing per iteration (fused with their adjoints) runs as it is.
 """
 
+import types
 import weakref
 
+from . import rebound_places
 from .backend import numba_backend
 
 _MADE = weakref.WeakKeyDictionary()     # generated function -> {Options: function}
@@ -111,18 +113,26 @@ class Wrapped:
 
 def _checkpointed(fn, every, where, required):
     from .modes import checkpoint as checkpointing      # loaded with the first checkpoint= asked for
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
     scope = dict(fn.__globals__)
-    scope.update(zip(fn.__code__.co_freevars, (cell.cell_contents for cell in fn.__closure__ or ())))
+    scope.update((name, cell.cell_contents) for name, cell in cells.items())
     text = checkpointing.checkpointed(fn.source, every, scope, where, required)
     if text is None:
         return fn
-    scope["checkpoint_interval"] = checkpointing.interval
-    from .backend.emit import compile_function
-    result = compile_function(text, fn.__name__, scope, f"checkpointed {fn.__qualname__}")
+    # compiled as the generated code is: the user's module globals (read when the code
+    # runs, and rebound by ``global K; K = K + 1``), its helpers as closure cells
+    cells["checkpoint_interval"] = types.CellType(checkpointing.interval)
+    cells["globals_now"] = types.CellType(rebound_places.globals_now)
+    cells["put_back"] = types.CellType(rebound_places.put_back)
+    from .backend.emit import compile_closure
+    code = compile_closure(text, fn.__name__, set(cells), f"checkpointed {fn.__qualname__}")
+    result = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__,
+                                tuple(cells[name] for name in code.co_freevars) or None)
+    result.__kwdefaults__ = fn.__kwdefaults__
+    result.source = text
     twin = getattr(fn, "__astgrad_zero_safe__", None)
     if twin is not None:
         result.__astgrad_zero_safe__ = twin
     if getattr(fn, "__astgrad_gradient_only__", False):     # returns the gradient alone
         result.__astgrad_gradient_only__ = True
     return result
-

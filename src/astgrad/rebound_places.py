@@ -15,6 +15,7 @@ them, and the second run computes with the values the first one read.
 
 import ast
 import linecache
+import sys
 import types
 import weakref
 
@@ -60,6 +61,12 @@ def written_places(fn):
     return found
 
 
+def is_generated(fn):
+    """Whether ``fn`` is code astgrad generated (a derivative), or a transform running it
+    (a gradient made with ``astgrad.grad``): a call of it runs the user's code again."""
+    return _generated(underlying(fn) if isinstance(fn, StandIn) else fn)
+
+
 def _generated(fn):
     """Generated code, or a copy of it made for a receiver's class (core/methods.py)."""
     return isinstance(fn, types.FunctionType) and (getattr(fn, "__astgrad_generated__", False)
@@ -98,6 +105,13 @@ def outer_values(fn):
     """A Snapshot of the places ``fn``'s code rebinds, taken right before a run of it
     that a derivative will run again."""
     return Snapshot(written_places(fn))
+
+
+def globals_now(*names):
+    """A Snapshot of the module globals ``names`` of the generated code calling this (a
+    checkpointed loop rebinding them, whose replay rebinds them again), for ``put_back``."""
+    scope = sys._getframe(1).f_globals
+    return Snapshot([(scope, name) for name in names])
 
 
 def replay_from(before):

@@ -19,7 +19,7 @@ from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
 from .adjoint_state import SET, UNSET, is_set, state_of
 from .impure_callees import refuse_impure_callee
-from .replayed_calls import around_replay
+from .replayed_calls import around_replay, replayed
 from .save_code import method_call, restore_statement
 from .templates import BindError, instantiate
 from .try_steps import adjoint_try
@@ -226,11 +226,10 @@ class AdjointSweep:
                       [S.copy(a) for a in op.args],
                       {**{k: S.copy(v) for k, v in op.kwargs.items()}, seed: S.name(adjoint)})
         anno.set(call, Key.TARGET, gradient)
-        before, after = around_replay(mode, stmt)       # replayed_calls.py
-        if len(active) == 1 and not before:
+        if len(active) == 1 and replayed(stmt) is None:
             return [_accumulate(mode.adjoint(active[0][1].id), call)]
         grads = mode.namer.fresh("grads")
-        out = before + [S.assign(grads, call)] + after
+        out = around_replay(mode, stmt, [S.assign(grads, call)])       # replayed_calls.py
         if len(active) == 1:
             return out + [_accumulate(mode.adjoint(active[0][1].id), S.name(grads))]
         for position, (_, atom) in enumerate(active):

@@ -407,7 +407,34 @@ def _rewrite(fn, forward, backward, stacks, every, number):
         primal.body[0] = ast.Expr(ast.parse(f"{saved}.append(())", mode="eval").body)
     reverse.body[1].body = forward.body
     reverse.body[2].body = backward.body
+    kept, put_back = _rebound_left(forward, base)
     at = fn.body.index(forward)
-    fn.body[at:at + 1] = head + [primal]
+    fn.body[at:at + 1] = head + [primal] + kept
     at = fn.body.index(backward)
-    fn.body[at:at + 1] = [ast.Expr(ast.Constant(again)), reverse]
+    fn.body[at:at + 1] = [ast.Expr(ast.Constant(again)), reverse] + put_back
+
+
+def _rebound_left(forward, base):
+    """(statements after the first run of the loop, after its replay) keeping the globals
+    and closure variables the loop rebinds (``store_global('K', K_1)``) as the first run
+    left them and putting them back after the replay, which rebinds them again: they end
+    as one call of the function leaves them."""
+    stores = {}
+    for node in ast.walk(forward):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("store_global", "store_nonlocal") and node.args \
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            stores.setdefault(node.args[0].value, node.func.id)
+    if not stores:
+        return [], []
+    note = _COMMENT + "what the loop rebinds outside the function, as this run left it: the replay rebinds it again"
+    rebound = [name for name, store in stores.items() if store == "store_global"]
+    kept = [ast.Expr(ast.Constant(note))]
+    put_back = []
+    if rebound:     # a snapshot: a global the loop may not have defined yet is put back as absent
+        kept.append(ast.parse(f"{base}_globals = globals_now({', '.join(map(repr, rebound))})").body[0])
+        put_back.append(ast.parse(f"put_back({base}_globals)").body[0])
+    for name in [name for name, store in stores.items() if store == "store_nonlocal"]:
+        kept.append(ast.parse(f"{base}_left_{name} = {name}").body[0])
+        put_back.append(ast.parse(f"store_nonlocal({name!r}, {base}_left_{name}, {name})").body[0])
+    return kept, put_back

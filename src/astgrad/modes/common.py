@@ -27,6 +27,7 @@ from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, TransformError, function_value_unknown
 from ..rules import registry
+from ..rebound_places import is_generated
 from .copied_holders import following_copies, stores_into_copies
 from .generated_writes import generated_write_refusal
 from .rebound_items import rebinds_loop_item
@@ -1402,6 +1403,9 @@ def check_outside_changes(source, stmt, varied):
                 "outside the differentiated function (around the call of the function astgrad "
                 "differentiates), or keep the value in a local variable", stmt,
                 construct=f"in-place change in {callee}")
+        if is_generated(anno.get(call, Key.TARGET)) and _gives_no_values(where.text):
+            raise source.error(_derivative_changes_outside(callee, where), stmt,
+                               construct=f"in-place change in {callee}")
         raise source.error(
             f"the call of {callee} stores a value that depends on the inputs in memory the function did "
             f"not create (a global's object: {where.what} at {where.filename}:{where.line}: "
@@ -1409,6 +1413,36 @@ def check_outside_changes(source, stmt, varied):
             f"it. Keep the value in a local name (a helper returns it, assigned where the helper is "
             f"called), or store it outside the differentiated function", stmt,
             construct=f"in-place change in {callee}")
+
+
+def _gives_no_values(text):
+    """Whether the line ``text`` changing a global's object stores constants only
+    (``BOX[0] = 3.0``) or calls a helper with no values (``mark()``): nothing of the
+    function's values goes into that memory."""
+    try:
+        stmt = ast.parse((text or "").strip()).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    if isinstance(stmt, (ast.Assign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        given = [stmt.value] + [target.slice for target in targets if isinstance(target, ast.Subscript)]
+    elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        given = stmt.value.args + [keyword.value for keyword in stmt.value.keywords]
+    else:
+        return False
+    return not any(isinstance(node, ast.Name) for value in given for node in ast.walk(value))
+
+
+def _derivative_changes_outside(callee, where):
+    """The refusal of a call of a gradient made outside (``g = astgrad.grad(f)``) whose
+    code changes a global's object with no value of the function (_gives_no_values): the
+    derivative of the call runs that code again."""
+    return (f"the call of {callee} runs code that changes memory the function did not create (a global's "
+            f"object: {where.what} at {where.filename}:{where.line}: {(where.text or '').strip()}), and the "
+            f"derivative of this call would run that code a second time, changing it again from what the "
+            f"first run left, which astgrad does not put back. Change the global's object outside the "
+            f"differentiated functions (before or after the call of the function astgrad differentiates), "
+            f"so that the code the gradient is made of does not change it")
 
 
 def _global_attribute_written(text):

@@ -58,11 +58,42 @@ def _reads_for_the_sweep(source, before, local, active):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         found = list(_memory_read(source, stmt, local))
+        through = [held[n.id] for n in S.walk_nodes(stmt.value) if isinstance(n, gast.Name) and n.id in held]
         if stmt.targets[0].id in active:
-            reads += found + [held[n.id] for n in S.walk_nodes(stmt.value) if isinstance(n, gast.Name) and n.id in held]
-        elif found and isinstance(stmt.value, (gast.Name, gast.Attribute, gast.Subscript)):
-            held[stmt.targets[0].id] = found[0]
+            reads += found + through
+        elif (found or through) and _may_share_memory(stmt.value):
+            held[stmt.targets[0].id] = (found + through)[0]
     return reads
+
+
+# what gives a view of an array (memory shared with it), as a method or attribute of the
+# array or a NumPy function of it: ``v = W.reshape(3, 2)`` changes when W changes
+_VIEWS = frozenset({
+    "T", "mT", "real", "imag", "flat", "reshape", "view", "ravel", "transpose", "squeeze", "swapaxes",
+    "diagonal", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "atleast_1d", "atleast_2d",
+    "atleast_3d", "expand_dims", "moveaxis", "rollaxis", "permute_dims", "matrix_transpose", "broadcast_to",
+    "broadcast_arrays", "flip", "fliplr", "flipud", "rot90", "split", "array_split", "hsplit", "vsplit",
+    "dsplit", "unstack", "as_strided", "sliding_window_view",
+})
+
+
+def _may_share_memory(value):
+    """Whether ``value`` (bound to a name) may be the memory it reads, or a view of it:
+    the memory itself (``W``, ``ROWS[0]``, ``CFG.w``), a slice, or a view made by a call
+    or an attribute (``W.reshape(3, 2)``, ``W.T``, ``np.asarray(W)``, ``W[0:2].view()``)."""
+    if isinstance(value, (gast.Name, gast.Attribute)):
+        return True
+    if isinstance(value, gast.Subscript):
+        return _may_share_memory(value.value)
+    if not isinstance(value, gast.Call):
+        return False
+    func = value.func
+    name = func.attr if isinstance(func, gast.Attribute) else func.id if isinstance(func, gast.Name) else None
+    if name not in _VIEWS:
+        return False
+    # np.asarray(W): a view of its first argument; W.reshape(3, 2): of the array it is a method of
+    return bool(value.args) and _may_share_memory(value.args[0]) \
+        or isinstance(func, gast.Attribute) and _may_share_memory(func.value)
 
 
 def _reached_by_call(source, statements, stmt, local):
@@ -134,7 +165,9 @@ def _memory_read(source, stmt, local):
             if node.value.id in local:
                 continue
             owner = _value(source, node.value.id)
-            if isinstance(node, gast.Attribute):
+            if isinstance(node, gast.Attribute) and isinstance(owner, numpy.ndarray) and node.attr in _VIEWS:
+                read, value = node.value.id, owner         # W.T, W.reshape: W's own memory
+            elif isinstance(node, gast.Attribute):
                 read, value = f"{node.value.id}.{node.attr}", getattr(owner, node.attr, MISSING)
             elif isinstance(node.slice, gast.Constant):
                 read, value = f"{node.value.id}[{node.slice.value!r}]", _item(owner, node.slice.value)

@@ -5,8 +5,8 @@ called in the differentiated code.
 The forward sweep calls it for its value; the reverse sweep calls its own derivative,
 which runs the user's code again. The forward sweep takes the values of what it rebinds
 right before the call (``outer_before = outer_values(g)``); the reverse sweep sets them
-back for the derivative's run and, after it, puts back what was there (``replay_from``,
-``put_back``: rebound_places.py). So the derivative reads the values the call read, and
+back for the derivative's run and, after it (in a ``finally``: also when it raises),
+puts back what was there (``replay_from``, ``put_back``: rebound_places.py). So the derivative reads the values the call read, and
 the variables end as one call of the function leaves them.
 """
 
@@ -54,12 +54,22 @@ def _block(mode, body):
     return out
 
 
-def around_replay(mode, stmt):
-    """(the statements before, those after) the reverse sweep's call of the derivative
-    of the call ``stmt`` makes: ([], []) where it rebinds nothing."""
-    before = anno.get(stmt.value, Key.REPLAYED) if isinstance(stmt.value, gast.Call) else None
+def replayed(stmt):
+    """The name holding the values taken before the call ``stmt`` makes, if it is of
+    code that rebinds globals or closure cells; else None."""
+    return anno.get(stmt.value, Key.REPLAYED) if isinstance(stmt.value, gast.Call) else None
+
+
+def around_replay(mode, stmt, statements):
+    """``statements`` (the reverse sweep's call of the derivative of the call ``stmt``
+    makes) between ``outer_now = replay_from(outer_before)`` and, in a ``finally``,
+    ``put_back(outer_now)``: if the derivative raises, the variables are still put back
+    to what the forward sweep's call left. ``statements`` as they are where the call
+    rebinds nothing."""
+    before = replayed(stmt)
     if before is None:
-        return [], []
+        return statements
     now = mode.namer.fresh("outer_now")
-    return ([S.assign(now, mode.helper_call("replay_from", [S.name(before)]))],
-            [S.expr_stmt(mode.helper_call("put_back", [S.name(now)]))])
+    put_back = S.expr_stmt(mode.helper_call("put_back", [S.name(now)]))
+    return [S.assign(now, mode.helper_call("replay_from", [S.name(before)])),
+            gast.Try(body=statements, handlers=[], orelse=[], finalbody=[put_back])]
