@@ -109,24 +109,37 @@ def differentiable(fn: F) -> F:
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
 
-def _seeded_run(code, args, kwargs, value):
+def _rebound_before(code):
+    """A Snapshot of the globals and closure cells the generated ``code`` rebinds, taken
+    before it runs, or None where it rebinds none: a run again with a seed of the output's
+    shape (``_seeded_run``) starts from them, so they end as one call of ``f`` leaves them
+    and that run computes with the values the first one read."""
+    places = written_places(code)
+    return Snapshot(places) if places else None
+
+
+def _seeded_run(code, args, kwargs, value, before=None):
     """The generated code run again with a seed of value's shape (its default seed is the
-    number 1.0): ``(value, gradients)`` for a one-element ``value``."""
+    number 1.0): ``(value, gradients)`` for a one-element ``value``; from the globals
+    ``before`` (``_rebound_before``) holds, where it holds any."""
+    if before is not None:
+        before.restore()
     seed = {seed_parameter(code): numpy.ones(value.shape)}
     return run_derivative(code, *args, **kwargs, **seed)
 
 
-def _explained_failure(f, code, args, kwargs, fn_name, error):
+def _explained_failure(f, code, args, kwargs, fn_name, error, before=None):
     """After generated code raised ``error``: when ``f`` returns a one-element array, the
     run with a seed of its shape (``(value, gradients)``); a non-scalar output, which can
     break gradient code before it is checked, is reported instead. None otherwise: the
     caller re-raises ``error``. ``f`` runs once more for this (_output_after_failure),
-    unless the error arose computing ``f``'s own values (failure_stage.py)."""
+    unless the error arose computing ``f``'s own values (failure_stage.py); the run again
+    starts from ``before`` (``_rebound_before``)."""
     if failed_before_the_seed(code, error):
         return None
     value = _output_after_failure(f, code, args, kwargs, error)
     if _one_element(value) and not getattr(code, "__astgrad_gradient_only__", False):
-        return _seeded_run(code, args, kwargs, value)
+        return _seeded_run(code, args, kwargs, value, before)
     _raise_if_not_scalar(value, fn_name)
     return None
 
@@ -136,6 +149,8 @@ def _run_product(f, compiled, args, kwargs, tangent):
     specialized to kinds where that is proven runs alone; otherwise ``f`` runs too, and a
     one-element output (shape ``(1,)``, ...) is the number it holds, as autograd and
     PyTorch take it: the product is run again with the gradient's seed of that shape."""
+    proven = getattr(compiled, "__astgrad_scalar_output__", False)
+    before = None if proven else _rebound_before(compiled)
     try:
         product = run_derivative(compiled, *args, **kwargs, **tangent)
     except Exception as error:
@@ -143,19 +158,21 @@ def _run_product(f, compiled, args, kwargs, tangent):
         if not _one_element(value):
             _raise_if_not_scalar(value, _function_name(f))
             raise
-        return _seeded_product(compiled, args, kwargs, tangent, value)
-    if getattr(compiled, "__astgrad_scalar_output__", False):
+        return _seeded_product(compiled, args, kwargs, tangent, value, before)
+    if proven:
         return product
     value = _output_or_missing(f, args, kwargs, compiled)
     if value is _FAILED or _is_real_number(value):
         return product
     if _one_element(value):
-        return _seeded_product(compiled, args, kwargs, tangent, value)
+        return _seeded_product(compiled, args, kwargs, tangent, value, before)
     _check_scalar(value, _function_name(f))
     return product      # (_check_scalar raised)
 
 
-def _seeded_product(compiled, args, kwargs, tangent, value):
+def _seeded_product(compiled, args, kwargs, tangent, value, before):
+    if before is not None:
+        before.restore()        # the run again starts from the globals the first one read
     seed = derivative_keywords(compiled)[-2]       # the gradient's seed, then the tangent
     return run_derivative(compiled, *args, **kwargs, **tangent, **{seed: numpy.ones(value.shape)})
 
@@ -600,15 +617,16 @@ class Derivative(StandIn):
             check_receiver(receiver, self.function)
         code = self._current() if self._versions is None else self._versions.for_call(values)
         proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
+        before = None if proven else _rebound_before(code)
         try:
             result = run_derivative(code, *leading, *args, **kwargs)
         except Exception as error:
-            result = _explained_failure(self.function, code, (*leading, *args), kwargs, self._name, error)
+            result = _explained_failure(self.function, code, (*leading, *args), kwargs, self._name, error, before)
             if result is None:
                 raise
         value, grads = (None, result) if proven else result
         if not proven and _one_element(value):
-            value, grads = _seeded_run(code, (*leading, *args), kwargs, value)
+            value, grads = _seeded_run(code, (*leading, *args), kwargs, value, before)
         elif not proven:
             _check_scalar(value, self._name)
         if len(self.wrt) == 1:
@@ -623,20 +641,22 @@ class Derivative(StandIn):
         """``__call__`` for arguments that are all Python numbers or real NumPy arrays
         (``Versions.for_unchecked_call``): none is a function, a list or complex, so only
         the output (a scalar?) and the gradients' dtypes and shapes are left to check."""
+        proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
+        before = None if proven else _rebound_before(code)
         try:
             result = run_derivative(code, *args)
         except Exception as error:
-            result = _explained_failure(self.function, code, args, {}, self._name, error)
+            result = _explained_failure(self.function, code, args, {}, self._name, error, before)
             if result is None:
                 raise
-        if getattr(code, "__astgrad_gradient_only__", False):     # the output is proven a real number
+        if proven:
             grads = result
         else:
             value, grads = result
             kind = type(value)
             if kind is not float and kind is not numpy.float64:
                 if _one_element(value):
-                    value, grads = _seeded_run(code, args, {}, value)
+                    value, grads = _seeded_run(code, args, {}, value, before)
                 else:
                     _check_scalar(value, self._name)
         if self.single:
