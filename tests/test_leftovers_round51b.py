@@ -4,11 +4,16 @@ cases on items of a list of objects that are followed, and what stays refused. F
 programs are checked against central finite differences in value_and_grad, grad, jvp and
 hessian (tests/breadth_modes.py); refusals by their message, and the next transform working."""
 
+import re
+
 import numpy as np
 import pytest
 
+import astgrad
 from breadth_modes import check
-from test_leftovers_round49 import X3
+from test_leftovers_round49 import X3, _line
+from test_leftovers_round51 import Box, item_at_an_index_known_when_it_runs, named_in_a_branch
+from test_method_chains import Vec
 
 
 # -- max or min of a list after a write into it: an item, not the list --------------------------------
@@ -27,10 +32,84 @@ def replaced_then_min_with_default(x, w):
     return m * np.sum(x)
 
 
-FOLLOWED = [replaced_then_max, replaced_then_min_with_default]
+# -- an item of a list of built objects at an index known only when the code runs, or named in a branch ------
+
+def each_item_by_a_loop_index(x, w):
+    boxes = [Box(x), Box(x * w)]
+    for i in range(3):
+        boxes[i % 2].scale(w)
+        boxes[1 - i % 2].record(np.sum(x) * w)
+    return np.sum(boxes[0].v * boxes[1].v) + boxes[1].log[0] * boxes[0].log[-1]
+
+
+def bound_to_a_name_at_an_index(x, w):
+    boxes = (Box(x), Box(w))
+    j = 1 if w > 0.0 else 0
+    b = boxes[j]
+    b.total += np.sum(x * w)
+    b.total -= np.cos(w)
+    return b.total * np.sum(b.v) + np.sum(boxes[0].v)
+
+
+def named_in_a_loop_and_a_branch(x, w):
+    boxes = {"a": Box(x), "b": Box(x * w)}
+    for key in ("a", "b", "a"):
+        if np.sum(x) < 10.0:
+            b = boxes[key]
+            b.scale(w)
+    return np.sum(boxes["a"].v * boxes["b"].v)
+
+
+def chained_item_named_in_a_branch(x, w):
+    objs = [Vec(x), Vec(w)]
+    if np.sum(w) > -10.0:
+        first = objs[0]
+        first.scale(w)
+    return objs[0].norm()
+
+
+FOLLOWED = [chained_item_named_in_a_branch, replaced_then_max, replaced_then_min_with_default, each_item_by_a_loop_index, bound_to_a_name_at_an_index,
+            named_in_a_loop_and_a_branch]
 
 
 @pytest.mark.parametrize("mode", ["value_and_grad", "grad", "jvp", "hessian"])
 @pytest.mark.parametrize("f", FOLLOWED, ids=[f.__name__ for f in FOLLOWED])
 def test_followed(f, mode):
     check(mode, f, (X3, 0.7), (0, 1))
+
+
+@pytest.mark.parametrize("mode", ["value_and_grad", "grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [named_in_a_branch, item_at_an_index_known_when_it_runs], ids=lambda f: f.__name__)
+def test_followed_once_refused(f, mode):
+    check(mode, f, (1.5,), (0,))
+
+
+def chosen_by_an_argument(w, j):
+    boxes = [Box(w), Box(2.0)]
+    boxes[j].scale(w)
+    return boxes[0].v + boxes[1].v
+
+
+def bound_by_an_argument(w, j):
+    boxes = [Box(w), Box(2.0)]
+    b = boxes[j]
+    b.scale(w)
+    return boxes[0].v + boxes[1].v
+
+
+@pytest.mark.parametrize("f", [chosen_by_an_argument, bound_by_an_argument], ids=lambda f: f.__name__)
+def test_an_index_given_as_an_argument_and_its_errors(f):
+    for j, expected in [(0, 2 * 1.5), (1, 1.0 + 2.0), (-1, 1.0 + 2.0), (-2, 2 * 1.5)]:
+        assert np.isclose(astgrad.grad(f)(1.5, j), expected)
+    for j, error in [(2, IndexError), (1.0, TypeError)]:    # Python's own errors
+        with pytest.raises(error) as caught:
+            f(1.5, j)
+        with pytest.raises(error, match=re.escape(str(caught.value))):
+            astgrad.grad(f)(1.5, j)
+    if f is chosen_by_an_argument:
+        with pytest.raises(AttributeError, match="'list' object has no attribute 'scale'"):
+            astgrad.grad(f)(1.5, slice(0, 1))
+    else:       # a list bound to b, which astgrad does not follow: its own error, naming the line
+        with pytest.raises(TypeError, match=f"^astgrad: {re.escape(_line(f, 'b = boxes[j]'))}: the index of boxes "
+                                            f"is a slice here"):
+            astgrad.grad(f)(1.5, slice(0, 1))

@@ -492,6 +492,7 @@ def _followed_names(trees):
 
 # where the object is an item of a list (vs[i].step(x)): what item_objects.py follows
 _ITEM_ADVICE = ("; on an item of a list, tuple or dict display of objects the function builds (bs = [Box(a), Box(b)]), "
-                "bound once and neither changed nor handed on, read the item at a constant position "
-                "(bs[0].{attr}(...)), bind it to a name once, after the list and in its block (b = bs[0]; "
-                "b.{attr}(...)), or loop over the list itself (for b in bs: b.{attr}(...))")
+                "bound once and neither changed nor handed on, read the item at a constant position or at an "
+                "index of names and operators (bs[0].{attr}(...), bs[i].{attr}(...)), bind it to a name once, "
+                "after the list (b = bs[i]; b.{attr}(...)), or loop over the list itself (for b in bs: "
+                "b.{attr}(...))")
