@@ -12,7 +12,7 @@ import pytest
 import astgrad
 from breadth_modes import check
 from test_leftovers_round49 import X3, _line
-from test_leftovers_round51 import Box, item_at_an_index_known_when_it_runs, named_in_a_branch
+from test_leftovers_round51 import Box, item_at_an_index_known_when_it_runs, loop_that_may_stop_early, named_in_a_branch
 from test_method_chains import Vec
 
 
@@ -78,8 +78,33 @@ def test_followed(f, mode):
     check(mode, f, (X3, 0.7), (0, 1))
 
 
+# -- a loop over a list of built objects that may stop early ----------------------------------------------
+
+def stops_early(x, w):
+    boxes = [Box(x), Box(x * w), Box(w)]
+    s = 0.0
+    for b in boxes:
+        b.scale(w)
+        for k in range(2):
+            if k > 0:
+                break           # the inner loop's own
+        if np.sum(b.v) > 0.5:
+            break
+        s = s + np.sum(b.v)
+    else:
+        s = s * w
+    return np.sum(boxes[0].v * boxes[1].v) + np.sum(boxes[2].v) + s
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("args", [(X3, 0.7), (X3 * 0.5, 1.2), (X3, 0.2)], ids=["first", "second", "else"])
+def test_a_loop_that_may_stop_early(args, mode):
+    check(mode, stops_early, args, (0, 1))
+
+
 @pytest.mark.parametrize("mode", ["value_and_grad", "grad", "jvp", "hessian"])
-@pytest.mark.parametrize("f", [named_in_a_branch, item_at_an_index_known_when_it_runs], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [named_in_a_branch, item_at_an_index_known_when_it_runs, loop_that_may_stop_early],
+                         ids=lambda f: f.__name__)
 def test_followed_once_refused(f, mode):
     check(mode, f, (1.5,), (0,))
 

@@ -68,7 +68,7 @@ def split_item_objects(normalizer, tree):
             _replace(tree, alias_stmt, [])     # b = bs[1]: b is that item's own name now
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
-        WriteOut(plan).visit(tree)
+        WriteOut(plan, normalizer).visit(tree)
     write_choices(normalizer, tree, chosen)
     return bool(plan or renamed or chosen)
 
