@@ -138,3 +138,24 @@ def test_an_index_given_as_an_argument_and_its_errors(f):
         with pytest.raises(TypeError, match=f"^astgrad: {re.escape(_line(f, 'b = boxes[j]'))}: the index of boxes "
                                             f"is a slice here"):
             astgrad.grad(f)(1.5, slice(0, 1))
+
+
+# -- what stays refused: the items of a list given as an argument -------------------------------------------
+
+def scaled_item_of_an_argument(w, boxes):
+    boxes[0].scale(w)
+    return boxes[0].v * w
+
+
+def test_a_method_changing_an_item_of_an_argument_stays_refused():
+    # Python changes the caller's object; the derivative would have to write its states back into it
+    boxes = [Box(2.0)]
+    with pytest.raises(astgrad.TransformError, match=(
+            f"^{re.escape(_line(scaled_item_of_an_argument, 'boxes[0].scale(w)'))}: .*"
+            + re.escape("the method call .scale() of a Box, which assigns self.v, on an object the argument boxes "
+                        "gives (or holds): Python changes the caller's object there, whose states astgrad does "
+                        "not write back into it; build the object in the function from the argument's values "
+                        "(b = Box(...); b.scale(...))"))):
+        astgrad.grad(scaled_item_of_an_argument)(1.5, boxes)
+    assert boxes[0].v == 2.0 and boxes[0].log == []        # the caller's object is left alone
+    assert np.isclose(astgrad.grad(item_at_an_index_known_when_it_runs)(1.5), 3.0)      # the next transform works
