@@ -140,6 +140,77 @@ def test_an_index_given_as_an_argument_and_its_errors(f):
             astgrad.grad(f)(1.5, slice(0, 1))
 
 
+# -- one built object changed by its methods and by the function's own writes --------------------------------
+
+class Acc(Box):
+    def add(self, v):
+        self.total += v         # not a number literal: the attribute's value, held by it alone
+
+
+class Moments(Box):
+    def __init__(self, v):
+        super().__init__(v)
+        self.m = np.zeros(3)
+
+    def add(self, u):
+        self.m += u             # in place, on an array only the attribute holds
+
+
+def changed_every_way(x, w):
+    b = Acc(w)              # holds the argument w, as b.v
+    b.log.append(x * w)
+    b.record(np.sin(x))     # appends to self.log too
+    b.total += np.sum(x * w)
+    b.scale(w)
+    b.add(np.sum(b.log[0] * b.log[1]) * w)
+    return b.total * b.v
+
+
+def total_returned(x, w):
+    a = Acc(x)
+    a.add(np.sum(x) * w)
+    a.total -= w * w
+    return a.total
+
+
+def array_changed_in_place(x, w):
+    z = Moments(w)
+    z.m += x * w
+    z.add(np.sin(x))
+    z.m -= w
+    return np.sum(z.m ** 2) * z.v
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("f", [changed_every_way, total_returned, array_changed_in_place], ids=lambda f: f.__name__)
+def test_one_object_changed_by_methods_and_writes(f, mode):
+    check(mode, f, (X3, 0.7), (0, 1))
+
+
+def log_kept_in_a_name(x, w):
+    b = Box(x)
+    log = b.log             # Python: log is the list record appends to
+    b.log.append(x * w)
+    b.record(np.sin(x))
+    return np.sum(log[0] * log[1])
+
+
+def moments_kept_in_a_name(x, w):
+    z = Moments(w)
+    before = z.m            # Python: before is the array add changes in place
+    z.add(x)
+    return np.sum(before * x)
+
+
+@pytest.mark.parametrize("f, line, message", [
+    (log_kept_in_a_name, "b.record(np.sin(x))", "the call of Box.record changes the object it is called on in place"),
+    (moments_kept_in_a_name, "z.add(x)", "augmented assignment to an attribute of self in Moments.add, called on an "
+                                         "object this code follows from state to state; write self.a = self.a + v")])
+def test_a_change_another_name_would_see_stays_refused(f, line, message):
+    with pytest.raises(astgrad.TransformError, match=f"^{re.escape(_line(f, line))}: .*{re.escape(message)}"):
+        astgrad.grad(f)(X3, 0.7)
+    assert np.isclose(astgrad.grad(total_returned, wrt=1)(X3, 0.7), np.sum(X3) - 2 * 0.7)     # the next works
+
 # -- what stays refused: the items of a list given as an argument -------------------------------------------
 
 def scaled_item_of_an_argument(w, boxes):

@@ -166,8 +166,14 @@ class ItemAppendLowering:
         """Whether ``owner.attr`` holds a list nothing else refers to on an object this
         function built, as the class's methods and this function show (``self.log = []``
         in ``__init__``, appended to by a method too): self_containers.py."""
+        return self.held_alone(owner, attr) == {"list"}
+
+    def held_alone(self, owner, attr):
+        """The kinds of value ``owner.attr`` holds where nothing else refers to it on an
+        object this function built (``self.total = 0.0`` in ``__init__``, ``self.total +=
+        v`` in a method, read into operators): self_containers.container_kinds; else None."""
         cls = self.__dict__.get("_owned_objects", {}).get(owner.id)
-        return cls is not None and self.held_container_kinds(owner, cls, attr) == {"list"}
+        return None if cls is None else self.held_container_kinds(owner, cls, attr)
 
     def owns_attribute_value(self, name, attr):
         """Whether ``name.attr`` holds a number, or an array nothing else refers to, each
