@@ -9,9 +9,8 @@ as names of their own, so a method changing an item's state is followed::
 Taken only where nothing can tell the two apart: the function has no ``try`` or
 ``with`` (which could catch an item's exception), the name is bound once, to a display
 of calls (no starred item), and every use of it in the function reads an item at a
-constant position in range, or in a form item_choices.py writes (not stored into, not
-handed on, not named in a nested def,
-lambda or class) or is a read of the whole list item_loops.py writes out item by item
+constant position in range or in a form item_choices.py writes (not stored into, not
+handed on, not named in a nested def, lambda or class) or is a read of the whole list item_loops.py writes out item by item
 (``for b in bs``, ``len(bs)``, ``sum(b.v for b in bs)``), one of them changing an item
 (calling a method of it or of an attribute of it, storing an attribute) or binding it
 to a name. The items are then built in the same order, and no other name can hold the
