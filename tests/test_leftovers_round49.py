@@ -291,10 +291,10 @@ def test_state_changes_of_items_and_appends_to_attributes_are_followed(f, mode):
 
 
 def appended_through_an_item_read_out(w):
-    # (b = boxes[0] in the list's own block is followed: tests/test_leftovers_round51.py)
+    # (b = boxes[0], also in a branch, and boxes[i] are followed: tests/test_leftovers_round51b.py)
     boxes = [Box(2.0)]
     if w > -10.0:
-        b = boxes[0]
+        b = boxes[len(boxes) - 1]       # an index a call computes
         b.log.append(w)
     return boxes[0].log[0] * w
 

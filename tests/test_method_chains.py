@@ -168,10 +168,10 @@ def chained_after_a_call(x, w):
 
 
 def changed_item(x, w):
-    # (first = objs[0] in the list's own block is followed: tests/test_leftovers_round51.py)
+    # (first = objs[0], also in a branch, and objs[i] are followed: tests/test_leftovers_round51b.py)
     objs = [Vec(x), Vec(w)]
     if np.sum(w) > -10.0:
-        first = objs[0]
+        first = objs[len(objs) - 2]     # an index a call computes
         first.scale(w)
     return objs[0].norm()
 

@@ -12,6 +12,7 @@ and a callee that changes an argument in place is reported, so the caller can re
 its arguments (through the parameters), globals and closure variables.
 """
 
+import builtins
 import collections
 import inspect
 import linecache
@@ -282,6 +283,8 @@ class Sharing:
             return self._name(value.value), True    # o.a: an object o holds (o may be a record)
         if isinstance(value, gast.Call) and anno.get(value, Key.METHOD) in ("pop", "get"):
             return self._name(value.func.value), False
+        if _extremum_of_items(value):       # max(xs): one of xs's items, as xs[k] is
+            return self._name(value.args[0]), True
         return None, False
 
     def shared_by(self, value):
@@ -307,6 +310,8 @@ class Sharing:
             return self._shared_by_callee(call, target)
         if call_is_fresh(call) or method in ("pop", "get") or target in _NEW_CONTAINERS:
             return set()            # a new container holds its arguments: see _holds
+        if _extremum_of_items(call):    # an item of the one argument (element_of), or the default
+            return self._names([kw.value for kw in call.keywords if kw.arg == "default"])
         owner = [call.func.value] if method is not None else []
         if method in _RECEIVER_VIEWS:
             arguments = []          # x.reshape(shape): a view of x; the shape shares nothing
@@ -1463,6 +1468,15 @@ def _written_copies(params, body):
 
 # containers made from their arguments, as a display is: new, holding what they are given
 _NEW_CONTAINERS = (collections.OrderedDict, collections.deque)
+
+
+def _extremum_of_items(value):
+    """Whether ``value`` is ``max(xs)`` or ``min(xs)`` of one name: it returns one of the
+    items of ``xs`` (or its ``default=``), never ``xs`` itself, so it is an element read
+    out of ``xs`` as ``xs[k]`` is, not an alias of the whole (which a later write into
+    ``xs`` would change)."""
+    return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in (builtins.max, builtins.min) \
+        and len(value.args) == 1 and isinstance(value.args[0], gast.Name)
 _FLOAT_ARRAY_MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
 
 

@@ -212,7 +212,8 @@ class BuiltObjectLowering:
             return False
         current = self.fresh_assign(self.expr(gast.Attribute(value=S.copy(target.value), attr=target.attr,
                                                              ctx=gast.Load())), target.attr)
-        if self.owns_attribute_value(target.value.id, target.attr):        # item_appends.py
+        if self.owns_attribute_value(target.value.id, target.attr) \
+                or self.held_alone(target.value, target.attr):       # item_appends.py
             # no other name holds the array: op= changes nothing another name sees
             new = self.fresh_assign(self.augmented(current, stmt, target.attr), target.attr)
             return self.attribute_write(target, S.name(new))

@@ -138,7 +138,7 @@ class ItemAppendLowering:
         if not (isinstance(owner, gast.Name) and isinstance(receiver.ctx, gast.Load)
                 and self.owns_object(owner.id, receiver.attr)):
             return False
-        if not self.owns_list_attribute(owner.id, receiver.attr):
+        if not (self.owns_list_attribute(owner.id, receiver.attr) or self.holds_only_lists(owner, receiver.attr)):
             item = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.id), attr=receiver.attr,
                                                               ctx=gast.Load())), receiver.attr)
             self.locals.add(item)
@@ -161,6 +161,19 @@ class ItemAppendLowering:
         ``default_factory=list`` or gives a list display; ``name`` is used only to read
         attributes (no method calls); each read of ``name.attr`` is safe (module docstring)."""
         return self._owns_attribute(name, attr, _new_list)
+
+    def holds_only_lists(self, owner, attr):
+        """Whether ``owner.attr`` holds a list nothing else refers to on an object this
+        function built, as the class's methods and this function show (``self.log = []``
+        in ``__init__``, appended to by a method too): self_containers.py."""
+        return self.held_alone(owner, attr) == {"list"}
+
+    def held_alone(self, owner, attr):
+        """The kinds of value ``owner.attr`` holds where nothing else refers to it on an
+        object this function built (``self.total = 0.0`` in ``__init__``, ``self.total +=
+        v`` in a method, read into operators): self_containers.container_kinds; else None."""
+        cls = self.__dict__.get("_owned_objects", {}).get(owner.id)
+        return None if cls is None else self.held_container_kinds(owner, cls, attr)
 
     def owns_attribute_value(self, name, attr):
         """Whether ``name.attr`` holds a number, or an array nothing else refers to, each

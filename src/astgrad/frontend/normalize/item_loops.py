@@ -7,9 +7,20 @@ item, the loop's name read as that item's::
     for b in bs:                      bs_0.scale(w)
         b.scale(w)           ->       bs_1.scale(w)
 
+A loop that may stop early (a ``break`` of its own) or has an ``else`` runs its bodies,
+one per item, inside a loop of one turn holding that ``else``, whose ``break`` the
+original ``break`` now is::
+
+    for b in bs:                      for once in range(1):
+        b.scale(w)                        bs_0.scale(w)
+        if b.v > c:          ->           if bs_0.v > c:
+            break                             break
+                                          bs_1.scale(w)
+                                          if bs_1.v > c:
+                                              break
+
 Taken only where that is what Python runs: the loop's name is bound by the loop alone
-and read only in its body, which has no ``break`` or ``continue`` (and the loop no
-``else``); the comprehension has one ``for`` over the list binding one name, no ``if``,
+and read only in its body, which has no ``continue`` of its own; the comprehension has one ``for`` over the list binding one name, no ``if``,
 and builds a list or is consumed whole (by ``sum``, ``min``, ``max``, ``list``,
 ``tuple`` or ``sorted``); no nested def, lambda or class names the loop's name."""
 
@@ -18,10 +29,11 @@ import copy
 import gast
 
 from ...core import syntax as S
+from ...core.walk import inner_blocks
 
 # functions consuming a generator expression whole, in order, keeping nothing of it
 _CONSUMERS = frozenset({"sum", "min", "max", "list", "tuple", "sorted"})
-_JUMPS = (gast.Break, gast.Continue, gast.Yield, gast.YieldFrom)
+_YIELDS = (gast.Yield, gast.YieldFrom)
 _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
@@ -57,12 +69,26 @@ def _read(node, lists):
 
 def _loop_written_out(tree, loop, nested, bound_count):
     """Whether the ``for`` loop ``loop`` may run as its body once per item."""
-    if not isinstance(loop.target, gast.Name) or loop.orelse or bound_count.get(loop.target.id, 0) != 1 \
-            or loop.target.id in nested or any(isinstance(n, _JUMPS) for s in loop.body for n in S.walk_nodes(s)):
+    if not isinstance(loop.target, gast.Name) or bound_count.get(loop.target.id, 0) != 1 \
+            or loop.target.id in nested or any(isinstance(n, _YIELDS) for s in loop.body for n in S.walk_nodes(s)) \
+            or any(isinstance(jump, gast.Continue) for jump in _own_jumps(loop.body)):
         return False
     inside = {id(n) for s in loop.body for n in S.walk_nodes(s)}
     return all(id(n) in inside for n in S.walk_nodes(tree)
                if isinstance(n, gast.Name) and n.id == loop.target.id and n is not loop.target)
+
+
+def _own_jumps(body):
+    """The ``break`` and ``continue`` statements of the loop whose body is ``body`` (not
+    those of a loop inside it, but those of such a loop's ``else``)."""
+    for stmt in body:
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            yield stmt
+        elif isinstance(stmt, (gast.For, gast.While)):
+            yield from _own_jumps(stmt.orelse)
+        elif not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+            for block in inner_blocks(stmt):
+                yield from _own_jumps(block)
 
 
 def _comprehension(node, lists):
@@ -93,15 +119,22 @@ def _changes(body, name):
 class WriteOut(gast.NodeTransformer):
     """The nodes of ``plan`` ({id: the names of the list's items}) written item by item."""
 
-    def __init__(self, plan):
-        self.plan = plan
+    def __init__(self, plan, normalizer):
+        self.plan, self.normalizer = plan, normalizer
 
     def visit_For(self, node):
         self.generic_visit(node)
         names = self.plan.get(id(node))
         if names is None:
             return node
-        return [_with_name(stmt, node.target.id, item) for item in names for stmt in node.body]
+        body = [_with_name(stmt, node.target.id, item) for item in names for stmt in node.body]
+        if not node.orelse and not any(_own_jumps(node.body)):
+            return body
+        once = self.normalizer.namer.fresh("once")      # a loop of one turn: what break leaves
+        self.normalizer.locals.add(once)
+        steps = gast.Call(func=S.name("range"), args=[S.const(1)], keywords=[])
+        return gast.copy_location(gast.For(target=S.name(once, store=True), iter=steps, body=body,
+                                           orelse=node.orelse, type_comment=None), node)
 
     def visit_ListComp(self, node):
         self.generic_visit(node)

@@ -9,22 +9,25 @@ as names of their own, so a method changing an item's state is followed::
 Taken only where nothing can tell the two apart: the function has no ``try`` or
 ``with`` (which could catch an item's exception), the name is bound once, to a display
 of calls (no starred item), and every use of it in the function reads an item at a
-constant position in range (not stored into, not handed on, not named in a nested def,
-lambda or class) or is a read of the whole list item_loops.py writes out item by item
+constant position in range or in a form item_choices.py writes (not stored into, not
+handed on, not named in a nested def, lambda or class) or is a read of the whole list item_loops.py writes out item by item
 (``for b in bs``, ``len(bs)``, ``sum(b.v for b in bs)``), one of them changing an item
 (calling a method of it or of an attribute of it, storing an attribute) or binding it
 to a name. The items are then built in the same order, and no other name can hold the
 list, so each item is an object the function builds and names once, whose methods
 built_objects.py follows from state to state (or refuses, naming the line).
 
-An item bound to a name (``b = bs[1]``, the name's one binding, in the display's block
-after it, the name read only in the statements after it there) is the item under that
-name: the same object, as in Python."""
+An item bound to a name (``b = bs[1]``, the name's one binding, after the display in its
+block or in a branch or loop body nested there, the name read only in the statements
+after it in its block) is the item under that name: the same object, as in Python. An
+item read at an index known only when the code runs (``bs[i].scale(w)``, ``b = bs[i]``)
+is written as a branch per item by item_choices.py."""
 
 import gast
 
 from ...core import syntax as S
-from ...core.walk import walk_blocks
+from ...core.walk import inner_blocks, walk_blocks, walk_statements
+from .item_choices import chosen_form, write_choices
 from .item_loops import WriteOut, whole_reads
 from .scopes import parameters
 
@@ -40,15 +43,20 @@ def split_item_objects(normalizer, tree):
         return False        # (an item raising, caught, would leave the names before it bound)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
-    renamed, rebound, plan = {}, {}, {}
+    statement_of = {id(node): stmt for stmt in walk_statements(tree.body) for node in S.walk_nodes(stmt)}
+    renamed, rebound, plan, chosen = {}, {}, {}, {}
     for name, (stmt, display) in displays.items():
         found, written_out = reads.get(name, []), whole.get(name, [])
+        at_runtime = [read for read, _ in found if _position(read, display) is None]   # bs[i]: item_choices.py
         if name in other or normalizer.bound_count.get(name, 0) != 1 \
                 or not (any(calls or id(read) in aliases for read, calls in found)
                         or any(changing for _, changing in written_out)) \
-                or any(_position(read, display) is None for read, _ in found):
+                or not all(chosen_form(statement_of[id(read)], read, aliases) for read in at_runtime):
             continue
+        found = [(read, calls) for read, calls in found if _position(read, display) is not None]
         names = _item_names(normalizer, name, display, found, aliases, rebound)
+        if at_runtime:
+            chosen[name] = (display, names)
         renamed.update((id(read), names[_position(read, display)]) for read, _ in found)
         plan.update((id(node), names) for node, _ in written_out)
         _replace(tree, stmt, [gast.copy_location(S.assign(item, value), stmt)
@@ -59,8 +67,9 @@ def split_item_objects(normalizer, tree):
             _replace(tree, alias_stmt, [])     # b = bs[1]: b is that item's own name now
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
-        WriteOut(plan).visit(tree)
-    return bool(plan or renamed)
+        WriteOut(plan, normalizer).visit(tree)
+    write_choices(normalizer, tree, chosen)
+    return bool(plan or renamed or chosen)
 
 
 def _item_names(normalizer, name, display, found, aliases, rebound):
@@ -152,9 +161,9 @@ def _aliases(normalizer, tree, displays):
         elif isinstance(node, (gast.Global, gast.Nonlocal)):
             nested |= set(node.names)
     found = {}
-    for block in walk_blocks(tree.body):
+    for block, before in _blocks_after(tree.body, []):
         for k, stmt in enumerate(block):
-            alias = _alias_of_an_item(stmt, displays, block[:k])
+            alias = _alias_of_an_item(stmt, displays, before + block[:k])
             if alias is None or alias in nested or alias in params or normalizer.bound_count.get(alias, 0) != 1:
                 continue
             after = {id(node) for later in block[k + 1:] for node in S.walk_nodes(later)}
@@ -162,6 +171,16 @@ def _aliases(normalizer, tree, displays):
                    if isinstance(node, gast.Name) and node.id == alias and node is not stmt.targets[0]):
                 found[id(stmt.value)] = (stmt, alias)
     return found
+
+
+def _blocks_after(block, before):
+    """Each block nested in ``block`` (itself first), with the statements that run before
+    it on every path to it: those before it in its own block and in the blocks around it
+    (a branch or a loop's body runs after what comes before its ``if`` or loop)."""
+    yield block, before
+    for k, stmt in enumerate(block):
+        for inner in inner_blocks(stmt):
+            yield from _blocks_after(inner, before + block[:k])
 
 
 def _alias_of_an_item(stmt, displays, before):

@@ -29,6 +29,7 @@ from ..array_named_reads import array_named_reads
 from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
+from .scopes import parameters
 from .self_containers import CHANGING_METHODS, container_kinds
 from .shared_copies import refuse_shared_copy
 
@@ -109,6 +110,14 @@ class ObjectLowering:
         changed = sorted(set(assigned) & _stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
         if not changed:
             return None
+        argument = _argument_root(self.source.tree, node.func.value)
+        if argument is not None:        # its new state would have to be written back into the caller's object
+            raise self._refuse(
+                f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an object "
+                f"the argument {argument} gives (or holds): Python changes the caller's object there, whose states "
+                "astgrad does not write back into it", node,
+                f"build the object in the function from the argument's values (b = {cls.__name__}(...); "
+                f"b.{attr}(...)) and return what the caller needs, or have the method return a new object")
         raise self._refuse(f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an "
                            "object astgrad does not follow from state to state (an argument, an item, an attribute, "
                            "or a name bound more than once or read otherwise than as name.attr)", node,
@@ -490,8 +499,20 @@ def _followed_names(trees):
     return names        # (a FUNCTION layout, a function an attribute holds, has none)
 
 
+def _argument_root(tree, receiver):
+    """The parameter of ``tree`` the object ``receiver`` is read out of (``boxes`` of
+    ``boxes[0]``, ``boxes[i].inner``, ``box``); None elsewhere."""
+    while isinstance(receiver, (gast.Subscript, gast.Attribute)):
+        receiver = receiver.value
+    if isinstance(tree, gast.FunctionDef) and isinstance(receiver, gast.Name) and receiver.id in parameters(tree) \
+            and receiver.id not in S.stored_names(gast.Module(body=tree.body, type_ignores=[])):    # not rebound
+        return receiver.id
+    return None
+
+
 # where the object is an item of a list (vs[i].step(x)): what item_objects.py follows
 _ITEM_ADVICE = ("; on an item of a list, tuple or dict display of objects the function builds (bs = [Box(a), Box(b)]), "
-                "bound once and neither changed nor handed on, read the item at a constant position "
-                "(bs[0].{attr}(...)), bind it to a name once, after the list and in its block (b = bs[0]; "
-                "b.{attr}(...)), or loop over the list itself (for b in bs: b.{attr}(...))")
+                "bound once and neither changed nor handed on, read the item at a constant position or at an "
+                "index of names and operators (bs[0].{attr}(...), bs[i].{attr}(...)), bind it to a name once, "
+                "after the list (b = bs[i]; b.{attr}(...)), or loop over the list itself (for b in bs: "
+                "b.{attr}(...))")

@@ -230,7 +230,18 @@ def _use(read, parents, resolve, in_method=True):
         if above.attr in _VIEW_METHODS:
             return "read" if _consumed_at_once(call, parents, resolve) else None
         return "read" if above.attr in _READING_METHODS else None
+    if not in_method and _returned(read, parents):
+        return "read"       # the function's own return: nothing changes the value after it
     return "read" if _consumed_at_once(read, parents, resolve) else None
+
+
+def _returned(read, parents):
+    """Whether ``read`` is what a ``return`` statement returns, alone or as an item of a
+    tuple or list display it returns."""
+    above = parents.get(read)
+    if isinstance(above, (gast.Tuple, gast.List)):
+        above = parents.get(above)
+    return isinstance(above, gast.Return)
 
 
 def _keyed_list_use(read, parents, resolve, in_method=True):
