@@ -264,16 +264,63 @@ def _pullback_made(frame):
 
 
 @pytest.mark.xfail(strict=True, reason="the value comes from calling the user's function, which reads the global "
-                                       "when it runs: a callee's in reverse mode (its derivative: the code held), "
-                                       "vjp's (its pullback: the code for the names as they are after the call)")
-@pytest.mark.parametrize("mode, fn, entered", [("value_and_grad", outer, _generated), ("vjp", f, _pullback_made)],
-                         ids=["a-callee-in-reverse-mode", "vjp"])
+                                       "when it runs: a callee's in reverse mode (its derivative: the code held)")
+@pytest.mark.parametrize("mode, fn, entered", [("value_and_grad", outer, _generated)],
+                         ids=["a-callee-in-reverse-mode"])
 def test_the_value_comes_from_the_same_run_as_the_derivative(mode, fn, entered):
     run, expected = MODES[mode]
     try:
         got = _rebinding_on_entry(lambda: run(fn), entered=entered)
         assert ACT is np.tanh
         assert_close(got, _with_sin(lambda x: expected(fn))(X), 1e-5, 1e-6)     # as the guards chose
+    finally:
+        _set_act(np.sin)
+
+
+def _rebinding_as_f_returns(call, flips):
+    """``call()`` with ACT rebound (sin <-> tanh) each time ``f`` returns, ``flips`` times
+    at most: another thread rebinding it between vjp's run of f and its pullback's code."""
+    left = [flips]
+
+    def hook(frame, event, _arg):
+        if event == "return" and frame.f_code is f.__code__ and left[0]:
+            left[0] -= 1
+            _set_act(np.tanh if ACT is np.sin else np.sin)
+    _set_act(np.sin)
+    sys.setprofile(hook)
+    try:
+        return call()
+    finally:
+        sys.setprofile(None)
+
+
+@pytest.mark.parametrize("when", ["as-the-pullback-is-made", "as-f-returns"])
+def test_vjp_s_value_and_pullback_are_made_for_the_same_function(when):
+    """The pullback's code is chosen before f runs, and chosen again after: a rebinding
+    in between has both made again, for the function the name now means."""
+    run, expected = MODES["vjp"]
+    try:
+        if when == "as-f-returns":
+            got = _rebinding_as_f_returns(lambda: run(f), flips=1)
+            assert ACT is np.tanh
+            assert_close(got, expected(f), 1e-5, 1e-6)         # both for tanh: made again
+        else:
+            got = _rebinding_on_entry(lambda: run(f), entered=_pullback_made)
+            assert ACT is np.tanh
+            assert_close(got, _with_sin(lambda x: expected(f))(X), 1e-5, 1e-6)     # both for sin
+    finally:
+        _set_act(np.sin)
+
+
+def test_vjp_refuses_a_name_rebound_at_every_run():
+    try:
+        with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: vjp of f: the names it "
+                                                         r"depends on were rebound .*during each of \d+ runs.*"
+                                                         r"rebind them from one thread at a time"):
+            _rebinding_as_f_returns(lambda: astgrad.vjp(f, X), flips=1000)
+        _set_act(np.sin)
+        run, expected = MODES["vjp"]
+        assert_close(run(f), expected(f), 1e-5, 1e-6)           # the next call works
     finally:
         _set_act(np.sin)
 
