@@ -277,13 +277,13 @@ def test_the_value_comes_from_the_same_run_as_the_derivative(mode, fn, entered):
         _set_act(np.sin)
 
 
-def _rebinding_as_f_returns(call, flips):
-    """``call()`` with ACT rebound (sin <-> tanh) each time ``f`` returns, ``flips`` times
-    at most: another thread rebinding it between vjp's run of f and its pullback's code."""
+def _rebinding_as_f_returns(call, flips, fn=f):
+    """``call()`` with ACT rebound (sin <-> tanh) each time ``fn`` returns, ``flips`` times
+    at most: another thread rebinding it between vjp's run of fn and its pullback's code."""
     left = [flips]
 
     def hook(frame, event, _arg):
-        if event == "return" and frame.f_code is f.__code__ and left[0]:
+        if event == "return" and frame.f_code is fn.__code__ and left[0]:
             left[0] -= 1
             _set_act(np.tanh if ACT is np.sin else np.sin)
     _set_act(np.sin)
@@ -294,16 +294,18 @@ def _rebinding_as_f_returns(call, flips):
         sys.setprofile(None)
 
 
-@pytest.mark.parametrize("when", ["as-the-pullback-is-made", "as-f-returns"])
+@pytest.mark.parametrize("when", ["as-the-pullback-is-made", "as-f-returns", "as-a-callee-returns"])
 def test_vjp_s_value_and_pullback_are_made_for_the_same_function(when):
     """The pullback's code is chosen before f runs, and chosen again after: a rebinding
-    in between has both made again, for the function the name now means."""
+    in between (also one of a name a callee reads) has both made again, for the function
+    the name now means."""
     run, expected = MODES["vjp"]
     try:
-        if when == "as-f-returns":
-            got = _rebinding_as_f_returns(lambda: run(f), flips=1)
+        if when != "as-the-pullback-is-made":
+            fn = f if when == "as-f-returns" else outer
+            got = _rebinding_as_f_returns(lambda: run(fn), flips=1, fn=f if fn is f else scaled)
             assert ACT is np.tanh
-            assert_close(got, expected(f), 1e-5, 1e-6)         # both for tanh: made again
+            assert_close(got, expected(fn), 1e-5, 1e-6)        # both for tanh: made again
         else:
             got = _rebinding_on_entry(lambda: run(f), entered=_pullback_made)
             assert ACT is np.tanh
