@@ -821,12 +821,13 @@ def _value_and_pullback_codes(f, primals, bound, before):
     runs, and the guards are read again. Another thread rebinding one of those names
     meanwhile could have given the value of one function and the pullback of another:
     then both are made again, from the values ``f`` started from."""
+    codes = _PullbackCodes(f, primals)
     for _ in range(_SETTLE_ATTEMPTS):
-        general = _PullbackCodes.general_code(f, primals)
+        general = codes.chosen()
         out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
         _check_output(out, _function_name(f))
-        codes = _PullbackCodes(f, primals, out, bound, general)
-        if general is None or _as_started(before, lambda: _PullbackCodes.general_code(f, primals) is general):
+        codes.made_for(general, bound, out)
+        if general is None or (codes.chosen() if before is None else _as_started(before, codes.chosen)) is general:
             return out, codes
         if before is not None:
             before.restore()
@@ -853,28 +854,28 @@ def _as_started(before, compute):
 
 class _PullbackCodes:
     """The codes a pullback runs: the general code, and the code specialized to a
-    cotangent like the output ``out`` (None where there is none)."""
+    cotangent like the output (None where there is none)."""
 
-    def __init__(self, f, primals, out, bound, general):
+    def __init__(self, f, primals):
+        self.function = f
         self.leading = leading_arguments(f)
         # only the primals holding floats are differentiated (the others get None): an
         # object holding ints alone is a constant, whose methods run as written
-        self.floats = _float_primals(primals)
+        self.floats = [k for k, x in enumerate(primals) if _is_float_like(x)]
         self.positions = tuple(len(self.leading) + k for k in self.floats)
+        self.general = self.specialized = self.specialized_kind = None
+
+    def chosen(self):
+        """The general code the guards choose now (None where no primal holds floats)."""
+        return _compiled(self.function, self.positions, False) if self.positions else None
+
+    def made_for(self, general, bound, out):
+        """These codes, with ``general`` and the code specialized to a cotangent like ``out``."""
         self.general = general
         self.specialized = self.specialized_kind = None
         if general is not None and not self.leading and type(out) in (float, numpy.ndarray):
             self.specialized_kind = argument_kinds.kind_of(out)
-            self.specialized = _pullback_code(f, bound, self.positions, general, out)
-
-    @staticmethod
-    def general_code(f, primals):
-        positions = tuple(len(leading_arguments(f)) + k for k in _float_primals(primals))
-        return _compiled(f, positions, False) if positions else None
-
-
-def _float_primals(primals):
-    return [k for k, x in enumerate(primals) if _is_float_like(x)]
+            self.specialized = _pullback_code(self.function, bound, self.positions, general, out)
 
 
 class Pullback:
@@ -890,7 +891,8 @@ class Pullback:
         # derivative as vjp found f and the names it reads, whatever they are rebound to
         # before it is called (the value ``out`` came from them)
         if codes is None:
-            codes = _PullbackCodes(f, primals, out, self._bound, _PullbackCodes.general_code(f, primals))
+            codes = _PullbackCodes(f, primals)
+            codes.made_for(codes.chosen(), self._bound, out)
         self._leading, self._floats, self._positions = codes.leading, codes.floats, codes.positions
         self._compiled = codes.general
         self._specialized, self._specialized_kind = codes.specialized, codes.specialized_kind
