@@ -314,6 +314,29 @@ def test_vjp_s_value_and_pullback_are_made_for_the_same_function(when):
         _set_act(np.sin)
 
 
+CALLS = 0
+
+
+def counted(x):
+    global CALLS
+    CALLS += 1
+    return np.sum(ACT(x)) * CALLS
+
+
+def test_vjp_made_again_starts_from_the_globals_f_found():
+    """f rebinds a global: run again after a rebinding, it starts from the value it found
+    (the value, the pullback and the global as one run leaves them)."""
+    global CALLS
+    CALLS = 0
+    try:
+        out, pullback = _rebinding_as_f_returns(lambda: astgrad.vjp(counted, X), flips=1, fn=counted)
+        assert ACT is np.tanh and CALLS == 1
+        assert_close(out, np.sum(np.tanh(X)), 1e-12, 1e-12)
+        assert_close(pullback(1.0)[0], 1.0 - np.tanh(X) ** 2, 1e-12, 1e-12)
+    finally:
+        _set_act(np.sin)
+
+
 def test_vjp_refuses_a_name_rebound_at_every_run():
     try:
         with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: vjp of f: the names it "
