@@ -1048,6 +1048,32 @@ def test_list_of_functions_changed_in_the_body_is_not_followed_as_made():
     assert "test_function_values.py" in str(info.value) and "lambda" in str(info.value)
 
 
+GLOBAL_FS = [np.sin, np.cos]
+
+
+def global_list_reversed_in_the_body(x):
+    GLOBAL_FS.reverse()
+    return np.sum(GLOBAL_FS[0](x))
+
+
+@pytest.mark.parametrize("transform", [lambda f: astgrad.grad(f)(X3.copy()),
+                                       lambda f: astgrad.vjp(f, X3.copy()),
+                                       lambda f: astgrad.jvp(f, (X3.copy(),), (np.ones(3),))],
+                         ids=["grad", "vjp", "jvp"])
+def test_global_list_of_functions_changed_in_the_body_is_refused(transform):
+    """Followed as the functions it held when the code was made, the list reversed by the
+    call would have the code differentiate sin where the call computes cos."""
+    with pytest.raises(astgrad.TransformError, match=r"test_function_values\.py:\d+: astgrad follows the global "
+                                                     r"GLOBAL_FS .* changes GLOBAL_FS in place.*GLOBAL_FS\[-1\]\(x\)"):
+        transform(global_list_reversed_in_the_body)
+    assert GLOBAL_FS == [np.sin, np.cos]        # refused before the function ran
+    assert_close(astgrad.grad(sum_of_sines)(X3.copy()), np.cos(X3))     # the next transform works
+
+
+def sum_of_sines(x):
+    return np.sum(np.sin(x))
+
+
 def zipped_with_an_argument(x, w, cs):
     fs = (np.sin, lambda v: v * w)
     return sum(c * np.sum(f(x)) for f, c in zip(fs, cs))

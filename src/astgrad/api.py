@@ -836,9 +836,74 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
     before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
-    out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
-    _check_output(out, _function_name(f))
-    return out, Pullback(f, primals, out, bound, before)
+    out, codes = _value_and_pullback_codes(f, primals, bound, before)
+    return out, Pullback(f, primals, out, bound, before, codes)
+
+
+_SETTLE_ATTEMPTS = 8    # runs of f while another thread keeps rebinding what it depends on
+
+
+def _value_and_pullback_codes(f, primals, bound, before):
+    """``f``'s value at ``primals`` and the pullback's codes, for the same objects: the
+    code is chosen first (its guards read what the names ``f`` depends on mean), ``f``
+    runs, and the guards are read again. Another thread rebinding one of those names
+    meanwhile could have given the value of one function and the pullback of another:
+    then both are made again, from the values ``f`` started from."""
+    codes = _PullbackCodes(f, primals)
+    for _ in range(_SETTLE_ATTEMPTS):
+        general = codes.chosen()
+        out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
+        _check_output(out, _function_name(f))
+        codes.made_for(general, bound, out)
+        if general is None or (codes.chosen() if before is None else _as_started(before, codes.chosen)) is general:
+            return out, codes
+        if before is not None:
+            before.restore()
+    file, line = _where(inspect.unwrap(_user_function(f)))
+    where = f"{file}:{line}: " if file is not None else ""
+    raise TransformError(f"{where}vjp of {_function_name(f)}: the names it depends on were rebound (by another thread) "
+                         f"during each of {_SETTLE_ATTEMPTS} runs, so its value and its pullback could not be made "
+                         "for the same functions; rebind them from one thread at a time, or pass the functions "
+                         "as arguments")
+
+
+def _as_started(before, compute):
+    """``compute()`` with the globals ``f`` rebinds as they were before it ran (``before``,
+    a Snapshot, or None), then put back as they are."""
+    now = before.taken_again() if before is not None else None
+    if now is not None:
+        before.restore()
+    try:
+        return compute()
+    finally:
+        if now is not None:
+            now.restore()
+
+
+class _PullbackCodes:
+    """The codes a pullback runs: the general code, and the code specialized to a
+    cotangent like the output (None where there is none)."""
+
+    def __init__(self, f, primals):
+        self.function = f
+        self.leading = leading_arguments(f)
+        # only the primals holding floats are differentiated (the others get None): an
+        # object holding ints alone is a constant, whose methods run as written
+        self.floats = [k for k, x in enumerate(primals) if _is_float_like(x)]
+        self.positions = tuple(len(self.leading) + k for k in self.floats)
+        self.general = self.specialized = self.specialized_kind = None
+
+    def chosen(self):
+        """The general code the guards choose now (None where no primal holds floats)."""
+        return _compiled(self.function, self.positions, False) if self.positions else None
+
+    def made_for(self, general, bound, out):
+        """These codes, with ``general`` and the code specialized to a cotangent like ``out``."""
+        self.general = general
+        self.specialized = self.specialized_kind = None
+        if general is not None and not self.leading and type(out) in (float, numpy.ndarray):
+            self.specialized_kind = argument_kinds.kind_of(out)
+            self.specialized = _pullback_code(self.function, bound, self.positions, general, out)
 
 
 class Pullback:
@@ -846,24 +911,19 @@ class Pullback:
     cotangent of ``f``'s output ``out``."""
     __astgrad_result__ = "vjp's pullback"     # not a function transforms take (bound.as_function)
 
-    def __init__(self, f, primals, out, bound=None, before=None):
+    def __init__(self, f, primals, out, bound=None, before=None, codes=None):
         self.function, self.primals, self.out = f, primals, out
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
-        self._leading = leading_arguments(f)
-        # only the primals holding floats are differentiated (the others get None): an
-        # object holding ints alone is a constant, whose methods run as written
-        self._floats = [k for k, x in enumerate(primals) if _is_float_like(x)]
-        positions = tuple(len(self._leading) + k for k in self._floats)
-        self._compiled = _compiled(f, positions, False) if positions else None
-        self._positions = positions
-        # the code specialized to a cotangent like the output is made now, as the general
-        # code is: the pullback is f's derivative as vjp found f and the names it reads,
-        # whatever they are rebound to before it is called (the value ``out`` came from them)
-        self._specialized = self._specialized_kind = None
-        if self._compiled is not None and not self._leading and type(out) in (float, numpy.ndarray):
-            self._specialized_kind = argument_kinds.kind_of(out)
-            self._specialized = _pullback_code(f, self._bound, positions, self._compiled, out)
+        # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
+        # derivative as vjp found f and the names it reads, whatever they are rebound to
+        # before it is called (the value ``out`` came from them)
+        if codes is None:
+            codes = _PullbackCodes(f, primals)
+            codes.made_for(codes.chosen(), self._bound, out)
+        self._leading, self._floats, self._positions = codes.leading, codes.floats, codes.positions
+        self._compiled = codes.general
+        self._specialized, self._specialized_kind = codes.specialized, codes.specialized_kind
         self.__name__ = f"pullback_{_function_name(f)}"
 
     @public
@@ -883,14 +943,9 @@ class Pullback:
         if self._specialized is not None and argument_kinds.kind_of(cotangent) == self._specialized_kind:
             code = self._specialized
         seed = {seed_parameter(code): _as_adjoint(cotangent)}
-        now = self._before.taken_again() if self._before is not None else None
-        if now is not None:
-            self._before.restore()          # the code runs f again: from the values f started from
-        try:
-            grads = run_derivative(code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)
-        finally:
-            if now is not None:
-                now.restore()               # the pullback changes no global
+        # the code runs f again: from the values f started from (and changes no global)
+        grads = _as_started(self._before, lambda: run_derivative(code, *self._leading, *self._bound.args,
+                                                                 **self._bound.kwargs, **seed))
         if len(self._positions) == 1:
             grads = (grads,)
         by_position = dict(zip(self._floats, grads))

@@ -228,7 +228,7 @@ class ClosureLowering:
         obj = self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])
         if functions_container(obj):
-            return self.global_functions(path, obj)
+            return self.global_functions(path, obj, node)
         return Global(obj, S.copy(node))
 
     def container_item(self, node):
