@@ -7,10 +7,13 @@ mutated (append, extend, pop, insert, del, sort, reverse, update, setdefault), a
 between containers, in-place updates of items and attributes, comprehensions, zip(*xs),
 sorted/min/max with key, early return, while/else, try/finally, errstate, match, walrus,
 global state, optimizer loops on a dataclass. Each entry of CASES is (name, f, args, wrt):
-astgrad must give Python's value and derivative. Used by tests/test_hunt28.py."""
+astgrad must give Python's value and derivative (h01-h12 found a wrong one: a generator
+expression held in a name). REFUSED holds the programs astgrad refuses at the line, with a
+pattern of the refusal: each gave a wrong number before. Used by tests/test_hunt28.py."""
 
 import dataclasses
 import functools
+import itertools
 from collections import namedtuple
 
 import numpy as np
@@ -164,7 +167,7 @@ def r04(x, w):
     return f() + f()
 
 
-@refused("r05 a loop over a generator rebinding a name its items read", "the loop rebinds k, which the generator reads")
+@refused("r05 a loop over a generator rebinding a name its items read", "the loop rebinds k, which the items read")
 def r05(x, w):
     k = w[0]
     s = 0.0
@@ -174,7 +177,7 @@ def r05(x, w):
     return s
 
 
-@refused("r06 a loop over a held generator rebinding a name its items read", "the loop rebinds k, which the generator")
+@refused("r06 a loop over a held generator rebinding a name its items read", "the loop rebinds k, which the items read")
 def r06(x, w):
     k = w[0]
     g = (v * k for v in x)
@@ -195,13 +198,59 @@ def r07(x, w):
     return s
 
 
-@refused("r08 enumerate of a generator, the loop rebinding a name its items read", "the loop rebinds k, which the generator")
+@refused("r08 enumerate of a generator, the loop rebinding a name its items read", "the loop rebinds k, which the items read")
 def r08(x, w):
     k = w[0]
     s = 0.0
     for i, a in enumerate(v * k for v in x):
         s = s + a * i
         k = k + 1.0
+    return s
+
+
+@refused("r09 map of a lambda held in a name, a name the lambda reads rebound before sum", "held in 'm' here: k is rebound")
+def r09(x, w):
+    k = w[0]
+    m = map(lambda v: v * k, x)
+    k = w[1]
+    return sum(m)
+
+
+@refused("r10 map held in a name, summed twice (the second sum is 0 in Python)", "held in 'm' here: it is iterated more")
+def r10(x, w):
+    m = map(lambda v: v * w[0], x)
+    return sum(m) + sum(m)
+
+
+@refused("r11 zip held in a name, read by two comprehensions", "held in 'z' here: it is iterated more than once")
+def r11(x, w):
+    z = zip(x, w)
+    a = sum(p * q for p, q in z)
+    b = sum(p + q for p, q in z)
+    return a + b
+
+
+@refused("r12 itertools.starmap held in a name, a name its function reads rebound", "held in 's' here: k is rebound")
+def r12(x, w):
+    k = w[0]
+    s = itertools.starmap(lambda a, b: a * b * k, zip(x, w))
+    k = w[1]
+    return sum(s)
+
+
+@refused("r13 itertools.accumulate held in a name, summed twice", "held in 'a' here: it is iterated more than once")
+def r13(x, w):
+    a = itertools.accumulate(list(x * w))
+    return sum(a) + sum(a)
+
+
+@refused("r14 a loop over map of a lambda rebinding a name the lambda reads", "the loop rebinds k, which the items read")
+def r14(x, w):
+    k = w[0]
+    s = 0.0
+    for a in map(lambda v: v * k, x):
+        s = s + a
+        k = k * 2.0
     return s
 
 

@@ -8,12 +8,14 @@ while/else, try/finally, match, walrus, global state), each in grad, value_and_g
 jvp and hessian against central finite differences. It found one kind of wrong number: a
 generator expression held in a name (``g = (v * k for v in x)``) was computed where it was
 made, while Python computes each item when it is read, with the names as they are then,
-and uses the generator up on the first pass; and a ``for`` loop over a generator whose
-body changed what the items read. Those programs are kept, each in the mode that showed
+and uses the generator up on the first pass; the same for ``map``, ``zip`` and the
+itertools iterators held in a name; and a ``for`` loop over a generator (or a ``map`` of a
+lambda) whose body changed what the items read. Those programs are kept, each in the mode that showed
 the bug (tests/hunt28_programs.py), with the refusals of the forms a list cannot stand
 for, and a sample of the passing programs, one mode each."""
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -36,7 +38,8 @@ def test_refused_at_the_line(name, f, args, says):
     with pytest.raises(astgrad.TransformError, match=says) as caught:
         astgrad.grad(f)(*args)
     lines, first = inspect.getsourcelines(f)
-    at = "for " if "for loop" in str(caught.value) else "g = ("
+    held = re.search(r"held in '(\w+)'", str(caught.value))
+    at = f"{held.group(1)} = " if held else "for "        # the binding, or the loop
     line = first + next(i for i, text in enumerate(lines) if text.strip().startswith(at))
     assert f"hunt28_programs.py:{line}:" in str(caught.value)
     with pytest.raises(astgrad.TransformError, match=says):

@@ -41,7 +41,7 @@ from ...core import syntax as S
 from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .first_match import first_match, lower_at_line
-from .named_generator_expressions import move_held_generators, refuse_loops_changing_generators
+from .named_generator_expressions import holds_iterators, move_held_generators, refuse_loops_changing_generators
 from .try_comprehensions import made_search
 from .scopes import own_nodes
 
@@ -209,7 +209,7 @@ class ExplicitIteratorLowering:
                 and _only_advanced(self, scope, name)):
             nodes = scope = list(own_nodes(tree))
         calls_iter, holds_generator = _iteration_forms(nodes)
-        moved = holds_generator and move_held_generators(self, tree, _advanced_names(self, nodes))
+        moved = holds_iterators(nodes) and move_held_generators(self, tree, _advanced_names(self, nodes))
         refuse_loops_changing_generators(self, tree)
         if calls_iter:
             _iterated_at_once(self, nodes)
@@ -229,7 +229,7 @@ class ExplicitIteratorLowering:
         found in its body as in the differentiated function's."""
         nodes = list(own_nodes(fn))
         calls_iter, holds_generator = _iteration_forms(nodes)
-        if holds_generator:
+        if holds_iterators(nodes):
             move_held_generators(self, fn, _advanced_names(self, nodes))
         refuse_loops_changing_generators(self, fn)
         if calls_iter:

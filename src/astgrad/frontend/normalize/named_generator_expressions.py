@@ -17,9 +17,14 @@ A ``for`` loop taking a generator's items (``for a in (f(v) for v in xs)``, also
 ``enumerate``, ``zip``, ``map``, ``filter``) computes them before the loop, the same as
 Python only where the body changes nothing ``f(v)`` or a condition reads: a loop that
 rebinds such a name, writes into what it holds, or hands it on is refused at its line.
+
+An iterator held in a name (``m = map(f, xs)``, ``zip``, ``enumerate``, ``itertools.starmap``,
+...) is a list made where it stands too: read twice or in a loop, or after code that
+rebinds a name a lambda it calls reads or changes what it iterates, it is refused.
 """
 
 import builtins
+import itertools
 
 import gast
 
@@ -28,7 +33,22 @@ from ..generator_loops import changes_what_it_reads
 
 # builtins handing a loop the items of a generator one at a time
 _LAZY = (builtins.enumerate, builtins.zip, builtins.map, builtins.filter, builtins.iter)
+# calls making an iterator that computes its items when they are read, and is used up then
+_ITERATORS = (builtins.enumerate, builtins.zip, builtins.map, builtins.filter, builtins.reversed, itertools.starmap,
+              itertools.accumulate, itertools.islice, itertools.chain, itertools.pairwise, itertools.product,
+              itertools.combinations, itertools.permutations, itertools.zip_longest, itertools.compress,
+              itertools.takewhile, itertools.dropwhile, itertools.filterfalse)
+_ITERATOR_NAMES = {f.__name__ for f in _ITERATORS}
+# of those, the ones calling a function they are given on each item as it is read
+_MAPPING = (builtins.map, builtins.filter, itertools.starmap)
 _DEFERRED = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+
+
+def holds_iterators(nodes):
+    """Whether ``nodes`` bind a generator expression or a call named like one of
+    ``_ITERATORS`` to a name (a quick look before ``move_held_generators``)."""
+    return any(type(n) is gast.Assign and (type(n.value) is gast.GeneratorExp or type(n.value) is gast.Call and getattr(
+        n.value.func, "id", getattr(n.value.func, "attr", None)) in _ITERATOR_NAMES) for n in nodes)
 
 
 def move_held_generators(normalizer, tree, advanced):
@@ -38,28 +58,70 @@ def move_held_generators(normalizer, tree, advanced):
     changed = False
     for block in _blocks(tree.body):
         for i, stmt in enumerate(block):
-            if type(stmt) is gast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is gast.Name \
-                    and type(stmt.value) is gast.GeneratorExp and stmt.targets[0].id not in advanced:
+            if not (type(stmt) is gast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is gast.Name
+                    and stmt.targets[0].id not in advanced):
+                continue
+            if type(stmt.value) is gast.GeneratorExp:
                 changed |= _move(normalizer, tree, block[i + 1:], stmt)
+            elif type(stmt.value) is gast.Call and normalizer.resolve_call(stmt.value) in _ITERATORS:
+                _check_held_iterator(normalizer, tree, block[i + 1:], stmt)
     return changed
+
+
+def _check_held_iterator(normalizer, tree, later, assign):
+    """Refuse ``m = map(lambda v: v * k, xs)`` (or ``zip``, ``enumerate``, ``itertools``...)
+    read twice or in a loop (used up by the first pass in Python), or read after code that
+    changes what its items read (``k = 3.0``): the derivative makes its list where it
+    stands, where Python computes each item when it is read."""
+    once = _read_once_at(normalizer, tree, later, assign)
+    if once is None:
+        return
+    at, loop = once
+    what = assign.value
+    stored = {n.id for stmt in later[:at] + loop for n in gast.walk(stmt) if type(n) is gast.Name
+              and type(n.ctx) is not gast.Load}
+    lazy = {n for f in gast.walk(what) if type(f) is gast.Lambda for n in S.names_in(f.body)
+            - {a.id for a in f.args.args}}          # its arguments are evaluated where it is made
+    rebound = sorted(lazy & stored)
+    why = f"{rebound[0]} is rebound" if rebound else changes_what_it_reads(
+        later[:at] + loop, [what], (), tree, normalizer.resolve_call, normalizer.source)
+    if why:
+        raise normalizer.source.error(
+            f"astgrad cannot differentiate the iterator held in '{assign.targets[0].id}' here: {why} before its "
+            "items are read, and Python computes each item when it is read, while astgrad computes them where the "
+            "iterator is made. Make the iterator where it is read (sum(map(f, xs))), or build the list at once "
+            "where that is what you mean (list(map(f, xs)))", assign, construct="iterator held in a name")
+
+
+def _read_once_at(normalizer, tree, later, assign):
+    """Where the one read of the name ``assign`` binds is: (the index of its statement in
+    ``later``, that statement's body where it is a ``for`` over the name, else []); None
+    where the name is not read, or rebound. A read twice, or in a loop, or in a function
+    defined in the code is refused: Python's iterator is used up by the first pass."""
+    name = assign.targets[0].id
+    reads = [n for n in gast.walk(tree) if type(n) is gast.Name and n.id == name and type(n.ctx) is gast.Load]
+    stores = [n for n in gast.walk(tree) if type(n) is gast.Name and n.id == name and type(n.ctx) is not gast.Load]
+    if len(stores) != 1 or not reads:
+        return None                         # rebound: what each read holds shows only when the code runs
+    once = [(at, stmt) for at, stmt in enumerate(later) if any(True for _ in _reads_once(stmt, name))]
+    if len(reads) > 1 or not once:
+        kind = "generator expression" if type(assign.value) is gast.GeneratorExp else "iterator"
+        raise normalizer.source.error(
+            f"astgrad cannot differentiate the {kind} held in '{name}' here: it is iterated more than once (or in "
+            f"a loop, or by a function defined later), and Python's {kind} is used up by the first pass, while "
+            f"astgrad would make its items again. Build a list where you mean every pass to see the items "
+            f"({name} = [f(v) for v in items]), or write the {kind} where it is consumed (sum(f(v) for v in items))",
+            assign, construct=f"{kind} held in a name")
+    at, stmt = once[0]
+    return at, stmt.body if isinstance(stmt, gast.For) and type(stmt.iter) is gast.Name and stmt.iter.id == name else []
 
 
 def _move(normalizer, tree, later, assign):
     name = assign.targets[0].id
-    reads = [n for n in gast.walk(tree) if type(n) is gast.Name and n.id == name and type(n.ctx) is gast.Load]
-    stores = [n for n in gast.walk(tree) if type(n) is gast.Name and n.id == name and type(n.ctx) is not gast.Load]
-    if len(stores) != 1:
-        return False                        # rebound: what each read holds shows only when the code runs
-    once = [slot for stmt in later for slot in _reads_once(stmt, name)]
-    if len(reads) > 1 or len(reads) == 1 and not once:
-        raise normalizer.source.error(
-            f"astgrad cannot differentiate the generator expression held in '{name}' here: it is iterated "
-            "more than once (or in a loop, or by a function defined later), and Python's generator is used up "
-            "by the first pass, while astgrad would make its items again. Build a list where you mean every pass "
-            f"to see the items ({name} = [f(v) for v in items]), or write the generator expression where it is "
-            "consumed (sum(f(v) for v in items))", assign, construct="generator expression held in a name")
-    if not once:
+    once = _read_once_at(normalizer, tree, later, assign)
+    if once is None:
         return False
+    once = list(_reads_once(later[once[0]], name))
     generator = assign.value
     assign.value = generator.generators[0].iter
     generator.generators[0].iter = S.name(name)
@@ -72,37 +134,42 @@ def _move(normalizer, tree, later, assign):
 
 
 def refuse_loops_changing_generators(normalizer, tree):
-    """Refuse ``for a in (f(v) for v in xs): ...`` (also under ``enumerate`` or ``zip``,
-    or a held generator moved there) whose body rebinds or changes what ``f(v)`` or a
-    condition reads: Python computes each item when the loop asks for it, the derivative
-    computes them all before the loop."""
+    """Refuse ``for a in (f(v) for v in xs): ...`` (also under ``enumerate`` or ``zip``, a
+    held generator moved there, or ``map(lambda v: f(v), xs)``) whose body rebinds or
+    changes what ``f(v)`` or a condition reads: Python computes each item when the loop
+    asks for it, the derivative computes them all before the loop."""
     for loop in gast.walk(tree):
         if not isinstance(loop, gast.For):
             continue
-        for generator in _generators_in(normalizer, loop.iter):
-            parts = [generator.elt, *[c for g in generator.generators for c in g.ifs],
-                     *[g.iter for g in generator.generators[1:]]]
-            own = {n for g in generator.generators for n in S.names_in(g.target)}
+        for parts, own in _item_code(normalizer, loop.iter):
             read = {n for part in parts for n in S.names_in(part)} - own
             rebound = sorted(read & _stored(loop))
-            why = f"the loop rebinds {rebound[0]}, which the generator reads" if rebound else changes_what_it_reads(
+            why = f"the loop rebinds {rebound[0]}, which the items read" if rebound else changes_what_it_reads(
                 loop.body, parts, (), tree, normalizer.resolve_call, normalizer.source)
             if why:
                 raise normalizer.source.error(
-                    f"astgrad cannot differentiate this for loop over a generator expression: {why}, and Python computes each item only when the loop asks for it, while astgrad "
-                    "computes the items before the loop. Loop over the items themselves and compute each one in the "
-                    "body (for v in xs: a = f(v)), or build the list first where that is what you mean",
+                    "astgrad cannot differentiate this for loop over items computed as it asks for them (a generator "
+                    f"expression, map, filter): {why}, and Python computes each item only when the loop asks for it, "
+                    "while astgrad computes the items before the loop. Loop over the items themselves and compute each "
+                    "one in the body (for v in xs: a = f(v)), or build the list first where that is what you mean",
                     loop, construct="for loop over a generator expression")
 
 
-def _generators_in(normalizer, node):
-    """The generator expressions a loop over ``node`` takes item by item: ``node`` itself,
-    or one handed to ``enumerate``, ``zip``, ``map``, ``filter`` or ``iter`` there."""
+def _item_code(normalizer, node):
+    """The code computing each item of what a loop over ``node`` takes item by item, with
+    the names that code binds itself: a generator expression's item and conditions (``node``
+    itself, or one handed to ``enumerate``, ``zip``, ``map``, ``filter`` or ``iter`` there),
+    or the body of a lambda ``map``, ``filter`` or ``itertools.starmap`` calls on each item."""
     if type(node) is gast.GeneratorExp:
-        yield node
-    elif type(node) is gast.Call and normalizer.resolve_call(node) in _LAZY:
-        for arg in node.args:
-            yield from _generators_in(normalizer, arg)
+        parts = [node.elt, *[c for g in node.generators for c in g.ifs], *[g.iter for g in node.generators[1:]]]
+        yield parts, {n for g in node.generators for n in S.names_in(g.target)}
+    elif type(node) is gast.Call:
+        callee = normalizer.resolve_call(node)
+        if callee in _MAPPING and node.args and type(node.args[0]) is gast.Lambda:
+            yield [node.args[0].body], {a.id for a in node.args[0].args.args}
+        if callee in _LAZY or callee in _MAPPING:
+            for arg in node.args:
+                yield from _item_code(normalizer, arg)
 
 
 def _stored(loop):
@@ -141,7 +208,9 @@ def _once_parts(node):
     if isinstance(node, gast.While):
         return []
     if isinstance(node, (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)):
-        return [node.generators[0].iter]
+        return [node.generators[0]]
+    if isinstance(node, gast.comprehension):
+        return [node.iter]
     return list(gast.iter_child_nodes(node))
 
 
