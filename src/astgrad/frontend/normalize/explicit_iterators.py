@@ -41,6 +41,7 @@ from ...core import syntax as S
 from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .first_match import first_match, lower_at_line
+from .named_generator_expressions import holds_iterators, move_held_generators, refuse_loops_changing_generators
 from .try_comprehensions import made_search
 from .scopes import own_nodes
 
@@ -111,6 +112,12 @@ def _advanced_somewhere(normalizer, nodes, name):
     """Whether some ``next(name)`` reads ``name``."""
     return any(_is_call_of(normalizer, node, builtins.next) and node.args and isinstance(node.args[0], gast.Name)
                and node.args[0].id == name for node in nodes)
+
+
+def _advanced_names(normalizer, nodes):
+    """The names ``next`` reads (``next(g)``), whose generators are rewritten here."""
+    return {node.args[0].id for node in nodes if _is_call_of(normalizer, node, builtins.next) and node.args
+            and isinstance(node.args[0], gast.Name)}
 
 
 def _iteration_forms(nodes):
@@ -202,6 +209,8 @@ class ExplicitIteratorLowering:
                 and _only_advanced(self, scope, name)):
             nodes = scope = list(own_nodes(tree))
         calls_iter, holds_generator = _iteration_forms(nodes)
+        moved = holds_iterators(nodes) and move_held_generators(self, tree, _advanced_names(self, nodes))
+        refuse_loops_changing_generators(self, tree)
         if calls_iter:
             _iterated_at_once(self, nodes)
         if calls_iter or holds_generator:
@@ -212,7 +221,7 @@ class ExplicitIteratorLowering:
             scope = list(own_nodes(tree))
         iterated = rewrite_iterated_generators(tree, scope, self.resolve_call, bind,
                                                self.refuse_generator, self.source)
-        return bool(self.explicit_iterators) | consumed | iterated
+        return bool(self.explicit_iterators) | consumed | iterated | moved
 
     def inlined_iteration(self, fn):
         """The explicit iterators of a local function being inlined (its locals renamed
@@ -220,6 +229,9 @@ class ExplicitIteratorLowering:
         found in its body as in the differentiated function's."""
         nodes = list(own_nodes(fn))
         calls_iter, holds_generator = _iteration_forms(nodes)
+        if holds_iterators(nodes):
+            move_held_generators(self, fn, _advanced_names(self, nodes))
+        refuse_loops_changing_generators(self, fn)
         if calls_iter:
             _iterated_at_once(self, nodes)
         if calls_iter or holds_generator:
