@@ -9,17 +9,20 @@ code) marks the log ``engine_used``: its result depends on more than names, and 
 kept."""
 
 import contextlib
+import itertools
 import threading
 
 _local = threading.local()          # .logs: the logs open on this thread, innermost last
+_numbers = itertools.count(1)       # each log's own number, never reused
 
 
 class ReadLog:
-    __slots__ = ("reads", "engine_used")
+    __slots__ = ("reads", "engine_used", "number")
 
     def __init__(self):
         self.reads = []             # (function, name path parts, the objects its parts meant)
         self.engine_used = False
+        self.number = next(_numbers)
 
 
 @contextlib.contextmanager
@@ -38,6 +41,13 @@ def logging_reads():
         if logs:
             logs[-1].reads.extend(log.reads)
             logs[-1].engine_used = logs[-1].engine_used or log.engine_used
+
+
+def current_log():
+    """The number of the innermost log open on this thread (0 if none): a read noted in
+    that log need not be noted there again."""
+    logs = getattr(_local, "logs", None)
+    return logs[-1].number if logs else 0
 
 
 def note_read(fn, parts, chain):

@@ -21,7 +21,7 @@ import gast
 
 from ..core import generated_text
 from ..core import syntax as S
-from ..core.read_log import note_read
+from ..core.read_log import current_log, note_read
 from ..core.methods import static_attribute
 from ..core.missing import MISSING
 from .changing_getters import changing_getter
@@ -53,6 +53,9 @@ class FunctionSource:
         # names astgrad binds to another function's scope (normalize/foreign.py): their
         # meaning is astgrad's own, so only the attributes read off them are dependencies
         self.scopes = {}
+        # name path -> (the number of the read log open then, len(scopes), its object, the
+        # objects of its parts): a path asked again under the same log (np.sin, at each call)
+        self._resolved = {}
 
     @property
     def name(self):
@@ -98,6 +101,7 @@ class FunctionSource:
         copied._recorded = set(self._recorded)
         copied._read = dict(self._read)        # what the normalization copied was made for
         copied.scopes = dict(self.scopes)
+        copied._resolved = {}
         copied.closure = _closure_values(self.fn)
         return copied
 
@@ -126,6 +130,26 @@ class FunctionSource:
 
         With ``depend``, generation depends on what the path means now (which rule,
         which callee): the meaning is recorded so a later rebinding is noticed."""
+        key, log = tuple(parts), current_log()
+        found = self._resolved.get(key)
+        if found is not None and found[0] == log and found[1] == len(self.scopes):
+            obj, chain = found[2], found[3]     # read and noted in this log already
+        else:
+            obj, chain = self._walk_path(parts)
+            self._resolved[key] = (log, len(self.scopes), obj, chain)
+        if depend:
+            root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
+            entry = ((root,) + tuple(parts[1:len(chain)]), tuple(chain))
+            seen = (entry[0], tuple(map(id, chain)))    # the list holds the objects: ids stay theirs
+            if seen not in self._recorded:      # a path read again (at every use) adds nothing
+                self._recorded.add(seen)
+                self.dependencies.append(entry)
+        load_imported()         # rules of an optional library (SciPy) the code may call
+        return obj
+
+    def _walk_path(self, parts):
+        """(the object ``parts`` means, the objects of its parts read), noted in the
+        open read log."""
         obj = self.resolve(parts[0])
         chain = [obj]
         for length in range(2, len(parts) + 1):
@@ -142,15 +166,7 @@ class FunctionSource:
             chain.append(obj)
         if len(chain) > 1 and parts[0] not in self.scopes:
             note_read(self.fn, tuple(parts[:len(chain)]), tuple(chain))
-        if depend:
-            root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
-            entry = ((root,) + tuple(parts[1:len(chain)]), tuple(chain))
-            seen = (entry[0], tuple(map(id, chain)))    # the list holds the objects: ids stay theirs
-            if seen not in self._recorded:      # a path read again (at every use) adds nothing
-                self._recorded.add(seen)
-                self.dependencies.append(entry)
-        load_imported()         # rules of an optional library (SciPy) the code may call
-        return obj
+        return obj, tuple(chain)
 
     def _attribute(self, owner, path, changing=False):
         """``owner.<path[-1]>`` (``owner``: what ``path[:-1]`` means), as first read; read
