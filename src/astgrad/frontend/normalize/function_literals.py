@@ -32,6 +32,7 @@ from ...core.ops import is_user_function
 from ...errors import TransformError
 from ..source import parse_function
 from .closures import Data, Functions, Global, Local, Made, _has_value, functions_container
+from .reached_flips import changed_container_error, changer_of
 from .scopes import returns_local_function
 
 
@@ -54,15 +55,13 @@ class FunctionLiteralLowering:
         """A global list, tuple or dict holding only functions (``ACTS = {"tanh": np.tanh,
         "relu": relu}``) as the literal of the functions it holds now: the code depends on
         them (a guard), so it is made again when an item is replaced, added or removed.
-        One the function itself changes in place (``FS.reverse()``) is refused: the
-        functions it holds when the code is made are not those the call reads after the change."""
-        if len(path) == 1 and self.changed_in_place(path[0]):
-            raise self.source.error(
-                f"astgrad follows the global {path[0]} as the functions it holds when the code is made, but "
-                f"this function changes {path[0]} in place (a write, a method such as reverse or append), so a "
-                "call of one of its items could run another function than the code's; leave the list as it "
-                f"is and choose the function by its position or key ({path[0]}[-1](x)), or pass the functions "
-                "as an argument", node, construct=f"global {path[0]} changed in place")
+        One the function itself, or a function it reaches (reached_flips.py), changes in place
+        (``FS.reverse()``) is refused: the functions it holds when the code is made are not
+        those the call reads after the change."""
+        own = len(path) == 1 and self.changed_in_place(path[0])
+        changer = None if own else changer_of(self.source.fn, container, path[-1], changed_in_place)
+        if own or changer is not None:
+            raise changed_container_error(self.source, ".".join(path), changer, node)
         self.source.dependencies.append(((ITEMS_ROOT, ".".join(path)), (container, items_snapshot(container))))
         keys = list(container) if isinstance(container, dict) else None
         values = container.values() if isinstance(container, dict) else container
