@@ -4,6 +4,7 @@ container as the functions it holds when the code is made, so a read after the c
 would run another function than Python's. The read is refused at its line, naming the
 helper; containers no reached function changes are still followed."""
 
+import functools
 import inspect
 
 import numpy as np
@@ -74,6 +75,43 @@ def _make_flipper():
     return flipper
 
 
+def _once(g):
+    @functools.wraps(g)
+    def wrapper(*args):
+        return g(*args)
+    return wrapper
+
+
+@_once
+def decorated_flip():
+    FS.reverse()
+
+
+def reverse_by_slice():
+    FS[:] = FS[::-1]
+
+
+def reverse_through_alias():
+    held = FS
+    held.reverse()
+
+
+def pop_and_put_back():
+    D.pop("act")
+    D["act"] = np.cos
+
+
+def reverse_attribute():
+    H.fns.reverse()
+
+
+class Flipper:
+    def go(self):
+        FS.reverse()
+
+
+FLIPPER = Flipper()
+HOOKS = [flip]
 closure_flip = _make_flipper()
 lambda_flip = lambda: FS.reverse()     # noqa: E731 - a lambda held in a global
 
@@ -143,7 +181,51 @@ def through_method(x):
     return np.sum(H.fns[0](x))
 
 
-REFUSED = [(through_helper, "flip"), (item_replaced, "swap_first"), (item_popped, "pop_first"),
+def through_decorated_helper(x):
+    decorated_flip()
+    return np.sum(FS[0](x))
+
+
+def slice_written(x):
+    reverse_by_slice()
+    return np.sum(FS[0](x))
+
+
+def through_an_alias(x):
+    reverse_through_alias()
+    return np.sum(FS[0](x))
+
+
+def dict_popped(x):
+    pop_and_put_back()
+    return np.sum(D["act"](x))
+
+
+def attribute_list_by_a_helper(x):
+    reverse_attribute()
+    return np.sum(H.fns[0](x))
+
+
+def through_a_global_object(x):
+    FLIPPER.go()
+    return np.sum(FS[0](x))
+
+
+def through_a_hook_list(x):
+    HOOKS[0]()
+    return np.sum(FS[0](x))
+
+
+def through_map_of_a_lambda(x):
+    list(map(lambda _: flip(), [0]))
+    return np.sum(FS[0](x))
+
+
+REFUSED = [(through_decorated_helper, "decorated_flip"), (slice_written, "reverse_by_slice"),
+           (through_an_alias, "reverse_through_alias"), (dict_popped, "pop_and_put_back"),
+           (attribute_list_by_a_helper, "reverse_attribute"), (through_a_global_object, "Flipper.go"),
+           (through_a_hook_list, "flip"), (through_map_of_a_lambda, "flip"),
+           (through_helper, "flip"), (item_replaced, "swap_first"), (item_popped, "pop_first"),
            (item_inserted, "insert_cos"), (sorted_by_helper, "sort_by_name"), (item_deleted, "delete_first"),
            (dict_item_replaced, "set_act"), (dict_updated, "update_act"),
            (helper_of_helper, "flip_through_another_helper"), (through_closure, "flipper"),
@@ -186,7 +268,8 @@ def test_a_container_a_reached_helper_changes_is_refused_at_the_read(fn, changer
     assert f"test_helper_flip.py:{_read_line(fn)}:" in message
     assert f"{changer} (" in message and "in place" in message and "[-1](x)" in message
     if transform != "hessian":      # (hessian runs the function before it makes its code)
-        assert FS == [np.sin, np.cos] and D == {"act": np.sin} and other.OTHER_FS == [np.sin, np.cos]
+        assert FS == [np.sin, np.cos] and D == {"act": np.sin} and other.OTHER_FS == [np.sin, np.cos] \
+            and H.fns == [np.sin, np.cos]
     # Python's answer is not the unchanged container's: followed as made, the value would be wrong
     _put_back()
     assert not np.isclose(fn(X.copy()), np.sum(np.sin(X)))
