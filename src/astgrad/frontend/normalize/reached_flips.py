@@ -108,7 +108,10 @@ def _callee_def(function, call):
         return None
     value = function.__globals__.get(node.id, getattr(builtins, node.id, None))
     for part in path:
-        value = getattr(value, part, None)
+        try:
+            value = getattr(value, part, None)
+        except Exception:       # noqa: BLE001 - a property raising: not known
+            return None
     if value is None:
         return None
     if isinstance(value, types.FunctionType) and is_user_function(value):
