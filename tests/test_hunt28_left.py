@@ -51,3 +51,55 @@ def test_the_gradient_of_an_argument_a_loop_rebinds_has_its_shape(f):
 def test_a_list_argument_a_loop_rebinds_gets_its_own_gradient():
     got = astgrad.grad(loop_rebinds_list_argument)([0.5, 2.0], 3.0)
     assert got == [9.0, 0.0]
+
+
+MEMO = {}
+
+
+def memoised(n, x):
+    if n in MEMO:
+        return MEMO[n]
+    if n < 2:
+        r = x
+    else:
+        r = memoised(n - 1, x) + memoised(n - 2, x)
+    MEMO[n] = r
+    return r
+
+
+def memoised_with_table(n, x, memo):
+    if n in memo:
+        return memo[n]
+    if n < 2:
+        r = x
+    else:
+        r = memoised_with_table(n - 1, x, memo) + memoised_with_table(n - 2, x, memo)
+    memo[n] = r
+    return r
+
+
+def calls_memoised(x):
+    return memoised(4, x)
+
+
+def calls_memoised_with_a_new_table(x):
+    return memoised_with_table(4, x, {})
+
+
+def calls_memoised_with_its_table(x):
+    table = {}
+    return memoised_with_table(4, x, table)
+
+
+@pytest.mark.parametrize("f, says", [
+    (calls_memoised, "the call of memoised changes 'MEMO', which may hold or share its argument 'x', in place"),
+    (calls_memoised_with_a_new_table, "the call of memoised_with_table changes an argument it is given in place "
+                                      r"\(an assignment into an element at .*: memo\[n\] = r\)"),
+    (calls_memoised_with_its_table, "the call of memoised_with_table changes its argument 'table' in place"),
+])
+def test_memoised_recursion_is_refused_naming_what_it_changes(f, says):
+    with pytest.raises(astgrad.TransformError, match=says) as caught:
+        astgrad.grad(f)(1.5)
+    assert "test_hunt28_left.py:" in str(caught.value) and "return the new value" in str(caught.value)
+    MEMO.clear()
+    assert astgrad.grad(loop_rebinds_argument)(X4, 1.5).shape == (4,)        # the next call works
