@@ -25,6 +25,7 @@ import numpy
 
 from .. import runtime, runtime_objects
 from ..core import anno, generated_text
+from ..core.user_expressions import user_expression
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
@@ -702,6 +703,9 @@ class Where(typing.NamedTuple):
     # for an op= on an item of a shallow copy: the constant keys of the items written
     # (c[0] *= a: (0,)), or None where a write's key is known only when it runs
     keys: object = None
+    # the callee's name whose object the change is on, where the parameter changed is
+    # only one that may share it (memo[n] = r, memo holding what r, and so x, may be)
+    through: object = None
 
 
 def _where(source, node, what):
@@ -828,14 +832,21 @@ def _analyse(fn, prepare):
         # a name that is not the function's own (a global, a closure variable) is memory
         # from outside: G.append(a) or A[:] = a in the callee changes what the caller reads
         reached = {n if n in sharing.locals else OUTSIDE for n in {change.name} | shared}
-        for changed in reached & (set(params) | {OUTSIDE}):
-            mutated.setdefault(changed, _where(source, change.stmt, change.what))
+        # the name written into first, so that a message names it before one that may share it
+        for changed in sorted(reached & (set(params) | {OUTSIDE}), key=lambda n: (n != copies.get(change.name, change.name), n)):
+            where = _where(source, change.stmt, change.what)
+            if changed != copies.get(change.name, change.name) and \
+                    (change.name in copies or _another_parameter(sharing, change.name)):
+                where = where._replace(through=_written_as(source, change.stmt, change.name))
+            mutated.setdefault(changed, where)
     items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
     items_changed = {**_items_changed_by_callees(sharing), **items_changed}
-    for stmt, callee_name, changed, _, _ in calls_changing_arguments(sharing):
+    for stmt, callee_name, changed, inner, _ in calls_changing_arguments(sharing):
         for name in {changed} | sharing.group(changed):
             if name in params or name == OUTSIDE:
-                mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}"))
+                through = inner.through if name == changed or changed == OUTSIDE else \
+                    _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
+                mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
@@ -843,6 +854,19 @@ def _analyse(fn, prepare):
     effects = Effects(fn, params, result_shares, mutated, result_items)
     effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
     return effects
+
+
+def _another_parameter(sharing, name):
+    """Whether ``name``, written into, is a parameter or a global (memo[n] = r): then what
+    it changes is that, not the argument found to share it; a local (row = items[0]) is a
+    part of the argument itself. (The copy of a parameter the derivative writes into
+    stands for the parameter: the caller checks it by ``copies``.)"""
+    return name not in sharing.locals or bool(({name} | sharing._aliases(name)) & set(sharing.params))
+
+
+def _written_as(source, stmt, name):
+    """``name`` as the user's line writes it (``memo``, not the ``memo_1`` renaming made)."""
+    return user_expression(source, stmt, name) or name
 
 
 def _item_changed_by_store(sharing, change):

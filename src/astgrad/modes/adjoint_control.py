@@ -85,6 +85,10 @@ class ControlFlowAdjoints:
         rebound in each iteration, read after the loop): a name that the block surely
         binds (annotated as ``bound``) exists when the block's reverse runs, so one of a
         known array get ``zeros_like``, which the saves make of the value it had then."""
+        if isinstance(stmt, gast.For) and name in self.mode.params and name in S.stored_names(stmt.target):
+            # a parameter the loop rebinds: this zero stands for the value it had before,
+            # the argument after the first iteration, not the item it holds now
+            return S.assign(self.mode.adjoint(name), S.const(0.0))
         defined = anno.get(stmt, bound) if name in self._item_holders() else None
         return self.sweep.zero_init(name, defined or anno.get(stmt, Key.DEFINED_BEFORE))
 

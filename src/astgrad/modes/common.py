@@ -1337,8 +1337,13 @@ def _refuse_callees_changing_arguments(source, calls):
         elif receiver is not None:
             message = _method_change_message(callee, receiver, where)
         else:
-            written = None if _names_in_line(source, stmt, changed) else user_expression(source, stmt, changed)
-            message = _callee_change_message(callee, f"its argument {written or repr(changed)}", where)
+            named = _names_in_line(source, stmt, changed)
+            written = None if named else user_expression(source, stmt, changed)
+            # a name astgrad made for a value the line writes out (fib(4, x, {})): not the user's
+            argument = f"its argument {written or repr(changed)}" if written or named else "an argument it is given"
+            if where.through is not None:     # what it writes into is another name, which may share it
+                argument = f"'{where.through}', which may hold or share {argument},"
+            message = _callee_change_message(callee, argument, where)
         raise source.error(message, stmt, construct=f"in-place change in {callee}")
 
 

@@ -251,7 +251,11 @@ class ReverseMode(Transform):
         value when ``preserve_result``."""
         grads = []
         for name in wrt_names:
-            if name in self.active and state_of(state, self.adjoint(name)) is not UNSET:
+            if name in self.active and state_of(state, self.adjoint(name)) is not UNSET and name in self.assigned_names:
+                # rebound in a loop or a branch (restored by now): the zero its rebinding
+                # left may be a plain 0.0, and the gradient has the argument's shape
+                grads.append(self.helper_call("unbroadcast", [S.name(self.adjoint(name)), S.name(name)]))
+            elif name in self.active and state_of(state, self.adjoint(name)) is not UNSET:
                 grads.append(S.name(self.adjoint(name)))
             else:
                 grads.append(self.helper_call("zeros_like", [S.name(name)]))
