@@ -250,10 +250,12 @@ class ReverseMode(Transform):
         """The gradients (zeros for inputs the output does not depend on), after the
         value when ``preserve_result``."""
         grads = []
+        loop_targets = {name for node in gast.walk(self.fn) if isinstance(node, gast.For)
+                        for name in S.stored_names(node.target)}
         for name in wrt_names:
-            if name in self.active and state_of(state, self.adjoint(name)) is not UNSET and name in self.assigned_names:
-                # rebound in a loop or a branch (restored by now): the zero its rebinding
-                # left may be a plain 0.0, and the gradient has the argument's shape
+            if name in self.active and state_of(state, self.adjoint(name)) is not UNSET and name in loop_targets:
+                # a loop's target (restored by now): the zero its rebinding left is a plain
+                # 0.0 (adjoint_control.py), and the gradient has the argument's shape
                 grads.append(self.helper_call("unbroadcast", [S.name(self.adjoint(name)), S.name(name)]))
             elif name in self.active and state_of(state, self.adjoint(name)) is not UNSET:
                 grads.append(S.name(self.adjoint(name)))
