@@ -6,8 +6,9 @@ The forward sweep calls it for its value; the reverse sweep calls its own deriva
 which runs the user's code again. The forward sweep takes the values of what it rebinds
 right before the call (``outer_before = outer_values(g)``); the reverse sweep sets them
 back for the derivative's run and, after it (in a ``finally``: also when it raises),
-puts back what was there (``replay_from``, ``put_back``: rebound_places.py). So the derivative reads the values the call read, and
-the variables end as one call of the function leaves them.
+puts back what was there (``replay_from``, ``put_back``: rebound_places.py). So the
+derivative reads the values the call read, and the variables end as one call of the
+function leaves them.
 """
 
 import gast
