@@ -14,6 +14,9 @@ To record the code before the change, run ``record`` against a copy of the old s
 ``compare`` compares, test by test, the texts as a multiset (the order of generation may
 change), with the number in each synthetic file name (``<astgrad grad of f #12>``, which
 counts the generations of the process) left out. It lists the tests whose texts differ.
+A line that is not a whole record (a recording cut short) is named and left out, and
+the comparison then fails. Recording writes each record whole, under a lock, so tests
+that generate code from several threads do not interleave lines.
 Tests that draw random programs, or race threads, differ from run to run on the same
 code: record twice before the change to see which.
 """
@@ -22,6 +25,7 @@ import collections
 import json
 import re
 import sys
+import threading
 
 _FILE_NUMBER = re.compile(r"(<astgrad [^>#]*#)\d+>")
 
@@ -31,6 +35,14 @@ class _Recorder:
 
     def __init__(self, out):
         self.out, self.test = out, "<collection>"
+        # tests that generate code from several threads would otherwise interleave their lines
+        self._writing = threading.Lock()
+
+    def write(self, text):
+        line = json.dumps({"test": self.test, "text": text}) + "\n"
+        with self._writing:
+            self.out.write(line)
+            self.out.flush()
 
     def pytest_runtest_setup(self, item):
         self.test = item.nodeid
@@ -53,7 +65,7 @@ class _Recorder:
         if not getattr(emit, "recording", False):
             def to_source(tree):
                 text = emit(tree)
-                self.out.write(json.dumps({"test": self.test, "text": text}) + "\n")
+                self.write(text)
                 return text
             to_source.recording = True
             module.to_source = to_source
@@ -67,23 +79,42 @@ def record(path, pytest_args):
 
 
 def _texts(path):
-    by_test = collections.defaultdict(collections.Counter)
+    """The texts of ``path`` by test, and the number of lines that are not a whole record
+    (a recording cut short, or one made before recording was safe under threads)."""
+    by_test, unreadable = collections.defaultdict(collections.Counter), 0
     with open(path) as lines:
-        for line in lines:
-            entry = json.loads(line)
+        for number, line in enumerate(lines, 1):
+            entry = _entry(line)
+            if entry is None:
+                unreadable += 1
+                print(f"{path}:{number}: not a whole record, left out: {line[:60]!r}", file=sys.stderr)
+                continue
             by_test[entry["test"]][_FILE_NUMBER.sub(r"\1N>", entry["text"])] += 1
-    return by_test
+    return by_test, unreadable
+
+
+def _entry(line):
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry.get("test"), str) or not isinstance(entry.get("text"), str):
+        return None
+    return entry
 
 
 def compare(before_path, after_path):
-    before, after = _texts(before_path), _texts(after_path)
+    (before, unreadable_before), (after, unreadable_after) = _texts(before_path), _texts(after_path)
     differing = sorted(test for test in set(before) | set(after) if before.get(test) != after.get(test))
     print(f"{sum(map(sum, (c.values() for c in before.values())))} texts before, "
           f"{sum(map(sum, (c.values() for c in after.values())))} after, "
           f"{len(set(before) | set(after))} tests; {len(differing)} tests whose texts differ")
     for test in differing:
         print(f"  {test}: {sum(before.get(test, {}).values())} texts before, {sum(after.get(test, {}).values())} after")
-    return 1 if differing else 0
+    if unreadable_before or unreadable_after:
+        print(f"{unreadable_before} lines before and {unreadable_after} after were not whole records and were "
+              f"left out (listed above): record again to compare those tests")
+    return 1 if differing or unreadable_before or unreadable_after else 0
 
 
 def main(argv=None):
