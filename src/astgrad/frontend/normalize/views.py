@@ -29,6 +29,7 @@ use across a write (a row ``x[i]``, a view under a second name, a view bound in 
 is refused by the modes, as before.
 """
 
+import copy
 from collections import Counter
 
 import gast
@@ -36,6 +37,7 @@ import numpy
 
 from ... import runtime
 from ...core import syntax as S
+from .repeated_rows import refuse_writes_into_repeated_rows
 from .scopes import binding_counts, parameters
 
 _SIMPLE_INDEX = (gast.Constant,)
@@ -83,7 +85,7 @@ class ViewWrites:
             elif type(node) is gast.Assign:
                 assignments.append(node)
         self.params = set(parameters(tree))
-        self.containers = _container_names(assignments)
+        self.containers = _container_names(assignments, normalizer.resolve_call)
         self.views = {}
         # the views bound before the statement at hand in its block or an enclosing one
         # (in binding order): a write into their base is shown by reading them again
@@ -305,6 +307,7 @@ class ViewWrites:
 def rewrite_view_writes(normalizer, tree, nodes=None):
     """``tree``'s body with writes through views rewritten (see the module doc); ``nodes``:
     ``tree``'s nodes (``syntax.walk_nodes``), if at hand."""
+    refuse_writes_into_repeated_rows(normalizer, tree, list(S.walk_nodes(tree)) if nodes is None else nodes)
     tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body)
     return tree
 
@@ -357,14 +360,23 @@ def _at(node, stmt):
     return node
 
 
-def _container_names(assignments):
+def _container_names(assignments, resolve_call):
     """Names bound (by one of the Assign nodes ``assignments``) to a list, tuple or dict
-    display (or list()/dict()/tuple()): an array such a container holds is not a view of it."""
+    display (or list()/dict()/tuple()), or to ``copy.deepcopy`` of one bound before (new
+    lists all the way down): an array such a container holds is not a view of it."""
     names = set()
     for node in assignments:
-        if isinstance(node.value, (gast.List, gast.Tuple, gast.Dict, gast.ListComp, gast.DictComp)):
+        value = node.value
+        if isinstance(value, (gast.List, gast.Tuple, gast.Dict, gast.ListComp, gast.DictComp)) \
+                or _deep_copy_of(value, names, resolve_call):
             names.update(t.id for t in node.targets if isinstance(t, gast.Name))
-        elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Call) \
-                and isinstance(node.value.func, gast.Name) and node.value.func.id in ("list", "dict", "tuple"):
+        elif isinstance(node, gast.Assign) and isinstance(value, gast.Call) \
+                and isinstance(value.func, gast.Name) and value.func.id in ("list", "dict", "tuple"):
             names.update(t.id for t in node.targets if isinstance(t, gast.Name))
     return names
+
+
+def _deep_copy_of(value, names, resolve_call):
+    return isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
+        and isinstance(value.args[0], gast.Name) and value.args[0].id in names \
+        and resolve_call(value) is copy.deepcopy
