@@ -33,7 +33,7 @@ from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
 
-__all__ = ["InPlaceMethods", "overlap_checked", "update", "written_at"]
+__all__ = ["InPlaceMethods", "check_index_put_dtypes", "overlap_checked", "update", "written_at"]
 
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -297,10 +297,29 @@ class InPlaceMethods:
 
     def __setitem__(self, index, value):
         index = raw(index)
+        if any(_integer_positions(part) for part in (index if isinstance(index, tuple) else (index,))):
+            check_index_put_dtypes(self, value)     # PyTorch's index_put, which casts nothing
         value = _fitted(value, self._data, index)
         overlap_checked(self, value, index)
         with _unrecorded_if_integral(self):
             return update(self, lambda old: written_at(old, index, value), "CopySlices", view=True, rows=index)
+
+
+def _integer_positions(index):
+    """Whether ``index`` (a part of an index) picks elements by integer positions (a
+    list or an integer array of them), where PyTorch's write is ``index_put``."""
+    if isinstance(index, list):
+        index = numpy.asarray(index)
+    return isinstance(index, numpy.ndarray) and index.ndim > 0 and index.dtype.kind in "iu"
+
+
+def check_index_put_dtypes(tensor, values):
+    """PyTorch's error for ``index_put`` (``x[idx] = v`` with integer positions) given a
+    tensor of another dtype: it casts nothing there."""
+    if isinstance(values, TensorBase) and values._data.dtype != tensor._data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{torch_type_name(tensor._data.dtype)} for the destination and "
+                           f"{torch_type_name(values._data.dtype)} for the source.")
 
 
 def _unrecorded_if_integral(tensor):

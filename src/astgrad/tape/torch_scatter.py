@@ -14,9 +14,10 @@ import numpy
 
 from .. import runtime
 from .grad_fn import labeled
-from .inplace import overlap_checked, update, written_at
+from .inplace import check_index_put_dtypes, overlap_checked, update, written_at
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
+from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
 
 __all__ = ["ScatterMethods"]
 
@@ -82,6 +83,18 @@ def _scatter_positions(tensor, dim, index, src, name):
     return positions, src
 
 
+# scatter's reduce= and the scatter_reduce reduction it is
+_SCATTER_REDUCTIONS = {"add": "sum", "multiply": "prod"}
+
+
+def _flat_targets(tensor, positions, index):
+    """The flat position in ``tensor`` of each element ``scatter`` writes (``positions``,
+    from ``_scatter_positions``), in the order of ``index``'s elements."""
+    if tensor._data.ndim == 0:
+        return numpy.zeros(numpy.size(raw(index)), numpy.intp)
+    return numpy.ravel_multi_index(numpy.broadcast_arrays(*positions), tensor._data.shape).reshape(-1)
+
+
 def _check_bounds(index, dim, size, error, prefix="", negative=False):
     """PyTorch's error for an index out of range (a negative one too, unless ``negative``)."""
     bad = index[(index >= size) | (index < (-size if negative else 0))]
@@ -126,12 +139,30 @@ class ScatterMethods:
 
     __slots__ = ()
 
-    def scatter(self, dim, index, src=None, *, value=None):
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
         src = value if src is None else src
         _same_dtype("scatter", self, src)
+        if reduce is not None:
+            if reduce not in _SCATTER_REDUCTIONS:
+                raise RuntimeError("reduce argument must be either add or multiply.")
+            return self.scatter_reduce(dim, index, src, _SCATTER_REDUCTIONS[reduce])
         positions, part = _scatter_positions(self, dim, index, src, "scatter")
         name = "ScatterBackward0" if isinstance(src, TensorBase) else "ScatterBackward1"
         return labeled(_as_tensor(written_at(self, positions, part)), name)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        if reduce not in REDUCTIONS:
+            raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+        _same_dtype("scatter", self, src)
+        positions, part = _scatter_positions(self, dim, index, src, "scatter")
+        targets = _flat_targets(self, positions, index)
+        if self._data.ndim == 0 and isinstance(part, TensorBase):
+            part = part.reshape(-1)[:targets.size]
+        result = reduced_at(self, targets, part, reduce, include_self)
+        return labeled(result, "ScatterReduceBackward0")
+
+    def masked_scatter(self, mask, source):
+        return labeled(masked_scattered(self, mask, source), "MaskedScatterBackward0")
 
     def scatter_add(self, dim, index, src):
         _same_dtype("scatter_add", self, src)
@@ -153,6 +184,7 @@ class ScatterMethods:
         return labeled(_as_tensor(written_at(self, positions, value)), "IndexFillBackward0")
 
     def index_put(self, indices, values, accumulate=False):
+        check_index_put_dtypes(self, values)
         positions = tuple(numpy.asarray(raw(i)) for i in indices)
         for dim, index in enumerate(positions):
             if index.dtype.kind in "iu" and dim < self._data.ndim:
@@ -169,9 +201,17 @@ class ScatterMethods:
         mask = numpy.broadcast_to(mask, self._data.shape)
         return labeled(_as_tensor(written_at(self, mask, value)), "MaskedFillBackward0")
 
-    def scatter_(self, dim, index, src=None, *, value=None):
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
         overlap_checked(self, src)
-        return update(self, lambda old: old.scatter(dim, index, src, value=value))
+        return update(self, lambda old: old.scatter(dim, index, src, value=value, reduce=reduce))
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        overlap_checked(self, src)
+        return update(self, lambda old: old.scatter_reduce(dim, index, src, reduce, include_self=include_self))
+
+    def masked_scatter_(self, mask, source):
+        overlap_checked(self, source)
+        return update(self, lambda old: old.masked_scatter(mask, source))
 
     def scatter_add_(self, dim, index, src):
         overlap_checked(self, src)
