@@ -808,6 +808,8 @@ def _nan_where_rounded_to_zero(value, *operands):
     """``value`` with NaN where it is 0 though each of ``operands`` is not: a quantity
     that arithmetic rounded to 0 (``1 / inf``, an underflow), not an exact zero."""
     if isinstance(value, numpy.ndarray) or is_duck_array(value):
+        if value.dtype.kind not in "fc":        # integers do not round to 0
+            return value
         rounded = functools.reduce(numpy.logical_and, [numpy.not_equal(o, 0) for o in operands],
                                    numpy.equal(value, 0))
         if is_duck_array(value) or rounded.any():
