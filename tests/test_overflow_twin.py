@@ -46,14 +46,14 @@ def softplus_twice(x):
     return x
 
 
-def fourth_power_log(x):
+def sixth_power_log(x):
     square = x * x
-    return np.log(1.0 + square * square)
+    return np.log(1.0 + square * square * square)
 
 
-def python_fourth_power_log(x):
+def python_sixth_power_log(x):
     square = x * x
-    return math.log(1.0 + square * square)
+    return math.log(1.0 + square * square * square)
 
 
 def python_softplus(x):
@@ -98,7 +98,7 @@ OVERFLOWING = [
     (root_of_exp, 800.0, math.inf),         # e**400 / 2 overflows too
     (base_ten_softplus, 400.0, math.log(10.0)),
     (softplus_twice, 800.0, 1.0),
-    (fourth_power_log, 1e100, 4e-100),
+    (sixth_power_log, 1e100, 6e-100),
 ]
 # (function, point, its derivative there): zeros no derivative reaches stay 0
 STRUCTURAL = [
@@ -114,7 +114,7 @@ NORMAL = 0.3        # a second element, away from the overflow: exact as always
 
 def _right_or_nan(actual, slope):
     actual = float(actual)
-    assert math.isnan(actual) or actual == pytest.approx(slope, rel=1e-6), (actual, slope)
+    assert math.isnan(actual) or actual == pytest.approx(slope, rel=1e-6, abs=0), (actual, slope)
 
 
 def _slope_at_normal(fn):
@@ -126,7 +126,7 @@ def test_an_overflow_gives_the_slope_or_nan_in_every_mode(fn, point, slope):
     x = np.array([point, NORMAL])
     with np.errstate(all="ignore"):
         value = fn(x)
-        assert not np.isfinite(value[0]) or not np.isfinite(np.exp(abs(point)))     # it overflows
+        assert np.isinf(value[0])      # it overflows
         value_again, pullback = astgrad.vjp(fn, x)
         reverse = pullback(np.ones(2))[0]
         forward = [astgrad.jvp(fn, (x,), (e,))[1][i] for i, e in enumerate(np.eye(2))]
@@ -180,9 +180,9 @@ def test_python_floats_overflow_as_python_does():
     with pytest.raises(OverflowError):
         astgrad.grad(python_softplus)(800.0)
     assert astgrad.grad(python_softplus)(0.0) == pytest.approx(0.5)
-    _right_or_nan(astgrad.grad(python_fourth_power_log)(1e100), 4e-100)
-    _right_or_nan(astgrad.jvp(python_fourth_power_log, (1e100,), (1.0,))[1], 4e-100)
-    assert astgrad.grad(python_fourth_power_log)(1.0) == pytest.approx(2.0)
+    _right_or_nan(astgrad.grad(python_sixth_power_log)(1e100), 6e-100)
+    _right_or_nan(astgrad.jvp(python_sixth_power_log, (1e100,), (1.0,))[1], 6e-100)
+    assert astgrad.grad(python_sixth_power_log)(1.0) == pytest.approx(3.0)
 
 
 @pytest.mark.parametrize("fn, point, slope", STRUCTURAL, ids=[f"{f.__name__}@{p:g}" for f, p, _ in STRUCTURAL])
