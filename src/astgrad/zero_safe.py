@@ -6,6 +6,7 @@ where a derivative of exactly 0 meets an infinite or NaN local derivative. The c
 module makes the twin and hangs it on the plain code as ``__astgrad_zero_safe__``.
 """
 
+import copy
 import math
 
 import numpy
@@ -102,7 +103,10 @@ def nan_filled(plain, safe):
     if (kind is tuple or kind is list) and type(safe) is kind and len(safe) == len(plain):
         return kind(nan_filled(p, s) for p, s in zip(plain, safe))
     if isinstance(plain, dict) and isinstance(safe, dict) and safe.keys() == plain.keys():
-        return type(plain)((key, nan_filled(item, safe[key])) for key, item in plain.items())
+        filled = copy.copy(plain)       # of its own class (a defaultdict takes no items to build)
+        for key, item in plain.items():
+            filled[key] = nan_filled(item, safe[key])
+        return filled
     if is_duck_array(plain):
         return numpy.where(numpy.isnan(plain), safe, plain)
     if isinstance(plain, numpy.ndarray) and plain.dtype.kind == "f" and isinstance(safe, numpy.ndarray) \
