@@ -227,3 +227,14 @@ def test_the_twin_repeats_no_warning_of_the_plain_run():
     said = [str(w.message) for w in derived]
     assert [str(w.message) for w in plain] == ["invalid value encountered in sqrt"]
     assert said.count("invalid value encountered in sqrt") == 1, said
+
+
+def test_the_plain_numbers_are_kept_where_only_the_twin_has_nan():
+    """At x = inf the plain code's slope 1 / inf is 0, a number it keeps; the twin
+    (run for the NaN at x = -1) writes NaN there, which is not returned."""
+    x = np.array([-1.0, np.inf, 4.0])
+    with np.errstate(all="ignore"):
+        gradient = astgrad.grad(summed_masked_root)(x)
+        reverse = astgrad.vjp(masked_root, x)[1](np.ones(3))[0]
+    assert_close(gradient, [0.0, 0.0, 0.25])
+    assert_close(reverse, [0.0, 0.0, 0.25])
