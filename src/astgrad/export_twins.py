@@ -11,8 +11,10 @@ exporting.py).
 
 import functools
 
+import numpy
+
 from .errors import TransformError
-from .zero_safe import has_nan
+from .zero_safe import has_nan, nan_filled
 
 SUFFIX = "_zero_safe"
 
@@ -21,17 +23,22 @@ def falls_back_on(twin):
     """Decorate a derivative: where its result has a NaN, or Python raised
     ZeroDivisionError, return what ``twin`` (its zero-safe twin) computes instead. The
     two differ only where a derivative of exactly 0 meets an infinite or NaN local
-    derivative: plain arithmetic gives NaN there, the twin gives 0."""
+    derivative: plain arithmetic gives NaN there, the twin gives 0 (NaN where that 0
+    was a nonzero number rounded to 0, as by 1 / inf); elsewhere the plain result is
+    kept."""
     def decorate(plain):
         @functools.wraps(plain)
         def derivative(*args, **kwargs):
             try:
                 result = plain(*args, **kwargs)
+            except ZeroDivisionError:
+                result = None
+            else:
                 if not has_nan(result):
                     return result
-            except ZeroDivisionError:
-                pass
-            result = twin(*args, **kwargs)
+            with numpy.errstate(all="ignore"):     # the plain run warned already
+                safe = twin(*args, **kwargs)
+            result = safe if result is None else nan_filled(result, safe)
             has_nan(result)         # a complex result raises TypeError, as in process
             return result
         return derivative

@@ -6,6 +6,7 @@ where a derivative of exactly 0 meets an infinite or NaN local derivative. The c
 module makes the twin and hangs it on the plain code as ``__astgrad_zero_safe__``.
 """
 
+import copy
 import math
 
 import numpy
@@ -57,19 +58,21 @@ def run_derivative(compiled, *args, **kwargs):
                 return result
         elif not has_nan(result):
             if has_duck_array(result):      # lazy (Dask): choose element by element instead
-                return lazy_choice(result, _run_twin(twin, before, args, kwargs))
+                return nan_filled(result, _run_twin(twin, before, args, kwargs))
             return result
     except ZeroDivisionError:
-        pass
-    return _real(_run_twin(twin, before, args, kwargs))
+        return _real(_run_twin(twin, before, args, kwargs))
+    return _real(nan_filled(result, _run_twin(twin, before, args, kwargs)))
 
 
 def _run_twin(twin, before, args, kwargs):
     """The twin's result, run from the globals the plain code started from (``before``,
-    a Snapshot, where it rebinds some), so they end as one run leaves them."""
+    a Snapshot, where it rebinds some), so they end as one run leaves them; silently:
+    its forward values are the plain run's, whose warnings the user has seen."""
     if before is not None:
         before.restore()
-    return exit_contexts_on_error(twin(), *args, **kwargs)
+    with numpy.errstate(all="ignore"):     # the plain run warned as the user's code does; no second time
+        return exit_contexts_on_error(twin(), *args, **kwargs)
 
 
 def has_duck_array(value):
@@ -90,16 +93,30 @@ def has_duck_array(value):
     return is_duck_array(value)
 
 
-def lazy_choice(plain, safe):
-    """The plain result where it is not NaN, else the zero-safe twin's (which is equal
-    wherever the plain one is not NaN): what ``run_derivative`` returns, for results
-    holding Dask arrays, without computing them."""
-    if type(plain) in (tuple, list):
-        return type(plain)(lazy_choice(p, s) for p, s in zip(plain, safe))
-    if isinstance(plain, dict):
-        return type(plain)((key, lazy_choice(item, safe[key])) for key, item in plain.items())
+def nan_filled(plain, safe):
+    """The plain result where it is not NaN, else the zero-safe twin's: what
+    ``run_derivative`` returns. The twin computes the same numbers except where it reads
+    0 * inf as 0 and where it writes NaN for a nonzero derivative that arithmetic rounded
+    to 0 (runtime.scale): that NaN is not kept where the plain code has a number. Lazy
+    for results holding Dask arrays (nothing is computed)."""
+    kind = type(plain)
+    if (kind is tuple or kind is list) and type(safe) is kind and len(safe) == len(plain):
+        return kind(nan_filled(p, s) for p, s in zip(plain, safe))
+    if isinstance(plain, dict) and isinstance(safe, dict) and safe.keys() == plain.keys():
+        filled = copy.copy(plain)       # of its own class (a defaultdict takes no items to build)
+        for key, item in plain.items():
+            filled[key] = nan_filled(item, safe[key])
+        return filled
     if is_duck_array(plain):
         return numpy.where(numpy.isnan(plain), safe, plain)
+    if isinstance(plain, numpy.ndarray) and plain.dtype.kind == "f" and isinstance(safe, numpy.ndarray) \
+            and safe.shape == plain.shape and plain.ndim:
+        nan = numpy.isnan(plain)
+        if not nan.any():
+            return plain
+        filled = plain.copy()
+        filled[nan] = safe[nan]
+        return filled
     return safe if has_nan(plain) else plain
 
 
