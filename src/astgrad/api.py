@@ -21,6 +21,7 @@ from .attribute_gradient import attribute_gradient
 from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
+from .array_subclasses import refuse_other_operations
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -269,13 +270,13 @@ def _is_complex(value):
 def _refuse_complex(values, what, names=None):
     """A complex argument is an error: astgrad differentiates real-valued code only (it
     would otherwise treat a complex number as a constant or drop its imaginary part). So
-    is a masked array or an np.matrix (``_refuse_other_operators``). ``names``: the
-    parameters the values are given to, to name them (a keyword a functools.partial binds
-    has no position the caller knows)."""
+    is a masked array, an np.matrix or an array subclass redefining operations
+    (array_subclasses.py). ``names``: the parameters the values are given to, to name them
+    (a keyword a functools.partial binds has no position the caller knows)."""
     for position, value in enumerate(values):
         if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
             continue                                    # the common cases, quickly
-        _refuse_other_operators(value, position, what)
+        refuse_other_operations(value, position, what)
         if _is_complex(value):
             kind = getattr(value, "dtype", type(value).__name__)
             label = (f"the argument {names[position]!r}" if names is not None and position < len(names)
@@ -283,18 +284,6 @@ def _refuse_complex(values, what, names=None):
             raise TypeError(f"{what}: {label} is complex ({kind}); astgrad differentiates "
                             "real-valued functions of real arguments only. Pass the real and imaginary "
                             "parts as two real arguments")
-
-
-def _refuse_other_operators(value, position, what):
-    """NumPy's array subclasses whose operations mean something else are an error: a masked
-    array's operations skip its masked elements, np.matrix's ``*`` is a matrix product,
-    while the derivatives are those of plain arrays (the gradient would count masked
-    elements, or multiply elementwise)."""
-    if isinstance(value, (numpy.ma.MaskedArray, numpy.matrix)):
-        kind = "masked array" if isinstance(value, numpy.ma.MaskedArray) else "np.matrix"
-        raise TypeError(f"{what}: argument {position} is a {kind}, whose "
-                        "operations astgrad does not differentiate (masked elements, matrix products); pass "
-                        "a plain array: np.asarray(x), or np.ma.filled(x, value) for a masked array")
 
 
 def _refuse_bool(values, wrt, skipped, what):
