@@ -653,7 +653,7 @@ class Derivative(StandIn):
             g, x = grads if len(self.wrt) == 1 else grads[index], args[position]
             kind = type(x)
             if not (kind is float and type(g) is float or kind is numpy.ndarray and type(g) is numpy.ndarray
-                    and g.dtype is x.dtype and g.shape == x.shape and x.dtype.kind == "f"):
+                    and g.dtype is x.dtype and g.shape == x.shape and x.dtype.kind == "f" and g.flags.writeable):
                 g = _match_argument(g, x)               # (the common cases above fit already)
             grads = g
         else:
