@@ -22,6 +22,7 @@ from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, fol
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
+from .held_primals import copies_of_arrays as _copies, refuse_changed_primals
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -902,6 +903,7 @@ class Pullback:
 
     def __init__(self, f, primals, out, bound=None, before=None, codes=None):
         self.function, self.primals, self.out = f, primals, out
+        self._held = _copies(primals)       # what a write into a primal since would change
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
@@ -926,12 +928,14 @@ class Pullback:
         if self._compiled is None:
             return tuple(None for _ in self.primals)
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
+        refuse_changed_primals(self.primals, self._held, "vjp pullback")
         for receiver in self._leading:
             check_receiver(receiver, self.function)
         code = self._compiled
         if self._specialized is not None and argument_kinds.kind_of(cotangent) == self._specialized_kind:
             code = self._specialized
-        seed = {seed_parameter(code): _as_adjoint(cotangent)}
+        # a copy: a gradient returned may be the cotangent itself (f's identity), written into later
+        seed = {seed_parameter(code): _as_adjoint(_copies([cotangent])[0])}
         # the code runs f again: from the values f started from (and changes no global)
         grads = _as_started(self._before, lambda: run_derivative(code, *self._leading, *self._bound.args,
                                                                  **self._bound.kwargs, **seed))
@@ -1064,8 +1068,9 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "jvp (primals)")
     _refuse_complex(tangents, "jvp (tangents)")
-    tangents = [_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
-                for i, (t, x) in enumerate(zip(tangents, primals))]
+    # copies: the tangent returned may be one given (f's identity), which the caller may write into
+    tangents = _copies([_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
+                        for i, (t, x) in enumerate(zip(tangents, primals))])
     positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
     if not positions:
         out = f(*primals)
@@ -1131,21 +1136,6 @@ def _given_and_made(f, args, kwargs=None):
     given = given_functions(list(bound.arguments), list(bound.arguments.values()), user_code(f))
     made = specialized(f, given) if given else None
     return given, f if made is None else made
-
-
-def _copies(values):
-    """``values`` with their arrays copied (in lists, tuples and dicts too): a transform
-    that calls ``f`` itself leaves the caller's arguments as they were, as its generated
-    code does, even where ``f`` writes into them."""
-    def copy(value):
-        if type(value) is numpy.ndarray:
-            return value.copy()
-        if type(value) in (list, tuple):
-            return type(value)(copy(item) for item in value)
-        if type(value) is dict:
-            return {key: copy(item) for key, item in value.items()}
-        return value
-    return [copy(value) for value in values]
 
 
 def _zeros_like(value):
