@@ -13,11 +13,14 @@ def copies_of_arrays(values):
     """``values`` with their arrays copied (in lists, tuples and dicts too), other values
     as they are: what to compare the primals with later, and what a transform that calls
     ``f`` itself gives it, so the caller's arguments stay as they were where ``f`` writes
-    into them, as with its generated code."""
+    into them, as with its generated code. A read-only array's copy is read-only: ``f``
+    writing into it raises NumPy's error, as it does called on the array itself."""
     def held(value):
         kind = type(value)
         if kind is numpy.ndarray:
-            return value.copy()
+            copy = value.copy()
+            copy.flags.writeable = value.flags.writeable
+            return copy
         if kind in (list, tuple):
             return kind(held(item) for item in value)
         if kind is dict:
