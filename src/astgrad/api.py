@@ -21,6 +21,8 @@ from .attribute_gradient import attribute_gradient
 from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
+from .array_subclasses import refuse_other_operations
+from .held_primals import copies_of_arrays as _copies, refuse_changed_primals
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -269,13 +271,13 @@ def _is_complex(value):
 def _refuse_complex(values, what, names=None):
     """A complex argument is an error: astgrad differentiates real-valued code only (it
     would otherwise treat a complex number as a constant or drop its imaginary part). So
-    is a masked array or an np.matrix (``_refuse_other_operators``). ``names``: the
-    parameters the values are given to, to name them (a keyword a functools.partial binds
-    has no position the caller knows)."""
+    is a masked array, an np.matrix or an array subclass redefining operations
+    (array_subclasses.py). ``names``: the parameters the values are given to, to name them
+    (a keyword a functools.partial binds has no position the caller knows)."""
     for position, value in enumerate(values):
         if type(value) is float or (type(value) is numpy.ndarray and value.dtype.kind == "f"):
             continue                                    # the common cases, quickly
-        _refuse_other_operators(value, position, what)
+        refuse_other_operations(value, position, what)
         if _is_complex(value):
             kind = getattr(value, "dtype", type(value).__name__)
             label = (f"the argument {names[position]!r}" if names is not None and position < len(names)
@@ -283,18 +285,6 @@ def _refuse_complex(values, what, names=None):
             raise TypeError(f"{what}: {label} is complex ({kind}); astgrad differentiates "
                             "real-valued functions of real arguments only. Pass the real and imaginary "
                             "parts as two real arguments")
-
-
-def _refuse_other_operators(value, position, what):
-    """NumPy's array subclasses whose operations mean something else are an error: a masked
-    array's operations skip its masked elements, np.matrix's ``*`` is a matrix product,
-    while the derivatives are those of plain arrays (the gradient would count masked
-    elements, or multiply elementwise)."""
-    if isinstance(value, (numpy.ma.MaskedArray, numpy.matrix)):
-        kind = "masked array" if isinstance(value, numpy.ma.MaskedArray) else "np.matrix"
-        raise TypeError(f"{what}: argument {position} is a {kind}, whose "
-                        "operations astgrad does not differentiate (masked elements, matrix products); pass "
-                        "a plain array: np.asarray(x), or np.ma.filled(x, value) for a masked array")
 
 
 def _refuse_bool(values, wrt, skipped, what):
@@ -664,7 +654,7 @@ class Derivative(StandIn):
             g, x = grads if len(self.wrt) == 1 else grads[index], args[position]
             kind = type(x)
             if not (kind is float and type(g) is float or kind is numpy.ndarray and type(g) is numpy.ndarray
-                    and g.dtype is x.dtype and g.shape == x.shape and x.dtype.kind == "f"):
+                    and g.dtype is x.dtype and g.shape == x.shape and x.dtype.kind == "f" and g.flags.writeable):
                 g = _match_argument(g, x)               # (the common cases above fit already)
             grads = g
         else:
@@ -913,6 +903,7 @@ class Pullback:
 
     def __init__(self, f, primals, out, bound=None, before=None, codes=None):
         self.function, self.primals, self.out = f, primals, out
+        self._held = _copies(primals)       # what a write into a primal since would change
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
@@ -937,12 +928,14 @@ class Pullback:
         if self._compiled is None:
             return tuple(None for _ in self.primals)
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
+        refuse_changed_primals(self.primals, self._held, "vjp pullback")
         for receiver in self._leading:
             check_receiver(receiver, self.function)
         code = self._compiled
         if self._specialized is not None and argument_kinds.kind_of(cotangent) == self._specialized_kind:
             code = self._specialized
-        seed = {seed_parameter(code): _as_adjoint(cotangent)}
+        # a copy: a gradient returned may be the cotangent itself (f's identity), written into later
+        seed = {seed_parameter(code): _as_adjoint(_copies([cotangent])[0])}
         # the code runs f again: from the values f started from (and changes no global)
         grads = _as_started(self._before, lambda: run_derivative(code, *self._leading, *self._bound.args,
                                                                  **self._bound.kwargs, **seed))
@@ -1075,8 +1068,9 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     bound = _bind(f, primals, {})
     _refuse_complex(primals, "jvp (primals)")
     _refuse_complex(tangents, "jvp (tangents)")
-    tangents = [_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
-                for i, (t, x) in enumerate(zip(tangents, primals))]
+    # copies: the tangent returned may be one given (f's identity), which the caller may write into
+    tangents = _copies([_matching(t, x, f"jvp: tangent {i}", f"primal {i}", constants_allowed=True)
+                        for i, (t, x) in enumerate(zip(tangents, primals))])
     positions = tuple(i for i, x in enumerate(primals) if _is_float_like(x))
     if not positions:
         out = f(*primals)
@@ -1142,21 +1136,6 @@ def _given_and_made(f, args, kwargs=None):
     given = given_functions(list(bound.arguments), list(bound.arguments.values()), user_code(f))
     made = specialized(f, given) if given else None
     return given, f if made is None else made
-
-
-def _copies(values):
-    """``values`` with their arrays copied (in lists, tuples and dicts too): a transform
-    that calls ``f`` itself leaves the caller's arguments as they were, as its generated
-    code does, even where ``f`` writes into them."""
-    def copy(value):
-        if type(value) is numpy.ndarray:
-            return value.copy()
-        if type(value) in (list, tuple):
-            return type(value)(copy(item) for item in value)
-        if type(value) is dict:
-            return {key: copy(item) for key, item in value.items()}
-        return value
-    return [copy(value) for value in values]
 
 
 def _zeros_like(value):

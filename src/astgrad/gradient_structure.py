@@ -18,7 +18,7 @@ def match_argument(g, x, integers_are_constants=False):
     numbers (strings, None, bools) get None; so do ints if ``integers_are_constants``.
     A dataclass instance gets an instance of its class holding its fields' derivatives."""
     if type(x) is numpy.ndarray and type(g) is numpy.ndarray and g.dtype == x.dtype \
-            and g.shape == x.shape and x.dtype.kind == "f":
+            and g.shape == x.shape and x.dtype.kind == "f" and g.flags.writeable:
         return g                # the common cases, quickly
     if type(x) is float and type(g) is float:
         return g
@@ -40,7 +40,8 @@ def match_argument(g, x, integers_are_constants=False):
     if isinstance(x, numpy.ndarray):
         dtype = x.dtype if numpy.issubdtype(x.dtype, numpy.inexact) else numpy.float64
         g = numpy.asarray(g, dtype=dtype)
-        if g.shape != x.shape:
+        if g.shape != x.shape or not g.flags.writeable:
+            # an array of its own, which the caller may write into (not a read-only broadcast)
             g = numpy.broadcast_to(g, x.shape).copy()
         return g
     if numpy.ndim(g) == 0:

@@ -2880,13 +2880,22 @@ def repeated_like(t, like):
 def copy_argument(value):
     """The copy of an argument the function writes into, made when the generated code
     starts, so calling a derivative leaves the caller's value as it was: a new array
-    for an array, a deep copy for a list, tuple or dict (numbers are returned as they are)."""
+    for an array, a deep copy for a list, tuple or dict (numbers are returned as they are).
+    A read-only array gives a read-only copy, so a write into it raises NumPy's error,
+    as the function's own write does."""
     if isinstance(value, numpy.ndarray):
-        return value.copy()
+        return _read_only_if(value.copy(), value)
     if isinstance(value, (list, tuple, dict)):
         import copy
         return copy.deepcopy(value)
     return value
+
+
+def _read_only_if(copy, value):
+    """``copy`` (a new array), read-only where ``value`` is."""
+    if not value.flags.writeable:
+        copy.flags.writeable = False
+    return copy
 
 
 def deep_copy(value):

@@ -1,0 +1,69 @@
+"""The primals a vjp's pullback differentiates at, and the check that they are still so.
+
+The pullback runs ``f``'s derivative code when it is called, on the primals ``vjp`` was
+given. An array among them written into after ``vjp`` (``x -= lr * g`` before the pullback
+is called) would move the point the pullback differentiates at away from the one ``out``
+was computed at, with no error; the pullback refuses that, as PyTorch refuses a backward
+pass through a tensor changed in place since it was saved."""
+
+import numpy
+
+
+def copies_of_arrays(values):
+    """``values`` with their arrays copied (in lists, tuples and dicts too), other values
+    as they are: what to compare the primals with later, and what a transform that calls
+    ``f`` itself gives it, so the caller's arguments stay as they were where ``f`` writes
+    into them, as with its generated code. A read-only array's copy is read-only: ``f``
+    writing into it raises NumPy's error, as it does called on the array itself."""
+    def held(value):
+        kind = type(value)
+        if kind is numpy.ndarray:
+            copy = value.copy()
+            copy.flags.writeable = value.flags.writeable
+            return copy
+        if kind in (list, tuple):
+            return kind(held(item) for item in value)
+        if kind is dict:
+            return {key: held(item) for key, item in value.items()}
+        return value
+    return [held(value) for value in values]
+
+
+def first_change(primals, held):
+    """Where ``primals`` (or the items of a list or dict among them) no longer hold what
+    ``held`` kept (``"0"``, ``"1['w']"``), or None where nothing changed."""
+    for position, (value, kept) in enumerate(zip(primals, held)):
+        where = _changed(value, kept, str(position))
+        if where is not None:
+            return where
+    return None
+
+
+def _changed(value, kept, where):
+    kind = type(kept)
+    if kind in (numpy.ndarray, list, tuple, dict) and type(value) is not kind:
+        return where
+    if kind is numpy.ndarray:
+        same = value.shape == kept.shape and numpy.array_equal(value, kept, equal_nan=kept.dtype.kind in "fc")
+        return None if same else where
+    if kind in (list, tuple):
+        if len(value) != len(kept):
+            return where
+        return next((place for place in (_changed(v, k, f"{where}[{i}]") for i, (v, k) in enumerate(zip(value, kept)))
+                     if place is not None), None)
+    if kind is dict:
+        if value.keys() != kept.keys():
+            return where
+        return next((place for place in (_changed(value[key], kept[key], f"{where}[{key!r}]") for key in kept)
+                     if place is not None), None)
+    return None
+
+
+def refuse_changed_primals(primals, held, name):
+    """The ValueError for a primal written into since ``vjp`` made the pullback ``name``."""
+    where = first_change(primals, held)
+    if where is not None:
+        raise ValueError(f"{name}: primal {where} was written into after vjp was called, so the pullback would "
+                         "differentiate at another point than the one vjp's output was computed at; call "
+                         "the pullback before changing the primal in place, or call vjp again at the new point "
+                         "(or give vjp a copy: vjp(f, x.copy()))")
