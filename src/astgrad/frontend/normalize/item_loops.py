@@ -19,8 +19,18 @@ original ``break`` now is::
                                           if bs_1.v > c:
                                               break
 
+A loop whose body has a ``continue`` of its own (and no ``break``) runs each item's body
+inside a loop of one turn of its own, which the ``continue`` ends, then its ``else``::
+
+    for b in bs:                      for once in range(1):
+        if b.v < 0:                       if bs_0.v < 0:
+            continue         ->               continue
+        b.scale(w)                        bs_0.scale(w)
+                                      for once_1 in range(1):
+                                          ...
+
 Taken only where that is what Python runs: the loop's name is bound by the loop alone
-and read only in its body, which has no ``continue`` of its own; the comprehension has one ``for`` over the list binding one name, no ``if``,
+and read only in its body, which has no ``break`` and ``continue`` both; the comprehension has one ``for`` over the list binding one name, no ``if``,
 and builds a list or is consumed whole (by ``sum``, ``min``, ``max``, ``list``,
 ``tuple`` or ``sorted``); no nested def, lambda or class names the loop's name."""
 
@@ -71,7 +81,7 @@ def _loop_written_out(tree, loop, nested, bound_count):
     """Whether the ``for`` loop ``loop`` may run as its body once per item."""
     if not isinstance(loop.target, gast.Name) or bound_count.get(loop.target.id, 0) != 1 \
             or loop.target.id in nested or any(isinstance(n, _YIELDS) for s in loop.body for n in S.walk_nodes(s)) \
-            or any(isinstance(jump, gast.Continue) for jump in _own_jumps(loop.body)):
+            or len({type(jump) for jump in _own_jumps(loop.body)}) > 1:     # (both break and continue)
         return False
     inside = {id(n) for s in loop.body for n in S.walk_nodes(s)}
     return all(id(n) in inside for n in S.walk_nodes(tree)
@@ -127,14 +137,21 @@ class WriteOut(gast.NodeTransformer):
         names = self.plan.get(id(node))
         if names is None:
             return node
-        body = [_with_name(stmt, node.target.id, item) for item in names for stmt in node.body]
-        if not node.orelse and not any(_own_jumps(node.body)):
+        bodies = [[_with_name(stmt, node.target.id, item) for stmt in node.body] for item in names]
+        jumps = list(_own_jumps(node.body))
+        if jumps and isinstance(jumps[0], gast.Continue):     # each body a loop of one turn, which continue ends
+            return [self._once(body, [], node) for body in bodies] + node.orelse
+        body = [stmt for body in bodies for stmt in body]
+        if not node.orelse and not jumps:
             return body
-        once = self.normalizer.namer.fresh("once")      # a loop of one turn: what break leaves
+        return self._once(body, node.orelse, node)      # a loop of one turn: what break leaves
+
+    def _once(self, body, orelse, node):
+        once = self.normalizer.namer.fresh("once")
         self.normalizer.locals.add(once)
         steps = gast.Call(func=S.name("range"), args=[S.const(1)], keywords=[])
         return gast.copy_location(gast.For(target=S.name(once, store=True), iter=steps, body=body,
-                                           orelse=node.orelse, type_comment=None), node)
+                                           orelse=orelse, type_comment=None), node)
 
     def visit_ListComp(self, node):
         self.generic_visit(node)
