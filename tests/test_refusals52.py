@@ -5,6 +5,7 @@ finite differences at random points: gradient, jvp, and second order both ways."
 
 import functools
 import inspect
+import types
 
 import numpy as np
 import pytest
@@ -148,10 +149,59 @@ def cached_helpers(a, w):
     return weight(6) * a * w + power(a, 3) * np.sin(w)
 
 
+LOG = []
+
+
+def mark():
+    LOG.append(0.0)
+
+
+class Counter:
+    def __init__(self):
+        self.calls = 0
+
+
+COUNTER = Counter()
+PLAIN_COUNTER = types.SimpleNamespace(calls=0)
+
+
+def count():
+    COUNTER.calls += 1
+
+
+def count_plainly():
+    PLAIN_COUNTER.calls += 1
+
+
+def marked_and_counted(v, w):
+    mark()
+    count()
+    return np.sin(v) * v * w
+
+
+def counted_plainly(v, w):
+    count_plainly()
+    return v ** 3 * w
+
+
+GRAD_MARKED = astgrad.grad(marked_and_counted, wrt=(0, 1))
+GRAD_COUNTED_PLAINLY = astgrad.grad(counted_plainly)
+
+
+def gradient_made_outside_marking_globals(a, w):
+    da, dw = GRAD_MARKED(a, w)
+    return da * dw + a
+
+
+def gradient_made_outside_counting_in_a_namespace(a, w):
+    return GRAD_COUNTED_PLAINLY(a, w) * a
+
+
 PROGRAMS = [global_partial_of_numpy, global_partial_of_helper, continue_over_objects,
             continue_over_objects_with_else, item_at_an_int_call, item_at_len_minus_one, item_at_a_helper_index,
             appended_through_an_item_at_len, augmented_through_an_item_at_an_int_call,
-            memoised_recursion, memo_table_shared_by_two_calls, memo_table_filled_by_a_statement, cached_helpers]
+            memoised_recursion, memo_table_shared_by_two_calls, memo_table_filled_by_a_statement, cached_helpers,
+            gradient_made_outside_marking_globals]
 
 
 @pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
@@ -182,20 +232,53 @@ def memo_table_given_as_an_argument(a, memo):
     return fib(a, 3, memo)
 
 
+def marked_cube(v):
+    mark()
+    return v ** 3
+
+
+def helper_marking_a_global(a, w):
+    return marked_cube(a) * w
+
+
 REFUSED = [
     (break_and_continue_over_objects, (0.5, 0.7), "b.scale(w)",
      "astgrad cannot differentiate the method call .scale() of a Box, which assigns self.v, on an object astgrad "
      "does not follow from state to state"),
     (memo_table_given_as_an_argument, (0.5, {}), "return fib(a, 3, memo)",
      "the call of fib changes its argument 'memo' in place (an assignment into an element at "),
+    (gradient_made_outside_counting_in_a_namespace, (0.5, 0.7), "return GRAD_COUNTED_PLAINLY(a, w) * a",
+     "the call of grad_counted_plainly runs code that changes memory the function did not create (a global's "
+     "object: the call of count_plainly at "),
+    (helper_marking_a_global, (0.5, 0.7), "return marked_cube(a) * w",      # (not: stores a value of the inputs)
+     "the call of marked_cube runs code that changes memory the function did not create (a global's object: the "
+     "call of mark at "),
 ]
 
 
 @pytest.mark.parametrize("f, args, line, message", REFUSED, ids=[f.__name__ for f, *_ in REFUSED])
 def test_refused_at_the_line(f, args, line, message):
+    del LOG[:]
     with pytest.raises(astgrad.TransformError) as error:
         astgrad.grad(f)(*args)
+    assert LOG == []        # refused before anything runs
     number = next(k for k, text in enumerate(inspect.getsource(f).splitlines()) if text.strip() == line)
     where = f"{__file__}:{f.__code__.co_firstlineno + number}: "
     assert str(error.value).startswith(where + message), str(error.value)
     check_first_order(continue_over_objects, (0.6, 0.7), (1.0, 0.5))        # the next transform works
+
+
+@pytest.mark.parametrize("transform", ["grad", "jvp", "hessian", "vjp"])
+def test_a_gradient_made_outside_changes_globals_as_one_call(transform):
+    """f calling g = astgrad.grad(h), h appending to a global list and counting in an
+    object of a class of yours: the reverse sweep runs h's code again from what the first
+    run read, and every transform leaves the globals as one call of f does."""
+    f, args = gradient_made_outside_marking_globals, (0.6, 0.7)
+    run = {"grad": lambda: astgrad.grad(f, wrt=(0, 1))(*args), "jvp": lambda: astgrad.jvp(f, args, (1.0, 0.0)),
+           "hessian": lambda: astgrad.hessian(f)(*args), "vjp": lambda: astgrad.vjp(f, *args)[1](1.0)}[transform]
+    run()
+    before, calls = len(LOG), COUNTER.calls
+    run()
+    assert (len(LOG) - before, COUNTER.calls - calls) == (1, 1)
+    f(*args)
+    assert (len(LOG) - before, COUNTER.calls - calls) == (2, 2)
