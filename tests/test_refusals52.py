@@ -145,7 +145,7 @@ def memo_table_shared_by_two_calls(a, w):
 def memo_table_filled_by_a_statement(a, w):
     seen = {}
     table(a, w, 2, seen)
-    return seen[2] + seen[1] * table(w, a, 1, {})
+    return seen[2] * seen[1] + a
 
 
 @functools.lru_cache(maxsize=None)
@@ -281,3 +281,30 @@ def test_a_gradient_made_outside_changes_globals_as_one_call(transform):
     assert (len(LOG) - before, COUNTER.calls - calls) == (1, 1)
     f(*args)
     assert (len(LOG) - before, COUNTER.calls - calls) == (2, 2)
+
+
+def scaled_through_an_argument(w, boxes):
+    boxes[0].scale(w)
+    return boxes[0].v * w
+
+
+def scaled_a_copy_of_an_argument(w, boxes):       # the rewrite the refusal advises
+    b = Box(boxes[0].v)
+    b.scale(w)
+    return b.v * w
+
+
+def test_a_method_changing_an_argument_object_is_refused_with_a_rewrite_that_works():
+    boxes = [Box(0.5), Box(2.0)]
+    with pytest.raises(astgrad.TransformError) as error:
+        astgrad.grad(scaled_through_an_argument)(0.7, boxes)
+    line = scaled_through_an_argument.__code__.co_firstlineno + 1
+    assert str(error.value).startswith(
+        f"{__file__}:{line}: astgrad cannot differentiate the method call .scale() of a Box, which assigns self.v, "
+        "on an object the argument boxes gives (or holds): Python changes the caller's object there")
+    assert "build the object in the function from the argument's values (b = Box(...); b.scale(...))" in str(error.value)
+    assert boxes[0].v == 0.5
+    value, gradient = astgrad.value_and_grad(scaled_a_copy_of_an_argument)(0.7, boxes)
+    assert_close(gradient, numerical_grad(lambda w: scaled_a_copy_of_an_argument(w, boxes), (0.7,)))
+    assert_close(astgrad.hessian(scaled_a_copy_of_an_argument)(0.7, boxes), 2 * 0.5)
+    assert (value, boxes[0].v) == (pytest.approx(0.5 * 0.49), 0.5)
