@@ -1,7 +1,9 @@
 """Ordinary Python that astgrad follows rather than refuses: a global functools.partial,
-a loop with ``continue`` over a list of objects whose methods change them, an item
-chosen by an index a call computes, memoised recursion. Each program against central
-finite differences at random points: gradient, jvp, and second order both ways."""
+a loop with ``continue`` (and ``break``) over a list of objects whose methods change
+them, an item chosen by an index a call computes, memoised recursion, a gradient made
+outside whose code changes a global's list or object. Each program against central
+finite differences at random points: gradient, jvp, and second order both ways; what
+stays refused, by its message at the user's line, and the next call works."""
 
 import functools
 import inspect
@@ -11,6 +13,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad.exporting import ExportError
 from fd import assert_close, numerical_grad
 from test_leftovers_round51 import Box
 from two_argument_checks import check_first_order
@@ -308,3 +311,8 @@ def test_a_method_changing_an_argument_object_is_refused_with_a_rewrite_that_wor
     assert_close(gradient, numerical_grad(lambda w: scaled_a_copy_of_an_argument(w, boxes), (0.7,)))
     assert_close(astgrad.hessian(scaled_a_copy_of_an_argument)(0.7, boxes), 2 * 0.5)
     assert (value, boxes[0].v) == (pytest.approx(0.5 * 0.49), 0.5)
+
+
+def test_exporting_a_derivative_that_runs_such_a_gradient_again_is_refused():
+    with pytest.raises(ExportError, match="runs a gradient made outside a second time, putting back"):
+        astgrad.export(gradient_made_outside_marking_globals)
