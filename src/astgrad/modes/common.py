@@ -1410,8 +1410,8 @@ def check_outside_changes(source, stmt, varied):
                 construct=f"in-place change in {callee}")
         if _gives_no_values(where.text):       # (count() in a helper h(x): no value of h goes there)
             target = anno.get(call, Key.TARGET)
-            if replayed_functions(target):
-                return      # a gradient made outside: its second run starts from what the first read (replayed_calls.py)
+            if replayed_functions(target):      # a gradient made outside: its second run starts
+                return                          # from what the first read (replayed_calls.py)
             raise source.error(_derivative_changes_outside(callee, where, is_generated(target)), stmt,
                                construct=f"in-place change in {callee}")
         raise source.error(
