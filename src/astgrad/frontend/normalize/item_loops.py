@@ -163,7 +163,7 @@ class WriteOut(gast.NodeTransformer):
             return node
         bodies = [[_with_name(stmt, node.target.id, item) for stmt in node.body] for item in names]
         jumps = list(_own_jumps(node.body))
-        if any(isinstance(jump, gast.Continue) for jump in jumps):     # each body a loop of one turn, which continue ends
+        if any(isinstance(jump, gast.Continue) for jump in jumps):     # each body a loop of one turn: continue ends it
             if not any(isinstance(jump, gast.Break) for jump in jumps):
                 return [self._once(body, [], node) for body in bodies] + node.orelse
             return self._stopping(bodies, node)
