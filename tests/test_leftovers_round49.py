@@ -290,15 +290,6 @@ def test_state_changes_of_items_and_appends_to_attributes_are_followed(f, mode):
     check(mode, f, (X3, 0.7), (0, 1))
 
 
-def appended_through_an_item_read_out(w):
-    # (b = boxes[0], also in a branch, and boxes[i] are followed: tests/test_leftovers_round51b.py)
-    boxes = [Box(2.0)]
-    if w > -10.0:
-        b = boxes[len(boxes) - 1]       # an index a call computes
-        b.log.append(w)
-    return boxes[0].log[0] * w
-
-
 def scaled_item_of_a_list_measured(w):
     # (len(bs) itself is followed: tests/test_leftovers_round51.py)
     bs = [Box(w)]
@@ -323,8 +314,6 @@ def appended_to_a_list_given_to_the_object(w):
 
 
 @pytest.mark.parametrize("f, line, advice", [
-    (appended_through_an_item_read_out, "b.log.append(w)",
-     "make the value under a name of its own and build the object from it (log = []; log.append(v); Box(log))"),
     (scaled_item_of_a_list_measured, "bs[0].scale(w)",
      "call it on a name bound once to an object the function builds (v = Box(...); v.scale(...)), or have the "
      "method return a new object"),

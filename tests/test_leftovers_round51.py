@@ -133,18 +133,20 @@ def item_at_an_index_known_when_it_runs(w):
     return boxes[0].v
 
 
-def augmented_through_an_item_at_an_index_known_when_it_runs(w):
+def augmented_through_an_item_of_a_list_also_copied(w):
+    # (an item at an index a call computes, boxes[int(w > 0.0)], is followed: tests/test_refusals52.py)
     boxes = [Box(w), Box(2.0)]
     b = boxes[int(w > 0.0)]
+    kept = list(boxes)
     b.total += w
-    return b.total
+    return b.total + len(kept)
 
 
 # (an item bound to a name in a branch, an item at an index known when the code runs and a
 # loop that may stop early are followed now: tests/test_leftovers_round51b.py)
-REFUSED = {augmented_through_an_item_at_an_index_known_when_it_runs: (
+REFUSED = {augmented_through_an_item_of_a_list_also_copied: (
                "b.total += w", "or bound once to a name after the display (b = boxes[i]; b.total += v). Elsewhere "
-               "(an argument, a global, an item at an index a call computes, a list also handed on)")}
+               "(an argument, a global, a list also handed on)")}
 
 
 @pytest.mark.parametrize("f", list(REFUSED), ids=lambda f: f.__name__)

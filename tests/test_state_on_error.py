@@ -249,18 +249,14 @@ def calls_marks_gradient(x):
     return np.sum(G_MARKS(x) * x)
 
 
-def test_a_gradient_storing_a_constant_in_a_global_is_refused_for_what_it_does():
+def test_a_gradient_storing_a_constant_in_a_global_is_followed_as_one_call():
+    # (its second run, in the reverse sweep, starts from what the first read: tests/test_refusals52.py)
     BOX[0] = 0.0
-    with pytest.raises(astgrad.TransformError) as refused:
-        astgrad.grad(calls_marks_gradient)(X.copy())
-    message = str(refused.value)
-    assert "the call of grad_marks runs code that changes memory the function did not create" in message
-    assert f"the call of mark at {__file__}:{marks.__code__.co_firstlineno + 1}: mark()" in message
-    assert "would run that code a second time" in message and "depends on the inputs" not in message
-    assert "Change the global's object outside the differentiated functions" in message
-    assert (refused.value.filename, refused.value.lineno) == (__file__, calls_marks_gradient.__code__.co_firstlineno + 1)
-    assert BOX == [0.0]
-    got = astgrad.grad(marks)(X.copy())     # the next call works
+    got = astgrad.grad(calls_marks_gradient)(X.copy())
+    assert BOX == [3.0]
+    assert_close(got, 4 * X, 1e-12, 1e-12)      # sum(2x * x)
+    BOX[0] = 0.0
+    got = astgrad.grad(marks)(X.copy())     # the gradient made outside, called alone
     assert BOX == [3.0]
     assert_close(got, 2 * X, 1e-12, 1e-12)
 

@@ -30,6 +30,7 @@ from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .rebound_places import Snapshot, written_places
+from . import outer_state  # noqa: F401  (what generated code changes outside: rebound_places.replayed_functions)
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,

@@ -753,6 +753,11 @@ def _check_no_outer_writes(helper, caller):
         raise ExportError(f"{caller} rebinds a global or a closure variable (global or nonlocal), which an "
                           "exported module cannot do in your module; export a function that takes the value "
                           "as an argument and returns the new value")
+    if helper in (runtime.outer_values, runtime.replay_from, runtime.put_back):
+        raise ExportError(f"{caller} runs a gradient made outside a second time, putting back before it what "
+                          "that gradient's code changes in memory your globals hold (LOG.append(v), CFG.n += 1), "
+                          "which an exported module cannot do in your module; change that memory outside the "
+                          "function you export")
     if _module_of(helper) == "astgrad.object_operators" and helper.__name__ not in ("object_operator", "object_unary"):
         raise ExportError(f"{caller} differentiates an operator on an object whose class astgrad finds only when "
                           "the code runs, through astgrad's derivative of the method Python runs, which an exported "

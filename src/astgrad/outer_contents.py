@@ -51,6 +51,31 @@ def changed_containers(functions):
     return list(found.values())
 
 
+def all_put_back(functions):
+    """Whether every object that those of ``functions`` changing something in place read
+    from their globals and closure cells is one ``Contents`` puts back (a list, dict, set,
+    array or object of a class of the user's) or holds nothing to change (a number, a
+    string, a function, a class, a module): then a run of them can be undone."""
+    for function in functions:
+        if not _may_change_in_place(function.__code__):
+            continue
+        if _may_reach_more(function) and function.__code__.co_argcount + function.__code__.co_kwonlyargcount:
+            return False        # it may change what it is given, which nothing here saves
+        cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+        for _, loads in _loads(function.__code__):
+            for load in loads:
+                value = _loaded(function, cells, load)
+                if not (value is None or _savable(value) or _user_object(value) or isinstance(value, _UNCHANGING)
+                        or isinstance(value, types.ModuleType) and not _library(value.__name__)):
+                    return False
+    return True
+
+
+# values a run cannot change in place, or that are code (what a changing function calls)
+_UNCHANGING = (int, float, complex, str, bytes, tuple, frozenset, type, types.ModuleType, types.FunctionType,
+               types.BuiltinFunctionType, numpy.generic, numpy.ufunc)
+
+
 def _read_by(function):
     """The containers ``function`` (and the code nested in it) reads from its globals and
     closure cells, also as attributes of a module of the user's it reads."""

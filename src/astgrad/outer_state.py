@@ -10,8 +10,8 @@ import dis
 
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
-from .outer_contents import Contents, changed_containers
-from .rebound_places import Snapshot
+from .outer_contents import Contents, all_put_back, changed_containers
+from .rebound_places import Snapshot, find_changes_outside_with
 
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
 
@@ -49,3 +49,13 @@ def _places(function):
             elif ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in cells:
                 places[id(cells[ins.argval]), None] = (cells[ins.argval], None)
     return places
+
+
+def _replayed_functions(fn):
+    """The user functions generated code ``fn`` reaches, where one changes a container a
+    global holds and all such can be put back (rebound_places.replayed_functions); else []."""
+    functions = reached(fn)
+    return functions if changed_containers(functions) and all_put_back(functions) else []
+
+
+find_changes_outside_with(_replayed_functions, lambda functions: Contents(changed_containers(functions)))

@@ -24,6 +24,7 @@ from .core.functions import StandIn, underlying
 _ABSENT = object()      # a global not defined yet, which the function defines
 _STORES = frozenset({"store_global", "store_nonlocal"})
 _places = weakref.WeakKeyDictionary()       # generated code -> the places it rebinds
+_replayed = weakref.WeakKeyDictionary()     # generated code -> the user functions it reaches, changing containers
 
 
 class Snapshot:
@@ -102,9 +103,48 @@ def _collect(fn, places, seen):
 
 
 def outer_values(fn):
-    """A Snapshot of the places ``fn``'s code rebinds, taken right before a run of it
-    that a derivative will run again."""
-    return Snapshot(written_places(fn))
+    """A Snapshot of the places ``fn``'s code rebinds, and of the containers it changes
+    in place (replayed_functions), taken right before a run of it that a derivative will
+    run again."""
+    functions = replayed_functions(fn)
+    return Snapshot(written_places(fn), _changed_outside.contents(functions) if functions else None)
+
+
+def replayed_functions(fn):
+    """The user functions a run of generated code ``fn`` (or a transform running it)
+    reaches, where one of them changes in place an object a global or a closure cell
+    holds (``LOG.append(0.0)``, ``CFG.calls += 1`` on an object of a class of yours) and
+    every such object is one a Snapshot puts back (outer_state.py finds them); [] for
+    any other function (generated code changing nothing, or what cannot be put back)."""
+    fn = underlying(fn) if isinstance(fn, StandIn) else fn
+    if not _generated(fn):
+        return []
+    found = _replayed.get(fn)
+    if found is None:
+        found = _replayed[fn] = _changed_outside.functions(fn)
+    return found
+
+
+class _ChangedOutside:
+    """How to find what generated code changes outside and to save it: given by
+    outer_state.py (which reads the user's code, on a floor above this module)."""
+
+    @staticmethod
+    def functions(fn):
+        return []
+
+    @staticmethod
+    def contents(functions):
+        return None
+
+
+_changed_outside = _ChangedOutside()
+
+
+def find_changes_outside_with(functions, contents):
+    """Use ``functions(fn)`` and ``contents(functions)`` for replayed_functions and
+    outer_values (outer_state.py, when astgrad is imported)."""
+    _changed_outside.functions, _changed_outside.contents = functions, contents
 
 
 def globals_now(*names):

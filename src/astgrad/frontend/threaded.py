@@ -60,14 +60,11 @@ def threaded_call(call, resolve):
     keeps state in the list passed for ``parameter`` (see the module docstring) and
     writes into it; None otherwise (no such parameter, or more than one)."""
     fn = resolve(call)
-    if not _plain_user_function(fn) or any(isinstance(a, gast.Starred) for a in call.args) or call.keywords:
-        return None
-    try:
-        bound = inspect.signature(fn).bind(*call.args)
-    except TypeError:
+    arguments = positional_arguments(fn, call)
+    if arguments is None:
         return None
     found = []
-    for parameter, value in bound.arguments.items():
+    for parameter, value in arguments.items():
         if isinstance(value, (gast.Name, gast.List)):
             state = family_state(fn, parameter)
             if state is not None and state.written:
@@ -75,29 +72,48 @@ def threaded_call(call, resolve):
     return found[0] if len(found) == 1 else None
 
 
+def positional_arguments(fn, call):
+    """{parameter: argument node} of ``call`` of the plain user function ``fn``, all of
+    them positional; None otherwise (or where they do not fit its parameters)."""
+    if not _plain_user_function(fn) or any(isinstance(a, gast.Starred) for a in call.args) or call.keywords:
+        return None
+    try:
+        return inspect.signature(fn).bind(*call.args).arguments
+    except TypeError:
+        return None
+
+
 def family_state(fn, parameter):
     """The ``State`` of ``parameter`` over ``fn`` and the helpers it is handed on to,
     or None when one of them uses it any other way."""
-    indices, written, todo, seen = set(), set(), [(fn, parameter)], set()
+    found = family_uses(fn, parameter, _uses)
+    indices = set().union(*(uses.indices for uses in found or ()))
+    if not indices:
+        return None
+    return State(max(indices) + 1, frozenset().union(*(uses.written for uses in found)))
+
+
+def family_uses(fn, parameter, uses_of):
+    """What ``uses_of(helper, parameter)`` finds (``(source, uses)``, ``uses.handed_on``
+    the calls handing it on) in ``fn`` and in each helper it is handed on to, itself
+    included, once each; None where one of them uses it any other way."""
+    found, todo, seen = [], [(fn, parameter)], set()
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        uses = _uses(*current)
-        if uses is None:
+        answer = uses_of(*current)
+        if answer is None:
             return None
-        source, found = uses
-        indices |= found.indices
-        written |= found.written
-        for call in found.handed_on:
+        source, uses = answer
+        found.append(uses)
+        for call in uses.handed_on:
             callee = _hands_on_to(source, call, current[1])
             if callee is None:
                 return None
             todo.append(callee)
-    if not indices:
-        return None
-    return State(max(indices) + 1, frozenset(written))
+    return found
 
 
 def _uses(fn, parameter):

@@ -26,8 +26,8 @@ from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
 from ..errors import RecursiveCall, TransformError, function_value_unknown
+from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
-from ..rebound_places import is_generated
 from .copied_holders import following_copies, stores_into_copies
 from .generated_writes import generated_write_refusal
 from .rebound_items import rebinds_loop_item
@@ -1408,8 +1408,11 @@ def check_outside_changes(source, stmt, varied):
                 "outside the differentiated function (around the call of the function astgrad "
                 "differentiates), or keep the value in a local variable", stmt,
                 construct=f"in-place change in {callee}")
-        if is_generated(anno.get(call, Key.TARGET)) and _gives_no_values(where.text):
-            raise source.error(_derivative_changes_outside(callee, where), stmt,
+        if _gives_no_values(where.text):       # (count() in a helper h(x): no value of h goes there)
+            target = anno.get(call, Key.TARGET)
+            if replayed_functions(target):      # a gradient made outside: its second run starts
+                return                          # from what the first read (replayed_calls.py)
+            raise source.error(_derivative_changes_outside(callee, where, is_generated(target)), stmt,
                                construct=f"in-place change in {callee}")
         raise source.error(
             f"the call of {callee} stores a value that depends on the inputs in memory the function did "
@@ -1438,16 +1441,19 @@ def _gives_no_values(text):
     return not any(isinstance(node, ast.Name) for value in given for node in ast.walk(value))
 
 
-def _derivative_changes_outside(callee, where):
-    """The refusal of a call of a gradient made outside (``g = astgrad.grad(f)``) whose
-    code changes a global's object with no value of the function (_gives_no_values): the
-    derivative of the call runs that code again."""
+def _derivative_changes_outside(callee, where, generated):
+    """The refusal of a call of a helper or of a gradient made outside (``g =
+    astgrad.grad(f)``) handed values of the function, whose code changes a global's object
+    with none of them (_gives_no_values): the derivative of the call runs that code again.
+    (A gradient made outside changing only what astgrad puts back is followed.)"""
+    advice = ("; or keep what it changes in a list, a dict, an array or an object of a class of yours, "
+              "which astgrad puts back around the second run of a gradient made outside") if generated else ""
     return (f"the call of {callee} runs code that changes memory the function did not create (a global's "
             f"object: {where.what} at {where.filename}:{where.line}: {(where.text or '').strip()}), and the "
             f"derivative of this call would run that code a second time, changing it again from what the "
             f"first run left, which astgrad does not put back. Change the global's object outside the "
             f"differentiated functions (before or after the call of the function astgrad differentiates), "
-            f"so that the code the gradient is made of does not change it")
+            f"so that the code the gradient is made of does not change it{advice}")
 
 
 def _global_attribute_written(text):

@@ -16,7 +16,7 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
-from ..rebound_places import written_places
+from ..rebound_places import replayed_functions, written_places
 
 
 def snapshot_rebinding_calls(mode, body):
@@ -32,7 +32,7 @@ def _rebinding_call(stmt):
     if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Call)):
         return None
     target = anno.get(stmt.value, Key.TARGET)
-    return target if target is not None and written_places(target) else None
+    return target if target is not None and (written_places(target) or replayed_functions(target)) else None
 
 
 def _block(mode, body):

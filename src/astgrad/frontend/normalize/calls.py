@@ -13,10 +13,9 @@ from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import unresolved
-from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
-from .instances import function_tree
+from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
 
@@ -48,58 +47,17 @@ class CallLowering:
         return None if obj is MISSING else obj
 
     def threaded_call(self, node):
-        """A call of a helper keeping state in a list it is given (``pos[0] = start + 1``,
-        see frontend/threaded.py) as a call of its twin taking and returning the items:
-        the caller's items are bound (a twin's own), or written back into its list, or
-        dropped (a list display). None when the call passes no such list."""
-        found = threaded_call(node, self.resolve_call)
-        if found is None or any(self.looks_like_function(a) for a in node.args):
-            return None
-        fn, parameter, given, state = found
-        own = getattr(self.source.fn, "__astgrad_state__", None)
-        if isinstance(given, gast.List) and (len(given.elts) < state.count
-                                             or any(isinstance(e, gast.Starred) for e in given.elts)):
-            return None
-        if isinstance(given, gast.Name) and not (own and own[0] == given.id) and (
-                self.inlining or given.id not in self.locals or not bound_to_lists(self.source.tree, given.id)):
-            return None
-        args = []
-        for arg in node.args:                   # evaluated in order, the list's items in place
-            if arg is given and isinstance(given, gast.List):
-                args.extend([self.atom(e) for e in given.elts][:state.count])
-            elif arg is given:
-                args.append(None)
-            else:
-                args.append(self.atom(arg))
-        position = args.index(None) if None in args else None
-        if position is not None:                # a name: its items as they are at the call
-            self.refuse_caught_change(f"a call of {fn.__qualname__}", f"the list {given.id}",      # trying.py
-                                      function_tree(fn), parameter, node)
-            items = [S.name(n) for n in own[1]] if own and own[0] == given.id else \
-                [self.atom(gast.Subscript(value=S.name(given.id), slice=gast.Constant(value=i, kind=None),
-                                          ctx=gast.Load())) for i in range(state.count)]
-            args[position:position + 1] = items
-        twin = threaded_twin(fn, parameter, state)
-        call = gast.Call(func=S.name(self.bind_value(twin, "function")), args=args, keywords=[])
-        result = self.atom(call, hint="t")
-        if position is not None:
-            for index in sorted(state.written):
-                item = gast.Subscript(value=S.copy(result), slice=gast.Constant(value=index + 1, kind=None),
-                                      ctx=gast.Load())
-                if own and own[0] == given.id:
-                    self.emit(S.assign(own[1][index], item))
-                else:
-                    self.statement(gast.Assign(targets=[gast.Subscript(
-                        value=S.name(given.id), slice=gast.Constant(value=index, kind=None), ctx=gast.Store())],
-                        value=item, type_comment=None))
-        return gast.Subscript(value=S.copy(result), slice=gast.Constant(value=0, kind=None), ctx=gast.Load())
+        return lowered_threaded_call(self, node)
+
+    def table_call(self, node):
+        return lowered_table_call(self, node)
 
     def lowered_call(self, node):
         """The call lowered by the first of the constructs it may be, or None."""
         for lowering in (self.iterated_call,                                    # object_iteration.py
                          self.object_call, self.replace_call,                     # objects.py, replaced.py
                          self.instance_call,                                 # built_objects.py
-                         self.sequence_like, self.threaded_call,             # threaded.py
+                         self.sequence_like, self.threaded_call, self.table_call,   # handed_state.py
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
                          self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py

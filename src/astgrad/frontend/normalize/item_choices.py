@@ -33,8 +33,10 @@ def chosen_form(stmt, read, aliases):
     return _owner(stmt) is read or id(read) in aliases
 
 
-# an index of names, constants and operators (i, i % 2, n - 1 - i): read once, where Python reads it
-_INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator, gast.unaryop, gast.expr_context)
+# an index of names, constants, operators, comparisons, attributes and calls (i, n - 1 - i, int(c > 0),
+# len(xs) - 1, idx(i)): computed once, before the branches, where Python computes it (before the item's method)
+_INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.operator, gast.unaryop, gast.expr_context,
+                gast.Call, gast.keyword, gast.Attribute, gast.Compare, gast.cmpop, gast.BoolOp, gast.boolop)
 
 
 def _plain_index(index):

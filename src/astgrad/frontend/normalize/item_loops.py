@@ -19,8 +19,20 @@ original ``break`` now is::
                                           if bs_1.v > c:
                                               break
 
+A loop whose body has a ``continue`` of its own runs each item's body inside a loop of
+one turn of its own, which the ``continue`` ends, then its ``else`` (with a ``break`` too,
+all of them inside one loop of one turn holding the ``else``, which a flag the ``break``
+sets leaves after the item's loop)::
+
+    for b in bs:                      for once in range(1):
+        if b.v < 0:                       if bs_0.v < 0:
+            continue         ->               continue
+        b.scale(w)                        bs_0.scale(w)
+                                      for once_1 in range(1):
+                                          ...
+
 Taken only where that is what Python runs: the loop's name is bound by the loop alone
-and read only in its body, which has no ``continue`` of its own; the comprehension has one ``for`` over the list binding one name, no ``if``,
+and read only in its body; the comprehension has one ``for`` over the list binding one name, no ``if``,
 and builds a list or is consumed whole (by ``sum``, ``min``, ``max``, ``list``,
 ``tuple`` or ``sorted``); no nested def, lambda or class names the loop's name."""
 
@@ -70,8 +82,8 @@ def _read(node, lists):
 def _loop_written_out(tree, loop, nested, bound_count):
     """Whether the ``for`` loop ``loop`` may run as its body once per item."""
     if not isinstance(loop.target, gast.Name) or bound_count.get(loop.target.id, 0) != 1 \
-            or loop.target.id in nested or any(isinstance(n, _YIELDS) for s in loop.body for n in S.walk_nodes(s)) \
-            or any(isinstance(jump, gast.Continue) for jump in _own_jumps(loop.body)):
+            or loop.target.id in nested \
+            or any(isinstance(n, _YIELDS) for s in loop.body for n in S.walk_nodes(s)):
         return False
     inside = {id(n) for s in loop.body for n in S.walk_nodes(s)}
     return all(id(n) in inside for n in S.walk_nodes(tree)
@@ -89,6 +101,28 @@ def _own_jumps(body):
         elif not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
             for block in inner_blocks(stmt):
                 yield from _own_jumps(block)
+
+
+def _flag_breaks(body, flag):
+    """``body`` with each ``break`` of its own (as _own_jumps finds them) written
+    ``flag = True; break``."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, gast.Break):
+            out.append(gast.copy_location(S.assign(flag, S.const(True)), stmt))
+        elif isinstance(stmt, (gast.For, gast.While)):
+            stmt.orelse = _flag_breaks(stmt.orelse, flag)
+        elif not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, field, None)
+                if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                    setattr(stmt, field, _flag_breaks(block, flag))
+            for handler in getattr(stmt, "handlers", None) or ():
+                handler.body = _flag_breaks(handler.body, flag)
+            for case in getattr(stmt, "cases", None) or ():
+                case.body = _flag_breaks(case.body, flag)
+        out.append(stmt)
+    return out
 
 
 def _comprehension(node, lists):
@@ -127,14 +161,34 @@ class WriteOut(gast.NodeTransformer):
         names = self.plan.get(id(node))
         if names is None:
             return node
-        body = [_with_name(stmt, node.target.id, item) for item in names for stmt in node.body]
-        if not node.orelse and not any(_own_jumps(node.body)):
+        bodies = [[_with_name(stmt, node.target.id, item) for stmt in node.body] for item in names]
+        jumps = list(_own_jumps(node.body))
+        if any(isinstance(jump, gast.Continue) for jump in jumps):     # each body a loop of one turn: continue ends it
+            if not any(isinstance(jump, gast.Break) for jump in jumps):
+                return [self._once(body, [], node) for body in bodies] + node.orelse
+            return self._stopping(bodies, node)
+        body = [stmt for body in bodies for stmt in body]
+        if not node.orelse and not jumps:
             return body
-        once = self.normalizer.namer.fresh("once")      # a loop of one turn: what break leaves
+        return self._once(body, node.orelse, node)      # a loop of one turn: what break leaves
+
+    def _stopping(self, bodies, node):
+        """Bodies with both a ``break`` and a ``continue``: each in a loop of one turn, which
+        the ``continue`` ends, inside one around them all, which a flag set by the ``break``
+        leaves (so the ``else`` runs only where no break came)."""
+        stopped = self.normalizer.namer.fresh("stopped")
+        self.normalizer.locals.add(stopped)
+        leave = gast.If(test=S.name(stopped), body=[gast.Break()], orelse=[])
+        inner = [stmt for body in bodies for stmt in (self._once(_flag_breaks(body, stopped), [], node),
+                                                       gast.copy_location(S.copy(leave), node))]
+        return [gast.copy_location(S.assign(stopped, S.const(False)), node), self._once(inner, node.orelse, node)]
+
+    def _once(self, body, orelse, node):
+        once = self.normalizer.namer.fresh("once")
         self.normalizer.locals.add(once)
         steps = gast.Call(func=S.name("range"), args=[S.const(1)], keywords=[])
         return gast.copy_location(gast.For(target=S.name(once, store=True), iter=steps, body=body,
-                                           orelse=node.orelse, type_comment=None), node)
+                                           orelse=orelse, type_comment=None), node)
 
     def visit_ListComp(self, node):
         self.generic_visit(node)

@@ -513,6 +513,6 @@ def _argument_root(tree, receiver):
 # where the object is an item of a list (vs[i].step(x)): what item_objects.py follows
 _ITEM_ADVICE = ("; on an item of a list, tuple or dict display of objects the function builds (bs = [Box(a), Box(b)]), "
                 "bound once and neither changed nor handed on, read the item at a constant position or at an "
-                "index of names and operators (bs[0].{attr}(...), bs[i].{attr}(...)), bind it to a name once, "
+                "index known when the code runs (bs[0].{attr}(...), bs[i].{attr}(...)), bind it to a name once, "
                 "after the list (b = bs[i]; b.{attr}(...)), or loop over the list itself (for b in bs: "
                 "b.{attr}(...))")

@@ -54,9 +54,9 @@ _ADVICE = {
     "augmented assignment to an attribute": (
         "astgrad follows it on an object the function builds and binds once to a name (p = Box(...); "
         "p.total += v), or on an item of a list, tuple or dict display of such objects read at a constant position "
-        "or key, or at an index of names and operators (boxes[i].total += v), or bound once to a name after the "
-        "display (b = boxes[i]; b.total += v). Elsewhere (an argument, a global, an item at an index a call "
-        "computes, a list also handed on) it changes an object other names hold too: keep the value in a local "
+        "or key, or at an index known when the code runs (boxes[i].total += v, boxes[int(c)].total += v), or bound "
+        "once to a name after the display (b = boxes[i]; b.total += v). Elsewhere (an argument, a global, "
+        "a list also handed on) it changes an object other names hold too: keep the value in a local "
         "variable (total = b.total + v) and return it, or build a new object from it"),
 }
 
