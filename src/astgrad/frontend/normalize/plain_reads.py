@@ -38,6 +38,7 @@ import numpy
 
 from ...core.ops import is_user_function
 from .. import object_layouts as L
+from ..source import _closure_values
 
 _BY_STRING = frozenset({"getattr", "globals", "vars", "eval", "exec", "__import__", "import_module", "__dict__",
                         "locals", "__builtins__"})
@@ -64,7 +65,7 @@ def reaches_no_user_objects(fn):
     scope, builtin = fn.__globals__, fn.__globals__.get("__builtins__", builtins)
     builtin = builtin if isinstance(builtin, dict) else vars(builtin)
     values = [scope[n] if n in scope else builtin[n] for n in names if n in scope or n in builtin]
-    values += [cell.cell_contents for cell in fn.__closure__ or () if _filled(cell)]
+    values += list(_closure_values(fn).values())
     values += list(fn.__defaults__ or ()) + list((fn.__kwdefaults__ or {}).values())
     return all(_plain(value, names, _DEPTH) for value in values)
 
@@ -77,14 +78,6 @@ def _codes(code):
         found.append(code)
         todo.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
     return found
-
-
-def _filled(cell):
-    try:
-        cell.cell_contents
-    except ValueError:          # a cell not bound yet
-        return False
-    return True
 
 
 def _plain(value, names, depth):
