@@ -50,7 +50,19 @@ class Vec:
         return float(np.sum(self.a))
 
 
+class Scale(float):
+    def __mul__(self, other):
+        return Vec(other)
+
+
+class Marked(np.ndarray):
+    def __add__(self, other):
+        return Vec(np.asarray(other))
+
+
 V = Vec(np.ones(5))
+HALF = Scale(0.5)
+MARKED = np.zeros(5).view(Marked)
 VECS = [Vec(np.ones(5)), Vec(np.zeros(5))]
 OBJECTS = np.array([V, V], dtype=object)
 SPACE = types.SimpleNamespace(v=V)
@@ -135,6 +147,14 @@ def object_partial(x, y):
     return np.sum(SCALE(x) * y)
 
 
+def float_subclass(x, y):
+    return np.sum(x * y) * HALF
+
+
+def array_subclass(x, y):
+    return np.sum(MARKED + x * y)
+
+
 def by_string(x, y):
     cls = getattr(models, "Vec")
     return np.sum(x * y)
@@ -158,7 +178,8 @@ def default_object(x, y, v=V):
 
 _PROVEN = ["plain_line", "plain_branches", "plain_closure", "plain_defaults"]
 _UNPROVEN = ["object_global", "object_rmul", "object_compare", "object_float", "object_items", "object_helper",
-             "object_module_path", "object_namespace", "object_array", "object_partial", "by_string", "imported",
+             "object_module_path", "object_namespace", "object_array", "object_partial", "float_subclass",
+             "array_subclass", "by_string", "imported",
              "local_class", "default_object"]
 
 

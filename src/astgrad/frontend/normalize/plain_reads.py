@@ -21,8 +21,9 @@ of those values, and its parameters. So where:
   ``__import__``, ``import_module``, ``__dict__`` (which reach values by a string);
 - every global, builtin, closure and default value it can name is plain: a number, a
   string, None, an array of numbers, a NumPy scalar, dtype or ufunc, a builtin or a
-  library function, a library's class, a list, tuple, set or dict (short) of plain
-  values, or a module whose attributes the code names are plain in turn;
+  library function, a library's class (each of these types itself, not a subclass of
+  the user's, which may define operators), a list, tuple, set or dict (short) of
+  plain values, or a module whose attributes the code names are plain in turn;
 
 no expression of the function has an object's layout, and no call of it builds an
 object of a user's class: the skipped checks would each have found nothing and left
@@ -43,8 +44,8 @@ from ..source import _closure_values
 _BY_STRING = frozenset({"getattr", "globals", "vars", "eval", "exec", "__import__", "import_module", "__dict__",
                         "locals", "__builtins__"})
 _UNFOLLOWED_OPS = frozenset(dis.opmap[name] for name in ("IMPORT_NAME", "LOAD_BUILD_CLASS") if name in dis.opmap)
-_SCALARS = (type(None), bool, int, float, complex, str, bytes, range, slice, type(Ellipsis),
-            numpy.generic, numpy.dtype, numpy.ufunc)
+_SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes, range, slice, type(Ellipsis)})
+_NUMPY_VALUES = (numpy.generic, numpy.dtype, numpy.ufunc, numpy.ndarray)
 _DISPATCHER = type(numpy.sum)           # NumPy's functions (a Python function on older NumPy)
 _CONTAINER_LIMIT = 32
 _DEPTH = 4                              # module.submodule.attribute: how deep names are followed
@@ -83,22 +84,22 @@ def _codes(code):
 def _plain(value, names, depth):
     """Whether ``value`` is plain (see the module docstring), its attributes named by
     ``names`` followed to ``depth`` where it is a module."""
-    if isinstance(value, _SCALARS):
+    if type(value) in _SCALARS:         # exactly: a subclass of the user's may define operators
         return True
-    if isinstance(value, numpy.ndarray):
-        return value.dtype.kind != "O"
+    if isinstance(value, _NUMPY_VALUES):
+        return not _users_type(type(value)) and not (isinstance(value, numpy.ndarray) and value.dtype.kind == "O")
     if isinstance(value, types.BuiltinFunctionType):     # len, math.sin; not a bound method of an object
         return isinstance(getattr(value, "__self__", None), (types.ModuleType, type(None)))
     if isinstance(value, types.FunctionType) or type(value) is _DISPATCHER:
         return not is_user_function(value) and not is_user_function(getattr(value, "__wrapped__", None))
     if isinstance(value, type):
         return not L._looked_into(value) and not _users_type(value)
-    if isinstance(value, (list, tuple, set, frozenset)) and type(value) in (list, tuple, set, frozenset):
+    if type(value) in (list, tuple, set, frozenset):
         return depth > 0 and len(value) <= _CONTAINER_LIMIT and all(_plain(v, names, depth - 1) for v in value)
     if type(value) is dict:
         return depth > 0 and len(value) <= _CONTAINER_LIMIT and all(
             _plain(k, names, depth - 1) and _plain(v, names, depth - 1) for k, v in value.items())
-    if isinstance(value, types.ModuleType):
+    if type(value) is types.ModuleType:
         return depth > 0 and _plain_module(value, names, depth)
     return False
 
