@@ -132,16 +132,16 @@ class FunctionSource:
         which callee): the meaning is recorded so a later rebinding is noticed."""
         key, log = tuple(parts), current_log()
         found = self._resolved.get(key)
-        if found is not None and found[0] == log and found[1] == len(self.scopes):
-            obj, chain = found[2], found[3]     # read and noted in this log already
-        else:
+        if found is None or found[0] != log or found[1] != len(self.scopes):
             obj, chain = self._walk_path(parts)
-            self._resolved[key] = (log, len(self.scopes), obj, chain)
-        if depend:
+            found = self._resolved[key] = [log, len(self.scopes), obj, chain, False]    # noted in this log
+        obj, chain = found[2], found[3]
+        if depend and not found[4]:     # a path read again (the normalizer asks at every use) adds nothing
+            found[4] = True
             root = ScopeRoot(parts[0]) if parts[0] in self.scopes else parts[0]
             entry = ((root,) + tuple(parts[1:len(chain)]), tuple(chain))
             seen = (entry[0], tuple(map(id, chain)))    # the list holds the objects: ids stay theirs
-            if seen not in self._recorded:      # a path read again (at every use) adds nothing
+            if seen not in self._recorded:
                 self._recorded.add(seen)
                 self.dependencies.append(entry)
         load_imported()         # rules of an optional library (SciPy) the code may call

@@ -20,30 +20,19 @@ from .nested import is_transform_object
 from .refusals import _Line
 
 
-_UNRESOLVED = object()
-
-
 class CallLowering:
     """Normalizer methods for calls."""
 
     def resolve_call(self, node):
         """The object a call's function refers to, if it is a free (global) name path.
-        Each path is resolved once: the passes over a call each ask (about ten times a
-        call), and what a path means (and the dependency recorded for it) changes only
-        when an import or an inlined helper adds a scope (``source.scopes`` only grows)."""
+        The passes over a call each ask (about ten times a call): the source resolves
+        each path once per generation (``source.resolve_path``'s memo)."""
         if not isinstance(node, gast.Call):
             return None
         path = S.dotted_path(node.func)
         if path is None or path[0] in self.locals:
             return None
-        try:
-            resolved = self._resolved_paths
-        except AttributeError:
-            resolved = self._resolved_paths = {}
-        key = (tuple(path), len(self.source.scopes))
-        obj = resolved.get(key, _UNRESOLVED)
-        if obj is _UNRESOLVED:
-            obj = resolved[key] = self.source.resolve_path(path)
+        obj = self.source.resolve_path(path)
         return None if obj is MISSING else obj
 
     def threaded_call(self, node):

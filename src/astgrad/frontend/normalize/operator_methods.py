@@ -20,6 +20,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
+from .plain_reads import reaches_no_user_objects
 
 _BINARY = {gast.Add: ("__add__", "__radd__", "+"), gast.Sub: ("__sub__", "__rsub__", "-"),
            gast.Mult: ("__mul__", "__rmul__", "*"), gast.Div: ("__truediv__", "__rtruediv__", "/"),
@@ -174,6 +175,8 @@ class OperatorMethodLowering:
     def operator_form(self, node, refuse):
         """(receiver, method, other operand or None, symbol) for ``node``, a BinOp or
         UnaryOp with an operand of a followed class; else None."""
+        if self.reaches_no_objects():
+            return None         # no operand can be such an object, nor a name bound to one (plain_reads.py)
         if isinstance(node, gast.UnaryOp) and type(node.op) in _UNARY:
             method, symbol = _UNARY[type(node.op)]
             if refuse and not self._defines(node.operand, method):
@@ -249,11 +252,21 @@ class OperatorMethodLowering:
     def _object_class(self, expr):
         """The class of the object ``expr`` reads, where the code follows it (its layout
         is known, or it is the receiver of a method made for its class); else None."""
+        if self.reaches_no_objects():
+            return None         # plain_reads.py
         if isinstance(expr, gast.Name) and self.is_receiver(expr.id):
             return self.receiver()[2]
         layout = self.layout(expr) if isinstance(expr, (gast.Name, gast.Attribute, gast.Call, gast.Subscript,
                                                         gast.BinOp, gast.UnaryOp)) else None
         return layout[1] if layout is not None and layout[0] == L.OBJECT else None
+
+    def reaches_no_objects(self):
+        """Whether no object of a user's class can reach the function normalized
+        (plain_reads.py), read once per function."""
+        found = self.__dict__.get("_no_objects")
+        if found is None or found[0] is not self.source.fn:
+            found = self._no_objects = (self.source.fn, reaches_no_user_objects(self.source.fn))
+        return found[1]
 
     def _defines(self, expr, method):
         """Whether ``expr`` reads an object of a followed class whose ``method`` is a plain

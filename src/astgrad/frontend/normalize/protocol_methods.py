@@ -76,7 +76,7 @@ class ProtocolMethodLowering:
         one of ``methods`` (``p, q = Vec(a, b), c``): its class is not known there, and the call
         would stop when it runs; an operator found when the code runs needs none
         (unknown_operators.py)."""
-        if self.dispatches_when_it_runs(node):
+        if self.reaches_no_objects() or self.dispatches_when_it_runs(node):     # plain_reads.py: no such class
             return
         operands = (node.left, node.right) if isinstance(node, gast.BinOp) else [node.left] + node.comparators \
             if isinstance(node, gast.Compare) else (node.operand,)
