@@ -29,10 +29,10 @@ from .core.functions import parameter_names, pinned_globals, underlying, user_fr
 from .core.methods import receiver_layout, receiver_of
 from .core.read_log import note_engine_use
 from .errors import RecursiveCall
-from .generation_records import CHECKED, Derived
+from .generation_records import CHECKED, VALUE_ONLY, Derived
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
-from .guards import Entry, function_guards, guards_for, merged
+from .guards import Entry, contradictory, function_guards, guards_for, merged
 from .rules.optional import load_imported
 from .rules.rule_reads import VERSION, RulesRead, logging_lookups, note_read
 from .rebound_places import written_places
@@ -298,8 +298,19 @@ def _entry(fn, key):
     rebinding came after the call read the name; its guards then fail, and the next
     call follows the rebinding."""
     entry = _cached_entry(fn, key) or _generate_once(fn, key)
+    for _ in range(_REMAKE_ATTEMPTS):
+        if not contradictory(entry.guards):
+            break
+        # made while another thread rebound a name it depends on, with the name read as
+        # two objects (a callee's value code for one, its derivative for the other): the
+        # code would give the value of one function and the derivative of another. Its
+        # guards never hold: it is made again.
+        entry = _generate_once(fn, key)
     _note_callee(entry)
     return entry
+
+
+_REMAKE_ATTEMPTS = 8    # generations while another thread keeps rebinding a name the code depends on
 
 
 def _waits_for(thread, target):
@@ -624,6 +635,8 @@ def _callee_key(function, mode, wrt, zero_safe):
     """(the function a callee's derivative is generated from, its key)."""
     if mode == "gradient":          # grad's code for a call in other code: it checks the output
         key = ("reverse", tuple(wrt), CHECKED)
+    elif mode == "value":           # the value code reverse mode's forward sweep calls
+        key = ("forward", (), VALUE_ONLY)
     else:
         key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
     fn = underlying(function)

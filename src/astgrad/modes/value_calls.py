@@ -1,0 +1,34 @@
+"""A callee's value in reverse mode, from code made with its derivative.
+
+The forward sweep needs ``y = helper(x)``'s value; the adjoint calls ``grad_helper``,
+which holds the objects the guards checked (``pipeline.pinned_names``). Calling the
+user's ``helper`` would read its globals when its lines run: another thread rebinding
+one between the guard check and the call would give the value of one function and the
+derivative of another. The forward sweep calls ``value_helper`` instead: the helper's
+own code, made from the same reading of its names as its derivative, holding the same
+objects, returning its value alone."""
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from ..core.functions import underlying
+from ..errors import TransformError
+from ..rebound_places import is_generated
+
+
+def call_value_code(mode, stmt, op):
+    """Have ``stmt`` (``y = helper(a, b)``, helper differentiated on its own) call
+    helper's value code. A helper whose value code cannot be made keeps its call, as does
+    generated code (a derivative differentiated again), which holds its objects already."""
+    call = stmt.value
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Name) or is_generated(op.key):
+        return
+    try:
+        value = mode.callees.derive(underlying(op.key), "value", ())
+    except TransformError:
+        return
+    if getattr(value, "__name__", "").startswith("value_"):
+        call.func = S.name(mode.namespace.ref(value, value.__name__))
+        anno.set(call, Key.TARGET, value)
