@@ -309,6 +309,28 @@ def test_code_whose_callee_s_value_and_derivative_were_made_for_two_objects_is_m
     assert_close(run(outer_again), expected(outer_again), 1e-5, 1e-6)     # the next call follows the binding
 
 
+def test_code_whose_names_are_rebound_at_every_generation_is_refused(monkeypatch):
+    from astgrad.modes import adjoint_sweep
+    call_value_code = adjoint_sweep.call_value_code
+
+    def rebinding_each_time(mode, stmt, op):
+        _set_act(np.tanh if ACT is np.sin else np.sin)
+        return call_value_code(mode, stmt, op)
+    astgrad.clear_cache()
+    astgrad.value_and_grad(outer)(X)
+    monkeypatch.setattr(adjoint_sweep, "call_value_code", rebinding_each_time)
+    try:
+        with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: the derivative of "
+                                                         r"outer_again: .*rebound .*during each of 8 generations.*"
+                                                         r"rebind them from one thread at a time"):
+            astgrad.value_and_grad(outer_again)(X)
+    finally:
+        monkeypatch.setattr(adjoint_sweep, "call_value_code", call_value_code)
+        _set_act(np.sin)
+    run, expected = MODES["value_and_grad"]
+    assert_close(run(outer_again), expected(outer_again), 1e-5, 1e-6)      # the next call works
+
+
 def _rebinding_as_f_returns(call, flips, fn=f):
     """``call()`` with ACT rebound (sin <-> tanh) each time ``fn`` returns, ``flips`` times
     at most: another thread rebinding it between vjp's run of fn and its pullback's code."""

@@ -28,7 +28,7 @@ from .core.callees import Callees
 from .core.functions import parameter_names, pinned_globals, underlying, user_freevars
 from .core.methods import receiver_layout, receiver_of
 from .core.read_log import note_engine_use
-from .errors import RecursiveCall
+from .errors import RecursiveCall, TransformError
 from .generation_records import CHECKED, VALUE_ONLY, Derived
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
@@ -300,14 +300,22 @@ def _entry(fn, key):
     entry = _cached_entry(fn, key) or _generate_once(fn, key)
     for _ in range(_REMAKE_ATTEMPTS):
         if not contradictory(entry.guards):
-            break
+            _note_callee(entry)
+            return entry
         # made while another thread rebound a name it depends on, with the name read as
         # two objects (a callee's value code for one, its derivative for the other): the
         # code would give the value of one function and the derivative of another. Its
         # guards never hold: it is made again.
         entry = _generate_once(fn, key)
-    _note_callee(entry)
-    return entry
+    raise _rebound_at_every_generation(fn)
+
+
+def _rebound_at_every_generation(fn):
+    return TransformError(
+        f"the derivative of {fn.__qualname__}: the names it depends on were rebound (by another thread) during "
+        f"each of {_REMAKE_ATTEMPTS} generations of its code, so its value and its derivative could not be made "
+        "for the same functions; rebind them from one thread at a time, or pass the functions as arguments",
+        fn.__code__.co_filename, fn.__code__.co_firstlineno, construct="a name rebound by another thread")
 
 
 _REMAKE_ATTEMPTS = 8    # generations while another thread keeps rebinding a name the code depends on
