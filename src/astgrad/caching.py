@@ -297,16 +297,21 @@ def _entry(fn, key):
     reads each name once, frontend/source.py) and runs for this call, as if the
     rebinding came after the call read the name; its guards then fail, and the next
     call follows the rebinding."""
-    entry = _cached_entry(fn, key) or _generate_once(fn, key)
+    entry = _cached_entry(fn, key) or _consistent_entry(fn, key)     # (one that holds is consistent)
+    _note_callee(entry)
+    return entry
+
+
+def _consistent_entry(fn, key):
+    """An Entry made now (or by another thread meanwhile) whose guards expect one object
+    at each place. One made while another thread rebound a name it depends on, with the
+    name read as two objects (a callee's value code for one, its derivative for the
+    other), would give the value of one function and the derivative of another; its
+    guards never hold: it is made again."""
     for _ in range(_REMAKE_ATTEMPTS):
-        if not contradictory(entry.guards):
-            _note_callee(entry)
-            return entry
-        # made while another thread rebound a name it depends on, with the name read as
-        # two objects (a callee's value code for one, its derivative for the other): the
-        # code would give the value of one function and the derivative of another. Its
-        # guards never hold: it is made again.
         entry = _generate_once(fn, key)
+        if not contradictory(entry.guards):
+            return entry
     raise _rebound_at_every_generation(fn)
 
 
