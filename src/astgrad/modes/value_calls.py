@@ -29,6 +29,20 @@ def call_value_code(mode, stmt, op):
         value = mode.callees.derive(underlying(op.key), "value", ())
     except TransformError:
         return
-    if getattr(value, "__name__", "").startswith("value_"):
+    if getattr(value, "__name__", "").startswith("value_") and not _copies_what_it_writes(value):
         call.func = S.name(mode.namespace.ref(value, value.__name__))
         anno.set(call, Key.TARGET, value)
+
+
+# the runtime helpers through which generated code writes into a copy of what it was given
+_COPYING = frozenset({"copy_argument", "deep_copy", "shallow_copy", "written_copy", "items_unshared_by_copy",
+                      "item_of_copy_apart"})
+
+
+def _copies_what_it_writes(value):
+    """Whether the value code writes into a copy of an argument (or of an object it
+    reaches), where the helper writes into the caller's object itself (a list it
+    appends to, a default list Python keeps from call to call): then the forward sweep
+    calls the helper, which makes the caller's object what Python's call leaves."""
+    code = value.__code__
+    return not _COPYING.isdisjoint(code.co_freevars + code.co_names)
