@@ -20,18 +20,40 @@ from ..rebound_places import is_generated
 
 def call_value_code(mode, stmt, op):
     """Have ``stmt`` (``y = helper(a, b)``, helper differentiated on its own) call
-    helper's value code. A helper whose value code cannot be made keeps its call, as does
-    generated code (a derivative differentiated again), which holds its objects already."""
+    helper's value code. A helper whose value code cannot be made keeps its call, as do
+    generated code (a derivative differentiated again), which holds its objects already,
+    and a variant astgrad made of a function for the functions it is given, or a helper
+    whose value code calls one (that value code, differentiated again, would not know
+    those functions)."""
     call = stmt.value
-    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Name) or is_generated(op.key):
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Name) or is_generated(op.key) \
+            or _specialized(underlying(op.key)):
         return
     try:
         value = mode.callees.derive(underlying(op.key), "value", ())
     except TransformError:
         return
-    if getattr(value, "__name__", "").startswith("value_") and not _copies_what_it_writes(value):
+    if getattr(value, "__name__", "").startswith("value_") and not _copies_what_it_writes(value) \
+            and not any(map(_specialized, _held(value))):
         call.func = S.name(mode.namespace.ref(value, value.__name__))
         anno.set(call, Key.TARGET, value)
+
+
+def _held(fn):
+    """What ``fn``'s closure cells hold (an empty cell holds nothing)."""
+    for cell in fn.__closure__ or ():
+        try:
+            yield cell.cell_contents
+        except ValueError:
+            pass
+
+
+def _specialized(obj):
+    """Whether ``obj`` is a variant astgrad made of a function for the functions it is given."""
+    try:
+        return getattr(obj, "__astgrad_specializes__", None) is not None
+    except Exception:       # noqa: BLE001 - an object of the user's whose __getattr__ raises: not ours
+        return False
 
 
 # the runtime helpers through which generated code writes into a copy of what it was given
