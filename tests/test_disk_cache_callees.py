@@ -303,7 +303,7 @@ def _rewrite(path, change):
         json.dump(dict(body, checksum=disk_entries._checksum(body)), handle)
 
 
-@pytest.mark.parametrize("binding", [["callee", -1], ["callee", 1], ["callee", "0"], ["callee"], ["generated", "x"]])
+@pytest.mark.parametrize("binding", [["callee", -1], ["callee", 2], ["callee", "0"], ["callee"], ["generated", "x"]])
 def test_a_binding_naming_no_callee_is_refused(cache_dir, binding):
     import disk_cache_target
     from astgrad import caching, disk_cache

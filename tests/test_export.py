@@ -214,11 +214,20 @@ def test_exported_gradient_of_a_model_holding_layers(tmp_path, bare_python):
     _assert_same(_plain(got), _plain(astgrad.grad(model.mse)(x, y)))
 
 
-def test_a_helper_calling_astgrad_is_not_imported_by_an_export():
+def test_a_helper_calling_astgrad_is_exported_as_its_value_code(tmp_path, bare_python):
+    """The derivative calls the helper's value code (made with its derivative, which
+    calls the derivatives astgrad.grad makes), not the helper, which would import astgrad."""
     sys.path.insert(0, EXAMPLES)
-    import newton_inside_loss
-    with pytest.raises(ExportError, match="robust_mean uses astgrad when it runs"):
-        astgrad.export(newton_inside_loss.validation_loss)
+    import newton_inside_loss as example
+    r = _rng()
+    scale, data, target = 0.7, r.normal(2.0, 0.5, size=12), 1.5
+    path = tmp_path / "grad_newton_inside_loss.py"
+    text = astgrad.export(example.validation_loss, 0, path=str(path))
+    assert "import astgrad" not in text and "def value_robust_mean(" in text and lint_problems(text) == []
+    name = _derivative(example.validation_loss, 0, "reverse", 1).__code__.co_name
+    got, loaded, _, _ = _run_exported(bare_python, str(path), name, (scale, data, target), {}, tmp_path)
+    assert loaded == []
+    _assert_same(_plain(got), _plain(astgrad.grad(example.validation_loss)(scale, data, target)))
 
 
 def test_every_example_with_a_function_is_exported():

@@ -263,18 +263,72 @@ def _pullback_made(frame):
     return frame.f_code.co_name == "__init__" and type(frame.f_locals.get("self")).__name__ == "Pullback"
 
 
-@pytest.mark.xfail(strict=True, reason="the value comes from calling the user's function, which reads the global "
-                                       "when it runs: a callee's in reverse mode (its derivative: the code held)")
-@pytest.mark.parametrize("mode, fn, entered", [("value_and_grad", outer, _generated)],
-                         ids=["a-callee-in-reverse-mode"])
-def test_the_value_comes_from_the_same_run_as_the_derivative(mode, fn, entered):
+@pytest.mark.parametrize("mode", ["value_and_grad"])
+def test_the_value_comes_from_the_same_run_as_the_derivative(mode, fn=outer, entered=_generated):
+    """A callee's value in reverse mode comes from its value code, made with its
+    derivative and holding the same objects: not from calling the callee, which would
+    read the global when it runs."""
     run, expected = MODES[mode]
+    assert "t = value_scaled(x)" in astgrad.value_and_grad(fn).source
     try:
         got = _rebinding_on_entry(lambda: run(fn), entered=entered)
         assert ACT is np.tanh
         assert_close(got, _with_sin(lambda x: expected(fn))(X), 1e-5, 1e-6)     # as the guards chose
     finally:
         _set_act(np.sin)
+
+
+def outer_again(x):
+    return np.sum(scaled(x))
+
+
+def test_code_whose_callee_s_value_and_derivative_were_made_for_two_objects_is_made_again(monkeypatch):
+    """Another thread rebinds ACT (sin <-> tanh) each time outer_again's generation has
+    taken scaled's derivative and is about to take its value code, 3 times: the code
+    made would apply one function's derivative to the other's value. It is made again
+    before it runs, for what ACT means then."""
+    from astgrad.modes import adjoint_sweep
+    call_value_code, flips = adjoint_sweep.call_value_code, [3]
+
+    def rebinding_first(mode, stmt, op):
+        if flips[0]:
+            flips[0] -= 1
+            _set_act(np.tanh if ACT is np.sin else np.sin)
+        return call_value_code(mode, stmt, op)
+    run, expected = MODES["value_and_grad"]
+    astgrad.clear_cache()
+    _set_act(np.sin)
+    run(outer)                  # scaled's derivative and value code, made for sin
+    monkeypatch.setattr(adjoint_sweep, "call_value_code", rebinding_first)
+    try:
+        got = run(outer_again)
+        assert flips == [0]
+        assert_close(got, expected(outer_again), 1e-5, 1e-6)        # the value and derivative for ACT now
+    finally:
+        _set_act(np.sin)
+    assert_close(run(outer_again), expected(outer_again), 1e-5, 1e-6)     # the next call follows the binding
+
+
+def test_code_whose_names_are_rebound_at_every_generation_is_refused(monkeypatch):
+    from astgrad.modes import adjoint_sweep
+    call_value_code = adjoint_sweep.call_value_code
+
+    def rebinding_each_time(mode, stmt, op):
+        _set_act(np.tanh if ACT is np.sin else np.sin)
+        return call_value_code(mode, stmt, op)
+    astgrad.clear_cache()
+    astgrad.value_and_grad(outer)(X)
+    monkeypatch.setattr(adjoint_sweep, "call_value_code", rebinding_each_time)
+    try:
+        with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: the derivative of "
+                                                         r"outer_again: .*rebound .*during each of 8 generations.*"
+                                                         r"rebind them from one thread at a time"):
+            astgrad.value_and_grad(outer_again)(X)
+    finally:
+        monkeypatch.setattr(adjoint_sweep, "call_value_code", call_value_code)
+        _set_act(np.sin)
+    run, expected = MODES["value_and_grad"]
+    assert_close(run(outer_again), expected(outer_again), 1e-5, 1e-6)      # the next call works
 
 
 def _rebinding_as_f_returns(call, flips, fn=f):

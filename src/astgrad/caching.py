@@ -28,11 +28,11 @@ from .core.callees import Callees
 from .core.functions import parameter_names, pinned_globals, underlying, user_freevars
 from .core.methods import receiver_layout, receiver_of
 from .core.read_log import note_engine_use
-from .errors import RecursiveCall
-from .generation_records import CHECKED, Derived
+from .errors import RecursiveCall, TransformError
+from .generation_records import CHECKED, VALUE_ONLY, Derived
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
-from .guards import Entry, function_guards, guards_for, merged
+from .guards import Entry, contradictory, function_guards, guards_for, merged
 from .rules.optional import load_imported
 from .rules.rule_reads import VERSION, RulesRead, logging_lookups, note_read
 from .rebound_places import written_places
@@ -297,9 +297,33 @@ def _entry(fn, key):
     reads each name once, frontend/source.py) and runs for this call, as if the
     rebinding came after the call read the name; its guards then fail, and the next
     call follows the rebinding."""
-    entry = _cached_entry(fn, key) or _generate_once(fn, key)
+    entry = _cached_entry(fn, key) or _consistent_entry(fn, key)     # (one that holds is consistent)
     _note_callee(entry)
     return entry
+
+
+def _consistent_entry(fn, key):
+    """An Entry made now (or by another thread meanwhile) whose guards expect one object
+    at each place. One made while another thread rebound a name it depends on, with the
+    name read as two objects (a callee's value code for one, its derivative for the
+    other), would give the value of one function and the derivative of another; its
+    guards never hold: it is made again."""
+    for _ in range(_REMAKE_ATTEMPTS):
+        entry = _generate_once(fn, key)
+        if not contradictory(entry.guards):
+            return entry
+    raise _rebound_at_every_generation(fn)
+
+
+def _rebound_at_every_generation(fn):
+    return TransformError(
+        f"the derivative of {fn.__qualname__}: the names it depends on were rebound (by another thread) during "
+        f"each of {_REMAKE_ATTEMPTS} generations of its code, so its value and its derivative could not be made "
+        "for the same functions; rebind them from one thread at a time, or pass the functions as arguments",
+        fn.__code__.co_filename, fn.__code__.co_firstlineno, construct="a name rebound by another thread")
+
+
+_REMAKE_ATTEMPTS = 8    # generations while another thread keeps rebinding a name the code depends on
 
 
 def _waits_for(thread, target):
@@ -624,6 +648,8 @@ def _callee_key(function, mode, wrt, zero_safe):
     """(the function a callee's derivative is generated from, its key)."""
     if mode == "gradient":          # grad's code for a call in other code: it checks the output
         key = ("reverse", tuple(wrt), CHECKED)
+    elif mode == "value":           # the value code reverse mode's forward sweep calls
+        key = ("forward", (), VALUE_ONLY)
     else:
         key = ("reverse", tuple(wrt), False) if mode == "reverse" else ("forward", tuple(wrt))
     fn = underlying(function)

@@ -79,7 +79,7 @@ def resolved(records, derive, scope):
         function = _target(record["target"], out, scope)
         if function is MISSING or _hash(disk_entries.function_source(function)) != record["source"]:
             return None
-        if record["mode"] not in ("reverse", "forward", "gradient") or not isinstance(record["wrt"], list):
+        if record["mode"] not in ("reverse", "forward", "gradient", "value") or not isinstance(record["wrt"], list):
             return None
         try:
             now = derive(function, record["mode"], tuple(record["wrt"]), record["zero_safe"] is True)

@@ -452,7 +452,10 @@ def _code(body, fn):
     code = marshal.loads(base64.b64decode(body["code"]))
     if not isinstance(code, types.CodeType) or code.co_name != body["name"]:
         raise ValueError("not the stored function's code")
-    filename = new_filename(f"grad of {fn.__qualname__}")
+    # labelled as when it was made ("jvp of f", "grad of f"): code made again from it (a
+    # hessian's) is keyed by this name, which must not depend on where it was loaded from
+    made = re.fullmatch(r"<astgrad (.*) #\d+>", code.co_filename)
+    filename = new_filename(made.group(1) if made else f"grad of {fn.__qualname__}")
     code = _renamed(code, filename)
     generated_text.register(filename, body["text"])
     generated_text.keep_while(code, filename)

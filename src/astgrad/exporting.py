@@ -374,7 +374,8 @@ class _Module:
             return
         self.names[name] = obj
         if getattr(obj, "__astgrad_generated__", False):
-            self.add_function(obj, name, f"The derivative of a function {caller} calls, generated with it.")
+            what = "value" if obj.__name__.startswith("value_") else "derivative"     # modes/value_calls.py
+            self.add_function(obj, name, f"The {what} of a function {caller} calls, generated with it.")
         elif getattr(obj, "__astgrad_specializes__", None) is not None:
             self.add_function(obj, name, f"{obj.__module__}.{obj.__qualname__} as {caller} calls it "
                                          "(rewritten by astgrad).", variant_source(obj))

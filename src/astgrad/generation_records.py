@@ -10,6 +10,7 @@ pipeline's stages are imported when a derivative is first generated.
 import typing
 
 TANGENT_ONLY = "tangent only"   # in a forward key: the code returns the tangent alone
+VALUE_ONLY = "value only"       # in a forward key with no wrt: the code returns the value alone
 
 # The third item of a reverse key: what the code returns. True: the value and the
 # gradients (grad's call checks the value); False: the gradients, for the seeds given (a

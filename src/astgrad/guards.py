@@ -246,6 +246,16 @@ class Entry:
 _checker_factories = {}     # number of guards -> a function making a checker for that many
 
 
+def contradictory(guards):
+    """Whether two of ``guards`` expect different objects at one place: code made while
+    that name was read meaning two objects, whose guards never hold."""
+    expected_at = {}
+    for mapping, key, expected in guards:
+        if expected_at.setdefault((id(mapping), key), expected) is not expected:
+            return True
+    return False
+
+
 def _checker(fn, rules, guards):
     """``holds(fn)``: ``fn`` has the same code and defaults, the entries of the rule table
     read are unchanged (``rules``, a RulesRead: one comparison while the table's version

@@ -38,7 +38,7 @@ from .modes.reverse import ReverseMode
 from .argument_kinds import from_key
 from .rules import registry
 from .rules.optional import load_imported
-from .generation_records import (CHECKED, CHECKED_WITH_VALUE, PROVEN, TANGENT_ONLY, Derived,  # noqa: F401
+from .generation_records import (CHECKED, CHECKED_WITH_VALUE, PROVEN, TANGENT_ONLY, VALUE_ONLY, Derived,  # noqa: F401
                                  Generated, checks_output, returns_value)
 from .zero_safe import ZERO_SAFE
 
@@ -230,7 +230,7 @@ def _front(fn, key, callees):
     else:
         from .modes.forward import ForwardMode      # loaded when forward code is first made
         mode = ForwardMode(source, normalized, key[1], namer, namespace, callees=callees,
-                           tangent_only=TANGENT_ONLY in key[2:])
+                           tangent_only=TANGENT_ONLY in key[2:], value_only=VALUE_ONLY in key[2:])
         label = f"jvp of {fn.__qualname__}"
     mode.zero_safe = key[-1] == ZERO_SAFE
     tree = mode.transform()                                         # transform

@@ -33,11 +33,13 @@ from .common import construct_error, if_as_written, split_self_references, unkno
 
 
 class ForwardMode(Transform):
-    def __init__(self, source, fn, wrt, namer, namespace, *, callees, kinds=None, tangent_only=False):
+    def __init__(self, source, fn, wrt, namer, namespace, *, callees, kinds=None, tangent_only=False,
+                 value_only=False):
         super().__init__(source, fn, namer, namespace, callees)
         self.wrt = wrt
         self.kinds = kinds or {}            # parameter -> argument kind, for specialized code (run)
         self.tangent_only = tangent_only    # return the tangent alone (the value is not computed)
+        self.value_only = value_only        # no tangents: the value code reverse mode's forward sweep calls
 
     def run(self):
         return self.finish(self.transform(), self.kinds)
@@ -83,6 +85,7 @@ class ForwardMode(Transform):
         else:
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         returned = tangent if self.tangent_only else gast.Tuple(elts=[value, tangent], ctx=gast.Load())
+        returned = value if self.value_only else returned
         new_body.append(gast.Return(value=returned))
         self._params, self._wrt_names = params, wrt_names
         self._ranges = range_targets(new_body)
@@ -91,7 +94,7 @@ class ForwardMode(Transform):
             args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
                                              type_comment=None))
             args.kw_defaults.append(None)
-        name = self.namer.fresh("jvp_" + fn.name)
+        name = self.namer.fresh(("value_" if self.value_only else "jvp_") + fn.name)
         return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
                                 type_comment=None, type_params=[])
 

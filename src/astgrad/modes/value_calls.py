@@ -1,0 +1,70 @@
+"""A callee's value in reverse mode, from code made with its derivative.
+
+The forward sweep needs ``y = helper(x)``'s value; the adjoint calls ``grad_helper``,
+which holds the objects the guards checked (``pipeline.pinned_names``). Calling the
+user's ``helper`` would read its globals when its lines run: another thread rebinding
+one between the guard check and the call would give the value of one function and the
+derivative of another. The forward sweep calls ``value_helper`` instead: the helper's
+own code, made from the same reading of its names as its derivative, holding the same
+objects, returning its value alone."""
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from ..core.functions import underlying
+from ..errors import TransformError
+from ..rebound_places import is_generated
+
+
+def call_value_code(mode, stmt, op):
+    """Have ``stmt`` (``y = helper(a, b)``, helper differentiated on its own) call
+    helper's value code. A helper whose value code cannot be made keeps its call, as do
+    generated code (a derivative differentiated again), which holds its objects already,
+    and a variant astgrad made of a function for the functions it is given, or a helper
+    whose value code calls one (that value code, differentiated again, would not know
+    those functions)."""
+    call = stmt.value
+    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Name) or is_generated(op.key) \
+            or _specialized(underlying(op.key)):
+        return
+    try:
+        value = mode.callees.derive(underlying(op.key), "value", ())
+    except TransformError:
+        return
+    if getattr(value, "__name__", "").startswith("value_") and not _copies_what_it_writes(value) \
+            and not any(map(_specialized, _held(value))):
+        call.func = S.name(mode.namespace.ref(value, value.__name__))
+        anno.set(call, Key.TARGET, value)
+
+
+def _held(fn):
+    """What ``fn``'s closure cells hold (an empty cell holds nothing)."""
+    for cell in fn.__closure__ or ():
+        try:
+            yield cell.cell_contents
+        except ValueError:
+            pass
+
+
+def _specialized(obj):
+    """Whether ``obj`` is a variant astgrad made of a function for the functions it is given."""
+    try:
+        return getattr(obj, "__astgrad_specializes__", None) is not None
+    except Exception:       # noqa: BLE001 - an object of the user's whose __getattr__ raises: not ours
+        return False
+
+
+# the runtime helpers through which generated code writes into a copy of what it was given
+_COPYING = frozenset({"copy_argument", "deep_copy", "shallow_copy", "written_copy", "items_unshared_by_copy",
+                      "item_of_copy_apart"})
+
+
+def _copies_what_it_writes(value):
+    """Whether the value code writes into a copy of an argument (or of an object it
+    reaches), where the helper writes into the caller's object itself (a list it
+    appends to, a default list Python keeps from call to call): then the forward sweep
+    calls the helper, which makes the caller's object what Python's call leaves."""
+    code = value.__code__
+    return not _COPYING.isdisjoint(code.co_freevars + code.co_names)
