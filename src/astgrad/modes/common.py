@@ -435,10 +435,11 @@ def if_as_written(stmt, block):
     return new
 
 
-def split_self_references(block, fixed, namer, nested=None):
+def split_self_references(block, fixed, namer, nested=None, made=None):
     """``s = s * x`` -> ``t = s * x; s = t`` for names that are not renamed, so the
     derivative of the operation sees the old ``s`` and the new one (``t``).
-    Temporaries created inside compound statements are added to ``nested``."""
+    Temporaries created inside compound statements are added to ``nested``, and every
+    temporary to ``made`` (the only names the split assigns that the block did not)."""
     top_level = {id(stmt) for stmt in block}
 
     def split(stmt):
@@ -449,6 +450,8 @@ def split_self_references(block, fixed, namer, nested=None):
         temp = namer.fresh("t")
         if nested is not None and id(stmt) not in top_level:
             nested.add(temp)
+        if made is not None:
+            made.add(temp)
         first = S.assign(temp, stmt.value, line=getattr(stmt, "lineno", None))
         second = S.assign(stmt.targets[0].id, S.name(temp), line=getattr(stmt, "lineno", None))
         return [first, second]

@@ -54,8 +54,8 @@ class ForwardMode(Transform):
                               lambda args: self.helper_call("current_row", args), self.namer,
                               prepare=self.callees.prepare, helper=self.helper_call,
                               returned=anno.get(self.fn, Key.RETURNED))
-        every_name = set(params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
-        body = split_self_references(body, every_name, self.namer)
+        stored, made = S.stored_names(gast.Module(body=body, type_ignores=[])), set()
+        body = split_self_references(body, set(params) | stored, self.namer, made=made)
         wrt_names = [params[i] for i in self.wrt]
         # a call for its effect matters only where the result depends on what it changes
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
@@ -68,7 +68,9 @@ class ForwardMode(Transform):
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
-        self.assigned_names = S.stored_names(gast.Module(body=body, type_ignores=[]))
+        # the names the body stores: those found before the split (a walk over all its
+        # nodes, not repeated), and its temporaries; the checks since assign nothing
+        self.assigned_names = stored | made
         self.local_names = set(params) | self.assigned_names
         mark_top_level(body)
         mark_raising(body, S.names_in(self.fn.args), self.source.fn,
@@ -195,10 +197,9 @@ class ForwardMode(Transform):
         total = None
         for term in terms:
             if not anno.get(term, Key.ACCUMULATE, False):
-                term.value = optimize.simplify(term.value)
                 out.append(term)
                 continue
-            value = optimize.simplify(term.value)
+            value = term.value
             total = value if total is None else gast.BinOp(left=total, op=gast.Add(), right=value)
         tangent = S.assign(self.tangent(name), total)
         anno.set(tangent, Key.TANGENT_OF, name if op.kind is OpKind.CALL else None)  # see own_written_tangents
@@ -241,6 +242,7 @@ class ForwardMode(Transform):
         return walk.rewrite_blocks(body, own)
 
     def terms(self, stmt, op):
+        """The statements of ``stmt``'s tangent, their values simplified (``optimize.simplify``)."""
         if op.kind is OpKind.COPY:
             return [_accumulate(self.tangent(stmt.targets[0].id), S.name(self.tangent_of(op.args[0])))]
         if op.kind is OpKind.LITERAL:
@@ -251,7 +253,7 @@ class ForwardMode(Transform):
                 value = gast.Tuple(elts=elements, ctx=gast.Load())
             else:
                 value = gast.List(elts=elements, ctx=gast.Load())
-            return [_accumulate(self.tangent(stmt.targets[0].id), value)]
+            return [_accumulate(self.tangent(stmt.targets[0].id), optimize.simplify(value))]
         if construct_error(self.source, stmt, op, self.fn) is not None:
             raise construct_error(self.source, stmt, op, self.fn)
         if op.kind is not OpKind.CALL:
@@ -273,15 +275,20 @@ class ForwardMode(Transform):
                 return self.tangent(result)
             return self.tangent_of(atom)
         try:
+            # simplified as they are made: a second walk over each term's tree cost a sixth of the transform
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
-                                self.namespace, self.namer, self.zero_safe)
+                                self.namespace, self.namer, self.zero_safe, simplified=True)
         except BindError as exc:
             if self.unused(stmt):
                 return []       # set(d) of a dict's keys, only looked up in
             raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
                                     construct=op.label) from None
         checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
-        return checks + terms if terms else []
+        if not terms:
+            return []
+        for check in checks:
+            check.value = optimize.simplify(check.value)
+        return checks + terms
 
     def unused(self, stmt):
         """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is

@@ -250,7 +250,8 @@ class ReverseMode(Transform):
         """The gradients (zeros for inputs the output does not depend on), after the
         value when ``preserve_result``."""
         grads = []
-        loop_targets = {name for node in gast.walk(self.fn) if isinstance(node, gast.For)
+        # a for loop is a statement: its statements only, not every node of the function
+        loop_targets = {name for node in S.statements(self.fn.body) if isinstance(node, gast.For)
                         for name in S.stored_names(node.target)}
         for name in wrt_names:
             if name in self.active and state_of(state, self.adjoint(name)) is not UNSET and name in loop_targets:
