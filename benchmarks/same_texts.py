@@ -8,8 +8,10 @@ a pytest run generates, then compare two recordings (before and after the change
 (the test that made it, the text as ``.source`` shows it), however the code was asked
 for (grad, jvp, hessian, the tape, the first call's specialized code). Code loaded from
 the disk cache or generated in a child process is not seen: set ``ASTGRAD_CACHE=0``.
-To record the code before the change, run ``record`` against a copy of the old sources
-(``git archive main src | tar -x -C /tmp/before``, then ``PYTHONPATH=/tmp/before/src``).
+To record the code before the change, run ``record`` in a whole copy of the old tree
+(``git archive main | tar -x -C /tmp/before``, then run from /tmp/before with
+``PYTHONPATH=src``): some test helpers put their own checkout's ``src`` first on the path,
+so old sources alone beside the new tests would record the new engine.
 
 ``compare`` compares, test by test, the texts as a multiset (the order of generation may
 change), with the number in each synthetic file name (``<astgrad grad of f #12>``, which
@@ -23,6 +25,7 @@ code: record twice before the change to see which.
 
 import collections
 import json
+import os
 import re
 import sys
 import threading
@@ -34,11 +37,13 @@ class _Recorder:
     """A pytest plugin writing each text that ``pipeline.to_source`` returns."""
 
     def __init__(self, out):
-        self.out, self.test = out, "<collection>"
+        self.out, self.test, self._pid = out, "<collection>", os.getpid()
         # tests that generate code from several threads would otherwise interleave their lines
         self._writing = threading.Lock()
 
     def write(self, text):
+        if os.getpid() != self._pid:        # a forked child's buffered writes would garble the file
+            return
         line = json.dumps({"test": self.test, "text": text}) + "\n"
         with self._writing:
             self.out.write(line)
@@ -82,7 +87,7 @@ def _texts(path):
     """The texts of ``path`` by test, and the number of lines that are not a whole record
     (a recording cut short, or one made before recording was safe under threads)."""
     by_test, unreadable = collections.defaultdict(collections.Counter), 0
-    with open(path) as lines:
+    with open(path, errors="replace") as lines:     # a stray binary line is one bad record
         for number, line in enumerate(lines, 1):
             entry = _entry(line)
             if entry is None:

@@ -42,3 +42,23 @@ def test_compare_names_a_partial_line_and_fails(tmp_path, capsys):
     assert "0 tests whose texts differ" in out and "0 lines before and 1 after were not whole records" in out
     after.write_text(whole)
     assert same_texts.compare(str(before), str(after)) == 0
+
+
+def test_compare_leaves_out_a_binary_line(tmp_path, capsys):
+    same_texts = _same_texts()
+    whole = json.dumps({"test": "t.py::a", "text": "x = 1\n"}).encode() + b"\n"
+    before, after = tmp_path / "before.jsonl", tmp_path / "after.jsonl"
+    before.write_bytes(whole)
+    after.write_bytes(whole + b"\xff\xfe\x00garbage\n")
+    assert same_texts.compare(str(before), str(after)) == 1
+    assert f"{after}:2: not a whole record, left out" in capsys.readouterr().err
+
+
+def test_a_forked_child_records_nothing(tmp_path):
+    import os
+    path = tmp_path / "texts.jsonl"
+    with open(path, "a") as out:
+        recorder = _same_texts()._Recorder(out)
+        recorder._pid = os.getpid() + 1         # as a child forked from the recording process sees it
+        recorder.write("x = 1\n")
+    assert path.read_text() == ""
