@@ -1253,10 +1253,13 @@ class Jacobian:
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
         before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
-        out = fn(*_copies(arguments), **bound.kwargs)
+        out = fn(*_copies(arguments), **bound.kwargs)     # (its output's size chooses the mode, then the code)
         after = before.taken_again() if before is not None else None
         try:
             return self._columns(bound, out, before)
+        except TransformError:
+            after = before      # refused: left as they were, as the transforms refusing before f runs leave them
+            raise
         finally:
             if after is not None:
                 after.restore()     # as one call of f leaves them
@@ -1493,15 +1496,17 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
+        as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
+        basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
+        # the code is made (or the program refused) before f runs, as grad does
+        products = self._product._products(args, kwargs, basis[0]) if basis else None
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
         after = before.taken_again() if before is not None else None
-        as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
-        basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
         try:
-            product = _runs_from(before, self._product._products(args, kwargs, basis[0]))
+            product = _runs_from(before, products)
             flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
         finally:
             if after is not None:
