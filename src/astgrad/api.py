@@ -22,7 +22,7 @@ from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, fol
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
-from .held_primals import copies_of_arrays as _copies, refuse_changed_primals
+from .held_primals import copies_of_arrays as _copies, kept_primals, refuse_changed_primals
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -904,7 +904,7 @@ class Pullback:
 
     def __init__(self, f, primals, out, bound=None, before=None, codes=None):
         self.function, self.primals, self.out = f, primals, out
-        self._held = _copies(primals)       # what a write into a primal since would change
+        self._held = kept_primals(primals)      # what a write into a primal since would change
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
