@@ -94,44 +94,18 @@ def count_defaults():
     DEFAULTS["calls"] += 1
 
 
-def counting_ns(x):
-    count_ns()
-    return np.sum(np.sin(x) * x)
+def counting(count):
+    """f calling ``count`` (a helper changing a global object), then computing from x."""
+    def f(x):
+        count()
+        return np.sum(np.sin(x) * x)
+    f.__name__ = f"counting_{count.__name__[len('count_'):]}"
+    return f
 
 
-def counting_slots(x):
-    count_slots()
-    return np.sum(np.sin(x) * x)
-
-
-def counting_table(x):
-    count_table()
-    return np.sum(np.sin(x) * x)
-
-
-def counting_record(x):
-    count_record()
-    return np.sum(np.sin(x) * x)
-
-
-def counting_property(x):
-    count_property()
-    return np.sum(np.sin(x) * x)
-
-
-def counting_counter(x):
-    count_counter()
-    return np.sum(np.sin(x) * x)
-
-
-def counting_queue(x):
-    count_queue()
-    return np.sum(np.sin(x) * x)
-
-
-def counting_defaults(x):
-    count_defaults()
-    return np.sum(np.sin(x) * x)
+counting_ns, counting_slots, counting_table = map(counting, (count_ns, count_slots, count_table))
+counting_record, counting_property, counting_counter, counting_queue, counting_defaults = map(
+    counting, (count_record, count_property, count_counter, count_queue, count_defaults))
 
 
 X, V = np.array([0.3, 0.7]), np.array([1.0, 0.5])
