@@ -3,8 +3,8 @@ they hold and the arguments are as one plain call of ``f`` leaves them, and a re
 program leaves them as they were.
 
 - a helper counting in a global object of each kind (a types.SimpleNamespace, a class
-  with __slots__, a dict subclass of yours, a dataclass, a property, Counter, deque,
-  defaultdict) changes it once, in every mode;
+  with __slots__, a dict subclass of yours, a class attribute, a dataclass, a property,
+  Counter, deque, defaultdict) changes it once, in every mode;
 - a container changed four levels down by a helper is put back at that depth: the
   columns of jacobian and hessian, and vjp's pullback, read what the call read;
 - hessian refuses before f runs, as grad does;
@@ -52,6 +52,10 @@ class Table(dict):
     pass
 
 
+class Model:
+    calls = 0
+
+
 NS = types.SimpleNamespace(calls=0)
 SLOTS = Slotted()
 TABLE = Table(calls=0)
@@ -72,6 +76,10 @@ def count_slots():
 
 def count_table():
     TABLE["calls"] += 1
+
+
+def count_class():
+    Model.calls += 1
 
 
 def count_record():
@@ -104,8 +112,8 @@ def counting(count):
 
 
 counting_ns, counting_slots, counting_table = map(counting, (count_ns, count_slots, count_table))
-counting_record, counting_property, counting_counter, counting_queue, counting_defaults = map(
-    counting, (count_record, count_property, count_counter, count_queue, count_defaults))
+counting_class, counting_record, counting_property, counting_counter, counting_queue, counting_defaults = map(
+    counting, (count_class, count_record, count_property, count_counter, count_queue, count_defaults))
 
 
 X, V = np.array([0.3, 0.7]), np.array([1.0, 0.5])
@@ -120,7 +128,7 @@ MODES = {
 }
 COUNTED = [(counting_ns, lambda: NS.calls), (counting_slots, lambda: SLOTS.calls),
            (counting_table, lambda: TABLE["calls"])]
-ALSO_COUNTED = [(counting_record, lambda: RECORD.calls), (counting_property, lambda: PROPERTY.calls),
+ALSO_COUNTED = [(counting_class, lambda: Model.calls), (counting_record, lambda: RECORD.calls), (counting_property, lambda: PROPERTY.calls),
                 (counting_counter, lambda: COUNTER["calls"]), (counting_queue, lambda: len(QUEUE)),
                 (counting_defaults, lambda: DEFAULTS["calls"])]
 CASES = [(f, read, mode) for f, read in COUNTED for mode in MODES] + \

@@ -13,7 +13,8 @@ changing functions read, where none of them takes parameters: ``LOG[0] += 1`` in
 back in place (the same object, so every name holding it sees the old contents), and
 so are the containers, arrays and objects it holds, at any depth (each once, however many
 names hold it). An object of a class of the user's, or a ``types.SimpleNamespace``, is
-saved as its attributes (its ``__dict__`` and its ``__slots__``)."""
+saved as its attributes (its ``__dict__`` and its ``__slots__``), and a class of the
+user's as its own (``Model.calls += 1``)."""
 
 import collections
 import dis
@@ -87,7 +88,7 @@ def _read_by(function):
             if isinstance(value, types.ModuleType) and not _library(value.__name__):
                 # mymod.W[0] = v: the module's containers the code names
                 yield from filter(_savable, (vars(value).get(name) for name in code.co_names))
-            if _user_object(value):
+            if _user_object(value) or _user_class(value):
                 yield _Attributes(value)    # its attributes (a getter may change them: self.n += 1)
             if _savable(value):
                 yield value
@@ -147,6 +148,11 @@ def _user_object(value):
         and (isinstance(getattr(value, "__dict__", None), dict) or bool(_slot_names(type(value))))
 
 
+def _user_class(value):
+    """A class of the user's, whose attributes a function may change (``Model.calls += 1``)."""
+    return isinstance(value, type) and not _library(value.__module__)
+
+
 @functools.lru_cache(maxsize=1024)
 def _slot_names(cls):
     """The names the ``__slots__`` of ``cls`` and its bases declare (not ``__dict__``)."""
@@ -167,11 +173,16 @@ class _Attributes:
         self.owner = owner
 
     def items(self):
+        if isinstance(self.owner, type):
+            return [(("class", name), value) for name, value in vars(self.owner).items()]
         own = vars(self.owner) if isinstance(getattr(self.owner, "__dict__", None), dict) else {}
         slots = [(name, _slot_value(self.owner, name)) for name in _slot_names(type(self.owner))]
         return [(("dict", name), value) for name, value in own.items()] + [(("slot", n), v) for n, v in slots]
 
     def put(self, items):
+        if isinstance(self.owner, type):
+            _put_class_attributes(self.owner, {name: value for (_, name), value in items})
+            return
         if isinstance(getattr(self.owner, "__dict__", None), dict):
             own = vars(self.owner)
             own.clear()
@@ -182,6 +193,16 @@ class _Attributes:
                     object.__delattr__(self.owner, name)
             elif kind == "slot":
                 object.__setattr__(self.owner, name, value)
+
+
+def _put_class_attributes(cls, saved):
+    """Set back the attributes of ``cls`` that differ from ``saved`` (only those: setting a
+    method again would be a change of the class), and delete those added since."""
+    for name in [name for name in vars(cls) if name not in saved]:
+        delattr(cls, name)
+    for name, value in saved.items():
+        if vars(cls).get(name, _ABSENT) is not value:
+            setattr(cls, name, value)
 
 
 def _slot_value(owner, name):
