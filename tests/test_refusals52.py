@@ -217,7 +217,7 @@ PROGRAMS = [global_partial_of_numpy, global_partial_of_helper, continue_over_obj
             break_and_continue_over_objects, item_at_an_int_call, item_at_len_minus_one, item_at_a_helper_index,
             appended_through_an_item_at_len, augmented_through_an_item_at_an_int_call, memoised_recursion,
             memo_table_shared_by_two_calls, memo_table_filled_by_a_statement, cached_helpers,
-            gradient_made_outside_marking_globals]
+            gradient_made_outside_marking_globals, gradient_made_outside_counting_in_a_namespace]
 
 
 @pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
@@ -249,9 +249,6 @@ def helper_marking_a_global(a, w):
 REFUSED = [
     (memo_table_given_as_an_argument, (0.5, {}), "return fib(a, 3, memo)",
      "the call of fib changes its argument 'memo' in place (an assignment into an element at "),
-    (gradient_made_outside_counting_in_a_namespace, (0.5, 0.7), "return GRAD_COUNTED_PLAINLY(a, w) * a",
-     "the call of grad_counted_plainly runs code that changes memory the function did not create (a global's "
-     "object: the call of count_plainly at "),
     (helper_marking_a_global, (0.5, 0.7), "return marked_cube(a) * w",      # (not: stores a value of the inputs)
      "the call of marked_cube runs code that changes memory the function did not create (a global's object: the "
      "call of mark at "),

@@ -22,7 +22,7 @@ from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, fol
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
-from .held_primals import copies_of_arrays as _copies, refuse_changed_primals
+from .held_primals import copies_of_arrays as _copies, kept_primals, refuse_changed_primals
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -904,7 +904,7 @@ class Pullback:
 
     def __init__(self, f, primals, out, bound=None, before=None, codes=None):
         self.function, self.primals, self.out = f, primals, out
-        self._held = _copies(primals)       # what a write into a primal since would change
+        self._held = kept_primals(primals)      # what a write into a primal since would change
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
@@ -1253,10 +1253,13 @@ class Jacobian:
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
         before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
-        out = fn(*_copies(arguments), **bound.kwargs)
+        out = fn(*_copies(arguments), **bound.kwargs)     # (its output's size chooses the mode, then the code)
         after = before.taken_again() if before is not None else None
         try:
             return self._columns(bound, out, before)
+        except TransformError:
+            after = before      # refused: left as they were, as the transforms refusing before f runs leave them
+            raise
         finally:
             if after is not None:
                 after.restore()     # as one call of f leaves them
@@ -1493,15 +1496,17 @@ class Hessian:
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")
+        as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
+        basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
+        # the code is made (or the program refused) before f runs, as grad does
+        products = self._product._products(args, kwargs, basis[0]) if basis else None
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
         after = before.taken_again() if before is not None else None
-        as_list = isinstance(x, (list, tuple))      # a list of numbers: v must be one too
-        basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
         try:
-            product = _runs_from(before, self._product._products(args, kwargs, basis[0]))
+            product = _runs_from(before, products)
             flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
         finally:
             if after is not None:

@@ -4,34 +4,65 @@ The pullback runs ``f``'s derivative code when it is called, on the primals ``vj
 given. An array among them written into after ``vjp`` (``x -= lr * g`` before the pullback
 is called) would move the point the pullback differentiates at away from the one ``out``
 was computed at, with no error; the pullback refuses that, as PyTorch refuses a backward
-pass through a tensor changed in place since it was saved."""
+pass through a tensor changed in place since it was saved. The arrays a dataclass's fields
+or a namedtuple hold (a pytree's leaves, as vjp differentiates them) are compared too."""
 
 import numpy
+
+from .records import is_record, record_items
 
 
 def copies_of_arrays(values):
     """``values`` with their arrays copied (in lists, tuples and dicts too), other values
-    as they are: what to compare the primals with later, and what a transform that calls
-    ``f`` itself gives it, so the caller's arguments stay as they were where ``f`` writes
-    into them, as with its generated code. A read-only array's copy is read-only: ``f``
-    writing into it raises NumPy's error, as it does called on the array itself."""
-    def held(value):
-        kind = type(value)
-        if kind is numpy.ndarray:
-            copy = value.copy()
-            copy.flags.writeable = value.flags.writeable
-            return copy
-        if kind in (list, tuple):
-            return kind(held(item) for item in value)
-        if kind is dict:
-            return {key: held(item) for key, item in value.items()}
-        return value
-    return [held(value) for value in values]
+    as they are: what a transform that calls ``f`` itself gives it, so the caller's
+    arguments stay as they were where ``f`` writes into them, as with its generated code.
+    A read-only array's copy is read-only: ``f`` writing into it raises NumPy's error, as
+    it does called on the array itself."""
+    return [_copied(value, False) for value in values]
+
+
+def kept_primals(primals):
+    """What ``first_change`` compares ``primals`` with later: their arrays copied, also
+    those the fields of a dataclass or a namedtuple hold."""
+    return [_copied(value, True) for value in primals]
+
+
+def _copied(value, fields):
+    if fields and _fields_of(value) is not None:
+        return _Fields(value)
+    kind = type(value)
+    if kind is numpy.ndarray:
+        copy = value.copy()
+        copy.flags.writeable = value.flags.writeable
+        return copy
+    if kind in (list, tuple):
+        return kind(_copied(item, fields) for item in value)
+    if kind is dict:
+        return {key: _copied(item, fields) for key, item in value.items()}
+    return value
+
+
+class _Fields:
+    """The fields of a dataclass instance or a namedtuple, their arrays copied: what the
+    pullback compares the object's fields with (the object itself is given to ``f``)."""
+
+    def __init__(self, value):
+        self.kind, self.fields = type(value), {name: _copied(item, True) for name, item in _fields_of(value)}
+
+
+def _fields_of(value):
+    """(name, value) for the fields of a dataclass instance or a namedtuple; None for any other value."""
+    if is_record(value):
+        return record_items(value)
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        return list(zip(type(value)._fields, value))
+    return None
 
 
 def first_change(primals, held):
-    """Where ``primals`` (or the items of a list or dict among them) no longer hold what
-    ``held`` kept (``"0"``, ``"1['w']"``), or None where nothing changed."""
+    """Where ``primals`` (or the items of a list or dict, the fields of a dataclass or a
+    namedtuple among them) no longer hold what ``held`` (from ``kept_primals``) kept
+    (``"0"``, ``"1['w']"``, ``"0.w"``), or None where nothing changed."""
     for position, (value, kept) in enumerate(zip(primals, held)):
         where = _changed(value, kept, str(position))
         if where is not None:
@@ -40,6 +71,14 @@ def first_change(primals, held):
 
 
 def _changed(value, kept, where):
+    if isinstance(kept, _Fields):
+        if type(value) is not kept.kind:
+            return where
+        now = dict(_fields_of(value))
+        if now.keys() != kept.fields.keys():
+            return where
+        return next((place for place in (_changed(now[name], item, f"{where}.{name}")
+                                         for name, item in kept.fields.items()) if place is not None), None)
     kind = type(kept)
     if kind in (numpy.ndarray, list, tuple, dict) and type(value) is not kind:
         return where

@@ -11,8 +11,10 @@ container those functions read from a global or a closure cell is saved (only th
 changing functions read, where none of them takes parameters: ``LOG[0] += 1`` in
 ``tick()`` copies no large array the function only reads). Each is put
 back in place (the same object, so every name holding it sees the old contents), and
-so are the containers and arrays it holds, a few levels deep. An object of a class of the
-user's is saved as its attributes (its ``__dict__``)."""
+so are the containers, arrays and objects it holds, at any depth (each once, however many
+names hold it). An object of a class of the user's, or a ``types.SimpleNamespace``, is
+saved as its attributes (its ``__dict__`` and its ``__slots__``), and a class of the
+user's as its own (``Model.calls += 1``)."""
 
 import collections
 import dis
@@ -23,7 +25,7 @@ import numpy
 
 from .frontend.normalize.outer_writes import _codes, _library
 
-_DEPTH = 3          # how deep the containers held by a container are saved
+_ABSENT = object()  # a slot not set, to leave unset
 # methods and keywords that change an object in place: on lists, dicts, sets, deques, arrays
 _CHANGING = frozenset({
     "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "sort",
@@ -86,8 +88,8 @@ def _read_by(function):
             if isinstance(value, types.ModuleType) and not _library(value.__name__):
                 # mymod.W[0] = v: the module's containers the code names
                 yield from filter(_savable, (vars(value).get(name) for name in code.co_names))
-            if _user_object(value):
-                value = vars(value)     # its attributes (a getter may change them: self.n += 1)
+            if _user_object(value) or _user_class(value):
+                yield _Attributes(value)    # its attributes (a getter may change them: self.n += 1)
             if _savable(value):
                 yield value
 
@@ -137,13 +139,81 @@ def _may_change_in_place(code):
 
 
 def _user_object(value):
-    """An object of a class of the user's, whose attributes are in its ``__dict__``."""
+    """An object of a class of the user's, whose attributes are in its ``__dict__`` or its
+    ``__slots__``, or a ``types.SimpleNamespace``."""
+    if type(value) is types.SimpleNamespace:
+        return True
     return not isinstance(value, (type, types.ModuleType, types.FunctionType)) \
-        and isinstance(getattr(value, "__dict__", None), dict) and not _library(type(value).__module__)
+        and not _library(type(value).__module__) \
+        and (isinstance(getattr(value, "__dict__", None), dict) or bool(_slot_names(type(value))))
+
+
+def _user_class(value):
+    """A class of the user's, whose attributes a function may change (``Model.calls += 1``)."""
+    return isinstance(value, type) and not _library(value.__module__)
+
+
+@functools.lru_cache(maxsize=1024)
+def _slot_names(cls):
+    """The names the ``__slots__`` of ``cls`` and its bases declare (not ``__dict__``)."""
+    names = []
+    for klass in cls.__mro__:
+        declared = vars(klass).get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name not in ("__dict__", "__weakref__") and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+class _Attributes:
+    """The attributes of an object (its ``__dict__`` and its slots), saved and put back as
+    a container is: the same object keeps its identity and gets its old attributes."""
+
+    def __init__(self, owner):
+        self.owner = owner
+
+    def items(self):
+        if isinstance(self.owner, type):
+            return [(("class", name), value) for name, value in vars(self.owner).items()]
+        own = vars(self.owner) if isinstance(getattr(self.owner, "__dict__", None), dict) else {}
+        slots = [(name, _slot_value(self.owner, name)) for name in _slot_names(type(self.owner))]
+        return [(("dict", name), value) for name, value in own.items()] + [(("slot", n), v) for n, v in slots]
+
+    def put(self, items):
+        if isinstance(self.owner, type):
+            _put_class_attributes(self.owner, {name: value for (_, name), value in items})
+            return
+        if isinstance(getattr(self.owner, "__dict__", None), dict):
+            own = vars(self.owner)
+            own.clear()
+            own.update((name, value) for (kind, name), value in items if kind == "dict")
+        for (kind, name), value in items:
+            if kind == "slot" and value is _ABSENT:
+                if _slot_value(self.owner, name) is not _ABSENT:
+                    object.__delattr__(self.owner, name)
+            elif kind == "slot":
+                object.__setattr__(self.owner, name, value)
+
+
+def _put_class_attributes(cls, saved):
+    """Set back the attributes of ``cls`` that differ from ``saved`` (only those: setting a
+    method again would be a change of the class), and delete those added since."""
+    for name in [name for name in vars(cls) if name not in saved]:
+        delattr(cls, name)
+    for name, value in saved.items():
+        if vars(cls).get(name, _ABSENT) is not value:
+            setattr(cls, name, value)
+
+
+def _slot_value(owner, name):
+    try:
+        return object.__getattribute__(owner, name)
+    except AttributeError:
+        return _ABSENT
 
 
 def _savable(value):
-    return isinstance(value, (list, dict, set, bytearray, collections.deque)) \
+    return isinstance(value, (list, dict, set, bytearray, collections.deque, _Attributes)) \
         or type(value) is numpy.ndarray and value.flags.writeable
 
 
@@ -152,7 +222,8 @@ class Contents:
 
     def __init__(self, containers):
         self.containers = containers
-        self.saved = [_save(c, _DEPTH) for c in containers]
+        seen = set()
+        self.saved = [saved for saved in (_save(c, seen) for c in containers) if saved is not None]
 
     def restore(self):
         for saved in self.saved:
@@ -162,15 +233,20 @@ class Contents:
         return Contents(self.containers)
 
 
-def _save(value, depth):
+def _save(value, seen):
     """(the object, its contents, the saved contents of what it holds) or None for what
-    is not saved (a number, an object of a class)."""
-    if not _savable(value) or depth == 0:
+    is not saved (a number, a string, an object of a library's class, or one saved already
+    in ``seen``: a container held twice, or holding itself)."""
+    if _user_object(value) and not _savable(value):
+        value = _Attributes(value)
+    key = (id(value.owner), "attributes") if isinstance(value, _Attributes) else (id(value), "contents")
+    if not _savable(value) or key in seen:
         return None
+    seen.add(key)
     if isinstance(value, numpy.ndarray):
         return value, value.copy(), ()
-    items = list(value.items()) if isinstance(value, dict) else list(value)
-    held = [_save(v, depth - 1) for v in (value.values() if isinstance(value, dict) else value)]
+    items = list(value.items()) if isinstance(value, (dict, _Attributes)) else list(value)
+    held = [_save(v, seen) for v in ([v for _, v in items] if isinstance(value, (dict, _Attributes)) else items)]
     return value, items, [h for h in held if h is not None]
 
 
@@ -180,7 +256,9 @@ def _restore(saved):
         if container.shape == contents.shape:
             container[...] = contents
         return
-    if isinstance(container, (list, bytearray)):
+    if isinstance(container, _Attributes):
+        container.put(contents)
+    elif isinstance(container, (list, bytearray)):
         container[:] = contents
     else:
         container.clear()

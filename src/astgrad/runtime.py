@@ -464,6 +464,8 @@ def in_place(value, like, derivative=False):
     passes into it) takes as float zeros of its shape."""
     if type(like) is float or not isinstance(like, _NDARRAY):     # the hot path of s += ...
         return value
+    if not like.flags.writeable and not derivative:     # a read-only array: NumPy's error, as y op= v raises
+        raise ValueError("output array is read-only")
     if type(value) is _NDARRAY and value.dtype == like.dtype and value.shape == like.shape:
         return value
     if derivative and like.dtype.kind in "biu":
@@ -2882,13 +2884,26 @@ def copy_argument(value):
     starts, so calling a derivative leaves the caller's value as it was: a new array
     for an array, a deep copy for a list, tuple or dict (numbers are returned as they are).
     A read-only array gives a read-only copy, so a write into it raises NumPy's error,
-    as the function's own write does."""
+    as the function's own write does, also one a list, tuple or dict holds."""
     if isinstance(value, numpy.ndarray):
         return _read_only_if(value.copy(), value)
     if isinstance(value, (list, tuple, dict)):
         import copy
-        return copy.deepcopy(value)
+        return copy.deepcopy(value, _read_only_copies(value, {}))
     return value
+
+
+def _read_only_copies(value, memo):
+    """``memo`` for ``copy.deepcopy(value)``, holding a read-only copy of each read-only
+    array the lists, tuples and dicts of ``value`` hold (deepcopy's own copy is writable)."""
+    if isinstance(value, numpy.ndarray):
+        if not value.flags.writeable and id(value) not in memo:
+            memo[id(value)] = _read_only_if(value.copy(), value)
+    elif isinstance(value, (list, tuple, dict)) and id(value) not in memo:
+        memo[id(value), "seen"] = value     # (a list holding itself is walked once)
+        for item in value.values() if isinstance(value, dict) else value:
+            _read_only_copies(item, memo)
+    return memo
 
 
 def _read_only_if(copy, value):

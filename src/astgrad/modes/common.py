@@ -1449,8 +1449,9 @@ def _derivative_changes_outside(callee, where, generated):
     astgrad.grad(f)``) handed values of the function, whose code changes a global's object
     with none of them (_gives_no_values): the derivative of the call runs that code again.
     (A gradient made outside changing only what astgrad puts back is followed.)"""
-    advice = ("; or keep what it changes in a list, a dict, an array or an object of a class of yours, "
-              "which astgrad puts back around the second run of a gradient made outside") if generated else ""
+    advice = ("; or keep what it changes in a list, a dict, an array, a types.SimpleNamespace, or a class of "
+              "yours or an object of one, which astgrad puts back around the second run of a gradient made "
+              "outside") if generated else ""
     return (f"the call of {callee} runs code that changes memory the function did not create (a global's "
             f"object: {where.what} at {where.filename}:{where.line}: {(where.text or '').strip()}), and the "
             f"derivative of this call would run that code a second time, changing it again from what the "
