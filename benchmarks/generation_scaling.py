@@ -1,7 +1,8 @@
 """How long does generating a derivative take, against the length of the function?
 
 Synthetic functions of 10 to 1,000 statements in three shapes (straight-line,
-branchy, loopy) are written to a temporary module and differentiated; the table gives
+branchy, loopy; and on request ``--shapes nested``, ifs nested as deep as a sixth of
+the statements) are written to a temporary module and differentiated; the table gives
 the generation time of the first-order gradient (reverse mode), of the second order
 (the gradient of the gradient), and the time per source statement. Run:
 
@@ -75,7 +76,26 @@ def loopy(n):
     return "\n".join(lines) + "\n"
 
 
-SHAPES = {"straight": straight_line, "branchy": branchy, "loopy": loopy}
+def nested(n):
+    """About ``n`` statements in ifs nested ``n // 6`` deep: at each level a product, an
+    ``if``/``else``, and in its ``else`` a sum and an ``if`` holding the next level."""
+    lines = ["def f(x, y):", "    a = x * 1.0"]
+    indent = "    "
+    for i in range(max(1, n // 6)):
+        fn = _UNARY[i % len(_UNARY)]
+        lines += [f"{indent}a = a * x",
+                  f"{indent}if np.sum(y) > {i}.0:",
+                  f"{indent}    a = {fn}(a)",
+                  f"{indent}else:",
+                  f"{indent}    a = np.cos(a)",
+                  f"{indent}    a = a + {i}.0",
+                  f"{indent}    if np.sum(y) > {i + 100}.0:"]
+        indent += "        "
+    lines += [f"{indent}a = a * 2.0", "    return np.sum(a)"]
+    return "\n".join(lines) + "\n"
+
+
+SHAPES = {"straight": straight_line, "branchy": branchy, "loopy": loopy, "nested": nested}
 
 
 def load(source, directory, name):
@@ -152,7 +172,9 @@ def warm_up():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,30,100,300,1000")
-    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--shapes", default="straight,branchy,loopy",
+                        help=f"of {','.join(SHAPES)} (nested: up to about 290 statements, 48 levels of ifs"
+                             " 96 deep, near the 100 levels of indentation Python allows)")
     parser.add_argument("--no-second", action="store_true", help="first order only")
     parser.add_argument("--second-max", type=int, help="second order only up to this size")
     parser.add_argument("--repeat", type=int, default=1,
