@@ -1,7 +1,8 @@
 """How long does generating a derivative take, against the length of the function?
 
 Synthetic functions of 10 to 1,000 statements in three shapes (straight-line,
-branchy, loopy) are written to a temporary module and differentiated; the table gives
+branchy, loopy; and on request ``--shapes nested``, ifs nested as deep as a sixth of
+the statements) are written to a temporary module and differentiated; the table gives
 the generation time of the first-order gradient (reverse mode), of the second order
 (the gradient of the gradient), and the time per source statement. Run:
 
@@ -75,7 +76,27 @@ def loopy(n):
     return "\n".join(lines) + "\n"
 
 
+def nested(n):
+    """About ``n`` statements in ifs nested ``n // 6`` deep: at each level a product, an
+    ``if``/``else``, and in its ``else`` a sum and an ``if`` holding the next level."""
+    lines = ["def f(x, y):", "    a = x * 1.0"]
+    indent = "    "
+    for i in range(max(1, n // 6)):
+        fn = _UNARY[i % len(_UNARY)]
+        lines += [f"{indent}a = a * x",
+                  f"{indent}if np.sum(y) > {i}.0:",
+                  f"{indent}    a = {fn}(a)",
+                  f"{indent}else:",
+                  f"{indent}    a = np.cos(a)",
+                  f"{indent}    a = a + {i}.0",
+                  f"{indent}    if np.sum(y) > {i + 100}.0:"]
+        indent += "        "
+    lines += [f"{indent}a = a * 2.0", "    return np.sum(a)"]
+    return "\n".join(lines) + "\n"
+
+
 SHAPES = {"straight": straight_line, "branchy": branchy, "loopy": loopy}
+ALL_SHAPES = {**SHAPES, "nested": nested}      # nested on request: 100 levels of indentation at most
 
 
 def load(source, directory, name):
@@ -133,7 +154,7 @@ def first_call_table(shapes, sizes, directory):
     print(f"{'shape':<9} {'stmts':>6} {'grad() (ms)':>12} {'1st call (ms)':>14} {'total (ms)':>11}")
     for shape in shapes:
         for n in sizes:
-            fn = load(SHAPES[shape](n), directory, f"_first_{shape}_{n}")
+            fn = load(ALL_SHAPES[shape](n), directory, f"_first_{shape}_{n}")
             made, called = measure_first_call(fn)
             print(f"{shape:<9} {statements(fn):>6} {made * 1e3:12.1f} {called * 1e3:14.1f} "
                   f"{(made + called) * 1e3:11.1f}", flush=True)
@@ -144,7 +165,7 @@ def warm_up():
     parsed on first use, once per process, which is not the cost of a function's length."""
     with tempfile.TemporaryDirectory() as directory:
         sys.path.insert(0, directory)
-        for shape, make in SHAPES.items():
+        for shape, make in ALL_SHAPES.items():
             measure(load(make(12), directory, f"_gen_warm_{shape}"), True)
         sys.path.remove(directory)
 
@@ -152,7 +173,9 @@ def warm_up():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,30,100,300,1000")
-    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--shapes", default=",".join(SHAPES),
+                        help=f"of {','.join(ALL_SHAPES)} (nested: up to about 290 statements, 48 levels of ifs"
+                             " 96 deep, near the 100 levels of indentation Python allows)")
     parser.add_argument("--no-second", action="store_true", help="first order only")
     parser.add_argument("--second-max", type=int, help="second order only up to this size")
     parser.add_argument("--repeat", type=int, default=1,
@@ -173,7 +196,7 @@ def main(argv=None):
         print(f"{'shape':<9} {'stmts':>6} {'1st (ms)':>10} {'ms/stmt':>8} {'2nd (ms)':>10} {'2nd/1st':>8}")
         for shape in args.shapes.split(","):
             for n in sizes:
-                source = SHAPES[shape](n)
+                source = ALL_SHAPES[shape](n)
                 count = statements(load(source, directory, f"_gen_{shape}_{n}"))
                 second_too = not args.no_second and (args.second_max is None or n <= args.second_max)
                 first, second = best_of(args.repeat, source, directory, f"_gen_{shape}_{n}", second_too)
@@ -196,7 +219,7 @@ def plot(rows, path):
         print("matplotlib is not installed: no plot")
         return
     figure, axis = plt.subplots(figsize=(6, 4))
-    for shape in SHAPES:
+    for shape in ALL_SHAPES:
         points = [(count, first, second) for s, count, first, second in rows if s == shape]
         if not points:
             continue

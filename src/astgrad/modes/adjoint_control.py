@@ -50,6 +50,8 @@ class ControlFlowAdjoints:
                 # zeros at the branches' ends settle it, and zeros before the if change no
                 # code (neither branch asked whether those adjoints were unset): made already
                 entry.own.update((adjoint, ZERO) for adjoint in found_pre)
+                s1.base_changed()
+                s2.base_changed()
                 pre |= found_pre
                 self._end_with_zeros(stmt, then, s1, found_tails[0], Key.DEFINED_BY_BODY)
                 self._end_with_zeros(stmt, orelse, s2, found_tails[1], Key.DEFINED_BY_ORELSE)
@@ -57,9 +59,7 @@ class ControlFlowAdjoints:
             pre |= found_pre
             tails[0].update(found_tails[0])
             tails[1].update(found_tails[1])
-        merged = {adjoint: join(state_of(s1, adjoint), state_of(s2, adjoint))
-                  for adjoint in s1.keys() | s2.keys()}
-        _write_over(state, entry, merged)
+        _write_over(state, entry, _joined(s1, s2))
         out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         if then or orelse:
@@ -255,6 +255,20 @@ class ControlFlowAdjoints:
         loop = gast.For(target=target, iter=backwards, body=body, orelse=[], type_comment=None)
         anno.set(loop, Key.RANGE_LOOP, True)
         return loop
+
+
+def _joined(s1, s2):
+    """The states after an if whose branches end in ``s1`` and ``s2``. An adjoint one
+    branch leaves UNSET and the other does not set is UNSET before the if too: it is
+    left out, or each if would pass on to the ifs around it the states of every
+    temporary of the ifs nested in it, and each of those would go through them all."""
+    joined = {}
+    set1, set2 = s1.keys(), s2.keys()
+    for adjoint in set1 | set2:
+        state = join(state_of(s1, adjoint), state_of(s2, adjoint))
+        if state is not UNSET or (adjoint in set1 and adjoint in set2):
+            joined[adjoint] = state
+    return joined
 
 
 def _changed(a, b, adjoints):

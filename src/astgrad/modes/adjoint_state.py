@@ -15,6 +15,7 @@ class AdjointState(enum.Enum):
 
 
 UNSET, ZERO, SET = AdjointState.UNSET, AdjointState.ZERO, AdjointState.SET
+_MISSING = object()     # not in the states read through: UNSET, as for a missing key
 
 
 def join(a, b):
@@ -37,9 +38,9 @@ def is_set(states, adjoint):
     ZERO adjoint as an UNSET one (no contribution from it, the first to it assigns it),
     which a :class:`Watched` state does not note."""
     while isinstance(states, Changes):
-        own = states.own
-        if adjoint in own:
-            return own[adjoint] is SET
+        for known in (states.own, states.above):
+            if adjoint in known:
+                return known[adjoint] is SET
         states = states.base
     return states.get(adjoint) is SET
 
@@ -50,17 +51,35 @@ class Changes:
     which it reads through and never changes. Copying the states of every adjoint of the
     function so far at each branch and each pass made the sweep quadratic in the number
     of branches and loops. Only :func:`state_of` and ``changes[adjoint] = state`` use
-    one; ``keys()`` are the adjoints it sets."""
+    one; ``keys()`` are the adjoints it sets.
 
-    __slots__ = ("base", "own")
+    What it reads through is kept (``above``): the states below nested branches are
+    read through a chain as deep as the nesting, and reading each through all of it
+    made nested ifs quartic in their depth. The bases do not change while a Changes
+    is in use (a branch's states are written over the states before it only after
+    the branch); where one does, :meth:`base_changed` forgets what was kept."""
+
+    __slots__ = ("base", "own", "above")
 
     def __init__(self, base, own=None):
         self.base = base
         self.own = {} if own is None else own
+        self.above = {}
 
     def get(self, adjoint, default=None):
         own = self.own
-        return own[adjoint] if adjoint in own else self.base.get(adjoint, default)
+        if adjoint in own:
+            return own[adjoint]
+        above = self.above
+        if adjoint in above:
+            # a Watched base noted this adjoint when it was first read through it
+            found = above[adjoint]
+        else:
+            found = above[adjoint] = self.base.get(adjoint, _MISSING)
+        return default if found is _MISSING else found
+
+    def base_changed(self):
+        self.above.clear()
 
     def __setitem__(self, adjoint, state):
         self.own[adjoint] = state
