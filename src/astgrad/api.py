@@ -30,7 +30,7 @@ from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .rebound_places import Snapshot, written_places
-from . import outer_state  # noqa: F401  (what generated code changes outside: rebound_places.replayed_functions)
+from .rebound_places import find_changes_outside_with
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
@@ -45,6 +45,22 @@ __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian",
 
 F = TypeVar("F", bound=Callable[..., Any])
 Wrt = Union[int, str, Tuple[Union[int, str], ...]]      # an argument by position or name, or several
+
+
+def _functions_changing_outside(fn):
+    # outer_state reads the user's code with the normalizer's readers: loaded on first use,
+    # not by `import astgrad` (its import then installs itself in place of these two)
+    from . import outer_state
+    return outer_state._replayed_functions(fn)
+
+
+def _contents_changed_outside(functions):
+    from . import outer_state
+    return outer_state.Contents(outer_state.changed_containers(functions))
+
+
+find_changes_outside_with(_functions_changing_outside, _contents_changed_outside)
+
 
 def _underlying(f):
     return underlying(f)
