@@ -6,7 +6,11 @@ is called) would move the point the pullback differentiates at away from the one
 was computed at, with no error; the pullback refuses that, as PyTorch refuses a backward
 pass through a tensor changed in place since it was saved."""
 
+import types
+
 import numpy
+
+from .frontend.object_layouts import looked_into
 
 
 def copies_of_arrays(values):
@@ -14,7 +18,12 @@ def copies_of_arrays(values):
     as they are: what to compare the primals with later, and what a transform that calls
     ``f`` itself gives it, so the caller's arguments stay as they were where ``f`` writes
     into them, as with its generated code. A read-only array's copy is read-only: ``f``
-    writing into it raises NumPy's error, as it does called on the array itself."""
+    writing into it raises NumPy's error, as it does called on the array itself. An object
+    of a class of the user's is copied too (its attributes copied so), once however often
+    the values hold it: a method of it assigning ``self.v`` changes the copy, as the
+    generated code works on a copy (frontend/normalize/argument_objects.py)."""
+    copied = {}         # id of an object -> its copy
+
     def held(value):
         kind = type(value)
         if kind is numpy.ndarray:
@@ -25,8 +34,23 @@ def copies_of_arrays(values):
             return kind(held(item) for item in value)
         if kind is dict:
             return {key: held(item) for key, item in value.items()}
+        if _copied_object(value):
+            if id(value) not in copied:
+                copy = copied[id(value)] = kind.__new__(kind)
+                copy.__dict__.update({name: held(item) for name, item in vars(value).items()})
+            return copied[id(value)]
         return value
     return [held(value) for value in values]
+
+
+def _copied_object(value):
+    """An instance of a user's class keeping its attributes in a ``__dict__`` alone (no
+    ``__slots__``, no ``__new__`` of its own that a copy would skip)."""
+    kind = type(value)
+    return isinstance(getattr(value, "__dict__", None), dict) and looked_into(kind) \
+        and not any("__slots__" in vars(base) for base in kind.__mro__[:-1]) \
+        and kind.__new__ is object.__new__ and not isinstance(value, (type, types.ModuleType, types.FunctionType,
+                                                                      types.MethodType))
 
 
 def first_change(primals, held):

@@ -233,9 +233,13 @@ class BuiltObjectLowering:
         ``t[0]``: the method's twin, whose writes are ``with_attribute``, returns its
         result and the new object. None for any other receiver (the call is left as it
         is)."""
-        if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
+        if not isinstance(receiver, gast.Name):
             return None
         method = M.static_attribute(cls, attr)
+        if not all(self.owns_object(receiver.id, a) for a in assigned):
+            if not self.owns_argument(receiver.id, cls, assigned):
+                return None
+            self.check_argument_alone(receiver.id, method)      # followed on a copy: argument_objects.py
         changed = changed_in_place(function_tree(method))
         self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed,

@@ -15,6 +15,7 @@ from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
+from .argument_objects import ArgumentObjectLowering
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .callee_writes import refuse_callees_rebinding
@@ -91,7 +92,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues):
+                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
