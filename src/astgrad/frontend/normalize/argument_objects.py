@@ -11,6 +11,7 @@ holding it, or the object holding itself would show Python's change where the co
 not. The code checks that when it runs, before the call (``runtime_objects.
 argument_object_alone``), and raises a TypeError naming the line otherwise."""
 
+import copy
 import types
 
 import gast
@@ -20,7 +21,8 @@ from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
 from .instances import plain_uses
-from .scopes import parameters
+from .item_objects import split_item_objects
+from .scopes import binding_counts, parameters
 
 
 class ArgumentObjectLowering:
@@ -28,10 +30,11 @@ class ArgumentObjectLowering:
 
     def owns_argument(self, name, cls, attrs):
         """Whether ``name`` is a parameter the function was made for an object of class
-        ``cls`` in, never rebound and named only as ``name.x`` or ``name.method(...)``,
-        whose attributes ``attrs`` the method may store as Python does."""
-        if name not in parameters(self.source.tree) or self.bound_count.get(name, 0) or name in self.functions \
-                or self.is_receiver(name) or self.inlining:
+        ``cls`` in, or the name of an item of one (split_argument_items), never rebound
+        and named only as ``name.x`` or ``name.method(...)``, whose attributes ``attrs``
+        the method may store as Python does."""
+        given = self.given_object(name)
+        if given is None or name in self.functions or self.is_receiver(name) or self.inlining:
             return False
         layout = self.named_layouts().get(name)
         if layout is None or layout[0] != L.OBJECT or layout[1] is not cls \
@@ -39,12 +42,28 @@ class ArgumentObjectLowering:
             return False        # (a frozen dataclass: Python refuses the write)
         if not all(_plain_store(cls, attr) for attr in attrs):
             return False
-        return plain_uses(self.source.tree, name, cls, stores=0, iterated=self.iterated_as_attributes)
+        return plain_uses(self.source.tree, name, cls, stores=0 if given[1] is None else 1,
+                          iterated=self.iterated_as_attributes)
+
+    def given_object(self, name):
+        """(parameter, None) where ``name`` is a parameter never rebound, (parameter, k)
+        where it is bound once, to ``parameter[k]`` (split_argument_items); else None."""
+        params = parameters(self.source.tree)
+        if name in params:
+            return None if self.bound_count.get(name, 0) else (name, None)
+        if self.bound_count.get(name, 0) != 1:
+            return None
+        return self.__dict__.get("given_names", {}).get(name)
 
     def check_argument_alone(self, name, method):
-        """Emit the check that nothing else the code reads reaches the argument ``name``'s
-        object (see the module's docstring), before the call of ``method`` on it."""
-        others = [S.name(p) for p in parameters(self.source.tree) if p != name]
+        """Emit the check that nothing else the code reads reaches the object ``name``
+        holds (see the module's docstring), before the call of ``method`` on it: the
+        other arguments, the other items of its list, the globals the code reads."""
+        param, index = self.given_object(name)
+        others = [S.name(p) for p in parameters(self.source.tree) if p != param]
+        count = len(self.named_layouts()[param][2]) if index is not None else 0
+        others += [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load())
+                   for k in range(count) if k != index]
         scopes = []
         for fn in (self.source.fn, method):
             scope = getattr(fn, "__globals__", None)
@@ -54,7 +73,7 @@ class ArgumentObjectLowering:
                                                S.const(tuple(read))], ctx=gast.Load()))
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
             S.name(name), gast.Tuple(elts=others, ctx=gast.Load()), gast.Tuple(elts=scopes, ctx=gast.Load()),
-            S.const(name), S.const(self.where())])))
+            S.const(param if index is None else f"{param}[{index}]"), S.const(self.where())])))
 
 
 def _plain_store(cls, attr):
@@ -63,3 +82,48 @@ def _plain_store(cls, attr):
     if isinstance(static, types.MemberDescriptorType):
         return False        # a slot: the object has no __dict__ the copy could take
     return not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
+
+
+def split_argument_items(normalizer, tree):
+    """``def f(w, boxes): boxes[0].scale(w)``, ``for b in boxes: b.scale(w)``, where the
+    function was made for a list or tuple of objects in ``boxes``: the body reads the
+    items through a display of them, ``boxes_items = [boxes[0], boxes[1]]``, which
+    item_objects.py splits into names of their own (``boxes_items_0 = boxes[0]``), each
+    followed from state to state on a copy as an argument is. Kept only where it splits
+    every read of the list so (no list is made that the caller's would not be); whether
+    it did."""
+    lists = {p: len(layout[2]) for p, layout in normalizer.named_layouts().items()
+             if p in parameters(tree) and layout[0] == L.ITEMS and layout[2] and not normalizer.bound_count.get(p)
+             and all(item is not None and item[0] == L.OBJECT for item in layout[2])}
+    if not lists:
+        return False
+    trial, displays, made = copy.deepcopy(tree), [], {}
+    for param, count in lists.items():
+        made[param] = normalizer.namer.fresh(f"{param}_items")
+        items = [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load()) for k in range(count)]
+        normalizer.__dict__.setdefault("given_items", {}).update((id(item), (param, k)) for k, item in enumerate(items))
+        displays.append(gast.copy_location(S.assign(made[param], gast.List(elts=items, ctx=gast.Load())), tree.body[0]))
+    trial.body = displays + [_Renamed(made).visit(stmt) for stmt in trial.body]
+    normalizer.bound_count = binding_counts([trial])
+    if not split_item_objects(normalizer, trial) or any(
+            isinstance(node, gast.Name) and node.id in made.values() for node in S.walk_nodes(trial)):
+        normalizer.bound_count = binding_counts([tree])
+        return False
+    tree.body = trial.body
+    items = normalizer.__dict__["given_items"]
+    normalizer.__dict__.setdefault("given_names", {}).update(
+        (node.targets[0].id, items[id(node.value)]) for node in S.walk_nodes(tree)
+        if isinstance(node, gast.Assign) and id(node.value) in items and isinstance(node.targets[0], gast.Name))
+    return True
+
+
+class _Renamed(gast.NodeTransformer):
+    """Each read of a parameter of ``made`` as the name of the display of its items."""
+
+    def __init__(self, made):
+        self.made = made
+
+    def visit_Name(self, node):
+        if node.id in self.made and isinstance(node.ctx, gast.Load):
+            return gast.copy_location(S.name(self.made[node.id]), node)
+        return node
