@@ -122,6 +122,15 @@ def scaled_and_read_through_a_global(w, box):
     return box.v * SHARED.v
 
 
+def shared_value():
+    return SHARED.v
+
+
+def scaled_and_read_through_a_helper(w, box):
+    box.scale(w)
+    return box.v * shared_value()
+
+
 def bump(box, w):
     box.scale(w)
 
@@ -151,6 +160,8 @@ def test_an_object_reached_another_way_is_refused_and_the_next_call_works():
         astgrad.grad(scaled_item)(0.7, [box, box])
     with pytest.raises(TypeError, match="the object the argument box gives is also reached otherwise here"):
         astgrad.grad(scaled_and_read_through_a_global)(0.7, SHARED)
+    with pytest.raises(TypeError, match="the object the argument box gives is also reached otherwise here"):
+        astgrad.jvp(scaled_and_read_through_a_helper, (0.7, SHARED), (1.0, None))
     assert box.v == 0.3 and SHARED.v == 0.3
     other = Box(0.3)
     assert_close(astgrad.grad(scaled_and_read_through_a_global)(0.7, other),

@@ -20,6 +20,7 @@ from ... import runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from .arguments import names_read_by_callees
 from .instances import plain_uses
 from .item_objects import split_item_objects
 from .scopes import binding_counts, parameters
@@ -68,7 +69,7 @@ class ArgumentObjectLowering:
         for fn in (self.source.fn, method):
             scope = getattr(fn, "__globals__", None)
             if scope is not None:
-                read = sorted(set(fn.__code__.co_names) & set(scope))
+                read = sorted((set(fn.__code__.co_names) | names_read_by_callees(scope, [fn])) & set(scope))
                 scopes.append(gast.Tuple(elts=[S.name(self.bind_value(scope, "scope")),
                                                S.const(tuple(read))], ctx=gast.Load()))
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
