@@ -12,6 +12,7 @@ not. The code checks that when it runs, before the call (``runtime_objects.
 argument_object_alone``), and raises a TypeError naming the line otherwise."""
 
 import copy
+import inspect
 import types
 
 import gast
@@ -23,6 +24,7 @@ from .. import object_layouts as L
 from .arguments import names_read_by_callees
 from .instances import plain_uses
 from .item_objects import split_item_objects
+from .objects import stored_on_self
 from .scopes import binding_counts, parameters
 
 
@@ -95,7 +97,8 @@ def split_argument_items(normalizer, tree):
     it did."""
     lists = {p: len(layout[2]) for p, layout in normalizer.named_layouts().items()
              if p in parameters(tree) and layout[0] == L.ITEMS and layout[2] and not normalizer.bound_count.get(p)
-             and all(item is not None and item[0] == L.OBJECT for item in layout[2])}
+             and all(item is not None and item[0] == L.OBJECT for item in layout[2])
+             and _stores_on_items(tree, layout)}
     if not lists:
         return False
     trial, displays, made = copy.deepcopy(tree), [], {}
@@ -116,6 +119,15 @@ def split_argument_items(normalizer, tree):
         (node.targets[0].id, items[id(node.value)]) for node in S.walk_nodes(tree)
         if isinstance(node, gast.Assign) and id(node.value) in items and isinstance(node.targets[0], gast.Name))
     return True
+
+
+def _stores_on_items(tree, layout):
+    """Whether ``tree`` calls a method (by name) that stores attributes of ``self`` in the
+    class of an item of the list ``layout`` stands for: only then are the items split."""
+    called = {node.func.attr for node in S.walk_nodes(tree)
+              if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)}
+    methods = [M.static_attribute(item[1], name) for item in layout[2] for name in called]
+    return any(inspect.isfunction(method) and stored_on_self(method) for method in methods)
 
 
 class _Renamed(gast.NodeTransformer):

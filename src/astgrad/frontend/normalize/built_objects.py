@@ -12,9 +12,9 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of,
-                        is_namespace, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
-                        super_classes)
+from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin,
+                        function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
+                        state_twin, super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place

@@ -107,7 +107,7 @@ class ObjectLowering:
         value is used (which has no rule: the modes refuse it)."""
         if node is not self.effect_call:
             return None         # r = vs[0].scale(w): its value has no rule, refused by the modes
-        changed = sorted(set(assigned) & _stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
+        changed = sorted(set(assigned) & stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
         if not changed:
             return None
         argument = _argument_root(self.source.tree, node.func.value)
@@ -388,7 +388,7 @@ def _assigned_attributes(fn):
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
 
 
-def _stored_on_self(method):
+def stored_on_self(method):
     """The attributes ``method`` stores (or deletes) on its first parameter, ``self``."""
     tree = function_tree(method)
     params = tree.args.posonlyargs + tree.args.args if tree is not None else []
