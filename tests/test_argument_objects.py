@@ -111,6 +111,10 @@ def test_the_gradient_of_a_dataclass_argument_a_method_changes():
     assert_close(gw, numerical_grad(_plain(stepped_record, r), (0.7,)))
     assert_close((gr.v, gr.u), (numerical_grad(by_fields, (0.3, r.u), wrt=0),
                                 numerical_grad(by_fields, (0.3, r.u), wrt=1)))
+    tangent = Rec(0.4, np.array([-0.3, 0.5]))
+    _, d = astgrad.jvp(stepped_record, (0.7, r), (0.2, tangent))
+    assert_close(d, numerical_jvp(lambda w, v, u: stepped_record(w, Rec(v, u)), (0.7, 0.3, r.u.copy()),
+                                  (0.2, 0.4, tangent.u)))
     assert r.v == 0.3 and np.array_equal(r.u, [0.2, -0.1])
 
 
