@@ -1601,35 +1601,25 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
 
 def _check_effect_method(source, stmt, active, held, fn):
     """check_effect_call for a method call: refused where it may change a differentiated
-    value (its receiver, or, for a method of no known rule, the object it is called on,
-    which may keep the differentiated value it is given: ``b.scale(w)`` assigning
-    ``self.v``), unseen by the derivative. A method of no known rule called on an object
-    taken from a parameter of the core tree ``fn`` waits for the object's class (a
-    FunctionValueUnknown): the code made for it follows the method (argument_objects.py)."""
+    value, its receiver, unseen by the derivative. A method of no known rule called on an
+    object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for the
+    object's class (a FunctionValueUnknown): the code made for it follows the method
+    (argument_objects.py)."""
     from ..analysis.mutation import is_mutating_method
     call = stmt.value
     method, owner = anno.get(call, Key.METHOD), call.func.value
-    known = is_mutating_method(method) or registry.methods_named(method)
-    given = any(isinstance(a, gast.Name) and a.id in active for a in call.args + [k.value for k in call.keywords])
-    if not isinstance(owner, gast.Name):
-        return
     # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
     # object the list holds, which the method may change unseen
-    if (owner.id in active or owner.id in held) and (method != "append" or call.keywords or len(call.args) != 1) \
+    if isinstance(owner, gast.Name) and (owner.id in active or owner.id in held) \
+            and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         error = source.error(
             f"the method call .{method}() changes a differentiated value in place, which "
             "astgrad cannot differentiate; build a new value instead (append is supported)",
             stmt, construct=f".{method}()")
-    elif given and not known:
-        error = source.error(
-            f"the method call .{method}() is given a differentiated value, on an object whose class astgrad does "
-            "not know here, so it cannot see whether the method keeps that value in the object (self.v = ...); "
-            "call it on a name bound once to an object the function builds (b = YourClass(...); "
-            f"b.{method}(...)), or have the method return what it computes", stmt, construct=f".{method}()")
-    else:
-        return
-    raise function_value_unknown(error) if fn is not None and not known and _from_parameter(fn, owner.id) else error
+        known = is_mutating_method(method) or registry.methods_named(method)
+        raise function_value_unknown(error) if fn is not None and not known \
+            and _from_parameter(fn, owner.id) else error
 
 
 def check_deques(source, body, active):

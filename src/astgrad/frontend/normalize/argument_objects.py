@@ -58,6 +58,29 @@ class ArgumentObjectLowering:
             return None
         return self.__dict__.get("given_names", {}).get(name)
 
+    def refuse_unlaid_item_call(self, receiver, attr, node):
+        """``for b in boxes: b.scale(w)`` for its effect, ``boxes`` an argument's list of
+        objects whose ``scale`` stores attributes of ``self``, where ``b`` stands for no
+        item (bound again elsewhere): run as it is, it would change the caller's object
+        unseen by the derivative. Refused, naming the line."""
+        if node is not self.effect_call or not isinstance(receiver, gast.Name):
+            return
+        for loop in S.walk_nodes(self.source.tree):
+            if not (isinstance(loop, gast.For) and isinstance(loop.target, gast.Name)
+                    and loop.target.id == receiver.id and isinstance(loop.iter, gast.Name)):
+                continue
+            layout = self.named_layouts().get(loop.iter.id)
+            for item in layout[2] if layout is not None and layout[0] == L.ITEMS else ():
+                method = M.static_attribute(item[1], attr) if item is not None and item[0] == L.OBJECT else None
+                stored = sorted(stored_on_self(method) - self._counters(item[1])) if inspect.isfunction(method) else []
+                if stored:
+                    raise self._refuse(
+                        f"the method call .{attr}() of a {item[1].__name__}, which assigns self.{stored[0]}, on an "
+                        f"item of the argument {loop.iter.id} that astgrad does not follow from state to state: the "
+                        f"name {receiver.id} is bound elsewhere too, so it stands for no one item", node,
+                        f"bind {receiver.id} only in this loop (read the items elsewhere under another name: "
+                        f"sum(t.v for t in {loop.iter.id}))")
+
     def check_argument_alone(self, name, method):
         """Emit the check that nothing else the code reads reaches the object ``name``
         holds (see the module's docstring), before the call of ``method`` on it: the

@@ -238,7 +238,8 @@ class BuiltObjectLowering:
         method = M.static_attribute(cls, attr)
         if not all(self.owns_object(receiver.id, a) for a in assigned):
             # an argument's object, followed on a copy where the method only stores attributes: argument_objects.py
-            if not self.owns_argument(receiver.id, cls, assigned) \
+            # (one storing number counters alone runs on the caller's object, as Python does: objects.py)
+            if not set(assigned) - self._counters(cls) or not self.owns_argument(receiver.id, cls, assigned) \
                     or changed_in_place(function_tree(method)) or augments_self(method, self._counters(cls)):
                 return None
             self.check_argument_alone(receiver.id, method)

@@ -64,6 +64,8 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.layout(receiver)
+        if owner is None:
+            self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
