@@ -10,8 +10,6 @@ import types
 
 import numpy
 
-from .frontend.object_layouts import looked_into
-
 
 def copies_of_arrays(values):
     """``values`` with their arrays copied (in lists, tuples and dicts too), other values
@@ -46,8 +44,11 @@ def copies_of_arrays(values):
 def _copied_object(value):
     """An instance of a user's class keeping its attributes in a ``__dict__`` alone (no
     ``__slots__``, no ``__new__`` of its own that a copy would skip)."""
+    if not isinstance(getattr(value, "__dict__", None), dict):
+        return False
+    from .frontend.object_layouts import looked_into     # (import astgrad loads no frontend)
     kind = type(value)
-    return isinstance(getattr(value, "__dict__", None), dict) and looked_into(kind) \
+    return looked_into(kind) \
         and not any("__slots__" in vars(base) for base in kind.__mro__[:-1]) \
         and kind.__new__ is object.__new__ and not isinstance(value, (type, types.ModuleType, types.FunctionType,
                                                                       types.MethodType))
