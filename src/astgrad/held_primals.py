@@ -7,6 +7,8 @@ was computed at, with no error; the pullback refuses that, as PyTorch refuses a 
 pass through a tensor changed in place since it was saved. The arrays a dataclass's fields
 or a namedtuple hold (a pytree's leaves, as vjp differentiates them) are compared too."""
 
+import types
+
 import numpy
 
 from .records import is_record, record_items
@@ -17,17 +19,21 @@ def copies_of_arrays(values):
     as they are: what a transform that calls ``f`` itself gives it, so the caller's
     arguments stay as they were where ``f`` writes into them, as with its generated code.
     A read-only array's copy is read-only: ``f`` writing into it raises NumPy's error, as
-    it does called on the array itself."""
-    return [_copied(value, False) for value in values]
+    it does called on the array itself. An object of a class of the user's is copied too
+    (its attributes copied so), once however often the values hold it: a method of it
+    assigning ``self.v`` changes the copy, as the generated code works on a copy
+    (frontend/normalize/argument_objects.py)."""
+    copied = {}         # id of an object -> its copy
+    return [_copied(value, False, copied) for value in values]
 
 
 def kept_primals(primals):
     """What ``first_change`` compares ``primals`` with later: their arrays copied, also
     those the fields of a dataclass or a namedtuple hold."""
-    return [_copied(value, True) for value in primals]
+    return [_copied(value, True, {}) for value in primals]
 
 
-def _copied(value, fields):
+def _copied(value, fields, copied):
     if fields and _fields_of(value) is not None:
         return _Fields(value)
     kind = type(value)
@@ -36,9 +42,14 @@ def _copied(value, fields):
         copy.flags.writeable = value.flags.writeable
         return copy
     if kind in (list, tuple):
-        return kind(_copied(item, fields) for item in value)
+        return kind(_copied(item, fields, copied) for item in value)
     if kind is dict:
-        return {key: _copied(item, fields) for key, item in value.items()}
+        return {key: _copied(item, fields, copied) for key, item in value.items()}
+    if not fields and _copied_object(value):
+        if id(value) not in copied:
+            copy = copied[id(value)] = kind.__new__(kind)
+            copy.__dict__.update({name: _copied(item, fields, copied) for name, item in vars(value).items()})
+        return copied[id(value)]
     return value
 
 
@@ -47,7 +58,7 @@ class _Fields:
     pullback compares the object's fields with (the object itself is given to ``f``)."""
 
     def __init__(self, value):
-        self.kind, self.fields = type(value), {name: _copied(item, True) for name, item in _fields_of(value)}
+        self.kind, self.fields = type(value), {name: _copied(item, True, {}) for name, item in _fields_of(value)}
 
 
 def _fields_of(value):
@@ -57,6 +68,19 @@ def _fields_of(value):
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
         return list(zip(type(value)._fields, value))
     return None
+
+
+def _copied_object(value):
+    """An instance of a user's class keeping its attributes in a ``__dict__`` alone (no
+    ``__slots__``, no ``__new__`` of its own that a copy would skip)."""
+    if not isinstance(getattr(value, "__dict__", None), dict):
+        return False
+    from .frontend.object_layouts import looked_into     # (import astgrad loads no frontend)
+    kind = type(value)
+    return looked_into(kind) \
+        and not any("__slots__" in vars(base) for base in kind.__mro__[:-1]) \
+        and kind.__new__ is object.__new__ and not isinstance(value, (type, types.ModuleType, types.FunctionType,
+                                                                      types.MethodType))
 
 
 def first_change(primals, held):

@@ -314,3 +314,42 @@ def without_attribute(g, name):
         return g
     items = g if isinstance(g, dict) else vars(g)
     return AdjointObject((key, value) for key, value in items.items() if key != name)
+
+
+def argument_object_alone(obj, others, scopes, name, where):
+    """Checked before a method assigning attributes of ``self`` runs on the object the
+    argument ``name`` gives (frontend/normalize/argument_objects.py): the derivative
+    follows it on a copy, which is right only where nothing else the code reads reaches
+    the object: ``others`` (the other arguments), the globals ``scopes`` names ((globals,
+    names) pairs) and the object's own attributes. Python would show the change there."""
+    values = list(others) + list(vars(obj).values())
+    values += [scope[key] for scope, keys in scopes for key in keys if key in scope]
+    reached = list(_reached(values))
+    if len(reached) >= _REACHED_LIMIT or any(held is obj for held in reached):
+        raise TypeError(
+            f"astgrad: {where}: the object the argument {name} gives is also reached otherwise here (through "
+            "another argument, a global the code reads, or its own attributes), where Python shows the change "
+            "the method makes to it; astgrad follows the method on a copy of the object, which that other way "
+            f"would not show. Hand the function the object only once, as {name}")
+
+
+_REACHED_LIMIT = 100000     # more objects than that are not looked through: refused
+
+
+def _reached(values):
+    """The objects ``values`` are or hold (through lists, tuples, dicts and the attributes
+    of objects), each once, at most ``_REACHED_LIMIT`` of them."""
+    todo, opened = list(values), set()
+    while todo and len(opened) < _REACHED_LIMIT:
+        item = todo.pop()
+        if id(item) in opened or isinstance(item, (numpy.ndarray, str, bytes, int, float, complex, type,
+                                                   types.ModuleType, types.FunctionType)):
+            continue
+        opened.add(id(item))
+        yield item
+        if isinstance(item, (list, tuple, set, frozenset)):
+            todo.extend(item)
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif hasattr(item, "__dict__"):
+            todo.extend(vars(item).values())

@@ -1562,14 +1562,16 @@ def _holding_bindings(stmt):
         yield stmt.value.func.value.id, stmt.value.args[0]
 
 
-def check_effect_call(source, stmt, active, held=frozenset()):
+def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
     call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
     only raising where its arguments do not fit, as the check dead-code elimination keeps
     of a primal statement does, backend/dead_code.py). ``held``: names of what a
     differentiated value holds (``read_out_of``), which a function of the user's changes
-    as much (``bump(bs[0])`` where bump assigns ``b.v``)."""
+    as much (``bump(bs[0])`` where bump assigns ``b.v``). A method of no known rule called
+    on an object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for
+    the object's class: the code made for it follows the method (argument_objects.py)."""
     from ..analysis.mutation import is_mutating_method, mutates_arguments
     from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
@@ -1586,17 +1588,7 @@ def check_effect_call(source, stmt, active, held=frozenset()):
     if _only_checks(call, method, target):
         return
     if method is not None:
-        owner = call.func.value
-        # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
-        # object the list holds, which the method may change unseen
-        if isinstance(owner, gast.Name) and (owner.id in active or owner.id in held) \
-                and (method != "append" or call.keywords or len(call.args) != 1) \
-                and (is_mutating_method(method) or not registry.methods_named(method)):
-            raise source.error(
-                f"the method call .{method}() changes a differentiated value in place, which "
-                "astgrad cannot differentiate; build a new value instead (append is supported)",
-                stmt, construct=f".{method}()")
-        return
+        return _check_effect_method(source, stmt, active, held, fn)
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if held and target is not None and ops.is_user_function(target) and changes_what_it_is_given(target):
         active = active | held
@@ -1609,6 +1601,29 @@ def check_effect_call(source, stmt, active, held=frozenset()):
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def _check_effect_method(source, stmt, active, held, fn):
+    """check_effect_call for a method call: refused where it may change a differentiated
+    value, its receiver, unseen by the derivative. A method of no known rule called on an
+    object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for the
+    object's class (a FunctionValueUnknown): the code made for it follows the method
+    (argument_objects.py)."""
+    from ..analysis.mutation import is_mutating_method
+    call = stmt.value
+    method, owner = anno.get(call, Key.METHOD), call.func.value
+    # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
+    # object the list holds, which the method may change unseen
+    if isinstance(owner, gast.Name) and (owner.id in active or owner.id in held) \
+            and (method != "append" or call.keywords or len(call.args) != 1) \
+            and (is_mutating_method(method) or not registry.methods_named(method)):
+        error = source.error(
+            f"the method call .{method}() changes a differentiated value in place, which "
+            "astgrad cannot differentiate; build a new value instead (append is supported)",
+            stmt, construct=f".{method}()")
+        known = is_mutating_method(method) or registry.methods_named(method)
+        raise function_value_unknown(error) if fn is not None and not known \
+            and _from_parameter(fn, owner.id) else error
 
 
 def check_deques(source, body, active):

@@ -251,7 +251,7 @@ def _free_containers(source, params):
     for node in S.name_nodes(source.tree):
         if isinstance(node, gast.Name):
             (loaded if isinstance(node.ctx, gast.Load) else stored).add(node.id)
-    read = loaded | _names_read_by_callees(source.globals, [source.globals.get(n) for n in loaded])
+    read = loaded | names_read_by_callees(source.globals, [source.globals.get(n) for n in loaded])
     found = []
     for name in sorted(read - stored - set(params)):
         value = source.closure.get(name, source.globals.get(name))
@@ -265,7 +265,7 @@ def _plain_object(value):
     return hasattr(value, "__dict__") and not callable(value) and not isinstance(value, types.ModuleType)
 
 
-def _names_read_by_callees(scope, values):
+def names_read_by_callees(scope, values):
     """The global names read by the user functions among ``values`` defined in the module
     whose globals are ``scope``, and by the functions of that module they call in turn."""
     read, todo, seen = set(), list(values), set()

@@ -12,9 +12,9 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (built_class, calls_built_in_init, number_counters, constructor_twin, function_tree, init_of,
-                        is_namespace, plain_constructor, plain_uses, reads_class, self_stores, state_twin,
-                        super_classes)
+from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin,
+                        function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
+                        state_twin, super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
 from .objects import changed_in_place
@@ -233,9 +233,16 @@ class BuiltObjectLowering:
         ``t[0]``: the method's twin, whose writes are ``with_attribute``, returns its
         result and the new object. None for any other receiver (the call is left as it
         is)."""
-        if not isinstance(receiver, gast.Name) or not all(self.owns_object(receiver.id, a) for a in assigned):
+        if not isinstance(receiver, gast.Name):
             return None
         method = M.static_attribute(cls, attr)
+        if not all(self.owns_object(receiver.id, a) for a in assigned):
+            # an argument's object, followed on a copy where the method only stores attributes: argument_objects.py
+            # (one storing number counters alone runs on the caller's object, as Python does: objects.py)
+            if not set(assigned) - self._counters(cls) or not self.owns_argument(receiver.id, cls, assigned) \
+                    or changed_in_place(function_tree(method)) or augments_self(method, self._counters(cls)):
+                return None
+            self.check_argument_alone(receiver.id, method)
         changed = changed_in_place(function_tree(method))
         self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed,

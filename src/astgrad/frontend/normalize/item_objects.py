@@ -38,7 +38,7 @@ _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar")
 
 def split_item_objects(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says; whether it did."""
-    displays = _displays(tree)
+    displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
@@ -87,15 +87,16 @@ def _item_names(normalizer, name, display, found, aliases, rebound):
     return [item or normalizer.namer.fresh(f"{name}_{i}") for i, item in enumerate(names)]
 
 
-def _displays(tree):
+def _displays(tree, given=()):
     """{name: (its first binding to a display of calls, the display)}: a list or tuple,
-    or a dict whose keys are distinct string or int constants."""
+    or a dict whose keys are distinct string or int constants. ``given``: the ids of the
+    item reads of an argument's list that stand for calls (argument_objects.py)."""
     displays = {}
     for block in walk_blocks(tree.body):
         for stmt in block:
             if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                     and (isinstance(stmt.value, (gast.List, gast.Tuple)) or _constant_keys(stmt.value) is not None) \
-                    and _items(stmt.value) and all(isinstance(e, gast.Call) for e in _items(stmt.value)):
+                    and _items(stmt.value) and all(isinstance(e, gast.Call) or id(e) in given for e in _items(stmt.value)):
                 displays.setdefault(stmt.targets[0].id, (stmt, stmt.value))
     return displays
 

@@ -15,6 +15,7 @@ from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
+from .argument_objects import ArgumentObjectLowering, split_argument_items
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .callee_writes import refuse_callees_rebinding
@@ -91,7 +92,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues):
+                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -262,7 +263,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
-        if split_item_objects(self, tree):          # bs = [Box(a), Box(b)]; bs[0].scale(w): item_objects.py
+        if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
         if rewrite_self_chains(self, tree, nodes):         # v.scale(w).norm(), v += w on a V: self_chains.py

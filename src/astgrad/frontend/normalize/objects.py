@@ -64,6 +64,8 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.layout(receiver)
+        if owner is None:
+            self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
         if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
             return None
         cls = owner[1]
@@ -107,7 +109,7 @@ class ObjectLowering:
         value is used (which has no rule: the modes refuse it)."""
         if node is not self.effect_call:
             return None         # r = vs[0].scale(w): its value has no rule, refused by the modes
-        changed = sorted(set(assigned) & _stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
+        changed = sorted(set(assigned) & stored_on_self(M.static_attribute(cls, attr)) - self._counters(cls))
         if not changed:
             return None
         argument = _argument_root(self.source.tree, node.func.value)
@@ -388,7 +390,7 @@ def _assigned_attributes(fn):
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
 
 
-def _stored_on_self(method):
+def stored_on_self(method):
     """The attributes ``method`` stores (or deletes) on its first parameter, ``self``."""
     tree = function_tree(method)
     params = tree.args.posonlyargs + tree.args.args if tree is not None else []

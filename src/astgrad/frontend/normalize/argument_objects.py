@@ -1,0 +1,165 @@
+"""Methods assigning attributes of ``self`` called on an object given as an argument:
+``def f(w, box): box.scale(w); return box.v * w``. Python changes the caller's object
+there; the derivative works on copies instead, as it does for an array argument written
+in place: the method's twin (built_objects.state_call) returns a new object, which the
+argument's name takes, so a gradient or ``jvp`` call leaves the caller's object as it
+was while ``f(w, box)`` itself changes it as Python does.
+
+That is right only where nothing else the code reads reaches the object: another
+argument holding it (``f(w, box, [box])``), a global the function or the method reads
+holding it, or the object holding itself would show Python's change where the copy does
+not. The code checks that when it runs, before the call (``runtime_objects.
+argument_object_alone``), and raises a TypeError naming the line otherwise."""
+
+import copy
+import inspect
+import types
+
+import gast
+
+from ... import runtime_objects
+from ...core import methods as M
+from ...core import syntax as S
+from .. import object_layouts as L
+from .arguments import names_read_by_callees
+from .instances import plain_uses
+from .item_objects import split_item_objects
+from .objects import stored_on_self
+from .scopes import binding_counts, parameters
+
+
+class ArgumentObjectLowering:
+    """Normalizer methods following state changes of objects arguments give."""
+
+    def owns_argument(self, name, cls, attrs):
+        """Whether ``name`` is a parameter the function was made for an object of class
+        ``cls`` in, or the name of an item of one (split_argument_items), never rebound
+        and named only as ``name.x`` or ``name.method(...)``, whose attributes ``attrs``
+        the method may store as Python does."""
+        given = self.given_object(name)
+        if given is None or name in self.functions or self.is_receiver(name) or self.inlining:
+            return False
+        layout = self.named_layouts().get(name)
+        if layout is None or layout[0] != L.OBJECT or layout[1] is not cls \
+                or M.static_attribute(cls, "__setattr__") is not object.__setattr__:
+            return False        # (a frozen dataclass: Python refuses the write)
+        if not all(_plain_store(cls, attr) for attr in attrs):
+            return False
+        return plain_uses(self.source.tree, name, cls, stores=0 if given[1] is None else 1,
+                          iterated=self.iterated_as_attributes)
+
+    def given_object(self, name):
+        """(parameter, None) where ``name`` is a parameter never rebound, (parameter, k)
+        where it is bound once, to ``parameter[k]`` (split_argument_items); else None."""
+        params = parameters(self.source.tree)
+        if name in params:
+            return None if self.bound_count.get(name, 0) else (name, None)
+        if self.bound_count.get(name, 0) != 1:
+            return None
+        return self.__dict__.get("given_names", {}).get(name)
+
+    def refuse_unlaid_item_call(self, receiver, attr, node):
+        """``for b in boxes: b.scale(w)`` for its effect, ``boxes`` an argument's list of
+        objects whose ``scale`` stores attributes of ``self``, where ``b`` stands for no
+        item (bound again elsewhere): run as it is, it would change the caller's object
+        unseen by the derivative. Refused, naming the line."""
+        if node is not self.effect_call or not isinstance(receiver, gast.Name):
+            return
+        for loop in S.walk_nodes(self.source.tree):
+            if not (isinstance(loop, gast.For) and isinstance(loop.target, gast.Name)
+                    and loop.target.id == receiver.id and isinstance(loop.iter, gast.Name)):
+                continue
+            layout = self.named_layouts().get(loop.iter.id)
+            for item in layout[2] if layout is not None and layout[0] == L.ITEMS else ():
+                method = M.static_attribute(item[1], attr) if item is not None and item[0] == L.OBJECT else None
+                stored = sorted(stored_on_self(method) - self._counters(item[1])) if inspect.isfunction(method) else []
+                if stored:
+                    raise self._refuse(
+                        f"the method call .{attr}() of a {item[1].__name__}, which assigns self.{stored[0]}, on an "
+                        f"item of the argument {loop.iter.id} that astgrad does not follow from state to state: the "
+                        f"name {receiver.id} is bound elsewhere too, so it stands for no one item", node,
+                        f"bind {receiver.id} only in this loop (read the items elsewhere under another name: "
+                        f"sum(t.v for t in {loop.iter.id}))")
+
+    def check_argument_alone(self, name, method):
+        """Emit the check that nothing else the code reads reaches the object ``name``
+        holds (see the module's docstring), before the call of ``method`` on it: the
+        other arguments, the other items of its list, the globals the code reads."""
+        param, index = self.given_object(name)
+        others = [S.name(p) for p in parameters(self.source.tree) if p != param]
+        count = len(self.named_layouts()[param][2]) if index is not None else 0
+        others += [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load())
+                   for k in range(count) if k != index]
+        scopes = []
+        for fn in (self.source.fn, method):
+            scope = getattr(fn, "__globals__", None)
+            if scope is not None:
+                read = sorted((set(fn.__code__.co_names) | names_read_by_callees(scope, [fn])) & set(scope))
+                scopes.append(gast.Tuple(elts=[S.name(self.bind_value(scope, "scope")),
+                                               S.const(tuple(read))], ctx=gast.Load()))
+        self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
+            S.name(name), gast.Tuple(elts=others, ctx=gast.Load()), gast.Tuple(elts=scopes, ctx=gast.Load()),
+            S.const(param if index is None else f"{param}[{index}]"), S.const(self.where())])))
+
+
+def _plain_store(cls, attr):
+    """Whether storing ``attr`` on an instance of ``cls`` puts it into its ``__dict__``."""
+    static = M.static_attribute(cls, attr)
+    if isinstance(static, types.MemberDescriptorType):
+        return False        # a slot: the object has no __dict__ the copy could take
+    return not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
+
+
+def split_argument_items(normalizer, tree):
+    """``def f(w, boxes): boxes[0].scale(w)``, ``for b in boxes: b.scale(w)``, where the
+    function was made for a list or tuple of objects in ``boxes``: the body reads the
+    items through a display of them, ``boxes_items = [boxes[0], boxes[1]]``, which
+    item_objects.py splits into names of their own (``boxes_items_0 = boxes[0]``), each
+    followed from state to state on a copy as an argument is. Kept only where it splits
+    every read of the list so (no list is made that the caller's would not be); whether
+    it did."""
+    lists = {p: len(layout[2]) for p, layout in normalizer.named_layouts().items()
+             if p in parameters(tree) and layout[0] == L.ITEMS and layout[2] and not normalizer.bound_count.get(p)
+             and all(item is not None and item[0] == L.OBJECT for item in layout[2])
+             and _stores_on_items(tree, layout)}
+    if not lists:
+        return False
+    trial, displays, made = copy.deepcopy(tree), [], {}
+    for param, count in lists.items():
+        made[param] = normalizer.namer.fresh(f"{param}_items")
+        items = [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load()) for k in range(count)]
+        normalizer.__dict__.setdefault("given_items", {}).update((id(item), (param, k)) for k, item in enumerate(items))
+        displays.append(gast.copy_location(S.assign(made[param], gast.List(elts=items, ctx=gast.Load())), tree.body[0]))
+    trial.body = displays + [_Renamed(made).visit(stmt) for stmt in trial.body]
+    normalizer.bound_count = binding_counts([trial])
+    if not split_item_objects(normalizer, trial) or any(
+            isinstance(node, gast.Name) and node.id in made.values() for node in S.walk_nodes(trial)):
+        normalizer.bound_count = binding_counts([tree])
+        return False
+    tree.body = trial.body
+    items = normalizer.__dict__["given_items"]
+    normalizer.__dict__.setdefault("given_names", {}).update(
+        (node.targets[0].id, items[id(node.value)]) for node in S.walk_nodes(tree)
+        if isinstance(node, gast.Assign) and id(node.value) in items and isinstance(node.targets[0], gast.Name))
+    return True
+
+
+def _stores_on_items(tree, layout):
+    """Whether ``tree`` calls a method (by name) that stores attributes of ``self`` in the
+    class of an item of the list ``layout`` stands for: only then are the items split."""
+    called = {node.func.attr for node in S.walk_nodes(tree)
+              if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)}
+    methods = [M.static_attribute(item[1], name) for item in layout[2] for name in called]
+    return any(inspect.isfunction(method) and stored_on_self(method) for method in methods)
+
+
+class _Renamed(gast.NodeTransformer):
+    """Each read of a parameter of ``made`` as the name of the display of its items."""
+
+    def __init__(self, made):
+        self.made = made
+
+    def visit_Name(self, node):
+        if node.id in self.made and isinstance(node.ctx, gast.Load):
+            return gast.copy_location(S.name(self.made[node.id]), node)
+        return node
