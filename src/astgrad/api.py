@@ -292,11 +292,16 @@ def _refuse_bool(values, wrt, skipped, what):
     """A bool argument differentiated is an error, as in JAX: its derivative has no
     meaning, and NumPy has no loops for some derivatives of bools (``sign``)."""
     for position in wrt:
-        value = values[position]
-        if isinstance(value, (bool, numpy.bool_)) or type(value) is numpy.ndarray and value.dtype.kind == "b":
-            raise TypeError(f"{what}: argument {position - skipped} is a bool ({value!r}); astgrad "
-                            "differentiates with respect to real numbers only. Pass a float (float(x) or "
-                            "x.astype(float)), or leave the argument out of wrt= to use it as a constant")
+        refuse_bool(values[position], position - skipped, what)
+
+
+def refuse_bool(value, position, what):
+    """Raise ``what``'s TypeError where ``value``, the argument at ``position`` it is
+    differentiated by, is a bool (an exported gradient calls it too: exporting.py)."""
+    if isinstance(value, (bool, numpy.bool_)) or type(value) is numpy.ndarray and value.dtype.kind == "b":
+        raise TypeError(f"{what}: argument {position} is a bool ({value!r}); astgrad "
+                        "differentiates with respect to real numbers only. Pass a float (float(x) or "
+                        "x.astype(float)), or leave the argument out of wrt= to use it as a constant")
 
 
 def _is_float_like(x):

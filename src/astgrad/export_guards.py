@@ -118,6 +118,20 @@ def _unused(name, taken):
     return spelled
 
 
+def bool_guard_lines(fn, compiled, names, skip, gradient, call="refuse_bool"):
+    """The statements refusing a bool given for one of ``names`` (the parameters the
+    derivative is taken with respect to; ``skip`` leading ones, a bound method's receiver,
+    not counted, nor a method's ``self``) with grad's TypeError (``api.refuse_bool``, called by the name ``call``),
+    as grad refuses it in process; none unless ``gradient`` (the code runs a gradient)."""
+    params = list(inspect.signature(fn).parameters)
+    if "." in fn.__qualname__ and params[:1] == ["self"]:      # a method: counted after self, as grad does
+        skip = 1
+    params, own = params[skip:], inspect.signature(compiled).parameters
+    if not gradient:
+        return []
+    return [f"{call}({name}, {params.index(name)}, 'grad')" for name in names if name in params and name in own]
+
+
 def list_guard_lines(fn, compiled, call="arrays_not_lists"):
     """The statement checking ``compiled``'s parameters that ``fn``'s body joins or
     repeats (calling ``arrays_not_lists`` by the name ``call``), or none."""

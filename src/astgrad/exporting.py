@@ -21,15 +21,17 @@ import types
 from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (array_operand_lines, arrays_not_lists, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
+from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
                             own_default_checks, plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
-from .gradient_structure import match_argument
+from .gradient_structure import match_argument, pair_matched
 from .shaped import takes_varargs
-from .export_source import (attributes_read, defaults_as_held, global_names, names_in, prefixed, renamed, returns_wrapped,
+from .frontend.varargs import ORIGINAL
+from .api import refuse_bool
+from .export_source import (attributes_read, defaults_as_held, global_names, local_names, names_in, prefixed, renamed, returns_wrapped,
                             unread_calls_alone,
                             variant_source, with_docstring)
 
@@ -80,6 +82,10 @@ def _export(f, wrt, mode, order, path):
     caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
     spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
     guards = list_guard_lines(fn, compiled, spelled["arrays_not_lists"])
+    bools = bool_guard_lines(fn, compiled, names, int(inspect.ismethod(underlying(f))),
+                             mode == "reverse" or order > 1, spelled["refuse_bool"])
+    if bools:
+        module.bind(spelled["refuse_bool"], refuse_bool, caller)
     seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"])
     if guards:
         module.bind(spelled["arrays_not_lists"], arrays_not_lists, caller)
@@ -99,7 +105,7 @@ def _export(f, wrt, mode, order, path):
     operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
         module.bind(spelled["numbers_as_array"], numbers_as_array, caller)
-    prologue = checked + guards + plain + records + operands + seeds
+    prologue = checked + bools + guards + plain + records + operands + seeds
     returned = None
     if mode == "reverse" and not _attribute_path(wrt):
         # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
@@ -109,6 +115,12 @@ def _export(f, wrt, mode, order, path):
         shaped_like = [given.get(name, name) for name in names]
         like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
         returned = (f"{match}((", f",), {like})") if in_tuple else (f"{match}(", f", {like})")
+    elif mode == "forward" and order > 1 and not _attribute_path(wrt):
+        # the jvp of grad(f, wrt): the gradient and its tangent shaped (and typed) as grad returns it
+        pair = spelled["pair_matched"]
+        module.bind(pair, pair_matched, caller)
+        like = f"({', '.join(names)},)" if isinstance(wrt, (tuple, list)) else names[0]
+        returned = (f"{pair}(", f", {like})")
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
     text = module.text(lambda needs: _header(fn, command, needs))
@@ -120,8 +132,8 @@ def _export(f, wrt, mode, order, path):
 
 
 # astgrad's helpers the lines exporting adds around the derivative's own code call
-_ADDED_HELPERS = ("arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
-                  "numbers_as_array", "match_argument")
+_ADDED_HELPERS = ("refuse_bool", "arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
+                  "numbers_as_array", "match_argument", "pair_matched")
 
 
 def _names_of_code(compiled):
@@ -405,6 +417,8 @@ class _Module:
         derivative is defined under, or a new one."""
         from .caching import Deferred
         obj = underlying(value) if isinstance(value, Deferred) else live_module(value)
+        if free == ORIGINAL:        # the user's function a twin runs: under its own name
+            free = obj.__name__
         if free not in self.names or self.names[free] is obj or self._defined_under(obj, free):
             return free
         if not _written_out(obj):       # a name astgrad bound, to another object elsewhere
@@ -496,7 +510,14 @@ class _Module:
                 continue
             module_name = self._module_name(free, value, source)
             self.bind(module_name, value, name)
-            module_name = self._defined_as(value, module_name)
+            defined = self._defined_as(value, module_name)
+            if defined != module_name and defined in local_names(source):
+                # a local of this code's has the name it is defined under: read it by an alias
+                alias = f"{module_name} = {defined}\n"
+                if alias not in self.aliases:
+                    self.aliases.append(alias)
+            else:
+                module_name = defined
             if module_name != free:
                 renames[free] = module_name
         if renames:
