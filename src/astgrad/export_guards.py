@@ -100,7 +100,7 @@ def array_operand_lines(fn, compiled, mode, names, taken=(), call="numbers_as_ar
         if name not in operands:
             continue
         if mode == "reverse" and name in names:
-            kept[name] = _unused(f"given_{name}", taken)
+            kept[name] = unused_name(f"given_{name}", taken)
             taken.add(kept[name])
             lines.append(f"{kept[name]} = {name}")
         lines.append(f"{name} = {call}({name})")
@@ -109,7 +109,7 @@ def array_operand_lines(fn, compiled, mode, names, taken=(), call="numbers_as_ar
     return lines, kept
 
 
-def _unused(name, taken):
+def unused_name(name, taken):
     """``name``, or ``name_1``, ``name_2``, ...: the first not in ``taken``."""
     count, spelled = 0, name
     while spelled in taken:

@@ -23,7 +23,7 @@ from .core.originals import live_module
 from .export_helpers import HelperSource
 from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
                             own_default_checks, plain_object_guard_lines, plain_objects_refused, record_guard_lines,
-                            records_not_read_as_arrays, written_item)
+                            records_not_read_as_arrays, unused_name, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -105,22 +105,10 @@ def _export(f, wrt, mode, order, path):
     operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
         module.bind(spelled["numbers_as_array"], numbers_as_array, caller)
-    prologue = checked + bools + guards + plain + records + operands + seeds
-    returned = None
-    if mode == "reverse" and not _attribute_path(wrt):
-        # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
-        # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
-        match = spelled["match_argument"]
-        module.bind(match, match_argument, caller)
-        shaped_like = [given.get(name, name) for name in names]
-        like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
-        returned = (f"{match}((", f",), {like})") if in_tuple else (f"{match}(", f", {like})")
-    elif mode == "forward" and order > 1 and not _attribute_path(wrt):
-        # the jvp of grad(f, wrt): the gradient and its tangent shaped (and typed) as grad returns it
-        pair = spelled["pair_matched"]
-        module.bind(pair, pair_matched, caller)
-        like = f"({', '.join(names)},)" if isinstance(wrt, (tuple, list)) else names[0]
-        returned = (f"{pair}(", f", {like})")
+    shaped = not _attribute_path(wrt) and (mode == "reverse" or order > 1)      # see _returned_shape
+    kept = _arguments_kept(compiled, names, given, taken) if shaped else []
+    prologue = checked + bools + kept + guards + plain + records + operands + seeds
+    returned = _returned_shape(module, spelled, caller, mode, order, wrt, [given.get(name, name) for name in names])
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
     text = module.text(lambda needs: _header(fn, command, needs))
@@ -129,6 +117,41 @@ def _export(f, wrt, mode, order, path):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     return text
+
+
+def _returned_shape(module, spelled, caller, mode, order, wrt, shaped_like):
+    """The text put around each value the exported derivative returns (see add_function),
+    giving it the structure and dtype of the arguments ``shaped_like`` names, as the
+    transform does in process; None where it returns the code's value as it is."""
+    if _attribute_path(wrt) or (mode == "forward" and order == 1):
+        return None
+    like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
+    if mode == "forward":
+        # the jvp of grad(f, wrt): the gradient and its tangent shaped (and typed) as grad returns it
+        module.bind(spelled["pair_matched"], pair_matched, caller)
+        return (f"{spelled['pair_matched']}(", f", {like})")
+    # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
+    # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
+    match = spelled["match_argument"]
+    module.bind(match, match_argument, caller)
+    if isinstance(wrt, (tuple, list)) and len(wrt) == 1:
+        return (f"{match}((", f",), {like})")
+    return (f"{match}(", f", {like})")
+
+
+def _arguments_kept(compiled, names, given, taken):
+    """The statements keeping each argument of ``names`` that the derivative's code
+    rebinds (``x = x - step``: at its end ``x`` is no longer the argument) under a name of
+    its own (``given_x = x``, added to ``given``), which the result is shaped like."""
+    tree = ast.parse(compiled.source).body[0]
+    rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    lines, taken = [], set(taken) | set(given.values())
+    for name in names:
+        if name in rebound and name not in given:
+            given[name] = unused_name(f"given_{name}", taken)
+            taken.add(given[name])
+            lines.append(f"{given[name]} = {name}")
+    return lines
 
 
 # astgrad's helpers the lines exporting adds around the derivative's own code call
