@@ -80,7 +80,7 @@ def sweep(cases, folder, counts):
                     continue
                 try:
                     expected = _expected(f, args, wrt, mode, order)
-                except Exception as error:      # noqa: BLE001 - refused in process: not compared
+                except Exception:       # noqa: BLE001 - refused in process: not compared
                     counts["refused in process"] += 1
                     continue
                 path = os.path.join(folder, f"e{counts['exported'] + counts['refused by export']}.py")

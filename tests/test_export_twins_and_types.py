@@ -24,7 +24,7 @@ import pytest
 import astgrad
 from fd import assert_close, numerical_grad, numerical_hessian
 from program_files import load
-from test_export import _run_exported, bare_python  # noqa: F401 - bare_python is a fixture
+from test_export import _run_exported, bare_python  # noqa: F401,F811 - bare_python is a fixture
 
 PROGRAMS = """
 import numpy as np
@@ -103,7 +103,8 @@ def test_a_twin_running_the_users_helper_exports_and_runs_without_astgrad(name, 
     assert_close(np.asarray(got), expected)
     assert_close(exported(*args), astgrad.grad(fn)(*args), rtol=1e-12, atol=1e-14)
     tangent = np.linspace(0.5, -1.0, np.size(args[0])).reshape(np.shape(args[0]))
-    value, derivative = _export(fn, "forward")[1](*args, **{f"d_{inspect.signature(fn).parameters.__iter__().__next__()}": tangent})
+    first = next(iter(inspect.signature(fn).parameters))
+    value, derivative = _export(fn, "forward")[1](*args, **{f"d_{first}": tangent})
     assert_close(value, fn(*args)) and assert_close(derivative, np.sum(expected * tangent))
 
 

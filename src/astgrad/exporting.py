@@ -21,8 +21,9 @@ import types
 from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
-                            own_default_checks, plain_object_guard_lines, plain_objects_refused, record_guard_lines,
+from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, global_check_lines,
+                            numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
+                            plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
@@ -31,9 +32,8 @@ from .gradient_structure import match_argument, pair_matched
 from .shaped import takes_varargs
 from .frontend.varargs import ORIGINAL
 from .api import refuse_bool
-from .export_source import (attributes_read, defaults_as_held, global_names, local_names, names_in, prefixed, renamed, returns_wrapped,
-                            unread_calls_alone,
-                            variant_source, with_docstring)
+from .export_source import (attributes_read, defaults_as_held, global_names, local_names, names_in, prefixed,
+                            renamed, returns_wrapped, unread_calls_alone, variant_source, with_docstring)
 
 _ASTGRAD = "astgrad"
 _SEARCHED = ("numpy", "numpy.linalg", "numpy.fft", "math", "operator", "builtins")
