@@ -5,7 +5,8 @@ and their arguments' and results' types, as in process:
   recursive helper memoising into a dict (``fib(x, n, memo)``): the exported module once
   lacked the helper the twin runs (NameError), and a callee named like a local of its
   caller's code was read as that local;
-- a bool differentiated: grad's TypeError, where the exported gradient returned None;
+- a bool differentiated: grad's TypeError, where the exported gradient returned None; a
+  tangent for an int or a bool: jvp's ValueError, where the exported jvp gave a derivative;
 - the jvp of a gradient: the gradient and its tangent typed as grad gives them (float32
   for a float32 argument, where the exported module gave float64);
 - a differentiated argument the function rebinds (``x = x - step``): the gradient shaped
@@ -32,9 +33,10 @@ import numpy as np
 def rebuild(template, vector, pos):
     if isinstance(template, dict):
         return {k: rebuild(template[k], vector, pos) for k in sorted(template)}
+    size = template.size
     start = pos[0]
-    pos[0] = start + template.size
-    return np.reshape(vector[start:start + template.size], template.shape)
+    pos[0] = start + size
+    return vector[start:start + size].reshape(template.shape)
 
 def unflattened_loss(vector, template):
     p = rebuild(template, vector, [0])
@@ -128,6 +130,22 @@ def test_a_bool_differentiated_raises_grad_s_error(mode, order, flag):
     assert "grad: argument 0 is a bool" in str(in_process.value)
     x = np.array([0.3, -0.2]) if np.ndim(flag) else 0.3      # the next call works
     assert_close(_export(fn)[1](x, True), numerical_grad(fn, (x, True), 0))
+
+
+@pytest.mark.parametrize("x, tangent", [(True, 1.0), (np.array([1, 2]), np.ones(2)), (3, 0.0)],
+                         ids=["bool", "int-array", "int-zero-tangent"])
+def test_a_tangent_for_an_int_or_a_bool_is_refused_as_jvp_refuses_it(x, tangent):
+    fn = _program("scaled")
+    exported = _export(fn, "forward")[1]
+    if not np.any(tangent):     # a zero tangent for a constant: its derivative is 0, as in process
+        assert_close(exported(x, True, d_x=tangent)[1], astgrad.jvp(fn, (x, True), (tangent, None))[1])
+        return
+    with pytest.raises(ValueError) as in_process:
+        astgrad.jvp(fn, (x, True), (tangent, None))
+    with pytest.raises(ValueError) as exported_error:
+        exported(x, True, d_x=tangent)
+    assert str(exported_error.value) == str(in_process.value) and "jvp: tangent 0 is " in str(in_process.value)
+    assert_close(exported(np.array([0.3, 0.1]), True, d_x=np.ones(2))[1], 4.0)     # the next call works
 
 
 @pytest.mark.parametrize("x", [np.array([0.3, -0.6], np.float32), np.float32(0.4)], ids=["array", "scalar"])

@@ -21,7 +21,8 @@ import types
 from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, global_check_lines,
+from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, constant_tangents_refused,
+                            global_check_lines, tangent_guard_lines,
                             numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
                             plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
@@ -82,10 +83,7 @@ def _export(f, wrt, mode, order, path):
     caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
     spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
     guards = list_guard_lines(fn, compiled, spelled["arrays_not_lists"])
-    bools = bool_guard_lines(fn, compiled, names, int(inspect.ismethod(underlying(f))),
-                             mode == "reverse" or order > 1, spelled["refuse_bool"])
-    if bools:
-        module.bind(spelled["refuse_bool"], refuse_bool, caller)
+    bools = _argument_kind_lines(module, spelled, caller, fn, f, compiled, names, mode, order)
     seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"])
     if guards:
         module.bind(spelled["arrays_not_lists"], arrays_not_lists, caller)
@@ -117,6 +115,22 @@ def _export(f, wrt, mode, order, path):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     return text
+
+
+def _argument_kind_lines(module, spelled, caller, fn, f, compiled, names, mode, order):
+    """The statements refusing an argument of a kind the transform refuses in process: a
+    bool differentiated by a gradient (grad's TypeError), a tangent given for an int or a
+    bool (jvp's ValueError)."""
+    skip = int(inspect.ismethod(underlying(f)))
+    if mode == "forward" and order == 1:
+        lines = tangent_guard_lines(fn, compiled, names, skip, spelled["constant_tangents_refused"])
+        helper = ("constant_tangents_refused", constant_tangents_refused)
+    else:
+        lines = bool_guard_lines(fn, compiled, names, skip, spelled["refuse_bool"])
+        helper = ("refuse_bool", refuse_bool)
+    if lines:
+        module.bind(spelled[helper[0]], helper[1], caller)
+    return lines
 
 
 def _returned_shape(module, spelled, caller, mode, order, wrt, shaped_like):
@@ -155,7 +169,7 @@ def _arguments_kept(compiled, names, given, taken):
 
 
 # astgrad's helpers the lines exporting adds around the derivative's own code call
-_ADDED_HELPERS = ("refuse_bool", "arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
+_ADDED_HELPERS = ("refuse_bool", "constant_tangents_refused", "arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
                   "numbers_as_array", "match_argument", "pair_matched")
 
 
