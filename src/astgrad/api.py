@@ -308,11 +308,16 @@ def _refuse_bool(values, wrt, skipped, what):
     """A bool argument differentiated is an error, as in JAX: its derivative has no
     meaning, and NumPy has no loops for some derivatives of bools (``sign``)."""
     for position in wrt:
-        value = values[position]
-        if isinstance(value, (bool, numpy.bool_)) or type(value) is numpy.ndarray and value.dtype.kind == "b":
-            raise TypeError(f"{what}: argument {position - skipped} is a bool ({value!r}); astgrad "
-                            "differentiates with respect to real numbers only. Pass a float (float(x) or "
-                            "x.astype(float)), or leave the argument out of wrt= to use it as a constant")
+        refuse_bool(values[position], position - skipped, what)
+
+
+def refuse_bool(value, position, what):
+    """Raise ``what``'s TypeError where ``value``, the argument at ``position`` it is
+    differentiated by, is a bool (an exported gradient calls it too: exporting.py)."""
+    if isinstance(value, (bool, numpy.bool_)) or type(value) is numpy.ndarray and value.dtype.kind == "b":
+        raise TypeError(f"{what}: argument {position} is a bool ({value!r}); astgrad "
+                        "differentiates with respect to real numbers only. Pass a float (float(x) or "
+                        "x.astype(float)), or leave the argument out of wrt= to use it as a constant")
 
 
 def _is_float_like(x):
@@ -406,11 +411,7 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
         return _rebuild(like, [_matching(v, item, what, subject, f"{path}[{i}]", constants_allowed, name)
                                for i, (v, item) in enumerate(zip(value, like))])
     if constants_allowed and not _is_float(like):
-        if value is not None and not (numpy.ndim(value) == 0 and value == 0) \
-                and not (_is_numeric_array(value) and not numpy.any(value)):
-            raise ValueError(f"{what}{path} is {value!r}, but {subject}{path} is {_describe(like)}, which "
-                             "jvp does not differentiate (ints, bools, strings and None are constants); "
-                             "pass None as its tangent, or pass the argument as a float")
+        refuse_tangent_of_constant(value, like, f"{what}{path}", f"{subject}{path}")
         return _zeros_like(like)
     if isinstance(value, (list, tuple, dict)) or value is None or not (
             _is_numeric_array(value) or isinstance(value, numbers.Number)):
@@ -420,6 +421,17 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
     if isinstance(like, numpy.ndarray) and not isinstance(value, numpy.ndarray):
         return numpy.asarray(value)     # a number for a 0-d array: code may write into it
     return value
+
+
+def refuse_tangent_of_constant(value, like, what, subject):
+    """jvp's ValueError where the tangent ``value`` is not zero (nor None) for the leaf
+    ``like``, which jvp holds constant (an int, a bool, a string, None): an exported jvp
+    calls it too (export_guards.py)."""
+    if value is not None and not (numpy.ndim(value) == 0 and value == 0) \
+            and not (_is_numeric_array(value) and not numpy.any(value)):
+        raise ValueError(f"{what} is {value!r}, but {subject} is {_describe(like)}, which "
+                         "jvp does not differentiate (ints, bools, strings and None are constants); "
+                         "pass None as its tangent, or pass the argument as a float")
 
 
 def _as_adjoint(cotangent):

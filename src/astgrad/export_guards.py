@@ -20,6 +20,7 @@ import weakref
 import gast
 import numpy
 
+from .api import refuse_tangent_of_constant
 from .core import syntax as S
 from .frontend.array_named_reads import array_named_reads
 from .frontend.function_args import joined_parameters, sequence_parameters
@@ -100,7 +101,7 @@ def array_operand_lines(fn, compiled, mode, names, taken=(), call="numbers_as_ar
         if name not in operands:
             continue
         if mode == "reverse" and name in names:
-            kept[name] = _unused(f"given_{name}", taken)
+            kept[name] = unused_name(f"given_{name}", taken)
             taken.add(kept[name])
             lines.append(f"{kept[name]} = {name}")
         lines.append(f"{name} = {call}({name})")
@@ -109,13 +110,52 @@ def array_operand_lines(fn, compiled, mode, names, taken=(), call="numbers_as_ar
     return lines, kept
 
 
-def _unused(name, taken):
+def unused_name(name, taken):
     """``name``, or ``name_1``, ``name_2``, ...: the first not in ``taken``."""
     count, spelled = 0, name
     while spelled in taken:
         count += 1
         spelled = f"{name}_{count}"
     return spelled
+
+
+def bool_guard_lines(fn, compiled, names, skip, call="refuse_bool"):
+    """The statements refusing a bool given for one of ``names`` (the parameters a
+    derivative running a gradient is taken with respect to, counted as by
+    ``_counted_parameters``) with grad's TypeError (``api.refuse_bool``, called by the
+    name ``call``), as grad refuses it in process."""
+    params, own = _counted_parameters(fn, skip), inspect.signature(compiled).parameters
+    return [f"{call}({name}, {params.index(name)}, 'grad')" for name in names if name in params and name in own]
+
+
+def _counted_parameters(fn, skip):
+    """``fn``'s parameters as the transforms count arguments: after ``skip`` leading ones
+    (a bound method's receiver), and after a method's ``self`` (``python -m astgrad export
+    mod:Class.method`` counts --wrt so)."""
+    params = list(inspect.signature(fn).parameters)
+    if "." in fn.__qualname__ and params[:1] == ["self"]:
+        skip = 1
+    return params[skip:]
+
+
+def constant_tangents_refused(*primals_and_tangents):
+    """Raise jvp's ValueError for the first (position, primal, tangent) whose primal is a
+    number or an array jvp holds constant (an int, a bool: not a float) and whose tangent
+    is not zero, as jvp refuses it in process."""
+    for position, primal, tangent in primals_and_tangents:
+        if isinstance(primal, (bool, int, numpy.integer, numpy.bool_)) or (
+                type(primal) is numpy.ndarray and primal.dtype.kind in "biu"):
+            refuse_tangent_of_constant(tangent, primal, f"jvp: tangent {position}", f"primal {position}")
+
+
+def tangent_guard_lines(fn, compiled, names, skip, call="constant_tangents_refused"):
+    """The statement refusing, as jvp does, a tangent given for an int or bool argument
+    among ``names`` (the parameters a forward-mode derivative of order 1 takes tangents
+    for: ``d_x``), calling ``constant_tangents_refused`` by the name ``call``."""
+    params, own = _counted_parameters(fn, skip), inspect.signature(compiled).parameters
+    checked = [f"({params.index(name)}, {name}, d_{name})" for name in names
+               if name in params and name in own and f"d_{name}" in own]
+    return [f"{call}({', '.join(checked)})"] if checked else []
 
 
 def list_guard_lines(fn, compiled, call="arrays_not_lists"):

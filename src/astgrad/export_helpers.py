@@ -50,8 +50,12 @@ class HelperSource:
                 pending.append((target, original))
                 self._before(target, module_name)
                 self._claim(name, target if original == name else module_name)
-                if original != name:
-                    chosen[index] = f"{name} = {original}"
+                if original != name:    # one line per alias the statement binds (a as _a, b as _b)
+                    alias, held = f"{name} = {original}", chosen.get(index)
+                    if not isinstance(held, str):
+                        chosen[index] = alias
+                    elif alias not in held.splitlines():
+                        chosen[index] = f"{held}\n{alias}"
                 continue
             if self._already_imported(stmt):
                 continue

@@ -17,11 +17,36 @@ def variant_source(fn):
     appending to a list it is given as one returning it, a call shape of ``*args``, ...)."""
     import gast
     from .frontend.source import parse_function
+    running = getattr(fn, "__astgrad_running__", None)
+    if running is not None:         # a twin running the user's function (frontend/threaded.py)
+        return _running_source(running, gast)
     tree = parse_function(fn).tree
     # its docstring, after what the rewriting put first: the export writes one of its own
     tree.body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and isinstance(
         stmt.value, gast.Constant) and isinstance(stmt.value.value, str))] or [gast.Pass()]
     tree.body = _unread_bindings_dropped(tree.body, gast) or [gast.Pass()]
+    return ast.unparse(gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))) + "\n"
+
+
+_RUNNING_LOCALS = {"__astgrad_list__": "items", "__astgrad_table__": "table", "__astgrad_value__": "value"}
+
+
+def _running_source(tree, gast):
+    """The text of a twin that runs the user's function on its items (a list of them, a
+    copy of the memo table): its own names read as words; the call of the function stays
+    ``__astgrad_original__``, which the export binds under the function's name."""
+    from .core import syntax as S
+    tree = S.copy(tree)
+    taken = {node.id for node in gast.walk(tree) if isinstance(node, gast.Name)}
+    chosen = {}
+    for local, word in _RUNNING_LOCALS.items():
+        name = word
+        while name in taken:
+            name += "_"
+        chosen[local] = name
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Name) and node.id in chosen:
+            node.id = chosen[node.id]
     return ast.unparse(gast.gast_to_ast(gast.Module(body=[tree], type_ignores=[]))) + "\n"
 
 
@@ -61,6 +86,13 @@ def global_names(compiled, source):
         names |= set(code.co_names) - set(code.co_varnames) - set(code.co_cellvars) - set(code.co_freevars)
         stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
     return names & loaded
+
+
+def local_names(source):
+    """The names the def ``source`` binds in its own body (its parameters too)."""
+    tree = ast.parse(source).body[0]
+    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    return stored | {a.arg for a in ast.walk(tree.args) if isinstance(a, ast.arg)}
 
 
 def names_in(source):

@@ -21,17 +21,20 @@ import types
 from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
 from .export_helpers import HelperSource
-from .export_guards import (array_operand_lines, arrays_not_lists, global_check_lines, numbers_as_array, held_partial_items, list_guard_lines,
-                            own_default_checks, plain_object_guard_lines, plain_objects_refused, record_guard_lines,
-                            records_not_read_as_arrays, written_item)
+from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, constant_tangents_refused,
+                            global_check_lines, tangent_guard_lines,
+                            numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
+                            plain_object_guard_lines, plain_objects_refused, record_guard_lines,
+                            records_not_read_as_arrays, unused_name, written_item)
 from .export_seeds import seed_like, seed_lines
 from .errors import TransformError
 from .export_twins import add_with_twin, zero_safe_twin
-from .gradient_structure import match_argument
+from .gradient_structure import match_argument, pair_matched
 from .shaped import takes_varargs
-from .export_source import (attributes_read, defaults_as_held, global_names, names_in, prefixed, renamed, returns_wrapped,
-                            unread_calls_alone,
-                            variant_source, with_docstring)
+from .frontend.varargs import ORIGINAL
+from .api import refuse_bool
+from .export_source import (attributes_read, defaults_as_held, global_names, local_names, names_in, prefixed,
+                            renamed, returns_wrapped, unread_calls_alone, variant_source, with_docstring)
 
 _ASTGRAD = "astgrad"
 _SEARCHED = ("numpy", "numpy.linalg", "numpy.fft", "math", "operator", "builtins")
@@ -80,6 +83,7 @@ def _export(f, wrt, mode, order, path):
     caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
     spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
     guards = list_guard_lines(fn, compiled, spelled["arrays_not_lists"])
+    bools = _argument_kind_lines(module, spelled, caller, fn, f, compiled, names, mode, order)
     seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"])
     if guards:
         module.bind(spelled["arrays_not_lists"], arrays_not_lists, caller)
@@ -99,16 +103,10 @@ def _export(f, wrt, mode, order, path):
     operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
     if operands:
         module.bind(spelled["numbers_as_array"], numbers_as_array, caller)
-    prologue = checked + guards + plain + records + operands + seeds
-    returned = None
-    if mode == "reverse" and not _attribute_path(wrt):
-        # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
-        # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
-        match = spelled["match_argument"]
-        module.bind(match, match_argument, caller)
-        shaped_like = [given.get(name, name) for name in names]
-        like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
-        returned = (f"{match}((", f",), {like})") if in_tuple else (f"{match}(", f", {like})")
+    shaped = not _attribute_path(wrt) and (mode == "reverse" or order > 1)      # see _returned_shape
+    kept = _arguments_kept(compiled, names, given, taken) if shaped else []
+    prologue = checked + bools + kept + guards + plain + records + operands + seeds
+    returned = _returned_shape(module, spelled, caller, mode, order, wrt, [given.get(name, name) for name in names])
     add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
                   returned)
     text = module.text(lambda needs: _header(fn, command, needs))
@@ -119,9 +117,60 @@ def _export(f, wrt, mode, order, path):
     return text
 
 
+def _argument_kind_lines(module, spelled, caller, fn, f, compiled, names, mode, order):
+    """The statements refusing an argument of a kind the transform refuses in process: a
+    bool differentiated by a gradient (grad's TypeError), a tangent given for an int or a
+    bool (jvp's ValueError)."""
+    skip = int(inspect.ismethod(underlying(f)))
+    if mode == "forward" and order == 1:
+        lines = tangent_guard_lines(fn, compiled, names, skip, spelled["constant_tangents_refused"])
+        helper = ("constant_tangents_refused", constant_tangents_refused)
+    else:
+        lines = bool_guard_lines(fn, compiled, names, skip, spelled["refuse_bool"])
+        helper = ("refuse_bool", refuse_bool)
+    if lines:
+        module.bind(spelled[helper[0]], helper[1], caller)
+    return lines
+
+
+def _returned_shape(module, spelled, caller, mode, order, wrt, shaped_like):
+    """The text put around each value the exported derivative returns (see add_function),
+    giving it the structure and dtype of the arguments ``shaped_like`` names, as the
+    transform does in process; None where it returns the code's value as it is."""
+    if _attribute_path(wrt) or (mode == "forward" and order == 1):
+        return None
+    like = f"({', '.join(shaped_like)},)" if isinstance(wrt, (tuple, list)) else shaped_like[0]
+    if mode == "forward":
+        # the jvp of grad(f, wrt): the gradient and its tangent shaped (and typed) as grad returns it
+        module.bind(spelled["pair_matched"], pair_matched, caller)
+        return (f"{spelled['pair_matched']}(", f", {like})")
+    # what grad(f, wrt) returns: each gradient given its argument's structure (a dataclass's
+    # object, plain lists and dicts), in a tuple for a tuple wrt (a 1-tuple too)
+    match = spelled["match_argument"]
+    module.bind(match, match_argument, caller)
+    if isinstance(wrt, (tuple, list)) and len(wrt) == 1:
+        return (f"{match}((", f",), {like})")
+    return (f"{match}(", f", {like})")
+
+
+def _arguments_kept(compiled, names, given, taken):
+    """The statements keeping each argument of ``names`` that the derivative's code
+    rebinds (``x = x - step``: at its end ``x`` is no longer the argument) under a name of
+    its own (``given_x = x``, added to ``given``), which the result is shaped like."""
+    tree = ast.parse(compiled.source).body[0]
+    rebound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    lines, taken = [], set(taken) | set(given.values())
+    for name in names:
+        if name in rebound and name not in given:
+            given[name] = unused_name(f"given_{name}", taken)
+            taken.add(given[name])
+            lines.append(f"{given[name]} = {name}")
+    return lines
+
+
 # astgrad's helpers the lines exporting adds around the derivative's own code call
-_ADDED_HELPERS = ("arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
-                  "numbers_as_array", "match_argument")
+_ADDED_HELPERS = ("refuse_bool", "constant_tangents_refused", "arrays_not_lists", "plain_objects_refused", "records_not_read_as_arrays", "seed_like",
+                  "numbers_as_array", "match_argument", "pair_matched")
 
 
 def _names_of_code(compiled):
@@ -406,6 +455,8 @@ class _Module:
         derivative is defined under, or a new one."""
         from .caching import Deferred
         obj = underlying(value) if isinstance(value, Deferred) else live_module(value)
+        if free == ORIGINAL:        # the user's function a twin runs: under its own name
+            free = obj.__name__
         if free not in self.names or self.names[free] is obj or self._defined_under(obj, free):
             return free
         if not _written_out(obj):       # a name astgrad bound, to another object elsewhere
@@ -497,7 +548,14 @@ class _Module:
                 continue
             module_name = self._module_name(free, value, source)
             self.bind(module_name, value, name)
-            module_name = self._defined_as(value, module_name)
+            defined = self._defined_as(value, module_name)
+            if defined != module_name and defined in local_names(source):
+                # a local of this code's has the name it is defined under: read it by an alias
+                alias = f"{module_name} = {defined}\n"
+                if alias not in self.aliases:
+                    self.aliases.append(alias)
+            else:
+                module_name = defined
             if module_name != free:
                 renames[free] = module_name
         if renames:

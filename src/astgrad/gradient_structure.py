@@ -117,3 +117,11 @@ def is_integer_leaf(x):
     if isinstance(x, (numpy.ndarray, numpy.generic)) or is_duck_array(x):
         return x.dtype.kind in "iu"
     return isinstance(x, numbers.Integral) and not isinstance(x, (bool, numpy.bool_))
+
+
+def pair_matched(pair, x):
+    """A gradient and its tangent (what the jvp of a gradient returns), each given the
+    structure of ``x`` as grad gives the gradient in process: an exported jvp of a
+    gradient returns them so (exporting.py)."""
+    value, tangent = pair
+    return match_argument(value, x), match_argument(tangent, x)

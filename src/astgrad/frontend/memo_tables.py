@@ -28,7 +28,6 @@ takes back); astgrad reads it as the code above. normalize/handed_state.py lower
 calls of such helpers.
 """
 
-import types
 import weakref
 
 import gast
@@ -36,10 +35,10 @@ import gast
 from ..core import syntax as S
 from .collectors import ParameterUses, _own_nodes
 from .threaded import _own_parts, _statements, family_uses, positional_arguments
-from .varargs import compile_variant
+from .varargs import ORIGINAL as _ORIGINAL, compile_running_twin
 
 _twins = weakref.WeakKeyDictionary()        # helper -> {parameter: its twin}
-_ORIGINAL, _TABLE, _VALUE = "__astgrad_original__", "__astgrad_table__", "__astgrad_value__"
+_TABLE, _VALUE = "__astgrad_table__", "__astgrad_value__"
 
 
 def table_parameter(fn, call):
@@ -179,8 +178,7 @@ def twin_of(fn, parameter):
         from .source import parse_function
         tree = parse_function(fn).tree
         rewrite = lambda tree: _table_tree(tree, parameter)     # noqa: E731
-        twin = compile_variant(fn, _running_tree(S.copy(tree), parameter), rewrite,
-                               cells={_ORIGINAL: types.CellType(fn)})
+        twin = compile_running_twin(fn, _running_tree(S.copy(tree), parameter), rewrite)
         twin.__astgrad_table__ = parameter
         made[parameter] = twin
     return made[parameter]

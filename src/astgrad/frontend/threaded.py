@@ -35,7 +35,6 @@ lines, and a recursive helper calls its twin, differentiated like any recursion.
 """
 
 import inspect
-import types
 import typing
 import weakref
 
@@ -43,7 +42,7 @@ import gast
 
 from ..core import syntax as S
 from .collectors import ParameterUses, _own_nodes, _plain_user_function
-from .varargs import compile_variant
+from .varargs import ORIGINAL as _ORIGINAL, compile_running_twin
 
 _twins = weakref.WeakKeyDictionary()        # helper -> {(parameter, count): its twin}
 
@@ -274,13 +273,13 @@ def twin_of(fn, parameter, state):
         names = item_names(parameter, state.count, S.names_in(tree))
         rewrite = lambda tree: _items_tree(tree, parameter, names)     # noqa: E731
         runner = _running_tree(S.copy(tree), parameter, names)
-        twin = compile_variant(fn, runner, rewrite, cells={_ORIGINAL: types.CellType(fn)})
+        twin = compile_running_twin(fn, runner, rewrite)
         twin.__astgrad_state__ = (parameter, tuple(names))
         made[key] = twin
     return made[key]
 
 
-_ORIGINAL, _LIST, _VALUE = "__astgrad_original__", "__astgrad_list__", "__astgrad_value__"
+_LIST, _VALUE = "__astgrad_list__", "__astgrad_value__"
 
 
 def _running_tree(tree, parameter, names):

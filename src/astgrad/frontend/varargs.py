@@ -102,6 +102,18 @@ def compile_variant(fn, tree, rewrite, cells=None, defaults=MISSING):
     return made
 
 
+ORIGINAL = "__astgrad_original__"      # the name a running twin calls the user's function by
+
+
+def compile_running_twin(fn, runner, rewrite):
+    """A twin of ``fn`` that runs ``fn`` itself (``runner``'s body calls it as
+    ``ORIGINAL``) where astgrad reads ``rewrite`` of ``fn``'s tree: its
+    ``__astgrad_running__`` is ``runner``, the text an exported module writes for it."""
+    twin = compile_variant(fn, runner, rewrite, cells={ORIGINAL: types.CellType(fn)})
+    twin.__astgrad_running__ = runner
+    return twin
+
+
 def _valid_ranges(tree):
     """A statement given only its line (a binding put before the body) takes its end from
     the scope around it (fix_missing_locations), which may end before that line: end it
