@@ -1,6 +1,7 @@
 """Attribute assignment on an item of a list of objects the function builds, at an
 index known only when the code runs (``boxes[int(c)].v = ...``), followed as the
-method call on it is; and the advised rewrites of refusals, followed. Each program
+method call on it is; a memo table the caller passes in, filled on a copy by the
+gradient call; and the advised rewrites of refusals, followed. Each program
 against central finite differences at random points: gradient, jvp, and second order
 both ways; what stays refused, by its message at the user's line, and the next call
 works."""
@@ -13,6 +14,7 @@ import pytest
 import astgrad
 from fd import assert_close, numerical_grad
 from test_leftovers_round51 import Box
+from test_refusals52 import fib
 from two_argument_checks import check_first_order
 
 
@@ -46,7 +48,19 @@ def attribute_set_reading_the_item_through_a_name(a, w):
     return boxes[0].v + boxes[1].v * w
 
 
-PROGRAMS = [attribute_set_at_an_int_call, attribute_set_at_a_loop_counter, attribute_set_from_a_name,
+def memo_table_handed_on_in_a_line_of_its_own(a, w):
+    return table_rewritten(a, 3, {}) * w       # the rewrite the refusal of mixed_table advises
+
+
+def table_rewritten(a, n, memo):
+    if n < 2:
+        return a * n + 1.0
+    r = table_rewritten(a, n - 1, memo)
+    memo[n] = r * a + memo.get(n - 2, a)
+    return memo[n]
+
+
+PROGRAMS = [memo_table_handed_on_in_a_line_of_its_own, attribute_set_at_an_int_call, attribute_set_at_a_loop_counter, attribute_set_from_a_name,
             attribute_set_reading_the_item_through_a_name]
 
 
@@ -80,3 +94,38 @@ def test_errors_as_python_raises_them():
         with pytest.raises(error):
             astgrad.grad(f)(0.5, 7.0)
     assert astgrad.grad(index_out_of_range)(0.5, 1.0) == pytest.approx(1.0)    # the next call works (boxes[1] set)
+
+
+def memo_table_given_as_an_argument(a, memo):
+    u = fib(a, 3, memo) * a
+    return u + fib(a, 4, memo)
+
+
+@pytest.mark.parametrize("given", [{}, {2: 3.0}], ids=["empty", "filled"])
+def test_a_memo_table_the_caller_passes_in(given):
+    """Python fills the caller's dict, and reads what it holds already (a constant); the
+    gradient call fills a copy, as it writes into a copy of an array argument."""
+    f = memo_table_given_as_an_argument
+    memo = dict(given)
+    value, gradient = astgrad.value_and_grad(f)(0.55, memo)
+    assert memo == given
+    expected = f(0.55, dict(given))
+    assert_close(value, expected)
+    one = lambda a: f(a, dict(given))      # noqa: E731
+    assert_close(gradient, numerical_grad(one, (0.55,)), rtol=1e-5, atol=1e-6)
+    assert_close(astgrad.jvp(f, (0.55, memo), (1.0, {k: 0.0 for k in given}))[1], gradient, rtol=1e-10)
+    second = numerical_grad(lambda a: astgrad.grad(f)(a, dict(given)), (0.55,))
+    assert_close(astgrad.grad(astgrad.grad(f))(0.55, memo), second, rtol=1e-4, atol=1e-6)
+    assert_close(astgrad.hessian(f)(0.55, memo), second, rtol=1e-4, atol=1e-6)
+    assert memo == given
+    filled = dict(given)
+    f(0.55, filled)
+    assert 3 in filled and 4 in filled      # f itself fills the caller's dict, as Python does
+
+
+def test_a_memo_table_of_another_kind_is_refused_when_the_code_runs():
+    import collections
+    with pytest.raises(TypeError, match="the memo table handed to fib is a defaultdict, where astgrad follows a dict"):
+        astgrad.grad(memo_table_given_as_an_argument)(0.5, collections.defaultdict(float))
+    assert astgrad.grad(memo_table_given_as_an_argument)(0.5, {}) == pytest.approx(
+        numerical_grad(lambda a: memo_table_given_as_an_argument(a, {}), (0.5,)))
