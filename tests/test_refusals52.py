@@ -222,7 +222,13 @@ PROGRAMS = [global_partial_of_numpy, global_partial_of_helper, continue_over_obj
 
 @pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
 def test_followed_against_finite_differences(f):
-    rng = np.random.default_rng(52)
+    check_followed(f, seed=52)
+
+
+def check_followed(f, seed):
+    """``f(a, w)`` against finite differences at a random point: value, gradient and jvp,
+    and second order both ways."""
+    rng = np.random.default_rng(seed)
     args = (float(rng.uniform(0.3, 0.9)), float(rng.uniform(0.3, 0.9)))
     check_first_order(f, args, (0.7, -0.4))
     gradient = astgrad.grad(f, wrt=0)         # second order: of the first gradient, both ways
