@@ -34,7 +34,7 @@ import gast
 
 from ..core import syntax as S
 from .collectors import ParameterUses, _own_nodes
-from .threaded import _own_parts, _statements, family_uses, positional_arguments
+from .threaded import _hands_on_to, _own_parts, _statements, family_uses, positional_arguments
 from .varargs import ORIGINAL as _ORIGINAL, compile_running_twin
 
 _twins = weakref.WeakKeyDictionary()        # helper -> {parameter: its twin}
@@ -58,7 +58,7 @@ def family_stores(fn, parameter):
     return bool(found) and any(uses.stores for uses in found)
 
 
-def _uses(fn, parameter):
+def _uses(fn, parameter, mixing=False):
     """``(source, TableUses)``, or None where ``fn`` uses the parameter any other way."""
     from .source import parsed_for_reading
     try:
@@ -73,7 +73,7 @@ def _uses(fn, parameter):
     uses = TableUses(parameter)
     for stmt in source.tree.body:
         uses.visit(stmt)
-    if uses.bad or _mixes(source.tree.body, parameter):
+    if uses.bad or (not mixing and _mixes(source.tree.body, parameter)):
         return None
     return source, uses
 
@@ -89,6 +89,27 @@ def caller_table(tree, name):
     for stmt in tree.body:
         uses.visit(stmt)
     return uses.displays and not uses.bad and not _mixes(tree.body, name)
+
+
+def argument_table(tree, name):
+    """Whether ``name`` is a parameter of the function ``tree`` that it uses only as a
+    memo table (as above), never rebinding it: the twin then fills a copy of the caller's
+    dict (checked by the twin's first lines), as a gradient call writes into a copy of an array argument,
+    and ``name`` is bound to the table the twin hands back."""
+    args = tree.args
+    if name not in {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}:
+        return False
+    uses = TableUses(name)
+    for stmt in tree.body:
+        uses.visit(stmt)
+    return not uses.bad and not _mixes(tree.body, name)
+
+
+def _not_a_dict(helper, kind):
+    """Why a memo table of the class ``kind`` handed to ``helper`` is refused: a copy of a
+    subclass (a defaultdict) would lose what it does on a missing key."""
+    return (f"astgrad: the memo table handed to {helper} is a {kind}, where astgrad follows a dict; "
+            f"pass a dict (dict(table)), or make the table in the function ({{}})")
 
 
 class TableUses(ParameterUses):
@@ -151,14 +172,45 @@ def _item_of(node, parameter):
 
 def _mixes(body, parameter):
     """Whether a statement both hands ``parameter`` on to a call and uses it otherwise."""
+    return _mixing_statement(body, parameter) is not None
+
+
+def _mixing_statement(body, parameter):
+    """The first statement of ``body`` that both hands ``parameter`` on and uses it otherwise."""
     for stmt in _statements(body):
         handed, used = TableUses(parameter), _Named(parameter)
         for part in _own_parts(stmt):
             handed.visit(part)
             used.visit(part)
         if handed.handed_on and used.count > len(handed.handed_on):
-            return True
-    return False
+            return stmt
+    return None
+
+
+def mixed_table(fn, call):
+    """``(helper, source, statement)`` where ``call`` of the recursive ``fn`` hands it a
+    dict it would keep as a memo table but for the statement of ``helper`` that both hands
+    the table on and reads it (``memo[n] = fib(x, n - 1, memo) + memo.get(n - 2, x)``);
+    None otherwise."""
+    found = []
+
+    def uses_allowing_a_mix(helper, parameter):
+        answer = _uses(helper, parameter, mixing=True)
+        if answer is not None:
+            source, uses = answer
+            stmt = _mixing_statement(source.tree.body, parameter)
+            recursive = any((_hands_on_to(source, c, parameter) or (None,))[0] in (helper, fn) for c in uses.handed_on)
+            found.append((helper, source, stmt, recursive))
+        return answer
+
+    for parameter, value in (positional_arguments(fn, call) or {}).items():
+        found.clear()
+        if isinstance(value, (gast.Name, gast.Dict)) and family_uses(fn, parameter, uses_allowing_a_mix) \
+                and any(recursive for *_, recursive in found):
+            mixed = [(helper, source, stmt) for helper, source, stmt, _ in found if stmt is not None]
+            if mixed:
+                return mixed[0]
+    return None
 
 
 class _Named(gast.NodeVisitor):
@@ -178,20 +230,28 @@ def twin_of(fn, parameter):
         from .source import parse_function
         tree = parse_function(fn).tree
         rewrite = lambda tree: _table_tree(tree, parameter)     # noqa: E731
-        twin = compile_running_twin(fn, _running_tree(S.copy(tree), parameter), rewrite)
+        twin = compile_running_twin(fn, _running_tree(S.copy(tree), parameter, fn.__qualname__), rewrite)
         twin.__astgrad_table__ = parameter
         made[parameter] = twin
     return made[parameter]
 
 
-def _running_tree(tree, parameter):
-    """``def f(a, memo, b): t = dict(memo); v = original(a, t, b); return (v, t)``."""
+def _running_tree(tree, parameter, fn_name):
+    """``def f(a, memo, b): if type(memo) is not dict: raise TypeError(...); t = dict(memo);
+    v = original(a, t, b); return (v, t)``: the check written out (not a call of
+    ``checked_table``) so that an exported module runs it without astgrad."""
     args = tree.args
     passed = [S.name(a.id) if a.id != parameter else S.name(_TABLE) for a in args.args]
     keywords = [gast.keyword(arg=a.id, value=S.name(a.id)) for a in args.kwonlyargs]
     line = getattr(tree, "lineno", 1)
+    before, after = _not_a_dict(fn_name, "\0").split("\0")
+    check = gast.parse(f"if type({parameter}) is not dict:\n"
+                       f"    raise TypeError({before!r} + type({parameter}).__name__ + {after!r})").body[0]
+    for node in gast.walk(check):
+        if hasattr(node, "lineno"):
+            node.lineno, node.end_lineno, node.col_offset, node.end_col_offset = line, line, 0, 0
     copied = gast.Call(func=S.name("dict"), args=[S.name(parameter)], keywords=[])
-    tree.body = [S.assign(_TABLE, copied, line=line),
+    tree.body = [check, S.assign(_TABLE, copied, line=line),
                  S.assign(_VALUE, gast.Call(func=S.name(_ORIGINAL), args=passed, keywords=keywords), line=line),
                  gast.Return(value=gast.Tuple(elts=[S.name(_VALUE), S.name(_TABLE)], ctx=gast.Load()))]
     tree.body[-1].lineno = line

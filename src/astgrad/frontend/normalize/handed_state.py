@@ -8,7 +8,7 @@ display written in the call)."""
 import gast
 
 from ...core import syntax as S
-from ..memo_tables import caller_table, table_parameter, twin_of as table_twin
+from ..memo_tables import argument_table, caller_table, mixed_table, table_parameter, twin_of as table_twin
 from ..threaded import bound_to_lists, threaded_call, twin_of as threaded_twin
 from .instances import function_tree
 
@@ -69,11 +69,16 @@ def lowered_table_call(normalizer, node):
     changes in place)."""
     fn = normalizer.resolve_call(node)
     found = table_parameter(fn, node) if fn is not None else None
+    if found is None and fn is not None:
+        _refuse_a_mixed_table(normalizer, fn, node)
     if found is None or any(normalizer.looks_like_function(a) for a in node.args):
         return None
     parameter, given = found
     own = _twin_attribute(normalizer.source.fn, "__astgrad_table__")
-    if isinstance(given, gast.Name) and given.id != own and (
+    # an argument used only as a table: the twin fills a copy of the caller's dict, as for an array argument
+    argument = isinstance(given, gast.Name) and given.id != own and not normalizer.inlining \
+        and argument_table(normalizer.source.tree, given.id)
+    if isinstance(given, gast.Name) and given.id != own and not argument and (
             normalizer.inlining or given.id not in normalizer.locals
             or not caller_table(normalizer.source.tree, given.id)):
         return None
@@ -86,6 +91,21 @@ def lowered_table_call(normalizer, node):
     if isinstance(given, gast.Name):
         normalizer.emit(S.assign(given.id, _part(result, 1)))
     return _part(result, 0)
+
+
+def _refuse_a_mixed_table(normalizer, fn, node):
+    """Refuse a call handing a recursive helper a memo table one of its lines both hands
+    on and reads, with the rewrite astgrad follows."""
+    mixed = mixed_table(fn, node)
+    if mixed is not None:
+        helper, source, stmt = mixed
+        name = helper.__qualname__
+        raise normalizer.source.error(
+            f"astgrad cannot differentiate the call of {fn.__qualname__}, which keeps a memo table: "
+            f"{source.filename}:{source.file_line(stmt)} in {name} both hands the table on to a call and reads "
+            f"it ({(source.line_text(stmt) or '').strip()}), and astgrad follows the table where each line does "
+            f"one of the two; in {name}, bind the call's value to a name in a line of its own "
+            f"(r = {name}(...)), then read the table in the next line", node, construct="memo table")
 
 
 def _twin_attribute(fn, name):

@@ -11,9 +11,10 @@ item's own name::
 
 The position is read out of a display of the positions made as the objects' display
 was (a list, a tuple, or a dict with the same keys), so a bad index raises what Python
-raises there (IndexError, KeyError, TypeError). Three forms are taken: the method call
+raises there (IndexError, KeyError, TypeError). Four forms are taken: the method call
 ``bs[i].m(...)`` (also ``bs[i].log.append(v)``) and ``bs[i].a op= v`` as statements, in
-which Python reads the item first, and ``b = bs[i]``, where the rest of its block (which
+which Python reads the item first, ``bs[i].a = v``, in which Python computes ``v`` first
+(so it is computed into a name of its own before the index), and ``b = bs[i]``, where the rest of its block (which
 alone reads ``b``) is written once per item, ``b`` read as that item. A slice index
 (a list of items) meets the ``else``: the error Python raises on the statement's
 attribute, or, for ``b = bs[i]``, astgrad's own TypeError naming the line."""
@@ -44,13 +45,28 @@ def _plain_index(index):
 
 
 def _owner(stmt):
-    """The object whose method a call statement calls, or whose attribute ``op=`` changes
-    (``bs[i]`` of ``bs[i].m(v)``, ``bs[i].log.append(v)``, ``bs[i].total += v``)."""
+    """The object whose method a call statement calls, or whose attribute ``=`` or ``op=``
+    changes (``bs[i]`` of ``bs[i].m(v)``, ``bs[i].log.append(v)``, ``bs[i].v = v``, ``bs[i].total += v``)."""
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute):
         owner = stmt.value.func.value
         return owner.value if isinstance(owner, gast.Attribute) else owner
+    target = _attribute_target(stmt)
+    return target.value if target is not None else None
+
+
+def _attribute_target(stmt):
+    """``bs[i].a`` of ``bs[i].a = v`` (one target) or ``bs[i].a op= v``; else None."""
     if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Attribute):
-        return stmt.target.value
+        return stmt.target
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Attribute):
+        return stmt.targets[0]
+    return None
+
+
+def _alias_of(stmt):
+    """``b`` of ``b = bs[i]``; else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id
     return None
 
 
@@ -74,14 +90,26 @@ class _Choices:
                     self.block(inner)
                 k += 1
                 continue
-            alias = stmt.targets[0].id if isinstance(stmt, gast.Assign) else None
+            alias = _alias_of(stmt)
+            before, stmt = self._value_first(stmt)
             rest = block[k + 1:] if alias is not None else [stmt]
-            block[k:] = self._branches(stmt, read, alias, rest) + (block[k + 1:] if alias is None else [])
-            k += 2
+            block[k:] = before + self._branches(stmt, read, alias, rest) + (block[k + 1:] if alias is None else [])
+            k += 2 + len(before)
+
+    def _value_first(self, stmt):
+        """For ``bs[i].a = v``: ``t = v``, computed before the index as Python computes it,
+        and the statement storing ``t``; else no statement and ``stmt``."""
+        if not isinstance(stmt, gast.Assign) or _alias_of(stmt) is not None \
+                or isinstance(stmt.value, (gast.Name, gast.Constant)):
+            return [], stmt
+        value = self.normalizer.namer.fresh(f"{stmt.targets[0].value.value.id}_value")
+        self.normalizer.locals.add(value)
+        stored = gast.copy_location(gast.Assign(targets=stmt.targets, value=S.name(value), type_comment=None), stmt)
+        return [gast.copy_location(S.assign(value, stmt.value), stmt)], stored
 
     def _read(self, stmt):
         """The read ``bs[i]`` of a chosen display that ``stmt`` is written for."""
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        if _alias_of(stmt) is not None:
             value = stmt.value
         else:
             value = _owner(stmt)
@@ -108,7 +136,7 @@ class _Choices:
         """What runs where the index was a slice: the error Python raises there."""
         kind = "tuple" if isinstance(display, gast.Tuple) else "list"
         if alias is None:
-            attribute = stmt.value.func if isinstance(stmt, gast.Expr) else stmt.target
+            attribute = stmt.value.func if isinstance(stmt, gast.Expr) else _attribute_target(stmt)
             while isinstance(attribute.value, gast.Attribute):
                 attribute = attribute.value
             error, text = "AttributeError", f"'{kind}' object has no attribute '{attribute.attr}'"
@@ -136,7 +164,7 @@ def _with_item(stmt, read, alias, item):
     stmt = copy.deepcopy(stmt)
     if alias is None:
         owner = _owner(stmt)
-        parent = stmt.value.func if isinstance(stmt, gast.Expr) else stmt.target
+        parent = stmt.value.func if isinstance(stmt, gast.Expr) else _attribute_target(stmt)
         if parent.value is not owner:       # bs[i].log.append(v): the .log read of the item
             parent = parent.value
         parent.value = gast.copy_location(S.name(item), read)

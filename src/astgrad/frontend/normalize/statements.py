@@ -200,8 +200,7 @@ class StatementLowering:
             raise self._refuse("starred assignment (a, *b = ...)", target)
         elif not self.attribute_write(target, value):         # built_objects.py
             self.refuse_global_attribute_write(target, target)
-            raise self._refuse("assignment to an attribute", target,
-                               "assign to a local name or an array element instead")
+            raise self._refuse("assignment to an attribute", target, _attribute_advice(target))
 
     def refuse_global_attribute_write(self, target, node):
         """Refuse ``Model.calls += 1`` (or ``= ...``) on a class or module the function
@@ -355,3 +354,13 @@ def _bound_length(emitted, name, window=8):
             return None
         return len(value.elts)
     return None
+
+
+def _attribute_advice(target):
+    """What to write instead of the attribute assignment ``target`` astgrad refuses."""
+    advice = "assign to a local name or an array element instead"
+    if isinstance(target, gast.Attribute) and isinstance(target.value, gast.Subscript):
+        advice += ("; on an item of a list, tuple or dict display of objects the function builds "
+                   "(bs = [Box(a), Box(b)]), bound once and neither changed nor handed on, bind the item to "
+                   "a name once, after the display (b = bs[i]; b.v = b.v * w)")
+    return advice
