@@ -14,6 +14,7 @@ one plain call of ``f`` leaves them, and the derivative is that of the plain cal
 import heapq
 import io
 import itertools
+import os
 import queue
 import random
 
@@ -175,3 +176,22 @@ def test_a_read_only_array_in_a_dict_argument_stays_read_only(mode):
         RO_MODES[mode]()
     d = {"a": np.ones(3)}
     assert astgrad.grad(scales_item)(2.0, d) == 3.0 and d["a"][0] == 1.0   # the next call works
+
+
+NULL_FILE = open(os.devnull, "w")      # noqa: SIM115 - a global log file, as a program keeps one
+
+
+def note():
+    NULL_FILE.write("x\n")
+
+
+def notes(x):
+    note()
+    return np.sum(x ** 3)
+
+
+def test_a_helper_writing_a_file_is_followed_by_every_transform():
+    assert_close(astgrad.hessian(notes)(X), np.diag(6 * X))
+    assert_close(astgrad.vjp(notes, X)[1](1.0)[0], 3 * X ** 2)
+    gradient = astgrad.grad(notes)
+    assert_close(astgrad.grad(lambda x: np.sum(gradient(x) * x))(X), 9 * X ** 2)     # d/dx sum(3x^3)
