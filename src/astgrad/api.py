@@ -29,7 +29,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
-from .rebound_places import Snapshot, written_places
+from .rebound_places import Snapshot, outer_values, written_places
 from . import outer_state  # noqa: F401  (what generated code changes outside: rebound_places.replayed_functions)
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
@@ -187,7 +187,7 @@ def _output_or_missing(f, args, kwargs, code=None):
     """``f``'s output for these arguments (run on copies), or _FAILED if it raised. The
     globals and closure cells ``code`` (``f``'s generated code, which ran already)
     rebinds are put back after this extra run: they stay as the code's run left them."""
-    kept = Snapshot(written_places(code)) if code is not None else None
+    kept = outer_values(code) if code is not None else None     # (and the contents it changes)
     try:
         return _underlying(f)(*_copies(args), **kwargs)
     except Exception:

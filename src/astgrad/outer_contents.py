@@ -103,8 +103,11 @@ def _read_by(function):
 
 def _changes_in_place(function):
     """Whether ``function`` may change an object in place: by what its code names, or as
-    it reads a queue (whose ``get`` takes an item, a name dicts' ``get`` shares)."""
-    return _may_change_in_place(function.__code__) or any(is_queue(value) for _, value in loaded_values(function))
+    it reads a queue and calls ``get`` (which takes an item; a name dicts' ``get`` shares)."""
+    if _may_change_in_place(function.__code__):
+        return True
+    return any("get" in code.co_names for code in _codes(function.__code__)) \
+        and any(is_queue(value) for _, value in loaded_values(function))
 
 
 def loaded_values(function):
