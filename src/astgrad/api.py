@@ -29,8 +29,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
-from .rebound_places import Snapshot, written_places
-from .rebound_places import find_changes_outside_with
+from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
@@ -203,7 +202,7 @@ def _output_or_missing(f, args, kwargs, code=None):
     """``f``'s output for these arguments (run on copies), or _FAILED if it raised. The
     globals and closure cells ``code`` (``f``'s generated code, which ran already)
     rebinds are put back after this extra run: they stay as the code's run left them."""
-    kept = Snapshot(written_places(code)) if code is not None else None
+    kept = outer_values(code) if code is not None else None     # (and the contents it changes)
     try:
         return _underlying(f)(*_copies(args), **kwargs)
     except Exception:

@@ -14,7 +14,8 @@ back in place (the same object, so every name holding it sees the old contents),
 so are the containers, arrays and objects it holds, at any depth (each once, however many
 names hold it). An object of a class of the user's, or a ``types.SimpleNamespace``, is
 saved as its attributes (its ``__dict__`` and its ``__slots__``), and a class of the
-user's as its own (``Model.calls += 1``)."""
+user's as its own (``Model.calls += 1``); a queue or an in-memory file of the library's
+as outer_library_state.py says."""
 
 import collections
 import dis
@@ -24,6 +25,7 @@ import types
 import numpy
 
 from .frontend.normalize.outer_writes import _codes, _library
+from .outer_library_state import Buffer, as_buffer, is_queue
 
 _ABSENT = object()  # a slot not set, to leave unset
 # methods and keywords that change an object in place: on lists, dicts, sets, deques, arrays
@@ -33,6 +35,8 @@ _CHANGING = frozenset({
     "appendleft", "extendleft", "popleft", "rotate", "fill", "put", "itemset", "resize", "partition",
     "setfield", "setflags", "byteswap", "copyto", "place", "putmask", "put_along_axis", "fill_diagonal",
     "out", "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "setattr",
+    "heappush", "heappop", "heapify", "heapreplace", "heappushpop",     # heapq's, on a list
+    "put_nowait", "get_nowait", "task_done", "write", "writelines", "truncate", "seek",     # queues, files
 })
 _STORES = frozenset({"STORE_SUBSCR", "DELETE_SUBSCR", "STORE_SLICE", "STORE_ATTR", "DELETE_ATTR"})
 
@@ -41,7 +45,7 @@ def changed_containers(functions):
     """The containers that ``functions`` (or those of them changing something in place)
     read from globals and closure cells, where one of them may change an object in place;
     [] where none may."""
-    changing = [function for function in functions if _may_change_in_place(function.__code__)]
+    changing = [function for function in functions if _changes_in_place(function)]
     if not changing:
         return []
     if not any(map(_may_reach_more, changing)):
@@ -59,7 +63,7 @@ def all_put_back(functions):
     array or object of a class of the user's) or holds nothing to change (a number, a
     string, a function, a class, a module): then a run of them can be undone."""
     for function in functions:
-        if not _may_change_in_place(function.__code__):
+        if not _changes_in_place(function):
             continue
         if _may_reach_more(function) and function.__code__.co_argcount + function.__code__.co_kwonlyargcount:
             return False        # it may change what it is given, which nothing here saves
@@ -68,6 +72,7 @@ def all_put_back(functions):
             for load in loads:
                 value = _loaded(function, cells, load)
                 if not (value is None or _savable(value) or _user_object(value) or isinstance(value, _UNCHANGING)
+                        or is_queue(value) or as_buffer(value)
                         or isinstance(value, types.ModuleType) and not _library(value.__name__)):
                     return False
     return True
@@ -88,10 +93,28 @@ def _read_by(function):
             if isinstance(value, types.ModuleType) and not _library(value.__name__):
                 # mymod.W[0] = v: the module's containers the code names
                 yield from filter(_savable, (vars(value).get(name) for name in code.co_names))
-            if _user_object(value) or _user_class(value):
+            if _user_object(value) or _user_class(value) or is_queue(value):
                 yield _Attributes(value)    # its attributes (a getter may change them: self.n += 1)
+            if as_buffer(value):
+                yield as_buffer(value)
             if _savable(value):
                 yield value
+
+
+def _changes_in_place(function):
+    """Whether ``function`` may change an object in place: by what its code names, or as
+    it reads a queue and calls ``get`` (which takes an item; a name dicts' ``get`` shares)."""
+    if _may_change_in_place(function.__code__):
+        return True
+    return any("get" in code.co_names for code in _codes(function.__code__)) \
+        and any(is_queue(value) for _, value in loaded_values(function))
+
+
+def loaded_values(function):
+    """(name, value) for each global and closure variable ``function`` (and the code
+    nested in it) reads."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    return [(load[1], _loaded(function, cells, load)) for _, loads in _loads(function.__code__) for load in loads]
 
 
 def _may_reach_more(function):
@@ -213,7 +236,7 @@ def _slot_value(owner, name):
 
 
 def _savable(value):
-    return isinstance(value, (list, dict, set, bytearray, collections.deque, _Attributes)) \
+    return isinstance(value, (list, dict, set, bytearray, collections.deque, _Attributes, Buffer)) \
         or type(value) is numpy.ndarray and value.flags.writeable
 
 
@@ -237,12 +260,15 @@ def _save(value, seen):
     """(the object, its contents, the saved contents of what it holds) or None for what
     is not saved (a number, a string, an object of a library's class, or one saved already
     in ``seen``: a container held twice, or holding itself)."""
-    if _user_object(value) and not _savable(value):
+    if (_user_object(value) or is_queue(value)) and not _savable(value):
         value = _Attributes(value)
-    key = (id(value.owner), "attributes") if isinstance(value, _Attributes) else (id(value), "contents")
+    value = as_buffer(value) or value
+    key = (id(value.owner), type(value).__name__) if isinstance(value, (_Attributes, Buffer)) else (id(value), "")
     if not _savable(value) or key in seen:
         return None
     seen.add(key)
+    if isinstance(value, Buffer):
+        return value, value.state(), ()
     if isinstance(value, numpy.ndarray):
         return value, value.copy(), ()
     items = list(value.items()) if isinstance(value, (dict, _Attributes)) else list(value)
@@ -256,7 +282,7 @@ def _restore(saved):
         if container.shape == contents.shape:
             container[...] = contents
         return
-    if isinstance(container, _Attributes):
+    if isinstance(container, (_Attributes, Buffer)):
         container.put(contents)
     elif isinstance(container, (list, bytearray)):
         container[:] = contents

@@ -10,7 +10,8 @@ import dis
 
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
-from .outer_contents import Contents, all_put_back, changed_containers
+from .outer_contents import Contents, all_put_back, changed_containers, loaded_values
+from .outer_library_state import iterator_error
 from .rebound_places import Snapshot, find_changes_outside_with
 
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
@@ -19,12 +20,16 @@ _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DER
 def snapshot(fn, transform):
     """A Snapshot of what ``fn`` (a plain function) may rebind, or None where it rebinds
     nothing. A function writing through ``globals()`` or ``vars()`` (names not known
-    before it runs) is refused: the TransformError of callee_writes.py."""
+    before it runs) is refused: the TransformError of callee_writes.py; so is one reading
+    an iterator (``next(COUNTER)``), whose position cannot be put back."""
     places, functions = {}, reached(fn)
     for function in functions:
         found = _places(function)
         if found is None:
             raise rebinding_error(fn, transform)
+        error = iterator_error(fn, transform, function, loaded_values(function))
+        if error is not None:
+            raise error
         places.update(found)
     containers = changed_containers(functions)
     if not places and not containers:

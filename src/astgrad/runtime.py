@@ -2178,8 +2178,9 @@ def stop_gradient(x: _T) -> _T:
 
 
 def snapshot(value):
-    """A copy of ``value`` that later in-place writes cannot change."""
-    return value.copy() if isinstance(value, numpy.ndarray) else value
+    """A copy of ``value`` that later in-place writes cannot change, read-only where
+    ``value`` is (a write into it raises NumPy's error, as one into ``value`` does)."""
+    return _read_only_if(value.copy(), value) if isinstance(value, numpy.ndarray) else value
 
 
 def own_tangent(tangent, value, operand=None, operand_tangent=None):

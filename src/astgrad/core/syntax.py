@@ -2,6 +2,7 @@
 
 import ast
 import operator
+import types
 from collections import deque
 
 import gast
@@ -340,8 +341,13 @@ def _copy_node(node, memo):
 
 def _copy_annotations(slot, memo):
     shared, atomic = anno.SHARED_KEYS, _ATOMIC_TYPES
-    return {key: item if key in shared or type(item) in atomic else _deepcopy(item, memo)
-            for key, item in slot.items()}
+    return {key: item if key in shared or type(item) in atomic or type(item) in _METHOD_TYPES
+            else _deepcopy(item, memo) for key, item in slot.items()}
+
+
+# a method a call resolves to, kept as it is: a deep copy would bind it to a copy of its
+# object (a queue's lock cannot be copied; a copy of the user's object is another object)
+_METHOD_TYPES = frozenset({types.MethodType, types.BuiltinMethodType})
 
 
 def _share_annotations(slot, memo):

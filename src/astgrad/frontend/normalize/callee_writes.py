@@ -122,8 +122,10 @@ def _written_at(writer, name):
     return f"{writer.__code__.co_filename}:{_write_line(writer.__code__, name)}, in {writer.__qualname__}"
 
 
-def _write_line(code, name):
-    """The line of ``code`` (or of the code nested in it) first writing ``name``; else its def line."""
+def _write_line(code, name, opnames=None):
+    """The line of ``code`` (or of the code nested in it) first writing ``name`` (or
+    using it in one of ``opnames``); else its def line."""
+    opnames = opnames or _WRITES
     for inner in _codes(code):
         line = inner.co_firstlineno
         for ins in dis.get_instructions(inner):
@@ -132,7 +134,7 @@ def _write_line(code, name):
                 line = positions.lineno
             elif type(ins.starts_line) is int:          # Python 3.10
                 line = ins.starts_line
-            if ins.opname in _WRITES and ins.argval == name:
+            if ins.opname in opnames and ins.argval == name:
                 return line
     return code.co_firstlineno
 
