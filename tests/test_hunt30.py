@@ -17,8 +17,9 @@ every mode. It found:
 - a wrong number: vjp's pullback read the globals, closure cells and module attributes of
   ``f`` (and of what it calls) when it was called, not as vjp found them, so rebinding one
   in between (``K = 10.0``, ``cfg.scale = 3.0``, a setter's ``nonlocal``) gave the
-  derivative of another function than the one ``out`` came from; the pullback now runs
-  with the values vjp found (as JAX and PyTorch keep what the forward pass read).
+  derivative of another function than the one ``out`` came from; so did an attribute of
+  a bound method's object (``obj.k = 10.0``); the pullback now runs with the values vjp
+  found (as JAX and PyTorch keep what the forward pass read).
 """
 
 import math
@@ -104,6 +105,24 @@ def test_a_name_rebound_after_vjp_leaves_the_pullback_at_the_point_of_out(name):
         CFG.scale = saved[2]
         _SET_CLOSED(1.0)
     assert K == saved[0] and CFG.scale == saved[2]
+
+
+class Scaled:
+    def __init__(self):
+        self.k, self.w = 1.0, np.array([1.0, 2.0, 3.0])
+
+    def f(self, x):
+        return np.sum(x ** 2 * self.k * self.w)
+
+
+@pytest.mark.parametrize("attribute, value", [("k", 10.0), ("w", np.array([5.0, 6.0, 7.0]))])
+def test_an_attribute_of_a_method_s_object_rebound_after_vjp_leaves_the_pullback_as_vjp_found_it(attribute, value):
+    obj = Scaled()
+    out, pullback = astgrad.vjp(obj.f, X)
+    setattr(obj, attribute, value)
+    assert_close(pullback(1.0)[0], 2.0 * X * np.array([1.0, 2.0, 3.0]))
+    assert getattr(obj, attribute) is value            # put back after the pullback
+    assert_close(astgrad.vjp(obj.f, X)[1](1.0)[0], numerical_grad(obj.f, (X,)))
 
 
 def test_the_pullback_leaves_the_names_as_they_are_after_it():

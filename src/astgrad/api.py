@@ -1018,13 +1018,14 @@ def _refuse_changing_draws(f, transform):
 
 
 def _read_snapshot(f):
-    """The globals, closure cells and module attributes ``f`` reads, as they are now
-    (read_places.py); None where there are none to follow."""
+    """The globals, closure cells and module attributes ``f`` reads, and the attributes of
+    a bound method's object, as they are now (read_places.py); None where there are none
+    to follow."""
     try:
         fn = _underlying(f)
     except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
         return None
-    return read_snapshot(fn) if inspect.isfunction(fn) else None
+    return read_snapshot(fn, leading_arguments(f)) if inspect.isfunction(fn) else None
 
 
 def _outer_snapshot(f, transform):

@@ -1,9 +1,10 @@
 """The globals, closure cells and module attributes a function reads (``K``, ``c`` from an
-enclosing function, ``cfg.scale``), also in the functions it reaches, as vjp found them.
+enclosing function, ``cfg.scale``), also in the functions it reaches, and the attributes
+of a bound method's object (``self.k``), as vjp found them.
 
 vjp returns ``f``'s value and a pullback that runs ``f``'s derivative code when it is
 called. That code reads those names again: rebound in between (``K = 10.0``,
-``cfg.scale = 3.0``, a setter's ``nonlocal``), the pullback would differentiate a
+``cfg.scale = 3.0``, a setter's ``nonlocal``, ``obj.k = 10.0``), the pullback would differentiate a
 function other than the one ``out`` came from, with no error. The pullback runs with the
 values vjp found, as JAX's and PyTorch's keep what the forward pass read, and puts the
 new ones back after."""
@@ -21,9 +22,10 @@ _CELL_READS = frozenset({"LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DER
 _ATTRIBUTE_READS = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
 
 
-def read_snapshot(fn):
+def read_snapshot(fn, receivers=()):
     """A Snapshot of the places ``fn`` (a plain function) and the functions it reaches
-    read, or None where it reads none (or where they cannot be found)."""
+    read, and of the attributes of ``receivers`` (a bound method's object, ``self.k``),
+    or None where there are none (or where they cannot be found)."""
     try:
         functions = reached(fn)
     except Exception:       # noqa: BLE001 - what cannot be followed is left as it is
@@ -31,6 +33,10 @@ def read_snapshot(fn):
     places = {}
     for function in functions:
         places.update(_places(function))
+    for receiver in receivers:
+        attributes = getattr(receiver, "__dict__", None)
+        if type(attributes) is dict:
+            places.update(((id(attributes), name), (attributes, name)) for name in attributes)
     return Snapshot(list(places.values())) if places else None
 
 
