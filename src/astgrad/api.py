@@ -30,6 +30,7 @@ from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
+from .read_places import read_snapshot, rebound_since
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
@@ -854,8 +855,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
     before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
+    read = _read_snapshot(f)                # the names f reads: the pullback reads them as out was computed
     out, codes = _value_and_pullback_codes(f, primals, bound, before)
-    return out, Pullback(f, primals, out, bound, before, codes)
+    return out, Pullback(f, primals, out, bound, before, codes, read)
 
 
 _SETTLE_ATTEMPTS = 8    # runs of f while another thread keeps rebinding what it depends on
@@ -929,10 +931,11 @@ class Pullback:
     cotangent of ``f``'s output ``out``."""
     __astgrad_result__ = "vjp's pullback"     # not a function transforms take (bound.as_function)
 
-    def __init__(self, f, primals, out, bound=None, before=None, codes=None):
+    def __init__(self, f, primals, out, bound=None, before=None, codes=None, read=None):
         self.function, self.primals, self.out = f, primals, out
         self._held = kept_primals(primals)      # what a write into a primal since would change
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
+        self._read = read           # the names f reads as vjp found them (read_places.py)
         self._bound = bound if bound is not None else _bind(f, primals, {})
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
         # derivative as vjp found f and the names it reads, whatever they are rebound to
@@ -965,8 +968,8 @@ class Pullback:
         # a copy: a gradient returned may be the cotangent itself (f's identity), written into later
         seed = {seed_parameter(code): _as_adjoint(_copies([cotangent])[0])}
         # the code runs f again: from the values f started from (and changes no global)
-        grads = _as_started(self._before, lambda: run_derivative(code, *self._leading, *self._bound.args,
-                                                                 **self._bound.kwargs, **seed))
+        grads = _as_started(rebound_since(self._read), lambda: _as_started(self._before, lambda: run_derivative(
+            code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)))
         if len(self._positions) == 1:
             grads = (grads,)
         by_position = dict(zip(self._floats, grads))
@@ -1039,6 +1042,17 @@ def _refuse_changing_draws(f, transform):
         f"{found.what}{through}, whose result changes from call to call: {mixed}. "
         f"{advice}, or use grad, jvp or hvp, which run the function once", found.node,
         construct=found.what)
+
+
+def _read_snapshot(f):
+    """The globals, closure cells and module attributes ``f`` reads, and the attributes of
+    a bound method's object, as they are now (read_places.py); None where there are none
+    to follow."""
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
+        return None
+    return read_snapshot(fn, leading_arguments(f)) if inspect.isfunction(fn) else None
 
 
 def _outer_snapshot(f, transform):
