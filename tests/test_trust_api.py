@@ -222,11 +222,10 @@ def test_grad_refuses_an_output_that_is_not_a_real_scalar(fn, what):
 
 
 def test_a_complex_output_is_refused_where_it_is_made():
-    for transform in (astgrad.grad, astgrad.value_and_grad):
+    # hessian makes its code before it runs f (a refused program leaves the state untouched)
+    for transform in (astgrad.grad, astgrad.value_and_grad, astgrad.hessian):
         with pytest.raises(astgrad.TransformError, match=r"test_trust_api.py:\d+: .*complex literal 1j"):
             transform(returns_complex)(1.5)
-    with pytest.raises(TypeError, match="real scalar.*complex"):   # hessian checks f's output first
-        astgrad.hessian(returns_complex)(1.5)
 
 
 @pytest.mark.parametrize("fn", [vector_out, pair_out])

@@ -65,10 +65,7 @@ class ArgumentObjectLowering:
         unseen by the derivative. Refused, naming the line."""
         if node is not self.effect_call or not isinstance(receiver, gast.Name):
             return
-        for loop in S.walk_nodes(self.source.tree):
-            if not (isinstance(loop, gast.For) and isinstance(loop.target, gast.Name)
-                    and loop.target.id == receiver.id and isinstance(loop.iter, gast.Name)):
-                continue
+        for loop in self._loops_over_names().get(receiver.id, ()):
             layout = self.named_layouts().get(loop.iter.id)
             for item in layout[2] if layout is not None and layout[0] == L.ITEMS else ():
                 method = M.static_attribute(item[1], attr) if item is not None and item[0] == L.OBJECT else None
@@ -80,6 +77,20 @@ class ArgumentObjectLowering:
                         f"name {receiver.id} is bound elsewhere too, so it stands for no one item", node,
                         f"bind {receiver.id} only in this loop (read the items elsewhere under another name: "
                         f"sum(t.v for t in {loop.iter.id}))")
+
+    def _loops_over_names(self):
+        """{target: the loops ``for target in name:`` of the source}, found in one walk per
+        source tree (a walk per method call made normalizing quadratic in its length)."""
+        tree = self.source.tree
+        cached = getattr(self, "_loops_by_target", None)
+        if cached is None or cached[0] is not tree:
+            found = {}
+            for loop in S.walk_nodes(tree):
+                if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) \
+                        and isinstance(loop.iter, gast.Name):
+                    found.setdefault(loop.target.id, []).append(loop)
+            cached = self._loops_by_target = (tree, found)
+        return cached[1]
 
     def check_argument_alone(self, name, method):
         """Emit the check that nothing else the code reads reaches the object ``name``
