@@ -1614,7 +1614,11 @@ def _check_effect_method(source, stmt, active, held, fn):
     method, owner = anno.get(call, Key.METHOD), call.func.value
     # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
     # object the list holds, which the method may change unseen
-    if isinstance(owner, gast.Name) and (owner.id in active or owner.id in held) \
+    # an item or attribute of an argument (t = d["a"]; t.scale(w)), which carries no
+    # derivative when the result reads the argument again rather than t: the method
+    # given a differentiated value may store it where the derivative does not look
+    if isinstance(owner, gast.Name) \
+            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, active)) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         error = source.error(
@@ -1624,6 +1628,16 @@ def _check_effect_method(source, stmt, active, held, fn):
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def _item_of_argument(fn, owner, call, active):
+    """Whether the method ``call`` on the name ``owner`` of the core tree ``fn``, bound to
+    an item or attribute of a parameter (not a parameter itself), is given a
+    differentiated value."""
+    if fn is None or owner.id in {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}:
+        return False
+    given = any(isinstance(a, gast.Name) and a.id in active for a in call.args + [k.value for k in call.keywords])
+    return given and _from_parameter(fn, owner.id)
 
 
 def check_deques(source, body, active):

@@ -41,8 +41,9 @@ class ArgumentObjectLowering:
             return False
         layout = self.named_layouts().get(name)
         if layout is None or layout[0] != L.OBJECT or layout[1] is not cls \
-                or M.static_attribute(cls, "__setattr__") is not object.__setattr__:
-            return False        # (a frozen dataclass: Python refuses the write)
+                or M.static_attribute(cls, "__setattr__") is not object.__setattr__ \
+                or M.static_attribute(cls, "__new__") is not object.__new__:
+            return False        # (a frozen dataclass: Python refuses the write; a __new__ the copy skips)
         if not all(_plain_store(cls, attr) for attr in attrs):
             return False
         return plain_uses(self.source.tree, name, cls, stores=0 if given[1] is None else 1,
