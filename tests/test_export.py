@@ -58,6 +58,8 @@ def _cases():
         ("value_classes", "energy", 0, "reverse", 1, (0.7,), {}),
         ("value_classes", "energy", 0, "reverse", 2, (0.7,), {}),
         ("value_classes", "chained", 0, "reverse", 1, (0.7,), {}),
+        ("everyday_state", "tenth_power", 0, "reverse", 1, (1.1,), {}),
+        ("everyday_state", "tenth_power", 0, "reverse", 2, (1.1,), {}),
         ("value_classes", "chained", 0, "forward", 1, (0.7,), {"tangent": 1.3}),
         ("value_classes", "trained", 4, "reverse", 1,
          (r.normal(size=3) * 0.3, 0.1, r.normal(size=(20, 3)), r.normal(size=20), 0.05), {}),
