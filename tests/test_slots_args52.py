@@ -31,6 +31,22 @@ class Slotted:
         self.v = self.v * w
 
 
+class SlottedSub(Slotted):
+    __slots__ = ("k", "__weakref__")
+
+    def __init__(self, v):
+        super().__init__(v)
+        self.k = 1.0
+
+
+@dataclasses.dataclass(slots=True)
+class SlottedRecord:
+    v: float
+
+    def scale(self, w):
+        self.v = self.v * w
+
+
 class Plain:
     def __init__(self, v):
         self.v = v
@@ -155,7 +171,8 @@ def _argument(f, kind, holder=list):
 
 FOLLOWED = [(in_list, Plain, list), (in_list, Plain, tuple), (in_loop, Plain, list),
             (in_loop, OwnGetattr, list), (new_point, Point, list), (new_point, Point, tuple),
-            (in_list, Slotted, list), (in_list, Slotted, tuple), (in_loop, Slotted, tuple), (alone, Slotted, list)]
+            (in_list, Slotted, list), (in_list, Slotted, tuple), (in_loop, Slotted, tuple), (alone, Slotted, list),
+            (in_loop, SlottedSub, list), (in_list, SlottedRecord, list)]
 
 
 @pytest.mark.parametrize("f, kind, holder", FOLLOWED, ids=lambda p: getattr(p, "__name__", str(p)))
@@ -169,7 +186,8 @@ def test_followed_on_copies(f, kind, holder):
     assert_close(astgrad.grad(f)(w, given), numerical_grad(plain, (w,)))
     values = (lambda: [given.v]) if f is alone else (lambda: [b.v for b in given])
     assert values() == ([0.35] if f is alone else [0.35, 1.5])       # the caller's objects as they were
-    tangent_in = None if f is alone else holder([Point(0.0) if kind is Point else None] * len(given))
+    records = (Point, SlottedRecord)       # (a record takes a tangent)
+    tangent_in = None if f is alone else holder([kind(0.0) if kind in records else None] * len(given))
     _, tangent = astgrad.jvp(f, (w, given), (1.0, tangent_in))
     assert_close(tangent, numerical_jvp(plain, (w,), (1.0,)))
 
