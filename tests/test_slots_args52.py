@@ -31,6 +31,22 @@ class Slotted:
         self.v = self.v * w
 
 
+class SlottedSub(Slotted):
+    __slots__ = ("k", "__weakref__")
+
+    def __init__(self, v):
+        super().__init__(v)
+        self.k = 1.0
+
+
+@dataclasses.dataclass(slots=True)
+class SlottedRecord:
+    v: float
+
+    def scale(self, w):
+        self.v = self.v * w
+
+
 class Plain:
     def __init__(self, v):
         self.v = v
@@ -154,7 +170,9 @@ def _argument(f, kind, holder=list):
 
 
 FOLLOWED = [(in_list, Plain, list), (in_list, Plain, tuple), (in_loop, Plain, list),
-            (in_loop, OwnGetattr, list), (new_point, Point, list), (new_point, Point, tuple)]
+            (in_loop, OwnGetattr, list), (new_point, Point, list), (new_point, Point, tuple),
+            (in_list, Slotted, list), (in_list, Slotted, tuple), (in_loop, Slotted, tuple), (alone, Slotted, list),
+            (in_loop, SlottedSub, list), (in_list, SlottedRecord, list)]
 
 
 @pytest.mark.parametrize("f, kind, holder", FOLLOWED, ids=lambda p: getattr(p, "__name__", str(p)))
@@ -166,23 +184,27 @@ def test_followed_on_copies(f, kind, holder):
         return f(x, _argument(f, kind, holder))
 
     assert_close(astgrad.grad(f)(w, given), numerical_grad(plain, (w,)))
-    assert [b.v for b in given] == [0.35, 1.5]       # the caller's objects as they were
-    _, tangent = astgrad.jvp(f, (w, given), (1.0, holder([Point(0.0) if kind is Point else None] * len(given))))
+    values = (lambda: [given.v]) if f is alone else (lambda: [b.v for b in given])
+    assert values() == ([0.35] if f is alone else [0.35, 1.5])       # the caller's objects as they were
+    records = (Point, SlottedRecord)       # (a record takes a tangent)
+    tangent_in = None if f is alone else holder([kind(0.0) if kind in records else None] * len(given))
+    _, tangent = astgrad.jvp(f, (w, given), (1.0, tangent_in))
     assert_close(tangent, numerical_jvp(plain, (w,), (1.0,)))
 
     def gradient(x):
         return astgrad.grad(f)(x, _argument(f, kind, holder))
 
     assert_close(astgrad.hessian(f)(w, given), numerical_grad(gradient, (w,)), rtol=1e-4)
-    assert [b.v for b in given] == [0.35, 1.5]
+    assert values() == ([0.35] if f is alone else [0.35, 1.5])
+    if kind is Slotted:         # f itself changes them, as Python does
+        f(w, given)
+        assert values()[0] == pytest.approx(0.35 * w)
 
 
-REFUSED = [(in_list, Slotted, list), (in_list, Slotted, tuple), (in_loop, Slotted, list),
-           (in_attribute, Slotted, list), (in_dict, Slotted, list), (in_dict, Plain, list),
+REFUSED = [(in_attribute, Slotted, list), (in_dict, Slotted, list), (in_dict, Plain, list),
            (in_dict, OwnNew, list), (in_list, OwnNew, list), (alone, OwnNew, list),
            (in_list, OwnSetattr, list), (in_list, WithProperty, list), (in_list, Frozen, list),
-           (in_list, Row, list), (in_list, ThroughHelper, list), (in_attribute, Plain, list),
-           (alone, Slotted, list)]
+           (in_list, Row, list), (in_list, ThroughHelper, list), (in_attribute, Plain, list)]
 
 
 @pytest.mark.parametrize("f, kind, holder", REFUSED, ids=lambda p: getattr(p, "__name__", str(p)))
@@ -197,3 +219,41 @@ def test_refused_at_the_line(f, kind, holder):
                                                         given.values() if f is in_dict else given)]
     assert values == [0.35] if f is alone else values == [0.35, 1.5]     # the caller's objects untouched
     assert_close(astgrad.grad(in_list)(0.8, [Plain(0.35)]), 2 * 0.35 * 0.8)    # the next call works
+
+
+SLOTTED_GLOBAL = Slotted(0.35)
+
+
+def through_a_global(w, box):
+    box.scale(w)
+    return box.v * SLOTTED_GLOBAL.v
+
+
+def with_another_argument(w, box, other):
+    box.scale(w)
+    return box.v * w
+
+
+def _twice():
+    b = Slotted(0.35)
+    return in_list, (0.8, [b, b]), [b], lambda: ([Slotted(0.35)],)
+
+
+def _global():
+    return through_a_global, (0.8, SLOTTED_GLOBAL), [SLOTTED_GLOBAL], lambda: (Slotted(0.35),)
+
+
+def _in_another_slotted_argument():
+    b = Slotted(0.35)       # reached through the other argument's slot
+    return with_another_argument, (0.8, b, Slotted(b)), [b], lambda: (Slotted(0.35), Slotted(0.1))
+
+
+@pytest.mark.parametrize("case", [_twice, _global, _in_another_slotted_argument], ids=lambda c: c.__name__)
+def test_a_slotted_object_reached_otherwise_is_refused_and_the_next_call_works(case):
+    f, args, objects, fresh = case()
+    line = inspect.getsourcelines(f)[1] + 1
+    with pytest.raises(TypeError, match=rf"test_slots_args52\.py:{line}: the object the argument .* gives is also "
+                                        "reached otherwise here.*Hand the function the object only once"):
+        astgrad.grad(f)(*args)
+    assert [b.v for b in objects] == [0.35]         # the caller's objects untouched
+    assert_close(astgrad.grad(f)(0.8, *fresh()), numerical_grad(lambda x: f(x, *fresh()), (0.8,)))   # the next call works

@@ -11,6 +11,7 @@ import types
 
 import numpy
 
+from .plain_objects import plain_attributes
 from .records import is_record, record_items
 
 
@@ -48,7 +49,8 @@ def _copied(value, fields, copied):
     if not fields and _copied_object(value):
         if id(value) not in copied:
             copy = copied[id(value)] = kind.__new__(kind)
-            copy.__dict__.update({name: _copied(item, fields, copied) for name, item in vars(value).items()})
+            for name, item in plain_attributes(value):      # (its __dict__, or its slots)
+                object.__setattr__(copy, name, _copied(item, fields, copied))
         return copied[id(value)]
     return value
 
@@ -71,14 +73,14 @@ def _fields_of(value):
 
 
 def _copied_object(value):
-    """An instance of a user's class keeping its attributes in a ``__dict__`` alone (no
-    ``__slots__``, no ``__new__`` of its own that a copy would skip)."""
-    if not isinstance(getattr(value, "__dict__", None), dict):
-        return False
+    """An instance of a user's class keeping its attributes in a ``__dict__`` alone, or in
+    ``__slots__`` alone (no ``__new__`` of its own that a copy would skip)."""
     from .frontend.object_layouts import looked_into     # (import astgrad loads no frontend)
     kind = type(value)
+    slotted = any("__slots__" in vars(base) for base in kind.__mro__[:-1])
+    if isinstance(getattr(value, "__dict__", None), dict) == slotted:
+        return False
     return looked_into(kind) \
-        and not any("__slots__" in vars(base) for base in kind.__mro__[:-1]) \
         and kind.__new__ is object.__new__ and not isinstance(value, (type, types.ModuleType, types.FunctionType,
                                                                       types.MethodType))
 

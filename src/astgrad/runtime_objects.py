@@ -322,7 +322,7 @@ def argument_object_alone(obj, others, scopes, name, where):
     follows it on a copy, which is right only where nothing else the code reads reaches
     the object: ``others`` (the other arguments), the globals ``scopes`` names ((globals,
     names) pairs) and the object's own attributes. Python would show the change there."""
-    values = list(others) + list(vars(obj).values())
+    values = list(others) + [value for _, value in plain_attributes(obj)]
     values += [scope[key] for scope, keys in scopes for key in keys if key in scope]
     reached = list(_reached(values))
     if len(reached) >= _REACHED_LIMIT or any(held is obj for held in reached):
@@ -351,5 +351,5 @@ def _reached(values):
             todo.extend(item)
         elif isinstance(item, dict):
             todo.extend(item.values())
-        elif hasattr(item, "__dict__"):
-            todo.extend(vars(item).values())
+        else:
+            todo.extend(value for _, value in plain_attributes(item))

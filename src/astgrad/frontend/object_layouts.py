@@ -29,6 +29,7 @@ turn), or an operator or a comparison with it, an item or an attribute of it as 
 operand, which Python runs as a method of the operand's class (``objs[0] < objs[1]``).
 """
 
+import dis
 import inspect
 import sys
 import types
@@ -39,6 +40,7 @@ import numpy
 
 from ..core import syntax as S
 from ..core.functions import function_identity
+from ..plain_objects import plain_attributes
 
 OBJECT, ITEMS, FUNCTION = "object", "items", "function"
 _LIBRARIES = frozenset({"numpy", "astgrad", "scipy", "sklearn", "pandas", "matplotlib", "torch", "jax",
@@ -82,12 +84,35 @@ def layout_of(value, depth=_DEPTH, seen=None):
         if is_namedtuple(value):        # an object whose attributes are its fields (t.size is one)
             return _record_layout(kind, zip(kind._fields, value), depth, seen) if _looked_into(kind) else None
         own = getattr(value, "__dict__", None) if _looked_into(kind) else None
+        if own is None and _looked_into(kind) and _slotted_alone(kind):
+            own = dict(plain_attributes(value))     # a slotted object: its slots are its attributes
         if type(own) is not dict:
             return None
-        shadowed = tuple(name for name in own if hasattr(kind, name))  # (read now: a class may gain a method later)
+        shadowed = tuple(name for name in own if hasattr(kind, name)
+                         and not isinstance(getattr(kind, name), types.MemberDescriptorType))  # (read now: a class may gain a method later)
         return _record_layout(kind, own.items(), depth, seen, shadowed)
     finally:
         seen.discard(id(value))
+
+
+def _slotted_alone(kind):
+    """Whether instances of ``kind`` keep their attributes in ``__slots__`` alone (no
+    ``__dict__``, no ``__new__``, ``__setattr__`` or ``__getattr__`` of its own) and a
+    method of it other than ``__init__`` stores attributes (``b.scale(w)``, followed on a
+    copy: normalize/argument_objects.py). Other slotted objects are not looked into."""
+    found = _SLOTTED.get(kind)
+    if found is None:
+        found = _SLOTTED[kind] = not kind.__dictoffset__ \
+            and any("__slots__" in vars(base) for base in kind.__mro__[:-1]) \
+            and kind.__new__ is object.__new__ and kind.__setattr__ is object.__setattr__ \
+            and not hasattr(kind, "__getattr__") and any(
+                inspect.isfunction(value) and name != "__init__" and any(
+                    op.opname == "STORE_ATTR" for op in dis.get_instructions(value))
+                for base in kind.__mro__[:-1] for name, value in vars(base).items())
+    return found
+
+
+_SLOTTED = weakref.WeakKeyDictionary()      # class -> whether _slotted_alone
 
 
 def is_namedtuple(value):

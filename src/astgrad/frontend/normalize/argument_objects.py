@@ -115,10 +115,11 @@ class ArgumentObjectLowering:
 
 
 def _plain_store(cls, attr):
-    """Whether storing ``attr`` on an instance of ``cls`` puts it into its ``__dict__``."""
+    """Whether storing ``attr`` on an instance of ``cls`` puts it into its ``__dict__``
+    or one of its ``__slots__`` (each copied, runtime_objects.with_attribute)."""
     static = M.static_attribute(cls, attr)
     if isinstance(static, types.MemberDescriptorType):
-        return False        # a slot: the object has no __dict__ the copy could take
+        return True
     return not hasattr(type(static), "__set__") and not hasattr(type(static), "__get__")
 
 

@@ -450,7 +450,9 @@ def _plain_default(value):
     """Whether a class attribute holding ``value`` is a plain default value (a number or
     a string), which no call looks up as a method (None may stand for a function a
     method stores later: not one)."""
-    return type(value) in (int, float, complex, bool, str) or isinstance(value, numpy.number)
+    return type(value) in (int, float, complex, bool, str) or isinstance(value, numpy.number) \
+        or isinstance(value, types.MemberDescriptorType) or type(value) is tuple and all(
+            type(name) is str for name in value)        # a slot, and __slots__ itself: no method
 
 
 def _namedtuple_method(cls, attr):
