@@ -83,15 +83,13 @@ CASES = [(state, mode) for state in STATES for mode in MODES]
 @pytest.mark.parametrize("state, mode", CASES, ids=[f"{s}-{m}" for s, m in CASES])
 def test_state_a_helper_changes_is_left_as_one_call_leaves_it(state, mode):
     helper, reset, read = STATES[state]
-    f = reading(helper, read)
-    run, expected = MODES[mode]
-    reset(13)
-    f(X, Y)
-    after_one_call = read()
-    reset(13)
-    got = run(f)
-    assert read() == after_one_call, f"{mode} left {read()}, one call leaves {after_one_call}"
-    assert_close(got, expected(after_one_call), rtol=1e-12, atol=1e-12, msg=f"{state} {mode}")
+    f, (run, expected) = reading(helper, read), MODES[mode]
+    left = {}
+    for name, call in (("one call", lambda: f(X, Y)), (mode, lambda: run(f))):
+        reset(13)
+        left[name] = (call(), read())
+    assert left[mode][1] == left["one call"][1], f"{mode} left {left[mode][1]}, one call leaves {left['one call'][1]}"
+    assert_close(left[mode][0], expected(left["one call"][1]), rtol=1e-12, atol=1e-12, msg=f"{state} {mode}")
 
 
 COUNTER = itertools.count(1)
