@@ -186,9 +186,8 @@ def _run_product(f, compiled, args, kwargs, tangent):
     one-element output (shape ``(1,)``, ...) is the number it holds, as autograd and
     PyTorch take it: the product is run again with the gradient's seed of that shape."""
     proven = getattr(compiled, "__astgrad_scalar_output__", False)
-    if not proven:
-        _refuse_iterators(f, "hvp")     # f runs again below, to check its output
-    before = None if proven else _rebound_before(compiled)
+    state = None if proven else _state_before_check(f)      # f runs again below, to check its output
+    before = state if state is not None or proven else _rebound_before(compiled)
     try:
         product = run_derivative(compiled, *args, **kwargs, **tangent)
     except Exception as error:
@@ -199,7 +198,7 @@ def _run_product(f, compiled, args, kwargs, tangent):
         return _seeded_product(compiled, args, kwargs, tangent, value, before)
     if proven:
         return product
-    value = _checked_again(f, args, kwargs, compiled)
+    value = _checked_again(f, args, kwargs, compiled, state)
     if value is _FAILED or _is_real_number(value):
         return product
     if _one_element(value):
@@ -208,19 +207,29 @@ def _run_product(f, compiled, args, kwargs, tangent):
     return product      # (_check_scalar raised)
 
 
-def _checked_again(f, args, kwargs, compiled):
-    """``f``'s output, run again after its product's code ``compiled`` ran, to check it
-    (_output_or_missing): what ``f`` changes (read from its own code: a ``Queue.get`` the
-    product's code inlines too) is put back after it, as the product's run left it."""
+def _state_before_check(f):
+    """What ``f`` changes (read from its own code: a ``Queue.get`` the product's code
+    inlines too), as it is before the product's code runs (a Snapshot, or None): the run
+    of ``f`` that checks its output puts it back. A function reading an iterator is
+    refused here, before anything runs: that run would advance it a second time."""
     try:
-        kept = _outer_snapshot(f, "hvp")
+        return _outer_snapshot(f, "hvp")
     except TransformError:      # writes globals by name: what the code rebinds is put back
+        _refuse_iterators(f, "hvp")
+        return None
+
+
+def _checked_again(f, args, kwargs, compiled, state):
+    """``f``'s output, run again after its product's code ``compiled`` ran, to check it
+    (_output_or_missing): what ``f`` changes (``state``, _state_before_check) is put back
+    after it, as the product's run left it."""
+    if state is None:
         return _output_or_missing(f, args, kwargs, compiled)
+    kept = state.taken_again()
     try:
-        return _output_or_missing(f, args, kwargs, compiled)
+        return _output_or_missing(f, args, kwargs)
     finally:
-        if kept is not None:
-            kept.restore()
+        kept.restore()
 
 
 def _seeded_product(compiled, args, kwargs, tangent, value, before):
