@@ -62,6 +62,23 @@ def _contents_changed_outside(functions):
 find_changes_outside_with(_functions_changing_outside, _contents_changed_outside)
 
 
+def _first_iterator(fn):
+    from . import outer_state
+    return outer_state.first_iterator(fn)
+
+
+def _refuse_iterators(f, transform):
+    """Refuse ``transform``, which runs ``f`` (or code derived from it) twice, where ``f``
+    reads an iterator from a global (outer_state.refuse_iterators): before anything runs."""
+    from . import outer_state
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
+        return
+    if inspect.isfunction(fn):
+        outer_state.refuse_iterators(fn, transform)
+
+
 def _underlying(f):
     return underlying(f)
 
@@ -169,7 +186,8 @@ def _run_product(f, compiled, args, kwargs, tangent):
     one-element output (shape ``(1,)``, ...) is the number it holds, as autograd and
     PyTorch take it: the product is run again with the gradient's seed of that shape."""
     proven = getattr(compiled, "__astgrad_scalar_output__", False)
-    before = None if proven else _rebound_before(compiled)
+    state = None if proven else _state_before_check(f)      # f runs again below, to check its output
+    before = state if state is not None or proven else _rebound_before(compiled)
     try:
         product = run_derivative(compiled, *args, **kwargs, **tangent)
     except Exception as error:
@@ -180,13 +198,38 @@ def _run_product(f, compiled, args, kwargs, tangent):
         return _seeded_product(compiled, args, kwargs, tangent, value, before)
     if proven:
         return product
-    value = _output_or_missing(f, args, kwargs, compiled)
+    value = _checked_again(f, args, kwargs, compiled, state)
     if value is _FAILED or _is_real_number(value):
         return product
     if _one_element(value):
         return _seeded_product(compiled, args, kwargs, tangent, value, before)
     _check_scalar(value, _function_name(f))
     return product      # (_check_scalar raised)
+
+
+def _state_before_check(f):
+    """What ``f`` changes (read from its own code: a ``Queue.get`` the product's code
+    inlines too), as it is before the product's code runs (a Snapshot, or None): the run
+    of ``f`` that checks its output puts it back. A function reading an iterator is
+    refused here, before anything runs: that run would advance it a second time."""
+    try:
+        return _outer_snapshot(f, "hvp")
+    except TransformError:      # writes globals by name: what the code rebinds is put back
+        _refuse_iterators(f, "hvp")
+        return None
+
+
+def _checked_again(f, args, kwargs, compiled, state):
+    """``f``'s output, run again after its product's code ``compiled`` ran, to check it
+    (_output_or_missing): what ``f`` changes (``state``, _state_before_check) is put back
+    after it, as the product's run left it."""
+    if state is None:
+        return _output_or_missing(f, args, kwargs, compiled)
+    kept = state.taken_again()
+    try:
+        return _output_or_missing(f, args, kwargs)
+    finally:
+        kept.restore()
 
 
 def _seeded_product(compiled, args, kwargs, tangent, value, before):
@@ -233,6 +276,13 @@ def _raise_if_not_scalar(value, fn_name):
         _check_scalar(value, fn_name)
     except (TypeError, ValueError) as error:
         raise error from None
+
+
+def _refuse_iterators_of_gradient(f, transform):
+    """A transform of a gradient runs its function again (_check_gradient_output): refused
+    before anything runs where that function reads an iterator from a global."""
+    if isinstance(f, Derivative):
+        _refuse_iterators(f.function, f"{transform} of a gradient")
 
 
 def _check_gradient_output(f, bound):
@@ -1061,6 +1111,8 @@ def _outer_snapshot(f, transform):
     what it calls) as they are now, put back before each further run (outer_state.py);
     None where it rebinds none."""
     from .outer_state import snapshot
+    while isinstance(f, Derivative):
+        f = f.function      # a gradient's code changes what its function's run changes (read from its code)
     try:
         fn = _underlying(f)
     except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
@@ -1124,6 +1176,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     if compiled is None:
         compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
+    _refuse_iterators_of_gradient(f, "jvp")
     try:
         out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
                                       **{name: tangents[i] for name, i in zip(names, positions)})
@@ -1288,6 +1341,7 @@ class Jacobian:
         _refuse_changing_draws(f, "jacobian")      # again: a seed constant rebound since (SEED = None)
         fn = self._fn
         bound = _bind(f, args, kwargs)
+        _refuse_iterators_of_gradient(f, "jacobian")
         _check_gradient_output(f, bound)
         _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
         x = target.value(bound)
@@ -1570,3 +1624,4 @@ class Hessian:
 # Differentiated code may call grad and jvp itself; the normalizer, below this module,
 # recognises those calls through the engine's callees (see frontend/normalize/calls.py).
 callees.grad, callees.value_and_grad, callees.jvp = grad, value_and_grad, jvp
+callees.first_iterator = _first_iterator

@@ -40,24 +40,33 @@ def as_buffer(value):
     return Buffer(value) if isinstance(value, _BUFFERS) and not value.closed else None
 
 
+def iterator_read(function, loaded):
+    """(name, value, line) for the first iterator ``function`` reads from a global or
+    closure cell (``loaded``: pairs of (name, value) it reads); else None."""
+    for name, value in loaded:
+        if _is_iterator(value):
+            from .frontend.normalize.callee_writes import _write_line
+            return name, value, _write_line(function.__code__, name, _LOADS)
+    return None
+
+
 def iterator_error(fn, transform, function, loaded):
     """The TransformError refusing ``transform`` of ``fn``, where ``function`` (which
     ``fn`` reaches) reads an iterator from a global or closure cell (``loaded``: pairs of
     (name, value) it reads): its position cannot be saved and put back, so a second run
     would go on from where the first left it; else None."""
-    for name, value in loaded:
-        if _is_iterator(value):
-            from .errors import TransformError
-            from .frontend.normalize.callee_writes import _write_line
-            line = _write_line(function.__code__, name, _LOADS)
-            return TransformError(
-                f"astgrad.{transform} runs {fn.__qualname__} more than once (its value, then its derivative, "
-                f"which runs its code again), and {function.__qualname__} reads the iterator {name} "
-                f"({type(value).__name__}), whose position astgrad cannot put back: the second run would go on "
-                "from where the first left it. Take the next item outside and pass it in as an argument, or use "
-                "grad, value_and_grad or jvp, which run it once", function.__code__.co_filename, line,
-                construct=f"the iterator {name}")
-    return None
+    found = iterator_read(function, loaded)
+    if found is None:
+        return None
+    from .errors import TransformError
+    name, value, line = found
+    return TransformError(
+        f"astgrad.{transform} runs {fn.__qualname__} more than once (its value, then its derivative, "
+        f"which runs its code again), and {function.__qualname__} reads the iterator {name} "
+        f"({type(value).__name__}), whose position astgrad cannot put back: the second run would go on "
+        "from where the first left it. Take the next item outside and pass it in as an argument, or use "
+        "grad, value_and_grad or jvp, which run it once", function.__code__.co_filename, line,
+        construct=f"the iterator {name}")
 
 
 def _is_iterator(value):

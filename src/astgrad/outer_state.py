@@ -11,7 +11,7 @@ import dis
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
 from .outer_contents import Contents, all_put_back, changed_containers, loaded_values
-from .outer_library_state import iterator_error
+from .outer_library_state import iterator_error, iterator_read
 from .rebound_places import Snapshot, find_changes_outside_with
 
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
@@ -27,14 +27,37 @@ def snapshot(fn, transform):
         found = _places(function)
         if found is None:
             raise rebinding_error(fn, transform)
-        error = iterator_error(fn, transform, function, loaded_values(function))
-        if error is not None:
-            raise error
+        _refuse_iterator(fn, transform, function)
         places.update(found)
     containers = changed_containers(functions)
     if not places and not containers:
         return None
     return Snapshot(list(places.values()), Contents(containers) if containers else None)
+
+
+def refuse_iterators(fn, transform):
+    """Refuse ``transform`` of ``fn`` (a plain function) where a function it reaches reads
+    an iterator from a global or closure cell (``next(COUNTER)``): a transform running
+    ``fn`` (or code derived from it) twice would advance it twice, and its position cannot
+    be put back. Called before anything runs."""
+    for function in reached(fn):
+        _refuse_iterator(fn, transform, function)
+
+
+def first_iterator(fn):
+    """(function, name, value, line) for the first iterator a function ``fn`` reaches reads from
+    a global or closure cell; else None."""
+    for function in reached(fn):
+        found = iterator_read(function, loaded_values(function))
+        if found is not None:
+            return (function, *found)
+    return None
+
+
+def _refuse_iterator(fn, transform, function):
+    error = iterator_error(fn, transform, function, loaded_values(function))
+    if error is not None:
+        raise error
 
 
 def _places(function):

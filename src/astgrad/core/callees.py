@@ -21,8 +21,11 @@ class Callees:
     derivative it is generating (the seed, or the tangents) as soon as they are fixed, so
     a recursive call inside it can call that derivative by name before it exists.
     ``hold(guards)``: the derivative being generated holds only while each guard
-    ``(mapping, key, expected)`` does too (a module constant seeding a callee's draws)."""
-    __slots__ = ("derive", "prepare", "pristine", "grad", "value_and_grad", "jvp", "announce", "hold")
+    ``(mapping, key, expected)`` does too (a module constant seeding a callee's draws).
+    ``first_iterator(fn)``: (function, name, value, line) for an iterator a function ``fn``
+    reaches reads from a global (``next(COUNTER)``), else None; filled in by the api."""
+    __slots__ = ("derive", "prepare", "pristine", "grad", "value_and_grad", "jvp", "announce", "hold",
+                 "first_iterator")
 
     def __init__(self, derive, prepare, announce=None, pristine=None, hold=None):
         self.derive = derive
@@ -31,3 +34,4 @@ class Callees:
         self.announce = announce or (lambda keywords: None)
         self.hold = hold or (lambda guards: None)
         self.grad = self.value_and_grad = self.jvp = MISSING
+        self.first_iterator = lambda fn: None
