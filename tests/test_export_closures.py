@@ -13,7 +13,8 @@ import astgrad
 from astgrad.exporting import ExportError, _derivative
 from export_lint import lint_problems
 from fd import assert_close, numerical_grad, numerical_jvp
-from outsider_programs import piecewise_np
+from outsider_programs import (CONVNET_IMAGES, CONVNET_LABELS, CONVNET_LAYERS, CONVNET_PARSER, convnet_loss_given_layers,
+                               convnet_num_weights, piecewise_np)
 
 R = np.random.default_rng(52)
 
@@ -167,3 +168,18 @@ def test_a_name_numpy_and_a_helper_share_is_given_another_name(mode, tmp_path):
     else:
         _, got = exported(x, w, **{_seed_name(piecewise_np, mode, 1): v})
         assert_close(got, numerical_jvp(lambda a: piecewise_np(a, w), (x,), (v,)), 1e-6, 1e-7)
+
+
+def test_an_object_argument_read_as_a_dict_in_an_exported_module_says_why(tmp_path):
+    """Export is given no arguments, so an object argument whose .get() the code calls is
+    read as a dict's (a dict given there is followed); calling the exported module with
+    the object raises TypeError saying so, as a31 (the LeNet loss given its weights
+    parser) did with a message saying astgrad differentiates no object's methods."""
+    fn = convnet_loss_given_layers
+    args = (0.3 * np.cos(np.arange(convnet_num_weights) * 1.1), CONVNET_IMAGES, CONVNET_LABELS, CONVNET_LAYERS,
+            CONVNET_PARSER)
+    _, exported, _ = _exported(fn, "reverse", 1, tmp_path)
+    with pytest.raises(TypeError, match=r"outsider_programs.py:\d+: \.get\(\) was differentiated as the dict method "
+                                        r"dict.get, but it was called on a WeightsParser object: the code was "
+                                        r"generated without knowing that object's class \(as an exported module is"):
+        exported(*args)
