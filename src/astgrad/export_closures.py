@@ -8,7 +8,6 @@ refused. A cell rebound later (``nonlocal``, or the outer function assigning aga
 not seen: the module holds the value the cell held at export.
 """
 
-import ast
 import inspect
 import sys
 import textwrap
@@ -16,6 +15,7 @@ import textwrap
 import numpy as np
 
 from .export_helpers import is_helper_name
+from .export_source import exact_text
 
 ARRAY_LIMIT = 1000          # elements: a larger array would make an unreadable module
 _PLAIN = (bool, int, float, complex, str, bytes, type(None))
@@ -25,7 +25,7 @@ def frozen_text(value, numpy_name):
     """``value`` as Python text reading back as an equal value of its type (arrays and
     NumPy scalars through ``numpy_name``), or None where it cannot be written."""
     if type(value) in _PLAIN:
-        return _exact(value)
+        return exact_text(value)
     if type(value) in (tuple, list):
         items = [frozen_text(item, numpy_name) for item in value]
         if any(item is None for item in items):
@@ -47,21 +47,12 @@ def _array_text(value, numpy_name):
     array = np.asarray(value)
     if array.dtype.kind not in "biufc" or array.size > ARRAY_LIMIT or not np.all(np.isfinite(array)):
         return None
-    items = _exact(array.tolist())
+    items = exact_text(array.tolist())
     if items is None:
         return None
     if isinstance(value, np.generic):
         return f"{numpy_name}.{array.dtype.name}({items})"
     return f"{numpy_name}.array({items}, dtype={numpy_name}.{array.dtype.name})"
-
-
-def _exact(value):
-    text = repr(value)
-    try:
-        back = ast.literal_eval(text)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
-    return text if type(back) is type(value) and back == value else None
 
 
 def is_module_level(value):
