@@ -183,3 +183,21 @@ def test_an_object_argument_read_as_a_dict_in_an_exported_module_says_why(tmp_pa
                                         r"dict.get, but it was called on a WeightsParser object: the code was "
                                         r"generated without knowing that object's class \(as an exported module is"):
         exported(*args)
+
+
+def loss_with_a_local_class(x, w):
+    class Lin:
+        def __init__(self, w):
+            self.w = w
+
+        def f(self, x):
+            return np.sum(self.w * np.sin(x))
+    return Lin(w).f(x) ** 2
+
+
+def test_a_class_defined_in_the_function_is_refused_saying_where_to_define_it():
+    with pytest.raises(ExportError, match=r"Lin = test_export_closures.loss_with_a_local_class.<locals>.Lin, a class "
+                                          r"defined inside a function, which another module cannot import; define it "
+                                          r"at module level") as refused:
+        astgrad.export(loss_with_a_local_class)
+    assert str(refused.value).startswith(f"{__file__}:{loss_with_a_local_class.__code__.co_firstlineno}: ")

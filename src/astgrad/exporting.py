@@ -509,6 +509,7 @@ class _Module:
         _check_standalone(name, obj)
         found = _importable(obj)
         if found is None:
+            _refuse_local_definition(name, obj)
             raise ExportError(f"the derivative uses {name} = {obj!r}, which cannot be imported by name; "
                               "an exported module can only refer to objects importable from a module")
         module_name, attribute = found
@@ -709,6 +710,16 @@ def _described(obj):
     """``module.qualname`` of a function or class, else the object's repr."""
     qualname = getattr(obj, "__qualname__", None)
     return f"{_module_of(obj)}.{qualname}" if qualname and not isinstance(obj, str) else repr(obj)
+
+
+def _refuse_local_definition(name, obj):
+    """Refuse a class or function defined inside a function (a class statement in the
+    exported function), which no module can import, saying so."""
+    if "<locals>" in (getattr(obj, "__qualname__", None) or ""):
+        kind = "class" if inspect.isclass(obj) else "function"
+        raise ExportError(f"the derivative uses {name} = {_described(obj)}, a {kind} defined inside a function, "
+                          "which another module cannot import; define it at module level (or pass it as an "
+                          "argument) and export again")
 
 
 def _import_order(line):
