@@ -92,7 +92,7 @@ def test_closure_values_are_frozen_into_the_exported_module(program, mode, order
         expected = numerical_grad(fn, (x,))
     assert_close(got, expected, 1e-6, 1e-7)
     if program == "literals":
-        assert "Closure variables frozen at export: W (an array of shape (2, 3), float64)" in text
+        assert "Closure variables frozen at export: W (an array of shape (2, 3), float64)" in " ".join(text.split())
     else:       # imported from their module where the code reads them, not frozen
         assert "Closure variables frozen" not in text
         assert "from test_export_closures import Scaler as kind" in text or (mode, order) != ("reverse", 1)
@@ -110,7 +110,8 @@ def test_a_cell_rebound_after_export_keeps_its_exported_value(tmp_path):
         return np.sum(x ** 2) * factor
 
     text, exported, _ = _exported(loss, "reverse", 1, tmp_path)
-    assert "factor = 2.0" in text and "a later rebinding of them (nonlocal) is not seen" in text
+    assert "factor = 2.0" in text
+    assert "a later rebinding of them (nonlocal), or a change in place, is not seen" in " ".join(text.split())
     factor = 5.0      # noqa: F841 - the cell loss reads, rebound
     x = R.normal(size=3)
     assert_close(exported(x), 4.0 * x, 1e-14, 0)

@@ -71,7 +71,7 @@ def frozen_note(frozen):
     exported code holds."""
     shown = ", ".join(f"{name} ({_shown(value)})" for name, value in frozen.items())
     return textwrap.fill(f"Closure variables frozen at export: {shown}. The module holds the values the cells held "
-            "when it was exported; a later rebinding of them (nonlocal) is not seen.", 88)
+            "when it was exported; a later rebinding of them (nonlocal), or a change in place, is not seen.", 88)
 
 
 def _shown(value):
