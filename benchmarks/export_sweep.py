@@ -62,7 +62,9 @@ def _expected(f, args, wrt, mode, order):
 
 
 def _exported_call(module, fn_name, mode, order, args, wrt):
-    name = ("grad_" * order if mode == "reverse" else "jvp_" + "grad_" * (order - 1)) + fn_name
+    # a lambda's derivative is defined as ..._lambda_ (its generated def's name)
+    name = ("grad_" * order if mode == "reverse" else "jvp_" + "grad_" * (order - 1)) + \
+        fn_name.replace("<lambda>", "lambda_")
     exported = getattr(module, name)
     if mode == "reverse":
         return exported(*args)
