@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 
 import astgrad  # noqa: E402
-from astgrad.exporting import ExportError  # noqa: E402
+from astgrad.exporting import ExportError, _derivative  # noqa: E402
 
 
 def _load(path):
@@ -61,9 +61,10 @@ def _expected(f, args, wrt, mode, order):
     return astgrad.grad(f, wrt)(*args), hv
 
 
-def _exported_call(module, fn_name, mode, order, args, wrt):
-    name = ("grad_" * order if mode == "reverse" else "jvp_" + "grad_" * (order - 1)) + fn_name
-    exported = getattr(module, name)
+def _exported_call(module, f, mode, order, args, wrt):
+    # the module defines the derivative under its generated def's name (grad_lambda__1 for
+    # a lambda calling a gradient of another lambda, whose own is grad_lambda_)
+    exported = getattr(module, _derivative(f, wrt, mode, order).__code__.co_name)
     if mode == "reverse":
         return exported(*args)
     tangent = [p.name for p in inspect.signature(exported).parameters.values()
@@ -92,7 +93,7 @@ def sweep(cases, folder, counts):
                     continue
                 counts["exported"] += 1
                 try:
-                    got = _exported_call(_load(path), f.__name__, mode, order, args, wrt)
+                    got = _exported_call(_load(path), f, mode, order, args, wrt)
                 except Exception as error:      # noqa: BLE001 - reported
                     counts["failed"] += 1
                     print(f"FAILED {label} {mode} {order}: {type(error).__name__}: {str(error)[:200]}")

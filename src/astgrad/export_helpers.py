@@ -152,3 +152,13 @@ def _reads(stmt):
     order the walk meets them: a set's order would change with the process's string
     hashing, and the exported module's text with it."""
     return list(dict.fromkeys(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)))
+
+
+def is_helper_name(name):
+    """Whether ``name`` is that of a helper of astgrad's runtime an exported module may
+    define (``zeros_like``, ``scale``): another object the code reads under that name
+    (NumPy's ``zeros_like``, a closure variable ``scale``) is given another name there."""
+    from . import runtime
+    helper = getattr(runtime, name, None)
+    return (inspect.isfunction(helper) or inspect.isclass(helper)) \
+        and (helper.__module__ or "").partition(".")[0] == "astgrad"

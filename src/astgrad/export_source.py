@@ -250,6 +250,11 @@ def _written(value):
     """``value`` as Python text that reads back as an equal value of its type, or None."""
     if type(value) not in (bool, int, float, complex, str, bytes, type(None), tuple):
         return None
+    return exact_text(value)
+
+
+def exact_text(value):
+    """``repr(value)`` where it reads back (a literal) as an equal value of its type, else None."""
     text = repr(value)
     try:
         back = ast.literal_eval(text)

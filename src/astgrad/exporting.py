@@ -20,7 +20,8 @@ import types
 
 from .core.functions import pinned_globals, underlying, user_freevars
 from .core.originals import live_module
-from .export_helpers import HelperSource
+from .export_closures import ARRAY_LIMIT, freeze_cell, frozen_note
+from .export_helpers import HelperSource, is_helper_name
 from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_lines, constant_tangents_refused,
                             global_check_lines, tangent_guard_lines,
                             numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
@@ -457,7 +458,8 @@ class _Module:
         obj = underlying(value) if isinstance(value, Deferred) else live_module(value)
         if free == ORIGINAL:        # the user's function a twin runs: under its own name
             free = obj.__name__
-        if free not in self.names or self.names[free] is obj or self._defined_under(obj, free):
+        clash = free not in self.names and _module_of(obj).partition(".")[0] != _ASTGRAD and is_helper_name(free)
+        if (free not in self.names and not clash) or self.names.get(free) is obj or self._defined_under(obj, free):
             return free
         if not _written_out(obj):       # a name astgrad bound, to another object elsewhere
             key = (free, id(obj))       # (a function each layer holds): one name per object
@@ -507,6 +509,7 @@ class _Module:
         _check_standalone(name, obj)
         found = _importable(obj)
         if found is None:
+            _refuse_local_definition(name, obj)
             raise ExportError(f"the derivative uses {name} = {obj!r}, which cannot be imported by name; "
                               "an exported module can only refer to objects importable from a module")
         module_name, attribute = found
@@ -542,9 +545,13 @@ class _Module:
             source = returns_wrapped(source, *returned)
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
-        renames, used = {}, names_in(source)
+        renames, used, frozen = {}, names_in(source), {}
+        cells = set(compiled.__code__.co_freevars) - _introduced(compiled)
         for free, value in _references(compiled):
             if free not in used:        # a binding the source no longer holds (variant_source)
+                continue
+            if free in cells:           # the user's closure variable: frozen, or imported
+                renames[free] = _closure_name(self, free, value, name, frozen, used)
                 continue
             module_name = self._module_name(free, value, source)
             self.bind(module_name, value, name)
@@ -567,6 +574,8 @@ class _Module:
                 read_later[global_name] = module_name
         if read_later:
             source = self._qualified(source, read_later)
+        if frozen:
+            description = f"{description}\n\n{frozen_note(frozen)}"
         return self._define(compiled, source, name, description, prologue)
 
     def _define(self, compiled, source, name, description, prologue):
@@ -703,6 +712,16 @@ def _described(obj):
     return f"{_module_of(obj)}.{qualname}" if qualname and not isinstance(obj, str) else repr(obj)
 
 
+def _refuse_local_definition(name, obj):
+    """Refuse a class or function defined inside a function (a class statement in the
+    exported function), which no module can import, saying so."""
+    if "<locals>" in (getattr(obj, "__qualname__", None) or ""):
+        kind = "class" if inspect.isclass(obj) else "function"
+        raise ExportError(f"the derivative uses {name} = {_described(obj)}, a {kind} defined inside a function, "
+                          "which another module cannot import; define it at module level (or pass it as an "
+                          "argument) and export again")
+
+
 def _import_order(line):
     return (line.startswith("from "), line)
 
@@ -727,15 +746,25 @@ def _references(compiled):
             value = cells[free].cell_contents
         except ValueError:
             raise ExportError(f"the derivative reads {free!r}, which is not bound yet") from None
-        if free not in _introduced(compiled):
-            raise ExportError(f"{compiled.__qualname__} reads the closure variable {free!r}; "
-                              "export a function defined at module level")
         yield free, value
     scope = compiled.__globals__
     if "__name__" not in scope:
         for name in sorted(global_names(compiled, compiled.source)):
             if name in scope:
                 yield name, scope[name]
+
+
+def _closure_name(module, free, value, caller, frozen, taken):
+    """The module-level name the exported code reads the user's closure variable ``free``
+    as (see export_closures.py); refused where its value can be neither written nor imported."""
+    written = freeze_cell(module, free, value, caller, frozen, taken)
+    if written is None:
+        raise ExportError(f"{caller} reads the closure variable {free!r}, which holds {_described(value)}; an "
+                          "exported module can hold a closure variable's value only when it is a number, a string, "
+                          "a tuple, list or dict of them, a NumPy array of at most "
+                          f"{ARRAY_LIMIT} finite numbers, or a function or class defined at the top level of a "
+                          "module. Pass the value as an argument, or export a function defined at module level")
+    return written
 
 
 def _introduced(compiled):

@@ -2504,9 +2504,10 @@ def check_mapping(mapping, method, where):
     if not isinstance(mapping, collections.abc.Mapping):
         raise TypeError(
             f"astgrad: {where}: .{method}() was differentiated as the dict method dict.{method}, "
-            f"but it was called on a {type(mapping).__name__} object. astgrad does not "
-            "differentiate methods of other objects: call a module-level function with the "
-            "object's arrays instead, or wrap the value in astgrad.stop_gradient(...)")
+            f"but it was called on a {type(mapping).__name__} object: the code was generated without "
+            "knowing that object's class (as an exported module is: export is given no arguments), "
+            "and read the call as a dict's. Call a module-level function with the object's arrays "
+            "instead, or wrap the value in astgrad.stop_gradient(...)")
     return mapping.keys()
 
 

@@ -1,0 +1,105 @@
+"""Closure variables of an exported function, written into the exported module.
+
+A function defined inside another reads its closure cells; the exported module has no
+cells, so each value is frozen at export: a number, a string, a tuple, list or dict of
+them, or a NumPy array of at most ``ARRAY_LIMIT`` finite numbers is written as a literal;
+a module-level function or class of a module is imported from it. Anything else is
+refused. A cell rebound later (``nonlocal``, or the outer function assigning again) is
+not seen: the module holds the value the cell held at export.
+"""
+
+import inspect
+import sys
+import textwrap
+
+import numpy as np
+
+from .export_helpers import is_helper_name
+from .export_source import exact_text
+
+ARRAY_LIMIT = 1000          # elements: a larger array would make an unreadable module
+_PLAIN = (bool, int, float, complex, str, bytes, type(None))
+
+
+def frozen_text(value, numpy_name):
+    """``value`` as Python text reading back as an equal value of its type (arrays and
+    NumPy scalars through ``numpy_name``), or None where it cannot be written."""
+    if type(value) in _PLAIN:
+        return exact_text(value)
+    if type(value) in (tuple, list):
+        items = [frozen_text(item, numpy_name) for item in value]
+        if any(item is None for item in items):
+            return None
+        if type(value) is list:
+            return "[" + ", ".join(items) + "]"
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if type(value) is dict:
+        pairs = [(frozen_text(key, numpy_name), frozen_text(item, numpy_name)) for key, item in value.items()]
+        if any(key is None or item is None for key, item in pairs):
+            return None
+        return "{" + ", ".join(f"{key}: {item}" for key, item in pairs) + "}"
+    if type(value) is np.ndarray or isinstance(value, np.generic):
+        return _array_text(value, numpy_name)
+    return None
+
+
+def _array_text(value, numpy_name):
+    array = np.asarray(value)
+    if array.dtype.kind not in "biufc" or array.size > ARRAY_LIMIT or not np.all(np.isfinite(array)):
+        return None
+    items = exact_text(array.tolist())
+    if items is None:
+        return None
+    if isinstance(value, np.generic):
+        return f"{numpy_name}.{array.dtype.name}({items})"
+    return f"{numpy_name}.array({items}, dtype={numpy_name}.{array.dtype.name})"
+
+
+def is_module_level(value):
+    """Whether ``value`` is a function or class defined at the top level of its module,
+    which still holds it under its name (the exported module imports it from there)."""
+    if not (inspect.isfunction(value) or inspect.isclass(value)):
+        return False
+    qualname = getattr(value, "__qualname__", "")
+    module = sys.modules.get(getattr(value, "__module__", None) or "")
+    # the module's name must still mean it (not a wrapper a decorator bound in its place)
+    return "." not in qualname and "<" not in qualname and getattr(module, qualname, None) is value
+
+
+def frozen_note(frozen):
+    """The docstring's sentence on the closure values ``frozen`` (name -> value) the
+    exported code holds."""
+    shown = ", ".join(f"{name} ({_shown(value)})" for name, value in frozen.items())
+    return textwrap.fill(f"Closure variables frozen at export: {shown}. The module holds the values the cells held "
+            "when it was exported; a later rebinding of them (nonlocal), or a change in place, is not seen.", 88)
+
+
+def _shown(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}, {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__}"
+
+
+def freeze_cell(module, free, value, caller, frozen, taken):
+    """The module-level name ``module`` (an exported module being written) defines for
+    the closure variable ``free`` holding ``value``, read by ``caller`` (whose code has
+    the names ``taken``): a literal (recorded in ``frozen`` for the docstring) or an
+    import; None where neither can be."""
+    if is_module_level(value):
+        same = module.names.get(free, value) is value and not is_helper_name(free)
+        name = free if same else module.free_name(free, taken)
+        module.bind(name, value, caller)
+        return name
+    numpy_name = "numpy" if module.names.get("numpy", np) is np else "numpy_module"
+    text = frozen_text(value, numpy_name)
+    if text is None:
+        return None
+    if isinstance(value, (np.ndarray, np.generic)) or "numpy." in text:
+        module.imports["import numpy" + (" as numpy_module" if numpy_name != "numpy" else "")] = None
+    frozen[free] = value
+    if module.names.get(free) == text:      # the same value, frozen for another function
+        return free
+    name = module.free_name(free, taken) if free in module.names or is_helper_name(free) else free
+    module.constant(name, text)
+    return name
