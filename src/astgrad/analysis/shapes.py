@@ -321,17 +321,19 @@ class ShapeClasses:
 
     def of(self, node):
         """The shape class of an expression, or None if unknown."""
-        if isinstance(node, gast.Constant):
+        kind = type(node)       # gast's node classes have no subclasses: cheaper than isinstance
+        if kind is gast.Name:
+            found = self.cls.get(node.id)
+            return None if found is _BOTTOM else found
+        if kind is gast.Constant:
             return SCALAR if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
-        if isinstance(node, gast.Name):
-            return self.name_class(node.id)
-        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
+        if kind is gast.BinOp and isinstance(node.op, _ELEMENTWISE_OPS):
             if self.may_concatenate(node) or self.objects and self.on_object(node):
                 return None
             return self._join(self.of(node.left), self.of(node.right))
-        if isinstance(node, gast.Call):
+        if kind is gast.Call:
             if id(node) in self.pops:
                 return self._popped(self.pops[id(node)])
             target = anno.get(node, Key.TARGET)
