@@ -128,3 +128,37 @@ def test_generation_walks_nodes_in_proportion_to_the_length(shape, tmp_path, mon
         caching.generate_reverse(caching.generate_reverse(fn, (0,), False), (0,), False)
         counts.append(walked[0])
     assert counts[1] < 5 * counts[0], counts
+
+
+def _shape_class_steps(blocks, monkeypatch):
+    """How many times the shape classes of a program of ``blocks`` blocks look at an
+    expression or at a name's values (steps, not time: the same on any machine)."""
+    import gast
+    from astgrad.analysis import shapes
+    lines = ["def f(x, y):", "    a0 = x - y", "    b = y - x", "    s0 = [y]", "    n = 2"]
+    for i in range(1, blocks + 1):
+        lines += [f"    a{i} = a{i - 1} * 0.5 - x / 2.0",
+                  "    for k in range(3):",
+                  f"        b = b * 0.5 - a{i}",
+                  f"    s{i} = s{i - 1} + [a{i}] * n"]
+    body = gast.parse("\n".join(lines) + "\n").body[0].body
+    steps = [0]
+    for method in ("of", "_name_may_be_sequence", "_name_may_be_int"):
+        def counted(self, *args, _original=getattr(shapes.ShapeClasses, method)):
+            steps[0] += 1
+            return _original(self, *args)
+        monkeypatch.setattr(shapes.ShapeClasses, method, counted)
+    classes = shapes.ShapeClasses(body, ["x", "y"], {})
+    assert classes.name_class(f"a{blocks}") == classes.name_class("b") == frozenset({"x", "y"})
+    assert classes.name_class(f"s{blocks}") is None     # a list, concatenated: no shape class
+    return steps[0]
+
+
+def test_shape_classes_take_steps_in_proportion_to_the_program(monkeypatch):
+    """Four times the blocks (assignments, a loop reassigning one name, list
+    concatenations and repetitions) take about four times the steps, not more (each
+    block takes 20 today: the fixed point's rounds and the least solutions of which
+    names may be lists or ints look at each name a bounded number of times)."""
+    small, large = _shape_class_steps(100, monkeypatch), _shape_class_steps(400, monkeypatch)
+    assert small > 400
+    assert large < 4.3 * small

@@ -61,8 +61,9 @@ _PURE_HELPERS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.
 # helpers that read a stack and return a new value (list_stacks._READERS)
 _STACK_READERS = (runtime.zeros_like, runtime.append_derivative, runtime.pad_last)
 _PURE_BUILTINS = frozenset({range, reversed, len, abs, float, builtins.min, builtins.max})
-_STATEMENTS = (gast.Assign, gast.Expr, gast.If, gast.For, gast.While, gast.Return, gast.Pass, gast.Break,
-               gast.Continue)
+_STATEMENTS = frozenset({gast.Assign, gast.Expr, gast.If, gast.For, gast.While, gast.Return, gast.Pass, gast.Break,
+                         gast.Continue})
+_LOOPS = (gast.For, gast.While)
 _NESTED_SCOPES = (gast.Lambda, gast.NamedExpr, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
 
 
@@ -89,10 +90,13 @@ class _Gate:
         self.receivers, self.mentions, self.read = {}, {}, {}
 
     def statement(self, stmt):
-        if not isinstance(stmt, _STATEMENTS) \
-                or isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False) \
-                or isinstance(stmt, (gast.For, gast.While)) and stmt.orelse \
-                or isinstance(stmt, gast.Assign) and (len(stmt.targets) != 1 or not _plain_target(stmt.targets[0])):
+        kind = type(stmt)       # gast's statement classes have no subclasses
+        if kind is gast.Assign:
+            if len(stmt.targets) != 1 or not _plain_target(stmt.targets[0]):
+                self.ok = False
+        elif kind not in _STATEMENTS \
+                or kind is gast.If and anno.get(stmt, Key.CATCHES, False) \
+                or kind in _LOOPS and stmt.orelse:
             self.ok = False
 
     def calls(self, node):

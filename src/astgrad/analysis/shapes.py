@@ -167,7 +167,7 @@ class ShapeClasses:
         """Whether a primal value may be a list or tuple. Derivatives may be lists too,
         but theirs add element by element."""
         if self.sequence_names is None:
-            self.sequence_names = _least_solution(self.definitions, self._name_may_be_sequence, self.value_names,
+            self.sequence_names = _least_solution(self.definitions, self._name_may_be_sequence, self._readers.get(),
                                                   self.derivatives)
         return self._value_may_be_sequence(node, self.sequence_names)
 
@@ -209,7 +209,7 @@ class ShapeClasses:
         """Whether a value may be a Python int or bool (which repeats a list it
         multiplies; NumPy's numbers do not)."""
         if self.int_names is None:
-            self.int_names = _least_solution(self.definitions, self._name_may_be_int, self.value_names,
+            self.int_names = _least_solution(self.definitions, self._name_may_be_int, self._readers.get(),
                                              self.derivatives)
         return _value_may_be_int(node, self._int_name(self.int_names))
 
@@ -321,17 +321,19 @@ class ShapeClasses:
 
     def of(self, node):
         """The shape class of an expression, or None if unknown."""
-        if isinstance(node, gast.Constant):
+        kind = type(node)       # gast's node classes have no subclasses: cheaper than isinstance
+        if kind is gast.Name:
+            found = self.cls.get(node.id)
+            return None if found is _BOTTOM else found
+        if kind is gast.Constant:
             return SCALAR if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else None
-        if isinstance(node, gast.Name):
-            return self.name_class(node.id)
-        if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, _ELEMENTWISE_OPS):
+        if kind is gast.BinOp and isinstance(node.op, _ELEMENTWISE_OPS):
             if self.may_concatenate(node) or self.objects and self.on_object(node):
                 return None
             return self._join(self.of(node.left), self.of(node.right))
-        if isinstance(node, gast.Call):
+        if kind is gast.Call:
             if id(node) in self.pops:
                 return self._popped(self.pops[id(node)])
             target = anno.get(node, Key.TARGET)
@@ -369,28 +371,19 @@ _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, num
 _REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
 
 
-def _least_solution(definitions, holds, value_names=None, never=frozenset()):
+def _least_solution(definitions, holds, readers, never=frozenset()):
     """The names for which ``holds(name, found)`` is true in the least solution: start
     from none and add a name when ``holds`` says so for the names found so far, looking
     again at a name when a name its values mention is added. (Following each name's
     values recursively, with the names on the way counting as false, gives the same
     names, but went as deep as the longest chain of assignments and could try every path.)
-    ``value_names``: id(value) -> the names it mentions, where already known; ``never``:
-    names for which ``holds`` is false whatever is found (not looked at)."""
-    readers, known = {}, value_names or {}
-    for name, values in definitions.items():
-        if name in never:
-            continue
-        for value in values:
-            if value is None:
-                continue
-            mentioned = known.get(id(value))
-            for read in S.names_in(value) if mentioned is None else mentioned:
-                readers.setdefault(read, set()).add(name)
+    ``readers``: name -> the names whose values mention it (``fixed_point.Readers``, shared
+    with the classes' fixed point); ``never``: names for which ``holds`` is false whatever
+    is found (not looked at)."""
     found, pending = set(), [name for name in definitions if name not in never]
     while pending:
         name = pending.pop()
-        if name not in found and holds(name, found):
+        if name not in found and name not in never and holds(name, found):
             found.add(name)
             pending.extend(readers.get(name, ()))
     return found
