@@ -71,16 +71,24 @@ def _refuse_iterators(f, transform):
     """Refuse ``transform``, which runs ``f`` (or code derived from it) twice, where ``f``
     reads an iterator from a global (outer_state.refuse_iterators): before anything runs."""
     from . import outer_state
-    try:
-        fn = _underlying(f)
-    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
-        return
-    if inspect.isfunction(fn):
+    fn = _plain_function(f)
+    if fn is not None:
         outer_state.refuse_iterators(fn, transform)
 
 
 def _underlying(f):
     return underlying(f)
+
+
+def _plain_function(f):
+    """The plain Python function ``f`` runs (through a partial, a bound method, a
+    decorated function), or None: for a gradient still waiting for its function values
+    (checked when it is made), and for anything else (a builtin, a ufunc)."""
+    try:
+        fn = _underlying(f)
+    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
+        return None
+    return fn if inspect.isfunction(fn) else None
 
 
 def _compiled(f, wrt, preserve_result):
@@ -1069,11 +1077,8 @@ def _refuse_changing_draws(f, transform):
     at once, naming the call, with grad's advice."""
     from .analysis.purity import first_impure_call
     from .caching import prepare
-    try:
-        fn = _underlying(f)
-    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
-        return
-    if not inspect.isfunction(fn):
+    fn = _plain_function(f)
+    if fn is None:
         return
     found = first_impure_call(fn, prepare)
     if found is None or found.what.startswith("the method ."):
@@ -1098,11 +1103,8 @@ def _read_snapshot(f):
     """The globals, closure cells and module attributes ``f`` reads, and the attributes of
     a bound method's object, as they are now (read_places.py); None where there are none
     to follow."""
-    try:
-        fn = _underlying(f)
-    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
-        return None
-    return read_snapshot(fn, leading_arguments(f)) if inspect.isfunction(fn) else None
+    fn = _plain_function(f)
+    return read_snapshot(fn, leading_arguments(f)) if fn is not None else None
 
 
 def _outer_snapshot(f, transform):
@@ -1113,11 +1115,8 @@ def _outer_snapshot(f, transform):
     from .outer_state import snapshot
     while isinstance(f, Derivative):
         f = f.function      # a gradient's code changes what its function's run changes (read from its code)
-    try:
-        fn = _underlying(f)
-    except Exception:       # noqa: BLE001 - a gradient waiting for function values: checked when made
-        return None
-    return snapshot(fn, transform) if inspect.isfunction(fn) else None
+    fn = _plain_function(f)
+    return snapshot(fn, transform) if fn is not None else None
 
 
 def _runs_from(before, run):
