@@ -73,12 +73,13 @@ def _fields_of(value):
 
 
 def _copied_object(value):
-    """An instance of a user's class keeping its attributes in a ``__dict__`` alone, or in
-    ``__slots__`` alone (no ``__new__`` of its own that a copy would skip)."""
+    """An instance of a user's class keeping its attributes in a ``__dict__``, in
+    ``__slots__`` or in both (plain_attributes reads both; the code made for a method on
+    it works on such a copy too), with no ``__new__`` of its own that a copy would skip."""
     from .frontend.object_layouts import looked_into     # (import astgrad loads no frontend)
     kind = type(value)
     slotted = any("__slots__" in vars(base) for base in kind.__mro__[:-1])
-    if isinstance(getattr(value, "__dict__", None), dict) == slotted:
+    if not slotted and not isinstance(getattr(value, "__dict__", None), dict):
         return False
     return looked_into(kind) \
         and kind.__new__ is object.__new__ and not isinstance(value, (type, types.ModuleType, types.FunctionType,

@@ -1562,7 +1562,7 @@ def _holding_bindings(stmt):
         yield stmt.value.func.value.id, stmt.value.args[0]
 
 
-def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
+def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
     call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
@@ -1571,7 +1571,8 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
     differentiated value holds (``read_out_of``), which a function of the user's changes
     as much (``bump(bs[0])`` where bump assigns ``b.v``). A method of no known rule called
     on an object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for
-    the object's class: the code made for it follows the method (argument_objects.py)."""
+    the object's class: the code made for it follows the method (argument_objects.py).
+    ``varied``: the names depending on the inputs (``active`` where not given)."""
     from ..analysis.mutation import is_mutating_method, mutates_arguments
     from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
@@ -1588,7 +1589,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
     if _only_checks(call, method, target):
         return
     if method is not None:
-        return _check_effect_method(source, stmt, active, held, fn)
+        return _check_effect_method(source, stmt, active, held, fn, active if varied is None else varied)
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if held and target is not None and ops.is_user_function(target) and changes_what_it_is_given(target):
         active = active | held
@@ -1603,7 +1604,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
                 stmt, construct=what)
 
 
-def _check_effect_method(source, stmt, active, held, fn):
+def _check_effect_method(source, stmt, active, held, fn, varied):
     """check_effect_call for a method call: refused where it may change a differentiated
     value, its receiver, unseen by the derivative. A method of no known rule called on an
     object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for the
@@ -1616,9 +1617,10 @@ def _check_effect_method(source, stmt, active, held, fn):
     # object the list holds, which the method may change unseen
     # an item or attribute of an argument (t = d["a"]; t.scale(w)), which carries no
     # derivative when the result reads the argument again rather than t: the method
-    # given a differentiated value may store it where the derivative does not look
+    # given a differentiated value may store it where the derivative does not look (a
+    # varied one: params["a"].scale(w) then params["a"].v leaves w itself inactive)
     if isinstance(owner, gast.Name) \
-            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, active)) \
+            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         error = source.error(
@@ -1630,13 +1632,13 @@ def _check_effect_method(source, stmt, active, held, fn):
             and _from_parameter(fn, owner.id) else error
 
 
-def _item_of_argument(fn, owner, call, active):
+def _item_of_argument(fn, owner, call, varied):
     """Whether the method ``call`` on the name ``owner`` of the core tree ``fn``, bound to
-    an item or attribute of a parameter (not a parameter itself), is given a
-    differentiated value."""
+    an item or attribute of a parameter (not a parameter itself), is given a value
+    depending on the inputs (``varied``)."""
     if fn is None or owner.id in {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}:
         return False
-    given = any(isinstance(a, gast.Name) and a.id in active for a in call.args + [k.value for k in call.keywords])
+    given = any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
     return given and _from_parameter(fn, owner.id)
 
 

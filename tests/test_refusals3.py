@@ -1,0 +1,115 @@
+"""Everyday programs changing the objects their arguments hold, as Python runs them: each
+followed form checked against central finite differences in grad, jvp and hessian (and
+grad of grad) at random points, with the caller's objects left as they were; each refused
+form by its message (file, line, advice), the next call working."""
+
+import copy
+import re
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + w
+
+
+class SlotsAndDict:
+    """Keeps ``v`` in a slot and anything else in its ``__dict__``."""
+    __slots__ = ("v", "__dict__")
+
+    def __init__(self, v):
+        self.v = v
+        self.note = 2.0        # (in its __dict__)
+
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + w
+
+
+def scaled_slots_and_dict(w, box):
+    box.scale(w)
+    box.scale(w)
+    return np.sum(box.v * w)
+
+
+FOLLOWED = {
+    "slots and a dict": (scaled_slots_and_dict, lambda: SlotsAndDict(np.array([0.3, -0.4]))),
+}
+
+
+def _state(value):
+    """What the caller's objects hold (arrays copied), to compare after a transform."""
+    if isinstance(value, dict):
+        return {k: _state(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_state(item) for item in value]
+    if hasattr(value, "__dict__") or hasattr(type(value), "__slots__"):
+        names = list(getattr(value, "__dict__", {})) + [n for n in getattr(type(value), "__slots__", ())
+                                                        if n != "__dict__" and hasattr(value, n)]
+        return {n: _state(getattr(value, n)) for n in names}
+    return np.copy(value)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian", "grad of grad"])
+@pytest.mark.parametrize("name", sorted(FOLLOWED))
+def test_followed_on_copies(name, mode):
+    f, make = FOLLOWED[name]
+    objects = make()
+    before = _state(objects)
+    w = float(np.random.default_rng(len(name) + len(mode)).uniform(0.4, 0.9))
+    plain = lambda v: f(v, copy.deepcopy(objects))      # noqa: E731
+    if mode == "grad":
+        assert_close(astgrad.grad(f)(w, objects), numerical_grad(plain, (w,)))
+    elif mode == "jvp":
+        assert_close(astgrad.jvp(f, (w, objects), (1.0, None)), (plain(w), numerical_jvp(plain, (w,), (1.0,))))
+    else:
+        gradient = astgrad.grad(f)
+        want = np.reshape(numerical_hessian(lambda v: gradient(v, copy.deepcopy(objects)), (w,)), ())
+        second = astgrad.hessian(f) if mode == "hessian" else astgrad.grad(astgrad.grad(f))
+        assert_close(second(w, objects), want, 1e-4, 1e-5)
+    assert_close(_state(objects), before)       # the caller's objects are left as they were
+    f(w, objects)
+    assert not np.allclose(_leaves(_state(objects)), _leaves(before))     # f itself changes them
+
+
+def _leaves(state):
+    if isinstance(state, dict):
+        return np.hstack([_leaves(v) for v in state.values()])
+    if isinstance(state, list):
+        return np.hstack([_leaves(v) for v in state])
+    return np.ravel(state).astype(float) if np.asarray(state).dtype.kind in "fi" else np.zeros(0)
+
+
+def scaled_in_a_dict_read_back(w, params):
+    params["layer"].scale(w)
+    return np.sum(params["layer"].v)
+
+
+REFUSED = {
+    # the method given w stores it where only params["layer"].v reads it back: no value flows
+    # to the result by a name, yet it changes the caller's object (a gradient of 0 before)
+    "dict item read back": (scaled_in_a_dict_read_back, lambda: {"layer": Box(np.array([0.3, -0.4]))},
+                            r"the method call \.scale\(\) changes a differentiated value in place"),
+}
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_at_the_line(name, mode):
+    f, make, message = REFUSED[name]
+    objects = make()
+    before = _state(objects)
+    run = (lambda: astgrad.grad(f)(0.7, objects)) if mode == "grad" else \
+        (lambda: astgrad.jvp(f, (0.7, objects), (1.0, None)))
+    line = f.__code__.co_firstlineno + 1
+    with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: {message}"):
+        run()
+    assert_close(_state(objects), before)
+    assert_close(astgrad.grad(np.sin)(0.7), np.cos(0.7))        # the next call works
