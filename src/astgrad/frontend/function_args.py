@@ -34,7 +34,7 @@ from ..core import syntax as S
 from ..core.functions import function_identity
 from .array_named_reads import array_named_reads, holds_unlaid_objects, refusal
 from .object_layouts import (Holding, LaidHolding, Layout, called_parameters, found_in_source, holds_comparing_objects,
-                             holds_objects_inside, layout_of)
+                             holds_objects_inside, keyed_layout, layout_of)
 from .varargs import compile_variant
 
 KEPT = 32
@@ -122,6 +122,9 @@ def given_functions(names, values, fn=None):
         called = called if called is not None or fn is None else called_parameters(fn)
         read = read if read is not None or fn is None else array_named_reads(fn)
         tree = layout_of(value) if called and name in called or read and name in read else None
+        if tree is None and kind is dict and called and name in called \
+                and not holds_comparing_objects(value, operating=True):
+            tree = keyed_layout(value)      # params["layer"].apply(x): a dict of objects by key
         if tree is None and read and name in read and holds_unlaid_objects(value):
             raise refusal(fn, name, value)      # t.size of a namedtuple in a dict: array_named_reads.py
         if tree is not None:                # an object the body calls methods of: object_layouts.py

@@ -17,6 +17,8 @@ A layout is a plain, hashable tuple:
   pairs of the instance attributes holding objects, ``shadowed`` the instance
   attributes that hide a name of the class (a function stored on the instance);
 - ``("items", list or tuple, (layout, ...))``: a list or tuple of objects;
+- ``("keyed", dict, ((key, layout), ...))``: a dict argument of objects by str or int
+  keys, in the dict's order (``keyed_layout``: a parameter's value only);
 - ``("function", Held)``: a function an attribute holds (``self.act = np.tanh``), called
   as ``self.act(z)``: the function itself, compared by what code made for it depends on;
   ``Held(None)`` for an attribute an object built in the code certainly holds None in
@@ -42,7 +44,7 @@ from ..core import syntax as S
 from ..core.functions import function_identity
 from ..plain_objects import plain_attributes
 
-OBJECT, ITEMS, FUNCTION = "object", "items", "function"
+OBJECT, ITEMS, KEYED, FUNCTION = "object", "items", "keyed", "function"
 _LIBRARIES = frozenset({"numpy", "astgrad", "scipy", "sklearn", "pandas", "matplotlib", "torch", "jax",
                         "jaxlib", "autograd", "dask", "distributed", "numba", "gast"})
 _STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "functools"}
@@ -93,6 +95,24 @@ def layout_of(value, depth=_DEPTH, seen=None):
         return _record_layout(kind, own.items(), depth, seen, shadowed)
     finally:
         seen.discard(id(value))
+
+
+def keyed_layout(value):
+    """The layout of a dict given as an argument whose keys are str or int (no bool) and
+    whose values are all objects with a layout (``params["layer"].apply(x)``); else None.
+    Only a parameter's value: a dict an attribute or a global holds is no layout."""
+    if type(value) is not dict or not value or len(value) > _ITEMS_LIMIT \
+            or not all(type(key) in (str, int) for key in value):
+        return None
+    items = tuple((key, layout_of(item)) for key, item in value.items())
+    return None if any(entry is None or entry[0] != OBJECT for _, entry in items) else (KEYED, dict, items)
+
+
+def keyed_item(tree, key):
+    """The layout of the item ``key`` of a dict of layout ``tree`` (a key of the same type); else None."""
+    if tree is None or tree[0] != KEYED:
+        return None
+    return next((entry for known, entry in tree[2] if type(known) is type(key) and known == key), None)
 
 
 def _slotted_alone(kind):
@@ -355,6 +375,9 @@ def without_attributes(tree, names):
     if tree[0] == ITEMS:
         items = tuple(without_attributes(entry, names) for entry in tree[2])
         return tree if items == tree[2] else (ITEMS, tree[1], items)
+    if tree[0] == KEYED:
+        items = tuple((key, without_attributes(entry, names)) for key, entry in tree[2])
+        return tree if items == tree[2] else (KEYED, tree[1], items)
     return tree
 
 

@@ -99,9 +99,9 @@ class ArgumentObjectLowering:
         other arguments, the other items of its list, the globals the code reads."""
         param, index = self.given_object(name)
         others = [S.name(p) for p in parameters(self.source.tree) if p != param]
-        count = len(self.named_layouts()[param][2]) if index is not None else 0
+        keys = _item_keys(self.named_layouts()[param]) if index is not None else []
         others += [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load())
-                   for k in range(count) if k != index]
+                   for k in keys if k != index]
         scopes = []
         for fn in (self.source.fn, method):
             scope = getattr(fn, "__globals__", None)
@@ -111,7 +111,7 @@ class ArgumentObjectLowering:
                                                S.const(tuple(read))], ctx=gast.Load()))
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
             S.name(name), gast.Tuple(elts=others, ctx=gast.Load()), gast.Tuple(elts=scopes, ctx=gast.Load()),
-            S.const(param if index is None else f"{param}[{index}]"), S.const(self.where())])))
+            S.const(param if index is None else f"{param}[{index!r}]"), S.const(self.where())])))
 
 
 def _plain_store(cls, attr):
@@ -131,18 +131,19 @@ def split_argument_items(normalizer, tree):
     followed from state to state on a copy as an argument is. Kept only where it splits
     every read of the list so (no list is made that the caller's would not be); whether
     it did."""
-    lists = {p: len(layout[2]) for p, layout in normalizer.named_layouts().items()
-             if p in parameters(tree) and layout[0] == L.ITEMS and layout[2] and not normalizer.bound_count.get(p)
-             and all(item is not None and item[0] == L.OBJECT for item in layout[2])
+    lists = {p: _item_keys(layout) for p, layout in normalizer.named_layouts().items()
+             if p in parameters(tree) and not normalizer.bound_count.get(p) and _item_keys(layout)
              and _stores_on_items(tree, layout)}
     if not lists:
         return False
     trial, displays, made = copy.deepcopy(tree), [], {}
-    for param, count in lists.items():
+    for param, keys in lists.items():
         made[param] = normalizer.namer.fresh(f"{param}_items")
-        items = [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load()) for k in range(count)]
-        normalizer.__dict__.setdefault("given_items", {}).update((id(item), (param, k)) for k, item in enumerate(items))
-        displays.append(gast.copy_location(S.assign(made[param], gast.List(elts=items, ctx=gast.Load())), tree.body[0]))
+        items = [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load()) for k in keys]
+        normalizer.__dict__.setdefault("given_items", {}).update((id(item), (param, k)) for k, item in zip(keys, items))
+        display = gast.Dict(keys=[S.const(k) for k in keys], values=items) \
+            if normalizer.named_layouts()[param][0] == L.KEYED else gast.List(elts=items, ctx=gast.Load())
+        displays.append(gast.copy_location(S.assign(made[param], display), tree.body[0]))
     trial.body = displays + [_Renamed(made).visit(stmt) for stmt in trial.body]
     normalizer.bound_count = binding_counts([trial])
     if not split_item_objects(normalizer, trial) or any(
@@ -157,12 +158,26 @@ def split_argument_items(normalizer, tree):
     return True
 
 
+def _item_keys(layout):
+    """The positions (a list's or a tuple's) or the keys (a dict's) of the items of
+    ``layout``, each an object; else None."""
+    if layout[0] == L.KEYED:
+        return [key for key, _ in layout[2]]
+    if layout[0] == L.ITEMS and layout[2] and all(item is not None and item[0] == L.OBJECT for item in layout[2]):
+        return list(range(len(layout[2])))
+    return None
+
+
+def _item_layouts(layout):
+    return [item for _, item in layout[2]] if layout[0] == L.KEYED else layout[2]
+
+
 def _stores_on_items(tree, layout):
     """Whether ``tree`` calls a method (by name) that stores attributes of ``self`` in the
-    class of an item of the list ``layout`` stands for: only then are the items split."""
+    class of an item of the list or dict ``layout`` stands for: only then are the items split."""
     called = {node.func.attr for node in S.walk_nodes(tree)
               if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)}
-    methods = [M.static_attribute(item[1], name) for item in layout[2] for name in called]
+    methods = [M.static_attribute(item[1], name) for item in _item_layouts(layout) for name in called]
     return any(inspect.isfunction(method) and stored_on_self(method) for method in methods)
 
 

@@ -203,6 +203,9 @@ class MethodValueLowering:
         a list or tuple of a known layout, or of ``layers[i]`` where all its items have
         one layout; else None."""
         owner = self.layout(node.value)
+        if owner is not None and owner[0] == L.KEYED:      # params["layer"] of a dict argument
+            key = node.slice.value if isinstance(node.slice, gast.Constant) else None
+            return L.keyed_item(owner, key) if type(key) in (str, int) else None
         if owner is None or owner[0] != L.ITEMS:
             return None
         index = _constant_index(node.slice)

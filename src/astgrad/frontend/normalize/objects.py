@@ -500,6 +500,8 @@ def _followed_names(trees):
             todo.extend(sub for _, sub in tree[2])
         elif tree[0] == L.ITEMS:
             todo.extend(tree[2])
+        elif tree[0] == L.KEYED:
+            todo.extend(sub for _, sub in tree[2])
     return names        # (a FUNCTION layout, a function an attribute holds, has none)
 
 
