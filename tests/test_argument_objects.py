@@ -148,7 +148,10 @@ def handed_to_a_helper(w, box):
 def scaled_in_a_loop_of_a_reused_name(w, boxes):
     for b in boxes:
         b.scale(w)
-    return sum(b.v for b in boxes) * w
+    total = 0.0
+    for b in boxes:         # (a comprehension's b is its own: sum(b.v for b in boxes) is followed)
+        total = total + b.v
+    return total * w
 
 
 def _line(f, text):

@@ -68,6 +68,19 @@ def scaled_by_an_int_key(w, params):
     return np.sum(params[1].v ** 2) + np.sum(params["head"].v)
 
 
+def scaled_then_summed_under_one_name(w, boxes):
+    for b in boxes:
+        b.scale(w)
+    return sum(np.sum(b.v * w) for b in boxes) + sum([b.v[0] for b in boxes])
+
+
+def built_scaled_then_summed_under_one_name(w, a):
+    boxes = [Box(a * 1.0), Box(a * 2.0)]
+    for b in boxes:
+        b.scale(w)
+    return sum(np.sum(b.v ** 2) for b in boxes) * a[0]
+
+
 def _params(*keys):
     return lambda: {key: Box(np.array([0.3, -0.4]) * (k + 1)) for k, key in enumerate(keys)}
 
@@ -77,6 +90,10 @@ FOLLOWED = {
     "dict item": (scaled_in_a_dict, _params("layer", "head")),
     "dict item read back": (scaled_in_a_dict_read_back, _params("layer")),
     "dict int key": (scaled_by_an_int_key, _params(1, "head")),
+    "loop and comprehension under one name": (scaled_then_summed_under_one_name,
+                                              lambda: [Box(np.array([0.3, -0.4])), Box(np.array([1.1, 0.5]))]),
+    "built list, loop and comprehension under one name": (built_scaled_then_summed_under_one_name,
+                                                          lambda: np.array([0.3, -0.4])),
     "dict item's own method": (applied_in_a_dict, lambda: {"layer": Lin(np.array([0.3, -0.4])),
                                                            "head": Lin(np.array([1.1, 0.5]))}),
 }
@@ -106,14 +123,15 @@ def test_followed_on_copies(name, mode):
     if mode == "grad":
         assert_close(astgrad.grad(f)(w, objects), numerical_grad(plain, (w,)))
     elif mode == "jvp":
-        assert_close(astgrad.jvp(f, (w, objects), (1.0, None)), (plain(w), numerical_jvp(plain, (w,), (1.0,))))
+        still = np.zeros_like(objects) if isinstance(objects, np.ndarray) else None
+        assert_close(astgrad.jvp(f, (w, objects), (1.0, still)), (plain(w), numerical_jvp(plain, (w,), (1.0,))))
     else:
         gradient = astgrad.grad(f)
         want = np.reshape(numerical_hessian(lambda v: gradient(v, copy.deepcopy(objects)), (w,)), ())
         second = astgrad.hessian(f) if mode == "hessian" else astgrad.grad(astgrad.grad(f))
         assert_close(second(w, objects), want, 1e-4, 1e-5)
     assert_close(_state(objects), before)       # the caller's objects are left as they were
-    if f is not applied_in_a_dict:
+    if f not in (applied_in_a_dict, built_scaled_then_summed_under_one_name):     # (they change no argument)
         f(w, objects)
         assert not np.allclose(_leaves(_state(objects)), _leaves(before))     # f itself changes them
 
@@ -162,3 +180,24 @@ def test_a_dict_holding_one_object_twice_raises_at_the_call():
     assert_close(box.v, [0.3, -0.4])
     assert_close(astgrad.grad(scaled_in_a_dict)(0.7, _params("layer", "head")()),
                  numerical_grad(lambda w: scaled_in_a_dict(w, _params("layer", "head")()), (0.7,)))
+
+
+def built_and_looped_twice_under_one_name(w, a):
+    boxes = [Box(a * 1.0), Box(a * 2.0)]
+    for b in boxes:
+        b.scale(w)
+    total = 0.0
+    for b in boxes:
+        total = total + np.sum(b.v)
+    return total
+
+
+def test_a_loop_name_bound_by_another_loop_is_refused_naming_the_list():
+    line = built_and_looped_twice_under_one_name.__code__.co_firstlineno + 3
+    with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: astgrad cannot differentiate the method call \.scale\(\) of a Box, "
+                       r"which assigns self\.v, on an item of the list boxes that astgrad does not follow .* "
+                       r"bind b only in this loop"):
+        astgrad.grad(built_and_looped_twice_under_one_name)(0.7, np.array([0.3, -0.4]))
+    f = built_scaled_then_summed_under_one_name
+    assert_close(astgrad.grad(f)(0.7, np.array([0.3, -0.4])),
+                 numerical_grad(lambda w: f(w, np.array([0.3, -0.4])), (0.7,)))      # the next call works

@@ -72,9 +72,10 @@ class ArgumentObjectLowering:
                 method = M.static_attribute(item[1], attr) if item is not None and item[0] == L.OBJECT else None
                 stored = sorted(stored_on_self(method) - self._counters(item[1])) if inspect.isfunction(method) else []
                 if stored:
+                    whose = "argument" if loop.iter.id in parameters(self.source.tree) else "list"
                     raise self._refuse(
                         f"the method call .{attr}() of a {item[1].__name__}, which assigns self.{stored[0]}, on an "
-                        f"item of the argument {loop.iter.id} that astgrad does not follow from state to state: the "
+                        f"item of the {whose} {loop.iter.id} that astgrad does not follow from state to state: the "
                         f"name {receiver.id} is bound elsewhere too, so it stands for no one item", node,
                         f"bind {receiver.id} only in this loop (read the items elsewhere under another name: "
                         f"sum(t.v for t in {loop.iter.id}))")

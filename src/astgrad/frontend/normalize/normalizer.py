@@ -16,6 +16,7 @@ from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
 from .argument_objects import ArgumentObjectLowering, split_argument_items
+from .comprehension_names import separate_comprehension_names
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .callee_writes import refuse_callees_rebinding
@@ -263,6 +264,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
+        if separate_comprehension_names(self, tree):      # sum(b.v for b in bs) beside for b in bs
+            self.bound_count = binding_counts([tree])
         if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
