@@ -4,6 +4,7 @@ grad of grad) at random points, with the caller's objects left as they were; eac
 form by its message (file, line, advice), the next call working."""
 
 import copy
+import itertools
 import re
 
 import numpy as np
@@ -201,3 +202,68 @@ def test_a_loop_name_bound_by_another_loop_is_refused_naming_the_list():
     f = built_scaled_then_summed_under_one_name
     assert_close(astgrad.grad(f)(0.7, np.array([0.3, -0.4])),
                  numerical_grad(lambda w: f(w, np.array([0.3, -0.4])), (0.7,)))      # the next call works
+
+
+COUNTER = itertools.count(1)
+
+
+def tick():
+    return next(COUNTER)
+
+
+def counted(x):
+    return np.sin(x) * np.cos(x[::-1]) * tick()
+
+
+def counted_sum(x):
+    return np.sum(np.sin(x) * np.cos(x[::-1])) * tick()
+
+
+def summed_through_a_helper(x):
+    return np.sum(counted(x))       # (counted is called as such: its derivative runs it again)
+
+
+def tangent_of_counted(x, v):
+    return astgrad.jvp(counted, (x,), (v,))[1]
+
+
+def _position(counter):
+    return int(re.fullmatch(r"count\((\d+)\)", repr(counter)).group(1))
+
+
+def test_a_forward_derivative_inside_reading_an_iterator_is_followed_forward_and_refused_in_reverse():
+    rng = np.random.default_rng(53)
+    x, v, u = rng.normal(size=(3, 3))
+    k = _position(COUNTER)
+    value, tangent = astgrad.jvp(lambda y: tangent_of_counted(y, v), (x,), (u,))        # f runs once
+    assert _position(COUNTER) == k + 1
+    inner = lambda y: numerical_jvp(lambda z: np.sin(z) * np.cos(z[::-1]) * k, (y,), (v,))    # noqa: E731
+    assert_close(value, inner(x))
+    assert_close(tangent, numerical_jvp(inner, (x,), (u,)), 1e-4, 1e-5)
+    value, tangent = astgrad.jvp(lambda y: astgrad.grad(counted_sum)(y) * y, (x,), (u,))
+    assert _position(COUNTER) == k + 2
+    outer = lambda y: numerical_grad(lambda z: np.sum(np.sin(z) * np.cos(z[::-1])) * (k + 1), (y,)) * y  # noqa: E731
+    assert_close(value, outer(x), 1e-5, 1e-5)
+    assert_close(tangent, numerical_jvp(outer, (x,), (u,)), 1e-4, 1e-4)
+    line = tangent_of_counted.__code__.co_firstlineno + 1
+    with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: .*runs again in the derivative "
+                       r"of the code around it, while tick reads the iterator COUNTER .*"
+                       r"differentiate the code around it with jvp, which runs it once"):
+        astgrad.grad(lambda y: np.sum(tangent_of_counted(y, v)))(x)
+    assert _position(COUNTER) == k + 2      # refused before anything ran
+
+
+def test_a_helper_reading_an_iterator_whose_derivative_runs_it_again_is_refused_in_reverse():
+    # grad ran counted twice, advancing COUNTER twice and differentiating with the second
+    # item, where Python's call reads the first: a wrong gradient with no error before
+    x = np.array([0.3, -0.5, 0.8])
+    k = _position(COUNTER)
+    line = summed_through_a_helper.__code__.co_firstlineno + 1
+    with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: the call of counted .*while tick "
+                       r"reads the iterator COUNTER .*take the next item outside and pass it in"):
+        astgrad.grad(summed_through_a_helper)(x)
+    assert _position(COUNTER) == k
+    value, tangent = astgrad.jvp(summed_through_a_helper, (x,), (np.ones(3),))       # forward runs it once
+    assert _position(COUNTER) == k + 1
+    plain = lambda y: np.sum(np.sin(y) * np.cos(y[::-1])) * k       # noqa: E731
+    assert_close((value, tangent), (plain(x), numerical_jvp(plain, (x,), (np.ones(3),))))

@@ -51,6 +51,26 @@ def refuse_impure_callee(mode, stmt, op, forward=""):
         construct=f"call to {helper}")
 
 
+def refuse_iterator_callee(mode, stmt, op):
+    """The gradient of ``y = helper(x)`` runs helper's code again: refuse a helper reading
+    an iterator from a global or a closure cell (``next(COUNTER)``, itself or through what
+    it reaches), which would advance it a second time, its position not put back. This
+    is how a derivative taken inside the code (``astgrad.jvp(g, ...)`` in ``f``) reading
+    one is refused in reverse mode; forward mode runs it once, and follows it."""
+    found = mode.callees.first_iterator(underlying(op.key))
+    if found is None:
+        return
+    function, name, value, line = found
+    helper = underlying(op.key).__qualname__
+    raise mode.source.error(
+        f"the call of {helper} (a derivative taken inside differentiated code, or a helper called as such) "
+        f"runs again in the derivative of the code around it, while {function.__qualname__} reads the iterator "
+        f"{name} ({type(value).__name__}, {function.__code__.co_filename}:{line}), whose position astgrad cannot "
+        "put back: the second run would advance it again. Take the derivative outside and pass it in, or take "
+        "the next item outside and pass it in, or differentiate the code around it with jvp, which runs it once",
+        stmt, construct=f"call to {helper}")
+
+
 def _advice(found, helper):
     if found.what.startswith("time."):      # a clock read whose value reaches the result or a branch
         return (f"Let the time read in {helper} reach only print, logging or warnings, or time "

@@ -48,8 +48,8 @@ def refuse_callees_rebinding(normalizer, body):
 
 def refuse_transform_of_rebinding(normalizer, callee, node):
     """Refuse ``astgrad.grad(g)(x)`` (or another transform) inside differentiated code,
-    ``g`` rebinding a global or a closure variable, or reading an iterator from one: the
-    derivative of the code calling the gradient runs the gradient's code again."""
+    ``g`` rebinding a global or a closure variable: the derivative of the code calling the
+    gradient may run the gradient's code again."""
     found = rebinding(callee) if isinstance(callee, types.FunctionType) else None
     if found is not None:
         raise normalizer._refuse(
@@ -57,15 +57,8 @@ def refuse_transform_of_rebinding(normalizer, callee, node):
             f"rebinds the {found[0]} ({_written_at(*found[1:])})", node,
             "the derivative of the code around it would run it again, rebinding it a second time. Take the "
             "derivative outside and pass it in, or pass the value in as an argument and return the new value")
-    iterator = normalizer.callees.first_iterator(callee) if isinstance(callee, types.FunctionType) else None
-    if iterator is not None:
-        function, name, value, line = iterator
-        raise normalizer._refuse(
-            f"a derivative of {callee.__qualname__} taken inside differentiated code, while "
-            f"{function.__qualname__} reads the iterator {name} ({type(value).__name__}, "
-            f"{function.__code__.co_filename}:{line})", node,
-            "the derivative of the code around it would run it again, advancing the iterator a second time. "
-            "Take the derivative outside and pass it in, or take the next item outside and pass it in")
+    # (one reading an iterator runs once in forward mode, and is followed there; reverse
+    # mode, which runs it again, refuses it: modes/impure_callees.refuse_iterator_callee)
 
 
 def _harmless(normalizer, node, callee):
