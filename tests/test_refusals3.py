@@ -151,21 +151,41 @@ def scaled_by_a_key_known_when_run(w, params):
     return np.sum(params["layer"].v)
 
 
-REFUSED = {
-    "dict item at a key known when run": (scaled_by_a_key_known_when_run, _params("layer"),
+def _set(box, w):
+    box.v = box.v * w
+
+
+class ThroughHelper(Box):
+    def scale(self, w):
+        _set(self, w)
+
+
+def scaled_through_a_helper(w, box):
+    box.scale(w)
+    return np.sum(box.v) * w
+
+
+REFUSED = {     # name: (f, its arguments, the line refused, after f's def line; what it says)
+    "dict item at a key known when run": (scaled_by_a_key_known_when_run, _params("layer"), 2,
                                           r"the method call \.scale\(\) changes a differentiated value in place"),
+    "method changing self through a helper": (
+        scaled_through_a_helper, lambda: ThroughHelper(np.array([0.3, -0.4])), 1,
+        r"the method call \.scale\(\) of a ThroughHelper on box, made for its effect with a differentiated value, "
+        r"may change the object in a way astgrad does not follow \(through another function, setattr or "
+        r"object\.__setattr__\); astgrad follows a method assigning self\.attr = \.\.\. in its own body .*"
+        r"have the method return a new object"),
 }
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_refused_at_the_line(name, mode):
-    f, make, message = REFUSED[name]
+    f, make, offset, message = REFUSED[name]
     objects = make()
     before = _state(objects)
     run = (lambda: astgrad.grad(f)(0.7, objects)) if mode == "grad" else \
         (lambda: astgrad.jvp(f, (0.7, objects), (1.0, None)))
-    line = f.__code__.co_firstlineno + 2
+    line = f.__code__.co_firstlineno + offset
     with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: {message}"):
         run()
     assert_close(_state(objects), before)

@@ -1598,10 +1598,28 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger
         if target is None or not registry.is_non_differentiable(reported):
             what = registry.describe(target) if target is not None else "a function value"
-            raise source.error(
+            raise _method_for_effect_error(source, stmt, target) or source.error(
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def _method_for_effect_error(source, stmt, target):
+    """The refusal of ``obj.scale(w)`` made for its effect, ``scale`` a method of a class of
+    the user's that changes its object otherwise than by assigning ``self.attr`` in its
+    own body (through a helper, ``setattr``, ``object.__setattr__``), which is what
+    astgrad follows; None for a call of anything else."""
+    parts = getattr(target, "__qualname__", "").split(".")
+    call = stmt.value
+    if not (ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>" and call.args
+            and isinstance(call.args[0], gast.Name)):
+        return None
+    return source.error(
+        f"the method call .{parts[-1]}() of a {parts[-2]} on {call.args[0].id}, made for its effect with a "
+        "differentiated value, may change the object in a way astgrad does not follow (through another function, "
+        "setattr or object.__setattr__); astgrad follows a method assigning self.attr = ... in its own body (on "
+        "an object the function builds or an argument gives): assign the attributes there, or have the method "
+        "return a new object", stmt, construct=f".{parts[-1]}()")
 
 
 def _check_effect_method(source, stmt, active, held, fn, varied):
