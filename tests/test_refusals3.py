@@ -82,6 +82,36 @@ def built_scaled_then_summed_under_one_name(w, a):
     return sum(np.sum(b.v ** 2) for b in boxes) * a[0]
 
 
+class Model:
+    def __init__(self, layers, k=2.0):
+        self.layers = layers
+        self.k = k
+
+    def total(self):
+        return sum(np.sum(layer.v) for layer in self.layers)
+
+
+def scaled_through_an_attribute(w, model):
+    model.layers[0].scale(w)
+    model.layers[0].scale(w)
+    return np.sum(model.layers[0].v * model.layers[1].v) * model.k
+
+
+def scaled_in_a_loop_over_an_attribute(w, model):
+    for layer in model.layers:
+        layer.scale(w)
+    return sum(np.sum(layer.v ** 2) for layer in model.layers) * w
+
+
+def scaled_then_read_by_a_method(w, model):
+    model.layers[0].scale(w)
+    return model.total()
+
+
+def _model():
+    return Model([Box(np.array([0.3, -0.4])), Box(np.array([1.1, 0.5]))])
+
+
 def _params(*keys):
     return lambda: {key: Box(np.array([0.3, -0.4]) * (k + 1)) for k, key in enumerate(keys)}
 
@@ -95,6 +125,8 @@ FOLLOWED = {
                                               lambda: [Box(np.array([0.3, -0.4])), Box(np.array([1.1, 0.5]))]),
     "built list, loop and comprehension under one name": (built_scaled_then_summed_under_one_name,
                                                           lambda: np.array([0.3, -0.4])),
+    "attribute then index": (scaled_through_an_attribute, _model),
+    "loop over an attribute": (scaled_in_a_loop_over_an_attribute, _model),
     "dict item's own method": (applied_in_a_dict, lambda: {"layer": Lin(np.array([0.3, -0.4])),
                                                            "head": Lin(np.array([1.1, 0.5]))}),
 }
@@ -168,6 +200,10 @@ def scaled_through_a_helper(w, box):
 REFUSED = {     # name: (f, its arguments, the line refused, after f's def line; what it says)
     "dict item at a key known when run": (scaled_by_a_key_known_when_run, _params("layer"), 2,
                                           r"the method call \.scale\(\) changes a differentiated value in place"),
+    "a method of the holder reads the items": (
+        scaled_then_read_by_a_method, _model, 1,
+        r"astgrad cannot differentiate the method call \.scale\(\) of a Box, which assigns self\.v, on an object "
+        r"the argument model gives \(or holds\): .* or have the method return a new object"),
     "method changing self through a helper": (
         scaled_through_a_helper, lambda: ThroughHelper(np.array([0.3, -0.4])), 1,
         r"the method call \.scale\(\) of a ThroughHelper on box, made for its effect with a differentiated value, "
@@ -287,3 +323,15 @@ def test_a_helper_reading_an_iterator_whose_derivative_runs_it_again_is_refused_
     assert _position(COUNTER) == k + 1
     plain = lambda y: np.sum(np.sin(y) * np.cos(y[::-1])) * k       # noqa: E731
     assert_close((value, tangent), (plain(x), numerical_jvp(plain, (x,), (np.ones(3),))))
+
+
+def test_an_attribute_s_item_reached_another_way_raises_at_the_call():
+    model = _model()
+    model.head = model.layers[0]        # Python's model.head.v would show the change
+    with pytest.raises(TypeError, match=r"test_refusals3\.py:\d+: the object the argument model\.layers\[0\] gives "
+                                        r"is also reached otherwise here"):
+        astgrad.grad(scaled_through_an_attribute)(0.7, model)
+    assert_close(model.layers[0].v, [0.3, -0.4])
+    del model.head
+    assert_close(astgrad.grad(scaled_through_an_attribute)(0.7, model),
+                 numerical_grad(lambda w: scaled_through_an_attribute(w, _model()), (0.7,)))

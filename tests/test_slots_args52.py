@@ -173,7 +173,8 @@ FOLLOWED = [(in_list, Plain, list), (in_list, Plain, tuple), (in_loop, Plain, li
             (in_loop, OwnGetattr, list), (new_point, Point, list), (new_point, Point, tuple),
             (in_list, Slotted, list), (in_list, Slotted, tuple), (in_loop, Slotted, tuple), (alone, Slotted, list),
             (in_loop, SlottedSub, list), (in_list, SlottedRecord, list),
-            (in_dict, Slotted, list), (in_dict, Plain, list)]
+            (in_dict, Slotted, list), (in_dict, Plain, list),
+            (in_attribute, Slotted, list), (in_attribute, Plain, list)]
 
 
 @pytest.mark.parametrize("f, kind, holder", FOLLOWED, ids=lambda p: getattr(p, "__name__", str(p)))
@@ -185,10 +186,11 @@ def test_followed_on_copies(f, kind, holder):
         return f(x, _argument(f, kind, holder))
 
     assert_close(astgrad.grad(f)(w, given), numerical_grad(plain, (w,)))
-    values = (lambda: [given.v]) if f is alone else (lambda: [b.v for b in (given.values() if f is in_dict else given)])
+    held = given.values() if f is in_dict else given.layers if f is in_attribute else given
+    values = (lambda: [given.v]) if f is alone else (lambda: [b.v for b in held])
     assert values() == ([0.35] if f is alone else [0.35, 1.5])       # the caller's objects as they were
     records = (Point, SlottedRecord)       # (a record takes a tangent)
-    tangent_in = None if f is alone else dict.fromkeys(given) if f is in_dict else \
+    tangent_in = None if f in (alone, in_attribute) else dict.fromkeys(given) if f is in_dict else \
         holder([kind(0.0) if kind in records else None] * len(given))
     _, tangent = astgrad.jvp(f, (w, given), (1.0, tangent_in))
     assert_close(tangent, numerical_jvp(plain, (w,), (1.0,)))
@@ -203,9 +205,9 @@ def test_followed_on_copies(f, kind, holder):
         assert values()[0] == pytest.approx(0.35 * w)
 
 
-REFUSED = [(in_attribute, Slotted, list), (in_dict, OwnNew, list), (in_list, OwnNew, list), (alone, OwnNew, list),
+REFUSED = [(in_dict, OwnNew, list), (in_list, OwnNew, list), (alone, OwnNew, list),
            (in_list, OwnSetattr, list), (in_list, WithProperty, list), (in_list, Frozen, list),
-           (in_list, Row, list), (in_list, ThroughHelper, list), (in_attribute, Plain, list)]
+           (in_list, Row, list), (in_list, ThroughHelper, list), (in_attribute, OwnNew, list)]
 
 
 @pytest.mark.parametrize("f, kind, holder", REFUSED, ids=lambda p: getattr(p, "__name__", str(p)))

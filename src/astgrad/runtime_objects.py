@@ -316,6 +316,12 @@ def without_attribute(g, name):
     return AdjointObject((key, value) for key, value in items.items() if key != name)
 
 
+def attributes_but(obj, name):
+    """The values of the attributes of ``obj`` other than ``name``: what else of an
+    argument's object may reach an item of the list its attribute ``name`` holds."""
+    return tuple(value for key, value in plain_attributes(obj) if key != name)
+
+
 def argument_object_alone(obj, others, scopes, name, where):
     """Checked before a method assigning attributes of ``self`` runs on the object the
     argument ``name`` gives (frontend/normalize/argument_objects.py): the derivative

@@ -3,9 +3,9 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 ``attribute_adjoint`` and ``attribute_tangent`` are linear in their first argument and
 each other's transposes."""
 
-from ..runtime_objects import (argument_object_alone, attribute, attribute_adjoint, attribute_tangent, check_wrt_path, class_default,
-                               field_values, fields_dict, instance, object_tangent, record, record_gradient,
-                               replaceable_fields, with_attribute, without_attribute)
+from ..runtime_objects import (argument_object_alone, attribute, attributes_but, attribute_adjoint, attribute_tangent,
+                               check_wrt_path, class_default, field_values, fields_dict, instance, object_tangent,
+                               record, record_gradient, replaceable_fields, with_attribute, without_attribute)
 from ..runtime import add_derivatives, zeros_like
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -79,6 +79,7 @@ non_differentiable(class_default)
 non_differentiable(check_wrt_path)
 # a check before a method changes the object an argument gives (frontend/normalize/argument_objects.py)
 non_differentiable(argument_object_alone)
+non_differentiable(attributes_but)
 
 
 # fields_dict(names, values) builds a replaced dataclass's fields from a list of values;

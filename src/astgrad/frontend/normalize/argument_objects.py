@@ -50,11 +50,12 @@ class ArgumentObjectLowering:
                           iterated=self.iterated_as_attributes)
 
     def given_object(self, name):
-        """(parameter, None) where ``name`` is a parameter never rebound, (parameter, k)
-        where it is bound once, to ``parameter[k]`` (split_argument_items); else None."""
+        """(parameter, None, None) where ``name`` is a parameter never rebound, (parameter,
+        k, None) where it is bound once, to ``parameter[k]``, (parameter, k, attribute)
+        to ``parameter.attribute[k]`` (split_argument_items); else None."""
         params = parameters(self.source.tree)
         if name in params:
-            return None if self.bound_count.get(name, 0) else (name, None)
+            return None if self.bound_count.get(name, 0) else (name, None, None)
         if self.bound_count.get(name, 0) != 1:
             return None
         return self.__dict__.get("given_names", {}).get(name)
@@ -98,11 +99,14 @@ class ArgumentObjectLowering:
         """Emit the check that nothing else the code reads reaches the object ``name``
         holds (see the module's docstring), before the call of ``method`` on it: the
         other arguments, the other items of its list, the globals the code reads."""
-        param, index = self.given_object(name)
+        param, index, attr = self.given_object(name)
         others = [S.name(p) for p in parameters(self.source.tree) if p != param]
-        keys = _item_keys(self.named_layouts()[param]) if index is not None else []
-        others += [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load())
+        layout = self.named_layouts()[param] if attr is None else L.attribute(self.named_layouts()[param], attr)
+        keys = _item_keys(layout) if index is not None else []
+        others += [gast.Subscript(value=_holder(param, attr), slice=S.const(k), ctx=gast.Load())
                    for k in keys if k != index]
+        if attr is not None:        # the object's other attributes (model.head may hold layers[0])
+            others.append(self.runtime_call(runtime_objects.attributes_but, [S.name(param), S.const(attr)]))
         scopes = []
         for fn in (self.source.fn, method):
             scope = getattr(fn, "__globals__", None)
@@ -112,7 +116,8 @@ class ArgumentObjectLowering:
                                                S.const(tuple(read))], ctx=gast.Load()))
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
             S.name(name), gast.Tuple(elts=others, ctx=gast.Load()), gast.Tuple(elts=scopes, ctx=gast.Load()),
-            S.const(param if index is None else f"{param}[{index!r}]"), S.const(self.where())])))
+            S.const(param if index is None else f"{param}{'' if attr is None else '.' + attr}[{index!r}]"),
+            S.const(self.where())])))
 
 
 def _plain_store(cls, attr):
@@ -126,25 +131,26 @@ def _plain_store(cls, attr):
 
 def split_argument_items(normalizer, tree):
     """``def f(w, boxes): boxes[0].scale(w)``, ``for b in boxes: b.scale(w)``, where the
-    function was made for a list or tuple of objects in ``boxes``: the body reads the
-    items through a display of them, ``boxes_items = [boxes[0], boxes[1]]``, which
+    function was made for a list or tuple (or a dict) of objects in ``boxes``, or in an
+    attribute of an argument's object read only as ``model.layers`` (``model.layers[0].
+    scale(w)``, and other attributes of ``model`` only read): the body reads the items
+    through a display of them, ``boxes_items = [boxes[0], boxes[1]]``, which
     item_objects.py splits into names of their own (``boxes_items_0 = boxes[0]``), each
     followed from state to state on a copy as an argument is. Kept only where it splits
     every read of the list so (no list is made that the caller's would not be); whether
     it did."""
-    lists = {p: _item_keys(layout) for p, layout in normalizer.named_layouts().items()
-             if p in parameters(tree) and not normalizer.bound_count.get(p) and _item_keys(layout)
-             and _stores_on_items(tree, layout)}
-    if not lists:
+    holders = _item_holders(normalizer, tree)
+    if not holders:
         return False
     trial, displays, made = copy.deepcopy(tree), [], {}
-    for param, keys in lists.items():
-        made[param] = normalizer.namer.fresh(f"{param}_items")
-        items = [gast.Subscript(value=S.name(param), slice=S.const(k), ctx=gast.Load()) for k in keys]
-        normalizer.__dict__.setdefault("given_items", {}).update((id(item), (param, k)) for k, item in zip(keys, items))
+    given = normalizer.__dict__.setdefault("given_items", {})
+    for (param, attr), (layout, keys) in holders.items():
+        made[param, attr] = normalizer.namer.fresh(f"{param}_items" if attr is None else f"{param}_{attr}_items")
+        items = [gast.Subscript(value=_holder(param, attr), slice=S.const(k), ctx=gast.Load()) for k in keys]
+        given.update((id(item), (param, k, attr)) for k, item in zip(keys, items))
         display = gast.Dict(keys=[S.const(k) for k in keys], values=items) \
-            if normalizer.named_layouts()[param][0] == L.KEYED else gast.List(elts=items, ctx=gast.Load())
-        displays.append(gast.copy_location(S.assign(made[param], display), tree.body[0]))
+            if layout[0] == L.KEYED else gast.List(elts=items, ctx=gast.Load())
+        displays.append(gast.copy_location(S.assign(made[param, attr], display), tree.body[0]))
     trial.body = displays + [_Renamed(made).visit(stmt) for stmt in trial.body]
     normalizer.bound_count = binding_counts([trial])
     if not split_item_objects(normalizer, trial) or any(
@@ -152,11 +158,45 @@ def split_argument_items(normalizer, tree):
         normalizer.bound_count = binding_counts([tree])
         return False
     tree.body = trial.body
-    items = normalizer.__dict__["given_items"]
     normalizer.__dict__.setdefault("given_names", {}).update(
-        (node.targets[0].id, items[id(node.value)]) for node in S.walk_nodes(tree)
-        if isinstance(node, gast.Assign) and id(node.value) in items and isinstance(node.targets[0], gast.Name))
+        (node.targets[0].id, given[id(node.value)]) for node in S.walk_nodes(tree)
+        if isinstance(node, gast.Assign) and id(node.value) in given and isinstance(node.targets[0], gast.Name))
     return True
+
+
+def _item_holders(normalizer, tree):
+    """{(parameter, None or the attribute holding the items): (the layout of what holds
+    them, their positions or keys)} for the lists, tuples and dicts of objects a method
+    called in ``tree`` stores attributes of ``self`` on (split_argument_items)."""
+    holders = {}
+    for param, layout in normalizer.named_layouts().items():
+        if param not in parameters(tree) or normalizer.bound_count.get(param):
+            continue
+        found = [(None, layout)] if layout[0] != L.OBJECT else \
+            [(attr, sub) for attr, sub in layout[2] if _only_attribute_reads(tree, param)]
+        holders.update(((param, attr), (sub, _item_keys(sub))) for attr, sub in found
+                       if sub[0] != L.FUNCTION and _item_keys(sub) and _stores_on_items(tree, sub))
+    return holders
+
+
+def _only_attribute_reads(tree, param):
+    """Whether ``tree`` names ``param`` only to read an attribute of it (``model.layers``,
+    ``model.scale``), never calling a method of it, storing one or handing it on: no
+    method of the object then reads the items a display holds copies of."""
+    parents = {id(child): node for node in S.walk_nodes(tree) for child in gast.iter_child_nodes(node)}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and node.id == param and not isinstance(node.ctx, gast.Param):
+            parent = parents.get(id(node))
+            above = parents.get(id(parent))
+            if not (isinstance(parent, gast.Attribute) and isinstance(parent.ctx, gast.Load)) \
+                    or isinstance(above, gast.Call) and above.func is parent:
+                return False
+    return True
+
+
+def _holder(param, attr):
+    """``param``, or ``param.attr``: what holds the items split."""
+    return S.name(param) if attr is None else gast.Attribute(value=S.name(param), attr=attr, ctx=gast.Load())
 
 
 def _item_keys(layout):
@@ -183,12 +223,19 @@ def _stores_on_items(tree, layout):
 
 
 class _Renamed(gast.NodeTransformer):
-    """Each read of a parameter of ``made`` as the name of the display of its items."""
+    """Each read of a holder of ``made`` (``boxes``, ``model.layers``) as the name of the
+    display of its items."""
 
     def __init__(self, made):
         self.made = made
 
     def visit_Name(self, node):
-        if node.id in self.made and isinstance(node.ctx, gast.Load):
-            return gast.copy_location(S.name(self.made[node.id]), node)
+        if (node.id, None) in self.made and isinstance(node.ctx, gast.Load):
+            return gast.copy_location(S.name(self.made[node.id, None]), node)
         return node
+
+    def visit_Attribute(self, node):
+        if isinstance(node.value, gast.Name) and (node.value.id, node.attr) in self.made \
+                and isinstance(node.ctx, gast.Load):
+            return gast.copy_location(S.name(self.made[node.value.id, node.attr]), node)
+        return self.generic_visit(node)
