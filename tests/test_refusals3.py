@@ -108,6 +108,17 @@ def scaled_then_read_by_a_method(w, model):
     return model.total()
 
 
+class ModelWithTotal(Model):
+    @property
+    def sum_of_layers(self):
+        return sum(np.sum(layer.v) for layer in self.layers)
+
+
+def scaled_then_read_by_a_property(w, model):
+    model.layers[0].scale(w)
+    return model.sum_of_layers
+
+
 def _model():
     return Model([Box(np.array([0.3, -0.4])), Box(np.array([1.1, 0.5]))])
 
@@ -204,6 +215,10 @@ REFUSED = {     # name: (f, its arguments, the line refused, after f's def line;
         scaled_then_read_by_a_method, _model, 1,
         r"astgrad cannot differentiate the method call \.scale\(\) of a Box, which assigns self\.v, on an object "
         r"the argument model gives \(or holds\): .* or have the method return a new object"),
+    "a property of the holder reads the items": (
+        scaled_then_read_by_a_property, lambda: ModelWithTotal(_model().layers), 1,
+        r"astgrad cannot differentiate the method call \.scale\(\) of a Box, which assigns self\.v, on an object "
+        r"the argument model gives \(or holds\)"),
     "method changing self through a helper": (
         scaled_through_a_helper, lambda: ThroughHelper(np.array([0.3, -0.4])), 1,
         r"the method call \.scale\(\) of a ThroughHelper on box, made for its effect with a differentiated value, "

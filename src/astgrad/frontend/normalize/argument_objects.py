@@ -173,24 +173,31 @@ def _item_holders(normalizer, tree):
         if param not in parameters(tree) or normalizer.bound_count.get(param):
             continue
         found = [(None, layout)] if layout[0] != L.OBJECT else \
-            [(attr, sub) for attr, sub in layout[2] if _only_attribute_reads(tree, param)]
+            [(attr, sub) for attr, sub in layout[2] if _only_attribute_reads(tree, param, layout[1])]
         holders.update(((param, attr), (sub, _item_keys(sub))) for attr, sub in found
                        if sub[0] != L.FUNCTION and _item_keys(sub) and _stores_on_items(tree, sub))
     return holders
 
 
-def _only_attribute_reads(tree, param):
-    """Whether ``tree`` names ``param`` only to read an attribute of it (``model.layers``,
-    ``model.scale``), never calling a method of it, storing one or handing it on: no
-    method of the object then reads the items a display holds copies of."""
+def _only_attribute_reads(tree, param, cls):
+    """Whether ``tree`` names ``param``, an object of class ``cls``, only to read an
+    attribute its instance or its class holds as a value (``model.layers``, ``model.k``),
+    never a method or a property, no ``__getattr__`` of its own running, nothing stored
+    into it or handed on: no code of the object then reads the items a display holds
+    copies of."""
+    if M.static_attribute(cls, "__getattribute__") is not object.__getattribute__ \
+            or M.static_attribute(cls, "__getattr__") is not M.MISSING:
+        return False
     parents = {id(child): node for node in S.walk_nodes(tree) for child in gast.iter_child_nodes(node)}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Name) and node.id == param and not isinstance(node.ctx, gast.Param):
             parent = parents.get(id(node))
-            above = parents.get(id(parent))
-            if not (isinstance(parent, gast.Attribute) and isinstance(parent.ctx, gast.Load)) \
-                    or isinstance(above, gast.Call) and above.func is parent:
+            if not (isinstance(parent, gast.Attribute) and isinstance(parent.ctx, gast.Load)):
                 return False
+            static = M.static_attribute(cls, parent.attr)
+            if not (static is M.MISSING or isinstance(static, types.MemberDescriptorType)
+                    or not hasattr(type(static), "__get__")):
+                return False        # a method (called or handed on), a property: code reading self
     return True
 
 
