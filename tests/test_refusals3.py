@@ -108,6 +108,13 @@ def scaled_then_read_by_a_method(w, model):
     return model.total()
 
 
+class Stack(Model):
+    def scaled(self, w):
+        for layer in self.layers:
+            layer.scale(w)
+        return sum(np.sum(layer.v ** 2) for layer in self.layers) * w
+
+
 class ModelWithTotal(Model):
     @property
     def sum_of_layers(self):
@@ -350,3 +357,54 @@ def test_an_attribute_s_item_reached_another_way_raises_at_the_call():
     del model.head
     assert_close(astgrad.grad(scaled_through_an_attribute)(0.7, model),
                  numerical_grad(lambda w: scaled_through_an_attribute(w, _model()), (0.7,)))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_loop_over_self_layers_in_a_method_is_followed_on_copies(mode):
+    stack = Stack(_model().layers)
+    before = _state(stack)
+    w = float(np.random.default_rng(7).uniform(0.4, 0.9))
+    plain = lambda v: Stack(_model().layers).scaled(v)       # noqa: E731
+    if mode == "grad":
+        assert_close(astgrad.grad(stack.scaled)(w), numerical_grad(plain, (w,)))
+    elif mode == "jvp":
+        assert_close(astgrad.jvp(stack.scaled, (w,), (1.0,)), (plain(w), numerical_jvp(plain, (w,), (1.0,))))
+    else:
+        gradient = lambda v: astgrad.grad(Stack(_model().layers).scaled)(v)        # noqa: E731
+        assert_close(astgrad.hessian(stack.scaled)(w), np.reshape(numerical_grad(gradient, (w,)), ()), 1e-4, 1e-5)
+    assert_close(_state(stack), before)
+
+
+class Layer:
+    def __init__(self, a):
+        self.a = a
+
+    def __call__(self, x):
+        return np.sin(self.a * x)
+
+
+class Net:
+    def __init__(self):
+        self.layers = [Layer(np.array([0.3, -0.4])), Layer(np.array([1.1, 0.5]))]
+
+    def by_index(self, x):
+        h = x
+        for i in range(len(self.layers)):
+            h = self.layers[i](h)
+        return np.sum(h)
+
+    def by_loop(self, x):
+        h = x
+        for layer in self.layers:
+            h = layer(h)
+        return np.sum(h)
+
+
+def test_a_layer_called_at_an_index_known_when_run_is_refused_with_the_loop_that_is_followed():
+    net = Net()
+    line = Net.by_index.__code__.co_firstlineno + 3
+    with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: .*for a list of objects "
+                       r"\(self\.layers\[i\]\(x\)\), loop over the list itself \(for layer in self\.layers: "
+                       r"h = layer\(h\)\), which is followed"):
+        astgrad.grad(net.by_index)(0.7)
+    assert_close(astgrad.grad(net.by_loop)(0.7), numerical_grad(net.by_loop, (0.7,)))

@@ -327,7 +327,9 @@ def _key_known_later_error(source, stmt):
         "derivative, is not known when the code is generated. Index with a key known then (a constant, "
         "or cfg[\"act\"] / cfg.get(\"act\", \"relu\") of a dict display the code never changes), "
         "or choose with if/elif on the key, calling the function in each branch (if name == \"tanh\": "
-        "y = np.tanh(z) elif ...)", stmt, construct="a function taken by a key known only when the code runs")
+        "y = np.tanh(z) elif ...); for a list of objects (self.layers[i](x)), loop over the list itself "
+        "(for layer in self.layers: h = layer(h)), which is followed", stmt,
+        construct="a function taken by a key known only when the code runs")
 
 
 def _taken_by_key(fn, name):
