@@ -847,6 +847,9 @@ def _analyse(fn, prepare):
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
+    for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(sharing.statements, params):
+        mutated.setdefault(param, _where(source, stmt, f"the call of {callee_name}, which stores into the memo "
+                                                       "table it is given"))
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
@@ -854,6 +857,38 @@ def _analyse(fn, prepare):
     effects = Effects(fn, params, result_shares, mutated, result_items)
     effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
     return effects
+
+
+def _table_twin(fn):
+    """Whether ``fn`` is a memo table's twin (or a variant of one), or code astgrad
+    generated (a twin's derivative): it fills a copy of the table it is given, and its
+    own calls hand that copy on."""
+    if getattr(getattr(fn, "__code__", None), "co_filename", "").startswith("<astgrad"):
+        return True
+    while fn is not None:
+        if getattr(fn, "__astgrad_table__", None) is not None:
+            return True
+        fn = (getattr(fn, "__astgrad_specializes__", None) or (None,))[0]
+    return False
+
+
+def _tables_handed_on(statements, params):
+    """(statement, parameter, callee name) for each call of a memo table's twin
+    (frontend/memo_tables.py) handed a parameter as its table: the twin fills a copy, which
+    the normalized code binds back to the name, but Python's call of the function stores
+    into the caller's dict itself (``fib(x, n, memo)`` in ``def total(x, memo)``)."""
+    for stmt in statements:
+        call = stmt.value if isinstance(stmt, gast.Assign) else None
+        table = getattr(anno.get(call, Key.TARGET), "__astgrad_table__", None) if isinstance(call, gast.Call) else None
+        if table is None:
+            continue
+        try:
+            bound = inspect.signature(anno.get(call, Key.TARGET)).bind(*call.args)
+        except (TypeError, ValueError):
+            continue
+        given = bound.arguments.get(table)
+        if isinstance(given, gast.Name) and given.id in params:
+            yield stmt, given.id, getattr(anno.get(call, Key.TARGET), "__qualname__", "a helper")
 
 
 def _another_parameter(sharing, name):

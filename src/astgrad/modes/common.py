@@ -350,9 +350,19 @@ def _made_by_astgrad(fn, name):
     return False
 
 
-def _from_parameter(fn, name):
+def _appended(call):
+    """Whether ``call`` is ``name.append(...)``."""
+    return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+        and isinstance(call.func.value, gast.Name)
+
+
+def _from_parameter(fn, name, items=False):
     """Whether ``name`` in the core tree ``fn`` is taken from one of its parameters
-    (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies)."""
+    (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies and lists it is
+    appended to). With ``items``, whether it is an item or an attribute (however deep)
+    of a parameter or of a name ``fn`` never binds, a global or a closure variable
+    (``t = G[0]``; ``tup_1 = b`` then ``t = tup_1[0]``, a helper inlined), not the
+    parameter itself under another name (``ax_1 = ax``)."""
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     sources = {}
     for node in S.operand_nodes(fn):
@@ -363,16 +373,19 @@ def _from_parameter(fn, name):
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
                 sources.setdefault(stored, []).append(node.iter)
-    seen, todo = set(), [name]
+        elif isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
+            sources.setdefault(node.value.func.value.id, []).extend(node.value.args)
+    seen, todo = set(), [(name, False)]
     while todo:
-        current = todo.pop()
-        if current in seen:
+        current, stepped = todo.pop()       # stepped: read out of what ``current`` holds
+        if (current, stepped) in seen:
             continue
-        seen.add(current)
-        if current in params:
+        seen.add((current, stepped))
+        if not items and current in params or items and stepped and (current in params or current not in sources):
             return True
         for value in sources.get(current, ()):
-            todo.extend(sub.id for sub in S.operand_nodes(value)
+            inner = stepped or not isinstance(value, gast.Name)
+            todo.extend((sub.id, inner) for sub in S.operand_nodes(value)
                         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
     return False
 
@@ -1562,7 +1575,7 @@ def _holding_bindings(stmt):
         yield stmt.value.func.value.id, stmt.value.args[0]
 
 
-def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
+def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
     call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
@@ -1571,7 +1584,10 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
     differentiated value holds (``read_out_of``), which a function of the user's changes
     as much (``bump(bs[0])`` where bump assigns ``b.v``). A method of no known rule called
     on an object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for
-    the object's class: the code made for it follows the method (argument_objects.py)."""
+    the object's class: the code made for it follows the method (argument_objects.py).
+    ``varied``: the names that depend on the inputs differentiated (``active`` where not
+    given), which such a method may store in the object, though by the flow of values the
+    result does not depend on them."""
     from ..analysis.mutation import is_mutating_method, mutates_arguments
     from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
@@ -1588,7 +1604,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
     if _only_checks(call, method, target):
         return
     if method is not None:
-        return _check_effect_method(source, stmt, active, held, fn)
+        return _check_effect_method(source, stmt, active, held, fn, active if varied is None else varied)
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if held and target is not None and ops.is_user_function(target) and changes_what_it_is_given(target):
         active = active | held
@@ -1603,7 +1619,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None):
                 stmt, construct=what)
 
 
-def _check_effect_method(source, stmt, active, held, fn):
+def _check_effect_method(source, stmt, active, held, fn, varied):
     """check_effect_call for a method call: refused where it may change a differentiated
     value, its receiver, unseen by the derivative. A method of no known rule called on an
     object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for the
@@ -1618,7 +1634,7 @@ def _check_effect_method(source, stmt, active, held, fn):
     # derivative when the result reads the argument again rather than t: the method
     # given a differentiated value may store it where the derivative does not look
     if isinstance(owner, gast.Name) \
-            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, active)) \
+            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         error = source.error(
@@ -1630,14 +1646,15 @@ def _check_effect_method(source, stmt, active, held, fn):
             and _from_parameter(fn, owner.id) else error
 
 
-def _item_of_argument(fn, owner, call, active):
+def _item_of_argument(fn, owner, call, varied):
     """Whether the method ``call`` on the name ``owner`` of the core tree ``fn``, bound to
-    an item or attribute of a parameter (not a parameter itself), is given a
-    differentiated value."""
+    an item or attribute of a parameter (not a parameter itself), is given a value that
+    depends on the inputs differentiated (``varied``): ``t = tup[0]; t.scale(w)`` makes
+    the result depend on ``w`` through ``tup[0].v``, which no flow of values shows."""
     if fn is None or owner.id in {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}:
         return False
-    given = any(isinstance(a, gast.Name) and a.id in active for a in call.args + [k.value for k in call.keywords])
-    return given and _from_parameter(fn, owner.id)
+    given = any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
+    return given and _from_parameter(fn, owner.id, items=True)
 
 
 def check_deques(source, body, active):

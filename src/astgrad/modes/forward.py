@@ -141,7 +141,7 @@ class ForwardMode(Transform):
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt)
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-            check_effect_call(self.source, stmt, self.affecting, self.held, self.fn)
+            check_effect_call(self.source, stmt, self.affecting, self.held, self.fn, self.active)
             if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
         if isinstance(stmt, gast.If):

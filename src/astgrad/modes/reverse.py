@@ -319,7 +319,7 @@ class ReverseMode(Transform):
             elif isinstance(stmt, gast.Assign):
                 pass        # in-place writes: checked by check_in_place_writes
             elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
-                check_effect_call(self.source, stmt, self.active, held, self.fn)
+                check_effect_call(self.source, stmt, self.active, held, self.fn, self.varied)
 
     def _check_op(self, stmt, op):
         if op.kind in (OpKind.COPY, OpKind.CONST, OpKind.LITERAL, OpKind.FUNCTION, OpKind.POP):

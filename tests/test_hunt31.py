@@ -1,0 +1,177 @@
+"""The thirty-first hunt: the code of the previous session (objects an argument holds
+changed by their methods, memo tables, repeated rows, handed state, deep copies, the
+reads vjp keeps, library state put back, the "no user objects" shortcut, callee values,
+the zero-safe twin, export of closures), probed by about 150 small programs in grad,
+value_and_grad, vjp, jvp and hessian against central finite differences, with the
+caller's objects and globals compared with what Python leaves. It found:
+
+- a wrong number: a method storing attributes of ``self`` called for its effect on an
+  object astgrad has no layout for (an item of a list or tuple that also holds a number,
+  ``tup[0].scale(w)`` with ``tup = (Box(a), 2.0)``; a value of a dict argument,
+  ``d["a"].scale(w)``; an attribute of a ``types.SimpleNamespace``; an item of a list of
+  more than 64 objects; an object reached through a global or a closure variable, which a
+  helper inlined is handed), or on an item of a list of objects in ``for b in
+  reversed(boxes)``, ran as it is: the derivative missed what the method stored (a zero
+  gradient, in every mode) and changed the caller's object. Refused now at the line,
+  as the docs say of such objects: the check looked for the differentiated value among the
+  names the result depends on by the flow of values, which never includes what goes only
+  into such a call;
+- a wrong number: a helper handing a memo table on to a recursive helper that fills it
+  (``def total(x, memo): return fib(x, 5, memo)``), called with a dict astgrad does not
+  follow as a table (a closure variable or a global), filled the dict in the forward
+  pass, so the derivative's own run of the helper read the values stored as constants
+  (a zero gradient from grad, value_and_grad, vjp and jacobian). Refused now, as a call
+  of ``fib`` itself with that dict is.
+"""
+
+import inspect
+import types
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+
+X = np.array([0.62, 0.35, 0.81])
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + w
+
+
+def item_of_a_mixed_tuple(x, tup):
+    tup[0].scale(x[0])
+    return tup[0].v * tup[1]
+
+
+def value_of_a_dict(x, d):
+    d["a"].scale(x[0])
+    return d["a"].v * x[1]
+
+
+def attribute_of_a_namespace(x, ns):
+    ns.inner.scale(x[0])
+    return ns.inner.v * x[1]
+
+
+def item_of_a_long_list(x, bs):
+    bs[0].scale(x[0])
+    return bs[0].v * x[1]
+
+
+def loop_over_reversed(x, boxes):
+    for b in reversed(boxes):
+        b.scale(x[0])
+    return boxes[0].v * boxes[1].v
+
+
+MIXED = (Box(0.3), 2.0)
+
+
+def through_a_global(x):
+    return item_of_a_mixed_tuple(x, MIXED)
+
+
+UNFOLLOWED = {
+    "mixed tuple": (item_of_a_mixed_tuple, lambda: (Box(0.3), 2.0)),
+    "dict": (value_of_a_dict, lambda: {"a": Box(0.3)}),
+    "namespace": (attribute_of_a_namespace, lambda: types.SimpleNamespace(inner=Box(0.3))),
+    "long list": (item_of_a_long_list, lambda: [Box(0.1 * i) for i in range(70)]),
+    "reversed": (loop_over_reversed, lambda: [Box(0.3), Box(0.7)]),
+}
+
+
+def _line_of_the_call(f):
+    lines, first = inspect.getsourcelines(f)
+    return first + next(i for i, text in enumerate(lines) if ".scale(" in text)
+
+
+def _state(value):
+    if isinstance(value, (list, tuple)):
+        return [_state(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _state(v) for k, v in value.items()}
+    return _state(vars(value)) if hasattr(value, "__dict__") else value
+
+
+@pytest.mark.parametrize("name", sorted(UNFOLLOWED))
+def test_a_method_changing_an_object_astgrad_does_not_follow_is_refused(name):
+    f, make = UNFOLLOWED[name]
+    line = _line_of_the_call(f)
+    held = make()
+    before = repr(_state(held))
+    transforms = [lambda: astgrad.grad(f)(X.copy(), held),
+                  lambda: astgrad.jvp(lambda v: f(v, held), (X.copy(),), (np.ones(3),)),
+                  lambda: astgrad.hessian(f)(X.copy(), held)]
+    for transform in transforms:
+        with pytest.raises(astgrad.TransformError, match=rf"test_hunt31.py:{line}: the method call \.scale\(\) "
+                                                         "changes a differentiated value in place.*build a new value"):
+            transform()
+    assert repr(_state(held)) == before          # the caller's objects are left as they were
+    assert_close(astgrad.grad(lambda v: np.sum(np.sin(v)))(X.copy()), np.cos(X))      # the next call works
+
+
+def test_a_method_on_an_object_a_global_holds_handed_to_a_helper_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt31.py:\d+: the method call \.scale\(\) changes"):
+        astgrad.grad(through_a_global)(X.copy())
+    with pytest.raises(astgrad.TransformError, match=r"the method call \.scale\(\) changes"):
+        astgrad.vjp(through_a_global, X.copy())
+    assert MIXED[0].v == 0.3
+
+
+def fib(x, n, memo):
+    if n in memo:
+        return memo[n]
+    r = x if n < 2 else fib(x, n - 1, memo) + np.sin(fib(x, n - 2, memo))
+    memo[n] = r
+    return r
+
+
+def total(x, memo):
+    return np.sum(fib(x, 5, memo))
+
+
+def _closing_over_a_table():
+    memo = {}
+
+    def f(x):
+        return total(x, memo)
+    return f, memo
+
+
+def table_made_here(x):
+    memo = {}
+    return total(x, memo) * 2.0
+
+
+def table_given(x, memo):
+    return total(x, memo) + total(x * 2.0, memo)
+
+
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad", "vjp", "jacobian", "hessian"])
+def test_a_memo_table_handed_on_by_a_helper_from_a_closure_is_refused(mode):
+    f, memo = _closing_over_a_table()
+    transform = {"grad": astgrad.grad, "value_and_grad": astgrad.value_and_grad, "jacobian": astgrad.jacobian,
+                 "hessian": astgrad.hessian, "vjp": lambda g: lambda v: astgrad.vjp(g, v)}[mode]
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt31.py:\d+: the call of total changes its argument "
+                                                     r"'memo' in place \(the call of fib, which stores into the memo "
+                                                     r"table it is given at .*test_hunt31.py:\d+"):
+        transform(f)(X.copy())
+    assert memo == {}
+
+
+def test_a_memo_table_handed_on_by_a_helper_is_followed_where_astgrad_follows_the_table():
+    want = numerical_grad(table_made_here, (X.copy(),))
+    assert_close(astgrad.grad(table_made_here)(X.copy()), want)
+    assert_close(astgrad.jvp(table_made_here, (X.copy(),), (np.ones(3),))[1], np.sum(want))
+    memo = {}
+    one = lambda v: table_given(v, {})        # noqa: E731
+    assert_close(astgrad.grad(table_given)(X.copy(), memo), numerical_grad(one, (X.copy(),)))
+    assert memo == {}
+    assert_close(astgrad.hessian(table_given)(X.copy(), memo),
+                 numerical_hessian(lambda v: astgrad.grad(table_given)(v, {}), (X.copy(),)), 1e-4, 1e-5)
