@@ -21,7 +21,13 @@ caller's objects and globals compared with what Python leaves. It found:
   follow as a table (a closure variable or a global), filled the dict in the forward
   pass, so the derivative's own run of the helper read the values stored as constants
   (a zero gradient from grad, value_and_grad, vjp and jacobian). Refused now, as a call
-  of ``fib`` itself with that dict is.
+  of ``fib`` itself with that dict is;
+- a wrong number: vjp's pullback read the attributes of an object a global or a closure
+  variable holds (``cfg.scale`` on a ``types.SimpleNamespace``), and the items of a dict or
+  a list a global holds (``TABLE["k"]``, ``FACTORS[1]``), as they were when it was called,
+  not as vjp found them, so changing one in between gave the derivative of another
+  function than the one ``out`` came from; the pullback now runs with the values vjp read,
+  as it does for globals and module attributes.
 """
 
 import inspect
@@ -175,3 +181,60 @@ def test_a_memo_table_handed_on_by_a_helper_is_followed_where_astgrad_follows_th
     assert memo == {}
     assert_close(astgrad.hessian(table_given)(X.copy(), memo),
                  numerical_hessian(lambda v: astgrad.grad(table_given)(v, {}), (X.copy(),)), 1e-4, 1e-5)
+
+
+# -- the pullback reads the attributes and items vjp read ----------------------------------
+
+CFG = types.SimpleNamespace(scale=2.0, w=np.array([0.5, 1.5, 2.5]))
+TABLE = {"k": 2.0}
+FACTORS = [1.0, 3.0]
+
+
+def scaled_by_a_namespace(x):
+    return np.sum(np.sin(x) * CFG.w * CFG.scale)
+
+
+def scaled_by_items(x):
+    return np.sum(np.sin(x) * TABLE["k"] * FACTORS[1])
+
+
+def _closing_over_a_namespace():
+    cfg = types.SimpleNamespace(scale=2.0)
+
+    def f(x):
+        return np.sum(np.sin(x) * cfg.scale)
+    return f, cfg
+
+
+def _set(owner, key, value):
+    if isinstance(owner, (dict, list)):
+        owner[key] = value
+    else:
+        setattr(owner, key, value)
+
+
+@pytest.mark.parametrize("f,owner,key,value", [
+    (scaled_by_a_namespace, CFG, "scale", 9.0),
+    (scaled_by_a_namespace, CFG, "w", np.zeros(3)),
+    (scaled_by_items, TABLE, "k", 9.0),
+    (scaled_by_items, FACTORS, 1, 9.0),
+], ids=["namespace attribute", "namespace array rebound", "dict item", "list item"])
+def test_the_pullback_reads_what_vjp_read_through_an_object_or_a_container(f, owner, key, value):
+    want = numerical_grad(f, (X.copy(),))
+    out, pullback = astgrad.vjp(f, X.copy())
+    before = owner[key] if isinstance(owner, (dict, list)) else getattr(owner, key)
+    _set(owner, key, value)
+    try:
+        assert_close(pullback(1.0)[0], want)
+        now = owner[key] if isinstance(owner, (dict, list)) else getattr(owner, key)
+        assert now is value            # the pullback leaves the new value where it is
+    finally:
+        _set(owner, key, before)
+
+
+def test_the_pullback_reads_an_attribute_of_an_object_a_closure_holds_as_vjp_read_it():
+    f, cfg = _closing_over_a_namespace()
+    out, pullback = astgrad.vjp(f, X.copy())
+    cfg.scale = 10.0
+    assert_close(pullback(1.0)[0], 2.0 * np.cos(X))
+    assert cfg.scale == 10.0
