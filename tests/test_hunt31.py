@@ -22,6 +22,12 @@ caller's objects and globals compared with what Python leaves. It found:
   pass, so the derivative's own run of the helper read the values stored as constants
   (a zero gradient from grad, value_and_grad, vjp and jacobian). Refused now, as a call
   of ``fib`` itself with that dict is;
+- a wrong number: a method storing attributes of ``self`` called through its class on an
+  argument's object (``Box.scale(box, w)``) was refused by grad, but jvp, jacobian and
+  hessian, whose code is made for the object's layout, ran it as it is (a zero derivative,
+  and the caller's object changed): the variant made for the layout follows ``self`` on a
+  copy in its derivative, so it showed no change of its argument, though Python's call of
+  it changes the caller's object as the method does. Refused now in every mode;
 - a wrong number: vjp's pullback read the attributes of an object a global or a closure
   variable holds (``cfg.scale`` on a ``types.SimpleNamespace``), and the items of a dict or
   a list a global holds (``TABLE["k"]``, ``FACTORS[1]``), as they were when it was called,
@@ -238,3 +244,21 @@ def test_the_pullback_reads_an_attribute_of_an_object_a_closure_holds_as_vjp_rea
     cfg.scale = 10.0
     assert_close(pullback(1.0)[0], 2.0 * np.cos(X))
     assert cfg.scale == 10.0
+
+
+def through_the_class(x, box):
+    Box.scale(box, x[0])
+    return box.v * x[1]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "jacobian", "hessian"])
+def test_a_method_called_through_its_class_on_an_argument_is_refused_in_every_mode(mode):
+    box = Box(0.3)
+    run = {"grad": lambda: astgrad.grad(through_the_class)(X.copy(), box),
+           "jvp": lambda: astgrad.jvp(through_the_class, (X.copy(), box), (np.ones(3), None)),
+           "jacobian": lambda: astgrad.jacobian(through_the_class)(X.copy(), box),
+           "hessian": lambda: astgrad.hessian(through_the_class)(X.copy(), box)}[mode]
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt31.py:\d+: the call of scale changes its argument "
+                                                     r"'box' in place \(a change in place at .*self.v = "):
+        run()
+    assert box.v == 0.3

@@ -803,7 +803,7 @@ def _analyse(fn, prepare):
         params = _parameters_of(fn)
         mutated = {name: Where(fn.__code__.co_filename, line, text, "a change in place")
                    for name, (line, text) in source_changes(fn, OUTSIDE).items()}
-        return Effects(fn, params, set(params) | {OUTSIDE}, mutated)
+        return Effects(fn, params, set(params) | {OUTSIDE}, {**_changes_of_the_original(fn, prepare), **mutated})
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
@@ -847,6 +847,8 @@ def _analyse(fn, prepare):
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
+    for param, where in _changes_of_the_original(fn, prepare).items():
+        mutated.setdefault(param, where)
     for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(sharing.statements, params):
         mutated.setdefault(param, _where(source, stmt, f"the call of {callee_name}, which stores into the memo "
                                                        "table it is given"))
@@ -857,6 +859,18 @@ def _analyse(fn, prepare):
     effects = Effects(fn, params, result_shares, mutated, result_items)
     effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
     return effects
+
+
+def _changes_of_the_original(fn, prepare):
+    """{parameter: Where} for a variant made for the layouts of the objects it is given
+    (frontend/function_args.py): its derivative follows a method's stores into ``self`` on
+    a copy, but Python's call of it (``Box.scale(box, w)``) stores into the caller's
+    object, as the original function does."""
+    layouts = getattr(fn, "__astgrad_layouts__", None)
+    original = (getattr(fn, "__astgrad_specializes__", None) or (None,))[0]
+    if not layouts or original is None or _table_twin(original):
+        return {}
+    return {param: where for param, where in callee_effects(original, prepare).mutated.items() if param in layouts}
 
 
 def _table_twin(fn):
