@@ -139,7 +139,7 @@ def test_a_method_on_an_object_a_global_holds_handed_to_a_helper_is_refused():
 def fib(x, n, memo):
     if n in memo:
         return memo[n]
-    r = x if n < 2 else fib(x, n - 1, memo) + np.sin(fib(x, n - 2, memo))
+    r = x * 0.5 if n < 2 else fib(x, n - 1, memo) * np.cos(fib(x, n - 2, memo))
     memo[n] = r
     return r
 

@@ -807,15 +807,7 @@ def _analyse(fn, prepare):
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
-    result_shares, result_items = set(), {}
-    if isinstance(result, gast.Name):
-        reached = {result.id} | sharing.group(result.id, with_contents=True)
-        result_shares = {n for n in reached if n in params or n == OUTSIDE}
-        if result.id not in sharing.locals:
-            result_shares.add(OUTSIDE)
-        same = sharing._aliases(result.id)
-        result_items = _shallowest(_items_of_copies(sharing, same, 1), _items_of_copies(sharing, reached - same, 2))
-        result_items = {n: depth for n, depth in result_items.items() if n not in result_shares}
+    result_shares, result_items = _result_sharing(sharing, result, params)
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
@@ -847,11 +839,8 @@ def _analyse(fn, prepare):
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
-    for param, where in _changes_of_the_original(fn, prepare).items():
+    for param, where in _unshown_changes(fn, prepare, source, sharing.statements, params).items():
         mutated.setdefault(param, where)
-    for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(sharing.statements, params):
-        mutated.setdefault(param, _where(source, stmt, f"the call of {callee_name}, which stores into the memo "
-                                                       "table it is given"))
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
@@ -859,6 +848,31 @@ def _analyse(fn, prepare):
     effects = Effects(fn, params, result_shares, mutated, result_items)
     effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
     return effects
+
+
+def _result_sharing(sharing, result, params):
+    """(the parameters, or OUTSIDE, the result may share memory with; {parameter: depth}
+    of those whose items it holds through a shallow copy, see Effects.result_items)."""
+    if not isinstance(result, gast.Name):
+        return set(), {}
+    reached = {result.id} | sharing.group(result.id, with_contents=True)
+    result_shares = {n for n in reached if n in params or n == OUTSIDE}
+    if result.id not in sharing.locals:
+        result_shares.add(OUTSIDE)
+    same = sharing._aliases(result.id)
+    result_items = _shallowest(_items_of_copies(sharing, same, 1), _items_of_copies(sharing, reached - same, 2))
+    return result_shares, {n: depth for n, depth in result_items.items() if n not in result_shares}
+
+
+def _unshown_changes(fn, prepare, source, statements, params):
+    """{parameter: Where} for the changes Python's call of ``fn`` makes to its arguments
+    that its normalized code (``statements``) does not show: those of the function a
+    variant was made from, and the stores into a memo table handed on to a twin."""
+    found = {}
+    for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(statements, params):
+        found.setdefault(param, _where(source, stmt, f"the call of {callee_name}, which stores into the memo "
+                                                     "table it is given"))
+    return {**found, **_changes_of_the_original(fn, prepare)}
 
 
 def _changes_of_the_original(fn, prepare):
