@@ -128,6 +128,31 @@ def test_a_method_changing_an_object_astgrad_does_not_follow_is_refused(name):
     assert_close(astgrad.grad(lambda v: np.sum(np.sin(v)))(X.copy()), np.cos(X))      # the next call works
 
 
+class Axis:
+    """Stands for a plotting axis a library builds: records what it is shown."""
+
+    def __init__(self):
+        self.shown = 0
+
+    def plot(self, v):
+        self.shown += 1
+
+
+def subplots():
+    return None, Axis()
+
+
+def plotting_what_it_computes(x):
+    fig, ax = subplots()
+    ax.plot(x[0] * 2.0)
+    return np.sum(x ** 2)
+
+
+def test_a_method_given_a_differentiated_value_on_an_object_a_call_builds_is_followed():
+    assert_close(astgrad.grad(plotting_what_it_computes)(X.copy()), 2.0 * X)
+    assert_close(astgrad.jvp(plotting_what_it_computes, (X.copy(),), (np.ones(3),))[1], np.sum(2.0 * X))
+
+
 def test_a_method_on_an_object_a_global_holds_handed_to_a_helper_is_refused():
     with pytest.raises(astgrad.TransformError, match=r"test_hunt31.py:\d+: the method call \.scale\(\) changes"):
         astgrad.grad(through_a_global)(X.copy())

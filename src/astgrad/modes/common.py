@@ -384,10 +384,27 @@ def _from_parameter(fn, name, items=False):
         if not items and current in params or items and stepped and (current in params or current not in sources):
             return True
         for value in sources.get(current, ()):
+            if items and isinstance(value, gast.Call) and not _passes_items_on(value):
+                continue        # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
             inner = stepped or not isinstance(value, gast.Name)
             todo.extend((sub.id, inner) for sub in S.operand_nodes(value)
                         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
     return False
+
+
+_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy)
+_PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
+
+
+def _passes_items_on(call):
+    """Whether ``call`` gives the items of what it is given (``list(bs)``, ``enumerate(bs)``,
+    ``d.values()``, ``d.get(k)``), rather than a value it builds."""
+    target = anno.get(call, Key.TARGET)
+    try:
+        passing = target in _PASSING_ITEMS
+    except TypeError:           # an unhashable callable compares as none of them
+        passing = False
+    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS
 
 
 def unknown_call_error(error, op, fn, array_method=False):
