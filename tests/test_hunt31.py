@@ -28,6 +28,13 @@ caller's objects and globals compared with what Python leaves. It found:
   and the caller's object changed): the variant made for the layout follows ``self`` on a
   copy in its derivative, so it showed no change of its argument, though Python's call of
   it changes the caller's object as the method does. Refused now in every mode;
+- a wrong number: a helper appending to a list an attribute of a global object holds
+  (``NS.buf.append(2.0)`` on a ``types.SimpleNamespace`` or an object of a class of
+  yours), called from the differentiated function, ran twice in its derivative (its value,
+  then its own derivative) with nothing put back, so what the function read of the list
+  counted both runs (grad gave twice the number, and the list kept two items): the
+  helper's effects did not show a changing method called on an attribute or an item of a
+  name. Refused now, as a helper appending to a global list is;
 - a wrong number: vjp's pullback read the attributes of an object a global or a closure
   variable holds (``cfg.scale`` on a ``types.SimpleNamespace``), and the items of a dict or
   a list a global holds (``TABLE["k"]``, ``FACTORS[1]``), as they were when it was called,
@@ -287,3 +294,30 @@ def test_a_method_called_through_its_class_on_an_argument_is_refused_in_every_mo
                                                      r"'box' in place \(a change in place at .*self.v = "):
         run()
     assert box.v == 0.3
+
+
+LOGS = types.SimpleNamespace(buf=[])
+
+
+def counting_helper(x):
+    LOGS.buf.append(2.0)
+    return np.sum(x ** 2) * len(LOGS.buf)
+
+
+def calling_the_counting_helper(x):
+    return counting_helper(x) * 1.0
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "vjp"])
+def test_a_helper_appending_to_a_list_a_global_object_holds_is_refused_where_it_runs_twice(mode):
+    LOGS.buf = []
+    run = {"grad": lambda: astgrad.grad(calling_the_counting_helper)(X.copy()),
+           "jvp": lambda: astgrad.jvp(calling_the_counting_helper, (X.copy(),), (np.ones(3),)),
+           "vjp": lambda: astgrad.vjp(calling_the_counting_helper, X.copy())}[mode]
+    with pytest.raises(astgrad.TransformError, match=r"test_hunt31.py:\d+: the call of counting_helper runs code that "
+                                                     r"changes memory the function did not create \(a global's object: "
+                                                     r"the method call .append\(\) at .*LOGS.buf.append"):
+        run()
+    assert LOGS.buf == []
+    assert_close(astgrad.grad(counting_helper)(X.copy()), 2.0 * X)      # the helper itself: one run, as Python's
+    assert LOGS.buf == [2.0]

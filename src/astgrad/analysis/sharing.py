@@ -34,7 +34,7 @@ from ..core.reach import reached_from
 from ..errors import TransformError
 from .built_items import same_item_reads
 from .loop_trips import loops_running_at_least_once
-from .mutation import ChangeKind, in_place_changes
+from .mutation import ChangeKind, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
 from .source_writes import source_changes
 
@@ -839,7 +839,7 @@ def _analyse(fn, prepare):
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
-    for param, where in _unshown_changes(fn, prepare, source, sharing.statements, params).items():
+    for param, where in _unshown_changes(fn, prepare, source, sharing, params).items():
         mutated.setdefault(param, where)
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
@@ -864,15 +864,38 @@ def _result_sharing(sharing, result, params):
     return result_shares, {n: depth for n, depth in result_items.items() if n not in result_shares}
 
 
-def _unshown_changes(fn, prepare, source, statements, params):
-    """{parameter: Where} for the changes Python's call of ``fn`` makes to its arguments
-    that its normalized code (``statements``) does not show: those of the function a
-    variant was made from, and the stores into a memo table handed on to a twin."""
+def _unshown_changes(fn, prepare, source, sharing, params):
+    """{parameter (or OUTSIDE): Where} for the changes Python's call of ``fn`` makes to its
+    arguments (or to memory from outside) that the in-place changes of its normalized code
+    do not show: those of the function a variant was made from, the stores into a memo
+    table handed on to a twin, and a changing method called on what an attribute or an
+    item of a parameter or a global holds (``NS.buf.append(v)``)."""
     found = {}
-    for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(statements, params):
+    for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(sharing.statements, params):
         found.setdefault(param, _where(source, stmt, f"the call of {callee_name}, which stores into the memo "
                                                      "table it is given"))
+    for stmt, root, method in _methods_on_held_objects(sharing.statements):
+        owner = root if root in sharing.locals else OUTSIDE
+        if owner in params or owner == OUTSIDE:
+            found.setdefault(owner, _where(source, stmt, f"the method call .{method}()"))
     return {**found, **_changes_of_the_original(fn, prepare)}
+
+
+def _methods_on_held_objects(statements):
+    """(statement, root name, method) for each changing method called on an attribute or
+    an item of a name (``NS.buf.append(v)``, ``d["k"].pop()``), which in_place_changes,
+    following names, does not list."""
+    for stmt in statements:
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                and isinstance(call.func.value, (gast.Attribute, gast.Subscript))
+                and is_mutating_method(call.func.attr)):
+            continue
+        root = call.func.value
+        while isinstance(root, (gast.Attribute, gast.Subscript)):
+            root = root.value
+        if isinstance(root, gast.Name):
+            yield stmt, root.id, call.func.attr
 
 
 def _changes_of_the_original(fn, prepare):
