@@ -28,7 +28,7 @@ _replayed = weakref.WeakKeyDictionary()     # generated code -> the user functio
 
 
 class Snapshot:
-    """The values of some places ((module dict, name) or (cell, None)) at one moment, and,
+    """The values of some places ((module dict, name), (cell, None), (list, index)) at one moment, and,
     where given, what some containers hold then (an outer_contents.Contents), to put back."""
 
     def __init__(self, places, contents=None):
@@ -174,6 +174,8 @@ def _read(place):
             return owner.cell_contents
         except ValueError:
             return _ABSENT
+    if type(owner) is list:         # an item of a list (read_places.py)
+        return owner[name] if name < len(owner) else _ABSENT
     return owner.get(name, _ABSENT)
 
 
@@ -184,6 +186,9 @@ def _write(place, value):
             del owner.cell_contents
         else:
             owner.cell_contents = value
+    elif type(owner) is list:       # put back where the list still has the item
+        if value is not _ABSENT and name < len(owner):
+            owner[name] = value
     elif value is _ABSENT:
         owner.pop(name, None)
     else:

@@ -34,7 +34,7 @@ from ..core.reach import reached_from
 from ..errors import TransformError
 from .built_items import same_item_reads
 from .loop_trips import loops_running_at_least_once
-from .mutation import ChangeKind, in_place_changes
+from .mutation import ChangeKind, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
 from .source_writes import source_changes
 
@@ -803,19 +803,11 @@ def _analyse(fn, prepare):
         params = _parameters_of(fn)
         mutated = {name: Where(fn.__code__.co_filename, line, text, "a change in place")
                    for name, (line, text) in source_changes(fn, OUTSIDE).items()}
-        return Effects(fn, params, set(params) | {OUTSIDE}, mutated)
+        return Effects(fn, params, set(params) | {OUTSIDE}, {**_changes_of_the_original(fn, prepare), **mutated})
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
-    result_shares, result_items = set(), {}
-    if isinstance(result, gast.Name):
-        reached = {result.id} | sharing.group(result.id, with_contents=True)
-        result_shares = {n for n in reached if n in params or n == OUTSIDE}
-        if result.id not in sharing.locals:
-            result_shares.add(OUTSIDE)
-        same = sharing._aliases(result.id)
-        result_items = _shallowest(_items_of_copies(sharing, same, 1), _items_of_copies(sharing, reached - same, 2))
-        result_items = {n: depth for n, depth in result_items.items() if n not in result_shares}
+    result_shares, result_items = _result_sharing(sharing, result, params)
     mutated = {}
     copies = _argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
@@ -847,6 +839,8 @@ def _analyse(fn, prepare):
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
+    for param, where in _unshown_changes(fn, prepare, source, sharing, params).items():
+        mutated.setdefault(param, where)
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
@@ -854,6 +848,98 @@ def _analyse(fn, prepare):
     effects = Effects(fn, params, result_shares, mutated, result_items)
     effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
     return effects
+
+
+def _result_sharing(sharing, result, params):
+    """(the parameters, or OUTSIDE, the result may share memory with; {parameter: depth}
+    of those whose items it holds through a shallow copy, see Effects.result_items)."""
+    if not isinstance(result, gast.Name):
+        return set(), {}
+    reached = {result.id} | sharing.group(result.id, with_contents=True)
+    result_shares = {n for n in reached if n in params or n == OUTSIDE}
+    if result.id not in sharing.locals:
+        result_shares.add(OUTSIDE)
+    same = sharing._aliases(result.id)
+    result_items = _shallowest(_items_of_copies(sharing, same, 1), _items_of_copies(sharing, reached - same, 2))
+    return result_shares, {n: depth for n, depth in result_items.items() if n not in result_shares}
+
+
+def _unshown_changes(fn, prepare, source, sharing, params):
+    """{parameter (or OUTSIDE): Where} for the changes Python's call of ``fn`` makes to its
+    arguments (or to memory from outside) that the in-place changes of its normalized code
+    do not show: those of the function a variant was made from, the stores into a memo
+    table handed on to a twin, and a changing method called on what an attribute or an
+    item of a parameter or a global holds (``NS.buf.append(v)``)."""
+    found = {}
+    for stmt, param, callee_name in () if _table_twin(fn) else _tables_handed_on(sharing.statements, params):
+        found.setdefault(param, _where(source, stmt, f"the call of {callee_name}, which stores into the memo "
+                                                     "table it is given"))
+    for stmt, root, method in _methods_on_held_objects(sharing.statements):
+        owner = root if root in sharing.locals else OUTSIDE
+        if owner in params or owner == OUTSIDE:
+            found.setdefault(owner, _where(source, stmt, f"the method call .{method}()"))
+    return {**found, **_changes_of_the_original(fn, prepare)}
+
+
+def _methods_on_held_objects(statements):
+    """(statement, root name, method) for each changing method called on an attribute or
+    an item of a name (``NS.buf.append(v)``, ``d["k"].pop()``), which in_place_changes,
+    following names, does not list."""
+    for stmt in statements:
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                and isinstance(call.func.value, (gast.Attribute, gast.Subscript))
+                and is_mutating_method(call.func.attr)):
+            continue
+        root = call.func.value
+        while isinstance(root, (gast.Attribute, gast.Subscript)):
+            root = root.value
+        if isinstance(root, gast.Name):
+            yield stmt, root.id, call.func.attr
+
+
+def _changes_of_the_original(fn, prepare):
+    """{parameter: Where} for a variant made for the layouts of the objects it is given
+    (frontend/function_args.py): its derivative follows a method's stores into ``self`` on
+    a copy, but Python's call of it (``Box.scale(box, w)``) stores into the caller's
+    object, as the original function does."""
+    layouts = getattr(fn, "__astgrad_layouts__", None)
+    original = (getattr(fn, "__astgrad_specializes__", None) or (None,))[0]
+    if not layouts or original is None or _table_twin(original):
+        return {}
+    return {param: where for param, where in callee_effects(original, prepare).mutated.items() if param in layouts}
+
+
+def _table_twin(fn):
+    """Whether ``fn`` is a memo table's twin (or a variant of one), or code astgrad
+    generated (a twin's derivative): it fills a copy of the table it is given, and its
+    own calls hand that copy on."""
+    if getattr(getattr(fn, "__code__", None), "co_filename", "").startswith("<astgrad"):
+        return True
+    while fn is not None:
+        if getattr(fn, "__astgrad_table__", None) is not None:
+            return True
+        fn = (getattr(fn, "__astgrad_specializes__", None) or (None,))[0]
+    return False
+
+
+def _tables_handed_on(statements, params):
+    """(statement, parameter, callee name) for each call of a memo table's twin
+    (frontend/memo_tables.py) handed a parameter as its table: the twin fills a copy, which
+    the normalized code binds back to the name, but Python's call of the function stores
+    into the caller's dict itself (``fib(x, n, memo)`` in ``def total(x, memo)``)."""
+    for stmt in statements:
+        call = stmt.value if isinstance(stmt, gast.Assign) else None
+        table = getattr(anno.get(call, Key.TARGET), "__astgrad_table__", None) if isinstance(call, gast.Call) else None
+        if table is None:
+            continue
+        try:
+            bound = inspect.signature(anno.get(call, Key.TARGET)).bind(*call.args)
+        except (TypeError, ValueError):
+            continue
+        given = bound.arguments.get(table)
+        if isinstance(given, gast.Name) and given.id in params:
+            yield stmt, given.id, getattr(anno.get(call, Key.TARGET), "__qualname__", "a helper")
 
 
 def _another_parameter(sharing, name):

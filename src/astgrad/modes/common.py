@@ -352,9 +352,19 @@ def _made_by_astgrad(fn, name):
     return False
 
 
-def _from_parameter(fn, name):
+def _appended(call):
+    """Whether ``call`` is ``name.append(...)``."""
+    return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+        and isinstance(call.func.value, gast.Name)
+
+
+def _from_parameter(fn, name, items=False):
     """Whether ``name`` in the core tree ``fn`` is taken from one of its parameters
-    (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies)."""
+    (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies and lists it is
+    appended to). With ``items``, whether it is an item or an attribute (however deep)
+    of a parameter or of a name ``fn`` never binds, a global or a closure variable
+    (``t = G[0]``; ``tup_1 = b`` then ``t = tup_1[0]``, a helper inlined), not the
+    parameter itself under another name (``ax_1 = ax``)."""
     params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     sources = {}
     for node in S.operand_nodes(fn):
@@ -365,18 +375,38 @@ def _from_parameter(fn, name):
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
                 sources.setdefault(stored, []).append(node.iter)
-    seen, todo = set(), [name]
+        elif isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
+            sources.setdefault(node.value.func.value.id, []).extend(node.value.args)
+    seen, todo = set(), [(name, False)]
     while todo:
-        current = todo.pop()
-        if current in seen:
+        current, stepped = todo.pop()       # stepped: read out of what ``current`` holds
+        if (current, stepped) in seen:
             continue
-        seen.add(current)
-        if current in params:
+        seen.add((current, stepped))
+        if not items and current in params or items and stepped and (current in params or current not in sources):
             return True
         for value in sources.get(current, ()):
-            todo.extend(sub.id for sub in S.operand_nodes(value)
+            if items and isinstance(value, gast.Call) and not _passes_items_on(value):
+                continue        # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
+            inner = stepped or not isinstance(value, gast.Name)
+            todo.extend((sub.id, inner) for sub in S.operand_nodes(value)
                         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
     return False
+
+
+_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy)
+_PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
+
+
+def _passes_items_on(call):
+    """Whether ``call`` gives the items of what it is given (``list(bs)``, ``enumerate(bs)``,
+    ``d.values()``, ``d.get(k)``), rather than a value it builds."""
+    target = anno.get(call, Key.TARGET)
+    try:
+        passing = target in _PASSING_ITEMS
+    except TypeError:           # an unhashable callable compares as none of them
+        passing = False
+    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS
 
 
 def unknown_call_error(error, op, fn, array_method=False):
@@ -1574,7 +1604,9 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     as much (``bump(bs[0])`` where bump assigns ``b.v``). A method of no known rule called
     on an object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for
     the object's class: the code made for it follows the method (argument_objects.py).
-    ``varied``: the names depending on the inputs (``active`` where not given)."""
+    ``varied``: the names that depend on the inputs differentiated (``active`` where not
+    given), which such a method may store in the object, though by the flow of values the
+    result does not depend on them."""
     from ..analysis.mutation import is_mutating_method, mutates_arguments
     from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
@@ -1654,12 +1686,13 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
 
 def _item_of_argument(fn, owner, call, varied):
     """Whether the method ``call`` on the name ``owner`` of the core tree ``fn``, bound to
-    an item or attribute of a parameter (not a parameter itself), is given a value
-    depending on the inputs (``varied``)."""
+    an item or attribute of a parameter (not a parameter itself), is given a value that
+    depends on the inputs differentiated (``varied``): ``t = tup[0]; t.scale(w)`` makes
+    the result depend on ``w`` through ``tup[0].v``, which no flow of values shows."""
     if fn is None or owner.id in {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}:
         return False
     given = any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
-    return given and _from_parameter(fn, owner.id)
+    return given and _from_parameter(fn, owner.id, items=True)
 
 
 def check_deques(source, body, active):
