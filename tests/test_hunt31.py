@@ -99,7 +99,7 @@ def through_a_global(x):
 
 UNFOLLOWED = {
     "mixed tuple": (item_of_a_mixed_tuple, lambda: (Box(0.3), 2.0)),
-    "dict": (value_of_a_dict, lambda: {"a": Box(0.3)}),
+    "dict with a number": (value_of_a_dict, lambda: {"a": Box(0.3), "lr": 0.1}),
     "namespace": (attribute_of_a_namespace, lambda: types.SimpleNamespace(inner=Box(0.3))),
     "long list": (item_of_a_long_list, lambda: [Box(0.1 * i) for i in range(70)]),
     "reversed": (loop_over_reversed, lambda: [Box(0.3), Box(0.7)]),

@@ -228,10 +228,9 @@ REFUSED = {     # name: (f, its arguments, the line refused, after f's def line;
         r"the argument model gives \(or holds\)"),
     "method changing self through a helper": (
         scaled_through_a_helper, lambda: ThroughHelper(np.array([0.3, -0.4])), 1,
-        r"the method call \.scale\(\) of a ThroughHelper on box, made for its effect with a differentiated value, "
-        r"may change the object in a way astgrad does not follow \(through another function, setattr or "
-        r"object\.__setattr__\); astgrad follows a method assigning self\.attr = \.\.\. in its own body .*"
-        r"have the method return a new object"),
+        r"the call of ThroughHelper\.scale changes the object it is called on in place \(the call of _set at "
+        r".*: _set\(self, w\)\), which astgrad cannot follow\. astgrad follows a method assigning self\.attr = "
+        r"\.\.\. in its own body .*have the method return a new object"),
 }
 
 

@@ -1413,6 +1413,11 @@ def _callee_change(callee, what_changes, where):
 def _method_change_message(method, receiver, where):
     """A method that changes in place what an attribute of its object holds
     (``self.items.append(v)``): astgrad follows a new value stored in the attribute."""
+    through_a_call = (where.what or "").startswith("the call of") or "setattr(" in (where.text or "")
+    if through_a_call:          # _set(self, w), setattr(self, "v", ...): no attribute of self changed in place
+        return (f"{_callee_change(method, 'the object it is called on', where)}. astgrad follows a method "
+                f"assigning {receiver}.attr = ... in its own body (on an object the function builds or an "
+                f"argument gives): assign the attributes there, or have the method return a new object")
     written = re.search(rf"\b{re.escape(receiver)}\.(\w+)", where.text or "")
     attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
     return (f"{_callee_change(method, 'the object it is called on', where)}. In {method}, store a new value "
