@@ -173,9 +173,8 @@ class ForwardMode(Transform):
 
     def assign(self, stmt):
         name = stmt.targets[0].id
-        # the statement itself, not a copy (as reverse mode's forward sweep): the tree is
-        # this transform's own, each statement is written out once, and the tangent code
-        # copies the atoms it reads (templates, helper calls)
+        # the statement itself, not a copy: the tree is this transform's own, written out
+        # once, and the tangent code copies the atoms it reads (templates, helper calls)
         primal = stmt
         if name not in self.active:
             return [primal]
