@@ -58,9 +58,8 @@ class BranchMemo:
 
     def start(self):
         """What :meth:`remember` needs from before the branches are made."""
-        namer = self.mode.namer
-        return (frozenset(namer.taken), dict(_numbered(namer))), len(self.mode.derivatives), \
-            len(self.mode.namespace.values)
+        added, numbered = _names(self.mode.namer)
+        return (added[:], dict(numbered)), len(self.mode.derivatives), len(self.mode.namespace.values)
 
     def remember(self, stmt, tails, entry, started, branches):
         start, derivatives, bindings = started
@@ -68,9 +67,8 @@ class BranchMemo:
                 or any(type(exit_state) is not Changes or exit_state.base is not entry for _, exit_state in branches):
             return
         made = _Made(stmt, tails, entry, start, branches)
-        namer = self.mode.namer
-        made.taken = tuple(sorted(name for name in namer.taken if name not in made.names))
-        made.numbered_after = dict(_numbered(namer))
+        added, numbered = _names(self.mode.namer)
+        made.taken, made.numbered_after = tuple(added[len(made.names):]), dict(numbered)
         kept = self._made.setdefault(id(stmt), [])
         kept.insert(0, made)
         del kept[_KEPT_PER_IF:]
@@ -84,10 +82,13 @@ class BranchMemo:
         derivative's name, kept in the mode's ``derivatives``, is not taken again (the
         code made now would not take it either); the names ``made`` took are free."""
         namer = self.mode.namer
-        if _numbered(namer) != made.numbered or any(name in namer.taken for name in made.taken):
+        added, numbered = _names(namer)
+        if numbered != made.numbered or any(name in namer.taken for name in made.taken):
             return False
-        differ = namer.taken ^ made.names
-        return not differ or differ <= self._derivative_names()
+        if added == made.names:
+            return True
+        differ = set(added).symmetric_difference(made.names)
+        return differ <= self._derivative_names()
 
     def _derivative_names(self):
         derivatives = self.mode.derivatives
@@ -103,12 +104,13 @@ class BranchMemo:
             else:
                 is_set(entry, adjoint)
         namer = self.mode.namer
-        namer.reserve(*made.taken)
+        namer.reserve(*made.taken)      # the order they were taken in: a later back_to gives them back alike
         mark = namer.mark()             # (count, numbered, taken, added): its numbering as then
         namer.back_to((mark[0], made.numbered_after) + mark[2:])
         return tuple((list(code), Changes(entry, dict(exits))) for code, exits in zip(made.code, made.exits))
 
 
-def _numbered(namer):
-    """``namer``'s ``base -> the last number fresh gave it``, which ``mark`` keeps."""
-    return namer._numbered
+def _names(namer):
+    """The names ``namer`` took, in order, and its ``base -> the last number fresh
+    gave it``: what ``Namer.mark`` keeps of it."""
+    return namer._added, namer._numbered
