@@ -348,3 +348,36 @@ def test_every_runtime_helper_is_in_the_vocabulary():
         if key not in registry.ADJOINTS or key not in registry.TANGENTS:
             missing.append(name)
     assert not missing, f"runtime helpers without adjoint+tangent rules: {sorted(missing)}"
+
+
+def _nodes_held_twice(tree):
+    """The syntax nodes (operators and contexts aside, which gast shares) reached by two
+    paths of ``tree``: a pass changing one of them would change both places."""
+    import gast
+    seen, twice, todo = set(), [], [tree]
+    shared_kinds = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            if not isinstance(node, shared_kinds):
+                twice.append(gast.dump(node))
+            continue
+        seen.add(id(node))
+        for field in node._fields:
+            value = getattr(node, field, None)
+            todo.extend(item for item in (value if isinstance(value, list) else [value])
+                        if isinstance(item, gast.AST))
+    return twice
+
+
+def test_forward_code_holds_each_statement_once(monkeypatch):
+    # forward mode writes the primal statements themselves, not copies, into the code the
+    # optimize passes then change in place: no node may stand in two places of it
+    from astgrad import caching
+    from astgrad.modes import forward
+    trees, transform = [], forward.ForwardMode.transform
+    monkeypatch.setattr(forward.ForwardMode, "transform", lambda mode: trees.append(transform(mode)) or trees[-1])
+    for name, fn, args in CASES:
+        caching.generate_forward(fn, float_positions(args))
+    assert len(trees) >= len(CASES)
+    assert [twice for tree in trees for twice in _nodes_held_twice(tree)] == []

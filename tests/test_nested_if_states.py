@@ -6,7 +6,7 @@ states rather than timed: a loaded machine does not change the count."""
 
 import astgrad
 from astgrad.modes import adjoint_state
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from program_files import load
 
 DEPTH = 40
@@ -38,3 +38,84 @@ def test_a_deep_nest_reads_each_state_through_few_steps(monkeypatch):
     monkeypatch.undo()
     assert_close(value, numerical_grad(f, (x, c)))
     assert_close(astgrad.jvp(f, (x, c), (1.0, 0.0))[1], numerical_jvp(f, (x, c), (1.0, 0.0)))
+
+
+def _nested_else(depth):
+    """Ifs nested ``depth`` deep in the else branches, as in the benchmark's nested
+    shape, but where the nest runs as deep as ``c`` says: level i runs its then
+    branch where ``c > -i`` and goes one deeper otherwise, and ``x``'s adjoint is
+    set on the else paths only (zeros before the ifs around them)."""
+    lines = ["def f(x, c):", "    a = x * 1.0"]
+    unary = ("np.sin", "np.cos", "np.tanh", "np.exp")
+    for level in range(depth):
+        pad = "    " * (level + 1)
+        lines += [f"{pad}a = a * 0.5",
+                  f"{pad}if c > -{level}.0:",
+                  f"{pad}    a = {unary[level % 4]}(a)",
+                  f"{pad}else:",
+                  f"{pad}    a = np.cos(a) * x",
+                  f"{pad}    a = a + {level}.0"]
+    lines.append("    " * (depth + 1) + "a = a * x")
+    return "\n".join(lines + ["    return np.sum(a)"]) + "\n"
+
+
+def _branches_made(source, monkeypatch):
+    """How many times both orders of the gradient of ``source`` make the adjoint of a branch."""
+    from astgrad import caching
+    from astgrad.modes.adjoint_control import ControlFlowAdjoints
+    made, branch = [0], ControlFlowAdjoints._branch
+
+    def counted(self, *args):
+        made[0] += 1
+        return branch(self, *args)
+    monkeypatch.setattr(ControlFlowAdjoints, "_branch", counted)
+    f = load("import numpy as np\n" + source, "f")
+    caching.generate_reverse(caching.generate_reverse(f, (0,), False), (0,), False)
+    monkeypatch.undo()
+    return made[0]
+
+
+def test_nested_ifs_make_each_branch_a_bounded_number_of_times(monkeypatch):
+    """Four times as deep makes about four times the branches (counted, not timed): an
+    if making its branches again with zeros before it made every if nested in it again,
+    each of those its own again, so the branches made grew with the square of the depth
+    (11 times the branches for 4 times the depth; about 4 times now)."""
+    small, large = (_branches_made(_nested_else(depth), monkeypatch) for depth in (5, 20))
+    assert small >= 4 * 5
+    assert large < 4.5 * small, (small, large)
+
+
+def test_deep_nested_ifs_have_the_derivatives_of_the_path_taken():
+    import numpy as np
+    f = load("import numpy as np\n" + _nested_else(6), "f")
+    x = np.array([0.3, -0.2, 0.45])
+    for c in (0.5, -2.5, -9.0):        # the first level's then branch, three levels down, all of them
+        assert_close(astgrad.grad(f)(x, c), numerical_grad(f, (x, c)))
+        tangent = np.array([0.2, -0.7, 0.4])
+        assert_close(astgrad.jvp(f, (x, c), (tangent, 0.0))[1], numerical_jvp(f, (x, c), (tangent, 0.0)))
+        assert_close(astgrad.hessian(f)(x, c), numerical_hessian(astgrad.grad(f), (x, c)))
+
+
+def test_a_loop_of_nested_ifs_has_its_second_derivative():
+    """grad(grad) (reverse over reverse) of a loop holding ifs nested in else branches."""
+    source = ("import numpy as np\n\n"
+              "def f(x, c):\n"
+              "    a = x\n"
+              "    for k in range(3):\n"
+              "        if c > k:\n"
+              "            a = np.sin(a) * x\n"
+              "        else:\n"
+              "            a = a * 0.5\n"
+              "            if c > k - 2.0:\n"
+              "                a = np.tanh(a) + x\n"
+              "            else:\n"
+              "                a = np.cos(a) * x\n"
+              "                if c > k - 4.0:\n"
+              "                    a = a * a\n"
+              "    return a\n")
+    f = load(source, "f")
+    first = astgrad.grad(f)
+    second = astgrad.grad(first)
+    for c in (0.5, -1.5, -3.5, -9.0):
+        assert_close(second(0.7, c), numerical_grad(first, (0.7, c)))
+        assert_close(first(0.7, c), numerical_grad(f, (0.7, c)))

@@ -21,6 +21,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from ..core.ops import is_user_function
+from .branch_memo import BranchMemo
 from .adjoint_state import UNSET, ZERO, Changes, Watched, is_set, join, state_of
 from .save_code import method_call
 
@@ -33,16 +34,24 @@ class ControlFlowAdjoints:
         self.mode = sweep.mode
         self._primals, self._primals_seen = {}, 0       # adjoint -> primal (see _primal_of)
         self._holders = None        # the names a list, tuple or dict may be bound to (item_holders)
+        self.memo = BranchMemo(self.mode)      # the branches of the ifs being made, kept to take again
 
     def if_(self, stmt, state):
+        self.memo.depth += 1
+        try:
+            return self._if(stmt, state)
+        finally:
+            self.memo.depth -= 1
+            if not self.memo.depth:
+                self.memo.forget()      # no pass over an if around this one makes it again
+
+    def _if(self, stmt, state):
         pre, tails = set(), (set(), set())
         mark = self.mode.namer.mark()
         while True:
             self.mode.namer.back_to(mark)
             entry = Watched(state, {adjoint: ZERO for adjoint in pre})
-            (then, s1), (orelse, s2) = (self._branch(stmt, block, tail, entry, bound)
-                                        for block, tail, bound in ((stmt.body, tails[0], Key.DEFINED_BY_BODY),
-                                                                   (stmt.orelse, tails[1], Key.DEFINED_BY_ORELSE)))
+            (then, s1), (orelse, s2) = self._branches(stmt, tails, entry)
             read, found_pre, found_tails = set(entry.read), set(), (set(), set())
             if not self._branches_disagree(entry, s1, s2, found_pre, found_tails):
                 break
@@ -66,6 +75,19 @@ class ControlFlowAdjoints:
             out.append(gast.If(test=S.copy(stmt.test), body=then or [gast.Pass()], orelse=orelse))
         self.mode.last_line = None
         return out, state
+
+    def _branches(self, stmt, tails, entry):
+        """Both branches' adjoint code and exit states: made, or taken again from
+        ``memo`` where they were made for the same states and names."""
+        key = (frozenset(tails[0]), frozenset(tails[1]))
+        made = self.memo.recall(stmt, key, entry)
+        if made is None:
+            started = self.memo.start()
+            made = tuple(self._branch(stmt, block, tail, entry, bound)
+                         for block, tail, bound in ((stmt.body, tails[0], Key.DEFINED_BY_BODY),
+                                                    (stmt.orelse, tails[1], Key.DEFINED_BY_ORELSE)))
+            self.memo.remember(stmt, key, entry, started, made)
+        return made
 
     def _branch(self, stmt, block, tail, entry, bound):
         """One branch's adjoint code, with zeros at its end for the adjoints in ``tail``."""

@@ -36,13 +36,26 @@ def state_of(states, adjoint):
 def is_set(states, adjoint):
     """Whether ``adjoint`` is SET in ``states``: the question of the code that treats a
     ZERO adjoint as an UNSET one (no contribution from it, the first to it assigns it),
-    which a :class:`Watched` state does not note."""
+    which a :class:`Watched` state notes apart (``tested``)."""
+    return _read(states, adjoint, True) is SET
+
+
+def quiet_state(states, adjoint):
+    """The state of ``adjoint`` in ``states``, as :func:`state_of` reads it, without
+    noting the read in the :class:`Watched` states it reads through."""
+    return _read(states, adjoint, False)
+
+
+def _read(states, adjoint, tested):
     while isinstance(states, Changes):
+        if tested and isinstance(states, Watched):
+            states.tested.add(adjoint)
         for known in (states.own, states.above):
             if adjoint in known:
-                return known[adjoint] is SET
+                found = known[adjoint]
+                return UNSET if found is _MISSING else found
         states = states.base
-    return states.get(adjoint) is SET
+    return states.get(adjoint, UNSET)
 
 
 class Changes:
@@ -91,13 +104,15 @@ class Changes:
 class Watched(Changes):
     """Changes that note the adjoints whose states were read through them by
     :func:`state_of` (``read``): the code made under them depends on whether those are
-    UNSET or ZERO; for the others, UNSET and ZERO made the same code."""
+    UNSET or ZERO; for the others, UNSET and ZERO made the same code. The adjoints
+    :func:`is_set` asked about are noted apart (``tested``): the code depends on whether
+    those are SET."""
 
-    __slots__ = ("read",)
+    __slots__ = ("read", "tested")
 
     def __init__(self, base, own=None):
         super().__init__(base, own)
-        self.read = set()
+        self.read, self.tested = set(), set()
 
     def get(self, adjoint, default=None):
         self.read.add(adjoint)

@@ -173,7 +173,9 @@ class ForwardMode(Transform):
 
     def assign(self, stmt):
         name = stmt.targets[0].id
-        primal = S.copy(stmt)
+        # the statement itself, not a copy: the tree is this transform's own, written out
+        # once, and the tangent code copies the atoms it reads (templates, helper calls)
+        primal = stmt
         if name not in self.active:
             return [primal]
         op = ops.describe(stmt.value)
