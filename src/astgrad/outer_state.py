@@ -7,6 +7,7 @@ derivative of the function as calling it now computes), and the transform leaves
 one call of the function does."""
 
 import dis
+import functools
 
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
@@ -63,20 +64,34 @@ def _refuse_iterator(fn, transform, function):
 def _places(function):
     """{key: place} for the globals and closure cells ``function`` (and the code nested in
     it) rebinds; None where it may write globals by a name known only when it runs."""
-    from .frontend.normalize.callee_writes import writes_by_name
-    if writes_by_name(function.__code__):
+    written = _written(function.__code__)
+    if written is None:
         return None
+    global_names, cell_names = written
     cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
-    places = {}
-    for code in _codes(function.__code__):
-        if _WRITES.isdisjoint(dis.opname[op] for op in code.co_code[0::2]):
-            continue
-        for ins in dis.get_instructions(code):
-            if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
-                places[id(function.__globals__), ins.argval] = (function.__globals__, ins.argval)
-            elif ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in cells:
-                places[id(cells[ins.argval]), None] = (cells[ins.argval], None)
+    places = {(id(function.__globals__), name): (function.__globals__, name) for name in global_names}
+    places.update(((id(cells[name]), None), (cells[name], None)) for name in cell_names if name in cells)
     return places
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(code):
+    """(global names, closure variable names) ``code`` and the code nested in it rebind,
+    read off its instructions once; None where it may write globals by a name known only
+    when it runs."""
+    from .frontend.normalize.callee_writes import writes_by_name
+    if writes_by_name(code):
+        return None
+    global_names, cell_names = [], []
+    for inner in _codes(code):
+        if _WRITES.isdisjoint(dis.opname[op] for op in inner.co_code[0::2]):
+            continue
+        for ins in dis.get_instructions(inner):
+            if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+                global_names.append(ins.argval)
+            elif ins.opname in ("STORE_DEREF", "DELETE_DEREF"):
+                cell_names.append(ins.argval)
+    return tuple(dict.fromkeys(global_names)), tuple(dict.fromkeys(cell_names))
 
 
 def _replayed_functions(fn):
