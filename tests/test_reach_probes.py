@@ -12,7 +12,7 @@ import pytest
 
 import astgrad
 from astgrad.frontend.normalize.callee_writes import reached
-from fd import assert_close
+from fd import assert_close, numerical_grad
 
 rng = np.random.default_rng(53)
 
@@ -124,3 +124,93 @@ def test_vjp_sees_a_helper_rebound_to_one_rebinding_a_global():
     finally:
         globals()["HELPER"] = plain
         CALLS = 0
+
+
+# -- vjp's pullback and what f reads, changed between vjp and the pullback ---------------
+
+WEIGHTS = np.array([1.0, 2.0, 3.0])
+
+
+class Params:
+    k = 2.0
+
+
+class Config:
+    def __init__(self):
+        self.scale = 3.0
+
+
+CONFIG = Config()
+
+
+def weighted(x):
+    return np.sum(WEIGHTS * np.sin(x)) * Params.k * CONFIG.scale
+
+
+def _expected_gradient(x):
+    return WEIGHTS * np.cos(x) * Params.k * CONFIG.scale
+
+
+def _written_weights():
+    WEIGHTS[1] *= 2.0
+
+
+def _rebound_class_attribute():
+    Params.k = 5.0
+
+
+def _undo():
+    global WEIGHTS
+    WEIGHTS = np.array([1.0, 2.0, 3.0])
+    Params.k = 2.0
+    CONFIG.scale = 3.0
+
+
+@pytest.mark.parametrize("change, message", [
+    (_written_weights, r"vjp pullback: the global WEIGHTS of test_reach_probes was written into after vjp was "
+                       r"called, .*call the pullback before changing it in place, or call vjp again after the change"),
+    (_rebound_class_attribute, r"vjp pullback: Params\.k \(of the class Params\) was rebound after vjp was called, "
+                               r".*call vjp again after the change"),
+])
+def test_the_pullback_refuses_what_f_reads_changed_since_vjp(change, message):
+    x = rng.normal(size=3)
+    try:
+        out, pullback = astgrad.vjp(weighted, x)
+        change()
+        with pytest.raises(ValueError, match=message):
+            pullback(1.0)
+    finally:
+        _undo()
+    out, pullback = astgrad.vjp(weighted, x)      # the next vjp works
+    assert_close(pullback(1.0)[0], numerical_grad(weighted, (x,)))
+    assert_close(out, weighted(x))
+
+
+def test_the_pullback_reads_an_object_s_attribute_as_vjp_found_it():
+    x = rng.normal(size=3)
+    try:
+        out, pullback = astgrad.vjp(weighted, x)
+        expected = numerical_grad(weighted, (x,))
+        CONFIG.scale = 10.0
+        assert_close(pullback(1.0)[0], expected)        # the derivative of the function out came from
+        assert CONFIG.scale == 10.0                     # left as rebound
+    finally:
+        _undo()
+
+
+def rebinds_weights(x):
+    global WEIGHTS
+    WEIGHTS = WEIGHTS + 1.0     # f itself rebinding the global: not a change since vjp
+    return np.sum(WEIGHTS * x)
+
+
+def test_a_global_array_f_rebinds_is_not_refused():
+    x = rng.normal(size=3)
+    try:
+        out, pullback = astgrad.vjp(rebinds_weights, x)
+        assert_close(WEIGHTS, [2.0, 3.0, 4.0])
+        assert_close(out, np.sum(WEIGHTS * x))
+        assert_close(pullback(1.0)[0], [2.0, 3.0, 4.0])
+        assert_close(WEIGHTS, [2.0, 3.0, 4.0])          # as one call leaves it
+    finally:
+        _undo()
