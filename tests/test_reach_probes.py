@@ -126,6 +126,33 @@ def test_vjp_sees_a_helper_rebound_to_one_rebinding_a_global():
         CALLS = 0
 
 
+STEPS = 1.0
+
+
+def stepped(x):
+    k = STEPS if isinstance(STEPS, float) else next(STEPS)
+    return np.sum(x ** 3) * k
+
+
+def test_what_is_kept_with_the_walk_follows_a_global_rebound_to_an_iterator():
+    """hvp checks the state f may change before it runs f twice; kept with the walk, that
+    check is made again when the global f reads holds another object (an iterator, whose
+    position could not be put back: refused)."""
+    import itertools
+    global STEPS
+    x, v = rng.normal(size=3), rng.normal(size=3)
+    product = astgrad.hvp(stepped)
+    assert_close(product(x, v), 6.0 * x * v)
+    STEPS = itertools.count(2)
+    try:
+        with pytest.raises(astgrad.TransformError, match=r"test_reach_probes\.py:\d+: .*reads the iterator STEPS"):
+            product(x, v)
+        assert next(STEPS) == 2                 # not advanced
+    finally:
+        STEPS = 1.0
+    assert_close(product(x, v), 6.0 * x * v)
+
+
 # -- vjp's pullback and what f reads, changed between vjp and the pullback ---------------
 
 WEIGHTS = np.array([1.0, 2.0, 3.0])

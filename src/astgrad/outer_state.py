@@ -9,9 +9,10 @@ one call of the function does."""
 import dis
 import functools
 
+from .frontend.normalize import reach_probes
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
-from .outer_contents import Contents, all_put_back, changed_containers, loaded_values
+from .outer_contents import Contents, all_put_back, changed_containers, changes_in_place, loaded_values
 from .outer_library_state import iterator_error, iterator_read
 from .rebound_places import Snapshot, find_changes_outside_with
 
@@ -23,17 +24,29 @@ def snapshot(fn, transform):
     nothing. A function writing through ``globals()`` or ``vars()`` (names not known
     before it runs) is refused: the TransformError of callee_writes.py; so is one reading
     an iterator (``next(COUNTER)``), whose position cannot be put back."""
-    places, functions = {}, reached(fn)
+    functions = reached(fn)
+    places = reach_probes.derived(fn, "rebound places")
+    if places is None:
+        found = _rebound_places(fn, transform, functions)
+        if any(map(changes_in_place, functions)):     # what it changes is found at every call
+            containers = changed_containers(functions)
+            return Snapshot(list(found.values()), Contents(containers)) if containers or found else None
+        # the places depend only on the functions' code and on what their globals and cells
+        # hold, which the walk's reads check: kept with the walk (reach_probes.py)
+        places = list(found.values())
+        reach_probes.keep_derived(fn, "rebound places", places)
+    return Snapshot(places) if places else None
+
+
+def _rebound_places(fn, transform, functions):
+    places = {}
     for function in functions:
         found = _places(function)
         if found is None:
             raise rebinding_error(fn, transform)
         _refuse_iterator(fn, transform, function)
         places.update(found)
-    containers = changed_containers(functions)
-    if not places and not containers:
-        return None
-    return Snapshot(list(places.values()), Contents(containers) if containers else None)
+    return places
 
 
 def refuse_iterators(fn, transform):

@@ -41,12 +41,22 @@ def kind_of(value, _=None):
 
 class Probes(list):
     """The reads of one walk: (read, owner, key, what it gave), each checked again as
-    ``read(owner, key) is what it gave``."""
+    ``read(owner, key) is what it gave``; those of a dict's or class's item and of an
+    attribute, the most, kept apart to be checked without a call each."""
+
+    def __init__(self):
+        super().__init__()
+        self.keyed, self.attributes = [], []        # (mapping, key, value), (owner, name, value)
 
     def read(self, read, owner, key=None):
         """``read(owner, key)``, recorded."""
         value = read(owner, key)
-        self.append((read, owner, key, value))
+        if read is item:
+            self.keyed.append((owner, key, value))
+        elif read is attribute:
+            self.attributes.append((owner, key, value))
+        else:
+            self.append((read, owner, key, value))
         return value
 
     def items(self, container, limit):
@@ -58,6 +68,12 @@ class Probes(list):
 
     def hold(self):
         """Whether every read gives what it gave."""
+        for mapping, key, value in self.keyed:
+            if mapping.get(key, ABSENT) is not value:
+                return False
+        for owner, name, value in self.attributes:
+            if getattr(owner, name, ABSENT) is not value:
+                return False
         for read, owner, key, value in self:
             if read(owner, key) is not value:
                 return False
@@ -75,7 +91,7 @@ def _same_items(container, kept_and_limit):
     return all(a is b for a, b in zip(now, kept))
 
 
-_found = FunctionCache("__astgrad_reached__")     # a function -> {"walk": (functions, probes)}
+_found = FunctionCache("__astgrad_reached__")     # a function -> {"walk": (functions, probes), what: (probes, found)}
 
 
 def cached(fn):
@@ -90,3 +106,21 @@ def cached(fn):
 def keep(fn, functions, probes):
     """Keep what the walk from ``fn`` found (``functions``) and what it read (``probes``)."""
     _found.setdefault(fn, {})["walk"] = (functions, probes)
+
+
+def derived(fn, what):
+    """What ``keep_derived(fn, what, ...)`` kept from the functions of the walk from ``fn``
+    that ``reached`` just checked (or made), or None where it was kept from another walk."""
+    entries = _found.get(fn)
+    walk = entries.get("walk") if entries is not None else None
+    kept = entries.get(what) if walk is not None else None
+    return kept[1] if kept is not None and kept[0] is walk[1] else None
+
+
+def keep_derived(fn, what, found):
+    """Keep ``found``, read off the functions of the walk from ``fn`` kept now (and off
+    the objects its reads gave), as long as that walk is."""
+    entries = _found.get(fn)
+    walk = entries.get("walk") if entries is not None else None
+    if walk is not None:
+        entries[what] = (walk[1], found)
