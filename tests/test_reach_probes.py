@@ -241,3 +241,26 @@ def test_a_global_array_f_rebinds_is_not_refused():
         assert_close(WEIGHTS, [2.0, 3.0, 4.0])          # as one call leaves it
     finally:
         _undo()
+
+
+class Counted:
+    calls = 0
+
+
+def count_call():
+    Counted.calls += 1
+
+
+def counts_calls(x):
+    count_call()                # f itself changing a class attribute it reads: not a change since vjp
+    return np.sum(np.sin(x)) * Params.k * min(Counted.calls, 1)
+
+
+def test_a_class_attribute_f_changes_is_not_refused():
+    x = rng.normal(size=3)
+    Counted.calls = 0
+    out, pullback = astgrad.vjp(counts_calls, x)
+    assert Counted.calls == 1
+    assert_close(pullback(1.0)[0], 2.0 * np.cos(x))
+    assert Counted.calls == 1
+    assert_close(out, 2.0 * np.sum(np.sin(x)))

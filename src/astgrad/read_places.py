@@ -65,8 +65,12 @@ class Reads(Snapshot):
         self.labels, self.watched, self.kept = labels, watched, []
 
     def keep_contents(self):
+        """Keep the class attributes and what the arrays hold as they are now (``f`` ran)."""
+        self.watched = [(owner, attribute, vars(owner).get(attribute, _ABSENT), label)
+                        for owner, attribute, _, label in self.watched]
         held = list(zip(self.labels, self.values)) + [(label, value) for _, _, value, label in self.watched]
-        self.kept = [(label, value, _fingerprint(value)) for label, value in held if _fingerprint(value) is not None]
+        prints = [(label, value, _fingerprint(value)) for label, value in held]
+        self.kept = [(label, value, kept) for label, value, kept in prints if kept is not None]
 
 
 def refuse_changed_reads(reads, name):
