@@ -48,17 +48,17 @@ def read_snapshot(fn, receivers=()):
         if type(attributes) is dict:
             for name in attributes:
                 places[id(attributes), name] = (attributes, name)
-                labels[id(attributes), name] = f"the attribute {name} of {type(receiver).__name__}'s object"
+                labels[id(attributes), name] = ("the attribute {} of {}'s object", name, type(receiver).__name__)
     if not places and not watched:
         return None
     return Reads(list(places.values()), [labels[key] for key in places], list(watched.values()))
 
 
 class Reads(Snapshot):
-    """A Snapshot of the places a function reads, with a name for each (``labels``), and
-    the attributes of classes it reads (``watched``: (class, name, value, label)), which
-    are checked rather than put back. ``keep_contents`` keeps what the arrays among
-    them hold, once the function ran."""
+    """A Snapshot of the places a function reads, with a name for each (``labels``: a
+    format and its values), and the attributes of classes it reads (``watched``: (class,
+    name, value, label)), which are checked rather than put back. ``keep_contents``
+    keeps what the arrays among them hold, once the function ran."""
 
     def __init__(self, places, labels, watched):
         super().__init__(places)
@@ -80,14 +80,19 @@ def refuse_changed_reads(reads, name):
         return
     for owner, attribute, value, label in reads.watched:
         if vars(owner).get(attribute, _ABSENT) is not value:
-            raise ValueError(f"{name}: {label} was rebound after vjp was called, so the pullback would "
+            raise ValueError(f"{name}: {_text(label)} was rebound after vjp was called, so the pullback would "
                              "differentiate another function than the one vjp's output was computed with; call "
                              "the pullback before changing it, or call vjp again after the change")
     for label, array, kept in reads.kept:
         if _fingerprint(array) != kept:
-            raise ValueError(f"{name}: {label} was written into after vjp was called, so the pullback would "
+            raise ValueError(f"{name}: {_text(label)} was written into after vjp was called, so the pullback would "
                              "differentiate at another point than the one vjp's output was computed at; call "
                              "the pullback before changing it in place, or call vjp again after the change")
+
+
+def _text(label):
+    """A place's name (kept as a format and its values: made only for an error)."""
+    return label[0].format(*label[1:])
 
 
 def _fingerprint(value):
@@ -116,23 +121,23 @@ def _add_places(function, places, labels, watched):
     for name in names:
         if name in scope:
             places[id(scope), name] = (scope, name)
-            labels[id(scope), name] = f"the global {name} of {module}"
+            labels[id(scope), name] = ("the global {} of {}", name, module)
     for name in cell_names:
         if name in cells:
             places[id(cells[name]), None] = (cells[name], None)
-            labels[id(cells[name]), None] = f"the closure variable {name} of {function.__qualname__}"
+            labels[id(cells[name]), None] = ("the closure variable {} of {}", name, function.__qualname__)
     for owner_name, attribute in attributes:
         owner = scope.get(owner_name)
         if isinstance(owner, types.ModuleType) or _user_object(owner):
             held = vars(owner)
             if attribute in held and type(held) is dict:
                 places[id(held), attribute] = (held, attribute)
-                labels[id(held), attribute] = f"{owner_name}.{attribute} (in {module})"
+                labels[id(held), attribute] = ("{}.{} (in {})", owner_name, attribute, module)
                 continue
         klass = _defining_class(owner, attribute)
         if klass is not None and not _code_like(vars(klass)[attribute]):
             watched[id(klass), attribute] = (klass, attribute, vars(klass)[attribute],
-                                             f"{owner_name}.{attribute} (of the class {klass.__qualname__})")
+                                             ("{}.{} (of the class {})", owner_name, attribute, klass.__qualname__))
 
 
 def _code_like(value):
