@@ -30,7 +30,7 @@ from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
-from .read_places import read_snapshot, rebound_since
+from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
 from .outputs import (check_scalar as _check_scalar, describe_value as _describe,
                       is_numeric_array as _is_numeric_array, is_real_number as _is_real_number,
@@ -994,6 +994,8 @@ class Pullback:
         self._held = kept_primals(primals)      # what a write into a primal since would change
         self._before = before       # the globals f rebinds as vjp found them (outer_state.py)
         self._read = read           # the names f reads as vjp found them (read_places.py)
+        if read is not None:
+            read.keep_contents()    # the arrays they hold as f left them: a write into one since is refused
         self._bound = bound if bound is not None else _bind(f, primals, {})
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
         # derivative as vjp found f and the names it reads, whatever they are rebound to
@@ -1018,6 +1020,7 @@ class Pullback:
             return tuple(None for _ in self.primals)
         _refuse_complex((cotangent,), "vjp pullback (the cotangent)")
         refuse_changed_primals(self.primals, self._held, "vjp pullback")
+        refuse_changed_reads(self._read, "vjp pullback")
         for receiver in self._leading:
             check_receiver(receiver, self.function)
         code = self._compiled

@@ -45,7 +45,7 @@ def changed_containers(functions):
     """The containers that ``functions`` (or those of them changing something in place)
     read from globals and closure cells, where one of them may change an object in place;
     [] where none may."""
-    changing = [function for function in functions if _changes_in_place(function)]
+    changing = [function for function in functions if changes_in_place(function)]
     if not changing:
         return []
     if not any(map(_may_reach_more, changing)):
@@ -63,7 +63,7 @@ def all_put_back(functions):
     array or object of a class of the user's) or holds nothing to change (a number, a
     string, a function, a class, a module): then a run of them can be undone."""
     for function in functions:
-        if not _changes_in_place(function):
+        if not changes_in_place(function):
             continue
         if _may_reach_more(function) and function.__code__.co_argcount + function.__code__.co_kwonlyargcount:
             return False        # it may change what it is given, which nothing here saves
@@ -101,7 +101,7 @@ def _read_by(function):
                 yield value
 
 
-def _changes_in_place(function):
+def changes_in_place(function):
     """Whether ``function`` may change an object in place: by what its code names, or as
     it reads a queue and calls ``get`` (which takes an item; a name dicts' ``get`` shares)."""
     if _may_change_in_place(function.__code__):

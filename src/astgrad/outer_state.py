@@ -7,10 +7,12 @@ derivative of the function as calling it now computes), and the transform leaves
 one call of the function does."""
 
 import dis
+import functools
 
+from .frontend.normalize import reach_probes
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
-from .outer_contents import Contents, all_put_back, changed_containers, loaded_values
+from .outer_contents import Contents, all_put_back, changed_containers, changes_in_place, loaded_values
 from .outer_library_state import iterator_error, iterator_read
 from .rebound_places import Snapshot, find_changes_outside_with
 
@@ -22,17 +24,29 @@ def snapshot(fn, transform):
     nothing. A function writing through ``globals()`` or ``vars()`` (names not known
     before it runs) is refused: the TransformError of callee_writes.py; so is one reading
     an iterator (``next(COUNTER)``), whose position cannot be put back."""
-    places, functions = {}, reached(fn)
+    functions = reached(fn)
+    places = reach_probes.derived(fn, "rebound places")
+    if places is None:
+        found = _rebound_places(fn, transform, functions)
+        if any(map(changes_in_place, functions)):     # what it changes is found at every call
+            containers = changed_containers(functions)
+            return Snapshot(list(found.values()), Contents(containers)) if containers or found else None
+        # the places depend only on the functions' code and on what their globals and cells
+        # hold, which the walk's reads check: kept with the walk (reach_probes.py)
+        places = list(found.values())
+        reach_probes.keep_derived(fn, "rebound places", places)
+    return Snapshot(places) if places else None
+
+
+def _rebound_places(fn, transform, functions):
+    places = {}
     for function in functions:
         found = _places(function)
         if found is None:
             raise rebinding_error(fn, transform)
         _refuse_iterator(fn, transform, function)
         places.update(found)
-    containers = changed_containers(functions)
-    if not places and not containers:
-        return None
-    return Snapshot(list(places.values()), Contents(containers) if containers else None)
+    return places
 
 
 def refuse_iterators(fn, transform):
@@ -63,20 +77,34 @@ def _refuse_iterator(fn, transform, function):
 def _places(function):
     """{key: place} for the globals and closure cells ``function`` (and the code nested in
     it) rebinds; None where it may write globals by a name known only when it runs."""
-    from .frontend.normalize.callee_writes import writes_by_name
-    if writes_by_name(function.__code__):
+    written = _written(function.__code__)
+    if written is None:
         return None
+    global_names, cell_names = written
     cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
-    places = {}
-    for code in _codes(function.__code__):
-        if _WRITES.isdisjoint(dis.opname[op] for op in code.co_code[0::2]):
-            continue
-        for ins in dis.get_instructions(code):
-            if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
-                places[id(function.__globals__), ins.argval] = (function.__globals__, ins.argval)
-            elif ins.opname in ("STORE_DEREF", "DELETE_DEREF") and ins.argval in cells:
-                places[id(cells[ins.argval]), None] = (cells[ins.argval], None)
+    places = {(id(function.__globals__), name): (function.__globals__, name) for name in global_names}
+    places.update(((id(cells[name]), None), (cells[name], None)) for name in cell_names if name in cells)
     return places
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(code):
+    """(global names, closure variable names) ``code`` and the code nested in it rebind,
+    read off its instructions once; None where it may write globals by a name known only
+    when it runs."""
+    from .frontend.normalize.callee_writes import writes_by_name
+    if writes_by_name(code):
+        return None
+    global_names, cell_names = [], []
+    for inner in _codes(code):
+        if _WRITES.isdisjoint(dis.opname[op] for op in inner.co_code[0::2]):
+            continue
+        for ins in dis.get_instructions(inner):
+            if ins.opname in ("STORE_GLOBAL", "DELETE_GLOBAL"):
+                global_names.append(ins.argval)
+            elif ins.opname in ("STORE_DEREF", "DELETE_DEREF"):
+                cell_names.append(ins.argval)
+    return tuple(dict.fromkeys(global_names)), tuple(dict.fromkeys(cell_names))
 
 
 def _replayed_functions(fn):

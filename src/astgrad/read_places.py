@@ -8,13 +8,24 @@ called. That code reads those names again: rebound in between (``K = 10.0``,
 ``cfg.scale = 3.0``, a setter's ``nonlocal``, ``obj.k = 10.0``, ``D["k"] = 9.0``), the pullback would differentiate a
 function other than the one ``out`` came from, with no error. The pullback runs with the
 values vjp found, as JAX's and PyTorch's keep what the forward pass read, and puts the
-new ones back after."""
+new ones back after.
+
+What cannot be put back so is refused when the pullback is called, as PyTorch refuses
+a backward pass through a tensor changed in place since it was saved: an array one of
+those places held written into since (``W *= 2``: each is kept as a CRC-32 of its bytes
+with its shape and dtype, not a copy), and an attribute of a class of the user's the
+function reads (``Params.k``, also through an object of it, ``cfg.k``) rebound since."""
 
 import dis
 import functools
 import types
+import zlib
+
+import numpy
 
 from .rebound_places import Snapshot
+
+_ABSENT = object()
 
 _GLOBAL_READS = frozenset({"LOAD_GLOBAL", "LOAD_NAME"})
 _CELL_READS = frozenset({"LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF"})
@@ -22,7 +33,7 @@ _ATTRIBUTE_READS = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
 
 
 def read_snapshot(fn, receivers=()):
-    """A Snapshot of the places ``fn`` (a plain function) and the functions it reaches
+    """A Reads of the places ``fn`` (a plain function) and the functions it reaches
     read, and of the attributes of ``receivers`` (a bound method's object, ``self.k``),
     or None where there are none (or where they cannot be found)."""
     from .frontend.normalize.callee_writes import reached     # (import astgrad loads no normalizer)
@@ -30,14 +41,67 @@ def read_snapshot(fn, receivers=()):
         functions = reached(fn)
     except Exception:       # noqa: BLE001 - what cannot be followed is left as it is
         return None
-    places = {}
+    places, labels, watched = {}, {}, {}
     for function in functions:
-        places.update(_places(function))
+        _add_places(function, places, labels, watched)
     for receiver in receivers:
         attributes = getattr(receiver, "__dict__", None)
         if type(attributes) is dict:
-            places.update(((id(attributes), name), (attributes, name)) for name in attributes)
-    return Snapshot(list(places.values())) if places else None
+            for name in attributes:
+                places[id(attributes), name] = (attributes, name)
+                labels[id(attributes), name] = ("the attribute {} of {}'s object", name, type(receiver).__name__)
+    if not places and not watched:
+        return None
+    return Reads(list(places.values()), [labels[key] for key in places], list(watched.values()))
+
+
+class Reads(Snapshot):
+    """A Snapshot of the places a function reads, with a name for each (``labels``: a
+    format and its values), and the attributes of classes it reads (``watched``: (class,
+    name, value, label)), which are checked rather than put back. ``keep_contents``
+    keeps what the arrays among them hold, once the function ran."""
+
+    def __init__(self, places, labels, watched):
+        super().__init__(places)
+        self.labels, self.watched, self.kept = labels, watched, []
+
+    def keep_contents(self):
+        """Keep the class attributes and what the arrays hold as they are now (``f`` ran)."""
+        self.watched = [(owner, attribute, vars(owner).get(attribute, _ABSENT), label)
+                        for owner, attribute, _, label in self.watched]
+        held = list(zip(self.labels, self.values)) + [(label, value) for _, _, value, label in self.watched]
+        prints = [(label, value, _fingerprint(value)) for label, value in held]
+        self.kept = [(label, value, kept) for label, value, kept in prints if kept is not None]
+
+
+def refuse_changed_reads(reads, name):
+    """The ValueError for a class attribute the function read rebound since ``vjp`` made
+    the pullback ``name``, or an array one of the places held written into since."""
+    if reads is None:
+        return
+    for owner, attribute, value, label in reads.watched:
+        if vars(owner).get(attribute, _ABSENT) is not value:
+            raise ValueError(f"{name}: {_text(label)} was rebound after vjp was called, so the pullback would "
+                             "differentiate another function than the one vjp's output was computed with; call "
+                             "the pullback before changing it, or call vjp again after the change")
+    for label, array, kept in reads.kept:
+        if _fingerprint(array) != kept:
+            raise ValueError(f"{name}: {_text(label)} was written into after vjp was called, so the pullback would "
+                             "differentiate at another point than the one vjp's output was computed at; call "
+                             "the pullback before changing it in place, or call vjp again after the change")
+
+
+def _text(label):
+    """A place's name (kept as a format and its values: made only for an error)."""
+    return label[0].format(*label[1:])
+
+
+def _fingerprint(value):
+    """(shape, dtype, CRC-32 of the bytes) of a NumPy array of numbers; else None."""
+    if not isinstance(value, numpy.ndarray) or value.dtype.kind not in "biufc":
+        return None
+    data = numpy.ascontiguousarray(value).reshape(-1).view(numpy.uint8)
+    return value.shape, value.dtype.str, zlib.crc32(data)
 
 
 def rebound_since(snapshot):
@@ -48,22 +112,61 @@ def rebound_since(snapshot):
     return snapshot if any(a is not b for a, b in zip(snapshot.values, now.values)) else None
 
 
-def _places(function):
+def _add_places(function, places, labels, watched):
+    """Add the places ``function`` reads to ``places`` and their names to ``labels``; the
+    attributes of classes of the user's it reads to ``watched``."""
     scope = function.__globals__
     cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
     names, cell_names, attributes = _reads(function.__code__)
-    places = {(id(scope), name): (scope, name) for name in names if name in scope}
-    places.update(((id(cells[name]), None), (cells[name], None)) for name in cell_names if name in cells)
-    for name in names:              # D["k"] = 9.0: the items of a short dict or list a global holds
-        held = scope.get(name)
-        if type(held) in (dict, list) and len(held) <= _ITEMS_LIMIT:
-            places.update(((id(held), key), (held, key)) for key in (held if type(held) is dict else range(len(held))))
-    for held_by_cell, holder_name, attribute in attributes:
-        holder = _cell_value(cells.get(holder_name)) if held_by_cell else scope.get(holder_name)
-        own = _own_attributes(holder)
+    module = scope.get("__name__", "?")
+    for name in names:
+        if name in scope:
+            places[id(scope), name] = (scope, name)
+            labels[id(scope), name] = ("the global {} of {}", name, module)
+            held = scope[name]
+            if type(held) in (dict, list) and len(held) <= _ITEMS_LIMIT:   # D["k"] = 9.0: a short dict's items
+                for key in held if type(held) is dict else range(len(held)):
+                    places[id(held), key] = (held, key)
+                    labels[id(held), key] = ("{}[{!r}] (in {})", name, key, module)
+    for name in cell_names:
+        if name in cells:
+            places[id(cells[name]), None] = (cells[name], None)
+            labels[id(cells[name]), None] = ("the closure variable {} of {}", name, function.__qualname__)
+    for held_by_cell, owner_name, attribute in attributes:
+        owner = _cell_value(cells.get(owner_name)) if held_by_cell else scope.get(owner_name)
+        own = _own_attributes(owner)
         if own is not None and attribute in own:
             places[id(own), attribute] = (own, attribute)
-    return places
+            labels[id(own), attribute] = ("{}.{} (in {})", owner_name, attribute, module)
+            continue
+        klass = _defining_class(owner, attribute)
+        if klass is not None and not _code_like(vars(klass)[attribute]):
+            watched[id(klass), attribute] = (klass, attribute, vars(klass)[attribute],
+                                             ("{}.{} (of the class {})", owner_name, attribute, klass.__qualname__))
+
+
+def _code_like(value):
+    """A method, a property or another callable: the pullback's code holds what it
+    calls (a rebinding since leaves it as it is)."""
+    return callable(value) or isinstance(value, (staticmethod, classmethod, property))
+
+
+def _user_object(value):
+    """An object of a class of the user's keeping its attributes in a ``__dict__``."""
+    from .frontend.normalize.outer_writes import _library
+    return not isinstance(value, type) and type(getattr(value, "__dict__", None)) is dict \
+        and not _library(type(value).__module__)
+
+
+def _defining_class(owner, attribute):
+    """The class of the user's (``owner`` itself, or the class of an object of the user's)
+    whose own ``attribute`` a read of ``owner.attribute`` gives; else None."""
+    from .frontend.normalize.outer_writes import _library
+    cls = owner if isinstance(owner, type) else type(owner) if _user_object(owner) else None
+    for klass in cls.__mro__ if cls is not None else ():
+        if attribute in vars(klass):
+            return klass if not _library(klass.__module__) else None
+    return None
 
 
 _ITEMS_LIMIT = 32

@@ -21,7 +21,8 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.methods import static_attribute
 from ...core.ops import is_user_function
-from .outer_writes import _codes, _code_names, _filled, _library, _outer_writes_of
+from . import reach_probes
+from .outer_writes import _codes, _code_names, _library, _outer_writes_of
 
 _ADVICE = ("the derivative would run it again, rebinding it a second time, or read the new value where the "
            "function read the old one. Make the write a module-level function of this module called by name "
@@ -191,10 +192,23 @@ def reached(fn):
     """``fn`` and the user functions it reaches through its globals and closure cells,
     following the values they hold: functions, bound methods, the attributes a function
     names of classes and instances of the user's (methods, static and class methods,
-    properties), and the items of dicts, lists and tuples."""
+    properties), and the items of dicts, lists and tuples. The walk is done again only
+    where one of the objects it read changed since (reach_probes.py)."""
+    kept = isinstance(fn, types.FunctionType)
+    found = reach_probes.cached(fn) if kept else None
+    if found is None:
+        probes = reach_probes.Probes()
+        found = _walk(fn, probes)
+        if kept:
+            reach_probes.keep(fn, found, probes)
+    return list(found)
+
+
+def _walk(fn, probes):
+    """What ``reached`` returns, each read it makes recorded in ``probes``."""
     seen, stack = {}, [(fn, frozenset())]
-    receiver = getattr(fn, "__astgrad_receiver__", None)       # a method: self.other(x) runs its class's
-    if receiver is not None:
+    receiver = probes.read(reach_probes.attribute, fn, "__astgrad_receiver__")
+    if receiver is not None and receiver is not reach_probes.ABSENT:    # a method: self.other(x) runs its class's
         stack.append((receiver[1], frozenset(_code_names(fn.__code__))))
     while stack:
         value, names = stack.pop()
@@ -204,35 +218,48 @@ def reached(fn):
             continue
         seen[key] = value
         if function:
-            names = frozenset(_code_names(value.__code__))
-        stack.extend((held, names) for held in _held(value, names))
-    return list({id(v): v for v in seen.values() if isinstance(v, types.FunctionType)
-                 and not _library(getattr(v, "__module__", None))}.values())
+            names = frozenset(_code_names(probes.read(reach_probes.attribute, value, "__code__")))
+        stack.extend((held, names) for held in _held(value, names, probes))
+    return tuple({id(v): v for v in seen.values() if isinstance(v, types.FunctionType)
+                  and not _library(getattr(v, "__module__", None))}.values())
 
 
-def _held(value, names):
+def _held(value, names, probes):
     """The values ``value`` leads to (see ``reached``); ``names``: the names the
-    function holding it reads (the attributes of an object it may use)."""
+    function holding it reads (the attributes of an object it may use). The reads of
+    what may change are recorded in ``probes``."""
     if isinstance(value, types.FunctionType):
-        if _library(getattr(value, "__module__", None)):
+        if _library(probes.read(reach_probes.attribute, value, "__module__")):
             return []
-        cells = [c.cell_contents for c in value.__closure__ or () if _filled(c)]
-        return cells + [value.__globals__.get(n) for n in sorted(names)]
+        cells = [probes.read(reach_probes.cell_value, c) for c in value.__closure__ or ()]
+        held = [probes.read(reach_probes.item, value.__globals__, n) for n in sorted(names)]
+        return [v for v in cells + held if v is not reach_probes.ABSENT]
     if isinstance(value, (types.MethodType, staticmethod, classmethod)):
         return [value.__func__]
+    kind = probes.read(reach_probes.kind_of, value)
     if _differentiable(value):      # a gradient made outside runs the function it was made of
         return [_plain(value) or _transformed(value)]
     if isinstance(value, property):
         return [value.fget, value.fset, value.fdel]
-    if isinstance(value, dict):
-        return list(value.values())[:_ITEMS]
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (dict, list)):
+        return probes.items(value, _ITEMS)
+    if isinstance(value, tuple):
         return list(value[:_ITEMS])
-    cls = value if isinstance(value, type) else type(value)
-    if _library(getattr(cls, "__module__", None)):
+    return _class_attributes(value if isinstance(value, type) else kind, names, probes)
+
+
+def _class_attributes(cls, names, probes):
+    """The attributes named ``names`` of the classes of the user's in ``cls``'s MRO."""
+    if _library(probes.read(reach_probes.attribute, cls, "__module__")):
         return []
-    return [vars(klass)[n] for klass in cls.__mro__ if not _library(klass.__module__)
-            for n in sorted(names) if n in vars(klass)]
+    found = []
+    for klass in probes.read(reach_probes.attribute, cls, "__mro__"):
+        if _library(probes.read(reach_probes.attribute, klass, "__module__")):
+            continue
+        attributes = vars(klass)        # (a live view of the class's dict)
+        found.extend(v for v in (probes.read(reach_probes.item, attributes, n) for n in sorted(names))
+                     if v is not reach_probes.ABSENT)
+    return found
 
 
 def _differentiable(value):
