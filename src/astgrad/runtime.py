@@ -91,6 +91,19 @@ def _as_rows(items):
     return numpy.stack(numpy.broadcast_arrays(*items)) if items else numpy.zeros(0)
 
 
+def list_rows(tangent, result):
+    """The tangent of an operand of a ufunc or an operator whose value is ``result``, as
+    NumPy read the operand: where the result is an array, a list or tuple of tangents as
+    one array (see forward.py); else (a list concatenated or repeated), or where the
+    items' shapes differ, the tangent as it is."""
+    if not isinstance(tangent, (list, tuple)) or not tangent or not isinstance(result, (_NDARRAY, numpy.generic)):
+        return tangent
+    try:
+        return _as_rows(tangent)
+    except ValueError:
+        return tangent
+
+
 class _AbsentZero(float):
     """The derivative of an item a derivative dict lacks: zero, and zero again at any item
     of it, as the item may be a dict or a list itself (``d_obj['p']['g']`` for an object
@@ -619,6 +632,10 @@ def broadcast_like(g, x):
             return g
         if _is_zero_placeholder(g):
             return zeros_like(x)
+        if type(x) is AdjointList and type(g) is _NDARRAY and g.ndim and len(g) == len(x):
+            # a derivative list plus an array (d_xs + dot_adjoint(...)) adds row by row: its
+            # tangent is the rows, not a concatenation (forward over reverse of a list argument)
+            return g
         raise TypeError(_LIST_LENGTH_CHANGED)
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
@@ -1922,7 +1939,7 @@ def matmul_adjoint_left(g, x, y):
     _refuse_own_matmul(x, y)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if y_dim == 1:
-        out = numpy.multiply.outer(g, y) if x_dim > 1 else g * y
+        out = numpy.multiply.outer(g, y) if x_dim > 1 else numpy.multiply(g, y)     # y may be a list
     elif x_dim == 1:
         out = numpy.squeeze(numpy.expand_dims(g, -2) @ _swap(y), -2)
     else:
@@ -1944,7 +1961,7 @@ def matmul_adjoint_right(g, x, y):
     _refuse_own_matmul(x, y)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if x_dim == 1:
-        out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else g * x
+        out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else numpy.multiply(g, x)
     elif y_dim == 1:
         out = numpy.squeeze(_swap(x) @ numpy.expand_dims(g, -1), -1)
     else:

@@ -7,6 +7,8 @@ A name that carries a tangent gets one on every assignment (zeros where the
 assigned value does not depend on the inputs), so tangents exist on every path.
 """
 
+import operator
+
 import gast
 import numpy
 
@@ -30,6 +32,11 @@ from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
+
+
+# operators whose result is an array where one operand is a list and the other an array
+_ARRAY_OPERATORS = frozenset({operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+                              operator.matmul, operator.floordiv, operator.mod})
 
 
 class ForwardMode(Transform):
@@ -269,11 +276,13 @@ class ForwardMode(Transform):
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
         args = self.call_atoms(op)
         result = stmt.targets[0].id
+        as_rows = self.list_tangents_as_arrays(op, args, result)
 
         def derivative_of(atom):
             if isinstance(atom, gast.Name) and atom.id == result and atom is not None:
                 return self.tangent(result)
-            return self.tangent_of(atom)
+            return as_rows[0].get(atom.id) if isinstance(atom, gast.Name) and atom.id in as_rows[0] \
+                else self.tangent_of(atom)
         try:
             # simplified as they are made: a second walk over each term's tree cost a sixth of the transform
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
@@ -288,7 +297,28 @@ class ForwardMode(Transform):
             return []
         for check in checks:
             check.value = optimize.simplify(check.value)
-        return checks + terms
+        return checks + as_rows[1] + terms
+
+    def list_tangents_as_arrays(self, op, args, result):
+        """({operand: the name of its tangent as an array}, the statements making those) for
+        the operands of a ufunc or an operator that may be lists: where NumPy read a list
+        operand as an array (the result is one), the rule's arithmetic must read its tangent
+        (a list) so too (d_x * 2.0 * x would repeat or refuse it). Names known to hold
+        arrays or numbers need nothing."""
+        if not isinstance(op.key, numpy.ufunc) and op.key not in _ARRAY_OPERATORS:
+            return {}, []
+        renamed, made = {}, []
+        for atom in args:
+            if not isinstance(atom, gast.Name) or atom.id in renamed or atom.id == result \
+                    or atom.id in self.known_arrays or self.tangent_of(atom) is None:
+                continue
+            kind = self.kinds.get(atom.id)
+            if atom.id in self.kinds and (argument_kinds.is_array(kind) or kind in ("float", "int")):
+                continue
+            renamed[atom.id] = self.namer.fresh(self.tangent_of(atom) + "_rows")
+            made.append(S.assign(renamed[atom.id], self.helper_call("list_rows", [S.name(self.tangent_of(atom)),
+                                                                                 S.name(result)])))
+        return renamed, made
 
     def unused(self, stmt):
         """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is

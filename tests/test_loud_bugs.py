@@ -1,0 +1,61 @@
+"""Errors that were not clear and output that was not quiet: each case at its root.
+
+- a list argument in forward mode and forward over reverse (hvp, jvp and jacobian of a
+  gradient): NumPy reads a list operand as an array, and so must the tangent's arithmetic;
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_hessian, numerical_jvp
+
+
+# -- lists in forward mode and forward over reverse --------------------------------------
+
+def _dot_helper(x):
+    return np.dot(x, x)
+
+
+def _square_helper(x):
+    return np.sum(np.square(x))
+
+
+LIST_PROGRAMS = {
+    "dot in a helper": lambda x: _dot_helper(x) * x[0],
+    "square in a helper": lambda x: _square_helper(x) * x[1],
+    "log": lambda x: np.sum(np.log(x)) * x[0],
+    "power and divide": lambda x: np.sum(np.power(x, 3) / 3.0) + np.sum(np.divide(1.0, x)),
+    "multiply two lists": lambda x: np.sum(np.multiply(x, x) * np.sin(x)),
+    "array times a list": lambda x: np.sum(np.array([1.0, 3.0]) * x * x),
+    "matmul": lambda x: np.matmul(x, x) * np.tanh(x[1]),
+    "hypot and arctan2": lambda x: np.sum(np.hypot(x, 2.0)) + np.sum(np.arctan2(x, 2.0)),
+    "list built in f": lambda x: np.sum(np.square([x[0] * x[1], 2.0 * x[0]])),
+    "list concatenated": lambda x: np.sum(np.square(x + [2.0])) * x[0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIST_PROGRAMS))
+def test_lists_in_forward_mode_and_forward_over_reverse(name):
+    f = LIST_PROGRAMS[name]
+    x, v = [1.2, 0.7], [0.3, -0.9]
+    gradient = astgrad.grad(f)
+    assert type(gradient(x)) is list
+
+    on_lists = lambda g: lambda y: np.array(g(list(y)))         # noqa: E731  (f sees lists, as called)
+    value, tangent = astgrad.jvp(f, (x,), (v,))
+    assert_close(value, f(x))
+    assert_close(tangent, numerical_jvp(on_lists(f), (np.array(x),), (np.array(v),)))
+
+    plain_gradient = on_lists(gradient)
+    expected = numerical_jvp(plain_gradient, (np.array(x),), (np.array(v),))
+    product = astgrad.hvp(f)(x, v)
+    assert type(product) is list                # lists where the argument is a list, as grad gives
+    assert_close(np.array(product), expected, atol=1e-5)
+    _, of_gradient = astgrad.jvp(gradient, (x,), (v,))
+    assert type(of_gradient) is list
+    assert_close(np.array(of_gradient), expected, atol=1e-5)
+
+    hessian = numerical_hessian(plain_gradient, (np.array(x),))
+    assert_close(astgrad.jacobian(gradient)(x), hessian, atol=1e-5)
+    assert_close(astgrad.hessian(f)(x), hessian, atol=1e-5)
