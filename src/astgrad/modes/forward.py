@@ -7,8 +7,6 @@ A name that carries a tangent gets one on every assignment (zeros where the
 assigned value does not depend on the inputs), so tangents exist on every path.
 """
 
-import operator
-
 import gast
 import numpy
 
@@ -25,6 +23,7 @@ from ..core.functions import derivative_keywords
 from .caught_values import release_caught_values
 from .compared_checks import release_compared_checks
 from .impure_callees import refuse_clock_callee
+from .list_tangents import ListTangents
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
@@ -32,11 +31,6 @@ from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
-
-
-# operators whose result is an array where one operand is a list and the other an array
-_ARRAY_OPERATORS = frozenset({operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
-                              operator.matmul, operator.floordiv, operator.mod})
 
 
 class ForwardMode(Transform):
@@ -75,6 +69,7 @@ class ForwardMode(Transform):
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
+        self.lists = ListTangents(body, params, self.kinds, self.known_arrays)     # list_tangents.py
         # the names the body stores: those found before the split (a walk over all its
         # nodes, not repeated), and its temporaries; the checks since assign nothing
         self.assigned_names = stored | made
@@ -111,6 +106,7 @@ class ForwardMode(Transform):
         """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
         kind; empty for the general code). It changes ``tree``: transform once per finish."""
         outside = self._params + [self.tangent(name) for name in self._wrt_names] if kinds else self._params
+        tree.body = self.lists.drop_for(tree.body, self._params, kinds)
         context = optimize.OptimizeContext(outside, self.derivatives, self._ranges,
                                            rewrites=[self.own_written_tangents],
                                            kinds=self._tangent_kinds(kinds, self._wrt_names))
@@ -221,11 +217,13 @@ class ForwardMode(Transform):
         that is not certainly a new array goes through ``own_tangent``: it copies the
         tangent where ``b`` is a new array but the tangent is ``a``'s, and keeps it where
         ``b`` is a view of ``a``, as NumPy shares the values' memory."""
-        tangents = set(self.derivatives.values())
+        # a list's tangent read as an array (list_rows) is that tangent where it is not a list
+        tangents = set(self.derivatives.values()) | set(self.lists.primal_of)
         hot = _sharing_and_writes(body, tangents)
         if not hot:
             return body
         primal_of = {t: p for p, t in self.derivatives.items()}
+        primal_of.update(self.lists.primal_of)
 
         def owned(name, tangent, shared):
             if not shared:              # only a read-only broadcast needs a copy
@@ -276,7 +274,7 @@ class ForwardMode(Transform):
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
         args = self.call_atoms(op)
         result = stmt.targets[0].id
-        as_rows = self.list_tangents_as_arrays(op, args, result)
+        as_rows = self.lists.as_arrays(op, args, result, self.tangent_of, self.namer, self.helper_call)
 
         def derivative_of(atom):
             if isinstance(atom, gast.Name) and atom.id == result and atom is not None:
@@ -298,27 +296,6 @@ class ForwardMode(Transform):
         for check in checks:
             check.value = optimize.simplify(check.value)
         return checks + as_rows[1] + terms
-
-    def list_tangents_as_arrays(self, op, args, result):
-        """({operand: the name of its tangent as an array}, the statements making those) for
-        the operands of a ufunc or an operator that may be lists: where NumPy read a list
-        operand as an array (the result is one), the rule's arithmetic must read its tangent
-        (a list) so too (d_x * 2.0 * x would repeat or refuse it). Names known to hold
-        arrays or numbers need nothing."""
-        if not isinstance(op.key, numpy.ufunc) and op.key not in _ARRAY_OPERATORS:
-            return {}, []
-        renamed, made = {}, []
-        for atom in args:
-            if not isinstance(atom, gast.Name) or atom.id in renamed or atom.id == result \
-                    or atom.id in self.known_arrays or self.tangent_of(atom) is None:
-                continue
-            kind = self.kinds.get(atom.id)
-            if atom.id in self.kinds and (argument_kinds.is_array(kind) or kind in ("float", "int")):
-                continue
-            renamed[atom.id] = self.namer.fresh(self.tangent_of(atom) + "_rows")
-            made.append(S.assign(renamed[atom.id], self.helper_call("list_rows", [S.name(self.tangent_of(atom)),
-                                                                                 S.name(result)])))
-        return renamed, made
 
     def unused(self, stmt):
         """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is
