@@ -59,3 +59,31 @@ def test_lists_in_forward_mode_and_forward_over_reverse(name):
     hessian = numerical_hessian(plain_gradient, (np.array(x),))
     assert_close(astgrad.jacobian(gradient)(x), hessian, atol=1e-5)
     assert_close(astgrad.hessian(f)(x), hessian, atol=1e-5)
+
+
+# -- an in-place write of a float result into an int array --------------------------------
+
+def _scaled_counts(x):
+    counts = np.arange(3)           # NumPy refuses the float product in the int array below
+    counts *= x
+    return np.sum(counts)
+
+
+def _shifted_counts(x):
+    counts = np.arange(3)
+    counts -= x
+    return np.sum(counts)
+
+
+@pytest.mark.parametrize("f, ufunc, written", [(_scaled_counts, "multiply", "counts *= x"),
+                                                (_shifted_counts, "subtract", "counts -= x")])
+def test_an_int_array_written_in_place_names_the_operator_and_the_line(f, ufunc, written):
+    with pytest.raises(TypeError, match=f"Cannot cast ufunc '{ufunc}' output") as plain:
+        f(2.5)
+    with pytest.raises(TypeError) as derivative:
+        astgrad.grad(f)(2.5)
+    assert str(derivative.value) == str(plain.value)        # NumPy's own message, the ufunc of the operator
+    note = " ".join(getattr(derivative.value, "__notes__", ()))
+    assert f"test_loud_bugs.py:{f.__code__.co_firstlineno + 2}: {written}: {written.split()[1]} writes" in note
+    assert "y = x.astype(float)" in note
+    assert_close(astgrad.grad(lambda x: np.sum(np.arange(3) * x))(2.5), 3.0)       # the next call works

@@ -79,12 +79,12 @@ def cast_like_(y, g, x, dtype=None):
 # y op= v: the result cast into y's dtype (exact in the adjoint's direction, where the
 # narrower value widens), so the derivative passes through; y gives only a dtype and shape
 @adjoint(in_place)
-def in_place_(y, value, like, derivative=False):
+def in_place_(y, value, like, derivative=False, op=None):
     d[value] = d[y]
 
 
 @tangent(in_place)
-def in_place_(y, value, like, derivative=False):
+def in_place_(y, value, like, derivative=False, op=None):
     d[y] = in_place(d[value], like, derivative=True)
 
 
