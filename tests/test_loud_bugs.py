@@ -87,3 +87,28 @@ def test_an_int_array_written_in_place_names_the_operator_and_the_line(f, ufunc,
     assert f"test_loud_bugs.py:{f.__code__.co_firstlineno + 2}: {written}: {written.split()[1]} writes" in note
     assert "y = x.astype(float)" in note
     assert_close(astgrad.grad(lambda x: np.sum(np.arange(3) * x))(2.5), 3.0)       # the next call works
+
+
+# -- a global whose own code raises when astgrad follows it -------------------------------
+
+class _UnreadableValues(dict):
+    def values(self):
+        raise RuntimeError("values are not for reading")
+
+
+_SETTINGS = _UnreadableValues(scale=1)
+_K = 2.0
+
+
+def _scaled_by_settings(x):
+    return x * _K + len(_SETTINGS)
+
+
+def test_a_global_that_cannot_be_followed_is_refused_not_skipped():
+    # skipped, the pullback would not keep _K as vjp read it: a rebinding before the call unseen
+    with pytest.raises(TypeError, match=r"_scaled_by_settings holds .* a _UnreadableValues whose own code "
+                                        r"raised RuntimeError\(values are not for reading\).*Pass that object "
+                                        r"as an argument"):
+        astgrad.vjp(_scaled_by_settings, 3.0)
+    out, pullback = astgrad.vjp(lambda x: x * _K, 3.0)      # the next call works
+    assert_close((out, pullback(1.0)), (6.0, (2.0,)))
