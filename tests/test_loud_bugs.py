@@ -112,3 +112,37 @@ def test_a_global_that_cannot_be_followed_is_refused_not_skipped():
         astgrad.vjp(_scaled_by_settings, 3.0)
     out, pullback = astgrad.vjp(lambda x: x * _K, 3.0)      # the next call works
     assert_close((out, pullback(1.0)), (6.0, (2.0,)))
+
+
+# -- export of a closure holding an object a module-level name holds -----------------------
+
+def _closing_over(layer):
+    def loss(x):
+        return np.sum(layer.forward(x) ** 2)
+    return loss
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_export_imports_an_object_a_module_level_name_holds(mode, tmp_path):
+    import importlib.util
+
+    from astgrad.exporting import ExportError
+    from export_globals_model import SQUASH, Squash
+    loss = _closing_over(SQUASH)
+    path = tmp_path / f"closed_over_{mode}.py"
+    astgrad.export(loss, 0, mode=mode, path=str(path))
+    text = path.read_text()
+    assert "from export_globals_model import SQUASH as layer" in text
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x, v = np.array([0.3, -1.2, 0.8]), np.array([1.0, 0.5, -2.0])
+    if mode == "reverse":
+        assert_close(module.grad_loss(x), astgrad.grad(loss)(x), 1e-12, 0)
+    else:
+        assert_close(module.jvp_loss(x, d_x=v)[1], numerical_jvp(loss, (x,), (v,)))
+
+    local = _closing_over(Squash(0.3))          # no module-level name holds it: refused, saying what to do
+    with pytest.raises(ExportError, match=r"closure variable 'layer', which holds .*Squash.*bind it to a "
+                                                  r"name at the top level of that module"):
+        astgrad.export(local, 0, mode=mode)
