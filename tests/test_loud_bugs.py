@@ -2,12 +2,19 @@
 
 - a list argument in forward mode and forward over reverse (hvp, jvp and jacobian of a
   gradient): NumPy reads a list operand as an array, and so must the tangent's arithmetic;
+- NumPy's warnings of the derivative's own arithmetic are left out, the user's shown once;
+- an in-place write into an int array names its operator; a global that cannot be followed
+  is refused; export imports an object a module-level name holds.
 """
+
+import math
+import warnings
 
 import numpy as np
 import pytest
 
 import astgrad
+from astgrad.derivative_warnings import SUPPORTED as SORTS_WARNINGS
 from fd import assert_close, numerical_hessian, numerical_jvp
 
 
@@ -146,3 +153,51 @@ def test_export_imports_an_object_a_module_level_name_holds(mode, tmp_path):
     with pytest.raises(ExportError, match=r"closure variable 'layer', which holds .*Squash.*bind it to a "
                                                   r"name at the top level of that module"):
         astgrad.export(local, 0, mode=mode)
+
+
+# -- warnings: the derivative's own arithmetic is quiet, the user's code warns as called -----
+
+def _log_times_x(x):
+    return np.sum(np.log(x) * x)
+
+
+needs_positions = pytest.mark.skipif(not SORTS_WARNINGS, reason="Python 3.10 has no instruction positions: "
+                                                                "every warning is shown")
+
+
+@needs_positions
+@pytest.mark.parametrize("call, expected", [
+    (lambda: astgrad.grad(math.asin)(1.0), math.inf),
+    (lambda: astgrad.grad(np.sqrt)(0.0), math.inf),
+    (lambda: astgrad.grad(lambda x: np.log(x))(0.0), math.inf),
+    (lambda: astgrad.jvp(np.sqrt, (0.0,), (1.0,))[1], math.inf),
+    (lambda: astgrad.hessian(lambda x: np.sum(np.sqrt(x)))(np.array([0.0, 4.0]))[0, 0], -math.inf),
+])
+def test_the_derivatives_own_arithmetic_warns_nothing(call, expected):
+    before = np.geterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert call() == expected               # the value stays: inf where the derivative is infinite
+    assert np.geterr() == before
+
+
+@needs_positions
+def test_the_users_own_warnings_appear_as_a_plain_call_gives_them():
+    x = np.array([0.0, 1.0])
+    with warnings.catch_warnings(record=True) as plain:
+        warnings.simplefilter("always")
+        _log_times_x(x)
+    said = [str(w.message) for w in plain]
+    assert said == ["divide by zero encountered in log", "invalid value encountered in multiply"]
+    # grad computes no value: log(x) * x does not run, and its warning does not appear
+    for transform, expected in [(lambda: astgrad.grad(_log_times_x)(x), said[:1]),
+                                (lambda: astgrad.value_and_grad(_log_times_x)(x), said),
+                                (lambda: astgrad.jvp(_log_times_x, (x,), (x,)), said)]:
+        with warnings.catch_warnings(record=True) as derived:
+            warnings.simplefilter("always")
+            transform()
+        assert [str(w.message) for w in derived] == expected
+        assert {(w.filename, w.lineno) for w in derived} == {(__file__, _log_times_x.__code__.co_firstlineno + 1)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_close(astgrad.grad(_log_times_x)(np.array([1.0, 2.0])), np.log([1.0, 2.0]) + 1.0)
