@@ -74,7 +74,7 @@ def _sorted(error, flag):
     filename, line, what = frame.f_code.co_filename, frame.f_lineno, None
     if origin(filename, line) is not None:
         node = _operation_at(frame)
-        if node is not None and _on_derivative(node):
+        if node is not None and _on_derivative(node, _prefix_length(frame.f_code)):
             return
         what = _ufunc_name(node)
         filename, line = origin(filename, line)
@@ -104,10 +104,19 @@ def _nodes(filename):
             if isinstance(n, (ast.Call, ast.BinOp, ast.UnaryOp, ast.AugAssign))}
 
 
-def _on_derivative(node):
+def _prefix_length(code):
+    """How many d's the shortest derivative prefix of generated code has: its keyword-only
+    parameters are its seeds or tangents (``d_f``; ``dd_x`` where the user's names start
+    with ``d_``, naming.derivative_prefix)."""
+    keywords = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    lengths = [len(found.group()) - 1 for found in map(_DERIVATIVE_NAME.match, keywords) if found]
+    return min(lengths, default=1)
+
+
+def _on_derivative(node, prefix_length):
     operands = node.args if isinstance(node, ast.Call) else [node] if isinstance(node, ast.AugAssign) \
         else list(ast.iter_child_nodes(node))
-    return any(isinstance(n, ast.Name) and _DERIVATIVE_NAME.match(n.id)
+    return any(isinstance(n, ast.Name) and (found := _DERIVATIVE_NAME.match(n.id)) and len(found.group()) > prefix_length
                for operand in operands for n in ast.walk(operand))
 
 
