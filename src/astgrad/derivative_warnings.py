@@ -56,10 +56,13 @@ def restore_warnings(token):
 
 
 def _sorting_settings(current):
-    warned = {kind: "call" for kind, mode in numpy.geterr().items() if mode == "warn"}
+    modes = numpy.geterr()
+    warned = {kind: "call" for kind, mode in modes.items() if mode == "warn"}
     if len(_SORTING) > 64:          # settings made by many errstate blocks: not kept forever
         _SORTING.clear()
-    _SORTING[current] = sorting = _make_extobj(call=_sorted, **warned) if warned else None
+    # the caller's own call (seterrcall) is left to answer for its errors as they chose
+    sorting = _make_extobj(call=_sorted, **warned) if warned and "call" not in modes.values() else None
+    _SORTING[current] = sorting
     return sorting
 
 
@@ -71,13 +74,13 @@ def _sorted(error, flag):
         frame = frame.f_back            # numpy.sum's Python code: the call of it
     if frame is None or frame.f_code.co_filename.startswith(_ASTGRAD_DIRECTORY):
         return                          # a helper of the derivative's (unbroadcast, a rule's function)
-    filename, line, what = frame.f_code.co_filename, frame.f_lineno, None
-    if origin(filename, line) is not None:
-        node = _operation_at(frame)
+    filename, line = frame.f_code.co_filename, frame.f_lineno
+    node = _operation_at(frame)
+    if origin(filename, line) is not None:      # generated code
         if node is not None and _on_derivative(node, _prefix_length(frame.f_code)):
             return
-        what = _ufunc_name(node)
         filename, line = origin(filename, line)
+    what = _ufunc_name(node)
     message = f"{error} encountered" + (f" in {what}" if what else "")
     warnings.warn_explicit(message, RuntimeWarning, filename, line,
                            registry=frame.f_globals.setdefault("__warningregistry__", {}))
@@ -90,15 +93,16 @@ def _operation_at(frame):
         start_line, end_line, start, end = list(code.co_positions())[frame.f_lasti // 2]
     except (IndexError, ValueError):
         return None
-    return _nodes(code.co_filename).get((start_line, start, end_line, end))
+    return _nodes("".join(linecache.getlines(code.co_filename))).get((start_line, start, end_line, end))
 
 
-@functools.lru_cache(maxsize=256)
-def _nodes(filename):
-    """(line, column, end line, end column) -> the call or operator there, in generated text."""
+@functools.lru_cache(maxsize=64)
+def _nodes(text):
+    """(line, column, end line, end column) -> the call or operator there, in ``text``
+    (generated code, or a helper of the user's it calls)."""
     try:
-        tree = ast.parse("".join(linecache.getlines(filename)))
-    except SyntaxError:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
         return {}
     return {(n.lineno, n.col_offset, n.end_lineno, n.end_col_offset): n for n in ast.walk(tree)
             if isinstance(n, (ast.Call, ast.BinOp, ast.UnaryOp, ast.AugAssign))}
@@ -116,8 +120,8 @@ def _prefix_length(code):
 def _on_derivative(node, prefix_length):
     operands = node.args if isinstance(node, ast.Call) else [node] if isinstance(node, ast.AugAssign) \
         else list(ast.iter_child_nodes(node))
-    return any(isinstance(n, ast.Name) and (found := _DERIVATIVE_NAME.match(n.id)) and len(found.group()) > prefix_length
-               for operand in operands for n in ast.walk(operand))
+    names = [n.id for operand in operands for n in ast.walk(operand) if isinstance(n, ast.Name)]
+    return any(len(found.group()) > prefix_length for found in map(_DERIVATIVE_NAME.match, names) if found)
 
 
 def _ufunc_name(node):

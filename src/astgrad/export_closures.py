@@ -5,8 +5,9 @@ cells, so each value is frozen at export: a number, a string, a tuple, list or d
 them, or a NumPy array of at most ``ARRAY_LIMIT`` finite numbers is written as a literal;
 a module-level function or class of a module is imported from it, and so is an object
 a module-level name of its class's module holds (``SCALE = Scale(3.0)``), read as that
-name holds it when the module runs. Anything else is refused. A cell rebound later (``nonlocal``, or the outer function assigning again) is
-not seen: the module holds the value the cell held at export.
+name holds it when the module runs. Anything else is refused. A cell rebound later
+(``nonlocal``, or the outer function assigning again) is not seen: the module holds the
+value the cell held at export.
 """
 
 import inspect
