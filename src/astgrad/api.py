@@ -1271,7 +1271,7 @@ def _array_argument(x, name, transform):
 
 def _float_dtype_of(x):
     """The float dtype of a derivative by ``x``: x's own, float64 for ints and Python numbers."""
-    dtype = numpy.result_type(x)
+    dtype = numpy.asarray(x).dtype      # result_type would read a list as a dtype's fields
     return dtype if dtype.kind == "f" else numpy.dtype(numpy.float64)
 
 

@@ -3,9 +3,11 @@
 A function defined inside another reads its closure cells; the exported module has no
 cells, so each value is frozen at export: a number, a string, a tuple, list or dict of
 them, or a NumPy array of at most ``ARRAY_LIMIT`` finite numbers is written as a literal;
-a module-level function or class of a module is imported from it. Anything else is
-refused. A cell rebound later (``nonlocal``, or the outer function assigning again) is
-not seen: the module holds the value the cell held at export.
+a module-level function or class of a module is imported from it, and so is an object
+a module-level name of its class's module holds (``SCALE = Scale(3.0)``), read as that
+name holds it when the module runs. Anything else is refused. A cell rebound later
+(``nonlocal``, or the outer function assigning again) is not seen: the module holds the
+value the cell held at export.
 """
 
 import inspect
@@ -66,6 +68,30 @@ def is_module_level(value):
     return "." not in qualname and "<" not in qualname and getattr(module, qualname, None) is value
 
 
+def module_name_holding(value):
+    """(module, name) where a module-level name of the module of ``value``'s class holds
+    ``value`` itself, or None (a module run as a script, ``__main__``, is not imported)."""
+    module_name = getattr(type(value), "__module__", None) or ""
+    module = sys.modules.get(module_name)
+    if module is None or module_name in ("__main__", "builtins") or module_name.partition(".")[0] == "astgrad":
+        return None
+    return next(((module_name, name) for name, held in sorted(vars(module).items(), key=lambda item: item[0])
+                 if held is value and name.isidentifier()), None)
+
+
+def _imported_object(module, free, value, taken):
+    """The name the exported ``module`` imports the object ``value`` (a closure variable's)
+    as, from the module-level name holding it; None where none does."""
+    held = module_name_holding(value)
+    if held is None:
+        return None
+    same = module.names.get(free, value) is value and not is_helper_name(free)
+    name = free if same else module.free_name(free, taken)
+    module.names[name] = value
+    module.imports[f"from {held[0]} import {held[1]}" + (f" as {name}" if name != held[1] else "")] = None
+    return name
+
+
 def frozen_note(frozen):
     """The docstring's sentence on the closure values ``frozen`` (name -> value) the
     exported code holds."""
@@ -94,7 +120,7 @@ def freeze_cell(module, free, value, caller, frozen, taken):
     numpy_name = "numpy" if module.names.get("numpy", np) is np else "numpy_module"
     text = frozen_text(value, numpy_name)
     if text is None:
-        return None
+        return _imported_object(module, free, value, taken)
     if isinstance(value, (np.ndarray, np.generic)) or "numpy." in text:
         module.imports["import numpy" + (" as numpy_module" if numpy_name != "numpy" else "")] = None
     frozen[free] = value

@@ -35,14 +35,12 @@ _ATTRIBUTE_READS = frozenset({"LOAD_ATTR", "LOAD_METHOD"})
 def read_snapshot(fn, receivers=()):
     """A Reads of the places ``fn`` (a plain function) and the functions it reaches
     read, and of the attributes of ``receivers`` (a bound method's object, ``self.k``),
-    or None where there are none (or where they cannot be found)."""
+    or None where there are none."""
     from .frontend.normalize.callee_writes import reached     # (import astgrad loads no normalizer)
-    try:
-        functions = reached(fn)
-    except Exception:       # noqa: BLE001 - what cannot be followed is left as it is
-        return None
+    # no snapshot where reached() cannot follow a value would let the pullback read names
+    # rebound since, unseen: its TypeError (an object whose own code raised) goes to the caller
     places, labels, watched = {}, {}, {}
-    for function in functions:
+    for function in reached(fn):
         _add_places(function, places, labels, watched)
     for receiver in receivers:
         attributes = getattr(receiver, "__dict__", None)

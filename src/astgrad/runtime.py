@@ -10,7 +10,6 @@ its float dtype (float32 stays float32). The derivative of a list or tuple is an
 ``AdjointList`` with one derivative per element.
 """
 
-import ast
 import collections.abc
 import functools
 import inspect
@@ -89,6 +88,19 @@ def _as_rows(items):
     """The derivatives of a list's items as one array (a 0.0 placeholder broadcast to its
     siblings' shape), as NumPy reads the list."""
     return numpy.stack(numpy.broadcast_arrays(*items)) if items else numpy.zeros(0)
+
+
+def list_rows(tangent, result):
+    """The tangent of an operand of a ufunc or an operator whose value is ``result``, as
+    NumPy read the operand: where the result is an array, a list or tuple of tangents as
+    one array (see forward.py); else (a list concatenated or repeated), or where the
+    items' shapes differ, the tangent as it is."""
+    if not isinstance(tangent, (list, tuple)) or not tangent or not isinstance(result, (_NDARRAY, numpy.generic)):
+        return tangent
+    try:
+        return _as_rows(tangent)
+    except ValueError:
+        return tangent
 
 
 class _AbsentZero(float):
@@ -452,8 +464,9 @@ def _is_float_dtype(dtype):
 _NDARRAY = numpy.ndarray
 
 
-def in_place(value, like, derivative=False):
-    """What ``y op= v`` leaves in ``y``, where ``value`` is ``y op v`` and ``like`` is ``y``.
+def in_place(value, like, derivative=False, op=None):
+    """What ``y op= v`` leaves in ``y``, where ``value`` is ``y op v``, ``like`` is ``y``
+    and ``op`` the augmented operator written (``"*="``), which an error names.
 
     On an array NumPy writes the result into ``y``: it keeps ``y``'s dtype and shape,
     casting with the rule 'same_kind' (float64 into float32 rounds; float into an int
@@ -475,39 +488,39 @@ def in_place(value, like, derivative=False):
         numpy.positive(value, out=out, casting="same_kind")     # NumPy's own cast and errors
     except TypeError as error:
         if getattr(error, "ufunc", None) is numpy.positive:
-            _as_users_cast(error, sys._getframe(1))
+            _as_users_cast(error, op, sys._getframe(1))
         raise
     return out
 
 
+# the augmented operator of each operator node (the normalizer passes it to in_place), and
 # the ufunc NumPy names where y op= v cannot cast the result into the array y
+AUGMENTED_SYMBOLS = {
+    "Add": "+=", "Sub": "-=", "Mult": "*=", "Div": "/=", "FloorDiv": "//=", "Mod": "%=", "Pow": "**=",
+    "MatMult": "@=", "BitAnd": "&=", "BitOr": "|=", "BitXor": "^=", "LShift": "<<=", "RShift": ">>="}
 _AUGMENTED_UFUNCS = {
-    "Add": numpy.add, "Sub": numpy.subtract, "Mult": numpy.multiply, "Div": numpy.divide,
-    "FloorDiv": numpy.floor_divide, "Mod": numpy.remainder, "Pow": numpy.power, "MatMult": numpy.matmul,
-    "BitAnd": numpy.bitwise_and, "BitOr": numpy.bitwise_or, "BitXor": numpy.bitwise_xor,
-    "LShift": numpy.left_shift, "RShift": numpy.right_shift}
+    "+=": numpy.add, "-=": numpy.subtract, "*=": numpy.multiply, "/=": numpy.divide,
+    "//=": numpy.floor_divide, "%=": numpy.remainder, "**=": numpy.power, "@=": numpy.matmul,
+    "&=": numpy.bitwise_and, "|=": numpy.bitwise_or, "^=": numpy.bitwise_xor,
+    "<<=": numpy.left_shift, ">>=": numpy.right_shift}
 
 
-def _as_users_cast(error, frame):
+def _as_users_cast(error, op, frame):
     """NumPy's casting error of ``in_place``'s cast, made the one ``y op= v`` raises in
     the user's code: it names the ufunc of ``op`` (not the 'positive' the cast runs) and
     carries a note with the user's line, found from the generated line that called."""
     from .core.generated_text import origin
+    if op in _AUGMENTED_UFUNCS:
+        error.ufunc = _AUGMENTED_UFUNCS[op]
+        error.args = (error.ufunc,) + error.args[1:]
     while frame is not None and origin(frame.f_code.co_filename, frame.f_lineno) is None:
         frame = frame.f_back
     if frame is None:
         return
     filename, line = origin(frame.f_code.co_filename, frame.f_lineno)
     text = linecache.getline(filename, line).strip()
-    try:
-        statement = ast.parse(text).body[0]
-    except (SyntaxError, IndexError):
-        statement = None
-    if isinstance(statement, ast.AugAssign) and type(statement.op).__name__ in _AUGMENTED_UFUNCS:
-        error.ufunc = _AUGMENTED_UFUNCS[type(statement.op).__name__]
-        error.args = (error.ufunc,) + error.args[1:]
-    note = (f"{filename}:{line}: {text}: op= writes the result into the array, which keeps its dtype; "
-            "bind the result instead (y = y + v), or make the array a float array (y = x.astype(float))")
+    note = (f"{filename}:{line}: {text}: {op or 'op='} writes the result into the array, which keeps its "
+            "dtype; bind the result instead (y = y + v), or make the array a float array (y = x.astype(float))")
     error.__notes__ = [*getattr(error, "__notes__", ()), note]
 
 
@@ -619,6 +632,10 @@ def broadcast_like(g, x):
             return g
         if _is_zero_placeholder(g):
             return zeros_like(x)
+        if type(x) is AdjointList and type(g) is _NDARRAY and g.ndim and len(g) == len(x):
+            # a derivative list plus an array (d_xs + dot_adjoint(...)) adds row by row: its
+            # tangent is the rows, not a concatenation (forward over reverse of a list argument)
+            return g
         raise TypeError(_LIST_LENGTH_CHANGED)
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
@@ -1922,7 +1939,7 @@ def matmul_adjoint_left(g, x, y):
     _refuse_own_matmul(x, y)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if y_dim == 1:
-        out = numpy.multiply.outer(g, y) if x_dim > 1 else g * y
+        out = numpy.multiply.outer(g, y) if x_dim > 1 else numpy.multiply(g, y)     # y may be a list
     elif x_dim == 1:
         out = numpy.squeeze(numpy.expand_dims(g, -2) @ _swap(y), -2)
     else:
@@ -1944,7 +1961,7 @@ def matmul_adjoint_right(g, x, y):
     _refuse_own_matmul(x, y)
     x_dim, y_dim = numpy.ndim(x), numpy.ndim(y)
     if x_dim == 1:
-        out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else g * x
+        out = numpy.moveaxis(numpy.multiply.outer(x, g), 0, -2) if y_dim > 1 else numpy.multiply(g, x)
     elif y_dim == 1:
         out = numpy.squeeze(_swap(x) @ numpy.expand_dims(g, -1), -1)
     else:

@@ -11,6 +11,7 @@ import math
 
 import numpy
 
+from .derivative_warnings import restore_warnings, sort_warnings
 from .duck import is_duck_array
 from .rebound_places import Snapshot
 from .records import is_record, record_items
@@ -35,7 +36,19 @@ def run_derivative(compiled, *args, **kwargs):
     derivative (a where's untaken branch, sqrt at 0 with a zero seed, ...): plain IEEE
     arithmetic gives NaN there, the twin gives 0 (and inf, not ZeroDivisionError, for a
     Python float divided by 0). Everywhere else the two compute the same numbers, so the
-    common case pays only for looking for a NaN in the result."""
+    common case pays only for looking for a NaN in the result. NumPy's warnings of the
+    derivative's own arithmetic are left out (derivative_warnings.py), also where the
+    code's `with` blocks are exited after an error."""
+    token = sort_warnings()
+    if token is None:
+        return _run_derivative(compiled, args, kwargs)
+    try:
+        return _run_derivative(compiled, args, kwargs)
+    finally:
+        restore_warnings(token)
+
+
+def _run_derivative(compiled, args, kwargs):
     twin = getattr(compiled, "__astgrad_zero_safe__", None)
     if twin is None:
         return _real(exit_contexts_on_error(compiled, *args, **kwargs))

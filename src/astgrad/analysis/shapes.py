@@ -40,6 +40,7 @@ from .. import runtime
 from .. import runtime_objects
 
 SCALAR = "()"
+_SHAPE_OF_FIRST = {runtime.zeros_like, runtime.list_rows}
 _SHAPE_OF_SECOND = {runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.unindex,
                     runtime.unloop_item}
 _ELEMENTWISE_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
@@ -339,7 +340,7 @@ class ShapeClasses:
             target = anno.get(node, Key.TARGET)
             if target in _SHAPE_OF_SECOND and len(node.args) >= 2:
                 return self.of(node.args[1])
-            if target is runtime.zeros_like and node.args:
+            if target in _SHAPE_OF_FIRST and node.args:      # a list's tangent as an array: its shape
                 return self.of(node.args[0])
             if ops.in_place_operands(node):                     # y op= v: the shape of y op v
                 return self.of(node.args[0])
@@ -511,7 +512,7 @@ def _opaque(value):
         return not isinstance(value.op, _ELEMENTWISE_OPS)
     if isinstance(value, gast.Call):
         target = anno.get(value, Key.TARGET)
-        return not (target in _SHAPE_OF_SECOND or target is runtime.zeros_like or _is_elementwise(target)
+        return not (target in _SHAPE_OF_SECOND or target in _SHAPE_OF_FIRST or _is_elementwise(target)
                     or ops.in_place_operands(value))
     return isinstance(value, (gast.Subscript, gast.Attribute))
 

@@ -245,25 +245,25 @@ overload(sign_change)(_real_sign_zero)
 overload(sign_change_adjoint)(_real_sign_zero)
 
 
-def in_place(value, like):
+def in_place(value, like, op=None):
     """Stand-in for ``runtime.in_place`` (``y op= v``) in numba code."""
     raise NotImplementedError
 
 
 @overload(in_place)
-def _in_place(value, like):
+def _in_place(value, like, op=None):
     if _is_scalar(like):
-        return lambda value, like: value
+        return lambda value, like, op=None: value
     if not _is_array(like):
         return None
     if _is_array(value) and value.ndim == like.ndim and value.dtype == like.dtype:
-        def same(value, like):
+        def same(value, like, op=None):
             if value.shape != like.shape:
                 raise ValueError("non-broadcastable output operand of an in-place operator")
             return value
         return same
 
-    def cast(value, like):
+    def cast(value, like, op=None):
         out = numpy.empty_like(like)
         out[...] = value
         return out

@@ -23,6 +23,7 @@ from ..core.functions import derivative_keywords
 from .caught_values import release_caught_values
 from .compared_checks import release_compared_checks
 from .impure_callees import refuse_clock_callee
+from .list_tangents import ListTangents
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
@@ -68,6 +69,7 @@ class ForwardMode(Transform):
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
+        self.lists = ListTangents(body, params, self.kinds, self.known_arrays)     # list_tangents.py
         # the names the body stores: those found before the split (a walk over all its
         # nodes, not repeated), and its temporaries; the checks since assign nothing
         self.assigned_names = stored | made
@@ -104,6 +106,7 @@ class ForwardMode(Transform):
         """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
         kind; empty for the general code). It changes ``tree``: transform once per finish."""
         outside = self._params + [self.tangent(name) for name in self._wrt_names] if kinds else self._params
+        tree.body = self.lists.drop_for(tree.body, self._params, kinds)
         context = optimize.OptimizeContext(outside, self.derivatives, self._ranges,
                                            rewrites=[self.own_written_tangents],
                                            kinds=self._tangent_kinds(kinds, self._wrt_names))
@@ -216,11 +219,13 @@ class ForwardMode(Transform):
         that is not certainly a new array goes through ``own_tangent``: it copies the
         tangent where ``b`` is a new array but the tangent is ``a``'s, and keeps it where
         ``b`` is a view of ``a``, as NumPy shares the values' memory."""
-        tangents = set(self.derivatives.values())
+        # a list's tangent read as an array (list_rows) is that tangent where it is not a list
+        tangents = set(self.derivatives.values()) | set(self.lists.primal_of)
         hot = _sharing_and_writes(body, tangents)
         if not hot:
             return body
         primal_of = {t: p for p, t in self.derivatives.items()}
+        primal_of.update(self.lists.primal_of)
 
         def owned(name, tangent, shared):
             if not shared:              # only a read-only broadcast needs a copy
@@ -271,11 +276,13 @@ class ForwardMode(Transform):
             raise registry.missing_rule_error(self.source, stmt, op.key, "tangent")
         args = self.call_atoms(op)
         result = stmt.targets[0].id
+        as_rows = self.lists.as_arrays(op, args, result, self.tangent_of, self.namer, self.helper_call)
 
         def derivative_of(atom):
             if isinstance(atom, gast.Name) and atom.id == result and atom is not None:
                 return self.tangent(result)
-            return self.tangent_of(atom)
+            return as_rows[0].get(atom.id) if isinstance(atom, gast.Name) and atom.id in as_rows[0] \
+                else self.tangent_of(atom)
         try:
             # simplified as they are made: a second walk over each term's tree cost a sixth of the transform
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
@@ -290,7 +297,7 @@ class ForwardMode(Transform):
             return []
         for check in checks:
             check.value = optimize.simplify(check.value)
-        return checks + terms
+        return checks + as_rows[1] + terms
 
     def unused(self, stmt):
         """Whether the output does not depend on what ``stmt`` assigns (a zero tangent is

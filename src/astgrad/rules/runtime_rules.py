@@ -20,7 +20,7 @@ from ..runtime import (
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
-    flat_not_held,
+    flat_not_held, list_rows,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -79,12 +79,12 @@ def cast_like_(y, g, x, dtype=None):
 # y op= v: the result cast into y's dtype (exact in the adjoint's direction, where the
 # narrower value widens), so the derivative passes through; y gives only a dtype and shape
 @adjoint(in_place)
-def in_place_(y, value, like, derivative=False):
+def in_place_(y, value, like, derivative=False, op=None):
     d[value] = d[y]
 
 
 @tangent(in_place)
-def in_place_(y, value, like, derivative=False):
+def in_place_(y, value, like, derivative=False, op=None):
     d[y] = in_place(d[value], like, derivative=True)
 
 
@@ -412,6 +412,8 @@ def through_store_(y, g, container):
 
 # unbroadcast_stored(g, value) is g or unbroadcast(g, value)
 linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
+# list_rows(t, result): a list of tangents as the array NumPy read the list as (forward.py)
+linear(list_rows, lambda y, t, result: unbroadcast(d[y], t))
 # flat_not_held(v, where): v itself where it is not a held flat iterator (which it refuses)
 linear(flat_not_held, lambda y, value, where: d[y])
 

@@ -219,9 +219,23 @@ def _walk(fn, probes):
         seen[key] = value
         if function:
             names = frozenset(_code_names(probes.read(reach_probes.attribute, value, "__code__")))
-        stack.extend((held, names) for held in _held(value, names, probes))
+        try:
+            stack.extend((held, names) for held in _held(value, names, probes))
+        except Exception as error:      # noqa: BLE001 - the object's own code (a __getattribute__, a dict's values)
+            raise _unfollowable(fn, value, error) from error
     return tuple({id(v): v for v in seen.values() if isinstance(v, types.FunctionType)
                   and not _library(getattr(v, "__module__", None))}.values())
+
+
+def _unfollowable(fn, value, error):
+    """The error of ``reached`` where reading a value a function holds ran the object's own
+    code, which raised: what runs behind it cannot be seen, so neither what it rebinds nor
+    what the derivative would read again."""
+    return TypeError(
+        f"astgrad: {getattr(fn, '__qualname__', fn)!s} holds (in a global, a closure cell or an item of one) "
+        f"a {type(value).__name__} whose own code raised {type(error).__name__}({error}) when astgrad read it "
+        "to find the functions it leads to (what they rebind is put back, and what they read kept, "
+        "between runs of the derivative). Pass that object as an argument, or make reading it work")
 
 
 def _held(value, names, probes):

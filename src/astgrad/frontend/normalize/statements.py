@@ -164,7 +164,11 @@ class StatementLowering:
         else:
             operation = lowered
         result = self.fresh_assign(operation, hint)
-        return self.runtime_call(runtime.in_place, [S.name(result), S.name(current)])
+        call = self.runtime_call(runtime.in_place, [S.name(result), S.name(current)])
+        symbol = runtime.AUGMENTED_SYMBOLS.get(type(stmt.op).__name__)
+        if symbol is not None:          # named in NumPy's casting error, as y op= v would
+            call.keywords.append(gast.keyword(arg="op", value=S.const(symbol)))
+        return call
 
     def assign(self, target, value):
         """``target = value`` for any target shape, in core form."""
