@@ -158,13 +158,23 @@ def in_a_dict_by_getattr(x, d):
 
 @pytest.mark.parametrize("f, attr", [(in_a_dict, "size"), (in_a_dict_by_getattr, "ndim")])
 @pytest.mark.parametrize("held", [T(0.7, 2.0), D(0.7, 2.0)], ids=["namedtuple", "dataclass"])
-def test_an_object_in_a_dict_is_refused_at_its_line(f, attr, held):
+def test_an_object_in_a_dict_reads_its_own_field(f, attr, held):
+    """``d["a"].size`` on an object a dict argument holds is the object's field, as in
+    Python (an array's .size where the dict holds an array)."""
+    gradient = astgrad.grad(f, wrt=0)
+    assert_close(gradient(X, {"a": held}), np.full(3, getattr(held, attr)), 1e-12, 1e-12)
+    assert gradient(X, {"a": np.ones(2)}) == pytest.approx(np.full(3, 2.0 if attr == "size" else 1.0))
+
+
+@pytest.mark.parametrize("f, attr", [(in_a_dict, "size"), (in_a_dict_by_getattr, "ndim")])
+@pytest.mark.parametrize("held", [T(0.7, 2.0), D(0.7, 2.0)], ids=["namedtuple", "dataclass"])
+def test_an_object_in_a_dict_beside_a_number_is_refused_at_its_line(f, attr, held):
     line = inspect.getsourcelines(f)[1] + 1
     gradient = astgrad.grad(f, wrt=0)
     with pytest.raises(astgrad.TransformError, match=rf"test_array_named_attributes.py:{line}: astgrad cannot "
                        rf"differentiate \.{attr} of an object in a dict argument(.|\n)*give such an object as an "
                        rf"argument of its own, or the objects alone in a list or a tuple \(at most 64 of them\)"):
-        gradient(X, {"a": held})
+        gradient(X, {"a": held, "b": 1.0})
     assert gradient(X, {"a": np.ones(2)}) == pytest.approx(np.full(3, 2.0 if attr == "size" else 1.0))
 
 

@@ -50,7 +50,9 @@ def refuse_callees_rebinding(normalizer, body):
 def refuse_transform_of_rebinding(normalizer, callee, node):
     """Refuse ``astgrad.grad(g)(x)`` (or another transform) inside differentiated code,
     ``g`` rebinding a global or a closure variable: the derivative of the code calling the
-    gradient may run the gradient's code again."""
+    gradient may run the gradient's code again. (One reading an iterator runs once in
+    forward mode, and is followed there; reverse mode, which runs it again, refuses it:
+    modes/impure_callees.refuse_iterator_callee.)"""
     found = rebinding(callee) if isinstance(callee, types.FunctionType) else None
     if found is not None:
         raise normalizer._refuse(
@@ -58,8 +60,6 @@ def refuse_transform_of_rebinding(normalizer, callee, node):
             f"rebinds the {found[0]} ({_written_at(*found[1:])})", node,
             "the derivative of the code around it would run it again, rebinding it a second time. Take the "
             "derivative outside and pass it in, or pass the value in as an argument and return the new value")
-    # (one reading an iterator runs once in forward mode, and is followed there; reverse
-    # mode, which runs it again, refuses it: modes/impure_callees.refuse_iterator_callee)
 
 
 def _harmless(normalizer, node, callee):
