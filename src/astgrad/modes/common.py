@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import sysconfig
+import types
 
 import gast
 import numpy
@@ -1680,6 +1681,15 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
             and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
+        outside = _outside_object(source, fn, owner.id)
+        if outside is not None:
+            raise source.error(
+                f"the method call .{method}() changes {outside}, an object the function reads from outside "
+                "rather than takes as an argument: astgrad follows the changes of an object only where the "
+                "function differentiated takes it as an argument (and works on a copy, leaving the caller's "
+                "object as it was); pass it as one (grad(f)(x, obj), jvp(f, (x, obj), (dx, None))), build it "
+                "in the function from the values it holds, or have the method return a new object",
+                stmt, construct=f".{method}()")
         error = source.error(
             f"the method call .{method}() changes a differentiated value in place, which "
             "astgrad cannot differentiate; build a new value instead (append is supported)",
@@ -1687,6 +1697,25 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def _outside_object(source, fn, name):
+    """How to name the object of the user's class that ``name`` of the core tree ``fn``
+    holds where it is a closure variable or a global of the function (``lambda v: f(v,
+    box)``, ``f`` inlined binds ``box_1 = box``): "the closure variable box"; else None."""
+    bindings = [] if fn is None else [
+        stmt for stmt in S.statements(fn.body) if isinstance(stmt, gast.Assign)
+        and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
+    if len(bindings) == 1 and isinstance(bindings[0].value, gast.Name):
+        name = bindings[0].value.id
+    elif bindings or fn is None:
+        return None
+    whose = "closure variable" if name in source.closure else "global" if name in source.globals else None
+    held = source.closure.get(name, source.globals.get(name))
+    if whose is None or type(held).__module__ in ("builtins", "numpy") or not hasattr(held, "__dict__") \
+            or isinstance(held, (types.ModuleType, type)) or callable(held):
+        return None
+    return f"the {whose} {name}"
 
 
 def _item_of_argument(fn, owner, call, varied):

@@ -1,0 +1,139 @@
+"""Over-refusals and misleading messages the thirty-first hunt left: objects a closure
+or a global holds changed by a method in a helper (refused, saying to pass them as
+arguments), and the loops over a list argument of objects astgrad follows now
+(``reversed(boxes)``, ``boxes[1:]``, a comprehension made for its effect, ``b1, b2 =
+boxes``), checked against central finite differences with the caller's objects left
+as they were."""
+import inspect
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+
+X = np.array([0.4, 0.9, 1.3])
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + w
+
+
+def boxes():
+    return [Box(0.3), Box(0.7), Box(1.1)]
+
+
+# -- loops over a list argument of objects, followed -----------------------------------
+
+def loop_over_reversed(x, bs):
+    acc = x[1]
+    for b in reversed(bs):
+        b.scale(x[0] * acc)
+        acc = acc + b.v
+    return acc * bs[0].v
+
+
+def loop_over_a_slice(x, bs):
+    for b in bs[1:]:
+        b.scale(x[0] * x[2])
+    return bs[0].v * bs[1].v + bs[2].v * x[1]
+
+
+def loop_over_a_stepped_slice(x, bs):
+    acc = x[2]
+    for b in bs[::-2]:
+        b.scale(x[0] + acc)
+        acc = acc * b.v
+    return acc + bs[1].v * x[1]
+
+
+def comprehension_for_its_effect(x, bs):
+    [b.scale(x[0] * x[1]) for b in bs]
+    return bs[0].v * bs[2].v + x[2]
+
+
+def unpacked(x, bs):
+    b1, b2, b3 = bs
+    b1.scale(x[0])
+    b3.scale(b1.v * x[2])
+    return b1.v * b2.v + b3.v * x[1]
+
+
+def own_list_reversed(x):
+    bs = [Box(0.5), Box(x[1])]
+    acc = x[2]
+    for b in reversed(bs):
+        b.scale(x[0] + acc)
+        acc = acc * b.v
+    return acc
+
+
+FOLLOWED = [loop_over_reversed, loop_over_a_slice, loop_over_a_stepped_slice, comprehension_for_its_effect,
+            unpacked]
+
+
+def _states(bs):
+    return [b.v for b in bs]
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+def test_a_loop_over_a_list_argument_of_objects_is_followed_in_every_mode(f):
+    rng = np.random.default_rng(len(f.__name__))
+    x, t = rng.uniform(0.2, 1.2, 3), rng.normal(size=3)
+    fresh = lambda v: f(v, boxes())         # Python changes the objects it is given: a new list each run
+    held = boxes()
+    assert_close(astgrad.grad(f)(x.copy(), held), numerical_grad(fresh, (x,)))
+    assert_close(astgrad.jvp(f, (x.copy(), held), (t, None))[1], numerical_jvp(fresh, (x,), (t,)))
+    assert_close(astgrad.hessian(f)(x.copy(), held),
+                 numerical_hessian(lambda v: astgrad.grad(f)(v, boxes()), (x,)), rtol=1e-4, atol=1e-5)
+    assert _states(held) == _states(boxes())     # the derivative works on copies
+    called = boxes()
+    f(x, called)
+    assert _states(called) != _states(boxes())   # as Python does, the function itself changes them
+
+
+def test_a_loop_over_reversed_of_a_list_the_function_builds_is_followed():
+    x, t = np.array([0.3, 0.8, 0.6]), np.array([0.5, -1.0, 0.25])
+    assert_close(astgrad.grad(own_list_reversed)(x.copy()), numerical_grad(own_list_reversed, (x,)))
+    assert_close(astgrad.jvp(own_list_reversed, (x.copy(),), (t,))[1], numerical_jvp(own_list_reversed, (x,), (t,)))
+    assert_close(astgrad.hessian(own_list_reversed)(x.copy()),
+                 numerical_hessian(astgrad.grad(own_list_reversed), (x,)), rtol=1e-4, atol=1e-5)
+
+
+# -- an object a closure or a global holds, changed by a method in a helper -------------
+
+def scaled(x, box):
+    box.scale(x[0])
+    return box.v * x[1]
+
+
+HELD = Box(0.3)
+_SCALE_LINE = inspect.getsourcelines(scaled)[1] + 1
+
+
+def _through_a_closure():
+    box = Box(0.3)
+    return box, lambda v: scaled(v, box)
+
+
+@pytest.mark.parametrize("whose", ["closure variable", "global"])
+def test_an_object_from_outside_changed_by_a_method_is_refused_saying_to_pass_it_as_an_argument(whose):
+    box, f = _through_a_closure() if whose == "closure variable" else (HELD, lambda v: scaled(v, HELD))
+    name = "box" if whose == "closure variable" else "HELD"
+    transforms = [lambda: astgrad.grad(f)(X.copy()), lambda: astgrad.vjp(f, X.copy()),
+                  lambda: astgrad.jvp(f, (X.copy(),), (np.ones(3),)), lambda: astgrad.hessian(f)(X.copy())]
+    for transform in transforms:
+        with pytest.raises(astgrad.TransformError,
+                           match=rf"test_refusals4.py:{_SCALE_LINE}: the method call \.scale\(\) changes the {whose} "
+                                 rf"{name}, an object the function reads from outside.*pass it as one \(grad\(f\)"
+                                 r"\(x, obj\), jvp\(f, \(x, obj\), \(dx, None\)\)\)"):
+            transform()
+    assert box.v == 0.3
+    # the advice works: the object passed as an argument is followed, on a copy
+    assert_close(astgrad.jvp(scaled, (X.copy(), box), (np.ones(3), None))[1],
+                 numerical_jvp(lambda v: scaled(v, Box(0.3)), (X,), (np.ones(3),)))
+    assert box.v == 0.3
