@@ -137,3 +137,32 @@ def test_an_object_from_outside_changed_by_a_method_is_refused_saying_to_pass_it
     assert_close(astgrad.jvp(scaled, (X.copy(), box), (np.ones(3), None))[1],
                  numerical_jvp(lambda v: scaled(v, Box(0.3)), (X,), (np.ones(3),)))
     assert box.v == 0.3
+
+
+# -- a helper storing into a list argument it is handed ---------------------------------
+
+def bump(pos, v):
+    pos[0] = pos[0] + v
+    return pos[0] * v
+
+
+def handed_a_list(x, pos):
+    a = bump(pos, x[0])
+    b = bump(pos, x[1])
+    return a + b * pos[0]
+
+
+def test_a_helper_storing_into_a_list_argument_gets_one_message_in_every_mode():
+    pos = [0.0]
+    transforms = [lambda: astgrad.grad(handed_a_list)(X.copy(), pos),
+                  lambda: astgrad.jvp(handed_a_list, (X.copy(), pos), (np.ones(3), [0.0])),
+                  lambda: astgrad.jvp(lambda v: handed_a_list(v, pos), (X.copy(),), (np.ones(3),)),
+                  lambda: astgrad.hessian(handed_a_list)(X.copy(), pos)]
+    for transform in transforms:
+        with pytest.raises(TypeError, match=r"test_refusals4.py:\d+: astgrad: bump stores items into the list "
+                                            r"handed to it as pos \(pos\[k\] = v\).*make the list in the function"):
+            transform()
+    assert pos == [0.0]
+    # the forms the message names are followed: the list made in the function
+    made = lambda v: handed_a_list(v, [0.0])        # noqa: E731
+    assert_close(astgrad.grad(made)(X.copy()), numerical_grad(made, (X,)))
