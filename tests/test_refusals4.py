@@ -166,3 +166,110 @@ def test_a_helper_storing_into_a_list_argument_gets_one_message_in_every_mode():
     # the forms the message names are followed: the list made in the function
     made = lambda v: handed_a_list(v, [0.0])        # noqa: E731
     assert_close(astgrad.grad(made)(X.copy()), numerical_grad(made, (X,)))
+
+
+# -- constants stored into a global's queue or list in the function itself ---------------
+
+import queue        # noqa: E402
+
+QUEUE = queue.Queue()
+LOG = []
+
+
+def put_a_constant(x):
+    QUEUE.put(1.0)
+    return np.sum(np.sin(x) * x[1]) * QUEUE.qsize()
+
+
+def append_a_constant(x):
+    LOG.append(1.0)
+    return np.sum(np.sin(x) * x[1]) * len(LOG)
+
+
+def put_a_varied_value(x):
+    QUEUE.put(x[0])
+    return np.sum(np.sin(x))
+
+
+def append_a_varied_value(x):
+    LOG.append(x[0])
+    return np.sum(np.sin(x)) * len(LOG)
+
+
+def _count(held):
+    return held.qsize() if isinstance(held, queue.Queue) else len(held)
+
+
+@pytest.mark.parametrize("f, held", [(put_a_constant, QUEUE), (append_a_constant, LOG)],
+                         ids=["queue.put", "list.append"])
+def test_a_constant_stored_into_a_global_is_followed_as_python_runs_it_once_per_call(f, held):
+    x, t = np.array([0.3, 0.8, 0.6]), np.array([0.5, -1.0, 0.25])
+    before = _count(held)
+    # each derivative call runs the function once, as Python's call does: one more item each
+    at = lambda n: (lambda v: np.sum(np.sin(v) * v[1]) * n)       # noqa: E731
+    assert_close(astgrad.grad(f)(x.copy()), numerical_grad(at(before + 1), (x,)))
+    assert _count(held) == before + 1
+    assert_close(astgrad.jvp(f, (x.copy(),), (t,))[1], numerical_jvp(at(before + 2), (x,), (t,)))
+    assert _count(held) == before + 2
+    assert_close(astgrad.hessian(f)(x.copy()), numerical_hessian(astgrad.grad(at(before + 3)), (x,)),
+                 rtol=1e-4, atol=1e-5)
+    assert _count(held) == before + 3
+
+
+@pytest.mark.parametrize("f", [put_a_varied_value, append_a_varied_value], ids=lambda f: f.__name__)
+def test_a_differentiated_value_stored_into_a_global_is_still_refused(f):
+    before = _count(QUEUE), len(LOG)
+    for transform in (lambda: astgrad.grad(f)(X.copy()), lambda: astgrad.jvp(f, (X.copy(),), (np.ones(3),))):
+        with pytest.raises(astgrad.TransformError, match=r"test_refusals4.py:\d+: .*(Queue.put|append to 'LOG')"):
+            transform()
+    assert (_count(QUEUE), len(LOG)) == before
+
+
+def put_through_a_helper():
+    QUEUE.put(1.0)
+
+
+def putting_helper(x):
+    put_through_a_helper()
+    return np.sin(x) * QUEUE.qsize()
+
+
+@pytest.mark.parametrize("f", [put_a_constant, putting_helper], ids=["itself", "through a helper"])
+def test_a_queue_put_in_a_helper_whose_derivative_runs_it_again_is_refused(f):
+    # differentiated as a helper, its derivative would run it a second time (twice the items)
+    before = QUEUE.qsize()
+    outer = lambda v: np.sum(f(v)) * 2.0        # noqa: E731
+    for transform in (lambda: astgrad.grad(outer)(X.copy()), lambda: astgrad.vjp(outer, X.copy())):
+        with pytest.raises(astgrad.TransformError, match=r"test_refusals4.py:\d+: the call of \w+ runs code that "
+                                                         r"changes memory the function did not create .*(Queue.put|put_through_a_helper)"):
+            transform()
+    assert QUEUE.qsize() == before
+
+
+# -- export of closures holding a NaN, an infinity or a library function ------------------
+
+import math          # noqa: E402
+import importlib.util  # noqa: E402
+
+
+def _closing_over(c, big, fn, scalar_fn):
+    def loss(x):
+        kept = 0.0 if math.isnan(c) else 1.0
+        return np.sum(fn(x) * 1.5) + scalar_fn(x[0]) * (2.0 - kept) + float(big > 1e308)
+    return loss
+
+
+def test_export_writes_nan_inf_and_library_functions_a_closure_holds(tmp_path):
+    loss = _closing_over(float("nan"), np.float64(np.inf), np.sin, math.cos)
+    text = astgrad.export(loss, 0)
+    assert 'float("nan")' in text and 'numpy.float64(float("inf"))' in text
+    assert "from numpy import sin as fn" in text and "from math import cos as scalar_fn" in text
+    path = tmp_path / "closing_over.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = np.array([0.3, -0.7, 1.1])
+    exported = [getattr(module, n) for n in dir(module) if n.startswith("grad_")][0]
+    assert_close(exported(x), numerical_grad(loss, (x,)))
+    assert_close(exported(x), astgrad.grad(loss)(x))

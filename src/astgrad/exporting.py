@@ -762,8 +762,8 @@ def _closure_name(module, free, value, caller, frozen, taken):
         raise ExportError(f"{caller} reads the closure variable {free!r}, which holds {_described(value)}; an "
                           "exported module can hold a closure variable's value only when it is a number, a string, "
                           "a tuple, list or dict of them, a NumPy array of at most "
-                          f"{ARRAY_LIMIT} finite numbers, or a function or class defined at the top level of a "
-                          "module. Pass the value as an argument, or export a function defined at module level")
+                          f"{ARRAY_LIMIT} finite numbers, a function or class defined at the top level of a module, or a "
+                          "library function its module holds under its name (np.sin, math.sin). Pass the value as an argument, or export a function defined at module level")
     return written
 
 

@@ -568,7 +568,8 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         keeps_items = _replaces_items(sharing, name, action)
         holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
-        if strict and checked and sharing.reaches_outside(name, keeps_items):
+        if strict and checked and sharing.reaches_outside(name, keeps_items) \
+                and not _constant_appended_outside(source, stmt, name, action):
             _refuse_shared_write(source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
@@ -596,6 +597,19 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, store, copy)
         if changed or copies:
             unread.forget()     # statements were added: what is unread is found again
+
+
+def _constant_appended_outside(source, stmt, name, action):
+    """Whether ``stmt`` is ``LOG.append(1.0)``, a constant appended to the list a global or
+    a closure variable of the function holds (named so in the function's own body): the
+    list changes as Python changes it, and nothing of the inputs goes there, as for a
+    helper appending a constant to it."""
+    call = getattr(stmt, "value", None)
+    return action == "append to" and isinstance(stmt, gast.Expr) and isinstance(call, gast.Call) \
+        and isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
+        and call.func.value.id == name and len(call.args) == 1 and not call.keywords \
+        and isinstance(call.args[0], gast.Constant) and name not in _bound_names(source.tree) \
+        and type(source.closure.get(name, source.globals.get(name))) is list
 
 
 def _copies_following(sharing, body, write, candidates, helper):
@@ -1364,8 +1378,12 @@ def _refuse_callees_changing_arguments(source, calls):
     (a memo table of constants is fine): the call is marked, and ``check_outside_changes``
     refuses it once the modes know what is differentiated."""
     from ..analysis.sharing import OUTSIDE
+    bound = None
     for stmt, callee, changed, where, receiver in calls:
-        if changed == OUTSIDE:
+        bound = _bound_names(source.tree) if bound is None else bound
+        if changed == OUTSIDE or _in_standard_library(where.filename) and changed not in bound \
+                and (changed in source.globals or changed in source.closure):
+            # (Q.put(1.0) on a global's queue.Queue: the object is from outside, as a helper's global is)
             anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
             continue
         if _in_standard_library(where.filename):      # statistics.pvariance: not the user's code to change
@@ -1381,6 +1399,12 @@ def _refuse_callees_changing_arguments(source, calls):
                 argument = f"'{where.through}', which may hold or share {argument},"
             message = _callee_change_message(callee, argument, where)
         raise source.error(message, stmt, construct=f"in-place change in {callee}")
+
+
+def _bound_names(tree):
+    """The names the function ``tree`` binds (its parameters among them): its locals."""
+    return {node.id for node in S.walk_nodes(tree)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param, gast.Del))}
 
 
 def _in_standard_library(filename):
