@@ -568,8 +568,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         keeps_items = _replaces_items(sharing, name, action)
         holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
-        if strict and checked and sharing.reaches_outside(name, keeps_items) \
-                and not _constant_appended_outside(source, stmt, name, action):
+        if strict and checked and _written_outside(source, sharing, (stmt, name, action), keeps_items):
             _refuse_shared_write(source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
@@ -597,6 +596,13 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, store, copy)
         if changed or copies:
             unread.forget()     # statements were added: what is unread is found again
+
+
+def _written_outside(source, sharing, write, keeps_items):
+    """Whether the in-place ``write`` (statement, name, action) changes memory from outside
+    the function that a derivative cannot follow (not a constant appended to a global's list)."""
+    stmt, name, action = write
+    return sharing.reaches_outside(name, keeps_items) and not _constant_appended_outside(source, stmt, name, action)
 
 
 def _constant_appended_outside(source, stmt, name, action):
