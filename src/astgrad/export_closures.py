@@ -95,7 +95,8 @@ def is_library_function(value):
     if not isinstance(value, (np.ufunc, types.BuiltinFunctionType)) or getattr(value, "__self__", None) is not None \
             and not isinstance(value.__self__, types.ModuleType):
         return False
-    module = sys.modules.get(getattr(value, "__module__", None) or "")
+    # (a ufunc of an older NumPy names no module: NumPy holds it)
+    module = sys.modules.get(getattr(value, "__module__", None) or ("numpy" if isinstance(value, np.ufunc) else ""))
     return module is not None and getattr(module, getattr(value, "__name__", ""), None) is value
 
 
