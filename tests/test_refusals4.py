@@ -1,9 +1,12 @@
 """Over-refusals and misleading messages the thirty-first hunt left: objects a closure
 or a global holds changed by a method in a helper (refused, saying to pass them as
-arguments), and the loops over a list argument of objects astgrad follows now
+arguments); the loops over a list argument of objects astgrad follows now
 (``reversed(boxes)``, ``boxes[1:]``, a comprehension made for its effect, ``b1, b2 =
-boxes``), checked against central finite differences with the caller's objects left
-as they were."""
+boxes``), with the caller's objects left as they were; a helper storing into a list
+argument (one message in every mode); constants put into a global's queue or list in the
+function itself (followed, once per call), and a helper doing so, whose derivative would
+run it twice (refused: it gave twice the gradient); export of closures holding NaN,
+infinity or library functions. Checked against central finite differences."""
 import inspect
 
 import numpy as np
