@@ -2,17 +2,20 @@
 
 A function defined inside another reads its closure cells; the exported module has no
 cells, so each value is frozen at export: a number, a string, a tuple, list or dict of
-them, or a NumPy array of at most ``ARRAY_LIMIT`` finite numbers is written as a literal;
-a module-level function or class of a module is imported from it, and so is an object
-a module-level name of its class's module holds (``SCALE = Scale(3.0)``), read as that
-name holds it when the module runs. Anything else is refused. A cell rebound later
-(``nonlocal``, or the outer function assigning again) is not seen: the module holds the
-value the cell held at export.
+them, or a NumPy array of at most ``ARRAY_LIMIT`` finite numbers is written as a literal (a
+float NaN or infinity as ``float("nan")``, ``float("inf")``); a module-level function or class
+of a module, or a function of a library module held under its name there (``np.sin``,
+``math.sin``), is imported from it, and so is an object a module-level name of its class's
+module holds (``SCALE = Scale(3.0)``), read as that name holds it when the module runs.
+Anything else is refused. A cell rebound later (``nonlocal``, or the outer function
+assigning again) is not seen: the module holds the value the cell held at export.
 """
 
 import inspect
+import math
 import sys
 import textwrap
+import types
 
 import numpy as np
 
@@ -26,6 +29,8 @@ _PLAIN = (bool, int, float, complex, str, bytes, type(None))
 def frozen_text(value, numpy_name):
     """``value`` as Python text reading back as an equal value of its type (arrays and
     NumPy scalars through ``numpy_name``), or None where it cannot be written."""
+    if type(value) is float and not math.isfinite(value):
+        return _non_finite_text(value)
     if type(value) in _PLAIN:
         return exact_text(value)
     if type(value) in (tuple, list):
@@ -45,11 +50,29 @@ def frozen_text(value, numpy_name):
     return None
 
 
+def _non_finite_text(value):
+    """``float("nan")``, ``float("inf")`` or ``-float("inf")``: Python has no literal for them."""
+    return 'float("nan")' if math.isnan(value) else 'float("inf")' if value > 0 else '-float("inf")'
+
+
+def _items_text(items):
+    """The nested list of numbers ``items`` (an array's ``tolist()``) as text, its NaNs and
+    infinities written so; None where an item does not read back."""
+    if type(items) is list:
+        texts = [_items_text(item) for item in items]
+        return None if any(text is None for text in texts) else "[" + ", ".join(texts) + "]"
+    if type(items) is float and not math.isfinite(items):
+        return _non_finite_text(items)
+    return exact_text(items)
+
+
 def _array_text(value, numpy_name):
     array = np.asarray(value)
-    if array.dtype.kind not in "biufc" or array.size > ARRAY_LIMIT or not np.all(np.isfinite(array)):
+    # a NumPy scalar may be a NaN or an infinity (float("nan")); an array holds finite numbers
+    if array.dtype.kind not in "biufc" or array.size > ARRAY_LIMIT \
+            or not (isinstance(value, np.generic) and array.dtype.kind == "f" or np.all(np.isfinite(array))):
         return None
-    items = exact_text(array.tolist())
+    items = _items_text(array.tolist())
     if items is None:
         return None
     if isinstance(value, np.generic):
@@ -92,6 +115,17 @@ def _imported_object(module, free, value, taken):
     return name
 
 
+def is_library_function(value):
+    """Whether ``value`` is a NumPy ufunc or a built-in function (``np.sin``, ``math.sin``)
+    that the module it names holds under its name: the exported module imports it."""
+    if not isinstance(value, (np.ufunc, types.BuiltinFunctionType)) or getattr(value, "__self__", None) is not None \
+            and not isinstance(value.__self__, types.ModuleType):
+        return False
+    # (a ufunc of an older NumPy names no module: NumPy holds it)
+    module = sys.modules.get(getattr(value, "__module__", None) or ("numpy" if isinstance(value, np.ufunc) else ""))
+    return module is not None and getattr(module, getattr(value, "__name__", ""), None) is value
+
+
 def frozen_note(frozen):
     """The docstring's sentence on the closure values ``frozen`` (name -> value) the
     exported code holds."""
@@ -112,7 +146,7 @@ def freeze_cell(module, free, value, caller, frozen, taken):
     the closure variable ``free`` holding ``value``, read by ``caller`` (whose code has
     the names ``taken``): a literal (recorded in ``frozen`` for the docstring) or an
     import; None where neither can be."""
-    if is_module_level(value):
+    if is_module_level(value) or is_library_function(value):
         same = module.names.get(free, value) is value and not is_helper_name(free)
         name = free if same else module.free_name(free, taken)
         module.bind(name, value, caller)

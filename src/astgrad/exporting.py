@@ -763,9 +763,10 @@ def _closure_name(module, free, value, caller, frozen, taken):
                           "exported module can hold a closure variable's value only when it is a number, a string, "
                           "a tuple, list or dict of them, a NumPy array of at most "
                           f"{ARRAY_LIMIT} finite numbers, a function or class defined at the top level of a "
-                          "module, or an object a top-level name of its class's module holds (imported from "
-                          "there). Pass the value as an argument, bind it to a name at the top level of that "
-                          "module (SCALE = Scale(3.0)), or export a function defined at module level")
+                          "module, a library function its module holds under its name (np.sin, math.sin), or an "
+                          "object a top-level name of its class's module holds (imported from there). Pass the "
+                          "value as an argument, bind it to a name at the top level of that module "
+                          "(SCALE = Scale(3.0)), or export a function defined at module level")
     return written
 
 

@@ -834,7 +834,8 @@ def _analyse(fn, prepare):
     items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
     items_changed = {**_items_changed_by_callees(sharing), **items_changed}
     for stmt, callee_name, changed, inner, _ in calls_changing_arguments(sharing):
-        for name in {changed} | sharing.group(changed):
+        # Q.put(1.0) on a global's queue: memory from outside, as a global the callee writes is
+        for name in {changed if changed in sharing.locals else OUTSIDE} | sharing.group(changed):
             if name in params or name == OUTSIDE:
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None

@@ -112,6 +112,31 @@ def _not_a_dict(helper, kind):
             f"pass a dict (dict(table)), or make the table in the function ({{}})")
 
 
+def _not_a_table(helper, parameter, kind):
+    """Why a helper storing items into its parameter (``pos[0] = v``), which astgrad reads
+    as a memo table, is refused where it is handed something else than a dict (a list)."""
+    return (f"astgrad: {helper} stores items into the {kind} handed to it as {parameter} "
+            f"({parameter}[k] = v), which astgrad follows there where it is a dict (a memo table) or a list the "
+            f"function differentiated makes itself ({parameter} = [0.0]); make the list in the function, write its "
+            f"items in the function itself ({parameter}[0] = ..., followed on a copy of an argument's list), or "
+            "have the helper return the new value")
+
+
+def _dict_check(parameter, fn_name, line):
+    """``if type(memo) is not dict: raise TypeError(...)``, written out (not a call of
+    astgrad) so that an exported module runs it without astgrad."""
+    table = _not_a_dict(fn_name, "\0").split("\0")
+    other = _not_a_table(fn_name, parameter, "\0").split("\0")
+    check = gast.parse(f"if type({parameter}) is not dict:\n"
+                       f"    raise TypeError(({table[0]!r} + type({parameter}).__name__ + {table[1]!r}) "
+                       f"if isinstance({parameter}, dict) else "
+                       f"({other[0]!r} + type({parameter}).__name__ + {other[1]!r}))").body[0]
+    for node in gast.walk(check):
+        if hasattr(node, "lineno"):
+            node.lineno, node.end_lineno, node.col_offset, node.end_col_offset = line, line, 0, 0
+    return check
+
+
 class TableUses(ParameterUses):
     """How a body uses the name ``parameter``: as a table (``k in p``, ``p[k]``,
     ``p.get(k)``, ``p[k] = v`` as a statement of its own), handed on to calls, or
@@ -229,7 +254,7 @@ def twin_of(fn, parameter):
     if parameter not in made:
         from .source import parse_function
         tree = parse_function(fn).tree
-        rewrite = lambda tree: _table_tree(tree, parameter)     # noqa: E731
+        rewrite = lambda tree: _table_tree(tree, parameter, fn.__qualname__)     # noqa: E731
         twin = compile_running_twin(fn, _running_tree(S.copy(tree), parameter, fn.__qualname__), rewrite)
         twin.__astgrad_table__ = parameter
         made[parameter] = twin
@@ -244,12 +269,7 @@ def _running_tree(tree, parameter, fn_name):
     passed = [S.name(a.id) if a.id != parameter else S.name(_TABLE) for a in args.args]
     keywords = [gast.keyword(arg=a.id, value=S.name(a.id)) for a in args.kwonlyargs]
     line = getattr(tree, "lineno", 1)
-    before, after = _not_a_dict(fn_name, "\0").split("\0")
-    check = gast.parse(f"if type({parameter}) is not dict:\n"
-                       f"    raise TypeError({before!r} + type({parameter}).__name__ + {after!r})").body[0]
-    for node in gast.walk(check):
-        if hasattr(node, "lineno"):
-            node.lineno, node.end_lineno, node.col_offset, node.end_col_offset = line, line, 0, 0
+    check = _dict_check(parameter, fn_name, line)
     copied = gast.Call(func=S.name("dict"), args=[S.name(parameter)], keywords=[])
     tree.body = [check, S.assign(_TABLE, copied, line=line),
                  S.assign(_VALUE, gast.Call(func=S.name(_ORIGINAL), args=passed, keywords=keywords), line=line),
@@ -259,13 +279,15 @@ def _running_tree(tree, parameter, fn_name):
     return tree
 
 
-def _table_tree(tree, parameter):
+def _table_tree(tree, parameter, fn_name):
     """``tree`` on a copy of the table, with each ``p[k] = v`` written ``p = {**p, k: v}``
-    and each ``return v`` returning ``(v, p)``."""
+    and each ``return v`` returning ``(v, p)``, after the check that the table is a dict
+    (the derivatives made from this tree run it too)."""
     # a copy first: a variant made from this tree (frontend/function_args.py) runs it, and
     # the calls handing the table on change it in place there, as in Python
     copied = gast.Call(func=S.name("dict"), args=[S.name(parameter)], keywords=[])
-    tree.body[:] = [S.assign(parameter, copied, line=getattr(tree, "lineno", 1))] + \
+    line = getattr(tree, "lineno", 1)
+    tree.body[:] = [_dict_check(parameter, fn_name, line), S.assign(parameter, copied, line=line)] + \
         [_stored_anew(stmt, parameter) for stmt in tree.body]
     for node in list(_own_nodes(tree.body)):
         for field, value in gast.iter_fields(node):

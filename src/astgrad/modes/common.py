@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import sysconfig
+import types
 
 import gast
 import numpy
@@ -567,7 +568,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
         keeps_items = _replaces_items(sharing, name, action)
         holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
-        if strict and checked and sharing.reaches_outside(name, keeps_items):
+        if strict and checked and _written_outside(source, sharing, (stmt, name, action), keeps_items):
             _refuse_shared_write(source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
                                  sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
         conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
@@ -595,6 +596,26 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, store, copy)
         if changed or copies:
             unread.forget()     # statements were added: what is unread is found again
+
+
+def _written_outside(source, sharing, write, keeps_items):
+    """Whether the in-place ``write`` (statement, name, action) changes memory from outside
+    the function that a derivative cannot follow (not a constant appended to a global's list)."""
+    stmt, name, action = write
+    return sharing.reaches_outside(name, keeps_items) and not _constant_appended_outside(source, stmt, name, action)
+
+
+def _constant_appended_outside(source, stmt, name, action):
+    """Whether ``stmt`` is ``LOG.append(1.0)``, a constant appended to the list a global or
+    a closure variable of the function holds (named so in the function's own body): the
+    list changes as Python changes it, and nothing of the inputs goes there, as for a
+    helper appending a constant to it."""
+    call = getattr(stmt, "value", None)
+    return action == "append to" and isinstance(stmt, gast.Expr) and isinstance(call, gast.Call) \
+        and isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
+        and call.func.value.id == name and len(call.args) == 1 and not call.keywords \
+        and isinstance(call.args[0], gast.Constant) and name not in _bound_names(source.tree) \
+        and type(source.closure.get(name, source.globals.get(name))) is list
 
 
 def _copies_following(sharing, body, write, candidates, helper):
@@ -1363,8 +1384,12 @@ def _refuse_callees_changing_arguments(source, calls):
     (a memo table of constants is fine): the call is marked, and ``check_outside_changes``
     refuses it once the modes know what is differentiated."""
     from ..analysis.sharing import OUTSIDE
+    bound = None
     for stmt, callee, changed, where, receiver in calls:
-        if changed == OUTSIDE:
+        bound = _bound_names(source.tree) if bound is None else bound
+        if changed == OUTSIDE or _in_standard_library(where.filename) and changed not in bound \
+                and (changed in source.globals or changed in source.closure):
+            # (Q.put(1.0) on a global's queue.Queue: the object is from outside, as a helper's global is)
             anno.set(stmt, Key.CHANGES_OUTSIDE, (callee, where))
             continue
         if _in_standard_library(where.filename):      # statistics.pvariance: not the user's code to change
@@ -1380,6 +1405,12 @@ def _refuse_callees_changing_arguments(source, calls):
                 argument = f"'{where.through}', which may hold or share {argument},"
             message = _callee_change_message(callee, argument, where)
         raise source.error(message, stmt, construct=f"in-place change in {callee}")
+
+
+def _bound_names(tree):
+    """The names the function ``tree`` binds (its parameters among them): its locals."""
+    return {node.id for node in S.walk_nodes(tree)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param, gast.Del))}
 
 
 def _in_standard_library(filename):
@@ -1680,6 +1711,15 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
             and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
+        outside = _outside_object(source, fn, owner.id)
+        if outside is not None:
+            raise source.error(
+                f"the method call .{method}() changes {outside}, an object the function reads from outside "
+                "rather than takes as an argument: astgrad follows the changes of an object only where the "
+                "function differentiated takes it as an argument (and works on a copy, leaving the caller's "
+                "object as it was); pass it as one (grad(f)(x, obj), jvp(f, (x, obj), (dx, None))), build it "
+                "in the function from the values it holds, or have the method return a new object",
+                stmt, construct=f".{method}()")
         error = source.error(
             f"the method call .{method}() changes a differentiated value in place, which "
             "astgrad cannot differentiate; build a new value instead (append is supported)",
@@ -1687,6 +1727,25 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def _outside_object(source, fn, name):
+    """How to name the object of the user's class that ``name`` of the core tree ``fn``
+    holds where it is a closure variable or a global of the function (``lambda v: f(v,
+    box)``, ``f`` inlined binds ``box_1 = box``): "the closure variable box"; else None."""
+    bindings = [] if fn is None else [
+        stmt for stmt in S.statements(fn.body) if isinstance(stmt, gast.Assign)
+        and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
+    if len(bindings) == 1 and isinstance(bindings[0].value, gast.Name):
+        name = bindings[0].value.id
+    elif bindings or fn is None:
+        return None
+    whose = "closure variable" if name in source.closure else "global" if name in source.globals else None
+    held = source.closure.get(name, source.globals.get(name))
+    if whose is None or type(held).__module__ in ("builtins", "numpy") or not hasattr(held, "__dict__") \
+            or isinstance(held, (types.ModuleType, type)) or callable(held):
+        return None
+    return f"the {whose} {name}"
 
 
 def _item_of_argument(fn, owner, call, varied):

@@ -60,10 +60,14 @@ def whole_reads(tree, lists, bound_count):
             nested |= S.names_in(node) | set(getattr(node, "names", ()))
     found, changing = {}, set()
     for node in S.walk_nodes(tree):
-        if isinstance(node, gast.For) and _read(node.iter, lists) and _loop_written_out(tree, node, nested, bound_count):
-            found[id(node.iter)] = node
+        iterated = _iterated(node.iter, lists) if isinstance(node, gast.For) else None
+        if iterated is not None and _loop_written_out(tree, node, nested, bound_count):
+            found[id(iterated)] = node
             if _changes(node.body, node.target.id):
                 changing.add(id(node))
+        elif isinstance(node, gast.Expr) and isinstance(node.value, gast.ListComp) \
+                and _comprehension(node.value, lists) and _changes([node], node.value.generators[0].target.id):
+            changing.add(id(node.value))    # [b.scale(w) for b in bs], made for its effect
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
             if node.func.id == "len" and len(node.args) == 1 and not node.keywords and _read(node.args[0], lists):
                 found[id(node.args[0])] = node
@@ -77,6 +81,41 @@ def whole_reads(tree, lists, bound_count):
 
 def _read(node, lists):
     return isinstance(node, gast.Name) and node.id in lists and isinstance(node.ctx, gast.Load)
+
+
+def _iterated(node, lists):
+    """The read of one of ``lists`` that the iterable ``node`` of a ``for`` goes over in an
+    order known now: the list itself, ``reversed(bs)``, or ``bs[a:b:c]`` with int constant
+    bounds and a step other than 0; else None."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "reversed" \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    elif isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+        if _constant_slice(node.slice) is None:
+            return None
+        node = node.value
+    return node if _read(node, lists) else None
+
+
+def _constant_slice(bounds):
+    """The slice ``bounds`` (a gast.Slice) spells where each part is absent or an int
+    constant and the step is not 0; else None."""
+    parts = []
+    for part in (bounds.lower, bounds.upper, bounds.step):
+        if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub):
+            value = part.operand.value if isinstance(part.operand, gast.Constant) else None
+            parts.append(-value if type(value) is int else "")
+        else:
+            parts.append(None if part is None else part.value if isinstance(part, gast.Constant)
+                         and type(part.value) is int else "")
+    return None if "" in parts or parts[2] == 0 else slice(*parts)
+
+
+def _in_order(names, iterable):
+    """The item names ``names`` in the order the ``for`` over ``iterable`` reads them."""
+    if isinstance(iterable, gast.Call):
+        return names[::-1]
+    return names[_constant_slice(iterable.slice)] if isinstance(iterable, gast.Subscript) else names
 
 
 def _loop_written_out(tree, loop, nested, bound_count):
@@ -161,7 +200,8 @@ class WriteOut(gast.NodeTransformer):
         names = self.plan.get(id(node))
         if names is None:
             return node
-        bodies = [[_with_name(stmt, node.target.id, item) for stmt in node.body] for item in names]
+        bodies = [[_with_name(stmt, node.target.id, item) for stmt in node.body]
+                  for item in _in_order(names, node.iter)]
         jumps = list(_own_jumps(node.body))
         if any(isinstance(jump, gast.Continue) for jump in jumps):     # each body a loop of one turn: continue ends it
             if not any(isinstance(jump, gast.Break) for jump in jumps):
@@ -200,6 +240,17 @@ class WriteOut(gast.NodeTransformer):
                                             ctx=gast.Load()), node)
 
     visit_GeneratorExp = visit_ListComp
+
+    def visit_Expr(self, node):
+        """``[b.scale(w) for b in bs]`` for its effect: the item's calls, one statement each,
+        as Python makes them (the list it builds is dropped)."""
+        comprehension = node.value
+        names = self.plan.get(id(comprehension)) if isinstance(comprehension, gast.ListComp) else None
+        if names is None:
+            return self.generic_visit(node)
+        target = comprehension.generators[0].target.id
+        return [gast.copy_location(gast.Expr(value=_with_name(comprehension.elt, target, item)), node)
+                for item in names]
 
     def visit_Call(self, node):
         self.generic_visit(node)

@@ -41,6 +41,7 @@ def split_item_objects(normalizer, tree):
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
+    unpacked = _unpack_items(tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
     statement_of = {id(node): stmt for stmt in walk_statements(tree.body) for node in S.walk_nodes(stmt)}
@@ -65,11 +66,45 @@ def split_item_objects(normalizer, tree):
     for read, (alias_stmt, _) in aliases.items():
         if read in renamed:
             _replace(tree, alias_stmt, [])     # b = bs[1]: b is that item's own name now
+    for stmt, name, split in unpacked:
+        if not (any(id(node) in renamed for part in split for node in S.walk_nodes(part)) or name in chosen):
+            _replace_block(tree, split, stmt)   # the list is not split: the unpacking stays as it was
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
         WriteOut(plan, normalizer).visit(tree)
     write_choices(normalizer, tree, chosen)
     return bool(plan or renamed or chosen)
+
+
+def _unpack_items(tree, displays):
+    """Each ``b1, b2 = bs`` (targets names, as many as the display ``bs`` has items) written
+    ``b1 = bs[0]; b2 = bs[1]``, the reads item_objects.py splits: [(the statement, the
+    list's name, what it became)]."""
+    found = []
+    for block in walk_blocks(tree.body):
+        for i, stmt in enumerate(list(block)):
+            target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+            if not (isinstance(target, (gast.Tuple, gast.List)) and isinstance(stmt.value, gast.Name)
+                    and stmt.value.id in displays and not isinstance(displays[stmt.value.id][1], gast.Dict)
+                    and len(target.elts) == len(_items(displays[stmt.value.id][1]))
+                    and all(isinstance(e, gast.Name) for e in target.elts)
+                    and len({e.id for e in target.elts} | {stmt.value.id}) == len(target.elts) + 1):
+                continue
+            split = [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(stmt.value.id), slice=S.const(k),
+                                                                     ctx=gast.Load())), stmt)
+                     for k, e in enumerate(target.elts)]
+            _replace(tree, stmt, split)
+            found.append((stmt, stmt.value.id, split))
+    return found
+
+
+def _replace_block(tree, statements, stmt):
+    """Put ``stmt`` back where ``statements`` (consecutive in a block) stand."""
+    for block in walk_blocks(tree.body):
+        for i, other in enumerate(block):
+            if other is statements[0]:
+                block[i:i + len(statements)] = [stmt]
+                return
 
 
 def _item_names(normalizer, name, display, found, aliases, rebound):
@@ -133,7 +168,8 @@ def _item_reads(tree, displays, bound_count):
         elif isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store):
             calling.add(id(node.value))     # bs[0].v = v, bs[0].total += v
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) \
-                and isinstance(node.value, gast.Name) and node.value.id in displays:
+                and isinstance(node.value, gast.Name) and node.value.id in displays \
+                and not isinstance(node.slice, gast.Slice):     # bs[1:] reads the list whole
             reads.setdefault(node.value.id, []).append(node)
             read_names.add(id(node.value))
     lists = {name for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
