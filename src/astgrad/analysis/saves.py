@@ -75,6 +75,7 @@ class Assigned:
     def __init__(self, before):
         self.before = before
         self.names = {}
+        self._now = None        # the last snapshot, shared while nothing is added
 
     def __contains__(self, name):
         return name in self.names or name in self.before
@@ -87,22 +88,43 @@ class Assigned:
         for name in names:
             self.add(name)
 
+    def merge(self, inner, names=None):
+        """Add the names ``inner``, the ``Assigned`` of a block inside, added (or those of
+        them in ``names``). Started from ``self.now()``, it holds none of the names
+        ``self`` held then, so only the names added here since can repeat: asking the
+        chain of blocks around for each would cost the depth of the nesting per name."""
+        names = inner.names if names is None else names
+        if not (isinstance(inner.before, Names) and inner.before.assigned is self):
+            self.update(names)
+            return
+        for name in names:
+            if name not in self.names:
+                self.names[name] = len(self.names)
+
     def now(self):
-        return Names(self, len(self.names))
+        if self._now is None or self._now.count != len(self.names):
+            self._now = Names(self, len(self.names))
+        return self._now
 
 
 class Names:
     """The names an ``Assigned`` held when ``now()`` was asked: a read-only set that
-    answers ``in``."""
+    answers ``in``. What the blocks around held never changes, so each answer from
+    them is kept: asking them again would cost the depth of the nesting each time."""
 
-    __slots__ = ("assigned", "count")
+    __slots__ = ("assigned", "count", "around")
 
     def __init__(self, assigned, count):
-        self.assigned, self.count = assigned, count
+        self.assigned, self.count, self.around = assigned, count, {}
 
     def __contains__(self, name):
         position = self.assigned.names.get(name)
-        return position is not None and position < self.count or name in self.assigned.before
+        if position is not None and position < self.count:
+            return True
+        held = self.around.get(name)
+        if held is None:
+            held = self.around[name] = name in self.assigned.before
+        return held
 
     def __deepcopy__(self, memo):
         return self         # it never changes: a copied statement shares it
@@ -181,11 +203,11 @@ class SavePlan:
         m2, d2 = Assigned(maybe.now()), Assigned(definite.now())
         self.annotate(stmt.body, depth, m1, d1)
         self.annotate(stmt.orelse, depth, m2, d2)
-        maybe.update(m1.names)
-        maybe.update(m2.names)
+        maybe.merge(m1)
+        maybe.merge(m2)
         anno.set(stmt, Key.DEFINED_BY_BODY, d1.now())
         anno.set(stmt, Key.DEFINED_BY_ORELSE, d2.now())
-        definite.update(d1.names.keys() & d2.names.keys())     # what both assign, besides what was
+        definite.merge(d1, d1.names.keys() & d2.names.keys())     # what both assign, besides what was
         anno.set(stmt, Key.DEFINED_AFTER, definite.now())
 
     def _plan_counter(self, stmt, depth, maybe, definite):
@@ -236,7 +258,7 @@ class SavePlan:
         anno.set(stmt, Key.DEFINED_BY_BODY, inner_definite.now())
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
             anno.set(recomputed, Key.SAVE, None)
-        maybe.update(inner_maybe.names)
+        maybe.merge(inner_maybe)
         if is_while:
             definite.add(anno.get(stmt, Key.COUNTER))
         elif enumerating:

@@ -97,13 +97,27 @@ def inner_blocks(stmt):
 
 def walk_statements(body):
     """Every statement in ``body``, nested ones included, in source order (a statement
-    comes before the statements inside it). Read only."""
+    comes before the statements inside it). Read only. One stack of the blocks being
+    walked, not a generator per block: a statement nested ``d`` deep would pass through
+    ``d`` generators."""
     simple = _SIMPLE
-    for stmt in body:
-        yield stmt
-        if stmt.__class__ not in simple:
-            for block in inner_blocks(stmt):
-                yield from walk_statements(block)
+    walking = [iter(body)]
+    push, push_all, body_and_else = walking.append, walking.extend, _BODY_AND_ELSE
+    while walking:
+        for stmt in walking[-1]:
+            yield stmt
+            kind = stmt.__class__
+            if kind in simple:
+                continue
+            if kind in body_and_else and type(stmt.orelse) is list and type(stmt.body) is list:
+                if stmt.orelse:         # the commonest: without looking at each field
+                    push(iter(stmt.orelse))
+                push(iter(stmt.body))
+            else:
+                push_all(iter(block) for block in reversed(inner_blocks(stmt)))
+            break
+        else:
+            walking.pop()
 
 
 def walk_blocks(body):
