@@ -135,6 +135,9 @@ class FunctionSource:
         if found is None or found[0] != log or found[1] != len(self.scopes):
             obj, chain = self._walk_path(parts)
             found = self._resolved[key] = [log, len(self.scopes), obj, chain, False]    # noted in this log
+            # rules of an optional library (SciPy) the code may call: its module is loaded
+            # once the path reaches its function, so a path read again has nothing to add
+            load_imported()
         obj, chain = found[2], found[3]
         if depend and not found[4]:     # a path read again (the normalizer asks at every use) adds nothing
             found[4] = True
@@ -144,7 +147,6 @@ class FunctionSource:
             if seen not in self._recorded:
                 self._recorded.add(seen)
                 self.dependencies.append(entry)
-        load_imported()         # rules of an optional library (SciPy) the code may call
         return obj
 
     def _walk_path(self, parts):

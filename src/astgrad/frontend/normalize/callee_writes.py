@@ -37,7 +37,7 @@ def refuse_callees_rebinding(normalizer, body):
     rebinds a global or a closure variable, itself or through what it reaches."""
     for stmt in S.statements(body):
         for part in S.header_nodes(stmt):
-            for node in S.walk_nodes(part):
+            for node in S.operand_nodes(part):      # calls and attributes, in walk order
                 callee = _callee(normalizer, node) if isinstance(node, gast.Call) \
                     else _property(normalizer, node) if isinstance(node, gast.Attribute) else None
                 found = rebinding(callee) if callee is not None else None

@@ -35,7 +35,7 @@ def refuse_reads_before_changing_properties(normalizer, tree):
 
 
 def _paths(normalizer, tree):
-    for node in S.walk_nodes(tree):
+    for node in S.operand_nodes(tree):      # the attributes in walk order, without operators and contexts
         parts = S.dotted_path(node.value) if isinstance(node, gast.Attribute) else None
         if parts and parts[0] not in normalizer.locals:
             yield node, parts

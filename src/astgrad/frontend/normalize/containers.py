@@ -195,6 +195,8 @@ class ContainerLowering:
         such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
         Else None: the operator (on arrays and numbers) is left as it is. ``join`` is
         ``runtime.extended`` for ``xs += ys``, which extends a list by a tuple too."""
+        if not (self.may_be_sequence(node.left) or self.may_be_sequence(node.right)):
+            return None     # the commonest case: neither is possibly a sequence, so neither is certainly one
         if isinstance(node.op, LIST_FREE_OPS):
             left, right = self.is_sequence(node.left), self.is_sequence(node.right)
             return self.elementwise_or_operator(node, left, join) if left != right else None

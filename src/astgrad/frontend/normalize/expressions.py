@@ -247,9 +247,10 @@ def walrus_targets(stmt):
     """How many ``:=`` in ``stmt``'s own expressions (not in the statements of its
     body) bind each name: while some are still to be lowered, reads of the name are
     copied where they happen (``expr_Name``)."""
-    counts = Counter()
-    for node in S.child_nodes(stmt):
-        if isinstance(node, gast.expr):
-            for walrus in S.nodes_of_class(node, gast.NamedExpr):
-                counts[walrus.target.id] += 1
-    return counts
+    # the commonest statements hold expressions only: one walk of the whole
+    parts = [stmt] if type(stmt) in _EXPRESSIONS_ONLY else [n for n in S.child_nodes(stmt) if isinstance(n, gast.expr)]
+    return Counter(walrus.target.id for part in parts for walrus in S.nodes_of_class(part, gast.NamedExpr))
+
+
+# statements whose fields are expressions only (besides operators and plain values)
+_EXPRESSIONS_ONLY = frozenset({gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return})

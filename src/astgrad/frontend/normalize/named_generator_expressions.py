@@ -138,9 +138,8 @@ def refuse_loops_changing_generators(normalizer, tree):
     held generator moved there, or ``map(lambda v: f(v), xs)``) whose body rebinds or
     changes what ``f(v)`` or a condition reads: Python computes each item when the loop
     asks for it, the derivative computes them all before the loop."""
-    for loop in gast.walk(tree):
-        if not isinstance(loop, gast.For):
-            continue
+    loops = S.nodes_of_class(tree, gast.For)     # most functions have none: no ordered walk then
+    for loop in (node for node in S.operand_nodes(tree) if type(node) is gast.For) if loops else ():
         for parts, own in _item_code(normalizer, loop.iter):
             read = {n for part in parts for n in S.names_in(part)} - own
             rebound = sorted(read & _stored(loop))

@@ -248,8 +248,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         """Refuse the first construct among ``nodes`` astgrad cannot differentiate. A
         derivative's calls (of ``eval``, ``exec``, ``locals()``) are those of the code it
         was generated from, checked then, and of the rules: they are not looked up again."""
+        call = gast.Call
         for node in nodes:
-            kind = _REFUSED_EXPR.get(type(node)) or (not derivative and self._refused_call(node))
+            kind = _REFUSED_EXPR.get(type(node)) or (not derivative and type(node) is call and self._refused_call(node))
             if kind:
                 self.line = getattr(node, "lineno", self.line)
                 raise self._refuse(kind, node)

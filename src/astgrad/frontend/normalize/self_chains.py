@@ -334,8 +334,8 @@ def _known_classes(chains, tree, nodes):
     for stmt in walk_statements(tree.body):
         targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target] \
             if isinstance(stmt, gast.AugAssign) else []
-        for node in (n for target in targets for n in S.walk_nodes(target)):
-            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+        for node in (n for target in targets for n in S.name_nodes(target)):   # each name, once per binding
+            if isinstance(node.ctx, gast.Store):
                 bindings.setdefault(node.id, []).append(stmt)
         if isinstance(stmt, gast.Delete):
             deleted.update(n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name))

@@ -230,10 +230,12 @@ def all_bindings(tree):
     ``tree``: assignments, ``for`` loops and comprehensions, ``with ... as``, ``:=``, and
     the parameters of a local function or lambda, from the arguments of its calls (or,
     handed to a call, ``map(lambda o: o < ref, objs)``, from the call's other arguments)."""
-    local = {n.name: _parameters(n) for n in S.walk_nodes(tree) if isinstance(n, gast.FunctionDef) and n is not tree}
-    local.update((n.targets[0].id, _parameters(n.value)) for n in S.walk_nodes(tree) if isinstance(n, gast.Assign)
+    # one walk (operators and contexts bind nothing), the nodes of the kinds below read three times
+    nodes = [n for n in S.operand_nodes(tree) if n.__class__ in _BINDING_KINDS]
+    local = {n.name: _parameters(n) for n in nodes if isinstance(n, gast.FunctionDef) and n is not tree}
+    local.update((n.targets[0].id, _parameters(n.value)) for n in nodes if isinstance(n, gast.Assign)
                  and isinstance(n.value, gast.Lambda) and isinstance(n.targets[0], gast.Name))
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         if isinstance(node, gast.Call):
             yield from _arguments_bound(node, local)
             yield from _stored_by_method(node)
@@ -247,6 +249,10 @@ def all_bindings(tree):
             yield _stored([node.optional_vars]), node.context_expr
         elif isinstance(node, gast.NamedExpr):
             yield _stored([node.target]), node.value
+
+
+_BINDING_KINDS = frozenset({gast.FunctionDef, gast.Call, gast.Assign, gast.AugAssign, gast.AnnAssign, gast.For,
+                            gast.comprehension, gast.withitem, gast.NamedExpr})
 
 
 def _assigned(node):
@@ -271,7 +277,7 @@ class Items:
 
 
 def _stored(targets):
-    return {n.id for target in targets for n in S.walk_nodes(target) if isinstance(n, gast.Name)}
+    return {n.id for target in targets for n in S.name_nodes(target)}
 
 
 def _parameters(function):
