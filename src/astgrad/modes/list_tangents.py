@@ -44,7 +44,8 @@ class ListTangents:
     def as_arrays(self, op, args, result, tangent_of, namer, helper_call):
         """({operand: the name of its tangent as an array}, the statements making those)
         for the operands of ``op`` (a call with result ``result``) that may be lists."""
-        if not (isinstance(op.key, numpy.ufunc) or op.key in _ARRAY_OPERATORS):
+        if not (isinstance(op.key, numpy.ufunc) or op.key in _ARRAY_OPERATORS) \
+                or op.key in _ARRAY_OPERATORS and any(map(_python_number, args)):
             return {}, []
         renamed, made = {}, []
         for atom in args:
@@ -104,6 +105,12 @@ def _may_be_list(value, names):
         return not (isinstance(target, numpy.ufunc) or module == "math" or module.split(".")[0] == "numpy"
                     or target is runtime.zeros_like)
     return not isinstance(value, (gast.Constant, gast.Compare, gast.UnaryOp))
+
+
+def _python_number(node):
+    """A number written in the source: beside it a list operand of an operator is never
+    read as an array (``xs * 2.0`` raises TypeError, ``xs * 2`` repeats the list)."""
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float, complex, bool)
 
 
 def _float_constant(node):
