@@ -39,6 +39,9 @@ LIST_PROGRAMS = {
     "hypot and arctan2": lambda x: np.sum(np.hypot(x, 2.0)) + np.sum(np.arctan2(x, 2.0)),
     "list built in f": lambda x: np.sum(np.square([x[0] * x[1], 2.0 * x[0]])),
     "list concatenated": lambda x: np.sum(np.square(x + [2.0])) * x[0],
+    "list repeated by a number written": lambda x: np.sum(np.sin(x * 2)) * 3.0 - 2 * x[1] ** 3,
+    "list beside itself": lambda x: np.sum(np.cos(x + x)) * x[1] ** 2,
+    "numbers written beside arrays": lambda x: np.sum(np.multiply(x, 2.0) * 0.5 + np.tanh(x) / 3.0) ** 2,
 }
 
 

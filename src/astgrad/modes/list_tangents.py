@@ -44,7 +44,8 @@ class ListTangents:
     def as_arrays(self, op, args, result, tangent_of, namer, helper_call):
         """({operand: the name of its tangent as an array}, the statements making those)
         for the operands of ``op`` (a call with result ``result``) that may be lists."""
-        if not (isinstance(op.key, numpy.ufunc) or op.key in _ARRAY_OPERATORS):
+        if not (isinstance(op.key, numpy.ufunc) or op.key in _ARRAY_OPERATORS) \
+                or op.key in _ARRAY_OPERATORS and _never_beside_an_array(args):
             return {}, []
         renamed, made = {}, []
         for atom in args:
@@ -104,6 +105,18 @@ def _may_be_list(value, names):
         return not (isinstance(target, numpy.ufunc) or module == "math" or module.split(".")[0] == "numpy"
                     or target is runtime.zeros_like)
     return not isinstance(value, (gast.Constant, gast.Compare, gast.UnaryOp))
+
+
+def _never_beside_an_array(operands):
+    """Whether a list operand of an operator on ``operands`` is never read as an array:
+    beside a number written in the source (``xs * 2.0`` raises TypeError, ``xs * 2``
+    repeats the list) or beside itself (``xs * xs`` raises, ``xs + xs`` concatenates)."""
+    names = [atom.id for atom in operands if isinstance(atom, gast.Name)]
+    return any(map(_python_number, operands)) or len(names) == len(operands) and len(set(names)) == 1
+
+
+def _python_number(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (int, float, complex, bool)
 
 
 def _float_constant(node):
