@@ -44,13 +44,13 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds, names=None):
     for index, stmt in enumerate(body):
         rewritten = None
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
-            target = stmt.targets[0].id
-            rewritten = _rewrite(stmt, target, fresh, private, last, index, classes, typed)
+            target, float64_value = stmt.targets[0].id, typed.is_float64(stmt.value)    # asked once
+            rewritten = _rewrite(stmt, target, fresh, private, last, index, classes) if float64_value else None
             if rewritten is not None:
                 rewritten, buffer = rewritten
                 if names is not None:
                     _note_rewritten_names(names, stmt, rewritten, buffer)
-            if typed.is_float64(stmt.value):
+            if float64_value:
                 typed.names.add(target)
                 if isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)) or _is_ufunc_call(stmt.value):
                     fresh.add(target)
@@ -90,9 +90,9 @@ class _Lazy:
         return self.found
 
 
-def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
-    """The statements ``stmt`` becomes, computed into a dead buffer, and that buffer's
-    Name node; None if none can be."""
+def _rewrite(stmt, target, fresh, private, last, index, classes):
+    """The statements ``stmt``, whose value is float64, becomes, computed into a dead
+    buffer, and that buffer's Name node; None if none can be."""
     value = stmt.value
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
             and isinstance(value.operand, gast.Name):
@@ -105,7 +105,6 @@ def _rewrite(stmt, target, fresh, private, last, index, classes, typed):
         for buffer, other in candidates:
             if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
                     and (last.get(buffer.id) == index or buffer.id == target) \
-                    and typed.is_float64(value) \
                     and (buffer.id == target or target not in _names_read(other)):
                 shape = classes.of(value) if shape is _NOT_YET else shape
                 if shape is None or shape != classes.name_class(buffer.id):
