@@ -222,3 +222,36 @@ def test_retract_told_what_assume_settled_takes_back_the_same_facts(seed, count)
     fixed_point.retract(definitions, expected, fact_of_in(expected), mentions=mentions)
     fixed_point.retract(definitions, found, fact_of_in(found), mentions=mentions, settled=settled)
     assert found == expected
+
+
+@given(st.integers(0, 2 ** 32 - 1), st.integers(2, 30))
+def test_readers_that_name_more_than_a_value_reads_find_the_same_facts(seed, count):
+    # the layouts are found with the readers of the shape classes, whose values also
+    # mention the names pushed on a stack they pop: extra names cost looks, never facts
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(count)]
+    definitions = _random_definitions(rng, names, ("first", "all", "constant"))
+    extra = {id(value): tuple(rng.sample(names, rng.randint(0, min(3, count))))
+             for values in definitions.values() for value in values if value is not None}
+    start = {name: rng.randint(0, 2) for name in rng.sample(names, rng.randint(1, min(4, count)))}
+
+    def fact_of_in(facts):
+        def fact_of(value):
+            kind, reads = value
+            known = [facts[r] for r in reads if facts.get(r, fixed_point.UNKNOWN) != fixed_point.UNKNOWN]
+            if kind == "constant":
+                return 0
+            if kind == "all" and len(known) < len(reads):
+                return None
+            return known[0] if known else None
+        return fact_of
+
+    exact = fixed_point.Readers(definitions, lambda value: value[1])
+    more = fixed_point.Readers(definitions, lambda value: value[1] + extra[id(value)])
+    expected, found = _Retractions(start), _Retractions(start)
+    fixed_point.assume(definitions, expected, fact_of_in(expected), exact)
+    fixed_point.assume(definitions, found, fact_of_in(found), more)
+    assert found == expected and found.lost == expected.lost
+    fixed_point.retract(definitions, expected, fact_of_in(expected), mentions=exact)
+    fixed_point.retract(definitions, found, fact_of_in(found), mentions=more)
+    assert found == expected and found.lost == expected.lost

@@ -36,9 +36,10 @@ class Layouts:
     def __init__(self, definitions, params, adjoints, counters, kinds, elementwise, shape_of_second,
                  mentions=None):
         """``mentions(value)``: the names in ``value``, where known cheaply (see
-        ``fixed_point.assume``)."""
+        ``fixed_point.assume``), or a ``Readers`` of ``definitions`` already made."""
         self.definitions = definitions
-        self.mentions = None if mentions is None else Readers(definitions, mentions)
+        self.mentions = mentions if mentions is None or isinstance(mentions, Readers) \
+            else Readers(definitions, mentions)
         self.counters = set(counters)           # ints: range loop targets
         self.elementwise = elementwise          # target -> whether it keeps its operands' shape
         self.shape_of_second = shape_of_second

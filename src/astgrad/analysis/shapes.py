@@ -564,9 +564,10 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     if found is not None:
         found["same_shape"] = lambda a, b: _broadcast_fits(classes, a, b)
+    # the classes' readers (who mentions whom) serve the layouts too: they have every
+    # name a value's layout rests on (its names, and those pushed on a stack it pops)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,
-                      _SHAPE_OF_SECOND, lambda value: uses[id(value)][0] if id(value) in uses
-                      else S.names_in(value)) if kinds else None
+                      _SHAPE_OF_SECOND, classes._readers) if kinds else None
 
     # in general code, where a class is not known the shapes followed through the code
     # may still match (specialized code knows its arrays' layouts, and its later
@@ -806,26 +807,29 @@ def _keep_scalar_seeds(body, layouts):
 
 def _parents_and_names(body):
     """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes),
-    the names in the order ``syntax.walk_nodes`` visits them (one walk, breadth first)."""
+    the names in the order ``syntax.walk_nodes`` visits them (one walk, breadth first).
+    Constants get no parent (the lookups climb from names), and a name is noted as it
+    is queued rather than walked: first in, first out, so in the same order."""
     parents, loads, assigned = {}, {}, {}
-    ast_type, name_type, load_type, fields = gast.AST, gast.Name, gast.Load, walk.OPERAND_FIELDS
+    ast_type, name_type, constant_type, load_type = gast.AST, gast.Name, gast.Constant, gast.Load
+    fields = walk.OPERAND_FIELDS
     todo = deque([gast.Module(body=body, type_ignores=[])])
     append, popleft = todo.append, todo.popleft
     while todo:
         node = popleft()
         for field in fields[node.__class__]:   # the children but operators and contexts, in order
             value = getattr(node, field, None)
-            if isinstance(value, ast_type):
-                parents[id(value)] = node
-                append(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast_type):
-                        parents[id(item)] = node
-                        append(item)
-        if type(node) is name_type:
-            table = loads if type(node.ctx) is load_type else assigned
-            table.setdefault(node.id, []).append(node)
+            for child in value if type(value) is list else (value,):
+                kind = child.__class__
+                if kind is name_type:
+                    parents[id(child)] = node
+                    table = loads if child.ctx.__class__ is load_type else assigned
+                    table.setdefault(child.id, []).append(child)
+                    if child.annotation is not None:
+                        append(child)   # a leaf otherwise
+                elif kind is not constant_type and isinstance(child, ast_type):
+                    parents[id(child)] = node
+                    append(child)
     return parents, loads, assigned
 
 
