@@ -144,6 +144,20 @@ class _Retractions(dict):
         super().__setitem__(name, fact)
 
 
+def _first_fact_in(facts):
+    """fact_of for values (kind, the names it reads): "first" has the first fact of what
+    it reads, "all" that one only if every name it reads still has a fact, "constant" its own."""
+    def fact_of(value):
+        kind, reads = value
+        known = [facts[r] for r in reads if facts.get(r, fixed_point.UNKNOWN) != fixed_point.UNKNOWN]
+        if kind == "constant":
+            return 0
+        if kind == "all" and len(known) < len(reads):
+            return None
+        return known[0] if known else None
+    return fact_of
+
+
 @given(st.integers(0, 2 ** 32 - 1), st.integers(2, 30))
 def test_retract_takes_back_the_same_facts_in_the_same_order_told_what_each_value_mentions(seed, count):
     rng = random.Random(seed)
@@ -153,20 +167,9 @@ def test_retract_takes_back_the_same_facts_in_the_same_order_told_what_each_valu
     definitions = _random_definitions(rng, names, ("first", "all", "constant"))
     start = {name: rng.randint(0, 1) for name in names if rng.random() < 0.9}
 
-    def fact_of_in(facts):
-        def fact_of(value):
-            kind, reads = value
-            known = [facts[r] for r in reads if facts.get(r, fixed_point.UNKNOWN) != fixed_point.UNKNOWN]
-            if kind == "constant":
-                return 0
-            if kind == "all" and len(known) < len(reads):
-                return None
-            return known[0] if known else None
-        return fact_of
-
     expected, found = _Retractions(start), _Retractions(start)
-    _old_retract(definitions, expected, fact_of_in(expected))
-    fixed_point.retract(definitions, found, fact_of_in(found), mentions=lambda value: value[1])
+    _old_retract(definitions, expected, _first_fact_in(expected))
+    fixed_point.retract(definitions, found, _first_fact_in(found), mentions=lambda value: value[1])
     assert found == expected and found.lost == expected.lost
 
 
@@ -235,23 +238,12 @@ def test_readers_that_name_more_than_a_value_reads_find_the_same_facts(seed, cou
              for values in definitions.values() for value in values if value is not None}
     start = {name: rng.randint(0, 2) for name in rng.sample(names, rng.randint(1, min(4, count)))}
 
-    def fact_of_in(facts):
-        def fact_of(value):
-            kind, reads = value
-            known = [facts[r] for r in reads if facts.get(r, fixed_point.UNKNOWN) != fixed_point.UNKNOWN]
-            if kind == "constant":
-                return 0
-            if kind == "all" and len(known) < len(reads):
-                return None
-            return known[0] if known else None
-        return fact_of
-
     exact = fixed_point.Readers(definitions, lambda value: value[1])
     more = fixed_point.Readers(definitions, lambda value: value[1] + extra[id(value)])
     expected, found = _Retractions(start), _Retractions(start)
-    fixed_point.assume(definitions, expected, fact_of_in(expected), exact)
-    fixed_point.assume(definitions, found, fact_of_in(found), more)
+    fixed_point.assume(definitions, expected, _first_fact_in(expected), exact)
+    fixed_point.assume(definitions, found, _first_fact_in(found), more)
     assert found == expected and found.lost == expected.lost
-    fixed_point.retract(definitions, expected, fact_of_in(expected), mentions=exact)
-    fixed_point.retract(definitions, found, fact_of_in(found), mentions=more)
+    fixed_point.retract(definitions, expected, _first_fact_in(expected), mentions=exact)
+    fixed_point.retract(definitions, found, _first_fact_in(found), mentions=more)
     assert found == expected and found.lost == expected.lost
