@@ -1,0 +1,241 @@
+"""An outsider's hunt on the objects an argument gives: methods assigning attributes of
+``self`` called on them, directly, in loops, through the method of another object and
+through a property. Each followed form is checked against central finite differences in
+grad, jvp and hessian, with the caller's objects left as they were; each form that gave
+a wrong gradient with no error is refused, by its message (file, line, advice), with the
+caller's objects left as they were and the next call working."""
+
+import copy
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + w
+
+
+class Counted(Box):
+    def __init__(self, v):
+        self.v = v
+        self.n = 0
+
+    def scale(self, w):
+        self.n += 1
+        self.v = np.sin(self.v * w) + w * self.n
+
+
+class Summed(Box):
+    def scaled_sum(self, w):
+        self.v = np.sin(self.v * w) + w
+        return np.sum(self.v) * w
+
+
+class Model:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def run(self, w):
+        for layer in self.layers:
+            layer.scale(w)
+        return np.sum(self.layers[0].v * self.layers[1].v) * w
+
+    def run_first(self, w):
+        self.layers[0].scale(w)
+        return np.sum(self.layers[0].v * self.layers[1].v) * w
+
+    def head(self):
+        return self.layers[0]
+
+    @property
+    def first(self):
+        return self.layers[0]
+
+
+def _a():
+    return np.array([0.3, -0.4])
+
+
+def _b():
+    return np.array([1.1, 0.5])
+
+
+def _two():
+    return [Box(_a()), Box(_b())]
+
+
+def _model():
+    return Model(_two())
+
+
+# -- followed: checked against finite differences ---------------------------------------
+
+def scaled_twice_in_each_turn(w, bs):
+    for b in bs:
+        b.scale(w)
+        b.scale(b.v[0])
+    return np.sum(bs[0].v * bs[1].v)
+
+
+def each_scaled_by_the_other(w, bs):
+    bs[0].scale(bs[1].v * w)
+    bs[1].scale(bs[0].v)
+    return np.sum(bs[0].v + bs[1].v ** 2)
+
+
+def read_then_scaled_in_a_loop(w, bs):
+    acc = 0.0
+    for b in bs:
+        acc = acc + np.sum(b.v)
+        b.scale(w * acc)
+    return acc * np.sum(bs[1].v)
+
+
+def scaled_in_a_branch(w, bs):
+    if w > 0.5:
+        bs[0].scale(w)
+    else:
+        bs[1].scale(w)
+    return np.sum(bs[0].v * bs[1].v)
+
+
+def loop_in_a_loop(w, bs):
+    for _ in range(2):
+        for b in bs:
+            b.scale(w)
+    return np.sum(bs[0].v * bs[1].v)
+
+
+def counted_then_scaled_again(w, bs):
+    for b in bs:
+        b.scale(w)
+    bs[0].scale(w)
+    return np.sum(bs[0].v * bs[1].v)
+
+
+def method_storing_self_returns(w, box):
+    return box.scaled_sum(w)
+
+
+def loop_over_the_model_layers(w, model):
+    for layer in model.layers:
+        layer.scale(w)
+    return np.sum(model.layers[0].v * model.layers[1].v) * w
+
+
+FOLLOWED = {
+    "scaled twice in each turn": (scaled_twice_in_each_turn, _two),
+    "each scaled by the other": (each_scaled_by_the_other, _two),
+    "read then scaled in a loop": (read_then_scaled_in_a_loop, _two),
+    "scaled in a branch": (scaled_in_a_branch, _two),
+    "loop in a loop": (loop_in_a_loop, _two),
+    "a counter and a state": (counted_then_scaled_again, lambda: [Counted(_a()), Counted(_b())]),
+    "a method storing self.v returning a value": (method_storing_self_returns, lambda: Summed(_a())),
+    "the loop the refusal advises": (loop_over_the_model_layers, _model),
+}
+
+
+def _state(value):
+    """What the caller's objects hold (arrays copied)."""
+    if isinstance(value, (list, tuple)):
+        return [_state(item) for item in value]
+    if hasattr(value, "__dict__"):
+        return {name: _state(item) for name, item in vars(value).items()}
+    return np.copy(value)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("name", sorted(FOLLOWED))
+def test_followed_against_finite_differences(name, mode):
+    f, make = FOLLOWED[name]
+    objects = make()
+    before = _state(objects)
+    w = float(np.random.default_rng(len(name) + len(mode)).uniform(0.4, 0.9))
+    plain = lambda v: f(v, make())      # noqa: E731
+    gradient = astgrad.grad(f)
+    got, want, tolerances = {
+        "grad": lambda: (gradient(w, objects), numerical_grad(plain, (w,)), ()),
+        "jvp": lambda: (astgrad.jvp(f, (w, objects), (1.0, None)), (plain(w), numerical_jvp(plain, (w,), (1.0,))), ()),
+        "hessian": lambda: (astgrad.hessian(f)(w, objects),
+                            np.reshape(numerical_hessian(lambda v: gradient(v, make()), (w,)), ()), (1e-4, 1e-5)),
+    }[mode]()
+    assert_close(got, want, *tolerances)
+    assert_close(_state(objects), before)       # the caller's objects are left as they were
+
+
+# -- refused: each gave a wrong gradient with no error -----------------------------------
+
+def calls_a_method_looping_over_its_layers(w, model):
+    return model.run(w)
+
+
+def calls_a_method_scaling_one_layer(w, model):
+    return model.run_first(w)
+
+
+def calls_it_twice(w, model):
+    r = model.run(w)
+    return r + model.run(w)
+
+
+def scaled_through_a_property(w, model):
+    model.first.scale(w)
+    return np.sum(model.layers[0].v)
+
+
+def scaled_through_a_method_returning_a_layer(w, model):
+    model.head().scale(w)
+    return np.sum(model.layers[0].v)
+
+
+_HELD = (r"the call of Model\.{method} changes an object held by the object it is called on in place "
+         r"\(a method assigning attributes of self\.layers\[0\] at .*test_hunt_objects\.py:\d+: .*\), which "
+         r"astgrad cannot follow\. .*call it there \(for layer in model\.layers: layer\.scale\(w\)\), or "
+         r"differentiate Model\.{method} itself \(grad\(obj\.{method}\)\)")
+_IN_PLACE = r"the method call \.scale\(\) changes a differentiated value in place"
+
+REFUSED = {
+    # Python changes model.layers' objects, which the caller reads (and its derivative ran the method again)
+    "a method looping over self.layers": (calls_a_method_looping_over_its_layers, _model, 1,
+                                          _HELD.format(method="run")),
+    "a method looping over a tuple of layers": (calls_a_method_looping_over_its_layers,
+                                                lambda: Model(tuple(_two())), 1, _HELD.format(method="run")),
+    "a method scaling self.layers[0]": (calls_a_method_scaling_one_layer, _model, 1,
+                                        _HELD.format(method="run_first")),
+    "that method called twice": (calls_it_twice, _model, 1, _HELD.format(method="run")),
+    # the object a property or a method gives was scaled as a plain call: a gradient of 0
+    "a property giving a layer": (scaled_through_a_property, _model, 1, _IN_PLACE),
+    "a method giving a layer": (scaled_through_a_method_returning_a_layer, _model, 1, _IN_PLACE),
+}
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_at_the_line(name, mode):
+    f, make, offset, message = REFUSED[name]
+    objects = make()
+    before = _state(objects)
+    line = f.__code__.co_firstlineno + offset
+    run = {"grad": lambda: astgrad.grad(f)(0.7, objects),
+           "jvp": lambda: astgrad.jvp(f, (0.7, objects), (1.0, None)),
+           "hessian": lambda: astgrad.hessian(f)(0.7, objects)}[mode]
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt_objects\.py:{line}: {message}"):
+        run()
+    assert_close(_state(objects), before)
+    assert_close(astgrad.grad(np.sin)(0.7), np.cos(0.7))        # the next call works
+
+
+def test_the_method_itself_is_followed_as_the_refusal_advises():
+    model = _model()
+    before = _state(model)
+    plain = lambda v: _model().run(v)       # noqa: E731
+    assert_close(astgrad.grad(model.run)(0.7), numerical_grad(plain, (0.7,)))
+    assert_close(_state(model), before)
+    assert_close(copy.deepcopy(model).run(0.7), plain(0.7))
