@@ -51,6 +51,9 @@ class Model:
         self.layers[0].scale(w)
         return np.sum(self.layers[0].v * self.layers[1].v) * w
 
+    def doubled(self, w):
+        return self.run(w) * 2.0
+
     def head(self):
         return self.layers[0]
 
@@ -239,3 +242,15 @@ def test_the_method_itself_is_followed_as_the_refusal_advises():
     assert_close(astgrad.grad(model.run)(0.7), numerical_grad(plain, (0.7,)))
     assert_close(_state(model), before)
     assert_close(copy.deepcopy(model).run(0.7), plain(0.7))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_a_method_differentiated_calling_such_a_method_of_self_is_refused(mode):
+    model = _model()        # (grad(model.doubled) ran model.run twice: a wrong gradient, the layers changed)
+    before = _state(model)
+    line = Model.doubled.__code__.co_firstlineno + 1
+    run = {"grad": lambda: astgrad.grad(model.doubled)(0.7), "jvp": lambda: astgrad.jvp(model.doubled, (0.7,), (1.0,)),
+           "hessian": lambda: astgrad.hessian(model.doubled)(0.7)}[mode]
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt_objects\.py:{line}: {_HELD.format(method='run')}"):
+        run()
+    assert_close(_state(model), before)
