@@ -254,3 +254,20 @@ def test_a_method_differentiated_calling_such_a_method_of_self_is_refused(mode):
     with pytest.raises(astgrad.TransformError, match=rf"test_hunt_objects\.py:{line}: {_HELD.format(method='run')}"):
         run()
     assert_close(_state(model), before)
+
+
+class AnswersEveryName(Box):
+    def __getattr__(self, name):        # (its .shape and .dtype too)
+        return 1.5
+
+
+def read_with_a_default(w, obj):
+    return np.sum(obj.v * w) * obj.missing
+
+
+def test_an_object_answering_every_name_is_read_in_jvp_as_in_grad():
+    obj = AnswersEveryName(_a())        # jvp took it for an array (numpy.zeros(1.5): a bare TypeError)
+    w = 0.6
+    plain = lambda v: read_with_a_default(v, obj)      # noqa: E731
+    assert_close(astgrad.jvp(read_with_a_default, (w, obj), (1.0, None)), (plain(w), numerical_jvp(plain, (w,), (1.0,))))
+    assert_close(astgrad.grad(read_with_a_default)(w, obj), numerical_grad(plain, (w,)))
