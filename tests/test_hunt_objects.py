@@ -54,6 +54,14 @@ class Model:
     def doubled(self, w):
         return self.run(w) * 2.0
 
+    def step(self, w):
+        for layer in self.layers:
+            layer.scale(w)
+
+    def loss(self, w):
+        self.step(w)
+        return np.sum(self.layers[0].v * self.layers[1].v)
+
     def head(self):
         return self.layers[0]
 
@@ -245,16 +253,19 @@ def test_the_method_itself_is_followed_as_the_refusal_advises():
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
-def test_a_method_differentiated_calling_such_a_method_of_self_is_refused(mode):
-    model = _model()        # (grad(model.doubled) ran model.run twice: a wrong gradient, the layers changed)
+@pytest.mark.parametrize("method, callee", [("doubled", "run"), ("loss", "step")])
+def test_a_method_differentiated_calling_such_a_method_of_self_is_refused(method, callee, mode):
+    # grad(model.doubled) ran model.run twice (a wrong gradient), grad(model.loss) gave 0;
+    # both changed the caller's layers
+    model = _model()
     before = _state(model)
-    line = Model.doubled.__code__.co_firstlineno + 1
-    run = {"grad": lambda: astgrad.grad(model.doubled)(0.7), "jvp": lambda: astgrad.jvp(model.doubled, (0.7,), (1.0,)),
-           "hessian": lambda: astgrad.hessian(model.doubled)(0.7)}[mode]
-    with pytest.raises(astgrad.TransformError, match=rf"test_hunt_objects\.py:{line}: {_HELD.format(method='run')}"):
+    bound = getattr(model, method)
+    line = getattr(Model, method).__code__.co_firstlineno + 1
+    run = {"grad": lambda: astgrad.grad(bound)(0.7), "jvp": lambda: astgrad.jvp(bound, (0.7,), (1.0,)),
+           "hessian": lambda: astgrad.hessian(bound)(0.7)}[mode]
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt_objects\.py:{line}: {_HELD.format(method=callee)}"):
         run()
     assert_close(_state(model), before)
-
 
 class AnswersEveryName(Box):
     def __getattr__(self, name):        # (its .shape and .dtype too)
