@@ -162,12 +162,17 @@ def _state(value):
     return np.copy(value)
 
 
+def _made(make):
+    """New objects from ``make``, and what they hold now."""
+    objects = make()
+    return objects, _state(objects)
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
 @pytest.mark.parametrize("name", sorted(FOLLOWED))
 def test_followed_against_finite_differences(name, mode):
     f, make = FOLLOWED[name]
-    objects = make()
-    before = _state(objects)
+    objects, before = _made(make)
     w = float(np.random.default_rng(len(name) + len(mode)).uniform(0.4, 0.9))
     plain = lambda v: f(v, make())      # noqa: E731
     gradient = astgrad.grad(f)
@@ -231,8 +236,7 @@ REFUSED = {
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_refused_at_the_line(name, mode):
     f, make, offset, message = REFUSED[name]
-    objects = make()
-    before = _state(objects)
+    objects, before = _made(make)
     line = f.__code__.co_firstlineno + offset
     run = {"grad": lambda: astgrad.grad(f)(0.7, objects),
            "jvp": lambda: astgrad.jvp(f, (0.7, objects), (1.0, None)),
@@ -257,8 +261,7 @@ def test_the_method_itself_is_followed_as_the_refusal_advises():
 def test_a_method_differentiated_calling_such_a_method_of_self_is_refused(method, callee, mode):
     # grad(model.doubled) ran model.run twice (a wrong gradient), grad(model.loss) gave 0;
     # both changed the caller's layers
-    model = _model()
-    before = _state(model)
+    model, before = _made(_model)
     bound = getattr(model, method)
     line = getattr(Model, method).__code__.co_firstlineno + 1
     run = {"grad": lambda: astgrad.grad(bound)(0.7), "jvp": lambda: astgrad.jvp(bound, (0.7,), (1.0,)),
