@@ -285,3 +285,28 @@ def test_an_object_answering_every_name_is_read_in_jvp_as_in_grad():
     plain = lambda v: read_with_a_default(v, obj)      # noqa: E731
     assert_close(astgrad.jvp(read_with_a_default, (w, obj), (1.0, None)), (plain(w), numerical_jvp(plain, (w,), (1.0,))))
     assert_close(astgrad.grad(read_with_a_default)(w, obj), numerical_grad(plain, (w,)))
+
+
+class ReadsTheGlobal(Box):
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + np.sum(SHARED.v)
+
+
+SHARED = Box(_a())
+
+
+def scaled_one_after_the_other(w, bs):
+    bs[0].scale(w)
+    bs[1].scale(w)      # ReadsTheGlobal.scale reads SHARED.v, which Python shows changed if bs[0] is SHARED
+    return np.sum(bs[0].v * bs[1].v)
+
+
+def test_an_object_a_global_holds_that_another_object_s_method_reads_raises_at_the_call():
+    f = scaled_one_after_the_other
+    line = f.__code__.co_firstlineno + 1        # (a wrong value and gradient with no error before)
+    with pytest.raises(TypeError, match=rf"test_hunt_objects\.py:{line}: the object the argument bs\[0\] gives is "
+                                        r"also reached otherwise here .* Hand the function the object only once"):
+        astgrad.grad(f)(0.7, [SHARED, ReadsTheGlobal(_b())])
+    assert_close(SHARED.v, _a())
+    make = lambda: [Box(_a()), ReadsTheGlobal(_b())]      # noqa: E731
+    assert_close(astgrad.grad(f)(0.7, make()), numerical_grad(lambda v: f(v, make()), (0.7,)))
