@@ -287,9 +287,14 @@ def test_an_object_answering_every_name_is_read_in_jvp_as_in_grad():
     assert_close(astgrad.grad(read_with_a_default)(w, obj), numerical_grad(plain, (w,)))
 
 
+
 class ReadsTheGlobal(Box):
     def scale(self, w):
         self.v = np.sin(self.v * w) + np.sum(SHARED.v)
+
+    @property
+    def total(self):
+        return np.sum(self.v) + np.sum(SHARED.v)
 
 
 SHARED = Box(_a())
@@ -301,8 +306,13 @@ def scaled_one_after_the_other(w, bs):
     return np.sum(bs[0].v * bs[1].v)
 
 
-def test_an_object_a_global_holds_that_another_object_s_method_reads_raises_at_the_call():
-    f = scaled_one_after_the_other
+def scaled_then_a_property_read(w, bs):
+    bs[0].scale(w)
+    return bs[1].total * w      # the property reads SHARED.v too
+
+
+@pytest.mark.parametrize("f", [scaled_one_after_the_other, scaled_then_a_property_read])
+def test_an_object_a_global_holds_that_another_object_s_code_reads_raises_at_the_call(f):
     line = f.__code__.co_firstlineno + 1        # (a wrong value and gradient with no error before)
     with pytest.raises(TypeError, match=rf"test_hunt_objects\.py:{line}: the object the argument bs\[0\] gives is "
                                         r"also reached otherwise here .* Hand the function the object only once"):

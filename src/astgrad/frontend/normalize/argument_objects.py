@@ -131,12 +131,13 @@ def _globals_read(functions):
 
 
 def _methods_called(tree, layouts):
-    """The methods ``tree`` calls by name (``b.scale(w)``) that the classes of the objects
-    its parameters hold (``layouts``) define: what they read runs after the change too."""
-    called = sorted({node.func.attr for node in S.walk_nodes(tree)
-                     if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)})
+    """The methods and property getters ``tree`` names (``b.scale(w)``, ``b.total``) that
+    the classes of the objects its parameters hold (``layouts``) define: what they read
+    runs after the change too."""
+    named = sorted({node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute)})
     classes = dict.fromkeys(cls for layout in layouts.values() for cls in _classes_in(layout))
-    found = (M.static_attribute(cls, name) for cls in classes for name in called)
+    found = (M.static_attribute(cls, name) for cls in classes for name in named)
+    found = (value.fget if isinstance(value, property) else value for value in found)
     return tuple(dict.fromkeys(method for method in found if inspect.isfunction(method)))
 
 
