@@ -320,3 +320,38 @@ def test_an_object_a_global_holds_that_another_object_s_code_reads_raises_at_the
     assert_close(SHARED.v, _a())
     make = lambda: [Box(_a()), ReadsTheGlobal(_b())]      # noqa: E731
     assert_close(astgrad.grad(f)(0.7, make()), numerical_grad(lambda v: f(v, make()), (0.7,)))
+
+
+def _made_with_a_closure():
+    """A function, and a class whose method, read an object a closure variable holds."""
+    held = Box(_a())
+
+    class ReadsTheClosure(Box):
+        def scale(self, w):
+            self.v = np.sin(self.v * w) + np.sum(held.v)
+
+    def both_scaled(w, bs):
+        bs[0].scale(w)
+        bs[1].scale(w)
+        return np.sum(bs[0].v * bs[1].v)
+
+    def scaled_then_read(w, bs):
+        bs[0].scale(w)
+        return np.sum(bs[0].v * held.v)
+
+    return held, ReadsTheClosure, both_scaled, scaled_then_read
+
+
+@pytest.mark.parametrize("which", [2, 3])
+def test_an_object_a_closure_variable_holds_raises_at_the_call(which):
+    held, cls, *functions = _made_with_a_closure()
+    f = functions[which - 2]        # (a wrong value and gradient with no error before)
+    with pytest.raises(TypeError, match=r"test_hunt_objects\.py:\d+: the object the argument bs\[0\] gives is also "
+                                        r"reached otherwise here"):
+        astgrad.grad(f)(0.7, [held, cls(_b())])
+    assert_close(held.v, _a())
+
+    def plain(v):
+        _, cls_, *fs = _made_with_a_closure()
+        return fs[which - 2](v, [Box(_a()), cls_(_b())])
+    assert_close(astgrad.grad(f)(0.7, [Box(_a()), cls(_b())]), numerical_grad(plain, (0.7,)))

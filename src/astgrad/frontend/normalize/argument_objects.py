@@ -15,6 +15,7 @@ otherwise."""
 import copy
 import inspect
 import types
+import weakref
 
 import gast
 
@@ -120,14 +121,28 @@ class ArgumentObjectLowering:
 
 def _globals_read(functions):
     """[(a module's globals, the names of them ``functions`` or their callees read)], one
-    pair per module."""
-    read = {}
+    pair per module, then (a function's closure variables, their names) for each of
+    ``functions`` that has some."""
+    read, closures = {}, []
     for fn in functions:
         scope = getattr(fn, "__globals__", None)
         if scope is not None:
             names = (set(fn.__code__.co_names) | names_read_by_callees(scope, [fn])) & set(scope)
             read.setdefault(id(scope), (scope, set()))[1].update(names)
-    return [(scope, tuple(sorted(names))) for scope, names in read.values()]
+        if getattr(fn, "__closure__", None):
+            closures.append((_closure_cells(fn), tuple(fn.__code__.co_freevars)))
+    return [(scope, tuple(sorted(names))) for scope, names in read.values()] + closures
+
+
+_CLOSURE_CELLS = weakref.WeakKeyDictionary()
+
+
+def _closure_cells(fn):
+    """One ``ClosureCells`` per function, so the code made binds it once."""
+    found = _CLOSURE_CELLS.get(fn)
+    if found is None:
+        found = _CLOSURE_CELLS[fn] = runtime_objects.ClosureCells(fn)
+    return found
 
 
 def _methods_called(tree, layouts):
