@@ -399,7 +399,8 @@ def zeros_like(value):
         return AdjointDict((key, zeros_like(item)) for key, item in value.items())
     if is_duck_array(value):                # a Dask array: zeros of its own kind, lazily
         return numpy.zeros_like(value, dtype=value.dtype if value.dtype.kind == "f" else numpy.float64)
-    if hasattr(value, "shape") and hasattr(value, "dtype"):
+    # an array-like's shape is a tuple (a class's __getattr__ may answer any name with a number)
+    if isinstance(getattr(value, "shape", None), tuple) and hasattr(value, "dtype"):
         return numpy.zeros(numpy.shape(value))
     if isinstance(value, numpy.flatiter):       # x.flat: its items are numpy.ravel(x)'s
         return zeros_like(numpy.ravel(value.base))

@@ -326,20 +326,39 @@ def argument_object_alone(obj, others, scopes, name, where):
     """Checked before a method assigning attributes of ``self`` runs on the object the
     argument ``name`` gives (frontend/normalize/argument_objects.py): the derivative
     follows it on a copy, which is right only where nothing else the code reads reaches
-    the object: ``others`` (the other arguments), the globals ``scopes`` names ((globals,
-    names) pairs) and the object's own attributes. Python would show the change there."""
+    the object: ``others`` (the other arguments), the globals and closure variables
+    ``scopes`` names ((scope, names) pairs) and the object's own attributes. Python would show the change there."""
     values = list(others) + [value for _, value in plain_attributes(obj)]
     values += [scope[key] for scope, keys in scopes for key in keys if key in scope]
     reached = list(_reached(values))
     if len(reached) >= _REACHED_LIMIT or any(held is obj for held in reached):
         raise TypeError(
             f"astgrad: {where}: the object the argument {name} gives is also reached otherwise here (through "
-            "another argument, a global the code reads, or its own attributes), where Python shows the change "
-            "the method makes to it; astgrad follows the method on a copy of the object, which that other way "
-            f"would not show. Hand the function the object only once, as {name}")
+            "another argument, a global or closure variable the code reads, or its own attributes), where Python "
+            "shows the change the method makes to it; astgrad follows the method on a copy of the object, which "
+            f"that other way would not show. Hand the function the object only once, as {name}")
 
 
 _REACHED_LIMIT = 100000     # more objects than that are not looked through: refused
+
+
+class ClosureCells:
+    """The closure variables of a function as a scope ``argument_object_alone`` reads:
+    each read when the code runs (a cell may be rebound after the code was made)."""
+    __slots__ = ("cells",)
+
+    def __init__(self, fn):
+        self.cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+
+    def __contains__(self, name):
+        try:
+            self.cells[name].cell_contents
+        except (KeyError, ValueError):      # (not a closure variable; one not bound yet)
+            return False
+        return True
+
+    def __getitem__(self, name):
+        return self.cells[name].cell_contents
 
 
 def _reached(values):

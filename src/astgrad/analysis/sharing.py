@@ -16,6 +16,7 @@ import builtins
 import collections
 import inspect
 import linecache
+import re
 import threading
 import typing
 import weakref
@@ -879,7 +880,28 @@ def _unshown_changes(fn, prepare, source, sharing, params):
         owner = root if root in sharing.locals else OUTSIDE
         if owner in params or owner == OUTSIDE:
             found.setdefault(owner, _where(source, stmt, f"the method call .{method}()"))
+    for stmt, param, label in _argument_objects_followed(sharing.statements):
+        if param in params:
+            found.setdefault(param, _where(source, stmt, f"{ARGUMENT_OBJECT_CHANGE} {label}"))
     return {**found, **_changes_of_the_original(fn, prepare)}
+
+
+# what a callee's Where says of a method it calls on an object its argument gives
+ARGUMENT_OBJECT_CHANGE = "a method assigning attributes of"
+
+
+def _argument_objects_followed(statements):
+    """(statement, parameter, the object as the code names it) for each method call the
+    code follows on a copy of an object a parameter gives (``box.scale(w)``, ``for layer
+    in self.layers: layer.scale(w)``: argument_objects.py, which checks the object first
+    with ``argument_object_alone``). Python's call changes the caller's object there, which
+    a caller of this function reads after it, and which its derivative would run again."""
+    for stmt in statements:
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime_objects.argument_object_alone \
+                and len(call.args) >= 4 and isinstance(call.args[3], gast.Constant):
+            label = str(call.args[3].value)
+            yield stmt, re.match(r"\w*", label).group(), label
 
 
 def _methods_on_held_objects(statements):

@@ -407,7 +407,14 @@ def _passes_items_on(call):
         passing = target in _PASSING_ITEMS
     except TypeError:           # an unhashable callable compares as none of them
         passing = False
-    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS
+    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS or _method_of_a_class(target)
+
+
+def _method_of_a_class(target):
+    """Whether ``target`` is a method (or a property's getter) of a class of the user's:
+    ``t = m.first`` may be an object ``m`` holds (``return self.layers[0]``)."""
+    parts = getattr(target, "__qualname__", "").split(".")
+    return ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>"
 
 
 def unknown_call_error(error, op, fn, array_method=False):
@@ -1444,6 +1451,12 @@ def _callee_change(callee, what_changes, where):
 def _method_change_message(method, receiver, where):
     """A method that changes in place what an attribute of its object holds
     (``self.items.append(v)``): astgrad follows a new value stored in the attribute."""
+    from ..analysis.sharing import ARGUMENT_OBJECT_CHANGE
+    if (where.what or "").startswith(ARGUMENT_OBJECT_CHANGE):      # layer.scale(w) over self.layers
+        return (f"{_callee_change(method, 'an object held by the object it is called on', where)}. astgrad "
+                f"follows such a method on a copy of the object, where the function differentiated takes it as an "
+                f"argument and calls the method itself: call it there (for layer in model.layers: "
+                f"layer.scale(w)), or differentiate {method} itself (grad(obj.{method.rpartition('.')[2]}))")
     through_a_call = (where.what or "").startswith("the call of") or "setattr(" in (where.text or "")
     if through_a_call:          # _set(self, w), setattr(self, "v", ...): no attribute of self changed in place
         return (f"{_callee_change(method, 'the object it is called on', where)}. astgrad follows a method "

@@ -6,14 +6,16 @@ argument's name takes, so a gradient or ``jvp`` call leaves the caller's object 
 was while ``f(w, box)`` itself changes it as Python does.
 
 That is right only where nothing else the code reads reaches the object: another
-argument holding it (``f(w, box, [box])``), a global the function or the method reads
-holding it, or the object holding itself would show Python's change where the copy does
-not. The code checks that when it runs, before the call (``runtime_objects.
-argument_object_alone``), and raises a TypeError naming the line otherwise."""
+argument holding it (``f(w, box, [box])``), a global the function or a method it calls
+on such objects reads holding it, or the object holding itself would show Python's
+change where the copy does not. The code checks that when it runs, before the call
+(``runtime_objects.argument_object_alone``), and raises a TypeError naming the line
+otherwise."""
 
 import copy
 import inspect
 import types
+import weakref
 
 import gast
 
@@ -107,17 +109,65 @@ class ArgumentObjectLowering:
                    for k in keys if k != index]
         if attr is not None:        # the object's other attributes (model.head may hold layers[0])
             others.append(self.runtime_call(runtime_objects.attributes_but, [S.name(param), S.const(attr)]))
-        scopes = []
-        for fn in (self.source.fn, method):
-            scope = getattr(fn, "__globals__", None)
-            if scope is not None:
-                read = sorted((set(fn.__code__.co_names) | names_read_by_callees(scope, [fn])) & set(scope))
-                scopes.append(gast.Tuple(elts=[S.name(self.bind_value(scope, "scope")),
-                                               S.const(tuple(read))], ctx=gast.Load()))
+        # (the methods called on the other objects read globals too, after the change)
+        functions = (self.source.fn, method) + _methods_called(self.source.tree, self.named_layouts())
+        scopes = [gast.Tuple(elts=[S.name(self.bind_value(scope, "scope")), S.const(read)], ctx=gast.Load())
+                  for scope, read in _globals_read(functions)]
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
             S.name(name), gast.Tuple(elts=others, ctx=gast.Load()), gast.Tuple(elts=scopes, ctx=gast.Load()),
             S.const(param if index is None else f"{param}{'' if attr is None else '.' + attr}[{index!r}]"),
             S.const(self.where())])))
+
+
+def _globals_read(functions):
+    """[(a module's globals, the names of them ``functions`` or their callees read)], one
+    pair per module, then (a function's closure variables, their names) for each of
+    ``functions`` that has some."""
+    read, closures = {}, []
+    for fn in functions:
+        scope = getattr(fn, "__globals__", None)
+        if scope is not None:
+            names = (set(fn.__code__.co_names) | names_read_by_callees(scope, [fn])) & set(scope)
+            read.setdefault(id(scope), (scope, set()))[1].update(names)
+        if getattr(fn, "__closure__", None):
+            closures.append((_closure_cells(fn), tuple(fn.__code__.co_freevars)))
+    return [(scope, tuple(sorted(names))) for scope, names in read.values()] + closures
+
+
+_CLOSURE_CELLS = weakref.WeakKeyDictionary()
+
+
+def _closure_cells(fn):
+    """One ``ClosureCells`` per function, so the code made binds it once."""
+    found = _CLOSURE_CELLS.get(fn)
+    if found is None:
+        found = _CLOSURE_CELLS[fn] = runtime_objects.ClosureCells(fn)
+    return found
+
+
+def _methods_called(tree, layouts):
+    """The methods and property getters ``tree`` names (``b.scale(w)``, ``b.total``) that
+    the classes of the objects its parameters hold (``layouts``) define: what they read
+    runs after the change too."""
+    named = sorted({node.attr for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute)})
+    classes = dict.fromkeys(cls for layout in layouts.values() for cls in _classes_in(layout))
+    found = (M.static_attribute(cls, name) for cls in classes for name in named)
+    found = (value.fget if isinstance(value, property) else value for value in found)
+    return tuple(dict.fromkeys(method for method in found if inspect.isfunction(method)))
+
+
+def _classes_in(layout):
+    """The classes of the objects ``layout`` stands for, at any depth."""
+    if not isinstance(layout, tuple) or not layout:
+        return
+    if layout[0] == L.OBJECT:
+        yield layout[1]
+    if layout[0] in (L.OBJECT, L.KEYED):
+        for _, sub in layout[2]:
+            yield from _classes_in(sub)
+    elif layout[0] == L.ITEMS:
+        for sub in layout[2]:
+            yield from _classes_in(sub)
 
 
 def _plain_store(cls, attr):
