@@ -1,0 +1,149 @@
+"""An adversary's hunt on the caches kept between calls: the walk of what a function
+reaches (reach_probes.py), the branches of nested ifs made once (branch_memo.py), and
+what vjp's pullback keeps of the arrays f read (read_places.Reads.keep_contents).
+
+The pullback runs f's derivative when it is called, reading the names f read then. An
+array reached under a place (in a tuple, a nested list, a dict too long to have its
+items put back, an object's attributes, an array of objects, an array of a structured
+dtype) written into or rebound between vjp and the pullback gave the gradient at
+another point with no error; each is now refused, while what is put back (a global,
+an item of a short dict, an attribute read) still is."""
+
+import types
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+rng = np.random.default_rng(5353)
+
+
+def _weights():
+    return np.array([1.0, 2.0, 3.0])
+
+
+IN_TUPLE = (_weights(),)
+IN_NESTED_LIST = [[_weights()]]
+IN_LONG_DICT = {f"k{i}": _weights() for i in range(40)}
+OF_OBJECTS = np.array([1.0, 2.0, 3.0], dtype=object)
+STRUCTURED = np.zeros(3, dtype=[("w", "f8")])
+STRUCTURED["w"] = [1.0, 2.0, 3.0]
+DEEP = types.SimpleNamespace(inner=types.SimpleNamespace(w=_weights()))
+
+
+class Config:
+    pass
+
+
+IN_LIST_OF_OBJECTS = [Config()]
+IN_LIST_OF_OBJECTS[0].w = _weights()
+SHORT_DICT = {"w": _weights()}
+
+
+def in_tuple(x):
+    return np.sum(np.sin(x) * IN_TUPLE[0])
+
+
+def in_nested_list(x):
+    return np.sum(np.sin(x) * IN_NESTED_LIST[0][0])
+
+
+def in_long_dict(x):
+    return np.sum(np.sin(x) * IN_LONG_DICT["k39"])
+
+
+def of_objects(x):
+    return np.sum(np.sin(x) * np.asarray(OF_OBJECTS, dtype=float))
+
+
+def structured(x):
+    return np.sum(np.sin(x) * STRUCTURED["w"])
+
+
+def deep(x):
+    return np.sum(np.sin(x) * DEEP.inner.w)
+
+
+def in_list_of_objects(x):
+    return np.sum(np.sin(x) * IN_LIST_OF_OBJECTS[0].w)
+
+
+def short_dict(x):
+    return np.sum(np.sin(x) * SHORT_DICT["w"])
+
+
+CHANGED = {     # f, the change between vjp and the pullback, what the message says
+    "array in a tuple written into": (in_tuple, lambda: IN_TUPLE[0].__imul__(2.0), "global IN_TUPLE .* written into"),
+    "array in a nested list written into": (in_nested_list, lambda: IN_NESTED_LIST[0][0].__imul__(2.0),
+                                            r"IN_NESTED_LIST\[0\] .* written into"),
+    "array in a long dict written into": (in_long_dict, lambda: IN_LONG_DICT["k39"].__imul__(2.0),
+                                          "global IN_LONG_DICT .* written into"),
+    "array in a long dict rebound": (in_long_dict, lambda: IN_LONG_DICT.__setitem__("k39", _weights() * 2),
+                                     "global IN_LONG_DICT .* had an object under it rebound"),
+    "array of objects, an element rebound": (of_objects, lambda: OF_OBJECTS.__setitem__(0, 9.0),
+                                             "global OF_OBJECTS .* had an object under it rebound"),
+    "structured array written into": (structured, lambda: STRUCTURED.__setitem__("w", [9.0, 2.0, 3.0]),
+                                      "global STRUCTURED .* written into"),
+    "array two attributes down written into": (deep, lambda: DEEP.inner.w.__imul__(2.0),
+                                               r"DEEP.inner .* written into"),
+    "array two attributes down rebound": (deep, lambda: setattr(DEEP.inner, "w", _weights() * 2),
+                                          r"DEEP.inner .* had an object under it rebound"),
+    "array of an object in a list written into": (in_list_of_objects, lambda: IN_LIST_OF_OBJECTS[0].w.__imul__(2.0),
+                                                  r"IN_LIST_OF_OBJECTS\[0\] .* written into"),
+}
+
+
+def _reset():
+    global IN_TUPLE, OF_OBJECTS
+    IN_TUPLE = (_weights(),)
+    IN_NESTED_LIST[0][0] = _weights()
+    IN_LONG_DICT["k39"] = _weights()
+    OF_OBJECTS = np.array([1.0, 2.0, 3.0], dtype=object)
+    STRUCTURED["w"] = [1.0, 2.0, 3.0]
+    DEEP.inner.w = _weights()
+    IN_LIST_OF_OBJECTS[0].w = _weights()
+    SHORT_DICT["w"] = _weights()
+
+
+@pytest.mark.parametrize("case", list(CHANGED))
+def test_the_pullback_refuses_an_array_under_a_place_changed_since_vjp(case):
+    f, change, message = CHANGED[case]
+    _reset()
+    x = rng.normal(size=3)
+    try:
+        out, pullback = astgrad.vjp(f, x)
+        change()
+        with pytest.raises(ValueError, match=message + " after vjp was called.*call vjp again after the change"):
+            pullback(1.0)
+        _reset()
+        out, pullback = astgrad.vjp(f, x)       # the next vjp works, at the point it is called at
+        assert_close(pullback(1.0)[0], numerical_grad(f, (x,)))
+        assert_close(out, f(x))
+    finally:
+        _reset()
+
+
+PUT_BACK = {    # rebound between vjp and the pullback: the pullback reads what vjp found
+    "an item of a short dict": (short_dict, lambda: SHORT_DICT.__setitem__("w", _weights() * 5)),
+    "an object of a short list": (in_list_of_objects, lambda: IN_LIST_OF_OBJECTS.__setitem__(0, Config())),
+    "the attribute a path starts with": (deep, lambda: setattr(DEEP, "inner", None)),
+}
+
+
+@pytest.mark.parametrize("case", list(PUT_BACK))
+def test_the_pullback_puts_back_a_place_rebound_since_vjp(case):
+    f, change = PUT_BACK[case]
+    _reset()
+    saved = (IN_LIST_OF_OBJECTS[0], DEEP.inner)
+    x = rng.normal(size=3)
+    try:
+        expected = numerical_grad(f, (x,))
+        out, pullback = astgrad.vjp(f, x)
+        change()
+        assert_close(pullback(1.0)[0], expected)
+    finally:
+        IN_LIST_OF_OBJECTS[0], DEEP.inner = saved
+        _reset()
+
