@@ -147,3 +147,38 @@ def test_the_pullback_puts_back_a_place_rebound_since_vjp(case):
         IN_LIST_OF_OBJECTS[0], DEEP.inner = saved
         _reset()
 
+
+class Counter:
+    def __init__(self):
+        self.n = 0
+
+
+COUNTER = Counter()
+
+
+def _next_count(self):
+    self.n += 1
+    return float(self.n)
+
+
+def steps_if_iterator(x):
+    k = next(COUNTER) if hasattr(COUNTER, "__next__") else 1.0
+    return np.sum(x ** 3) * k
+
+
+def test_a_class_made_an_iterator_after_the_walk_is_refused():
+    """hessian checks, with the walk it keeps, that f reads no iterator (it runs f once
+    per column). ``__next__`` set on the class of an object the walk found makes the
+    object one: the kept walk gave a Hessian from a counter advanced at every run
+    (columns 2, 4, 6 times the true ones) with no error."""
+    x = rng.normal(size=3)
+    COUNTER.n = 0
+    assert_close(astgrad.hessian(steps_if_iterator)(x), np.diag(6.0 * x))      # the walk kept
+    Counter.__next__ = _next_count
+    try:
+        with pytest.raises(astgrad.TransformError, match=r"test_hunt_caches.py:\d+: .*reads the iterator COUNTER"):
+            astgrad.hessian(steps_if_iterator)(x)
+        assert COUNTER.n == 0       # refused before anything ran
+    finally:
+        del Counter.__next__
+    assert_close(astgrad.hessian(steps_if_iterator)(x), np.diag(6.0 * x))      # the walk done again
