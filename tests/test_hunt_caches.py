@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad, numerical_jvp
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 rng = np.random.default_rng(5353)
 
@@ -182,3 +182,192 @@ def test_a_class_made_an_iterator_after_the_walk_is_refused():
     finally:
         del Counter.__next__
     assert_close(astgrad.hessian(steps_if_iterator)(x), np.diag(6.0 * x))      # the walk done again
+
+
+# Nested ifs whose branches branch_memo.py makes once and saves.py plans: each checked
+# against central differences in reverse, forward and second order.
+
+
+def continue_and_break_in_nested_ifs_in_a_loop(v):
+    a, b, c = v[0], v[1], v[2]
+    s = a
+    for i in range(4):
+        if s > 0.3:
+            if b > 0:
+                s = s * 0.5 + b
+                continue
+            s = s - c
+        else:
+            if c > 0:
+                s = s + a * c
+                break
+            s = s * 1.5
+    return s
+
+
+def returns_in_nested_ifs(v):
+    a, b, c = v[0], v[1], v[2]
+    if a > 0:
+        if b > 0:
+            return a * b * c
+        y = a + b
+    else:
+        if b > 0:
+            return a * a
+        y = c * c
+    return y * a
+
+
+def try_inside_an_if(v):
+    a, b, c = v[0], v[1], v[2]
+    y = a * b
+    if a > 0:
+        try:
+            if b > 0:
+                y = y * c
+            else:
+                y = y + c * c
+        finally:
+            y = y * a
+    return y
+
+
+def while_true_with_continue_in_a_nested_if(v):
+    a, b, c = v[0], v[1], v[2]
+    s = 0.0
+    i = 0
+    while True:
+        if i >= 3:
+            break
+        if v[i] > 0:
+            if a > 0:
+                s = s + v[i] * a
+            else:
+                i = i + 1
+                continue
+        s = s * b
+        i = i + 1
+    return s + c
+
+
+def a_parameter_rebound_in_both_branches(v):
+    a, b, c = v[0], v[1], v[2]
+    if a > 0:
+        if b > 0:
+            a = a * b
+        c = c * a
+    else:
+        if b > 0:
+            a = a * b
+        c = c * a
+    return a * c
+
+
+def a_name_deleted_in_a_loop_after_an_if(v):
+    a, b, c = v[0], v[1], v[2]
+    out = a
+    for i in range(3):
+        tmp = v[i] * out
+        if tmp > 0:
+            out = tmp
+        del tmp
+    return out * b
+
+
+def while_with_continue_and_break_after_nested_ifs(v):
+    a, b, c = v[0], v[1], v[2]
+    h = a
+    i = 0
+    while i < 3:
+        if v[i] > 0:
+            h = h * v[i]
+            i = i + 1
+            continue
+        if h > 0:
+            h = h + c
+            break
+        h = h * b
+        i = i + 1
+    return h
+
+
+def a_name_assigned_in_one_branch_read_after_the_if(v):
+    a, b, c = v[0], v[1], v[2]
+    p = a
+    for i in range(3):
+        if i == 1:
+            if b > 0:
+                p = p * b
+                q = p
+            else:
+                q = c
+            p = p + q * q
+        else:
+            p = p * 0.7
+    return p
+
+
+NESTED = [continue_and_break_in_nested_ifs_in_a_loop, returns_in_nested_ifs, try_inside_an_if,
+          while_true_with_continue_in_a_nested_if, a_parameter_rebound_in_both_branches,
+          a_name_deleted_in_a_loop_after_an_if, while_with_continue_and_break_after_nested_ifs,
+          a_name_assigned_in_one_branch_read_after_the_if]
+
+
+@pytest.mark.parametrize("f", NESTED, ids=lambda f: f.__name__)
+def test_nested_ifs_match_finite_differences(f):
+    for _ in range(3):      # points taking different branches
+        v, t = rng.normal(size=3) * 1.3, rng.normal(size=3)
+        assert_close(astgrad.grad(f)(v), numerical_grad(f, (v,)))
+        assert_close(astgrad.jvp(f, (v,), (t,))[1], numerical_jvp(f, (v,), (t,)))
+        fd_gradient = lambda w: numerical_grad(f, (w,), eps=1e-4)      # noqa: E731
+        assert_close(astgrad.hessian(f)(v), numerical_hessian(fd_gradient, (v,), eps=1e-4), rtol=1e-4, atol=1e-4)
+
+
+CALLS = 0
+
+
+def sine(x):
+    return np.sin(x)
+
+
+def counting_sine(x):
+    global CALLS
+    CALLS += 1
+    return np.sin(x) * CALLS
+
+
+HELPER = sine
+
+
+def via_helper(x):
+    return HELPER(x)
+
+
+def summed_via_helper(x):
+    return np.sum(via_helper(x))
+
+
+TRANSFORMS = {      # run after the walk was kept, and the helper rebound: (run, derivative)
+    "jacobian": (lambda x: astgrad.jacobian(via_helper)(x), lambda x: np.diag(np.cos(x))),
+    "hvp": (lambda x: astgrad.hvp(summed_via_helper)(x, np.ones(3)), lambda x: -np.sin(x)),
+    "hessian": (lambda x: astgrad.hessian(summed_via_helper)(x), lambda x: np.diag(-np.sin(x))),
+}
+
+
+@pytest.mark.parametrize("transform", list(TRANSFORMS))
+def test_a_helper_rebound_after_the_walk_has_its_global_put_back(transform):
+    """The global rebound (deleted, then bound again) to a helper with ``global CALLS;
+    CALLS += 1``: each run starts from CALLS as the first found it, and the transform
+    leaves CALLS as one call of f does."""
+    global CALLS, HELPER
+    run, derivative = TRANSFORMS[transform]
+    x = rng.normal(size=3)
+    run(x)                  # the walk kept, reaching sine
+    del HELPER
+    HELPER = counting_sine
+    try:
+        CALLS = 0
+        assert_close(run(x), derivative(x))
+        assert CALLS == 1
+    finally:
+        HELPER, CALLS = sine, 0
