@@ -5,7 +5,8 @@ what vjp's pullback keeps of the arrays f read (read_places.Reads.keep_contents)
 The pullback runs f's derivative when it is called, reading the names f read then. An
 array reached under a place (in a tuple, a nested list, a dict too long to have its
 items put back, an object's attributes, an array of objects, an array of a structured
-dtype) written into or rebound between vjp and the pullback gave the gradient at
+dtype, a list a bound method's object or a closure's dict holds) written into or
+rebound between vjp and the pullback gave the gradient at
 another point with no error; each is now refused, while what is put back (a global,
 an item of a short dict, an attribute read) still is."""
 
@@ -74,6 +75,28 @@ def short_dict(x):
     return np.sum(np.sin(x) * SHORT_DICT["w"])
 
 
+class Model:
+    def __init__(self):
+        self.layers = [_weights()]
+
+    def loss(self, x):
+        return np.sum(np.sin(x) * self.layers[0])
+
+
+MODEL = Model()
+
+
+def _with_table():
+    table = {"w": [_weights()]}
+
+    def in_a_closure_table(x):
+        return np.sum(np.sin(x) * table["w"][0])
+    return in_a_closure_table, table
+
+
+IN_A_CLOSURE_TABLE, CLOSURE_TABLE = _with_table()
+
+
 CHANGED = {     # f, the change between vjp and the pullback, what the message says
     "array in a tuple written into": (in_tuple, lambda: IN_TUPLE[0].__imul__(2.0), "global IN_TUPLE .* written into"),
     "array in a nested list written into": (in_nested_list, lambda: IN_NESTED_LIST[0][0].__imul__(2.0),
@@ -92,6 +115,10 @@ CHANGED = {     # f, the change between vjp and the pullback, what the message s
                                           r"DEEP.inner .* had an object under it rebound"),
     "array of an object in a list written into": (in_list_of_objects, lambda: IN_LIST_OF_OBJECTS[0].w.__imul__(2.0),
                                                   r"IN_LIST_OF_OBJECTS\[0\] .* written into"),
+    "array in a list a method's object holds written into": (MODEL.loss, lambda: MODEL.layers[0].__imul__(2.0),
+                                                             "the attribute layers of Model's object .* written into"),
+    "array in a closure's dict of lists written into": (IN_A_CLOSURE_TABLE, lambda: CLOSURE_TABLE["w"][0].__imul__(2.0),
+                                                        "the closure variable table of .* written into"),
 }
 
 
@@ -105,6 +132,8 @@ def _reset():
     DEEP.inner.w = _weights()
     IN_LIST_OF_OBJECTS[0].w = _weights()
     SHORT_DICT["w"] = _weights()
+    MODEL.layers[0] = _weights()
+    CLOSURE_TABLE["w"][0] = _weights()
 
 
 @pytest.mark.parametrize("case", list(CHANGED))
