@@ -120,8 +120,14 @@ def _contents(value, own):
     return tuple(found) if len(found) > 1 or found[0][1] is not None else ()
 
 
+_LEAVES = frozenset({float, int, bool, str, complex, type(None), numpy.float64, types.ModuleType, types.FunctionType,
+                     types.BuiltinFunctionType, numpy.ufunc, type})     # what holds nothing the pullback reads
+
+
 def _under(held, own):
     """The objects ``held`` holds (its items, attributes or elements), where they are no places."""
+    if type(held) in _LEAVES:
+        return []
     if isinstance(held, numpy.ndarray):
         return list(itertools.islice(held.flat, _NODES)) if held.dtype.hasobject else []
     if type(held) in (list, tuple):
