@@ -12,12 +12,15 @@ new ones back after.
 
 What cannot be put back so is refused when the pullback is called, as PyTorch refuses
 a backward pass through a tensor changed in place since it was saved: an array one of
-those places held written into since (``W *= 2``: each is kept as a CRC-32 of its bytes
-with its shape and dtype, not a copy), and an attribute of a class of the user's the
+those places held, or one under them (in a tuple, a nested list, a dict too long to
+have its items put back, an object's attributes), written into or rebound since
+(``W *= 2``, ``PAIR[0][:] = 0``: each array is kept as a CRC-32 of its bytes with its
+shape and dtype, not a copy, each object under a place by identity), and an attribute of a class of the user's the
 function reads (``Params.k``, also through an object of it, ``cfg.k``) rebound since."""
 
 import dis
 import functools
+import itertools
 import types
 import zlib
 
@@ -64,12 +67,16 @@ class Reads(Snapshot):
         self.labels, self.watched, self.kept = labels, watched, []
 
     def keep_contents(self):
-        """Keep the class attributes and what the arrays hold as they are now (``f`` ran)."""
+        """Keep the class attributes and what the arrays hold as they are now (``f`` ran):
+        those the places hold, and those under them (in a tuple, a list, a dict or an
+        object's attributes) that are no place of their own, which the pullback reads as
+        they are when it is called."""
         self.watched = [(owner, attribute, vars(owner).get(attribute, _ABSENT), label)
                         for owner, attribute, _, label in self.watched]
         held = list(zip(self.labels, self.values)) + [(label, value) for _, _, value, label in self.watched]
-        prints = [(label, value, _fingerprint(value)) for label, value in held]
-        self.kept = [(label, value, kept) for label, value, kept in prints if kept is not None]
+        self.own = {id(place[0]) for place in self.places}      # containers whose items are put back
+        prints = [(label, value, _contents(value, self.own)) for label, value in held]
+        self.kept = [(label, value, kept) for label, value, kept in prints if kept]
 
 
 def refuse_changed_reads(reads, name):
@@ -82,9 +89,10 @@ def refuse_changed_reads(reads, name):
             raise ValueError(f"{name}: {_text(label)} was rebound after vjp was called, so the pullback would "
                              "differentiate another function than the one vjp's output was computed with; call "
                              "the pullback before changing it, or call vjp again after the change")
-    for label, array, kept in reads.kept:
-        if _fingerprint(array) != kept:
-            raise ValueError(f"{name}: {_text(label)} was written into after vjp was called, so the pullback would "
+    for label, value, kept in reads.kept:
+        change = _change(_contents(value, reads.own), kept)
+        if change is not None:
+            raise ValueError(f"{name}: {_text(label)} {change} after vjp was called, so the pullback would "
                              "differentiate at another point than the one vjp's output was computed at; call "
                              "the pullback before changing it in place, or call vjp again after the change")
 
@@ -94,10 +102,64 @@ def _text(label):
     return label[0].format(*label[1:])
 
 
+_NODES = 256       # the objects looked at under one place (a table of arrays is short)
+
+
+def _contents(value, own):
+    """((object, its fingerprint), ...) for the objects under ``value`` the pullback may read:
+    the items of tuples, lists and dicts, the attributes of objects of the user's, the
+    elements of an array of objects, down to arrays and other values; () where none is an
+    array or a container. Not under a container whose items are places (``own``: they
+    are put back)."""
+    found, todo = [], [value]
+    while todo and len(found) < _NODES:
+        held = todo.pop()
+        print_ = _fingerprint(held)
+        found.append((held, print_))
+        todo.extend(reversed(_under(held, own)))
+    return tuple(found) if len(found) > 1 or found[0][1] is not None else ()
+
+
+_LEAVES = frozenset({float, int, bool, str, complex, type(None), numpy.float64, types.ModuleType, types.FunctionType,
+                     types.BuiltinFunctionType, numpy.ufunc, type})     # what holds nothing the pullback reads
+
+
+def _under(held, own):
+    """The objects ``held`` holds (its items, attributes or elements), where they are no places."""
+    if type(held) in _LEAVES:
+        return []
+    if isinstance(held, numpy.ndarray):
+        return list(itertools.islice(held.flat, _NODES)) if held.dtype.hasobject else []
+    if type(held) in (list, tuple):
+        items = held
+    elif type(held) is dict:
+        items = held.values()
+    elif type(held) is types.SimpleNamespace or _user_object(held):
+        items = vars(held).values()
+        held = vars(held)
+    else:
+        return []
+    return [] if id(held) in own else list(itertools.islice(items, _NODES))
+
+
+def _change(now, kept):
+    """How the objects under a place differ from those kept (an item rebound, an array
+    written into); None where they do not."""
+    for (a, print_now), (b, print_kept) in zip(now, kept):
+        if a is not b:
+            return "had an object under it rebound"
+        if print_now != print_kept:
+            return "was written into"
+    return None if len(now) == len(kept) else "had an object under it added or removed"
+
+
 def _fingerprint(value):
-    """(shape, dtype, CRC-32 of the bytes) of a NumPy array of numbers; else None."""
-    if not isinstance(value, numpy.ndarray) or value.dtype.kind not in "biufc":
+    """(shape, dtype, CRC-32 of the bytes) of a NumPy array (of an array of objects: its
+    shape and dtype, its elements being looked at one by one); else None."""
+    if not isinstance(value, numpy.ndarray):
         return None
+    if value.dtype.hasobject:
+        return value.shape, value.dtype.str
     data = numpy.ascontiguousarray(value).reshape(-1).view(numpy.uint8)
     return value.shape, value.dtype.str, zlib.crc32(data)
 

@@ -251,6 +251,7 @@ def _held(value, names, probes):
     if isinstance(value, (types.MethodType, staticmethod, classmethod)):
         return [value.__func__]
     kind = probes.read(reach_probes.kind_of, value)
+    probes.read(reach_probes.next_method, value)
     if _differentiable(value):      # a gradient made outside runs the function it was made of
         return [_plain(value) or _transformed(value)]
     if isinstance(value, property):

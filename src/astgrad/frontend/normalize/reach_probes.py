@@ -39,6 +39,16 @@ def kind_of(value, _=None):
     return type(value)
 
 
+def next_method(value, _=None):
+    """The ``__next__`` of ``value``'s class (set on the class after a walk, it makes an
+    object the walk found an iterator, which the checks kept with the walk refuse)."""
+    for klass in type(value).__mro__:       # the class dict's own object: the same at each read
+        found = vars(klass).get("__next__", ABSENT)
+        if found is not ABSENT:
+            return found
+    return ABSENT
+
+
 class Probes(list):
     """The reads of one walk: (read, owner, key, what it gave), each checked again as
     ``read(owner, key) is what it gave``; those of a dict's or class's item and of an
