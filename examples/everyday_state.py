@@ -1,6 +1,7 @@
-"""Everyday Python state, differentiated as written: objects changed by their methods,
-a memo table filled by a recursive helper, and segment pooling with the tape's
-scatter_reduce. Run from the repository root:  python examples/everyday_state.py
+"""Everyday Python state, differentiated as written: objects changed by their methods
+(in a list, or in a list a model object holds), a memo table filled by a recursive helper,
+a Hessian-vector product of a function given Python lists, and segment pooling with the
+tape's scatter_reduce. Run from the repository root:  python examples/everyday_state.py
 """
 
 import numpy as np
@@ -24,6 +25,22 @@ def loss(w, layers):
     for layer in layers:
         layer.forward(w)
     return sum(done.out for done in layers) * w
+
+
+class Model:
+    def __init__(self, layers):
+        self.layers = layers
+
+
+def model_loss(w, model):
+    # the layers a model object holds, changed by their methods: followed on copies too
+    for layer in model.layers:
+        layer.forward(w)
+    return model.layers[0].out * model.layers[1].out
+
+
+def quartic(v):
+    return np.sum(np.square(v) ** 2)
 
 
 def power(x, n, memo):
@@ -53,6 +70,17 @@ def main():
     fresh = lambda w: loss(w, [Layer(0.5), Layer(2.0)])     # noqa: E731
     print(f"d loss / d w = {g:.6f}, matches finite differences: {np.isclose(g, central_difference(fresh, 0.3))}")
     print(f"the caller's layers unchanged by the gradient: {[layer.out for layer in layers] == [0.0, 0.0]}")
+
+    model = Model([Layer(0.5), Layer(2.0)])
+    gm = astgrad.grad(model_loss)(0.3, model)
+    fresh_model = lambda w: model_loss(w, Model([Layer(0.5), Layer(2.0)]))     # noqa: E731
+    print(f"d model_loss / d w = {gm:.6f}, matches finite differences: "
+          f"{np.isclose(gm, central_difference(fresh_model, 0.3))}")
+
+    # Python lists where arrays are expected: NumPy reads them as arrays, and so do the tangents
+    hv = astgrad.hvp(quartic)([1.0, 2.0], [1.0, 0.0])
+    print(f"Hessian-vector product of sum(v**4) at [1, 2] along [1, 0]: {np.round(hv, 6).tolist()}, "
+          f"equals [12, 0]: {np.allclose(hv, [12.0, 0.0])}")
 
     d10 = astgrad.grad(tenth_power)(1.1)
     print(f"d x**10 / dx at 1.1 = {d10:.6f}, equals 10 * 1.1**9: {np.isclose(d10, 10 * 1.1 ** 9)}")
