@@ -15,6 +15,7 @@ from astgrad.caching import forward_derivative
 from astgrad.rules import registry
 from fd import assert_close, numerical_grad, numerical_jvp, random_args
 from programs import CASES, float_positions, is_float_arg
+from tree_checks import nodes_held_twice
 
 RTOL, ATOL = 1e-5, 1e-6
 CASE_IDS = [name for name, _, _ in CASES]
@@ -350,24 +351,6 @@ def test_every_runtime_helper_is_in_the_vocabulary():
     assert not missing, f"runtime helpers without adjoint+tangent rules: {sorted(missing)}"
 
 
-def _nodes_held_twice(tree):
-    """The syntax nodes (operators and contexts aside, which gast shares) reached by two
-    paths of ``tree``: a pass changing one of them would change both places."""
-    import gast
-    seen, twice, todo = set(), [], [tree]
-    shared_kinds = (gast.expr_context, gast.operator, gast.unaryop, gast.cmpop, gast.boolop)
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            if not isinstance(node, shared_kinds):
-                twice.append(gast.dump(node))
-            continue
-        seen.add(id(node))
-        for field in node._fields:
-            value = getattr(node, field, None)
-            todo.extend(item for item in (value if isinstance(value, list) else [value])
-                        if isinstance(item, gast.AST))
-    return twice
 
 
 def test_forward_code_holds_each_statement_once(monkeypatch):
@@ -380,4 +363,4 @@ def test_forward_code_holds_each_statement_once(monkeypatch):
     for name, fn, args in CASES:
         caching.generate_forward(fn, float_positions(args))
     assert len(trees) >= len(CASES)
-    assert [twice for tree in trees for twice in _nodes_held_twice(tree)] == []
+    assert [twice for tree in trees for twice in nodes_held_twice(tree)] == []

@@ -8,6 +8,7 @@ import astgrad
 from astgrad.modes import adjoint_state
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from program_files import load
+from tree_checks import nodes_held_twice
 
 DEPTH = 40
 
@@ -119,3 +120,28 @@ def test_a_loop_of_nested_ifs_has_its_second_derivative():
     for c in (0.5, -1.5, -3.5, -9.0):
         assert_close(second(0.7, c), numerical_grad(first, (0.7, c)))
         assert_close(first(0.7, c), numerical_grad(f, (0.7, c)))
+
+
+def test_branches_taken_again_hold_each_statement_once(monkeypatch):
+    """The branches of an if made before and taken again (branch_memo.py) are handed back
+    as the statements made then: the reverse transform's code, which the optimize passes
+    change in place, must hold each of them in one place only."""
+    from astgrad import caching
+    from astgrad.modes import branch_memo, reverse
+    trees, taken = [], [0]
+    transform, take_again = reverse.ReverseMode.transform, branch_memo.BranchMemo._take_again
+
+    def kept(mode):
+        trees.append(transform(mode))
+        return trees[-1]
+
+    def counted(memo, *args):
+        taken[0] += 1
+        return take_again(memo, *args)
+    monkeypatch.setattr(reverse.ReverseMode, "transform", kept)
+    monkeypatch.setattr(branch_memo.BranchMemo, "_take_again", counted)
+    for source in (_nested(8), "import numpy as np\n" + _nested_else(8)):
+        f = load(source, "f")
+        caching.generate_reverse(caching.generate_reverse(f, (0,), False), (0,), False)
+    assert taken[0] > 0         # branches were taken again
+    assert [twice for tree in trees for twice in nodes_held_twice(tree)] == []
