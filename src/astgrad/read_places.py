@@ -103,6 +103,7 @@ def _text(label):
 
 
 _NODES = 256       # the objects looked at under one place (a table of arrays is short)
+_ITEMS_LIMIT = 32  # the items of a global's dict or list put back one by one (D["k"] = 9.0)
 
 
 def _contents(value, own):
@@ -214,8 +215,7 @@ def _code_like(value):
 def _user_object(value):
     """An object of a class of the user's keeping its attributes in a ``__dict__``."""
     from .frontend.normalize.outer_writes import _library
-    return not isinstance(value, type) and type(getattr(value, "__dict__", None)) is dict \
-        and not _library(type(value).__module__)
+    return _own_attributes(value) is not None and not _library(type(value).__module__)
 
 
 def _defining_class(owner, attribute):
@@ -227,9 +227,6 @@ def _defining_class(owner, attribute):
         if attribute in vars(klass):
             return klass if not _library(klass.__module__) else None
     return None
-
-
-_ITEMS_LIMIT = 32
 
 
 def _own_attributes(holder):
