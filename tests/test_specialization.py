@@ -142,7 +142,7 @@ def test_the_number_of_versions_is_bounded(monkeypatch):
 
 def test_argument_kinds_are_plain_values():
     kinds = argument_kinds.signature([1.0, 2, np.zeros((3, 1)), np.float32(1.0), np.zeros((), np.float32), [1.0]])
-    assert kinds == ("float", "int", "<f8[n,1]", None, "<f4[]", None)
+    assert kinds == ("float", "int", "<f8[n,1]", None, "<f4[]", "list")
     assert eval(repr(kinds)) == kinds and hash(kinds) == hash(tuple(kinds))
     assert argument_kinds.layout("<f8[n,1]") == (False, True)
     assert argument_kinds.is_scalar("<f4[]") and argument_kinds.is_scalar("float")

@@ -159,7 +159,7 @@ def describe(value):
 def show(target, wrt, order=1, mode="reverse"):
     """Print the derivative source: ``order`` times reverse mode (grad of grad ...), or in
     forward mode the jvp function, over ``order - 1`` reverse-mode gradients."""
-    from astgrad.caching import forward_derivative
+    from astgrad.specialize import forward_for_non_lists
     from astgrad.core.functions import underlying
     from astgrad.core.wrt import normalize_wrt
     from astgrad.highlight import highlighted
@@ -172,7 +172,7 @@ def show(target, wrt, order=1, mode="reverse"):
             for _ in range(order - 1):
                 func = astgrad.grad(func, wrt)
             indices, _ = normalize_wrt(func, wrt)
-            print(highlighted(forward_derivative(underlying(func), indices).source))
+            print(highlighted(forward_for_non_lists(underlying(func), indices).source))
             return
         for _ in range(order):
             func = astgrad.grad(func, wrt)

@@ -6,7 +6,18 @@ A kind says what generated code can rely on about a value without knowing its si
 - ``"<f8[]"``, ``"<f4[n,1]"``, ...: a NumPy array, by its dtype (``dtype.str``) and one
   letter per dimension, ``1`` where the dimension has length 1 and ``n`` where it has any
   other length (which is all broadcasting needs to know);
-- ``None``: anything else (a NumPy scalar, a list, a dict, an object): nothing is assumed.
+- ``"list"``: a Python list or tuple (or a subclass of one: a named tuple), whatever it
+  holds: numbers, arrays, nested lists, lists of different lengths, or nothing. No shape
+  is assumed: the code made for it reads a list operand of NumPy as the array NumPy reads
+  it when the code runs (``runtime.list_rows``: a nested list as an n-d array, a list NumPy
+  refuses as NumPy refuses it when the function itself runs, an empty list as it is);
+- ``None``: anything else (a NumPy scalar, a dict, an object): nothing is assumed, except
+  that it is not a list or tuple itself (those have their own kind).
+
+Code specialized to a signature (a key with a kinds part, even an empty one) may rely on
+that: only the parameters of kind ``"list"`` hold lists there. The general code (a key
+with no kinds part) runs for anything, lists included: a callee's, the code beyond the
+bound of versions, and the exported code.
 
 A signature is the tuple of the kinds of a call's arguments. Both are strings, tuples
 and None only, so they hash, compare, print and serialise (``repr`` / ``json``) as they
@@ -14,6 +25,8 @@ are, and a cache of generated code can put them into its key.
 """
 
 import numpy
+
+LIST = "list"
 
 _ARRAY_KINDS = {}               # (dtype, shape) -> kind: a dict lookup on the common path
 _ARRAY_KINDS_LIMIT = 4096
@@ -34,6 +47,8 @@ def kind_of(value):
             if len(_ARRAY_KINDS) < _ARRAY_KINDS_LIMIT:
                 _ARRAY_KINDS[key] = found
         return found
+    if isinstance(value, (list, tuple)):
+        return LIST
     return None
 
 
@@ -69,7 +84,10 @@ def layout(kind):
 def shaped_like(kind):
     """The kind of a value known only to have the shape of a value of ``kind``:
     ``"?[n,1]"`` for ``"<f8[n,1]"`` (an array of that layout, of any dtype), ``"?[]"``
-    for a number; None when ``kind`` says nothing about the shape."""
+    for a number; ``"list"`` for a list (its tangent is a list of tangents); None when
+    ``kind`` says nothing about the shape."""
+    if kind == LIST:
+        return LIST
     found = layout(kind)
     if found is None:
         return None
@@ -80,7 +98,7 @@ def needs_no_check(kind):
     """A Python float or int, or a NumPy array of bools, ints or floats: an argument that
     is neither a function, nor a list, nor complex, nor an array of objects, strings or
     dates, so a call needs no check of it."""
-    return kind == "float" or kind == "int" or kind is not None and kind[1] in "biuf"     # "<f8[n]"
+    return kind == "float" or kind == "int" or is_array(kind) and kind[1] in "biuf"     # "<f8[n]"
 
 
 def narrower_inexact(kinds):
@@ -108,11 +126,12 @@ def key_part(names, kinds):
 
 
 def from_key(key):
-    """parameter -> kind, from a derivative's cache key (empty: general code)."""
+    """parameter -> kind, from a derivative's cache key; None for the general code (no
+    kinds part), which runs for arguments of any kind."""
     for part in key[1:]:
         if isinstance(part, tuple) and len(part) == 2 and part[0] == KEY_TAG:
             return dict(part[1])
-    return {}
+    return None
 
 
 def without_kinds(key):

@@ -257,7 +257,7 @@ def _back(front, key):
     if key[0] == "reverse" and not returns_value(key):
         front.mode.drop_value(front.tree)       # a front half made for the code with the value
     if key[0] == "reverse" and checks_output(key):
-        front.mode.check_output(front.tree, from_key(key))
+        front.mode.check_output(front.tree, from_key(key) or {})
     tree = front.mode.finish(front.tree, from_key(key))          # optimize
     front.tree = None
     pinned = pinned_names(front)

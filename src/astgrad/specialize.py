@@ -34,6 +34,16 @@ from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
 from .generation_records import PROVEN, TANGENT_ONLY
 
+def forward_for_non_lists(f, wrt):
+    """``f``'s forward code w.r.t. parameter indices ``wrt``, made for arguments that are not
+    lists (an empty kinds part): what ``python -m astgrad show --mode forward`` prints. It
+    reads a tangent through ``list_rows`` only where a name may hold a list whatever the
+    arguments (an item, an attribute, a display), where the general code
+    (``caching.forward_derivative``), which runs for any arguments, reads those of every
+    parameter so. A list argument gets code of its own (kind ``"list"``)."""
+    return Chain(underlying(f), ("forward", tuple(wrt)), ())()
+
+
 _UNCHECKED_LIMIT = 64           # signatures remembered as needing no check (beyond: looked at again)
 
 _lock = threading.Lock()        # held while a version is made (rare: once per signature)

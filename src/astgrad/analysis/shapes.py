@@ -580,8 +580,10 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
         # arrays of several precisions meet, neither a narrower array nor a bare number
         # may stand in for a value of the widest precision
         narrower = argument_kinds.narrower_inexact(kinds)
+        # a list has the shape NumPy reads it as, but the shape helpers read a list as a list
         _shapes_from_parameters([entry[1] for target in _SHAPE_OF_SECOND for entry in calls.get(target, ())],
-                                [param for param in params if param not in narrower], classes, layouts)
+                                [param for param in params if param not in narrower
+                                 and kinds.get(param) != argument_kinds.LIST], classes, layouts)
         if runtime.unreduce in calls and not narrower:
             _keep_scalar_seeds(body, layouts)
         if runtime.repeat_count in calls:

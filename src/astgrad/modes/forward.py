@@ -43,7 +43,7 @@ class ForwardMode(Transform):
         self.value_only = value_only        # no tangents: the value code reverse mode's forward sweep calls
 
     def run(self):
-        return self.finish(self.transform(), self.kinds)
+        return self.finish(self.transform(), self.kinds or None)
 
     def transform(self):
         """The derivative before the optimize passes (every refusal is raised here)."""
@@ -69,7 +69,8 @@ class ForwardMode(Transform):
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
-        self.lists = ListTangents(body, params, self.kinds, self.known_arrays)     # list_tangents.py
+        # the front half is made for any arguments (run: for self.kinds): finish drops what kinds rule out
+        self.lists = ListTangents(body, params, self.kinds or None, self.known_arrays)     # list_tangents.py
         # the names the body stores: those found before the split (a walk over all its
         # nodes, not repeated), and its temporaries; the checks since assign nothing
         self.assigned_names = stored | made
@@ -104,7 +105,7 @@ class ForwardMode(Transform):
 
     def finish(self, tree, kinds):
         """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
-        kind; empty for the general code). It changes ``tree``: transform once per finish."""
+        kind; None for the general code). It changes ``tree``: transform once per finish."""
         outside = self._params + [self.tangent(name) for name in self._wrt_names] if kinds else self._params
         tree.body = self.lists.drop_for(tree.body, self._params, kinds)
         context = optimize.OptimizeContext(outside, self.derivatives, self._ranges,

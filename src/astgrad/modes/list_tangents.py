@@ -1,8 +1,17 @@
 """Forward mode on lists: NumPy reads a list operand of a ufunc or of an operator beside an
 array as an array, so a rule's arithmetic must read the operand's tangent (a list of
 tangents) as that array too: ``d_x * 2.0 * x`` would repeat the list, or refuse it.
-``runtime.list_rows`` does, for the operands that may hold a list."""
+``runtime.list_rows`` does, for the operands that may hold a list.
 
+The general code (made for no argument kinds) runs for arguments of any kind, so each of
+its parameters may hold a list. Code specialized to argument kinds (see argument_kinds)
+is called with lists only for parameters of kind ``"list"``: a function of arrays and
+numbers reads no tangent through ``list_rows`` there, and its code for arguments of no
+kind of their own (an empty kinds part, the code ``python -m astgrad show`` prints) reads
+only those of names that may hold a list whatever the arguments (an item, an attribute,
+a display)."""
+
+import collections
 import operator
 
 import gast
@@ -19,27 +28,33 @@ _ARRAY_OPERATORS = frozenset({operator.add, operator.sub, operator.mul, operator
                               operator.matmul, operator.floordiv, operator.mod})
 
 
+# runtime helpers whose result is never a list (an array, a number or None: a sum's adjoint)
+_NEVER_LISTS = frozenset({runtime.zeros_like, runtime.unreduce})
+# runtime helpers whose result is a list only where an argument is one (a gradient's code)
+_SHAPED_LIKE_ARGUMENTS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.in_place})
+
+
 class ListTangents:
     """The names of a function body that may hold a list, and the tangents read as arrays."""
 
     def __init__(self, body, params, kinds, known_arrays):
+        """For ``kinds`` (parameter -> kind; None: the general code, for any arguments)."""
         self.may_hold = may_hold_lists(body, params, kinds) - set(known_arrays)
         self.primal_of = {}         # the name of a tangent read as an array -> its primal
 
     def drop_for(self, body, params, kinds):
         """``body`` with each tangent read as an array whose primal the argument ``kinds``
-        show holds no list (code specialized to arrays and numbers) read as it is."""
-        if not self.primal_of or not kinds:
+        show holds no list (specialized code: see the module docstring) read as it is;
+        ``kinds`` None: the general code, which reads them all through ``list_rows``."""
+        if not self.primal_of or kinds is None:
             return body
         may_hold = may_hold_lists(body, params, kinds)
-
-        def plain(stmt):
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                    and self.primal_of.get(stmt.targets[0].id, "") not in may_hold \
-                    and stmt.targets[0].id in self.primal_of and isinstance(stmt.value, gast.Call):
-                stmt.value = stmt.value.args[0]
-            return stmt
-        return walk.rewrite_blocks(body, plain)
+        plain = {rows for rows, primal in self.primal_of.items() if primal not in may_hold}
+        if not plain:
+            return body
+        loads = collections.Counter(node.id for node in gast.walk(gast.Module(body=body, type_ignores=[]))
+                                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load))
+        return _tangents_read_as_they_are(body, plain, loads)
 
     def as_arrays(self, op, args, result, tangent_of, namer, helper_call):
         """({operand: the name of its tangent as an array}, the statements making those)
@@ -59,10 +74,49 @@ class ListTangents:
         return renamed, made
 
 
+def _tangents_read_as_they_are(block, plain, loads):
+    """``block`` without the statements ``rows = list_rows(d_x, t)`` of the names ``plain``:
+    the statements after it read ``d_x`` for ``rows`` (where ``d_x`` is not assigned
+    before the last of them, which ``loads``, name -> its reads in the whole body, tells);
+    else ``rows = d_x`` is kept."""
+    kept = []
+    for at, stmt in enumerate(block):
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                setattr(stmt, field, _tangents_read_as_they_are(inner, plain, loads))
+        for handler in getattr(stmt, "handlers", ()):
+            handler.body = _tangents_read_as_they_are(handler.body, plain, loads)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and stmt.targets[0].id in plain and isinstance(stmt.value, gast.Call):
+            tangent = stmt.value.args[0]
+            if _read_instead(block[at + 1:], stmt.targets[0].id, tangent.id, loads):
+                continue
+            stmt.value = tangent
+        kept.append(stmt)
+    return kept
+
+
+def _read_instead(after, rows, tangent, loads):
+    """Make the statements ``after`` read ``tangent`` for ``rows``, where each read of
+    ``rows`` (``loads`` counts them) comes before ``tangent`` is assigned again."""
+    reads = []
+    for stmt in after:
+        reads += [node for node in gast.walk(stmt) if isinstance(node, gast.Name) and node.id == rows]
+        if tangent in S.stored_names(stmt):
+            break
+    if len(reads) != loads[rows]:
+        return False
+    for node in reads:
+        node.id = tangent
+    return True
+
+
 def may_hold_lists(body, params, kinds):
-    """The names that may hold a list or tuple when read: parameters not known (by
-    ``kinds``) to be arrays or numbers, and names assigned a display, a comprehension, a
-    list operation, an item, an attribute or what a call that is not NumPy's returns."""
+    """The names that may hold a list or tuple when read: parameters that may be given one
+    (any, for the general code: ``kinds`` None; else those of kind ``"list"``), and names
+    assigned a display, a comprehension, a list operation, an item, an attribute or what a
+    call that is not NumPy's returns."""
     definitions = {}
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -73,20 +127,71 @@ def may_hold_lists(body, params, kinds):
         elif isinstance(stmt, gast.For) and not _over_range(stmt):
             for name in S.stored_names(stmt.target):
                 definitions.setdefault(name, []).append(None)
-    found = {p for p in params
-             if not (argument_kinds.is_array(kinds.get(p)) or kinds.get(p) in ("float", "int"))}
+    found = set(params) if kinds is None else {p for p in params if kinds.get(p) == argument_kinds.LIST}
+    stacks = _stacks(body, definitions, params)
     changed = True
     while changed:
         changed = False
         for name, values in definitions.items():
-            if name not in found and any(_may_be_list(value, found) for value in values):
+            if name not in found and any(_may_be_list(value, found, stacks) for value in values):
                 found.add(name)
                 changed = True
     return found
 
 
-def _may_be_list(value, names):
-    """Whether ``value`` may be a list or tuple, where the names that may are ``names``."""
+def _stacks(body, definitions, params):
+    """name -> the values appended to it, for the names used only as a stack (the stacks
+    of a gradient's forward sweep, which forward over reverse reads): assigned only ``[]``,
+    and read only by ``s.append(v)``, ``s.pop()``, ``s[-1]`` and ``zeros_like(s)`` (forward
+    mode's own tangent stack). An item popped from one may be a list only where a value
+    appended may."""
+    candidates = {name for name, values in definitions.items()
+                  if name not in params and all(isinstance(value, gast.List) and not value.elts for value in values)}
+    uses, appended = {}, {name: [] for name in candidates}
+    known = {name: len(definitions[name]) for name in candidates}       # the stores s = []
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        if isinstance(node, gast.Name) and node.id in candidates:
+            uses[node.id] = uses.get(node.id, 0) + 1
+        stack = _stack_read(node, candidates)
+        if stack is not None:
+            known[stack] += 1
+            if isinstance(node, gast.Call) and getattr(node.func, "attr", None) == "append":
+                appended[stack].append(node.args[0])
+    return {name: appended[name] for name in candidates if uses.get(name, 0) == known[name]}
+
+
+def _stack_read(node, candidates):
+    """The name among ``candidates`` that ``node`` appends to, pops, reads the last item of
+    or makes zeros like (``s.append(v)``, ``s.pop()``, ``s[-1]``, ``zeros_like(s)``), or None."""
+    if isinstance(node, gast.Call) and len(node.args) == 1 and isinstance(node.args[0], gast.Name) \
+            and node.args[0].id in candidates and anno.get(node, Key.TARGET) is runtime.zeros_like:
+        return node.args[0].id
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and not node.keywords \
+            and isinstance(node.func.value, gast.Name) and node.func.value.id in candidates \
+            and (node.func.attr, len(node.args)) == ("append", 1):
+        return node.func.value.id
+    return _stack_item(node, candidates)
+
+
+def _stack_item(node, candidates):
+    """The name among ``candidates`` that ``node`` pops or reads the last item of
+    (``s.pop()``, ``s[-1]``), or None."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and not node.keywords \
+            and isinstance(node.func.value, gast.Name) and node.func.value.id in candidates \
+            and node.func.attr == "pop" and not node.args:
+        return node.func.value.id
+    if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and isinstance(node.value, gast.Name) \
+            and node.value.id in candidates and isinstance(node.slice, gast.Constant) and node.slice.value == -1:
+        return node.value.id
+    return None
+
+
+def _may_be_list(value, names, stacks):
+    """Whether ``value`` may be a list or tuple, where the names that may are ``names``
+    and ``stacks`` holds the values appended to each stack."""
+    popped = _stack_item(value, stacks)
+    if popped is not None:
+        return any(_may_be_list(item, names, stacks) for item in stacks[popped])
     if value is None or isinstance(value, (gast.List, gast.Tuple, gast.ListComp, gast.Subscript, gast.Attribute)):
         return True
     if isinstance(value, gast.Name):
@@ -95,15 +200,17 @@ def _may_be_list(value, names):
         if isinstance(value.op, gast.Mult) and any(_float_constant(side) for side in (value.left, value.right)):
             return False
         return isinstance(value.op, (gast.Add, gast.Mult)) and \
-            (_may_be_list(value.left, names) or _may_be_list(value.right, names))
+            (_may_be_list(value.left, names, stacks) or _may_be_list(value.right, names, stacks))
     if isinstance(value, gast.Call):
         operands = ops.in_place_operands(value)
         if operands is not None:
-            return _may_be_list(operands[0], names)
+            return _may_be_list(operands[0], names, stacks)
         target = anno.get(value, Key.TARGET)
+        if target in _SHAPED_LIKE_ARGUMENTS:
+            return any(_may_be_list(arg, names, stacks) for arg in value.args + [kw.value for kw in value.keywords])
         module = getattr(target, "__module__", None) or ""
         return not (isinstance(target, numpy.ufunc) or module == "math" or module.split(".")[0] == "numpy"
-                    or target is runtime.zeros_like)
+                    or target in _NEVER_LISTS)
     return not isinstance(value, (gast.Constant, gast.Compare, gast.UnaryOp))
 
 
