@@ -69,8 +69,7 @@ class ForwardMode(Transform):
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
-        # the front half is made for any arguments (run: for self.kinds): finish drops what kinds rule out
-        self.lists = ListTangents(body, params, self.kinds or None, self.known_arrays)     # list_tangents.py
+        self.lists = ListTangents(body, params, self.kinds or None, self.known_arrays)     # any kinds: drop_for
         # the names the body stores: those found before the split (a walk over all its
         # nodes, not repeated), and its temporaries; the checks since assign nothing
         self.assigned_names = stored | made

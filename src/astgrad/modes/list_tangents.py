@@ -28,10 +28,11 @@ _ARRAY_OPERATORS = frozenset({operator.add, operator.sub, operator.mul, operator
                               operator.matmul, operator.floordiv, operator.mod})
 
 
-# runtime helpers whose result is never a list (an array, a number or None: a sum's adjoint)
-_NEVER_LISTS = frozenset({runtime.zeros_like, runtime.unreduce})
-# runtime helpers whose result is a list only where an argument is one (a gradient's code)
-_SHAPED_LIKE_ARGUMENTS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.in_place})
+# runtime helpers whose result is never a list (a sum's adjoint: an array)
+_NEVER_LISTS = (runtime.unreduce,)
+# runtime helpers whose result is a list only where an argument is one (a gradient's code;
+# zeros_like of a list is a list of zeros)
+_SHAPED_LIKE_ARGUMENTS = (runtime.zeros_like, runtime.unbroadcast, runtime.broadcast_like, runtime.in_place)
 
 
 class ListTangents:
@@ -206,11 +207,11 @@ def _may_be_list(value, names, stacks):
         if operands is not None:
             return _may_be_list(operands[0], names, stacks)
         target = anno.get(value, Key.TARGET)
-        if target in _SHAPED_LIKE_ARGUMENTS:
+        if any(target is helper for helper in _SHAPED_LIKE_ARGUMENTS):     # (a target may not hash)
             return any(_may_be_list(arg, names, stacks) for arg in value.args + [kw.value for kw in value.keywords])
         module = getattr(target, "__module__", None) or ""
         return not (isinstance(target, numpy.ufunc) or module == "math" or module.split(".")[0] == "numpy"
-                    or target in _NEVER_LISTS)
+                    or any(target is helper for helper in _NEVER_LISTS))
     return not isinstance(value, (gast.Constant, gast.Compare, gast.UnaryOp))
 
 
