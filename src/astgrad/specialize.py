@@ -34,6 +34,7 @@ from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
 from .generation_records import PROVEN, TANGENT_ONLY
 
+
 def forward_for_non_lists(f, wrt):
     """``f``'s forward code w.r.t. parameter indices ``wrt``, made for arguments that are not
     lists (an empty kinds part): what ``python -m astgrad show --mode forward`` prints. It
