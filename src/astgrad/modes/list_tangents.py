@@ -103,8 +103,11 @@ def _read_instead(after, rows, tangent, loads):
     ``rows`` (``loads`` counts them) comes before ``tangent`` is assigned again."""
     reads = []
     for stmt in after:
+        stores = tangent in S.stored_names(stmt)
+        if stores and hasattr(stmt, "body"):
+            break           # a loop or a branch: a read in it may come after the store
         reads += [node for node in gast.walk(stmt) if isinstance(node, gast.Name) and node.id == rows]
-        if tangent in S.stored_names(stmt):
+        if stores:
             break
     if len(reads) != loads[rows]:
         return False
