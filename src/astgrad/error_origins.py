@@ -238,8 +238,8 @@ def _kind(expr, frame):
         value = _value(expr, frame)
     elif isinstance(expr, (ast.BinOp, ast.UnaryOp)):
         return _result_kind([_kind(part, frame) for part in ast.iter_child_nodes(expr) if isinstance(part, ast.expr)])
-    elif isinstance(expr, ast.Call) and isinstance(_value(expr.func, frame), numpy.ufunc) and not expr.keywords:
-        return _result_kind([_kind(arg, frame) for arg in expr.args])
+    elif isinstance(expr, ast.Call):
+        return _call_kind(expr, frame)
     else:
         return None
     if isinstance(value, numpy.ndarray):
@@ -247,6 +247,25 @@ def _kind(expr, frame):
     if isinstance(value, numpy.generic):
         return "scalar"
     return "python" if isinstance(value, (bool, int, float, complex)) else None
+
+
+def _call_kind(call, frame):
+    """``_kind`` of a call: a ufunc's result, or the NumPy scalar a whole reduction gives
+    (``a.sum()``, ``numpy.sum(a)``, no axis); None for any other call."""
+    if call.keywords:
+        return None
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _WHOLE_REDUCTIONS:
+        if not call.args and not (isinstance(func.value, ast.Name) and _value(func.value, frame) is numpy):
+            return "scalar"             # a method of an array: a.sum()
+        if len(call.args) == 1 and _value(func, frame) is getattr(numpy, func.attr, None):
+            return "scalar"             # numpy.sum(a)
+    if isinstance(_value(func, frame), numpy.ufunc):
+        return _result_kind([_kind(arg, frame) for arg in call.args])
+    return None
+
+
+_WHOLE_REDUCTIONS = {"sum", "prod", "mean", "max", "min", "std", "var"}
 
 
 def _result_kind(kinds):
