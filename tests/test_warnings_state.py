@@ -188,3 +188,22 @@ def test_warnings_filters_and_the_once_per_place_registry_are_the_users_modules(
     finally:
         sys.modules.pop("warnpkg.losses", None)
         sys.modules.pop("warnpkg", None)
+
+
+def _raising_block(x):
+    with np.errstate(all="raise"):
+        y = np.sqrt(x)
+    return np.sum(y)
+
+
+@needs_positions
+def test_an_errstate_in_f_holds_for_the_users_operations_of_its_block_only():
+    x = np.array([0.0, 1.0])        # sqrt(0) is fine; its derivative's 0 / 0 and 1 / 0 are the derivative's
+    before = np.geterr()
+    assert _raising_block(x) == 1.0
+    assert astgrad.jvp(_raising_block, (x,), (x,)) == (1.0, 0.5)
+    assert astgrad.grad(_raising_block)(x).tolist() == [np.inf, 0.5]
+    with pytest.raises(FloatingPointError, match="invalid value encountered in sqrt"):
+        astgrad.jvp(_raising_block, (-x,), (x,))        # the user's own operation raises, as in f
+    assert np.geterr() == before
+    assert_close(astgrad.jvp(_raising_block, (x + 1.0,), (x,))[1], 0.5 / np.sqrt(2.0))

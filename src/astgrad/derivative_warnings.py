@@ -20,6 +20,7 @@ import warnings
 import numpy
 
 from .error_origins import users_place
+from .runtime import ON_ENTER
 
 _KINDS = {"divide by zero": "divide", "overflow": "over", "underflow": "under", "invalid value": "invalid"}
 try:        # NumPy 2's floating-point settings: a context variable, set here directly (errstate
@@ -48,8 +49,8 @@ def sort_warnings():
 def restore_warnings(token):
     """The caller's settings back; where the function itself called ``numpy.seterr`` or
     ``numpy.seterrcall``, those calls stay in force, as after a call of the function."""
-    reset, (settings, sorting) = token
-    changed = None if _extobj_contextvar.get() is settings else sorting.users_settings()
+    reset, (settings, _) = token
+    changed = None if _extobj_contextvar.get() is settings else _callers_settings()
     _extobj_contextvar.reset(reset)
     if changed is not None:
         modes, callback = changed
@@ -57,17 +58,47 @@ def restore_warnings(token):
         numpy.seterrcall(callback)
 
 
+def sort_entered_settings():
+    """The settings of a ``numpy.errstate`` the function entered (generated code's
+    ``enter_context``), sorted as the caller's are while derivative code runs: they hold
+    for the user's operations of its block, the derivative's own stay quiet. The
+    errstate's exit puts back the settings from before it."""
+    if not SUPPORTED:
+        return
+    current = _extobj_contextvar.get()
+    sorting = _SORTING.get(current, False)
+    if sorting is False:
+        sorting = _sorting_settings(current)
+    if sorting is not None and sorting[0] is not current:
+        _extobj_contextvar.set(sorting[0])
+
+
 def _sorting_settings(current):
-    modes = numpy.geterr()
+    modes, callback = _callers_settings()
     if len(_SORTING) > 64:          # settings made by many errstate blocks: not kept forever
         _SORTING.clear()
     sorted_kinds = {kind: "call" for kind, mode in modes.items() if mode != "ignore"}
     sorting = None
     if sorted_kinds:
-        answer = _Sorting(modes, numpy.geterrcall())
+        answer = _Sorting(modes, callback)
         sorting = _make_extobj(call=answer.call, **sorted_kinds), answer
+        _SORTING[sorting[0]] = sorting      # sorted already: sort_entered_settings leaves it
     _SORTING[current] = sorting
     return sorting
+
+
+def _callers_settings():
+    """(modes, callback) NumPy has now, where a kind NumPy leaves to a _Sorting (its
+    ``call``: settings sorted, then changed by the function's ``seterr`` or ``errstate``)
+    is the caller's setting that _Sorting answers for."""
+    modes, callback = numpy.geterr(), numpy.geterrcall()
+    sorting = getattr(callback, "__self__", None)
+    if not isinstance(sorting, _Sorting):
+        return modes, callback
+    for kind, mode in modes.items():
+        if mode == "call" and sorting.modes[kind] != "ignore":
+            modes[kind] = sorting.modes[kind]
+    return modes, sorting.callback
 
 
 class _Sorting:
@@ -77,7 +108,7 @@ class _Sorting:
 
     def __init__(self, modes, callback):
         self.modes, self.callback = modes, callback
-        self.call = self.sorted         # the one bound method NumPy holds (seen again in users_settings)
+        self.call = self.sorted         # the one bound method NumPy holds
 
     def sorted(self, error, flag):
         place = users_place(sys._getframe(1))
@@ -97,16 +128,6 @@ class _Sorting:
         else:                           # "print"
             print(f"Warning: {message}")
 
-    def users_settings(self):
-        """(modes, callback) NumPy has now, the function's own ``seterr`` having changed
-        them: a kind still left to ``sorted`` is the caller's again."""
-        modes, callback = numpy.geterr(), numpy.geterrcall()
-        ours = callback is self.call
-        for kind, mode in modes.items():
-            if mode == "call" and self.modes[kind] != "ignore" and ours:
-                modes[kind] = self.modes[kind]
-        return modes, self.callback if ours else callback
-
 
 def _warn(message, filename, line, frame_globals):
     """``warnings.warn`` at the user's line, as NumPy warns there: the filters matched with
@@ -125,3 +146,6 @@ def _module_globals(filename, frame_globals):
     if found is not None and found is not frame_globals and getattr(module, "__file__", None) == filename:
         return found
     return frame_globals
+
+
+ON_ENTER[numpy.errstate] = sort_entered_settings
