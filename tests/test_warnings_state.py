@@ -207,3 +207,23 @@ def test_an_errstate_in_f_holds_for_the_users_operations_of_its_block_only():
         astgrad.jvp(_raising_block, (-x,), (x,))        # the user's own operation raises, as in f
     assert np.geterr() == before
     assert_close(astgrad.jvp(_raising_block, (x + 1.0,), (x,))[1], 0.5 / np.sqrt(2.0))
+
+
+def _printing(x):
+    print("ran")
+    return np.sum(np.sin(x) * x)
+
+
+@pytest.mark.parametrize("transform, runs", [
+    (lambda x: astgrad.grad(_printing)(x), 1), (lambda x: astgrad.value_and_grad(_printing)(x), 1),
+    (lambda x: astgrad.jvp(_printing, (x,), (x,)), 1), (lambda x: astgrad.hvp(_printing)(x, x), 1),
+    (lambda x: astgrad.vjp(_printing, x), 1), (lambda x: astgrad.vjp(_printing, x)[1](1.0), 2),
+    (lambda x: astgrad.jacobian(_printing)(x), 2), (lambda x: astgrad.hessian(_printing)(x), 1 + 3),
+    (lambda x: astgrad.jacobian(astgrad.grad(_printing))(x), 2 + 3),
+], ids=["grad", "value_and_grad", "jvp", "hvp", "vjp", "pullback", "jacobian", "hessian", "jacobian(grad)"])
+def test_print_runs_as_often_as_the_docs_say(transform, runs, capsys):
+    x = np.array([0.1, 0.2, 0.3])
+    transform(x)
+    capsys.readouterr()
+    transform(x)
+    assert capsys.readouterr().out == "ran\n" * runs
