@@ -227,3 +227,15 @@ def test_print_runs_as_often_as_the_docs_say(transform, runs, capsys):
     capsys.readouterr()
     transform(x)
     assert capsys.readouterr().out == "ran\n" * runs
+
+
+def _printing_at_a_kink(x):
+    print("ran")
+    return np.sum(np.where(x > 0, np.sqrt(np.abs(x)), 0.0))
+
+
+def test_print_runs_once_where_the_zero_safe_twin_answers(capsys):
+    x = np.array([0.0, 1.0])        # the plain gradient is NaN at 0: the twin answers, printing nothing more
+    assert astgrad.grad(_printing_at_a_kink)(x).tolist() == [0.0, 0.5]
+    assert capsys.readouterr().out == "ran\n"
+    assert_close(astgrad.grad(_printing_at_a_kink)(x + 1.0), numerical_grad(_printing_at_a_kink, (x + 1.0,)))
