@@ -22,6 +22,7 @@ from .backend.emit import compile_closure, def_arguments, emitted_starts, line_o
 from .backend.held_attributes import hold_attributes
 from .backend.read_once import read_globals_once
 from .backend.namespace import Namespace
+from .analysis.purity import without_reports
 from .core import anno
 from .core import collector
 from .core import generated_text
@@ -258,6 +259,8 @@ def _back(front, key):
         front.mode.drop_value(front.tree)       # a front half made for the code with the value
     if key[0] == "reverse" and checks_output(key):
         front.mode.check_output(front.tree, from_key(key) or {})
+    if key[-1] == ZERO_SAFE:
+        front.tree.body = without_reports(front.tree.body)     # the plain run printed once already
     tree = front.mode.finish(front.tree, from_key(key))          # optimize
     front.tree = None
     pinned = pinned_names(front)

@@ -206,11 +206,17 @@ class OpenContexts(threading.local):
 
 
 OPEN_CONTEXTS = OpenContexts()
+# what entering a manager of a class also does in generated code, by class: filled by the
+# modules concerned (derivative_warnings.py: numpy.errstate), empty in exported code
+ON_ENTER = {}
 
 
 def enter_context(manager):
     """What ``with manager:`` does on entry (the value ``as`` would bind)."""
     value = type(manager).__enter__(manager)
+    also = ON_ENTER.get(type(manager))
+    if also is not None:
+        also()
     OPEN_CONTEXTS.managers.append(manager)
     OPEN_CONTEXTS.entered[id(manager)] = value
     return value

@@ -26,6 +26,9 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # the modules that check the caller's input: their TypeError, ValueError and RuntimeError
 # (the tape's PyTorch-worded errors) are messages meant for the user, not bugs
 _INPUT_CHECKS = ("api.py", "bound.py", "shaped.py", "records.py", "pickling.py", "program.py")
+# where NumPy's floating-point errors of the user's operations are raised as NumPy raises
+# them (numpy.seterr(all="raise"), a warnings filter "error"): the user's errors
+_NUMPY_ANSWERS = "derivative_warnings.py"
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,6 +105,8 @@ def _is_message(error, frames):
     filename = frames[-1].tb_frame.f_code.co_filename
     if filename == __file__ or frames[-1].tb_frame.f_code in _ENTRY_CODES:
         return True                     # an inner entry point already shortened it
+    if isinstance(error, (FloatingPointError, Warning)) and os.path.basename(filename) == _NUMPY_ANSWERS:
+        return True
     return isinstance(error, (TypeError, ValueError, RuntimeError)) and os.path.basename(filename) in _INPUT_CHECKS
 
 

@@ -271,6 +271,16 @@ def only_reported(tree, stmt):
     return True
 
 
+def without_reports(body):
+    """``body`` without the statements that only report values (``_is_report``): what the
+    zero-safe twin runs after the plain code, which has printed, logged and warned once
+    already, as one call of the function does."""
+    def kept(block):
+        left = [stmt for stmt in block if not _is_report(stmt)]
+        return left if left or not block else [gast.Pass()]
+    return walk.rewrite_each_block(body, kept)
+
+
 def _is_report(stmt):
     """Whether ``stmt`` is a call that reports values and returns None: print, logging, warnings."""
     import builtins
