@@ -81,12 +81,18 @@ def projectile(v0, drag):
     return pos[0] + pos[1]
 
 
+# classical Runge-Kutta from its Butcher tableau
+RK4_A = [[], [0.5], [0.0, 0.5], [0.0, 0.0, 1.0]]
+RK4_B = [1 / 6, 1 / 3, 1 / 3, 1 / 6]
+RK4_C = [0.0, 0.5, 0.5, 1.0]
+
+
 def rk4_step(f, y, t, h):
-    k1 = f(t, y)
-    k2 = f(t + h / 2, y + h / 2 * k1)
-    k3 = f(t + h / 2, y + h / 2 * k2)
-    k4 = f(t + h, y + h * k3)
-    return y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    ks = []
+    for a_row, c in zip(RK4_A, RK4_C):
+        stage = y + h * sum(a * k for a, k in zip(a_row, ks)) if ks else y
+        ks.append(f(t + c * h, stage))
+    return y + h * sum(b * k for b, k in zip(RK4_B, ks))
 
 
 @case("ph04 pendulum rk4 with a nested rhs", args=(np.array([0.5, 0.0]), 1.2))
@@ -251,14 +257,17 @@ def kalman(x, q):
     P = np.eye(2)
     Q = q * np.eye(2)
     R = np.array([[0.5]])
-    for z in [0.3, 0.5, 0.4]:
-        x = F @ x
-        P = F @ P @ F.T + Q
+    nll = 0.0
+    for z in np.array([[0.3], [0.5], [0.4]]):
+        x, P = F @ x, F @ P @ F.T + Q               # predict
+        innovation = z - H @ x
         S = H @ P @ H.T + R
-        K = P @ H.T @ np.linalg.inv(S)
-        x = x + (K @ (np.array([z]) - H @ x))
-        P = (np.eye(2) - K @ H) @ P
-    return x[0] + np.trace(P)
+        K = np.linalg.solve(S.T, (P @ H.T).T).T     # P H^T S^-1 without an inverse
+        x = x + K @ innovation
+        I_KH = np.eye(2) - K @ H
+        P = I_KH @ P @ I_KH.T + K @ R @ K.T         # Joseph form
+        nll += 0.5 * (innovation @ np.linalg.solve(S, innovation) + np.log(np.linalg.det(S)))
+    return x[0] + np.trace(P) + nll
 
 
 @case("st05 gaussian mixture log-likelihood", args=(np.array([-0.5, 0.8]), np.array([0.1, -0.2])))

@@ -19,6 +19,12 @@ checked on its own:
 - a refusal no user expects: ``x.tolist()`` of an array argument was refused ("no adjoint
   rule for .tolist()", with advice about objects whose class astgrad does not know). It is
   ``np.array``'s inverse, and followed now in every mode, to second order;
+- a refusal no user expects: a list read in a loop over ``zip`` with a global list and
+  appended to after it (the stages of a Runge-Kutta step from its Butcher tableau:
+  ``for a, k in zip(A_ROW, ks): ...``, then ``ks.append(f(t, stage))``) was refused as an
+  append to a list a global may share: the count of the loop (``zip_length``, the length
+  of each argument) was taken to share memory with the lists it measured. It is a new int
+  now, and the loop is followed;
 - ``np.vectorize`` was refused with a message about complex numbers only; it now says
   why (NumPy calls the function element by element, out of astgrad's sight) and what to
   write instead.
@@ -279,3 +285,39 @@ def test_tolist_of_an_array_is_followed(f, args):
     n = np.size(args[0])
     assert_close(np.reshape(astgrad.hessian(f)(*args), (n, n)),
                  np.reshape(numerical_hessian(lambda *a: g(*a), args), (n, n)), 1e-4, 1e-5)
+
+
+# -- a list read in a loop over zip with a global list, then appended to -----------------
+
+A_ROWS = [[], [0.5], [0.0, 0.5], [0.0, 0.0, 1.0]]
+WEIGHTS = [0.5, 0.25, 0.125]
+
+
+def runge_kutta_stages(y):
+    ks = []
+    for a_row in A_ROWS:
+        stage = y
+        for a, k in zip(a_row, ks):
+            stage = stage + a * k
+        ks.append(np.sin(stage))
+    return np.sum(sum(ks))
+
+
+def weighted_then_appended(y):
+    ks = [np.sin(y), np.cos(y)]
+    s = sum(w * k for w, k in zip(WEIGHTS, ks))
+    ks.append(s)
+    return np.sum(sum(ks) ** 2)
+
+
+@pytest.mark.parametrize("f", [runge_kutta_stages, weighted_then_appended])
+def test_a_list_read_in_a_zip_loop_with_a_global_list_and_appended_to_after(f):
+    y = np.array([0.3, 0.5])
+    want = numerical_grad(f, (y,))
+    assert_close(astgrad.grad(f)(y), want)
+    v = np.array([1.0, -0.5])
+    assert_close(astgrad.jvp(f, (y,), (v,))[1], np.sum(want * v))
+    if f is runge_kutta_stages:         # second order on one of them (the slower to generate)
+        g = astgrad.grad(f)
+        assert_close(astgrad.hessian(f)(y), numerical_hessian(lambda a: g(a), (y,)), 1e-4, 1e-5)
+    assert A_ROWS == [[], [0.5], [0.0, 0.5], [0.0, 0.0, 1.0]] and WEIGHTS == [0.5, 0.25, 0.125]
