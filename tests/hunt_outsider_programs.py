@@ -1139,6 +1139,172 @@ def inv_cdf(logits, w):
     return np.log(p[k]) * w + np.sum(c)
 
 
+# -- models, optimisers and bookkeeping --------------------------------------------------
+
+class Layer:
+    def __init__(self, n_in, n_out, act="tanh"):
+        g = np.random.default_rng(n_in * 10 + n_out)
+        self.W = g.standard_normal((n_in, n_out)) * 0.5
+        self.b = np.zeros(n_out)
+        self.act = act
+
+    def __call__(self, x):
+        z = x @ self.W + self.b
+        return np.tanh(z) if self.act == "tanh" else np.maximum(z, 0)
+
+
+class Net:
+    def __init__(self):
+        self.layers = [Layer(3, 4), Layer(4, 2, "relu"), Layer(2, 1)]
+
+    def predict(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def loss(self, x, scale):
+        return scale * np.mean((self.predict(x).ravel() - YS) ** 2)
+
+
+DEEP_NET = Net()
+
+
+@case("e01 method of a model object", args=(XS, 1.0))
+def net_loss(x, scale):
+    return DEEP_NET.loss(x, scale)
+
+
+@dataclasses.dataclass
+class Config:
+    lr: float = 0.1
+    steps: int = 5
+    momentum: float = 0.9
+
+
+CFG = Config()
+
+
+@case("e03 momentum optimiser with a dataclass config", args=(np.array([1.0, -0.5]), 0.3))
+def momentum_opt(w0, c):
+    w = w0
+    v = np.zeros_like(w)
+    history = []
+    for step in range(CFG.steps):
+        grad = 2 * (w - c) + 0.1 * w ** 3
+        v = CFG.momentum * v - CFG.lr * grad
+        w = w + v
+        history.append(np.sum((w - c) ** 2))
+    return history[-1] + 0.1 * sum(history)
+
+
+@case("e04 list of param arrays zipped with grads", args=(np.array([0.5, -0.2]), 0.05))
+def sgd_lists(w, lr):
+    params = [w, w * 2, np.ones(2)]
+    for _ in range(2):
+        grads = [2 * p for p in params]
+        params = [p - lr * g for p, g in zip(params, grads)]
+    return sum(np.sum(p ** 2) for p in params)
+
+
+@case("e05 dict of params updated in a loop", args=(np.array([0.5, -0.2]), 0.1))
+def dict_params(w, b):
+    params = {"w": w, "b": b}
+    for _ in range(3):
+        pred = XS[:, :2] @ params["w"] + params["b"]
+        err = pred - YS
+        grads = {"w": XS[:, :2].T @ err / 5, "b": err.mean()}
+        for k in params:
+            params[k] = params[k] - 0.1 * grads[k]
+    return np.mean((XS[:, :2] @ params["w"] + params["b"] - YS) ** 2)
+
+
+@case("e06 accumulate losses into a list then np.mean", args=(P4, 0.5))
+def losses_list(x, w):
+    losses = []
+    for i in range(len(x)):
+        losses.append((x[i] - w) ** 2)
+    return np.mean(losses) + np.std(losses)
+
+
+@case("e07 early stopping break", args=(0.5, 0.3))
+def early_stop(x, lr):
+    prev = float("inf")
+    for it in range(100):
+        loss = (x - 2.0) ** 2
+        if prev - loss < 1e-3:
+            break
+        prev = loss
+        x = x - lr * 2 * (x - 2.0)
+    return loss
+
+
+@case("e08 nested function with nonlocal counter", args=(P4, 0.5))
+def nonlocal_counter(x, w):
+    calls = 0
+    def f(v):
+        nonlocal calls
+        calls += 1
+        return np.sin(v * w)
+    total = f(x) + f(x * 2)
+    return np.sum(total) * calls
+
+
+@case("e09 string-keyed activation table", args=(P4, 0.5))
+def act_table(x, w):
+    acts = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh, "sig": lambda z: 1 / (1 + np.exp(-z))}
+    return sum(np.sum(acts[k](x * w)) for k in ["relu", "tanh", "sig"])
+
+
+@case("e11 in-place normalisation of a copy", args=(XS, 1.0))
+def inplace_norm(X, s):
+    Z = X.copy()
+    Z -= Z.mean(axis=0)
+    Z /= Z.std(axis=0)
+    Z *= s
+    return np.sum(Z * XS)
+
+
+@case("e12 running statistics buffer", args=(YS.copy(), 0.3))
+def running_stats(y, alpha):
+    mean = np.zeros(len(y))
+    var = np.zeros(len(y))
+    for t in range(1, len(y)):
+        diff = y[t] - mean[t - 1]
+        mean[t] = mean[t - 1] + alpha * diff
+        var[t] = (1 - alpha) * (var[t - 1] + alpha * diff ** 2)
+    return np.sum(var) + mean[-1]
+
+
+@case("e13 softmax over a python list of scores", args=([0.2, 1.0, -0.5], 1.0))
+def list_softmax(scores, t):
+    exps = [math.exp(s / t) for s in scores]
+    total = sum(exps)
+    probs = [e / total for e in exps]
+    return -math.log(probs[1])
+
+
+@case("e14 tuple unpacking of a params tuple", args=((np.array([0.5, 0.2]), 0.1), 0.5), wrt=(1,))
+def tuple_params(params, x):
+    W, b = params
+    return np.sum(np.tanh(W * x + b))
+
+
+@case("e16 sorted by key with lambda", args=(P4, 0.5))
+def sorted_key(x, w):
+    pairs = sorted(zip(x, range(len(x))), key=lambda p: p[0])
+    return sum(v * w ** i for i, (v, _) in enumerate(pairs))
+
+
+@case("e19 np.linalg.norm of differences in a loop with min", args=(XS, np.array([0.1, 0.2, 0.3])))
+def nearest(X, q):
+    best = None
+    for row in X:
+        d = np.linalg.norm(row - q)
+        if best is None or d < best:
+            best = d
+    return best
+
+
 # -- array outputs (vjp, jvp, jacobian) -----------------------------------------------------
 
 @array_case("ar01 softmax vector", args=(P4, 1.5))
