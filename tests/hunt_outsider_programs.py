@@ -122,11 +122,8 @@ def spring_buffer(x, k):
 @case("ph06 gravitational potential over pairs", args=(XS, 0.8))
 def gravity(pos, G):
     energy = 0.0
-    n = pos.shape[0]
-    for i in range(n):
-        for j in range(i + 1, n):
-            r = np.linalg.norm(pos[i] - pos[j])
-            energy -= G / r
+    for a, b in itertools.combinations(pos, 2):     # each pair of bodies once
+        energy -= G / np.linalg.norm(a - b)
     return energy
 
 
