@@ -1302,6 +1302,102 @@ def nearest(X, q):
     return best
 
 
+# -- objects: frozen dataclasses, callable classes, inheritance ----------------------------
+
+@dataclasses.dataclass(frozen=True)
+class State:
+    pos: np.ndarray
+    vel: np.ndarray
+
+    def step(self, dt, k):
+        acc = -k * self.pos
+        return State(self.pos + dt * self.vel, self.vel + dt * acc)
+
+    def energy(self, k):
+        return 0.5 * np.sum(self.vel ** 2) + 0.5 * k * np.sum(self.pos ** 2)
+
+
+@case("g01 frozen dataclass state stepped by a method", args=(P4, 1.3))
+def frozen_state(x0, k):
+    s = State(x0, np.zeros_like(x0))
+    for _ in range(10):
+        s = s.step(0.05, k)
+    return s.energy(k)
+
+
+class Polynomial:
+    def __init__(self, coefs):
+        self.coefs = list(coefs)
+
+    def __call__(self, x):
+        return sum(c * x ** i for i, c in enumerate(self.coefs))
+
+    def derivative(self):
+        return Polynomial([i * c for i, c in enumerate(self.coefs)][1:])
+
+
+@case("g02 polynomial class with derivative method", args=(np.array([0.5, -1.0, 2.0]), 0.7))
+def poly_class(coefs, x):
+    p = Polynomial(coefs)
+    return p(x) ** 2 + p.derivative()(x)
+
+
+class Kalman:
+    def __init__(self, q, r):
+        self.q, self.r = q, r
+
+    def update(self, m, P, z):
+        P = P + self.q
+        K = P / (P + self.r)
+        return m + K * (z - m), (1 - K) * P
+
+
+@case("g04 kalman object whose methods return new state", args=(0.2, 0.5))
+def kalman_obj(q, r):
+    kf = Kalman(q, r)
+    m, P = 0.0, 1.0
+    for z in [0.3, 0.1, 0.4, 0.35]:
+        m, P = kf.update(m, P, z)
+    return m + P
+
+
+@case("g07 inheritance with super", args=(P4, 0.5))
+def inherit(x, w):
+    return np.sum(Child(w)(x))
+
+
+class Base:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, x):
+        return np.tanh(self.w * x)
+
+
+class Child(Base):
+    def __call__(self, x):
+        return super().__call__(x) ** 2 + self.w
+
+
+@case("g08 enumerate over array rows with early continue", args=(np.array([[0.5, -0.2], [0.1, 0.3], [-0.4, 0.6]]), 0.5))
+def rows_continue(X, w):
+    total = 0.0
+    for i, row in enumerate(X):
+        if row[0] < 0:
+            continue
+        total += np.dot(row, row) * w ** i
+    return total
+
+
+@case("g10 matrix built row by row with vstack", args=(P4, 0.5))
+def vstack_rows(x, w):
+    rows = []
+    for k in range(3):
+        rows.append(x * w ** k)
+    M = np.vstack(rows)
+    return np.sum(M @ M.T)
+
+
 # -- array outputs (vjp, jvp, jacobian) -----------------------------------------------------
 
 @array_case("ar01 softmax vector", args=(P4, 1.5))
