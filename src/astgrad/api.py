@@ -906,8 +906,8 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         return vjp(made, *primals)
     _check_function(f)
     _refuse_generator(f)
-    _refuse_changing_draws(f, "vjp")        # the pullback runs f's code again: the same draws
     bound = _bind(f, primals, {})
+    _refuse_changing_draws(f, "vjp", bound.arguments)      # the pullback runs f's code again: the same draws
     _refuse_complex(primals, "vjp")
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
@@ -1072,34 +1072,42 @@ def _refuse_generator(f, wrt=0):
         grad(f, wrt)        # raises the TransformError naming the yield
 
 
-def _refuse_changing_draws(f, transform):
+def _refuse_changing_draws(f, transform, arguments=None):
     """jacobian and hessian call ``f`` (or its gradient) once per column, vjp calls ``f``
     and then its derivative: a function whose numbers change from run to run (random
     draws not seeded in the code, a clock) would mix the columns of different runs into
     one matrix (a pullback of another run), the derivative of no run. Refused
-    at once, naming the call, with grad's advice."""
-    from .analysis.purity import first_impure_call
+    at once, naming the call, with grad's advice. ``arguments`` (name -> value, where the
+    call's arguments are known): a random generator given there makes a method call on
+    an object of a class not known from the code (``gen.normal()``) such a draw."""
+    from .analysis.purity import first_impure_call, stateful_argument
     from .caching import prepare
     fn = _plain_function(f)
     if fn is None:
         return
     found = first_impure_call(fn, prepare)
-    if found is None or found.what.startswith("the method ."):
-        return              # an object's method of an unknown class: not known to change
-    if transform == "vjp" and found.what.startswith("time."):
+    if found is None:
+        return
+    what = found.what       # (found is cached: left as it is)
+    if what.startswith("the method ."):
+        given = stateful_argument(arguments or {})
+        if given is None:
+            return          # an object's method of an unknown class: not known to change
+        what = f"{what.split(' of ')[0]} of the {type(given[1]).__name__} given as '{given[0]}'"
+    if transform == "vjp" and what.startswith("time."):
         return              # a wrapper timing the call it makes (its time scaled by 0): tests/test_held_seeds.py
     through = f" (through {' -> '.join(found.chain)})" if len(found.chain) > 1 else ""
     advice = ("Read the clock outside and pass the time in, or let the time read reach only print, logging "
-              "or warnings" if found.what.startswith("time.") else "Draw the random numbers outside and pass "
+              "or warnings" if what.startswith("time.") else "Draw the random numbers outside and pass "
               "them in, make the generator from a seed written in the code (numpy.random.default_rng(0))")
     runs, mixed = (("runs {} for its value and again in the pullback", "the pullback would differentiate another "
                     "run") if transform == "vjp" else ("differentiates {} once per column", "the columns would come "
                                                        "from different runs"))
     raise found.source.error(
         f"astgrad.{transform} {runs.format(fn.__qualname__)}, and it calls "
-        f"{found.what}{through}, whose result changes from call to call: {mixed}. "
+        f"{what}{through}, whose result changes from call to call: {mixed}. "
         f"{advice}, or use grad, jvp or hvp, which run the function once", found.node,
-        construct=found.what)
+        construct=what)
 
 
 def _read_snapshot(f):
@@ -1340,9 +1348,9 @@ class Jacobian:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Jacobian(made, self.wrt, mode))(*args, **kwargs)
-        _refuse_changing_draws(f, "jacobian")      # again: a seed constant rebound since (SEED = None)
         fn = self._fn
         bound = _bind(f, args, kwargs)
+        _refuse_changing_draws(f, "jacobian", bound.arguments)     # again: a seed constant rebound since
         _refuse_iterators_of_gradient(f, "jacobian")
         _check_gradient_output(f, bound)
         _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
@@ -1588,8 +1596,8 @@ class Hessian:
         given, made = _given_and_made(f, args, kwargs)
         if made is not f:
             return made_for(self, given, lambda: Hessian(made, self.wrt))(*args, **kwargs)
-        _refuse_changing_draws(f, "hessian")       # again: a seed constant rebound since (SEED = None)
         bound = _bind(f, args, kwargs)
+        _refuse_changing_draws(f, "hessian", bound.arguments)      # again: a seed constant rebound since
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")

@@ -60,6 +60,19 @@ def _in_stateful_module(obj):
     return any(module == m or module.startswith(m + ".") for m in _STATEFUL_MODULES)
 
 
+def stateful_argument(arguments):
+    """The first ``(name, value)`` of ``arguments`` (name -> value) whose value, or an
+    item of a list, tuple or dict it is, is an object of a class of a module whose calls
+    read hidden state (a NumPy ``Generator`` or ``RandomState``, a ``random.Random``); else
+    None."""
+    for name, value in arguments.items():
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+        for held in (value, *items):
+            if not isinstance(held, type) and _in_stateful_module(type(held)):
+                return name, held
+    return None
+
+
 def _stateful_target(target):
     """A description of ``target`` when calling it reads hidden state, else None."""
     import random, secrets, time

@@ -42,12 +42,21 @@ _made = weakref.WeakKeyDictionary()     # fn -> OrderedDict(key -> made function
 _lock = threading.Lock()
 
 
+def is_numpy_dispatcher(obj):
+    """``np.sum``, ``np.linalg.norm``: NumPy's wrappers of its Python functions; ``np.dot``,
+    ``np.concatenate``: of its functions written in C."""
+    implementation = getattr(obj, "_implementation", None)
+    return callable(obj) and (inspect.isfunction(implementation) or inspect.isbuiltin(implementation)) \
+        and (getattr(obj, "__module__", None) or "").split(".")[0] == "numpy"
+
+
 def is_function_value(value):
     """A function astgrad can follow when it is given one: a Python function, a NumPy
-    ufunc, a builtin, a ``functools.partial`` or an astgrad transform."""
+    ufunc or function (``np.dot``), a builtin, a ``functools.partial`` or an astgrad transform."""
     if isinstance(value, (float, int, numpy.ndarray, str, type)) or value is None:
         return False
     return (inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, numpy.ufunc)
+            or is_numpy_dispatcher(value)
             or isinstance(value, functools.partial)
             or getattr(value, "__astgrad_function__", None) is not None)
 

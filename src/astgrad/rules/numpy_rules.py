@@ -426,6 +426,17 @@ def array(y, object, dtype=None, *, copy=True, order="K", ndmin=0):
     d[y] = stack_like(d[object], y, dtype)
 
 
+# a.tolist(): the array's elements as nested lists of Python numbers (numpy.array's inverse)
+@adjoint(numpy.ndarray.tolist)
+def tolist(y, self):
+    d[self] = stack_like(d[y], self)
+
+
+@tangent(numpy.ndarray.tolist)
+def tolist(y, self):
+    d[y] = unstack_like(d[self], y)
+
+
 @adjoint(numpy.asarray)
 def asarray(y, a, dtype=None, order=None):
     d[a] = unstack_like(d[y], a, dtype)

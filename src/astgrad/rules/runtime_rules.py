@@ -603,6 +603,9 @@ def entered_value_(v, manager):
 
 # a global the function rebinds is its own local variable from the start; positions are new
 declare(runtime.outer_value, runtime.deleted_positions, result=FRESH)
+# zip_length(seq, ...) is len(seq), a new int: the loop over zip(W, ks) it counts shares no memory with
+# W or ks, so an append to ks after it is not an append to a list a global (W) may share
+declare(runtime.zip_length, result=FRESH)
 
 
 # ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import function_value_unknown
 from ...rules.registry import ITERTOOLS_ADVICE
-from ..function_args import Mixed, specialize as specialize_for_values
+from ..function_args import Mixed, is_numpy_dispatcher, specialize as specialize_for_values
 from ..object_layouts import root
 from .jumps import _has_early_return
 from .strict_zips import rewrite_strict_zips
@@ -98,7 +98,7 @@ def is_function_object(obj):
     """A function value astgrad can call by name: a Python or built-in function, a ufunc,
     a NumPy function dispatching on its arguments (``np.sum``)."""
     return (inspect.isfunction(obj) or inspect.isbuiltin(obj) or isinstance(obj, numpy.ufunc)
-            or _numpy_dispatcher(obj)
+            or is_numpy_dispatcher(obj)
             or getattr(obj, "__astgrad_function__", None) is not None) and not isinstance(obj, type)
 
 
@@ -114,12 +114,6 @@ def functions_container(obj):
     if type(obj) is dict:
         return bool(obj) and all(type(k) in (str, int) for k in obj) and all(map(is_function_object, obj.values()))
     return type(obj) in (list, tuple) and bool(obj) and all(map(is_function_object, obj))
-
-
-def _numpy_dispatcher(obj):
-    """``np.sum``, ``np.linalg.norm``: NumPy's wrappers of its Python functions."""
-    return callable(obj) and inspect.isfunction(getattr(obj, "_implementation", None)) \
-        and (getattr(obj, "__module__", None) or "").split(".")[0] == "numpy"
 
 
 class ClosureLowering:
