@@ -328,7 +328,7 @@ def _key_known_later_error(source, stmt):
         "derivative, is not known when the code is generated. Index with a key known then (a constant, "
         "or cfg[\"act\"] / cfg.get(\"act\", \"relu\") of a dict display the code never changes), "
         "or choose with if/elif on the key, calling the function in each branch (if name == \"tanh\": "
-        "y = np.tanh(z) elif ...); for a list of objects (self.layers[i](x)), loop over the list itself "
+        "y = np.tanh(z) elif ...); for a list of objects of several classes (self.layers[i](x)), loop over the list itself "
         "(for layer in self.layers: h = layer(h)), which is followed", stmt,
         construct="a function taken by a key known only when the code runs")
 
@@ -395,7 +395,10 @@ def _from_parameter(fn, name, items=False):
     return False
 
 
-_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy)
+# (copy_argument: the copy of an argument the function writes into holds copies of its items,
+# which the function reads as it would the argument's: t = params_1["layer"]; t.scale(w))
+_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy,
+                  runtime.copy_argument)
 _PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
 
 

@@ -49,11 +49,11 @@ _YIELDS = (gast.Yield, gast.YieldFrom)
 _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
-def whole_reads(tree, lists, bound_count):
+def whole_reads(tree, lists, bound_count, dicts=()):
     """({id of a Name reading one of ``lists`` whole: the node to write out item by item,
-    a For, a list comprehension, a generator expression or a ``len`` call}, the ids of the
-    Fors among them whose body changes the item: a method call on it or on an attribute
-    of it, an attribute stored)."""
+    a For, a list comprehension, a generator expression or a ``len`` call (of one of
+    ``dicts`` too: its number of keys)}, the ids of the Fors among them whose body changes
+    the item: a method call on it or on an attribute of it, an attribute stored)."""
     nested = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, _SCOPES) and node is not tree:
@@ -69,7 +69,8 @@ def whole_reads(tree, lists, bound_count):
                 and _comprehension(node.value, lists) and _changes([node], node.value.generators[0].target.id):
             changing.add(id(node.value))    # [b.scale(w) for b in bs], made for its effect
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
-            if node.func.id == "len" and len(node.args) == 1 and not node.keywords and _read(node.args[0], lists):
+            if node.func.id == "len" and len(node.args) == 1 and not node.keywords \
+                    and _read(node.args[0], set(lists) | set(dicts)):
                 found[id(node.args[0])] = node
             elif node.func.id in _CONSUMERS and len(node.args) == 1 and not node.keywords \
                     and isinstance(node.args[0], gast.GeneratorExp) and _comprehension(node.args[0], lists):

@@ -173,7 +173,8 @@ def _item_reads(tree, displays, bound_count):
             reads.setdefault(node.value.id, []).append(node)
             read_names.add(id(node.value))
     lists = {name for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
-    written_out, changing = whole_reads(tree, lists, bound_count)   # (a dict's loop goes over its keys)
+    written_out, changing = whole_reads(tree, lists, bound_count,   # (a dict's loop goes over its keys)
+                                        dicts=set(displays) - lists)
     whole = {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Name) and node.id in displays and id(node) not in read_names \
