@@ -87,6 +87,31 @@ def called_at_a_loop_index(x, layers):
     return h * x[1]
 
 
+def enumerated(x, bs):
+    for i, b in enumerate(bs):
+        b.scale(x[0] * (i + 1))
+    return {i: b.v for i, b in enumerate(bs)}[1] * bs[0].v + x[1] * i
+
+
+def zipped(x, bs, ws):
+    for b, w in zip(bs, ws):              # ws the shorter: zip stops there, as Python's does
+        b.scale(x[0] * w)
+    return bs[0].v + bs[1].v * bs[2].v
+
+
+def over_values_and_items(x, params):
+    for b in params.values():
+        b.scale(x[0])
+    for k, c in params.items():
+        c.scale(x[1] * len(k))
+    return params["a"].v * params["bb"].v
+
+
+def comprehension_backwards(x, bs):
+    [b.scale(x[0] + b.v) for b in bs[::-1]]
+    return sum(b.v * i for i, b in enumerate(reversed(bs), 1)) + x[2]
+
+
 def _dict():
     return {"layer": Box(0.3), "lr": 0.5, "k": np.float64(2.0)}
 
@@ -97,6 +122,10 @@ PROGRAMS = {
     measured: lambda: {"a": Box(0.4), "b": Box(0.8)},
     at_a_loop_index: lambda: Model([Box(0.2), Box(0.6), Box(0.9)]),
     called_at_a_loop_index: lambda: [Lin(0.7), Lin(1.3)],
+    enumerated: lambda: [Box(0.3), Box(0.5), Box(0.7)],
+    zipped: lambda: ([Box(0.3), Box(0.5), Box(0.7)], [0.2, 0.7]),
+    over_values_and_items: lambda: {"a": Box(0.3), "bb": Box(0.5)},
+    comprehension_backwards: lambda: [Box(0.3), Box(0.5), Box(0.7)],
 }
 
 
@@ -110,30 +139,40 @@ def _state(value):
         return _state(value.layers)
     if isinstance(value, dict):
         return {k: _state(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_state(v) for v in value]
     return value
 
 
+def _arguments(made):
+    return made if isinstance(made, tuple) else (made,)
+
+
 def _untouched(held):
-    """The tangent jvp holds the argument constant with: None, or 0.0 for the numbers of a dict."""
+    """The tangent jvp holds the argument constant with: None, or 0.0 for the numbers of a dict or list."""
     if isinstance(held, dict) and any(isinstance(v, (float, np.floating)) for v in held.values()):
         return {k: 0.0 if isinstance(v, (float, np.floating)) else None for k, v in held.items()}
+    if isinstance(held, list) and all(isinstance(v, float) for v in held):
+        return [0.0] * len(held)
     return None
 
 
 @pytest.mark.parametrize("f", list(PROGRAMS), ids=lambda f: f.__name__)
 def test_everyday_programs_over_an_arguments_objects_are_followed_in_every_mode(f):
-    make = PROGRAMS[f]
+    make = lambda: _arguments(PROGRAMS[f]())   # noqa: E731
     rng = np.random.default_rng(len(f.__name__))
     x, t = rng.uniform(0.2, 1.2, 3), rng.normal(size=3)
-    fresh = lambda v: f(v, make())          # Python changes the objects it is given: new ones each run
+    fresh = lambda v: f(v, *make())         # Python changes the objects it is given: new ones each run
     held = make()
-    assert_close(astgrad.grad(f)(x.copy(), held), numerical_grad(fresh, (x,)))
-    assert_close(astgrad.jvp(f, (x.copy(), held), (t, _untouched(held)))[1], numerical_jvp(fresh, (x,), (t,)))
-    assert_close(astgrad.hessian(f)(x.copy(), held),
-                 numerical_hessian(lambda v: astgrad.grad(f)(v, make()), (x,)), rtol=1e-4, atol=1e-5)
+    assert_close(astgrad.grad(f)(x.copy(), *held), numerical_grad(fresh, (x,)))
+    assert_close(astgrad.jvp(f, (x.copy(), *held), (t, *map(_untouched, held)))[1], numerical_jvp(fresh, (x,), (t,)))
+    assert_close(astgrad.hessian(f)(x.copy(), *held),
+                 numerical_hessian(lambda v: astgrad.grad(f)(v, *make()), (x,)), rtol=1e-4, atol=1e-5)
     assert _state(held) == _state(make())       # the derivative works on copies
+    if f is not called_at_a_loop_index:         # (whose layers keep their state)
+        called = make()
+        f(x, *called)
+        assert _state(called) != _state(make())     # as Python does, the function itself changes them
 
 
 def test_the_numbers_beside_the_objects_of_a_dict_are_differentiated_through():
@@ -164,7 +203,8 @@ def reads_the_global(x, params):
     (bound_first, lambda: {"layer": SHARED, "other": SHARED}, r"params\['layer'\]"),
     (reads_the_global, lambda: {"layer": SHARED, "lr": 0.5}, r"params\['layer'\]"),
     (at_a_loop_index, lambda: Model([SHARED, SHARED, Box(0.9)]), r"model\.layers\[\d\]"),
-], ids=["twice in the dict", "also a global", "twice in the list"])
+    (enumerated, lambda: [Box(0.3), SHARED, SHARED], r"bs\[\d\]"),
+], ids=["twice in the dict", "also a global", "twice in the list", "twice in an enumerated list"])
 def test_the_same_object_reached_twice_is_refused_when_the_code_runs(f, given, named):
     x = np.array([0.4, 0.9, 1.3])
     for transform in (lambda: astgrad.grad(f)(x.copy(), given()),

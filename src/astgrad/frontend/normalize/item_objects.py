@@ -29,6 +29,7 @@ from ...core import syntax as S
 from ...core.walk import inner_blocks, walk_blocks, walk_statements
 from .item_choices import chosen_form, write_choices
 from .item_loops import WriteOut, whole_reads
+from .zipped_items import restore_zips, zip_positions
 from .scopes import parameters
 
 
@@ -41,7 +42,7 @@ def split_item_objects(normalizer, tree):
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
-    unpacked = _unpack_items(tree, displays)
+    unpacked, zipped = _unpack_items(tree, displays), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
     statement_of = {id(node): stmt for stmt in walk_statements(tree.body) for node in S.walk_nodes(stmt)}
@@ -59,7 +60,7 @@ def split_item_objects(normalizer, tree):
         if at_runtime:
             chosen[name] = (display, names)
         renamed.update((id(read), names[_position(read, display)]) for read, _ in found)
-        plan.update((id(node), names) for node, _ in written_out)
+        plan.update((id(node), (names, _constant_keys(display))) for node, _ in written_out)
         _replace(tree, stmt, [gast.copy_location(S.assign(item, value), stmt)
                               for item, value in zip(names, _items(display))])
         normalizer.locals.update(names)
@@ -69,6 +70,7 @@ def split_item_objects(normalizer, tree):
     for stmt, name, split in unpacked:
         if not (any(id(node) in renamed for part in split for node in S.walk_nodes(part)) or name in chosen):
             _replace_block(tree, split, stmt)   # the list is not split: the unpacking stays as it was
+    restore_zips(zipped, chosen)
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
         WriteOut(plan, normalizer).visit(tree)
@@ -173,7 +175,7 @@ def _item_reads(tree, displays, bound_count):
             reads.setdefault(node.value.id, []).append(node)
             read_names.add(id(node.value))
     lists = {name for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
-    written_out, changing = whole_reads(tree, lists, bound_count,   # (a dict's loop goes over its keys)
+    written_out, changing = whole_reads(tree, lists, bound_count,   # (a dict's own loop goes over its keys)
                                         dicts=set(displays) - lists)
     whole = {}
     for node in S.walk_nodes(tree):
