@@ -112,6 +112,15 @@ def comprehension_backwards(x, bs):
     return sum(b.v * i for i, b in enumerate(reversed(bs), 1)) + x[2]
 
 
+def starred(x, bs):
+    first, *middle, last = bs
+    [b.scale(x[0] + first.v) for b in middle]
+    last.scale(x[1])
+    for b in middle:
+        b.scale(x[2] * last.v)
+    return bs[1].v * bs[2].v + last.v
+
+
 def _dict():
     return {"layer": Box(0.3), "lr": 0.5, "k": np.float64(2.0)}
 
@@ -126,6 +135,7 @@ PROGRAMS = {
     zipped: lambda: ([Box(0.3), Box(0.5), Box(0.7)], [0.2, 0.7]),
     over_values_and_items: lambda: {"a": Box(0.3), "bb": Box(0.5)},
     comprehension_backwards: lambda: [Box(0.3), Box(0.5), Box(0.7)],
+    starred: lambda: [Box(0.3), Box(0.5), Box(0.7), Box(0.2)],
 }
 
 

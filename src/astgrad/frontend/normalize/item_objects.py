@@ -42,11 +42,11 @@ def split_item_objects(normalizer, tree):
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
-    unpacked, zipped = _unpack_items(tree, displays), zip_positions(normalizer, tree, displays)
+    unpacked, zipped = _unpack_items(tree, displays, normalizer.bound_count), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
     statement_of = {id(node): stmt for stmt in walk_statements(tree.body) for node in S.walk_nodes(stmt)}
-    renamed, rebound, plan, chosen = {}, {}, {}, {}
+    renamed, rebound, plan, chosen, split_names = {}, {}, {}, {}, set()
     for name, (stmt, display) in displays.items():
         found, written_out = reads.get(name, []), whole.get(name, [])
         at_runtime = [read for read, _ in found if _position(read, display) is None]   # bs[i]: item_choices.py
@@ -55,6 +55,7 @@ def split_item_objects(normalizer, tree):
                         or any(changing for _, changing in written_out)) \
                 or not all(chosen_form(statement_of[id(read)], read, aliases) for read in at_runtime):
             continue
+        split_names.add(name)
         found = [(read, calls) for read, calls in found if _position(read, display) is not None]
         names = _item_names(normalizer, name, display, found, aliases, rebound)
         if at_runtime:
@@ -67,9 +68,11 @@ def split_item_objects(normalizer, tree):
     for read, (alias_stmt, _) in aliases.items():
         if read in renamed:
             _replace(tree, alias_stmt, [])     # b = bs[1]: b is that item's own name now
-    for stmt, name, split in unpacked:
-        if not (any(id(node) in renamed for part in split for node in S.walk_nodes(part)) or name in chosen):
+    for stmt, name, split, rest in unpacked:
+        if name not in split_names:
             _replace_block(tree, split, stmt)   # the list is not split: the unpacking stays as it was
+            for holder, read in rest:
+                holder.iter = read
     restore_zips(zipped, chosen)
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
@@ -78,26 +81,59 @@ def split_item_objects(normalizer, tree):
     return bool(plan or renamed or chosen)
 
 
-def _unpack_items(tree, displays):
+def _unpack_items(tree, displays, bound_count):
     """Each ``b1, b2 = bs`` (targets names, as many as the display ``bs`` has items) written
-    ``b1 = bs[0]; b2 = bs[1]``, the reads item_objects.py splits: [(the statement, the
-    list's name, what it became)]."""
+    ``b1 = bs[0]; b2 = bs[1]``, the reads item_objects.py splits; with a starred name only
+    iterated over (``b1, *rest = bs``, then ``for b in rest``), ``b1 = bs[0]``, the loop
+    going over ``bs[1:]``: [(the statement, the list's name, what it became, the loops
+    over the starred name with what they went over)]."""
     found = []
     for block in walk_blocks(tree.body):
         for i, stmt in enumerate(list(block)):
             target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
             if not (isinstance(target, (gast.Tuple, gast.List)) and isinstance(stmt.value, gast.Name)
-                    and stmt.value.id in displays and not isinstance(displays[stmt.value.id][1], gast.Dict)
-                    and len(target.elts) == len(_items(displays[stmt.value.id][1]))
-                    and all(isinstance(e, gast.Name) for e in target.elts)
-                    and len({e.id for e in target.elts} | {stmt.value.id}) == len(target.elts) + 1):
+                    and stmt.value.id in displays and not isinstance(displays[stmt.value.id][1], gast.Dict)):
                 continue
-            split = [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(stmt.value.id), slice=S.const(k),
+            length, name = len(_items(displays[stmt.value.id][1])), stmt.value.id
+            names = [e.value if isinstance(e, gast.Starred) else e for e in target.elts]
+            starred = [k for k, e in enumerate(target.elts) if isinstance(e, gast.Starred)]
+            if not (all(isinstance(e, gast.Name) for e in names) and len({e.id for e in names} | {name}) == len(names) + 1
+                    and (len(names) == length and not starred or len(starred) == 1 and len(names) - 1 <= length)):
+                continue
+            rest = _rest_reads(tree, names[starred[0]].id, bound_count) if starred else []
+            if rest is None:
+                continue
+            cut = slice(starred[0], starred[0] + length - len(names) + 1) if starred else None
+            split = [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(name), slice=S.const(k),
                                                                      ctx=gast.Load())), stmt)
-                     for k, e in enumerate(target.elts)]
+                     for k, e in enumerate(names[:cut.start] if starred else names)]
+            split += [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(name), slice=S.const(k - len(names)),
+                                                                     ctx=gast.Load())), stmt)
+                      for k, e in enumerate(names) if starred and k > starred[0]]
+            for holder, old in rest:     # for b in rest: -> for b in bs[1:], the same items in order
+                holder.iter = gast.copy_location(gast.Subscript(value=S.name(name), slice=gast.Slice(
+                    lower=S.const(cut.start), upper=S.const(cut.stop), step=None), ctx=gast.Load()), old)
             _replace(tree, stmt, split)
-            found.append((stmt, stmt.value.id, split))
+            found.append((stmt, name, split, rest))
     return found
+
+
+def _rest_reads(tree, rest, bound_count):
+    """[(the loop or comprehension step, the read)] for each read of ``rest``, the list
+    ``b1, *rest = bs`` makes, where ``rest`` is bound there alone and only iterated over
+    (``for b in rest``, ``[b.v for b in rest]``): each reads the items of ``bs`` after
+    ``b1`` as the slice ``bs[1:]`` does; else None."""
+    if bound_count.get(rest, 0) != 1:
+        return None
+    holders = [node for node in S.walk_nodes(tree) if isinstance(node, (gast.For, gast.comprehension))
+               and isinstance(node.iter, gast.Name) and node.iter.id == rest]
+    reads = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == rest
+             and isinstance(node.ctx, gast.Load)]
+    if len(reads) != len(holders) or any(isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef))
+                                         and node is not tree and rest in S.names_in(node)
+                                         for node in S.walk_nodes(tree)):
+        return None
+    return [(holder, holder.iter) for holder in holders]
 
 
 def _replace_block(tree, statements, stmt):
