@@ -1,10 +1,13 @@
 """Everyday programs over objects an argument gives, written as a user would: an object of
 a dict argument bound to a name first, a dict holding objects beside numbers, ``len`` of
 such a dict, a layer of a list called at an index known only when the code runs
-(``self.layers[i](x)``, ``model.layers[i].scale(w)``). Each followed form checked against
+(``self.layers[i](x)``, ``model.layers[i].scale(w)``), ``enumerate``, ``zip``, ``.values()``, ``.items()``
+and ``first, *rest = bs`` over them, a ``queue.Queue`` the function fills and empties. Each followed form checked against
 central finite differences in grad, jvp and hessian at random points, the caller's objects
 left as they were; the same object reached twice still refused when the code runs, and
 the forms left refused by their message (file, line, advice)."""
+import queue
+
 import numpy as np
 import pytest
 
@@ -121,6 +124,26 @@ def starred(x, bs):
     return bs[1].v * bs[2].v + last.v
 
 
+def queued(x):
+    q = queue.Queue()
+    q.put(1.0)
+    q.put(np.sin(x[0]) * x[1])
+    a = q.get()
+    q.put(a * x[2])
+    b = q.get()
+    c = q.get()
+    return a * b + c
+
+
+def stacked(x):
+    q = queue.LifoQueue()
+    for v in x:
+        q.put(v * v)
+    a = q.get()
+    b = q.get()
+    return a * np.sin(b)
+
+
 def _dict():
     return {"layer": Box(0.3), "lr": 0.5, "k": np.float64(2.0)}
 
@@ -136,6 +159,8 @@ PROGRAMS = {
     over_values_and_items: lambda: {"a": Box(0.3), "bb": Box(0.5)},
     comprehension_backwards: lambda: [Box(0.3), Box(0.5), Box(0.7)],
     starred: lambda: [Box(0.3), Box(0.5), Box(0.7), Box(0.2)],
+    queued: tuple,
+    stacked: tuple,
 }
 
 
@@ -179,7 +204,7 @@ def test_everyday_programs_over_an_arguments_objects_are_followed_in_every_mode(
     assert_close(astgrad.hessian(f)(x.copy(), *held),
                  numerical_hessian(lambda v: astgrad.grad(f)(v, *make()), (x,)), rtol=1e-4, atol=1e-5)
     assert _state(held) == _state(make())       # the derivative works on copies
-    if f is not called_at_a_loop_index:         # (whose layers keep their state)
+    if held and f is not called_at_a_loop_index:         # (whose layers keep their state)
         called = make()
         f(x, *called)
         assert _state(called) != _state(make())     # as Python does, the function itself changes them
@@ -309,3 +334,19 @@ def test_a_method_on_an_item_of_an_argument_the_function_writes_into_is_refused_
                                                          r"changes a differentiated value in place"):
             transform(held)
         assert _state(held) == _state(make())
+
+
+def queue_read_in_an_expression(x):
+    q = queue.Queue()
+    q.put(x[0])
+    return q.get() * x[1]
+
+
+def test_a_queue_used_otherwise_than_by_put_and_get_statements_is_refused_at_its_put():
+    line = queue_read_in_an_expression.__code__.co_firstlineno + 2
+    for transform in (lambda v: astgrad.grad(queue_read_in_an_expression)(v),
+                      lambda v: astgrad.jvp(queue_read_in_an_expression, (v,), (np.ones(2),))):
+        with pytest.raises(astgrad.TransformError,
+                           match=rf"test_refusals5\.py:{line}: calling \.put\(\) changes 'q' in place"):
+            transform(np.array([0.4, 0.9]))
+    assert_close(astgrad.grad(queued)(np.array([0.4, 0.9, 1.3])), numerical_grad(queued, (np.array([0.4, 0.9, 1.3]),)))
