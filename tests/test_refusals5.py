@@ -114,7 +114,7 @@ def starred(x, bs):
     last.scale(x[1])
     for b in middle:
         b.scale(x[2] * last.v)
-    return bs[1].v * bs[2].v + last.v
+    return bs[1].v * bs[2].v + last.v * len(middle)
 
 
 def queued(x):

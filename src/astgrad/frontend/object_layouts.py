@@ -107,7 +107,8 @@ def keyed_layout(value):
     if type(value) is not dict or not value or len(value) > _ITEMS_LIMIT \
             or not all(type(key) in (str, int) for key in value):
         return None
-    items = tuple((key, None if isinstance(item, _PLAIN_VALUES) else layout_of(item)) for key, item in value.items())
+    items = tuple((key, None if isinstance(item, _PLAIN_VALUES) else layout_of(item))
+                  for key, item in value.items())
     objects = [entry for _, entry in items if entry is not None]
     if not objects or len(objects) < sum(not isinstance(item, _PLAIN_VALUES) for item in value.values()) \
             or any(entry[0] != OBJECT for entry in objects):

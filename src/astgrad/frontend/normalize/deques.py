@@ -46,7 +46,8 @@ _READERS = (builtins.sum, builtins.len, builtins.min, builtins.max, builtins.lis
 _CHANGES = ("append", "appendleft", "extend", "clear")
 _TAKES = ("pop", "popleft")
 # a queue's methods as the deque's they are: {class: {method: the deque's}}
-_QUEUES = {queue.Queue: {"put": "append", "get": "popleft"}, queue.SimpleQueue: {"put": "append", "get": "popleft"},
+_QUEUES = {queue.Queue: {"put": "append", "get": "popleft"},
+           queue.SimpleQueue: {"put": "append", "get": "popleft"},
            queue.LifoQueue: {"put": "append", "get": "pop"}}
 
 

@@ -71,14 +71,22 @@ def whole_reads(tree, lists, bound_count, dicts=()):
             changing.add(id(node.value))    # [b.scale(w) for b in bs], made for its effect
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
             if node.func.id == "len" and len(node.args) == 1 and not node.keywords \
-                    and _read(node.args[0], set(lists) | set(dicts)):
-                found[id(node.args[0])] = node
+                    and _measured(node.args[0], lists, dicts) is not None:
+                found[id(_measured(node.args[0], lists, dicts))] = node
             elif node.func.id in _CONSUMERS and len(node.args) == 1 and not node.keywords \
                     and isinstance(node.args[0], gast.GeneratorExp) and _comprehension(node.args[0], lists, dicts):
                 found[id(_comprehension(node.args[0], lists, dicts))] = node.args[0]
         elif isinstance(node, (gast.ListComp, gast.DictComp)) and _comprehension(node, lists, dicts):
             found[id(_comprehension(node, lists, dicts))] = node
     return found, changing
+
+
+def _measured(node, lists, dicts):
+    """The read of the list or dict ``len`` of ``node`` measures: one of ``lists`` or
+    ``dicts``, or a slice of a list with int constant bounds (``len(bs[1:])``); else None."""
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+        return node.value if _constant_slice(node.slice) is not None and _read(node.value, lists) else None
+    return node if _read(node, set(lists) | set(dicts)) else None
 
 
 def _read(node, lists):
@@ -317,8 +325,9 @@ class WriteOut(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        names, _ = self.plan.get(id(node), (None, None))
-        return node if names is None else gast.copy_location(S.const(len(names)), node)
+        names, keys = self.plan.get(id(node), (None, None))
+        return node if names is None else gast.copy_location(S.const(len(_in_order(names, node.args[0], keys))),
+                                                             node)
 
 
 def _with_name(node, name, item):

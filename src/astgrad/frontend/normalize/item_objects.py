@@ -71,8 +71,8 @@ def split_item_objects(normalizer, tree):
     for stmt, name, split, rest in unpacked:
         if name not in split_names:
             _replace_block(tree, split, stmt)   # the list is not split: the unpacking stays as it was
-            for holder, read in rest:
-                holder.iter = read
+            for holder, field, read in rest:
+                setattr(holder, field, read)
     restore_zips(zipped, chosen)
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
@@ -97,43 +97,49 @@ def _unpack_items(tree, displays, bound_count):
             length, name = len(_items(displays[stmt.value.id][1])), stmt.value.id
             names = [e.value if isinstance(e, gast.Starred) else e for e in target.elts]
             starred = [k for k, e in enumerate(target.elts) if isinstance(e, gast.Starred)]
-            if not (all(isinstance(e, gast.Name) for e in names) and len({e.id for e in names} | {name}) == len(names) + 1
+            if not (all(isinstance(e, gast.Name) for e in names)
+                    and len({e.id for e in names} | {name}) == len(names) + 1
                     and (len(names) == length and not starred or len(starred) == 1 and len(names) - 1 <= length)):
                 continue
             rest = _rest_reads(tree, names[starred[0]].id, bound_count) if starred else []
             if rest is None:
                 continue
             cut = slice(starred[0], starred[0] + length - len(names) + 1) if starred else None
-            split = [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(name), slice=S.const(k),
-                                                                     ctx=gast.Load())), stmt)
-                     for k, e in enumerate(names[:cut.start] if starred else names)]
-            split += [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(name), slice=S.const(k - len(names)),
-                                                                     ctx=gast.Load())), stmt)
-                      for k, e in enumerate(names) if starred and k > starred[0]]
-            for holder, old in rest:     # for b in rest: -> for b in bs[1:], the same items in order
-                holder.iter = gast.copy_location(gast.Subscript(value=S.name(name), slice=gast.Slice(
-                    lower=S.const(cut.start), upper=S.const(cut.stop), step=None), ctx=gast.Load()), old)
+            # b1, *rest, bn = bs: b1 = bs[0], bn = bs[-1]
+            positions = [(k if not starred or k < starred[0] else k - len(names), e.id)
+                         for k, e in enumerate(names) if not starred or k != starred[0]]
+            split = [gast.copy_location(S.assign(item, gast.Subscript(value=S.name(name), slice=S.const(k),
+                                                                      ctx=gast.Load())), stmt)
+                     for k, item in positions]
+            for holder, field, old in rest:     # for b in rest: -> for b in bs[1:], the same items in order
+                items = gast.copy_location(gast.Subscript(value=S.name(name), slice=gast.Slice(
+                    lower=S.const(cut.start), upper=S.const(cut.stop), step=None), ctx=gast.Load()), stmt)
+                setattr(holder, field, items if field == "iter" else [items])      # len(rest): len(bs[1:])
             _replace(tree, stmt, split)
             found.append((stmt, name, split, rest))
     return found
 
 
 def _rest_reads(tree, rest, bound_count):
-    """[(the loop or comprehension step, the read)] for each read of ``rest``, the list
-    ``b1, *rest = bs`` makes, where ``rest`` is bound there alone and only iterated over
-    (``for b in rest``, ``[b.v for b in rest]``): each reads the items of ``bs`` after
-    ``b1`` as the slice ``bs[1:]`` does; else None."""
+    """[(the loop, comprehension step or call, the field reading ``rest``, what it held)]
+    for each read of ``rest``, the list ``b1, *rest = bs`` makes, where ``rest`` is bound
+    there alone and only iterated over or measured (``for b in rest``, ``[b.v for b in
+    rest]``, ``len(rest)``): each reads the items of ``bs`` after ``b1`` as the slice
+    ``bs[1:]`` does; else None."""
     if bound_count.get(rest, 0) != 1:
         return None
-    holders = [node for node in S.walk_nodes(tree) if isinstance(node, (gast.For, gast.comprehension))
-               and isinstance(node.iter, gast.Name) and node.iter.id == rest]
+    found = [(node, "iter", node.iter) for node in S.walk_nodes(tree) if isinstance(node, (gast.For, gast.comprehension))
+             and isinstance(node.iter, gast.Name) and node.iter.id == rest]
+    found += [(node, "args", node.args) for node in S.walk_nodes(tree) if isinstance(node, gast.Call)
+              and isinstance(node.func, gast.Name) and node.func.id == "len" and not node.keywords
+              and len(node.args) == 1 and isinstance(node.args[0], gast.Name) and node.args[0].id == rest]
     reads = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == rest
              and isinstance(node.ctx, gast.Load)]
-    if len(reads) != len(holders) or any(isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef))
-                                         and node is not tree and rest in S.names_in(node)
-                                         for node in S.walk_nodes(tree)):
+    if len(reads) != len(found) or any(isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef))
+                                       and node is not tree and rest in S.names_in(node)
+                                       for node in S.walk_nodes(tree)):
         return None
-    return [(holder, holder.iter) for holder in holders]
+    return found
 
 
 def _replace_block(tree, statements, stmt):
