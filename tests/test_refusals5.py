@@ -343,3 +343,47 @@ def test_a_queue_used_otherwise_than_by_put_and_get_statements_is_refused_at_its
                            match=rf"test_refusals5\.py:{line}: calling \.put\(\) changes 'q' in place"):
             transform(np.array([0.4, 0.9]))
     assert_close(astgrad.grad(queued)(np.array([0.4, 0.9, 1.3])), numerical_grad(queued, (np.array([0.4, 0.9, 1.3]),)))
+
+
+# -- an object handed to a helper method that changes it ---------------------------------
+
+class Trainer:
+    def step(self, b, w):
+        b.scale(w)
+        return b.v
+
+
+TRAINER = Trainer()
+
+
+def _through_a_closure():
+    box = Box(0.3)
+    return box, lambda v: TRAINER.step(box, v[0]) * v[1]
+
+
+def handed_to_a_method(x, box):
+    return TRAINER.step(box, x[0]) * x[1]
+
+
+def scaled_in_the_function(x, box):     # what the message advises
+    box.scale(x[0])
+    return box.v * x[1]
+
+
+@pytest.mark.parametrize("whose", ["closure variable", "argument"])
+def test_an_object_handed_to_a_helper_method_changing_it_is_refused_saying_to_call_the_method_in_the_function(whose):
+    box, f = _through_a_closure() if whose == "closure variable" else (Box(0.3), handed_to_a_method)
+    given = (box,) * (whose == "argument")
+    line = (_through_a_closure.__code__.co_firstlineno + 2 if whose == "closure variable"
+            else handed_to_a_method.__code__.co_firstlineno + 1)
+    x = np.array([0.4, 0.9, 1.3])
+    for transform in (lambda: astgrad.grad(f)(x.copy(), *given),
+                      lambda: astgrad.jvp(f, (x.copy(), *given), (x,) + (None,) * len(given))):
+        with pytest.raises(astgrad.TransformError, match=(
+                rf"test_refusals5\.py:{line}: the call of Trainer\.step changes the {whose} box in place \(\.scale\(\) "
+                rf"at .*test_refusals5\.py:{Trainer.step.__code__.co_firstlineno + 1}, on its parameter b\).*pass the "
+                r"object as an argument .* and call \.scale\(\.\.\.\) on it in the function")):
+            transform()
+    assert box.v == 0.3
+    assert_close(astgrad.grad(scaled_in_the_function)(x.copy(), box),
+                 numerical_grad(lambda v: scaled_in_the_function(v, Box(0.3)), (x,)))

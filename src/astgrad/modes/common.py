@@ -228,7 +228,8 @@ class Transform:
                                     "differentiate recursion; rewrite it as a loop", stmt,
                                     construct="recursion") from None
         except TransformError as error:
-            raise library_callee_error(self.source, stmt, callee, error) or error from None
+            raise library_callee_error(self.source, stmt, callee, error) \
+                or outside_object_handed_error(self.source, self.fn, stmt, callee, bound, error) or error from None
         return compiled, active
 
 
@@ -244,6 +245,33 @@ def _refuse_callee_rebinding_globals(source, stmt, callee):
             "it rebinds a global (a global statement, in it or in a function it calls) and its derivative "
             f"would run it a second time; call it by its name ({callee.__name__}(...)), which astgrad "
             "follows", stmt, construct=f"call to {callee.__qualname__}")
+
+
+def outside_object_handed_error(source, fn, stmt, callee, bound, error):
+    """The refusal, at the line of the call, of a helper kept as a call (a method of an
+    object, ``T.step(box, w)``) that changes in place, by a method of its own, an object
+    the function hands it: one it reads from outside (``box`` a closure variable or a
+    global) or takes as an argument. astgrad follows that change where the function
+    differentiated takes the object as an argument and calls the method itself. None
+    where ``error`` (the helper's refusal) is another one."""
+    if not str(getattr(error, "reason", "")).startswith("the method call ") \
+            or "changes a differentiated value in place" not in str(error.reason) or not error.construct:
+        return None
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if fn is not None else set()
+    for param, atom in bound.arguments.items():
+        called_on = re.search(rf"\b{re.escape(param)}\.{re.escape(error.construct[1:-2])}\(", error.line or "")
+        if not (isinstance(atom, gast.Name) and called_on):
+            continue
+        what = f"the argument {atom.id}" if atom.id in params else _outside_object(source, fn, atom.id)
+        if what is not None:
+            return source.error(
+                f"the call of {callee.__qualname__} changes {what} in place ({error.construct} at {error.filename}:"
+                f"{error.lineno}, on its parameter {param}), which astgrad cannot follow: it follows the changes of "
+                "an object only where the function differentiated takes it as an argument and calls the method "
+                "itself (on a copy, leaving the caller's object as it was); pass the object as an argument "
+                f"(grad(f)(x, obj), jvp(f, (x, obj), (dx, None))) and call {error.construct[:-1]}...) on it in the "
+                "function, or have the method return a new object", stmt, construct=f"call to {callee.__qualname__}")
+    return None
 
 
 def library_callee_error(source, stmt, callee, error):
