@@ -1674,6 +1674,12 @@ def _holding_bindings(stmt):
         yield stmt.value.func.value.id, stmt.value.args[0]
 
 
+# q.put(v) of a queue astgrad does not follow (frontend/normalize/deques.py says which it does)
+_QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v) and "
+                 "v = q.get() alone, each a statement of its own (get() inside an expression, qsize(), a "
+                 "maxsize or a timeout are not followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
+
+
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
@@ -1696,10 +1702,10 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         what = f".{method}()" if method is not None else registry.describe(target)
         changed = call.func.value if method is not None else (call.args[0] if call.args else None)
         whose = f"'{changed.id}'" if isinstance(changed, gast.Name) else "its argument"
-        raise source.error(
-            f"calling {what} changes {whose} in place, which astgrad cannot follow; build the "
-            "new value and assign it instead (y[...] = value, on an array the function created)",
-            stmt, construct=what)
+        advice = _QUEUE_ADVICE if method in ("put", "put_nowait") else \
+            "build the new value and assign it instead (y[...] = value, on an array the function created)"
+        raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
+                           stmt, construct=what)
     if _only_checks(call, method, target):
         return
     if method is not None:
