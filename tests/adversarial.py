@@ -54,6 +54,7 @@ if os.path.isdir(SRC) and SRC not in sys.path:
 
 import astgrad  # noqa: E402
 from astgrad import TransformError  # noqa: E402
+from astgrad.errors import is_value_refusal  # noqa: E402
 import scratch_dirs  # noqa: E402
 from fd import assert_close, numerical_grad, numerical_jvp  # noqa: E402
 
@@ -320,6 +321,9 @@ def _guarded(verdicts, what, fn, *args, **kwargs):
     except TransformError as exc:
         verdicts.add(REFUSED, f"{what}: {describe_exception(exc)}")
     except Exception as exc:  # noqa: BLE001 - every other exception is a finding
+        if is_value_refusal(exc):   # refused as the generated code ran (runtime.py)
+            verdicts.add(REFUSED, f"{what}: {describe_exception(exc)}")
+            return False, None
         verdicts.add(CRASH, f"{what}: {describe_exception(exc)}")
     return False, None
 

@@ -210,6 +210,8 @@ def stage_buffer(c):
         "buf = np.zeros((3, 3))\nfor i in range(3):\n    buf[i, i:] = z[i] * s\nz = buf.sum(axis=0)",
         "buf = np.ones(3)\nbuf[np.array([1, 1])] *= z[0]\nbuf[z > 0.2] = s\nz = z * buf",
         "buf = z.copy()\nbuf[[2, 1, 0]] = buf\nz = buf * s + z",
+        "buf = z * 1.0\nbuf[[2, 0, 1]] = buf[::-1]\nz = buf * s",
+        "buf = z * 1.0\nbuf[buf > 0.2] = buf[::-1].copy()\nz = buf + z",
     ], "buffer")
 
 
