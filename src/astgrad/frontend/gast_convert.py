@@ -3,7 +3,8 @@
 gast converts node by node through ``ast.NodeTransformer``, which builds the name of a
 visit method and looks it up for every node, and asks for each field whether the node
 and gast have it. Here the method and the fields of each node class are looked up once,
-and the commonest node (a Name) is made directly; gast's own methods still convert what
+a node's fields and location are copied from its ``__dict__`` at once, and the
+commonest node (a Name) is made directly; gast's own methods still convert what
 differs between the two (parameters, except handlers, the fields a Python version adds),
 so the tree is the one ``gast.ast_to_gast`` gives (tests/test_gast_convert.py compares them).
 """
@@ -13,14 +14,12 @@ import ast
 import gast
 from gast.ast3 import Ast3ToGAst
 
-_ABSENT = object()
-
 
 class _Converter(Ast3ToGAst):
     """gast's converter with its dispatch and its general case looked up per class."""
 
     _methods = {}       # ast class -> the function converting its nodes
-    _plans = {}         # ast class -> (gast class or None, its fields, its attributes)
+    _plans = {}         # ast class -> (gast class or None, its fields)
 
     def visit(self, node):
         kind = node.__class__
@@ -43,40 +42,40 @@ class _Converter(Ast3ToGAst):
         kind = node.__class__
         plan = self._plans.get(kind)
         if plan is None:
-            plan = self._plans[kind] = (getattr(gast, kind.__name__, None), kind._fields, kind._attributes)
-        target, fields, attributes = plan
+            plan = self._plans[kind] = (getattr(gast, kind.__name__, None), kind._fields)
+        target, fields = plan
         if target is None:
             return None         # not part of gast's tree (as gast does)
-        # a gast node is its __dict__: its constructor only stores what it is given
+        # a gast node is its __dict__: its constructor only stores what it is given. A
+        # stdlib node's __dict__ holds the fields and the location it has: copied at
+        # once, then the fields holding nodes converted
         new = target.__new__(target)
         values = new.__dict__
+        values.update(node.__dict__)
         visit, tree_node = self.visit, ast.AST
         for field in fields:
-            value = getattr(node, field, _ABSENT)
+            value = values.get(field)
             if isinstance(value, tree_node):
                 values[field] = visit(value)
             elif isinstance(value, list):
                 values[field] = [visit(n) if isinstance(n, tree_node) else self._visit(n) for n in value]
-            elif value is not _ABSENT:
-                values[field] = value       # a name, a number: as _visit gives it
-        for attribute in attributes:
-            value = getattr(node, attribute, _ABSENT)
-            if value is not _ABSENT:
-                values[attribute] = value
         return new
 
     def visit_Name(self, node):
         new = gast.Name.__new__(gast.Name)
         values = new.__dict__
-        values.update(id=node.id, ctx=self.visit(node.ctx), annotation=None, type_comment=None)
-        for attribute in _LOCATION:         # as ast.copy_location does
-            value = getattr(node, attribute, _ABSENT)
-            if value is not _ABSENT and (value is not None or attribute.startswith("end_")):
-                values[attribute] = value
+        values.update(node.__dict__)        # id, ctx and the location
+        context = _CONTEXTS.get(node.ctx.__class__)
+        values.update(ctx=context.__new__(context) if context is not None else self.visit(node.ctx),
+                      annotation=None, type_comment=None)
+        if values.get("lineno", 0) is None or values.get("col_offset", 0) is None:
+            for attribute in ("lineno", "col_offset"):      # as ast.copy_location does
+                if values.get(attribute, 0) is None:
+                    del values[attribute]
         return new
 
 
-_LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+_CONTEXTS = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}     # a new one for each name
 
 # ast.NodeVisitor's visit_Constant looks for a visit_Num, visit_Str, ... (raising and
 # catching an AttributeError for each constant) and calls generic_visit: where gast's

@@ -10,7 +10,6 @@ import operator
 import os
 import re
 import sys
-import sysconfig
 import types
 
 import gast
@@ -1467,10 +1466,20 @@ def _bound_names(tree):
 def _in_standard_library(filename):
     """Whether ``filename`` is a module of Python's standard library (not an installed package)."""
     path = os.path.realpath(filename or "")
-    return path.startswith(_STANDARD_LIBRARY_DIRECTORY) and "site-packages" not in path
+    return path.startswith(_standard_library_directory()) and "site-packages" not in path
 
 
-_STANDARD_LIBRARY_DIRECTORY = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
+def _standard_library_directory():
+    """The standard library's directory, found when first asked: ``sysconfig`` loads a
+    large table of build settings, which a process that never asks need not load."""
+    global _STANDARD_LIBRARY_DIRECTORY
+    if _STANDARD_LIBRARY_DIRECTORY is None:
+        import sysconfig
+        _STANDARD_LIBRARY_DIRECTORY = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
+    return _STANDARD_LIBRARY_DIRECTORY
+
+
+_STANDARD_LIBRARY_DIRECTORY = None
 
 
 def _library_change_message(callee, where):

@@ -18,10 +18,11 @@ from ...core import syntax as S
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
 
 
-def separate_comprehension_names(normalizer, tree):
-    """Rename, in each comprehension of ``tree``, its loop variables that the function
-    also binds outside comprehensions (see the module docstring); whether it did."""
-    comprehensions = [node for node in S.walk_nodes(tree) if isinstance(node, _COMPREHENSIONS)]
+def separate_comprehension_names(normalizer, nodes):
+    """Rename, in each comprehension among ``nodes`` (the function's, as the normalizer
+    walked them), its loop variables that the function also binds outside
+    comprehensions (see the module docstring); whether it did."""
+    comprehensions = [node for node in nodes if isinstance(node, _COMPREHENSIONS)]
     if not comprehensions:
         return False
     in_comprehensions = Counter(name for node in comprehensions for generator in node.generators

@@ -265,7 +265,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
-        if separate_comprehension_names(self, tree):      # sum(b.v for b in bs) beside for b in bs
+        if separate_comprehension_names(self, nodes):     # sum(b.v for b in bs) beside for b in bs
             self.bound_count = binding_counts([tree])
         if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
             nodes = list(S.walk_nodes(tree))
