@@ -2,7 +2,9 @@
 ``np.copy(z)``, ``np.array(z)``, ``z.astype(float)``), by a tuple target, or by a
 ``for`` target, it no longer refers to the written object and keeps its own value. Each
 followed program is checked against finite differences (grad, jvp, hessian) and against
-what calling it computes; where the alias may still be the object at the write (bound
+what calling it computes; another name still holding the object at the write, in the
+function's own straight-line code (``w = z; z = z.copy(); y += 1.0``, a tuple target
+giving it the object), is followed as a plain alias is, and sees the write; where the alias may still be the object at the write (bound
 again in one branch, after the write, to a view, to ``np.asarray(z)``, or by a loop that
 may not run) the write stays refused."""
 
@@ -254,9 +256,19 @@ def for_target_bound_back_in_the_body(x):
 
 STILL_SHARED = [asarray_is_not_a_copy, reshape_is_a_view, slice_of_a_view_is_a_view, astype_told_not_to_copy,
                 copied_in_one_branch_only, copied_after_the_write_in_a_loop, copy_of_a_list_holding_it,
-                another_alias_still_there, tuple_target_swaps_the_alias_over, for_target_over_items_holding_it,
+                for_target_over_items_holding_it,
                 for_target_over_rows_of_the_alias, for_target_in_a_loop_that_may_not_run,
                 for_target_bound_back_in_the_body]
+
+
+# another name still the object at the write, in the function's own straight-line code:
+# followed as a plain alias is, so it sees the write
+STILL_THE_OBJECT = [another_alias_still_there, tuple_target_swaps_the_alias_over]
+
+
+@pytest.mark.parametrize("f", STILL_THE_OBJECT, ids=lambda f: f.__name__)
+def test_another_name_still_the_object_at_the_write_sees_it(f):
+    test_an_alias_bound_to_a_new_value_keeps_it(f)
 
 
 @pytest.mark.parametrize("f", STILL_SHARED, ids=lambda f: f.__name__)
