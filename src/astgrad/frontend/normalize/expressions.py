@@ -14,6 +14,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
+from .if_stores import stored_in_branches
 from .object_attributes import holds_object, is_array_attribute_name
 
 
@@ -100,10 +101,11 @@ class ExpressionLowering:
         """``if test: body else: orelse``. Reverse mode reads the test again after the
         branch ran, so a test name the branch rebinds (``if c: c = x - 0.5``, the
         ``cond`` of ``a and b``) is first copied to a name of its own."""
-        if isinstance(test, gast.Name) and test.id in S.stored_names(gast.Module(body=body + orelse,
-                                                                                 type_ignores=[])):
+        stored = stored_in_branches(self.if_stores, test, body, orelse)    # if_stores.py
+        if isinstance(test, gast.Name) and test.id in stored:
             test = S.name(self.fresh_assign(test, "cond"))
-        self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+        node = self.emit(gast.If(test=test, body=body or [gast.Pass()], orelse=orelse))
+        self.if_stores[id(node)] = (node, stored)
 
     def expr_IfExp(self, node):
         known = self.known_test(node.test)

@@ -180,6 +180,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.iterator_items = {}
         self.counted_raises = {}    # such an it of an iterator class -> (CountedIteration.computed, the class name)
         self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
+        self.if_stores = {}     # each if emit_if made -> (the if, the names it stores): if_stores.py
 
     # -- entry point -------------------------------------------------------------
 
