@@ -125,3 +125,24 @@ def test_the_nodes_are_new_and_independent():
     assert all(type(n) is getattr(gast, type(n).__name__) for n in gast.walk(tree))     # gast's classes
     names[0].id = "c"
     assert plain.body[0].targets[0].id == "a"
+
+
+def test_what_another_tool_stored_on_the_parsers_nodes_is_not_copied():
+    """The parser shares one node for each context and operator among all its trees, and a
+    tool that marks the nodes it walks marks those (pyflakes stores its parent node on
+    them on Python 3.10). Copied into the converted tree, the mark tied every tree astgrad
+    kept to the tool's whole tree: each copy of a kept tree copied that one too, and a
+    test process grew by gigabytes. Only fields and locations are copied."""
+    plain = ast.parse("y = obj.a[i] + x * 2\n")
+    kinds = (ast.expr_context, ast.operator, ast.Name, ast.Attribute)
+    marked = list({id(n): n for n in ast.walk(plain) if isinstance(n, kinds)}.values())    # Load: one, shared
+    foreign = ast.parse("z = 1\n")
+    try:
+        for node in marked:
+            node._tool_parent = foreign
+        tree = ast_to_gast(plain)
+    finally:
+        for node in marked:
+            del node._tool_parent
+    assert all("_tool_parent" not in vars(n) for n in gast.walk(tree))
+    _same("y = obj.a[i] + x * 2\n")

@@ -19,7 +19,7 @@ class _Converter(Ast3ToGAst):
     """gast's converter with its dispatch and its general case looked up per class."""
 
     _methods = {}       # ast class -> the function converting its nodes
-    _plans = {}         # ast class -> (gast class or None, its fields)
+    _plans = {}         # ast class -> (gast class or None, its fields, its fields and location)
 
     def visit(self, node):
         kind = node.__class__
@@ -42,8 +42,9 @@ class _Converter(Ast3ToGAst):
         kind = node.__class__
         plan = self._plans.get(kind)
         if plan is None:
-            plan = self._plans[kind] = (getattr(gast, kind.__name__, None), kind._fields)
-        target, fields = plan
+            plan = self._plans[kind] = (getattr(gast, kind.__name__, None), kind._fields,
+                                        frozenset(kind._fields + kind._attributes))
+        target, fields, known = plan
         if target is None:
             return None         # not part of gast's tree (as gast does)
         # a gast node is its __dict__: its constructor only stores what it is given. A
@@ -51,7 +52,7 @@ class _Converter(Ast3ToGAst):
         # once, then the fields holding nodes converted
         new = target.__new__(target)
         values = new.__dict__
-        values.update(node.__dict__)
+        values.update(_own_values(node, known))
         visit, tree_node = self.visit, ast.AST
         for field in fields:
             value = values.get(field)
@@ -64,7 +65,7 @@ class _Converter(Ast3ToGAst):
     def visit_Name(self, node):
         new = gast.Name.__new__(gast.Name)
         values = new.__dict__
-        values.update(node.__dict__)        # id, ctx and the location
+        values.update(_own_values(node, _NAME_KNOWN))      # id, ctx and the location
         context = _CONTEXTS.get(node.ctx.__class__)
         values.update(ctx=context.__new__(context) if context is not None else self.visit(node.ctx),
                       annotation=None, type_comment=None)
@@ -76,6 +77,19 @@ class _Converter(Ast3ToGAst):
 
 
 _CONTEXTS = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}     # a new one for each name
+_NAME_KNOWN = frozenset(ast.Name._fields + ast.Name._attributes)
+
+
+def _own_values(node, known):
+    """``node.__dict__``: its fields and location, without what another tool stored on it.
+    The parser shares one node for each context and operator (``Load``, ``Add``) among all
+    the trees it makes, and a tool that marks the nodes it walks marks those for every
+    tree (pyflakes stores its parent node there on Python 3.10): copied, such a mark
+    would tie each converted tree to that tool's whole tree."""
+    values = node.__dict__
+    if values.keys() <= known:
+        return values
+    return {name: value for name, value in values.items() if name in known}
 
 # ast.NodeVisitor's visit_Constant looks for a visit_Num, visit_Str, ... (raising and
 # catching an AttributeError for each constant) and calls generic_visit: where gast's
