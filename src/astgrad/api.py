@@ -983,14 +983,11 @@ class _PullbackCodes:
     def value_code(self):
         """``f``'s value code, for a function of the user's (plain or @differentiable);
         None: ``f``'s own call gives the value (a partial, a bound method, a gradient)."""
-        from .modes.value_calls import copies_what_it_writes
         f = self.function
         if self.leading or not (type(f) is types.FunctionType or isinstance(f, Differentiable)) \
                 or getattr(f, "__astgrad_specializes__", None):
             return None
-        value = caching.value_code(f)
-        return value if getattr(value, "__name__", "").startswith("value_") and not copies_what_it_writes(value) \
-            else None
+        return caching.value_code(f)
 
     def disagreement(self, value, before):
         """None where the value (from the code ``value``, or None: from ``f``'s call) and
@@ -999,7 +996,7 @@ class _PullbackCodes:
         if self.general is None:
             return None
         if value is not None:
-            return caching.disagreement(self.function, (self.general, self.specialized, value))
+            return caching.disagreement(self.function, (value, self.general, self.specialized))
         if (self.chosen() if before is None else _as_started(before, self.chosen)) is self.general:
             return None
         return f"a name {_function_name(self.function)} depends on"

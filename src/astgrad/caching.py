@@ -454,24 +454,46 @@ def guards_of(compiled):
 
 def value_code(f):
     """``f``'s value code (``value_f``: its own code, holding the objects its guards check
-    and calling its callees' value codes), or None where none can be made."""
+    and calling its callees' value codes), or None where none can be made or where it
+    writes into a copy of what it is given, which ``f`` writes into itself
+    (modes/value_calls.py)."""
     try:
-        return derive(f, "value", ())
+        value = _entry(underlying(f), ("forward", (), VALUE_ONLY)).compiled
     except TransformError:
         return None
+    writes_copies = _writes_copies.get(value)
+    if writes_copies is None:
+        from .modes.value_calls import copies_what_it_writes
+        writes_copies = _writes_copies[value] = not value.__name__.startswith("value_") or copies_what_it_writes(value)
+    return None if writes_copies else value
+
+
+_writes_copies = weakref.WeakKeyDictionary()      # value code -> whether value_code gives None for it
+
+
+# value code -> the codes found to agree with it last (weak references): vjp asks at each call
+_agreeing = weakref.WeakKeyDictionary()
 
 
 def disagreement(f, codes):
-    """None where the compiled ``codes`` (derivatives of ``f`` cached now; None ignored)
-    were made from one reading of the names they depend on, else where they disagree: a
-    place one expects an object at and another a different one, or that one is no
-    longer cached (made again since, for a rebinding)."""
+    """None where the compiled ``codes`` (derivatives of ``f`` cached now, the first the
+    value code; None ignored) were made from one reading of the names they depend on, else
+    where they disagree: a place one expects an object at and another a different one, or
+    that one is no longer cached (made again since, for a rebinding)."""
+    value, others = codes[0], codes[1:]
+    known = _agreeing.get(value)
+    if known is not None and len(known) == len(others) and all(
+            (ref is None and code is None) or (ref is not None and ref() is code) for ref, code in zip(known, others)):
+        return None         # (an entry's guards never change: the same codes agree again)
     entries = {id(entry.compiled): entry for entry in list((_cache.get(underlying(f)) or {}).values())
                if isinstance(entry, Entry)}
     found = [entries.get(id(code)) for code in codes if code is not None]
     if None in found:
         return "its code, made again meanwhile"
-    return contradiction([guard for entry in found for guard in entry.guards])
+    place = contradiction([guard for entry in found for guard in entry.guards])
+    if place is None:
+        _agreeing[value] = tuple(None if code is None else weakref.ref(code) for code in others)
+    return place
 
 # -- checked now, generated when needed --------------------------------------------------------
 
