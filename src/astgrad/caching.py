@@ -451,7 +451,6 @@ def guards_of(compiled):
     return None
 
 
-
 def value_code(f):
     """``f``'s value code (``value_f``: its own code, holding the objects its guards check
     and calling its callees' value codes), or None where none can be made or where it
@@ -494,6 +493,7 @@ def disagreement(f, codes):
     if place is None:
         _agreeing[value] = tuple(None if code is None else weakref.ref(code) for code in others)
     return place
+
 
 # -- checked now, generated when needed --------------------------------------------------------
 

@@ -102,7 +102,8 @@ class ForwardMode(Transform):
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         returned = tangent if self.tangent_only else gast.Tuple(elts=[value, tangent], ctx=gast.Load())
         returned = value if self.value_only else returned
-        new_body.append(gast.copy_location(gast.Return(value=returned), fn.body[-1]))     # its warnings: the user's line
+        # at the user's return line: NumPy's warnings in it are reported there
+        new_body.append(gast.copy_location(gast.Return(value=returned), fn.body[-1]))
         self._params, self._wrt_names = params, wrt_names
         self._ranges = range_targets(new_body)
         args = S.copy(fn.args)
