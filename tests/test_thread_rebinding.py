@@ -7,6 +7,7 @@ thread's rebinding is injected deterministically: a profile hook rebinds the glo
 the generated function is entered, which is after the guard check."""
 
 import importlib.util
+import os
 import sys
 import threading
 import time
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad import caching
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from test_disk_cache_keys import cache_dir  # noqa: F401 - the disk cache on, in a directory of its own
 
@@ -321,8 +323,12 @@ def test_code_whose_names_are_rebound_at_every_generation_is_refused(monkeypatch
     monkeypatch.setattr(adjoint_sweep, "call_value_code", rebinding_each_time)
     try:
         with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: the derivative of "
-                                                         r"outer_again: .*rebound .*during each of 8 generations.*"
-                                                         r"rebind them from one thread at a time"):
+                                                         r"outer_again: a name it depends on \(ACT, a global of "
+                                                         r"module test_thread_rebinding\) was rebound \(by another "
+                                                         r"thread\) during each of 8 generations.*a call made while "
+                                                         r"the name stays bound works\. Rebind it from one thread at "
+                                                         r"a time \(a lock held .*\), or pass the function as an "
+                                                         r"argument"):
             astgrad.value_and_grad(outer_again)(X)
     finally:
         monkeypatch.setattr(adjoint_sweep, "call_value_code", call_value_code)
@@ -331,13 +337,13 @@ def test_code_whose_names_are_rebound_at_every_generation_is_refused(monkeypatch
     assert_close(run(outer_again), expected(outer_again), 1e-5, 1e-6)      # the next call works
 
 
-def _rebinding_as_f_returns(call, flips, fn=f):
-    """``call()`` with ACT rebound (sin <-> tanh) each time ``fn`` returns, ``flips`` times
-    at most: another thread rebinding it between vjp's run of fn and its pullback's code."""
+def _rebinding_at(call, flips, at):
+    """``call()`` with ACT rebound (sin <-> tanh) at each profile event ``at(frame, event)``
+    says, ``flips`` times at most: another thread rebinding it at that moment of vjp."""
     left = [flips]
 
     def hook(frame, event, _arg):
-        if event == "return" and frame.f_code is fn.__code__ and left[0]:
+        if left[0] and at(frame, event):
             left[0] -= 1
             _set_act(np.tanh if ACT is np.sin else np.sin)
     _set_act(np.sin)
@@ -348,22 +354,47 @@ def _rebinding_as_f_returns(call, flips, fn=f):
         sys.setprofile(None)
 
 
-@pytest.mark.parametrize("when", ["as-the-pullback-is-made", "as-f-returns", "as-a-callee-returns"])
-def test_vjp_s_value_and_pullback_are_made_for_the_same_function(when):
-    """The pullback's code is chosen before f runs, and chosen again after: a rebinding
-    in between (also one of a name a callee reads) has both made again, for the function
-    the name now means."""
+def _returning(name):
+    """A profile event: the generated function ``name`` returns."""
+    return lambda frame, event: event == "return" and frame.f_code.co_name == name \
+        and frame.f_code.co_filename.startswith("<astgrad")
+
+
+def _value_code_chosen(frame, event):
+    """A profile event: vjp chooses f's value code, having chosen the pullback's code."""
+    return event == "call" and frame.f_code.co_name == "value_code" and frame.f_code.co_filename.endswith("caching.py")
+
+
+@pytest.mark.parametrize("when", ["as-the-pullback-is-made", "as-f-s-value-code-returns",
+                                  "as-a-callee-s-value-code-returns"])
+def test_vjp_s_value_and_pullback_are_of_the_run_the_guards_chose(when):
+    """vjp's value comes from f's value code, which holds the objects the guards checked
+    as the pullback's code holds them (also in a callee's value code): a rebinding after
+    they were chosen changes neither. Both are for sin."""
     run, expected = MODES["vjp"]
     try:
-        if when != "as-the-pullback-is-made":
-            fn = f if when == "as-f-returns" else outer
-            got = _rebinding_as_f_returns(lambda: run(fn), flips=1, fn=f if fn is f else scaled)
-            assert ACT is np.tanh
-            assert_close(got, expected(fn), 1e-5, 1e-6)        # both for tanh: made again
-        else:
+        if when == "as-the-pullback-is-made":
             got = _rebinding_on_entry(lambda: run(f), entered=_pullback_made)
-            assert ACT is np.tanh
-            assert_close(got, _with_sin(lambda x: expected(f))(X), 1e-5, 1e-6)     # both for sin
+        else:
+            fn, name = (f, "value_f") if when == "as-f-s-value-code-returns" else (outer, "value_scaled")
+            assert "t = value_scaled(x)" in caching.value_code(outer).source      # a callee's value code
+            got = _rebinding_at(lambda: run(fn), 1, _returning(name))
+        assert ACT is np.tanh
+        assert_close(got, _with_sin(lambda x: expected(f if when == "as-the-pullback-is-made" else fn))(X),
+                     1e-5, 1e-6)
+    finally:
+        _set_act(np.sin)
+
+
+@pytest.mark.parametrize("fn", [f, outer])
+def test_vjp_s_value_and_pullback_chosen_for_two_functions_are_made_again(fn):
+    """A rebinding between the choice of the pullback's code and that of the value code
+    (they would be of two functions) has both chosen again, for the function ACT means then."""
+    run, expected = MODES["vjp"]
+    try:
+        got = _rebinding_at(lambda: run(fn), 1, _value_code_chosen)
+        assert ACT is np.tanh
+        assert_close(got, expected(fn), 1e-5, 1e-6)        # both for tanh: made again
     finally:
         _set_act(np.sin)
 
@@ -383,7 +414,7 @@ def test_vjp_made_again_starts_from_the_globals_f_found():
     global CALLS
     CALLS = 0
     try:
-        out, pullback = _rebinding_as_f_returns(lambda: astgrad.vjp(counted, X), flips=1, fn=counted)
+        out, pullback = _rebinding_at(lambda: astgrad.vjp(counted, X), 1, _value_code_chosen)
         assert ACT is np.tanh and CALLS == 1
         assert_close(out, np.sum(np.tanh(X)), 1e-12, 1e-12)
         assert_close(pullback(1.0)[0], 1.0 - np.tanh(X) ** 2, 1e-12, 1e-12)
@@ -393,10 +424,11 @@ def test_vjp_made_again_starts_from_the_globals_f_found():
 
 def test_vjp_refuses_a_name_rebound_at_every_run():
     try:
-        with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: vjp of f: the names it "
-                                                         r"depends on were rebound .*during each of \d+ runs.*"
-                                                         r"rebind them from one thread at a time"):
-            _rebinding_as_f_returns(lambda: astgrad.vjp(f, X), flips=1000)
+        with pytest.raises(astgrad.TransformError, match=r"test_thread_rebinding\.py:\d+: vjp of f: a name it "
+                                                         r"depends on \(ACT, a global of module "
+                                                         r"test_thread_rebinding\) was rebound .*during each of 8 "
+                                                         r"runs.*Rebind it from one thread at a time"):
+            _rebinding_at(lambda: astgrad.vjp(f, X), 1000, _value_code_chosen)
         _set_act(np.sin)
         run, expected = MODES["vjp"]
         assert_close(run(f), expected(f), 1e-5, 1e-6)           # the next call works
@@ -570,8 +602,8 @@ def test_a_global_read_in_a_try_block_is_read_where_python_reads_it():
 
 
 def test_threads_rebinding_the_global_get_consistent_results():
-    """One thread cycles ACT through sin, tanh and exp while two call value_and_grad and
-    jvp: every result is the value and derivative of one of the three."""
+    """One thread cycles ACT through sin, tanh and exp while two call value_and_grad, jvp
+    and vjp: every result is the value and derivative of one of the three."""
     versions = [np.sin, np.tanh, np.exp]
     allowed = []
     for act in versions:
@@ -590,8 +622,10 @@ def test_threads_rebinding_the_global_get_consistent_results():
         while time.perf_counter() < deadline:
             value, gradient = astgrad.value_and_grad(f)(X)
             primal, tangent = astgrad.jvp(f, (X,), (np.ones(2),))
-            if not any(np.isclose(value, v) and np.allclose(gradient, g) for (v, g), _ in allowed):
-                wrong.append(("value_and_grad", value, gradient))
+            out, pullback = astgrad.vjp(f, X)
+            for transform, pair in (("value_and_grad", (value, gradient)), ("vjp", (out, pullback(1.0)[0]))):
+                if not any(np.isclose(pair[0], v) and np.allclose(pair[1], g) for (v, g), _ in allowed):
+                    wrong.append((transform, *pair))
             if not any(np.isclose(primal, p) and np.isclose(tangent, t) for _, (p, t) in allowed):
                 wrong.append(("jvp", primal, tangent))
 
@@ -609,3 +643,87 @@ def test_threads_rebinding_the_global_get_consistent_results():
         sys.setswitchinterval(interval)
         _set_act(np.sin)
     assert wrong == []
+
+
+def sin_twice(x):
+    return np.sin(x) * 2.0
+
+
+def tanh_twice(x):
+    return np.tanh(x) * 2.0
+
+
+CALLEE = sin_twice
+
+
+def through_callee(x):
+    return np.sum(CALLEE(x))
+
+
+def _set_callee(callee):
+    global CALLEE
+    CALLEE = callee
+
+
+# (value, gradient) at X of f, outer and through_callee (K = 2), as ACT or CALLEE is one or the other
+_OF_SIN, _OF_TANH = (2 * np.sum(np.sin(X)), 2 * np.cos(X)), (2 * np.sum(np.tanh(X)), 2 / np.cosh(X) ** 2)
+
+
+def _vjp_pair(fn):
+    out, pullback = astgrad.vjp(fn, X)
+    return out, pullback(1.0)[0]
+
+
+_ENGINE = os.path.join(os.path.dirname(astgrad.__file__), "")     # astgrad's own modules
+
+
+def _flipped_around(call, k, flip):
+    """``call()`` with ``flip()`` as the ``k``-th Python frame it runs outside astgrad's
+    modules starts (the user's code, NumPy's, the generated code and its guards), and
+    again as that frame returns: another thread rebinding a name and then rebinding it
+    back, at any moment of those and for any stretch of them."""
+    count, around = [0], []
+
+    def hook(frame, event, _arg):
+        if event == "call" and _ENGINE not in frame.f_code.co_filename:
+            count[0] += 1
+            if count[0] == k:
+                around.append(frame)
+                flip()
+        elif event == "return" and around and frame is around[0]:
+            around.append(None)
+            flip()
+    sys.setprofile(hook)
+    try:
+        got = call()
+    finally:
+        sys.setprofile(None)
+    return got, count[0], len(around)
+
+
+@pytest.mark.parametrize("fn, name", [(f, "ACT"), (outer, "ACT"), (through_callee, "CALLEE")])
+def test_vjp_s_value_and_pullback_never_mix_two_bindings(fn, name):
+    """A global (or a global callee) rebound and rebound back around each frame vjp and
+    its pullback run, one at a time: each (value, gradient) pair is that of one binding.
+    (Taken from f's own call while the pullback's code held the objects the guards
+    checked, the value of one binding came with the gradient of the other.)"""
+    use, first, other = (_set_act, np.sin, np.tanh) if name == "ACT" else (_set_callee, sin_twice, tanh_twice)
+
+    def flip():
+        use(other if (ACT if name == "ACT" else CALLEE) is first else first)
+    use(first)
+    _vjp_pair(fn)                   # made for the first binding
+    frames = _flipped_around(lambda: _vjp_pair(fn), 0, flip)[1]
+    mixed, flipped_back = [], 0
+    try:
+        for k in range(1, frames + 1):
+            got, _, flips = _flipped_around(lambda: _vjp_pair(fn), k, flip)
+            flipped_back += flips == 2
+            if not any(np.allclose(got[0], value) and np.allclose(got[1], gradient)
+                       for value, gradient in (_OF_SIN, _OF_TANH)):
+                mixed.append((k, got))
+            use(first)
+    finally:
+        use(first)
+    assert flipped_back > frames // 2       # the stretches were rebound and rebound back
+    assert mixed == []

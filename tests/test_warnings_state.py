@@ -66,6 +66,7 @@ def test_the_users_errors_warn_with_numpys_text_at_the_users_line(f, x):
     assert plain and all(filename == __file__ for _, filename, _ in plain)
     assert _said(lambda: astgrad.value_and_grad(f)(x)) == plain
     assert _said(lambda: astgrad.jvp(f, (x,), (np.ones_like(x),))) == plain
+    assert _said(lambda: astgrad.vjp(f, x)) == plain        # its value from f's value code
 
 
 @needs_positions

@@ -11,6 +11,7 @@ import numpy
 
 from . import argument_kinds
 from .pickling import reduce_transform
+from . import caching
 from .caching import Current, callees, check, forward_derivative, reverse_derivative
 from .generation_records import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
@@ -28,7 +29,7 @@ from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
-from .zero_safe import run_derivative
+from .zero_safe import run_derivative, run_value_code
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -913,8 +914,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
     before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
-    read = _read_snapshot(f)                # the names f reads: the pullback reads them as out was computed
-    out, codes = _value_and_pullback_codes(f, primals, bound, before)
+    out, codes, read = _value_and_pullback_codes(f, primals, bound, before)
     return out, Pullback(f, primals, out, bound, before, codes, read)
 
 
@@ -922,27 +922,32 @@ _SETTLE_ATTEMPTS = 8    # runs of f while another thread keeps rebinding what it
 
 
 def _value_and_pullback_codes(f, primals, bound, before):
-    """``f``'s value at ``primals`` and the pullback's codes, for the same objects: the
-    code is chosen first (its guards read what the names ``f`` depends on mean), ``f``
-    runs, and the guards are read again. Another thread rebinding one of those names
-    meanwhile could have given the value of one function and the pullback of another:
-    then both are made again, from the values ``f`` started from."""
+    """``f``'s value at ``primals``, the pullback's codes, and the names ``f`` read as the
+    value was computed (the pullback reads them so), for the same objects. The value comes
+    from ``f``'s value code, which holds the objects its guards checked as the pullback's
+    code holds them, made from the same reading of the names (guards that agree): one
+    function, whatever another thread rebinds meanwhile. Where ``f`` has no value code,
+    ``f`` runs and the guards are read again after. A disagreement (another thread rebound
+    a name between two readings) has both made again, from the values ``f`` started from."""
     codes = _PullbackCodes(f, primals)
     for _ in range(_SETTLE_ATTEMPTS):
         general = codes.chosen()
-        out = f(*_copies(primals))       # f may write into its arguments; the pullback needs them as given
+        value = codes.value_code() if general is not None else None
+        read = _read_snapshot(f)
+        # f may write into its arguments; the pullback needs them as given
+        out = run_value_code(value, *_copies(primals)) if value is not None else f(*_copies(primals))
         _check_output(out, _function_name(f))
         codes.made_for(general, bound, out)
-        if general is None or (codes.chosen() if before is None else _as_started(before, codes.chosen)) is general:
-            return out, codes
+        place = codes.disagreement(value, before)
+        if place is None:
+            return out, codes, read
         if before is not None:
             before.restore()
     file, line = _where(inspect.unwrap(_user_function(f)))
     where = f"{file}:{line}: " if file is not None else ""
-    raise TransformError(f"{where}vjp of {_function_name(f)}: the names it depends on were rebound (by another thread) "
-                         f"during each of {_SETTLE_ATTEMPTS} runs, so its value and its pullback could not be made "
-                         "for the same functions; rebind them from one thread at a time, or pass the functions "
-                         "as arguments")
+    raise TransformError(f"{where}vjp of {_function_name(f)}: a name it depends on ({place}) was rebound (by another "
+                         f"thread) during each of {_SETTLE_ATTEMPTS} runs, so its value and its pullback could not be "
+                         f"made for the same functions. {caching.REBOUND_ADVICE}")
 
 
 def _as_started(before, compute):
@@ -974,6 +979,27 @@ class _PullbackCodes:
     def chosen(self):
         """The general code the guards choose now (None where no primal holds floats)."""
         return _compiled(self.function, self.positions, False) if self.positions else None
+
+    def value_code(self):
+        """``f``'s value code, for a function of the user's (plain or @differentiable);
+        None: ``f``'s own call gives the value (a partial, a bound method, a gradient)."""
+        f = self.function
+        if self.leading or not (type(f) is types.FunctionType or isinstance(f, Differentiable)) \
+                or getattr(f, "__astgrad_specializes__", None):
+            return None
+        return caching.value_code(f)
+
+    def disagreement(self, value, before):
+        """None where the value (from the code ``value``, or None: from ``f``'s call) and
+        these codes are of one function (made from one reading of the names; after ``f``'s
+        own call, the guards still choose the code they chose before it), else what differs."""
+        if self.general is None:
+            return None
+        if value is not None:
+            return caching.disagreement(self.function, (value, self.general, self.specialized))
+        if (self.chosen() if before is None else _as_started(before, self.chosen)) is self.general:
+            return None
+        return f"a name {_function_name(self.function)} depends on"
 
     def made_for(self, general, bound, out):
         """These codes, with ``general`` and the code specialized to a cotangent like ``out``."""

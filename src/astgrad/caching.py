@@ -32,7 +32,7 @@ from .errors import RecursiveCall, TransformError
 from .generation_records import CHECKED, VALUE_ONLY, Derived
 from .function_cache import FunctionCache
 from .argument_kinds import without_kinds
-from .guards import Entry, contradictory, function_guards, guards_for, merged
+from .guards import Entry, contradiction, function_guards, guards_for, merged
 from .rules.optional import load_imported
 from .rules.rule_reads import VERSION, RulesRead, logging_lookups, note_read
 from .rebound_places import written_places
@@ -310,17 +310,24 @@ def _consistent_entry(fn, key):
     guards never hold: it is made again."""
     for _ in range(_REMAKE_ATTEMPTS):
         entry = _generate_once(fn, key)
-        if not contradictory(entry.guards):
+        place = contradiction(entry.guards)
+        if place is None:
             return entry
-    raise _rebound_at_every_generation(fn)
+    raise _rebound_at_every_generation(fn, place)
 
 
-def _rebound_at_every_generation(fn):
+def _rebound_at_every_generation(fn, place):
     return TransformError(
-        f"the derivative of {fn.__qualname__}: the names it depends on were rebound (by another thread) during "
-        f"each of {_REMAKE_ATTEMPTS} generations of its code, so its value and its derivative could not be made "
-        "for the same functions; rebind them from one thread at a time, or pass the functions as arguments",
+        f"the derivative of {fn.__qualname__}: a name it depends on ({place}) was rebound (by another thread) "
+        f"during each of {_REMAKE_ATTEMPTS} generations of its code, so its value and its derivative could not "
+        f"be made for the same functions. {REBOUND_ADVICE}",
         fn.__code__.co_filename, fn.__code__.co_firstlineno, construct="a name rebound by another thread")
+
+
+# what to do where another thread keeps rebinding a name while code is made or vjp runs
+REBOUND_ADVICE = ("The function itself is not at fault: a call made while the name stays bound works. Rebind it "
+                  "from one thread at a time (a lock held around the rebinding and around the calls that use it), "
+                  "or pass the function as an argument")
 
 
 _REMAKE_ATTEMPTS = 8    # generations while another thread keeps rebinding a name the code depends on
@@ -442,6 +449,50 @@ def guards_of(compiled):
             if isinstance(entry, Entry) and entry.compiled is compiled:
                 return entry.guards
     return None
+
+
+def value_code(f):
+    """``f``'s value code (``value_f``: its own code, holding the objects its guards check
+    and calling its callees' value codes), or None where none can be made or where it
+    writes into a copy of what it is given, which ``f`` writes into itself
+    (modes/value_calls.py)."""
+    try:
+        value = _entry(underlying(f), ("forward", (), VALUE_ONLY)).compiled
+    except TransformError:
+        return None
+    writes_copies = _writes_copies.get(value)
+    if writes_copies is None:
+        from .modes.value_calls import copies_what_it_writes
+        writes_copies = _writes_copies[value] = not value.__name__.startswith("value_") or copies_what_it_writes(value)
+    return None if writes_copies else value
+
+
+_writes_copies = weakref.WeakKeyDictionary()      # value code -> whether value_code gives None for it
+
+
+# value code -> the codes found to agree with it last (weak references): vjp asks at each call
+_agreeing = weakref.WeakKeyDictionary()
+
+
+def disagreement(f, codes):
+    """None where the compiled ``codes`` (derivatives of ``f`` cached now, the first the
+    value code; None ignored) were made from one reading of the names they depend on, else
+    where they disagree: a place one expects an object at and another a different one, or
+    that one is no longer cached (made again since, for a rebinding)."""
+    value, others = codes[0], codes[1:]
+    known = _agreeing.get(value)
+    if known is not None and len(known) == len(others) and all(
+            (ref is None and code is None) or (ref is not None and ref() is code) for ref, code in zip(known, others)):
+        return None         # (an entry's guards never change: the same codes agree again)
+    entries = {id(entry.compiled): entry for entry in list((_cache.get(underlying(f)) or {}).values())
+               if isinstance(entry, Entry)}
+    found = [entries.get(id(code)) for code in codes if code is not None]
+    if None in found:
+        return "its code, made again meanwhile"
+    place = contradiction([guard for entry in found for guard in entry.guards])
+    if place is None:
+        _agreeing[value] = tuple(None if code is None else weakref.ref(code) for code in others)
+    return place
 
 
 # -- checked now, generated when needed --------------------------------------------------------

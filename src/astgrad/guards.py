@@ -246,14 +246,25 @@ class Entry:
 _checker_factories = {}     # number of guards -> a function making a checker for that many
 
 
-def contradictory(guards):
-    """Whether two of ``guards`` expect different objects at one place: code made while
-    that name was read meaning two objects, whose guards never hold."""
+def contradiction(guards):
+    """Where two of ``guards`` expect different objects at one place (described: ``ACT, a
+    global of module m``), or None: code made while that name was read meaning two
+    objects, whose guards never hold."""
     expected_at = {}
     for mapping, key, expected in guards:
         if expected_at.setdefault((id(mapping), key), expected) is not expected:
-            return True
-    return False
+            return _place(mapping, key)
+    return None
+
+
+def _place(mapping, key):
+    if isinstance(mapping, dict) and isinstance(mapping.get("__name__"), str):
+        return f"{key}, a global of module {mapping['__name__']}"
+    if isinstance(mapping, _CellView):
+        return f"{key}, a variable of an enclosing function"
+    if isinstance(mapping, AttributeView):
+        return f"the attribute {key} of a {type(mapping.obj).__name__}"
+    return str(key)
 
 
 def _checker(fn, rules, guards):

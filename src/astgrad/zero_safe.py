@@ -48,6 +48,18 @@ def run_derivative(compiled, *args, **kwargs):
         restore_warnings(token)
 
 
+def run_value_code(compiled, *args):
+    """Call generated value code (``value_f``, no derivative in it) as a call of the function
+    runs: NumPy's warnings at the user's lines, its ``with`` blocks exited after an error;
+    no twin (a ZeroDivisionError or a NaN is the function's own answer)."""
+    token = sort_warnings()
+    try:
+        return exit_contexts_on_error(compiled, *args)
+    finally:
+        if token is not None:
+            restore_warnings(token)
+
+
 def _run_derivative(compiled, args, kwargs):
     twin = getattr(compiled, "__astgrad_zero_safe__", None)
     if twin is None:

@@ -27,11 +27,23 @@ from .list_tangents import ListTangents
 from ..core.naming import derivative_prefix
 from ..rules import registry
 from .templates import BindError, instantiate
+from .value_calls import call_value_code
 from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
+
+def _tangent_kinds(kinds, wrt_names, tangent):
+    """The argument kinds, and for each tangent (named by ``tangent``) its primal's layout
+    (specialized code is called with tangents shaped like their primals; their dtype is
+    not assumed)."""
+    if not kinds:
+        return {}
+    kinds = dict(kinds)
+    for name in wrt_names:
+        kinds[tangent(name)] = argument_kinds.shaped_like(kinds.get(name))
+    return kinds
 
 class ForwardMode(Transform):
     def __init__(self, source, fn, wrt, namer, namespace, *, callees, kinds=None, tangent_only=False,
@@ -90,7 +102,8 @@ class ForwardMode(Transform):
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         returned = tangent if self.tangent_only else gast.Tuple(elts=[value, tangent], ctx=gast.Load())
         returned = value if self.value_only else returned
-        new_body.append(gast.Return(value=returned))
+        # at the user's return line: NumPy's warnings in it are reported there
+        new_body.append(gast.copy_location(gast.Return(value=returned), fn.body[-1]))
         self._params, self._wrt_names = params, wrt_names
         self._ranges = range_targets(new_body)
         args = S.copy(fn.args)
@@ -109,19 +122,9 @@ class ForwardMode(Transform):
         tree.body = self.lists.drop_for(tree.body, self._params, kinds)
         context = optimize.OptimizeContext(outside, self.derivatives, self._ranges,
                                            rewrites=[self.own_written_tangents],
-                                           kinds=self._tangent_kinds(kinds, self._wrt_names))
+                                           kinds=_tangent_kinds(kinds, self._wrt_names, self.tangent))
         tree.body = optimize.optimize(tree.body, context)
         return tree
-
-    def _tangent_kinds(self, kinds, wrt_names):
-        """The argument kinds, and for each tangent its primal's layout (specialized code
-        is called with tangents shaped like their primals; their dtype is not assumed)."""
-        if not kinds:
-            return {}
-        kinds = dict(kinds)
-        for name in wrt_names:
-            kinds[self.tangent(name)] = argument_kinds.shaped_like(kinds.get(name))
-        return kinds
 
     # -- names -------------------------------------------------------------------
 
@@ -180,6 +183,8 @@ class ForwardMode(Transform):
         # once, and the tangent code copies the atoms it reads (templates, helper calls)
         primal = stmt
         if name not in self.active:
+            if self.value_only:     # a callee's value from its value code, as reverse mode's forward sweep has it
+                call_value_code(self, stmt, ops.describe(stmt.value))
             return [primal]
         op = ops.describe(stmt.value)
         active_inputs = [a for a in op.atoms() if self.tangent_of(a)]

@@ -13,6 +13,7 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
+from ..core.ops import OpKind
 from ..core.functions import underlying
 from ..errors import TransformError
 from ..rebound_places import is_generated
@@ -26,14 +27,14 @@ def call_value_code(mode, stmt, op):
     whose value code calls one (that value code, differentiated again, would not know
     those functions)."""
     call = stmt.value
-    if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Name) or is_generated(op.key) \
+    if op.kind is not OpKind.FUNCTION or not isinstance(call.func, gast.Name) or is_generated(op.key) \
             or _specialized(underlying(op.key)):
         return
     try:
         value = mode.callees.derive(underlying(op.key), "value", ())
     except TransformError:
         return
-    if getattr(value, "__name__", "").startswith("value_") and not _copies_what_it_writes(value) \
+    if getattr(value, "__name__", "").startswith("value_") and not copies_what_it_writes(value) \
             and not any(map(_specialized, _held(value))):
         call.func = S.name(mode.namespace.ref(value, value.__name__))
         anno.set(call, Key.TARGET, value)
@@ -61,7 +62,7 @@ _COPYING = frozenset({"copy_argument", "deep_copy", "shallow_copy", "written_cop
                       "item_of_copy_apart"})
 
 
-def _copies_what_it_writes(value):
+def copies_what_it_writes(value):
     """Whether the value code writes into a copy of an argument (or of an object it
     reaches), where the helper writes into the caller's object itself (a list it
     appends to, a default list Python keeps from call to call): then the forward sweep
