@@ -1820,6 +1820,9 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if held and target is not None and ops.is_user_function(target) and changes_what_it_is_given(target):
         active = active | held
+    if varied is not None and target is not None and ops.is_user_function(target) \
+            and any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
+        _refuse_held_object_change(source, stmt, target)
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger
@@ -1829,6 +1832,24 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def _refuse_held_object_change(source, stmt, target):
+    """Refuse ``model.run(w)`` made for its effect, ``w`` depending on the inputs, where
+    ``run`` calls a method of an object its arguments hold (``self.layer.scale(w)``),
+    which may store ``w`` there, unseen by the derivative (source_writes)."""
+    from ..analysis.source_writes import held_object_method_call
+    found = held_object_method_call(target)
+    if found is None:
+        return
+    line, text = found
+    callee = getattr(target, "__qualname__", registry.describe(target))
+    raise source.error(
+        f"the call of {callee}, made for its effect with a value depending on the inputs, calls a method of "
+        f"an object its arguments hold ({inspect.getsourcefile(target)}:{line}: {text}), which may change that "
+        f"object in a way astgrad does not follow. astgrad follows such a method called in the function "
+        f"differentiated on an item of a list or dict an argument holds (for layer in model.layers: "
+        f"layer.scale(w)): call it there, or have {callee} return the new value", stmt, construct=f"{callee}()")
 
 
 def _method_for_effect_error(source, stmt, target):
