@@ -312,7 +312,7 @@ def value_call_error(source, stmt, op, fn=None):
                              f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
         return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
     if fn is not None and callee is not None and _taken_by_key(fn, callee.id):
-        error = _key_known_later_error(source, stmt)
+        error = _zipped_functions_error(source, stmt) if _zips_by_position(fn) else _key_known_later_error(source, stmt)
         return function_value_unknown(error) if from_parameter else error
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
@@ -359,6 +359,23 @@ def _key_known_later_error(source, stmt):
         "y = np.tanh(z) elif ...); for a list of objects of several classes (self.layers[i](x)), loop over the list itself "
         "(for layer in self.layers: h = layer(h)), which is followed", stmt,
         construct="a function taken by a key known only when the code runs")
+
+
+def _zipped_functions_error(source, stmt):
+    return source.error(
+        "astgrad cannot differentiate a call of a function a loop over zip binds (for f, g in zip(fs, gains)) "
+        "where the number of items zip gives is known only when the code runs: which function each step "
+        "calls, and so its derivative, is not known when the code is generated. Loop over the functions "
+        "alone, reading the values by position (for i, f in enumerate(fs): ... gains[i] ...), or zip them "
+        "with a tuple or list display of the values (zip(fs, (a, b))), both of which are followed", stmt,
+        construct="a function a loop over zip binds")
+
+
+def _zips_by_position(fn):
+    """Whether the core tree ``fn`` runs a loop over ``zip`` by position, up to a length
+    found when the code runs (``n = zip_length(gains, 2, ...)``, normalize/loops.py)."""
+    return any(isinstance(node, gast.Call) and anno.get(node, Key.TARGET) is runtime.zip_length
+               for node in S.operand_nodes(fn))
 
 
 def _taken_by_key(fn, name):
