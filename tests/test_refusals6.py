@@ -149,10 +149,7 @@ class Single:
         self.layer.scale(w)
 
 
-class Model:
-    def __init__(self, layers):
-        self.layers = layers
-
+class Model(Net):
     def run(self, w):
         for layer in self.layers:
             layer.scale(w)

@@ -231,7 +231,7 @@ class ObjectLowering:
         to that item, read when the code runs, and standing for its layout. False for any
         other loop."""
         target = stmt.target
-        if self.zipped_objects(stmt):
+        if zipped_objects(self, stmt):
             return False
         tree = self.layout(stmt.iter)
         if not isinstance(target, gast.Name) or tree is None or tree[0] != L.ITEMS \
@@ -255,29 +255,6 @@ class ObjectLowering:
             self.line = getattr(inner, "lineno", self.line)
             self.statement(inner)
         return True
-
-    def zipped_objects(self, stmt):
-        """``for s, d in zip(springs, x)`` or ``for i, s in enumerate(springs)`` with
-        ``springs`` a list of objects of one layout: ``s`` stands for that layout in the
-        body (the loop as it is); whether any such name was found."""
-        target, iterable = stmt.target, stmt.iter
-        if not (isinstance(target, gast.Tuple) and isinstance(iterable, gast.Call) and not iterable.keywords):
-            return False
-        called = self.resolve_call(iterable)
-        if called is zip and len(target.elts) == len(iterable.args):
-            pairs = zip(target.elts, iterable.args)
-        elif called is enumerate and len(target.elts) == 2 and 1 <= len(iterable.args) <= 2:
-            pairs = [(target.elts[1], iterable.args[0])]
-        else:
-            return False
-        found = False
-        for name, arg in pairs:
-            tree = None if isinstance(arg, gast.Starred) else self.layout(arg)
-            if isinstance(name, gast.Name) and self.bound_count.get(name.id) == 1 and tree is not None \
-                    and tree[0] == L.ITEMS and L.item(tree) is not None:
-                self.named_layouts()[name.id] = L.item(tree)
-                found = True
-        return found
 
     def layout(self, node):
         """The layout of the object ``node`` reads, where the function was made for it."""
@@ -398,6 +375,30 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def zipped_objects(lowering, stmt):
+    """``for s, d in zip(springs, x)`` or ``for i, s in enumerate(springs)`` with
+    ``springs`` a list of objects of one layout: ``s`` stands for that layout in the
+    body (the loop as it is); whether any such name was found."""
+    target, iterable = stmt.target, stmt.iter
+    if not (isinstance(target, gast.Tuple) and isinstance(iterable, gast.Call) and not iterable.keywords):
+        return False
+    called = lowering.resolve_call(iterable)
+    if called is zip and len(target.elts) == len(iterable.args):
+        pairs = zip(target.elts, iterable.args)
+    elif called is enumerate and len(target.elts) == 2 and 1 <= len(iterable.args) <= 2:
+        pairs = [(target.elts[1], iterable.args[0])]
+    else:
+        return False
+    found = False
+    for name, arg in pairs:
+        tree = None if isinstance(arg, gast.Starred) else lowering.layout(arg)
+        if isinstance(name, gast.Name) and lowering.bound_count.get(name.id) == 1 and tree is not None \
+                and tree[0] == L.ITEMS and L.item(tree) is not None:
+            lowering.named_layouts()[name.id] = L.item(tree)
+            found = True
+    return found
 
 
 def stored_on_self(method):
