@@ -1,11 +1,15 @@
 """Everyday programs over objects, written as a user would: a dict argument holding None or
 a list of numbers beside its objects, two loops over the same list or dict both naming
 ``b``, ``for layer in NET.layers`` over a global object's list (also with ``enumerate`` and
-``zip``) and ``enumerate`` over an argument's layers. Each followed form checked against
-central finite differences in grad, jvp and hessian at random points, the caller's objects
-left as they were; the same object reached twice still refused when the code runs; and the
-forms left refused by their message (file, line, advice), among them a method changing an
-object its object holds, called for its effect, whose gradient was zero with no error."""
+``zip``) and ``enumerate`` over an argument's layers, a ``queue.Queue`` read by ``q.get()``
+inside an expression, ``q.qsize()``, ``q.empty()`` and ``q.full()``, with a ``maxsize``.
+Each followed form checked against central finite differences in grad, jvp and hessian at
+random points, the caller's objects left as they were; the same object reached twice still
+refused when the code runs; and the forms left refused by their message (file, line,
+advice), among them a method changing an object its object holds, called for its effect,
+whose gradient was zero with no error."""
+import queue
+
 import numpy as np
 import pytest
 
@@ -75,6 +79,24 @@ def argument_layers_enumerated(x, net):
     return h
 
 
+def queue_read_in_expressions(x):
+    q = queue.Queue(maxsize=2)
+    for v in x:
+        if q.full():
+            q.get()
+        q.put(v * v)
+    n = q.qsize()
+    y = q.get() * np.sin(q.get()) * n
+    return y if q.empty() else 0.0
+
+
+def queue_overfilled(x):
+    q = queue.Queue(maxsize=1)
+    q.put(x[0])
+    q.put(x[1])         # Python's put() waits forever here
+    return q.get()
+
+
 PROGRAMS = {
     none_beside: lambda: ({"layer": Box(0.3), "extra": None},),
     list_beside: lambda: ({"layer": Box(0.3), "extra": [1.5, 0.5]},),
@@ -83,6 +105,7 @@ PROGRAMS = {
     global_net_enumerated: tuple,
     global_net_zipped: tuple,
     argument_layers_enumerated: lambda: (Net([Lin(0.3), Lin(0.9)]),),
+    queue_read_in_expressions: tuple,
 }
 
 
@@ -137,6 +160,12 @@ def test_the_same_object_reached_twice_is_still_refused_when_the_code_runs(f, gi
         astgrad.grad(f)(x.copy(), given())
     assert SHARED.v == 0.3
     assert_close(astgrad.grad(f)(x.copy(), *PROGRAMS[f]()), numerical_grad(lambda v: f(v, *PROGRAMS[f]()), (x,)))
+
+
+def test_a_put_into_a_full_queue_raises_naming_the_line():
+    with pytest.raises(RuntimeError, match=rf"test_refusals6\.py:{queue_overfilled.__code__.co_firstlineno + 3}: the "
+                                           r"queue q holds its maxsize of 1 items here, where Python's put\(\) waits"):
+        astgrad.grad(queue_overfilled)(np.array([0.4, 0.9]))
 
 
 # -- the forms left refused --------------------------------------------------------------

@@ -1793,9 +1793,11 @@ def _holding_bindings(stmt):
 
 
 # q.put(v) of a queue astgrad does not follow (frontend/normalize/deques.py says which it does)
-_QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v) and "
-                 "v = q.get() alone, each a statement of its own (get() inside an expression, qsize(), a "
-                 "maxsize or a timeout are not followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
+_QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v), q.get() "
+                 "(also inside an expression Python evaluates once, y = q.get() * w, where the statement names q "
+                 "nowhere else), q.qsize(), q.empty() and q.full(), with a maxsize written as an int (get() under "
+                 "and/or, a conditional expression or a comprehension, a timeout or block=False are not "
+                 "followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
 
 
 # y.sort() on an argument (or an array whose owner astgrad cannot tell): the caller's array would change
