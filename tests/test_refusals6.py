@@ -183,6 +183,26 @@ class Model(Net):
         for layer in self.layers:
             layer.scale(w)
 
+    def train(self, w):
+        for layer in self.layers:
+            self.update(layer, w)
+        return self.layers[0].v
+
+    def update(self, layer, w):
+        layer.v = layer.v * w
+
+
+def trained_by_a_helper_method(x, model):
+    return model.train(x[0]) * x[1]
+
+
+def handed_to_a_helper_method(x, box):
+    MODEL.update(box, x[0])
+    return box.v * x[1]
+
+
+MODEL = Model([])
+
 
 def held_object_changed(x, m):
     m.run(x[0])
@@ -229,7 +249,15 @@ def _line(f, offset):
     (global_layers_changed, tuple,
      _line(global_layers_changed, 2) + r"astgrad cannot differentiate the method call \.scale\(\) of a Box, which "
      r"assigns self\.v, on an object astgrad does not follow from state to state"),
+    (trained_by_a_helper_method, lambda: (Model([Box(0.3), Box(0.5)]),),
+     _line(trained_by_a_helper_method, 1) + r"the call of Model\.train changes the object it is called on in place "
+     r"\(the call of Model\.update .*make that a method of the object's class \(layer\.update\(w\)\) and call it in "
+     r"the function differentiated \(for layer in model\.layers: layer\.update\(w\)\), where it is followed"),
+    (handed_to_a_helper_method, lambda: (Box(0.3),),
+     _line(handed_to_a_helper_method, 1) + r"the call of Model\.update changes its argument 'box' in place .*make the "
+     r"change a method of its class storing self\.v \(def update\(self, w\): self\.v = \.\.\.\)"),
 ], ids=["a method changing an object its object holds", "a method changing its layers",
+        "a helper method changing a layer", "a helper method changing the object it is handed",
         "functions zipped with an argument's values", "a global's layers changed"])
 def test_the_forms_left_refused_name_the_line_and_give_advice_that_fits(f, given, message):
     held = given()

@@ -1589,7 +1589,19 @@ def _library_change_message(callee, where):
 def _callee_change_message(callee, what_changes, where):
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
-            f"so that every name read afterwards shows it")
+            f"so that every name read afterwards shows it{_object_method_advice(where)}")
+
+
+def _object_method_advice(where):
+    """For a helper storing an attribute of an object it is handed (``layer.v = layer.v * w``
+    in ``self.update(layer, w)``): the method of the object's class astgrad follows instead."""
+    stored = re.match(r"(\w+)\.(\w+)\s*=", (where.text or "").strip())
+    if stored is None or stored.group(1) == "self":
+        return ""
+    name, attr = stored.groups()
+    return (f"; for an object of your class, make the change a method of its class storing self.{attr} "
+            f"(def update(self, w): self.{attr} = ...), and call it on the object in the function differentiated "
+            f"({name}.update(w), or for {name} in model.layers: {name}.update(w)), where it is followed")
 
 
 def _callee_change(callee, what_changes, where):
@@ -1610,7 +1622,10 @@ def _method_change_message(method, receiver, where):
     if through_a_call:          # _set(self, w), setattr(self, "v", ...): no attribute of self changed in place
         return (f"{_callee_change(method, 'the object it is called on', where)}. astgrad follows a method "
                 f"assigning {receiver}.attr = ... in its own body (on an object the function builds or an "
-                f"argument gives): assign the attributes there, or have the method return a new object")
+                f"argument gives): assign the attributes there, or have the method return a new object; where "
+                f"the call changes an object {receiver} holds ({receiver}.update(layer, w) storing layer.v), make "
+                f"that a method of the object's class (layer.update(w)) and call it in the function differentiated "
+                f"(for layer in model.layers: layer.update(w)), where it is followed")
     written = re.search(rf"\b{re.escape(receiver)}\.(\w+)", where.text or "")
     attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
     return (f"{_callee_change(method, 'the object it is called on', where)}. In {method}, store a new value "
