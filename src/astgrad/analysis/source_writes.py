@@ -92,8 +92,8 @@ def held_object_method_call(fn):
     for node in ast.walk(defs[0]):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, (ast.Attribute, ast.Subscript))) \
-                or registry.methods_named(node.func.attr) and not is_mutating_method(node.func.attr):
-            continue
+                or registry.methods_named(node.func.attr):
+            continue        # (a list's append, an array's fill: the sharing analysis sees those)
         root = node.func.value
         while isinstance(root, (ast.Attribute, ast.Subscript)):
             root = root.value
