@@ -149,9 +149,17 @@ def scaled_in_a_loop_of_a_reused_name(w, boxes):
     for b in boxes:
         b.scale(w)
     total = 0.0
-    for b in boxes:         # (a comprehension's b is its own: sum(b.v for b in boxes) is followed)
+    for b in boxes:         # (each loop's b is its own, as a comprehension's is: followed)
         total = total + b.v
     return total * w
+
+
+def scaled_in_a_loop_of_a_name_read_after(w, boxes):
+    for b in boxes:
+        b.scale(w)
+    for b in boxes:
+        b.scale(w * 2.0)
+    return b.v * w          # the last item, which the second loop left bound
 
 
 def _line(f, text):
@@ -181,10 +189,12 @@ def test_an_object_handed_on_or_not_known_is_refused_naming_the_line():
                                    "does not follow from state to state")):
         astgrad.grad(handed_to_a_helper)(0.7, Box(0.3))
     with pytest.raises(astgrad.TransformError, match=re.escape(
-            _line(scaled_in_a_loop_of_a_reused_name, "b.scale(w)")) + ": .*" + re.escape(
+            _line(scaled_in_a_loop_of_a_name_read_after, "b.scale(w)")) + ": .*" + re.escape(
             "the method call .scale() of a Box, which assigns self.v, on an item of the argument boxes that astgrad "
             "does not follow from state to state: the name b is bound elsewhere too, so it stands for no one item; "
             "bind b only in this loop")):
-        astgrad.grad(scaled_in_a_loop_of_a_reused_name)(0.7, [Box(0.3), Box(0.5)])
+        astgrad.grad(scaled_in_a_loop_of_a_name_read_after)(0.7, [Box(0.3), Box(0.5)])
+    assert_close(astgrad.grad(scaled_in_a_loop_of_a_reused_name)(0.7, [Box(0.3), Box(0.5)]),
+                 numerical_grad(lambda w: scaled_in_a_loop_of_a_reused_name(w, [Box(0.3), Box(0.5)]), (0.7,)))
     boxes = [Box(0.3), Box(0.5)]
     assert_close(astgrad.grad(scaled_in_a_loop)(0.7, boxes), numerical_grad(_plain(scaled_in_a_loop, boxes), (0.7,)))

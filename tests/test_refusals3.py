@@ -270,15 +270,26 @@ def built_and_looped_twice_under_one_name(w, a):
     return total
 
 
-def test_a_loop_name_bound_by_another_loop_is_refused_naming_the_list():
-    line = built_and_looped_twice_under_one_name.__code__.co_firstlineno + 3
+def looped_twice_then_read_after(w, a):
+    boxes = [Box(a * 1.0), Box(a * 2.0)]
+    for b in boxes:
+        b.scale(w)
+    for b in boxes:
+        b.scale(w * 2.0)
+    return np.sum(b.v)          # the last item, which the second loop left bound
+
+
+def test_a_loop_name_bound_by_another_loop_is_followed_and_refused_naming_the_list_where_read_after():
+    a = np.array([0.3, -0.4])
+    f = built_and_looped_twice_under_one_name       # each loop's b a name of its own: followed
+    assert_close(astgrad.grad(f)(0.7, a), numerical_grad(lambda w: f(w, a), (0.7,)))
+    line = looped_twice_then_read_after.__code__.co_firstlineno + 3
     with pytest.raises(astgrad.TransformError, match=rf"test_refusals3\.py:{line}: astgrad cannot differentiate the method call \.scale\(\) of a Box, "
                        r"which assigns self\.v, on an item of the list boxes that astgrad does not follow .* "
                        r"bind b only in this loop"):
-        astgrad.grad(built_and_looped_twice_under_one_name)(0.7, np.array([0.3, -0.4]))
+        astgrad.grad(looped_twice_then_read_after)(0.7, a)
     f = built_scaled_then_summed_under_one_name
-    assert_close(astgrad.grad(f)(0.7, np.array([0.3, -0.4])),
-                 numerical_grad(lambda w: f(w, np.array([0.3, -0.4])), (0.7,)))      # the next call works
+    assert_close(astgrad.grad(f)(0.7, a), numerical_grad(lambda w: f(w, a), (0.7,)))      # the next call works
 
 
 COUNTER = itertools.count(1)

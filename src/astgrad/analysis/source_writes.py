@@ -70,3 +70,33 @@ def changes_what_it_is_given(fn):
     built = {target.id for node in ast.walk(defs[0]) if isinstance(node, ast.Assign)
              for target in node.targets if isinstance(target, ast.Name)}
     return any(root is not None and root not in built for root in map(_changed_root, ast.walk(defs[0])))
+
+
+def held_object_method_call(fn):
+    """(line, text) of the first call in ``fn``'s source of a method of no known rule on
+    an attribute or an item of a parameter (``self.layer.scale(w)``, ``b.parts[0].step(w)``):
+    a method of the user's, which may change the object it is called on, held by what
+    ``fn`` was given, though ``fn`` stores nothing there itself; None where there is none
+    or the source cannot be read."""
+    from ..rules import registry
+    try:
+        lines, first = inspect.getsourcelines(fn)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    defs = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not defs:
+        return None
+    args = defs[0].args
+    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    for node in ast.walk(defs[0]):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, (ast.Attribute, ast.Subscript))) \
+                or registry.methods_named(node.func.attr):
+            continue        # (a list's append, an array's fill: the sharing analysis sees those)
+        root = node.func.value
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in params:
+            return first + node.lineno - 1, lines[node.lineno - 1].strip()
+    return None

@@ -101,23 +101,31 @@ def layout_of(value, depth=_DEPTH, seen=None):
 def keyed_layout(value):
     """The layout of a dict given as an argument whose keys are str or int (no bool) and
     whose values are objects with a layout (``params["layer"].apply(x)``), some of them
-    perhaps plain values, a number, an array or a string (``{"layer": Box(a), "lr": 0.1}``),
-    whose entry is None: read as they are, they make no other code. Else None. Only a
+    perhaps plain values, a number, an array, a string, None or a list or tuple of such
+    values (``{"layer": Box(a), "lr": 0.1, "extra": None}``), whose entry is None: read as
+    they are, they make no other code. Else None. Only a
     parameter's value: a dict an attribute or a global holds is no layout."""
     if type(value) is not dict or not value or len(value) > _ITEMS_LIMIT \
             or not all(type(key) in (str, int) for key in value):
         return None
-    items = tuple((key, None if isinstance(item, _PLAIN_VALUES) else layout_of(item))
-                  for key, item in value.items())
+    items = tuple((key, None if _plain_value(item) else layout_of(item)) for key, item in value.items())
     objects = [entry for _, entry in items if entry is not None]
-    if not objects or len(objects) < sum(not isinstance(item, _PLAIN_VALUES) for item in value.values()) \
+    if not objects or len(objects) < sum(not _plain_value(item) for item in value.values()) \
             or any(entry[0] != OBJECT for entry in objects):
         return None
     return (KEYED, dict, items)
 
 
 # values a dict of objects may hold beside them, read as they are (keyed_layout)
-_PLAIN_VALUES = (numbers.Number, numpy.ndarray, str)
+_PLAIN_VALUES = (numbers.Number, numpy.ndarray, str, type(None))
+
+
+def _plain_value(value, depth=2):
+    """Whether ``value`` is a plain value (``_PLAIN_VALUES``), or a list or tuple of them
+    (nested at most ``depth`` deep): no object whose methods code could be made for."""
+    if isinstance(value, _PLAIN_VALUES):
+        return True
+    return type(value) in (list, tuple) and depth > 0 and all(_plain_value(item, depth - 1) for item in value)
 
 
 def keyed_item(tree, key):

@@ -312,7 +312,7 @@ def value_call_error(source, stmt, op, fn=None):
                              f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
         return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
     if fn is not None and callee is not None and _taken_by_key(fn, callee.id):
-        error = _key_known_later_error(source, stmt)
+        error = _zipped_functions_error(source, stmt) if _zips_by_position(fn) else _key_known_later_error(source, stmt)
         return function_value_unknown(error) if from_parameter else error
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
@@ -359,6 +359,23 @@ def _key_known_later_error(source, stmt):
         "y = np.tanh(z) elif ...); for a list of objects of several classes (self.layers[i](x)), loop over the list itself "
         "(for layer in self.layers: h = layer(h)), which is followed", stmt,
         construct="a function taken by a key known only when the code runs")
+
+
+def _zipped_functions_error(source, stmt):
+    return source.error(
+        "astgrad cannot differentiate a call of a function a loop over zip binds (for f, g in zip(fs, gains)) "
+        "where the number of items zip gives is known only when the code runs: which function each step "
+        "calls, and so its derivative, is not known when the code is generated. Loop over the functions "
+        "alone, reading the values by position (for i, f in enumerate(fs): ... gains[i] ...), or zip them "
+        "with a tuple or list display of the values (zip(fs, (a, b))), both of which are followed", stmt,
+        construct="a function a loop over zip binds")
+
+
+def _zips_by_position(fn):
+    """Whether the core tree ``fn`` runs a loop over ``zip`` by position, up to a length
+    found when the code runs (``n = zip_length(gains, 2, ...)``, normalize/loops.py)."""
+    return any(isinstance(node, gast.Call) and anno.get(node, Key.TARGET) is runtime.zip_length
+               for node in S.operand_nodes(fn))
 
 
 def _taken_by_key(fn, name):
@@ -1572,7 +1589,19 @@ def _library_change_message(callee, where):
 def _callee_change_message(callee, what_changes, where):
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
-            f"so that every name read afterwards shows it")
+            f"so that every name read afterwards shows it{_object_method_advice(where)}")
+
+
+def _object_method_advice(where):
+    """For a helper storing an attribute of an object it is handed (``layer.v = layer.v * w``
+    in ``self.update(layer, w)``): the method of the object's class astgrad follows instead."""
+    stored = re.match(r"(\w+)\.(\w+)\s*=", (where.text or "").strip())
+    if stored is None or stored.group(1) == "self":
+        return ""
+    name, attr = stored.groups()
+    return (f"; for an object of your class, make the change a method of its class storing self.{attr} "
+            f"(def update(self, w): self.{attr} = ...), and call it on the object in the function differentiated "
+            f"({name}.update(w), or for {name} in model.layers: {name}.update(w)), where it is followed")
 
 
 def _callee_change(callee, what_changes, where):
@@ -1593,7 +1622,10 @@ def _method_change_message(method, receiver, where):
     if through_a_call:          # _set(self, w), setattr(self, "v", ...): no attribute of self changed in place
         return (f"{_callee_change(method, 'the object it is called on', where)}. astgrad follows a method "
                 f"assigning {receiver}.attr = ... in its own body (on an object the function builds or an "
-                f"argument gives): assign the attributes there, or have the method return a new object")
+                f"argument gives): assign the attributes there, or have the method return a new object; where "
+                f"the call changes an object {receiver} holds ({receiver}.update(layer, w) storing layer.v), make "
+                f"that a method of the object's class (layer.update(w)) and call it in the function differentiated "
+                f"(for layer in model.layers: layer.update(w)), where it is followed")
     written = re.search(rf"\b{re.escape(receiver)}\.(\w+)", where.text or "")
     attribute = f"{receiver}.{written.group(1)}" if written else f"{receiver}.<attribute>"
     return (f"{_callee_change(method, 'the object it is called on', where)}. In {method}, store a new value "
@@ -1776,9 +1808,11 @@ def _holding_bindings(stmt):
 
 
 # q.put(v) of a queue astgrad does not follow (frontend/normalize/deques.py says which it does)
-_QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v) and "
-                 "v = q.get() alone, each a statement of its own (get() inside an expression, qsize(), a "
-                 "maxsize or a timeout are not followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
+_QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v), q.get() "
+                 "(also inside an expression Python evaluates once, y = q.get() * w, where the statement names q "
+                 "nowhere else), q.qsize(), q.empty() and q.full(), with a maxsize written as an int (get() under "
+                 "and/or, a conditional expression or a comprehension, a timeout or block=False are not "
+                 "followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
 
 
 # y.sort() on an argument (or an array whose owner astgrad cannot tell): the caller's array would change
@@ -1820,6 +1854,9 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if held and target is not None and ops.is_user_function(target) and changes_what_it_is_given(target):
         active = active | held
+    if varied is not None and target is not None and ops.is_user_function(target) \
+            and any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
+        _refuse_held_object_change(source, stmt, target)
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger
@@ -1829,6 +1866,24 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def _refuse_held_object_change(source, stmt, target):
+    """Refuse ``model.run(w)`` made for its effect, ``w`` depending on the inputs, where
+    ``run`` calls a method of an object its arguments hold (``self.layer.scale(w)``),
+    which may store ``w`` there, unseen by the derivative (source_writes)."""
+    from ..analysis.source_writes import held_object_method_call
+    found = held_object_method_call(target)
+    if found is None:
+        return
+    line, text = found
+    callee = getattr(target, "__qualname__", registry.describe(target))
+    raise source.error(
+        f"the call of {callee}, made for its effect with a value depending on the inputs, calls a method of "
+        f"an object its arguments hold ({inspect.getsourcefile(target)}:{line}: {text}), which may change that "
+        f"object in a way astgrad does not follow. astgrad follows such a method called in the function "
+        f"differentiated on an item of a list or dict an argument holds (for layer in model.layers: "
+        f"layer.scale(w)): call it there, or have {callee} return the new value", stmt, construct=f"{callee}()")
 
 
 def _method_for_effect_error(source, stmt, target):

@@ -40,6 +40,7 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 from ..collectors import _plain_user_function
 from ..source import parsed_for_reading
+from .queue_reads import MEASURES, full_check, hoist_gets, measured
 
 _READERS = (builtins.sum, builtins.len, builtins.min, builtins.max, builtins.list, builtins.tuple, builtins.sorted,
             builtins.enumerate, builtins.reversed, builtins.zip, builtins.any, builtins.all)
@@ -61,11 +62,16 @@ def rewrite_deques(normalizer, tree):
         for stmt in block:
             maxlen = _made_deque(normalizer, stmt)
             if maxlen is not False and normalizer.bound_count[stmt.targets[0].id] == 1:
-                made[stmt.targets[0].id] = (stmt, maxlen, _queue_methods(normalizer, stmt))
+                methods = _queue_methods(normalizer, stmt)
+                made[stmt.targets[0].id] = (stmt, None, methods, maxlen) if methods else (stmt, maxlen, None, None)
+    queues = {name for name, spec in made.items() if spec[2] is not None}
+    for block in list(walk_blocks(tree.body)) if queues else ():
+        block[:] = hoist_gets(normalizer, block, queues)       # y = q.get() * w: queue_reads.py
     parents = _parents(tree)
     kept = {name: spec for name, spec in made.items() if _only_own_changes(normalizer, tree, name, spec, parents)}
     if not kept:
         return False
+    _Measured(kept).visit(tree)
     for block in walk_blocks(tree.body):
         block[:] = [new for stmt in block for new in _lowered(normalizer, stmt, kept)]
     return True
@@ -73,12 +79,14 @@ def rewrite_deques(normalizer, tree):
 
 def _made_deque(normalizer, stmt):
     """The ``maxlen`` (None for none) of ``name = deque(items, maxlen=k)``, k a number
-    written in the code, or None for ``name = queue.Queue()``; False for any other statement."""
+    written in the code, or the ``maxsize`` of ``name = queue.Queue()`` (None for none,
+    ``queue.Queue(maxsize=k)`` or ``queue.Queue(k)``, k an int written in the code, 0 or less
+    none); False for any other statement."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
             and isinstance(stmt.value, gast.Call)):
         return False
     if _queue_methods(normalizer, stmt) is not None:
-        return None if not stmt.value.args and not stmt.value.keywords else False
+        return _queue_maxsize(stmt.value)
     if normalizer.resolve_call(stmt.value) is not collections.deque:
         return False
     call = stmt.value
@@ -92,6 +100,37 @@ def _made_deque(normalizer, stmt):
     if isinstance(maxlen, gast.Constant) and type(maxlen.value) is int and maxlen.value >= 0:
         return maxlen.value
     return False
+
+
+def _queue_maxsize(call):
+    """The maxsize of ``queue.Queue(...)`` (None for none), False where it is not an int written in the code."""
+    sizes = call.args + [kw.value for kw in call.keywords if kw.arg == "maxsize"]
+    if len(sizes) != len(call.args) + len(call.keywords) or len(sizes) > 1:
+        return False
+    if not sizes:
+        return None
+    size = sizes[0]
+    if isinstance(size, gast.UnaryOp) and isinstance(size.op, gast.USub) and isinstance(size.operand, gast.Constant):
+        size = S.const(-size.operand.value) if type(size.operand.value) is int else size
+    if not (isinstance(size, gast.Constant) and type(size.value) is int):
+        return False
+    return size.value if size.value > 0 else None
+
+
+class _Measured(gast.NodeTransformer):
+    """``q.qsize()``, ``q.empty()`` and ``q.full()`` of the queues of ``kept`` as what they
+    read of the list each is lowered to (queue_reads.measured)."""
+
+    def __init__(self, kept):
+        self.kept = kept
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if isinstance(func, gast.Attribute) and func.attr in MEASURES and isinstance(func.value, gast.Name) \
+                and self.kept.get(func.value.id, (None, None, None))[2] is not None and not node.args:
+            return gast.copy_location(measured(node, func.value.id, self.kept[func.value.id][3]), node)
+        return node
 
 
 def _parents(tree):
@@ -113,7 +152,7 @@ def _only_own_changes(normalizer, tree, name, spec, parents):
             return False
         parent = parents.get(node)
         if isinstance(parent, gast.Attribute):
-            if _method_statement(parent, parents, spec[2]) is None:
+            if _method_statement(parent, parents, spec[2]) is None and not _measure(parent, parents, spec[2]):
                 return False
         elif spec[2] is not None:
             return False        # a queue is read only by its get()
@@ -132,6 +171,13 @@ def _only_own_changes(normalizer, tree, name, spec, parents):
                   or isinstance(parent, gast.UnaryOp) and isinstance(parent.op, gast.Not)):
             return False        # while d: and not d test whether it holds items, as a list's do
     return True
+
+
+def _measure(attribute, parents, queue_methods):
+    """Whether ``attribute`` is called as ``q.qsize()``, ``q.empty()`` or ``q.full()`` of a queue."""
+    call = parents.get(attribute)
+    return queue_methods is not None and attribute.attr in MEASURES and isinstance(call, gast.Call) \
+        and call.func is attribute and not call.args and not call.keywords
 
 
 def _is_numpy(target):
@@ -230,7 +276,8 @@ def _lowered(normalizer, stmt, kept):
     made = next((name for name, (assign, *_) in kept.items() if assign is stmt), None)
     if made is not None:
         name, maxlen = made, kept[made][1]
-        items = call.args[0] if call.args else next((kw.value for kw in call.keywords if kw.arg == "iterable"), None)
+        items = None if kept[made][2] is not None else call.args[0] if call.args else \
+            next((kw.value for kw in call.keywords if kw.arg == "iterable"), None)      # (a queue's is its maxsize)
         made = gast.Call(func=S.name("list"), args=[items] if items is not None else [], keywords=[])
         out = [S.assign(name, made)] + _cut(normalizer, name, maxlen, items is not None, True)
         normalizer.bound_count[name] += len(out) - 1
@@ -239,7 +286,7 @@ def _lowered(normalizer, stmt, kept):
             and isinstance(call.func.value, gast.Name) and call.func.value.id in kept):
         return [stmt]
     name, method = call.func.value.id, call.func.attr
-    maxlen, queue_methods = kept[name][1:]
+    maxlen, queue_methods, maxsize = kept[name][1:]
     method = method if queue_methods is None else queue_methods[method]     # q.put(v): an append
     deque = S.name(name)
     if method == "clear":
@@ -247,6 +294,9 @@ def _lowered(normalizer, stmt, kept):
     elif method == "append":
         out = [S.assign(name, gast.BinOp(left=deque, op=gast.Add(), right=gast.List(elts=call.args, ctx=gast.Load())))]
         out += _cut(normalizer, name, maxlen, True, True)
+        if maxsize is not None:       # q.put(v) into a queue.Queue(maxsize=k)
+            out.insert(0, full_check(name, maxsize, f"{normalizer.source.filename}:"
+                                                    f"{normalizer.source.file_line(stmt)}"))
     elif method == "extend":
         added = gast.Call(func=S.name("list"), args=call.args, keywords=[])
         out = [S.assign(name, gast.BinOp(left=deque, op=gast.Add(), right=added))]

@@ -235,22 +235,24 @@ class MethodValueLowering:
 
     def global_items_layout(self, node):
         """The layout of a global or closure list or tuple of objects the name ``node``
-        reads (``for layer in layer_specs: layer.forward_pass(h)``): what the name means
-        and the list's layout (its length, its items' classes) are dependencies of the
-        code, checked at each call; else None."""
-        if not isinstance(node, gast.Name) or node.id in self.locals or node.id in self.functions:
+        reads (``for layer in layer_specs: layer.forward_pass(h)``), or an attribute of a
+        global object reads (``for layer in NET.layers``): what the path means and the
+        list's layout (its length, its items' classes) are dependencies of the code,
+        checked at each call; else None."""
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals or path[0] in self.functions:
             return None
-        known = self.__dict__.setdefault("_global_items_layouts", {})
-        if node.id in known:
-            return known[node.id]
-        obj = self.source.resolve_path([node.id], depend=False)
+        known, key = self.__dict__.setdefault("_global_items_layouts", {}), ".".join(path)
+        if key in known:
+            return known[key]
+        obj = self.source.resolve_path(path, depend=False)
         tree = L.layout_of(obj)
         if tree is None or tree[0] != L.ITEMS:
             return None
-        self.source.resolve_path([node.id])
-        self.source.dependencies.append(((LAYOUT_ROOT, node.id), (obj, tree)))
-        self.free[node.id] = self.source.resolve(node.id)
-        known[node.id] = tree       # looked up once, its dependencies added once
+        self.source.resolve_path(path)
+        self.source.dependencies.append(((LAYOUT_ROOT, key), (obj, tree)))
+        self.free[path[0]] = self.source.resolve(path[0])
+        known[key] = tree       # looked up once, its dependencies added once
         return tree
 
     def looped_functions(self, node):

@@ -17,6 +17,7 @@ from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
 from .argument_objects import ArgumentObjectLowering, split_argument_items
 from .comprehension_names import separate_comprehension_names
+from .loop_names import separate_loop_names
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .callee_writes import refuse_callees_rebinding
@@ -267,6 +268,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if derivative:
             return nodes
         if separate_comprehension_names(self, nodes):     # sum(b.v for b in bs) beside for b in bs
+            self.bound_count = binding_counts([tree])
+        if separate_loop_names(self, tree):     # for b in bs: ... twice
             self.bound_count = binding_counts([tree])
         if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
             nodes = list(S.walk_nodes(tree))

@@ -231,7 +231,7 @@ class ObjectLowering:
         to that item, read when the code runs, and standing for its layout. False for any
         other loop."""
         target = stmt.target
-        if self.zipped_objects(stmt):
+        if zipped_objects(self, stmt):
             return False
         tree = self.layout(stmt.iter)
         if not isinstance(target, gast.Name) or tree is None or tree[0] != L.ITEMS \
@@ -256,23 +256,6 @@ class ObjectLowering:
             self.statement(inner)
         return True
 
-    def zipped_objects(self, stmt):
-        """``for s, d in zip(springs, x)`` with ``springs`` a list of objects of one
-        layout: ``s`` stands for that layout in the body (the loop as it is); whether
-        any such name was found."""
-        target, iterable = stmt.target, stmt.iter
-        if not (isinstance(target, gast.Tuple) and isinstance(iterable, gast.Call) and not iterable.keywords
-                and len(target.elts) == len(iterable.args) and self.resolve_call(iterable) is zip):
-            return False
-        found = False
-        for name, arg in zip(target.elts, iterable.args):
-            tree = None if isinstance(arg, gast.Starred) else self.layout(arg)
-            if isinstance(name, gast.Name) and self.bound_count.get(name.id) == 1 and tree is not None \
-                    and tree[0] == L.ITEMS and L.item(tree) is not None:
-                self.named_layouts()[name.id] = L.item(tree)
-                found = True
-        return found
-
     def layout(self, node):
         """The layout of the object ``node`` reads, where the function was made for it."""
         if isinstance(node, gast.Name):
@@ -280,10 +263,14 @@ class ObjectLowering:
             found = found if found is not None else self.global_items_layout(node)
         elif isinstance(node, gast.Attribute):
             owner = self.layout(node.value)
-            if owner is None or node.attr in self.assigned_attributes() \
-                    or isinstance(M.static_attribute(owner[1], node.attr), property):
+            if node.attr in self.assigned_attributes():
                 return None
-            found, name, kind = L.attribute(owner, node.attr), node.attr, 1
+            if owner is None:       # for layer in NET.layers, NET a global object
+                found, name, kind = self.global_items_layout(node), node.attr, 1
+            elif isinstance(M.static_attribute(owner[1], node.attr), property):
+                return None
+            else:
+                found, name, kind = L.attribute(owner, node.attr), node.attr, 1
         elif isinstance(node, gast.Call):
             return self.static_layout(node, L._DEPTH)        # Quad(A).value(x): built_objects.py
         elif isinstance(node, (gast.BinOp, gast.UnaryOp)):
@@ -388,6 +375,30 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def zipped_objects(lowering, stmt):
+    """``for s, d in zip(springs, x)`` or ``for i, s in enumerate(springs)`` with
+    ``springs`` a list of objects of one layout: ``s`` stands for that layout in the
+    body (the loop as it is); whether any such name was found."""
+    target, iterable = stmt.target, stmt.iter
+    if not (isinstance(target, gast.Tuple) and isinstance(iterable, gast.Call) and not iterable.keywords):
+        return False
+    called = lowering.resolve_call(iterable)
+    if called is zip and len(target.elts) == len(iterable.args):
+        pairs = zip(target.elts, iterable.args)
+    elif called is enumerate and len(target.elts) == 2 and 1 <= len(iterable.args) <= 2:
+        pairs = [(target.elts[1], iterable.args[0])]
+    else:
+        return False
+    found = False
+    for name, arg in pairs:
+        tree = None if isinstance(arg, gast.Starred) else lowering.layout(arg)
+        if isinstance(name, gast.Name) and lowering.bound_count.get(name.id) == 1 and tree is not None \
+                and tree[0] == L.ITEMS and L.item(tree) is not None:
+            lowering.named_layouts()[name.id] = L.item(tree)
+            found = True
+    return found
 
 
 def stored_on_self(method):
