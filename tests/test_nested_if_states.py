@@ -157,3 +157,33 @@ def test_branches_taken_again_hold_each_statement_once(monkeypatch):
         caching.generate_reverse(caching.generate_reverse(f, (0,), False), (0,), False)
     assert taken[0] > 0         # branches were taken again
     assert [twice for tree in trees for twice in nodes_held_twice(tree)] == []
+
+
+def test_an_adjoint_set_before_an_if_and_added_to_in_it_keeps_its_sum():
+    """``x``'s adjoint is SET before each if (``return np.sum(y * x)``) and added to in nested
+    branches, where the ifs around get zeros before them: an if leaves such an adjoint out
+    of the states it passes on (it stays SET), in a loop and in the gradient's gradient."""
+    import numpy as np
+    source = ("import numpy as np\n\n"
+              "def f(x, c):\n"
+              "    y = x * x\n"
+              "    for k in range(2):\n"
+              "        if c > k:\n"
+              "            if c > k + 1.0:\n"
+              "                y = y * x\n"
+              "            else:\n"
+              "                y = np.sin(y) + x\n"
+              "        else:\n"
+              "            y = y + x\n"
+              "            if c > k - 1.0:\n"
+              "                y = np.cos(y)\n"
+              "    return np.sum(y * x)\n")
+    f = load(source, "f")
+    first = astgrad.grad(f)
+    second = astgrad.grad(first)
+    x = np.array([0.4, -0.3])
+    for c in (2.5, 1.5, 0.5, -0.5, -2.5):       # every path through both iterations
+        assert_close(first(x, c), numerical_grad(f, (x, c)))
+        assert_close(astgrad.jvp(f, (x, c), (np.array([0.3, 0.8]), 0.0))[1],
+                     numerical_jvp(f, (x, c), (np.array([0.3, 0.8]), 0.0)))
+        assert_close(second(0.4, c), numerical_grad(first, (0.4, c)))
