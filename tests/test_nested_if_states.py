@@ -4,6 +4,8 @@ each if going through the states of every temporary nested in it) made generatin
 the gradient grow with the fourth power of the depth. Counted in steps through the
 states rather than timed: a loaded machine does not change the count."""
 
+import textwrap
+
 import astgrad
 from astgrad.modes import adjoint_state
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
@@ -164,20 +166,23 @@ def test_an_adjoint_set_before_an_if_and_added_to_in_it_keeps_its_sum():
     branches, where the ifs around get zeros before them: an if leaves such an adjoint out
     of the states it passes on (it stays SET), in a loop and in the gradient's gradient."""
     import numpy as np
-    source = ("import numpy as np\n\n"
-              "def f(x, c):\n"
-              "    y = x * x\n"
-              "    for k in range(2):\n"
-              "        if c > k:\n"
-              "            if c > k + 1.0:\n"
-              "                y = y * x\n"
-              "            else:\n"
-              "                y = np.sin(y) + x\n"
-              "        else:\n"
-              "            y = y + x\n"
-              "            if c > k - 1.0:\n"
-              "                y = np.cos(y)\n"
-              "    return np.sum(y * x)\n")
+    source = textwrap.dedent("""\
+        import numpy as np
+
+        def f(x, c):
+            y = x * x
+            for k in range(2):
+                if c > k:
+                    if c > k + 1.0:
+                        y = y * x
+                    else:
+                        y = np.sin(y) + x
+                else:
+                    y = y + x
+                    if c > k - 1.0:
+                        y = np.cos(y)
+            return np.sum(y * x)
+        """)
     f = load(source, "f")
     first = astgrad.grad(f)
     second = astgrad.grad(first)
