@@ -4,6 +4,8 @@ each if going through the states of every temporary nested in it) made generatin
 the gradient grow with the fourth power of the depth. Counted in steps through the
 states rather than timed: a loaded machine does not change the count."""
 
+import textwrap
+
 import astgrad
 from astgrad.modes import adjoint_state
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
@@ -157,3 +159,36 @@ def test_branches_taken_again_hold_each_statement_once(monkeypatch):
         caching.generate_reverse(caching.generate_reverse(f, (0,), False), (0,), False)
     assert taken[0] > 0         # branches were taken again
     assert [twice for tree in trees for twice in nodes_held_twice(tree)] == []
+
+
+def test_an_adjoint_set_before_an_if_and_added_to_in_it_keeps_its_sum():
+    """``x``'s adjoint is SET before each if (``return np.sum(y * x)``) and added to in nested
+    branches, where the ifs around get zeros before them: an if leaves such an adjoint out
+    of the states it passes on (it stays SET), in a loop and in the gradient's gradient."""
+    import numpy as np
+    source = textwrap.dedent("""\
+        import numpy as np
+
+        def f(x, c):
+            y = x * x
+            for k in range(2):
+                if c > k:
+                    if c > k + 1.0:
+                        y = y * x
+                    else:
+                        y = np.sin(y) + x
+                else:
+                    y = y + x
+                    if c > k - 1.0:
+                        y = np.cos(y)
+            return np.sum(y * x)
+        """)
+    f = load(source, "f")
+    first = astgrad.grad(f)
+    second = astgrad.grad(first)
+    x = np.array([0.4, -0.3])
+    for c in (2.5, 1.5, 0.5, -0.5, -2.5):       # every path through both iterations
+        assert_close(first(x, c), numerical_grad(f, (x, c)))
+        assert_close(astgrad.jvp(f, (x, c), (np.array([0.3, 0.8]), 0.0))[1],
+                     numerical_jvp(f, (x, c), (np.array([0.3, 0.8]), 0.0)))
+        assert_close(second(0.4, c), numerical_grad(first, (0.4, c)))

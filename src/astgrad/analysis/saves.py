@@ -76,13 +76,18 @@ class Assigned:
         self.before = before
         self.names = {}
         self._now = None        # the last snapshot, shared while nothing is added
+        # every name of ``before``'s first block and added to any block since (shared): a
+        # name not in it (most are: each assignment asks about the name it binds, new in
+        # generated code) is in no block, without asking each block around in turn
+        self.known = before.assigned.known if isinstance(before, Names) else set(before)
 
     def __contains__(self, name):
-        return name in self.names or name in self.before
+        return name in self.names or name in self.known and name in self.before
 
     def add(self, name):
         if name not in self:
             self.names[name] = len(self.names)
+            self.known.add(name)
 
     def update(self, names):
         for name in names:
@@ -118,6 +123,8 @@ class Names:
         self.assigned, self.count, self.around = assigned, count, {}
 
     def __contains__(self, name):
+        if name not in self.assigned.known:
+            return False
         position = self.assigned.names.get(name)
         if position is not None and position < self.count:
             return True

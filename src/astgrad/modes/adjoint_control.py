@@ -22,7 +22,7 @@ from ..core import walk
 from ..core.anno import Key
 from ..core.ops import is_user_function
 from .branch_memo import BranchMemo
-from .adjoint_state import UNSET, ZERO, Changes, Watched, is_set, join, state_of
+from .adjoint_state import SET, UNSET, ZERO, Changes, Watched, is_set, join, state_of
 from .save_code import method_call
 
 
@@ -70,7 +70,7 @@ class ControlFlowAdjoints:
             pre |= found_pre
             tails[0].update(found_tails[0])
             tails[1].update(found_tails[1])
-        _write_over(state, entry, _joined(s1, s2, exits))
+        _write_over(state, entry, _joined(s1, s2, exits, entry))
         out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         if then or orelse:
@@ -290,16 +290,22 @@ def _exit_states(s1, s2):
     return [(adjoint, get1(adjoint, UNSET), get2(adjoint, UNSET)) for adjoint in s1.keys() | s2.keys()]
 
 
-def _joined(s1, s2, exits):
+def _joined(s1, s2, exits, entry):
     """The states after an if whose branches end in ``s1`` and ``s2`` (``exits``, from
-    :func:`_exit_states`). An adjoint one branch leaves UNSET and the other does not set
-    is UNSET before the if too: it is left out, or each if would pass on to the ifs around
-    it the states of every temporary of the ifs nested in it, and each of those would go
-    through them all."""
+    :func:`_exit_states`) over its ``entry``. An adjoint one branch leaves UNSET and the
+    other does not set is UNSET before the if too: it is left out, or each if would pass on
+    to the ifs around it the states of every temporary of the ifs nested in it, and each of
+    those would go through them all. So is an adjoint SET after the if that was SET before it
+    (as read through ``entry`` already): added to on a branch, it was passed on to every if
+    around, in a gradient's gradient most of what each of them joined. SET stays SET when
+    the states before change (they only gain zeros), and its reads find it below as here."""
     joined = {}
     set1, set2 = s1.keys(), s2.keys()
+    own, before = entry.own, entry.above
     for adjoint, a, b in exits:
         state = join(a, b)
+        if state is SET and adjoint not in own and before.get(adjoint) is SET:
+            continue
         if state is not UNSET or (adjoint in set1 and adjoint in set2):
             joined[adjoint] = state
     return joined

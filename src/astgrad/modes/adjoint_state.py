@@ -131,6 +131,24 @@ class Watched(Changes):
         return super().get(adjoint, default)
 
 
+def read_again(entry, read, tested):
+    """Read through the Watched ``entry`` the adjoints ``read`` as :func:`state_of` reads
+    them and ``tested`` as :func:`is_set` asks about them, for what they note alone (their
+    states are known): branches taken again read what they read when made. Each adjoint
+    ``entry`` holds, or kept from an earlier read, was noted below when first read: only
+    the others are read through (one call for each made taking branches again a tenth of
+    the first order of a nest of ifs)."""
+    own, above = entry.own, entry.above
+    entry.read.update(read)
+    for adjoint in read:
+        if adjoint not in own and adjoint not in above:
+            _read_through(entry, adjoint)
+    entry.tested.update(tested)
+    for adjoint in tested:
+        if adjoint not in own and adjoint not in above:
+            _walk(entry.base, adjoint, _TESTED, None)
+
+
 def _read_through(changes, adjoint):
     """The state of ``adjoint`` in the bases of ``changes`` (_MISSING where none has it), as
     each base's ``get`` would find it in turn: noted in each Watched reached, and kept in

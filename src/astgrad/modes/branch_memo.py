@@ -18,7 +18,7 @@ a binding of the generated namespace are not kept: made again, they would find t
 and take fewer names.
 """
 
-from .adjoint_state import Changes, is_set, quiet_state, state_of
+from .adjoint_state import Changes, quiet_state, read_again
 
 _KEPT_PER_IF = 4        # the entries of the last few passes over one if
 
@@ -98,11 +98,7 @@ class BranchMemo:
         return self._derived
 
     def _take_again(self, made, entry):
-        for adjoint in made.states:     # as the code made again would read them, noted alike
-            if adjoint in made.read:
-                state_of(entry, adjoint)
-            else:
-                is_set(entry, adjoint)
+        read_again(entry, made.read, made.states.keys() - made.read)    # noted as the code made again would
         namer = self.mode.namer
         namer.reserve(*made.taken)      # the order they were taken in: a later back_to gives them back alike
         mark = namer.mark()             # (count, numbered, taken, added): its numbering as then

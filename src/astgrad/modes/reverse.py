@@ -391,13 +391,12 @@ def _unindexed_like(body, output):
     calls, as the gradient of an indexed argument is in gradient code (None otherwise):
     the adjoint of ``unindex`` indexes the seed, which must then be an array of that
     shape (a 0-d one), not the number 1.0."""
+    assignments = _assignments_by_name(body)    # one walk, not one per name followed
     names, seen = [output], set()
     while names:
         name = names.pop()
         seen.add(name)
-        for stmt in S.statements(body):
-            if not (isinstance(stmt, gast.Assign) and any(_stores(t, name) for t in stmt.targets)):
-                continue
+        for stmt in assignments.get(name, ()):
             value = stmt.value
             terms = [value.left, value.right] if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
                 else [value]
@@ -410,8 +409,24 @@ def _unindexed_like(body, output):
     return None
 
 
+def _assignments_by_name(body):
+    """Each name the assignments in ``body`` (nested ones included) bind, with those
+    assignments in order."""
+    assignments = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign):
+            for name in {n for target in stmt.targets for n in _stored(target)}:
+                assignments.setdefault(name, []).append(stmt)
+    return assignments
+
+
+def _stored(target):
+    """The names the assignment target ``target`` binds."""
+    if type(target) is gast.Name:       # the commonest, without a walk
+        return (target.id,) if isinstance(target.ctx, gast.Store) else ()
+    return S.stored_names(target)
+
+
 def _stores(target, name):
     """Whether the assignment target ``target`` binds ``name``."""
-    if type(target) is gast.Name:       # the commonest, without a walk
-        return target.id == name and isinstance(target.ctx, gast.Store)
-    return name in S.stored_names(target)
+    return name in _stored(target)
