@@ -592,46 +592,97 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
-    from ..analysis.unread_values import UnreadValues
-    sharing = Sharing(params, body, prepare)
-    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
-    _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
-    _check_items_of_shallow_copies(source, sharing, body, helper)
-    unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
-    _check_outside_updates(source, sharing, body, writes, helper)
-    for stmt, name, action, strict in writes:
-        if name in anno.get(stmt, Key.UNSHARED, ()):
-            continue        # its object is new and no other name refers to it
-        checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
-        keeps_items = _replaces_items(sharing, name, action)
-        holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
-        if strict and checked and _written_outside(source, sharing, (stmt, name, action), keeps_items):
-            _refuse_shared_write(source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
-                                 sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
-            - _stored_back(sharing, params, holders) - {returned}
-        conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
-        # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
-        # later writes into y, so after each such write v is read again when it is a view.
-        # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
-        refreshed = {v for v in conflicts if refresh_row is not None and strict
-                     and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
-        # a value read with a string key is a dict's item: a write replaces items, never changes one
-        refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        followed, (store, copies), refused = _sharers_following(
-            sharing, (body, params), (stmt, name, action), (conflicts - items, holders), (helper, checked))
-        if refused and not refused <= unread.unread(stmt, refused) \
-                and not rebinds_loop_item(source, body, (stmt, name, action), helper, unread) \
-                and not refused <= _aliases_at_write(body, params, (stmt, name), refused, helper, followed):
-            _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
-                                 holders=holders, sharers=refused, deque=_deque_made(body, name))
-        changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
-                                (helper, namer, refresh_row))
-        for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
-            _insert_after(body, store, copy)
-        if changed or copies:
-            unread.forget()     # statements were added: what is unread is found again
+    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned)
+    check.analyze(live_at_end, prepare, writes)
+    for write in writes:
+        if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
+            _check_write(check, write)
+
+
+class _WriteCheck:
+    """What ``check_in_place_writes`` knows of one body while it checks its writes: the
+    code (source, params, body), how to build runtime calls (helper, namer, refresh_row),
+    and, once ``analyze``d, the sharing, the element reads and what is left unread."""
+
+    def __init__(self, source, params, body, makers, returned):
+        self.source, self.params, self.body, self.returned = source, params, body, returned
+        self.helper, self.namer, self.refresh_row = makers
+        self.sharing = self.element_reads = self.unread = None
+
+    def analyze(self, live_at_end, prepare, writes):
+        """Find what may share what, refuse callees changing their arguments, and add the
+        checks made before writes (items of shallow copies, updates of outside memory)."""
+        from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
+        from ..analysis.unread_values import UnreadValues
+        source, params, body = self.source, self.params, self.body
+        self.sharing = Sharing(params, body, prepare)
+        self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
+                                                        [w[:2] for w in writes])
+        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing))
+        _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
+        # found when first asked
+        self.unread = UnreadValues(body, params, live_at_end, value_reads, self.sharing.group)
+        _check_outside_updates(source, self.sharing, body, writes, self.helper)
+
+
+def _check_write(check, write):
+    """Check one in-place ``write`` (statement, name, action, strict): refuse it where it
+    changes memory from outside or a live sharer it cannot show, else add what lets the
+    sharers see it (aliases followed, rows read again, copies taking the written item)."""
+    stmt, name, action, strict = write
+    sharing, body = check.sharing, check.body
+    checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
+    keeps_items = _replaces_items(sharing, name, action)
+    holders = _holders_of_write(check.source, sharing, body, (stmt, name, action), check.helper, check.unread)
+    if strict and checked and _written_outside(check.source, sharing, (stmt, name, action), keeps_items):
+        _refuse_shared_write(check.source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
+                             sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
+    conflicts, refreshed, items = _sharers_of_write(check, write, holders)
+    followed, (store, copies), refused = _sharers_following(
+        sharing, (body, check.params), (stmt, name, action), (conflicts - items, holders), (check.helper, checked))
+    aliases, refused = _sharers_refused(check, (stmt, name, action), refused)
+    if refused:
+        _refuse_shared_write(check.source, name, stmt, action, _rows_of(conflicts - items, name, check.element_reads),
+                             holders=holders, sharers=refused, deque=_deque_made(body, name))
+    changed = _follow_write(body, write, followed | aliases, refreshed, check.element_reads,
+                            (check.helper, check.namer, check.refresh_row))
+    for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
+        _insert_after(body, store, copy)
+    if changed or copies:
+        check.unread.forget()     # statements were added: what is unread is found again
+
+
+def _sharers_of_write(check, write, holders):
+    """(the live names that may share the object the ``write`` (statement, name, action,
+    strict) changes, those of them read again after it (rows), those read as a dict's
+    items (which a write replaces, never changes))."""
+    stmt, name, action, strict = write
+    sharing, body, element_reads = check.sharing, check.body, check.element_reads
+    conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, check.params)) \
+        - _stored_back(sharing, check.params, holders) - {check.returned}
+    conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
+    # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
+    # later writes into y, so after each such write v is read again when it is a view.
+    # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
+    refreshed = {v for v in conflicts if check.refresh_row is not None and strict
+                 and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
+    # a value read with a string key is a dict's item: a write replaces items, never changes one
+    items = refreshed
+    refreshed = {v for v in refreshed if not _read_by_key(element_reads[v])}
+    return conflicts, refreshed, items
+
+
+def _sharers_refused(check, write, refused):
+    """(the aliases followed as well, the sharers still refused) of the ``write``
+    (statement, name, action), given the sharers ``refused`` so far: none where they
+    never read the object again, or the write rebinds a loop's item
+    (``rebinds_loop_item``); all followed where each surely holds the object at the
+    write (``_aliases_at_write``)."""
+    if not refused or refused <= check.unread.unread(write[0], refused) \
+            or rebinds_loop_item(check.source, check.body, write, check.helper, check.unread):
+        return set(), set()
+    aliases = _aliases_at_write(check.body, check.params, write[:2], refused, check.helper)
+    return (aliases, set()) if refused <= aliases else (set(), refused)
 
 
 def _sharers_following(sharing, code, write, shared, how):
@@ -647,14 +698,10 @@ def _sharers_following(sharing, code, write, shared, how):
     return followed, (store, copies), refused
 
 
-def _aliases_at_write(body, params, write, refused, helper, followed):
+def _aliases_at_write(body, params, write, refused, helper):
     """Those of ``refused`` that surely hold the object the ``write`` (statement, name)
-    changes at that write (``y = z; y *= s; z = y + z``, see current_aliases.py), added to
-    ``followed`` where all of them do (then the write is followed, not refused)."""
-    found = aliases_at_write(body, params, *write, refused) if helper is not None else set()
-    if refused <= found:
-        followed |= found
-    return found
+    changes at that write (``y = z; y *= s; z = y + z``, see current_aliases.py)."""
+    return aliases_at_write(body, params, *write, refused) if helper is not None else set()
 
 
 def _written_outside(source, sharing, write, keeps_items):

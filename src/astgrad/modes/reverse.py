@@ -391,13 +391,12 @@ def _unindexed_like(body, output):
     calls, as the gradient of an indexed argument is in gradient code (None otherwise):
     the adjoint of ``unindex`` indexes the seed, which must then be an array of that
     shape (a 0-d one), not the number 1.0."""
+    assignments = _assignments_by_name(body)       # one pass over the body, however long the chain
     names, seen = [output], set()
     while names:
         name = names.pop()
         seen.add(name)
-        for stmt in S.statements(body):
-            if not (isinstance(stmt, gast.Assign) and any(_stores(t, name) for t in stmt.targets)):
-                continue
+        for stmt in assignments.get(name, ()):
             value = stmt.value
             terms = [value.left, value.right] if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
                 else [value]
@@ -408,6 +407,19 @@ def _unindexed_like(body, output):
                 if isinstance(term, gast.Name) and term.id not in seen:
                     names.append(term.id)
     return None
+
+
+def _assignments_by_name(body):
+    """name -> the assignments of ``body`` binding it, in the order they come."""
+    assignments = {}
+    for stmt in S.statements(body):
+        if isinstance(stmt, gast.Assign):
+            bound = set()
+            for target in stmt.targets:
+                bound |= {target.id} if type(target) is gast.Name else S.stored_names(target)
+            for name in bound:
+                assignments.setdefault(name, []).append(stmt)
+    return assignments
 
 
 def _stores(target, name):
