@@ -479,14 +479,15 @@ def unknown_method_advice(op):
             "differentiate the method itself")
 
 
-def range_targets(body):
+def range_targets(body, mark=True):
     """Names bound only by ``for name in <a range>``: always ints. (The core form loops
-    with a single name only over ranges.)"""
+    with a single name only over ranges.) ``mark``: mark those loops (Key.RANGE_LOOP)."""
     bound, other = set(), set()
     for node in S.statements(body):        # (the core form defines no functions)
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
-            anno.set(node, Key.RANGE_LOOP, True)
+            if mark:
+                anno.set(node, Key.RANGE_LOOP, True)
         elif isinstance(node, gast.Assign) and type(node.targets[0]) is gast.Name:
             other.add(node.targets[0].id)
         elif isinstance(node, gast.Assign):
@@ -857,77 +858,54 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
     if writes:      # what is live, and unshared, is asked only at the writes
         dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
         mark_unshared(body, params, writes, sharing)
-        _mark_overlapping_values(body, writes)
+        _mark_overlapping_values(sharing, body, writes)
     return element_reads
 
 
-def _mark_overlapping_values(body, writes):
-    """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory (``y``
-    itself, an alias of it, or a view made from one: ``v = y[::-1]``, ``v = y.T``,
-    ``v = y.reshape(...)``, ``v = numpy.flip(y)``): NumPy may write such a value element
-    by element, reading elements it has overwritten already, which the reverse sweep
-    cannot follow; the forward sweep checks it when it runs
-    (``runtime.write_reads_value_first``). An item read at a key held in a name
-    (``r = memo[n]``, a dict's as often as an array's) or a value computed is not taken
-    for a view, so the memo tables and dicts of lists the code writes stay unmarked."""
-    made_from = {}          # name -> the names its value may be a view of
-    for stmt in walk.walk_statements(body):
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
-            base = _view_base(stmt.value)
-            if base is not None:
-                made_from.setdefault(stmt.targets[0].id, set()).add(base)
+def _mark_overlapping_values(sharing, body, writes):
+    """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory, as the
+    value flow says (``_memory_of``): ``y`` itself, an alias of it, a view made from one
+    (``v = y[::-1]``, ``v = y.T``, ``v = y[k]`` at any key, ``v = numpy.flip(y)``, a
+    helper returning a view of it), or what ``y`` is a view of. NumPy may write such a
+    value element by element, reading elements it has overwritten already, which the
+    reverse sweep cannot follow; the forward sweep checks it when it runs
+    (``runtime.write_reads_value_first``). A list or dict the function built (a memo
+    table ``memo[n] = r``) is no array, an item popped off a stack or held in a list is
+    no view, and the counter of a range loop (``y[i] = r``) is a basic index: such
+    writes stay unmarked."""
+    memory, counters = {}, None     # y -> the names that may share y's memory; the ints of range loops
     for stmt, name in writes:
         value = getattr(stmt, "value", None)
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
-                and _may_be_advanced(stmt.targets[0].slice) and isinstance(value, gast.Name) \
-                and _made_from(value.id, name, made_from):
-            anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+                and S.may_be_advanced_index(stmt.targets[0].slice) and isinstance(value, gast.Name)):
+            continue
+        if counters is None:
+            counters = range_targets(body, mark=False)
+        if S.may_be_advanced_index(stmt.targets[0].slice, counters) and not sharing.is_list_or_dict_built_here(name):
+            if name not in memory:
+                memory[name] = _memory_of(sharing, name)
+            if value.id in memory[name]:
+                anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
 
 
-_VIEW_METHODS = frozenset({"reshape", "view", "transpose", "swapaxes", "ravel", "squeeze", "diagonal"})
-_VIEW_FUNCTIONS = frozenset({"flip", "fliplr", "flipud", "transpose", "reshape", "ravel", "swapaxes", "moveaxis",
-                             "squeeze", "expand_dims", "rot90", "diagonal", "atleast_1d", "atleast_2d", "broadcast_to"})
-
-
-def _view_base(value):
-    """The name whose array ``value`` may be a view of (``y``, ``y[1:]``, ``y[0]``,
-    ``y.T``, ``y.reshape(3, 1)``, ``numpy.flip(y)``), or None."""
-    if isinstance(value, gast.Name):
-        return value.id
-    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
-            and not isinstance(value.slice, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute):
-        func = value.func
-        if func.attr in _VIEW_METHODS and isinstance(func.value, gast.Name) and func.value.id not in ("np", "numpy"):
-            return func.value.id
-        if func.attr in _VIEW_FUNCTIONS and value.args and isinstance(value.args[0], gast.Name) \
-                and getattr(anno.get(value, Key.TARGET), "__module__", "").startswith("numpy"):
-            return value.args[0].id
-    return None
-
-
-def _made_from(name, target, made_from):
-    """Whether ``name`` is ``target`` or is made, through names, from it."""
-    seen, todo = set(), [name]
+def _memory_of(sharing, name):
+    """``name`` and the names whose arrays may overlap its memory: reached through
+    aliases (``v = y``, a call that may return its argument) and views both ways (what
+    was read out of ``y`` by an index or attribute, and what ``y`` was read out of).
+    Not what a list holds nor an item popped: a list's items are other objects."""
+    viewed_from = {}
+    for container, views in sharing.views.items():
+        for view in views:
+            viewed_from.setdefault(view, set()).add(container)
+    found, todo = {name}, [name]
     while todo:
         current = todo.pop()
-        if current == target:
-            return True
-        if current not in seen:
-            seen.add(current)
-            todo.extend(made_from.get(current, ()))
-    return False
-
-
-def _may_be_advanced(index):
-    """Whether the index ``index`` of a write may be a mask or a list of positions: not a
-    constant (``d["buf"]``, ``y[0]``), nor a slice, nor a tuple of those, which NumPy
-    writes as a basic index (reading all of the value first) or which key a dict."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return not all(isinstance(part, (gast.Constant, gast.Slice)) for part in parts)
+        for step in sharing.alias.get(current, set()) | sharing.views.get(current, set()) \
+                | viewed_from.get(current, set()):
+            if step not in found:
+                found.add(step)
+                todo.append(step)
+    return found
 
 
 def _checked_writes(statements):
