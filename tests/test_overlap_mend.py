@@ -3,7 +3,8 @@ exist. NumPy writes such a value element by element for a mask (and, in NumPy 2.
 list of positions), reading elements the write has already replaced; the derivative
 assumes ``v`` was read first. Which values may share ``y``'s memory is found by value
 flow: a row read at a key held in a name (``r = y[i]``), a view a helper returns, a view
-bound in a loop, a view written together with its base. Such a write is refused when it
+bound in a loop, a view written together with its base, the array read back out of a
+list or dict holding it. Such a write is refused when it
 runs on a NumPy that writes element by element, and matches finite differences on one
 that does not; a memo table's ``memo[k] = r`` is a dict's item write and is not checked.
 The adversarial neighbours (an alias bound in a branch, ``np.asarray(y)`` and
@@ -68,6 +69,30 @@ def view_written_with_its_base(x):
     return np.sum(y * W[0])
 
 
+def read_back_out_of_a_dict(x):
+    y = x[0] * 1.0
+    d = {"y": y}
+    v = d["y"]
+    y[y > -100.0] = v[::-1]     # the write
+    return np.sum(y * W[0])
+
+
+def popped_off_a_list(x):
+    y = x[0] * 1.0
+    stack = [y]
+    v = stack.pop()
+    y[y > -100.0] = v[::-1]     # the write
+    return np.sum(y * W[0])
+
+
+def item_of_a_loop(x):
+    y = x[0] * 1.0
+    for v in [y]:
+        t = v[::-1]
+    y[y > -100.0] = t       # the write
+    return np.sum(y * W[0])
+
+
 def row_copied_under_a_mask(x):
     y = x * 1.0
     i = 0
@@ -112,7 +137,8 @@ def ufunc_out_is_its_operand(x):
 # (program, the kind of index that decides, or None where every mode must match)
 CHECKED = [(row_at_a_name_under_a_mask, "mask"), (row_at_a_name_at_positions, "fancy"),
            (row_bound_in_a_loop, "fancy"), (view_a_helper_returns, "mask"),
-           (view_written_with_its_base, "mask")]
+           (view_written_with_its_base, "mask"), (read_back_out_of_a_dict, "mask"), (popped_off_a_list, "mask"),
+           (item_of_a_loop, "mask")]
 FOLLOWED = [row_copied_under_a_mask, memo_table, view_in_a_loop_written_after, ellipsis_view_written,
             ufunc_out_is_its_operand]
 X = np.random.default_rng(7).standard_normal((3, 3))

@@ -866,13 +866,12 @@ def _mark_overlapping_values(sharing, body, writes):
     """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory, as the
     value flow says (``_memory_of``): ``y`` itself, an alias of it, a view made from one
     (``v = y[::-1]``, ``v = y.T``, ``v = y[k]`` at any key, ``v = numpy.flip(y)``, a
-    helper returning a view of it), or what ``y`` is a view of. NumPy may write such a
-    value element by element, reading elements it has overwritten already, which the
-    reverse sweep cannot follow; the forward sweep checks it when it runs
-    (``runtime.write_reads_value_first``). A list or dict the function built (a memo
-    table ``memo[n] = r``) is no array, an item popped off a stack or held in a list is
-    no view, and the counter of a range loop (``y[i] = r``) is a basic index: such
-    writes stay unmarked."""
+    helper returning a view of it, ``y`` read back out of a list or dict holding it), or
+    what ``y`` is a view of. NumPy may write such a value element by element, reading
+    elements it has overwritten already, which the reverse sweep cannot follow; the
+    forward sweep checks it when it runs (``runtime.write_reads_value_first``). A list or
+    dict the function built (a memo table ``memo[n] = r``) is no array, and the counter
+    of a range loop (``y[i] = r``) is a basic index: such writes stay unmarked."""
     memory, counters = {}, None     # y -> the names that may share y's memory; the ints of range loops
     for stmt, name in writes:
         value = getattr(stmt, "value", None)
@@ -890,22 +889,30 @@ def _mark_overlapping_values(sharing, body, writes):
 
 def _memory_of(sharing, name):
     """``name`` and the names whose arrays may overlap its memory: reached through
-    aliases (``v = y``, a call that may return its argument) and views both ways (what
-    was read out of ``y`` by an index or attribute, and what ``y`` was read out of).
-    Not what a list holds nor an item popped: a list's items are other objects."""
+    aliases (``v = y``, a call that may return its argument), views both ways (what was
+    read out of ``y`` by an index or attribute, and what ``y`` was read out of), and the
+    items read out of a list, dict or object that may hold one of them (``v = d["y"]``,
+    ``v = stack.pop()``, a loop's item). Not the other items a list holds, which are
+    other objects."""
     viewed_from = {}
     for container, views in sharing.views.items():
         for view in views:
             viewed_from.setdefault(view, set()).add(container)
-    found, todo = {name}, [name]
+    found, todo = {(name, True)}, [(name, True)]        # (a name, whether it may be the memory or holds it)
     while todo:
-        current = todo.pop()
-        for step in sharing.alias.get(current, set()) | sharing.views.get(current, set()) \
-                | viewed_from.get(current, set()):
+        current, is_memory = todo.pop()
+        if is_memory:
+            steps = [(n, True) for n in sharing.alias.get(current, set()) | sharing.views.get(current, set())
+                     | viewed_from.get(current, set())]
+        else:
+            steps = [(n, True) for n in sharing.views.get(current, set()) | sharing.taken_out.get(current, set())]
+            steps += [(n, False) for n in sharing.alias.get(current, set())]
+        steps += [(n, False) for n in sharing.holders.get(current, set())]
+        for step in steps:
             if step not in found:
                 found.add(step)
                 todo.append(step)
-    return found
+    return {n for n, is_memory in found if is_memory}
 
 
 def _checked_writes(statements):
