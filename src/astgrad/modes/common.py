@@ -887,23 +887,52 @@ def _mark_overlapping_values(sharing, body, writes):
                 anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
 
 
+def _dict_items(statements):
+    """(v, d) for each ``v = d["key"]``, and no other read of ``d`` binding ``v``: a string
+    key reads a dict's item, so ``d``'s other items share nothing with ``v``."""
+    keyed, other = set(), set()
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name):
+            read = (stmt.targets[0].id, stmt.value.value.id)
+            key = stmt.value.slice
+            (keyed if isinstance(key, gast.Constant) and isinstance(key.value, str) else other).add(read)
+    return keyed - other
+
+
+def _saved_copies(statements):
+    """The names every binding of which is ``snapshot(v)`` or ``saved_item(c, k)``: a copy
+    when the value is an array (another object is handed back as it is)."""
+    copies, others = set(), set()
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            copied = isinstance(stmt.value, gast.Call) \
+                and anno.get(stmt.value, Key.TARGET) in (runtime.snapshot, runtime.saved_item)
+            (copies if copied else others).add(stmt.targets[0].id)
+        elif isinstance(stmt, (gast.Assign, gast.For)):
+            others |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+    return copies - others
+
+
 def _memory_of(sharing, name):
     """``name`` and the names whose arrays may overlap its memory: reached through
     aliases (``v = y``, a call that may return its argument), views both ways (what was
     read out of ``y`` by an index or attribute, and what ``y`` was read out of), and the
     items read out of a list, dict or object that may hold one of them (``v = d["y"]``,
     ``v = stack.pop()``, a loop's item). Not the other items a list holds, which are
-    other objects."""
-    viewed_from = {}
+    other objects, nor a copy of an array astgrad's code saved (``snapshot``, ``saved_item``)."""
+    viewed_from, dict_items = {}, _dict_items(sharing.statements)
     for container, views in sharing.views.items():
         for view in views:
-            viewed_from.setdefault(view, set()).add(container)
+            if (view, container) not in dict_items:
+                viewed_from.setdefault(view, set()).add(container)
+    copies = _saved_copies(sharing.statements)
     found, todo = {(name, True)}, [(name, True)]        # (a name, whether it may be the memory or holds it)
     while todo:
         current, is_memory = todo.pop()
         if is_memory:
             steps = [(n, True) for n in sharing.alias.get(current, set()) | sharing.views.get(current, set())
-                     | viewed_from.get(current, set())]
+                     | viewed_from.get(current, set()) if n not in copies]
         else:
             steps = [(n, True) for n in sharing.views.get(current, set()) | sharing.taken_out.get(current, set())]
             steps += [(n, False) for n in sharing.alias.get(current, set())]
