@@ -870,8 +870,9 @@ def _mark_overlapping_values(sharing, body, writes):
     what ``y`` is a view of. NumPy may write such a value element by element, reading
     elements it has overwritten already, which the reverse sweep cannot follow; the
     forward sweep checks it when it runs (``runtime.write_reads_value_first``). A list or
-    dict the function built (a memo table ``memo[n] = r``) is no array, and the counter
-    of a range loop (``y[i] = r``) is a basic index: such writes stay unmarked."""
+    dict the function built (a memo table ``memo[n] = r``) is no array, and an int
+    (``y[i] = r``, ``i`` a range loop's counter or a copy of one) is a basic index: such
+    writes stay unmarked."""
     memory, counters = {}, None     # y -> the names that may share y's memory; the ints of range loops
     for stmt, name in writes:
         value = getattr(stmt, "value", None)
@@ -879,7 +880,7 @@ def _mark_overlapping_values(sharing, body, writes):
                 and S.may_be_advanced_index(stmt.targets[0].slice) and isinstance(value, gast.Name)):
             continue
         if counters is None:
-            counters = range_targets(body, mark=False)
+            counters = _int_names(body)
         if S.may_be_advanced_index(stmt.targets[0].slice, counters) and not sharing.is_list_or_dict_built_here(name):
             if name not in memory:
                 memory[name] = _memory_of(sharing, name)
@@ -912,6 +913,25 @@ def _saved_copies(statements):
         elif isinstance(stmt, (gast.Assign, gast.For)):
             others |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
     return copies - others
+
+
+def _int_names(body):
+    """Names that certainly hold ints: the counters of range loops, and names every
+    binding of which is one of those or an int constant (``row_index = i``)."""
+    ints, sources, other = range_targets(body, mark=False), {}, set()
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and (isinstance(stmt.value, gast.Name)
+                     or isinstance(stmt.value, gast.Constant) and type(stmt.value.value) is int):
+            sources.setdefault(stmt.targets[0].id, set()).add(getattr(stmt.value, "id", None))
+        elif isinstance(stmt, (gast.Assign, gast.For)):
+            other |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+    candidates = {n: found - {None} for n, found in sources.items() if n not in other}
+    while True:
+        more = {n for n, found in candidates.items() if n not in ints and found <= ints}
+        if not more:
+            return ints
+        ints |= more
 
 
 def _memory_of(sharing, name):
