@@ -407,3 +407,13 @@ def replace_loads(tree, identifier, value):
 def _reads(node, identifier):
     """Whether ``node`` is a read of the name ``identifier``."""
     return isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id == identifier
+
+
+def may_be_advanced_index(index, counters=()):
+    """Whether the index ``index`` of a write may be a mask or a list of positions, which
+    NumPy may write element by element: not a constant (``d["buf"]``, ``y[0]``), nor a
+    slice, nor a name of ``counters`` (names known to hold ints), nor a tuple of those,
+    which NumPy writes as a basic index (reading all of the value first) or which key a dict."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return not all(isinstance(part, (gast.Constant, gast.Slice))
+                   or isinstance(part, gast.Name) and part.id in counters for part in parts)

@@ -496,14 +496,15 @@ def unknown_method_advice(op):
             "differentiate the method itself")
 
 
-def range_targets(body):
+def range_targets(body, mark=True):
     """Names bound only by ``for name in <a range>``: always ints. (The core form loops
-    with a single name only over ranges.)"""
+    with a single name only over ranges.) ``mark``: mark those loops (Key.RANGE_LOOP)."""
     bound, other = set(), set()
     for node in S.statements(body):        # (the core form defines no functions)
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             bound.add(node.target.id)
-            anno.set(node, Key.RANGE_LOOP, True)
+            if mark:
+                anno.set(node, Key.RANGE_LOOP, True)
         elif isinstance(node, gast.Assign) and type(node.targets[0]) is gast.Name:
             other.add(node.targets[0].id)
         elif isinstance(node, gast.Assign):
@@ -609,46 +610,97 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
-    from ..analysis.unread_values import UnreadValues
-    sharing = Sharing(params, body, prepare)
-    element_reads = _annotate_for_write_checks(sharing, params, body, live_at_end, [w[:2] for w in writes])
-    _refuse_callees_changing_arguments(source, calls_changing_arguments(sharing))
-    _check_items_of_shallow_copies(source, sharing, body, helper)
-    unread = UnreadValues(body, params, live_at_end, value_reads, sharing.group)     # found when first asked
-    _check_outside_updates(source, sharing, body, writes, helper)
-    for stmt, name, action, strict in writes:
-        if name in anno.get(stmt, Key.UNSHARED, ()):
-            continue        # its object is new and no other name refers to it
-        checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
-        keeps_items = _replaces_items(sharing, name, action)
-        holders = _holders_of_write(source, sharing, body, (stmt, name, action), helper, unread)
-        if strict and checked and _written_outside(source, sharing, (stmt, name, action), keeps_items):
-            _refuse_shared_write(source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
-                                 sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
-        conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, params)) \
-            - _stored_back(sharing, params, holders) - {returned}
-        conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
-        # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
-        # later writes into y, so after each such write v is read again when it is a view.
-        # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
-        refreshed = {v for v in conflicts if refresh_row is not None and strict
-                     and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
-        # a value read with a string key is a dict's item: a write replaces items, never changes one
-        refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        followed, (store, copies), refused = _sharers_following(
-            sharing, (body, params), (stmt, name, action), (conflicts - items, holders), (helper, checked))
-        if refused and not refused <= unread.unread(stmt, refused) \
-                and not rebinds_loop_item(source, body, (stmt, name, action), helper, unread) \
-                and not refused <= _aliases_at_write(body, params, (stmt, name), refused, helper, followed):
-            _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
-                                 holders=holders, sharers=refused, deque=_deque_made(body, name))
-        changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
-                                (helper, namer, refresh_row))
-        for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
-            _insert_after(body, store, copy)
-        if changed or copies:
-            unread.forget()     # statements were added: what is unread is found again
+    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned)
+    check.analyze(live_at_end, prepare, writes)
+    for write in writes:
+        if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
+            _check_write(check, write)
+
+
+class _WriteCheck:
+    """What ``check_in_place_writes`` knows of one body while it checks its writes: the
+    code (source, params, body), how to build runtime calls (helper, namer, refresh_row),
+    and, once ``analyze``d, the sharing, the element reads and what is left unread."""
+
+    def __init__(self, source, params, body, makers, returned):
+        self.source, self.params, self.body, self.returned = source, params, body, returned
+        self.helper, self.namer, self.refresh_row = makers
+        self.sharing = self.element_reads = self.unread = None
+
+    def analyze(self, live_at_end, prepare, writes):
+        """Find what may share what, refuse callees changing their arguments, and add the
+        checks made before writes (items of shallow copies, updates of outside memory)."""
+        from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
+        from ..analysis.unread_values import UnreadValues
+        source, params, body = self.source, self.params, self.body
+        self.sharing = Sharing(params, body, prepare)
+        self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
+                                                        [w[:2] for w in writes])
+        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing))
+        _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
+        # found when first asked
+        self.unread = UnreadValues(body, params, live_at_end, value_reads, self.sharing.group)
+        _check_outside_updates(source, self.sharing, body, writes, self.helper)
+
+
+def _check_write(check, write):
+    """Check one in-place ``write`` (statement, name, action, strict): refuse it where it
+    changes memory from outside or a live sharer it cannot show, else add what lets the
+    sharers see it (aliases followed, rows read again, copies taking the written item)."""
+    stmt, name, action, strict = write
+    sharing, body = check.sharing, check.body
+    checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
+    keeps_items = _replaces_items(sharing, name, action)
+    holders = _holders_of_write(check.source, sharing, body, (stmt, name, action), check.helper, check.unread)
+    if strict and checked and _written_outside(check.source, sharing, (stmt, name, action), keeps_items):
+        _refuse_shared_write(check.source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
+                             sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
+    conflicts, refreshed, items = _sharers_of_write(check, write, holders)
+    followed, (store, copies), refused = _sharers_following(
+        sharing, (body, check.params), (stmt, name, action), (conflicts - items, holders), (check.helper, checked))
+    aliases, refused = _sharers_refused(check, (stmt, name, action), refused)
+    if refused:
+        _refuse_shared_write(check.source, name, stmt, action, _rows_of(conflicts - items, name, check.element_reads),
+                             holders=holders, sharers=refused, deque=_deque_made(body, name))
+    changed = _follow_write(body, write, followed | aliases, refreshed, check.element_reads,
+                            (check.helper, check.namer, check.refresh_row))
+    for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
+        _insert_after(body, store, copy)
+    if changed or copies:
+        check.unread.forget()     # statements were added: what is unread is found again
+
+
+def _sharers_of_write(check, write, holders):
+    """(the live names that may share the object the ``write`` (statement, name, action,
+    strict) changes, those of them read again after it (rows), those read as a dict's
+    items (which a write replaces, never changes))."""
+    stmt, name, action, strict = write
+    sharing, body, element_reads = check.sharing, check.body, check.element_reads
+    conflicts = _live_sharers(sharing, stmt, name, action, strict, (body, check.params)) \
+        - _stored_back(sharing, check.params, holders) - {check.returned}
+    conflicts -= _replaced_since_read(sharing, body, stmt, name, conflicts)
+    # v = y[i] is a number for a 1-D y and a view (a row) otherwise: a row shows
+    # later writes into y, so after each such write v is read again when it is a view.
+    # (Not after y += v: that becomes y = y + v, a new array no row is a view of.)
+    refreshed = {v for v in conflicts if check.refresh_row is not None and strict
+                 and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
+    # a value read with a string key is a dict's item: a write replaces items, never changes one
+    items = refreshed
+    refreshed = {v for v in refreshed if not _read_by_key(element_reads[v])}
+    return conflicts, refreshed, items
+
+
+def _sharers_refused(check, write, refused):
+    """(the aliases followed as well, the sharers still refused) of the ``write``
+    (statement, name, action), given the sharers ``refused`` so far: none where they
+    never read the object again, or the write rebinds a loop's item
+    (``rebinds_loop_item``); all followed where each surely holds the object at the
+    write (``_aliases_at_write``)."""
+    if not refused or refused <= check.unread.unread(write[0], refused) \
+            or rebinds_loop_item(check.source, check.body, write, check.helper, check.unread):
+        return set(), set()
+    aliases = _aliases_at_write(check.body, check.params, write[:2], refused, check.helper)
+    return (aliases, set()) if refused <= aliases else (set(), refused)
 
 
 def _sharers_following(sharing, code, write, shared, how):
@@ -664,14 +716,10 @@ def _sharers_following(sharing, code, write, shared, how):
     return followed, (store, copies), refused
 
 
-def _aliases_at_write(body, params, write, refused, helper, followed):
+def _aliases_at_write(body, params, write, refused, helper):
     """Those of ``refused`` that surely hold the object the ``write`` (statement, name)
-    changes at that write (``y = z; y *= s; z = y + z``, see current_aliases.py), added to
-    ``followed`` where all of them do (then the write is followed, not refused)."""
-    found = aliases_at_write(body, params, *write, refused) if helper is not None else set()
-    if refused <= found:
-        followed |= found
-    return found
+    changes at that write (``y = z; y *= s; z = y + z``, see current_aliases.py)."""
+    return aliases_at_write(body, params, *write, refused) if helper is not None else set()
 
 
 def _written_outside(source, sharing, write, keeps_items):
@@ -827,77 +875,110 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
     if writes:      # what is live, and unshared, is asked only at the writes
         dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
         mark_unshared(body, params, writes, sharing)
-        _mark_overlapping_values(body, writes)
+        _mark_overlapping_values(sharing, body, writes)
     return element_reads
 
 
-def _mark_overlapping_values(body, writes):
-    """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory (``y``
-    itself, an alias of it, or a view made from one: ``v = y[::-1]``, ``v = y.T``,
-    ``v = y.reshape(...)``, ``v = numpy.flip(y)``): NumPy may write such a value element
-    by element, reading elements it has overwritten already, which the reverse sweep
-    cannot follow; the forward sweep checks it when it runs
-    (``runtime.write_reads_value_first``). An item read at a key held in a name
-    (``r = memo[n]``, a dict's as often as an array's) or a value computed is not taken
-    for a view, so the memo tables and dicts of lists the code writes stay unmarked."""
-    made_from = {}          # name -> the names its value may be a view of
-    for stmt in walk.walk_statements(body):
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
-            base = _view_base(stmt.value)
-            if base is not None:
-                made_from.setdefault(stmt.targets[0].id, set()).add(base)
+def _mark_overlapping_values(sharing, body, writes):
+    """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory, as the
+    value flow says (``_memory_of``): ``y`` itself, an alias of it, a view made from one
+    (``v = y[::-1]``, ``v = y.T``, ``v = y[k]`` at any key, ``v = numpy.flip(y)``, a
+    helper returning a view of it, ``y`` read back out of a list or dict holding it), or
+    what ``y`` is a view of. NumPy may write such a value element by element, reading
+    elements it has overwritten already, which the reverse sweep cannot follow; the
+    forward sweep checks it when it runs (``runtime.write_reads_value_first``). A list or
+    dict the function built (a memo table ``memo[n] = r``) is no array, and an int
+    (``y[i] = r``, ``i`` a range loop's counter or a copy of one) is a basic index: such
+    writes stay unmarked."""
+    memory, counters = {}, None     # y -> the names that may share y's memory; the ints of range loops
     for stmt, name in writes:
         value = getattr(stmt, "value", None)
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
-                and _may_be_advanced(stmt.targets[0].slice) and isinstance(value, gast.Name) \
-                and _made_from(value.id, name, made_from):
-            anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
+                and S.may_be_advanced_index(stmt.targets[0].slice) and isinstance(value, gast.Name)):
+            continue
+        if counters is None:
+            counters = _int_names(body)
+        if S.may_be_advanced_index(stmt.targets[0].slice, counters) and not sharing.is_list_or_dict_built_here(name):
+            if name not in memory:
+                memory[name] = _memory_of(sharing, name)
+            if value.id in memory[name]:
+                anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
 
 
-_VIEW_METHODS = frozenset({"reshape", "view", "transpose", "swapaxes", "ravel", "squeeze", "diagonal"})
-_VIEW_FUNCTIONS = frozenset({"flip", "fliplr", "flipud", "transpose", "reshape", "ravel", "swapaxes", "moveaxis",
-                             "squeeze", "expand_dims", "rot90", "diagonal", "atleast_1d", "atleast_2d", "broadcast_to"})
+def _dict_items(statements):
+    """(v, d) for each ``v = d["key"]``, and no other read of ``d`` binding ``v``: a string
+    key reads a dict's item, so ``d``'s other items share nothing with ``v``."""
+    keyed, other = set(), set()
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Name):
+            read = (stmt.targets[0].id, stmt.value.value.id)
+            key = stmt.value.slice
+            (keyed if isinstance(key, gast.Constant) and isinstance(key.value, str) else other).add(read)
+    return keyed - other
 
 
-def _view_base(value):
-    """The name whose array ``value`` may be a view of (``y``, ``y[1:]``, ``y[0]``,
-    ``y.T``, ``y.reshape(3, 1)``, ``numpy.flip(y)``), or None."""
-    if isinstance(value, gast.Name):
-        return value.id
-    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
-            and not isinstance(value.slice, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
-        return value.value.id
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute):
-        func = value.func
-        if func.attr in _VIEW_METHODS and isinstance(func.value, gast.Name) and func.value.id not in ("np", "numpy"):
-            return func.value.id
-        if func.attr in _VIEW_FUNCTIONS and value.args and isinstance(value.args[0], gast.Name) \
-                and getattr(anno.get(value, Key.TARGET), "__module__", "").startswith("numpy"):
-            return value.args[0].id
-    return None
+def _saved_copies(statements):
+    """The names every binding of which is ``snapshot(v)`` or ``saved_item(c, k)``: a copy
+    when the value is an array (another object is handed back as it is)."""
+    copies, others = set(), set()
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            copied = isinstance(stmt.value, gast.Call) \
+                and anno.get(stmt.value, Key.TARGET) in (runtime.snapshot, runtime.saved_item)
+            (copies if copied else others).add(stmt.targets[0].id)
+        elif isinstance(stmt, (gast.Assign, gast.For)):
+            others |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+    return copies - others
 
 
-def _made_from(name, target, made_from):
-    """Whether ``name`` is ``target`` or is made, through names, from it."""
-    seen, todo = set(), [name]
+def _int_names(body):
+    """Names that certainly hold ints: the counters of range loops, and names every
+    binding of which is one of those or an int constant (``row_index = i``)."""
+    ints, sources, other = range_targets(body, mark=False), {}, set()
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and (isinstance(stmt.value, gast.Name)
+                     or isinstance(stmt.value, gast.Constant) and type(stmt.value.value) is int):
+            sources.setdefault(stmt.targets[0].id, set()).add(getattr(stmt.value, "id", None))
+        elif isinstance(stmt, (gast.Assign, gast.For)):
+            other |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+    candidates = {n: found - {None} for n, found in sources.items() if n not in other}
+    while True:
+        more = {n for n, found in candidates.items() if n not in ints and found <= ints}
+        if not more:
+            return ints
+        ints |= more
+
+
+def _memory_of(sharing, name):
+    """``name`` and the names whose arrays may overlap its memory: reached through
+    aliases (``v = y``, a call that may return its argument), views both ways (what was
+    read out of ``y`` by an index or attribute, and what ``y`` was read out of), and the
+    items read out of a list, dict or object that may hold one of them (``v = d["y"]``,
+    ``v = stack.pop()``, a loop's item). Not the other items a list holds, which are
+    other objects, nor a copy of an array astgrad's code saved (``snapshot``, ``saved_item``)."""
+    viewed_from, dict_items = {}, _dict_items(sharing.statements)
+    for container, views in sharing.views.items():
+        for view in views:
+            if (view, container) not in dict_items:
+                viewed_from.setdefault(view, set()).add(container)
+    copies = _saved_copies(sharing.statements)
+    found, todo = {(name, True)}, [(name, True)]        # (a name, whether it may be the memory or holds it)
     while todo:
-        current = todo.pop()
-        if current == target:
-            return True
-        if current not in seen:
-            seen.add(current)
-            todo.extend(made_from.get(current, ()))
-    return False
-
-
-def _may_be_advanced(index):
-    """Whether the index ``index`` of a write may be a mask or a list of positions: not a
-    constant (``d["buf"]``, ``y[0]``), nor a slice, nor a tuple of those, which NumPy
-    writes as a basic index (reading all of the value first) or which key a dict."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return not all(isinstance(part, (gast.Constant, gast.Slice)) for part in parts)
+        current, is_memory = todo.pop()
+        if is_memory:
+            steps = [(n, True) for n in sharing.alias.get(current, set()) | sharing.views.get(current, set())
+                     | viewed_from.get(current, set()) if n not in copies]
+        else:
+            steps = [(n, True) for n in sharing.views.get(current, set()) | sharing.taken_out.get(current, set())]
+            steps += [(n, False) for n in sharing.alias.get(current, set())]
+        steps += [(n, False) for n in sharing.holders.get(current, set())]
+        for step in steps:
+            if step not in found:
+                found.add(step)
+                todo.append(step)
+    return {n for n, is_memory in found if is_memory}
 
 
 def _checked_writes(statements):

@@ -276,9 +276,33 @@ class ViewWrites:
         new = self.normalizer.namer.fresh(view.name + "_new")
         self.normalizer.locals.add(new)
         copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
+        overlap = self.overlap_check(view, stmt, target)
         write = make(gast.Subscript(value=S.name(new), slice=target.slice, ctx=gast.Store()))
-        out = [_at(S.expr_stmt(self.check(view, stmt)), stmt), _at(S.assign(new, copied), stmt), _at(write, stmt)]
+        out = [_at(S.expr_stmt(self.check(view, stmt)), stmt), *overlap, _at(S.assign(new, copied), stmt),
+               _at(write, stmt)]
         return out + self.written_back(view, new, stmt, written)
+
+    def overlap_check(self, view, stmt, target):
+        """Before ``v[k] = e`` with an index that may be a mask or a list of positions and
+        a value that may be a view (of ``v``'s base, say): the write goes into a copy of
+        ``v``, which reads all of ``e`` first, while NumPy may write into ``v`` element by
+        element, reading elements of ``e`` it has already replaced. So ``e`` and ``k``
+        are read into names (in Python's order) and ``write_reads_value_first``
+        (runtime.py) checks the write on the view itself when it runs."""
+        if not isinstance(stmt, gast.Assign) or not S.may_be_advanced_index(target.slice) \
+                or not isinstance(stmt.value, _MAY_BE_VIEWS):
+            return []
+        out = []
+        for owner, field, hint in ((stmt, "value", "value"), (target, "slice", "index")):
+            if not isinstance(getattr(owner, field), (gast.Name, gast.Constant)):
+                name = self.normalizer.namer.fresh(hint)
+                self.normalizer.locals.add(name)
+                out.append(_at(S.assign(name, getattr(owner, field)), stmt))
+                setattr(owner, field, S.name(name))
+        where = f"{self.normalizer.source.filename}:{self.normalizer.source.file_line(stmt)}"
+        check = self.normalizer.runtime_call(runtime.write_reads_value_first, [
+            view.read(), S.copy(target.slice), S.copy(stmt.value), S.const(where)])
+        return out + [_at(S.expr_stmt(check), stmt)]
 
     def written_back(self, view, new, stmt, written):
         """``base[index] = new`` for view ``view`` (the base may be a view too)."""
@@ -382,6 +406,10 @@ def _chained(node):
             return False
         node = node.value
     return isinstance(node, gast.Name)
+
+
+# values that may share memory with the array written (a fresh result, such as x * 2, cannot)
+_MAY_BE_VIEWS = (gast.Name, gast.Subscript, gast.Attribute, gast.Call)
 
 
 def _keyed(subscript):
