@@ -16,7 +16,6 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
-from .rebound_arguments import rebinding_index
 
 
 def _argument_writes(tree, written_by_call=None, rebound=None):
@@ -194,6 +193,7 @@ def _rebound_before(normalizer, tree, param, nodes, rebound):
     """Whether the writes ``nodes`` into ``param`` by its name all follow its rebinding to
     a new object (``state = dict(state)``): they change no argument. ``rebound`` gets the
     position of that statement in the body, for ``_rename_after_rebinding``."""
+    from .rebound_arguments import rebinding_index     # (loaded with the first argument written into)
     index = rebinding_index(tree.body, param, normalizer.resolve_call)
     if index is None:
         return False

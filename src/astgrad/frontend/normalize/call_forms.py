@@ -12,7 +12,6 @@ from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
-from .known_keys import known_keys
 
 
 class CallFormLowering:
@@ -190,6 +189,7 @@ class CallFormLowering:
                 isinstance(k, gast.Constant) and isinstance(k.value, str) for k in display.keys):
             keys = [k.value for k in display.keys]      # opts = {"k": v} ... f(**opts)
         else:
+            from .known_keys import known_keys     # (loaded with the first such call)
             keys = known_keys(self, kw.value, kw.value)     # opts["b"] = v ... f(**opts)
         if keys is None:
             return None

@@ -30,7 +30,6 @@ from ...rules.registry import ITERTOOLS_ADVICE
 from ..function_args import Mixed, is_numpy_dispatcher, specialize as specialize_for_values
 from ..object_layouts import root
 from .jumps import _has_early_return
-from .strict_zips import rewrite_strict_zips
 from .scopes import as_def, binding_counts, declared, local_names, own_nodes, parameters, rename_locals
 
 
@@ -139,6 +138,7 @@ class ClosureLowering:
     def define_local(self, name, node, label):
         fn = as_def(node)
         if self._may_mention("strict="):
+            from .strict_zips import rewrite_strict_zips
             rewrite_strict_zips(self, fn)
         defaults = [self.captured(d) for d in fn.args.defaults]
         keyword = {a.id: self.captured(d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults)

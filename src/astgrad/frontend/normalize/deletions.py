@@ -18,7 +18,6 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
-from .deleted_names import read_after_del
 
 _ADVICE = ("build the new value instead (a list without the items, {k: v for k, v in d.items() "
            "if k != key})")
@@ -49,6 +48,7 @@ class DeletionLowering:
     def refuse_read_after_del(self, tree):
         """Python raises where a read finds a deleted name unbound; the generated code
         would read the old value, so a read that may follow a ``del`` is refused."""
+        from .deleted_names import read_after_del     # (loaded with the first del)
         found = read_after_del(tree)
         if found is not None:
             node, name, kind = found

@@ -40,9 +40,7 @@ import gast
 from ...core import syntax as S
 from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
-from .first_match import first_match, lower_at_line
 from .named_generator_expressions import holds_iterators, move_held_generators, refuse_loops_changing_generators
-from .try_comprehensions import made_search
 from .scopes import own_nodes
 
 
@@ -251,6 +249,7 @@ class ExplicitIteratorLowering:
         the first match (first_match.py). None for any other call."""
         if isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.GeneratorExp) \
                 and 1 <= len(node.args) <= 2 and not node.keywords and self.resolve_call(node) is builtins.next:
+            from .first_match import first_match       # (loaded with the first such call)
             return first_match(self, node.args[0], node.args[1] if len(node.args) == 2 else None)
         if not (self.explicit_iterators and isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.Name)
                 and node.args[0].id in self.explicit_iterators and self.resolve_call(node) is builtins.next):
@@ -264,6 +263,7 @@ class ExplicitIteratorLowering:
             block = self._search_block(it, pos, item, default)
         else:
             block = self._next_item(it, pos, item, default)
+        from .first_match import lower_at_line
         lower_at_line(self, block, "next() of a generator expression with a condition")
         return S.name(item)
 
@@ -312,6 +312,7 @@ class ExplicitIteratorLowering:
         conditions: in a try body, where the search loop would stop part-way, the call of
         the function made for it (try_comprehensions.py) where there is one, the position
         past the end until it returns (the generator finished, should the search raise)."""
+        from .try_comprehensions import made_search     # (loaded with the first such search)
         generator = self.iterator_items[it][3]
         search = generator and self.protected_depth and made_search(self, generator, default is not None)
         if not search:

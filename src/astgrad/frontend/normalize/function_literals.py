@@ -32,7 +32,6 @@ from ...core.ops import is_user_function
 from ...errors import TransformError
 from ..source import parse_function
 from .closures import Data, Functions, Global, Local, Made, _has_value, functions_container
-from .reached_flips import changed_container_error, changer_of
 from .scopes import returns_local_function
 
 
@@ -58,6 +57,7 @@ class FunctionLiteralLowering:
         One the function itself, or a function it reaches (reached_flips.py), changes in place
         (``FS.reverse()``) is refused: the functions it holds when the code is made are not
         those the call reads after the change."""
+        from .reached_flips import changed_container_error, changer_of    # (loaded with the first such global)
         own = len(path) == 1 and self.changed_in_place(path[0])
         changer = None if own else changer_of(self.source.fn, container, path[-1], changed_in_place)
         if own or changer is not None:

@@ -34,9 +34,6 @@ from ...core.missing import MISSING
 from .. import object_layouts as L
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
-from .block_copies import copy_around_blocks
-from .block_rebinds import rebinds_on_locals
-from .self_containers import DICT_OF_LISTS, copy_helper_name, copy_on_write
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
 _state_twins = weakref.WeakKeyDictionary()  # method -> {dict attributes: its twin returning (result, self)}
@@ -526,6 +523,9 @@ def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
     twin = made.get(key)
     if twin is None:
         from ..source import parse_function
+        from .block_copies import copy_around_blocks        # (loaded with the first state twin)
+        from .block_rebinds import rebinds_on_locals
+        from .self_containers import DICT_OF_LISTS, copy_helper_name, copy_on_write
 
         tree = parse_function(method).tree
         helper = copy_helper_name(method, tree)

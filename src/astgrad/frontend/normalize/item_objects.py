@@ -27,9 +27,6 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import inner_blocks, walk_blocks, walk_statements
-from .item_choices import chosen_form, write_choices
-from .item_loops import WriteOut, whole_reads
-from .zipped_items import restore_zips, zip_positions
 from .scopes import parameters
 
 
@@ -42,6 +39,9 @@ def split_item_objects(normalizer, tree):
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
+    from .item_choices import chosen_form, write_choices    # (loaded with the first such display)
+    from .item_loops import WriteOut
+    from .zipped_items import restore_zips, zip_positions
     unpacked, zipped = _unpack_items(tree, displays, normalizer.bound_count), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
@@ -217,6 +217,7 @@ def _item_reads(tree, displays, bound_count):
             reads.setdefault(node.value.id, []).append(node)
             read_names.add(id(node.value))
     lists = {name for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
+    from .item_loops import whole_reads
     written_out, changing = whole_reads(tree, lists, bound_count,   # (a dict's own loop goes over its keys)
                                         dicts=set(displays) - lists)
     whole = {}

@@ -20,7 +20,6 @@ import gast
 
 from ...core import syntax as S
 from .dicts import bound_only_to
-from .keyed_list_cuts import bound_once
 
 
 def slice_write_as_new_list(normalizer, target, value):
@@ -90,6 +89,7 @@ def attribute_slice_stores(stmt, me, attr, taken):
     if not (isinstance(target, gast.Subscript) and isinstance(target.slice, gast.Slice)
             and target.slice.step is None):
         return None
+    from .keyed_list_cuts import bound_once     # (loaded with a method's state twin)
     found = []
     value = bound_once(stmt.value, f"{attr}_value", taken, found)
     bounds = [None if b is None else bound_once(b, f"{attr}_{side}", taken, found)

@@ -26,7 +26,6 @@ from .containers import ContainerLowering
 from .list_arithmetic import ListArithmeticLowering
 from .default_dicts import rewrite_default_dicts
 from .deletions import DeletionLowering
-from .constant_getattr import rewrite_constant_getattr
 from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
@@ -36,8 +35,6 @@ from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .foreign import ForeignLowering
-from .strict_zips import rewrite_strict_zips
-from .deques import rewrite_deques
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
@@ -48,11 +45,8 @@ from .iterators import IteratorLowering
 from .itertools_calls import ItertoolsLowering
 from .library_forms import LibraryWriteLowering
 from .jumps import JumpLowering, _has_early_return
-from .local_classes import bind_local_classes
-from .closure_objects import lambdas_as_objects
 from .comparison_methods import ComparisonMethodLowering
 from .unknown_objects import UnknownObjectValues
-from .local_records import hoist_local_namedtuples
 from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .method_values import MethodValueLowering
@@ -61,7 +55,6 @@ from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds, refuse_value_rebinds
-from .flat_iterators import guard_held_flat_iterators
 from .unknown_operators import UnknownOperatorLowering
 from .proven_plain import ProvenPlainValues
 from .outer_writes import lower_outer_writes
@@ -80,8 +73,6 @@ from .statements import StatementLowering
 from .trying import TryLowering
 from .ufunc_dtypes import UfuncDtypeLowering
 from .math_forms import MathFormLowering
-from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
-from .views import rewrite_view_writes
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
@@ -198,37 +189,25 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
         refuse_foreign_rebinds(self, tree)  # a helper (or a getter) rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
-            bind_local_classes(self, tree)  # local_classes.py
+            from .local_classes import bind_local_classes   # (loaded with the first local class)
+            bind_local_classes(self, tree)
         nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
         derivative = self.derivative_code = generated_text.is_derivative(self.source.fn.__code__)
         self._refuse_constructs(nodes, derivative)
-        if not derivative and self._may_mention(".flat") and guard_held_flat_iterators(self, tree, nodes):
-            nodes = list(S.walk_nodes(tree))            # flat_iterators.py
+        if not derivative and self._may_mention(".flat"):
+            from .flat_iterators import guard_held_flat_iterators
+            if guard_held_flat_iterators(self, tree, nodes):
+                nodes = list(S.walk_nodes(tree))
         kinds = set(map(type, nodes))
         if gast.Delete in kinds:
             self.refuse_read_after_del(tree)    # deletions.py
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
-        if gast.Lambda in kinds and lambdas_as_objects(self, tree):    # closure_objects.py
-            nodes = list(S.walk_nodes(tree))
-        if kinds & {gast.ListComp, gast.DictComp} and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
-            unroll_function_comprehensions(tree)
-            nodes = list(S.walk_nodes(tree))
-        if kinds & {gast.Lambda, gast.Starred} and any(isinstance(n, gast.Attribute) and n.attr == "append"
-                                                       for n in nodes):
-            gather_appended_functions(tree)
-            nodes = list(S.walk_nodes(tree))
-        if gast.If in kinds and branch_defines_function(self, nodes) and choose_branch_functions(self, tree):
-            nodes = list(S.walk_nodes(tree))
-        if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
-            hoist_local_namedtuples(self, tree)
-            nodes = list(S.walk_nodes(tree))
-        if any(isinstance(n, gast.Name) and n.id == "getattr" for n in nodes) \
-                and rewrite_constant_getattr(self, tree, nodes):        # constant_getattr.py
-            nodes = list(S.walk_nodes(tree))
+        nodes = _rewrite_function_values(self, tree, nodes, kinds)
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
+            from .views import rewrite_view_writes
             rewrite_view_writes(self, tree, nodes)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
@@ -279,10 +258,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
             nodes = list(S.walk_nodes(tree))
-        if (self._may_mention("deque") or self._may_mention("Queue")) and rewrite_deques(self, tree):
-            nodes = list(S.walk_nodes(tree))
-        if self._may_mention("strict=") and rewrite_strict_zips(self, tree):
-            nodes = list(S.walk_nodes(tree))
+        if self._may_mention("deque") or self._may_mention("Queue"):
+            from .deques import rewrite_deques
+            if rewrite_deques(self, tree):
+                nodes = list(S.walk_nodes(tree))
+        if self._may_mention("strict="):
+            from .strict_zips import rewrite_strict_zips
+            if rewrite_strict_zips(self, tree):
+                nodes = list(S.walk_nodes(tree))
         return nodes
 
     def _may_mention(self, text):
@@ -409,6 +392,39 @@ def _may_write_through_views(nodes):
                 or type(value) is gast.Call and type(value.func) is gast.Attribute and value.func.attr == "reshape"):
             return True
     return False
+
+
+def _rewrite_function_values(normalizer, tree, nodes, kinds):
+    """``nodes`` after the rewrites of function values, which most code has none of
+    (``kinds``: the types of ``nodes``): lambdas made objects (closure_objects.py),
+    comprehensions and appends of functions written out (unrolled.py), a function chosen
+    by a branch (forwarding.py), local namedtuples hoisted (local_records.py) and
+    ``getattr`` with a constant name (constant_getattr.py). A module of these is loaded
+    with the first code that may need it, not with the engine."""
+    if gast.Lambda in kinds:
+        from .closure_objects import lambdas_as_objects
+        if lambdas_as_objects(normalizer, tree):
+            nodes = list(S.walk_nodes(tree))
+    if kinds & {gast.ListComp, gast.DictComp, gast.Lambda, gast.Starred}:
+        from .unrolled import gather_appended_functions, is_partial_call, unroll_function_comprehensions
+        if kinds & {gast.ListComp, gast.DictComp} and (gast.Lambda in kinds or any(map(is_partial_call, nodes))):
+            unroll_function_comprehensions(tree)
+            nodes = list(S.walk_nodes(tree))
+        if kinds & {gast.Lambda, gast.Starred} and any(isinstance(n, gast.Attribute) and n.attr == "append"
+                                                       for n in nodes):
+            gather_appended_functions(tree)
+            nodes = list(S.walk_nodes(tree))
+    if gast.If in kinds and branch_defines_function(normalizer, nodes) and choose_branch_functions(normalizer, tree):
+        nodes = list(S.walk_nodes(tree))
+    if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
+        from .local_records import hoist_local_namedtuples
+        hoist_local_namedtuples(normalizer, tree)
+        nodes = list(S.walk_nodes(tree))
+    if any(isinstance(n, gast.Name) and n.id == "getattr" for n in nodes):
+        from .constant_getattr import rewrite_constant_getattr
+        if rewrite_constant_getattr(normalizer, tree, nodes):
+            nodes = list(S.walk_nodes(tree))
+    return nodes
 
 
 def _local_names(tree):

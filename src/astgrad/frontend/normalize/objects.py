@@ -30,8 +30,6 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
-from .self_containers import CHANGING_METHODS, container_kinds
-from .shared_copies import refuse_shared_copy
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
@@ -91,7 +89,8 @@ class ObjectLowering:
             return self.state_call(receiver, cls, attr, owner, assigned, node) \
                 or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node) \
                 or refuse_stored_arguments(self, cls, attr, assigned, node)
-        refuse_shared_copy(self, receiver, cls, attr, in_place, node)      # shared_copies.py
+        from .shared_copies import refuse_shared_copy      # (loaded with the first method call on an object)
+        refuse_shared_copy(self, receiver, cls, attr, in_place, node)
         self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
         leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
                    for value in resolved.leading]
@@ -150,6 +149,7 @@ class ObjectLowering:
             return None
         known = self.__dict__.setdefault("_held_containers", {})
         if (receiver.id, attr) not in known:
+            from .self_containers import container_kinds    # (loaded with the first such object)
             known[receiver.id, attr] = container_kinds(cls, attr, (self.source.tree, receiver.id, self.resolve_call)) \
                 if self.owns_object(receiver.id, attr) else None
         return known[receiver.id, attr]
@@ -484,6 +484,7 @@ def changed_in_place(tree):
     """The attribute names whose value ``tree`` changes in place: a list, dict, set or
     array method changing it (or an item of it: ``<obj>.name[k].append(v)``) called on
     ``<obj>.name``, an item of it (or of one of its items) written or deleted."""
+    from .self_containers import CHANGING_METHODS      # (loaded with the first object)
     found = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS:

@@ -38,7 +38,6 @@ from ...core.anno import Key
 from ...core.ops import is_user_function
 from .instances import function_tree
 from .jumps import jumps_out
-from .try_comprehensions import lift_comprehensions
 
 
 # what reads the exception being handled, which the lowered handlers no longer run inside
@@ -98,6 +97,7 @@ class TryLowering:
         error = self.namer.fresh("error")
         self.locals.add(error)
         where = "a with contextlib.suppress" if id(stmt) in self.suppress_tries else "a try with except"
+        from .try_comprehensions import lift_comprehensions     # (loaded with the first try)
         lift_comprehensions(self, stmt)                    # each a call: none stops part-way
         self._refuse_loops(stmt.body, stmt, where)         # as written: the loop's own line
         kind, self.protected_kind = self.protected_kind, where
