@@ -23,9 +23,12 @@ def warn(message, category=None, stacklevel=1, source=None, *, skip_file_prefixe
     category = UserWarning if category is None else category
     if not (isinstance(category, type) and issubclass(category, Warning)):
         raise TypeError(f"category must be a Warning subclass, not '{type(category).__name__}'")
+    skipping = {"skip_file_prefixes": tuple(skip_file_prefixes)} if skip_file_prefixes else {}
+    if skipping and sys.version_info < (3, 12):
+        raise TypeError("'skip_file_prefixes' is an invalid keyword argument for warn()")    # as Python's
     frame = sys._getframe(1)
     if origin(frame.f_code.co_filename, frame.f_lineno) is None:    # not generated text (an exported module)
-        warnings.warn(message, category, stacklevel + 1, source)
+        warnings.warn(message, category, stacklevel + 1, source, **skipping)
         return
     filename, line, frame_globals = _place(frame, max(stacklevel, 2 if skip_file_prefixes else 1),
                                            tuple(skip_file_prefixes))
