@@ -476,3 +476,14 @@ def test_a_method_made_for_another_receiver_layout_is_another_entry():
     keys = [disk_cache.entry_key(M.for_receiver(_Pair.halved, M.INSTANCE, _Pair, layout, "Pair_halved"), KEY)
             for layout in (numbers, of_a_v)]
     assert None not in keys and keys[0] != keys[1]
+
+
+def test_an_entry_of_code_derived_from_generated_code_keeps_the_users_lines():
+    """A second derivative's lines came from the first's generated text, which another
+    process does not have: the entry stores the user's lines they came from in turn (where
+    tracebacks and warnings point), not nothing."""
+    import disk_cache_target
+    first = caching._generate(disk_cache_target.f, KEY)
+    generated_line, users_line = next(iter(first.origins.items()))
+    derived = first.replace(origins={7: (first.code.co_filename, generated_line), 8: users_line})
+    assert disk_entries.entry_for(derived, "derived")["origins"] == [[7, *users_line], [8, *users_line]]

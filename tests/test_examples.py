@@ -50,6 +50,14 @@ EXPECTED = {
                           "equals 10 * 1.1**9: True",
                           "second derivative equals 90 * 1.1**8: True",
                           "pooled [0.9, 1.5], gradient [0.0, 1.0, 0.0, 1.0, 0.0]"],
+    "grids_views_and_layers.py": [f"{what} matches finite differences: True" for what in (
+        "meshgrid: gradient", "meshgrid: forward mode", "block: gradient", "block: Hessian",
+        "view written, then the name bound again: gradient", "view written, then the name bound again: forward mode",
+        "a model's layers changed by their methods: gradient",
+        "a model's layers changed by their methods: second derivative", "a dict of layers: gradient",
+        "enumerate and zip over layers: gradient", "enumerate and zip over layers: forward mode",
+        "a list argument: forward mode", "a list argument: Hessian")]
+        + ["the caller's layers unchanged by the derivatives: True"],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
                          "iterator and builder match finite differences: True True True",
                          "learning-rate gradient matches finite differences: True"],

@@ -61,6 +61,8 @@ def _cases():
         ("value_classes", "chained", 0, "reverse", 1, (0.7,), {}),
         ("everyday_state", "tenth_power", 0, "reverse", 1, (1.1,), {}),
         ("everyday_state", "tenth_power", 0, "reverse", 2, (1.1,), {}),
+        # generated code binding numpy.copy as copy, beside the helpers' import of the copy module
+        ("grids_views_and_layers", "view_then_rebind", (0, 1), "reverse", 1, (0.7, r.normal(size=4)), {}),
         ("value_classes", "chained", 0, "forward", 1, (0.7,), {"tangent": 1.3}),
         ("value_classes", "trained", 4, "reverse", 1,
          (r.normal(size=3) * 0.3, 0.1, r.normal(size=(20, 3)), r.normal(size=20), 0.05), {}),

@@ -169,3 +169,30 @@ def test_higher_orders_and_forward_mode_check_too(mode, order, tmp_path):
             exported(X, **({"d_x": np.ones(3)} if mode == "forward" else {}))
     finally:
         model.restore()
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda params: params.__setitem__("layer", model.Square(0.5)),
+     r"PARAMS\['layer'\] is now an instance of export_globals_model\.Square, where this derivative was "
+     r"exported for an instance of export_globals_model\.Squash"),
+    (lambda params: params.__setitem__("extra", 1.0),
+     r"PARAMS is now a dict of 'layer' \(.*\), 'lr' \(.*\), 'extra' \(.*\), where this derivative was exported "
+     r"for a dict of 'layer' \(an instance of export_globals_model\.Squash\), 'lr' \(a number, an array or a string\)"),
+    (lambda params: params.__setitem__("lr", None), r"PARAMS\['lr'\] is now an instance of builtins\.NoneType"),
+])
+def test_a_dict_of_objects_is_checked_by_its_keys_and_layouts(change, message, monkeypatch):
+    """The layout a dict of objects gives (a parameter's, keyed_layout), as an exported
+    check: it says what the dict held when the derivative was made."""
+    from astgrad.export_guards import _layout_described
+    from astgrad.exported_checks import globals_as_exported
+    from astgrad.frontend.object_layouts import keyed_layout
+    params = {"layer": model.Squash(0.5), "lr": 0.1}
+    monkeypatch.setattr(model, "PARAMS", params, raising=False)
+    checks = [(model.__name__, ("PARAMS",), _layout_described(keyed_layout(params)))]
+    globals_as_exported(checks, "python -m astgrad export m:f")
+    params["lr"] = np.ones(2)       # a number, an array or a string: read as it is
+    params["layer"] = model.Squash(2.0)
+    globals_as_exported(checks, "python -m astgrad export m:f")
+    change(params)
+    with pytest.raises(RuntimeError, match=message):
+        globals_as_exported(checks, "python -m astgrad export m:f")

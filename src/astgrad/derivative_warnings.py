@@ -21,6 +21,7 @@ import numpy
 
 from .error_origins import users_place
 from .runtime import ON_ENTER
+from .user_warnings import module_globals_of
 
 _KINDS = {"divide by zero": "divide", "overflow": "over", "underflow": "under", "invalid value": "invalid"}
 try:        # NumPy 2's floating-point settings: a context variable, set here directly (errstate
@@ -132,20 +133,10 @@ class _Sorting:
 def _warn(message, filename, line, frame_globals):
     """``warnings.warn`` at the user's line, as NumPy warns there: the filters matched with
     the user's module, Python's once-per-place registry the user's module's own."""
-    module_globals = _module_globals(filename, frame_globals)
+    module_globals = module_globals_of(filename, frame_globals)
     warnings.warn_explicit(message, RuntimeWarning, filename, line, module=module_globals.get("__name__"),
                            registry=module_globals.setdefault("__warningregistry__", {}),
                            module_globals=module_globals)
-
-
-def _module_globals(filename, frame_globals):
-    """The globals of the module ``filename`` is: those generated code runs with, unless
-    they are a copy of that module's (then the module's own, where its registry lives)."""
-    module = sys.modules.get(frame_globals.get("__name__"))
-    found = getattr(module, "__dict__", None)
-    if found is not None and found is not frame_globals and getattr(module, "__file__", None) == filename:
-        return found
-    return frame_globals
 
 
 ON_ENTER[numpy.errstate] = sort_entered_settings

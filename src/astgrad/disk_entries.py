@@ -25,6 +25,7 @@ import sys
 import types
 
 from .core.functions import module_of
+from .core.generated_text import origin
 from .core.missing import MISSING
 from .core.originals import is_snapshot, snapshot
 from .generation_records import Generated
@@ -329,9 +330,10 @@ def entry_for(generated, name, callees=(), bound=None):
     dependencies = described_dependencies(generated.dependencies)
     if dependencies is None:
         return None
-    # the lines of the user's files its lines came from (not those of code generated in this process)
-    origins = [[line, file, user_line] for line, (file, user_line) in (generated.origins or {}).items()
-               if not file.startswith("<")]
+    # the lines of the user's files its lines came from, through the code generated in this
+    # process that it was generated from (a second derivative's lines: the first's, the user's)
+    origins = [[line, *place] for line, place in (generated.origins or {}).items()
+               for place in [origin(*place) or place] if not place[0].startswith("<")]
     body = {"key": name, "name": generated.name, "text": generated.text, "bindings": bindings,
             "dependencies": dependencies, "callees": list(callees),
             "code": base64.b64encode(marshal.dumps(generated.code)).decode(), "origins": origins,

@@ -26,7 +26,7 @@ from .frontend.array_named_reads import array_named_reads
 from .frontend.function_args import joined_parameters, sequence_parameters
 from .core.missing import MISSING
 from .exported_checks import globals_as_exported, identity_of
-from .frontend.object_layouts import FUNCTION, ITEMS, found_in_source, root
+from .frontend.object_layouts import FUNCTION, ITEMS, KEYED, found_in_source, root
 from .guards import AttributeView, ItemsView, LayoutView
 from .plain_objects import plain_objects_refused  # noqa: F401 - copied into exported modules
 
@@ -338,6 +338,10 @@ def _literal(value):
 
 def _layout_described(tree):
     kind = tree[0]
+    if kind == KEYED:
+        # a dict of objects by key: its keys in their order, the layout of each object; a
+        # number, an array or a string beside them (no layout) is read as it is
+        return ("dict", tuple((key, ("plain",) if sub is None else _layout_described(sub)) for key, sub in tree[2]))
     if kind == ITEMS:
         return ("items", tree[1].__name__, tuple(_layout_described(item) for item in tree[2]))
     if kind == FUNCTION:

@@ -78,6 +78,8 @@ def _described_by(value, expected):
         return getattr(value, "co_name", None) == expected[1]
     if kind == "number":
         return isinstance(value, _NUMBERS) or type(value).__module__ == "numpy"
+    if kind == "plain":
+        return isinstance(value, (str,) + _NUMBERS) or type(value).__module__ == "numpy"
     if kind == "instance":
         return _of_class(value, expected)
     if kind == "defaults":
@@ -189,10 +191,11 @@ def _shown(expected):
     if kind == "code":
         return f"the code of {expected[1]}"
     if kind == "dict":
-        return "a dict of " + ", ".join(repr(key) for key, _ in expected[1])
+        return "a dict of " + ", ".join(f"{key!r} ({_shown(sub)})" for key, sub in expected[1])
     if kind == "defaults":
         return "the defaults written into the exported function (an array default: its values there)"
-    return {"absent": "no such name", "none": "None", "number": "a number or an array"}.get(kind, f"module {expected[-1]}")
+    return {"absent": "no such name", "none": "None", "number": "a number or an array",
+            "plain": "a number, an array or a string"}.get(kind, f"module {expected[-1]}")
 
 
 def _shown_value(value):
@@ -201,6 +204,8 @@ def _shown_value(value):
     if isinstance(value, (list, tuple)):
         classes = ", ".join(_shown_value(item) for item in value)
         return f"a {type(value).__name__} of {len(value)} items ({classes})"
+    if type(value) is dict:
+        return "a dict of " + ", ".join(f"{key!r} ({_shown_value(item)})" for key, item in value.items())
     if hasattr(value, "co_name"):
         return f"the code of {value.co_name}"
     name = identity_of(value)

@@ -458,7 +458,8 @@ class _Module:
         obj = underlying(value) if isinstance(value, Deferred) else live_module(value)
         if free == ORIGINAL:        # the user's function a twin runs: under its own name
             free = obj.__name__
-        clash = free not in self.names and _module_of(obj).partition(".")[0] != _ASTGRAD and is_helper_name(free)
+        clash = free not in self.names and _module_of(obj).partition(".")[0] != _ASTGRAD and (
+            is_helper_name(free) or _names_a_module(free, obj))
         if (free not in self.names and not clash) or self.names.get(free) is obj or self._defined_under(obj, free):
             return free
         if not _written_out(obj):       # a name astgrad bound, to another object elsewhere
@@ -776,6 +777,12 @@ def _introduced(compiled):
             and not hasattr(compiled, "__astgrad_user_freevars__"):
         return set(compiled.__code__.co_freevars) - set(pinned_globals(compiled))
     return set(compiled.__code__.co_freevars) - set(user_freevars(compiled)) - set(pinned_globals(compiled))
+
+
+def _names_a_module(name, obj):
+    """Whether ``name`` is a standard module's (``copy``, ``math``) and ``obj`` another
+    object (``numpy.copy``): the helpers the module holds may import that module by it."""
+    return name in sys.stdlib_module_names and obj is not sys.modules.get(name)
 
 
 def _is_transform_object(obj):

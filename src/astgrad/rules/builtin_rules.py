@@ -12,6 +12,7 @@ import numpy
 from ..runtime import (abs_operand, abs_slope, abs_squared, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
+from .. import user_warnings
 from .optional import register_when_imported
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -130,6 +131,6 @@ declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
 # warnings.warn (and logging's functions, logging_rules.py, registered once the program
 # imports logging) report values and return None: like print, they run in the generated
 # code as written (warnings.warn(f"loss {y}")), and nothing flows back through them
-non_differentiable(warnings.warn)
-declare(warnings.warn, result=FRESH)
+non_differentiable(warnings.warn, user_warnings.warn)
+declare(warnings.warn, user_warnings.warn, result=FRESH)
 register_when_imported("logging", "astgrad.rules.logging_rules")

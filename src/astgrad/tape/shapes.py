@@ -1,13 +1,14 @@
 """Tensor shape methods with PyTorch's arguments: ``reshape``/``view`` (a view where
 PyTorch's is one: ``view`` of a transposed tensor raises, ``reshape`` copies), ``transpose``
 (two dimensions), ``permute``, ``t``/``T``, ``squeeze``/``unsqueeze``, ``expand``,
-``repeat`` (tiling), ``flatten``; and NumPy's ``swapaxes`` and ``ravel``.
+``repeat`` (tiling), ``flatten``; and NumPy's ``swapaxes``, ``ravel`` and a read-only ``flat``.
 """
 
 import numbers
 
 import numpy
 
+from .flat import flat_property
 from .pytorch_args import dim_args, pytorch_signature, sizes_of
 from .grad_fn import labeled
 from .record import apply, dimension_error
@@ -36,6 +37,8 @@ class ShapeMethods:
     """Methods that rearrange a tensor's elements (all recorded)."""
 
     __slots__ = ()
+
+    flat = flat_property
 
     @property
     def T(self):

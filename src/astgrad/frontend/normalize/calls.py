@@ -4,6 +4,7 @@ ordinary in-place assignments, and NumPy functions differentiated as their Pytho
 (library_forms.py; nested astgrad transforms are in nested.py)."""
 
 import builtins
+import warnings
 
 import gast
 
@@ -13,6 +14,7 @@ from ...core.anno import Key
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import unresolved
+from ...user_warnings import warn
 from ..varargs import call_shape, has_varargs, specialize
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .handed_state import lowered_table_call, lowered_threaded_call
@@ -256,6 +258,8 @@ class CallLowering:
             return self.specialized_call(node, obj)
         if is_transform_object(obj):
             return self.transform_object_call(node, obj)        # nested.py
+        if obj is warnings.warn:        # shown at the user's line, not the generated code's (user_warnings.py)
+            return node, S.name(self.bind(warn)), warn
         return node, S.copy(node.func), obj
 
     def specialized_call(self, node, fn):
