@@ -66,7 +66,52 @@ def shortened(error: Exception) -> Exception:
         if frames and _internal(frames[-1]):
             error.__suppress_context__ = True       # what astgrad tried before refusing is its own
         frames = [tb for tb in frames if not _internal(tb)]
+    if not refusal and not isinstance(error, TransformError):
+        frames = [_as_users_frame(tb) for tb in frames]
     return error.with_traceback(_chain(frames))
+
+
+def _as_users_frame(tb):
+    """``tb``, or where it is a frame of a function's value code (``value_f``: the user's
+    function itself, as astgrad runs it beside its derivative), a frame at the line of the
+    user's file that code was made from, named as the user's function: an error the
+    user's code raises reads as the call of the function would show it."""
+    code = tb.tb_frame.f_code
+    if not code.co_name.startswith("value_") or not code.co_filename.startswith("<astgrad "):
+        return tb
+    found = origin(code.co_filename, tb.tb_lineno)
+    if found is None or found[0].startswith("<"):
+        return tb
+    filename, line = found
+    name = code.co_name[len("value_"):]
+    try:
+        placeholder = _raising_at(filename, line).replace(co_name=name)
+        if hasattr(placeholder, "co_qualname"):
+            placeholder = placeholder.replace(co_qualname=name)
+        exec(placeholder, {"_Placeholder": _Placeholder})
+    except _Placeholder:
+        made = sys.exc_info()[2]
+        return made.tb_next if made is not None and made.tb_next is not None else tb
+    except Exception:      # noqa: BLE001 - a line that cannot be placed: the generated frame stays
+        return tb
+    return tb
+
+
+def _raising_at(filename, line):
+    """Code raising _Placeholder at ``line`` of ``filename``, placed over that line's text
+    (so that a traceback marks no part of it)."""
+    import ast
+    import linecache
+    text = linecache.getline(filename, line)
+    start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+    tree = ast.Module(body=[ast.Raise(exc=ast.Name(id="_Placeholder", ctx=ast.Load()), cause=None)], type_ignores=[])
+    for node in ast.walk(tree):
+        node.lineno, node.end_lineno, node.col_offset, node.end_col_offset = line, line, start, max(end, start)
+    return compile(tree, filename, "exec")
+
+
+class _Placeholder(Exception):
+    """Raised once by a frame made to stand for the user's line (``_as_users_frame``)."""
 
 
 def _is_runtime_refusal(error):
