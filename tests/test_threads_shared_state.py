@@ -15,6 +15,7 @@ import pytest
 import astgrad
 from astgrad import d
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+from test_disk_cache_keys import cache_dir  # noqa: F401 - the disk cache on, in a directory of its own
 
 
 def _run_together(jobs):
@@ -224,3 +225,78 @@ def test_one_no_grad_object_entered_inside_itself():
             pass
         assert not astgrad.is_grad_enabled()
     assert astgrad.is_grad_enabled()
+
+
+def guarded_log(x):
+    with np.errstate(divide="ignore"):
+        s = np.sum(np.log(x * x))
+    return s * np.sum(np.sin(x))
+
+
+def test_with_blocks_on_several_threads_at_once():
+    """Each thread enters and leaves its own ``with`` blocks (the managers the generated
+    code keeps open are each thread's own), in two modes, all started together."""
+    x = np.array([0.5, 1.5])
+    expected_grad, expected_jvp = numerical_grad(guarded_log, (x,)), numerical_jvp(guarded_log, (x,), (x,))
+    astgrad.clear_cache()
+    jobs = [lambda: astgrad.grad(guarded_log)(x), lambda: astgrad.jvp(guarded_log, (x,), (x,))[1]] * 3
+    for i, got in enumerate(_run_together(jobs)):
+        assert not isinstance(got, BaseException), got
+        assert_close(got, expected_jvp if i % 2 else expected_grad, 1e-5, 1e-6)
+    assert np.geterr()["divide"] == "warn"
+
+
+def scaled_norm(x, w):
+    return np.sum(np.tanh(x * w) ** 2)
+
+
+def test_many_argument_kinds_specialized_at_once():
+    """Threads asking for versions made for different argument kinds (float, 0-d, 1-d,
+    2-d arrays, float32) of one function's grad, jvp and vjp at the same time."""
+    inputs = [0.3, np.float64(0.4), np.array([0.1, -0.2]), np.array([[0.1, 0.3], [-0.2, 0.5]]),
+              np.array([0.2, 0.6], dtype=np.float32)]
+    expected = [numerical_grad(scaled_norm, (np.float64(x), 1.5)) for x in inputs]
+    astgrad.clear_cache()
+
+    def each(x):
+        return lambda: (astgrad.grad(scaled_norm)(x, 1.5), astgrad.vjp(scaled_norm, x, 1.5)[1](1.0)[0],
+                        astgrad.jvp(scaled_norm, (x, 1.5), (np.ones_like(x), 0.0))[1])
+    for x, want, got in zip(inputs, expected, _run_together([each(x) for x in inputs])):
+        assert not isinstance(got, BaseException), got
+        tolerance = 1e-3 if np.asarray(x).dtype == np.float32 else 1e-6
+        for value in got[:2]:
+            assert_close(value, want, tolerance, tolerance)
+        assert_close(got[2], np.sum(want), tolerance, tolerance)
+
+
+def test_tape_graphs_on_several_threads():
+    """Each thread records and differentiates its own graph (the same program on some
+    threads, so the derivative made for it is shared), to second order."""
+    def job(value):
+        def run():
+            x = astgrad.tensor(value, requires_grad=True)
+            y = astgrad.sin(x) * x * x
+            (first,) = astgrad.autograd.grad(y, (x,), create_graph=True)
+            (second,) = astgrad.autograd.grad(first, (x,))
+            return first.item(), second.item()
+        return run
+    values = [0.3, 0.3, 0.7, 1.1, 0.7, 1.1]
+    for value, got in zip(values, _run_together([job(v) for v in values])):
+        assert not isinstance(got, BaseException), got
+        first = np.cos(value) * value ** 2 + 2 * value * np.sin(value)
+        second = -np.sin(value) * value ** 2 + 4 * value * np.cos(value) + 2 * np.sin(value)
+        assert_close(got, (first, second), 1e-9, 1e-9)
+
+
+def test_the_disk_cache_written_and_read_by_several_threads(cache_dir):     # noqa: F811
+    """Threads store derivatives into the disk cache at once, then (the memory cache
+    cleared, as in a new process) load them at once: each result is the one-thread one."""
+    programs = _programs()
+    expected = [numerical_grad(fn, (X,)) for fn in programs]
+    for _ in range(2):
+        astgrad.clear_cache()
+        jobs = [lambda fn=fn: astgrad.grad(fn)(X) for fn in programs * 2]
+        for got, want in zip(_run_together(jobs), expected * 2):
+            assert not isinstance(got, BaseException), got
+            assert_close(got, want, 1e-5, 1e-6)
+    assert any(cache_dir.iterdir())
