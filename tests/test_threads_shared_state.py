@@ -7,6 +7,7 @@ NumPy's error settings or switches the tape's gradient mode. Rebinding globals d
 calls is tested in test_thread_rebinding.py."""
 
 import gc
+import sys
 import threading
 
 import numpy as np
@@ -300,3 +301,21 @@ def test_the_disk_cache_written_and_read_by_several_threads(cache_dir):     # no
             assert not isinstance(got, BaseException), got
             assert_close(got, want, 1e-5, 1e-6)
     assert any(cache_dir.iterdir())
+
+
+def test_entries_stored_for_one_function_by_several_threads_at_once():
+    """Each thread stores an entry of its own for the same new functions (as the callee
+    walks do, reach_probes.py): every entry is kept, none is lost to another thread's
+    first store."""
+    from astgrad.function_cache import FunctionCache
+    cache = FunctionCache("__astgrad_test_threads__")
+    functions = [(lambda: None) for _ in range(300)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        def store(i):
+            return lambda: [cache.setdefault(fn, {}).__setitem__(i, True) for fn in functions]
+        _run_together([store(i) for i in range(4)])
+    finally:
+        sys.setswitchinterval(interval)
+    assert [len(cache.get(fn)) for fn in functions] == [4] * len(functions)
