@@ -267,23 +267,24 @@ class _Product:
     kinds ``part``: both follow rebinding of the function's names. Code for kinds where
     the function is proven to return a real number is marked ``__astgrad_scalar_output__``
     (the product's caller need not run the function to check its output)."""
-    __slots__ = ("function", "position", "part", "gradient", "_of", "_forward", "_proven")
+    __slots__ = ("function", "position", "part", "gradient", "_made", "_proven")
 
     def __init__(self, function, position, part):
         self.function, self.position, self.part = function, position, part
         self.gradient = Chain(function, ("reverse", (position,), False), part[1])
-        self._of = None             # the gradient code the forward code was made for
-        self._forward = None
+        # (gradient code, the forward code over it): one tuple, so that a thread never
+        # pairs one gradient with the forward code another thread made over another
+        self._made = (None, None)
         self._proven = None
 
     def __call__(self):
         gradient = self.gradient()
-        if gradient is not self._of:
+        of, forward = self._made
+        if gradient is not of:
             kinds = self.part[1] + ((seed_parameter(gradient), "float"),)     # hvp seeds with 1.0
-            self._forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY,
-                                               (argument_kinds.KEY_TAG, kinds)))
-            self._of = gradient
-        code = self._forward()
+            forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY, (argument_kinds.KEY_TAG, kinds)))
+            self._made = (gradient, forward)
+        code = forward()
         if self._proven is None:
             self._proven = _proven(self.function, self.part)
         if self._proven and not getattr(code, "__astgrad_scalar_output__", False):
