@@ -160,17 +160,20 @@ class GradientOnly:
         compiled = self.plain.held()
         if compiled is not None and compiled is self.proven:
             return compiled
-        if self._refuted is not None and self._with_value() is self._refuted:
-            return self._refuted            # f's names mean what the proof failed for
+        # (each attribute read once: another thread may store a newer one meanwhile)
+        refuted = self._refuted
+        if refuted is not None and self._with_value() is refuted:
+            return refuted                  # f's names mean what the proof failed for
         # f's names were rebound: proven again before the code is made for them, so code
         # is stored under the proven key (and on disk) only once proven
         if _without_value(self.function, self.key, self.part):
-            self.proven = self._mark(self.plain())
-            return self.proven
-        if self._with_value is None:
-            self._with_value = Current(self.function, self.key + (self.part,))
-        self._refuted = self._with_value()
-        return self._refuted
+            proven = self.proven = self._mark(self.plain())
+            return proven
+        with_value = self._with_value
+        if with_value is None:
+            with_value = self._with_value = Current(self.function, self.key + (self.part,))
+        refuted = self._refuted = with_value()
+        return refuted
 
     def snapshot(self):
         """As ``Current.snapshot``, while the code without the value is the one proven."""
