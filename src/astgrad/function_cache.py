@@ -9,6 +9,7 @@ its derivatives form one cycle that the garbage collector frees like any other; 
 cache itself only holds the functions weakly, to count, list and clear them.
 """
 
+import threading
 import weakref
 
 _SLOT = "__astgrad_derivatives__"
@@ -28,6 +29,9 @@ class _Entries(dict):
 
     def __deepcopy__(self, memo):
         return _Entries()
+
+
+_storing = threading.Lock()     # held while a function's entries are made (once per function)
 
 
 def _nobody():
@@ -59,12 +63,16 @@ class FunctionCache:
         entries = self.get(fn)
         if entries is not None:
             return entries
-        try:
-            entries = _Entries(default, weakref.ref(fn))
-            fn.__dict__[self._slot] = entries
-        except (AttributeError, TypeError):
-            return self._others.setdefault(fn, default)
-        self._functions.add(fn)
+        with _storing:      # two threads storing a function's first entry: one dict, kept by both
+            entries = self.get(fn)
+            if entries is not None:
+                return entries
+            try:
+                entries = _Entries(default, weakref.ref(fn))
+                fn.__dict__[self._slot] = entries
+            except (AttributeError, TypeError):
+                return self._others.setdefault(fn, default)
+            self._functions.add(fn)
         return entries
 
     def pop(self, fn, default=None):

@@ -160,17 +160,20 @@ class GradientOnly:
         compiled = self.plain.held()
         if compiled is not None and compiled is self.proven:
             return compiled
-        if self._refuted is not None and self._with_value() is self._refuted:
-            return self._refuted            # f's names mean what the proof failed for
+        # (each attribute read once: another thread may store a newer one meanwhile)
+        refuted = self._refuted
+        if refuted is not None and self._with_value() is refuted:
+            return refuted                  # f's names mean what the proof failed for
         # f's names were rebound: proven again before the code is made for them, so code
         # is stored under the proven key (and on disk) only once proven
         if _without_value(self.function, self.key, self.part):
-            self.proven = self._mark(self.plain())
-            return self.proven
-        if self._with_value is None:
-            self._with_value = Current(self.function, self.key + (self.part,))
-        self._refuted = self._with_value()
-        return self._refuted
+            proven = self.proven = self._mark(self.plain())
+            return proven
+        with_value = self._with_value
+        if with_value is None:
+            with_value = self._with_value = Current(self.function, self.key + (self.part,))
+        refuted = self._refuted = with_value()
+        return refuted
 
     def snapshot(self):
         """As ``Current.snapshot``, while the code without the value is the one proven."""
@@ -267,23 +270,24 @@ class _Product:
     kinds ``part``: both follow rebinding of the function's names. Code for kinds where
     the function is proven to return a real number is marked ``__astgrad_scalar_output__``
     (the product's caller need not run the function to check its output)."""
-    __slots__ = ("function", "position", "part", "gradient", "_of", "_forward", "_proven")
+    __slots__ = ("function", "position", "part", "gradient", "_made", "_proven")
 
     def __init__(self, function, position, part):
         self.function, self.position, self.part = function, position, part
         self.gradient = Chain(function, ("reverse", (position,), False), part[1])
-        self._of = None             # the gradient code the forward code was made for
-        self._forward = None
+        # (gradient code, the forward code over it): one tuple, so that a thread never
+        # pairs one gradient with the forward code another thread made over another
+        self._made = (None, None)
         self._proven = None
 
     def __call__(self):
         gradient = self.gradient()
-        if gradient is not self._of:
+        of, forward = self._made
+        if gradient is not of:
             kinds = self.part[1] + ((seed_parameter(gradient), "float"),)     # hvp seeds with 1.0
-            self._forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY,
-                                               (argument_kinds.KEY_TAG, kinds)))
-            self._of = gradient
-        code = self._forward()
+            forward = Current(gradient, ("forward", (self.position,), TANGENT_ONLY, (argument_kinds.KEY_TAG, kinds)))
+            self._made = (gradient, forward)
+        code = forward()
         if self._proven is None:
             self._proven = _proven(self.function, self.part)
         if self._proven and not getattr(code, "__astgrad_scalar_output__", False):

@@ -29,13 +29,23 @@ class _GradModeContext:
     _target = True
 
     def __enter__(self):
-        self._previous = grad_mode.enabled
+        self._entered().append(grad_mode.enabled)
         grad_mode.enabled = self._target
         return self
 
     def __exit__(self, *exc):
-        grad_mode.enabled = self._previous
+        entered = self._entered()
+        grad_mode.enabled = entered.pop()
+        if not entered:
+            del self._by_thread[threading.get_ident()]
         return False
+
+    def _entered(self):
+        """The modes from before each entry of this object not left yet, on this thread:
+        one object (a module's ``NO_GRAD = no_grad()``) may be entered by several threads
+        at once, and again inside itself, and each exit puts back its own thread's mode."""
+        by_thread = self.__dict__.setdefault("_by_thread", {})
+        return by_thread.setdefault(threading.get_ident(), [])
 
     def __call__(self, func):
         target = self._target
@@ -70,6 +80,10 @@ class set_grad_enabled(_GradModeContext):
 
     def __enter__(self):
         return self
+
+    def __exit__(self, *exc):
+        grad_mode.enabled = self._previous
+        return False
 
 
 class numpy_methods:
