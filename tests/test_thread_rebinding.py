@@ -751,6 +751,21 @@ def applied(fn, x):
     return np.sum(fn(x)) * K
 
 
+def fill(out, x):
+    out[:] = ACT(x)
+
+
+def filled(x):
+    y = np.zeros(2)
+    fill(y, x)
+    return np.sum(y) * K
+
+
+def logged(x, log):
+    log.append(1)
+    return np.sum(ACT(x)) * K
+
+
 # each kind of function vjp takes its value from: (made, primals, the (value, derivative)
 # pairs as ACT is sin or tanh); the derivative with respect to X (of f's gradient: its
 # Hessian, diagonal, applied to ones)
@@ -758,14 +773,15 @@ _KINDS = {
     "bound method": (lambda: Model().loss, (X,), (_OF_SIN, _OF_TANH)),
     "partial": (lambda: functools.partial(scaled_by, k=2.0), (X,), (_OF_SIN, _OF_TANH)),
     "function argument": (lambda: applied, (act_of, X), (_OF_SIN, _OF_TANH)),
+    "helper writing into an array": (lambda: filled, (X,), (_OF_SIN, _OF_TANH)),
+    "writing into its argument": (lambda: logged, (X, []), (_OF_SIN, _OF_TANH)),
     "gradient": (lambda: astgrad.grad(f), (X,), ((2 * np.cos(X), -2 * np.sin(X)),
                                                  (2 / np.cosh(X) ** 2, -4 * np.tanh(X) / np.cosh(X) ** 2))),
 }
 
 
 def _kind_pair(mode, fn, primals):
-    """(value, derivative with respect to X) of ``fn`` by ``mode``; jvp's tangent is ones
-    (its derivative of a number is the gradient's sum)."""
+    """(value, derivative with respect to X) of ``fn`` by ``mode`` (jvp's tangent: ones)."""
     at = next(k for k, primal in enumerate(primals) if primal is X)
     if mode == "vjp":
         out, pullback = astgrad.vjp(fn, *primals)
@@ -779,19 +795,21 @@ def _user_or_generated(code):
     return code.co_filename == __file__ or code.co_filename.startswith("<astgrad")
 
 
-@pytest.mark.parametrize("mode", ["vjp", "value_and_grad", "jvp"])
-@pytest.mark.parametrize("kind", list(_KINDS))
+# vjp for each kind; value_and_grad and jvp (one run gives the value and the derivative) for
+# each kind by one of them: value_and_grad takes functions giving a number
+_KIND_MODES = [(kind, "vjp") for kind in _KINDS] + [(kind, "jvp" if kind == "gradient" else "value_and_grad")
+                                                    for kind in _KINDS]
+
+
+@pytest.mark.parametrize("kind, mode", _KIND_MODES)
 def test_the_value_beside_the_derivative_is_of_one_binding_for_every_kind_of_function(kind, mode):
     """ACT rebound and rebound back around each frame of the user's code or of generated
     code that the transform runs, one at a time: the value and the derivative are of one
-    binding. (vjp took the value of a bound method, a partial and a function made for the
-    function it is given from its own call, which read ACT when its line ran, while the
-    pullback's code held sin: the value of tanh came with the derivative of sin.)"""
+    binding. (vjp took the value of a bound method, a partial, a function made for the
+    function it is given and one writing into what it is given from its own call, which
+    read ACT when its line ran, while the pullback's code held sin: the value of tanh
+    came with the derivative of sin.)"""
     make, primals, pairs = _KINDS[kind]
-    if kind == "gradient" and mode == "value_and_grad":
-        pytest.skip("a gradient's value is an array: value_and_grad takes functions giving a number")
-    if mode == "jvp" and kind != "gradient":
-        pairs = [(value, np.sum(derivative)) for value, derivative in pairs]
     fn = make()
     _set_act(np.sin)
     _kind_pair(mode, fn, primals)           # made for sin
@@ -812,3 +830,20 @@ def test_the_value_beside_the_derivative_is_of_one_binding_for_every_kind_of_fun
 
 def _flip_act():
     _set_act(np.tanh if ACT is np.sin else np.sin)
+
+
+def appended(x, log, kept=[]):     # noqa: B006 - the default list Python keeps from call to call
+    log.append(1)
+    kept.append(1)
+    return np.sum(np.sin(x))
+
+
+def test_vjp_leaves_what_its_value_writes_into_as_python_s_call_does():
+    """Its value code writes into its own copy of a primal (vjp copies them: the caller's
+    list stays as it was) and calls f itself where f writes into an object it is not
+    given (its default list grows by one, as the call makes it)."""
+    log, kept = [], appended.__defaults__[0]
+    del kept[:]
+    out, pullback = astgrad.vjp(appended, X, log)
+    assert (log, kept) == ([], [1])
+    assert_close((out, pullback(1.0)[0]), (np.sum(np.sin(X)), np.cos(X)), 1e-12, 1e-12)

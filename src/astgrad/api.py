@@ -932,7 +932,7 @@ def _value_and_pullback_codes(f, primals, bound, before):
     codes = _PullbackCodes(f, primals)
     for _ in range(_SETTLE_ATTEMPTS):
         general = codes.chosen()
-        value = codes.value_code() if general is not None else None
+        value = codes.value_code(bound, len(primals)) if general is not None else None
         read = _read_snapshot(f)
         # f may write into its arguments; the pullback needs them as given
         out = run_value_code(value, *codes.leading, *_copies(primals)) if value is not None else f(*_copies(primals))
@@ -980,16 +980,18 @@ class _PullbackCodes:
         """The general code the guards choose now (None where no primal holds floats)."""
         return _compiled(self.function, self.positions, False) if self.positions else None
 
-    def value_code(self):
+    def value_code(self, bound, given):
         """``f``'s value code (a method's takes its receiver first, as the pullback's code
         does), for a function of the user's (plain, @differentiable, a bound method, a
-        partial, one made for the functions it is given); None: ``f``'s own call gives the
-        value (a gradient: its code is chosen by its own call; a function writing into
-        what it is given, caching.value_code)."""
+        partial, one made for the functions it is given) given the first ``given`` of its
+        ``bound`` arguments; None: ``f``'s own call gives the value (a gradient, whose own
+        call chooses its code; a function writing into an object other than those
+        primals, a default list or one a global holds: caching.value_code)."""
         f = self.function
         if not (type(f) is types.FunctionType or isinstance(f, (Differentiable, BoundMethod, PartialFunction))):
             return None
-        return caching.value_code(f)
+        # its own copies of the primals vjp copies (f writes into those) are as far from the caller's
+        return caching.value_code(f, frozenset(list(bound.arguments)[:given]))
 
     def disagreement(self, value, before):
         """None where the value (from the code ``value``, or None: from ``f``'s call) and
