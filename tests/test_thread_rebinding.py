@@ -6,6 +6,7 @@ derivative come from one run of the function, as Python could have run it. The o
 thread's rebinding is injected deterministically: a profile hook rebinds the global when
 the generated function is entered, which is after the guard check."""
 
+import functools
 import importlib.util
 import os
 import sys
@@ -677,15 +678,16 @@ def _vjp_pair(fn):
 _ENGINE = os.path.join(os.path.dirname(astgrad.__file__), "")     # astgrad's own modules
 
 
-def _flipped_around(call, k, flip):
+def _flipped_around(call, k, flip, counted=lambda code: _ENGINE not in code.co_filename):
     """``call()`` with ``flip()`` as the ``k``-th Python frame it runs outside astgrad's
-    modules starts (the user's code, NumPy's, the generated code and its guards), and
-    again as that frame returns: another thread rebinding a name and then rebinding it
-    back, at any moment of those and for any stretch of them."""
+    modules starts (the user's code, NumPy's, the generated code and its guards; or the
+    frames of the code objects ``counted`` says), and again as that frame returns: another
+    thread rebinding a name and then rebinding it back, at any moment of those and for any
+    stretch of them."""
     count, around = [0], []
 
     def hook(frame, event, _arg):
-        if event == "call" and _ENGINE not in frame.f_code.co_filename:
+        if event == "call" and counted(frame.f_code):
             count[0] += 1
             if count[0] == k:
                 around.append(frame)
@@ -727,3 +729,121 @@ def test_vjp_s_value_and_pullback_never_mix_two_bindings(fn, name):
         use(first)
     assert flipped_back > frames // 2       # the stretches were rebound and rebound back
     assert mixed == []
+
+
+class Model:
+    def __init__(self):
+        self.k = 2.0
+
+    def loss(self, x):
+        return np.sum(ACT(x)) * self.k
+
+
+def scaled_by(x, k):
+    return np.sum(ACT(x)) * k
+
+
+def act_of(x):
+    return ACT(x)
+
+
+def applied(fn, x):
+    return np.sum(fn(x)) * K
+
+
+def fill(out, x):
+    out[:] = ACT(x)
+
+
+def filled(x):
+    y = np.zeros(2)
+    fill(y, x)
+    return np.sum(y) * K
+
+
+def logged(x, log):
+    log.append(1)
+    return np.sum(ACT(x)) * K
+
+
+# each kind of function vjp takes its value from: (made, primals, the (value, derivative)
+# pairs as ACT is sin or tanh); the derivative with respect to X (of f's gradient: its
+# Hessian, diagonal, applied to ones)
+_KINDS = {
+    "bound method": (lambda: Model().loss, (X,), (_OF_SIN, _OF_TANH)),
+    "partial": (lambda: functools.partial(scaled_by, k=2.0), (X,), (_OF_SIN, _OF_TANH)),
+    "function argument": (lambda: applied, (act_of, X), (_OF_SIN, _OF_TANH)),
+    "helper writing into an array": (lambda: filled, (X,), (_OF_SIN, _OF_TANH)),
+    "writing into its argument": (lambda: logged, (X, []), (_OF_SIN, _OF_TANH)),
+    "gradient": (lambda: astgrad.grad(f), (X,), ((2 * np.cos(X), -2 * np.sin(X)),
+                                                 (2 / np.cosh(X) ** 2, -4 * np.tanh(X) / np.cosh(X) ** 2))),
+}
+
+
+def _kind_pair(mode, fn, primals):
+    """(value, derivative with respect to X) of ``fn`` by ``mode`` (jvp's tangent: ones)."""
+    at = next(k for k, primal in enumerate(primals) if primal is X)
+    if mode == "vjp":
+        out, pullback = astgrad.vjp(fn, *primals)
+        return out, pullback(np.ones_like(out))[at]
+    if mode == "value_and_grad":
+        return astgrad.value_and_grad(fn, at)(*primals)
+    return astgrad.jvp(fn, primals, tuple(np.ones(2) if k == at else None for k in range(len(primals))))
+
+
+def _user_or_generated(code):
+    return code.co_filename == __file__ or code.co_filename.startswith("<astgrad")
+
+
+# vjp for each kind; value_and_grad and jvp (one run gives the value and the derivative) for
+# each kind by one of them: value_and_grad takes functions giving a number
+_KIND_MODES = [(kind, "vjp") for kind in _KINDS] + [(kind, "jvp" if kind == "gradient" else "value_and_grad")
+                                                    for kind in _KINDS]
+
+
+@pytest.mark.parametrize("kind, mode", _KIND_MODES)
+def test_the_value_beside_the_derivative_is_of_one_binding_for_every_kind_of_function(kind, mode):
+    """ACT rebound and rebound back around each frame of the user's code or of generated
+    code that the transform runs, one at a time: the value and the derivative are of one
+    binding. (vjp took the value of a bound method, a partial, a function made for the
+    function it is given and one writing into what it is given from its own call, which
+    read ACT when its line ran, while the pullback's code held sin: the value of tanh
+    came with the derivative of sin.)"""
+    make, primals, pairs = _KINDS[kind]
+    fn = make()
+    _set_act(np.sin)
+    _kind_pair(mode, fn, primals)           # made for sin
+    frames = _flipped_around(lambda: _kind_pair(mode, fn, primals), 0, _flip_act, _user_or_generated)[1]
+    mixed, flipped_back = [], 0
+    try:
+        for k in range(1, frames + 1):
+            got, _, flips = _flipped_around(lambda: _kind_pair(mode, fn, primals), k, _flip_act, _user_or_generated)
+            flipped_back += flips == 2
+            if not any(np.allclose(got[0], value) and np.allclose(got[1], derivative) for value, derivative in pairs):
+                mixed.append((k, got))
+            _set_act(np.sin)
+    finally:
+        _set_act(np.sin)
+    assert flipped_back > frames // 2 > 0      # the stretches were rebound and rebound back
+    assert mixed == []
+
+
+def _flip_act():
+    _set_act(np.tanh if ACT is np.sin else np.sin)
+
+
+def appended(x, log, kept=[]):     # noqa: B006 - the default list Python keeps from call to call
+    log.append(1)
+    kept.append(1)
+    return np.sum(np.sin(x))
+
+
+def test_vjp_leaves_what_its_value_writes_into_as_python_s_call_does():
+    """Its value code writes into its own copy of a primal (vjp copies them: the caller's
+    list stays as it was) and calls f itself where f writes into an object it is not
+    given (its default list grows by one, as the call makes it)."""
+    log, kept = [], appended.__defaults__[0]
+    del kept[:]
+    out, pullback = astgrad.vjp(appended, X, log)
+    assert (log, kept) == ([], [1])
+    assert_close((out, pullback(1.0)[0]), (np.sum(np.sin(X)), np.cos(X)), 1e-12, 1e-12)

@@ -19,7 +19,7 @@ from .core.functions import (StandIn, derivative_keywords, parameter_names, publ
 from .errors import FunctionValueUnknown, TransformError, UnresolvedName, as_refusal, is_value_refusal
 from .tuple_gradient import tuple_gradient
 from .attribute_gradient import attribute_gradient
-from .bound import (PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
+from .bound import (BoundMethod, PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
@@ -932,10 +932,10 @@ def _value_and_pullback_codes(f, primals, bound, before):
     codes = _PullbackCodes(f, primals)
     for _ in range(_SETTLE_ATTEMPTS):
         general = codes.chosen()
-        value = codes.value_code() if general is not None else None
+        value = codes.value_code(bound, len(primals)) if general is not None else None
         read = _read_snapshot(f)
         # f may write into its arguments; the pullback needs them as given
-        out = run_value_code(value, *_copies(primals)) if value is not None else f(*_copies(primals))
+        out = run_value_code(value, *codes.leading, *_copies(primals)) if value is not None else f(*_copies(primals))
         _check_output(out, _function_name(f))
         codes.made_for(general, bound, out)
         place = codes.disagreement(value, before)
@@ -980,14 +980,18 @@ class _PullbackCodes:
         """The general code the guards choose now (None where no primal holds floats)."""
         return _compiled(self.function, self.positions, False) if self.positions else None
 
-    def value_code(self):
-        """``f``'s value code, for a function of the user's (plain or @differentiable);
-        None: ``f``'s own call gives the value (a partial, a bound method, a gradient)."""
+    def value_code(self, bound, given):
+        """``f``'s value code (a method's takes its receiver first, as the pullback's code
+        does), for a function of the user's (plain, @differentiable, a bound method, a
+        partial, one made for the functions it is given) given the first ``given`` of its
+        ``bound`` arguments; None: ``f``'s own call gives the value (a gradient, whose own
+        call chooses its code; a function writing into an object other than those
+        primals, a default list or one a global holds: caching.value_code)."""
         f = self.function
-        if self.leading or not (type(f) is types.FunctionType or isinstance(f, Differentiable)) \
-                or getattr(f, "__astgrad_specializes__", None):
+        if not (type(f) is types.FunctionType or isinstance(f, (Differentiable, BoundMethod, PartialFunction))):
             return None
-        return caching.value_code(f)
+        # its own copies of the primals vjp copies (f writes into those) are as far from the caller's
+        return caching.value_code(f, frozenset(list(bound.arguments)[:given]))
 
     def disagreement(self, value, before):
         """None where the value (from the code ``value``, or None: from ``f``'s call) and

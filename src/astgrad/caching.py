@@ -451,23 +451,25 @@ def guards_of(compiled):
     return None
 
 
-def value_code(f):
+def value_code(f, given=frozenset()):
     """``f``'s value code (``value_f``: its own code, holding the objects its guards check
     and calling its callees' value codes), or None where none can be made or where it
     writes into a copy of what it is given, which ``f`` writes into itself
-    (modes/value_calls.py)."""
+    (modes/value_calls.py), other than of the parameters named in ``given``: those the
+    caller passes copies of, whose own copies are as far from the caller's objects."""
     try:
         value = _entry(underlying(f), ("forward", (), VALUE_ONLY)).compiled
     except TransformError:
         return None
-    writes_copies = _writes_copies.get(value)
-    if writes_copies is None:
-        from .modes.value_calls import copies_what_it_writes
-        writes_copies = _writes_copies[value] = not value.__name__.startswith("value_") or copies_what_it_writes(value)
-    return None if writes_copies else value
+    copied = _copied.get(value, _UNKNOWN)
+    if copied is _UNKNOWN:
+        from .modes.value_calls import copied_parameters
+        copied = _copied[value] = copied_parameters(value) if value.__name__.startswith("value_") else None
+    return value if copied is not None and copied <= given else None
 
 
-_writes_copies = weakref.WeakKeyDictionary()      # value code -> whether value_code gives None for it
+_UNKNOWN = object()
+_copied = weakref.WeakKeyDictionary()     # value code -> the parameters it copies to write into, or None
 
 
 # value code -> the codes found to agree with it last (weak references): vjp asks at each call

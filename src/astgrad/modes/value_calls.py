@@ -8,6 +8,8 @@ derivative of another. The forward sweep calls ``value_helper`` instead: the hel
 own code, made from the same reading of its names as its derivative, holding the same
 objects, returning its value alone."""
 
+import ast
+
 import gast
 
 from ..core import anno
@@ -69,3 +71,30 @@ def copies_what_it_writes(value):
     calls the helper, which makes the caller's object what Python's call leaves."""
     code = value.__code__
     return not _COPYING.isdisjoint(code.co_freevars + code.co_names)
+
+
+def copied_parameters(value):
+    """The parameters the value code writes into copies of (``copy_argument(x)``, ``x`` a
+    parameter never rebound), as a frozenset (empty where it copies nothing), or None
+    where it copies anything else (an object it reaches) or cannot be read."""
+    if not copies_what_it_writes(value):
+        return frozenset()
+    source = getattr(value, "source", None)
+    if source is None:
+        return None
+    tree = ast.parse(source)
+    signature = tree.body[0].args
+    parameters = signature.posonlyargs + signature.args + signature.kwonlyargs
+    copied, rebound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _COPYING:
+            argument = node.args[0] if len(node.args) == 1 and not node.keywords else None
+            if node.func.id != "copy_argument" or not isinstance(argument, ast.Name):
+                return None
+            copied.add(argument.id)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            rebound.add(node.id)
+        elif isinstance(node, ast.arg) and not any(node is parameter for parameter in parameters):
+            rebound.add(node.arg)       # a nested function's parameter
+    # a name rebound (or shadowed) may hold another object where it is copied
+    return frozenset(copied) if copied <= {p.arg for p in parameters} and not copied & rebound else None
