@@ -13,9 +13,20 @@ objects compared with what Python leaves. It found:
   a callee's value code) stored in the disk cache was keyed by its text, which is the same
   for one function written in two files, so another file's process loaded it with the
   first file's lines: ``hessian`` showed the warnings of a helper at the other file's line
-  (and would point a traceback there). The key holds the user's lines the code came from.
+  (and would point a traceback there). The key holds the user's lines the code came from;
+- a wrong number: an array taken out of a ``queue.Queue`` or a ``collections.deque``
+  (``q.put(y); z = q.get()``) is the array put in, so ``z[0] = v`` changes ``y`` too, but
+  the gradient was of a copy (in grad, jvp and vjp; no error). The queue is followed as a
+  list rebound by ``q = q + [y]``, whose items the check of writes did not count as what
+  ``q[0]`` may be (a list display's it did). Refused now where ``y`` is read again, as for
+  a list; a copy taken out (``q.get().copy()``) is followed.
+
+Where the array put in is not read again, the write is followed to first order; the
+second order's check of it, made when the code runs, named the line of astgrad's generated
+code (``<astgrad grad of f #9>:12``), and names the user's line now.
 """
 
+import collections
 import importlib
 import queue
 import sys
@@ -79,3 +90,76 @@ def test_one_function_written_in_two_files_has_derivatives_of_two_keys(tmp_path,
     assert first_a.source == first_b.source
     key = ("reverse", (0,), False, None)
     assert disk_cache.entry_key(first_a, key) != disk_cache.entry_key(first_b, key)
+
+
+# -- an array taken out of a queue or a deque is the array put in ---------------------------
+
+def written_after_a_get(x):
+    y = x * 2.0
+    q = queue.Queue()
+    q.put(y)
+    z = q.get()
+    z[0] = x[1] ** 2        # changes y too
+    return np.sum(y * x)
+
+
+def written_after_a_popleft(x):
+    y = x * 2.0
+    d = collections.deque()
+    d.append(y)
+    z = d.popleft()
+    z[0] = x[1] ** 2
+    return np.sum(y * x)
+
+
+def stack_grown_by_plus(x):
+    stack = []
+    stack = stack + [x * 2.0]
+    top = stack[-1]
+    top[1] = x[0] * x[2]
+    return np.sum(stack[0] * x)
+
+
+@pytest.mark.parametrize("f", [written_after_a_get, written_after_a_popleft, stack_grown_by_plus],
+                         ids=lambda f: f.__name__)
+def test_a_write_into_an_array_taken_out_of_a_queue_is_refused_where_the_array_put_in_is_read(f):
+    x = np.array([0.4, 0.8, 1.1])
+    line = f.__code__.co_firstlineno + (5 if f is not stack_grown_by_plus else 4)
+    for mode in (lambda v: astgrad.grad(f)(v), lambda v: astgrad.jvp(f, (v,), (v,))):
+        with pytest.raises(astgrad.TransformError, match=rf"test_hunt_new\.py:{line}: assignment into an element of "
+                                                         r"'(z|top)' while another name may share its memory.*"
+                                                         r"write into a copy"):
+            mode(x)
+    assert_close(astgrad.grad(copy_taken_out)(x), numerical_grad(copy_taken_out, (x,)))     # the next call works
+
+
+def copy_taken_out(x):
+    y = x * 2.0
+    q = queue.Queue()
+    q.put(y)
+    z = q.get().copy()
+    z[0] = x[1] ** 2
+    return np.sum(y * x) + np.sum(z * z)
+
+
+def test_a_copy_taken_out_of_a_queue_is_followed_in_every_mode():
+    x, t = np.array([0.4, 0.8, 1.1]), np.array([0.3, -0.5, 0.7])
+    assert_close(astgrad.jvp(copy_taken_out, (x,), (t,))[1], numerical_jvp(copy_taken_out, (x,), (t,)))
+    assert_close(astgrad.hessian(copy_taken_out)(x),
+                 numerical_hessian(astgrad.grad(copy_taken_out), (x,)), rtol=1e-4, atol=1e-5)
+
+
+def written_where_nothing_reads_the_array_put_in(x):
+    d = collections.deque()
+    d.append(x * 2.0)
+    z = d.popleft()
+    z[0] = x[1] ** 2
+    return np.sum(z * x)
+
+
+def test_the_second_order_check_of_a_write_into_an_item_names_the_users_line():
+    f, x = written_where_nothing_reads_the_array_put_in, np.array([0.4, 0.8, 1.1])
+    assert_close(astgrad.grad(f)(x), numerical_grad(f, (x,)))
+    line = f.__code__.co_firstlineno + 4
+    with pytest.raises(TypeError, match=rf"astgrad: .*test_hunt_new\.py:{line}: this writes into an array held by a list"):
+        astgrad.hessian(f)(x)
