@@ -2,8 +2,9 @@
 two loops naming one item, a global object's layers, a dict argument holding objects beside
 None, numbers and lists, vjp's value code, writes checked for overlap by the flow of values,
 ``warnings.warn`` shown at the user's line, the tape's ``x.flat``), with programs written as
-users write them, in grad, jvp and hessian against central finite differences, the caller's
-objects compared with what Python leaves. It found:
+users write them (about 140, and NET rebound, its layers changed, a callee or a global changed
+between vjp and its pullback), in grad, jvp, hessian and vjp against central finite differences,
+the caller's objects compared with what Python leaves. It found:
 
 - a wrong value: the tape's ``x.flat`` held in a name could be iterated twice, each pass
   giving every element (``it = x.flat; sum(it) + sum(it)`` twice the sum), where NumPy's
@@ -197,3 +198,125 @@ def test_the_second_order_check_of_a_write_into_an_item_names_the_users_line():
     line = f.__code__.co_firstlineno + 4
     with pytest.raises(TypeError, match=rf"astgrad: .*test_hunt_new\.py:{line}: this writes into an array held by a list"):
         astgrad.hessian(f)(x)
+
+
+# -- forms the hunt found followed, kept as they are -----------------------------------------
+
+class Box:
+    def __init__(self, v):
+        self.v = v
+
+    def scale(self, w):
+        self.v = np.sin(self.v * w) + w
+
+
+class Lin:
+    def __init__(self, a):
+        self.a = a
+
+    def __call__(self, h):
+        return np.sin(self.a * h)
+
+
+class Net:
+    def __init__(self, layers):
+        self.layers = layers
+
+
+NET = Net([Lin(0.7), Lin(-1.1)])
+
+
+def gets_until_a_sentinel(x):
+    q = queue.Queue()
+    q.put(x[0])
+    q.put(x[1] * x[2])
+    q.put(-1.0)
+    s, v = 0.0, q.get()
+    while v > 0:
+        s = s + v * v
+        v = q.get()
+    return s
+
+
+def last_in_first_out(x):
+    q = queue.LifoQueue()
+    q.put(x[0])
+    q.put(x[1] * 2.0)
+    return q.get() * 3.0 + q.get() * x[2]
+
+
+def second_loop_enumerated(x, boxes):
+    for b in boxes:
+        b.scale(x[0])
+    s = 0.0
+    for i, b in enumerate(boxes):
+        s = s + b.v * x[i]
+    return s
+
+
+def dict_of_a_box_a_list_and_none(x, params):
+    params["layer"].scale(x[0] * params["coefs"][0])
+    s = params["layer"].v
+    for c in params["coefs"]:
+        s = s + c * x[1]
+    return s + (x[2] if params["extra"] is None else 0.0) * params["lr"]
+
+
+FOLLOWED = {
+    gets_until_a_sentinel: tuple,
+    last_in_first_out: tuple,
+    second_loop_enumerated: lambda: ([Box(0.3), Box(0.5), Box(0.9)],),
+    dict_of_a_box_a_list_and_none: lambda: ({"layer": Box(0.3), "coefs": [1.5, 0.5], "extra": None, "lr": 0.1},),
+}
+
+
+def _state(value):
+    if isinstance(value, Box):
+        return vars(value)
+    if isinstance(value, dict):
+        return {k: _state(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_state(v) for v in value]
+    return value
+
+
+def _held_still(value):
+    """jvp's tangent holding an argument constant: None for objects, 0.0 for numbers in a dict."""
+    if isinstance(value, dict):
+        return {k: _held_still(v) for k, v in value.items()}
+    if isinstance(value, list) and all(isinstance(v, float) for v in value):
+        return [0.0] * len(value)
+    return 0.0 if isinstance(value, float) else None
+
+
+@pytest.mark.parametrize("f", list(FOLLOWED), ids=lambda f: f.__name__)
+def test_forms_followed_match_finite_differences_and_leave_the_callers_objects(f):
+    rng = np.random.default_rng(len(f.__name__))
+    x, t = rng.uniform(0.2, 1.2, 3), rng.normal(size=3)
+    fresh = lambda v: f(v, *FOLLOWED[f]())
+    held = FOLLOWED[f]()
+    assert_close(astgrad.grad(f)(x.copy(), *held), numerical_grad(fresh, (x,)))
+    still = [_held_still(v) for v in held]
+    assert_close(astgrad.jvp(f, (x.copy(), *held), (t, *still))[1], numerical_jvp(fresh, (x,), (t,)))
+    assert _state(held) == _state(FOLLOWED[f]())    # a transform works on copies, as the docs say
+
+
+def through_the_global_net(x):
+    h = x[0]
+    for i, layer in enumerate(NET.layers):
+        h = layer(h) * x[1] + i * x[2]
+    return h
+
+
+def test_the_global_net_rebound_between_calls_gives_the_gradient_of_what_the_call_computes():
+    global NET
+    x, gradient = np.array([0.4, 0.8, 1.1]), astgrad.grad(through_the_global_net)
+    before = NET
+    try:
+        for NET in (Net([Lin(0.2), Lin(1.5), Lin(-0.6)]), Net([Lin(0.9)])):
+            assert_close(gradient(x), numerical_grad(through_the_global_net, (x,)))
+        NET.layers.append(Lin(0.4))
+        NET.layers[0].a = -0.3
+        assert_close(gradient(x), numerical_grad(through_the_global_net, (x,)))
+    finally:
+        NET = before
