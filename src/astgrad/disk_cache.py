@@ -32,6 +32,7 @@ import sys
 import threading
 import warnings
 
+from .core.generated_text import user_places
 from .rules.optional import loaded_rules
 
 # json, disk_entries and disk_callees are imported where an entry is read or written:
@@ -128,6 +129,9 @@ def entry_key(fn, key, kinds=None, optional=()):
              fn.__code__.co_firstlineno, fn.__qualname__, fn.__code__.co_freevars]
     if optional:
         parts.append(optional)
+    places = user_places(fn.__code__.co_filename)
+    if places:              # generated code: the same text made from another file's lines shows those
+        parts.append(places)
     if made_for:            # code made for the layouts of the objects given (object_layouts.py)
         parts.append(made_for)
     return disk_entries.sha256(json.dumps(parts, default=repr).encode()).hexdigest()

@@ -545,8 +545,9 @@ def _as_element(sharing, current, skip_slices=False):
 
 def _hold_joined_items(sharing):
     """``ys = xs + [a]`` (``xs += [a]``, ``[a] * 2``) holds the very object ``a``: an
-    in-place change of ``a`` shows in ``ys`` too. Only as a holder of ``a``, not as a
-    container ``a`` may be read out of, which reading ``ys[k]`` does not make it."""
+    in-place change of ``a`` shows in ``ys`` too, and an item read out of ``ys``
+    (``v = ys[k]``, a queue's ``get``, a deque's ``popleft``) may be ``a`` itself, whose
+    change shows in ``a``, as it does for an item of a list display."""
     joins = []
     for stmt in sharing.statements:
         value = stmt.value if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) else None
@@ -564,6 +565,7 @@ def _hold_joined_items(sharing):
                 held[name] |= items
                 changed = True
     for name, items in held.items():
+        sharing.contents.setdefault(name, set()).update(items)
         for element in items:
             sharing.holders.setdefault(element, set()).add(name)
 

@@ -82,6 +82,13 @@ def register_origins(filename, origins):
     _origins[filename] = origins
 
 
+def user_places(filename):
+    """The user's lines (file name, line number) each line of the generated text under
+    ``filename`` was generated from, through any number of generations, in the order of
+    its lines; empty for any other file."""
+    return [origin(filename, line) for line in sorted(_origins.get(filename, ()))]
+
+
 def origin(filename, line):
     """The line of the user's code that line ``line`` of ``filename`` was generated from,
     through any number of generations: (file name, line number), or None where

@@ -66,6 +66,14 @@ class FunctionSource:
         lineno = getattr(node, "lineno", None)
         return None if lineno is None else lineno + self.first_line - 1
 
+    def place(self, node):
+        """``"file:line"`` of ``node`` for a check made when the code runs: the user's line
+        that ``node``'s line was generated from, in code astgrad generated (a derivative
+        differentiated again), else its own."""
+        line = self.file_line(node)
+        found = generated_text.origin(self.filename, line) if line is not None else None
+        return "%s:%s" % (found or (self.filename, line))
+
     def origins(self, line_origins):
         """``line_origins`` ({line: a line number of this source's tree}, see
         ``emit.line_origins``) with each number as (file name, line in that file)."""

@@ -14,24 +14,34 @@ _WRITE_ADVICE = ("a tensor's .flat is read-only (PyTorch's Tensor has no .flat; 
 class FlatElements:
     """The elements of a tensor in row-major order, as NumPy's ``x.flat`` gives them:
     each read goes through ``x.reshape(-1)`` at that moment, so it sees the tensor as it
-    is then and records the read on the tape."""
+    is then and records the read on the tape. Like NumPy's, it is an iterator that
+    advances as it is read (a second pass over one held in a name is empty, ``next``
+    takes the next element), and an index reads from the start and resets it there."""
 
-    __slots__ = ("_tensor",)
+    __slots__ = ("_tensor", "_index")
 
     def __init__(self, tensor):
         self._tensor = tensor
+        self._index = 0
 
     def _elements(self):
         return self._tensor.reshape(-1)
 
     def __getitem__(self, index):
+        self._index = 0             # as NumPy's flatiter
         return self._elements()[index]
 
     def __setitem__(self, index, value):
         raise TypeError(f"astgrad: x.flat[{index!r}] = ...: {_WRITE_ADVICE}")
 
     def __iter__(self):
-        return iter(self._elements())
+        return self
+
+    def __next__(self):
+        if self._index >= len(self):
+            raise StopIteration
+        self._index += 1
+        return self._elements()[self._index - 1]
 
     def __len__(self):
         return self._tensor._data.size

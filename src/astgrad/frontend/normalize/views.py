@@ -299,7 +299,7 @@ class ViewWrites:
                 self.normalizer.locals.add(name)
                 out.append(_at(S.assign(name, getattr(owner, field)), stmt))
                 setattr(owner, field, S.name(name))
-        where = f"{self.normalizer.source.filename}:{self.normalizer.source.file_line(stmt)}"
+        where = self.normalizer.source.place(stmt)
         check = self.normalizer.runtime_call(runtime.write_reads_value_first, [
             view.read(), S.copy(target.slice), S.copy(stmt.value), S.const(where)])
         return out + [_at(S.expr_stmt(check), stmt)]
@@ -346,8 +346,7 @@ class ViewWrites:
         same memory as ``v``: each write re-reads it), so the derivative may keep ``v`` as
         a copy of its numbers, which no helper asks about (``shows_write`` for a view
         read again after a write through another name)."""
-        line = self.normalizer.source.file_line(stmt)
-        where = f"{self.normalizer.source.filename}:{line}"
+        where = self.normalizer.source.place(stmt)
         return self.normalizer.runtime_call(helper, [
             view.read(), S.name(view.base), S.const(where)])
 
