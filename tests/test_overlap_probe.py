@@ -110,6 +110,12 @@ def positions_and_a_slice(x):
     return np.sum(np.cos(y) * W)
 
 
+def under_a_boolean_constant(x):
+    y = x * 1.0
+    y[True] = y[::-1]       # the write
+    return np.sum(y * y * W)
+
+
 def row_under_a_full_mask(x):
     y = x[0] * 1.0
     r = y[:, 0]
@@ -118,7 +124,7 @@ def row_under_a_full_mask(x):
 
 
 PROGRAMS = [(masked_rows_of_a_3d_array, "mixed"), (mask_of_rows, "mixed"),
-            (positions_and_a_slice, "mixed"), (row_under_a_full_mask, "mask")]
+            (positions_and_a_slice, "mixed"), (under_a_boolean_constant, "mixed"), (row_under_a_full_mask, "mask")]
 MODES = ("grad", "jvp", "hessian", "jvp_of_grad", "grad_inside_lambda")
 X = np.random.default_rng(3).standard_normal((2, 3, 2))
 
