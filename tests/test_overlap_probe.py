@@ -145,3 +145,41 @@ def test_a_write_of_a_view_of_the_array(f, route):
         with pytest.raises(ValueError, match=where):
             astgrad.grad(f)(X.copy())
     check("jvp", f, (X.copy(),), (0,))     # forward mode writes the tangents as NumPy writes the values
+
+
+# -- second order: the check the first derivative holds runs again, and is no obstacle --
+
+def reversed_view(v):
+    return v[::-1]
+
+
+def view_a_helper_returns(x):
+    y = x[0, 0] * 1.0
+    r = reversed_view(y)
+    y[[0, 1]] = r        # the write
+    return np.sum(y * y * W[0, 0])
+
+
+def popped_off_a_list(x):
+    y = x[0, 0] * 1.0
+    stack = [y]
+    v = stack.pop()
+    y[[1, 0]] = v[::-1]     # the write
+    return np.sum(np.sin(y) * y * W[0, 1])
+
+
+SECOND = [view_a_helper_returns, popped_off_a_list]
+
+
+@pytest.mark.parametrize("f", SECOND, ids=[f.__name__ for f in SECOND])
+def test_second_order_follows_where_the_first_order_does(f):
+    # the first derivative checks the write when it runs (write_reads_value_first): its
+    # derivative used to be refused ("cannot be differentiated twice") for that check
+    if not write_order.READS_FIRST["positions"]:
+        where = rf"test_overlap_probe\.py:{_line_of_the_write(f)}: cannot differentiate this write"
+        with pytest.raises(ValueError, match=where):
+            astgrad.hessian(f)(X.copy())
+        return
+    for mode in ("hessian", "jvp_of_grad", "grad_inside_lambda"):
+        check(mode, f, (X.copy(),), (0,))
+    assert "write_reads_value_first" in astgrad.grad(f).source     # still checked when it runs
