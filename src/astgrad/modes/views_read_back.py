@@ -8,6 +8,8 @@ once both sweeps exist, such a view is made a copy where it is made, or, where a
 runtime helper asks whether it is a view (``current_row(row, y, i)``), left as it is.
 """
 
+import collections
+
 import gast
 
 from ..analysis.fixed_point import reachable
@@ -72,11 +74,11 @@ def _copy_after_overlap_checks(code, places, graph, names, makers):
     function reads none of them after the write. Only a check in the sweep's top
     level, and names bound once, before it, in the top level; the others stay views."""
     (forward, backward), (helper_call, namer) = code, makers
-    rebound = set().union(set(), *(S.stored_names(stmt.targets[0]) for stmt in S.statements(backward)
-                                   if isinstance(stmt, gast.Assign)))
+    stores = collections.Counter(node.id for node in S.name_nodes(gast.Module(body=forward + backward, type_ignores=[]))
+                                 if isinstance(node.ctx, gast.Store))
     for position, given in reversed(places.overlap_checks):
-        copied = sorted(name for name in names & places.asked_by(given, graph) - rebound
-                        if places.bound_once_before(name, position)
+        copied = sorted(name for name in names & places.asked_by(given, graph)
+                        if stores[name] == 1 and places.bound_once_before(name, position)
                         and not places.written_between(places.bound[name], position, name, graph))
         if not copied:
             continue
