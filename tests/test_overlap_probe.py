@@ -5,14 +5,13 @@ of a copy), and the gradients of such writes: followed (reverse, forward, second
 against central finite differences) where this NumPy reads the value first, refused naming
 the line where it writes element by element."""
 
-import inspect
-
 import numpy as np
 import pytest
 
 import astgrad
 from astgrad import write_order
 from breadth_modes import check
+from test_overlap_mend import _line_of_the_write
 
 RNG = np.random.default_rng(55)
 
@@ -127,11 +126,6 @@ PROGRAMS = [(masked_rows_of_a_3d_array, "mixed"), (mask_of_rows, "mixed"),
             (positions_and_a_slice, "mixed"), (under_a_boolean_constant, "mixed"), (row_under_a_full_mask, "mask")]
 MODES = ("grad", "jvp", "hessian", "jvp_of_grad", "grad_inside_lambda")
 X = np.random.default_rng(3).standard_normal((2, 3, 2))
-
-
-def _line_of_the_write(f):
-    lines, first = inspect.getsourcelines(f)
-    return first + next(k for k, line in enumerate(lines) if "# the write" in line)
 
 
 @pytest.mark.parametrize("f, route", PROGRAMS, ids=[f.__name__ for f, _ in PROGRAMS])
