@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad import runtime
+from astgrad import write_order
 from breadth_modes import check
 
 W = np.arange(1.0, 10.0).reshape(3, 3)
@@ -135,8 +135,8 @@ def ufunc_out_is_its_operand(x):
 
 
 # (program, the kind of index that decides, or None where every mode must match)
-CHECKED = [(row_at_a_name_under_a_mask, "mask"), (row_at_a_name_at_positions, "fancy"),
-           (row_bound_in_a_loop, "fancy"), (view_a_helper_returns, "mask"),
+CHECKED = [(row_at_a_name_under_a_mask, "mask"), (row_at_a_name_at_positions, "mixed"),
+           (row_bound_in_a_loop, "mixed"), (view_a_helper_returns, "mask"),
            (view_written_with_its_base, "mask"), (read_back_out_of_a_dict, "mask"), (popped_off_a_list, "mask"),
            (item_of_a_loop, "mask")]
 FOLLOWED = [row_copied_under_a_mask, memo_table, view_in_a_loop_written_after, ellipsis_view_written,
@@ -153,7 +153,7 @@ def _line_of_the_write(f):
 def test_a_write_of_a_value_sharing_the_arrays_memory(f, kind):
     # these gave the gradient of a copy, while NumPy 2.0 (positions) and every NumPy
     # (a 1-D mask) write element by element: a wrong gradient with no error
-    if runtime._VALUE_READ_FIRST[kind]:
+    if write_order.READS_FIRST[kind]:
         check("grad", f, (X.copy(),), (0,))
         return
     where = rf"test_overlap_mend\.py:{_line_of_the_write(f)}: cannot differentiate this write y\[index\] = v"

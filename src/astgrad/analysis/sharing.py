@@ -1716,7 +1716,11 @@ class _TouchedSinceMade(_ForwardAnalysis):
         another name may get here (a copy of a list holds its items too) are all the
         statement reads, but for arguments that only give a shape, and for ``owner``
         itself when only an item is read out of it (an item of a container is not the
-        container)."""
+        container). A check astgrad runs before a write (``write_reads_value_first``) keeps
+        nothing it is given: no name gets anything there."""
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and anno.get(stmt.value, Key.TARGET) is runtime.write_reads_value_first:
+            return set(), None
         return value_reads(stmt), self.item_owner(stmt)
 
     def item_owner(self, stmt):

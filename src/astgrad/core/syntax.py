@@ -413,7 +413,8 @@ def may_be_advanced_index(index, counters=()):
     """Whether the index ``index`` of a write may be a mask or a list of positions, which
     NumPy may write element by element: not a constant (``d["buf"]``, ``y[0]``), nor a
     slice, nor a name of ``counters`` (names known to hold ints), nor a tuple of those,
-    which NumPy writes as a basic index (reading all of the value first) or which key a dict."""
+    which NumPy writes as a basic index (reading all of the value first) or which key a dict.
+    A constant ``True`` or ``False`` is a mask of no dimensions (``y[True] = y[::-1]``)."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return not all(isinstance(part, (gast.Constant, gast.Slice))
+    return not all(isinstance(part, gast.Constant) and type(part.value) is not bool or isinstance(part, gast.Slice)
                    or isinstance(part, gast.Name) and part.id in counters for part in parts)

@@ -142,7 +142,7 @@ class ReverseMode(Transform):
             backward.insert(0, self._spread)
         ret = gast.Return(value=self._returned(wrt_names, state, result))
         unsaved = save_shapes_only(forward, backward, self.helper_call, ret)
-        copy_views_read_back(body, forward, backward, self.helper_call)
+        copy_views_read_back(body, forward, backward, self.helper_call, self.namer)
         stacks = [stack for name, stack in plan.stacks.items() if name not in unsaved]
         inits = stack_inits(stacks + forward_sweep.item_stacks, plan.needs_init - unsaved)
         inits += check_unbound_reads(forward, plan.needs_init - unsaved, params, self.namer)

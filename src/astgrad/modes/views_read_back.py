@@ -8,6 +8,8 @@ once both sweeps exist, such a view is made a copy where it is made, or, where a
 runtime helper asks whether it is a view (``current_row(row, y, i)``), left as it is.
 """
 
+import collections
+
 import gast
 
 from ..analysis.fixed_point import reachable
@@ -36,7 +38,7 @@ def _reads(stmt):
     return value_uses, calls
 
 
-def copy_views_read_back(body, forward, backward, helper_call):
+def copy_views_read_back(body, forward, backward, helper_call, namer):
     """Where the reverse sweep reads a value that may be a view of memory written in
     place after it was made (``t = x[:-1]`` before ``x[1:] = t * w``), make it a copy
     when it is made: ``t = snapshot(x[:-1])``. The reverse sweep undoes the writes before
@@ -53,12 +55,39 @@ def copy_views_read_back(body, forward, backward, helper_call):
         return
     places = _Places(forward + backward, len(forward))
     held = {name for name in candidates if places.written_while_held(name, graph)}
-    chosen = held - places.asked_whether_views(held, graph)
+    asked = places.asked_whether_views(held, graph)
+    chosen = held - asked - places.asked_whether_views(held, graph, overlap_checks=True)
     for stmt in S.statements(forward) if chosen else ():
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None \
                 and not graph.is_new(stmt.value):       # a new object is no view of anything
             stmt.value = helper_call("snapshot", [stmt.value])
+    _copy_after_overlap_checks((forward, backward), places, graph, held - asked, (helper_call, namer))
+
+
+def _copy_after_overlap_checks(code, places, graph, names, makers):
+    """The views of ``names`` an overlap check (``write_reads_value_first``) is given,
+    made copies right after the check rather than where they are made: the check looks
+    at the memory the value of the write shares, which a copy made before would hide.
+    The copy has the same value where nothing was written into their memory since they
+    were made (once the check passed, NumPy's write reads the value first), and the
+    function reads none of them after the write. Only a check in the sweep's top
+    level, and names bound once, before it, in the top level; the others stay views."""
+    (forward, backward), (helper_call, namer) = code, makers
+    stores = collections.Counter(node.id for node in S.name_nodes(gast.Module(body=forward + backward, type_ignores=[]))
+                                 if isinstance(node.ctx, gast.Store))
+    for position, given in reversed(places.overlap_checks):
+        copied = sorted(name for name in names & places.asked_by(given, graph)
+                        if stores[name] == 1 and places.bound_once_before(name, position)
+                        and not places.written_between(places.bound[name], position, name, graph))
+        if not copied:
+            continue
+        fresh = {name: namer.fresh(name + "_copy") for name in copied}
+        for node in S.name_nodes(gast.Module(body=forward[position + 1:] + backward, type_ignores=[])):
+            if isinstance(node.ctx, gast.Load) and node.id in fresh:
+                node.id = fresh[node.id]
+        forward[position + 1:position + 1] = [S.assign(fresh[name], helper_call("snapshot", [S.name(name)]))
+                                              for name in copied]
 
 
 class _Places:
@@ -72,19 +101,24 @@ class _Places:
         from .. import runtime
         from ..analysis.mutation import in_place_changes
         self.bound, self.last_read, self.writes, self.helper_arguments = {}, {}, [], []
+        self.overlap_checks, self.bindings = [], {}    # (position, names given) of top-level checks
         for position, top in enumerate(code):
             statements = list(S.statements([top]))
             for stmt in statements:
                 if position < forward_length and isinstance(stmt, gast.Assign) \
                         and isinstance(stmt.targets[0], gast.Name):
                     self.bound.setdefault(stmt.targets[0].id, position)
+                    self.bindings.setdefault(stmt.targets[0].id, []).append(position if stmt is top else None)
                 value_uses, calls = _reads(stmt)
                 if position >= forward_length:
                     self.last_read.update(dict.fromkeys(value_uses, position))
                 for call in calls:
                     target = anno.get(call, Key.TARGET)
-                    if target is not None and getattr(runtime, getattr(target, "__name__", ""), None) is target:
-                        self.helper_arguments.append({a.id for a in call.args if isinstance(a, gast.Name)})
+                    given = {a.id for a in call.args if isinstance(a, gast.Name)}
+                    if target is runtime.write_reads_value_first:
+                        self.overlap_checks.append((position if stmt is top else None, given))
+                    elif target is not None and getattr(runtime, getattr(target, "__name__", ""), None) is target:
+                        self.helper_arguments.append(given)
             self.writes.extend((position, change.name) for change in in_place_changes(statements)
                                if _changes_items(change))
 
@@ -92,21 +126,33 @@ class _Places:
         """Whether a write into memory ``name`` may share runs between the forward-sweep
         statement binding it and the last reverse-sweep statement reading its value."""
         first, last = self.bound.get(name), self.last_read.get(name)
-        if first is None or last is None:
-            return False
+        return first is not None and last is not None and self.written_between(first, last, name, graph)
+
+    def asked_whether_views(self, names, graph, overlap_checks=False):
+        """The names of ``names`` that a runtime helper (or, with ``overlap_checks``, an
+        overlap check) is given together with a name it was made from (``unless_view(d_row,
+        row, y)`` for ``row = y[0]``): such a helper may look at whether one shares the
+        other's memory, which a copy would change; and the names such a name may be a copy
+        of (``row = row_saved``): a copy of those would not be a view either."""
+        calls = [given for _, given in self.overlap_checks] if overlap_checks else self.helper_arguments
+        return set().union(set(), *(self.asked_by(given, graph) for given in calls)) & names
+
+    @staticmethod
+    def asked_by(given, graph):
+        """The names a helper given ``given`` may ask whether they are views (see above)."""
+        asked = {name for name in given if graph.made_from_closure(name) & (given - {name})}
+        return set().union(set(), *(graph.made_from_closure(name) for name in asked))
+
+    def bound_once_before(self, name, position):
+        """Whether ``name`` is bound once in the forward sweep, by a top-level statement
+        before ``position`` (a check in the top level; None otherwise)."""
+        return position is not None and self.bindings.get(name, [None]) in ([p] for p in range(position))
+
+    def written_between(self, first, last, name, graph):
+        """Whether a write into memory ``name`` may share is made at a place from ``first`` to ``last``."""
         related = graph.made_from_closure(name)
         return any(first <= position <= last and graph.made_from_closure(written) & related
                    for position, written in self.writes)
-
-    def asked_whether_views(self, names, graph):
-        """The names of ``names`` that a runtime helper is given together with a name it
-        was made from (``unless_view(d_row, row, y)`` for ``row = y[0]``): such a helper
-        may look at whether one shares the other's memory, which a copy would change; and
-        the names such a name may be a copy of (``row = row_saved``): a copy of those would
-        not be a view either."""
-        asked = {name for given in self.helper_arguments for name in given
-                 if graph.made_from_closure(name) & (given - {name})}
-        return set().union(set(), *(graph.made_from_closure(name) for name in asked)) & names
 
 
 class _SharingGraph:
