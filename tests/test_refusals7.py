@@ -30,6 +30,10 @@ class Model:
         for layer in self.layers:
             layer.scale(w)
 
+    def run_by_the_gain(self, w):
+        for layer in self.layers:
+            layer.scale(w * GAIN.v)
+
     def forward(self, w, gain=1.5):
         for layer in self.layers:
             layer.scale(w * gain)
@@ -62,6 +66,12 @@ def layers_run(x, model):
     return model.layers[0].v * model.layers[1].v + x[2]
 
 
+def layers_run_in_a_loop(x, model):
+    for t in range(3):
+        model.run(x[t])
+    return model.layers[0].v * model.layers[1].v
+
+
 def layers_forward(x, model):
     y = model.forward(x[0], gain=x[1])
     return y * model.layers[0].v + x[2]
@@ -75,6 +85,7 @@ PROGRAMS = {
     held_layer_scaled: lambda: Single(Box(0.3)),
     held_layer_run: lambda: Single(Box(0.6), k=0.5),
     layers_run: lambda: Model([Box(0.3), Box(0.5)]),
+    layers_run_in_a_loop: lambda: Model([Box(0.3), Box(0.5)]),
     layers_forward: lambda: Model([Box(0.3), Box(0.5), Box(-0.2)]),
     layers_forward_returned: lambda: Model([Box(0.4)]),
 }
@@ -102,6 +113,12 @@ def test_methods_changing_held_objects_are_followed_in_every_mode(f):
 
 
 SHARED = Box(0.3)
+GAIN = SHARED
+
+
+def layers_run_by_the_gain(x, model):
+    model.run_by_the_gain(x[0])
+    return model.layers[1].v * x[1]
 
 
 def held_layer_beside(x, m, other):
@@ -112,7 +129,8 @@ def held_layer_beside(x, m, other):
 @pytest.mark.parametrize("f, given, named", [
     (layers_run, lambda: (Model([SHARED, SHARED]),), r"model\.layers\[\d\]"),
     (held_layer_beside, lambda: (Single(SHARED), SHARED), r"m\.layer"),
-], ids=["twice in the list a method loops over", "a held layer also handed in"])
+    (layers_run_by_the_gain, lambda: (Model([SHARED, Box(0.5)]),), r"model\.layers\[0\]"),
+], ids=["twice in the list a method loops over", "a held layer also handed in", "a layer the method reads as a global"])
 def test_the_same_layer_reached_twice_is_refused_when_the_code_runs(f, given, named):
     x = np.array([0.4, 0.9, 1.3])
     with pytest.raises(TypeError, match=r"test_refusals7\.py:\d+: the object the argument " + named
