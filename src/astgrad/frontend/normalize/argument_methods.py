@@ -25,7 +25,7 @@ from ...core import walk
 from .. import object_layouts as L
 from ..source import parsed_for_reading
 from .argument_objects import only_attribute_reads
-from .scopes import parameters
+from .scopes import parameters, rename_locals
 
 _DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.Yield, gast.YieldFrom,
              gast.Await, gast.Global, gast.Nonlocal)
@@ -166,7 +166,7 @@ def _spliced(normalizer, receiver, method, node, bound, stmt):
              and not isinstance(n.ctx, gast.Load)}
     fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__}") for name in sorted(names)}
     fresh[own] = receiver
-    body = [_Renamed(fresh).visit(S.copy(s)) for s in node.body]
+    body = rename_locals(S.copy(node), fresh).body
     body = [S.assign(fresh[name], value) for name, value in bound] + body
     last = body.pop() if body and isinstance(body[-1], gast.Return) else None
     value = last.value if last is not None and last.value is not None else S.const(None)
@@ -182,14 +182,3 @@ def _spliced(normalizer, receiver, method, node, bound, stmt):
                 gast.copy_location(n, stmt)
     return body
 
-
-class _Renamed(gast.NodeTransformer):
-    """Each name of ``fresh`` under its new name."""
-
-    def __init__(self, fresh):
-        self.fresh = fresh
-
-    def visit_Name(self, node):
-        if node.id in self.fresh:
-            node.id = self.fresh[node.id]
-        return node
