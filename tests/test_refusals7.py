@@ -13,6 +13,7 @@ import astgrad
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 from test_refusals3 import Box      # (box.scale(w) assigns self.v)
 from test_refusals6 import Net      # (its layers)
+import test_hunt_objects as other   # (a Model whose run, in another module, scales array layers)
 
 
 class Single:
@@ -75,6 +76,11 @@ def layers_forward(x, model):
     return y * model.layers[0].v + x[2]
 
 
+def other_modules_model_run(x, model):
+    y = model.run(x[0] * x[1])
+    return y + x[2]
+
+
 def layers_forward_returned(x, model):
     return model.forward(x[0] * x[2])
 
@@ -86,12 +92,13 @@ PROGRAMS = {
     layers_run_in_a_loop: lambda: Model([Box(0.3), Box(0.5)]),
     layers_forward: lambda: Model([Box(0.3), Box(0.5), Box(-0.2)]),
     layers_forward_returned: lambda: Model([Box(0.4)]),
+    other_modules_model_run: other._model,
 }
 
 
 def _state(value):
     """What the caller can see of the boxes ``value`` holds."""
-    return [b.v for b in value.layers] if isinstance(value, Model) else [value.layer.v]
+    return [np.asarray(b.v).tolist() for b in (value.layers if hasattr(value, "layers") else [value.layer])]
 
 
 @pytest.mark.parametrize("f", list(PROGRAMS), ids=lambda f: f.__name__)

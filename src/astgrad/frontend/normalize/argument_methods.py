@@ -9,7 +9,8 @@ leaves as they were and ``f(w, model)`` changes as Python does).
 
 Written in only where that is what Python runs: a plain method of the object's class,
 with no closure, whose free names mean in the function what they mean in the method (the
-same module's globals, names the function does not bind), that names ``self`` only to
+same module's globals, names the function does not bind; another module's globals read
+off that module, as foreign.py writes them), that names ``self`` only to
 read attributes holding values (no method, no property, nothing stored into ``self`` or
 what its attributes hold), defines and yields nothing, and returns only at its end."""
 
@@ -62,7 +63,8 @@ def _inlinable_call(normalizer, tree, stmt):
     if name not in parameters(tree) or normalizer.bound_count.get(name) or normalizer.is_receiver(name):
         return None
     layout = normalizer.named_layouts().get(name)
-    method = M.static_attribute(layout[1], call.func.attr) if layout and layout[0] == L.OBJECT else None
+    method = M.static_attribute(layout[1], call.func.attr) if layout and layout[0] == L.OBJECT \
+        and call.func.attr not in dict(layout[2]) else None       # (not an attribute of the instance)
     body = _inlinable_body(normalizer, tree, layout[1], method) if inspect.isfunction(method) else None
     bound = _bound_arguments(method, call) if body is not None else None
     return None if bound is None else (name, method, body, bound)
@@ -98,9 +100,12 @@ def _inlinable_body(normalizer, tree, cls, method):
     if any(isinstance(n, _DEFINING) for n in nodes) \
             or any(isinstance(n, gast.Return) for stmt in node.body[:-1] for n in S.walk_nodes(stmt)) \
             or not any(isinstance(n, gast.Expr) and isinstance(n.value, gast.Call) for n in nodes) \
-            or not _reads_values_only(node, own, cls) or not _same_free_names(normalizer, tree, method, node):
+            or not _reads_values_only(node, own, cls):
         return None
-    return node
+    if method.__globals__ is not normalizer.source.globals:     # another module's method: othermod.SCALE
+        node = S.copy(node)
+        normalizer.foreign_names(method, node)
+    return node if _same_free_names(normalizer, tree, method, node) else None
 
 
 def _reads_values_only(node, own, cls):
@@ -123,13 +128,17 @@ def _reads_values_only(node, own, cls):
 
 def _same_free_names(normalizer, tree, method, node):
     """Whether each name ``node`` reads from outside means in the function what it means
-    in ``method``: the same object of their globals (or a builtin), not bound in ``tree``."""
+    in ``method``: the same object in both scopes (a global of the same module, a module
+    named alike, whose rebinding the function's guards notice), a builtin, or the scope of
+    another module's method (foreign.py), and not a name ``tree`` binds."""
     own = {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
     bound = {n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
     source = normalizer.source
     for name in {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)} - own:
         if name in bound or name in source.closure:
             return False
+        if name in normalizer.source.scopes:
+            continue
         theirs, ours = method.__globals__.get(name, _BUILTIN), source.globals.get(name, _BUILTIN)
         if theirs is not ours or theirs is _BUILTIN and not hasattr(builtins, name):
             return False
