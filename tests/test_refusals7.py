@@ -38,6 +38,12 @@ class Model(Net):
             layer.scale(w * gain)
         return self.layers[-1].v * w
 
+    def settle(self, w):
+        for layer in self.layers:
+            layer.scale(w)
+        if w > 10.0:
+            return 2.0
+
     def train(self, w):
         for layer in self.layers:
             self.update(layer, w)
@@ -157,6 +163,11 @@ def trained_by_a_helper_method(x, model):
     return model.layers[0].v * x[1]
 
 
+def settled_returning_early(x, model):
+    model.settle(x[0])
+    return model.layers[0].v * x[1]
+
+
 def bumped_by_a_helper_function(x, m):
     bump(m.layer, x[0])
     return m.layer.v * x[1]
@@ -173,7 +184,10 @@ def _line(f, offset):
     (bumped_by_a_helper_function, lambda: Single(Box(0.3)),
      _line(bumped_by_a_helper_function, 1) + r"the call of bump changes .* in place .*make the change a method "
      r"of its class storing self\.v \(def update\(self, w\): self\.v = \.\.\.\)"),
-], ids=["a helper method changing a layer", "a helper function changing a held layer"])
+    (settled_returning_early, lambda: Model([Box(0.3)]),         # (its return is not the caller's)
+     _line(settled_returning_early, 1) + r"the call of Model\.settle changes an object held by the object it is called "
+     r"on in place .*astgrad also follows it called as a statement of its own on such an argument"),
+], ids=["a helper method changing a layer", "a helper function changing a held layer", "a method returning early"])
 def test_the_forms_left_refused_name_the_line_and_give_advice_that_fits(f, given, message):
     held = given()
     x = np.array([0.4, 0.9, 1.3])

@@ -98,7 +98,7 @@ def _inlinable_body(normalizer, tree, cls, method):
     own = args.args[0].id
     nodes = [n for stmt in node.body for n in S.walk_nodes(stmt)]
     if any(isinstance(n, _DEFINING) for n in nodes) \
-            or any(isinstance(n, gast.Return) for stmt in node.body[:-1] for n in S.walk_nodes(stmt)) \
+            or any(isinstance(n, gast.Return) and n is not node.body[-1] for n in nodes) \
             or not any(isinstance(n, gast.Expr) and isinstance(n.value, gast.Call) for n in nodes) \
             or not _reads_values_only(node, own, cls):
         return None
