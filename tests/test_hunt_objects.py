@@ -141,6 +141,14 @@ def loop_over_the_model_layers(w, model):
     return np.sum(model.layers[0].v * model.layers[1].v) * w
 
 
+def calls_a_method_looping_over_its_layers(w, model):
+    return model.run(w)
+
+
+def calls_a_method_scaling_one_layer(w, model):
+    return model.run_first(w)
+
+
 FOLLOWED = {
     "scaled twice in each turn": (scaled_twice_in_each_turn, _two),
     "each scaled by the other": (each_scaled_by_the_other, _two),
@@ -150,6 +158,10 @@ FOLLOWED = {
     "a counter and a state": (counted_then_scaled_again, lambda: [Counted(_a()), Counted(_b())]),
     "a method storing self.v returning a value": (method_storing_self_returns, lambda: Summed(_a())),
     "the loop the refusal advises": (loop_over_the_model_layers, _model),
+    # a method of the argument's object calling such methods on what it holds: written in the function
+    "a method looping over self.layers": (calls_a_method_looping_over_its_layers, _model),
+    "a method looping over a tuple of layers": (calls_a_method_looping_over_its_layers, lambda: Model(tuple(_two()))),
+    "a method scaling self.layers[0]": (calls_a_method_scaling_one_layer, _model),
 }
 
 
@@ -188,14 +200,6 @@ def test_followed_against_finite_differences(name, mode):
 
 # -- refused: each gave a wrong gradient with no error -----------------------------------
 
-def calls_a_method_looping_over_its_layers(w, model):
-    return model.run(w)
-
-
-def calls_a_method_scaling_one_layer(w, model):
-    return model.run_first(w)
-
-
 def calls_it_twice(w, model):
     r = model.run(w)
     return r + model.run(w)
@@ -218,13 +222,7 @@ _HELD = (r"the call of Model\.{method} changes an object held by the object it i
 _IN_PLACE = r"the method call \.scale\(\) changes a differentiated value in place"
 
 REFUSED = {
-    # Python changes model.layers' objects, which the caller reads (and its derivative ran the method again)
-    "a method looping over self.layers": (calls_a_method_looping_over_its_layers, _model, 1,
-                                          _HELD.format(method="run")),
-    "a method looping over a tuple of layers": (calls_a_method_looping_over_its_layers,
-                                                lambda: Model(tuple(_two())), 1, _HELD.format(method="run")),
-    "a method scaling self.layers[0]": (calls_a_method_scaling_one_layer, _model, 1,
-                                        _HELD.format(method="run_first")),
+    # a call inside an expression is not written in the function: Python changes the layers it reads twice
     "that method called twice": (calls_it_twice, _model, 1, _HELD.format(method="run")),
     # the object a property or a method gives was scaled as a plain call: a gradient of 0
     "a property giving a layer": (scaled_through_a_property, _model, 1, _IN_PLACE),

@@ -1695,10 +1695,14 @@ def _method_change_message(method, receiver, where):
     (``self.items.append(v)``): astgrad follows a new value stored in the attribute."""
     from ..analysis.sharing import ARGUMENT_OBJECT_CHANGE
     if (where.what or "").startswith(ARGUMENT_OBJECT_CHANGE):      # layer.scale(w) over self.layers
+        short = method.rpartition('.')[2]
         return (f"{_callee_change(method, 'an object held by the object it is called on', where)}. astgrad "
                 f"follows such a method on a copy of the object, where the function differentiated takes it as an "
                 f"argument and calls the method itself: call it there (for layer in model.layers: "
-                f"layer.scale(w)), or differentiate {method} itself (grad(obj.{method.rpartition('.')[2]}))")
+                f"layer.scale(w)), or differentiate {method} itself (grad(obj.{short})); astgrad also follows it "
+                f"called as a statement of its own on such an argument (obj.{short}(w), y = obj.{short}(w) or "
+                f"return obj.{short}(w)), where the method names self only to read its attributes and returns only at "
+                f"its end")
     through_a_call = (where.what or "").startswith("the call of") or "setattr(" in (where.text or "")
     if through_a_call:          # _set(self, w), setattr(self, "v", ...): no attribute of self changed in place
         return (f"{_callee_change(method, 'the object it is called on', where)}. astgrad follows a method "

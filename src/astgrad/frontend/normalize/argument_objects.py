@@ -48,13 +48,14 @@ class ArgumentObjectLowering:
             return False        # (a frozen dataclass: Python refuses the write; a __new__ the copy skips)
         if not all(_plain_store(cls, attr) for attr in attrs):
             return False
-        return plain_uses(self.source.tree, name, cls, stores=0 if given[1] is None else 1,
+        return plain_uses(self.source.tree, name, cls, stores=0 if given[0] == name else 1,
                           iterated=self.iterated_as_attributes)
 
     def given_object(self, name):
         """(parameter, None, None) where ``name`` is a parameter never rebound, (parameter,
         k, None) where it is bound once, to ``parameter[k]``, (parameter, k, attribute)
-        to ``parameter.attribute[k]`` (split_argument_items); else None."""
+        to ``parameter.attribute[k]`` (split_argument_items), (parameter, None, attribute)
+        to ``parameter.attribute`` (split_argument_attributes); else None."""
         params = parameters(self.source.tree)
         if name in params:
             return None if self.bound_count.get(name, 0) else (name, None, None)
@@ -110,13 +111,19 @@ class ArgumentObjectLowering:
         if attr is not None:        # the object's other attributes (model.head may hold layers[0])
             others.append(self.runtime_call(runtime_objects.attributes_but, [S.name(param), S.const(attr)]))
         # (the methods called on the other objects read globals too, after the change)
-        functions = (self.source.fn, method) + _methods_called(self.source.tree, self.named_layouts())
+        functions = (self.source.fn, method, *self.__dict__.get("inlined_methods", ())) + _methods_called(self.source.tree, self.named_layouts())
         scopes = [gast.Tuple(elts=[S.name(self.bind_value(scope, "scope")), S.const(read)], ctx=gast.Load())
                   for scope, read in _globals_read(functions)]
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [
             S.name(name), gast.Tuple(elts=others, ctx=gast.Load()), gast.Tuple(elts=scopes, ctx=gast.Load()),
-            S.const(param if index is None else f"{param}{'' if attr is None else '.' + attr}[{index!r}]"),
+            S.const(_given_label(param, index, attr)),
             S.const(self.where())])))
+
+
+def _given_label(param, index, attr):
+    """How the caller writes the object: ``box``, ``boxes[0]``, ``model.layers[0]``, ``m.layer``."""
+    held = param if attr is None else f"{param}.{attr}"
+    return held if index is None else f"{held}[{index!r}]"
 
 
 def _globals_read(functions):
@@ -214,6 +221,39 @@ def split_argument_items(normalizer, tree):
     return True
 
 
+def split_argument_attributes(normalizer, tree):
+    """``def f(w, m): m.layer.scale(w)``, where the function was made for an object in ``m``
+    whose attribute ``layer`` holds one object whose ``scale`` stores attributes of ``self``,
+    and ``m`` is named only to read attributes (``m.layer``, ``m.k``): the body reads
+    ``m.layer`` under a name of its own, ``m_layer = m.layer``, bound before it, followed
+    from state to state on a copy as an argument is. Whether it did."""
+    made, given, layouts = {}, {}, {}
+    for param, layout in normalizer.named_layouts().items():
+        if param not in parameters(tree) or normalizer.bound_count.get(param) or layout[0] != L.OBJECT \
+                or not only_attribute_reads(tree, param, layout[1]):
+            continue
+        for attr, sub in layout[2]:
+            if sub is not None and sub[0] == L.OBJECT and _method_called_on(tree, param, attr) \
+                    and _stores_on_items(tree, (L.ITEMS, None, [sub])):
+                made[param, attr] = name = normalizer.namer.fresh(f"{param}_{attr}")
+                given[name], layouts[name] = (param, None, attr), sub
+    if not made:
+        return False
+    tree.body = [gast.copy_location(S.assign(name, _holder(param, attr)), tree.body[0])
+                 for (param, attr), name in made.items()] + [_Renamed(made).visit(stmt) for stmt in tree.body]
+    normalizer.__dict__.setdefault("given_names", {}).update(given)
+    normalizer.named_layouts().update(layouts)
+    return True
+
+
+def _method_called_on(tree, param, attr):
+    """Whether ``tree`` calls a method of ``param.attr`` (``m.layer.scale(w)``)."""
+    return any(isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+               and isinstance(node.func.value, gast.Attribute) and node.func.value.attr == attr
+               and isinstance(node.func.value.value, gast.Name) and node.func.value.value.id == param
+               for node in S.walk_nodes(tree))
+
+
 def _item_holders(normalizer, tree):
     """{(parameter, None or the attribute holding the items): (the layout of what holds
     them, their positions or keys)} for the lists, tuples and dicts of objects a method
@@ -223,13 +263,13 @@ def _item_holders(normalizer, tree):
         if param not in parameters(tree) or normalizer.bound_count.get(param):
             continue
         found = [(None, layout)] if layout[0] != L.OBJECT else \
-            [(attr, sub) for attr, sub in layout[2] if _only_attribute_reads(tree, param, layout[1])]
+            [(attr, sub) for attr, sub in layout[2] if only_attribute_reads(tree, param, layout[1])]
         holders.update(((param, attr), (sub, _item_keys(sub))) for attr, sub in found
                        if sub[0] != L.FUNCTION and _item_keys(sub) and _stores_on_items(tree, sub))
     return holders
 
 
-def _only_attribute_reads(tree, param, cls):
+def only_attribute_reads(tree, param, cls):
     """Whether ``tree`` names ``param``, an object of class ``cls``, only to read an
     attribute its instance or its class holds as a value (``model.layers``, ``model.k``),
     never a method or a property, no ``__getattr__`` of its own running, nothing stored

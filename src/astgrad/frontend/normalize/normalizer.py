@@ -15,7 +15,8 @@ from ..patterns import MatchLowering
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
-from .argument_objects import ArgumentObjectLowering, split_argument_items
+from .argument_methods import inline_argument_methods
+from .argument_objects import ArgumentObjectLowering, split_argument_attributes, split_argument_items
 from .comprehension_names import separate_comprehension_names
 from .loop_names import separate_loop_names
 from .built_objects import BuiltObjectLowering
@@ -246,9 +247,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
+        if inline_argument_methods(self, tree):        # model.run(w) looping over self.layers
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
         if separate_comprehension_names(self, nodes):     # sum(b.v for b in bs) beside for b in bs
             self.bound_count = binding_counts([tree])
         if separate_loop_names(self, tree):     # for b in bs: ... twice
+            self.bound_count = binding_counts([tree])
+        if split_argument_attributes(self, tree):      # m.layer.scale(w): argument_objects.py
             self.bound_count = binding_counts([tree])
         if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
             nodes = list(S.walk_nodes(tree))

@@ -118,7 +118,8 @@ class ObjectLowering:
                 f"the argument {argument} gives (or holds): Python changes the caller's object there, whose states "
                 "astgrad does not write back into it", node,
                 f"build the object in the function from the argument's values (b = {cls.__name__}(...); "
-                f"b.{attr}(...)) and return what the caller needs, or have the method return a new object")
+                f"b.{attr}(...)) and return what the caller needs, or have the method return a new object"
+                + _held_object_advice(node.func.value, attr, changed[0]))
         raise self._refuse(f"the method call .{attr}() of a {cls.__name__}, which assigns self.{changed[0]}, on an "
                            "object astgrad does not follow from state to state (an argument, an item, an attribute, "
                            "or a name bound more than once or read otherwise than as name.attr)", node,
@@ -515,6 +516,15 @@ def _followed_names(trees):
         elif tree[0] == L.KEYED:
             todo.extend(sub for _, sub in tree[2] if sub is not None)   # (None: a plain value beside the objects)
     return names        # (a FUNCTION layout, a function an attribute holds, has none)
+
+
+def _held_object_advice(held, attr, stored):
+    """For ``shell.inner.scale(w)``: the form astgrad follows (argument_objects.split_argument_attributes)."""
+    if not (isinstance(held, gast.Attribute) and isinstance(held.value, gast.Name)):
+        return ""
+    owner, name = held.value.id, held.attr
+    return (f"; astgrad follows {owner}.{name}.{attr}(...) where the function names {owner} only to read its "
+            f"attributes ({owner}.{name}.{stored}, no method or property of {owner}, {owner} not handed on)")
 
 
 def _argument_root(tree, receiver):
