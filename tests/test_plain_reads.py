@@ -243,3 +243,58 @@ def test_what_is_not_a_plain_function_is_not_proven():
     assert reaches_no_user_objects(made)
     made.__astgrad_layouts__ = {}
     assert not reaches_no_user_objects(made)
+
+
+def _first_derivative(fn):
+    """The first derivative astgrad generates for ``fn`` (reverse mode, the first
+    argument), as a function that can be differentiated again; None where it refuses."""
+    try:
+        return caching.generate_reverse(fn, (0,), False)
+    except Exception:       # a program whose first derivative is refused: nothing to differentiate again
+        return None
+
+
+def test_a_derivative_of_a_proven_function_is_proven_and_normalizes_alike(programs, monkeypatch):
+    """A first derivative carries only the marks every derivative gets: where the proof
+    holds for the function, it holds for its derivative (whose namespace is the
+    function's, plus astgrad's helpers), and the second order normalizes alike both
+    ways. A derivative of a function the proof is not made for is proven only where
+    its own code reaches plain values alone (``len(OBJECTS)`` or ``m.pi`` of an import,
+    no longer read), and normalizes alike both ways too."""
+    proven = [_first_derivative(getattr(programs, name)) for name in _PROVEN]
+    others = {name: _first_derivative(getattr(programs, name)) for name in _UNPROVEN}
+    others = {name: derivative for name, derivative in others.items() if derivative is not None}
+    assert None not in proven and len(others) >= 10
+    assert all(map(reaches_no_user_objects, proven))
+    still_objects = ("object_global", "object_rmul", "object_float", "object_items", "object_helper",
+                     "object_module_path", "object_namespace", "local_class", "default_object")
+    assert not any(reaches_no_user_objects(others[name]) for name in still_objects)
+    shortcut = [_normalized(fn) for fn in proven + list(others.values())]
+    monkeypatch.setattr(OperatorMethodLowering, "reaches_no_objects", lambda self: False)
+    assert [_normalized(fn) for fn in proven + list(others.values())] == shortcut
+
+
+def test_a_derivative_with_marks_of_a_specialization_is_not_proven(programs):
+    derivative = _first_derivative(programs.plain_line)
+    assert reaches_no_user_objects(derivative)
+    derivative.__astgrad_layouts__ = {}     # what code made for object arguments carries
+    assert not reaches_no_user_objects(derivative)
+    # a function compiled from a derivative's code but not by astgrad is no derivative
+    copied = types.FunctionType(programs.plain_line.__code__, programs.plain_line.__globals__)
+    copied.__astgrad_generated__ = True
+    assert not reaches_no_user_objects(copied)
+
+
+def test_second_derivatives_of_proven_functions_match_finite_differences(programs):
+    """The second order of the proven programs, generated with the checks skipped,
+    against central differences of the first derivative."""
+    import astgrad
+    from fd import assert_close, numerical_hessian
+    rng = np.random.default_rng(55)
+    for name in ("plain_line", "plain_closure", "plain_defaults"):
+        fn = getattr(programs, name)
+        args = (rng.uniform(0.2, 0.9, 5), rng.uniform(0.2, 0.9, 5))
+        gradient = astgrad.grad(fn)
+        assert_close(astgrad.hessian(fn)(*args), numerical_hessian(gradient, args), msg=name)
+        assert_close(astgrad.grad(lambda x, y: np.sum(gradient(x, y) * y))(*args),
+                     numerical_hessian(gradient, args).T @ args[1], msg=name)

@@ -14,8 +14,11 @@ nested in it) reads, its closure cells and its defaults, the attributes its code
 of those values, and its parameters. So where:
 
 - the function carries nothing astgrad made it for (no ``__astgrad_*`` attribute: no
-  layouts of object arguments, no receiver, not code astgrad generated or specialized),
-  so its parameters stand for no layout;
+  layouts of object arguments, no receiver, not code astgrad specialized), so its
+  parameters stand for no layout; a derivative astgrad compiled here (a first
+  derivative, differentiated again) carries only what ``caching`` marks every
+  derivative with (its text, its generation time, the names of its closure variables
+  and pinned globals for export), none of which gives a layout either;
 - its code neither imports nor defines a class (whose values no name lookup shows),
   and names none of ``getattr``, ``globals``, ``vars``, ``eval``, ``exec``,
   ``__import__``, ``import_module``, ``__dict__`` (which reach values by a string);
@@ -37,6 +40,7 @@ import types
 
 import numpy
 
+from ...core import generated_text
 from ...core.ops import is_user_function
 from .. import object_layouts as L
 from ..source import _closure_values
@@ -48,13 +52,17 @@ _SCALARS = frozenset({type(None), bool, int, float, complex, str, bytes, range, 
 _NUMPY_VALUES = (numpy.generic, numpy.dtype, numpy.ufunc, numpy.ndarray)
 _DISPATCHER = type(numpy.sum)           # NumPy's functions (a Python function on older NumPy)
 _CONTAINER_LIMIT = 32
+# what caching._instantiate sets on every derivative it compiles: names and text, no layout
+_DERIVATIVE_MARKS = frozenset({"source", "__astgrad_generated__", "__astgrad_seconds__", "__astgrad_user_freevars__",
+                               "__astgrad_pinned_globals__"})
 _DEPTH = 4                              # module.submodule.attribute: how deep names are followed
 
 
 def reaches_no_user_objects(fn):
     """Whether the argument above proves that no object of a user's class, and no
     user's function or class, can reach ``fn`` (read now, once per normalization)."""
-    if not isinstance(fn, types.FunctionType) or any(key.startswith("__astgrad") for key in vars(fn)):
+    if not isinstance(fn, types.FunctionType) or any(key.startswith("__astgrad") for key in vars(fn)) and not (
+            set(vars(fn)) <= _DERIVATIVE_MARKS and generated_text.is_derivative(fn.__code__)):
         return False
     codes, names = _codes(fn.__code__), set()
     for code in codes:
