@@ -33,6 +33,7 @@ operand, which Python runs as a method of the operand's class (``objs[0] < objs[
 
 import dis
 import inspect
+import numbers
 import sys
 import types
 import weakref
@@ -99,13 +100,24 @@ def layout_of(value, depth=_DEPTH, seen=None):
 
 def keyed_layout(value):
     """The layout of a dict given as an argument whose keys are str or int (no bool) and
-    whose values are all objects with a layout (``params["layer"].apply(x)``); else None.
-    Only a parameter's value: a dict an attribute or a global holds is no layout."""
+    whose values are objects with a layout (``params["layer"].apply(x)``), some of them
+    perhaps plain values, a number, an array or a string (``{"layer": Box(a), "lr": 0.1}``),
+    whose entry is None: read as they are, they make no other code. Else None. Only a
+    parameter's value: a dict an attribute or a global holds is no layout."""
     if type(value) is not dict or not value or len(value) > _ITEMS_LIMIT \
             or not all(type(key) in (str, int) for key in value):
         return None
-    items = tuple((key, layout_of(item)) for key, item in value.items())
-    return None if any(entry is None or entry[0] != OBJECT for _, entry in items) else (KEYED, dict, items)
+    items = tuple((key, None if isinstance(item, _PLAIN_VALUES) else layout_of(item))
+                  for key, item in value.items())
+    objects = [entry for _, entry in items if entry is not None]
+    if not objects or len(objects) < sum(not isinstance(item, _PLAIN_VALUES) for item in value.values()) \
+            or any(entry[0] != OBJECT for entry in objects):
+        return None
+    return (KEYED, dict, items)
+
+
+# values a dict of objects may hold beside them, read as they are (keyed_layout)
+_PLAIN_VALUES = (numbers.Number, numpy.ndarray, str)
 
 
 def keyed_item(tree, key):

@@ -228,7 +228,8 @@ class Transform:
                                     "differentiate recursion; rewrite it as a loop", stmt,
                                     construct="recursion") from None
         except TransformError as error:
-            raise library_callee_error(self.source, stmt, callee, error) or error from None
+            raise library_callee_error(self.source, stmt, callee, error) \
+                or outside_object_handed_error(self.source, self.fn, stmt, callee, bound, error) or error from None
         return compiled, active
 
 
@@ -244,6 +245,33 @@ def _refuse_callee_rebinding_globals(source, stmt, callee):
             "it rebinds a global (a global statement, in it or in a function it calls) and its derivative "
             f"would run it a second time; call it by its name ({callee.__name__}(...)), which astgrad "
             "follows", stmt, construct=f"call to {callee.__qualname__}")
+
+
+def outside_object_handed_error(source, fn, stmt, callee, bound, error):
+    """The refusal, at the line of the call, of a helper kept as a call (a method of an
+    object, ``T.step(box, w)``) that changes in place, by a method of its own, an object
+    the function hands it: one it reads from outside (``box`` a closure variable or a
+    global) or takes as an argument. astgrad follows that change where the function
+    differentiated takes the object as an argument and calls the method itself. None
+    where ``error`` (the helper's refusal) is another one."""
+    if not str(getattr(error, "reason", "")).startswith("the method call ") \
+            or "changes a differentiated value in place" not in str(error.reason) or not error.construct:
+        return None
+    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if fn is not None else set()
+    for param, atom in bound.arguments.items():
+        called_on = re.search(rf"\b{re.escape(param)}\.{re.escape(error.construct[1:-2])}\(", error.line or "")
+        if not (isinstance(atom, gast.Name) and called_on):
+            continue
+        what = f"the argument {atom.id}" if atom.id in params else _outside_object(source, fn, atom.id)
+        if what is not None:
+            return source.error(
+                f"the call of {callee.__qualname__} changes {what} in place ({error.construct} at {error.filename}:"
+                f"{error.lineno}, on its parameter {param}), which astgrad cannot follow: it follows the changes of "
+                "an object only where the function differentiated takes it as an argument and calls the method "
+                "itself (on a copy, leaving the caller's object as it was); pass the object as an argument "
+                f"(grad(f)(x, obj), jvp(f, (x, obj), (dx, None))) and call {error.construct[:-1]}...) on it in the "
+                "function, or have the method return a new object", stmt, construct=f"call to {callee.__qualname__}")
+    return None
 
 
 def library_callee_error(source, stmt, callee, error):
@@ -328,7 +356,7 @@ def _key_known_later_error(source, stmt):
         "derivative, is not known when the code is generated. Index with a key known then (a constant, "
         "or cfg[\"act\"] / cfg.get(\"act\", \"relu\") of a dict display the code never changes), "
         "or choose with if/elif on the key, calling the function in each branch (if name == \"tanh\": "
-        "y = np.tanh(z) elif ...); for a list of objects (self.layers[i](x)), loop over the list itself "
+        "y = np.tanh(z) elif ...); for a list of objects of several classes (self.layers[i](x)), loop over the list itself "
         "(for layer in self.layers: h = layer(h)), which is followed", stmt,
         construct="a function taken by a key known only when the code runs")
 
@@ -395,7 +423,10 @@ def _from_parameter(fn, name, items=False):
     return False
 
 
-_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy)
+# (copy_argument: the copy of an argument the function writes into holds copies of its items,
+# which the function reads as it would the argument's: t = params_1["layer"]; t.scale(w))
+_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy,
+                  runtime.copy_argument)
 _PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
 
 
@@ -1643,6 +1674,12 @@ def _holding_bindings(stmt):
         yield stmt.value.func.value.id, stmt.value.args[0]
 
 
+# q.put(v) of a queue astgrad does not follow (frontend/normalize/deques.py says which it does)
+_QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v) and "
+                 "v = q.get() alone, each a statement of its own (get() inside an expression, qsize(), a "
+                 "maxsize or a timeout are not followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
+
+
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
@@ -1665,10 +1702,10 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         what = f".{method}()" if method is not None else registry.describe(target)
         changed = call.func.value if method is not None else (call.args[0] if call.args else None)
         whose = f"'{changed.id}'" if isinstance(changed, gast.Name) else "its argument"
-        raise source.error(
-            f"calling {what} changes {whose} in place, which astgrad cannot follow; build the "
-            "new value and assign it instead (y[...] = value, on an array the function created)",
-            stmt, construct=what)
+        advice = _QUEUE_ADVICE if method in ("put", "put_nowait") else \
+            "build the new value and assign it instead (y[...] = value, on an array the function created)"
+        raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
+                           stmt, construct=what)
     if _only_checks(call, method, target):
         return
     if method is not None:

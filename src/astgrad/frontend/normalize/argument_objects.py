@@ -267,7 +267,8 @@ def _item_keys(layout):
 
 
 def _item_layouts(layout):
-    return [item for _, item in layout[2]] if layout[0] == L.KEYED else layout[2]
+    """The layouts of the objects among the items of ``layout`` (a dict's plain values have none)."""
+    return [item for _, item in layout[2] if item is not None] if layout[0] == L.KEYED else layout[2]
 
 
 def _stores_on_items(tree, layout):

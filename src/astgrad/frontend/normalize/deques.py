@@ -22,10 +22,17 @@ the list. A deque used
 any other way (handed to a function that does more than read it, returned, stored,
 another method, read in a nested function) is left as it is, which the modes refuse
 where it holds a differentiated value.
+
+A ``queue.Queue`` (or ``SimpleQueue``, ``LifoQueue``) the function makes with no size
+limit and uses only by ``q.put(v)`` and ``q.get()`` (as a statement or the value of
+``name = ...``) is such a list too, ``put`` an append and ``get`` a ``popleft`` (a
+``pop`` for a ``LifoQueue``). Where it is empty, Python's ``get()`` waits forever (no
+other thread puts into a queue only the function sees); the list raises IndexError.
 """
 
 import builtins
 import collections
+import queue
 
 import gast
 
@@ -38,6 +45,10 @@ _READERS = (builtins.sum, builtins.len, builtins.min, builtins.max, builtins.lis
             builtins.enumerate, builtins.reversed, builtins.zip, builtins.any, builtins.all)
 _CHANGES = ("append", "appendleft", "extend", "clear")
 _TAKES = ("pop", "popleft")
+# a queue's methods as the deque's they are: {class: {method: the deque's}}
+_QUEUES = {queue.Queue: {"put": "append", "get": "popleft"},
+           queue.SimpleQueue: {"put": "append", "get": "popleft"},
+           queue.LifoQueue: {"put": "append", "get": "pop"}}
 
 
 def rewrite_deques(normalizer, tree):
@@ -50,9 +61,9 @@ def rewrite_deques(normalizer, tree):
         for stmt in block:
             maxlen = _made_deque(normalizer, stmt)
             if maxlen is not False and normalizer.bound_count[stmt.targets[0].id] == 1:
-                made[stmt.targets[0].id] = (stmt, maxlen)
+                made[stmt.targets[0].id] = (stmt, maxlen, _queue_methods(normalizer, stmt))
     parents = _parents(tree)
-    kept = {name: spec for name, spec in made.items() if _only_own_changes(normalizer, tree, name, spec[0], parents)}
+    kept = {name: spec for name, spec in made.items() if _only_own_changes(normalizer, tree, name, spec, parents)}
     if not kept:
         return False
     for block in walk_blocks(tree.body):
@@ -62,9 +73,13 @@ def rewrite_deques(normalizer, tree):
 
 def _made_deque(normalizer, stmt):
     """The ``maxlen`` (None for none) of ``name = deque(items, maxlen=k)``, k a number
-    written in the code; False for any other statement."""
+    written in the code, or None for ``name = queue.Queue()``; False for any other statement."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(stmt.value, gast.Call) and normalizer.resolve_call(stmt.value) is collections.deque):
+            and isinstance(stmt.value, gast.Call)):
+        return False
+    if _queue_methods(normalizer, stmt) is not None:
+        return None if not stmt.value.args and not stmt.value.keywords else False
+    if normalizer.resolve_call(stmt.value) is not collections.deque:
         return False
     call = stmt.value
     keywords = {kw.arg: kw.value for kw in call.keywords}
@@ -87,8 +102,10 @@ def _parents(tree):
     return parents
 
 
-def _only_own_changes(normalizer, tree, name, made, parents):
-    """Whether every use of ``name`` other than ``made`` is one this module lowers."""
+def _only_own_changes(normalizer, tree, name, spec, parents):
+    """Whether every use of ``name`` other than its making (``spec``: the statement,
+    its maxlen, a queue's methods) is one this module lowers."""
+    made = spec[0]
     for node in gast.walk(tree):
         if not (isinstance(node, gast.Name) and node.id == name) or node is made.targets[0]:
             continue
@@ -96,8 +113,10 @@ def _only_own_changes(normalizer, tree, name, made, parents):
             return False
         parent = parents.get(node)
         if isinstance(parent, gast.Attribute):
-            if _method_statement(parent, parents) is None:
+            if _method_statement(parent, parents, spec[2]) is None:
                 return False
+        elif spec[2] is not None:
+            return False        # a queue is read only by its get()
         elif isinstance(parent, gast.Call):
             if node in parent.args and normalizer.resolve_call(parent) in _READERS:
                 continue
@@ -184,20 +203,22 @@ def _inside_function(node, tree, parents):
     return False
 
 
-def _method_statement(attribute, parents):
+def _method_statement(attribute, parents, queue_methods=None):
     """The statement ``d.<method>(...)`` is, where it is a change this module lowers
-    (``d.pop()`` also as the value of ``name = ...``), else None."""
+    (``d.pop()`` also as the value of ``name = ...``; of a queue, ``queue_methods``: its
+    ``put`` and ``get``), else None."""
     call = parents.get(attribute)
     if not (isinstance(call, gast.Call) and call.func is attribute and not call.keywords
             and not any(isinstance(a, gast.Starred) for a in call.args)):
         return None
     stmt = parents.get(call)
-    expected = 1 if attribute.attr in ("append", "appendleft", "extend") else 0
-    if attribute.attr not in _CHANGES + _TAKES or len(call.args) != expected:
+    method = attribute.attr if queue_methods is None else queue_methods.get(attribute.attr)
+    expected = 1 if method in ("append", "appendleft", "extend") else 0
+    if method not in _CHANGES + _TAKES or len(call.args) != expected:
         return None
     if isinstance(stmt, gast.Expr):
         return stmt
-    if attribute.attr in _TAKES and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
+    if method in _TAKES and isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
             and isinstance(stmt.targets[0], gast.Name):
         return stmt
     return None
@@ -206,7 +227,7 @@ def _method_statement(attribute, parents):
 def _lowered(normalizer, stmt, kept):
     """``stmt``, or the statements it is lowered to."""
     call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
-    made = next((name for name, (assign, _) in kept.items() if assign is stmt), None)
+    made = next((name for name, (assign, *_) in kept.items() if assign is stmt), None)
     if made is not None:
         name, maxlen = made, kept[made][1]
         items = call.args[0] if call.args else next((kw.value for kw in call.keywords if kw.arg == "iterable"), None)
@@ -218,7 +239,8 @@ def _lowered(normalizer, stmt, kept):
             and isinstance(call.func.value, gast.Name) and call.func.value.id in kept):
         return [stmt]
     name, method = call.func.value.id, call.func.attr
-    maxlen = kept[name][1]
+    maxlen, queue_methods = kept[name][1:]
+    method = method if queue_methods is None else queue_methods[method]     # q.put(v): an append
     deque = S.name(name)
     if method == "clear":
         out = [S.assign(name, gast.List(elts=[], ctx=gast.Load()))]
@@ -259,3 +281,11 @@ def _with_line(stmt, out):
     for new in out:
         gast.copy_location(new, stmt)
     return out
+
+
+def _queue_methods(normalizer, stmt):
+    """The methods of the queue ``stmt`` makes (``q = queue.Queue()``, _QUEUES), or None."""
+    try:
+        return _QUEUES.get(normalizer.resolve_call(stmt.value))
+    except TypeError:       # an unhashable callable is no queue class
+        return None

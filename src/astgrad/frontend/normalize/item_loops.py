@@ -49,44 +49,67 @@ _YIELDS = (gast.Yield, gast.YieldFrom)
 _SCOPES = (gast.FunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
 
 
-def whole_reads(tree, lists, bound_count):
+def whole_reads(tree, lists, bound_count, dicts=()):
     """({id of a Name reading one of ``lists`` whole: the node to write out item by item,
-    a For, a list comprehension, a generator expression or a ``len`` call}, the ids of the
-    Fors among them whose body changes the item: a method call on it or on an attribute
-    of it, an attribute stored)."""
+    a For, a list comprehension, a generator expression or a ``len`` call (of one of
+    ``dicts`` too: its number of keys)}, the ids of the Fors among them whose body changes
+    the item: a method call on it or on an attribute of it, an attribute stored)."""
     nested = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, _SCOPES) and node is not tree:
             nested |= S.names_in(node) | set(getattr(node, "names", ()))
     found, changing = {}, set()
     for node in S.walk_nodes(tree):
-        iterated = _iterated(node.iter, lists) if isinstance(node, gast.For) else None
+        iterated = _iterated(node.iter, node.target, lists, dicts) if isinstance(node, gast.For) else None
         if iterated is not None and _loop_written_out(tree, node, nested, bound_count):
             found[id(iterated)] = node
-            if _changes(node.body, node.target.id):
+            if _changes(node.body, _item_target(node.target).id):
                 changing.add(id(node))
         elif isinstance(node, gast.Expr) and isinstance(node.value, gast.ListComp) \
-                and _comprehension(node.value, lists) and _changes([node], node.value.generators[0].target.id):
+                and _comprehension(node.value, lists, dicts) \
+                and _changes([node], _item_target(node.value.generators[0].target).id):
             changing.add(id(node.value))    # [b.scale(w) for b in bs], made for its effect
         elif isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
-            if node.func.id == "len" and len(node.args) == 1 and not node.keywords and _read(node.args[0], lists):
-                found[id(node.args[0])] = node
+            if node.func.id == "len" and len(node.args) == 1 and not node.keywords \
+                    and _measured(node.args[0], lists, dicts) is not None:
+                found[id(_measured(node.args[0], lists, dicts))] = node
             elif node.func.id in _CONSUMERS and len(node.args) == 1 and not node.keywords \
-                    and isinstance(node.args[0], gast.GeneratorExp) and _comprehension(node.args[0], lists):
-                found[id(node.args[0].generators[0].iter)] = node.args[0]
-        elif isinstance(node, gast.ListComp) and _comprehension(node, lists):
-            found[id(node.generators[0].iter)] = node
+                    and isinstance(node.args[0], gast.GeneratorExp) and _comprehension(node.args[0], lists, dicts):
+                found[id(_comprehension(node.args[0], lists, dicts))] = node.args[0]
+        elif isinstance(node, (gast.ListComp, gast.DictComp)) and _comprehension(node, lists, dicts):
+            found[id(_comprehension(node, lists, dicts))] = node
     return found, changing
+
+
+def _measured(node, lists, dicts):
+    """The read of the list or dict ``len`` of ``node`` measures: one of ``lists`` or
+    ``dicts``, or a slice of a list with int constant bounds (``len(bs[1:])``); else None."""
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+        return node.value if _constant_slice(node.slice) is not None and _read(node.value, lists) else None
+    return node if _read(node, set(lists) | set(dicts)) else None
 
 
 def _read(node, lists):
     return isinstance(node, gast.Name) and node.id in lists and isinstance(node.ctx, gast.Load)
 
 
-def _iterated(node, lists):
-    """The read of one of ``lists`` that the iterable ``node`` of a ``for`` goes over in an
-    order known now: the list itself, ``reversed(bs)``, or ``bs[a:b:c]`` with int constant
-    bounds and a step other than 0; else None."""
+def _iterated(node, target, lists, dicts=()):
+    """The read of one of ``lists`` that the iterable ``node`` of a ``for`` binding
+    ``target`` goes over in an order known now: the list itself, ``reversed(bs)``, or
+    ``bs[a:b:c]`` with int constant bounds and a step other than 0, also in ``enumerate``
+    (its start an int constant); or of one of ``dicts``, ``d.values()``, ``d.items()``.
+    ``target`` is one name, or two where each step gives a pair (``for i, b in
+    enumerate(bs)``, ``for k, b in d.items()``). Else None."""
+    pairs = _pairs(node)
+    if not (isinstance(target, gast.Name) if pairs is None else isinstance(target, gast.Tuple)
+            and len(target.elts) == 2 and all(isinstance(e, gast.Name) for e in target.elts)
+            and target.elts[0].id != target.elts[1].id):
+        return None
+    if pairs == "enumerate":
+        node = node.args[0]
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in ("values", "items"):
+        return node.func.value if not node.args and not node.keywords and _read(node.func.value, dicts) \
+            and (node.func.attr == "items") == (pairs == "items") else None
     if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "reversed" \
             and len(node.args) == 1 and not node.keywords:
         node = node.args[0]
@@ -95,6 +118,23 @@ def _iterated(node, lists):
             return None
         node = node.value
     return node if _read(node, lists) else None
+
+
+def _pairs(iterable):
+    """"enumerate" for ``enumerate(...)`` (an int constant start, if any), "items" for
+    ``d.items()``: iterables giving pairs; else None."""
+    if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) and iterable.func.id == "enumerate" \
+            and 1 <= len(iterable.args) <= 2 and not iterable.keywords \
+            and all(isinstance(a, gast.Constant) and type(a.value) is int for a in iterable.args[1:]):
+        return "enumerate"
+    if isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Attribute) and iterable.func.attr == "items":
+        return "items"
+    return None
+
+
+def _item_target(target):
+    """The name a loop's target binds each item to (``b`` of ``b`` and of ``i, b``)."""
+    return target.elts[1] if isinstance(target, gast.Tuple) else target
 
 
 def _constant_slice(bounds):
@@ -111,22 +151,34 @@ def _constant_slice(bounds):
     return None if "" in parts or parts[2] == 0 else slice(*parts)
 
 
-def _in_order(names, iterable):
-    """The item names ``names`` in the order the ``for`` over ``iterable`` reads them."""
-    if isinstance(iterable, gast.Call):
-        return names[::-1]
-    return names[_constant_slice(iterable.slice)] if isinstance(iterable, gast.Subscript) else names
+def _in_order(names, iterable, keys=None):
+    """[(the name of an item, the value a pair gives beside it or None)] in the order the
+    ``for`` over ``iterable`` reads the items ``names`` (``keys``: a dict's, in order)."""
+    pairs = _pairs(iterable)
+    if pairs == "items":
+        return list(zip(names, keys))
+    inner = iterable.args[0] if pairs == "enumerate" else iterable
+    if isinstance(inner, gast.Call) and isinstance(inner.func, gast.Name) and inner.func.id == "reversed":
+        ordered = names[::-1]
+    else:
+        ordered = names[_constant_slice(inner.slice)] if isinstance(inner, gast.Subscript) else names
+    if pairs == "enumerate":
+        start = iterable.args[1].value if len(iterable.args) > 1 else 0
+        return [(name, start + k) for k, name in enumerate(ordered)]
+    return [(name, None) for name in ordered]
 
 
 def _loop_written_out(tree, loop, nested, bound_count):
-    """Whether the ``for`` loop ``loop`` may run as its body once per item."""
-    if not isinstance(loop.target, gast.Name) or bound_count.get(loop.target.id, 0) != 1 \
-            or loop.target.id in nested \
+    """Whether the ``for`` loop ``loop`` may run as its body once per item (the counter
+    or key of a pair, ``i`` of ``for i, b in enumerate(bs)``, then assigned before each
+    body, as the loop binds it)."""
+    item = _item_target(loop.target)
+    if bound_count.get(item.id, 0) != 1 or item.id in nested \
             or any(isinstance(n, _YIELDS) for s in loop.body for n in S.walk_nodes(s)):
         return False
     inside = {id(n) for s in loop.body for n in S.walk_nodes(s)}
     return all(id(n) in inside for n in S.walk_nodes(tree)
-               if isinstance(n, gast.Name) and n.id == loop.target.id and n is not loop.target)
+               if isinstance(n, gast.Name) and n.id == item.id and n is not item)
 
 
 def _own_jumps(body):
@@ -164,14 +216,18 @@ def _flag_breaks(body, flag):
     return out
 
 
-def _comprehension(node, lists):
-    """Whether the comprehension ``node`` may be the display of its item for each item."""
+def _comprehension(node, lists, dicts=()):
+    """The read of the list or dict the comprehension ``node`` goes over (as a ``for``
+    does, _iterated) where it may be the display of its item for each item; else None."""
     if len(node.generators) != 1:
-        return False
+        return None
     step = node.generators[0]
-    return _read(step.iter, lists) and not step.ifs and not step.is_async and isinstance(step.target, gast.Name) \
-        and step.target.id not in S.stored_names(node.elt) \
-        and not any(isinstance(n, _SCOPES + (gast.NamedExpr,)) for n in S.walk_nodes(node.elt))
+    parts = [node.key, node.value] if isinstance(node, gast.DictComp) else [node.elt]
+    if step.ifs or step.is_async or any(isinstance(n, _SCOPES + (gast.NamedExpr,))
+                                        for part in parts for n in S.walk_nodes(part)) \
+            or S.names_in(step.target) & set().union(*(S.stored_names(part) for part in parts)):
+        return None
+    return _iterated(step.iter, step.target, lists, dicts)
 
 
 def _changes(body, name):
@@ -193,15 +249,18 @@ class WriteOut(gast.NodeTransformer):
     """The nodes of ``plan`` ({id: the names of the list's items}) written item by item."""
 
     def __init__(self, plan, normalizer):
-        self.plan, self.normalizer = plan, normalizer
+        self.plan, self.normalizer = plan, normalizer     # plan: {id: (the items' names, a dict's keys or None)}
 
     def visit_For(self, node):
         self.generic_visit(node)
-        names = self.plan.get(id(node))
+        names, keys = self.plan.get(id(node), (None, None))
         if names is None:
             return node
-        bodies = [[_with_name(stmt, node.target.id, item) for stmt in node.body]
-                  for item in _in_order(names, node.iter)]
+        target = node.target
+        counted = [] if isinstance(target, gast.Name) else [target.elts[0].id]     # i of for i, b in enumerate(bs)
+        bodies = [[gast.copy_location(S.assign(counter, S.const(value)), node) for counter in counted]
+                  + [_with_name(stmt, _item_target(target).id, item) for stmt in node.body]
+                  for item, value in _in_order(names, node.iter, keys)]
         jumps = list(_own_jumps(node.body))
         if any(isinstance(jump, gast.Continue) for jump in jumps):     # each body a loop of one turn: continue ends it
             if not any(isinstance(jump, gast.Break) for jump in jumps):
@@ -232,30 +291,43 @@ class WriteOut(gast.NodeTransformer):
 
     def visit_ListComp(self, node):
         self.generic_visit(node)
-        names = self.plan.get(id(node))
-        if names is None:
+        made = self._made(node)
+        if made is None:
             return node
-        target = node.generators[0].target.id
-        return gast.copy_location(gast.List(elts=[_with_name(node.elt, target, item) for item in names],
-                                            ctx=gast.Load()), node)
+        if isinstance(node, gast.DictComp):     # {i: b.v for i, b in enumerate(bs)}: key, then value, per item
+            return gast.copy_location(gast.Dict(keys=[key for key, _ in made], values=[value for _, value in made]),
+                                      node)
+        return gast.copy_location(gast.List(elts=made, ctx=gast.Load()), node)
 
-    visit_GeneratorExp = visit_ListComp
+    visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+    def _made(self, comprehension):
+        """What the comprehension computes for each item (a (key, value) pair for a dict's), in
+        order, reading that item's name (and the constant a pair gives beside it); None where
+        the plan does not write it out."""
+        names, keys = self.plan.get(id(comprehension), (None, None))
+        if names is None:
+            return None
+        step = comprehension.generators[0]
+        parts = (comprehension.key, comprehension.value) if isinstance(comprehension, gast.DictComp) \
+            else (comprehension.elt,)
+        made = [tuple(_Substituted(step.target, item, value).visit(copy.deepcopy(part)) for part in parts)
+                for item, value in _in_order(names, step.iter, keys)]
+        return made if isinstance(comprehension, gast.DictComp) else [elt for elt, in made]
 
     def visit_Expr(self, node):
         """``[b.scale(w) for b in bs]`` for its effect: the item's calls, one statement each,
         as Python makes them (the list it builds is dropped)."""
-        comprehension = node.value
-        names = self.plan.get(id(comprehension)) if isinstance(comprehension, gast.ListComp) else None
-        if names is None:
+        made = self._made(node.value) if isinstance(node.value, gast.ListComp) else None
+        if made is None:
             return self.generic_visit(node)
-        target = comprehension.generators[0].target.id
-        return [gast.copy_location(gast.Expr(value=_with_name(comprehension.elt, target, item)), node)
-                for item in names]
+        return [gast.copy_location(gast.Expr(value=elt), node) for elt in made]
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        names = self.plan.get(id(node))
-        return node if names is None else gast.copy_location(S.const(len(names)), node)
+        names, keys = self.plan.get(id(node), (None, None))
+        return node if names is None else gast.copy_location(S.const(len(_in_order(names, node.args[0], keys))),
+                                                             node)
 
 
 def _with_name(node, name, item):
@@ -265,3 +337,20 @@ def _with_name(node, name, item):
         if isinstance(found, gast.Name) and found.id == name:
             found.id = item
     return node
+
+
+class _Substituted(gast.NodeTransformer):
+    """A comprehension's part for one item: its item's name read as ``item``, and the
+    counter or key of a pair (``i`` of ``i, b``) as the constant ``value``."""
+
+    def __init__(self, target, item, value):
+        self.item, self.item_name = item, _item_target(target).id
+        self.counter = target.elts[0].id if isinstance(target, gast.Tuple) else None
+        self.value = value
+
+    def visit_Name(self, node):
+        if node.id == self.item_name:
+            node.id = self.item
+        elif node.id == self.counter:
+            return gast.copy_location(S.const(self.value), node)
+        return node

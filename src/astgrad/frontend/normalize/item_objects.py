@@ -29,6 +29,7 @@ from ...core import syntax as S
 from ...core.walk import inner_blocks, walk_blocks, walk_statements
 from .item_choices import chosen_form, write_choices
 from .item_loops import WriteOut, whole_reads
+from .zipped_items import restore_zips, zip_positions
 from .scopes import parameters
 
 
@@ -41,11 +42,11 @@ def split_item_objects(normalizer, tree):
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False        # (an item raising, caught, would leave the names before it bound)
-    unpacked = _unpack_items(tree, displays)
+    unpacked, zipped = _unpack_items(tree, displays, normalizer.bound_count), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
     statement_of = {id(node): stmt for stmt in walk_statements(tree.body) for node in S.walk_nodes(stmt)}
-    renamed, rebound, plan, chosen = {}, {}, {}, {}
+    renamed, rebound, plan, chosen, split_names = {}, {}, {}, {}, set()
     for name, (stmt, display) in displays.items():
         found, written_out = reads.get(name, []), whole.get(name, [])
         at_runtime = [read for read, _ in found if _position(read, display) is None]   # bs[i]: item_choices.py
@@ -54,21 +55,25 @@ def split_item_objects(normalizer, tree):
                         or any(changing for _, changing in written_out)) \
                 or not all(chosen_form(statement_of[id(read)], read, aliases) for read in at_runtime):
             continue
+        split_names.add(name)
         found = [(read, calls) for read, calls in found if _position(read, display) is not None]
         names = _item_names(normalizer, name, display, found, aliases, rebound)
         if at_runtime:
             chosen[name] = (display, names)
         renamed.update((id(read), names[_position(read, display)]) for read, _ in found)
-        plan.update((id(node), names) for node, _ in written_out)
+        plan.update((id(node), (names, _constant_keys(display))) for node, _ in written_out)
         _replace(tree, stmt, [gast.copy_location(S.assign(item, value), stmt)
                               for item, value in zip(names, _items(display))])
         normalizer.locals.update(names)
     for read, (alias_stmt, _) in aliases.items():
         if read in renamed:
             _replace(tree, alias_stmt, [])     # b = bs[1]: b is that item's own name now
-    for stmt, name, split in unpacked:
-        if not (any(id(node) in renamed for part in split for node in S.walk_nodes(part)) or name in chosen):
+    for stmt, name, split, rest in unpacked:
+        if name not in split_names:
             _replace_block(tree, split, stmt)   # the list is not split: the unpacking stays as it was
+            for holder, field, read in rest:
+                setattr(holder, field, read)
+    restore_zips(zipped, chosen)
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
         WriteOut(plan, normalizer).visit(tree)
@@ -76,25 +81,64 @@ def split_item_objects(normalizer, tree):
     return bool(plan or renamed or chosen)
 
 
-def _unpack_items(tree, displays):
+def _unpack_items(tree, displays, bound_count):
     """Each ``b1, b2 = bs`` (targets names, as many as the display ``bs`` has items) written
-    ``b1 = bs[0]; b2 = bs[1]``, the reads item_objects.py splits: [(the statement, the
-    list's name, what it became)]."""
+    ``b1 = bs[0]; b2 = bs[1]``, the reads item_objects.py splits; with a starred name only
+    iterated over (``b1, *rest = bs``, then ``for b in rest``), ``b1 = bs[0]``, the loop
+    going over ``bs[1:]``: [(the statement, the list's name, what it became, the loops
+    over the starred name with what they went over)]."""
     found = []
     for block in walk_blocks(tree.body):
         for i, stmt in enumerate(list(block)):
             target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
             if not (isinstance(target, (gast.Tuple, gast.List)) and isinstance(stmt.value, gast.Name)
-                    and stmt.value.id in displays and not isinstance(displays[stmt.value.id][1], gast.Dict)
-                    and len(target.elts) == len(_items(displays[stmt.value.id][1]))
-                    and all(isinstance(e, gast.Name) for e in target.elts)
-                    and len({e.id for e in target.elts} | {stmt.value.id}) == len(target.elts) + 1):
+                    and stmt.value.id in displays and not isinstance(displays[stmt.value.id][1], gast.Dict)):
                 continue
-            split = [gast.copy_location(S.assign(e.id, gast.Subscript(value=S.name(stmt.value.id), slice=S.const(k),
-                                                                     ctx=gast.Load())), stmt)
-                     for k, e in enumerate(target.elts)]
+            length, name = len(_items(displays[stmt.value.id][1])), stmt.value.id
+            names = [e.value if isinstance(e, gast.Starred) else e for e in target.elts]
+            starred = [k for k, e in enumerate(target.elts) if isinstance(e, gast.Starred)]
+            if not (all(isinstance(e, gast.Name) for e in names)
+                    and len({e.id for e in names} | {name}) == len(names) + 1
+                    and (len(names) == length and not starred or len(starred) == 1 and len(names) - 1 <= length)):
+                continue
+            rest = _rest_reads(tree, names[starred[0]].id, bound_count) if starred else []
+            if rest is None:
+                continue
+            cut = slice(starred[0], starred[0] + length - len(names) + 1) if starred else None
+            # b1, *rest, bn = bs: b1 = bs[0], bn = bs[-1]
+            positions = [(k if not starred or k < starred[0] else k - len(names), e.id)
+                         for k, e in enumerate(names) if not starred or k != starred[0]]
+            split = [gast.copy_location(S.assign(item, gast.Subscript(value=S.name(name), slice=S.const(k),
+                                                                      ctx=gast.Load())), stmt)
+                     for k, item in positions]
+            for holder, field, old in rest:     # for b in rest: -> for b in bs[1:], the same items in order
+                items = gast.copy_location(gast.Subscript(value=S.name(name), slice=gast.Slice(
+                    lower=S.const(cut.start), upper=S.const(cut.stop), step=None), ctx=gast.Load()), stmt)
+                setattr(holder, field, items if field == "iter" else [items])      # len(rest): len(bs[1:])
             _replace(tree, stmt, split)
-            found.append((stmt, stmt.value.id, split))
+            found.append((stmt, name, split, rest))
+    return found
+
+
+def _rest_reads(tree, rest, bound_count):
+    """[(the loop, comprehension step or call, the field reading ``rest``, what it held)]
+    for each read of ``rest``, the list ``b1, *rest = bs`` makes, where ``rest`` is bound
+    there alone and only iterated over or measured (``for b in rest``, ``[b.v for b in
+    rest]``, ``len(rest)``): each reads the items of ``bs`` after ``b1`` as the slice
+    ``bs[1:]`` does; else None."""
+    if bound_count.get(rest, 0) != 1:
+        return None
+    found = [(node, "iter", node.iter) for node in S.walk_nodes(tree) if isinstance(node, (gast.For, gast.comprehension))
+             and isinstance(node.iter, gast.Name) and node.iter.id == rest]
+    found += [(node, "args", node.args) for node in S.walk_nodes(tree) if isinstance(node, gast.Call)
+              and isinstance(node.func, gast.Name) and node.func.id == "len" and not node.keywords
+              and len(node.args) == 1 and isinstance(node.args[0], gast.Name) and node.args[0].id == rest]
+    reads = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == rest
+             and isinstance(node.ctx, gast.Load)]
+    if len(reads) != len(found) or any(isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef))
+                                       and node is not tree and rest in S.names_in(node)
+                                       for node in S.walk_nodes(tree)):
+        return None
     return found
 
 
@@ -173,7 +217,8 @@ def _item_reads(tree, displays, bound_count):
             reads.setdefault(node.value.id, []).append(node)
             read_names.add(id(node.value))
     lists = {name for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
-    written_out, changing = whole_reads(tree, lists, bound_count)   # (a dict's loop goes over its keys)
+    written_out, changing = whole_reads(tree, lists, bound_count,   # (a dict's own loop goes over its keys)
+                                        dicts=set(displays) - lists)
     whole = {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Name) and node.id in displays and id(node) not in read_names \

@@ -275,7 +275,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
             nodes = list(S.walk_nodes(tree))
-        if self._may_mention("deque") and rewrite_deques(self, tree):
+        if (self._may_mention("deque") or self._may_mention("Queue")) and rewrite_deques(self, tree):
             nodes = list(S.walk_nodes(tree))
         if self._may_mention("strict=") and rewrite_strict_zips(self, tree):
             nodes = list(S.walk_nodes(tree))

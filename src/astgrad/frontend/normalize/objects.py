@@ -57,8 +57,8 @@ class ObjectLowering:
             return self.held_function_call(L.held_function(self.layout(func)), node)   # an item [Linear(W), np.tanh]
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
             receiver, attr = func.value, func.attr          # layer.apply(x)
-        elif isinstance(func, (gast.Name, gast.Attribute)):
-            receiver, attr = func, "__call__"               # layer(x), self.head(x)
+        elif isinstance(func, (gast.Name, gast.Attribute, gast.Subscript)):
+            receiver, attr = func, "__call__"               # layer(x), self.head(x), self.layers[i](x)
         else:
             return None
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
@@ -501,7 +501,7 @@ def _followed_names(trees):
         elif tree[0] == L.ITEMS:
             todo.extend(tree[2])
         elif tree[0] == L.KEYED:
-            todo.extend(sub for _, sub in tree[2])
+            todo.extend(sub for _, sub in tree[2] if sub is not None)   # (None: a plain value beside the objects)
     return names        # (a FUNCTION layout, a function an attribute holds, has none)
 
 
