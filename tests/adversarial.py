@@ -54,6 +54,7 @@ if os.path.isdir(SRC) and SRC not in sys.path:
 
 import astgrad  # noqa: E402
 from astgrad import TransformError  # noqa: E402
+from astgrad.errors import is_value_refusal  # noqa: E402
 import scratch_dirs  # noqa: E402
 from fd import assert_close, numerical_grad, numerical_jvp  # noqa: E402
 
@@ -320,6 +321,9 @@ def _guarded(verdicts, what, fn, *args, **kwargs):
     except TransformError as exc:
         verdicts.add(REFUSED, f"{what}: {describe_exception(exc)}")
     except Exception as exc:  # noqa: BLE001 - every other exception is a finding
+        if is_value_refusal(exc):   # refused as the generated code ran (runtime.py)
+            verdicts.add(REFUSED, f"{what}: {describe_exception(exc)}")
+            return False, None
         verdicts.add(CRASH, f"{what}: {describe_exception(exc)}")
     return False, None
 
@@ -434,6 +438,8 @@ def _check_forward(case, f, primal, grads, verdicts, where):
         if isinstance(arg, np.ndarray):
             tangents[i] = rng.standard_normal(arg.shape).astype(
                 arg.dtype if arg.dtype.kind == "f" else np.float64)
+        elif isinstance(arg, list):     # a list of numbers: a list of tangents
+            tangents[i] = [float(t) for t in rng.standard_normal(len(arg))]
         else:
             tangents[i] = float(rng.standard_normal())
     ok, got = _guarded(verdicts, f"{where}: jvp", astgrad.jvp, f, case.fresh_args(),
@@ -524,6 +530,12 @@ def _check_other_kinds(case, transforms, verdicts):
     ok, base = _guarded(verdicts, "first arguments: grad", transforms["grad"][0][1],
                         *case.fresh_args())
     if not ok:
+        return
+    try:    # a program that indexes a 0-d array (x[()]) fails on a float, in Python too
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            transforms["f"](*copy.deepcopy(others))
+    except Exception:  # noqa: BLE001 - not a program for these arguments
         return
     ok, got = _guarded(verdicts, "other argument kinds: grad", transforms["grad"][0][1],
                        *copy.deepcopy(others))

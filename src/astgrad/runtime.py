@@ -2365,6 +2365,38 @@ def slice_write_keeps_length(container, lower, upper, step, value, where):
             _refuse_length_changing_slice_write(where)
 
 
+def _reads_value_first(index):
+    """Whether this NumPy writes ``y[index] = v``, ``v`` a view of ``y``, as if it read all
+    of ``v`` first (``y[[0, 1]] = y[::-1]`` reverses ``y``), asked of a small array: NumPy
+    2.0 writes the positions of a list one by one, and NumPy 2.4 a boolean mask's."""
+    probe = numpy.arange(2.0)
+    probe[index] = probe[::-1]
+    return probe.tolist() == [1.0, 0.0]
+
+
+_VALUE_READ_FIRST = {"fancy": _reads_value_first([0, 1]), "mask": _reads_value_first(numpy.array([True, True]))}
+
+
+def write_reads_value_first(container, index, value, where):
+    """Checked before ``y[index] = v`` in the forward sweep of reverse mode, where ``v``
+    may share ``y``'s memory (``y`` itself, a view of it): the derivative takes ``v`` as
+    it was before the write, which is what NumPy writes for a basic index, but not for
+    an advanced one (a mask, a list of positions) where this NumPy writes element by
+    element, reading elements of ``v`` it has overwritten already: refused."""
+    if type(container) is not _NDARRAY or type(value) is not _NDARRAY:
+        return
+    advanced = [i for i in (index if isinstance(index, tuple) else (index,)) if isinstance(i, (list, _NDARRAY))]
+    if not advanced:
+        return
+    kind = "mask" if any(numpy.asarray(i).dtype == bool for i in advanced) else "fancy"
+    if not _VALUE_READ_FIRST[kind] and numpy.shares_memory(container, value):
+        what = "a mask" if kind == "mask" else "a list of positions"
+        raise ValueError(f"astgrad: {where}: cannot differentiate this write y[index] = v, where v shares y's "
+                         f"memory (y itself, or a view of it) and the index is {what}: NumPy writes such a value "
+                         "element by element, so it may read elements the write has already replaced. Write a "
+                         "copy, y[index] = v.copy(), which means the same in every NumPy version")
+
+
 def restore_item(container, key, value):
     """Undo ``container[key] = ...`` with what ``saved_item`` returned."""
     if value is MISSING:

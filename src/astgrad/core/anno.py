@@ -44,6 +44,7 @@ class Key:
     UNSHARED = "names written in place here whose object no other name or container refers to"
     TOUCHED_SINCE_MADE = "name written in place here -> the names bound since its object was made"
     UNTOUCHED_CONSTANTS = "names holding a constant that nothing has read since (at in-place writes)"
+    VALUE_MAY_OVERLAP = "y[i] = v where v may share y's memory (y itself, a view of it): checked when it runs"
 
     # modes, shared by reverse and forward mode (common, templates)
     RANGE_LOOP = "a for loop over a range: its target is always an int"

@@ -135,15 +135,24 @@ class AdjointSweep:
             part = gast.Subscript(value=S.name(adjoint), slice=S.copy(target.slice), ctx=gast.Load())
             if _may_repeat(target.slice):       # only the last write of an element counts
                 part = mode.helper_call("written_part", [S.name(adjoint), mode.index_value(target.slice)])
+            late = None
             if mode.derivative_of(value) is not None:
                 part = mode.helper_call("through_store", [part, S.name(name)])   # none into int arrays
-                node = _accumulate(mode.adjoint(value.id),
-                                   mode.helper_call("unbroadcast_stored", [part, S.copy(value)]))
-                out.append(self.lower(node, state))
+                contribution = mode.helper_call("unbroadcast_stored", [part, S.copy(value)])
+                if value.id == name:
+                    # y[i] = y: the old y's derivative is d_y with the written part zeroed,
+                    # plus what the write read, so that is added after the zeroing below
+                    held = mode.namer.fresh(adjoint + "_read")
+                    out.append(S.assign(held, contribution))
+                    late = _accumulate(adjoint, S.name(held))
+                else:
+                    out.append(self.lower(_accumulate(mode.adjoint(value.id), contribution), state))
             out.append(self.restore(anno.get(stmt, Key.SAVE)))
             # the zero takes the shape of the item put back (a list's items may differ)
             out.append(S.assign(adjoint, mode.helper_call("zero_index", [
                 S.name(adjoint), mode.index_value(target.slice), S.name(name)])))
+            if late is not None:
+                out.append(self.lower(late, state))
             return out, state
         out.append(self.restore(anno.get(stmt, Key.SAVE)))
         return out, state

@@ -789,7 +789,20 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
     if writes:      # what is live, and unshared, is asked only at the writes
         dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
         mark_unshared(body, params, writes, sharing)
+        _mark_overlapping_values(sharing, writes)
     return element_reads
+
+
+def _mark_overlapping_values(sharing, writes):
+    """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory (``y``
+    itself, a view of it): NumPy may write such a value element by element, reading
+    elements it has overwritten already, which the reverse sweep cannot follow; the
+    forward sweep checks it when it runs (``runtime.write_reads_value_first``)."""
+    for stmt, name in writes:
+        value = getattr(stmt, "value", None)
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(value, gast.Name) and (value.id == name or value.id in sharing.group(name)):
+            anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
 
 
 def _checked_writes(statements):

@@ -48,12 +48,13 @@ class ForwardSweep:
             save = anno.get(stmt, Key.SAVE) if id(stmt) not in self.saved_before else None
             saving = self.save(save) if save else None
             if saving is None:
-                return [new]
+                return self.overlap_check(stmt) + [new]
             reason = anno.get(stmt, Key.MAY_RAISE)
             if save.index is not None and reason is not None and reason[0] == raising.UNBOUND:
                 # the save of y[i] reads y and i, as the write does: checked before it
                 anno.set(saving, Key.MAY_RAISE, reason)
-            return _value_read_first(stmt, self.mode.namer) + self.length_check(stmt, save) + [saving, new]
+            return _value_read_first(stmt, self.mode.namer) + self.length_check(stmt, save) \
+                + self.overlap_check(stmt) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
@@ -80,6 +81,17 @@ class ForwardSweep:
                   for part in (save.index.lower, save.index.upper, save.index.step)]
         check = self.mode.helper_call("slice_write_keeps_length", [
             S.name(save.name), *bounds, S.copy(stmt.value), S.const(f"{source.filename}:{source.file_line(stmt)}")])
+        return [S.expr_stmt(check)]
+
+    def overlap_check(self, stmt):
+        """Before ``y[i] = v`` where ``v`` may share ``y``'s memory: the check that NumPy
+        reads all of ``v`` before it writes (``write_reads_value_first``, runtime.py)."""
+        if not anno.get(stmt, Key.VALUE_MAY_OVERLAP, False):
+            return []
+        target, source = stmt.targets[0], self.mode.source
+        check = self.mode.helper_call("write_reads_value_first", [
+            S.copy(target.value), self.mode.index_value(target.slice), S.copy(stmt.value),
+            S.const(f"{source.filename}:{source.file_line(stmt)}")])
         return [S.expr_stmt(check)]
 
     def for_loop(self, stmt):
