@@ -152,6 +152,14 @@ class Layouts:
 
 
 def _broadcast(layouts):
+    if len(layouts) == 2:       # an operator's two operands (the commonest): most often equal, or one a number
+        first, second = layouts
+        if first is None or second is None:
+            return None
+        if first == second or not second:
+            return tuple(first)
+        if not first:
+            return tuple(second)
     if any(layout is None for layout in layouts):
         return None
     ndim = max(len(layout) for layout in layouts)

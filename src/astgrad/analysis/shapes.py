@@ -369,7 +369,7 @@ _BOTTOM = UNKNOWN
 _FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min, numpy.amax, numpy.amin}
 
 
-_REJECT_SEQUENCES = (gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult)
+_REJECT_SEQUENCES = frozenset({gast.Sub, gast.Div, gast.Pow, gast.FloorDiv, gast.Mod, gast.MatMult})
 
 
 def _least_solution(definitions, holds, readers, never=frozenset()):
@@ -438,32 +438,37 @@ def _first_numeric_uses(block, names_and_uses):
 
 def _names_and_numeric_uses(value):
     """(the names ``value`` mentions, the names it uses where a list would raise)."""
-    names, used = set(), set()
-    for node in S.operand_nodes(value):
-        _note_use(node, names, used)
-    return names, used
+    found = (set(), set())
+    _value_calls(value, found, None, 0)     # the walk of _calls_by_target, noting no call
+    return found
 
 
 def _note_use(node, names, used):
     """Add what ``node`` itself says to ``_names_and_numeric_uses``'s two sets."""
-    kind = type(node)
+    kind = type(node)           # gast's node classes have no subclasses: cheaper than isinstance
     if kind is gast.Name:
         names.add(node.id)
         return
-    if kind is gast.BinOp and isinstance(node.op, _REJECT_SEQUENCES):
-        operands = (node.left, node.right)
-    elif kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Mult)):
-        # a list plus a number, or times a float, raises (times an int repeats it)
-        operands = _beside_number(node.left, node.right, node.op) + _beside_number(node.right, node.left, node.op)
+    if kind is gast.BinOp:
+        op, left, right = type(node.op), node.left, node.right
+        if op in _REJECT_SEQUENCES:
+            operands = (left, right)
+        elif op is gast.Add or op is gast.Mult:
+            if type(left) is not gast.Constant and type(right) is not gast.Constant:
+                return          # no number beside either operand (the commonest case)
+            # a list plus a number, or times a float, raises (times an int repeats it)
+            operands = _beside_number(left, right, node.op) + _beside_number(right, left, node.op)
+        else:
+            return
     elif kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
         operands = (node.operand,)
     elif kind is gast.Call and getattr(anno.get(node, Key.TARGET), "__module__", None) == "math":
         operands = node.args
     else:
         return
-    used.update(operand.id for operand in operands if isinstance(operand, gast.Name))
-
-
+    for operand in operands:
+        if type(operand) is gast.Name:
+            used.add(operand.id)
 
 
 def _value_may_be_int(node, name_may_be):
@@ -715,6 +720,8 @@ def _value_calls(value, found, calls, count):
 
 
 def _add_call(calls, count, call, parent, field, index):
+    if calls is None:
+        return count    # a walk for the names and uses alone
     try:
         calls.setdefault(anno.get(call, Key.TARGET), []).append((count, call, parent, field, index))
     except TypeError:

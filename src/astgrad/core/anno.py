@@ -163,6 +163,9 @@ def copy_all(source, destination):
 def moves_saved_values(stmt):
     """Whether ``stmt`` pushes or pops a saved value (or starts a slot at None): the
     statements the optimizer may not merge into their neighbours."""
-    return any(get(stmt, mark) is not None
-               for mark in (Key.SAVE_ID, Key.RESTORE_ID, Key.ITEM_POP, Key.ITEM_PUSH)) \
-        or get(stmt, Key.INIT_NONE, False)
+    marks = getattr(stmt, _SLOT, _NONE)      # one lookup: asked of every statement by several passes
+    if not marks:
+        return False
+    return marks.get(Key.SAVE_ID) is not None or marks.get(Key.RESTORE_ID) is not None \
+        or marks.get(Key.ITEM_POP) is not None or marks.get(Key.ITEM_PUSH) is not None \
+        or marks.get(Key.INIT_NONE, False)
