@@ -53,7 +53,8 @@ class ControlFlowAdjoints:
             entry = Watched(state, {adjoint: ZERO for adjoint in pre})
             (then, s1), (orelse, s2) = self._branches(stmt, tails, entry)
             read, found_pre, found_tails = set(entry.read), set(), (set(), set())
-            if not self._branches_disagree(entry, s1, s2, found_pre, found_tails):
+            exits = _exit_states(s1, s2)
+            if not self._branches_disagree(entry, exits, found_pre, found_tails):
                 break
             if not found_pre & read:
                 # zeros at the branches' ends settle it, and zeros before the if change no
@@ -64,11 +65,12 @@ class ControlFlowAdjoints:
                 pre |= found_pre
                 self._end_with_zeros(stmt, then, s1, found_tails[0], Key.DEFINED_BY_BODY)
                 self._end_with_zeros(stmt, orelse, s2, found_tails[1], Key.DEFINED_BY_ORELSE)
+                exits = _exit_states(s1, s2)
                 break
             pre |= found_pre
             tails[0].update(found_tails[0])
             tails[1].update(found_tails[1])
-        _write_over(state, entry, _joined(s1, s2))
+        _write_over(state, entry, _joined(s1, s2, exits))
         out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
                for a in sorted(pre)]
         if then or orelse:
@@ -121,12 +123,12 @@ class ControlFlowAdjoints:
         return self._holders
 
     @staticmethod
-    def _branches_disagree(entry, s1, s2, pre, tails):
-        """Record each adjoint set on one branch only: zeros before the ``if`` (``pre``)
-        if it is unset on entry, else at the end of the other branch (``tails``)."""
+    def _branches_disagree(entry, exits, pre, tails):
+        """Record each adjoint set on one branch only (of ``exits``, from :func:`_exit_states`):
+        zeros before the ``if`` (``pre``) if it is unset on entry, else at the end of the other
+        branch (``tails``)."""
         changed = False
-        for adjoint in _changed(s1, s2, s1.keys() | s2.keys()):    # the others are as on entry
-            a, b = state_of(s1, adjoint), state_of(s2, adjoint)
+        for adjoint, a, b in exits:
             if (a is UNSET) != (b is UNSET):
                 changed = True
                 if state_of(entry, adjoint) is UNSET:
@@ -279,15 +281,25 @@ class ControlFlowAdjoints:
         return loop
 
 
-def _joined(s1, s2):
-    """The states after an if whose branches end in ``s1`` and ``s2``. An adjoint one
-    branch leaves UNSET and the other does not set is UNSET before the if too: it is
-    left out, or each if would pass on to the ifs around it the states of every
-    temporary of the ifs nested in it, and each of those would go through them all."""
+def _exit_states(s1, s2):
+    """(adjoint, its state at the end of one branch, at the end of the other) for each
+    adjoint either branch sets (the others are as on entry), branches ending in ``s1`` and
+    ``s2``: read once for both :meth:`_branches_disagree` and :func:`_joined`, the reads
+    these made each in turn (each as many as the adjoints the ifs nested in them set)."""
+    get1, get2 = s1.get, s2.get       # Changes.get: state_of without a call more for each
+    return [(adjoint, get1(adjoint, UNSET), get2(adjoint, UNSET)) for adjoint in s1.keys() | s2.keys()]
+
+
+def _joined(s1, s2, exits):
+    """The states after an if whose branches end in ``s1`` and ``s2`` (``exits``, from
+    :func:`_exit_states`). An adjoint one branch leaves UNSET and the other does not set
+    is UNSET before the if too: it is left out, or each if would pass on to the ifs around
+    it the states of every temporary of the ifs nested in it, and each of those would go
+    through them all."""
     joined = {}
     set1, set2 = s1.keys(), s2.keys()
-    for adjoint in set1 | set2:
-        state = join(state_of(s1, adjoint), state_of(s2, adjoint))
+    for adjoint, a, b in exits:
+        state = join(a, b)
         if state is not UNSET or (adjoint in set1 and adjoint in set2):
             joined[adjoint] = state
     return joined

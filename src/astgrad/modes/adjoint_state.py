@@ -6,6 +6,7 @@ flow merges, :func:`join` says what is known on both paths together.
 """
 
 import enum
+import operator
 
 
 class AdjointState(enum.Enum):
@@ -47,15 +48,29 @@ def quiet_state(states, adjoint):
 
 
 def _read(states, adjoint, tested):
+    found = _walk(states, adjoint, _TESTED if tested else None, None)
+    return UNSET if found is _MISSING else found
+
+
+_READ, _TESTED = operator.attrgetter("read"), operator.attrgetter("tested")    # a Watched's notes
+
+
+def _walk(states, adjoint, notes, passed):
+    """The state of ``adjoint`` in ``states`` or the states below (_MISSING where none has
+    it), noted in the ``notes`` (``_READ``, ``_TESTED`` or None) of each Watched reached; the
+    Changes gone through without it are appended to ``passed`` (a list, or None). One loop
+    rather than a call per level: under nested ifs a read may go down the whole nest."""
     while isinstance(states, Changes):
-        if tested and isinstance(states, Watched):
-            states.tested.add(adjoint)
-        for known in (states.own, states.above):
-            if adjoint in known:
-                found = known[adjoint]
-                return UNSET if found is _MISSING else found
+        if notes is not None and type(states) is Watched:
+            notes(states).add(adjoint)
+        if adjoint in states.own:
+            return states.own[adjoint]
+        if adjoint in states.above:
+            return states.above[adjoint]
+        if passed is not None:
+            passed.append(states)
         states = states.base
-    return states.get(adjoint, UNSET)
+    return states.get(adjoint, _MISSING)
 
 
 class Changes:
@@ -84,11 +99,8 @@ class Changes:
         if adjoint in own:
             return own[adjoint]
         above = self.above
-        if adjoint in above:
-            # a Watched base noted this adjoint when it was first read through it
-            found = above[adjoint]
-        else:
-            found = above[adjoint] = self.base.get(adjoint, _MISSING)
+        # in above: a Watched base noted this adjoint when it was first read through it
+        found = above[adjoint] if adjoint in above else _read_through(self, adjoint)
         return default if found is _MISSING else found
 
     def base_changed(self):
@@ -117,3 +129,14 @@ class Watched(Changes):
     def get(self, adjoint, default=None):
         self.read.add(adjoint)
         return super().get(adjoint, default)
+
+
+def _read_through(changes, adjoint):
+    """The state of ``adjoint`` in the bases of ``changes`` (_MISSING where none has it), as
+    each base's ``get`` would find it in turn: noted in each Watched reached, and kept in
+    the ``above`` of each Changes read through (``changes``'s too)."""
+    passed = [changes]
+    found = _walk(changes.base, adjoint, _READ, passed)
+    for level in passed:
+        level.above[adjoint] = found
+    return found
