@@ -1149,6 +1149,16 @@ def _last_writes(shape, index, part_shape):
     return owner[index] == positions
 
 
+def seed_shaped_like(seed, like):
+    """The seed of gradient code's output (a gradient, shaped like the array ``like``)
+    in that shape where it is a number (the default ``1.0``, which stands for itself in
+    every element): the adjoint of ``unindex`` indexes it, as a 0-d array can be and a
+    float cannot. A seed given as an array, or ``like`` not an array, is left as it is."""
+    if type(like) is _NDARRAY and isinstance(seed, numbers.Real):
+        return seed * numpy.ones_like(like)
+    return seed
+
+
 def unindex(g, x, index):
     """Zeros shaped like ``x`` with ``g`` added at ``x[index]`` (repeats add up)."""
     if type(x) is _AbsentZero:          # every item of it is itself: zero whatever is read of it

@@ -26,7 +26,7 @@ import numpy
 
 import gast
 
-from .. import argument_kinds
+from .. import argument_kinds, runtime
 from ..analysis import activity, shapes
 from ..analysis.scalar_output import returns_real_number
 from ..analysis.mutation import names_changed_in_place
@@ -137,11 +137,8 @@ class ReverseMode(Transform):
             result = S.name(kept)
         state = {seed: SET} if self.output in self.active else {}
         backward, state = AdjointSweep(self, body).block(body, state)
-        self._spread = None
-        if self.output in self.active and not _seed_fits_any_shape(body, self.output):
-            # the seed 1.0 of a one-element output (shape (1, 1)), as the number it holds,
-            # in the output's shape: the adjoint of @, stack, ... needs its axes
-            self._spread = S.assign(seed, self.seed_spread(seed))
+        self._spread = _seed_spread(self, body, seed) if self.output in self.active else None
+        if self._spread is not None:
             backward.insert(0, self._spread)
         ret = gast.Return(value=self._returned(wrt_names, state, result))
         unsaved = save_shapes_only(forward, backward, self.helper_call, ret)
@@ -359,6 +356,21 @@ _REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "amax", "amin", "n
                          "logsumexp", "cumsum", "cumprod"})
 
 
+def _seed_spread(transform, body, seed):
+    """The statement giving ``seed`` the shape of ``transform``'s output where the rules
+    reading it need its axes, or None where the number 1.0 fits (``transform`` above)."""
+    if not _seed_fits_any_shape(body, transform.output):
+        # the seed 1.0 of a one-element output (shape (1, 1)), as the number it holds,
+        # in the output's shape: the adjoint of @, stack, ... needs its axes
+        return S.assign(seed, transform.seed_spread(seed))
+    like = _unindexed_like(body, transform.output)
+    if like is None:
+        return None
+    # gradient code's output, shaped like an argument: the adjoint of unindex indexes
+    # the seed, which a 0-d array's 1.0 must be as a 0-d array for
+    return S.assign(seed, transform.helper_call("seed_shaped_like", [S.name(seed), S.name(like)]))
+
+
 def _seed_fits_any_shape(body, output):
     """Whether every statement computing ``output`` takes a number as its adjoint seed
     whatever the output's shape: all but a product (``@``, ``numpy.dot``, ``einsum``),
@@ -372,6 +384,30 @@ def _seed_fits_any_shape(body, output):
         if name in _NEED_AXES or name in _REDUCTIONS and (len(op.args) > 1 or op.kwargs):
             return False
     return True
+
+
+def _unindexed_like(body, output):
+    """The name of the array ``output`` is shaped like where it is a sum of ``unindex``
+    calls, as the gradient of an indexed argument is in gradient code (None otherwise):
+    the adjoint of ``unindex`` indexes the seed, which must then be an array of that
+    shape (a 0-d one), not the number 1.0."""
+    names, seen = [output], set()
+    while names:
+        name = names.pop()
+        seen.add(name)
+        for stmt in S.statements(body):
+            if not (isinstance(stmt, gast.Assign) and any(_stores(t, name) for t in stmt.targets)):
+                continue
+            value = stmt.value
+            terms = [value.left, value.right] if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) \
+                else [value]
+            for term in terms:
+                if isinstance(term, gast.Call) and ops.describe(term).key is runtime.unindex:
+                    like = term.args[1] if len(term.args) > 1 else None
+                    return like.id if isinstance(like, gast.Name) else output
+                if isinstance(term, gast.Name) and term.id not in seen:
+                    names.append(term.id)
+    return None
 
 
 def _stores(target, name):

@@ -20,7 +20,7 @@ from ..runtime import (
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
-    flat_not_held, list_rows,
+    flat_not_held, list_rows, seed_shaped_like,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -414,6 +414,8 @@ def through_store_(y, g, container):
 linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
 # list_rows(t, result): a list of tangents as the array NumPy read the list as (forward.py)
 linear(list_rows, lambda y, t, result: unbroadcast(d[y], t))
+# seed_shaped_like(seed, like): the seed, or the seed times ones of like's shape
+linear(seed_shaped_like, lambda y, seed, like: unbroadcast(d[y], seed))
 # flat_not_held(v, where): v itself where it is not a held flat iterator (which it refuses)
 linear(flat_not_held, lambda y, value, where: d[y])
 
