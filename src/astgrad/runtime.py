@@ -2465,6 +2465,16 @@ def flat_not_held(value, where):
     return value
 
 
+def flat_read_once(value):
+    """``value`` (what ``obj.flat`` read, handed alone to ``sum``, ``max``, ``list``, ...):
+    NumPy's flat iterator, read fresh, as the array of its items in order, which the
+    derivative can read again (the iterator, once read, is empty); an object's own
+    ``flat`` passes (frontend/normalize/flat_iterators.py)."""
+    if isinstance(value, numpy.flatiter):
+        return numpy.ravel(value.base)
+    return value
+
+
 def check_array_method(receiver, method, where):
     """Stop if ``receiver.method(...)`` was not NumPy's array method after all.
 
@@ -4202,6 +4212,81 @@ def atleast_as(t, y, arys, argnum):
         return numpy.reshape(t, numpy.shape(y))
     return AdjointList(numpy.reshape(t, numpy.shape(v)) if i == argnum else numpy.zeros(numpy.shape(v))
                        for i, v in enumerate(y))
+
+
+def _grid_axis(count, argnum, indexing):
+    """The axis along which ``numpy.meshgrid`` lays input ``argnum`` of ``count``: its own,
+    but the first two swapped with ``indexing="xy"`` (the default)."""
+    if indexing == "xy" and count > 1 and argnum < 2:
+        return 1 - argnum
+    return argnum
+
+
+def unmeshgrid(g, y, xs, argnum, indexing="xy"):
+    """The adjoint of input ``argnum`` of ``y = numpy.meshgrid(*xs, indexing=...)``: the
+    derivative of its grid, summed over the axes it is repeated along (none of them
+    with ``sparse=True``), shaped like the input."""
+    x = xs[argnum]
+    part = _dense(g[argnum] if g is not None else None, y[argnum])
+    axis = _grid_axis(len(xs), argnum, indexing)
+    others = tuple(a for a in range(part.ndim) if a != axis)
+    return _as_like(numpy.reshape(numpy.sum(part, axis=others), numpy.shape(x)), x)
+
+
+def meshgrid_as(t, y, xs, argnum, indexing="xy"):
+    """The tangent of ``y = numpy.meshgrid(*xs, ...)`` from input argnum's tangent ``t``:
+    t laid along its axis of its grid, zeros for the other grids (the transpose of
+    ``unmeshgrid``)."""
+    axis = _grid_axis(len(xs), argnum, indexing)
+    out = []
+    for i, v in enumerate(y):
+        if i != argnum:
+            out.append(numpy.zeros(numpy.shape(v), dtype=_float_dtype(v) or numpy.float64))
+            continue
+        line = [1] * numpy.ndim(v)
+        line[axis] = -1
+        out.append(numpy.array(numpy.broadcast_to(numpy.reshape(t, line), numpy.shape(v))))
+    return AdjointList(out)
+
+
+def _block_labels(arrays, counter):
+    """``arrays`` (numpy.block's nested lists) with each leaf replaced by an integer array
+    of its shape holding its position in C order among the leaves."""
+    if isinstance(arrays, list):
+        return [_block_labels(a, counter) for a in arrays]
+    counter.append(None)
+    return numpy.full(numpy.shape(arrays), len(counter) - 1)
+
+
+def _block_pieces(g, labels, arrays, counter):
+    """The derivative of each leaf of ``arrays``: the elements of ``g`` its label marks,
+    in order (a leaf fills a box of the result, whose C order is the leaf's)."""
+    if isinstance(arrays, list):
+        return AdjointList(_block_pieces(g, labels, a, counter) for a in arrays)
+    counter.append(None)
+    piece = g[labels == len(counter) - 1]
+    return _as_like(numpy.reshape(piece, numpy.shape(arrays)), arrays)
+
+
+def unblock(g, arrays):
+    """The adjoint of ``numpy.block(arrays)``: ``g`` cut back into one derivative per
+    leaf of the nested lists, shaped like it."""
+    labels = numpy.block(_block_labels(arrays, []))
+    g = numpy.broadcast_to(0.0 if g is None else g, numpy.shape(labels))
+    return _block_pieces(g, numpy.broadcast_to(labels, numpy.shape(g)), arrays, [])
+
+
+def _block_tangents(t, arrays):
+    """The tangents ``t`` of the leaves of ``arrays``, zeros where a leaf has none."""
+    if isinstance(arrays, list):
+        return [_block_tangents(None if t is None else t[i], a) for i, a in enumerate(arrays)]
+    return _dense(t, arrays)
+
+
+def block_as(t, arrays):
+    """The tangent of ``numpy.block(arrays)`` from the leaves' tangents ``t`` (the
+    transpose of ``unblock``)."""
+    return numpy.block(_block_tangents(t, arrays))
 
 
 def unappend(g, arr, values, axis, which):

@@ -1693,6 +1693,11 @@ _QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it
                  "maxsize or a timeout are not followed): write it so, or use a list (xs.append(v), v = xs.pop(0))")
 
 
+# y.sort() on an argument (or an array whose owner astgrad cannot tell): the caller's array would change
+_SORT_ADVICE = ("sort a copy instead ({name} = numpy.sort({name})), or sort an array the function made "
+                "(y = x * 2.0; y.sort())")
+
+
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
@@ -1716,6 +1721,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         changed = call.func.value if method is not None else (call.args[0] if call.args else None)
         whose = f"'{changed.id}'" if isinstance(changed, gast.Name) else "its argument"
         advice = _QUEUE_ADVICE if method in ("put", "put_nowait") else \
+            _SORT_ADVICE.format(name=whose.strip("'")) if method == "sort" and whose != "its argument" else \
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)

@@ -20,7 +20,7 @@ from ..runtime import (
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
-    flat_not_held, list_rows, seed_shaped_like,
+    flat_not_held, flat_read_once, list_rows, seed_shaped_like,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -418,6 +418,8 @@ linear(list_rows, lambda y, t, result: unbroadcast(d[y], t))
 linear(seed_shaped_like, lambda y, seed, like: unbroadcast(d[y], seed))
 # flat_not_held(v, where): v itself where it is not a held flat iterator (which it refuses)
 linear(flat_not_held, lambda y, value, where: d[y])
+# flat_read_once(v): a fresh flat iterator as the array of its items (x.flat's derivative is ravel's)
+linear(flat_read_once, lambda y, value: d[y])
 
 
 # row = current_row(row, array, index): array[index] again when row is a view of array
@@ -1069,6 +1071,46 @@ def atleast_as_(out, t, y, arys, argnum):
 @tangent(runtime.atleast_as)
 def atleast_as_(out, t, y, arys, argnum):
     d[out] = runtime.atleast_as(d[t], y, arys, argnum)
+
+
+@adjoint(runtime.unmeshgrid)
+def unmeshgrid_(out, g, y, xs, argnum, indexing="xy"):
+    d[g] = runtime.meshgrid_as(d[out], y, xs, argnum, indexing)
+
+
+@tangent(runtime.unmeshgrid)
+def unmeshgrid_(out, g, y, xs, argnum, indexing="xy"):
+    d[out] = runtime.unmeshgrid(d[g], y, xs, argnum, indexing)
+
+
+@adjoint(runtime.meshgrid_as)
+def meshgrid_as_(out, t, y, xs, argnum, indexing="xy"):
+    d[t] = runtime.unmeshgrid(d[out], y, xs, argnum, indexing)
+
+
+@tangent(runtime.meshgrid_as)
+def meshgrid_as_(out, t, y, xs, argnum, indexing="xy"):
+    d[out] = runtime.meshgrid_as(d[t], y, xs, argnum, indexing)
+
+
+@adjoint(runtime.unblock)
+def unblock_(out, g, arrays):
+    d[g] = runtime.block_as(d[out], arrays)
+
+
+@tangent(runtime.unblock)
+def unblock_(out, g, arrays):
+    d[out] = runtime.unblock(d[g], arrays)
+
+
+@adjoint(runtime.block_as)
+def block_as_(out, t, arrays):
+    d[t] = runtime.unblock(d[out], arrays)
+
+
+@tangent(runtime.block_as)
+def block_as_(out, t, arrays):
+    d[out] = runtime.block_as(d[t], arrays)
 
 
 @adjoint(runtime.unappend)

@@ -18,9 +18,10 @@ from ..runtime import (
     rollaxis_axes, select_parts, split_as, unappend, unassemble, unatleast, unbroadcast, unchoose,
     undiag, undiagonal, unrepeat, unselect, unselect_default, unsplit, untake, untake_along_axis,
     untile, unwindow, append_as, insert_as, undelete, uninsert, stack_like, unstack_like,
+    unmeshgrid, meshgrid_as, unblock, block_as,
 )
 from .declare import linear
-from .registry import FRESH, VIEW, adjoint, d, tangent, unsupported
+from .registry import FRESH, VIEW, adjoint, d, register, tangent, unsupported
 
 # ---------------------------------------------------------------------------------
 # atleast_1d, atleast_2d, atleast_3d: reshapes (a tuple of them for several arrays)
@@ -140,6 +141,42 @@ def insert(y, arr, obj, values, axis=None):
 
 # delete(arr, obj, axis) keeps the other elements: its transpose puts them back, zeros between
 linear(numpy.delete, lambda y, arr, obj, axis=None: unstack_like(undelete(d[y], arr, obj, axis), arr))
+
+
+# ---------------------------------------------------------------------------------
+# meshgrid: one grid per input, that input repeated along the other axes;
+# block: nested lists of arrays joined along the axes their depths give
+# ---------------------------------------------------------------------------------
+
+
+@adjoint(numpy.meshgrid)
+def meshgrid(y, *xi, copy=True, sparse=False, indexing="xy"):
+    d[xi] = unmeshgrid(d[y], y, xi, argnum, indexing)
+
+
+@tangent(numpy.meshgrid)
+def meshgrid(y, *xi, copy=True, sparse=False, indexing="xy"):
+    d[y] = meshgrid_as(d[xi], y, xi, argnum, indexing)
+
+
+def _meshgrid_copies(copy=True, **_):
+    """Refuse ``copy=False``, whose grids are views of the inputs (and of one another)."""
+    if not copy:
+        raise NotImplementedError("numpy.meshgrid(..., copy=False) gives grids that are views of the inputs, "
+                                  "which astgrad does not follow; leave out copy=False")
+
+
+register(numpy.meshgrid, literal_check=_meshgrid_copies)
+
+
+@adjoint(numpy.block)
+def block(y, arrays):
+    d[arrays] = unblock(d[y], arrays)
+
+
+@tangent(numpy.block)
+def block(y, arrays):
+    d[y] = block_as(d[arrays], arrays)
 
 
 # ---------------------------------------------------------------------------------
