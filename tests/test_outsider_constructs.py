@@ -126,3 +126,16 @@ def test_a_sort_of_another_kind_is_not_numpys():
     assert_close(astgrad.grad(sort_own_object)(x), np.full(3, 6.0))
     with pytest.raises(TypeError, match=r"test_outsider_constructs.py:\d+: .sort\(\) was differentiated as the NumPy"):
         astgrad.grad(sort_unknown_list)(x)
+
+
+def test_tape_records_meshgrid_and_block():
+    x = np.array([0.3, -1.2, 0.7])
+    t = astgrad.tensor(x, requires_grad=True)
+    a, b = np.meshgrid(t, t * 2.0, indexing="ij")
+    (g,) = astgrad.autograd.grad(np.sum(np.sin(a * b)) + np.sum(np.block([[t, t], [t, 2.0 * t]]) ** 2), t)
+
+    def f(v):
+        p, q = np.meshgrid(v, v * 2.0, indexing="ij")
+        return np.sum(np.sin(p * q)) + np.sum(np.block([[v, v], [v, 2.0 * v]]) ** 2)
+
+    assert_close(np.asarray(g.detach() if hasattr(g, "detach") else g), numerical_grad(f, (x,)))

@@ -20,7 +20,7 @@ from ..runtime import (
     unstack_like, untrace, unique_gather, unique_scatter, concatenated_part, concatenated_spread,
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
-    flat_not_held, flat_read_once, list_rows, seed_shaped_like,
+    flat_not_held, flat_read_once, list_rows, seed_shaped_like, unmeshgrid, meshgrid_as, unblock, block_as,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -1073,44 +1073,14 @@ def atleast_as_(out, t, y, arys, argnum):
     d[out] = runtime.atleast_as(d[t], y, arys, argnum)
 
 
-@adjoint(runtime.unmeshgrid)
-def unmeshgrid_(out, g, y, xs, argnum, indexing="xy"):
-    d[g] = runtime.meshgrid_as(d[out], y, xs, argnum, indexing)
-
-
-@tangent(runtime.unmeshgrid)
-def unmeshgrid_(out, g, y, xs, argnum, indexing="xy"):
-    d[out] = runtime.unmeshgrid(d[g], y, xs, argnum, indexing)
-
-
-@adjoint(runtime.meshgrid_as)
-def meshgrid_as_(out, t, y, xs, argnum, indexing="xy"):
-    d[t] = runtime.unmeshgrid(d[out], y, xs, argnum, indexing)
-
-
-@tangent(runtime.meshgrid_as)
-def meshgrid_as_(out, t, y, xs, argnum, indexing="xy"):
-    d[out] = runtime.meshgrid_as(d[t], y, xs, argnum, indexing)
-
-
-@adjoint(runtime.unblock)
-def unblock_(out, g, arrays):
-    d[g] = runtime.block_as(d[out], arrays)
-
-
-@tangent(runtime.unblock)
-def unblock_(out, g, arrays):
-    d[out] = runtime.unblock(d[g], arrays)
-
-
-@adjoint(runtime.block_as)
-def block_as_(out, t, arrays):
-    d[t] = runtime.unblock(d[out], arrays)
-
-
-@tangent(runtime.block_as)
-def block_as_(out, t, arrays):
-    d[out] = runtime.block_as(d[t], arrays)
+# the helpers of numpy.meshgrid's and numpy.block's rules: linear in their first argument,
+# each the transpose of the other
+linear(unmeshgrid, lambda out, g, y, xs, argnum, indexing="xy": meshgrid_as(d[out], y, xs, argnum, indexing),
+       result=FRESH)
+linear(meshgrid_as, lambda out, t, y, xs, argnum, indexing="xy": unmeshgrid(d[out], y, xs, argnum, indexing),
+       result=FRESH)
+linear(unblock, lambda out, g, arrays: block_as(d[out], arrays), result=FRESH)
+linear(block_as, lambda out, t, arrays: unblock(d[out], arrays), result=FRESH)
 
 
 @adjoint(runtime.unappend)
