@@ -18,7 +18,11 @@ otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebi
 what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
 into names of its own, where the view is taken. A view is followed when its name is bound
 once and its base names one array wherever the view is used (bound once, an argument, or a
-local bound only before a statement of the body taking the view).
+local bound before a statement of the body taking the view). Where such a base is bound
+again later (``w = z[1:]; w *= 2; z = z * 2.0``), the view goes on holding the old array:
+from the first statement of the body binding the base again, the view (and the views of
+it) is no longer read again nor written through the base's name; what is still done with
+it is left to the derivative modes, which follow or refuse it as any other array.
 
 After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
 bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
@@ -91,21 +95,41 @@ class ViewWrites:
         # (in binding order): a write into their base is shown by reading them again
         self.visible = []
         # which statement of the function's body is at hand, whether it is that statement
-        # itself (not one nested in it), and the last statement of the body binding and
-        # reading each name
-        self.top, self.at_top, self.last_bound, self.last_read = 0, False, {}, {}
+        # itself (not one nested in it), the first statement of the body binding each name,
+        # and the last binding and reading it
+        self.top, self.at_top, self.first_bound, self.last_bound, self.last_read = 0, False, {}, {}, {}
 
     def function_body(self, stmts):
+        rebound = [_rebound_names(stmt) for stmt in stmts]
         for index, stmt in enumerate(stmts):
-            for name in binding_counts([stmt]):
+            for name in rebound[index]:
+                self.first_bound.setdefault(name, index)
                 self.last_bound[name] = index
             for name in S.loaded_names(stmt):
                 self.last_read[name] = index
         out = []
         for self.top, stmt in enumerate(stmts):
             self.at_top = True
+            self.forget_views_of(rebound[self.top])
             out.extend(self.statement(stmt))
         return out
+
+    def forget_views_of(self, names):
+        """Before a statement of the body binding ``names`` again: the views of the arrays
+        they held (and views of those views) keep the old arrays, so the base's name no
+        longer reaches them: they are neither read again nor written through it."""
+        old = {view for view in self.views if self.reaches(view, names)}
+        if old:
+            self.views = {name: view for name, view in self.views.items() if name not in old}
+            self.visible = [name for name in self.visible if name not in old]
+
+    def reaches(self, name, names):
+        """Whether view ``name`` views one of ``names``, directly or through other views."""
+        while name in self.views:
+            name = self.views[name].base
+            if name in names:
+                return True
+        return False
 
     def block(self, stmts):
         out = []
@@ -164,8 +188,9 @@ class ViewWrites:
         if not isinstance(base, gast.Name) or base.id in self.containers:
             return False
         bound = self.counts[base.id]
+        bound_before = base.id in self.params or self.first_bound.get(base.id, self.top) < self.top
         return bound == 0 and base.id in self.params or bound == 1 and base.id not in self.params \
-            or base.id in self.views or self.at_top and self.last_bound.get(base.id, self.top) < self.top
+            or base.id in self.views or self.at_top and bound_before
 
     def bind_view(self, view, stmt, shown=True):
         """``v = x[i]`` with each part of the index that is not a constant read into a
@@ -310,6 +335,19 @@ def rewrite_view_writes(normalizer, tree, nodes=None):
     refuse_writes_into_repeated_rows(normalizer, tree, list(S.walk_nodes(tree)) if nodes is None else nodes)
     tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body)
     return tree
+
+
+def _rebound_names(stmt):
+    """The names ``stmt`` binds to a new value: not by ``v op= e`` alone, which writes into
+    an array in place (a number it rebinds is no array a view could show)."""
+    counts, todo = binding_counts([stmt]), [stmt]
+    while todo:         # not into nested functions: their op= binds their own names
+        node = todo.pop()
+        if type(node) is gast.AugAssign and isinstance(node.target, gast.Name):
+            counts[node.target.id] -= 1
+        todo.extend(child for child in gast.iter_child_nodes(node)
+                    if not isinstance(child, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)))
+    return {name for name, count in counts.items() if count > 0}
 
 
 def _sliced(view):
