@@ -2,7 +2,9 @@
 ``np.copy(z)``, ``np.array(z)``, ``z.astype(float)``), by a tuple target, or by a
 ``for`` target, it no longer refers to the written object and keeps its own value. Each
 followed program is checked against finite differences (grad, jvp, hessian) and against
-what calling it computes; where the alias may still be the object at the write (bound
+what calling it computes; another name still holding the object at the write, in the
+function's own straight-line code (``w = z; z = z.copy(); y += 1.0``, a tuple target
+giving it the object), is followed as a plain alias is, and sees the write; where the alias may still be the object at the write (bound
 again in one branch, after the write, to a view, to ``np.asarray(z)``, or by a loop that
 may not run) the write stays refused."""
 
@@ -118,11 +120,29 @@ def enumerate_index_rebinds_an_active_name(x):
     return s * k
 
 
+def another_alias_still_there(x):
+    y = x * 2.0
+    z = y
+    w = z
+    z = z.copy()
+    y += 1.0
+    return np.sum(w * z * x)
+
+
+def tuple_target_swaps_the_alias_over(x):
+    y = x * 2.0
+    z = y
+    w = np.sin(x)
+    z, w = w, z                             # w is y now
+    y += 1.0
+    return np.sum(y * z * w)
+
+
 FOLLOWED = [copy_method, copy_function_then_multiply_in_place, array_of_it_then_element_write, astype_copies,
             unary_plus_makes_a_new_array,
             argument_alias_copied, copied_in_both_branches, tuple_target_copy, for_target_write_in_the_body,
             for_target_write_after_the_loop, for_over_a_range_rebinds_an_active_name,
-            enumerate_index_rebinds_an_active_name]
+            enumerate_index_rebinds_an_active_name, another_alias_still_there, tuple_target_swaps_the_alias_over]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -194,24 +214,6 @@ def copy_of_a_list_holding_it(x):
     return np.sum(zs[0] * x)
 
 
-def another_alias_still_there(x):
-    y = x * 2.0
-    z = y
-    w = z
-    z = z.copy()
-    y += 1.0
-    return np.sum(w * z * x)
-
-
-def tuple_target_swaps_the_alias_over(x):
-    y = x * 2.0
-    z = y
-    w = np.sin(x)
-    z, w = w, z                             # w is y now
-    y += 1.0
-    return np.sum(y * z * w)
-
-
 def for_target_over_items_holding_it(x):
     y = x * 2.0
     z = y
@@ -254,7 +256,7 @@ def for_target_bound_back_in_the_body(x):
 
 STILL_SHARED = [asarray_is_not_a_copy, reshape_is_a_view, slice_of_a_view_is_a_view, astype_told_not_to_copy,
                 copied_in_one_branch_only, copied_after_the_write_in_a_loop, copy_of_a_list_holding_it,
-                another_alias_still_there, tuple_target_swaps_the_alias_over, for_target_over_items_holding_it,
+                for_target_over_items_holding_it,
                 for_target_over_rows_of_the_alias, for_target_in_a_loop_that_may_not_run,
                 for_target_bound_back_in_the_body]
 

@@ -30,6 +30,7 @@ from ..errors import RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
+from .current_aliases import aliases_at_write
 from .generated_writes import generated_write_refusal
 from .rebound_items import rebinds_loop_item
 from ..core.user_expressions import user_expression
@@ -619,13 +620,11 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
                      and _refreshable(sharing, v, name, element_reads) and _bound_on_every_path(body, stmt, v)}
         # a value read with a string key is a dict's item: a write replaces items, never changes one
         refreshed, items = {v for v in refreshed if not _read_by_key(element_reads[v])}, refreshed
-        followed = _aliases_following(sharing, params, holders, (stmt, name, action)) & (conflicts - items) \
-            if helper is not None else set()
-        store, copies = _copies_following(sharing, body, (stmt, name, action), conflicts - items - followed, helper)
-        # of the others, those that hold the object but never read its value again see nothing
-        refused = conflicts - items - followed - copies if checked else set()
+        followed, (store, copies), refused = _sharers_following(
+            sharing, (body, params), (stmt, name, action), (conflicts - items, holders), (helper, checked))
         if refused and not refused <= unread.unread(stmt, refused) \
-                and not rebinds_loop_item(source, body, (stmt, name, action), helper, unread):  # r a number
+                and not rebinds_loop_item(source, body, (stmt, name, action), helper, unread) \
+                and not refused <= _aliases_at_write(body, params, (stmt, name), refused, helper, followed):
             _refuse_shared_write(source, name, stmt, action, _rows_of(conflicts - items, name, element_reads),
                                  holders=holders, sharers=refused, deque=_deque_made(body, name))
         changed = _follow_write(body, (stmt, name, action, strict), followed, refreshed, element_reads,
@@ -634,6 +633,29 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
             _insert_after(body, store, copy)
         if changed or copies:
             unread.forget()     # statements were added: what is unread is found again
+
+
+def _sharers_following(sharing, code, write, shared, how):
+    """How the sharers of the ``write`` (statement, name, action) see it: (the aliases
+    followed, (the store back and the copies taking the written item, see
+    _copies_following), the rest, refused unless they never read the object again; none
+    where the write is not ``checked``). ``code``: the body and the parameters; ``shared``:
+    the sharers and the holders of the write; ``how``: (helper, checked)."""
+    (body, params), (sharers, holders), (helper, checked) = code, shared, how
+    followed = _aliases_following(sharing, params, holders, write) & sharers if helper is not None else set()
+    store, copies = _copies_following(sharing, body, write, sharers - followed, helper)
+    refused = sharers - followed - copies if checked else set()
+    return followed, (store, copies), refused
+
+
+def _aliases_at_write(body, params, write, refused, helper, followed):
+    """Those of ``refused`` that surely hold the object the ``write`` (statement, name)
+    changes at that write (``y = z; y *= s; z = y + z``, see current_aliases.py), added to
+    ``followed`` where all of them do (then the write is followed, not refused)."""
+    found = aliases_at_write(body, params, *write, refused) if helper is not None else set()
+    if refused <= found:
+        followed |= found
+    return found
 
 
 def _written_outside(source, sharing, write, keeps_items):
