@@ -78,6 +78,14 @@ def view_of_a_view_then_rebound(x, a):
     return np.sum(z[1:] * w) + np.sum(v)
 
 
+def base_changed_in_place_before_the_write(x, a):
+    z = x * 1.0
+    w = z[1:]
+    z += a                  # op= writes into z, binds nothing new: w still views it
+    w *= a
+    return np.sum(z * z)
+
+
 def alias_written_then_base_rebound(z, s):
     y = z
     y *= s
@@ -123,6 +131,7 @@ def alias_then_rebound_in_a_loop(x, s):
 FOLLOWED = [(reshape_written_then_base_rebound, X4), (slice_of_the_argument_then_rebound, X4),
             (transpose_written_then_rebound, M23), (old_view_read_after_the_rebinding, X4),
             (base_written_after_the_rebinding, X4), (rebound_in_a_branch, X4), (view_of_a_view_then_rebound, X4),
+            (base_changed_in_place_before_the_write, X4),
             (alias_written_then_base_rebound, X4), (alias_element_write_then_rebound, X4),
             (alias_chain_written_twice_then_rebound, X4), (alias_of_a_number_then_rebound, X4),
             (alias_then_rebound_in_a_loop, X4)]

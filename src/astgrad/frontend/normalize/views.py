@@ -96,15 +96,14 @@ class ViewWrites:
         self.visible = []
         # which statement of the function's body is at hand, whether it is that statement
         # itself (not one nested in it), the first statement of the body binding each name,
-        # and the last binding and reading it
-        self.top, self.at_top, self.first_bound, self.last_bound, self.last_read = 0, False, {}, {}, {}
+        # and the last reading it
+        self.top, self.at_top, self.first_bound, self.last_read = 0, False, {}, {}
 
     def function_body(self, stmts):
         rebound = [_rebound_names(stmt) for stmt in stmts]
         for index, stmt in enumerate(stmts):
             for name in rebound[index]:
                 self.first_bound.setdefault(name, index)
-                self.last_bound[name] = index
             for name in S.loaded_names(stmt):
                 self.last_read[name] = index
         out = []
