@@ -624,6 +624,7 @@ CASES += [
     (rt.undiag, lambda: (N(3, 3), N(2), 1), {}), (rt.undiag, lambda: (N(2), N(2, 4), -0), {}),
     (rt.undiagonal, lambda: (N(2, 3), N(2, 3, 4), 0, 2, 1), {}),
     (np.ndarray.diagonal, lambda: (N(3, 4), 1), {}),
+    (np.ndarray.tolist, lambda: (N(2, 3),), {}), (np.ndarray.tolist, lambda: (N(4),), {}),
     (np.lib.stride_tricks.sliding_window_view, lambda: (N(3, 4), (2, 3)), {}),
     (np.lib.stride_tricks.sliding_window_view, lambda: (N(2, 5), (2, 2)), {"axis": (1, -1)}),
     (rt.unwindow, lambda: (N(3, 3, 2), N(3, 4), 2, 1), {}), (rt.unwindow, lambda: (N(2, 3, 2, 2), N(3, 4), (2, 2)), {}),
