@@ -811,20 +811,77 @@ def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
     if writes:      # what is live, and unshared, is asked only at the writes
         dataflow.liveness(body, set(live_at_end), value_reads)    # shapes survive in-place writes
         mark_unshared(body, params, writes, sharing)
-        _mark_overlapping_values(sharing, writes)
+        _mark_overlapping_values(body, writes)
     return element_reads
 
 
-def _mark_overlapping_values(sharing, writes):
+def _mark_overlapping_values(body, writes):
     """Mark each write ``y[i] = v`` whose value ``v`` may share ``y``'s memory (``y``
-    itself, a view of it): NumPy may write such a value element by element, reading
-    elements it has overwritten already, which the reverse sweep cannot follow; the
-    forward sweep checks it when it runs (``runtime.write_reads_value_first``)."""
+    itself, an alias of it, or a view made from one: ``v = y[::-1]``, ``v = y.T``,
+    ``v = y.reshape(...)``, ``v = numpy.flip(y)``): NumPy may write such a value element
+    by element, reading elements it has overwritten already, which the reverse sweep
+    cannot follow; the forward sweep checks it when it runs
+    (``runtime.write_reads_value_first``). An item read at a key held in a name
+    (``r = memo[n]``, a dict's as often as an array's) or a value computed is not taken
+    for a view, so the memo tables and dicts of lists the code writes stay unmarked."""
+    made_from = {}          # name -> the names its value may be a view of
+    for stmt in walk.walk_statements(body):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+            base = _view_base(stmt.value)
+            if base is not None:
+                made_from.setdefault(stmt.targets[0].id, set()).add(base)
     for stmt, name in writes:
         value = getattr(stmt, "value", None)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
-                and isinstance(value, gast.Name) and (value.id == name or value.id in sharing.group(name)):
+                and _may_be_advanced(stmt.targets[0].slice) and isinstance(value, gast.Name) \
+                and _made_from(value.id, name, made_from):
             anno.set(stmt, Key.VALUE_MAY_OVERLAP, True)
+
+
+_VIEW_METHODS = frozenset({"reshape", "view", "transpose", "swapaxes", "ravel", "squeeze", "diagonal"})
+_VIEW_FUNCTIONS = frozenset({"flip", "fliplr", "flipud", "transpose", "reshape", "ravel", "swapaxes", "moveaxis",
+                             "squeeze", "expand_dims", "rot90", "diagonal", "atleast_1d", "atleast_2d", "broadcast_to"})
+
+
+def _view_base(value):
+    """The name whose array ``value`` may be a view of (``y``, ``y[1:]``, ``y[0]``,
+    ``y.T``, ``y.reshape(3, 1)``, ``numpy.flip(y)``), or None."""
+    if isinstance(value, gast.Name):
+        return value.id
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+            and not isinstance(value.slice, gast.Name):
+        return value.value.id
+    if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+        return value.value.id
+    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute):
+        func = value.func
+        if func.attr in _VIEW_METHODS and isinstance(func.value, gast.Name) and func.value.id not in ("np", "numpy"):
+            return func.value.id
+        if func.attr in _VIEW_FUNCTIONS and value.args and isinstance(value.args[0], gast.Name) \
+                and getattr(anno.get(value, Key.TARGET), "__module__", "").startswith("numpy"):
+            return value.args[0].id
+    return None
+
+
+def _made_from(name, target, made_from):
+    """Whether ``name`` is ``target`` or is made, through names, from it."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current == target:
+            return True
+        if current not in seen:
+            seen.add(current)
+            todo.extend(made_from.get(current, ()))
+    return False
+
+
+def _may_be_advanced(index):
+    """Whether the index ``index`` of a write may be a mask or a list of positions: not a
+    constant (``d["buf"]``, ``y[0]``), nor a slice, nor a tuple of those, which NumPy
+    writes as a basic index (reading all of the value first) or which key a dict."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return not all(isinstance(part, (gast.Constant, gast.Slice)) for part in parts)
 
 
 def _checked_writes(statements):
@@ -1856,7 +1913,7 @@ def check_deques(source, body, active):
     refused: derivatives follow lists, tuples and dicts. Refused where the deque's own name carries a derivative or
     an assignment carrying one reads it (``d = {"q": deque()}``)."""
     deques = {}
-    for stmt in S.statements(body):
+    for stmt in walk.walk_statements(body):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         name = stmt.targets[0].id
@@ -1897,7 +1954,7 @@ def check_dict_keys(transform, body, varied):
     by what it was computed from: ``k`` of ``for k, v in (("a", w),)`` is a string.)"""
     dicts = set()
     checks = {}
-    for stmt in S.statements(body):
+    for stmt in walk.walk_statements(body):
         if not isinstance(stmt, gast.Assign):
             continue
         target, value = stmt.targets[0], stmt.value
