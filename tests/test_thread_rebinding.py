@@ -437,6 +437,50 @@ def test_vjp_refuses_a_name_rebound_at_every_run():
         _set_act(np.sin)
 
 
+
+def _rebound_around_the_gradient_s_call(call):
+    """``call()`` with ACT rebound to tanh as the first gradient's call starts, before it
+    chooses its code, and bound back to sin as that call returns: another thread's
+    rebinding, held for the gradient's call only."""
+    depth = [0]
+
+    def hook(frame, event, _arg):
+        if frame.f_code.co_name == "__call__" and type(frame.f_locals.get("self")) is astgrad.api.Derivative:
+            depth[0] += 1 if event == "call" else -1 if event == "return" else 0
+            if event == "call" and depth[0] == 1:
+                _set_act(np.tanh)
+            elif event == "return" and depth[0] == 0:
+                sys.setprofile(None)
+                _set_act(np.sin)
+                depth.append("bound back")
+    _set_act(np.sin)
+    call()                      # the codes made for sin, and those for tanh: both cached
+    _as_with(np.tanh, call)
+    sys.setprofile(hook)
+    try:
+        got = call()
+    finally:
+        sys.setprofile(None)
+    assert depth == [0, "bound back"]       # the window was made
+    return got
+
+
+@pytest.mark.parametrize("fn", [f, outer])
+def test_vjp_of_a_gradient_pairs_the_value_with_the_pullback_of_its_run(fn):
+    """vjp(grad(fn)): the value comes from the gradient's call, which chooses its code
+    (made for tanh, in the window) apart from the pullback's (made for sin): the two are
+    checked against each other and chosen again, for sin, rather than paired."""
+    def run():
+        out, pullback = astgrad.vjp(astgrad.grad(fn), X)
+        return out, pullback(V)[0]
+    got = _rebound_around_the_gradient_s_call(run)
+    assert ACT is np.sin
+    # the Hessian is symmetric: the pullback of V is the Hessian-vector product
+    assert_close(got, (numerical_grad(fn, (X,)), numerical_jvp(astgrad.grad(fn), (X,), (V,))), 1e-5, 1e-6)
+    assert_close(_as_with(np.tanh, run), _as_with(np.tanh, lambda: (numerical_grad(fn, (X,)), numerical_jvp(
+        astgrad.grad(fn), (X,), (V,)))), 1e-5, 1e-6)        # the next call follows the binding
+
+
 def _closure_over_act():
     act = np.sin
 

@@ -4,7 +4,9 @@ jacobian, hvp and hessian."""
 import functools
 import inspect
 import numbers
+import threading
 import types
+import weakref
 from typing import Any, Callable, Literal, Sequence, Tuple, TypeVar, Union
 
 import numpy
@@ -702,6 +704,7 @@ class Derivative(StandIn):
             result = _explained_failure(self.function, code, (*leading, *args), kwargs, self._name, error, before)
             if result is None:
                 raise
+        _ran.code = weakref.ref(code)       # (not kept alive by it)
         value, grads = (None, result) if proven else result
         if not proven and _one_element(value):
             value, grads = _seeded_run(code, (*leading, *args), kwargs, value, before)
@@ -727,6 +730,7 @@ class Derivative(StandIn):
             result = _explained_failure(self.function, code, args, {}, self._name, error, before)
             if result is None:
                 raise
+        _ran.code = weakref.ref(code)       # (not kept alive by it)
         if proven:
             grads = result
         else:
@@ -920,6 +924,19 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
 
 _SETTLE_ATTEMPTS = 8    # runs of f while another thread keeps rebinding what it depends on
 
+# the code this thread's latest gradient call ran (set as the run returns, so an outer
+# gradient's after an inner one's): vjp of a gradient pairs it with the pullback's code
+_ran = threading.local()
+
+
+def _called(f, primals):
+    """``f``'s value at copies of ``primals`` (f may write into its arguments; the pullback
+    needs them as given), and the code a gradient's call ran for it (None: none ran)."""
+    _ran.code = None
+    out = f(*_copies(primals))
+    ran, _ran.code = _ran.code, None
+    return out, ran() if ran is not None else None
+
 
 def _value_and_pullback_codes(f, primals, bound, before):
     """``f``'s value at ``primals``, the pullback's codes, and the names ``f`` read as the
@@ -935,10 +952,11 @@ def _value_and_pullback_codes(f, primals, bound, before):
         value = codes.value_code(bound, len(primals)) if general is not None else None
         read = _read_snapshot(f)
         # f may write into its arguments; the pullback needs them as given
-        out = run_value_code(value, *codes.leading, *_copies(primals)) if value is not None else f(*_copies(primals))
+        out, ran = (run_value_code(value, *codes.leading, *_copies(primals)), None) if value is not None \
+            else _called(f, primals)
         _check_output(out, _function_name(f))
         codes.made_for(general, bound, out)
-        place = codes.disagreement(value, before)
+        place = codes.disagreement(value, before, ran)
         if place is None:
             return out, codes, read
         if before is not None:
@@ -993,14 +1011,20 @@ class _PullbackCodes:
         # its own copies of the primals vjp copies (f writes into those) are as far from the caller's
         return caching.value_code(f, frozenset(list(bound.arguments)[:given]))
 
-    def disagreement(self, value, before):
+    def disagreement(self, value, before, ran=None):
         """None where the value (from the code ``value``, or None: from ``f``'s call) and
         these codes are of one function (made from one reading of the names; after ``f``'s
-        own call, the guards still choose the code they chose before it), else what differs."""
+        own call, the guards still choose the code they chose before it, and for a gradient
+        the code its call ran (``ran``) read the names as the code these differentiate),
+        else what differs."""
         if self.general is None:
             return None
         if value is not None:
             return caching.disagreement(self.function, (value, self.general, self.specialized))
+        if ran is not None and isinstance(self.function, Derivative):
+            place = caching.mixed_with(ran, (self.general, self.specialized))
+            if place is not None:
+                return place
         if (self.chosen() if before is None else _as_started(before, self.chosen)) is self.general:
             return None
         return f"a name {_function_name(self.function)} depends on"

@@ -451,6 +451,39 @@ def guards_of(compiled):
     return None
 
 
+def _made_from(compiled):
+    """The function whose cached derivative ``compiled`` is (its cache's key), or None."""
+    known = _sources.get(compiled)
+    if known is not None and known() is not None:
+        return known()
+    for fn in list(_cache):
+        if any(isinstance(entry, Entry) and entry.compiled is compiled for entry in list((_cache.get(fn) or {}).values())):
+            _sources[compiled] = weakref.ref(fn)
+            return fn
+    return None
+
+
+_sources = weakref.WeakKeyDictionary()     # derivative code -> (a weak reference to) the function it differentiates
+
+
+def mixed_with(ran, codes):
+    """Where the generated code ``ran`` (a gradient's, as its call ran it) and the code the
+    compiled ``codes`` (derivatives of that gradient; None ignored) differentiate expect
+    different objects at one place (a name read meaning one object for the value and another
+    for the derivative), else None; None also where one of them is no longer cached."""
+    if _known_to_agree(ran, codes):
+        return None
+    made_from = [_made_from(code) for code in codes if code is not None]
+    guards = [guards_of(fn) for fn in made_from if fn is not None]
+    ran_guards = guards_of(ran)
+    if ran_guards is None or None in guards:
+        return None
+    place = contradiction([guard for found in (ran_guards, *guards) for guard in found])
+    if place is None:
+        _agree(ran, codes)
+    return place
+
+
 def value_code(f, given=frozenset()):
     """``f``'s value code (``value_f``: its own code, holding the objects its guards check
     and calling its callees' value codes), or None where none can be made or where it
@@ -482,10 +515,8 @@ def disagreement(f, codes):
     where they disagree: a place one expects an object at and another a different one, or
     that one is no longer cached (made again since, for a rebinding)."""
     value, others = codes[0], codes[1:]
-    known = _agreeing.get(value)
-    if known is not None and len(known) == len(others) and all(
-            (ref is None and code is None) or (ref is not None and ref() is code) for ref, code in zip(known, others)):
-        return None         # (an entry's guards never change: the same codes agree again)
+    if _known_to_agree(value, others):
+        return None
     entries = {id(entry.compiled): entry for entry in list((_cache.get(underlying(f)) or {}).values())
                if isinstance(entry, Entry)}
     found = [entries.get(id(code)) for code in codes if code is not None]
@@ -493,8 +524,20 @@ def disagreement(f, codes):
         return "its code, made again meanwhile"
     place = contradiction([guard for entry in found for guard in entry.guards])
     if place is None:
-        _agreeing[value] = tuple(None if code is None else weakref.ref(code) for code in others)
+        _agree(value, others)
     return place
+
+
+def _known_to_agree(code, others):
+    """Whether ``code`` was found to agree with the codes ``others`` (an entry's guards
+    never change: the same codes agree again)."""
+    known = _agreeing.get(code)
+    return known is not None and len(known) == len(others) and all(
+        (ref is None and other is None) or (ref is not None and ref() is other) for ref, other in zip(known, others))
+
+
+def _agree(code, others):
+    _agreeing[code] = tuple(None if other is None else weakref.ref(other) for other in others)
 
 
 # -- checked now, generated when needed --------------------------------------------------------
