@@ -704,7 +704,8 @@ class Derivative(StandIn):
             result = _explained_failure(self.function, code, (*leading, *args), kwargs, self._name, error, before)
             if result is None:
                 raise
-        _ran.code = weakref.ref(code)       # (not kept alive by it)
+        if _watching:
+            _ran.code = weakref.ref(code)       # (not kept alive by it)
         value, grads = (None, result) if proven else result
         if not proven and _one_element(value):
             value, grads = _seeded_run(code, (*leading, *args), kwargs, value, before)
@@ -730,7 +731,8 @@ class Derivative(StandIn):
             result = _explained_failure(self.function, code, args, {}, self._name, error, before)
             if result is None:
                 raise
-        _ran.code = weakref.ref(code)       # (not kept alive by it)
+        if _watching:
+            _ran.code = weakref.ref(code)       # (not kept alive by it)
         if proven:
             grads = result
         else:
@@ -925,15 +927,28 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
 _SETTLE_ATTEMPTS = 8    # runs of f while another thread keeps rebinding what it depends on
 
 # the code this thread's latest gradient call ran (set as the run returns, so an outer
-# gradient's after an inner one's): vjp of a gradient pairs it with the pullback's code
+# gradient's after an inner one's), recorded while a vjp of a gradient watches, to pair
+# it with the pullback's code; _watching counts those vjps in all threads (a gradient's
+# call tests it alone)
 _ran = threading.local()
+_watching = 0
+_watching_lock = threading.Lock()
 
 
 def _called(f, primals):
     """``f``'s value at copies of ``primals`` (f may write into its arguments; the pullback
-    needs them as given), and the code a gradient's call ran for it (None: none ran)."""
+    needs them as given), and for a gradient the code its call ran (else None)."""
+    global _watching
+    if not isinstance(f, Derivative):
+        return f(*_copies(primals)), None
+    with _watching_lock:
+        _watching += 1
     _ran.code = None
-    out = f(*_copies(primals))
+    try:
+        out = f(*_copies(primals))
+    finally:
+        with _watching_lock:
+            _watching -= 1
     ran, _ran.code = _ran.code, None
     return out, ran() if ran is not None else None
 
