@@ -505,7 +505,8 @@ _UNKNOWN = object()
 _copied = weakref.WeakKeyDictionary()     # value code -> the parameters it copies to write into, or None
 
 
-# value code -> the codes found to agree with it last (weak references): vjp asks at each call
+# value code (or code a gradient ran) -> the codes found to agree with it last (weak references):
+# vjp asks at each call
 _agreeing = weakref.WeakKeyDictionary()
 
 
