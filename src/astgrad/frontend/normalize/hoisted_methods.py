@@ -7,10 +7,11 @@ Only where that changes nothing Python computes: the calls lie where Python eval
 each once (queue_reads.eager_calls), kept in the order it runs them, and what the
 expression evaluates besides them, which then runs after them, has no effect of its own
 and reads nothing they may change: it names their argument nowhere, reads attributes and
-items only of the other arguments (never rebound) and of modules, and calls only
-builtins and modules' functions (``np.sum(x)``). The calls' own arguments are held to
-the same rule, their argument allowed. Elsewhere the call is left where it is, and
-refused as it was."""
+items only of the other arguments (never rebound) and of modules, and calls only NumPy's
+and math's functions, none drawing random numbers or writing into an array
+(``np.sum(x)``), and builtins that change nothing (``len``, ``abs``). The calls' own
+arguments are held to the same rule, their argument allowed. Elsewhere the call is left
+where it is, and refused as it was."""
 
 import builtins
 import inspect
@@ -27,6 +28,10 @@ _STATEMENTS = (gast.Assign, gast.Return, gast.Expr)
 _PLAIN = (gast.Name, gast.Constant, gast.Attribute, gast.Subscript, gast.Call, gast.BinOp, gast.UnaryOp,
           gast.Compare, gast.Tuple, gast.List, gast.Slice, gast.keyword, gast.expr_context, gast.operator,
           gast.unaryop, gast.cmpop)
+
+_PURE_BUILTINS = {"abs", "len", "min", "max", "round", "pow", "divmod"}
+# what may change something, or draw from a generator: np.random, np.copyto(a, b)
+_CHANGING = {"random", "copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "seterr"}
 
 
 def hoist_method_calls(normalizer, tree, receiver_of, taken_alone):
@@ -80,9 +85,10 @@ class _Scope:
         if isinstance(node, gast.Call):
             func = node.func
             if isinstance(func, gast.Name):
-                return isinstance(self._global(func.id), types.BuiltinFunctionType)
-            return isinstance(func, gast.Attribute) and self.plain(func, receivers) and "random" not in _dotted(func) \
-                and isinstance(self._root_value(func), types.ModuleType)     # (np.random draws: an effect)
+                return func.id in _PURE_BUILTINS and self._global(func.id) is getattr(builtins, func.id)
+            module = self._root_value(func) if isinstance(func, gast.Attribute) else None
+            return isinstance(module, types.ModuleType) and module.__name__.partition(".")[0] in ("numpy", "math") \
+                and not set(_dotted(func)) & _CHANGING and all(k.arg != "out" for k in node.keywords)
         return True
 
     def _global(self, name):
