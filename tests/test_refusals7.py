@@ -23,6 +23,9 @@ class Single:
     def run(self, w):
         self.layer.scale(w)
 
+    def total(self):
+        return self.layer.v * self.k
+
 
 class Model(Net):
     def run(self, w):
@@ -50,6 +53,9 @@ class Model(Net):
 
     def update(self, layer, w):
         layer.v = layer.v * w
+
+    def total(self):
+        return self.layers[0].v + self.layers[-1].v
 
 
 # -- the programs, each with a maker of fresh arguments ---------------------------------
@@ -109,17 +115,21 @@ def _state(value):
 
 @pytest.mark.parametrize("f", list(PROGRAMS), ids=lambda f: f.__name__)
 def test_methods_changing_held_objects_are_followed_in_every_mode(f):
+    _followed_in_every_mode(f, PROGRAMS[f])
+
+
+def _followed_in_every_mode(f, made):
     rng = np.random.default_rng(len(f.__name__))
     x, t = rng.uniform(0.2, 1.2, 3), rng.normal(size=3)
-    fresh = lambda v: f(v, PROGRAMS[f]())          # Python changes the objects it is given: new ones each run
-    held = PROGRAMS[f]()
+    fresh = lambda v: f(v, made())          # Python changes the objects it is given: new ones each run
+    held = made()
     assert_close(astgrad.grad(f)(x.copy(), held), numerical_grad(fresh, (x,)))
     assert_close(astgrad.jvp(f, (x.copy(), held), (t, None))[1], numerical_jvp(fresh, (x,), (t,)))
     assert_close(astgrad.hessian(f)(x.copy(), held),
-                 numerical_hessian(lambda v: astgrad.grad(f)(v, PROGRAMS[f]()), (x,)), rtol=1e-4, atol=1e-5)
-    assert _state(held) == _state(PROGRAMS[f]())        # the derivatives worked on copies
+                 numerical_hessian(lambda v: astgrad.grad(f)(v, made()), (x,)), rtol=1e-4, atol=1e-5)
+    assert _state(held) == _state(made())        # the derivatives worked on copies
     value, grad = astgrad.value_and_grad(f)(x.copy(), held)
-    assert value == f(x.copy(), held) and _state(held) != _state(PROGRAMS[f]())   # the call itself changes them
+    assert value == f(x.copy(), held) and _state(held) != _state(made())   # the call itself changes them
     assert_close(grad, numerical_grad(fresh, (x,)))
 
 
@@ -197,3 +207,54 @@ def test_the_forms_left_refused_name_the_line_and_give_advice_that_fits(f, given
     assert _state(held) == _state(given())
     assert_close(astgrad.grad(held_layer_scaled)(x.copy(), Single(Box(0.3))),      # the next call works
                  numerical_grad(lambda v: held_layer_scaled(v, Single(Box(0.3))), (x,)))
+
+
+# -- such a method called inside an expression, or beside a method that only reads -------
+
+def forward_inside_a_sum(x, model):
+    r = x[0] * x[2] + model.forward(x[1])
+    return r * model.layers[0].v
+
+
+def forward_inside_a_product_returned(x, model):
+    return np.sum(x) * model.forward(x[0], gain=x[2]) + model.total()
+
+
+def held_layer_run_then_its_total(x, m):
+    m.run(x[0] * x[1])
+    return m.total() * x[2]
+
+
+INSIDE = {
+    forward_inside_a_sum: lambda: Model([Box(0.3), Box(0.5)]),
+    forward_inside_a_product_returned: lambda: Model([Box(0.4), Box(-0.2)]),
+    held_layer_run_then_its_total: lambda: Single(Box(0.6), k=0.5),
+}
+
+
+@pytest.mark.parametrize("f", list(INSIDE), ids=lambda f: f.__name__)
+def test_a_call_inside_an_expression_or_beside_a_reading_method_is_followed_in_every_mode(f):
+    _followed_in_every_mode(f, INSIDE[f])
+
+
+def forward_after_reading_what_it_changes(x, model):
+    r = model.layers[0].v * x[0] + model.forward(x[1])      # (Python reads layers[0].v before the call)
+    return r * x[2]
+
+
+def forward_in_a_short_circuit(x, model):
+    r = x[0] > 2.0 or model.forward(x[1])       # (called only where x[0] <= 2)
+    return r * x[2]
+
+
+@pytest.mark.parametrize("f", [forward_after_reading_what_it_changes, forward_in_a_short_circuit],
+                         ids=lambda f: f.__name__)
+def test_a_call_after_a_read_it_changes_or_maybe_not_made_is_refused(f):
+    held, x = Model([Box(0.3), Box(0.5)]), np.array([0.4, 0.9, 1.3])
+    for derivative in (lambda *a: astgrad.grad(f)(*a), lambda *a: astgrad.jvp(f, a, (x, None))):
+        with pytest.raises(astgrad.TransformError, match=_line(f, 1) + r"the call of Model\.forward changes an object "
+                           r"held by .*or inside an expression that reads nothing it changes before it \(x\[0\] \+ "
+                           r"obj\.forward\(w\)\)"):
+            derivative(x.copy(), held)
+    assert _state(held) == [0.3, 0.5]
+    _followed_in_every_mode(forward_inside_a_sum, INSIDE[forward_inside_a_sum])      # the next call works

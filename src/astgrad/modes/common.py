@@ -1701,8 +1701,8 @@ def _method_change_message(method, receiver, where):
                 f"argument and calls the method itself: call it there (for layer in model.layers: "
                 f"layer.scale(w)), or differentiate {method} itself (grad(obj.{short})); astgrad also follows it "
                 f"called as a statement of its own on such an argument (obj.{short}(w), y = obj.{short}(w) or "
-                f"return obj.{short}(w)), where the method names self only to read its attributes and returns only at "
-                f"its end")
+                f"return obj.{short}(w)) or inside an expression that reads nothing it changes before it (x[0] + "
+                f"obj.{short}(w)), where the method names self only to read its attributes and returns only at its end")
     through_a_call = (where.what or "").startswith("the call of") or "setattr(" in (where.text or "")
     if through_a_call:          # _set(self, w), setattr(self, "v", ...): no attribute of self changed in place
         return (f"{_callee_change(method, 'the object it is called on', where)}. astgrad follows a method "

@@ -1,6 +1,8 @@
 """A method of an argument's object called for what it does to the objects it holds:
 ``def run(self, w): for layer in self.layers: layer.scale(w)``, called in the function
-as ``model.run(w)`` (also ``v = model.run(w)`` and ``return model.run(w)``). Its body is
+as ``model.run(w)`` (also ``v = model.run(w)``, ``return model.run(w)``, and inside an
+expression where hoisted_methods.py takes it out into a statement of its own; a method of
+the same object that only reads, ``m.total()``, is written in beside it). Its body is
 written in the function in place of the call, ``self`` as the argument's name, its
 parameters and locals under fresh names bound to the arguments as Python binds them, so
 that ``for layer in model.layers: layer.scale(w)`` is what the function itself says, and
@@ -26,6 +28,7 @@ from ...core import walk
 from .. import object_layouts as L
 from ..source import parsed_for_reading
 from .argument_objects import only_attribute_reads
+from .hoisted_methods import hoist_method_calls
 from .scopes import parameters, rename_locals
 
 _DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.Yield, gast.YieldFrom,
@@ -34,13 +37,19 @@ _DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda
 
 def inline_argument_methods(normalizer, tree):
     """Write in each call of such a method (see the module docstring); whether one was.
-    Kept only where the function then names each argument whose method was written in only
-    to read its attributes: a call left as it is (``r + model.run(w)``) keeps the refusal
-    that names it."""
+    Kept only where one of them calls another for its effect, and the function then names
+    each argument whose method was written in only to read its attributes: a call left as
+    it is (``r + model.run(w)`` where ``r`` is read off the model) keeps the refusal that
+    names it. A call inside an expression is first taken out into a statement of its own
+    where that changes nothing Python computes (hoisted_methods.py)."""
+    if not any(layout[0] == L.OBJECT for layout in normalizer.named_layouts().values()):
+        return False        # (no argument's object: nothing to write in)
     trial, inlined, receivers = copy.deepcopy(tree), [], set()
+    receiver_of = lambda call: (_inlinable_call(normalizer, trial, call) or (None,))[0]
+    hoist_method_calls(normalizer, trial, receiver_of, lambda stmt: _method_call(stmt) is stmt.value)
     for block in walk.walk_blocks(trial.body):
         for stmt in list(block):
-            found = _inlinable_call(normalizer, trial, stmt)
+            found = _inlinable_call(normalizer, trial, _method_call(stmt))
             if found is not None:
                 receiver, method, body, bound = found
                 at = block.index(stmt)
@@ -48,18 +57,21 @@ def inline_argument_methods(normalizer, tree):
                 inlined.append(method)
                 receivers.add(receiver)
     layouts = normalizer.named_layouts()
-    if not inlined or not all(only_attribute_reads(trial, name, layouts[name][1]) for name in receivers):
+    if not any(_calls_for_effect(method) for method in inlined) \
+            or not all(only_attribute_reads(trial, name, layouts[name][1]) for name in receivers):
         return False
     tree.body = trial.body
     normalizer.__dict__.setdefault("inlined_methods", []).extend(inlined)
     return True
 
 
-def _inlinable_call(normalizer, tree, stmt):
-    """(the argument's name, the method, its tree, its arguments bound) where ``stmt``
+def _inlinable_call(normalizer, tree, call):
+    """(the argument's name, the method, its tree, its arguments bound) where ``call``
     calls a method that may be written in; else None."""
-    call = _method_call(stmt)
-    name = call.func.value.id if call is not None else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and isinstance(call.func.value, gast.Name)):
+        return None
+    name = call.func.value.id
     if name not in parameters(tree) or normalizer.bound_count.get(name) or normalizer.is_receiver(name):
         return None
     layout = normalizer.named_layouts().get(name)
@@ -82,8 +94,7 @@ def _method_call(stmt):
 
 
 def _inlinable_body(normalizer, tree, cls, method):
-    """The method's syntax tree where it may be written in (module docstring), else None.
-    Only a method calling another for its effect is: the others are followed already."""
+    """The method's syntax tree where it may be written in (module docstring), else None."""
     if method is normalizer.source.fn or method.__closure__ or M.static_attribute(cls, "__getattr__") is not M.MISSING \
             or M.static_attribute(cls, "__getattribute__") is not object.__getattribute__:
         return None
@@ -99,13 +110,19 @@ def _inlinable_body(normalizer, tree, cls, method):
     nodes = [n for stmt in node.body for n in S.walk_nodes(stmt)]
     if any(isinstance(n, _DEFINING) for n in nodes) \
             or any(isinstance(n, gast.Return) and n is not node.body[-1] for n in nodes) \
-            or not any(isinstance(n, gast.Expr) and isinstance(n.value, gast.Call) for n in nodes) \
             or not _reads_values_only(node, own, cls):
         return None
     if method.__globals__ is not normalizer.source.globals:     # another module's method: othermod.SCALE
         node = S.copy(node)
         normalizer.foreign_names(method, node)
     return node if _same_free_names(normalizer, tree, method, node) else None
+
+
+def _calls_for_effect(method):
+    """Whether ``method`` calls another for its effect (``layer.scale(w)``): a function
+    calling only methods that read (``m.total()``) is followed already as it is."""
+    nodes = S.walk_nodes(parsed_for_reading(method).tree)
+    return any(isinstance(n, gast.Expr) and isinstance(n.value, gast.Call) for n in nodes)
 
 
 def _reads_values_only(node, own, cls):

@@ -34,7 +34,7 @@ def hoist_gets(normalizer, block, queues):
     out = []
     for stmt in block:
         value = stmt.value if isinstance(stmt, _STATEMENTS) else None
-        gets = None if value is None or _taken_alone(stmt) else _eager_gets(value, queues)
+        gets = None if value is None or _taken_alone(stmt) else eager_calls(value, lambda n: _is_get(n, queues))
         named = sum(isinstance(n, gast.Name) and n.id in queues for n in S.walk_nodes(stmt))
         if not gets or named != len(gets):
             out.append(stmt)
@@ -44,7 +44,7 @@ def hoist_gets(normalizer, block, queues):
             normalizer.locals.add(name)
             normalizer.bound_count[name] = 1
             out.append(gast.copy_location(S.assign(name, get), stmt))
-            _replace(stmt, get, gast.copy_location(S.name(name), get))
+            replace_node(stmt, get, gast.copy_location(S.name(name), get))
         out.append(stmt)
     return out
 
@@ -61,22 +61,24 @@ def _is_get(node, queues=None):
         and not node.args and not node.keywords
 
 
-def _eager_gets(node, queues):
-    """The ``get()`` calls of ``queues`` under ``node`` in the order Python runs them, or
-    None where one of them lies under a node that may not evaluate it once."""
-    if _is_get(node, queues):
+def eager_calls(node, chosen):
+    """The nodes under ``node`` that ``chosen`` picks (a queue's ``get()`` calls), in the
+    order Python runs them, not looking inside them; None where one of them lies under a
+    node that may not evaluate it once."""
+    if chosen(node):
         return [node]
     eager = isinstance(node, _EAGER) and not (isinstance(node, gast.Compare) and len(node.ops) > 1)
     found = []
     for child in gast.iter_child_nodes(node):
-        inner = _eager_gets(child, queues)
+        inner = eager_calls(child, chosen)
         if inner is None or inner and not eager:
             return None
         found += inner
     return found
 
 
-def _replace(root, old, new):
+def replace_node(root, old, new):
+    """``root`` with its node ``old`` (found by identity) replaced by ``new``."""
     for node in S.walk_nodes(root):
         for field, value in gast.iter_fields(node):
             if value is old:
