@@ -20,6 +20,7 @@ from .core.functions import (StandIn, derivative_keywords, parameter_names, publ
                              public_signature, seed_parameter, underlying)
 from .errors import FunctionValueUnknown, TransformError, UnresolvedName, as_refusal, is_value_refusal
 from .tuple_gradient import tuple_gradient
+from .user_warnings import call_from_users_line
 from .attribute_gradient import attribute_gradient
 from .bound import (BoundMethod, PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
                     library_advice, path_text, user_code, wrt_items)
@@ -1675,7 +1676,8 @@ class Hessian:
         # the code is made (or the program refused) before f runs, as grad does
         products = self._product._products(args, kwargs, basis[0]) if basis else None
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
-        _check_scalar(_underlying(f)(*_copies(target.arguments(bound)), **bound.kwargs), _function_name(f))
+        _check_scalar(call_from_users_line(_underlying(f), _copies(target.arguments(bound)), bound.kwargs),
+                      _function_name(f))       # a warning f gives is shown at the line calling the hessian
         after = before.taken_again() if before is not None else None
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))

@@ -15,7 +15,7 @@ from .core.functions import ITEMS_ROOT, LAYOUT_ROOT, items_snapshot, same_items
 from .core.methods import CLASS_ROOT
 from .core.ops import is_user_function
 from .core.missing import MISSING
-from .frontend.object_layouts import layout_of
+from .frontend.object_layouts import global_layout
 from .frontend.source import ScopeRoot
 from .rules.rule_reads import VERSION
 
@@ -97,7 +97,7 @@ class LayoutView:
         self.expected = expected
 
     def __getitem__(self, _key):
-        return self.expected if layout_of(self.obj) == self.expected else None
+        return self.expected if global_layout(self.obj) == self.expected else None
 
     def __contains__(self, _key):
         return True

@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import sys
+import weakref
 from typing import Any, Callable, Set, TypeVar, cast
 
 from .core.generated_text import origin
@@ -47,6 +48,17 @@ def public(fn: F) -> F:
 
 
 _ENTRY_CODES: Set[Any] = set()     # the code of entry points made by entry_point (not in this file)
+
+
+# code astgrad runs a user's function through, placed at the user's line (user_warnings.py):
+# its frame repeats that line, so a traceback leaves it out as astgrad's own
+_STAND_IN_CODES: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
+def stands_in_for_users_line(code):
+    """Mark ``code`` as astgrad's, though its file and line are the user's."""
+    _STAND_IN_CODES.add(code)
+    return code
 
 
 def entry_point(fn: F) -> F:
@@ -156,7 +168,8 @@ def _is_message(error, frames):
 
 
 def _internal(tb):
-    return tb.tb_frame.f_code.co_filename.startswith(_PACKAGE)
+    code = tb.tb_frame.f_code
+    return code.co_filename.startswith(_PACKAGE) or code in _STAND_IN_CODES
 
 
 def _frames(tb):

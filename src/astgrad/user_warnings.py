@@ -7,11 +7,14 @@ function is the one differentiated), matched with the filters and the once-per-p
 registry of the user's module, as Python matches them.
 """
 
+import functools
 import os
 import sys
+import types
 import warnings
 
 from .core.generated_text import origin
+from .tracebacks import stands_in_for_users_line
 
 _ASTGRAD_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
@@ -51,6 +54,31 @@ def _place(frame, stacklevel, skipped):
             return "<sys>", 1, sys.__dict__             # as Python's, past the outermost frame
     filename, line = origin(frame.f_code.co_filename, frame.f_lineno) or (frame.f_code.co_filename, frame.f_lineno)
     return filename, line, frame.f_globals
+
+
+def call_from_users_line(fn, args, kwargs):
+    """``fn(*args, **kwargs)`` run by astgrad itself (hessian's plain run of ``f``), as if
+    the user's line that called astgrad called it: the frame calling ``fn`` has that
+    line's file, line number and module globals, so a ``warnings.warn(..., stacklevel=2)``
+    in ``fn`` is shown at that line and counted in its module's registry, as a plain call
+    of ``fn`` there shows it."""
+    frame = sys._getframe(1)
+    while frame is not None and _astgrad_own(frame):
+        frame = frame.f_back
+    if frame is None:
+        return fn(*args, **kwargs)
+    filename, line = origin(frame.f_code.co_filename, frame.f_lineno) or (frame.f_code.co_filename, frame.f_lineno)
+    calling = types.FunctionType(_calling_code(filename, line, frame.f_code.co_name),
+                                 module_globals_of(filename, frame.f_globals))
+    return calling(fn, args, kwargs)
+
+
+@functools.lru_cache(maxsize=64)
+def _calling_code(filename, line, name):
+    """The code of ``lambda fn, args, kwargs: fn(*args, **kwargs)`` placed at ``filename:line``
+    in a function named ``name`` (a traceback through it shows the user's line)."""
+    code = compile("lambda fn, args, kwargs: fn(*args, **kwargs)", filename, "eval").co_consts[0]
+    return stands_in_for_users_line(code.replace(co_firstlineno=max(line or 1, 1), co_name=name))
 
 
 def _astgrad_own(frame):

@@ -98,6 +98,15 @@ def layout_of(value, depth=_DEPTH, seen=None):
         seen.discard(id(value))
 
 
+def global_layout(value):
+    """The layout of a global (or a closure variable) the function reads, or of what an
+    attribute of one holds: as ``layout_of``, and an empty list or tuple too (a loop over
+    it runs no step, ``for layer in NET.layers`` with no layers yet)."""
+    if (type(value) is list or type(value) is tuple) and not value:
+        return (ITEMS, type(value), ())
+    return layout_of(value)
+
+
 def keyed_layout(value):
     """The layout of a dict given as an argument whose keys are str or int (no bool) and
     whose values are objects with a layout (``params["layer"].apply(x)``), some of them
@@ -408,7 +417,7 @@ def item(tree, index=None):
         return None
     items = tree[2]
     if index is None:
-        return items[0] if all(entry == items[0] for entry in items) else None
+        return items[0] if items and all(entry == items[0] for entry in items) else None
     return items[index] if -len(items) <= index < len(items) else None
 
 

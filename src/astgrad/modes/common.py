@@ -257,7 +257,7 @@ def outside_object_handed_error(source, fn, stmt, callee, bound, error):
     if not str(getattr(error, "reason", "")).startswith("the method call ") \
             or "changes a differentiated value in place" not in str(error.reason) or not error.construct:
         return None
-    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} if fn is not None else set()
+    params = _parameters(fn)
     for param, atom in bound.arguments.items():
         called_on = re.search(rf"\b{re.escape(param)}\.{re.escape(error.construct[1:-2])}\(", error.line or "")
         if not (isinstance(atom, gast.Name) and called_on):
@@ -312,7 +312,8 @@ def value_call_error(source, stmt, op, fn=None):
                              f"returns; {registry.TRANSFORMS_INSIDE}", stmt, construct=ops.CALL_OF_VALUE)
         return function_value_unknown(error) if from_parameter else error   # grad(h.loss): h's class known later
     if fn is not None and callee is not None and _taken_by_key(fn, callee.id):
-        error = _zipped_functions_error(source, stmt) if _zips_by_position(fn) else _key_known_later_error(source, stmt)
+        error = _zipped_functions_error(source, stmt, _zip_loop_header(source, fn, callee.id)) \
+            if _zips_by_position(fn) else _key_known_later_error(source, stmt)
         return function_value_unknown(error) if from_parameter else error
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "
@@ -361,14 +362,47 @@ def _key_known_later_error(source, stmt):
         construct="a function taken by a key known only when the code runs")
 
 
-def _zipped_functions_error(source, stmt):
+def _zipped_functions_error(source, stmt, header):
+    """The refusal of a call of the function a loop over zip binds, in the user's names
+    where ``header`` (_zip_loop_header) gives them."""
+    loop, function, functions, values = header or ("for f, g in zip(fs, gains)", "f", "fs", ["gains"])
+    by_position = ", ".join(f"{v}[i]" for v in values)
     return source.error(
-        "astgrad cannot differentiate a call of a function a loop over zip binds (for f, g in zip(fs, gains)) "
+        f"astgrad cannot differentiate a call of a function a loop over zip binds ({loop}) "
         "where the number of items zip gives is known only when the code runs: which function each step "
         "calls, and so its derivative, is not known when the code is generated. Loop over the functions "
-        "alone, reading the values by position (for i, f in enumerate(fs): ... gains[i] ...), or zip them "
-        "with a tuple or list display of the values (zip(fs, (a, b))), both of which are followed", stmt,
-        construct="a function a loop over zip binds")
+        f"alone, reading the values by position (for i, {function} in enumerate({functions}): ... {by_position} ...), "
+        f"or zip them with a tuple or list display of the values (zip({functions}, (a, b))), both of which are "
+        "followed", stmt, construct="a function a loop over zip binds")
+
+
+def _zip_loop_header(source, fn, called):
+    """(the loop's header, the function's name, the sequence of functions, the other
+    sequences) as the user wrote ``for f, g in zip(fs, gains):`` on one line, for the
+    loop binding ``called`` (the core tree ``fn`` reads ``called = seq[k]`` and
+    ``zip_length(seq, position, "file:line")``); None where the line reads otherwise."""
+    seqs = {node.value.value.id for node in S.operand_nodes(fn) if isinstance(node, gast.Assign)
+            and called in S.stored_names(node.targets[0]) and isinstance(node.value, gast.Subscript)
+            and isinstance(node.value.value, gast.Name)}
+    places = [node.args[2].value for node in S.operand_nodes(fn) if isinstance(node, gast.Call)
+              and anno.get(node, Key.TARGET) is runtime.zip_length and isinstance(node.args[0], gast.Name)
+              and node.args[0].id in seqs and isinstance(node.args[2], gast.Constant)]
+    line = int(places[0].rpartition(":")[2]) - source.first_line + 1 if places else None
+    text = (source.line_text(types.SimpleNamespace(lineno=line)) or "").strip()
+    try:
+        loop = ast.parse(text + " pass").body[0] if text.startswith("for ") else None
+    except SyntaxError:
+        return None
+    if not (isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call) and isinstance(loop.target, ast.Tuple)
+            and all(isinstance(t, ast.Name) for t in loop.target.elts)):
+        return None
+    names = [t.id for t in loop.target.elts]
+    at = names.index(re.sub(r"_\d+$", "", called)) if re.sub(r"_\d+$", "", called) in names else None
+    if at is None or len(loop.iter.args) != len(names):
+        return None
+    sequences = [ast.unparse(a) for a in loop.iter.args]
+    return (f"for {', '.join(names)} in {ast.unparse(loop.iter)}", names[at], sequences[at],
+            sequences[:at] + sequences[at + 1:])
 
 
 def _zips_by_position(fn):
@@ -411,7 +445,7 @@ def _from_parameter(fn, name, items=False):
     of a parameter or of a name ``fn`` never binds, a global or a closure variable
     (``t = G[0]``; ``tup_1 = b`` then ``t = tup_1[0]``, a helper inlined), not the
     parameter itself under another name (``ax_1 = ax``)."""
-    params = {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    params = _parameters(fn)
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
@@ -1051,6 +1085,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
                 and _read_out_of_a_container(source, written.rpartition(".")[0]):
             _refuse_write_into_an_attribute(source, stmt, action, written)
         what = "an item of a container or an attribute" + (f": {written}" if written else "")
+        if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
+            what = f"an item or attribute of the argument {written}"
         raise source.error(
             f"{action} the list, dict or array this line writes into ({what}) while another name may "
             f"share its memory (an argument, "
@@ -1062,6 +1098,12 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+
+
+def _parameters(tree):
+    """The names of the parameters of the function ``tree`` (none for None)."""
+    arguments = getattr(tree, "args", None)
+    return {a.id for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} if arguments else set()
 
 
 def _appends_to_an_attribute(source, stmt, name, action):
@@ -2035,8 +2077,8 @@ def _outside_object(source, fn, name):
         and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
     if len(bindings) == 1 and isinstance(bindings[0].value, gast.Name):
         name = bindings[0].value.id
-    elif bindings or fn is None:
-        return None
+    elif bindings or fn is None or name in _parameters(fn):
+        return None     # (an argument named as a global is the argument: it hides the global)
     whose = "closure variable" if name in source.closure else "global" if name in source.globals else None
     held = source.closure.get(name, source.globals.get(name))
     if whose is None or type(held).__module__ in ("builtins", "numpy") or not hasattr(held, "__dict__") \
@@ -2050,7 +2092,7 @@ def _item_of_argument(fn, owner, call, varied):
     an item or attribute of a parameter (not a parameter itself), is given a value that
     depends on the inputs differentiated (``varied``): ``t = tup[0]; t.scale(w)`` makes
     the result depend on ``w`` through ``tup[0].v``, which no flow of values shows."""
-    if fn is None or owner.id in {a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}:
+    if fn is None or owner.id in _parameters(fn):
         return False
     given = any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
     return given and _from_parameter(fn, owner.id, items=True)

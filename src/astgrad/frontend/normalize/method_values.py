@@ -246,7 +246,7 @@ class MethodValueLowering:
         if key in known:
             return known[key]
         obj = self.source.resolve_path(path, depend=False)
-        tree = L.layout_of(obj)
+        tree = L.global_layout(obj)
         if tree is None or tree[0] != L.ITEMS:
             return None
         self.source.resolve_path(path)

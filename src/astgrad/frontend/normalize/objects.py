@@ -251,7 +251,7 @@ class ObjectLowering:
             for inner in stmt.body:
                 self.line = getattr(inner, "lineno", self.line)
                 self.statement(S.copy(inner))
-        del self.named_layouts()[target.id]
+        self.named_layouts().pop(target.id, None)      # (not set where the list is empty: no step)
         for inner in stmt.orelse:
             self.line = getattr(inner, "lineno", self.line)
             self.statement(inner)
