@@ -578,14 +578,6 @@ def _saves_before(stmt, name, value):
     return changed != name and changed not in S.names_in(value)
 
 
-def creates_new_value(value):
-    """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
-    from ..analysis.sharing import call_is_fresh
-    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Constant)):
-        return True
-    return isinstance(value, gast.Call) and call_is_fresh(value)
-
-
 def _element_read(stmt):
     """``v = y[i]`` with a single index: a number for a 1-D ``y``, a view (row) otherwise."""
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
