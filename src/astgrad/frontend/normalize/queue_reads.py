@@ -77,14 +77,9 @@ def _eager_gets(node, queues):
 
 
 def _replace(root, old, new):
-    for node in S.walk_nodes(root):
-        for field, value in gast.iter_fields(node):
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list) and any(item is old for item in value):
-                value[[id(item) for item in value].index(id(old))] = new
-                return
+    """Put ``new`` where a node under ``root`` holds ``old``."""
+    owner = next(node for node in S.walk_nodes(root) if any(child is old for child in gast.iter_child_nodes(node)))
+    S.replace_child(owner, old, new)
 
 
 def measured(call, queue, maxsize):
