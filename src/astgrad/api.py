@@ -979,9 +979,8 @@ def _value_and_pullback_codes(f, primals, bound, before):
             before.restore()
     file, line = _where(inspect.unwrap(_user_function(f)))
     where = f"{file}:{line}: " if file is not None else ""
-    raise TransformError(f"{where}vjp of {_function_name(f)}: a name it depends on ({place}) was rebound (by another "
-                         f"thread) during each of {_SETTLE_ATTEMPTS} runs, so its value and its pullback could not be "
-                         f"made for the same functions. {caching.REBOUND_ADVICE}")
+    raise TransformError(caching.rebound_message(f"{where}vjp of {_function_name(f)}", place,
+                                                 f"{_SETTLE_ATTEMPTS} runs", "pullback"))
 
 
 def _as_started(before, compute):

@@ -112,10 +112,6 @@ def narrower_inexact(kinds):
     return {name for name, width in widths.items() if width < widest}
 
 
-def is_python_float(kind):
-    return kind == "float"
-
-
 KEY_TAG = "kinds"
 
 

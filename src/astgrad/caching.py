@@ -318,16 +318,19 @@ def _consistent_entry(fn, key):
 
 def _rebound_at_every_generation(fn, place):
     return TransformError(
-        f"the derivative of {fn.__qualname__}: a name it depends on ({place}) was rebound (by another thread) "
-        f"during each of {_REMAKE_ATTEMPTS} generations of its code, so its value and its derivative could not "
-        f"be made for the same functions. {REBOUND_ADVICE}",
+        rebound_message(f"the derivative of {fn.__qualname__}", place,
+                        f"{_REMAKE_ATTEMPTS} generations of its code", "derivative"),
         fn.__code__.co_filename, fn.__code__.co_firstlineno, construct="a name rebound by another thread")
 
 
-# what to do where another thread keeps rebinding a name while code is made or vjp runs
-REBOUND_ADVICE = ("The function itself is not at fault: a call made while the name stays bound works. Rebind it "
-                  "from one thread at a time (a lock held around the rebinding and around the calls that use it), "
-                  "or pass the function as an argument")
+def rebound_message(subject, place, during, derivative):
+    """The refusal where another thread keeps rebinding a name (at ``place``) while code is
+    made or vjp runs: ``subject`` (what could not be made), ``during`` (each of what), and
+    the ``derivative`` that could not be made for the same functions as the value."""
+    return (f"{subject}: a name it depends on ({place}) was rebound (by another thread) during each of {during}, "
+            f"so its value and its {derivative} could not be made for the same functions. The function itself is "
+            "not at fault: a call made while the name stays bound works. Rebind it from one thread at a time (a "
+            "lock held around the rebinding and around the calls that use it), or pass the function as an argument")
 
 
 _REMAKE_ATTEMPTS = 8    # generations while another thread keeps rebinding a name the code depends on

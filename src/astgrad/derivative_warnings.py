@@ -41,9 +41,7 @@ def sort_warnings():
     if not SUPPORTED:
         return None
     current = _extobj_contextvar.get()
-    sorting = _SORTING.get(current, False)
-    if sorting is False:
-        sorting = _sorting_settings(current)
+    sorting = _sorting_settings(current)
     return None if sorting is None else (_extobj_contextvar.set(sorting[0]), sorting)
 
 
@@ -67,14 +65,19 @@ def sort_entered_settings():
     if not SUPPORTED:
         return
     current = _extobj_contextvar.get()
-    sorting = _SORTING.get(current, False)
-    if sorting is False:
-        sorting = _sorting_settings(current)
+    sorting = _sorting_settings(current)
     if sorting is not None and sorting[0] is not current:
         _extobj_contextvar.set(sorting[0])
 
 
 def _sorting_settings(current):
+    """(``current`` NumPy settings sorted, the _Sorting answering for them), or None
+    where every kind is ignored; made once per settings (``_SORTING``)."""
+    sorting = _SORTING.get(current, False)
+    return _made_sorting_settings(current) if sorting is False else sorting
+
+
+def _made_sorting_settings(current):
     modes, callback = _callers_settings()
     if len(_SORTING) > 64:          # settings made by many errstate blocks: not kept forever
         _SORTING.clear()

@@ -45,8 +45,9 @@ def users_place(frame):
     filename, line = frame.f_code.co_filename, frame.f_lineno
     found = _operation_at(frame)
     node = found and found[0]
-    if origin(filename, line) is not None:      # generated code
-        filename, line = origin(filename, line)
+    generated = origin(filename, line)
+    if generated is not None:       # generated code: the user's line it was made from
+        filename, line = generated
         line = _users_line(found, _prefix_length(frame.f_code), filename, line)
         if line is None:
             return None
@@ -163,13 +164,17 @@ def _signature(node):
     """What identifies an operation across the user's code and the code generated from
     it: the name called, or the operator and its operands written as numbers."""
     if isinstance(node, ast.Call):
-        func = node.func
-        return "call", func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return "call", _called_name(node.func)
     if isinstance(node, ast.UnaryOp):
         return type(node.op), (_number(node.operand),)
     if isinstance(node, ast.AugAssign):
         return type(node.op), (_ANY, _number(node.value))
     return type(node.op), (_number(node.left), _number(node.right))
+
+
+def _called_name(func):
+    """The name a call's ``func`` is written with (``log`` in ``np.log(x)``), or None."""
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
 def _number(expr):
@@ -197,10 +202,7 @@ def numpy_name(node, frame):
     arithmetic says (``scalar divide``)."""
     if isinstance(node, ast.Call):
         name = getattr(_value(node.func, frame), "__name__", None)
-        if isinstance(name, str):
-            return name
-        func = node.func
-        return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return name if isinstance(name, str) else _called_name(node.func)
     if not isinstance(node, (ast.BinOp, ast.UnaryOp, ast.AugAssign)):
         return None
     name = _OPERATOR_UFUNCS.get(type(node.op))

@@ -101,9 +101,8 @@ def _as_users_frame(tb):
         if hasattr(placeholder, "co_qualname"):
             placeholder = placeholder.replace(co_qualname=name)
         exec(placeholder, {"_Placeholder": _Placeholder})
-    except _Placeholder:
-        made = sys.exc_info()[2]
-        return made.tb_next if made is not None and made.tb_next is not None else tb
+    except _Placeholder as raised:
+        return raised.__traceback__.tb_next or tb      # the placeholder's frame, below this one's
     except Exception:      # noqa: BLE001 - a line that cannot be placed: the generated frame stays
         return tb
     return tb

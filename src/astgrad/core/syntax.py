@@ -404,6 +404,16 @@ def replace_loads(tree, identifier, value):
     return tree
 
 
+def replace_child(owner, old, new):
+    """Put the node ``new`` where ``owner`` holds the node ``old`` (a field of its own, or
+    an item of a list it holds)."""
+    for field, value in gast.iter_fields(owner):
+        if value is old:
+            setattr(owner, field, new)
+        elif isinstance(value, list) and any(v is old for v in value):
+            setattr(owner, field, [new if v is old else v for v in value])
+
+
 def _reads(node, identifier):
     """Whether ``node`` is a read of the name ``identifier``."""
     return isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id == identifier

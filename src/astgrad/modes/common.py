@@ -5,6 +5,7 @@ import ast
 import builtins
 import collections
 import copy as copy_module
+import functools
 import inspect
 import operator
 import os
@@ -611,14 +612,6 @@ def _saves_before(stmt, name, value):
     return changed != name and changed not in S.names_in(value)
 
 
-def creates_new_value(value):
-    """Whether ``value`` certainly evaluates to a new object (not a view or an alias)."""
-    from ..analysis.sharing import call_is_fresh
-    if isinstance(value, (gast.BinOp, gast.UnaryOp, gast.List, gast.Dict, gast.Constant)):
-        return True
-    return isinstance(value, gast.Call) and call_is_fresh(value)
-
-
 def _element_read(stmt):
     """``v = y[i]`` with a single index: a number for a 1-D ``y``, a view (row) otherwise."""
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
@@ -961,9 +954,16 @@ def _saved_copies(statements):
             copied = isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, Key.TARGET) in (runtime.snapshot, runtime.saved_item)
             (copies if copied else others).add(stmt.targets[0].id)
-        elif isinstance(stmt, (gast.Assign, gast.For)):
-            others |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+        else:
+            others |= _names_bound_by(stmt)
     return copies - others
+
+
+def _names_bound_by(stmt):
+    """The names an assignment or a ``for`` loop ``stmt`` binds (none for another statement)."""
+    if isinstance(stmt, (gast.Assign, gast.For)):
+        return S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+    return set()
 
 
 def _int_names(body):
@@ -975,8 +975,8 @@ def _int_names(body):
                 and (isinstance(stmt.value, gast.Name)
                      or isinstance(stmt.value, gast.Constant) and type(stmt.value.value) is int):
             sources.setdefault(stmt.targets[0].id, set()).add(getattr(stmt.value, "id", None))
-        elif isinstance(stmt, (gast.Assign, gast.For)):
-            other |= S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target)
+        else:
+            other |= _names_bound_by(stmt)
     candidates = {n: found - {None} for n, found in sources.items() if n not in other}
     while True:
         more = {n for n, found in candidates.items() if n not in ints and found <= ints}
@@ -1688,17 +1688,12 @@ def _in_standard_library(filename):
     return path.startswith(_standard_library_directory()) and "site-packages" not in path
 
 
+@functools.lru_cache(maxsize=None)
 def _standard_library_directory():
     """The standard library's directory, found when first asked: ``sysconfig`` loads a
     large table of build settings, which a process that never asks need not load."""
-    global _STANDARD_LIBRARY_DIRECTORY
-    if _STANDARD_LIBRARY_DIRECTORY is None:
-        import sysconfig
-        _STANDARD_LIBRARY_DIRECTORY = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
-    return _STANDARD_LIBRARY_DIRECTORY
-
-
-_STANDARD_LIBRARY_DIRECTORY = None
+    import sysconfig
+    return os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
 
 
 def _library_change_message(callee, where):

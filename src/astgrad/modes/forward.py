@@ -45,6 +45,7 @@ def _tangent_kinds(kinds, wrt_names, tangent):
         kinds[tangent(name)] = argument_kinds.shaped_like(kinds.get(name))
     return kinds
 
+
 class ForwardMode(Transform):
     def __init__(self, source, fn, wrt, namer, namespace, *, callees, kinds=None, tangent_only=False,
                  value_only=False):

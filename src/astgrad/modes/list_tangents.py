@@ -170,23 +170,30 @@ def _stack_read(node, candidates):
     if isinstance(node, gast.Call) and len(node.args) == 1 and isinstance(node.args[0], gast.Name) \
             and node.args[0].id in candidates and anno.get(node, Key.TARGET) is runtime.zeros_like:
         return node.args[0].id
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and not node.keywords \
-            and isinstance(node.func.value, gast.Name) and node.func.value.id in candidates \
-            and (node.func.attr, len(node.args)) == ("append", 1):
-        return node.func.value.id
+    called = _stack_method(node, candidates)
+    if called is not None and called[1:] == ("append", 1):
+        return called[0]
     return _stack_item(node, candidates)
 
 
 def _stack_item(node, candidates):
     """The name among ``candidates`` that ``node`` pops or reads the last item of
     (``s.pop()``, ``s[-1]``), or None."""
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and not node.keywords \
-            and isinstance(node.func.value, gast.Name) and node.func.value.id in candidates \
-            and node.func.attr == "pop" and not node.args:
-        return node.func.value.id
+    called = _stack_method(node, candidates)
+    if called is not None and called[1:] == ("pop", 0):
+        return called[0]
     if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and isinstance(node.value, gast.Name) \
             and node.value.id in candidates and isinstance(node.slice, gast.Constant) and node.slice.value == -1:
         return node.value.id
+    return None
+
+
+def _stack_method(node, candidates):
+    """(the name among ``candidates``, the method, how many arguments) where ``node``
+    calls a method of that name with no keywords (``s.append(v)``), else None."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and not node.keywords \
+            and isinstance(node.func.value, gast.Name) and node.func.value.id in candidates:
+        return node.func.value.id, node.func.attr, len(node.args)
     return None
 
 

@@ -377,7 +377,7 @@ def _seed_fits_any_shape(body, output):
     a stacking and a reduction along an axis, whose adjoints need the seed with the
     output's axes, which a one-element output (shape (1, 1)) has (see ``transform``)."""
     for stmt in S.statements(body):
-        if not (isinstance(stmt, gast.Assign) and any(_stores(t, output) for t in stmt.targets)):
+        if not (isinstance(stmt, gast.Assign) and any(output in _stored(t) for t in stmt.targets)):
             continue
         op = ops.describe(stmt.value)
         name = getattr(op.key, "__name__", "") if op.kind is OpKind.CALL else ""
@@ -425,8 +425,3 @@ def _stored(target):
     if type(target) is gast.Name:       # the commonest, without a walk
         return (target.id,) if isinstance(target.ctx, gast.Store) else ()
     return S.stored_names(target)
-
-
-def _stores(target, name):
-    """Whether the assignment target ``target`` binds ``name``."""
-    return name in _stored(target)

@@ -135,18 +135,19 @@ class _Places:
         other's memory, which a copy would change; and the names such a name may be a copy
         of (``row = row_saved``): a copy of those would not be a view either."""
         calls = [given for _, given in self.overlap_checks] if overlap_checks else self.helper_arguments
-        return set().union(set(), *(self.asked_by(given, graph) for given in calls)) & names
+        return set().union(*(self.asked_by(given, graph) for given in calls)) & names
 
     @staticmethod
     def asked_by(given, graph):
         """The names a helper given ``given`` may ask whether they are views (see above)."""
         asked = {name for name in given if graph.made_from_closure(name) & (given - {name})}
-        return set().union(set(), *(graph.made_from_closure(name) for name in asked))
+        return set().union(*(graph.made_from_closure(name) for name in asked))
 
     def bound_once_before(self, name, position):
         """Whether ``name`` is bound once in the forward sweep, by a top-level statement
         before ``position`` (a check in the top level; None otherwise)."""
-        return position is not None and self.bindings.get(name, [None]) in ([p] for p in range(position))
+        found = self.bindings.get(name, [None])
+        return position is not None and len(found) == 1 and found[0] is not None and found[0] < position
 
     def written_between(self, first, last, name, graph):
         """Whether a write into memory ``name`` may share is made at a place from ``first`` to ``last``."""

@@ -61,7 +61,7 @@ def inline_argument_methods(normalizer, tree):
             or not all(only_attribute_reads(trial, name, layouts[name][1]) for name in receivers):
         return False
     tree.body = trial.body
-    normalizer.__dict__.setdefault("inlined_methods", []).extend(inlined)
+    normalizer.inlined_methods.extend(inlined)
     return True
 
 
@@ -148,13 +148,11 @@ def _same_free_names(normalizer, tree, method, node):
     in ``method``: the same object in both scopes (a global of the same module, a module
     named alike, whose rebinding the function's guards notice), a builtin, or the scope of
     another module's method (foreign.py), and not a name ``tree`` binds."""
-    own = {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
-    bound = {n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
-    source = normalizer.source
-    for name in {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)} - own:
+    bound, source = _bound_names(tree), normalizer.source
+    for name in S.loaded_names(node) - _bound_names(node):
         if name in bound or name in source.closure:
             return False
-        if name in normalizer.source.scopes:
+        if name in source.scopes:
             continue
         theirs, ours = method.__globals__.get(name, _BUILTIN), source.globals.get(name, _BUILTIN)
         if theirs is not ours or theirs is _BUILTIN and not hasattr(builtins, name):
@@ -163,6 +161,11 @@ def _same_free_names(normalizer, tree, method, node):
 
 
 _BUILTIN = object()
+
+
+def _bound_names(node):
+    """The names ``node`` binds: parameters, assigned or deleted names."""
+    return {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
 
 
 def _bound_arguments(method, call):
@@ -188,9 +191,7 @@ def _spliced(normalizer, receiver, method, node, bound, stmt):
     """The statements that stand for ``stmt``: the arguments bound, then the body, its
     last ``return`` giving what ``stmt`` does with the call's value."""
     own = node.args.args[0].id
-    names = {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and n.id != own
-             and not isinstance(n.ctx, gast.Load)}
-    fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__}") for name in sorted(names)}
+    fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__}") for name in sorted(_bound_names(node) - {own})}
     fresh[own] = receiver
     body = rename_locals(S.copy(node), fresh).body
     body = [S.assign(fresh[name], value) for name, value in bound] + body

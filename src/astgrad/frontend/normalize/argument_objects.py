@@ -111,7 +111,7 @@ class ArgumentObjectLowering:
         if attr is not None:        # the object's other attributes (model.head may hold layers[0])
             others.append(self.runtime_call(runtime_objects.attributes_but, [S.name(param), S.const(attr)]))
         # (the methods called on the other objects read globals too, after the change)
-        functions = (self.source.fn, method, *self.__dict__.get("inlined_methods", ())) + _methods_called(self.source.tree, self.named_layouts())
+        functions = (self.source.fn, method, *self.inlined_methods) + _methods_called(self.source.tree, self.named_layouts())
         scopes = [gast.Tuple(elts=[S.name(self.bind_value(scope, "scope")), S.const(read)], ctx=gast.Load())
                   for scope, read in _globals_read(functions)]
         self.emit(gast.Expr(value=self.runtime_call(runtime_objects.argument_object_alone, [

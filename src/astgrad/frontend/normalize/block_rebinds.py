@@ -53,7 +53,7 @@ def _on_a_local(stmt, me, attrs, taken):
             continue
         name = fresh_name(f"{attr}_local", taken)
         for use in found:
-            _replace(parents[use], use, S.name(name, store=isinstance(use.ctx, gast.Store)))
+            S.replace_child(parents[use], use, S.name(name, store=isinstance(use.ctx, gast.Store)))
         before.append(S.assign(name, gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())))
         after.append(S.assign(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Store()), S.name(name)))
     return [gast.copy_location(new, stmt) for new in before] + [stmt] \
@@ -67,11 +67,3 @@ def _read_or_stored(use, parents):
         return isinstance(above, gast.Assign) and above.targets == [use]
     return isinstance(use.ctx, gast.Load) and not (isinstance(parents.get(use), gast.Subscript)
                                                    and isinstance(parents[use].ctx, gast.Del))
-
-
-def _replace(owner, old, new):
-    for field, value in gast.iter_fields(owner):
-        if value is old:
-            setattr(owner, field, new)
-        elif isinstance(value, list) and any(v is old for v in value):
-            setattr(owner, field, [new if v is old else v for v in value])

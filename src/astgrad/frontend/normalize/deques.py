@@ -128,7 +128,7 @@ class _Measured(gast.NodeTransformer):
         self.generic_visit(node)
         func = node.func
         if isinstance(func, gast.Attribute) and func.attr in MEASURES and isinstance(func.value, gast.Name) \
-                and self.kept.get(func.value.id, (None, None, None))[2] is not None and not node.args:
+                and func.value.id in self.kept and self.kept[func.value.id][2] is not None and not node.args:
             return gast.copy_location(measured(node, func.value.id, self.kept[func.value.id][3]), node)
         return node
 

@@ -12,7 +12,8 @@ argument_objects.py). Taken only where every binding of the name is the target o
 loop (not one over ``range``, whose numbers need nothing of this), no loop of them is
 inside another, every read lies in one of their bodies (not in an ``else``, which may
 run with the name still bound by the loop before), and no nested def, lambda or class,
-``global``, ``nonlocal``, ``locals()`` or ``vars()`` names it."""
+``global`` or ``nonlocal`` names it, and the function names no ``locals``, ``vars``,
+``eval`` or ``exec``, which may read it by its name."""
 
 import gast
 

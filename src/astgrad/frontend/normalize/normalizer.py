@@ -174,6 +174,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.counted_raises = {}    # such an it of an iterator class -> (CountedIteration.computed, the class name)
         self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
         self.if_stores = {}     # each if emit_if made -> (the if, the names it stores): if_stores.py
+        self.inlined_methods = []   # the methods of argument objects written in (argument_methods.py)
 
     # -- entry point -------------------------------------------------------------
 

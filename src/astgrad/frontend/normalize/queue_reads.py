@@ -78,28 +78,19 @@ def eager_calls(node, chosen):
 
 
 def replace_node(root, old, new):
-    """``root`` with its node ``old`` (found by identity) replaced by ``new``."""
-    for node in S.walk_nodes(root):
-        for field, value in gast.iter_fields(node):
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list) and any(item is old for item in value):
-                value[[id(item) for item in value].index(id(old))] = new
-                return
+    """Put ``new`` where a node under ``root`` holds ``old`` (found by identity)."""
+    owner = next(node for node in S.walk_nodes(root) if any(child is old for child in gast.iter_child_nodes(node)))
+    S.replace_child(owner, old, new)
 
 
 def measured(call, queue, maxsize):
     """What ``q.qsize()``, ``q.empty()`` or ``q.full()`` (``call``) reads of the list
     ``queue`` lowers to, a queue of at most ``maxsize`` items (None: no limit)."""
-    items = gast.Call(func=S.name("len"), args=[S.name(queue)], keywords=[])
     if call.func.attr == "qsize":
-        return items
+        return _length(queue)
     if call.func.attr == "empty":
         return gast.UnaryOp(op=gast.Not(), operand=S.name(queue))
-    if maxsize is None:
-        return S.const(False)
-    return gast.Compare(left=items, ops=[gast.GtE()], comparators=[S.const(maxsize)])
+    return S.const(False) if maxsize is None else _holds_maxsize(queue, maxsize)
 
 
 def full_check(queue, maxsize, where):
@@ -107,7 +98,14 @@ def full_check(queue, maxsize, where):
     where Python's put() would wait forever."""
     message = (f"astgrad: {where}: the queue {queue} holds its maxsize of {maxsize} items here, where Python's "
                "put() waits forever for another thread to take one; take items out first (q.get())")
-    full = gast.Compare(left=gast.Call(func=S.name("len"), args=[S.name(queue)], keywords=[]), ops=[gast.GtE()],
-                        comparators=[S.const(maxsize)])
-    error = gast.Call(func=S.name("RuntimeError"), args=[S.const(message)], keywords=[])
-    return gast.If(test=full, body=[gast.Raise(exc=error, cause=None)], orelse=[])
+    error = S.call("RuntimeError", [S.const(message)])
+    return gast.If(test=_holds_maxsize(queue, maxsize), body=[gast.Raise(exc=error, cause=None)], orelse=[])
+
+
+def _length(queue):
+    return S.call("len", [S.name(queue)])
+
+
+def _holds_maxsize(queue, maxsize):
+    """``len(queue) >= maxsize``: the queue is full."""
+    return gast.Compare(left=_length(queue), ops=[gast.GtE()], comparators=[S.const(maxsize)])
