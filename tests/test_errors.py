@@ -139,7 +139,7 @@ def local_returned(x):
 
 
 def lambda_to_library(x):
-    y = np.apply_along_axis(lambda r: r * x, 0, x)  # ERR:lambda_to_library
+    y = np.apply_over_axes(lambda a, axis: np.sum(a * x, axis), x, [0])  # ERR:lambda_to_library
     return np.sum(y)
 
 

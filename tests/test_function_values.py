@@ -467,8 +467,8 @@ def recursion_through_outside_helper(x):
     return np.sum(even(3, x))
 
 
-def lambda_to_apply_along_axis(x):
-    return np.sum(np.apply_along_axis(lambda r: r * x[0], 0, np.ones((2, 3))))
+def lambda_to_apply_over_axes(x):
+    return np.sum(np.apply_over_axes(lambda a, axis: np.sum(a * x[0], axis), np.ones((2, 3)), [0]))
 
 
 def appended_in_branch(x, w):
@@ -481,7 +481,7 @@ def appended_in_branch(x, w):
 @pytest.mark.parametrize("f, words", [
     (recursion_through_outside_helper, ["recursion through the local function", "calls the local function helper",
                                         "module-level"]),
-    (lambda_to_apply_along_axis, ["local function lambda passed to a function astgrad does not inline",
+    (lambda_to_apply_over_axes, ["local function lambda passed to a function astgrad does not inline",
                                   "call it here"]),
     (appended_in_branch, ["local function lambda appended to a list astgrad does not follow",
                           "append it right after fs = []"]),

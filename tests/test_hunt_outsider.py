@@ -27,7 +27,8 @@ checked on its own:
   now, and the loop is followed;
 - ``np.vectorize`` was refused with a message about complex numbers only; it now says
   why (NumPy calls the function element by element, out of astgrad's sight) and what to
-  write instead.
+  write instead. (``np.vectorize(f)(x)`` itself is followed now, element by element; its
+  forms with ``signature=`` or ``excluded=`` are still refused so.)
 """
 
 import functools
@@ -234,9 +235,15 @@ def vectorized(x, w):
     return np.sum(f(x))
 
 
-def test_np_vectorize_is_refused_saying_what_to_write():
+def vectorized_with_signature(x, w):
+    f = np.vectorize(lambda v: math.sin(v) * w, signature="()->()")
+    return np.sum(f(x))
+
+
+def test_np_vectorize_is_followed_and_its_other_forms_refused_saying_what_to_write():
+    assert_close(astgrad.grad(vectorized)(X, 0.5), numerical_grad(lambda x: vectorized(x, 0.5), (X,)))
     with pytest.raises(astgrad.TransformError) as info:
-        astgrad.grad(vectorized)(X, 0.5)
+        astgrad.grad(vectorized_with_signature)(X, 0.5)
     message = str(info.value)
     assert "test_hunt_outsider.py:" in message and "numpy.vectorize" in message
     assert "np.array([f(v) for v in x])" in message

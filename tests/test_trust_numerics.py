@@ -579,7 +579,7 @@ def complex_cmath(x):
 
 
 def complex_vectorize(x):
-    g = np.vectorize(math.sin)
+    g = np.vectorize(math.sin, signature="()->()")
     return np.sum(g(x))
 
 

@@ -94,10 +94,12 @@ def refuse_complex(source, tree, local_names, nodes=None):
             reason = _complex_dtype_argument(node)
         if reason and reason.startswith("numpy.vectorize"):
             raise source.error(
-                "astgrad cannot differentiate numpy.vectorize: it calls its function element by element "
-                "inside NumPy, where astgrad cannot follow it (and its results can be complex). Write the "
-                "loop as a comprehension (np.array([f(v) for v in x])), or use NumPy's functions, which "
-                "act element by element (np.sin(x) * w)", node, construct="numpy.vectorize")
+                "astgrad cannot differentiate numpy.vectorize used this way: it follows np.vectorize(f, "
+                "otypes=...) called where it is made (np.vectorize(f)(x, y)) or bound once to a name that is "
+                "only called (vf = np.vectorize(f), then vf(x)), without excluded= or signature=; NumPy runs any other form out of its sight (and its "
+                "results can be complex). Write it so, "
+                "write the loop as a comprehension (np.array([f(v) for v in x])), or use NumPy's functions, "
+                "which act element by element (np.sin(x) * w)", node, construct="numpy.vectorize")
         if reason:
             raise source.error(
                 f"astgrad cannot differentiate complex numbers ({reason}): its derivatives are "

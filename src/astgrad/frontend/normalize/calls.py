@@ -52,7 +52,7 @@ class CallLowering:
                          self.call_function_value, self.iterator_call,       # closures.py, iterators.py
                          self.list_method, self.reversed_call, self.zip_value,   # displays.py
                          self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py
-                         self.piecewise_call,                       # library_forms.py
+                         self.piecewise_call, self.mapped_call,     # library_forms.py, numpy_maps.py
                          self.ufunc_dtype_call, self.hypot_of_sequence,     # ufunc_dtypes.py, math_forms.py
                          self.protocol_call, self.comparison_call,      # protocol_methods.py, comparison_methods.py
                          self.unknown_class_conversion):                       # unknown_operators.py

@@ -74,6 +74,7 @@ from .statements import StatementLowering
 from .trying import TryLowering
 from .ufunc_dtypes import UfuncDtypeLowering
 from .math_forms import MathFormLowering
+from .numpy_maps import NumpyMapLowering, rewrite_vectorize
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
@@ -86,7 +87,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering):
+                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering, NumpyMapLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node
@@ -206,6 +207,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
         nodes = _rewrite_function_values(self, tree, nodes, kinds)
+        if not derivative and self._may_mention("vectorize") and rewrite_vectorize(self, tree):
+            nodes = list(S.walk_nodes(tree))        # np.vectorize(fn)(x): numpy_maps.py
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
