@@ -263,9 +263,15 @@ def test_cumprod_with_zeros_is_exact():
 def gradient_of_spacing(h, x): return np.sum(np.gradient(x, h))
 
 
-def test_gradient_refuses_a_spacing_with_a_derivative():
-    with pytest.raises(astgrad.TransformError, match="spacing is not supported"):
+def gradient_over_spacing(h, x): return np.sum(np.sin(np.gradient(x, axis=0) / h))
+
+
+def test_gradient_refuses_a_spacing_with_a_derivative_saying_what_to_write():
+    with pytest.raises(astgrad.TransformError, match="spacing is not supported") as info:
         astgrad.grad(gradient_of_spacing)(0.5, normal(4))
+    assert "np.gradient(f, axis=k) / h" in str(info.value)
+    x = normal(4)       # what it advises is followed
+    assert_close(astgrad.grad(gradient_over_spacing)(0.5, x), numerical_grad(gradient_over_spacing, (0.5, x)))
 
 
 def average_returned(x): return np.average(x, returned=True)[0]

@@ -137,16 +137,19 @@ def diff(y, a, n=1, axis=-1, prepend=None, append=None):
 
 
 # numpy.gradient is linear in f; a spacing that carries a derivative is refused.
+GRADIENT_SPACING = ("the derivative of numpy.gradient with respect to its spacing is not supported: for a "
+                    "uniform spacing h that depends on the differentiated inputs, write np.gradient(f, axis=k) / h, "
+                    "which astgrad follows; coordinate arrays must not depend on them")
 @adjoint(numpy.gradient)
 def gradient(y, f, *varargs, axis=None, edge_order=1):
     d[f] = ungradient(d[y], f, varargs, axis, edge_order)
-    d[varargs] = unsupported(d[y], "the derivative of numpy.gradient with respect to its spacing is not supported")
+    d[varargs] = unsupported(d[y], GRADIENT_SPACING)
 
 
 @tangent(numpy.gradient)
 def gradient(y, f, *varargs, axis=None, edge_order=1):
     d[y] = gradient_of(d[f], varargs, axis, edge_order)
-    d[y] = unsupported(d[varargs], "the derivative of numpy.gradient with respect to its spacing is not supported")
+    d[y] = unsupported(d[varargs], GRADIENT_SPACING)
 
 
 # ---------------------------------------------------------------------------------

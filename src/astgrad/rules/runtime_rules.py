@@ -24,6 +24,7 @@ from ..runtime import (
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
+from .reduction_rules import GRADIENT_SPACING
 
 
 @adjoint(unbroadcast)
@@ -719,25 +720,25 @@ def undiff_(r, g, which, a, n=1, axis=-1, prepend=None, append=None):
 @adjoint(runtime.gradient_of)
 def gradient_of_(r, t, varargs, axis=None, edge_order=1):
     d[t] = runtime.ungradient(d[r], t, varargs, axis, edge_order)
-    d[varargs] = unsupported(d[r], "the derivative of numpy.gradient with respect to its spacing is not supported")
+    d[varargs] = unsupported(d[r], GRADIENT_SPACING)
 
 
 @tangent(runtime.gradient_of)
 def gradient_of_(r, t, varargs, axis=None, edge_order=1):
     d[r] = runtime.gradient_of(d[t], varargs, axis, edge_order)
-    d[r] = unsupported(d[varargs], "the derivative of numpy.gradient with respect to its spacing is not supported")
+    d[r] = unsupported(d[varargs], GRADIENT_SPACING)
 
 
 @adjoint(runtime.ungradient)
 def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
     d[g] = runtime.gradient_of(d[r], varargs, axis, edge_order)
-    d[varargs] = unsupported(d[r], "the derivative of numpy.gradient with respect to its spacing is not supported")
+    d[varargs] = unsupported(d[r], GRADIENT_SPACING)
 
 
 @tangent(runtime.ungradient)
 def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
     d[r] = runtime.ungradient(d[g], f, varargs, axis, edge_order)
-    d[r] = unsupported(d[varargs], "the derivative of numpy.gradient with respect to its spacing is not supported")
+    d[r] = unsupported(d[varargs], GRADIENT_SPACING)
 
 
 # A quantile's weights move linearly with q between knots (and not at all with a, whose
