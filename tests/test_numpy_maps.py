@@ -60,6 +60,21 @@ def test_mapped_functions_are_followed_in_every_mode(program):
     check_both_modes_and_second_order(program, RNG.uniform(-1.0, 1.0, 12))
 
 
+# the first result is an int: NumPy makes the result an int array (later results truncated)
+def first_result_int(x):
+    a = x.reshape(3, 2)
+    rows = np.apply_along_axis(lambda r: 0 if r[0] < 0 else np.sum(r * r), 1, a)
+    items = np.vectorize(lambda v: 0 if v < 0 else v * 1.5)(x)
+    return np.sum(rows * a[:, 0]) + np.sum(items * x)
+
+
+def test_results_take_the_first_results_dtype_as_in_numpy():
+    x = np.array([-1.0, 2.0, 0.5, 0.25, 1.5, 0.75])
+    value, gradient = astgrad.value_and_grad(first_result_int)(x)
+    assert value == first_result_int(x) == 12.75     # 15.0625 with float results
+    assert np.array_equal(gradient, [0.0, 3.0, 0.0, 0.0, 2.0 + 2.0, 1.0])
+
+
 def vectorized_pairs(x):
     return np.vectorize(lambda v: (v, 2 * v))(x)[0]
 

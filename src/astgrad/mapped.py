@@ -32,6 +32,12 @@ def along_axis_layout(shape, axis, stacked_shape):
     return (iterated + own, tuple(range(start, start + len(own))), tuple(range(axis, axis + len(own))))
 
 
+def first_dtype(items):
+    """The dtype of the first of ``items`` (``fn``'s results), which NumPy's
+    apply_along_axis gives its result: later results are cast to it."""
+    return numpy.asarray(items[0]).dtype
+
+
 def vectorized_dtype(items, otypes):
     """The dtype of ``numpy.vectorize(fn, otypes=otypes)``'s result, given ``fn``'s
     results ``items``: the first of ``otypes``, else the first result's (as NumPy reads
@@ -47,7 +53,7 @@ def vectorized_dtype(items, otypes):
     if isinstance(items[0], tuple):
         raise ValueError("astgrad follows numpy.vectorize of a function returning one value; this "
                          f"one returned {len(items[0])}: vectorize one function per result")
-    return numpy.asarray(items[0]).dtype
+    return first_dtype(items)
 
 
 def vectorize_call(fn, *args, otypes=None):

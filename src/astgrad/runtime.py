@@ -29,7 +29,7 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
     convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
-from .mapped import along_axis_layout, along_axis_rows, vectorize_call, vectorized_dtype  # noqa: F401  (apply_along_axis, vectorize)
+from .mapped import along_axis_layout, along_axis_rows, first_dtype, vectorize_call, vectorized_dtype  # noqa: F401  (apply_along_axis, vectorize)
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
 from .duck import as_array, is_duck_array
 from . import write_order

@@ -1252,7 +1252,8 @@ def choose_parts_(y, h, a, g, mode="raise"):
 
 non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
 non_differentiable(runtime.diagonal_index)
-non_differentiable(runtime.along_axis_rows, runtime.along_axis_layout, runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py
+non_differentiable(runtime.along_axis_rows, runtime.along_axis_layout, runtime.first_dtype,
+                   runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py
 non_differentiable(runtime.own_items)      # raises or returns None: a check inside through_store/unindex
 
 

@@ -67,7 +67,9 @@ class NumpyMapLowering:
         results = self.atom(_comprehension(
             gast.Call(func=fn, args=[S.name(row)] + extra, keywords=keywords), S.name(row, store=True), rows),
             hint="results")
-        stacked = self.atom(self._numpy(numpy.stack, [results]), hint="stacked")
+        dtype = self.atom(self._numpy(mapped.first_dtype, [S.copy(results)]), hint="dtype")
+        stacked = self.atom(gast.Call(func=S.name(self.bind(numpy.asarray)), args=[
+            self._numpy(numpy.stack, [results])], keywords=[gast.keyword(arg="dtype", value=dtype)]), hint="stacked")
         layout = self.atom(self._numpy(mapped.along_axis_layout, [S.copy(shape), S.copy(axis), gast.Attribute(
             value=S.copy(stacked), attr="shape", ctx=gast.Load())]), hint="layout")
         placed = self._numpy(numpy.reshape, [S.copy(stacked), _item(layout, 0)])
