@@ -16,6 +16,14 @@ from gradient_checks import check_both_modes_and_second_order
 RNG = np.random.default_rng(56)
 
 
+class stack:        # globals named like what the lowering calls (numpy.stack, numpy.reshape)
+    def __init__(self, items):
+        self.items = items
+
+
+reshape = np.ones(3)
+
+
 def outer_head(r, w, p=1.0):
     return np.outer(r, r[:2]) * w + p
 

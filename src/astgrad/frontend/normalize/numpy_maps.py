@@ -16,6 +16,7 @@ Other forms (``excluded=``, ``signature=``, a vectorize object passed around) ar
 the refusals of numpy.vectorize.
 """
 
+import builtins
 import inspect
 
 import gast
@@ -23,6 +24,7 @@ import numpy
 
 from ... import mapped
 from ...core import syntax as S
+from ...core.missing import MISSING
 
 # the keywords of numpy.vectorize this module follows (doc and cache change no value)
 _VECTORIZE_KEYWORDS = frozenset({"otypes", "doc", "cache"})
@@ -68,7 +70,7 @@ class NumpyMapLowering:
             gast.Call(func=fn, args=[S.name(row)] + extra, keywords=keywords), S.name(row, store=True), rows),
             hint="results")
         dtype = self.atom(self._numpy(mapped.first_dtype, [S.copy(results)]), hint="dtype")
-        stacked = self.atom(gast.Call(func=S.name(self.bind(numpy.asarray)), args=[
+        stacked = self.atom(gast.Call(func=S.name(bind_unshadowed(self, numpy.asarray)), args=[
             self._numpy(numpy.stack, [results])], keywords=[gast.keyword(arg="dtype", value=dtype)]), hint="stacked")
         layout = self.atom(self._numpy(mapped.along_axis_layout, [S.copy(shape), S.copy(axis), gast.Attribute(
             value=S.copy(stacked), attr="shape", ctx=gast.Load())]), hint="layout")
@@ -96,13 +98,20 @@ class NumpyMapLowering:
             target, source = S.name(items[0], store=True), flats[0]
         else:
             target = gast.Tuple(elts=[S.name(i, store=True) for i in items], ctx=gast.Store())
-            source = gast.Call(func=S.name("zip"), args=flats, keywords=[])
+            source = gast.Call(func=self._builtin_zip(node), args=flats, keywords=[])
         results = self.atom(_comprehension(
             gast.Call(func=fn, args=[S.name(i) for i in items], keywords=[]), target, source), hint="results")
         dtype = self.atom(self._numpy(mapped.vectorized_dtype, [S.copy(results), otypes]), hint="dtype")
-        made = gast.Call(func=S.name(self.bind(numpy.asarray)), args=[S.copy(results)],
+        made = gast.Call(func=S.name(bind_unshadowed(self, numpy.asarray)), args=[S.copy(results)],
                          keywords=[gast.keyword(arg="dtype", value=S.copy(dtype))])
         return self.expr(self._numpy(numpy.reshape, [made, S.copy(shape)]))
+
+    def _builtin_zip(self, node):
+        """The name ``zip``, which the normalizer follows where it means the builtin."""
+        if "zip" in self.locals or self.source.resolve_path(("zip",), depend=False) is not builtins.zip:
+            raise self._refuse("numpy.vectorize's function of several arguments where zip is not the builtin",
+                               node, "leave the name zip to the builtin")
+        return S.name("zip")
 
     def _bound_arguments(self, function, node):
         keywords = {kw.arg: kw.value for kw in node.keywords}
@@ -122,7 +131,25 @@ class NumpyMapLowering:
     def _numpy(self, function, args):
         """A call of ``function`` (a NumPy function or a helper of mapped.py) the normalizer
         lowers as any call of it."""
-        return gast.Call(func=S.name(self.bind(function)), args=args, keywords=[])
+        return gast.Call(func=S.name(bind_unshadowed(self, function)), args=args, keywords=[])
+
+
+def bind_unshadowed(normalizer, function):
+    """A name bound to ``function`` for the code this stage writes, which no global of
+    the user's module has (the lowerings that follow read a call's name as the module
+    reads it: a class ``stack`` of the user's would be taken for numpy.stack's name)."""
+    def free(name):
+        meaning = normalizer.source.resolve_path((name,), depend=False)
+        return meaning is MISSING or meaning is function
+    for name, bound in normalizer.bindings.items():
+        if bound is function and free(name):
+            return name
+    name = normalizer.namer.fresh(function.__name__)
+    while not free(name):
+        name = normalizer.namer.fresh(function.__name__)
+    normalizer.bindings[name] = function
+    normalizer.locals.discard(name)
+    return name
 
 
 def _plain_vectorize(obj):
@@ -159,7 +186,7 @@ def rewrite_vectorize(normalizer, tree):
             fn = made.args[0]
         else:
             continue
-        marker = marker or normalizer.bind(mapped.vectorize_call)
+        marker = marker or bind_unshadowed(normalizer, mapped.vectorize_call)
         options = [kw for kw in made.keywords if kw.arg == "otypes"]
         node.func, node.args = S.name(marker), [fn] + node.args
         node.keywords = [gast.keyword(arg=kw.arg, value=S.copy(kw.value)) for kw in options] + node.keywords
