@@ -349,26 +349,6 @@ def test_global_instance_changed_after_grad_is_made():
     assert_close(d(x, 0.8), expected())
 
 
-def test_layers_holding_different_functions_with_the_disk_cache_on(tmp_path):
-    # the code of Dense.__call__ made for a layer holding np.tanh is not the code for one
-    # holding square: it is not kept on disk, where its source alone would name it
-    from astgrad import disk_cache
-    disk_cache.configure_cache(enabled=True, directory=str(tmp_path))
-    try:
-        net = Stack([Dense(A3, np.tanh), Dense(A3.T, square), Dense(A3)])
-        x, v = X3.copy(), np.array([0.5, -1.0, 2.0])
-        for _ in range(2):
-            astgrad.clear_cache()
-            value, d = astgrad.jvp(through_a_stack, (net, x, 0.8), (None, v, 0.0))
-            assert_close(value, through_a_stack(net, x, 0.8))
-            assert_close(d, np.dot(numerical_grad(through_a_stack, (net, x, 0.8), wrt=1), v))
-            assert_close(astgrad.grad(through_a_stack, wrt=1)(net, x, 0.8),
-                         numerical_grad(through_a_stack, (net, x, 0.8), wrt=1))
-    finally:
-        disk_cache.configure_cache(enabled=False)
-        disk_cache._settings["directory"] = None
-
-
 def test_function_attribute_replaced_between_calls():
     layer = Dense(A3, np.tanh)
     d = astgrad.grad(through_a_stack, wrt=1)

@@ -270,25 +270,6 @@ def test_threads_share_second_derivatives_of_programs_with_item_writes():
     assert errors == []
 
 
-def test_exported_second_derivative_of_an_item_write(tmp_path):
-    """The exported module carries its own copy of astgrad's derivative list, whose item
-    reads are followed (not taken as a container's own __getitem__)."""
-    import importlib.util
-    from astgrad.exporting import _derivative
-    from fd import numerical_grad
-    f = next(f for name, f, _, _ in CASES if name.startswith("k01 "))
-    path = tmp_path / "k01_order2.py"
-    astgrad.export(f, (0, 1), order=2, path=str(path))
-    spec = importlib.util.spec_from_file_location("k01_order2", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    got = getattr(module, _derivative(f, (0, 1), "reverse", 2).__code__.co_name)(X3.copy(), 0.8)
-    gradient = astgrad.grad(f, wrt=(0, 1))
-    for i in (0, 1):
-        want = numerical_grad(lambda x, w: float(np.sum(gradient(x, w)[0]) + gradient(x, w)[1]), (X3, 0.8), wrt=i)
-        np.testing.assert_allclose(got[i], want, rtol=1e-5, atol=1e-6)
-
-
 def inserted_into_an_item(x, w):
     rows = [[x[0], x[1]]]
     rows[0].insert(0, w)

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad.exporting import ExportError
 from fd import assert_close, numerical_grad
 from test_leftovers_round51 import Box
 from two_argument_checks import check_first_order
@@ -317,8 +316,3 @@ def test_a_method_changing_an_argument_object_is_followed_as_its_rewrite_is():
     assert_close(gradient, numerical_grad(lambda w: scaled_a_copy_of_an_argument(w, boxes), (0.7,)))
     assert_close(astgrad.hessian(scaled_a_copy_of_an_argument)(0.7, boxes), 2 * 0.5)
     assert (value, boxes[0].v) == (pytest.approx(0.5 * 0.49), 0.5)
-
-
-def test_exporting_a_derivative_that_runs_such_a_gradient_again_is_refused():
-    with pytest.raises(ExportError, match="runs a gradient made outside a second time, putting back"):
-        astgrad.export(gradient_made_outside_marking_globals)

@@ -638,13 +638,6 @@ def test_an_arrays_operator_on_such_an_object_stops_when_its_derivative_runs():
         operator_adjoint(1.0, "*", np.ones(3), Vec(np.ones(3)), "f.py:9", 1)
 
 
-def test_exporting_such_an_operator_is_refused():
-    from astgrad.exporting import ExportError
-    with pytest.raises(ExportError, match=r"differentiates an operator on an object whose class "
-                                                            r"astgrad finds only when the code runs"):
-        astgrad.export(on_items, wrt=(0, 1))
-
-
 def test_plain_numpy_code_keeps_its_operators():
     assert "operator_adjoint" not in astgrad.grad(branch_on_a_helper).source_for(0.7, 1.3)
 
