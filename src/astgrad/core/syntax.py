@@ -241,6 +241,37 @@ def _names(node, name_type=gast.Name):
     return found
 
 
+def only_called(node, candidates):
+    """The names of ``candidates`` that ``node`` (itself included) names only as the
+    function of a call (``act(x)``): never written, nor read as a value. One walk, as
+    ``_names`` walks (a call is met before the name it calls), instead of one for the
+    calls and one for the names."""
+    left, called = set(candidates), set()
+    stack = [node]
+    push, pop, extend = stack.append, stack.pop, stack.extend
+    ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get
+    name, constant, call = gast.Name, gast.Constant, gast.Call
+    while stack and left:
+        current = pop()
+        cls = current.__class__
+        if cls is name:
+            if current.id in left and id(current) not in called:
+                left.discard(current.id)        # written, or read as a value
+            if current.annotation is not None:
+                push(current.annotation)
+            continue
+        if cls is constant:
+            continue
+        if cls is call and current.func.__class__ is name:
+            called.add(id(current.func))
+        children = common(cls)
+        if children is not None:
+            extend(children(current))
+        elif isinstance(current, ast_type):
+            _push_fields(current, fields[cls], push, extend)
+    return left
+
+
 def _push_fields(node, fields, push, extend):
     """Put the nodes in ``node``'s ``fields`` (lists of nodes too, in order) on a walk's
     stack or queue: the general case of operand_nodes and _names, for nodes without an entry in
