@@ -52,6 +52,13 @@ def test_the_walks_find_what_gast_walk_finds(index):
     assert [id(n) for n in S.operand_nodes(node)] == \
         [id(n) for n in S.walk_nodes(node) if not isinstance(n, _OPERATORS)]
     assert S.names_in(node) == {n.id for n in every if isinstance(n, gast.Name)}
+    # only_called: the names named only as a call's function (g, h, zip, ...; not w, also
+    # read as a value, nor x, read, nor k, written), and a name named nowhere
+    called = {id(n.func) for n in every if isinstance(n, gast.Call)}
+    named = {n.id for n in every if isinstance(n, gast.Name)}
+    assert S.only_called(node, named | {"absent"}) == \
+        {name for name in named if all(id(n) in called for n in every if isinstance(n, gast.Name) and n.id == name)} \
+        | {"absent"}
 
 
 def _old_assume(definitions, facts, fact_of):

@@ -175,13 +175,9 @@ def held_closure_names(front, tree):
     candidates = checked & set(front.freevars) & set(front.source.closure)
     if not candidates:
         return ()
-    # (the walks for calls and names, which skip operators and contexts: a derivative's
-    # closure holds astgrad's helpers, so the derivative of one is walked here whole)
-    called = {id(node.func) for node in S.call_nodes(tree)}
-    for node in S.name_nodes(tree):
-        if node.id in candidates and id(node) not in called:
-            candidates.discard(node.id)         # written, or read as a value
-    return tuple(sorted(candidates))
+    # (one walk, which skips operators and contexts: a derivative's closure holds
+    # astgrad's helpers, so the derivative of one is walked here whole)
+    return tuple(sorted(S.only_called(tree, candidates)))
 
 
 def read_once_names(front, pinned):

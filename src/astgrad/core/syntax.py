@@ -211,7 +211,6 @@ def _names(node, name_type=gast.Name):
         return [node] if name_type is _NAME else []
     found, stack = [], [node]
     push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
-    ast_type, fields, common = gast.AST, OPERAND_FIELDS, _COMMON_CHILDREN.get
     name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
     while stack:
         current = pop()
@@ -233,12 +232,42 @@ def _names(node, name_type=gast.Name):
         elif cls is attribute:
             push(current.value)
         else:
-            children = common(cls)
-            if children is not None:
-                extend(children(current))
-            elif isinstance(current, ast_type):
-                _push_fields(current, fields[cls], push, extend)
+            _push_children(current, cls, push, extend)
     return found
+
+
+def only_called(node, candidates):
+    """The names of ``candidates`` that ``node`` (itself included) names only as the
+    function of a call (``act(x)``): never written, nor read as a value. One walk, as
+    ``_names`` walks (a call is met before the name it calls), instead of one for the
+    calls and one for the names; it stops once no candidate is left."""
+    left, called, stack = set(candidates), set(), [node]
+    push, pop, extend = stack.append, stack.pop, stack.extend
+    name, constant, call = gast.Name, gast.Constant, gast.Call
+    while stack and left:
+        current = pop()
+        cls = current.__class__
+        if cls is name:
+            if current.id in left and id(current) not in called:
+                left.discard(current.id)        # written, or read as a value
+            if current.annotation is not None:
+                push(current.annotation)
+        elif cls is not constant:
+            if cls is call and current.func.__class__ is name:
+                called.add(id(current.func))
+            _push_children(current, cls, push, extend)
+    return left
+
+
+def _push_children(node, cls, push, extend):
+    """Put the children of ``node`` (of class ``cls``) but operators and contexts on a
+    walk's stack: the general case of ``_names`` and ``only_called``, which handle the
+    commonest nodes themselves."""
+    children = _COMMON_CHILDREN.get(cls)
+    if children is not None:
+        extend(children(node))
+    elif isinstance(node, gast.AST):
+        _push_fields(node, OPERAND_FIELDS[cls], push, extend)
 
 
 def _push_fields(node, fields, push, extend):

@@ -331,17 +331,23 @@ def item_holders(body):
     """The names of ``body`` that may be bound to a list, tuple or dict: to a display, a
     comprehension, a slice, a call making one or of a function of the user's (which may
     return one), or to such a name (parameters are left out: their zero stays 0.0)."""
-    values = {}
+    holders, copied_to = set(), {}     # copied_to: name -> the names assigned that name
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            values.setdefault(stmt.targets[0].id, []).append(stmt.value)
-    holders = {name for name, found in values.items() if any(map(_makes_items, found))}
-    while True:
-        more = {name for name, found in values.items() if name not in holders
-                and any(isinstance(v, gast.Name) and v.id in holders for v in found)}
-        if not more:
-            return holders
-        holders |= more
+            value = stmt.value
+            if isinstance(value, gast.Name):
+                copied_to.setdefault(value.id, []).append(stmt.targets[0].id)
+            elif _makes_items(value):
+                holders.add(stmt.targets[0].id)
+    # then the names a holder is copied to, and so on: each name followed once (a pass
+    # over every name for each link of a chain of copies was quadratic in its length)
+    todo = list(holders)
+    while todo:
+        for name in copied_to.get(todo.pop(), ()):
+            if name not in holders:
+                holders.add(name)
+                todo.append(name)
+    return holders
 
 
 def _makes_items(value):

@@ -1898,7 +1898,10 @@ def read_out_of(statements, active):
     for _ in range(2):          # a loop's appends come before the names they feed read again
         for stmt in statements:
             for target, value in _holding_bindings(stmt):
-                if set(S.names_in(value)) & (active | found):
+                # two disjointness tests, not a union of ``active`` (a derivative's
+                # derivative has thousands of active names) for each binding
+                names = S.names_in(value)
+                if not names.isdisjoint(active) or not names.isdisjoint(found):
                     found.add(target)
     return found
 

@@ -359,11 +359,12 @@ _REDUCTIONS = frozenset({"sum", "mean", "prod", "max", "min", "amax", "amin", "n
 def _seed_spread(transform, body, seed):
     """The statement giving ``seed`` the shape of ``transform``'s output where the rules
     reading it need its axes, or None where the number 1.0 fits (``transform`` above)."""
-    if not _seed_fits_any_shape(body, transform.output):
+    assignments = _assignments_by_name(body)    # one walk, for both questions
+    if not _seed_fits_any_shape(assignments, transform.output):
         # the seed 1.0 of a one-element output (shape (1, 1)), as the number it holds,
         # in the output's shape: the adjoint of @, stack, ... needs its axes
         return S.assign(seed, transform.seed_spread(seed))
-    like = _unindexed_like(body, transform.output)
+    like = _unindexed_like(assignments, transform.output)
     if like is None:
         return None
     # gradient code's output, shaped like an argument: the adjoint of unindex indexes
@@ -371,14 +372,13 @@ def _seed_spread(transform, body, seed):
     return S.assign(seed, transform.helper_call("seed_shaped_like", [S.name(seed), S.name(like)]))
 
 
-def _seed_fits_any_shape(body, output):
-    """Whether every statement computing ``output`` takes a number as its adjoint seed
+def _seed_fits_any_shape(assignments, output):
+    """Whether every statement computing ``output`` (of ``assignments``, from
+    ``_assignments_by_name``) takes a number as its adjoint seed
     whatever the output's shape: all but a product (``@``, ``numpy.dot``, ``einsum``),
     a stacking and a reduction along an axis, whose adjoints need the seed with the
     output's axes, which a one-element output (shape (1, 1)) has (see ``transform``)."""
-    for stmt in S.statements(body):
-        if not (isinstance(stmt, gast.Assign) and any(output in _stored(t) for t in stmt.targets)):
-            continue
+    for stmt in assignments.get(output, ()):
         op = ops.describe(stmt.value)
         name = getattr(op.key, "__name__", "") if op.kind is OpKind.CALL else ""
         if name in _NEED_AXES or name in _REDUCTIONS and (len(op.args) > 1 or op.kwargs):
@@ -386,12 +386,11 @@ def _seed_fits_any_shape(body, output):
     return True
 
 
-def _unindexed_like(body, output):
+def _unindexed_like(assignments, output):
     """The name of the array ``output`` is shaped like where it is a sum of ``unindex``
     calls, as the gradient of an indexed argument is in gradient code (None otherwise):
     the adjoint of ``unindex`` indexes the seed, which must then be an array of that
-    shape (a 0-d one), not the number 1.0."""
-    assignments = _assignments_by_name(body)    # one walk, not one per name followed
+    shape (a 0-d one), not the number 1.0. ``assignments``: from ``_assignments_by_name``."""
     names, seen = [output], set()
     while names:
         name = names.pop()
