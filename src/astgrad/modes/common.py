@@ -1990,6 +1990,18 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
                 stmt, construct=what)
 
 
+def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, varied=None):
+    """``t = obj.m(w)`` whose value carries no derivative (``t`` only compared, as in ``if
+    obj.m(w) < 1.0:``, or unused) is still a call made for its effect as far as derivatives
+    go: a method of the user's may store ``w`` in ``obj``, read back later (``obj.v``), so it
+    is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs."""
+    call = stmt.value
+    method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+    if method is None or registry.methods_named(method) or not isinstance(call.func.value, gast.Name):
+        return
+    _check_effect_method(source, stmt, active, held, fn, active if varied is None else varied)
+
+
 def _refuse_held_object_change(source, stmt, target):
     """Refuse ``model.run(w)`` made for its effect, ``w`` depending on the inputs, where
     ``run`` calls a method of an object its arguments hold (``self.layer.scale(w)``),
@@ -2041,8 +2053,11 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
     # derivative when the result reads the argument again rather than t: the method
     # given a differentiated value may store it where the derivative does not look (a
     # varied one: params["a"].scale(w) then params["a"].v leaves w itself inactive)
+    # an object from outside given a varied value (a helper's parameter bound to a global,
+    # obj.step(w)): read back through the global's own name, which no flow of values links
     if isinstance(owner, gast.Name) \
-            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)) \
+            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)
+                 or _given_varied(call, varied) and _outside_object(source, fn, owner.id) is not None) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         outside = _outside_object(source, fn, owner.id)
@@ -2061,6 +2076,12 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def _given_varied(call, varied):
+    """Whether an argument of ``call`` is (or holds) a name in ``varied``."""
+    arguments = call.args + [keyword.value for keyword in call.keywords]
+    return any(isinstance(node, gast.Name) and node.id in varied for a in arguments for node in S.operand_nodes(a))
 
 
 def _outside_object(source, fn, name):
