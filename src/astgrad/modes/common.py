@@ -1969,6 +1969,13 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)
+    if target is runtime.enter_context and _given_varied(call, active if varied is None else varied):
+        raise source.error(
+            "a with statement whose context manager is made from values that depend on the inputs: its "
+            "__enter__ and __exit__ run as they are, and neither what they do with those values (store them in "
+            "an object the body reads) nor the value the statement binds by 'as' carries their derivative; make "
+            "the manager from constants, and bind such a value to a name before the with statement and use the "
+            "name", stmt, construct="with")
     if _only_checks(call, method, target):
         return
     if method is not None:
