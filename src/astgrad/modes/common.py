@@ -2094,13 +2094,17 @@ def _given_varied(call, varied):
 def _outside_object(source, fn, name):
     """How to name the object of the user's class that ``name`` of the core tree ``fn``
     holds where it is a closure variable or a global of the function (``lambda v: f(v,
-    box)``, ``f`` inlined binds ``box_1 = box``): "the closure variable box"; else None."""
-    bindings = [] if fn is None else [
-        stmt for stmt in S.statements(fn.body) if isinstance(stmt, gast.Assign)
-        and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
-    if len(bindings) == 1 and isinstance(bindings[0].value, gast.Name):
+    box)``, ``f`` inlined binds ``box_1 = box``, a helper inlined in it ``b_2 = box_1``):
+    "the closure variable box"; else None."""
+    if fn is None:
+        return None
+    for _ in range(16):
+        bindings = [stmt for stmt in S.statements(fn.body) if isinstance(stmt, gast.Assign)
+                    and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
+        if len(bindings) != 1 or not isinstance(bindings[0].value, gast.Name):
+            break
         name = bindings[0].value.id
-    elif bindings or fn is None or name in _parameters(fn):
+    if bindings or name in _parameters(fn):
         return None     # (an argument named as a global is the argument: it hides the global)
     whose = "closure variable" if name in source.closure else "global" if name in source.globals else None
     held = source.closure.get(name, source.globals.get(name))
