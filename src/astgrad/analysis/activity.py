@@ -17,6 +17,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..rules import registry
 from ..modes.templates import differentiable_atoms
+from .mutation import may_change_its_object
 
 
 def dataflow_edges(body, describe=ops.describe):
@@ -53,7 +54,7 @@ def _may_change_its_object(call, op):
     as the statement ``obj.step(w)`` may, even where its value carries no derivative."""
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
     return method is not None and isinstance(call.func.value, gast.Name) and op.differentiable \
-        and not registry.methods_named(method)
+        and may_change_its_object(method)
 
 
 def _differentiable_uses(op):

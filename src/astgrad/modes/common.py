@@ -2001,10 +2001,12 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     """``t = obj.m(w)`` whose value carries no derivative (``t`` only compared, as in ``if
     obj.m(w) < 1.0:``, or unused) is still a call made for its effect as far as derivatives
     go: a method of the user's may store ``w`` in ``obj``, read back later (``obj.v``), so it
-    is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs."""
+    is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs, and
+    a method of a string or a number (``k.startswith("m")``) changes nothing."""
+    from ..analysis.mutation import may_change_its_object
     call = stmt.value
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
-    if method is None or registry.methods_named(method) or not isinstance(call.func.value, gast.Name):
+    if method is None or not may_change_its_object(method) or not isinstance(call.func.value, gast.Name):
         return
     _check_effect_method(source, stmt, active, held, fn, active if varied is None else varied)
 
