@@ -17,6 +17,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..rules import registry
 from ..modes.templates import differentiable_atoms
+from .mutation import may_change_its_object
 
 
 def dataflow_edges(body, describe=ops.describe):
@@ -30,6 +31,8 @@ def dataflow_edges(body, describe=ops.describe):
             uses = _differentiable_uses(op)
             if isinstance(target, gast.Name):
                 edges.append(({target.id}, uses))
+                if _may_change_its_object(stmt.value, op):      # t = obj.step(w): obj may hold w now
+                    edges.append(({stmt.value.func.value.id}, uses))
             else:                                   # v[index] = value
                 base = target.value.id
                 edges.append(({base}, uses | {base}))
@@ -43,6 +46,15 @@ def dataflow_edges(body, describe=ops.describe):
             index, item = (e.id for e in stmt.target.elts)
             edges.append(({item}, S.loaded_names(stmt.iter)))
     return edges
+
+
+def _may_change_its_object(call, op):
+    """Whether ``call``, whose value is assigned, is a method of no rule (a method of the
+    user's class, ``t = obj.step(w)``) on a name: it may store its arguments in the object,
+    as the statement ``obj.step(w)`` may, even where its value carries no derivative."""
+    method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+    return method is not None and isinstance(call.func.value, gast.Name) and op.differentiable \
+        and may_change_its_object(method)
 
 
 def _differentiable_uses(op):

@@ -27,6 +27,17 @@ def is_mutating_method(name):
     return any(record.mutates == 0 for record in registry.methods_named(name))
 
 
+# values that never change: a method they have (k.startswith("m"), s.upper()) changes nothing
+_IMMUTABLE_TYPES = (str, bytes, int, float, complex, tuple, frozenset)
+
+
+def may_change_its_object(method):
+    """Whether ``v.method(...)``, ``method`` a method of no rule (a method of the user's
+    class, ``obj.step(w)``), may change ``v``: not where it is a method of an immutable
+    built-in value (``k.startswith("m")``, which the rules do not list)."""
+    return not registry.methods_named(method) and not any(hasattr(t, method) for t in _IMMUTABLE_TYPES)
+
+
 def is_ufunc_at(target):
     """``numpy.add.at`` and the like: a bound ``at`` method of a ufunc."""
     return getattr(target, "__name__", None) == "at" and isinstance(getattr(target, "__self__", None),

@@ -22,7 +22,8 @@ A statement may raise where it
 - calls a function that validates its arguments (``numpy.reshape`` to another size,
   ``@`` and ``numpy.dot`` of mismatched shapes, ``numpy.linalg`` on a singular matrix,
   ``int("x")``, ``numpy.concatenate`` and ``numpy.stack`` of shapes that do not fit,
-  ``xs + 1`` of a list, which the core form writes ``concat(xs, 1)``);
+  ``xs + 1`` of a list, which the core form writes ``concat(xs, 1)``), or formats a value
+  with a format spec (``f"{v:.3f}"``);
 - divides numbers (``/``, ``//``, ``%`` of constants and names that surely hold a
   number): ``ZeroDivisionError`` (an array divided by zero does not raise, so a
   division with an array operand is not kept: the check would cost the division);
@@ -328,6 +329,9 @@ def _check(value):
     elif kind is gast.Attribute:
         if anno.get(value, Key.TARGET) is None:
             return _ATTRIBUTE       # an attribute the namespace did not resolve: it may be missing
+    elif kind is gast.JoinedStr:
+        if any(part.__class__ is gast.FormattedValue and part.format_spec is not None for part in value.values):
+            return _VALIDATES       # f"{v:.3f}": format checks what v is
     return None
 
 

@@ -444,11 +444,28 @@ def _not_running_error(fn, filename, first_line):
     wrapped = getattr(fn, "__wrapped__", None)
     hint = (f" ({fn.__qualname__} has a __wrapped__ attribute: it is a decorator's wrapper, and "
             "its code is the wrapper's, not the function it wraps)") if wrapped is not None else ""
+    if _rewritten_by_pytest(code):
+        raise TransformError(
+            f"{fn.__qualname__} has an assert statement in a module whose asserts pytest rewrote (a test file), "
+            f"so the code it runs is not what its source compiles to; define it in a module pytest does not "
+            f"rewrite (a helper module the test imports), or put PYTEST_DONT_REWRITE in the test module's "
+            f"docstring", filename, first_line, construct="source")
     raise TransformError(
         f"the source of {fn.__qualname__} found at {filename}:{code.co_firstlineno} ({what}) does "
         f"not compile to the code that {fn.__qualname__} runs{hint}: the file was probably edited "
         "after the function was defined. Reload the module (importlib.reload) or re-run the "
         "definition so the code and its source agree", filename, first_line, construct="source")
+
+
+def _rewritten_by_pytest(code):
+    """Whether ``code`` (or code nested in it) runs an assert pytest's assertion rewriting wrote."""
+    todo = [code]
+    while todo:
+        code = todo.pop()
+        if "@pytest_ar" in code.co_names:
+            return True
+        todo.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
+    return False
 
 
 def _definitions(module, syntax, name):
@@ -487,7 +504,8 @@ def _imported_names(fn):
         names.update(code.co_names)
         todo.extend(const for const in code.co_consts if isinstance(const, types.CodeType))
     scope = getattr(fn, "__globals__", {})
-    return sorted(name for name in names if isinstance(scope.get(name), types.ModuleType))
+    # (pytest's rewritten asserts read the module under '@py_builtins', no name an import binds)
+    return sorted(name for name in names if isinstance(scope.get(name), types.ModuleType) and name.isidentifier())
 
 
 def _compiled_alone(node, code, qualname, imported=()):

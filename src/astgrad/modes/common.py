@@ -1972,6 +1972,13 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)
+    if target is runtime.enter_context and _given_varied(call, active if varied is None else varied):
+        raise source.error(
+            "a with statement whose context manager is made from values that depend on the inputs: its "
+            "__enter__ and __exit__ run as they are, and neither what they do with those values (store them in "
+            "an object the body reads) nor the value the statement binds by 'as' carries their derivative; make "
+            "the manager from constants, and bind such a value to a name before the with statement and use the "
+            "name", stmt, construct="with")
     if _only_checks(call, method, target):
         return
     if method is not None:
@@ -1991,6 +1998,20 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
                 f"calling {what} for its effect on a differentiated value (e.g. through out=): "
                 "astgrad cannot see what it changes; use its return value instead",
                 stmt, construct=what)
+
+
+def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, varied=None):
+    """``t = obj.m(w)`` whose value carries no derivative (``t`` only compared, as in ``if
+    obj.m(w) < 1.0:``, or unused) is still a call made for its effect as far as derivatives
+    go: a method of the user's may store ``w`` in ``obj``, read back later (``obj.v``), so it
+    is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs, and
+    a method of a string or a number (``k.startswith("m")``) changes nothing."""
+    from ..analysis.mutation import may_change_its_object
+    call = stmt.value
+    method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+    if method is None or not may_change_its_object(method) or not isinstance(call.func.value, gast.Name):
+        return
+    _check_effect_method(source, stmt, active, held, fn, active if varied is None else varied)
 
 
 def _refuse_held_object_change(source, stmt, target):
@@ -2044,8 +2065,11 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
     # derivative when the result reads the argument again rather than t: the method
     # given a differentiated value may store it where the derivative does not look (a
     # varied one: params["a"].scale(w) then params["a"].v leaves w itself inactive)
+    # an object from outside given a varied value (a helper's parameter bound to a global,
+    # obj.step(w)): read back through the global's own name, which no flow of values links
     if isinstance(owner, gast.Name) \
-            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)) \
+            and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)
+                 or _given_varied(call, varied) and _outside_object(source, fn, owner.id) is not None) \
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         outside = _outside_object(source, fn, owner.id)
@@ -2066,16 +2090,26 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
             and _from_parameter(fn, owner.id) else error
 
 
+def _given_varied(call, varied):
+    """Whether an argument of ``call`` is (or holds) a name in ``varied``."""
+    arguments = call.args + [keyword.value for keyword in call.keywords]
+    return any(isinstance(node, gast.Name) and node.id in varied for a in arguments for node in S.operand_nodes(a))
+
+
 def _outside_object(source, fn, name):
     """How to name the object of the user's class that ``name`` of the core tree ``fn``
     holds where it is a closure variable or a global of the function (``lambda v: f(v,
-    box)``, ``f`` inlined binds ``box_1 = box``): "the closure variable box"; else None."""
-    bindings = [] if fn is None else [
-        stmt for stmt in S.statements(fn.body) if isinstance(stmt, gast.Assign)
-        and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
-    if len(bindings) == 1 and isinstance(bindings[0].value, gast.Name):
+    box)``, ``f`` inlined binds ``box_1 = box``, a helper inlined in it ``b_2 = box_1``):
+    "the closure variable box"; else None."""
+    if fn is None:
+        return None
+    for _ in range(16):
+        bindings = [stmt for stmt in S.statements(fn.body) if isinstance(stmt, gast.Assign)
+                    and any(isinstance(t, gast.Name) and t.id == name for t in stmt.targets)]
+        if len(bindings) != 1 or not isinstance(bindings[0].value, gast.Name):
+            break
         name = bindings[0].value.id
-    elif bindings or fn is None or name in _parameters(fn):
+    if bindings or name in _parameters(fn):
         return None     # (an argument named as a global is the argument: it hides the global)
     whose = "closure variable" if name in source.closure else "global" if name in source.globals else None
     held = source.closure.get(name, source.globals.get(name))

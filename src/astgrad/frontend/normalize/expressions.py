@@ -239,7 +239,17 @@ class ExpressionLowering:
                          values=[self.atom(v) for v in node.values])
 
     def expr_JoinedStr(self, node):
-        return S.copy(node)
+        # the values formatted are expressions as any other: a call there (f"{G.step(w)}")
+        # becomes a statement of its own, which the modes check
+        if not any(isinstance(n, gast.Call) for n in S.operand_nodes(node)):
+            return S.copy(node)
+        return gast.JoinedStr(values=[self.formatted_value(part) for part in node.values])
+
+    def formatted_value(self, part):
+        if not isinstance(part, gast.FormattedValue):
+            return S.copy(part)
+        spec = part.format_spec and self.expr_JoinedStr(part.format_spec)
+        return gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
 
     def expr_Slice(self, node):
         return self.index(node)
