@@ -72,9 +72,10 @@ def _write_in_once(normalizer, tree):
 
 
 def _owned_names(normalizer, tree):
-    """The names ``tree`` binds only to objects it builds (``l = Layer(x)``, ``ps =
-    [Layer(x), Layer(y)]``) or to the items of such lists as a loop goes over them (``for
-    l in ps``, ``for l, g in zip(ps, gs)``): no other scope holds what they name."""
+    """The names ``tree`` binds once, to an object it builds (``l = Layer(x)``) or a list
+    or tuple display of such objects (``ps = [Layer(x), Layer(y)]``), or as a loop's
+    target going over such a list (``for l in ps``, ``for l, g in zip(ps, gs)``): no other
+    name holds what they name (the function's own checks follow them from there)."""
     bindings = {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Assign):
@@ -85,24 +86,17 @@ def _owned_names(normalizer, tree):
             for target, source in _loop_pairs(node):
                 bindings.setdefault(target, []).append(source)
     stores = Counter(n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load))
-    for name, count in stores.items():      # bound otherwise too (a tuple target, a with, a loop over anything else)
-        if count != len(bindings.get(name, ())):
-            bindings.pop(name, None)
-    owned, grown = set(), True
-    while grown:
-        before = len(owned)
-        owned |= {name for name, values in bindings.items()
-                  if all(isinstance(v, str) and v in owned or _new_object(normalizer, v, owned) for v in values)}
-        grown = len(owned) > before
+    once = {name: values[0] for name, values in bindings.items() if len(values) == 1 == stores[name]}
+    owned = {name for name, value in once.items() if _new_object(normalizer, value)}
+    owned |= {name for name, value in once.items() if isinstance(value, str) and value in owned}
     return owned - set(parameters(tree))
 
 
-def _new_object(normalizer, value, owned):
+def _new_object(normalizer, value):
     """Whether ``value`` builds a new object of a class of the user's (``Layer(x)``), or
-    a list or tuple of such objects and of names in ``owned``."""
+    a list or tuple display of such objects."""
     if isinstance(value, (gast.List, gast.Tuple)):
-        return bool(value.elts) and all(isinstance(e, gast.Name) and e.id in owned
-                                        or _new_object(normalizer, e, owned) for e in value.elts)
+        return bool(value.elts) and all(_new_object(normalizer, e) for e in value.elts)
     return isinstance(value, gast.Call) and normalizer.built_class_of(value) is not None
 
 
@@ -131,14 +125,15 @@ def _helper_body(normalizer, tree, helper):
 
 def _shared(normalizer, helper, body, handed, owned):
     """{parameter: the caller's name} for the parameters the helper ``body`` stores
-    into, each handed a name in ``owned`` or a new object (bound to a fresh name then);
+    into, each handed a name in ``owned`` or a new object (bound to a fresh name then:
+    ``bump(Layer(x), w)``);
     None where one is handed anything else."""
     shared = {}
     for param in _handed_parameters(helper, body):
         value = dict(handed).get(param)
         if isinstance(value, gast.Name) and value.id in owned:
             shared[param] = value.id
-        elif not _new_object(normalizer, value, owned):
+        elif not _new_object(normalizer, value):
             return None
     return shared
 
