@@ -18,6 +18,7 @@ holds, which Python changes) is left to the call, which refuses it. Written in o
 where argument_methods.plain_body allows (no closure, plain parameters, no early
 return, free names meaning the same in both), and never a helper calling itself."""
 
+import copy
 import dis
 import types
 from collections import Counter
@@ -29,6 +30,7 @@ from ...core import walk
 from ...core.ops import is_user_function
 from ..source import parsed_for_reading
 from .argument_methods import bound_arguments, plain_body, spliced
+from .instances import parents_of
 from .scopes import binding_counts, parameters
 
 _DEPTH = 8      # helpers written in calling helpers to write in (sgd calling bump)
@@ -36,16 +38,50 @@ _DEPTH = 8      # helpers written in calling helpers to write in (sgd calling bu
 
 def write_in_handed_helpers(normalizer, tree):
     """Write in, in place, each call in ``tree`` of such a helper (module docstring),
-    and those of the helpers written in; whether one was."""
-    written = False
-    for _ in range(_DEPTH):
-        if not _write_in_once(normalizer, tree):
+    and those of the helpers written in; whether one was. Written in on a copy first,
+    and kept where the objects handed are then named only as the normalizer follows
+    them (``_named_as_followed``): a name also handed on, returned or aliased keeps its
+    call, which is refused naming the helper's line and what is followed."""
+    if not any(_candidate(normalizer, stmt) for stmt in S.statements(tree.body)):
+        return False
+    excluded = set()
+    while True:
+        trial, made = copy.deepcopy(tree), _Made()
+        for _ in range(_DEPTH):
+            if not _write_in_once(normalizer, trial, excluded, made):
+                break
+        if not made.helpers:
+            return False
+        unfollowed = {name for name in made.handed if not _named_as_followed(trial, name)}
+        if not unfollowed:
             break
-        written = True
-    return written
+        if unfollowed <= excluded:
+            return False        # (no name left out makes a difference: none written in)
+        excluded |= unfollowed
+    tree.body = trial.body
+    for name in made.resolved:
+        normalizer.source.resolve_path([name])      # the name's meaning: a dependency of the code
+    normalizer.locals.update(made.bound)
+    normalizer.inlined_methods.extend(made.helpers)     # (the globals they read: argument_objects.py)
+    return True
 
 
-def _write_in_once(normalizer, tree):
+class _Made:
+    """What writing in helpers on a copy did: the helpers and the names they were called
+    by, the names the copy binds, and those of the objects handed to them."""
+
+    def __init__(self):
+        self.helpers, self.resolved, self.bound, self.handed = [], set(), set(), set()
+
+
+def _candidate(normalizer, stmt):
+    """Whether ``stmt`` may call such a helper (a cheap look before a copy of the tree)."""
+    call = _helper_call(stmt)
+    helper = normalizer.source.resolve_path([call.func.id], depend=False) if call is not None else None
+    return type(helper) is types.FunctionType and is_user_function(helper) and _may_store_attributes(helper)
+
+
+def _write_in_once(normalizer, tree, excluded, made):
     bound = {n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
     owned, found = None, False
     for block in walk.walk_blocks(tree.body):
@@ -56,26 +92,78 @@ def _write_in_once(normalizer, tree):
             helper = normalizer.source.resolve_path([call.func.id], depend=False)
             body = _helper_body(normalizer, tree, helper)
             handed = bound_arguments(helper, call, skipped=0) if body is not None else None
-            owned = _owned_names(normalizer, tree) if handed is not None and owned is None else owned
-            shared = _shared(normalizer, helper, body, handed, owned) if handed is not None else None
+            owned = _owned_names(normalizer, tree, excluded) if handed is not None and owned is None else owned
+            stored = _handed_parameters(helper, body) if handed is not None else set()
+            shared = _shared(normalizer, stored, handed, owned) if handed is not None else None
             if shared is None:
                 continue
-            normalizer.source.resolve_path([call.func.id])      # the name's meaning: a dependency
-            lines = spliced(normalizer, helper, body, shared, [(p, v) for p, v in handed if p not in shared], stmt)
-            normalizer.locals.update(n.id for s in lines for n in S.walk_nodes(s)
-                                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
-            normalizer.inlined_methods.append(helper)       # (the globals it reads: argument_objects.py)
+            rest = [(p, v) for p, v in handed if p not in shared]
+            lines = spliced(normalizer, helper, body, shared, rest, stmt)
+            made.helpers.append(helper)
+            made.resolved.add(call.func.id)
+            made.bound.update(n.id for s in lines for n in S.walk_nodes(s)
+                              if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+            made.handed.update(shared.values())
+            made.handed.update(_lists_gone_over(tree, shared.values()))     # (for p in ps: bump(p, w): ps too)
+            made.handed.update(line.targets[0].id for line, (p, _) in zip(lines, rest) if p in stored)
             at = block.index(stmt)
             block[at:at + 1] = lines
             found = True
     return found
 
 
-def _owned_names(normalizer, tree):
+def _lists_gone_over(tree, names):
+    """The names of the lists the loops binding ``names`` go over, and so on outwards."""
+    sources = {target: source for loop in S.walk_nodes(tree) if isinstance(loop, gast.For)
+               for target, source in _loop_pairs(loop)}
+    found, todo = set(), [sources[n] for n in names if n in sources]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo.extend([sources[name]] if name in sources else [])
+    return found
+
+
+def _named_as_followed(tree, name):
+    """Whether ``tree`` names ``name`` (bound once: ``_owned_names``) only to read or store
+    its attributes (an object: ``l.W``, ``l.items.append(v)``), or its items and going
+    over them (a list display: ``ps[0]``, ``for p in ps``, ``zip(ps, gs)``, ``len(ps)``):
+    not handed on, returned, aliased or changed as a list."""
+    parents = parents_of(tree)
+    for node in S.walk_nodes(tree):
+        if not (isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, gast.Attribute) and parent.value is node:
+            if _displayed(tree, name):
+                return False        # ps.append(v), ps.sort(): the list changed
+            continue
+        if isinstance(parent, gast.Subscript) and parent.value is node and isinstance(parent.ctx, gast.Load) \
+                or isinstance(parent, (gast.For, gast.comprehension)) and parent.iter is node \
+                or isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) \
+                and parent.func.id in _GOING_OVER and node in parent.args:
+            if _displayed(tree, name):
+                continue
+        return False
+    return True
+
+
+_GOING_OVER = frozenset({"zip", "enumerate", "reversed", "len"})
+
+
+def _displayed(tree, name):
+    """Whether ``name``'s one binding in ``tree`` is a list or tuple display."""
+    return any(isinstance(n, gast.Assign) and isinstance(n.value, (gast.List, gast.Tuple))
+               and any(isinstance(t, gast.Name) and t.id == name for t in n.targets) for n in S.walk_nodes(tree))
+
+
+def _owned_names(normalizer, tree, excluded):
     """The names ``tree`` binds once, to an object it builds (``l = Layer(x)``) or a list
     or tuple display of such objects (``ps = [Layer(x), Layer(y)]``), or as a loop's
     target going over such a list (``for l in ps``, ``for l, g in zip(ps, gs)``): no other
-    name holds what they name (the function's own checks follow them from there)."""
+    name holds what they name (the function's own checks follow them from there). Not
+    those in ``excluded``, nor the items of a list there."""
     bindings = {}
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Assign):
@@ -87,9 +175,9 @@ def _owned_names(normalizer, tree):
                 bindings.setdefault(target, []).append(source)
     stores = Counter(n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load))
     once = {name: values[0] for name, values in bindings.items() if len(values) == 1 == stores[name]}
-    owned = {name for name, value in once.items() if _new_object(normalizer, value)}
+    owned = {name for name, value in once.items() if _new_object(normalizer, value)} - excluded
     owned |= {name for name, value in once.items() if isinstance(value, str) and value in owned}
-    return owned - set(parameters(tree))
+    return owned - set(parameters(tree)) - excluded
 
 
 def _new_object(normalizer, value):
@@ -123,19 +211,18 @@ def _helper_body(normalizer, tree, helper):
     return plain_body(normalizer, tree, helper, lambda node: bool(_handed_parameters(helper, node)))
 
 
-def _shared(normalizer, helper, body, handed, owned):
-    """{parameter: the caller's name} for the parameters the helper ``body`` stores
-    into, each handed a name in ``owned`` or a new object (bound to a fresh name then:
-    ``bump(Layer(x), w)``);
-    None where one is handed anything else."""
+def _shared(normalizer, stored, handed, owned):
+    """{parameter: the caller's name} for the parameters ``stored`` of those the helper
+    stores into, each handed a name in ``owned`` or a new object (bound to a fresh name
+    then: ``bump(Layer(x), w)``); None where one is handed anything else."""
     shared = {}
-    for param in _handed_parameters(helper, body):
+    for param in stored:
         value = dict(handed).get(param)
         if isinstance(value, gast.Name) and value.id in owned:
             shared[param] = value.id
         elif not _new_object(normalizer, value):
             return None
-    return shared
+    return shared if stored else None
 
 
 def _may_store_attributes(fn):
