@@ -3,9 +3,9 @@
 object holds), called on objects the function builds: followed, each program checked
 against central finite differences in grad, jvp and hessian at a random point, the
 arguments left as they were. The forms left refused (an argument's object, the same layer
-twice in a list, a name bound twice) by their message: trained_by_sgd
-was a silent zero gradient: a helper storing into the items of a list it was handed was
-taken to change nothing, where only the values it stores carry a derivative."""
+twice in a list, a name bound twice) by their message. trained_by_sgd was a silent zero
+gradient before: a helper storing into the items of a list it was handed was taken to
+change nothing, where only the values it stores carry a derivative."""
 import numpy as np
 import pytest
 

@@ -12,11 +12,15 @@ parameter and the caller's name are the same object while the helper runs, as ne
 bound again. The function then says what the normalizer follows for objects it builds
 (built_objects.py, item_objects.py, object_iteration.py), or refuses naming its line.
 
-Only where the caller hands each such parameter a name it binds itself, or a new value
-(``Layer(x)``, a list display); a name of its parameters (an object the caller's caller
-holds, which Python changes) is left to the call, which refuses it. Written in only
-where argument_methods.plain_body allows (no closure, plain parameters, no early
-return, free names meaning the same in both), and never a helper calling itself."""
+Only where the caller hands each such parameter a name it binds once, to a new object
+of a class of the user's or a list display of such objects (or a loop's name going over
+one), or the new object itself (``Layer(x)``), and where, written in, the function names
+those objects only as it follows them (their attributes; a list's items and loops over
+it): a name of its parameters (an object the caller's caller holds, which Python
+changes), one also handed on, returned or aliased is left to the call, which is refused
+naming the helper's line. Written in only where argument_methods.plain_body allows (no
+closure, plain parameters, no early return, free names meaning the same in both), and
+never a helper calling itself."""
 
 import copy
 import dis
@@ -84,7 +88,7 @@ def _candidate(normalizer, stmt):
 def _write_in_once(normalizer, tree, excluded, made):
     bound = {n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
     owned, found = None, False
-    for block in walk.walk_blocks(tree.body):
+    for block in _own_blocks(tree.body):
         for stmt in list(block):
             call = _helper_call(stmt)
             if call is None or call.func.id in bound:
@@ -125,6 +129,19 @@ def _lists_gone_over(tree, names):
     return found
 
 
+def _own_blocks(body):
+    """``body`` and the statement lists nested in it, not those of a function or class
+    it defines (whose names are another scope's)."""
+    yield body
+    for stmt in body:
+        if not isinstance(stmt, _DEFINITIONS):
+            for block in walk.inner_blocks(stmt):
+                yield from _own_blocks(block)
+
+
+_DEFINITIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
+
+
 def _named_as_followed(tree, name):
     """Whether ``tree`` names ``name`` (bound once: ``_owned_names``) only to read or store
     its attributes (an object: ``l.W``, ``l.items.append(v)``), or its items and going
@@ -132,6 +149,8 @@ def _named_as_followed(tree, name):
     not handed on, returned, aliased or changed as a list."""
     parents = parents_of(tree)
     for node in S.walk_nodes(tree):
+        if isinstance(node, _DEFINITIONS + (gast.Lambda,)) and node is not tree and name in S.names_in(node):
+            return False        # (a closure reading it when it runs)
         if not (isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)):
             continue
         parent = parents.get(id(node))
