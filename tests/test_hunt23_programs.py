@@ -199,7 +199,7 @@ def test_a_helper_changing_an_object_a_differentiated_list_holds_is_refused(f, t
     # the change was not seen (the value was right): a wrong gradient with no error
     w = np.array([1.2, 0.7, -0.5])
     with pytest.raises(astgrad.TransformError, match=r"test_hunt23_programs\.py:\d+: (calling \S*bump\w* for its "
-                                                     r"effect on a differentiated value|the call of bump changes its "
+                                                     r"effect on a differentiated value|the call of bump\w* changes its "
                                                      r"argument \S+ in place \(a change in place at \S+:\d+: "
                                                      r"box\.v = box\.v \* w\))"):
         transform(f, X3, w)

@@ -31,14 +31,56 @@ def source_changes(fn, outside):
     args = defs[0].args
     params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
     local = {n.id for n in ast.walk(defs[0]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    held = _held_by_parameters(defs[0], params)
     found = {}
     for node in ast.walk(defs[0]):
         root = _changed_root(node)
+        root = held.get(root, root)
         if root is None or (root in local and root not in params):
             continue
         line = first + node.lineno - 1
         found.setdefault(root if root in params else outside, (line, lines[node.lineno - 1].strip()))
     return found
+
+
+def _held_by_parameters(fn, params):
+    """{local name: the parameter} for the names ``fn`` binds to what a parameter holds:
+    an item a loop over it gives (``for p in ps``, ``for p, g in zip(ps, gs)``), an item
+    or attribute read off it (``p = ps[0]``), or it itself (``q = p``), and so on from
+    those names; a change of their object changes what the caller handed in."""
+    held, grown = {}, True
+    while grown:
+        grown = False
+        for node in ast.walk(fn):
+            if isinstance(node, (ast.For, ast.comprehension)):
+                pairs = [(node.target, source) for source in _iterated(node.iter)]
+            elif isinstance(node, ast.Assign):
+                pairs = [(target, node.value) for target in node.targets]
+            else:
+                continue
+            for target, value in pairs:
+                root = _root_name(value)
+                param = root if root in params else held.get(root)
+                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    if param is not None and name not in params and name not in held:
+                        held[name], grown = param, True
+    return held
+
+
+def _iterated(node):
+    """What a loop over ``node`` takes items of: ``ps``, or each of ``zip(ps, gs)``'s
+    (``enumerate``'s, ``reversed``'s) arguments."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in ("zip", "enumerate", "reversed"):
+        return list(node.args)
+    return [node]
+
+
+def _root_name(node):
+    """``ps`` for ``ps``, ``ps[0]``, ``ps.layers[i]``; else None."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _changed_root(node):

@@ -1707,19 +1707,25 @@ def _library_change_message(callee, where):
 def _callee_change_message(callee, what_changes, where):
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
-            f"so that every name read afterwards shows it{_object_method_advice(where)}")
+            f"so that every name read afterwards shows it{_object_method_advice(callee, where)}")
 
 
-def _object_method_advice(where):
+def _object_method_advice(callee, where):
     """For a helper storing an attribute of an object it is handed (``layer.v = layer.v * w``
-    in ``self.update(layer, w)``): the method of the object's class astgrad follows instead."""
+    in ``self.update(layer, w)``): the method of the object's class astgrad follows instead,
+    and the objects the helper itself is followed on (frontend/normalize/handed_objects.py)."""
     stored = re.match(r"(\w+)\.(\w+)\s*=", (where.text or "").strip())
     if stored is None or stored.group(1) == "self":
         return ""
     name, attr = stored.groups()
-    return (f"; for an object of your class, make the change a method of its class storing self.{attr} "
-            f"(def update(self, w): self.{attr} = ...), and call it on the object in the function differentiated "
-            f"({name}.update(w), or for {name} in model.layers: {name}.update(w)), where it is followed")
+    advice = (f"; for an object of your class, make the change a method of its class storing self.{attr} "
+              f"(def update(self, w): self.{attr} = ...), and call it on the object in the function differentiated "
+              f"({name}.update(w), or for {name} in model.layers: {name}.update(w)), where it is followed")
+    if "." in callee:       # (a method: not written in where it is called)
+        return advice
+    return (f"{advice}. {callee} itself is followed called by its name as a statement of its own on objects the "
+            f"function builds, each handed as a name bound once to a new object or to a list of new objects "
+            f"(obj = MyClass(...); {callee}(obj, ...)), or as the new object itself ({callee}(MyClass(...), ...))")
 
 
 def _callee_change(callee, what_changes, where):

@@ -53,7 +53,7 @@ def inline_argument_methods(normalizer, tree):
             if found is not None:
                 receiver, method, body, bound = found
                 at = block.index(stmt)
-                block[at:at + 1] = _spliced(normalizer, receiver, method, body, bound, stmt)
+                block[at:at + 1] = spliced(normalizer, method, body, {body.args.args[0].id: receiver}, bound, stmt)
                 inlined.append(method)
                 receivers.add(receiver)
     layouts = normalizer.named_layouts()
@@ -78,7 +78,7 @@ def _inlinable_call(normalizer, tree, call):
     method = M.static_attribute(layout[1], call.func.attr) if layout and layout[0] == L.OBJECT \
         and call.func.attr not in dict(layout[2]) else None       # (not an attribute of the instance)
     body = _inlinable_body(normalizer, tree, layout[1], method) if inspect.isfunction(method) else None
-    bound = _bound_arguments(method, call) if body is not None else None
+    bound = bound_arguments(method, call) if body is not None else None
     return None if bound is None else (name, method, body, bound)
 
 
@@ -95,27 +95,35 @@ def _method_call(stmt):
 
 def _inlinable_body(normalizer, tree, cls, method):
     """The method's syntax tree where it may be written in (module docstring), else None."""
-    if method is normalizer.source.fn or method.__closure__ or M.static_attribute(cls, "__getattr__") is not M.MISSING \
+    if M.static_attribute(cls, "__getattr__") is not M.MISSING \
             or M.static_attribute(cls, "__getattribute__") is not object.__getattribute__:
         return None
+    return plain_body(normalizer, tree, method, lambda node: _reads_values_only(node, node.args.args[0].id, cls))
+
+
+def plain_body(normalizer, tree, fn, accept):
+    """The syntax tree of the function ``fn`` where its body may be written into ``tree``
+    as it is (``accept(its tree)`` besides), else None: no closure, its parameters plain
+    ones (defaults constants), defining and yielding nothing, returning only at its end,
+    and its free names meaning what they mean in ``tree`` (``_same_free_names``)."""
+    if fn is normalizer.source.fn or fn.__closure__:
+        return None
     try:
-        node = parsed_for_reading(method).tree
+        node = parsed_for_reading(fn).tree
     except Exception:       # (no source to read: called as it is, and refused or followed so)
         return None
     args = node.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or not args.args \
             or any(not isinstance(default, gast.Constant) for default in args.defaults):
         return None
-    own = args.args[0].id
     nodes = [n for stmt in node.body for n in S.walk_nodes(stmt)]
     if any(isinstance(n, _DEFINING) for n in nodes) \
-            or any(isinstance(n, gast.Return) and n is not node.body[-1] for n in nodes) \
-            or not _reads_values_only(node, own, cls):
+            or any(isinstance(n, gast.Return) and n is not node.body[-1] for n in nodes) or not accept(node):
         return None
-    if method.__globals__ is not normalizer.source.globals:     # another module's method: othermod.SCALE
+    if fn.__globals__ is not normalizer.source.globals:     # another module's function: othermod.SCALE
         node = S.copy(node)
-        normalizer.foreign_names(method, node)
-    return node if _same_free_names(normalizer, tree, method, node) else None
+        normalizer.foreign_names(fn, node)
+    return node if _same_free_names(normalizer, tree, fn, node) else None
 
 
 def _calls_for_effect(method):
@@ -168,10 +176,11 @@ def _bound_names(node):
     return {n.id for n in S.walk_nodes(node) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
 
 
-def _bound_arguments(method, call):
-    """[(parameter, its value)] for ``call`` (``self`` left out), in the order Python
-    evaluates the values; None where the call does not bind each parameter once."""
-    names = list(inspect.signature(method).parameters)[1:]
+def bound_arguments(method, call, skipped=1):
+    """[(parameter, its value)] for ``call`` (the first ``skipped`` parameters, ``self``,
+    left out), in the order Python evaluates the values; None where the call does not
+    bind each parameter once."""
+    names = list(inspect.signature(method).parameters)[skipped:]
     if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) \
             or len(call.args) > len(names):
         return None
@@ -187,12 +196,14 @@ def _bound_arguments(method, call):
     return bound + [(name, S.const(defaults[name])) for name in missing]
 
 
-def _spliced(normalizer, receiver, method, node, bound, stmt):
+def spliced(normalizer, method, node, shared, bound, stmt):
     """The statements that stand for ``stmt``: the arguments bound, then the body, its
-    last ``return`` giving what ``stmt`` does with the call's value."""
-    own = node.args.args[0].id
-    fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__}") for name in sorted(_bound_names(node) - {own})}
-    fresh[own] = receiver
+    last ``return`` giving what ``stmt`` does with the call's value. ``shared``:
+    {parameter: the caller's name it stands for itself} (``self``: the argument's name);
+    the other parameters and locals get fresh names."""
+    fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__}")
+             for name in sorted(_bound_names(node) - set(shared))}
+    fresh.update(shared)
     body = rename_locals(S.copy(node), fresh).body
     body = [S.assign(fresh[name], value) for name, value in bound] + body
     last = body.pop() if body and isinstance(body[-1], gast.Return) else None
@@ -208,4 +219,3 @@ def _spliced(normalizer, receiver, method, node, bound, stmt):
             if isinstance(n, (gast.stmt, gast.expr)):
                 gast.copy_location(n, stmt)
     return body
-

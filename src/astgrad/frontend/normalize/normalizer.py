@@ -16,6 +16,7 @@ from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
 from .argument_methods import inline_argument_methods
+from .handed_objects import write_in_handed_helpers
 from .argument_objects import ArgumentObjectLowering, split_argument_attributes, split_argument_items
 from .comprehension_names import separate_comprehension_names
 from .loop_names import separate_loop_names
@@ -251,6 +252,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
+        if write_in_handed_helpers(self, tree):       # bump(layer, w) storing layer.W: handed_objects.py
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
         if inline_argument_methods(self, tree):        # model.run(w) looping over self.layers
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
