@@ -21,7 +21,8 @@ gradient with no error:
 
 Each is refused now at the line; the forms around them still give Python's derivative (the programs:
 tests/hunt56_programs.py). A function with an assert in a module pytest rewrote (a test file)
-failed with a SyntaxError from astgrad's own code; it is refused now, saying why."""
+failed with a SyntaxError from astgrad's own code; it is differentiated now (its asserts compiled
+as pytest rewrote them for the check), and refused, saying why, where they were rewritten otherwise."""
 
 import inspect
 
@@ -88,8 +89,11 @@ def with_an_assert(x):      # in this module, whose asserts pytest rewrites
     return np.sum(x ** 2)
 
 
-def test_a_function_whose_assert_pytest_rewrote_is_refused_with_the_reason():
-    # its source does not compile to the code it runs (base: a SyntaxError from astgrad's
-    # own "import @py_builtins")
+def test_a_function_whose_assert_pytest_rewrote_otherwise_is_refused_with_the_reason(monkeypatch):
+    # its source does not compile to the code it runs even with its asserts rewritten as
+    # this pytest does (as where another pytest version or a plugin rewrote them: here, a
+    # rewriter that does nothing); base before: a SyntaxError from astgrad's own "import @py_builtins"
+    import _pytest.assertion.rewrite
+    monkeypatch.setattr(_pytest.assertion.rewrite, "rewrite_asserts", lambda *args, **kwargs: None)
     with pytest.raises(astgrad.TransformError, match="pytest rewrote.*PYTEST_DONT_REWRITE"):
         astgrad.grad(with_an_assert)(P.X)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 KEY = ("reverse", (0,), False)
 
@@ -55,3 +56,29 @@ def test_a_wrong_keyword_says_what_python_says():
             transform(X, z=W)
         # (hvp goes on to say it takes the arguments followed by v)
         assert str(ours.value).split(";")[0] == str(python.value), label
+
+
+def _checked_shape(x):      # in this module, whose asserts pytest rewrites
+    assert x.shape == (3,)
+    return np.sum(np.sin(x))
+
+
+def _calls_checked(x, k):
+    assert k > 0, "k must be positive"
+    return _checked_shape(x * k) ** 2
+
+
+def test_functions_with_asserts_in_a_test_module_are_differentiated():
+    # base refused them: pytest's rewritten asserts are not what their source compiles to
+    assert "@pytest_ar" in _calls_checked.__code__.co_names       # pytest did rewrite this module
+    x = np.array([0.3, -0.7, 1.1])
+    want = numerical_grad(lambda v: _calls_checked(v, 1.5), (x,))
+    assert_close(astgrad.grad(_calls_checked)(x, 1.5), want)
+    t = np.array([0.5, -1.0, 2.0])
+    _, tangent = astgrad.jvp(_calls_checked, (x, 1.5), (t, 0.0))
+    assert_close(tangent, numerical_jvp(_calls_checked, (x, 1.5), (t, None)))
+    assert_close(astgrad.hessian(_calls_checked)(x, 1.5), numerical_hessian(astgrad.grad(_calls_checked), (x, 1.5)))
+    with pytest.raises(AssertionError, match="k must be positive"):
+        astgrad.grad(_calls_checked)(x, -1.0)
+    with pytest.raises(AssertionError):
+        astgrad.grad(_calls_checked)(np.ones(4), 1.5)       # the callee's assert
