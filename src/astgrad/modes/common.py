@@ -2098,6 +2098,14 @@ def check_entered_manager(source, stmt, varied):
             "name", stmt, construct="with")
 
 
+def check_entered_managers(source, body, varied):
+    """``check_entered_manager`` for each statement of ``body``, nested ones included:
+    forward mode asks before it follows the calls that make the managers (contextlib's
+    manager would be refused in the standard library, not at the user's line)."""
+    for stmt in S.statements(body):
+        check_entered_manager(source, stmt, varied)
+
+
 def _given_varied(call, varied):
     """Whether an argument of ``call`` is (or holds) a name in ``varied``."""
     arguments = call.args + [keyword.value for keyword in call.keywords]
