@@ -848,9 +848,22 @@ def _bind(f, args, kwargs):
     except TypeError as exc:
         user = _user_function(f)
         python = user.arguments_refused(signature, args, kwargs) if isinstance(user, PartialFunction) else None
+        unknown = _unknown_keyword(signature, kwargs)
+        if unknown is not None:     # Python reports it first (inspect a missing argument first)
+            exc = f"got an unexpected keyword argument {unknown!r}"
         raise TypeError(python or f"{_function_name(f)}() {exc}{library_advice(_underlying(user))}") from None
     bound.apply_defaults()
     return bound
+
+
+def _unknown_keyword(signature, kwargs):
+    """The first of ``kwargs`` that names no parameter of ``signature`` (which takes no
+    ``**kwargs``) a keyword can give; else None."""
+    parameters = signature.parameters.values()
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY)}
+    return next((name for name in kwargs if name not in names), None)
 
 
 def _named_values(gradient, bound):

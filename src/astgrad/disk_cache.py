@@ -7,7 +7,8 @@ function's source text, file and first line, the mode and ``wrt``, the argument 
 (when code is specialized to them), the classes of the objects the function was made for
 (object_layouts.py: ``zip(w.q, xs)`` is other code where ``w.q`` iterates itself), astgrad's version and source, the rule table (the
 rules of an optional library such as SciPy, and its version, only for code that reached
-one of its objects), and the Python and NumPy versions. On load, the entry's checksum is verified and every name
+one of its objects), the Python and NumPy versions, and whether Python runs with ``-O``
+(which drops asserts). On load, the entry's checksum is verified and every name
 the code depended on when it was generated must mean an equal object now (same module
 and qualified name, same code for a function, the same methods, constants and dataclass
 fields for a class); otherwise the entry is not used and the

@@ -104,12 +104,14 @@ def key_text(key):
 
 def environment():
     """astgrad's version and source files (each one's name, size and modification time,
-    as Python's bytecode cache tells a changed file), Python's and NumPy's versions."""
+    as Python's bytecode cache tells a changed file), Python's and NumPy's versions, and
+    ``-O``: an assert is lowered to nothing under it, so its code is other code."""
     if "environment" not in _fingerprint:
         import numpy
         digest = sha256()
         _digest_sources(digest, os.path.dirname(os.path.abspath(__file__)), "")
-        _fingerprint["environment"] = [version(), digest.hexdigest(), sys.version, numpy.__version__]
+        _fingerprint["environment"] = [version(), digest.hexdigest(), sys.version, numpy.__version__,
+                                        sys.flags.optimize]
     return _fingerprint["environment"]
 
 

@@ -447,7 +447,9 @@ def _not_running_error(fn, filename, first_line):
     if _rewritten_by_pytest(code):
         raise TransformError(
             f"{fn.__qualname__} has an assert statement in a module whose asserts pytest rewrote (a test file), "
-            f"so the code it runs is not what its source compiles to; define it in a module pytest does not "
+            f"and the code it runs is not what its source compiles to when its asserts are rewritten as this "
+            f"pytest does (another pytest version or an option such as enable_assertion_pass_hook rewrote "
+            f"them otherwise, or the file was edited since); define it in a module pytest does not "
             f"rewrite (a helper module the test imports), or put PYTEST_DONT_REWRITE in the test module's "
             f"docstring", filename, first_line, construct="source")
     raise TransformError(
@@ -538,12 +540,27 @@ def _compiled_alone(node, code, qualname, imported=()):
     scope.body = own + [ast.parse(f"{name} = None").body[0] for name in free] + [node]
     imports = [ast.parse(f"import {name}").body[0] for name in imported]
     module = ast.Module(body=imports + [scope], type_ignores=[])     # every statement parsed has its lines
+    if _rewritten_by_pytest(code) and not _rewrite_asserts_as_pytest(module, code.co_filename):
+        return None
     try:
         compiled = compile(module, code.co_filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     # module -> __astgrad_scope__ -> [class body ->] the function
     return _code_named(compiled, code.co_name, depth=3 if in_class else 2)
+
+
+def _rewrite_asserts_as_pytest(module, filename):
+    """Rewrite the asserts of ``module`` (changed in place) as pytest's assertion rewriting
+    did those of a test file, whose functions then run that code; False where pytest
+    cannot be imported. Only the check compiles the rewritten text: the derivative is made
+    from the source as written, an assert in it runs as Python runs one."""
+    try:
+        from _pytest.assertion.rewrite import rewrite_asserts
+    except ImportError:
+        return False
+    rewrite_asserts(module, b"", filename)
+    return True
 
 
 def _shift_lines(tree, offset):

@@ -1978,13 +1978,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)
-    if target is runtime.enter_context and _given_varied(call, active if varied is None else varied):
-        raise source.error(
-            "a with statement whose context manager is made from values that depend on the inputs: its "
-            "__enter__ and __exit__ run as they are, and neither what they do with those values (store them in "
-            "an object the body reads) nor the value the statement binds by 'as' carries their derivative; make "
-            "the manager from constants, and bind such a value to a name before the with statement and use the "
-            "name", stmt, construct="with")
+    check_entered_manager(source, stmt, active if varied is None else varied)
     if _only_checks(call, method, target):
         return
     if method is not None:
@@ -2094,6 +2088,28 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def check_entered_manager(source, stmt, varied):
+    """Refuse ``stmt`` where it enters a with statement's context manager made from
+    ``varied`` names (``with scaled(G, w[0]):``), at the user's with line."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.enter_context \
+            and _given_varied(call, varied):
+        raise source.error(
+            "a with statement whose context manager is made from values that depend on the inputs: its "
+            "__enter__ and __exit__ run as they are, and neither what they do with those values (store them in "
+            "an object the body reads) nor the value the statement binds by 'as' carries their derivative; make "
+            "the manager from constants, and bind such a value to a name before the with statement and use the "
+            "name", stmt, construct="with")
+
+
+def check_entered_managers(source, body, varied):
+    """``check_entered_manager`` for each statement of ``body``, nested ones included:
+    forward mode asks before it follows the calls that make the managers (contextlib's
+    manager would be refused in the standard library, not at the user's line)."""
+    for stmt in S.statements(body):
+        check_entered_manager(source, stmt, varied)
 
 
 def _given_varied(call, varied):
