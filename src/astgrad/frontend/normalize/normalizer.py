@@ -65,7 +65,7 @@ from .protocol_methods import ProtocolMethodLowering
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
-from .scopes import binding_counts, own_nodes, parameters
+from .scopes import binding_counts, own_bindings, parameters
 from .item_objects import split_item_objects
 from .self_chains import rewrite_self_chains
 from .sets import SetLowering
@@ -437,13 +437,7 @@ def _rewrite_function_values(normalizer, tree, nodes, kinds):
 def _local_names(tree):
     """Parameters and every name the function assigns in its own scope (not the locals
     of the functions it defines): these are never global."""
-    names = set(parameters(tree))
-    for node in own_nodes(tree):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-            names.add(node.id)
-        elif isinstance(node, gast.FunctionDef):
-            names.add(node.name)
-    return names
+    return set(parameters(tree)) | own_bindings(tree)
 
 
 def _one_exit(normalizer, body):
