@@ -47,10 +47,20 @@ def own_nodes(fn):
     defines (their names, defaults and decorators are evaluated in ``fn``'s scope);
     not the operators and Load/Store contexts (a Name says its context)."""
     stack = list(fn.body) if isinstance(fn.body, list) else [fn.body]
+    push, pop, name, constant, binop = stack.append, stack.pop, gast.Name, gast.Constant, gast.BinOp
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        if isinstance(node, _FUNCTIONS):
+        kind = node.__class__       # the commonest nodes first, their children pushed as _push_operands does
+        if kind is name:
+            if node.annotation is not None:
+                push(node.annotation)
+        elif kind is constant:
+            continue
+        elif kind is binop:
+            push(node.left)
+            push(node.right)
+        elif kind in _FUNCTIONS:
             stack.extend(outer_parts(node))
         else:
             _push_operands(node, stack)
