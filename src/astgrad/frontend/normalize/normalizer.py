@@ -188,12 +188,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             attribute_writes(tree)          # a method's state twin: instances.py
             self.bound_count = binding_counts([tree])
         refuse_value_rebinds(self, tree)    # a helper rebinding mymod.K, a global value the code reads
-        lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
-        refuse_foreign_rebinds(self, tree)  # a helper (or a getter) rebinding H.act or BOX.fn the code reads
+        nodes = S.all_nodes(tree)           # the checks and the rewrites each look at all of them
+        if lower_outer_writes(self, tree, nodes):   # global and nonlocal writes: outer_writes.py
+            nodes = S.all_nodes(tree)
+        refuse_foreign_rebinds(self, tree, nodes)   # a helper (or a getter) rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             from .local_classes import bind_local_classes   # (loaded with the first local class)
             bind_local_classes(self, tree)
-        nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
+            nodes = S.all_nodes(tree)
         derivative = self.derivative_code = generated_text.is_derivative(self.source.fn.__code__)
         self._refuse_constructs(nodes, derivative)
         if not derivative and self._may_mention(".flat"):
