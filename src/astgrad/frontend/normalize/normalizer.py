@@ -425,15 +425,33 @@ def _rewrite_function_values(normalizer, tree, nodes, kinds):
             nodes = list(S.walk_nodes(tree))
     if gast.If in kinds and branch_defines_function(normalizer, nodes) and choose_branch_functions(normalizer, tree):
         nodes = list(S.walk_nodes(tree))
-    if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
+    makes_records, names_getattr = _named_forms(nodes)
+    if makes_records:
         from .local_records import hoist_local_namedtuples
         hoist_local_namedtuples(normalizer, tree)
         nodes = list(S.walk_nodes(tree))
-    if any(isinstance(n, gast.Name) and n.id == "getattr" for n in nodes):
+        names_getattr = _named_forms(nodes)[1]
+    if names_getattr:
         from .constant_getattr import rewrite_constant_getattr
         if rewrite_constant_getattr(normalizer, tree, nodes):
             nodes = list(S.walk_nodes(tree))
     return nodes
+
+
+def _named_forms(nodes):
+    """Whether ``nodes`` call a function named ``namedtuple`` (a plain path of names ending
+    so), and whether they name ``getattr``: one pass for both."""
+    makes_records = names_getattr = False
+    call, name, attribute = gast.Call, gast.Name, gast.Attribute
+    for node in nodes:
+        kind = type(node)
+        if kind is call and not makes_records:
+            func = node.func
+            makes_records = type(func) is name and func.id == "namedtuple" or type(func) is attribute \
+                and func.attr == "namedtuple" and S.dotted_path(func) is not None
+        elif kind is name and node.id == "getattr":
+            names_getattr = True
+    return makes_records, names_getattr
 
 
 def _local_names(tree):
