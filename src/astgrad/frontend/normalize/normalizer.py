@@ -65,7 +65,7 @@ from .protocol_methods import ProtocolMethodLowering
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
-from .scopes import binding_counts, own_bindings, parameters
+from .scopes import binding_counts, own_nodes, parameters
 from .item_objects import split_item_objects
 from .self_chains import rewrite_self_chains
 from .sets import SetLowering
@@ -457,7 +457,15 @@ def _named_forms(nodes):
 def _local_names(tree):
     """Parameters and every name the function assigns in its own scope (not the locals
     of the functions it defines): these are never global."""
-    return set(parameters(tree)) | own_bindings(tree)
+    names = set(parameters(tree))
+    name, store, definition = gast.Name, gast.Store, gast.FunctionDef
+    for node in own_nodes(tree):
+        kind = type(node)
+        if kind is name and type(node.ctx) is store:
+            names.add(node.id)
+        elif kind is definition:
+            names.add(node.name)
+    return names
 
 
 def _one_exit(normalizer, body):

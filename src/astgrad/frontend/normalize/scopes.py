@@ -66,35 +66,6 @@ def own_nodes(fn):
             _push_operands(node, stack)
 
 
-def own_bindings(fn):
-    """The names a Name stores into in ``fn``'s own scope (the nodes ``own_nodes`` gives)
-    and the defs made there: one loop over a stack, without a generator, as this runs
-    over every node of the function."""
-    names = set()
-    stack = list(fn.body) if isinstance(fn.body, list) else [fn.body]
-    push, pop, name_kind, store, constant, binop = stack.append, stack.pop, gast.Name, gast.Store, gast.Constant, gast.BinOp
-    while stack:
-        node = pop()
-        kind = node.__class__
-        if kind is name_kind:
-            if node.ctx.__class__ is store:
-                names.add(node.id)
-            if node.annotation is not None:
-                push(node.annotation)
-        elif kind is constant:
-            continue                    # nothing below it
-        elif kind is binop:
-            push(node.left)
-            push(node.right)
-        elif kind in _FUNCTIONS:
-            if kind is gast.FunctionDef:
-                names.add(node.name)
-            stack.extend(outer_parts(node))
-        else:
-            _push_operands(node, stack)
-    return names
-
-
 def _push_operands(node, stack):
     """Put the nodes directly under ``node``, in field order, on ``stack``: all but its
     operators and contexts, which hold no name and no scope (a third of a tree's nodes)."""
