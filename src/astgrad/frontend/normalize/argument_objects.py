@@ -91,8 +91,8 @@ class ArgumentObjectLowering:
         cached = getattr(self, "_loops_by_target", None)
         if cached is None or cached[0] is not tree:
             found = {}
-            for loop in S.walk_nodes(tree):
-                if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) \
+            for loop in S.operand_nodes(tree):     # (walk_nodes' order, less the operators)
+                if type(loop) is gast.For and isinstance(loop.target, gast.Name) \
                         and isinstance(loop.iter, gast.Name):
                     found.setdefault(loop.target.id, []).append(loop)
             cached = self._loops_by_target = (tree, found)

@@ -67,10 +67,11 @@ def _written_by_call(normalizer):
     """The names a call writes into: where NumPy stores its result (``out=``), the
     receiver of a method changing a mutable default (``acc.append(v)``), and the
     arguments of a helper the normalizer inlines because it changes its arguments."""
+    defaults, parameters = _container_defaults(normalizer.source.fn), _parameters(normalizer.source.tree)  # once
+
     def written(call):
         callee = normalizer.resolve_call(call)
-        names = _out_names(call, callee) + _container_changed(call, _container_defaults(normalizer.source.fn),
-                                                              _parameters(normalizer.source.tree))
+        names = _out_names(call, callee) + _container_changed(call, defaults, parameters)
         normalizer.grown_arguments.update(_grown(call, names))
         if is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee):
             names.extend(a.id for a in call.args + [kw.value for kw in call.keywords] if isinstance(a, gast.Name))

@@ -35,11 +35,17 @@ _ITEMS = 256        # the items of a global container looked at (a table of func
 def refuse_callees_rebinding(normalizer, body):
     """Refuse the first call in ``body`` (the normalized code) of a user function that
     rebinds a global or a closure variable, itself or through what it reaches."""
+    call, attribute = gast.Call, gast.Attribute
     for stmt in S.statements(body):
         for part in S.header_nodes(stmt):
             for node in S.operand_nodes(part):      # calls and attributes, in walk order
-                callee = _callee(normalizer, node) if isinstance(node, gast.Call) \
-                    else _property(normalizer, node) if isinstance(node, gast.Attribute) else None
+                kind = type(node)
+                if kind is call:
+                    callee = _callee(normalizer, node)
+                elif kind is attribute:
+                    callee = _property(normalizer, node)
+                else:
+                    continue                        # (most nodes: names, constants, operations)
                 found = rebinding(callee) if callee is not None else None
                 if found is not None and not _harmless(normalizer, node, callee):
                     how = "read of the property" if isinstance(node, gast.Attribute) else "call of"

@@ -296,6 +296,7 @@ class CallLowering:
 
 _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 _MAKE_LISTS = (builtins.list, builtins.sorted, builtins.dict, builtins.set)
+_LOOP_BINDERS = frozenset({gast.For, gast.comprehension, gast.withitem, gast.NamedExpr})
 
 
 def _object_holders(tree):
@@ -305,15 +306,18 @@ def _object_holders(tree):
     d['k']``, ``log = make()``, ``for log in logs``)."""
     params = {a.id for a in tree.args.args + tree.args.kwonlyargs + tree.args.posonlyargs}
     holders = set()
-    for parent in S.walk_nodes(tree):
-        targets = parent.targets if isinstance(parent, gast.Assign) else [parent.target] \
-            if isinstance(parent, gast.AnnAssign) and parent.value is not None else []
+    for parent in S.operand_nodes(tree):    # (operators and contexts bind nothing)
+        kind = type(parent)                 # one test for the many nodes that bind nothing
+        if kind is not gast.Assign and kind is not gast.AnnAssign and kind not in _LOOP_BINDERS:
+            continue
+        targets = parent.targets if kind is gast.Assign else [parent.target] \
+            if kind is gast.AnnAssign and parent.value is not None else []
         value = getattr(parent, "value", None)
         if targets and not (isinstance(value, (gast.List, gast.ListComp, gast.Dict, gast.DictComp, gast.BinOp))
                             or isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
                             and getattr(builtins, value.func.id, None) in _MAKE_LISTS):
             holders.update(t.id for t in targets if isinstance(t, gast.Name))
-        elif isinstance(parent, (gast.For, gast.comprehension, gast.withitem, gast.NamedExpr)):
+        elif kind in _LOOP_BINDERS:
             holders.update(S.stored_names(parent.target if not isinstance(parent, gast.withitem)
                                           else parent.optional_vars or gast.Tuple(elts=[], ctx=gast.Store())))
     return holders - params

@@ -12,11 +12,12 @@ from ...core.missing import MISSING
 from ..changing_getters import changing_getter, self_attribute_stores
 
 
-def refuse_reads_before_changing_properties(normalizer, tree):
+def refuse_reads_before_changing_properties(normalizer, tree, nodes=None):
     """Refuse a read of ``OBJ.a`` (``OBJ`` a global object, reached by a path of names)
     before a read of a property of the same object whose getter changes ``a`` (or in a
-    loop around that read)."""
-    reads = [(node, parts, normalizer.source.resolve_path(parts, depend=False)) for node, parts in _paths(normalizer, tree)]
+    loop around that read). ``nodes``: ``tree``'s nodes in walk order, if at hand."""
+    reads = [(node, parts, normalizer.source.resolve_path(parts, depend=False))
+             for node, parts in _paths(normalizer, S.operand_nodes(tree) if nodes is None else nodes)]
     for prop, _, owner in reads:
         getter = changing_getter(owner, prop.attr) if owner is not MISSING else None
         if getter is None:
@@ -34,10 +35,13 @@ def refuse_reads_before_changing_properties(normalizer, tree):
                     f"function you differentiate and pass it in")
 
 
-def _paths(normalizer, tree):
-    for node in S.operand_nodes(tree):      # the attributes in walk order, without operators and contexts
-        parts = S.dotted_path(node.value) if isinstance(node, gast.Attribute) else None
-        if parts and parts[0] not in normalizer.locals:
+def _paths(normalizer, nodes):
+    """(attribute, the path of names it reads an attribute of) for the attributes among
+    ``nodes`` (in their order) of a path from a free name."""
+    attribute, locals_ = gast.Attribute, normalizer.locals
+    for node in nodes:
+        parts = S.dotted_path(node.value) if type(node) is attribute else None
+        if parts and parts[0] not in locals_:
             yield node, parts
 
 

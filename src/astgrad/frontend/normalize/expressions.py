@@ -260,8 +260,11 @@ def walrus_targets(stmt):
     body) bind each name: while some are still to be lowered, reads of the name are
     copied where they happen (``expr_Name``)."""
     # the commonest statements hold expressions only: one walk of the whole
-    parts = [stmt] if type(stmt) in _EXPRESSIONS_ONLY else [n for n in S.child_nodes(stmt) if isinstance(n, gast.expr)]
-    return Counter(walrus.target.id for part in parts for walrus in S.nodes_of_class(part, gast.NamedExpr))
+    if type(stmt) in _EXPRESSIONS_ONLY:
+        walruses = S.nodes_of_class(stmt, gast.NamedExpr)
+    else:
+        walruses = [w for n in S.child_nodes(stmt) if isinstance(n, gast.expr) for w in S.nodes_of_class(n, gast.NamedExpr)]
+    return Counter(walrus.target.id for walrus in walruses) if walruses else Counter()   # (most have none)
 
 
 # statements whose fields are expressions only (besides operators and plain values)

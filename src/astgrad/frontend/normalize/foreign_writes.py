@@ -30,19 +30,21 @@ _ADVICE = ("astgrad generates the code for what {path} means when the call start
            "differentiate, or pass the functions in as arguments")
 
 
-def refuse_foreign_rebinds(normalizer, tree):
+def refuse_foreign_rebinds(normalizer, tree, nodes=None):
     """Refuse the first read in ``tree`` of ``M.name`` or ``obj.name`` (``M`` a module,
     ``obj`` a global object or class, each reached by a path of names), or of a closure
     variable, which a helper the function reaches rebinds: holding a function, or a value
     the adjoint would read again after the helper ran; also an attribute read before a
-    property whose getter changes it (changing_properties.py)."""
-    refuse_reads_before_changing_properties(normalizer, tree)
+    property whose getter changes it (changing_properties.py). ``nodes``: ``tree``'s
+    nodes in the order ``syntax.walk_nodes`` gives, if at hand."""
+    nodes = S.all_nodes(tree) if nodes is None else nodes
+    refuse_reads_before_changing_properties(normalizer, tree, nodes)
     fn = normalizer.source.fn
     written = _written_by_helpers(fn)
     if not written:
         return
     _refuse_cell_rebinds(normalizer, tree, fn, written)
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         parts = S.dotted_path(node.value) if isinstance(node, gast.Attribute) else None
         if not parts or parts[0] in normalizer.locals:
             continue

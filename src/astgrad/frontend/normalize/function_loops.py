@@ -259,7 +259,7 @@ def _key_loop_steps(normalizer, stmt):
     if keys is None or not any(
             _reads_item(normalizer, node, name)
             for inner in stmt.body
-            for node in ((c.func for c in S.call_nodes(inner)) if jumps else S.walk_nodes(inner))):
+            for node in ((c.func for c in S.call_nodes(inner)) if jumps else S.operand_nodes(inner))):
         return None
     return [S.const(k) for k in keys]
 

@@ -19,7 +19,7 @@ import gast
 
 from ...core import syntax as S
 
-_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)
+_SCOPES = frozenset({gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal})
 _NAMESPACE_READS = frozenset({"locals", "vars", "eval", "exec"})
 
 
@@ -27,14 +27,16 @@ def separate_loop_names(normalizer, tree):
     """Rename, in each loop but the first, the loop name several loops of ``tree`` bind
     (see the module docstring); whether it did."""
     loops, hidden = {}, set()
-    for node in S.walk_nodes(tree):
-        if isinstance(node, _SCOPES) and node is not tree:
+    for node in S.operand_nodes(tree):     # (walk_nodes' order, less the operators and contexts)
+        kind = type(node)
+        if kind is gast.Name:
+            if node.id in _NAMESPACE_READS:
+                return False
+        elif kind in _SCOPES and node is not tree:
             hidden |= S.names_in(node) | set(getattr(node, "names", ()))
-        elif isinstance(node, gast.For) and not _over_range(node.iter):
+        elif kind is gast.For and not _over_range(node.iter):
             for name in S.names_in(node.target):
                 loops.setdefault(name, []).append(node)
-        elif isinstance(node, gast.Name) and node.id in _NAMESPACE_READS:
-            return False
     renamed = False
     for name, found in loops.items():
         if len(found) < 2 or name in hidden or normalizer.bound_count.get(name, 0) != len(found) \

@@ -190,12 +190,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             attribute_writes(tree)          # a method's state twin: instances.py
             self.bound_count = binding_counts([tree])
         refuse_value_rebinds(self, tree)    # a helper rebinding mymod.K, a global value the code reads
-        lower_outer_writes(self, tree)      # global and nonlocal writes: outer_writes.py
-        refuse_foreign_rebinds(self, tree)  # a helper (or a getter) rebinding H.act or BOX.fn the code reads
+        nodes = S.all_nodes(tree)           # the checks and the rewrites each look at all of them
+        if lower_outer_writes(self, tree, nodes):   # global and nonlocal writes: outer_writes.py
+            nodes = S.all_nodes(tree)
+        refuse_foreign_rebinds(self, tree, nodes)   # a helper (or a getter) rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             from .local_classes import bind_local_classes   # (loaded with the first local class)
             bind_local_classes(self, tree)
-        nodes = list(S.walk_nodes(tree))    # the checks and the view rewrite each look at all of them
+            nodes = S.all_nodes(tree)
         derivative = self.derivative_code = generated_text.is_derivative(self.source.fn.__code__)
         self._refuse_constructs(nodes, derivative)
         if not derivative and self._may_mention(".flat"):
@@ -430,25 +432,45 @@ def _rewrite_function_values(normalizer, tree, nodes, kinds):
             nodes = list(S.walk_nodes(tree))
     if gast.If in kinds and branch_defines_function(normalizer, nodes) and choose_branch_functions(normalizer, tree):
         nodes = list(S.walk_nodes(tree))
-    if any(isinstance(n, gast.Call) and (S.dotted_path(n.func) or [""])[-1] == "namedtuple" for n in nodes):
+    makes_records, names_getattr = _named_forms(nodes)
+    if makes_records:
         from .local_records import hoist_local_namedtuples
         hoist_local_namedtuples(normalizer, tree)
         nodes = list(S.walk_nodes(tree))
-    if any(isinstance(n, gast.Name) and n.id == "getattr" for n in nodes):
+        names_getattr = _named_forms(nodes)[1]
+    if names_getattr:
         from .constant_getattr import rewrite_constant_getattr
         if rewrite_constant_getattr(normalizer, tree, nodes):
             nodes = list(S.walk_nodes(tree))
     return nodes
 
 
+def _named_forms(nodes):
+    """Whether ``nodes`` call a function named ``namedtuple`` (a plain path of names ending
+    so), and whether they name ``getattr``: one pass for both."""
+    makes_records = names_getattr = False
+    call, name, attribute = gast.Call, gast.Name, gast.Attribute
+    for node in nodes:
+        kind = type(node)
+        if kind is call and not makes_records:
+            func = node.func
+            makes_records = type(func) is name and func.id == "namedtuple" or type(func) is attribute \
+                and func.attr == "namedtuple" and S.dotted_path(func) is not None
+        elif kind is name and node.id == "getattr":
+            names_getattr = True
+    return makes_records, names_getattr
+
+
 def _local_names(tree):
     """Parameters and every name the function assigns in its own scope (not the locals
     of the functions it defines): these are never global."""
     names = set(parameters(tree))
+    name, store, definition = gast.Name, gast.Store, gast.FunctionDef
     for node in own_nodes(tree):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+        kind = type(node)
+        if kind is name and type(node.ctx) is store:
             names.add(node.id)
-        elif isinstance(node, gast.FunctionDef):
+        elif kind is definition:
             names.add(node.name)
     return names
 

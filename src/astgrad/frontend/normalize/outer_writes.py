@@ -126,19 +126,20 @@ def _library(module):
     return isinstance(module, str) and module.partition(".")[0] in _LIBRARIES
 
 
-def lower_outer_writes(normalizer, tree):
+def lower_outer_writes(normalizer, tree, nodes=None):
     """Rewrite ``tree`` (the differentiated def) so the globals it and the helpers it
     reaches write, and the closure cells it writes, are local variables written out
-    after each binding (see the module doc); ``normalizer.outer`` maps each to its local."""
+    after each binding (see the module doc); ``normalizer.outer`` maps each to its local.
+    ``nodes``: ``tree``'s nodes, if at hand. Whether it rewrote ``tree``."""
     fn = normalizer.source.fn
-    kinds, nonlocals = _declared_writes(tree)
+    kinds, nonlocals = _declared_writes(tree, nodes)
     helpers = {name for g in _reachable(fn)[1:] if g.__globals__ is fn.__globals__
                for name in _own_outer_writes(g) & set(g.__code__.co_names)}
     kinds.update({name: runtime.store_global for name in helpers})
     kinds.update({name: runtime.store_nonlocal for name in nonlocals})
     normalizer.outer = {}
     if not kinds:
-        return
+        return False
     nested = _nested_defs(tree)
     normalizer.namer.taken |= set(kinds)        # the outer names keep their meaning
     mapping = {name: normalizer.namer.fresh(name) for name in sorted(kinds)}
@@ -160,6 +161,7 @@ def lower_outer_writes(normalizer, tree):
                  for name in sorted(first)] + tree.body
     normalizer.locals = (normalizer.locals - set(kinds)) | set(mapping.values())
     normalizer.bound_count = binding_counts([tree])
+    return True
 
 
 def lower_inlined_writes(normalizer, tree, local):
@@ -184,17 +186,18 @@ def lower_inlined_writes(normalizer, tree, local):
     tree.body = _written_out(normalizer, tree.body)
 
 
-def _declared_writes(tree):
+def _declared_writes(tree, nodes=None):
     """({global: store_global} for the globals ``tree`` or a def in it declares and
-    writes, the names ``tree`` declares nonlocal). One walk finds whether any ``global``
-    or ``nonlocal`` statement is there at all: most functions have none."""
-    if not any(type(node) in _DECLARATIONS for node in S.operand_nodes(tree)):
+    writes, the names ``tree`` declares nonlocal). One look at its nodes (walked here
+    where ``nodes`` is None) finds whether any ``global`` or ``nonlocal`` statement is
+    there at all: most functions have none."""
+    if _DECLARATIONS.isdisjoint(map(type, S.operand_nodes(tree) if nodes is None else nodes)):
         return {}, set()
     kinds = {name: runtime.store_global for d in [tree] + _nested_defs(tree) for name in _global_writes(d)}
     return kinds, declared(tree, gast.Nonlocal)
 
 
-_DECLARATIONS = (gast.Global, gast.Nonlocal)
+_DECLARATIONS = frozenset({gast.Global, gast.Nonlocal})
 
 
 def _nested_defs(tree):

@@ -47,10 +47,20 @@ def own_nodes(fn):
     defines (their names, defaults and decorators are evaluated in ``fn``'s scope);
     not the operators and Load/Store contexts (a Name says its context)."""
     stack = list(fn.body) if isinstance(fn.body, list) else [fn.body]
+    push, pop, name, constant, binop = stack.append, stack.pop, gast.Name, gast.Constant, gast.BinOp
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        if isinstance(node, _FUNCTIONS):
+        kind = node.__class__       # the commonest nodes first, their children pushed as _push_operands does
+        if kind is name:
+            if node.annotation is not None:
+                push(node.annotation)
+        elif kind is constant:
+            continue
+        elif kind is binop:
+            push(node.left)
+            push(node.right)
+        elif kind in _FUNCTIONS:
             stack.extend(outer_parts(node))
         else:
             _push_operands(node, stack)
@@ -107,12 +117,22 @@ def _count_bindings(node, counts, hidden):
     not a call per node, as this runs over every node of the function."""
     stack = [(node, hidden)]
     push, pop, ast_type, fields = stack.append, stack.pop, gast.AST, OPERAND_FIELDS
+    name, store, constant, binop = gast.Name, gast.Store, gast.Constant, gast.BinOp
     while stack:
         node, hidden = pop()
         kind = node.__class__
-        if kind is gast.Name and node.ctx.__class__ is gast.Store:
-            if node.id not in hidden:
-                counts[node.id] += 1
+        if kind is name:
+            if node.ctx.__class__ is store:
+                if node.id not in hidden:
+                    counts[node.id] += 1
+            elif node.annotation is not None:
+                push((node.annotation, hidden))
+            continue
+        if kind is constant:
+            continue                    # nothing below it
+        if kind is binop:               # the commonest operation: its operands, left first
+            push((node.right, hidden))
+            push((node.left, hidden))
             continue
         if kind in _FUNCTIONS:
             if kind is not gast.Lambda and node.name not in hidden:
