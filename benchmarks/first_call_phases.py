@@ -27,7 +27,6 @@ microseconds each). Where the cold and warm columns differ is what a process pay
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
