@@ -75,14 +75,14 @@ print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu, "gra
 '''
 
 
-def run(directory, cache, enabled=True, bytecode=True, kinds="vectors"):
+def run(directory, cache, enabled=True, bytecode=True, kinds="vectors", child=CHILD):
     environment = dict(os.environ, ASTGRAD_CACHE="1" if enabled else "0", ASTGRAD_CACHE_DIR=cache)
     if bytecode:    # as an installed package has: the modules compiled once (as at install), then loaded
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
         environment["PYTHONPYCACHEPREFIX"] = os.path.join(directory, "bytecode")
         if not os.path.isdir(environment["PYTHONPYCACHEPREFIX"]):
             subprocess.run([sys.executable, "-c", "import astgrad.pipeline"], env=environment, check=True)
-    done = subprocess.run([sys.executable, "-c", CHILD, directory, kinds], env=environment, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", child, directory, kinds], env=environment, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
 
