@@ -331,9 +331,13 @@ class ShapeClasses:
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if kind is gast.BinOp and isinstance(node.op, _ELEMENTWISE_OPS):
-            if self.may_concatenate(node) or self.objects and self.on_object(node):
+            # the operands' classes first: where one is unknown so is the result, and
+            # whether the operation may join lists (a walk of the operands) is not asked
+            left = self.of(node.left)
+            right = None if left is None else self.of(node.right)
+            if right is None or self.may_concatenate(node) or self.objects and self.on_object(node):
                 return None
-            return self._join(self.of(node.left), self.of(node.right))
+            return self._join(left, right)
         if kind is gast.Call:
             if id(node) in self.pops:
                 return self._popped(self.pops[id(node)])
