@@ -74,6 +74,7 @@ class ShapeClasses:
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.pops = self._stack_pops(body, definitions)
         self.sequence_names = self.int_names = None     # may hold a list or tuple / an int: found on first use
+        self._int_test = None       # name -> whether it may hold an int, once int_names is found
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -183,14 +184,15 @@ class ShapeClasses:
                    for value in self.definitions[name])
 
     def _value_may_be_sequence(self, node, sequences):
-        if isinstance(node, gast.Name):
+        kind = type(node)       # gast's node classes have no subclasses: cheaper than isinstance
+        if kind is gast.Name:
             name = node.id
             if name in self.derivatives:
                 return False
             return name in self.params or name not in self.definitions or name in sequences
-        if isinstance(node, (gast.Constant, gast.UnaryOp, gast.Compare)):
+        if kind is gast.Constant or kind is gast.UnaryOp or kind is gast.Compare:
             return False
-        if isinstance(node, gast.BinOp):
+        if kind is gast.BinOp:
             if isinstance(node.op, gast.Add):
                 return self._value_may_be_sequence(node.left, sequences) \
                     and self._value_may_be_sequence(node.right, sequences)
@@ -212,7 +214,8 @@ class ShapeClasses:
         if self.int_names is None:
             self.int_names = _least_solution(self.definitions, self._name_may_be_int, self._readers.get(),
                                              self.derivatives)
-        return _value_may_be_int(node, self._int_name(self.int_names))
+            self._int_test = self._int_name(self.int_names)     # made once: asked of every product
+        return _value_may_be_int(node, self._int_test)
 
     def _name_may_be_int(self, name, ints):
         if name in self.derivatives:
