@@ -73,8 +73,8 @@ class ShapeClasses:
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.pops = self._stack_pops(body, definitions)
-        self.sequence_names = self.int_names = None     # may hold a list or tuple / an int: found on first use
-        self._int_test = None       # name -> whether it may hold an int, once int_names is found
+        # may hold a list or tuple / an int (and that test of a name): found on first use
+        self.sequence_names = self.int_names = self._int_test = None
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
