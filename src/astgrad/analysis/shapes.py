@@ -73,8 +73,7 @@ class ShapeClasses:
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.pops = self._stack_pops(body, definitions)
-        # may hold a list or tuple / an int (and that test of a name): found on first use
-        self.sequence_names = self.int_names = self._int_test = None
+        self.sequence_names = self.int_names = self._int_test = None    # lists, ints, its test: found when asked
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
