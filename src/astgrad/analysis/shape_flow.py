@@ -333,10 +333,9 @@ class _Walk:
             if self.classes.objects and self.classes.on_object(node):
                 return None
             left, right = self.token(node.left), self.token(node.right)
-            if left is None or right is None:
+            if self.classes.lists_found() and (left is None or right is None):
                 return None     # whether it may join lists or not (not asked: a walk of the operands)
-            # (a look at the operands' names first: the look at whether they may be lists walks them)
-            if not (self.is_numeric(node.left) or self.is_numeric(node.right)) and self.classes.may_concatenate(node):
+            if self._may_join_lists(node):
                 if not isinstance(node.op, gast.Mult):
                     return None
                 return self.join(self.join(f"@r{id(node)}", left), right)    # see the docstring
@@ -344,6 +343,16 @@ class _Walk:
         if kind is gast.Call and id(node) not in self.classes.pops:
             return self._call_token(node, anno.get(node, Key.TARGET))
         return None
+
+    def _may_join_lists(self, node):
+        """Whether ``node`` (``a + b``, ``a * b``) may join or repeat lists: its operands are not
+        known to be arrays or inexact numbers, and ``ShapeClasses.may_concatenate`` (asked
+        first until the classes have found which names may be lists, see ``lists_found``;
+        then last, after the look at the operands' names)."""
+        classes = self.classes
+        if not classes.lists_found():
+            return classes.may_concatenate(node) and not (self.is_numeric(node.left) or self.is_numeric(node.right))
+        return not (self.is_numeric(node.left) or self.is_numeric(node.right)) and classes.may_concatenate(node)
 
     def _refine(self, token):
         """``token`` with the atoms ``refined`` has replaced by what they stand for."""

@@ -164,6 +164,11 @@ class ShapeClasses:
                 (self._may_be_sequence(right) and self._may_be_int(left))
         return False
 
+    def lists_found(self):
+        """Whether the names that may hold lists and ints are found (from the values as they
+        are when first asked, which later rewrites change: until then, ask in the same order)."""
+        return self.int_names is not None and self.sequence_names is not None
+
     def _may_be_sequence(self, node):
         """Whether a primal value may be a list or tuple. Derivatives may be lists too,
         but theirs add element by element."""
@@ -333,6 +338,10 @@ class ShapeClasses:
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if kind is gast.BinOp and isinstance(node.op, _ELEMENTWISE_OPS):
+            if not self.lists_found():
+                if self.may_concatenate(node) or self.objects and self.on_object(node):
+                    return None
+                return self._join(self.of(node.left), self.of(node.right))
             # the operands' classes first: where one is unknown so is the result, and
             # whether the operation may join lists (a walk of the operands) is not asked
             left = self.of(node.left)
