@@ -102,23 +102,35 @@ class _Gate:
     def calls(self, node):
         """The calls in ``node`` (an expression or a target), checking every node on the way."""
         found, stack, mentions = [], [node], self.mentions
+        push, pop, extend = stack.append, stack.pop, stack.extend
+        name_type, constant_type, binop_type, call_type = gast.Name, gast.Constant, gast.BinOp, gast.Call
         while stack:
-            node = stack.pop()
+            node = pop()
             kind = node.__class__
-            if kind is gast.Name:
+            if kind is name_type:
                 mentions[node.id] = mentions.get(node.id, 0) + 1
                 continue
-            if kind is gast.Call:
+            if kind is constant_type:
+                continue
+            if kind is binop_type:      # the commonest inner node: its operands, as its fields give them
+                push(node.left)
+                push(node.right)
+                continue
+            if kind is call_type:
                 found.append(node)
                 self._call(node)
-            elif issubclass(kind, _NESTED_SCOPES):
+                push(node.func)
+                extend(node.args)
+                extend(node.keywords)
+                continue
+            if issubclass(kind, _NESTED_SCOPES):
                 self.ok = False
             for field in walk.OPERAND_FIELDS[kind]:
                 value = getattr(node, field, None)
                 if isinstance(value, gast.AST):
-                    stack.append(value)
+                    push(value)
                 elif type(value) is list:
-                    stack.extend(item for item in value if isinstance(item, gast.AST))
+                    extend([item for item in value if isinstance(item, gast.AST)])
         return found
 
     def _call(self, node):
@@ -321,15 +333,26 @@ class _Walk:
             if self.classes.objects and self.classes.on_object(node):
                 return None
             left, right = self.token(node.left), self.token(node.right)
-            if self.classes.may_concatenate(node) and not (self.is_numeric(node.left)
-                                                             or self.is_numeric(node.right)):
-                if not isinstance(node.op, gast.Mult) or left is None or right is None:
+            if self.classes.lists_found() and (left is None or right is None):
+                return None     # whether it may join lists or not (not asked: a walk of the operands)
+            if self._may_join_lists(node):
+                if not isinstance(node.op, gast.Mult):
                     return None
                 return self.join(self.join(f"@r{id(node)}", left), right)    # see the docstring
             return self.join(left, right)
         if kind is gast.Call and id(node) not in self.classes.pops:
             return self._call_token(node, anno.get(node, Key.TARGET))
         return None
+
+    def _may_join_lists(self, node):
+        """Whether ``node`` (``a + b``, ``a * b``) may join or repeat lists: its operands are not
+        known to be arrays or inexact numbers, and ``ShapeClasses.may_concatenate`` (asked
+        first until the classes have found which names may be lists, see ``lists_found``;
+        then last, after the look at the operands' names)."""
+        classes = self.classes
+        if not classes.lists_found():
+            return classes.may_concatenate(node) and not (self.is_numeric(node.left) or self.is_numeric(node.right))
+        return not (self.is_numeric(node.left) or self.is_numeric(node.right)) and classes.may_concatenate(node)
 
     def _refine(self, token):
         """``token`` with the atoms ``refined`` has replaced by what they stand for."""

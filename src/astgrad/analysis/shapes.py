@@ -73,7 +73,7 @@ class ShapeClasses:
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
         self.pops = self._stack_pops(body, definitions)
-        self.sequence_names = self.int_names = None     # may hold a list or tuple / an int: found on first use
+        self.sequence_names = self.int_names = self._int_test = None    # lists, ints, its test: found when asked
         self.derivatives = set(adjoints.values())
         for name in scalars:
             self.cls[name] = SCALAR
@@ -164,6 +164,11 @@ class ShapeClasses:
                 (self._may_be_sequence(right) and self._may_be_int(left))
         return False
 
+    def lists_found(self):
+        """Whether the names that may hold lists and ints are found (from the values as they
+        are when first asked, which later rewrites change: until then, ask in the same order)."""
+        return self.int_names is not None and self.sequence_names is not None
+
     def _may_be_sequence(self, node):
         """Whether a primal value may be a list or tuple. Derivatives may be lists too,
         but theirs add element by element."""
@@ -183,14 +188,15 @@ class ShapeClasses:
                    for value in self.definitions[name])
 
     def _value_may_be_sequence(self, node, sequences):
-        if isinstance(node, gast.Name):
+        kind = type(node)       # gast's node classes have no subclasses: cheaper than isinstance
+        if kind is gast.Name:
             name = node.id
             if name in self.derivatives:
                 return False
             return name in self.params or name not in self.definitions or name in sequences
-        if isinstance(node, (gast.Constant, gast.UnaryOp, gast.Compare)):
+        if kind is gast.Constant or kind is gast.UnaryOp or kind is gast.Compare:
             return False
-        if isinstance(node, gast.BinOp):
+        if kind is gast.BinOp:
             if isinstance(node.op, gast.Add):
                 return self._value_may_be_sequence(node.left, sequences) \
                     and self._value_may_be_sequence(node.right, sequences)
@@ -212,7 +218,8 @@ class ShapeClasses:
         if self.int_names is None:
             self.int_names = _least_solution(self.definitions, self._name_may_be_int, self._readers.get(),
                                              self.derivatives)
-        return _value_may_be_int(node, self._int_name(self.int_names))
+            self._int_test = self._int_name(self.int_names)     # made once: asked of every product
+        return _value_may_be_int(node, self._int_test)
 
     def _name_may_be_int(self, name, ints):
         if name in self.derivatives:
@@ -331,9 +338,17 @@ class ShapeClasses:
         if kind is gast.UnaryOp and isinstance(node.op, (gast.USub, gast.UAdd)):
             return self.of(node.operand)
         if kind is gast.BinOp and isinstance(node.op, _ELEMENTWISE_OPS):
-            if self.may_concatenate(node) or self.objects and self.on_object(node):
+            if not self.lists_found():
+                if self.may_concatenate(node) or self.objects and self.on_object(node):
+                    return None
+                return self._join(self.of(node.left), self.of(node.right))
+            # the operands' classes first: where one is unknown so is the result, and
+            # whether the operation may join lists (a walk of the operands) is not asked
+            left = self.of(node.left)
+            right = None if left is None else self.of(node.right)
+            if right is None or self.may_concatenate(node) or self.objects and self.on_object(node):
                 return None
-            return self._join(self.of(node.left), self.of(node.right))
+            return self._join(left, right)
         if kind is gast.Call:
             if id(node) in self.pops:
                 return self._popped(self.pops[id(node)])
