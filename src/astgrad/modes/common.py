@@ -2011,7 +2011,13 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
     if method is None or not may_change_its_object(method) or not isinstance(call.func.value, gast.Name):
         return
-    _check_effect_method(source, stmt, active, held, fn, active if varied is None else varied)
+    # what goes unseen is a store into an object from outside or into an argument's item:
+    # a differentiated object of the user's, or one a differentiated list holds (self_1 =
+    # first, first = objs[0], in obj.value() < other.value()), is followed where its class
+    # is known (its methods written in), and its method's value here is only compared
+    receiver = call.func.value.id
+    others = active - {receiver} if receiver in active else active
+    _check_effect_method(source, stmt, others, held - {receiver}, fn, active if varied is None else varied)
 
 
 def _refuse_held_object_change(source, stmt, target):
