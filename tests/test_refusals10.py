@@ -121,3 +121,38 @@ def test_a_method_storing_into_the_items_of_a_list_attribute_is_followed(f):
     w = np.arange(1.0, 4.0)
     assert f(w) == pytest.approx(np.sum((1.0 + w) * (2.0 + w)))
     assert_close(astgrad.grad(f)(w), numerical_grad(f, (w,)))
+
+
+class Shifted:
+    def __init__(self, W):
+        self.W = W
+
+    def shift(self, w):
+        self.W = self.W + w
+
+
+class ShiftNet:
+    def __init__(self):
+        self.layers = [Shifted(np.ones(3)), Shifted(2.0 * np.ones(3))]
+
+    def loss(self, w):
+        for layer in self.layers:
+            layer.shift(w)
+        return np.sum(self.layers[0].W * self.layers[1].W)
+
+
+def on_a_given_net(w, net):
+    return net.loss(w)
+
+
+def test_the_written_in_store_is_refused_with_advice_that_is_followed():
+    w = np.arange(1.0, 4.0)
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.grad(written_in)(w)
+    message = str(caught.value)
+    assert "layer.W = layer.W + w" in message
+    assert "on the items of self.layers, make the store a method of their class" in message
+    # the advice: the store as a method, called in the loop, the net given as an argument
+    assert on_a_given_net(w, ShiftNet()) == pytest.approx(written_in(w))
+    expected = numerical_grad(lambda v: on_a_given_net(v, ShiftNet()), (w,))
+    assert_close(astgrad.grad(on_a_given_net)(w, ShiftNet()), expected)
