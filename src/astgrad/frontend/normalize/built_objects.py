@@ -17,7 +17,7 @@ from .instances import (augments_self, built_class, calls_built_in_init, number_
                         state_twin, super_classes)
 from .foreign import scope_of
 from .methods import _record_kind
-from .objects import changed_in_place
+from .objects import _assigned_attributes, changed_in_place
 
 _ITEMS_LIMIT = 64
 
@@ -170,23 +170,28 @@ class BuiltObjectLowering:
             if tree is not None and name not in held:
                 attributes.append((name, tree))
         if init is not None and _record_kind(cls) is None and depth > 0:      # self.inner = Inner(w)
-            attributes.extend(p for p in self.built_in_init(init, given, depth) if p[0] not in dict(attributes))
+            attributes.extend(p for p in self.built_in_init(cls, init, given, depth) if p[0] not in dict(attributes))
         stored = set(stores)
         if init is not None and _record_kind(cls) is None:      # and what super().__init__(...) stores
             stored.update(*(self_stores(vars(base)["__init__"]) for base in super_classes(cls, init)))
         shadowed = tuple(sorted(name for name in stored if M.static_attribute(cls, name) is not MISSING))
         return tuple(sorted(attributes, key=lambda pair: pair[0])), shadowed
 
-    def built_in_init(self, init, given, depth):
+    def built_in_init(self, cls, init, given, depth):
         """(attribute, layout) for the objects ``init`` builds itself (instances.py's
-        ``calls_built_in_init``) of classes followed when built in the code."""
+        ``calls_built_in_init``) of classes followed when built in the code, ``init`` being
+        the ``__init__`` of ``cls``."""
         found = []
         for attr, call in calls_built_in_init(init, given, self.source.fn, set(self.locals) | set(self.functions)):
-            cls = self.built_class_of(call)
-            layout = self.static_layout(call, depth) if cls is not None else None
+            calls = call.elts if isinstance(call, (gast.List, gast.Tuple)) else [call]    # self.layers = [L(a), ...]
+            if len(calls) != 1 and _changed_by_a_method(cls, attr):
+                continue        # self.layers.append(l) in Net.add: its items are those of the moment
+            classes = [self.built_class_of(one) for one in calls]
+            layout = self.static_layout(call, depth) if None not in classes else None
             if layout is not None:
-                self.source.resolve_path(S.dotted_path(call.func))        # a dependency, as __init__ is
-                self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
+                for one, built in zip(calls, classes):
+                    self.source.resolve_path(S.dotted_path(one.func))        # a dependency, as __init__ is
+                    self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (built, M.current(built, "__init__"))))
                 found.append((attr, layout))
         return found
 
@@ -295,3 +300,11 @@ class BuiltObjectLowering:
 def _layout_class(layout):
     """The class of an object's layout; else None."""
     return layout[1] if layout is not None and layout[0] == L.OBJECT else None
+
+
+def _changed_by_a_method(cls, attr):
+    """Whether a function of ``cls`` or of its bases, other than an ``__init__``, assigns
+    ``attr`` or changes what it holds in place."""
+    return any(name != "__init__" and inspect.isfunction(value)
+               and any(attr in found for found in _assigned_attributes(value))
+               for base in cls.__mro__ for name, value in vars(base).items())

@@ -268,7 +268,7 @@ def calls_built_in_init(init, given, caller, unknown):
         uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name)
                 and n.value.id == me and n.attr == target.attr]
         value = _default_built(tree, value, absent) if absent else value
-        call = _in_callers_terms(value, given, names, unknown) if len(uses) == 1 else None
+        call = _display_in_callers_terms(value, given, names, unknown) if len(uses) == 1 else None
         if call is not None:
             found.append((target.attr, call))
     return found
@@ -323,6 +323,16 @@ def _none_test(test, names):
 
 
 _SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr)
+
+
+def _display_in_callers_terms(value, given, params, unknown):
+    """``_in_callers_terms`` of a constructor call, or of each item of a list or tuple
+    display of them (``self.layers = [Layer(a), Layer(b)]``), the display in the
+    caller's terms; None where any item is not such a call."""
+    if not isinstance(value, (gast.List, gast.Tuple)):
+        return _in_callers_terms(value, given, params, unknown)
+    items = [_in_callers_terms(item, given, params, unknown) for item in value.elts]
+    return None if not items or None in items else type(value)(elts=items, ctx=gast.Load())
 
 
 def _in_callers_terms(value, given, params, unknown):

@@ -206,7 +206,8 @@ class StatementLowering:
             raise self._refuse("starred assignment (a, *b = ...)", target)
         elif not self.attribute_write(target, value):         # built_objects.py
             self.refuse_global_attribute_write(target, target)
-            raise self._refuse("assignment to an attribute", target, _attribute_advice(target))
+            raise self._refuse("assignment to an attribute", target, _attribute_advice(target)
+                               + _held_item_advice(self, target))
 
     def refuse_global_attribute_write(self, target, node):
         """Refuse ``Model.calls += 1`` (or ``= ...``) on a class or module the function
@@ -364,6 +365,24 @@ def _bound_length(emitted, name, window=8):
             return None
         return len(value.elts)
     return None
+
+
+def _held_item_advice(normalizer, target):
+    """More advice for ``layer.W = v`` where ``layer`` is the name of a loop over a list
+    an attribute holds (``for layer in self.layers``), which astgrad follows as a method
+    of the item's class called on an object the function is given; else ""."""
+    if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name)):
+        return ""
+    name = target.value.id
+    for tree in [normalizer.source.tree, *normalizer.inlined_trees]:
+        for loop in S.walk_nodes(tree):
+            if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and loop.target.id == name \
+                    and isinstance(loop.iter, gast.Attribute) and isinstance(loop.iter.value, gast.Name):
+                held = f"{loop.iter.value.id}.{loop.iter.attr}"
+                return (f"; on the items of {held}, make the store a method of their class (def shift(self, w): "
+                        f"self.{target.attr} = ...), call it in the loop ({name}.shift(w)) and give the function "
+                        "the object holding the list as an argument (def f(w, net): return net.loss(w))")
+    return ""
 
 
 def _attribute_advice(target):
