@@ -68,10 +68,11 @@ def value_of_a_dict(w):
     return np.sum(d["a"].a ** 2)
 
 
-def item_of_a_tuple(w):
+def item_of_a_tuple_unpacked_after(w):
     objs = boxes_in_a_tuple()
     objs[1].step(w)                                                     # refused here
-    return np.sum(objs[1].a ** 2)
+    first, second = objs
+    return np.sum(second.a ** 2 + first.a)
 
 
 def attribute_of_an_object(w):
@@ -106,7 +107,7 @@ def from_a_local_lambda(w):
     return np.sum(objs[0].a ** 2)
 
 
-REFUSED = [item_of_a_list, item_bound_to_a_name, value_of_a_dict, item_of_a_tuple, attribute_of_an_object,
+REFUSED = [item_of_a_list, item_bound_to_a_name, value_of_a_dict, item_of_a_tuple_unpacked_after, attribute_of_an_object,
            read_on_the_next_turn, handed_to_a_helper, from_a_local_lambda]
 
 

@@ -448,21 +448,32 @@ def _from_parameter(fn, name, items=False):
     parameter itself under another name (``ax_1 = ax``)."""
     params = _parameters(fn)
     sources = _value_sources(fn)
+
+    def read_from(value):
+        if items and isinstance(value, gast.Call) and not _passes_items_on(value):
+            return ()       # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
+        return [sub.id for sub in S.operand_nodes(value) if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load)]
+    for current, stepped in _traced_back(sources, name, read_from):
+        if not items and current in params or items and stepped and (current in params or current not in sources):
+            return True
+    return False
+
+
+def _traced_back(sources, name, read_from):
+    """(name, stepped) for ``name`` and each name its value comes from, however far back
+    through ``sources`` (``_value_sources``), ``read_from(value)`` giving the names a
+    bound value reads; stepped: whether the way there read out of what a name holds (an
+    item, an attribute, a display), not only copied it."""
     seen, todo = set(), [(name, False)]
     while todo:
-        current, stepped = todo.pop()       # stepped: read out of what ``current`` holds
+        current, stepped = todo.pop()
         if (current, stepped) in seen:
             continue
         seen.add((current, stepped))
-        if not items and current in params or items and stepped and (current in params or current not in sources):
-            return True
+        yield current, stepped
         for value in sources.get(current, ()):
-            if items and isinstance(value, gast.Call) and not _passes_items_on(value):
-                continue        # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
             inner = stepped or not isinstance(value, gast.Name)
-            todo.extend((sub.id, inner) for sub in S.operand_nodes(value)
-                        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
-    return False
+            todo.extend((found, inner) for found in read_from(value))
 
 
 def _value_sources(fn):
@@ -2233,20 +2244,11 @@ def _call_result_holding(fn, name):
     for node in walk.walk_statements(fn.body):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             bindings.setdefault(node.targets[0].id, node)
-    seen, todo = set(), [(name, False)]
-    while todo:
-        current, stepped = todo.pop()       # stepped: read out of what ``current`` holds
-        if (current, stepped) in seen:
-            continue
-        seen.add((current, stepped))
-        for value in sources.get(current, ()):
-            if isinstance(value, gast.Call) and not _passes_items_on(value):
-                binding = bindings.get(current)
-                if stepped and binding is not None and binding.value is value:
-                    return binding
-                continue
-            inner = stepped or not isinstance(value, gast.Name)
-            todo.extend((holder, inner) for holder in _holder_names(value))
+    for current, stepped in _traced_back(sources, name, _holder_names):
+        binding = bindings.get(current)
+        if stepped and binding is not None and isinstance(binding.value, gast.Call) \
+                and not _passes_items_on(binding.value):
+            return binding
     return None
 
 
@@ -2261,7 +2263,7 @@ def _holder_names(value):
         return [name for item in value.elts for name in _holder_names(item)]
     if isinstance(value, gast.Dict):
         return [name for item in value.values for name in _holder_names(item)]
-    if isinstance(value, gast.Call) and _passes_items_on(value):
+    if isinstance(value, gast.Call) and _passes_items_on(value):       # not what a call builds
         handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
         return [name for item in handed for name in _holder_names(item)]
     return []
