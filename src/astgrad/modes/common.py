@@ -2196,8 +2196,13 @@ def _item_of_argument(fn, owner, call, varied):
     the result depend on ``w`` through ``tup[0].v``, which no flow of values shows."""
     if fn is None or owner.id in _parameters(fn):
         return False
-    given = any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
-    return given and _from_parameter(fn, owner.id, items=True)
+    return _handed_varied(call, varied) and _from_parameter(fn, owner.id, items=True)
+
+
+def _handed_varied(call, varied):
+    """Whether ``call`` is handed a name of ``varied`` itself as an argument (not only
+    something computed from one: ``rs.randn(*w.shape)``)."""
+    return any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
 
 
 def _item_of_a_call_read_again(fn, owner, stmt, varied):
@@ -2209,7 +2214,7 @@ def _item_of_a_call_read_again(fn, owner, stmt, varied):
     flow of values links it to that read, so the derivative would miss it. None where
     that is not so (``fig, ax = subplots(); ax.plot(w)``, ``ax`` read no more)."""
     call = stmt.value
-    if fn is None or owner.id in _parameters(fn) or not _given_varied(call, varied):
+    if fn is None or not _handed_varied(call, varied) or owner.id in _parameters(fn):
         return None
     root = _call_result_holding(fn, owner.id)
     if root is None:
