@@ -447,6 +447,38 @@ def _from_parameter(fn, name, items=False):
     (``t = G[0]``; ``tup_1 = b`` then ``t = tup_1[0]``, a helper inlined), not the
     parameter itself under another name (``ax_1 = ax``)."""
     params = _parameters(fn)
+    sources = _value_sources(fn)
+
+    def read_from(value):
+        if items and isinstance(value, gast.Call) and not _passes_items_on(value):
+            return ()       # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
+        return [sub.id for sub in S.operand_nodes(value) if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load)]
+    for current, stepped in _traced_back(sources, name, read_from):
+        if not items and current in params or items and stepped and (current in params or current not in sources):
+            return True
+    return False
+
+
+def _traced_back(sources, name, read_from):
+    """(name, stepped) for ``name`` and each name its value comes from, however far back
+    through ``sources`` (``_value_sources``), ``read_from(value)`` giving the names a
+    bound value reads; stepped: whether the way there read out of what a name holds (an
+    item, an attribute, a display), not only copied it."""
+    seen, todo = set(), [(name, False)]
+    while todo:
+        current, stepped = todo.pop()
+        if (current, stepped) in seen:
+            continue
+        seen.add((current, stepped))
+        yield current, stepped
+        for value in sources.get(current, ()):
+            inner = stepped or not isinstance(value, gast.Name)
+            todo.extend((found, inner) for found in read_from(value))
+
+
+def _value_sources(fn):
+    """For each name the core tree ``fn`` binds, the expressions it is bound to: an
+    assignment's value, a loop's iterable, what an append adds to its list."""
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
@@ -458,21 +490,7 @@ def _from_parameter(fn, name, items=False):
                 sources.setdefault(stored, []).append(node.iter)
         elif isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
             sources.setdefault(node.value.func.value.id, []).extend(node.value.args)
-    seen, todo = set(), [(name, False)]
-    while todo:
-        current, stepped = todo.pop()       # stepped: read out of what ``current`` holds
-        if (current, stepped) in seen:
-            continue
-        seen.add((current, stepped))
-        if not items and current in params or items and stepped and (current in params or current not in sources):
-            return True
-        for value in sources.get(current, ()):
-            if items and isinstance(value, gast.Call) and not _passes_items_on(value):
-                continue        # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
-            inner = stepped or not isinstance(value, gast.Name)
-            todo.extend((sub.id, inner) for sub in S.operand_nodes(value)
-                        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load))
-    return False
+    return sources
 
 
 # (copy_argument: the copy of an argument the function writes into holds copies of its items,
@@ -2073,6 +2091,10 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
     # varied one: params["a"].scale(w) then params["a"].v leaves w itself inactive)
     # an object from outside given a varied value (a helper's parameter bound to a global,
     # obj.step(w)): read back through the global's own name, which no flow of values links
+    if isinstance(owner, gast.Name) and owner.id not in active and owner.id not in held \
+            and (method != "append" or call.keywords or len(call.args) != 1) \
+            and (is_mutating_method(method) or not registry.methods_named(method)):
+        _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied)
     if isinstance(owner, gast.Name) \
             and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)
                  or _given_varied(call, varied) and _outside_object(source, fn, owner.id) is not None) \
@@ -2094,6 +2116,26 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied):
+    """Refuse the method call ``stmt`` on ``owner``, an item of what a call returned that
+    the function reads again (``_item_of_a_call_read_again``), at the user's line."""
+    root = _item_of_a_call_read_again(fn, owner, stmt, varied)
+    if root is None:
+        return
+    method = anno.get(stmt.value, Key.METHOD)
+    target = anno.get(root.value, Key.TARGET)
+    made = f"{target.__name__}()" if ops.is_user_function(target) else "a call"
+    line = source.file_line(root)
+    made += f" (line {line})" if line is not None else ""
+    raise source.error(
+        f"the method call .{method}() is given a value depending on the inputs, on an object held by what "
+        f"{made} returned, which the function reads again: the method may store that value in the object, "
+        "which astgrad does not follow there. astgrad follows such a method on an object (or an item of a "
+        "list or dict) the function takes as an argument or builds itself: pass the list as an argument "
+        "(grad(f)(w, objs), jvp(f, (w, objs), (dw, None))), build it in the function ([Box(...), ...]), or have "
+        "the method return the new value", stmt, construct=f".{method}()")
 
 
 def check_entered_manager(source, stmt, varied):
@@ -2154,8 +2196,91 @@ def _item_of_argument(fn, owner, call, varied):
     the result depend on ``w`` through ``tup[0].v``, which no flow of values shows."""
     if fn is None or owner.id in _parameters(fn):
         return False
-    given = any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
-    return given and _from_parameter(fn, owner.id, items=True)
+    return _handed_varied(call, varied) and _from_parameter(fn, owner.id, items=True)
+
+
+def _handed_varied(call, varied):
+    """Whether ``call`` is handed a name of ``varied`` itself as an argument (not only
+    something computed from one: ``rs.randn(*w.shape)``)."""
+    return any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
+
+
+def _item_of_a_call_read_again(fn, owner, stmt, varied):
+    """The statement binding the result of a call (``objs = mk()``) that the receiver
+    ``owner`` of the method call ``stmt``, given a value depending on the inputs, is an
+    item or attribute of (``t = objs[0]; t.step(w)``), where the function reads that
+    result again otherwise than by taking items out of it or calling their methods for
+    their effect (``objs[0].a`` after): the method may store ``w`` in the object, and no
+    flow of values links it to that read, so the derivative would miss it. None where
+    that is not so (``fig, ax = subplots(); ax.plot(w)``, ``ax`` read no more)."""
+    call = stmt.value
+    if fn is None or not _handed_varied(call, varied) or owner.id in _parameters(fn):
+        return None
+    root = _call_result_holding(fn, owner.id)
+    if root is None:
+        return None
+    held = read_out_of(walk.walk_statements(fn.body), {root.targets[0].id}) | {root.targets[0].id}
+    for other in _run_after(fn.body, stmt):
+        if other is root or _takes_out_or_calls_for_effect(other, held):
+            continue
+        if any(not S.loaded_names(node).isdisjoint(held) for node in S.header_nodes(other)):
+            return root
+    return None
+
+
+def _run_after(body, stmt):
+    """The statements of ``body`` (nested ones included) that may run after ``stmt``: those
+    after it in source order, or, where it is inside a loop, those of the outermost loop
+    holding it too (a later turn)."""
+    statements = list(walk.walk_statements(body))
+    for loop in statements:
+        if isinstance(loop, (gast.For, gast.While)) and any(inner is stmt for inner in walk.walk_statements([loop])):
+            start = next(i for i, other in enumerate(statements) if other is loop)
+            return [other for other in statements[start:] if other is not stmt]
+    after = next(i for i, other in enumerate(statements) if other is stmt) + 1
+    return statements[after:]
+
+
+def _call_result_holding(fn, name):
+    """The assignment ``r = call(...)`` (``call`` building what it returns, not handing
+    on its arguments' items) whose result ``name`` of the core tree ``fn`` is an item or
+    attribute of, however deep (through copies of names), or None."""
+    sources, bindings = _value_sources(fn), {}
+    for node in walk.walk_statements(fn.body):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            bindings.setdefault(node.targets[0].id, node)
+    for current, stepped in _traced_back(sources, name, _holder_names):
+        binding = bindings.get(current)
+        if stepped and binding is not None and isinstance(binding.value, gast.Call) \
+                and not _passes_items_on(binding.value):
+            return binding
+    return None
+
+
+def _holder_names(value):
+    """The names whose objects ``value`` reads out of or hands on (``objs`` in ``objs[i]``,
+    ``m.layer``, ``[a, b]``, ``list(objs)``, ``d.values()``), not its indices (``i``)."""
+    if isinstance(value, gast.Name):
+        return [value.id]
+    if isinstance(value, (gast.Subscript, gast.Attribute, gast.Starred)):
+        return _holder_names(value.value)
+    if isinstance(value, (gast.List, gast.Tuple, gast.Set)):
+        return [name for item in value.elts for name in _holder_names(item)]
+    if isinstance(value, gast.Dict):
+        return [name for item in value.values for name in _holder_names(item)]
+    if isinstance(value, gast.Call) and _passes_items_on(value):       # not what a call builds
+        handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
+        return [name for item in handed for name in _holder_names(item)]
+    return []
+
+
+def _takes_out_or_calls_for_effect(stmt, held):
+    """Whether ``stmt`` only binds a name of ``held`` to what another holds (``t =
+    objs[0]``, ``a = t.a``) or calls a method of one for its effect (``t.step(w)``)."""
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+            and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name):
+        return stmt.value.func.value.id in held
+    return any(target in held for target, _ in _holding_bindings(stmt))
 
 
 def check_deques(source, body, active):
