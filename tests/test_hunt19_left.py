@@ -156,7 +156,7 @@ def test_checkpoint_refusals_name_the_users_line(f, line, said):
                                                      rf"loop: it {said}, which may change its object") as refused:
         astgrad.grad(f, wrt=(0, 1), checkpoint=2)(X3, 0.8)
     assert refused.value.lineno == _line_of(f, line) and refused.value.line.strip() == line
-    assert "items" not in str(refused.value)
+    assert "items" not in refused.value.reason     # (the message without its path, which may hold any word)
 
 
 def _line_of(f, text):
