@@ -1982,7 +1982,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     ``varied``: the names that depend on the inputs differentiated (``active`` where not
     given), which such a method may store in the object, though by the flow of values the
     result does not depend on them."""
-    from ..analysis.mutation import is_mutating_method, mutates_arguments
+    from ..analysis.mutation import mutates_arguments
     from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
     method = anno.get(call, Key.METHOD)
