@@ -67,17 +67,24 @@ def test_files():
 CAMPAIGNS = CI / "campaigns.txt"  # test files run on the default Python alone
 
 
+NUMPY_ONLY = CI / "numpy_only.txt"  # test files run where NumPy differs: the default and the oldest NumPy
+OLDEST_NUMPY = "3.10.13"            # the environment .ci/run pins to NumPy's floor
+
+
 def read_campaigns(path=CAMPAIGNS):
-    """The program-campaign test files (.ci/campaigns.txt says why they run on one Python)."""
+    """The program-campaign test files (.ci/campaigns.txt says why they run on one Python);
+    also the NumPy-only files, with path=NUMPY_ONLY (.ci/numpy_only.txt says why)."""
     lines = path.read_text().splitlines() if path.exists() else ()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
-def dealt(files, campaigns, environments):
+def dealt(files, campaigns, environments, numpy_only=frozenset()):
     """The costed files each of ``environments`` (names, the default Python first) runs:
-    the default Python runs every file; the others run every file but the campaigns."""
+    the default Python runs every file; the others run every file but the campaigns, and
+    but the ``numpy_only`` files where their NumPy is the default's (not the oldest)."""
     shared = [item for item in files if item[1] not in campaigns]
-    return [sorted(files)] + [sorted(shared) for _ in environments[1:]]
+    newest = [item for item in shared if item[1] not in numpy_only]
+    return [sorted(files)] + [sorted(shared if name == OLDEST_NUMPY else newest) for name in environments[1:]]
 
 
 def costed(files, costs):
@@ -201,7 +208,7 @@ class Timeline:
 
 def run(work, workers, names):
     files = costed(test_files(), read_table())
-    per_environment = dealt(files, read_campaigns(), names)
+    per_environment = dealt(files, read_campaigns(), names, read_campaigns(NUMPY_ONLY))
     installing = dict(enumerate(names))
     ready, running, checks = [], [], []
     timeline = Timeline(workers)
