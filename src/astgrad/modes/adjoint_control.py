@@ -20,6 +20,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..core.reach import reached_from
 from ..core.ops import is_user_function
 from .branch_memo import BranchMemo
 from .adjoint_state import SET, UNSET, ZERO, Changes, Watched, is_set, join, state_of
@@ -339,15 +340,8 @@ def item_holders(body):
                 copied_to.setdefault(value.id, []).append(stmt.targets[0].id)
             elif _makes_items(value):
                 holders.add(stmt.targets[0].id)
-    # then the names a holder is copied to, and so on: each name followed once (a pass
-    # over every name for each link of a chain of copies was quadratic in its length)
-    todo = list(holders)
-    while todo:
-        for name in copied_to.get(todo.pop(), ()):
-            if name not in holders:
-                holders.add(name)
-                todo.append(name)
-    return holders
+    # then the names a holder is copied to, and so on (each name followed once)
+    return holders | reached_from(holders, copied_to)
 
 
 def _makes_items(value):
