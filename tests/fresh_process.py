@@ -32,7 +32,7 @@ import sys
 import tempfile
 
 SERVER = r'''
-import json, os, sys, warnings
+import json, os, resource, sys, warnings
 warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
 for name in sys.argv[1:]:
     __import__(name)
@@ -64,7 +64,8 @@ def serve():
         replies.flush()
         _, status, usage = os.wait4(pid, 0)
         code = status >> 8 if os.WIFEXITED(status) else -os.WTERMSIG(status)
-        replies.write(json.dumps([code, usage.ru_utime + usage.ru_stime]) + "\n")
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        replies.write(json.dumps([code, usage.ru_utime + usage.ru_stime, own.ru_utime + own.ru_stime]) + "\n")
         replies.flush()
     return None
 
@@ -120,9 +121,11 @@ _EACH_CHILD_SETS = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
 # next reads must not hang on the order of a set of strings).
 SEEDS = random.sample(range(1, 2 ** 32), 2)
 _turn = itertools.count()
-# the CPU seconds of every child so far: this process waits for none of them, so its
-# resource.RUSAGE_CHILDREN counts them only when the servers end
+# the CPU seconds of every child so far and of the servers (their imports, their forks):
+# this process waits for none of them, so its resource.RUSAGE_CHILDREN counts them only
+# when the servers end, after the last test (.ci/test_costs.py adds this to a test's cost)
 CHILDREN_CPU = [0.0]
+_server_cpu = {}   # server process: its CPU seconds so far, as its last reply said
 
 
 def _server(python, src, preload, env):
@@ -175,8 +178,9 @@ def run(args, *, src, env=None, cwd=None, timeout=None, preload=("numpy", "astgr
             stdout = handle.read()
         with open(err, encoding="utf-8", errors="replace") as handle:
             stderr = handle.read()
-    code, cpu = json.loads(reply)
-    CHILDREN_CPU[0] += cpu
+    code, cpu, server_cpu = json.loads(reply)
+    CHILDREN_CPU[0] += cpu + server_cpu - _server_cpu.get(server, 0.0)
+    _server_cpu[server] = server_cpu
     return subprocess.CompletedProcess([python, *args], code, stdout, stderr)
 
 
