@@ -13,7 +13,9 @@ small at the end, so both cores stay busy until the end whichever environment in
 last. The files that use numba go into one chunk: a process pays for importing numba
 and compiling its helpers once, where each further process that used it paid about 1.3
 CPU seconds again. (SciPy's import, measured the same way, cost a process nothing
-noticeable: the files using it are not grouped.) The
+noticeable: the files using it are not grouped.) A file that skips itself whole where
+a library is missing (numba, SciPy, Dask: extras only the first environment installs)
+is costed as skipped where the environment lacks it. The
 first environment also builds the documentation site and type-checks
 (.ci/checks). It runs every test file; the others run every file but the program
 campaigns (.ci/campaigns.txt), which run on the default Python alone.
@@ -21,10 +23,12 @@ campaigns (.ci/campaigns.txt), which run on the default Python alone.
 Each chunk's output goes to WORK/run<i>_<k>.log and its exit code to WORK/run<i>_<k>.exit;
 WORK/chunks<i> has one line per chunk (its estimated CPU seconds, then its files), for
 the report. WORK/timeline says when each environment was installed and when each process
-started and finished, and how many core-seconds the cores idled (before the first
-environment was installed, between processes, at the end), to tell where CI's wall time
-goes. `python3 .ci/work_queue.py --plan [FILE...]` prints the chunks one
-environment would get alone, without running them.
+started and finished, the CPU seconds each process (with the processes it started) was
+predicted to take and took, with their totals per environment, to tell how far the
+table is off, and how many core-seconds the cores idled (before the first environment
+was installed, between processes, at the end), to tell where CI's wall time goes.
+`python3 .ci/work_queue.py --plan [FILE...]` prints the chunks one environment would
+get alone, without running them, and each environment's predicted CPU seconds.
 """
 
 import os
@@ -38,10 +42,13 @@ CI = Path(__file__).resolve().parent
 TABLE = CI / "test_costs.txt"   # written by .ci/test_costs.py
 
 # A chunk holds about 1/(2 * workers) of the work left, but at least SMALLEST_CHUNK
-# seconds (each pytest process spends about 2 s starting: interpreter, pytest, astgrad)
+# seconds (each pytest process spends about START_SECONDS of CPU besides its files:
+# interpreter, pytest, conftest, astgrad's first uses, the collections ending the
+# session; measured as a 5-file chunk's CPU less its files' costs in the same process)
 # and at most LARGEST_CHUNK (a long-lived process holds more objects, and each of
 # Python's full garbage collections walks them all).
 SMALLEST_CHUNK, LARGEST_CHUNK = 20.0, 300.0
+START_SECONDS = 2.0
 # What the documentation site and the typecheck take (mkdocs build --strict and a
 # cold mypy: about 10 s).
 CHECKS_SECONDS = 10.0
@@ -144,6 +151,42 @@ def cut(left, work_left, workers):
     return seconds, names
 
 
+# A test file whose top imports a library with pytest.importorskip (numba, SciPy, Dask:
+# extras only the default environment installs) is skipped whole where the library is
+# missing: there it costs about SKIPPED_SECONDS (importing it), not its row.
+NEEDS_AT_THE_TOP = re.compile(r"""^(?:\w+\s*=\s*)?pytest\.importorskip\(\s*["']([\w.]+)""", re.MULTILINE)
+SKIPPED_SECONDS = 0.1
+
+
+def needs(name):
+    """The libraries (top-level packages) the test file ``name`` skips itself without."""
+    try:
+        text = (CI.parent / name).read_text()
+    except OSError:
+        return set()
+    return {library.split(".")[0] for library in NEEDS_AT_THE_TOP.findall(text)}
+
+
+def missing(python, libraries):
+    """Which of ``libraries`` the interpreter ``python`` cannot import."""
+    if not libraries:
+        return set()
+    found = subprocess.run([python, "-c", "import importlib.util, sys\n"
+                            "print(*[name for name in sys.argv[1:] if importlib.util.find_spec(name) is None])",
+                            *sorted(libraries)], capture_output=True, text=True, cwd=CI.parent)
+    return set(found.stdout.split()) if found.returncode == 0 else set()
+
+
+def skipping(files, python=None):
+    """``files`` (costed) as they cost where ``python`` runs them: SKIPPED_SECONDS for a
+    file skipped whole for a library ``python`` lacks (with None: lacks every library
+    some file needs, as an environment without the extras)."""
+    wanted = {name: needs(name) for _, name in files}
+    every = set().union(*wanted.values())
+    lacking = every if python is None else missing(python, every)
+    return sorted((SKIPPED_SECONDS if wanted[name] & lacking else cost, name) for cost, name in files)
+
+
 class Environment:
     def __init__(self, work, i, name, files):
         self.i, self.venv, self.left, self.chunks = i, work / name, files, 0
@@ -159,7 +202,8 @@ class Environment:
         k, self.chunks = self.chunks, self.chunks + 1
         process, exit_file = start([str(self.venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
                                     *names], self.env, work / f"run{self.i}_{k}")
-        return process, exit_file, f"{self.venv.name}: test files {k + 1} ({len(names)} files, {seconds:.0f} s of CPU)"
+        return process, exit_file, f"{self.venv.name}: test files {k + 1} ({len(names)} files)", \
+            seconds + START_SECONDS
 
 
 def start(argv, env, stem):
@@ -169,9 +213,21 @@ def start(argv, env, stem):
     return process, Path(f"{stem}.exit")
 
 
+def reaped(process):
+    """Whether ``process`` has ended, and then the CPU seconds (user + system) it and the
+    processes it waited for took: reaped with os.wait4, which reports them (Popen's poll
+    would not), its exit code set as poll sets it."""
+    pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+    if pid == 0:
+        return None
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Timeline:
     """When each environment was installed and each process ran, in seconds since the
-    queue started (when the installs started), and the core-seconds left idle."""
+    queue started (when the installs started), the CPU seconds each process was predicted
+    to take and took, and the core-seconds left idle."""
 
     def __init__(self, workers):
         self.workers, self.origin = workers, time.monotonic()
@@ -183,22 +239,28 @@ class Timeline:
     def installed(self, name, code):
         self.installs.append(f"{self.now():6.0f} s  {name}: installed (exit {code})")
 
-    def started(self, process, label):
-        self._open[process] = (label, self.now())
+    def started(self, process, label, environment, predicted):
+        self._open[process] = (label, environment, predicted, self.now())
 
-    def finished(self, process):
-        label, began = self._open.pop(process)
-        self.runs.append((began, self.now(), label))
+    def finished(self, process, cpu):
+        label, environment, predicted, began = self._open.pop(process)
+        self.runs.append((began, self.now(), label, environment, predicted, cpu))
 
     def text(self):
         runs = sorted(self.runs)
         lines = list(self.installs)
-        lines += [f"{began:6.0f} s - {ended:4.0f} s  ({ended - began:3.0f} s)  {label}" for began, ended, label in runs]
+        lines += [f"{began:6.0f} s - {ended:4.0f} s  ({ended - began:3.0f} s)  {label}: CPU {cpu:.0f} s, "
+                  f"predicted {predicted:.0f}" for began, ended, label, _, predicted, cpu in runs]
+        for environment in dict.fromkeys(run[3] for run in runs):
+            mine = [run for run in runs if run[3] == environment]
+            predicted, cpu = sum(run[4] for run in mine), sum(run[5] for run in mine)
+            lines.append(f"{environment}: {len(mine)} processes took {cpu:.0f} CPU seconds, predicted {predicted:.0f}"
+                         f" ({cpu / max(predicted, 1e-9):.2f} times)")
         if runs:
-            end = max(ended for _, ended, _ in runs)
-            busy = sum(ended - began for began, ended, _ in runs)
+            end = max(run[1] for run in runs)
+            busy = sum(ended - began for began, ended, *_ in runs)
             # the tail: each core idles from the end of its last process to the end of the last one
-            tail = sorted(ended for _, ended, _ in runs)[-self.workers:]
+            tail = sorted(run[1] for run in runs)[-self.workers:]
             tail_idle = sum(end - ended for ended in tail)
             lines.append(f"wall {end:.0f} s; the {self.workers} cores ran processes {busy:.0f} s of "
                          f"{self.workers * end:.0f} core-seconds: idle {self.workers * end - busy:.0f} "
@@ -219,6 +281,7 @@ def run(work, workers, names):
                 del installing[i]
                 timeline.installed(name, installed.read_text().strip())
                 if installed.read_text().strip() == "0":
+                    per_environment[i] = skipping(per_environment[i], str(work / name / "bin" / "python"))
                     ready.append(Environment(work, i, name, units(per_environment[i])))
                     if i == 0:
                         checks.append(ready[-1].env)
@@ -226,28 +289,41 @@ def run(work, workers, names):
             if checks:
                 process, exit_file = start([str(CI / "checks"), str(work / "site")], checks.pop(), work / "checks")
                 running.append((process, exit_file))
-                timeline.started(process, "documentation site and typecheck")
+                timeline.started(process, "documentation site and typecheck", "checks", CHECKS_SECONDS)
                 continue
             work_left = sum(cost for environment in ready for cost, _ in environment.left) \
                 + sum(cost for i in installing for cost, _ in per_environment[i])
             most = max(ready, key=lambda environment: sum(cost for cost, _ in environment.left))
-            process, exit_file, label = most.chunk(work, work_left, workers)
+            process, exit_file, label, predicted = most.chunk(work, work_left, workers)
             running.append((process, exit_file))
-            timeline.started(process, label)
+            timeline.started(process, label, most.venv.name, predicted)
         for process, exit_file in running:
-            if process.poll() is not None:
+            cpu = reaped(process)
+            if cpu is not None:
                 exit_file.write_text(f"{process.returncode}\n")
-                timeline.finished(process)
+                timeline.finished(process, cpu)
         running = [(process, exit_file) for process, exit_file in running if process.returncode is None]
         time.sleep(0.5)
     (work / "timeline").write_text(timeline.text())
 
 
+ENVIRONMENTS = ("default", OLDEST_NUMPY, "3.13.0")   # as .ci/run names them
+
+
 def plan(files, workers=2):
-    left = units(costed(files or test_files(), read_table()))
+    """Print the chunks the default environment would get alone, then what each of
+    CI's environments is predicted to cost (its files' CPU seconds by the table; the
+    others lack the extras, so the files needing one are skipped)."""
+    files = costed(files or test_files(), read_table())
+    left = units(files)
     while left:
         seconds, names = cut(left, sum(cost for cost, _ in left), workers)
         print(f"{seconds:6.1f} s  {len(names):3d} files  {' '.join(names)}")
+    for name, mine in zip(ENVIRONMENTS, dealt(files, read_campaigns(), ENVIRONMENTS, read_campaigns(NUMPY_ONLY))):
+        if name != ENVIRONMENTS[0]:   # installed without the extras
+            mine = skipping(mine)
+        print(f"{name}: {len(mine)} files, {sum(cost for cost, _ in mine):.0f} CPU seconds "
+              f"(and {START_SECONDS:.0f} s for each process)")
 
 
 if __name__ == "__main__":
