@@ -10,8 +10,8 @@ import io
 
 def lint_problems(text, filename="exported.py"):
     """The problems found in ``text`` (a module's source), one message each."""
-    compile(text, filename, "exec")             # a syntax error raises here
-    tree = ast.parse(text)
+    tree = ast.parse(text, filename)
+    compile(tree, filename, "exec")             # a syntax error raises here or above
     problems = _unused_and_undefined(tree) + _unread_locals(tree)
     try:
         from pyflakes.api import check
@@ -55,11 +55,14 @@ def _unread_locals(tree):
     for function in ast.walk(tree):
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        read = {node.id for node in ast.walk(function) if isinstance(node, ast.Name)
-                and not isinstance(node.ctx, ast.Store)}
-        read |= {name for node in ast.walk(function) if isinstance(node, (ast.Global, ast.Nonlocal))
-                 for name in node.names}
-        problems += [f"line {node.lineno}: local variable {target.id!r} is assigned to but never used"
-                     for node in ast.walk(function) if isinstance(node, ast.Assign)
-                     for target in node.targets if isinstance(target, ast.Name) and target.id not in read]
+        read, assigned = set(), []
+        for node in ast.walk(function):     # once: exported modules are long, and linted often
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                read.add(node.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                read.update(node.names)
+            elif isinstance(node, ast.Assign):
+                assigned += [(node.lineno, target.id) for target in node.targets if isinstance(target, ast.Name)]
+        problems += [f"line {line}: local variable {name!r} is assigned to but never used"
+                     for line, name in assigned if name not in read]
     return problems
