@@ -93,7 +93,8 @@ def test_import_loads_only_what_gradients_need():
     disk cache needs none of it; test_disk_cache.py), nor ``hashlib`` (whose start-up
     loads OpenSSL: the disk cache hashes with the interpreter's own SHA-256), nor
     ``numpy.polynomial`` and ``logging`` (their rules register once the program imports
-    them), nor ``dataclasses`` (the engine imports it). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a quarter of
+    them), nor ``dataclasses`` (the engine imports it), nor what only generation or an
+    error reads (the purity analysis, where an error in derivative code came from). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a quarter of
     its loading time): what it asks of NumPy's generators it reads when a function uses
     one. A module of astgrad's asked for by name loads without the tape, and the
     tape's own rules, and those registered later, leave the disk cache on."""
@@ -101,7 +102,7 @@ def test_import_loads_only_what_gradients_need():
              "astgrad.__main__", "astgrad.backend.numba_lower", "astgrad.pipeline", "astgrad.frontend.normalize",
              "astgrad.modes.reverse", "astgrad.modes.forward", "astgrad.modes.checkpoint",
              "astgrad.analysis.shapes", "astgrad.backend.optimize", "hashlib", "numpy.polynomial", "logging",
-             "dataclasses"]
+             "dataclasses", "astgrad.analysis.purity", "astgrad.analysis.seeds", "astgrad.error_origins"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"

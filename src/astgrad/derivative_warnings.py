@@ -19,7 +19,6 @@ import warnings
 
 import numpy
 
-from .error_origins import users_place
 from .runtime import ON_ENTER
 from .user_warnings import module_globals_of
 
@@ -115,6 +114,7 @@ class _Sorting:
         self.call = self.sorted         # the one bound method NumPy holds
 
     def sorted(self, error, flag):
+        from .error_origins import users_place      # loaded once an error needs sorting, not with astgrad
         place = users_place(sys._getframe(1))
         if place is None:
             return

@@ -3,7 +3,6 @@
 import sys
 
 from . import caching
-from .analysis import purity
 
 
 def clear_cache() -> None:
@@ -16,4 +15,6 @@ def clear_cache() -> None:
     program = sys.modules.get(__package__ + ".tape.program")
     if program is not None:         # the tape front end, if it was used: its recorded programs
         program.clear_cache()
-    purity.clear()
+    purity = sys.modules.get(__package__ + ".analysis.purity")
+    if purity is not None:          # loaded with the engine, which keeps what it found about functions
+        purity.clear()
