@@ -451,6 +451,8 @@ CASES = [
     (rt.unconcatenate, lambda: (N(5, 2), [N(2, 2), N(3, 2)]), {}),
     (rt.unconcatenate, lambda: (N(7), [N(2, 2), N(3)], None), {}),
     (rt.unstack, lambda: (N(3, 2), [N(3), N(3)], 1), {}),
+    (rt.stack_fitted, lambda: ([N(2), N(), N(1, 1), N(2)],), {}), (rt.stack_fitted, lambda: ([N(3), N(3)],), {}),
+    (rt.unstack_fitted, lambda: (N(4, 2), [N(2), N(), N(1, 1), N(2)]), {}),
     (rt.group_axes, lambda: (N(2, 3, 4), (0, 2)), {}), (rt.ungroup_axes, lambda: (N(3, 8), N(2, 3, 4), (0, 2)), {}),
     (rt.prod_except, lambda: (N(2, 3, 4), 1), {}), (rt.prod_except, lambda: (N(3, 4),), {}),
     (rt.prod_except, lambda: (N(2, 3, 4), (0, 2)), {}),

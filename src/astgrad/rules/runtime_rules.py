@@ -149,6 +149,26 @@ def unstack_(y, g, arrays, axis=0):
     d[y] = unstack(d[g], arrays, axis)
 
 
+@adjoint(runtime.stack_fitted)
+def stack_fitted_(y, arrays):
+    d[arrays] = runtime.unstack_fitted(d[y], arrays)
+
+
+@tangent(runtime.stack_fitted)
+def stack_fitted_(y, arrays):
+    d[y] = runtime.stack_fitted(d[arrays])
+
+
+@adjoint(runtime.unstack_fitted)
+def unstack_fitted_(y, g, arrays):
+    d[g] = runtime.stack_fitted(d[y])
+
+
+@tangent(runtime.unstack_fitted)
+def unstack_fitted_(y, g, arrays):
+    d[y] = runtime.unstack_fitted(d[g], arrays)
+
+
 @adjoint(group_axes)
 def group_axes_(y, x, axis=None):
     d[x] = ungroup_axes(d[y], x, axis)
@@ -1253,7 +1273,7 @@ def choose_parts_(y, h, a, g, mode="raise"):
 non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
 non_differentiable(runtime.diagonal_index)
 non_differentiable(runtime.along_axis_rows, runtime.along_axis_layout, runtime.first_dtype,
-                   runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py
+                   runtime.fitted_shape, runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py
 non_differentiable(runtime.own_items)      # raises or returns None: a check inside through_store/unindex
 
 
