@@ -29,6 +29,8 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
     convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
+from .gradient_nodes import (  # noqa: F401  (rules of numpy.gradient's spacing)
+    node_differences, node_mask, node_offsets, node_undifferences, node_unoffsets, slope_by_a, slope_by_b)
 from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_shape,  # noqa: F401
                      vectorize_call, vectorized_dtype)  # (apply_along_axis, vectorize)
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
