@@ -532,6 +532,7 @@ CASES = [
     (rt.node_unoffsets, lambda: (N(1, 4), 0, N(4), N(2, 4), -1, 1), {}),
     (rt.node_differences, lambda: (N(3, 5), 1, 1, 2), {}), (rt.node_differences, lambda: (N(4), 0), {}),
     (rt.node_undifferences, lambda: (N(5, 2), 1, N(5, 2), 0, 1), {}),
+    (rt.node_differences, lambda: (N(2, 4), None, 1), {}), (rt.node_undifferences, lambda: (N(2, 4), None, N(4)), {}),
     (rt.slope_by_a, lambda: (P(5), P(5) + 2.5, np.array([0, 1, 1, 1, 0]), N(5), N(5)), {}),  # m: a mask
     (rt.slope_by_b, lambda: (-P(4), P(4), np.array([0, 1, 1, 0]), N(4), N(4)), {}),
     (rt.quantile_weights, lambda: (N(4, 3), np.array([0.2, 0.55]) + 0.05 * U(2), 0), {}),  # no knots (k / 3)

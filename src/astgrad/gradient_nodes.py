@@ -96,17 +96,21 @@ def node_unoffsets(g, which, s, f, axis=None, edge_order=1):
 
 
 def node_differences(v, which, axis=None, edge_order=1):
-    """``v[node] - v[i]`` along the axis ``numpy.gradient(v, axis=axis)`` takes. Linear in
-    ``v``; its transpose is ``node_undifferences``."""
+    """``v[node] - v[i]`` along the axis ``numpy.gradient(v, axis=axis)`` takes (``which``
+    None: both nodes' stacked). Linear in ``v``; its transpose is ``node_undifferences``."""
     v = numpy.asarray(v)
+    if which is None:
+        return numpy.stack([node_differences(v, 0, axis, edge_order), node_differences(v, 1, axis, edge_order)])
     ax = _axis(v, axis)
     return numpy.take(v, _nodes(v.shape[ax], which, edge_order), axis=ax) - v
 
 
 def node_undifferences(g, which, v, axis=None, edge_order=1):
     """The adjoint of ``node_differences(v, which, axis, edge_order)``, shaped like ``v``."""
-    ax = _axis(v, axis)
     g = numpy.asarray(g)
+    if which is None:
+        return node_undifferences(g[0], 0, v, axis, edge_order) + node_undifferences(g[1], 1, v, axis, edge_order)
+    ax = _axis(v, axis)
     moved = numpy.moveaxis(g, ax, 0)
     out = numpy.zeros_like(moved)
     numpy.add.at(out, _nodes(moved.shape[0], which, edge_order), moved)

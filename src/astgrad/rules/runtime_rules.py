@@ -21,7 +21,7 @@ from ..runtime import (
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
     flat_not_held, flat_read_once, list_rows, seed_shaped_like, unmeshgrid, meshgrid_as, unblock, block_as,
-    node_differences, node_offsets, node_undifferences, node_unoffsets,
+    node_differences, node_offsets, node_undifferences, node_unoffsets, stack_fitted, unstack_fitted,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -149,24 +149,9 @@ def unstack_(y, g, arrays, axis=0):
     d[y] = unstack(d[g], arrays, axis)
 
 
-@adjoint(runtime.stack_fitted)
-def stack_fitted_(y, arrays):
-    d[arrays] = runtime.unstack_fitted(d[y], arrays)
-
-
-@tangent(runtime.stack_fitted)
-def stack_fitted_(y, arrays):
-    d[y] = runtime.stack_fitted(d[arrays])
-
-
-@adjoint(runtime.unstack_fitted)
-def unstack_fitted_(y, g, arrays):
-    d[g] = runtime.stack_fitted(d[y])
-
-
-@tangent(runtime.unstack_fitted)
-def unstack_fitted_(y, g, arrays):
-    d[y] = runtime.unstack_fitted(d[g], arrays)
+# numpy.apply_along_axis's results, each broadcast to the first one's shape, stacked
+linear(stack_fitted, lambda y, arrays: unstack_fitted(d[y], arrays))
+linear(unstack_fitted, lambda y, g, arrays: stack_fitted(d[y]))
 
 
 @adjoint(group_axes)
@@ -784,23 +769,14 @@ def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
 
 @tangent(runtime.ungradient)
 def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
+    # the change of near * g and -far * g (stacked: the slopes' partials at dA, dB = (g, 0) and (0, g))
     d[r] = runtime.ungradient(d[g], f, varargs, axis, edge_order)
-    d[r] = runtime.node_undifferences(runtime.slope_by_a(
-        runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
-        runtime.node_mask(f, axis, edge_order), g, 0.0) * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order),
-        0, f, axis, edge_order)
-    d[r] = runtime.node_undifferences(runtime.slope_by_a(
-        runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
-        runtime.node_mask(f, axis, edge_order), 0.0, g) * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order),
-        1, f, axis, edge_order)
-    d[r] = runtime.node_undifferences(runtime.slope_by_b(
-        runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
-        runtime.node_mask(f, axis, edge_order), g, 0.0) * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order),
-        0, f, axis, edge_order)
-    d[r] = runtime.node_undifferences(runtime.slope_by_b(
-        runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
-        runtime.node_mask(f, axis, edge_order), 0.0, g) * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order),
-        1, f, axis, edge_order)
+    d[r] = runtime.node_undifferences(runtime.slope_by_a(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
+        runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
+        numpy.stack([g, 0.0 * g]), numpy.stack([0.0 * g, g])) * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order), None, f, axis, edge_order)
+    d[r] = runtime.node_undifferences(runtime.slope_by_b(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
+        runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
+        numpy.stack([g, 0.0 * g]), numpy.stack([0.0 * g, g])) * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order), None, f, axis, edge_order)
 
 
 # the helpers of numpy.gradient's spacing (gradient_nodes.py): offsets and differences
