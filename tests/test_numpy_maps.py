@@ -91,7 +91,6 @@ def test_later_results_are_broadcast_to_the_first_results_shape_as_in_numpy():
     x = signs * RNG.uniform(0.3, 1.0, 12)
     a = x.reshape(3, 4)
     assert np.apply_along_axis(fit_row, 1, a).shape == (3, 2)
-    assert np.array_equal(astgrad.value_and_grad(results_of_other_shapes)(x)[0], results_of_other_shapes(x))
     check_both_modes_and_second_order(results_of_other_shapes, x)
 
 
