@@ -1448,8 +1448,11 @@ def stack_fitted(arrays):
 def unstack_fitted(g, arrays):
     """The adjoint of ``stack_fitted(arrays)``: each row of ``g`` summed over the axes its
     array was broadcast along, shaped like that array."""
+    g = numpy.asarray(g)
+    if all(numpy.shape(a) == g.shape[1:] for a in arrays):
+        return unstack(g, arrays)
     pieces = []
-    for row, a in zip(numpy.asarray(g), arrays):
+    for row, a in zip(g, arrays):
         fitted = fitted_shape(a, row.shape)
         lead = row.ndim - len(fitted)
         spread = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(fitted) if n != row.shape[lead + i])
