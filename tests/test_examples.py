@@ -58,6 +58,11 @@ EXPECTED = {
         "enumerate and zip over layers: gradient", "enumerate and zip over layers: forward mode",
         "a list argument: forward mode", "a list argument: Hessian")]
         + ["the caller's layers unchanged by the derivatives: True"],
+    "rows_elements_and_optimizer_steps.py": [
+        f"{what} matches finite differences: True" for what in (
+            "apply_along_axis: d loss / d scores", "apply_along_axis: d loss / d temperature",
+            "vectorize: gradient", "vectorize: Hessian", "sgd helper: d loss / d lr")] + [
+        "sgd helper: d loss / d lr = ", "def grad_share_loss(", "grad_softplus_shares("],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
                          "iterator and builder match finite differences: True True True",
                          "learning-rate gradient matches finite differences: True"],

@@ -6,6 +6,7 @@ computes it (shape and dtype), its gradient against finite differences, forward 
 reverse mode, and second order; then what stays refused, and NumPy's errors."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -68,6 +69,31 @@ def test_mapped_functions_are_followed_in_every_mode(program):
     check_both_modes_and_second_order(program, RNG.uniform(-1.0, 1.0, 12))
 
 
+def fit_row(r):
+    if r[0] > 0:
+        return r[:2] * r[3]             # the first row's result: shape (2,)
+    if r[1] > 0:
+        return np.sum(r ** 2)           # a number, broadcast to (2,)
+    return np.sin(r[None, :1])          # shape (1, 1): its leading axis dropped, then broadcast
+
+
+def results_of_other_shapes(x):
+    a = x.reshape(3, 4)
+    # NumPy stores each result into the first one's shape (a buffer[i] = result)
+    fitted = np.apply_along_axis(fit_row, 1, a)
+    # the first result a number, later ones of shape (1,)
+    numbers = np.apply_along_axis(lambda r: np.sum(r * r) if r[0] > 0 else r[:1] * r[1], 1, a)
+    return np.sum(np.sin(fitted) * W2.T) + np.sum(numbers * W2[1])
+
+
+def test_later_results_are_broadcast_to_the_first_results_shape_as_in_numpy():
+    signs = np.array([1, 1, -1, 1, -1, 1, 1, 1, -1, -1, 1, 1])     # rows taking each branch
+    x = signs * RNG.uniform(0.3, 1.0, 12)
+    a = x.reshape(3, 4)
+    assert np.apply_along_axis(fit_row, 1, a).shape == (3, 2)
+    check_both_modes_and_second_order(results_of_other_shapes, x)
+
+
 # the first result is an int: NumPy makes the result an int array (later results truncated)
 def first_result_int(x):
     a = x.reshape(3, 2)
@@ -124,12 +150,18 @@ def empty_rows(x):
     return np.apply_along_axis(np.sum, 1, x.reshape(3, 1)[:0])
 
 
-@pytest.mark.parametrize("program", [empty_vectorized, empty_rows], ids=lambda f: f.__name__)
+def results_that_do_not_fit(x):
+    rows = x.reshape(3, 1) * [1.0, 2.0] + [[0.0], [1.0], [2.0]]
+    return np.apply_along_axis(lambda r: r[:1] if r[0] < 1.5 else r, 1, rows)     # (2,) into (1,)
+
+
+@pytest.mark.parametrize("program", [empty_vectorized, empty_rows, results_that_do_not_fit],
+                         ids=lambda f: f.__name__)
 def test_numpy_errors_are_numpys(program):
     x = np.ones(3)
     with pytest.raises(ValueError) as numpy_error:
         program(x)
-    with pytest.raises(type(numpy_error.value), match=str(numpy_error.value)):
+    with pytest.raises(type(numpy_error.value), match=re.escape(str(numpy_error.value))):
         astgrad.grad(lambda y: np.sum(program(y)))(x)
 
 

@@ -451,6 +451,8 @@ CASES = [
     (rt.unconcatenate, lambda: (N(5, 2), [N(2, 2), N(3, 2)]), {}),
     (rt.unconcatenate, lambda: (N(7), [N(2, 2), N(3)], None), {}),
     (rt.unstack, lambda: (N(3, 2), [N(3), N(3)], 1), {}),
+    (rt.stack_fitted, lambda: ([N(2), N(), N(1, 1), N(2)],), {}), (rt.stack_fitted, lambda: ([N(3), N(3)],), {}),
+    (rt.unstack_fitted, lambda: (N(4, 2), [N(2), N(), N(1, 1), N(2)]), {}),
     (rt.group_axes, lambda: (N(2, 3, 4), (0, 2)), {}), (rt.ungroup_axes, lambda: (N(3, 8), N(2, 3, 4), (0, 2)), {}),
     (rt.prod_except, lambda: (N(2, 3, 4), 1), {}), (rt.prod_except, lambda: (N(3, 4),), {}),
     (rt.prod_except, lambda: (N(2, 3, 4), (0, 2)), {}),
@@ -517,6 +519,22 @@ CASES = [
     (rt.gradient_of, lambda: (N(4, 5), ()), {}), (rt.gradient_of, lambda: (N(5), (2,)), {"edge_order": 2}),
     (rt.ungradient, lambda: ([N(4, 5), N(4, 5)], N(4, 5), ()), {}),
     (rt.ungradient, lambda: (N(4, 5), N(4, 5), (np.array([0, 1, 3, 4, 6]),), 1), {"edge_order": 2}),
+    # the spacing carries a derivative: a number, coordinates (uneven), both edge orders, two samples
+    (np.gradient, lambda: (N(3, 5), np.cumsum(P(5))), {"axis": 1}), (np.gradient, lambda: (N(4), P()), {"edge_order": 2}),
+    (np.gradient, lambda: (N(2, 3), np.cumsum(P(2))), {"axis": 0}),
+    (np.gradient, lambda: (N(6), np.cumsum(P(6))), {"edge_order": 2}),
+    (rt.gradient_of, lambda: (N(5, 3), (np.cumsum(P(5)),), 0), {"edge_order": 2}),
+    (rt.gradient_of, lambda: (N(4), (P(),)), {}),
+    (rt.ungradient, lambda: (N(5), N(5), (np.cumsum(P(5)),)), {}),
+    (rt.ungradient, lambda: (N(2, 4), N(2, 4), (P(),), -1), {"edge_order": 2}),
+    (rt.node_offsets, lambda: (P(), 0, N(5), None, 2), {}), (rt.node_offsets, lambda: (N(4), 1, N(2, 4), 1, 1), {}),
+    (rt.node_unoffsets, lambda: (N(5), 1, P(), N(5), None, 2), {}),
+    (rt.node_unoffsets, lambda: (N(1, 4), 0, N(4), N(2, 4), -1, 1), {}),
+    (rt.node_differences, lambda: (N(3, 5), 1, 1, 2), {}), (rt.node_differences, lambda: (N(4), 0), {}),
+    (rt.node_undifferences, lambda: (N(5, 2), 1, N(5, 2), 0, 1), {}),
+    (rt.node_differences, lambda: (N(2, 4), None, 1), {}), (rt.node_undifferences, lambda: (N(2, 4), None, N(4)), {}),
+    (rt.slope_by_a, lambda: (P(5), P(5) + 2.5, np.array([0, 1, 1, 1, 0]), N(5), N(5)), {}),  # m: a mask
+    (rt.slope_by_b, lambda: (-P(4), P(4), np.array([0, 1, 1, 0]), N(4), N(4)), {}),
     (rt.quantile_weights, lambda: (N(4, 3), np.array([0.2, 0.55]) + 0.05 * U(2), 0), {}),  # no knots (k / 3)
     (rt.quantile_weights, lambda: (N(5), 30.0 + 8.0 * P()), {"scale": 0.01}),  # knots at 25, 50
     (rt.cofactors_change, lambda: (N(1, 1), N(1, 1)), {}),    # products and numpy.linalg (rules in product_rules.py and linalg_rules.py) and their helpers

@@ -38,6 +38,20 @@ def first_dtype(items):
     return numpy.asarray(items[0]).dtype
 
 
+def fitted_shape(item, shape):
+    """The shape to reshape ``item`` to before broadcasting it to ``shape``, as NumPy
+    stores a value into an array of that shape: leading axes of length 1 beyond its
+    dimensions are dropped; raises NumPy's error where it cannot be stored."""
+    own = numpy.shape(item)
+    extra = max(len(own) - len(shape), 0)
+    fitted = own[extra:]
+    if any(length != 1 for length in own[:extra]) or any(
+            a != b and a != 1 for a, b in zip(fitted[::-1], shape[::-1])):
+        raise ValueError(f"could not broadcast input array from shape {own} into shape {tuple(shape)} "
+                         "(numpy.apply_along_axis stores each result of its function into the shape of the first)")
+    return fitted
+
+
 def vectorized_dtype(items, otypes):
     """The dtype of ``numpy.vectorize(fn, otypes=otypes)``'s result, given ``fn``'s
     results ``items``: the first of ``otypes``, else the first result's (as NumPy reads

@@ -29,7 +29,10 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
     convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
-from .mapped import along_axis_layout, along_axis_rows, first_dtype, vectorize_call, vectorized_dtype  # noqa: F401  (apply_along_axis, vectorize)
+from .gradient_nodes import (  # noqa: F401  (rules of numpy.gradient's spacing)
+    node_differences, node_mask, node_offsets, node_undifferences, node_unoffsets, slope_by_a, slope_by_b)
+from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_shape,  # noqa: F401
+                     vectorize_call, vectorized_dtype)  # (apply_along_axis, vectorize)
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
 from .duck import as_array, is_duck_array
 from . import write_order
@@ -1430,6 +1433,31 @@ def unstack(g, arrays, axis=0):
     """The derivative of ``numpy.stack(arrays, axis)`` split back into the arrays."""
     moved = numpy.moveaxis(g, axis, 0)
     return _pieces_adjoint([cast_like(moved[i], a) for i, a in enumerate(arrays)], arrays)
+
+
+def stack_fitted(arrays):
+    """``numpy.stack(arrays)`` with each array broadcast to the first one's shape, as
+    numpy.apply_along_axis stores its function's results (a later result may drop or
+    add axes of length 1, or broadcast). Linear; its transpose is ``unstack_fitted``."""
+    shape = numpy.shape(arrays[0])
+    if all(numpy.shape(a) == shape for a in arrays):
+        return numpy.stack(arrays)
+    return numpy.stack([numpy.broadcast_to(numpy.reshape(a, fitted_shape(a, shape)), shape) for a in arrays])
+
+
+def unstack_fitted(g, arrays):
+    """The adjoint of ``stack_fitted(arrays)``: each row of ``g`` summed over the axes its
+    array was broadcast along, shaped like that array."""
+    g = numpy.asarray(g)
+    if all(numpy.shape(a) == g.shape[1:] for a in arrays):
+        return unstack(g, arrays)
+    pieces = []
+    for row, a in zip(g, arrays):
+        fitted = fitted_shape(a, row.shape)
+        lead = row.ndim - len(fitted)
+        spread = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(fitted) if n != row.shape[lead + i])
+        pieces.append(cast_like(numpy.reshape(numpy.sum(row, axis=spread, keepdims=True), numpy.shape(a)), a))
+    return AdjointList(pieces)
 
 
 def _pieces_adjoint(pieces, arrays):

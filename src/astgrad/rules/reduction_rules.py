@@ -28,11 +28,12 @@ import numpy
 
 from ..runtime import (
     accumulate_sources, degrees_of_freedom, diff_part, gradient_of, group_axes, inverse_or_zero, leading_axes, nan_count,
+    node_differences, node_mask, node_offsets, node_unoffsets, slope_by_a, slope_by_b, unbroadcast,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
     quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
     ungroup_axes, unpermute, unreduce, untake_along_axis, unweight, weights_like,
 )
-from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
+from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
 # ---------------------------------------------------------------------------------
 # variance and standard deviation (``correction`` is NumPy's other name for ddof)
@@ -136,20 +137,35 @@ def diff(y, a, n=1, axis=-1, prepend=None, append=None):
     d[y] = diff_part(d[append], 2, a, n, axis, prepend, append)
 
 
-# numpy.gradient is linear in f; a spacing that carries a derivative is refused.
-GRADIENT_SPACING = ("the derivative of numpy.gradient with respect to its spacing is not supported: for a "
-                    "uniform spacing h that depends on the differentiated inputs, write np.gradient(f, axis=k) / h, "
-                    "which astgrad follows; coordinate arrays must not depend on them")
+# numpy.gradient is linear in f. Along its axis it is, at each sample, g = near * dA -
+# far * dB (gradient_nodes.py): weights of the node offsets a and b, which are linear in
+# the spacing (a number or coordinates), times the differences dA and dB of f at the
+# nodes; slope_by_a and slope_by_b are d g / d a and d g / d b.
 @adjoint(numpy.gradient)
 def gradient(y, f, *varargs, axis=None, edge_order=1):
     d[f] = ungradient(d[y], f, varargs, axis, edge_order)
-    d[varargs] = unsupported(d[y], GRADIENT_SPACING)
+    d[varargs] = node_unoffsets(unbroadcast(d[y] * slope_by_a(
+        node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
+        node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
+        node_differences(f, 1, axis, edge_order)), node_mask(f, axis, edge_order)),
+        0, varargs[argnum], f, axis, edge_order) + node_unoffsets(unbroadcast(d[y] * slope_by_b(
+            node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
+            node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
+            node_differences(f, 1, axis, edge_order)), node_mask(f, axis, edge_order)),
+            1, varargs[argnum], f, axis, edge_order)
 
 
 @tangent(numpy.gradient)
 def gradient(y, f, *varargs, axis=None, edge_order=1):
     d[y] = gradient_of(d[f], varargs, axis, edge_order)
-    d[y] = unsupported(d[varargs], GRADIENT_SPACING)
+    d[y] = slope_by_a(
+        node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
+        node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
+        node_differences(f, 1, axis, edge_order)) * node_offsets(d[varargs], 0, f, axis, edge_order)
+    d[y] = slope_by_b(
+        node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
+        node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
+        node_differences(f, 1, axis, edge_order)) * node_offsets(d[varargs], 1, f, axis, edge_order)
 
 
 # ---------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from ..runtime import (
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
     flat_not_held, flat_read_once, list_rows, seed_shaped_like, unmeshgrid, meshgrid_as, unblock, block_as,
+    node_differences, node_offsets, node_undifferences, node_unoffsets, stack_fitted, unstack_fitted,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
-from .reduction_rules import GRADIENT_SPACING
 
 
 @adjoint(unbroadcast)
@@ -147,6 +147,11 @@ def unstack_(y, g, arrays, axis=0):
 @tangent(unstack)
 def unstack_(y, g, arrays, axis=0):
     d[y] = unstack(d[g], arrays, axis)
+
+
+# numpy.apply_along_axis's results, each broadcast to the first one's shape, stacked
+linear(stack_fitted, lambda y, arrays: unstack_fitted(d[y], arrays))
+linear(unstack_fitted, lambda y, g, arrays: stack_fitted(d[y]))
 
 
 @adjoint(group_axes)
@@ -717,28 +722,81 @@ def undiff_(r, g, which, a, n=1, axis=-1, prepend=None, append=None):
     d[r] = runtime.undiff(d[g], which, a, n, axis, prepend, append)
 
 
+# gradient_of is numpy.gradient (of a derivative t) and ungradient its transpose
+# D^T g = node_undifferences(near * g, 0) - node_undifferences(far * g, 1): their
+# derivatives with respect to the spacing (one: varargs[0]) are those of numpy.gradient
+# (reduction_rules.py), through the same offsets, differences and slopes.
 @adjoint(runtime.gradient_of)
 def gradient_of_(r, t, varargs, axis=None, edge_order=1):
     d[t] = runtime.ungradient(d[r], t, varargs, axis, edge_order)
-    d[varargs] = unsupported(d[r], GRADIENT_SPACING)
+    d[varargs] = runtime.unloop_item(runtime.node_unoffsets(runtime.unbroadcast(d[r] * runtime.slope_by_a(
+        runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
+        runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
+        runtime.node_differences(t, 1, axis, edge_order)), runtime.node_mask(t, axis, edge_order)),
+        0, varargs[0], t, axis, edge_order) + runtime.node_unoffsets(runtime.unbroadcast(d[r] * runtime.slope_by_b(
+            runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
+            runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
+            runtime.node_differences(t, 1, axis, edge_order)), runtime.node_mask(t, axis, edge_order)),
+            1, varargs[0], t, axis, edge_order), varargs, 0)
 
 
 @tangent(runtime.gradient_of)
 def gradient_of_(r, t, varargs, axis=None, edge_order=1):
     d[r] = runtime.gradient_of(d[t], varargs, axis, edge_order)
-    d[r] = unsupported(d[varargs], GRADIENT_SPACING)
+    d[r] = runtime.slope_by_a(
+        runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
+        runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
+        runtime.node_differences(t, 1, axis, edge_order)) * runtime.node_offsets(d[varargs][0], 0, t, axis, edge_order)
+    d[r] = runtime.slope_by_b(
+        runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
+        runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
+        runtime.node_differences(t, 1, axis, edge_order)) * runtime.node_offsets(d[varargs][0], 1, t, axis, edge_order)
 
 
 @adjoint(runtime.ungradient)
 def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
     d[g] = runtime.gradient_of(d[r], varargs, axis, edge_order)
-    d[varargs] = unsupported(d[r], GRADIENT_SPACING)
+    d[varargs] = runtime.unloop_item(runtime.node_unoffsets(runtime.unbroadcast(runtime.slope_by_a(
+        runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
+        runtime.node_mask(f, axis, edge_order), g * runtime.node_differences(d[r], 0, axis, edge_order),
+        g * runtime.node_differences(d[r], 1, axis, edge_order)), runtime.node_mask(f, axis, edge_order)),
+        0, varargs[0], f, axis, edge_order) + runtime.node_unoffsets(runtime.unbroadcast(runtime.slope_by_b(
+            runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
+            runtime.node_mask(f, axis, edge_order), g * runtime.node_differences(d[r], 0, axis, edge_order),
+            g * runtime.node_differences(d[r], 1, axis, edge_order)), runtime.node_mask(f, axis, edge_order)),
+            1, varargs[0], f, axis, edge_order), varargs, 0)
 
 
 @tangent(runtime.ungradient)
 def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
+    # the change of near * g and -far * g (stacked: the slopes' partials at dA, dB = (g, 0) and (0, g))
     d[r] = runtime.ungradient(d[g], f, varargs, axis, edge_order)
-    d[r] = unsupported(d[varargs], GRADIENT_SPACING)
+    d[r] = runtime.node_undifferences(runtime.slope_by_a(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
+        runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
+        numpy.stack([g, 0.0 * g]), numpy.stack([0.0 * g, g])) * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order), None, f, axis, edge_order)
+    d[r] = runtime.node_undifferences(runtime.slope_by_b(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
+        runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
+        numpy.stack([g, 0.0 * g]), numpy.stack([0.0 * g, g])) * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order), None, f, axis, edge_order)
+
+
+# the helpers of numpy.gradient's spacing (gradient_nodes.py): offsets and differences
+# at the nodes are linear, in pairs with their transposes; the slopes are elementwise
+linear(node_offsets, lambda y, s, which, f, axis=None, edge_order=1:
+       node_unoffsets(d[y], which, s, f, axis, edge_order))
+linear(node_unoffsets, lambda y, g, which, s, f, axis=None, edge_order=1: node_offsets(d[y], which, f, axis, edge_order))
+linear(node_differences, lambda y, v, which, axis=None, edge_order=1: node_undifferences(d[y], which, v, axis, edge_order))
+linear(node_undifferences, lambda y, g, which, v, axis=None, edge_order=1: node_differences(d[y], which, axis, edge_order))
+non_differentiable(runtime.node_mask)
+elementwise(runtime.slope_by_a,
+            lambda y, a, b, m, dA, dB: 2 * dA / a ** 3 - 2 * m * (dB - dA) / (b - m * a) ** 3,
+            lambda y, a, b, m, dA, dB: -2 * m * (dA - dB) / (b - m * a) ** 3, None,
+            lambda y, a, b, m, dA, dB: -b * (b - 2 * m * a) / (a ** 2 * (b - m * a) ** 2),
+            lambda y, a, b, m, dA, dB: -m / (b - m * a) ** 2)
+elementwise(runtime.slope_by_b,
+            lambda y, a, b, m, dA, dB: -2 * m * (dA - dB) / (b - m * a) ** 3,
+            lambda y, a, b, m, dA, dB: 2 * m * dB / b ** 3 - 2 * m * (dB - dA) / (b - m * a) ** 3, None,
+            lambda y, a, b, m, dA, dB: -m / (b - m * a) ** 2,
+            lambda y, a, b, m, dA, dB: m * a * (2 * b - m * a) / (b ** 2 * (b - m * a) ** 2))
 
 
 # A quantile's weights move linearly with q between knots (and not at all with a, whose
@@ -1253,7 +1311,7 @@ def choose_parts_(y, h, a, g, mode="raise"):
 non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
 non_differentiable(runtime.diagonal_index)
 non_differentiable(runtime.along_axis_rows, runtime.along_axis_layout, runtime.first_dtype,
-                   runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py
+                   runtime.fitted_shape, runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py
 non_differentiable(runtime.own_items)      # raises or returns None: a check inside through_store/unindex
 
 

@@ -4,8 +4,8 @@ def, a module function):
 
 - ``numpy.apply_along_axis(fn, axis, a, *args, **kwargs)``: ``fn`` on each 1-d slice of
   ``a`` along ``axis`` (the axis moved last, the other axes flattened into rows, in
-  NumPy's order), the results stacked and put where the axis was (a scalar result drops
-  it), as NumPy defines it;
+  NumPy's order), the results stacked (each broadcast to the first one's shape) and put where
+  the axis was (a scalar result drops it), as NumPy defines it;
 - ``numpy.vectorize(fn, otypes=...)(x, y, ...)`` (written so, or through a name bound
   once to ``numpy.vectorize(...)``, or a module-level ``numpy.vectorize`` object such as
   a function decorated with it): ``fn`` on each element of the arguments broadcast
@@ -22,7 +22,7 @@ import inspect
 import gast
 import numpy
 
-from ... import mapped
+from ... import mapped, runtime
 from ...core import syntax as S
 from ...core.missing import MISSING
 
@@ -71,7 +71,7 @@ class NumpyMapLowering:
             hint="results")
         dtype = self.atom(self._numpy(mapped.first_dtype, [S.copy(results)]), hint="dtype")
         stacked = self.atom(gast.Call(func=S.name(bind_unshadowed(self, numpy.asarray)), args=[
-            self._numpy(numpy.stack, [results])], keywords=[gast.keyword(arg="dtype", value=dtype)]), hint="stacked")
+            self._numpy(runtime.stack_fitted, [results])], keywords=[gast.keyword(arg="dtype", value=dtype)]), hint="stacked")
         layout = self.atom(self._numpy(mapped.along_axis_layout, [S.copy(shape), S.copy(axis), gast.Attribute(
             value=S.copy(stacked), attr="shape", ctx=gast.Load())]), hint="layout")
         placed = self._numpy(numpy.reshape, [S.copy(stacked), _item(layout, 0)])
