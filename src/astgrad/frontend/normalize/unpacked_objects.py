@@ -1,23 +1,27 @@
 """An object the function builds to hold a list of objects and run its methods over
-them: ``net = Net()`` (or ``Net().loss(w)``) where ``Net.__init__`` only stores
-attributes, one of them a list display of objects of the user's classes
-(``self.layers = [Layer(a), Layer(b)]``), and the function names ``net`` only to read
-those attributes and to call its methods for their effect or value.
+them: ``net = Net()`` (also ``Net().loss(w)`` and ``Net()(x)``, named first) where
+``Net.__init__`` only assigns attributes (and local names), one of them a list display
+of objects of the user's classes (``self.layers = [Layer(a), Layer(b)]``) or a list
+comprehension building them, and the function names ``net`` only to read those
+attributes and to call its methods.
 
 The object is unpacked into local names: ``net_layers = [Layer(a), Layer(b)]`` for its
 attribute, ``net.layers`` read as ``net_layers``, and each method called written in
 where it is called (argument_methods.spliced: ``self`` standing for ``net``, a parameter
 given a name standing for that name itself, the other parameters and locals under fresh
-names), and so the methods those call on ``self``. That is what Python runs: no other
-name holds ``net``, so no one sees the attributes but through it. The function then says
-what the normalizer follows for a list display of objects it builds (``for layer in
-net_layers: layer.W = layer.W + w``, ``bump(layer, w)``: handed_objects.py), or refuses
-naming the line.
+names), and so the methods those call on ``self``; a call inside an expression is first
+taken out into a statement of its own where that changes nothing Python computes
+(hoisted_methods.py). That is what Python runs: no other name holds ``net``, so no one
+sees the attributes but through it. The function then says what the normalizer follows
+for a list of objects it builds (``for layer in net_layers: layer.W = layer.W + w``,
+``layer.up(w)``, ``bump(layer, w)``: handed_objects.py, item_objects.py), or refuses
+naming the line (unpacked_advice.py says when it is followed).
 
 Only where each method may be written in as it is (argument_methods.plain_body), names
-``self`` only to read the attributes ``__init__`` stores or to call such a method as a
-statement, and stores nothing into ``self``; a use of ``net`` otherwise (handed on,
-returned, aliased, a method called inside an expression) leaves it as it is."""
+``self`` only to read the attributes ``__init__`` stores or to call such a method, and
+stores nothing into ``self`` itself; a use of ``net`` otherwise (handed on, returned,
+aliased, named in a nested function, a method call left inside an expression) leaves it
+as it is."""
 
 import copy
 import inspect
@@ -64,15 +68,22 @@ def unpack_built_objects(normalizer, tree):
 
 def _holding_class(normalizer, call):
     """The class ``call`` builds an object of where its ``__init__`` may be unpacked and
-    stores a list or tuple display of objects of classes followed when built; else None."""
+    stores a list of objects of classes followed when built; else None."""
     cls = normalizer.built_class_of(call) if isinstance(call.func, (gast.Name, gast.Attribute)) else None
-    if cls is None or is_namespace(cls) or _record_kind(cls) is not None or not inspect.isfunction(init_of(cls)):
+    if cls is None:
         return None
+    holding = normalizer.__dict__.setdefault("_holding_classes", {})     # (one look at each class)
+    if cls not in holding:
+        holding[cls] = _holds_a_list(normalizer, cls)
+    return cls if holding[cls] else None
+
+
+def _holds_a_list(normalizer, cls):
+    if is_namespace(cls) or _record_kind(cls) is not None or not inspect.isfunction(init_of(cls)):
+        return False
     tree = _init_tree(normalizer, cls)
-    if tree is None:
-        return None
-    values = [stmt.value for stmt in tree.body if not isinstance(stmt.targets[0], gast.Name)]
-    return cls if any(_holds_built_objects(normalizer, value) for value in values) else None
+    values = [stmt.value for stmt in tree.body if not isinstance(stmt.targets[0], gast.Name)] if tree else []
+    return any(_holds_built_objects(normalizer, value) for value in values)
 
 
 def _holds_built_objects(normalizer, value):
@@ -153,6 +164,9 @@ def _binding(normalizer, stmt, counts):
 def _unpacked(normalizer, tree, name, cls):
     """Unpack the object ``name`` in ``tree`` (in place); the functions written in
     (``__init__`` and the methods), or None where ``name`` is used otherwise."""
+    if any(name in S.names_in(node) for node in S.walk_nodes(tree)
+           if isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef)) and node is not tree):
+        return None         # (a closure reads the object when it runs)
     init = _init_tree(normalizer, cls)
     fields = {stmt.targets[0].attr: normalizer.namer.fresh(f"{name}_{stmt.targets[0].attr}") for stmt in init.body
               if isinstance(stmt.targets[0], gast.Attribute)}
