@@ -170,6 +170,8 @@ def _unpacked(normalizer, tree, name, cls):
     init = _init_tree(normalizer, cls)
     fields = {stmt.targets[0].attr: normalizer.namer.fresh(f"{name}_{stmt.targets[0].attr}") for stmt in init.body
               if isinstance(stmt.targets[0], gast.Attribute)}
+    if set(fields.values()) & S.loaded_names(init):
+        return None         # (a global __init__ reads, named like a fresh name)
     if not _write_in(normalizer, tree, name, _binding_of(tree, name), init_of(cls), init, fields):
         return None
     normalizer.unpacked_fields.update((local, f"{name}.{attr}") for attr, local in fields.items())
