@@ -201,7 +201,7 @@ def spliced(normalizer, method, node, shared, bound, stmt):
     last ``return`` giving what ``stmt`` does with the call's value. ``shared``:
     {parameter: the caller's name it stands for itself} (``self``: the argument's name);
     the other parameters and locals get fresh names."""
-    fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__}")
+    fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__.strip('_')}")
              for name in sorted(_bound_names(node) - set(shared))}
     fresh.update(shared)
     body = rename_locals(S.copy(node), fresh).body

@@ -28,6 +28,7 @@ from .instances import plain_uses
 from .item_objects import split_item_objects
 from .objects import stored_on_self
 from .scopes import binding_counts, parameters
+from .unpacked_advice import shared_list_advice
 
 
 class ArgumentObjectLowering:
@@ -75,6 +76,11 @@ class ArgumentObjectLowering:
             for item in layout[2] if layout is not None and layout[0] == L.ITEMS else ():
                 method = M.static_attribute(item[1], attr) if item is not None and item[0] == L.OBJECT else None
                 stored = sorted(stored_on_self(method) - self._counters(item[1])) if inspect.isfunction(method) else []
+                unpacked = shared_list_advice(self, receiver.id, f"the call .{attr}()")
+                if stored and unpacked:        # (the loop's name is bound once: the list's items are not known)
+                    raise self._refuse(f"the method call .{attr}() of a {item[1].__name__}, which assigns "
+                                       f"self.{stored[0]}, on an item of {self.unpacked_fields[loop.iter.id]}",
+                                       node, unpacked[2:])
                 if stored:
                     whose = "argument" if loop.iter.id in parameters(self.source.tree) else "list"
                     raise self._refuse(

@@ -49,7 +49,7 @@ def hoist_method_calls(normalizer, tree, receiver_of, taken_alone):
                 continue
             at = block.index(stmt)
             for call in calls:
-                name = normalizer.namer.fresh(f"{call.func.attr}_value")
+                name = normalizer.namer.fresh(f"{getattr(call.func, 'attr', 'call')}_value")     # (net(x): call_value)
                 replace_node(stmt, call, gast.copy_location(S.name(name), call))
                 block.insert(at, gast.copy_location(S.assign(name, call), stmt))
                 at += 1

@@ -17,6 +17,7 @@ from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
 from .argument_methods import inline_argument_methods
 from .handed_objects import write_in_handed_helpers
+from .unpacked_objects import unpack_built_objects
 from .argument_objects import ArgumentObjectLowering, split_argument_attributes, split_argument_items
 from .comprehension_names import separate_comprehension_names
 from .loop_names import separate_loop_names
@@ -177,6 +178,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.derivative_code = False    # normalizing code astgrad generated (checked when it was made)
         self.if_stores = {}     # each if emit_if made -> (the if, the names it stores): if_stores.py
         self.inlined_methods = []   # the methods of argument objects written in (argument_methods.py)
+        self.unpacked_fields = {}   # a local name standing for an attribute of a built object -> "net.layers"
 
     # -- entry point -------------------------------------------------------------
 
@@ -254,6 +256,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
+        if unpack_built_objects(self, tree):       # net = Net() holding [Layer(a), Layer(b)]: unpacked_objects.py
+            nodes = list(S.walk_nodes(tree))
+            self.bound_count = binding_counts([tree])
         if write_in_handed_helpers(self, tree):       # bump(layer, w) storing layer.W: handed_objects.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])

@@ -30,6 +30,7 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
+from .unpacked_advice import shared_list_advice
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
@@ -125,7 +126,8 @@ class ObjectLowering:
                            "or a name bound more than once or read otherwise than as name.attr)", node,
                            "call it on a name bound once to an object the function builds (v = "
                            f"{cls.__name__}(...); v.{attr}(...)), or have the method return a new object"
-                           + _ITEM_ADVICE.format(attr=attr) * isinstance(node.func.value, gast.Subscript))
+                           + _ITEM_ADVICE.format(attr=attr) * isinstance(node.func.value, gast.Subscript)
+                           + _unpacked_advice(self, node.func.value, attr))
 
     def holds_containers(self, receiver, cls, attrs):
         """Whether ``receiver`` names an object this function built whose attributes
@@ -539,6 +541,11 @@ def _argument_root(tree, receiver):
 
 
 # where the object is an item of a list (vs[i].step(x)): what item_objects.py follows
+def _unpacked_advice(normalizer, receiver, attr):
+    """shared_list_advice for the call ``receiver.attr(...)`` where ``receiver`` is a name."""
+    return shared_list_advice(normalizer, receiver.id, f"the call .{attr}()") if isinstance(receiver, gast.Name) else ""
+
+
 _ITEM_ADVICE = ("; on an item of a list, tuple or dict display of objects the function builds (bs = [Box(a), Box(b)]), "
                 "bound once and neither changed nor handed on, read the item at a constant position or at an "
                 "index known when the code runs (bs[0].{attr}(...), bs[i].{attr}(...)), bind it to a name once, "

@@ -16,6 +16,7 @@ from .closures import Functions
 from .fresh_items import holds_objects, items_read_into_names, owns_its_items
 from .jumps import jumps_out
 from .list_slice_writes import slice_write_as_new_list
+from .unpacked_advice import shared_list_advice
 
 
 class StatementLowering:
@@ -374,6 +375,9 @@ def _held_item_advice(normalizer, target):
     if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name)):
         return ""
     name = target.value.id
+    unpacked = shared_list_advice(normalizer, name, f"the store into .{target.attr}")
+    if unpacked:
+        return unpacked
     for tree in [normalizer.source.tree, *normalizer.inlined_trees]:
         for loop in S.walk_nodes(tree):
             if isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and loop.target.id == name \
