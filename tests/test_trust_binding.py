@@ -385,6 +385,38 @@ def test_rebinding_a_name_that_chose_the_rule(modules):
     transforms.check(x, np.cos(x) * x + np.sin(x))
 
 
+def test_rebinding_names_whose_calls_lowered_as_library_forms(modules):
+    # reduce, reversed and abs of an object are lowered when the code is made (not
+    # called): which callee the name meant must be guarded as a rule's name is
+    mod = modules("""
+        from functools import reduce as fold
+        import operator
+
+        turned = reversed
+
+        class Box:
+            def __init__(self, v):
+                self.v = v
+
+            def __abs__(self):
+                return self.v * self.v
+
+        def total(fn, xs):
+            return xs[0] + xs[1] + xs[2]
+
+        def first(xs):
+            return [xs[0]]
+
+        def f(x):
+            return fold(operator.mul, [x, x, 2.0]) + list(turned([x, x * x]))[0] + abs(Box(x))
+    """)
+    transforms = Transforms(mod.f)
+    x = 0.7
+    transforms.check(x, 4 * x + 2 * x + 2 * x)
+    mod.fold, mod.turned, mod.abs = mod.total, mod.first, lambda box: box.v
+    transforms.check(x, 2.0 + 1.0 + 1.0)
+
+
 def test_a_class_given_other_match_args(modules):
     mod = modules("""
         class Pair:

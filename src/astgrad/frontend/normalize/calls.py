@@ -16,6 +16,7 @@ from ...core.ops import is_user_function
 from ...errors import unresolved
 from ...user_warnings import warn
 from ..varargs import call_shape, has_varargs, specialize
+from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
@@ -45,21 +46,7 @@ class CallLowering:
 
     def lowered_call(self, node):
         """The call lowered by the first of the constructs it may be, or None."""
-        for lowering in (self.iterated_call,                                    # object_iteration.py
-                         self.object_call, self.replace_call,                     # objects.py, replaced.py
-                         self.instance_call,                                 # built_objects.py
-                         self.sequence_like, self.threaded_call, self.table_call,   # handed_state.py
-                         self.call_function_value, self.iterator_call,       # closures.py, iterators.py
-                         self.list_method, self.reversed_call, self.zip_value,   # displays.py
-                         self.itertools_call, self.next_call,       # itertools_calls.py, explicit_iterators.py
-                         self.piecewise_call, self.mapped_call,     # library_forms.py, numpy_maps.py
-                         self.ufunc_dtype_call, self.hypot_of_sequence,     # ufunc_dtypes.py, math_forms.py
-                         self.protocol_call, self.comparison_call,      # protocol_methods.py, comparison_methods.py
-                         self.unknown_class_conversion):                       # unknown_operators.py
-            lowered = lowering(node)
-            if lowered is not None:
-                return lowered
-        return None
+        return lowered_call(self, node)        # call_chain.py
 
     def expr_Call(self, node):
         self.refuse_current_exception(node)         # trying.py

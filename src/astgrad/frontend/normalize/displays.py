@@ -21,6 +21,9 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 
+# the callees zip_value lowers (call_chain.py asks it about no other)
+ZIPPED_CALLEES = (builtins.zip, builtins.enumerate)
+
 
 class DisplayLowering:
     """Normalizer methods for displays with ``*``/``**``, set displays, ``extend``,

@@ -1,0 +1,74 @@
+"""The chain of constructs a call may be (calls.py's ``lowered_call``): each is asked in
+turn, and the first that lowers the call wins. Most act on calls of a few callees only
+and answer None for any other; those are asked only about a call whose function
+resolves to one of them (each resolved the call itself, some twenty times a call).
+Resolving notes what the path means (a guard, noted once a generation): the call is
+resolved here where the first of those constructs resolved it, so no guard is lost."""
+
+import builtins
+
+import numpy
+
+from ..collectors import _plain_user_function
+from .displays import ZIPPED_CALLEES
+from .iterators import ITERATOR_CALLEES
+from .itertools_calls import ITERTOOLS_CALLEES
+
+
+def lowered_call(normalizer, node):
+    """``node`` (a Call) lowered by the first of the constructs it may be, or None."""
+    for name in _ANY_CALL:
+        lowered = getattr(normalizer, name)(node)
+        if lowered is not None:
+            return lowered
+    # a helper of the user's keeping state in a list or a dict it is handed (handed_state.py)
+    helper = _plain_user_function(normalizer.resolve_call(node))
+    for lowering in ((normalizer.threaded_call, normalizer.table_call) if helper else ()) \
+            + (normalizer.call_function_value,):       # which may write a global function into node.func
+        lowered = lowering(node)
+        if lowered is not None:
+            return lowered
+    callee = normalizer.resolve_call(node)
+    for name, may_lower in _BY_CALLEE:
+        if may_lower is None or may_lower(node, callee):
+            lowered = getattr(normalizer, name)(node)
+            if lowered is not None:
+                return lowered
+    return None
+
+
+# asked about any call, in this order (each module named where the method is)
+_ANY_CALL = ("iterated_call",       # object_iteration.py
+             "object_call",         # objects.py
+             "replace_call",        # replaced.py
+             "instance_call",       # built_objects.py
+             "sequence_like")       # containers.py
+
+
+def _one_of(callee, callees):
+    return any(callee is f for f in callees)
+
+
+def _has_key(node):
+    return any(kw.arg == "key" for kw in node.keywords)
+
+
+# after call_function_value (inlining.py), in this order: (the method, whether it may
+# lower a call of ``callee``, or None where it is asked about any call)
+_BY_CALLEE = (
+    # iterators.py; a key= of any call is read as a function (itemgetter's lambda takes a fresh name)
+    ("iterator_call", lambda node, callee: _one_of(callee, ITERATOR_CALLEES) or _has_key(node)),
+    ("list_method", None),                                                          # displays.py
+    ("reversed_call", lambda node, callee: callee is builtins.reversed),            # displays.py
+    ("zip_value", lambda node, callee: _one_of(callee, ZIPPED_CALLEES)),            # displays.py
+    ("itertools_call", lambda node, callee: callee in ITERTOOLS_CALLEES),           # itertools_calls.py
+    ("next_call", None),                                                            # explicit_iterators.py
+    ("piecewise_call", lambda node, callee: callee is numpy.piecewise),             # library_forms.py
+    ("mapped_call", None),                                                          # numpy_maps.py
+    # ufunc_dtypes.py: a ufunc given dtype= (among its keywords)
+    ("ufunc_dtype_call", lambda node, callee: isinstance(callee, numpy.ufunc) and bool(node.keywords)),
+    ("hypot_of_sequence", None),                                                    # math_forms.py
+    ("protocol_call", None),                                                        # protocol_methods.py
+    ("comparison_call", None),                                                      # comparison_methods.py
+    ("unknown_class_conversion", None),                                             # unknown_operators.py
+)
