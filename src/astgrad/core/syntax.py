@@ -239,32 +239,22 @@ def _names(node, name_type=gast.Name):
 def only_called(node, candidates):
     """The names of ``candidates`` that ``node`` (itself included) names only as the
     function of a call (``act(x)``): never written, nor read as a value. One walk, as
-    ``_names`` walks (its commonest nodes without a call each; a call's function, when a
-    name, is looked at with the call and not walked on its own), which stops once no
-    candidate is left."""
-    left, stack = set(candidates), [node]
-    push, pop, extend, discard = stack.append, stack.pop, stack.extend, left.discard
-    name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
+    ``_names`` walks (a call is met before the name it calls), instead of one for the
+    calls and one for the names; it stops once no candidate is left."""
+    left, called, stack = set(candidates), set(), [node]
+    push, pop, extend = stack.append, stack.pop, stack.extend
+    name, constant, call = gast.Name, gast.Constant, gast.Call
     while stack and left:
         current = pop()
         cls = current.__class__
         if cls is name:
-            discard(current.id)         # written, or read as a value
+            if current.id in left and id(current) not in called:
+                left.discard(current.id)        # written, or read as a value
             if current.annotation is not None:
                 push(current.annotation)
-        elif cls is constant:
-            continue                    # nothing below it
-        elif cls is binop:
-            push(current.left)
-            push(current.right)
-        elif cls is call:
-            if current.func.__class__ is not name:
-                push(current.func)      # (a name called is neither written nor read as a value)
-            extend(current.args)
-            extend(current.keywords)
-        elif cls is attribute:
-            push(current.value)
-        else:
+        elif cls is not constant:
+            if cls is call and current.func.__class__ is name:
+                called.add(id(current.func))
             _push_children(current, cls, push, extend)
     return left
 
