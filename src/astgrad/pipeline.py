@@ -120,7 +120,7 @@ def generate(fn, key, callees):
     between, its first collection walked all of them. What outlives the generation (the
     code, the parse and normalization kept for the next one) joins the oldest generation
     as the pause ends (``keeps``): left in the youngest, the first collection after the
-    pause walked it all, a tenth of a long function's second derivative."""
+    pause walked it all: up to a tenth of a long function's second derivative."""
     with collector.paused(keeps=True):
         return back(front(fn, key, callees), key)
 
