@@ -17,6 +17,9 @@ class Readers:
     def get(self):
         if self.found is None:
             self.found = _readers(self.definitions, (), self.mentions)
+            # not needed again: ``mentions``, often a bound method of the analysis that
+            # holds this, made a cycle that kept the analysis and its trees for the collector
+            self.definitions = self.mentions = None
         return self.found
 
 

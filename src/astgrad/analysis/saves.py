@@ -14,6 +14,7 @@ import copy
 import dataclasses
 import enum
 import typing
+import weakref
 
 import gast
 import numpy
@@ -75,7 +76,9 @@ class Assigned:
     def __init__(self, before):
         self.before = before
         self.names = {}
-        self._now = None        # the last snapshot, shared while nothing is added
+        # the last snapshot, shared while nothing is added: held weakly, as it holds this
+        # (a cycle, which kept every block's sets for the collector once planning was done)
+        self._now = None
         # every name of ``before``'s first block and added to any block since (shared): a
         # name not in it (most are: each assignment asks about the name it binds, new in
         # generated code) is in no block, without asking each block around in turn
@@ -107,9 +110,11 @@ class Assigned:
                 self.names[name] = len(self.names)
 
     def now(self):
-        if self._now is None or self._now.count != len(self.names):
-            self._now = Names(self, len(self.names))
-        return self._now
+        found = None if self._now is None else self._now()
+        if found is None or found.count != len(self.names):
+            found = Names(self, len(self.names))
+            self._now = weakref.ref(found)
+        return found
 
 
 class Names:
@@ -117,7 +122,7 @@ class Names:
     answers ``in``. What the blocks around held never changes, so each answer from
     them is kept: asking them again would cost the depth of the nesting each time."""
 
-    __slots__ = ("assigned", "count", "around")
+    __slots__ = ("assigned", "count", "around", "__weakref__")
 
     def __init__(self, assigned, count):
         self.assigned, self.count, self.around = assigned, count, {}
