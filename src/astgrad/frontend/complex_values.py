@@ -11,6 +11,7 @@ imaginary part.
 """
 
 import builtins
+import sys
 
 import gast
 import numpy
@@ -147,12 +148,10 @@ def _flow_tables():
 
 
 def _eigvals():
-    """{scipy.linalg.eigvals} where SciPy is installed (an optional extra), else {}."""
-    try:
-        import scipy.linalg
-    except ImportError:
-        return set()
-    return {scipy.linalg.eigvals}
+    """{scipy.linalg.eigvals} where the user's code has imported scipy.linalg, else {}: code
+    calling it has imported it, and astgrad never imports an optional extra itself."""
+    linalg = sys.modules.get("scipy.linalg")
+    return set() if linalg is None else {linalg.eigvals}
 
 
 _ALLOWED_OPERATORS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.USub, gast.UAdd)
