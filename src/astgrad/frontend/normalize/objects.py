@@ -25,6 +25,7 @@ import numpy
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from ...library_code import users_code
 from ..array_named_reads import array_named_reads
 from .object_attributes import record_layout
 from .instances import augments_self, function_tree
@@ -222,7 +223,7 @@ class ObjectLowering:
             if tree is not None:
                 given[param] = L.Layout(tree)
             elif not M.defined_in_class(callee) and (param in L.compared_parameters(callee) and self.may_be_unknown_object(
-                    expr) or L.users_code(callee) and self.may_be_operand_object(expr)):     # unknown_*.py
+                    expr) or users_code(callee) and self.may_be_operand_object(expr)):     # unknown_*.py
                 given[param] = L.Holding()
         return given
 
