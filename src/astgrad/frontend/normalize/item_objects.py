@@ -52,7 +52,8 @@ def split_item_objects(normalizer, tree):
         at_runtime = [read for read, _ in found if _position(read, display) is None]   # bs[i]: item_choices.py
         if name in other or normalizer.bound_count.get(name, 0) != 1 \
                 or not (any(calls or id(read) in aliases for read, calls in found)
-                        or any(changing for _, changing in written_out)) \
+                        or any(changing for _, changing in written_out)
+                        or found and any(_is_display(item) for item in _items(display))) \
                 or not all(chosen_form(statement_of[id(read)], read, aliases) for read in at_runtime):
             continue
         split_names.add(name)
