@@ -388,4 +388,35 @@ def a48(w):
     held[0].up(w)
     held[0].up(w * 2.0)
     return np.sum(held[0].W * d["a"][0].W)
+
+
+def a49(w):
+    d = {"a": (np.ones(3), Layer(np.ones(3)))}
+    d["a"][1].up(w)
+    x, layer = d["a"]
+    return np.sum(layer.W * x)
+
+
+def a50(w):
+    d = {"a": [Layer(np.ones(3))]}
+    other = d
+    other["a"][0].up(w)
+    return np.sum(d["a"][0].W ** 2)
+
+
+def a51(w):
+    d = {"a": [Layer(np.ones(3))]}
+    s = 0.0
+    for _ in range(2):
+        d["a"][0].up(w)
+        s = s + np.sum(d["a"][0].W)
+    return s
+
+
+def a52(w):
+    d = {"a": [np.ones(3)]}
+    d["a"][0] *= w
+    return np.sum(d["a"][0] ** 2)
+
+
 PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] == "a" and name[1:].isdigit()]
