@@ -973,3 +973,21 @@ def test_stop_gradient_is_identity_and_non_differentiable():
     assert registry.is_non_differentiable(rt.stop_gradient)
     assert isinstance(rt.zeros_like([1.0, np.ones(2)]), rt.AdjointList)
     assert isinstance(rt.repeat_count(np.zeros((2, 3)), 1), numbers.Integral)
+
+
+def test_check_receiver_class_stops_a_method_of_the_users_own_class_only():
+    class Box:
+        def grow(self, w):
+            self.k = w
+
+    with pytest.raises(TypeError, match=r"^astgrad: f\.py:3: the method call \.grow\(\) of a Box object is given"):
+        rt.check_receiver_class(Box(), "grow", "f.py:3")
+    box = Box()
+    box.step = lambda w: None           # a function stored on the object: code of the user's too
+    with pytest.raises(TypeError, match=r"\.step\(\) of a Box object"):
+        rt.check_receiver_class(box, "step", "f.py:3")
+    # a list's method, the standard library's (a logger), NumPy's, and no such method (Python raises) pass
+    for receiver, method in (([], "append"), (logging.getLogger("astgrad.tests"), "debug"), (np.ones(2), "fill"),
+                             (Box(), "missing")):
+        assert rt.check_receiver_class(receiver, method, "f.py:3") is None
+    assert registry.is_non_differentiable(rt.check_receiver_class)

@@ -34,6 +34,7 @@ from .gradient_nodes import (  # noqa: F401  (rules of numpy.gradient's spacing)
 from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_shape,  # noqa: F401
                      vectorize_call, vectorized_dtype)  # (apply_along_axis, vectorize)
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
+from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of an object of no known class)
 from .duck import as_array, is_duck_array
 from . import write_order
 from .outputs import check_scalar, is_real_number, one_element

@@ -34,7 +34,6 @@ operand, which Python runs as a method of the operand's class (``objs[0] < objs[
 import dis
 import inspect
 import numbers
-import sys
 import types
 import weakref
 
@@ -43,12 +42,10 @@ import numpy
 
 from ..core import syntax as S
 from ..core.functions import function_identity
+from ..library_code import LIBRARIES as _LIBRARIES, STANDARD_LIBRARY as _STANDARD_LIBRARY
 from ..plain_objects import plain_attributes
 
 OBJECT, ITEMS, KEYED, FUNCTION = "object", "items", "keyed", "function"
-_LIBRARIES = frozenset({"numpy", "astgrad", "scipy", "sklearn", "pandas", "matplotlib", "torch", "jax",
-                        "jaxlib", "autograd", "dask", "distributed", "numba", "gast"})
-_STANDARD_LIBRARY = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins", "functools"}
 _DEPTH = 4              # how deep attributes are followed
 _ITEMS_LIMIT = 64       # longer lists are not looked into
 
@@ -254,13 +251,6 @@ _LOOKED_INTO_LIMIT = 4096
 def looked_into(kind):
     """Whether astgrad looks into the objects of the class ``kind`` (not a library's)."""
     return _looked_into(kind)
-
-
-def users_code(function):
-    """Whether ``function`` is the user's own code, not a library's or the standard
-    library's (``copy.copy``), which astgrad follows by its own rules."""
-    top = (getattr(function, "__module__", "") or "").split(".")[0]
-    return top not in _LIBRARIES and top not in _STANDARD_LIBRARY
 
 
 def _looked_into(kind):

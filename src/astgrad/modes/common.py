@@ -2217,15 +2217,49 @@ def _item_of_a_call_read_again(fn, owner, stmt, varied):
     if fn is None or not _handed_varied(call, varied) or owner.id in _parameters(fn):
         return None
     root = _call_result_holding(fn, owner.id)
-    if root is None:
-        return None
-    held = read_out_of(walk.walk_statements(fn.body), {root.targets[0].id}) | {root.targets[0].id}
-    for other in _run_after(fn.body, stmt):
-        if other is root or _takes_out_or_calls_for_effect(other, held):
+    return root if root is not None and _read_again(fn.body, root.targets[0].id, stmt, root) else None
+
+
+def _read_again(body, name, stmt, binding=None):
+    """Whether ``body`` reads what ``name`` holds after ``stmt`` (or in a later turn of a
+    loop holding it) otherwise than by binding a name to an item of it or calling a method
+    of one for its effect: an item's own read (``t = objs[0]; a = t.a``) counts where its
+    value is then used (``np.sum(a)``). ``binding``: the statement binding ``name``, not a read."""
+    held = read_out_of(walk.walk_statements(body), {name}) | {name}
+    for other in _run_after(body, stmt):
+        if other is binding or _takes_out_or_calls_for_effect(other, held):
             continue
         if any(not S.loaded_names(node).isdisjoint(held) for node in S.header_nodes(other)):
-            return root
-    return None
+            return True
+    return False
+
+
+def check_unknown_receivers(transform, body, varied):
+    """Before each method call of no rule (one astgrad did not follow: the receiver's class
+    was not known) given a value of ``varied``, on an object read out of a list, dict or
+    object the function builds that the function reads again after the call (``held =
+    d["a"]; held[0].up(w)``, then ``d["a"][0].W``), a call of
+    ``runtime.check_receiver_class``: where the object turns out to be of the user's own
+    class, the method may store the value in it, where no flow of values shows it, so the
+    call is refused when it runs (unknown_receivers.py); a library's object passes."""
+    from ..analysis.mutation import is_mutating_method
+    params, sources, checks = set(_parameters(transform.fn)), None, {}
+    for stmt in walk.walk_statements(body):
+        call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+        method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+        if method is None or not isinstance(call.func.value, gast.Name) or call.func.value.id in params \
+                or is_mutating_method(method) or registry.methods_named(method) or not _handed_varied(call, varied):
+            continue
+        sources = sources if sources is not None else _value_sources(gast.Module(body=body, type_ignores=[]))
+        holders = {current for current, stepped in _traced_back(sources, call.func.value.id, _holder_names)
+                   if stepped and current in sources and current not in params}
+        if any(_read_again(body, holder, stmt) for holder in holders):
+            where = transform.source.place(stmt)
+            check = transform.helper_call("check_receiver_class", [S.copy(call.func.value), S.const(method),
+                                                                   S.const(where)])
+            checks[id(stmt)] = gast.copy_location(gast.Expr(value=check), stmt)
+    if checks:
+        _put_checks_before(body, checks)
 
 
 def _run_after(body, stmt):

@@ -30,6 +30,7 @@ from .templates import BindError, instantiate
 from .value_calls import call_value_code
 from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
+    check_unknown_receivers, \
     check_entered_managers, check_unused_method_value, read_out_of, check_in_place_writes, check_outside_changes, \
     check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
@@ -83,6 +84,7 @@ class ForwardMode(Transform):
         self.output_known = output is not None
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
+        check_unknown_receivers(self, body, self.active)
         self.known_arrays = array_names(body, params, self.describe)
         self.lists = ListTangents(body, params, self.kinds or None, self.known_arrays)     # any kinds: drop_for
         # the names the body stores: those found before the split (a walk over all its

@@ -50,6 +50,7 @@ from .views_read_back import copy_views_read_back
 from .outside_reads import check_reads_before_outside_changes
 from ..analysis.raising import UNBOUND, mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
+    check_unknown_receivers, \
     check_unused_method_value, read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, \
     range_targets
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
@@ -219,6 +220,7 @@ class ReverseMode(Transform):
                      [a.id for a in self.fn.args.kwonlyargs])     # kept where their value is unused
         check_deques(self.source, body, self.active)     # before the rules: no rule makes a deque
         check_dict_keys(self, body, self.varied)
+        check_unknown_receivers(self, body, self.varied)
         self._check_rules(body)
         # the names of the function: its body's (which holds its statements, renamed, and
         # the temporaries made since, all the namer's), its parameters' and its result's

@@ -27,7 +27,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import inner_blocks, walk_blocks, walk_statements
-from .scopes import parameters
+from .scopes import binding_counts, parameters
 
 
 # statements that may catch an exception: a try, and a with whose manager may suppress it
@@ -52,7 +52,8 @@ def split_item_objects(normalizer, tree):
         at_runtime = [read for read, _ in found if _position(read, display) is None]   # bs[i]: item_choices.py
         if name in other or normalizer.bound_count.get(name, 0) != 1 \
                 or not (any(calls or id(read) in aliases for read, calls in found)
-                        or any(changing for _, changing in written_out)) \
+                        or any(changing for _, changing in written_out)
+                        or found and any(_is_display(item) for item in _items(display))) \
                 or not all(chosen_form(statement_of[id(read)], read, aliases) for read in at_runtime):
             continue
         split_names.add(name)
@@ -78,6 +79,9 @@ def split_item_objects(normalizer, tree):
         _RenameReads(renamed, rebound).visit(tree)
         WriteOut(plan, normalizer).visit(tree)
     write_choices(normalizer, tree, chosen)
+    if any(_is_display(item) for name in split_names for item in _items(displays[name][1])):
+        normalizer.bound_count = binding_counts([tree])     # the inner displays, bound to names now, in turn
+        split_item_objects(normalizer, tree)
     return bool(plan or renamed or chosen)
 
 
@@ -175,9 +179,22 @@ def _displays(tree, given=()):
         for stmt in block:
             if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                     and (isinstance(stmt.value, (gast.List, gast.Tuple)) or _constant_keys(stmt.value) is not None) \
-                    and _items(stmt.value) and all(isinstance(e, gast.Call) or id(e) in given for e in _items(stmt.value)):
+                    and _items(stmt.value) and all(_built(e, given) for e in _items(stmt.value)):
                 displays.setdefault(stmt.targets[0].id, (stmt, stmt.value))
     return displays
+
+
+def _built(item, given):
+    """Whether ``item`` of a display is a call (or an argument's item standing for one,
+    in ``given``), or a display of such items itself (``{"a": [Layer(w)]}``): split, the
+    inner display is bound to a name of its own, split in turn."""
+    if isinstance(item, gast.Call) or id(item) in given:
+        return True
+    return _is_display(item) and bool(_items(item)) and all(_built(e, given) for e in _items(item))
+
+
+def _is_display(node):
+    return isinstance(node, (gast.List, gast.Tuple)) or _constant_keys(node) is not None
 
 
 def _items(display):
@@ -209,6 +226,9 @@ def _item_reads(tree, displays, bound_count):
             owner = node.func.value     # bs[0].scale(w), bs[0].log.append(v)
             owner = owner.value if isinstance(owner, gast.Attribute) else owner
             calling.add(id(owner))
+            while isinstance(owner, gast.Subscript):        # d["a"][0].scale(w): d["a"] holds the item changed
+                owner = owner.value
+                calling.add(id(owner))
         elif isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store):
             calling.add(id(node.value))     # bs[0].v = v, bs[0].total += v
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) \

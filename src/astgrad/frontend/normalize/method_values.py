@@ -36,6 +36,7 @@ from ...core import syntax as S
 from ...core.functions import LAYOUT_ROOT
 from ...core.ops import is_user_function
 from .. import object_layouts as L
+from ...library_code import users_code
 from ..function_args import specialize as specialize_for_values
 from .closures import Functions, Global
 from .inlining import _function_defaults
@@ -111,7 +112,7 @@ class MethodValueLowering:
         ``objects_given``), so its operators find their method, and its comparisons are
         checked, when the code runs."""
         called, compared = L.called_parameters(method), L.compared_parameters(method)
-        if not L.users_code(method) or not called | compared \
+        if not users_code(method) or not called | compared \
                 or any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
             return {}
         try:

@@ -25,6 +25,7 @@ import numpy
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from ...library_code import users_code
 from ..array_named_reads import array_named_reads
 from .object_attributes import record_layout
 from .instances import augments_self, function_tree
@@ -169,6 +170,13 @@ class ObjectLowering:
                                f"code follows from state to state, where another name may hold what {a} holds", node,
                                f"build a new value instead ({a} = {a} + [v]), or store only a new list, dict or "
                                f"array in {a} and hand no other name what it holds")
+        given = _stored_into_given(M.static_attribute(cls, attr))
+        if given is not None:       # the twin returns the new self alone: the other object's store runs unseen
+            raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns {given} (an attribute of an object it "
+                               "is given, not of self), on an object this code follows from state to state", node,
+                               f"have {cls.__name__}.{attr} return the new value and assign it in the function "
+                               f"({given} = ...), or call a method of that "
+                               "object on it there")
         augmented = augments_self(M.static_attribute(cls, attr), self._counters(cls))
         if augmented and not self.holds_containers(receiver, cls, sorted(augmented)):
             raise self._refuse(f"augmented assignment to an attribute of self in {cls.__name__}.{attr}, called on "
@@ -224,7 +232,7 @@ class ObjectLowering:
             if tree is not None:
                 given[param] = L.Layout(tree)
             elif not M.defined_in_class(callee) and (param in L.compared_parameters(callee) and self.may_be_unknown_object(
-                    expr) or L.users_code(callee) and self.may_be_operand_object(expr)):     # unknown_*.py
+                    expr) or users_code(callee) and self.may_be_operand_object(expr)):     # unknown_*.py
                 given[param] = L.Holding()
         return given
 
@@ -439,6 +447,22 @@ def refuse_stored_arguments(lowering, cls, attr, assigned, node):
                                "to state (an argument, a global, an object also named otherwise)", node,
                                "build the object in the function and call the method on its name, or return the "
                                "new values from the method and store them outside the differentiated function")
+    return None
+
+
+def _stored_into_given(method):
+    """``other.W`` where ``method`` assigns (or deletes) an attribute of a parameter other
+    than ``self`` it does not rebind (``def push(self, w, other): other.W = ...``); else None."""
+    tree = function_tree(method) if inspect.isfunction(method) else None
+    params = [p.id for p in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs] if tree is not None else []
+    rebound = S.stored_names(gast.Module(body=tree.body, type_ignores=[])) if params else set()
+    for node in S.walk_nodes(tree) if params else ():
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            root = node.value
+            while isinstance(root, (gast.Attribute, gast.Subscript)):
+                root = root.value
+            if isinstance(root, gast.Name) and root.id in params[1:] and root.id not in rebound:
+                return f"{root.id}.{node.attr}"
     return None
 
 
