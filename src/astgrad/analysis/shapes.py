@@ -458,6 +458,23 @@ def _names_and_numeric_uses(value):
     return found
 
 
+def names_and_numeric_uses_of(nodes):
+    """``_names_and_numeric_uses`` of a value from its nodes (``syntax.operand_nodes`` of
+    it, in any order), for a pass that has them: what ``ShapeClasses`` takes as ``uses``."""
+    names, used = set(), set()
+    name_type, noted, note = gast.Name, _NOTED, _note_use
+    for node in nodes:
+        kind = node.__class__
+        if kind is name_type:
+            names.add(node.id)
+        elif kind in noted:
+            note(node, names, used)
+    return names, used
+
+
+_NOTED = frozenset({gast.BinOp, gast.Call, gast.UnaryOp})    # what _value_calls notes
+
+
 def _note_use(node, names, used):
     """Add what ``node`` itself says to ``_names_and_numeric_uses``'s two sets."""
     kind = type(node)           # gast's node classes have no subclasses: cheaper than isinstance
