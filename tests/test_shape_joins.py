@@ -215,3 +215,37 @@ def test_a_list_that_is_not_one_stack_of_one_shape_keeps_its_sums(fn):
         second = caching.generate_reverse(gradient, (0,), False)
         row_sums = numerical_grad(lambda *a: np.sum(gradient(*a)), args, wrt=0)
         assert_close(second(*args), row_sums, rtol=1e-4, atol=1e-5)
+
+
+_USES_PROGRAM = '''
+def f(x, y, n):
+    a = -x + 1.0
+    b = [x] * n + [y]
+    c = sin(a) - b[0] * 0.5
+    d = (lambda q: q * 2.0)(c) ** y
+    e = where(x > 0, x @ y, {k: +v for k, v in zip(x, y)})
+    g(a, key=n + 2, other=y[1:n])
+'''
+
+
+def test_the_numeric_uses_found_from_a_pass_s_nodes_are_the_walk_s():
+    """Buffer reuse gives the shape classes the names and numeric uses of each value from
+    the nodes its own walk found (``names_and_numeric_uses_of``): they must be what the
+    classes' walk of the value finds, or a list could pass for an array."""
+    import math
+    import gast
+    from astgrad.analysis import shapes
+    from astgrad.core import anno, syntax
+    from astgrad.core.anno import Key
+    function = gast.parse(_USES_PROGRAM).body[0]
+    for call in syntax.call_nodes(function):
+        if isinstance(call.func, gast.Name) and call.func.id == "sin":
+            anno.set(call, Key.TARGET, math.sin)        # a math function raises on a list
+    values = [stmt.value for stmt in function.body]
+    for value in values:
+        assert shapes.names_and_numeric_uses_of(syntax.operand_nodes(value)) == \
+            shapes._names_and_numeric_uses(value), gast.dump(value)
+    found = [shapes._names_and_numeric_uses(value)[1] for value in values]
+    # the walk notes numeric uses (a list plus a number, a math function, a power), and no
+    # other (a list repeated and joined, an item)
+    assert found[:4] == [{"x"}, set(), {"a"}, {"q", "y"}], found

@@ -458,6 +458,23 @@ def _names_and_numeric_uses(value):
     return found
 
 
+def names_and_numeric_uses_of(nodes):
+    """``_names_and_numeric_uses`` of a value from its nodes (``syntax.operand_nodes`` of
+    it, in any order), for a pass that has them: what ``ShapeClasses`` takes as ``uses``."""
+    names, used = set(), set()
+    name_type, noted, note = gast.Name, _NOTED, _note_use
+    for node in nodes:
+        kind = node.__class__
+        if kind is name_type:
+            names.add(node.id)
+        elif kind in noted:
+            note(node, names, used)
+    return names, used
+
+
+_NOTED = frozenset({gast.BinOp, gast.Call, gast.UnaryOp})    # what _value_calls notes
+
+
 def _note_use(node, names, used):
     """Add what ``node`` itself says to ``_names_and_numeric_uses``'s two sets."""
     kind = type(node)           # gast's node classes have no subclasses: cheaper than isinstance
@@ -832,11 +849,12 @@ def _keep_scalar_seeds(body, layouts):
 def _parents_and_names(body):
     """(id(node) -> its parent, name -> its Load nodes, name -> its other Name nodes),
     the names in the order ``syntax.walk_nodes`` visits them (one walk, breadth first).
-    Constants get no parent (the lookups climb from names), and a name is noted as it
-    is queued rather than walked: first in, first out, so in the same order."""
+    Only names and arithmetic get a parent (the lookups climb from names through
+    arithmetic), and a name is noted as it is queued rather than walked: first in, first
+    out, so in the same order."""
     parents, loads, assigned = {}, {}, {}
     ast_type, name_type, constant_type, load_type = gast.AST, gast.Name, gast.Constant, gast.Load
-    fields = walk.OPERAND_FIELDS
+    fields, climbed = walk.OPERAND_FIELDS, _CLIMBED
     todo = deque([gast.Module(body=body, type_ignores=[])])
     append, popleft = todo.append, todo.popleft
     while todo:
@@ -852,9 +870,13 @@ def _parents_and_names(body):
                     if child.annotation is not None:
                         append(child)   # a leaf otherwise
                 elif kind is not constant_type and isinstance(child, ast_type):
-                    parents[id(child)] = node
+                    if kind in climbed:
+                        parents[id(child)] = node
                     append(child)
     return parents, loads, assigned
+
+
+_CLIMBED = frozenset({gast.BinOp, gast.UnaryOp})    # (_arithmetic_root's)
 
 
 def _numbers_either_way(name, target, layouts, parents, loads, assigned):

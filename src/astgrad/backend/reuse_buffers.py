@@ -15,6 +15,8 @@ shape and dtype. The order of the operands is kept (``t *= c`` for ``t * c``, an
 
 """
 
+import itertools
+
 import gast
 import numpy
 
@@ -37,8 +39,8 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds, names=None):
         return body
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
-    classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds))
-    last, private, stores = _mentions(body, names)
+    last, private, stores, values = _mentions(body, names)
+    classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds, _uses(values)))
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
     for index, stmt in enumerate(body):
@@ -96,6 +98,8 @@ def _rewrite(stmt, target, fresh, private, last, index, classes):
     value = stmt.value
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub) \
             and isinstance(value.operand, gast.Name):
+        if not _dead(value.operand, target, fresh, private, last, index):
+            return None         # (the product below is built only for a buffer that may take it)
         value = gast.BinOp(left=value.operand, op=gast.Mult(), right=S.const(-1.0))    # exact
     if isinstance(value, gast.BinOp) and type(value.op) in _IN_PLACE:
         candidates = [(value.left, value.right)]
@@ -103,8 +107,7 @@ def _rewrite(stmt, target, fresh, private, last, index, classes):
             candidates.append((value.right, value.left))
         shape = _NOT_YET         # the value's shape class, found when first needed
         for buffer, other in candidates:
-            if isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
-                    and (last.get(buffer.id) == index or buffer.id == target) \
+            if _dead(buffer, target, fresh, private, last, index) \
                     and (buffer.id == target or target not in _names_read(other)):
                 shape = classes.of(value) if shape is _NOT_YET else shape
                 if shape is None or shape != classes.name_class(buffer.id):
@@ -116,6 +119,13 @@ def _rewrite(stmt, target, fresh, private, last, index, classes):
                                         op=value.op, value=other)
                 return copy + [update], buffer
     return None
+
+
+def _dead(buffer, target, fresh, private, last, index):
+    """Whether ``buffer`` names a fresh array of this function's that only arithmetic read
+    and that is dead after statement ``index`` (or is its ``target``)."""
+    return isinstance(buffer, gast.Name) and buffer.id in fresh and buffer.id in private \
+        and (last.get(buffer.id) == index or buffer.id == target)
 
 
 def _note_rewritten_names(names, stmt, rewritten, buffer):
@@ -157,14 +167,17 @@ class _Float64:
             return self.is_float64(node.value)
         if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow):
             operands = (node.left, node.right)
-        elif _is_ufunc_call(node):
-            operands = node.args
-        elif isinstance(node, gast.Call) and anno.get(node, Key.TARGET) in shapes._SHAPE_OF_SECOND \
-                and len(node.args) >= 2:
-            # unreduce(e, x) and the like: e's values in x's shape (a float broadcast: float64)
-            first = node.args[0]
-            return self.is_float64(first) or isinstance(first, gast.Constant) and type(first.value) is float \
-                or isinstance(first, gast.Name) and first.id in self.floats
+        elif isinstance(node, gast.Call):
+            target = anno.get(node, Key.TARGET)     # asked once
+            if _is_ufunc_call(node, target):
+                operands = node.args
+            elif target in shapes._SHAPE_OF_SECOND and len(node.args) >= 2:
+                # unreduce(e, x) and the like: e's values in x's shape (a float broadcast: float64)
+                first = node.args[0]
+                return self.is_float64(first) or isinstance(first, gast.Constant) and type(first.value) is float \
+                    or isinstance(first, gast.Name) and first.id in self.floats
+            else:
+                return False
         else:
             return False
         found = [self.is_float64(o) for o in operands]      # each once: nested operations
@@ -188,10 +201,12 @@ class _Float64:
         return self._number(node)
 
 
-def _is_ufunc_call(node):
+def _is_ufunc_call(node, target=None):
+    """Whether ``node`` calls an elementwise NumPy function of float64 (``target``: the
+    function it calls, where already looked up)."""
     if not isinstance(node, gast.Call) or node.keywords:
         return False
-    target = anno.get(node, Key.TARGET)
+    target = anno.get(node, Key.TARGET) if target is None else target
     return isinstance(target, numpy.ufunc) and len(node.args) == target.nin and _float64_ufunc(target)
 
 
@@ -210,16 +225,22 @@ def _float64_ufunc(ufunc):
 
 def _mentions(body, names=None):
     """Each name's last top-level statement, the names only ever read as operands of
-    arithmetic or of elementwise NumPy functions (no other reference to their value), and
-    the names each top-level statement stores (by its index). ``names``: a dict to give
-    id(statement) -> ``StatementNames`` of each statement, where wanted."""
-    last, escaped, stores = {}, set(), {}
-    name_type, store_type, leaves, scopes = gast.Name, gast.Store, _LEAVES, SCOPES
+    arithmetic or of elementwise NumPy functions (no other reference to their value), the
+    names each top-level statement stores (by its index), and (value, its statement's
+    nodes, where the value's start) for the top-level ``name = value`` and expression
+    statements (for ``_uses``). ``names``: a dict to give id(statement) ->
+    ``StatementNames`` of each statement, where wanted."""
+    last, escaped, stores, values = {}, set(), {}, []
+    name_type, store_type, leaves, scopes, arithmetic = gast.Name, gast.Store, _LEAVES, SCOPES, _ARITHMETIC
     for index, stmt in enumerate(body):
         returned = isinstance(stmt, gast.Return) and index == len(body) - 1
         bound_plainly = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        found, scoped = [], False
-        for node in S.operand_nodes(stmt):
+        found, scoped, nodes = [], False, S.operand_nodes(stmt)
+        if bound_plainly and len(stmt.targets) == 1 and stmt.targets[0].annotation is None:
+            values.append((stmt.value, nodes, 2))       # the statement, its target, then the value's
+        elif stmt.__class__ is gast.Expr:
+            values.append((stmt.value, nodes, 1))
+        for node in nodes:
             kind = type(node)
             if kind is name_type:
                 found.append(node)
@@ -233,20 +254,32 @@ def _mentions(body, names=None):
                 scoped = True
             if returned or kind in leaves:      # returning is after every write
                 continue
+            if kind in arithmetic:
+                continue                        # keeps no reference to its operands
             for child in _escaping_children(node):
                 escaped.add(child.id)
         if names is not None:
             names[id(stmt)] = StatementNames(stmt, found, scoped)
-    return last, set(last) - escaped, stores
+    return last, set(last) - escaped, stores, values
+
+
+def _uses(values):
+    """What ``ShapeClasses`` takes as ``uses``, from the nodes ``_mentions`` walked: a
+    statement ``name = value`` has its nodes, its target's (a name) and then the value's."""
+    return {id(value): shapes.names_and_numeric_uses_of(itertools.islice(nodes, start, None))
+            for value, nodes, start in values}
+
+
+_ARITHMETIC = frozenset({gast.BinOp, gast.UnaryOp, gast.AugAssign})
 
 
 def _escaping_children(node):
     """Names read by ``node`` in a way that may keep a reference to their value."""
-    if isinstance(node, (gast.BinOp, gast.UnaryOp, gast.AugAssign)):
+    if node.__class__ in _ARITHMETIC:
         return []
     if isinstance(node, gast.Call):
         target = anno.get(node, Key.TARGET)
-        if _is_ufunc_call(node) or target in _READERS:
+        if _is_ufunc_call(node, target) or target in _READERS:
             return []
         if target in shapes._SHAPE_OF_SECOND:       # the second argument gives a shape only
             return [arg for arg in node.args[:1] if isinstance(arg, gast.Name)]
