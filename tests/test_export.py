@@ -82,6 +82,15 @@ def _cases():
         ("fallback_solve", "fit_loss", 0, "forward", 1,
          (np.array([1.0, -0.5, 2.0]), np.eye(3) * 2.0, {"weight": 0.5}), {"tangent": np.ones(3)}),
     ]
+    cases += [
+        ("rows_elements_and_optimizer_steps", "share_loss", (0, 1), "reverse", 1,
+         (r.normal(size=(3, 4)), 1.5, np.full((3, 4), 0.25)), {}),
+        ("rows_elements_and_optimizer_steps", "robust_fit_loss", 0, "reverse", 1,
+         (np.array([0.7, -1.2]), r.normal(size=(6, 2)), r.normal(size=6) * 2.0), {}),
+        ("rows_elements_and_optimizer_steps", "loss_after_training", 0, "reverse", 1,
+         (0.05, 0.3 * r.normal(size=(3, 2)), 0.3 * r.normal(size=(2, 1)), r.normal(size=(5, 3)),
+          r.normal(size=(5, 1))), {}),
+    ]
     if importlib.util.find_spec("scipy") is not None:
         cases.append(("t_distribution_fit", "negative_log_likelihood", 0, "reverse", 1,
                       (np.array([0.1, 0.2, 1.0]), r.standard_t(3, size=30)), {}))
