@@ -20,9 +20,9 @@ through ``astgrad.runtime``.
 import numpy
 from numpy.lib.array_utils import normalize_axis_tuple
 
-SEVERAL_SPACINGS = ("astgrad follows the derivative of numpy.gradient with respect to its spacings given one per "
-                     "axis where the call names them (np.gradient(f, x, y)); this call gives {n} arrays from "
-                     "spacings it does not name one by one: call np.gradient(f, h, axis=k) once per axis")
+SEVERAL_SPACINGS = ("astgrad follows the derivative of numpy.gradient with respect to spacings given one per axis "
+                    "where the call writes them out (np.gradient(f, x, y)); this call gives {n} arrays from spacings "
+                    "it does not write out: write them in the call, or call np.gradient(f, h, axis=k) once per axis")
 
 
 def gradient_axes(f, axis):
