@@ -776,10 +776,14 @@ def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
     d[r] = runtime.ungradient(d[g], f, varargs, axis, edge_order)
     d[r] = runtime.node_undifferences(runtime.slope_by_a(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
         runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
-        numpy.stack([runtime.stacked_parts(g, f, varargs, axis), 0.0 * runtime.stacked_parts(g, f, varargs, axis)]), numpy.stack([0.0 * runtime.stacked_parts(g, f, varargs, axis), runtime.stacked_parts(g, f, varargs, axis)])) * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order), None, f, axis, edge_order)
+        numpy.stack([runtime.stacked_parts(g, f, varargs, axis), 0.0 * runtime.stacked_parts(g, f, varargs, axis)]),
+        numpy.stack([0.0 * runtime.stacked_parts(g, f, varargs, axis), runtime.stacked_parts(g, f, varargs, axis)]))
+        * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order), None, f, axis, edge_order)
     d[r] = runtime.node_undifferences(runtime.slope_by_b(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
         runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
-        numpy.stack([runtime.stacked_parts(g, f, varargs, axis), 0.0 * runtime.stacked_parts(g, f, varargs, axis)]), numpy.stack([0.0 * runtime.stacked_parts(g, f, varargs, axis), runtime.stacked_parts(g, f, varargs, axis)])) * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order), None, f, axis, edge_order)
+        numpy.stack([runtime.stacked_parts(g, f, varargs, axis), 0.0 * runtime.stacked_parts(g, f, varargs, axis)]),
+        numpy.stack([0.0 * runtime.stacked_parts(g, f, varargs, axis), runtime.stacked_parts(g, f, varargs, axis)]))
+        * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order), None, f, axis, edge_order)
 
 
 # the helpers of numpy.gradient's spacing (gradient_nodes.py): offsets and differences

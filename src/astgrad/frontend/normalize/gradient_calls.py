@@ -26,7 +26,8 @@ def per_axis_gradient(normalizer, node, target):
     edge_order = {"edge_order": keywords["edge_order"]} if "edge_order" in keywords else {}
     calls = []
     for k, spacing in enumerate(spacings):
-        along = normalizer.runtime_call(runtime.gradient_axis, [S.copy(f), S.copy(axis), S.const(k), S.const(len(spacings))])
+        along = normalizer.runtime_call(runtime.gradient_axis,
+                                        [S.copy(f), S.copy(axis), S.const(k), S.const(len(spacings))])
         keyword_values = {"axis": along, **{name: S.copy(value) for name, value in edge_order.items()}}
         calls.append(S.call(S.copy(node.func), [S.copy(f), spacing], keyword_values))
     return gast.Tuple(elts=calls, ctx=gast.Load())
