@@ -535,6 +535,15 @@ CASES = [
     (rt.node_differences, lambda: (N(2, 4), None, 1), {}), (rt.node_undifferences, lambda: (N(2, 4), None, N(4)), {}),
     (rt.slope_by_a, lambda: (P(5), P(5) + 2.5, np.array([0, 1, 1, 1, 0]), N(5), N(5)), {}),  # m: a mask
     (rt.slope_by_b, lambda: (-P(4), P(4), np.array([0, 1, 1, 0]), N(4), N(4)), {}),
+    # a call giving several arrays with one number for all axes: the helpers' parts stacked
+    (np.gradient, lambda: (N(3, 4), P()), {}), (np.gradient, lambda: (N(3, 1, 4), P()), {"axis": (2, 0), "edge_order": 2}),
+    (rt.gradient_of, lambda: (N(3, 4), (P(),)), {}),
+    (rt.ungradient, lambda: ([N(3, 4), N(3, 4)], N(3, 4), (P(),)), {"edge_order": 2}),
+    (rt.stacked_parts, lambda: ([N(3, 4), N(3, 4)], N(3, 4), (P(),)), {}), (rt.stacked_parts, lambda: (N(5), N(5), ()), {}),
+    (rt.split_parts, lambda: (N(2, 3, 1, 4), N(3, 1, 4), (P(),), (2, 0)), {}),
+    (rt.node_offsets, lambda: (P(), 0, N(3, 4), None, 2), {}), (rt.node_unoffsets, lambda: (N(2, 3, 4), 1, P(), N(3, 4)), {}),
+    (rt.node_differences, lambda: (N(3, 4), 1, (1, 0)), {}),
+    (rt.node_undifferences, lambda: (N(2, 3, 4), 0, N(3, 4), None, 2), {}),
     (rt.quantile_weights, lambda: (N(4, 3), np.array([0.2, 0.55]) + 0.05 * U(2), 0), {}),  # no knots (k / 3)
     (rt.quantile_weights, lambda: (N(5), 30.0 + 8.0 * P()), {"scale": 0.01}),  # knots at 25, 50
     (rt.cofactors_change, lambda: (N(1, 1), N(1, 1)), {}),    # products and numpy.linalg (rules in product_rules.py and linalg_rules.py) and their helpers

@@ -18,20 +18,36 @@ through ``astgrad.runtime``.
 """
 
 import numpy
+from numpy.lib.array_utils import normalize_axis_tuple
 
-_ONE_ARRAY = ("astgrad follows the derivative of numpy.gradient with respect to its spacing where the call "
-              "gives one array (f of one dimension, or axis=k); this call gives {n}: call np.gradient(f, h, axis=k) "
-              "once per axis")
+SEVERAL_SPACINGS = ("astgrad follows the derivative of numpy.gradient with respect to spacings given one per axis "
+                    "where the call writes them out (np.gradient(f, x, y)); this call gives {n} arrays from spacings "
+                    "it does not write out: write them in the call, or call np.gradient(f, h, axis=k) once per axis")
 
 
-def _axis(f, axis):
-    """The one axis ``numpy.gradient(f, ..., axis=axis)`` differentiates along (raising
-    a clear error where it gives several arrays)."""
+def gradient_axes(f, axis):
+    """The axes ``numpy.gradient(f, ..., axis=axis)`` differentiates along, one per array it gives."""
     ndim = numpy.ndim(f)
     axes = tuple(range(ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
-    if len(axes) != 1:
-        raise ValueError(_ONE_ARRAY.format(n=f"{len(axes)} arrays"))
-    return int(axes[0]) % ndim
+    return tuple(int(ax) % ndim for ax in axes)
+
+
+def _per_part(f, axis, one):
+    """``one(ax)`` for the one axis of a call giving one array; for a call giving several,
+    the parts stacked on a new first axis, each broadcast to the shape of ``f``."""
+    axes = gradient_axes(f, axis)
+    if len(axes) == 1:
+        return one(axes[0])
+    return numpy.stack([numpy.broadcast_to(one(ax), numpy.shape(f)) for ax in axes])
+
+
+def gradient_axis(f, axis, k, count):
+    """The axis of the ``k``-th of ``count`` spacings of ``numpy.gradient(f, *spacings,
+    axis=axis)``, with NumPy's errors where the axes and the spacings do not match."""
+    axes = normalize_axis_tuple(tuple(range(numpy.ndim(f))) if axis is None else axis, numpy.ndim(f))
+    if len(axes) != count:
+        raise TypeError("invalid number of arguments")
+    return axes[k]
 
 
 def _nodes(n, which, edge_order):
@@ -49,13 +65,13 @@ def _nodes(n, which, edge_order):
 
 def node_mask(f, axis=None, edge_order=1):
     """``m``: 1.0 at the samples whose interpolant uses node B, 0.0 at the edges of
-    ``edge_order=1``; shaped to broadcast along the axis of ``f``."""
-    ax = _axis(f, axis)
-    n = numpy.shape(f)[ax]
-    mask = numpy.ones(n, dtype=numpy.result_type(numpy.asarray(f), 1.0))
-    if edge_order == 1:
-        mask[[0, -1]] = 0.0
-    return _along(mask, numpy.ndim(f), ax)
+    ``edge_order=1``; shaped to broadcast along the axis of ``f`` (stacked per array)."""
+    def one(ax):
+        mask = numpy.ones(numpy.shape(f)[ax], dtype=numpy.result_type(numpy.asarray(f), 1.0))
+        if edge_order == 1:
+            mask[[0, -1]] = 0.0
+        return _along(mask, numpy.ndim(f), ax)
+    return _per_part(f, axis, one)
 
 
 def _along(v, ndim, ax):
@@ -66,24 +82,29 @@ def _along(v, ndim, ax):
 
 def node_offsets(s, which, f, axis=None, edge_order=1):
     """``x[node] - x[i]`` for the spacing ``s`` (a number: ``x = s * i``; an array: the
-    coordinates ``x``) along the axis of ``f``, shaped to broadcast along it. Linear in
-    ``s``; its transpose is ``node_unoffsets``."""
-    ax = _axis(f, axis)
-    n = numpy.shape(f)[ax]
-    nodes = _nodes(n, which, edge_order)
-    if numpy.ndim(s) == 0:
-        steps = s * (nodes - numpy.arange(n)).astype(numpy.result_type(s, 1.0))
-    else:
-        x = numpy.asarray(s)
-        steps = x[nodes] - x
-    return _along(steps, numpy.ndim(f), ax)
+    coordinates ``x``) along the axis of ``f``, shaped to broadcast along it (stacked per
+    array: a number for all axes). Linear in ``s``; its transpose is ``node_unoffsets``."""
+    def one(ax):
+        n = numpy.shape(f)[ax]
+        nodes = _nodes(n, which, edge_order)
+        if numpy.ndim(s) == 0:
+            steps = s * (nodes - numpy.arange(n)).astype(numpy.result_type(s, 1.0))
+        else:
+            x = numpy.asarray(s)
+            steps = x[nodes] - x
+        return _along(steps, numpy.ndim(f), ax)
+    return _per_part(f, axis, one)
 
 
 def node_unoffsets(g, which, s, f, axis=None, edge_order=1):
     """The adjoint of ``node_offsets(s, which, f, axis, edge_order)`` with respect to
     ``s``, shaped like ``s``."""
-    ax = _axis(f, axis)
-    n = numpy.shape(f)[ax]
+    axes = gradient_axes(f, axis)
+    if len(axes) > 1:       # one number for all axes: the sum of each axis' adjoint
+        others = [tuple(i for i in range(numpy.ndim(f)) if i != ax) for ax in axes]
+        return sum(node_unoffsets(numpy.sum(numpy.asarray(g)[k], axis=others[k]), which, s, f, ax, edge_order)
+                   for k, ax in enumerate(axes))
+    n = numpy.shape(f)[axes[0]]
     nodes = _nodes(n, which, edge_order)
     g = numpy.reshape(g, (n,))
     dtype = numpy.result_type(numpy.asarray(s), 1.0)
@@ -96,13 +117,13 @@ def node_unoffsets(g, which, s, f, axis=None, edge_order=1):
 
 
 def node_differences(v, which, axis=None, edge_order=1):
-    """``v[node] - v[i]`` along the axis ``numpy.gradient(v, axis=axis)`` takes (``which``
-    None: both nodes' stacked). Linear in ``v``; its transpose is ``node_undifferences``."""
+    """``v[node] - v[i]`` along the axis ``numpy.gradient(v, axis=axis)`` takes (stacked per
+    array; ``which`` None: both nodes' stacked). Linear in ``v``; its transpose is
+    ``node_undifferences``."""
     v = numpy.asarray(v)
     if which is None:
         return numpy.stack([node_differences(v, 0, axis, edge_order), node_differences(v, 1, axis, edge_order)])
-    ax = _axis(v, axis)
-    return numpy.take(v, _nodes(v.shape[ax], which, edge_order), axis=ax) - v
+    return _per_part(v, axis, lambda ax: numpy.take(v, _nodes(v.shape[ax], which, edge_order), axis=ax) - v)
 
 
 def node_undifferences(g, which, v, axis=None, edge_order=1):
@@ -110,11 +131,13 @@ def node_undifferences(g, which, v, axis=None, edge_order=1):
     g = numpy.asarray(g)
     if which is None:
         return node_undifferences(g[0], 0, v, axis, edge_order) + node_undifferences(g[1], 1, v, axis, edge_order)
-    ax = _axis(v, axis)
-    moved = numpy.moveaxis(g, ax, 0)
+    axes = gradient_axes(v, axis)
+    if len(axes) > 1:
+        return sum(node_undifferences(g[k], which, v, ax, edge_order) for k, ax in enumerate(axes))
+    moved = numpy.moveaxis(g, axes[0], 0)
     out = numpy.zeros_like(moved)
     numpy.add.at(out, _nodes(moved.shape[0], which, edge_order), moved)
-    return numpy.moveaxis(out, 0, ax) - g
+    return numpy.moveaxis(out, 0, axes[0]) - g
 
 
 # The partial derivatives of g above with respect to the offsets a and b, linear in the

@@ -30,7 +30,8 @@ from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, cor
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)
 from .inserted import insert_as, undelete, uninsert  # noqa: F401  (rules of numpy.insert and numpy.delete)
 from .gradient_nodes import (  # noqa: F401  (rules of numpy.gradient's spacing)
-    node_differences, node_mask, node_offsets, node_undifferences, node_unoffsets, slope_by_a, slope_by_b)
+    SEVERAL_SPACINGS, gradient_axes, gradient_axis, node_differences, node_mask, node_offsets, node_undifferences, node_unoffsets,
+    slope_by_a, slope_by_b)
 from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_shape,  # noqa: F401
                      vectorize_call, vectorized_dtype)  # (apply_along_axis, vectorize)
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
@@ -1761,6 +1762,30 @@ def gradient_of(t, varargs, axis=None, edge_order=1):
     ``ungradient``."""
     result = numpy.gradient(t, *varargs, axis=axis, edge_order=edge_order)
     return AdjointList(result) if isinstance(result, (tuple, list)) else result
+
+
+def stacked_parts(parts, f, varargs, axis=None):
+    """The derivative of ``numpy.gradient(f, *varargs, axis=axis)``'s result in the layout
+    of gradient_nodes.py's helpers: itself for one array, the arrays stacked for several (its
+    spacing one number for all axes). Linear in ``parts``; its transpose is ``split_parts``."""
+    axes = gradient_axes(f, axis)
+    if len(axes) == 1:
+        return parts
+    if len(varargs) > 1:
+        raise ValueError(SEVERAL_SPACINGS.format(n=len(axes)))
+    shape, dtype = numpy.shape(f), numpy.result_type(numpy.asarray(f), 1.0)
+    return numpy.stack([numpy.zeros(shape, dtype) if part is None or numpy.ndim(part) == 0 and part == 0
+                        else numpy.broadcast_to(part, shape) for part in parts])
+
+
+def split_parts(g, f, varargs, axis=None):
+    """The adjoint of ``stacked_parts(parts, f, varargs, axis)``: one derivative per array."""
+    axes = gradient_axes(f, axis)
+    if len(axes) == 1:
+        return g
+    if len(varargs) > 1:
+        raise ValueError(SEVERAL_SPACINGS.format(n=len(axes)))
+    return AdjointList(numpy.asarray(g)[k] for k in range(len(axes)))
 
 
 def ungradient(g, f, varargs, axis=None, edge_order=1):

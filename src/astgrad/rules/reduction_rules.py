@@ -28,7 +28,8 @@ import numpy
 
 from ..runtime import (
     accumulate_sources, degrees_of_freedom, diff_part, gradient_of, group_axes, inverse_or_zero, leading_axes, nan_count,
-    node_differences, node_mask, node_offsets, node_unoffsets, slope_by_a, slope_by_b, unbroadcast,
+    node_differences, node_mask, node_offsets, node_unoffsets, slope_by_a, slope_by_b, split_parts, stacked_parts,
+    unbroadcast,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
     quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
     ungroup_axes, unpermute, unreduce, untake_along_axis, unweight, weights_like,
@@ -144,11 +145,11 @@ def diff(y, a, n=1, axis=-1, prepend=None, append=None):
 @adjoint(numpy.gradient)
 def gradient(y, f, *varargs, axis=None, edge_order=1):
     d[f] = ungradient(d[y], f, varargs, axis, edge_order)
-    d[varargs] = node_unoffsets(unbroadcast(d[y] * slope_by_a(
+    d[varargs] = node_unoffsets(unbroadcast(stacked_parts(d[y], f, varargs, axis) * slope_by_a(
         node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
         node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
         node_differences(f, 1, axis, edge_order)), node_mask(f, axis, edge_order)),
-        0, varargs[argnum], f, axis, edge_order) + node_unoffsets(unbroadcast(d[y] * slope_by_b(
+        0, varargs[argnum], f, axis, edge_order) + node_unoffsets(unbroadcast(stacked_parts(d[y], f, varargs, axis) * slope_by_b(
             node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
             node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
             node_differences(f, 1, axis, edge_order)), node_mask(f, axis, edge_order)),
@@ -158,14 +159,16 @@ def gradient(y, f, *varargs, axis=None, edge_order=1):
 @tangent(numpy.gradient)
 def gradient(y, f, *varargs, axis=None, edge_order=1):
     d[y] = gradient_of(d[f], varargs, axis, edge_order)
-    d[y] = slope_by_a(
+    d[y] = split_parts(slope_by_a(
         node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
         node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
-        node_differences(f, 1, axis, edge_order)) * node_offsets(d[varargs], 0, f, axis, edge_order)
-    d[y] = slope_by_b(
+        node_differences(f, 1, axis, edge_order)) * node_offsets(d[varargs], 0, f, axis, edge_order),
+        f, varargs, axis)
+    d[y] = split_parts(slope_by_b(
         node_offsets(varargs[argnum], 0, f, axis, edge_order), node_offsets(varargs[argnum], 1, f, axis, edge_order),
         node_mask(f, axis, edge_order), node_differences(f, 0, axis, edge_order),
-        node_differences(f, 1, axis, edge_order)) * node_offsets(d[varargs], 1, f, axis, edge_order)
+        node_differences(f, 1, axis, edge_order)) * node_offsets(d[varargs], 1, f, axis, edge_order),
+        f, varargs, axis)
 
 
 # ---------------------------------------------------------------------------------

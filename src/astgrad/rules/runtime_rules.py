@@ -21,7 +21,8 @@ from ..runtime import (
     extremum_part, extremum_gather, if_empty, current_row, unless_view, when_view, written_into,
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
     flat_not_held, flat_read_once, list_rows, seed_shaped_like, unmeshgrid, meshgrid_as, unblock, block_as,
-    node_differences, node_offsets, node_undifferences, node_unoffsets, stack_fitted, unstack_fitted,
+    node_differences, node_offsets, node_undifferences, node_unoffsets, stack_fitted, unstack_fitted, split_parts,
+    stacked_parts,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -729,11 +730,11 @@ def undiff_(r, g, which, a, n=1, axis=-1, prepend=None, append=None):
 @adjoint(runtime.gradient_of)
 def gradient_of_(r, t, varargs, axis=None, edge_order=1):
     d[t] = runtime.ungradient(d[r], t, varargs, axis, edge_order)
-    d[varargs] = runtime.unloop_item(runtime.node_unoffsets(runtime.unbroadcast(d[r] * runtime.slope_by_a(
+    d[varargs] = runtime.unloop_item(runtime.node_unoffsets(runtime.unbroadcast(runtime.stacked_parts(d[r], t, varargs, axis) * runtime.slope_by_a(
         runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
         runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
         runtime.node_differences(t, 1, axis, edge_order)), runtime.node_mask(t, axis, edge_order)),
-        0, varargs[0], t, axis, edge_order) + runtime.node_unoffsets(runtime.unbroadcast(d[r] * runtime.slope_by_b(
+        0, varargs[0], t, axis, edge_order) + runtime.node_unoffsets(runtime.unbroadcast(runtime.stacked_parts(d[r], t, varargs, axis) * runtime.slope_by_b(
             runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
             runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
             runtime.node_differences(t, 1, axis, edge_order)), runtime.node_mask(t, axis, edge_order)),
@@ -743,14 +744,16 @@ def gradient_of_(r, t, varargs, axis=None, edge_order=1):
 @tangent(runtime.gradient_of)
 def gradient_of_(r, t, varargs, axis=None, edge_order=1):
     d[r] = runtime.gradient_of(d[t], varargs, axis, edge_order)
-    d[r] = runtime.slope_by_a(
+    d[r] = runtime.split_parts(runtime.slope_by_a(
         runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
         runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
-        runtime.node_differences(t, 1, axis, edge_order)) * runtime.node_offsets(d[varargs][0], 0, t, axis, edge_order)
-    d[r] = runtime.slope_by_b(
+        runtime.node_differences(t, 1, axis, edge_order)) * runtime.node_offsets(d[varargs][0], 0, t, axis, edge_order),
+        t, varargs, axis)
+    d[r] = runtime.split_parts(runtime.slope_by_b(
         runtime.node_offsets(varargs[0], 0, t, axis, edge_order), runtime.node_offsets(varargs[0], 1, t, axis, edge_order),
         runtime.node_mask(t, axis, edge_order), runtime.node_differences(t, 0, axis, edge_order),
-        runtime.node_differences(t, 1, axis, edge_order)) * runtime.node_offsets(d[varargs][0], 1, t, axis, edge_order)
+        runtime.node_differences(t, 1, axis, edge_order)) * runtime.node_offsets(d[varargs][0], 1, t, axis, edge_order),
+        t, varargs, axis)
 
 
 @adjoint(runtime.ungradient)
@@ -758,12 +761,12 @@ def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
     d[g] = runtime.gradient_of(d[r], varargs, axis, edge_order)
     d[varargs] = runtime.unloop_item(runtime.node_unoffsets(runtime.unbroadcast(runtime.slope_by_a(
         runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
-        runtime.node_mask(f, axis, edge_order), g * runtime.node_differences(d[r], 0, axis, edge_order),
-        g * runtime.node_differences(d[r], 1, axis, edge_order)), runtime.node_mask(f, axis, edge_order)),
+        runtime.node_mask(f, axis, edge_order), runtime.stacked_parts(g, f, varargs, axis) * runtime.node_differences(d[r], 0, axis, edge_order),
+        runtime.stacked_parts(g, f, varargs, axis) * runtime.node_differences(d[r], 1, axis, edge_order)), runtime.node_mask(f, axis, edge_order)),
         0, varargs[0], f, axis, edge_order) + runtime.node_unoffsets(runtime.unbroadcast(runtime.slope_by_b(
             runtime.node_offsets(varargs[0], 0, f, axis, edge_order), runtime.node_offsets(varargs[0], 1, f, axis, edge_order),
-            runtime.node_mask(f, axis, edge_order), g * runtime.node_differences(d[r], 0, axis, edge_order),
-            g * runtime.node_differences(d[r], 1, axis, edge_order)), runtime.node_mask(f, axis, edge_order)),
+            runtime.node_mask(f, axis, edge_order), runtime.stacked_parts(g, f, varargs, axis) * runtime.node_differences(d[r], 0, axis, edge_order),
+            runtime.stacked_parts(g, f, varargs, axis) * runtime.node_differences(d[r], 1, axis, edge_order)), runtime.node_mask(f, axis, edge_order)),
             1, varargs[0], f, axis, edge_order), varargs, 0)
 
 
@@ -773,10 +776,14 @@ def ungradient_(r, g, f, varargs, axis=None, edge_order=1):
     d[r] = runtime.ungradient(d[g], f, varargs, axis, edge_order)
     d[r] = runtime.node_undifferences(runtime.slope_by_a(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
         runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
-        numpy.stack([g, 0.0 * g]), numpy.stack([0.0 * g, g])) * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order), None, f, axis, edge_order)
+        numpy.stack([runtime.stacked_parts(g, f, varargs, axis), 0.0 * runtime.stacked_parts(g, f, varargs, axis)]),
+        numpy.stack([0.0 * runtime.stacked_parts(g, f, varargs, axis), runtime.stacked_parts(g, f, varargs, axis)]))
+        * runtime.node_offsets(d[varargs][0], 0, f, axis, edge_order), None, f, axis, edge_order)
     d[r] = runtime.node_undifferences(runtime.slope_by_b(runtime.node_offsets(varargs[0], 0, f, axis, edge_order),
         runtime.node_offsets(varargs[0], 1, f, axis, edge_order), runtime.node_mask(f, axis, edge_order),
-        numpy.stack([g, 0.0 * g]), numpy.stack([0.0 * g, g])) * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order), None, f, axis, edge_order)
+        numpy.stack([runtime.stacked_parts(g, f, varargs, axis), 0.0 * runtime.stacked_parts(g, f, varargs, axis)]),
+        numpy.stack([0.0 * runtime.stacked_parts(g, f, varargs, axis), runtime.stacked_parts(g, f, varargs, axis)]))
+        * runtime.node_offsets(d[varargs][0], 1, f, axis, edge_order), None, f, axis, edge_order)
 
 
 # the helpers of numpy.gradient's spacing (gradient_nodes.py): offsets and differences
@@ -786,7 +793,10 @@ linear(node_offsets, lambda y, s, which, f, axis=None, edge_order=1:
 linear(node_unoffsets, lambda y, g, which, s, f, axis=None, edge_order=1: node_offsets(d[y], which, f, axis, edge_order))
 linear(node_differences, lambda y, v, which, axis=None, edge_order=1: node_undifferences(d[y], which, v, axis, edge_order))
 linear(node_undifferences, lambda y, g, which, v, axis=None, edge_order=1: node_differences(d[y], which, axis, edge_order))
-non_differentiable(runtime.node_mask)
+non_differentiable(runtime.node_mask, runtime.gradient_axis)
+# a call giving several arrays: its derivative (one per array) stacked, as the helpers take it
+linear(stacked_parts, lambda y, parts, f, varargs, axis=None: split_parts(d[y], f, varargs, axis))
+linear(split_parts, lambda y, g, f, varargs, axis=None: stacked_parts(d[y], f, varargs, axis))
 elementwise(runtime.slope_by_a,
             lambda y, a, b, m, dA, dB: 2 * dA / a ** 3 - 2 * m * (dB - dA) / (b - m * a) ** 3,
             lambda y, a, b, m, dA, dB: -2 * m * (dA - dB) / (b - m * a) ** 3, None,

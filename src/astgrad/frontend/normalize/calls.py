@@ -18,6 +18,7 @@ from ...user_warnings import warn
 from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
+from .gradient_calls import per_axis_gradient
 from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
@@ -94,7 +95,7 @@ class CallLowering:
         else:
             new_func = self.atom(func, hint="fn")
             result_target, method = None, None
-        rewritten = _rewritten_call(node, result_target)
+        rewritten = _rewritten_call(node, result_target) or per_axis_gradient(self, node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
         node.args = self.ufunc_operands(node.args, result_target)
