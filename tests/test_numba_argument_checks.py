@@ -15,7 +15,6 @@ import pytest
 
 import astgrad
 from astgrad.backend import numba_prelude
-from fd import assert_close, numerical_grad
 
 G = np.array([1.0, 2.0, 3.0])
 

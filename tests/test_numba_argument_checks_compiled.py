@@ -8,10 +8,12 @@ import pytest
 
 import astgrad
 from fd import assert_close, numerical_grad
-from test_numba_argument_checks import (GLOBAL_READERS, REFUSED, closure_doubling, doubles_and_reads_other,
-                                        shared_global)  # shared_global: the fixture these tests take
+import test_numba_argument_checks as programs
+from test_numba_argument_checks import GLOBAL_READERS, REFUSED, closure_doubling, doubles_and_reads_other
 
 pytest.importorskip("numba")
+
+shared_global = programs.shared_global   # the fixture: a fresh array as the programs' global G
 
 
 def _compiled(g):
