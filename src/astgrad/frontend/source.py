@@ -72,7 +72,10 @@ class FunctionSource:
     def place(self, node):
         """``"file:line"`` of ``node`` for a check made when the code runs: the user's line
         that ``node``'s line was generated from, in code astgrad generated (a derivative
-        differentiated again), else its own."""
+        differentiated again), else its own; in a method written in, the method's line."""
+        written = written_in.written_line(self, node)
+        if written is not None:
+            return f"{written.filename}:{written.line}"
         line = self.file_line(node)
         found = generated_text.origin(self.filename, line) if line is not None else None
         return "%s:%s" % (found or (self.filename, line))
