@@ -231,8 +231,9 @@ def _own_lines(normalizer, method, body, stmt):
     """{id(node): its mark} for the nodes of ``body`` (the method's own statements), which
     stand at ``stmt``'s line once written in: the mark of the method's own line
     (written_in.py: an error there names the line the user wrote)."""
+    sources = normalizer.__dict__.setdefault("_method_sources", {})       # (one read of each method)
     try:
-        own = parsed_for_reading(method)
+        own = sources[method] if method in sources else sources.setdefault(method, parsed_for_reading(method))
     except Exception:       # noqa: BLE001 - (its tree was read: the same source, read again)
         return {}
     marks = {}
