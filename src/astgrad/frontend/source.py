@@ -27,7 +27,7 @@ from ..core.missing import MISSING
 from .changing_getters import changing_getter
 from ..errors import TransformError
 from ..rules.optional import load_imported
-from . import block_lines, file_lambdas
+from . import block_lines, file_lambdas, written_in
 from .gast_convert import ast_to_gast
 
 
@@ -56,6 +56,9 @@ class FunctionSource:
         # name path -> (the number of the read log open then, len(scopes), its object, the
         # objects of its parts): a path asked again under the same log (np.sin, at each call)
         self._resolved = {}
+        # the lines of methods written into the function, and the names astgrad made up
+        # for what the user spelled otherwise (written_in.py): errors name what the user wrote
+        self.written_marks, self.written_lines, self.made_names = {}, {}, {}
 
     @property
     def name(self):
@@ -69,7 +72,10 @@ class FunctionSource:
     def place(self, node):
         """``"file:line"`` of ``node`` for a check made when the code runs: the user's line
         that ``node``'s line was generated from, in code astgrad generated (a derivative
-        differentiated again), else its own."""
+        differentiated again), else its own; in a method written in, the method's line."""
+        written = written_in.written_line(self, node)
+        if written is not None:
+            return f"{written.filename}:{written.line}"
         line = self.file_line(node)
         found = generated_text.origin(self.filename, line) if line is not None else None
         return "%s:%s" % (found or (self.filename, line))
@@ -89,6 +95,10 @@ class FunctionSource:
         """A TransformError located at ``node`` in the user's file. In code astgrad
         generated (a derivative being differentiated again) it names the user's line
         that code was generated from, and quotes the generated line after it."""
+        message, written = written_in.spelled_names(self, message), written_in.written_line(self, node)
+        if written is not None:
+            return TransformError(written_in.in_method(written, message), written.filename, written.line,
+                                  written.text, construct)
         line = self.file_line(node)
         found = generated_text.origin(self.filename, line) if line is not None else None
         if found is None:

@@ -2126,16 +2126,9 @@ def _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied):
         return
     method = anno.get(stmt.value, Key.METHOD)
     target = anno.get(root.value, Key.TARGET)
-    made = f"{target.__name__}()" if ops.is_user_function(target) else "a call"
-    line = source.file_line(root)
-    made += f" (line {line})" if line is not None else ""
-    raise source.error(
-        f"the method call .{method}() is given a value depending on the inputs, on an object held by what "
-        f"{made} returned, which the function reads again: the method may store that value in the object, "
-        "which astgrad does not follow there. astgrad follows such a method on an object (or an item of a "
-        "list or dict) the function takes as an argument or builds itself: pass the list as an argument "
-        "(grad(f)(w, objs), jvp(f, (w, objs), (dw, None))), build it in the function ([Box(...), ...]), or have "
-        "the method return the new value", stmt, construct=f".{method}()")
+    from .read_again_messages import read_again_message
+    message = read_again_message(source, method, root, target, ops.is_user_function(target))
+    raise source.error(message, stmt, construct=f".{method}()")
 
 
 def check_entered_manager(source, stmt, varied):

@@ -26,6 +26,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core import walk
 from .. import object_layouts as L
+from .. import written_in
 from ..source import parsed_for_reading
 from .argument_objects import only_attribute_reads
 from .hoisted_methods import hoist_method_calls
@@ -203,8 +204,11 @@ def spliced(normalizer, method, node, shared, bound, stmt):
     the other parameters and locals get fresh names."""
     fresh = {name: normalizer.namer.fresh(f"{name}_{method.__name__.strip('_')}")
              for name in sorted(_bound_names(node) - set(shared))}
+    for name, made in fresh.items():
+        written_in.name_made(normalizer.source, made, name)      # (an error in the method: its own name)
     fresh.update(shared)
     body = rename_locals(S.copy(node), fresh).body
+    marks = _own_lines(normalizer, method, body, stmt)
     body = [S.assign(fresh[name], value) for name, value in bound] + body
     last = body.pop() if body and isinstance(body[-1], gast.Return) else None
     value = last.value if last is not None and last.value is not None else S.const(None)
@@ -218,4 +222,24 @@ def spliced(normalizer, method, node, shared, bound, stmt):
         for n in S.walk_nodes(s):
             if isinstance(n, (gast.stmt, gast.expr)):
                 gast.copy_location(n, stmt)
+                if id(n) in marks:
+                    n.end_lineno = marks[id(n)]
     return body
+
+
+def _own_lines(normalizer, method, body, stmt):
+    """{id(node): its mark} for the nodes of ``body`` (the method's own statements), which
+    stand at ``stmt``'s line once written in: the mark of the method's own line
+    (written_in.py: an error there names the line the user wrote)."""
+    sources = normalizer.__dict__.setdefault("_method_sources", {})       # (one read of each method)
+    try:
+        own = sources[method] if method in sources else sources.setdefault(method, parsed_for_reading(method))
+    except Exception:       # noqa: BLE001 - (its tree was read: the same source, read again)
+        return {}
+    marks = {}
+    for s in body:
+        for n in S.walk_nodes(s):
+            found = written_in.mark(normalizer.source, own, n, stmt)
+            if found is not None:
+                marks[id(n)] = found
+    return marks

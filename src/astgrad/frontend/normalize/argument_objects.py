@@ -22,6 +22,7 @@ import gast
 from ... import runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
+from .. import written_in
 from .. import object_layouts as L
 from .arguments import names_read_by_callees
 from .instances import plain_uses
@@ -209,6 +210,7 @@ def split_argument_items(normalizer, tree):
     given = normalizer.__dict__.setdefault("given_items", {})
     for (param, attr), (layout, keys) in holders.items():
         made[param, attr] = normalizer.namer.fresh(f"{param}_items" if attr is None else f"{param}_{attr}_items")
+        written_in.name_made(normalizer.source, made[param, attr], param if attr is None else f"{param}.{attr}")
         items = [gast.Subscript(value=_holder(param, attr), slice=S.const(k), ctx=gast.Load()) for k in keys]
         given.update((id(item), (param, k, attr)) for k, item in zip(keys, items))
         display = gast.Dict(keys=[S.const(k) for k in keys], values=items) \
@@ -242,6 +244,7 @@ def split_argument_attributes(normalizer, tree):
             if sub is not None and sub[0] == L.OBJECT and _method_called_on(tree, param, attr) \
                     and _stores_on_items(tree, (L.ITEMS, None, [sub])):
                 made[param, attr] = name = normalizer.namer.fresh(f"{param}_{attr}")
+                written_in.name_made(normalizer.source, name, f"{param}.{attr}")
                 given[name], layouts[name] = (param, None, attr), sub
     if not made:
         return False

@@ -14,6 +14,7 @@ from collections import Counter
 import gast
 
 from ...core import syntax as S
+from .. import written_in
 
 _COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp)
 
@@ -32,6 +33,7 @@ def separate_comprehension_names(normalizer, nodes):
     for node in comprehensions:
         for name in sorted({n for generator in node.generators for n in S.names_in(generator.target)} & clashing):
             new = normalizer.namer.fresh(name)
+            written_in.name_made(normalizer.source, new, name)
             _rename_in_scope(node, name, new)
             normalizer.locals.add(new)
             renamed = True

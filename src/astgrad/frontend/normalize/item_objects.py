@@ -27,6 +27,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import inner_blocks, walk_blocks, walk_statements
+from .. import written_in
 from .scopes import binding_counts, parameters
 
 
@@ -167,7 +168,16 @@ def _item_names(normalizer, name, display, found, aliases, rebound):
                 names[position] = alias
             else:
                 rebound[alias] = names[position]
-    return [item or normalizer.namer.fresh(f"{name}_{i}") for i, item in enumerate(names)]
+    keys = _constant_keys(display) or range(len(names))
+    return [item or _item_name(normalizer, name, key, i) for i, (item, key) in enumerate(zip(names, keys))]
+
+
+def _item_name(normalizer, name, key, i):
+    """A new name for ``name[key]``, the ``i``-th item of its display, noted as standing for it."""
+    made = normalizer.namer.fresh(f"{name}_{i}")
+    shown = f'"{key}"' if isinstance(key, str) and '"' not in key else repr(key)
+    written_in.name_made(normalizer.source, made, f"{name}[{shown}]")
+    return made
 
 
 def _displays(tree, given=()):

@@ -18,6 +18,7 @@ run with the name still bound by the loop before), and no nested def, lambda or 
 import gast
 
 from ...core import syntax as S
+from .. import written_in
 
 _SCOPES = frozenset({gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal})
 _NAMESPACE_READS = frozenset({"locals", "vars", "eval", "exec"})
@@ -44,6 +45,7 @@ def separate_loop_names(normalizer, tree):
             continue
         for loop in found[1:]:
             new = normalizer.namer.fresh(name)
+            written_in.name_made(normalizer.source, new, name)
             for part in [loop.target, *loop.body]:
                 for node in S.walk_nodes(part):
                     if isinstance(node, gast.Name) and node.id == name:

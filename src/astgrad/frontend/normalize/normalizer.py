@@ -12,6 +12,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
+from .. import written_in
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
@@ -179,6 +180,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.if_stores = {}     # each if emit_if made -> (the if, the names it stores): if_stores.py
         self.inlined_methods = []   # the methods of argument objects written in (argument_methods.py)
         self.unpacked_fields = {}   # a local name standing for an attribute of a built object -> "net.layers"
+        self.written_mark = None    # the mark of the method line being lowered, if written in (written_in.py)
 
     # -- entry point -------------------------------------------------------------
 
@@ -216,6 +218,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             nodes = list(S.walk_nodes(tree))        # np.vectorize(fn)(x): numpy_maps.py
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
+        self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             from .views import rewrite_view_writes
             rewrite_view_writes(self, tree, nodes)
@@ -321,15 +324,16 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
     # -- dispatch and emission ---------------------------------------------------
 
     def block(self, stmts):
-        saved, self.out = self.out, []
+        saved, self.out, written = self.out, [], self.written_mark
         for stmt in stmts:
-            self.line = getattr(stmt, "lineno", self.line)
+            self.line, self.written_mark = getattr(stmt, "lineno", self.line), getattr(stmt, "end_lineno", None)
             self.statement(stmt)
-        result, self.out = self.out, saved
+        result, self.out, self.written_mark = self.out, saved, written
         return result
 
     def emit(self, stmt):
         stmt.lineno = self.line
+        written_in.carry(self.source, stmt, self.written_mark)     # a method's line written in: its mark
         self.out.append(stmt)
         self.note_emitted_binding(stmt)     # unknown_objects.py
         self.note_emitted_value(stmt)       # proven_plain.py

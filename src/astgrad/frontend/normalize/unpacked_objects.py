@@ -31,6 +31,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from ...core import walk
+from .. import written_in
 from .argument_methods import bound_arguments, plain_body, spliced
 from .hoisted_methods import hoist_method_calls
 from .instances import init_of, is_namespace, parents_of
@@ -140,6 +141,7 @@ def _name_new_receivers(normalizer, tree):
             receiver = owner.func if owner is call else owner.value
             if isinstance(receiver, gast.Call) and _holding_class(normalizer, receiver) is not None:
                 name = normalizer.namer.fresh(_holding_class(normalizer, receiver).__name__.lower())
+                normalizer.__dict__.setdefault("new_receivers", {})[name] = written_in.text_of(receiver)  # Net()
                 block.insert(block.index(stmt), gast.copy_location(S.assign(name, receiver), stmt))
                 setattr(owner, "func" if owner is call else "value", S.name(name))
 
@@ -174,7 +176,10 @@ def _unpacked(normalizer, tree, name, cls):
         return None         # (a global __init__ reads, named like a fresh name)
     if not _write_in(normalizer, tree, name, _binding_of(tree, name), init_of(cls), init, fields):
         return None
-    normalizer.unpacked_fields.update((local, f"{name}.{attr}") for attr, local in fields.items())
+    spelled = normalizer.__dict__.get("new_receivers", {}).get(name, name)     # (the user's Net(), named here)
+    normalizer.unpacked_fields.update((local, f"{spelled}.{attr}") for attr, local in fields.items())
+    for attr, local in fields.items():
+        written_in.name_made(normalizer.source, local, f"{spelled}.{attr}")
     written = [init_of(cls)]
     for _ in range(_DEPTH):
         _read_fields(tree, name, fields)

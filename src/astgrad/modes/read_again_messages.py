@@ -1,0 +1,83 @@
+"""The refusal of a method call given a value depending on the inputs, on an object held
+by what a call returned that the function reads again (modes/common.py
+``_refuse_item_of_a_call_changed``), in words naming what the user wrote: the call a
+function of theirs made, or the object their class built inside a display."""
+
+import ast
+import inspect
+import textwrap
+
+import gast
+
+from ..runtime_objects import instance
+
+_ADVICE = ("astgrad follows such a method on an object (or an item of a list or dict) the function takes as an "
+           "argument or builds itself: pass the list as an argument (grad(f)(w, objs), jvp(f, (w, objs), (dw, "
+           "None))), build it in the function ([Box(...), ...]), or have the method return the new value")
+
+
+def read_again_message(source, method, binding, target, user_function):
+    """The message for the method call ``.method()`` on an object held by what the call
+    ``binding`` binds (of ``target``) returned; ``user_function``: whether ``target`` is a
+    function of the user's."""
+    line, user = source.file_line(binding), _user_tree(source)
+    built = _built_class(source, binding.value, target, line, user)
+    if built is not None:
+        made = f"a {built} object the function builds" + (f" (line {line})" if line is not None else "")
+        return (f"the method call .{method}() is given a value depending on the inputs, on {made}, which the "
+                "function reads again, by a way astgrad does not follow the object along: the method may store "
+                "that value in the object, which the derivative would miss. astgrad follows such a method on an "
+                f"object the function builds and binds once to a name (v = {built}(...); v.{method}(w)), or on an "
+                "item of a list or dict display of such objects, read at a constant position or key "
+                f"(vs[0].{method}(w)) or looped over (for v in vs: v.{method}(w)), the display bound once and "
+                "nothing added to it; or have the method return the new value" + _tuple_advice(user))
+    made = f"{target.__name__}()" if user_function else "a call"
+    made += f" (line {line})" if line is not None else ""
+    return (f"the method call .{method}() is given a value depending on the inputs, on an object held by what "
+            f"{made} returned, which the function reads again: the method may store that value in the object, "
+            "which astgrad does not follow there. " + _ADVICE)
+
+
+def _user_tree(source):
+    """(the user's function as the standard library parses it, its text, its first line in
+    its file), or None where its source cannot be read."""
+    try:
+        lines, first = inspect.getsourcelines(source.fn)
+        text = textwrap.dedent("".join(lines))
+        return ast.parse(text), text, first
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
+def _built_class(source, call, target, line, user):
+    """The name of the user's class ``call`` builds an object of (``Layer(...)``, which the
+    normalizer writes as ``instance(Layer, ...)``), where the function's own code calls it
+    at ``line`` (not a function it calls, written in); else None."""
+    if target is not instance or not call.args or not isinstance(call.args[0], gast.Name) or user is None:
+        return None
+    cls = source.resolve(call.args[0].id)
+    name = cls.__name__ if inspect.isclass(cls) else call.args[0].id
+    tree, _, first = user
+    todo = list(tree.body[0].body) if tree.body and isinstance(tree.body[0], ast.FunctionDef) else []
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue        # (its calls run where it is called)
+        if isinstance(node, ast.Call) and node.lineno + first - 1 == line \
+                and name == getattr(node.func, "id", getattr(node.func, "attr", None)):
+            return name
+        todo.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _tuple_advice(user):
+    """Advice where the function binds two names to the same value in one tuple assignment
+    (``first, second = d["a"], d["a"]``), which astgrad does not follow; else ""."""
+    tree, text, _ = user
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
+            values = [ast.unparse(e) for e in node.value.elts]
+            if len(set(values)) < len(values):
+                return (f"; here `{ast.get_source_segment(text, node)}` binds names to the same value in one "
+                        "statement: bind each in a statement of its own, which astgrad follows")
+    return ""
