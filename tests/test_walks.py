@@ -76,7 +76,7 @@ def d(x, p):
 '''
 
 
-@pytest.mark.parametrize("source", [SOURCE, HELPERS])
+@pytest.mark.parametrize("source", [SOURCE, HELPERS], ids=["every_construct", "helpers"])
 def test_the_closure_names_held_are_those_only_called_in_the_whole_tree(source):
     # pipeline.held_closure_names reads the emitted text first, and walks only for the
     # names it names otherwise too: in a comment (scale), a string (unbroadcast), as a
