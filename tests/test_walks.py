@@ -2,15 +2,20 @@
 shape analyses' optimistic fixed point (analysis/fixed_point.py) finds the same facts
 whether or not it is told which names each value mentions, taking facts back too (also
 told which value each fact came from). The annotation keys the walks' callers read
-(core/anno.py) stay one object each when copied or pickled."""
+(core/anno.py) stay one object each when copied or pickled. The closure names generated
+code holds (pipeline.held_closure_names, which reads the emitted text before it walks)
+are those a walk of the whole tree finds only called."""
 
 import random
+import types
 
 import gast
 import pytest
 from hypothesis import given, strategies as st
 
+from astgrad import pipeline
 from astgrad.analysis import fixed_point
+from astgrad.backend import emit
 from astgrad.core import anno
 from astgrad.core import syntax as S
 
@@ -59,6 +64,34 @@ def test_the_walks_find_what_gast_walk_finds(index):
     assert S.only_called(node, named | {"absent"}) == \
         {name for name in named if all(id(n) in called for n in every if isinstance(n, gast.Name) and n.id == name)} \
         | {"absent"}
+
+
+HELPERS = '''
+def d(x, p):
+    "unbroadcast, named in a string"
+    t = unbroadcast(x, p) + x.unreduce(p) + np.arange(3)
+    u = act(t)
+    g = act
+    return unreduce(scale(u), p)
+'''
+
+
+@pytest.mark.parametrize("source", [SOURCE, HELPERS], ids=["every_construct", "helpers"])
+def test_the_closure_names_held_are_those_only_called_in_the_whole_tree(source):
+    # pipeline.held_closure_names reads the emitted text first, and walks only for the
+    # names it names otherwise too: in a comment (scale), a string (unbroadcast), as a
+    # value (act, np), a parameter (p); an attribute (x.unreduce), a longer word
+    # (arange) or a name named nowhere (absent) change nothing
+    tree = gast.parse(source).body[0]
+    tree.body.insert(1, emit.comment("scale, named in a comment"))
+    text = emit.to_source(tree)
+    names = S.names_in(tree) | {"unbroadcast", "unreduce", "scale", "range", "absent"}
+    front = types.SimpleNamespace(dependencies=[((name,), (object(),)) for name in sorted(names)],
+                                  freevars=tuple(names), source=types.SimpleNamespace(closure=names))
+    held = pipeline.held_closure_names(front, tree, text)
+    assert held == tuple(sorted(S.only_called(tree, names)))
+    if source is HELPERS:
+        assert held == ("absent", "range", "scale", "unbroadcast", "unreduce")
 
 
 def _old_assume(definitions, facts, fact_of):

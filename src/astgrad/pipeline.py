@@ -169,21 +169,31 @@ def pinned_names(front):
             and name not in source.scopes and _is_global(source.globals, name)}
 
 
-def held_closure_names(front, tree):
+def held_closure_names(front, tree, text):
     """The closure variables of the function whose meaning generation depended on and
-    that the code only calls (``act(x)``): the code holds them in cells of its own bound
-    to the objects the guards check (caching._instantiate), as it holds globals
-    (``pinned_names``). Shared with the function, a ``nonlocal act`` rebound by another
-    thread between the guard check and the line would mix two functions. One the code
-    writes, or passes on as a value, stays the function's own cell."""
+    that the code (``tree``, emitted as ``text``) only calls (``act(x)``): the code holds
+    them in cells of its own bound to the objects the guards check (caching._instantiate),
+    as it holds globals (``pinned_names``). Shared with the function, a ``nonlocal act``
+    rebound by another thread between the guard check and the line would mix two
+    functions. One the code writes, or passes on as a value, stays the function's own cell."""
     checked = {parts[0] for parts, chain in front.dependencies
                if not isinstance(parts[0], ScopeRoot) and chain and chain[0] is not MISSING}
     candidates = checked & set(front.freevars) & set(front.source.closure)
     if not candidates:
         return ()
-    # (one walk, which skips operators and contexts: a derivative's closure holds
-    # astgrad's helpers, so the derivative of one is walked here whole)
-    return tuple(sorted(S.only_called(tree, candidates)))
+    # The text naming a name only right before "(" (a substring of any longer word
+    # counts too) proves it only called: a name anywhere else (a value, a target, a
+    # parameter) is followed by another character. A derivative's closure holds
+    # astgrad's helpers, which the derivative of one calls all over a tree three times as
+    # long as the function; only the others (a module the code reads, or a name in a
+    # comment) are looked for in the tree, in order: a module is read in the first lines.
+    left = {name for name in candidates if text.count(name) != text.count(name + "(")}
+    only_called = candidates - left
+    for node in S.child_nodes(tree):
+        if not left:
+            break
+        left = S.only_called(node, left)
+    return tuple(sorted(only_called | left))
 
 
 def read_once_names(front, pinned):
@@ -268,8 +278,8 @@ def _back(front, key):
     pinned = pinned_names(front)
     held = hold_attributes(tree, front.dependencies, pinned, front.mode.namer)
     read_globals_once(tree, read_once_names(front, pinned), front.mode.namer)     # first, before held's comment
-    held_closure = held_closure_names(front, tree)
     text = to_source(tree)                                      # emit
+    held_closure = held_closure_names(front, tree, text)
     bindings = front.namespace.bindings() | pinned | held
     code = compile_closure(text, tree.name, set(bindings) | set(front.freevars), front.label)  # compile
     starts = emitted_starts(tree, text)
