@@ -67,6 +67,13 @@ class ControlFlowAdjoints:
                 self._end_with_zeros(stmt, then, s1, found_tails[0], Key.DEFINED_BY_BODY)
                 self._end_with_zeros(stmt, orelse, s2, found_tails[1], Key.DEFINED_BY_ORELSE)
                 exits = _exit_states(s1, s2)
+                # a branch that rebinds a variable consumed the zero before the if (the zero
+                # of the value after it): the value it overwrote needs a zero of its own
+                late = (set(), set())
+                if self._branches_disagree(entry, exits, set(), late):
+                    self._end_with_zeros(stmt, then, s1, late[0], Key.DEFINED_BY_BODY)
+                    self._end_with_zeros(stmt, orelse, s2, late[1], Key.DEFINED_BY_ORELSE)
+                    exits = _exit_states(s1, s2)
                 break
             pre |= found_pre
             tails[0].update(found_tails[0])
