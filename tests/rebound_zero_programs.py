@@ -95,5 +95,17 @@ def rebound_to_float32(x0, x1):
     return np.sum(v1)
 
 
+def list_rebound_elif(x0, x1):
+    v0 = [np.sin(x0), x0]
+    if np.sum(x0) > 5.0:
+        v1 = np.cos(v0[1])
+    elif np.sum(x0) > -1.0:
+        v1 = np.sin(x0)
+        v0 = [x1, x1, x1]
+    else:
+        v1 = np.sin(v0[0])
+    return np.sum(v1)
+
+
 PROGRAMS = [then_rebinds, else_rebinds, nested_ifs, if_in_loop, if_in_while,
-            after_while_to_constant, rebound_to_float32]
+            after_while_to_constant, rebound_to_float32, list_rebound_elif]
