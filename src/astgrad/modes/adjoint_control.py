@@ -23,7 +23,7 @@ from ..core.anno import Key
 from ..core.reach import reached_from
 from ..core.ops import is_user_function
 from .branch_memo import BranchMemo
-from .adjoint_state import SET, UNSET, ZERO, Changes, Watched, is_set, join, state_of
+from .adjoint_state import SET, UNSET, ZERO, Changes, Watched, is_set, join, quiet_state, state_of
 from .save_code import method_call
 
 
@@ -64,8 +64,13 @@ class ControlFlowAdjoints:
                 s1.base_changed()
                 s2.base_changed()
                 pre |= found_pre
-                self._end_with_zeros(stmt, then, s1, found_tails[0], Key.DEFINED_BY_BODY)
-                self._end_with_zeros(stmt, orelse, s2, found_tails[1], Key.DEFINED_BY_ORELSE)
+                # a branch that rebinds a variable (to a value nothing reads) consumed the zero
+                # before the if, the zero of the value after it: the value it overwrote needs
+                # one of its own, at that branch's end
+                for code, exits_of, tail, bound in ((then, s1, found_tails[0], Key.DEFINED_BY_BODY),
+                                                     (orelse, s2, found_tails[1], Key.DEFINED_BY_ORELSE)):
+                    consumed = {adjoint for adjoint in found_pre if quiet_state(exits_of, adjoint) is UNSET}
+                    self._end_with_zeros(stmt, code, exits_of, tail | consumed, bound)
                 exits = _exit_states(s1, s2)
                 break
             pre |= found_pre
