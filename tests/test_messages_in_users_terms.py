@@ -91,8 +91,11 @@ def _line(f, offset):
      r"the values by position \(for i, act in enumerate\(acts\): \.\.\. scales\[i\] \.\.\.\), or zip them with a "
      r"tuple or list display of the values \(zip\(acts, \(a, b\)\)\)"),
     (logs_into_its_argument, lambda: (Log(), 1.5),
-     _line(logs_into_its_argument, 1) + r"append to the list, dict or array this line writes into \(an item or "
-     r"attribute of the argument m\) while another name may share its memory"),
+     # the method's own line, written into the function where it is called: both named
+     _line(Log.log, 1) + r"append to the list, dict or array this line writes into \(an item or "
+     r"attribute of the argument m\) while another name may share its memory.*\(in Log\.log, which runs where "
+     r"the function calls it, at .*test_messages_in_users_terms\.py:" + str(logs_into_its_argument.__code__.co_firstlineno + 1)
+     + r": m\.log\(x\)\)"),
 ], ids=["zip", "argument"])
 def test_a_refusal_names_the_users_loop_and_argument(f, args, message):
     given = args()

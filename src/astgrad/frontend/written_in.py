@@ -13,7 +13,7 @@ made up is spelled as the expression it stands for."""
 
 import ast
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import gast
 
@@ -22,8 +22,7 @@ from ..core import syntax as S
 _FIRST_MARK = 10_000_000        # (past the last line of any function's tree)
 
 
-@dataclass(frozen=True)
-class WrittenLine:
+class WrittenLine(NamedTuple):
     """A line of ``function`` (its qualified name) at ``filename:line`` (``text``), written
     in where the function differentiated calls it at ``called_at``: (file, line, text)."""
     function: str
