@@ -448,6 +448,28 @@ def found_in_source(fn, cache, find):
     return found
 
 
+_unreadable = weakref.WeakKeyDictionary()
+
+
+def unreadable_users_function(fn):
+    """Whether ``fn`` is a plain function of the user's own code (users_code) whose
+    source astgrad cannot read (made by exec, typed at an interactive prompt). The
+    analyses above find nothing in it, which is "unknown", not "nothing": a call of it
+    astgrad would let run unseen is refused (normalize/objects.py)."""
+    if not inspect.isfunction(fn) or not users_code(fn):
+        return False
+    found = _unreadable.get(fn)
+    if found is None:
+        from .source import parsed_for_reading
+        try:
+            parsed_for_reading(fn)
+            found = False
+        except Exception:       # noqa: BLE001 - any failure to read it: no source to see
+            found = True
+        _unreadable[fn] = found
+    return found
+
+
 def root(node):
     """The name at the bottom of ``a.b.c`` (or of ``a[0].b``), or None."""
     while isinstance(node, (gast.Attribute, gast.Subscript)):
