@@ -142,17 +142,17 @@ def test_a_bound_method_held_by_the_object_whose_value_is_unused():
     np.testing.assert_allclose(got, _central_differences(f, W0, make), rtol=1e-6, atol=1e-6)
 
 
-def test_a_readable_value_of_an_unreadable_method_still_runs():
-    """``range(layer.n())``: its value is used and it is handed nothing that depends on the
-    inputs, so it runs as it is (as it did)."""
+def test_a_call_handed_nothing_whose_value_is_used_is_refused_too():
+    """``r = b.bump()`` handed nothing, its value bound: the method doubled ``b.W``
+    unseen (a gradient of 1 for 2). Unknown, so refused, as ``range(b.n())`` is."""
     Layer = _layer_class("exec")
     ns = {}
-    exec("def n(self):\n    return 2\n", ns)
-    Layer.n = ns["n"]
+    exec("def bump(self):\n    self.W = self.W * 2.0\n", ns)
+    Layer.bump = ns["bump"]
 
-    def f(w, layer):
-        s = 0.0
-        for _ in range(layer.n()):
-            s = s + np.sum(w * layer.W)
-        return s
-    np.testing.assert_allclose(astgrad.grad(f)(W0, Layer(np.ones(3))), 2 * np.ones(3))
+    def bumped(w):
+        b = Layer(w)
+        r = b.bump()
+        return np.sum(b.W) + (r is None)
+    with pytest.raises(astgrad.TransformError, match=r"test_unreadable_methods.py:\d+: .*Layer.bump, whose source"):
+        astgrad.grad(bumped)(W0)
