@@ -1,8 +1,8 @@
 """A method of the user's code whose source astgrad cannot read (made by exec, typed at
-an interactive prompt) may store anything on its object: called on an object astgrad
-follows, for its effect or handed a value depending on the inputs, it is refused, never
-run unseen (which gave a zero gradient). Each form a method can take is checked in both
-modes against finite differences, or refused."""
+an interactive prompt), or one functools.partialmethod makes, may store anything on its
+object: called on an object astgrad follows, it is refused, never run unseen (which gave
+a zero gradient). Each form a method can take is checked against finite differences
+(both modes for some programs), or refused."""
 import functools
 import types
 
