@@ -32,6 +32,7 @@ operand, which Python runs as a method of the operand's class (``objs[0] < objs[
 """
 
 import dis
+import functools
 import inspect
 import numbers
 import sys
@@ -451,13 +452,18 @@ def found_in_source(fn, cache, find):
 _unreadable = weakref.WeakKeyDictionary()
 
 
-def unreadable_users_function(fn):
-    """Whether ``fn`` is a plain function of the user's own code (users_code) whose
-    source astgrad cannot read (made by exec, typed at an interactive prompt). The
-    analyses above find nothing in it, which is "unknown", not "nothing": a call of it
-    astgrad would let run unseen is refused (normalize/objects.py)."""
-    if not inspect.isfunction(fn) or not users_code(fn):
-        return False
+def unseen_users_method(static):
+    """Why astgrad cannot see into the body of ``static`` (a class's attribute, as its
+    body holds it) where it is a method of the user's code: "partialmethod" for one
+    ``functools.partialmethod`` makes, "no source" for a function whose source astgrad
+    cannot read (made by exec, typed at an interactive prompt); else None. The analyses
+    above find nothing in such a method, which is "unknown", not "nothing": a call of it
+    on an object astgrad follows is refused (normalize/objects.py)."""
+    if isinstance(static, functools.partialmethod):
+        return "partialmethod" if _of_users_module(static.func) else None
+    fn = getattr(static, "__func__", static)        # (a staticmethod, a classmethod: their function)
+    if not inspect.isfunction(fn) or not _of_users_module(fn):
+        return None
     found = _unreadable.get(fn)
     if found is None:
         from .source import parsed_for_reading
@@ -467,7 +473,13 @@ def unreadable_users_function(fn):
         except Exception:       # noqa: BLE001 - any failure to read it: no source to see
             found = True
         _unreadable[fn] = found
-    return found
+    return "no source" if found else None
+
+
+def _of_users_module(fn):
+    """Whether ``fn`` comes from the user's module, not a library's (as users_code)."""
+    top = (getattr(fn, "__module__", "") or "").split(".")[0]
+    return top not in _LIBRARIES and top not in _STANDARD_LIBRARY
 
 
 def root(node):

@@ -15,7 +15,6 @@ of such a list that is a function (``[Linear(W), np.tanh]``) is called as itself
 assigns attributes itself (``self.count += 1``) is not followed: the call is left as it
 was (run for its effect, or refused where a derivative flows through it)."""
 
-import functools
 import inspect
 import types
 import weakref
@@ -435,13 +434,13 @@ def refuse_unseen_method(lowering, cls, attr, node):
     unknown, and run as it is the derivative would read ``o``'s attributes as if it
     stored nothing: so whatever the call is handed and whether its value is used
     (``r = o.bump()`` may double ``o.W``)."""
-    static = M.static_attribute(cls, attr)
-    if isinstance(static, functools.partialmethod) and L.users_code(M.user_function(static.func)):
+    why = L.unseen_users_method(M.static_attribute(cls, attr))
+    if why == "partialmethod":
         raise lowering._refuse(
             f"a call of {cls.__name__}.{attr}, a method made by functools.partialmethod, whose body astgrad "
             "does not follow: it cannot see what the method stores on the object", node,
             f"define {cls.__name__}.{attr} with def, calling the wrapped function with its fixed arguments")
-    if L.unreadable_users_function(M.user_function(static)):
+    if why == "no source":
         raise lowering._refuse(
             f"a call of {cls.__name__}.{attr}, whose source astgrad cannot read (defined by exec, in an "
             "interactive prompt, or made at run time): it cannot see what the method stores on the object",
