@@ -32,6 +32,7 @@ operand, which Python runs as a method of the operand's class (``objs[0] < objs[
 """
 
 import dis
+import functools
 import inspect
 import numbers
 import types
@@ -436,6 +437,39 @@ def found_in_source(fn, cache, find):
             return frozenset()
         found = cache[fn] = find(tree)
     return found
+
+
+_unreadable = weakref.WeakKeyDictionary()
+
+
+def unseen_users_method(static):
+    """Why astgrad cannot see into the body of ``static`` (a class's attribute, as its
+    body holds it) where it is a method of the user's code: "partialmethod" for one
+    ``functools.partialmethod`` makes, "no source" for a function whose source astgrad
+    cannot read (made by exec, typed at an interactive prompt); else None. The analyses
+    above find nothing in such a method, which is "unknown", not "nothing": a call of it
+    on an object astgrad follows is refused (normalize/objects.py)."""
+    if isinstance(static, functools.partialmethod):
+        return "partialmethod" if _of_users_module(static.func) else None
+    fn = getattr(static, "__func__", static)        # (a staticmethod, a classmethod: their function)
+    if not inspect.isfunction(fn) or not _of_users_module(fn):
+        return None
+    found = _unreadable.get(fn)
+    if found is None:
+        from .source import parsed_for_reading
+        try:
+            parsed_for_reading(fn)
+            found = False
+        except Exception:       # noqa: BLE001 - any failure to read it: no source to see
+            found = True
+        _unreadable[fn] = found
+    return "no source" if found else None
+
+
+def _of_users_module(fn):
+    """Whether ``fn`` comes from the user's module, not a library's (as users_code)."""
+    top = (getattr(fn, "__module__", "") or "").split(".")[0]
+    return top not in _LIBRARIES and top not in _STANDARD_LIBRARY
 
 
 def root(node):

@@ -73,6 +73,7 @@ class ObjectLowering:
             return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
         if attr != "__call__" and L.attribute(owner, attr) is None:
             self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
+        refuse_unseen_method(self, cls, attr, node)
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
         if resolved is None or resolved.is_call:
@@ -434,6 +435,26 @@ def chosen_receiver_call(lowering, node):
     lowering.statement(gast.copy_location(gast.If(test=choice.test, body=on(choice.body),
                                                   orelse=on(choice.orelse)), node))
     return S.const(None)
+
+
+def refuse_unseen_method(lowering, cls, attr, node):
+    """Refuse ``o.up(w)`` on an object this code follows where ``up`` is the user's
+    function whose body astgrad does not see: one without source (exec, an interactive
+    prompt), or one ``functools.partialmethod`` wraps. What it stores on ``o`` is
+    unknown, and run as it is the derivative would read ``o``'s attributes as if it
+    stored nothing: so whatever the call is handed and whether its value is used
+    (``r = o.bump()`` may double ``o.W``)."""
+    why = L.unseen_users_method(M.static_attribute(cls, attr))
+    if why == "partialmethod":
+        raise lowering._refuse(
+            f"a call of {cls.__name__}.{attr}, a method made by functools.partialmethod, whose body astgrad "
+            "does not follow: it cannot see what the method stores on the object", node,
+            f"define {cls.__name__}.{attr} with def, calling the wrapped function with its fixed arguments")
+    if why == "no source":
+        raise lowering._refuse(
+            f"a call of {cls.__name__}.{attr}, whose source astgrad cannot read (defined by exec, in an "
+            "interactive prompt, or made at run time): it cannot see what the method stores on the object",
+            node, f"define {cls.__name__}.{attr} with def in a file")
 
 
 def refuse_stored_arguments(lowering, cls, attr, assigned, node):
