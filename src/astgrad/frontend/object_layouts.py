@@ -43,7 +43,7 @@ import numpy
 
 from ..core import syntax as S
 from ..core.functions import function_identity
-from ..library_code import LIBRARIES as _LIBRARIES, STANDARD_LIBRARY as _STANDARD_LIBRARY
+from ..library_code import LIBRARIES as _LIBRARIES, STANDARD_LIBRARY as _STANDARD_LIBRARY, users_code
 from ..plain_objects import plain_attributes
 
 OBJECT, ITEMS, KEYED, FUNCTION = "object", "items", "keyed", "function"
@@ -450,9 +450,9 @@ def unseen_users_method(static):
     above find nothing in such a method, which is "unknown", not "nothing": a call of it
     on an object astgrad follows is refused (normalize/objects.py)."""
     if isinstance(static, functools.partialmethod):
-        return "partialmethod" if _of_users_module(static.func) else None
+        return "partialmethod" if users_code(static.func) else None
     fn = getattr(static, "__func__", static)        # (a staticmethod, a classmethod: their function)
-    if not inspect.isfunction(fn) or not _of_users_module(fn):
+    if not inspect.isfunction(fn) or not users_code(fn):
         return None
     found = _unreadable.get(fn)
     if found is None:
@@ -464,12 +464,6 @@ def unseen_users_method(static):
             found = True
         _unreadable[fn] = found
     return "no source" if found else None
-
-
-def _of_users_module(fn):
-    """Whether ``fn`` comes from the user's module, not a library's (as users_code)."""
-    top = (getattr(fn, "__module__", "") or "").split(".")[0]
-    return top not in _LIBRARIES and top not in _STANDARD_LIBRARY
 
 
 def root(node):
