@@ -36,8 +36,11 @@ _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar")
 
 def split_item_objects(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says; whether it did."""
+    from .gathered_lists import gather_built_lists
+    gathered = gather_built_lists(normalizer, tree)     # ls = [Layer(k * w) for k in range(3)]: a display
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
+        _put_back(gathered, ())
         return False        # (an item raising, caught, would leave the names before it bound)
     from .item_choices import chosen_form, write_choices    # (loaded with the first such display)
     from .item_loops import WriteOut
@@ -75,6 +78,7 @@ def split_item_objects(normalizer, tree):
             for holder, field, read in rest:
                 setattr(holder, field, read)
     restore_zips(zipped, chosen)
+    _put_back(gathered, split_names)
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
         WriteOut(plan, normalizer).visit(tree)
@@ -83,6 +87,13 @@ def split_item_objects(normalizer, tree):
         normalizer.bound_count = binding_counts([tree])     # the inner displays, bound to names now, in turn
         split_item_objects(normalizer, tree)
     return bool(plan or renamed or chosen)
+
+
+def _put_back(gathered, split_names):
+    """The code of each list gathered_lists.py wrote as a display, where it is not split."""
+    for name, put_back in gathered.items():
+        if name not in split_names:
+            put_back()
 
 
 def _unpack_items(tree, displays, bound_count):
