@@ -37,8 +37,8 @@ _SCOPED = (gast.Lambda, gast.NamedExpr, gast.ListComp, gast.GeneratorExp, gast.D
 
 
 def gather_built_lists(normalizer, tree):
-    """Rewrite ``tree`` as the module docstring says: {list name: a function putting its
-    code back}."""
+    """Rewrite ``tree`` as the module docstring says: {list name: [a function putting its
+    code back]}."""
     undo = {}
     for block in list(walk_blocks(tree.body)):
         for stmt in list(block):
@@ -47,11 +47,11 @@ def gather_built_lists(normalizer, tree):
                 if isinstance(stmt.value, gast.ListComp):
                     items = _comprehension_items(normalizer, stmt.value, name)
                     if items:
-                        undo[name] = _display_for_comprehension(stmt, items)
+                        undo[name] = [_display_for_comprehension(stmt, items)]
                 elif isinstance(stmt.value, gast.List) and not stmt.value.elts:
                     gathered = _appended_items(normalizer, tree, block, stmt, name)
                     if gathered:
-                        undo[name] = _display_for_appends(block, stmt, *gathered)
+                        undo[name] = [_display_for_appends(block, stmt, *gathered)]
     return undo
 
 

@@ -45,6 +45,10 @@ def split_item_objects(normalizer, tree):
     from .item_choices import chosen_form, write_choices    # (loaded with the first such display)
     from .item_loops import WriteOut
     from .zipped_items import restore_zips, zip_positions
+    from .item_read_forms import read_as_items
+    lists = {name: display for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
+    for name, undo in read_as_items(normalizer, tree, lists).items():    # next(iter(bs)), copy = list(bs)
+        gathered.setdefault(name, []).extend(undo)
     unpacked, zipped = _unpack_items(tree, displays, normalizer.bound_count), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
@@ -91,9 +95,10 @@ def split_item_objects(normalizer, tree):
 
 def _put_back(gathered, split_names):
     """The code of each list gathered_lists.py wrote as a display, where it is not split."""
-    for name, put_back in gathered.items():
+    for name, undo in gathered.items():
         if name not in split_names:
-            put_back()
+            for put_back in reversed(undo):
+                put_back()
 
 
 def _unpack_items(tree, displays, bound_count):
