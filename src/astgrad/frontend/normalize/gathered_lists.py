@@ -52,7 +52,47 @@ def gather_built_lists(normalizer, tree):
                     gathered = _appended_items(normalizer, tree, block, stmt, name)
                     if gathered:
                         undo[name] = [_display_for_appends(block, stmt, *gathered)]
+            elif isinstance(stmt, gast.For) and "zip" not in normalizer.bound_count:
+                column = _built_column(normalizer, stmt)
+                if column is not None:
+                    name = normalizer.namer.fresh(f"{stmt.target.elts[column].id}s")
+                    undo[name] = [_zipped_columns(normalizer, block, stmt, column, name)]
     return undo
+
+
+def _built_column(normalizer, loop):
+    """The position of the one column of calls where ``loop`` is ``for a, s in [(call,
+    constant), ...]`` (every other column constants, the target that many names); else None."""
+    rows, target = loop.iter, loop.target
+    if not (isinstance(rows, (gast.List, gast.Tuple)) and rows.elts and isinstance(target, gast.Tuple)
+            and len(target.elts) >= 2 and all(isinstance(e, gast.Name) for e in target.elts)
+            and len({e.id for e in target.elts}) == len(target.elts)
+            and all(isinstance(row, gast.Tuple) and len(row.elts) == len(target.elts) for row in rows.elts)
+            and len(rows.elts) <= _LIMIT):
+        return None
+    built = [k for k in range(len(target.elts)) if not all(_is_constant(row.elts[k]) for row in rows.elts)]
+    if len(built) != 1 or not all(_item(row.elts[built[0]], target.elts[built[0]].id) for row in rows.elts) \
+            or normalizer.resolve_call(gast.Call(func=S.name("zip"), args=[], keywords=[])) is not builtins.zip:
+        return None
+    return built[0]
+
+
+def _zipped_columns(normalizer, block, loop, column, name):
+    """``name = [the calls]`` before ``loop``, which goes over ``zip`` of the columns:
+    the calls made before the loop starts, in order, as Python makes them."""
+    rows = loop.iter
+    columns = [gast.List(elts=[row.elts[k] for row in rows.elts], ctx=gast.Load()) for k in range(len(loop.target.elts))]
+    bound = gast.copy_location(S.assign(S.name(name, store=True), columns[column]), loop)
+    columns[column] = S.name(name)
+    loop.iter = gast.copy_location(gast.Call(func=S.name("zip"), args=columns, keywords=[]), rows)
+    block.insert(next(i for i, other in enumerate(block) if other is loop), bound)
+    normalizer.bound_count[name] = 1
+
+    def put_back():
+        loop.iter = rows
+        block.remove(bound)
+        del normalizer.bound_count[name]
+    return put_back
 
 
 def _display_for_comprehension(stmt, items):
