@@ -81,7 +81,8 @@ def _zipped_columns(normalizer, block, loop, column, name):
     """``name = [the calls]`` before ``loop``, which goes over ``zip`` of the columns:
     the calls made before the loop starts, in order, as Python makes them."""
     rows = loop.iter
-    columns = [gast.List(elts=[row.elts[k] for row in rows.elts], ctx=gast.Load()) for k in range(len(loop.target.elts))]
+    columns = [gast.List(elts=[row.elts[k] for row in rows.elts], ctx=gast.Load())
+               for k in range(len(loop.target.elts))]
     bound = gast.copy_location(S.assign(S.name(name, store=True), columns[column]), loop)
     columns[column] = S.name(name)
     loop.iter = gast.copy_location(gast.Call(func=S.name("zip"), args=columns, keywords=[]), rows)
