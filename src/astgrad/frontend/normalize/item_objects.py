@@ -47,7 +47,8 @@ def split_item_objects(normalizer, tree):
     from .zipped_items import restore_zips, zip_positions
     from .item_read_forms import read_as_items
     lists = {name: display for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
-    for name, undo in read_as_items(normalizer, tree, lists).items():    # next(iter(bs)), copy = list(bs)
+    dicts = set(displays) - set(lists)
+    for name, undo in read_as_items(normalizer, tree, lists, dicts).items():    # next(iter(bs)), list(bs)
         gathered.setdefault(name, []).extend(undo)
     unpacked, zipped = _unpack_items(tree, displays, normalizer.bound_count), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)

@@ -5,13 +5,17 @@ code, written as that item's read, so item_objects.py can split the list::
     ls[:2][-1].up(w)              ->    ls[1].up(w)
     copy = list(ls)                     (pass)
     copy[0].up(w)                 ->    ls[0].up(w)
+    for k in d:                         for k, d_item in d.items():
+        d[k][0].up(w)             ->        d_item[0].up(w)
 
 A copy (``list(ls)``, ``ls[:]``, ``ls.copy()``) holds the same objects as ``ls``, in the
 same order, so a method called on its item changes the item ``ls`` holds, as in Python.
 A copy is read so only where it is bound once, there, to no parameter, named in no
 nested scope, and every read of it is an item read (never stored into, never a slice)
 or the iterable of a loop, in the statements after it in its block; its list is then
-never seen, and making it cannot fail.
+never seen, and making it cannot fail. A loop over a dict's keys reads ``d[k]`` as the
+value ``d.items()`` gives beside ``k`` where the loop alone binds ``k``, which is read only
+so, in its body (the dict is split only where nothing changes it).
 
 ``read_as_items`` rewrites and returns, per list, how to put the code back: the caller
 keeps the item reads only for the lists it splits.
@@ -25,9 +29,10 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 
 
-def read_as_items(normalizer, tree, lists):
+def read_as_items(normalizer, tree, lists, dicts=()):
     """Rewrite ``tree`` for the list and tuple displays named in ``lists`` ({name: its
-    display}), as the module docstring says: {list name: [functions putting code back]}."""
+    display}) and the dict displays named in ``dicts``, as the module docstring says:
+    {list or dict name: [functions putting code back]}."""
     undo = {}
     parents = {id(child): node for node in S.walk_nodes(tree) for child in gast.iter_child_nodes(node)}
     for node in list(S.walk_nodes(tree)):
@@ -36,6 +41,11 @@ def read_as_items(normalizer, tree, lists):
             read = gast.copy_location(gast.Subscript(value=S.name(name), slice=S.const(position), ctx=gast.Load()),
                                       node)
             undo.setdefault(name, []).append(_swap(parents[id(node)], node, read))
+    for loop in list(S.walk_nodes(tree)):
+        if isinstance(loop, gast.For) and isinstance(loop.iter, gast.Name) and loop.iter.id in dicts:
+            reads = _keyed_reads(normalizer, tree, loop)
+            if reads is not None:
+                undo.setdefault(loop.iter.id, []).append(_over_items(normalizer, loop, reads, parents))
     for block in list(walk_blocks(tree.body)):
         for stmt in list(block):
             copied = _copy_of(normalizer, stmt, lists)
@@ -146,4 +156,40 @@ def _swap_statement(block, stmt):
 
     def put_back():
         block[[i for i, o in enumerate(block) if o is blank][0]] = stmt
+    return put_back
+
+
+def _keyed_reads(normalizer, tree, loop):
+    """The reads ``d[k]`` in the body of ``loop``, ``for k in d``, where ``k`` is bound by
+    the loop alone and read only so, in its body; else None."""
+    key, name = loop.target, loop.iter.id
+    if not isinstance(key, gast.Name) or loop.orelse or normalizer.bound_count.get(key.id, 0) != 1:
+        return None
+    inside = {id(node) for stmt in loop.body for node in S.walk_nodes(stmt)}
+    uses = [node for node in S.walk_nodes(tree)
+            if isinstance(node, gast.Name) and node.id == key.id and node is not key]
+    reads = [node for stmt in loop.body for node in S.walk_nodes(stmt) if isinstance(node, gast.Subscript)
+             and isinstance(node.ctx, gast.Load) and isinstance(node.value, gast.Name) and node.value.id == name
+             and isinstance(node.slice, gast.Name) and node.slice.id == key.id]
+    if not reads or len(reads) != len(uses) or not all(id(node) in inside for node in uses):
+        return None
+    return reads
+
+
+def _over_items(normalizer, loop, reads, parents):
+    """``for k, v in d.items()`` in place of ``for k in d``, each ``d[k]`` read as ``v``:
+    the dict is not changed (item_objects.py splits only such a dict)."""
+    target, iterable = loop.target, loop.iter
+    value = normalizer.namer.fresh(f"{iterable.id}_item")
+    loop.target = gast.copy_location(gast.Tuple(elts=[target, S.name(value, store=True)], ctx=gast.Store()), target)
+    loop.iter = gast.copy_location(gast.Call(func=gast.Attribute(value=S.name(iterable.id), attr="items",
+                                                                 ctx=gast.Load()), args=[], keywords=[]), iterable)
+    normalizer.bound_count[value] = 1
+    swaps = [_swap(parents[id(read)], read, gast.copy_location(S.name(value), read)) for read in reads]
+
+    def put_back():
+        for swap in swaps:
+            swap()
+        loop.target, loop.iter = target, iterable
+        del normalizer.bound_count[value]
     return put_back
