@@ -52,7 +52,7 @@ def gather_built_lists(normalizer, tree):
                     gathered = _appended_items(normalizer, tree, block, stmt, name)
                     if gathered:
                         undo[name] = [_display_for_appends(block, stmt, *gathered)]
-            elif isinstance(stmt, gast.For) and "zip" not in normalizer.bound_count:
+            elif isinstance(stmt, gast.For):
                 column = _built_column(normalizer, stmt)
                 if column is not None:
                     name = normalizer.namer.fresh(f"{stmt.target.elts[column].id}s")
@@ -70,9 +70,24 @@ def _built_column(normalizer, loop):
             and all(isinstance(row, gast.Tuple) and len(row.elts) == len(target.elts) for row in rows.elts)
             and len(rows.elts) <= _LIMIT):
         return None
-    built = [k for k in range(len(target.elts)) if not all(_is_constant(row.elts[k]) for row in rows.elts)]
-    if len(built) != 1 or not all(_item(row.elts[built[0]], target.elts[built[0]].id) for row in rows.elts) \
-            or normalizer.resolve_call(gast.Call(func=S.name("zip"), args=[], keywords=[])) is not builtins.zip:
+    built = column_of_objects(rows.elts, lambda k: target.elts[k].id)
+    if built is None or not zip_is_builtin(normalizer):
+        return None
+    return built
+
+
+def zip_is_builtin(normalizer):
+    """Whether the name ``zip`` in the function is Python's."""
+    return "zip" not in normalizer.bound_count and normalizer.resolve_call(
+        gast.Call(func=S.name("zip"), args=[], keywords=[])) is builtins.zip
+
+
+def column_of_objects(rows, unread):
+    """The position of the one column of ``rows`` (tuple displays of one length) holding
+    calls, each naming neither ``unread(position)`` nor a nested scope, every other column
+    constants; else None."""
+    built = [k for k in range(len(rows[0].elts)) if not all(is_constant(row.elts[k]) for row in rows)]
+    if len(built) != 1 or not all(written_item(row.elts[built[0]], unread(built[0])) for row in rows):
         return None
     return built[0]
 
@@ -137,7 +152,7 @@ def _appended_items(normalizer, tree, block, stmt, name):
     items, count = [], 0
     for later in block[[i for i, other in enumerate(block) if other is stmt][0] + 1:]:
         if _appended(later, name) is not None:
-            added = _item(_appended(later, name), name)
+            added = written_item(_appended(later, name), name)
             if added is None:
                 break
             items.append(S.copy(added))
@@ -172,7 +187,7 @@ def _only_in(tree, variable, loop, normalizer):
         id(node) in inside for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == variable)
 
 
-def _item(node, name):
+def written_item(node, name):
     """``node`` where it may be an item written out: a call naming neither the list nor
     a nested scope; else None."""
     if not isinstance(node, gast.Call) or any(isinstance(sub, _SCOPED) or isinstance(sub, gast.Name)
@@ -184,7 +199,7 @@ def _item(node, name):
 def _written_out(normalizer, element, variable, values, name):
     """``element`` once per value of ``values``, ``variable`` read as that value; else None."""
     constants = _constants(normalizer, values)
-    if constants is None or _item(element, name) is None or not 0 < len(constants) <= _LIMIT:
+    if constants is None or written_item(element, name) is None or not 0 < len(constants) <= _LIMIT:
         return None
     return [_with_value(element, variable, value) for value in constants]
 
@@ -193,7 +208,7 @@ def _constants(normalizer, values):
     """The nodes of the constants iterating over ``values`` gives: ``range`` of integer
     constants, a list or tuple display of constants; else None."""
     if isinstance(values, (gast.List, gast.Tuple)):
-        return values.elts if all(_is_constant(e) for e in values.elts) else None
+        return values.elts if all(is_constant(e) for e in values.elts) else None
     if isinstance(values, gast.Call) and normalizer.resolve_call(values) is builtins.range and not values.keywords \
             and 1 <= len(values.args) <= 3 and all(isinstance(a, gast.Constant) and type(a.value) is int
                                                    for a in values.args):
@@ -201,7 +216,7 @@ def _constants(normalizer, values):
     return None
 
 
-def _is_constant(node):
+def is_constant(node):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         node = node.operand
     return isinstance(node, gast.Constant)

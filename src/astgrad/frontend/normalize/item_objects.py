@@ -37,7 +37,9 @@ _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar")
 def split_item_objects(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says; whether it did."""
     from .gathered_lists import gather_built_lists
+    from .row_columns import split_rows
     gathered = gather_built_lists(normalizer, tree)     # ls = [Layer(k * w) for k in range(3)]: a display
+    gathered.update(split_rows(normalizer, tree))       # for layer, s in [(Layer(a), 2.0), ...]: columns
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         _put_back(gathered, ())
