@@ -486,4 +486,13 @@ def a60(w):
     return total
 
 
+def a61(w):
+    layers = []
+    for k in range(2):
+        layers.append(Layer(k * w))
+    for k in range(2):
+        layers[k].up(w * (k + 1.0))
+    return np.sum(layers[0].W * layers[1].W)
+
+
 PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] == "a" and name[1:].isdigit()]

@@ -14,7 +14,8 @@ apart: the values iterated over are ``range`` of integer constants or a display 
 constants (at most ``_LIMIT``, at least one), each item is a call that names neither the
 list nor a nested scope (no lambda, comprehension, walrus, yield), and the ``append``
 loops follow ``ls = []`` at once, in its block, each its loop's one statement, with no
-``else``, its variable bound there alone and read nowhere else. An item's exception
+``else``, its variable named only by loops binding it and in their bodies (each such
+read sees its own loop's value), in no nested scope. An item's exception
 leaves a list nobody reads (item_objects.py takes no function with a ``try`` or
 ``with``).
 
@@ -158,7 +159,7 @@ def _appended_items(normalizer, tree, block, stmt, name):
             items.append(S.copy(added))
         elif isinstance(later, gast.For) and not later.orelse and len(later.body) == 1 \
                 and isinstance(later.target, gast.Name) and _appended(later.body[0], name) is not None \
-                and _only_in(tree, later.target.id, later, normalizer):
+                and _only_in(tree, later.target.id):
             added = _written_out(normalizer, _appended(later.body[0], name), later.target.id, later.iter, name)
             if added is None:
                 break
@@ -179,12 +180,21 @@ def _appended(stmt, name):
     return None
 
 
-def _only_in(tree, variable, loop, normalizer):
-    """Whether the loop variable ``variable`` is bound by ``loop`` alone and read only
-    in its body (after the loop, Python leaves it bound to the last value)."""
-    inside = {id(node) for node in S.walk_nodes(loop)}
-    return normalizer.bound_count.get(variable, 0) == 1 and all(
-        id(node) in inside for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == variable)
+def _only_in(tree, variable):
+    """Whether the loop variable ``variable`` is named only by ``for`` loops binding it and
+    in their bodies, never in a nested scope: each read sees its own loop's value, so a loop
+    written out leaves none of them another (after a loop, Python leaves it bound to the
+    last value, which a later loop binds anew before reading)."""
+    loops = [node for node in S.walk_nodes(tree) if isinstance(node, gast.For)
+             and isinstance(node.target, gast.Name) and node.target.id == variable]
+    inside = {id(node) for loop in loops for stmt in loop.body for node in S.walk_nodes(stmt)}
+    targets = {id(loop.target) for loop in loops}
+    scoped = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
+              gast.DictComp, gast.GeneratorExp, gast.Global, gast.Nonlocal)
+    return all(id(node) in targets or id(node) in inside and isinstance(node.ctx, gast.Load)
+               for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == variable) \
+        and not any(isinstance(node, scoped) and node is not tree
+                    and variable in S.names_in(node) | set(getattr(node, "names", ())) for node in S.walk_nodes(tree))
 
 
 def written_item(node, name):
