@@ -19,6 +19,10 @@ read sees its own loop's value), in no nested scope. An item's exception
 leaves a list nobody reads (item_objects.py takes no function with a ``try`` or
 ``with``).
 
+A loop over a display of rows, each an object built beside constants (``for layer, s in
+[(Layer(a), 2.0), (Layer(b), 3.0)]``), goes over ``zip`` of its columns, the calls bound
+first to a list of their own (row_columns.py does the same for such rows held in a name).
+
 ``gather_built_lists`` rewrites and returns, per list, how to put the code back: the
 caller keeps the display only for the lists it splits.
 """
