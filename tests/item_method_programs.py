@@ -419,4 +419,80 @@ def a52(w):
     return np.sum(d["a"][0] ** 2)
 
 
+def a53(w):
+    layers = [Layer(k * w + 1.0) for k in range(3)]
+    for layer in layers:
+        layer.up(w)
+    return np.sum(layers[0].W * layers[2].W) + np.sum(layers[1].W ** 2)
+
+
+def a54(w):
+    layers = []
+    for k in range(3):
+        layers.append(Layer(k * w + 1.0))
+    layers.append(Layer(np.sin(w)))
+    layers[0].up(w)
+    for layer in layers:
+        layer.step(w)
+    return np.sum(layers[0].W * layers[2].W) + np.sum(layers[-1].W)
+
+
+def a55(w):
+    layers = [Layer(s * np.ones(3)) for s in (1.0, -2.0)]
+    copy = layers[:]
+    copy[-1].up(w)
+    layers[1].up(w)
+    return np.sum(layers[0].W * layers[1].W ** 2)
+
+
+def a56(w):
+    layers = [Layer(k * np.ones(3)) for k in range(2)]
+    others = list(layers)
+    for layer in others:
+        layer.up(w)
+    next(iter(layers)).up(w)
+    return np.sum(layers[0].W * layers[1].W) + np.sum(layers[:2][-1].W)
+
+
+def a57(w):
+    layers = []
+    for k in range(len(w)):
+        layers.append(Layer(k * w))
+    layers[0].up(w)
+    return np.sum(layers[0].W ** 2)
+
+
+def a58(w):
+    layers = []
+    for k in range(2):
+        layers.append(Layer(k * w))
+    layers[0].up(w)
+    return np.sum(layers[0].W ** 2) * k
+
+
+def a59(w):
+    layers = [Layer(np.ones(3)), Layer(2.0 * np.ones(3))]
+    copy = layers.copy()
+    copy.append(Layer(w))
+    copy[0].up(w)
+    return np.sum(layers[0].W ** 2)
+
+
+def a60(w):
+    total = 0.0
+    for layer, s in [(Layer(np.ones(3)), 2.0), (Layer(w), -3.0)]:
+        layer.up(s * w)
+        total = total + np.sum(layer.W ** 2)
+    return total
+
+
+def a61(w):
+    layers = []
+    for k in range(2):
+        layers.append(Layer(k * w))
+    for k in range(2):
+        layers[k].up(w * (k + 1.0))
+    return np.sum(layers[0].W * layers[1].W)
+
+
 PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] == "a" and name[1:].isdigit()]

@@ -37,12 +37,22 @@ _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar")
 
 def split_item_objects(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says; whether it did."""
+    from .gathered_lists import gather_built_lists
+    from .row_columns import split_rows
+    gathered = gather_built_lists(normalizer, tree)     # ls = [Layer(k * w) for k in range(3)]: a display
+    gathered.update(split_rows(normalizer, tree))       # for layer, s in [(Layer(a), 2.0), ...]: columns
     displays = _displays(tree, normalizer.__dict__.get("given_items", ()))
     if not displays or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
+        _put_back(gathered, ())
         return False        # (an item raising, caught, would leave the names before it bound)
     from .item_choices import chosen_form, write_choices    # (loaded with the first such display)
     from .item_loops import WriteOut
     from .zipped_items import restore_zips, zip_positions
+    from .item_read_forms import read_as_items
+    lists = {name: display for name, (_, display) in displays.items() if not isinstance(display, gast.Dict)}
+    dicts = set(displays) - set(lists)
+    for name, undo in read_as_items(normalizer, tree, lists, dicts).items():    # next(iter(bs)), list(bs)
+        gathered.setdefault(name, []).extend(undo)
     unpacked, zipped = _unpack_items(tree, displays, normalizer.bound_count), zip_positions(normalizer, tree, displays)
     reads, other, whole = _item_reads(tree, displays, normalizer.bound_count)
     aliases = _aliases(normalizer, tree, displays)
@@ -76,6 +86,7 @@ def split_item_objects(normalizer, tree):
             for holder, field, read in rest:
                 setattr(holder, field, read)
     restore_zips(zipped, chosen)
+    _put_back(gathered, split_names)
     if plan or renamed:
         _RenameReads(renamed, rebound).visit(tree)
         WriteOut(plan, normalizer).visit(tree)
@@ -84,6 +95,14 @@ def split_item_objects(normalizer, tree):
         normalizer.bound_count = binding_counts([tree])     # the inner displays, bound to names now, in turn
         split_item_objects(normalizer, tree)
     return bool(plan or renamed or chosen)
+
+
+def _put_back(gathered, split_names):
+    """The code of each list gathered_lists.py wrote as a display, where it is not split."""
+    for name, undo in gathered.items():
+        if name not in split_names:
+            for put_back in reversed(undo):
+                put_back()
 
 
 def _unpack_items(tree, displays, bound_count):
