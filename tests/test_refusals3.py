@@ -134,11 +134,19 @@ def _params(*keys):
     return lambda: {key: Box(np.array([0.3, -0.4]) * (k + 1)) for k, key in enumerate(keys)}
 
 
+def scaled_by_a_key_known_when_run(w, params):
+    for key in params:
+        params[key].scale(w)
+    return np.sum(params["layer"].v)
+
+
 FOLLOWED = {
     "slots and a dict": (scaled_slots_and_dict, lambda: SlotsAndDict(np.array([0.3, -0.4]))),
     "dict item": (scaled_in_a_dict, _params("layer", "head")),
     "dict item read back": (scaled_in_a_dict_read_back, _params("layer")),
     "dict int key": (scaled_by_an_int_key, _params(1, "head")),
+    # (a loop over the dict's keys reading d[k] is the loop over d.items() it amounts to)
+    "dict item at a key known when run": (scaled_by_a_key_known_when_run, _params("layer", "head")),
     "loop and comprehension under one name": (scaled_then_summed_under_one_name,
                                               lambda: [Box(np.array([0.3, -0.4])), Box(np.array([1.1, 0.5]))]),
     "built list, loop and comprehension under one name": (built_scaled_then_summed_under_one_name,
@@ -195,12 +203,6 @@ def _leaves(state):
     return np.ravel(state).astype(float) if np.asarray(state).dtype.kind in "fi" else np.zeros(0)
 
 
-def scaled_by_a_key_known_when_run(w, params):
-    for key in params:
-        params[key].scale(w)
-    return np.sum(params["layer"].v)
-
-
 def _set(box, w):
     box.v = box.v * w
 
@@ -216,8 +218,6 @@ def scaled_through_a_helper(w, box):
 
 
 REFUSED = {     # name: (f, its arguments, the line refused, after f's def line; what it says)
-    "dict item at a key known when run": (scaled_by_a_key_known_when_run, _params("layer"), 2,
-                                          r"the method call \.scale\(\) changes a differentiated value in place"),
     "a method of the holder reads the items": (
         scaled_then_read_by_a_method, _model, 1,
         r"astgrad cannot differentiate the method call \.scale\(\) of a Box, which assigns self\.v, on an object "

@@ -28,13 +28,12 @@ def split_rows(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says: {the name of a column of objects:
     [a function putting the code back]}."""
     undo = {}
-    if not zip_is_builtin(normalizer):
-        return undo
     parents = None
     for block in list(walk_blocks(tree.body)):
         for stmt in list(block):
             column = _objects_column(normalizer, stmt)
-            if column is None:
+            # (zip asked about only here: resolving it records a guard on the global zip)
+            if column is None or not zip_is_builtin(normalizer):
                 continue
             parents = parents or {id(child): node for node in S.walk_nodes(tree)
                                   for child in gast.iter_child_nodes(node)}
