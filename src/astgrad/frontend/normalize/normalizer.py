@@ -70,6 +70,7 @@ from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .item_objects import split_item_objects
+from .object_columns import write_object_columns
 from .self_chains import rewrite_self_chains
 from .sets import SetLowering
 from .smooth_squares import rewrite_smooth_squares
@@ -274,7 +275,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if split_argument_attributes(self, tree):      # m.layer.scale(w): argument_objects.py
             self.bound_count = binding_counts([tree])
-        if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
+        # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py
+        if (split_argument_items(self, tree) or split_item_objects(self, tree)) | write_object_columns(self, tree):
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
         if rewrite_self_chains(self, tree, nodes):         # v.scale(w).norm(), v += w on a V: self_chains.py
