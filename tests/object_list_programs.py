@@ -1,0 +1,223 @@
+"""Programs for tests/test_object_list_programs.py: lists of objects as users write them,
+whose length is known only when the code runs, objects moved between lists, objects in
+a dict built by a loop. Each takes ``w`` (three floats) and returns a number."""
+
+import numpy as np
+
+
+class Layer:
+    def __init__(self, W, b):
+        self.W = W
+        self.b = b
+
+    def up(self, h):
+        return np.tanh(self.W * h + self.b)
+
+    def step(self, w):
+        self.W = self.W * w + self.b
+        return np.sum(self.W)
+
+
+class Counted:
+    calls = 0
+
+    def __init__(self, W):
+        self.W = W
+
+    def step(self, w):
+        self.calls += 1
+        self.W = self.W * w
+
+
+class Keeper:
+    def __init__(self, W):
+        self.W = W
+
+    def step(self, w, into):
+        into.append(self)
+        self.W = self.W * w
+
+
+# -- a length known only when the code runs ------------------------------------------
+
+def r01(w, n=3):
+    layers = [Layer(w * (i + 1.0), w[i]) for i in range(n)]
+    h = np.ones(3)
+    for layer in layers:
+        h = layer.up(h)
+    return np.sum(h)
+
+
+def r02(w):
+    layers = []
+    for i in range(len(w)):
+        layers.append(Layer(w[i] * np.ones(3), 0.5))
+    total = 0.0
+    for layer in layers:
+        total = total + layer.step(w)
+    for layer in layers:
+        layer.step(w)
+    return total + np.sum(layers[0].W * layers[-1].W) + len(layers)
+
+
+def r03(w):
+    layers = [Layer(np.sin(w) * k, b=k * 0.1) for k in range(len(w))]
+    layers[1].step(w)
+    first = layers[0].step(w)
+    h = w
+    for layer in layers:
+        h = layer.up(h)
+        layer.b = layer.b + np.sum(h)
+    return first + np.sum(h * layers[1].W) + layers[2].b
+
+
+# refused: the list read in a generator expression (a nested scope)
+def r04(w):
+    layers = [Layer(w * (i + 1.0), 0.0) for i in range(len(w))]
+    for layer in layers:
+        layer.step(w)
+    return sum(np.sum(layer.W ** 2) for layer in layers)
+
+
+# refused: a method storing an attribute __init__ does not give (a class's counter)
+def r05(w):
+    items = [Counted(w * k) for k in range(len(w))]
+    for item in items:
+        item.step(w)
+    return np.sum(items[0].W + items[-1].W) + items[0].calls
+
+
+# refused: a method handing self on (into another list)
+def r06(w):
+    items = [Keeper(w * k) for k in range(len(w))]
+    kept = []
+    for item in items:
+        item.step(w, kept)
+    kept[0].W = kept[0].W * 2.0
+    return np.sum(items[0].W + items[-1].W)
+
+
+# refused: the loop's object read after the loop
+def r07(w):
+    layers = [Layer(w * k, 0.0) for k in range(len(w))]
+    for layer in layers:
+        layer.step(w)
+    return np.sum(layer.W) + np.sum(layers[-1].W)
+
+
+# refused: a break in a loop changing the objects
+def r08(w):
+    layers = [Layer(w * k, 0.0) for k in range(len(w))]
+    for layer in layers:
+        if layer.step(w) > 1.0:
+            break
+    return np.sum(layers[-1].W)
+
+
+# refused: a loop over the list inside a loop over it
+def r09(w):
+    layers = [Layer(w * k, 0.0) for k in range(len(w))]
+    for a in layers:
+        for b in layers:
+            a.W = a.W + b.W
+    return np.sum(layers[-1].W)
+
+
+# -- objects moved between lists -------------------------------------------------------
+
+def m01(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
+    ys = []
+    ys.append(objs[0])
+    ys[0].step(w)
+    return np.sum(objs[0].W ** 2)
+
+
+def m02(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2), Layer(w, 0.3)]
+    ys = objs[:2]
+    for y in ys:
+        y.step(w)
+    return np.sum(objs[0].W * objs[1].W * objs[2].W)
+
+
+def m03(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
+    ys = list(objs)
+    ys[1].step(w)
+    return np.sum(objs[1].W ** 2) + np.sum(ys[0].W)
+
+
+def m04(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
+    a, b = objs
+    b.step(w)
+    a.step(w)
+    return np.sum(objs[0].W * objs[1].W)
+
+
+def m05(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
+    ys = []
+    ys.extend(objs)
+    ys[0].step(w)
+    objs[1].step(w)
+    return np.sum(objs[0].W * ys[1].W)
+
+
+def m06(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
+    extra = Layer(w, 0.3)
+    ys = objs + [extra]
+    for y in ys:
+        y.step(w)
+    return np.sum(objs[0].W * extra.W) + np.sum(objs[1].W)
+
+
+def m07(w):
+    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
+    ys = [objs[1], objs[0]]
+    ys[0].step(w)
+    return np.sum(objs[1].W ** 2 * objs[0].W)
+
+
+def m08(w):
+    objs = [Layer(w * k, 0.1) for k in (1.0, 2.0)]
+    ys = []
+    for o in objs:
+        ys.append(o)
+    ys[1].step(w)
+    return np.sum(objs[1].W ** 2)
+
+
+# -- objects in a dict built by a loop -------------------------------------------------
+
+def d01(w):
+    d = {}
+    for name, s in zip(["a", "b"], [1.0, 2.0]):
+        d[name] = Layer(s * w, 0.1)
+    d["a"].step(w)
+    return np.sum(d["a"].W * d["b"].W)
+
+
+def d02(w):
+    ws = [w, 2.0 * w]
+    d = {}
+    for name, w_i in zip(["a", "b"], ws):
+        d[name] = Layer(w_i, 0.2)
+    for layer in d.values():
+        layer.step(w)
+    return np.sum(d["a"].W * d["b"].W)
+
+
+def d03(w):
+    d = {}
+    for i in range(2):
+        d[f"l{i}"] = Layer(w * (i + 1.0), 0.3)
+    h = np.ones(3)
+    for k in d:
+        h = d[k].up(h)
+    return np.sum(h)
+
+
+PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] in "rmd" and name[1:].isdigit()]
