@@ -17,6 +17,10 @@ class Layer:
         self.W = self.W * w + self.b
         return np.sum(self.W)
 
+    @property
+    def total(self):
+        return np.sum(self.W * self.b)
+
 
 class Counted:
     calls = 0
@@ -71,6 +75,17 @@ def r03(w):
     return first + np.sum(h * layers[1].W) + layers[2].b
 
 
+def r10(w):
+    outer = [Layer(w * (k + 1.0), 1.0) for k in range(len(w))]
+    inner = [Layer(w * (k - 1.0), 2.0) for k in range(2)]
+    for a in outer:
+        for b in inner:
+            a.W = a.W + b.W * a.W
+            b.step(w)
+        a.b = a.total
+    return np.sum(outer[0].W * inner[1].W) + np.sum(outer[-1].W) + outer[1].b
+
+
 # refused: the list read in a generator expression (a nested scope)
 def r04(w):
     layers = [Layer(w * (i + 1.0), 0.0) for i in range(len(w))]
@@ -123,15 +138,8 @@ def r09(w):
     return np.sum(layers[-1].W)
 
 
-# -- objects moved between lists -------------------------------------------------------
-
-def m01(w):
-    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
-    ys = []
-    ys.append(objs[0])
-    ys[0].step(w)
-    return np.sum(objs[0].W ** 2)
-
+# -- objects moved between lists (ys.append(objs[0]): item method program a23; list(objs) and
+# a, b = objs are followed: a22, a05) --
 
 def m02(w):
     objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2), Layer(w, 0.3)]
@@ -139,21 +147,6 @@ def m02(w):
     for y in ys:
         y.step(w)
     return np.sum(objs[0].W * objs[1].W * objs[2].W)
-
-
-def m03(w):
-    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
-    ys = list(objs)
-    ys[1].step(w)
-    return np.sum(objs[1].W ** 2) + np.sum(ys[0].W)
-
-
-def m04(w):
-    objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2)]
-    a, b = objs
-    b.step(w)
-    a.step(w)
-    return np.sum(objs[0].W * objs[1].W)
 
 
 def m05(w):
@@ -192,14 +185,6 @@ def m08(w):
 
 # -- objects in a dict built by a loop -------------------------------------------------
 
-def d01(w):
-    d = {}
-    for name, s in zip(["a", "b"], [1.0, 2.0]):
-        d[name] = Layer(s * w, 0.1)
-    d["a"].step(w)
-    return np.sum(d["a"].W * d["b"].W)
-
-
 def d02(w):
     ws = [w, 2.0 * w]
     d = {}
@@ -218,6 +203,34 @@ def d03(w):
     for k in d:
         h = d[k].up(h)
     return np.sum(h)
+
+
+def d04(w):
+    d = {}
+    for i in range(len(w)):
+        d[i % 2] = Layer(w * (i + 1.0), w[i])      # the second store at key 0 replaces the first object
+    total = 0.0
+    for k, layer in d.items():
+        layer.step(w)
+        k = k + 10
+        total = total + np.sum(layer.W) * k
+    d[1] = Layer(np.sin(w), 1.0)
+    d[0].step(w)
+    last, b, n = d[1].W, d[0].b, len(d)
+    extra = [Layer(last * k, b) for k in range(n)]
+    for e in extra:
+        e.step(w)
+    return total + np.sum(d[0].W * d[1].W) + (1 in d) + (5 in d) + len(d) + np.sum(extra[-1].W)
+
+
+# refused: the dict handed to another name
+def d05(w):
+    d = {}
+    for name in ["a", "b"]:
+        d[name] = Layer(w, 0.5)
+    alias = d
+    alias["a"].step(w)
+    return np.sum(d["a"].W)
 
 
 PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] in "rmd" and name[1:].isdigit()]

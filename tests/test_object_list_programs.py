@@ -15,8 +15,8 @@ from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 W = np.array([0.3, -0.7, 1.1])
 
-# r01-r03 were refused before the lists per attribute (object_columns.py)
-FOLLOWED = {"r01", "r02", "r03", "m03", "m04"}
+# each was refused before the lists and dicts per attribute (object_columns.py)
+FOLLOWED = {"r01", "r02", "r03", "r10", "d02", "d03", "d04"}
 
 
 @pytest.mark.parametrize("f", P.PROGRAMS, ids=[f.__name__ for f in P.PROGRAMS])
@@ -28,15 +28,14 @@ def test_each_program_is_followed_or_refused(f):
             astgrad.grad(f)(W.copy())
 
 
-def test_a_list_of_a_length_known_when_the_code_runs_in_forward_mode_and_to_second_order():
+def test_lists_and_dicts_per_attribute_in_forward_mode_and_to_second_order():
     t = np.array([0.5, 1.0, -2.0])
-    for f in (P.r01, P.r02, P.r03):
+    for f in (P.r02, P.r10, P.d04):
         value, tangent = astgrad.jvp(f, (W.copy(),), (t,))
         assert value == pytest.approx(f(W.copy()))
         assert_close(tangent, numerical_jvp(f, (W.copy(),), (t,)))
-    g = astgrad.grad(P.r03)
-    assert_close(astgrad.hessian(P.r03)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)),
-                 1e-4, 1e-5)
+    g = astgrad.grad(P.d04)         # a dict and a list per attribute
+    assert_close(astgrad.hessian(P.d04)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
 
 
 def test_the_length_is_read_when_the_code_runs():

@@ -1,0 +1,131 @@
+"""Classes whose objects are just their attributes: ``__init__`` only stores each of its
+parameters into an attribute of its own (``self.W = W``), and every method and property
+of the class (and of its bases) names ``self`` only as ``self.attr`` (storing only those
+attributes, reading them or class attributes) or in a call ``self.method(...)``. Such an
+object built again from its attributes (``Layer(W, b)``) is the object as far as its
+methods can tell: building it runs nothing else, and no method keeps ``self`` or gives
+it state under another name (object_columns.py holds lists of them as lists per
+attribute)."""
+
+import inspect
+
+import gast
+
+from ...core import methods as M
+from ...core import syntax as S
+from .gathered_lists import _SCOPED
+from .instances import function_tree, init_of
+
+
+def attribute_class(normalizer, call, name):
+    """(class, attributes, stored) for ``call`` building an object that is its attributes,
+    given each one (module docstring), naming neither ``name`` nor a nested scope; else None."""
+    cls = normalizer.built_class_of(call) if isinstance(call, gast.Call) else None
+    if cls is None or given_arguments(cls, call) is None or any(
+            isinstance(n, _SCOPED) or isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(call)):
+        return None
+    attrs = _given_attributes(cls)
+    stored = None if attrs is None else _stored_by_methods(cls, attrs)
+    return None if stored is None else (cls, attrs, stored)
+
+
+def given_arguments(cls, call):
+    """[(attribute index, argument expression)] in the order the call evaluates them,
+    where it gives every parameter of ``__init__``; else None."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+        return None
+    try:
+        params = list(inspect.signature(init_of(cls)).parameters)[1:]
+        inspect.signature(init_of(cls)).bind(None, *call.args, **{kw.arg: kw.value for kw in call.keywords})
+    except (TypeError, ValueError):
+        return None
+    given = list(enumerate(call.args)) + [(params.index(kw.arg), kw.value) for kw in call.keywords]
+    return given if len(given) == len(params) else None
+
+
+def _given_attributes(cls):
+    """The attributes ``cls.__init__`` stores, one per parameter in order, where its body
+    is only ``self.a = a`` statements (a docstring aside); else None."""
+    init = init_of(cls)
+    tree = function_tree(init) if inspect.isfunction(init) else None
+    if tree is None:
+        return None
+    args = tree.args
+    if args.vararg or args.kwarg or args.kwonlyargs or args.defaults or len(args.posonlyargs + args.args) < 2:
+        return None
+    me, *params = [p.id for p in args.posonlyargs + args.args]
+    body = [s for s in tree.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    stores = {}
+    for s in body:
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Attribute)
+                and isinstance(s.targets[0].value, gast.Name) and s.targets[0].value.id == me
+                and isinstance(s.value, gast.Name) and s.value.id in params and s.value.id not in stores):
+            return None
+        stores[s.value.id] = s.targets[0].attr
+    attrs = [stores.get(p) for p in params]
+    if None in attrs or len(set(attrs)) != len(attrs) or any(
+            a in vars(klass) for klass in cls.__mro__ for a in attrs):
+        return None         # (a class attribute of that name may be a descriptor)
+    return attrs
+
+
+def _stored_by_methods(cls, attrs):
+    """The attributes of ``attrs`` the methods of ``cls`` store, where each of them (and
+    each property) names ``self`` only as ``self.attr`` (storing only ``attrs``) or in a
+    call ``self.method(...)``; else None."""
+    stored = set()
+    for klass in cls.__mro__[:-1]:
+        for key, value in vars(klass).items():
+            if key == "__init__" or isinstance(value, (staticmethod, classmethod, type)) \
+                    or not callable(value) and not isinstance(value, property):
+                continue
+            functions = [value.fget, value.fset, value.fdel] if isinstance(value, property) else [value]
+            for fn in filter(None, functions):
+                found = _self_stores(cls, fn, attrs)
+                if found is None:
+                    return None
+                stored |= found
+    return stored
+
+
+def _self_stores(cls, fn, attrs):
+    """The attributes of ``attrs`` ``fn`` stores on its first parameter, where it names
+    that parameter only as the module docstring says; else None."""
+    tree = function_tree(fn) if inspect.isfunction(fn) else None
+    params = [] if tree is None else tree.args.posonlyargs + tree.args.args
+    if not params:
+        return None
+    me, stored = params[0].id, set()
+    parents = parents_of(tree)
+    for node in S.walk_nodes(tree):
+        if not isinstance(node, gast.Name) or node.id != me or node is params[0]:
+            continue
+        use = attribute_use(cls, node, parents, attrs)
+        if use is None:
+            return None
+        if use == "store":
+            stored.add(parents[id(node)].attr)
+    return stored
+
+
+def attribute_use(cls, node, parents, attrs):
+    """"read", "store" or "call" where ``node`` is named as ``node.attr`` (an attribute of
+    ``attrs`` read or stored, a class attribute read), in ``node.method(...)`` or as a
+    property read or stored (which runs a method); else None."""
+    parent = parents.get(id(node))
+    if not (isinstance(parent, gast.Attribute) and parent.value is node):
+        return None
+    method = M.static_attribute(cls, parent.attr)
+    if inspect.isfunction(method):
+        called = parents.get(id(parent))
+        return "call" if isinstance(called, gast.Call) and called.func is parent else None
+    if isinstance(method, property):        # its functions are the class's methods, looked into too
+        return "call" if isinstance(parent.ctx, (gast.Load, gast.Store)) else None
+    if isinstance(parent.ctx, gast.Store):
+        return "store" if parent.attr in attrs else None
+    return "read" if isinstance(parent.ctx, gast.Load) and (parent.attr in attrs or method is not M.MISSING
+                                                            and not hasattr(method, "__get__")) else None
+
+
+def parents_of(tree):
+    return {id(child): node for node in S.walk_nodes(tree) for child in gast.iter_child_nodes(node)}
