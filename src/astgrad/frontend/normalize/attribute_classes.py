@@ -16,6 +16,9 @@ from ...core import syntax as S
 from .gathered_lists import _SCOPED
 from .instances import function_tree, init_of
 
+# what would see an object built again: a finalizer runs once more, attribute hooks see other stores
+_OWN_HOOKS = ("__del__", "__setattr__", "__delattr__", "__getattr__", "__getattribute__")
+
 
 def attribute_class(normalizer, call, name):
     """(class, attributes, stored) for ``call`` building an object that is its attributes,
@@ -63,8 +66,8 @@ def _given_attributes(cls):
             return None
         stores[s.value.id] = s.targets[0].attr
     attrs = [stores.get(p) for p in params]
-    if None in attrs or len(set(attrs)) != len(attrs) or any(
-            a in vars(klass) for klass in cls.__mro__ for a in attrs):
+    if None in attrs or len(set(attrs)) != len(attrs) or any(a in vars(klass) for klass in cls.__mro__ for a in attrs) \
+            or any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _OWN_HOOKS):
         return None         # (a class attribute of that name may be a descriptor)
     return attrs
 

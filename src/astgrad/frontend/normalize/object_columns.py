@@ -57,14 +57,14 @@ def write_object_columns(normalizer, tree):
     """Rewrite ``tree`` as the module docstring says; whether it did."""
     candidates = [(s, found) for block in walk_blocks(tree.body) for s in block
                   for found in [_candidate(normalizer, s)] if found is not None]
-    if not candidates or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)) \
-            or not _builtins_named(normalizer):
+    if not candidates or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False
     done, seen = False, None
     for stmt, found in candidates:
         seen = seen or _Seen(tree)
         uses = _uses(normalizer, seen, stmt, found)
-        if uses is not None:
+        # (len and range asked about only here: resolving a name records a guard on it)
+        if uses is not None and (done or _builtins_named(normalizer)):
             _Rewrite(normalizer, tree, stmt, *uses).apply()
             done, seen = True, None
     return done
@@ -117,7 +117,7 @@ def _uses(normalizer, seen, stmt, found):
     for node in seen.names[name]:
         if node is stmt.targets[0]:
             continue
-        kind, at = (None, None) if id(node) in seen.scoped else _use_of(normalizer, node, parents, keyed)
+        kind, at = (None, None) if id(node) in seen.scoped else _use_of(node, parents, keyed)
         if kind is None:
             return None
         uses[kind].append(at)
@@ -137,16 +137,16 @@ def _uses(normalizer, seen, stmt, found):
                                 for loop, mode, variable in uses["loops"]) else None
 
 
-def _use_of(normalizer, node, parents, keyed):
+def _use_of(node, parents, keyed):
     """(kind, the node to rewrite) for a use of the container's name ``node``; (None, None)."""
     parent = parents.get(id(node))
     outer = parents.get(id(parent))
     loop = _loop_of(node, parent, outer, parents, keyed)
     if loop is not None:
         return "loops", loop
-    if isinstance(parent, gast.Call) and parent.args == [node] and not parent.keywords \
-            and normalizer.resolve_call(parent) is builtins.len:
-        return "lengths", parent
+    if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id == "len" \
+            and parent.args == [node] and not parent.keywords:
+        return "lengths", parent        # (Python's len: _builtins_named)
     if keyed and isinstance(parent, gast.Compare) and parent.comparators == [node] \
             and isinstance(parent.ops[0], (gast.In, gast.NotIn)):
         return "contains", parent
