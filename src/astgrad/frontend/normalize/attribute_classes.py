@@ -16,6 +16,8 @@ from ...core import syntax as S
 from .gathered_lists import _SCOPED
 from .instances import function_tree, init_of
 
+# scopes that may run after the method returns, reading self then
+_DEFERRING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.GeneratorExp, gast.ClassDef)
 # what would see an object built again: a finalizer runs once more, attribute hooks see other stores
 _OWN_HOOKS = ("__del__", "__setattr__", "__delattr__", "__getattr__", "__getattribute__")
 
@@ -93,17 +95,22 @@ def _stored_by_methods(cls, attrs):
 
 def _self_stores(cls, fn, attrs):
     """The attributes of ``attrs`` ``fn`` stores on its first parameter, where it names
-    that parameter only as the module docstring says; else None."""
+    that parameter only as the module docstring says (never in a nested function, lambda
+    or generator, which may run after the call; ``fn`` no generator); else None."""
     tree = function_tree(fn) if inspect.isfunction(fn) else None
     params = [] if tree is None else tree.args.posonlyargs + tree.args.args
     if not params:
         return None
     me, stored = params[0].id, set()
     parents = parents_of(tree)
+    nested = {id(n) for scope in S.walk_nodes(tree) if isinstance(scope, _DEFERRING) and scope is not tree
+              for n in S.walk_nodes(scope)}
     for node in S.walk_nodes(tree):
+        if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Await)):
+            return None         # (a generator keeps self past the call)
         if not isinstance(node, gast.Name) or node.id != me or node is params[0]:
             continue
-        use = attribute_use(cls, node, parents, attrs)
+        use = None if id(node) in nested else attribute_use(cls, node, parents, attrs)
         if use is None:
             return None
         if use == "store":
