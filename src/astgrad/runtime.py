@@ -3007,11 +3007,36 @@ def copy_argument(value):
     A read-only array gives a read-only copy, so a write into it raises NumPy's error,
     as the function's own write does, also one a list, tuple or dict holds."""
     if isinstance(value, numpy.ndarray):
-        return _read_only_if(value.copy(), value)
+        return _read_only_if(_same_layout_copy(value), value)
     if isinstance(value, (list, tuple, dict)):
         import copy
         return copy.deepcopy(value, _read_only_copies(value, {}))
     return value
+
+
+def _same_layout_copy(value):
+    """A new array holding ``value``'s items, laid out in memory as ``value``'s are: the
+    axes in the same order of their strides, each step as long as one of the axis inside
+    it where ``value``'s is, longer where ``value``'s leaves a gap, and the same signs.
+    NumPy decides from that alone whether a reshape or ravel gives a view or a copy
+    (``x.reshape(-1)`` of a Fortran-ordered or a sliced argument is a copy, of a C-ordered
+    one a view), so a write through it reaches the copy exactly where it would reach the
+    argument. (A plain ``.copy()`` is C-ordered and would make every such reshape a view.)"""
+    if value.ndim == 0 or value.size == 0 or value.flags.c_contiguous or value.dtype.hasobject:
+        return value.copy()
+    if value.flags.f_contiguous:
+        return value.copy(order="F")
+    strides, inner, step = list(value.strides), value.itemsize, value.itemsize
+    for axis in sorted((a for a in range(value.ndim) if value.shape[a] > 1), key=lambda a: abs(strides[a])):
+        gap = abs(strides[axis]) != inner         # the axis's items do not follow the inner axis's
+        inner = abs(strides[axis]) * value.shape[axis]
+        step = step + value.itemsize if gap else step
+        strides[axis] = step if strides[axis] > 0 else -step
+        step *= value.shape[axis]
+    start = sum((1 - n) * s for n, s in zip(value.shape, strides) if s < 0)
+    copy = numpy.ndarray(value.shape, value.dtype, numpy.empty(step, numpy.uint8), start, strides)
+    copy[...] = value
+    return copy
 
 
 def _read_only_copies(value, memo):
