@@ -39,6 +39,7 @@ from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of 
 from .duck import as_array, is_duck_array
 from . import write_order
 from .outputs import check_scalar, is_real_number, one_element
+from .array_layout import same_layout_copy
 from .plain_objects import refuse_plain_argument
 from .core import originals
 from .errors import TransformError, is_value_refusal
@@ -3007,48 +3008,24 @@ def copy_argument(value):
     A read-only array gives a read-only copy, so a write into it raises NumPy's error,
     as the function's own write does, also one a list, tuple or dict holds."""
     if isinstance(value, numpy.ndarray):
-        return _read_only_if(_same_layout_copy(value), value)
+        return _read_only_if(same_layout_copy(value), value)
     if isinstance(value, (list, tuple, dict)):
         import copy
-        return copy.deepcopy(value, _read_only_copies(value, {}))
+        return copy.deepcopy(value, _array_copies(value, {}))
     return value
 
 
-def _same_layout_copy(value):
-    """A new array holding ``value``'s items, laid out in memory as ``value``'s are: the
-    axes in the same order of their strides, each step as long as one of the axis inside
-    it where ``value``'s is, longer where ``value``'s leaves a gap, and the same signs.
-    NumPy decides from that alone whether a reshape or ravel gives a view or a copy
-    (``x.reshape(-1)`` of a Fortran-ordered or a sliced argument is a copy, of a C-ordered
-    one a view), so a write through it reaches the copy exactly where it would reach the
-    argument. (A plain ``.copy()`` is C-ordered and would make every such reshape a view.)"""
-    if value.ndim == 0 or value.size == 0 or value.flags.c_contiguous or value.dtype.hasobject:
-        return value.copy()
-    if value.flags.f_contiguous:
-        return value.copy(order="F")
-    strides, inner, step = list(value.strides), value.itemsize, value.itemsize
-    for axis in sorted((a for a in range(value.ndim) if value.shape[a] > 1), key=lambda a: abs(strides[a])):
-        gap = abs(strides[axis]) != inner         # the axis's items do not follow the inner axis's
-        inner = abs(strides[axis]) * value.shape[axis]
-        step = step + value.itemsize if gap else step
-        strides[axis] = step if strides[axis] > 0 else -step
-        step *= value.shape[axis]
-    start = sum((1 - n) * s for n, s in zip(value.shape, strides) if s < 0)
-    copy = numpy.ndarray(value.shape, value.dtype, numpy.empty(step, numpy.uint8), start, strides)
-    copy[...] = value
-    return copy
-
-
-def _read_only_copies(value, memo):
-    """``memo`` for ``copy.deepcopy(value)``, holding a read-only copy of each read-only
-    array the lists, tuples and dicts of ``value`` hold (deepcopy's own copy is writable)."""
+def _array_copies(value, memo):
+    """``memo`` for ``copy.deepcopy(value)``, holding a copy of each array the lists, tuples
+    and dicts of ``value`` hold, in its memory layout (array_layout.py) and read-only where
+    it is (deepcopy's own copy is writable, and drops gaps and negative strides)."""
     if isinstance(value, numpy.ndarray):
-        if not value.flags.writeable and id(value) not in memo:
-            memo[id(value)] = _read_only_if(value.copy(), value)
+        if not value.dtype.hasobject and id(value) not in memo:
+            memo[id(value)] = _read_only_if(same_layout_copy(value), value)
     elif isinstance(value, (list, tuple, dict)) and id(value) not in memo:
         memo[id(value), "seen"] = value     # (a list holding itself is walked once)
         for item in value.values() if isinstance(value, dict) else value:
-            _read_only_copies(item, memo)
+            _array_copies(item, memo)
     return memo
 
 
