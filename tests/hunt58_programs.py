@@ -1476,3 +1476,166 @@ _ALL = CASES
 CASES = [case for case in _ALL if case[0] not in _REFUSED_SAYS and case[0] not in _SECOND_ORDER_REFUSED]
 FIRST_ORDER = [case for case in _ALL if case[0] in _SECOND_ORDER_REFUSED]
 REFUSED = [(name, f, args, _REFUSED_SAYS[name]) for name, f, args, _ in _ALL if name in _REFUSED_SAYS]
+
+
+
+# ---- batch six: 0-d views (y[0, ...] of a 1-D y is a view, y[0] a number), indices held in names
+def z1(x, w):
+    y = x * 1.0
+    v = y[0, ...]
+    v *= w
+    return np.sum(y * y)
+
+
+def z2(x, w):
+    y = x * 1.0
+    v = y[..., 1]
+    v[...] = w * v
+    return np.sum(y * y)
+
+
+def z3(x, w):
+    y = x * 1.0
+    v = y[1:2].reshape(())
+    v += w
+    return np.sum(y * y)
+
+
+def z4(x, w):
+    y = x * 1.0
+    y[2, ...] = w
+    return np.sum(y * y)
+
+
+def z5(x, w):
+    y = x * 1.0
+    v = y[0]
+    v *= w                      # a number: y is left as it was
+    return np.sum(y * y) + v
+
+
+def z6(x, w):
+    y = x * 1.0
+    v = y[0, ...]
+    y[0] = w
+    return np.sum(v * x)        # v is a view: it shows the write
+
+
+def z7(x, w):
+    y = x * 1.0
+    v = y[None, 0]
+    v *= w
+    return np.sum(y * y)
+
+
+def z8(x, w):
+    y = x * 1.0
+    v = y[np.newaxis, 1, ...]
+    v[0] = w
+    return np.sum(y * y)
+
+
+def z9(x, w):
+    y = np.array(w)
+    y[...] = y * x[0]
+    y += 1.0
+    return float(y) * x[1]
+
+
+def z10(x, w):
+    y = x * 1.0
+    v = y[0, ...]
+    s = v * 1.0
+    y *= w
+    return np.sum(s * v)
+
+
+def q1(x, w):
+    y = x * 1.0
+    v = y[np.array(1)]
+    v *= w
+    return np.sum(y * y)
+
+
+def q2(x, w):
+    y = x * 1.0
+    idx = (0, slice(None))
+    v = y[idx]
+    v *= w
+    return np.sum(y * y)
+
+
+def q3(x, w):
+    y = x * 1.0
+    idx = (0, slice(None))
+    v = y[idx]
+    v[1] = w
+    return np.sum(y * y)
+
+
+def q4(x, w):
+    y = x * 1.0
+    k = np.int64(1)
+    v = y[k]
+    v[0] = w
+    return np.sum(y * y)
+
+
+def q5(x, w):
+    y = x * 1.0
+    i = np.array(1)
+    v = y[i]
+    v[0] = w
+    return np.sum(y * y)
+
+
+def q6(x, w):
+    y = x * 1.0
+    s = slice(0, 2)
+    v = y[s, 1]
+    v *= w
+    return np.sum(y * y)
+
+
+def q7(x, w):
+    y = x * 1.0
+    idx = (Ellipsis, 1)
+    v = y[idx]
+    v[0] = w
+    return np.sum(y * y)
+
+
+def q8(x, w):
+    y = x * 1.0
+    idx = [0]                   # an array index: a copy
+    v = y[idx]
+    v[0, 0] = w
+    return np.sum(y * y) + np.sum(v)
+
+
+def q9(x, w):
+    y = x * 1.0
+    m = np.array(True)
+    v = y[m]                    # a copy, with a new axis
+    v[0, 0] = w
+    return np.sum(y * y) + np.sum(v)
+
+
+def q10(x, w):
+    y = x * 1.0
+    i = np.array([1])[0]
+    v = y[i]
+    v *= w
+    return np.sum(y * y)
+
+
+_MORE = [(name, f, args, (0, 1)) for name, f, args in
+         [(f"z{i}", globals()[f"z{i}"], (X4, W)) for i in range(1, 11)] +
+         [(f"q{i}", globals()[f"q{i}"], (M23, W)) for i in range(1, 11)]]
+_MORE_SAYS = {"z3": "while another name may share its memory", "z10": "while another name may share its memory",
+              "q1": "this writes into a copy of the array it was read from",      # (a 0-d index array is an array index)
+              "q5": "this writes into a copy of the array it was read from",
+              "q8": "this writes into a copy of the array it was read from",
+              "q9": "this writes into a copy of the array it was read from"}
+CASES += [case for case in _MORE if case[0] not in _MORE_SAYS]
+REFUSED += [(name, f, args, _MORE_SAYS[name]) for name, f, args, _ in _MORE if name in _MORE_SAYS]
