@@ -1639,3 +1639,84 @@ _MORE_SAYS = {"z3": "while another name may share its memory", "z10": "while ano
               "q9": "this writes into a copy of the array it was read from"}
 CASES += [case for case in _MORE if case[0] not in _MORE_SAYS]
 REFUSED += [(name, f, args, _MORE_SAYS[name]) for name, f, args, _ in _MORE if name in _MORE_SAYS]
+
+
+# ---- batch seven: a method of a value held in a name, called for its effect
+def h01(x, w):
+    xs = []
+    app = xs.append             # (the idiom that saves a lookup in a loop)
+    for v in x:
+        app(v * w)
+    return sum(xs)
+
+
+def h02(x, w):
+    d = {}
+    put = d.__setitem__
+    put("a", x[0] * w)
+    return d["a"] + w
+
+
+def h03(x, w):
+    a = x * 1.0
+    setter = a.__setitem__
+    setter(2, w)
+    return np.sum(a * a)
+
+
+def h04(x, w):
+    a = x * w
+    srt = a.sort
+    srt()
+    return np.sum(a * np.arange(4.0))
+
+
+def h05(x, w):
+    a = x * 1.0
+    fill = a.fill
+    fill(w)
+    return np.sum(a * x)
+
+
+def h06(x, w):
+    a = x * 1.0
+    add = a.__iadd__
+    add(w)
+    return np.sum(a * a)
+
+
+def h07(x, w):
+    a = x * 1.0
+    g = getattr(a, "__setitem__")
+    g(1, w)
+    return np.sum(a * a)
+
+
+class Accumulator:
+    def __init__(self):
+        self.total = 0.0
+
+    def add(self, v):
+        self.total = self.total + v
+
+
+def h08(x, w):
+    acc = Accumulator()
+    add = acc.add               # a method of your class: inlined, followed
+    add(x[0] * w)
+    return acc.total + w
+
+
+def h09(x, w):
+    a = x * 1.0
+    methods = [a.__imul__]      # held in a list: not refused (a wrong gradient, see test_hunt58)
+    methods[0](w)
+    return np.sum(a * a)
+
+
+# each gave a gradient that missed the change (h01: a zero gradient), with no error
+HELD_METHODS = {"h01": "xs.append", "h02": "d.__setitem__", "h03": "a.__setitem__", "h04": "a.sort",
+                "h05": "a.fill", "h06": "a.__iadd__", "h07": "a.__setitem__"}
+CASES.append(("h08", h08, (X4, W), (0, 1)))
+REFUSED += [(name, globals()[name], (X4, W), rf"which holds the method {says.replace('.', '[.]')}, for its effect")
+            for name, says in HELD_METHODS.items()]

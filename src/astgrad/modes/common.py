@@ -22,6 +22,7 @@ from ..core import syntax as S
 from ..core import generated_text
 from ..core import walk
 from ..core.anno import Key
+from .held_methods import held_method_call_error
 from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
@@ -2006,6 +2007,9 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)
     check_entered_manager(source, stmt, active if varied is None else varied)
+    held_method = held_method_call_error(source, stmt, fn, active if varied is None else varied)
+    if held_method is not None:
+        raise held_method
     if _only_checks(call, method, target):
         return
     if method is not None:
