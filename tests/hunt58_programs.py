@@ -1720,3 +1720,13 @@ HELD_METHODS = {"h01": "xs.append", "h02": "d.__setitem__", "h03": "a.__setitem_
 CASES.append(("h08", h08, (X4, W), (0, 1)))
 REFUSED += [(name, globals()[name], (X4, W), rf"which holds the method {says.replace('.', '[.]')}, for its effect")
             for name, says in HELD_METHODS.items()]
+
+
+def p01(x, w):
+    a = x * 1.0
+    a.put([0, 0], [w, 2.0 * w])     # an array's put: its advice was a queue's
+    return np.sum(a * a)
+
+
+REFUSED.append(("p01", p01, (X4, W), r"calling \.put\(\) changes 'a' in place, which astgrad cannot follow; "
+                                     r"build the new value and assign it instead"))

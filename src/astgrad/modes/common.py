@@ -2001,7 +2001,8 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
         whose = f"'{changed.id}'" if named else "a value this line computes" \
             if isinstance(changed, gast.Name) else "its argument"
-        advice = _QUEUE_ADVICE if method in ("put", "put_nowait") else \
+        queue_put = method == "put_nowait" or method == "put" and len(call.args) < 2     # (an array's: a.put(ind, v))
+        advice = _QUEUE_ADVICE if queue_put else \
             _SORT_ADVICE.format(name=changed.id) if method == "sort" and named else \
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
