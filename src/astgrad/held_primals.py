@@ -11,6 +11,7 @@ import types
 
 import numpy
 
+from .array_layout import same_layout_copy
 from .plain_objects import plain_attributes
 from .records import is_record, record_items
 
@@ -39,7 +40,7 @@ def _copied(value, fields, copied):
         return _Fields(value)
     kind = type(value)
     if kind is numpy.ndarray:
-        copy = value.copy()
+        copy = same_layout_copy(value)      # (a reshape of it is a view where one of value is)
         copy.flags.writeable = value.flags.writeable
         return copy
     if kind in (list, tuple):

@@ -39,6 +39,7 @@ from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of 
 from .duck import as_array, is_duck_array
 from . import write_order
 from .outputs import check_scalar, is_real_number, one_element
+from .array_layout import same_layout_copy
 from .plain_objects import refuse_plain_argument
 from .core import originals
 from .errors import TransformError, is_value_refusal
@@ -3007,23 +3008,24 @@ def copy_argument(value):
     A read-only array gives a read-only copy, so a write into it raises NumPy's error,
     as the function's own write does, also one a list, tuple or dict holds."""
     if isinstance(value, numpy.ndarray):
-        return _read_only_if(value.copy(), value)
+        return _read_only_if(same_layout_copy(value), value)
     if isinstance(value, (list, tuple, dict)):
         import copy
-        return copy.deepcopy(value, _read_only_copies(value, {}))
+        return copy.deepcopy(value, _array_copies(value, {}))
     return value
 
 
-def _read_only_copies(value, memo):
-    """``memo`` for ``copy.deepcopy(value)``, holding a read-only copy of each read-only
-    array the lists, tuples and dicts of ``value`` hold (deepcopy's own copy is writable)."""
+def _array_copies(value, memo):
+    """``memo`` for ``copy.deepcopy(value)``, holding a copy of each array the lists, tuples
+    and dicts of ``value`` hold, in its memory layout (array_layout.py) and read-only where
+    it is (deepcopy's own copy is writable, and drops gaps and negative strides)."""
     if isinstance(value, numpy.ndarray):
-        if not value.flags.writeable and id(value) not in memo:
-            memo[id(value)] = _read_only_if(value.copy(), value)
+        if not value.dtype.hasobject and id(value) not in memo:
+            memo[id(value)] = _read_only_if(same_layout_copy(value), value)
     elif isinstance(value, (list, tuple, dict)) and id(value) not in memo:
         memo[id(value), "seen"] = value     # (a list holding itself is walked once)
         for item in value.values() if isinstance(value, dict) else value:
-            _read_only_copies(item, memo)
+            _array_copies(item, memo)
     return memo
 
 

@@ -22,6 +22,7 @@ from ..core import syntax as S
 from ..core import generated_text
 from ..core import walk
 from ..core.anno import Key
+from .held_methods import held_method_call_error
 from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
@@ -1969,6 +1970,13 @@ _SORT_ADVICE = ("sort a copy instead ({name} = numpy.sort({name})), or sort an a
                 "(y = x * 2.0; y.sort())")
 
 
+def _written_on_the_line(source, stmt, name):
+    """Whether ``name`` is written on the user's line of ``stmt`` (not a name astgrad made
+    for a part of it, as ``t`` for ``y[1:]`` in ``y[1:].sort()``)."""
+    text = source.line_text(stmt)
+    return text is None or re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
@@ -1990,13 +1998,19 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
         what = f".{method}()" if method is not None else registry.describe(target)
         changed = call.func.value if method is not None else (call.args[0] if call.args else None)
-        whose = f"'{changed.id}'" if isinstance(changed, gast.Name) else "its argument"
-        advice = _QUEUE_ADVICE if method in ("put", "put_nowait") else \
-            _SORT_ADVICE.format(name=whose.strip("'")) if method == "sort" and whose != "its argument" else \
+        named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
+        whose = f"'{changed.id}'" if named else "a value this line computes" \
+            if isinstance(changed, gast.Name) else "its argument"
+        queue_put = method == "put_nowait" or method == "put" and len(call.args) < 2     # (an array's: a.put(ind, v))
+        advice = _QUEUE_ADVICE if queue_put else \
+            _SORT_ADVICE.format(name=changed.id) if method == "sort" and named else \
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)
     check_entered_manager(source, stmt, active if varied is None else varied)
+    held_method = held_method_call_error(source, stmt, fn, active if varied is None else varied)
+    if held_method is not None:
+        raise held_method
     if _only_checks(call, method, target):
         return
     if method is not None:

@@ -1,0 +1,50 @@
+"""A method of a value held in a name, then called for its effect (``app = xs.append``,
+then ``app(v * w)``; ``srt = a.sort``, then ``srt()``; ``setter = a.__setitem__``).
+
+The call changes the value the method was taken from, which the derivative cannot see: the
+call names neither that value nor the method. Written on the object (``xs.append(v)``,
+``a.sort()``, ``a[2] = w``), the same change is followed or refused by what astgrad knows
+of the method; held in a name, it went by with no error, and the derivative missed it (a
+zero or partial gradient). It is refused, naming the method and the line that took it."""
+
+import gast
+
+
+def held_method_call_error(source, stmt, fn, varied):
+    """The refusal of ``stmt``, a call made for its effect of a name the core tree ``fn``
+    binds to a method of one of its own values (a parameter or a name it binds), where that
+    value or an argument of the call depends on the inputs (``varied``); None otherwise."""
+    call = stmt.value
+    if fn is None or not isinstance(call.func, gast.Name):
+        return None
+    taken = _method_taken(fn, call.func.id)
+    if taken is None:
+        return None
+    receiver, method = taken.value.id, taken.attr
+    arguments = call.args + [keyword.value for keyword in call.keywords]
+    if receiver not in varied and not any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
+        return None
+    return source.error(
+        f"calling '{call.func.id}', which holds the method {receiver}.{method}, for its effect: it may "
+        f"change '{receiver}' in place, which astgrad cannot see through a method held in a name. Call the "
+        f"method on its object ({receiver}.{method}(...)), which astgrad follows or refuses by what the method "
+        "does", stmt, construct=f"call of a held method {receiver}.{method}")
+
+
+def _method_taken(fn, name):
+    """The ``value.attr`` (an attribute of a name ``fn`` binds or takes as a parameter) that
+    an assignment in ``fn`` binds ``name`` to, or None."""
+    owned = _own_names(fn)
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                and node.targets[0].id == name and isinstance(node.value, gast.Attribute) \
+                and isinstance(node.value.value, gast.Name) and node.value.value.id in owned:
+            return node.value
+    return None
+
+
+def _own_names(fn):
+    """The names ``fn`` takes as parameters or binds."""
+    names = {arg.id for arg in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs if isinstance(arg, gast.Name)}
+    names.update(node.id for node in gast.walk(fn) if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store))
+    return names
