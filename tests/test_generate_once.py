@@ -6,11 +6,14 @@ import concurrent.futures
 import os
 import threading
 
+import gast
 import numpy as np
 import pytest
 
 import astgrad
 from astgrad import caching, pipeline, prepared
+from astgrad.analysis import purity
+from astgrad.core import anno
 from astgrad import d
 from astgrad.rules import rule_reads
 from fd import assert_close, numerical_grad
@@ -240,6 +243,47 @@ def test_the_check_keeps_the_normalization_for_the_proof_without_copying_it():
 
 def product(x, y):
     return np.sin(x) @ y        # a number for two vectors, a vector for a matrix and a vector
+
+
+def seeded_helper(v):
+    rng = np.random.default_rng(0)
+    s = np.sin(v) * rng.normal()
+    return s + v
+
+
+def noisy_helper(v):
+    return np.cos(v) + np.random.normal()
+
+
+def _tree_and_annotations(tree):
+    """``tree`` as text, with the annotations of each node (by identity): what an
+    analysis that only reads it must leave as it was."""
+    return gast.dump(tree), [(key, id(value)) for node in gast.walk(tree)
+                             for key, value in anno.annotations(node).items()]
+
+
+def test_the_impurity_search_reads_the_kept_normalization_without_copying_or_changing_it(monkeypatch):
+    """The search for a draw or a clock read in a function (of its callees too) reads
+    the normalized tree kept for the function's next generations: no copy, and the tree
+    is as it was, so that the next generation copies what parsing made."""
+    copies = []
+    copied = prepared._copied
+    monkeypatch.setattr(prepared, "_copied", lambda made: copies.append(made[1].name) or copied(made))
+    kept = {}
+    for helper, impure in ((seeded_helper, False), (noisy_helper, True)):
+        caching.prepare(helper)            # parsed and normalized, kept for its next generations
+        kept[helper] = prepared.pristine(helper), _tree_and_annotations(prepared.pristine(helper))
+        copies[:] = []
+        source, tree = caching.read_prepared(helper)
+        assert tree is kept[helper][0] and source.filename == helper.__code__.co_filename
+        assert (purity.first_impure_call(helper, caching.read_prepared) is not None) == impure
+        assert copies == [] and _tree_and_annotations(prepared.pristine(helper)) == kept[helper][1]
+    x, y = np.linspace(0.1, 0.9, 3), np.linspace(-1.0, 1.0, 3)
+    g = astgrad.grad(lambda v, w: np.sum(seeded_helper(v) * w))
+    slope = np.random.default_rng(0).normal()
+    assert_close(g(x, y), (np.cos(x) * slope + 1.0) * y)
+    tree, before = kept[seeded_helper]
+    assert prepared.pristine(seeded_helper) is tree and _tree_and_annotations(tree) == before
 
 
 def test_each_further_kind_of_arguments_parses_the_function_once(parsed, counted):

@@ -958,7 +958,7 @@ def test_mutual_recursion_started_from_two_threads_works_in_both(modules):
     assert not caching._flights and not caching._waiting and not caching._in_progress
 
 
-def _one_thread_inside_the_other(analysis, first_fn, second_fn):
+def _one_thread_inside_the_other(analysis, first_fn, second_fn, prepare=caching.prepare):
     """``analysis(first_fn, prepare)`` in one thread, held inside its ``prepare``, while
     another thread runs ``analysis(second_fn, prepare)`` to the end: both results."""
     inside, release = threading.Event(), threading.Event()
@@ -966,12 +966,12 @@ def _one_thread_inside_the_other(analysis, first_fn, second_fn):
     def slow_prepare(fn):
         inside.set()
         release.wait(10)
-        return caching.prepare(fn)
+        return prepare(fn)
 
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         first = pool.submit(analysis, first_fn, slow_prepare)
         assert inside.wait(10)
-        second = pool.submit(analysis, second_fn, caching.prepare).result(timeout=60)
+        second = pool.submit(analysis, second_fn, prepare).result(timeout=60)
         release.set()
         return first.result(timeout=60), second
 
@@ -1003,7 +1003,7 @@ def test_the_purity_search_of_one_function_in_two_threads_is_not_taken_as_pure(m
     # B must find noisy's random draw, not take A's unfinished search for "pure"
     from astgrad.analysis import purity
     mod = modules(NOISY)
-    first, second = _one_thread_inside_the_other(purity.first_impure_call, mod.noisy, mod.outer)
+    first, second = _one_thread_inside_the_other(purity.first_impure_call, mod.noisy, mod.outer, caching.read_prepared)
     assert first is not None and second is not None
 
 

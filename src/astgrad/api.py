@@ -1163,11 +1163,11 @@ def _refuse_changing_draws(f, transform, arguments=None):
     call's arguments are known): a random generator given there makes a method call on
     an object of a class not known from the code (``gen.normal()``) such a draw."""
     from .analysis.purity import first_impure_call, stateful_argument
-    from .caching import prepare
+    from .caching import read_prepared
     fn = _plain_function(f)
     if fn is None:
         return
-    found = first_impure_call(fn, prepare)
+    found = first_impure_call(fn, read_prepared)
     if found is None:
         return
     what = found.what       # (found is cached: left as it is)

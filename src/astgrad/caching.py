@@ -814,7 +814,13 @@ def prepare(fn):
     return prepared.prepared(fn, lambda: _pipeline().prepare(fn, callees))
 
 
-callees = Callees(derive, prepare, _announce, prepared.pristine, _hold)     # what the stages reach the engine through
+def read_prepared(fn):
+    """(source, normalized tree) of ``prepare(fn)`` for an analysis that only reads the
+    code: the tree is not a copy, and must not be changed (see ``Callees``)."""
+    return prepared.to_read(fn, lambda: _pipeline().prepare(fn, callees))
+
+
+callees = Callees(derive, prepare, _announce, prepared.pristine, _hold, read_prepared)     # what the stages reach the engine through
 object_operators.ENGINE.derive = derive       # operators on objects of classes found when the code runs
 
 _NOT_YET = object()             # no function: a Current not generated yet

@@ -4,7 +4,8 @@ A function's gradient, its gradient with the value, its jvp, its zero-safe twin 
 version specialized to kinds of arguments all start from the same parse and
 normalization. Its result is kept for the most recently prepared functions (a bounded
 number: the tree of a long function is large) and each generation gets a copy of it,
-which its transform is free to change.
+which its transform is free to change. An analysis that only reads a function's code
+(``to_read``) is handed the kept tree itself: copying it cost as much as the analysis.
 
 A kept result is used only while it is what parsing and normalizing again would give:
 the function has the same code and defaults, its file is as it was (an edited file is
@@ -57,6 +58,21 @@ class _Kept:
 def prepared(fn, make):
     """``make()``'s (source, normalized tree, namer, namespace) for ``fn``: a copy of the
     one kept while it holds, else made now (and kept where it may be)."""
+    made, kept = _kept_or_made(fn, make)
+    return _copied(made) if kept else made
+
+
+def to_read(fn, make):
+    """(source, normalized tree) of ``prepared(fn, make)``, for an analysis that only
+    reads them: the tree is the one kept (not a copy: the caller must neither change nor
+    annotate it); the source is a copy, as resolving a name on it remembers the value read."""
+    made, kept = _kept_or_made(fn, make)
+    return (made[0].copy() if kept else made[0]), made[1]
+
+
+def _kept_or_made(fn, make):
+    """(the kept (source, normalized tree, namer, namespace) for ``fn`` while it holds,
+    True), else (made now, whether it was kept: not a copy in either case)."""
     with _lock:
         entries = _by_function.get(fn)
         kept = entries.get("kept") if entries is not None else None
@@ -66,7 +82,7 @@ def prepared(fn, make):
         if kept.holds(fn):
             note_reads(kept.reads)
             note_read(kept.rules)
-            return _copied(kept.prepared)
+            return kept.prepared, True
         _forget(fn)
     version = VERSION[0]
     with logging_reads() as log, logging_lookups() as looked_up:
@@ -74,7 +90,7 @@ def prepared(fn, make):
         made = make()
         log.reads.extend((fn, parts, chain) for parts, chain in made[0].dependencies)
     if log.engine_used:
-        return made
+        return made, False
     if made[0].filename != fn.__code__.co_filename:
         file = _file_state(made[0].filename)
     kept = _Kept(fn, RulesRead(version, looked_up), file, made, _distinct(log.reads))
@@ -86,7 +102,7 @@ def prepared(fn, make):
             oldest = _recent.popitem(last=False)[1]()
             if oldest is not None:
                 _by_function.pop(oldest)
-    return _copied(made)
+    return made, True
 
 
 def pristine(fn):

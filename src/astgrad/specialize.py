@@ -29,7 +29,7 @@ import threading
 
 from . import argument_kinds
 from .argument_kinds import kind_of
-from .caching import Current, checked_normalized, made_before, prepare
+from .caching import Current, checked_normalized, made_before, read_prepared
 from .chains import MAX_VERSIONS, BoundedVersions, Chain
 from .core.functions import seed_parameter, underlying
 from .generation_records import PROVEN, TANGENT_ONLY
@@ -215,7 +215,7 @@ def _proven(function, part, key=None):
     try:
         tree = checked_normalized(fn, key) if key is not None else None
         if tree is None:
-            _, tree, _, _ = prepare(fn)
+            _, tree = read_prepared(fn)
     except Exception:       # noqa: BLE001 - not proven; generating the code reports any error
         return False
     return returns_real_number(tree, dict(part[1]), shapes._is_elementwise, shapes._SHAPE_OF_SECOND)

@@ -110,15 +110,15 @@ def clear():
     _cache.clear()
 
 
-def first_impure_call(fn, prepare, fixed=frozenset()):
+def first_impure_call(fn, read, fixed=frozenset()):
     """The first ImpureCall in user function ``fn`` or the user functions it calls, or
-    None. ``prepare(fn)`` gives its normalized code (source, tree, namer, namespace);
+    None. ``read(fn)`` gives its normalized code to read (source, tree: see ``Callees.read``);
     ``fixed``: the parameters given an int written in the code, which may seed a
     generator (analysis/seeds.py)."""
-    return guarded_impure_call(fn, prepare, fixed)[0]
+    return guarded_impure_call(fn, read, fixed)[0]
 
 
-def guarded_impure_call(fn, prepare, fixed=frozenset()):
+def guarded_impure_call(fn, read, fixed=frozenset()):
     """(first_impure_call's answer, the guards ``(globals, name, value)`` it holds
     under: the global names its code and its callees' read). An answer found
     before is kept while each module constant it took for a fixed seed (``SEED = 0``,
@@ -136,7 +136,7 @@ def guarded_impure_call(fn, prepare, fixed=frozenset()):
     _visiting.functions.append(fn)
     guards = []
     try:
-        found = _search(fn, prepare, fixed, guards)
+        found = _search(fn, read, fixed, guards)
     finally:
         _visiting.functions.remove(fn)
     answer = (found, tuple(guards))
@@ -206,11 +206,11 @@ def _seed_guards(source, tree, bound):
     return [(source.globals, name, source.globals[name]) for name in sorted(names) if name in source.globals]
 
 
-def _search(fn, prepare, fixed, guards):
+def _search(fn, read, fixed, guards):
     """The first ImpureCall in ``fn``; adds to ``guards`` the seed constants the answer
     relies on, its own and its callees'."""
     try:
-        source, tree, _, _ = prepare(fn)
+        source, tree = read(fn)
     except TransformError:
         return None             # the callee's own derivative reports what is wrong with it
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
@@ -220,7 +220,7 @@ def _search(fn, prepare, fixed, guards):
     constants = seeds.constant_seeds(tree, source, bound)       # default_rng(SEED), SEED = 0 in the module
     guards.extend(_seed_guards(source, tree, bound))
     seeded = seeds.seeded_generators(tree, fixed, constants)
-    seeded |= seeds.held_seeded_generators(tree, source, prepare, seeded)
+    seeded |= seeds.held_seeded_generators(tree, source, read, seeded)
     fixed |= seeds.fixed_locals(tree, bound) | constants
     int_names = seeds.int_names(tree, source, bound)
     global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
@@ -244,7 +244,7 @@ def _search(fn, prepare, fixed, guards):
             if what is not None and not (what.startswith("time.") and only_reported(tree, stmt)):
                 return ImpureCall([name], source, stmt, what)
             if is_user_function(target) and hasattr(underlying(target), "__code__"):
-                inner, inner_guards = guarded_impure_call(target, prepare, seeds.fixed_parameters(node, target, int_names))
+                inner, inner_guards = guarded_impure_call(target, read, seeds.fixed_parameters(node, target, int_names))
                 guards.extend(inner_guards)
                 if inner is not None:
                     return ImpureCall([name] + inner.chain, inner.source, inner.node, inner.what)

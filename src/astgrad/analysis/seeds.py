@@ -132,7 +132,7 @@ def fixed_locals(tree, bound):
             if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1 and is_int_literal(stmt.value)}
 
 
-def held_seeded_generators(tree, source, prepare, seeded):
+def held_seeded_generators(tree, source, read, seeded):
     """The names bound once to ``o.attr`` (``t = self_1.rs``), ``o`` an object the code
     builds (through names bound once to it) whose ``__init__`` stores in ``attr`` a
     generator made from a fixed seed, there or here (one of ``seeded``, the names bound
@@ -144,7 +144,7 @@ def held_seeded_generators(tree, source, prepare, seeded):
     objects = {}
     for name in values:
         _, value = _followed(name, values)         # self_1 = self; self = q
-        held = _held_by_instance(value, values, (tree, prepare, fixed_name), seeded)
+        held = _held_by_instance(value, values, (tree, read, fixed_name), seeded)
         if held:
             objects[name] = held
     if not objects:
@@ -162,8 +162,8 @@ def _held_by_instance(value, values, context, seeded):
     """The attributes holding a generator made from a fixed seed, of the object
     ``instance(C, attrs)`` (``value``) where ``attrs`` is bound to a call of C's
     ``__init__`` twin, which makes the generator or is given one of ``seeded``; else an
-    empty set. ``context``: (the code's tree, prepare, its ``int_names`` test)."""
-    tree, prepare, fixed_name = context
+    empty set. ``context``: (the code's tree, ``Callees.read``, its ``int_names`` test)."""
+    tree, read, fixed_name = context
     if not (isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime_objects.instance
             and len(value.args) == 2 and isinstance(value.args[1], gast.Name)):
         return set()
@@ -176,7 +176,7 @@ def _held_by_instance(value, values, context, seeded):
         return set()
     try:
         given = inspect.signature(twin).bind(*made.args, **{kw.arg: kw.value for kw in made.keywords}).arguments
-        _, twin_tree, _, _ = prepare(twin)
+        _, twin_tree = read(twin)
     except (TypeError, ValueError, TransformError):
         return set()
     twin_bound = bindings(twin_tree)

@@ -15,6 +15,9 @@ class Callees:
     ``prepare(fn)``: ``fn`` parsed and normalized, (source, tree, namer, namespace).
     ``pristine(fn)``: the normalized tree ``prepare(fn)`` hands out copies of, where it is
     kept (not a copy: for analyses that only read it), else None.
+    ``read(fn)``: (source, normalized tree) of ``prepare(fn)`` for an analysis that only
+    reads them: the tree is the one kept for the next generation, not a copy, which the
+    caller must neither change nor annotate.
     ``grad``, ``value_and_grad``, ``jvp``: astgrad's own transforms, which differentiated code may call; the
     api module, above the engine, fills them in.
     ``announce(keywords)``: a mode tells the engine the keyword-only parameters of the
@@ -24,12 +27,13 @@ class Callees:
     ``(mapping, key, expected)`` does too (a module constant seeding a callee's draws).
     ``first_iterator(fn)``: (function, name, value, line) for an iterator a function ``fn``
     reaches reads from a global (``next(COUNTER)``), else None; filled in by the api."""
-    __slots__ = ("derive", "prepare", "pristine", "grad", "value_and_grad", "jvp", "announce", "hold",
+    __slots__ = ("derive", "prepare", "pristine", "read", "grad", "value_and_grad", "jvp", "announce", "hold",
                  "first_iterator")
 
-    def __init__(self, derive, prepare, announce=None, pristine=None, hold=None):
+    def __init__(self, derive, prepare, announce=None, pristine=None, hold=None, read=None):
         self.derive = derive
         self.prepare = prepare
+        self.read = read or (lambda fn: prepare(fn)[:2])
         self.pristine = pristine or (lambda fn: None)
         self.announce = announce or (lambda keywords: None)
         self.hold = hold or (lambda guards: None)

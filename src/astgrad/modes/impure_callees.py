@@ -17,12 +17,12 @@ def impure_call(mode, stmt, op):
     """The ImpureCall in the helper ``op`` calls (``stmt``), given the seeds the call
     writes in the code (``noise(x, 0)``: a generator the helper makes from its parameter
     ``seed`` draws the same numbers each run); else None."""
-    found, guards = guarded_impure_call(op.key, mode.callees.prepare)
+    found, guards = guarded_impure_call(op.key, mode.callees.read)
     if found is not None and isinstance(stmt.value, gast.Call):
         bound = seeds.bindings(mode.fn)
         fixed = seeds.fixed_parameters(stmt.value, underlying(op.key), seeds.int_names(mode.fn, mode.source, bound))
         if fixed:
-            found, guards = guarded_impure_call(op.key, mode.callees.prepare, fixed)
+            found, guards = guarded_impure_call(op.key, mode.callees.read, fixed)
     if found is None:       # the code made holds while each seed constant the helper reads is that int
         mode.callees.hold(seed_guards(guards))
     return found

@@ -43,7 +43,7 @@ def uncached(normalizer, obj, node):
         raise normalizer._refuse(f"a call of the cached helper {name}, which reads {state}: the "
                                  "cache would keep results computed with an earlier value", node, _ADVICE)
     try:
-        impure = first_impure_call(helper, normalizer.callees.prepare)
+        impure = first_impure_call(helper, normalizer.callees.read)
     except (TransformError, TypeError, OSError):
         impure = None
     if impure is not None:

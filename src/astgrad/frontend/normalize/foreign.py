@@ -59,7 +59,7 @@ class ForeignLowering:
         fixed = fixed_parameters(node, callee, lambda name: name not in self.locals
                                  and type(self.source.resolve(name)) is int)
         try:
-            return not _calls_itself(callee) and first_impure_call(callee, self.callees.prepare, fixed) is not None \
+            return not _calls_itself(callee) and first_impure_call(callee, self.callees.read, fixed) is not None \
                 and not callee_effects(callee, self.callees.prepare).mutated and not _writes_outside(callee)
         except (TransformError, TypeError, OSError):
             return False
