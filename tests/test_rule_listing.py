@@ -164,14 +164,22 @@ def test_a_missing_rule_names_the_function_as_the_user_writes_it():
 # -- templates parsed on first use ----------------------------------------------------------------
 
 def test_import_parses_no_template():
-    code = ("import gc, astgrad; from astgrad.rules.template import Template; "
-            "ts = [o for o in gc.get_objects() if isinstance(o, Template)]; "
-            "print(len(ts), sum(t.parsed for t in ts))")
+    """``import astgrad`` registers no rule (the table's first read does, rules/loading.py),
+    and registering them parses no template (each is parsed when first used)."""
+    code = ("import gc, astgrad; from astgrad.rules.template import Template\n"
+            "def templates():\n"
+            "    ts = [o for o in gc.get_objects() if isinstance(o, Template)]\n"
+            "    return f'{len(ts)} {sum(t.parsed for t in ts)}'\n"
+            "print(templates())\n"
+            "from astgrad.rules import registry\n"
+            "print(registry.primitive(len) is not None, templates())\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = fresh_process.run(["-c", code], src=str(ROOT / "src"), env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    total, parsed = map(int, done.stdout.split())
-    assert total > 500 and parsed == 0
+    at_import, after_read = done.stdout.splitlines()
+    assert at_import == "0 0"
+    read, total, parsed = after_read.split()
+    assert read == "True" and int(total) > 500 and parsed == "0"
 
 
 def test_two_threads_reading_one_template_parse_it_once(monkeypatch):

@@ -101,6 +101,8 @@ def load_imported():
             break
     else:
         return
+    from .loading import load_rules
+    load_rules()        # astgrad's own rules first (which may add to _pending): a library's come after them
     with _loading:
         for entry in list(_pending):
             if entry[0] in sys.modules:
