@@ -64,8 +64,13 @@ def load_rules():
             table.__class__ = table.plain
         _unread.clear()
         _state["loaded"] = True
-    from . import optional
-    optional.load_imported()    # facts declared by name for modules the program imported already
+    for hook in AFTER_LOADING:
+        hook()
+
+
+# called once astgrad's own rules are registered, outside the lock: optional.load_imported,
+# which attaches the facts they declared by name for modules the program imported already
+AFTER_LOADING = []
 
 
 def loaded():
