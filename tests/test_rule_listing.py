@@ -182,6 +182,17 @@ def test_import_parses_no_template():
     assert read == "True" and int(total) > 500 and parsed == "0"
 
 
+def test_a_template_without_source_is_refused_saying_so():
+    """A rule whose template was made by exec (or typed at a prompt) has no source to read:
+    registering it raises an error naming the template, and registers nothing."""
+    namespace = {"d": registry.d, "np": np}
+    exec("def tanh_rule(y, x):\n    d[x] = d[y] * 2.0\n", namespace)
+    before = registry.lookup(registry.ADJOINTS, np.tanh)
+    with pytest.raises(TypeError, match="rule template tanh_rule: cannot read its source .*define it in a file"):
+        registry.adjoint(np.tanh)(namespace["tanh_rule"])
+    assert registry.lookup(registry.ADJOINTS, np.tanh) is before
+
+
 def test_two_threads_reading_one_template_parse_it_once(monkeypatch):
     def sin_rule(y, x):
         d[x] = d[y] * np.cos(x)

@@ -289,7 +289,7 @@ def declare(*primitives, **facts):
 def _register_template(kind, primitive):
     def decorate(fn):
         template = Template(fn, kind, primitive)
-        if not getattr(fn, "__module__", "").startswith("astgrad."):
+        if not (getattr(fn, "__module__", None) or "").startswith("astgrad."):
             template.parse()    # a user's rule: a malformed template raises here, registering nothing
         load_rules()
         with _changing:
