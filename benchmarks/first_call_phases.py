@@ -9,6 +9,7 @@ without the steps inside it):
 
     import astgrad      ``import astgrad`` after NumPy (cold only)
     engine import       the generation engine, loaded when code is first generated
+    rule table          astgrad's own rules, registered when the rule table is first read
     parse               reading and parsing the function's source
     normalize           the core form (what ``pipeline.prepare`` does besides parsing)
     keep a copy         the copy of the normalized tree the next generation starts from
@@ -23,7 +24,7 @@ The steps are found by wrapping the engine's functions in the child process, so 
 sum is the CPU time of ``grad(f)`` and the first call (plus the wrappers' own, a few
 microseconds each). Where the cold and warm columns differ is what a process pays once.
 
-    python benchmarks/first_call_phases.py [--statements 300] [--runs 5] [--shapes straight,branchy,loopy]
+    python benchmarks/first_call_phases.py [--statements 300] [--runs 5] [--shapes straight,branchy,loopy] [--src DIR]
 """
 
 import argparse
@@ -89,6 +90,11 @@ def engine():
 
 
 caching._pipeline = engine
+try:                # astgrad's own rules, registered when the rule table is first read
+    from astgrad.rules import loading
+    loading.load_rules = step("rule table", loading.load_rules)
+except ImportError:     # registered with import astgrad
+    pass
 x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
 found = {}
 for run in ("cold", "warm"):
@@ -106,7 +112,7 @@ found["cold"]["import astgrad"] = imported
 print(json.dumps(found))
 '''
 
-STEPS = ("import astgrad", "engine import", "parse", "normalize", "keep a copy", "rule templates", "transform",
+STEPS = ("import astgrad", "engine import", "rule table", "parse", "normalize", "keep a copy", "rule templates", "transform",
          "output proof", "optimize", "emit", "compile", "the rest")
 
 
@@ -115,6 +121,7 @@ def main(argv=None):
     parser.add_argument("--statements", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shapes", default="straight,branchy,loopy")
+    parser.add_argument("--src", help="the source directory of the astgrad to measure (default: the one Python finds)")
     args = parser.parse_args(argv)
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
@@ -124,7 +131,7 @@ def main(argv=None):
             with open(os.path.join(directory, "target.py"), "w") as handle:
                 handle.write("import numpy as np\n\n\n" + SHAPES[shape](args.statements))
             cache = os.path.join(directory, "cache")
-            runs = [run(directory, cache, enabled=False, child=CHILD) for _ in range(args.runs)]
+            runs = [run(directory, cache, enabled=False, child=CHILD, src=args.src) for _ in range(args.runs)]
         print(f"\n{shape} ({args.statements} statements), CPU ms, least of {args.runs} processes")
         print(f"{'step':<16} {'cold':>8} {'warm':>8}")
         totals = {"cold": 0.0, "warm": 0.0}

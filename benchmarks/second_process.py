@@ -19,8 +19,12 @@ later processes call the gradient with matrices where the first called it with v
 each with its own copy of the cache the first one filled: the check is on disk, the
 code for the new kinds is generated.
 
+With ``--src DIR ...`` the processes run the astgrad of each source directory given (two
+checkouts' ``src``: before and after a change), one after the other run by run, so that
+load on the machine weighs on each alike; each gets its own cache and bytecode directories.
+
     python benchmarks/second_process.py [--statements 300] [--runs 5] [--no-cache] [--no-bytecode] [--best]
-        [--other-kinds]
+        [--other-kinds] [--src DIR ...]
 """
 
 import argparse
@@ -75,13 +79,17 @@ print(json.dumps({"generated": generated, "cpu": time.process_time() - cpu, "gra
 '''
 
 
-def run(directory, cache, enabled=True, bytecode=True, kinds="vectors", child=CHILD):
+def run(directory, cache, enabled=True, bytecode=True, kinds="vectors", child=CHILD, src=None):
     environment = dict(os.environ, ASTGRAD_CACHE="1" if enabled else "0", ASTGRAD_CACHE_DIR=cache)
+    if src is not None:
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [src, environment.get("PYTHONPATH")]))
     if bytecode:    # as an installed package has: the modules compiled once (as at install), then loaded
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
         environment["PYTHONPYCACHEPREFIX"] = os.path.join(directory, "bytecode")
         if not os.path.isdir(environment["PYTHONPYCACHEPREFIX"]):
-            subprocess.run([sys.executable, "-c", "import astgrad.pipeline"], env=environment, check=True)
+            # the engine and the rule table (which registers when first read)
+            subprocess.run([sys.executable, "-c", "import astgrad.pipeline; astgrad.rules.registry.primitive(len)"],
+                           env=environment, check=True)
     done = subprocess.run([sys.executable, "-c", child, directory, kinds], env=environment, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
@@ -112,27 +120,45 @@ def main(argv=None):
     parser.add_argument("--best", action="store_true", help="the least of the runs instead of the median")
     parser.add_argument("--other-kinds", action="store_true",
                         help="later processes call the gradient with matrices, not the first one's vectors")
+    parser.add_argument("--src", nargs="+", default=[None],
+                        help="the source directories of the astgrads to compare (default: the one Python finds)")
     args = parser.parse_args(argv)
     statistic = min if args.best else statistics.median
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
-    print(f"{'shape':<9} {'first process (ms)':>19} {'later: generated':>25} {'CPU (ms)':>9} {'grad() (ms)':>12} "
+    label = 13 if len(args.src) > 1 else 9
+    for number, src in enumerate(args.src if len(args.src) > 1 else ()):
+        print(f"[{number}] {src}")
+    print(f"{'shape':<{label}} {'first process (ms)':>19} {'later: generated':>25} {'CPU (ms)':>9} {'grad() (ms)':>12} "
           f"{'wall (ms)':>10} {'import (ms)':>12}")
     for shape, make in dict(SHAPES, calling=calling).items():
-        with tempfile.TemporaryDirectory() as directory:
-            with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
-                handle.write("import numpy as np\n\n\n" + make(args.statements))
-            cache = os.path.join(directory, "cache")
-            first = run(directory, cache, bytecode=not args.no_bytecode)
-            later = [run(directory, _copied(cache, run_number) if args.other_kinds else cache, not args.no_cache,
-                         not args.no_bytecode, "matrices" if args.other_kinds else "vectors")
-                     for run_number in range(args.runs)]
-            generated = "+".join(sorted({kind for result in later for kind in result["generated"]})) or "nothing"
-            print(f"{shape:<9} {first['cpu'] * 1e3:19.0f} {generated:>25} "
-                  f"{statistic(r['cpu'] for r in later) * 1e3:9.1f} "
-                  f"{statistic(r['grad'] for r in later) * 1e3:12.1f} "
-                  f"{statistic(r['wall'] for r in later) * 1e3:10.1f} "
-                  f"{statistic(r['import'] for r in later) * 1e3:12.1f}", flush=True)
+        with tempfile.TemporaryDirectory() as top:
+            for number, src in enumerate(args.src):
+                directory = os.path.join(top, str(number))
+                os.makedirs(directory)
+                with open(os.path.join(directory, "second_process_target.py"), "w") as handle:
+                    handle.write("import numpy as np\n\n\n" + make(args.statements))
+            directories = [os.path.join(top, str(number)) for number in range(len(args.src))]
+            first = [run(d, os.path.join(d, "cache"), bytecode=not args.no_bytecode, src=src)
+                     for d, src in zip(directories, args.src)]
+            later = [[] for _ in args.src]
+            for run_number in range(args.runs):
+                for results, directory, src in zip(later, directories, args.src):
+                    cache = os.path.join(directory, "cache")
+                    results.append(run(directory, _copied(cache, run_number) if args.other_kinds else cache,
+                                       not args.no_cache, not args.no_bytecode,
+                                       "matrices" if args.other_kinds else "vectors", src=src))
+            for number, (made, results) in enumerate(zip(first, later)):
+                _row(f"{shape} [{number}]" if len(args.src) > 1 else shape, made, results, statistic, label)
+
+
+def _row(label, first, later, statistic, width):
+    generated = "+".join(sorted({kind for result in later for kind in result["generated"]})) or "nothing"
+    print(f"{label:<{width}} {first['cpu'] * 1e3:19.0f} {generated:>25} "
+          f"{statistic(r['cpu'] for r in later) * 1e3:9.1f} "
+          f"{statistic(r['grad'] for r in later) * 1e3:12.1f} "
+          f"{statistic(r['wall'] for r in later) * 1e3:10.1f} "
+          f"{statistic(r['import'] for r in later) * 1e3:12.1f}", flush=True)
 
 
 if __name__ == "__main__":

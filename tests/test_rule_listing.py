@@ -164,14 +164,33 @@ def test_a_missing_rule_names_the_function_as_the_user_writes_it():
 # -- templates parsed on first use ----------------------------------------------------------------
 
 def test_import_parses_no_template():
-    code = ("import gc, astgrad; from astgrad.rules.template import Template; "
-            "ts = [o for o in gc.get_objects() if isinstance(o, Template)]; "
-            "print(len(ts), sum(t.parsed for t in ts))")
+    """``import astgrad`` registers no rule (the table's first read does, rules/loading.py),
+    and registering them parses no template (each is parsed when first used)."""
+    code = ("import gc, astgrad; from astgrad.rules.template import Template\n"
+            "def templates():\n"
+            "    ts = [o for o in gc.get_objects() if isinstance(o, Template)]\n"
+            "    return f'{len(ts)} {sum(t.parsed for t in ts)}'\n"
+            "print(templates())\n"
+            "from astgrad.rules import registry\n"
+            "print(registry.primitive(len) is not None, templates())\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = fresh_process.run(["-c", code], src=str(ROOT / "src"), env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    total, parsed = map(int, done.stdout.split())
-    assert total > 500 and parsed == 0
+    at_import, after_read = done.stdout.splitlines()
+    assert at_import == "0 0"
+    read, total, parsed = after_read.split()
+    assert read == "True" and int(total) > 500 and parsed == "0"
+
+
+def test_a_template_without_source_is_refused_saying_so():
+    """A rule whose template was made by exec (or typed at a prompt) has no source to read:
+    registering it raises an error naming the template, and registers nothing."""
+    namespace = {"d": registry.d, "np": np}
+    exec("def tanh_rule(y, x):\n    d[x] = d[y] * 2.0\n", namespace)
+    before = registry.lookup(registry.ADJOINTS, np.tanh)
+    with pytest.raises(TypeError, match="rule template tanh_rule: cannot read its source .*define it in a file"):
+        registry.adjoint(np.tanh)(namespace["tanh_rule"])
+    assert registry.lookup(registry.ADJOINTS, np.tanh) is before
 
 
 def test_two_threads_reading_one_template_parse_it_once(monkeypatch):

@@ -5,7 +5,9 @@ object the code is bound to (a module by its name, a function by its module and
 qualified name). Its key is a hash of everything that determines the code: the
 function's source text, file and first line, the mode and ``wrt``, the argument kinds
 (when code is specialized to them), the classes of the objects the function was made for
-(object_layouts.py: ``zip(w.q, xs)`` is other code where ``w.q`` iterates itself), astgrad's version and source, the rule table (the
+(object_layouts.py: ``zip(w.q, xs)`` is other code where ``w.q`` iterates itself), astgrad's version and source (which its own rules are
+part of: they are not counted, so a process served from the disk cache need not register
+them), whether only astgrad's rules are registered (the
 rules of an optional library such as SciPy, and its version, only for code that reached
 one of its objects), the Python and NumPy versions, and whether Python runs with ``-O``
 (which drops asserts). On load, the entry's checksum is verified and every name

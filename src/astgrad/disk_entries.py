@@ -157,7 +157,10 @@ def version():
 
 def rules_fingerprint():
     """The rule table's state, or None when rules were registered that astgrad's own
-    modules did not register (a user's ``@adjoint``): their code is not kept on disk."""
+    modules did not register (a user's ``@adjoint``): their code is not kept on disk.
+    astgrad's own rules do not count (they register when the table is first read, which a
+    process served by the disk cache never does): ``environment`` digests the files they
+    are written in, so a changed rule changes the key."""
     from .rules import optional
     return optional.trusted_version(registry.VERSION[0])
 

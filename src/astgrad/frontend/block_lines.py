@@ -24,6 +24,8 @@ def getsourcelines(code, text=None):
         lines, start = inspect.findsource(code)
     else:
         lines, start = text, code.co_firstlineno - 1    # (inspect's start for a code object)
+        if start >= len(lines):         # lines not of this code (exec'd text, a file changed since)
+            return None
     block = _block(lines, start)
     return None if block is None else (block, start + 1)
 

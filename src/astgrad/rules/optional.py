@@ -15,15 +15,19 @@ such modules (``numpy.polynomial``, ``logging``: importing them with astgrad was
 ``import astgrad``) are registered the same way, by ``register_when_imported``.
 
 The disk cache keys code by the core table's version (``trusted_version``: the optional
-libraries' registrations not counted) and, only for code that depends on an optional
-library, by the rules registered for those libraries too (``loaded_rules``): code that
-calls no SciPy function is the same whether or not the process imported SciPy.
+libraries' registrations not counted; astgrad's own rules, registered when the table is
+first read, are not counted either: the key holds the source files they are written in)
+and, only for code that depends on an optional library, by the rules registered for those
+libraries too (``loaded_rules``): code that calls no SciPy function is the same whether or
+not the process imported SciPy.
 """
 
 import contextlib
 import importlib
 import sys
 import threading
+
+from .loading import AFTER_LOADING, load_rules
 
 # (library module that must be imported, rule module that registers its rules)
 _OPTIONAL = (("scipy.special", "astgrad.rules.scipy_special"),
@@ -101,6 +105,7 @@ def load_imported():
             break
     else:
         return
+    load_rules()        # astgrad's own rules first (which may add to _pending): a library's come after them
     with _loading:
         for entry in list(_pending):
             if entry[0] in sys.modules:
@@ -141,3 +146,6 @@ def _register(library, rules):
     _loaded.append([library, registry.VERSION[0] - before])
     if before == _trusted["version"]:
         _trusted["version"] = registry.VERSION[0]
+
+
+AFTER_LOADING.append(load_imported)

@@ -42,6 +42,7 @@ import typing
 
 from ..core.functions import module_of
 from ..errors import TransformError
+from .loading import load_rules, unread
 from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
 
@@ -131,14 +132,14 @@ class Primitive:
 
 
 # Each lookup in these is noted while code is generated: the code depends on the entries
-# it looked up, found or not (rule_reads.py)
-PRIMITIVES = Table()        # key -> Primitive (a method that is the same primitive maps to its record)
+# it looked up, found or not (rule_reads.py). The first read registers astgrad's own rules (loading.py).
+PRIMITIVES = unread(Table)      # key -> Primitive (a method that is the same primitive maps to its record)
 # Indexes the engine reads, kept in step with PRIMITIVES by every registration:
-ADJOINTS = Table()
-TANGENTS = Table()
-NON_DIFFERENTIABLE = Table()    # key -> the object, for functions whose result carries no derivative
-ARRAY_METHODS = NameTable()     # name -> key of the numpy.ndarray method or attribute with rules
-NAMED_METHODS = NameTable()     # name -> {method objects with a record (any class: list.append too)}
+ADJOINTS = unread(Table)
+TANGENTS = unread(Table)
+NON_DIFFERENTIABLE = unread(Table)  # key -> the object, for functions whose result carries no derivative
+ARRAY_METHODS = unread(NameTable)   # name -> key of the numpy.ndarray method or attribute with rules
+NAMED_METHODS = unread(NameTable)   # name -> {method objects with a record (any class: list.append too)}
 METHOD_NAMES = ARRAY_METHODS    # the name older code used
 
 # VERSION (rule_reads.py) is bumped by every registration, and each entry's count of
@@ -220,6 +221,7 @@ def _index(record):
 def register(primitive, *, methods=(), **fields):
     """Set fields of ``primitive``'s record (templates, facts) and ``methods`` that are
     the same primitive; returns the record."""
+    load_rules()        # astgrad's own first: a later registration replaces theirs
     with _changing:
         if "adjoint" in fields or "tangent" in fields:
             record = _own_record(primitive)
@@ -249,6 +251,7 @@ def declare_counted(*primitives, **facts):
     """``declare`` for facts already counted in the version (``count_declaration``):
     the version stays. No code made before can call these functions: their module was
     not imported then."""
+    load_rules()
     with _changing:
         version = VERSION[0]
         declare(*primitives, **facts)
@@ -259,6 +262,7 @@ def import_counted(module):
     """Import the rule module ``module``, whose registrations are counted in the version
     already (``count_declaration``): the version stays, as for ``declare_counted``. Such
     a module registers only functions without a record (``unregistered``)."""
+    load_rules()
     with _changing:
         version = VERSION[0]
         importlib.import_module(module)
@@ -269,6 +273,7 @@ def unregistered(*primitives):
     """Whether none of ``primitives`` has a record: a rule module registered once its
     library is imported leaves a rule the program registered first as it is (registered
     later, the program's own would replace astgrad's, as it does for any other function)."""
+    load_rules()
     return all(dict.get(PRIMITIVES, rule_key(primitive)) is None for primitive in primitives)
 
 
@@ -284,8 +289,9 @@ def declare(*primitives, **facts):
 def _register_template(kind, primitive):
     def decorate(fn):
         template = Template(fn, kind, primitive)
-        if not getattr(fn, "__module__", "").startswith("astgrad."):
+        if not (getattr(fn, "__module__", None) or "").startswith("astgrad."):
             template.parse()    # a user's rule: a malformed template raises here, registering nothing
+        load_rules()
         with _changing:
             record = _own_record(primitive)
             setattr(record, kind, template)
@@ -545,8 +551,6 @@ def missing_rule_error(source, node, obj, mode):
         f"value in astgrad.stop_gradient(...) if no derivative should flow",
         node, construct=describe(obj))
 
-
-non_differentiable(unsupported)    # never in generated code: templates.py refuses it there
 
 
 __all__ = ["d", "adjoint", "tangent", "non_differentiable", "declare", "unsupported", "Primitive",

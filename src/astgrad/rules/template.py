@@ -107,7 +107,12 @@ def _parsed_source(fn):
             return source, _gast_parse(source)
         except SyntaxError:
             pass
-    source = textwrap.dedent(inspect.getsource(fn))
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except OSError as error:
+        raise TypeError(f"rule template {fn.__qualname__}: cannot read its source ({error}); astgrad reads a "
+                        "template from its source, so define it in a file (not in an interactive prompt or "
+                        "with exec)") from None
     return source, _gast_parse(source)
 
 

@@ -1,0 +1,78 @@
+"""astgrad's own rules, registered when the rule table is first read.
+
+Registering them (``builtin.py``) was most of ``import astgrad``, and code served from the
+disk cache reads no rule. So the table's indexes start as :func:`unread` tables: the first
+read of any of them (or the first registration, so that a program's rule replaces
+astgrad's, as it did when astgrad's registered at import) registers astgrad's own rules,
+then turns every index into its plain class, whose reads cost what they did before.
+
+Other threads reading meanwhile wait until the table is complete; the thread registering
+reads the table as it fills. astgrad's own rules leave the table's version
+(``rule_reads.VERSION``) as it was: they are fixed by astgrad's source, which the disk
+cache's key holds, so code made or loaded before they registered stays in use.
+"""
+
+import importlib
+import threading
+
+from .rule_reads import VERSION
+
+_lock = threading.RLock()
+_state = {"loaded": False, "loading": False}
+_unread = []        # the indexes still of their unread class
+
+_READS = ("get", "__contains__", "__getitem__", "__iter__", "__len__", "keys", "values", "items", "copy",
+          "setdefault", "pop", "__repr__", "__eq__")
+_classes = {}       # plain index class -> its unread subclass
+
+
+def unread(table_class):
+    """An empty index of ``table_class`` whose first read registers astgrad's own rules."""
+    subclass = _classes.get(table_class)
+    if subclass is None:
+        reads = {name: _reading(getattr(table_class, name)) for name in _READS}
+        subclass = _classes[table_class] = type(f"Unread{table_class.__name__}", (table_class,),
+                                                dict(reads, __slots__=(), plain=table_class))
+    table = subclass()
+    _unread.append(table)
+    return table
+
+
+def _reading(read):
+    def first_read(self, *args, **kwargs):
+        load_rules()
+        return read(self, *args, **kwargs)
+    first_read.__name__ = read.__name__
+    return first_read
+
+
+def load_rules():
+    """Register astgrad's own rules, unless they are (or, on this thread, are being) registered."""
+    if _state["loaded"]:
+        return
+    with _lock:
+        if _state["loaded"] or _state["loading"]:
+            return
+        _state["loading"] = True
+        version = VERSION[0]
+        try:
+            importlib.import_module(__package__ + ".builtin")
+        finally:
+            VERSION[0] = version
+            _state["loading"] = False
+        for table in _unread:
+            table.__class__ = table.plain
+        _unread.clear()
+        _state["loaded"] = True
+    for hook in AFTER_LOADING:
+        hook()
+
+
+# called once astgrad's own rules are registered, outside the lock: optional.load_imported,
+# which attaches the facts they declared by name for modules the program imported already
+AFTER_LOADING = []
+
+
+def loaded():
+    """Whether astgrad's own rules are registered."""
+    return _state["loaded"]
