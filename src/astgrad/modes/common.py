@@ -518,6 +518,30 @@ def _method_of_a_class(target):
     return ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>"
 
 
+def awaiting_receivers_class(error, fn, call):
+    """``error``, a refusal of ``call``, as a FunctionValueUnknown where ``call`` is a
+    method call on a name taken from a parameter of the core tree ``fn`` (or an item or
+    attribute of one): a method named like a list's, dict's or set's (``layer.update(w)``,
+    ``layer.append(w)``) may be the user's own, which the code made for the object's class
+    follows (argument_objects.py); on a real container the refusal is raised then."""
+    receiver = call.func.value if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) else None
+    if fn is not None and isinstance(receiver, gast.Name) and _from_parameter(fn, receiver.id):
+        return function_value_unknown(error)
+    return error
+
+
+def _waits_for_receivers_class(check):
+    """``check`` (of a statement ``stmt`` in the core tree ``fn``) whose refusal of a method
+    call waits for the receiver's class where it is known only then (``awaiting_receivers_class``)."""
+    @functools.wraps(check)
+    def checked(source, stmt, active, held=frozenset(), fn=None, varied=None):
+        try:
+            return check(source, stmt, active, held, fn, varied)
+        except TransformError as error:
+            raise awaiting_receivers_class(error, fn, stmt.value) from None
+    return checked
+
+
 def unknown_call_error(error, op, fn, array_method=False):
     """``error`` (no rule for ``op``, or an array method's rule that does not fit), as a
     FunctionValueUnknown where ``op`` is a method call on a value taken from a parameter of
@@ -638,7 +662,7 @@ def _element_read(stmt):
 
 
 def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
-                          helper=None, returned=None):
+                          helper=None, returned=None, fn=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -650,7 +674,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
-    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write."""
+    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write.
+    ``fn``: the core tree, whose method calls on objects taken from its parameters wait
+    for their classes (``awaiting_receivers_class``)."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
@@ -659,7 +685,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     check.analyze(live_at_end, prepare, writes)
     for write in writes:
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
-            _check_write(check, write)
+            try:
+                _check_write(check, write)
+            except TransformError as error:
+                raise awaiting_receivers_class(error, fn, getattr(write[0], "value", None)) from None
 
 
 class _WriteCheck:
@@ -1969,6 +1998,7 @@ _SORT_ADVICE = ("sort a copy instead ({name} = numpy.sort({name})), or sort an a
                 "(y = x * 2.0; y.sort())")
 
 
+@_waits_for_receivers_class
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a
