@@ -1,5 +1,5 @@
 """A method of the user's named like a list's, dict's or set's (``cell.update(w)``,
-``cell.append(w)``, ``cell.sort(w)``) called on an object the function is given (or an
+``cell.insert(w)``, ``cell.sort(w)``) called on an object the function is given (or an
 item or attribute of one): its class is known only when the code is made for the
 arguments, so the call waits for it and the class's method decides (followed on a copy
 of the argument, argument_objects.py), where the name alone would take it for the
@@ -19,12 +19,6 @@ class Cell:
 
     def update(self, w):
         self.W = self.W * w
-
-    def append(self, w):
-        self.W = self.W + w
-
-    def extend(self, w):
-        self.W = np.sin(self.W) * w
 
     def insert(self, w):
         self.W = self.W - 0.5 * w
@@ -57,20 +51,19 @@ class Net:
 def on_items(w, net):           # the base: "calling .update() changes 'cell' in place"
     for cell in net.cells:
         cell.update(w)
-        cell.append(w)
-        cell.extend(w)
         cell.insert(w)
         cell.remove(w)
+        cell.add(w)
     net.cells[1].setdefault(w)
     net.cells[0].clear(w)
     return np.sum(net.cells[0].W * net.cells[1].W)
 
 
 def on_the_argument_and_an_attribute(w, cell, net):
-    cell.append(w)
+    cell.setdefault(w)
     cell.sort(w)
     cell.update(w)
-    net.cell.add(w)
+    net.cell.insert(w)
     net.cell.discard(w)
     net.cell.sort(w)
     return np.sum(cell.W * net.cell.W * w)

@@ -675,20 +675,17 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
     ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write.
-    ``fn``: the core tree, whose method calls on objects taken from its parameters wait
-    for their classes (``awaiting_receivers_class``)."""
+    ``fn``: the core tree, where a helper storing into an attribute of a parameter waits
+    for the argument's class (``_attribute_of_a_parameter``)."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned)
+    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned, fn)
     check.analyze(live_at_end, prepare, writes)
     for write in writes:
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
-            try:
-                _check_write(check, write)
-            except TransformError as error:
-                raise awaiting_receivers_class(error, fn, getattr(write[0], "value", None)) from None
+            _check_write(check, write)
 
 
 class _WriteCheck:
@@ -696,8 +693,8 @@ class _WriteCheck:
     code (source, params, body), how to build runtime calls (helper, namer, refresh_row),
     and, once ``analyze``d, the sharing, the element reads and what is left unread."""
 
-    def __init__(self, source, params, body, makers, returned):
-        self.source, self.params, self.body, self.returned = source, params, body, returned
+    def __init__(self, source, params, body, makers, returned, fn=None):
+        self.source, self.params, self.body, self.returned, self.fn = source, params, body, returned, fn
         self.helper, self.namer, self.refresh_row = makers
         self.sharing = self.element_reads = self.unread = None
 
@@ -710,7 +707,7 @@ class _WriteCheck:
         self.sharing = Sharing(params, body, prepare)
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
                                                         [w[:2] for w in writes])
-        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing))
+        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
         _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
         # found when first asked
         self.unread = UnreadValues(body, params, live_at_end, value_reads, self.sharing.group)
@@ -1693,7 +1690,7 @@ def _insert_after(block, stmt, new):
     return False
 
 
-def _refuse_callees_changing_arguments(source, calls):
+def _refuse_callees_changing_arguments(source, calls, fn=None):
     """A call of a user function that changes an argument in place: the derivative would
     not see the change, so it is refused, naming the callee's line. A change of memory
     from outside (a global's object) matters only where a differentiated value goes in
@@ -1720,7 +1717,17 @@ def _refuse_callees_changing_arguments(source, calls):
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
             message = _callee_change_message(callee, argument, where)
-        raise source.error(message, stmt, construct=f"in-place change in {callee}")
+        error = source.error(message, stmt, construct=f"in-place change in {callee}")
+        raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
+
+
+def _attribute_of_a_parameter(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is bound only to an attribute of one of its
+    parameters (``t = m.layer`` for ``bump(m.layer, w)``): the code made for the argument's
+    class may follow a helper storing into it (handed_objects.py), on a copy."""
+    values = _value_sources(fn).get(name, ()) if fn is not None else ()
+    return bool(values) and all(isinstance(v, gast.Attribute) and isinstance(v.value, gast.Name)
+                                and v.value.id in _parameters(fn) for v in values)
 
 
 def _bound_names(tree):

@@ -16,7 +16,6 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
-from .. import object_layouts as L
 
 
 def _argument_writes(tree, written_by_call=None, rebound=None):
@@ -69,8 +68,6 @@ def _written_by_call(normalizer):
     receiver of a method changing a mutable default (``acc.append(v)``), and the
     arguments of a helper the normalizer inlines because it changes its arguments."""
     defaults, parameters = _container_defaults(normalizer.source.fn), _parameters(normalizer.source.tree)  # once
-    # an object of the user's class given (the code made for it): its own append, not a list's
-    parameters -= {name for name, layout in normalizer.named_layouts().items() if layout[0] == L.OBJECT}
 
     def written(call):
         callee = normalizer.resolve_call(call)
