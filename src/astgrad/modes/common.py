@@ -518,6 +518,30 @@ def _method_of_a_class(target):
     return ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>"
 
 
+def awaiting_receivers_class(error, fn, call):
+    """``error``, a refusal of ``call``, as a FunctionValueUnknown where ``call`` is a
+    method call on a name taken from a parameter of the core tree ``fn`` (or an item or
+    attribute of one): a method named like a list's, dict's or set's (``layer.update(w)``,
+    ``layer.append(w)``) may be the user's own, which the code made for the object's class
+    follows (argument_objects.py); on a real container the refusal is raised then."""
+    receiver = call.func.value if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) else None
+    if fn is not None and isinstance(receiver, gast.Name) and _from_parameter(fn, receiver.id):
+        return function_value_unknown(error)
+    return error
+
+
+def _waits_for_receivers_class(check):
+    """``check`` (of a statement ``stmt`` in the core tree ``fn``) whose refusal of a method
+    call waits for the receiver's class where it is known only then (``awaiting_receivers_class``)."""
+    @functools.wraps(check)
+    def checked(source, stmt, active, held=frozenset(), fn=None, varied=None):
+        try:
+            return check(source, stmt, active, held, fn, varied)
+        except TransformError as error:
+            raise awaiting_receivers_class(error, fn, stmt.value) from None
+    return checked
+
+
 def unknown_call_error(error, op, fn, array_method=False):
     """``error`` (no rule for ``op``, or an array method's rule that does not fit), as a
     FunctionValueUnknown where ``op`` is a method call on a value taken from a parameter of
@@ -638,7 +662,7 @@ def _element_read(stmt):
 
 
 def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
-                          helper=None, returned=None):
+                          helper=None, returned=None, fn=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -650,12 +674,14 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
-    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write."""
+    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write.
+    ``fn``: the core tree, where a helper storing into an attribute of a parameter waits
+    for the argument's class (``_attribute_of_a_parameter``)."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned)
+    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned, fn)
     check.analyze(live_at_end, prepare, writes)
     for write in writes:
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
@@ -667,8 +693,8 @@ class _WriteCheck:
     code (source, params, body), how to build runtime calls (helper, namer, refresh_row),
     and, once ``analyze``d, the sharing, the element reads and what is left unread."""
 
-    def __init__(self, source, params, body, makers, returned):
-        self.source, self.params, self.body, self.returned = source, params, body, returned
+    def __init__(self, source, params, body, makers, returned, fn=None):
+        self.source, self.params, self.body, self.returned, self.fn = source, params, body, returned, fn
         self.helper, self.namer, self.refresh_row = makers
         self.sharing = self.element_reads = self.unread = None
 
@@ -681,7 +707,7 @@ class _WriteCheck:
         self.sharing = Sharing(params, body, prepare)
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
                                                         [w[:2] for w in writes])
-        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing))
+        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
         _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
         # found when first asked
         self.unread = UnreadValues(body, params, live_at_end, value_reads, self.sharing.group)
@@ -1664,7 +1690,7 @@ def _insert_after(block, stmt, new):
     return False
 
 
-def _refuse_callees_changing_arguments(source, calls):
+def _refuse_callees_changing_arguments(source, calls, fn=None):
     """A call of a user function that changes an argument in place: the derivative would
     not see the change, so it is refused, naming the callee's line. A change of memory
     from outside (a global's object) matters only where a differentiated value goes in
@@ -1691,7 +1717,17 @@ def _refuse_callees_changing_arguments(source, calls):
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
             message = _callee_change_message(callee, argument, where)
-        raise source.error(message, stmt, construct=f"in-place change in {callee}")
+        error = source.error(message, stmt, construct=f"in-place change in {callee}")
+        raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
+
+
+def _attribute_of_a_parameter(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is bound only to an attribute of one of its
+    parameters (``t = m.layer`` for ``bump(m.layer, w)``): the code made for the argument's
+    class may follow a helper storing into it (handed_objects.py), on a copy."""
+    values = _value_sources(fn).get(name, ()) if fn is not None else ()
+    return bool(values) and all(isinstance(v, gast.Attribute) and isinstance(v.value, gast.Name)
+                                and v.value.id in _parameters(fn) for v in values)
 
 
 def _bound_names(tree):
@@ -1969,6 +2005,7 @@ _SORT_ADVICE = ("sort a copy instead ({name} = numpy.sort({name})), or sort an a
                 "(y = x * 2.0; y.sort())")
 
 
+@_waits_for_receivers_class
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a

@@ -17,7 +17,7 @@ from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
 from .argument_methods import inline_argument_methods
-from .handed_objects import write_in_handed_helpers
+from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
 from .unpacked_objects import unpack_built_objects
 from .argument_objects import ArgumentObjectLowering, split_argument_attributes, split_argument_items
 from .comprehension_names import separate_comprehension_names
@@ -272,8 +272,11 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if separate_loop_names(self, tree):     # for b in bs: ... twice
             self.bound_count = binding_counts([tree])
-        if split_argument_attributes(self, tree):      # m.layer.scale(w): argument_objects.py
+        if split_argument_attributes(self, tree, handed_to_a_storing_helper):   # m.layer.scale(w), bump(m.layer, w)
             self.bound_count = binding_counts([tree])
+            if write_in_handed_helpers(self, tree):       # bump(m_layer, w), m.layer named now
+                nodes = list(S.walk_nodes(tree))
+                self.bound_count = binding_counts([tree])
         if split_argument_items(self, tree) or split_item_objects(self, tree):   # bs[0].scale(w): item_objects.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
