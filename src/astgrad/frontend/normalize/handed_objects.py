@@ -122,9 +122,12 @@ def _write_in_once(normalizer, tree, excluded, made):
 def _given_objects(normalizer):
     """The names standing for an object of a class of the user's that an argument gives
     (``box``, ``m_layer`` for ``m.layer``: argument_objects.py), which a helper written in
-    stores into as the function's code would: on a copy, as a method's store is followed."""
+    stores into as the function's code would: on a copy, as a method's store is followed.
+    Not a method's own ``self``: a helper storing into it changes the caller's object, which
+    the method's callers must see as a change in place (analysis/sharing.py)."""
     return {name for name, layout in normalizer.named_layouts().items()
-            if layout[0] == L.OBJECT and normalizer.given_object(name) is not None}
+            if layout[0] == L.OBJECT and normalizer.given_object(name) is not None
+            and not normalizer.is_receiver(name)}
 
 
 def _note_argument_stores(normalizer, lines, helper):
