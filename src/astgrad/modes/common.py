@@ -520,14 +520,35 @@ def _method_of_a_class(target):
 
 def awaiting_receivers_class(error, fn, call):
     """``error``, a refusal of ``call``, as a FunctionValueUnknown where ``call`` is a
-    method call on a name taken from a parameter of the core tree ``fn`` (or an item or
-    attribute of one): a method named like a list's, dict's or set's (``layer.update(w)``,
-    ``layer.append(w)``) may be the user's own, which the code made for the object's class
-    follows (argument_objects.py); on a real container the refusal is raised then."""
-    receiver = call.func.value if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) else None
-    if fn is not None and isinstance(receiver, gast.Name) and _from_parameter(fn, receiver.id):
+    method call on a parameter of the core tree ``fn`` or an item or attribute read out of
+    one (``_held_by_parameter``): a method named like a list's, dict's or set's
+    (``layer.update(w)``, ``layer.append(w)``) may be the user's own, which the code made for
+    the object's class follows (argument_objects.py); on a real container the refusal is
+    raised then. A method named like an array's (``x.sort()``, ``r.fill(v)``) is refused as
+    it is, as ``unknown_call_error`` refuses it, and so is one on a value the function
+    computes (``y = x * 1.0``), which is no object of the user's."""
+    func = call.func if isinstance(call, gast.Call) else None
+    receiver = func.value if isinstance(func, gast.Attribute) else None
+    if fn is not None and isinstance(receiver, gast.Name) and not hasattr(numpy.ndarray, func.attr) \
+            and _held_by_parameter(fn, receiver.id):
         return function_value_unknown(error)
     return error
+
+
+def _held_by_parameter(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is one of its parameters or is read out of
+    one by items and attributes only (``t = net.cells``, ``for cell in t``, ``c = t[1]``),
+    never through a value computed on the way (``y = x * 1.0``, ``r = y[1]``)."""
+    params = _parameters(fn)
+
+    def read_from(value):
+        while isinstance(value, (gast.Subscript, gast.Attribute)):
+            value = value.value
+        if isinstance(value, gast.Call) and _passes_items_on(value):       # enumerate(t), t.values()
+            return [a.id for a in value.args + [value.func] if isinstance(a, gast.Name)] + \
+                [a.value.id for a in [value.func] if isinstance(a, gast.Attribute) and isinstance(a.value, gast.Name)]
+        return [value.id] if isinstance(value, gast.Name) else []
+    return any(current in params for current, _ in _traced_back(_value_sources(fn), name, read_from))
 
 
 def _waits_for_receivers_class(check):
