@@ -696,8 +696,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
     ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write.
-    ``fn``: the core tree, where a helper storing into an attribute of a parameter waits
-    for the argument's class (``_attribute_of_a_parameter``)."""
+    ``fn``: the core tree, where a helper storing into an attribute of a parameter, or a
+    method named like a list's called on a parameter's object (``cell.append(w)``), waits
+    for the argument's class (``_attribute_of_a_parameter``, ``awaiting_receivers_class``)."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
@@ -706,7 +707,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     check.analyze(live_at_end, prepare, writes)
     for write in writes:
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
-            _check_write(check, write)
+            try:
+                _check_write(check, write)
+            except TransformError as error:     # cell.pop(w): may be a method of the user's (its class decides)
+                raise awaiting_receivers_class(error, fn, getattr(write[0], "value", None)) from None
 
 
 class _WriteCheck:
