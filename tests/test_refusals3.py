@@ -218,7 +218,7 @@ def scaled_through_a_helper(w, box):
 
 
 def scaled_through_a_helper_kept(w, box):     # (its value kept: a silent wrong gradient once)
-    t = box.scale(w)
+    _ = box.scale(w)
     return np.sum(box.v) * w
 
 
