@@ -709,8 +709,12 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
             try:
                 _check_write(check, write)
-            except TransformError as error:     # cell.pop(w): may be a method of the user's (its class decides)
-                raise awaiting_receivers_class(error, fn, getattr(write[0], "value", None)) from None
+            except TransformError as error:     # cell.append(w): may be a method of the user's (its class decides)
+                call = getattr(write[0], "value", None)
+                receiver = getattr(getattr(call, "func", None), "value", None)
+                if isinstance(receiver, gast.Name) and receiver.id == write[1]:
+                    raise awaiting_receivers_class(error, fn, call) from None
+                raise
 
 
 class _WriteCheck:
