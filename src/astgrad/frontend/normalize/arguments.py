@@ -18,6 +18,8 @@ from ...core.anno import Key
 from ...core.ops import is_user_function
 from ...core import methods as M
 from .. import object_layouts as L
+from .instances import function_tree
+from .objects import changed_in_place
 
 
 def _argument_writes(tree, written_by_call=None, rebound=None):
@@ -85,14 +87,16 @@ def _written_by_call(normalizer):
 
 def _users_method_call(normalizer, call):
     """Whether ``call`` is ``cell.append(w)`` (any method) on a name the function was made
-    for an object of a class in, whose method of that name is the user's own: it grows no
-    list (objects.py follows it on a copy of the argument, argument_objects.py)."""
+    for an object of a class in, whose method of that name is the user's own and changes no
+    attribute in place (``self.W = self.W * w``): it grows no list (objects.py follows it on a
+    copy of the argument, argument_objects.py). One appending to a list it holds
+    (``self.items.append(v)``) is taken for a list's, refused when the code runs."""
     func = call.func
     if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)):
         return False
     layout = normalizer.named_layouts().get(func.value.id)
-    return layout is not None and layout[0] == L.OBJECT \
-        and is_user_function(M.static_attribute(layout[1], func.attr))
+    method = M.static_attribute(layout[1], func.attr) if layout is not None and layout[0] == L.OBJECT else None
+    return is_user_function(method) and not changed_in_place(function_tree(method))
 
 
 def _container_changed(call, defaults, parameters=()):
