@@ -96,7 +96,8 @@ def _users_method_call(normalizer, call):
         return False
     layout = normalizer.named_layouts().get(func.value.id)
     method = M.static_attribute(layout[1], func.attr) if layout is not None and layout[0] == L.OBJECT else None
-    return is_user_function(method) and not changed_in_place(function_tree(method))
+    tree = function_tree(method) if is_user_function(method) else None     # (None: its source unread)
+    return tree is not None and not changed_in_place(tree)
 
 
 def _container_changed(call, defaults, parameters=()):
