@@ -476,9 +476,10 @@ def _traced_back(sources, name, read_from):
             todo.extend((found, inner) for found in read_from(value))
 
 
-def _value_sources(fn):
+def _value_sources(fn, appended=True):
     """For each name the core tree ``fn`` binds, the expressions it is bound to: an
-    assignment's value, a loop's iterable, what an append adds to its list."""
+    assignment's value, a loop's iterable, what an append adds to its list (unless not
+    ``appended``: where the name's object itself is asked about, not what it holds)."""
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
@@ -488,7 +489,7 @@ def _value_sources(fn):
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
                 sources.setdefault(stored, []).append(node.iter)
-        elif isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
+        elif appended and isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
             sources.setdefault(node.value.func.value.id, []).extend(node.value.args)
     return sources
 
@@ -548,7 +549,8 @@ def _held_by_parameter(fn, name):
             return [a.id for a in value.args + [value.func] if isinstance(a, gast.Name)] + \
                 [a.value.id for a in [value.func] if isinstance(a, gast.Attribute) and isinstance(a.value, gast.Name)]
         return [value.id] if isinstance(value, gast.Name) else []
-    return any(current in params for current, _ in _traced_back(_value_sources(fn), name, read_from))
+    sources = _value_sources(fn, appended=False)
+    return any(current in params for current, _ in _traced_back(sources, name, read_from))
 
 
 def _waits_for_receivers_class(check):
