@@ -217,6 +217,11 @@ def scaled_through_a_helper(w, box):
     return np.sum(box.v) * w
 
 
+def scaled_through_a_helper_kept(w, box):     # (its value kept: a silent wrong gradient once)
+    _ = box.scale(w)
+    return np.sum(box.v) * w
+
+
 REFUSED = {     # name: (f, its arguments, the line refused, after f's def line; what it says)
     "a method of the holder reads the items": (
         scaled_then_read_by_a_method, _model, 1,
@@ -231,6 +236,10 @@ REFUSED = {     # name: (f, its arguments, the line refused, after f's def line;
         r"the call of ThroughHelper\.scale changes the object it is called on in place \(the call of _set at "
         r".*: _set\(self, w\)\), which astgrad cannot follow\. astgrad follows a method assigning self\.attr = "
         r"\.\.\. in its own body .*have the method return a new object"),
+    "method changing self through a helper, its value kept": (
+        scaled_through_a_helper_kept, lambda: ThroughHelper(np.array([0.3, -0.4])), 1,
+        r"the call of ThroughHelper\.scale changes the object it is called on in place \(the call of _set at "
+        r".*: _set\(self, w\)\), which astgrad cannot follow"),
 }
 
 

@@ -1,9 +1,10 @@
 """Helpers that store into the objects they are handed (``bump(layer, w)`` storing
 ``layer.W``, an optimizer step over a list of layers, a helper appending to a list an
-object holds), called on objects the function builds: followed, each program checked
+object holds), called on objects the function builds, or handed the layer an argument's
+object holds (``bump(m.layer, w)``, followed on a copy): followed, each program checked
 against central finite differences in grad, jvp and hessian at a random point, the
-arguments left as they were. The forms left refused (an argument's object, the same layer
-twice in a list, a name bound twice) by their message. trained_by_sgd was a silent zero
+arguments left as they were. The forms left refused (the same layer twice in a list, a
+name bound twice) by their message. trained_by_sgd was a silent zero
 gradient before: a helper storing into the items of a list it was handed was taken to
 change nothing, where only the values it stores carry a derivative."""
 import numpy as np
@@ -91,12 +92,24 @@ def test_a_helper_storing_into_objects_the_function_builds_is_followed_in_every_
     assert np.array_equal(x, given)
 
 
-# -- refused, naming the line ---------------------------------------------------------------
-
 def bumped_through_an_argument(w, m):
     bump(m.layer, w)
     return np.sum(m.layer.W * w)
 
+
+def test_a_helper_storing_into_an_argument_objects_layer_is_followed_on_a_copy():
+    rng = np.random.default_rng(9)
+    x, t = rng.uniform(-1.2, 1.2, 3), rng.normal(size=3)
+    f, m = bumped_through_an_argument, Holder(np.ones(3))
+    fresh = lambda v: f(v, Holder(np.ones(3)))      # Python's call changes the object: a new one each run
+    assert_close(astgrad.grad(f)(x, m), numerical_grad(fresh, (x,)))
+    assert_close(astgrad.jvp(f, (x, m), (t, None))[1], numerical_jvp(fresh, (x,), (t,)))
+    assert_close(astgrad.hessian(f)(x, m), numerical_hessian(lambda v: astgrad.grad(f)(v, Holder(np.ones(3))), (x,)),
+                 rtol=1e-4, atol=1e-5)
+    assert np.array_equal(m.layer.W, np.ones(3))        # the caller's object as it was
+
+
+# -- refused, naming the line ---------------------------------------------------------------
 
 def the_same_layer_twice(w, x):
     l = Layer(np.ones(3))
@@ -118,19 +131,14 @@ def _line(f, offset):
 
 
 @pytest.mark.parametrize("f, message", [
-    (bumped_through_an_argument, _line(bumped_through_an_argument, 1) + r"the call of bump changes its argument "
-     r"m\.layer in place .*bump itself is followed called by its name as a statement of its own on objects the "
-     r"function builds.*\(obj = MyClass\(\.\.\.\); bump\(obj, \.\.\.\)\)"),
     (the_same_layer_twice, _line(the_same_layer_twice, 3) + r"the call of sgd changes its argument 'ps' in place "
      r"\(a change in place at .*test_refusals9\.py:\d+: p\.W = p\.W - lr \* g\)"),
     (bound_twice, _line(bound_twice, 2) + r"the call of bump changes its argument 'l' in place .*handed as a name "
      r"bound once to a new object"),
-], ids=["an argument's object", "the same layer twice in a list", "a name bound twice"])
+], ids=["the same layer twice in a list", "a name bound twice"])
 def test_the_forms_left_refused_name_the_line_and_say_what_is_followed(f, message):
     w = np.array([0.4, 0.9, 1.3])
-    other = Holder(np.ones(3)) if f is bumped_through_an_argument else np.array([0.5, -0.3, 0.8])
-    for derivative in (lambda: astgrad.grad(f)(w.copy(), other), lambda: astgrad.jvp(f, (w.copy(), other), (w, None if f is bumped_through_an_argument else w * 0.0))):
+    other = np.array([0.5, -0.3, 0.8])
+    for derivative in (lambda: astgrad.grad(f)(w.copy(), other), lambda: astgrad.jvp(f, (w.copy(), other), (w, w * 0.0))):
         with pytest.raises(astgrad.TransformError, match=message):
             derivative()
-    if f is bumped_through_an_argument:
-        assert np.array_equal(other.layer.W, np.ones(3))        # the caller's object as it was

@@ -477,9 +477,10 @@ def _traced_back(sources, name, read_from):
             todo.extend((found, inner) for found in read_from(value))
 
 
-def _value_sources(fn):
+def _value_sources(fn, appended=True):
     """For each name the core tree ``fn`` binds, the expressions it is bound to: an
-    assignment's value, a loop's iterable, what an append adds to its list."""
+    assignment's value, a loop's iterable, what an append adds to its list (unless not
+    ``appended``: where the name's object itself is asked about, not what it holds)."""
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
@@ -489,7 +490,7 @@ def _value_sources(fn):
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
                 sources.setdefault(stored, []).append(node.iter)
-        elif isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
+        elif appended and isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
             sources.setdefault(node.value.func.value.id, []).extend(node.value.args)
     return sources
 
@@ -517,6 +518,52 @@ def _method_of_a_class(target):
     ``t = m.first`` may be an object ``m`` holds (``return self.layers[0]``)."""
     parts = getattr(target, "__qualname__", "").split(".")
     return ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>"
+
+
+def awaiting_receivers_class(error, fn, call):
+    """``error``, a refusal of ``call``, as a FunctionValueUnknown where ``call`` is a
+    method call on a parameter of the core tree ``fn`` or an item or attribute read out of
+    one (``_held_by_parameter``): a method named like a list's, dict's or set's
+    (``layer.update(w)``, ``layer.append(w)``) may be the user's own, which the code made for
+    the object's class follows (argument_objects.py); on a real container the refusal is
+    raised then. A method named like an array's (``x.sort()``, ``r.fill(v)``) is refused as
+    it is, as ``unknown_call_error`` refuses it, and so is one on a value the function
+    computes (``y = x * 1.0``), which is no object of the user's."""
+    func = call.func if isinstance(call, gast.Call) else None
+    receiver = func.value if isinstance(func, gast.Attribute) else None
+    if fn is not None and isinstance(receiver, gast.Name) and not hasattr(numpy.ndarray, func.attr) \
+            and _held_by_parameter(fn, receiver.id):
+        return function_value_unknown(error)
+    return error
+
+
+def _held_by_parameter(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is one of its parameters or is read out of
+    one by items and attributes only (``t = net.cells``, ``for cell in t``, ``c = t[1]``),
+    never through a value computed on the way (``y = x * 1.0``, ``r = y[1]``)."""
+    params = _parameters(fn)
+
+    def read_from(value):
+        while isinstance(value, (gast.Subscript, gast.Attribute)):
+            value = value.value
+        if isinstance(value, gast.Call) and _passes_items_on(value):       # enumerate(t), t.values()
+            return [a.id for a in value.args + [value.func] if isinstance(a, gast.Name)] + \
+                [a.value.id for a in [value.func] if isinstance(a, gast.Attribute) and isinstance(a.value, gast.Name)]
+        return [value.id] if isinstance(value, gast.Name) else []
+    sources = _value_sources(fn, appended=False)
+    return any(current in params for current, _ in _traced_back(sources, name, read_from))
+
+
+def _waits_for_receivers_class(check):
+    """``check`` (of a statement ``stmt`` in the core tree ``fn``) whose refusal of a method
+    call waits for the receiver's class where it is known only then (``awaiting_receivers_class``)."""
+    @functools.wraps(check)
+    def checked(source, stmt, active, held=frozenset(), fn=None, varied=None):
+        try:
+            return check(source, stmt, active, held, fn, varied)
+        except TransformError as error:
+            raise awaiting_receivers_class(error, fn, stmt.value) from None
+    return checked
 
 
 def unknown_call_error(error, op, fn, array_method=False):
@@ -639,7 +686,7 @@ def _element_read(stmt):
 
 
 def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
-                          helper=None, returned=None):
+                          helper=None, returned=None, fn=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -651,16 +698,26 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     A plain alias ``v = y`` (the very same object, see ``_exact_aliases``) follows the
     change instead of being refused: ``v = y`` again after ``y[i] = e``, and
     ``v = follow_in_place(v, y)`` after ``y op= e`` (``helper(name, args)`` builds that call);
-    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write."""
+    ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write.
+    ``fn``: the core tree, where a helper storing into an attribute of a parameter, or a
+    method named like a list's called on a parameter's object (``cell.append(w)``), waits
+    for the argument's class (``_attribute_of_a_parameter``, ``awaiting_receivers_class``)."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned)
+    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned, fn)
     check.analyze(live_at_end, prepare, writes)
     for write in writes:
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
-            _check_write(check, write)
+            try:
+                _check_write(check, write)
+            except TransformError as error:     # cell.append(w): may be a method of the user's (its class decides)
+                call = getattr(write[0], "value", None)
+                receiver = getattr(getattr(call, "func", None), "value", None)
+                if isinstance(receiver, gast.Name) and receiver.id == write[1]:
+                    raise awaiting_receivers_class(error, fn, call) from None
+                raise
 
 
 class _WriteCheck:
@@ -668,8 +725,8 @@ class _WriteCheck:
     code (source, params, body), how to build runtime calls (helper, namer, refresh_row),
     and, once ``analyze``d, the sharing, the element reads and what is left unread."""
 
-    def __init__(self, source, params, body, makers, returned):
-        self.source, self.params, self.body, self.returned = source, params, body, returned
+    def __init__(self, source, params, body, makers, returned, fn=None):
+        self.source, self.params, self.body, self.returned, self.fn = source, params, body, returned, fn
         self.helper, self.namer, self.refresh_row = makers
         self.sharing = self.element_reads = self.unread = None
 
@@ -682,7 +739,7 @@ class _WriteCheck:
         self.sharing = Sharing(params, body, prepare)
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
                                                         [w[:2] for w in writes])
-        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing))
+        _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
         _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
         # found when first asked
         self.unread = UnreadValues(body, params, live_at_end, value_reads, self.sharing.group)
@@ -1665,7 +1722,7 @@ def _insert_after(block, stmt, new):
     return False
 
 
-def _refuse_callees_changing_arguments(source, calls):
+def _refuse_callees_changing_arguments(source, calls, fn=None):
     """A call of a user function that changes an argument in place: the derivative would
     not see the change, so it is refused, naming the callee's line. A change of memory
     from outside (a global's object) matters only where a differentiated value goes in
@@ -1692,7 +1749,17 @@ def _refuse_callees_changing_arguments(source, calls):
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
             message = _callee_change_message(callee, argument, where)
-        raise source.error(message, stmt, construct=f"in-place change in {callee}")
+        error = source.error(message, stmt, construct=f"in-place change in {callee}")
+        raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
+
+
+def _attribute_of_a_parameter(fn, name):
+    """Whether ``name`` in the core tree ``fn`` is bound only to an attribute of one of its
+    parameters (``t = m.layer`` for ``bump(m.layer, w)``): the code made for the argument's
+    class may follow a helper storing into it (handed_objects.py), on a copy."""
+    values = _value_sources(fn).get(name, ()) if fn is not None else ()
+    return bool(values) and all(isinstance(v, gast.Attribute) and isinstance(v.value, gast.Name)
+                                and v.value.id in _parameters(fn) for v in values)
 
 
 def _bound_names(tree):
@@ -1977,6 +2044,7 @@ def _written_on_the_line(source, stmt, name):
     return text is None or re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
+@_waits_for_receivers_class
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
     ``xs.append(v)`` is understood; anything else could change a value unseen, but for a

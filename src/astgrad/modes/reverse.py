@@ -194,7 +194,7 @@ class ReverseMode(Transform):
         check_in_place_writes(self.source, params, body, S.names_in(result),
                               lambda args: self.helper_call("current_row", args), self.namer,
                               prepare=self.callees.prepare, helper=self.helper_call,
-                              returned=anno.get(self.fn, Key.RETURNED))
+                              returned=anno.get(self.fn, Key.RETURNED), fn=self.fn)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)

@@ -229,9 +229,11 @@ def split_argument_items(normalizer, tree):
     return True
 
 
-def split_argument_attributes(normalizer, tree):
+def split_argument_attributes(normalizer, tree, handed=None):
     """``def f(w, m): m.layer.scale(w)``, where the function was made for an object in ``m``
-    whose attribute ``layer`` holds one object whose ``scale`` stores attributes of ``self``,
+    whose attribute ``layer`` holds one object whose ``scale`` stores attributes of ``self``
+    (or which ``handed(normalizer, tree, m, layer)`` says a helper stores into, ``bump(m.layer,
+    w)``: handed_objects.py),
     and ``m`` is named only to read attributes (``m.layer``, ``m.k``): the body reads
     ``m.layer`` under a name of its own, ``m_layer = m.layer``, bound before it, followed
     from state to state on a copy as an argument is. Whether it did."""
@@ -241,8 +243,8 @@ def split_argument_attributes(normalizer, tree):
                 or not only_attribute_reads(tree, param, layout[1]):
             continue
         for attr, sub in layout[2]:
-            if sub is not None and sub[0] == L.OBJECT and _method_called_on(tree, param, attr) \
-                    and _stores_on_items(tree, (L.ITEMS, None, [sub])):
+            if sub is not None and sub[0] == L.OBJECT and (_method_called_on(tree, param, attr) and _stores_on_items(
+                    tree, (L.ITEMS, None, [sub])) or handed is not None and handed(normalizer, tree, param, attr)):
                 made[param, attr] = name = normalizer.namer.fresh(f"{param}_{attr}")
                 written_in.name_made(normalizer.source, name, f"{param}.{attr}")
                 given[name], layouts[name] = (param, None, attr), sub

@@ -16,6 +16,10 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
+from ...core import methods as M
+from .. import object_layouts as L
+from .instances import function_tree
+from .objects import changed_in_place
 
 
 def _argument_writes(tree, written_by_call=None, rebound=None):
@@ -71,12 +75,29 @@ def _written_by_call(normalizer):
 
     def written(call):
         callee = normalizer.resolve_call(call)
-        names = _out_names(call, callee) + _container_changed(call, defaults, parameters)
+        names = _out_names(call, callee)
+        if not _users_method_call(normalizer, call):
+            names += _container_changed(call, defaults, parameters)
         normalizer.grown_arguments.update(_grown(call, names))
         if is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee):
             names.extend(a.id for a in call.args + [kw.value for kw in call.keywords] if isinstance(a, gast.Name))
         return names
     return written
+
+
+def _users_method_call(normalizer, call):
+    """Whether ``call`` is ``cell.append(w)`` (any method) on a name the function was made
+    for an object of a class in, whose method of that name is the user's own and changes no
+    attribute in place (``self.W = self.W * w``): it grows no list (objects.py follows it on a
+    copy of the argument, argument_objects.py). One appending to a list it holds
+    (``self.items.append(v)``) is taken for a list's, refused when the code runs."""
+    func = call.func
+    if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)):
+        return False
+    layout = normalizer.named_layouts().get(func.value.id)
+    method = M.static_attribute(layout[1], func.attr) if layout is not None and layout[0] == L.OBJECT else None
+    tree = function_tree(method) if is_user_function(method) else None     # (None: its source unread)
+    return tree is not None and not changed_in_place(tree)
 
 
 def _container_changed(call, defaults, parameters=()):

@@ -200,12 +200,26 @@ class BuiltObjectLowering:
         attributes (see instances.py): ``p = with_attribute(p, 'W', value)``. False for
         any other attribute write."""
         owner = target.value
-        if not isinstance(owner, gast.Name) or not self.owns_object(owner.id, target.attr):
+        if not isinstance(owner, gast.Name) or not self.owns_object(owner.id, target.attr) \
+                and not self._helper_store_followed(owner.id, target):
             return False
         new = self.atom(value)
         self.emit(S.assign(owner.id, self.runtime_call(runtime_objects.with_attribute,
                                                        [S.name(owner.id), S.const(target.attr), new])))
         self.follow_attribute(owner.id, target, value)
+        return True
+
+    def _helper_store_followed(self, name, target):
+        """Whether ``target`` (``name.attr``) is a store a helper written in makes into an
+        argument's object (handed_objects.py), followed on a copy as the store of a method
+        called on it is (argument_objects.py), after the check that nothing else reaches
+        the object."""
+        helper = self.__dict__.get("helper_stores", {}).get(id(target))
+        layout = self.named_layouts().get(name)
+        if helper is None or layout is None or layout[0] != L.OBJECT \
+                or not self.owns_argument(name, layout[1], [target.attr]):
+            return False
+        self.check_argument_alone(name, helper)
         return True
 
     def augmented_attribute(self, stmt):

@@ -32,6 +32,7 @@ import gast
 from ...core import syntax as S
 from ...core import walk
 from ...core.ops import is_user_function
+from .. import object_layouts as L
 from ..source import parsed_for_reading
 from .argument_methods import bound_arguments, plain_body, spliced
 from .instances import parents_of
@@ -96,13 +97,15 @@ def _write_in_once(normalizer, tree, excluded, made):
             helper = normalizer.source.resolve_path([call.func.id], depend=False)
             body = _helper_body(normalizer, tree, helper)
             handed = bound_arguments(helper, call, skipped=0) if body is not None else None
-            owned = _owned_names(normalizer, tree, excluded) if handed is not None and owned is None else owned
+            owned = (_owned_names(normalizer, tree, excluded) | _given_objects(normalizer)) - excluded \
+                if handed is not None and owned is None else owned
             stored = _handed_parameters(helper, body) if handed is not None else set()
             shared = _shared(normalizer, stored, handed, owned) if handed is not None else None
             if shared is None:
                 continue
             rest = [(p, v) for p, v in handed if p not in shared]
             lines = spliced(normalizer, helper, body, shared, rest, stmt)
+            _note_argument_stores(normalizer, lines, helper)
             made.helpers.append(helper)
             made.resolved.add(call.func.id)
             made.bound.update(n.id for s in lines for n in S.walk_nodes(s)
@@ -114,6 +117,46 @@ def _write_in_once(normalizer, tree, excluded, made):
             block[at:at + 1] = lines
             found = True
     return found
+
+
+def _given_objects(normalizer):
+    """The names standing for an object of a class of the user's that an argument gives
+    (``box``, ``m_layer`` for ``m.layer``: argument_objects.py), which a helper written in
+    stores into as the function's code would: on a copy, as a method's store is followed.
+    Not a method's own ``self``: a helper storing into it changes the caller's object, which
+    the method's callers must see as a change in place (analysis/sharing.py)."""
+    return {name for name, layout in normalizer.named_layouts().items()
+            if layout[0] == L.OBJECT and normalizer.given_object(name) is not None
+            and not normalizer.is_receiver(name)}
+
+
+def _note_argument_stores(normalizer, lines, helper):
+    """Note the attribute stores into an argument's object among ``lines`` (``helper``
+    written in): followed on a copy (built_objects.attribute_write), where the function's
+    own store into an argument's attribute is refused."""
+    given = _given_objects(normalizer)
+    stores = normalizer.__dict__.setdefault("helper_stores", {})
+    stores.update((id(node), helper) for line in lines for node in S.walk_nodes(line)
+                  if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Store)
+                  and isinstance(node.value, gast.Name) and node.value.id in given)
+
+
+def handed_to_a_storing_helper(normalizer, tree, param, attr):
+    """Whether ``tree`` hands ``param.attr`` to a helper of the user's (``bump(m.layer, w)``)
+    that stores into the parameter it binds it to: one to write in once ``m.layer`` has a
+    name of its own (argument_objects.split_argument_attributes)."""
+    for stmt in S.statements(tree.body):
+        call = _helper_call(stmt)
+        if call is None or not any(isinstance(a, gast.Attribute) and a.attr == attr and isinstance(a.value, gast.Name)
+                                   and a.value.id == param for a in call.args):
+            continue
+        helper = normalizer.source.resolve_path([call.func.id], depend=False)
+        body = _helper_body(normalizer, tree, helper)
+        handed = bound_arguments(helper, call, skipped=0) if body is not None else None
+        if handed is not None and any(isinstance(value, gast.Attribute) and value.attr == attr
+                                      for p, value in handed if p in _handed_parameters(helper, body)):
+            return True
+    return False
 
 
 def _lists_gone_over(tree, names):

@@ -16,12 +16,8 @@ from .. import written_in
 from .arguments import copy_written_arguments
 from .call_forms import CallFormLowering
 from .built_lists import BuiltListLowering
-from .argument_methods import inline_argument_methods
-from .handed_objects import write_in_handed_helpers
-from .unpacked_objects import unpack_built_objects
-from .argument_objects import ArgumentObjectLowering, split_argument_attributes, split_argument_items
-from .comprehension_names import separate_comprehension_names
-from .loop_names import separate_loop_names
+from .argument_objects import ArgumentObjectLowering
+from .object_rewrites import rewrite_object_forms
 from .built_objects import BuiltObjectLowering
 from .calls import CallLowering
 from .callee_writes import refuse_callees_rebinding
@@ -69,8 +65,6 @@ from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
-from .item_objects import split_item_objects
-from .object_columns import write_object_columns
 from .self_chains import rewrite_self_chains
 from .sets import SetLowering
 from .smooth_squares import rewrite_smooth_squares
@@ -260,25 +254,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.bound_count = binding_counts([tree])
         if derivative:
             return nodes
-        if unpack_built_objects(self, tree):       # net = Net() holding [Layer(a), Layer(b)]: unpacked_objects.py
-            nodes = list(S.walk_nodes(tree))
-            self.bound_count = binding_counts([tree])
-        if write_in_handed_helpers(self, tree):       # bump(layer, w) storing layer.W: handed_objects.py
-            nodes = list(S.walk_nodes(tree))
-            self.bound_count = binding_counts([tree])
-        if inline_argument_methods(self, tree):        # model.run(w) looping over self.layers
-            nodes = list(S.walk_nodes(tree))
-            self.bound_count = binding_counts([tree])
-        if separate_comprehension_names(self, nodes):     # sum(b.v for b in bs) beside for b in bs
-            self.bound_count = binding_counts([tree])
-        if separate_loop_names(self, tree):     # for b in bs: ... twice
-            self.bound_count = binding_counts([tree])
-        if split_argument_attributes(self, tree):      # m.layer.scale(w): argument_objects.py
-            self.bound_count = binding_counts([tree])
-        # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py
-        if (split_argument_items(self, tree) or split_item_objects(self, tree)) | write_object_columns(self, tree):
-            nodes = list(S.walk_nodes(tree))
-            self.bound_count = binding_counts([tree])
+        nodes = rewrite_object_forms(self, tree, nodes)     # bump(m.layer, w), bs[0].scale(w): object_rewrites.py
         if rewrite_self_chains(self, tree, nodes):         # v.scale(w).norm(), v += w on a V: self_chains.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])

@@ -1,0 +1,43 @@
+"""The rewrites of whole forms over objects of the user's, made before the function is
+lowered statement by statement: objects the function builds unpacked, helpers storing into
+the objects they are handed written in, methods of arguments' objects inlined, and the
+names of an argument's held objects and items split off, lists of objects held as a list per attribute, each where the form is found
+(see each module)."""
+
+from ...core import syntax as S
+from .argument_methods import inline_argument_methods
+from .argument_objects import split_argument_attributes, split_argument_items
+from .comprehension_names import separate_comprehension_names
+from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
+from .item_objects import split_item_objects
+from .loop_names import separate_loop_names
+from .object_columns import write_object_columns
+from .scopes import binding_counts
+from .unpacked_objects import unpack_built_objects
+
+
+def rewrite_object_forms(normalizer, tree, nodes):
+    """``tree``'s nodes after the rewrites of objects' forms; ``normalizer.bound_count``
+    counted again after each rewrite made."""
+    def counted(walked=True):
+        normalizer.bound_count = binding_counts([tree])
+        return list(S.walk_nodes(tree)) if walked else nodes
+    if unpack_built_objects(normalizer, tree):       # net = Net() holding [Layer(a), Layer(b)]
+        nodes = counted()
+    if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
+        nodes = counted()
+    if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
+        nodes = counted()
+    if separate_comprehension_names(normalizer, nodes):     # sum(b.v for b in bs) beside for b in bs
+        nodes = counted(walked=False)
+    if separate_loop_names(normalizer, tree):        # for b in bs: ... twice
+        nodes = counted(walked=False)
+    if split_argument_attributes(normalizer, tree, handed_to_a_storing_helper):   # m.layer.scale(w), bump(m.layer, w)
+        nodes = counted(walked=False)
+        if write_in_handed_helpers(normalizer, tree):    # bump(m_layer, w), m.layer named now
+            nodes = counted()
+    # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py
+    if (split_argument_items(normalizer, tree) or split_item_objects(normalizer, tree)) \
+            | write_object_columns(normalizer, tree):
+        nodes = counted()
+    return nodes
