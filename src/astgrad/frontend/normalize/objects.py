@@ -53,6 +53,10 @@ class ObjectLowering:
             held = L.held_function(attribute)
             if held is not None:
                 return self.held_function_call(held, node)      # methods.py
+            if L.held_method(attribute) is not None:            # self.up = types.MethodType(up, self)
+                from .own_methods import own_method_call
+                return own_method_call(self, L.held_method(attribute), self.layout(func.value),
+                                       self.atom(func.value), func.attr, node)
         if isinstance(func, gast.Name) and L.held_function(self.layout(func)) is not None:
             return self.held_function_call(L.held_function(self.layout(func)), node)   # an item [Linear(W), np.tanh]
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
@@ -66,13 +70,17 @@ class ObjectLowering:
         owner = self.layout(receiver)
         if owner is None:
             self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
-        if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
+        if owner is None or owner[0] != L.OBJECT:
             return None
         cls = owner[1]
         if _namedtuple_method(cls, attr):
             return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
         if attr != "__call__" and L.attribute(owner, attr) is None:
             self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
+        from .own_methods import refuse_unknown_held
+        refuse_unknown_held(self, owner, attr, node)
+        if attr in owner[3]:
+            return None
         refuse_unseen_method(self, cls, attr, node)
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
