@@ -46,17 +46,9 @@ class ObjectLowering:
         func = node.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.IfExp) and node is self.effect_call:
             return chosen_receiver_call(self, node)
-        if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
-            attribute = L.attribute(self.layout(func.value), func.attr)
-            if L.holds_none(attribute):
-                return self.none_call(node)         # held_functions.py
-            held = L.held_function(attribute)
-            if held is not None:
-                return self.held_function_call(held, node)      # methods.py
-            if L.held_method(attribute) is not None:            # self.up = types.MethodType(up, self)
-                from .own_methods import own_method_call
-                return own_method_call(self, L.held_method(attribute), self.layout(func.value),
-                                       self.atom(func.value), func.attr, node)
+        found = self.held_attribute_call(func, node) if isinstance(func, gast.Attribute) else None
+        if found is not None:       # layer.act(x), act a function the layout holds: own_methods.py
+            return found
         if isinstance(func, gast.Name) and L.held_function(self.layout(func)) is not None:
             return self.held_function_call(L.held_function(self.layout(func)), node)   # an item [Linear(W), np.tanh]
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
@@ -77,8 +69,7 @@ class ObjectLowering:
             return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
         if attr != "__call__" and L.attribute(owner, attr) is None:
             self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
-        from .own_methods import refuse_unknown_held
-        refuse_unknown_held(self, owner, attr, node)
+        self.refuse_unknown_held(owner, attr, node)         # own_methods.py
         if attr in owner[3]:
             return None
         refuse_unseen_method(self, cls, attr, node)
