@@ -258,3 +258,34 @@ def test_a_refusal_names_the_call_and_what_to_do():
         astgrad.grad(value_unused)(W0, part_holder())
     message = str(caught.value)
     assert "functools.partial" in message and "define up as a method of Holder" in message, message
+
+
+GLOBAL_OWN = Own(W, pure_up)
+
+
+def global_own(w):
+    return np.sum(GLOBAL_OWN.up(w))
+
+
+def test_an_exported_derivative_checks_the_function_bound_to_a_global_object(tmp_path):
+    """The layout of a global object names the function bound to it: the exported code
+    checks it is still that function, bound to that object (a check of the function alone
+    made the exported code refuse the object it was exported for)."""
+    import importlib.util
+    path = tmp_path / "exported_global_own.py"
+    path.write_text(astgrad.export(global_own))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    want = _differences(lambda w, unused: global_own(w), W0, lambda: None)
+    np.testing.assert_allclose(module.grad_global_own(W0), want, rtol=1e-6, atol=1e-6)
+    kept = GLOBAL_OWN.up
+    try:
+        GLOBAL_OWN.up = types.MethodType(act_up, GLOBAL_OWN)
+        with pytest.raises(RuntimeError, match="GLOBAL_OWN.up"):
+            module.grad_global_own(W0)
+        GLOBAL_OWN.up = types.MethodType(pure_up, Own(W, pure_up))      # the function, bound to another object
+        with pytest.raises(RuntimeError, match="GLOBAL_OWN.up"):
+            module.grad_global_own(W0)
+    finally:
+        GLOBAL_OWN.up = kept
