@@ -113,6 +113,17 @@ class Lookup:
         self.W = self.W * w + 1.0
 
 
+class Doubling:
+    def __init__(self, W):
+        self.W = W
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value * 2.0 if name == "W" else value)
+
+    def up(self, w):
+        self.W = self.W * w
+
+
 def part_holder():
     h = Holder(W.copy(), None)
     h.up = functools.partial(writes_up, h)
@@ -150,6 +161,12 @@ def built_unused(w, unused):
     return np.sum(b.W * w) + (r is None)
 
 
+def built_doubling_unused(w, unused):
+    b = Doubling(np.ones(3))
+    r = b.up(w)
+    return np.sum(b.W * w) + (r is None)
+
+
 def listed_unused(w, os):
     fns = [os[0].up, os[1].up]
     r = fns[0](w)
@@ -179,6 +196,7 @@ def _programs():
         "another object's method, value unused": (value_unused, lambda: Holder(W, Writer(W.copy()).up), "refused",
                                                   False),
         "a __getattr__ class built here, value unused": (built_unused, lambda: None, "refused", False),
+        "a __setattr__ class built here, value unused": (built_doubling_unused, lambda: None, "refused", False),
         "a list of bound methods, value unused": (listed_unused, lambda: [Writer(W.copy()), Writer(2 * W)],
                                                   "refused", False),
         "a bound method passed to a helper": (passed, lambda: Up(W), "right", False),
