@@ -2030,10 +2030,13 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     if isinstance(call, gast.Call) and method is None and anno.get(call, Key.TARGET) is None \
             and any(isinstance(a, gast.Name) and a.id in active for a in call.args + [k.value for k in call.keywords]):
         # r = fns[0](w), fns = [a.up, b.up]: a function value of no known callee may store w unseen
-        raise source.error("calling a function value astgrad does not know (an item of a list of bound methods, "
-                           "say) on a differentiated value: it cannot see what the call changes, though its value "
-                           "carries no derivative; call the function by name, or the method on its object "
-                           "(a.up(w))", stmt, construct="a function value")
+        # (one an argument gives waits for the argument: the code made for it follows the method)
+        error = source.error("calling a function value astgrad does not know (an item of a list of bound methods, "
+                             "say) on a differentiated value: it cannot see what the call changes, though its value "
+                             "carries no derivative; call the function by name, or the method on its object "
+                             "(a.up(w))", stmt, construct="a function value")
+        raise function_value_unknown(error) if fn is not None and isinstance(call.func, gast.Name) \
+            and _from_parameter(fn, call.func.id) else error
     if method is None or not may_change_its_object(method) or not isinstance(call.func.value, gast.Name):
         return
     # what goes unseen is a store into an object from outside or into an argument's item:
