@@ -22,7 +22,9 @@ A layout is a plain, hashable tuple:
 - ``("function", Held)``: a function an attribute holds (``self.act = np.tanh``), called
   as ``self.act(z)``: the function itself, compared by what code made for it depends on;
   ``Held(None)`` for an attribute an object built in the code certainly holds None in
-  (``self.act = act``, given None), whose call raises as Python's does.
+  (``self.act = act``, given None), whose call raises as Python's does; ``Held(up,
+  own=True)`` for a function bound to the object itself (``self.up =
+  types.MethodType(up, self)``), called as its method (normalize/own_methods.py).
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target

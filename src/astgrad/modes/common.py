@@ -2023,7 +2023,8 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     obj.m(w) < 1.0:``, or unused) is still a call made for its effect as far as derivatives
     go: a method of the user's may store ``w`` in ``obj``, read back later (``obj.v``), so it
     is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs, and
-    a method of a string or a number (``k.startswith("m")``) changes nothing."""
+    a method of a string or a number (``k.startswith("m")``) changes nothing. So is ``t =
+    fns[0](w)``, a function value of no known callee: refused."""
     from ..analysis.mutation import may_change_its_object
     call = stmt.value
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
