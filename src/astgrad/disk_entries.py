@@ -86,7 +86,7 @@ def _made_for_text(value):
     if isinstance(value, (tuple, list)):
         return [_made_for_text(item) for item in value]
     if hasattr(value, "function") and hasattr(value, "key"):      # a layout's Held function
-        return ["held", _made_for_text(value.function)]
+        return ["held method" if value.own else "held", _made_for_text(value.function)]
     described = describe(value)
     if described is None:
         raise LookupError(value)

@@ -346,6 +346,8 @@ def _layout_described(tree):
         return ("items", tree[1].__name__, tuple(_layout_described(item) for item in tree[2]))
     if kind == FUNCTION:
         held = tree[1].function
+        if tree[1].own:         # the function bound to the object holding it
+            return ("own method", _value_described(held))
         return ("none",) if held is None else _value_described(held)
     return ("object", identity_of(tree[1]), tuple((name, _layout_described(sub)) for name, sub in tree[2]),
             tuple(tree[3]))

@@ -131,7 +131,13 @@ def _object_as(value, expected):
     if not _of_class(value, expected) or not isinstance(own, dict):
         return False
     for name, sub in expected[2]:
-        if name not in own or not exported_as(own[name], sub):
+        if name not in own:
+            return False
+        if sub[0] == "own method":      # a function bound to the object itself (types.MethodType(f, obj))
+            if getattr(own[name], "__self__", None) is not value \
+                    or not exported_as(getattr(own[name], "__func__", None), sub[1]):
+                return False
+        elif not exported_as(own[name], sub):
             return False
     defined = _class_names(type(value))
     if not expected[3]:
@@ -194,6 +200,8 @@ def _shown(expected):
         return "a dict of " + ", ".join(f"{key!r} ({_shown(sub)})" for key, sub in expected[1])
     if kind == "defaults":
         return "the defaults written into the exported function (an array default: its values there)"
+    if kind == "own method":
+        return f"{_shown(expected[1])} bound to the object"
     return {"absent": "no such name", "none": "None", "number": "a number or an array",
             "plain": "a number, an array or a string"}.get(kind, f"module {expected[-1]}")
 

@@ -22,7 +22,9 @@ A layout is a plain, hashable tuple:
 - ``("function", Held)``: a function an attribute holds (``self.act = np.tanh``), called
   as ``self.act(z)``: the function itself, compared by what code made for it depends on;
   ``Held(None)`` for an attribute an object built in the code certainly holds None in
-  (``self.act = act``, given None), whose call raises as Python's does.
+  (``self.act = act``, given None), whose call raises as Python's does; ``Held(up,
+  own=True)`` for a function bound to the object itself (``self.up =
+  types.MethodType(up, self)``), called as its method (normalize/own_methods.py).
 
 Only parameters the function calls through are looked at (``called_parameters``): a
 call of the parameter, of a method of it or of one of its attributes, or of the target
@@ -91,7 +93,7 @@ def layout_of(value, depth=_DEPTH, seen=None):
             return None
         shadowed = tuple(name for name in own if hasattr(kind, name)
                          and not isinstance(getattr(kind, name), types.MemberDescriptorType))  # (read now: a class may gain a method later)
-        return _record_layout(kind, own.items(), depth, seen, shadowed)
+        return _record_layout(kind, own.items(), depth, seen, shadowed, value)
     finally:
         seen.discard(id(value))
 
@@ -167,16 +169,16 @@ def is_namedtuple(value):
     return isinstance(value, tuple) and isinstance(getattr(type(value), "_fields", None), tuple)
 
 
-def _record_layout(kind, named_items, depth, seen, shadowed=()):
-    """The layout ``("object", kind, ...)`` of an object whose attributes are the
-    ``(name, value)`` pairs ``named_items``."""
+def _record_layout(kind, named_items, depth, seen, shadowed=(), holder=None):
+    """The layout ``("object", kind, ...)`` of an object (``holder``) whose attributes
+    are the ``(name, value)`` pairs ``named_items``."""
     attributes = []
     for name, item in named_items:
         if item is None:
             if name in _called_on_self(kind):   # where a function could be: its call raises (methods.py)
                 attributes.append((name, _HELD_NONE))
         elif type(item) not in _LEAVES:
-            sub = _held_function(item) or layout_of(item, depth - 1, seen)
+            sub = _held_function(item, holder) or layout_of(item, depth - 1, seen)
             if sub is not None:
                 attributes.append((name, sub))
     return (OBJECT, kind, tuple(attributes), shadowed)
@@ -185,12 +187,15 @@ def _record_layout(kind, named_items, depth, seen, shadowed=()):
 class Held:
     """A function an object's attribute holds, in a layout: equal to another for a function
     that computes the same (the same object, or a Python function of the same code, globals,
-    closure cells and defaults)."""
-    __slots__ = ("function", "key")
+    closure cells and defaults). ``own``: the attribute holds the function bound to the
+    object itself (``self.up = types.MethodType(up, self)``), whose call is the method's."""
+    __slots__ = ("function", "key", "own")
 
-    def __init__(self, function):
-        self.function = function
+    def __init__(self, function, own=False):
+        self.function, self.own = function, own
         self.key = function_identity(function) if inspect.isfunction(function) else ("object", id(function))
+        if own:
+            self.key = ("own method", self.key)
 
     def __eq__(self, other):
         return isinstance(other, Held) and other.key == self.key
@@ -199,17 +204,31 @@ class Held:
         return hash(self.key)
 
 
-def _held_function(value):
-    """The layout of a function an attribute holds (a Python function, a NumPy ufunc or a
-    builtin), or None."""
-    if inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, numpy.ufunc):
+_NUMPY_FUNCTIONS = (numpy.ufunc, type(numpy.sum))     # np.tanh; np.sum, np.linalg.norm (dispatchers)
+
+
+def _held_function(value, holder=None):
+    """The layout of a function an attribute of ``holder`` holds (a Python function, a
+    NumPy function, a builtin, or a Python function bound to ``holder`` itself, followed as
+    its method), or None."""
+    if inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, _NUMPY_FUNCTIONS):
         return (FUNCTION, Held(value))
+    if holder is not None and isinstance(value, types.MethodType) and value.__self__ is holder \
+            and inspect.isfunction(value.__func__):
+        return (FUNCTION, Held(value.__func__, own=True))
     return None
 
 
 def held_function(tree):
-    """The function of a layout ``("function", Held)``, or None for any other layout."""
-    return tree[1].function if tree is not None and tree[0] == FUNCTION else None
+    """The function of a layout ``("function", Held)``, or None for any other layout (and
+    for a function bound to the object holding it: ``held_method``)."""
+    return tree[1].function if tree is not None and tree[0] == FUNCTION and not tree[1].own else None
+
+
+def held_method(tree):
+    """The function of a layout ``("function", Held)`` whose attribute holds it bound to
+    the object itself (``self.up = types.MethodType(up, self)``), or None."""
+    return tree[1].function if tree is not None and tree[0] == FUNCTION and tree[1].own else None
 
 
 _HELD_NONE = (FUNCTION, Held(None))

@@ -2105,10 +2105,21 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     obj.m(w) < 1.0:``, or unused) is still a call made for its effect as far as derivatives
     go: a method of the user's may store ``w`` in ``obj``, read back later (``obj.v``), so it
     is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs, and
-    a method of a string or a number (``k.startswith("m")``) changes nothing."""
+    a method of a string or a number (``k.startswith("m")``) changes nothing. So is ``t =
+    fns[0](w)``, a function value of no known callee: refused."""
     from ..analysis.mutation import may_change_its_object
     call = stmt.value
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+    if isinstance(call, gast.Call) and method is None and anno.get(call, Key.TARGET) is None \
+            and any(isinstance(a, gast.Name) and a.id in active for a in call.args + [k.value for k in call.keywords]):
+        # r = fns[0](w), fns = [a.up, b.up]: a function value of no known callee may store w unseen
+        # (one an argument gives waits for the argument: the code made for it follows the method)
+        error = source.error("calling a function value astgrad does not know (an item of a list of bound methods, "
+                             "say) on a differentiated value: it cannot see what the call changes, though its value "
+                             "carries no derivative; call the function by name, or the method on its object "
+                             "(a.up(w))", stmt, construct="a function value")
+        raise function_value_unknown(error) if fn is not None and isinstance(call.func, gast.Name) \
+            and _from_parameter(fn, call.func.id) else error
     if method is None or not may_change_its_object(method) or not isinstance(call.func.value, gast.Name):
         return
     # what goes unseen is a store into an object from outside or into an argument's item:
@@ -2116,8 +2127,21 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     # first, first = objs[0], in obj.value() < other.value()), is followed where its class
     # is known (its methods written in), and its method's value here is only compared
     receiver = call.func.value.id
-    others = active - {receiver} if receiver in active else active
+    # (but for an object a class call builds here that the code runs as it is, its
+    # methods not written in: b = Box(...) for a Box with __getattr__, then r = b.up(w))
+    others = active - {receiver} if receiver in active and not _built_unfollowed(fn, receiver) else active
     _check_effect_method(source, stmt, others, held - {receiver}, fn, active if varied is None else varied)
+
+
+def _built_unfollowed(fn, name):
+    """Whether ``name`` of the core tree ``fn`` is bound by a call of a class of the
+    user's that the code makes as it is (``b = Box(...)``, a class whose instances astgrad
+    does not follow): its methods run as they are, unseen."""
+    from ..frontend.object_layouts import looked_into
+    return fn is not None and any(
+        isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name
+        and isinstance(stmt.value, gast.Call) and isinstance(anno.get(stmt.value, Key.TARGET), type)
+        and looked_into(anno.get(stmt.value, Key.TARGET)) for stmt in S.statements(fn.body))
 
 
 def _refuse_held_object_change(source, stmt, target):

@@ -91,6 +91,11 @@ class MethodLowering:
                 self.refuse_closing_lambda(receiver[2], attr, node)     # held_functions.py
             if L.holds_none(attribute):
                 return self.none_call(node)         # held_functions.py
+            if L.held_method(attribute) is not None:        # self.up = types.MethodType(up, self): own_methods.py
+                return self.own_method_call(L.held_method(attribute), M.receiver_layout(self.source.fn),
+                                            S.name(receiver[0]), attr, node)
+            if receiver[1] == M.INSTANCE:
+                self.refuse_unknown_held(M.receiver_layout(self.source.fn), attr, node)
             held = L.held_function(attribute)
             return None if held is None else self.held_function_call(held, node)
         return self.function_call(found[0], found[1], node)

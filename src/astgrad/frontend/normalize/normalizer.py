@@ -53,6 +53,7 @@ from .method_values import MethodValueLowering
 from .methods import MethodLowering
 from .nested import NestedTransformLowering
 from .objects import ObjectLowering
+from .own_methods import OwnMethodLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds, refuse_value_rebinds
 from .unknown_operators import UnknownOperatorLowering
@@ -85,7 +86,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering, NumpyMapLowering):
+                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering, NumpyMapLowering,
+                 OwnMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
     Dispatch is by node type name, in ``statement`` and ``expr``: a statement node

@@ -46,13 +46,9 @@ class ObjectLowering:
         func = node.func
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.IfExp) and node is self.effect_call:
             return chosen_receiver_call(self, node)
-        if isinstance(func, gast.Attribute):        # layer.act(x), act a function the layout holds
-            attribute = L.attribute(self.layout(func.value), func.attr)
-            if L.holds_none(attribute):
-                return self.none_call(node)         # held_functions.py
-            held = L.held_function(attribute)
-            if held is not None:
-                return self.held_function_call(held, node)      # methods.py
+        found = self.held_attribute_call(func, node) if isinstance(func, gast.Attribute) else None
+        if found is not None:       # layer.act(x), act a function the layout holds: own_methods.py
+            return found
         if isinstance(func, gast.Name) and L.held_function(self.layout(func)) is not None:
             return self.held_function_call(L.held_function(self.layout(func)), node)   # an item [Linear(W), np.tanh]
         if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
@@ -66,13 +62,16 @@ class ObjectLowering:
         owner = self.layout(receiver)
         if owner is None:
             self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
-        if owner is None or owner[0] != L.OBJECT or attr in owner[3]:
+        if owner is None or owner[0] != L.OBJECT:
             return None
         cls = owner[1]
         if _namedtuple_method(cls, attr):
             return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
         if attr != "__call__" and L.attribute(owner, attr) is None:
             self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
+        self.refuse_unknown_held(owner, attr, node)         # own_methods.py
+        if attr in owner[3]:
+            return None
         refuse_unseen_method(self, cls, attr, node)
         # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
         resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")

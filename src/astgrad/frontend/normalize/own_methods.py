@@ -1,0 +1,81 @@
+"""Calls of what an object's attribute holds (``layer.act(x)``, ``self.up(w)``), where
+the object's layout says (frontend/object_layouts.py): None (the call raises), a function
+(called as itself), or a function bound to the object itself, ``self.up =
+types.MethodType(up, self)`` in ``__init__``. Python runs ``up(layer, w)`` there: the
+call is followed as that method, with the object (read when the code runs) as ``self``,
+made for its layout, as a method of its class is. The layout names the function, so
+another function there makes other code.
+
+Unlike a method of the class, such a method is not followed from state to state: one
+that assigns attributes (of its object or of another) is refused, as is one whose body
+astgrad cannot read; and so is a call of an attribute holding anything else astgrad
+does not follow (``functools.partial(f, obj)``, another object's bound method). Run as
+they are, they could change the object unseen by the derivative, which reads its
+attributes as values, even where the call's value is unused (``r = layer.up(w)``)."""
+
+from ...core import methods as M
+from ...core.missing import MISSING
+from ..source import ScopeRoot
+from .. import object_layouts as L
+from .objects import _assigned_attributes
+
+
+class OwnMethodLowering:
+    """Normalizer methods calling what an object's attribute holds."""
+
+    def held_attribute_call(self, func, node):
+        """``layer.act(x)`` (``func`` the Attribute called) where the layout of ``layer`` says
+        what its attribute ``act`` holds: None (the call raises), a function (called as
+        itself), or a function bound to ``layer`` itself (called as its method); else None."""
+        attribute = L.attribute(self.layout(func.value), func.attr)
+        if L.holds_none(attribute):
+            return self.none_call(node)         # held_functions.py
+        if L.held_function(attribute) is not None:
+            return self.held_function_call(L.held_function(attribute), node)      # methods.py
+        if L.held_method(attribute) is not None:
+            return self.own_method_call(L.held_method(attribute), self.layout(func.value), self.atom(func.value),
+                                        func.attr, node)
+        return None
+
+    def own_method_call(self, function, layout, receiver, attr, node):
+        """The call ``node`` of ``<receiver>.attr(...)`` where the object of ``layout`` holds
+        ``function`` bound to itself in its attribute ``attr``: ``function(receiver, ...)``
+        (``receiver``: the atom for the object), or a refusal."""
+        cls = layout[1]
+        name = f"{cls.__name__}.{attr}"
+        held = "a function bound to the object in its attribute (types.MethodType(f, obj))"
+        if L.unseen_users_method(function) == "no source":
+            raise self._refuse(
+                f"a call of {name}, {held}, whose source astgrad cannot read (defined by exec, in an interactive "
+                "prompt, or made at run time): it cannot see what the method stores on the object", node,
+                f"define {function.__name__} with def in a file")
+        assigned, in_place = _assigned_attributes(function) or ((), ())
+        changed = sorted(set(assigned).union(in_place))
+        if changed:
+            raise self._refuse(
+                f"a call of {name}, {held}, which assigns the attribute {changed[0]!r}: astgrad follows a method "
+                "that changes objects from state to state only where the object's class defines it", node,
+                f"define {attr} in the class ({cls.__name__}.{attr} = {function.__name__}), or have it return the "
+                "new value and assign it in the function")
+        self.source.dependencies.append(((ScopeRoot(function.__name__),), (function,)))
+        made = M.for_receiver(function, M.INSTANCE, cls, layout, f"{cls.__name__}_{attr.strip('_') or attr}")
+        return self.function_call(made, [receiver], node)
+
+    def refuse_unknown_held(self, layout, attr, node):
+        """Refuse the call ``node`` of ``<object>.attr(...)`` on an object of ``layout`` where
+        what runs is neither a method of its class nor a function its layout names: the
+        object holds in ``attr`` something astgrad does not follow (``functools.partial(f,
+        obj)``, a bound method of another object, a value ``__getattr__`` makes), or nothing
+        it knows of (set after ``__init__``). Run as it is, the call may change the object
+        unseen by the derivative, even where its value is unused (``r = layer.up(w)``)."""
+        if layout is None or layout[0] != L.OBJECT or attr == "__call__" or L.attribute(layout, attr) is not None:
+            return
+        cls = layout[1]
+        if attr not in layout[3] and M.static_attribute(cls, attr) is not MISSING:
+            return      # a method of the class, followed (or refused) as one
+        raise self._refuse(
+            f"a call of .{attr}() on a {cls.__name__}, whose attribute {attr!r} holds neither a method of its class "
+            "nor a function astgrad follows (a functools.partial, a bound method of another object, a value "
+            "__getattr__ makes): it cannot see what the call computes or changes", node,
+            f"define {attr} as a method of {cls.__name__}, or store a plain function (def or lambda) or a "
+            f"NumPy function in self.{attr}")
