@@ -125,14 +125,14 @@ class _Masks:
 
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
-        self._found = {}
+        self.found = {}         # id(statement) -> (it, its read mask, its write mask)
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
-        found = self._found.get(id(stmt))
+        found = self.found.get(id(stmt))
         if found is None:
-            found = self._found[id(stmt)] = (stmt, self.numbering.mask(self._reads(stmt)),
-                                             self.numbering.mask(self._writes(stmt)))
+            found = self.found[id(stmt)] = (stmt, self.numbering.mask(self._reads(stmt)),
+                                            self.numbering.mask(self._writes(stmt)))
         return found[1], found[2]
 
 
@@ -176,10 +176,13 @@ def _live(block, live, run, previous=None, escape=None):
     statement there that may raise is never dead (removing it would change which
     statements run): its target counts as live after it."""
     masks, dead, table, shared, paired = run.masks, run.dead, run.table, None, run.paired
+    # gast's statement classes have no subclasses: a class test is an isinstance test
+    assign_type, found_masks = gast.Assign, masks.found.get
     for stmt in reversed(block):
+        kind = stmt.__class__
         if escape is not None:
             live |= escape
-            if isinstance(stmt, gast.Assign) and not isinstance(stmt.value, (gast.Constant, gast.Name)) \
+            if kind is assign_type and not isinstance(stmt.value, (gast.Constant, gast.Name)) \
                     and S.read_name(stmt.value) is None:    # a read of a name raises only where it is unbound
                 live |= masks.of(stmt)[1]
         if previous is not None and run.recorded(stmt) == live:
@@ -190,26 +193,35 @@ def _live(block, live, run, previous=None, escape=None):
             if shared is None or shared.bits != live:
                 shared = LiveNames(live, masks.numbering)
             anno.set(stmt, Key.LIVE_OUT, shared)
-        if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
-            # a try: its body may stop after any statement and go on in the except clause
-            stopped = _live(stmt.orelse, live, run) | live | (escape or 0)
-            live = _live(stmt.body, live, run, escape=stopped) | stopped | masks.of(stmt)[0]
-        elif isinstance(stmt, gast.If):
-            live = _live(stmt.body, live, run, escape=escape) \
-                | _live(stmt.orelse, live, run, escape=escape) | masks.of(stmt)[0]
-        elif isinstance(stmt, (gast.For, gast.While)):
-            live = _loop_live(stmt, live, run)
-        elif isinstance(stmt, gast.Return):
-            live = masks.of(stmt)[0]
-        else:
-            read, written = masks.of(stmt)
-            killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
-            # only an assignment whose names are not live can be dead: asked of those alone
-            if not killed and dead is not None and (isinstance(stmt, gast.Assign) or id(stmt) in paired) \
-                    and dead(stmt):
-                continue
-            live = (live ^ killed if killed else live) | read
+        if kind in _COMPOUND:
+            live = _compound_live(stmt, kind, live, run, escape)
+            continue
+        found = found_masks(id(stmt))       # (masks.of, without a call for the commonest case)
+        read, written = (found[1], found[2]) if found is not None else masks.of(stmt)
+        killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
+        # only an assignment whose names are not live can be dead: asked of those alone
+        if not killed and dead is not None and (kind is assign_type or id(stmt) in paired) and dead(stmt):
+            continue
+        live = (live ^ killed if killed else live) | read
     return live
+
+
+_COMPOUND = frozenset({gast.If, gast.For, gast.While, gast.Return})
+
+
+def _compound_live(stmt, kind, live, run, escape):
+    """``_live``'s step over an ``if``, a loop or a return: the mask live before it."""
+    masks = run.masks
+    if kind is gast.If and anno.get(stmt, Key.CATCHES, False):
+        # a try: its body may stop after any statement and go on in the except clause
+        stopped = _live(stmt.orelse, live, run) | live | (escape or 0)
+        return _live(stmt.body, live, run, escape=stopped) | stopped | masks.of(stmt)[0]
+    if kind is gast.If:
+        return _live(stmt.body, live, run, escape=escape) \
+            | _live(stmt.orelse, live, run, escape=escape) | masks.of(stmt)[0]
+    if kind is gast.Return:
+        return masks.of(stmt)[0]
+    return _loop_live(stmt, live, run)
 
 
 def _loop_live(loop, after, run):

@@ -34,8 +34,15 @@ def stack_pops(body, definitions, value_names=None):
     if not candidates:
         return {}
     pushed, pops, spoiled = {}, {}, set()
+    value_names, assign_type, expr_type, name_type = value_names or {}, gast.Assign, gast.Expr, gast.Name
     for stmt in walk.walk_statements(body):
-        mentioned = _mentioned(stmt, candidates, value_names or {})
+        kind = stmt.__class__
+        if kind is assign_type and len(stmt.targets) == 1 and stmt.targets[0].__class__ is name_type \
+                and stmt.targets[0].id not in candidates or kind is expr_type:
+            names = value_names.get(id(stmt.value))
+            if names is not None and names.isdisjoint(candidates):
+                continue        # the commonest statement: mentions no stack (as _mentioned finds)
+        mentioned = _mentioned(stmt, candidates, value_names)
         if not mentioned:
             continue
         use = _stack_use(stmt, candidates)

@@ -55,20 +55,7 @@ class ShapeClasses:
     def __init__(self, body, params, adjoints, scalars=(), kinds=None, uses=None):
         """``uses``: what ``_values_used_as_numbers`` would find of each value, where
         already found (see ``_calls_by_target``)."""
-        definitions = {}
-        for stmt in walk.walk_statements(body):
-            if _restores_or_placeholder(stmt):
-                continue
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-                definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
-            elif isinstance(stmt, gast.Assign):
-                for name in S.stored_names(stmt.targets[0]):
-                    definitions.setdefault(name, []).append(None)     # unknown
-                if isinstance(stmt.targets[0], gast.Subscript):
-                    definitions.setdefault(stmt.targets[0].value.id, []).append(None)
-            elif isinstance(stmt, gast.For) and not anno.get(stmt, Key.RANGE_LOOP, False):
-                for name in S.stored_names(stmt.target):
-                    definitions.setdefault(name, []).append(None)
+        definitions = _definitions(body)
         self.cls = {p: p for p in params}
         self.params = set(params)
         self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
@@ -367,6 +354,29 @@ class ShapeClasses:
         return None
 
 
+def _definitions(body):
+    """name -> the values assigned to it in ``body`` (None for a value that is not an
+    expression: a tuple's item, a write into it, a loop's target), in order; restores and
+    placeholders left out."""
+    definitions = {}
+    assign_type, name_type, marked, slot = gast.Assign, gast.Name, _restores_or_placeholder, anno.SLOT
+    for stmt in walk.walk_statements(body):
+        kind = stmt.__class__
+        if slot in stmt.__dict__ and marked(stmt):     # (a statement without annotations is neither)
+            continue
+        if kind is assign_type and stmt.targets[0].__class__ is name_type:
+            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif kind is assign_type:
+            for name in S.stored_names(stmt.targets[0]):
+                definitions.setdefault(name, []).append(None)     # unknown
+            if isinstance(stmt.targets[0], gast.Subscript):
+                definitions.setdefault(stmt.targets[0].value.id, []).append(None)
+        elif isinstance(stmt, gast.For) and not anno.get(stmt, Key.RANGE_LOOP, False):
+            for name in S.stored_names(stmt.target):
+                definitions.setdefault(name, []).append(None)
+    return definitions
+
+
 def _atom_key(atom):
     """A pushed atom (a name or a constant) as a key equal for the same name or the same
     constant (of the same type: 1, 1.0 and True differ); a constant whose value has no
@@ -419,18 +429,23 @@ def _values_used_as_numbers(body, uses=None):
         found = uses.get(id(value)) if uses is not None else None
         return _names_and_numeric_uses(value) if found is None else found
 
+    known = (uses or {}).get
+    assign_type, expr_type, name_type = gast.Assign, gast.Expr, gast.Name
     for block in walk.walk_blocks(body):
         pending = {}            # name -> the value assigned to it last in this block
         for stmt in block:
-            if isinstance(stmt, (gast.Assign, gast.Expr)):
-                names, used = names_and_uses(stmt.value)
-                value_names[id(stmt.value)] = names
-                for name in used:
-                    if name in pending:
-                        proven.add(id(pending.pop(name)))
-            if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-                pending[stmt.targets[0].id] = stmt.value
-            elif not isinstance(stmt, (gast.Assign, gast.Expr)):
+            kind = stmt.__class__
+            if kind is assign_type or kind is expr_type:
+                value = stmt.value
+                names, used = known(id(value)) or _names_and_numeric_uses(value)
+                value_names[id(value)] = names
+                if pending:
+                    for name in used:
+                        if name in pending:
+                            proven.add(id(pending.pop(name)))
+                if kind is assign_type and stmt.targets[0].__class__ is name_type:
+                    pending[stmt.targets[0].id] = value
+            else:
                 if pending and runs_at_least_once(stmt):
                     loop_names = S.stored_names(stmt.target)
                     proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
@@ -664,9 +679,21 @@ def _calls_by_target(body):
     calls, count, uses = {}, 0, {}
     stack = [gast.Module(body=body, type_ignores=[])]
     with_value, definitions = (gast.Assign, gast.Expr), _DEFINITIONS
+    assign_type, expr_type, name_type, call_type = gast.Assign, gast.Expr, gast.Name, gast.Call
     while stack:
         node = stack.pop()
-        if node.__class__ in definitions:
+        kind = node.__class__
+        if kind is assign_type and len(node.targets) == 1 and node.targets[0].__class__ is name_type \
+                and node.targets[0].annotation is None or kind is expr_type:
+            # the commonest statements, walked as below without their target (a plain name
+            # holds no call): their value, in the same order
+            value = node.value
+            if value.__class__ is call_type:
+                count = _add_call(calls, count, value, node, "value", None)
+            found = uses[id(value)] = (set(), set())
+            count = _value_calls(value, found, calls, count)
+            continue
+        if kind in definitions:
             count = _definition_calls(node, calls, count)
             continue
         count = _push_children(node, stack, calls, count)

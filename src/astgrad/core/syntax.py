@@ -133,11 +133,11 @@ def names_in(node):
 
 
 def loaded_names(node):
-    return {n.id for n in _names(node) if isinstance(n.ctx, gast.Load)}
+    return {n.id for n in _names(node) if n.ctx.__class__ is _LOAD}     # (gast's contexts have no subclasses)
 
 
 def stored_names(node):
-    return {n.id for n in _names(node) if isinstance(n.ctx, gast.Store)}
+    return {n.id for n in _names(node) if n.ctx.__class__ is _STORE}
 
 
 def walk_nodes(node):
