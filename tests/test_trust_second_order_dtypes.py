@@ -5,7 +5,8 @@ arrays and Python floats agree.
 
 Split from test_trust_second_order_rules.py (a program campaign, run on one Python:
 .ci/campaigns.txt) because dtypes, NumPy's scalars and what numpy.clip accepts depend on
-NumPy's version: these run on every Python (3.10's CI runs the oldest NumPy supported).
+NumPy's version: these run wherever NumPy differs (.ci/numpy_only.txt: the default Python
+and 3.10's CI, which runs the oldest NumPy supported).
 """
 
 import numpy as np
