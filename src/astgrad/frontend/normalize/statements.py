@@ -43,7 +43,7 @@ class StatementLowering:
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
-            if self.array_sort(call, value):       # y.sort() on an array: list_sort.py
+            if self.array_write(call, value):       # y.sort(), y.fill(v), np.copyto(y, x): array_writes.py
                 return
             if _is_restore(call):
                 # derivative code undoing a write: a write itself, for the next derivative
