@@ -42,12 +42,8 @@ def _sort_form(call):
 
 
 def _fill_value(call):
-    """The value of ``y.fill(v)`` (also ``y.fill(value=v)``), or None."""
-    if call.func.attr != "fill" or len(call.args) + len(call.keywords) != 1:
-        return None
-    if call.args:
-        return call.args[0]
-    return call.keywords[0].value if call.keywords[0].arg == "value" else None
+    """The value of ``y.fill(v)`` (which takes no keyword), or None."""
+    return call.args[0] if call.func.attr == "fill" and len(call.args) == 1 and not call.keywords else None
 
 
 class ArrayWriteLowering:
