@@ -185,3 +185,15 @@ def test_reading_a_deleted_attribute_raises_attribute_error_as_python_does():
     for transform in (astgrad.grad(deleted_then_read), lambda x, w: astgrad.jvp(deleted_then_read, (x, w), (x, w))):
         with pytest.raises(AttributeError, match="'Box' object has no attribute 'extra'"):
             transform(X3.copy(), 1.3)
+
+
+def copied_into_an_attribute(x, w):
+    s = types.SimpleNamespace()
+    s.W = x * 1.0
+    np.copyto(s.W, x * w)
+    return np.sum(s.W)
+
+
+def test_a_write_into_what_is_not_a_name_is_refused_naming_what_was_written():
+    with pytest.raises(astgrad.TransformError, match=r"numpy\.copyto into s\.W, which is not a name.*\(p\.W = x"):
+        astgrad.grad(copied_into_an_attribute)(X3.copy(), 1.3)

@@ -30,11 +30,18 @@ def written_array(call, resolve_call):
     """The name the call ``call`` (of the source) writes into whole as one of the writes
     above, or None. ``resolve_call``: the normalizer's, telling ``numpy.copyto``."""
     func = call.func
-    if call.args and isinstance(call.args[0], gast.Name) and resolve_call(call) is numpy.copyto:
-        return call.args[0].id
+    destination = _copyto_destination(call)
+    if isinstance(destination, gast.Name) and resolve_call(call) is numpy.copyto:
+        return destination.id
     if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
         return func.value.id if _sort_form(call) or _fill_value(call) is not None else None
     return None
+
+
+def _copyto_destination(call):
+    """The array ``numpy.copyto(dst, ...)`` (``call``, if it is one) writes into: its
+    first argument, or ``dst=``; None where it has neither."""
+    return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "dst"), None)
 
 
 def _sort_form(call):
@@ -56,10 +63,14 @@ class ArrayWriteLowering:
         of a class of yours). Whether it was one."""
         func = call.func
         if anno.get(call, Key.TARGET) is numpy.copyto:
-            return bool(written.args) and isinstance(written.args[0], gast.Name) \
-                and self._owned(written.args[0].id) and self._copyto(call, written)
-        if not (anno.get(call, Key.METHOD) is not None and isinstance(func.value, gast.Name)
-                and self._owned(func.value.id)):
+            destination = _copyto_destination(written)
+            self._refuse_unnamed(destination, "numpy.copyto into", written)
+            return self._owned(destination.id) and self._copyto(call, written, destination.id)
+        if anno.get(call, Key.METHOD) is None:
+            return False
+        if _fill_value(call) is not None:
+            self._refuse_unnamed(written.func.value, ".fill() on", written)
+        if not (isinstance(func.value, gast.Name) and self._owned(func.value.id)):
             return False
         value = _fill_value(call)
         if value is not None:
@@ -70,7 +81,7 @@ class ArrayWriteLowering:
                             keywords=call.keywords)
         return self._whole_write(func.value.id, "sort", ordered, written)
 
-    def _copyto(self, call, written):
+    def _copyto(self, call, written, owner):
         """``numpy.copyto(y, x, casting=..., where=m)``, its arguments read as NumPy reads them."""
         options = dict(zip(("dst", "src", "casting", "where"), call.args))
         options.update((k.arg, k.value) for k in call.keywords)
@@ -81,12 +92,22 @@ class ArrayWriteLowering:
         if not (isinstance(casting, gast.Constant) and casting.value in _COPY_CASTINGS):
             raise self._refuse("numpy.copyto with a casting other than 'same_kind' or 'unsafe'", written,
                                "leave casting= out, or write y[...] = x")
-        owner, value = written.args[0].id, options["src"]
+        value = options["src"]
         mask = options.get("where")
         if mask is not None and not (isinstance(mask, gast.Constant) and mask.value is True):
             value = self.fresh_assign(self.runtime_call(numpy.where, [mask, value, S.name(owner)]), "t")
             value = S.name(value)
         return self._whole_write(owner, None, value, written)
+
+    def _refuse_unnamed(self, array, what, written):
+        """Refused, naming what the user wrote, where ``array`` (the array written) is not
+        a name (``numpy.copyto(p.W, x)``, ``xs[0].fill(0.0)``): nothing is followed there."""
+        if isinstance(array, gast.Name):
+            return
+        shown = gast.unparse(array).strip() if array is not None else "nothing"
+        raise self._refuse(f"{what} {shown}, which is not a name", written,
+                           "astgrad follows it on a name (an array the function made or an argument); "
+                           "write the new value with an assignment instead (p.W = x, y[:2] = x)")
 
     def _owned(self, name):
         """Whether ``name`` is a local name and not a parameter (whose array is the
