@@ -1,5 +1,6 @@
 """Arguments the function writes into (``x[0] = v``, a NumPy result stored into one
-with ``out=``, ``x.sort()``, ``x.fill(v)``, ``numpy.copyto(x, v)``, also through a plain alias ``y = x; y[0] = v`` or ``y = x; y *= v``): the generated code works on a copy of each,
+with ``out=``, ``x.sort()``, ``x.fill(v)``, ``numpy.copyto(x, v)``, also through a plain
+alias ``y = x; y[0] = v`` or ``y = x; y *= v``): the generated code works on a copy of each,
 made when it starts (``x_1 = copy_argument(x)``, the body reading ``x_1``), so calling a
 derivative never changes the caller's value, and the write is one into memory the
 function owns, which the modes differentiate. ``f(x)`` itself still changes the

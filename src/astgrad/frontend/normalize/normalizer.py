@@ -136,8 +136,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
         dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
-        list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...)
-        array_writes.py y.sort(), y.fill(v), numpy.copyto(y, x) on an array: y[...] = ...
+        list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...) (array_writes.py: y.sort())
         constant_getattr.py  getattr(np, "tanh") with a name known now: np.tanh
         function_loops.py  for g in fs (or reversed(fs)) over a literal of functions: unrolled
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set
