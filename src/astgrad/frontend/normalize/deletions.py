@@ -22,8 +22,8 @@ import gast
 from ... import runtime, runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
-from .. import object_layouts as L
 from ...core.ops import is_user_function
+from .. import object_layouts as L
 
 # deleting an attribute as object does: from the instance's __dict__ or slot
 _PLAIN_DELETES = (object.__delattr__, types.SimpleNamespace.__delattr__)
