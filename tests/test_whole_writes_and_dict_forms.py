@@ -197,3 +197,18 @@ def copied_into_an_attribute(x, w):
 def test_a_write_into_what_is_not_a_name_is_refused_naming_what_was_written():
     with pytest.raises(astgrad.TransformError, match=r"numpy\.copyto into s\.W, which is not a name.*\(p\.W = x"):
         astgrad.grad(copied_into_an_attribute)(X3.copy(), 1.3)
+
+
+def copied_into_an_int_array(x, w):
+    y = np.zeros(3, dtype=int)
+    np.copyto(y, x * w)
+    return np.sum(y * x)
+
+
+def test_a_cast_numpy_copyto_refuses_raises_numpys_error_in_every_mode():
+    # y[...] = x would truncate quietly; numpy.copyto's 'same_kind' refuses float into int
+    cast = r"Cannot cast array data from dtype\('float64'\) to dtype\('int64'\) according to the rule 'same_kind'"
+    for call in (lambda x: copied_into_an_int_array(x, 1.3), lambda x: astgrad.grad(copied_into_an_int_array)(x, 1.3),
+                 lambda x: astgrad.jvp(copied_into_an_int_array, (x, 1.3), (x, 1.0))):
+        with pytest.raises(TypeError, match=cast):
+            call(X3.copy())

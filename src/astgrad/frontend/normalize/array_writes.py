@@ -3,7 +3,8 @@
 - ``y.sort(axis=..., kind=..., stable=...)``: ``y[...] = numpy.sort(y, ...)``;
 - ``y.fill(v)``: ``y[...] = v``;
 - ``numpy.copyto(y, x)``: ``y[...] = x`` (broadcast as NumPy broadcasts it), and with
-  ``where=m``: ``y[...] = numpy.where(m, x, y)``, ``y`` keeping its value where ``m`` is False.
+  ``where=m``: ``y[...] = numpy.where(m, x, y)``, ``y`` keeping its value where ``m`` is False;
+  first, unless ``casting="unsafe"``, ``check_copy_cast`` raises where NumPy refuses the cast.
 
 So each is followed as any write into an array is: through the names and views sharing
 it, or refused where one would show the change unseen; on an argument, on the copy the
@@ -93,6 +94,9 @@ class ArrayWriteLowering:
             raise self._refuse("numpy.copyto with a casting other than 'same_kind' or 'unsafe'", written,
                                "leave casting= out, or write y[...] = x")
         value = options["src"]
+        if casting.value != "unsafe":       # NumPy's error where it refuses the cast: y[...] = x would not
+            check = self.runtime_call(runtime.check_copy_cast, [S.name(owner), value, casting])
+            self.emit(gast.copy_location(S.expr_stmt(check), written))
         mask = options.get("where")
         if mask is not None and not (isinstance(mask, gast.Constant) and mask.value is True):
             value = self.fresh_assign(self.runtime_call(numpy.where, [mask, value, S.name(owner)]), "t")
