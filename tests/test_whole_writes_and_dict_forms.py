@@ -25,16 +25,24 @@ def sorted_argument(x, w):
     x.sort()                    # each row
     y = x
     y.sort(axis=0)              # each column, through an alias
-    return np.sum(x[0] * w * np.sin(x))
+    xs = [x[1, 2] * w, x[0, 0]]
+    kept = xs.sort()            # its value, None, used: the list is sorted all the same
+    return np.sum(x[0] * w * np.sin(x)) + xs[0] * 2.0 + xs[1] + (kept is None)
+
+
+def sorted_reference(x, w):
+    s = np.sort(np.sort(x), axis=0)
+    low, high = sorted([s[1, 2] * w, s[0, 0]])
+    return np.sum(s[0] * w * np.sin(s)) + low * 2.0 + high + 1.0
 
 
 def copied_then_filled(x, w):
     np.copyto(x, w * x[::-1], where=[True, False, True])
     s = np.sum(np.sin(x) ** 3)
-    x.fill(w)
+    done = x.fill(w)            # its value, None, used: x is filled all the same
     y = np.empty_like(x)
     y.fill(w * 2.0)
-    return s + np.sum(x * y * s)
+    return s + np.sum(x * y * s) + (done is None)
 
 
 def copied_where_broadcast(x, w):
@@ -84,10 +92,9 @@ def deleted(x, w):
 
 # (program, the same value computed by plain NumPy without changing anything in place)
 PROGRAMS = [
-    (sorted_argument, lambda x, w: np.sum(np.sort(np.sort(x), axis=0)[0] * w * np.sin(np.sort(np.sort(x), axis=0))),
-     M23),
+    (sorted_argument, sorted_reference, M23),
     (copied_then_filled, lambda x, w: (np.sum(np.sin(np.where([True, False, True], w * x[::-1], x)) ** 3)
-                                       * (1.0 + 6.0 * w * w)), X3),
+                                       * (1.0 + 6.0 * w * w) + 1.0), X3),
     (copied_where_broadcast, lambda x, w: 2.0 * np.sum(np.where(x > 0, np.cos(x), x * w) ** 2 * x), X3),
     (ordered, lambda x, w: (0.25 * np.sum(x * x) + 0.5 * np.sum(x * x * w) + np.sum(np.cos(x))
                             + np.sum(x * x * w) + 2 * np.sum(np.cos(x))), X3),
@@ -204,3 +211,19 @@ def test_a_cast_numpy_copyto_refuses_raises_numpys_error_in_every_mode():
                  lambda x: astgrad.jvp(copied_into_an_int_array, (x, 1.3), (x, 1.0))):
         with pytest.raises(TypeError, match=cast):
             call(X3.copy())
+
+
+def values_of_fill_and_sort_used(x, w):
+    y = x * 1.0
+    done = y.fill(w)
+    xs = [x[1] * w, x[0]]
+    kept = xs.sort()
+    return np.sum(y * x) + xs[0] * 2.0 + xs[1] + (done is None) + (kept is None)
+
+
+def test_a_fill_or_sort_whose_value_is_used_still_writes():
+    # the calls' values (None) bound to names: they gave the derivative of the array and the
+    # list as they were before the call, with no error
+    for i in (0, 1):
+        assert_close(astgrad.grad(values_of_fill_and_sort_used, wrt=i)(X3.copy(), 1.3),
+                     numerical_grad(values_of_fill_and_sort_used, (X3, 1.3), wrt=i))

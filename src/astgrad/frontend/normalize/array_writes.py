@@ -58,16 +58,16 @@ class ArrayWriteLowering:
     """Normalizer method for ``y.sort()``, ``y.fill(v)`` and ``numpy.copyto(y, x)``."""
 
     def array_write(self, call, written):
-        """``call`` (normalized from the statement's call ``written``) as the element
-        write it makes, where it is one of the module's forms on a local name that no
-        other lowering took (not a parameter, not a list the function made, not an object
-        of a class of yours). Whether it was one."""
+        """``call`` (normalized from the source's call ``written``, a statement of its own
+        or a value, ``done = y.fill(v)``) as the element write it makes, where it is one of
+        the module's forms on a local name that no other lowering took (not a parameter,
+        not a list the function made, not an object of a class of yours). Whether it was one."""
         func = call.func
         if anno.get(call, Key.TARGET) is numpy.copyto:
             destination = _copyto_destination(written)
             self._refuse_unnamed(destination, "numpy.copyto into", written)
             return self._owned(destination.id) and self._copyto(call, written, destination.id)
-        if anno.get(call, Key.METHOD) is None:
+        if anno.get(call, Key.METHOD) is None or not isinstance(func, gast.Attribute):
             return False
         if _fill_value(call) is not None:
             self._refuse_unnamed(written.func.value, ".fill() on", written)

@@ -43,8 +43,6 @@ class StatementLowering:
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
-            if self.array_write(call, value):       # y.sort(), y.fill(v), np.copyto(y, x): array_writes.py
-                return
             if _is_restore(call):
                 # derivative code undoing a write: a write itself, for the next derivative
                 write = S.assign(gast.Subscript(value=call.args[0], slice=call.args[1], ctx=gast.Store()),
