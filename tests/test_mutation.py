@@ -16,7 +16,7 @@ def changes_everything(x, y, xs, z):
     y[0] = x
     xs.append(x)
     z += x
-    np.copyto(x, y)
+    np.putmask(x, y > 0, y)     # (np.copyto(x, y) is the element write x[...] = y: array_writes.py)
     if x[0] > 0:
         for i in range(2):
             np.multiply(x, 2.0, out=y)

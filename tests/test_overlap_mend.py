@@ -135,12 +135,18 @@ def ufunc_out_is_its_operand(x):
 
 
 # (program, the kind of index that decides, or None where every mode must match)
+def copyto_a_view(x):
+    y = x[0] * 1.0
+    np.copyto(y, y[::-1])       # y[...] = y[::-1], which NumPy (and copyto) reads whole first
+    return np.sum(y * W[0])
+
+
 CHECKED = [(row_at_a_name_under_a_mask, "mask"), (row_at_a_name_at_positions, "mixed"),
            (row_bound_in_a_loop, "mixed"), (view_a_helper_returns, "mask"),
            (view_written_with_its_base, "mask"), (read_back_out_of_a_dict, "mask"), (popped_off_a_list, "mask"),
            (item_of_a_loop, "mask")]
 FOLLOWED = [row_copied_under_a_mask, memo_table, view_in_a_loop_written_after, ellipsis_view_written,
-            ufunc_out_is_its_operand]
+            ufunc_out_is_its_operand, copyto_a_view]
 X = np.random.default_rng(7).standard_normal((3, 3))
 
 
@@ -211,12 +217,6 @@ def ufunc_out_is_a_row(x):
     return np.sum(y * W)
 
 
-def copyto_a_view(x):
-    y = x[0] * 1.0
-    np.copyto(y, y[::-1])       # refused
-    return np.sum(y * W[0])
-
-
 def fill_a_row(x):
     y = x * 1.0
     r = y[1]
@@ -242,7 +242,7 @@ def resized(x):
     return np.sum(y * np.arange(5.0))
 
 
-REFUSED = [alias_bound_in_a_branch, asarray_alias, view_method_alias, ufunc_out_is_a_row, copyto_a_view,
+REFUSED = [alias_bound_in_a_branch, asarray_alias, view_method_alias, ufunc_out_is_a_row,
            fill_a_row, put_positions, place_under_a_mask, resized]
 
 

@@ -2525,6 +2525,18 @@ def flat_read_once(value):
     return value
 
 
+def check_copy_cast(destination, source, casting):
+    """Stop with NumPy's own error where ``numpy.copyto(destination, source,
+    casting=casting)`` raises for the dtypes or the destination (a float into an int
+    array under 'same_kind', a list as the destination), which the generated code's
+    ``destination[...] = source`` would not: nothing is written here."""
+    if not isinstance(destination, numpy.ndarray):
+        numpy.copyto(destination, source, casting=casting)      # NumPy's TypeError for what is not an array
+        return
+    dtype = numpy.result_type(source) if isinstance(source, (int, float, complex)) else numpy.asarray(source).dtype
+    numpy.copyto(numpy.empty(1, destination.dtype), numpy.empty(1, dtype), casting=casting)
+
+
 def check_array_method(receiver, method, where):
     """Stop if ``receiver.method(...)`` was not NumPy's array method after all.
 

@@ -307,6 +307,16 @@ def with_attribute(obj, name, value):
     return made
 
 
+def deleted_attribute(obj, name):
+    """``obj`` without the attribute ``name``, as a new object of its class: generated
+    code's ``del p.W`` on an object the code built and nothing else refers to
+    (frontend/normalize/deletions.py). Python's AttributeError where ``obj`` holds none."""
+    made = type(obj).__new__(type(obj))
+    _store_attributes(made, dict(plain_attributes(obj)))
+    delattr(made, name)
+    return made
+
+
 def without_attribute(g, name):
     """The derivative ``g`` of an object with nothing for its attribute ``name``: what
     goes back to the object ``with_attribute`` was given."""

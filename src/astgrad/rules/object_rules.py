@@ -4,6 +4,7 @@ object is what was read from it, attribute by attribute (see runtime_objects.py)
 each other's transposes."""
 
 from ..runtime_objects import (argument_object_alone, attribute, attributes_but, attribute_adjoint, attribute_tangent,
+                               deleted_attribute,
                                check_wrt_path, class_default, field_values, fields_dict, instance, object_tangent,
                                record, record_gradient, replaceable_fields, with_attribute, without_attribute)
 from ..runtime import add_derivatives, zeros_like
@@ -157,5 +158,17 @@ def without_attribute_(y, g, name):
     d[y] = without_attribute(d[g], name)
 
 
-declare(with_attribute, without_attribute, result=FRESH)
+# deleted_attribute(obj, name): the object without one attribute; the derivative of the
+# others goes back to obj, a projection as without_attribute is
+@adjoint(deleted_attribute)
+def deleted_attribute_(y, obj, name):
+    d[obj] = without_attribute(d[y], name)
+
+
+@tangent(deleted_attribute)
+def deleted_attribute_(y, obj, name):
+    d[y] = without_attribute(d[obj], name)
+
+
+declare(with_attribute, without_attribute, deleted_attribute, result=FRESH)
 

@@ -510,7 +510,10 @@ def suggestion(obj, mode):
                 "sum(iter(e))); else iterate over e itself, or keep a position in a name (e[k]);")
     if obj is collections.OrderedDict:
         return ("; astgrad follows dict(...) and dict displays, which keep the order items are stored in "
-                "too: write dict(a=x) or {'a': x} in its place;")
+                "too: write dict(a=x) or {'a': x} in its place (an OrderedDict bound once to a name used only as "
+                "a dict is, d[k], d[k] = v, d.items(), d.get(k), d.pop(k), d.update(...), k in d, len(d), a loop "
+                "over it, is followed as that dict; one moved, d.move_to_end(k), popped at an end, d.popitem(), "
+                "compared, held in a container, handed on or returned is not);")
     if isinstance(obj, type) and _post_init_dataclass(obj):
         return (f"; {obj.__name__} is a dataclass with a __post_init__, whose code astgrad does not follow "
                 "when the object is built in the differentiated code (it follows a dataclass whose __init__ only "

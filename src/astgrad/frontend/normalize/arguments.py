@@ -1,5 +1,6 @@
 """Arguments the function writes into (``x[0] = v``, a NumPy result stored into one
-with ``out=``, also through a plain alias ``y = x; y[0] = v`` or ``y = x; y *= v``): the generated code works on a copy of each,
+with ``out=``, ``x.sort()``, ``x.fill(v)``, ``numpy.copyto(x, v)``, also through a plain
+alias ``y = x; y[0] = v`` or ``y = x; y *= v``): the generated code works on a copy of each,
 made when it starts (``x_1 = copy_argument(x)``, the body reading ``x_1``), so calling a
 derivative never changes the caller's value, and the write is one into memory the
 function owns, which the modes differentiate. ``f(x)`` itself still changes the
@@ -18,6 +19,7 @@ from ...core.anno import Key
 from ...core.ops import is_user_function
 from ...core import methods as M
 from .. import object_layouts as L
+from .array_writes import written_array
 from .instances import function_tree
 from .objects import changed_in_place
 
@@ -78,6 +80,9 @@ def _written_by_call(normalizer):
         names = _out_names(call, callee)
         if not _users_method_call(normalizer, call):
             names += _container_changed(call, defaults, parameters)
+            whole = written_array(call, normalizer.resolve_call)    # y.sort(), y.fill(v), numpy.copyto(y, x)
+            if whole is not None:
+                names.append(whole)
         normalizer.grown_arguments.update(_grown(call, names))
         if is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee):
             names.extend(a.id for a in call.args + [kw.value for kw in call.keywords] if isinstance(a, gast.Name))

@@ -306,7 +306,8 @@ class BuiltObjectLowering:
             cls = self.record_class_of(call) or _layout_class(self.returned_layout(call))
             if cls is not None and M.static_attribute(cls, "__setattr__") is not object.__setattr__:
                 cls = None      # a frozen dataclass: Python refuses the write
-        if cls is None or not plain_uses(self.source.tree, name, cls, stores=1, iterated=self.iterated_as_attributes):
+        if cls is None or not plain_uses(self.source.tree, name, cls, stores=1, iterated=self.iterated_as_attributes,
+                                         deleted=True):
             return None
         return cls
 

@@ -137,6 +137,8 @@ class CallLowering:
             return self.fill_diagonal(node)
         if _writes_to_out(node, target):
             return self.write_to_out(call, node)
+        if anno.get(call, Key.METHOD) == "sort" and self.list_sort(call) or self.array_write(call, node):
+            return S.const(None)    # r = xs.sort(), y.fill(v), numpy.copyto(y, x): list_sort.py, array_writes.py
         return call
 
     # -- calls that write into an argument --------------------------------------------

@@ -14,7 +14,16 @@ default). Only where the dict is named nowhere but in ``acc[key]``, ``acc.items(
 ``.keys()``, ``.values()``, ``key in acc``, ``len(acc)`` and ``for k in acc`` (it never
 leaves the function, so no code reads it as a defaultdict later), bound once, and read
 in no expression evaluated conditionally (``a if c else acc[k]``, a comprehension, a
-lambda, a ``while`` test); any other defaultdict is left as it is."""
+lambda, a ``while`` test); any other defaultdict is left as it is.
+
+A ``collections.OrderedDict(...)`` is the dict of the same arguments, ``dict(...)``
+(which keeps the order its keys are stored in, as an OrderedDict does), where it is bound
+once and named nowhere but as above, in stores and deletions of its items and in the
+methods the two share (``.get``, ``.pop``, ``.setdefault``, ``.update``), and in ``list``,
+``tuple``, ``sorted``, ``reversed``, ``sum``, ``min`` and ``max``: what tells the two
+apart (``move_to_end``, ``popitem(last=False)``, ``==`` between OrderedDicts, its type)
+never shows. Any other OrderedDict is left as it is (refused where it holds a
+differentiated value, saying what is followed)."""
 
 import collections
 
@@ -25,6 +34,8 @@ from .instances import parents_of
 
 _FACTORIES = {float: 0.0, int: 0, list: "list", dict: "dict", set: "set"}
 _READS = frozenset({"items", "keys", "values"})
+_ORDERED_METHODS = _READS | {"get", "pop", "setdefault", "update"}       # an OrderedDict's, a dict's too
+_ORDERED_READERS = frozenset({"len", "list", "tuple", "sorted", "reversed", "sum", "min", "max"})
 _CONDITIONAL = (gast.IfExp, gast.BoolOp, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp,
                 gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)
 _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.operator, gast.unaryop,
@@ -33,13 +44,16 @@ _PURE = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Tuple, gast.op
 
 def rewrite_default_dicts(normalizer, tree, nodes):
     """Rewrite each defaultdict of ``tree`` that qualifies (see the module docstring)."""
-    made = {}
+    made, ordered = {}, {}
     for node in nodes:
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                and normalizer.bound_count.get(node.targets[0].id) == 1:
             default = _default_of(normalizer, node.value)
-            if default is not None and normalizer.bound_count.get(node.targets[0].id) == 1:
+            if default is not None:
                 made[node.targets[0].id] = (node, default)
-    if not made:
+            elif _makes(normalizer, node.value, collections.OrderedDict):
+                ordered[node.targets[0].id] = node
+    if not made and not ordered:
         return False
     parents, rewritten = parents_of(tree), False
     for name, (binding, default) in made.items():
@@ -47,16 +61,29 @@ def rewrite_default_dicts(normalizer, tree, nodes):
             binding.value = gast.copy_location(gast.Dict(keys=[], values=[]), binding.value)
             _Insert(name, default, normalizer).visit(tree)
             rewritten = True
+    plain_dict = "dict" not in normalizer.locals and normalizer.source.resolve_path(("dict",), depend=False) is dict
+    for name, binding in ordered.items():
+        if plain_dict and _plain_uses(name, nodes, parents, _ORDERED_METHODS, _ORDERED_READERS, anywhere=True):
+            normalizer.source.resolve_path(S.dotted_path(binding.value.func))   # generation depends on them
+            normalizer.source.resolve_path(("dict",))
+            binding.value.func = gast.copy_location(S.name("dict"), binding.value.func)
+            rewritten = True
     return rewritten
+
+
+def _makes(normalizer, value, maker):
+    """Whether ``value`` is a call of ``maker`` by a global or dotted name (``collections.OrderedDict``)."""
+    if not isinstance(value, gast.Call):
+        return False
+    path = S.dotted_path(value.func)
+    return path is not None and path[0] not in normalizer.locals \
+        and normalizer.source.resolve_path(path, depend=False) is maker
 
 
 def _default_of(normalizer, value):
     """The default expression of ``defaultdict(factory)``, or None."""
-    if not isinstance(value, gast.Call) or len(value.args) != 1 or value.keywords:
-        return None
-    path = S.dotted_path(value.func)
-    if path is None or path[0] in normalizer.locals \
-            or normalizer.source.resolve_path(path, depend=False) is not collections.defaultdict:
+    if not isinstance(value, gast.Call) or len(value.args) != 1 or value.keywords \
+            or not _makes(normalizer, value, collections.defaultdict):
         return None
     factory = value.args[0]
     if isinstance(factory, gast.Lambda):
@@ -78,23 +105,30 @@ def _default_of(normalizer, value):
     return S.const(kind)
 
 
-def _plain_uses(name, nodes, parents):
+def _plain_uses(name, nodes, parents, methods=_READS, readers=("len",), anywhere=False):
+    """Whether ``name`` is read only as the module docstring says: at items (with keys
+    made of names, constants and operators, in no expression evaluated conditionally,
+    unless ``anywhere``), by ``methods``, ``in``, a ``for`` loop and calls of ``readers``."""
     for node in nodes:
         if not (isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)):
             continue
         parent = parents.get(id(node))
         if isinstance(parent, gast.Subscript) and parent.value is node:
-            if not all(isinstance(n, _PURE) for n in gast.walk(parent.slice)) or _conditional(parent, parents):
+            if not anywhere and (not all(isinstance(n, _PURE) for n in gast.walk(parent.slice))
+                                 or _conditional(parent, parents)):
                 return False
             continue
-        if isinstance(parent, gast.Attribute) and parent.attr in _READS and isinstance(parents.get(id(parent)), gast.Call):
+        called = parents.get(id(parent))
+        if isinstance(parent, gast.Attribute) and parent.attr in methods and isinstance(called, gast.Call) \
+                and called.func is parent:
             continue
         if isinstance(parent, gast.Compare) and node in parent.comparators \
                 and all(isinstance(op, (gast.In, gast.NotIn)) for op in parent.ops):
             continue
         if isinstance(parent, gast.For) and parent.iter is node:
             continue
-        if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id == "len":
+        if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id in readers \
+                and parent.args == [node] and not parent.keywords:
             continue
         return False
     return True

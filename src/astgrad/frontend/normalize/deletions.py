@@ -7,18 +7,29 @@ one); ``del d[key]`` of a dict the function made is ``d = {k: v for k, v in d.it
 k != key}`` after a KeyError check, so the items left keep their order. Both build the
 list or dict anew, which differentiates to any order; a list or dict held by another
 name too (``e = d``, in a list, passed to a helper) would not see the new one: that is
-refused, and so is ``del obj.a`` (an attribute of an object astgrad does not follow), and a
+refused, and so is ``del obj.a`` on an object astgrad does not follow (on one the function
+built and follows, it is ``obj = deleted_attribute(obj, 'a')``, a new object without it,
+so that a read of ``obj.a`` after it raises Python's AttributeError), and a
 ``del`` of a slice of a global or closure variable (rebinding the name would leave the
 list outside the function unchanged, and make the name a local one). As
 for any argument the function writes into, deleting from a list argument leaves the
 caller's list as it was in a call of a gradient."""
 
+import types
+
 import gast
 
-from ... import runtime
+from ... import runtime, runtime_objects
+from ...core import methods as M
 from ...core import syntax as S
 from ...core.ops import is_user_function
+from .. import object_layouts as L
 
+# deleting an attribute as object does: from the instance's __dict__ or slot
+_PLAIN_DELETES = (object.__delattr__, types.SimpleNamespace.__delattr__)
+_ATTRIBUTE_ADVICE = ("astgrad follows del obj.a on an object the function builds itself (obj = Box(x)), "
+                     "named nowhere but as obj.attr, obj.method(...) or obj(...); else keep the value in a "
+                     "local name instead")
 _ADVICE = ("build the new value instead (a list without the items, {k: v for k, v in d.items() "
            "if k != key})")
 
@@ -41,9 +52,26 @@ class DeletionLowering:
                 pop.deletes_item = True     # with the errors del raises on an array or a tuple
                 self.stmt_Expr(gast.Expr(value=pop))
             elif isinstance(target, gast.Attribute):
-                raise self._refuse("del of an attribute", stmt, "keep the value in a local name instead")
+                if not self.delete_attribute(target):
+                    raise self._refuse("del of an attribute", stmt, _ATTRIBUTE_ADVICE)
             elif not isinstance(target, gast.Name):
                 raise self._refuse("del of an item of something other than a name", stmt, _ADVICE)
+
+    def delete_attribute(self, target):
+        """``del p.W`` on an object this function built and follows (``owns_object``),
+        whose class deletes attributes as ``object`` does: ``p = deleted_attribute(p,
+        'W')``. False for any other."""
+        owner = target.value
+        if not (isinstance(owner, gast.Name) and self.owns_object(owner.id, target.attr)
+                and M.static_attribute(self._owned_objects[owner.id], "__delattr__") in _PLAIN_DELETES):
+            return False
+        self.emit(S.assign(owner.id, self.runtime_call(runtime_objects.deleted_attribute,
+                                                       [S.name(owner.id), S.const(target.attr)])))
+        layout = self.named_layouts().get(owner.id)
+        if layout is not None and layout[0] == L.OBJECT:      # what the object holds now
+            kept = tuple((attr, held) for attr, held in layout[2] if attr != target.attr)
+            self.named_layouts()[owner.id] = (L.OBJECT, layout[1], kept) + tuple(layout[3:])
+        return True
 
     def refuse_read_after_del(self, tree):
         """Python raises where a read finds a deleted name unbound; the generated code

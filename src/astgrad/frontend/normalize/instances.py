@@ -173,11 +173,12 @@ def plain_self_uses(fn, cls, depth=_DEPTH, seen=None, discarded=False):
     return bool(params) and plain_uses(tree, params[0].id, cls, depth, seen, discarded=discarded, own_type=own_type)
 
 
-def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, discarded=False, own_type=False):
+def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, discarded=False, own_type=False,
+               deleted=False):
     """Whether the function ``tree`` names ``me`` only as ``plain_self_uses`` says,
     binding it at most ``stores`` times (``return me`` too, with ``discarded``, and
-    ``type(me)`` with ``own_type``); also where it is iterated, if ``iterated(node,
-    parent)`` says the iteration becomes reads of its attributes."""
+    ``type(me)`` with ``own_type``, ``del me.attr`` with ``deleted``); also where it is
+    iterated, if ``iterated(node, parent)`` says the iteration becomes reads of its attributes."""
     seen = set() if seen is None else seen
     parents = parents_of(tree)
     for node in S.walk_nodes(tree):
@@ -197,6 +198,8 @@ def plain_uses(tree, me, cls, depth=_DEPTH, seen=None, stores=0, iterated=None, 
         if isinstance(parent, gast.Attribute) and parent.value is node:
             called = parents.get(id(parent))
             if isinstance(parent.ctx, gast.Del):
+                if deleted:
+                    continue
                 return False
             if isinstance(called, gast.Call) and called.func is parent and not _method_keeps_self_plain(
                     cls, parent.attr, depth, seen, isinstance(parents.get(id(called)), gast.Expr)):

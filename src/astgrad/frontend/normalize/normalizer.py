@@ -30,6 +30,7 @@ from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
 from .held_generators import HeldGeneratorLowering
+from .array_writes import ArrayWriteLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
@@ -81,7 +82,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering, ListSortLowering, FunctionLoopLowering, ItemAppendLowering,
+                 BuiltObjectLowering, ListSortLowering, ArrayWriteLowering, FunctionLoopLowering, ItemAppendLowering,
                  KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
@@ -132,7 +133,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
         dicts.py        dict.get, dict(...), d.update(...), d[k][j] = v
-        list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...)
+        list_sort.py    xs.sort(key=...) on a list made here: xs[:] = sorted(xs, key=...) (array_writes.py: y.sort())
         constant_getattr.py  getattr(np, "tanh") with a name known now: np.tanh
         function_loops.py  for g in fs (or reversed(fs)) over a literal of functions: unrolled
         containers.py   list/tuple built-ins, dict views, a, *rest = xs, dict and set

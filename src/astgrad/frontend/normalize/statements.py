@@ -43,8 +43,6 @@ class StatementLowering:
             call = self.expr(value)
             if not isinstance(call, gast.Call):
                 return                              # out= and ufunc.at became assignments
-            if self.array_sort(call, value):       # y.sort() on an array: list_sort.py
-                return
             if _is_restore(call):
                 # derivative code undoing a write: a write itself, for the next derivative
                 write = S.assign(gast.Subscript(value=call.args[0], slice=call.args[1], ctx=gast.Store()),
