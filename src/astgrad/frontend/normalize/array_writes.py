@@ -46,7 +46,14 @@ def _copyto_destination(call):
 
 
 def _sort_form(call):
-    return call.func.attr == "sort" and len(call.args) <= 1 and all(k.arg in _SORT_OPTIONS for k in call.keywords)
+    """Whether ``call`` is ``y.sort()`` as NumPy's: its one positional argument, if any, a
+    written axis (``y.sort(0)``); ``cell.sort(w)`` is left to wait for the receiver's class
+    (a method of the user's named ``sort``)."""
+    axis = call.args[0] if call.args else None
+    written_axis = axis is None or isinstance(axis, gast.Constant) and type(axis.value) is int \
+        or isinstance(axis, gast.UnaryOp) and isinstance(axis.operand, gast.Constant)
+    return call.func.attr == "sort" and len(call.args) <= 1 and written_axis \
+        and all(k.arg in _SORT_OPTIONS for k in call.keywords)
 
 
 def _fill_value(call):
