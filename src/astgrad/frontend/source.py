@@ -272,7 +272,7 @@ def parse_function(fn):
         # its own code, rewritten, at its own lines
         original, rewrite = specializes
         source = parse_function(original)
-        source.tree = rewrite(copy.deepcopy(source.tree))
+        source.tree = rewrite(source.tree)      # parsed for this call alone: no copy needed
         source.fn = fn
         source.closure = _closure_values(fn)        # a made function may hold more cells
         return source

@@ -35,7 +35,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from ...errors import TransformError
 from .. import object_layouts as L
-from ..source import ScopeRoot, parse_function
+from ..source import ScopeRoot, parse_function, parsed_for_reading
 from .closures import is_function_object
 
 NONE = object()        # a parameter known to be None
@@ -284,7 +284,7 @@ def _closing_reads(init, attr):
     """The variables of ``init`` a lambda it stores in ``self.<attr>`` (at its top level)
     reads, sorted; empty where it stores none such (or its source cannot be read)."""
     try:
-        tree = parse_function(init).tree
+        tree = parsed_for_reading(init).tree
     except Exception:       # noqa: BLE001 - no source: nothing to name
         return ()
     params = tree.args.posonlyargs + tree.args.args

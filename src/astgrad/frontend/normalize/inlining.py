@@ -20,7 +20,7 @@ from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
 from ..function_args import function_valued, specialize as specialize_for_values
-from ..source import parse_function
+from ..source import parse_function, parsed_for_reading
 from ..varargs import has_varargs, rewrite_tree
 from .calls import shaped_call
 from .closures import BoundMethod, Functions, Global, Local, Made
@@ -383,6 +383,6 @@ def _is_factory(callee):
     if code is None or not (any(inspect.iscode(c) for c in code.co_consts) or "partial" in code.co_names):
         return False
     try:
-        return returns_local_function(parse_function(callee).tree)
+        return returns_local_function(parsed_for_reading(callee).tree)
     except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
         return False

@@ -20,7 +20,7 @@ from ...core.missing import MISSING
 from ...core.ops import is_user_function
 from ...errors import TransformError
 from ...rules.registry import is_astgrad_transform
-from ..source import parse_function
+from ..source import parsed_for_reading
 from .closures import BoundMethod, Global, Local, Made
 from .foreign import lookup
 
@@ -241,7 +241,7 @@ def makes_transform(callee):
             obj = resolved(node.func.args[0])
         return isinstance(obj, types.FunctionType) and is_astgrad_transform(obj)
     try:
-        tree = parse_function(callee).tree
+        tree = parsed_for_reading(callee).tree
     except (TransformError, TypeError, OSError):
         return False
     return any(isinstance(stmt, gast.Return) and stmt.value is not None and transform_call(stmt.value)
