@@ -206,7 +206,7 @@ class CallLowering:
             S.name(summed), S.name(array.id), S.copy(index), S.name(spread), S.const(ufunc is numpy.subtract)]), "t")
         self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(total)))
-        return S.name(array.id)
+        return S.const(None)        # ufunc.at returns None, as r = numpy.add.at(y, i, v) binds
 
     def put_along_axis(self, call, node):
         """``numpy.put_along_axis(arr, indices, values, axis)`` is NumPy's own
