@@ -1,8 +1,9 @@
 """Calls that change an argument in place whose value is used: bound (``r = numpy.put(y,
 i, w)``), a part of an expression, a condition, a return or a comprehension. Each is
 followed or refused exactly as the same call standing alone as a statement: a write
-astgrad follows (``numpy.add.at``, ``numpy.fill_diagonal``, ``out=``, a function of the
-user's writing into its argument, ``xs.extend``, ``d.setdefault``) gives the derivative
+astgrad follows (``numpy.add.at``, ``numpy.fill_diagonal``, ``out=``, ``numpy.nan_to_num(y,
+copy=False)``, a function of the user's writing into its argument, ``xs.extend``,
+``d.setdefault``) gives the derivative
 of the value after the write, in ``grad`` and ``jvp`` against central finite
 differences; one it does not follow (``numpy.put``, ``numpy.place``, ``numpy.putmask``,
 ``y.put``, ``d.update``, the value of ``xs.append``) is refused naming the file and the
@@ -61,10 +62,18 @@ def list_changes_bound(x, w):
     return xs[0] * xs[1] * xs[2] + xs[3] + d["b"] * b + (r is None) + v
 
 
+def nan_replaced_in_place(x, w):
+    y = np.log(x + 0.5) * w                             # nan where x < -0.5
+    z = np.nan_to_num(y, copy=False, nan=w)             # z is y, written
+    np.nan_to_num(y, False, posinf=2.0)                 # as a statement of its own
+    return np.sum(z * x) + np.sum(y * y)
+
+
 FOLLOWED = [added_at_bound, diagonal_in_expression, out_in_a_condition, user_write_in_expression,
-            list_changes_bound]
+            list_changes_bound, nan_replaced_in_place]
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered in log")     # the nan nan_to_num replaces
 @pytest.mark.parametrize("f", FOLLOWED, ids=[f.__name__ for f in FOLLOWED])
 def test_a_followed_write_whose_value_is_used_gives_the_derivative_after_it(f):
     gx, gw = astgrad.grad(f, wrt=(0, 1))(X.copy(), W)

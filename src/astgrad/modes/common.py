@@ -2109,13 +2109,18 @@ def check_used_effect_call(source, stmt, active, held=frozenset(), fn=None, vari
     ``d.update(e)``) with its value used (bound, or a part of an expression, a condition,
     a comprehension or a return, which the core form binds to a name): checked as the
     statement ``call`` alone is, whatever the name's activity, so the change is followed
-    or refused, never missed. ``xs.append(v)`` is followed only as a statement of its own."""
-    from ..analysis.mutation import mutates_arguments
+    or refused, never missed. ``xs.append(v)`` is followed only as a statement of its own.
+    A method a string has too (``head, _, rest = s.partition(",")``) is checked only on a
+    value depending on the inputs (``y.partition(k)``), which no string is."""
+    from ..analysis.mutation import is_immutable_values_method, mutates_arguments
     call = stmt.value
-    if not isinstance(call, gast.Call) or not mutates_arguments(call) \
-            or anno.get(call, Key.METHOD) in _VALUE_RETURNING_CHANGES:
+    method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+    if not isinstance(call, gast.Call) or not mutates_arguments(call) or method in _VALUE_RETURNING_CHANGES:
         return
-    if anno.get(call, Key.METHOD) == "append":
+    if method is not None and is_immutable_values_method(method) and not (
+            isinstance(call.func.value, gast.Name) and call.func.value.id in (active if varied is None else varied)):
+        return
+    if method == "append":
         raise source.error("the value of .append() (None) used: astgrad follows xs.append(v) as a statement of "
                            "its own; write it so, and use None where its value was used", stmt,
                            construct=".append()")
