@@ -88,7 +88,7 @@ def test_a_followed_write_whose_value_is_used_gives_the_derivative_after_it(f):
 def put_bound(x, w):
     y = x * 1.0
     r = np.put(y, [0], w)                               # refused here
-    return np.sum(y * x)
+    return np.sum(y * x) + (r is None)
 
 
 def place_in_expression(x, w):
@@ -115,22 +115,36 @@ def put_in_a_comprehension(x, w):
     return np.sum(y * x) + len(done)
 
 
+def put_in_a_lambda_and_a_loop_test(x, w):
+    y = x * 1.0
+    while np.put(y, [1], w * 2.0) is not None:          # refused here
+        pass
+    k = (lambda: np.put(y, [0], w))()
+    return np.sum(y * x) + (k is None)
+
+
 def update_bound(x, w):
     d = {"a": x[0]}
     r = d.update({"a": w})                              # refused here
-    return d["a"] * x[1]
+    return d["a"] * x[1] + (r is None)
 
 
 def append_bound(x, w):
     xs = [x[0]]
     r = xs.append(w)                                    # refused here
-    return xs[0] * xs[1]
+    return xs[0] * xs[1] + (r is None)
 
 
-REFUSED = [(put_bound, r"numpy\.put changes 'y' in place"), (place_in_expression, r"numpy\.place changes"),
-           (putmask_in_a_condition, r"numpy\.putmask changes"), (put_method_returned, r"\.put\(\) changes"),
-           (put_in_a_comprehension, r"numpy\.put changes"), (update_bound, r"\.update\(\) changes 'd'"),
-           (append_bound, r"value of \.append\(\) \(None\) used")]
+REFUSED = [
+    (put_bound, r"numpy\.put changes 'y' in place"),
+    (place_in_expression, r"numpy\.place changes"),
+    (putmask_in_a_condition, r"numpy\.putmask changes"),
+    (put_method_returned, r"\.put\(\) changes"),
+    (put_in_a_comprehension, r"numpy\.put changes"),
+    (put_in_a_lambda_and_a_loop_test, r"numpy\.put changes"),
+    (update_bound, r"\.update\(\) changes 'd'"),
+    (append_bound, r"value of \.append\(\) \(None\) used"),
+]
 
 
 @pytest.mark.parametrize("f, message", REFUSED, ids=[f.__name__ for f, _ in REFUSED])
