@@ -2115,7 +2115,8 @@ def check_used_effect_call(source, stmt, active, held=frozenset(), fn=None, vari
     from ..analysis.mutation import is_immutable_values_method, mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
-    if not isinstance(call, gast.Call) or not mutates_arguments(call) or method in _VALUE_RETURNING_CHANGES:
+    if not isinstance(call, gast.Call) or not mutates_arguments(call) or method in _VALUE_RETURNING_CHANGES \
+            or ops.is_user_function(anno.get(call, Key.TARGET)):      # (its own out=: its writes are read apart)
         return
     if method is not None and is_immutable_values_method(method) and not (
             isinstance(call.func.value, gast.Name) and call.func.value.id in (active if varied is None else varied)):
