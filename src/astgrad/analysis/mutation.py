@@ -35,7 +35,13 @@ def may_change_its_object(method):
     """Whether ``v.method(...)``, ``method`` a method of no rule (a method of the user's
     class, ``obj.step(w)``), may change ``v``: not where it is a method of an immutable
     built-in value (``k.startswith("m")``, which the rules do not list)."""
-    return not registry.methods_named(method) and not any(hasattr(t, method) for t in _IMMUTABLE_TYPES)
+    return not registry.methods_named(method) and not is_immutable_values_method(method)
+
+
+def is_immutable_values_method(method):
+    """Whether an immutable built-in value has a method of that name (``s.partition(",")``
+    of a string, which changes nothing, though ``y.partition(k)`` of an array does)."""
+    return any(hasattr(t, method) for t in _IMMUTABLE_TYPES)
 
 
 def is_ufunc_at(target):

@@ -2100,6 +2100,34 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
                 stmt, construct=what)
 
 
+# methods that change their object and return a value the derivative follows (v = xs.pop())
+_VALUE_RETURNING_CHANGES = frozenset({"pop", "popitem", "setdefault"})
+
+
+def check_used_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
+    """``r = call``, ``call`` changing an argument in place (``numpy.put(y, i, w)``,
+    ``d.update(e)``) with its value used (bound, or a part of an expression, a condition,
+    a comprehension or a return, which the core form binds to a name): checked as the
+    statement ``call`` alone is, whatever the name's activity, so the change is followed
+    or refused, never missed. ``xs.append(v)`` is followed only as a statement of its own.
+    A method a string has too (``head, _, rest = s.partition(",")``) is checked only on a
+    value depending on the inputs (``y.partition(k)``), which no string is."""
+    from ..analysis.mutation import is_immutable_values_method, mutates_arguments
+    call = stmt.value
+    method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
+    if not isinstance(call, gast.Call) or not mutates_arguments(call) or method in _VALUE_RETURNING_CHANGES \
+            or ops.is_user_function(anno.get(call, Key.TARGET)):      # (its own out=: its writes are read apart)
+        return
+    if method is not None and is_immutable_values_method(method) and not (
+            isinstance(call.func.value, gast.Name) and call.func.value.id in (active if varied is None else varied)):
+        return
+    if method == "append":
+        raise source.error("the value of .append() (None) used: astgrad follows xs.append(v) as a statement of "
+                           "its own; write it so, and use None where its value was used", stmt,
+                           construct=".append()")
+    check_effect_call(source, gast.copy_location(gast.Expr(value=call), stmt), active, held, fn, varied)
+
+
 def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """``t = obj.m(w)`` whose value carries no derivative (``t`` only compared, as in ``if
     obj.m(w) < 1.0:``, or unused) is still a call made for its effect as far as derivatives

@@ -30,7 +30,7 @@ from .templates import BindError, instantiate
 from .value_calls import call_value_code
 from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
-    check_unknown_receivers, \
+    check_used_effect_call, check_unknown_receivers, \
     check_entered_managers, check_unused_method_value, read_out_of, check_in_place_writes, check_outside_changes, \
     check_outside_methods, range_targets
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
@@ -150,6 +150,7 @@ class ForwardMode(Transform):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.setitem(stmt)
         if isinstance(stmt, gast.Assign):
+            check_used_effect_call(self.source, stmt, self.affecting, self.held, self.fn, self.active)
             if stmt.targets[0].id not in self.affecting:       # t = obj.step(w), t only compared
                 check_unused_method_value(self.source, stmt, self.affecting, self.held, self.fn, self.active)
             return self.assign(stmt)

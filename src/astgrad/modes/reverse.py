@@ -50,7 +50,7 @@ from .views_read_back import copy_views_read_back
 from .outside_reads import check_reads_before_outside_changes
 from ..analysis.raising import UNBOUND, mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
-    check_unknown_receivers, \
+    check_used_effect_call, check_unknown_receivers, \
     check_unused_method_value, read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, \
     range_targets
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
@@ -309,6 +309,7 @@ class ReverseMode(Transform):
             check_outside_changes(self.source, stmt, self.varied)
             check_outside_methods(self.source, stmt, self.varied)
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+                check_used_effect_call(self.source, stmt, self.active, held, self.fn, self.varied)
                 if stmt.targets[0].id not in self.active:
                     check_unused_method_value(self.source, stmt, self.active, held, self.fn, self.varied)
                     continue

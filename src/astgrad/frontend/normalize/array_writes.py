@@ -5,6 +5,8 @@
 - ``numpy.copyto(y, x)``: ``y[...] = x`` (broadcast as NumPy broadcasts it), and with
   ``where=m``: ``y[...] = numpy.where(m, x, y)``, ``y`` keeping its value where ``m`` is False;
   first, unless ``casting="unsafe"``, ``check_copy_cast`` raises where NumPy refuses the cast.
+- ``numpy.nan_to_num(y, copy=False, ...)`` on an array the function made:
+  ``y[...] = numpy.nan_to_num(y, ...)``, its value ``y`` (the array NumPy wrote and returns).
 
 So each is followed as any write into an array is: through the names and views sharing
 it, or refused where one would show the change unseen; on an argument, on the copy the
@@ -88,6 +90,23 @@ class ArrayWriteLowering:
         ordered = gast.Call(func=S.name(self.bind(numpy.sort)), args=[S.name(func.value.id)] + call.args,
                             keywords=call.keywords)
         return self._whole_write(func.value.id, "sort", ordered, written)
+
+    def nan_to_num_in_place(self, call, written):
+        """``numpy.nan_to_num(y, copy=False, ...)`` (``call``, normalized from ``written``)
+        on an array the function made, as the write it makes: ``y``, which it returns.
+        None for any other call (one that copies, or writes into an argument: refused)."""
+        if anno.get(call, Key.TARGET) is not numpy.nan_to_num:
+            return None
+        options = dict(zip(("x", "copy", "nan", "posinf", "neginf"), call.args))
+        options.update((k.arg, k.value) for k in call.keywords)
+        copy, array = options.pop("copy", None), options.pop("x", None)
+        if not (isinstance(copy, gast.Constant) and copy.value is False and isinstance(array, gast.Name)
+                and self._owned(array.id)):
+            return None
+        replaced = self.runtime_call(numpy.nan_to_num, [S.name(array.id)])
+        replaced.keywords = [gast.keyword(arg=name, value=value) for name, value in options.items()]
+        self._whole_write(array.id, None, S.name(self.fresh_assign(replaced, "t")), written)
+        return S.name(array.id)
 
     def _copyto(self, call, written, owner):
         """``numpy.copyto(y, x, casting=..., where=m)``, its arguments read as NumPy reads them."""

@@ -137,6 +137,9 @@ class CallLowering:
             return self.fill_diagonal(node)
         if _writes_to_out(node, target):
             return self.write_to_out(call, node)
+        replaced = self.nan_to_num_in_place(call, node)       # array_writes.py
+        if replaced is not None:
+            return replaced
         if anno.get(call, Key.METHOD) == "sort" and self.list_sort(call) or self.array_write(call, node):
             return S.const(None)    # r = xs.sort(), y.fill(v), numpy.copyto(y, x): list_sort.py, array_writes.py
         return call
@@ -206,7 +209,7 @@ class CallLowering:
             S.name(summed), S.name(array.id), S.copy(index), S.name(spread), S.const(ufunc is numpy.subtract)]), "t")
         self.emit(S.assign(gast.Subscript(value=S.name(array.id), slice=S.const(Ellipsis),
                                           ctx=gast.Store()), S.name(total)))
-        return S.name(array.id)
+        return S.const(None)        # ufunc.at returns None, as r = numpy.add.at(y, i, v) binds
 
     def put_along_axis(self, call, node):
         """``numpy.put_along_axis(arr, indices, values, axis)`` is NumPy's own
