@@ -316,7 +316,8 @@ def test_an_export_writes_the_same_text_in_every_process(tmp_path):
 
 
 def _refused(x):
-    return x.sort()     # an in-place sort astgrad refuses
+    np.put(x, [0], 1.0)     # a write into the caller's array astgrad refuses
+    return np.sum(x)
 
 
 def test_export_of_a_refused_function_gives_the_grad_error():
