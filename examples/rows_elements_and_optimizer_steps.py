@@ -7,7 +7,9 @@ differentiated as written:
   each element: as a decorator, bound once to a name, or called where it is made;
 - a helper storing into objects the function builds: ``sgd(layers, grads, lr)`` over a
   list of them, ``bump(layer, w)`` on one, so that the loss after a few training steps
-  can be differentiated with respect to the learning rate.
+  can be differentiated with respect to the learning rate;
+- a stack of layers as long as the list of weights the caller hands over, built by a
+  comprehension, each changed by its own method (``layer.step(lr)`` storing ``self.W``).
 
 Each derivative is checked against central finite differences.
 Run from the repository root:  python examples/rows_elements_and_optimizer_steps.py
@@ -77,6 +79,28 @@ def loss_after_training(lr, W1, W2, x, y):
     return np.mean((x @ layers[0].W @ head.W - y) ** 2)
 
 
+# -- a stack of layers whose length is known only when the code runs -------------------
+
+class Scaler:
+    def __init__(self, W):
+        self.W = W
+
+    def step(self, lr):
+        self.W = self.W - lr * np.tanh(self.W)
+
+
+def stack_loss(lr, Ws, x):
+    """The output of a stack of tanh layers, one per weight matrix in Ws, after each
+    layer took one step of its own."""
+    stack = [Scaler(Ws[i]) for i in range(len(Ws))]
+    for layer in stack:
+        layer.step(lr)
+    h = x
+    for layer in stack:
+        h = np.tanh(h @ layer.W)
+    return np.sum(h ** 2)
+
+
 def central_difference(f, x, h=1e-6):
     x = np.asarray(x, dtype=float)
     out = np.zeros_like(x)
@@ -112,6 +136,13 @@ def main():
     print(f"sgd helper: d loss / d lr = {d_lr:.6f}")
     print("sgd helper: d loss / d lr matches finite differences:",
           np.isclose(d_lr, central_difference(lambda lr: loss_after_training(lr, W1, W2, x, y), 0.05)))
+
+    Ws, x = [0.5 * rng.standard_normal((3, 3)) for _ in range(4)], rng.standard_normal((2, 3))
+    print("layer stack: d loss / d lr matches finite differences:",
+          np.isclose(astgrad.grad(stack_loss)(0.1, Ws, x), central_difference(lambda lr: stack_loss(lr, Ws, x), 0.1)))
+    second = central_difference(lambda lr: astgrad.grad(stack_loss)(lr, Ws, x), 0.1)
+    print("layer stack: second derivative matches finite differences:",
+          np.isclose(astgrad.hessian(stack_loss)(0.1, Ws, x), second, rtol=1e-5))
 
     # the generated gradient: a loop over the rows calling softplus_shares, and a loop
     # back over them calling its own generated gradient, grad_softplus_shares

@@ -61,7 +61,8 @@ EXPECTED = {
     "rows_elements_and_optimizer_steps.py": [
         f"{what} matches finite differences: True" for what in (
             "apply_along_axis: d loss / d scores", "apply_along_axis: d loss / d temperature",
-            "vectorize: gradient", "vectorize: Hessian", "sgd helper: d loss / d lr")] + [
+            "vectorize: gradient", "vectorize: Hessian", "sgd helper: d loss / d lr",
+            "layer stack: d loss / d lr", "layer stack: second derivative")] + [
         "sgd helper: d loss / d lr = ", "def grad_share_loss(", "grad_softplus_shares("],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
                          "iterator and builder match finite differences: True True True",
