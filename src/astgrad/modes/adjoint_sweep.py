@@ -18,6 +18,7 @@ from ..core.ops import OpKind
 from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
 from .adjoint_state import SET, UNSET, is_set, state_of
+from .default_writers import refuse_default_writer
 from .impure_callees import refuse_impure_callee, refuse_iterator_callee
 from .value_calls import call_value_code
 from .replayed_calls import around_replay, replayed
@@ -232,6 +233,7 @@ class AdjointSweep:
             return []
         refuse_impure_callee(mode, stmt, op)
         refuse_iterator_callee(mode, stmt, op)
+        refuse_default_writer(mode, stmt, op, gradient)
         call_value_code(mode, stmt, op)
         seed = seed_parameter(gradient)
         call = S.call(S.name(mode.namespace.ref(gradient, gradient.__name__)),

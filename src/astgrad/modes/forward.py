@@ -22,6 +22,7 @@ from ..core import walk
 from ..core.functions import derivative_keywords
 from .caught_values import release_caught_values
 from .compared_checks import release_compared_checks
+from .default_writers import refuse_default_writer
 from .impure_callees import refuse_clock_callee
 from .list_tangents import ListTangents
 from ..core.naming import derivative_prefix
@@ -326,6 +327,7 @@ class ForwardMode(Transform):
                                                  callee, "forward", wrt, zero_safe=self.zero_safe))
         if jvp is not None:
             refuse_clock_callee(self, stmt, op)        # as reverse mode does, which runs it again
+            refuse_default_writer(self, stmt, op, jvp)
         tangent_params = derivative_keywords(jvp)
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
         for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):

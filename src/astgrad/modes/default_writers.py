@@ -1,0 +1,89 @@
+"""Helpers called as such (not inlined) that change a default of their own in place and
+read it (``def tally(v, acc=[]): acc.append(v); return v * len(acc)``).
+
+Python makes that default once, when the def runs, and keeps it from call to call: each
+call sees what the calls before it put in. A call leaving the parameter out cannot be
+differentiated so: the derivative of ``y = tally(x)`` runs ``tally`` again after the
+forward sweep's call changed the default (reverse mode), or on a copy of it that the next
+call does not see (forward mode), and so differentiates another call than the one that
+gave ``y``. Such a call is refused at its line. A helper that only appends to such a
+default (a log it never reads) gives the same value on any list, and is followed.
+"""
+
+import ast
+import collections
+import inspect
+import textwrap
+import types
+
+import numpy
+
+from ..core.functions import underlying
+
+# the methods a helper may call on a default it never reads otherwise (a log)
+_ONLY_ADDING = frozenset({"append", "extend", "insert", "appendleft", "extendleft", "add", "update"})
+_CHANGEABLE = (list, dict, set, bytearray, collections.deque, numpy.ndarray)
+
+
+def refuse_default_writer(mode, stmt, op, derivative):
+    """Refuse the call ``stmt`` of a helper (``op``) leaving out a parameter whose default
+    (a list, dict, set or array) the helper changes in place (its ``derivative`` writes
+    into a copy of it, as into any argument it changes) and reads."""
+    helper = underlying(op.key)
+    if type(helper) is not types.FunctionType or any(isinstance(a, ast.Starred) for a in op.args):
+        return
+    copied = _copied(derivative)
+    for name in _left_out(helper, len(op.args), op.kwargs):
+        if name in copied and _read(helper, name):
+            raise mode.source.error(_message(helper.__qualname__, name, helper.__code__), stmt,
+                                    construct=f"call to {helper.__qualname__}")
+
+
+def _copied(derivative):
+    """The names the generated ``derivative`` copies to write into (``copy_argument(acc)``)."""
+    try:
+        tree = ast.parse(getattr(derivative, "source", "") or "")
+    except SyntaxError:
+        return set()
+    return {node.args[0].id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "copy_argument" and node.args and isinstance(node.args[0], ast.Name)}
+
+
+def _left_out(helper, given, keywords):
+    """The parameters of ``helper`` with a changeable default that a call with ``given``
+    positional arguments and ``keywords`` leaves to that default."""
+    for position, parameter in enumerate(inspect.signature(helper).parameters.values()):
+        positional = parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+        if isinstance(parameter.default, _CHANGEABLE) and parameter.name not in keywords \
+                and not (positional and position < given):
+            yield parameter.name
+
+
+def _read(helper, name):
+    """Whether ``helper``'s body uses its parameter ``name`` other than as the receiver of a
+    statement only adding to it (``name.append(v)``, a log it never reads); True where its
+    source cannot be read (a refusal then is safer than a guess)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(helper)))
+    except (OSError, TypeError, SyntaxError):
+        return True
+    adding = {id(s.value.func.value) for s in ast.walk(tree) if _adds_to(s, name)}
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in adding and isinstance(n.ctx, ast.Load)
+               for n in ast.walk(tree))
+
+
+def _adds_to(statement, name):
+    """Whether ``statement`` is ``name.append(...)`` (or another method only adding) alone."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
+        and isinstance(statement.value.func, ast.Attribute) and statement.value.func.attr in _ONLY_ADDING \
+        and isinstance(statement.value.func.value, ast.Name) and statement.value.func.value.id == name
+
+
+def _message(helper, name, code):
+    return (f"the call of {helper} leaves {name!r} out, it is the default list, made once when the def ran: "
+            f"Python keeps that list from call to call, so each call sees what the calls before it put in, "
+            f"and {helper} changes it in place and reads it ({code.co_filename}:{code.co_firstlineno}); "
+            f"astgrad's derivative of this call would run {helper} again on that default (or on a copy of it), "
+            f"which is another call than the one that gave this line its value. Write {name}=None in the def "
+            f"and 'if {name} is None: {name} = []' at the start of its body, or make the list in the function "
+            f"differentiated and pass it ({helper}(..., {name}))")
