@@ -57,6 +57,19 @@ def changed_containers(functions):
     return list(found.values())
 
 
+def changed_defaults(functions):
+    """The containers the functions of ``functions`` that may change something in place
+    hold as defaults (``def f(x, acc=[])``, ``*, opts={}``): Python keeps them from call
+    to call, so a call leaving ``acc`` out changes the default itself."""
+    found = {}
+    for function in functions:
+        if changes_in_place(function):
+            for value in (*(function.__defaults__ or ()), *(function.__kwdefaults__ or {}).values()):
+                if _savable(value):
+                    found.setdefault(id(value), value)
+    return list(found.values())
+
+
 def all_put_back(functions):
     """Whether every object that those of ``functions`` changing something in place read
     from their globals and closure cells is one ``Contents`` puts back (a list, dict, set,

@@ -12,7 +12,8 @@ import functools
 from .frontend.normalize import reach_probes
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
-from .outer_contents import Contents, all_put_back, changed_containers, changes_in_place, loaded_values
+from .outer_contents import (Contents, all_put_back, changed_containers, changed_defaults, changes_in_place,
+                             loaded_values)
 from .outer_library_state import iterator_error, iterator_read
 from .rebound_places import Snapshot, find_changes_outside_with
 
@@ -29,7 +30,8 @@ def snapshot(fn, transform):
     if places is None:
         found = _rebound_places(fn, transform, functions)
         if any(map(changes_in_place, functions)):     # what it changes is found at every call
-            containers = changed_containers(functions)
+            # a default list the run appends to too: vjp's pullback starts from it as f found it
+            containers = changed_containers(functions) + changed_defaults(functions)
             return Snapshot(list(found.values()), Contents(containers)) if containers or found else None
         # the places depend only on the functions' code and on what their globals and cells
         # hold, which the walk's reads check: kept with the walk (reach_probes.py)
