@@ -96,10 +96,29 @@ def _plain_with_floats(x):
 
 
 def _object_array_with_numbers(x):
-    """A NumPy array of dtype object holding a real number: astgrad follows arrays of a
-    float dtype only, so its derivative would be None."""
+    """A NumPy array of dtype object holding a real number, or a structured array (or one
+    record of it) with a field of numbers: astgrad follows arrays of a float dtype only,
+    so its derivative would be None."""
+    if type(x) is numpy.void or type(x) is numpy.ndarray and x.dtype.names is not None:
+        return _has_number_field(x.dtype)
     return type(x) is numpy.ndarray and x.dtype.kind == "O" and any(
         isinstance(item, numbers.Real) and not isinstance(item, bool) for item in x.flat)
+
+
+def _has_number_field(dtype):
+    """Whether a structured dtype has a field (or a nested one) of floats or integers."""
+    if dtype.names is None:
+        return dtype.base.kind in "fiu" or dtype.base.names is not None and _has_number_field(dtype.base)
+    return any(_has_number_field(dtype.fields[name][0]) for name in dtype.names)
+
+
+def _array_advice(x, name):
+    """What to pass instead of the array ``x`` (written ``name``) that astgrad does not follow."""
+    if x.dtype.names is None:
+        return f"is a NumPy array of dtype object", f"{name}.astype(float)"
+    field = x.dtype.names[0]
+    return (f"is a NumPy {'record' if type(x) is numpy.void else 'array'} of the structured dtype {x.dtype}",
+            f"its fields as arguments of their own ({name}[{field!r}], ...)")
 
 
 def plain_object_in(x, depth=_SEARCH_DEPTH, matches=_plain_with_floats):
@@ -159,12 +178,13 @@ def refuse_object_array(x, label, transform, constant):
     found = plain_object_in(x, matches=_object_array_with_numbers)
     if found is None:
         return
-    path = found[0]
+    path, array = found
     at = f" (at {label}{path})" if path else ""
+    what, instead = _array_advice(array, f"{label}{path}")
     raise TypeError(
-        f"{transform}: argument {label!r}{at} is a NumPy array of dtype object; astgrad follows arrays of a "
+        f"{transform}: argument {label!r}{at} {what}; astgrad follows arrays of a "
         f"float dtype only, and does not answer None for it (that would read as a zero gradient, although "
-        f"the result depends on its numbers). Pass {label}{path}.astype(float), or {constant}")
+        f"the result depends on its numbers). Pass {instead}, or {constant}")
 
 
 def plain_objects_refused(transform, **arguments):
