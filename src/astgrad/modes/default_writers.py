@@ -19,6 +19,7 @@ import types
 import numpy
 
 from ..core.functions import underlying
+from ..rebound_places import is_generated
 
 # the methods a helper may call on a default it never reads otherwise (a log)
 _ONLY_ADDING = frozenset({"append", "extend", "insert", "appendleft", "extendleft", "add", "update"})
@@ -30,7 +31,9 @@ def refuse_default_writer(mode, stmt, op, derivative):
     (a list, dict, set or array) the helper changes in place (its ``derivative`` writes
     into a copy of it, as into any argument it changes) and reads."""
     helper = underlying(op.key)
-    if type(helper) is not types.FunctionType or any(isinstance(a, ast.Starred) for a in op.args):
+    # generated code (a derivative differentiated again) writes into copies of its own
+    if type(helper) is not types.FunctionType or is_generated(helper) \
+            or any(isinstance(a, ast.Starred) for a in op.args):
         return
     copied = _copied(derivative)
     for name in _left_out(helper, len(op.args), op.kwargs):
