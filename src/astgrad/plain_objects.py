@@ -115,7 +115,7 @@ def _has_number_field(dtype):
 def _array_advice(x, name):
     """What to pass instead of the array ``x`` (written ``name``) that astgrad does not follow."""
     if x.dtype.names is None:
-        return f"is a NumPy array of dtype object", f"{name}.astype(float)"
+        return "is a NumPy array of dtype object", f"{name}.astype(float)"
     field = x.dtype.names[0]
     return (f"is a NumPy {'record' if type(x) is numpy.void else 'array'} of the structured dtype {x.dtype}",
             f"its fields as arguments of their own ({name}[{field!r}], ...)")
