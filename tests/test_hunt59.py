@@ -151,3 +151,21 @@ def test_a_structured_array_held_constant_still_works():
     f = lambda w, r: w * np.sum(r["a"] * r["b"])        # noqa: E731
     assert astgrad.grad(f)(2.0, RECORDS) == pytest.approx(np.sum(RECORDS["a"] * RECORDS["b"]), rel=1e-12)
     assert astgrad.jvp(f, (2.0, RECORDS), (1.0, None))[1] == pytest.approx(-0.5, rel=1e-12)
+
+
+def appended_in_a_tuple(v, acc=[]):         # noqa: B006
+    return (acc.append(v), v * len(acc))[1]
+
+
+def squared_appended_in_a_tuple(x):
+    return appended_in_a_tuple(x) ** 2
+
+
+def test_a_write_into_a_default_in_an_expression_is_refused_naming_the_parameter():
+    # the message named astgrad's copy of it: "changes 'acc_1', which may hold or share ..."
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.grad(squared_appended_in_a_tuple)(0.5)
+    message = str(caught.value)
+    assert f"test_hunt59.py:{_line_of(squared_appended_in_a_tuple, 'return')}: the call of appended_in_a_tuple " \
+           "changes 'acc', which may hold or share its argument 'x', in place" in message
+    assert "acc_1" not in message

@@ -832,7 +832,8 @@ def _analyse(fn, prepare):
             where = _where(source, change.stmt, change.what)
             if changed != copies.get(change.name, change.name) and \
                     (change.name in copies or _another_parameter(sharing, change.name)):
-                where = where._replace(through=_written_as(source, change.stmt, change.name))
+                where = where._replace(through=_written_as(source, change.stmt, change.name,
+                                                           copies.get(change.name, change.name)))
             mutated.setdefault(changed, where)
     items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
     items_changed = {**_items_changed_by_callees(sharing), **items_changed}
@@ -975,9 +976,10 @@ def _another_parameter(sharing, name):
     return name not in sharing.locals or bool(({name} | sharing._aliases(name)) & set(sharing.params))
 
 
-def _written_as(source, stmt, name):
-    """``name`` as the user's line writes it (``memo``, not the ``memo_1`` renaming made)."""
-    return user_expression(source, stmt, name) or name
+def _written_as(source, stmt, name, otherwise=None):
+    """``name`` as the user's line writes it (``memo``, not the ``memo_1`` renaming made);
+    where the line does not show it, ``otherwise`` (the parameter a copy stands for)."""
+    return user_expression(source, stmt, name) or otherwise or name
 
 
 def _item_changed_by_store(sharing, change):
