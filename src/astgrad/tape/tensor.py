@@ -25,6 +25,7 @@ from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
 from .versions import assignable_grad, data_written
 from .views import current_node
+from .missing import missing_attribute
 from .mode import grad_mode
 from .operators import OperatorMethods
 from .record import (TensorBase, apply, binary, complex_error, is_float, make_tensor, raw,
@@ -37,6 +38,8 @@ from .torch_array_ops import ArrayOpMethods
 from .torch_elementwise import ElementwiseMethods
 from .torch_scatter import ScatterMethods
 from .torch_math import MathMethods
+from .torch_order import OrderMethods
+from .torch_pieces import PieceMethods
 from .size import Size, check_dim
 
 __all__ = ["Tensor", "tensor"]
@@ -44,7 +47,7 @@ __all__ = ["Tensor", "tensor"]
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
              ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
-             ArrayOpMethods, ScatterMethods):
+             ArrayOpMethods, ScatterMethods, PieceMethods, OrderMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a
@@ -157,6 +160,19 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """The same values (shared, with the version counter), cut from the recorded graph."""
         return detached(self)
 
+    def detach_(self):
+        """Cut this tensor from the recorded graph, in place: it becomes a leaf that does
+        not require grad (the nodes that used it keep what they recorded)."""
+        if self._x and "view_of" in self._x:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
+                               "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
+                               "is set as True, gradients are views of DDP buckets, and hence detach_() "
+                               "cannot be called on these gradients. To fix this error, please refer to "
+                               "the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
+                               "solution.")
+        self._node, self._rg = None, False
+        return self
+
     def retain_grad(self):
         """Keep ``.grad`` for this non-leaf tensor too at the next ``backward()``."""
         retain(self)
@@ -173,6 +189,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
                  create_graph, inputs)
 
     # -- Python protocol ---------------------------------------------------------------
+    def __getattr__(self, name):
+        # only for names the class does not have: say what to use instead
+        raise missing_attribute(self, name)
+
     def __repr__(self):
         return fmt.tensor_repr(self)
 

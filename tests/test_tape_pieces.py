@@ -1,0 +1,122 @@
+"""The tape's PyTorch methods that take pieces of a tensor or order it (select, narrow,
+unbind, diagonal, contiguous, movedim, unflatten, view_as, sort, topk, msort, argsort):
+values as PyTorch defines them, first derivatives against central finite differences and
+second derivatives (through create_graph=True) against finite differences of the first;
+their refusals of bad input; and what asking a tensor for a method it lacks says.
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad, numerical_jvp
+
+RNG = np.random.default_rng(59)
+X = RNG.standard_normal((3, 4, 5))
+
+# name: (the method on a tensor, the same values computed by NumPy on an array)
+PIECES = {
+    "select": (lambda x: x.select(1, -2), lambda a: a[:, -2]),
+    "narrow": (lambda x: x.narrow(2, -4, 3), lambda a: a[:, :, 1:4]),
+    "unbind": (lambda x: astgrad.stack([p * (k + 1) for k, p in enumerate(x.unbind(2))]),
+               lambda a: np.stack([a[:, :, k] * (k + 1) for k in range(5)])),
+    "diagonal": (lambda x: x.diagonal(1, -1, 0), lambda a: np.diagonal(a, 1, 2, 0)),
+    "function_forms": (lambda x: astgrad.diagonal(astgrad.narrow(astgrad.select(x, 0, 1), 1, 1, 3)),
+                       lambda a: np.diagonal(a[1][:, 1:4])),
+    "contiguous": (lambda x: x.transpose(0, 2).contiguous().view(-1), lambda a: a.transpose(2, 1, 0).ravel()),
+    "movedim": (lambda x: x.movedim((0, 2), (2, 0)), lambda a: np.moveaxis(a, (0, 2), (2, 0))),
+    "unflatten_view_as": (lambda x: x.unflatten(2, (-1, 1)).view_as(x), lambda a: a),
+    "sort": (lambda x: x.sort(dim=1, descending=True).values, lambda a: -np.sort(-a, axis=1)),
+    "topk": (lambda x: astgrad.topk(x, 2, dim=0, largest=False)[0], lambda a: np.sort(a, axis=0)[:2]),
+    "msort": (lambda x: x.msort(), lambda a: np.sort(a, axis=0)),
+}
+
+
+def _loss(f, x, w):
+    return (astgrad.sin(f(x)) * w).sum()
+
+
+def _gradient(f, a, w):
+    x = astgrad.tensor(a, requires_grad=True)
+    return astgrad.autograd.grad(_loss(f, x, w), x)[0].numpy()
+
+
+@pytest.mark.parametrize("name", sorted(PIECES))
+def test_piece_values_and_derivatives_to_second_order(name):
+    method, reference = PIECES[name]
+    x = astgrad.tensor(X, requires_grad=True)
+    assert_close(method(x).detach().numpy(), reference(X), 0, 0)
+    w = RNG.standard_normal(reference(X).shape)
+    (g,) = astgrad.autograd.grad(_loss(method, x, w), x, create_graph=True)
+    expected = numerical_grad(lambda a: float(np.sum(np.sin(reference(a)) * w)), (X,))
+    assert_close(g.detach().numpy(), expected, 1e-6, 1e-7)
+    v = RNG.standard_normal(X.shape)
+    (hv,) = astgrad.autograd.grad((g * astgrad.tensor(v)).sum(), x)
+    assert_close(hv.numpy(), numerical_jvp(lambda a: _gradient(method, a, w), (X,), (v,)), 1e-5, 1e-6)
+
+
+def test_pieces_are_views_as_in_pytorch():
+    x = astgrad.tensor(X, requires_grad=True)
+    y = x * 1.0
+    y.select(0, 1).narrow(0, 0, 2).diagonal().mul_(3.0)     # written through into y
+    expected = X.copy()
+    for k in range(2):
+        expected[1, k, k] *= 3.0
+    assert_close(y.detach().numpy(), expected, 0, 0)
+    (g,) = astgrad.autograd.grad(y.sum(), x)
+    assert_close(g.numpy(), expected / X, 1e-12, 1e-12)
+    assert x.contiguous() is x and x.is_contiguous()
+    with pytest.raises(RuntimeError, match="Output 1 of UnbindBackward0 is a view and is being modified inplace"):
+        y.unbind(1)[1].add_(1.0)
+
+
+def test_sort_keeps_ties_in_order_and_gives_indices():
+    x = astgrad.tensor([[2.0, 1.0, 2.0, np.nan, 0.5]], requires_grad=True)
+    values, indices = x.sort(descending=True)
+    assert indices.tolist() == [[3, 0, 2, 1, 4]] and not indices.requires_grad
+    assert np.array_equal(values.detach().numpy(), [[np.nan, 2.0, 2.0, 1.0, 0.5]], equal_nan=True)
+    assert x.argsort(dim=1).tolist() == [[4, 1, 0, 2, 3]]
+    assert x.topk(2).indices.tolist() == [[3, 0]]
+    (g,) = astgrad.autograd.grad((values[:, 1:] * astgrad.tensor([[1.0, 2.0, 3.0, 4.0]])).sum(), x)
+    assert g.tolist() == [[1.0, 3.0, 2.0, 0.0, 4.0]]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x: x.select(2, 5), IndexError, r"select\(\): index 5 out of range for tensor of size \[3, 4, 5\] "
+                                           r"at dimension 2"),
+    (lambda x: x.select(3, 0), IndexError, r"Dimension out of range \(expected to be in range of \[-3, 2\]"),
+    (lambda x: x.narrow(1, 2, 3), RuntimeError, r"start \(2\) \+ length \(3\) exceeds dimension size \(4\)"),
+    (lambda x: x.narrow(1, -5, 1), IndexError, r"start out of range \(expected to be in range of \[-4, 4\]"),
+    (lambda x: x.sum().narrow(0, 0, 1), RuntimeError, r"narrow\(\) cannot be applied to a 0-dim tensor"),
+    (lambda x: x.diagonal(0, 1, -2), RuntimeError, r"diagonal dimensions cannot be identical 1, -2"),
+    (lambda x: x[0, 0].diagonal(), IndexError, r"Dimension out of range"),
+    (lambda x: x.topk(6), RuntimeError, r"selected index k out of range"),
+    (lambda x: x.movedim(0, (1, 2)), RuntimeError, r"movedim: Invalid source or destination dims"),
+    (lambda x: x.unflatten(1, (3, 2)), RuntimeError, r"unflatten: Provided sizes \[3, 2\] don't multiply up"),
+    (lambda x: x[0].detach_(), RuntimeError, r"Can't detach views in-place"),
+])
+def test_bad_arguments_raise_pytorchs_errors(call, error, message):
+    with pytest.raises(error, match=message):
+        call(astgrad.tensor(X, requires_grad=True))
+
+
+def test_detach_in_place_and_numpy_force():
+    x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    assert y.detach_() is y and y.grad_fn is None and not y.requires_grad and y.is_leaf
+    assert y.tolist() == [1.0, 4.0]
+    assert x.numpy(force=True).tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("name, advice", [
+    ("tril_", r"t = t\.tril\(\.\.\.\)"),
+    ("nansum", r"numpy\.nansum\(t\) is recorded"),
+    ("cuda", r"NumPy arrays on the CPU"),
+    ("frobnicate", r"t\.detach\(\)\.numpy\(\)"),
+])
+def test_a_missing_method_is_named_with_what_to_use_instead(name, advice):
+    x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(AttributeError, match=rf"'Tensor' object has no attribute '{name}': astgrad's tape "
+                                             rf"has no method or attribute {name} .*docs/tape\.md.*{advice}"):
+        getattr(x, name)
+    assert not hasattr(x, "_private")
