@@ -94,6 +94,12 @@ def test_sort_keeps_ties_in_order_and_gives_indices():
     (lambda x: x.movedim(0, (1, 2)), RuntimeError, r"movedim: Invalid source or destination dims"),
     (lambda x: x.unflatten(1, (3, 2)), RuntimeError, r"unflatten: Provided sizes \[3, 2\] don't multiply up"),
     (lambda x: x[0].detach_(), RuntimeError, r"Can't detach views in-place"),
+    # methods that were there before, whose bad input NumPy or Python reported from inside astgrad
+    (lambda x: x.squeeze(5), IndexError, r"Dimension out of range \(expected to be in range of \[-3, 2\], but got 5\)"),
+    (lambda x: x.chunk(2, dim=-4), IndexError, r"Dimension out of range .* but got -4\)"),
+    (lambda x: x.argmax(3), IndexError, r"Dimension out of range .* but got 3\)"),
+    (lambda x: x.type_as(X), TypeError, r"type_as\(\): argument 'other' \(position 1\) must be Tensor, not ndarray"),
+    (lambda x: x[astgrad.tensor([0.0])], IndexError, r"tensors used as indices must be long, int, byte or bool"),
 ])
 def test_bad_arguments_raise_pytorchs_errors(call, error, message):
     with pytest.raises(error, match=message):

@@ -11,6 +11,7 @@ import operator
 import numpy
 
 from . import return_types
+from .grad_fn import labeled
 from .record import apply, make_tensor
 from .size import check_dim
 
@@ -46,7 +47,8 @@ class OrderMethods:
             return return_types.sort(self.clone(), _indices(0))
         axis = check_dim(operator.index(dim), self._data.ndim)
         indices = sort_indices(self._data, axis, descending)
-        return return_types.sort(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), _indices(indices))
+        values = labeled(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), "SortBackward0")
+        return return_types.sort(values, _indices(indices))
 
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort the elements along ``dim`` (no derivative)."""
@@ -69,4 +71,5 @@ class OrderMethods:
         if not self._data.ndim:
             return return_types.topk(self.clone(), _indices(0))
         indices = numpy.take(sort_indices(self._data, axis, largest), numpy.arange(k), axis=axis)
-        return return_types.topk(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), _indices(indices))
+        values = labeled(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), "TopkBackward0")
+        return return_types.topk(values, _indices(indices))
