@@ -1,6 +1,8 @@
 """The tape's PyTorch methods that take pieces of a tensor or order it (select, narrow,
-unbind, diagonal, contiguous, movedim, unflatten, view_as, sort, topk, msort, argsort):
-values as PyTorch defines them, first derivatives against central finite differences and
+unbind, diagonal, contiguous, movedim, unflatten, view_as, sort, topk, msort, argsort),
+and chains of the methods PyTorch code uses most (scatter, flip, roll, masked_fill, repeat,
+expand, indexing with tensors, index_select, where; std, var, logsumexp, prod, cumsum,
+norm, softmax): values as PyTorch defines them, first derivatives against central finite differences and
 second derivatives (through create_graph=True) against finite differences of the first;
 their refusals of bad input; and what asking a tensor for a method it lacks says.
 """
@@ -31,6 +33,34 @@ PIECES = {
     "msort": (lambda x: x.msort(), lambda a: np.sort(a, axis=0)),
 }
 
+# the methods PyTorch code reaches for most, chained: one program for each family
+MASK, KEEP = X > 0.5, RNG.standard_normal((2, 2, 8, 3)) > 0
+PERM = np.argsort(RNG.standard_normal(X.shape), axis=0)
+
+
+def _scattered(a):
+    out = np.zeros(X.shape)
+    np.put_along_axis(out, PERM, a, 0)
+    return out
+
+
+def _lse(a, axis):
+    return np.log(np.sum(np.exp(a), axis=axis))
+
+
+PIECES["layout_chain"] = (
+    lambda x: (astgrad.zeros(3, 4, 5).scatter(0, astgrad.tensor(PERM), x).flip(0).roll(1, 2)
+               .masked_fill(astgrad.tensor(MASK), 0.5).repeat(1, 2, 1).expand(2, 3, 8, 5)
+               [:, astgrad.tensor([2, 0])].index_select(3, astgrad.tensor([1, 3, 3]))
+               .where(astgrad.tensor(KEEP), -1.0)),
+    lambda a: np.where(KEEP, np.broadcast_to(np.tile(np.where(MASK, 0.5, np.roll(np.flip(_scattered(a), 0), 1, 2)),
+                                                     (1, 2, 1)), (2, 3, 8, 5))[:, [2, 0]][..., [1, 3, 3]], -1.0))
+PIECES["reduction_chain"] = (
+    lambda x: astgrad.stack([x.std(dim=1, unbiased=False), x.var(1), x.logsumexp(1), x.prod(1),
+                             x.cumsum(dim=1)[:, -1], x.norm(dim=1), x.softmax(1)[:, 0], x.T.sum(1).T]),
+    lambda a: np.stack([np.std(a, 1), np.var(a, 1, ddof=1), _lse(a, 1), np.prod(a, 1), np.sum(a, 1),
+                        np.linalg.norm(a, axis=1), np.exp(a[:, 0] - _lse(a, 1)), np.sum(a, 1)]))
+
 
 def _loss(f, x, w):
     return (astgrad.sin(f(x)) * w).sum()
@@ -45,7 +75,7 @@ def _gradient(f, a, w):
 def test_piece_values_and_derivatives_to_second_order(name):
     method, reference = PIECES[name]
     x = astgrad.tensor(X, requires_grad=True)
-    assert_close(method(x).detach().numpy(), reference(X), 0, 0)
+    assert_close(method(x).detach().numpy(), reference(X), 1e-13, 1e-13)
     w = RNG.standard_normal(reference(X).shape)
     (g,) = astgrad.autograd.grad(_loss(method, x, w), x, create_graph=True)
     expected = numerical_grad(lambda a: float(np.sum(np.sin(reference(a)) * w)), (X,))
