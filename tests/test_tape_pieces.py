@@ -136,12 +136,22 @@ def test_bad_arguments_raise_pytorchs_errors(call, error, message):
         call(astgrad.tensor(X, requires_grad=True))
 
 
-def test_detach_in_place_and_numpy_force():
+def test_detach_in_place_numpy_force_and_new_tensors():
     x = astgrad.tensor([1.0, 2.0], requires_grad=True)
     y = x * x
     assert y.detach_() is y and y.grad_fn is None and not y.requires_grad and y.is_leaf
     assert y.tolist() == [1.0, 4.0]
     assert x.numpy(force=True).tolist() == [1.0, 2.0]
+    h = astgrad.tensor([0.5], dtype=astgrad.float32)
+    made = [h.new_zeros(2, 3), h.new_ones((2,)), h.new_full((2,), 3.0), h.new_tensor([1, 2]), h.new_empty(1)]
+    assert [m.dtype for m in made] == [astgrad.float32] * 5 and not any(m.requires_grad for m in made)
+    assert [m.shape for m in made] == [(2, 3), (2,), (2,), (2,), (1,)]
+    assert made[0].sum().item() == 0 and made[1].tolist() == [1.0, 1.0] and made[2].tolist() == [3.0, 3.0]
+    assert made[3].tolist() == [1.0, 2.0] and h.cpu() is h
+    leaf = h.new_zeros(2, dtype=astgrad.float64, requires_grad=True)
+    assert leaf.is_leaf and leaf.requires_grad and leaf.dtype == astgrad.float64
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        h.new_ones(2, dtype=astgrad.int64, requires_grad=True)
 
 
 @pytest.mark.parametrize("name, advice", [

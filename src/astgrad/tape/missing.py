@@ -13,8 +13,8 @@ _DOCS = "the PyTorch methods it has are listed in docs/tape.md, under Tensor met
 
 # PyTorch names whose answer is not one of the general ones below
 _INSTEAD = {
-    "cuda": "astgrad tensors are NumPy arrays on the CPU: leave .cuda() out (t.to('cpu') and t.cpu() keep "
-            "the tensor)",
+    "cuda": "astgrad tensors are NumPy arrays on the CPU: leave .cuda() out (t.cpu() and t.to('cpu') give "
+            "the tensor itself)",
     "device": "astgrad tensors are NumPy arrays on the CPU: there is no device to ask for",
     "register_hook": "astgrad differentiates the recorded program as a whole and runs no hooks; "
                      "change the gradient after astgrad.autograd.grad returns it",

@@ -38,6 +38,7 @@ from .torch_array_ops import ArrayOpMethods
 from .torch_elementwise import ElementwiseMethods
 from .torch_scatter import ScatterMethods
 from .torch_math import MathMethods
+from .torch_new import NewTensorMethods
 from .torch_order import OrderMethods
 from .torch_pieces import PieceMethods
 from .size import Size, check_dim
@@ -47,7 +48,8 @@ __all__ = ["Tensor", "tensor"]
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
              ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
-             ArrayOpMethods, ScatterMethods, PieceMethods, OrderMethods):
+             ArrayOpMethods, ScatterMethods, PieceMethods, OrderMethods,
+             NewTensorMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a
