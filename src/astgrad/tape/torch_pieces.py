@@ -80,7 +80,7 @@ class PieceMethods:
         pieces = tuple(self[_along(dim, i)] for i in range(shape[dim]))
         for k, piece in enumerate(pieces):
             if piece._x and "view_of" in piece._x:
-                piece._x["multi_view"] = f"Output {k} of UnbindBackward0"
+                piece._x["multi_view"] = f"Output {k} of Unbind"
         return pieces
 
     @pytorch_signature("diagonal")
@@ -101,9 +101,9 @@ class PieceMethods:
             raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} dims) "
                                f"should contain the same number of dims as destination "
                                f"({list(destination)} dims)")
-        if len(set(source)) != len(source) or len(set(destination)) != len(destination):
-            raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)}) or `destination` "
-                               f"({list(destination)})")
+        for which, dims in (("source", source), ("destination", destination)):
+            if len(set(dims)) != len(dims):
+                raise RuntimeError(f"movedim: repeated dim in `{which}` ({list(dims)})")
         if not ndim:
             return apply(numpy.reshape, (self, ()))
         return labeled(apply(numpy.moveaxis, (self, source, destination)), "PermuteBackward0")
