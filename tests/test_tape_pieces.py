@@ -16,22 +16,32 @@ from fd import assert_close, numerical_grad, numerical_jvp
 RNG = np.random.default_rng(59)
 X = RNG.standard_normal((3, 4, 5))
 
-# name: (the method on a tensor, the same values computed by NumPy on an array)
-PIECES = {
-    "select": (lambda x: x.select(1, -2), lambda a: a[:, -2]),
-    "narrow": (lambda x: x.narrow(2, -4, 3), lambda a: a[:, :, 1:4]),
-    "unbind": (lambda x: astgrad.stack([p * (k + 1) for k, p in enumerate(x.unbind(2))]),
-               lambda a: np.stack([a[:, :, k] * (k + 1) for k in range(5)])),
-    "diagonal": (lambda x: x.diagonal(1, -1, 0), lambda a: np.diagonal(a, 1, 2, 0)),
-    "function_forms": (lambda x: astgrad.diagonal(astgrad.narrow(astgrad.select(x, 0, 1), 1, 1, 3)),
-                       lambda a: np.diagonal(a[1][:, 1:4])),
-    "contiguous": (lambda x: x.transpose(0, 2).contiguous().view(-1), lambda a: a.transpose(2, 1, 0).ravel()),
-    "movedim": (lambda x: x.movedim((0, 2), (2, 0)), lambda a: np.moveaxis(a, (0, 2), (2, 0))),
-    "unflatten_view_as": (lambda x: x.unflatten(2, (-1, 1)).view_as(x), lambda a: a),
-    "sort": (lambda x: x.sort(dim=1, descending=True).values, lambda a: -np.sort(-a, axis=1)),
-    "topk": (lambda x: astgrad.topk(x, 2, dim=0, largest=False)[0], lambda a: np.sort(a, axis=0)[:2]),
-    "msort": (lambda x: x.msort(), lambda a: np.sort(a, axis=0)),
-}
+# the method on a tensor, the same values computed by NumPy on an array
+_PIECES = [
+    (lambda x: x.select(1, -2), lambda a: a[:, -2]),
+    (lambda x: x.narrow(2, -4, 3), lambda a: a[:, :, 1:4]),
+    (lambda x: astgrad.stack([p * (k + 1) for k, p in enumerate(x.unbind(2))]),
+     lambda a: np.stack([a[:, :, k] * (k + 1) for k in range(5)])),
+    (lambda x: x.diagonal(1, -1, 0), lambda a: np.diagonal(a, 1, 2, 0)),
+    (lambda x: astgrad.diagonal(astgrad.narrow(astgrad.select(x, 0, 1), 1, 1, 3)), lambda a: np.diagonal(a[1][:, 1:4])),
+    (lambda x: x.transpose(0, 2).contiguous().view(-1), lambda a: a.transpose(2, 1, 0).ravel()),
+    (lambda x: x.movedim((0, 2), (2, 0)), lambda a: np.moveaxis(a, (0, 2), (2, 0))),
+    (lambda x: x.unflatten(2, (-1, 1)).view_as(x), lambda a: a),
+]
+_ORDER = [
+    (lambda x: x.sort(dim=1, descending=True).values, lambda a: -np.sort(-a, axis=1)),
+    (lambda x: astgrad.topk(x, 2, dim=0, largest=False)[0], lambda a: np.sort(a, axis=0)[:2]),
+    (lambda x: x.msort(), lambda a: np.sort(a, axis=0)),
+]
+
+
+def _joined(table):
+    """One program of all the rows of ``table``: their results, flattened and joined."""
+    return (lambda x: astgrad.cat([method(x).reshape(-1) for method, _ in table]),
+            lambda a: np.concatenate([np.ravel(reference(a)) for _, reference in table]))
+
+
+PIECES = {"pieces": _joined(_PIECES), "order": _joined(_ORDER)}
 
 # the methods PyTorch code reaches for most, chained: one program for each family
 MASK, KEEP = X > 0.5, RNG.standard_normal((2, 2, 8, 3)) > 0

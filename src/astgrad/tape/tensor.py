@@ -166,12 +166,7 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """Cut this tensor from the recorded graph, in place: it becomes a leaf that does
         not require grad (the nodes that used it keep what they recorded)."""
         if self._x and "view_of" in self._x:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
-                               "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
-                               "is set as True, gradients are views of DDP buckets, and hence detach_() "
-                               "cannot be called on these gradients. To fix this error, please refer to "
-                               "the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
-                               "solution.")
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")     # PyTorch's words
         self._node, self._rg = None, False
         return self
 
