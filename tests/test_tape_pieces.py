@@ -149,9 +149,13 @@ def test_bad_arguments_raise_pytorchs_errors(call, error, message):
 def test_detach_in_place_numpy_force_and_new_tensors():
     x = astgrad.tensor([1.0, 2.0], requires_grad=True)
     y = x * x
-    assert y.detach_() is y and y.grad_fn is None and not y.requires_grad and y.is_leaf
-    assert y.tolist() == [1.0, 4.0]
+    z = (y * 3.0).sum() + x.sum()
+    # cutting y would cut z's path through it to x (PyTorch's graph keeps it): refused
+    with pytest.raises(RuntimeError, match=r"cannot detach a computed tensor in place .* t = t\.detach\(\)"):
+        y.detach_()
+    assert astgrad.autograd.grad(z, x)[0].tolist() == [7.0, 13.0]
     assert x.numpy(force=True).tolist() == [1.0, 2.0]
+    assert x.detach_() is x and not x.requires_grad and x.is_leaf and x.tolist() == [1.0, 2.0]
     h = astgrad.tensor([0.5], dtype=astgrad.float32)
     made = [h.new_zeros(2, 3), h.new_ones((2,)), h.new_full((2,), 3.0), h.new_tensor([1, 2]), h.new_empty(1)]
     assert [m.dtype for m in made] == [astgrad.float32] * 5 and not any(m.requires_grad for m in made)

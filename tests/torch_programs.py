@@ -1431,7 +1431,7 @@ _PIECES = {
     "chunk_dim_out_of_range": lambda t: X(t, A).chunk(2, dim=-3),
     "argmax_dim_out_of_range": lambda t: X(t, A).argmax(2),
     "float_tensor_as_index": lambda t: X(t, V)[t.tensor([0.0])],
-    "detach_in_place": lambda t: (lambda y: (y.detach_().requires_grad, y.grad_fn is None, y))(X(t, V) * 2),
+    "detach_in_place": lambda t: (lambda y: (y.detach_().requires_grad, y.is_leaf, y))(X(t, V)),
     "numpy_force": lambda t: X(t, V).numpy(force=True).tolist(),
     "new_tensors": lambda t: (lambda x: (x.new_zeros(2, 3), x.new_ones((2,)), x.new_full((2,), 3.0),
                                          x.new_tensor([1, 2]), x.new_zeros(2, requires_grad=True)))(X(t, V).float()),

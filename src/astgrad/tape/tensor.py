@@ -163,11 +163,16 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         return detached(self)
 
     def detach_(self):
-        """Cut this tensor from the recorded graph, in place: it becomes a leaf that does
-        not require grad (the nodes that used it keep what they recorded)."""
+        """A leaf no longer requiring grad, in place. A computed tensor is refused: the
+        operations recorded from it find its inputs through it, so cutting it would cut
+        their path too (PyTorch's graph keeps it), and their gradients would lose a part."""
         if self._x and "view_of" in self._x:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")     # PyTorch's words
-        self._node, self._rg = None, False
+        if self._node is not None:
+            raise RuntimeError("astgrad's tape cannot detach a computed tensor in place (detach_()): the "
+                               "operations recorded from it reach its inputs through it. Use "
+                               "t = t.detach(), the same values without history")
+        self._rg = False
         return self
 
     def retain_grad(self):
