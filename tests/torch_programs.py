@@ -1396,6 +1396,53 @@ _FUNCTIONAL = {
 }
 
 
+# -- pieces of a tensor and its order: to second order, and the errors of bad arguments ----------
+
+@program
+def pieces_to_second_order(t):
+    x = X(t, C3)
+    parts = [x.select(1, -1), t.narrow(x, 2, -3, 2), t.diagonal(x, 1, 1, 2), x.unbind(2)[1],
+             x.transpose(0, 2).contiguous().view(-1), x.movedim((0, 2), (2, 0)), x.unflatten(2, (2, -1))]
+    y = sum((t.sin(p) * (k + 1)).sum() for k, p in enumerate(parts))
+    (g,) = grads(t, y, x, create_graph=True)
+    (h,) = grads(t, (g * g).sum(), x)
+    return {"parts": parts, "g": g, "h": h, "contiguous": [p.is_contiguous() for p in parts]}
+
+
+@program
+def order_to_second_order(t):
+    x = X(t, [[0.5, -1.2, 2.0, 0.5], [1.5, 0.3, -0.7, 0.3]])
+    s, top = x.sort(dim=1, descending=True), t.topk(x, 2, dim=0, largest=False)
+    y = (t.exp(s.values) * X(t, [1.0, 2.0, 3.0, 4.0], False)).sum() + (top.values ** 3).sum() + x.msort()[0].sum()
+    (g,) = grads(t, y, x, create_graph=True)
+    (h,) = grads(t, g.sum(), x)
+    return {"sorted": s, "top": top, "argsort": x.argsort(1), "g": g, "h": h}
+
+
+_PIECES = {
+    "select_out_of_range": lambda t: X(t, C3).select(2, 5),
+    "narrow_past_the_end": lambda t: X(t, C3).narrow(1, 2, 3),
+    "narrow_start_out_of_range": lambda t: X(t, C3).narrow(1, -5, 1),
+    "diagonal_same_dims": lambda t: X(t, C3).diagonal(0, 1, -2),
+    "unbind_piece_in_place": lambda t: (X(t, A) * 1).unbind(1)[1].add_(1.0),
+    "movedim_repeated": lambda t: X(t, C3).movedim((0, 0), (1, 2)),
+    "topk_too_many": lambda t: X(t, V).topk(5),
+    "squeeze_dim_out_of_range": lambda t: X(t, C3).squeeze(5),
+    "chunk_dim_out_of_range": lambda t: X(t, A).chunk(2, dim=-3),
+    "argmax_dim_out_of_range": lambda t: X(t, A).argmax(2),
+    "float_tensor_as_index": lambda t: X(t, V)[t.tensor([0.0])],
+    "detach_in_place": lambda t: (lambda y: (y.detach_().requires_grad, y.is_leaf, y))(X(t, V)),
+    "numpy_force": lambda t: X(t, V).numpy(force=True).tolist(),
+    "new_tensors": lambda t: (lambda x: (x.new_zeros(2, 3), x.new_ones((2,)), x.new_full((2,), 3.0),
+                                         x.new_tensor([1, 2]), x.new_zeros(2, requires_grad=True)))(X(t, V).float()),
+}
+
+for _name, _expr in _PIECES.items():
+    _run = _value(_expr)
+    _run.__name__ = _name
+    PROGRAMS[_name] = _run
+
+
 def _functional_program(expr):
     def run(t):
         from importlib import import_module

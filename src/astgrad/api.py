@@ -440,7 +440,8 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
     """``value`` (a tangent or cotangent) checked against ``like`` (its primal or output):
     the same list/tuple/dict structure and the same shape at every leaf. Returns it with
     ``like``'s containers and, where ``constants_allowed`` (jvp), a zero in place of the
-    None given for a leaf that is not a float, ready for the generated code. A
+    None given for a leaf that is not a float or for an item of a container (``path``),
+    ready for the generated code. A
     ValueError says where and how they differ (``name``: the argument's, for hints)."""
     def mismatch():
         return ValueError(f"{what}{path} is {_shape_text(value)}, but {subject}{path} is "
@@ -449,9 +450,12 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
                                                               and value == 0)):
         raise _refuse_plain_object(value, like, what, subject, path, constants_allowed, name)
     if constants_allowed and value is None and isinstance(like, (dict, list, tuple)) \
-            and not _is_float_like(like):
-        # a container with no float in it (a list of indices) is a constant as a whole
+            and (path or not _is_float_like(like)):
+        # a container with no float in it (a list of indices) is a constant as a whole, and
+        # None for an item of a container is its zero tangent, item by item
         value = dict.fromkeys(like) if isinstance(like, dict) else [None] * len(like)
+    if constants_allowed and value is None and path and _is_float(like):
+        return _zeros_like(like)        # jvp's None for a float item of a container: a zero tangent
     if is_record(like):
         from .runtime_objects import AdjointObject
         if value is None and constants_allowed and not _is_float_like(like):

@@ -46,9 +46,10 @@ class ConversionMethods:
     def tolist(self):
         return self._data.tolist()
 
-    def numpy(self):
-        """The values as an ndarray (shared, not copied; carries no derivative)."""
-        if self._rg and grad_mode.enabled:
+    def numpy(self, *, force=False):
+        """The values as an ndarray (shared, not copied; carries no derivative). On a tensor
+        that requires grad, ``force=True`` gives them as ``detach().numpy()`` does."""
+        if self._rg and grad_mode.enabled and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
         return _shared(self)

@@ -106,7 +106,8 @@ class ShapeMethods:
             return apply(numpy.squeeze, (self,))
         dims = dim if isinstance(dim, tuple) else (dim,)
         ndim = self._data.ndim
-        ones = tuple(sorted({d % ndim for d in dims if self._data.shape[d] == 1})) if ndim else ()
+        dims = tuple(check_dim(d, ndim) for d in dims)
+        ones = tuple(sorted({d for d in dims if self._data.shape[d] == 1})) if ndim else ()
         if not ones:
             return apply(numpy.reshape, (self, self._data.shape))
         return apply(numpy.squeeze, (self,), {"axis": ones})

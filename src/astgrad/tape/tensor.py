@@ -25,6 +25,7 @@ from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
 from .versions import assignable_grad, data_written
 from .views import current_node
+from .missing import missing_attribute
 from .mode import grad_mode
 from .operators import OperatorMethods
 from .record import (TensorBase, apply, binary, complex_error, is_float, make_tensor, raw,
@@ -37,6 +38,9 @@ from .torch_array_ops import ArrayOpMethods
 from .torch_elementwise import ElementwiseMethods
 from .torch_scatter import ScatterMethods
 from .torch_math import MathMethods
+from .torch_new import NewTensorMethods
+from .torch_order import OrderMethods
+from .torch_pieces import PieceMethods
 from .size import Size, check_dim
 
 __all__ = ["Tensor", "tensor"]
@@ -44,7 +48,8 @@ __all__ = ["Tensor", "tensor"]
 
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
              ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
-             ArrayOpMethods, ScatterMethods):
+             ArrayOpMethods, ScatterMethods, PieceMethods, OrderMethods,
+             NewTensorMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a
@@ -157,6 +162,19 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         """The same values (shared, with the version counter), cut from the recorded graph."""
         return detached(self)
 
+    def detach_(self):
+        """A leaf no longer requiring grad, in place. A computed tensor is refused: the
+        operations recorded from it find its inputs through it, so cutting it would cut
+        their path too (PyTorch's graph keeps it), and their gradients would lose a part."""
+        if self._x and "view_of" in self._x:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")     # PyTorch's words
+        if self._node is not None:
+            raise RuntimeError("astgrad's tape cannot detach a computed tensor in place (detach_()): the "
+                               "operations recorded from it reach its inputs through it. Use "
+                               "t = t.detach(), the same values without history")
+        self._rg = False
+        return self
+
     def retain_grad(self):
         """Keep ``.grad`` for this non-leaf tensor too at the next ``backward()``."""
         retain(self)
@@ -173,6 +191,10 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
                  create_graph, inputs)
 
     # -- Python protocol ---------------------------------------------------------------
+    def __getattr__(self, name):
+        # only for names the class does not have: say what to use instead
+        raise missing_attribute(self, name)
+
     def __repr__(self):
         return fmt.tensor_repr(self)
 

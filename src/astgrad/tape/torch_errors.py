@@ -3,6 +3,7 @@ way: shapes that do not broadcast, matrix products of mismatched shapes, indices
 dimensions out of range, impossible reshapes. ``translated`` maps NumPy's error for
 one primitive call to PyTorch's (or returns None to let NumPy's stand)."""
 
+import numbers
 import operator
 import re
 
@@ -75,6 +76,8 @@ def check_reduced_dims(name, data, dim):
             raise RuntimeError(text + " Specify the reduction dim with the 'dim' argument.")
         return
     for d in dim if isinstance(dim, tuple) else (dim,):
+        if isinstance(d, numbers.Integral) and not -data.ndim <= d < data.ndim:
+            raise dim_error(d, data.ndim)
         if -data.ndim <= d < data.ndim and data.shape[d] == 0:
             shown = d if name in ("amax", "amin") else d % data.ndim      # as PyTorch's messages
             raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
@@ -92,6 +95,8 @@ def translated(error, op, args):
         text = str(error)
         if "out of bounds for axis" in text:
             return IndexError(text.replace("for axis", "for dimension"))
+        if "arrays used as indices must be of integer" in text:
+            return IndexError("tensors used as indices must be long, int, byte or bool tensors")
         return None
     if not isinstance(error, ValueError) or len(args) < 1:
         return None

@@ -25,7 +25,9 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "arctan", "arctan2", "arcsinh", "arccosh", "arctanh", "log2", "log10", "exp2", "reciprocal",
            "sign", "sgn", "trunc", "fix", "frac", "hypot", "fmod", "remainder", "logaddexp", "xlogy",
            "sinc", "erf", "erfc", "nan_to_num", "lerp", "addcmul", "addcdiv", "cumprod", "cummax",
-           "cummin", "logcumsumexp", "diff", "roll", "tril", "triu", "diag", "kron", "cross"]
+           "cummin", "logcumsumexp", "diff", "roll", "tril", "triu", "diag", "kron", "cross",
+           "select", "narrow", "unbind", "diagonal", "movedim", "moveaxis", "swapdims", "sort", "argsort",
+           "msort", "topk", "masked_fill", "scatter", "scatter_add"]
 
 
 def _tensor(x, name):
@@ -110,6 +112,20 @@ gather = _method("gather", "Values picked along ``dim`` at ``index`` (``torch.ga
 index_select = _method("index_select", "Slices along ``dim`` at ``index`` (``torch.index_select``).")
 flip = _method("flip", "Reverse the order of elements along ``dims`` (``torch.flip``).")
 cumsum = _method("cumsum", "Running sum along ``dim`` (``torch.cumsum``).")
+select = _method("select", "The slice at ``index`` along ``dim``, that dimension removed (``torch.select``).")
+narrow = _method("narrow", "``length`` elements from ``start`` along ``dim`` (``torch.narrow``).")
+unbind = _method("unbind", "The slices along ``dim``, a tuple (``torch.unbind``).")
+diagonal = _method("diagonal", "The diagonal in dimensions ``dim1``, ``dim2`` (``torch.diagonal``).")
+movedim = moveaxis = _method("movedim", "Dimensions moved from ``source`` to ``destination`` "
+                                        "(``torch.movedim``).")
+swapdims = _method("swapdims", "Swap two dimensions (``torch.swapdims``).")
+sort = _method("sort", "``(values, indices)`` sorted along ``dim`` (``torch.sort``).")
+argsort = _method("argsort", "The indices that sort along ``dim`` (``torch.argsort``).")
+msort = _method("msort", "Sorted along dimension 0 (``torch.msort``).")
+topk = _method("topk", "``(values, indices)`` of the ``k`` largest along ``dim`` (``torch.topk``).")
+masked_fill = _method("masked_fill", "``value`` where ``mask`` is true (``torch.masked_fill``).")
+scatter = _method("scatter", "``src`` (or ``value``) written at ``index`` along ``dim`` (``torch.scatter``).")
+scatter_add = _method("scatter_add", "``src`` added at ``index`` along ``dim`` (``torch.scatter_add``).")
 add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add)
 sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub)
 mul = _method("mul", "x * y (``torch.mul``).", scalar_first=operator.mul)

@@ -63,7 +63,7 @@ class LayoutMethods:
     def chunk(self, chunks, dim=0):
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-        length = self._data.shape[dim]
+        length = self._data.shape[check_dim(dim, self._data.ndim)] if self._data.ndim else 0
         return self.split(max(-(-length // chunks), 1), dim)
 
     def gather(self, dim, index):
@@ -126,6 +126,9 @@ class LayoutMethods:
         return apply(runtime.to_copy, (self, target))
 
     def type_as(self, other):
+        if not isinstance(other, TensorBase):
+            raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}; for a NumPy dtype use to(dtype)")
         return self.to(other._data.dtype)
 
     def double(self):

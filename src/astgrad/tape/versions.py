@@ -221,7 +221,7 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
                   numpy.add, numpy.subtract, numpy.negative, numpy.positive, numpy.sum, numpy.mean,
                   numpy.reshape, numpy.transpose, numpy.swapaxes, numpy.broadcast_to, numpy.expand_dims,
                   numpy.squeeze, numpy.concatenate, numpy.stack, numpy.copy, numpy.where, numpy.ravel,
-                  numpy.cumsum, numpy.asarray, numpy.trace, unindex}
+                  numpy.cumsum, numpy.asarray, numpy.trace, numpy.diagonal, numpy.moveaxis, unindex}
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
                  runtime.sigmoid, runtime.softmax, runtime.log_softmax}

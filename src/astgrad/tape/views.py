@@ -22,7 +22,8 @@ from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, TensorBase, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh", "refresh_aliases", "current_node", "check_overlap", "viewable"]
+__all__ = ["base_of", "write_through", "refresh", "refresh_aliases", "current_node", "check_overlap", "viewable",
+           "contiguous"]
 
 _PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer "
             "to a single memory location. Please clone() the tensor before performing the operation.")
@@ -217,3 +218,13 @@ def viewable(tensor, shape):
     positions = _storage(tensor)[1]
     reshaped = positions.reshape(shape)     # a view where strides fit, else a copy
     return reshaped.size == 0 or numpy.shares_memory(reshaped, positions)
+
+
+def contiguous(tensor):
+    """Whether ``tensor``'s elements fill its memory in row-major order, one after another
+    (PyTorch's ``is_contiguous()``: a tensor that is not a view, a row ``x[1]``; not
+    ``x.T``, ``x[:, 1:3]`` or a diagonal)."""
+    if not (tensor._x and "view_of" in tensor._x):
+        return True
+    positions = _storage(tensor)[1].ravel()
+    return positions.size < 2 or bool((numpy.diff(positions) == 1).all())

@@ -1,0 +1,75 @@
+"""Tensor methods with PyTorch's names that order elements: ``sort``, ``argsort``, ``topk``,
+``msort``.
+
+The order is found on the values (it has no derivative); the sorted values are then
+picked from the tensor at those indices (``numpy.take_along_axis``, recorded), so the
+derivative reaches each element at the place it was sorted to, to any order.
+"""
+
+import operator
+
+import numpy
+
+from . import return_types
+from .grad_fn import labeled
+from .record import apply, make_tensor
+from .size import check_dim
+
+__all__ = ["OrderMethods", "sort_indices"]
+
+
+def sort_indices(data, axis, descending):
+    """The indices sorting ``data`` along ``axis`` in a stable order (equal elements keep
+    theirs, NaN last, or first when ``descending``, as in PyTorch)."""
+    if not descending:
+        return numpy.argsort(data, axis=axis, kind="stable")
+    # sorting the reversed values ascending, then reversing, keeps ties in their order
+    reversed_order = numpy.argsort(numpy.flip(data, axis), axis=axis, kind="stable")
+    return numpy.flip(data.shape[axis] - 1 - reversed_order, axis)
+
+
+def _indices(array):
+    return make_tensor(numpy.asarray(array, dtype=numpy.int64), None, False)
+
+
+class OrderMethods:
+    """PyTorch's sorting methods (the values recorded, the indices without a derivative)."""
+
+    __slots__ = ()
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """``(values, indices)``: the elements along ``dim`` in increasing order (decreasing
+        with ``descending``)."""
+        if isinstance(dim, bool):
+            raise TypeError("sort(dim=-1, descending=False): pass descending by name")
+        if not self._data.ndim:
+            check_dim(operator.index(dim), 0)
+            return return_types.sort(self.clone(), _indices(0))
+        axis = check_dim(operator.index(dim), self._data.ndim)
+        indices = sort_indices(self._data, axis, descending)
+        values = labeled(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), "SortBackward0")
+        return return_types.sort(values, _indices(indices))
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        """The indices that sort the elements along ``dim`` (no derivative)."""
+        if not self._data.ndim:
+            check_dim(operator.index(dim), 0)
+            return _indices(0)
+        return _indices(sort_indices(self._data, check_dim(operator.index(dim), self._data.ndim), descending))
+
+    def msort(self):
+        return self.sort(0).values
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """``(values, indices)``: the ``k`` largest elements along ``dim`` (smallest unless
+        ``largest``), largest first."""
+        k = operator.index(k)
+        axis = check_dim(operator.index(dim), self._data.ndim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if not (0 if self._data.ndim else 1) <= k <= size:
+            raise RuntimeError("selected index k out of range")
+        if not self._data.ndim:
+            return return_types.topk(self.clone(), _indices(0))
+        indices = numpy.take(sort_indices(self._data, axis, largest), numpy.arange(k), axis=axis)
+        values = labeled(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), "TopkBackward0")
+        return return_types.topk(values, _indices(indices))
