@@ -1137,6 +1137,12 @@ def at_positions(y, index):
     return numpy.arange(numpy.size(y)).reshape(numpy.shape(y))[index]
 
 
+def at_places(positions, y):
+    """The flat ``positions`` of ``y``'s elements (``at_positions``), in their order, as
+    the index of each element in ``y`` (a tuple of ints)."""
+    return list(zip(*(axis.tolist() for axis in numpy.unravel_index(numpy.ravel(positions), numpy.shape(y)))))
+
+
 def own_items(container, method):
     """A TypeError where the class of ``container`` defines ``method`` (``__setitem__``,
     ``__getitem__``) in Python code of its own: derivative code takes ``c[k] = v`` and

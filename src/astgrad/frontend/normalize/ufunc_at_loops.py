@@ -4,12 +4,10 @@
     check_copy_cast(y, v, "same_kind")
     positions = at_positions(y, index)          # y's flat positions, in y[index]'s shape
     values = numpy.ravel(numpy.broadcast_to(v, numpy.shape(positions)))
-    positions = numpy.ravel(positions)
-    flat = y.flatten()
-    for k in range(len(positions)):
-        at = positions[k]
-        flat[at] = numpy.multiply(flat[at], values[k])
-    y[...] = flat.reshape(numpy.shape(y))
+    places = at_places(positions, y)            # each position's index tuple, in order
+    for k in range(len(places)):
+        at = places[k]
+        y[at] = numpy.multiply(y[at], values[k])
 
 NumPy's ``at`` is unbuffered: an element named twice takes the ufunc twice, in the
 index's order (``numpy.multiply.at(y, [0, 0], v)`` multiplies ``y[0]`` by both values,
@@ -35,10 +33,11 @@ def ufunc_at_loop(normalizer, ufunc, call, node):
     if not all(normalizer.source.resolve(name) is getattr(builtins, name) for name in ("range", "len")):
         raise normalizer._refuse(f"numpy.{ufunc.__name__}.at where range or len is not the builtin", node,
                                  "leave range and len their builtin meaning")
-    fresh = {role: normalizer.namer.fresh(role) for role in ("positions", "values", "flat", "k", "at")}
+    fresh = {role: normalizer.namer.fresh(role) for role in ("positions", "values", "places", "k", "at")}
     normalizer.locals.update(fresh.values())
     bound = {"ufunc": normalizer.bind(ufunc), "check": normalizer.bind(runtime.check_copy_cast),
-             "at_positions": normalizer.bind(runtime.at_positions), "ravel": normalizer.bind(numpy.ravel),
+             "at_positions": normalizer.bind(runtime.at_positions), "at_places": normalizer.bind(runtime.at_places),
+             "ravel": normalizer.bind(numpy.ravel),
              "broadcast_to": normalizer.bind(numpy.broadcast_to), "shape": normalizer.bind(numpy.shape)}
     names = dict(fresh, **bound, y=gast.unparse(array).strip(), index=gast.unparse(index).strip(),
                  v=gast.unparse(values).strip())
@@ -55,10 +54,8 @@ _LOOP = """
 {check}({y}, {v}, 'same_kind')
 {positions} = {at_positions}({y}, {index})
 {values} = {ravel}({broadcast_to}({v}, {shape}({positions})))
-{positions} = {ravel}({positions})
-{flat} = {y}.flatten()
-for {k} in range(len({positions})):
-    {at} = {positions}[{k}]
-    {flat}[{at}] = {ufunc}({flat}[{at}], {values}[{k}])
-{y}[...] = {flat}.reshape({shape}({y}))
+{places} = {at_places}({positions}, {y})
+for {k} in range(len({places})):
+    {at} = {places}[{k}]
+    {y}[{at}] = {ufunc}({y}[{at}], {values}[{k}])
 """

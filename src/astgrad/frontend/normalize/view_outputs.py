@@ -20,7 +20,12 @@ refuses it when the code runs (an element of a 1-D array, a number, makes the ca
 NumPy's TypeError). The call is rewritten where it is a statement of its own, the value
 of an assignment to a name (``r = numpy.add(a, b, out=y[0])`` binds ``r`` to the view,
 read again after the write) or returned; an index that calls something (read twice here)
-is left to the refusal of an out that is not a name."""
+is left to the refusal of an out that is not a name. So is another NumPy function's
+``out=`` (``numpy.sum(a, axis=0, out=y[0])``) but ``numpy.dot``'s, which must be contiguous.
+
+In those statements too, ``out=None`` is no output (NumPy's default), and an ``out=`` given
+as a new array (``numpy.divide(a, b, out=numpy.zeros_like(a), where=b != 0)``) is that
+array under a name of its own, made first, which the call then writes into and returns."""
 
 import gast
 import numpy
@@ -29,6 +34,11 @@ from ... import runtime
 from ...analysis.mutation import is_ufunc_at
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+
+
+# the functions making a new array, which an out= written as their call is
+_NEW_ARRAYS = (numpy.zeros_like, numpy.ones_like, numpy.full_like, numpy.empty_like, numpy.zeros, numpy.ones,
+               numpy.full, numpy.empty)
 
 
 def rewrite_view_outputs(normalizer, tree):
@@ -64,22 +74,34 @@ def _rewritten(normalizer, stmt):
         return None
     if type(call) is not gast.Call:
         return None
-    found = _written_view(normalizer, call)
-    if found is None or kind is not gast.Expr and found[1]:
+    target = normalizer.resolve_call(call)
+    out = _output(call, target)
+    if out is None:
+        return None
+    if isinstance(out, gast.Constant) and out.value is None:       # out=None: no output given
+        call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
+        return [stmt]
+    if normalizer.resolve_call(out) in _NEW_ARRAYS:     # out=numpy.zeros_like(x): a new array, named
+        made = _fresh_name(normalizer, "out")
+        _into(call, out, made)
+        return [gast.copy_location(S.assign(made, out, getattr(stmt, "lineno", None)), stmt), stmt]
+    if not isinstance(out, gast.Subscript) or _root(out) is None or kind is not gast.Expr and is_ufunc_at(target):
         return None             # (r = numpy.add.at(...): None, left to the call lowering)
-    view, _ = found
+    return _through_copy(normalizer, stmt, call, out)
+
+
+def _through_copy(normalizer, stmt, call, view):
+    """``stmt`` writing into a copy of ``view``, stored back (see the module doc)."""
     line = getattr(stmt, "lineno", None)
-    root = _root(view)
-    copy = normalizer.namer.fresh("out")
-    normalizer.locals.add(copy)
-    normalizer.bound_count[copy] += 1
+    copy = _fresh_name(normalizer, "out")
     check = normalizer.runtime_call(runtime.writes_through, [
-        S.copy(view), S.name(root), S.const(normalizer.source.place(stmt))])
+        S.copy(view), S.name(_root(view)), S.const(normalizer.source.place(stmt))])
     taken = gast.Call(func=gast.Attribute(value=S.copy(view), attr="copy", ctx=gast.Load()), args=[], keywords=[])
     stored = gast.Subscript(value=S.copy(view.value), slice=S.copy(view.slice), ctx=gast.Store())
-    out = [S.expr_stmt(check, line), S.assign(copy, taken, line), S.expr_stmt(_into(call, view, copy), line),
+    _into(call, view, copy)
+    out = [S.expr_stmt(check, line), S.assign(copy, taken, line), S.expr_stmt(call, line),
            S.assign(stored, S.name(copy), line)]
-    if kind is not gast.Expr:
+    if not isinstance(stmt, gast.Expr):
         stmt.value = S.copy(view)       # the view, read again: what the call returns
         out.append(stmt)
     for made in out:
@@ -87,23 +109,30 @@ def _rewritten(normalizer, stmt):
     return out
 
 
-def _written_view(normalizer, call):
-    """(the subscript ``call`` writes into, whether the call is a ufunc's ``at``), or None:
-    a ufunc's output (``out=`` or positional) or a ufunc's ``at``'s first argument, a
-    subscript of a name (a chain of them) whose indices call nothing."""
-    target = normalizer.resolve_call(call)
+def _fresh_name(normalizer, hint):
+    name = normalizer.namer.fresh(hint)
+    normalizer.locals.add(name)
+    normalizer.bound_count[name] += 1
+    return name
+
+
+def _output(call, target):
+    """What ``call`` writes into, where it is one of the calls above: a ufunc's ``at``'s
+    first argument, a ufunc's one output (``out=`` or positional), or the ``out=`` of
+    another NumPy function (``numpy.sum(a, axis=0, out=y[0])``; not ``numpy.dot``, which
+    asks for a contiguous ``out``); else None."""
     if is_ufunc_at(target):
-        view, at = call.args[0] if call.args else None, True
-    elif isinstance(target, numpy.ufunc):
+        return call.args[0] if call.args else None
+    if isinstance(target, numpy.ufunc):
         outs = [kw.value for kw in call.keywords if kw.arg == "out"] or call.args[target.nin:]
-        view, at = outs[0] if len(outs) == 1 else None, False
-        if isinstance(view, gast.Tuple) and len(view.elts) == 1:
-            view = view.elts[0]
+    elif (getattr(target, "__module__", None) or "").startswith("numpy") and target is not numpy.dot:
+        outs = [kw.value for kw in call.keywords if kw.arg == "out"]
     else:
         return None
-    if not isinstance(view, gast.Subscript) or _root(view) is None:
-        return None
-    return view, at
+    out = outs[0] if len(outs) == 1 else None
+    if isinstance(out, gast.Tuple) and len(out.elts) == 1:
+        out = out.elts[0]
+    return None if isinstance(out, (gast.Tuple, gast.Starred)) else out
 
 
 def _root(view):
@@ -118,11 +147,8 @@ def _root(view):
 
 def _into(call, view, copy):
     """``call`` writing into the name ``copy`` where it wrote into ``view``."""
-    if call.args and call.args[0] is view:
-        call.args[0] = S.name(copy)
-    elif any(arg is view for arg in call.args):
+    if any(arg is view for arg in call.args):
         call.args = [S.name(copy) if arg is view else arg for arg in call.args]
     else:
         call.keywords = [gast.keyword(arg="out", value=S.name(copy)) if kw.arg == "out" else kw
                          for kw in call.keywords]
-    return call
