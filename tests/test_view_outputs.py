@@ -34,6 +34,7 @@ def at_methods(x, w):
     np.multiply.at(y[1], [0, 0, 3], x[:3] * w)         # y[1, 0] times x[0] * w and x[1] * w
     np.maximum.at(y[0], [1, 1, 2], x[1:])               # the largest of 0.1, x[1], x[2]
     np.minimum.at(x, [3, 3], [w * 0.5, w])              # the argument itself
+    np.multiply.at(x, [1, 2], x[0:2])                   # x[2] times x[1] as it was: NumPy reads v first
     np.subtract.at(y[:, ::2], (1, [1, 1]), w)
     np.divide.at(y[::-1][1], [3, 3], x[:2] + 2.0)       # y[0, 3] over both
     return np.sum(y * y * x[0]) + np.sum(x * x * w)
@@ -91,7 +92,7 @@ def test_the_function_itself_changes_its_argument_as_numpy_does():
     assert np.array_equal(x[:, 1], [0.3 * 1.3, 0.5]) and np.array_equal(x[:, 0], X23[:, 0])
     x = X4.copy()
     at_methods(x, 1.3)
-    assert np.array_equal(x, [0.3, -0.5, 0.8, 0.65])
+    assert np.array_equal(x, [X4[0], X4[1] * X4[0], X4[2] * X4[1], 0.65])
 
 
 def into_a_fancy_index(x, w):

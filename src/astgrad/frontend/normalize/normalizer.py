@@ -272,7 +272,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             from .strict_zips import rewrite_strict_zips
             if rewrite_strict_zips(self, tree):
                 nodes = list(S.walk_nodes(tree))
-        if may_write_into_views(self, nodes) and rewrite_view_outputs(self, tree):
+        if may_write_into_views(nodes) and rewrite_view_outputs(self, tree):
             nodes = list(S.walk_nodes(tree))        # numpy.add(a, b, out=y[0]): view_outputs.py
         return nodes
 

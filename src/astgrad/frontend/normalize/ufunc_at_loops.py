@@ -3,7 +3,7 @@
 
     check_copy_cast(y, v, "same_kind")
     positions = at_positions(y, index)          # y's flat positions, in y[index]'s shape
-    values = numpy.ravel(numpy.broadcast_to(v, numpy.shape(positions)))
+    values = numpy.ravel(numpy.broadcast_to(v, numpy.shape(positions))).copy()
     places = at_places(positions, y)            # each position's index tuple, in order
     for k in range(len(places)):
         at = places[k]
@@ -12,7 +12,9 @@
 NumPy's ``at`` is unbuffered: an element named twice takes the ufunc twice, in the
 index's order (``numpy.multiply.at(y, [0, 0], v)`` multiplies ``y[0]`` by both values,
 ``numpy.maximum.at`` keeps the largest of ``y[0]`` and both), which the loop does, each
-step rounded into ``y``'s dtype as NumPy rounds it. The loop's element writes are
+step rounded into ``y``'s dtype as NumPy rounds it. The values are read first, as NumPy
+reads them (``numpy.multiply.at(y, [1, 2], y[0:2])`` multiplies ``y[2]`` by ``y[1]``'s old
+value), into a copy, which the writes into ``y`` leave as it is. The loop's element writes are
 differentiated as any other (the ufunc's own rule at each step, the overwritten element
 saved for the reverse sweep), to any order. NumPy refuses a float ``v`` for an int ``y``
 ('same_kind' casting), and so does the check first."""
@@ -53,7 +55,7 @@ def ufunc_at_loop(normalizer, ufunc, call, node):
 _LOOP = """
 {check}({y}, {v}, 'same_kind')
 {positions} = {at_positions}({y}, {index})
-{values} = {ravel}({broadcast_to}({v}, {shape}({positions})))
+{values} = {ravel}({broadcast_to}({v}, {shape}({positions}))).copy()
 {places} = {at_places}({positions}, {y})
 for {k} in range(len({places})):
     {at} = {places}[{k}]

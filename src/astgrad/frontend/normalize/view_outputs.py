@@ -56,12 +56,15 @@ def rewrite_view_outputs(normalizer, tree):
     return found
 
 
-def may_write_into_views(normalizer, nodes):
-    """Whether ``nodes`` (of the source) hold a call with a subscript written as an ``out=``
-    or as an argument after the first: a cheap test before the rewrite."""
+def may_write_into_views(nodes):
+    """Whether ``nodes`` (of the source) hold a call with an ``out=`` that is not a name, a
+    subscript as an argument after the first, or ``.at(y[1:], ...)``: a cheap test before
+    the rewrite."""
     return any(type(node) is gast.Call and (
-        any(kw.arg == "out" and not isinstance(kw.value, gast.Name) for kw in node.keywords)
-        or any(type(arg) is gast.Subscript for arg in node.args)) for node in nodes)
+        any(kw.arg == "out" and type(kw.value) is not gast.Name for kw in node.keywords)
+        or any(type(arg) is gast.Subscript for arg in node.args[1:])
+        or type(node.func) is gast.Attribute and node.func.attr == "at" and node.args
+        and type(node.args[0]) is gast.Subscript) for node in nodes)
 
 
 def _rewritten(normalizer, stmt):
