@@ -6,7 +6,8 @@ of a view ``v``, positionally, with ``where=``, its value used), ``out=`` a new 
 repeated indices, on views and on an argument. Each program is checked in ``grad`` and
 ``jvp`` (its value against what NumPy itself computes, repeated indices taken one at a
 time), one of them in ``hessian`` too, against central finite differences in float64, and every call must
-leave the caller's arrays as they were, while ``f(x)`` changes them as NumPy does."""
+leave the caller's arrays as they were, while ``f(x)`` changes them as NumPy does. Also: a
+method of the user's named ``sort`` called on an argument's object is the user's method."""
 
 import numpy as np
 import pytest
@@ -117,3 +118,28 @@ def test_a_one_operand_ufuncs_at_is_refused_naming_it():
     with pytest.raises(astgrad.TransformError, match=r"numpy\.negative\.at with these arguments.*"
                                                      r"numpy\.multiply\.at\(y, index, v\)"):
         astgrad.grad(negative_at)(X4.copy(), 1.3)
+
+
+class Cell:
+    """A class of the user's with a method named like an array's ``sort``."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def sort(self, w):
+        return np.sum(np.sort(self.v)[:2]) * w
+
+
+def sorted_cells(w, cell, cells):
+    s = cell.sort(w)                # the parameter itself
+    for c in cells:                 # a loop's name over a list the argument gives
+        s = s + c.sort(w * w)
+    return s
+
+
+def test_a_method_of_yours_named_sort_is_called_as_yours():
+    # it was refused as NumPy's y.sort(): "calling .sort() changes 'c' in place"
+    cell, cells = Cell(X4), [Cell(X4[::-1] * 2.0), Cell(X4[1:])]
+    low = [np.sum(np.sort(c.v)[:2]) for c in [cell] + cells]
+    w = 1.3
+    assert_close(astgrad.grad(sorted_cells)(w, cell, cells), low[0] + 2.0 * w * (low[1] + low[2]), 1e-12, 1e-12)
