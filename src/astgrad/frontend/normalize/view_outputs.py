@@ -84,7 +84,8 @@ def _rewritten(normalizer, stmt):
     if isinstance(out, gast.Constant) and out.value is None:       # out=None: no output given
         call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
         return [stmt]
-    if normalizer.resolve_call(out) in _NEW_ARRAYS:     # out=numpy.zeros_like(x): a new array, named
+    maker = normalizer.resolve_call(out)
+    if any(maker is made for made in _NEW_ARRAYS):      # out=numpy.zeros_like(x): a new array, named
         made = _fresh_name(normalizer, "out")
         _into(call, out, made)
         return [gast.copy_location(S.assign(made, out, getattr(stmt, "lineno", None)), stmt), stmt]
