@@ -38,6 +38,34 @@ def copies(args):
     return tuple(copy(a) for a in args)
 
 
+def check_grad_and_jvp_on_a_copy(f, start, w, value):
+    """``grad`` and ``jvp`` of ``f`` at ``(start, w)``, ``f`` writing into its array
+    argument, against central differences, ``jvp``'s value against ``value``; each call
+    leaving the caller's array as it was."""
+    x = start.copy()
+    plain = lambda *a: f(*copies(a))       # noqa: E731 - f writes into its argument
+    gx, gw = astgrad.grad(f, wrt=(0, 1))(x, w)
+    assert np.array_equal(x, start), "grad changed the caller's array"
+    assert_close(gx, numerical_grad(plain, (start, w), wrt=0))
+    assert_close(gw, numerical_grad(plain, (start, w), wrt=1))
+    tangents = (np.linspace(-0.4, 0.9, x.size).reshape(x.shape), 0.7)
+    primal, d = astgrad.jvp(f, (x, w), tangents)
+    assert np.array_equal(x, start), "jvp changed the caller's array"
+    assert_close(primal, value, 1e-12, 1e-12)
+    assert_close(d, numerical_jvp(plain, (start, w), tangents))
+
+
+def check_hessian_on_a_copy(f, start, w):
+    """``hessian(f)`` at ``(start, w)``, ``f`` writing into its array argument, against
+    central differences of ``grad(f)``'s first part; the caller's array left as it was."""
+    x = start.copy()
+    gradient = astgrad.grad(f, wrt=(0, 1))
+    h = astgrad.hessian(f)(x, w)
+    assert np.array_equal(x, start), "hessian changed the caller's array"
+    want = numerical_hessian(lambda *a: gradient(*copies(a))[0], (start, w))
+    assert_close(np.reshape(h, np.shape(want)), want, 1e-4, 1e-5)
+
+
 def _tangent(value, rng):
     if isinstance(value, np.ndarray):
         return rng.standard_normal(value.shape)

@@ -1410,20 +1410,11 @@ _REFUSED_SAYS = {
     'v23': r"while another name may share its memory",
     'v27': r"while another name may share its memory",
     'v30': r"while another name may share its memory",
-    'u02': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
     'u05': r"calling numpy.put changes 'a' in place",
     'u06': r"calling numpy.place changes 'a' in place",
-    'u07': r"calling numpy.copyto changes '[ay]' in place",
-    'u10': r"calling \.fill\(\) changes 'a' in place",
-    'u13': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
-    'u16': r"calling numpy.copyto changes '[ay]' in place",
     'u17': r"calling numpy.put changes 'a' in place",
-    'u19': r"cannot differentiate numpy\.multiply\.at",
-    'u23': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
     'l08': r"while another name may share its memory",
     'l09': r"while another name may share its memory",
-    'l10': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
-    'l13': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
     'a01': r"while another name may share its memory",
     'a02': r"while another name may share its memory",
     'a03': r"while another name may share its memory",
@@ -1447,33 +1438,26 @@ _REFUSED_SAYS = {
     'a26': r"while another name may share its memory",
     'a27': r"while another name may share its memory",
     'o04': r"while another name may share its memory",
-    'o06': r"the list, dict or array this line writes into",
     'o07': r"cannot differentiate numpy\.fill_diagonal on a value",
     'o08': r"while another name may share its memory",
-    'o09': r"while another name may share its memory",
-    'o12': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
-    'o13': r"calling \.sort\(\) changes 'x' in place",
     'o17': r"while another name may share its memory",
-    'o18': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
-    'o20': r"calling numpy.copyto changes '[ay]' in place",
     'g10': r"this writes into a copy of the array it was read from",
     'c02': r"while another name may share its memory",
     'c08': r"calling \.sort\(\) changes a value this line computes in place",
     'c09': r"while another name may share its memory",
     'c10': r"calling \.sort\(\) changes a value this line computes in place",
-    'c11': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
     'c15': r"this writes into a copy of the array it was read from",
     'c29': r"while another name may share its memory",
-    'w01': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
-    'w02': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
     'w10': r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)",
-    'w12': r"cannot differentiate numpy\.maximum\.at",
     'w13': r"calling ufunc\.reduce changes a value this line computes in place",
-    'w15': r"\(\.\.\., out=\.\.\.\) with several outputs or an out that is not a name",
 }
 _SECOND_ORDER_REFUSED = {'v25', 'o14'}   # followed to first order
+# followed, but at its arguments x[2] - 0.5 lies on the edge of the where= mask, which a
+# finite difference crosses (the idiom is checked away from it in test_view_outputs)
+_ON_A_MASK_EDGE = {'w01'}
 _ALL = CASES
-CASES = [case for case in _ALL if case[0] not in _REFUSED_SAYS and case[0] not in _SECOND_ORDER_REFUSED]
+CASES = [case for case in _ALL if case[0] not in _REFUSED_SAYS and case[0] not in _SECOND_ORDER_REFUSED
+         and case[0] not in _ON_A_MASK_EDGE]
 FIRST_ORDER = [case for case in _ALL if case[0] in _SECOND_ORDER_REFUSED]
 REFUSED = [(name, f, args, _REFUSED_SAYS[name]) for name, f, args, _ in _ALL if name in _REFUSED_SAYS]
 

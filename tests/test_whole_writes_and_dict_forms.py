@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import copies
-from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+from breadth_modes import check_grad_and_jvp_on_a_copy, check_hessian_on_a_copy
+from fd import assert_close, numerical_grad
 
 X3 = np.array([0.3, -1.2, 0.7])
 M23 = np.array([[0.3, -1.2, 0.7], [0.1, 0.5, -0.4]])
@@ -104,25 +104,8 @@ PROGRAMS = [
 
 @pytest.mark.parametrize("f, reference, start", PROGRAMS, ids=[f.__name__ for f, _, _ in PROGRAMS])
 def test_followed_in_every_mode_against_finite_differences(f, reference, start):
-    x, w = start.copy(), 1.3
-    plain = lambda *a: f(*copies(a))       # noqa: E731 - f writes into its argument
-
-    gradient = astgrad.grad(f, wrt=(0, 1))
-    gx, gw = gradient(x, w)
-    assert np.array_equal(x, start), "grad changed the caller's array"
-    assert_close(gx, numerical_grad(plain, (start, w), wrt=0))
-    assert_close(gw, numerical_grad(plain, (start, w), wrt=1))
-
-    tangents = (np.linspace(-0.4, 0.9, x.size).reshape(x.shape), 0.7)
-    value, d = astgrad.jvp(f, (x, w), tangents)
-    assert np.array_equal(x, start), "jvp changed the caller's array"
-    assert_close(value, reference(start.copy(), w), 1e-12, 1e-12)
-    assert_close(d, numerical_jvp(plain, (start, w), tangents))
-
-    h = astgrad.hessian(f)(x, w)
-    assert np.array_equal(x, start), "hessian changed the caller's array"
-    want = numerical_hessian(lambda *a: gradient(*copies(a))[0], (start, w))
-    assert_close(np.reshape(h, np.shape(want)), want, 1e-4, 1e-5)
+    check_grad_and_jvp_on_a_copy(f, start, 1.3, reference(start.copy(), 1.3))
+    check_hessian_on_a_copy(f, start, 1.3)
 
 
 def test_the_function_itself_changes_its_argument_as_numpy_does():

@@ -1129,6 +1129,20 @@ def added_at(total, y, index, values, subtract=False):
     return exact
 
 
+def at_positions(y, index):
+    """The flat positions of ``y``'s elements that ``ufunc.at(y, index, v)`` changes, in
+    the order NumPy takes them (a position once for each time ``index`` names it), in the
+    shape of ``y[index]``, to which NumPy broadcasts ``v``; NumPy's IndexError where the
+    index is out of bounds."""
+    return numpy.arange(numpy.size(y)).reshape(numpy.shape(y))[index]
+
+
+def at_places(positions, y):
+    """The flat ``positions`` of ``y``'s elements (``at_positions``), in their order, as
+    the index of each element in ``y`` (a tuple of ints)."""
+    return list(zip(*(axis.tolist() for axis in numpy.unravel_index(numpy.ravel(positions), numpy.shape(y)))))
+
+
 def own_items(container, method):
     """A TypeError where the class of ``container`` defines ``method`` (``__setitem__``,
     ``__getitem__``) in Python code of its own: derivative code takes ``c[k] = v`` and

@@ -531,10 +531,18 @@ def awaiting_receivers_class(error, fn, call):
     computes (``y = x * 1.0``), which is no object of the user's."""
     func = call.func if isinstance(call, gast.Call) else None
     receiver = func.value if isinstance(func, gast.Attribute) else None
-    if fn is not None and isinstance(receiver, gast.Name) and not hasattr(numpy.ndarray, func.attr) \
+    if fn is not None and isinstance(receiver, gast.Name) and (
+            not hasattr(numpy.ndarray, func.attr) or func.attr == "sort" and not _numpy_sort_form(call)) \
             and _held_by_parameter(fn, receiver.id):
         return function_value_unknown(error)
     return error
+
+
+def _numpy_sort_form(call):
+    """Whether ``call`` is written as NumPy's ``y.sort(axis, kind=...)`` (array_writes.py):
+    ``cell.sort(w)`` may be a method of the user's named ``sort``."""
+    from ..frontend.normalize.array_writes import is_sort_form
+    return is_sort_form(call)
 
 
 def _held_by_parameter(fn, name):

@@ -578,7 +578,7 @@ def cofactors_second_change_(c, a, h, k):
 
 non_differentiable(
     runtime.check_copy_cast, runtime.writes_through, runtime.check_plain_argument, runtime.check_jvp_tangent, runtime.shows_write, runtime.item_update, runtime.outside_update, runtime.rebound_item, runtime.items_unshared_by_copy, runtime.slice_write_keeps_length, runtime.write_reads_value_first, runtime.item_of_copy_apart, runtime.items_apart, runtime.plain_keys, runtime.check_receiver_class, runtime.list_argument, runtime.written_items_apart, runtime.arguments_apart, runtime.check_array_method, runtime.check_container_method, runtime.check_float_dtype, runtime.check_number_operand, runtime.check_compared_value, runtime.check_scalar_output, runtime.check_zip_lengths, runtime.zip_length, runtime.check_unpack_count, runtime.is_index_concatenator, runtime.stop_gradient, runtime.zeros_like, runtime.is_sequence, runtime.repeat_count,
-    runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
+    runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask, runtime.at_positions, runtime.at_places,
     runtime.inverse_axes, runtime.method_axes, runtime.method_shape, runtime.norm_axis,
     runtime.linspace_weights, runtime.arange_has_stop, runtime.arange_index,
     runtime.einsum_adjoint_spec, runtime.einsum_tangent_spec, runtime.adjoint_spec,

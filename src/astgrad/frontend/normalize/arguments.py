@@ -156,13 +156,16 @@ def _default_of(fn, name):
 
 
 def _out_names(call, target):
-    """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), or a
-    ufunc's outputs given positionally. Taking a user function's ``out=`` for a write
-    only costs a copy of the argument."""
+    """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), a
+    ufunc's outputs given positionally, or the array of ``numpy.add.at(y, i, v)``. Taking
+    a user function's ``out=`` for a write only costs a copy of the argument."""
     import numpy
+    from ...analysis.mutation import is_ufunc_at
     outs = [kw.value for kw in call.keywords if kw.arg == "out"]
     if isinstance(target, numpy.ufunc):
         outs.extend(call.args[target.nin:])
+    elif is_ufunc_at(target) and call.args:
+        outs.append(call.args[0])
     names = []
     for out in outs:
         items = out.elts if isinstance(out, gast.Tuple) else [out]

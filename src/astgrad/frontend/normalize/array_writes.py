@@ -58,6 +58,11 @@ def _sort_form(call):
         and all(k.arg in _SORT_OPTIONS for k in call.keywords)
 
 
+def is_sort_form(call):
+    """``_sort_form`` for another stage (modes/common.py), which asks about a core-form call."""
+    return isinstance(call.func, gast.Attribute) and _sort_form(call)
+
+
 def _fill_value(call):
     """The value of ``y.fill(v)`` (which takes no keyword), or None."""
     return call.args[0] if call.func.attr == "fill" and len(call.args) == 1 and not call.keywords else None

@@ -22,6 +22,7 @@ from .gradient_calls import per_axis_gradient
 from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
+from .ufunc_at_loops import ufunc_at_loop
 
 
 class CallLowering:
@@ -170,7 +171,9 @@ class CallLowering:
         if extra != 1 or not isinstance(out_node, gast.Name):
             raise self._refuse(f"{label}(..., out=...) with several outputs or an out "
                                "that is not a name", node,
-                               f"use the return value instead: y = {label}(...)")
+                               f"use the return value instead: y = {label}(...) (a ufunc's out= a view of "
+                               f"an array, out=y[0], is followed where the call is a statement of its own, "
+                               f"the value of an assignment to a name or returned)")
         call.keywords = [kw for kw in call.keywords if kw.arg not in ("out", "where")]
         value = self.fresh_assign(call, "t")
         if mask is not None:
@@ -186,18 +189,20 @@ class CallLowering:
         """``numpy.add.at(y, index, v)`` adds ``v`` at ``y[index]``, repeated indices
         adding up: ``y[...] = y + unindex(broadcast_like(v, y[index]), y, index)``
         (``-`` for ``numpy.subtract.at``), rounded as NumPy rounds into ``y``'s dtype
-        (``runtime.added_at``). Other ufuncs' ``at`` are refused."""
+        (``runtime.added_at``). Another two-operand ufunc's ``at`` is the loop NumPy runs
+        (ufunc_at_loops.py); a one-operand ufunc's is refused."""
         import numpy
         from ... import runtime
         ufunc = anno.get(call, Key.TARGET).__self__
-        if ufunc not in (numpy.add, numpy.subtract) or len(call.args) != 3 or call.keywords:
-            raise self._refuse(f"numpy.{ufunc.__name__}.at", node,
-                               "astgrad differentiates numpy.add.at(y, index, v) and "
-                               "numpy.subtract.at(y, index, v); write the update with those or "
-                               "build a new array")
+        if ufunc.nin != 2 or ufunc.nout != 1 or len(call.args) != 3 or call.keywords:
+            raise self._refuse(f"numpy.{ufunc.__name__}.at with these arguments", node,
+                               "astgrad differentiates a two-operand ufunc's at with its three arguments, "
+                               "numpy.multiply.at(y, index, v); write the update so or build a new array")
         array, index, values = call.args
         if not isinstance(array, gast.Name):
             raise self._refuse(f"numpy.{ufunc.__name__}.at on a value that is not a name", node)
+        if ufunc not in (numpy.add, numpy.subtract):
+            return ufunc_at_loop(self, ufunc, call, node)
         selected = self.fresh_assign(gast.Subscript(value=S.name(array.id), slice=S.copy(index),
                                                     ctx=gast.Load()), "t")
         spread = self.fresh_assign(self.runtime_call(runtime.broadcast_like, [values, S.name(selected)]), "t")

@@ -73,6 +73,7 @@ from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
 from .ufunc_dtypes import UfuncDtypeLowering
+from .view_outputs import may_write_into_views, rewrite_view_outputs
 from .math_forms import MathFormLowering
 from .numpy_maps import NumpyMapLowering, rewrite_vectorize
 
@@ -110,7 +111,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         loops.py        while, for (and their else clauses), comprehensions, loop-variable rebinding
         jumps.py        break, continue and early return
         expressions.py  operators, comparisons, and/or, ternaries, :=, attributes, subscripts, literals
-        calls.py        calls, out= and ufunc.at writes
+        calls.py        calls, out= and ufunc.at writes (view_outputs.py: into a view, out=y[0])
         nested.py       astgrad.grad / value_and_grad / jvp called inside the code (local functions lifted)
         methods.py      method calls and property reads on self/cls, super(), global instances
         objects.py      method calls on objects given as arguments (and their attributes)
@@ -271,6 +272,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             from .strict_zips import rewrite_strict_zips
             if rewrite_strict_zips(self, tree):
                 nodes = list(S.walk_nodes(tree))
+        if may_write_into_views(nodes) and rewrite_view_outputs(self, tree):
+            nodes = list(S.walk_nodes(tree))        # numpy.add(a, b, out=y[0]): view_outputs.py
         return nodes
 
     def _may_mention(self, text):

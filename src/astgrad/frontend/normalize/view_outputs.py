@@ -1,0 +1,158 @@
+"""NumPy calls writing into a view of an array, rewritten as a write into a copy of the
+view's elements stored back through the view's expression::
+
+    numpy.add(a, b, out=y[0])           writes_through(y[0], y, "f.py:5")
+                                        out = y[0].copy()
+                                        numpy.add(a, b, out=out)
+                                        y[0] = out
+
+and likewise a ufunc's output given positionally (``numpy.add(a, b, y[:, 1])``), with
+``where=`` (the copy holds the old values the mask keeps), and ``numpy.add.at(y[1:], i,
+v)`` (any ufunc's ``at``). NumPy writes those elements of ``y`` and no others, which the
+store back ``y[0] = out`` does; the write into the fresh copy is the one the call lowering
+follows on a name (calls.py), and the store back is an element write followed as any other
+(views.py follows ``y[1:][0] = out`` and ``v[0] = out`` on a view ``v``; on an argument,
+the generated code works on its copy). The copy is cast as ``y`` is, so NumPy's casting
+error is raised as it would be.
+
+A fancy index makes a copy, into which NumPy's write would go unseen; ``writes_through``
+refuses it when the code runs (an element of a 1-D array, a number, makes the call raise
+NumPy's TypeError). The call is rewritten where it is a statement of its own, the value
+of an assignment to a name (``r = numpy.add(a, b, out=y[0])`` binds ``r`` to the view,
+read again after the write) or returned; an index that calls something (read twice here)
+is left to the refusal of an out that is not a name. So is another NumPy function's
+``out=`` (``numpy.sum(a, axis=0, out=y[0])``) but ``numpy.dot``'s, which must be contiguous.
+
+In those statements too, ``out=None`` is no output (NumPy's default), and an ``out=`` given
+as a new array (``numpy.divide(a, b, out=numpy.zeros_like(a), where=b != 0)``) is that
+array under a name of its own, made first, which the call then writes into and returns."""
+
+import gast
+import numpy
+
+from ... import runtime
+from ...analysis.mutation import is_ufunc_at
+from ...core import syntax as S
+from ...core.walk import walk_blocks
+
+
+# the functions making a new array, which an out= written as their call is
+_NEW_ARRAYS = (numpy.zeros_like, numpy.ones_like, numpy.full_like, numpy.empty_like, numpy.zeros, numpy.ones,
+               numpy.full, numpy.empty)
+
+
+def rewrite_view_outputs(normalizer, tree):
+    """Rewrite each such call of ``tree``'s own scope; whether one was found."""
+    found = False
+    for block in walk_blocks(tree.body):
+        position = 0
+        while position < len(block):
+            stmts = _rewritten(normalizer, block[position])
+            if stmts is not None:
+                found = True
+                block[position:position + 1] = stmts
+                position += len(stmts) - 1
+            position += 1
+    return found
+
+
+def may_write_into_views(nodes):
+    """Whether ``nodes`` (of the source) hold a call with an ``out=`` that is not a name, a
+    subscript as an argument after the first, or ``.at(y[1:], ...)``: a cheap test before
+    the rewrite."""
+    return any(type(node) is gast.Call and (
+        any(kw.arg == "out" and type(kw.value) is not gast.Name for kw in node.keywords)
+        or any(type(arg) is gast.Subscript for arg in node.args[1:])
+        or type(node.func) is gast.Attribute and node.func.attr == "at" and node.args
+        and type(node.args[0]) is gast.Subscript) for node in nodes)
+
+
+def _rewritten(normalizer, stmt):
+    """The statements to put in place of ``stmt``, or None where it is not such a call."""
+    kind = type(stmt)
+    if kind is gast.Expr or kind is gast.Return or kind is gast.Assign and len(stmt.targets) == 1 \
+            and isinstance(stmt.targets[0], gast.Name):
+        call = stmt.value
+    else:
+        return None
+    if type(call) is not gast.Call:
+        return None
+    target = normalizer.resolve_call(call)
+    out = _output(call, target)
+    if out is None:
+        return None
+    if isinstance(out, gast.Constant) and out.value is None:       # out=None: no output given
+        call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
+        return [stmt]
+    maker = normalizer.resolve_call(out)
+    if any(maker is made for made in _NEW_ARRAYS):      # out=numpy.zeros_like(x): a new array, named
+        made = _fresh_name(normalizer, "out")
+        _into(call, out, made)
+        return [gast.copy_location(S.assign(made, out, getattr(stmt, "lineno", None)), stmt), stmt]
+    if not isinstance(out, gast.Subscript) or _root(out) is None or kind is not gast.Expr and is_ufunc_at(target):
+        return None             # (r = numpy.add.at(...): None, left to the call lowering)
+    return _through_copy(normalizer, stmt, call, out)
+
+
+def _through_copy(normalizer, stmt, call, view):
+    """``stmt`` writing into a copy of ``view``, stored back (see the module doc)."""
+    line = getattr(stmt, "lineno", None)
+    copy = _fresh_name(normalizer, "out")
+    check = normalizer.runtime_call(runtime.writes_through, [
+        S.copy(view), S.name(_root(view)), S.const(normalizer.source.place(stmt))])
+    taken = gast.Call(func=gast.Attribute(value=S.copy(view), attr="copy", ctx=gast.Load()), args=[], keywords=[])
+    stored = gast.Subscript(value=S.copy(view.value), slice=S.copy(view.slice), ctx=gast.Store())
+    _into(call, view, copy)
+    out = [S.expr_stmt(check, line), S.assign(copy, taken, line), S.expr_stmt(call, line),
+           S.assign(stored, S.name(copy), line)]
+    if not isinstance(stmt, gast.Expr):
+        stmt.value = S.copy(view)       # the view, read again: what the call returns
+        out.append(stmt)
+    for made in out:
+        gast.copy_location(made, stmt)
+    return out
+
+
+def _fresh_name(normalizer, hint):
+    name = normalizer.namer.fresh(hint)
+    normalizer.locals.add(name)
+    normalizer.bound_count[name] += 1
+    return name
+
+
+def _output(call, target):
+    """What ``call`` writes into, where it is one of the calls above: a ufunc's ``at``'s
+    first argument, a ufunc's one output (``out=`` or positional), or the ``out=`` of
+    another NumPy function (``numpy.sum(a, axis=0, out=y[0])``; not ``numpy.dot``, which
+    asks for a contiguous ``out``); else None."""
+    if is_ufunc_at(target):
+        return call.args[0] if call.args else None
+    if isinstance(target, numpy.ufunc):
+        outs = [kw.value for kw in call.keywords if kw.arg == "out"] or call.args[target.nin:]
+    elif (getattr(target, "__module__", None) or "").startswith("numpy") and target is not numpy.dot:
+        outs = [kw.value for kw in call.keywords if kw.arg == "out"]
+    else:
+        return None
+    out = outs[0] if len(outs) == 1 else None
+    if isinstance(out, gast.Tuple) and len(out.elts) == 1:
+        out = out.elts[0]
+    return None if isinstance(out, (gast.Tuple, gast.Starred)) else out
+
+
+def _root(view):
+    """The name a chain of subscripts (``y[1:][0]``) indexes, where no index calls anything."""
+    node = view
+    while isinstance(node, gast.Subscript):
+        if S.call_nodes(node.slice):
+            return None
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _into(call, view, copy):
+    """``call`` writing into the name ``copy`` where it wrote into ``view``."""
+    if any(arg is view for arg in call.args):
+        call.args = [S.name(copy) if arg is view else arg for arg in call.args]
+    else:
+        call.keywords = [gast.keyword(arg="out", value=S.name(copy)) if kw.arg == "out" else kw
+                         for kw in call.keywords]
