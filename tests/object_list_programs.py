@@ -228,11 +228,21 @@ def m13(w):
     return np.sum(objs[0].W * ys[1].W)
 
 
-# refused: moved at an index known only when the code runs
 def m14(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2), Layer(3.0 * w, 0.3)]
+    ys = []
+    for i in range(2, -1, -2):      # moved in a loop: objs[2], then objs[0]
+        ys.append(objs[i])
+    for y in ys:
+        y.step(w)
+    return np.sum(objs[0].W * objs[2].W * objs[1].W) + len(ys)
+
+
+# refused: moved at indices known only when the code runs
+def m18(w):
     objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
     ys = []
-    for i in range(2):
+    for i in range(len(w) - 1):
         ys.append(objs[i])
     ys[0].step(w)
     return np.sum(objs[0].W)

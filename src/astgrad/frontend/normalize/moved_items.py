@@ -11,18 +11,20 @@ holds, as in Python::
                                             extra.step(w)
     v = ys[-1].W + len(ys)                  v = extra.W + 3
 
-The moved list ``ys`` is bound once, to a list made of items of one display ``objs`` at
-constant positions and of names bound once before it in its block: ``objs[a:b]`` (int
-constant bounds), ``[objs[1], extra]``, ``list(objs)``, ``list(reversed(objs))``, ``+`` of
-such lists, ``[o for o in objs if C]`` with constant conditions; or to ``[]`` followed at
-once by ``ys.append(objs[0])``, ``ys.extend(objs)`` and loops ``for o in objs:
-ys.append(o)``. After that, in the statements after it in its block, it is only read:
-``ys[k]`` (an int constant in range), ``len(ys)`` and ``for y in ys`` (the loop's name bound
-by it alone, read only in its body, which has no ``break`` or ``continue``; no ``else``),
-named in no nested scope. Then ``ys`` is never changed and no other name holds it, so
-each of its items is the object the display holds there, whatever happens to that
-object, as in Python. ``moved_reads`` rewrites and returns, per display, how to put the
-code back (item_objects.py keeps it only for a display it splits)."""
+The moved list ``ys`` is bound once, after the display in its block, to a list made of
+items of that one display at constant positions and of names bound once before it in its
+block: ``objs[a:b]`` (int constant bounds), ``[objs[1], extra]``, ``list(objs)``,
+``list(reversed(objs))``, ``+`` of such lists, ``[o for o in objs if C]`` with constant
+conditions, ``[]``; the statements right after it may add to it: ``ys.append(objs[0])``,
+``ys.extend(objs)``, ``for o in objs: ys.append(o)``, ``for i in range(2):
+ys.append(objs[i])`` (``range`` of int constants). After those, in the statements after
+them in its block, it is only read: ``ys[k]`` (an int constant in range), ``len(ys)`` and
+``for y in ys`` (the loop's name bound by it alone, read only in its body, which has no
+``break`` or ``continue``; no ``else``), named in no nested scope nor by ``global``. Then
+``ys`` is never changed and no other name holds it, so each of its items is the object
+the display holds there, whatever happens to that object, as in Python. ``moved_reads``
+rewrites and returns, per display, how to put the code back (item_objects.py keeps it
+only for a display it splits)."""
 
 import builtins
 
@@ -60,7 +62,8 @@ class _Moved:
     def take(self, stmt):
         """(the display, the undo functions) where ``stmt`` binds a moved list; else None."""
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-                and self.normalizer.bound_count.get(stmt.targets[0].id, 0) == 1):
+                and self.normalizer.bound_count.get(stmt.targets[0].id, 0) == 1
+                and not self._declared(stmt.targets[0].id)):
             return None
         name, self.start = stmt.targets[0].id, self._index(stmt)
         made = [stmt]
@@ -77,6 +80,11 @@ class _Moved:
         if plan is None:
             return None
         return self.source, self._rewrite(made, items, plan)
+
+    def _declared(self, name):
+        """Whether a ``global`` or ``nonlocal`` statement names ``name`` (its binding is
+        then a module's or an outer function's, seen elsewhere)."""
+        return any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names for n in S.walk_nodes(self.tree))
 
     def _index(self, stmt):
         return next(k for k, s in enumerate(self.block) if s is stmt)
@@ -143,13 +151,21 @@ class _Moved:
 
     def _filling(self, stmt, name):
         """The items ``stmt`` adds to the list ``name`` (``name.append(item)``,
-        ``name.extend(list)``, ``for o in list: name.append(o)``); else None."""
+        ``name.extend(list)``, ``for o in list: name.append(o)``, ``for i in range(2):
+        name.append(objs[i])``); else None."""
         if isinstance(stmt, gast.For) and not stmt.orelse and len(stmt.body) == 1 \
                 and isinstance(stmt.target, gast.Name) and self.normalizer.bound_count.get(stmt.target.id, 0) == 1:
             added = _added(stmt.body[0], name, "append")
             uses = [n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Name) and n.id == stmt.target.id]
             if isinstance(added, gast.Name) and added.id == stmt.target.id and len(uses) == 2:
                 return self._iterated(stmt.iter)
+            counted = _counted(stmt.iter)
+            if isinstance(added, gast.Subscript) and isinstance(added.slice, gast.Name) \
+                    and added.slice.id == stmt.target.id and len(uses) == 2 and counted is not None \
+                    and self.normalizer.resolve_call(stmt.iter) is builtins.range:
+                items = [self._item(gast.Subscript(value=added.value, slice=S.const(k), ctx=gast.Load()))
+                         for k in counted]     # for i in range(2): ys.append(objs[i])
+                return None if None in items else items
             return None
         added = _added(stmt, name, "append")
         if added is not None:
@@ -196,7 +212,7 @@ class _Moved:
             return "len", parent
         if isinstance(parent, gast.For) and parent.iter is node and not parent.orelse \
                 and isinstance(parent.target, gast.Name) \
-                and self.normalizer.bound_count.get(parent.target.id, 0) == 1:
+                and self.normalizer.bound_count.get(parent.target.id, 0) == 1 and not self._declared(parent.target.id):
             body = {id(n) for s in parent.body for n in S.walk_nodes(s)}
             variable = parent.target.id
             reads = [n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Name) and n.id == variable
@@ -253,6 +269,12 @@ class _ItemReads(gast.NodeTransformer):
 
     def visit_Name(self, node):
         return self.value(node) if node.id == self.variable else node
+
+
+def _counted(call):
+    """The ints ``range(...)`` of int constants gives; else None."""
+    bounds = [integer(a) for a in call.args] if isinstance(call, gast.Call) and not call.keywords else [None]
+    return None if not 1 <= len(bounds) <= 3 or None in bounds or bounds[2:] == [0] else range(*bounds)
 
 
 def _swap(block, old, new):
