@@ -50,8 +50,10 @@ def test_the_length_is_read_when_the_code_runs():
 def test_objects_moved_between_lists_in_forward_mode_and_to_second_order():
     t = np.array([0.5, 1.0, -2.0])
     for f in (P.m06, P.m12):
+        g, x = astgrad.grad(f), W.copy()
+        g(x)
+        assert np.array_equal(x, W)         # the caller's array is not changed
         value, tangent = astgrad.jvp(f, (W.copy(),), (t,))
         assert value == pytest.approx(f(W.copy()))
         assert_close(tangent, numerical_jvp(f, (W.copy(),), (t,)))
-        g = astgrad.grad(f)
         assert_close(astgrad.hessian(f)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
