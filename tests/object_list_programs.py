@@ -238,6 +238,16 @@ def m14(w):
     return np.sum(objs[0].W * objs[2].W * objs[1].W) + len(ys)
 
 
+def m19(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    for k in range(2):
+        ys = [objs[1], objs[0]]     # moved again in each pass, objs made before the loop
+        ys[0].step(w)
+        for y in ys:
+            y.b = y.b * 0.5 + k * np.sum(y.W)
+    return np.sum(objs[1].W * objs[0].W) + objs[0].b
+
+
 # refused: moved at indices known only when the code runs
 def m18(w):
     objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]

@@ -11,27 +11,27 @@ holds, as in Python::
                                             extra.step(w)
     v = ys[-1].W + len(ys)                  v = extra.W + 3
 
-The moved list ``ys`` is bound once, after the display in its block, to a list made of
-items of that one display at constant positions and of names bound once before it in its
-block: ``objs[a:b]`` (int constant bounds), ``[objs[1], extra]``, ``list(objs)``,
-``list(reversed(objs))``, ``+`` of such lists, ``[o for o in objs if C]`` with constant
-conditions, ``[]``; the statements right after it may add to it: ``ys.append(objs[0])``,
-``ys.extend(objs)``, ``for o in objs: ys.append(o)``, ``for i in range(2):
-ys.append(objs[i])`` (``range`` of int constants). After those, in the statements after
-them in its block, it is only read: ``ys[k]`` (an int constant in range), ``len(ys)`` and
-``for y in ys`` (the loop's name bound by it alone, read only in its body, which has no
-``break`` or ``continue``; no ``else``), named in no nested scope nor by ``global``. Then
-``ys`` is never changed and no other name holds it, so each of its items is the object
-the display holds there, whatever happens to that object, as in Python. ``moved_reads``
-rewrites and returns, per display, how to put the code back (item_objects.py keeps it
-only for a display it splits)."""
+The moved list ``ys`` is bound once, after the display (in its block or a block around
+it), to a list made of items of that one display at constant positions and of names
+bound once before it so: ``objs[a:b]`` (int constant bounds), ``[objs[1], extra]``,
+``list(objs)``, ``list(reversed(objs))``, ``+`` of such lists, ``[o for o in objs if
+C]`` with constant conditions, ``[]``; the statements right after it may add to it:
+``ys.append(objs[0])``, ``ys.extend(objs)``, ``for o in objs: ys.append(o)``, ``for i in
+range(2): ys.append(objs[i])`` (``range`` of int constants). After those, in the
+statements after them in its block, it is only read: ``ys[k]`` (an int constant in
+range), ``len(ys)`` and ``for y in ys`` (the loop's name bound by it alone, read only in
+its body, which has no ``break`` or ``continue``; no ``else``), named in no nested scope
+nor by ``global``. Then ``ys`` is never changed and no other name holds it, so each of
+its items is the object the display holds there, whatever happens to that object, as in
+Python. ``moved_reads`` rewrites and returns, per display, how to put the code back
+(item_objects.py keeps it only for a display it splits)."""
 
 import builtins
 
 import gast
 
 from ...core import syntax as S
-from ...core.walk import walk_blocks
+from ...core.walk import inner_blocks, walk_blocks
 from .item_loops import _constant_slice
 
 _NESTED = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
@@ -145,9 +145,11 @@ class _Moved:
         return None
 
     def _bound_before(self, name):
-        """Whether a statement before the moved list's, in its block, assigns ``name``."""
+        """Whether a statement before the moved list's assigns ``name``: one of its block,
+        or of a block around it (in the same function) before the statement holding it."""
         return any(isinstance(s, gast.Assign) and any(isinstance(t, gast.Name) and t.id == name for t in s.targets)
-                   for s in self.block[:self.start])
+                   for block, at in _enclosing(self.tree.body, self.block) or ()
+                   for s in block[:self.start if at is None else at])
 
     def _filling(self, stmt, name):
         """The items ``stmt`` adds to the list ``name`` (``name.append(item)``,
@@ -269,6 +271,20 @@ class _ItemReads(gast.NodeTransformer):
 
     def visit_Name(self, node):
         return self.value(node) if node.id == self.variable else node
+
+
+def _enclosing(body, block):
+    """[(a block, the index of its statement holding ``block``)] from ``body`` in to
+    ``block`` itself (with None), where no def or class is between; else None."""
+    if body is block:
+        return [(body, None)]
+    for k, stmt in enumerate(body):
+        if not isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            for inner in inner_blocks(stmt):
+                found = _enclosing(inner, block)
+                if found is not None:
+                    return [(body, k)] + found
+    return None
 
 
 def _counted(call):
