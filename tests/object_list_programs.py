@@ -138,8 +138,8 @@ def r09(w):
     return np.sum(layers[-1].W)
 
 
-# -- objects moved between lists (ys.append(objs[0]): item method program a23; list(objs) and
-# a, b = objs are followed: a22, a05) --
+# -- objects moved between lists: each item of ys is the object objs holds there, as in Python
+# (ys.append(objs[0]): item method program a23; list(objs) and a, b = objs: a22, a05) --
 
 def m02(w):
     objs = [Layer(np.ones(3), 0.1), Layer(2.0 * np.ones(3), 0.2), Layer(w, 0.3)]
@@ -181,6 +181,109 @@ def m08(w):
         ys.append(o)
     ys[1].step(w)
     return np.sum(objs[1].W ** 2)
+
+
+def m09(w):
+    objs = [Layer(np.ones(3), 0.1)]
+    ys = []
+    ys.append(objs[0])
+    ys[-1].W = ys[-1].W * w         # a store through the other list changes objs[0]
+    return np.sum(objs[0].W ** 2)
+
+
+def m10(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = objs[1:]
+    objs[1].step(w)                 # changed after the move: ys[0] shows it
+    ys[0].step(w)
+    return np.sum(ys[0].W * objs[1].W) + len(ys)
+
+
+def m11(w):
+    objs = [Layer(w * k, 0.1) for k in (1.0, 2.0, 3.0)]
+    ys = list(reversed(objs))
+    zs = [o for o in objs if True]
+    h = np.ones(3)
+    for y in ys:
+        h = y.up(h)
+    zs[0].step(w)
+    return np.sum(h) + np.sum(objs[0].W)
+
+
+def m12(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = []
+    ys.extend(reversed(objs))
+    ys.append(objs[0])              # objs[0] twice in ys: stepped twice
+    total = 0.0
+    for y in ys:
+        total = total + y.step(w)
+    return total + np.sum(ys[1].W * objs[1].W)
+
+
+def m13(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = objs
+    ys[0].step(w)
+    return np.sum(objs[0].W * ys[1].W)
+
+
+def m14(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2), Layer(3.0 * w, 0.3)]
+    ys = []
+    for i in range(2, -1, -2):      # moved in a loop: objs[2], then objs[0]
+        ys.append(objs[i])
+    for y in ys:
+        y.step(w)
+    return np.sum(objs[0].W * objs[2].W * objs[1].W) + len(ys)
+
+
+def m19(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    for k in range(2):
+        ys = [objs[1], objs[0]]     # moved again in each pass, objs made before the loop
+        ys[0].step(w)
+        for y in ys:
+            y.b = y.b * 0.5 + k * np.sum(y.W)
+    return np.sum(objs[1].W * objs[0].W) + objs[0].b
+
+
+# refused: moved at indices known only when the code runs
+def m18(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = []
+    for i in range(len(w) - 1):
+        ys.append(objs[i])
+    ys[0].step(w)
+    return np.sum(objs[0].W)
+
+
+# refused: the loop's object read after the loop over the moved list
+def m15(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = objs[:1]
+    for y in ys:
+        y.step(w)
+    return np.sum(y.W + objs[0].W)
+
+
+# refused: the moved list appended to after it is read
+def m16(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = [objs[0]]
+    ys[0].step(w)
+    ys.append(objs[1])
+    ys[-1].step(w)
+    return np.sum(objs[0].W + objs[1].W)
+
+
+# refused: the moved list bound to another name
+def m17(w):
+    objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
+    ys = objs[:]
+    other = ys
+    other[0].step(w)
+    return np.sum(objs[0].W)
 
 
 # -- objects in a dict built by a loop -------------------------------------------------

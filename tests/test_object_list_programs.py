@@ -15,8 +15,10 @@ from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 W = np.array([0.3, -0.7, 1.1])
 
-# each was refused before the lists and dicts per attribute (object_columns.py)
-FOLLOWED = {"r01", "r02", "r03", "r10", "d02", "d03", "d04"}
+# each was refused before the lists and dicts per attribute (object_columns.py) or the reads
+# of a list objects were moved into as those objects (moved_items.py)
+FOLLOWED = {"r01", "r02", "r03", "r10", "d02", "d03", "d04",
+            "m02", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13", "m14", "m19"}
 
 
 @pytest.mark.parametrize("f", P.PROGRAMS, ids=[f.__name__ for f in P.PROGRAMS])
@@ -43,3 +45,17 @@ def test_the_length_is_read_when_the_code_runs():
     g = astgrad.grad(P.r01)
     for n in (1, 2):
         assert_close(g(W.copy(), n), numerical_grad(lambda x: P.r01(x, n), (W.copy(),)))
+
+
+def test_objects_moved_between_lists_in_forward_mode_and_to_second_order():
+    t = np.array([0.5, 1.0, -2.0])
+    for f in (P.m06, P.m12):
+        g, x = astgrad.grad(f), W.copy()
+        g(x)
+        assert np.array_equal(x, W)         # the caller's array is not changed
+        value, tangent = astgrad.jvp(f, (W.copy(),), (t,))
+        assert value == pytest.approx(f(W.copy()))
+        assert_close(tangent, numerical_jvp(f, (W.copy(),), (t,)))
+    # m12: moved by extend(reversed(...)) and append, one object twice, stepped in a loop
+    g = astgrad.grad(P.m12)
+    assert_close(astgrad.hessian(P.m12)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)

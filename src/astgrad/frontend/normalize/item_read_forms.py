@@ -17,6 +17,9 @@ never seen, and making it cannot fail. A loop over a dict's keys reads ``d[k]`` 
 value ``d.items()`` gives beside ``k`` where the loop alone binds ``k``, which is read only
 so, in its body (the dict is split only where nothing changes it).
 
+A list holding items of such a list at positions known from the code (``ys = ls[:2]``,
+``ys.append(ls[0])``) is read as those items too (moved_items.py).
+
 ``read_as_items`` rewrites and returns, per list, how to put the code back: the caller
 keeps the item reads only for the lists it splits.
 """
@@ -27,6 +30,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .moved_items import integer, moved_reads
 
 
 def read_as_items(normalizer, tree, lists, dicts=()):
@@ -53,6 +57,8 @@ def read_as_items(normalizer, tree, lists, dicts=()):
                 reads = _reads_of_copy(normalizer, tree, block, stmt, parents)
                 if reads is not None:
                     undo.setdefault(copied, []).extend(_read_through(block, stmt, reads, copied))
+    for name, put_back in moved_reads(normalizer, tree, lists).items():     # ys = objs[:2], ys.append(objs[0])
+        undo.setdefault(name, []).extend(put_back)
     return undo
 
 
@@ -73,7 +79,7 @@ def _item_named(normalizer, node, lists):
             and node.value.value.id in lists:
         name, cut = node.value.value.id, node.value.slice
         parts = (cut.lower, cut.upper, cut.step)
-        bounds, index = [None if part is None else _integer(part) for part in parts], _integer(node.slice)
+        bounds, index = [None if part is None else integer(part) for part in parts], integer(node.slice)
         if index is None or cut.step is not None and bounds[2] in (None, 0) \
                 or any(bound is None and part is not None for bound, part in zip(bounds, parts)):
             return None, None
@@ -86,15 +92,6 @@ def _item_named(normalizer, node, lists):
 def _called(normalizer, call, function):
     return len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], gast.Starred) \
         and normalizer.resolve_call(call) is function
-
-
-def _integer(node):
-    """The int a constant (or its negation) is; else None."""
-    negative = isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
-    node = node.operand if negative else node
-    if isinstance(node, gast.Constant) and type(node.value) is int:
-        return -node.value if negative else node.value
-    return None
 
 
 def _copy_of(normalizer, stmt, lists):
