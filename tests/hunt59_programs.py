@@ -474,6 +474,56 @@ def m31(x, w):
     return np.sum(a * x)
 
 
+# ---- an object given as an argument whose attribute holds another object's bound method
+class Holder:
+    def __init__(self, other):
+        self.f = other.up
+
+    def __call__(self, z):
+        return self.f(z)
+
+
+class ChangeHolder:
+    def __init__(self, other):
+        self.f = other.bump
+
+    def run(self, z):
+        self.f(z)
+        return z
+
+
+class Pair:
+    def __init__(self):
+        self.k = 2.0
+
+    def up(self, z):
+        return z * self.k
+
+
+def a01(x, w, h):
+    return np.sum(h(x * w) ** 2)        # Holder.__call__ calls self.f: Scaler.up of the other
+
+
+def a02(x, w, h):
+    return np.sum(h.f(x * w) ** 2)
+
+
+def a03(x, w, h, c):
+    h.run(x[0] * w)                     # Counter.bump assigns c.n: refused
+    return c.n * w
+
+
+PAIR_A, PAIR_B = Pair(), Pair()
+PAIR_A.f, PAIR_B.g = PAIR_B.up, PAIR_A.up       # each holds the other's method
+_COUNTER = Counter()
+HELD_BY_ARGUMENT = [("a01", a01, (X4, W, Holder(Scaler(3.0))), (0, 1)),
+                    ("a02", a02, (X4, W, Holder(Scaler(-1.5))), (0, 1)),
+                    ("a02-cycle", a02, (X4, W, PAIR_A), (0, 1))]
+A03 = ("a03", a03, (X4, W, ChangeHolder(_COUNTER), _COUNTER),
+       r"a call of Counter\.bump, a method of another object held in the attribute \.f, which assigns the "
+       r"attribute 'n'")
+
+
 # each of these but m14, m18, m26 and o09 (refused, not naming the method) gave a wrong
 # gradient with no error; refused now, naming the method and the line taking it (m11, m12:
 # a helper returns it, refused where it is called for its effect, or in the helper)

@@ -16,6 +16,7 @@ import inspect
 import os
 import re
 
+import numpy as np
 import pytest
 
 import astgrad
@@ -52,3 +53,24 @@ def test_functions_and_users_methods_in_containers_are_still_followed(k, case):
     name, f, args, wrt = case
     for mode in ci_modes(k)[:2]:
         check(mode, f, args, wrt)
+
+
+@pytest.mark.parametrize("name, f, args, wrt", P.HELD_BY_ARGUMENT, ids=[c[0] for c in P.HELD_BY_ARGUMENT])
+def test_another_objects_method_held_on_an_argument_is_followed(name, f, args, wrt):
+    # refused before: "whose attribute 'f' holds neither a method of its class nor a function astgrad follows"
+    for mode in ("grad", "jvp", "hessian") if THOROUGH or name == "a01" else ("grad",):
+        check(mode, f, args, wrt)
+
+
+def test_another_objects_method_held_is_read_when_the_code_runs():
+    g = astgrad.grad(P.a01, wrt=1)
+    h = P.Holder(P.Scaler(3.0))
+    for other, k in [(P.Scaler(5.0), 5.0), (P.Pair(), 2.0)]:   # the same class, then another
+        h.f = other.up
+        assert g(P.X4, P.W, h) == pytest.approx(2 * P.W * k * k * float(np.sum(P.X4 ** 2)), rel=1e-12)
+
+
+def test_another_objects_method_that_assigns_attributes_is_refused_at_the_call():
+    name, f, args, says = P.A03
+    with pytest.raises(astgrad.TransformError, match=says):
+        astgrad.grad(f, wrt=(0, 1))(*args)

@@ -13,7 +13,10 @@ does not follow (``functools.partial(f, obj)``, another object's bound method). 
 they are, they could change the object unseen by the derivative, which reads its
 attributes as values, even where the call's value is unused (``r = layer.up(w)``)."""
 
+import gast
+
 from ...core import methods as M
+from ...core import syntax as S
 from ...core.missing import MISSING
 from ..source import ScopeRoot
 from .. import object_layouts as L
@@ -35,15 +38,32 @@ class OwnMethodLowering:
         if L.held_method(attribute) is not None:
             return self.own_method_call(L.held_method(attribute), self.layout(func.value), self.atom(func.value),
                                         func.attr, node)
+        if L.others_method(attribute) is not None:
+            return self.others_method_call(attribute, func, node)
         return None
 
-    def own_method_call(self, function, layout, receiver, attr, node):
+    def others_method_call(self, attribute, func, node):
+        """The call ``node`` of ``<holder>.attr(...)`` (``func``) where the holder's layout
+        says its attribute holds a function bound to another object (``self.f =
+        other.up``): ``up(<holder>.attr.__self__, ...)``, that object read when the code
+        runs, or a refusal."""
+        function, other = L.others_method(attribute)
+        bound = gast.Attribute(value=S.copy(func), attr="__self__", ctx=gast.Load())
+        return self.own_method_call(function, other, self.atom(bound), function.__name__, node, func.attr)
+
+    def own_method_call(self, function, layout, receiver, attr, node, holder_attr=None):
         """The call ``node`` of ``<receiver>.attr(...)`` where the object of ``layout`` holds
-        ``function`` bound to itself in its attribute ``attr``: ``function(receiver, ...)``
-        (``receiver``: the atom for the object), or a refusal."""
+        ``function`` bound to itself in its attribute ``attr`` (or, ``holder_attr`` given,
+        another object holds ``function`` bound to this one in its attribute
+        ``holder_attr``): ``function(receiver, ...)`` (``receiver``: the atom for the
+        object), or a refusal."""
         cls = layout[1]
         name = f"{cls.__name__}.{attr}"
-        held = "a function bound to the object in its attribute (types.MethodType(f, obj))"
+        held = "a function bound to the object in its attribute (types.MethodType(f, obj))" if holder_attr is None \
+            else f"a method of another object held in the attribute .{holder_attr}"
+        advice = f"define {attr} in the class ({cls.__name__}.{attr} = {function.__name__}), or have it return the " \
+            "new value and assign it in the function" if holder_attr is None else \
+            f"call {attr} on its object, or have it return the new value and assign it in the function"
         if L.unseen_users_method(function) == "no source":
             raise self._refuse(
                 f"a call of {name}, {held}, whose source astgrad cannot read (defined by exec, in an interactive "
@@ -54,9 +74,8 @@ class OwnMethodLowering:
         if changed:
             raise self._refuse(
                 f"a call of {name}, {held}, which assigns the attribute {changed[0]!r}: astgrad follows a method "
-                "that changes objects from state to state only where the object's class defines it", node,
-                f"define {attr} in the class ({cls.__name__}.{attr} = {function.__name__}), or have it return the "
-                "new value and assign it in the function")
+                "that changes objects from state to state only called on its object, as a method of its class", node,
+                advice)
         self.source.dependencies.append(((ScopeRoot(function.__name__),), (function,)))
         made = M.for_receiver(function, M.INSTANCE, cls, layout, f"{cls.__name__}_{attr.strip('_') or attr}")
         return self.function_call(made, [receiver], node)
