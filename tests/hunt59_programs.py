@@ -513,12 +513,19 @@ def a03(x, w, h, c):
     return c.n * w
 
 
+HELD = Holder(Scaler(2.5))          # a global instance
+
+
+def a04(x, w):
+    return np.sum(HELD(x * w) ** 2)
+
+
 PAIR_A, PAIR_B = Pair(), Pair()
 PAIR_A.f, PAIR_B.g = PAIR_B.up, PAIR_A.up       # each holds the other's method
 _COUNTER = Counter()
 HELD_BY_ARGUMENT = [("a01", a01, (X4, W, Holder(Scaler(3.0))), (0, 1)),
                     ("a02", a02, (X4, W, Holder(Scaler(-1.5))), (0, 1)),
-                    ("a02-cycle", a02, (X4, W, PAIR_A), (0, 1))]
+                    ("a02-cycle", a02, (X4, W, PAIR_A), (0, 1)), ("a04", a04, (X4, W), (0, 1))]
 A03 = ("a03", a03, (X4, W, ChangeHolder(_COUNTER), _COUNTER),
        r"a call of Counter\.bump, a method of another object held in the attribute \.f, which assigns the "
        r"attribute 'n'")
