@@ -7,10 +7,13 @@ a helper, returned from a helper, taken by ``getattr`` or ``operator.methodcalle
 called; methods called for their value through such a container; functions in containers;
 a ``functools.partial`` or another object's bound method held on an object.
 
-Before: 28 of the 30 programs calling a held changing method, and a call of an object
-whose ``__call__`` calls another object's bound method it holds (``self.f = other.bump``)
-for its effect, gave a wrong gradient with no error. Now each is refused where the method
-is taken (naming it and its line), or at the call; what was followed still is."""
+Of its 60 programs, checked in grad, jvp and hessian against central finite differences,
+29 gave a wrong gradient with no error before (28 of the 31 calling a held changing
+method, and an object whose method calls, for its effect, another object's bound method
+it holds, ``self.f = other.bump``), 23 were refused and 8 right. Now none is wrong: 48
+are refused (a changing method where it is taken, naming it and its line) and 12 right,
+another object's bound method held on an object given as an argument or on a global
+instance (``self.f = other.up``) now followed."""
 
 import inspect
 import os
