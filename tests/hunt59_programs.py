@@ -513,6 +513,18 @@ def a03(x, w, h, c):
     return c.n * w
 
 
+class PartialHolder:
+    def __init__(self, f):
+        self.f = f
+
+    def __call__(self, z):
+        return self.f(z) + self.f(z, k=0.5)     # a keyword given in the call overrides the bound one
+
+
+def a05(x, w, h):
+    return np.sum(h(x * w) ** 2)
+
+
 HELD = Holder(Scaler(2.5))          # a global instance
 
 
@@ -525,7 +537,9 @@ PAIR_A.f, PAIR_B.g = PAIR_B.up, PAIR_A.up       # each holds the other's method
 _COUNTER = Counter()
 HELD_BY_ARGUMENT = [("a01", a01, (X4, W, Holder(Scaler(3.0))), (0, 1)),
                     ("a02", a02, (X4, W, Holder(Scaler(-1.5))), (0, 1)),
-                    ("a02-cycle", a02, (X4, W, PAIR_A), (0, 1)), ("a04", a04, (X4, W), (0, 1))]
+                    ("a02-cycle", a02, (X4, W, PAIR_A), (0, 1)), ("a04", a04, (X4, W), (0, 1)),
+                    ("a05", a05, (X4, W, PartialHolder(functools.partial(_scaled, k=2.0))), (0, 1)),
+                    ("a02-partial-args", a02, (X4, W, PartialHolder(functools.partial(np.multiply, 3.0))), (0, 1))]
 A03 = ("a03", a03, (X4, W, ChangeHolder(_COUNTER), _COUNTER),
        r"a call of Counter\.bump, a method of another object held in the attribute \.f, which assigns the "
        r"attribute 'n'")

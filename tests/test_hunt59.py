@@ -15,6 +15,7 @@ are refused (a changing method where it is taken, naming it and its line) and 12
 another object's bound method held on an object given as an argument or on a global
 instance (``self.f = other.up``) now followed."""
 
+import functools
 import inspect
 import os
 import re
@@ -59,9 +60,10 @@ def test_functions_and_users_methods_in_containers_are_still_followed(k, case):
 
 
 @pytest.mark.parametrize("name, f, args, wrt", P.HELD_BY_ARGUMENT, ids=[c[0] for c in P.HELD_BY_ARGUMENT])
-def test_another_objects_method_held_on_an_argument_is_followed(name, f, args, wrt):
+def test_another_objects_method_or_a_partial_held_on_an_argument_is_followed(name, f, args, wrt):
     # refused before: "whose attribute 'f' holds neither a method of its class nor a function astgrad follows"
-    for mode in ("grad", "jvp", "hessian") if THOROUGH or name == "a01" else ("hessian",) if name == "a04" else ("grad",):
+    for mode in ("grad", "jvp", "hessian") if THOROUGH or name == "a01" else \
+            ("hessian",) if name in ("a04", "a05") else ("grad",):
         check(mode, f, args, wrt)
 
 
@@ -70,6 +72,15 @@ def test_another_objects_method_held_is_read_when_the_code_runs():
     h = P.Holder(P.Scaler(3.0))
     for other, k in [(P.Scaler(5.0), 5.0), (P.Pair(), 2.0)]:   # the same class, then another
         h.f = other.up
+        assert g(P.X4, P.W, h) == pytest.approx(2 * P.W * k * k * float(np.sum(P.X4 ** 2)), rel=1e-12)
+
+
+def test_a_partial_held_is_read_when_the_code_runs():
+    g = astgrad.grad(P.a02, wrt=1)
+    h = P.PartialHolder(functools.partial(P._scaled, k=2.0))
+    for change, k in [(lambda: h.f.keywords.update(k=3.0), 3.0),              # changed in place
+                      (lambda: setattr(h, "f", functools.partial(P._scaled, 5.0)), 5.0)]:     # bound by position
+        change()
         assert g(P.X4, P.W, h) == pytest.approx(2 * P.W * k * k * float(np.sum(P.X4 ** 2)), rel=1e-12)
 
 

@@ -190,16 +190,20 @@ class Held:
     closure cells and defaults). ``own``: the attribute holds the function bound to the
     object itself (``self.up = types.MethodType(up, self)``), whose call is the method's.
     ``other``: the layout of another object the function is bound to (``self.f =
-    other.up``), whose call is that object's method."""
-    __slots__ = ("function", "key", "own", "other")
+    other.up``), whose call is that object's method. ``bound``: for a ``functools.partial``
+    of the function, how many arguments it binds and the names of its keywords, read from
+    the partial when the code runs."""
+    __slots__ = ("function", "key", "own", "other", "bound")
 
-    def __init__(self, function, own=False, other=None):
-        self.function, self.own, self.other = function, own, other
+    def __init__(self, function, own=False, other=None, bound=None):
+        self.function, self.own, self.other, self.bound = function, own, other, bound
         self.key = function_identity(function) if inspect.isfunction(function) else ("object", id(function))
         if own:
             self.key = ("own method", self.key)
         if other is not None:
             self.key = ("another's method", self.key, other)
+        if bound is not None:
+            self.key = ("partial", self.key, bound)
 
     def __eq__(self, other):
         return isinstance(other, Held) and other.key == self.key
@@ -218,6 +222,9 @@ def _held_function(value, holder=None, depth=0, seen=None):
     None."""
     if inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, _NUMPY_FUNCTIONS):
         return (FUNCTION, Held(value))
+    if type(value) is functools.partial and (inspect.isfunction(value.func) or isinstance(value.func, _NUMPY_FUNCTIONS)) \
+            and all(type(name) is str for name in value.keywords):
+        return (FUNCTION, Held(value.func, bound=(len(value.args), tuple(value.keywords))))
     if holder is not None and isinstance(value, types.MethodType) and value.__self__ is holder \
             and inspect.isfunction(value.__func__):
         return (FUNCTION, Held(value.__func__, own=True))
@@ -231,7 +238,15 @@ def held_function(tree):
     """The function of a layout ``("function", Held)``, or None for any other layout (and
     for a function bound to an object: ``held_method``, ``others_method``)."""
     return tree[1].function if tree is not None and tree[0] == FUNCTION and not tree[1].own \
-        and tree[1].other is None else None
+        and tree[1].other is None and tree[1].bound is None else None
+
+
+def held_partial(tree):
+    """(function, number of arguments bound, keyword names bound) of a layout
+    ``("function", Held)`` whose attribute holds a ``functools.partial`` of the function
+    (``self.f = functools.partial(g, k=2.0)``), or None."""
+    return (tree[1].function, *tree[1].bound) if tree is not None and tree[0] == FUNCTION \
+        and tree[1].bound is not None else None
 
 
 def others_method(tree):

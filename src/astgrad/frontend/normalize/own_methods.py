@@ -40,7 +40,23 @@ class OwnMethodLowering:
                                         func.attr, node)
         if L.others_method(attribute) is not None:
             return self.others_method_call(attribute, func, node)
+        if L.held_partial(attribute) is not None:
+            return self.held_partial_call(attribute, func, node)
         return None
+
+    def held_partial_call(self, attribute, func, node):
+        """The call ``node`` of ``<holder>.attr(...)`` (``func``) where the holder's layout
+        says its attribute holds a ``functools.partial`` of a function: the function called
+        with the partial's arguments and keywords, read from it when the code runs, then
+        the call's own (a keyword given in the call overrides a bound one, as in Python)."""
+        function, count, names = L.held_partial(attribute)
+        part = lambda field, key: gast.Subscript(                         # noqa: E731
+            value=gast.Attribute(value=S.copy(func), attr=field, ctx=gast.Load()), slice=S.const(key), ctx=gast.Load())
+        given = {keyword.arg for keyword in node.keywords}
+        call = gast.Call(func=node.func, args=[part("args", i) for i in range(count)] + list(node.args),
+                         keywords=[gast.keyword(arg=name, value=part("keywords", name)) for name in names
+                                   if name not in given] + list(node.keywords))
+        return self.held_function_call(function, gast.copy_location(call, node))
 
     def others_method_call(self, attribute, func, node):
         """The call ``node`` of ``<holder>.attr(...)`` (``func``) where the holder's layout
