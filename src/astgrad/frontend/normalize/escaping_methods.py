@@ -33,6 +33,8 @@ CHANGING = CHANGING_METHODS | _OPERATOR_CALLS | frozenset({
 def refuse_escaping_methods(normalizer, tree, nodes):
     """Raise the refusal of the first changing method of the function's own value that
     ``tree`` (its nodes ``nodes``) carries off as a value, if any."""
+    if not any(_names_a_changing_method(node) for node in nodes):
+        return      # (most code: no walk for parents)
     owned = _owned_names(tree, nodes)
     parents = {id(child): node for node in nodes for child in S.child_nodes(node)}
     holders = _holders(normalizer, nodes, owned, parents)
@@ -51,6 +53,14 @@ def refuse_escaping_methods(normalizer, tree, nodes):
             node if getattr(node, "lineno", None) else parent,
             f"call the method on its object where the change is made ({taken}(...)), or build the new value "
             "and assign it; astgrad follows or refuses such a call by what the method does")
+
+
+def _names_a_changing_method(node):
+    """Whether ``node`` is ``<value>.fill`` or a call given the name ``"fill"`` (any
+    changing method's), which ``_changing_method`` looks at further."""
+    kind = type(node)
+    return kind is gast.Attribute and node.attr in CHANGING or kind is gast.Call and any(
+        type(arg) is gast.Constant and isinstance(arg.value, str) and arg.value in CHANGING for arg in node.args[:2])
 
 
 def _holders(normalizer, nodes, owned, parents):
