@@ -13,6 +13,8 @@ does not follow (``functools.partial(f, obj)``, another object's bound method). 
 they are, they could change the object unseen by the derivative, which reads its
 attributes as values, even where the call's value is unused (``r = layer.up(w)``)."""
 
+import inspect
+
 import gast
 
 from ...core import methods as M
@@ -50,6 +52,17 @@ class OwnMethodLowering:
         with the partial's arguments and keywords, read from it when the code runs, then
         the call's own (a keyword given in the call overrides a bound one, as in Python)."""
         function, count, names = L.held_partial(attribute)
+        changed = sorted(set().union(*(_assigned_attributes(function) or ((), ())))) \
+            if inspect.isfunction(function) else []
+        if changed:
+            owner = self.layout(func.value)
+            cls = owner[1].__name__ if owner is not None and owner[0] == L.OBJECT else "object"
+            raise self._refuse(
+                f"a call of .{func.attr}() on a {cls}, whose attribute {func.attr!r} holds a functools.partial of "
+                f"{function.__name__}, which assigns the attribute {changed[0]!r}: astgrad follows a function that "
+                "changes objects from state to state only as a method of the object's class", node,
+                f"define {func.attr} as a method of {cls}, or have {function.__name__} return the new value and "
+                "assign it in the function")
         part = lambda field, key: gast.Subscript(                         # noqa: E731
             value=gast.Attribute(value=S.copy(func), attr=field, ctx=gast.Load()), slice=S.const(key), ctx=gast.Load())
         given = {keyword.arg for keyword in node.keywords}
