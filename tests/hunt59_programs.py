@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 
+from hunt58_programs import Accumulator     # (a method of your class: acc.add)
+
 X4 = np.array([0.7, -1.3, 0.4, 2.1])
 W = 0.8
 # ---- a bound method of a local value, held in a container and called for its effect
@@ -432,17 +434,6 @@ def o09(x, w):
     return xs[0] * w
 
 
-
-
-
-class Accumulator:
-    def __init__(self):
-        self.total = 0.0
-
-    def add(self, v):
-        self.total = self.total + v
-
-
 def u01(x, w):
     acc = Accumulator()
     ops = [acc.add]             # a method of your class, in a list
@@ -475,23 +466,6 @@ def m31(x, w):
 
 
 # ---- an object given as an argument whose attribute holds another object's bound method
-class Holder:
-    def __init__(self, other):
-        self.f = other.up
-
-    def __call__(self, z):
-        return self.f(z)
-
-
-class ChangeHolder:
-    def __init__(self, other):
-        self.f = other.bump
-
-    def run(self, z):
-        self.f(z)
-        return z
-
-
 class Pair:
     def __init__(self):
         self.k = 2.0
@@ -501,7 +475,7 @@ class Pair:
 
 
 def a01(x, w, h):
-    return np.sum(h(x * w) ** 2)        # Holder.__call__ calls self.f: Scaler.up of the other
+    return np.sum(h(x * w) ** 2)        # h.__call__ calls self.f: Scaler.up of the other
 
 
 def a02(x, w, h):
@@ -509,8 +483,8 @@ def a02(x, w, h):
 
 
 def a03(x, w, h, c):
-    h.run(x[0] * w)                     # Counter.bump assigns c.n: refused
-    return c.n * w
+    r = h(x[0] * w)                     # Counter.bump assigns c.n: refused
+    return c.n * w + r
 
 
 class PartialHolder:
@@ -525,7 +499,7 @@ def a05(x, w, h):
     return np.sum(h(x * w) ** 2)
 
 
-HELD = Holder(Scaler(2.5))          # a global instance
+HELD = HoldsOthersMethod(Scaler(2.5))          # a global instance
 
 
 def a04(x, w):
@@ -535,12 +509,12 @@ def a04(x, w):
 PAIR_A, PAIR_B = Pair(), Pair()
 PAIR_A.f, PAIR_B.g = PAIR_B.up, PAIR_A.up       # each holds the other's method
 _COUNTER = Counter()
-HELD_BY_ARGUMENT = [("a01", a01, (X4, W, Holder(Scaler(3.0))), (0, 1)),
-                    ("a02", a02, (X4, W, Holder(Scaler(-1.5))), (0, 1)),
+HELD_BY_ARGUMENT = [("a01", a01, (X4, W, HoldsOthersMethod(Scaler(3.0))), (0, 1)),
+                    ("a02", a02, (X4, W, HoldsOthersMethod(Scaler(-1.5))), (0, 1)),
                     ("a02-cycle", a02, (X4, W, PAIR_A), (0, 1)), ("a04", a04, (X4, W), (0, 1)),
                     ("a05", a05, (X4, W, PartialHolder(functools.partial(_scaled, k=2.0))), (0, 1)),
                     ("a02-partial-args", a02, (X4, W, PartialHolder(functools.partial(np.multiply, 3.0))), (0, 1))]
-A03 = ("a03", a03, (X4, W, ChangeHolder(_COUNTER), _COUNTER),
+A03 = ("a03", a03, (X4, W, HoldsOthersChange(_COUNTER), _COUNTER),
        r"a call of Counter\.bump, a method of another object held in the attribute \.f, which assigns the "
        r"attribute 'n'")
 

@@ -69,7 +69,7 @@ def test_another_objects_method_or_a_partial_held_on_an_argument_is_followed(nam
 
 def test_another_objects_method_held_is_read_when_the_code_runs():
     g = astgrad.grad(P.a01, wrt=1)
-    h = P.Holder(P.Scaler(3.0))
+    h = P.HoldsOthersMethod(P.Scaler(3.0))
     for other, k in [(P.Scaler(5.0), 5.0), (P.Pair(), 2.0)]:   # the same class, then another
         h.f = other.up
         assert g(P.X4, P.W, h) == pytest.approx(2 * P.W * k * k * float(np.sum(P.X4 ** 2)), rel=1e-12)
