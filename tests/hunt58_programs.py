@@ -1693,7 +1693,7 @@ def h08(x, w):
 
 def h09(x, w):
     a = x * 1.0
-    methods = [a.__imul__]      # held in a list: not refused (a wrong gradient, see test_hunt58)
+    methods = [a.__imul__]      # held in a list: refused where it is taken (it was a wrong gradient)
     methods[0](w)
     return np.sum(a * a)
 

@@ -188,7 +188,7 @@ def _programs():
         "a def held, called directly": (direct, lambda: Act(softsign), "right", False),
         "np.sum held": (lambda w, o: o.act(w * o.W) * 2.0, lambda: Act(np.sum), "right", False),
         "a lambda closing the object": (direct, _closing_lambda, "right", False),
-        "a partial held": (held, lambda: Act(functools.partial(scaled, a=2.0)), "refused", False),
+        "a partial held": (held, lambda: Act(functools.partial(scaled, a=2.0)), "right", True),
         "own method, pure": (held, lambda: Own(W, pure_up), "right", True),
         "own method reading a held function": (called_up, lambda: Own(W, act_up), "right", False),
         "own method storing, value unused": (value_unused, lambda: Own(W.copy(), writes_up), "refused", False),

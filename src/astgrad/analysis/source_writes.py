@@ -131,7 +131,10 @@ def held_object_method_call(fn):
         return None
     args = defs[0].args
     params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    held_calls = _instance_held_calls(fn, args)
     for node in ast.walk(defs[0]):
+        if held_calls(node):
+            return first + node.lineno - 1, lines[node.lineno - 1].strip()
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, (ast.Attribute, ast.Subscript))) \
                 or registry.methods_named(node.func.attr):
@@ -142,3 +145,18 @@ def held_object_method_call(fn):
         if isinstance(root, ast.Name) and root.id in params:
             return first + node.lineno - 1, lines[node.lineno - 1].strip()
     return None
+
+
+def _instance_held_calls(fn, args):
+    """A test of a node of the method ``fn`` (its parameters ``args``): whether it calls
+    what an attribute of ``self`` holds that its class does not define (``self.f(z)``
+    after ``self.f = other.bump``: another object's bound method, a partial), which may
+    change any object. Always False for a function that is not a method of a class its
+    module names."""
+    owner = fn.__globals__.get(fn.__qualname__.split(".")[0]) if hasattr(fn, "__globals__") else None
+    me = (args.posonlyargs + args.args)[0].arg if args.posonlyargs + args.args else None
+    if not isinstance(owner, type) or fn.__qualname__.count(".") != 1 or me is None:
+        return lambda node: False
+    return lambda node: isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == me \
+        and not hasattr(owner, node.func.attr)

@@ -178,7 +178,7 @@ def _record_layout(kind, named_items, depth, seen, shadowed=(), holder=None):
             if name in _called_on_self(kind):   # where a function could be: its call raises (methods.py)
                 attributes.append((name, _HELD_NONE))
         elif type(item) not in _LEAVES:
-            sub = _held_function(item, holder) or layout_of(item, depth - 1, seen)
+            sub = _held_function(item, holder, depth - 1, seen) or layout_of(item, depth - 1, seen)
             if sub is not None:
                 attributes.append((name, sub))
     return (OBJECT, kind, tuple(attributes), shadowed)
@@ -188,14 +188,22 @@ class Held:
     """A function an object's attribute holds, in a layout: equal to another for a function
     that computes the same (the same object, or a Python function of the same code, globals,
     closure cells and defaults). ``own``: the attribute holds the function bound to the
-    object itself (``self.up = types.MethodType(up, self)``), whose call is the method's."""
-    __slots__ = ("function", "key", "own")
+    object itself (``self.up = types.MethodType(up, self)``), whose call is the method's.
+    ``other``: the layout of another object the function is bound to (``self.f =
+    other.up``), whose call is that object's method. ``bound``: for a ``functools.partial``
+    of the function, how many arguments it binds and the names of its keywords, read from
+    the partial when the code runs."""
+    __slots__ = ("function", "key", "own", "other", "bound")
 
-    def __init__(self, function, own=False):
-        self.function, self.own = function, own
+    def __init__(self, function, own=False, other=None, bound=None):
+        self.function, self.own, self.other, self.bound = function, own, other, bound
         self.key = function_identity(function) if inspect.isfunction(function) else ("object", id(function))
         if own:
             self.key = ("own method", self.key)
+        if other is not None:
+            self.key = ("another's method", self.key, other)
+        if bound is not None:
+            self.key = ("partial", self.key, bound)
 
     def __eq__(self, other):
         return isinstance(other, Held) and other.key == self.key
@@ -207,22 +215,45 @@ class Held:
 _NUMPY_FUNCTIONS = (numpy.ufunc, type(numpy.sum))     # np.tanh; np.sum, np.linalg.norm (dispatchers)
 
 
-def _held_function(value, holder=None):
+def _held_function(value, holder=None, depth=0, seen=None):
     """The layout of a function an attribute of ``holder`` holds (a Python function, a
     NumPy function, a builtin, or a Python function bound to ``holder`` itself, followed as
-    its method), or None."""
+    its method, or bound to another object, whose layout is looked up ``depth`` deep), or
+    None."""
     if inspect.isfunction(value) or inspect.isbuiltin(value) or isinstance(value, _NUMPY_FUNCTIONS):
         return (FUNCTION, Held(value))
+    if type(value) is functools.partial and (inspect.isfunction(value.func) or isinstance(value.func, _NUMPY_FUNCTIONS)) \
+            and all(type(name) is str for name in value.keywords):
+        return (FUNCTION, Held(value.func, bound=(len(value.args), tuple(value.keywords))))
     if holder is not None and isinstance(value, types.MethodType) and value.__self__ is holder \
             and inspect.isfunction(value.__func__):
         return (FUNCTION, Held(value.__func__, own=True))
+    if holder is not None and isinstance(value, types.MethodType) and inspect.isfunction(value.__func__):
+        other = layout_of(value.__self__, depth, seen)      # another object's method (self.f = other.up)
+        return None if other is None or other[0] != OBJECT else (FUNCTION, Held(value.__func__, other=other))
     return None
 
 
 def held_function(tree):
     """The function of a layout ``("function", Held)``, or None for any other layout (and
-    for a function bound to the object holding it: ``held_method``)."""
-    return tree[1].function if tree is not None and tree[0] == FUNCTION and not tree[1].own else None
+    for a function bound to an object: ``held_method``, ``others_method``)."""
+    return tree[1].function if tree is not None and tree[0] == FUNCTION and not tree[1].own \
+        and tree[1].other is None and tree[1].bound is None else None
+
+
+def held_partial(tree):
+    """(function, number of arguments bound, keyword names bound) of a layout
+    ``("function", Held)`` whose attribute holds a ``functools.partial`` of the function
+    (``self.f = functools.partial(g, k=2.0)``), or None."""
+    return (tree[1].function, *tree[1].bound) if tree is not None and tree[0] == FUNCTION \
+        and tree[1].bound is not None else None
+
+
+def others_method(tree):
+    """(function, layout of its object) of a layout ``("function", Held)`` whose attribute
+    holds the function bound to another object (``self.f = other.up``), or None."""
+    return (tree[1].function, tree[1].other) if tree is not None and tree[0] == FUNCTION \
+        and tree[1].other is not None else None
 
 
 def held_method(tree):

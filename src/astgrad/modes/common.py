@@ -2097,6 +2097,8 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     if varied is not None and target is not None and ops.is_user_function(target) \
             and any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         _refuse_held_object_change(source, stmt, target)
+    if target is None and varied is not None:       # f = helper(a); f(w): what f changes is unseen
+        active, arguments = active | varied, arguments + [call.func]
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
         target = anno.get(call, Key.TARGET)
         reported = getattr(target, "__func__", target)      # log.debug: the method of a global logger

@@ -94,6 +94,10 @@ class MethodLowering:
             if L.held_method(attribute) is not None:        # self.up = types.MethodType(up, self): own_methods.py
                 return self.own_method_call(L.held_method(attribute), M.receiver_layout(self.source.fn),
                                             S.name(receiver[0]), attr, node)
+            if L.others_method(attribute) is not None:      # self.f = other.up: own_methods.py
+                return self.others_method_call(attribute, node.func, node)
+            if L.held_partial(attribute) is not None:       # self.f = functools.partial(g, k=2.0): own_methods.py
+                return self.held_partial_call(attribute, node.func, node)
             if receiver[1] == M.INSTANCE:
                 self.refuse_unknown_held(M.receiver_layout(self.source.fn), attr, node)
             held = L.held_function(attribute)

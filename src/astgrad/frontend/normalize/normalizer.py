@@ -65,6 +65,7 @@ from .object_iteration import ObjectIterationLowering
 from .protocol_methods import ProtocolMethodLowering
 from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
+from .escaping_methods import refuse_escaping_methods
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .self_chains import rewrite_self_chains
@@ -203,6 +204,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             nodes = S.all_nodes(tree)
         derivative = self.derivative_code = generated_text.is_derivative(self.source.fn.__code__)
         self._refuse_constructs(nodes, derivative)
+        if not derivative:
+            refuse_escaping_methods(self, tree, nodes)      # ops = [a.__imul__]: escaping_methods.py
         if not derivative and self._may_mention(".flat"):
             from .flat_iterators import guard_held_flat_iterators
             if guard_held_flat_iterators(self, tree, nodes):

@@ -278,6 +278,9 @@ class ObjectLowering:
                 return None
             if owner is None:       # for layer in NET.layers, NET a global object
                 found, name, kind = self.global_items_layout(node), node.attr, 1
+            elif owner[0] == L.FUNCTION:    # h.f.__self__, h.f another object's method: that object's
+                held = L.others_method(owner)
+                return held[1] if held is not None and node.attr == "__self__" else None
             elif isinstance(M.static_attribute(owner[1], node.attr), property):
                 return None
             else:

@@ -13,7 +13,12 @@ does not follow (``functools.partial(f, obj)``, another object's bound method). 
 they are, they could change the object unseen by the derivative, which reads its
 attributes as values, even where the call's value is unused (``r = layer.up(w)``)."""
 
+import inspect
+
+import gast
+
 from ...core import methods as M
+from ...core import syntax as S
 from ...core.missing import MISSING
 from ..source import ScopeRoot
 from .. import object_layouts as L
@@ -35,15 +40,59 @@ class OwnMethodLowering:
         if L.held_method(attribute) is not None:
             return self.own_method_call(L.held_method(attribute), self.layout(func.value), self.atom(func.value),
                                         func.attr, node)
+        if L.others_method(attribute) is not None:
+            return self.others_method_call(attribute, func, node)
+        if L.held_partial(attribute) is not None:
+            return self.held_partial_call(attribute, func, node)
         return None
 
-    def own_method_call(self, function, layout, receiver, attr, node):
+    def held_partial_call(self, attribute, func, node):
+        """The call ``node`` of ``<holder>.attr(...)`` (``func``) where the holder's layout
+        says its attribute holds a ``functools.partial`` of a function: the function called
+        with the partial's arguments and keywords, read from it when the code runs, then
+        the call's own (a keyword given in the call overrides a bound one, as in Python)."""
+        function, count, names = L.held_partial(attribute)
+        changed = sorted(set().union(*(_assigned_attributes(function) or ((), ())))) \
+            if inspect.isfunction(function) else []
+        if changed:
+            owner = self.layout(func.value)
+            cls = owner[1].__name__ if owner is not None and owner[0] == L.OBJECT else "object"
+            raise self._refuse(
+                f"a call of .{func.attr}() on a {cls}, whose attribute {func.attr!r} holds a functools.partial of "
+                f"{function.__name__}, which assigns the attribute {changed[0]!r}: astgrad follows a function that "
+                "changes objects from state to state only as a method of the object's class", node,
+                f"define {func.attr} as a method of {cls}, or have {function.__name__} return the new value and "
+                "assign it in the function")
+        part = lambda field, key: gast.Subscript(                         # noqa: E731
+            value=gast.Attribute(value=S.copy(func), attr=field, ctx=gast.Load()), slice=S.const(key), ctx=gast.Load())
+        given = {keyword.arg for keyword in node.keywords}
+        call = gast.Call(func=node.func, args=[part("args", i) for i in range(count)] + list(node.args),
+                         keywords=[gast.keyword(arg=name, value=part("keywords", name)) for name in names
+                                   if name not in given] + list(node.keywords))
+        return self.held_function_call(function, gast.copy_location(call, node))
+
+    def others_method_call(self, attribute, func, node):
+        """The call ``node`` of ``<holder>.attr(...)`` (``func``) where the holder's layout
+        says its attribute holds a function bound to another object (``self.f =
+        other.up``): ``up(<holder>.attr.__self__, ...)``, that object read when the code
+        runs, or a refusal."""
+        function, other = L.others_method(attribute)
+        bound = gast.Attribute(value=S.copy(func), attr="__self__", ctx=gast.Load())
+        return self.own_method_call(function, other, self.atom(bound), function.__name__, node, func.attr)
+
+    def own_method_call(self, function, layout, receiver, attr, node, holder_attr=None):
         """The call ``node`` of ``<receiver>.attr(...)`` where the object of ``layout`` holds
-        ``function`` bound to itself in its attribute ``attr``: ``function(receiver, ...)``
-        (``receiver``: the atom for the object), or a refusal."""
+        ``function`` bound to itself in its attribute ``attr`` (or, ``holder_attr`` given,
+        another object holds ``function`` bound to this one in its attribute
+        ``holder_attr``): ``function(receiver, ...)`` (``receiver``: the atom for the
+        object), or a refusal."""
         cls = layout[1]
         name = f"{cls.__name__}.{attr}"
-        held = "a function bound to the object in its attribute (types.MethodType(f, obj))"
+        held = "a function bound to the object in its attribute (types.MethodType(f, obj))" if holder_attr is None \
+            else f"a method of another object held in the attribute .{holder_attr}"
+        advice = f"define {attr} in the class ({cls.__name__}.{attr} = {function.__name__}), or have it return the " \
+            "new value and assign it in the function" if holder_attr is None else \
+            f"call {attr} on its object, or have it return the new value and assign it in the function"
         if L.unseen_users_method(function) == "no source":
             raise self._refuse(
                 f"a call of {name}, {held}, whose source astgrad cannot read (defined by exec, in an interactive "
@@ -54,9 +103,8 @@ class OwnMethodLowering:
         if changed:
             raise self._refuse(
                 f"a call of {name}, {held}, which assigns the attribute {changed[0]!r}: astgrad follows a method "
-                "that changes objects from state to state only where the object's class defines it", node,
-                f"define {attr} in the class ({cls.__name__}.{attr} = {function.__name__}), or have it return the "
-                "new value and assign it in the function")
+                "that changes objects from state to state only called on its object, as a method of its class", node,
+                advice)
         self.source.dependencies.append(((ScopeRoot(function.__name__),), (function,)))
         made = M.for_receiver(function, M.INSTANCE, cls, layout, f"{cls.__name__}_{attr.strip('_') or attr}")
         return self.function_call(made, [receiver], node)
