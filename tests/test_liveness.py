@@ -58,6 +58,15 @@ def test_dead_code_in_a_loop_goes_and_what_it_read_may_go_too():
     assert names == ["a", "t", "s", "t", "b"]       # u is never read
 
 
+def test_an_assignment_dead_in_a_loops_first_pass_stays_when_the_next_pass_reads_it():
+    # a's value is read by the next pass only: liveness finds `a = x * k` dead in its
+    # first pass over the body, live at the fixed point; the sweep must see the latter
+    body = S.parse_stmts("s = 0.0\na = 0.0\nfor k in ks:\n    s = s + a\n    a = x * k\n    u = x * 3.0\nb = s\n")
+    kept = dataflow.eliminate_dead_code(body, {"b"})
+    assert [stmt.targets[0].id for stmt in S.statements(kept) if isinstance(stmt, gast.Assign)] \
+        == ["s", "a", "s", "a", "b"]        # u is never read
+
+
 def test_reach_follows_edges_against_their_order():
     # each edge reached only from a later one: a pass over the edges in order adds one name
     edges = [({f"v{i + 1}"}, {f"v{i}"}) for i in range(50)]

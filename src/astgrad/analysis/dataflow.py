@@ -7,6 +7,7 @@ what is live, so no needed statement is ever removed.
 """
 
 import collections.abc
+import functools
 
 import gast
 
@@ -260,11 +261,19 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
     facts = StatementFacts() if facts is None else facts
     while True:
         facts.live_out = table = {}
+        judged = {}         # id of an assignment -> whether liveness last found it dead
         _live(block, facts.masks.numbering.mask(live_out),
-              _Run(facts.masks, lambda stmt: _is_dead(stmt, keep, facts), table, facts.paired_saves))
-        changed, block = _sweep(block, keep, facts)
+              _Run(facts.masks, functools.partial(_judged_dead, keep=keep, facts=facts, judged=judged), table,
+                   facts.paired_saves))
+        changed, block = _sweep(block, keep, facts, judged)
         if not changed:
             return block
+
+
+def _judged_dead(stmt, keep, facts, judged):
+    """``_is_dead``, as liveness asks it, its answer kept in ``judged`` (by id)."""
+    judged[id(stmt)] = dead = _is_dead(stmt, keep, facts)
+    return dead
 
 
 def record_liveness(block, live_out, facts):
@@ -321,13 +330,21 @@ class StatementFacts:
         return self.masks.of(stmt)[1] & self.live_out.get(id(stmt), -1) != 0
 
 
-def _sweep(block, keep, facts):
+def _sweep(block, keep, facts, judged):
     """One pass removing dead assignments, emptied ``if``s and emptied loops that bind
-    nothing used later; returns (whether an ``if`` or a loop went, the new block)."""
+    nothing used later; returns (whether an ``if`` or a loop went, the new block).
+    ``judged``: what the liveness run just made found of the assignments it asked
+    about (by id), at each statement's last visit, where what is live after it is what
+    ``facts`` holds: an assignment to a name it never asked about wrote a live name at
+    every visit, and one it last found dead is dead unless what it writes is live now (a
+    later pass of a loop found it so, and did not ask). The sweep asks no more."""
     changed = False
+    assign_type, name_type, verdict = gast.Assign, gast.Name, judged.get
 
     def sweep(stmt):
         nonlocal changed
+        if stmt.__class__ is assign_type and stmt.targets[0].__class__ is name_type:
+            return [] if verdict(id(stmt)) and not facts.writes_live(stmt) else stmt
         if _is_dead(stmt, keep, facts):
             changed = changed or isinstance(stmt, (gast.If, gast.For, gast.While))
             return []
