@@ -16,15 +16,15 @@ def name(identifier, store=False):
     without gast's constructor (a Python function, which made this, called for most
     nodes generated, cost twice as much)."""
     node = _NAME.__new__(_NAME)
-    node.__dict__.update(id=identifier, ctx=_STORE.__new__(_STORE) if store else _LOAD.__new__(_LOAD),
-                         annotation=None, type_comment=None)
+    node.__dict__ = {"id": identifier, "ctx": _STORE.__new__(_STORE) if store else _LOAD.__new__(_LOAD),
+                     "annotation": None, "type_comment": None}      # (a new dict: faster than update)
     return node
 
 
 def const(value):
     """``gast.Constant(value=value, kind=None)``, made as ``name`` makes a name."""
     node = _CONSTANT.__new__(_CONSTANT)
-    node.__dict__.update(value=value, kind=None)
+    node.__dict__ = {"value": value, "kind": None}
     return node
 
 
