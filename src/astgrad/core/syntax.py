@@ -356,15 +356,22 @@ def _copy_node(node, memo):
     cls = node.__class__
     copied = cls.__new__(cls)
     memo[id(node)] = copied
-    state = copied.__dict__
-    atomic, slot = _ATOMIC_TYPES, anno.SLOT
-    for field, item in node.__dict__.items():
-        if type(item) in atomic:
+    fields = node.__dict__
+    if not fields:
+        return copied           # a context or an operator: nothing in it
+    state, atomic, slot, ast_type = {}, _ATOMIC_TYPES, anno.SLOT, gast.AST
+    for field, item in fields.items():
+        kind = type(item)
+        if kind in atomic:
             state[field] = item
+        elif kind is list:      # a node's children (a list of nodes: copied here, a call less each)
+            state[field] = [_copy_node(child, memo) if isinstance(child, ast_type) else _copy_value(child, memo)
+                            for child in item]
         elif field == slot:
             state[field] = memo.get(_ANNOTATIONS, _copy_annotations)(item, memo)
         else:
             state[field] = _copy_value(item, memo)
+    copied.__dict__ = state     # (one dict made whole, not filled in place)
     return copied
 
 
