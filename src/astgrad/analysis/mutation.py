@@ -128,7 +128,12 @@ def in_place_changes(statements):
     """An ``InPlaceChange`` for each object a statement of ``statements`` (core form, in
     order) changes in place: an element assignment, ``+=`` and the like (in place on
     arrays), a mutating method, and a library call writing into an argument."""
+    assign_type, expr_type, call_type, subscript_type = gast.Assign, gast.Expr, gast.Call, gast.Subscript
     for stmt in statements:
+        kind = stmt.__class__
+        if (kind is expr_type or kind is assign_type and stmt.targets[0].__class__ is not subscript_type) \
+                and stmt.value.__class__ is not call_type:
+            continue    # the commonest statements: nothing below changes an object in place
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
                 and isinstance(stmt.targets[0].value, gast.Name):
             yield InPlaceChange(stmt, stmt.targets[0].value.id, ChangeKind.ELEMENT)

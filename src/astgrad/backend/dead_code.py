@@ -86,10 +86,12 @@ def _saves_and_restores(body, facts):
     item ("item", its stack)): [(top-level index, statement, whether it restores)]. The
     pairs of one push and one pop (``name = stack.pop()``) in a later top-level
     statement are told to ``facts``, which removes them itself, and left out."""
-    marked = {}
+    marked, simple, slot = {}, walk.SIMPLE_STATEMENTS, anno.SLOT
     for index, top in enumerate(body):
-        for stmt in walk.walk_statements([top]):
-            marks = anno.annotations(stmt)
+        for stmt in ((top,) if top.__class__ in simple else walk.walk_statements([top])):
+            marks = stmt.__dict__.get(slot)
+            if marks is None:
+                continue        # a statement without annotations
             if _MARK_KEYS.isdisjoint(marks):
                 continue        # most statements: an adjoint's, annotated with other keys
             for key, restores, by_stack in _MARKS:

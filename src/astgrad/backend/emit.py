@@ -26,8 +26,10 @@ def comment(text):
 
 
 def is_comment(stmt):
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) \
-        and isinstance(stmt.value.value, str) and stmt.value.value.startswith(_COMMENT)
+    if stmt.__class__ is not gast.Expr:     # (gast's classes have no subclasses: most statements stop here)
+        return False
+    value = stmt.value
+    return value.__class__ is gast.Constant and isinstance(value.value, str) and value.value.startswith(_COMMENT)
 
 
 def _drop_empty_comments(block):

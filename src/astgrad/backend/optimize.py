@@ -356,7 +356,10 @@ def inline_single_use(body, keep=(), names=None):
     is_pure = dataflow.is_pure
     for reader in _inline_block(body, stores, loads, is_pure):
         found.pop(id(reader), None)
+    simple = walk.SIMPLE_STATEMENTS
     for top in body:            # the blocks in each statement, as walk_blocks(body) takes them
+        if top.__class__ in simple:
+            continue            # (most statements: no block inside)
         blocks = walk.walk_blocks([top])
         next(blocks)
         for block in blocks:

@@ -52,7 +52,8 @@ class Namer:
 
     def fresh(self, base):
         """``base`` if free, else ``base_1``, ``base_2``, ...; the name is then taken."""
-        base = re.sub(r"\W", "_", base) or "t"
+        if not (base.isascii() and base.isidentifier()):     # (most bases are: no regex for them)
+            base = re.sub(r"\W", "_", base) or "t"
         if base[0].isdigit():
             base = "_" + base
         candidate, n = base, self._numbered.get(base, 0)

@@ -25,6 +25,7 @@ _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _SIMPLE = frozenset({gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.Pass,
                      gast.Break, gast.Continue, gast.Raise, gast.Delete, gast.Import, gast.ImportFrom,
                      gast.Global, gast.Nonlocal, gast.Assert})
+SIMPLE_STATEMENTS = _SIMPLE     # (for the passes that skip them too)
 
 
 # Statements with exactly a body and an ``else`` block (the walkers' fast path).

@@ -138,7 +138,9 @@ def refuse_loops_changing_generators(normalizer, tree):
     held generator moved there, or ``map(lambda v: f(v), xs)``) whose body rebinds or
     changes what ``f(v)`` or a condition reads: Python computes each item when the loop
     asks for it, the derivative computes them all before the loop."""
-    loops = S.nodes_of_class(tree, gast.For)     # most functions have none: no ordered walk then
+    # most functions have no loop over items computed lazily (a generator expression or a
+    # lambda in what they loop over, _item_code): no ordered walk then
+    loops = [loop for loop in S.nodes_of_class(tree, gast.For) if _may_compute_items(loop.iter)]
     for loop in (node for node in S.operand_nodes(tree) if type(node) is gast.For) if loops else ():
         for parts, own in _item_code(normalizer, loop.iter):
             read = {n for part in parts for n in S.names_in(part)} - own
@@ -152,6 +154,12 @@ def refuse_loops_changing_generators(normalizer, tree):
                     "while astgrad computes the items before the loop. Loop over the items themselves and compute each "
                     "one in the body (for v in xs: a = f(v)), or build the list first where that is what you mean",
                     loop, construct="for loop over a generator expression")
+
+
+def _may_compute_items(node):
+    """Whether ``_item_code`` may find code in ``node``: only below a generator expression
+    or a lambda."""
+    return any(type(n) is gast.GeneratorExp or type(n) is gast.Lambda for n in S.operand_nodes(node))
 
 
 def _item_code(normalizer, node):

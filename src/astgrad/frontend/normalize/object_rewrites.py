@@ -22,7 +22,7 @@ def rewrite_object_forms(normalizer, tree, nodes):
     def counted(walked=True):
         normalizer.bound_count = binding_counts([tree])
         return list(S.walk_nodes(tree)) if walked else nodes
-    if unpack_built_objects(normalizer, tree):       # net = Net() holding [Layer(a), Layer(b)]
+    if unpack_built_objects(normalizer, tree, nodes):       # net = Net() holding [Layer(a), Layer(b)]
         nodes = counted()
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()

@@ -41,9 +41,10 @@ from .scopes import binding_counts
 _DEPTH = 8      # methods written in calling methods of self to write in
 
 
-def unpack_built_objects(normalizer, tree):
-    """Unpack, in place, each object of ``tree`` the module docstring describes; whether one was."""
-    if not any(_holding_class(normalizer, node) for node in S.walk_nodes(tree) if isinstance(node, gast.Call)):
+def unpack_built_objects(normalizer, tree, nodes):
+    """Unpack, in place, each object of ``tree`` (its ``nodes``, as ``walk_nodes`` gives
+    them) the module docstring describes; whether one was."""
+    if not any(_holding_class(normalizer, node) for node in nodes if node.__class__ is gast.Call):
         return False
     trial, unpacked = copy.deepcopy(tree), []
     _name_new_receivers(normalizer, trial)
