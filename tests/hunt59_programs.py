@@ -521,9 +521,9 @@ A03 = ("a03", a03, (X4, W, HoldsOthersChange(_COUNTER), _COUNTER),
 
 # each of these but m14, m18, m26 and o09 (refused, not naming the method) gave a wrong
 # gradient with no error; refused now, naming the method and the line taking it (m11, m12:
-# a helper returns it, refused where it is called for its effect, or in the helper)
+# a helper returns it, refused where it is called for its effect, naming the helper, or in the helper)
 _TAKEN = r"the method {} taken as a value \({}\)"
-_CALLED = r"calling a function value for its effect on a differentiated value"
+_CALLED = r"calling the method a\.__imul__ that _imul_of returns"
 SAYS = {
     "m01": ("a.__imul__", "held in a list"), "m02": ("xs.append", "held in a list"), "m03": ("a.fill", "held in a dict"),
     "m04": ("a.__setitem__", "held in a tuple"), "m05": ("a.__iadd__", "held in a list"),

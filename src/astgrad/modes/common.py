@@ -1178,10 +1178,24 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
             f"follow it. Where that name should show the write, as in Python, read the value through the "
             f"container after the write rather than keeping a name for it; where it should keep the old "
             f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
-    raise source.error(
+    error = source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+    raise function_value_unknown(error) if _awaits_popped_class(source, stmt, name) else error
+
+
+def _awaits_popped_class(source, stmt, name):
+    """Whether the refused write is the list lowering of ``name.pop(...)`` on the user's
+    line, ``name`` an argument or a loop's name over one (``for c in cells``): its object
+    may be of a class of the user's with a method ``pop``, which the code made for the
+    arguments given follows (frontend/normalize/displays.py); on a list it is refused then."""
+    if not re.search(rf"(?<![\w.]){re.escape(name)}\.pop\(", source.line_text(stmt) or ""):
+        return False
+    params = _parameters(source.tree)
+    return name in params or any(
+        isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and loop.target.id == name
+        and isinstance(loop.iter, gast.Name) and loop.iter.id in params for loop in gast.walk(source.tree))
 
 
 def _parameters(tree):

@@ -7,7 +7,14 @@ call names neither that value nor the method. Written on the object (``xs.append
 of the method; held in a name, it went by with no error, and the derivative missed it (a
 zero or partial gradient). It is refused, naming the method and the line that took it."""
 
+import ast
+import inspect
+import textwrap
+
 import gast
+
+from ..core import anno, ops
+from ..core.anno import Key
 
 
 def held_method_call_error(source, stmt, fn, varied):
@@ -19,7 +26,7 @@ def held_method_call_error(source, stmt, fn, varied):
         return None
     taken = _method_taken(fn, call.func.id)
     if taken is None:
-        return None
+        return _returned_method_call_error(source, stmt, fn, varied)
     receiver, method = taken.value.id, taken.attr
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if receiver not in varied and not any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
@@ -48,3 +55,43 @@ def _own_names(fn):
     names = {arg.id for arg in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs if isinstance(arg, gast.Name)}
     names.update(node.id for node in gast.walk(fn) if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store))
     return names
+
+
+def _returned_method_call_error(source, stmt, fn, varied):
+    """The refusal of ``f(w)`` made for its effect, ``f`` bound to what a helper of the
+    user's returns, where that helper returns a method of its argument that changes its
+    object (``def imul_of(a): return a.__imul__``) and an argument of either call depends
+    on the inputs (``varied``), naming the method and the helper's line; None otherwise
+    (the general refusal of calling a function value then stands)."""
+    from ..frontend.normalize.escaping_methods import CHANGING
+    name = stmt.value.func.id
+    for node in gast.walk(fn):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                and node.targets[0].id == name and isinstance(node.value, gast.Call) \
+                and any(isinstance(a, gast.Name) and a.id in varied for a in node.value.args + stmt.value.args):
+            helper = anno.get(node.value, Key.TARGET)
+            returned = _returned_method(helper, CHANGING) if ops.is_user_function(helper) else None
+            if returned is not None:
+                text, line = returned
+                return source.error(
+                    f"calling the method {text} that {helper.__name__} returns "
+                    f"({helper.__code__.co_filename}:{line}: return {text}) for its effect: it changes its object "
+                    "in place on a line that names neither, which the derivative cannot see. Call the method on "
+                    f"its object where the change is made ({text}(...)), or build the new value and assign it",
+                    stmt, construct=f"call of a returned method {text}")
+    return None
+
+
+def _returned_method(helper, changing):
+    """(``"a.__imul__"``, its line) where ``helper`` returns a changing method of a name
+    (``return a.__imul__``), else None."""
+    try:
+        lines, first = inspect.getsourcelines(helper)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (TypeError, OSError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        value = node.value if isinstance(node, ast.Return) else None
+        if isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and value.attr in changing:
+            return ast.unparse(value), first + node.lineno - 1
+    return None

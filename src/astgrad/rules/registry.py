@@ -42,6 +42,7 @@ import typing
 
 from ..core.functions import module_of
 from ..errors import TransformError
+from .function_value_advice import advice_by_callee, held_function_advice
 from .loading import load_rules, unread
 from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
@@ -487,11 +488,13 @@ STARMAP_ADVICE = (
 ITERTOOLS_ADVICE = {itertools.groupby: GROUPBY_ADVICE, itertools.starmap: STARMAP_ADVICE}
 # What to write instead of a call of a function that has no rule on purpose, by object
 # (the rule modules of optional libraries add theirs: scipy.linalg.eig)
-NO_RULE_ADVICE = {}
+NO_RULE_ADVICE = dict(advice_by_callee())
 
 
 def _no_rule_advice(obj):
     """What to write instead of ``obj`` (ITERTOOLS_ADVICE, NO_RULE_ADVICE), or None."""
+    if isinstance(obj, type) and "__init__" in obj.__dict__:
+        return held_function_advice(obj)
     try:
         return ITERTOOLS_ADVICE.get(obj) or NO_RULE_ADVICE.get(obj)
     except TypeError:       # unhashable

@@ -28,6 +28,7 @@ from .arguments import names_read_by_callees
 from .instances import plain_uses
 from .item_objects import split_item_objects
 from .objects import stored_on_self
+from .outer_writes import spoken_outer_name
 from .scopes import binding_counts, parameters
 from .unpacked_advice import shared_list_advice
 
@@ -84,12 +85,16 @@ class ArgumentObjectLowering:
                                        node, unpacked[2:])
                 if stored:
                     whose = "argument" if loop.iter.id in parameters(self.source.tree) else "list"
+                    outer = spoken_outer_name(self, receiver.id)
+                    why = f"the name {receiver.id} is bound elsewhere too" if outer is None else \
+                        f"the loop binds {outer}, which lives on outside the function"
                     raise self._refuse(
                         f"the method call .{attr}() of a {item[1].__name__}, which assigns self.{stored[0]}, on an "
-                        f"item of the {whose} {loop.iter.id} that astgrad does not follow from state to state: the "
-                        f"name {receiver.id} is bound elsewhere too, so it stands for no one item", node,
+                        f"item of the {whose} {loop.iter.id} that astgrad does not follow from state to state: "
+                        f"{why}, so it stands for no one item", node,
                         f"bind {receiver.id} only in this loop (read the items elsewhere under another name: "
-                        f"sum(t.v for t in {loop.iter.id}))")
+                        f"sum(t.v for t in {loop.iter.id}))" if outer is None else
+                        f"loop over {loop.iter.id} with a local name of its own (for item in {loop.iter.id}: ...)")
 
     def _loops_over_names(self):
         """{target: the loops ``for target in name:`` of the source}, found in one walk per

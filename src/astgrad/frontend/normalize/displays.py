@@ -19,6 +19,7 @@ import builtins
 import gast
 
 from ... import runtime
+from .. import object_layouts as L
 from ...core import syntax as S
 
 # the callees zip_value lowers (call_chain.py asks it about no other)
@@ -98,6 +99,8 @@ class DisplayLowering:
                 and not any(isinstance(a, gast.Starred) for a in node.args)) \
                 or isinstance(func.value, gast.Name) and self.only_dicts(func.value.id):
             return None     # d.pop(k) on a dict: containers.py
+        if func.attr == "pop" and self.users_object(func.value):
+            return None     # cell.pop(w), a method of the user's class: argument_objects.py follows it
         receiver = self.named_atom(func.value, "items")
         if func.attr == "pop":
             deleting = getattr(node, "deletes_item", False)       # del xs[i] (deletions.py)
@@ -110,6 +113,13 @@ class DisplayLowering:
             self.append_each(receiver.id, items)
             return S.const(None)
         return self.list_insert(receiver.id, node.args[0], node.args[1])
+
+    def users_object(self, node):
+        """Whether ``node`` reads an object of a class of the user's, known where the code
+        is made for the arguments given (a first refusal of ``cell.pop(w)`` on an argument
+        waits for it: modes/common.py ``_awaits_popped_class``)."""
+        layout = self.layout(node)
+        return layout is not None and layout[0] == L.OBJECT
 
     def list_pop(self, xs, index, position=runtime.pop_position):
         """``xs.pop(i)``: read the item, move the later ones down a place and drop the

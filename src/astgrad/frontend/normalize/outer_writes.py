@@ -164,6 +164,15 @@ def lower_outer_writes(normalizer, tree, nodes=None):
     return True
 
 
+def spoken_outer_name(normalizer, local):
+    """How the user calls the local variable ``local`` in a message: ``"the global 'y'"``
+    where it stands for a global (or a closure cell) the function rebinds, else None."""
+    for name, (mine, kind) in getattr(normalizer, "outer", {}).items():
+        if mine == local:
+            return f"the {_what(kind)} '{name}'"
+    return None
+
+
 def lower_inlined_writes(normalizer, tree, local):
     """``tree``, a copy of ``local`` (a helper about to be inlined), with its writes of
     the differentiated function's globals made writes of their local variables (a

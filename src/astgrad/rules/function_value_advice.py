@@ -1,0 +1,60 @@
+"""What to write instead, where a call astgrad has no rule for carries a function value
+it does not follow: ``functools.partial`` of a method of a differentiated value or stored
+on an object the function builds, ``map`` of an array's method, and building an object
+of the user's class whose ``__init__`` stores a function value (``self.f =
+functools.partial(Cls.scale, self)``). Said in place of "register a rule", which is no
+help for these."""
+
+import ast
+import functools
+import inspect
+import textwrap
+
+PARTIAL_ADVICE = (
+    "astgrad follows functools.partial(f, ...) of a function (yours, NumPy's) bound to a name and called, or "
+    "handed to map, and one an argument's object holds; it does not follow a partial of a method of a "
+    "differentiated value (functools.partial(a.dot)) nor one stored on an object the function builds "
+    "(h.f = functools.partial(g, k=w)): call the function where the partial would be called (g(z, k=w), "
+    "a.dot(z)), or bind a lambda to a name and call it (f = lambda z: a.dot(z))")
+MAP_ADVICE = (
+    "astgrad follows map(f, xs) of a function (a lambda, a def of yours, a NumPy function, a "
+    "functools.partial of one) or of a method of an object of your class; it does not follow map of a "
+    "method of a differentiated value (map(a.__mul__, xs)): write the calls out, [a * v for v in xs], or "
+    "map a lambda, map(lambda v: a * v, xs)")
+
+
+def held_function_advice(cls):
+    """For a class of the user's whose ``__init__`` stores a function value in ``self``
+    (a ``functools.partial``, a lambda, a method taken from the class): what to write
+    instead, naming the attribute; else None."""
+    init = cls.__dict__.get("__init__")
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+    except (TypeError, OSError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _function_value(node.value, cls):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    return (f"{cls.__name__}.__init__ stores a function value in self.{target.attr} "
+                            f"({ast.unparse(node.value)}), which astgrad does not follow when the object is built "
+                            "in the differentiated code: store the values it needs (self.k = k) and call the "
+                            "method where the function value would be called (h.scale(z))")
+    return None
+
+
+def _function_value(value, cls):
+    if isinstance(value, ast.Lambda):
+        return True
+    if isinstance(value, ast.Call):
+        func = value.func
+        return isinstance(func, ast.Name) and func.id == "partial" \
+            or isinstance(func, ast.Attribute) and func.attr == "partial"
+    return isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) \
+        and value.value.id in ("self", cls.__name__) and callable(getattr(cls, value.attr, None))
+
+
+def advice_by_callee():
+    """{callee: what to write instead} for NO_RULE_ADVICE."""
+    return {functools.partial: PARTIAL_ADVICE, map: MAP_ADVICE}
