@@ -11,7 +11,9 @@ and a method of the user's class named like a list's (``cell.pop(w)``) now follo
   as a list's ``pop`` and refused as a write into shared memory: it is followed as the user's
   method once the object's class is known (on a list argument it is refused as before);
 - a changing method a helper returns, called for its effect (``_imul_of(a)(w)``), was refused
-  in reverse mode as "calling a function value": the refusal names the method and the helper."""
+  in reverse mode as "calling a function value": the refusal names the method and the helper;
+- a lambda stored on an object the function builds (``h.f = lambda z: ...``) was "passed to a
+  function astgrad does not inline": it says it is stored in ``h.f``."""
 
 import numpy as np
 import pytest
@@ -61,6 +63,20 @@ def test_a_function_value_not_followed_is_refused_saying_what_to_write(name, say
     with pytest.raises(astgrad.TransformError, match=says) as caught:
         astgrad.grad(getattr(P, name), wrt=(0, 1))(P.X4, P.W)
     assert "Register one" not in str(caught.value) and "a function value for its effect" not in str(caught.value)
+
+
+def stores_a_lambda(x, w):
+    h = P.HoldsPartial()
+    h.f = lambda z: P._scaled(z, k=w)
+    return np.sum(h(x) ** 2)
+
+
+def test_a_lambda_stored_on_an_object_built_is_refused_saying_so():
+    # said "passed to a function astgrad does not inline" (the attribute store astgrad makes of it)
+    with pytest.raises(astgrad.TransformError, match=r"the local function lambda stored in the attribute h\.f of an "
+                                                      r"object the function builds; .*call the function where h\.f "
+                                                      r"would be called"):
+        astgrad.grad(stores_a_lambda, wrt=(0, 1))(P.X4, P.W)
 
 
 def v03_as_advised(x, w):

@@ -22,6 +22,7 @@ import inspect
 import gast
 import numpy
 
+from ... import runtime_objects
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ...core.ops import is_user_function
@@ -406,6 +407,10 @@ class ClosureLowering:
         built = _class_called(self.source, self.locals, call) if isinstance(call, gast.Call) else None
         how, advice = _how_it_escapes(stmt, built)
         callee = self.resolve_call(call) if isinstance(call, gast.Call) else None
+        helper = self.bindings.get(call.func.id) if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
+            else None       # (a helper this stage bound: with_attribute, an attribute store)
+        if helper is runtime_objects.with_attribute and isinstance(call.args[1], gast.Constant):
+            how, advice = _stored_on_an_object(call.args[0], call.args[1].value)
         if callee in ITERTOOLS_ADVICE:          # groupby(xs, key=lambda ...), starmap(f, ...)
             how, advice = f"passed to itertools.{callee.__name__}", ITERTOOLS_ADVICE[callee]
         where = "" if advice.startswith("astgrad") else "astgrad follows a local function where it is called: "
@@ -439,6 +444,15 @@ def _how_it_escapes(stmt, built):
     if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
         return "passed to a function astgrad does not inline", advice
     return "stored or used as a value", advice
+
+
+def _stored_on_an_object(owner, attr):
+    """(how, advice) for a local function stored on an object the function builds
+    (``h.f = lambda z: ...``, lowered to ``with_attribute(h, 'f', fn)``)."""
+    held = f"{owner.id}.{attr}" if isinstance(owner, gast.Name) else f".{attr}"
+    return (f"stored in the attribute {held} of an object the function builds",
+            f"call the function where {held} would be called, with the values it reads, or define it at "
+            "module level and pass those values to the object (or to its method) as arguments")
 
 
 def _class_called(source, local_names, call):
