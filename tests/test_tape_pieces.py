@@ -71,6 +71,16 @@ PIECES["reduction_chain"] = (
     lambda a: np.stack([np.std(a, 1), np.var(a, 1, ddof=1), _lse(a, 1), np.prod(a, 1), np.sum(a, 1),
                         np.linalg.norm(a, axis=1), np.exp(a[:, 0] - _lse(a, 1)), np.sum(a, 1)]))
 
+# PyTorch's module functions that are no tensor method: broadcast_to, std_mean, var_mean
+PIECES["module_functions"] = (
+    lambda x: astgrad.cat([p.reshape(-1) for p in (*astgrad.std_mean(x, 1, correction=0),
+                                                   *astgrad.var_mean(x, (0, 2), keepdim=True),
+                                                   astgrad.broadcast_to(x[:, :1], (2, 3, -1, 5)))]),
+    lambda a: np.concatenate([np.ravel(p) for p in (np.std(a, 1), np.mean(a, 1),
+                                                    np.var(a, (0, 2), ddof=1, keepdims=True),
+                                                    np.mean(a, (0, 2), keepdims=True),
+                                                    np.broadcast_to(a[:, :1], (2, 3, 1, 5)))]))
+
 
 def _loss(f, x, w):
     return (astgrad.sin(f(x)) * w).sum()
@@ -140,10 +150,23 @@ def test_sort_keeps_ties_in_order_and_gives_indices():
     (lambda x: x.argmax(3), IndexError, r"Dimension out of range .* but got 3\)"),
     (lambda x: x.type_as(X), TypeError, r"type_as\(\): argument 'other' \(position 1\) must be Tensor, not ndarray"),
     (lambda x: x[astgrad.tensor([0.0])], IndexError, r"tensors used as indices must be long, int, byte or bool"),
+    (lambda x: x.max("a"), TypeError, r"max\(\): argument 'dim' must be int or tuple of ints, not str"),
+    (lambda x: x.sum((0, 1.5)), TypeError, r"sum\(\): argument 'dim' must be int or tuple of ints, not float"),
+    (lambda x: x.clamp(min="a"), TypeError, r"clamp\(\): argument 'min' must be Number or Tensor, not str"),
+    (lambda x: (x * 1).clamp_(0, [1]), TypeError, r"clamp_\(\): argument 'max' must be Number or Tensor, not list"),
+    (lambda x: astgrad.std_mean(X), TypeError, r"std_mean\(\): argument 'input' \(position 1\) must be Tensor"),
 ])
 def test_bad_arguments_raise_pytorchs_errors(call, error, message):
     with pytest.raises(error, match=message):
         call(astgrad.tensor(X, requires_grad=True))
+
+
+def test_std_and_var_take_pytorchs_unbiased_as_first_argument():
+    x = astgrad.tensor(X)
+    assert_close(x.std(False).item(), np.std(X), 1e-14, 0)
+    assert_close(x.var(True).item(), np.var(X, ddof=1), 1e-14, 0)
+    spread, mean = astgrad.var_mean(x, False)
+    assert_close([spread.item(), mean.item()], [np.var(X), np.mean(X)], 1e-14, 1e-15)
 
 
 def test_detach_in_place_numpy_force_and_new_tensors():
@@ -180,3 +203,17 @@ def test_a_missing_method_is_named_with_what_to_use_instead(name, advice):
                                              rf"has no method or attribute {name} .*docs/tape\.md.*{advice}"):
         getattr(x, name)
     assert not hasattr(x, "_private")
+
+
+@pytest.mark.parametrize("name, advice", [
+    ("nn", r"no neural-network modules; write the layers as functions of tensors"),
+    ("optim", r"no optimizers; update the parameters under astgrad\.no_grad\(\)"),
+    ("cuda", r"NumPy arrays on the CPU"),
+])
+def test_a_missing_torch_module_is_named_with_what_to_use_instead(name, advice):
+    with pytest.raises(AttributeError, match=rf"module 'astgrad' has no attribute '{name}' \(PyTorch's "
+                                             rf"torch\.{name}\): .*{advice}"):
+        getattr(astgrad, name)
+    assert not hasattr(astgrad, name) and hasattr(astgrad, "std_mean")
+    with pytest.raises(AttributeError, match=r"^module 'astgrad' has no attribute 'frobnicate'$"):
+        astgrad.frobnicate

@@ -28,7 +28,7 @@ from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
-from .torch_errors import translated
+from .torch_errors import check_bounds, translated
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
@@ -270,6 +270,7 @@ class InPlaceMethods:
         return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):
+        check_bounds("clamp_", min, max)
         return update(self, lambda old: apply(clamp, (old, min, max)))
 
     clip_ = clamp_
