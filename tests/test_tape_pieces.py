@@ -169,14 +169,76 @@ def test_std_and_var_take_pytorchs_unbiased_as_first_argument():
     assert_close([spread.item(), mean.item()], [np.var(X), np.mean(X)], 1e-14, 1e-15)
 
 
+def _truncated(w, h0, cut, create_graph=False):
+    """d loss / d w of a recurrence h = tanh(h * w + x) whose h ``cut(t, h)`` detaches
+    after every second step (PyTorch's truncated backpropagation through time)."""
+    h, loss = astgrad.tensor(h0), 0.0
+    for t, x in enumerate(X[0]):
+        h = (h * w + astgrad.tensor(x)).tanh()
+        loss = loss + (h * astgrad.tensor(X[1, 1])).sum()   # h * h would save h: PyTorch refuses
+        if t % 2 == 1:
+            h = cut(t, h)
+    return astgrad.autograd.grad(loss, w, create_graph=create_graph)[0]
+
+
+def _truncated_numpy(w, h0, frozen):
+    """The same loss in NumPy, the detached h being the constants ``frozen`` (none: uncut)."""
+    h, loss = h0, 0.0
+    for t, x in enumerate(X[0]):
+        h = np.tanh(h * w + x)
+        loss = loss + np.sum(h * X[1, 1])
+        h = frozen.get(t, h)
+    return loss
+
+
+def test_detach_in_place_keeps_earlier_paths_to_second_order():
+    w0, h0 = X[1, 0], X[2, 0]
+    frozen = {}
+    h = h0
+    for t, x in enumerate(X[0]):
+        h = np.tanh(h * w0 + x)
+        if t % 2 == 1:
+            frozen[t] = h
+    w = astgrad.tensor(w0, requires_grad=True)
+    g = _truncated(w, h0, lambda t, h: h.detach_(), create_graph=True)
+    expected = numerical_grad(lambda a: _truncated_numpy(a, h0, frozen), (w0,))
+    assert_close(g.detach().numpy(), expected, 1e-6, 1e-7)
+    assert not np.allclose(expected, numerical_grad(lambda a: _truncated_numpy(a, h0, {}), (w0,)), atol=1e-3)
+    # second order: against finite differences of the gradient with the detached h as constants
+    v = RNG.standard_normal(w0.shape)
+    (hv,) = astgrad.autograd.grad((g * astgrad.tensor(v)).sum(), w)
+    constants = lambda a: _truncated(astgrad.tensor(a, requires_grad=True), h0,
+                                     lambda t, h: astgrad.tensor(frozen[t])).numpy()
+    assert_close(hv.numpy(), numerical_jvp(constants, (w0,), (v,)), 1e-5, 1e-6)
+
+
+def test_detach_in_place_refuses_where_pytorch_does():
+    x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    z = (y * y).sum()       # y saved by its own product, as PyTorch's MulBackward0 saves it
+    y.detach_()
+    with pytest.raises(RuntimeError, match=r"Trying to use a saved tensor that has been detached in-place"):
+        astgrad.autograd.grad(z, x)
+    y = x.exp()
+    z = (y * 3.0).sum()     # exp saved its output: PyTorch keeps that one
+    y.detach_()
+    assert_close(astgrad.autograd.grad(z, x)[0].numpy(), 3.0 * np.exp([1.0, 2.0]), 1e-15, 0)
+    y = x * 2.0
+    y.retain_grad()
+    with pytest.raises(RuntimeError, match=r"cannot detach in place a tensor that retains its gradient"):
+        y.detach_()
+
+
 def test_detach_in_place_numpy_force_and_new_tensors():
     x = astgrad.tensor([1.0, 2.0], requires_grad=True)
     y = x * x
     z = (y * 3.0).sum() + x.sum()
-    # cutting y would cut z's path through it to x (PyTorch's graph keeps it): refused
-    with pytest.raises(RuntimeError, match=r"cannot detach a computed tensor in place .* t = t\.detach\(\)"):
-        y.detach_()
+    # y becomes a leaf in place, and z's path through it to x stays, as PyTorch's graph keeps it
+    assert y.detach_() is y and y.is_leaf and not y.requires_grad and y.grad_fn is None and y._version == 0
     assert astgrad.autograd.grad(z, x)[0].tolist() == [7.0, 13.0]
+    assert z.grad_fn.next_functions[0][0].next_functions[0][0].name() == "MulBackward0"
+    with pytest.raises(RuntimeError, match="One of the differentiated Tensors does not require grad"):
+        astgrad.autograd.grad(z, y)
     assert x.numpy(force=True).tolist() == [1.0, 2.0]
     assert x.detach_() is x and not x.requires_grad and x.is_leaf and x.tolist() == [1.0, 2.0]
     h = astgrad.tensor([0.5], dtype=astgrad.float32)

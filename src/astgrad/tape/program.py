@@ -61,6 +61,7 @@ from .sharing import retained
 from .size import Size
 from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, version_error
 from .views import current_node
+from .detached import before_detach
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -164,7 +165,7 @@ def _probe_inputs(inputs, index):
         if t._node is None:
             continue
         seen = set()
-        stack = list(t._node.parents)
+        stack = [before_detach(p, t._node) for p in t._node.parents]
         while stack:
             p = stack.pop()
             if id(p) in seen:
@@ -174,7 +175,7 @@ def _probe_inputs(inputs, index):
                 probes.add(id(t))
                 break
             if p._node is not None:
-                stack.extend(p._node.parents)
+                stack.extend(before_detach(q, p._node) for q in p._node.parents)
     return probes
 
 
@@ -253,7 +254,8 @@ def _parents_as_recorded(t, node):
     if node.constants is not None:
         check_constants(node)
     for p, v in zip(node.parents, node.versions):
-        if p._vc[0] != v:               # updated in place since: the parents as recorded
+        # updated or detached in place since: the parents as recorded
+        if p._vc[0] != v or p._x is not None and "detached" in p._x:
             return parents_as_recorded(node)
     return node.parents
 
@@ -272,7 +274,7 @@ def _reaches_input(t, index, memo):
     else:
         found = (index is not None and tid in index) or any(
             _reaches_input(p if p._vc[0] == v else as_of(p, v), index, memo)
-            for p, v in zip(node.parents, node.versions))
+            for p, v in zip((before_detach(p, node) for p in node.parents), node.versions))
     memo[tid] = found
     return found
 

@@ -23,6 +23,7 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
+from .detached import detach_in_place
 from .versions import assignable_grad, data_written
 from .views import current_node
 from .missing import missing_attribute
@@ -163,15 +164,16 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         return detached(self)
 
     def detach_(self):
-        """A leaf no longer requiring grad, in place. A computed tensor is refused: the
-        operations recorded from it find its inputs through it, so cutting it would cut
-        their path too (PyTorch's graph keeps it), and their gradients would lose a part."""
+        """This tensor, made a leaf that does not require grad, in place (PyTorch's
+        truncated backpropagation, ``h.detach_()``). The operations recorded from it
+        before still reach its inputs through it, as in PyTorch."""
         if self._x and "view_of" in self._x:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")     # PyTorch's words
         if self._node is not None:
-            raise RuntimeError("astgrad's tape cannot detach a computed tensor in place (detach_()): the "
-                               "operations recorded from it reach its inputs through it. Use "
-                               "t = t.detach(), the same values without history")
+            if self._x and self._x.get("retain"):
+                raise RuntimeError("astgrad's tape cannot detach in place a tensor that retains its gradient "
+                                   "(retain_grad()): use t = t.detach(), the same values without history")
+            detach_in_place(self)
         self._rg = False
         return self
 
