@@ -224,6 +224,13 @@ def test_detach_in_place_refuses_where_pytorch_does():
     y.detach_()
     assert_close(astgrad.autograd.grad(z, x)[0].numpy(), 3.0 * np.exp([1.0, 2.0]), 1e-15, 0)
     y = x * 2.0
+    view = y[:1]            # made before: it keeps its history, and its base is a leaf now
+    y.detach_()
+    with pytest.raises(RuntimeError, match=r"^a view of a leaf Variable that requires grad is being used in an "
+                                           r"in-place operation\.$"):
+        view.mul_(3.0)
+    assert_close(astgrad.autograd.grad((view * 5.0).sum(), x)[0].numpy(), [10.0, 0.0], 0, 0)
+    y = x * 2.0
     y.retain_grad()
     with pytest.raises(RuntimeError, match=r"cannot detach in place a tensor that retains its gradient"):
         y.detach_()

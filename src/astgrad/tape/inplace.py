@@ -108,6 +108,18 @@ def _refused(tensor, view=False):
             raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
         if tensor._node is None:
             raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+        if _views_detached(tensor):
+            raise RuntimeError("a view of " + _LEAF)       # as PyTorch's, whose base is a leaf now
+
+
+def _views_detached(tensor):
+    """Whether ``tensor`` is a view (made before) of a tensor detached in place since."""
+    base = base_of(tensor)
+    while base is not None:
+        if base._x and "detached" in base._x:
+            return True
+        base = base_of(base)
+    return False
 
 
 def overlap_checked(tensor, other, index=None):
