@@ -212,7 +212,7 @@ def test_detach_in_place_keeps_earlier_paths_to_second_order():
     assert_close(hv.numpy(), numerical_jvp(constants, (w0,), (v,)), 1e-5, 1e-6)
 
 
-def test_detach_in_place_refuses_where_pytorch_does():
+def test_detach_in_place_refuses_where_pytorch_does_and_retains_gradients():
     x = astgrad.tensor([1.0, 2.0], requires_grad=True)
     y = x * x
     z = (y * y).sum()       # y saved by its own product, as PyTorch's MulBackward0 saves it
@@ -230,10 +230,12 @@ def test_detach_in_place_refuses_where_pytorch_does():
                                            r"in-place operation\.$"):
         view.mul_(3.0)
     assert_close(astgrad.autograd.grad((view * 5.0).sum(), x)[0].numpy(), [10.0, 0.0], 0, 0)
-    y = x * 2.0
+    y = x * x
     y.retain_grad()
-    with pytest.raises(RuntimeError, match=r"cannot detach in place a tensor that retains its gradient"):
-        y.detach_()
+    z = (y * 3.0).sum()
+    y.detach_()             # it keeps retaining the gradient through the graph recorded before
+    (z + (y * x).sum()).backward()
+    assert y.retains_grad and y.grad.tolist() == [3.0, 3.0] and x.grad.tolist() == [7.0, 16.0]
 
 
 def test_detach_in_place_numpy_force_and_new_tensors():

@@ -12,7 +12,7 @@ def detach_in_place(tensor):
     """Make ``tensor`` (computed, not a view) a leaf that does not require grad, in place,
     as PyTorch's ``detach_()``: its version stays. The nodes recorded from it before still
     reach its inputs through it, as PyTorch's graph does: a ghost keeps its value, node and
-    history for them (``before_detach``)."""
+    history for them (``before_detach``); returns it."""
     ghost = make_tensor(tensor._data.copy(), tensor._node, True)    # its value as they used it
     ghost._vc = tensor._vc          # an in-place update of the tensor since is seen there
     if tensor._x is None:
@@ -23,6 +23,7 @@ def detach_in_place(tensor):
     x["detached"] = (next_seq(), ghost)
     tensor._node = None
     tensor._rg = False
+    return ghost
 
 
 def before_detach(tensor, node):

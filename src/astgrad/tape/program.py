@@ -916,7 +916,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     for target, g in pairs:
-        if target._rg:      # a leaf set to not require grad since it was used keeps its .grad
+        # a leaf set to not require grad since it was used keeps its .grad
+        if target._rg or target.retains_grad:
             _accumulate(target, g, create_graph)
 
 
@@ -929,12 +930,18 @@ def _retained_pairs(outputs, seeds, inputs, found, create_graph, ran):
     if not kept:
         return []
     if inputs is None:
-        return _run(outputs, seeds, kept, create_graph, ran)
+        return _owners(_run(outputs, seeds, kept, create_graph, ran))
     pairs = [(y, found[id(y)]) for y in kept if id(y) in found]
     index = {id(x): i for i, x in enumerate(inputs)}
     memo = {}
     upstream = [y for y in kept if id(y) not in index and _reaches_input(y, index, memo)]
-    return pairs + (_run(outputs, seeds, upstream, create_graph, ran) if upstream else [])
+    return _owners(pairs + (_run(outputs, seeds, upstream, create_graph, ran) if upstream else []))
+
+
+def _owners(pairs):
+    """``pairs`` with the ghost of a tensor detached in place since it began to retain its
+    gradient replaced by the tensor, whose ``.grad`` PyTorch's retain_grad fills."""
+    return [(t._x.get("retained_for", t) if t._x else t, g) for t, g in pairs]
 
 
 def _accumulate(target, g, create_graph):
@@ -951,7 +958,7 @@ def _accumulate(target, g, create_graph):
         else:
             with enable_grad():     # a copy with history (CloneBackward0): g may be returned too
                 target.grad = g.clone()
-    elif create_graph or not target.is_leaf:
+    elif create_graph or not target.is_leaf or target.retains_grad:
         with enable_grad() if create_graph else no_grad():
             target.grad = target.grad + g
     else:

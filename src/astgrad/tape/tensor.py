@@ -170,10 +170,11 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         if self._x and "view_of" in self._x:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")     # PyTorch's words
         if self._node is not None:
-            if self._x and self._x.get("retain"):
-                raise RuntimeError("astgrad's tape cannot detach in place a tensor that retains its gradient "
-                                   "(retain_grad()): use t = t.detach(), the same values without history")
-            detach_in_place(self)
+            retains = self.retains_grad
+            ghost = detach_in_place(self)
+            if retains:     # as PyTorch's: .grad still gets the gradient through the graph before
+                retain(ghost)
+                ghost._x["retained_for"] = self
         self._rg = False
         return self
 
@@ -183,7 +184,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def retains_grad(self):
-        return self._node is not None and bool(self._x) and self._x.get("retain", False)
+        x = self._x     # a tensor detached in place keeps retaining its gradient, as in PyTorch
+        return bool(x) and x.get("retain", False) and (self._node is not None or "detached" in x)
 
     @public
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
