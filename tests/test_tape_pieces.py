@@ -167,6 +167,8 @@ def test_std_and_var_take_pytorchs_unbiased_as_first_argument():
     assert_close(x.var(True).item(), np.var(X, ddof=1), 1e-14, 0)
     spread, mean = astgrad.var_mean(x, False)
     assert_close([spread.item(), mean.item()], [np.var(X), np.mean(X)], 1e-14, 1e-15)
+    x.requires_grad_()
+    assert [t.grad_fn.name() for t in astgrad.std_mean(x, 1)] == ["StdMeanBackward0"] * 2
 
 
 def _truncated(w, h0, cut, create_graph=False):

@@ -11,6 +11,7 @@ import operator
 
 import numpy
 
+from .grad_fn import labeled
 from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
 
@@ -98,7 +99,8 @@ def _spread_and_mean(name, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):       # PyTorch's std_mean(input, unbiased)
         dim, unbiased = None, dim
     spread = (t.std if name == "std_mean" else t.var)(dim, unbiased, keepdim, correction=correction)
-    return spread, t.mean(dim, keepdim)
+    label = "StdMeanBackward0" if name == "std_mean" else "VarMeanBackward0"       # PyTorch's grad_fn
+    return labeled(spread, label), labeled(t.mean(dim, keepdim), label)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
