@@ -71,6 +71,16 @@ PIECES["reduction_chain"] = (
     lambda a: np.stack([np.std(a, 1), np.var(a, 1, ddof=1), _lse(a, 1), np.prod(a, 1), np.sum(a, 1),
                         np.linalg.norm(a, axis=1), np.exp(a[:, 0] - _lse(a, 1)), np.sum(a, 1)]))
 
+# PyTorch's module functions that are no tensor method: broadcast_to, std_mean, var_mean
+PIECES["module_functions"] = (
+    lambda x: astgrad.cat([p.reshape(-1) for p in (*astgrad.std_mean(x, 1, correction=0),
+                                                   *astgrad.var_mean(x, (0, 2), keepdim=True),
+                                                   astgrad.broadcast_to(x[:, :1], (2, 3, -1, 5)))]),
+    lambda a: np.concatenate([np.ravel(p) for p in (np.std(a, 1), np.mean(a, 1),
+                                                    np.var(a, (0, 2), ddof=1, keepdims=True),
+                                                    np.mean(a, (0, 2), keepdims=True),
+                                                    np.broadcast_to(a[:, :1], (2, 3, 1, 5)))]))
+
 
 def _loss(f, x, w):
     return (astgrad.sin(f(x)) * w).sum()
@@ -140,20 +150,106 @@ def test_sort_keeps_ties_in_order_and_gives_indices():
     (lambda x: x.argmax(3), IndexError, r"Dimension out of range .* but got 3\)"),
     (lambda x: x.type_as(X), TypeError, r"type_as\(\): argument 'other' \(position 1\) must be Tensor, not ndarray"),
     (lambda x: x[astgrad.tensor([0.0])], IndexError, r"tensors used as indices must be long, int, byte or bool"),
+    (lambda x: x.max("a"), TypeError, r"max\(\): argument 'dim' must be int or tuple of ints, not str"),
+    (lambda x: x.sum((0, 1.5)), TypeError, r"sum\(\): argument 'dim' must be int or tuple of ints, not float"),
+    (lambda x: x.clamp(min="a"), TypeError, r"clamp\(\): argument 'min' must be Number or Tensor, not str"),
+    (lambda x: (x * 1).clamp_(0, [1]), TypeError, r"clamp_\(\): argument 'max' must be Number or Tensor, not list"),
+    (lambda x: astgrad.std_mean(X), TypeError, r"std_mean\(\): argument 'input' \(position 1\) must be Tensor"),
 ])
 def test_bad_arguments_raise_pytorchs_errors(call, error, message):
     with pytest.raises(error, match=message):
         call(astgrad.tensor(X, requires_grad=True))
 
 
+def test_std_and_var_take_pytorchs_unbiased_as_first_argument():
+    x = astgrad.tensor(X)
+    assert_close(x.std(False).item(), np.std(X), 1e-14, 0)
+    assert_close(x.var(True).item(), np.var(X, ddof=1), 1e-14, 0)
+    spread, mean = astgrad.var_mean(x, False)
+    assert_close([spread.item(), mean.item()], [np.var(X), np.mean(X)], 1e-14, 1e-15)
+    x.requires_grad_()
+    assert [t.grad_fn.name() for t in astgrad.std_mean(x, 1)] == ["StdMeanBackward0"] * 2
+
+
+def _truncated(w, h0, cut, create_graph=False):
+    """d loss / d w of a recurrence h = tanh(h * w + x) whose h ``cut(t, h)`` detaches
+    after every second step (PyTorch's truncated backpropagation through time)."""
+    h, loss = astgrad.tensor(h0), 0.0
+    for t, x in enumerate(X[0]):
+        h = (h * w + astgrad.tensor(x)).tanh()
+        loss = loss + (h * astgrad.tensor(X[1, 1])).sum()   # h * h would save h: PyTorch refuses
+        if t % 2 == 1:
+            h = cut(t, h)
+    return astgrad.autograd.grad(loss, w, create_graph=create_graph)[0]
+
+
+def _truncated_numpy(w, h0, frozen):
+    """The same loss in NumPy, the detached h being the constants ``frozen`` (none: uncut)."""
+    h, loss = h0, 0.0
+    for t, x in enumerate(X[0]):
+        h = np.tanh(h * w + x)
+        loss = loss + np.sum(h * X[1, 1])
+        h = frozen.get(t, h)
+    return loss
+
+
+def test_detach_in_place_keeps_earlier_paths_to_second_order():
+    w0, h0 = X[1, 0], X[2, 0]
+    frozen = {}
+    h = h0
+    for t, x in enumerate(X[0]):
+        h = np.tanh(h * w0 + x)
+        if t % 2 == 1:
+            frozen[t] = h
+    w = astgrad.tensor(w0, requires_grad=True)
+    g = _truncated(w, h0, lambda t, h: h.detach_(), create_graph=True)
+    expected = numerical_grad(lambda a: _truncated_numpy(a, h0, frozen), (w0,))
+    assert_close(g.detach().numpy(), expected, 1e-6, 1e-7)
+    assert not np.allclose(expected, numerical_grad(lambda a: _truncated_numpy(a, h0, {}), (w0,)), atol=1e-3)
+    # second order: against finite differences of the gradient with the detached h as constants
+    v = RNG.standard_normal(w0.shape)
+    (hv,) = astgrad.autograd.grad((g * astgrad.tensor(v)).sum(), w)
+    constants = lambda a: _truncated(astgrad.tensor(a, requires_grad=True), h0,
+                                     lambda t, h: astgrad.tensor(frozen[t])).numpy()
+    assert_close(hv.numpy(), numerical_jvp(constants, (w0,), (v,)), 1e-5, 1e-6)
+
+
+def test_detach_in_place_refuses_where_pytorch_does_and_retains_gradients():
+    x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * x
+    z = (y * y).sum()       # y saved by its own product, as PyTorch's MulBackward0 saves it
+    y.detach_()
+    with pytest.raises(RuntimeError, match=r"Trying to use a saved tensor that has been detached in-place"):
+        astgrad.autograd.grad(z, x)
+    y = x.exp()
+    z = (y * 3.0).sum()     # exp saved its output: PyTorch keeps that one
+    y.detach_()
+    assert_close(astgrad.autograd.grad(z, x)[0].numpy(), 3.0 * np.exp([1.0, 2.0]), 1e-15, 0)
+    y = x * 2.0
+    view = y[:1]            # made before: it keeps its history, and its base is a leaf now
+    y.detach_()
+    with pytest.raises(RuntimeError, match=r"^a view of a leaf Variable that requires grad is being used in an "
+                                           r"in-place operation\.$"):
+        view.mul_(3.0)
+    assert_close(astgrad.autograd.grad((view * 5.0).sum(), x)[0].numpy(), [10.0, 0.0], 0, 0)
+    y = x * x
+    y.retain_grad()
+    z = (y * 3.0).sum()
+    y.detach_()             # it keeps retaining the gradient through the graph recorded before
+    (z + (y * x).sum()).backward()
+    assert y.retains_grad and y.grad.tolist() == [3.0, 3.0] and x.grad.tolist() == [7.0, 16.0]
+
+
 def test_detach_in_place_numpy_force_and_new_tensors():
     x = astgrad.tensor([1.0, 2.0], requires_grad=True)
     y = x * x
     z = (y * 3.0).sum() + x.sum()
-    # cutting y would cut z's path through it to x (PyTorch's graph keeps it): refused
-    with pytest.raises(RuntimeError, match=r"cannot detach a computed tensor in place .* t = t\.detach\(\)"):
-        y.detach_()
+    # y becomes a leaf in place, and z's path through it to x stays, as PyTorch's graph keeps it
+    assert y.detach_() is y and y.is_leaf and not y.requires_grad and y.grad_fn is None and y._version == 0
     assert astgrad.autograd.grad(z, x)[0].tolist() == [7.0, 13.0]
+    assert z.grad_fn.next_functions[0][0].next_functions[0][0].name() == "MulBackward0"
+    with pytest.raises(RuntimeError, match="One of the differentiated Tensors does not require grad"):
+        astgrad.autograd.grad(z, y)
     assert x.numpy(force=True).tolist() == [1.0, 2.0]
     assert x.detach_() is x and not x.requires_grad and x.is_leaf and x.tolist() == [1.0, 2.0]
     h = astgrad.tensor([0.5], dtype=astgrad.float32)
@@ -180,3 +276,17 @@ def test_a_missing_method_is_named_with_what_to_use_instead(name, advice):
                                              rf"has no method or attribute {name} .*docs/tape\.md.*{advice}"):
         getattr(x, name)
     assert not hasattr(x, "_private")
+
+
+@pytest.mark.parametrize("name, advice", [
+    ("nn", r"no neural-network modules; write the layers as functions of tensors"),
+    ("optim", r"no optimizers; update the parameters under astgrad\.no_grad\(\)"),
+    ("cuda", r"NumPy arrays on the CPU"),
+])
+def test_a_missing_torch_module_is_named_with_what_to_use_instead(name, advice):
+    with pytest.raises(AttributeError, match=rf"module 'astgrad' has no attribute '{name}' \(PyTorch's "
+                                             rf"torch\.{name}\): .*{advice}"):
+        getattr(astgrad, name)
+    assert not hasattr(astgrad, name) and hasattr(astgrad, "std_mean")
+    with pytest.raises(AttributeError, match=r"^module 'astgrad' has no attribute 'frobnicate'$"):
+        astgrad.frobnicate

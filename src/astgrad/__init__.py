@@ -27,6 +27,7 @@ install_excepthook()     # generated lines in tracebacks on Python 3.10 to 3.12,
 
 _FALLBACK_VERSION = "0.1.0"     # used when astgrad runs from a checkout that is not installed
 
+from . import absent as _absent  # noqa: E402
 from .disk_cache import configure_cache  # noqa: E402
 from .rules.optional import trust_rules as _trust_rules  # noqa: E402
 
@@ -72,10 +73,12 @@ def __getattr__(name: str) -> _typing.Any:
     elif name in _LAZY:
         module, attribute = _LAZY[name]
         value = getattr(_importlib.import_module(f"{__name__}.{module}"), attribute)
+    elif name in _absent.NAMES:        # PyTorch's, not provided: say what to use instead
+        raise _absent.absent_attribute(name)
     elif not name.startswith("__") and not _own_submodule(name) and name in _tape().__all__:
         value = getattr(_tape(), name)
     else:
-        raise AttributeError(f"module 'astgrad' has no attribute {name!r}")
+        raise _absent.absent_attribute(name)
     globals()[name] = value
     return value
 

@@ -9,6 +9,7 @@ import numpy
 from .conventions import clamp, relu
 from .mode import grad_mode
 from .record import apply, unary
+from .torch_errors import check_bounds
 
 __all__ = ["FunctionMethods"]
 
@@ -28,6 +29,7 @@ class FunctionMethods:
         """``min <= x <= max``; the derivative is 1 at the bounds, as PyTorch's."""
         if grad_mode.numpy_methods:         # generated code, written for arrays
             return apply(numpy.clip, (self, min, max))
+        check_bounds("clamp", min, max)
         return apply(clamp, (self, min, max))
 
     clip = clamp

@@ -13,6 +13,7 @@ import numpy
 
 from .conventions import threshold_backward
 from .graph import Node, Ref, set_namer
+from .detached import before_detach
 
 __all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode", "labeled", "relabeled"]
 
@@ -170,7 +171,11 @@ def _accumulator(leaf):
 def _edge(value, node):
     if not _is_ref(value):
         return (None, 0)
-    p = node.parents[value.k]
+    return _parent_edge(node.parents[value.k], node)
+
+
+def _parent_edge(p, node):
+    p = before_detach(p, node)      # the node's parent as it used it, before a detach_() since
     return (_accumulator(p) if p._node is None else named(p._node), 0)
 
 
@@ -185,7 +190,7 @@ def _next_functions(self):
         return tuple(_edge(a, self) for a in args)
     if self.op is threshold_backward:       # PyTorch lists the constant gradient too: (None, 0)
         return tuple(_edge(a, self) for a in args)
-    return tuple((_accumulator(p) if p._node is None else named(p._node), 0) for p in self.parents)
+    return tuple(_parent_edge(p, self) for p in self.parents)
 
 
 _COMMUTATIVE = {operator.add, operator.mul}

@@ -16,7 +16,7 @@ import numpy
 from ..api import Differentiable
 from ..rules.registry import ADJOINTS, NON_DIFFERENTIABLE, derivative_target, rule_key
 
-__all__ = ["Ref", "REFS", "ref", "REF_CODES", "FLOAT_CODE", "signature", "WRITES", "EXPOSED", "written", "exposed", "is_exposed", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
+__all__ = ["next_seq", "Ref", "REFS", "ref", "REF_CODES", "FLOAT_CODE", "signature", "WRITES", "EXPOSED", "written", "exposed", "is_exposed", "Node", "set_source_renderer", "set_namer", "op_info", "position_tracked",
            "keyword_tracked", "describe", "NoRuleError", "no_rule_error"]
 
 
@@ -36,6 +36,11 @@ class Ref:
 
 REFS = [Ref(k) for k in range(16)]
 _next_seq = itertools.count().__next__
+
+
+def next_seq():
+    """A recording order number: the nodes recorded from now on have larger ones."""
+    return _next_seq()
 
 
 def ref(k):

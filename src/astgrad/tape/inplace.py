@@ -28,7 +28,7 @@ from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
-from .torch_errors import translated
+from .torch_errors import check_bounds, translated
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
@@ -108,6 +108,18 @@ def _refused(tensor, view=False):
             raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
         if tensor._node is None:
             raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
+        if _views_detached(tensor):
+            raise RuntimeError("a view of " + _LEAF)       # as PyTorch's, whose base is a leaf now
+
+
+def _views_detached(tensor):
+    """Whether ``tensor`` is a view (made before) of a tensor detached in place since."""
+    base = base_of(tensor)
+    while base is not None:
+        if base._x and "detached" in base._x:
+            return True
+        base = base_of(base)
+    return False
 
 
 def overlap_checked(tensor, other, index=None):
@@ -270,6 +282,7 @@ class InPlaceMethods:
         return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):
+        check_bounds("clamp_", min, max)
         return update(self, lambda old: apply(clamp, (old, min, max)))
 
     clip_ = clamp_

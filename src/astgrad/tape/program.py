@@ -61,6 +61,7 @@ from .sharing import retained
 from .size import Size
 from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, version_error
 from .views import current_node
+from .detached import before_detach
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -164,7 +165,7 @@ def _probe_inputs(inputs, index):
         if t._node is None:
             continue
         seen = set()
-        stack = list(t._node.parents)
+        stack = [before_detach(p, t._node) for p in t._node.parents]
         while stack:
             p = stack.pop()
             if id(p) in seen:
@@ -174,7 +175,7 @@ def _probe_inputs(inputs, index):
                 probes.add(id(t))
                 break
             if p._node is not None:
-                stack.extend(p._node.parents)
+                stack.extend(before_detach(q, p._node) for q in p._node.parents)
     return probes
 
 
@@ -253,7 +254,8 @@ def _parents_as_recorded(t, node):
     if node.constants is not None:
         check_constants(node)
     for p, v in zip(node.parents, node.versions):
-        if p._vc[0] != v:               # updated in place since: the parents as recorded
+        # updated or detached in place since: the parents as recorded
+        if p._vc[0] != v or p._x is not None and "detached" in p._x:
             return parents_as_recorded(node)
     return node.parents
 
@@ -272,7 +274,7 @@ def _reaches_input(t, index, memo):
     else:
         found = (index is not None and tid in index) or any(
             _reaches_input(p if p._vc[0] == v else as_of(p, v), index, memo)
-            for p, v in zip(node.parents, node.versions))
+            for p, v in zip((before_detach(p, node) for p in node.parents), node.versions))
     memo[tid] = found
     return found
 
@@ -914,7 +916,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if not (create_graph if retain_graph is None else retain_graph):
         free(ran)
     for target, g in pairs:
-        if target._rg:      # a leaf set to not require grad since it was used keeps its .grad
+        # a leaf set to not require grad since it was used keeps its .grad
+        if target._rg or target.retains_grad:
             _accumulate(target, g, create_graph)
 
 
@@ -927,12 +930,18 @@ def _retained_pairs(outputs, seeds, inputs, found, create_graph, ran):
     if not kept:
         return []
     if inputs is None:
-        return _run(outputs, seeds, kept, create_graph, ran)
+        return _owners(_run(outputs, seeds, kept, create_graph, ran))
     pairs = [(y, found[id(y)]) for y in kept if id(y) in found]
     index = {id(x): i for i, x in enumerate(inputs)}
     memo = {}
     upstream = [y for y in kept if id(y) not in index and _reaches_input(y, index, memo)]
-    return pairs + (_run(outputs, seeds, upstream, create_graph, ran) if upstream else [])
+    return _owners(pairs + (_run(outputs, seeds, upstream, create_graph, ran) if upstream else []))
+
+
+def _owners(pairs):
+    """``pairs`` with the ghost of a tensor detached in place since it began to retain its
+    gradient replaced by the tensor, whose ``.grad`` PyTorch's retain_grad fills."""
+    return [(t._x.get("retained_for", t) if t._x else t, g) for t, g in pairs]
 
 
 def _accumulate(target, g, create_graph):
@@ -949,7 +958,7 @@ def _accumulate(target, g, create_graph):
         else:
             with enable_grad():     # a copy with history (CloneBackward0): g may be returned too
                 target.grad = g.clone()
-    elif create_graph or not target.is_leaf:
+    elif create_graph or not target.is_leaf or target.retains_grad:
         with enable_grad() if create_graph else no_grad():
             target.grad = target.grad + g
     else:

@@ -13,6 +13,7 @@ import numpy
 from .mode import grad_mode
 from .record import apply
 from .size import check_dim
+from .torch_errors import check_dim_type
 
 __all__ = ["pytorch_signature", "dim_args", "ddof_of", "sizes_of", "numpy_options"]
 
@@ -58,6 +59,7 @@ def dim_args(name, dim, keepdim, axis, keepdims, ndim=None):
         raise TypeError(f"{name}(dim, keepdim): keepdim must be a bool, not {keepdim!r} (the tensor "
                         f"methods take PyTorch's arguments; pass NumPy's dtype as dtype=)")
     dim = tuple(dim) if isinstance(dim, list) else dim
+    check_dim_type(name, dim)
     if ndim == 0 and dim is not None:
         for d in dim if isinstance(dim, tuple) else (dim,):
             check_dim(d, 0)

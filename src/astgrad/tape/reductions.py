@@ -90,6 +90,8 @@ class ReductionMethods:
             ddof=None):
         """PyTorch's var: unbiased (divides by n - 1) unless ``unbiased=False`` or
         ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        if isinstance(dim, bool):       # PyTorch's var(unbiased)
+            dim, unbiased = None, dim
         dim, keepdim = dim_args("var", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.var, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
                                                   keepdims=keepdim))
@@ -99,6 +101,8 @@ class ReductionMethods:
             ddof=None):
         """PyTorch's std: unbiased (divides by n - 1) unless ``unbiased=False`` or
         ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        if isinstance(dim, bool):       # PyTorch's std(unbiased)
+            dim, unbiased = None, dim
         dim, keepdim = dim_args("std", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.std, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
                                                   keepdims=keepdim))

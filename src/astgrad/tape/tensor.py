@@ -23,6 +23,7 @@ from .conventions import clamp
 from .grad_fn import named
 from .sharing import data_view, detached, new_array, retain
 from .inplace import InPlaceMethods
+from .detached import detach_in_place
 from .versions import assignable_grad, data_written
 from .views import current_node
 from .missing import missing_attribute
@@ -163,15 +164,17 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
         return detached(self)
 
     def detach_(self):
-        """A leaf no longer requiring grad, in place. A computed tensor is refused: the
-        operations recorded from it find its inputs through it, so cutting it would cut
-        their path too (PyTorch's graph keeps it), and their gradients would lose a part."""
+        """This tensor, made a leaf that does not require grad, in place (PyTorch's
+        truncated backpropagation, ``h.detach_()``). The operations recorded from it
+        before still reach its inputs through it, as in PyTorch."""
         if self._x and "view_of" in self._x:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")     # PyTorch's words
         if self._node is not None:
-            raise RuntimeError("astgrad's tape cannot detach a computed tensor in place (detach_()): the "
-                               "operations recorded from it reach its inputs through it. Use "
-                               "t = t.detach(), the same values without history")
+            retains = self.retains_grad
+            ghost = detach_in_place(self)
+            if retains:     # as PyTorch's: .grad still gets the gradient through the graph before
+                retain(ghost)
+                ghost._x["retained_for"] = self
         self._rg = False
         return self
 
@@ -181,7 +184,8 @@ class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, Red
 
     @property
     def retains_grad(self):
-        return self._node is not None and bool(self._x) and self._x.get("retain", False)
+        x = self._x     # a tensor detached in place keeps retaining its gradient, as in PyTorch
+        return bool(x) and x.get("retain", False) and (self._node is not None or "detached" in x)
 
     @public
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):

@@ -11,7 +11,7 @@ import numpy
 
 from .size import dim_error
 
-__all__ = ["translated", "check_reduced_dims"]
+__all__ = ["translated", "check_reduced_dims", "check_dim_type", "check_bounds"]
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.floordiv}
@@ -62,6 +62,24 @@ _REFUSALS = {
                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.",
     "Integers to negative integer powers": "Integers to negative integer powers are not allowed.",
 }
+
+
+def check_dim_type(name, dim):
+    """PyTorch's TypeError for a ``dim`` that is not an int, a tuple of ints or None
+    (``t.max("a")``), rather than a comparison of int and str deep inside."""
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    if dim is not None and not all(isinstance(d, numbers.Integral) for d in dims):
+        wrong = next(d for d in dims if not isinstance(d, numbers.Integral))
+        raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(wrong).__name__}")
+
+
+def check_bounds(name, min, max):
+    """PyTorch's TypeError for a bound of clamp that is neither a number, a tensor nor
+    None (``t.clamp(min="a")``), rather than NumPy's error about ufunc loops."""
+    for argument, value in (("min", min), ("max", max)):
+        if not (value is None or isinstance(value, (numbers.Real, numpy.ndarray)) or hasattr(value, "_data")):
+            raise TypeError(f"{name}(): argument '{argument}' must be Number or Tensor, not "
+                            f"{type(value).__name__}")
 
 
 def check_reduced_dims(name, data, dim):

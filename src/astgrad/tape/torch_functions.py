@@ -11,6 +11,7 @@ import operator
 
 import numpy
 
+from .grad_fn import labeled
 from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
 
@@ -27,7 +28,7 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "sinc", "erf", "erfc", "nan_to_num", "lerp", "addcmul", "addcdiv", "cumprod", "cummax",
            "cummin", "logcumsumexp", "diff", "roll", "tril", "triu", "diag", "kron", "cross",
            "select", "narrow", "unbind", "diagonal", "movedim", "moveaxis", "swapdims", "sort", "argsort",
-           "msort", "topk", "masked_fill", "scatter", "scatter_add"]
+           "msort", "topk", "masked_fill", "scatter", "scatter_add", "broadcast_to", "std_mean", "var_mean"]
 
 
 def _tensor(x, name):
@@ -85,6 +86,33 @@ square = _method("square", "x ** 2 (``torch.square``).")
 neg = _method("neg", "-x (``torch.neg``).")
 clamp = _method("clamp", "x limited to [min, max] (``torch.clamp``).")
 clip = clamp
+
+
+def broadcast_to(input, size):
+    """``input`` broadcast to ``size`` (-1 keeps a dimension), as ``input.expand(size)``
+    (``torch.broadcast_to``)."""
+    return _tensor(input, "broadcast_to").expand(size)
+
+
+def _spread_and_mean(name, input, dim, unbiased, keepdim, correction):
+    t = _tensor(input, name)
+    if isinstance(dim, bool):       # PyTorch's std_mean(input, unbiased)
+        dim, unbiased = None, dim
+    spread = (t.std if name == "std_mean" else t.var)(dim, unbiased, keepdim, correction=correction)
+    label = "StdMeanBackward0" if name == "std_mean" else "VarMeanBackward0"       # PyTorch's grad_fn
+    return labeled(spread, label), labeled(t.mean(dim, keepdim), label)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std, mean)`` of ``input`` over ``dim`` (all of it by default); the standard
+    deviation unbiased unless ``correction=0`` (``torch.std_mean``)."""
+    return _spread_and_mean("std_mean", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var, mean)`` of ``input`` over ``dim`` (all of it by default); the variance
+    unbiased unless ``correction=0`` (``torch.var_mean``)."""
+    return _spread_and_mean("var_mean", input, dim, unbiased, keepdim, correction)
 def _both_tensors(name, doc):
     method = _method(name, doc)
 

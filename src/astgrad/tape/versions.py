@@ -26,6 +26,7 @@ import numpy
 
 from .. import runtime
 from ..runtime import unindex
+from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
 __all__ = ["assignable_grad", "extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
@@ -94,6 +95,10 @@ def snapshot(tensor, version=None):
         ghosts[version] = ghost
         x["ghost_versions"].append(version)       # versions only grow: kept sorted
     return ghost
+
+
+_DETACHED_SAVED = ("Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is "
+                   "not supported, please use out-of-place `.detach()` instead")     # PyTorch's words
 
 
 def keep_leaf(tensor, old):
@@ -312,7 +317,7 @@ def _own_update(parent, version, node, k):
     ghosts = parent._x.get("ghosts") if parent._x else None
     ghost = ghosts.get(version) if ghosts else None
     return (ghost is not None and ghost._x is not None and ghost._x.get("update") is node
-            and node.parents.index(parent) == k)
+            and next(i for i, p in enumerate(node.parents) if before_detach(p, node) is parent) == k)
 
 
 def resolve(parent, version, node, k):
@@ -336,6 +341,11 @@ def resolve(parent, version, node, k):
 
 
 def parents_as_recorded(node):
-    """The node's parents as it used them (ghosts for those updated in place since)."""
+    """The node's parents as it used them (ghosts for those updated in place or detached
+    in place since; PyTorch's error where the node saved one detached since)."""
+    parents = tuple(before_detach(p, node) for p in node.parents)
+    for k, (p, v) in enumerate(zip(parents, node.versions)):
+        if saved_detached(node, k, p, v) and _saves_input(node, k):
+            raise RuntimeError(_DETACHED_SAVED)
     return tuple(p if p._vc[0] == v else resolve(p, v, node, k)
-                 for k, (p, v) in enumerate(zip(node.parents, node.versions)))
+                 for k, (p, v) in enumerate(zip(parents, node.versions)))
