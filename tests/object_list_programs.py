@@ -336,4 +336,32 @@ def d05(w):
     return np.sum(d["a"].W)
 
 
+# -- a list of objects rebuilt in each pass of an outer loop --------------------------
+
+def o01(w, n=2):
+    total = 0.0
+    for t in range(2):
+        layers = [Layer(w * (i + t + 1.0), w[i]) for i in range(n)]
+        for layer in layers:
+            total = total + layer.step(w)
+    return total
+
+
+def o02(w):
+    # rebuilt in a branch of a while loop; every object holds the one array a (w itself
+    # at first, then an attribute of the last pass's object); an item stepped by index;
+    # items read after the loop
+    a, h, t = w, np.ones(3), 0
+    while t < 3:
+        if t != 1:
+            layers = [Layer(a, 0.5 * w[i]) for i in range(len(w))]
+            layers[0].step(w)
+            for layer in layers:
+                h = layer.up(h)
+                layer.step(h)
+            a = layers[-1].W
+        t = t + 1
+    return np.sum(h) + np.sum(layers[0].W * a) + layers[1].b
+
+
 PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] in "rmd" and name[1:].isdigit()]

@@ -59,3 +59,15 @@ def test_objects_moved_between_lists_in_forward_mode_and_to_second_order():
     # m12: moved by extend(reversed(...)) and append, one object twice, stepped in a loop
     g = astgrad.grad(P.m12)
     assert_close(astgrad.hessian(P.m12)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
+
+
+@pytest.mark.parametrize("f", [P.o01, P.o02], ids=["o01", "o02"])
+def test_objects_rebuilt_in_each_pass_of_an_outer_loop_to_second_order(f):
+    # each pass binds the columns (or the list) to new lists, and the derivative takes the
+    # old ones back off its stack: its write-back into them was refused when differentiated again
+    g = astgrad.grad(f)
+    assert_close(g(W.copy()), numerical_grad(f, (W.copy(),)))
+    assert_close(astgrad.hessian(f)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
+    if f is P.o01:
+        t = np.array([0.5, 1.0, -2.0])
+        assert_close(astgrad.hvp(f)(W.copy(), t), numerical_jvp(lambda x: g(x.copy()), (W.copy(),), (t,)), 1e-4, 1e-5)

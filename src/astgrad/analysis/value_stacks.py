@@ -142,3 +142,30 @@ def _bound_to_new_or_popped(body, name, stacks):
         if not (_is_new_object(stmt.value) or receiver in stacks and not call.args):
             return False
     return True
+
+
+def taken_back_list_or_dict(sharing, body, name):
+    """Whether each object ``name`` holds is a list or dict the code builds, where reverse
+    code also takes its earlier objects back off its own stack: ``name`` is bound only to
+    list and dict displays, to constants (the ``d = 0.0`` generated code starts from, which
+    raise rather than change when written into), and to values popped off stacks of its own
+    earlier values (``d = d_stack.pop()``, see the module's docstring). Writing an item of
+    such an object replaces the item and changes nothing another name holds, as writing
+    into a list built by ``[]`` does (``Sharing.is_list_or_dict_built_here``)."""
+    bindings = sharing._bindings(name)
+    if name in sharing.params or not any(isinstance(getattr(s, "value", None), (gast.List, gast.Dict))
+                                         for s in bindings):
+        return False
+    stacks = set()
+    for stmt in bindings:
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)) \
+                or anno.get(stmt, Key.AUGMENTED, False):
+            return False
+        if isinstance(stmt.value, (gast.List, gast.Dict, gast.Constant)):
+            continue
+        receiver, call = _receiver(stmt, ("pop",))
+        if receiver is None or call.args:
+            return False
+        stacks.add(receiver)
+    return not stacks or own_value_stacks(body, sharing.params, name, stacks) == stacks
+

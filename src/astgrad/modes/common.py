@@ -761,7 +761,8 @@ def _check_write(check, write):
     stmt, name, action, strict = write
     sharing, body = check.sharing, check.body
     checked = action != "pop from"     # a pop is not checked (as before), its aliases follow it
-    keeps_items = _replaces_items(sharing, name, action)
+    keeps_items = _replaces_items(sharing, name, action) or action == "assignment into an element of" \
+        and _taken_back_list_or_dict(sharing, body, name)
     holders = _holders_of_write(check.source, sharing, body, (stmt, name, action), check.helper, check.unread)
     if strict and checked and _written_outside(check.source, sharing, (stmt, name, action), keeps_items):
         _refuse_shared_write(check.source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
@@ -886,6 +887,13 @@ def _replaces_items(sharing, name, action):
     argument; nor does appending change any item."""
     return action == "append to" \
         or action == "assignment into an element of" and sharing.is_dict_built_here(name)
+
+
+def _taken_back_list_or_dict(sharing, body, name):
+    """Whether ``name`` holds only lists and dicts the code builds, some taken back off a
+    stack of its own earlier values (see value_stacks.py): a write replaces their items."""
+    from ..analysis.value_stacks import taken_back_list_or_dict
+    return taken_back_list_or_dict(sharing, body, name)
 
 
 def _writes_to_check(body, statements, params):
@@ -1122,7 +1130,8 @@ def _live_sharers(sharing, stmt, name, action, strict, code):
     from ..analysis.built_items import is_built_item
     # appending, or replacing a dict's item, changes no item read out before
     keeps_items = action == "append to" or (strict and (sharing.is_list_or_dict_built_here(name)
-                                                         or is_built_item(sharing, name)))
+                                                         or is_built_item(sharing, name)
+                                                         or _taken_back_list_or_dict(sharing, code[0], name)))
     shared = sharing.group(name, keeps_items=keeps_items)
     # a name still holding a constant nobody read since (generated code sets t = 0.0
     # before a loop and pushes that value in it) cannot see the write
