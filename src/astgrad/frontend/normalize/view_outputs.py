@@ -8,7 +8,8 @@ view's elements stored back through the view's expression::
 
 and likewise a ufunc's output given positionally (``numpy.add(a, b, y[:, 1])``), with
 ``where=`` (the copy holds the old values the mask keeps), and ``numpy.add.at(y[1:], i,
-v)`` (any ufunc's ``at``). NumPy writes those elements of ``y`` and no others, which the
+v)`` (any ufunc's ``at``; ``numpy.put``, ``numpy.place`` and ``numpy.putmask`` too,
+flat_writes.py). NumPy writes those elements of ``y`` and no others, which the
 store back ``y[0] = out`` does; the write into the fresh copy is the one the call lowering
 follows on a name (calls.py), and the store back is an element write followed as any other
 (views.py follows ``y[1:][0] = out`` and ``v[0] = out`` on a view ``v``; on an argument,
@@ -34,11 +35,14 @@ from ... import runtime
 from ...analysis.mutation import is_ufunc_at
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .flat_writes import is_flat_write
 
 
 # the functions making a new array, which an out= written as their call is
 _NEW_ARRAYS = (numpy.zeros_like, numpy.ones_like, numpy.full_like, numpy.empty_like, numpy.zeros, numpy.ones,
                numpy.full, numpy.empty)
+# the names of the calls whose first argument is the array they write into (numpy.add.at, numpy.put, ...)
+_FIRST_WRITTEN = frozenset({"at", "put", "place", "putmask"})
 
 
 def rewrite_view_outputs(normalizer, tree):
@@ -58,13 +62,19 @@ def rewrite_view_outputs(normalizer, tree):
 
 def may_write_into_views(nodes):
     """Whether ``nodes`` (of the source) hold a call with an ``out=`` that is not a name, a
-    subscript as an argument after the first, or ``.at(y[1:], ...)``: a cheap test before
-    the rewrite."""
+    subscript as an argument after the first, or ``.at(y[1:], ...)`` (``numpy.put(y[1:],
+    ...)``, ``place``, ``putmask``): a cheap test before the rewrite."""
     return any(type(node) is gast.Call and (
         any(kw.arg == "out" and type(kw.value) is not gast.Name for kw in node.keywords)
         or any(type(arg) is gast.Subscript for arg in node.args[1:])
-        or type(node.func) is gast.Attribute and node.func.attr == "at" and node.args
-        and type(node.args[0]) is gast.Subscript) for node in nodes)
+        or node.args and type(node.args[0]) is gast.Subscript and _called_name(node) in _FIRST_WRITTEN)
+        for node in nodes)
+
+
+def _called_name(call):
+    """The last name of what ``call`` calls (``at`` of ``numpy.add.at``), or None."""
+    func = call.func
+    return func.attr if type(func) is gast.Attribute else getattr(func, "id", None)
 
 
 def _rewritten(normalizer, stmt):
@@ -89,8 +99,9 @@ def _rewritten(normalizer, stmt):
         made = _fresh_name(normalizer, "out")
         _into(call, out, made)
         return [gast.copy_location(S.assign(made, out, getattr(stmt, "lineno", None)), stmt), stmt]
-    if not isinstance(out, gast.Subscript) or _root(out) is None or kind is not gast.Expr and is_ufunc_at(target):
-        return None             # (r = numpy.add.at(...): None, left to the call lowering)
+    if not isinstance(out, gast.Subscript) or _root(out) is None \
+            or kind is not gast.Expr and (is_ufunc_at(target) or is_flat_write(target)):
+        return None             # (r = numpy.add.at(...), r = numpy.put(...): None, left to the call lowering)
     return _through_copy(normalizer, stmt, call, out)
 
 
@@ -103,6 +114,7 @@ def _through_copy(normalizer, stmt, call, view):
     taken = gast.Call(func=gast.Attribute(value=S.copy(view), attr="copy", ctx=gast.Load()), args=[], keywords=[])
     stored = gast.Subscript(value=S.copy(view.value), slice=S.copy(view.slice), ctx=gast.Store())
     _into(call, view, copy)
+    normalizer.view_copies = {**getattr(normalizer, "view_copies", {}), copy: _root(view)}     # (flat_writes.py)
     out = [S.expr_stmt(check, line), S.assign(copy, taken, line), S.expr_stmt(call, line),
            S.assign(stored, S.name(copy), line)]
     if not isinstance(stmt, gast.Expr):
@@ -125,7 +137,7 @@ def _output(call, target):
     first argument, a ufunc's one output (``out=`` or positional), or the ``out=`` of
     another NumPy function (``numpy.sum(a, axis=0, out=y[0])``; not ``numpy.dot``, which
     asks for a contiguous ``out``); else None."""
-    if is_ufunc_at(target):
+    if is_ufunc_at(target) or is_flat_write(target):
         return call.args[0] if call.args else None
     if isinstance(target, numpy.ufunc):
         outs = [kw.value for kw in call.keywords if kw.arg == "out"] or call.args[target.nin:]
