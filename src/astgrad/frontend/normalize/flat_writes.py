@@ -74,7 +74,7 @@ class FlatWriteLowering:
         target = anno.get(call, Key.TARGET)
         if is_flat_write(target):
             kind, names = _FUNCTIONS[target]
-            arguments = self._bound_arguments(kind, names, call, written)
+            arguments = self._flat_write_arguments(kind, names, call, written)
             self._refuse_unnamed(written.args[0] if written.args else None, f"numpy.{kind} into", written)
             array, method = arguments.pop(names[0]), None
         elif anno.get(call, Key.METHOD) == "put" and isinstance(call.func, gast.Attribute) \
@@ -101,7 +101,7 @@ class FlatWriteLowering:
         picked = self.fresh_assign(self.runtime_call(numpy.take, [values, S.name(sources)]), "picked")   # a copy
         return self._element_write(array.id, None, S.name(chosen), S.name(picked), written)
 
-    def _bound_arguments(self, kind, names, call, written):
+    def _flat_write_arguments(self, kind, names, call, written):
         """``{parameter: value}`` of the call of ``numpy.<kind>``; refused where NumPy
         would not take them."""
         arguments = dict(zip(names, call.args))
