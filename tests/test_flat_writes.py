@@ -28,6 +28,7 @@ def flat_writes(x, w):
     np.put(z, [1, 2], z[0:2])                       # values sharing z's memory: NumPy reads them first
     np.putmask(y, y > 0.5, x[1::2])                 # by flat position: x[1] at even, x[3] at odd ones
     np.put(x, [1, 3], [w * x[2]])                   # the argument: one value cycled
+    np.put(x[2:], [-1], x[0] * x[1])                 # a view of the argument: x[3]
     np.put(y[1:], [2], x[0] - w)                    # a view: y[1, 2]
     return np.sum(y * y * x[1]) + np.sum(z * z * w) + np.sum(x * x)
 
