@@ -89,9 +89,9 @@ class FlatWriteLowering:
         mode = arguments.get("mode", S.const("raise"))
         self._check_array_method(array.id, method, written)     # (y.put matched by name) before put_marks reads y
         if kind == "place":         # the array itself, where view_outputs.py wrote into a copy of its view
-            written_into = getattr(self, "view_copies", {}).get(array.id, array.id)
+            written_into = getattr(self, "view_copies", {}).get(array.id, S.name(array.id))
             self.emit(S.expr_stmt(self.runtime_call(runtime.check_place_values, [
-                values, S.name(written_into), S.const(self.source.place(written))])))
+                values, S.copy(written_into), S.const(self.source.place(written))])))
         marks = self.fresh_assign(self.runtime_call(runtime.put_marks, [
             S.const(kind), S.name(array.id), where, values, mode]), "marks")
         chosen = self.fresh_assign(gast.Compare(left=S.name(marks), ops=[gast.GtE()], comparators=[S.const(0)]),

@@ -110,11 +110,11 @@ def _through_copy(normalizer, stmt, call, view):
     line = getattr(stmt, "lineno", None)
     copy = _fresh_name(normalizer, "out")
     check = normalizer.runtime_call(runtime.writes_through, [
-        S.copy(view), S.name(_root(view)), S.const(normalizer.source.place(stmt))])
+        S.copy(view), S.copy(_root(view)), S.const(normalizer.source.place(stmt))])
     taken = gast.Call(func=gast.Attribute(value=S.copy(view), attr="copy", ctx=gast.Load()), args=[], keywords=[])
     stored = gast.Subscript(value=S.copy(view.value), slice=S.copy(view.slice), ctx=gast.Store())
     _into(call, view, copy)
-    normalizer.view_copies = {**getattr(normalizer, "view_copies", {}), copy: _root(view)}     # (flat_writes.py)
+    normalizer.view_copies = {**getattr(normalizer, "view_copies", {}), copy: _root(view)}      # (flat_writes.py)
     out = [S.expr_stmt(check, line), S.assign(copy, taken, line), S.expr_stmt(call, line),
            S.assign(stored, S.name(copy), line)]
     if not isinstance(stmt, gast.Expr):
@@ -136,12 +136,13 @@ def _output(call, target):
     """What ``call`` writes into, where it is one of the calls above: a ufunc's ``at``'s
     first argument, a ufunc's one output (``out=`` or positional), or the ``out=`` of
     another NumPy function (``numpy.sum(a, axis=0, out=y[0])``; not ``numpy.dot``, which
-    asks for a contiguous ``out``); else None."""
+    asks for a contiguous ``out``) or method (``m.sum(axis=0, out=y[0])``); else None."""
     if is_ufunc_at(target) or is_flat_write(target):
         return call.args[0] if call.args else None
     if isinstance(target, numpy.ufunc):
         outs = [kw.value for kw in call.keywords if kw.arg == "out"] or call.args[target.nin:]
-    elif (getattr(target, "__module__", None) or "").startswith("numpy") and target is not numpy.dot:
+    elif (getattr(target, "__module__", None) or "").startswith("numpy") and target is not numpy.dot \
+            or target is None and _method_of_a_name(call):
         outs = [kw.value for kw in call.keywords if kw.arg == "out"]
     else:
         return None
@@ -151,14 +152,24 @@ def _output(call, target):
     return None if isinstance(out, (gast.Tuple, gast.Starred)) else out
 
 
+def _method_of_a_name(call):
+    """Whether ``call`` is a method called on a name (``m.sum(axis=0, out=y[0])``), which
+    the call lowering takes for NumPy's after a check when the code runs (calls.py)."""
+    return isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
+        and call.func.attr != "dot"
+
+
 def _root(view):
-    """The name a chain of subscripts (``y[1:][0]``) indexes, where no index calls anything."""
+    """What a chain of subscripts (``y[1:][0]``) indexes, where no index calls anything:
+    a name, or an attribute of one (``p.W`` of ``p.W[0]``, an object the function built,
+    whose item write item_appends.py follows); else None."""
     node = view
     while isinstance(node, gast.Subscript):
         if S.call_nodes(node.slice):
             return None
         node = node.value
-    return node.id if isinstance(node, gast.Name) else None
+    owner = node.value if isinstance(node, gast.Attribute) else node
+    return node if isinstance(owner, gast.Name) else None
 
 
 def _into(call, view, copy):
