@@ -36,6 +36,7 @@ from ...analysis.mutation import is_ufunc_at
 from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .flat_writes import is_flat_write
+from .scopes import parameters
 
 
 # the functions making a new array, which an out= written as their call is
@@ -99,7 +100,7 @@ def _rewritten(normalizer, stmt):
         made = _fresh_name(normalizer, "out")
         _into(call, out, made)
         return [gast.copy_location(S.assign(made, out, getattr(stmt, "lineno", None)), stmt), stmt]
-    if not isinstance(out, gast.Subscript) or _root(out) is None \
+    if not isinstance(out, gast.Subscript) or not _followed_root(normalizer, _root(out)) \
             or kind is not gast.Expr and (is_ufunc_at(target) or is_flat_write(target)):
         return None             # (r = numpy.add.at(...), r = numpy.put(...): None, left to the call lowering)
     return _through_copy(normalizer, stmt, call, out)
@@ -170,6 +171,16 @@ def _root(view):
         node = node.value
     owner = node.value if isinstance(node, gast.Attribute) else node
     return node if isinstance(owner, gast.Name) else None
+
+
+def _followed_root(normalizer, root):
+    """Whether the write into ``root`` (``_root``) is followed: a name, or an attribute of
+    a local name that is no parameter (an object made here: an argument's or a global's
+    is left to the refusal of an out that is not a name)."""
+    if root is None or isinstance(root, gast.Name):
+        return root is not None
+    owner = root.value.id
+    return owner in normalizer.locals and owner not in parameters(normalizer.source.tree)
 
 
 def _into(call, view, copy):
