@@ -58,7 +58,8 @@ def new_outputs(x, w):
     r = m.max(axis=1, out=z[0, :2])                     # a method's out= a view; r: the view z[0, :2]
     layer = _Layer(w)
     np.multiply(x[1:], x[:3], out=layer.W[0])           # an attribute's array, of an object made here
-    return np.sum(q * q) + np.sum(z * z) + np.sum(p) + np.sum(r * x[0]) + np.sum(layer.W * layer.W)
+    s = 2.0 * np.sum(-np.multiply(x[:3], w, out=z[1]) ** 2)       # inside an expression: z[1] written first
+    return np.sum(q * q) + np.sum(z * z) + np.sum(p) + np.sum(r * x[0]) + np.sum(layer.W * layer.W) + s
 
 
 def second_order(x, w):
@@ -66,9 +67,10 @@ def second_order(x, w):
     np.multiply(x[:3], w, out=y[0])
     m = np.outer(x[:2], x[2:])
     m.sum(axis=0, out=y[0, 1:])                         # a method's out= a view
+    v = w * np.add(x[1:], x[:3], out=y[1])              # inside an expression
     np.multiply.at(y[1:][0], [0, 0, 2], x[1:] * w)
     np.maximum.at(x, [1, 1], [w * x[0], x[2] - 2.0 * w])
-    return np.sum(y * y * x[0]) + np.sum(x * x * w)
+    return np.sum(y * y * x[0]) + np.sum(x * x * w) + np.sum(v * v)
 
 
 PROGRAMS = [(out_into_views, X23), (at_methods, X4), (new_outputs, X4)]
@@ -139,3 +141,13 @@ def test_a_method_of_yours_named_sort_is_called_as_yours():
     low = [np.sum(np.sort(c.v)[:2]) for c in [cell] + cells]
     w = 1.3
     assert_close(astgrad.grad(sorted_cells)(w, cell, cells), low[0] + 2.0 * w * (low[1] + low[2]), 1e-12, 1e-12)
+
+
+def read_before_the_write_inside_it(x, w):
+    y = np.zeros((2, 3))
+    return np.sum(y[0, 0] * np.add(x[:3], w, out=y[0]))     # y[0, 0] read before the call writes it
+
+
+def test_a_view_output_inside_an_expression_that_reads_first_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_view_outputs\.py:\d+: .*an out that is not a name"):
+        astgrad.grad(read_before_the_write_inside_it)(X4.copy(), 1.3)

@@ -20,7 +20,9 @@ A fancy index makes a copy, into which NumPy's write would go unseen; ``writes_t
 refuses it when the code runs (an element of a 1-D array, a number, makes the call raise
 NumPy's TypeError). The call is rewritten where it is a statement of its own, the value
 of an assignment to a name (``r = numpy.add(a, b, out=y[0])`` binds ``r`` to the view,
-read again after the write) or returned; an index that calls something (read twice here)
+read again after the write) or returned, or inside such a statement's value where Python
+evaluates nothing before the call that could see the write (``z = 2 * numpy.add(a, b,
+out=y[0])``: the call is taken out first, ``_hoisted``); an index that calls something (read twice here)
 is left to the refusal of an out that is not a name. So is another NumPy function's
 ``out=`` (``numpy.sum(a, axis=0, out=y[0])``) but ``numpy.dot``'s, which must be contiguous.
 
@@ -87,11 +89,11 @@ def _rewritten(normalizer, stmt):
     else:
         return None
     if type(call) is not gast.Call:
-        return None
+        return _hoisted(normalizer, stmt)
     target = normalizer.resolve_call(call)
     out = _output(call, target)
     if out is None:
-        return None
+        return _hoisted(normalizer, stmt)
     if isinstance(out, gast.Constant) and out.value is None:       # out=None: no output given
         call.keywords = [kw for kw in call.keywords if kw.arg != "out"]
         return [stmt]
@@ -104,6 +106,64 @@ def _rewritten(normalizer, stmt):
             or kind is not gast.Expr and (is_ufunc_at(target) or is_flat_write(target)):
         return None             # (r = numpy.add.at(...), r = numpy.put(...): None, left to the call lowering)
     return _through_copy(normalizer, stmt, call, out)
+
+
+# what Python reads lazily: a name gives its object, whose elements are read where an
+# operation runs, after the call it is an operand of (operators and contexts hold nothing)
+_LAZY = (gast.Constant, gast.Name, gast.expr_context, gast.operator, gast.unaryop, gast.keyword)
+
+
+def _hoisted(normalizer, stmt):
+    """``stmt`` (``z = 2 * numpy.add(a, b, out=y[0])``) with a call writing into a view
+    inside its value taken out first (``t = numpy.add(a, b, out=y[0])``, rewritten as
+    above, then ``z = 2 * t``), where Python evaluates nothing before that call that could
+    see the write: every other part of the statement a constant or a name, the call
+    inside operators and calls of named functions only; else None."""
+    path = _path_to_view_output(normalizer, stmt.value)
+    if path is None:
+        return None
+    call, parent = path[-1], path[-2]
+    inside = {id(node) for node in gast.walk(call)} | {id(node) for node in path} \
+        | {id(node) for ancestor in path[:-1] if type(ancestor) is gast.Call for node in gast.walk(ancestor.func)}
+    if any(id(node) not in inside and not isinstance(node, _LAZY) for node in gast.walk(stmt.value)):
+        return None
+    name = _fresh_name(normalizer, "t")
+    hoisted = gast.copy_location(S.assign(name, call, getattr(stmt, "lineno", None)), stmt)
+    _replace_child(parent, call, S.name(name))
+    return (_rewritten(normalizer, hoisted) or [hoisted]) + (_rewritten(normalizer, stmt) or [stmt])
+
+
+def _path_to_view_output(normalizer, node, path=()):
+    """The nodes from ``node`` down to the first call below it writing into a view
+    (``out=y[0]``), through operators and the arguments of calls of named functions."""
+    path = path + (node,)
+    if type(node) is gast.Call and len(path) > 1:
+        target = normalizer.resolve_call(node)
+        out = _output(node, target)
+        if isinstance(out, gast.Subscript) and _followed_root(normalizer, _root(out)) \
+                and not (is_ufunc_at(target) or is_flat_write(target)):
+            return path
+    if type(node) is gast.BinOp:
+        children = [node.left, node.right]
+    elif type(node) is gast.UnaryOp:
+        children = [node.operand]
+    elif type(node) is gast.Call and S.dotted_path(node.func) is not None:
+        children = node.args + node.keywords
+    elif type(node) is gast.keyword:
+        children = [node.value]
+    else:
+        return None
+    return next((found for child in children
+                 for found in [_path_to_view_output(normalizer, child, path)] if found is not None), None)
+
+
+def _replace_child(parent, child, new):
+    """``new`` in ``parent`` where ``child`` was."""
+    for field, value in gast.iter_fields(parent):
+        if value is child:
+            setattr(parent, field, new)
+        elif isinstance(value, list) and any(item is child for item in value):
+            setattr(parent, field, [new if item is child else item for item in value])
 
 
 def _through_copy(normalizer, stmt, call, view):
