@@ -16,7 +16,7 @@ def changes_everything(x, y, xs, z):
     y[0] = x
     xs.append(x)
     z += x
-    np.putmask(x, y > 0, y)     # (np.copyto(x, y) is the element write x[...] = y: array_writes.py)
+    np.random.shuffle(x)     # (np.copyto, np.putmask are element writes: array_writes.py, flat_writes.py)
     if x[0] > 0:
         for i in range(2):
             np.multiply(x, 2.0, out=y)

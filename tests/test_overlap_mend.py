@@ -141,12 +141,24 @@ def copyto_a_view(x):
     return np.sum(y * W[0])
 
 
+def put_positions(x):
+    y = x * 1.0
+    np.put(y, [0, 4], y[2][:2] * 3.0)       # a new value, read before the write
+    return np.sum(y * W)
+
+
+def place_under_a_mask(x):
+    y = x * 1.0
+    np.place(y, y > 0.0, y[0, 0] * 2.0)     # the same
+    return np.sum(y * W)
+
+
 CHECKED = [(row_at_a_name_under_a_mask, "mask"), (row_at_a_name_at_positions, "mixed"),
            (row_bound_in_a_loop, "mixed"), (view_a_helper_returns, "mask"),
            (view_written_with_its_base, "mask"), (read_back_out_of_a_dict, "mask"), (popped_off_a_list, "mask"),
            (item_of_a_loop, "mask")]
 FOLLOWED = [row_copied_under_a_mask, memo_table, view_in_a_loop_written_after, ellipsis_view_written,
-            ufunc_out_is_its_operand, copyto_a_view]
+            ufunc_out_is_its_operand, copyto_a_view, put_positions, place_under_a_mask]
 X = np.random.default_rng(7).standard_normal((3, 3))
 
 
@@ -224,18 +236,6 @@ def fill_a_row(x):
     return np.sum(y * W)
 
 
-def put_positions(x):
-    y = x * 1.0
-    np.put(y, [0, 4], y[2][:2] * 3.0)       # refused
-    return np.sum(y * W)
-
-
-def place_under_a_mask(x):
-    y = x * 1.0
-    np.place(y, y > 0.0, y[0, 0] * 2.0)     # refused
-    return np.sum(y * W)
-
-
 def resized(x):
     y = x[0] * 1.0
     y.resize(5, refcheck=False)     # refused
@@ -243,7 +243,7 @@ def resized(x):
 
 
 REFUSED = [alias_bound_in_a_branch, asarray_alias, view_method_alias, ufunc_out_is_a_row,
-           fill_a_row, put_positions, place_under_a_mask, resized]
+           fill_a_row, resized]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)

@@ -1004,3 +1004,19 @@ def test_check_receiver_class_stops_a_method_of_the_users_own_class_only():
                              (Box(), "missing")):
         assert rt.check_receiver_class(receiver, method, "f.py:3") is None
     assert registry.is_non_differentiable(rt.check_receiver_class)
+
+
+def test_put_marks_says_where_numpy_put_place_and_putmask_take_each_value_from():
+    y = np.zeros((2, 3))
+    # repeated indices: the last write wins; values cycled over the indices
+    assert rt.put_marks("put", y, [0, 5, -1, 0], [1.0, 2.0, 3.0]).tolist() == [[0, -1, -1], [-1, -1, 2]]
+    assert rt.put_marks("put", y, [7, -8], [1.0, 2.0], "wrap").ravel().tolist() == [-1, 0, -1, -1, 1, -1]
+    assert rt.put_marks("put", y, [-3, 9], [1.0, 2.0], "clip").ravel().tolist() == [0, -1, -1, -1, -1, 1]
+    assert rt.put_marks("place", y, y == 0, np.ones((2, 1))).ravel().tolist() == [0, 1, 0, 1, 0, 1]
+    mask = np.arange(6).reshape(2, 3) % 2 == 1          # putmask cycles by flat position
+    assert rt.put_marks("putmask", y, mask, [1.0, 2.0, 3.0, 4.0]).ravel().tolist() == [-1, 1, -1, 3, -1, 1]
+    with pytest.raises(IndexError, match="out of bounds"):
+        rt.put_marks("put", y, [6], [1.0])
+    with pytest.raises(TypeError, match="must be numpy.ndarray"):
+        rt.put_marks("put", [0.0, 1.0], [0], [1.0])
+    assert registry.is_non_differentiable(rt.put_marks)

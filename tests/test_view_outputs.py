@@ -3,7 +3,9 @@ view (``out=y[0]``, ``out=x[:, 1]`` of an argument, a view of a view ``y[1:][0]`
 of a view ``v``, positionally, with ``where=``, its value used), ``out=`` a new array
 (``numpy.zeros_like(x)``) with ``where=``, ``out=None``, a reduction's ``out=`` a view, and
 ``numpy.multiply.at``, ``maximum.at``, ``minimum.at``, ``divide.at``, ``subtract.at`` with
-repeated indices, on views and on an argument. Each program is checked in ``grad`` and
+repeated indices, on views and on an argument; a method's ``out=`` a view (``m.sum(axis=0,
+out=y[0])``) and ``out=`` an item of an attribute's array (``out=p.W[0]``, ``p`` an object
+the function made). Each program is checked in ``grad`` and
 ``jvp`` (its value against what NumPy itself computes, repeated indices taken one at a
 time), one of them in ``hessian`` too, against central finite differences in float64, and every call must
 leave the caller's arrays as they were, while ``f(x)`` changes them as NumPy does. Also: a
@@ -41,21 +43,34 @@ def at_methods(x, w):
     return np.sum(y * y * x[0]) + np.sum(x * x * w)
 
 
+class _Layer:
+    def __init__(self, w):
+        self.W = np.full((2, 3), w)
+
+
 def new_outputs(x, w):
     b = x - 0.45
     q = np.divide(x * w, b, out=np.zeros_like(x), where=np.abs(b) > 0.3)
     z = np.zeros((2, 3))
     np.sum(x[:, None] * w * np.ones((4, 3)), axis=0, out=z[1])     # a reduction into a row
     p = np.multiply(x, q, out=None)
-    return np.sum(q * q) + np.sum(z * z) + np.sum(p)
+    m = np.outer(x[:2], x[1:]) * w
+    r = m.max(axis=1, out=z[0, :2])                     # a method's out= a view; r: the view z[0, :2]
+    layer = _Layer(w)
+    np.multiply(x[1:], x[:3], out=layer.W[0])           # an attribute's array, of an object made here
+    s = 2.0 * np.sum(-np.multiply(x[:3], w, out=z[1]) ** 2)       # inside an expression: z[1] written first
+    return np.sum(q * q) + np.sum(z * z) + np.sum(p) + np.sum(r * x[0]) + np.sum(layer.W * layer.W) + s
 
 
 def second_order(x, w):
     y = np.full((2, 3), 0.1)
     np.multiply(x[:3], w, out=y[0])
+    m = np.outer(x[:2], x[2:])
+    m.sum(axis=0, out=y[0, 1:])                         # a method's out= a view
+    v = w * np.add(x[1:], x[:3], out=y[1])              # inside an expression
     np.multiply.at(y[1:][0], [0, 0, 2], x[1:] * w)
     np.maximum.at(x, [1, 1], [w * x[0], x[2] - 2.0 * w])
-    return np.sum(y * y * x[0]) + np.sum(x * x * w)
+    return np.sum(y * y * x[0]) + np.sum(x * x * w) + np.sum(v * v)
 
 
 PROGRAMS = [(out_into_views, X23), (at_methods, X4), (new_outputs, X4)]
@@ -126,3 +141,13 @@ def test_a_method_of_yours_named_sort_is_called_as_yours():
     low = [np.sum(np.sort(c.v)[:2]) for c in [cell] + cells]
     w = 1.3
     assert_close(astgrad.grad(sorted_cells)(w, cell, cells), low[0] + 2.0 * w * (low[1] + low[2]), 1e-12, 1e-12)
+
+
+def read_before_the_write_inside_it(x, w):
+    y = np.zeros((2, 3))
+    return np.sum(y[0, 0] * np.add(x[:3], w, out=y[0]))     # y[0, 0] read before the call writes it
+
+
+def test_a_view_output_inside_an_expression_that_reads_first_is_refused():
+    with pytest.raises(astgrad.TransformError, match=r"test_view_outputs\.py:\d+: .*an out that is not a name"):
+        astgrad.grad(read_before_the_write_inside_it)(X4.copy(), 1.3)

@@ -4536,6 +4536,38 @@ def along_axis_index(indices, arr, axis):
     return _along_axis_index(numpy.shape(arr), indices, axis)
 
 
+_FLAT_WRITERS = {"put": numpy.put, "place": numpy.place, "putmask": numpy.putmask}
+
+
+def put_marks(kind, y, where, values, mode="raise"):
+    """For ``numpy.put(y, where, values, mode)`` (``kind`` "put"; "place" and "putmask"
+    for ``numpy.place(y, where, values)`` and ``numpy.putmask``): an int array shaped like
+    ``y`` holding, at each element the call writes, the flat position in ``values`` of
+    the value written there (-1 elsewhere). NumPy's own function makes it, writing those
+    positions into an int array, so its cycling of ``values``, its modes, its last write
+    winning among repeated indices and its errors are NumPy's. ``y`` is read for its shape
+    only; one that is not an array gets the TypeError NumPy raises for a list."""
+    write = _FLAT_WRITERS[kind]
+    if not isinstance(y, numpy.ndarray):
+        raise TypeError(f"numpy.{kind}: argument 1 must be numpy.ndarray, not {type(y)}")
+    marks = numpy.full(y.shape, -1, dtype=numpy.intp)
+    sources = numpy.arange(numpy.size(values), dtype=numpy.intp)
+    write(marks, where, sources, **({"mode": mode} if kind == "put" else {}))
+    return marks
+
+
+def check_place_values(values, array, where):
+    """Stop where ``numpy.place(array, mask, values)`` (or into a view of ``array``) is
+    given values sharing ``array``'s memory: NumPy places them element by element,
+    reading values it has already replaced, while the derivative reads them first."""
+    if isinstance(values, numpy.ndarray) and isinstance(array, numpy.ndarray) \
+            and numpy.may_share_memory(values, array):
+        raise ValueError(
+            f"astgrad: {where}: numpy.place is given values that share the memory of the array it writes "
+            "into; NumPy places them one by one, reading values it has already replaced, which astgrad does "
+            "not follow. Pass a copy (vals.copy())")
+
+
 def accumulate_sources(y, axis=0):
     """For ``y = numpy.maximum.accumulate(a, axis)`` (or minimum): the index along axis of
     the item of a each item of y is. NumPy keeps the running value where a ties it, so the

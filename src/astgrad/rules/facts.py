@@ -73,13 +73,13 @@ declare(numpy.nan_to_num, result=COPIES, mutates=0)
 declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_index, runtime.saved_item,
         runtime.list_to_tuple, runtime.like_sequence, runtime.polygamma, runtime.bessel_i, runtime.copy_argument, runtime.deep_copy,
         runtime.concat, runtime.extended, runtime.repeat, runtime.writes_through, runtime.shows_write, runtime.item_update, runtime.outside_update, runtime.rebound_item, runtime.items_unshared_by_copy, runtime.slice_write_keeps_length, runtime.write_reads_value_first, runtime.item_of_copy_apart, runtime.items_apart, runtime.written_items_apart,
-        runtime.written_copy, runtime.at_positions, runtime.at_places,
+        runtime.written_copy, runtime.at_positions, runtime.at_places, runtime.put_marks,
         runtime.arguments_apart, runtime.sorted_positions,
         runtime.pop_position, runtime.deleted_position, runtime.has_key, runtime.check_mapping,
         runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
         runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class, result=FRESH)   # a match's tests: bools
 declare(runtime.zeros_like, runtime.shape_of, runtime.check_array_method, runtime.check_container_method,
-        runtime.check_copy_cast,
+        runtime.check_copy_cast, runtime.check_place_values,
         runtime.check_receiver_class,
         runtime.check_plain_argument, runtime.check_jvp_tangent,
         shape_only=True)

@@ -1318,7 +1318,8 @@ def choose_parts_(y, h, a, g, mode="raise"):
     d[y] = runtime.choose_parts(d[h], a, g, mode)
 
 
-non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index)
+non_differentiable(runtime.rollaxis_axes, runtime.along_axis_index, runtime.put_marks,
+                   runtime.check_place_values)
 non_differentiable(runtime.diagonal_index)
 non_differentiable(runtime.along_axis_rows, runtime.along_axis_layout, runtime.first_dtype,
                    runtime.fitted_shape, runtime.vectorized_dtype)   # shapes and dtypes of numpy_maps.py

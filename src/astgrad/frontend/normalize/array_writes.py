@@ -21,6 +21,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from .flat_writes import flat_written
 from .scopes import parameters
 
 # ndarray.sort's options that only choose the algorithm or the axis (order= sorts records)
@@ -36,9 +37,10 @@ def written_array(call, resolve_call):
     destination = _copyto_destination(call)
     if isinstance(destination, gast.Name) and resolve_call(call) is numpy.copyto:
         return destination.id
-    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
-        return func.value.id if _sort_form(call) or _fill_value(call) is not None else None
-    return None
+    if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+            and (_sort_form(call) or _fill_value(call) is not None):
+        return func.value.id
+    return flat_written(call, resolve_call)        # numpy.put(y, ...), y.put(...), numpy.place, numpy.putmask
 
 
 def _copyto_destination(call):
@@ -152,12 +154,20 @@ class ArrayWriteLowering:
     def _whole_write(self, owner, method, value, written):
         """``check_array_method(owner, method, where)`` (for a method) and ``owner[...] =
         value`` as statements. True."""
+        return self._element_write(owner, method, gast.Constant(value=Ellipsis, kind=None), value, written)
+
+    def _element_write(self, owner, method, index, value, written):
+        """``check_array_method(owner, method, where)`` (for a method) and ``owner[index] =
+        value`` as statements (flat_writes.py too). True."""
+        self._check_array_method(owner, method, written)
+        write = S.assign(gast.Subscript(value=S.name(owner), slice=index, ctx=gast.Store()), value)
+        self.statement(gast.copy_location(write, written))
+        return True
+
+    def _check_array_method(self, owner, method, written):
+        """``check_array_method(owner, method, where)`` as a statement, for a method."""
         if method is not None:
             where = S.const(f"{self.source.filename}:{self.source.file_line(written)}")
             check = gast.Call(func=S.name(self.bind(runtime.check_array_method)),
                               args=[S.name(owner), S.const(method), where], keywords=[])
             self.statement(gast.copy_location(S.expr_stmt(check), written))
-        whole = gast.Constant(value=Ellipsis, kind=None)
-        write = S.assign(gast.Subscript(value=S.name(owner), slice=whole, ctx=gast.Store()), value)
-        self.statement(gast.copy_location(write, written))
-        return True

@@ -141,8 +141,10 @@ class CallLowering:
         replaced = self.nan_to_num_in_place(call, node)       # array_writes.py
         if replaced is not None:
             return replaced
-        if anno.get(call, Key.METHOD) == "sort" and self.list_sort(call) or self.array_write(call, node):
-            return S.const(None)    # r = xs.sort(), y.fill(v), numpy.copyto(y, x): list_sort.py, array_writes.py
+        if anno.get(call, Key.METHOD) == "sort" and self.list_sort(call) or self.array_write(call, node) \
+                or self.flat_write(call, node):
+            return S.const(None)    # r = xs.sort(), y.fill(v), numpy.copyto(y, x), numpy.put(y, i, v): list_sort.py,
+            #                         array_writes.py, flat_writes.py
         return call
 
     # -- calls that write into an argument --------------------------------------------

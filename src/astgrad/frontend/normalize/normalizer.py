@@ -31,6 +31,7 @@ from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
 from .held_generators import HeldGeneratorLowering
 from .array_writes import ArrayWriteLowering
+from .flat_writes import FlatWriteLowering
 from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
@@ -85,7 +86,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
                  SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
                  BuiltObjectLowering, ListSortLowering, ArrayWriteLowering, FunctionLoopLowering, ItemAppendLowering,
-                 KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
+                 FlatWriteLowering, KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
                  ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
                  UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
