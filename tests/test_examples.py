@@ -64,6 +64,7 @@ EXPECTED = {
             "vectorize: gradient", "vectorize: Hessian", "sgd helper: d loss / d lr",
             "layer stack: d loss / d lr", "layer stack: second derivative")] + [
         "sgd helper: d loss / d lr = ", "def grad_share_loss(", "grad_softplus_shares("],
+    "tape_truncated_bptt.py": ["h is a leaf after detach_(): True", "w.grad matches finite differences: True"],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
                          "iterator and builder match finite differences: True True True",
                          "learning-rate gradient matches finite differences: True"],
