@@ -1,8 +1,10 @@
 """NumPy code as it is usually written, differentiated as written: a grid from
 ``np.meshgrid``, a block matrix from ``np.block``, a write through a reshaped view
 before the array's name is bound again, layer objects changed by their methods in a
-loop (over a model's list, a dict of layers, ``enumerate`` and ``zip``), and Python
-lists handed to ``jvp`` and ``hessian``. Each derivative is checked against central
+loop (over a model's list, a dict of layers, ``enumerate`` and ``zip``), a layer list
+re-ordered for a second pass (``again = layers[:2]``, ``again.append(layers[0])``: the
+same objects, as Python's lists hold them), objects of your class whose method is named
+``pop`` like a list's, and Python lists handed to ``jvp`` and ``hessian``. Each derivative is checked against central
 finite differences. Run from the repository root:  python examples/grids_views_and_layers.py
 """
 
@@ -64,6 +66,50 @@ def weighted_output(w, layers, weights):
     for each, c in zip(layers, weights):
         total = total + c * each.gain
     return total
+
+
+class Dense:
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, h):
+        return np.tanh(h @ self.W)
+
+    def shrink(self, lr):
+        self.W = self.W - lr * self.W ** 3
+
+
+def second_pass(lr, A, B, C, x):
+    """Three layers run once; the first two, then the first again, shrunk and run a second
+    time: ``again`` holds the very objects ``layers`` holds, so the first layer is shrunk
+    twice and ``layers[0].W`` reads what the second pass left."""
+    layers = [Dense(A), Dense(B), Dense(C)]
+    for layer in layers:
+        x = layer(x)
+    again = layers[:2]
+    again.append(layers[0])
+    for layer in again:
+        layer.shrink(lr)
+    for layer in again:
+        x = layer(x)
+    return np.sum(x ** 2) + np.sum(layers[0].W ** 2)
+
+
+class Tank:
+    def __init__(self, level):
+        self.level = level
+
+    def pop(self, rate):
+        """Release a share of the level (a method of ours, named like a list's)."""
+        self.released = self.level * rate
+        return self.released
+
+
+def drained(rate, tanks):
+    total = 0.0
+    for tank in tanks:
+        total = total + tank.pop(rate) ** 2
+    return total + tanks[0].released
 
 
 def rational(v):
@@ -145,6 +191,21 @@ def layers():
     report("enumerate and zip over layers: forward mode", slope, by_w)
 
 
+def moved_layers_and_pops():
+    rng = np.random.default_rng(1)
+    A, B, C = (0.5 * rng.standard_normal((3, 3)) for _ in range(3))
+    x = rng.standard_normal((2, 3))
+    by_lr = numerical_grad(lambda lr: second_pass(lr, A, B, C, x), 0.1)
+    report("a layer list re-ordered for a second pass: gradient", astgrad.grad(second_pass)(0.1, A, B, C, x), by_lr)
+    report("a layer list re-ordered for a second pass: second derivative", astgrad.hessian(second_pass)(0.1, A, B, C, x),
+           numerical_grad(lambda lr: astgrad.grad(second_pass)(lr, A, B, C, x), 0.1))
+
+    tanks = [Tank(2.0), Tank(0.5)]
+    report("a method of ours named pop: gradient", astgrad.grad(drained)(0.3, tanks),
+           numerical_grad(lambda rate: drained(rate, [Tank(2.0), Tank(0.5)]), 0.3))
+    print(f"the caller's tanks unchanged by the gradient: {not any(hasattr(tank, 'released') for tank in tanks)}")
+
+
 def python_lists():
     v, dv = [1.0, 2.0, 0.5], [0.3, -1.0, 2.0]
     _, slope = astgrad.jvp(rational, (v,), (dv,))
@@ -157,6 +218,7 @@ def main():
     grids_and_blocks()
     views()
     layers()
+    moved_layers_and_pops()
     python_lists()
 
 

@@ -10,6 +10,9 @@ differentiated as written:
   can be differentiated with respect to the learning rate;
 - a stack of layers as long as the list of weights the caller hands over, built by a
   comprehension, each changed by its own method (``layer.step(lr)`` storing ``self.W``).
+- a helper appending each loss to its default list, ``def logged(loss, history=[])``,
+  which Python makes once and keeps from call to call: a log that each gradient call
+  appends to once, as calling the function does.
 
 Each derivative is checked against central finite differences.
 Run from the repository root:  python examples/rows_elements_and_optimizer_steps.py
@@ -101,6 +104,17 @@ def stack_loss(lr, Ws, x):
     return np.sum(h ** 2)
 
 
+# -- a helper logging to its default list ----------------------------------------------
+
+def logged(loss, history=[]):       # noqa: B006 - a default list, made once: the log Python keeps
+    history.append(loss)
+    return loss
+
+
+def fit_loss(w, X, y):
+    return logged(np.mean((np.tanh(X @ w) - y) ** 2)) + 0.01 * np.sum(w ** 2)
+
+
 def central_difference(f, x, h=1e-6):
     x = np.asarray(x, dtype=float)
     out = np.zeros_like(x)
@@ -143,6 +157,20 @@ def main():
     second = central_difference(lambda lr: astgrad.grad(stack_loss)(lr, Ws, x), 0.1)
     print("layer stack: second derivative matches finite differences:",
           np.isclose(astgrad.hessian(stack_loss)(0.1, Ws, x), second, rtol=1e-5))
+
+    X, y, w = rng.standard_normal((8, 2)), rng.standard_normal(8), np.array([0.3, -0.4])
+    print("logged helper: gradient matches finite differences:",
+          np.allclose(astgrad.grad(fit_loss)(w, X, y), central_difference(lambda v: fit_loss(v, X, y), w)))
+    history = logged.__defaults__[0]        # the list Python keeps
+    history.clear()
+    step = astgrad.value_and_grad(fit_loss)
+    losses = []
+    for _ in range(5):
+        value, g = step(w, X, y)
+        losses.append(value - 0.01 * np.sum(w ** 2))
+        w = w - 0.5 * g
+    print(f"logged helper: the history holds the {len(history)} losses of the {len(losses)} steps:",
+          np.allclose(history, losses, rtol=1e-12, atol=0.0))
 
     # the generated gradient: a loop over the rows calling softplus_shares, and a loop
     # back over them calling its own generated gradient, grad_softplus_shares
