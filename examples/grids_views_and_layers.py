@@ -197,7 +197,8 @@ def moved_layers_and_pops():
     x = rng.standard_normal((2, 3))
     by_lr = numerical_grad(lambda lr: second_pass(lr, A, B, C, x), 0.1)
     report("a layer list re-ordered for a second pass: gradient", astgrad.grad(second_pass)(0.1, A, B, C, x), by_lr)
-    report("a layer list re-ordered for a second pass: second derivative", astgrad.hessian(second_pass)(0.1, A, B, C, x),
+    report("a layer list re-ordered for a second pass: second derivative",
+           astgrad.hessian(second_pass)(0.1, A, B, C, x),
            numerical_grad(lambda lr: astgrad.grad(second_pass)(lr, A, B, C, x), 0.1))
 
     tanks = [Tank(2.0), Tank(0.5)]

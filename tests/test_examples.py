@@ -36,7 +36,12 @@ EXPECTED = {
     "layers_passed_to_a_loss.py": ["matches finite differences: True", "step 100  loss",
                                    "grad(model.mse) agrees: True"],
     "inplace_updates.py": ["matches finite differences: True",
-                           "caller's arrays unchanged by the derivatives: True", "throw 30"],
+                           "caller's arrays unchanged by the derivatives: True", "throw 30", "fit 60"] + [
+        f"{what} matches finite differences: True" for what in (
+            "np.add.at and np.multiply.at: d loss / d gains", "np.add.at and np.multiply.at: d loss / d mu",
+            "out= a view of the history: d energy / d u0", "out= a view of the history: d energy / d alpha",
+            "np.put, np.putmask, np.place, y.put: gradient")] + [
+        "np.put on the argument: the caller's readings unchanged by the gradient: True"],
     "activation_functions.py": ["matches finite differences: True",
                                 "after replacing an activation, matches finite differences: True",
                                 "heads passed as an argument, matches finite differences: True", "step 100  loss"],
@@ -56,13 +61,17 @@ EXPECTED = {
         "a model's layers changed by their methods: gradient",
         "a model's layers changed by their methods: second derivative", "a dict of layers: gradient",
         "enumerate and zip over layers: gradient", "enumerate and zip over layers: forward mode",
-        "a list argument: forward mode", "a list argument: Hessian")]
-        + ["the caller's layers unchanged by the derivatives: True"],
+        "a list argument: forward mode", "a list argument: Hessian",
+        "a layer list re-ordered for a second pass: gradient",
+        "a layer list re-ordered for a second pass: second derivative", "a method of ours named pop: gradient")]
+        + ["the caller's layers unchanged by the derivatives: True",
+           "the caller's tanks unchanged by the gradient: True"],
     "rows_elements_and_optimizer_steps.py": [
         f"{what} matches finite differences: True" for what in (
             "apply_along_axis: d loss / d scores", "apply_along_axis: d loss / d temperature",
             "vectorize: gradient", "vectorize: Hessian", "sgd helper: d loss / d lr",
-            "layer stack: d loss / d lr", "layer stack: second derivative")] + [
+            "layer stack: d loss / d lr", "layer stack: second derivative", "logged helper: gradient")] + [
+        "logged helper: the history holds the 5 losses of the 5 steps: True",
         "sgd helper: d loss / d lr = ", "def grad_share_loss(", "grad_softplus_shares("],
     "tape_truncated_bptt.py": ["h is a leaf after detach_(): True", "w.grad matches finite differences: True"],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
