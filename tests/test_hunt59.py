@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad
+from fd import assert_close, numerical_grad, numerical_hessian
 
 X = np.array([0.3, -0.5, 0.8])
 RECORDS = np.array([(0.5, 2.0), (1.5, -1.0)], dtype=[("a", "f8"), ("b", "f8")])
@@ -78,6 +78,15 @@ def totals_itself(x, *, seen={}):       # noqa: B006
     return seen["s"] ** 2
 
 
+def logged_array(v, log=[]):        # noqa: B006 - a log of arrays, only appended to
+    log.append(v)
+    return np.sin(v) * 2.0
+
+
+def sum_of_logged_array(x):
+    return np.sum(logged_array(x) ** 2)
+
+
 def _line_of(f, text):
     lines, first = inspect.getsourcelines(f)
     return first + next(i for i, line in enumerate(lines) if text in line)
@@ -117,6 +126,19 @@ def test_a_helper_only_appending_to_its_own_default_is_followed():
     assert len(log) == 1                        # the call's append, once
     assert_close(astgrad.jvp(squared_logged, (0.5,), (1.0,))[1], want, 1e-9, 1e-9)
     assert_close(astgrad.hessian(squared_logged)(0.5), numerical_grad(astgrad.grad(squared_logged), (0.5,)),
+                 1e-5, 1e-6)
+
+
+def test_a_helper_only_appending_an_array_to_its_own_default_is_followed():
+    # grad raised "the function writes into its argument 'log', which holds a value another
+    # argument ... holds too": the value code's append had put that very array into the log
+    log = logged_array.__defaults__[0]
+    del log[:]
+    x = np.array([0.5, -0.3])
+    assert_close(astgrad.grad(sum_of_logged_array)(x), numerical_grad(lambda a: np.sum(np.sin(a) ** 2 * 4.0), (x,)),
+                 1e-9, 1e-9)
+    assert len(log) == 1 and log[0] is x            # the call's append, of the caller's array
+    assert_close(astgrad.hessian(sum_of_logged_array)(x), numerical_hessian(astgrad.grad(sum_of_logged_array), (x,)),
                  1e-5, 1e-6)
 
 

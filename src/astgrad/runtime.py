@@ -3296,14 +3296,16 @@ def written_items_apart(container, item, where):
             "holding it too), or, where only this item should change, store it there alone (d[a] = t)")
 
 
-def arguments_apart(value, others, name, where, default=None):
+def arguments_apart(value, others, name, where, default=None, grown_only=False):
     """Checked when a derivative starts, for an argument ``name`` the function writes into:
     ``f(a, a)`` (or an array and a list holding it, or overlapping views) would have the
     write change the other argument too, as Python does, while the derivative works on a
     copy of the one written. Refused; arguments that share no memory pass. ``default``:
     "list", "dict" or "set" where the parameter has a default of that type (one Python
-    keeps from call to call), else None."""
-    mine = _held_objects(value)
+    keeps from call to call), else None. ``grown_only``: the function only appends to the
+    list (``log.append(v)``), which changes none of the values it holds, so only the list
+    itself must be apart from the others (a log may hold the array another argument is)."""
+    mine = [value] if grown_only and isinstance(value, list) else _held_objects(value)
     if not mine:
         return
     theirs = [held for other in others for held in _held_objects(other)]

@@ -29,7 +29,9 @@ def _argument_writes(tree, written_by_call=None, rebound=None):
     object the body may change in place: the base of an element write, a name a call
     writes into (``written_by_call(call)`` says which), or the target of an augmented
     assignment through a plain alias of it; in the order of the parameters. And the names
-    an augmented assignment rebinds (``x *= 2.0``). One walk of the tree finds both.
+    an augmented assignment rebinds (``x *= 2.0``). One walk of the tree finds both. And
+    the parameters among them only grown as lists (``log.append(v)``, ``extend``, ``insert``
+    on it or a plain alias), which change no item they hold.
     ``rebound(param, nodes)`` says whether the writes ``nodes`` through the parameter's own
     name all follow its rebinding to a copy (``state = dict(state)``), changing no argument."""
     args = tree.args
@@ -56,7 +58,7 @@ def _argument_writes(tree, written_by_call=None, rebound=None):
                 item_ops.setdefault(node.target.value.id, []).append(node)
             elif isinstance(node.target, gast.Name):
                 augmented.add(node.target.id)
-    found = []
+    found, grown_only = [], set()
     for param in params:
         reached = reachable({param}, lambda name: [n for n, sources in copies.items() if name in sources])
         hits = reached & (written | {n for n in augmented if n in copies})
@@ -66,7 +68,16 @@ def _argument_writes(tree, written_by_call=None, rebound=None):
             updates = sorted((u for name in reached for u in item_ops.get(name, ())),
                              key=lambda u: getattr(u, "lineno", 0))
             found.append((param, updates))
-    return found, augmented
+            if not (hits & augmented) and all(_grows(node, name) for name in hits for node in writes.get(name, ())):
+                grown_only.add(param)
+    return found, augmented, grown_only
+
+
+def _grows(node, name):
+    """Whether ``node`` is ``name.append(v)`` (``extend``, ``insert``): a list grown, no item
+    it holds changed."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and \
+        isinstance(node.func.value, gast.Name) and node.func.value.id == name and node.func.attr in _LIST_GROWTH
 
 
 def _written_by_call(normalizer):
@@ -189,13 +200,13 @@ def copy_written_arguments(normalizer, body):
     tree = normalizer.source.tree
     normalizer.grown_arguments = set()
     rebound = {}
-    found, augmented = _argument_writes(tree, _written_by_call(normalizer),
+    found, augmented, grown_only = _argument_writes(tree, _written_by_call(normalizer),
                                         lambda param, nodes: _rebound_before(normalizer, tree, param, nodes, rebound))
     body = _rename_after_rebinding(normalizer, body, rebound)
     defaults = _container_defaults(normalizer.source.fn)
     names = [param for param, _ in found]
     updates = {param: items[0] for param, items in found if items}    # read before the body is renamed
-    prologue = _apart_checks(normalizer, names, augmented)
+    prologue = _apart_checks(normalizer, names, augmented, grown_only)
     if not names:
         return body, prologue
     mapping = {name: normalizer.namer.fresh(name) for name in names}
@@ -248,11 +259,13 @@ def _rename_after_rebinding(normalizer, body, rebound):
     return body
 
 
-def _apart_checks(normalizer, written, augmented):
+def _apart_checks(normalizer, written, augmented, grown_only=()):
     """``arguments_apart(x, (y, ...), 'x', where)`` for each parameter the function changes
     in place (``written``, and those it applies ``op=`` to, in ``augmented``: ``x *= 2.0``)
     when it has other parameters: ``f(a, a)`` would have the change show in the other
-    argument too."""
+    argument too. A list only grown (``grown_only``) is checked for itself, not for the
+    values it holds, which the growth leaves alone: a log may hold the array another
+    argument is."""
     tree = normalizer.source.tree
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
@@ -265,9 +278,10 @@ def _apart_checks(normalizer, written, augmented):
         others = [p for p in params if p != name] + shared
         if others and (name in written or name in augmented):
             group = gast.Tuple(elts=[S.name(p) for p in others], ctx=gast.Load())
-            default = [S.const(type(_default_of(normalizer.source.fn, name)).__name__)] if name in defaults else []
+            default = S.const(type(_default_of(normalizer.source.fn, name)).__name__ if name in defaults else None)
+            extra = [default, S.const(True)] if name in grown_only else [default] if name in defaults else []
             checks.append(_check(normalizer, runtime.arguments_apart,
-                                 [S.name(name), group, S.const(name), S.const(where)] + default))
+                                 [S.name(name), group, S.const(name), S.const(where)] + extra))
     return checks
 
 
