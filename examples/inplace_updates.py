@@ -91,13 +91,10 @@ def cleaned_power(readings, edges):
 
 
 def central_difference(f, x, h=1e-6):
+    """d f / d x by central differences, moving one entry of x (a number or an array) at a time."""
     x = np.asarray(x, dtype=float)
-    out = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = h
-        out[i] = (f(x + e) - f(x - e)) / (2 * h)
-    return out
+    steps = h * np.eye(x.size).reshape((x.size,) + x.shape)
+    return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in steps]).reshape(x.shape)
 
 
 def scatter_adds():
