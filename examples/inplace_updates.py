@@ -16,7 +16,7 @@ finite differences:
   multiplies each pixel's transmission by every event's attenuation; a few gradient
   steps fit the channel gains to an observed image;
 - a diffusion history written row by row through `out=` given a view of one array
-  (`np.add(..., out=rows[t + 1, 1:-1])`), and a reduction's `out=` (`np.sum(..., out=e)`);
+  (`np.add(..., out=rows[t + 1, 1:-1])`), and a reduction's `out=` (`np.sum(..., out=energies)`);
 - readings cleaned in place with `np.put` (on the argument: the gradient call leaves the
   caller's array unchanged), `np.putmask`, `np.place` and `y.put` (on a local array).
 
