@@ -1532,7 +1532,7 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
         return set()
     container, key = read.value.value.id, read.value.slice
     if container in sharing.params or not sharing.is_list_or_dict_built_here(container) \
-            or len(sharing._bindings(container)) != 1 \
+            or len(sharing.bindings_of(container)) != 1 \
             or any(change.name == container for change in in_place_changes(sharing.statements)):
         return set()
     line = getattr(stmt, "lineno", None)
@@ -1566,7 +1566,7 @@ def _held_at_key(sharing, holders, write, name, action):
         return set()
     container, key = read.value.value.id, read.value.slice.value
     held = _display_item(sharing, container, key)
-    if held is None or held in sharing.params or len(sharing._bindings(held)) != 1:
+    if held is None or held in sharing.params or len(sharing.bindings_of(held)) != 1:
         return set()
     for change in in_place_changes(sharing.statements):
         if change.name != container:
@@ -1636,14 +1636,14 @@ def _stores_new_item(sharing, block, k, start, item):
             and target.value.id == container and isinstance(target.slice, gast.Constant)
             and target.slice.value == key and isinstance(stmt.value, gast.Name)):
         return False
-    bindings = sharing._bindings(stmt.value.id)
+    bindings = sharing.bindings_of(stmt.value.id)
     return len(bindings) == 1 and isinstance(bindings[0].value, (gast.List, gast.Dict)) \
         and any(s is bindings[0] for s in block[start + 1:k])
 
 
 def _display_item(sharing, container, key):
     """The name the display ``container`` is bound to (once) holds at ``key``, or None."""
-    bindings = sharing._bindings(container)
+    bindings = sharing.bindings_of(container)
     value = bindings[0].value if len(bindings) == 1 and isinstance(bindings[0], gast.Assign) else None
     if isinstance(value, gast.Dict):
         items = [v for k, v in zip(value.keys, value.values) if isinstance(k, gast.Constant) and k.value == key]
@@ -1658,7 +1658,7 @@ def _display_item(sharing, container, key):
 def _item_read(sharing, name):
     """The one statement binding ``name``, when it is ``name = c[k]`` with ``k`` a number
     or string constant; else None."""
-    bindings = sharing._bindings(name)
+    bindings = sharing.bindings_of(name)
     if name in sharing.params or len(bindings) != 1 or not isinstance(bindings[0], gast.Assign):
         return None
     value = bindings[0].value
