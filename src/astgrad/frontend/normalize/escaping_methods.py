@@ -21,13 +21,13 @@ import gast
 from ...core import syntax as S
 from ..written_in import text_of
 from .scopes import parameters
-from .self_containers import _OPERATOR_CALLS, CHANGING_METHODS
+from ...core.changing_methods import CHANGING_METHODS, MORE_CHANGING_METHODS
+from .self_containers import _OPERATOR_CALLS
 
-# the methods of lists, dicts, sets, deques and arrays that change their object
-CHANGING = CHANGING_METHODS | _OPERATOR_CALLS | frozenset({
-    "__delitem__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__", "difference_update",
-    "intersection_update", "symmetric_difference_update", "appendleft", "extendleft", "popleft", "rotate",
-    "put", "itemset", "resize", "partition", "setfield", "setflags", "byteswap"})
+# the methods of lists, dicts, sets, deques and arrays that change their object, and the
+# operator methods doing so when called by name
+CHANGING = CHANGING_METHODS | MORE_CHANGING_METHODS | _OPERATOR_CALLS | frozenset({
+    "__delitem__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__"})
 
 
 def refuse_escaping_methods(normalizer, tree, nodes):
