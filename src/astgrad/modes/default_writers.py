@@ -13,12 +13,13 @@ default (a log it never reads) gives the same value on any list, and is followed
 import ast
 import collections
 import inspect
-import textwrap
 import types
 
+import gast
 import numpy
 
 from ..core.functions import underlying
+from ..errors import TransformError
 from ..rebound_places import is_generated
 
 # the methods a helper may call on a default it never reads otherwise (a log)
@@ -66,20 +67,21 @@ def _read(helper, name):
     """Whether ``helper``'s body uses its parameter ``name`` other than as the receiver of a
     statement only adding to it (``name.append(v)``, a log it never reads); True where its
     source cannot be read (a refusal then is safer than a guess)."""
+    from ..frontend.source import parsed_for_reading
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(helper)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parsed_for_reading(helper).tree
+    except (TransformError, TypeError):
         return True
-    adding = {id(s.value.func.value) for s in ast.walk(tree) if _adds_to(s, name)}
-    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in adding and isinstance(n.ctx, ast.Load)
-               for n in ast.walk(tree))
+    adding = {id(s.value.func.value) for s in gast.walk(tree) if _adds_to(s, name)}
+    return any(isinstance(n, gast.Name) and n.id == name and id(n) not in adding and isinstance(n.ctx, gast.Load)
+               for n in gast.walk(tree))
 
 
 def _adds_to(statement, name):
     """Whether ``statement`` is ``name.append(...)`` (or another method only adding) alone."""
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
-        and isinstance(statement.value.func, ast.Attribute) and statement.value.func.attr in _ONLY_ADDING \
-        and isinstance(statement.value.func.value, ast.Name) and statement.value.func.value.id == name
+    return isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Call) \
+        and isinstance(statement.value.func, gast.Attribute) and statement.value.func.attr in _ONLY_ADDING \
+        and isinstance(statement.value.func.value, gast.Name) and statement.value.func.value.id == name
 
 
 def _message(helper, name, code):
