@@ -813,7 +813,7 @@ def _analyse(fn, prepare):
     sharing = Sharing(params, body, prepare)
     result_shares, result_items = _result_sharing(sharing, result, params)
     mutated = {}
-    copies = _argument_copies(sharing.statements, params)
+    copies = argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
     unshared = _unshared_writes(body, params, result, changes, sharing)
     for change in changes:
@@ -1130,7 +1130,7 @@ def _unshared_writes(body, params, result, changes, sharing):
     return {(id(stmt), name) for stmt, name in writes if name in anno.get(stmt, Key.UNSHARED, ())}
 
 
-def _argument_copies(statements, params):
+def argument_copies(statements, params):
     """{copy: parameter} for the copies ``x_1 = copy_argument(x)`` of written arguments
     that normalizing made (frontend/normalize/arguments.py); not a copy the code itself
     makes (a generated gradient's own, which leaves the caller's array as it was)."""

@@ -27,30 +27,33 @@ _ONLY_ADDING = frozenset({"append", "extend", "insert", "appendleft", "extendlef
 _CHANGEABLE = (list, dict, set, bytearray, collections.deque, numpy.ndarray)
 
 
-def refuse_default_writer(mode, stmt, op, derivative):
-    """Refuse the call ``stmt`` of a helper (``op``) leaving out a parameter whose default
-    (a list, dict, set or array) the helper changes in place (its ``derivative`` writes
-    into a copy of it, as into any argument it changes) and reads."""
+def refuse_default_writer(mode, stmt, op):
+    """Refuse the call ``stmt`` of a helper (``op``), whose derivative the mode calls,
+    leaving out a parameter whose default (a list, dict, set or array) the helper changes
+    in place (its derivative writes into a copy of it, as into any argument it changes)
+    and reads."""
     helper = underlying(op.key)
     # generated code (a derivative differentiated again) writes into copies of its own
     if type(helper) is not types.FunctionType or is_generated(helper) \
             or any(isinstance(a, ast.Starred) for a in op.args):
         return
-    copied = _copied(derivative)
-    for name in _left_out(helper, len(op.args), op.kwargs):
+    left_out = list(_left_out(helper, len(op.args), op.kwargs))
+    copied = _copied(helper, mode.callees) if left_out else ()
+    for name in left_out:
         if name in copied and _read(helper, name):
             raise mode.source.error(_message(helper.__qualname__, name, helper.__code__), stmt,
                                     construct=f"call to {helper.__qualname__}")
 
 
-def _copied(derivative):
-    """The names the generated ``derivative`` copies to write into (``copy_argument(acc)``)."""
-    try:
-        tree = ast.parse(getattr(derivative, "source", "") or "")
-    except SyntaxError:
-        return set()
-    return {node.args[0].id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "copy_argument" and node.args and isinstance(node.args[0], ast.Name)}
+def _copied(helper, callees):
+    """The parameters of ``helper`` its derivative writes into copies of: those its
+    normalization copies as arguments written into (``acc_1 = copy_argument(acc)``,
+    frontend/normalize/arguments.py), read from the normalized code its derivative was
+    generated from."""
+    from ..analysis.sharing import argument_copies
+    _, tree = callees.read(helper)
+    args = tree.args
+    return set(argument_copies(tree.body, [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]).values())
 
 
 def _left_out(helper, given, keywords):
