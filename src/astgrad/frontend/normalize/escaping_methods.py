@@ -21,11 +21,11 @@ import operator
 import gast
 
 from ...core import syntax as S
+from ...core.changing_methods import CHANGING_METHODS, MORE_CHANGING_METHODS
 from ...errors import function_value_unknown
 from .. import object_layouts as L
 from ..written_in import text_of
 from .scopes import given_or_looped_over, parameters
-from ...core.changing_methods import CHANGING_METHODS, MORE_CHANGING_METHODS
 from .self_containers import _OPERATOR_CALLS
 
 # the methods of lists, dicts, sets, deques and arrays that change their object, and the
