@@ -24,16 +24,16 @@ import types
 
 import numpy
 
+from .core.changing_methods import CHANGING_METHODS, MORE_CHANGING_METHODS
 from .frontend.normalize.outer_writes import _codes, _library
 from .outer_library_state import Buffer, as_buffer, is_queue
 
 _ABSENT = object()  # a slot not set, to leave unset
-# methods and keywords that change an object in place: on lists, dicts, sets, deques, arrays
-_CHANGING = frozenset({
-    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "sort",
-    "reverse", "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
-    "appendleft", "extendleft", "popleft", "rotate", "fill", "put", "itemset", "resize", "partition",
-    "setfield", "setflags", "byteswap", "copyto", "place", "putmask", "put_along_axis", "fill_diagonal",
+# names of methods, functions and keywords that change an object in place: the methods of
+# lists, dicts, sets, deques and arrays, and, a code object's names being all there is to
+# read here, NumPy's functions writing into an argument, out=, operator methods called by name
+_CHANGING = CHANGING_METHODS | MORE_CHANGING_METHODS | frozenset({
+    "copyto", "place", "putmask", "put_along_axis", "fill_diagonal",
     "out", "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "setattr",
     "heappush", "heappop", "heapify", "heapreplace", "heappushpop",     # heapq's, on a list
     "put_nowait", "get_nowait", "task_done", "write", "writelines", "truncate", "seek",     # queues, files

@@ -36,7 +36,7 @@ def built_items(sharing):
     """The names every value of which is a list or dict literal the function built, the
     same held by another such name, or an item read by a subscript out of such a name
     whose holders (with their aliases) hold only such names; greatest fixed point."""
-    bindings = {name: [_bound(s, name) for s in sharing._bindings(name)] for name in sharing.locals}
+    bindings = {name: [_bound(s, name) for s in sharing.bindings_of(name)] for name in sharing.locals}
     changed = _changed_otherwise(sharing.statements)
     built = {name for name, values in bindings.items() if values and name not in sharing.params
              and name not in changed and all(v is not None for v in values)}

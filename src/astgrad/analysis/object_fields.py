@@ -33,7 +33,7 @@ def object_fields(sharing):
     displays = _attribute_displays(sharing)
     fields = {}
     for name in sharing.locals - set(sharing.params):
-        bindings = sharing._bindings(name)
+        bindings = sharing.bindings_of(name)
         if bindings and all(_binding_parts(stmt, displays) is not None for stmt in bindings):
             fields[name] = {}
     if not fields:
@@ -69,7 +69,7 @@ def _attribute_displays(sharing):
     displays = {}
     given_to_instance = _given_to_instance(sharing)
     for name in sharing.locals - set(sharing.params):
-        bindings = sharing._bindings(name)
+        bindings = sharing.bindings_of(name)
         if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign):
             continue
         value = bindings[0].value
@@ -203,7 +203,7 @@ def _binding_parts(stmt, displays):
 
 def _fields_of(sharing, name, displays, fields):
     known = {}
-    for stmt in sharing._bindings(name):
+    for stmt in sharing.bindings_of(name):
         source, parts = _binding_parts(stmt, displays)
         if source is not None:
             if source not in fields:

@@ -162,7 +162,7 @@ class Sharing:
         self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(walk.walk_statements(body))
-        self._binding_index = None      # name -> the statements binding it (see _bindings)
+        self._binding_index = None      # name -> the statements binding it (see bindings_of)
         self.alias = {}
         self.element_of = {}            # e -> containers it was read out of
         self.views = {}                 # c -> names read out of c that may be views of it
@@ -421,7 +421,7 @@ class Sharing:
 
     def is_dict_built_here(self, name):
         """Every value bound to ``name`` is a dict literal made by the function."""
-        bindings = self._bindings(name)
+        bindings = self.bindings_of(name)
         return name in self.locals and name not in self.params and bool(bindings) and all(
             isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
             and isinstance(s.value, gast.Dict) for s in bindings)
@@ -433,11 +433,12 @@ class Sharing:
         before, whichever of these names reads it."""
         if self._built_here is None:
             self._built_here = {n for n in _containers_built_here(self.params, self.statements, flat=True)
-                                if all(self._literal_or_name(s) for s in self._bindings(n))}
+                                if all(self._literal_or_name(s) for s in self.bindings_of(n))}
         return name in self._built_here
 
-    def _bindings(self, name):
-        """The assignments and for loops binding ``name`` (indexed once: not quadratic)."""
+    def bindings_of(self, name):
+        """The statements binding ``name`` (assignments and for loops), in the order of the
+        function's statements, as a new list (the index behind it is made once: not quadratic)."""
         if self._binding_index is None:
             self._binding_index = _index_bindings(self.statements)
         return list(self._binding_index.get(name, ()))
@@ -479,7 +480,7 @@ def _float_array_made_here(sharing, name):
     (``np.zeros(shape)``, ``np.ones``, ``np.empty``, ``np.eye``, ``np.identity``, given no
     dtype): storing into its elements copies the values in, so it never holds the object
     stored, as a list or an object array would."""
-    bindings = sharing._bindings(name) if name in sharing.locals and name not in sharing.params else ()
+    bindings = sharing.bindings_of(name) if name in sharing.locals and name not in sharing.params else ()
     return bool(bindings) and all(
         isinstance(b, gast.Assign) and isinstance(b.targets[0], gast.Name) and isinstance(b.value, gast.Call)
         and anno.get(b.value, Key.TARGET) in _FLOAT_ARRAY_MAKERS and len(b.value.args) == 1
@@ -492,7 +493,7 @@ def _tuple_item(sharing, value):
     if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)
             and isinstance(value.slice, gast.Constant) and type(value.slice.value) is int):
         return None
-    bindings = sharing._bindings(value.value.id)
+    bindings = sharing.bindings_of(value.value.id)
     if len(bindings) != 1 or not isinstance(bindings[0], gast.Assign) \
             or not isinstance(bindings[0].targets[0], gast.Name) or not isinstance(bindings[0].value, gast.Tuple):
         return None
@@ -625,7 +626,7 @@ def _read_off_an_object(sharing, owner):
     object goes on holding."""
     return owner in sharing.locals and any(
         isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Attribute)
-        and sharing.container_read(stmt.value)[0] is not None for stmt in sharing._bindings(owner))
+        and sharing.container_read(stmt.value)[0] is not None for stmt in sharing.bindings_of(owner))
 
 
 _OBJECT_BUILDERS = (runtime_objects.record, runtime_objects.instance, runtime_objects.with_attribute)
@@ -812,7 +813,7 @@ def _analyse(fn, prepare):
     sharing = Sharing(params, body, prepare)
     result_shares, result_items = _result_sharing(sharing, result, params)
     mutated = {}
-    copies = _argument_copies(sharing.statements, params)
+    copies = argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
     unshared = _unshared_writes(body, params, result, changes, sharing)
     for change in changes:
@@ -993,7 +994,7 @@ def _item_update(sharing, change):
     """(the statement ``u = in_place(v, t)``, ``t``) for ``c[k] = u`` made of an op= on
     an item (``c[k] *= a``); else None."""
     value = change.stmt.value if change.kind is ChangeKind.ELEMENT and isinstance(change.stmt, gast.Assign) else None
-    bindings = sharing._bindings(value.id) if isinstance(value, gast.Name) and value.id in sharing.locals else ()
+    bindings = sharing.bindings_of(value.id) if isinstance(value, gast.Name) and value.id in sharing.locals else ()
     for stmt in bindings:
         call = stmt.value if isinstance(stmt, gast.Assign) else None
         if isinstance(call, gast.Call) and anno.get(call, Key.TARGET) is runtime.in_place and len(call.args) == 2:
@@ -1011,7 +1012,7 @@ def item_updates_of_copies(sharing):
     for change in in_place_changes(sharing.statements):
         update = _item_update(sharing, change)
         copied = update and change.name in sharing.locals and any(
-            _copied_owners(sharing, stmt.value) for stmt in sharing._bindings(change.name) if isinstance(stmt, gast.Assign))
+            _copied_owners(sharing, stmt.value) for stmt in sharing.bindings_of(change.name) if isinstance(stmt, gast.Assign))
         if copied:
             yield update[0], change.name, update[1]
 
@@ -1027,7 +1028,7 @@ def _items_changed_through_copies(sharing, source, changes, known):
         changed = _item_changed_by_store(sharing, change) or change.name
         keys = _written_keys(sharing, change)
         for name in sorted(sharing.group(changed) - sharing._aliases(changed), key=str):   # sets: sorted,
-            for stmt in sharing._bindings(name) if name in sharing.locals else ():   # so the checks come in one order
+            for stmt in sharing.bindings_of(name) if name in sharing.locals else ():   # so the checks come in one order
                 for owner, _ in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
                     for param in sorted(({owner} | sharing.group(owner)) & set(sharing.params) - known):
                         previous = found.get(param)
@@ -1063,7 +1064,7 @@ def _items_of_copies(sharing, names, depth):
     its own depth where ``depth`` is 1: the result is that call's)."""
     found = {}
     for name in names & sharing.locals:
-        for stmt in sharing._bindings(name):
+        for stmt in sharing.bindings_of(name):
             for owner, inner in _copied_owners(sharing, stmt.value) if isinstance(stmt, gast.Assign) else ():
                 reached = {owner} | sharing.group(owner, with_contents=True)
                 found = _shallowest(found, {n: max(depth, inner) for n in reached
@@ -1129,7 +1130,7 @@ def _unshared_writes(body, params, result, changes, sharing):
     return {(id(stmt), name) for stmt, name in writes if name in anno.get(stmt, Key.UNSHARED, ())}
 
 
-def _argument_copies(statements, params):
+def argument_copies(statements, params):
     """{copy: parameter} for the copies ``x_1 = copy_argument(x)`` of written arguments
     that normalizing made (frontend/normalize/arguments.py); not a copy the code itself
     makes (a generated gradient's own, which leaves the caller's array as it was)."""

@@ -152,7 +152,7 @@ def taken_back_list_or_dict(sharing, body, name):
     earlier values (``d = d_stack.pop()``, see the module's docstring). Writing an item of
     such an object replaces the item and changes nothing another name holds, as writing
     into a list built by ``[]`` does (``Sharing.is_list_or_dict_built_here``)."""
-    bindings = sharing._bindings(name)
+    bindings = sharing.bindings_of(name)
     if name in sharing.params or not any(isinstance(getattr(s, "value", None), (gast.List, gast.Dict))
                                          for s in bindings):
         return False

@@ -233,7 +233,7 @@ class AdjointSweep:
             return []
         refuse_impure_callee(mode, stmt, op)
         refuse_iterator_callee(mode, stmt, op)
-        refuse_default_writer(mode, stmt, op, gradient)
+        refuse_default_writer(mode, stmt, op)
         call_value_code(mode, stmt, op)
         seed = seed_parameter(gradient)
         call = S.call(S.name(mode.namespace.ref(gradient, gradient.__name__)),

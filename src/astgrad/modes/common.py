@@ -766,14 +766,16 @@ def _check_write(check, write):
     holders = _holders_of_write(check.source, sharing, body, (stmt, name, action), check.helper, check.unread)
     if strict and checked and _written_outside(check.source, sharing, (stmt, name, action), keeps_items):
         _refuse_shared_write(check.source, name, stmt, action, holders=holders, deque=_deque_made(body, name),
-                             sharers=sharing.group(name, keeps_items=keeps_items), outside=True)
+                             sharers=sharing.group(name, keeps_items=keeps_items), outside=True,
+                             popped=_popped_at(body, stmt, name))
     conflicts, refreshed, items = _sharers_of_write(check, write, holders)
     followed, (store, copies), refused = _sharers_following(
         sharing, (body, check.params), (stmt, name, action), (conflicts - items, holders), (check.helper, checked))
     aliases, refused = _sharers_refused(check, (stmt, name, action), refused)
     if refused:
         _refuse_shared_write(check.source, name, stmt, action, _rows_of(conflicts - items, name, check.element_reads),
-                             holders=holders, sharers=refused, deque=_deque_made(body, name))
+                             holders=holders, sharers=refused, deque=_deque_made(body, name),
+                             popped=_popped_at(body, stmt, name))
     changed = _follow_write(body, write, followed | aliases, refreshed, check.element_reads,
                             (check.helper, check.namer, check.refresh_row))
     for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
@@ -1151,7 +1153,8 @@ def _rows_of(names, array, element_reads):
                   if any(anno.get(r, Key.ELEMENT_OF) == array for r in element_reads.get(v, ())))
 
 
-def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False, deque=None):
+def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False, deque=None,
+                         popped=False):
     if deque is not None:       # a deque the normalizer did not lower: say that, not what follows
         raise _deque_refusal(source, deque, "is changed where another name may share it")
     if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
@@ -1191,20 +1194,29 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
-    raise function_value_unknown(error) if _awaits_popped_class(source, stmt, name) else error
+    raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
 
 
-def _awaits_popped_class(source, stmt, name):
-    """Whether the refused write is the list lowering of ``name.pop(...)`` on the user's
-    line, ``name`` an argument or a loop's name over one (``for c in cells``): its object
-    may be of a class of the user's with a method ``pop``, which the code made for the
-    arguments given follows (frontend/normalize/displays.py); on a list it is refused then."""
-    if not re.search(rf"(?<![\w.]){re.escape(name)}\.pop\(", source.line_text(stmt) or ""):
-        return False
-    params = _parameters(source.tree)
-    return name in params or any(
-        isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and loop.target.id == name
-        and isinstance(loop.iter, gast.Name) and loop.iter.id in params for loop in gast.walk(source.tree))
+def _popped_at(body, stmt, name):
+    """Whether the write ``stmt`` into ``name`` is part of the list lowering of
+    ``name.pop(i)`` (frontend/normalize/displays.py): ``body`` finds the item it removes by
+    ``pop_position(name, i, where)`` on the same line. The object ``name`` holds was taken
+    for a list there, its class not known."""
+    line = getattr(stmt, "lineno", None)
+    return line is not None and any(
+        isinstance(other, gast.Assign) and getattr(other, "lineno", None) == line
+        and isinstance(other.value, gast.Call) and anno.get(other.value, Key.TARGET) is runtime.pop_position
+        and other.value.args and isinstance(other.value.args[0], gast.Name) and other.value.args[0].id == name
+        for other in walk.walk_statements(body))
+
+
+def _from_an_argument(source, name):
+    """Whether ``name`` is an argument or a loop's name over one (``for c in cells``): a
+    refused list ``pop`` on its object then waits for the arguments (FunctionValueUnknown),
+    the code made for them deciding by the object's class: a method ``pop`` of a class of
+    the user's is followed (displays.py), a list's refused as here."""
+    from ..frontend.normalize.scopes import given_or_looped_over
+    return source.tree is not None and given_or_looped_over(source.tree, name)
 
 
 def _parameters(tree):
@@ -1532,7 +1544,7 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
         return set()
     container, key = read.value.value.id, read.value.slice
     if container in sharing.params or not sharing.is_list_or_dict_built_here(container) \
-            or len(sharing._bindings(container)) != 1 \
+            or len(sharing.bindings_of(container)) != 1 \
             or any(change.name == container for change in in_place_changes(sharing.statements)):
         return set()
     line = getattr(stmt, "lineno", None)
@@ -1566,7 +1578,7 @@ def _held_at_key(sharing, holders, write, name, action):
         return set()
     container, key = read.value.value.id, read.value.slice.value
     held = _display_item(sharing, container, key)
-    if held is None or held in sharing.params or len(sharing._bindings(held)) != 1:
+    if held is None or held in sharing.params or len(sharing.bindings_of(held)) != 1:
         return set()
     for change in in_place_changes(sharing.statements):
         if change.name != container:
@@ -1636,14 +1648,14 @@ def _stores_new_item(sharing, block, k, start, item):
             and target.value.id == container and isinstance(target.slice, gast.Constant)
             and target.slice.value == key and isinstance(stmt.value, gast.Name)):
         return False
-    bindings = sharing._bindings(stmt.value.id)
+    bindings = sharing.bindings_of(stmt.value.id)
     return len(bindings) == 1 and isinstance(bindings[0].value, (gast.List, gast.Dict)) \
         and any(s is bindings[0] for s in block[start + 1:k])
 
 
 def _display_item(sharing, container, key):
     """The name the display ``container`` is bound to (once) holds at ``key``, or None."""
-    bindings = sharing._bindings(container)
+    bindings = sharing.bindings_of(container)
     value = bindings[0].value if len(bindings) == 1 and isinstance(bindings[0], gast.Assign) else None
     if isinstance(value, gast.Dict):
         items = [v for k, v in zip(value.keys, value.values) if isinstance(k, gast.Constant) and k.value == key]
@@ -1658,7 +1670,7 @@ def _display_item(sharing, container, key):
 def _item_read(sharing, name):
     """The one statement binding ``name``, when it is ``name = c[k]`` with ``k`` a number
     or string constant; else None."""
-    bindings = sharing._bindings(name)
+    bindings = sharing.bindings_of(name)
     if name in sharing.params or len(bindings) != 1 or not isinstance(bindings[0], gast.Assign):
         return None
     value = bindings[0].value

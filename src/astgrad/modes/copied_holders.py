@@ -59,7 +59,7 @@ def stores_into_copies(store, copies):
 
 def _single(sharing, name):
     """``name`` is a local bound once, the only name of its object, and no container holds it."""
-    return name not in sharing.params and len(sharing._bindings(name)) == 1 \
+    return name not in sharing.params and len(sharing.bindings_of(name)) == 1 \
         and sharing._aliases(name) == {name} and not sharing.holders.get(name)
 
 
@@ -67,7 +67,7 @@ def _display(sharing, holder):
     """``list`` or ``dict`` when ``holder`` is bound once, to a display, as _single says."""
     if not _single(sharing, holder):
         return None
-    value = getattr(sharing._bindings(holder)[0], "value", None)
+    value = getattr(sharing.bindings_of(holder)[0], "value", None)
     if isinstance(value, gast.List):
         return list
     return dict if isinstance(value, gast.Dict) and None not in value.keys else None
@@ -84,7 +84,7 @@ def _only_stored_back(sharing, holder):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
                 and isinstance(stmt.value, gast.Name)):
             return False
-        bindings = sharing._bindings(stmt.value.id)
+        bindings = sharing.bindings_of(stmt.value.id)
         read = getattr(bindings[0], "value", None) if len(bindings) == 1 else None
         if not (isinstance(read, gast.Subscript) and isinstance(read.value, gast.Name) and read.value.id == holder
                 and gast.dump(read.slice) == gast.dump(stmt.targets[0].slice)):
@@ -97,7 +97,7 @@ def _copy_before(sharing, body, store, name, holder, kind):
     comes before ``store`` in its block or one enclosing it; its only other in-place
     changes are the copy's own."""
     from ..analysis.mutation import in_place_changes
-    binding = sharing._bindings(name)[0]
+    binding = sharing.bindings_of(name)[0]
     block = _block_before(body, binding, store)
     if block is None:
         return False

@@ -13,12 +13,13 @@ default (a log it never reads) gives the same value on any list, and is followed
 import ast
 import collections
 import inspect
-import textwrap
 import types
 
+import gast
 import numpy
 
 from ..core.functions import underlying
+from ..errors import TransformError
 from ..rebound_places import is_generated
 
 # the methods a helper may call on a default it never reads otherwise (a log)
@@ -26,30 +27,33 @@ _ONLY_ADDING = frozenset({"append", "extend", "insert", "appendleft", "extendlef
 _CHANGEABLE = (list, dict, set, bytearray, collections.deque, numpy.ndarray)
 
 
-def refuse_default_writer(mode, stmt, op, derivative):
-    """Refuse the call ``stmt`` of a helper (``op``) leaving out a parameter whose default
-    (a list, dict, set or array) the helper changes in place (its ``derivative`` writes
-    into a copy of it, as into any argument it changes) and reads."""
+def refuse_default_writer(mode, stmt, op):
+    """Refuse the call ``stmt`` of a helper (``op``), whose derivative the mode calls,
+    leaving out a parameter whose default (a list, dict, set or array) the helper changes
+    in place (its derivative writes into a copy of it, as into any argument it changes)
+    and reads."""
     helper = underlying(op.key)
     # generated code (a derivative differentiated again) writes into copies of its own
     if type(helper) is not types.FunctionType or is_generated(helper) \
             or any(isinstance(a, ast.Starred) for a in op.args):
         return
-    copied = _copied(derivative)
-    for name in _left_out(helper, len(op.args), op.kwargs):
+    left_out = list(_left_out(helper, len(op.args), op.kwargs))
+    copied = _copied(helper, mode.callees) if left_out else ()
+    for name in left_out:
         if name in copied and _read(helper, name):
             raise mode.source.error(_message(helper.__qualname__, name, helper.__code__), stmt,
                                     construct=f"call to {helper.__qualname__}")
 
 
-def _copied(derivative):
-    """The names the generated ``derivative`` copies to write into (``copy_argument(acc)``)."""
-    try:
-        tree = ast.parse(getattr(derivative, "source", "") or "")
-    except SyntaxError:
-        return set()
-    return {node.args[0].id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "copy_argument" and node.args and isinstance(node.args[0], ast.Name)}
+def _copied(helper, callees):
+    """The parameters of ``helper`` its derivative writes into copies of: those its
+    normalization copies as arguments written into (``acc_1 = copy_argument(acc)``,
+    frontend/normalize/arguments.py), read from the normalized code its derivative was
+    generated from."""
+    from ..analysis.sharing import argument_copies
+    _, tree = callees.read(helper)
+    args = tree.args
+    return set(argument_copies(tree.body, [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]).values())
 
 
 def _left_out(helper, given, keywords):
@@ -66,20 +70,21 @@ def _read(helper, name):
     """Whether ``helper``'s body uses its parameter ``name`` other than as the receiver of a
     statement only adding to it (``name.append(v)``, a log it never reads); True where its
     source cannot be read (a refusal then is safer than a guess)."""
+    from ..frontend.source import parsed_for_reading
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(helper)))
-    except (OSError, TypeError, SyntaxError):
+        tree = parsed_for_reading(helper).tree
+    except (TransformError, TypeError):
         return True
-    adding = {id(s.value.func.value) for s in ast.walk(tree) if _adds_to(s, name)}
-    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in adding and isinstance(n.ctx, ast.Load)
-               for n in ast.walk(tree))
+    adding = {id(s.value.func.value) for s in gast.walk(tree) if _adds_to(s, name)}
+    return any(isinstance(n, gast.Name) and n.id == name and id(n) not in adding and isinstance(n.ctx, gast.Load)
+               for n in gast.walk(tree))
 
 
 def _adds_to(statement, name):
     """Whether ``statement`` is ``name.append(...)`` (or another method only adding) alone."""
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
-        and isinstance(statement.value.func, ast.Attribute) and statement.value.func.attr in _ONLY_ADDING \
-        and isinstance(statement.value.func.value, ast.Name) and statement.value.func.value.id == name
+    return isinstance(statement, gast.Expr) and isinstance(statement.value, gast.Call) \
+        and isinstance(statement.value.func, gast.Attribute) and statement.value.func.attr in _ONLY_ADDING \
+        and isinstance(statement.value.func.value, gast.Name) and statement.value.func.value.id == name
 
 
 def _message(helper, name, code):

@@ -327,7 +327,7 @@ class ForwardMode(Transform):
                                                  callee, "forward", wrt, zero_safe=self.zero_safe))
         if jvp is not None:
             refuse_clock_callee(self, stmt, op)        # as reverse mode does, which runs it again
-            refuse_default_writer(self, stmt, op, jvp)
+            refuse_default_writer(self, stmt, op)
         tangent_params = derivative_keywords(jvp)
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
         for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):

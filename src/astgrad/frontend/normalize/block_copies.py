@@ -20,7 +20,8 @@ writing its items (``self.h[i] = v``, ``self.h[i] += v``) or, on a list, by
 import gast
 
 from ...core import syntax as S
-from .self_containers import CHANGING_METHODS, fresh_name, rewrite_blocks
+from ...core.changing_methods import CHANGING_METHODS
+from .self_containers import fresh_name, rewrite_blocks
 
 LEAVES = (gast.Return, gast.Yield, gast.YieldFrom, gast.Await, gast.FunctionDef, gast.AsyncFunctionDef,
            gast.Lambda, gast.ClassDef, gast.Global, gast.Nonlocal)

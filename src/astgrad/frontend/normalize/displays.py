@@ -117,7 +117,7 @@ class DisplayLowering:
     def users_object(self, node):
         """Whether ``node`` reads an object of a class of the user's, known where the code
         is made for the arguments given (a first refusal of ``cell.pop(w)`` on an argument
-        waits for it: modes/common.py ``_awaits_popped_class``)."""
+        waits for it: modes/common.py ``_popped_at``)."""
         layout = self.layout(node)
         return layout is not None and layout[0] == L.OBJECT
 

@@ -12,22 +12,26 @@ misses the change (a zero or partial gradient, with no error). It is refused whe
 method is taken, naming it. Bound to a plain name (``app = xs.append``) it stays for
 held_methods.py to judge at each call; such a name carried off is refused as the method
 is. A method of an object of a class of the user's (``ops = [acc.add]``) is followed as
-that method (method_values.py) and is not judged here."""
+that method (method_values.py) and is not judged here: the class decides, not the
+method's name (``acc.update``, ``acc.pop``). Where the object is an argument's, whose class
+the code made before the arguments are given does not know, the refusal waits for them."""
 
 import operator
 
 import gast
 
 from ...core import syntax as S
+from ...core.changing_methods import CHANGING_METHODS, MORE_CHANGING_METHODS
+from ...errors import function_value_unknown
+from .. import object_layouts as L
 from ..written_in import text_of
-from .scopes import parameters
-from .self_containers import _OPERATOR_CALLS, CHANGING_METHODS
+from .scopes import given_or_looped_over, parameters
+from .self_containers import _OPERATOR_CALLS
 
-# the methods of lists, dicts, sets, deques and arrays that change their object
-CHANGING = CHANGING_METHODS | _OPERATOR_CALLS | frozenset({
-    "__delitem__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__", "difference_update",
-    "intersection_update", "symmetric_difference_update", "appendleft", "extendleft", "popleft", "rotate",
-    "put", "itemset", "resize", "partition", "setfield", "setflags", "byteswap"})
+# the methods of lists, dicts, sets, deques and arrays that change their object, and the
+# operator methods doing so when called by name
+CHANGING = CHANGING_METHODS | MORE_CHANGING_METHODS | _OPERATOR_CALLS | frozenset({
+    "__delitem__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__"})
 
 
 def refuse_escaping_methods(normalizer, tree, nodes):
@@ -47,12 +51,13 @@ def refuse_escaping_methods(normalizer, tree, nodes):
         if isinstance(parent, gast.Call) and parent.func is node and changed is not None:
             continue        # called at once: followed or refused by what the method does
         normalizer.line = getattr(node, "lineno", None) or getattr(parent, "lineno", normalizer.line)
-        raise normalizer._refuse(
+        error = normalizer._refuse(
             f"the method {taken} taken as a value ({_how(node, parent)}): called through it, it changes "
             f"{_changed(changed)} in place on a line that names neither, which the derivative cannot see",
             node if getattr(node, "lineno", None) else parent,
             f"call the method on its object where the change is made ({taken}(...)), or build the new value "
             "and assign it; astgrad follows or refuses such a call by what the method does")
+        raise function_value_unknown(error) if _from_an_argument(tree, node) else error
 
 
 def _names_a_changing_method(node):
@@ -118,15 +123,42 @@ def _resolved(normalizer, func, owned):
 
 def _users_object(normalizer, receiver):
     """Whether ``receiver`` reads an object of a class of the user's: an argument or name
-    standing for an object's layout, or a name the function binds to a new such object."""
-    if normalizer.layout(receiver) is not None:
-        return True
+    standing for an object's layout, or a name each assignment of the function binds to
+    an object of such a class the code shows: built (``Acc(v)``) or returned by a call
+    building one (``Acc.create(v)``, ``p.derivative()``: built_objects.static_layout)."""
+    layout = normalizer.layout(receiver)
+    if layout is not None:
+        return layout[0] == L.OBJECT        # (a list of objects, ITEMS, has a list's methods)
     if not isinstance(receiver, gast.Name):
         return False
-    return any(isinstance(node, gast.Assign) and isinstance(node.value, gast.Call)
-               and any(isinstance(t, gast.Name) and t.id == receiver.id for t in node.targets)
-               and normalizer.built_class_of(node.value) is not None
-               for node in gast.walk(normalizer.source.tree))
+    bindings = [node.value for node in gast.walk(normalizer.source.tree) if isinstance(node, gast.Assign)
+                and any(isinstance(t, gast.Name) and t.id == receiver.id for t in node.targets)]
+    return bool(bindings) and all(_builds_users_object(normalizer, value) for value in bindings)
+
+
+def _builds_users_object(normalizer, value):
+    """Whether the call ``value`` makes an object of a class of the user's the code shows."""
+    if not isinstance(value, gast.Call):
+        return False
+    if normalizer.built_class_of(value) is not None:
+        return True
+    layout = normalizer.static_layout(value, L._DEPTH)
+    return layout is not None and layout[0] == L.OBJECT
+
+
+def _from_an_argument(tree, node):
+    """Whether the method ``node`` takes (``acc.update``) is one of an argument's value or
+    of a loop's name over an argument (``for a in accs``), whose class the code made before
+    the arguments are given does not know: the refusal then waits for them
+    (FunctionValueUnknown), and the code made for them decides by the object's class:
+    a method of the user's is followed (method_values.py), a list's, dict's, set's or
+    array's refused as here."""
+    if not isinstance(node, gast.Attribute):
+        return False
+    root = node.value
+    while isinstance(root, (gast.Attribute, gast.Subscript)):
+        root = root.value
+    return isinstance(root, gast.Name) and given_or_looped_over(tree, root.id)
 
 
 def _owned_names(tree, nodes):

@@ -31,6 +31,7 @@ import gast
 
 from ...core import syntax as S
 from ...core import walk
+from ...core.changing_methods import LIST_RESIZING
 from ...core.ops import is_user_function
 from .. import object_layouts as L
 from ..source import parsed_for_reading
@@ -309,7 +310,10 @@ def _may_store_attributes(fn):
 
 
 _STORE_ATTR = dis.opmap["STORE_ATTR"]
-_CHANGING_METHODS = frozenset({"append", "extend", "insert", "pop"})
+# of the changing methods (core/changing_methods.py) only those resizing a list: what the
+# normalizer follows of a list an object holds (``h.items.append(v)``) once the helper is
+# written in; any other change in place (``h.W.fill(0)``) leaves the helper a call as it was
+_CHANGING_METHODS = LIST_RESIZING
 
 
 def _handed_parameters(helper, tree, depth=_DEPTH):

@@ -13,8 +13,6 @@ call of ``g`` itself (inlined or called as any callee) and the gradient's call.
 """
 
 import inspect
-import textwrap
-import tokenize
 import types
 import weakref
 
@@ -26,8 +24,9 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.functions import StandIn, underlying
 from ...core.wrt import normalize_wrt
-from ...errors import RecursiveCall
+from ...errors import RecursiveCall, TransformError
 from ...rules.registry import TRANSFORMS_INSIDE, is_astgrad_transform
+from ..source import parsed_for_reading
 from ..varargs import compile_variant
 from .callee_writes import refuse_transform_of_rebinding
 from .closures import BoundMethod, Global, Local, Made, _known_object
@@ -449,14 +448,14 @@ def _lifted_one(enclosing, tree, cells):
 def _reads_fields(callee, index):
     """Whether ``callee`` may take a dataclass as its argument ``index``: it reads an
     attribute of that parameter, or hands it on to a function or method of the user's."""
-    if getattr(callee, "__astgrad_lifted__", False):
+    function = getattr(callee, "__func__", callee)       # a method's: its receiver the first parameter
+    # a lambda is not looked into: record_gradient, when it runs, sees whether the argument is one
+    if getattr(callee, "__astgrad_lifted__", False) or not inspect.isfunction(function) \
+            or function.__code__.co_name == "<lambda>":
         return True
     try:
-        tree = gast.parse(textwrap.dedent(inspect.getsource(callee)))
-    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
-        return True
-    fn = tree.body[0]
-    if not isinstance(fn, (gast.FunctionDef, gast.AsyncFunctionDef)):
+        fn = parsed_for_reading(function).tree
+    except (TransformError, TypeError):
         return True
     params = fn.args.posonlyargs + fn.args.args
     if index >= len(params):

@@ -534,7 +534,7 @@ def changed_in_place(tree):
     """The attribute names whose value ``tree`` changes in place: a list, dict, set or
     array method changing it (or an item of it: ``<obj>.name[k].append(v)``) called on
     ``<obj>.name``, an item of it (or of one of its items) written or deleted."""
-    from .self_containers import CHANGING_METHODS      # (loaded with the first object)
+    from ...core.changing_methods import CHANGING_METHODS
     found = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS:

@@ -37,6 +37,16 @@ def parameters(fn):
     return names
 
 
+def given_or_looped_over(fn, name):
+    """Whether ``name`` is a parameter of the def ``fn`` or a loop's name over one (``for
+    c in cells``): an object the function is given, whose class the code made before the
+    arguments are given does not know, and the code made for them does."""
+    params = set(parameters(fn))
+    return name in params or any(
+        isinstance(loop, gast.For) and isinstance(loop.target, gast.Name) and loop.target.id == name
+        and isinstance(loop.iter, gast.Name) and loop.iter.id in params for loop in gast.walk(fn))
+
+
 def declared(fn, kind):
     """The names ``fn``'s own body declares ``nonlocal`` (kind gast.Nonlocal) or ``global``."""
     return {name for node in own_nodes(fn) if isinstance(node, kind) for name in node.names}

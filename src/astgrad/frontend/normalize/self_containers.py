@@ -42,15 +42,13 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .foreign import lookup
 from .fresh_items import made_new, takes_items
+from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
 from .keyed_list_cuts import bound_once as _once
 from .list_slice_writes import attribute_slice_stores
 from .keyed_list_cuts import fresh_name, joined, popped, returned_pop, slice_written, written_as_new_list
 
 
-# methods changing the container they are called on (list, dict, set, array)
-CHANGING_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
-                              "update", "setdefault", "popitem", "add", "discard", "fill"})
 # methods returning a new value, reading the container without keeping it
 _READING_METHODS = frozenset({"get", "copy", "count", "index", "sum", "mean", "max", "min", "prod", "std",
                               "var", "any", "all", "dot", "tolist", "item", "argmax", "argmin", "cumsum"})

@@ -23,7 +23,8 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
-from .self_containers import CHANGING_METHODS, copy_statement, _parents, _resolver
+from ...core.changing_methods import CHANGING_METHODS
+from .self_containers import copy_statement, _parents, _resolver
 
 _FOUND = weakref.WeakKeyDictionary()     # class -> (its methods' code objects, its SharedCopy list)
 
