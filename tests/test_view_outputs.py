@@ -7,7 +7,7 @@ one-operand ufunc's ``at`` (``negative.at``, ``square.at``, ``tanh.at``: NumPy's
 loop, a repeated index taking the ufunc again) with repeated indices, on views and on an
 argument, in a loop; a method's ``out=`` a view (``m.sum(axis=0,
 out=y[0])``) and ``out=`` an item of an attribute's array (``out=p.W[0]``, ``p`` an object
-the function made). Each program is checked in ``grad`` and
+the function made, to second order too). Each program is checked in ``grad`` and
 ``jvp`` (its value against what NumPy itself computes, repeated indices taken one at a
 time), one of them in ``hessian`` too, against central finite differences in float64, and every call must
 leave the caller's arrays as they were, while ``f(x)`` changes them as NumPy does. Also: a
@@ -76,7 +76,9 @@ def second_order(x, w):
     np.multiply.at(y[1:][0], [0, 0, 2], x[1:] * w)
     np.maximum.at(x, [1, 1], [w * x[0], x[2] - 2.0 * w])
     np.tanh.at(x, [2, 0, 2])                            # one operand, into the argument: x[2] twice
-    return np.sum(y * y * x[0]) + np.sum(x * x * w) + np.sum(v * v)
+    layer = _Layer(w)
+    np.multiply(x[1:], y[1], out=layer.W[0])            # an attribute's array, of an object made here
+    return np.sum(y * y * x[0]) + np.sum(x * x * w) + np.sum(v * v) + np.sum(layer.W * layer.W * x[1])
 
 
 PROGRAMS = [(out_into_views, X23), (at_methods, X4), (new_outputs, X4)]
