@@ -126,6 +126,28 @@ def test_a_one_operand_ufuncs_at_given_values_is_refused_naming_it():
         astgrad.grad(negative_at)(X4.copy(), 1.3)
 
 
+class _Buffer:
+    def __init__(self):
+        self.buf = np.zeros(4)
+
+
+def into_an_arguments_array(x, w, p):
+    np.multiply(x, w, out=p.buf)            # Python changes the caller's p.buf
+    return np.sum(p.buf * x)
+
+
+def test_an_out_into_an_array_an_argument_holds_is_refused_at_its_line():
+    # it was refused as "an out that is not a name", saying to use the return value only
+    says = (r"test_view_outputs\.py:\d+: astgrad cannot differentiate multiply\(\.\.\., out=p\.buf\), which writes "
+            r"into an array the argument 'p' holds: .* write into a copy \(buf = p\.buf\.copy\(\); ")
+    p = _Buffer()
+    with pytest.raises(astgrad.TransformError, match=says):
+        astgrad.grad(into_an_arguments_array, wrt=(0, 1))(X4.copy(), 1.3, p)
+    with pytest.raises(astgrad.TransformError, match=says):
+        astgrad.jvp(into_an_arguments_array, (X4.copy(), 1.3, p), (X4, 1.0, None))
+    assert not p.buf.any()
+
+
 class Cell:
     """A class of the user's with a method named like an array's ``sort``."""
 

@@ -23,6 +23,7 @@ from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
 from .ufunc_at_loops import ufunc_at_loop
+from .view_outputs import refuse_outside_output
 
 
 class CallLowering:
@@ -170,6 +171,8 @@ class CallLowering:
             # a reduction's where= leaves elements out of it: not a mask over out
             raise self._refuse(f"{label}(..., out=y, where=mask)", node,
                                f"use the return value instead: y = {label}(..., where=mask)")
+        if extra == 1 and not isinstance(out_node, gast.Name):
+            refuse_outside_output(self, out_node, label, node)      # out=p.buf, p an argument: view_outputs.py
         if extra != 1 or not isinstance(out_node, gast.Name):
             raise self._refuse(f"{label}(..., out=...) with several outputs or an out "
                                "that is not a name", node,
