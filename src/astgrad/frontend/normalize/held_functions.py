@@ -59,8 +59,8 @@ class HeldFunctionLowering:
         bound.apply_defaults()
         tree, first_line = source.tree, source.first_line
         found = {}
-        resolve = lambda arg: self.given_partial(arg) or self.given_function(arg) \
-            or self.function_chosen_in_code(arg, init)                          # noqa: E731
+        resolve = lambda arg: self.given_partial(arg) or self.given_others_method(arg) \
+            or self.given_function(arg) or self.function_chosen_in_code(arg, init)    # noqa: E731
         for name in stores:
             held = stored_function(init, tree, first_line, name, dict(bound.arguments), (resolve, self.scope_resolver))
             if held is not None:
@@ -380,6 +380,16 @@ class Partial:
         self.function, self.count, self.names = function, count, names
 
 
+class Others:
+    """A method of another object (``other.up``) where an object is built: the function
+    and the layout of the object it is bound to, read from the method (``__self__``)
+    when the code runs (own_methods.py's ``others_method_call``)."""
+    __slots__ = ("function", "layout")
+
+    def __init__(self, function, layout):
+        self.function, self.layout = function, layout
+
+
 def bound_partial(call, function_of):
     """The Partial of ``call`` (``functools.partial(g, a, k=v)``), ``function_of(node)``
     giving the function ``g`` is, where that is a Python or NumPy function (the kinds a
@@ -398,6 +408,8 @@ def held_layout(found):
     """The FUNCTION layout of what ``stored_function`` found: a function, a Partial, None."""
     if isinstance(found, Partial):
         return (L.FUNCTION, L.Held(found.function, bound=(found.count, found.names)))
+    if isinstance(found, Others):
+        return (L.FUNCTION, L.Held(found.function, other=found.layout))
     return (L.FUNCTION, L.Held(None if found is NONE else found))
 
 
@@ -450,6 +462,9 @@ def stored_function(init, tree, first_line, attr, given, resolvers):
             return lambdas.get(id(node))
         if isinstance(node, gast.Call):
             return _written_partial(node, init, set(rebound) | {p.id for p in params}, scope_resolver, evaluate)
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id not in rebound \
+                and isinstance(given.get(node.value.id), gast.AST):       # self.f = other.up, other given
+            return resolve(gast.Attribute(value=given[node.value.id], attr=node.attr, ctx=gast.Load()))
         if isinstance(node, gast.Name) and node.id in given and node.id not in rebound:
             found = given[node.id]
             if isinstance(found, gast.AST):
