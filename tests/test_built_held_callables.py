@@ -53,7 +53,7 @@ def held_callables(x, w):
     h = Holder(functools.partial(_act, k=SCALE), w)     # a global's value: no derivative
     s = Scaler(w * w)
     o = Holder(s.up, w)                                 # s.up(z, k=0.5) in Holder.run: k unused
-    return np.sum(h.run(x * w) * x) + np.sum(o.run(x * w) * s.up(x)) + s.k
+    return np.sum(h.run(x * w) * x) + np.sum(o.run(x * w) * s.up(x))
 
 
 def named_first(x, w):
@@ -72,10 +72,18 @@ def stored_after(x, w):
 
 
 def others_state_changed(x, w):
-    s = Scaler(w * w)
+    s = Scaler(x * w)
     h = Holder(s.up, w)
-    s.k = w * 3.0                                       # Python: h.fn sees the new k
+    s.k[0] = w * 3.0                                    # Python: h.fn sees the new k
     return np.sum(h.fn(x) ** 2)
+
+
+def others_read_out(x, w):
+    s = Scaler(x[:2] * w)
+    h = Holder(s.up, w)
+    k = s.k
+    k *= 3.0                                            # s.k changed in place, through another name
+    return np.sum(h.fn(x[2:]) ** 2)
 
 
 def binds_a_differentiated_value(x, w):
@@ -103,6 +111,8 @@ def test_a_method_of_an_object_changed_after_is_refused():
         astgrad.grad(others_state_changed, wrt=(0, 1))(X4, 1.3)
     with pytest.raises(astgrad.TransformError, match=says):
         astgrad.jvp(others_state_changed, (X4, 1.3), (X4, 1.0))
+    with pytest.raises(astgrad.TransformError, match=says):
+        astgrad.grad(others_read_out, wrt=(0, 1))(X4, 1.3)
 
 
 def test_a_partial_binding_a_differentiated_value_is_refused_at_its_line():

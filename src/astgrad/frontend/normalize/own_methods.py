@@ -149,9 +149,10 @@ class OwnMethodLowering:
 
 def _only_read(tree, name, cls):
     """Whether the function ``tree`` uses the object ``name`` (of the class ``cls``) only
-    through its attributes (``s.k``, ``s.up``) and calls of methods assigning none
-    (``s.up(x)``), never storing or deleting one nor handing the object itself on: then
-    it has one state, the one a method of it bound in another object sees."""
+    through methods of its class assigning no attribute, called (``s.up(x)``) or taken
+    (``s.up``): never storing, deleting or reading out an attribute (``s.k = v``, ``v =
+    s.k; v[0] = 1.0``) nor handing the object itself on (``bump(s)``). Then it has one
+    state, the one a method of it bound in another object sees."""
     attributes = {id(node.value): node for node in S.walk_nodes(tree)
                   if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == name}
     called = {id(node.func) for node in S.walk_nodes(tree) if isinstance(node, gast.Call)}
@@ -161,7 +162,7 @@ def _only_read(tree, name, cls):
         read = attributes.get(id(node))
         if read is None or not isinstance(read.ctx, gast.Load):
             return False
-        method = M.static_attribute(cls, read.attr) if id(read) in called else None
-        if inspect.isfunction(method) and any(_assigned_attributes(method) or ((), ())):
+        method = M.static_attribute(cls, read.attr)
+        if not inspect.isfunction(method) or id(read) in called and any(_assigned_attributes(method) or ((), ())):
             return False
     return True
