@@ -2,10 +2,12 @@
 view (``out=y[0]``, ``out=x[:, 1]`` of an argument, a view of a view ``y[1:][0]``, ``v[1]``
 of a view ``v``, positionally, with ``where=``, its value used), ``out=`` a new array
 (``numpy.zeros_like(x)``) with ``where=``, ``out=None``, a reduction's ``out=`` a view, and
-``numpy.multiply.at``, ``maximum.at``, ``minimum.at``, ``divide.at``, ``subtract.at`` with
-repeated indices, on views and on an argument; a method's ``out=`` a view (``m.sum(axis=0,
+``numpy.multiply.at``, ``maximum.at``, ``minimum.at``, ``divide.at``, ``subtract.at`` and a
+one-operand ufunc's ``at`` (``negative.at``, ``square.at``, ``tanh.at``: NumPy's unbuffered
+loop, a repeated index taking the ufunc again) with repeated indices, on views and on an
+argument, in a loop; a method's ``out=`` a view (``m.sum(axis=0,
 out=y[0])``) and ``out=`` an item of an attribute's array (``out=p.W[0]``, ``p`` an object
-the function made). Each program is checked in ``grad`` and
+the function made, to second order too). Each program is checked in ``grad`` and
 ``jvp`` (its value against what NumPy itself computes, repeated indices taken one at a
 time), one of them in ``hessian`` too, against central finite differences in float64, and every call must
 leave the caller's arrays as they were, while ``f(x)`` changes them as NumPy does. Also: a
@@ -40,6 +42,9 @@ def at_methods(x, w):
     np.multiply.at(x, [1, 2], x[0:2])                   # x[2] times x[1] as it was: NumPy reads v first
     np.subtract.at(y[:, ::2], (1, [1, 1]), w)
     np.divide.at(y[::-1][1], [3, 3], x[:2] + 2.0)       # y[0, 3] over both
+    np.negative.at(y[0], [0, 0, 3])                     # one operand: y[0, 0] negated twice, as it was
+    for k in range(2):
+        np.square.at(y[:, 1:], (k, [0, 0]))             # in a loop, into a view: y[k, 1] to the fourth
     return np.sum(y * y * x[0]) + np.sum(x * x * w)
 
 
@@ -70,7 +75,10 @@ def second_order(x, w):
     v = w * np.add(x[1:], x[:3], out=y[1])              # inside an expression
     np.multiply.at(y[1:][0], [0, 0, 2], x[1:] * w)
     np.maximum.at(x, [1, 1], [w * x[0], x[2] - 2.0 * w])
-    return np.sum(y * y * x[0]) + np.sum(x * x * w) + np.sum(v * v)
+    np.tanh.at(x, [2, 0, 2])                            # one operand, into the argument: x[2] twice
+    layer = _Layer(w)
+    np.multiply(x[1:], y[1], out=layer.W[0])            # an attribute's array, of an object made here
+    return np.sum(y * y * x[0]) + np.sum(x * x * w) + np.sum(v * v) + np.sum(layer.W * layer.W * x[1])
 
 
 PROGRAMS = [(out_into_views, X23), (at_methods, X4), (new_outputs, X4)]
@@ -108,14 +116,36 @@ def test_an_out_that_copies_is_refused_when_the_code_runs():
 
 def negative_at(x, w):
     y = x * w
-    np.negative.at(y, [0, 0])
+    np.negative.at(y, [0, 0], w)            # NumPy: "second operand provided when ufunc is unary"
     return np.sum(y)
 
 
-def test_a_one_operand_ufuncs_at_is_refused_naming_it():
+def test_a_one_operand_ufuncs_at_given_values_is_refused_naming_it():
     with pytest.raises(astgrad.TransformError, match=r"numpy\.negative\.at with these arguments.*"
-                                                     r"numpy\.multiply\.at\(y, index, v\)"):
+                                                     r"numpy\.negative\.at\(y, index\)"):
         astgrad.grad(negative_at)(X4.copy(), 1.3)
+
+
+class _Buffer:
+    def __init__(self):
+        self.buf = np.zeros(4)
+
+
+def into_an_arguments_array(x, w, p):
+    np.multiply(x, w, out=p.buf)            # Python changes the caller's p.buf
+    return np.sum(p.buf * x)
+
+
+def test_an_out_into_an_array_an_argument_holds_is_refused_at_its_line():
+    # it was refused as "an out that is not a name", saying to use the return value only
+    says = (r"test_view_outputs\.py:\d+: astgrad cannot differentiate multiply\(\.\.\., out=p\.buf\), which writes "
+            r"into an array the argument 'p' holds: .* write into a copy \(buf = p\.buf\.copy\(\); ")
+    p = _Buffer()
+    with pytest.raises(astgrad.TransformError, match=says):
+        astgrad.grad(into_an_arguments_array, wrt=(0, 1))(X4.copy(), 1.3, p)
+    with pytest.raises(astgrad.TransformError, match=says):
+        astgrad.jvp(into_an_arguments_array, (X4.copy(), 1.3, p), (X4, 1.0, None))
+    assert not p.buf.any()
 
 
 class Cell:

@@ -140,10 +140,24 @@ def _refuse_array_attribute(kind, name):
         "differentiated function and pass what it needs as an argument")
 
 
+def _method_of(obj, name):
+    """Whether ``obj.<name>`` is ``obj`` itself as far as derivatives go: a method of its
+    class bound to it (``other.up``, whose derivative is the object's), or the object a
+    bound method holds (``method.__self__``, ``self.f = other.up`` read back)."""
+    if name == "__self__":
+        return type(obj) is types.MethodType
+    return not isinstance(obj, (dict, list, tuple, numpy.ndarray, numpy.generic)) \
+        and name not in getattr(obj, "__dict__", {}) \
+        and inspect.isfunction(inspect.getattr_static(type(obj), name, None))
+
+
 def attribute_adjoint(g, obj, name):
     """The derivative of ``obj`` when the derivative of ``obj.<name>`` is ``g`` and its
     other attributes have none (the transpose of ``attribute_tangent``); of a dict, the
-    item ``obj[name]`` stands for the attribute."""
+    item ``obj[name]`` stands for the attribute. A method bound to ``obj`` carries the
+    derivative of ``obj`` (``_method_of``)."""
+    if _method_of(obj, name):
+        return g
     if type(obj) is dict:
         return {key: add_derivatives(zeros_like(value), g) if key == name else zeros_like(value)
                 for key, value in obj.items()}
@@ -175,7 +189,10 @@ def check_wrt_path(value, root, steps, label):
 
 def attribute_tangent(g, obj, name):
     """The derivative of ``obj.<name>`` in the derivative ``g`` of ``obj`` (zero where
-    ``g`` has none); of a dict, of the item ``obj[name]``."""
+    ``g`` has none); of a dict, of the item ``obj[name]``; of a method bound to ``obj``,
+    ``g`` itself (``_method_of``)."""
+    if _method_of(obj, name):
+        return g
     if type(obj) is dict:
         value = dict.get(g, name) if isinstance(g, dict) else None
         return zeros_like(obj[name]) if value is None else value

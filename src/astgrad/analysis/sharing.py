@@ -98,6 +98,12 @@ def _is_runtime_helper(obj):
     return name is not None and getattr(runtime, name, None) is obj
 
 
+# the derivative of an attribute read out of an object's derivative, and an object's
+# derivative holding an attribute's: made from the first argument alone (or new zeros),
+# the object itself read only for its attributes' shapes
+_ATTRIBUTE_DERIVATIVES = (runtime_objects.attribute_tangent, runtime_objects.attribute_adjoint)
+
+
 def _shape_positions(obj):
     """The positions of the arguments ``obj``'s record says it reads only for their shape."""
     record = _record(obj)
@@ -319,7 +325,7 @@ class Sharing:
             arguments = []          # x.reshape(shape): a view of x; the shape shares nothing
         if target is collections.defaultdict and _new_value_factory(call, self.locals):
             arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
-        if _is_runtime_helper(target) and target is not runtime.contract:
+        if _is_runtime_helper(target) and target is not runtime.contract or _in(target, _ATTRIBUTE_DERIVATIVES):
             # the derivative it reshapes (unless it too gives only a shape); the rest give shapes
             arguments = call.args[:1] if 0 not in _shape_positions(target) else []
         names = self._names(owner + arguments)

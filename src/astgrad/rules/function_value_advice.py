@@ -1,6 +1,6 @@
 """What to write instead, where a call astgrad has no rule for carries a function value
-it does not follow: ``functools.partial`` of a method of a differentiated value or stored
-on an object the function builds, ``map`` of an array's method, and building an object
+it does not follow: ``functools.partial`` of a method of a differentiated value or binding
+one stored on an object the function builds, ``map`` of an array's method, and building an object
 of the user's class whose ``__init__`` stores a function value (``self.f =
 functools.partial(Cls.scale, self)``). Said in place of "register a rule", which is no
 help for these."""
@@ -12,8 +12,9 @@ import textwrap
 
 PARTIAL_ADVICE = (
     "astgrad follows functools.partial(f, ...) of a function (yours, NumPy's) bound to a name and called, or "
-    "handed to map, and one an argument's object holds; it does not follow a partial of a method of a "
-    "differentiated value (functools.partial(a.dot)) nor one stored on an object the function builds "
+    "handed to map, and one an object holds (an argument's, or one the function builds, binding values that "
+    "carry no derivative); it does not follow a partial of a method of a differentiated value "
+    "(functools.partial(a.dot)) nor one binding a differentiated value stored on an object the function builds "
     "(h.f = functools.partial(g, k=w)): call the function where the partial would be called (g(z, k=w), "
     "a.dot(z)), or bind a lambda to a name and call it (f = lambda z: a.dot(z))")
 MAP_ADVICE = (

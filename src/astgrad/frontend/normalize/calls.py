@@ -23,6 +23,7 @@ from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
 from .ufunc_at_loops import ufunc_at_loop
+from .view_outputs import refuse_outside_output
 
 
 class CallLowering:
@@ -170,6 +171,8 @@ class CallLowering:
             # a reduction's where= leaves elements out of it: not a mask over out
             raise self._refuse(f"{label}(..., out=y, where=mask)", node,
                                f"use the return value instead: y = {label}(..., where=mask)")
+        if extra == 1 and not isinstance(out_node, gast.Name):
+            refuse_outside_output(self, out_node, label, node)      # out=p.buf, p an argument: view_outputs.py
         if extra != 1 or not isinstance(out_node, gast.Name):
             raise self._refuse(f"{label}(..., out=...) with several outputs or an out "
                                "that is not a name", node,
@@ -192,19 +195,21 @@ class CallLowering:
         adding up: ``y[...] = y + unindex(broadcast_like(v, y[index]), y, index)``
         (``-`` for ``numpy.subtract.at``), rounded as NumPy rounds into ``y``'s dtype
         (``runtime.added_at``). Another two-operand ufunc's ``at`` is the loop NumPy runs
-        (ufunc_at_loops.py); a one-operand ufunc's is refused."""
+        (ufunc_at_loops.py), and so is a one-operand ufunc's, ``numpy.negative.at(y, index)``."""
         import numpy
         from ... import runtime
         ufunc = anno.get(call, Key.TARGET).__self__
-        if ufunc.nin != 2 or ufunc.nout != 1 or len(call.args) != 3 or call.keywords:
+        if ufunc.nin not in (1, 2) or ufunc.nout != 1 or len(call.args) != ufunc.nin + 1 or call.keywords:
             raise self._refuse(f"numpy.{ufunc.__name__}.at with these arguments", node,
                                "astgrad differentiates a two-operand ufunc's at with its three arguments, "
-                               "numpy.multiply.at(y, index, v); write the update so or build a new array")
-        array, index, values = call.args
+                               "numpy.multiply.at(y, index, v), and a one-operand ufunc's with two, "
+                               "numpy.negative.at(y, index); write the update so or build a new array")
+        array, index = call.args[:2]
         if not isinstance(array, gast.Name):
             raise self._refuse(f"numpy.{ufunc.__name__}.at on a value that is not a name", node)
         if ufunc not in (numpy.add, numpy.subtract):
             return ufunc_at_loop(self, ufunc, call, node)
+        values = call.args[2]
         selected = self.fresh_assign(gast.Subscript(value=S.name(array.id), slice=S.copy(index),
                                                     ctx=gast.Load()), "t")
         spread = self.fresh_assign(self.runtime_call(runtime.broadcast_like, [values, S.name(selected)]), "t")

@@ -282,6 +282,9 @@ class ClosureLowering:
             return
         if self.bind_display_of_functions(target, value) or self.bind_factory_results(target, value):
             return
+        if self.partial_for_objects(target, value):        # h = Holder(p, w): held_functions.py
+            self.emit(S.assign(target, self.expr(value, hint=target)))
+            return
         if self.looks_like_function(value) and not (
                 isinstance(value, (gast.List, gast.Dict)) and self.changed_in_place(target)):
             function = self.function_value(value)

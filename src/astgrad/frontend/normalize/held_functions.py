@@ -24,12 +24,14 @@ that same function where ``__init__`` made the lambda, so the twin has no local 
 to keep as a value.
 """
 
+import functools
 import inspect
 import os
 import types
 
 import gast
 
+from ... import runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -39,6 +41,8 @@ from ..source import ScopeRoot, parse_function, parsed_for_reading
 from .closures import is_function_object
 
 NONE = object()        # a parameter known to be None
+# how generated code builds an object of a user class and stores an attribute on one
+_BUILDING = (runtime_objects.instance, runtime_objects.with_attribute)
 
 
 class HeldFunctionLowering:
@@ -55,9 +59,10 @@ class HeldFunctionLowering:
         bound.apply_defaults()
         tree, first_line = source.tree, source.first_line
         found = {}
-        resolve = lambda arg: self.given_function(arg) or self.function_chosen_in_code(arg, init)   # noqa: E731
+        resolve = lambda arg: self.given_partial(arg) or self.given_others_method(arg) \
+            or self.given_function(arg) or self.function_chosen_in_code(arg, init)    # noqa: E731
         for name in stores:
-            held = stored_function(init, tree, first_line, name, dict(bound.arguments), resolve)
+            held = stored_function(init, tree, first_line, name, dict(bound.arguments), (resolve, self.scope_resolver))
             if held is not None:
                 found[name] = held
         return found
@@ -77,6 +82,37 @@ class HeldFunctionLowering:
             return None
         self.source.resolve_path(path)              # what the name means: a dependency
         return NONE if value is None else value
+
+    def given_partial(self, arg):
+        """A Partial for the argument node ``arg`` when it is ``functools.partial(g, a,
+        k=v)`` of a global function ``g`` (the code it calls a dependency, as for
+        ``given_function``), or a name bound once to one; else None."""
+        if isinstance(arg, gast.Name) and self.bound_count.get(arg.id, 0) == 1 and not self.inlining:
+            arg = next((stmt.value for stmt in S.walk_nodes(self.source.tree) if isinstance(stmt, gast.Assign)
+                        and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                        and stmt.targets[0].id == arg.id), None)
+        if not isinstance(arg, gast.Call) or self.resolve_call(arg) is not functools.partial:
+            return None
+        return bound_partial(arg, self.given_function)
+
+    def partial_for_objects(self, target, value):
+        """Whether ``target = value`` binds, once, a ``functools.partial`` of a global
+        function (``given_partial``) that the code only hands to the building of objects
+        (``Holder(p, w)``; ``instance(Holder, {'fn': p, ...})`` and ``with_attribute(h,
+        'fn', p)`` in a derivative astgrad generated, differentiated again): the partial
+        is kept as the value it is, which the objects' layouts follow (its bound values
+        carry no derivative, or the modes refuse the partial's call for want of a rule)."""
+        if self.bound_count.get(target, 0) != 1 or self.inlining or self.given_partial(value) is None:
+            return False
+        handed = set()
+        for call in S.walk_nodes(self.source.tree):
+            if isinstance(call, gast.Call) and (self.resolve_call(call) in _BUILDING
+                                                or self.built_class_of(call) is not None):
+                for arg in call.args + [kw.value for kw in call.keywords]:
+                    handed.update(id(v) for v in (arg.values if isinstance(arg, gast.Dict) else [arg]))
+        uses = [node for node in S.walk_nodes(self.source.tree) if isinstance(node, gast.Name)
+                and node.id == target and isinstance(node.ctx, gast.Load)]
+        return bool(uses) and all(id(node) in handed for node in uses)
 
     def function_chosen_in_code(self, arg, init):
         """A Chosen (see there) for the argument ``arg`` when it is a local variable of this
@@ -158,11 +194,10 @@ class HeldFunctionLowering:
 
     def function_layout(self, node):
         """The FUNCTION layout of the value ``node`` when it is a function known now or
-        None (``layer.act = np.tanh``, ``layer.act = None``); else None."""
-        found = self.given_function(node)
-        if found is None:
-            return None
-        return (L.FUNCTION, L.Held(None if found is NONE else found))
+        None (``layer.act = np.tanh``, ``layer.act = None``), or a partial of such a
+        function (``layer.act = functools.partial(g, k=2.0)``); else None."""
+        found = self.given_partial(node) or self.given_function(node)
+        return None if found is None else held_layout(found)
 
     def follow_attribute(self, name, target, value):
         """After ``name.attr = value``, the layout ``name`` stands for says what the
@@ -335,11 +370,77 @@ def attribute_stores(tree, me):
             yield from zip(target.elts, value.elts)
 
 
-def stored_function(init, tree, first_line, attr, given, resolve):
+class Partial:
+    """``functools.partial(function, a, k=v)`` where an object is built: the function
+    (known now), how many arguments it binds and the names of its keywords, whose values
+    the code reads from the partial when it runs (own_methods.py's ``held_partial_call``)."""
+    __slots__ = ("function", "count", "names")
+
+    def __init__(self, function, count, names):
+        self.function, self.count, self.names = function, count, names
+
+
+class Others:
+    """A method of another object (``other.up``) where an object is built: the function
+    and the layout of the object it is bound to, read from the method (``__self__``)
+    when the code runs (own_methods.py's ``others_method_call``)."""
+    __slots__ = ("function", "layout")
+
+    def __init__(self, function, layout):
+        self.function, self.layout = function, layout
+
+
+def bound_partial(call, function_of):
+    """The Partial of ``call`` (``functools.partial(g, a, k=v)``), ``function_of(node)``
+    giving the function ``g`` is, where that is a Python or NumPy function (the kinds a
+    partial an argument's object holds is followed for) and no argument is unpacked;
+    else None."""
+    if not call.args or any(isinstance(a, gast.Starred) for a in call.args) \
+            or any(kw.arg is None for kw in call.keywords):
+        return None
+    function = function_of(call.args[0])
+    if not (inspect.isfunction(function) or isinstance(function, L._NUMPY_FUNCTIONS)):
+        return None
+    return Partial(function, len(call.args) - 1, tuple(kw.arg for kw in call.keywords))
+
+
+def held_layout(found):
+    """The FUNCTION layout of what ``stored_function`` found: a function, a Partial, None."""
+    if isinstance(found, Partial):
+        return (L.FUNCTION, L.Held(found.function, bound=(found.count, found.names)))
+    if isinstance(found, Others):
+        return (L.FUNCTION, L.Held(found.function, other=found.layout))
+    return (L.FUNCTION, L.Held(None if found is NONE else found))
+
+
+def _written_partial(node, init, names, scope_resolver, evaluate):
+    """The Partial of ``node``, a call written in ``init`` (``self.f =
+    functools.partial(g, k=2.0)``), ``names`` being ``init``'s parameters and the names
+    it binds: ``g`` a parameter (``evaluate`` says what it is given) or a global of its
+    module (a dependency of the code); else None."""
+    path = S.dotted_path(node.func) if node.args else None
+    if path is None or path[0] in names:
+        return None
+    resolve_path = scope_resolver(init)
+    if resolve_path(path, depend=False) is not functools.partial:
+        return None
+    resolve_path(path)
+
+    def function_of(arg):
+        found = S.dotted_path(arg)
+        if found is None or found[0] in names:
+            return evaluate(arg)
+        return resolve_path(found)
+    return bound_partial(node, function_of)
+
+
+def stored_function(init, tree, first_line, attr, given, resolvers):
     """The function ``init`` (parsed as ``tree``) stores in ``self.<attr>`` for a call
     binding ``given`` ({parameter: the argument's node, or the default object}), with
-    ``resolve(node)`` the function (or None, or NONE) an argument node is; None when not
-    certain (see the module docstring)."""
+    ``resolvers``: ``resolve(node)`` the function (or None, or NONE, or a Partial) an
+    argument node is, and ``scope_resolver(fn)`` resolving the global names of ``fn``;
+    None when not certain (see the module docstring)."""
+    resolve, scope_resolver = resolvers
     params = tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
     me = params[0].id
     stores = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Attribute)
@@ -359,6 +460,11 @@ def stored_function(init, tree, first_line, attr, given, resolve):
             return NONE
         if isinstance(node, gast.Lambda):
             return lambdas.get(id(node))
+        if isinstance(node, gast.Call):
+            return _written_partial(node, init, set(rebound) | {p.id for p in params}, scope_resolver, evaluate)
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id not in rebound \
+                and isinstance(given.get(node.value.id), gast.AST):       # self.f = other.up, other given
+            return resolve(gast.Attribute(value=given[node.value.id], attr=node.attr, ctx=gast.Load()))
         if isinstance(node, gast.Name) and node.id in given and node.id not in rebound:
             found = given[node.id]
             if isinstance(found, gast.AST):
@@ -375,9 +481,7 @@ def stored_function(init, tree, first_line, attr, given, resolve):
             return evaluate(node.body if (known is NONE) == is_none else node.orelse)
         return None
     found = evaluate(value)
-    if found is NONE:
-        return (L.FUNCTION, L.Held(None))       # None: its call raises (none_call)
-    return None if found is None else (L.FUNCTION, L.Held(found))
+    return None if found is None else held_layout(found)      # (None given: its call raises, none_call)
 
 
 _COMPARE = {gast.Eq: lambda a, b: a == b, gast.NotEq: lambda a, b: a != b, gast.Lt: lambda a, b: a < b,

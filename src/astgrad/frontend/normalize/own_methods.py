@@ -22,6 +22,7 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from ..source import ScopeRoot
 from .. import object_layouts as L
+from .held_functions import Others
 from .objects import _assigned_attributes
 
 
@@ -45,6 +46,23 @@ class OwnMethodLowering:
         if L.held_partial(attribute) is not None:
             return self.held_partial_call(attribute, func, node)
         return None
+
+    def given_others_method(self, arg):
+        """An Others for the argument node ``arg`` when it is ``s.up``, ``s`` a name
+        standing for an object of a known layout (built here, or an argument; or the
+        building call, ``Scaler(3.0).up``) and ``up``
+        a method of its class: what the object then holds is ``up`` bound to ``s``,
+        followed as a method of ``s`` is; else None."""
+        if not (isinstance(arg, gast.Attribute) and isinstance(arg.value, (gast.Name, gast.Call))):
+            return None
+        owner = self.layout(arg.value)
+        if owner is None or owner[0] != L.OBJECT or arg.attr in owner[3] or L.attribute(owner, arg.attr) is not None:
+            return None
+        if isinstance(arg.value, gast.Name) and (self.bound_count.get(arg.value.id, 0) > 1 or self.inlining
+                                                 or not _only_read(self.source.tree, arg.value.id, owner[1])):
+            return None         # s.k = v, bump(s): a new state of s, which the method bound to the old one would miss
+        function = M.static_attribute(owner[1], arg.attr)
+        return Others(function, owner) if inspect.isfunction(function) else None
 
     def held_partial_call(self, attribute, func, node):
         """The call ``node`` of ``<holder>.attr(...)`` (``func``) where the holder's layout
@@ -127,3 +145,24 @@ class OwnMethodLowering:
             "__getattr__ makes): it cannot see what the call computes or changes", node,
             f"define {attr} as a method of {cls.__name__}, or store a plain function (def or lambda) or a "
             f"NumPy function in self.{attr}")
+
+
+def _only_read(tree, name, cls):
+    """Whether the function ``tree`` uses the object ``name`` (of the class ``cls``) only
+    through methods of its class assigning no attribute, called (``s.up(x)``) or taken
+    (``s.up``): never storing, deleting or reading out an attribute (``s.k = v``, ``v =
+    s.k; v[0] = 1.0``) nor handing the object itself on (``bump(s)``). Then it has one
+    state, the one a method of it bound in another object sees."""
+    attributes = {id(node.value): node for node in S.walk_nodes(tree)
+                  if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == name}
+    called = {id(node.func) for node in S.walk_nodes(tree) if isinstance(node, gast.Call)}
+    for node in S.walk_nodes(tree):
+        if not (isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)):
+            continue
+        read = attributes.get(id(node))
+        if read is None or not isinstance(read.ctx, gast.Load):
+            return False
+        method = M.static_attribute(cls, read.attr)
+        if not inspect.isfunction(method) or id(read) in called and any(_assigned_attributes(method) or ((), ())):
+            return False
+    return True

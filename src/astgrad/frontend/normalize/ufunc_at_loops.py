@@ -17,7 +17,13 @@ reads them (``numpy.multiply.at(y, [1, 2], y[0:2])`` multiplies ``y[2]`` by ``y[
 value), into a copy, which the writes into ``y`` leave as it is. The loop's element writes are
 differentiated as any other (the ufunc's own rule at each step, the overwritten element
 saved for the reverse sweep), to any order. NumPy refuses a float ``v`` for an int ``y``
-('same_kind' casting), and so does the check first."""
+('same_kind' casting), and so does the check first.
+
+A one-operand ufunc's ``at`` (``numpy.negative.at(y, index)``, ``numpy.exp.at``) is the
+same loop with no values: ``y[at] = numpy.negative(y[at])``, an element named twice
+taking the ufunc twice (``numpy.square.at(y, [0, 0])`` raises ``y[0]`` to the fourth).
+NumPy casts its result into ``y``'s dtype as an element write does (``numpy.exp.at`` of
+an int array truncates), so there is nothing to check first."""
 
 import builtins
 
@@ -31,7 +37,8 @@ from ...core import syntax as S
 def ufunc_at_loop(normalizer, ufunc, call, node):
     """``call`` (``ufunc.at(y, index, v)``, normalized from ``node``) written as the loop
     above, its statements normalized in place; None (the call's value)."""
-    array, index, values = call.args
+    array, index = call.args[:2]
+    unary = ufunc.nin == 1
     if not all(normalizer.source.resolve(name) is getattr(builtins, name) for name in ("range", "len")):
         raise normalizer._refuse(f"numpy.{ufunc.__name__}.at where range or len is not the builtin", node,
                                  "leave range and len their builtin meaning")
@@ -42,8 +49,8 @@ def ufunc_at_loop(normalizer, ufunc, call, node):
              "ravel": normalizer.bind(numpy.ravel),
              "broadcast_to": normalizer.bind(numpy.broadcast_to), "shape": normalizer.bind(numpy.shape)}
     names = dict(fresh, **bound, y=gast.unparse(array).strip(), index=gast.unparse(index).strip(),
-                 v=gast.unparse(values).strip())
-    text = _LOOP.format(**names)
+                 v=None if unary else gast.unparse(call.args[2]).strip())
+    text = (_UNARY_LOOP if unary else _LOOP).format(**names)
     for stmt in gast.parse(text).body:
         for part in gast.walk(stmt):
             if hasattr(part, "lineno") or isinstance(part, (gast.stmt, gast.expr)):
@@ -60,4 +67,12 @@ _LOOP = """
 for {k} in range(len({places})):
     {at} = {places}[{k}]
     {y}[{at}] = {ufunc}({y}[{at}], {values}[{k}])
+"""
+
+_UNARY_LOOP = """
+{positions} = {at_positions}({y}, {index})
+{places} = {at_places}({positions}, {y})
+for {k} in range(len({places})):
+    {at} = {places}[{k}]
+    {y}[{at}] = {ufunc}({y}[{at}])
 """

@@ -250,3 +250,25 @@ def _into(call, view, copy):
     else:
         call.keywords = [gast.keyword(arg="out", value=S.name(copy)) if kw.arg == "out" else kw
                          for kw in call.keywords]
+
+
+def refuse_outside_output(normalizer, out, label, node):
+    """Refuse the call ``node`` of ``label`` writing into ``out``, an array an argument's
+    (or a global's) object holds (``out=p.buf``, ``out=p.buf[0]``, ``p`` a parameter): the
+    call changes the caller's object, while the derivative works on copies of the
+    arguments and must leave the caller's arrays as they were, so it cannot be both
+    Python's call and an exact derivative. Else nothing (the generic refusal follows)."""
+    root = _root(out) if isinstance(out, (gast.Attribute, gast.Subscript)) else None
+    if not isinstance(root, gast.Attribute):
+        return
+    owner = root.value.id
+    if owner in normalizer.locals and owner not in parameters(normalizer.source.tree):
+        return
+    whose = f"the argument {owner!r}" if owner in parameters(normalizer.source.tree) else f"the global {owner!r}"
+    written = gast.unparse(out).strip()
+    raise normalizer._refuse(
+        f"{label}(..., out={written}), which writes into an array {whose} holds: Python's call changes "
+        "that object, memory the function did not create, which the derivative (leaving the caller's arrays "
+        "as they were) cannot follow exactly", node,
+        f"write into a copy ({root.attr} = {gast.unparse(root).strip()}.copy(); {label}(..., out={root.attr})) or "
+        f"use the return value ({root.attr} = {label}(...)), and change {owner} outside the differentiated function")
