@@ -3,8 +3,9 @@
 For one synthetic function of ``generation_scaling.py`` (a shape and a size), generates
 the gradient and the gradient of that gradient, side by side, several times (each run on
 the function loaded afresh), and prints for each stage of the pipeline its CPU time in
-each order (the best of the runs), their ratio, and with ``--calls`` the Python function
-calls it makes (counted, so the same on a busy machine, where times are not). The sizes
+each order (the best of the runs), their ratio, and with ``--calls`` the function calls it
+makes, Python's and built-in ones (counted in one more run, under a profile hook: the
+same on a busy machine, where times are not). The sizes
 of the function, its first and its second derivative (lines of code, comments left out)
 come first: the second order reads the first derivative, several times the function's
 length, and writes a derivative several times longer again. Run:
