@@ -1,0 +1,181 @@
+"""Where does the second order's generation time go, stage by stage, against the first order's?
+
+For one synthetic function of ``generation_scaling.py`` (a shape and a size), generates
+the gradient and the gradient of that gradient, side by side, several times (each run on
+the function loaded afresh), and prints for each stage of the pipeline its CPU time in
+each order (the best of the runs), their ratio, and with ``--calls`` the function calls it
+makes, Python's and built-in ones (counted in one more run, under a profile hook: the
+same on a busy machine, where times are not). The sizes
+of the function, its first and its second derivative (lines of code, comments left out)
+come first: the second order reads the first derivative, several times the function's
+length, and writes a derivative several times longer again. Run:
+
+    PYTHONPATH=src python benchmarks/second_order_stages.py [--shape loopy] [--size 300]
+        [--repeat 5] [--calls]
+
+A stage is a function of the engine, timed where the pipeline calls it; "other" is what
+the generation spends outside the stages named (guards, namespaces, line tables). A
+measurement to read, not a test; the stages are the engine's internals, named here.
+"""
+
+import argparse
+import collections
+import importlib
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import generation_scaling  # noqa: E402
+
+# (label, module, attribute): the stages, in pipeline order, where they are looked up
+STAGES = [
+    ("parse", "pipeline", "parse_function"),
+    ("normalize", "frontend.normalize.normalizer", "Normalizer.run"),
+    ("copy of the kept normalization", "prepared", "_copied"),
+    ("transform: core form", "modes.reverse", "ReverseMode._core_form"),
+    ("transform: analyses", "modes.reverse", "ReverseMode._analyze"),
+    ("transform: save plan", "modes.reverse", "ReverseMode._plan_saves"),
+    ("transform: forward sweep", "modes.reverse", "ForwardSweep.block"),
+    ("transform: adjoint sweep", "modes.reverse", "AdjointSweep.block"),
+    ("transform: shape-only saves", "modes.reverse", "save_shapes_only"),
+    ("emit", "pipeline", "to_source"),
+    ("compile", "pipeline", "compile_closure"),
+]
+
+
+class Stages:
+    """The stage running now (the innermost), and what each stage took: CPU seconds, and
+    the function calls counted while it was the innermost (``count_calls``)."""
+
+    def __init__(self):
+        self.active, self.seconds, self.calls = [], collections.Counter(), collections.Counter()
+
+    def timed(self, label, function):
+        """``function``, timing its outermost calls (the sweeps recurse into nested blocks)."""
+        def stage(*args, **kwargs):
+            if label in self.active:
+                return function(*args, **kwargs)
+            self.active.append(label)
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.process_time() - started
+                self.active.pop()
+        stage.__name__ = getattr(function, "__name__", label)
+        return stage
+
+    def count_calls(self, frame, event, arg):
+        if event in ("call", "c_call"):
+            self.calls[self.active[-1] if self.active else "other"] += 1
+
+
+def install(stages):
+    """Time each of ``STAGES`` and each optimize pass (the engine's functions replaced);
+    returns what puts the engine's own functions back."""
+    replaced = []
+    for label, module_name, path in STAGES:
+        owner = importlib.import_module("astgrad." + module_name)
+        *outer, name = path.split(".")
+        for part in outer:
+            owner = getattr(owner, part)
+        original = owner.__dict__[name]
+        replaced.append((owner, name, original))
+        setattr(owner, name, stages.timed(label, original))
+    from astgrad.backend import optimize
+    passes = list(optimize.PASSES)
+    optimize.PASSES[:] = [stages.timed("optimize: " + p.__name__.strip("_").replace("_", " "), p) for p in passes]
+
+    def restore():
+        for owner, name, original in replaced:
+            setattr(owner, name, original)
+        optimize.PASSES[:] = passes
+    return restore
+
+
+def code_lines(fn):
+    import inspect
+    return sum(1 for line in inspect.getsource(fn).splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def measure(shape, size, repeat, count_calls):
+    """{order: {stage: best seconds}}, {order: {stage: calls}} (empty without ``count_calls``)
+    and the code lines of the function and its two derivatives."""
+    stages = Stages()
+    restore = install(stages)
+    try:
+        generation_scaling.warm_up()
+        return _runs(stages, shape, size, repeat, count_calls)
+    finally:
+        restore()
+
+
+def _runs(stages, shape, size, repeat, count_calls):
+    """``measure``'s runs, with the stages installed."""
+    from astgrad import caching
+    best, calls, lines = {1: {}, 2: {}}, {1: {}, 2: {}}, None
+    with tempfile.TemporaryDirectory() as directory:
+        sys.path.insert(0, directory)
+        for run in range(repeat):
+            fn = generation_scaling.load(generation_scaling.ALL_SHAPES[shape](size), directory, f"_stages_{run}")
+            derivatives = [fn]
+            for order in (1, 2):
+                counting = count_calls and run == 0
+                stages.seconds.clear()
+                stages.calls.clear()
+                if counting:
+                    sys.setprofile(stages.count_calls)
+                started = time.process_time()
+                derivatives.append(caching.generate_reverse(derivatives[-1], (0,), False))
+                total = time.process_time() - started
+                sys.setprofile(None)
+                times = dict(stages.seconds, other=total - sum(stages.seconds.values()), total=total)
+                if counting:       # (the profile hook slows the stages: this run's times are not kept)
+                    calls[order] = dict(stages.calls, total=sum(stages.calls.values()))
+                    continue
+                for label, seconds in times.items():
+                    best[order][label] = min(best[order].get(label, seconds), seconds)
+            lines = [code_lines(d) for d in derivatives]
+        sys.path.remove(directory)
+    return best, calls, lines
+
+
+def table(best, calls, lines):
+    print(f"code lines: function {lines[0]}, first derivative {lines[1]} ({lines[1] / lines[0]:.2f}x), "
+          f"second derivative {lines[2]} ({lines[2] / lines[1]:.2f}x the first)")
+    header = f"{'stage':<36} {'1st (ms)':>9} {'2nd (ms)':>9} {'2nd/1st':>8}"
+    print(header + (f" {'1st calls':>10} {'2nd calls':>10} {'2nd/1st':>8}" if calls[1] else ""))
+    labels = sorted(set(best[1]) | set(best[2]), key=lambda label: (label == "total", -best[2].get(label, 0.0)))
+    for label in labels:
+        first, second = best[1].get(label, 0.0), best[2].get(label, 0.0)
+        if max(first, second) < 1e-4:
+            continue        # a pass general code skips (those of code specialized to its arguments)
+        row = f"{label:<36} {first * 1e3:9.1f} {second * 1e3:9.1f} {_ratio(second, first)}"
+        if calls[1]:
+            first_calls, second_calls = calls[1].get(label, 0), calls[2].get(label, 0)
+            row += f" {first_calls:10d} {second_calls:10d} {_ratio(second_calls, first_calls)}"
+        print(row)
+
+
+def _ratio(second, first):
+    return f"{second / first:8.2f}" if first else f"{'-':>8}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shape", default="loopy", choices=sorted(generation_scaling.ALL_SHAPES))
+    parser.add_argument("--size", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=5, help="runs; each stage's best time is shown")
+    parser.add_argument("--calls", action="store_true", help="count each stage's function calls too (one more run)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("ASTGRAD_CACHE", "0")
+    best, calls, lines = measure(args.shape, args.size, args.repeat + args.calls, args.calls)
+    table(best, calls, lines)
+    return best, calls, lines
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""benchmarks/second_order_stages.py runs (a smoke run: speed is measured there, never
+asserted here), finds every stage it names where the pipeline calls it, and puts the
+engine's own functions back afterwards."""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "benchmarks"))
+
+import second_order_stages  # noqa: E402
+
+
+def test_every_stage_is_timed_in_both_orders_and_the_engine_is_restored(monkeypatch, capsys):
+    from astgrad.backend import optimize
+    from astgrad.modes.reverse import AdjointSweep
+    from astgrad import pipeline
+    passes, sweep, emit = list(optimize.PASSES), AdjointSweep.block, pipeline.to_source
+    monkeypatch.setattr(second_order_stages.generation_scaling, "warm_up", lambda: None)
+    best, calls, lines = second_order_stages.main(["--shape", "loopy", "--size", "10", "--repeat", "1", "--calls"])
+    labels = [label for label, _, _ in second_order_stages.STAGES]
+    for order in (1, 2):
+        # a stage the pipeline no longer calls where it is looked up would be missing here
+        # (one renamed raises as it is installed)
+        assert set(labels) <= set(best[order])
+        assert all(calls[order].get(label, 0) > 0 for label in labels), calls[order]
+        assert any(label.startswith("optimize: ") for label in best[order])
+    assert lines[0] < lines[1] < lines[2]           # the function, its gradient, the gradient's gradient
+    out = capsys.readouterr().out
+    assert "2nd calls" in out and "transform: adjoint sweep" in out
+    assert list(optimize.PASSES) == passes and AdjointSweep.block is sweep and pipeline.to_source is emit
