@@ -203,12 +203,12 @@ class MathMethods:
 
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):
-        dim, keepdim = dim_args("amax", None if dim == () else dim, keepdim, None, None, self._data.ndim)
+        dim, keepdim = dim_args("amax", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amax", self._data, dim)
         return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def amin(self, dim=(), keepdim=False):
-        dim, keepdim = dim_args("amin", None if dim == () else dim, keepdim, None, None, self._data.ndim)
+        dim, keepdim = dim_args("amin", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amin", self._data, dim)
         return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
@@ -219,14 +219,17 @@ class MathMethods:
         dim, keepdim = dim_args("norm", dim, keepdim, None, None, self._data.ndim)
         if p == "fro":
             p = 2
-        if dim is None:
+        kept = None
+        if dim is None:     # over all elements; with keepdim, as ndim dimensions of size 1
             x, dim = apply(numpy.reshape, (x, (-1,))), (0 if keepdim else None)
+            kept = (1,) * self._data.ndim if keepdim and self._data.ndim != 1 else None
         if isinstance(dim, tuple) and p != 2:
             # numpy.linalg.norm over two axes is a matrix norm; PyTorch's is the vector norm
             total = apply(numpy.sum, (abs(x) ** p,), numpy_options(axis=dim, keepdims=keepdim))
             return total ** (1.0 / p)
         options = numpy_options(ord=None if p == 2 else p, axis=dim, keepdims=keepdim)
-        return apply(numpy.linalg.norm, (x,), options)
+        total = apply(numpy.linalg.norm, (x,), options)
+        return total if kept is None else apply(numpy.reshape, (total, kept))
 
     # -- predicates ---------------------------------------------------------------------------
     def is_floating_point(self):
