@@ -195,3 +195,34 @@ def norm_keepdim_without_dim(t):
     c = t.norm(X(t, 2.0), keepdim=True)
     (g,) = t.autograd.grad(a.sum() + 2 * b.sum(), x)
     return {"a": a, "b": b, "c": c, "g": g}
+
+
+# -- results that are copies in PyTorch, though NumPy's are views ---------------------------------
+
+@program
+def flip_and_diag_are_copies(t):
+    y = X(t, A, rg=False)
+    flipped, rows_flipped, diagonal, through_function = y.flip(0), y.flip(-1), y.diag(), t.flip(y, (0, 1))
+    y.mul_(2)                        # not seen by the copies
+    flipped.mul_(10)                 # nor written into y
+    z = X(t, V, rg=False)
+    z.copy_(z.flip(0))               # no overlap: the flipped values are a copy
+    z.add_(z.flip(0))
+    x = X(t, V)
+    w = x * 1
+    f = w.flip(0)
+    f[0] = 0.0
+    (g,) = t.autograd.grad((w * f).sum(), x)
+    return {"y": y, "flipped": flipped, "rows_flipped": rows_flipped, "diagonal": diagonal,
+            "through_function": through_function, "z": z, "w": w, "f": f, "g": g}
+
+
+@program
+def unary_plus_is_the_tensor(t):
+    y = X(t, V, rg=False)
+    same = +y
+    y.mul_(2)
+    x = X(t, V)
+    p = +(x * 2)
+    (g,) = t.autograd.grad((p * p).sum(), x)
+    return {"same": same, "is": same is y, "p": p, "g": g, "e": errors(lambda: +t.tensor([True]))}
