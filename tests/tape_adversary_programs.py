@@ -226,3 +226,17 @@ def unary_plus_is_the_tensor(t):
     p = +(x * 2)
     (g,) = t.autograd.grad((p * p).sum(), x)
     return {"same": same, "is": same is y, "p": p, "g": g, "e": errors(lambda: +t.tensor([True]))}
+
+
+# -- softmax and logsumexp over no elements --------------------------------------------------------
+
+@program
+def softmax_and_logsumexp_of_no_elements(t):
+    x = t.zeros(0, 3, dtype=t.float64, requires_grad=True)
+    s, ls = x.softmax(1), x.log_softmax(0)
+    e = t.zeros(0, dtype=t.float64, requires_grad=True)
+    total = e.logsumexp(0)           # -inf, as a sum of no exponentials is 0
+    (g,) = t.autograd.grad(s.sum() + ls.sum(), x)
+    (ge,) = t.autograd.grad(total, e)
+    return {"s": s, "ls": ls, "total": total, "g": g, "ge": ge,
+            "rows": t.zeros(2, 0, dtype=t.float64).logsumexp(1)}

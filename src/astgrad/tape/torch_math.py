@@ -79,9 +79,12 @@ def _check_dims(x, dim):
 
 def _shift(x, dim):
     """max(x) along ``dim`` as a constant (its derivative cancels in logsumexp); 0 where it
-    is infinite, so an all -inf row gives -inf as in PyTorch."""
+    is infinite, so an all -inf row (or one with no elements) gives -inf as in PyTorch."""
     _check_dims(x, dim)
-    m = numpy.max(raw(x), axis=dim, keepdims=True)
+    data = raw(x)
+    if data.size == 0:  # numpy.max has no identity; the zeros of the reduced shape
+        return numpy.sum(data, axis=dim, keepdims=True)
+    m = numpy.max(data, axis=dim, keepdims=True)
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
