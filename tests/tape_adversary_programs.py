@@ -240,3 +240,27 @@ def softmax_and_logsumexp_of_no_elements(t):
     (ge,) = t.autograd.grad(total, e)
     return {"s": s, "ls": ls, "total": total, "g": g, "ge": ge,
             "rows": t.zeros(2, 0, dtype=t.float64).logsumexp(1)}
+
+
+# -- a tensor updated under no_grad after operations whose backward does not read it --------------
+
+_PICKED_OR_LINEAR = {
+    "flip": lambda t, y: y.flip(0), "roll": lambda t, y: y.roll(1, 0), "tril": lambda t, y: y.tril(),
+    "diag": lambda t, y: y.diag(), "index_select": lambda t, y: y.index_select(1, t.tensor([0, 2])),
+    "diff": lambda t, y: y.diff(dim=1), "to": lambda t, y: y.to(t.float32), "max": lambda t, y: y.max(1).values,
+    "sort": lambda t, y: y.sort(1).values, "topk": lambda t, y: y.topk(2, 1).values, "frac": lambda t, y: y.frac(),
+    "fmod": lambda t, y: y.fmod(0.7), "remainder": lambda t, y: y.remainder(0.7), "sign": lambda t, y: y.sign()}
+
+
+@program
+def updated_after_use_by_backward_that_does_not_read_it(t):
+    gradients = {}
+    for name, op in _PICKED_OR_LINEAR.items():
+        x = X(t, A)
+        y = x * 1
+        z = op(t, y)
+        with t.no_grad():
+            y.mul_(2)
+        weights = t.arange(z.numel(), dtype=z.dtype).reshape(z.shape)
+        gradients[name] = t.autograd.grad((z * weights).sum(), x, allow_unused=True)[0]
+    return gradients
