@@ -264,3 +264,12 @@ def updated_after_use_by_backward_that_does_not_read_it(t):
         weights = t.arange(z.numel(), dtype=z.dtype).reshape(z.shape)
         gradients[name] = t.autograd.grad((z * weights).sum(), x, allow_unused=True)[0]
     return gradients
+
+
+@program
+def cumsum_with_dtype(t):
+    x = X(t, [0.5, 1.5, 2.0], rg=False).float().requires_grad_()
+    y, z = x.cumsum(0, dtype=t.float64), t.cumsum(x, 0, dtype=t.float64)
+    (g,) = t.autograd.grad((y * y).sum() + z.sum(), x)
+    i = t.tensor([1, 2, 3])
+    return {"y": y, "z": z, "g": g, "i": i.cumsum(0, dtype=t.float32)}
