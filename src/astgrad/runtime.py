@@ -4976,7 +4976,10 @@ def sigmoid(x):
 
 
 def _softmax_shift(x, axis):
-    """The maximum along ``axis`` (0 where it is infinite), subtracted before exp."""
+    """The maximum along ``axis`` (0 where it is infinite or there are no elements),
+    subtracted before exp."""
+    if x.size == 0:     # numpy.max has no identity; the zeros of the reduced shape
+        return numpy.sum(x, axis=axis, keepdims=True)
     shift = numpy.max(x, axis=axis, keepdims=True)
     return numpy.where(numpy.isfinite(shift), shift, 0)
 

@@ -1,10 +1,11 @@
 """Record what PyTorch gives for each side-by-side program (tests/torch_programs.py in
-golden.json, tests/tape_differed_programs.py in differed_golden.json, next to this
-file), and report how astgrad compares:
+golden.json, tests/tape_differed_programs.py in differed_golden.json,
+tests/tape_adversary_programs.py in adversary_golden.json, next to this file), and report
+how astgrad compares:
 
     PYTHONPATH=src python tests/torch_reference/record.py            # record and compare
     PYTHONPATH=src python tests/torch_reference/record.py --compare  # compare only (live)
-    PYTHONPATH=src python tests/torch_reference/record.py differed   # one of the two sets
+    PYTHONPATH=src python tests/torch_reference/record.py differed   # one of the sets
 
 Needs torch; the test suite reads the JSON files and needs only astgrad.
 """
@@ -16,12 +17,14 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+import tape_adversary_programs  # noqa: E402
 import tape_differed_programs  # noqa: E402
 import torch_compare  # noqa: E402
 import torch_programs  # noqa: E402
 
 SETS = {"golden": (HERE / "golden.json", torch_programs.PROGRAMS),
-        "differed": (HERE / "differed_golden.json", tape_differed_programs.PROGRAMS)}
+        "differed": (HERE / "differed_golden.json", tape_differed_programs.PROGRAMS),
+        "adversary": (HERE / "adversary_golden.json", tape_adversary_programs.PROGRAMS)}
 
 
 def record(path, programs, write):

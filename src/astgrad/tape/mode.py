@@ -7,6 +7,7 @@ tensor methods read ``grad_mode``.
 """
 
 import functools
+import inspect
 import threading
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "numpy_methods", "grad_mode"]
@@ -48,23 +49,66 @@ class _GradModeContext:
         return by_thread.setdefault(threading.get_ident(), [])
 
     def __call__(self, func):
-        target = self._target
+        return _in_mode(self._target, func)
 
+
+def _in_mode(target, func):
+    """``func`` run with recording set to ``target`` (a generator function: each time it
+    resumes, as PyTorch's decorators do, not only while the generator is made)."""
+    if inspect.isgeneratorfunction(func):
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def generator(*args, **kwargs):
             with set_grad_enabled(target):
-                return func(*args, **kwargs)
-        return wrapper
+                inner = func(*args, **kwargs)
+            return (yield from _resumed_in_mode(target, inner))
+        return generator
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with set_grad_enabled(target):
+            return func(*args, **kwargs)
+    return wrapper
 
 
-class no_grad(_GradModeContext):
+def _resumed_in_mode(target, inner):
+    """Drive generator ``inner``, switching recording to ``target`` for each of its steps."""
+    step, value = inner.send, None
+    while True:
+        try:
+            with set_grad_enabled(target):
+                response = step(value)
+        except StopIteration as stop:
+            return stop.value
+        try:
+            step, value = inner.send, (yield response)
+        except GeneratorExit:
+            with set_grad_enabled(target):
+                inner.close()
+            raise
+        except BaseException as error:     # thrown into us: pass it on to the generator
+            step, value = inner.throw, error
+
+
+class _NoArgumentDecorator(_GradModeContext):
+    """Usable as ``@no_grad`` too (without the parentheses), as in PyTorch."""
+
+    def __new__(cls, func=None):
+        if func is None:
+            return super().__new__(cls)
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}() takes no arguments (got {type(func).__name__}); "
+                            f"write `with astgrad.{cls.__name__}():` or decorate with `@astgrad.{cls.__name__}`")
+        return cls()(func)
+
+
+class no_grad(_NoArgumentDecorator):
     """Context manager (or decorator) in which nothing is recorded: results of
     operations do not require grad, as with ``torch.no_grad()``."""
 
     _target = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoArgumentDecorator):
     """Context manager (or decorator) that turns recording back on."""
 
     _target = True
@@ -79,11 +123,16 @@ class set_grad_enabled(_GradModeContext):
         grad_mode.enabled = self._target          # like torch: also works as a plain call
 
     def __enter__(self):
+        grad_mode.enabled = self._target
         return self
 
     def __exit__(self, *exc):
         grad_mode.enabled = self._previous
         return False
+
+    def __call__(self, func):
+        grad_mode.enabled = self._previous      # as a decorator it only wraps ``func``
+        return _in_mode(self._target, func)
 
 
 class numpy_methods:

@@ -6,6 +6,7 @@ import operator
 
 import numpy
 
+from .mode import grad_mode
 from .record import apply, binary, constant_op, make_tensor, unary
 
 __all__ = ["OperatorMethods"]
@@ -69,7 +70,11 @@ class OperatorMethods:
         return unary(operator.neg, self)
 
     def __pos__(self):
-        return unary(operator.pos, self)
+        if grad_mode.numpy_methods:         # generated code, written for arrays
+            return unary(operator.pos, self)
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self                         # PyTorch's +x is x itself (it shares x's updates)
 
     def __abs__(self):
         return apply(numpy.absolute, (self,))

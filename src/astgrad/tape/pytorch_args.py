@@ -45,10 +45,12 @@ def _as_ndarray_method(x, name, args, kwargs):
 
 # -- PyTorch's method arguments -------------------------------------------------------------
 
-def dim_args(name, dim, keepdim, axis, keepdims, ndim=None):
+def dim_args(name, dim, keepdim, axis, keepdims, ndim=None, *, empty_is_all=True):
     """PyTorch's ``(dim, keepdim)``, also spelled ``axis=``/``keepdims=`` as in NumPy. A
     tensor of ``ndim`` 0 has, in PyTorch, the dimension 0 (or -1): reducing along it is
-    reducing all (``dim`` None), which NumPy does not always accept."""
+    reducing all (``dim`` None), which NumPy does not always accept. So is reducing along
+    no dimensions (``dim=()`` or ``[]``), where NumPy reduces nothing, unless not
+    ``empty_is_all`` (``squeeze(())`` squeezes nothing, in both)."""
     if axis is not None:
         if dim is not None:
             raise TypeError(f"{name}() got both dim and axis; they are the same argument")
@@ -59,6 +61,8 @@ def dim_args(name, dim, keepdim, axis, keepdims, ndim=None):
         raise TypeError(f"{name}(dim, keepdim): keepdim must be a bool, not {keepdim!r} (the tensor "
                         f"methods take PyTorch's arguments; pass NumPy's dtype as dtype=)")
     dim = tuple(dim) if isinstance(dim, list) else dim
+    if isinstance(dim, tuple) and not dim and empty_is_all:
+        dim = None
     check_dim_type(name, dim)
     if ndim == 0 and dim is not None:
         for d in dim if isinstance(dim, tuple) else (dim,):

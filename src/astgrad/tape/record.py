@@ -156,9 +156,10 @@ def _split(value, track, parents):
     return value, value
 
 
-def apply(op, args, kwargs=None):
+def apply(op, args, kwargs=None, *, fresh=False):
     """Call primitive ``op`` on ``args`` (which may hold tensors) and record the call
-    when an argument it differentiates requires grad."""
+    when an argument it differentiates requires grad. ``fresh``: the result is a new
+    tensor, not a view, where NumPy's is a view and PyTorch's a copy (``flip``)."""
     kind, positions = op_info(op)
     track = grad_mode.enabled and (kind != "nondiff" or _zero_derivative(op))
     parents = []
@@ -185,6 +186,8 @@ def apply(op, args, kwargs=None):
         raise torch_error from None
     if type(value) is _NDARRAY and any(value is r for r in raw_args):
         value = value.view()    # an argument's own array (squeeze with nothing to squeeze): a view of it
+    elif fresh and type(value) is _NDARRAY and value.base is not None:
+        value = value.copy()
     if not parents:
         result = wrap_constant(value)
     else:

@@ -108,10 +108,11 @@ class ReductionMethods:
                                                   keepdims=keepdim))
 
     @pytorch_signature("cumsum")
-    def cumsum(self, dim=None, *, axis=None):
-        dim, _ = dim_args("cumsum", dim, False, axis, None, self._data.ndim)
-        total = apply(numpy.cumsum, (self,), numpy_options(axis=dim))
-        return total if self._data.ndim else apply(numpy.reshape, (total, ()))     # NumPy's is 1-d
+    def cumsum(self, dim=None, *, dtype=None, axis=None):
+        x = self if dtype is None else self.to(dtype)
+        dim, _ = dim_args("cumsum", dim, False, axis, None, x._data.ndim)
+        total = apply(numpy.cumsum, (x,), numpy_options(axis=dim))
+        return total if x._data.ndim else apply(numpy.reshape, (total, ()))     # NumPy's is 1-d
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims, self._data.ndim)

@@ -101,7 +101,7 @@ class ShapeMethods:
     def squeeze(self, dim=None, *, axis=None):
         """PyTorch's squeeze: with ``dim``, dimensions of size 1 among them are removed and
         the others are left alone (NumPy would raise)."""
-        dim, _ = dim_args("squeeze", dim, False, axis, None)
+        dim, _ = dim_args("squeeze", dim, False, axis, None, empty_is_all=False)
         if dim is None:
             return apply(numpy.squeeze, (self,))
         dims = dim if isinstance(dim, tuple) else (dim,)

@@ -22,8 +22,10 @@ def _share(tensor):
 
 def expose(tensor):
     """``tensor``, whose array is reachable from outside the tape (``from_numpy``,
-    ``as_tensor``), where it may be written without the tape knowing."""
+    ``as_tensor``), where it may be written without the tape knowing, and which the
+    tensor's in-place updates must write into (as PyTorch's do), not replace."""
     exposed(tensor._data)
+    _share(tensor)
     return tensor
 
 

@@ -121,7 +121,7 @@ class ArrayOpMethods:
         """A 1-D tensor as the ``diagonal``-th diagonal of a matrix, or that diagonal of a matrix."""
         if self._data.ndim not in (1, 2):
             raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self._data.ndim}D")
-        return apply(numpy.diag, (self,), {"k": diagonal})
+        return apply(numpy.diag, (self,), {"k": diagonal}, fresh=True)     # a copy in PyTorch
 
     def kron(self, other):
         return apply(numpy.kron, (self, other))

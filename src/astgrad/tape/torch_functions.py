@@ -14,6 +14,7 @@ import numpy
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
+from .torch_out import call_with_out
 
 __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "var", "std", "norm", "relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -38,7 +39,9 @@ def _tensor(x, name):
 
 
 def _method(name, doc, scalar_first=None):
-    def function(input, *args, **kwargs):
+    def function(input, *args, out=None, **kwargs):
+        if out is not None:
+            return call_with_out(name, function, (input, *args), kwargs, out)
         if scalar_first is not None and isinstance(input, numbers.Number) and args \
                 and isinstance(args[0], TensorBase):
             alpha = kwargs.pop("alpha", 1)

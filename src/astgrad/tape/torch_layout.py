@@ -100,7 +100,7 @@ class LayoutMethods:
             for d in dims:
                 check_dim(d, 0)
             return self.clone()
-        return apply(numpy.flip, (self, tuple(dims)))
+        return apply(numpy.flip, (self, tuple(dims)), fresh=True)     # a copy in PyTorch
 
     @property
     def mT(self):

@@ -79,9 +79,12 @@ def _check_dims(x, dim):
 
 def _shift(x, dim):
     """max(x) along ``dim`` as a constant (its derivative cancels in logsumexp); 0 where it
-    is infinite, so an all -inf row gives -inf as in PyTorch."""
+    is infinite, so an all -inf row (or one with no elements) gives -inf as in PyTorch."""
     _check_dims(x, dim)
-    m = numpy.max(raw(x), axis=dim, keepdims=True)
+    data = raw(x)
+    if data.size == 0:  # numpy.max has no identity; the zeros of the reduced shape
+        return numpy.sum(data, axis=dim, keepdims=True)
+    m = numpy.max(data, axis=dim, keepdims=True)
     return numpy.where(numpy.isfinite(m), m, 0.0)
 
 
@@ -203,12 +206,12 @@ class MathMethods:
 
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):
-        dim, keepdim = dim_args("amax", None if dim == () else dim, keepdim, None, None, self._data.ndim)
+        dim, keepdim = dim_args("amax", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amax", self._data, dim)
         return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def amin(self, dim=(), keepdim=False):
-        dim, keepdim = dim_args("amin", None if dim == () else dim, keepdim, None, None, self._data.ndim)
+        dim, keepdim = dim_args("amin", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amin", self._data, dim)
         return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
@@ -219,14 +222,17 @@ class MathMethods:
         dim, keepdim = dim_args("norm", dim, keepdim, None, None, self._data.ndim)
         if p == "fro":
             p = 2
-        if dim is None:
+        kept = None
+        if dim is None:     # over all elements; with keepdim, as ndim dimensions of size 1
             x, dim = apply(numpy.reshape, (x, (-1,))), (0 if keepdim else None)
+            kept = (1,) * self._data.ndim if keepdim and self._data.ndim != 1 else None
         if isinstance(dim, tuple) and p != 2:
             # numpy.linalg.norm over two axes is a matrix norm; PyTorch's is the vector norm
             total = apply(numpy.sum, (abs(x) ** p,), numpy_options(axis=dim, keepdims=keepdim))
             return total ** (1.0 / p)
         options = numpy_options(ord=None if p == 2 else p, axis=dim, keepdims=keepdim)
-        return apply(numpy.linalg.norm, (x,), options)
+        total = apply(numpy.linalg.norm, (x,), options)
+        return total if kept is None else apply(numpy.reshape, (total, kept))
 
     # -- predicates ---------------------------------------------------------------------------
     def is_floating_point(self):

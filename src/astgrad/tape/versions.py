@@ -226,10 +226,14 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
                   numpy.add, numpy.subtract, numpy.negative, numpy.positive, numpy.sum, numpy.mean,
                   numpy.reshape, numpy.transpose, numpy.swapaxes, numpy.broadcast_to, numpy.expand_dims,
                   numpy.squeeze, numpy.concatenate, numpy.stack, numpy.copy, numpy.where, numpy.ravel,
-                  numpy.cumsum, numpy.asarray, numpy.trace, numpy.diagonal, numpy.moveaxis, unindex}
+                  numpy.cumsum, numpy.asarray, numpy.trace, numpy.diagonal, numpy.moveaxis, unindex,
+                  numpy.flip, numpy.roll, numpy.tril, numpy.triu, numpy.diag, numpy.diff, runtime.to_copy,
+                  numpy.take, numpy.take_along_axis,      # what they pick is given by constant indices
+                  numpy.trunc, numpy.sign}                # derivative 0
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
                  runtime.sigmoid, runtime.softmax, runtime.log_softmax}
+_REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod}
 # their input and their output (the default saves the input only)
 _SAVES_BOTH = {numpy.prod, numpy.linalg.norm, numpy.max, numpy.min, numpy.amax, numpy.amin,
                numpy.std, numpy.var}
@@ -241,6 +245,8 @@ def _saves_input(node, k):
     if op in _SAVES_NOTHING or op in _SAVES_OUTPUT or getattr(op, "__name__", "") == "relu":
         return False
     args = node.args
+    if op in _REMAINDERS:       # of x by a constant: the derivative is 1
+        return len(args) != 2 or type(args[1]).__name__ == "Ref" or getattr(args[0], "k", None) != k
     if op in _SAVES_OTHER or op in (operator.truediv, numpy.true_divide):
         position = next((i for i, a in enumerate(args) if getattr(a, "k", None) == k and type(a).__name__ == "Ref"), None)
         if position is None or len(args) != 2:

@@ -1,0 +1,275 @@
+"""Programs an outsider would write against PyTorch's API on which the tape front end
+once silently differed from PyTorch 2.13, run with ``t = torch`` and ``t = astgrad`` (as
+tests/torch_programs.py): grad-mode decorators (without parentheses, on generator
+functions, ``set_grad_enabled`` as one), in-place updates of tensors made by
+``from_numpy``/``as_tensor`` (they share the NumPy array), ``out=`` arguments, and
+reductions over ``dim=()`` and ``norm(keepdim=True)``.
+
+``tests/torch_reference/record.py adversary`` stores what PyTorch gives in
+``tests/torch_reference/adversary_golden.json``; ``tests/test_tape_torch_adversary.py``
+checks astgrad against it.
+"""
+
+import numpy as np
+
+from tape_differed_programs import errors
+from torch_programs import A, V, X
+
+PROGRAMS = {}
+
+
+def program(fn):
+    PROGRAMS[fn.__name__] = fn
+    return fn
+
+
+# -- grad mode as a decorator ----------------------------------------------------------------------
+
+@program
+def grad_mode_decorators(t):
+    x = X(t, V)
+
+    @t.no_grad
+    def halved(u):
+        return u * 0.5
+
+    @t.enable_grad
+    def doubled(u):
+        return u * 2
+
+    @t.set_grad_enabled(False)
+    def tripled(u):
+        return u * 3
+
+    enabled_after_decorating = t.is_grad_enabled()      # set_grad_enabled gave its mode back
+    with t.no_grad():
+        d = doubled(x)
+    return {"halved": halved(x).requires_grad, "doubled": d.requires_grad, "tripled": tripled(x).requires_grad,
+            "enabled": enabled_after_decorating, "name": doubled.__name__}
+
+
+@program
+def grad_mode_decorated_generators(t):
+    x = X(t, V)
+
+    @t.no_grad()
+    def scaled():
+        factor = yield x * 2
+        yield x * factor
+        return x * 4
+
+    @t.enable_grad
+    def tracked():
+        yield x * 2
+
+    steps = scaled()
+    first, second = next(steps), steps.send(3.0)
+    try:
+        next(steps)
+    except StopIteration as stop:
+        last = stop.value
+    with t.no_grad():
+        (kept,) = list(tracked())
+    return {"first": first, "second": second, "last": last, "kept": kept.requires_grad,
+            "enabled": t.is_grad_enabled()}
+
+
+@program
+def set_grad_enabled_entered_again(t):
+    x = X(t, V)
+    off = t.set_grad_enabled(False)
+    t.set_grad_enabled(True)
+    with off:
+        inside = (x * 2).requires_grad
+    with t.no_grad():
+        @t.set_grad_enabled(True)
+        def f():
+            return x * 2
+        still_off = t.is_grad_enabled()
+        on = f().requires_grad
+    return {"inside": inside, "still_off": still_off, "on": on, "enabled": t.is_grad_enabled()}
+
+
+# -- tensors sharing a NumPy array ----------------------------------------------------------------
+
+@program
+def from_numpy_updates_write_the_array(t):
+    a = np.array(V)
+    c = t.from_numpy(a)
+    c.mul_(2)
+    c[1] = 9.0
+    c[2:].add_(1)
+    b = np.arange(6.0).reshape(2, 3)
+    column = t.from_numpy(b[:, 1])
+    column.zero_()
+    i = np.array([1, 2, 3])
+    t.from_numpy(i).mul_(2)
+    return {"a": a.tolist(), "c": c, "b": b.tolist(), "i": i.tolist()}
+
+
+@program
+def as_tensor_updates_write_the_array(t):
+    a = np.array(V)
+    c = t.as_tensor(a)
+    c[1:3].zero_()
+    c.detach().add_(1)
+    f = np.array(V)
+    t.as_tensor(f, dtype=t.float32).mul_(2)          # a float32 copy: f is not written
+    return {"a": a.tolist(), "c": c, "f": f.tolist()}
+
+
+@program
+def from_numpy_leaf_trained(t):
+    a = np.array(V)
+    w = t.from_numpy(a).requires_grad_()
+    (w * w).sum().backward()
+    with t.no_grad():
+        w -= 0.1 * w.grad
+    return {"a": a.tolist(), "w": w, "g": w.grad}
+
+
+@program
+def from_numpy_constant_written_after_use(t):
+    a = np.array(V)
+    c = t.from_numpy(a)
+    x = X(t, V)
+    y = (x + c).sum()
+    z = (x * c).sum()
+    c.mul_(2)
+    y.backward()
+    return {"y": y, "g": x.grad, "a": a.tolist(), "e": errors(z.backward)}
+
+
+# -- out= ------------------------------------------------------------------------------------------
+
+@program
+def out_arguments(t):
+    x = X(t, V, rg=False)
+    o = t.zeros(4, dtype=t.float64)
+    results = {}
+    for name, call in [("add", lambda: t.add(x, x, out=o)), ("mul", lambda: t.mul(x, 2, out=o)),
+                       ("exp", lambda: t.exp(x, out=o)), ("clamp", lambda: t.clamp(x, 0, 1, out=o)),
+                       ("radd", lambda: t.add(1.5, x, out=o))]:
+        returned = call()
+        results[name] = [o.clone(), returned is o]
+    total = t.zeros((), dtype=t.float64)
+    t.sum(x, 0, out=total)
+    version = o._version
+    view = t.zeros(2, 4, dtype=t.float64)
+    t.neg(x, out=view[1])
+    return {"r": results, "total": total, "version": version > 0, "view": view}
+
+
+@program
+def out_argument_errors(t):
+    x = X(t, V)
+    plain = X(t, V, rg=False)
+    return {"e": errors(lambda: t.exp(x, out=t.zeros(4, dtype=t.float64)),
+                        lambda: t.sin(plain, out=X(t, V)),
+                        lambda: t.sum(x, 0, out=t.zeros((), dtype=t.float64)),
+                        lambda: t.exp(plain, out=t.zeros(4, dtype=t.int64)))}
+
+
+# -- reductions along no dimensions, norm keeping dimensions ---------------------------------------
+
+@program
+def reductions_along_no_dims(t):
+    x = X(t, A)
+    r = {}
+    for name in ("sum", "mean", "amax", "amin", "norm", "var", "std"):
+        for dim in ((), []):
+            for keepdim in (False, True):
+                r[f"{name}{dim}{keepdim}"] = getattr(x, name)(dim=dim, keepdim=keepdim)
+    # PyTorch's own backward of var/std over dim=() divides by zero: left out of the gradient
+    total = sum(v.sum() for k, v in r.items() if not k.startswith(("var", "std")))
+    (g,) = t.autograd.grad(total, x)
+    squeezed = X(t, [[[1.0, 2.0]]]).squeeze(())
+    return {"r": r, "g": g, "squeezed": list(squeezed.shape), "sum0d": X(t, 2.0).sum(dim=())}
+
+
+@program
+def norm_keepdim_without_dim(t):
+    x = X(t, A)
+    a = x.norm(keepdim=True)
+    b = x.norm(p=1, keepdim=True)
+    c = t.norm(X(t, 2.0), keepdim=True)
+    (g,) = t.autograd.grad(a.sum() + 2 * b.sum(), x)
+    return {"a": a, "b": b, "c": c, "g": g}
+
+
+# -- results that are copies in PyTorch, though NumPy's are views ---------------------------------
+
+@program
+def flip_and_diag_are_copies(t):
+    y = X(t, A, rg=False)
+    flipped, rows_flipped, diagonal, through_function = y.flip(0), y.flip(-1), y.diag(), t.flip(y, (0, 1))
+    y.mul_(2)                        # not seen by the copies
+    flipped.mul_(10)                 # nor written into y
+    z = X(t, V, rg=False)
+    z.copy_(z.flip(0))               # no overlap: the flipped values are a copy
+    z.add_(z.flip(0))
+    x = X(t, V)
+    w = x * 1
+    f = w.flip(0)
+    f[0] = 0.0
+    (g,) = t.autograd.grad((w * f).sum(), x)
+    return {"y": y, "flipped": flipped, "rows_flipped": rows_flipped, "diagonal": diagonal,
+            "through_function": through_function, "z": z, "w": w, "f": f, "g": g}
+
+
+@program
+def unary_plus_is_the_tensor(t):
+    y = X(t, V, rg=False)
+    same = +y
+    y.mul_(2)
+    x = X(t, V)
+    p = +(x * 2)
+    (g,) = t.autograd.grad((p * p).sum(), x)
+    return {"same": same, "is": same is y, "p": p, "g": g, "e": errors(lambda: +t.tensor([True]))}
+
+
+# -- softmax and logsumexp over no elements --------------------------------------------------------
+
+@program
+def softmax_and_logsumexp_of_no_elements(t):
+    x = t.zeros(0, 3, dtype=t.float64, requires_grad=True)
+    s, ls = x.softmax(1), x.log_softmax(0)
+    e = t.zeros(0, dtype=t.float64, requires_grad=True)
+    total = e.logsumexp(0)           # -inf, as a sum of no exponentials is 0
+    (g,) = t.autograd.grad(s.sum() + ls.sum(), x)
+    (ge,) = t.autograd.grad(total, e)
+    return {"s": s, "ls": ls, "total": total, "g": g, "ge": ge,
+            "rows": t.zeros(2, 0, dtype=t.float64).logsumexp(1)}
+
+
+# -- a tensor updated under no_grad after operations whose backward does not read it --------------
+
+_PICKED_OR_LINEAR = {
+    "flip": lambda t, y: y.flip(0), "roll": lambda t, y: y.roll(1, 0), "tril": lambda t, y: y.tril(),
+    "diag": lambda t, y: y.diag(), "index_select": lambda t, y: y.index_select(1, t.tensor([0, 2])),
+    "diff": lambda t, y: y.diff(dim=1), "to": lambda t, y: y.to(t.float32), "max": lambda t, y: y.max(1).values,
+    "sort": lambda t, y: y.sort(1).values, "topk": lambda t, y: y.topk(2, 1).values, "frac": lambda t, y: y.frac(),
+    "fmod": lambda t, y: y.fmod(0.7), "remainder": lambda t, y: y.remainder(0.7), "sign": lambda t, y: y.sign()}
+
+
+@program
+def updated_after_use_by_backward_that_does_not_read_it(t):
+    gradients = {}
+    for name, op in _PICKED_OR_LINEAR.items():
+        x = X(t, A)
+        y = x * 1
+        z = op(t, y)
+        with t.no_grad():
+            y.mul_(2)
+        weights = t.arange(z.numel(), dtype=z.dtype).reshape(z.shape)
+        gradients[name] = t.autograd.grad((z * weights).sum(), x, allow_unused=True)[0]
+    return gradients
+
+
+@program
+def cumsum_with_dtype(t):
+    x = X(t, [0.5, 1.5, 2.0], rg=False).float().requires_grad_()
+    y, z = x.cumsum(0, dtype=t.float64), t.cumsum(x, 0, dtype=t.float64)
+    (g,) = t.autograd.grad((y * y).sum() + z.sum(), x)
+    i = t.tensor([1, 2, 3])
+    return {"y": y, "z": z, "g": g, "i": i.cumsum(0, dtype=t.float32)}
