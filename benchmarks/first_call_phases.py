@@ -22,9 +22,13 @@ without the steps inside it):
 
 The steps are found by wrapping the engine's functions in the child process, so the
 sum is the CPU time of ``grad(f)`` and the first call (plus the wrappers' own, a few
-microseconds each). Where the cold and warm columns differ is what a process pays once.
+microseconds each). Where the cold and warm columns differ is what a process pays once. With ``--passes``
+each optimize pass is a step of its own, listed under "optimize" (which then holds the
+rest of it): the first call's code is specialized to its arguments, so these are the
+passes for specialized code, which cost more than those for the general code.
 
-    python benchmarks/first_call_phases.py [--statements 300] [--runs 5] [--shapes straight,branchy,loopy] [--src DIR]
+    python benchmarks/first_call_phases.py [--statements 300] [--runs 5] [--shapes straight,branchy,loopy]
+        [--src DIR] [--passes]
 """
 
 import argparse
@@ -38,6 +42,7 @@ CHILD = r'''
 import functools, importlib.util, json, os, sys, time
 import numpy as np
 spent, stack = {}, ["import astgrad"]
+PASS_STEP = "  "                # an optimize pass's step: its name, indented under "optimize"
 last = [time.process_time()]
 
 
@@ -86,6 +91,9 @@ def engine():
         ReverseMode.finish = step("optimize", ReverseMode.finish)
         pipeline.to_source = step("emit", pipeline.to_source)
         pipeline.compile_closure = step("compile", pipeline.compile_closure)
+        if os.environ.get("PHASES_PASSES"):     # each optimize pass a step of its own (--passes)
+            from astgrad.backend import optimize
+            optimize.PASSES[:] = [step(PASS_STEP + each.__name__.lstrip("_"), each) for each in optimize.PASSES]
     return pipeline
 
 
@@ -114,6 +122,15 @@ print(json.dumps(found))
 
 STEPS = ("import astgrad", "engine import", "rule table", "parse", "normalize", "keep a copy", "rule templates", "transform",
          "output proof", "optimize", "emit", "compile", "the rest")
+PASS_STEP = "  "        # as the child names an optimize pass's step
+
+
+def rows(runs):
+    """The steps to print, in order: with ``--passes``, the optimize passes the runs timed
+    (in the order of the pipeline's list) after "optimize", which then holds the rest of it."""
+    passes = [name for name in runs[0]["warm"] if name.startswith(PASS_STEP)]
+    at = STEPS.index("optimize") + 1
+    return STEPS[:at] + tuple(passes) + STEPS[at:]
 
 
 def main(argv=None):
@@ -122,7 +139,12 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shapes", default="straight,branchy,loopy")
     parser.add_argument("--src", help="the source directory of the astgrad to measure (default: the one Python finds)")
+    parser.add_argument("--passes", action="store_true",
+                        help="time each optimize pass as a step of its own (the code generated is specialized "
+                             "to the arguments' kinds, so the passes for specialized code run)")
     args = parser.parse_args(argv)
+    if args.passes:
+        os.environ["PHASES_PASSES"] = "1"       # read by the child processes
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
     from second_process import run
@@ -133,15 +155,15 @@ def main(argv=None):
             cache = os.path.join(directory, "cache")
             runs = [run(directory, cache, enabled=False, child=CHILD, src=args.src) for _ in range(args.runs)]
         print(f"\n{shape} ({args.statements} statements), CPU ms, least of {args.runs} processes")
-        print(f"{'step':<16} {'cold':>8} {'warm':>8}")
+        print(f"{'step':<28} {'cold':>8} {'warm':>8}")
         totals = {"cold": 0.0, "warm": 0.0}
-        for name in STEPS:
+        for name in rows(runs):
             least = {kind: min(r[kind].get(name, 0.0) for r in runs) * 1e3 for kind in totals}
             if name != "import astgrad":
                 for kind in totals:
                     totals[kind] += least[kind]
-            print(f"{name:<16} {least['cold']:8.1f} {least['warm']:8.1f}")
-        print(f"{'total':<16} {totals['cold']:8.1f} {totals['warm']:8.1f}   (import astgrad left out)", flush=True)
+            print(f"{name:<28} {least['cold']:8.1f} {least['warm']:8.1f}")
+        print(f"{'total':<28} {totals['cold']:8.1f} {totals['warm']:8.1f}   (import astgrad left out)", flush=True)
 
 
 if __name__ == "__main__":

@@ -249,3 +249,45 @@ def test_the_numeric_uses_found_from_a_pass_s_nodes_are_the_walk_s():
     # the walk notes numeric uses (a list plus a number, a math function, a power), and no
     # other (a list repeated and joined, an item)
     assert found[:4] == [{"x"}, set(), {"a"}, {"q", "y"}], found
+
+
+def late_layouts(x, w, y):
+    h = x @ w                   # a root: its dimensions follow from its operands'
+    t = np.tanh(h) * y
+    s = np.sum(t)               # a root: a number, once t's class is found
+    u = t * s + y
+    return np.sum(u * t)
+
+
+def test_classes_resting_on_layouts_found_late_are_checked_again(monkeypatch):
+    """Specialized code finds the dimensions of ``@`` results and full reductions only once
+    the classes of their operands are known, and then checks again only the classes that
+    rest on those (the names whose values lead to such a root): the classes found are
+    those a check of every class gives, and the gradient is right."""
+    from astgrad.analysis import shapes
+    init, found, rechecked = shapes.ShapeClasses.__init__, [], []
+    unaffected = shapes.ShapeClasses._unaffected
+
+    def noted(self, settled, changed):
+        kept = unaffected(self, settled, changed)
+        rechecked.append(len(settled) - len(kept))
+        return kept
+
+    def checked_both_ways(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        with monkeypatch.context() as patch:        # every class checked again, as before
+            patch.setattr(shapes.ShapeClasses, "_unaffected", lambda classes, settled, changed: None)
+            every = shapes.ShapeClasses.__new__(shapes.ShapeClasses)
+            init(every, *args, **kwargs)
+        found.append((self.cls, every.cls, self.layouts, every.layouts))
+
+    monkeypatch.setattr(shapes.ShapeClasses, "_unaffected", noted)
+    monkeypatch.setattr(shapes.ShapeClasses, "__init__", checked_both_ways)
+    rng = np.random.default_rng(5)
+    x, w, y = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=2)
+    got = astgrad.grad(late_layouts, (0, 1, 2))(x, w, y)     # the first call: specialized code
+    assert found and any(rechecked), rechecked                # some classes rested on a late layout
+    for classes, every_class, layouts, every_layout in found:
+        assert classes == every_class and layouts == every_layout
+    for index, arg in enumerate((x, w, y)):
+        assert_close(got[index], numerical_grad(late_layouts, (x, w, y), index), rtol=1e-6, atol=1e-8)

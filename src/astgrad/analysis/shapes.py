@@ -29,7 +29,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .. import argument_kinds
-from .fixed_point import UNKNOWN, Readers, assume, retract
+from .fixed_point import UNKNOWN, Readers, assume, reachable, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
 from .loop_trips import runs_at_least_once
@@ -251,7 +251,7 @@ class ShapeClasses:
             assumed.update(more)
             if changed:         # else the fixed point found is one still: a second would find nothing
                 self._optimistic()
-                settled = None  # a class found before may rest on a layout changed since
+                settled = self._unaffected(settled, changed)
             self._verify(settled)
             wrong = {name for name, found in assumed.items()
                      if self._layout_of(self.definitions[name][0]) != found}
@@ -261,21 +261,31 @@ class ShapeClasses:
 
     def _root_layouts(self, pinned):
         """Dimensions of names assigned once by ``@``, by indexing with a number and by
-        full reductions, from their operands' (a few rounds: roots feed roots), and
-        whether that changed a class or a layout."""
-        assumed, changed = {}, False
+        full reductions, from their operands' (a few rounds: roots feed roots), and the
+        roots whose class or layout that changed."""
+        assumed, changed = {}, set()
         for _ in range(4):
             for name in sorted(self.roots - pinned):
                 found = self._layout_of(self.definitions[name][0])
+                if found == () and self.cls.get(name) != SCALAR or found and self.layouts.get(name) != found:
+                    changed.add(name)
                 if found == ():
-                    changed = changed or self.cls.get(name) != SCALAR
                     self.cls[name] = SCALAR
                 elif found is not None:
-                    changed = changed or self.layouts.get(name) != found
                     self.layouts[name] = found
                 if found is not None:
                     assumed[name] = found
         return assumed, changed
+
+    def _unaffected(self, settled, changed):
+        """``settled`` (what ``assume`` gave each name its class by) without the names
+        whose class may rest on the classes or layouts of the roots ``changed`` since:
+        those whose values mention one, and so on (a class is made of the classes of the
+        names a value mentions, and a layout is asked of a class only where it is a root's
+        own). Their classes are checked again in full; the others' hold as found."""
+        readers = self._readers.get()
+        affected = reachable(changed, lambda name: readers.get(name, ()))
+        return {name: value for name, value in settled.items() if name not in affected}
 
     def layout_of_class(self, cls):
         return () if cls == SCALAR else self.layouts.get(cls)
