@@ -4995,6 +4995,8 @@ def log_softmax(x, axis=-1):
     """x - log(sum(exp(x))) along ``axis``."""
     x = numpy.asarray(x)
     z = x - _softmax_shift(x, axis)
+    if z.size == 0:     # nothing to normalize (and log of an empty sum would warn)
+        return z
     return z - numpy.log(numpy.sum(numpy.exp(z), axis=axis, keepdims=True))
 
 
