@@ -27,7 +27,8 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
     ``stored``, when the caller has it, the names the loop's body stores."""
     if stored is None:
         stored = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
-    changed_in_loop = stored | names_changed_in_place(loop.body)
+    in_place = names_changed_in_place(loop.body)
+    changed_in_loop = stored | in_place
     available = {loop.target.id}
     chosen = []
     earlier = set()         # the names the statements of the loop before this one read
@@ -40,6 +41,8 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
             continue
         name = stmt.targets[0].id
         if store_counts.get(name, 0) != 1 or name in loaded:   # (the target is stored, not read)
+            continue
+        if name in in_place:        # its value later in the iteration is not what recomputing gives
             continue
         operands = [n for n in S.operand_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
         if not all(isinstance(n, gast.Constant) or n.id in available or
