@@ -1395,6 +1395,103 @@ def q06(x, w):
     return np.sum(b * b)
 
 
+# ---- the same through helpers, aliases, views and nested loops
+def r01(x, w):
+    a = x * 1.0
+    total = 0.0
+    for i in range(3):
+        s = a * 1.0
+        scale_into(a[i:], w)
+        total = total + np.sum(s * a)
+    return total
+
+
+def r02(x, w):
+    a = x * 1.0
+    total = 0.0
+    for i in range(3):
+        s = a * 1.0
+        put_first(a, s[i + 1] * w)
+        total = total + np.sum(s * a)
+    return total
+
+
+def r03(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        scale_into(r, w)
+        total = total + np.sum(r * r)
+    return total
+
+
+def r04(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        put_first(r, w * r[i])
+        total = total + np.sum(r * r)
+    return total
+
+
+def r05(x, w):
+    total = 0.0
+    for v in [x * 1.0, x * 2.0]:
+        r = v * 1.0
+        r[0] = w
+        total = total + np.sum(r * v)
+    return total
+
+
+def r06(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        s = r
+        s[i] = w * s[i]
+        total = total + np.sum(r * s)
+    return total
+
+
+def r07(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        v = r[i:]
+        v *= w
+        total = total + np.sum(r * r)
+    return total
+
+
+def r08(x, w):
+    total = 0.0
+    for i in range(2):
+        r = x * 1.0
+        for j in range(2):
+            s = r * 1.0
+            r[i + j] = w * s[j]
+            total = total + np.sum(s * r)
+    return total
+
+
+def r09(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x.reshape(2, 2) * 1.0
+        r[i % 2] = r[i % 2] * w
+        total = total + np.sum(r @ r)
+    return total
+
+
+def r10(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * w
+        np.add.at(r, [i, i], r[0])
+        total = total + np.sum(r * r)
+    return total
+
+
 def _programs(arity):
     return [(n, f) for n, f in sorted(globals().items()) if callable(f) and re.fullmatch(r"[a-z]\d\d", n)
             and f.__code__.co_argcount == arity]
