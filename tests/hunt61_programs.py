@@ -8,6 +8,7 @@ changes it in place (by every route), or reads an alias or a view of an array it
 into. Each is (name, f, args, wrt); tests/test_hunt61.py checks them against central
 finite differences (``CASES``: scalar outputs, ``VECTOR_CASES``: a vector of four)."""
 
+import functools
 import re
 
 import numpy as np
@@ -1489,6 +1490,105 @@ def r10(x, w):
         r = x * w
         np.add.at(r, [i, i], r[0])
         total = total + np.sum(r * r)
+    return total
+
+
+# ---- partials, lists rebuilt in outer loops, writes in branches of a loop
+def s01(x, w):
+    a = x * 1.0
+    put = functools.partial(np.put, a)
+    put([1], w)
+    return np.sum(a * a)
+
+
+def s02(x, w):
+    total = 0.0
+    for i in range(2):
+        rows = [x * 1.0, x * 2.0]
+        r = rows[i]
+        np.put(r, [i], w)
+        total = total + np.sum(rows[0] * rows[1])
+    return total
+
+
+def s03(x, w):
+    total = 0.0
+    for i in range(2):
+        rows = []
+        for k in range(2):
+            rows.append(x * (k + w))
+        np.multiply(rows[0], w, out=rows[1])
+        total = total + np.sum(rows[0] * rows[1])
+    return total
+
+
+def s04(x, w):
+    a = x * 1.0
+    for i in range(3):
+        if a[i] > 0:
+            continue
+        np.multiply.at(a, [i], w)
+    return np.sum(a * x)
+
+
+def s05(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        if i == 1:
+            r[i] = w
+        elif i == 2:
+            np.put(r, [0], w * r[3])
+        total = total + np.sum(r * r)
+    return total
+
+
+def s06(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        r[i] = w
+        total = total + np.sum(r * r)
+        r = r * w
+        total = total + np.sum(r)
+    return total
+
+
+def s07(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        out = np.empty(4)
+        np.multiply(r, w, out=out)
+        out[i] = r[i] * out[i]
+        total = total + np.sum(out * out)
+    return total
+
+
+def s08(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * w
+        r.sort()
+        total = total + r[0] * r[3]
+    return total
+
+
+def s09(x, w):
+    total = 0.0
+    for i in range(3):
+        m = np.outer(x, x) * w
+        np.fill_diagonal(m, w)
+        total = total + np.sum(m * m)
+    return total
+
+
+def s10(x, w):
+    total = 0.0
+    for i in range(3):
+        r = x * 1.0
+        np.copyto(r, x * w, where=x > 0)
+        total = total + np.sum(r * r * r)
     return total
 
 

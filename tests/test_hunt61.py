@@ -47,7 +47,7 @@ FLOAT32_TARGETS = ("c08", "d01", "h41")
 FOUND = {"k00": "grad", "k22": "vjp", "h23": "value_and_grad", "q05": "grad"}
 FOUND_THOROUGH = ["k30", "k01", "k04", "k05", "k09", "k11", "k12", "k13", "k16", "k17", "k19", "k21", "k29",
                   "p10", "q03", "q04",
-                  "r07", "r08", "r10"]
+                  "r07", "r08", "r10", "s05", "s08", "s10"]
 _BY_NAME = {c[0]: c for c in P.CASES}
 
 
