@@ -48,7 +48,8 @@ def copy_views_read_back(body, forward, backward, helper_call, namer):
     function itself reads no such view after a write into its memory, except where a
     helper asks whether it is a view (``current_row(row, y, i)``): those are left alone.
     Each binding of such a name is copied (a row read again after each write, in a loop):
-    the function reads none of them after a write into its memory."""
+    the function reads none of them after a write into its memory; but an alias bound
+    again in a loop after each write (``_aliases_rebound_in_loops``)."""
     graph = _SharingGraph(body)
     candidates = graph.views_of_written()
     if not candidates:
