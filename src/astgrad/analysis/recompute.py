@@ -21,11 +21,12 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
     """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
     save: one arithmetic operation or indexing on the loop index, constants and values
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
-    ``x_t = xs[t]``, ``cond = i > 1``), and not changed in place later in the iteration
-    (``r = x * 1.0; r[i] = w``: the reverse loop reads ``r`` as the write left it). ``body`` is the whole function body and
-    ``store_counts`` says how often each name is assigned; ``body_loads`` (from
-    ``loads(body)``, when the caller keeps it for several loops) how often it reads each;
-    ``stored``, when the caller has it, the names the loop's body stores."""
+    ``x_t = xs[t]``, ``cond = i > 1``), and not changed in place later in the
+    iteration (``r = x * 1.0; r[i] = w``: the reverse loop reads ``r`` as the write
+    left it). ``body`` is the whole function body and ``store_counts`` says how often
+    each name is assigned; ``body_loads`` (from ``loads(body)``, when the caller keeps it
+    for several loops) how often it reads each; ``stored``, when the caller has it, the
+    names the loop's body stores."""
     if stored is None:
         stored = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
     in_place = names_changed_in_place(loop.body)
