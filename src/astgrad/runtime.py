@@ -1139,7 +1139,10 @@ def at_positions(y, index):
 
 def at_places(positions, y):
     """The flat ``positions`` of ``y``'s elements (``at_positions``), in their order, as
-    the index of each element in ``y`` (a tuple of ints)."""
+    the index of each element in ``y`` (a tuple of ints; ``()`` for a 0-d ``y``, whose one
+    element ``unravel_index`` cannot name)."""
+    if numpy.ndim(y) == 0:
+        return [()] * numpy.size(positions)
     return list(zip(*(axis.tolist() for axis in numpy.unravel_index(numpy.ravel(positions), numpy.shape(y)))))
 
 

@@ -21,13 +21,16 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
     """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
     save: one arithmetic operation or indexing on the loop index, constants and values
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
-    ``x_t = xs[t]``, ``cond = i > 1``). ``body`` is the whole function body and
-    ``store_counts`` says how often each name is assigned; ``body_loads`` (from
-    ``loads(body)``, when the caller keeps it for several loops) how often it reads each;
-    ``stored``, when the caller has it, the names the loop's body stores."""
+    ``x_t = xs[t]``, ``cond = i > 1``), and not changed in place later in the
+    iteration (``r = x * 1.0; r[i] = w``: the reverse loop reads ``r`` as the write
+    left it). ``body`` is the whole function body and ``store_counts`` says how often
+    each name is assigned; ``body_loads`` (from ``loads(body)``, when the caller keeps it
+    for several loops) how often it reads each; ``stored``, when the caller has it, the
+    names the loop's body stores."""
     if stored is None:
         stored = S.stored_names(gast.Module(body=loop.body, type_ignores=[]))
-    changed_in_loop = stored | names_changed_in_place(loop.body)
+    in_place = names_changed_in_place(loop.body)
+    changed_in_loop = stored | in_place
     available = {loop.target.id}
     chosen = []
     earlier = set()         # the names the statements of the loop before this one read
@@ -40,6 +43,8 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
             continue
         name = stmt.targets[0].id
         if store_counts.get(name, 0) != 1 or name in loaded:   # (the target is stored, not read)
+            continue
+        if name in in_place:        # its value later in the iteration is not what recomputing gives
             continue
         operands = [n for n in S.operand_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
         if not all(isinstance(n, gast.Constant) or n.id in available or

@@ -48,7 +48,8 @@ def copy_views_read_back(body, forward, backward, helper_call, namer):
     function itself reads no such view after a write into its memory, except where a
     helper asks whether it is a view (``current_row(row, y, i)``): those are left alone.
     Each binding of such a name is copied (a row read again after each write, in a loop):
-    the function reads none of them after a write into its memory."""
+    the function reads none of them after a write into its memory; but an alias bound
+    again in a loop after each write (``_aliases_rebound_in_loops``)."""
     graph = _SharingGraph(body)
     candidates = graph.views_of_written()
     if not candidates:
@@ -57,12 +58,29 @@ def copy_views_read_back(body, forward, backward, helper_call, namer):
     held = {name for name in candidates if places.written_while_held(name, graph)}
     asked = places.asked_whether_views(held, graph)
     chosen = held - asked - places.asked_whether_views(held, graph, overlap_checks=True)
+    aliases_in_loops = _aliases_rebound_in_loops(forward) if chosen else set()
     for stmt in S.statements(forward) if chosen else ():
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and stmt.targets[0].id in chosen and anno.get(stmt, Key.SAVE_ID) is None \
+                and id(stmt) not in aliases_in_loops \
                 and not graph.is_new(stmt.value):       # a new object is no view of anything
             stmt.value = helper_call("snapshot", [stmt.value])
     _copy_after_overlap_checks((forward, backward), places, graph, held - asked, (helper_call, namer))
+
+
+def _aliases_rebound_in_loops(forward):
+    """The ids of the unsaved bindings ``b = a`` in a loop of ``forward`` (``b`` bound to
+    ``a`` again after each write into ``a``). Each iteration of the reverse loop reads
+    ``b`` as that iteration left it: ``a``'s object, whose writes the reverse sweep undoes
+    as it goes back. A copy there would freeze the last iteration's numbers for all of
+    them (a wrong gradient); left an alias, a transform of the derivative refuses it."""
+    found = set()
+    for loop in S.statements(forward):
+        if isinstance(loop, (gast.For, gast.While)):
+            found.update(id(stmt) for stmt in S.statements(loop.body)
+                         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name)
+                         and anno.get(stmt, Key.SAVE_ID) is None)
+    return found
 
 
 def _copy_after_overlap_checks(code, places, graph, names, makers):
