@@ -286,6 +286,101 @@ def m17(w):
     return np.sum(objs[0].W)
 
 
+# -- objects moved out of a list of run-time length (column_moves.py): each item of ys is the
+# object layers holds there, found when the code runs --
+
+def m20(w, n=3):
+    # a slice and an item: the last object twice, stepped twice; changed through ys, read
+    # through layers and the other way round
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(n)]
+    ys = layers[1:] + [layers[-1]]
+    for y in ys:
+        y.step(w)
+    layers[1].step(w)
+    v = ys[0].W
+    return np.sum(layers[2].W * v) + ys[-1].b + len(ys)
+
+
+def m21(w):
+    # moved at an index the code computes, in a loop and a branch (layers[0] twice here)
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = []
+    for t in range(len(w)):
+        if w[t] > 0:
+            ys.append(layers[t])
+        else:
+            ys.append(layers[0])
+    for y in ys:
+        y.step(w)
+    ys[1].step(w)
+    return np.sum(layers[0].W * layers[2].W) + ys[-1].b + len(ys)
+
+
+def m22(w):
+    # reversed, moved again in each pass of a loop, read by enumerate and zip; layers
+    # appended to after the moves
+    layers = []
+    for i in range(len(w)):
+        layers.append(Layer(w[i] * np.ones(3), 0.5))
+    total = 0.0
+    for t in range(2):
+        ys = layers[::-1]
+        for i, y in enumerate(ys):
+            total = total + i * y.step(w)
+        for y, s in zip(ys, (1.0, 2.0)):
+            y.b = y.b * s + np.sum(y.W) * 0.1
+    layers.append(Layer(w, 0.2))
+    return total + np.sum(layers[0].W * layers[-1].W) + layers[2].b
+
+
+def m23(w, k=1):
+    # a slice with bounds known when the code runs, appended to after it is read
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:k + 1]
+    h = np.ones(3)
+    for y in ys:
+        h = y.up(h)
+        y.step(h)
+    ys.append(layers[0])
+    ys[-1].step(w)
+    return np.sum(h) + np.sum(layers[0].W) + ys[1].b
+
+
+# refused: the moved list read inside a loop over the objects
+def m24(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:2]
+    for layer in layers:
+        layer.W = layer.W + ys[0].W
+    return np.sum(layers[0].W)
+
+
+# refused: another name for the list itself (not a copy)
+def m25(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers
+    ys[0].step(w)
+    return np.sum(layers[0].W)
+
+
+# refused: a new object stored into the list a moved list was taken from
+def m26(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:1]
+    layers[0] = Layer(w, 0.0)
+    ys[0].step(w)
+    return np.sum(layers[0].W + ys[0].W)
+
+
+# refused: the moved list bound in a branch, read after it
+def m27(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    if w[0] > 0:
+        ys = layers[:1]
+    ys[0].step(w)
+    return np.sum(layers[0].W)
+
+
 # -- objects in a dict built by a loop -------------------------------------------------
 
 def d02(w):

@@ -17,9 +17,10 @@ twice in ``ys``, is stepped each time.
 
 Taken where the moved list ``ys`` is bound once, to ``layers[a:b:c]``, ``list(layers)``,
 ``layers.copy()``, ``list(reversed(layers))``, a display of items ``[layers[i], ...]``,
-``[]`` or ``+`` of those, by a statement of the block binding ``layers``, after it (so
-each time ``layers`` is built again, ``ys`` is too), and every other use of ``ys`` is in
-the statements after that one in the block, none in a nested scope:
+``[]`` or ``+`` of those, by a statement after the one binding ``layers`` in its block
+(or in a block inside such a statement: a loop, a branch), so each time ``layers`` is
+built again, ``ys`` is too before it is read, and every other use of ``ys`` is in the
+statements after its binding in its block, none in a nested scope:
 ``ys.append(layers[k])``, ``ys[k].attr``, a statement ``[v =] ys[k].method(...)``,
 ``len(ys)``, or a loop over ``ys`` (also ``enumerate(ys)``, ``zip(ys, xs)``) whose body
 names neither list. ``layers`` is then never stored into at an index (``layers[k] =
@@ -32,6 +33,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ...core.walk import walk_blocks
 
 
 class Moved:
@@ -48,12 +50,13 @@ def moved_lists(normalizer, seen, stmt, block):
     name = stmt.targets[0].id
     at = next(k for k, s in enumerate(block) if s is stmt)
     moves, covered = [], set()
-    for later in block[at + 1:]:
+    for inner, later in [(b, s) for b in walk_blocks(block[at + 1:]) for s in b]:
         if not (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
-                and normalizer.bound_count.get(later.targets[0].id, 0) == 1
+                and normalizer.bound_count.get(later.targets[0].id, 0) == 1 and id(later) not in seen.scoped
                 and _positions(normalizer, later.value, name) is not None):
             continue
-        after = {id(n) for s in block[block.index(later) + 1:] for n in S.walk_nodes(s)}
+        here = next(k for k, s in enumerate(inner) if s is later)
+        after = {id(n) for s in inner[here + 1:] for n in S.walk_nodes(s)}
         uses = _moved_uses(normalizer, seen, later.targets[0].id, name, after)
         if uses is not None:
             moves.append(Moved(later, uses))

@@ -135,10 +135,11 @@ def _uses(normalizer, seen, stmt, found):
     if any(normalizer.built_class_of(call) is not cls or attribute_class(normalizer, call, name) is None
            for call in stored):
         return None
-    if any(at.attr not in attrs for at in uses["reads"]) or not all(
-            inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in uses["calls"]):
+    every = {kind: uses[kind] + [at for m in moves for at in m.uses[kind]] for kind in ("reads", "calls", "loops")}
+    if any(at.attr not in attrs for at in every["reads"]) or not all(
+            inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in every["calls"]):
         return None
-    loops = uses["loops"] + [loop for m in moves for loop in m.uses["loops"]]
+    loops = every["loops"]
     if not all(mode == "keys" or _plain_loop(seen, loop, variable, family, cls, attrs) for loop, mode, variable in loops):
         return None
     return found, uses, moves
@@ -373,7 +374,8 @@ class _Rewrite:
         every = S.name(self.columns[0]) if isinstance(self.stmt.value, gast.Dict) else \
             S.name(self.over[id(loop)]) if id(loop) in self.over else \
             S.call(S.name("range"), [S.call(S.name("len"), [S.name(self.columns[0])])])
-        if isinstance(loop.iter, gast.Call):    # enumerate(layers), zip(layers, xs): the index in its place
+        if isinstance(loop.iter, gast.Call) and not isinstance(self.stmt.value, gast.Dict):
+            # enumerate(layers), zip(layers, xs): the index in the list's place
             listed = next(k for k, a in enumerate(loop.iter.args) if isinstance(a, gast.Name)
                           and a.id in {self.stmt.targets[0].id, *self.over_names()})
             slot = 1 if self.normalizer.resolve_call(loop.iter) is builtins.enumerate else listed
