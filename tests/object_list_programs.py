@@ -248,8 +248,8 @@ def m19(w):
     return np.sum(objs[1].W * objs[0].W) + objs[0].b
 
 
-# refused: moved at indices known only when the code runs
 def m18(w):
+    # moved at indices known only when the code runs: the display is held per attribute too
     objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
     ys = []
     for i in range(len(w) - 1):
@@ -267,8 +267,8 @@ def m15(w):
     return np.sum(y.W + objs[0].W)
 
 
-# refused: the moved list appended to after it is read
 def m16(w):
+    # the moved list appended to after it is read: the display is held per attribute too
     objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
     ys = [objs[0]]
     ys[0].step(w)

@@ -95,13 +95,16 @@ def _candidate(normalizer, stmt):
     """(class, its attributes in ``__init__``'s order, the attributes its methods store)
     where ``stmt`` binds a name once to a comprehension building objects of a class whose
     objects are their attributes; "list" or "dict" where it binds one to ``[]`` or ``{}``
-    (the class is the one later statements store); else None."""
+    (the class is the one later statements store), "display" to a display of calls (taken
+    only where a list is moved out of it, column_moves.py); else None."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
             and normalizer.bound_count.get(stmt.targets[0].id, 0) == 1):
         return None
     value = stmt.value
     if isinstance(value, gast.List) and not value.elts or isinstance(value, gast.Dict) and not value.keys:
         return "list" if isinstance(value, gast.List) else "dict"
+    if isinstance(value, gast.List) and all(isinstance(e, gast.Call) for e in value.elts):
+        return "display"
     if not (isinstance(value, gast.ListComp) and len(value.generators) == 1 and not value.generators[0].ifs
             and not value.generators[0].is_async):
         return None
@@ -124,10 +127,12 @@ def _uses(normalizer, seen, stmt, found):
             return None
         uses[kind].append(at)
     family = {name} | {m.name for m in moves}
-    if moves and (uses["stores"] or not _moves_named(normalizer, moves, family)):
+    if moves and (uses["stores"] or not _moves_named(normalizer, moves, family)) or found == "display" and not moves:
         return None         # (a store at an index would change what a moved list holds)
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
-    if found in ("list", "dict"):
+    if found == "display":          # objs = [Layer(a), Layer(b)], then ys.append(objs[i])
+        stored = stmt.value.elts + stored
+    if found in ("list", "dict", "display"):
         found = attribute_class(normalizer, stored[0], name) if stored else None
         if found is None:
             return None
@@ -273,7 +278,8 @@ class _Rewrite:
     def __init__(self, normalizer, tree, stmt, found, uses, moves):
         self.normalizer, self.tree, self.stmt, self.uses = normalizer, tree, stmt, uses
         self.cls, self.attrs, self.stored = found
-        built = stmt.value.elt if isinstance(stmt.value, gast.ListComp) else \
+        built = stmt.value.elt if isinstance(stmt.value, gast.ListComp) else stmt.value.elts[0] \
+            if isinstance(stmt.value, gast.List) and stmt.value.elts else \
             (uses["appends"][0].value.args[0] if uses["appends"] else uses["stores"][0].value)
         self.owner = built.func         # the class as the code names it
         name = stmt.targets[0].id
@@ -294,7 +300,8 @@ class _Rewrite:
         empty = (lambda: gast.Dict(keys=[], values=[])) if isinstance(made, gast.Dict) else \
             (lambda: gast.List(elts=[], ctx=gast.Load()))
         self._replace(self.stmt, [self._at(S.assign(c, empty()), self.stmt) for c in self.columns]
-                      + ([self._filled(made)] if isinstance(made, gast.ListComp) else []))
+                      + ([self._filled(made)] if isinstance(made, gast.ListComp) else [])
+                      + [s for item in (made.elts if isinstance(made, gast.List) else ()) for s in self._appends(item, self.stmt)])
         for at in uses["appends"]:
             self._replace(at, self._appends(at.value.args[0], at))
         for at in uses["stores"]:
