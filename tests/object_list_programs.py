@@ -86,8 +86,8 @@ def r10(w):
     return np.sum(outer[0].W * inner[1].W) + np.sum(outer[-1].W) + outer[1].b
 
 
-# refused: the list read in a generator expression (a nested scope)
 def r04(w):
+    # the list read in a generator expression sum takes at once: run as a loop
     layers = [Layer(w * (i + 1.0), 0.0) for i in range(len(w))]
     for layer in layers:
         layer.step(w)
@@ -344,6 +344,36 @@ def m23(w, k=1):
     ys.append(layers[0])
     ys[-1].step(w)
     return np.sum(h) + np.sum(layers[0].W) + ys[1].b
+
+
+def m28(w):
+    # comprehensions over a moved list and over the list itself, an object twice; the
+    # comprehension's name is its own (y outside keeps its value)
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[::-1] + [layers[0]]
+    y = 2.0
+    s = sum([y.step(w) for y in ys if True])
+    t = max(np.sum(y.up(w)) for y in layers)
+    return s * y + t + np.sum(layers[0].W * layers[1].W)
+
+
+def m29(w):
+    # a comprehension stepping the objects of a list moved again in each pass of a loop
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    out = 0.0
+    for t in range(2):
+        ys = layers[t:]
+        vals = [np.sum(y.up(w)) * y.step(w) for y in ys]
+        out = out + vals[0] + len(vals)
+    return out + np.sum(layers[0].W * layers[2].W)
+
+
+# refused: a comprehension that may not run (under and)
+def m30(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[1:]
+    s = w[0] > 0 and sum([y.step(w) for y in ys])
+    return s + np.sum(layers[0].W)
 
 
 # refused: the moved list read inside a loop over the objects

@@ -17,9 +17,9 @@ W = np.array([0.3, -0.7, 1.1])
 
 # each was refused before the lists and dicts per attribute (object_columns.py) or the reads
 # of a list objects were moved into as those objects (moved_items.py)
-FOLLOWED = {"r01", "r02", "r03", "r10", "d02", "d03", "d04",
+FOLLOWED = {"r01", "r02", "r03", "r04", "r10", "d02", "d03", "d04",
             "m02", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13", "m14", "m16", "m18", "m19",
-            "m20", "m21", "m22", "m23"}
+            "m20", "m21", "m22", "m23", "m28", "m29"}
 
 
 @pytest.mark.parametrize("f", P.PROGRAMS, ids=[f.__name__ for f in P.PROGRAMS])
@@ -75,9 +75,10 @@ def test_objects_rebuilt_in_each_pass_of_an_outer_loop_to_second_order(f):
 
 
 def test_objects_moved_out_of_a_list_of_run_time_length_in_forward_mode_and_to_second_order():
-    # m20: the same object twice; m22: enumerate and zip, moved again in each pass
+    # m20: the same object twice; m22: enumerate and zip, moved again in each pass; m28:
+    # comprehensions
     t = np.array([0.5, 1.0, -2.0])
-    for f in (P.m20, P.m22):
+    for f in (P.m20, P.m22, P.m28):
         value, tangent = astgrad.jvp(f, (W.copy(),), (t,))
         assert value == pytest.approx(f(W.copy()))
         assert_close(tangent, numerical_jvp(f, (W.copy(),), (t,)))

@@ -34,6 +34,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .column_comprehensions import comprehension_over
 
 
 class Moved:
@@ -114,6 +115,11 @@ def _moved_uses(normalizer, seen, moved, name, after):
     for node in seen.names.get(moved, []):
         if isinstance(node.ctx, gast.Store):
             continue            # (its one binding)
+        comprehension = comprehension_over(normalizer, node, seen.parents)
+        if comprehension is not None and id(comprehension.statement) in after \
+                and id(comprehension.statement) not in seen.scoped:
+            uses["comprehensions"].append(comprehension)
+            continue
         if id(node) not in after or id(node) in seen.scoped:
             return None
         parent = seen.parents.get(id(node))

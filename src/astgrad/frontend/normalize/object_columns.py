@@ -45,13 +45,14 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .attribute_classes import attribute_class, attribute_use, given_arguments, parents_of
+from .column_comprehensions import comprehension_over, lowered, plain_comprehension
 from .column_moves import MovedRewrite, moved_lists
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
            gast.DictComp, gast.GeneratorExp)
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.YieldFrom, gast.Await)
-_KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls")
+_KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls", "comprehensions")
 
 
 def write_object_columns(normalizer, tree):
@@ -122,6 +123,10 @@ def _uses(normalizer, seen, stmt, found):
     for node in seen.names[name]:
         if node is stmt.targets[0] or id(node) in covered:
             continue
+        comprehension = None if keyed else comprehension_over(normalizer, node, parents)
+        if comprehension is not None and id(comprehension.statement) not in seen.scoped:
+            uses["comprehensions"].append(comprehension)        # sum([b.step(w) for b in bs])
+            continue
         kind, at = (None, None) if id(node) in seen.scoped else _use_of(normalizer, node, parents, keyed)
         if kind is None:
             return None
@@ -146,6 +151,9 @@ def _uses(normalizer, seen, stmt, found):
         return None
     loops = every["loops"]
     if not all(mode == "keys" or _plain_loop(seen, loop, variable, family, cls, attrs) for loop, mode, variable in loops):
+        return None
+    comprehensions = uses["comprehensions"] + [c for m in moves for c in m.uses["comprehensions"]]
+    if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
         return None
     return found, uses, moves
 
@@ -294,6 +302,10 @@ class _Rewrite:
 
     def apply(self):
         uses, made = self.uses, self.stmt.value
+        for holder in [uses] + [m.uses for m in self.moved.moves] if self.moved is not None else [uses]:
+            for found in holder["comprehensions"]:          # [b.step(w) for b in bs]: a loop
+                loop = lowered(found, _block_of(self.tree, found.statement), self._fresh)
+                holder["loops"].append((loop, "objects", loop.target.id))
         if self.moved is not None:          # ys = layers[:2]: the positions, ys[k].W: layers[ys_at[k]].W
             self.moved.bindings()
             self.over = self.moved.as_column_uses(uses)

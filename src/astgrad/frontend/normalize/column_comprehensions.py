@@ -1,0 +1,123 @@
+"""Comprehensions over a list held as a list per attribute (object_columns.py), or over a
+list moved out of it (column_moves.py), written as the loop Python runs for them, so the
+objects' methods change the objects as in Python::
+
+    total = sum([y.step(w) for y in ys if C])     ->    made = []
+                                                        for y_1 in ys:
+                                                            if C:
+                                                                made.append(y_1.step(w))
+                                                        total = sum(made)
+
+(then a loop over the objects, object_columns.py). A generator expression is taken where
+it is the one argument of ``sum``, ``list``, ``tuple``, ``max``, ``min`` or ``sorted``,
+which take all of it at once, as the list does. The loop runs just before the statement,
+so the comprehension must be all of that statement's work that can see the objects:
+it is in an assignment, an augmented one, an expression statement or a ``return``,
+reached through operators, calls, subscripts and displays only (never under ``and``,
+``or``, ``if``-``else``, a comparison or another scope, which may not run it), and the
+statement calls nothing else and names none of the lists outside it. The
+comprehension has one ``for`` over the list, binding a name read only as ``y.attr`` or
+in ``y.method(...)``, and names none of the lists (nor a walrus) inside.
+"""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+from .attribute_classes import attribute_use
+
+_CONSUMERS = (builtins.sum, builtins.list, builtins.tuple, builtins.max, builtins.min, builtins.sorted)
+_THROUGH = (gast.BinOp, gast.UnaryOp, gast.Call, gast.keyword, gast.Subscript, gast.Attribute, gast.Tuple,
+            gast.List, gast.Starred)
+_STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)
+_OPAQUE = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await, gast.Lambda, gast.ListComp, gast.SetComp,
+           gast.DictComp, gast.GeneratorExp)
+
+
+class Comprehension:
+    """A comprehension over the list, the statement it is in, the loop it becomes."""
+
+    def __init__(self, node, statement):
+        self.node, self.statement = node, statement
+        self.loop = None
+
+
+def comprehension_over(normalizer, node, parents):
+    """The ``Comprehension`` whose one ``for`` goes over ``node`` (a name of the list)
+    where it can be run as a loop before its statement (module docstring); else None."""
+    generator = parents.get(id(node))
+    comprehension = parents.get(id(generator))
+    if not (isinstance(generator, gast.comprehension) and generator.iter is node and not generator.is_async
+            and isinstance(comprehension, (gast.ListComp, gast.GeneratorExp))
+            and comprehension.generators == [generator] and isinstance(generator.target, gast.Name)):
+        return None
+    holder = parents.get(id(comprehension))
+    if isinstance(comprehension, gast.GeneratorExp) and not (
+            isinstance(holder, gast.Call) and holder.args == [comprehension] and not holder.keywords
+            and any(normalizer.resolve_call(holder) is f for f in _CONSUMERS)):
+        return None
+    chain, at = {id(comprehension)}, holder
+    while isinstance(at, _THROUGH):
+        chain.add(id(at))
+        at = parents.get(id(at))
+    if not isinstance(at, _STATEMENTS):
+        return None
+    inside = {id(n) for n in S.walk_nodes(comprehension)}
+    if any(isinstance(n, (gast.Call,) + _OPAQUE) and id(n) not in chain and id(n) not in inside
+           for n in S.walk_nodes(at)):
+        return None
+    return Comprehension(comprehension, at)
+
+
+def plain_comprehension(found, family, cls, attrs, parents):
+    """Whether the comprehension names none of ``family`` and no walrus or nested scope
+    inside, and its name only as ``y.attr`` or in ``y.method(...)``; and its statement
+    names none of ``family`` outside it."""
+    node, generator = found.node, found.node.generators[0]
+    variable = generator.target.id
+    inside = [n for part in [node.elt] + generator.ifs for n in S.walk_nodes(part)]
+    ours = {id(n) for n in S.walk_nodes(node)}
+    outside = [n for n in S.walk_nodes(found.statement) if id(n) not in ours]
+    return not any(isinstance(n, gast.Name) and n.id in family for n in inside + outside) \
+        and not any(isinstance(n, _OPAQUE) for n in inside) \
+        and all(attribute_use(cls, n, parents, attrs) is not None and isinstance(n.ctx, gast.Load)
+                for n in inside if isinstance(n, gast.Name) and n.id == variable)
+
+
+def lowered(found, block, fresh):
+    """Write the comprehension as a loop filling a new list, before its statement in
+    ``block``, the comprehension made that list's name; the loop (also ``found.loop``)."""
+    node, generator = found.node, found.node.generators[0]
+    made, variable = fresh("made"), fresh(generator.target.id)
+    renamed = _Renamed(generator.target.id, variable)
+    value = renamed.visit(node.elt)
+    append = _at(S.expr_stmt(S.call(gast.Attribute(value=S.name(made), attr="append", ctx=gast.Load()), [value])),
+                 node)
+    body = [append]
+    for test in reversed(generator.ifs):
+        body = [_at(gast.If(test=renamed.visit(test), body=body, orelse=[]), node)]
+    found.loop = _at(gast.For(target=S.name(variable, store=True), iter=generator.iter, body=body, orelse=[],
+                              type_comment=None), node)
+    at = next(k for k, s in enumerate(block) if s is found.statement)
+    block[at:at] = [_at(S.assign(made, gast.List(elts=[], ctx=gast.Load())), node), found.loop]
+    S.replace_child(_parent(found.statement, node), node, _at(S.name(made), node))
+    return found.loop
+
+
+def _parent(statement, node):
+    return next(p for p in S.walk_nodes(statement) for c in gast.iter_child_nodes(p) if c is node)
+
+
+class _Renamed(gast.NodeTransformer):
+    def __init__(self, old, new):
+        self.old, self.new = old, new
+
+    def visit_Name(self, node):
+        if node.id == self.old:
+            node.id = self.new
+        return node
+
+
+def _at(node, where):
+    return gast.copy_location(node, where)
