@@ -26,6 +26,7 @@ import gast
 
 from ...core import syntax as S
 from .attribute_classes import attribute_use
+from .built_lists import _renamed
 
 _CONSUMERS = (builtins.sum, builtins.list, builtins.tuple, builtins.max, builtins.min, builtins.sorted)
 _THROUGH = (gast.BinOp, gast.UnaryOp, gast.Call, gast.keyword, gast.Subscript, gast.Attribute, gast.Tuple,
@@ -90,13 +91,13 @@ def lowered(found, block, fresh):
     ``block``, the comprehension made that list's name; the loop (also ``found.loop``)."""
     node, generator = found.node, found.node.generators[0]
     made, variable = fresh("made"), fresh(generator.target.id)
-    renamed = _Renamed(generator.target.id, variable)
-    value = renamed.visit(node.elt)
+    names = {generator.target.id: variable}         # (the comprehension's name is its own)
+    value = _renamed(node.elt, names)
     append = _at(S.expr_stmt(S.call(gast.Attribute(value=S.name(made), attr="append", ctx=gast.Load()), [value])),
                  node)
     body = [append]
     for test in reversed(generator.ifs):
-        body = [_at(gast.If(test=renamed.visit(test), body=body, orelse=[]), node)]
+        body = [_at(gast.If(test=_renamed(test, names), body=body, orelse=[]), node)]
     found.loop = _at(gast.For(target=S.name(variable, store=True), iter=generator.iter, body=body, orelse=[],
                               type_comment=None), node)
     at = next(k for k, s in enumerate(block) if s is found.statement)
@@ -107,16 +108,6 @@ def lowered(found, block, fresh):
 
 def _parent(statement, node):
     return next(p for p in S.walk_nodes(statement) for c in gast.iter_child_nodes(p) if c is node)
-
-
-class _Renamed(gast.NodeTransformer):
-    def __init__(self, old, new):
-        self.old, self.new = old, new
-
-    def visit_Name(self, node):
-        if node.id == self.old:
-            node.id = self.new
-        return node
 
 
 def _at(node, where):

@@ -35,6 +35,7 @@ import gast
 from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .column_comprehensions import comprehension_over
+from .item_read_forms import _called
 
 
 class Moved:
@@ -45,9 +46,10 @@ class Moved:
         self.name = stmt.targets[0].id
 
 
-def moved_lists(normalizer, seen, stmt, block):
+def moved_lists(normalizer, seen, stmt, block, use_of):
     """([Moved], {ids of the nodes naming the column list inside the moves}) for the lists
-    moved out of the list ``stmt`` (in ``block``) binds, as the module docstring says."""
+    moved out of the list ``stmt`` (in ``block``) binds, as the module docstring says
+    (``use_of``: object_columns.py's, for the kinds of use both lists share)."""
     name = stmt.targets[0].id
     at = next(k for k, s in enumerate(block) if s is stmt)
     moves, covered = [], set()
@@ -58,7 +60,7 @@ def moved_lists(normalizer, seen, stmt, block):
             continue
         here = next(k for k, s in enumerate(inner) if s is later)
         after = {id(n) for s in inner[here + 1:] for n in S.walk_nodes(s)}
-        uses = _moved_uses(normalizer, seen, later.targets[0].id, name, after)
+        uses = _moved_uses(normalizer, seen, later.targets[0].id, name, after, use_of)
         if uses is not None:
             moves.append(Moved(later, uses))
             covered |= {id(n) for n in S.walk_nodes(later.value) if isinstance(n, gast.Name) and n.id == name}
@@ -80,11 +82,12 @@ def _positions(normalizer, node, name):
     if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
             and _named(node.func.value, name) and not node.args and not node.keywords:
         return "copy"
-    if _called(normalizer, node, builtins.list):
+    if isinstance(node, gast.Call) and _called(normalizer, node, builtins.list):
         inner = node.args[0]
         if _named(inner, name):
             return "copy"
-        if _called(normalizer, inner, builtins.reversed) and _named(inner.args[0], name):
+        if isinstance(inner, gast.Call) and _called(normalizer, inner, builtins.reversed) \
+                and _named(inner.args[0], name):
             return "reversed"
     return None
 
@@ -102,16 +105,10 @@ def _names(node, names):
     return any(isinstance(n, gast.Name) and n.id in names for n in S.walk_nodes(node))
 
 
-def _called(normalizer, call, function):
-    return isinstance(call, gast.Call) and len(call.args) == 1 and not call.keywords \
-        and not isinstance(call.args[0], gast.Starred) and normalizer.resolve_call(call) is function
-
-
-def _moved_uses(normalizer, seen, moved, name, after):
+def _moved_uses(normalizer, seen, moved, name, after, use_of):
     """{kind: uses} of the moved list ``moved`` where each is one the module docstring
     names, in the statements ``after`` its binding; else None."""
-    from .object_columns import _KINDS, _use_of
-    uses = {kind: [] for kind in _KINDS}
+    uses = {kind: [] for kind in ("appends", "loops", "lengths", "reads", "calls", "comprehensions")}
     for node in seen.names.get(moved, []):
         if isinstance(node.ctx, gast.Store):
             continue            # (its one binding)
@@ -130,7 +127,7 @@ def _moved_uses(normalizer, seen, moved, name, after):
                 and not _names(outer.args[0].slice, {moved}):
             uses["appends"].append(seen.parents[id(outer)])
             continue
-        kind, at = _use_of(normalizer, node, seen.parents, False)
+        kind, at = use_of(normalizer, node, seen.parents, False)
         if kind not in ("loops", "lengths", "reads", "calls") \
                 or kind in ("reads", "calls") and _names(_indexed(kind, at).slice, {name}):
             return None

@@ -29,8 +29,12 @@ Class(...)``, a ``for`` over it (its values, keys or items for a dict), ``len(na
 ``k in name`` (a dict), ``name[k].attr`` or a statement ``name[k].method(...)`` (``v =
 name[k].method(...)``), none in a nested scope: never handed on, copied or stored
 elsewhere, so no other name holds the container or its objects. A loop over the objects
-binds a name read only in its body, as ``name.attr`` or in ``name.method(...)``, and its
-body never names the container and has no ``break``, ``continue`` or ``return``.
+(also over ``enumerate(name)`` or ``zip(..., name, ...)``) binds a name read only in its
+body, as ``name.attr`` or in ``name.method(...)``, and its body never names the container
+and has no ``break``, ``continue`` or ``return``. A list moved out of the list
+(``ys = name[1:]``, ``ys.append(name[k])``) is held as the objects' positions in it
+(column_moves.py; a display of such objects is taken only where one is), and a
+comprehension over either is run as a loop (column_comprehensions.py).
 Anything else is left as it was (built_objects.py follows it or refuses it, naming the line).
 
 ``write_object_columns`` rewrites and returns whether it did.
@@ -119,7 +123,7 @@ def _uses(normalizer, seen, stmt, found):
     name, parents = stmt.targets[0].id, seen.parents
     keyed = found == "dict"
     uses = {kind: [] for kind in _KINDS}
-    moves, covered = ([], set()) if keyed else moved_lists(normalizer, seen, stmt, _block_of(seen.tree, stmt))
+    moves, covered = ([], set()) if keyed else moved_lists(normalizer, seen, stmt, _block_of(seen.tree, stmt), _use_of)
     for node in seen.names[name]:
         if node is stmt.targets[0] or id(node) in covered:
             continue
