@@ -290,51 +290,47 @@ def m17(w):
 # object layers holds there, found when the code runs --
 
 def m20(w, n=3):
-    # a slice and an item: the last object twice, stepped twice; changed through ys, read
-    # through layers and the other way round
+    # a slice and an item: the last object twice, stepped twice (by a comprehension, whose
+    # name is its own: y outside keeps its value); changed through ys, read through
+    # layers and the other way round
     layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(n)]
     ys = layers[1:] + [layers[-1]]
-    for y in ys:
-        y.step(w)
+    y = 2.0
+    s = sum([y.step(w) for y in ys if True])
     layers[1].step(w)
     v = ys[0].W
-    return np.sum(layers[2].W * v) + ys[-1].b + len(ys)
+    return np.sum(layers[2].W * v) * y + ys[-1].b + len(ys) + s
 
 
 def m21(w):
-    # moved at an index the code computes, in a loop and a branch (layers[0] twice here)
-    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    # ys: moved at an index the code computes, in a loop and a branch (layers[0] twice
+    # here); zs: reversed, moved again in each pass of a loop; read by enumerate, zip and
+    # a comprehension; layers appended to after the moves
+    layers = []
+    for i in range(len(w)):
+        layers.append(Layer(w[i] * np.ones(3), 0.5))
     ys = []
     for t in range(len(w)):
         if w[t] > 0:
             ys.append(layers[t])
         else:
             ys.append(layers[0])
-    for y in ys:
-        y.step(w)
-    ys[1].step(w)
-    return np.sum(layers[0].W * layers[2].W) + ys[-1].b + len(ys)
-
-
-def m22(w):
-    # reversed, moved again in each pass of a loop, read by enumerate and zip; layers
-    # appended to after the moves
-    layers = []
-    for i in range(len(w)):
-        layers.append(Layer(w[i] * np.ones(3), 0.5))
     total = 0.0
     for t in range(2):
-        ys = layers[::-1]
-        for i, y in enumerate(ys):
-            total = total + i * y.step(w)
+        zs = layers[::-1]
+        for i, z in enumerate(zs):
+            total = total + i * z.step(w)
         for y, s in zip(ys, (1.0, 2.0)):
             y.b = y.b * s + np.sum(y.W) * 0.1
+        vals = [np.sum(y.up(w)) * y.step(w) for y in ys]
+        total = total + vals[0] + len(vals)
     layers.append(Layer(w, 0.2))
-    return total + np.sum(layers[0].W * layers[-1].W) + layers[2].b
+    return total + np.sum(layers[0].W * layers[-1].W) + layers[2].b + ys[-1].b + len(ys)
 
 
 def m23(w, k=1):
-    # a slice with bounds known when the code runs, appended to after it is read
+    # a slice with bounds known when the code runs, appended to after it is read; a
+    # generator expression over the list max takes at once
     layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
     ys = layers[:k + 1]
     h = np.ones(3)
@@ -343,29 +339,8 @@ def m23(w, k=1):
         y.step(h)
     ys.append(layers[0])
     ys[-1].step(w)
-    return np.sum(h) + np.sum(layers[0].W) + ys[1].b
-
-
-def m28(w):
-    # comprehensions over a moved list and over the list itself, an object twice; the
-    # comprehension's name is its own (y outside keeps its value)
-    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
-    ys = layers[::-1] + [layers[0]]
-    y = 2.0
-    s = sum([y.step(w) for y in ys if True])
-    t = max(np.sum(y.up(w)) for y in layers)
-    return s * y + t + np.sum(layers[0].W * layers[1].W)
-
-
-def m29(w):
-    # a comprehension stepping the objects of a list moved again in each pass of a loop
-    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
-    out = 0.0
-    for t in range(2):
-        ys = layers[t:]
-        vals = [np.sum(y.up(w)) * y.step(w) for y in ys]
-        out = out + vals[0] + len(vals)
-    return out + np.sum(layers[0].W * layers[2].W)
+    top = max(np.sum(y.up(w)) for y in layers)
+    return np.sum(h) + np.sum(layers[0].W) + ys[1].b + top
 
 
 # refused: a comprehension that may not run (under and)
@@ -382,14 +357,6 @@ def m24(w):
     ys = layers[:2]
     for layer in layers:
         layer.W = layer.W + ys[0].W
-    return np.sum(layers[0].W)
-
-
-# refused: another name for the list itself (not a copy)
-def m25(w):
-    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
-    ys = layers
-    ys[0].step(w)
     return np.sum(layers[0].W)
 
 

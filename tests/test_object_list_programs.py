@@ -19,7 +19,7 @@ W = np.array([0.3, -0.7, 1.1])
 # of a list objects were moved into as those objects (moved_items.py)
 FOLLOWED = {"r01", "r02", "r03", "r04", "r10", "d02", "d03", "d04",
             "m02", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13", "m14", "m16", "m18", "m19",
-            "m20", "m21", "m22", "m23", "m28", "m29"}
+            "m20", "m21", "m23"}
 
 
 @pytest.mark.parametrize("f", P.PROGRAMS, ids=[f.__name__ for f in P.PROGRAMS])
@@ -75,20 +75,14 @@ def test_objects_rebuilt_in_each_pass_of_an_outer_loop_to_second_order(f):
 
 
 def test_objects_moved_out_of_a_list_of_run_time_length_in_forward_mode_and_to_second_order():
-    # m20: the same object twice; m22: enumerate and zip, moved again in each pass; m28:
-    # comprehensions
+    # m20: the same object twice, stepped by a comprehension, read through either list
     t = np.array([0.5, 1.0, -2.0])
-    for f in (P.m20, P.m22, P.m28):
-        value, tangent = astgrad.jvp(f, (W.copy(),), (t,))
-        assert value == pytest.approx(f(W.copy()))
-        assert_close(tangent, numerical_jvp(f, (W.copy(),), (t,)))
-        g = astgrad.grad(f)
-        assert_close(astgrad.hessian(f)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
-    # the positions are taken when the code runs: another branch, another bound, another n
-    g, x = astgrad.grad(P.m21), -W
-    assert_close(g(x.copy()), numerical_grad(P.m21, (x.copy(),)))
-    g = astgrad.grad(P.m23)
-    for k in (0, 2):
-        assert_close(g(W.copy(), k), numerical_grad(lambda v: P.m23(v, k), (W.copy(),)))
+    value, tangent = astgrad.jvp(P.m20, (W.copy(),), (t,))
+    assert value == pytest.approx(P.m20(W.copy()))
+    assert_close(tangent, numerical_jvp(P.m20, (W.copy(),), (t,)))
     g = astgrad.grad(P.m20)
+    assert_close(astgrad.hessian(P.m20)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
+    # the positions are taken when the code runs: another n, another branch, another bound
     assert_close(g(W.copy(), 4), numerical_grad(lambda v: P.m20(v, 4), (W.copy(),)))
+    assert_close(astgrad.grad(P.m21)(-W), numerical_grad(P.m21, (-W,)))
+    assert_close(astgrad.grad(P.m23)(W.copy(), 0), numerical_grad(lambda v: P.m23(v, 0), (W.copy(),)))
