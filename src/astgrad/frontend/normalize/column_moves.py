@@ -141,15 +141,13 @@ def _indexed(kind, at):
 
 
 class MovedRewrite:
-    """The rewrite of the moved lists of one column list, as the module docstring says,
-    made with the columns' rewrite (``columns``: its column names, ``fresh``: new names)."""
+    """The rewrite of the moved lists of the column list ``name``, as the module docstring
+    says, made with the columns' rewrite (``first_column``: the name of its first column,
+    whose length is the list's; ``fresh``: new names)."""
 
     def __init__(self, moves, name, first_column, fresh):
-        self.moves, self.name, self.first, self.fresh = moves, name, first_column, fresh
+        self.moves, self.name, self.first = moves, name, first_column
         self.at = {m.name: fresh(f"{m.name}_at") for m in moves}
-
-    def positions_of(self, moved):
-        return self.at[moved]
 
     def _every(self):
         return S.call(S.name("range"), [S.call(S.name("len"), [S.name(self.first)])])
