@@ -330,7 +330,7 @@ def m21(w):
 
 def m23(w, k=1):
     # a slice with bounds known when the code runs, appended to after it is read; a
-    # generator expression over the list max takes at once
+    # generator expression over the list max takes at once, the objects read after it
     layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
     ys = layers[:k + 1]
     h = np.ones(3)
@@ -339,7 +339,7 @@ def m23(w, k=1):
         y.step(h)
     ys.append(layers[0])
     ys[-1].step(w)
-    top = max(np.sum(y.up(w)) for y in layers)
+    top = max(np.sum(y.up(w)) for y in layers) + ys[0].b * np.sum(layers[1].W)    # (read after it)
     return np.sum(h) + np.sum(layers[0].W) + ys[1].b + top
 
 

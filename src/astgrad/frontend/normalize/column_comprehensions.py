@@ -11,11 +11,13 @@ objects' methods change the objects as in Python::
 (then a loop over the objects, object_columns.py). A generator expression is taken where
 it is the one argument of ``sum``, ``list``, ``tuple``, ``max``, ``min`` or ``sorted``,
 which take all of it at once, as the list does. The loop runs just before the statement,
-so the comprehension must be all of that statement's work that can see the objects:
-it is in an assignment, an augmented one, an expression statement or a ``return``,
-reached through operators, calls, subscripts and displays only (never under ``and``,
-``or``, ``if``-``else``, a comparison or another scope, which may not run it), and the
-statement calls nothing else and names none of the lists outside it. The
+so what the statement evaluates before the comprehension must be unable to tell: the
+comprehension is in an assignment, an augmented one, an expression statement or a
+``return``, reached through operators, calls, subscripts and displays only (never under
+``and``, ``or``, ``if``-``else``, a comparison or another scope, which may not run it),
+and what Python evaluates before it there calls nothing and names neither the lists nor
+a name the comprehension reads (``total + sum(...)``, not ``np.sum(bs[0].W) + sum(...)``);
+what it evaluates after it runs after it still (``sum(...) + np.sum(bs[0].W)``). The
 comprehension has one ``for`` over the list, binding a name read only as ``y.attr`` or
 in ``y.method(...)``, and names none of the lists (nor a walrus) inside.
 """
@@ -37,10 +39,11 @@ _OPAQUE = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await, gast.Lambda, 
 
 
 class Comprehension:
-    """A comprehension over the list, the statement it is in, the loop it becomes."""
+    """A comprehension over the list, the statement it is in, what that statement
+    evaluates before it, the loop it becomes."""
 
-    def __init__(self, node, statement):
-        self.node, self.statement = node, statement
+    def __init__(self, node, statement, before):
+        self.node, self.statement, self.before = node, statement, before
         self.loop = None
 
 
@@ -58,29 +61,42 @@ def comprehension_over(normalizer, node, parents):
             isinstance(holder, gast.Call) and holder.args == [comprehension] and not holder.keywords
             and any(normalizer.resolve_call(holder) is f for f in _CONSUMERS)):
         return None
-    chain, at = {id(comprehension)}, holder
-    while isinstance(at, _THROUGH):
-        chain.add(id(at))
-        at = parents.get(id(at))
-    if not isinstance(at, _STATEMENTS):
+    before, child, at = [], comprehension, holder
+    while isinstance(at, _THROUGH + _STATEMENTS):
+        before += [n for earlier in _evaluated_before(at, child) for n in S.walk_nodes(earlier)]
+        if isinstance(at, _STATEMENTS):
+            break
+        child, at = at, parents.get(id(at))
+    if not isinstance(at, _STATEMENTS) or any(isinstance(n, (gast.Call,) + _OPAQUE) for n in before):
         return None
-    inside = {id(n) for n in S.walk_nodes(comprehension)}
-    if any(isinstance(n, (gast.Call,) + _OPAQUE) and id(n) not in chain and id(n) not in inside
-           for n in S.walk_nodes(at)):
-        return None
-    return Comprehension(comprehension, at)
+    return Comprehension(comprehension, at, before)
+
+
+def _evaluated_before(parent, child):
+    """The children of ``parent`` Python evaluates before ``child``."""
+    if isinstance(parent, gast.Call):
+        order = [parent.func] + parent.args + parent.keywords
+    elif isinstance(parent, gast.Subscript):
+        order = [parent.value, parent.slice]
+    elif isinstance(parent, gast.AugAssign):
+        order = [parent.target, parent.value]
+    elif isinstance(parent, gast.Assign):
+        order = [parent.value]          # (the targets after it)
+    else:
+        order = list(gast.iter_child_nodes(parent))     # (BinOp: left, right; a display's items in order)
+    return order[:next(k for k, c in enumerate(order) if c is child)]
 
 
 def plain_comprehension(found, family, cls, attrs, parents):
     """Whether the comprehension names none of ``family`` and no walrus or nested scope
-    inside, and its name only as ``y.attr`` or in ``y.method(...)``; and its statement
-    names none of ``family`` outside it."""
+    inside, and its name only as ``y.attr`` or in ``y.method(...)``; and what its
+    statement evaluates before it names none of ``family`` nor a name it reads."""
     node, generator = found.node, found.node.generators[0]
     variable = generator.target.id
     inside = [n for part in [node.elt] + generator.ifs for n in S.walk_nodes(part)]
-    ours = {id(n) for n in S.walk_nodes(node)}
-    outside = [n for n in S.walk_nodes(found.statement) if id(n) not in ours]
-    return not any(isinstance(n, gast.Name) and n.id in family for n in inside + outside) \
+    read = family | {n.id for n in inside if isinstance(n, gast.Name)}
+    return not any(isinstance(n, gast.Name) and n.id in family for n in inside) \
+        and not any(isinstance(n, gast.Name) and n.id in read for n in found.before) \
         and not any(isinstance(n, _OPAQUE) for n in inside) \
         and all(attribute_use(cls, n, parents, attrs) is not None and isinstance(n.ctx, gast.Load)
                 for n in inside if isinstance(n, gast.Name) and n.id == variable)
