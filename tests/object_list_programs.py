@@ -86,8 +86,8 @@ def r10(w):
     return np.sum(outer[0].W * inner[1].W) + np.sum(outer[-1].W) + outer[1].b
 
 
-# refused: the list read in a generator expression (a nested scope)
 def r04(w):
+    # the list read in a generator expression sum takes at once: run as a loop
     layers = [Layer(w * (i + 1.0), 0.0) for i in range(len(w))]
     for layer in layers:
         layer.step(w)
@@ -248,8 +248,8 @@ def m19(w):
     return np.sum(objs[1].W * objs[0].W) + objs[0].b
 
 
-# refused: moved at indices known only when the code runs
 def m18(w):
+    # moved at indices known only when the code runs: the display is held per attribute too
     objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
     ys = []
     for i in range(len(w) - 1):
@@ -267,8 +267,8 @@ def m15(w):
     return np.sum(y.W + objs[0].W)
 
 
-# refused: the moved list appended to after it is read
 def m16(w):
+    # the moved list appended to after it is read: the display is held per attribute too
     objs = [Layer(w, 0.1), Layer(2.0 * w, 0.2)]
     ys = [objs[0]]
     ys[0].step(w)
@@ -284,6 +284,98 @@ def m17(w):
     other = ys
     other[0].step(w)
     return np.sum(objs[0].W)
+
+
+# -- objects moved out of a list of run-time length (column_moves.py): each item of ys is the
+# object layers holds there, found when the code runs --
+
+def m20(w, n=3):
+    # a slice and an item: the last object twice, stepped twice (by a comprehension, whose
+    # name is its own: y outside keeps its value); changed through ys, read through
+    # layers and the other way round
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(n)]
+    ys = layers[1:] + [layers[-1]]
+    y = 2.0
+    s = sum([y.step(w) for y in ys if True])
+    layers[1].step(w)
+    v = ys[0].W
+    return np.sum(layers[2].W * v) * y + ys[-1].b + len(ys) + s
+
+
+def m21(w):
+    # ys: moved at an index the code computes, in a loop and a branch (layers[0] twice
+    # here); zs: reversed, moved again in each pass of a loop; read by enumerate, zip and
+    # a comprehension; layers appended to after the moves
+    layers = []
+    for i in range(len(w)):
+        layers.append(Layer(w[i] * np.ones(3), 0.5))
+    ys = []
+    for t in range(len(w)):
+        if w[t] > 0:
+            ys.append(layers[t])
+        else:
+            ys.append(layers[0])
+    total = 0.0
+    for t in range(2):
+        zs = layers[::-1]
+        for i, z in enumerate(zs):
+            total = total + i * z.step(w)
+        for y, s in zip(ys, (1.0, 2.0)):
+            y.b = y.b * s + np.sum(y.W) * 0.1
+        vals = [np.sum(y.up(w)) * y.step(w) for y in ys]
+        total = total + vals[0] + len(vals)
+    layers.append(Layer(w, 0.2))
+    return total + np.sum(layers[0].W * layers[-1].W) + layers[2].b + ys[-1].b + len(ys)
+
+
+def m23(w, k=1):
+    # a slice with bounds known when the code runs, appended to after it is read; a
+    # generator expression over the list max takes at once, the objects read after it
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:k + 1]
+    h = np.ones(3)
+    for y in ys:
+        h = y.up(h)
+        y.step(h)
+    ys.append(layers[0])
+    ys[-1].step(w)
+    top = max(np.sum(y.up(w)) for y in layers) + ys[0].b * np.sum(layers[1].W)    # (read after it)
+    return np.sum(h) + np.sum(layers[0].W) + ys[1].b + top
+
+
+# refused: a comprehension that may not run (under and)
+def m30(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[1:]
+    s = w[0] > 0 and sum([y.step(w) for y in ys])
+    return s + np.sum(layers[0].W)
+
+
+# refused: the moved list read inside a loop over the objects
+def m24(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:2]
+    for layer in layers:
+        layer.W = layer.W + ys[0].W
+    return np.sum(layers[0].W)
+
+
+# refused: a new object stored into the list a moved list was taken from
+def m26(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:1]
+    layers[0] = Layer(w, 0.0)
+    ys[0].step(w)
+    return np.sum(layers[0].W + ys[0].W)
+
+
+# refused: the moved list bound in a branch, read after it
+def m27(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    if w[0] > 0:
+        ys = layers[:1]
+    ys[0].step(w)
+    return np.sum(layers[0].W)
 
 
 # -- objects in a dict built by a loop -------------------------------------------------

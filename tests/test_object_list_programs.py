@@ -17,8 +17,9 @@ W = np.array([0.3, -0.7, 1.1])
 
 # each was refused before the lists and dicts per attribute (object_columns.py) or the reads
 # of a list objects were moved into as those objects (moved_items.py)
-FOLLOWED = {"r01", "r02", "r03", "r10", "d02", "d03", "d04",
-            "m02", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13", "m14", "m19"}
+FOLLOWED = {"r01", "r02", "r03", "r04", "r10", "d02", "d03", "d04",
+            "m02", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13", "m14", "m16", "m18", "m19",
+            "m20", "m21", "m23"}
 
 
 @pytest.mark.parametrize("f", P.PROGRAMS, ids=[f.__name__ for f in P.PROGRAMS])
@@ -71,3 +72,17 @@ def test_objects_rebuilt_in_each_pass_of_an_outer_loop_to_second_order(f):
     if f is P.o01:
         t = np.array([0.5, 1.0, -2.0])
         assert_close(astgrad.hvp(f)(W.copy(), t), numerical_jvp(lambda x: g(x.copy()), (W.copy(),), (t,)), 1e-4, 1e-5)
+
+
+def test_objects_moved_out_of_a_list_of_run_time_length_in_forward_mode_and_to_second_order():
+    # m20: the same object twice, stepped by a comprehension, read through either list
+    t = np.array([0.5, 1.0, -2.0])
+    value, tangent = astgrad.jvp(P.m20, (W.copy(),), (t,))
+    assert value == pytest.approx(P.m20(W.copy()))
+    assert_close(tangent, numerical_jvp(P.m20, (W.copy(),), (t,)))
+    g = astgrad.grad(P.m20)
+    assert_close(astgrad.hessian(P.m20)(W.copy()), numerical_hessian(lambda x: g(x.copy()), (W.copy(),)), 1e-4, 1e-5)
+    # the positions are taken when the code runs: another n, another branch, another bound
+    assert_close(g(W.copy(), 4), numerical_grad(lambda v: P.m20(v, 4), (W.copy(),)))
+    assert_close(astgrad.grad(P.m21)(-W), numerical_grad(P.m21, (-W,)))
+    assert_close(astgrad.grad(P.m23)(W.copy(), 0), numerical_grad(lambda v: P.m23(v, 0), (W.copy(),)))

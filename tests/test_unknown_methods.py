@@ -201,6 +201,13 @@ def appended_then_called(x, w):
     return sum(p.kinetic(p.pos) for p in ps)
 
 
+def appended_then_read_before_the_generator(x, w):
+    ps = []
+    for k in range(1, 4):
+        ps.append(Mass(x * k, w + k))
+    return np.sum(ps[0].pos) + sum(p.kinetic(p.pos) for p in ps)
+
+
 def appended_then_called_through_the_class(x, w):      # the rewrite the refusal advises
     ps = []
     for k in range(1, 4):
@@ -209,9 +216,13 @@ def appended_then_called_through_the_class(x, w):      # the rewrite the refusal
 
 
 def test_a_method_of_objects_appended_to_a_list_is_refused_with_the_rewrite():
+    # a generator expression sum takes at once is run as the loop Python runs (the list is
+    # held per attribute), where nothing else in its statement reads the objects ...
+    check("grad", appended_then_called, (np.array([0.3, -0.5]), 0.7), (0, 1))
+    # ... and refused, saying what to write, where something evaluated before it does
     with pytest.raises(astgrad.TransformError, match=r"test_unknown_methods.py:\d+: .*An object taken from a list the "
                                                      r"code fills by appending .* through its class \(P\.kinetic\(p"):
-        astgrad.grad(appended_then_called, wrt=(0, 1))(np.array([0.3, -0.5]), 0.7)
+        astgrad.grad(appended_then_read_before_the_generator, wrt=(0, 1))(np.array([0.3, -0.5]), 0.7)
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])

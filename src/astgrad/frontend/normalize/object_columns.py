@@ -29,8 +29,12 @@ Class(...)``, a ``for`` over it (its values, keys or items for a dict), ``len(na
 ``k in name`` (a dict), ``name[k].attr`` or a statement ``name[k].method(...)`` (``v =
 name[k].method(...)``), none in a nested scope: never handed on, copied or stored
 elsewhere, so no other name holds the container or its objects. A loop over the objects
-binds a name read only in its body, as ``name.attr`` or in ``name.method(...)``, and its
-body never names the container and has no ``break``, ``continue`` or ``return``.
+(also over ``enumerate(name)`` or ``zip(..., name, ...)``) binds a name read only in its
+body, as ``name.attr`` or in ``name.method(...)``, and its body never names the container
+and has no ``break``, ``continue`` or ``return``. A list moved out of the list
+(``ys = name[1:]``, ``ys.append(name[k])``) is held as the objects' positions in it
+(column_moves.py; a display of such objects is taken only where one is), and a
+comprehension over either is run as a loop (column_comprehensions.py).
 Anything else is left as it was (built_objects.py follows it or refuses it, naming the line).
 
 ``write_object_columns`` rewrites and returns whether it did.
@@ -45,12 +49,14 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .attribute_classes import attribute_class, attribute_use, given_arguments, parents_of
+from .column_comprehensions import comprehension_over, lowered, plain_comprehension
+from .column_moves import MovedRewrite, moved_lists
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
            gast.DictComp, gast.GeneratorExp)
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.YieldFrom, gast.Await)
-_KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls")
+_KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls", "comprehensions")
 
 
 def write_object_columns(normalizer, tree):
@@ -94,13 +100,16 @@ def _candidate(normalizer, stmt):
     """(class, its attributes in ``__init__``'s order, the attributes its methods store)
     where ``stmt`` binds a name once to a comprehension building objects of a class whose
     objects are their attributes; "list" or "dict" where it binds one to ``[]`` or ``{}``
-    (the class is the one later statements store); else None."""
+    (the class is the one later statements store), "display" to a display of calls (taken
+    only where a list is moved out of it, column_moves.py); else None."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
             and normalizer.bound_count.get(stmt.targets[0].id, 0) == 1):
         return None
     value = stmt.value
     if isinstance(value, gast.List) and not value.elts or isinstance(value, gast.Dict) and not value.keys:
         return "list" if isinstance(value, gast.List) else "dict"
+    if isinstance(value, gast.List) and all(isinstance(e, gast.Call) for e in value.elts):
+        return "display"
     if not (isinstance(value, gast.ListComp) and len(value.generators) == 1 and not value.generators[0].ifs
             and not value.generators[0].is_async):
         return None
@@ -114,15 +123,25 @@ def _uses(normalizer, seen, stmt, found):
     name, parents = stmt.targets[0].id, seen.parents
     keyed = found == "dict"
     uses = {kind: [] for kind in _KINDS}
+    moves, covered = ([], set()) if keyed else moved_lists(normalizer, seen, stmt, _block_of(seen.tree, stmt), _use_of)
     for node in seen.names[name]:
-        if node is stmt.targets[0]:
+        if node is stmt.targets[0] or id(node) in covered:
             continue
-        kind, at = (None, None) if id(node) in seen.scoped else _use_of(node, parents, keyed)
+        comprehension = None if keyed else comprehension_over(normalizer, node, parents)
+        if comprehension is not None and id(comprehension.statement) not in seen.scoped:
+            uses["comprehensions"].append(comprehension)        # sum([b.step(w) for b in bs])
+            continue
+        kind, at = (None, None) if id(node) in seen.scoped else _use_of(normalizer, node, parents, keyed)
         if kind is None:
             return None
         uses[kind].append(at)
+    family = {name} | {m.name for m in moves}
+    if moves and (uses["stores"] or not _moves_named(normalizer, moves, family)) or found == "display" and not moves:
+        return None         # (a store at an index would change what a moved list holds)
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
-    if found in ("list", "dict"):
+    if found == "display":          # objs = [Layer(a), Layer(b)], then ys.append(objs[i])
+        stored = stmt.value.elts + stored
+    if found in ("list", "dict", "display"):
         found = attribute_class(normalizer, stored[0], name) if stored else None
         if found is None:
             return None
@@ -130,18 +149,41 @@ def _uses(normalizer, seen, stmt, found):
     if any(normalizer.built_class_of(call) is not cls or attribute_class(normalizer, call, name) is None
            for call in stored):
         return None
-    if any(at.attr not in attrs for at in uses["reads"]) or not all(
-            inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in uses["calls"]):
+    every = {kind: uses[kind] + [at for m in moves for at in m.uses[kind]] for kind in ("reads", "calls", "loops")}
+    if any(at.attr not in attrs for at in every["reads"]) or not all(
+            inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in every["calls"]):
         return None
-    return (found, uses) if all(mode == "keys" or _plain_loop(seen, loop, variable, name, cls, attrs)
-                                for loop, mode, variable in uses["loops"]) else None
+    loops = every["loops"]
+    if not all(mode == "keys" or _plain_loop(seen, loop, variable, family, cls, attrs) for loop, mode, variable in loops):
+        return None
+    comprehensions = uses["comprehensions"] + [c for m in moves for c in m.uses["comprehensions"]]
+    if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
+        return None
+    return found, uses, moves
 
 
-def _use_of(node, parents, keyed):
+def _block_of(tree, stmt):
+    return next(block for block in walk_blocks(tree.body) if any(s is stmt for s in block))
+
+
+def _moves_named(normalizer, moves, family):
+    """Whether the moved lists' calls hand none of the lists on, and ``list`` (the
+    rewrite names it) is Python's."""
+    calls = [at.value for m in moves for at in m.uses["calls"]]
+    return not any(_family_named(a, family) for call in calls for a in call.args + call.keywords) \
+        and "list" not in normalizer.bound_count \
+        and normalizer.resolve_call(gast.Call(func=S.name("list"), args=[], keywords=[])) is builtins.list
+
+
+def _family_named(node, family):
+    return any(isinstance(n, gast.Name) and n.id in family for n in S.walk_nodes(node))
+
+
+def _use_of(normalizer, node, parents, keyed):
     """(kind, the node to rewrite) for a use of the container's name ``node``; (None, None)."""
     parent = parents.get(id(node))
     outer = parents.get(id(parent))
-    loop = _loop_of(node, parent, outer, parents, keyed)
+    loop = _loop_of(normalizer, node, parent, outer, parents, keyed)
     if loop is not None:
         return "loops", loop
     if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id == "len" \
@@ -175,12 +217,19 @@ def _use_of(node, parents, keyed):
     return None, None
 
 
-def _loop_of(node, parent, outer, parents, keyed):
+def _loop_of(normalizer, node, parent, outer, parents, keyed):
     """(the loop, "objects", "keys" or "pairs", the name bound to each object) where
     ``node`` is what a ``for`` (with no ``else``) goes over: the list, a dict's values, keys
-    or items; else None."""
+    or items, or the list in ``enumerate(list)`` or ``zip(..., list, ...)``; else None."""
     if isinstance(parent, gast.For) and parent.iter is node:
         loop, over = parent, None
+    elif not keyed and isinstance(parent, gast.Call) and isinstance(outer, gast.For) and outer.iter is parent:
+        slot = _slot(normalizer, node, parent)
+        target = outer.target
+        good = slot is not None and not outer.orelse and isinstance(target, gast.Tuple) \
+            and len(target.elts) == (2 if slot is _ENUMERATED else len(parent.args)) \
+            and all(isinstance(e, gast.Name) for e in target.elts)
+        return (outer, "objects", target.elts[1 if slot is _ENUMERATED else slot].id) if good else None
     elif keyed and isinstance(parent, gast.Attribute) and parent.attr in ("values", "keys", "items") \
             and isinstance(outer, gast.Call) and outer.func is parent and not outer.args and not outer.keywords \
             and isinstance(parents.get(id(outer)), gast.For) and parents[id(outer)].iter is outer:
@@ -199,16 +248,36 @@ def _loop_of(node, parent, outer, parents, keyed):
     return (loop, "keys", None) if keyed and over in (None, "keys") else (loop, "objects", target.id)
 
 
-def _plain_loop(seen, loop, variable, name, cls, attrs):
-    """Whether the body of ``loop`` (over the objects of the container ``name``) never
-    names the container, has no jump out of it, and names its variable only as ``v.attr``
-    or in ``v.method(...)``, and the variable is named nowhere else."""
+_ENUMERATED = "enumerated"
+
+
+def _slot(normalizer, node, call):
+    """``_ENUMERATED`` where ``call`` is ``enumerate(node)`` (or with a start), the
+    position of ``node`` among the arguments of ``zip(...)``; else None."""
+    if call.keywords or any(isinstance(a, gast.Starred) for a in call.args):
+        return None
+    function = normalizer.resolve_call(call)
+    if function is builtins.enumerate and call.args[:1] == [node] and len(call.args) <= 2:
+        return _ENUMERATED
+    if function is builtins.zip and any(a is node for a in call.args):
+        return next(k for k, a in enumerate(call.args) if a is node)
+    return None
+
+
+def _plain_loop(seen, loop, variable, family, cls, attrs):
+    """Whether the body of ``loop`` (over the objects of the container or of a list moved
+    out of it, ``family``) never names one of them, has no jump out of it, and names its
+    variable only as ``v.attr`` or in ``v.method(...)``, and the variable is named nowhere else."""
     inside = {id(n) for s in loop.body for n in S.walk_nodes(s)}
+    targets = [n.id for n in S.walk_nodes(loop.target) if isinstance(n, gast.Name)]
+    if variable in family or len(set(targets)) != len(targets) or family & set(targets) \
+            or len([n for n in S.walk_nodes(loop.iter) if isinstance(n, gast.Name) and n.id in family]) != 1:
+        return False
     targets = {id(n) for n in S.walk_nodes(loop.target)}
-    for node in seen.names[name] + seen.names[variable]:
+    for node in [n for name in sorted(family) for n in seen.names.get(name, [])] + seen.names[variable]:
         if id(node) in targets:
             continue
-        if node.id == name and id(node) in inside or node.id == variable and (
+        if node.id in family and id(node) in inside or node.id == variable and (
                 id(node) not in inside or id(node) in seen.scoped or not isinstance(node.ctx, gast.Load)
                 or attribute_use(cls, node, seen.parents, attrs) is None):
             return False
@@ -218,14 +287,17 @@ def _plain_loop(seen, loop, variable, name, cls, attrs):
 class _Rewrite:
     """The rewrite of one container into a container per attribute (module docstring)."""
 
-    def __init__(self, normalizer, tree, stmt, found, uses):
+    def __init__(self, normalizer, tree, stmt, found, uses, moves):
         self.normalizer, self.tree, self.stmt, self.uses = normalizer, tree, stmt, uses
         self.cls, self.attrs, self.stored = found
-        built = stmt.value.elt if isinstance(stmt.value, gast.ListComp) else \
+        built = stmt.value.elt if isinstance(stmt.value, gast.ListComp) else stmt.value.elts[0] \
+            if isinstance(stmt.value, gast.List) and stmt.value.elts else \
             (uses["appends"][0].value.args[0] if uses["appends"] else uses["stores"][0].value)
         self.owner = built.func         # the class as the code names it
         name = stmt.targets[0].id
         self.columns = [self._fresh(f"{name}_{a}") for a in self.attrs]
+        self.moved = MovedRewrite(moves, name, self.columns[0], self._fresh) if moves else None
+        self.over = {}          # {id(a loop over a moved list): the name of its positions}
 
     def _fresh(self, hint):
         name = self.normalizer.namer.fresh(hint)
@@ -234,10 +306,18 @@ class _Rewrite:
 
     def apply(self):
         uses, made = self.uses, self.stmt.value
+        for holder in [uses] + [m.uses for m in self.moved.moves] if self.moved is not None else [uses]:
+            for found in holder["comprehensions"]:          # [b.step(w) for b in bs]: a loop
+                loop = lowered(found, _block_of(self.tree, found.statement), self._fresh)
+                holder["loops"].append((loop, "objects", loop.target.id))
+        if self.moved is not None:          # ys = layers[:2]: the positions, ys[k].W: layers[ys_at[k]].W
+            self.moved.bindings()
+            self.over = self.moved.as_column_uses(uses)
         empty = (lambda: gast.Dict(keys=[], values=[])) if isinstance(made, gast.Dict) else \
             (lambda: gast.List(elts=[], ctx=gast.Load()))
         self._replace(self.stmt, [self._at(S.assign(c, empty()), self.stmt) for c in self.columns]
-                      + ([self._filled(made)] if isinstance(made, gast.ListComp) else []))
+                      + ([self._filled(made)] if isinstance(made, gast.ListComp) else [])
+                      + [s for item in (made.elts if isinstance(made, gast.List) else ()) for s in self._appends(item, self.stmt)])
         for at in uses["appends"]:
             self._replace(at, self._appends(at.value.args[0], at))
         for at in uses["stores"]:
@@ -314,10 +394,22 @@ class _Rewrite:
             first.insert(0, self._at(S.assign(S.copy(loop.target.elts[0]), S.name(index)), loop))
         loop.body = first + loop.body + self._written_back(
             item, index, (self.stored if calls else set()) | stores, loop)
-        loop.target = S.name(index, store=True)
         every = S.name(self.columns[0]) if isinstance(self.stmt.value, gast.Dict) else \
+            S.name(self.over[id(loop)]) if id(loop) in self.over else \
             S.call(S.name("range"), [S.call(S.name("len"), [S.name(self.columns[0])])])
-        loop.iter = self._at(every, loop.iter)
+        if isinstance(loop.iter, gast.Call) and not isinstance(self.stmt.value, gast.Dict):
+            # enumerate(layers), zip(layers, xs): the index in the list's place
+            listed = next(k for k, a in enumerate(loop.iter.args) if isinstance(a, gast.Name)
+                          and a.id in {self.stmt.targets[0].id, *self.over_names()})
+            slot = 1 if self.normalizer.resolve_call(loop.iter) is builtins.enumerate else listed
+            loop.target.elts[slot] = S.name(index, store=True)
+            loop.iter.args[listed] = self._at(every, loop.iter.args[listed])
+        else:
+            loop.target = S.name(index, store=True)
+            loop.iter = self._at(every, loop.iter)
+
+    def over_names(self):
+        return [m.name for m in self.moved.moves] if self.moved is not None else []
 
     def _call(self, holder):
         """``k = i; o = Class(...); [v =] o.method(...); column[k] = o.attr ...``."""

@@ -1,0 +1,130 @@
+"""Comprehensions over a list held as a list per attribute (object_columns.py), or over a
+list moved out of it (column_moves.py), written as the loop Python runs for them, so the
+objects' methods change the objects as in Python::
+
+    total = sum([y.step(w) for y in ys if C])     ->    made = []
+                                                        for y_1 in ys:
+                                                            if C:
+                                                                made.append(y_1.step(w))
+                                                        total = sum(made)
+
+(then a loop over the objects, object_columns.py). A generator expression is taken where
+it is the one argument of ``sum``, ``list``, ``tuple``, ``max``, ``min`` or ``sorted``,
+which take all of it at once, as the list does. The loop runs just before the statement,
+so what the statement evaluates before the comprehension must be unable to tell: the
+comprehension is in an assignment, an augmented one, an expression statement or a
+``return``, reached through operators, calls, subscripts and displays only (never under
+``and``, ``or``, ``if``-``else``, a comparison or another scope, which may not run it),
+and what Python evaluates before it there calls nothing and names neither the lists nor
+a name the comprehension reads (``total + sum(...)``, not ``np.sum(bs[0].W) + sum(...)``);
+what it evaluates after it runs after it still (``sum(...) + np.sum(bs[0].W)``). The
+comprehension has one ``for`` over the list, binding a name read only as ``y.attr`` or
+in ``y.method(...)``, and names none of the lists (nor a walrus) inside.
+"""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+from .attribute_classes import attribute_use
+from .built_lists import _renamed
+
+_CONSUMERS = (builtins.sum, builtins.list, builtins.tuple, builtins.max, builtins.min, builtins.sorted)
+_THROUGH = (gast.BinOp, gast.UnaryOp, gast.Call, gast.keyword, gast.Subscript, gast.Attribute, gast.Tuple,
+            gast.List, gast.Starred)
+_STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)
+_OPAQUE = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await, gast.Lambda, gast.ListComp, gast.SetComp,
+           gast.DictComp, gast.GeneratorExp)
+
+
+class Comprehension:
+    """A comprehension over the list, the statement it is in, what that statement
+    evaluates before it, the loop it becomes."""
+
+    def __init__(self, node, statement, before):
+        self.node, self.statement, self.before = node, statement, before
+        self.loop = None
+
+
+def comprehension_over(normalizer, node, parents):
+    """The ``Comprehension`` whose one ``for`` goes over ``node`` (a name of the list)
+    where it can be run as a loop before its statement (module docstring); else None."""
+    generator = parents.get(id(node))
+    comprehension = parents.get(id(generator))
+    if not (isinstance(generator, gast.comprehension) and generator.iter is node and not generator.is_async
+            and isinstance(comprehension, (gast.ListComp, gast.GeneratorExp))
+            and comprehension.generators == [generator] and isinstance(generator.target, gast.Name)):
+        return None
+    holder = parents.get(id(comprehension))
+    if isinstance(comprehension, gast.GeneratorExp) and not (
+            isinstance(holder, gast.Call) and holder.args == [comprehension] and not holder.keywords
+            and any(normalizer.resolve_call(holder) is f for f in _CONSUMERS)):
+        return None
+    before, child, at = [], comprehension, holder
+    while isinstance(at, _THROUGH + _STATEMENTS):
+        before += [n for earlier in _evaluated_before(at, child) for n in S.walk_nodes(earlier)]
+        if isinstance(at, _STATEMENTS):
+            break
+        child, at = at, parents.get(id(at))
+    if not isinstance(at, _STATEMENTS) or any(isinstance(n, (gast.Call,) + _OPAQUE) for n in before):
+        return None
+    return Comprehension(comprehension, at, before)
+
+
+def _evaluated_before(parent, child):
+    """The children of ``parent`` Python evaluates before ``child``."""
+    if isinstance(parent, gast.Call):
+        order = [parent.func] + parent.args + parent.keywords
+    elif isinstance(parent, gast.Subscript):
+        order = [parent.value, parent.slice]
+    elif isinstance(parent, gast.AugAssign):
+        order = [parent.target, parent.value]
+    elif isinstance(parent, gast.Assign):
+        order = [parent.value]          # (the targets after it)
+    else:
+        order = list(gast.iter_child_nodes(parent))     # (BinOp: left, right; a display's items in order)
+    return order[:next(k for k, c in enumerate(order) if c is child)]
+
+
+def plain_comprehension(found, family, cls, attrs, parents):
+    """Whether the comprehension names none of ``family`` and no walrus or nested scope
+    inside, and its name only as ``y.attr`` or in ``y.method(...)``; and what its
+    statement evaluates before it names none of ``family`` nor a name it reads."""
+    node, generator = found.node, found.node.generators[0]
+    variable = generator.target.id
+    inside = [n for part in [node.elt] + generator.ifs for n in S.walk_nodes(part)]
+    read = family | {n.id for n in inside if isinstance(n, gast.Name)}
+    return not any(isinstance(n, gast.Name) and n.id in family for n in inside) \
+        and not any(isinstance(n, gast.Name) and n.id in read for n in found.before) \
+        and not any(isinstance(n, _OPAQUE) for n in inside) \
+        and all(attribute_use(cls, n, parents, attrs) is not None and isinstance(n.ctx, gast.Load)
+                for n in inside if isinstance(n, gast.Name) and n.id == variable)
+
+
+def lowered(found, block, fresh):
+    """Write the comprehension as a loop filling a new list, before its statement in
+    ``block``, the comprehension made that list's name; the loop (also ``found.loop``)."""
+    node, generator = found.node, found.node.generators[0]
+    made, variable = fresh("made"), fresh(generator.target.id)
+    names = {generator.target.id: variable}         # (the comprehension's name is its own)
+    value = _renamed(node.elt, names)
+    append = _at(S.expr_stmt(S.call(gast.Attribute(value=S.name(made), attr="append", ctx=gast.Load()), [value])),
+                 node)
+    body = [append]
+    for test in reversed(generator.ifs):
+        body = [_at(gast.If(test=_renamed(test, names), body=body, orelse=[]), node)]
+    found.loop = _at(gast.For(target=S.name(variable, store=True), iter=generator.iter, body=body, orelse=[],
+                              type_comment=None), node)
+    at = next(k for k, s in enumerate(block) if s is found.statement)
+    block[at:at] = [_at(S.assign(made, gast.List(elts=[], ctx=gast.Load())), node), found.loop]
+    S.replace_child(_parent(found.statement, node), node, _at(S.name(made), node))
+    return found.loop
+
+
+def _parent(statement, node):
+    return next(p for p in S.walk_nodes(statement) for c in gast.iter_child_nodes(p) if c is node)
+
+
+def _at(node, where):
+    return gast.copy_location(node, where)

@@ -1,0 +1,201 @@
+"""Lists holding objects moved out of a list held as a list per attribute
+(object_columns.py), held as the positions of those objects in it, so each item is the
+very object, found where the code runs, as in Python::
+
+    layers = [Layer(w[i]) for i in range(n)]      (the columns, object_columns.py)
+    ys = layers[:2] + [layers[k]]           ->    ys_at = list(range(len(layers_W))[:2]) + [range(len(layers_W))[k]]
+    ys.append(layers[-1])                         ys_at.append(range(len(layers_W))[-1])
+    for y in ys:                                  for k_1 in ys_at:
+        y.step(w)                                     (the object at k_1, stepped, written back)
+    v = ys[0].W + len(ys)                         v = layers_W[ys_at[0]] + len(ys_at)
+
+A position is taken as Python takes the item (``range(len(...))[k]`` is ``k`` made
+non-negative, with an IndexError where ``layers[k]`` has one), so later appends to
+``layers`` leave it the same object. A change made through ``ys[i]`` is written back to
+the columns at its position, where ``layers[j]`` reads it; an object in both lists, or
+twice in ``ys``, is stepped each time.
+
+Taken where the moved list ``ys`` is bound once, to ``layers[a:b:c]``, ``list(layers)``,
+``layers.copy()``, ``list(reversed(layers))``, a display of items ``[layers[i], ...]``,
+``[]`` or ``+`` of those, by a statement after the one binding ``layers`` in its block
+(or in a block inside such a statement: a loop, a branch), so each time ``layers`` is
+built again, ``ys`` is too before it is read, and every other use of ``ys`` is in the
+statements after its binding in its block, none in a nested scope:
+``ys.append(layers[k])``, ``ys[k].attr``, a statement ``[v =] ys[k].method(...)``,
+``len(ys)``, or a loop over ``ys`` (also ``enumerate(ys)``, ``zip(ys, xs)``) whose body
+names neither list. ``layers`` is then never stored into at an index (``layers[k] =
+Layer(...)`` would change what ``ys`` holds). Anything else leaves both lists as they were
+(and built_objects.py refuses them, naming the line).
+"""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+from ...core.walk import walk_blocks
+from .column_comprehensions import comprehension_over
+from .item_read_forms import _called
+
+
+class Moved:
+    """One moved list: its binding, the positions it is bound to, its uses by kind."""
+
+    def __init__(self, stmt, uses):
+        self.stmt, self.uses = stmt, uses
+        self.name = stmt.targets[0].id
+
+
+def moved_lists(normalizer, seen, stmt, block, use_of):
+    """([Moved], {ids of the nodes naming the column list inside the moves}) for the lists
+    moved out of the list ``stmt`` (in ``block``) binds, as the module docstring says
+    (``use_of``: object_columns.py's, for the kinds of use both lists share)."""
+    name = stmt.targets[0].id
+    at = next(k for k, s in enumerate(block) if s is stmt)
+    moves, covered = [], set()
+    for inner, later in [(b, s) for b in walk_blocks(block[at + 1:]) for s in b]:
+        if not (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
+                and normalizer.bound_count.get(later.targets[0].id, 0) == 1 and id(later) not in seen.scoped
+                and _positions(normalizer, later.value, name) is not None):
+            continue
+        here = next(k for k, s in enumerate(inner) if s is later)
+        after = {id(n) for s in inner[here + 1:] for n in S.walk_nodes(s)}
+        uses = _moved_uses(normalizer, seen, later.targets[0].id, name, after, use_of)
+        if uses is not None:
+            moves.append(Moved(later, uses))
+            covered |= {id(n) for n in S.walk_nodes(later.value) if isinstance(n, gast.Name) and n.id == name}
+            covered |= {id(a.value.args[0].value) for a in uses["appends"]}
+    return moves, covered
+
+
+def _positions(normalizer, node, name):
+    """Whether ``node`` makes a list of objects of ``name`` the rewrite takes (module
+    docstring): the form, or None."""
+    if isinstance(node, gast.List):
+        return "items" if all(_item_of(e, name) for e in node.elts) else None
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        return "sum" if None not in (_positions(normalizer, node.left, name),
+                                     _positions(normalizer, node.right, name)) else None
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) and _named(node.value, name) \
+            and isinstance(node.ctx, gast.Load) and not _names(node.slice, {name}):
+        return "slice"
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "copy" \
+            and _named(node.func.value, name) and not node.args and not node.keywords:
+        return "copy"
+    if isinstance(node, gast.Call) and _called(normalizer, node, builtins.list):
+        inner = node.args[0]
+        if _named(inner, name):
+            return "copy"
+        if isinstance(inner, gast.Call) and _called(normalizer, inner, builtins.reversed) \
+                and _named(inner.args[0], name):
+            return "reversed"
+    return None
+
+
+def _item_of(node, name):
+    return isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and _named(node.value, name) \
+        and not isinstance(node.slice, gast.Slice) and not _names(node.slice, {name})
+
+
+def _named(node, name):
+    return isinstance(node, gast.Name) and node.id == name
+
+
+def _names(node, names):
+    return any(isinstance(n, gast.Name) and n.id in names for n in S.walk_nodes(node))
+
+
+def _moved_uses(normalizer, seen, moved, name, after, use_of):
+    """{kind: uses} of the moved list ``moved`` where each is one the module docstring
+    names, in the statements ``after`` its binding; else None."""
+    uses = {kind: [] for kind in ("appends", "loops", "lengths", "reads", "calls", "comprehensions")}
+    for node in seen.names.get(moved, []):
+        if isinstance(node.ctx, gast.Store):
+            continue            # (its one binding)
+        comprehension = comprehension_over(normalizer, node, seen.parents)
+        if comprehension is not None and id(comprehension.statement) in after \
+                and id(comprehension.statement) not in seen.scoped:
+            uses["comprehensions"].append(comprehension)
+            continue
+        if id(node) not in after or id(node) in seen.scoped:
+            return None
+        parent = seen.parents.get(id(node))
+        outer = seen.parents.get(id(parent))
+        if isinstance(parent, gast.Attribute) and parent.attr == "append" and isinstance(outer, gast.Call) \
+                and outer.func is parent and len(outer.args) == 1 and not outer.keywords \
+                and isinstance(seen.parents.get(id(outer)), gast.Expr) and _item_of(outer.args[0], name) \
+                and not _names(outer.args[0].slice, {moved}):
+            uses["appends"].append(seen.parents[id(outer)])
+            continue
+        kind, at = use_of(normalizer, node, seen.parents, False)
+        if kind not in ("loops", "lengths", "reads", "calls") \
+                or kind in ("reads", "calls") and _names(_indexed(kind, at).slice, {name}):
+            return None
+        uses[kind].append(at)
+    return uses
+
+
+def _indexed(kind, at):
+    """The subscript ``ys[k]`` a read (``ys[k].attr``) or a call's statement names."""
+    return at.value if kind == "reads" else at.value.func.value
+
+
+class MovedRewrite:
+    """The rewrite of the moved lists of the column list ``name``, as the module docstring
+    says, made with the columns' rewrite (``first_column``: the name of its first column,
+    whose length is the list's; ``fresh``: new names)."""
+
+    def __init__(self, moves, name, first_column, fresh):
+        self.moves, self.name, self.first = moves, name, first_column
+        self.at = {m.name: fresh(f"{m.name}_at") for m in moves}
+
+    def _every(self):
+        return S.call(S.name("range"), [S.call(S.name("len"), [S.name(self.first)])])
+
+    def bindings(self):
+        """Each binding ``ys = ...`` made ``ys_at = ...`` (the positions)."""
+        for m in self.moves:
+            m.stmt.targets = [gast.copy_location(S.name(self.at[m.name], store=True), m.stmt.targets[0])]
+            m.stmt.value = gast.copy_location(self._positions(m.stmt.value), m.stmt.value)
+        for m in self.moves:
+            for stmt in m.uses["appends"]:
+                call = stmt.value
+                call.func.value = S.name(self.at[m.name])
+                call.args = [gast.copy_location(self._position(call.args[0]), call.args[0])]
+
+    def _position(self, item):
+        return gast.Subscript(value=self._every(), slice=item.slice, ctx=gast.Load())
+
+    def _positions(self, node):
+        if isinstance(node, gast.List):
+            return gast.List(elts=[self._position(e) for e in node.elts], ctx=gast.Load())
+        if isinstance(node, gast.BinOp):
+            return gast.BinOp(left=self._positions(node.left), op=node.op, right=self._positions(node.right))
+        if isinstance(node, gast.Subscript):
+            return S.call(S.name("list"), [gast.Subscript(value=self._every(), slice=node.slice, ctx=gast.Load())])
+        listed = S.call(S.name("list"), [self._every()])
+        if isinstance(node.func, gast.Attribute) or not isinstance(node.args[0], gast.Call):
+            return listed
+        return gast.Subscript(value=listed, slice=gast.Slice(lower=None, upper=None, step=S.const(-1)),
+                              ctx=gast.Load())
+
+    def as_column_uses(self, uses):
+        """The moved lists' reads and calls written as the column list's, read at the
+        positions (``ys[k]`` -> ``layers[ys_at[k]]``), added to ``uses``; their lengths
+        made the positions' lengths; their loops added as loops over the positions:
+        {id(loop): the positions' name}."""
+        over = {}
+        for m in self.moves:
+            at = self.at[m.name]
+            for kind in ("reads", "calls"):
+                for use in m.uses[kind]:
+                    indexed = _indexed(kind, use)
+                    indexed.slice = gast.Subscript(value=S.name(at), slice=indexed.slice, ctx=gast.Load())
+                    indexed.value = gast.copy_location(S.name(self.name), indexed.value)
+                    uses[kind].append(use)
+            for call in m.uses["lengths"]:
+                call.args = [gast.copy_location(S.name(at), call.args[0])]
+            for loop, mode, variable in m.uses["loops"]:
+                over[id(loop)] = at
+                uses["loops"].append((loop, mode, variable))
+        return over
