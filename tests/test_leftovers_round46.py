@@ -187,13 +187,19 @@ def test_the_zeros_ending_a_branch_come_in_the_same_order_in_every_process():
 
 
 def test_the_checks_of_a_helper_s_copied_items_come_in_the_same_order_in_every_process():
-    # The parameters whose copied items a helper writes were found in a set's order: the
-    # hessian-vector product of array_held_by_self checked d_t_2 and t_1 in an order that
-    # changed with the process's string hashing (PYTHONHASHSEED 1 against 2).
+    # The parameters whose copied items a helper writes were found in a set's order, which
+    # changed with the process's string hashing (PYTHONHASHSEED 1 against 2). This once showed
+    # on array_held_by_self, whose grad_Rows_scaled seemed to copy its d_c as well; it does
+    # not (d_c is only read; attribute_adjoint shares d_c alone, not self), so only one argument
+    # is checked there now. first_of_either_scaled copies either of two parameters, so each
+    # call checks two arguments, in the function and in its derivative.
     texts = _printed_under_hash_seeds(
         "import sys; sys.path.insert(0, 'tests'); import numpy as np, astgrad, test_trust_shallow_copies as T; "
-        "x = np.array([0.3, -0.7, 1.1]); h = astgrad.hvp(T.array_held_by_self); h(x, x); print(h.source)", ("1", "2"))
-    assert "items_unshared_by_copy(d_t_2, " in texts[0] and "items_unshared_by_copy(t_1, " in texts[0]
+        "x = np.array([0.3, -0.7, 1.1]); h = astgrad.hvp(T.array_of_either_held); h(x, x); print(h.source)",
+        ("1", "2"))
+    for callee in ("first_of_either_scaled", "grad_first_of_either_scaled"):
+        checked = re.findall(rf"items_unshared_by_copy\((\w+), '{callee}'", texts[0])
+        assert len(set(checked)) == 2, (callee, checked)
     assert texts[0] == texts[1]
 
 

@@ -459,6 +459,20 @@ def test_write_into_an_item_of_a_copy_of_a_container_parameter_is_stopped_at_its
     assert_close(astgrad.grad(array_parameter)(X.copy()), numerical_grad(array_parameter, (X.copy(),)))
 
 
+def list_built_here_held_by_self(x):
+    xs = [x * 1.0, x + 1.0]
+    c = Rows(xs).scaled(A)
+    return np.sum(c[0] * x) + np.sum(xs[0] * xs[1])
+
+
+def test_write_into_an_item_of_a_copy_of_a_list_an_object_holds_is_stopped_to_second_order():
+    # the hessian-vector product checks the object handed to Rows.scaled (and to its
+    # derivative, given the object's own derivative only to read) and stops at the write
+    with pytest.raises(TypeError, match="shallow copy of a list") as info:
+        astgrad.hvp(list_built_here_held_by_self)(X.copy(), X.copy())
+    assert f"{__file__}:{_line_written(Rows.scaled)}:" in str(info.value), str(info.value)
+
+
 def array_parameter(x):
     c = scale_first(x, A)
     return np.sum(c * x) + np.sum(x * x)
@@ -473,13 +487,26 @@ def array_held_by_self(x):
     return np.sum(Rows(x * 1.0).scaled(A) * x)
 
 
+def first_of_either_scaled(xs, ys, a, first):
+    chosen = xs if first else ys
+    c = chosen.copy()
+    c[0] *= a
+    return c
+
+
+def array_of_either_held(x):
+    # the copy may be of either parameter: a call checks both arguments
+    return np.sum(first_of_either_scaled(x * 1.0, x + 1.0, A, True) * x)
+
+
 def array_copied_here(x):
     c = x.copy()
     c[0] *= A
     return np.sum(c * x)
 
 
-@pytest.mark.parametrize("f", [array_parameter, array_parameter_nested, array_held_by_self, array_copied_here],
+@pytest.mark.parametrize("f", [array_parameter, array_parameter_nested, array_held_by_self, array_of_either_held,
+                               array_copied_here],
                          ids=lambda f: f.__name__)
 def test_write_into_an_item_of_a_copy_of_an_array_parameter_is_followed(f):
     test_copies_whose_writes_stay_apart_are_followed(f)
