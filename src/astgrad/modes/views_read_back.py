@@ -49,7 +49,8 @@ def copy_views_read_back(body, forward, backward, helper_call, namer):
     helper asks whether it is a view (``current_row(row, y, i)``): those are left alone.
     Each binding of such a name is copied (a row read again after each write, in a loop):
     the function reads none of them after a write into its memory; but an alias bound
-    again in a loop after each write (``_aliases_rebound_in_loops``)."""
+    again in a loop after each write, whose old value no stack keeps
+    (``_aliases_rebound_in_loops``)."""
     graph = _SharingGraph(body)
     candidates = graph.views_of_written()
     if not candidates:
@@ -69,18 +70,42 @@ def copy_views_read_back(body, forward, backward, helper_call, namer):
 
 
 def _aliases_rebound_in_loops(forward):
-    """The ids of the unsaved bindings ``b = a`` in a loop of ``forward`` (``b`` bound to
-    ``a`` again after each write into ``a``). Each iteration of the reverse loop reads
-    ``b`` as that iteration left it: ``a``'s object, whose writes the reverse sweep undoes
-    as it goes back. A copy there would freeze the last iteration's numbers for all of
-    them (a wrong gradient); left an alias, a transform of the derivative refuses it."""
+    """The ids of the bindings ``b = a`` in a loop of ``forward`` whose old value no stack
+    keeps (``b`` bound to ``a`` again after each write into ``a``). Each iteration of the
+    reverse loop reads ``b`` as the last iteration left it: ``a``'s object, whose writes the
+    reverse sweep undoes as it goes back. A copy there would freeze the last iteration's
+    numbers for all of them (a wrong gradient); left an alias, a transform of the
+    derivative refuses it. Where a stack keeps ``b`` (``b_stack.append(b)`` just before),
+    the reverse loop reads each iteration's own copy: those may be copies."""
     found = set()
     for loop in S.statements(forward):
         if isinstance(loop, (gast.For, gast.While)):
             found.update(id(stmt) for stmt in S.statements(loop.body)
                          if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name)
                          and anno.get(stmt, Key.SAVE_ID) is None)
-    return found
+    return found - _kept_on_stacks(forward)
+
+
+def _kept_on_stacks(block):
+    """The ids of the bindings of a name in ``block`` (nested blocks too) that follow at
+    once the save pushing that name's old value on a stack (``b_stack.append(b); b = a``)."""
+    kept = set()
+    for before, stmt in zip([None] + block[:-1], block):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+                and _pushes_name(before, stmt.targets[0].id):
+            kept.add(id(stmt))
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            kept |= _kept_on_stacks(stmt.body) | _kept_on_stacks(stmt.orelse)
+    return kept
+
+
+def _pushes_name(stmt, name):
+    """Whether ``stmt`` is a generated save ``name_stack.append(name)`` (the value itself)."""
+    if not isinstance(stmt, gast.Expr) or anno.get(stmt, Key.SAVE_ID) is None:
+        return False
+    call = stmt.value
+    return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+        and len(call.args) == 1 and isinstance(call.args[0], gast.Name) and call.args[0].id == name
 
 
 def _copy_after_overlap_checks(code, places, graph, names, makers):
