@@ -27,7 +27,7 @@ from ..core.missing import MISSING
 from .changing_getters import changing_getter
 from ..errors import TransformError
 from ..rules.optional import load_imported
-from . import block_lines, file_lambdas, written_in
+from . import block_lines, file_lambdas, moved_list_words, written_in
 from .gast_convert import ast_to_gast
 
 
@@ -95,6 +95,7 @@ class FunctionSource:
         """A TransformError located at ``node`` in the user's file. In code astgrad
         generated (a derivative being differentiated again) it names the user's line
         that code was generated from, and quotes the generated line after it."""
+        message = moved_list_words.reworded(self, message, getattr(node, "lineno", None), construct)
         message, written = written_in.spelled_names(self, message), written_in.written_line(self, node)
         if written is not None:
             return TransformError(written_in.in_method(written, message), written.filename, written.line,

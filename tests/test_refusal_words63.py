@@ -1,0 +1,29 @@
+"""Refusals in the user's terms: each names what the code does that astgrad cannot follow
+and what to write instead (the behaviour, refused, is the same as before)."""
+
+import re
+
+import numpy as np
+import pytest
+
+import astgrad
+import object_list_programs as P
+
+W = np.array([0.3, -0.7, 1.1])
+
+
+@pytest.mark.parametrize("name, why", [
+    ("m24", r"'ys' is read inside a loop over 'layers' \(line \d+\)"),
+    ("m26", r"'layers' is stored into at an index \(line \d+\) while 'ys' holds its objects"),
+    ("m27", r"'ys' is bound inside a branch or loop and read after it"),
+    ("m30", r"'ys' is read in a nested function, or in a comprehension that may not run \(under and"),
+])
+def test_a_list_moved_out_of_another_names_both_lists_and_the_rewrite(name, why):
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.grad(getattr(P, name))(W.copy())
+    message = str(raised.value)
+    assert f"object_list_programs.py:{raised.value.lineno}: the objects in 'ys' were moved out of the list " \
+           "'layers' (line " in message
+    assert re.search(why, message), message
+    assert "change the objects through 'layers' itself (layers[k].attr = ..., layers[k].method(...))" in message
+    assert "append is supported" not in message
