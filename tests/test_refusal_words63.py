@@ -1,6 +1,7 @@
 """Refusals in the user's terms: each names what the code does that astgrad cannot follow
 and what to write instead (the behaviour, refused, is the same as before)."""
 
+import functools
 import re
 
 import numpy as np
@@ -27,3 +28,33 @@ def test_a_list_moved_out_of_another_names_both_lists_and_the_rewrite(name, why)
     assert re.search(why, message), message
     assert "change the objects through 'layers' itself (layers[k].attr = ..., layers[k].method(...))" in message
     assert "append is supported" not in message
+
+
+def _multiply_cast_into(x, w):
+    a = np.zeros(3)
+    np.multiply(x, w, out=a, casting="unsafe")
+    return np.sum(a)
+
+
+def _put_through_a_partial(x, w):
+    a = np.zeros(3)
+    put = functools.partial(np.put, a)
+    put([1], w)
+    return np.sum(a * x)
+
+
+def test_a_ufuncs_casting_is_refused_as_not_followed_with_the_rewrite():
+    for transform in (lambda: astgrad.grad(_multiply_cast_into, wrt=1)(W, W),
+                      lambda: astgrad.jvp(_multiply_cast_into, (W, W), (W, W))):
+        with pytest.raises(astgrad.TransformError, match="astgrad does not follow casting= of numpy.multiply") as raised:
+            transform()
+        assert "out[...] = numpy.multiply(x1, x2)" in str(raised.value)
+        assert "unexpected keyword" not in str(raised.value)
+
+
+def test_a_partial_changing_the_array_it_holds_names_that_array():
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.grad(_put_through_a_partial, wrt=1)(W, 2.0)
+    assert "calling numpy.put through the functools.partial put changes 'a', the argument put holds, in place" \
+        in str(raised.value)
+    assert "numpy.put(a, ...)" in str(raised.value)

@@ -59,6 +59,8 @@ class FunctionSource:
         # the lines of methods written into the function, and the names astgrad made up
         # for what the user spelled otherwise (written_in.py): errors name what the user wrote
         self.written_marks, self.written_lines, self.made_names = {}, {}, {}
+        # the names astgrad made for the arguments a local functools.partial holds -> its name
+        self.partial_arguments = {}
 
     @property
     def name(self):
