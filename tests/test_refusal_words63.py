@@ -58,3 +58,30 @@ def test_a_partial_changing_the_array_it_holds_names_that_array():
     assert "calling numpy.put through the functools.partial put changes 'a', the argument put holds, in place" \
         in str(raised.value)
     assert "numpy.put(a, ...)" in str(raised.value)
+
+
+class _Tank:
+    def __init__(self, level):
+        self.level = level
+
+    def pop(self, rate):
+        self.released = self.level * rate
+        return self.released
+
+
+def _drained(rate, tanks):
+    total = 0.0
+    for tank in tanks:
+        total = total + tank.pop(rate) ** 2
+    return total + tanks[0].released
+
+
+def test_export_of_methods_changing_argument_objects_says_it_has_no_classes_to_specialize_for():
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.export(_drained)
+    message = str(raised.value)
+    assert "astgrad.export writes the derivative of _drained before it is called, so it has no arguments " \
+           "whose classes (or functions) it could generate the code for" in message
+    assert "differentiate _drained with astgrad.grad, jvp or hessian instead" in message
+    assert "total = total + tank.pop(rate) ** 2" in message
+    assert "assignment into an element of" not in message
