@@ -58,7 +58,7 @@ def _casting_words(template, kwargs):
     """Why a ufunc's ``casting=`` is refused and what to write instead (its rule takes no
     ``casting``: the conversion into ``out=`` it asks for is not followed); else None."""
     import numpy
-    if not isinstance(template.primitive, numpy.ufunc) or "casting" not in kwargs:
+    if not isinstance(template.primitive, numpy.ufunc) or "casting" not in kwargs or "dtype" in kwargs:
         return None
     name = template.primitive.__name__
     args = ", ".join("x1 x2 x3".split()[:template.primitive.nin])
