@@ -12,15 +12,14 @@ def note_unfollowed(source, moved, origin, binding_line, why, use_lines):
     """Remember, for each line in ``use_lines`` (lines of the function's tree), that the
     list ``moved`` bound at ``binding_line`` (of the file) from the list ``origin`` is not followed,
     because of ``why`` (a clause naming what the code does)."""
-    notes = source.__dict__.setdefault("moved_list_notes", {})
     for line in use_lines:
-        notes.setdefault(line, (moved, origin, binding_line, why))
+        source.moved_list_notes.setdefault(line, (moved, origin, binding_line, why))
 
 
 def reworded(source, message, lineno, construct):
     """``message``, or the words for a moved list not followed where the refusal at
     ``lineno`` (of the function's tree) is about changing one of its objects."""
-    note = getattr(source, "moved_list_notes", {}).get(lineno)
+    note = source.moved_list_notes.get(lineno)
     if note is None or not (construct in _CHANGES or str(construct).startswith(".")):
         return message
     moved, origin, binding_line, why = note

@@ -61,6 +61,8 @@ class FunctionSource:
         self.written_marks, self.written_lines, self.made_names = {}, {}, {}
         # the names astgrad made for the arguments a local functools.partial holds -> its name
         self.partial_arguments = {}
+        # line -> a list moved out of a list of objects that is not followed there (moved_list_words.py)
+        self.moved_list_notes = {}
 
     @property
     def name(self):
