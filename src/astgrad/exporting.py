@@ -28,7 +28,7 @@ from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_li
                             plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
 from .export_seeds import seed_like, seed_lines
-from .errors import TransformError
+from .errors import FunctionValueUnknown, TransformError
 from .export_twins import add_with_twin, zero_safe_twin
 from .gradient_structure import match_argument, pair_matched
 from .shaped import takes_varargs
@@ -56,11 +56,27 @@ def export(f, wrt=0, mode="reverse", order=1, path=None):
     the file and line of the function's def, as a TransformError names the line refused."""
     try:
         return _export(f, wrt, mode, order, path)
+    except FunctionValueUnknown as error:
+        raise _no_arguments_to_specialize_for(f, error) from None
     except ExportError as error:
         where = _defined_at(f)
         if where is None:
             raise
         raise ExportError(f"{where}: {error}") from None
+
+
+def _no_arguments_to_specialize_for(f, error):
+    """The refusal, at its line, of code astgrad generates only for the class of an object an
+    argument gives or the function it is (a FunctionValueUnknown), which export has not."""
+    name = getattr(_function(f), "__name__", "the function")
+    return TransformError(
+        f"astgrad.export writes the derivative of {name} before it is called, so it has no arguments whose "
+        "classes (or functions) it could generate the code for, and this line needs them: it calls a method "
+        "on an object an argument gives (or holds), or a function an argument is, which astgrad follows only "
+        f"for the class or function given at a call; differentiate {name} with astgrad.grad, jvp or hessian "
+        "instead, which generate its code when it is called, for the arguments given, or export a function "
+        "taking the objects' arrays as its arguments (their attributes) and computing with them",
+        error.filename, error.lineno, error.line, error.construct)
 
 
 def _defined_at(f):

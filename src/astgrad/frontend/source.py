@@ -27,7 +27,7 @@ from ..core.missing import MISSING
 from .changing_getters import changing_getter
 from ..errors import TransformError
 from ..rules.optional import load_imported
-from . import block_lines, file_lambdas, written_in
+from . import block_lines, file_lambdas, moved_list_words, written_in
 from .gast_convert import ast_to_gast
 
 
@@ -59,6 +59,10 @@ class FunctionSource:
         # the lines of methods written into the function, and the names astgrad made up
         # for what the user spelled otherwise (written_in.py): errors name what the user wrote
         self.written_marks, self.written_lines, self.made_names = {}, {}, {}
+        # the names astgrad made for the arguments a local functools.partial holds -> its name
+        self.partial_arguments = {}
+        # line -> a list moved out of a list of objects that is not followed there (moved_list_words.py)
+        self.moved_list_notes = {}
 
     @property
     def name(self):
@@ -95,6 +99,7 @@ class FunctionSource:
         """A TransformError located at ``node`` in the user's file. In code astgrad
         generated (a derivative being differentiated again) it names the user's line
         that code was generated from, and quotes the generated line after it."""
+        message = moved_list_words.reworded(self, message, getattr(node, "lineno", None), construct)
         message, written = written_in.spelled_names(self, message), written_in.written_line(self, node)
         if written is not None:
             return TransformError(written_in.in_method(written, message), written.filename, written.line,

@@ -2087,6 +2087,18 @@ def _written_on_the_line(source, stmt, name):
     return text is None or re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
+def _refuse_change_through_partial(source, stmt, what, changed):
+    """Refuse ``stmt``, a call of a functools.partial ``p = partial(numpy.put, a)`` changing
+    the argument ``changed`` it holds, in the user's words (the line names neither)."""
+    partial = source.partial_arguments.get(changed.id) if isinstance(changed, gast.Name) else None
+    if partial is not None:
+        raise source.error(
+            f"calling {what} through the functools.partial {partial} changes '{changed.id}', the argument "
+            f"{partial} holds, in place, which astgrad does not follow through a partial; call {what} on "
+            f"'{changed.id}' itself on this line ({what}({changed.id}, ...)), or build the new value and "
+            "assign it instead", stmt, construct=what)
+
+
 @_waits_for_receivers_class
 def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=None):
     """A call made for its effect (its value unused) on a differentiated value: only
@@ -2110,6 +2122,8 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         what = f".{method}()" if method is not None else registry.describe(target)
         changed = call.func.value if method is not None else (call.args[0] if call.args else None)
         named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
+        if not named:
+            _refuse_change_through_partial(source, stmt, what, changed)
         whose = f"'{changed.id}'" if named else "a value this line computes" \
             if isinstance(changed, gast.Name) else "its argument"
         queue_put = method == "put_nowait" or method == "put" and len(call.args) < 2     # (an array's: a.put(ind, v))

@@ -54,6 +54,19 @@ def _where_advice(template, kwargs):
             f"uninitialized): write numpy.where(mask, numpy.{name}({args}), fill) instead")
 
 
+def _casting_words(template, kwargs):
+    """Why a ufunc's ``casting=`` is refused and what to write instead (its rule takes no
+    ``casting``: the conversion into ``out=`` it asks for is not followed); else None."""
+    import numpy
+    if not isinstance(template.primitive, numpy.ufunc) or "casting" not in kwargs or "dtype" in kwargs:
+        return None
+    name = template.primitive.__name__
+    args = ", ".join("x1 x2 x3".split()[:template.primitive.nin])
+    return (f"astgrad does not follow casting= of numpy.{name} (how its result is converted into out=); "
+            f"drop casting= (out= is followed, with NumPy's default casting), or assign the result into the "
+            f"array, out[...] = numpy.{name}({args}), which converts it to out's dtype as casting='unsafe' does")
+
+
 def _simple_constant(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return S.const(value)
@@ -78,7 +91,8 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     try:
         arguments = _bound_arguments(template, args, kwargs, defaults=True)
     except TypeError as exc:
-        raise BindError(str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)) from None
+        raise BindError(_casting_words(template, kwargs)
+                        or str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)) from None
     _check_literals(template, arguments)
     params = {}
     for name, value in arguments.items():

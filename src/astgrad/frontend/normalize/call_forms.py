@@ -12,6 +12,7 @@ from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
+from .. import written_in
 
 
 class CallFormLowering:
@@ -75,6 +76,10 @@ class CallFormLowering:
                 return False
             before, earlier = [], []
         args = before + [self.kept_atom(a) for a in value.args[1:]]
+        for given, kept in zip(value.args[1:], args[len(before):]):
+            if isinstance(given, gast.Name) and isinstance(kept, gast.Name):   # (its refusals name the user's)
+                written_in.name_made(self.source, kept.id, given.id)
+                self.source.partial_arguments[kept.id] = name
         keywords = {kw.arg: kw for kw in earlier}
         keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
         self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))

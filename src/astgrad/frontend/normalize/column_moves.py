@@ -36,6 +36,7 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .column_comprehensions import comprehension_over
 from .item_read_forms import _called
+from ..moved_list_words import note_unfollowed
 
 
 class Moved:
@@ -61,7 +62,9 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
         here = next(k for k, s in enumerate(inner) if s is later)
         after = {id(n) for s in inner[here + 1:] for n in S.walk_nodes(s)}
         uses = _moved_uses(normalizer, seen, later.targets[0].id, name, after, use_of)
-        if uses is not None:
+        if isinstance(uses, gast.AST):
+            note_unfollowed_move(normalizer, seen, later, name, _why_unfollowed(normalizer, seen, later, uses, name))
+        elif uses is not None:
             moves.append(Moved(later, uses))
             covered |= {id(n) for n in S.walk_nodes(later.value) if isinstance(n, gast.Name) and n.id == name}
             covered |= {id(a.value.args[0].value) for a in uses["appends"]}
@@ -107,7 +110,7 @@ def _names(node, names):
 
 def _moved_uses(normalizer, seen, moved, name, after, use_of):
     """{kind: uses} of the moved list ``moved`` where each is one the module docstring
-    names, in the statements ``after`` its binding; else None."""
+    names, in the statements ``after`` its binding; else the first use that is not one."""
     uses = {kind: [] for kind in ("appends", "loops", "lengths", "reads", "calls", "comprehensions")}
     for node in seen.names.get(moved, []):
         if isinstance(node.ctx, gast.Store):
@@ -118,7 +121,7 @@ def _moved_uses(normalizer, seen, moved, name, after, use_of):
             uses["comprehensions"].append(comprehension)
             continue
         if id(node) not in after or id(node) in seen.scoped:
-            return None
+            return node
         parent = seen.parents.get(id(node))
         outer = seen.parents.get(id(parent))
         if isinstance(parent, gast.Attribute) and parent.attr == "append" and isinstance(outer, gast.Call) \
@@ -130,9 +133,47 @@ def _moved_uses(normalizer, seen, moved, name, after, use_of):
         kind, at = use_of(normalizer, node, seen.parents, False)
         if kind not in ("loops", "lengths", "reads", "calls") \
                 or kind in ("reads", "calls") and _names(_indexed(kind, at).slice, {name}):
-            return None
+            return node
         uses[kind].append(at)
     return uses
+
+
+def _why_unfollowed(normalizer, seen, binding, use, name):
+    """What the code does with the moved list at ``use`` (a Name) that the rewrite does
+    not follow, as a clause of the refusal's words (moved_list_words.py)."""
+    moved, line = binding.targets[0].id, normalizer.source.file_line(use)
+    inner = _enclosing(seen, use, (gast.For, gast.While))
+    if inner is not None and _names(inner.iter if isinstance(inner, gast.For) else inner.test, {name}) \
+            and not any(n is binding for n in S.walk_nodes(inner)):
+        return loop_words(moved, name, line)
+    if id(use) in seen.scoped:
+        return (f"'{moved}' is read in a nested function, or in a comprehension that may not run (under and, "
+                f"or, or a conditional expression) (line {line})")
+    if _enclosing(seen, binding, (gast.If, gast.For, gast.While)) is not None \
+            and _enclosing(seen, use, (gast.If, gast.For, gast.While)) is not \
+            _enclosing(seen, binding, (gast.If, gast.For, gast.While)):
+        return f"'{moved}' is bound inside a branch or loop and read after it (line {line})"
+    return f"'{moved}' is used at line {line} otherwise than as an item, its length or a loop over it"
+
+
+def loop_words(moved, name, line):
+    return f"'{moved}' is read inside a loop over '{name}' (line {line})"
+
+
+def _enclosing(seen, node, kinds):
+    """The nearest statement of one of ``kinds`` around ``node`` (or None)."""
+    parent = seen.parents.get(id(node))
+    while parent is not None and not isinstance(parent, kinds):
+        parent = seen.parents.get(id(parent))
+    return parent
+
+
+def note_unfollowed_move(normalizer, seen, binding, name, why):
+    """Remember, for the lines using the list ``binding`` binds (moved out of ``name``),
+    that it is not followed because of ``why`` (moved_list_words.py)."""
+    moved = binding.targets[0].id
+    lines = {n.lineno for n in seen.names.get(moved, []) if isinstance(n.ctx, gast.Load)}
+    note_unfollowed(normalizer.source, moved, name, normalizer.source.file_line(binding), why, lines)
 
 
 def _indexed(kind, at):

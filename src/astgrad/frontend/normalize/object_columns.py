@@ -50,7 +50,7 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .attribute_classes import attribute_class, attribute_use, given_arguments, parents_of
 from .column_comprehensions import comprehension_over, lowered, plain_comprehension
-from .column_moves import MovedRewrite, moved_lists
+from .column_moves import MovedRewrite, loop_words, moved_lists, note_unfollowed_move
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
@@ -136,6 +136,10 @@ def _uses(normalizer, seen, stmt, found):
             return None
         uses[kind].append(at)
     family = {name} | {m.name for m in moves}
+    for m in moves if uses["stores"] else ():
+        line = normalizer.source.file_line(uses["stores"][0])
+        note_unfollowed_move(normalizer, seen, m.stmt, name,
+                             f"'{name}' is stored into at an index (line {line}) while '{m.name}' holds its objects")
     if moves and (uses["stores"] or not _moves_named(normalizer, moves, family)) or found == "display" and not moves:
         return None         # (a store at an index would change what a moved list holds)
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
@@ -154,7 +158,13 @@ def _uses(normalizer, seen, stmt, found):
             inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in every["calls"]):
         return None
     loops = every["loops"]
-    if not all(mode == "keys" or _plain_loop(seen, loop, variable, family, cls, attrs) for loop, mode, variable in loops):
+    unplain = [loop for loop, mode, variable in loops
+               if mode != "keys" and not _plain_loop(seen, loop, variable, family, cls, attrs)]
+    for m in moves if unplain else ():
+        if _family_named(unplain[0], {m.name}):
+            line = normalizer.source.file_line(unplain[0])
+            note_unfollowed_move(normalizer, seen, m.stmt, name, loop_words(m.name, name, line))
+    if unplain:
         return None
     comprehensions = uses["comprehensions"] + [c for m in moves for c in m.uses["comprehensions"]]
     if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
