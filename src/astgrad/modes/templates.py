@@ -9,6 +9,7 @@ import inspect
 import types
 
 import gast
+import numpy
 
 from .. import runtime
 from ..backend import optimize
@@ -28,7 +29,6 @@ class BindError(Exception):
 def _dtype_advice(template, kwargs):
     """What to write instead of a ufunc's ``dtype=`` its rule cannot take: a float dtype
     written out is followed (frontend/normalize/ufunc_dtypes.py), others are not."""
-    import numpy
     if not isinstance(template.primitive, numpy.ufunc) or "dtype" not in kwargs:
         return ""
     name = template.primitive.__name__
@@ -42,7 +42,6 @@ def _where_advice(template, kwargs):
     """What to write instead of a ufunc's ``where=``: the elements it skips keep whatever
     ``out`` (or uninitialized memory) held, which has no derivative astgrad follows; and
     instead of the ``where=`` of a reduction whose rule does not take it (``numpy.max``)."""
-    import numpy
     if "where" not in kwargs:
         return ""
     name = getattr(template.primitive, "__name__", "")
@@ -57,7 +56,6 @@ def _where_advice(template, kwargs):
 def _casting_words(template, kwargs):
     """Why a ufunc's ``casting=`` is refused and what to write instead (its rule takes no
     ``casting``: the conversion into ``out=`` it asks for is not followed); else None."""
-    import numpy
     if not isinstance(template.primitive, numpy.ufunc) or "casting" not in kwargs or "dtype" in kwargs:
         return None
     name = template.primitive.__name__
@@ -325,14 +323,14 @@ def _name_builder(node, template, params, locals_):
 
 def _call_builder(node, copy, template, params, locals_):
     path = S.dotted_path(node.func)
-    target = owner = None
+    target = None
     if path is not None and path[0] not in params and path[0] not in locals_:
         target = template.globals.get(path[0], MISSING)
         if target is MISSING:
             import builtins
             target = getattr(builtins, path[0], None)
         for part in path[1:]:
-            owner, target = target, original_attribute(target, part)
+            target = original_attribute(target, part)
     method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
 
     def build(sub):
