@@ -8,11 +8,15 @@ the generation time of the first-order gradient (reverse mode), of the second or
 
     PYTHONPATH=src python benchmarks/generation_scaling.py [--sizes 10,100,300,1000]
         [--plot docs/generation_scaling.png] [--no-second | --second-max 300] [--repeat 8]
-        [--first-call]
+        [--first-call [--general]]
 
 With ``--first-call`` it measures what a user waits for instead: ``astgrad.grad(f)``
 (which checks the function) and the gradient's first call (which generates the code
-specialized to the arguments, two float64 vectors), each in CPU time.
+specialized to the arguments, two float64 vectors), each in CPU time. With ``--general``
+too, it also times, on a copy of the function, what a first call running the general
+code would cost (making it after ``grad(f)``) and what specializing then costs (the
+gradient's call after it, which transforms the function again): the trade of making
+the specialized code on a later call instead of the first.
 
 A measurement to read, not a test; timings depend on the machine.
 """
@@ -150,14 +154,34 @@ def measure_first_call(fn):
     return created - started, time.process_time() - created
 
 
-def first_call_table(shapes, sizes, directory):
-    print(f"{'shape':<9} {'stmts':>6} {'grad() (ms)':>12} {'1st call (ms)':>14} {'total (ms)':>11}")
+def measure_general_first(fn):
+    """(seconds making the general code after ``astgrad.grad(fn)``, seconds in the call
+    after it, which makes the code specialized to the arguments), CPU time."""
+    import numpy as np
+    import astgrad
+    x, y = np.linspace(0.1, 0.9, 5), np.linspace(-0.5, 0.5, 5)
+    gradient = astgrad.grad(fn)
+    started = time.process_time()
+    gradient._workhorse         # the general code (with the value the call checks), as f is bound now
+    general = time.process_time()
+    with np.errstate(all="ignore"):
+        gradient(x, y)
+    return general - started, time.process_time() - general
+
+
+def first_call_table(shapes, sizes, directory, general=False):
+    extra = f" {'general (ms)':>13} {'then spec. (ms)':>16}" if general else ""
+    print(f"{'shape':<9} {'stmts':>6} {'grad() (ms)':>12} {'1st call (ms)':>14} {'total (ms)':>11}{extra}")
     for shape in shapes:
         for n in sizes:
             fn = load(ALL_SHAPES[shape](n), directory, f"_first_{shape}_{n}")
             made, called = measure_first_call(fn)
+            extra = ""
+            if general:
+                first, later = measure_general_first(load(ALL_SHAPES[shape](n), directory, f"_general_{shape}_{n}"))
+                extra = f" {first * 1e3:13.1f} {later * 1e3:16.1f}"
             print(f"{shape:<9} {statements(fn):>6} {made * 1e3:12.1f} {called * 1e3:14.1f} "
-                  f"{(made + called) * 1e3:11.1f}", flush=True)
+                  f"{(made + called) * 1e3:11.1f}{extra}", flush=True)
 
 
 def warm_up():
@@ -182,6 +206,8 @@ def main(argv=None):
                         help="generate each function this many times; the table gives the best time of each order")
     parser.add_argument("--plot", help="write a plot (needs matplotlib)")
     parser.add_argument("--first-call", action="store_true", help="time grad(f) and the first call instead")
+    parser.add_argument("--general", action="store_true",
+                        help="with --first-call: also time making the general code first, then the specialized")
     args = parser.parse_args(argv)
     os.environ.setdefault("ASTGRAD_CACHE", "0")
     importlib.import_module("astgrad")     # imported before timing
@@ -191,7 +217,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as directory:
         sys.path.insert(0, directory)
         if args.first_call:
-            first_call_table(args.shapes.split(","), sizes, directory)
+            first_call_table(args.shapes.split(","), sizes, directory, args.general)
             return rows
         print(f"{'shape':<9} {'stmts':>6} {'1st (ms)':>10} {'ms/stmt':>8} {'2nd (ms)':>10} {'2nd/1st':>8}")
         for shape in args.shapes.split(","):

@@ -21,6 +21,19 @@ def test_smoke_run_prints_a_row_per_shape_and_size(capsys):
     assert "ms/stmt" in capsys.readouterr().out
 
 
+def test_first_call_table_with_the_general_code_first(monkeypatch, capsys):
+    """--first-call --general prints a row per shape with the cost of making the general
+    code first and of specializing after it."""
+    monkeypatch.setattr(generation_scaling, "warm_up", lambda: None)      # timings are not asserted
+    generation_scaling.main(["--sizes", "10", "--shapes", "loopy", "--first-call", "--general"])
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("shape"))
+    assert "general (ms)" in header and "then spec. (ms)" in header
+    rows = [line.split() for line in lines if line.startswith("loopy")]
+    assert len(rows) == 1
+    assert all(len(row) == 7 and all(float(value) > 0 for value in row[2:]) for row in rows)
+
+
 def test_repeat_reports_the_best_time_of_each_order(monkeypatch, capsys):
     """With --repeat each order's row holds its best run, each run on a function loaded afresh."""
     runs = iter([(0.004, 0.020), (0.003, 0.012), (0.005, 0.010)])
