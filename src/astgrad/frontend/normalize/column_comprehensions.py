@@ -61,15 +61,27 @@ def comprehension_over(normalizer, node, parents):
             isinstance(holder, gast.Call) and holder.args == [comprehension] and not holder.keywords
             and any(normalizer.resolve_call(holder) is f for f in _CONSUMERS)):
         return None
-    before, child, at = [], comprehension, holder
+    found = statement_running(comprehension, parents)
+    return None if found is None else Comprehension(comprehension, *found)
+
+
+def statement_running(node, parents, calls=False):
+    """(the statement, the nodes it evaluates before ``node``) where the statement always
+    evaluates ``node`` (an expression), reached through operators, calls, subscripts and
+    displays only, and evaluates nothing before it that calls anything (so ``node`` may be
+    evaluated just before the statement instead, and give the same value; ``calls``: a
+    call may be evaluated before it, which the caller knows cannot change that value);
+    else None."""
+    before, child, at = [], node, parents.get(id(node))
     while isinstance(at, _THROUGH + _STATEMENTS):
         before += [n for earlier in _evaluated_before(at, child) for n in S.walk_nodes(earlier)]
         if isinstance(at, _STATEMENTS):
             break
         child, at = at, parents.get(id(at))
-    if not isinstance(at, _STATEMENTS) or any(isinstance(n, (gast.Call,) + _OPAQUE) for n in before):
+    if not isinstance(at, _STATEMENTS) or any(isinstance(n, _OPAQUE + (() if calls else (gast.Call,)))
+                                              for n in before):
         return None
-    return Comprehension(comprehension, at, before)
+    return at, before
 
 
 def _evaluated_before(parent, child):

@@ -41,21 +41,25 @@ Anything else is left as it was (built_objects.py follows it or refuses it, nami
 """
 
 import builtins
+import dis
 import inspect
+import types
 
 import gast
+import numpy
 
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
-from .attribute_classes import attribute_class, attribute_use, given_arguments, parents_of
-from .column_comprehensions import comprehension_over, lowered, plain_comprehension
+from .attribute_classes import _self_stores, attribute_class, attribute_use, given_arguments, parents_of
+from .column_comprehensions import comprehension_over, lowered, plain_comprehension, statement_running
 from .column_moves import MovedRewrite, loop_words, moved_lists, note_unfollowed_move
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
            gast.DictComp, gast.GeneratorExp)
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.YieldFrom, gast.Await)
+_FIXED = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, numpy.ufunc)
 _KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls", "comprehensions")
 
 
@@ -154,7 +158,7 @@ def _uses(normalizer, seen, stmt, found):
            for call in stored):
         return None
     every = {kind: uses[kind] + [at for m in moves for at in m.uses[kind]] for kind in ("reads", "calls", "loops")}
-    if any(at.attr not in attrs for at in every["reads"]) or not all(
+    if any(at.attr not in attrs and not _property_read(cls, attrs, at, parents) for at in every["reads"]) or not all(
             inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in every["calls"]):
         return None
     loops = every["loops"]
@@ -170,6 +174,24 @@ def _uses(normalizer, seen, stmt, found):
     if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
         return None
     return found, uses, moves
+
+
+def _property_read(cls, attrs, at, parents):
+    """Whether ``at`` (``layers[k].prop``) reads a property whose getter stores nothing and
+    reads no global but modules and functions, in a statement that may read it just
+    before it runs (column_comprehensions.py): a call the statement makes before the read
+    cannot change what the getter computes from (the columns are the function's own names)."""
+    prop = M.static_attribute(cls, at.attr)
+    return isinstance(prop, property) and inspect.isfunction(prop.fget) \
+        and _self_stores(cls, prop.fget, attrs) == set() and _reads_fixed_globals(prop.fget) \
+        and statement_running(at, parents, calls=True) is not None
+
+
+def _reads_fixed_globals(fn):
+    """Whether the globals ``fn`` reads are all modules, classes or functions now."""
+    read = {i.argval for i in dis.get_instructions(fn) if i.opname == "LOAD_GLOBAL"}
+    return not fn.__code__.co_freevars and all(
+        isinstance(fn.__globals__.get(name, getattr(builtins, name, None)), _FIXED) for name in read)
 
 
 def _block_of(tree, stmt):
@@ -340,6 +362,9 @@ class _Rewrite:
         for at in uses["contains"]:
             at.comparators = [self._at(S.name(self.columns[0]), at)]
         for at in uses["reads"]:
+            if at.attr not in self.attrs:
+                self._property_read(at, parents)
+                continue
             column = self.columns[self.attrs.index(at.attr)]
             S.replace_child(parents[id(at)], at, self._at(gast.Subscript(
                 value=S.name(column), slice=at.value.slice, ctx=gast.Load()), at))
@@ -429,6 +454,16 @@ class _Rewrite:
         call.func.value = S.name(item)
         self._replace(holder, [first, self._rebuilt(item, index, holder), holder]
                       + self._written_back(item, index, self.stored, holder))
+
+    def _property_read(self, at, parents):
+        """``layers[k].prop`` read by a statement: ``k_1 = k; item = Class(...); prop = item.prop``
+        just before it, which reads ``prop`` instead (the getter stores nothing)."""
+        statement, _ = statement_running(at, parents, calls=True)
+        index, item, value = self._fresh("k"), self._fresh("item"), self._fresh(at.attr)
+        new = [self._at(S.assign(index, at.value.slice), at), self._rebuilt(item, index, at),
+               self._at(S.assign(value, gast.Attribute(value=S.name(item), attr=at.attr, ctx=gast.Load())), at)]
+        S.replace_child(parents[id(at)], at, self._at(S.name(value), at))
+        self._replace(statement, new + [statement])
 
     def _replace(self, stmt, new):
         for block in walk_blocks(self.tree.body):
