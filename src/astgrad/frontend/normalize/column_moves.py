@@ -157,7 +157,8 @@ def _why_unfollowed(normalizer, seen, binding, use, name):
 
 
 def loop_words(moved, name, line):
-    return f"'{moved}' is read inside a loop over '{name}' (line {line})"
+    return (f"'{moved}' is read inside a loop over '{name}' (line {line}) otherwise than as {moved}[i].attr "
+            f"before the pass changes the loop's object")
 
 
 def _enclosing(seen, node, kinds):

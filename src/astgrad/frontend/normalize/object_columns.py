@@ -194,6 +194,10 @@ def _reads_fixed_globals(fn):
         isinstance(fn.__globals__.get(name, getattr(builtins, name, None)), _FIXED) for name in read)
 
 
+def _position(node):
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
 def _block_of(tree, stmt):
     return next(block for block in walk_blocks(tree.body) if any(s is stmt for s in block))
 
@@ -309,11 +313,40 @@ def _plain_loop(seen, loop, variable, family, cls, attrs):
     for node in [n for name in sorted(family) for n in seen.names.get(name, [])] + seen.names[variable]:
         if id(node) in targets:
             continue
-        if node.id in family and id(node) in inside or node.id == variable and (
+        if node.id in family and id(node) in inside and not _read_before_change(seen, loop, variable, node, cls, attrs) \
+                or node.id == variable and (
                 id(node) not in inside or id(node) in seen.scoped or not isinstance(node.ctx, gast.Load)
                 or attribute_use(cls, node, seen.parents, attrs) is None):
             return False
     return not any(isinstance(n, _JUMPS) for s in loop.body for n in S.walk_nodes(s))
+
+
+def _read_before_change(seen, loop, variable, node, cls, attrs):
+    """Whether ``node`` (a name of one of the lists, in the body of ``loop`` over their
+    objects) is read as ``name[k].attr`` before anything in this pass can change the
+    loop's object: the object built again is written back at the end of the pass, so
+    until it changes, ``name[k]`` found in the lists is the object as Python has it, even
+    where it is the loop's (``for layer in layers: layer.W = layer.W + ys[0].W``)."""
+    parent, outer = seen.parents.get(id(node)), None
+    outer = seen.parents.get(id(parent))
+    if not (isinstance(parent, gast.Subscript) and parent.value is node and isinstance(outer, gast.Attribute)
+            and isinstance(outer.ctx, gast.Load) and not isinstance(seen.parents.get(id(outer)), gast.Call)):
+        return False
+    for stmt in loop.body:
+        changes = [n for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and n.id == variable
+                   and attribute_use(cls, n, seen.parents, attrs) in ("store", "call")]
+        if not any(n is node for n in S.walk_nodes(stmt)):
+            if changes:
+                return False
+            continue
+        # the statement changing the object reads the item first: v.W = f(ys[0].W), v.step(ys[0].W)
+        value = stmt.value if isinstance(stmt, (gast.Assign, gast.AugAssign)) else \
+            gast.Tuple(elts=stmt.value.args, ctx=gast.Load()) if isinstance(stmt, gast.Expr) \
+            and isinstance(stmt.value, gast.Call) else None
+        inside = set() if value is None else {id(n) for n in S.walk_nodes(value)}
+        return not changes or id(node) in inside and not any(
+            id(n) in inside and attribute_use(cls, n, seen.parents, attrs) == "call" for n in changes)
+    return False
 
 
 class _Rewrite:
@@ -361,7 +394,7 @@ class _Rewrite:
             S.replace_child(parents[id(at)], at, self._at(S.call(S.name("len"), [S.name(self.columns[0])]), at))
         for at in uses["contains"]:
             at.comparators = [self._at(S.name(self.columns[0]), at)]
-        for at in uses["reads"]:
+        for at in sorted(uses["reads"], key=_position):        # (as Python reads them)
             if at.attr not in self.attrs:
                 self._property_read(at, parents)
                 continue
