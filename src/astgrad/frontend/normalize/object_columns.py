@@ -177,14 +177,15 @@ def _uses(normalizer, seen, stmt, found):
 
 
 def _property_read(cls, attrs, at, parents):
-    """Whether ``at`` (``layers[k].prop``) reads a property whose getter stores nothing and
-    reads no global but modules and functions, in a statement that may read it just
-    before it runs (column_comprehensions.py): a call the statement makes before the read
-    cannot change what the getter computes from (the columns are the function's own names)."""
+    """Whether ``at`` (``layers[k].prop``) reads a property whose getter stores nothing, in
+    a statement that may read it just before it runs (column_comprehensions.py): one
+    calling nothing before the read, or, where the getter reads no global but modules,
+    classes and functions, any (a call cannot change what the getter computes from: the
+    columns are the function's own names)."""
     prop = M.static_attribute(cls, at.attr)
     return isinstance(prop, property) and inspect.isfunction(prop.fget) \
-        and _self_stores(cls, prop.fget, attrs) == set() and _reads_fixed_globals(prop.fget) \
-        and statement_running(at, parents, calls=True) is not None
+        and _self_stores(cls, prop.fget, attrs) == set() \
+        and statement_running(at, parents, calls=_reads_fixed_globals(prop.fget)) is not None
 
 
 def _reads_fixed_globals(fn):
