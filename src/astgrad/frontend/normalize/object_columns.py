@@ -328,7 +328,7 @@ def _read_before_change(seen, loop, variable, node, cls, attrs):
     loop's object: the object built again is written back at the end of the pass, so
     until it changes, ``name[k]`` found in the lists is the object as Python has it, even
     where it is the loop's (``for layer in layers: layer.W = layer.W + ys[0].W``)."""
-    parent, outer = seen.parents.get(id(node)), None
+    parent = seen.parents.get(id(node))
     outer = seen.parents.get(id(parent))
     if not (isinstance(parent, gast.Subscript) and parent.value is node and isinstance(outer, gast.Attribute)
             and isinstance(outer.ctx, gast.Load) and not isinstance(seen.parents.get(id(outer)), gast.Call)):
