@@ -10,14 +10,26 @@ objects' methods change the objects as in Python::
 
 (then a loop over the objects, object_columns.py). A generator expression is taken where
 it is the one argument of ``sum``, ``list``, ``tuple``, ``max``, ``min`` or ``sorted``,
-which take all of it at once, as the list does. The loop runs just before the statement,
-so what the statement evaluates before the comprehension must be unable to tell: the
-comprehension is in an assignment, an augmented one, an expression statement or a
+which take all of it at once, as the list does. The loop runs just before the statement:
+the comprehension is in an assignment, an augmented one, an expression statement or a
 ``return``, reached through operators, calls, subscripts and displays only (never under
-``and``, ``or``, ``if``-``else``, a comparison or another scope, which may not run it),
-and what Python evaluates before it there calls nothing and names neither the lists nor
-a name the comprehension reads (``total + sum(...)``, not ``np.sum(bs[0].W) + sum(...)``);
-what it evaluates after it runs after it still (``sum(...) + np.sum(bs[0].W)``). The
+``if``-``else``, a comparison or another scope, which may not run it), or through a
+later operand of the ``and``/``or`` that is the statement's whole value, whose earlier
+operands are bound first and the loop run in an ``if`` on them::
+
+    s = c and sum([y.step(w) for y in ys])  ->    either = c
+                                                  if either:
+                                                      (made, and the loop)
+                                                      either = sum(made)
+                                                  s = either
+
+What Python evaluates before it there stays where it is where it calls nothing and names
+neither the lists nor a name the comprehension reads (``total + sum(...)``); otherwise
+it is bound to names of its own just before the loop, in Python's order
+(``np.sum(bs[0].W) + sum(...)``: ``before = np.sum(bs[0].W)``, the loop, then the
+statement reading ``before``), but for a function a call names (``np.sum``), read in its
+place; an augmented assignment's target is never moved (``x[i] += sum(...)`` is taken
+only where nothing needs moving). What it evaluates after it runs after it still. The
 comprehension has one ``for`` over the list, binding a name read only as ``y.attr`` or
 in ``y.method(...)``, and names none of the lists (nor a walrus) inside.
 """

@@ -20,10 +20,14 @@ Taken where the moved list ``ys`` is bound once, to ``layers[a:b:c]``, ``list(la
 ``[]`` or ``+`` of those, by a statement after the one binding ``layers`` in its block
 (or in a block inside such a statement: a loop, a branch), so each time ``layers`` is
 built again, ``ys`` is too before it is read, and every other use of ``ys`` is in the
-statements after its binding in its block, none in a nested scope:
+statements after its binding in its block, none in a nested scope; or bound so in the
+branches of one ``if`` (each binding ``ys_at``), and read after each binding in its
+branch or after the ``if``:
 ``ys.append(layers[k])``, ``ys[k].attr``, a statement ``[v =] ys[k].method(...)``,
 ``len(ys)``, or a loop over ``ys`` (also ``enumerate(ys)``, ``zip(ys, xs)``) whose body
-names neither list. ``layers`` is then never stored into at an index (``layers[k] =
+names neither list but to read ``ys[i].attr`` or ``layers[i].attr`` before it changes the
+loop's object (written back to the columns at the end of each pass, so until then
+the item read is the object as Python has it, even where it is the loop's). ``layers`` is then never stored into at an index (``layers[k] =
 Layer(...)`` would change what ``ys`` holds). Anything else leaves both lists as they were
 (and built_objects.py refuses them, naming the line).
 """

@@ -30,8 +30,10 @@ Class(...)``, a ``for`` over it (its values, keys or items for a dict), ``len(na
 name[k].method(...)``), none in a nested scope: never handed on, copied or stored
 elsewhere, so no other name holds the container or its objects. A loop over the objects
 (also over ``enumerate(name)`` or ``zip(..., name, ...)``) binds a name read only in its
-body, as ``name.attr`` or in ``name.method(...)``, and its body never names the container
-and has no ``break``, ``continue`` or ``return``. A list moved out of the list
+body, as ``name.attr`` or in ``name.method(...)``, and its body names the container (or
+a list moved out of it) only to read ``name[k].attr`` before it changes the loop's object,
+and has no ``break``, ``continue`` or ``return``. ``name[k].prop`` reads a property whose
+getter stores nothing, on the object built again just before the statement reading it. A list moved out of the list
 (``ys = name[1:]``, ``ys.append(name[k])``) is held as the objects' positions in it
 (column_moves.py; a display of such objects is taken only where one is), and a
 comprehension over either is run as a loop (column_comprehensions.py).
