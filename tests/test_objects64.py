@@ -45,7 +45,7 @@ def cells(w):
     else:
         ys = layers[:2]
     for layer in layers:                # ys[0] is one of these: read before the pass changes it
-        layer.W = layer.W * 0.5 + ys[0].W
+        layer.W = layer.W * 0.5 + ys[0].W * np.sum(ys[0].scale)
     s = np.sum(ys[-1].scale) + sum([y.step(w) for y in ys])     # read, then stepped: in that order
     t = w[0] > 0 and sum([np.sum(y.W) for y in ys])             # summed only where w[0] > 0
     return s + t

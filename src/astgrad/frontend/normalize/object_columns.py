@@ -332,8 +332,9 @@ def _read_before_change(seen, loop, variable, node, cls, attrs):
     where it is the loop's (``for layer in layers: layer.W = layer.W + ys[0].W``)."""
     parent = seen.parents.get(id(node))
     outer = seen.parents.get(id(parent))
+    called = seen.parents.get(id(outer))
     if not (isinstance(parent, gast.Subscript) and parent.value is node and isinstance(outer, gast.Attribute)
-            and isinstance(outer.ctx, gast.Load) and not isinstance(seen.parents.get(id(outer)), gast.Call)):
+            and isinstance(outer.ctx, gast.Load) and not (isinstance(called, gast.Call) and called.func is outer)):
         return False
     for stmt in loop.body:
         changes = [n for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and n.id == variable
