@@ -343,16 +343,16 @@ def m23(w, k=1):
     return np.sum(h) + np.sum(layers[0].W) + ys[1].b + top
 
 
-# refused: a comprehension that may not run (under and)
 def m30(w):
+    # a comprehension that may not run (under and): the loop it becomes runs in an if
     layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
     ys = layers[1:]
     s = w[0] > 0 and sum([y.step(w) for y in ys])
     return s + np.sum(layers[0].W)
 
 
-# refused: the moved list read inside a loop over the objects
 def m24(w):
+    # the moved list read inside a loop over the objects, before the pass changes its object
     layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
     ys = layers[:2]
     for layer in layers:
@@ -369,13 +369,40 @@ def m26(w):
     return np.sum(layers[0].W + ys[0].W)
 
 
-# refused: the moved list bound in a branch, read after it
 def m27(w):
+    # the moved list bound in a branch, read after it
     layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
     if w[0] > 0:
         ys = layers[:1]
     ys[0].step(w)
     return np.sum(layers[0].W)
+
+
+# refused: the moved list read inside a loop over the objects after the pass changed its object
+def m31(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:2]
+    for layer in layers:
+        layer.step(w)
+        layer.W = layer.W + ys[0].W
+    return np.sum(layers[0].W)
+
+
+# refused: the moved list bound in a loop, read after it
+def m32(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    for k in range(2):
+        ys = layers[k:]
+    ys[0].step(w)
+    return np.sum(layers[0].W)
+
+
+# refused: a comprehension that may not run (under a conditional expression)
+def m33(w):
+    layers = [Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[1:]
+    s = sum([y.step(w) for y in ys]) if w[0] > 0 else 0.0
+    return s + np.sum(layers[0].W)
 
 
 # -- objects in a dict built by a loop -------------------------------------------------

@@ -19,7 +19,7 @@ W = np.array([0.3, -0.7, 1.1])
 # of a list objects were moved into as those objects (moved_items.py)
 FOLLOWED = {"r01", "r02", "r03", "r04", "r10", "d02", "d03", "d04",
             "m02", "m05", "m06", "m07", "m08", "m09", "m10", "m11", "m12", "m13", "m14", "m16", "m18", "m19",
-            "m20", "m21", "m23"}
+            "m20", "m21", "m23", "m24", "m27", "m30"}
 
 
 @pytest.mark.parametrize("f", P.PROGRAMS, ids=[f.__name__ for f in P.PROGRAMS])

@@ -14,10 +14,11 @@ W = np.array([0.3, -0.7, 1.1])
 
 
 @pytest.mark.parametrize("name, why", [
-    ("m24", r"'ys' is read inside a loop over 'layers' \(line \d+\)"),
+    ("m31", r"'ys' is read inside a loop over 'layers' \(line \d+\) otherwise than as ys\[i\]\.attr before "
+            r"the pass changes the loop's object"),
     ("m26", r"'layers' is stored into at an index \(line \d+\) while 'ys' holds its objects"),
-    ("m27", r"'ys' is bound inside a branch or loop and read after it"),
-    ("m30", r"'ys' is read in a nested function, or in a comprehension that may not run \(under and"),
+    ("m32", r"'ys' is bound inside a branch or loop and read after it"),
+    ("m33", r"'ys' is read in a nested function, or in a comprehension that may not run \(under and"),
 ])
 def test_a_list_moved_out_of_another_names_both_lists_and_the_rewrite(name, why):
     with pytest.raises(astgrad.TransformError) as raised:

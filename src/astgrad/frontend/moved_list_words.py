@@ -29,4 +29,5 @@ def reworded(source, message, lineno, construct):
             f"be missed by the other; change the objects through '{origin}' itself ({origin}[k].attr = ..., "
             f"{origin}[k].method(...)), or bind '{moved}' once, in the block that binds '{origin}' and after "
             f"it, and there use it only as {moved}[i].attr, {moved}[i].method(...), len({moved}) or a loop "
-            f"over {moved} whose body names neither list, with no store into '{origin}' at an index")
+            f"over {moved} whose body reads the lists only as {moved}[i].attr before it changes its object, "
+            f"with no store into '{origin}' at an index")

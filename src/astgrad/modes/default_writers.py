@@ -18,6 +18,7 @@ import types
 import gast
 import numpy
 
+from ..core import syntax as S
 from ..core.functions import underlying
 from ..errors import TransformError
 from ..rebound_places import is_generated
@@ -31,18 +32,31 @@ def refuse_default_writer(mode, stmt, op):
     """Refuse the call ``stmt`` of a helper (``op``), whose derivative the mode calls,
     leaving out a parameter whose default (a list, dict, set or array) the helper changes
     in place (its derivative writes into a copy of it, as into any argument it changes)
-    and reads."""
+    and reads. Whether the call leaves out such a default the helper only adds to (a
+    log): its derivative leaves that default as it was, so the helper itself must run
+    for Python's change to it (the forward sweep's call in reverse mode)."""
     helper = underlying(op.key)
     # generated code (a derivative differentiated again) writes into copies of its own
     if type(helper) is not types.FunctionType or is_generated(helper) \
             or any(isinstance(a, ast.Starred) for a in op.args):
-        return
+        return False
     left_out = list(_left_out(helper, len(op.args), op.kwargs))
     copied = _copied(helper, mode.callees) if left_out else ()
     for name in left_out:
         if name in copied and _read(helper, name):
             raise mode.source.error(_message(helper.__qualname__, name, helper.__code__), stmt,
                                     construct=f"call to {helper.__qualname__}")
+    return any(name in copied for name in left_out)
+
+
+def called_for_its_log(mode, stmt, derivative):
+    """``y = helper(a)`` then ``y_1, d_y = jvp_helper(a, d_a=d_a)`` for a call leaving out
+    a default the helper only adds to (``def logged(v, log=HISTORY)``): the helper's own
+    call changes that default, once, as Python's does (its derivative, writing into a
+    copy, gives the tangent), as reverse mode's forward sweep calls it."""
+    value = derivative.targets[0].elts[0]
+    value.id = mode.namer.fresh(value.id)
+    return [S.copy(stmt), derivative]
 
 
 def _copied(helper, callees):

@@ -22,7 +22,7 @@ from ..core import walk
 from ..core.functions import derivative_keywords
 from .caught_values import release_caught_values
 from .compared_checks import release_compared_checks
-from .default_writers import refuse_default_writer
+from .default_writers import called_for_its_log, refuse_default_writer
 from .impure_callees import refuse_clock_callee
 from .list_tangents import ListTangents
 from ..core.naming import derivative_prefix
@@ -327,7 +327,7 @@ class ForwardMode(Transform):
                                                  callee, "forward", wrt, zero_safe=self.zero_safe))
         if jvp is not None:
             refuse_clock_callee(self, stmt, op)        # as reverse mode does, which runs it again
-            refuse_default_writer(self, stmt, op)
+        logs_to_default = jvp is not None and refuse_default_writer(self, stmt, op)
         tangent_params = derivative_keywords(jvp)
         keywords = {k: S.copy(v) for k, v in op.kwargs.items()}
         for (_, atom), tangent_param in zip(active, tangent_params[-len(active):]):
@@ -339,7 +339,7 @@ class ForwardMode(Transform):
                             ctx=gast.Store())
         assign = S.assign(target, call)
         anno.set(assign, Key.TANGENT_OF, name)
-        return [assign]
+        return called_for_its_log(self, stmt, assign) if logs_to_default else [assign]
 
     def setitem(self, stmt):
         target = stmt.targets[0]

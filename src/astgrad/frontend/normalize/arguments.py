@@ -290,9 +290,11 @@ def _free_containers(source, params):
     reads that hold an array, list, dict or object now: ``f(G)`` for such a global ``G``
     would have a write into the argument change ``G`` too, as ``f(a, a)`` changes the
     other argument. Names the function binds itself are left out (read before the body,
-    they are not bound yet)."""
+    they are not bound yet), and so are names read only by its defaults, decorators and
+    annotations, which Python evaluated once, when the def ran (``log=HISTORY``: the
+    default is the global's list, which the call may change, as Python's does)."""
     loaded, stored = set(), set()
-    for node in S.name_nodes(source.tree):
+    for node in (n for stmt in source.tree.body for n in S.name_nodes(stmt)):
         if isinstance(node, gast.Name):
             (loaded if isinstance(node.ctx, gast.Load) else stored).add(node.id)
     read = loaded | names_read_by_callees(source.globals, [source.globals.get(n) for n in loaded])

@@ -20,10 +20,14 @@ Taken where the moved list ``ys`` is bound once, to ``layers[a:b:c]``, ``list(la
 ``[]`` or ``+`` of those, by a statement after the one binding ``layers`` in its block
 (or in a block inside such a statement: a loop, a branch), so each time ``layers`` is
 built again, ``ys`` is too before it is read, and every other use of ``ys`` is in the
-statements after its binding in its block, none in a nested scope:
+statements after its binding in its block, none in a nested scope; or bound so in the
+branches of one ``if`` (each binding ``ys_at``), and read after each binding in its
+branch or after the ``if``:
 ``ys.append(layers[k])``, ``ys[k].attr``, a statement ``[v =] ys[k].method(...)``,
 ``len(ys)``, or a loop over ``ys`` (also ``enumerate(ys)``, ``zip(ys, xs)``) whose body
-names neither list. ``layers`` is then never stored into at an index (``layers[k] =
+names neither list but to read ``ys[i].attr`` or ``layers[i].attr`` before it changes the
+loop's object (written back to the columns at the end of each pass, so until then
+the item read is the object as Python has it, even where it is the loop's). ``layers`` is then never stored into at an index (``layers[k] =
 Layer(...)`` would change what ``ys`` holds). Anything else leaves both lists as they were
 (and built_objects.py refuses them, naming the line).
 """
@@ -40,11 +44,11 @@ from ..moved_list_words import note_unfollowed
 
 
 class Moved:
-    """One moved list: its binding, the positions it is bound to, its uses by kind."""
+    """One moved list: its bindings, the positions each binds it to, its uses by kind."""
 
-    def __init__(self, stmt, uses):
-        self.stmt, self.uses = stmt, uses
-        self.name = stmt.targets[0].id
+    def __init__(self, stmts, uses):
+        self.stmts, self.uses = stmts, uses
+        self.stmt, self.name = stmts[0], stmts[0].targets[0].id
 
 
 def moved_lists(normalizer, seen, stmt, block, use_of):
@@ -53,22 +57,48 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
     (``use_of``: object_columns.py's, for the kinds of use both lists share)."""
     name = stmt.targets[0].id
     at = next(k for k, s in enumerate(block) if s is stmt)
-    moves, covered = [], set()
+    bindings = {}
     for inner, later in [(b, s) for b in walk_blocks(block[at + 1:]) for s in b]:
-        if not (isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name)
-                and normalizer.bound_count.get(later.targets[0].id, 0) == 1 and id(later) not in seen.scoped
-                and _positions(normalizer, later.value, name) is not None):
+        if isinstance(later, gast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], gast.Name) \
+                and id(later) not in seen.scoped and _positions(normalizer, later.value, name) is not None:
+            bindings.setdefault(later.targets[0].id, []).append((inner, later))
+    moves, covered = [], set()
+    for moved, found in bindings.items():
+        after = _read_after(seen, block[at + 1:], found)
+        if normalizer.bound_count.get(moved, 0) != len(found) or after is None:
             continue
-        here = next(k for k, s in enumerate(inner) if s is later)
-        after = {id(n) for s in inner[here + 1:] for n in S.walk_nodes(s)}
-        uses = _moved_uses(normalizer, seen, later.targets[0].id, name, after, use_of)
+        later = found[0][1]
+        uses = _moved_uses(normalizer, seen, moved, name, after, use_of)
         if isinstance(uses, gast.AST):
             note_unfollowed_move(normalizer, seen, later, name, _why_unfollowed(normalizer, seen, later, uses, name))
         elif uses is not None:
-            moves.append(Moved(later, uses))
-            covered |= {id(n) for n in S.walk_nodes(later.value) if isinstance(n, gast.Name) and n.id == name}
+            moves.append(Moved([s for _, s in found], uses))
+            covered |= {id(n) for _, s in found for n in S.walk_nodes(s.value) if isinstance(n, gast.Name)
+                        and n.id == name}
             covered |= {id(a.value.args[0].value) for a in uses["appends"]}
     return moves, covered
+
+
+def _read_after(seen, statements, found):
+    """The ids of the nodes a moved list bound by the statements ``found`` ((block, binding)
+    pairs, in ``statements``) may be read in: the statements after its one binding in its
+    block; or, where it is bound in the branches of one ``if`` (``if c: ys = layers[:1]``,
+    ``else: ys = layers[1:]``), also the statements after that ``if`` in its block (where
+    a branch binding none leaves it unbound, Python's error, which the positions' name
+    gives too). None where it is bound otherwise."""
+    after = {id(n) for inner, later in found for s in inner[next(k for k, s in enumerate(inner) if s is later) + 1:]
+             for n in S.walk_nodes(s)}
+    branches = {id(seen.parents.get(id(later))) for _, later in found}
+    choice = seen.parents.get(id(found[0][1]))
+    if len(found) == 1 and not isinstance(choice, gast.If):
+        return after
+    if not (isinstance(choice, gast.If) and len(branches) == 1 and len(found) <= 2
+            and all(any(s is later for s in choice.body) for _, later in found[:1])
+            and all(any(s is later for s in choice.orelse) for _, later in found[1:])):
+        return None if len(found) > 1 else after
+    outer = next(b for b in walk_blocks(statements) if any(s is choice for s in b))
+    here = next(k for k, s in enumerate(outer) if s is choice)
+    return after | {id(n) for s in outer[here + 1:] for n in S.walk_nodes(s)}
 
 
 def _positions(normalizer, node, name):
@@ -157,7 +187,8 @@ def _why_unfollowed(normalizer, seen, binding, use, name):
 
 
 def loop_words(moved, name, line):
-    return f"'{moved}' is read inside a loop over '{name}' (line {line})"
+    return (f"'{moved}' is read inside a loop over '{name}' (line {line}) otherwise than as {moved}[i].attr "
+            f"before the pass changes the loop's object")
 
 
 def _enclosing(seen, node, kinds):
@@ -196,8 +227,9 @@ class MovedRewrite:
     def bindings(self):
         """Each binding ``ys = ...`` made ``ys_at = ...`` (the positions)."""
         for m in self.moves:
-            m.stmt.targets = [gast.copy_location(S.name(self.at[m.name], store=True), m.stmt.targets[0])]
-            m.stmt.value = gast.copy_location(self._positions(m.stmt.value), m.stmt.value)
+            for stmt in m.stmts:
+                stmt.targets = [gast.copy_location(S.name(self.at[m.name], store=True), stmt.targets[0])]
+                stmt.value = gast.copy_location(self._positions(stmt.value), stmt.value)
         for m in self.moves:
             for stmt in m.uses["appends"]:
                 call = stmt.value

@@ -30,8 +30,10 @@ Class(...)``, a ``for`` over it (its values, keys or items for a dict), ``len(na
 name[k].method(...)``), none in a nested scope: never handed on, copied or stored
 elsewhere, so no other name holds the container or its objects. A loop over the objects
 (also over ``enumerate(name)`` or ``zip(..., name, ...)``) binds a name read only in its
-body, as ``name.attr`` or in ``name.method(...)``, and its body never names the container
-and has no ``break``, ``continue`` or ``return``. A list moved out of the list
+body, as ``name.attr`` or in ``name.method(...)``, and its body names the container (or
+a list moved out of it) only to read ``name[k].attr`` before it changes the loop's object,
+and has no ``break``, ``continue`` or ``return``. ``name[k].prop`` reads a property whose
+getter stores nothing, on the object built again just before the statement reading it. A list moved out of the list
 (``ys = name[1:]``, ``ys.append(name[k])``) is held as the objects' positions in it
 (column_moves.py; a display of such objects is taken only where one is), and a
 comprehension over either is run as a loop (column_comprehensions.py).
@@ -41,21 +43,25 @@ Anything else is left as it was (built_objects.py follows it or refuses it, nami
 """
 
 import builtins
+import dis
 import inspect
+import types
 
 import gast
+import numpy
 
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
-from .attribute_classes import attribute_class, attribute_use, given_arguments, parents_of
-from .column_comprehensions import comprehension_over, lowered, plain_comprehension
+from .attribute_classes import _self_stores, attribute_class, attribute_use, given_arguments, parents_of
+from .column_comprehensions import comprehension_over, lowered, plain_comprehension, statement_running
 from .column_moves import MovedRewrite, loop_words, moved_lists, note_unfollowed_move
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
            gast.DictComp, gast.GeneratorExp)
 _JUMPS = (gast.Break, gast.Continue, gast.Return, gast.Yield, gast.YieldFrom, gast.Await)
+_FIXED = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, numpy.ufunc)
 _KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls", "comprehensions")
 
 
@@ -154,7 +160,7 @@ def _uses(normalizer, seen, stmt, found):
            for call in stored):
         return None
     every = {kind: uses[kind] + [at for m in moves for at in m.uses[kind]] for kind in ("reads", "calls", "loops")}
-    if any(at.attr not in attrs for at in every["reads"]) or not all(
+    if any(at.attr not in attrs and not _property_read(cls, attrs, at, parents) for at in every["reads"]) or not all(
             inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in every["calls"]):
         return None
     loops = every["loops"]
@@ -170,6 +176,29 @@ def _uses(normalizer, seen, stmt, found):
     if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
         return None
     return found, uses, moves
+
+
+def _property_read(cls, attrs, at, parents):
+    """Whether ``at`` (``layers[k].prop``) reads a property whose getter stores nothing, in
+    a statement that may read it just before it runs (column_comprehensions.py): one
+    calling nothing before the read, or, where the getter reads no global but modules,
+    classes and functions, any (a call cannot change what the getter computes from: the
+    columns are the function's own names)."""
+    prop = M.static_attribute(cls, at.attr)
+    return isinstance(prop, property) and inspect.isfunction(prop.fget) \
+        and _self_stores(cls, prop.fget, attrs) == set() \
+        and statement_running(at, parents, calls=_reads_fixed_globals(prop.fget)) is not None
+
+
+def _reads_fixed_globals(fn):
+    """Whether the globals ``fn`` reads are all modules, classes or functions now."""
+    read = {i.argval for i in dis.get_instructions(fn) if i.opname == "LOAD_GLOBAL"}
+    return not fn.__code__.co_freevars and all(
+        isinstance(fn.__globals__.get(name, getattr(builtins, name, None)), _FIXED) for name in read)
+
+
+def _position(node):
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
 
 def _block_of(tree, stmt):
@@ -287,11 +316,41 @@ def _plain_loop(seen, loop, variable, family, cls, attrs):
     for node in [n for name in sorted(family) for n in seen.names.get(name, [])] + seen.names[variable]:
         if id(node) in targets:
             continue
-        if node.id in family and id(node) in inside or node.id == variable and (
+        if node.id in family and id(node) in inside and not _read_before_change(seen, loop, variable, node, cls, attrs) \
+                or node.id == variable and (
                 id(node) not in inside or id(node) in seen.scoped or not isinstance(node.ctx, gast.Load)
                 or attribute_use(cls, node, seen.parents, attrs) is None):
             return False
     return not any(isinstance(n, _JUMPS) for s in loop.body for n in S.walk_nodes(s))
+
+
+def _read_before_change(seen, loop, variable, node, cls, attrs):
+    """Whether ``node`` (a name of one of the lists, in the body of ``loop`` over their
+    objects) is read as ``name[k].attr`` before anything in this pass can change the
+    loop's object: the object built again is written back at the end of the pass, so
+    until it changes, ``name[k]`` found in the lists is the object as Python has it, even
+    where it is the loop's (``for layer in layers: layer.W = layer.W + ys[0].W``)."""
+    parent = seen.parents.get(id(node))
+    outer = seen.parents.get(id(parent))
+    called = seen.parents.get(id(outer))
+    if not (isinstance(parent, gast.Subscript) and parent.value is node and isinstance(outer, gast.Attribute)
+            and isinstance(outer.ctx, gast.Load) and not (isinstance(called, gast.Call) and called.func is outer)):
+        return False
+    for stmt in loop.body:
+        changes = [n for n in S.walk_nodes(stmt) if isinstance(n, gast.Name) and n.id == variable
+                   and attribute_use(cls, n, seen.parents, attrs) in ("store", "call")]
+        if not any(n is node for n in S.walk_nodes(stmt)):
+            if changes:
+                return False
+            continue
+        # the statement changing the object reads the item first: v.W = f(ys[0].W), v.step(ys[0].W)
+        value = stmt.value if isinstance(stmt, (gast.Assign, gast.AugAssign)) else \
+            gast.Tuple(elts=stmt.value.args, ctx=gast.Load()) if isinstance(stmt, gast.Expr) \
+            and isinstance(stmt.value, gast.Call) else None
+        inside = set() if value is None else {id(n) for n in S.walk_nodes(value)}
+        return not changes or id(node) in inside and not any(
+            id(n) in inside and attribute_use(cls, n, seen.parents, attrs) == "call" for n in changes)
+    return False
 
 
 class _Rewrite:
@@ -339,7 +398,10 @@ class _Rewrite:
             S.replace_child(parents[id(at)], at, self._at(S.call(S.name("len"), [S.name(self.columns[0])]), at))
         for at in uses["contains"]:
             at.comparators = [self._at(S.name(self.columns[0]), at)]
-        for at in uses["reads"]:
+        for at in sorted(uses["reads"], key=_position):        # (as Python reads them)
+            if at.attr not in self.attrs:
+                self._property_read(at, parents)
+                continue
             column = self.columns[self.attrs.index(at.attr)]
             S.replace_child(parents[id(at)], at, self._at(gast.Subscript(
                 value=S.name(column), slice=at.value.slice, ctx=gast.Load()), at))
@@ -429,6 +491,16 @@ class _Rewrite:
         call.func.value = S.name(item)
         self._replace(holder, [first, self._rebuilt(item, index, holder), holder]
                       + self._written_back(item, index, self.stored, holder))
+
+    def _property_read(self, at, parents):
+        """``layers[k].prop`` read by a statement: ``k_1 = k; item = Class(...); prop = item.prop``
+        just before it, which reads ``prop`` instead (the getter stores nothing)."""
+        statement, _ = statement_running(at, parents, calls=True)
+        index, item, value = self._fresh("k"), self._fresh("item"), self._fresh(at.attr)
+        new = [self._at(S.assign(index, at.value.slice), at), self._rebuilt(item, index, at),
+               self._at(S.assign(value, gast.Attribute(value=S.name(item), attr=at.attr, ctx=gast.Load())), at)]
+        S.replace_child(parents[id(at)], at, self._at(S.name(value), at))
+        self._replace(statement, new + [statement])
 
     def _replace(self, stmt, new):
         for block in walk_blocks(self.tree.body):
