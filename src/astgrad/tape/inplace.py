@@ -272,7 +272,7 @@ class InPlaceMethods:
     def div_(self, other, *, rounding_mode=None):
         overlap_checked(self, other)
         if rounding_mode is not None:
-            return update(self, lambda old: _rounded(old / other, rounding_mode))
+            return update(self, lambda old: old.div(other, rounding_mode=rounding_mode), "DivBackward2")
         return update(self, lambda old: old / other)
 
     def zero_(self):
@@ -369,14 +369,6 @@ def _fitted(value, data, index):
 def _recorded(tensor, other):
     """Whether ``tensor op other`` is recorded (grad mode on, a side that requires grad)."""
     return grad_mode.enabled and (tensor._rg or (isinstance(other, TensorBase) and other._rg))
-
-
-def _rounded(value, mode):
-    if mode == "floor":
-        return numpy.floor(value)
-    if mode == "trunc":
-        return numpy.trunc(value)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
 
 
 def replaced(old, value):

@@ -12,6 +12,8 @@ import operator
 import numpy
 
 from .. import runtime
+from .conventions import rounded_division
+from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, raw, unary
 from .torch_errors import check_reduced_dims
@@ -129,9 +131,11 @@ class MathMethods:
         return self * other
 
     def div(self, other, *, rounding_mode=None):
-        if rounding_mode is not None:
-            raise NotImplementedError("div(rounding_mode=...) is not supported; use // for floor division")
-        return self / other
+        if rounding_mode is None:
+            return self / other
+        # PyTorch's DivBackward2: the derivative is 0 (the result is piecewise constant)
+        function = rounded_division(rounding_mode, raw(self), raw(other))
+        return labeled(apply(function, (self, other)), "DivBackward2")
 
     def pow(self, exponent):
         return binary(operator.pow, self, exponent)
