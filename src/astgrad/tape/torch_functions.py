@@ -14,7 +14,7 @@ import numpy
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
-from .torch_out import call_with_out
+from .torch_out import call_with_out, check_out_inputs
 
 __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "var", "std", "norm", "relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -45,6 +45,8 @@ def _method(name, doc, scalar_first=None):
         if scalar_first is not None and isinstance(input, numbers.Number) and args \
                 and isinstance(args[0], TensorBase):
             alpha = kwargs.pop("alpha", 1)
+            if kwargs:          # div(2.0, x, rounding_mode=...): the method, with the number as self
+                return getattr(Tensor, name)(input, args[0] if alpha == 1 else args[0] * alpha, **kwargs)
             return binary(scalar_first, input, args[0] if alpha == 1 else args[0] * alpha)
         return getattr(_tensor(input, name), name)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name
@@ -251,9 +253,16 @@ def trace(input):
     return apply(numpy.trace, (input,))
 
 
-def where(condition, input=None, other=None):
+def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; with only ``condition``, the
     indices of its true elements (``torch.where``)."""
+    if out is not None:
+        for position, (argument, value) in enumerate((("condition", condition), ("input", input),
+                                                       ("other", other)), 1):
+            if not isinstance(value, TensorBase):     # PyTorch's where with out= takes tensors only
+                raise TypeError(f"where(): argument '{argument}' (position {position}) must be Tensor, not "
+                                f"{type(value).__name__}")
+        return call_with_out("where", where, (condition, input, other), {}, out)
     if input is None and other is None:
         return tuple(Tensor(i) for i in numpy.nonzero(raw(condition)))
     cond = numpy.asarray(raw(condition))
@@ -283,8 +292,17 @@ def _check_tensors(name, tensors):
     return tensors
 
 
-def cat(tensors, dim=0):
+def _joined_into(name, join, tensors, dim, out):
+    """``join(tensors, dim)`` written into ``out`` (PyTorch's ``cat``/``stack`` with ``out=``)."""
+    tensors = _check_tensors(name, tensors)
+    check_out_inputs(out, tensors)
+    return call_with_out(name, join, (tensors, dim), {}, out, stacklevel=4)
+
+
+def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dimension (``torch.cat``)."""
+    if out is not None:
+        return _joined_into("cat", cat, tensors, dim, out)
     tensors = _check_tensors("cat", tensors)
     shapes = [numpy.shape(raw(x)) for x in tensors]
     first = shapes[0]
@@ -302,8 +320,10 @@ def cat(tensors, dim=0):
 concat = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dimension (``torch.stack``)."""
+    if out is not None:
+        return _joined_into("stack", stack, tensors, dim, out)
     tensors = _check_tensors("stack", tensors)
     shapes = [numpy.shape(raw(x)) for x in tensors]
     for i, shape in enumerate(shapes[1:], 1):
