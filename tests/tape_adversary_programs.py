@@ -385,3 +385,37 @@ def div_rounding_modes(t):
                         lambda: i.div(0, rounding_mode="trunc"),
                         lambda: t.tensor([True]).div(t.tensor([True]), rounding_mode="trunc"),
                         lambda: x.div(y, rounding_mode="round"))}
+
+
+# -- calls NumPy would compute, or refuse in its own words, that PyTorch refuses --------------------------
+
+@program
+def refused_as_pytorch(t):
+    m, v = X(t, A, rg=False), X(t, V, rg=False)
+    f32 = t.tensor(V, dtype=t.float32)
+    i, b = t.tensor([3, 0, -2]), t.tensor([True, False, True])
+    refused = errors(
+        lambda: t.outer(m, v), lambda: t.outer(v, m), lambda: t.lerp(v, f32, 0.5), lambda: v.lerp(v, f32),
+        lambda: i.var(), lambda: b.std(0), lambda: t.var_mean(i), lambda: t.std_mean(b), lambda: i.norm(),
+        lambda: i.norm(dim=0), lambda: i.frac(), lambda: abs(b), lambda: b.abs(), lambda: b.relu(),
+        lambda: t.logcumsumexp(i, 0), lambda: b.argmax(), lambda: b.argmin(0), lambda: b.topk(1),
+        lambda: t.hypot(i, i), lambda: t.hypot(v, 2), lambda: b.trunc(), lambda: b.fmod(b), lambda: t.lerp(i, i, 1),
+        lambda: i.remainder(0), lambda: i.fmod(i), lambda: i % 0, lambda: 5 % i, lambda: i // 0, lambda: 5 // i,
+        lambda: b // b, lambda: t.roll(m, (1, 2), (0,)), lambda: t.roll(m, 1, (0, 1)),
+        lambda: t.einsum("i,i->", v, f32), lambda: t.einsum("i,i->", v, i.double()[:2]),
+        lambda: t.einsum("ij,jk->ik", m, v), lambda: t.einsum("i,i->", v), lambda: t.einsum("i->", v, v),
+        lambda: t.add(v, v, alpha=True), lambda: t.sub(i, i, alpha=0.5), lambda: i.clone().add_(i, alpha=1.5),
+        lambda: v.clone().sub_(v, alpha=False), lambda: v.index_add(0, t.tensor([0]), f32[:1]),
+        lambda: t.trace(v), lambda: X(t, [[[1.0]]], rg=False).trace(), lambda: m.gather(1, t.tensor([[0], [5]])),
+        lambda: m.gather(-1, t.tensor([[0], [-1]])), lambda: m.flip(0, -2), lambda: t.flip(m, (1, 1, 0)),
+        lambda: v.expand(2, 3), lambda: m.reshape(2, 3, 1).expand(2, 3, 4, 2),
+        lambda: t.cat([v, X(t, 1.0, rg=False)]), lambda: v.masked_fill(v > 0, v),
+        lambda: m.clone().copy_(v), lambda: v.clone().copy_(m), lambda: t.index_select(m, 0, v),
+        lambda: m.scatter_add(1, t.tensor([[0], [1]]), t.ones(2, 1, dtype=t.float32)),
+        lambda: v.masked_fill(v, 0.0), lambda: t.flatten(m.reshape(1, 2, 3), 2, 0))
+    computed = [t.hypot(v, i.double()[:1]), abs(i), i.abs(), i.trunc(), v.frac(), i.relu(),
+                t.roll(m, (1, 2), (0, 1)), t.roll(m, 1, 0), t.einsum("i...,j->ij", v, v[:2]),
+                t.einsum(" i , i -> ", v, v), t.add(v, v, alpha=2), t.add(i, i, alpha=2), t.add(b, b, alpha=True),
+                v.clone().copy_(v[:1]), m.clone().copy_(v[:3]), v.expand(2, -1), t.outer(v, v[:2]),
+                t.trace(m[:, :2]), m.flip(0, 1), i % 2, i // 2, i.fmod(2), i.argmax(), t.lerp(v, v * 2, 0.5)]
+    return {"refused": refused, "computed": computed}

@@ -29,6 +29,7 @@ from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
+from .torch_kinds import check_alpha, check_copyable
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
@@ -252,12 +253,14 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
@@ -288,6 +291,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
+        check_copyable(self._data.shape, numpy.shape(raw(src)))
         overlap_checked(self, src)
         with _unrecorded_if_integral(self):
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)

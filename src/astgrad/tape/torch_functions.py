@@ -14,6 +14,7 @@ import numpy
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
+from .torch_kinds import check_einsum, check_kind, check_same_dtypes
 from .torch_out import call_with_out, check_out_inputs
 
 __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax",
@@ -101,6 +102,7 @@ def broadcast_to(input, size):
 
 def _spread_and_mean(name, input, dim, unbiased, keepdim, correction):
     t = _tensor(input, name)
+    check_kind(name, t)
     if isinstance(dim, bool):       # PyTorch's std_mean(input, unbiased)
         dim, unbiased = None, dim
     spread = (t.std if name == "std_mean" else t.var)(dim, unbiased, keepdim, correction=correction)
@@ -246,11 +248,16 @@ def dot(input, other):
 
 
 def outer(input, vec2):
+    """Outer product of two vectors (``torch.outer``)."""
+    for argument, value in (("self", input), ("vec2", vec2)):
+        if numpy.ndim(raw(value)) != 1:         # NumPy's outer flattens them
+            raise RuntimeError(f"outer: Expected 1-D argument {argument}, but got {numpy.ndim(raw(value))}-D")
     return apply(numpy.outer, (input, vec2))
 
 
 def trace(input):
-    return apply(numpy.trace, (input,))
+    """Sum of the diagonal of a matrix (``torch.trace``)."""
+    return _tensor(input, "trace").trace()
 
 
 def where(condition, input=None, other=None, *, out=None):
@@ -305,6 +312,9 @@ def cat(tensors, dim=0, *, out=None):
         return _joined_into("cat", cat, tensors, dim, out)
     tensors = _check_tensors("cat", tensors)
     shapes = [numpy.shape(raw(x)) for x in tensors]
+    for i, shape in enumerate(shapes):
+        if not shape:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     first = shapes[0]
     for i, shape in enumerate(shapes[1:], 1):
         if len(shape) != len(first):
@@ -337,4 +347,7 @@ def einsum(equation, *operands):
     """Einstein summation (``torch.einsum``; operands may also be given as one list)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    check_einsum(equation, operands)
+    if operands and all(isinstance(x, TensorBase) for x in operands):      # NumPy would promote
+        check_same_dtypes(operands, "expected scalar type {} but found {}")
     return apply(numpy.einsum, (equation,) + tuple(operands))

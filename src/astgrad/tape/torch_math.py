@@ -17,6 +17,7 @@ from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, raw, unary
 from .torch_errors import check_reduced_dims
+from .torch_kinds import check_alpha, check_integer_divisor, check_kind
 
 __all__ = ["MathMethods", "matmul_check"]
 
@@ -122,9 +123,11 @@ class MathMethods:
 
     # -- arithmetic with PyTorch's names ------------------------------------------------
     def add(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
         return self + (other if alpha == 1 else other * alpha)
 
     def sub(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self, other):
@@ -135,6 +138,7 @@ class MathMethods:
             return self / other
         # PyTorch's DivBackward2: the derivative is 0 (the result is piecewise constant)
         function = rounded_division(rounding_mode, raw(self), raw(other))
+        check_integer_divisor(self, other)
         return labeled(apply(function, (self, other)), "DivBackward2")
 
     def pow(self, exponent):
@@ -184,6 +188,7 @@ class MathMethods:
     # -- activations ------------------------------------------------------------------------
     def relu(self):
         """max(x, 0), with derivative 0 at 0 as in PyTorch."""
+        check_kind("relu", self)
         return apply(numpy.where, (self._data > 0, self, 0))
 
     def sigmoid(self):
@@ -222,6 +227,7 @@ class MathMethods:
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         """PyTorch's norm: the 2-norm of all elements (``p='fro'`` or 2), or the vector
         p-norm along ``dim``; never a matrix norm (use numpy.linalg.norm for those)."""
+        check_kind("norm", self)
         x = self if dtype is None else self.to(dtype)
         dim, keepdim = dim_args("norm", dim, keepdim, None, None, self._data.ndim)
         if p == "fro":
