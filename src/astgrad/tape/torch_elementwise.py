@@ -99,6 +99,8 @@ class ElementwiseMethods:
 
     def trunc(self):
         check_kind("trunc", self)
+        if self._data.dtype.kind in "iu":   # itself, as PyTorch's (NumPy 2.0's trunc gives floats)
+            return self.clone()
         return apply(numpy.trunc, (self,))
 
     fix = trunc
