@@ -419,3 +419,30 @@ def refused_as_pytorch(t):
                 v.clone().copy_(v[:1]), m.clone().copy_(v[:3]), v.expand(2, -1), t.outer(v, v[:2]),
                 t.trace(m[:, :2]), m.flip(0, 1), i % 2, i // 2, i.fmod(2), i.argmax(), t.lerp(v, v * 2, 0.5)]
     return {"refused": refused, "computed": computed}
+
+
+@program
+def refused_as_pytorch_in_place_and_products(t):
+    v = X(t, [1.5, -2.0, 0.5], rg=False)
+    i, b = t.tensor([3, 0, -2]), t.tensor([True, False, True])
+
+    def modulo_in_place():
+        x = i.clone()
+        x %= 0
+
+    def floor_divided_in_place():
+        x = i.clone()
+        x //= 0
+
+    refused = errors(
+        lambda: i.clone().frac_(), lambda: b.clone().abs_(), lambda: i.clone().fmod_(0), lambda: i.clone().remainder_(0),
+        modulo_in_place, floor_divided_in_place, lambda: b.clone().trunc_(),
+        lambda: b.clone().relu_(), lambda: i.clone().hypot_(i), lambda: v.clone().lerp_(v.float(), 0.5),
+        lambda: i.clone().div_(0, rounding_mode="floor"), lambda: t.sub(v, b), lambda: i.clone().sub_(b),
+        lambda: t.addcdiv(i, i, i), lambda: t.addcdiv(v, i, i), lambda: t.addcmul(b, b, b),
+        lambda: t.logaddexp(i, i), lambda: t.logaddexp(b, b), lambda: t.cross(i, v, dim=0),
+        lambda: t.cross(v, v.float(), dim=0), lambda: b @ b, lambda: i @ v, lambda: v @ v.float(),
+        lambda: t.matmul(v, i), lambda: b.reshape(1, 3) @ b.reshape(3, 1))
+    computed = [t.addcdiv(v, v, i), t.addcmul(v, b, b), t.logaddexp(v, i), i @ i, v @ v, t.cross(v, v * 2, dim=0),
+                t.sub(i, i), i.clone().sub_(i)]
+    return {"refused": refused, "computed": computed}

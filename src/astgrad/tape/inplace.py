@@ -29,7 +29,7 @@ from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
-from .torch_kinds import check_alpha, check_copyable
+from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
@@ -261,6 +261,7 @@ class InPlaceMethods:
 
     def sub_(self, other, *, alpha=1):
         check_alpha(self, other, alpha)
+        check_bool_subtraction(self, other)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)

@@ -8,7 +8,7 @@ import numpy
 
 from .mode import grad_mode
 from .conventions import rounded_division
-from .record import apply, binary, constant_op, make_tensor, raw, unary
+from .record import TensorBase, apply, binary, constant_op, make_tensor, raw, unary
 from .torch_kinds import check_integer_divisor, check_kind
 
 __all__ = ["OperatorMethods"]
@@ -51,6 +51,8 @@ class OperatorMethods:
         return binary(operator.pow, other, self)
 
     def __matmul__(self, other):
+        if isinstance(other, TensorBase) and not grad_mode.numpy_methods:
+            return self.matmul(other)       # PyTorch's checks of shapes and dtypes
         return binary(operator.matmul, self, other)
 
     def __rmatmul__(self, other):

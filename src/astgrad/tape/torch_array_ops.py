@@ -13,7 +13,7 @@ import numpy
 from . import return_types
 from .pytorch_args import pytorch_signature
 from .record import apply, dimension_error, make_tensor, raw
-from .torch_kinds import check_kind
+from .torch_kinds import check_kind, check_same_dtypes
 
 __all__ = ["ArrayOpMethods"]
 
@@ -136,6 +136,7 @@ class ArrayOpMethods:
         a, b = numpy.shape(raw(self)), numpy.shape(raw(other))
         if len(a) != len(b):
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        check_same_dtypes((self, other), "expected scalar type {} but found {}")
         if dim is None:
             dim = next((i for i, n in enumerate(numpy.broadcast_shapes(a, b)) if n == 3), None)
             if dim is None:

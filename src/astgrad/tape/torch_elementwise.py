@@ -77,6 +77,7 @@ class ElementwiseMethods:
         return unary(numpy.exp2, self)
 
     def logaddexp(self, other):
+        check_kind("logaddexp", self, other)
         return apply(numpy.logaddexp, (self, other))
 
     def xlogy(self, other):
@@ -155,10 +156,12 @@ class ElementwiseMethods:
 
     def addcmul(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 * tensor2``."""
+        check_kind("addcmul", self, tensor1, tensor2)
         product = tensor1 * tensor2
         return self + (product if value == 1 else value * product)
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 / tensor2``."""
+        check_kind("addcdiv", tensor1, tensor2)
         quotient = tensor1 / tensor2
         return self + (quotient if value == 1 else value * quotient)

@@ -7,11 +7,11 @@ function checks its operands before it records anything."""
 
 import numpy
 
-from .record import raw
+from .record import TensorBase, raw
 from .mode import grad_mode
 from .versions import torch_type_name
 
-__all__ = ["check_kind", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
+__all__ = ["check_kind", "check_bool_subtraction", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
            "check_copyable", "check_einsum"]
 
 _INTEGRAL = "biu"       # bool, signed and unsigned integers
@@ -19,7 +19,9 @@ _INTEGRAL = "biu"       # bool, signed and unsigned integers
 # name: (the dtype kinds PyTorch refuses, its NotImplementedError's kernel)
 _KERNELS = {"frac": (_INTEGRAL, "frac_cpu"), "logcumsumexp": (_INTEGRAL, "logcumsumexp_out_cpu"),
             "hypot": (_INTEGRAL, "hypot_cpu"), "lerp": (_INTEGRAL, "lerp_kernel_scalar"),
-            "abs": ("b", "abs_cpu"), "trunc": ("b", "trunc_vml_cpu"), "fmod": ("b", "fmod_cpu")}
+            "abs": ("b", "abs_cpu"), "trunc": ("b", "trunc_vml_cpu"), "fmod": ("b", "fmod_cpu"),
+            "logaddexp": (_INTEGRAL, "logaddexp_cpu"), "addcmul": ("b", "addcmul_cpu_out"), "dot": ("b", "dot"),
+            "mm": ("b", "addmm_impl_cpu_")}
 
 _SPREAD = "std and var only support floating point and complex dtypes"
 # name: (the dtype kinds PyTorch refuses, its RuntimeError's words; {} is the dtype's name)
@@ -30,7 +32,15 @@ _WORDS = {"var": (_INTEGRAL, _SPREAD), "std": (_INTEGRAL, _SPREAD),
           "relu": ("b", "Boolean inputs not supported for relu"),
           "argmax": ("b", "argmax(): does not support bool input"),
           "argmin": ("b", "argmin(): does not support bool input"),
-          "topk": ("b", "topk does not support bool dtypes on CPU")}
+          "topk": ("b", "topk does not support bool dtypes on CPU"),
+          "addcdiv": (_INTEGRAL, "Integer division with addcdiv is no longer supported, and in a future  release "
+                                 "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+                                 "behavior can be implemented as (input + value * astgrad.trunc(tensor1 / tensor2))"
+                                 ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+                                 "float inputs. The future addcdiv behavior is just the latter implementation: "
+                                 "(input + value * tensor1 / tensor2), for all dtypes."),
+          "sub": ("b", "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                       "invert a mask, use the `~` or `logical_not()` operator instead.")}
 
 
 def check_kind(name, *tensors):
@@ -47,6 +57,15 @@ def check_kind(name, *tensors):
         kinds, words = _WORDS[name]
         if dtype.kind in kinds:
             raise RuntimeError(words.format(torch_type_name(dtype)))
+
+
+def check_bool_subtraction(a, b):
+    """PyTorch's error for ``sub(a, b)`` where one of them is a bool tensor (NumPy refuses
+    two, in PyTorch's words: torch_errors.py). Not in the ``-`` operator, which the tape's
+    own code uses on bool values."""
+    bools = [isinstance(x, TensorBase) and x._data.dtype.kind == "b" for x in (a, b)]
+    if any(bools) and not all(bools):
+        check_kind("sub", a if bools[0] else b)
 
 
 def check_integer_divisor(x, y):

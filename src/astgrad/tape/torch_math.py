@@ -17,7 +17,7 @@ from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, raw, unary
 from .torch_errors import check_reduced_dims
-from .torch_kinds import check_alpha, check_integer_divisor, check_kind
+from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
 __all__ = ["MathMethods", "matmul_check"]
 
@@ -108,6 +108,11 @@ class MathMethods:
     # -- products ---------------------------------------------------------------------
     def matmul(self, other):
         matmul_check(numpy.shape(raw(self)), numpy.shape(raw(other)))
+        if numpy.ndim(raw(self)) == 1 and numpy.ndim(raw(other)) == 1:
+            check_kind("dot", self, other)
+            check_same_dtypes((self, other), "dot : expected both vectors to have same dtype, but found {} and {}")
+        else:
+            check_kind("mm", self, other)
         if numpy.ndim(raw(self)) > 1 or numpy.ndim(raw(other)) > 1:
             dtype_check(self, other)
         return binary(operator.matmul, self, other)
@@ -128,6 +133,7 @@ class MathMethods:
 
     def sub(self, other, *, alpha=1):
         check_alpha(self, other, alpha)
+        check_bool_subtraction(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self, other):
