@@ -444,5 +444,5 @@ def refused_as_pytorch_in_place_and_products(t):
         lambda: t.cross(v, v.float(), dim=0), lambda: b @ b, lambda: i @ v, lambda: v @ v.float(),
         lambda: t.matmul(v, i), lambda: b.reshape(1, 3) @ b.reshape(3, 1))
     computed = [t.addcdiv(v, v, i), t.addcmul(v, b, b), t.logaddexp(v, i), i @ i, v @ v, t.cross(v, v * 2, dim=0),
-                t.sub(i, i), i.clone().sub_(i)]
+                t.sub(i, i), i.clone().sub_(i), b.sigmoid().float()]
     return {"refused": refused, "computed": computed}

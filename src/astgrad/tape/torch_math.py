@@ -12,6 +12,7 @@ import operator
 import numpy
 
 from .. import runtime
+from . import dtypes
 from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
@@ -199,6 +200,8 @@ class MathMethods:
 
     def sigmoid(self):
         """1 / (1 + exp(-x)), computed so it neither overflows nor loses small values."""
+        if self._data.dtype.kind == "b":        # PyTorch's sigmoid of bools is a float (-x is refused)
+            return self.to(dtypes.get_default_dtype()).sigmoid()
         return apply(runtime.sigmoid, (self,))
 
     def softmax(self, dim, dtype=None):
