@@ -63,7 +63,8 @@ def check_bool_subtraction(a, b):
     """PyTorch's error for ``sub(a, b)`` where one of them is a bool tensor (NumPy refuses
     two, in PyTorch's words: torch_errors.py). Not in the ``-`` operator, which the tape's
     own code uses on bool values."""
-    bools = [isinstance(x, TensorBase) and x._data.dtype.kind == "b" for x in (a, b)]
+    bools = [isinstance(x, (bool, numpy.bool_)) or isinstance(x, TensorBase) and x._data.dtype.kind == "b"
+             for x in (a, b)]
     if any(bools) and not all(bools):
         check_kind("sub", a if bools[0] else b)
 
