@@ -10,10 +10,12 @@ reductions over ``dim=()`` and ``norm(keepdim=True)``.
 checks astgrad against it.
 """
 
+import warnings
+
 import numpy as np
 
 from tape_differed_programs import errors
-from torch_programs import A, V, X
+from torch_programs import A, B, V, X
 
 PROGRAMS = {}
 
@@ -273,3 +275,174 @@ def cumsum_with_dtype(t):
     (g,) = t.autograd.grad((y * y).sum() + z.sum(), x)
     i = t.tensor([1, 2, 3])
     return {"y": y, "z": z, "g": g, "i": i.cumsum(0, dtype=t.float32)}
+
+
+# -- kron's operands changed after use: its backward reads them as they are --------------------------
+
+@program
+def kron_operands_changed_after_use(t):
+    # PyTorch's kron saves its operands as _unsafe_views (their memory, not their version
+    # counter): its backward reads their values as they are then, its result stays as computed
+    x, w = X(t, A), X(t, B)
+    y = x * 1
+    v = w * 2
+    z = t.kron(y, v)
+    with t.no_grad():
+        y.add_(1)                           # a product, under no_grad
+    leaf = X(t, V)
+    zl = t.kron(leaf, X(t, V[:2], rg=False))
+    with t.no_grad():
+        leaf.mul_(2)                        # a leaf
+    c = X(t, B, rg=False)
+    zc = t.kron(c, x)
+    c.mul_(3)                               # a constant
+    r = y[0]
+    zr = r.kron(w)
+    y[1, 0] = 5.0                           # a view's base, with gradient mode on
+    loss = (z * z).sum() + (zl ** 3).sum() + (zc * zc).sum() + (zr * zr).sum()
+    gx, gw, gl = t.autograd.grad(loss, (x, w, leaf), create_graph=True)
+    hx, hw = t.autograd.grad((gx * gw.sum()).sum() + (gw * gw).sum(), (x, w))
+    d = X(t, V)
+    zd = t.kron(d, d)
+    d.data.mul_(-1)                         # through .data
+    (gd,) = t.autograd.grad((zd * zd).sum(), d)
+    e = X(t, V)
+    ye = e.exp()
+    ze = t.kron(ye, X(t, V[:2]))
+    with t.no_grad():
+        ye.mul_(2)                          # exp saved its result: PyTorch's error stands
+    return {"z": z, "zl": zl, "zc": zc, "zr": zr, "g": [gx, gw, gl], "h": [hx, hw], "gd": gd,
+            "e": errors(lambda: t.autograd.grad(ze.sum(), e))}
+
+
+# -- out= on cat, stack and where; out= of another shape, resized --------------------------------------
+
+@program
+def out_on_joins(t):
+    a, b = X(t, V, rg=False), X(t, [1.0, 2.0, 3.0, 4.0], rg=False)
+    o = t.zeros(8, dtype=t.float64)
+    returned = t.cat([a, b], out=o)
+    o2 = t.zeros(2, 4, dtype=t.float64)
+    t.stack((a, b), 0, out=o2)
+    o3 = t.zeros(4, 2, dtype=t.float64)
+    t.stack([a, b], dim=1, out=o3)
+    o4 = t.zeros(4, dtype=t.float64)
+    t.where(a > 0.5, a, b, out=o4)
+    o5 = t.zeros(1, 8, dtype=t.float32)
+    t.concat([a.reshape(1, 4), b.reshape(1, 4)], dim=-1, out=o5)
+    return {"o": o, "is": returned is o, "o2": o2, "o3": o3, "o4": o4, "o5": o5, "version": o._version,
+            "e": errors(lambda: t.cat([a, b], out=t.zeros(8, dtype=t.int64)),
+                        lambda: t.stack([a, b], out=t.zeros(2, 4, dtype=t.int64)),
+                        lambda: t.where(a > 0, a, b, out=t.zeros(4, dtype=t.float32)),
+                        lambda: t.where(a > 0, a, 0.0, out=t.zeros(4, dtype=t.float64)),
+                        lambda: t.cat([X(t, V), b], out=t.zeros(8, dtype=t.float64)),
+                        lambda: t.stack([a, b], out=(t.zeros(2, 4, dtype=t.float64),)),
+                        lambda: t.cat([a, b], out=a),
+                        lambda: t.cat([a, t.zeros(2, 2, dtype=t.float64)], out=o),
+                        lambda: t.einsum("i,i->", a, b, out=t.zeros((), dtype=t.float64)))}
+
+
+@program
+def out_of_another_shape_resized(t):
+    x = X(t, V, rg=False)
+    results = {}
+    calls = [("exp", (3,), lambda o: t.exp(x, out=o)), ("add", (2, 2), lambda o: t.add(x, x, out=o)),
+             ("sum", (4,), lambda o: t.sum(x, 0, out=o)), ("empty", (0,), lambda o: t.mul(x, 2, out=o)),
+             ("scalar", (), lambda o: t.neg(x, out=o)), ("cat", (3, 3), lambda o: t.cat([x, x], out=o)),
+             ("stack", (8,), lambda o: t.stack([x, x], out=o))]
+    w = X(t, V[:2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # PyTorch's warning of a resize: test_tape_torch_adversary.py
+        for name, shape, call in calls:
+            o = t.zeros(shape, dtype=t.float64)
+            returned = call(o)
+            results[name] = [o, returned is o, o._version]
+        with t.no_grad():
+            t.exp(x, out=w)                 # a leaf that requires grad, under no_grad
+    return {"r": results, "w": w}
+
+
+# -- div with rounding_mode ---------------------------------------------------------------------------
+
+@program
+def div_rounding_modes(t):
+    x = X(t, [5.0, -5.0, 3.5, -0.5, 0.0])
+    y = X(t, [2.0, 3.0, -2.0, 0.0, -4.0])
+    floor, trunc = t.div(x, y, rounding_mode="floor"), x.div(y, rounding_mode="trunc")
+    by_number = x.div(2.0, rounding_mode="floor")
+    number_first = t.div(7.0, y[:3], rounding_mode="trunc")
+    gx, gy = t.autograd.grad((floor * x).sum() + trunc.sum() + (by_number * number_first.sum()).sum(),
+                             (x, y), create_graph=True)
+    z = x * 1
+    z.div_(-2.0, rounding_mode="trunc")
+    i, j = t.tensor([7, -7, 6, -1]), t.tensor([2, 2, -4, 3])
+    f32 = t.tensor([7.0, -7.5], dtype=t.float32).div(2, rounding_mode="floor")
+    return {"floor": floor, "trunc": trunc, "by_number": by_number, "number_first": number_first,
+            "gx": gx, "gy": gy, "name": type(floor.grad_fn).__name__, "z": z, "z_name": type(z.grad_fn).__name__,
+            "gz": t.autograd.grad(z.sum(), x)[0], "f32": f32,
+            "ints": [t.div(i, j, rounding_mode="floor"), i.div(j, rounding_mode="trunc"), i.div(-3, rounding_mode="floor")],
+            "e": errors(lambda: t.div(i, t.tensor([1, 0, 2, 3]), rounding_mode="floor"),
+                        lambda: i.div(0, rounding_mode="trunc"),
+                        lambda: t.tensor([True]).div(t.tensor([True]), rounding_mode="trunc"),
+                        lambda: x.div(y, rounding_mode="round"))}
+
+
+# -- calls NumPy would compute, or refuse in its own words, that PyTorch refuses --------------------------
+
+@program
+def refused_as_pytorch(t):
+    m, v = X(t, A, rg=False), X(t, V, rg=False)
+    f32 = t.tensor(V, dtype=t.float32)
+    i, b = t.tensor([3, 0, -2]), t.tensor([True, False, True])
+    refused = errors(
+        lambda: t.outer(m, v), lambda: t.outer(v, m), lambda: t.lerp(v, f32, 0.5), lambda: v.lerp(v, f32),
+        lambda: i.var(), lambda: b.std(0), lambda: t.var_mean(i), lambda: t.std_mean(b), lambda: i.norm(),
+        lambda: i.norm(dim=0), lambda: i.frac(), lambda: abs(b), lambda: b.abs(), lambda: b.relu(),
+        lambda: t.logcumsumexp(i, 0), lambda: b.argmax(), lambda: b.argmin(0), lambda: b.topk(1),
+        lambda: t.hypot(i, i), lambda: t.hypot(v, 2), lambda: b.trunc(), lambda: b.fmod(b), lambda: t.lerp(i, i, 1),
+        lambda: i.remainder(0), lambda: i.fmod(i), lambda: i % 0, lambda: 5 % i, lambda: i // 0, lambda: 5 // i,
+        lambda: b // b, lambda: t.roll(m, (1, 2), (0,)), lambda: t.roll(m, 1, (0, 1)),
+        lambda: t.einsum("i,i->", v, f32), lambda: t.einsum("i,i->", v, i.double()[:2]),
+        lambda: t.einsum("ij,jk->ik", m, v), lambda: t.einsum("i,i->", v), lambda: t.einsum("i->", v, v),
+        lambda: t.add(v, v, alpha=True), lambda: t.sub(i, i, alpha=0.5), lambda: i.clone().add_(i, alpha=1.5),
+        lambda: v.clone().sub_(v, alpha=False), lambda: v.index_add(0, t.tensor([0]), f32[:1]),
+        lambda: t.trace(v), lambda: X(t, [[[1.0]]], rg=False).trace(), lambda: m.gather(1, t.tensor([[0], [5]])),
+        lambda: m.gather(-1, t.tensor([[0], [-1]])), lambda: m.flip(0, -2), lambda: t.flip(m, (1, 1, 0)),
+        lambda: v.expand(2, 3), lambda: m.reshape(2, 3, 1).expand(2, 3, 4, 2),
+        lambda: t.cat([v, X(t, 1.0, rg=False)]), lambda: v.masked_fill(v > 0, v),
+        lambda: m.clone().copy_(v), lambda: v.clone().copy_(m), lambda: t.index_select(m, 0, v),
+        lambda: m.scatter_add(1, t.tensor([[0], [1]]), t.ones(2, 1, dtype=t.float32)),
+        lambda: v.masked_fill(v, 0.0), lambda: t.flatten(m.reshape(1, 2, 3), 2, 0))
+    computed = [t.hypot(v, i.double()[:1]), abs(i), i.abs(), i.trunc(), v.frac(), i.relu(),
+                t.roll(m, (1, 2), (0, 1)), t.roll(m, 1, 0), t.einsum("i...,j->ij", v, v[:2]),
+                t.einsum(" i , i -> ", v, v), t.add(v, v, alpha=2), t.add(i, i, alpha=2), t.add(b, b, alpha=True),
+                v.clone().copy_(v[:1]), m.clone().copy_(v[:3]), v.expand(2, -1), t.outer(v, v[:2]),
+                t.trace(m[:, :2]), m.flip(0, 1), i % 2, i // 2, i.fmod(2), i.argmax(), t.lerp(v, v * 2, 0.5)]
+    return {"refused": refused, "computed": computed}
+
+
+@program
+def refused_as_pytorch_in_place_and_products(t):
+    v = X(t, [1.5, -2.0, 0.5], rg=False)
+    i, b = t.tensor([3, 0, -2]), t.tensor([True, False, True])
+
+    def modulo_in_place():
+        x = i.clone()
+        x %= 0
+
+    def floor_divided_in_place():
+        x = i.clone()
+        x //= 0
+
+    refused = errors(
+        lambda: i.clone().frac_(), lambda: b.clone().abs_(), lambda: i.clone().fmod_(0), lambda: i.clone().remainder_(0),
+        modulo_in_place, floor_divided_in_place, lambda: b.clone().trunc_(),
+        lambda: b.clone().relu_(), lambda: i.clone().hypot_(i), lambda: v.clone().lerp_(v.float(), 0.5),
+        lambda: i.clone().div_(0, rounding_mode="floor"), lambda: t.sub(v, b), lambda: i.clone().sub_(b),
+        lambda: t.addcdiv(i, i, i), lambda: t.addcdiv(v, i, i), lambda: t.addcmul(b, b, b),
+        lambda: t.logaddexp(i, i), lambda: t.logaddexp(b, b), lambda: t.cross(i, v, dim=0),
+        lambda: t.cross(v, v.float(), dim=0), lambda: b @ b, lambda: i @ v, lambda: v @ v.float(),
+        lambda: t.matmul(v, i), lambda: b.reshape(1, 3) @ b.reshape(3, 1))
+    computed = [t.addcdiv(v, v, i), t.addcmul(v, b, b), t.logaddexp(v, i), i @ i, v @ v, t.cross(v, v * 2, dim=0),
+                t.sub(i, i), i.clone().sub_(i), b.sigmoid().float()]
+    return {"refused": refused, "computed": computed}

@@ -5,6 +5,7 @@ tests/torch_reference/record.py; the gradient over reductions along ``dim=()`` i
 checked against finite differences too."""
 
 import json
+import warnings
 import pathlib
 
 import numpy as np
@@ -48,3 +49,22 @@ def test_reductions_along_no_dims_match_finite_differences():
 def test_golden_file_is_pytorchs():
     stale = torch_compare.stale_programs(GOLDEN, tape_adversary_programs.PROGRAMS)
     assert not stale, f"re-record adversary_golden.json (tests/torch_reference/record.py adversary): {stale}"
+
+
+def test_out_of_another_shape_warns_as_pytorch_where_it_had_elements():
+    x = astgrad.tensor([1.0, 2.0])
+    with pytest.warns(UserWarning, match=r"^An output with one or more elements was resized since it had shape "
+                                         r"\[3\], which does not match the required output shape \[2\]"):
+        astgrad.exp(x, out=astgrad.zeros(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # an empty out= is resized without a word, as in PyTorch
+        astgrad.cat([x, x], out=astgrad.zeros(0))
+
+
+def test_out_of_another_shape_sharing_memory_is_refused():
+    # PyTorch resizes a view's storage in place; astgrad refuses rather than write past it
+    base = astgrad.zeros(2, 3)
+    with pytest.raises(RuntimeError, match=r"exp\(\): out= has shape \[3\] and the result \[2\]; astgrad resizes .*"
+                                           r"this one is a view of another tensor"):
+        astgrad.exp(astgrad.tensor([1.0, 2.0]), out=base[0])
+    assert base.tolist() == [[0.0] * 3] * 2

@@ -12,7 +12,7 @@ docs/tape.md has the table.
 
 ``ZERO_DERIVATIVE`` lists the piecewise constant functions (sign, rounding, and the
 slopes of ``abs`` and ``relu``) whose floating result, as PyTorch's ``sign``, ``floor``,
-``sgn``, ``threshold_backward``, keeps a history with a zero derivative when an argument
+``sgn``, ``threshold_backward``, ``div(rounding_mode=...)``, keeps a history with a zero derivative when an argument
 requires grad: so the gradient of ``abs`` or ``relu`` taken with ``create_graph=True``
 requires grad and differentiates again to zeros, as in PyTorch. Helpers whose PyTorch
 twin has no such history (the clamp mask, ``zeros_like``) are not in it. relu's gradient
@@ -26,7 +26,7 @@ import numpy
 from ..rules.registry import adjoint, d, non_differentiable, tangent
 from ..runtime import abs_slope, broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "clamp_mask", "clamp_bound_mask", "relu_mask", "threshold_backward", "power", "power_slope",
+__all__ = ["clamp", "relu", "clamp_mask", "clamp_bound_mask", "relu_mask", "trunc_divide", "rounded_division", "threshold_backward", "power", "power_slope",
            "ZERO_DERIVATIVE"]
 
 
@@ -73,10 +73,33 @@ def relu_mask(x):
     return numpy.asarray(numpy.greater(x, 0), dtype=numpy.result_type(x))
 
 
-non_differentiable(clamp_mask, clamp_bound_mask, relu_mask)
+def trunc_divide(x, y):
+    """``x / y`` rounded towards 0, as PyTorch's ``div(x, y, rounding_mode="trunc")``:
+    exact for integers (which stay integers), ``trunc(x / y)`` for floats."""
+    x, y = numpy.asarray(x), numpy.asarray(y)
+    if numpy.result_type(x, y).kind in "iub":
+        return numpy.floor_divide(x - numpy.fmod(x, y), y)      # x - fmod(x, y) is a multiple of y
+    return numpy.trunc(numpy.true_divide(x, y))
 
+
+non_differentiable(clamp_mask, clamp_bound_mask, relu_mask, trunc_divide)
+
+
+def rounded_division(mode, x, y):
+    """The function PyTorch's ``div(x, y, rounding_mode=mode)`` computes (``x`` and
+    ``y``: arrays or numbers), or PyTorch's error for its mode or bool arguments."""
+    function = {"floor": numpy.floor_divide, "trunc": trunc_divide}.get(mode)
+    if function is None:
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+    if numpy.result_type(x, y).kind == "b":
+        raise NotImplementedError(f"\"div_{mode}_cpu\" not implemented for 'Bool'")
+    return function
+
+
+# floor_divide and trunc_divide: PyTorch's div(rounding_mode=...), DivBackward2 (zeros)
 ZERO_DERIVATIVE = frozenset([numpy.sign, numpy.floor, numpy.ceil, numpy.trunc, numpy.rint, numpy.fix,
-                             numpy.round, numpy.around, abs_slope, relu_mask])
+                             numpy.round, numpy.around, abs_slope, relu_mask, numpy.floor_divide,
+                             trunc_divide])
 
 
 @adjoint(clamp)

@@ -46,8 +46,10 @@ def executed(tr):
             runs = any(depends[s] for s in slot[2])
             if runs:
                 nodes.append(slot[1])
+        elif kind == "p":               # a sum: an input's probe, a value plus a constant
+            runs = depends[slot[1]] or depends[slot[2]]
         else:
-            runs = kind != "c"          # an input ("x") or an input's probe ("p")
+            runs = kind == "x"
         depends.append(runs)
     return nodes
 

@@ -10,6 +10,7 @@ from .conventions import clamp, relu
 from .mode import grad_mode
 from .record import apply, unary
 from .torch_errors import check_bounds
+from .torch_kinds import check_kind
 
 __all__ = ["FunctionMethods"]
 
@@ -23,6 +24,8 @@ class FunctionMethods:
         return apply(numpy.dot, (self, other))
 
     def trace(self):
+        if self._data.ndim != 2 and not grad_mode.numpy_methods:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self._data.ndim}")
         return apply(numpy.trace, (self,))
 
     def clamp(self, min=None, max=None):
@@ -36,6 +39,7 @@ class FunctionMethods:
 
     def relu(self):
         """``max(x, 0)``; the derivative is 0 at 0, as PyTorch's."""
+        check_kind("relu", self)
         return apply(relu, (self,))
 
     def exp(self):
@@ -57,4 +61,5 @@ class FunctionMethods:
         return unary(numpy.sqrt, self)
 
     def abs(self):
+        check_kind("abs", self)
         return unary(numpy.absolute, self)

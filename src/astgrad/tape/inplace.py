@@ -29,6 +29,7 @@ from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
+from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
@@ -252,12 +253,15 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
+        check_bool_subtraction(self, other)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
@@ -272,7 +276,7 @@ class InPlaceMethods:
     def div_(self, other, *, rounding_mode=None):
         overlap_checked(self, other)
         if rounding_mode is not None:
-            return update(self, lambda old: _rounded(old / other, rounding_mode))
+            return update(self, lambda old: old.div(other, rounding_mode=rounding_mode), "DivBackward2")
         return update(self, lambda old: old / other)
 
     def zero_(self):
@@ -288,6 +292,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
+        check_copyable(self._data.shape, numpy.shape(raw(src)))
         overlap_checked(self, src)
         with _unrecorded_if_integral(self):
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
@@ -369,14 +374,6 @@ def _fitted(value, data, index):
 def _recorded(tensor, other):
     """Whether ``tensor op other`` is recorded (grad mode on, a side that requires grad)."""
     return grad_mode.enabled and (tensor._rg or (isinstance(other, TensorBase) and other._rg))
-
-
-def _rounded(value, mode):
-    if mode == "floor":
-        return numpy.floor(value)
-    if mode == "trunc":
-        return numpy.trunc(value)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
 
 
 def replaced(old, value):

@@ -7,7 +7,9 @@ import operator
 import numpy
 
 from .mode import grad_mode
-from .record import apply, binary, constant_op, make_tensor, unary
+from .conventions import rounded_division
+from .record import TensorBase, apply, binary, constant_op, make_tensor, raw, unary
+from .torch_kinds import check_integer_divisor, check_kind
 
 __all__ = ["OperatorMethods"]
 
@@ -49,21 +51,29 @@ class OperatorMethods:
         return binary(operator.pow, other, self)
 
     def __matmul__(self, other):
+        if isinstance(other, TensorBase) and not grad_mode.numpy_methods:
+            return self.matmul(other)       # PyTorch's checks of shapes and dtypes
         return binary(operator.matmul, self, other)
 
     def __rmatmul__(self, other):
         return binary(operator.matmul, other, self)
 
     def __mod__(self, other):
+        check_integer_divisor(self, other)
         return binary(operator.mod, self, other)
 
     def __rmod__(self, other):
+        check_integer_divisor(other, self)
         return binary(operator.mod, other, self)
 
     def __floordiv__(self, other):
+        rounded_division("floor", raw(self), raw(other))      # PyTorch's error for bool tensors
+        check_integer_divisor(self, other)
         return constant_op(operator.floordiv, self, other)
 
     def __rfloordiv__(self, other):
+        rounded_division("floor", raw(other), raw(self))
+        check_integer_divisor(other, self)
         return constant_op(operator.floordiv, other, self)
 
     def __neg__(self):
@@ -77,6 +87,7 @@ class OperatorMethods:
         return self                         # PyTorch's +x is x itself (it shares x's updates)
 
     def __abs__(self):
+        check_kind("abs", self)
         return apply(numpy.absolute, (self,))
 
     def __getitem__(self, index):

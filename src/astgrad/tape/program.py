@@ -59,7 +59,7 @@ from .freeing import check_not_freed, executed, free
 from . import reuse
 from .sharing import retained
 from .size import Size
-from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, version_error
+from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, reads_current, version_error
 from .views import current_node
 from .detached import before_detach
 
@@ -260,6 +260,32 @@ def _parents_as_recorded(t, node):
     return node.parents
 
 
+def _current_operands(t, node, parents):
+    """For ``t``, whose node's backward reads its operands as they are now
+    (versions.reads_current, PyTorch's ``kron``), one of them changed since it was
+    recorded: (per parent, its change since, or None; the node's constants as they are
+    now; the difference between ``t``'s value and the node's value computed now, or None),
+    so the trace computes the node from its operands as they are (a leaf itself, another
+    parent its value as recorded plus its change: the gradient flows to what was recorded)
+    and adds that difference; None where nothing changed."""
+    changed = {i: tensor._data for i, tensor, version in node.constants or () if tensor._vc[0] != version}
+    if parents is node.parents and not changed:
+        return None
+    changes = [None if p is was or numpy.array_equal(p._data, was._data) else p._data - was._data
+               for p, was in zip(node.parents, parents)]
+    consts = list(node.consts)
+    for i, data in changed.items():
+        before = []
+        for a in node.args[:i]:
+            _encode(a, before)
+        consts[len(before)] = data
+    now = node.op(*[node.parents[a.k]._data if type(a) is Ref else changed.get(i, a) for i, a in enumerate(node.args)])
+    output = None if numpy.array_equal(now, t._data) else t._data - now
+    if output is None and not changed and all(c is None for c in changes):
+        return None
+    return changes, consts, output
+
+
 def _reaches_input(t, index, memo):
     """Whether ``t`` depends on an input (``index``: their ids; None: any leaf that
     requires grad), through its node's parents."""
@@ -332,17 +358,35 @@ class _TraceBuilder:
             if node.sig is None and (node.kwargs is not None or not _sign_simple(node)):
                 _sign(node)
             used = []
-            for p in (moved[id(t)] if moved and id(t) in moved else node.parents):
+            parents = moved[id(t)] if moved and id(t) in moved else node.parents
+            for p in parents:
                 s = slot_of.get(id(p))
                 used.append(parameter(p) if s is None else s)
             used = tuple(used)
+            current = reads_current(node) and _current_operands(t, node, parents)
+            if current:
+                used = tuple(self._plus_constant(s, change) for s, change in zip(used, current[0]))
             s = len(key)
             key.append((node.sig, used))
             slots.append(("n", node, used, len(consts), t))
-            consts.extend(node.consts)
+            consts.extend(current[1] if current else node.consts)
+            if current:
+                s = self._plus_constant(s, current[2])
             if probes and id(t) in probes:
                 s = self._add_probe(t, s)
             slot_of[id(t)] = s
+
+    def _plus_constant(self, s, change):
+        """The slot of ``slot s + change`` (a constant array; None: slot ``s`` itself)."""
+        if change is None:
+            return s
+        key = self.key
+        key.append(("c", change.shape, change.dtype))
+        self.slots.append(("c", len(self.consts)))
+        self.consts.append(change)
+        key.append(("p", s, len(key) - 1))
+        self.slots.append(key[-1])
+        return len(key) - 1
 
     def _add_probe(self, t, s):
         """Input ``t`` computed in slot ``s`` becomes ``slot s + probe``, where the probe

@@ -11,6 +11,7 @@ from . import dtypes, return_types
 from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
 from .torch_errors import check_reduced_dims
+from .torch_kinds import check_kind
 
 __all__ = ["ReductionMethods"]
 
@@ -90,6 +91,7 @@ class ReductionMethods:
             ddof=None):
         """PyTorch's var: unbiased (divides by n - 1) unless ``unbiased=False`` or
         ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        check_kind("var", self)
         if isinstance(dim, bool):       # PyTorch's var(unbiased)
             dim, unbiased = None, dim
         dim, keepdim = dim_args("var", dim, keepdim, axis, keepdims, self._data.ndim)
@@ -101,6 +103,7 @@ class ReductionMethods:
             ddof=None):
         """PyTorch's std: unbiased (divides by n - 1) unless ``unbiased=False`` or
         ``correction=0`` (NumPy's ``ddof=`` is accepted too)."""
+        check_kind("std", self)
         if isinstance(dim, bool):       # PyTorch's std(unbiased)
             dim, unbiased = None, dim
         dim, keepdim = dim_args("std", dim, keepdim, axis, keepdims, self._data.ndim)
@@ -115,11 +118,13 @@ class ReductionMethods:
         return total if x._data.ndim else apply(numpy.reshape, (total, ()))     # NumPy's is 1-d
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        check_kind("argmax", self)
         dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmax", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        check_kind("argmin", self)
         dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmin", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)

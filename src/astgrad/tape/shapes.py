@@ -13,6 +13,7 @@ from .pytorch_args import dim_args, pytorch_signature, sizes_of
 from .grad_fn import labeled
 from .record import apply, dimension_error
 from .size import check_dim
+from .torch_kinds import check_expandable
 from .views import viewable
 
 __all__ = ["ShapeMethods"]
@@ -122,6 +123,7 @@ class ShapeMethods:
         if len(shape) != len(sizes):
             raise RuntimeError(f"expand{sizes!r}: the number of sizes must be at least the tensor's "
                                f"{self._data.ndim} dimensions")
+        check_expandable(self._data.shape, sizes)
         target = tuple(n if s == -1 else s for s, n in zip(sizes, shape))
         return apply(numpy.broadcast_to, (self, target))
 
@@ -153,6 +155,6 @@ class ShapeMethods:
             return apply(numpy.reshape, (self, (1,)))
         start, end = start_dim % len(shape), end_dim % len(shape)
         if start > end:
-            raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
         merged = int(numpy.prod(shape[start:end + 1], dtype=numpy.int64))
         return apply(numpy.reshape, (self, shape[:start] + (merged,) + shape[end + 1:]))

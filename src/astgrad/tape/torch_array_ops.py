@@ -13,6 +13,7 @@ import numpy
 from . import return_types
 from .pytorch_args import pytorch_signature
 from .record import apply, dimension_error, make_tensor, raw
+from .torch_kinds import check_kind, check_same_dtypes
 
 __all__ = ["ArrayOpMethods"]
 
@@ -73,6 +74,7 @@ class ArrayOpMethods:
         """log(cumsum(exp(x))) along ``dim``, shifted by the maximum so that nothing
         overflows; where values lie so far apart that exp(x - max) would round to 0 (or
         any is infinite), one running logaddexp per position instead."""
+        check_kind("logcumsumexp", self)
         axis = _axis(self, dim)
         data = self._data
         if data.ndim == 0 or data.size == 0:
@@ -100,6 +102,9 @@ class ArrayOpMethods:
         """Elements shifted cyclically along ``dims`` (of the flattened tensor if None)."""
         if dims is None and isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
+        counts = [len(v) if isinstance(v, (tuple, list)) else 1 for v in (shifts, dims)]
+        if dims is not None and counts[0] != counts[1]:       # NumPy would broadcast one over the other
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {counts[0]}, dims:{counts[1]}")
         shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else shifts
         dims = tuple(dims) if isinstance(dims, (tuple, list)) else dims
         return apply(numpy.roll, (self, shifts), {"axis": dims})
@@ -131,6 +136,7 @@ class ArrayOpMethods:
         a, b = numpy.shape(raw(self)), numpy.shape(raw(other))
         if len(a) != len(b):
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+        check_same_dtypes((self, other), "expected scalar type {} but found {}")
         if dim is None:
             dim = next((i for i, n in enumerate(numpy.broadcast_shapes(a, b)) if n == 3), None)
             if dim is None:

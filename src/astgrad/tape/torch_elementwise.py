@@ -11,7 +11,10 @@ PyTorch's, so the derivatives, of any order, are the engine's rules for those fu
 import numpy
 
 from ..rules import optional
-from .record import apply, unary
+from .record import TensorBase, apply, unary
+from .torch_kinds import check_integer_divisor, check_kind
+
+_C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half"}     # as PyTorch's messages name them
 
 __all__ = ["ElementwiseMethods", "scipy_special"]
 
@@ -74,6 +77,7 @@ class ElementwiseMethods:
         return unary(numpy.exp2, self)
 
     def logaddexp(self, other):
+        check_kind("logaddexp", self, other)
         return apply(numpy.logaddexp, (self, other))
 
     def xlogy(self, other):
@@ -95,24 +99,34 @@ class ElementwiseMethods:
     sgn = sign
 
     def trunc(self):
+        check_kind("trunc", self)
+        if self._data.dtype.kind in "iu":   # itself, as PyTorch's (NumPy 2.0's trunc gives floats)
+            return self.clone()
         return apply(numpy.trunc, (self,))
 
     fix = trunc
 
     def frac(self):
         """``x - trunc(x)``: the derivative is 1, as PyTorch's."""
+        check_kind("frac", self)
         return self - self.trunc()
 
     def fmod(self, other):
         """The remainder with the sign of ``self`` (C's fmod)."""
+        check_kind("fmod", self, other)
+        check_integer_divisor(self, other)
         return apply(numpy.fmod, (self, other))
 
     def remainder(self, other):
         """The remainder with the sign of ``other`` (Python's ``%``)."""
+        check_integer_divisor(self, other)
         return apply(numpy.remainder, (self, other))
 
     # -- other functions of one or two tensors ------------------------------------------------
     def hypot(self, other):
+        if not isinstance(other, TensorBase):
+            raise TypeError(f"hypot(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        check_kind("hypot", self, other)
         return apply(numpy.hypot, (self, other))
 
     def sinc(self):
@@ -133,14 +147,21 @@ class ElementwiseMethods:
     # -- combinations -------------------------------------------------------------------------
     def lerp(self, end, weight):
         """``self + weight * (end - self)``."""
+        check_kind("lerp", self)
+        for argument, value in (("end", end), ("weight", weight)):
+            if isinstance(value, TensorBase) and value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"expected dtype {_C_NAMES.get(self._data.dtype.name)} for `{argument}` but got "
+                                   f"dtype {_C_NAMES.get(value._data.dtype.name)}")
         return self + weight * (end - self)
 
     def addcmul(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 * tensor2``."""
+        check_kind("addcmul", self, tensor1, tensor2)
         product = tensor1 * tensor2
         return self + (product if value == 1 else value * product)
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 / tensor2``."""
+        check_kind("addcdiv", tensor1, tensor2)
         quotient = tensor1 / tensor2
         return self + (quotient if value == 1 else value * quotient)

@@ -14,7 +14,8 @@ import numpy
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, raw
 from .tensor import Tensor
-from .torch_out import call_with_out
+from .torch_kinds import check_einsum, check_kind, check_same_dtypes
+from .torch_out import call_with_out, check_out_inputs
 
 __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax",
            "argmin", "var", "std", "norm", "relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -45,6 +46,8 @@ def _method(name, doc, scalar_first=None):
         if scalar_first is not None and isinstance(input, numbers.Number) and args \
                 and isinstance(args[0], TensorBase):
             alpha = kwargs.pop("alpha", 1)
+            if kwargs:          # div(2.0, x, rounding_mode=...): the method, with the number as self
+                return getattr(Tensor, name)(input, args[0] if alpha == 1 else args[0] * alpha, **kwargs)
             return binary(scalar_first, input, args[0] if alpha == 1 else args[0] * alpha)
         return getattr(_tensor(input, name), name)(*args, **kwargs)
     function.__name__ = function.__qualname__ = name
@@ -99,6 +102,7 @@ def broadcast_to(input, size):
 
 def _spread_and_mean(name, input, dim, unbiased, keepdim, correction):
     t = _tensor(input, name)
+    check_kind(name, t)
     if isinstance(dim, bool):       # PyTorch's std_mean(input, unbiased)
         dim, unbiased = None, dim
     spread = (t.std if name == "std_mean" else t.var)(dim, unbiased, keepdim, correction=correction)
@@ -244,16 +248,28 @@ def dot(input, other):
 
 
 def outer(input, vec2):
+    """Outer product of two vectors (``torch.outer``)."""
+    for argument, value in (("self", input), ("vec2", vec2)):
+        if numpy.ndim(raw(value)) != 1:         # NumPy's outer flattens them
+            raise RuntimeError(f"outer: Expected 1-D argument {argument}, but got {numpy.ndim(raw(value))}-D")
     return apply(numpy.outer, (input, vec2))
 
 
 def trace(input):
-    return apply(numpy.trace, (input,))
+    """Sum of the diagonal of a matrix (``torch.trace``)."""
+    return _tensor(input, "trace").trace()
 
 
-def where(condition, input=None, other=None):
+def where(condition, input=None, other=None, *, out=None):
     """``input`` where ``condition`` holds, else ``other``; with only ``condition``, the
     indices of its true elements (``torch.where``)."""
+    if out is not None:
+        for position, (argument, value) in enumerate((("condition", condition), ("input", input),
+                                                       ("other", other)), 1):
+            if not isinstance(value, TensorBase):     # PyTorch's where with out= takes tensors only
+                raise TypeError(f"where(): argument '{argument}' (position {position}) must be Tensor, not "
+                                f"{type(value).__name__}")
+        return call_with_out("where", where, (condition, input, other), {}, out)
     if input is None and other is None:
         return tuple(Tensor(i) for i in numpy.nonzero(raw(condition)))
     cond = numpy.asarray(raw(condition))
@@ -283,10 +299,22 @@ def _check_tensors(name, tensors):
     return tensors
 
 
-def cat(tensors, dim=0):
+def _joined_into(name, join, tensors, dim, out):
+    """``join(tensors, dim)`` written into ``out`` (PyTorch's ``cat``/``stack`` with ``out=``)."""
+    tensors = _check_tensors(name, tensors)
+    check_out_inputs(out, tensors)
+    return call_with_out(name, join, (tensors, dim), {}, out, stacklevel=4)
+
+
+def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dimension (``torch.cat``)."""
+    if out is not None:
+        return _joined_into("cat", cat, tensors, dim, out)
     tensors = _check_tensors("cat", tensors)
     shapes = [numpy.shape(raw(x)) for x in tensors]
+    for i, shape in enumerate(shapes):
+        if not shape:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     first = shapes[0]
     for i, shape in enumerate(shapes[1:], 1):
         if len(shape) != len(first):
@@ -302,8 +330,10 @@ def cat(tensors, dim=0):
 concat = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim=0, *, out=None):
     """Join tensors along a new dimension (``torch.stack``)."""
+    if out is not None:
+        return _joined_into("stack", stack, tensors, dim, out)
     tensors = _check_tensors("stack", tensors)
     shapes = [numpy.shape(raw(x)) for x in tensors]
     for i, shape in enumerate(shapes[1:], 1):
@@ -317,4 +347,7 @@ def einsum(equation, *operands):
     """Einstein summation (``torch.einsum``; operands may also be given as one list)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    check_einsum(equation, operands)
+    if operands and all(isinstance(x, TensorBase) for x in operands):      # NumPy would promote
+        check_same_dtypes(operands, "expected scalar type {} but found {}")
     return apply(numpy.einsum, (equation,) + tuple(operands))

@@ -77,6 +77,11 @@ class LayoutMethods:
                 raise RuntimeError(f"Size does not match at dimension {axis} expected index "
                                    f"{list(index.shape)} to be no larger than self "
                                    f"{list(self._data.shape)} apart from dimension {dim % self._data.ndim}")
+        size = self._data.shape[dim] if self._data.ndim else 1
+        bad = index[(index >= size) | (index < 0)]
+        if bad.size:        # NumPy's IndexError, which also takes negative indices
+            raise RuntimeError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim % max(self._data.ndim, 1)} "
+                               f"with size {size}")
         source = self
         if index.shape != self._data.shape:
             # PyTorch reads only the leading part of the other dimensions
@@ -89,13 +94,19 @@ class LayoutMethods:
         if index.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
         if index.dtype.kind not in "iu":
-            raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
         return apply(numpy.take, (self, index.reshape(-1)), {"axis": dim})
 
     def flip(self, *dims):
         """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
         if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
             dims = tuple(dims[0])
+        seen = set()
+        for d in dims:
+            d = check_dim(d, max(self._data.ndim, 1))
+            if d in seen:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+            seen.add(d)
         if self._data.ndim == 0:        # PyTorch's 0-d tensor has dimension 0 (and -1)
             for d in dims:
                 check_dim(d, 0)

@@ -12,9 +12,13 @@ import operator
 import numpy
 
 from .. import runtime
+from . import dtypes
+from .conventions import rounded_division
+from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, raw, unary
 from .torch_errors import check_reduced_dims
+from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
 __all__ = ["MathMethods", "matmul_check"]
 
@@ -105,6 +109,11 @@ class MathMethods:
     # -- products ---------------------------------------------------------------------
     def matmul(self, other):
         matmul_check(numpy.shape(raw(self)), numpy.shape(raw(other)))
+        if numpy.ndim(raw(self)) == 1 and numpy.ndim(raw(other)) == 1:
+            check_kind("dot", self, other)
+            check_same_dtypes((self, other), "dot : expected both vectors to have same dtype, but found {} and {}")
+        else:
+            check_kind("mm", self, other)
         if numpy.ndim(raw(self)) > 1 or numpy.ndim(raw(other)) > 1:
             dtype_check(self, other)
         return binary(operator.matmul, self, other)
@@ -120,18 +129,24 @@ class MathMethods:
 
     # -- arithmetic with PyTorch's names ------------------------------------------------
     def add(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
         return self + (other if alpha == 1 else other * alpha)
 
     def sub(self, other, *, alpha=1):
+        check_alpha(self, other, alpha)
+        check_bool_subtraction(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self, other):
         return self * other
 
     def div(self, other, *, rounding_mode=None):
-        if rounding_mode is not None:
-            raise NotImplementedError("div(rounding_mode=...) is not supported; use // for floor division")
-        return self / other
+        if rounding_mode is None:
+            return self / other
+        # PyTorch's DivBackward2: the derivative is 0 (the result is piecewise constant)
+        function = rounded_division(rounding_mode, raw(self), raw(other))
+        check_integer_divisor(self, other)
+        return labeled(apply(function, (self, other)), "DivBackward2")
 
     def pow(self, exponent):
         return binary(operator.pow, self, exponent)
@@ -180,10 +195,13 @@ class MathMethods:
     # -- activations ------------------------------------------------------------------------
     def relu(self):
         """max(x, 0), with derivative 0 at 0 as in PyTorch."""
+        check_kind("relu", self)
         return apply(numpy.where, (self._data > 0, self, 0))
 
     def sigmoid(self):
         """1 / (1 + exp(-x)), computed so it neither overflows nor loses small values."""
+        if self._data.dtype.kind == "b":        # PyTorch's sigmoid of bools is a float (-x is refused)
+            return self.to(dtypes.get_default_dtype()).sigmoid()
         return apply(runtime.sigmoid, (self,))
 
     def softmax(self, dim, dtype=None):
@@ -218,6 +236,7 @@ class MathMethods:
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         """PyTorch's norm: the 2-norm of all elements (``p='fro'`` or 2), or the vector
         p-norm along ``dim``; never a matrix norm (use numpy.linalg.norm for those)."""
+        check_kind("norm", self)
         x = self if dtype is None else self.to(dtype)
         dim, keepdim = dim_args("norm", dim, keepdim, None, None, self._data.ndim)
         if p == "fro":

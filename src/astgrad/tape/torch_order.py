@@ -14,6 +14,7 @@ from . import return_types
 from .grad_fn import labeled
 from .record import apply, make_tensor
 from .size import check_dim
+from .torch_kinds import check_kind
 
 __all__ = ["OrderMethods", "sort_indices"]
 
@@ -63,6 +64,7 @@ class OrderMethods:
     def topk(self, k, dim=-1, largest=True, sorted=True):
         """``(values, indices)``: the ``k`` largest elements along ``dim`` (smallest unless
         ``largest``), largest first."""
+        check_kind("topk", self)
         k = operator.index(k)
         axis = check_dim(operator.index(dim), self._data.ndim)
         size = self._data.shape[axis] if self._data.ndim else 1

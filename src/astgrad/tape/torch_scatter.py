@@ -18,6 +18,7 @@ from .inplace import check_index_put_dtypes, overlap_checked, update, written_at
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
 from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
+from .torch_kinds import check_same_dtypes
 
 __all__ = ["ScatterMethods"]
 
@@ -165,11 +166,12 @@ class ScatterMethods:
         return labeled(masked_scattered(self, mask, source), "MaskedScatterBackward0")
 
     def scatter_add(self, dim, index, src):
-        _same_dtype("scatter_add", self, src)
+        _same_dtype("scatter", self, src)       # PyTorch's words name scatter
         positions, part = _scatter_positions(self, dim, index, src, "scatter_add")
         return labeled(_added_at(self, positions, part), "ScatterAddBackward0")
 
     def index_add(self, dim, index, source, *, alpha=1):
+        check_same_dtypes((self, source), "index_add_(): self ({}) and source ({}) must have the same scalar type")
         positions = _along(self, dim, index, "index_add")
         _checked_source(self, positions, source, dim % max(self._data.ndim, 1), numpy.size(raw(index)), "index_add")
         return labeled(_added_at(self, positions, source if alpha == 1 else source * alpha), "IndexAddBackward0")
@@ -198,6 +200,9 @@ class ScatterMethods:
         if mask.dtype != numpy.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                                f"{_torch_int_name(mask.dtype)}")
+        if numpy.ndim(raw(value)):
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{numpy.ndim(raw(value))} dimension(s).")
         mask = numpy.broadcast_to(mask, self._data.shape)
         return labeled(_as_tensor(written_at(self, mask, value)), "MaskedFillBackward0")
 
@@ -238,7 +243,7 @@ class ScatterMethods:
 
 def _torch_int_name(dtype):
     return {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char"}.get(numpy.dtype(dtype).name, numpy.dtype(dtype).name)
+            "uint8": "unsigned char", "float64": "double", "float32": "float"}.get(numpy.dtype(dtype).name, numpy.dtype(dtype).name)
 
 
 def _in_place_form(name):

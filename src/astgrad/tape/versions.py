@@ -30,7 +30,7 @@ from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
 __all__ = ["assignable_grad", "extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
-           "check_data_writes", "old_leaf_error"]
+           "check_data_writes", "old_leaf_error", "reads_current"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -173,8 +173,8 @@ def check_data_writes(found):
                 if _saves_input(node, k):
                     raise RuntimeError(_DATA_MIXED.format(_short_name(node)))
                 hit = True
-            elif _reads_new_leaf(node, k, p, v):
-                hit = True
+            elif _reads_new_leaf(node, k, p, v) and not reads_current(node):
+                hit = True          # (a node reading its operands as they are keeps its value: program.py)
         if hit:
             if _saves_output(node):
                 raise RuntimeError(_DATA_MIXED.format(_short_name(node)))
@@ -234,6 +234,9 @@ _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, num
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
                  runtime.sigmoid, runtime.softmax, runtime.log_softmax}
 _REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod}
+# PyTorch's kron saves its operands as ``_unsafe_view``s, which share their memory but not
+# their version counter: its backward reads them as they are when it runs, refusing nothing
+_READS_CURRENT = {numpy.kron}
 # their input and their output (the default saves the input only)
 _SAVES_BOTH = {numpy.prod, numpy.linalg.norm, numpy.max, numpy.min, numpy.amax, numpy.amin,
                numpy.std, numpy.var}
@@ -260,9 +263,17 @@ def _saves_input(node, k):
     return True
 
 
+def reads_current(node):
+    """Whether the backward of ``node`` reads its operands as they are when it runs
+    (``_READS_CURRENT``), not as they were when it was recorded."""
+    return node.op in _READS_CURRENT
+
+
 def check_constants(node):
     """PyTorch's error if a tensor that ``node`` took as a constant (it did not require
     grad) and that its backward saves was changed in place since."""
+    if reads_current(node):
+        return
     for i, tensor, version in node.constants:
         if tensor._vc[0] != version and not (node.op in _SAVES_NOTHING or _saves_output(node)):
             raise version_error(tensor, version, _current_producer(tensor))
@@ -331,7 +342,9 @@ def resolve(parent, version, node, k):
     ghost of its old value; raises PyTorch's error where PyTorch would."""
     if parent._node is None and _only_data_writes(parent, version):
         return _leaf_written_through_data(parent, version, node, k)
-    if _saves_input(node, k) and not _own_update(parent, version, node, k):
+    if reads_current(node) and parent._node is None:
+        return parent               # its backward reads a leaf as it is (program.py)
+    if not reads_current(node) and _saves_input(node, k) and not _own_update(parent, version, node, k):
         raise version_error(parent, version, _current_producer(parent))
     ghost = _as_of(parent, version)
     if ghost is not None:
