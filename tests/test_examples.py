@@ -104,7 +104,8 @@ def test_the_required_examples_exist():
 # them, on the default Python alone (.ci/campaigns.txt). What differs between Pythons in
 # running a script (getting a function's source, printing generated code, tracebacks,
 # forking processes, pictures) the others here run on every Python.
-ENGINE_EXAMPLES = {"activation_functions.py", "everyday_state.py", "grids_views_and_layers.py",
+ENGINE_EXAMPLES = {"activation_functions.py", "attribute_newton.py", "everyday_state.py", "grids_views_and_layers.py",
+                   "heat_stencil.py", "inplace_updates.py", "layers_passed_to_a_loss.py", "newton.py",
                    "newton_inside_loss.py", "rnn.py", "rnn_cell_object.py", "rows_elements_and_optimizer_steps.py",
                    "tape_second_order.py", "tape_truncated_bptt.py", "value_classes.py"}
 
