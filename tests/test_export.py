@@ -168,7 +168,8 @@ def _case_id(case):
 # Exports of more example functions through the kinds of export the cases above already
 # take (mode, order, kind of argument and of wrt): test_export_examples.py checks them, on
 # the default Python alone (.ci/campaigns.txt); the others run on every Python.
-ENGINE_CASES = {"rnn_cell_object.loss-reverse-1", "value_classes.energy-reverse-1", "value_classes.energy-reverse-2",
+ENGINE_CASES = {"rnn.rnn_loss-reverse-1", "activation_functions.loss-reverse-1", "quickstart.energy-reverse-1",
+                "heat_stencil.final_energy-reverse-1", "newton.rosenbrock-reverse-1", "rnn_cell_object.loss-reverse-1", "value_classes.energy-reverse-1", "value_classes.energy-reverse-2",
                 "value_classes.chained-reverse-1", "everyday_state.tenth_power-reverse-1",
                 "everyday_state.tenth_power-reverse-2", "newton_inside_loss.robust_mean-reverse-1",
                 "rows_elements_and_optimizer_steps.share_loss-reverse-1",
