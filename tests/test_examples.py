@@ -99,8 +99,25 @@ def test_the_required_examples_exist():
     assert set(EXPECTED) <= {path.name for path in EXAMPLES}
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.name)
+# Examples whose subject is the engine's derivatives of their programs (training loops,
+# classes, recursions, the tape), the same on every Python: test_examples_engine.py runs
+# them, on the default Python alone (.ci/campaigns.txt). What differs between Pythons in
+# running a script (getting a function's source, printing generated code, tracebacks,
+# forking processes, pictures) the others here run on every Python.
+ENGINE_EXAMPLES = {"activation_functions.py", "attribute_newton.py", "everyday_state.py", "grids_views_and_layers.py",
+                   "heat_stencil.py", "inplace_updates.py", "layers_passed_to_a_loss.py", "newton.py",
+                   "newton_inside_loss.py", "rnn.py", "rnn_cell_object.py", "rows_elements_and_optimizer_steps.py",
+                   "tape_second_order.py", "tape_truncated_bptt.py", "value_classes.py"}
+
+
+@pytest.mark.parametrize("path", [path for path in EXAMPLES if path.name not in ENGINE_EXAMPLES],
+                         ids=lambda path: path.name)
 def test_example_runs(path, tmp_path):
+    check_example_runs(path, tmp_path)
+
+
+def check_example_runs(path, tmp_path):
+    """The example exits 0, draws its picture if it draws one, and prints what EXPECTED says."""
     if path.name in REQUIRES:
         pytest.importorskip(REQUIRES[path.name])
     picture, options = PICTURES.get(path.name, (None, []))
