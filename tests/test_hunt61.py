@@ -97,6 +97,32 @@ def test_an_alias_read_after_writes_in_a_loop_is_refused_at_the_second_order_nam
         astgrad.hessian(P.q05)(P.X4, P.W)
 
 
+def _made_of_it_after_the_write(x, w):
+    total = 0.0
+    rows = []
+    for i in range(3):
+        r = x * (i + 1.0)
+        r[i] = w * r[3]
+        t = r * 3.0             # made of r as the write left it
+        rows.append(r)
+        total = total + np.sum(t * t)
+    return total + np.sum(rows[0] * rows[2])
+
+
+def test_a_temporary_changed_in_place_is_recomputed_where_no_reverse_step_reads_it_as_written():
+    # h21, h22: r = x * (k + 1.0); np.put(r, [i], w * r[3]) (or np.multiply(r, w, out=r));
+    # rows.append(r): the second order was refused while every temporary the iteration
+    # changes in place was kept on a stack; no reverse step reads r as the write left it
+    # (the append's reads d_rows[-1]), so r is computed again and the hessian follows
+    for name in ("h21", "h22"):
+        _, f, args, wrt = _BY_NAME[name]
+        check("hessian", f, args, wrt)
+    # t = r * 3.0 after the write: r is recomputed (mul's rule reads r only for its
+    # shape), t is not (computed again from r, it would miss the write)
+    for mode in ("grad", "hessian"):
+        check(mode, _made_of_it_after_the_write, (P.X4, P.W), (0, 1))
+
+
 def test_ufunc_at_on_a_zero_d_array():
     # raised NumPy's ValueError from astgrad's at_places
     x, w = P.X4, P.W
