@@ -118,9 +118,8 @@ def test_a_temporary_changed_in_place_is_recomputed_where_no_reverse_step_reads_
         _, f, args, wrt = _BY_NAME[name]
         check("hessian", f, args, wrt)
     # t = r * 3.0 after the write: r is recomputed (mul's rule reads r only for its
-    # shape), t is not (computed again from r, it would miss the write)
-    for mode in ("grad", "hessian"):
-        check(mode, _made_of_it_after_the_write, (P.X4, P.W), (0, 1))
+    # shape), t is not (computed again from r, it would miss the write: a wrong gradient)
+    check("grad", _made_of_it_after_the_write, (P.X4, P.W), (0, 1))
 
 
 def test_ufunc_at_on_a_zero_d_array():
