@@ -33,10 +33,21 @@ def note_unfollowed(source, moved, origin, binding_line, why, statements):
         mark = _FIRST_MARK + len(source.moved_list_notes)
         source.moved_list_notes[mark] = note
     for stmt in statements:
-        for node in (n for header in S.header_nodes(stmt) for n in S.walk_nodes(header)):
+        for node in _own_nodes(stmt):
             if getattr(node, "end_lineno", None) not in source.moved_list_notes \
                     and getattr(node, "end_lineno", None) not in source.written_lines:
                 node.end_lineno = mark
+
+
+def _own_nodes(stmt):
+    """``stmt`` (a simple statement) or the expressions of its header (a branch, a loop, a
+    ``with``...), with all the nodes in them: not the statements of its blocks."""
+    if not any(isinstance(v, list) and v and isinstance(v[0], gast.stmt) for _, v in gast.iter_fields(stmt)):
+        return list(S.walk_nodes(stmt))
+    headers = [v for _, v in gast.iter_fields(stmt) if isinstance(v, gast.AST)] + \
+        [e for _, v in gast.iter_fields(stmt) if isinstance(v, list) for e in v
+         if isinstance(e, gast.AST) and not isinstance(e, (gast.stmt, gast.excepthandler))]
+    return [n for header in headers for n in S.walk_nodes(header)]
 
 
 def reworded(source, message, node, construct):
