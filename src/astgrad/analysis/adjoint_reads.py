@@ -48,14 +48,13 @@ def _rule_reads(value, name):
         return False            # d_name += d_y: no value read
     if op.kind is not OpKind.CALL:
         return True
-    template = registry.lookup(registry.ADJOINTS, op.key)
-    if template is None or template.vararg is not None:
-        return True
-    try:
-        bound = template.signature.bind(*op.args, **op.kwargs).arguments
+    try:        # (a key that is no entry's, unhashable; arguments the rule does not bind)
+        template, record = registry.lookup(registry.ADJOINTS, op.key), registry.primitive(op.key)
+        bound = template.signature.bind(*op.args, **op.kwargs).arguments if template is not None else None
     except TypeError:
         return True
-    record = registry.primitive(op.key)
+    if bound is None or template.vararg is not None:
+        return True
     dtype_only = record.dtype_parameters if record is not None else frozenset()
     given = {param for param, atom in bound.items() if isinstance(atom, gast.Name) and atom.id == name}
     return any(target is None or not isinstance(bound.get(target), gast.Constant)
