@@ -6,9 +6,10 @@ changed in place.
 
 The statements using such a list are marked as written_in.py marks the lines of methods
 written in: each of their nodes carries, as its ``end_lineno``, a mark past any line of the
-function (``copy_location`` carries it on, and the normalizer gives it to the statements
-it makes of them, in the blocks it makes too: ``written_in.carry``, ``inherited``), standing for the note; only a refusal of a marked node is reworded,
-not another on the same line.
+function, standing for the note (``copy_location`` carries it on, and the normalizer gives
+it to the statements it makes of them, in the blocks it makes too: ``written_in.carry``,
+``written_in.inherited``). Only a refusal of a marked node is reworded, not another on the
+same line.
 """
 
 import gast
@@ -25,8 +26,8 @@ def note_unfollowed(source, moved, origin, binding_line, why, statements):
     """Mark ``statements`` (of the function's tree: those using the list ``moved``, bound at
     ``binding_line`` of the file from the list ``origin``, which is not followed because of
     ``why``, a clause naming what the code does). A statement's own nodes are marked, not
-    those of the blocks it holds (of a branch or loop, its header's); a node marked before (for another list, or as written
-    in) keeps its mark."""
+    those of the blocks it holds (of a branch or loop, its header's); a node marked before
+    (for another list, or as written in) keeps its mark."""
     note = (moved, origin, binding_line, why)
     mark = next((m for m, known in source.moved_list_notes.items() if known == note), None)
     if mark is None:
@@ -67,14 +68,14 @@ def reworded(source, message, node, construct):
 
 
 def _note_of(source, node):
-    """The note of ``node``'s mark, or of the first marked node in it (a statement the
-    normalizer made around a marked expression: ``y.step(w)`` of a comprehension, run as a
+    """The note of ``node``'s mark, or of the first marked node in it, not in its blocks (a
+    statement the normalizer made around a marked expression: ``y.step(w)`` of a comprehension, run as a
     loop); None where none is marked."""
     notes = source.moved_list_notes
     if not notes or node is None:
         return None
     found = notes.get(getattr(node, "end_lineno", None))
     if found is None and isinstance(node, gast.AST):
-        found = next((notes[n.end_lineno] for n in S.walk_nodes(node) if getattr(n, "end_lineno", None) in notes),
-                     None)
+        inside = _own_nodes(node) if isinstance(node, gast.stmt) else S.walk_nodes(node)
+        found = next((notes[n.end_lineno] for n in inside if getattr(n, "end_lineno", None) in notes), None)
     return found

@@ -102,6 +102,5 @@ def inherited(source, stmt, around):
     marks a use of a moved list not followed (a block astgrad made of that statement:
     ``sum([y.step(w) for y in ys])`` run as a loop)."""
     own = getattr(stmt, "end_lineno", None)
-    if around in source.moved_list_notes and own not in source.written_lines and own not in source.moved_list_notes:
-        return around
-    return own
+    marked = own in source.written_lines or own in source.moved_list_notes
+    return around if around in source.moved_list_notes and not marked else own
