@@ -31,6 +31,28 @@ def test_a_list_moved_out_of_another_names_both_lists_and_the_rewrite(name, why)
     assert "append is supported" not in message
 
 
+class _Counter:
+    pass
+
+
+def _two_refusals_on_a_line(w, counter):
+    layers = [P.Layer(w * (i + 1.0), 0.1 * i) for i in range(len(w))]
+    ys = layers[:1]
+    layers[0] = P.Layer(w, 0.0)
+    counter.calls = w; ys[0].step(w)       # noqa: E702
+    return np.sum(layers[0].W + ys[0].W)
+
+
+def test_another_refusal_on_the_line_of_a_moved_list_keeps_its_own_words():
+    # the line's first refusal is of counter.calls = w, which uses neither list: it was
+    # given the moved list's words, as the line uses 'ys'
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.grad(_two_refusals_on_a_line)(W.copy(), _Counter())
+    message = str(raised.value)
+    assert "astgrad cannot differentiate assignment to an attribute" in message
+    assert "were moved out of the list" not in message
+
+
 def _multiply_cast_into(x, w):
     a = np.zeros(3)
     np.multiply(x, w, out=a, casting="unsafe")

@@ -14,6 +14,7 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
+from .adjoint_reads import reverse_reads_value
 from .mutation import names_changed_in_place
 
 
@@ -21,9 +22,10 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
     """The temporaries of ``loop`` (a for loop over a name) cheaper to recompute than to
     save: one arithmetic operation or indexing on the loop index, constants and values
     the loop does not change, used only later in the same iteration (``t = 0.1 * i``,
-    ``x_t = xs[t]``, ``cond = i > 1``), and not changed in place later in the
-    iteration (``r = x * 1.0; r[i] = w``: the reverse loop reads ``r`` as the write
-    left it). ``body`` is the whole function body and ``store_counts`` says how often
+    ``x_t = xs[t]``, ``cond = i > 1``). One the iteration later changes in place (``r = x
+    * 1.0; r[i] = w``) only where no reverse step reads it as the write left it
+    (``_read_as_written``); what is made of it is not recomputed (the copy would not see
+    the write). ``body`` is the whole function body and ``store_counts`` says how often
     each name is assigned; ``body_loads`` (from ``loads(body)``, when the caller keeps it
     for several loops) how often it reads each; ``stored``, when the caller has it, the
     names the loop's body stores."""
@@ -35,7 +37,7 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
     chosen = []
     earlier = set()         # the names the statements of the loop before this one read
     inside = None           # how often the loop's body reads each name (found when asked)
-    for stmt in loop.body:
+    for position, stmt in enumerate(loop.body):
         loaded = S.loaded_names(stmt)
         reads, earlier = earlier, earlier | loaded
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
@@ -44,7 +46,7 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
         name = stmt.targets[0].id
         if store_counts.get(name, 0) != 1 or name in loaded:   # (the target is stored, not read)
             continue
-        if name in in_place:        # its value later in the iteration is not what recomputing gives
+        if name in in_place and _read_as_written(loop.body[position + 1:], name):
             continue
         operands = [n for n in S.operand_nodes(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
         if not all(isinstance(n, gast.Constant) or n.id in available or
@@ -56,8 +58,22 @@ def recomputable(loop, body, store_counts, body_loads=None, stored=None):
         if name in reads or body_loads.get(name, 0) > inside.get(name, 0):
             continue        # read before in the iteration, or read outside the loop
         chosen.append(stmt)
-        available.add(name)
+        if name not in in_place:        # (a value made of it would not see the write)
+            available.add(name)
     return chosen
+
+
+def _read_as_written(later, name):
+    """Whether a reverse step may read ``name`` as an in-place change among ``later`` (the
+    statements after its binding in the loop's body) left it: the reverse step of a
+    statement from the first change on, or of a branch or loop there that names it, reads
+    its value (``adjoint_reads``); the steps of the statements before the change run after
+    the reverse sweep undid it."""
+    for at, stmt in enumerate(later):
+        if name in names_changed_in_place([stmt]):
+            return any(name in S.loaded_names(s) if isinstance(s, (gast.If, gast.For, gast.While))
+                       else reverse_reads_value(s, name) for s in later[at:])
+    return True         # (changed in place in a nested block of an earlier statement only)
 
 
 def loads(body):

@@ -25,6 +25,7 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from . import recompute
+from .mutation import names_changed_in_place
 
 
 class Store(enum.Enum):
@@ -162,6 +163,7 @@ class SavePlan:
         self.body_loads = None      # how often the body reads each name (recompute.loads), when asked
         self.params = params
         self.same_object = None     # ids of the copies v = y binding the object v holds (same_object_copies)
+        self.written_in_loops = frozenset()     # the names the loops around the block being planned change in place
 
     def annotate(self, block, depth, maybe, definite):
         """Mark which assignments overwrite a value that may exist (so it may need
@@ -191,7 +193,8 @@ class SavePlan:
     def _plan_assign(self, stmt, previous, depth, maybe, definite):
         name = stmt.targets[0].id
         reuse = self._saved_just_before(previous, name)
-        if anno.get(stmt, Key.FOLLOWS, False) or id(stmt) in self._same_object() or anno.get(stmt, Key.CAUGHT, False):
+        if (anno.get(stmt, Key.FOLLOWS, False) or id(stmt) in self._same_object()) and not self._rebound_alias(stmt) \
+                or anno.get(stmt, Key.CAUGHT, False):
             pass        # v = y, v already y's object: it keeps its value, nothing to restore
         elif name in self.fixed and name in maybe and reuse is not None:
             anno.set(stmt, Key.SAVE, reuse)  # the program itself saved the old value
@@ -201,6 +204,14 @@ class SavePlan:
                 self.needs_init.add(name)
         maybe.add(name)
         definite.add(name)
+
+    def _rebound_alias(self, stmt):
+        """Whether ``stmt`` is ``v = y`` in a loop that changes ``y`` in place: saved even
+        where ``v`` holds ``y``'s object already, so that each reverse iteration reads
+        ``v`` as its own iteration left it, and ``v`` may be a copy of ``y`` made there
+        (``views_read_back``: a copy, which a transform of the derivative follows, where an
+        alias alive across the writes would be refused)."""
+        return isinstance(stmt.value, gast.Name) and stmt.value.id in self.written_in_loops
 
     def _same_object(self):
         if self.same_object is None:
@@ -266,7 +277,9 @@ class SavePlan:
             self.body_loads = recompute.loads(self.body)       # found once, for every loop
         anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts,
                                                               self.body_loads, stored) if over_name else [])
+        around, self.written_in_loops = self.written_in_loops, self.written_in_loops | names_changed_in_place(stmt.body)
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)
+        self.written_in_loops = around
         anno.set(stmt, Key.DEFINED_BY_BODY, inner_definite.now())
         for recomputed in anno.get(stmt, Key.RECOMPUTED):
             anno.set(recomputed, Key.SAVE, None)

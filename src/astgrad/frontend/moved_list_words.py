@@ -1,25 +1,60 @@
-"""The words of a refusal on a line using a list of objects moved out of another list
+"""The words of a refusal of a statement using a list of objects moved out of another list
 (``ys = layers[:2]``) where normalize/column_moves.py could not follow which object of
-``layers`` each item of ``ys`` is: the change the line makes to an object is refused
+``layers`` each item of ``ys`` is: the change the statement makes to an object is refused
 anyway, and the user is told why in terms of the two lists rather than of a value
-changed in place."""
+changed in place.
+
+The statements using such a list are marked as written_in.py marks the lines of methods
+written in: each of their nodes carries, as its ``end_lineno``, a mark past any line of the
+function, standing for the note (``copy_location`` carries it on, and the normalizer gives
+it to the statements it makes of them, in the blocks it makes too: ``written_in.carry``,
+``written_in.inherited``). Only a refusal of a marked node is reworded, not another on the
+same line.
+"""
+
+import gast
+
+from ..core import syntax as S
+
+_FIRST_MARK = 20_000_000        # (past the last line of any function's tree, and apart from written_in's)
 
 # the refusals that are about an object of such a list being changed
 _CHANGES = ("assignment to an attribute",)
 
 
-def note_unfollowed(source, moved, origin, binding_line, why, use_lines):
-    """Remember, for each line in ``use_lines`` (lines of the function's tree), that the
-    list ``moved`` bound at ``binding_line`` (of the file) from the list ``origin`` is not followed,
-    because of ``why`` (a clause naming what the code does)."""
-    for line in use_lines:
-        source.moved_list_notes.setdefault(line, (moved, origin, binding_line, why))
+def note_unfollowed(source, moved, origin, binding_line, why, statements):
+    """Mark ``statements`` (of the function's tree: those using the list ``moved``, bound at
+    ``binding_line`` of the file from the list ``origin``, which is not followed because of
+    ``why``, a clause naming what the code does). A statement's own nodes are marked, not
+    those of the blocks it holds (of a branch or loop, its header's); a node marked before
+    (for another list, or as written in) keeps its mark."""
+    note = (moved, origin, binding_line, why)
+    mark = next((m for m, known in source.moved_list_notes.items() if known == note), None)
+    if mark is None:
+        mark = _FIRST_MARK + len(source.moved_list_notes)
+        source.moved_list_notes[mark] = note
+    for stmt in statements:
+        for node in _own_nodes(stmt):
+            if getattr(node, "end_lineno", None) not in source.moved_list_notes \
+                    and getattr(node, "end_lineno", None) not in source.written_lines:
+                node.end_lineno = mark
 
 
-def reworded(source, message, lineno, construct):
-    """``message``, or the words for a moved list not followed where the refusal at
-    ``lineno`` (of the function's tree) is about changing one of its objects."""
-    note = source.moved_list_notes.get(lineno)
+def _own_nodes(stmt):
+    """``stmt`` (a simple statement) or the expressions of its header (a branch, a loop, a
+    ``with``...), with all the nodes in them: not the statements of its blocks."""
+    if not any(isinstance(v, list) and v and isinstance(v[0], gast.stmt) for _, v in gast.iter_fields(stmt)):
+        return list(S.walk_nodes(stmt))
+    headers = [v for _, v in gast.iter_fields(stmt) if isinstance(v, gast.AST)] + \
+        [e for _, v in gast.iter_fields(stmt) if isinstance(v, list) for e in v
+         if isinstance(e, gast.AST) and not isinstance(e, (gast.stmt, gast.excepthandler))]
+    return [n for header in headers for n in S.walk_nodes(header)]
+
+
+def reworded(source, message, node, construct):
+    """``message``, or the words for a moved list not followed where the refusal of
+    ``node`` (marked by ``note_unfollowed``) is about changing one of its objects."""
+    note = _note_of(source, node)
     if note is None or not (construct in _CHANGES or str(construct).startswith(".")):
         return message
     moved, origin, binding_line, why = note
@@ -31,3 +66,17 @@ def reworded(source, message, lineno, construct):
             f"it, and there use it only as {moved}[i].attr, {moved}[i].method(...), len({moved}) or a loop "
             f"over {moved} whose body reads the lists only as {moved}[i].attr before it changes its object, "
             f"with no store into '{origin}' at an index")
+
+
+def _note_of(source, node):
+    """The note of ``node``'s mark, or of the first marked node in it, not in its blocks (a
+    statement the normalizer made around a marked expression: ``y.step(w)`` of a comprehension, run as a
+    loop); None where none is marked."""
+    notes = source.moved_list_notes
+    if not notes or node is None:
+        return None
+    found = notes.get(getattr(node, "end_lineno", None))
+    if found is None and isinstance(node, gast.AST):
+        inside = _own_nodes(node) if isinstance(node, gast.stmt) else S.walk_nodes(node)
+        found = next((notes[n.end_lineno] for n in inside if getattr(n, "end_lineno", None) in notes), None)
+    return found

@@ -61,7 +61,8 @@ class FunctionSource:
         self.written_marks, self.written_lines, self.made_names = {}, {}, {}
         # the names astgrad made for the arguments a local functools.partial holds -> its name
         self.partial_arguments = {}
-        # line -> a list moved out of a list of objects that is not followed there (moved_list_words.py)
+        # mark -> a list moved out of a list of objects that is not followed where the nodes
+        # carrying the mark use it (moved_list_words.py)
         self.moved_list_notes = {}
 
     @property
@@ -99,7 +100,7 @@ class FunctionSource:
         """A TransformError located at ``node`` in the user's file. In code astgrad
         generated (a derivative being differentiated again) it names the user's line
         that code was generated from, and quotes the generated line after it."""
-        message = moved_list_words.reworded(self, message, getattr(node, "lineno", None), construct)
+        message = moved_list_words.reworded(self, message, node, construct)
         message, written = written_in.spelled_names(self, message), written_in.written_line(self, node)
         if written is not None:
             return TransformError(written_in.in_method(written, message), written.filename, written.line,

@@ -89,7 +89,18 @@ def text_of(node):
 
 
 def carry(source, stmt, written):
-    """Mark ``stmt``, made while lowering a statement marked ``written``, with that mark
-    where it has none of its own."""
-    if written in source.written_lines and getattr(stmt, "end_lineno", None) not in source.written_lines:
+    """Mark ``stmt``, made while lowering a statement marked ``written`` (here, or as using
+    a moved list not followed: moved_list_words.py), with that mark where it has none of its own."""
+    marks = (source.written_lines, source.moved_list_notes)
+    if any(written in m for m in marks) and not any(getattr(stmt, "end_lineno", None) in m for m in marks):
         stmt.end_lineno = written
+
+
+def inherited(source, stmt, around):
+    """The mark the normalizer lowers ``stmt`` under, in a block it lowers while lowering a
+    statement marked ``around``: ``stmt``'s own; or, where it has none, ``around`` if that
+    marks a use of a moved list not followed (a block astgrad made of that statement:
+    ``sum([y.step(w) for y in ys])`` run as a loop)."""
+    own = getattr(stmt, "end_lineno", None)
+    marked = own in source.written_lines or own in source.moved_list_notes
+    return around if around in source.moved_list_notes and not marked else own

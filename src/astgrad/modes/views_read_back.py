@@ -13,6 +13,7 @@ import collections
 import gast
 
 from ..analysis.fixed_point import reachable
+from ..analysis.saves import Store
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
@@ -75,7 +76,7 @@ def _aliases_rebound_in_loops(forward):
     reverse loop reads ``b`` as the last iteration left it: ``a``'s object, whose writes the
     reverse sweep undoes as it goes back. A copy there would freeze the last iteration's
     numbers for all of them (a wrong gradient); left an alias, a transform of the
-    derivative refuses it. Where a stack keeps ``b`` (``b_stack.append(b)`` just before),
+    derivative refuses it. Where a stack keeps ``b`` (the sweep saves it: ``b_stack.append(b)``),
     the reverse loop reads each iteration's own copy: those may be copies."""
     found = set()
     for loop in S.statements(forward):
@@ -86,26 +87,27 @@ def _aliases_rebound_in_loops(forward):
     return found - _kept_on_stacks(forward)
 
 
-def _kept_on_stacks(block):
-    """The ids of the bindings of a name in ``block`` (nested blocks too) that follow at
-    once the save pushing that name's old value on a stack (``b_stack.append(b); b = a``)."""
+def _kept_on_stacks(forward):
+    """The ids of the bindings of a name in ``forward`` (nested blocks too) whose old value
+    a stack keeps: the save planned for the binding (its ``Key.SAVE``) is a push on a stack
+    of the name's value whose statement is still in the sweep, pushing the value itself
+    (``save_shapes_only`` may have made it a push of its shape, or left it out)."""
+    pushed = {anno.get(stmt, Key.SAVE_ID) for stmt in S.statements(forward) if _pushes_value(stmt)}
     kept = set()
-    for before, stmt in zip([None] + block[:-1], block):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and _pushes_name(before, stmt.targets[0].id):
+    for stmt in S.statements(forward):
+        save = anno.get(stmt, Key.SAVE) if isinstance(stmt, gast.Assign) else None
+        if save is not None and save.store is Store.STACK and save.index is None and save.id in pushed:
             kept.add(id(stmt))
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            kept |= _kept_on_stacks(stmt.body) | _kept_on_stacks(stmt.orelse)
     return kept
 
 
-def _pushes_name(stmt, name):
+def _pushes_value(stmt):
     """Whether ``stmt`` is a generated save ``name_stack.append(name)`` (the value itself)."""
     if not isinstance(stmt, gast.Expr) or anno.get(stmt, Key.SAVE_ID) is None:
         return False
     call = stmt.value
     return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
-        and len(call.args) == 1 and isinstance(call.args[0], gast.Name) and call.args[0].id == name
+        and len(call.args) == 1 and isinstance(call.args[0], gast.Name)
 
 
 def _copy_after_overlap_checks(code, places, graph, names, makers):

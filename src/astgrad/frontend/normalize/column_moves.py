@@ -200,11 +200,12 @@ def _enclosing(seen, node, kinds):
 
 
 def note_unfollowed_move(normalizer, seen, binding, name, why):
-    """Remember, for the lines using the list ``binding`` binds (moved out of ``name``),
-    that it is not followed because of ``why`` (moved_list_words.py)."""
+    """Mark the statements using the list ``binding`` binds (moved out of ``name``) as
+    not followed because of ``why`` (moved_list_words.py)."""
     moved = binding.targets[0].id
-    lines = {n.lineno for n in seen.names.get(moved, []) if isinstance(n.ctx, gast.Load)}
-    note_unfollowed(normalizer.source, moved, name, normalizer.source.file_line(binding), why, lines)
+    uses = [_enclosing(seen, n, gast.stmt) for n in seen.names.get(moved, []) if isinstance(n.ctx, gast.Load)]
+    note_unfollowed(normalizer.source, moved, name, normalizer.source.file_line(binding), why,
+                    [stmt for stmt in uses if stmt is not None])
 
 
 def _indexed(kind, at):

@@ -314,7 +314,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
     def block(self, stmts):
         saved, self.out, written = self.out, [], self.written_mark
         for stmt in stmts:
-            self.line, self.written_mark = getattr(stmt, "lineno", self.line), getattr(stmt, "end_lineno", None)
+            self.line = getattr(stmt, "lineno", self.line)
+            self.written_mark = written_in.inherited(self.source, stmt, written)
             self.statement(stmt)
         result, self.out, self.written_mark = self.out, saved, written
         return result
