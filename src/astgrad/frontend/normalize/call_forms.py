@@ -94,19 +94,23 @@ class CallFormLowering:
         return True
 
     def refuse_partial_of_unknown_method(self, value):
-        """Raise a FunctionValueUnknown for ``functools.partial(m.loss, ...)``, ``m`` an
-        argument, in code not yet made for the arguments' values: which method ``m.loss``
-        is depends on ``m``'s class, and the code made for it follows the partial
-        (``method_of_local``). An array's method (``a.dot``) is left to the modes' refusal."""
-        func = value.args[0] if isinstance(value, gast.Call) and value.args else None
+        """``functools.partial(m.loss, ...)``, ``m`` an argument: ``wait_for_receivers_class``."""
+        if isinstance(value, gast.Call) and value.args and self.resolve_call(value) is functools.partial:
+            self.wait_for_receivers_class(value.args[0], value, "functools.partial of")
+
+    def wait_for_receivers_class(self, func, node, what):
+        """Raise a FunctionValueUnknown where ``func`` is ``m.loss``, ``m`` an argument, in
+        code not yet made for the arguments' values: which method ``m.loss`` is depends on
+        ``m``'s class, and the code made for it follows the method taken as a value
+        (``method_of_local``, ``given_others_method``). An array's method (``a.dot``) is
+        left to the refusals that name it."""
         if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and not self.inlining \
-                and self.resolve_call(value) is functools.partial and not hasattr(numpy.ndarray, func.attr) \
-                and func.value.id in parameters(self.source.tree) \
+                and not hasattr(numpy.ndarray, func.attr) and func.value.id in parameters(self.source.tree) \
                 and not hasattr(self.source.fn, "__astgrad_layouts__"):
+            owner = func.value.id
             raise function_value_unknown(self._refuse(
-                f"functools.partial of the method {func.value.id}.{func.attr} of the argument "
-                f"'{func.value.id}' before its class is known", value,
-                "call the transform with the object: the code made for its class follows the partial"))
+                f"{what} the method {owner}.{func.attr} of the argument '{owner}' before its class is known", node,
+                "call the transform with the object: the code made for its class follows the method"))
 
     def made_transform(self, value):
         """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``

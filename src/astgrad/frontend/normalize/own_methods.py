@@ -55,6 +55,7 @@ class OwnMethodLowering:
         followed as a method of ``s`` is; else None."""
         if not (isinstance(arg, gast.Attribute) and isinstance(arg.value, (gast.Name, gast.Call))):
             return None
+        self.wait_for_receivers_class(arg, arg, "an object holding")      # call_forms.py
         owner = self.layout(arg.value)
         if owner is None or owner[0] != L.OBJECT or arg.attr in owner[3] or L.attribute(owner, arg.attr) is not None:
             return None
