@@ -145,7 +145,9 @@ class OwnMethodLowering:
             "nor a function astgrad follows (a functools.partial, a bound method of another object, a value "
             "__getattr__ makes): it cannot see what the call computes or changes", node,
             f"define {attr} as a method of {cls.__name__}, or store a plain function (def or lambda) or a "
-            f"NumPy function in self.{attr}")
+            f"NumPy function in self.{attr}; a bound method of another object (o.step) is followed where "
+            "nothing changes that object after the method is taken (no o.k = v, no call handing o on): "
+            "otherwise call o.step(...) itself where the held method is called")
 
 
 def _only_read(tree, name, cls):
