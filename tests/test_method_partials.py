@@ -1,0 +1,113 @@
+"""Methods of objects used as values, and stores of slices into other arrays.
+
+- ``functools.partial`` of a method of an object the function builds (handed to a helper,
+  called after the object's attribute changes: Python reads ``self`` when the method
+  runs) and of a method of an argument object; an object the function builds holding a
+  method of an argument object, handed to a helper. Refused on the base code (``*args
+  unpacking in a call``; ``holds neither a method of its class nor ...``).
+- ``y[0] = x[1::2]`` into an argument ``y`` (an array of numbers copies the values in),
+  then a fancy write into ``x``: refused on the base code as if ``y`` held the view; now
+  followed, and refused when the code runs where ``y`` is a list (which does hold it).
+- A refusal that waits for the arguments raises the same TransformError, with the same
+  words, from grad, jvp, vjp and hessian (jvp, vjp and hessian raised a subclass before).
+"""
+
+import functools
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+
+MODES = ("grad", "vjp", "jvp", "hessian")
+
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+
+    def loss(self, x, scale=1.0):
+        return scale * np.sum(np.sin(self.w * x))
+
+
+class Holder:
+    def __init__(self, fn):
+        self.fn = fn
+
+
+def apply(fn, x):
+    return fn(x * 0.5)
+
+
+def held_call(h, x):
+    return h.fn(x) * 2.0
+
+
+def methods_as_values(m, x):
+    p = Model(x * 0.3)
+    f = functools.partial(p.loss, scale=2.0)        # a method of an object built here
+    g = functools.partial(m.loss, scale=0.5)        # a method of an argument object
+    h = Holder(m.loss)                              # held by an object built here
+    total = apply(f, x) + g(x) + held_call(h, x)
+    p.w = x * x                                     # f reads the new w when it runs
+    return total + f(x)
+
+
+def slice_into_argument(x, y):
+    y[0] = x[1::2]                                  # NumPy copies the values into y
+    z = np.zeros_like(x).reshape(2, 2)
+    z[1] = x[:2]
+    x[[0, 2]] = y[0] * z[1]
+    return np.sum(x * x) + np.sum(y * z)
+
+
+def changed_after_taken(x):
+    m = Model(x)
+    h = Holder(m.loss)
+    m.w = x * 2.0
+    return held_call(h, x)
+
+
+def pops_argument(xs, x):
+    first = xs[0]
+    xs.pop(0)
+    return first * x + xs[0]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_methods_of_objects_as_values(mode):
+    m = Model(np.array([0.4, -1.2, 2.0]))
+    check(mode, methods_as_values, (m, np.array([0.3, 0.5, 0.7])), [1])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_slice_stored_into_an_argument_array(mode):
+    check(mode, slice_into_argument, (np.array([0.3, 0.5, 0.7, 1.1]), np.full((2, 2), 0.25)), [0, 1])
+
+
+def test_a_slice_stored_into_a_list_argument_is_refused_when_the_code_runs():
+    with pytest.raises(TypeError, match=r"test_method_partials\.py:\d+: this stores into an element of the "
+                                        r"argument 'y', which .* 'y' is a list, which holds the value stored"):
+        astgrad.grad(slice_into_argument)(np.ones(4), [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_a_held_method_of_an_object_changed_after_is_refused_saying_what_is_followed():
+    with pytest.raises(astgrad.TransformError, match=r"a bound method of another object \(o\.step\) is followed "
+                                                     r"where nothing changes that object after the method is taken"):
+        astgrad.grad(changed_after_taken)(np.ones(3))
+
+
+def test_a_refusal_waiting_for_the_arguments_is_the_same_from_every_transform():
+    xs, x = [1.0, 2.0, 3.0], 0.3
+    calls = {"grad": lambda: astgrad.grad(pops_argument, wrt=1)(list(xs), x),
+             "jvp": lambda: astgrad.jvp(pops_argument, (list(xs), x), ([0.0] * 3, 1.0)),
+             "vjp": lambda: astgrad.vjp(pops_argument, list(xs), x),
+             "hessian": lambda: astgrad.hessian(pops_argument, wrt=1)(list(xs), x)}
+    raised = {}
+    for name, call in calls.items():
+        with pytest.raises(astgrad.TransformError) as error:
+            call()
+        raised[name] = (type(error.value), str(error.value))
+    assert set(raised.values()) == {(astgrad.TransformError, raised["grad"][1])}, raised
+    assert "test_method_partials.py:" in raised["grad"][1]
