@@ -18,9 +18,44 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import check
+from breadth_modes import copies
+from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
 
 MODES = ("grad", "vjp", "jvp", "hessian")
+
+
+def check(mode, f, args, wrt):
+    """``mode`` of ``f`` at ``args`` (differentiated by the positions ``wrt``, arrays; the
+    others held by a partial) against central differences (second order: of astgrad's
+    gradient, itself checked by grad); the caller's arrays left as they were."""
+    rng = np.random.default_rng(7)
+    held = [i for i in range(len(args)) if i not in wrt]
+    assert held == list(range(len(held)))
+    g = functools.partial(f, *args[:len(held)]) if held else f
+    given = tuple(args[i] for i in wrt)
+    plain = lambda *a: g(*copies(a))       # noqa: E731 - f writes into its arguments
+    before = copies(given)
+    expected = [numerical_grad(plain, copies(given), wrt=k) for k in range(len(given))]
+    if mode == "grad":
+        for got, want in zip(astgrad.grad(g, wrt=tuple(range(len(given))))(*given), expected):
+            assert_close(got, want)
+    elif mode == "vjp":
+        out, pullback = astgrad.vjp(g, *given)
+        cotangent = float(rng.standard_normal())
+        assert_close(out, plain(*given), 1e-12, 1e-12)
+        for got, want in zip(pullback(cotangent), expected):
+            assert_close(got, cotangent * want)
+    elif mode == "jvp":
+        tangents = tuple(rng.standard_normal(np.shape(a)) if np.ndim(a) else float(rng.standard_normal()) for a in given)
+        value, d = astgrad.jvp(g, given, tangents)
+        assert_close(value, plain(*given), 1e-12, 1e-12)
+        assert_close(d, numerical_jvp(plain, copies(given), tangents))
+    else:
+        gradient = astgrad.grad(g, wrt=tuple(range(len(given))))
+        want = numerical_hessian(lambda *a: gradient(*copies(a))[0], copies(given))
+        assert_close(np.reshape(astgrad.hessian(g)(*given), np.shape(want)), want, 1e-4, 1e-5)
+    for arg, was in zip(given, before):
+        assert np.array_equal(arg, was), "a transform changed the caller's array"
 
 
 class Model:
@@ -56,10 +91,15 @@ def methods_as_values(m, x):
 
 def slice_into_argument(x, y):
     y[0] = x[1::2]                                  # NumPy copies the values into y
-    z = np.zeros_like(x).reshape(2, 2)
+    x[[0, 2]] = y[0] * 3.0
+    return np.sum(x * x) + np.sum(y * y)
+
+
+def slice_into_an_array_made_here(x):
+    z = np.zeros_like(x).reshape(2, 2)              # an array of numbers, as x is
     z[1] = x[:2]
-    x[[0, 2]] = y[0] * z[1]
-    return np.sum(x * x) + np.sum(y * z)
+    x[[0, 2]] = z[1] * 3.0
+    return np.sum(x * x) + np.sum(z * z)
 
 
 def changed_after_taken(x):
@@ -84,6 +124,10 @@ def test_methods_of_objects_as_values(mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_a_slice_stored_into_an_argument_array(mode):
     check(mode, slice_into_argument, (np.array([0.3, 0.5, 0.7, 1.1]), np.full((2, 2), 0.25)), [0, 1])
+
+
+def test_a_slice_stored_into_an_array_the_function_makes():
+    check("grad", slice_into_an_array_made_here, (np.array([0.3, 0.5, 0.7, 1.1]),), [0])
 
 
 def test_a_slice_stored_into_a_list_argument_is_refused_when_the_code_runs():

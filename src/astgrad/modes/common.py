@@ -532,8 +532,9 @@ def awaiting_receivers_class(error, fn, call):
     func = call.func if isinstance(call, gast.Call) else None
     receiver = func.value if isinstance(func, gast.Attribute) else None
     if fn is not None and isinstance(receiver, gast.Name) and (
-            not hasattr(numpy.ndarray, func.attr) or func.attr == "sort" and not _numpy_sort_form(call)) \
-            and _held_by_parameter(fn, receiver.id):
+            not hasattr(numpy.ndarray, func.attr) or func.attr == "sort" and not _numpy_sort_form(call)
+            or func.attr == "put" and len(call.args) < 2) \
+            and _held_by_parameter(fn, receiver.id):        # (an array's put takes indices and values)
         return function_value_unknown(error)
     return error
 
