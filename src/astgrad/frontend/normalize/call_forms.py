@@ -94,23 +94,24 @@ class CallFormLowering:
         return True
 
     def refuse_partial_of_unknown_method(self, value):
-        """``functools.partial(m.loss, ...)``, ``m`` an argument: ``wait_for_receivers_class``."""
-        if isinstance(value, gast.Call) and value.args and self.resolve_call(value) is functools.partial:
-            self.wait_for_receivers_class(value.args[0], value, "functools.partial of")
-
-    def wait_for_receivers_class(self, func, node, what):
-        """Raise a FunctionValueUnknown where ``func`` is ``m.loss``, ``m`` an argument, in
-        code not yet made for the arguments' values: which method ``m.loss`` is depends on
-        ``m``'s class, and the code made for it follows the method taken as a value
-        (``method_of_local``, ``given_others_method``). An array's method (``a.dot``) is
-        left to the refusals that name it."""
-        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and not self.inlining \
-                and not hasattr(numpy.ndarray, func.attr) and func.value.id in parameters(self.source.tree) \
-                and not hasattr(self.source.fn, "__astgrad_layouts__"):
+        """Raise a FunctionValueUnknown for ``functools.partial(m.loss, ...)`` where
+        ``awaits_receivers_class(m.loss)``: the code made for ``m``'s class follows it."""
+        func = value.args[0] if isinstance(value, gast.Call) and value.args else None
+        if func is not None and self.resolve_call(value) is functools.partial and self.awaits_receivers_class(func):
             owner = func.value.id
             raise function_value_unknown(self._refuse(
-                f"{what} the method {owner}.{func.attr} of the argument '{owner}' before its class is known", node,
-                "call the transform with the object: the code made for its class follows the method"))
+                f"functools.partial of the method {owner}.{func.attr} of the argument '{owner}' before its class "
+                "is known", value, "call the transform with the object: the code made for its class follows it"))
+
+    def awaits_receivers_class(self, func):
+        """Whether ``func`` is ``m.loss``, ``m`` an argument, in code not yet made for the
+        arguments' values: which method ``m.loss`` is depends on ``m``'s class, and the code
+        made for it follows the method taken as a value (``method_of_local``,
+        ``given_others_method``). An array's method (``a.dot``) is left to the refusals
+        that name it."""
+        return isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and not self.inlining \
+            and not hasattr(numpy.ndarray, func.attr) and func.value.id in parameters(self.source.tree) \
+            and not hasattr(self.source.fn, "__astgrad_layouts__")
 
     def made_transform(self, value):
         """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``
