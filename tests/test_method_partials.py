@@ -133,7 +133,7 @@ def test_a_slice_stored_into_an_array_the_function_makes():
 def test_a_slice_stored_into_a_list_argument_is_refused_when_the_code_runs():
     with pytest.raises(TypeError, match=r"test_method_partials\.py:\d+: this stores into an element of the "
                                         r"argument 'y', which .* 'y' is a list, which holds the value stored"):
-        astgrad.grad(slice_into_argument)(np.ones(4), [[1.0, 2.0], [3.0, 4.0]])
+        astgrad.grad(slice_into_argument, wrt=(0, 1))(np.ones(4), [[1.0, 2.0], [3.0, 4.0]])   # the code the grad test made
 
 
 def test_a_held_method_of_an_object_changed_after_is_refused_saying_what_is_followed():
