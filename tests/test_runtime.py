@@ -1006,6 +1006,16 @@ def test_check_receiver_class_stops_a_method_of_the_users_own_class_only():
     assert registry.is_non_differentiable(rt.check_receiver_class)
 
 
+def test_number_array_argument_passes_arrays_of_numbers_only():
+    for value in (np.zeros((2, 2)), np.zeros(3, dtype=int), np.zeros(2, dtype=complex), np.zeros(2, dtype=bool)):
+        assert rt.number_array_argument(value, "y", "f.py:3") is None
+    for value, held in (([[1.0, 2.0]], "a list"), (np.empty(2, dtype=object), "an array of objects")):
+        with pytest.raises(TypeError, match=rf"^astgrad: f\.py:3: this stores into an element of the argument 'y'"
+                                            rf".* 'y' is {held}, which holds the value stored itself"):
+            rt.number_array_argument(value, "y", "f.py:3")
+    assert registry.is_non_differentiable(rt.number_array_argument)
+
+
 def test_put_marks_says_where_numpy_put_place_and_putmask_take_each_value_from():
     y = np.zeros((2, 3))
     # repeated indices: the last write wins; values cycled over the indices

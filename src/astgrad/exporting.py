@@ -27,6 +27,7 @@ from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_li
                             numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
                             plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
+from .export_method_calls import refuse_methods_of_arguments
 from .export_seeds import seed_like, seed_lines
 from .errors import FunctionValueUnknown, TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -94,6 +95,7 @@ def _export(f, wrt, mode, order, path):
     differentiated = []     # the code of each lower order, which the derivative was generated from
     compiled = _derivative(f, wrt[0] if in_tuple else wrt, mode, order, differentiated)
     fn = _function(f)
+    refuse_methods_of_arguments(fn, compiled)       # what the caller's class decides: not exported
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
     own = inspect.signature(fn).parameters

@@ -3252,6 +3252,22 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
+def number_array_argument(value, name, where):
+    """Checked when a derivative starts, for an argument ``name`` the function stores into
+    the elements of (``y[0] = x[1::2]``) where it follows that as NumPy does for an array of
+    numbers, which copies the values in. A list or an array of objects holds the value
+    itself instead (a view of another array, which later writes into that array change):
+    refused, saying so."""
+    if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
+        return
+    held = "an array of objects" if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
+    raise TypeError(
+        f"astgrad: {where}: this stores into an element of the argument '{name}', which astgrad follows for an "
+        f"array of numbers (NumPy copies the values in); '{name}' is {held}, which holds the value stored "
+        "itself, so a later write into the array it is (or is a view of) would change it too, which astgrad "
+        f"cannot follow. Pass an array of numbers, or store a copy ({name}[k] = v.copy())")
+
+
 def written_copy(item):
     """A new object holding what ``item`` holds, for ``t = d[a]; t[b] = v; d[a] = t``
     (and ``t.append(v)``) once the checks have shown that nothing but ``d`` and ``t``

@@ -21,7 +21,7 @@ import weakref
 from typing import Any, Callable, Set, TypeVar, cast
 
 from .core.generated_text import origin
-from .errors import TransformError, is_value_refusal
+from .errors import TransformError, as_refusal, is_value_refusal
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # the modules that check the caller's input: their TypeError, ValueError and RuntimeError
@@ -69,7 +69,14 @@ def entry_point(fn: F) -> F:
 
 
 def shortened(error: Exception) -> Exception:
-    """``error`` with its traceback (from the entry point's frame on) without astgrad's frames."""
+    """``error`` with its traceback (from the entry point's frame on) without astgrad's frames.
+    A refusal that waited for the arguments (a FunctionValueUnknown) leaves every entry
+    point as the plain TransformError it is once they are given, so grad, jvp, vjp,
+    hessian, ... raise the same type with the same words."""
+    refusal = as_refusal(error)
+    if refusal is not error:
+        refusal.__suppress_context__ = True     # the same refusal, not a second error
+        error = refusal.with_traceback(error.__traceback__)
     frames = _frames(error.__traceback__)[1:]       # the entry point's frame: the raise adds it again
     refusal = _is_runtime_refusal(error)
     if refusal:

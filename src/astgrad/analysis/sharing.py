@@ -34,6 +34,7 @@ from ..core.functions import underlying
 from ..core.reach import reached_from
 from ..errors import TransformError
 from .built_items import same_item_reads
+from .number_arrays import holds_number_array
 from .loop_trips import loops_running_at_least_once
 from .mutation import ChangeKind, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
@@ -163,8 +164,10 @@ class Sharing:
     are memory from outside too, but are kept apart by name, so that a callee can say which of
     its arguments it changes or returns."""
 
-    def __init__(self, params, body, prepare):
+    def __init__(self, params, body, prepare, number_arrays=frozenset()):
         self.params = list(params)
+        self.number_arrays = number_arrays      # parameters taken for arrays of numbers (number_arrays.py)
+        self.assumed_numbers = {}               # those of them a store relied on -> its statement
         self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(walk.walk_statements(body))
@@ -233,7 +236,7 @@ class Sharing:
                 yield name, _items_copied_by_callee(self, name, value)
         elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             holder = self._name(stmt.targets[0].value)
-            if not _float_array_made_here(self, holder):       # a float array copies values in
+            if not _holds_number_array_at(self, holder, stmt):       # an array of numbers copies values in
                 yield holder, self._stored(stmt.targets[0].slice, stmt.value)
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, Key.METHOD) in ("append", "insert", "extend", "setdefault"):
@@ -481,16 +484,17 @@ def _held_within(sharing, name):
     return reached_from([name], sharing.contents)
 
 
-def _float_array_made_here(sharing, name):
-    """Every value bound to ``name`` is a new array of NumPy's default float dtype
-    (``np.zeros(shape)``, ``np.ones``, ``np.empty``, ``np.eye``, ``np.identity``, given no
-    dtype): storing into its elements copies the values in, so it never holds the object
-    stored, as a list or an object array would."""
-    bindings = sharing.bindings_of(name) if name in sharing.locals and name not in sharing.params else ()
-    return bool(bindings) and all(
-        isinstance(b, gast.Assign) and isinstance(b.targets[0], gast.Name) and isinstance(b.value, gast.Call)
-        and anno.get(b.value, Key.TARGET) in _FLOAT_ARRAY_MAKERS and len(b.value.args) == 1
-        and not any(kw.arg in ("dtype", "like", None) for kw in b.value.keywords) for b in bindings)
+def _holds_number_array_at(sharing, holder, stmt):
+    """``holds_number_array`` for the store ``stmt`` into ``holder``, noting ``stmt`` for
+    each parameter taken for an array of numbers there."""
+    before = set(sharing.assumed_numbers)
+    found = holds_number_array(sharing, holder)
+    for name in set(sharing.assumed_numbers) - before:
+        if found:
+            sharing.assumed_numbers[name] = stmt
+        else:
+            del sharing.assumed_numbers[name]
+    return found
 
 
 def _tuple_item(sharing, value):
@@ -1621,7 +1625,6 @@ def _extremum_of_items(value):
     ``xs`` would change)."""
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) in (builtins.max, builtins.min) \
         and len(value.args) == 1 and isinstance(value.args[0], gast.Name)
-_FLOAT_ARRAY_MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
 
 
 def _parts_held(value):

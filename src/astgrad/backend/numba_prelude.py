@@ -15,7 +15,7 @@ import types
 
 from .. import runtime
 
-CHECKS = (runtime.arguments_apart, runtime.items_apart)
+CHECKS = (runtime.arguments_apart, runtime.items_apart, runtime.number_array_argument)
 
 
 def check_names(fn):

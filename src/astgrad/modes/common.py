@@ -27,7 +27,7 @@ from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
-from ..errors import RecursiveCall, TransformError, function_value_unknown
+from ..errors import FunctionValueUnknown, RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
@@ -532,8 +532,9 @@ def awaiting_receivers_class(error, fn, call):
     func = call.func if isinstance(call, gast.Call) else None
     receiver = func.value if isinstance(func, gast.Attribute) else None
     if fn is not None and isinstance(receiver, gast.Name) and (
-            not hasattr(numpy.ndarray, func.attr) or func.attr == "sort" and not _numpy_sort_form(call)) \
-            and _held_by_parameter(fn, receiver.id):
+            not hasattr(numpy.ndarray, func.attr) or func.attr == "sort" and not _numpy_sort_form(call)
+            or func.attr == "put" and len(call.args) < 2) \
+            and _held_by_parameter(fn, receiver.id):        # (an array's put takes indices and values)
         return function_value_unknown(error)
     return error
 
@@ -709,13 +710,68 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     ``returned`` (the name early returns store the result in, Key.RETURNED) sees no write.
     ``fn``: the core tree, where a helper storing into an attribute of a parameter, or a
     method named like a list's called on a parameter's object (``cell.append(w)``), waits
-    for the argument's class (``_attribute_of_a_parameter``, ``awaiting_receivers_class``)."""
+    for the argument's class (``_attribute_of_a_parameter``, ``awaiting_receivers_class``).
+    A write refused only because an argument stored into (``y[0] = x[1::2]``) might hold
+    what is stored, as a list does, is followed where the argument is an array of numbers
+    (which copies the values in): ``number_array_argument`` checks that when the code runs."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
-    check = _WriteCheck(source, params, body, (helper, namer, refresh_row), returned, fn)
-    check.analyze(live_at_end, prepare, writes)
+    checked = (source, params, live_at_end, (helper, namer, refresh_row), returned, fn, prepare)
+    kept = [S.copy(stmt) for stmt in body] if _stores_into_elements(writes) and params else None
+    try:
+        _check_writes(checked, body, writes, frozenset())
+    except FunctionValueUnknown:
+        raise
+    except TransformError as error:
+        if kept is None:
+            raise
+        if helper is None:
+            raise
+        body[:], assumed = _followed_for_number_arrays(checked, kept, params, error)
+        for name, where in reversed(sorted(assumed.items())):
+            body.insert(0, S.expr_stmt(helper("number_array_argument", [S.name(name), S.const(name),
+                                                                         S.const(where)])))
+
+
+def _stores_into_elements(writes):
+    return any(action == "assignment into an element of" for _, _, action, _ in writes)
+
+
+def _followed_for_number_arrays(checked, kept, params, error):
+    """The body ``kept`` (a copy of the one ``error`` refused) checked again, parameters taken
+    for arrays of numbers (as few as lift the refusal, each dropped where it is not needed):
+    (the body as that check changed it, {parameter: where an element of it is written} for
+    those taken so); ``error`` raised where that does not lift it."""
+    def check(numbers):
+        body = [S.copy(stmt) for stmt in kept]
+        statements = list(walk.walk_statements(body))
+        sharing = _check_writes(checked, body, _writes_to_check(body, statements, params), numbers)
+        return body, sharing.assumed_numbers
+    try:
+        body, assumed = check(frozenset(params))
+    except TransformError:
+        raise error from None
+    if not assumed:
+        raise error
+    for name in sorted(assumed):
+        try:
+            body, assumed = check(frozenset(assumed) - {name})
+        except TransformError:
+            continue
+    if not assumed:
+        raise error
+    source = checked[0]
+    return body, {name: f"{source.filename}:{source.file_line(stmt)}" for name, stmt in assumed.items()}
+
+
+def _check_writes(checked, body, writes, numbers):
+    """``check_in_place_writes`` of ``body`` (its ``writes``), ``numbers`` the parameters
+    taken for arrays of numbers; the Sharing found."""
+    source, params, live_at_end, makers, returned, fn, prepare = checked
+    check = _WriteCheck(source, params, body, makers, returned, fn)
+    check.analyze(live_at_end, prepare, writes, numbers)
     for write in writes:
         if write[1] not in anno.get(write[0], Key.UNSHARED, ()):    # else its object is new, unshared
             try:
@@ -726,6 +782,7 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
                 if isinstance(receiver, gast.Name) and receiver.id == write[1]:
                     raise awaiting_receivers_class(error, fn, call) from None
                 raise
+    return check.sharing
 
 
 class _WriteCheck:
@@ -738,13 +795,13 @@ class _WriteCheck:
         self.helper, self.namer, self.refresh_row = makers
         self.sharing = self.element_reads = self.unread = None
 
-    def analyze(self, live_at_end, prepare, writes):
+    def analyze(self, live_at_end, prepare, writes, numbers=frozenset()):
         """Find what may share what, refuse callees changing their arguments, and add the
         checks made before writes (items of shallow copies, updates of outside memory)."""
         from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
         from ..analysis.unread_values import UnreadValues
         source, params, body = self.source, self.params, self.body
-        self.sharing = Sharing(params, body, prepare)
+        self.sharing = Sharing(params, body, prepare, numbers)
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
                                                         [w[:2] for w in writes])
         _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)

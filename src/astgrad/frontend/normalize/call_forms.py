@@ -7,12 +7,15 @@ import builtins
 import functools
 
 import gast
+import numpy
 
 from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
+from ...errors import function_value_unknown
 from .. import written_in
+from .scopes import parameters
 
 
 class CallFormLowering:
@@ -52,6 +55,7 @@ class CallFormLowering:
         ``partial_call``). Whether it was recorded so. A partial of a partial
         (``partial(partial(g, a), b)``) is the one partial of ``g`` it stands for."""
         value = _flat_partial(self, value)
+        self.refuse_partial_of_unknown_method(value)
         if self.made_transform(value) and _only_called(self.source.tree, name):
             self.partials[name] = MadeTransform(value)
             return True
@@ -70,6 +74,10 @@ class CallFormLowering:
             if isinstance(func, gast.Lambda):
                 func = S.name(self.define_local(self.namer.fresh("lambda"), func, "lambda"))
             before, earlier = [], []
+        elif self.method_of_local(func):
+            # p.loss of an object the function built or an argument, read again at each
+            # call for the method it gives now (method_values.py), as the partial holds it
+            func, before, earlier = S.copy(func), [], []
         else:
             path = S.dotted_path(func)
             if path is None or path[0] in self.locals:
@@ -84,6 +92,26 @@ class CallFormLowering:
         keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
         self.partials[name] = gast.Call(func=func, args=args, keywords=list(keywords.values()))
         return True
+
+    def refuse_partial_of_unknown_method(self, value):
+        """Raise a FunctionValueUnknown for ``functools.partial(m.loss, ...)`` where
+        ``awaits_receivers_class(m.loss)``: the code made for ``m``'s class follows it."""
+        func = value.args[0] if isinstance(value, gast.Call) and value.args else None
+        if func is not None and self.resolve_call(value) is functools.partial and self.awaits_receivers_class(func):
+            owner = func.value.id
+            raise function_value_unknown(self._refuse(
+                f"functools.partial of the method {owner}.{func.attr} of the argument '{owner}' before its class "
+                "is known", value, "call the transform with the object: the code made for its class follows it"))
+
+    def awaits_receivers_class(self, func):
+        """Whether ``func`` is ``m.loss``, ``m`` an argument, in code not yet made for the
+        arguments' values: which method ``m.loss`` is depends on ``m``'s class, and the code
+        made for it follows the method taken as a value (``method_of_local``,
+        ``given_others_method``). An array's method (``a.dot``) is left to the refusals
+        that name it."""
+        return isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and not self.inlining \
+            and not hasattr(numpy.ndarray, func.attr) and func.value.id in parameters(self.source.tree) \
+            and not hasattr(self.source.fn, "__astgrad_layouts__")
 
     def made_transform(self, value):
         """Whether ``value`` is ``astgrad.grad(g, ...)`` or ``astgrad.value_and_grad(g, ...)``

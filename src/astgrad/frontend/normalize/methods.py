@@ -293,6 +293,8 @@ class MethodLowering:
         if inlined is not None:
             return inlined
         function = self.method_function_defaults(function, leading, node)
+        if any(isinstance(a, gast.Starred) for a in node.args) or any(kw.arg is None for kw in node.keywords):
+            node = self.spread_arguments(node)      # m.loss(*args) of a partial's forwarding: call_forms.py
         for arg in node.args:
             if isinstance(arg, gast.Starred):
                 raise self._refuse("*args unpacking in a call", node, "pass the arguments one by one")

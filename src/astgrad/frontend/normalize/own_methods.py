@@ -20,6 +20,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
+from ...errors import function_value_unknown
 from ..source import ScopeRoot
 from .. import object_layouts as L
 from .held_functions import Others
@@ -55,6 +56,8 @@ class OwnMethodLowering:
         followed as a method of ``s`` is; else None."""
         if not (isinstance(arg, gast.Attribute) and isinstance(arg.value, (gast.Name, gast.Call))):
             return None
+        if self.awaits_receivers_class(arg):       # m.loss of an argument m (call_forms.py): see refuse_unknown_held
+            self.__dict__.setdefault("_awaited_methods", set()).add(arg.attr)
         owner = self.layout(arg.value)
         if owner is None or owner[0] != L.OBJECT or arg.attr in owner[3] or L.attribute(owner, arg.attr) is not None:
             return None
@@ -139,12 +142,17 @@ class OwnMethodLowering:
         cls = layout[1]
         if attr not in layout[3] and M.static_attribute(cls, attr) is not MISSING:
             return      # a method of the class, followed (or refused) as one
-        raise self._refuse(
+        error = self._refuse(
             f"a call of .{attr}() on a {cls.__name__}, whose attribute {attr!r} holds neither a method of its class "
             "nor a function astgrad follows (a functools.partial, a bound method of another object, a value "
             "__getattr__ makes): it cannot see what the call computes or changes", node,
             f"define {attr} as a method of {cls.__name__}, or store a plain function (def or lambda) or a "
-            f"NumPy function in self.{attr}")
+            f"NumPy function in self.{attr}; a bound method of another object (o.step) is followed where "
+            "nothing changes that object after the method is taken (no o.k = v, no call handing o on): "
+            "otherwise call o.step(...) itself where the held method is called")
+        # an object built holding a method of an argument's object (Holder(m.loss)): the code
+        # made for the argument's class knows what the attribute holds
+        raise function_value_unknown(error) if self.__dict__.get("_awaited_methods") else error
 
 
 def _only_read(tree, name, cls):

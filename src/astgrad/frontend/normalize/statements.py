@@ -206,7 +206,7 @@ class StatementLowering:
         elif not self.attribute_write(target, value):         # built_objects.py
             self.refuse_global_attribute_write(target, target)
             raise self._refuse("assignment to an attribute", target, _attribute_advice(target)
-                               + _held_item_advice(self, target))
+                               + _held_item_advice(self, target) + _held_function_advice(self, target, value))
 
     def refuse_global_attribute_write(self, target, node):
         """Refuse ``Model.calls += 1`` (or ``= ...``) on a class or module the function
@@ -385,6 +385,18 @@ def _held_item_advice(normalizer, target):
                         f"self.{target.attr} = ...), call it in the loop ({name}.shift(w)) and give the function "
                         "the object holding the list as an argument (def f(w, net): return net.loss(w))")
     return ""
+
+
+def _held_function_advice(normalizer, target, value):
+    """For ``h.fn = m.step`` (a function or a bound method stored on an object after it
+    is built): where astgrad follows such a value, handed to the class when it is built."""
+    if not (isinstance(target, gast.Attribute) and normalizer.looks_like_function(value)):
+        return ""
+    path, layout = S.dotted_path(value), normalizer.layout(target.value)
+    given = ".".join(path) if path else "f"
+    cls = layout[1].__name__ if layout is not None and isinstance(layout[1], type) else "Holder"
+    return (f"; to store a function or a bound method on an object, hand it to the class when the object is "
+            f"built ({cls}(..., {given}), stored by __init__), which astgrad follows")
 
 
 def _attribute_advice(target):

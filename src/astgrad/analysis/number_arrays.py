@@ -1,0 +1,116 @@
+"""Names that certainly hold a NumPy array of numbers (bools, ints, floats, complex).
+
+Storing into an element of such an array (``y[0] = x[1::2]``) copies the values in:
+the array never holds the object stored, as a list or an array of objects would, so the
+stored value (a view of ``x``) leaves no alias behind (sharing.py). A name counts where
+every value bound to it is, from the code, such an array:
+
+- a new array of NumPy's makers (``np.zeros(shape)``, ``np.ones``, ``np.empty``,
+  ``np.eye``, ``np.identity``, ``np.full(shape, 2.0)``) given no dtype or a number dtype
+  (``dtype=float``, ``dtype="float32"``, ``dtype=np.float64``);
+- ``np.zeros_like(a)`` (``ones_like``, ``empty_like``, ``full_like``) of such an array, or
+  given a number dtype;
+- a copy, reshape, ravel, transpose (``.T``) of such an array, or ``a.astype(<number dtype>)``;
+- an operator on such arrays and numbers (``a * 0.5``);
+- a parameter among ``sharing.number_arrays``: taken for such an array where the code
+  checks that when it runs (modes/common.py's ``check_in_place_writes``), each one taken
+  so noted in ``sharing.assumed_numbers``;
+- another name bound to one of these.
+
+Anything else (what another call returns, an operator on anything else) may be a list or
+an array of objects: not counted.
+"""
+
+import gast
+import numpy
+
+from .. import runtime
+from ..core import anno
+from ..core.anno import Key
+
+_MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
+_LIKE = (numpy.zeros_like, numpy.ones_like, numpy.empty_like, numpy.full_like)
+_SAME_NUMBERS = frozenset({"copy", "reshape", "ravel", "flatten", "transpose", "squeeze"})
+_COPIES = (runtime.written_copy, runtime.copy_argument, numpy.copy)
+_NUMBER_KINDS = "biufc"
+_BUILTIN_NUMBER_TYPES = frozenset({"bool", "int", "float", "complex"})
+
+
+def holds_number_array(sharing, name, seen=frozenset()):
+    """Whether every value ``sharing`` (analysis/sharing.py) sees bound to ``name`` is a
+    NumPy array of numbers (see the module docstring)."""
+    if name in seen:
+        return False
+    seen = seen | {name}
+    bindings = sharing.bindings_of(name)
+    if name in sharing.params:
+        if name not in sharing.number_arrays:
+            return False
+        sharing.assumed_numbers.setdefault(name, None)
+    elif not bindings:
+        return False
+    return all(_binds_number_array(sharing, stmt, seen) for stmt in bindings)
+
+
+def _binds_number_array(sharing, stmt, seen):
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return False
+    value = stmt.value
+    if isinstance(value, gast.Name):
+        return holds_number_array(sharing, value.id, seen)
+    if isinstance(value, gast.Attribute) and value.attr == "T" and isinstance(value.value, gast.Name):
+        return holds_number_array(sharing, value.value.id, seen)
+    if isinstance(value, gast.Call):
+        return _makes_number_array(sharing, value, seen)
+    if isinstance(value, gast.BinOp):       # t * 0.5: an operator on arrays of numbers and numbers
+        return all(_number_operand(sharing, side, seen) for side in (value.left, value.right))
+    return False
+
+
+def _number_operand(sharing, node, seen):
+    return _number_constant([node]) or isinstance(node, gast.Name) and holds_number_array(sharing, node.id, seen)
+
+
+def _makes_number_array(sharing, call, seen):
+    target, method = anno.get(call, Key.TARGET), anno.get(call, Key.METHOD)
+    dtype = next((kw.value for kw in call.keywords if kw.arg == "dtype"), None)
+    if any(kw.arg not in ("dtype", "order") for kw in call.keywords):
+        return False        # like=, **options: not read here
+    if target in _MAKERS or target is numpy.full:
+        given = 2 if target is numpy.full else 1
+        fill_known = target is not numpy.full or dtype is not None or _number_constant(call.args[1:2])
+        return len(call.args) == given and fill_known and (dtype is None or _number_dtype(sharing, dtype))
+    if target in _LIKE and call.args and isinstance(call.args[0], gast.Name):
+        return _number_dtype(sharing, dtype) if dtype is not None else \
+            holds_number_array(sharing, call.args[0].id, seen)
+    if target in _COPIES and len(call.args) == 1 and isinstance(call.args[0], gast.Name) and dtype is None:
+        return holds_number_array(sharing, call.args[0].id, seen)
+    receiver = call.func.value if isinstance(call.func, gast.Attribute) else None
+    method = method or (call.func.attr if receiver is not None and target is None else None)
+    if method in _SAME_NUMBERS and isinstance(receiver, gast.Name) and dtype is None:
+        return holds_number_array(sharing, receiver.id, seen)
+    if method == "astype" and len(call.args) == 1:
+        return _number_dtype(sharing, call.args[0])
+    return False
+
+
+def _number_constant(nodes):
+    return len(nodes) == 1 and isinstance(nodes[0], gast.Constant) \
+        and type(nodes[0].value) in (bool, int, float, complex)
+
+
+def _number_dtype(sharing, node):
+    """Whether ``node`` names a dtype of numbers: ``float`` (the builtin, not a local),
+    ``"float32"``, ``np.float64``."""
+    if isinstance(node, gast.Name):
+        return node.id in _BUILTIN_NUMBER_TYPES and node.id not in sharing.locals
+    if isinstance(node, gast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id not in sharing.locals:
+        text = node.attr if isinstance(getattr(numpy, node.attr, None), type) else None
+    else:
+        return False
+    try:
+        return text is not None and numpy.dtype(text).kind in _NUMBER_KINDS
+    except TypeError:
+        return False
