@@ -479,14 +479,17 @@ def _traced_back(sources, name, read_from):
 
 def _value_sources(fn, appended=True):
     """For each name the core tree ``fn`` binds, the expressions it is bound to: an
-    assignment's value, a loop's iterable, what an append adds to its list (unless not
-    ``appended``: where the name's object itself is asked about, not what it holds)."""
+    assignment's value, a loop's iterable, what an append or a store into an item adds to
+    its list or dict (``d[k] = c``; unless not ``appended``: where the name's object
+    itself is asked about, not what it holds)."""
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for stored in S.stored_names(target):
                     sources.setdefault(stored, []).append(node.value)
+                if appended and isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                    sources.setdefault(target.value.id, []).append(node.value)
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
                 sources.setdefault(stored, []).append(node.iter)
@@ -2046,7 +2049,8 @@ _SHALLOW_COPIES = (list, tuple, copy_module.copy, runtime.shallow_copy)
 
 def _holding_bindings(stmt):
     """(name, what it holds or is read out of) for ``stmt``: an assignment of an item, an
-    attribute, a copy or a display; a loop's item; an append's list."""
+    attribute, a copy or a display (a dict's values); a store into an item (``d[k] = b``:
+    ``d`` holds ``b``); a loop's item; an append's list."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         value = stmt.value
         if isinstance(value, gast.Call):
@@ -2056,6 +2060,11 @@ def _holding_bindings(stmt):
             value = value.value
         if isinstance(value, (gast.Name, gast.List, gast.Tuple)):
             yield stmt.targets[0].id, value
+        elif isinstance(value, gast.Dict):
+            yield from ((stmt.targets[0].id, item) for item in value.values)
+    elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+            and isinstance(stmt.targets[0].value, gast.Name):
+        yield stmt.targets[0].value.id, stmt.value
     elif isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name):
         for target in S.names_in(stmt.target):
             yield target, stmt.iter
