@@ -89,6 +89,9 @@ def _changed_root(node):
         target = node.value
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_mutating_method(node.func.attr):
         target = node.func.value
+    elif isinstance(node, ast.Call) and any(k.arg == "out" for k in node.keywords):     # f(a, out=o.W)
+        target = next(k.value for k in node.keywords if k.arg == "out")
+        target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
     else:
         return None
     while isinstance(target, (ast.Attribute, ast.Subscript)):
