@@ -501,19 +501,21 @@ def _value_sources(fn, appended=True):
 # (copy_argument: the copy of an argument the function writes into holds copies of its items,
 # which the function reads as it would the argument's: t = params_1["layer"]; t.scale(w))
 _PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy,
-                  runtime.copy_argument)
+                  runtime.copy_argument, runtime.distinct, runtime.concat, runtime.extended, runtime.in_place)
 _PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
 
 
-def _passes_items_on(call):
+def _passes_items_on(call, methods_of_classes=True):
     """Whether ``call`` gives the items of what it is given (``list(bs)``, ``enumerate(bs)``,
-    ``d.values()``, ``d.get(k)``), rather than a value it builds."""
+    ``d.values()``, ``d.get(k)``; with ``methods_of_classes``, a method of a class of the
+    user's too), rather than a value it builds."""
     target = anno.get(call, Key.TARGET)
     try:
         passing = target in _PASSING_ITEMS
     except TypeError:           # an unhashable callable compares as none of them
         passing = False
-    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS or _method_of_a_class(target)
+    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS \
+        or methods_of_classes and _method_of_a_class(target)
 
 
 def _method_of_a_class(target):
@@ -2053,12 +2055,17 @@ def _holding_bindings(stmt):
     ``d`` holds ``b``); a loop's item; an append's list."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         value = stmt.value
+        if isinstance(value, gast.Call) and _passes_items_on(value, methods_of_classes=False):
+            # next(iter(d.items())), d.values(), enumerate(bs): the very items of what it is given
+            handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
+            yield from ((stmt.targets[0].id, item) for item in handed)
+            return
         if isinstance(value, gast.Call):
             copies = anno.get(value, Key.TARGET) in _SHALLOW_COPIES and len(value.args) == 1
             value = value.func.value if anno.get(value, Key.METHOD) == "copy" else value.args[0] if copies else None
         if isinstance(value, (gast.Subscript, gast.Attribute)):
             value = value.value
-        if isinstance(value, (gast.Name, gast.List, gast.Tuple)):
+        if isinstance(value, (gast.Name, gast.List, gast.Tuple, gast.Set)):
             yield stmt.targets[0].id, value
         elif isinstance(value, gast.Dict):
             yield from ((stmt.targets[0].id, item) for item in value.values)
