@@ -1421,5 +1421,30 @@ def k03(x, w):
     return np.sum(plains[0].W * x)
 
 
+
+def k04(x, w):
+    c = Square(x * 1.0)
+    s = {c}
+    for o in s:
+        o.square()
+    return np.sum(c.W * x)
+
+
+def k05(x, w):
+    c = Plain(x * 1.0)
+    held = []
+    held = held + [c]
+    held[0].step(w)
+    return np.sum(c.W * x)
+
+
+def k06(x, w):
+    c = Square(x * 1.0)
+    d = {"a": c}
+    _, v = next(iter(d.items()))
+    v.square()
+    return np.sum(c.W * x)
+
+
 CASES = [(name, f, (X4, W), (0, 1)) for name, f in sorted(globals().items())
          if len(name) == 3 and name[0] in "abcdefghkm" and name[1:].isdigit() and callable(f)]

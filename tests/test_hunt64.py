@@ -14,9 +14,11 @@ error:
   on an item of a dict (or of a second list) holding an object the function builds, the
   object then read under its own name: ``d = {"a": c}; d["a"].square(); np.sum(c.W)``,
   ``by_id = {i: c for i, c in enumerate(cells)}; by_id[0].step(w)``, also filled by
-  ``d[k] = c``, ``dict(zip(...))``, ``d.setdefault``, ``d.update``. The dict carried no
-  derivative of its own, so the call was left as it was, unseen; it is refused now,
-  naming the line (the store into an item of a dict, and its values, are what it holds);
+  ``d[k] = c``, ``dict(zip(...))``, ``d.setdefault``, ``d.update``, and the same through
+  a set (``for o in {c}``), a list grown by ``+`` or ``+=`` (``held = held + [c]``) and
+  ``next(iter(d.items()))``. The container carried no derivative of its own, so the call
+  was left as it was, unseen; it is refused now, naming the line (a dict's values, what is
+  stored into its items, a set's items and what such calls hand on are what it holds);
 - a zero derivative with respect to ``w`` where a method or a helper writes ``w`` into an
   object through ``out=`` (``np.multiply(self.W, w, out=self.W)``) and the object depends
   on no other input differentiated (``grad(f, wrt=1)``; also in a loop over a list of
@@ -46,7 +48,8 @@ MODES = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "jvp_of_grad")
 FLOAT32 = ("e13",)
 
 # (program, the argument differentiated, the line refused, counted from the def)
-REFUSED = [("k01", 0, 3), ("a07", 0, 3), ("a07", 1, 3), ("k02", 1, 2), ("k03", 1, 3), ("c09", 1, 5)]
+REFUSED = [("k01", 0, 3), ("a07", 0, 3), ("a07", 1, 3), ("k04", 0, 4), ("k05", 0, 4), ("k05", 1, 4), ("k06", 0, 4),
+           ("k02", 1, 2), ("k03", 1, 3), ("c09", 1, 5)]
 
 
 @pytest.mark.parametrize("name, wrt, offset", REFUSED, ids=[f"{n}-wrt{w}" for n, w, _ in REFUSED])
