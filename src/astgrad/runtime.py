@@ -1080,8 +1080,11 @@ def written_part(g, index):
     """``g[index]``, except that where ``index`` repeats an element only its last
     occurrence keeps its value and the others are zero: ``y[index] = v`` keeps the last
     write of each element (as NumPy does), so only that part of ``v`` reaches ``y``.
-    A number ``g`` is the derivative of a 0-d array, read as one."""
+    A number ``g`` is the derivative of a 0-d array, read as one, or a zero not yet
+    shaped (a loop's turn that never read ``y``), whose every part is that zero."""
     if isinstance(g, (float, int, complex)):
+        if g == 0:
+            return g
         g = numpy.asarray(g)
     part = g[index]
     if not _has_advanced(index):
@@ -2335,6 +2338,8 @@ def zero_index(g, index, container=None):
         result = AdjointList(g)
         result[index] = _zero_item(_restored_item(container, index, result[index]))
         return result
+    if isinstance(g, (float, int, complex)) and g == 0:
+        return g                # a zero not yet shaped stays one
     result = numpy.array(g, dtype=float if numpy.ndim(g) == 0 else None, copy=True)
     result[index] = 0
     return result

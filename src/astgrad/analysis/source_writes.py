@@ -5,8 +5,9 @@ refused there (``layer.act = np.sin`` on an object it was given) still runs wher
 caller calls it on values nothing is differentiated through, and the caller's code may
 depend on what it changes (the functions an object holds). So the statements of its
 source that change an object are found here, without normalizing: an assignment (or
-``del``, or ``op=``) to an attribute or an item of a name, and a call of a method that
-changes its object (``xs.append(v)``). The name is a parameter, or any other name not
+``del``, or ``op=``) to an attribute or an item of a name, a call of a method that
+changes its object (``xs.append(v)``) and a call writing into its ``out=``
+(``np.multiply(self.W, w, out=self.W)``). The name is a parameter, or any other name not
 bound in the function (a global, a closure variable: ``outside``).
 """
 
@@ -89,6 +90,9 @@ def _changed_root(node):
         target = node.value
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_mutating_method(node.func.attr):
         target = node.func.value
+    elif isinstance(node, ast.Call) and any(k.arg == "out" for k in node.keywords):     # f(a, out=o.W)
+        target = next(k.value for k in node.keywords if k.arg == "out")
+        target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
     else:
         return None
     while isinstance(target, (ast.Attribute, ast.Subscript)):

@@ -479,14 +479,17 @@ def _traced_back(sources, name, read_from):
 
 def _value_sources(fn, appended=True):
     """For each name the core tree ``fn`` binds, the expressions it is bound to: an
-    assignment's value, a loop's iterable, what an append adds to its list (unless not
-    ``appended``: where the name's object itself is asked about, not what it holds)."""
+    assignment's value, a loop's iterable, what an append or a store into an item adds to
+    its list or dict (``d[k] = c``; unless not ``appended``: where the name's object
+    itself is asked about, not what it holds)."""
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for stored in S.stored_names(target):
                     sources.setdefault(stored, []).append(node.value)
+                if appended and isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                    sources.setdefault(target.value.id, []).append(node.value)
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
                 sources.setdefault(stored, []).append(node.iter)
@@ -498,19 +501,21 @@ def _value_sources(fn, appended=True):
 # (copy_argument: the copy of an argument the function writes into holds copies of its items,
 # which the function reads as it would the argument's: t = params_1["layer"]; t.scale(w))
 _PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy,
-                  runtime.copy_argument)
+                  runtime.copy_argument, runtime.distinct, runtime.concat, runtime.extended, runtime.in_place)
 _PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
 
 
-def _passes_items_on(call):
+def _passes_items_on(call, methods_of_classes=True):
     """Whether ``call`` gives the items of what it is given (``list(bs)``, ``enumerate(bs)``,
-    ``d.values()``, ``d.get(k)``), rather than a value it builds."""
+    ``d.values()``, ``d.get(k)``; with ``methods_of_classes``, a method of a class of the
+    user's too), rather than a value it builds."""
     target = anno.get(call, Key.TARGET)
     try:
         passing = target in _PASSING_ITEMS
     except TypeError:           # an unhashable callable compares as none of them
         passing = False
-    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS or _method_of_a_class(target)
+    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS \
+        or methods_of_classes and _method_of_a_class(target)
 
 
 def _method_of_a_class(target):
@@ -2103,16 +2108,27 @@ _SHALLOW_COPIES = (list, tuple, copy_module.copy, runtime.shallow_copy)
 
 def _holding_bindings(stmt):
     """(name, what it holds or is read out of) for ``stmt``: an assignment of an item, an
-    attribute, a copy or a display; a loop's item; an append's list."""
+    attribute, a copy or a display (a dict's values); a store into an item (``d[k] = b``:
+    ``d`` holds ``b``); a loop's item; an append's list."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         value = stmt.value
+        if isinstance(value, gast.Call) and _passes_items_on(value, methods_of_classes=False):
+            # next(iter(d.items())), d.values(), enumerate(bs): the very items of what it is given
+            handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
+            yield from ((stmt.targets[0].id, item) for item in handed)
+            return
         if isinstance(value, gast.Call):
             copies = anno.get(value, Key.TARGET) in _SHALLOW_COPIES and len(value.args) == 1
             value = value.func.value if anno.get(value, Key.METHOD) == "copy" else value.args[0] if copies else None
         if isinstance(value, (gast.Subscript, gast.Attribute)):
             value = value.value
-        if isinstance(value, (gast.Name, gast.List, gast.Tuple)):
+        if isinstance(value, (gast.Name, gast.List, gast.Tuple, gast.Set)):
             yield stmt.targets[0].id, value
+        elif isinstance(value, gast.Dict):
+            yield from ((stmt.targets[0].id, item) for item in value.values)
+    elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+            and isinstance(stmt.targets[0].value, gast.Name):
+        yield stmt.targets[0].value.id, stmt.value
     elif isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name):
         for target in S.names_in(stmt.target):
             yield target, stmt.iter
