@@ -18,6 +18,7 @@ from astgrad.analysis import fixed_point
 from astgrad.backend import emit
 from astgrad.core import anno
 from astgrad.core import syntax as S
+from astgrad.core import walk
 
 SOURCE = '''
 def f(x: "ann", y=g(1), *args, k: int = 2, **kw):
@@ -76,14 +77,31 @@ def d(x, p):
 '''
 
 
-@pytest.mark.parametrize("source", [SOURCE, HELPERS], ids=["every_construct", "helpers"])
+# a name the text first writes in comments and a string (more places than are looked
+# at first), read as a value only in the last statement; and one read as a value far down
+FAR = '''
+def d(x):
+    "np, named in a string"
+    a = sin(x)
+    b = sin(a)
+    if a > 0:
+        c = cos(b)
+    else:
+        c = numpy.cos(b)
+    return np.sum(c)
+'''
+
+
+@pytest.mark.parametrize("source", [SOURCE, HELPERS, FAR], ids=["every_construct", "helpers", "far"])
 def test_the_closure_names_held_are_those_only_called_in_the_whole_tree(source):
     # pipeline.held_closure_names reads the emitted text first, and walks only for the
     # names it names otherwise too: in a comment (scale), a string (unbroadcast), as a
     # value (act, np), a parameter (p); an attribute (x.unreduce), a longer word
-    # (arange) or a name named nowhere (absent) change nothing
+    # (arange) or a name named nowhere (absent) change nothing. It looks first where
+    # the text names them (the statement holding a comment proves nothing)
     tree = gast.parse(source).body[0]
-    tree.body.insert(1, emit.comment("scale, named in a comment"))
+    for position in (1, 1, 3):
+        tree.body.insert(position, emit.comment("scale, np and numpy, named in a comment"))
     text = emit.to_source(tree)
     names = S.names_in(tree) | {"unbroadcast", "unreduce", "scale", "range", "absent"}
     front = types.SimpleNamespace(dependencies=[((name,), (object(),)) for name in sorted(names)],
@@ -92,6 +110,34 @@ def test_the_closure_names_held_are_those_only_called_in_the_whole_tree(source):
     assert held == tuple(sorted(S.only_called(tree, names)))
     if source is HELPERS:
         assert held == ("absent", "range", "scale", "unbroadcast", "unreduce")
+    if source is FAR:
+        assert held == ("absent", "cos", "range", "scale", "sin", "unbroadcast", "unreduce")
+
+
+def test_rewrite_statements_rewrites_as_rewrite_blocks_and_rebuilds_only_the_blocks_it_changes():
+    # the same text as rewrite_blocks with a function changing the wanted statements
+    # alone (one removed, one doubled, one in a nested block replaced), and the blocks
+    # holding none of them are the very lists they were
+    def program():
+        tree = gast.parse(FAR.replace("return", "for k in x:\n        d = k\n    return")).body[0]
+        wanted = {tree.body[1], tree.body[2], tree.body[3].orelse[0]}
+        return tree, wanted
+
+    def change(stmt):
+        if isinstance(stmt, gast.If):
+            return stmt
+        return [] if stmt.targets[0].id == "a" else [stmt, stmt] if stmt.targets[0].id == "b" else gast.Pass()
+
+    tree, wanted = program()
+    expected = walk.rewrite_blocks(tree.body, lambda stmt: change(stmt) if stmt in wanted else stmt)
+    tree, wanted = program()
+    loop_body, if_body = tree.body[4].body, tree.body[3].body
+    body = list(tree.body)
+    rewritten = walk.rewrite_statements(tree.body, {id(stmt) for stmt in wanted}, change)
+    assert tree.body == body        # (its own block is not changed)
+    assert gast.dump(gast.Module(body=rewritten, type_ignores=[])) == gast.dump(gast.Module(body=expected, type_ignores=[]))
+    assert rewritten[3].body is if_body and rewritten[4].body is loop_body
+    assert isinstance(rewritten[3].orelse[0], gast.Pass)
 
 
 def _old_assume(definitions, facts, fact_of):

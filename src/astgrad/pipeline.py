@@ -11,13 +11,16 @@ next generation), which the caching module, above this one, hands in; caching,
 guards and the zero-safe twin live there, not here.
 """
 
+import bisect
 import builtins
+import itertools
 import time
 import types
 
 import gast
 
-from .backend.emit import compile_closure, def_arguments, emitted_starts, line_origins, placeholder_lines, to_source
+from .backend.emit import (compile_closure, def_arguments, emitted_starts, line_origins, placeholder_lines, to_source,
+                           top_statement_lines)
 from .backend.held_attributes import hold_attributes
 from .backend.read_once import read_globals_once
 from .backend.namespace import Namespace
@@ -186,14 +189,47 @@ def held_closure_names(front, tree, text):
     # parameter) is followed by another character. A derivative's closure holds
     # astgrad's helpers, which the derivative of one calls all over a tree three times as
     # long as the function; only the others (a module the code reads, or a name in a
-    # comment) are looked for in the tree, in order: a module is read in the first lines.
+    # comment) are looked for in the tree: first where the text names them, then in order.
     left = {name for name in candidates if text.count(name) != text.count(name + "(")}
     only_called = candidates - left
+    left = _not_read_where_written(tree, text, left) if left else left
     for node in S.child_nodes(tree):
         if not left:
             break
         left = S.only_called(node, left)
     return tuple(sorted(only_called | left))
+
+
+def _not_read_where_written(tree, text, names):
+    """``names`` less those read as values by the top-level statements of ``tree`` where
+    the text first writes them other than before "(" (a few places each). Such a name is
+    most often a module (``numpy.cos(a)``), in a derivative's derivative first read far
+    down the tree: a walk from the top would look at every statement before. A place that
+    proves nothing (a comment, a longer word) only leaves the name to that walk."""
+    found = top_statement_lines(tree)
+    if found is None:
+        return names
+    lines, statements = found
+    for name in sorted(names):
+        for position in itertools.islice(_written_not_called(text, name), 3):
+            index = bisect.bisect_right(lines, text.count("\n", 0, position) + 1) - 1
+            if index >= 0:
+                names = S.only_called(statements[index], names)
+            if name not in names:
+                break
+    return names
+
+
+def _written_not_called(text, name):
+    """Where ``text`` writes ``name`` as a word (not after a dot) not followed by "("."""
+    position = text.find(name)
+    while position >= 0:
+        end = position + len(name)
+        before, after = text[position - 1:position], text[end:end + 1]
+        if not (before.isidentifier() or before.isdigit() or before == ".") \
+                and not (after.isidentifier() or after.isdigit() or after == "("):
+            yield position
+        position = text.find(name, end)
 
 
 def read_once_names(front, pinned):

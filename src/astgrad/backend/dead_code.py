@@ -43,7 +43,7 @@ def remove_dead_code(body, same_shape=None, kept=None):
                 for key in [key for key, stmt in kept.items() if facts.writes_live(stmt)]:
                     del kept[key]
             return body
-        body = walk.rewrite_blocks(body, lambda stmt: [] if id(stmt) in doomed else stmt)
+        body = walk.rewrite_statements(body, doomed, lambda stmt: [])
 
 
 def evaluate_kept_checks(body, kept):
@@ -55,13 +55,13 @@ def evaluate_kept_checks(body, kept):
     checks = {}
 
     def evaluate(stmt):
-        if id(stmt) not in kept or not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
+        if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
             return stmt
         read = S.read_name(stmt.value)      # `v is None`, kept to raise where v is unbound: `v`
         check = gast.copy_location(S.expr_stmt(S.name(read) if read else stmt.value), stmt)
         checks[id(check)] = check
         return check
-    body = walk.rewrite_blocks(body, evaluate)
+    body = walk.rewrite_statements(body, kept, evaluate)
     kept.clear()
     kept.update(checks)
     return body
@@ -71,8 +71,7 @@ def comment_kept_checks(body, kept):
     """``body`` with a comment before each statement of ``kept`` (by id) saying why it is there."""
     if not kept:
         return body
-    return walk.rewrite_blocks(body, lambda stmt: [comment("kept: raises here as the function does"), stmt]
-                               if id(stmt) in kept else stmt)
+    return walk.rewrite_statements(body, kept, lambda stmt: [comment("kept: raises here as the function does"), stmt])
 
 
 # (mark, whether the statement it marks restores, whether it is kept by the stack's name)

@@ -144,6 +144,16 @@ def placeholder_lines(fn_def, starts):
     return tuple(line for stmt, line in zip(made, top) if anno.get(stmt, Key.INIT_NONE, False))
 
 
+def top_statement_lines(fn_def):
+    """(the line of the text ``to_source(fn_def)`` wrote where each top-level statement of
+    ``fn_def`` starts, ascending; those statements), or None where the writing of the text
+    did not say where its statements start."""
+    starts = anno.get(fn_def, Key.EMITTED_STARTS)
+    made = [stmt for stmt in fn_def.body if not is_comment(stmt)]
+    top = [line for line, indent in starts or () if indent == 1]
+    return (top, made) if starts is not None and len(made) == len(top) else None
+
+
 def _statements(block, found):
     """Append the statements of ``block`` to ``found``, each followed by those nested in it."""
     for stmt in block:

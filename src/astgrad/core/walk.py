@@ -155,6 +155,39 @@ def rewrite_blocks(body, fn):
     return out
 
 
+def rewrite_statements(body, wanted, fn):
+    """``rewrite_blocks(body, fn)`` for a rewrite of a few statements: ``fn`` is applied
+    only to those whose id is in ``wanted`` (it would give the others back unchanged), and
+    only the blocks holding one are rebuilt: a walk over the blocks, not a call and a new
+    list for every statement. As there, inner blocks are rewritten first, nested blocks
+    are replaced on their statements, and the rewritten top-level block is returned
+    (``body`` itself is not changed)."""
+    simple = _SIMPLE
+
+    def rewritten(block):
+        """The new ``block``, or None where it holds none of ``wanted``."""
+        for stmt in block:
+            if stmt.__class__ not in simple:
+                for owner, field in _slots(stmt):
+                    inner = getattr(owner, field)
+                    new = rewritten(inner)
+                    if new is not None or not inner:
+                        _store(owner, field, inner if new is None else new)
+        if not any(id(stmt) in wanted for stmt in block):
+            return None
+        out = []
+        for stmt in block:
+            result = fn(stmt) if id(stmt) in wanted else stmt
+            if isinstance(result, list):
+                out.extend(result)
+            else:
+                out.append(result)
+        return out
+
+    top = rewritten(body)
+    return list(body) if top is None else top
+
+
 def rewrite_each_block(body, fn):
     """``body`` with ``fn`` applied to every statement list, nested ones included:
     ``fn(block)`` returns the new list (an empty ``else`` block is passed too). For rewrites that look at neighbours (the
