@@ -97,7 +97,7 @@ def test_import_loads_only_what_gradients_need():
     error reads (the purity analysis, where an error in derivative code came from). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a quarter of
     its loading time): what it asks of NumPy's generators it reads when a function uses
     one, nor what only some programs use (pickling, wrt=("x",) or "self.W", the steps
-    of a try), nor does it probe how NumPy writes into overlapping memory
+    of a try, the purity analysis of helpers), nor does it probe how NumPy writes into overlapping memory
     (write_order.py): these load when a program uses them. A module of astgrad's
     asked for by name loads without the tape, and the
     tape's own rules, and those registered later, leave the disk cache on."""
@@ -107,8 +107,9 @@ def test_import_loads_only_what_gradients_need():
              "astgrad.analysis.shapes", "astgrad.backend.optimize", "hashlib", "numpy.polynomial", "logging",
              "dataclasses", "astgrad.analysis.purity", "astgrad.analysis.seeds", "astgrad.error_origins",
              "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient", "astgrad.modes.try_steps"]
-    # loaded by the program that uses them, not by the engine: a try, pickling, wrt=("x",)
-    rare = ["astgrad.modes.try_steps", "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient"]
+    # loaded by the program that uses them, not by the engine: a try, pickling, wrt=("x",), a helper
+    rare = ["astgrad.modes.try_steps", "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient",
+            "astgrad.analysis.purity"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"
