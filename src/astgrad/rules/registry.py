@@ -134,6 +134,8 @@ class Primitive:
         return not self.differentiable or self.adjoint is not None or self.tangent is not None
 
 
+_FIELDS = frozenset(vars(Primitive(None)))     # what ``register`` may set
+
 # Each lookup in these is noted while code is generated: the code depends on the entries
 # it looked up, found or not (rule_reads.py). The first read registers astgrad's own rules (loading.py).
 PRIMITIVES = unread(Table)      # key -> Primitive (a method that is the same primitive maps to its record)
@@ -228,14 +230,14 @@ def register(primitive, *, methods=(), **fields):
     """Set fields of ``primitive``'s record (templates, facts) and ``methods`` that are
     the same primitive; returns the record."""
     load_rules()        # astgrad's own first: a later registration replaces theirs
+    if not _FIELDS.issuperset(fields):      # refused before a record is made: nothing changes
+        raise TypeError(f"a Primitive has no field {min(set(fields) - _FIELDS)!r}")
     with _changing:
         if "adjoint" in fields or "tangent" in fields:
             record = _own_record(primitive)
         else:                   # facts of a method that is a function's primitive are that record's
             record = dict.get(PRIMITIVES, rule_key(primitive)) or _own_record(primitive)
         for name, value in fields.items():
-            if not hasattr(record, name):
-                raise TypeError(f"a Primitive has no field {name!r}")
             setattr(record, name, value)
         for method in methods:
             if method_owner(method) is None:
