@@ -7,6 +7,8 @@ import json
 import os
 import textwrap
 
+import pytest
+
 import astgrad_source
 import fresh_process
 
@@ -118,3 +120,17 @@ def test_a_rule_registered_before_the_table_is_read_replaces_astgrads(tmp_path):
     done = fresh_process.run([str(tmp_path / "rule.py")], src=astgrad_source.path(), env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
+
+
+def test_a_refused_registration_registers_nothing():
+    """A fact a record does not have is refused (TypeError) before any record is made: the
+    function stays without a record and the table's version is unchanged."""
+    from astgrad.rules import registry
+
+    def helper(x):
+        return x
+
+    version = registry.VERSION[0]
+    with pytest.raises(TypeError, match="a Primitive has no field 'colour'"):
+        registry.declare(helper, result=registry.FRESH, colour="red")
+    assert registry.primitive(helper) is None and registry.VERSION[0] == version

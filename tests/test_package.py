@@ -96,13 +96,20 @@ def test_import_loads_only_what_gradients_need():
     them), nor ``dataclasses`` (the engine imports it), nor what only generation or an
     error reads (the purity analysis, where an error in derivative code came from). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a quarter of
     its loading time): what it asks of NumPy's generators it reads when a function uses
-    one. A module of astgrad's asked for by name loads without the tape, and the
+    one, nor what only some programs use (pickling, wrt=("x",) or "self.W", the steps
+    of a try, the purity analysis of helpers), nor does it probe how NumPy writes into overlapping memory
+    (write_order.py): these load when a program uses them. A module of astgrad's
+    asked for by name loads without the tape, and the
     tape's own rules, and those registered later, leave the disk cache on."""
     later = ["numba", "scipy", "dask", "torch", "jax", "importlib.metadata", "astgrad.tape", "astgrad.exporting",
              "astgrad.__main__", "astgrad.backend.numba_lower", "astgrad.pipeline", "astgrad.frontend.normalize",
              "astgrad.modes.reverse", "astgrad.modes.forward", "astgrad.modes.checkpoint",
              "astgrad.analysis.shapes", "astgrad.backend.optimize", "hashlib", "numpy.polynomial", "logging",
-             "dataclasses", "astgrad.analysis.purity", "astgrad.analysis.seeds", "astgrad.error_origins"]
+             "dataclasses", "astgrad.analysis.purity", "astgrad.analysis.seeds", "astgrad.error_origins",
+             "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient", "astgrad.modes.try_steps"]
+    # loaded by the program that uses them, not by the engine: a try, pickling, wrt=("x",), a helper
+    rare = ["astgrad.modes.try_steps", "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient",
+            "astgrad.analysis.purity"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"
@@ -110,6 +117,8 @@ def test_import_loads_only_what_gradients_need():
             "from astgrad import pipeline\n"
             "print('astgrad.tape' in sys.modules, rules_fingerprint() == version,\n"
             "      [name for name in ('numpy.random', 'hashlib') if name in sys.modules])\n"
+            f"print([name for name in {rare!r} if name in sys.modules],\n"
+            "      'READS_FIRST' in vars(sys.modules['astgrad.write_order']))\n"
             "import astgrad.autograd\n"
             "print(version is not None and rules_fingerprint() == version)\n"
             "import logging, numpy.polynomial\n"
@@ -118,7 +127,7 @@ def test_import_loads_only_what_gradients_need():
             "from astgrad.rules import registry\n"
             "print(registry.rule_key(numpy.polynomial.polynomial.polyval) in registry.ADJOINTS,\n"
             "      rules_fingerprint() == version)\n")
-    assert _printed_by_a_new_process(code)[:4] == ["[]", "False True []", "True", "True True"]
+    assert _printed_by_a_new_process(code)[:5] == ["[]", "False True []", "[] False", "True", "True True"]
     # a rule of the program's own, registered before the tape loads, keeps the disk cache
     # off; registered before astgrad's for numpy.polynomial load, it stays the rule
     code = ("import astgrad, numpy, numpy.polynomial\n"

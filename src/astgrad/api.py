@@ -12,16 +12,13 @@ from typing import Any, Callable, Literal, Sequence, Tuple, TypeVar, Union
 import numpy
 
 from . import argument_kinds
-from .pickling import reduce_transform
 from . import caching
 from .caching import Current, callees, check, forward_derivative, reverse_derivative
 from .generation_records import CHECKED, CHECKED_WITH_VALUE, PROVEN
 from .core.functions import (StandIn, derivative_keywords, parameter_names, public_parameter_names,
                              public_signature, seed_parameter, underlying)
 from .errors import FunctionValueUnknown, TransformError, UnresolvedName, as_refusal, is_value_refusal
-from .tuple_gradient import tuple_gradient
 from .user_warnings import call_from_users_line
-from .attribute_gradient import attribute_gradient
 from .bound import (BoundMethod, PartialFunction, WrtTarget, as_function, check_receiver, follow, leading_arguments,
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
@@ -49,6 +46,12 @@ __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian",
 
 F = TypeVar("F", bound=Callable[..., Any])
 Wrt = Union[int, str, Tuple[Union[int, str], ...]]      # an argument by position or name, or several
+
+
+def reduce_transform(*args):
+    """``pickling.reduce_transform``: that module loads when a transform is first pickled."""
+    from .pickling import reduce_transform as reduce
+    return reduce(*args)
 
 
 def _functions_changing_outside(fn):
@@ -608,8 +611,10 @@ class Derivative(StandIn):
         code = _compiled(self.function, self.wrt, (CHECKED_WITH_VALUE if self.with_value else CHECKED)
                          if checked else self.with_value)
         if any(path for _, path in self.items):     # each attribute's part (wrt="self.W")
+            from .attribute_gradient import attribute_gradient     # (loaded by the first such wrt)
             return attribute_gradient(code, self.wrt, self.items, self.single, self.with_value)
         if len(self.wrt) == 1 and not self.single:
+            from .tuple_gradient import tuple_gradient     # (loaded by the first wrt=(name,))
             return tuple_gradient(code, self.with_value)
         return code
 

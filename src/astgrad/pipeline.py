@@ -24,7 +24,6 @@ from .backend.emit import (compile_closure, def_arguments, emitted_starts, line_
 from .backend.held_attributes import hold_attributes
 from .backend.read_once import read_globals_once
 from .backend.namespace import Namespace
-from .analysis.purity import without_reports
 from .core import anno
 from .core import collector
 from .core import generated_text
@@ -308,6 +307,7 @@ def _back(front, key):
     if key[0] == "reverse" and checks_output(key):
         front.mode.check_output(front.tree, from_key(key) or {})
     if key[-1] == ZERO_SAFE:
+        from .analysis.purity import without_reports     # (loaded by the first zero-safe twin)
         front.tree.body = without_reports(front.tree.body)     # the plain run printed once already
     tree = front.mode.finish(front.tree, from_key(key))          # optimize
     front.tree = None

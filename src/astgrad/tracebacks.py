@@ -140,10 +140,10 @@ def _is_runtime_refusal(error):
     where already). A refusal located at an inner entry point is not located again."""
     if hasattr(error, "astgrad_locate"):
         return error.astgrad_locate
-    return is_value_refusal(error) and _LOCATED.match(str(error)) is None
+    return is_value_refusal(error) and re.match(_LOCATED, str(error)) is None
 
 
-_LOCATED = re.compile(r"astgrad: .*?:\d+: ")
+_LOCATED = r"astgrad: .*?:\d+: "      # compiled (and cached by re) when first matched, not at import
 
 
 def _locate(error, frames):

@@ -61,7 +61,15 @@ _PROBES = {
         ((3, 2), True, lambda y: y[::-1]),
     ],
 }
-READS_FIRST = {route: all(_probe(*probe) for probe in probes) for route, probes in _PROBES.items()}
+
+
+def __getattr__(name):
+    """``READS_FIRST``, route -> whether NumPy reads the value first on it: probed when
+    first read (by a write with an advanced index, in code that runs), not at import."""
+    if name != "READS_FIRST":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    found = {route: all(_probe(*probe) for probe in probes) for route, probes in _PROBES.items()}
+    return globals().setdefault(name, found)
 
 
 def _is_basic(part):

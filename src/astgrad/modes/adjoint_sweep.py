@@ -24,7 +24,6 @@ from .value_calls import call_value_code
 from .replayed_calls import around_replay, replayed
 from .save_code import method_call, restore_statement
 from .templates import BindError, instantiate
-from .try_steps import adjoint_try
 from ..core.functions import seed_parameter
 
 
@@ -55,6 +54,7 @@ class AdjointSweep:
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt, state)
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
+            from .try_steps import adjoint_try     # loaded by the first try: most code has none
             return adjoint_try(self, stmt, state)
         if isinstance(stmt, gast.If):
             return self.control.if_(stmt, state)

@@ -14,7 +14,6 @@ from ..core import syntax as S
 from ..core.anno import Key
 from .save_code import method_call, save_statement
 from .common import if_as_written
-from .try_steps import forward_try
 
 
 class ForwardSweep:
@@ -56,6 +55,7 @@ class ForwardSweep:
             return _value_read_first(stmt, self.mode.namer) + self.length_check(stmt, save) \
                 + self.overlap_check(stmt) + [saving, new]
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
+            from .try_steps import forward_try     # loaded by the first try: most code has none
             return forward_try(self, stmt)
         if isinstance(stmt, gast.If):
             return [_reads_as(stmt, if_as_written(stmt, self.block))]

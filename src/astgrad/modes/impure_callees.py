@@ -9,7 +9,6 @@ too, with the same advice, so that the two modes agree on what they follow.
 import gast
 
 from ..analysis import seeds
-from ..analysis.purity import guarded_impure_call, seed_guards
 from ..core.functions import underlying
 
 
@@ -17,6 +16,7 @@ def impure_call(mode, stmt, op):
     """The ImpureCall in the helper ``op`` calls (``stmt``), given the seeds the call
     writes in the code (``noise(x, 0)``: a generator the helper makes from its parameter
     ``seed`` draws the same numbers each run); else None."""
+    from ..analysis.purity import guarded_impure_call, seed_guards     # (loaded by the first helper call)
     found, guards = guarded_impure_call(op.key, mode.callees.read)
     if found is not None and isinstance(stmt.value, gast.Call):
         bound = seeds.bindings(mode.fn)

@@ -40,6 +40,8 @@ import threading
 import types
 import typing
 
+import numpy
+
 from ..core.functions import module_of
 from ..errors import TransformError
 from .function_value_advice import advice_by_callee, held_function_advice
@@ -132,6 +134,8 @@ class Primitive:
         return not self.differentiable or self.adjoint is not None or self.tangent is not None
 
 
+_FIELDS = frozenset(vars(Primitive(None)))     # what ``register`` may set
+
 # Each lookup in these is noted while code is generated: the code depends on the entries
 # it looked up, found or not (rule_reads.py). The first read registers astgrad's own rules (loading.py).
 PRIMITIVES = unread(Table)      # key -> Primitive (a method that is the same primitive maps to its record)
@@ -171,11 +175,6 @@ def method_owner(obj):
     return None
 
 
-def _is_array_method(obj):
-    import numpy
-    return method_owner(obj) is numpy.ndarray
-
-
 # -- registration -------------------------------------------------------------------------
 
 def _own_record(primitive):
@@ -197,40 +196,48 @@ def _own_record(primitive):
 
 
 def _index(record):
-    """Bring the engine's indexes up to date with ``record``."""
+    """Bring the engine's indexes up to date with ``record``.
+
+    Its reads are the dict's own (``_pop``, ``_setdefault``): the callers have loaded the
+    table already, and astgrad's own rules index some 1,500 entries while it loads, each
+    read of an unread index otherwise passing through its first-read check (loading.py)."""
     for obj in (record.function,) + tuple(record.methods):
         key = rule_key(obj)
         CHANGES[key] = CHANGES.get(key, 0) + 1      # (rule_reads.changed, inline: thousands at import)
         PRIMITIVES[key] = record
         for table, value in ((ADJOINTS, record.adjoint), (TANGENTS, record.tangent)):
             if value is None:
-                table.pop(key, None)
+                _pop(table, key, None)
             else:
                 table[key] = value
         if record.differentiable:
-            NON_DIFFERENTIABLE.pop(key, None)
+            _pop(NON_DIFFERENTIABLE, key, None)
         else:
             NON_DIFFERENTIABLE[key] = obj
-        if method_owner(obj) is not None:
+        owner = method_owner(obj)
+        if owner is not None:
             changed(method_name_key(obj.__name__))
-            NAMED_METHODS.setdefault(obj.__name__, set()).add(obj)
-            if _is_array_method(obj) and record.has_rules:
+            _setdefault(NAMED_METHODS, obj.__name__, set()).add(obj)
+            if owner is numpy.ndarray and record.has_rules:
                 ARRAY_METHODS[obj.__name__] = key
     VERSION[0] += 1     # after the change: code generated meanwhile is seen as stale
+
+
+_pop, _setdefault = dict.pop, dict.setdefault
 
 
 def register(primitive, *, methods=(), **fields):
     """Set fields of ``primitive``'s record (templates, facts) and ``methods`` that are
     the same primitive; returns the record."""
     load_rules()        # astgrad's own first: a later registration replaces theirs
+    if not _FIELDS.issuperset(fields):      # refused before a record is made: nothing changes
+        raise TypeError(f"a Primitive has no field {min(set(fields) - _FIELDS)!r}")
     with _changing:
         if "adjoint" in fields or "tangent" in fields:
             record = _own_record(primitive)
         else:                   # facts of a method that is a function's primitive are that record's
             record = dict.get(PRIMITIVES, rule_key(primitive)) or _own_record(primitive)
         for name, value in fields.items():
-            if not hasattr(record, name):
-                raise TypeError(f"a Primitive has no field {name!r}")
             setattr(record, name, value)
         for method in methods:
             if method_owner(method) is None:
