@@ -90,13 +90,16 @@ def _read_after(seen, statements, found):
              for n in S.walk_nodes(s)}
     branches = {id(seen.parents.get(id(later))) for _, later in found}
     choice = seen.parents.get(id(found[0][1]))
-    if len(found) == 1 and not isinstance(choice, gast.If):
+    # the ``if`` counts only inside ``statements``: a binding among them whose parent is
+    # the ``if`` holding the list itself is bound once in its block, as any other
+    outer = next((b for b in walk_blocks(statements) if any(s is choice for s in b)), None) \
+        if isinstance(choice, gast.If) else None
+    if len(found) == 1 and outer is None:
         return after
-    if not (isinstance(choice, gast.If) and len(branches) == 1 and len(found) <= 2
+    if not (outer is not None and len(branches) == 1 and len(found) <= 2
             and all(any(s is later for s in choice.body) for _, later in found[:1])
             and all(any(s is later for s in choice.orelse) for _, later in found[1:])):
         return None if len(found) > 1 else after
-    outer = next(b for b in walk_blocks(statements) if any(s is choice for s in b))
     here = next(k for k, s in enumerate(outer) if s is choice)
     return after | {id(n) for s in outer[here + 1:] for n in S.walk_nodes(s)}
 
