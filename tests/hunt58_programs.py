@@ -1448,13 +1448,18 @@ _REFUSED_SAYS = {
     'w10': r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)",
     'w13': r"calling ufunc\.reduce changes a value this line computes in place",
 }
-_SECOND_ORDER_REFUSED = {'v25', 'o14'}   # followed to first order
+_SECOND_ORDER_REFUSED = {'o14'}   # followed to first order
+# followed to second order too (the gradient's write back into the argument x taken for an
+# array of numbers, checked when it runs), but the gradient called inside another
+# differentiated function is refused: checked in its own test, not in CASES
+_CALLED_INSIDE_REFUSED = {'v25'}
 # followed, but at its arguments x[2] - 0.5 lies on the edge of the where= mask, which a
 # finite difference crosses (the idiom is checked away from it in test_view_outputs)
 _ON_A_MASK_EDGE = {'w01'}
 _ALL = CASES
 CASES = [case for case in _ALL if case[0] not in _REFUSED_SAYS and case[0] not in _SECOND_ORDER_REFUSED
-         and case[0] not in _ON_A_MASK_EDGE]
+         and case[0] not in _ON_A_MASK_EDGE and case[0] not in _CALLED_INSIDE_REFUSED]
+SECOND_ORDER_NOT_CALLED_INSIDE = [case for case in _ALL if case[0] in _CALLED_INSIDE_REFUSED]
 FIRST_ORDER = [case for case in _ALL if case[0] in _SECOND_ORDER_REFUSED]
 REFUSED = [(name, f, args, _REFUSED_SAYS[name]) for name, f, args, _ in _ALL if name in _REFUSED_SAYS]
 
