@@ -495,4 +495,11 @@ def a61(w):
     return np.sum(layers[0].W * layers[1].W)
 
 
+def a62(w):
+    d = {"log": logging.getLogger("astgrad.tests.items")}
+    other = d
+    other["log"].debug("w is %s", w)
+    return np.sum(w ** 2) * len(d)
+
+
 PROGRAMS = [value for name, value in sorted(globals().items()) if name[:1] == "a" and name[1:].isdigit()]

@@ -24,7 +24,7 @@ W = np.array([0.3, -0.7, 1.1])
 FOLLOWED = {"a01", "a02", "a03", "a04", "a05", "a06", "a07", "a08", "a09", "a10", "a11", "a12", "a13", "a16", "a17",
             "a18", "a19", "a20", "a22", "a23", "a24", "a25", "a26", "a27", "a28", "a29", "a30", "a31", "a33", "a34", "a36", "a37",
             "a38", "a39", "a40", "a43", "a45", "a48", "a49", "a51", "a52", "a53", "a54", "a55", "a56", "a57", "a58",
-            "a60", "a61"}
+            "a60", "a61", "a62"}
 # refused when the call runs: the receiver's class was not known when the code was generated
 RUN_REFUSED = {"a44": "held[0].up(w)", "a50": 'other["a"][0].up(w)', "a59": "copy[0].up(w)"}
 # (each other program is refused when its code is generated)

@@ -477,18 +477,18 @@ def _traced_back(sources, name, read_from):
             todo.extend((found, inner) for found in read_from(value))
 
 
-def _value_sources(fn, appended=True):
+def _value_sources(fn, appended=True, filled=True):
     """For each name the core tree ``fn`` binds, the expressions it is bound to: an
-    assignment's value, a loop's iterable, what an append or a store into an item adds to
-    its list or dict (``d[k] = c``; unless not ``appended``: where the name's object
-    itself is asked about, not what it holds)."""
+    assignment's value, a loop's iterable, what an append or (with ``filled``) a store
+    into an item adds to its list or dict (``d[k] = c``; unless not ``appended``: where
+    the name's object itself is asked about, not what it holds)."""
     sources = {}
     for node in S.operand_nodes(fn):
         if isinstance(node, gast.Assign):
             for target in node.targets:
                 for stored in S.stored_names(target):
                     sources.setdefault(stored, []).append(node.value)
-                if appended and isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                if appended and filled and isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                     sources.setdefault(target.value.id, []).append(node.value)
         elif isinstance(node, gast.For):
             for stored in S.stored_names(node.target):
@@ -2084,17 +2084,18 @@ def _only_checks(call, method, target):
     return record is not None and record.mutates is None
 
 
-def read_out_of(statements, active):
+def read_out_of(statements, active, filled=True):
     """The names of ``statements`` bound to what a name of ``active`` holds, however far
     down: an item, an attribute, a slice or a shallow copy of it, a list holding it, a
     loop's item (``b = bs[0]``, ``t = bs[:2]``, ``cs = list(bs)``, ``h.b``, ``[b]``, ``for
-    b in bs``, ``ys.append(b)``). A function of the user's handed such a name for its
+    b in bs``, ``ys.append(b)``); with ``filled``, a dict or set holding it too
+    (``_holding_bindings``). A function of the user's handed such a name for its
     effect may change an object ``active`` holds (``b.v = ...``), though the name itself
     is read no more."""
     statements, found = list(statements), set()
     for _ in range(2):          # a loop's appends come before the names they feed read again
         for stmt in statements:
-            for target, value in _holding_bindings(stmt):
+            for target, value in _holding_bindings(stmt, filled):
                 # two disjointness tests, not a union of ``active`` (a derivative's
                 # derivative has thousands of active names) for each binding
                 names = S.names_in(value)
@@ -2106,13 +2107,15 @@ def read_out_of(statements, active):
 _SHALLOW_COPIES = (list, tuple, copy_module.copy, runtime.shallow_copy)
 
 
-def _holding_bindings(stmt):
+def _holding_bindings(stmt, filled=True):
     """(name, what it holds or is read out of) for ``stmt``: an assignment of an item, an
-    attribute, a copy or a display (a dict's values); a store into an item (``d[k] = b``:
-    ``d`` holds ``b``); a loop's item; an append's list."""
+    attribute, a copy or a list or tuple display; a loop's item; an append's list. With
+    ``filled``, a dict, a set, a list grown by + and a call handing on items too: a
+    display of a dict or set, a store into an item (``d[k] = b``: ``d`` holds ``b``),
+    ``next(iter(d.items()))``, ``held + [b]``."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         value = stmt.value
-        if isinstance(value, gast.Call) and _passes_items_on(value, methods_of_classes=False):
+        if filled and isinstance(value, gast.Call) and _passes_items_on(value, methods_of_classes=False):
             # next(iter(d.items())), d.values(), enumerate(bs): the very items of what it is given
             handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
             yield from ((stmt.targets[0].id, item) for item in handed)
@@ -2122,11 +2125,11 @@ def _holding_bindings(stmt):
             value = value.func.value if anno.get(value, Key.METHOD) == "copy" else value.args[0] if copies else None
         if isinstance(value, (gast.Subscript, gast.Attribute)):
             value = value.value
-        if isinstance(value, (gast.Name, gast.List, gast.Tuple, gast.Set)):
+        if isinstance(value, (gast.Name, gast.List, gast.Tuple)) or filled and isinstance(value, gast.Set):
             yield stmt.targets[0].id, value
-        elif isinstance(value, gast.Dict):
+        elif filled and isinstance(value, gast.Dict):
             yield from ((stmt.targets[0].id, item) for item in value.values)
-    elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
+    elif filled and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
             and isinstance(stmt.targets[0].value, gast.Name):
         yield stmt.targets[0].value.id, stmt.value
     elif isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name):
@@ -2476,17 +2479,18 @@ def _item_of_a_call_read_again(fn, owner, stmt, varied):
     if fn is None or not _handed_varied(call, varied) or owner.id in _parameters(fn):
         return None
     root = _call_result_holding(fn, owner.id)
-    return root if root is not None and _read_again(fn.body, root.targets[0].id, stmt, root) else None
+    return root if root is not None and _read_again(fn.body, root.targets[0].id, stmt, root, filled=False) else None
 
 
-def _read_again(body, name, stmt, binding=None):
+def _read_again(body, name, stmt, binding=None, filled=True):
     """Whether ``body`` reads what ``name`` holds after ``stmt`` (or in a later turn of a
     loop holding it) otherwise than by binding a name to an item of it or calling a method
     of one for its effect: an item's own read (``t = objs[0]; a = t.a``) counts where its
-    value is then used (``np.sum(a)``). ``binding``: the statement binding ``name``, not a read."""
-    held = read_out_of(walk.walk_statements(body), {name}) | {name}
+    value is then used (``np.sum(a)``). ``binding``: the statement binding ``name``, not a
+    read; ``filled``: whether a read through a dict or set holding it counts (``read_out_of``)."""
+    held = read_out_of(walk.walk_statements(body), {name}, filled) | {name}
     for other in _run_after(body, stmt):
-        if other is binding or _takes_out_or_calls_for_effect(other, held):
+        if other is binding or _takes_out_or_calls_for_effect(other, held, filled):
             continue
         if any(not S.loaded_names(node).isdisjoint(held) for node in S.header_nodes(other)):
             return True
@@ -2537,8 +2541,9 @@ def _run_after(body, stmt):
 def _call_result_holding(fn, name):
     """The assignment ``r = call(...)`` (``call`` building what it returns, not handing
     on its arguments' items) whose result ``name`` of the core tree ``fn`` is an item or
-    attribute of, however deep (through copies of names), or None."""
-    sources, bindings = _value_sources(fn), {}
+    attribute of, however deep (through copies of names and list or tuple displays, not a
+    dict or list stored into: ``_value_sources``), or None."""
+    sources, bindings = _value_sources(fn, filled=False), {}
     for node in walk.walk_statements(fn.body):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             bindings.setdefault(node.targets[0].id, node)
@@ -2567,13 +2572,13 @@ def _holder_names(value):
     return []
 
 
-def _takes_out_or_calls_for_effect(stmt, held):
+def _takes_out_or_calls_for_effect(stmt, held, filled=True):
     """Whether ``stmt`` only binds a name of ``held`` to what another holds (``t =
     objs[0]``, ``a = t.a``) or calls a method of one for its effect (``t.step(w)``)."""
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
             and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name):
         return stmt.value.func.value.id in held
-    return any(target in held for target, _ in _holding_bindings(stmt))
+    return any(target in held for target, _ in _holding_bindings(stmt, filled))
 
 
 def check_deques(source, body, active):
