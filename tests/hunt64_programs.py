@@ -1236,18 +1236,6 @@ def h08(x, w):
 
 
 # ---- M: more loop temporaries changed in place by other routes
-def m01(x, w):
-    total = 0.0
-    for i in range(3):
-        r = x * 1.0
-
-        def bump():
-            r[i] = r[i] * w
-        bump()
-        total = total + np.sum(r * r)
-    return total
-
-
 def m02(x, w):
     total = 0.0
     for i in range(3):
