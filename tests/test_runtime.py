@@ -1013,6 +1013,10 @@ def test_number_array_argument_passes_arrays_of_numbers_only():
         with pytest.raises(TypeError, match=rf"^astgrad: f\.py:3: this stores into an element of the argument 'y'"
                                             rf".* 'y' is {held}, which holds the value stored itself"):
             rt.number_array_argument(value, "y", "f.py:3")
+        with pytest.raises(TypeError, match=rf"^astgrad: f\.py:3: this reads the argument 'y' by a list or a mask"
+                                            rf".* 'y' is {held}, whose items would be the very objects"):
+            rt.number_array_argument(value, "y", "f.py:3", True)
+    assert rt.number_array_argument(np.zeros(2), "y", "f.py:3", True) is None
     assert registry.is_non_differentiable(rt.number_array_argument)
 
 

@@ -3257,15 +3257,24 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
-def number_array_argument(value, name, where):
+def number_array_argument(value, name, where, read=False):
     """Checked when a derivative starts, for an argument ``name`` the function stores into
     the elements of (``y[0] = x[1::2]``) where it follows that as NumPy does for an array of
     numbers, which copies the values in. A list or an array of objects holds the value
     itself instead (a view of another array, which later writes into that array change):
-    refused, saying so."""
+    refused, saying so. ``read``: the argument is read instead by a list or a mask
+    (``z = y[[0, 2]]``, ``y[y > 0]``), followed as the new array NumPy gives for an array of
+    numbers, which an array of objects (or anything else) need not give."""
     if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
         return
     held = "an array of objects" if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
+    if read:
+        raise TypeError(
+            f"astgrad: {where}: this reads the argument '{name}' by a list or a mask ({name}[[0, 2]], "
+            f"{name}[{name} > 0]), which astgrad follows for an array of numbers (NumPy gives a new array, "
+            f"which the code then changes alone); '{name}' is {held}, whose items would be the very objects "
+            f"it holds, so changing them would change '{name}' too, which astgrad cannot follow. Pass an array "
+            "of numbers, or take a copy (z = z.copy()) before changing it")
     raise TypeError(
         f"astgrad: {where}: this stores into an element of the argument '{name}', which astgrad follows for an "
         f"array of numbers (NumPy copies the values in); '{name}' is {held}, which holds the value stored "

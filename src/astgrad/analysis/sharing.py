@@ -258,7 +258,8 @@ class Sharing:
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
                 _link(self.alias, name, item)
                 return
-            containers = [self.container_read(value)] if _list_slice(self, value) is None else []
+            containers = [] if _list_slice(self, value) is not None or _advanced_copy(self, value, stmt) \
+                else [self.container_read(value)]
             if _object_built(value):    # an object holding c[k]: as if it were read out of c
                 containers += [(self._name(part.value), True) for part in _object_parts(value)
                                if isinstance(part, gast.Subscript)]
@@ -482,6 +483,20 @@ def _items_copied_by_callee(sharing, name, call):
 def _held_within(sharing, name):
     """What ``name`` holds, and what that holds, and so on."""
     return reached_from([name], sharing.contents)
+
+
+def _advanced_copy(sharing, value, stmt):
+    """Whether ``value`` is ``y[i]`` with ``y`` an array of numbers and ``i`` an index NumPy
+    reads as advanced indexing (``y[[0, 2]]``, ``y[y > 0]``): a new array, sharing nothing."""
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+        return False
+    parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+    # the normalizer binds an index to a name of its own (index = [0, 2]) before the read
+    advanced = S.certainly_advanced_index(value.slice) or any(
+        isinstance(p, gast.Name) and sharing.bindings_of(p.id)
+        and all(isinstance(b, gast.Assign) and len(b.targets) == 1 and S.certainly_advanced_index(b.value)
+                for b in sharing.bindings_of(p.id)) for p in parts)
+    return advanced and _holds_number_array_at(sharing, value.value.id, stmt)
 
 
 def _holds_number_array_at(sharing, holder, stmt):

@@ -455,6 +455,15 @@ def _reads(node, identifier):
     return isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id == identifier
 
 
+def certainly_advanced_index(index):
+    """Whether the index ``index`` holds a list display or comprehension, or a comparison
+    (``y[[0, 2]]``, ``y[y > 0]``, ``y[:, [0, 1]]``), which NumPy reads as advanced indexing:
+    a new array, never a view (a list or dict given such an index raises, or reads an item
+    by a bool key)."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(part, (gast.List, gast.ListComp, gast.Compare)) for part in parts)
+
+
 def may_be_advanced_index(index, counters=()):
     """Whether the index ``index`` of a write may be a mask or a list of positions, which
     NumPy may write element by element: not a constant (``d["buf"]``, ``y[0]``), nor a

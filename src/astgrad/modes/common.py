@@ -735,13 +735,17 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if helper is None:
             raise
         body[:], assumed = _followed_for_number_arrays(checked, kept, params, error)
-        for name, where in reversed(sorted(assumed.items())):
-            body.insert(0, S.expr_stmt(helper("number_array_argument", [S.name(name), S.const(name),
-                                                                         S.const(where)])))
+        for name, (where, read) in reversed(sorted(assumed.items())):
+            arguments = [S.name(name), S.const(name), S.const(where)] + ([S.const(True)] if read else [])
+            body.insert(0, S.expr_stmt(helper("number_array_argument", arguments)))
 
 
 def _stores_into_elements(writes):
-    return any(action == "assignment into an element of" for _, _, action, _ in writes)
+    """Whether a refusal of ``writes`` may be lifted by taking parameters for arrays of
+    numbers: a store into an element (which such an array copies in), or ``op=`` (on what
+    an advanced index of such an array, ``z = y[y > 0]``, gives: a new array)."""
+    return any(action in ("assignment into an element of", "augmented assignment (+= and the like) on")
+               for _, _, action, _ in writes)
 
 
 def _followed_for_number_arrays(checked, kept, params, error):
@@ -768,7 +772,14 @@ def _followed_for_number_arrays(checked, kept, params, error):
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: f"{source.filename}:{source.file_line(stmt)}" for name, stmt in assumed.items()}
+    return body, {name: (f"{source.filename}:{source.file_line(stmt)}", _read_by_an_index(stmt))
+                  for name, stmt in assumed.items()}
+
+
+def _read_by_an_index(stmt):
+    """Whether a parameter was taken for an array of numbers at ``z = y[[0, 2]]`` (read by an
+    advanced index, a new array), not at a store ``y[k] = v``."""
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
 
 
 def _check_writes(checked, body, writes, numbers):

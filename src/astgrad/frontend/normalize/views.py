@@ -90,6 +90,9 @@ class ViewWrites:
                 assignments.append(node)
         self.params = set(parameters(tree))
         self.containers = _container_names(assignments, normalizer.resolve_call)
+        # names bound once to a list or a comparison (m = y > 0): y[m] is a new array, not a view
+        self.advanced = {a.targets[0].id for a in assignments if len(a.targets) == 1
+                         and isinstance(a.targets[0], gast.Name) and S.certainly_advanced_index(a.value)}
         self.views = {}
         # the views bound before the statement at hand in its block or an enclosing one
         # (in binding order): a write into their base is shown by reading them again
@@ -176,9 +179,17 @@ class ViewWrites:
             base, kind, parts = value.func.value, "reshape", list(value.args)
         else:
             return None
-        if not self.followed_base(base) or base.id == target.id or kind == "index" and _keyed(value):
+        if not self.followed_base(base) or base.id == target.id \
+                or kind == "index" and (_keyed(value) or self.copying_index(value.slice)):
             return None
         return _View(target.id, base.id, kind, parts)
+
+    def copying_index(self, index):
+        """Whether NumPy reads ``index`` as advanced indexing (see S.certainly_advanced_index),
+        also through a name bound once to such an index."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return S.certainly_advanced_index(index) or any(
+            isinstance(part, gast.Name) and part.id in self.advanced and self.counts[part.id] == 1 for part in parts)
 
     def followed_base(self, base):
         """Whether ``base`` names the same array wherever the view is used: bound once (or
