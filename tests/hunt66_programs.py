@@ -5,9 +5,10 @@ on slices, an interpolation by ``np.searchsorted``, a Verlet integrator, Adam, a
 tridiagonal solver), written with in-place ``+=``, ``-=``, ``*=`` on slices and views,
 reductions with ``axis=``/``keepdims=``, a product through a zero, index helpers
 (``np.triu_indices``, ``np.ix_``), closures whose variable is rebound, a helper rebinding
-a global during the call, aliases written in a loop (a..., in tests/test_hunt66.py one mode
-each); a global dict and a helper rebound between calls (g...); and the forms that are
-refused, each naming its line (k...). Each program is (name, f, args, wrt)."""
+a global during the call, aliases written in a loop (a...); what the hunt found, a copy
+made by a list or a mask as the index, written (b...); a global dict and a helper rebound
+between calls (g...); and a form that is refused, naming its line (k...). Each program
+is (name, f, args, wrt)."""
 
 import numpy as np
 
@@ -188,14 +189,44 @@ def g_helper(x, w):
     return np.sum(act(x * w))
 
 
-# ---- K: refused, naming the line
-def k_fancy_copy(x, w):
+# ---- B: what the hunt found: a copy an advanced index makes, written (refused before)
+def b_mask_copy(x, w):
     y = x * 1.0
-    z = y[[0, 1]]
+    m = y > 0
+    z = y[m]
+    z *= w
+    z[0] = w ** 2
+    return np.sum(y ** 2) + np.sum(z ** 2)
+
+
+def b_list_copy(x, w):
+    y = x * 1.0
+    z = y[[0, 2]]
     z[0] = w
-    return np.sum(y ** 2) + np.sum(z)
+    z += y[[1, 3]]
+    return np.sum(y ** 2) + np.sum(z ** 3)
 
 
+def b_argument_mask(x, w):
+    z = x[x > 0]
+    z *= w
+    return np.sum(x ** 2) + np.sum(z ** 2)
+
+
+def b_columns(A, w):
+    B = A * 1.0
+    z = B[:, [0, 2]]
+    z[0] *= w
+    return np.sum(B ** 2) + np.sum(z ** 2)
+
+
+def b_argument_list(x, w):
+    z = x[[3, 0, 0]]
+    z[1] = w
+    return np.sum(x ** 2) + np.sum(z ** 2)
+
+
+# ---- K: refused, naming the line
 def k_zip_update(W, w):
     ps = [W * 1.0, W[0] * w]
     gs = [W * w, np.ones(3)]
@@ -220,4 +251,9 @@ CASES = [
     ("a_closure_rebound", a_closure_rebound, (V4, 0.8), (0, 1)),
     ("a_thomas", a_thomas, (V5, 0.8), (0, 1)),
     ("a_alias_loop", a_alias_loop, (V5, 0.8), (0, 1)),
+    ("b_mask_copy", b_mask_copy, (V4, 0.8), (0, 1)),
+    ("b_list_copy", b_list_copy, (V4, 0.8), (0, 1)),
+    ("b_argument_mask", b_argument_mask, (V4, 0.8), (0, 1)),
+    ("b_columns", b_columns, (A33, 0.8), (0, 1)),
+    ("b_argument_list", b_argument_list, (V4, 0.8), (0, 1)),
 ]
