@@ -494,8 +494,8 @@ def _advanced_copy(sharing, value, stmt):
     # the normalizer binds an index to a name of its own (index = [0, 2]) before the read
     advanced = S.certainly_advanced_index(value.slice) or any(
         isinstance(p, gast.Name) and sharing.bindings_of(p.id)
-        and all(isinstance(b, gast.Assign) and len(b.targets) == 1 and S.certainly_advanced_index(b.value)
-                for b in sharing.bindings_of(p.id)) for p in parts)
+        and all(isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.targets[0], gast.Name)
+                and S.certainly_advanced_index(b.value) for b in sharing.bindings_of(p.id)) for p in parts)
     return advanced and _holds_number_array_at(sharing, value.value.id, stmt)
 
 
