@@ -1,10 +1,10 @@
-"""Writes through a view of another array (``v = x[:2]; v[0] = e``, ``row = x[i];
-row *= w``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, a reshape, a view of a view): NumPy
-shares the memory, so the base changes too. Checked against finite differences of f on
-copies in both modes and to second order (a view of a view and a row written in a loop
-too); the caller's array is left alone by the derivatives; what astgrad cannot follow (a copy made by a fancy index only the running code
-shows, an array a list holds, another view kept by an alias) is refused; a copy a list
-index makes (``v = x[[0, 1]]``) is written alone, as in NumPy."""
+"""Writes through a view of another array (``v = x[:2]; v[0] = e``, ``row = x[i]; row *= w``,
+``t = x.T; t[0] = e``, ``x[0][1] = e``, a reshape, a view of a view): NumPy shares the
+memory, so the base changes too. Checked against finite differences of f on copies in both
+modes and to second order (a view of a view and a row written in a loop too); the caller's
+array is left alone by the derivatives; what astgrad cannot follow (a copy made by a fancy
+index only the running code shows, an array a list holds, another view kept by an alias)
+is refused; a copy a list index makes (``v = x[[0, 1]]``) is written alone, as in NumPy."""
 
 import numpy as np
 import pytest
