@@ -132,6 +132,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         forwarding.py   a partial as a value, a function chosen by a conditional expression
         arguments.py    arguments the body writes into: copied when the code starts
         rebound_arguments.py  a parameter rebound to a copy before the writes (state = dict(state))
+        rebound_owners.py  a method taken as a value from a name rebound after (step = m.step; m = Other())
+        chosen_classes.py  a class chosen by a conditional expression, then called: the rest per class
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope
@@ -216,6 +218,15 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             self.refuse_read_after_del(tree)    # deletions.py
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
+        if not derivative and gast.Attribute in kinds:
+            from .rebound_owners import split_rebound_owners    # step = m.step, then m = Other()
+            if split_rebound_owners(self, tree):
+                nodes = list(S.walk_nodes(tree))
+        if not derivative and gast.IfExp in kinds:
+            from .chosen_classes import split_chosen_classes    # cls = A if c else B; cls(W)
+            if split_chosen_classes(self, tree):
+                nodes = list(S.walk_nodes(tree))
+                kinds = set(map(type, nodes))
         nodes = _rewrite_function_values(self, tree, nodes, kinds)
         if not derivative and self._may_mention("vectorize") and rewrite_vectorize(self, tree):
             nodes = list(S.walk_nodes(tree))        # np.vectorize(fn)(x): numpy_maps.py
