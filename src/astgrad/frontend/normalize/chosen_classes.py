@@ -17,7 +17,8 @@ own in each copy, so an object built there is bound once and its class known.
 Taken where the binding is a statement of the body itself, the name bound nowhere else
 and named by no nested function, lambda, class or generator expression (which would
 read it when they run), each choice a path naming a class instances.py follows, and the
-rest of the body defines no function or class and declares no global or nonlocal name."""
+rest of the body defines no function or class, imports nothing, has no ``match`` and
+declares no global or nonlocal name."""
 
 import gast
 
@@ -26,7 +27,9 @@ from .instances import built_class
 from .scopes import binding_counts
 
 _LATE = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.GeneratorExp)
-_DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Global, gast.Nonlocal)
+# statements binding a name otherwise than by a Name node (or declaring one another scope's)
+_DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Global, gast.Nonlocal, gast.Import,
+             gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
 
 
 def split_chosen_classes(normalizer, tree):

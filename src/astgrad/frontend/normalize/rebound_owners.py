@@ -9,7 +9,8 @@ call_forms.py).
 Taken where every binding of the name is a plain assignment statement of the body itself
 (``m = ...``, not in a loop or a branch, nor a parameter rebound elsewhere) and no nested
 function, lambda, class or generator expression names it (one would read the name when it
-runs, after any rebinding), and the object the method is taken from is built there by
+runs, after any rebinding), the function has no ``import`` or ``match`` (which bind names
+otherwise), and the object the method is taken from is built there by
 its class (``m = Model(...)``) with that method among its functions."""
 
 import inspect
@@ -22,6 +23,8 @@ from .scopes import binding_counts
 
 # scopes that read a name when they run, which may be after a rebinding
 _LATE = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.GeneratorExp)
+# statements that may bind a name otherwise than by a Name node (import m, case C() as m)
+_NAMING = (gast.Import, gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
 
 
 def split_rebound_owners(normalizer, tree):
@@ -68,13 +71,13 @@ def _splittable(tree, name):
     (a parameter bound by the call too) and no scope running later names it."""
     top = {id(stmt.targets[0]) for stmt in tree.body if _binding(stmt, name)}
     for node in S.walk_nodes(tree):
-        if isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names:
+        if isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names or isinstance(node, _NAMING):
             return False
         if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, (gast.Store, gast.Del)) \
                 and id(node) not in top:
             return False
-        if isinstance(node, _LATE) and node is not tree and any(
-                isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node)):
+        if isinstance(node, _LATE) and node is not tree and (getattr(node, "name", None) == name or any(
+                isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node))):
             return False
     return True
 
