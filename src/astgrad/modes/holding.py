@@ -64,7 +64,11 @@ class Holding:
 
     def read_out_of(self, active, kinds=EVERY_HOLDING):
         """The names bound to what a name of ``active`` holds, however far down, by edges
-        of ``kinds`` (``read_out_of`` in modes/common.py)."""
+        of ``kinds``: an item, an attribute, a slice or a shallow copy of it, a list holding
+        it, a loop's item (``b = bs[0]``, ``t = bs[:2]``, ``cs = list(bs)``, ``h.b``, ``[b]``,
+        ``for b in bs``, ``ys.append(b)``), with CONTAINER edges a dict or set holding it
+        too. A function of the user's handed such a name for its effect may change an
+        object ``active`` holds (``b.v = ...``), though the name itself is read no more."""
         edges = [(target, S.names_in(value)) for _, target, value, kind in self._edges if kind in kinds]
         found = set()
         for _ in range(2):          # a loop's appends come before the names they feed read again
