@@ -4,7 +4,6 @@ source line, index values, and the derivatives of the user's own callees."""
 import ast
 import builtins
 import collections
-import copy as copy_module
 import functools
 import inspect
 import operator
@@ -33,6 +32,7 @@ from ..rules import registry
 from .copied_holders import following_copies, stores_into_copies
 from .current_aliases import aliases_at_write
 from .generated_writes import generated_write_refusal
+from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from .rebound_items import rebinds_loop_item
 from ..core.user_expressions import user_expression
 from .templates import derivative_parameters, parameters_of
@@ -434,12 +434,6 @@ def _made_by_astgrad(fn, name):
     return False
 
 
-def _appended(call):
-    """Whether ``call`` is ``name.append(...)``."""
-    return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
-        and isinstance(call.func.value, gast.Name)
-
-
 def _from_parameter(fn, name, items=False):
     """Whether ``name`` in the core tree ``fn`` is taken from one of its parameters
     (``g = fs[0]``, ``for k, g in enumerate(fs)``, through copies and lists it is
@@ -448,10 +442,10 @@ def _from_parameter(fn, name, items=False):
     (``t = G[0]``; ``tup_1 = b`` then ``t = tup_1[0]``, a helper inlined), not the
     parameter itself under another name (``ax_1 = ax``)."""
     params = _parameters(fn)
-    sources = _value_sources(fn)
+    sources = Holding(tree=fn).sources()
 
     def read_from(value):
-        if items and isinstance(value, gast.Call) and not _passes_items_on(value):
+        if items and isinstance(value, gast.Call) and not passes_items_on(value):
             return ()       # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
         return [sub.id for sub in S.operand_nodes(value) if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load)]
     for current, stepped in _traced_back(sources, name, read_from):
@@ -462,7 +456,7 @@ def _from_parameter(fn, name, items=False):
 
 def _traced_back(sources, name, read_from):
     """(name, stepped) for ``name`` and each name its value comes from, however far back
-    through ``sources`` (``_value_sources``), ``read_from(value)`` giving the names a
+    through ``sources`` (``Holding.sources``), ``read_from(value)`` giving the names a
     bound value reads; stepped: whether the way there read out of what a name holds (an
     item, an attribute, a display), not only copied it."""
     seen, todo = set(), [(name, False)]
@@ -475,54 +469,6 @@ def _traced_back(sources, name, read_from):
         for value in sources.get(current, ()):
             inner = stepped or not isinstance(value, gast.Name)
             todo.extend((found, inner) for found in read_from(value))
-
-
-def _value_sources(fn, appended=True, filled=True):
-    """For each name the core tree ``fn`` binds, the expressions it is bound to: an
-    assignment's value, a loop's iterable, what an append or (with ``filled``) a store
-    into an item adds to its list or dict (``d[k] = c``; unless not ``appended``: where
-    the name's object itself is asked about, not what it holds)."""
-    sources = {}
-    for node in S.operand_nodes(fn):
-        if isinstance(node, gast.Assign):
-            for target in node.targets:
-                for stored in S.stored_names(target):
-                    sources.setdefault(stored, []).append(node.value)
-                if appended and filled and isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-                    sources.setdefault(target.value.id, []).append(node.value)
-        elif isinstance(node, gast.For):
-            for stored in S.stored_names(node.target):
-                sources.setdefault(stored, []).append(node.iter)
-        elif appended and isinstance(node, gast.Expr) and _appended(node.value):      # items.append(b): reversed(bs)
-            sources.setdefault(node.value.func.value.id, []).extend(node.value.args)
-    return sources
-
-
-# (copy_argument: the copy of an argument the function writes into holds copies of its items,
-# which the function reads as it would the argument's: t = params_1["layer"]; t.scale(w))
-_PASSING_ITEMS = (list, tuple, reversed, sorted, enumerate, zip, iter, next, dict, copy_module.copy,
-                  runtime.copy_argument, runtime.distinct, runtime.concat, runtime.extended, runtime.in_place)
-_PASSING_METHODS = frozenset({"values", "items", "get", "copy", "pop", "setdefault"})
-
-
-def _passes_items_on(call, methods_of_classes=True):
-    """Whether ``call`` gives the items of what it is given (``list(bs)``, ``enumerate(bs)``,
-    ``d.values()``, ``d.get(k)``; with ``methods_of_classes``, a method of a class of the
-    user's too), rather than a value it builds."""
-    target = anno.get(call, Key.TARGET)
-    try:
-        passing = target in _PASSING_ITEMS
-    except TypeError:           # an unhashable callable compares as none of them
-        passing = False
-    return passing or anno.get(call, Key.METHOD) in _PASSING_METHODS \
-        or methods_of_classes and _method_of_a_class(target)
-
-
-def _method_of_a_class(target):
-    """Whether ``target`` is a method (or a property's getter) of a class of the user's:
-    ``t = m.first`` may be an object ``m`` holds (``return self.layers[0]``)."""
-    parts = getattr(target, "__qualname__", "").split(".")
-    return ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>"
 
 
 def awaiting_receivers_class(error, fn, call):
@@ -560,11 +506,11 @@ def _held_by_parameter(fn, name):
     def read_from(value):
         while isinstance(value, (gast.Subscript, gast.Attribute)):
             value = value.value
-        if isinstance(value, gast.Call) and _passes_items_on(value):       # enumerate(t), t.values()
+        if isinstance(value, gast.Call) and passes_items_on(value):       # enumerate(t), t.values()
             return [a.id for a in value.args + [value.func] if isinstance(a, gast.Name)] + \
                 [a.value.id for a in [value.func] if isinstance(a, gast.Attribute) and isinstance(a.value, gast.Name)]
         return [value.id] if isinstance(value, gast.Name) else []
-    sources = _value_sources(fn, appended=False)
+    sources = Holding(tree=fn).sources({BOUND})
     return any(current in params for current, _ in _traced_back(sources, name, read_from))
 
 
@@ -1873,7 +1819,7 @@ def _attribute_of_a_parameter(fn, name):
     """Whether ``name`` in the core tree ``fn`` is bound only to an attribute of one of its
     parameters (``t = m.layer`` for ``bump(m.layer, w)``): the code made for the argument's
     class may follow a helper storing into it (handed_objects.py), on a copy."""
-    values = _value_sources(fn).get(name, ()) if fn is not None else ()
+    values = Holding(tree=fn).sources().get(name, ()) if fn is not None else ()
     return bool(values) and all(isinstance(v, gast.Attribute) and isinstance(v.value, gast.Name)
                                 and v.value.id in _parameters(fn) for v in values)
 
@@ -2095,65 +2041,6 @@ def _only_checks(call, method, target):
     return record is not None and record.mutates is None
 
 
-def read_out_of(statements, active, filled=True):
-    """The names of ``statements`` bound to what a name of ``active`` holds, however far
-    down: an item, an attribute, a slice or a shallow copy of it, a list holding it, a
-    loop's item (``b = bs[0]``, ``t = bs[:2]``, ``cs = list(bs)``, ``h.b``, ``[b]``, ``for
-    b in bs``, ``ys.append(b)``); with ``filled``, a dict or set holding it too
-    (``_holding_bindings``). A function of the user's handed such a name for its
-    effect may change an object ``active`` holds (``b.v = ...``), though the name itself
-    is read no more."""
-    statements, found = list(statements), set()
-    for _ in range(2):          # a loop's appends come before the names they feed read again
-        for stmt in statements:
-            for target, value in _holding_bindings(stmt, filled):
-                # two disjointness tests, not a union of ``active`` (a derivative's
-                # derivative has thousands of active names) for each binding
-                names = S.names_in(value)
-                if not names.isdisjoint(active) or not names.isdisjoint(found):
-                    found.add(target)
-    return found
-
-
-_SHALLOW_COPIES = (list, tuple, copy_module.copy, runtime.shallow_copy)
-
-
-def _holding_bindings(stmt, filled=True):
-    """(name, what it holds or is read out of) for ``stmt``: an assignment of an item, an
-    attribute, a copy or a list or tuple display; a loop's item; an append's list. With
-    ``filled``, a dict, a set, a list grown by + and a call handing on items too: a
-    display of a dict or set, a store into an item (``d[k] = b``: ``d`` holds ``b``),
-    ``next(iter(d.items()))``, ``held + [b]``."""
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        value = stmt.value
-        if filled and isinstance(value, gast.Call) and _passes_items_on(value, methods_of_classes=False):
-            # next(iter(d.items())), d.values(), enumerate(bs): the very items of what it is given
-            handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
-            yield from ((stmt.targets[0].id, item) for item in handed)
-            return
-        if isinstance(value, gast.Call):
-            copies = anno.get(value, Key.TARGET) in _SHALLOW_COPIES and len(value.args) == 1
-            value = value.func.value if anno.get(value, Key.METHOD) == "copy" else value.args[0] if copies else None
-        if isinstance(value, (gast.Subscript, gast.Attribute)):
-            value = value.value
-        if isinstance(value, (gast.Name, gast.List, gast.Tuple)) or filled and isinstance(value, gast.Set):
-            yield stmt.targets[0].id, value
-        elif filled and isinstance(value, gast.Dict):
-            yield from ((stmt.targets[0].id, item) for item in value.values)
-    elif filled and isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript) \
-            and isinstance(stmt.targets[0].value, gast.Name):
-        yield stmt.targets[0].value.id, stmt.value
-    elif isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name):
-        for target in S.names_in(stmt.target):
-            yield target, stmt.iter
-    elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Tuple) and isinstance(stmt.iter, gast.Call) \
-            and stmt.iter.args and isinstance(stmt.target.elts[-1], gast.Name):     # for k, item in enumerate(xs)
-        yield stmt.target.elts[-1].id, stmt.iter.args[0]
-    elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and stmt.value.args \
-            and anno.get(stmt.value, Key.METHOD) == "append" and isinstance(stmt.value.func.value, gast.Name):
-        yield stmt.value.func.value.id, stmt.value.args[0]
-
-
 # q.put(v) of a queue astgrad does not follow (frontend/normalize/deques.py says which it does)
 _QUEUE_ADVICE = ("astgrad follows a queue.Queue the function makes only where it is used by q.put(v), q.get() "
                  "(also inside an expression Python evaluates once, y = q.get() * w, where the statement names q "
@@ -2193,7 +2080,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     call whose rules say it changes nothing (``x.reshape(2, 2)``, ``numpy.dot(a, b)``:
     only raising where its arguments do not fit, as the check dead-code elimination keeps
     of a primal statement does, backend/dead_code.py). ``held``: names of what a
-    differentiated value holds (``read_out_of``), which a function of the user's changes
+    differentiated value holds (``Holding.read_out_of``), which a function of the user's changes
     as much (``bump(bs[0])`` where bump assigns ``b.v``). A method of no known rule called
     on an object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for
     the object's class: the code made for it follows the method (argument_objects.py).
@@ -2490,18 +2377,21 @@ def _item_of_a_call_read_again(fn, owner, stmt, varied):
     if fn is None or not _handed_varied(call, varied) or owner.id in _parameters(fn):
         return None
     root = _call_result_holding(fn, owner.id)
-    return root if root is not None and _read_again(fn.body, root.targets[0].id, stmt, root, filled=False) else None
+    # (direct bindings only: an item of the result put into a dict or set is followed there)
+    held_directly = Holding(walk.walk_statements(fn.body))
+    return root if root is not None and _read_again(
+        held_directly, {DIRECT}, fn.body, root.targets[0].id, stmt, root) else None
 
 
-def _read_again(body, name, stmt, binding=None, filled=True):
+def _read_again(holding, kinds, body, name, stmt, binding=None):
     """Whether ``body`` reads what ``name`` holds after ``stmt`` (or in a later turn of a
     loop holding it) otherwise than by binding a name to an item of it or calling a method
     of one for its effect: an item's own read (``t = objs[0]; a = t.a``) counts where its
     value is then used (``np.sum(a)``). ``binding``: the statement binding ``name``, not a
-    read; ``filled``: whether a read through a dict or set holding it counts (``read_out_of``)."""
-    held = read_out_of(walk.walk_statements(body), {name}, filled) | {name}
+    read; ``holding``: the holding relation of ``body``, read by its edges of ``kinds``."""
+    held = holding.read_out_of({name}, kinds) | {name}
     for other in _run_after(body, stmt):
-        if other is binding or _takes_out_or_calls_for_effect(other, held, filled):
+        if other is binding or _takes_out_or_calls_for_effect(other, held, holding.bindings(other, kinds)):
             continue
         if any(not S.loaded_names(node).isdisjoint(held) for node in S.header_nodes(other)):
             return True
@@ -2517,17 +2407,19 @@ def check_unknown_receivers(transform, body, varied):
     class, the method may store the value in it, where no flow of values shows it, so the
     call is refused when it runs (unknown_receivers.py); a library's object passes."""
     from ..analysis.mutation import is_mutating_method
-    params, sources, checks = set(_parameters(transform.fn)), None, {}
+    params, holding, checks = set(_parameters(transform.fn)), None, {}
     for stmt in walk.walk_statements(body):
         call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
         method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
         if method is None or not isinstance(call.func.value, gast.Name) or call.func.value.id in params \
                 or is_mutating_method(method) or registry.methods_named(method) or not _handed_varied(call, varied):
             continue
-        sources = sources if sources is not None else _value_sources(gast.Module(body=body, type_ignores=[]))
+        # (computed once, at the first such call: the checks go in after the walk)
+        holding = holding or Holding(walk.walk_statements(body), gast.Module(body=body, type_ignores=[]))
+        sources = holding.sources()
         holders = {current for current, stepped in _traced_back(sources, call.func.value.id, _holder_names)
                    if stepped and current in sources and current not in params}
-        if any(_read_again(body, holder, stmt) for holder in holders):
+        if any(_read_again(holding, EVERY_HOLDING, body, holder, stmt) for holder in holders):
             where = transform.source.place(stmt)
             check = transform.helper_call("check_receiver_class", [S.copy(call.func.value), S.const(method),
                                                                    S.const(where)])
@@ -2553,15 +2445,15 @@ def _call_result_holding(fn, name):
     """The assignment ``r = call(...)`` (``call`` building what it returns, not handing
     on its arguments' items) whose result ``name`` of the core tree ``fn`` is an item or
     attribute of, however deep (through copies of names and list or tuple displays, not a
-    dict or list stored into: ``_value_sources``), or None."""
-    sources, bindings = _value_sources(fn, filled=False), {}
+    dict or list stored into: ``Holding.sources``), or None."""
+    sources, bindings = Holding(tree=fn).sources({BOUND, APPENDED}), {}
     for node in walk.walk_statements(fn.body):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             bindings.setdefault(node.targets[0].id, node)
     for current, stepped in _traced_back(sources, name, _holder_names):
         binding = bindings.get(current)
         if stepped and binding is not None and isinstance(binding.value, gast.Call) \
-                and not _passes_items_on(binding.value):
+                and not passes_items_on(binding.value):
             return binding
     return None
 
@@ -2577,19 +2469,20 @@ def _holder_names(value):
         return [name for item in value.elts for name in _holder_names(item)]
     if isinstance(value, gast.Dict):
         return [name for item in value.values for name in _holder_names(item)]
-    if isinstance(value, gast.Call) and _passes_items_on(value):       # not what a call builds
+    if isinstance(value, gast.Call) and passes_items_on(value):       # not what a call builds
         handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
         return [name for item in handed for name in _holder_names(item)]
     return []
 
 
-def _takes_out_or_calls_for_effect(stmt, held, filled=True):
+def _takes_out_or_calls_for_effect(stmt, held, bindings):
     """Whether ``stmt`` only binds a name of ``held`` to what another holds (``t =
-    objs[0]``, ``a = t.a``) or calls a method of one for its effect (``t.step(w)``)."""
+    objs[0]``, ``a = t.a``; ``bindings``: its holding edges) or calls a method of one for
+    its effect (``t.step(w)``)."""
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
             and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name):
         return stmt.value.func.value.id in held
-    return any(target in held for target, _ in _holding_bindings(stmt, filled))
+    return any(target in held for target, _ in bindings)
 
 
 def check_deques(source, body, active):

@@ -32,8 +32,9 @@ from .value_calls import call_value_code
 from ..analysis.raising import mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_used_effect_call, check_unknown_receivers, \
-    check_entered_managers, check_unused_method_value, read_out_of, check_in_place_writes, check_outside_changes, \
+    check_entered_managers, check_unused_method_value, check_in_place_writes, check_outside_changes, \
     check_outside_methods, range_targets
+from .holding import Holding
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
@@ -78,7 +79,7 @@ class ForwardMode(Transform):
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
-        self.held = read_out_of(S.statements(body), self.affecting)
+        self.held = Holding(S.statements(body)).read_out_of(self.affecting)
         check_entered_managers(self.source, body, self.active)
         release_caught_values(body, self.active)        # active here: varied
         release_compared_checks(body, self.active)

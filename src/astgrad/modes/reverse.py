@@ -51,8 +51,9 @@ from .outside_reads import check_reads_before_outside_changes
 from ..analysis.raising import UNBOUND, mark_raising
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_used_effect_call, check_unknown_receivers, \
-    check_unused_method_value, read_out_of, check_in_place_writes, check_outside_changes, check_outside_methods, \
+    check_unused_method_value, check_in_place_writes, check_outside_changes, check_outside_methods, \
     range_targets
+from .holding import Holding
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
 
 # statements that are a return, or may hold one in a body S.statements does not enter
@@ -303,7 +304,7 @@ class ReverseMode(Transform):
                         node, construct="early return")
 
     def _check_rules(self, body):
-        held = read_out_of(S.statements(body), self.active)
+        held = Holding(S.statements(body)).read_out_of(self.active)
         check_reads_before_outside_changes(self.source, body, self.params, self.active)
         for stmt in S.statements(body):
             check_outside_changes(self.source, stmt, self.varied)

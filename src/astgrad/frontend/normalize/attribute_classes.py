@@ -50,7 +50,33 @@ def given_arguments(cls, call):
 
 def _given_attributes(cls):
     """The attributes ``cls.__init__`` stores, one per parameter in order, where its body
-    is only ``self.a = a`` statements (a docstring aside); else None."""
+    is only stores of a parameter into an attribute (``self.a = a``, ``self.a, self.b = a,
+    b``) or of a constant (``init_constants``); else None."""
+    stores = _init_stores(cls)
+    if stores is None:
+        return None
+    params, stored = stores
+    given = {value: attr for attr, value in stored if isinstance(value, str)}
+    attrs = [given.get(p) for p in params]
+    if None in attrs or len(given) != len([1 for _, v in stored if isinstance(v, str)]) \
+            or len({a for a, _ in stored}) != len(stored) \
+            or any(a in vars(klass) for klass in cls.__mro__ for a, _ in stored) \
+            or any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _OWN_HOOKS):
+        return None         # (a class attribute of that name may be a descriptor)
+    return attrs
+
+
+def init_constants(cls):
+    """The attributes ``cls.__init__`` sets to a constant (``self.kind = "dense"``): the
+    object built again sets them again, so they may be read, never stored."""
+    stores = _init_stores(cls)
+    return frozenset() if stores is None else frozenset(a for a, v in stores[1] if not isinstance(v, str))
+
+
+def _init_stores(cls):
+    """(``__init__``'s parameters after self, [(attribute, the parameter's name it is
+    given, or the Constant node)] in order) where ``cls.__init__``'s body (a docstring
+    aside) is only such stores, a parameter stored once; else None."""
     init = init_of(cls)
     tree = function_tree(init) if inspect.isfunction(init) else None
     if tree is None:
@@ -59,19 +85,25 @@ def _given_attributes(cls):
     if args.vararg or args.kwarg or args.kwonlyargs or args.defaults or len(args.posonlyargs + args.args) < 2:
         return None
     me, *params = [p.id for p in args.posonlyargs + args.args]
-    body = [s for s in tree.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-    stores = {}
-    for s in body:
-        if not (isinstance(s, gast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], gast.Attribute)
-                and isinstance(s.targets[0].value, gast.Name) and s.targets[0].value.id == me
-                and isinstance(s.value, gast.Name) and s.value.id in params and s.value.id not in stores):
+    stored = []
+    for s in tree.body:
+        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant):
+            continue
+        if not (isinstance(s, gast.Assign) and len(s.targets) == 1):
             return None
-        stores[s.value.id] = s.targets[0].attr
-    attrs = [stores.get(p) for p in params]
-    if None in attrs or len(set(attrs)) != len(attrs) or any(a in vars(klass) for klass in cls.__mro__ for a in attrs) \
-            or any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _OWN_HOOKS):
-        return None         # (a class attribute of that name may be a descriptor)
-    return attrs
+        target, value = s.targets[0], s.value
+        pairs = list(zip(target.elts, value.elts)) if isinstance(target, gast.Tuple) and isinstance(
+            value, gast.Tuple) and len(target.elts) == len(value.elts) else [(target, value)]
+        for attr, given in pairs:       # self.W, self.rate = W, rate: names, so one by one is the same
+            if not (isinstance(attr, gast.Attribute) and isinstance(attr.value, gast.Name) and attr.value.id == me):
+                return None
+            if isinstance(given, gast.Name) and given.id in params:
+                stored.append((attr.attr, given.id))
+            elif isinstance(given, gast.Constant):
+                stored.append((attr.attr, given))
+            else:
+                return None
+    return params, stored
 
 
 def _stored_by_methods(cls, attrs):
@@ -133,7 +165,8 @@ def attribute_use(cls, node, parents, attrs):
         return "call" if isinstance(parent.ctx, (gast.Load, gast.Store)) else None
     if isinstance(parent.ctx, gast.Store):
         return "store" if parent.attr in attrs else None
-    return "read" if isinstance(parent.ctx, gast.Load) and (parent.attr in attrs or method is not M.MISSING
+    return "read" if isinstance(parent.ctx, gast.Load) and (parent.attr in attrs or parent.attr in init_constants(cls)
+                                                            or method is not M.MISSING
                                                             and not hasattr(method, "__get__")) else None
 
 

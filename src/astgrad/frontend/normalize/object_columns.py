@@ -53,7 +53,8 @@ import numpy
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
-from .attribute_classes import _self_stores, attribute_class, attribute_use, given_arguments, parents_of
+from .attribute_classes import _self_stores, attribute_class, attribute_use, given_arguments, init_constants, \
+    parents_of
 from .column_comprehensions import comprehension_over, lowered, plain_comprehension, statement_running
 from .column_moves import MovedRewrite, loop_words, moved_lists, note_unfollowed_move
 
@@ -179,11 +180,14 @@ def _uses(normalizer, seen, stmt, found):
 
 
 def _property_read(cls, attrs, at, parents):
-    """Whether ``at`` (``layers[k].prop``) reads a property whose getter stores nothing, in
+    """Whether ``at`` (``layers[k].prop``) reads a constant attribute (``init_constants``) or a
+    property whose getter stores nothing, in
     a statement that may read it just before it runs (column_comprehensions.py): one
     calling nothing before the read, or, where the getter reads no global but modules,
     classes and functions, any (a call cannot change what the getter computes from: the
     columns are the function's own names)."""
+    if at.attr in init_constants(cls):        # layers[k].kind: set by __init__, read on the object built again
+        return statement_running(at, parents, calls=True) is not None
     prop = M.static_attribute(cls, at.attr)
     return isinstance(prop, property) and inspect.isfunction(prop.fget) \
         and _self_stores(cls, prop.fget, attrs) == set() \

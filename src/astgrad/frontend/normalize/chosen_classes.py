@@ -1,0 +1,98 @@
+"""A class chosen by a conditional expression, then called (``cls = Dense if k > 0 else
+Scale``, ``layer = cls(W)``, ``layer.apply(x)``): which methods run depends on the branch,
+so the rest of the body is written once per class, under an ``if`` on the same test,
+evaluated where Python evaluates it::
+
+    cls = Dense if k > 0 else Scale           if k > 0:
+    layer = cls(W)                      ->        layer_1 = Dense(W)
+    return layer.apply(x)                         return layer_1.apply(x)
+                                              else:
+                                                  layer_2 = Scale(W)
+                                                  return layer_2.apply(x)
+
+Each copy reads the class by the path the expression named (a global, guarded as any
+global the code reads), and each name only the rest of the body binds is a name of its
+own in each copy, so an object built there is bound once and its class known.
+
+Taken where the binding is a statement of the body itself, the name bound nowhere else
+and named by no nested function, lambda, class or generator expression (which would
+read it when they run), each choice a path naming a class instances.py follows, and the
+rest of the body defines no function or class, imports nothing, has no ``match`` and
+declares no global or nonlocal name."""
+
+import gast
+
+from ...core import syntax as S
+from .instances import built_class
+from .scopes import binding_counts
+
+_LATE = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.GeneratorExp)
+# statements binding a name otherwise than by a Name node (or declaring one another scope's)
+_DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Global, gast.Nonlocal, gast.Import,
+             gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
+
+
+def split_chosen_classes(normalizer, tree):
+    """Rewrite the first such choice in ``tree``'s body (module docstring; the rest of the
+    body is then inside the ``if`` it makes); whether it rewrote one."""
+    found = next(((k, choices) for k, stmt in enumerate(tree.body)
+                  for choices in [_chosen_classes(normalizer, tree, stmt)] if choices is not None), None)
+    if found is None:
+        return False
+    _split(normalizer, tree, *found)
+    normalizer.bound_count = binding_counts([tree])
+    return True
+
+
+def _chosen_classes(normalizer, tree, stmt):
+    """([(test or None, class path)], the name) where ``stmt`` binds a name once to a
+    conditional expression choosing among classes, as the module docstring says; else None."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.IfExp)):
+        return None
+    name, choices, value = stmt.targets[0].id, [], stmt.value
+    while isinstance(value, gast.IfExp):
+        choices.append((value.test, value.body))
+        value = value.orelse
+    choices.append((None, value))
+    for _, path in choices:
+        dotted = S.dotted_path(path)
+        if dotted is None or dotted[0] in normalizer.locals or not built_class(
+                normalizer.source.resolve_path(dotted, depend=False)):
+            return None
+    if normalizer.bound_count.get(name, 0) != 1 or any(
+            isinstance(node, _LATE) and node is not tree and any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node))
+            for node in S.walk_nodes(tree)):
+        return None
+    at = next(k for k, s in enumerate(tree.body) if s is stmt)
+    if any(isinstance(node, _DEFINING) for s in tree.body[at + 1:] for node in S.walk_nodes(s)):
+        return None
+    return choices, name
+
+
+def _split(normalizer, tree, at, found):
+    """``tree.body[at:]`` as an ``if`` chain on the tests, a copy of the rest per class."""
+    choices, name = found
+    rest = tree.body[at + 1:]
+    before = {n.id for s in tree.body[:at + 1] for n in S.walk_nodes(s) if isinstance(n, gast.Name)} \
+        | {n.id for n in S.walk_nodes(tree.args) if isinstance(n, gast.Name)}
+    own = {n.id for s in rest for n in S.walk_nodes(s)
+           if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)} - before
+    chain = None
+    for test, path in reversed(choices):
+        copy = [S.copy(s) for s in rest]
+        renamed = {n: normalizer.namer.fresh(n) for n in sorted(own)}
+        normalizer.locals |= set(renamed.values())
+        for s in copy:
+            for node in list(S.walk_nodes(s)):
+                if isinstance(node, gast.Name) and node.id == name:
+                    S.replace_child(_parent(s, node), node, gast.copy_location(S.copy(path), node))
+                elif isinstance(node, gast.Name) and node.id in renamed:
+                    node.id = renamed[node.id]
+        chain = copy if test is None else [gast.copy_location(
+            gast.If(test=S.copy(test), body=copy or [gast.Pass()], orelse=chain), tree.body[at])]
+    tree.body[at:] = chain
+
+
+def _parent(root, child):
+    return next(node for node in S.walk_nodes(root) if any(c is child for c in gast.iter_child_nodes(node)))
