@@ -118,6 +118,6 @@ def test_the_lazy_mixins_make_the_class_their_being_bases_made():
 
 def test_a_name_no_mixin_defines_is_an_attribute_error():
     normalizer = Normalizer.__new__(Normalizer)
-    assert getattr(normalizer, "argument_copies", "absent") == "absent"
+    assert getattr(normalizer, "sequence_facts", "absent") == "absent"
     assert callable(normalizer.stmt_Delete) and "stmt_Delete" in vars(Normalizer)
 

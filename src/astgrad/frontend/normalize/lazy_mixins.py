@@ -15,7 +15,7 @@ import importlib
 import threading
 
 # module of this package -> its mixin class and the names it defines (each a name of no other
-# mixin): ordinary lookup misses on others (``getattr(self, "argument_copies", None)``) load nothing
+# mixin): ordinary lookup misses on others (``getattr(self, "sequence_facts", None)``) load nothing
 LAZY = {
     "deletions": ("DeletionLowering", "stmt_Delete", "delete_attribute", "refuse_read_after_del", "delete_slice",
                   "delete_dict_item", "refuse_shared", "reads_only"),

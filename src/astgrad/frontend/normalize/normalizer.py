@@ -174,6 +174,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.unpacked_fields = {}   # a local name standing for an attribute of a built object -> "net.layers"
         self.written_mark = None    # the mark of the method line being lowered, if written in (written_in.py)
 
+    # arguments.py sets it where the code writes into arguments; read for every container
+    # expression, it is found here rather than by a miss running __getattr__
+    argument_copies = None
+
     def __getattr__(self, name):
         """Run only for a name ordinary lookup did not find: the methods of the mixins
         loaded on first use (lazy_mixins.py) are put on the class, then looked up again."""
