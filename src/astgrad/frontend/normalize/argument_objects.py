@@ -19,6 +19,7 @@ import weakref
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ... import runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
@@ -30,7 +31,9 @@ from .item_objects import split_item_objects
 from .objects import stored_on_self
 from .outer_writes import spoken_outer_name
 from .scopes import binding_counts, parameters
-from .unpacked_advice import shared_list_advice
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 
 
 class ArgumentObjectLowering:

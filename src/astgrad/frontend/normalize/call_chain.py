@@ -6,13 +6,21 @@ Resolving notes what the path means (a guard, noted once a generation): the call
 resolved here where the first of those constructs resolved it, so no guard is lost."""
 
 import builtins
+import functools
+import itertools
 
 import numpy
 
 from ..collectors import _plain_user_function
 from .displays import ZIPPED_CALLEES
-from .iterators import ITERATOR_CALLEES
-from .itertools_calls import ITERTOOLS_CALLEES
+
+# the callees iterator_call lowers (iterators.py; asked about no other, but for a key=) and
+# itertools_call (itertools_calls.py): here, so that their modules load when a call needs them
+ITERATOR_CALLEES = (builtins.map, itertools.starmap, builtins.sorted, builtins.max, builtins.min)
+BY_POSITION = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
+               itertools.permutations)
+ITERTOOLS_CALLEES = (functools.reduce, itertools.accumulate, *BY_POSITION, itertools.chain,
+                     itertools.chain.from_iterable, itertools.pairwise, itertools.islice, itertools.repeat)
 
 
 def lowered_call(normalizer, node):

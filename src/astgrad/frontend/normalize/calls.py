@@ -8,6 +8,7 @@ import warnings
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -22,8 +23,10 @@ from .gradient_calls import per_axis_gradient
 from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
-from .ufunc_at_loops import ufunc_at_loop
 from .view_outputs import refuse_outside_output
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+ufunc_at_loop = imported_when_called(__package__ + ".ufunc_at_loops", "ufunc_at_loop")
 
 
 class CallLowering:

@@ -26,11 +26,13 @@ from ...errors import function_value_unknown
 from .. import object_layouts as L
 from ..written_in import text_of
 from .scopes import given_or_looped_over, parameters
-from .self_containers import _OPERATOR_CALLS
 
+# the operator methods changing their object that self_containers.py follows when called by name
+OPERATOR_CALLS = frozenset({"__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+                           "__imod__", "__ipow__", "__imatmul__"})
 # the methods of lists, dicts, sets, deques and arrays that change their object, and the
 # operator methods doing so when called by name
-CHANGING = CHANGING_METHODS | MORE_CHANGING_METHODS | _OPERATOR_CALLS | frozenset({
+CHANGING = CHANGING_METHODS | MORE_CHANGING_METHODS | OPERATOR_CALLS | frozenset({
     "__delitem__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__"})
 
 

@@ -19,12 +19,17 @@ import functools
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ...core import syntax as S
-from .branch_defaults import if_chain, reads_name, spread_branch_defaults
 from .call_forms import _flat_partial
 from .closures import Local, is_function_object
 from .scopes import binding_counts
 from ...core.walk import rewrite_each_block
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+if_chain = imported_when_called(__package__ + ".branch_defaults", "if_chain")
+reads_name = imported_when_called(__package__ + ".branch_defaults", "reads_name")
+spread_branch_defaults = imported_when_called(__package__ + ".branch_defaults", "spread_branch_defaults")
 
 
 class ForwardingFunctions:

@@ -19,10 +19,14 @@ import types
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ...core import syntax as S
 from ...core import walk
-from .queue_reads import eager_calls, replace_node
 from .scopes import parameters
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+eager_calls = imported_when_called(__package__ + ".queue_reads", "eager_calls")
+replace_node = imported_when_called(__package__ + ".queue_reads", "replace_node")
 
 _STATEMENTS = (gast.Assign, gast.Return, gast.Expr)
 _PLAIN = (gast.Name, gast.Constant, gast.Attribute, gast.Subscript, gast.Call, gast.BinOp, gast.UnaryOp,

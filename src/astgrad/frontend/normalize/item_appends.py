@@ -31,9 +31,15 @@ import types
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ... import runtime
 from ...core import syntax as S
-from .fresh_items import in_local_function, made_new, owned_name, takes_items
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+in_local_function = imported_when_called(__package__ + ".fresh_items", "in_local_function")
+made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
+owned_name = imported_when_called(__package__ + ".fresh_items", "owned_name")
+takes_items = imported_when_called(__package__ + ".fresh_items", "takes_items")
 
 # builtins that keep nothing they are given and return no list they were given
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,

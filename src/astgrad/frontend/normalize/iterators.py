@@ -33,8 +33,6 @@ from ...core import syntax as S
 from .closures import Global, Local, Made
 from .containers import named_loops
 
-# the callees iterator_call lowers (call_chain.py asks it about no other, but for a key=)
-ITERATOR_CALLEES = (builtins.map, itertools.starmap, builtins.sorted, builtins.max, builtins.min)
 
 
 class IteratorLowering:

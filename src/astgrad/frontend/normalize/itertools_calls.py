@@ -28,12 +28,8 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
+from .call_chain import BY_POSITION as _BY_POSITION
 
-_BY_POSITION = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
-                itertools.permutations)
-# the callees itertools_call lowers (call_chain.py asks it about no other)
-ITERTOOLS_CALLEES = (functools.reduce, itertools.accumulate, *_BY_POSITION, itertools.chain,
-                     itertools.chain.from_iterable, itertools.pairwise, itertools.islice, itertools.repeat)
 _OPERATORS = {operator.add: gast.Add, operator.mul: gast.Mult, operator.sub: gast.Sub,
               operator.truediv: gast.Div, operator.pow: gast.Pow}
 

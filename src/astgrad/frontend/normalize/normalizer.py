@@ -25,11 +25,9 @@ from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .list_arithmetic import ListArithmeticLowering
 from .default_dicts import rewrite_default_dicts
-from .deletions import DeletionLowering
 from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
-from .held_generators import HeldGeneratorLowering
 from .array_writes import ArrayWriteLowering
 from .flat_writes import FlatWriteLowering
 from .list_sort import ListSortLowering
@@ -41,11 +39,8 @@ from .forwarding import ForwardingFunctions, branch_defines_function, choose_bra
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
 from .item_appends import ItemAppendLowering
-from .spread_kwargs import KwargsWholeLowering
 from .instances import attribute_writes
-from .iterators import IteratorLowering
-from .itertools_calls import ItertoolsLowering
-from .library_forms import LibraryWriteLowering
+from . import lazy_mixins
 from .jumps import JumpLowering, _has_early_return
 from .comparison_methods import ComparisonMethodLowering
 from .unknown_objects import UnknownObjectValues
@@ -64,31 +59,26 @@ from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
 from .protocol_methods import ProtocolMethodLowering
-from .recursion import RecursionLowering
 from .replaced import ReplaceLowering
 from .escaping_methods import refuse_escaping_methods
 from .refusals import _ADVICE, _REFUSED, _REFUSED_EXPR, _Line, refused_call
 from .scopes import binding_counts, own_nodes, parameters
 from .self_chains import rewrite_self_chains
-from .sets import SetLowering
 from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
-from .ufunc_dtypes import UfuncDtypeLowering
 from .view_outputs import may_write_into_views, rewrite_view_outputs
 from .math_forms import MathFormLowering
 from .numpy_maps import NumpyMapLowering, rewrite_vectorize
 
 
-class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering,
-                 CallFormLowering, ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering,
-                 IteratorLowering, ItertoolsLowering, MethodLowering, ObjectLowering, DisplayLowering,
-                 NestedTransformLowering, MadeGradientLowering, RecursionLowering, DeletionLowering,
-                 SetLowering, TryLowering, ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering,
-                 BuiltObjectLowering, ListSortLowering, ArrayWriteLowering, FunctionLoopLowering, ItemAppendLowering,
-                 FlatWriteLowering, KwargsWholeLowering, MethodValueLowering, HeldFunctionLowering, BuiltListLowering,
-                 ExplicitIteratorLowering, LibraryWriteLowering, ListArithmeticLowering, HeldGeneratorLowering,
-                 UfuncDtypeLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
+class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
+                 ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering, MethodLowering,
+                 ObjectLowering, DisplayLowering, NestedTransformLowering, MadeGradientLowering, TryLowering,
+                 ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering, BuiltObjectLowering,
+                 ListSortLowering, ArrayWriteLowering, FunctionLoopLowering, ItemAppendLowering, FlatWriteLowering,
+                 MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,
+                 ListArithmeticLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
                  UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering, NumpyMapLowering,
                  OwnMethodLowering):
@@ -151,7 +141,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
     They share the state set up in ``__init__`` (``out``, the block being built;
     ``line``; ``locals``; ``free`` and ``bindings``, the names for the namespace).
     To support a new construct, add its ``stmt_X`` or ``expr_Y`` method to the module
-    of its kind (a new kind gets a new mixin module, listed here and among the bases),
+    of its kind (a new kind gets a new mixin module, listed here and among the bases, or,
+    for a construct most functions never use, in lazy_mixins.py: loaded when first needed),
     plus tests showing the generated code is right in both modes.
     """
 
@@ -184,6 +175,17 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         self.inlined_methods = []   # the methods of argument objects written in (argument_methods.py)
         self.unpacked_fields = {}   # a local name standing for an attribute of a built object -> "net.layers"
         self.written_mark = None    # the mark of the method line being lowered, if written in (written_in.py)
+
+    # arguments.py sets it where the code writes into arguments; read for every container
+    # expression, it is found here rather than by a miss running __getattr__
+    argument_copies = None
+
+    def __getattr__(self, name):
+        """Run only for a name ordinary lookup did not find: the methods of the mixins
+        loaded on first use (lazy_mixins.py) are put on the class, then looked up again."""
+        if not lazy_mixins.attach(Normalizer, name):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(self, name)
 
     # -- entry point -------------------------------------------------------------
 

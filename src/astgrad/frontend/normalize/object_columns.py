@@ -50,13 +50,22 @@ import types
 import gast
 import numpy
 
+from ...core.first_use import imported_when_called
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
 from .attribute_classes import _self_stores, attribute_class, attribute_use, given_arguments, init_constants, \
     parents_of
-from .column_comprehensions import comprehension_over, lowered, plain_comprehension, statement_running
-from .column_moves import MovedRewrite, loop_words, moved_lists, note_unfollowed_move
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+MovedRewrite = imported_when_called(__package__ + ".column_moves", "MovedRewrite")
+loop_words = imported_when_called(__package__ + ".column_moves", "loop_words")
+moved_lists = imported_when_called(__package__ + ".column_moves", "moved_lists")
+note_unfollowed_move = imported_when_called(__package__ + ".column_moves", "note_unfollowed_move")
+comprehension_over = imported_when_called(__package__ + ".column_comprehensions", "comprehension_over")
+lowered = imported_when_called(__package__ + ".column_comprehensions", "lowered")
+plain_comprehension = imported_when_called(__package__ + ".column_comprehensions", "plain_comprehension")
+statement_running = imported_when_called(__package__ + ".column_comprehensions", "statement_running")
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,

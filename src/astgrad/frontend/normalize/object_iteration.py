@@ -30,13 +30,17 @@ import types
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ...core import anno
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.anno import Key
 from ..source import parse_function
-from .iterator_classes import INDEX, counted_iteration, counter_moved_words
 from .shared_counters import parented, refuse_shared_counter, refuse_zipped_together
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+counted_iteration = imported_when_called(__package__ + ".iterator_classes", "counted_iteration")
+counter_moved_words = imported_when_called(__package__ + ".iterator_classes", "counter_moved_words")
 
 _CONSUMERS = {"list", "tuple", "sum", "sorted", "min", "max"}      # iterate their argument at once
 _PAIRING = {"zip", "enumerate"}
@@ -178,6 +182,7 @@ class ObjectIterationLowering:
         cls = self._object_class(expr)
         self.source.dependencies.append(((M.CLASS_ROOT, "__next__"), (cls, M.current(cls, "__next__"))))
         index = self.namer.fresh("k")
+        from .iterator_classes import INDEX      # (loaded with the first iterator class)
         item = _substituted(counted.item, S.name(index), INDEX)
         step = gast.comprehension(target=S.name(index, store=True), iter=counted.range_call(), ifs=[], is_async=0)
         return gast.GeneratorExp(elt=item, generators=[step])

@@ -22,6 +22,7 @@ import weakref
 import gast
 import numpy
 
+from ...core.first_use import imported_when_called
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
@@ -31,7 +32,9 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
-from .unpacked_advice import shared_list_advice
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 

@@ -15,11 +15,14 @@ import sys
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .comparison_methods import authored
-from .iterator_classes import counter_moved_words
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+counter_moved_words = imported_when_called(__package__ + ".iterator_classes", "counter_moved_words")
 
 _CONVERSIONS = {"abs": "__abs__", "float": "__float__"}
 

@@ -44,6 +44,7 @@ from .foreign import lookup
 from .fresh_items import made_new, takes_items
 from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
+from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
 from .keyed_list_cuts import bound_once as _once
 from .list_slice_writes import attribute_slice_stores
 from .keyed_list_cuts import fresh_name, joined, popped, returned_pop, slice_written, written_as_new_list
@@ -56,8 +57,6 @@ _READING_METHODS = frozenset({"get", "copy", "count", "index", "sum", "mean", "m
 _VIEW_METHODS = frozenset({"keys", "values", "items"})
 # the operator methods self_chains.py writes as calls (v += w, v[i] = a): a method call
 # on the object, which hands it on no more than v.step(g) does
-_OPERATOR_CALLS = frozenset({"__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
-                            "__imod__", "__ipow__", "__imatmul__"})
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
                 builtins.tuple, builtins.any, builtins.all, builtins.dict, builtins.set)
 _NEW_CONTAINERS = {builtins.list: "list", builtins.dict: "dict"}

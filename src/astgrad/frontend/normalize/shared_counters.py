@@ -16,8 +16,11 @@ import builtins
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ...core import syntax as S
-from .iterator_classes import counted_iteration
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+counted_iteration = imported_when_called(__package__ + ".iterator_classes", "counted_iteration")
 
 _ITERATING = (builtins.iter, builtins.next, list, tuple, sum, sorted, min, max, zip, enumerate, set, any, all, map,
               filter)      # built-in functions iterating an argument

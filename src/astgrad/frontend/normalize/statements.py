@@ -7,16 +7,21 @@ import types
 
 import gast
 
+from ...core.first_use import imported_when_called
 from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
 from .closures import Functions
-from .fresh_items import holds_objects, items_read_into_names, owns_its_items
 from .jumps import jumps_out
-from .list_slice_writes import slice_write_as_new_list
-from .unpacked_advice import shared_list_advice
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
+slice_write_as_new_list = imported_when_called(__package__ + ".list_slice_writes", "slice_write_as_new_list")
+holds_objects = imported_when_called(__package__ + ".fresh_items", "holds_objects")
+items_read_into_names = imported_when_called(__package__ + ".fresh_items", "items_read_into_names")
+owns_its_items = imported_when_called(__package__ + ".fresh_items", "owns_its_items")
 
 
 class StatementLowering:

@@ -1,0 +1,61 @@
+"""The Normalizer's mixins for constructs most functions never use, loaded when a function
+first needs one of their methods: ``del``, map/sorted/max/min with a key, itertools and
+functools.reduce, local recursion, sets, ``**kwargs`` handed on whole, NumPy element-write
+forms, generators held by objects, ufuncs given a dtype. A process differentiating
+functions without them never loads their modules (the engine's start-up is mostly loading
+modules).
+
+The Normalizer's ``__getattr__`` (run only where ordinary lookup found nothing) calls
+:func:`attach`, which copies the attributes of the mixin defining the name onto the class;
+from then on they are its own, as a base's would be. That makes the class the one with them
+among its bases because no other mixin defines their names and none of them calls
+``super()`` (tests/test_lazy_mixins.py checks both)."""
+
+import importlib
+import threading
+
+# module of this package -> its mixin class and the names it defines (each a name of no other
+# mixin): ordinary lookup misses on others (``getattr(self, "sequence_facts", None)``) load nothing
+LAZY = {
+    "deletions": ("DeletionLowering", "stmt_Delete", "delete_attribute", "refuse_read_after_del", "delete_slice",
+                  "delete_dict_item", "refuse_shared", "reads_only"),
+    "held_generators": ("HeldGeneratorLowering", "constructions", "note_construction", "method_drawing_held_numbers",
+                        "fixed_generator", "fixed_seed"),
+    "iterators": ("IteratorLowering", "iterator_call", "getter_lambda", "callable_node", "calling", "map_call",
+                  "starmap_call", "starmap_rows", "named_rows", "_reads_rows", "zipped_count", "items_of",
+                  "is_partial_literal", "map_partial", "comprehension_of", "sort_positions", "sorted_call"),
+    "itertools_calls": ("ItertoolsLowering", "itertools_call", "endless_repeat", "chained", "flattened", "sliced",
+                        "by_position", "positions_comprehension", "folded", "resolve_operator"),
+    "library_forms": ("LibraryWriteLowering", "piecewise_call", "fill_diagonal"),
+    "recursion": ("RecursionLowering", "calls_itself", "_reached", "recursive_local_call", "lifted_recursive",
+                  "_enclosing_reads", "recursive_helper_call"),
+    "sets": ("SetLowering", "set_value", "read_only_sets", "makes_set", "only_reads"),
+    "spread_kwargs": ("KwargsWholeLowering", "takes_kwargs_whole", "changes_in_place", "keeps_its_kwargs_apart",
+                      "_effects", "kwargs_given_whole"),
+    "ufunc_dtypes": ("UfuncDtypeLowering", "ufunc_dtype_call", "written_dtype"),
+}
+_MODULE_OF = {name: module for module, (_, *names) in LAZY.items() for name in names}
+
+_lock = threading.Lock()
+_attached = set()   # the modules whose mixin's attributes are on the class (added last: a reader seeing one finds them)
+
+
+def mixin(module):
+    """The lazy mixin class of ``module`` (loading it)."""
+    return getattr(importlib.import_module(f"{__package__}.{module}"), LAZY[module][0])
+
+
+def attach(cls, name):
+    """Put the attributes of the lazy mixin defining ``name`` on ``cls``, unless they are
+    there; False if no lazy mixin defines ``name``. Other threads asking meanwhile wait."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        return False
+    if module not in _attached:
+        with _lock:
+            if module not in _attached:
+                for attribute, value in vars(mixin(module)).items():
+                    if not attribute.startswith("__"):
+                        setattr(cls, attribute, value)
+                _attached.add(module)
+    return True
