@@ -28,8 +28,9 @@ predicted to take and took, with their totals per environment, to tell how far t
 table is off, and how many core-seconds the cores idled (before the first environment
 was installed, between processes, at the end), to tell where CI's wall time goes.
 `python3 .ci/work_queue.py --plan [FILE...]` prints the chunks one environment would
-get alone, without running them, and each environment's predicted CPU seconds.
-"""
+get alone, without running them, and each environment's predicted CPU seconds. The
+predictions are the table's costs times how much slower each environment ran them in CI
+(MEASURED_RATIO)."""
 
 import os
 import re
@@ -92,6 +93,22 @@ def dealt(files, campaigns, environments, numpy_only=frozenset()):
     shared = [item for item in files if item[1] not in campaigns]
     newest = [item for item in shared if item[1] not in numpy_only]
     return [sorted(files)] + [sorted(shared if name == OLDEST_NUMPY else newest) for name in environments[1:]]
+
+
+# How many times its table cost each environment's processes took in CI (the timeline's
+# "took ... CPU seconds, predicted ..." of a fresh-clone run): the table is measured on
+# the developers' default Python, a process alone on a core, and CI runs two processes
+# sharing a machine (the default, 1.2 times), Python 3.10 with the oldest NumPy (1.55
+# times: Python before 3.11's faster interpreter) and 3.13 (1.08 times). The queue takes
+# its chunks and sizes them by the scaled costs, so the slowest environment's work is not
+# taken for less than it is and left for the end.
+MEASURED_RATIO = {"default": 1.2, "3.10.13": 1.55, "3.13.0": 1.08}
+
+
+def scaled(files, name):
+    """``files`` (costed) as they cost in the environment ``name`` (MEASURED_RATIO)."""
+    ratio = MEASURED_RATIO.get(name, 1.0)
+    return [(cost * ratio, file) for cost, file in files]
 
 
 def costed(files, costs):
@@ -270,7 +287,8 @@ class Timeline:
 
 def run(work, workers, names):
     files = costed(test_files(), read_table())
-    per_environment = dealt(files, read_campaigns(), names, read_campaigns(NUMPY_ONLY))
+    per_environment = [scaled(mine, name) for name, mine in
+                       zip(names, dealt(files, read_campaigns(), names, read_campaigns(NUMPY_ONLY)))]
     installing = dict(enumerate(names))
     ready, running, checks = [], [], []
     timeline = Timeline(workers)
@@ -315,15 +333,16 @@ def plan(files, workers=2):
     CI's environments is predicted to cost (its files' CPU seconds by the table; the
     others lack the extras, so the files needing one are skipped)."""
     files = costed(files or test_files(), read_table())
-    left = units(files)
+    left = units(scaled(files, ENVIRONMENTS[0]))
     while left:
         seconds, names = cut(left, sum(cost for cost, _ in left), workers)
         print(f"{seconds:6.1f} s  {len(names):3d} files  {' '.join(names)}")
     for name, mine in zip(ENVIRONMENTS, dealt(files, read_campaigns(), ENVIRONMENTS, read_campaigns(NUMPY_ONLY))):
         if name != ENVIRONMENTS[0]:   # installed without the extras
             mine = skipping(mine)
-        print(f"{name}: {len(mine)} files, {sum(cost for cost, _ in mine):.0f} CPU seconds "
-              f"(and {START_SECONDS:.0f} s for each process)")
+        table = sum(cost for cost, _ in mine)
+        print(f"{name}: {len(mine)} files, {table * MEASURED_RATIO.get(name, 1.0):.0f} CPU seconds "
+              f"({table:.0f} by the table; and {START_SECONDS:.0f} s for each process)")
 
 
 if __name__ == "__main__":

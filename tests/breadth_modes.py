@@ -83,7 +83,9 @@ def check(mode, f, args, wrt, seed=0):
     rng = np.random.default_rng(seed)
     plain = lambda *a: f(*copies(a))        # noqa: E731 - f may write into its arguments
     before = copies(args)
-    expected = [numerical_grad(plain, copies(args), wrt=i) for i in wrt]
+    # the first-order modes compare with these; the second-order ones difference astgrad's
+    # own gradient instead, and computing them there would be work no check reads
+    expected = [numerical_grad(plain, copies(args), wrt=i) for i in wrt] if mode in FIRST else None
     globals()["_" + mode](f, args, wrt, rng, plain, expected)
     for arg, was in zip(args, before):
         if isinstance(arg, np.ndarray):

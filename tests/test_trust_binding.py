@@ -12,7 +12,6 @@ threads: first calls from many threads, recursion, interrupted generation.
 
 import concurrent.futures
 import functools
-import gc
 import importlib
 import importlib.util
 import itertools
@@ -23,7 +22,6 @@ import textwrap
 import threading
 import time
 import types
-import weakref
 
 import numpy as np
 import pytest
@@ -31,7 +29,6 @@ import pytest
 import astgrad
 import astgrad.pipeline as pipeline
 from astgrad import caching
-from astgrad import prepared
 from astgrad import TransformError
 from fd import assert_close, numerical_grad
 
@@ -385,38 +382,6 @@ def test_rebinding_a_name_that_chose_the_rule(modules):
     transforms.check(x, np.cos(x) * x + np.sin(x))
 
 
-def test_rebinding_names_whose_calls_lowered_as_library_forms(modules):
-    # reduce, reversed and abs of an object are lowered when the code is made (not
-    # called): which callee the name meant must be guarded as a rule's name is
-    mod = modules("""
-        from functools import reduce as fold
-        import operator
-
-        turned = reversed
-
-        class Box:
-            def __init__(self, v):
-                self.v = v
-
-            def __abs__(self):
-                return self.v * self.v
-
-        def total(fn, xs):
-            return xs[0] + xs[1] + xs[2]
-
-        def first(xs):
-            return [xs[0]]
-
-        def f(x):
-            return fold(operator.mul, [x, x, 2.0]) + list(turned([x, x * x]))[0] + abs(Box(x))
-    """)
-    transforms = Transforms(mod.f)
-    x = 0.7
-    transforms.check(x, 4 * x + 2 * x + 2 * x)
-    mod.fold, mod.turned, mod.abs = mod.total, mod.first, lambda box: box.v
-    transforms.check(x, 2.0 + 1.0 + 1.0)
-
-
 def test_a_class_given_other_match_args(modules):
     mod = modules("""
         class Pair:
@@ -589,39 +554,6 @@ def test_names_used_only_inside_a_comprehension(modules):
     """)
     on_f.check(x, 2 * x * -1.0 * (0 + 10 + 20))
     on_g.check(x, sum(10.0 * k * k * np.cos(x * k) for k in range(3)))
-
-
-def looped_with_branches(x, n=3):
-    total = 0.0
-    for k in range(n):
-        if x > k:
-            total = total + np.sin(x * k)
-        else:
-            total = total * x
-    return total * x
-
-
-def test_a_function_normalized_once_gives_each_derivative_the_code_a_fresh_parse_gives(monkeypatch):
-    """Each derivative transforms its own copy of the normalized function: none changes
-    another's, and the oldest kept are dropped (prepared.py)."""
-    makers = {"grad": lambda: caching.reverse_derivative(looped_with_branches, (0,), True),
-              "vjp": lambda: caching.reverse_derivative(looped_with_branches, (0,), False),
-              "jvp": lambda: caching.forward_derivative(looped_with_branches, (0,))}
-    astgrad.clear_cache()
-    one_after_another = {name: make().source for name, make in makers.items()}
-    assert prepared.kept() == [looped_with_branches]
-    for name, make in makers.items():
-        astgrad.clear_cache()
-        assert make().source == one_after_another[name], name
-    monkeypatch.setattr(prepared, "LIMIT", 1)
-    short_lived = lambda y: y * 2.0     # noqa: E731
-    caching.reverse_derivative(short_lived, (0,), False)
-    assert prepared.kept() == [short_lived]
-    ref = weakref.ref(short_lived)
-    del short_lived
-    gc.collect()
-    assert ref() is None                # what is kept does not keep its function alive
-    assert_close(astgrad.grad(looped_with_branches)(2.5), numerical_grad(looped_with_branches, (2.5,)))
 
 
 def test_rerunning_an_identical_notebook_cell_reuses_the_generated_code(modules):
