@@ -132,7 +132,7 @@ class Transform:
         atom = self.ignored_dtype(op, table)
         if atom is None or self.constant_dtype(atom) is not None:
             return []
-        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        where = self.source.place(stmt)
         check = self.helper_call("check_float_dtype", [S.copy(atom), S.const(op.label), S.const(where)])
         return [S.expr_stmt(check)]
 
@@ -167,7 +167,7 @@ class Transform:
             return []
         if stable and anno.get(stmt, Key.TOP_LEVEL, False):
             checked.add(op.receiver.id)
-        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        where = self.source.place(stmt)
         method = op.label.strip(".()")
         check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
         return [S.expr_stmt(check)]
@@ -768,7 +768,7 @@ def _followed_for_number_arrays(checked, kept, params, error):
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: f"{source.filename}:{source.file_line(stmt)}" for name, stmt in assumed.items()}
+    return body, {name: source.place(stmt) for name, stmt in assumed.items()}
 
 
 def _check_writes(checked, body, writes, numbers):
@@ -1009,7 +1009,7 @@ def _check_outside_updates(source, sharing, body, writes, helper):
     from ..analysis.sharing import OUTSIDE
     for stmt, name, action, strict in writes:
         if not strict and name in sharing.locals and OUTSIDE in sharing.group(name):
-            where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+            where = S.const(source.place(stmt))
             _insert_before(body, stmt, S.expr_stmt(helper("outside_update", [S.name(name), where])))
 
 
@@ -1032,7 +1032,7 @@ def _check_items_of_shallow_copies(source, sharing, body, helper):
 
 
 def _at(source, stmt):
-    return S.const(f"{source.filename}:{source.file_line(stmt)}")
+    return S.const(source.place(stmt))
 
 
 def _calls_user_function(stmt):
@@ -1610,7 +1610,7 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
             or any(change.name == container for change in in_place_changes(sharing.statements)):
         return set()
     line = getattr(stmt, "lineno", None)
-    where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+    where = S.const(source.place(stmt))
     _insert_before(body, stmt, S.expr_stmt(helper("written_items_apart", [S.name(container), S.name(name), where])))
     store = S.assign(gast.Subscript(value=S.name(container), slice=S.copy(key), ctx=gast.Store()), S.name(name),
                      line=line)
@@ -2643,7 +2643,7 @@ def check_dict_keys(transform, body, varied):
             keys = [target.slice]
         keys = [k.id for k in keys if isinstance(k, gast.Name) and k.id in varied]
         if keys:
-            where = f"{transform.source.filename}:{transform.source.file_line(stmt)}"
+            where = transform.source.place(stmt)
             call = transform.helper_call("plain_keys", [S.name(k) for k in keys] + [S.const(where)])
             checks[id(stmt)] = gast.copy_location(gast.Expr(value=call), stmt)
     if checks:
