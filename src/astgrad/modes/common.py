@@ -1231,6 +1231,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         raise refusal
     if action == "assignment into an element of" and (source.line_text(stmt) or "").lstrip().startswith("del "):
         action = "del of an item of"        # del xs[i], which moves the later items down a place
+    elif popped and action == "assignment into an element of":
+        action = "pop from"                 # xs.pop(i), lowered to moving the later items down a place
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
@@ -1255,7 +1257,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     error = source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
-        f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+        f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
+        stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
 
 
@@ -1331,6 +1334,18 @@ def _shared_write_advice(name, outside):
             f"the others again after the write (astgrad follows a plain alias y = x and views of an array); "
             f"where they should keep the old value, write into a copy ({name} = {name}.copy()) or build a new "
             f"value ({name} = {name} + ...)")
+
+
+def _popped_advice(source, stmt, name):
+    """What to write instead of ``v = xs.pop(i)`` on a list another name may hold: the item
+    and the rest read without changing the list (a copy popped from holds the same items)."""
+    found = re.search(rf"(?<![\w.]){re.escape(name)}\.pop\(([^()]*)\)", source.line_text(stmt) or "")
+    index = found.group(1).strip() if found else "i"
+    rest = f"{name}[1:]" if index == "0" else f"{name}[:-1]" if index in ("", "-1") else \
+        f"list({name}[:{index}]) + {name}[{index} + 1:]"
+    return (f"Read the item and build the rest as a new list instead, which changes no list another name holds "
+            f"(v = {name}[{index or -1}]; {name} = {rest}); where the caller should see the shorter list, "
+            f"return it and assign it where the function is called")
 
 
 def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
