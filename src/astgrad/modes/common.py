@@ -1861,6 +1861,8 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             message = _library_change_message(callee, where)
         elif receiver is not None:
             message = _method_change_message(callee, receiver, where)
+        elif changed in source.partial_arguments:     # p = functools.partial(Scaler.step, s); p(w)
+            message = _partial_change_message(source, stmt, callee, changed, where)
         else:
             named = _names_in_line(source, stmt, changed)
             written = None if named else user_expression(source, stmt, changed)
@@ -1868,7 +1870,9 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             argument = f"its argument {written or repr(changed)}" if written or named else "an argument it is given"
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
-            message = _callee_change_message(callee, argument, where)
+            derivative = _derivative_called(stmt)
+            message = _callee_change_message(callee, argument, where) if derivative is None else \
+                _derivative_change_message(callee, derivative, argument, where)
         error = source.error(message, stmt, construct=f"in-place change in {callee}")
         raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
 
@@ -1914,6 +1918,50 @@ def _callee_change_message(callee, what_changes, where):
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
             f"so that every name read afterwards shows it{_object_method_advice(callee, where)}")
+
+
+def _derivative_called(stmt):
+    """(astgrad's name of the transform, the function it differentiates, the name the call
+    reads it by) where ``stmt`` calls a derivative astgrad made (``g = astgrad.grad(f)``,
+    ``g(x)`` in the function differentiated); else None."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+    code = getattr(underlying(target), "__code__", None) if target is not None else None
+    if code is None or not generated_text.is_derivative(code):
+        return None
+    described = re.match(r"<astgrad ([\w ]+?) of ([\w.]+)", repr(target))
+    kind, name = described.groups() if described else ("derivative", "the function it differentiates")
+    return kind, name, call.func.id if isinstance(call.func, gast.Name) else None
+
+
+def _derivative_change_message(callee, derivative, what_changes, where):
+    """A derivative astgrad made, called in the function differentiated, changing an
+    argument in place as the function it differentiates does (``y = x.reshape(2, 3);
+    y[1, 1] = w``): followed where that function is differentiated again itself."""
+    kind, name, called_as = derivative
+    written = re.match(r"'(\w+)'", what_changes)
+    copied = f"{written.group(1)} = {written.group(1)}.copy()" if written else "a = a.copy()"
+    label = f"{callee} (astgrad's {kind} of {name})"
+    return (f"{_callee_change(label, what_changes, where)} in a derivative "
+            f"called by the function differentiated. astgrad follows the change where {name} is differentiated "
+            f"again itself (astgrad.hessian({name}), or a transform of the {kind}: astgrad.jvp({called_as or callee}, ...)); "
+            f"where the argument need not change, write into a copy in {name} ({copied} before the write)")
+
+
+def _partial_change_message(source, stmt, callee, changed, where):
+    """A callee called through a functools.partial changing the argument the partial holds
+    (``p = functools.partial(Scaler.step, s); p(w)``): the user's line names neither the
+    callee nor the object, so the message names the partial and what it holds."""
+    partial, held = source.partial_arguments[changed], source.made_names.get(changed, changed)
+    what_changes = f"'{held}', the argument the functools.partial {partial} holds,"
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    first = call.args[0] if isinstance(call, gast.Call) and call.args else None
+    if not (isinstance(first, gast.Name) and first.id == changed and isinstance(call.func, gast.Attribute)):
+        return _callee_change_message(callee, what_changes, where)
+    method = callee.rpartition(".")[2]          # partial(Scaler.step, s): a method given its object
+    return (f"{_callee_change(callee, what_changes, where)}. astgrad follows a method changing the object it is "
+            f"called on where it is called on the object: hold the object's method in the partial "
+            f"({partial} = functools.partial({held}.{method})) or call it on the object ({held}.{method}(...))")
 
 
 def _object_method_advice(callee, where):
