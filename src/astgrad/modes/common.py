@@ -40,6 +40,9 @@ from .templates import derivative_parameters, parameters_of
 
 class Transform:
     zero_safe = False       # True for the twin that keeps zero derivatives zero (runtime.scale)
+    # the kept normalized tree ``fn`` is a copy of (prepared.py: read only, never changed),
+    # set by the pipeline; None where ``fn`` is no such copy
+    pristine = None
 
     def __init__(self, source, fn, namer, namespace, callees):
         self.source = source
@@ -50,6 +53,13 @@ class Transform:
         self.last_line = None
         self.derivatives = {}       # primal name -> its derivative's name (d_x)
         self.describe = ops.Descriptions()      # what each statement computes, found once
+
+    def pristine_body(self):
+        """A function giving the statements of ``fn`` but its return as normalization made
+        them, before the transform changed them (read only: copy what you change), where
+        the kept tree ``fn`` was copied from is known; else None."""
+        kept = self.pristine
+        return None if kept is None else (lambda: kept.body[:-1])
 
     def derivative_name(self, name):
         """The name of ``name``'s derivative (its tangent or adjoint), made on first use
@@ -700,7 +710,7 @@ def _element_read(stmt):
 
 
 def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
-                          helper=None, returned=None, fn=None):
+                          helper=None, returned=None, fn=None, original=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -718,23 +728,26 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     for the argument's class (``_attribute_of_a_parameter``, ``awaiting_receivers_class``).
     A write refused only because an argument stored into (``y[0] = x[1::2]``) might hold
     what is stored, as a list does, is followed where the argument is an array of numbers
-    (which copies the values in): ``number_array_argument`` checks that when the code runs."""
+    (which copies the values in): ``number_array_argument`` checks that when the code runs.
+    That check starts again from ``body`` as it was given: ``original()`` gives it (read
+    only) where the caller can, else ``body`` is copied before the first check changes it."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
     checked = (source, params, live_at_end, (helper, namer, refresh_row), returned, fn, prepare)
-    kept = [S.copy(stmt) for stmt in body] if _stores_into_elements(writes) and params else None
+    retried = _stores_into_elements(writes) and params and helper is not None
+    if retried and original is None:
+        body_given = [S.copy(stmt) for stmt in body]
+        original = lambda: body_given      # noqa: E731 - the copy, made before the check changes body
     try:
         _check_writes(checked, body, writes, frozenset())
     except FunctionValueUnknown:
         raise
     except TransformError as error:
-        if kept is None:
+        if not retried:
             raise
-        if helper is None:
-            raise
-        body[:], assumed = _followed_for_number_arrays(checked, kept, params, error)
+        body[:], assumed = _followed_for_number_arrays(checked, original(), params, error)
         for name, where in reversed(sorted(assumed.items())):
             body.insert(0, S.expr_stmt(helper("number_array_argument", [S.name(name), S.const(name),
                                                                          S.const(where)])))
@@ -745,7 +758,7 @@ def _stores_into_elements(writes):
 
 
 def _followed_for_number_arrays(checked, kept, params, error):
-    """The body ``kept`` (a copy of the one ``error`` refused) checked again, parameters taken
+    """The body ``kept`` (the one ``error`` refused, as it was given: read only) checked again, parameters taken
     for arrays of numbers (as few as lift the refusal, each dropped where it is not needed):
     (the body as that check changed it, {parameter: where an element of it is written} for
     those taken so); ``error`` raised where that does not lift it."""
