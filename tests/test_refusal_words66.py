@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad import tracebacks
+from astgrad.core.functions import underlying
 from hunt64_programs import Scaler
 from test_noticed13 import where as _place
 
@@ -86,6 +88,16 @@ def test_a_check_made_when_a_second_derivative_runs_names_the_users_line():
                                   "an element of the argument 'x'"), message
         assert "<astgrad" not in message
         assert "Pass an array of numbers" in message
+
+
+def test_a_runtime_refusal_naming_a_generated_line_leaves_an_entry_point_naming_the_users_line():
+    # a check made before the user's line was known (code generated from generated code)
+    # names the generated line; leaving astgrad it names the user's line that one was made from
+    gradient = gradient_written_through_a_view
+    generated = underlying(gradient).__code__.co_filename
+    line = next(k for k, text in enumerate(gradient.source.splitlines(), 1) if "[1, 1] = w" in text)
+    refusal = tracebacks.shortened(TypeError(f"astgrad: {generated}:{line}: this stores into an element"))
+    assert str(refusal) == f"astgrad: {_place(written_through_a_view, 'y[1, 1] = w')}: this stores into an element"
 
 
 def pops_the_first(xs):
