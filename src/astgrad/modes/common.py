@@ -758,8 +758,9 @@ def _stores_into_elements(writes):
 
 
 def _followed_for_number_arrays(checked, kept, params, error):
-    """The body ``kept`` (the one ``error`` refused, as it was given: read only) checked again, parameters taken
-    for arrays of numbers (as few as lift the refusal, each dropped where it is not needed):
+    """The body ``kept`` (the one ``error`` refused, as it was given: read only) checked
+    again, parameters taken for arrays of numbers (as few as lift the refusal, each dropped
+    where it is not needed):
     (the body as that check changed it, {parameter: where an element of it is written} for
     those taken so); ``error`` raised where that does not lift it."""
     def check(numbers):
@@ -1954,11 +1955,11 @@ def _derivative_change_message(callee, derivative, what_changes, where):
     kind, name, called_as = derivative
     written = re.match(r"'(\w+)'", what_changes)
     copied = f"{written.group(1)} = {written.group(1)}.copy()" if written else "a = a.copy()"
-    label = f"{callee} (astgrad's {kind} of {name})"
-    return (f"{_callee_change(label, what_changes, where)} in a derivative "
-            f"called by the function differentiated. astgrad follows the change where {name} is differentiated "
-            f"again itself (astgrad.hessian({name}), or a transform of the {kind}: astgrad.jvp({called_as or callee}, ...)); "
-            f"where the argument need not change, write into a copy in {name} ({copied} before the write)")
+    label, transformed = f"{callee} (astgrad's {kind} of {name})", called_as or callee
+    return (f"{_callee_change(label, what_changes, where)} in a derivative called by the function differentiated. "
+            f"astgrad follows the change where {name} is differentiated again itself (astgrad.hessian({name}), or a "
+            f"transform of the {kind}: astgrad.jvp({transformed}, ...)); where the argument need not change, write "
+            f"into a copy in {name} ({copied} before the write)")
 
 
 def _partial_change_message(source, stmt, callee, changed, where):
