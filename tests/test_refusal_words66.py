@@ -12,17 +12,11 @@ import astgrad
 from astgrad import tracebacks
 from astgrad.core.functions import underlying
 from hunt64_programs import Scaler
+from hunt64_programs import g08 as stepped_through_a_partial     # p = functools.partial(Scaler.step, s); p(w)
 from test_noticed13 import where as _place
 
 X6 = np.arange(1.0, 7.0)
 W = 0.5
-
-
-def stepped_through_a_partial(x, w):
-    s = Scaler(x * 1.0)
-    p = functools.partial(Scaler.step, s)
-    p(w)
-    return np.sum(s.W * x)
 
 
 def stepped_through_its_method(x, w):
