@@ -92,7 +92,7 @@ def holds_a_dicts_update(w, d):
 
 
 @pytest.mark.parametrize("f, given, says", [
-    (pops_a_list_over_lines, [1.0, 2.0], r"assignment into an element of 'xs' while another name may share"),
+    (pops_a_list_over_lines, [1.0, 2.0], r"pop from 'xs' while another name may share"),
     (holds_a_lists_append, [1.0], r"the method xs\.append taken as a value \(held in a list\)"),
     (holds_a_dicts_update, {"a": 1.0}, r"the method d\.update taken as a value \(held in a list\)")],
     ids=["list pop", "list append held", "dict update held"])

@@ -271,7 +271,8 @@ def _front(fn, key, callees):
     keep = key[0] == "reverse" and key[2] is True and len(key) == 3
     # the tree the parse and normalization kept (read only, by the proof), or a copy
     # made before the transform changes ``normalized``
-    kept = (callees.pristine(fn) or S.copy(normalized)) if keep else None
+    pristine = callees.pristine(fn)     # the tree ``normalized`` is a copy of, if kept
+    kept = (pristine or S.copy(normalized)) if keep else None
     if key[0] == "reverse":
         mode = ReverseMode(source, normalized, key[1], namer, namespace, returns_value(key), callees=callees)
         label = f"grad of {fn.__qualname__}"
@@ -281,6 +282,7 @@ def _front(fn, key, callees):
                            tangent_only=TANGENT_ONLY in key[2:], value_only=VALUE_ONLY in key[2:])
         label = f"jvp of {fn.__qualname__}"
     mode.zero_safe = key[-1] == ZERO_SAFE
+    mode.pristine = pristine
     tree = mode.transform()                                         # transform
     mode.describe = ops.Descriptions()      # of the transformed statements, asked no more: not kept
     for name in sorted(namespace.used_user_names):

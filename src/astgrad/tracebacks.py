@@ -81,6 +81,8 @@ def shortened(error: Exception) -> Exception:
     refusal = _is_runtime_refusal(error)
     if refusal:
         _locate(error, frames)
+    elif is_value_refusal(error):
+        _at_users_line(error)
     if (refusal or _is_message(error, frames)) and not os.environ.get("ASTGRAD_FULL_TRACEBACK"):
         if frames and _internal(frames[-1]):
             error.__suppress_context__ = True       # what astgrad tried before refusing is its own
@@ -158,6 +160,20 @@ def _locate(error, frames):
             error.args = (f"{found[0]}:{found[1]}: {error.args[0]}",)
             error.astgrad_locate = False        # once, however many entry points it leaves
             return
+
+
+_GENERATED_PLACE = r"astgrad: (<astgrad [^>]*>):(\d+): "
+
+
+def _at_users_line(error):
+    """A runtime refusal naming a line of generated code (a check in code generated from
+    generated code, made before it knew the user's line) named by the user's line that
+    code was made from, through any number of generations."""
+    placed = re.match(_GENERATED_PLACE, error.args[0]) if len(error.args) == 1 and isinstance(error.args[0], str) \
+        else None
+    found = placed and origin(placed.group(1), int(placed.group(2)))
+    if found:
+        error.args = (f"astgrad: {found[0]}:{found[1]}: {error.args[0][placed.end():]}",)
 
 
 def _is_message(error, frames):

@@ -40,6 +40,9 @@ from .templates import derivative_parameters, parameters_of
 
 class Transform:
     zero_safe = False       # True for the twin that keeps zero derivatives zero (runtime.scale)
+    # the kept normalized tree ``fn`` is a copy of (prepared.py: read only, never changed),
+    # set by the pipeline; None where ``fn`` is no such copy
+    pristine = None
 
     def __init__(self, source, fn, namer, namespace, callees):
         self.source = source
@@ -50,6 +53,13 @@ class Transform:
         self.last_line = None
         self.derivatives = {}       # primal name -> its derivative's name (d_x)
         self.describe = ops.Descriptions()      # what each statement computes, found once
+
+    def pristine_body(self):
+        """A function giving the statements of ``fn`` but its return as normalization made
+        them, before the transform changed them (read only: copy what you change), where
+        the kept tree ``fn`` was copied from is known; else None."""
+        kept = self.pristine
+        return None if kept is None else (lambda: kept.body[:-1])
 
     def derivative_name(self, name):
         """The name of ``name``'s derivative (its tangent or adjoint), made on first use
@@ -132,7 +142,7 @@ class Transform:
         atom = self.ignored_dtype(op, table)
         if atom is None or self.constant_dtype(atom) is not None:
             return []
-        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        where = self.source.place(stmt)
         check = self.helper_call("check_float_dtype", [S.copy(atom), S.const(op.label), S.const(where)])
         return [S.expr_stmt(check)]
 
@@ -167,7 +177,7 @@ class Transform:
             return []
         if stable and anno.get(stmt, Key.TOP_LEVEL, False):
             checked.add(op.receiver.id)
-        where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+        where = self.source.place(stmt)
         method = op.label.strip(".()")
         check = self.helper_call("check_array_method", [S.copy(op.receiver), S.const(method), S.const(where)])
         return [S.expr_stmt(check)]
@@ -646,7 +656,7 @@ def _element_read(stmt):
 
 
 def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None, namer=None, *, prepare,
-                          helper=None, returned=None, fn=None):
+                          helper=None, returned=None, fn=None, original=None):
     """Refuse in-place changes astgrad could get wrong: a write into (``y[i] = v``,
     ``ys.append(v)``) or ``+=`` on a value while another live name may share its
     memory (an alias, a view, a list holding it), so that name would change too.
@@ -664,23 +674,26 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
     for the argument's class (``_attribute_of_a_parameter``, ``awaiting_receivers_class``).
     A write refused only because an argument stored into (``y[0] = x[1::2]``) might hold
     what is stored, as a list does, is followed where the argument is an array of numbers
-    (which copies the values in): ``number_array_argument`` checks that when the code runs."""
+    (which copies the values in): ``number_array_argument`` checks that when the code runs.
+    That check starts again from ``body`` as it was given: ``original()`` gives it (read
+    only) where the caller can, else ``body`` is copied before the first check changes it."""
     statements = list(walk.walk_statements(body))
     writes = _writes_to_check(body, statements, params)
     if not writes and not any(_calls_user_function(stmt) for stmt in statements):
         return      # nothing changes an object in place, here or in a callee: nothing to check
     checked = (source, params, live_at_end, (helper, namer, refresh_row), returned, fn, prepare)
-    kept = [S.copy(stmt) for stmt in body] if _stores_into_elements(writes) and params else None
+    retried = _stores_into_elements(writes) and params and helper is not None
+    if retried and original is None:
+        body_given = [S.copy(stmt) for stmt in body]
+        original = lambda: body_given      # noqa: E731 - the copy, made before the check changes body
     try:
         _check_writes(checked, body, writes, frozenset())
     except FunctionValueUnknown:
         raise
     except TransformError as error:
-        if kept is None:
+        if not retried:
             raise
-        if helper is None:
-            raise
-        body[:], assumed = _followed_for_number_arrays(checked, kept, params, error)
+        body[:], assumed = _followed_for_number_arrays(checked, original(), params, error)
         for name, (where, read) in reversed(sorted(assumed.items())):
             arguments = [S.name(name), S.const(name), S.const(where)] + ([S.const(True)] if read else [])
             body.insert(0, S.expr_stmt(helper("number_array_argument", arguments)))
@@ -695,8 +708,9 @@ def _stores_into_elements(writes):
 
 
 def _followed_for_number_arrays(checked, kept, params, error):
-    """The body ``kept`` (a copy of the one ``error`` refused) checked again, parameters taken
-    for arrays of numbers (as few as lift the refusal, each dropped where it is not needed):
+    """The body ``kept`` (the one ``error`` refused, as it was given: read only) checked
+    again, parameters taken for arrays of numbers (as few as lift the refusal, each dropped
+    where it is not needed):
     (the body as that check changed it, {parameter: where an element of it is written} for
     those taken so); ``error`` raised where that does not lift it."""
     def check(numbers):
@@ -718,8 +732,7 @@ def _followed_for_number_arrays(checked, kept, params, error):
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: (f"{source.filename}:{source.file_line(stmt)}", _read_by_an_index(stmt))
-                  for name, stmt in assumed.items()}
+    return body, {name: (source.place(stmt), _read_by_an_index(stmt)) for name, stmt in assumed.items()}
 
 
 def _read_by_an_index(stmt):
@@ -966,7 +979,7 @@ def _check_outside_updates(source, sharing, body, writes, helper):
     from ..analysis.sharing import OUTSIDE
     for stmt, name, action, strict in writes:
         if not strict and name in sharing.locals and OUTSIDE in sharing.group(name):
-            where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+            where = S.const(source.place(stmt))
             _insert_before(body, stmt, S.expr_stmt(helper("outside_update", [S.name(name), where])))
 
 
@@ -989,7 +1002,7 @@ def _check_items_of_shallow_copies(source, sharing, body, helper):
 
 
 def _at(source, stmt):
-    return S.const(f"{source.filename}:{source.file_line(stmt)}")
+    return S.const(source.place(stmt))
 
 
 def _calls_user_function(stmt):
@@ -1188,6 +1201,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         raise refusal
     if action == "assignment into an element of" and (source.line_text(stmt) or "").lstrip().startswith("del "):
         action = "del of an item of"        # del xs[i], which moves the later items down a place
+    elif popped and action == "assignment into an element of":
+        action = "pop from"                 # xs.pop(i), lowered to moving the later items down a place
     user_name = re.sub(r"_\d+$", "", name)     # a copy astgrad made of an argument: x_1 for x
     if _names_in_line(source, stmt, user_name):
         name = user_name
@@ -1212,7 +1227,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     error = source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
-        f"follow it. {_shared_write_advice(name, outside)}", stmt, construct="in-place write")
+        f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
+        stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
 
 
@@ -1288,6 +1304,18 @@ def _shared_write_advice(name, outside):
             f"the others again after the write (astgrad follows a plain alias y = x and views of an array); "
             f"where they should keep the old value, write into a copy ({name} = {name}.copy()) or build a new "
             f"value ({name} = {name} + ...)")
+
+
+def _popped_advice(source, stmt, name):
+    """What to write instead of ``v = xs.pop(i)`` on a list another name may hold: the item
+    and the rest read without changing the list (a copy popped from holds the same items)."""
+    found = re.search(rf"(?<![\w.]){re.escape(name)}\.pop\(([^()]*)\)", source.line_text(stmt) or "")
+    index = found.group(1).strip() if found else "i"
+    rest = f"{name}[1:]" if index == "0" else f"{name}[:-1]" if index in ("", "-1") else \
+        f"list({name}[:{index}]) + {name}[{index} + 1:]"
+    return (f"Read the item and build the rest as a new list instead, which changes no list another name holds "
+            f"(v = {name}[{index or -1}]; {name} = {rest}); where the caller should see the shorter list, "
+            f"return it and assign it where the function is called")
 
 
 def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
@@ -1567,7 +1595,7 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
             or any(change.name == container for change in in_place_changes(sharing.statements)):
         return set()
     line = getattr(stmt, "lineno", None)
-    where = S.const(f"{source.filename}:{source.file_line(stmt)}")
+    where = S.const(source.place(stmt))
     _insert_before(body, stmt, S.expr_stmt(helper("written_items_apart", [S.name(container), S.name(name), where])))
     store = S.assign(gast.Subscript(value=S.name(container), slice=S.copy(key), ctx=gast.Store()), S.name(name),
                      line=line)
@@ -1803,6 +1831,8 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             message = _library_change_message(callee, where)
         elif receiver is not None:
             message = _method_change_message(callee, receiver, where)
+        elif changed in source.partial_arguments:     # p = functools.partial(Scaler.step, s); p(w)
+            message = _partial_change_message(source, stmt, callee, changed, where)
         else:
             named = _names_in_line(source, stmt, changed)
             written = None if named else user_expression(source, stmt, changed)
@@ -1810,7 +1840,9 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             argument = f"its argument {written or repr(changed)}" if written or named else "an argument it is given"
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
-            message = _callee_change_message(callee, argument, where)
+            derivative = _derivative_called(stmt)
+            message = _callee_change_message(callee, argument, where) if derivative is None else \
+                _derivative_change_message(callee, derivative, argument, where)
         error = source.error(message, stmt, construct=f"in-place change in {callee}")
         raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
 
@@ -1856,6 +1888,50 @@ def _callee_change_message(callee, what_changes, where):
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
             f"so that every name read afterwards shows it{_object_method_advice(callee, where)}")
+
+
+def _derivative_called(stmt):
+    """(astgrad's name of the transform, the function it differentiates, the name the call
+    reads it by) where ``stmt`` calls a derivative astgrad made (``g = astgrad.grad(f)``,
+    ``g(x)`` in the function differentiated); else None."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
+    code = getattr(underlying(target), "__code__", None) if target is not None else None
+    if code is None or not generated_text.is_derivative(code):
+        return None
+    described = re.match(r"<astgrad ([\w ]+?) of ([\w.]+)", repr(target))
+    kind, name = described.groups() if described else ("derivative", "the function it differentiates")
+    return kind, name, call.func.id if isinstance(call.func, gast.Name) else None
+
+
+def _derivative_change_message(callee, derivative, what_changes, where):
+    """A derivative astgrad made, called in the function differentiated, changing an
+    argument in place as the function it differentiates does (``y = x.reshape(2, 3);
+    y[1, 1] = w``): followed where that function is differentiated again itself."""
+    kind, name, called_as = derivative
+    written = re.match(r"'(\w+)'", what_changes)
+    copied = f"{written.group(1)} = {written.group(1)}.copy()" if written else "a = a.copy()"
+    label, transformed = f"{callee} (astgrad's {kind} of {name})", called_as or callee
+    return (f"{_callee_change(label, what_changes, where)} in a derivative called by the function differentiated. "
+            f"astgrad follows the change where {name} is differentiated again itself (astgrad.hessian({name}), or a "
+            f"transform of the {kind}: astgrad.jvp({transformed}, ...)); where the argument need not change, write "
+            f"into a copy in {name} ({copied} before the write)")
+
+
+def _partial_change_message(source, stmt, callee, changed, where):
+    """A callee called through a functools.partial changing the argument the partial holds
+    (``p = functools.partial(Scaler.step, s); p(w)``): the user's line names neither the
+    callee nor the object, so the message names the partial and what it holds."""
+    partial, held = source.partial_arguments[changed], source.made_names.get(changed, changed)
+    what_changes = f"'{held}', the argument the functools.partial {partial} holds,"
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    first = call.args[0] if isinstance(call, gast.Call) and call.args else None
+    if not (isinstance(first, gast.Name) and first.id == changed and isinstance(call.func, gast.Attribute)):
+        return _callee_change_message(callee, what_changes, where)
+    method = callee.rpartition(".")[2]          # partial(Scaler.step, s): a method given its object
+    return (f"{_callee_change(callee, what_changes, where)}. astgrad follows a method changing the object it is "
+            f"called on where it is called on the object: hold the object's method in the partial "
+            f"({partial} = functools.partial({held}.{method})) or call it on the object ({held}.{method}(...))")
 
 
 def _object_method_advice(callee, where):
@@ -2547,7 +2623,7 @@ def check_dict_keys(transform, body, varied):
             keys = [target.slice]
         keys = [k.id for k in keys if isinstance(k, gast.Name) and k.id in varied]
         if keys:
-            where = f"{transform.source.filename}:{transform.source.file_line(stmt)}"
+            where = transform.source.place(stmt)
             call = transform.helper_call("plain_keys", [S.name(k) for k in keys] + [S.const(where)])
             checks[id(stmt)] = gast.copy_location(gast.Expr(value=call), stmt)
     if checks:

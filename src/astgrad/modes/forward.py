@@ -71,7 +71,7 @@ class ForwardMode(Transform):
         check_in_place_writes(self.source, params, body, S.names_in(result),
                               lambda args: self.helper_call("current_row", args), self.namer,
                               prepare=self.callees.prepare, helper=self.helper_call,
-                              returned=anno.get(self.fn, Key.RETURNED), fn=self.fn)
+                              returned=anno.get(self.fn, Key.RETURNED), fn=self.fn, original=self.pristine_body())
         stored, made = S.stored_names(gast.Module(body=body, type_ignores=[])), set()
         body = split_self_references(body, set(params) | stored, self.namer, made=made)
         wrt_names = [params[i] for i in self.wrt]

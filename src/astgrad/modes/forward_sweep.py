@@ -80,7 +80,7 @@ class ForwardSweep:
         bounds = [S.copy(part) if part is not None else S.const(None)
                   for part in (save.index.lower, save.index.upper, save.index.step)]
         check = self.mode.helper_call("slice_write_keeps_length", [
-            S.name(save.name), *bounds, S.copy(stmt.value), S.const(f"{source.filename}:{source.file_line(stmt)}")])
+            S.name(save.name), *bounds, S.copy(stmt.value), S.const(source.place(stmt))])
         return [S.expr_stmt(check)]
 
     def overlap_check(self, stmt):
@@ -91,7 +91,7 @@ class ForwardSweep:
         target, source = stmt.targets[0], self.mode.source
         check = self.mode.helper_call("write_reads_value_first", [
             S.copy(target.value), self.mode.index_value(target.slice), S.copy(stmt.value),
-            S.const(f"{source.filename}:{source.file_line(stmt)}")])
+            S.const(source.place(stmt))])
         return [S.expr_stmt(check)]
 
     def for_loop(self, stmt):

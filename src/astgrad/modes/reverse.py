@@ -125,7 +125,10 @@ class ReverseMode(Transform):
         fn = self.fn
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
         self.params = set(params)
-        body, result = self._core_form(params, snapshot_rebinding_calls(self, fn.body[:-1]), fn.body[-1].value)
+        given = fn.body[:-1]
+        body = snapshot_rebinding_calls(self, given)
+        # (where the snapshots changed the body, the check copies it: making them again would name anew)
+        body, result = self._core_form(params, body, fn.body[-1].value, self.pristine_body() if body is given else None)
         wrt_names = [params[i] for i in self.wrt]
         self._analyze(body, params, wrt_names)
         plan = self._plan_saves(body, params)
@@ -188,14 +191,14 @@ class ReverseMode(Transform):
         name = getattr(self.source.fn, "__qualname__", self.fn.name)
         tree.body.insert(at, S.expr_stmt(self.helper_call("check_scalar_output", [S.copy(result), S.const(name)])))
 
-    def _core_form(self, params, body, result):
+    def _core_form(self, params, body, result, original=None):
         """Check what reverse mode supports, then rename straight-line code to single
         assignments and split self-references (see ssa_rename, split_self_references)."""
         self._no_early_returns(body)
         check_in_place_writes(self.source, params, body, S.names_in(result),
                               lambda args: self.helper_call("current_row", args), self.namer,
                               prepare=self.callees.prepare, helper=self.helper_call,
-                              returned=anno.get(self.fn, Key.RETURNED), fn=self.fn)
+                              returned=anno.get(self.fn, Key.RETURNED), fn=self.fn, original=original)
         body, versions, self.fixed = ssa_rename(body, params, self.namer)
         temporaries = set()
         body = split_self_references(body, self.fixed, self.namer, temporaries)

@@ -215,10 +215,10 @@ def copy_written_arguments(normalizer, body):
     body = [_Rename(mapping).visit(stmt) for stmt in body]
     for name, copy in mapping.items():
         if name in updates:         # xs[0] += v: the items must be separate arrays
-            where = f"{normalizer.source.filename}:{normalizer.source.file_line(updates[name])}"
+            where = normalizer.source.place(updates[name])
             prologue.append(_check(normalizer, runtime.items_apart, [S.name(name), S.const(where)]))
         if name in normalizer.grown_arguments and name not in defaults:     # xs.append(v): a list
-            where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
+            where = normalizer.source.place(tree)
             prologue.append(_check(normalizer, runtime.list_argument, [S.name(name), S.const(name), S.const(where)]))
         call = S.call(S.name(normalizer.bind(runtime.copy_argument)), [S.name(name)])
         anno.set(call, Key.TARGET, runtime.copy_argument)
@@ -268,7 +268,7 @@ def _apart_checks(normalizer, written, augmented, grown_only=()):
     argument is."""
     tree = normalizer.source.tree
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
-    where = f"{normalizer.source.filename}:{normalizer.source.file_line(tree)}"
+    where = normalizer.source.place(tree)
     checks = []
     shared = _free_containers(normalizer.source, params) if written or augmented else []
     for name in shared:

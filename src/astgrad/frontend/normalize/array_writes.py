@@ -167,7 +167,7 @@ class ArrayWriteLowering:
     def _check_array_method(self, owner, method, written):
         """``check_array_method(owner, method, where)`` as a statement, for a method."""
         if method is not None:
-            where = S.const(f"{self.source.filename}:{self.source.file_line(written)}")
+            where = S.const(self.source.place(written))
             check = gast.Call(func=S.name(self.bind(runtime.check_array_method)),
                               args=[S.name(owner), S.const(method), where], keywords=[])
             self.statement(gast.copy_location(S.expr_stmt(check), written))

@@ -150,7 +150,7 @@ class ContainerLowering:
         return named
 
     def where(self):
-        return f"{self.source.filename}:{self.source.file_line(_Line(self.line))}"
+        return self.source.place(_Line(self.line))     # in generated code, the user's line it was made from
 
     # -- dict views in loops ----------------------------------------------------------
 

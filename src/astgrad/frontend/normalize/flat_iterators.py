@@ -57,7 +57,7 @@ class _Guard(gast.NodeTransformer):
             helper, args = runtime.flat_read_once, [node]
         else:
             source = self.normalizer.source
-            where = S.const(f"{source.filename}:{source.file_line(node)}")
+            where = S.const(source.place(node))
             helper, args = runtime.flat_not_held, [node, where]
         call = gast.Call(func=S.name(self.normalizer.bind(helper)), args=args, keywords=[])
         return gast.copy_location(call, node)

@@ -142,7 +142,7 @@ class _Choices:
             error, text = "AttributeError", f"'{kind}' object has no attribute '{attribute.attr}'"
         else:
             source = self.normalizer.source
-            where = f"{source.filename}:{source.file_line(stmt)}"
+            where = source.place(stmt)
             error, text = "TypeError", (f"astgrad: {where}: the index of {read.value.id} is a slice here (a "
                                         f"{kind} of its items), where astgrad follows an int as the index of "
                                         f"one item: {(source.line_text(stmt) or '').strip()}")

@@ -72,7 +72,7 @@ class OperatorMethodLowering:
     def check_number_left(self, node, left, symbol):
         """Emit the check, when the code runs, that ``left`` (an operand astgrad does not
         follow, read as an atom) is a number, whose operator gives way to the object's."""
-        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        where = self.source.place(node)
         self.emit(S.expr_stmt(self.runtime_call(runtime.check_number_operand, [left, S.const(symbol), S.const(where)])))
 
     def item_method(self, node):
@@ -244,7 +244,7 @@ class OperatorMethodLowering:
             left = self.atom(receiver)
             self.named_layouts()[left.id] = tree
         right = self.atom(node.right)
-        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        where = self.source.place(node)
         self.emit(S.expr_stmt(self.runtime_call(object_operators.check_right_operand, [
             left, right, S.const(_BINARY[type(node.op)][1]), S.const(symbol), S.const(where)])))
         return left, right

@@ -36,7 +36,7 @@ class SharedCopy:
     def __init__(self, method, attr, source, stmt, change):
         # the method's name and code, not the method: the table of a class holds nothing keeping it alive
         self.name, self.code, self.attr, self.copy = method.__qualname__, method.__code__, attr, stmt.targets[0].id
-        self.at = f"{source.filename}:{source.file_line(stmt)}"
+        self.at = source.place(stmt)
         self.text, self.change, self.change_line = _text(stmt), _text(change), source.file_line(change)
 
 

@@ -147,7 +147,7 @@ class StatementLowering:
             # ({k: list(v) for k, v in m.items()} copies m's lists, not their arrays)
             if (holds_objects(self, target.value) or items_read_into_names(self, target.value)
                     or isinstance(target.value, gast.Subscript)) and not owns_its_items(self, target.value):
-                where = f"{self.source.filename}:{self.source.file_line(stmt)}"
+                where = self.source.place(stmt)
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))
             new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")

@@ -96,7 +96,7 @@ class UnknownOperatorLowering:
         if not (self._unknown_operand(operands) or symbol in _FLAT and self.meets_operators()
                 and not _generated(self.source.fn) and not self.proven_without_receiver(operands)):
             return None
-        where = f"{self.source.filename}:{self.source.file_line(node)}"
+        where = self.source.place(node)
         args = [gast.Constant(value=symbol, kind=None)] + [self.atom(o) for o in operands] \
             + [gast.Constant(value=where, kind=None)]
         return self.runtime_call(helper, args)
