@@ -53,9 +53,11 @@ class ListTangents:
         plain = {rows for rows, primal in self.primal_of.items() if primal not in may_hold}
         if not plain:
             return body
-        loads = collections.Counter(node.id for node in gast.walk(gast.Module(body=body, type_ignores=[]))
-                                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load))
-        return _tangents_read_as_they_are(body, plain, loads)
+        names = S.name_nodes(gast.Module(body=body, type_ignores=[]))
+        loads = collections.Counter(node.id for node in names if isinstance(node.ctx, gast.Load))
+        stored_once = {rows for rows, count in collections.Counter(node.id for node in names).items()
+                       if rows in plain and count == loads[rows] + 1}
+        return _tangents_read_as_they_are(body, plain, (loads, stored_once))
 
     def as_arrays(self, op, args, result, tangent_of, namer, helper_call):
         """({operand: the name of its tangent as an array}, the statements making those)
@@ -78,8 +80,8 @@ class ListTangents:
 def _tangents_read_as_they_are(block, plain, loads):
     """``block`` without the statements ``rows = list_rows(d_x, t)`` of the names ``plain``:
     the statements after it read ``d_x`` for ``rows`` (where ``d_x`` is not assigned
-    before the last of them, which ``loads``, name -> its reads in the whole body, tells);
-    else ``rows = d_x`` is kept."""
+    before the last of them, which ``loads`` tells: see _read_instead); else ``rows = d_x``
+    is kept."""
     kept = []
     for at, stmt in enumerate(block):
         for field in ("body", "orelse", "finalbody"):
@@ -100,13 +102,19 @@ def _tangents_read_as_they_are(block, plain, loads):
 
 def _read_instead(after, rows, tangent, loads):
     """Make the statements ``after`` read ``tangent`` for ``rows``, where each read of
-    ``rows`` (``loads`` counts them) comes before ``tangent`` is assigned again."""
+    ``rows`` comes before ``tangent`` is assigned again. ``loads``: (name -> its reads in
+    the whole body, the names of ``plain`` written only by their ``list_rows`` statement):
+    once all the reads of such a name are found, no statement after holds it, so the walk
+    stops there (not at the end of the block: one walk of the rest per ``list_rows``)."""
+    loads, stored_once = loads
     reads = []
     for stmt in after:
+        if rows in stored_once and len(reads) == loads[rows]:
+            break
         stores = tangent in S.stored_names(stmt)
         if stores and hasattr(stmt, "body"):
             break           # a loop or a branch: a read in it may come after the store
-        reads += [node for node in gast.walk(stmt) if isinstance(node, gast.Name) and node.id == rows]
+        reads += [node for node in S.name_nodes(stmt) if node.id == rows]
         if stores:
             break
     if len(reads) != loads[rows]:
@@ -153,7 +161,7 @@ def _stacks(body, definitions, params):
                   if name not in params and all(isinstance(value, gast.List) and not value.elts for value in values)}
     uses, appended = {}, {name: [] for name in candidates}
     known = {name: len(definitions[name]) for name in candidates}       # the stores s = []
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.operand_nodes(gast.Module(body=body, type_ignores=[])):      # (in gast.walk's order)
         if isinstance(node, gast.Name) and node.id in candidates:
             uses[node.id] = uses.get(node.id, 0) + 1
         stack = _stack_read(node, candidates)
