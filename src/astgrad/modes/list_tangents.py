@@ -77,36 +77,36 @@ class ListTangents:
         return renamed, made
 
 
-def _tangents_read_as_they_are(block, plain, loads):
+def _tangents_read_as_they_are(block, plain, counts):
     """``block`` without the statements ``rows = list_rows(d_x, t)`` of the names ``plain``:
     the statements after it read ``d_x`` for ``rows`` (where ``d_x`` is not assigned
-    before the last of them, which ``loads`` tells: see _read_instead); else ``rows = d_x``
+    before the last of them, which ``counts`` tell: see _read_instead); else ``rows = d_x``
     is kept."""
     kept = []
     for at, stmt in enumerate(block):
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                setattr(stmt, field, _tangents_read_as_they_are(inner, plain, loads))
+                setattr(stmt, field, _tangents_read_as_they_are(inner, plain, counts))
         for handler in getattr(stmt, "handlers", ()):
-            handler.body = _tangents_read_as_they_are(handler.body, plain, loads)
+            handler.body = _tangents_read_as_they_are(handler.body, plain, counts)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and stmt.targets[0].id in plain and isinstance(stmt.value, gast.Call):
             tangent = stmt.value.args[0]
-            if _read_instead(block[at + 1:], stmt.targets[0].id, tangent.id, loads):
+            if _read_instead(block[at + 1:], stmt.targets[0].id, tangent.id, counts):
                 continue
             stmt.value = tangent
         kept.append(stmt)
     return kept
 
 
-def _read_instead(after, rows, tangent, loads):
+def _read_instead(after, rows, tangent, counts):
     """Make the statements ``after`` read ``tangent`` for ``rows``, where each read of
-    ``rows`` comes before ``tangent`` is assigned again. ``loads``: (name -> its reads in
+    ``rows`` comes before ``tangent`` is assigned again. ``counts``: (name -> its reads in
     the whole body, the names of ``plain`` written only by their ``list_rows`` statement):
     once all the reads of such a name are found, no statement after holds it, so the walk
     stops there (not at the end of the block: one walk of the rest per ``list_rows``)."""
-    loads, stored_once = loads
+    loads, stored_once = counts
     reads = []
     for stmt in after:
         if rows in stored_once and len(reads) == loads[rows]:
