@@ -20,6 +20,7 @@ import types
 import weakref
 
 from .core.functions import StandIn, underlying
+from .core.syntax import walk_nodes
 
 _ABSENT = object()      # a global not defined yet, which the function defines
 _STORES = frozenset({"store_global", "store_nonlocal"})
@@ -89,7 +90,7 @@ def _collect(fn, places, seen):
     stores = {name: value.__name__ for name, value in held.items() if getattr(value, "__name__", None) in _STORES
               and getattr(value, "__module__", None) == "astgrad.runtime"}
     text = _source(fn) if stores else None
-    for call in ast.walk(ast.parse(text)) if text else ():
+    for call in walk_nodes(ast.parse(text)) if text else ():
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in stores \
                 and call.args and isinstance(call.args[0], ast.Constant):
             name = call.args[0].value

@@ -14,6 +14,8 @@ import weakref
 
 import gast
 
+from ..core import syntax as S
+
 _READING_METHODS = frozenset({"append", "pop", "get", "keys", "values", "items", "copy", "index", "count"})
 
 
@@ -76,8 +78,8 @@ def _changed_otherwise(statements):
     ones (``extend``, ``update``, ``insert`` put in items the contents do not name)."""
     changed = set()
     for stmt in statements:
-        for node in gast.walk(stmt) if not isinstance(stmt, (gast.For, gast.While, gast.If)) else ():
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        for node in S.call_nodes(stmt) if not isinstance(stmt, (gast.For, gast.While, gast.If)) else ():
+            if isinstance(node.func, gast.Attribute) \
                     and isinstance(node.func.value, gast.Name) and node.func.attr not in _READING_METHODS:
                 changed.add(node.func.value.id)
     return changed

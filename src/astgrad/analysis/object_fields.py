@@ -18,6 +18,7 @@ import gast
 
 from .. import runtime, runtime_objects
 from ..core import anno
+from ..core import syntax as S
 from ..core.anno import Key
 from ..errors import TransformError
 
@@ -257,7 +258,7 @@ def _is_user_function(obj):
 def _own_nodes(stmt):
     """The nodes of ``stmt`` itself, not of the statements nested in it."""
     if isinstance(stmt, (gast.If, gast.While)):
-        return list(gast.walk(stmt.test))
+        return S.all_nodes(stmt.test)
     if isinstance(stmt, gast.For):
-        return list(gast.walk(stmt.iter)) + list(gast.walk(stmt.target))
-    return list(gast.walk(stmt))
+        return S.all_nodes(stmt.iter) + S.all_nodes(stmt.target)
+    return S.all_nodes(stmt)

@@ -30,10 +30,11 @@ def own_value_stacks(body, params, name, candidates):
     popped off one such stack."""
     if name in params:
         return set()
-    stacks = {s for s in candidates if s not in params and _only_a_stack(body, s)}
+    stacks = _only_stacks(body, {s for s in candidates if s not in params})
     if not stacks:
         return set()
-    stacks = {s for s in stacks if _pushes_only_own_values(body, s, name)}
+    items = _saved_items(body, name)
+    stacks = {s for s in stacks if _pushes_only_own_values(body, s, name, items)}
     return stacks if stacks and _bound_to_new_or_popped(body, name, stacks) else set()
 
 
@@ -46,29 +47,37 @@ def _receiver(stmt, methods):
     return None, None
 
 
-def _only_a_stack(body, stack):
-    """``stack`` is bound once, to ``[]``, and read only as the receiver of its ``append``
-    and ``pop`` (so no other name can refer to it, nor to what it holds)."""
-    bindings = receivers = 0
+def _only_stacks(body, candidates):
+    """The names of ``candidates`` bound once, to ``[]``, and read only as the receiver of
+    their ``append`` and ``pop`` (so no other name can refer to them, nor to what they
+    hold). One walk of the statements for all the candidates (a write asks this of every
+    name it may share memory with), and one of the names where one may be such a stack."""
+    bindings, receivers, bound_otherwise = dict.fromkeys(candidates, 0), dict.fromkeys(candidates, 0), set()
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, (gast.Global, gast.Nonlocal)):
-            return False
+            return set()
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and stmt.targets[0].id == stack:
+                and stmt.targets[0].id in bindings:
             if not (isinstance(stmt.value, gast.List) and not stmt.value.elts):
-                return False
-            bindings += 1
-        receivers += _receiver(stmt, ("append", "pop"))[0] == stack
-    if bindings != 1:
-        return False        # (before the walk of every name below, most candidates being no stacks)
-    mentions = sum(1 for node in S.name_nodes(gast.Module(body=body, type_ignores=[])) if node.id == stack)
-    return mentions == 1 + receivers
+                bound_otherwise.add(stmt.targets[0].id)
+            bindings[stmt.targets[0].id] += 1
+        receiver = _receiver(stmt, ("append", "pop"))[0]
+        if receiver in receivers:
+            receivers[receiver] += 1
+    once = {stack for stack, count in bindings.items() if count == 1 and stack not in bound_otherwise}
+    if not once:
+        return set()        # (before the walk of every name below, most candidates being no stacks)
+    mentions = dict.fromkeys(once, 0)
+    for node in S.name_nodes(gast.Module(body=body, type_ignores=[])):
+        if node.id in mentions:
+            mentions[node.id] += 1
+    return {stack for stack in once if mentions[stack] == 1 + receivers[stack]}
 
 
-def _pushes_only_own_values(body, stack, name):
+def _pushes_only_own_values(body, stack, name, items):
     """Each ``stack.append(v)`` pushes ``name``, rebound to a new object by the next
-    statement, or an item of it saved before a write (``saved_item(name, k)``)."""
-    items = _saved_items(body, name)
+    statement, or an item of it saved before a write (``saved_item(name, k)``, or a name
+    of ``items``: _saved_items)."""
     for block in walk.walk_blocks(body):
         for position, stmt in enumerate(block):
             receiver, call = _receiver(stmt, ("append",))

@@ -13,7 +13,8 @@ import textwrap
 
 import gast
 
-from ..core import anno, ops
+from ..core import anno, ops, walk
+from ..core import syntax as S
 from ..core.anno import Key
 
 
@@ -24,9 +25,12 @@ def held_method_call_error(source, stmt, fn, varied):
     call = stmt.value
     if fn is None or not isinstance(call.func, gast.Name):
         return None
-    taken = _method_taken(fn, call.func.id)
+    assigns = _assigns_binding(fn, call.func.id)
+    if not assigns:
+        return None         # (neither refusal below: no assignment binds the name called)
+    taken = _method_taken(fn, call.func.id, assigns)
     if taken is None:
-        return _returned_method_call_error(source, stmt, fn, varied)
+        return _returned_method_call_error(source, stmt, assigns, varied)
     receiver, method = taken.value.id, taken.attr
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if receiver not in varied and not any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
@@ -38,36 +42,55 @@ def held_method_call_error(source, stmt, fn, varied):
         "does", stmt, construct=f"call of a held method {receiver}.{method}")
 
 
-def _method_taken(fn, name):
+def _method_taken(fn, name, assigns):
     """The ``value.attr`` (an attribute of a name ``fn`` binds or takes as a parameter) that
-    an assignment in ``fn`` binds ``name`` to, or None."""
+    an assignment in ``fn`` (of ``assigns``, those binding ``name``) binds ``name`` to, or None."""
+    taken = [node.value for node in assigns if isinstance(node.value, gast.Attribute)
+             and isinstance(node.value.value, gast.Name)]
+    if not taken:
+        return None         # (the names fn binds are found only where they decide)
     owned = _own_names(fn)
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                and node.targets[0].id == name and isinstance(node.value, gast.Attribute) \
-                and isinstance(node.value.value, gast.Name) and node.value.value.id in owned:
-            return node.value
-    return None
+    return next((value for value in taken if value.value.id in owned), None)
 
 
 def _own_names(fn):
     """The names ``fn`` takes as parameters or binds."""
     names = {arg.id for arg in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs if isinstance(arg, gast.Name)}
-    names.update(node.id for node in gast.walk(fn) if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store))
-    return names
+    return names | S.stored_names(fn)
 
 
-def _returned_method_call_error(source, stmt, fn, varied):
+def _assigns_binding(fn, name):
+    """The assignments in ``fn`` of one target, the name ``name``, in the order ``gast.walk``
+    meets them (breadth first). A call made for its effect asks this of the whole function,
+    so only the statements are walked, a level at a time, not their expressions (an
+    assignment is a statement, and statements hold statements only in their blocks)."""
+    found, level, holders = [], [fn], _STATEMENT_HOLDERS
+    while level:
+        below = []
+        for node in level:
+            if node.__class__ is gast.Assign:
+                if len(node.targets) == 1 and node.targets[0].__class__ is gast.Name and node.targets[0].id == name:
+                    found.append(node)
+            elif node.__class__ not in walk.SIMPLE_STATEMENTS:
+                below += [child for child in S.child_nodes(node) if isinstance(child, holders)]
+        level = below
+    return found
+
+
+# The nodes that hold statements or are statements: what _assigns_binding walks
+_STATEMENT_HOLDERS = (gast.stmt, gast.excepthandler, gast.match_case)
+
+
+def _returned_method_call_error(source, stmt, assigns, varied):
     """The refusal of ``f(w)`` made for its effect, ``f`` bound to what a helper of the
     user's returns, where that helper returns a method of its argument that changes its
     object (``def imul_of(a): return a.__imul__``) and an argument of either call depends
     on the inputs (``varied``), naming the method and the helper's line; None otherwise
-    (the general refusal of calling a function value then stands)."""
+    (the general refusal of calling a function value then stands). ``assigns``: the
+    assignments binding ``f`` (_assigns_binding)."""
     from ..frontend.normalize.escaping_methods import CHANGING
-    name = stmt.value.func.id
-    for node in gast.walk(fn):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                and node.targets[0].id == name and isinstance(node.value, gast.Call) \
+    for node in assigns:
+        if isinstance(node.value, gast.Call) \
                 and any(isinstance(a, gast.Name) and a.id in varied for a in node.value.args + stmt.value.args):
             helper = anno.get(node.value, Key.TARGET)
             returned = _returned_method(helper, CHANGING) if ops.is_user_function(helper) else None

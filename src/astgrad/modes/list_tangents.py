@@ -53,9 +53,11 @@ class ListTangents:
         plain = {rows for rows, primal in self.primal_of.items() if primal not in may_hold}
         if not plain:
             return body
-        loads = collections.Counter(node.id for node in gast.walk(gast.Module(body=body, type_ignores=[]))
-                                    if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load))
-        return _tangents_read_as_they_are(body, plain, loads)
+        names = S.name_nodes(gast.Module(body=body, type_ignores=[]))
+        loads = collections.Counter(node.id for node in names if isinstance(node.ctx, gast.Load))
+        stored_once = {rows for rows, count in collections.Counter(node.id for node in names).items()
+                       if rows in plain and count == loads[rows] + 1}
+        return _tangents_read_as_they_are(body, plain, (loads, stored_once))
 
     def as_arrays(self, op, args, result, tangent_of, namer, helper_call):
         """({operand: the name of its tangent as an array}, the statements making those)
@@ -75,38 +77,44 @@ class ListTangents:
         return renamed, made
 
 
-def _tangents_read_as_they_are(block, plain, loads):
+def _tangents_read_as_they_are(block, plain, counts):
     """``block`` without the statements ``rows = list_rows(d_x, t)`` of the names ``plain``:
     the statements after it read ``d_x`` for ``rows`` (where ``d_x`` is not assigned
-    before the last of them, which ``loads``, name -> its reads in the whole body, tells);
-    else ``rows = d_x`` is kept."""
+    before the last of them, which ``counts`` tell: see _read_instead); else ``rows = d_x``
+    is kept."""
     kept = []
     for at, stmt in enumerate(block):
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                setattr(stmt, field, _tangents_read_as_they_are(inner, plain, loads))
+                setattr(stmt, field, _tangents_read_as_they_are(inner, plain, counts))
         for handler in getattr(stmt, "handlers", ()):
-            handler.body = _tangents_read_as_they_are(handler.body, plain, loads)
+            handler.body = _tangents_read_as_they_are(handler.body, plain, counts)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
                 and stmt.targets[0].id in plain and isinstance(stmt.value, gast.Call):
             tangent = stmt.value.args[0]
-            if _read_instead(block[at + 1:], stmt.targets[0].id, tangent.id, loads):
+            if _read_instead(block[at + 1:], stmt.targets[0].id, tangent.id, counts):
                 continue
             stmt.value = tangent
         kept.append(stmt)
     return kept
 
 
-def _read_instead(after, rows, tangent, loads):
+def _read_instead(after, rows, tangent, counts):
     """Make the statements ``after`` read ``tangent`` for ``rows``, where each read of
-    ``rows`` (``loads`` counts them) comes before ``tangent`` is assigned again."""
+    ``rows`` comes before ``tangent`` is assigned again. ``counts``: (name -> its reads in
+    the whole body, the names of ``plain`` written only by their ``list_rows`` statement):
+    once all the reads of such a name are found, no statement after holds it, so the walk
+    stops there (not at the end of the block: one walk of the rest per ``list_rows``)."""
+    loads, stored_once = counts
     reads = []
     for stmt in after:
+        if rows in stored_once and len(reads) == loads[rows]:
+            break
         stores = tangent in S.stored_names(stmt)
         if stores and hasattr(stmt, "body"):
             break           # a loop or a branch: a read in it may come after the store
-        reads += [node for node in gast.walk(stmt) if isinstance(node, gast.Name) and node.id == rows]
+        reads += [node for node in S.name_nodes(stmt) if node.id == rows]
         if stores:
             break
     if len(reads) != loads[rows]:
@@ -153,7 +161,7 @@ def _stacks(body, definitions, params):
                   if name not in params and all(isinstance(value, gast.List) and not value.elts for value in values)}
     uses, appended = {}, {name: [] for name in candidates}
     known = {name: len(definitions[name]) for name in candidates}       # the stores s = []
-    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+    for node in S.operand_nodes(gast.Module(body=body, type_ignores=[])):      # (in gast.walk's order)
         if isinstance(node, gast.Name) and node.id in candidates:
             uses[node.id] = uses.get(node.id, 0) + 1
         stack = _stack_read(node, candidates)
