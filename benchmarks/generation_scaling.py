@@ -4,10 +4,11 @@ Synthetic functions of 10 to 1,000 statements in three shapes (straight-line,
 branchy, loopy; and on request ``--shapes nested``, ifs nested as deep as a sixth of
 the statements) are written to a temporary module and differentiated; the table gives
 the generation time of the first-order gradient (reverse mode), of the second order
-(the gradient of the gradient), and the time per source statement. Run:
+(the gradient of the gradient; with ``--hessian``, forward mode over the gradient, the
+code ``hessian`` and ``hvp`` make), and the time per source statement. Run:
 
     PYTHONPATH=src python benchmarks/generation_scaling.py [--sizes 10,100,300,1000]
-        [--plot docs/generation_scaling.png] [--no-second | --second-max 300] [--repeat 8]
+        [--plot docs/generation_scaling.png] [--no-second | --second-max 300] [--hessian] [--repeat 8]
         [--first-call [--general]]
 
 With ``--first-call`` it measures what a user waits for instead: ``astgrad.grad(f)``
@@ -121,7 +122,9 @@ def statements(fn):
 
 
 def measure(fn, second):
-    """(first-order seconds, second-order seconds or None), generation only, CPU time of this process."""
+    """(first-order seconds, second-order seconds or None), generation only, CPU time of this
+    process. ``second``: false for the first order only; ``"forward"`` for forward mode over
+    the gradient (the code ``hessian`` and ``hvp`` make), else the gradient of the gradient."""
     from astgrad import caching
     started = time.process_time()
     gradient = caching.generate_reverse(fn, (0,), False)
@@ -129,7 +132,10 @@ def measure(fn, second):
     if not second:
         return first, None
     started = time.process_time()
-    caching.generate_reverse(gradient, (0,), False)
+    if second == "forward":
+        caching.generate_forward(gradient, (0,))
+    else:
+        caching.generate_reverse(gradient, (0,), False)
     return first, time.process_time() - started
 
 
@@ -184,13 +190,14 @@ def first_call_table(shapes, sizes, directory, general=False):
                   f"{(made + called) * 1e3:11.1f}{extra}", flush=True)
 
 
-def warm_up():
-    """Differentiate one small function of each shape first: the rule templates are
-    parsed on first use, once per process, which is not the cost of a function's length."""
+def warm_up(second="reverse"):
+    """Differentiate one small function of each shape first, to the second order as
+    ``measure`` is asked to: the rule templates are parsed on first use, once per process
+    and mode, which is not the cost of a function's length."""
     with tempfile.TemporaryDirectory() as directory:
         sys.path.insert(0, directory)
         for shape, make in ALL_SHAPES.items():
-            measure(load(make(12), directory, f"_gen_warm_{shape}"), True)
+            measure(load(make(12), directory, f"_gen_warm_{shape}"), second)
         sys.path.remove(directory)
 
 
@@ -202,6 +209,8 @@ def main(argv=None):
                              " 96 deep, near the 100 levels of indentation Python allows)")
     parser.add_argument("--no-second", action="store_true", help="first order only")
     parser.add_argument("--second-max", type=int, help="second order only up to this size")
+    parser.add_argument("--hessian", action="store_true",
+                        help="second order as hessian and hvp make it: forward mode over the gradient")
     parser.add_argument("--repeat", type=int, default=1,
                         help="generate each function this many times; the table gives the best time of each order")
     parser.add_argument("--plot", help="write a plot (needs matplotlib)")
@@ -212,19 +221,22 @@ def main(argv=None):
     os.environ.setdefault("ASTGRAD_CACHE", "0")
     importlib.import_module("astgrad")     # imported before timing
     sizes = [int(s) for s in args.sizes.split(",")]
-    warm_up()
+    warm_up("forward") if args.hessian else warm_up()
     rows = []
     with tempfile.TemporaryDirectory() as directory:
         sys.path.insert(0, directory)
         if args.first_call:
             first_call_table(args.shapes.split(","), sizes, directory, args.general)
             return rows
+        if args.hessian:
+            print("2nd: forward mode over the gradient (as hessian and hvp make it)")
         print(f"{'shape':<9} {'stmts':>6} {'1st (ms)':>10} {'ms/stmt':>8} {'2nd (ms)':>10} {'2nd/1st':>8}")
         for shape in args.shapes.split(","):
             for n in sizes:
                 source = ALL_SHAPES[shape](n)
                 count = statements(load(source, directory, f"_gen_{shape}_{n}"))
-                second_too = not args.no_second and (args.second_max is None or n <= args.second_max)
+                second_too = not args.no_second and (args.second_max is None or n <= args.second_max) \
+                    and ("forward" if args.hessian else "reverse")
                 first, second = best_of(args.repeat, source, directory, f"_gen_{shape}_{n}", second_too)
                 rows.append((shape, count, first, second))
                 ratio = f"{second / first:8.2f}" if second else f"{'-':>8}"

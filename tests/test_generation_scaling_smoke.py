@@ -34,6 +34,22 @@ def test_first_call_table_with_the_general_code_first(monkeypatch, capsys):
     assert all(len(row) == 7 and all(float(value) > 0 for value in row[2:]) for row in rows)
 
 
+def test_hessian_times_forward_mode_over_the_gradient(monkeypatch, capsys):
+    """--hessian makes the second order as hessian and hvp do: forward mode over the gradient,
+    warmed up the same way."""
+    asked, measure = [], generation_scaling.measure
+
+    def measured(fn, second):
+        asked.append(second)
+        return measure(fn, second)
+    monkeypatch.setattr(generation_scaling, "measure", measured)
+    monkeypatch.setattr(generation_scaling, "warm_up", lambda second="reverse": asked.append(("warm", second)))
+    rows = generation_scaling.main(["--sizes", "10", "--shapes", "loopy", "--hessian"])
+    assert asked == [("warm", "forward"), "forward"]
+    assert len(rows) == 1 and rows[0][2] > 0 and rows[0][3] > 0
+    assert "forward mode over the gradient" in capsys.readouterr().out
+
+
 def test_repeat_reports_the_best_time_of_each_order(monkeypatch, capsys):
     """With --repeat each order's row holds its best run, each run on a function loaded afresh."""
     runs = iter([(0.004, 0.020), (0.003, 0.012), (0.005, 0.010)])

@@ -159,11 +159,22 @@ def _stacks(body, definitions, params):
     appended may."""
     candidates = {name for name, values in definitions.items()
                   if name not in params and all(isinstance(value, gast.List) and not value.elts for value in values)}
+    if not candidates:
+        return {}
     uses, appended = {}, {name: [] for name in candidates}
     known = {name: len(definitions[name]) for name in candidates}       # the stores s = []
-    for node in S.operand_nodes(gast.Module(body=body, type_ignores=[])):      # (in gast.walk's order)
-        if isinstance(node, gast.Name) and node.id in candidates:
-            uses[node.id] = uses.get(node.id, 0) + 1
+    # one walk as a list, in gast.walk's order but the operators and contexts (a third of
+    # the nodes), which are none of the names, calls and items looked for (gast.walk's two
+    # generators per node made this walk 3-4% of forward over reverse's instructions)
+    name_type, read_types = gast.Name, (gast.Call, gast.Subscript)
+    for node in S.operand_nodes(gast.Module(body=body, type_ignores=[])):
+        kind = node.__class__
+        if kind is name_type:
+            if node.id in candidates:
+                uses[node.id] = uses.get(node.id, 0) + 1
+            continue
+        if kind not in read_types:
+            continue
         stack = _stack_read(node, candidates)
         if stack is not None:
             known[stack] += 1
