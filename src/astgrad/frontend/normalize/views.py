@@ -165,8 +165,12 @@ class ViewWrites:
 
     # -- views ----------------------------------------------------------------------------
 
-    def view_of(self, target, value):
-        """The _View ``target = value`` takes, if this module follows it; else None."""
+    def view_of(self, target, value, written_through=False):
+        """The _View ``target = value`` takes, if this module follows it; else None. A copy an
+        advanced index makes (``z = y[[0, 2]]``) is no view, but where the value is taken
+        only to be written through (``written_through``: ``y[[0, 0]][0] = w``) it is taken as
+        one, so that the write's check refuses, when it runs, a write Python makes into a
+        copy and drops."""
         if not isinstance(target, gast.Name) or target.id in self.params or self.counts[target.id] != 1:
             return None
         if isinstance(value, gast.Subscript):
@@ -180,7 +184,7 @@ class ViewWrites:
         else:
             return None
         if not self.followed_base(base) or base.id == target.id \
-                or kind == "index" and (_keyed(value) or self.copying_index(value.slice)):
+                or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
         return _View(target.id, base.id, kind, parts)
 
@@ -333,7 +337,7 @@ class ViewWrites:
         self.counts[name] = 1
         value = gast.Attribute(value=base, attr="T", ctx=gast.Load()) if isinstance(node, gast.Attribute) \
             else gast.Subscript(value=base, slice=node.slice, ctx=gast.Load())
-        view = self.view_of(S.name(name, store=True), value)
+        view = self.view_of(S.name(name, store=True), value, written_through=True)
         return out + self.bind_view(view, stmt, shown=False), name
 
     def augmented_view(self, stmt, view):
