@@ -9,7 +9,7 @@ import numpy
 from .mode import grad_mode
 from .conventions import rounded_division
 from .record import TensorBase, apply, binary, constant_op, make_tensor, raw, unary
-from .torch_kinds import check_integer_divisor, check_kind
+from .torch_kinds import check_bool_subtraction, check_integer_divisor, check_kind
 
 __all__ = ["OperatorMethods"]
 
@@ -27,9 +27,11 @@ class OperatorMethods:
         return binary(operator.add, other, self)
 
     def __sub__(self, other):
+        check_bool_subtraction(self, other)
         return binary(operator.sub, self, other)
 
     def __rsub__(self, other):
+        check_bool_subtraction(other, self)
         return binary(operator.sub, other, self)
 
     def __mul__(self, other):

@@ -21,7 +21,7 @@ _KERNELS = {"frac": (_INTEGRAL, "frac_cpu"), "logcumsumexp": (_INTEGRAL, "logcum
             "hypot": (_INTEGRAL, "hypot_cpu"), "lerp": (_INTEGRAL, "lerp_kernel_scalar"),
             "abs": ("b", "abs_cpu"), "trunc": ("b", "trunc_vml_cpu"), "fmod": ("b", "fmod_cpu"),
             "logaddexp": (_INTEGRAL, "logaddexp_cpu"), "addcmul": ("b", "addcmul_cpu_out"), "dot": ("b", "dot"),
-            "mm": ("b", "addmm_impl_cpu_")}
+            "mm": ("b", "addmm_impl_cpu_"), "kthvalue": ("b", "kthvalue_cpu")}
 
 _SPREAD = "std and var only support floating point and complex dtypes"
 # name: (the dtype kinds PyTorch refuses, its RuntimeError's words; {} is the dtype's name)
@@ -60,9 +60,9 @@ def check_kind(name, *tensors):
 
 
 def check_bool_subtraction(a, b):
-    """PyTorch's error for ``sub(a, b)`` where one of them is a bool tensor (NumPy refuses
-    two, in PyTorch's words: torch_errors.py). Not in the ``-`` operator, which the tape's
-    own code uses on bool values."""
+    """PyTorch's error for ``a - b`` (and ``sub``) where one of them is a bool tensor (NumPy
+    refuses two, in PyTorch's words: torch_errors.py); generated code, written for arrays,
+    keeps NumPy's meaning."""
     bools = [isinstance(x, (bool, numpy.bool_)) or isinstance(x, TensorBase) and x._data.dtype.kind == "b"
              for x in (a, b)]
     if any(bools) and not all(bools):
