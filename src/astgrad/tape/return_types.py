@@ -3,7 +3,7 @@ printed as PyTorch prints ``torch.return_types.max(values=..., indices=...)``.""
 
 import collections
 
-__all__ = ["max", "min", "sort", "topk", "cummax", "cummin", "named_result"]
+__all__ = ["max", "min", "sort", "topk", "kthvalue", "cummax", "cummin", "named_result"]
 
 
 def named_result(name):
@@ -37,5 +37,6 @@ max = named_result("max")
 min = named_result("min")
 sort = named_result("sort")
 topk = named_result("topk")
+kthvalue = named_result("kthvalue")
 cummax = named_result("cummax")
 cummin = named_result("cummin")

@@ -30,7 +30,7 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "sinc", "erf", "erfc", "nan_to_num", "lerp", "addcmul", "addcdiv", "cumprod", "cummax",
            "cummin", "logcumsumexp", "diff", "roll", "tril", "triu", "diag", "kron", "cross",
            "select", "narrow", "unbind", "diagonal", "movedim", "moveaxis", "swapdims", "sort", "argsort",
-           "msort", "topk", "masked_fill", "scatter", "scatter_add", "broadcast_to", "std_mean", "var_mean"]
+           "msort", "topk", "kthvalue", "masked_fill", "scatter", "scatter_add", "broadcast_to", "std_mean", "var_mean"]
 
 
 def _tensor(x, name):
@@ -158,6 +158,7 @@ sort = _method("sort", "``(values, indices)`` sorted along ``dim`` (``torch.sort
 argsort = _method("argsort", "The indices that sort along ``dim`` (``torch.argsort``).")
 msort = _method("msort", "Sorted along dimension 0 (``torch.msort``).")
 topk = _method("topk", "``(values, indices)`` of the ``k`` largest along ``dim`` (``torch.topk``).")
+kthvalue = _method("kthvalue", "``(values, indices)`` of the ``k``-th smallest along ``dim`` (``torch.kthvalue``).")
 masked_fill = _method("masked_fill", "``value`` where ``mask`` is true (``torch.masked_fill``).")
 scatter = _method("scatter", "``src`` (or ``value``) written at ``index`` along ``dim`` (``torch.scatter``).")
 scatter_add = _method("scatter_add", "``src`` added at ``index`` along ``dim`` (``torch.scatter_add``).")

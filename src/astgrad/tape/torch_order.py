@@ -1,5 +1,5 @@
 """Tensor methods with PyTorch's names that order elements: ``sort``, ``argsort``, ``topk``,
-``msort``.
+``kthvalue``, ``msort``.
 
 The order is found on the values (it has no derivative); the sorted values are then
 picked from the tensor at those indices (``numpy.take_along_axis``, recorded), so the
@@ -75,3 +75,23 @@ class OrderMethods:
         indices = numpy.take(sort_indices(self._data, axis, largest), numpy.arange(k), axis=axis)
         values = labeled(apply(numpy.take_along_axis, (self, indices), {"axis": axis}), "TopkBackward0")
         return return_types.topk(values, _indices(indices))
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        """``(values, indices)``: the ``k``-th smallest element along ``dim`` (``k`` from 1);
+        among equal elements, the one a stable sort puts there (PyTorch names one of them)."""
+        check_kind("kthvalue", self)
+        if isinstance(k, bool) or not isinstance(k, (int, numpy.integer)):
+            raise TypeError(f"kthvalue(): argument 'k' (position 1) must be int, not {type(k).__name__}")
+        axis = check_dim(operator.index(dim), self._data.ndim)
+        size = self._data.shape[axis] if self._data.ndim else 1
+        if size == 0:
+            raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
+        if not 1 <= k <= size:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+        if not self._data.ndim:
+            return return_types.kthvalue(labeled(self.clone(), "KthvalueBackward0"), _indices(0))
+        indices = numpy.take(sort_indices(self._data, axis, False), [k - 1], axis=axis)
+        values = apply(numpy.take_along_axis, (self, indices), {"axis": axis})
+        if not keepdim:     # the derivative reaches the element at the index, as in PyTorch
+            values, indices = apply(numpy.squeeze, (values,), {"axis": axis}), numpy.squeeze(indices, axis)
+        return return_types.kthvalue(labeled(values, "KthvalueBackward0"), _indices(indices))
