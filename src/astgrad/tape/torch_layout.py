@@ -33,6 +33,30 @@ def split_sizes(length, split_size_or_sections, dim):
     return sizes
 
 
+def _selection(data, dim, index):
+    """``index_select``'s axis and index vector, or PyTorch's error for a ``dim`` or an
+    ``index`` it refuses (an index out of range is refused, never counted from the end)."""
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+        raise TypeError(f"index_select(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    if not isinstance(index, (TensorBase, numpy.ndarray)):
+        raise TypeError(f"index_select(): argument 'index' (position 2) must be Tensor, not {type(index).__name__}")
+    axis, index = check_dim(dim, data.ndim), numpy.asarray(raw(index))
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    index = index.reshape(-1)
+    if not data.ndim and index.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.size} value(s)")
+    size = data.shape[axis] if data.ndim else 1
+    wrong = index[(index < 0) | (index >= size)]
+    if wrong.size and axis == 1:        # PyTorch's kernel for dimension 1 has its own words
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={wrong[0]} axis_dim={size}")
+    if wrong.size:
+        raise IndexError("index out of range in self")
+    return axis, index
+
+
 def _as_dtype(value):
     if isinstance(value, TensorBase):
         return value._data.dtype
@@ -90,12 +114,10 @@ class LayoutMethods:
         return apply(numpy.take_along_axis, (source, index), {"axis": dim})
 
     def index_select(self, dim, index):
-        index = numpy.asarray(raw(index))
-        if index.ndim > 1:
-            raise IndexError("index_select(): Index is supposed to be a vector")
-        if index.dtype.kind not in "iu":
-            raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-        return apply(numpy.take, (self, index.reshape(-1)), {"axis": dim})
+        axis, index = _selection(self._data, dim, index)
+        if not self._data.ndim:     # a 0-d tensor stays 0-d
+            return apply(numpy.reshape, (self, ()))
+        return apply(numpy.take, (self, index), {"axis": axis})
 
     def flip(self, *dims):
         """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
