@@ -112,3 +112,48 @@ def set_default_dtype(d):
     if d.dtype.kind != "f" or d.dtype.itemsize < 4:
         raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
+
+
+# PyTorch promotes by category (bool < integer < floating), and within the highest
+# category present, tensors with dimensions outrank 0-d tensors, which outrank Python numbers
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+_NUMBER_DTYPES = {0: numpy.dtype(bool), 1: numpy.dtype(numpy.int64)}
+
+
+def promoted(a, b, divides):
+    """The dtype PyTorch gives an arithmetic operation of ``a`` and ``b`` (tensors' arrays
+    or Python numbers; None for anything else, where NumPy's answer stands): ``int * float32``
+    is float32, ``bool / bool`` the default floating dtype."""
+    ra, rb = _rank(a), _rank(b)
+    if ra is None or rb is None:
+        return None
+    if ra[:2] == rb[:2]:
+        result = numpy.result_type(ra[2], rb[2]) if ra[1] else None
+    else:
+        top = ra if ra[:2] > rb[:2] else rb
+        result = top[2] if top[1] else None
+    if result is None:          # the highest category is a Python number's
+        result = _NUMBER_DTYPES.get(max(ra[0], rb[0])) or get_default_dtype().dtype
+    if divides and result.kind != "f":
+        result = get_default_dtype().dtype
+    return result
+
+
+def _rank(value):
+    """(category, 2 for a tensor with dimensions, 1 for a 0-d one, 0 for a Python number; dtype)."""
+    if isinstance(value, numpy.ndarray):
+        category = _CATEGORY.get(value.dtype.kind)
+        return None if category is None else (category, 2 if value.ndim else 1, value.dtype)
+    if isinstance(value, bool):
+        return (0, 0, None)
+    if isinstance(value, int):
+        return (1, 0, None)
+    return (2, 0, None) if isinstance(value, float) else None
+
+
+def floating(array):
+    """``array``, or an integral one as the default floating dtype: PyTorch's functions
+    that give floats (``exp``, ``sin``, ``sqrt``, ...) so promote bools and integers."""
+    if array.dtype.kind in "fc":
+        return array
+    return array.astype(get_default_dtype().dtype)

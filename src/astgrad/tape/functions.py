@@ -8,7 +8,7 @@ import numpy
 
 from .conventions import clamp, relu
 from .mode import grad_mode
-from .record import apply, unary
+from .record import apply, floated, unary
 from .torch_errors import check_bounds
 from .torch_kinds import check_kind
 
@@ -43,22 +43,22 @@ class FunctionMethods:
         return apply(relu, (self,))
 
     def exp(self):
-        return unary(numpy.exp, self)
+        return unary(numpy.exp, floated(self))
 
     def log(self):
-        return unary(numpy.log, self)
+        return unary(numpy.log, floated(self))
 
     def sin(self):
-        return unary(numpy.sin, self)
+        return unary(numpy.sin, floated(self))
 
     def cos(self):
-        return unary(numpy.cos, self)
+        return unary(numpy.cos, floated(self))
 
     def tanh(self):
-        return unary(numpy.tanh, self)
+        return unary(numpy.tanh, floated(self))
 
     def sqrt(self):
-        return unary(numpy.sqrt, self)
+        return unary(numpy.sqrt, floated(self))
 
     def abs(self):
         check_kind("abs", self)

@@ -19,6 +19,7 @@ import weakref
 
 import numpy
 
+from . import dtypes
 from .conventions import ZERO_DERIVATIVE, power as _power
 from .graph import (FLOAT_CODE, REF_CODES, REFS, Node, describe, keyword_tracked, no_rule_error, op_info,
                     position_tracked, ref, signature)
@@ -293,6 +294,8 @@ def binary(op, a, b):
     tb = isinstance(b, TensorBase)
     ad = a._data if ta else a
     bd = b._data if tb else b
+    if (ta and ad.dtype.kind in "biu" or tb and bd.dtype.kind in "biu") and not grad_mode.numpy_methods:
+        ad, bd = _torch_promoted(op, ad, bd)
     try:
         value = op(ad, bd)
     except (ValueError, IndexError, TypeError) as error:
@@ -340,6 +343,36 @@ def binary(op, a, b):
     return make_tensor(value, node, True)
 
 
+def _torch_promoted(op, ad, bd):
+    """The operands of ``op`` cast to the dtype PyTorch gives its result, where an integer
+    or bool tensor takes part (NumPy's promotion differs: ``int64 * float32`` is float64)."""
+    if op is not operator.truediv and _integers_agree(ad, bd):
+        return ad, bd
+    if (_is_float64(ad) or _is_float64(bd)) and dtypes.get_default_dtype() is dtypes.float64:
+        return ad, bd           # float64 with an integral tensor: float64 in both
+    target = dtypes.promoted(ad, bd, op is operator.truediv)
+    if target is None:
+        return ad, bd
+    cast = [x.astype(target) if isinstance(x, _NDARRAY) and x.dtype != target else x for x in (ad, bd)]
+    return cast[0], cast[1]
+
+
+_FLOAT64 = numpy.dtype(numpy.float64)
+
+
+def _is_float64(value):
+    return type(value) is float or type(value) is _NDARRAY and value.dtype == _FLOAT64
+
+
+def _integers_agree(ad, bd):
+    """Whether NumPy already gives PyTorch's dtype: integers of one dtype, or with a Python
+    int (the common arithmetic of indices, kept fast)."""
+    ta, tb = type(ad) is _NDARRAY, type(bd) is _NDARRAY
+    if ta and tb:
+        return ad.dtype == bd.dtype and ad.dtype.kind in "iu"
+    return ta and type(bd) is int and ad.dtype.kind in "iu" or tb and type(ad) is int and bd.dtype.kind in "iu"
+
+
 _REF_REF = (REF_CODES[0], REF_CODES[1])
 _REF_FLOAT = (REF_CODES[0], FLOAT_CODE)
 _FLOAT_REF = (FLOAT_CODE, REF_CODES[0])
@@ -357,6 +390,15 @@ def unary(op, a):
     node.sig = signature(op, _REF)
     node.consts = ()
     return make_tensor(value, node, True)
+
+
+def floated(a):
+    """The tensor ``a`` for a function giving floats (``exp``, ``sin``, ...): an integer or
+    bool one as a constant of the default floating dtype, as PyTorch promotes it (NumPy
+    gives float16 for bools)."""
+    if a._data.dtype.kind not in "biu" or grad_mode.numpy_methods:
+        return a
+    return make_tensor(dtypes.floating(a._data), None, False)
 
 
 def constant_op(op, a, b):

@@ -11,7 +11,7 @@ PyTorch's, so the derivatives, of any order, are the engine's rules for those fu
 import numpy
 
 from ..rules import optional
-from .record import TensorBase, apply, unary
+from .record import TensorBase, apply, floated, unary
 from .torch_kinds import check_integer_divisor, check_kind
 
 _C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half"}     # as PyTorch's messages name them
@@ -37,44 +37,44 @@ class ElementwiseMethods:
 
     # -- inverse trigonometric and hyperbolic functions ----------------------------------
     def asin(self):
-        return unary(numpy.arcsin, self)
+        return unary(numpy.arcsin, floated(self))
 
     def acos(self):
-        return unary(numpy.arccos, self)
+        return unary(numpy.arccos, floated(self))
 
     def atan(self):
-        return unary(numpy.arctan, self)
+        return unary(numpy.arctan, floated(self))
 
     def atan2(self, other):
         return apply(numpy.arctan2, (self, other))
 
     def sinh(self):
-        return unary(numpy.sinh, self)
+        return unary(numpy.sinh, floated(self))
 
     def cosh(self):
-        return unary(numpy.cosh, self)
+        return unary(numpy.cosh, floated(self))
 
     def asinh(self):
-        return unary(numpy.arcsinh, self)
+        return unary(numpy.arcsinh, floated(self))
 
     def acosh(self):
-        return unary(numpy.arccosh, self)
+        return unary(numpy.arccosh, floated(self))
 
     def atanh(self):
-        return unary(numpy.arctanh, self)
+        return unary(numpy.arctanh, floated(self))
 
     arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
     arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
     # -- logarithms and powers --------------------------------------------------------------
     def log2(self):
-        return unary(numpy.log2, self)
+        return unary(numpy.log2, floated(self))
 
     def log10(self):
-        return unary(numpy.log10, self)
+        return unary(numpy.log10, floated(self))
 
     def exp2(self):
-        return unary(numpy.exp2, self)
+        return unary(numpy.exp2, floated(self))
 
     def logaddexp(self, other):
         check_kind("logaddexp", self, other)
@@ -131,13 +131,13 @@ class ElementwiseMethods:
 
     def sinc(self):
         """``sin(pi x) / (pi x)``, 1 at 0."""
-        return unary(numpy.sinc, self)
+        return unary(numpy.sinc, floated(self))
 
     def erf(self):
-        return apply(scipy_special("erf"), (self,))
+        return apply(scipy_special("erf"), (floated(self),))
 
     def erfc(self):
-        return apply(scipy_special("erfc"), (self,))
+        return apply(scipy_special("erfc"), (floated(self),))
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
         """NaN, +inf and -inf replaced (by 0 and the dtype's largest and smallest values

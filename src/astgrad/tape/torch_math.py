@@ -12,11 +12,10 @@ import operator
 import numpy
 
 from .. import runtime
-from . import dtypes
 from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
-from .record import apply, binary, dimension_error, raw, unary
+from .record import apply, binary, dimension_error, floated, raw, unary
 from .torch_errors import check_reduced_dims
 from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
@@ -159,13 +158,13 @@ class MathMethods:
 
     def rsqrt(self):
         # 1 / sqrt(x), not x ** -0.5: PyTorch's rsqrt(-inf) is NaN and rsqrt(-0.0) is -inf
-        return binary(operator.truediv, 1.0, unary(numpy.sqrt, self))
+        return binary(operator.truediv, 1.0, unary(numpy.sqrt, floated(self)))
 
     def log1p(self):
-        return apply(numpy.log1p, (self,))
+        return apply(numpy.log1p, (floated(self),))
 
     def expm1(self):
-        return apply(numpy.expm1, (self,))
+        return apply(numpy.expm1, (floated(self),))
 
     def reciprocal(self):
         return binary(operator.truediv, 1.0, self)
@@ -200,9 +199,7 @@ class MathMethods:
 
     def sigmoid(self):
         """1 / (1 + exp(-x)), computed so it neither overflows nor loses small values."""
-        if self._data.dtype.kind == "b":        # PyTorch's sigmoid of bools is a float (-x is refused)
-            return self.to(dtypes.get_default_dtype()).sigmoid()
-        return apply(runtime.sigmoid, (self,))
+        return apply(runtime.sigmoid, (floated(self),))
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
