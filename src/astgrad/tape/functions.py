@@ -33,6 +33,8 @@ class FunctionMethods:
         if grad_mode.numpy_methods:         # generated code, written for arrays
             return apply(numpy.clip, (self, min, max))
         check_bounds("clamp", min, max)
+        if isinstance(min, float) or isinstance(max, float):    # integers to floats, as PyTorch
+            return apply(clamp, (floated(self), min, max))
         return apply(clamp, (self, min, max))
 
     clip = clamp

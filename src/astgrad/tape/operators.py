@@ -8,7 +8,7 @@ import numpy
 
 from .mode import grad_mode
 from .conventions import rounded_division
-from .record import TensorBase, apply, binary, constant_op, make_tensor, raw, unary
+from .record import TensorBase, apply, binary, constant_op, make_tensor, promoted_pair, raw, unary
 from .torch_kinds import check_bool_subtraction, check_integer_divisor, check_kind
 
 __all__ = ["OperatorMethods"]
@@ -71,12 +71,12 @@ class OperatorMethods:
     def __floordiv__(self, other):
         rounded_division("floor", raw(self), raw(other))      # PyTorch's error for bool tensors
         check_integer_divisor(self, other)
-        return constant_op(operator.floordiv, self, other)
+        return constant_op(operator.floordiv, *promoted_pair(self, other))
 
     def __rfloordiv__(self, other):
         rounded_division("floor", raw(other), raw(self))
         check_integer_divisor(other, self)
-        return constant_op(operator.floordiv, other, self)
+        return constant_op(operator.floordiv, *promoted_pair(other, self))
 
     def __neg__(self):
         return unary(operator.neg, self)

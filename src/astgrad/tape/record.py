@@ -392,6 +392,24 @@ def unary(op, a):
     return make_tensor(value, node, True)
 
 
+def promoted_pair(a, b, floats=False):
+    """``a`` and ``b`` (tensors or numbers) for a function of both, an integer or bool
+    tensor among them as a constant of the dtype PyTorch promotes them to (``floats``: a
+    function giving floats, such as ``atan2``, takes integers to the default floating dtype)."""
+    if grad_mode.numpy_methods:
+        return a, b
+    ad, bd = raw(a), raw(b)
+    if not any(isinstance(x, _NDARRAY) and x.dtype.kind in "biu" for x in (ad, bd)):
+        return a, b
+    target = dtypes.promoted(ad, bd, floats)
+    if target is None:
+        return a, b
+    cast = [make_tensor(x._data.astype(target), None, False)
+            if isinstance(x, TensorBase) and x._data.dtype.kind in "biu" and x._data.dtype != target else x
+            for x in (a, b)]
+    return cast[0], cast[1]
+
+
 def floated(a):
     """The tensor ``a`` for a function giving floats (``exp``, ``sin``, ...): an integer or
     bool one as a constant of the default floating dtype, as PyTorch promotes it (NumPy

@@ -11,7 +11,7 @@ PyTorch's, so the derivatives, of any order, are the engine's rules for those fu
 import numpy
 
 from ..rules import optional
-from .record import TensorBase, apply, floated, unary
+from .record import TensorBase, apply, floated, promoted_pair, unary
 from .torch_kinds import check_integer_divisor, check_kind
 
 _C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half"}     # as PyTorch's messages name them
@@ -46,7 +46,7 @@ class ElementwiseMethods:
         return unary(numpy.arctan, floated(self))
 
     def atan2(self, other):
-        return apply(numpy.arctan2, (self, other))
+        return apply(numpy.arctan2, promoted_pair(self, other, floats=True))
 
     def sinh(self):
         return unary(numpy.sinh, floated(self))
@@ -82,7 +82,7 @@ class ElementwiseMethods:
 
     def xlogy(self, other):
         """``self * log(other)``, 0 where ``self`` is 0 (``scipy.special.xlogy``)."""
-        return apply(scipy_special("xlogy"), (self, other))
+        return apply(scipy_special("xlogy"), promoted_pair(self, other, floats=True))
 
     # -- signs and rounding -----------------------------------------------------------------
     def sign(self):
@@ -115,12 +115,12 @@ class ElementwiseMethods:
         """The remainder with the sign of ``self`` (C's fmod)."""
         check_kind("fmod", self, other)
         check_integer_divisor(self, other)
-        return apply(numpy.fmod, (self, other))
+        return apply(numpy.fmod, promoted_pair(self, other))
 
     def remainder(self, other):
         """The remainder with the sign of ``other`` (Python's ``%``)."""
         check_integer_divisor(self, other)
-        return apply(numpy.remainder, (self, other))
+        return apply(numpy.remainder, promoted_pair(self, other))
 
     # -- other functions of one or two tensors ------------------------------------------------
     def hypot(self, other):

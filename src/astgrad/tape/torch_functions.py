@@ -12,7 +12,7 @@ import operator
 import numpy
 
 from .grad_fn import labeled
-from .record import TensorBase, apply, binary, raw
+from .record import TensorBase, apply, binary, promoted_pair, raw
 from .tensor import Tensor
 from .torch_kinds import check_einsum, check_kind, check_same_dtypes
 from .torch_out import call_with_out, check_out_inputs
@@ -253,7 +253,7 @@ def outer(input, vec2):
     for argument, value in (("self", input), ("vec2", vec2)):
         if numpy.ndim(raw(value)) != 1:         # NumPy's outer flattens them
             raise RuntimeError(f"outer: Expected 1-D argument {argument}, but got {numpy.ndim(raw(value))}-D")
-    return apply(numpy.outer, (input, vec2))
+    return apply(numpy.outer, promoted_pair(input, vec2))
 
 
 def trace(input):
@@ -277,7 +277,7 @@ def where(condition, input=None, other=None, *, out=None):
     if cond.dtype != numpy.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
                            f"dtype {_dtype_name(cond.dtype)}")
-    return apply(numpy.where, (cond, input, other))
+    return apply(numpy.where, (cond,) + promoted_pair(input, other))
 
 
 _SCALAR_TYPE_NAMES = {"float64": "Double", "float32": "Float", "float16": "Half", "int64": "Long",

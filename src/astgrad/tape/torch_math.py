@@ -15,7 +15,7 @@ from .. import runtime
 from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
-from .record import apply, binary, dimension_error, floated, raw, unary
+from .record import apply, binary, dimension_error, floated, promoted_pair, raw, unary
 from .torch_errors import check_reduced_dims
 from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
@@ -182,14 +182,14 @@ class MathMethods:
         return self.clamp(max=max)
 
     def maximum(self, other):
-        return apply(numpy.maximum, (self, other))
+        return apply(numpy.maximum, promoted_pair(self, other))
 
     def minimum(self, other):
-        return apply(numpy.minimum, (self, other))
+        return apply(numpy.minimum, promoted_pair(self, other))
 
     def where(self, condition, other):
         """PyTorch's ``x.where(condition, y)``: x where condition holds, else y."""
-        return apply(numpy.where, (raw(condition), self, other))
+        return apply(numpy.where, (raw(condition),) + promoted_pair(self, other))
 
     # -- activations ------------------------------------------------------------------------
     def relu(self):
@@ -214,6 +214,7 @@ class MathMethods:
         return apply(runtime.log_softmax, (x, dim))
 
     def logsumexp(self, dim, keepdim=False):
+        self = floated(self)
         shift = _shift(self, dim)
         s = apply(numpy.sum, (apply(numpy.exp, (self - shift,)),), {"axis": dim, "keepdims": True})
         out = apply(numpy.log, (s,)) + shift
