@@ -1,6 +1,7 @@
 """PyTorch-style dtype objects (``astgrad.float64`` prints as ``astgrad.float64``, as
 ``torch.float64`` prints as ``torch.float64``) over NumPy's dtypes, and the default
-floating dtype (float64, NumPy's, unless ``set_default_dtype`` says otherwise).
+floating dtype (float64, NumPy's, unless ``set_default_dtype`` says otherwise), and
+PyTorch's promotion where integer or bool tensors take part.
 
 A ``dtype`` compares equal to the NumPy dtype it stands for (``t.dtype == numpy.float64``)
 and NumPy accepts it wherever it takes a dtype (``numpy.zeros(3, dtype=astgrad.float32)``)
@@ -10,7 +11,8 @@ through its ``.dtype`` attribute.
 import numpy
 
 __all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
-           "bool_", "to_numpy", "of", "get_default_dtype", "set_default_dtype", "ALIASES"]
+           "bool_", "to_numpy", "of", "get_default_dtype", "set_default_dtype", "ALIASES", "promoted",
+           "promoted_arrays", "floating"]
 
 
 class dtype:
@@ -137,6 +139,37 @@ def promoted(a, b, divides):
     if divides and result.kind != "f":
         result = get_default_dtype().dtype
     return result
+
+
+def promoted_arrays(a, b, divides):
+    """The operands (arrays or Python numbers) of an arithmetic operator cast to the dtype
+    PyTorch gives its result, where an integer or bool tensor takes part (NumPy's promotion
+    differs: ``int64 * float32`` is float64)."""
+    if not divides and _integers_agree(a, b):
+        return a, b
+    if (_is_float64(a) or _is_float64(b)) and get_default_dtype() is float64:
+        return a, b             # float64 with an integral tensor: float64 in both
+    target = promoted(a, b, divides)
+    if target is None:
+        return a, b
+    cast = [x.astype(target) if isinstance(x, numpy.ndarray) and x.dtype != target else x for x in (a, b)]
+    return cast[0], cast[1]
+
+
+_FLOAT64 = numpy.dtype(numpy.float64)
+
+
+def _is_float64(value):
+    return type(value) is float or type(value) is numpy.ndarray and value.dtype == _FLOAT64
+
+
+def _integers_agree(a, b):
+    """Whether NumPy already gives PyTorch's dtype: integers of one dtype, or with a Python
+    int (the common arithmetic of indices, kept fast)."""
+    ta, tb = type(a) is numpy.ndarray, type(b) is numpy.ndarray
+    if ta and tb:
+        return a.dtype == b.dtype and a.dtype.kind in "iu"
+    return ta and type(b) is int and a.dtype.kind in "iu" or tb and type(a) is int and b.dtype.kind in "iu"
 
 
 def _rank(value):

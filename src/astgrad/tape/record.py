@@ -295,7 +295,7 @@ def binary(op, a, b):
     ad = a._data if ta else a
     bd = b._data if tb else b
     if (ta and ad.dtype.kind in "biu" or tb and bd.dtype.kind in "biu") and not grad_mode.numpy_methods:
-        ad, bd = _torch_promoted(op, ad, bd)
+        ad, bd = dtypes.promoted_arrays(ad, bd, op is operator.truediv)
     try:
         value = op(ad, bd)
     except (ValueError, IndexError, TypeError) as error:
@@ -341,36 +341,6 @@ def binary(op, a, b):
         elif ta:
             node.constants = ((0, a, a._vc[0]),)
     return make_tensor(value, node, True)
-
-
-def _torch_promoted(op, ad, bd):
-    """The operands of ``op`` cast to the dtype PyTorch gives its result, where an integer
-    or bool tensor takes part (NumPy's promotion differs: ``int64 * float32`` is float64)."""
-    if op is not operator.truediv and _integers_agree(ad, bd):
-        return ad, bd
-    if (_is_float64(ad) or _is_float64(bd)) and dtypes.get_default_dtype() is dtypes.float64:
-        return ad, bd           # float64 with an integral tensor: float64 in both
-    target = dtypes.promoted(ad, bd, op is operator.truediv)
-    if target is None:
-        return ad, bd
-    cast = [x.astype(target) if isinstance(x, _NDARRAY) and x.dtype != target else x for x in (ad, bd)]
-    return cast[0], cast[1]
-
-
-_FLOAT64 = numpy.dtype(numpy.float64)
-
-
-def _is_float64(value):
-    return type(value) is float or type(value) is _NDARRAY and value.dtype == _FLOAT64
-
-
-def _integers_agree(ad, bd):
-    """Whether NumPy already gives PyTorch's dtype: integers of one dtype, or with a Python
-    int (the common arithmetic of indices, kept fast)."""
-    ta, tb = type(ad) is _NDARRAY, type(bd) is _NDARRAY
-    if ta and tb:
-        return ad.dtype == bd.dtype and ad.dtype.kind in "iu"
-    return ta and type(bd) is int and ad.dtype.kind in "iu" or tb and type(ad) is int and bd.dtype.kind in "iu"
 
 
 _REF_REF = (REF_CODES[0], REF_CODES[1])
