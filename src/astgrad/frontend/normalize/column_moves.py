@@ -202,13 +202,32 @@ def _enclosing(seen, node, kinds):
     return parent
 
 
-def note_unfollowed_move(normalizer, seen, binding, name, why):
+def note_unfollowed_move(normalizer, seen, binding, name, why, loops_over=(), advice=None):
     """Mark the statements using the list ``binding`` binds (moved out of ``name``) as
-    not followed because of ``why`` (moved_list_words.py)."""
+    not followed because of ``why`` (moved_list_words.py), and in the loops over the lists
+    named in ``loops_over`` the statements changing the loop's object (``layer.step(w)``),
+    whose refusal is then about the lists too (``advice``: what to write instead, if the
+    generic words do not say it)."""
     moved = binding.targets[0].id
     uses = [_enclosing(seen, n, gast.stmt) for n in seen.names.get(moved, []) if isinstance(n.ctx, gast.Load)]
+    uses += [stmt for loop in _loops_over(seen, loops_over) for stmt in _object_statements(loop)]
     note_unfollowed(normalizer.source, moved, name, normalizer.source.file_line(binding), why,
-                    [stmt for stmt in uses if stmt is not None])
+                    [stmt for stmt in uses if stmt is not None], advice)
+
+
+def _loops_over(seen, names):
+    """The ``for`` loops whose iterable is one of the lists ``names``, binding a plain name."""
+    return [loop for name in names for n in seen.names.get(name, [])
+            if isinstance(loop := seen.parents.get(id(n)), gast.For) and loop.iter is n
+            and isinstance(loop.target, gast.Name)]
+
+
+def _object_statements(loop):
+    """The simple statements in ``loop``'s body naming its object (``loop.target``)."""
+    target = loop.target.id
+    return [stmt for block in walk_blocks(loop.body) for stmt in block
+            if not any(isinstance(v, list) and v and isinstance(v[0], gast.stmt) for _, v in gast.iter_fields(stmt))
+            and _names(stmt, {target})]
 
 
 def _indexed(kind, at):
