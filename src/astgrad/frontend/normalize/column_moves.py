@@ -63,6 +63,7 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
                 and id(later) not in seen.scoped and _positions(normalizer, later.value, name) is not None:
             bindings.setdefault(later.targets[0].id, []).append((inner, later))
     moves, covered = [], set()
+    _note_mixed_lists(normalizer, seen, block[at + 1:], name)
     for moved, found in bindings.items():
         after = _read_after(seen, block[at + 1:], found)
         if normalizer.bound_count.get(moved, 0) != len(found) or after is None:
@@ -77,6 +78,39 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
                         and n.id == name}
             covered |= {id(a.value.args[0].value) for a in uses["appends"]}
     return moves, covered
+
+
+def _note_mixed_lists(normalizer, seen, statements, name):
+    """Note the lists bound in ``statements`` to new objects joined to objects of ``name``
+    (``new = [Layer(w)] + layers[1:]``), which positions in ``name`` cannot hold: the
+    refusal of a method called on their objects then names both lists and the rewrite."""
+    for stmt in (s for b in walk_blocks(statements) for s in b):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add):
+            parts = _added(stmt.value)
+            if any(_positions(normalizer, p, name) for p in parts) \
+                    and any(isinstance(p, gast.List) and not _positions(normalizer, p, name) for p in parts):
+                moved = stmt.targets[0].id
+                built = next(e for p in parts if isinstance(p, gast.List) for e in p.elts if not _item_of(e, name))
+                note_unfollowed_move(normalizer, seen, stmt, name, f"'{moved}' also holds a new object",
+                                     loops_over=(moved,), advice=new_object_advice(name, built))
+
+
+def new_object_advice(name, built):
+    """What to write instead of putting the new object ``built`` (``Layer(...)``) in the
+    list ``name`` at an index, or in one list with objects moved out of it: a new object
+    in a name of its own is followed."""
+    made = built.func.id if isinstance(built, gast.Call) and isinstance(built.func, gast.Name) else "Class"
+    return (f"for a new object, keep it in a name of its own (first = {made}(...)) and the others in a list "
+            f"moved out of '{name}' (rest = {name}[1:]), rather than storing it into {name}[k] or into one list "
+            f"with them")
+
+
+def _added(node):
+    """The lists ``node`` adds (``a + b + c``)."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        return _added(node.left) + _added(node.right)
+    return [node]
 
 
 def _read_after(seen, statements, found):

@@ -62,6 +62,7 @@ MovedRewrite = imported_when_called(__package__ + ".column_moves", "MovedRewrite
 loop_words = imported_when_called(__package__ + ".column_moves", "loop_words")
 moved_lists = imported_when_called(__package__ + ".column_moves", "moved_lists")
 note_unfollowed_move = imported_when_called(__package__ + ".column_moves", "note_unfollowed_move")
+new_object_advice = imported_when_called(__package__ + ".column_moves", "new_object_advice")
 comprehension_over = imported_when_called(__package__ + ".column_comprehensions", "comprehension_over")
 lowered = imported_when_called(__package__ + ".column_comprehensions", "lowered")
 plain_comprehension = imported_when_called(__package__ + ".column_comprehensions", "plain_comprehension")
@@ -156,7 +157,7 @@ def _uses(normalizer, seen, stmt, found):
         line = normalizer.source.file_line(uses["stores"][0])
         note_unfollowed_move(normalizer, seen, m.stmt, name,
                              f"'{name}' is stored into at an index (line {line}) while '{m.name}' holds its objects",
-                             loops_over=(name, m.name), advice=_store_advice(name, uses["stores"][0]))
+                             loops_over=(name, m.name), advice=new_object_advice(name, uses["stores"][0].value))
     if moves and (uses["stores"] or not _moves_named(normalizer, moves, family)) or found == "display" and not moves:
         return None         # (a store at an index would change what a moved list holds)
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
@@ -187,17 +188,6 @@ def _uses(normalizer, seen, stmt, found):
     if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
         return None
     return found, uses, moves
-
-
-def _store_advice(name, store):
-    """What to write instead of ``store`` (``layers[k] = Layer(...)``, of the list ``name``)
-    while a moved list holds the old object: a new object in a name of its own is followed,
-    one list holding it and moved objects is not."""
-    call = store.value
-    built = call.func.id if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) else "Class"
-    return (f"for a new object, keep it in a name of its own (first = {built}(...)) and the others in a list "
-            f"moved out of '{name}' (rest = {name}[1:]), rather than storing it into {name}[k] or into one list "
-            f"with them")
 
 
 def _property_read(cls, attrs, at, parents):
