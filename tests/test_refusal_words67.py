@@ -107,7 +107,7 @@ def test_the_docs_give_the_fix_tested_here():
 def test_a_new_object_kept_apart_from_a_list_moved_out_is_followed(mode):
     # the advice it replaces, "build a new list rather than storing into layers[k]", was refused
     # in both its forms (the two programs below): this one is what the docs now advise
-    check(mode, apply_all, (W3.copy(),), (0,))
+    check(mode, apply_all, (W3[:2].copy(),), (0,))
 
 
 def test_one_list_of_a_new_object_and_moved_ones_is_refused_as_the_docs_say():
