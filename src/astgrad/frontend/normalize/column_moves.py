@@ -63,14 +63,17 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
                 and id(later) not in seen.scoped and _positions(normalizer, later.value, name) is not None:
             bindings.setdefault(later.targets[0].id, []).append((inner, later))
     moves, covered = [], set()
-    _note_mixed_lists(normalizer, seen, block[at + 1:], name)
+    family = {name} | set(bindings)        # (the lists a list holding a new object leaves unfollowed)
+    _note_mixed_lists(normalizer, seen, block[at + 1:], name, family)
     for moved, found in bindings.items():
         after = _read_after(seen, block[at + 1:], found)
         if normalizer.bound_count.get(moved, 0) != len(found) or after is None:
             continue
         later = found[0][1]
         uses = _moved_uses(normalizer, seen, moved, name, after, use_of)
-        if isinstance(uses, gast.AST):
+        if isinstance(uses, gast.AST) and _appended_object(seen, uses, name) is not None:
+            _note_mixed(normalizer, seen, later, name, _appended_object(seen, uses, name), family)   # ys.append(L(w))
+        elif isinstance(uses, gast.AST):
             note_unfollowed_move(normalizer, seen, later, name, _why_unfollowed(normalizer, seen, later, uses, name))
         elif uses is not None:
             moves.append(Moved([s for _, s in found], uses))
@@ -80,20 +83,41 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
     return moves, covered
 
 
-def _note_mixed_lists(normalizer, seen, statements, name):
+def _note_mixed_lists(normalizer, seen, statements, name, family):
     """Note the lists bound in ``statements`` to new objects joined to objects of ``name``
     (``new = [Layer(w)] + layers[1:]``), which positions in ``name`` cannot hold: the
-    refusal of a method called on their objects then names both lists and the rewrite."""
+    refusal of a method called on their objects (or in a loop over a list of ``family``)
+    then names both lists and the rewrite."""
     for stmt in (s for b in walk_blocks(statements) for s in b):
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                 and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add):
             parts = _added(stmt.value)
             if any(_positions(normalizer, p, name) for p in parts) \
                     and any(isinstance(p, gast.List) and not _positions(normalizer, p, name) for p in parts):
-                moved = stmt.targets[0].id
                 built = next(e for p in parts if isinstance(p, gast.List) for e in p.elts if not _item_of(e, name))
-                note_unfollowed_move(normalizer, seen, stmt, name, f"'{moved}' also holds a new object",
-                                     loops_over=(moved,), advice=new_object_advice(name, built))
+                _note_mixed(normalizer, seen, stmt, name, built, family)
+
+
+def _note_mixed(normalizer, seen, binding, name, built, family):
+    """Note the list ``binding`` binds, moved out of ``name``, as also holding the new
+    object ``built``: the method calls on the objects of a loop over it, or over a list
+    of ``family`` (``name`` and the lists moved out of it, none followed now), too."""
+    moved = binding.targets[0].id
+    note_unfollowed_move(normalizer, seen, binding, name, f"'{moved}' also holds a new object "
+                         f"(line {normalizer.source.file_line(built)})", loops_over=family | {moved},
+                         advice=new_object_advice(name, built))
+
+
+def _appended_object(seen, use, name):
+    """The new object (``Layer(w)``) appended by ``use``, a Name in ``ys.append(Layer(w))``;
+    else None."""
+    parent = seen.parents.get(id(use))
+    call = seen.parents.get(id(parent))
+    if isinstance(parent, gast.Attribute) and parent.attr == "append" and isinstance(call, gast.Call) \
+            and call.func is parent and len(call.args) == 1 and isinstance(call.args[0], gast.Call) \
+            and not _item_of(call.args[0], name):
+        return call.args[0]
+    return None
 
 
 def new_object_advice(name, built):
