@@ -112,7 +112,7 @@ def test_a_new_object_kept_apart_from_a_list_moved_out_is_followed(mode):
 @pytest.mark.parametrize("f, call, made", [
     (joins_a_new_object_to_moved_ones, "s = s + np.sum(layer.apply(w))", "new = [Scaled"),
     (appends_a_new_object_and_moved_ones, "s += np.sum(layer.apply(w))", "new.append(Scaled"),     # (over old)
-])
+], ids=["joined", "appended"])
 def test_one_list_of_a_new_object_and_moved_ones_is_refused_as_the_docs_say(f, call, made):
     # it said "no adjoint rule for .apply()", advising a comprehension or a call through the class
     with pytest.raises(astgrad.TransformError) as raised:
