@@ -22,13 +22,14 @@ _FIRST_MARK = 20_000_000        # (past the last line of any function's tree, an
 _CHANGES = ("assignment to an attribute",)
 
 
-def note_unfollowed(source, moved, origin, binding_line, why, statements):
+def note_unfollowed(source, moved, origin, binding_line, why, statements, advice=None):
     """Mark ``statements`` (of the function's tree: those using the list ``moved``, bound at
     ``binding_line`` of the file from the list ``origin``, which is not followed because of
-    ``why``, a clause naming what the code does). A statement's own nodes are marked, not
+    ``why``, a clause naming what the code does; ``advice``: a clause saying what to write
+    instead, beside the words for every such list). A statement's own nodes are marked, not
     those of the blocks it holds (of a branch or loop, its header's); a node marked before
     (for another list, or as written in) keeps its mark."""
-    note = (moved, origin, binding_line, why)
+    note = (moved, origin, binding_line, why, advice)
     mark = next((m for m, known in source.moved_list_notes.items() if known == note), None)
     if mark is None:
         mark = _FIRST_MARK + len(source.moved_list_notes)
@@ -57,7 +58,7 @@ def reworded(source, message, node, construct):
     note = _note_of(source, node)
     if note is None or not (construct in _CHANGES or str(construct).startswith(".")):
         return message
-    moved, origin, binding_line, why = note
+    moved, origin, binding_line, why, advice = note
     return (f"the objects in '{moved}' were moved out of the list '{origin}' (line "
             f"{binding_line}), and {why}, so astgrad cannot follow which object "
             f"of '{origin}' each item of '{moved}' is, and a change made to one through either list would "
@@ -65,7 +66,7 @@ def reworded(source, message, node, construct):
             f"{origin}[k].method(...)), or bind '{moved}' once, in the block that binds '{origin}' and after "
             f"it, and there use it only as {moved}[i].attr, {moved}[i].method(...), len({moved}) or a loop "
             f"over {moved} whose body reads the lists only as {moved}[i].attr before it changes its object, "
-            f"with no store into '{origin}' at an index")
+            f"with no store into '{origin}' at an index" + (f"; {advice}" if advice else ""))
 
 
 def _note_of(source, node):

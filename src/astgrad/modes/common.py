@@ -1840,9 +1840,13 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             argument = f"its argument {written or repr(changed)}" if written or named else "an argument it is given"
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
-            derivative = _derivative_called(stmt)
-            message = _callee_change_message(callee, argument, where) if derivative is None else \
-                _derivative_change_message(callee, derivative, argument, where)
+            derivative, held = _derivative_called(stmt), written or (changed if named else None)
+            if derivative is not None:
+                message = _derivative_change_message(callee, derivative, argument, where)
+            elif held is not None and _called_through_its_class(stmt, changed):      # Scaler.step(s, w)
+                message = _method_through_class_message(source, stmt, callee, held, argument, where)
+            else:
+                message = _callee_change_message(callee, argument, where)
         error = source.error(message, stmt, construct=f"in-place change in {callee}")
         raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
 
@@ -1929,9 +1933,35 @@ def _partial_change_message(source, stmt, callee, changed, where):
     if not (isinstance(first, gast.Name) and first.id == changed and isinstance(call.func, gast.Attribute)):
         return _callee_change_message(callee, what_changes, where)
     method = callee.rpartition(".")[2]          # partial(Scaler.step, s): a method given its object
-    return (f"{_callee_change(callee, what_changes, where)}. astgrad follows a method changing the object it is "
-            f"called on where it is called on the object: hold the object's method in the partial "
-            f"({partial} = functools.partial({held}.{method})) or call it on the object ({held}.{method}(...))")
+    return (f"{_callee_change(callee, what_changes, where)}. {_ON_THE_OBJECT}: hold the object's method in the "
+            f"partial ({partial} = functools.partial({held}.{method})) or call it on the object ({held}.{method}(...))")
+
+
+_ON_THE_OBJECT = "astgrad follows a method changing the object it is called on where it is called on the object"
+
+
+def _called_through_its_class(stmt, changed):
+    """Whether ``stmt`` calls a method of a class (a function defined in a class, taking
+    ``self``) handed the object ``changed`` as ``self`` (``Scaler.step(s, w)``)."""
+    call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+    if not (isinstance(call, gast.Call) and call.args and isinstance(call.args[0], gast.Name)
+            and call.args[0].id == changed):
+        return False
+    function = underlying(anno.get(call, Key.TARGET, None))
+    code, qualname = getattr(function, "__code__", None), getattr(function, "__qualname__", "")
+    return code is not None and code.co_argcount > 0 and code.co_varnames[0] == "self" \
+        and len(qualname.split(".")) > 1 and qualname.split(".")[-2] != "<locals>"
+
+
+def _method_through_class_message(source, stmt, callee, held, what_changes, where):
+    """A method changing its object called through its class (``Scaler.step(s, w)``): the
+    call on the object (``s.step(w)``) is followed, so the message advises it, spelling the
+    other arguments where the user's line names them."""
+    call, method = stmt.value, callee.rpartition(".")[2]
+    rest = [a.id if isinstance(a, gast.Name) and _names_in_line(source, stmt, a.id) else None for a in call.args[1:]]
+    spelled = "..." if None in rest or call.keywords else ", ".join(rest)
+    return (f"{_callee_change(callee, what_changes, where)}. {_ON_THE_OBJECT}: call it on the object "
+            f"({held}.{method}({spelled})) rather than through its class")
 
 
 def _object_method_advice(callee, where):

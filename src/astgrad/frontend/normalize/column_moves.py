@@ -63,13 +63,17 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
                 and id(later) not in seen.scoped and _positions(normalizer, later.value, name) is not None:
             bindings.setdefault(later.targets[0].id, []).append((inner, later))
     moves, covered = [], set()
+    family = {name} | set(bindings)        # (the lists a list holding a new object leaves unfollowed)
+    _note_mixed_lists(normalizer, seen, block[at + 1:], name, family)
     for moved, found in bindings.items():
         after = _read_after(seen, block[at + 1:], found)
         if normalizer.bound_count.get(moved, 0) != len(found) or after is None:
             continue
         later = found[0][1]
         uses = _moved_uses(normalizer, seen, moved, name, after, use_of)
-        if isinstance(uses, gast.AST):
+        if isinstance(uses, gast.AST) and _appended_object(seen, uses, name) is not None:
+            _note_mixed(normalizer, seen, later, name, _appended_object(seen, uses, name), family)   # ys.append(L(w))
+        elif isinstance(uses, gast.AST):
             note_unfollowed_move(normalizer, seen, later, name, _why_unfollowed(normalizer, seen, later, uses, name))
         elif uses is not None:
             moves.append(Moved([s for _, s in found], uses))
@@ -77,6 +81,60 @@ def moved_lists(normalizer, seen, stmt, block, use_of):
                         and n.id == name}
             covered |= {id(a.value.args[0].value) for a in uses["appends"]}
     return moves, covered
+
+
+def _note_mixed_lists(normalizer, seen, statements, name, family):
+    """Note the lists bound in ``statements`` to new objects joined to objects of ``name``
+    (``new = [Layer(w)] + layers[1:]``), which positions in ``name`` cannot hold: the
+    refusal of a method called on their objects (or in a loop over a list of ``family``)
+    then names both lists and the rewrite."""
+    for stmt in (s for b in walk_blocks(statements) for s in b):
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.BinOp) and isinstance(stmt.value.op, gast.Add):
+            parts = _added(stmt.value)
+            if any(_positions(normalizer, p, name) for p in parts) \
+                    and any(isinstance(p, gast.List) and not _positions(normalizer, p, name) for p in parts):
+                built = next(e for p in parts if isinstance(p, gast.List) for e in p.elts if not _item_of(e, name))
+                _note_mixed(normalizer, seen, stmt, name, built, family)
+
+
+def _note_mixed(normalizer, seen, binding, name, built, family):
+    """Note the list ``binding`` binds, moved out of ``name``, as also holding the new
+    object ``built``: the method calls on the objects of a loop over it, or over a list
+    of ``family`` (``name`` and the lists moved out of it, none followed now), too."""
+    moved = binding.targets[0].id
+    note_unfollowed_move(normalizer, seen, binding, name, f"'{moved}' also holds a new object "
+                         f"(line {normalizer.source.file_line(built)})", loops_over=family | {moved},
+                         advice=new_object_advice(name, built))
+
+
+def _appended_object(seen, use, name):
+    """The new object (``Layer(w)``) appended by ``use``, a Name in ``ys.append(Layer(w))``;
+    else None."""
+    parent = seen.parents.get(id(use))
+    call = seen.parents.get(id(parent))
+    if isinstance(parent, gast.Attribute) and parent.attr == "append" and isinstance(call, gast.Call) \
+            and call.func is parent and len(call.args) == 1 and isinstance(call.args[0], gast.Call) \
+            and not _item_of(call.args[0], name):
+        return call.args[0]
+    return None
+
+
+def new_object_advice(name, built):
+    """What to write instead of putting the new object ``built`` (``Layer(...)``) in the
+    list ``name`` at an index, or in one list with objects moved out of it: a new object
+    in a name of its own is followed."""
+    made = built.func.id if isinstance(built, gast.Call) and isinstance(built.func, gast.Name) else "Class"
+    return (f"for a new object, keep it in a name of its own (first = {made}(...)) and the others in a list "
+            f"moved out of '{name}' (rest = {name}[1:]), rather than storing it into {name}[k] or into one list "
+            f"with them")
+
+
+def _added(node):
+    """The lists ``node`` adds (``a + b + c``)."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        return _added(node.left) + _added(node.right)
+    return [node]
 
 
 def _read_after(seen, statements, found):
@@ -202,13 +260,32 @@ def _enclosing(seen, node, kinds):
     return parent
 
 
-def note_unfollowed_move(normalizer, seen, binding, name, why):
+def note_unfollowed_move(normalizer, seen, binding, name, why, loops_over=(), advice=None):
     """Mark the statements using the list ``binding`` binds (moved out of ``name``) as
-    not followed because of ``why`` (moved_list_words.py)."""
+    not followed because of ``why`` (moved_list_words.py), and in the loops over the lists
+    named in ``loops_over`` the statements changing the loop's object (``layer.step(w)``),
+    whose refusal is then about the lists too (``advice``: what to write instead, if the
+    generic words do not say it)."""
     moved = binding.targets[0].id
     uses = [_enclosing(seen, n, gast.stmt) for n in seen.names.get(moved, []) if isinstance(n.ctx, gast.Load)]
+    uses += [stmt for loop in _loops_over(seen, loops_over) for stmt in _object_statements(loop)]
     note_unfollowed(normalizer.source, moved, name, normalizer.source.file_line(binding), why,
-                    [stmt for stmt in uses if stmt is not None])
+                    [stmt for stmt in uses if stmt is not None], advice)
+
+
+def _loops_over(seen, names):
+    """The ``for`` loops whose iterable is one of the lists ``names``, binding a plain name."""
+    return [loop for name in names for n in seen.names.get(name, [])
+            if isinstance(loop := seen.parents.get(id(n)), gast.For) and loop.iter is n
+            and isinstance(loop.target, gast.Name)]
+
+
+def _object_statements(loop):
+    """The simple statements in ``loop``'s body naming its object (``loop.target``)."""
+    target = loop.target.id
+    return [stmt for block in walk_blocks(loop.body) for stmt in block
+            if not any(isinstance(v, list) and v and isinstance(v[0], gast.stmt) for _, v in gast.iter_fields(stmt))
+            and _names(stmt, {target})]
 
 
 def _indexed(kind, at):

@@ -62,6 +62,7 @@ MovedRewrite = imported_when_called(__package__ + ".column_moves", "MovedRewrite
 loop_words = imported_when_called(__package__ + ".column_moves", "loop_words")
 moved_lists = imported_when_called(__package__ + ".column_moves", "moved_lists")
 note_unfollowed_move = imported_when_called(__package__ + ".column_moves", "note_unfollowed_move")
+new_object_advice = imported_when_called(__package__ + ".column_moves", "new_object_advice")
 comprehension_over = imported_when_called(__package__ + ".column_comprehensions", "comprehension_over")
 lowered = imported_when_called(__package__ + ".column_comprehensions", "lowered")
 plain_comprehension = imported_when_called(__package__ + ".column_comprehensions", "plain_comprehension")
@@ -155,7 +156,8 @@ def _uses(normalizer, seen, stmt, found):
     for m in moves if uses["stores"] else ():
         line = normalizer.source.file_line(uses["stores"][0])
         note_unfollowed_move(normalizer, seen, m.stmt, name,
-                             f"'{name}' is stored into at an index (line {line}) while '{m.name}' holds its objects")
+                             f"'{name}' is stored into at an index (line {line}) while '{m.name}' holds its objects",
+                             loops_over=(name, m.name), advice=new_object_advice(name, uses["stores"][0].value))
     if moves and (uses["stores"] or not _moves_named(normalizer, moves, family)) or found == "display" and not moves:
         return None         # (a store at an index would change what a moved list holds)
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
