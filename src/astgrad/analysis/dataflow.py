@@ -44,6 +44,9 @@ def writes(stmt):
     return set()
 
 
+_PLAIN_ACCESS = (reads, writes)
+
+
 def is_pure(value):
     """Whether evaluating ``value`` can be skipped when its result is unused: whether
     every call in it is."""
@@ -89,6 +92,18 @@ class NameBits:
             bits |= 1 << i
         return bits
 
+    def loaded_mask(self, node):
+        """``mask(S.loaded_names(node))``, from the Name nodes without making the set."""
+        bits, index, load = 0, self.index, gast.Load
+        for found in S.name_nodes(node):
+            if found.ctx.__class__ is load:     # (gast's contexts have no subclasses)
+                i = index.get(found.id)
+                if i is None:
+                    i = index[found.id] = len(self.names)
+                    self.names.append(found.id)
+                bits |= 1 << i
+        return bits
+
 
 class LiveNames(collections.abc.Set):
     """The frozen set of names whose bits are set in ``bits`` (see ``NameBits``): what
@@ -127,14 +142,21 @@ class _Masks:
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
         self.found = {}         # id(statement) -> (it, its read mask, its write mask)
+        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _find
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
         found = self.found.get(id(stmt))
         if found is None:
-            found = self.found[id(stmt)] = (stmt, self.numbering.mask(self._reads(stmt)),
-                                            self.numbering.mask(self._writes(stmt)))
+            found = self.found[id(stmt)] = self._find(stmt)
         return found[1], found[2]
+
+    def _find(self, stmt):
+        numbering = self.numbering
+        if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            # the commonest statement: what ``reads`` and ``writes`` give, without their sets
+            return stmt, numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
+        return stmt, numbering.mask(self._reads(stmt)), numbering.mask(self._writes(stmt))
 
 
 def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None):
