@@ -36,7 +36,7 @@ from ..core.reach import reached_from
 from ..errors import TransformError
 from ..rules import registry, rule_reads
 from .built_items import same_item_reads
-from .dataflow import liveness, reads
+from . import dataflow
 from .number_arrays import holds_number_array
 from .loop_trips import loops_running_at_least_once
 from .mutation import ChangeKind, in_place_changes, is_mutating_method
@@ -1165,7 +1165,7 @@ def _unshared_writes(body, params, result, changes, sharing):
     writes = [(change.stmt, change.name) for change in changes]
     if not writes:
         return set()
-    liveness(body, S.names_in(result), value_reads)
+    dataflow.liveness(body, S.names_in(result), value_reads)
     mark_unshared(body, params, writes, sharing)
     return {(id(stmt), name) for stmt, name in writes if name in anno.get(stmt, Key.UNSHARED, ())}
 
@@ -1324,7 +1324,7 @@ def value_reads(stmt):
     except arguments of astgrad's runtime helpers that only give a shape or a type.
     Generated code passes a primal value to ``unbroadcast(d_t, t)`` long after ``t`` was
     computed; an in-place write in between changes no shape, so it cannot matter there."""
-    names = reads(stmt)
+    names = dataflow.reads(stmt)
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
@@ -1339,7 +1339,7 @@ def value_reads(stmt):
     dropped = set().union(*(S.loaded_names(bound[p]) for p in shape_only if p in bound))
     still_read = set().union(set(), *(S.loaded_names(node) for node in kept))
     if isinstance(stmt, gast.Assign):
-        still_read |= reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
+        still_read |= dataflow.reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
     return names - (dropped - still_read)
 
 
