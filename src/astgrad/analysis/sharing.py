@@ -1376,6 +1376,7 @@ class _ForwardAnalysis:
     key = None
     recorded = None     # id(statement) -> the names whose facts are kept there (None: all, everywhere)
     _loops = None       # id(loop) -> its _LoopFacts, found once (a fixed point visits a loop often)
+    _statements = None  # id(statement) -> its statement_facts
 
     def loop_facts(self, stmt):
         if self._loops is None:
@@ -1383,6 +1384,16 @@ class _ForwardAnalysis:
         facts = self._loops.get(id(stmt))
         if facts is None:
             facts = self._loops[id(stmt)] = _loop_facts(stmt, self.recorded)
+        return facts
+
+    def statement_facts(self, stmt):
+        """What ``simple`` needs of ``stmt`` whatever the state (``find_statement_facts``),
+        found once: a loop's fixed point visits its statements on each pass."""
+        if self._statements is None:
+            self._statements = {}
+        facts = self._statements.get(id(stmt))
+        if facts is None:
+            facts = self._statements[id(stmt)] = self.find_statement_facts(stmt)
         return facts
 
     def block(self, block, state):
@@ -1430,7 +1441,6 @@ class _Unshared(_ForwardAnalysis):
         self.views_read = False         # whether a _View entry was ever made (most make none)
         self.recorded = recorded
         self.fresh_call = fresh_call    # call -> whether it returns a new object (user functions)
-        self._facts = {}                # id(statement) -> its statement_facts
 
     @staticmethod
     def restricted(unshared, names):
@@ -1483,17 +1493,13 @@ class _Unshared(_ForwardAnalysis):
             unshared -= S.stored_names(stmt.targets[0])
         return unshared
 
-    def statement_facts(self, stmt):
+    def find_statement_facts(self, stmt):
         """(the value ``stmt`` passes on, the names it lets escape, whether it binds its
-        target to a new object): what ``simple`` needs of ``stmt`` whatever the state,
-        found once (a loop's fixed point visits its statements again on each pass)."""
-        facts = self._facts.get(id(stmt))
-        if facts is None:
-            value = _passed_on(stmt.value) if isinstance(stmt, gast.Assign) else None
-            binds_new = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
-                and not anno.get(stmt, Key.AUGMENTED, False) and _is_new_object(value, self.fresh_call)
-            facts = self._facts[id(stmt)] = (value, frozenset(self.escaping(stmt)), binds_new)
-        return facts
+        target to a new object)."""
+        value = _passed_on(stmt.value) if isinstance(stmt, gast.Assign) else None
+        binds_new = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and not anno.get(stmt, Key.AUGMENTED, False) and _is_new_object(value, self.fresh_call)
+        return value, frozenset(self.escaping(stmt)), binds_new
 
     def escaping(self, stmt):
         """Names whose object ``stmt`` may make another name or container refer to."""
@@ -1739,7 +1745,6 @@ class _TouchedSinceMade(_ForwardAnalysis):
         self.kept = None if queried is None else _handing_over_to(body, queried)
         self.recorded = recorded
         self.body, self._nonempty_loops = body, None      # ids of the loops sure to run, when asked
-        self._facts = {}            # id(statement) -> its statement_facts
 
     def at_entry(self, params):
         """The state on entry: an argument's object may be another argument's too, and
@@ -1839,16 +1844,9 @@ class _TouchedSinceMade(_ForwardAnalysis):
                 made[name] = before[value.id] | mentioned
         return made
 
-    def statement_facts(self, stmt):
+    def find_statement_facts(self, stmt):
         """(the names ``stmt`` mentions, its ``escaping`` (reads, owner), whether it binds
-        a kept name to a new object): what ``simple`` needs of ``stmt`` whatever the
-        state, found once (a loop's fixed point visits its statements on each pass)."""
-        facts = self._facts.get(id(stmt))
-        if facts is None:
-            facts = self._facts[id(stmt)] = self._statement_facts(stmt)
-        return facts
-
-    def _statement_facts(self, stmt):
+        a kept name to a new object)."""
         assign = isinstance(stmt, gast.Assign)
         if assign and _passed_on(stmt.value) is not stmt.value:
             stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
