@@ -26,6 +26,7 @@ import numpy
 
 from .. import runtime, runtime_objects
 from ..core import anno, generated_text
+from ..core import ops as core_ops
 from ..core.user_expressions import user_expression
 from ..core import syntax as S
 from ..core import walk
@@ -33,7 +34,9 @@ from ..core.anno import Key
 from ..core.functions import underlying
 from ..core.reach import reached_from
 from ..errors import TransformError
+from ..rules import registry, rule_reads
 from .built_items import same_item_reads
+from . import dataflow
 from .number_arrays import holds_number_array
 from .loop_trips import loops_running_at_least_once
 from .mutation import ChangeKind, in_place_changes, is_mutating_method
@@ -61,7 +64,6 @@ def _new_value_factory(call, local_names):
 
 def _record(obj):
     """The rule table's record of ``obj`` (its facts: fresh or not, mutating), or None."""
-    from ..rules import registry
     try:
         return registry.primitive(obj)
     except TypeError:
@@ -75,7 +77,6 @@ def _result(obj):
 
 def _method_results(name):
     """What ``v.name(...)`` returns, by the records of every method of that name."""
-    from ..rules import registry
     return {record.result for record in registry.methods_named(name)}
 
 
@@ -86,9 +87,7 @@ def _method_is_fresh(name):
 
 def _is_number_attribute(name):
     """``v.shape``, ``v.ndim``, ...: an attribute of arrays whose value is a new number."""
-    from ..rules import registry
-    import inspect as _inspect
-    methods = [m for m in registry.NAMED_METHODS.get(name, ()) if _inspect.isdatadescriptor(m)]
+    methods = [m for m in registry.NAMED_METHODS.get(name, ()) if inspect.isdatadescriptor(m)]
     return bool(methods) and _method_is_fresh(name)
 
 
@@ -205,14 +204,20 @@ class Sharing:
     def _collect_contents(self):
         """What each container may hold: literal elements, appended and stored values,
         and (for shallow copies) what the copied container held. Iterated to a fixed
-        point because a copy may come before the container is filled."""
+        point because a copy may come before the container is filled; passes after the
+        first visit only the statements whose part may grow (``_may_hold_more``)."""
+        statements = self.statements
         while True:
-            before = {k: set(v) for k, v in self.contents.items()}
-            for stmt in self.statements:
-                for holder, held in self._holds(stmt):
+            before, again = {k: set(v) for k, v in self.contents.items()}, []
+            for stmt in statements:
+                found = list(self._holds(stmt))
+                for holder, held in found:
                     self.contents.setdefault(holder, set()).update(held)
+                if _may_hold_more(stmt, found):
+                    again.append(stmt)
             if self.contents == before:
                 return
+            statements = again
 
     def _holds(self, stmt):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -480,6 +485,18 @@ def _items_copied_by_callee(sharing, name, call):
     return held[1]
 
 
+def _may_hold_more(stmt, found):
+    """Whether what ``Sharing._holds`` finds at ``stmt`` (``found`` on the first pass) may
+    grow as containers fill: not for a display (``xs = [a, b]``) nor ``xs.append(v)``,
+    which hold their own operands, nor for a statement that filled nothing (its kind
+    decides that, not what containers hold); a store ``c[k] = v`` is visited again."""
+    if not isinstance(stmt, gast.Assign):
+        return False
+    if isinstance(stmt.targets[0], gast.Subscript):
+        return True
+    return bool(found) and not isinstance(stmt.value, (gast.List, gast.Tuple, gast.Dict))
+
+
 def _held_within(sharing, name):
     """What ``name`` holds, and what that holds, and so on."""
     return reached_from([name], sharing.contents)
@@ -680,8 +697,7 @@ def _is_shape_of(value):
 
 
 def is_user_function(obj):
-    from ..core.ops import is_user_function as user
-    return user(obj)
+    return core_ops.is_user_function(obj)
 
 
 # -- what a user function does to its arguments ----------------------------------------
@@ -1146,11 +1162,10 @@ def _unshared_writes(body, params, result, changes, sharing):
     """``(id(statement), name)`` for the in-place ``changes`` into an object that, where
     the change happens, no other name or container refers to (``_Unshared``: a flow
     analysis, so ``r = {}; r[k] = v`` in one branch is apart from ``r = v[a:b]`` in another)."""
-    from .dataflow import liveness
     writes = [(change.stmt, change.name) for change in changes]
     if not writes:
         return set()
-    liveness(body, S.names_in(result), value_reads)
+    dataflow.liveness(body, S.names_in(result), value_reads)
     mark_unshared(body, params, writes, sharing)
     return {(id(stmt), name) for stmt, name in writes if name in anno.get(stmt, Key.UNSHARED, ())}
 
@@ -1275,7 +1290,6 @@ def _shape_only_parameters(helper):
     ``unbroadcast(g, x)`` only gives a shape), or reads only their dtype. Empty for
     anything else. Found once per helper while the rule table stays as it is (generated
     code calls a few helpers thousands of times)."""
-    from ..rules import registry, rule_reads
     if not _is_runtime_helper(helper):
         return None, set()
     known = _SHAPE_ONLY.get(helper)
@@ -1288,7 +1302,6 @@ def _shape_only_parameters(helper):
 
 
 def _find_shape_only_parameters(helper):
-    from ..rules import registry
     if not _is_runtime_helper(helper):
         return None, set()
     template = registry.lookup(registry.ADJOINTS, helper)
@@ -1311,8 +1324,7 @@ def value_reads(stmt):
     except arguments of astgrad's runtime helpers that only give a shape or a type.
     Generated code passes a primal value to ``unbroadcast(d_t, t)`` long after ``t`` was
     computed; an in-place write in between changes no shape, so it cannot matter there."""
-    from .dataflow import reads
-    names = reads(stmt)
+    names = dataflow.reads(stmt)
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
@@ -1327,7 +1339,7 @@ def value_reads(stmt):
     dropped = set().union(*(S.loaded_names(bound[p]) for p in shape_only if p in bound))
     still_read = set().union(set(), *(S.loaded_names(node) for node in kept))
     if isinstance(stmt, gast.Assign):
-        still_read |= reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
+        still_read |= dataflow.reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
     return names - (dropped - still_read)
 
 
@@ -1364,6 +1376,7 @@ class _ForwardAnalysis:
     key = None
     recorded = None     # id(statement) -> the names whose facts are kept there (None: all, everywhere)
     _loops = None       # id(loop) -> its _LoopFacts, found once (a fixed point visits a loop often)
+    _statements = None  # id(statement) -> its statement_facts
 
     def loop_facts(self, stmt):
         if self._loops is None:
@@ -1371,6 +1384,16 @@ class _ForwardAnalysis:
         facts = self._loops.get(id(stmt))
         if facts is None:
             facts = self._loops[id(stmt)] = _loop_facts(stmt, self.recorded)
+        return facts
+
+    def statement_facts(self, stmt):
+        """What ``simple`` needs of ``stmt`` whatever the state (``find_statement_facts``),
+        found once: a loop's fixed point visits its statements on each pass."""
+        if self._statements is None:
+            self._statements = {}
+        facts = self._statements.get(id(stmt))
+        if facts is None:
+            facts = self._statements[id(stmt)] = self.find_statement_facts(stmt)
         return facts
 
     def block(self, block, state):
@@ -1450,10 +1473,9 @@ class _Unshared(_ForwardAnalysis):
 
     def simple(self, stmt, unshared):
         """The state after ``stmt``, changed in place (``block`` owns it)."""
-        value = _passed_on(stmt.value) if isinstance(stmt, gast.Assign) else None
+        value, escaping, new_object = self.statement_facts(stmt)
         held = isinstance(value, gast.Name) and value.id in unshared     # before the statement
         viewed = _view_read(stmt, unshared)
-        escaping = self.escaping(stmt)
         unshared -= escaping
         if self.views_read or viewed is not None:
             self.views_read = True
@@ -1465,11 +1487,19 @@ class _Unshared(_ForwardAnalysis):
             # v = w where w is not read again: v takes w's object over
             handed_over = held and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id})
             unshared.discard(name)
-            if _is_new_object(value, self.fresh_call) or handed_over:
+            if new_object or handed_over:
                 unshared.add(name)
         elif isinstance(stmt, gast.Assign) and not isinstance(stmt.targets[0], gast.Subscript):
             unshared -= S.stored_names(stmt.targets[0])
         return unshared
+
+    def find_statement_facts(self, stmt):
+        """(the value ``stmt`` passes on, the names it lets escape, whether it binds its
+        target to a new object)."""
+        value = _passed_on(stmt.value) if isinstance(stmt, gast.Assign) else None
+        binds_new = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
+            and not anno.get(stmt, Key.AUGMENTED, False) and _is_new_object(value, self.fresh_call)
+        return value, frozenset(self.escaping(stmt)), binds_new
 
     def escaping(self, stmt):
         """Names whose object ``stmt`` may make another name or container refer to."""
@@ -1552,12 +1582,12 @@ def _release_views(stmt, unshared, escaping, viewed=None):
         escaping = escaping - S.names_in(call.args[0])
     rebound = {t.id for t in getattr(stmt, "targets", ()) if isinstance(t, gast.Name)} \
         if isinstance(stmt, gast.Assign) and not anno.get(stmt, Key.AUGMENTED, False) else set()
-    touched = S.names_in(stmt)
+    written = S.names_in(stmt) - _loaded_only(stmt)     # touched otherwise than read
     live = anno.get(stmt, Key.LIVE_OUT, None)
     lost, released = set(), set()
     for entry in views:
-        if entry.view in escaping or entry.name in escaping or entry.name in touched - _loaded_only(stmt) \
-                or entry.view in touched - rebound - _loaded_only(stmt):
+        if entry.view in escaping or entry.name in escaping or entry.name in written \
+                or entry.view in written - rebound:
             lost.add(entry.name)            # passed on, written into, or its owner bound again
         elif entry.view in rebound or live is not None and entry.view not in live:
             released.add(entry)
@@ -1703,9 +1733,9 @@ class _TouchedSinceMade(_ForwardAnalysis):
 
     key = Key.TOUCHED_SINCE_MADE
 
-    def __init__(self, params, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None,
+    def __init__(self, unshared, body, queried=None, recorded=None, fresh_call=None, keeps_nothing=None,
                  held_as_item=None):
-        self.unshared = _Unshared(params, body, fresh_call=fresh_call)
+        self.unshared = unshared    # the _Unshared of the same body: it knows its containers
         self.fresh_call = fresh_call
         self.keeps_nothing = keeps_nothing
         # name -> whether a container may hold its object or a view of it (None: any may)
@@ -1794,21 +1824,11 @@ class _TouchedSinceMade(_ForwardAnalysis):
         return id(loop) in self._nonempty_loops
 
     def simple(self, stmt, made):
-        assign = isinstance(stmt, gast.Assign)
-        if assign and _passed_on(stmt.value) is not stmt.value:
-            stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
-        else:
-            stmt_seen = stmt
-        if assign and isinstance(stmt.value, _OPERATORS) and isinstance(stmt.targets[0], gast.Name) \
-                and not anno.get(stmt, Key.AUGMENTED, False):
-            mentioned = {stmt.targets[0].id}    # it binds its target to a new result, and changes no operand
-        else:
-            mentioned = _mentioned(stmt_seen, self.keeps_nothing)
+        mentioned, (reads, owner), new_object = self.statement_facts(stmt)
         before = made
         # only where the object, or a name that may refer to it, is read can a name get it
-        reads, owner = self.escaping(stmt)
         made = _touch(made, reads, owner, mentioned)
-        if not assign or anno.get(stmt, Key.AUGMENTED, False):
+        if not isinstance(stmt, gast.Assign) or anno.get(stmt, Key.AUGMENTED, False):
             return made
         named = isinstance(stmt.targets[0], gast.Name)
         if named and made:
@@ -1817,12 +1837,31 @@ class _TouchedSinceMade(_ForwardAnalysis):
             made.pop(name, None)
         if named and (self.kept is None or stmt.targets[0].id in self.kept):
             name, value = stmt.targets[0].id, _passed_on(stmt.value)
-            if _is_new_object(value, self.fresh_call):
+            if new_object:
                 made[name] = frozenset({name})     # a literal's items are its own: a write replaces them
             elif isinstance(value, gast.Name) and value.id in before \
                     and value.id not in anno.get(stmt, Key.LIVE_OUT, {value.id}):
                 made[name] = before[value.id] | mentioned
         return made
+
+    def find_statement_facts(self, stmt):
+        """(the names ``stmt`` mentions, its ``escaping`` (reads, owner), whether it binds
+        a kept name to a new object)."""
+        assign = isinstance(stmt, gast.Assign)
+        if assign and _passed_on(stmt.value) is not stmt.value:
+            stmt_seen = gast.Assign(targets=stmt.targets, value=_passed_on(stmt.value))  # y: a dtype
+        else:
+            stmt_seen = stmt
+        if assign and isinstance(stmt.value, _OPERATORS) and isinstance(stmt.targets[0], gast.Name) \
+                and not anno.get(stmt, Key.AUGMENTED, False):
+            mentioned = frozenset({stmt.targets[0].id})  # it binds its target to a new result, and changes no operand
+        else:
+            mentioned = frozenset(_mentioned(stmt_seen, self.keeps_nothing))
+        reads, owner = self.escaping(stmt)
+        new_object = assign and not anno.get(stmt, Key.AUGMENTED, False) and isinstance(stmt.targets[0], gast.Name) \
+            and (self.kept is None or stmt.targets[0].id in self.kept) \
+            and _is_new_object(_passed_on(stmt.value), self.fresh_call)
+        return mentioned, (frozenset(reads), owner), new_object
 
     def forget_rebound(self, made, before, stmt, escaping):
         """Drop the name ``v`` that ``v = value`` binds from the sets (``made``, changed in
@@ -1923,8 +1962,7 @@ def _touch(made, reads, owner, mentioned):
 def _passed_on(value):
     """``w`` for ``in_place(w, y)``, whose result is ``w`` itself or a copy of it (the
     generated code of ``y op= v`` holds such calls); else ``value``."""
-    from ..core.ops import in_place_operands
-    operands = in_place_operands(value)
+    operands = core_ops.in_place_operands(value)
     return value if operands is None else operands[0]
 
 
@@ -1975,7 +2013,8 @@ def mark_unshared(body, params, writes, sharing=None):
     at = {}
     for stmt, name in writes:
         at.setdefault(id(stmt), set()).add(name)
-    _Unshared(params, body, at, fresh_call).block(body, set())
+    unshared = _Unshared(params, body, at, fresh_call)
+    unshared.block(body, set())
     asked = {}
     for stmt, name in writes:
         if name not in anno.get(stmt, Key.UNSHARED, ()):
@@ -1983,6 +2022,6 @@ def mark_unshared(body, params, writes, sharing=None):
     queried = set().union(*asked.values())
     if queried:
         held_as_item = None if sharing is None else sharing.held_as_item
-        touched = _TouchedSinceMade(params, body, queried, asked, fresh_call, keeps_nothing, held_as_item)
+        touched = _TouchedSinceMade(unshared, body, queried, asked, fresh_call, keeps_nothing, held_as_item)
         touched.block(body, touched.at_entry(params))
         mark_untouched_constants(body, recorded=asked)
