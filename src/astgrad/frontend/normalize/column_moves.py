@@ -102,10 +102,10 @@ def _note_mixed(normalizer, seen, binding, name, built, family):
     """Note the list ``binding`` binds, moved out of ``name``, as also holding the new
     object ``built``: the method calls on the objects of a loop over it, or over a list
     of ``family`` (``name`` and the lists moved out of it, none followed now), too."""
-    moved = binding.targets[0].id
-    note_unfollowed_move(normalizer, seen, binding, name, f"'{moved}' also holds a new object "
-                         f"(line {normalizer.source.file_line(built)})", loops_over=family | {moved},
-                         advice=new_object_advice(name, built))
+    moved, line = binding.targets[0].id, normalizer.source.file_line(built)
+    where = "" if line == normalizer.source.file_line(binding) else f" (line {line})"     # else named already
+    note_unfollowed_move(normalizer, seen, binding, name, f"'{moved}' also holds a new object{where}",
+                         loops_over=family | {moved}, advice=new_object_advice(name, built))
 
 
 def _appended_object(seen, use, name):
