@@ -24,9 +24,8 @@ import gast
 
 from ...core import syntax as S
 from .instances import built_class
-from .scopes import binding_counts
+from .scopes import LATE_READERS, binding_counts
 
-_LATE = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.GeneratorExp)
 # statements binding a name otherwise than by a Name node (or declaring one another scope's)
 _DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Global, gast.Nonlocal, gast.Import,
              gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
@@ -61,7 +60,7 @@ def _chosen_classes(normalizer, tree, stmt):
                 normalizer.source.resolve_path(dotted, depend=False)):
             return None
     if normalizer.bound_count.get(name, 0) != 1 or any(
-            isinstance(node, _LATE) and node is not tree and any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node))
+            isinstance(node, LATE_READERS) and node is not tree and any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node))
             for node in S.walk_nodes(tree)):
         return None
     at = next(k for k, s in enumerate(tree.body) if s is stmt)

@@ -19,10 +19,8 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
-from .scopes import binding_counts
+from .scopes import LATE_READERS, binding_counts
 
-# scopes that read a name when they run, which may be after a rebinding
-_LATE = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.GeneratorExp)
 # statements that may bind a name otherwise than by a Name node (import m, case C() as m)
 _NAMING = (gast.Import, gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
 
@@ -36,7 +34,7 @@ def split_rebound_owners(normalizer, tree):
     owners = {n.value.id for stmt in tree.body for n in S.walk_nodes(stmt)
               if isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name) and n.value.id in rebound
               and isinstance(n.ctx, gast.Load) and id(n) not in called}
-    split = [name for name in sorted(owners) if _method_taken(normalizer, tree, name) and _splittable(tree, name)]
+    split = [name for name in sorted(owners) if _method_taken(normalizer, tree, name, called) and _splittable(tree, name)]
     for name in split:
         normalizer.locals |= _rename_rebindings(normalizer, tree, name)
     if split:
@@ -49,11 +47,11 @@ def _binding(stmt, name):
         and stmt.targets[0].id == name
 
 
-def _method_taken(normalizer, tree, name):
+def _method_taken(normalizer, tree, name, called):
     """Whether a statement of the body takes a method of the object ``name`` holds as a
     value (``name.attr`` not called), the last binding before it building that object by
-    a class of which ``attr`` is a function."""
-    called = {id(n.func) for n in S.walk_nodes(tree) if isinstance(n, gast.Call)}
+    a class of which ``attr`` is a function (``called``: the ids of the nodes ``tree``'s
+    calls call, found once by the caller)."""
     built = None
     for stmt in tree.body:
         for node in S.walk_nodes(stmt.value if _binding(stmt, name) else stmt):
@@ -76,7 +74,7 @@ def _splittable(tree, name):
         if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, (gast.Store, gast.Del)) \
                 and id(node) not in top:
             return False
-        if isinstance(node, _LATE) and node is not tree and (getattr(node, "name", None) == name or any(
+        if isinstance(node, LATE_READERS) and node is not tree and (getattr(node, "name", None) == name or any(
                 isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(node))):
             return False
     return True

@@ -15,6 +15,8 @@ from ...core import syntax as S
 from ...core.walk import OPERAND_FIELDS
 
 _FUNCTIONS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda)
+# scopes that read a name when they run, which may be after the name is bound again
+LATE_READERS = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.GeneratorExp)
 
 
 def as_def(node, name="lambda_"):
