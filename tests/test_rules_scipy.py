@@ -28,7 +28,7 @@ linalg = pytest.importorskip("scipy.linalg")
 
 import astgrad  # noqa: E402
 from astgrad.rules import optional, registry  # noqa: E402
-from astgrad.special import log_ndtr_gap, log_ndtr_slope, scipy_polygamma  # noqa: E402
+from astgrad.special_functions import log_ndtr_gap, log_ndtr_slope, scipy_polygamma  # noqa: E402
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp  # noqa: E402
 from rule_harness import check_derivatives, inner, run_adjoint, run_tangent  # noqa: E402
 

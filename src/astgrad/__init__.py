@@ -108,7 +108,8 @@ class _TapeAliases:
     astgrad.tape and load when first imported under these names."""
 
     ALIASES = {__name__ + ".autograd": __name__ + ".tape.autograd",
-               __name__ + ".autograd.functional": __name__ + ".tape.functional"}
+               __name__ + ".autograd.functional": __name__ + ".tape.functional",
+               __name__ + ".special": __name__ + ".tape.special"}
 
     @classmethod
     def find_spec(cls, name, path=None, target=None):

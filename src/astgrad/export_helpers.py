@@ -5,7 +5,7 @@ Generated code calls a few helpers of astgrad's own (``unbroadcast``, ``unreduce
 installed: for each helper needed, the top-level statement of its module that defines
 it (a ``def``, a ``class``, an assignment, an import), then, transitively, the
 statements defining the module-level names those statements read. A relative import
-of another astgrad module (``from .special import polygamma``) is followed into that
+of another astgrad module (``from .special_functions import polygamma``) is followed into that
 module. Statements come out in their modules' order, the modules a module imports from
 first, so each name is defined before a statement at module level reads it.
 """

@@ -830,11 +830,15 @@ non_differentiable(
 )
 
 
-# polygamma(n, x) and bessel_i(n, x) (special.py): families closed under differentiation.
+# polygamma(n, x) and bessel_i(n, x) (special_functions.py): families closed under differentiation.
 # The order n is an integer constant wherever a rule calls them: it has no derivative.
 elementwise(runtime.polygamma, None, lambda y, n, x: runtime.polygamma(n + 1, x), broadcast=False)
 elementwise(runtime.bessel_i, None,
             lambda y, n, x: (runtime.bessel_i(n - 1, x) + runtime.bessel_i(n + 1, x)) * 0.5, broadcast=False)
+# The tape's lgamma and erfinv, computed with NumPy and math alone: lgamma' is digamma and
+# erfinv' = sqrt(pi) / 2 * exp(erfinv(x) ** 2).
+elementwise(runtime.lgamma, lambda y, x: runtime.polygamma(0, x))
+elementwise(runtime.erfinv, lambda y, x: 0.886226925452758 * numpy.exp(y * y))
 
 
 # -- helpers of products and matrix decompositions ---------------------------------------

@@ -74,7 +74,7 @@ elementwise(special.erfc, lambda y, x: -1.1283791670955126 * numpy.exp(-x * x))
 elementwise(special.erfinv, lambda y, x: 0.886226925452758 * numpy.exp(y * y))
 # erfcx(x) = exp(x * x) * erfc(x), so erfcx' = 2 x erfcx(x) - 2 / sqrt(pi)
 elementwise(special.erfcx, lambda y, x: 2.0 * x * y - 1.1283791670955126)
-# log_ndtr' = pdf / cdf of the standard normal, s = log_ndtr_slope(x) (special.py: quiet and
+# log_ndtr' = pdf / cdf of the standard normal, s = log_ndtr_slope(x) (special_functions.py: quiet and
 # accurate in both tails); s' = -s * (x + s), x + s without cancellation being log_ndtr_gap(x),
 # whose derivative is 1 + s' = 1 - s * (x + s): every order is made of the two
 elementwise(special.log_ndtr, lambda y, x: log_ndtr_slope(x))

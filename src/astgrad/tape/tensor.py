@@ -42,6 +42,8 @@ from .torch_math import MathMethods
 from .torch_new import NewTensorMethods
 from .torch_order import OrderMethods
 from .torch_pieces import PieceMethods
+from .torch_rounding import RoundingMethods
+from .torch_special import SpecialMethods
 from .size import Size, check_dim
 
 __all__ = ["Tensor", "tensor"]
@@ -50,7 +52,7 @@ __all__ = ["Tensor", "tensor"]
 class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
              ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
              ArrayOpMethods, ScatterMethods, PieceMethods, OrderMethods,
-             NewTensorMethods):
+             NewTensorMethods, RoundingMethods, SpecialMethods):
     """A NumPy array that records the differentiable operations applied to it.
 
     ``.data`` is the array (read and assign it; assigning bumps the version so a

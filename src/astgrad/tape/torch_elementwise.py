@@ -125,7 +125,7 @@ class ElementwiseMethods:
     # -- other functions of one or two tensors ------------------------------------------------
     def hypot(self, other):
         if not isinstance(other, TensorBase):
-            raise TypeError(f"hypot(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+            raise TypeError(f"hypot(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
         check_kind("hypot", self, other)
         return apply(numpy.hypot, (self, other))
 

@@ -8,6 +8,7 @@ tensors (``cat``, ``stack``, ``einsum``, ``where``), one recorded NumPy call.
 
 import numbers
 import operator
+import re
 
 import numpy
 
@@ -30,13 +31,31 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "sinc", "erf", "erfc", "nan_to_num", "lerp", "addcmul", "addcdiv", "cumprod", "cummax",
            "cummin", "logcumsumexp", "diff", "roll", "tril", "triu", "diag", "kron", "cross",
            "select", "narrow", "unbind", "diagonal", "movedim", "moveaxis", "swapdims", "sort", "argsort",
-           "msort", "topk", "kthvalue", "masked_fill", "scatter", "scatter_add", "broadcast_to", "std_mean", "var_mean"]
+           "msort", "topk", "kthvalue", "masked_fill", "scatter", "scatter_add", "broadcast_to", "std_mean", "var_mean",
+           "tan", "deg2rad", "rad2deg", "floor", "ceil", "round", "floor_divide", "true_divide", "signbit",
+           "copysign", "heaviside", "logaddexp2", "logit", "erfinv", "lgamma", "digamma", "polygamma", "i0",
+           "clamp_min", "clamp_max"]
 
 
 def _tensor(x, name):
     if not isinstance(x, TensorBase):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
     return x
+
+
+def _counted_from_input(error, name):
+    """``error`` of the method ``name`` with its argument positions as the function's:
+    ``x.index_select(0, [0])`` names 'index' at position 2, ``index_select(x, 0, [0])``
+    at position 3, ``input`` being the first, as PyTorch's messages count them."""
+    match = _POSITION.match(str(error))
+    if match is None or match.group(1) != name:
+        return error
+    words = str(error)
+    position = int(match.group(2))
+    return TypeError(words[:match.start(2)] + str(position + 1) + words[match.end(2):])
+
+
+_POSITION = re.compile(r"(\w+)\(\): argument '\w+' \(position (\d+)\)")
 
 
 def _method(name, doc, scalar_first=None):
@@ -49,7 +68,11 @@ def _method(name, doc, scalar_first=None):
             if kwargs:          # div(2.0, x, rounding_mode=...): the method, with the number as self
                 return getattr(Tensor, name)(input, args[0] if alpha == 1 else args[0] * alpha, **kwargs)
             return binary(scalar_first, input, args[0] if alpha == 1 else args[0] * alpha)
-        return getattr(_tensor(input, name), name)(*args, **kwargs)
+        method = getattr(_tensor(input, name), name)
+        try:
+            return method(*args, **kwargs)
+        except TypeError as error:
+            raise _counted_from_input(error, name) from None
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
     return function
@@ -92,6 +115,8 @@ square = _method("square", "x ** 2 (``torch.square``).")
 neg = _method("neg", "-x (``torch.neg``).")
 clamp = _method("clamp", "x limited to [min, max] (``torch.clamp``).")
 clip = clamp
+clamp_min = _method("clamp_min", "x limited below by ``min`` (``torch.clamp_min``).")
+clamp_max = _method("clamp_max", "x limited above by ``max`` (``torch.clamp_max``).")
 
 
 def broadcast_to(input, size):
@@ -193,6 +218,32 @@ logaddexp = _method("logaddexp", "log(exp(x) + exp(y)) without overflow (``torch
 sinc = _method("sinc", "sin(pi x) / (pi x) (``torch.sinc``).")
 erf = _method("erf", "Error function (``torch.erf``; needs SciPy).")
 erfc = _method("erfc", "Complementary error function (``torch.erfc``; needs SciPy).")
+tan = _method("tan", "Tangent (``torch.tan``).")
+deg2rad = _method("deg2rad", "Degrees to radians (``torch.deg2rad``).")
+rad2deg = _method("rad2deg", "Radians to degrees (``torch.rad2deg``).")
+floor = _method("floor", "Rounded down (``torch.floor``); the derivative is 0.")
+ceil = _method("ceil", "Rounded up (``torch.ceil``); the derivative is 0.")
+round = _method("round", "Rounded half to even, to ``decimals`` places (``torch.round``); the derivative is 0.")
+floor_divide = _method("floor_divide", "x / y rounded down (``torch.floor_divide``); the derivative is 0.")
+true_divide = _method("true_divide", "x / y (``torch.true_divide``).", scalar_first=operator.truediv)
+signbit = _method("signbit", "Whether the sign bit is set, a bool tensor (``torch.signbit``).")
+copysign = _method("copysign", "|x| with the sign of y (``torch.copysign``).")
+heaviside = _method("heaviside", "0 below 0, 1 above, ``values`` at 0 (``torch.heaviside``).")
+logaddexp2 = _method("logaddexp2", "log2(2 ** x + 2 ** y) without overflow (``torch.logaddexp2``).")
+logit = _method("logit", "log(x / (1 - x)), of x clamped to [eps, 1 - eps] if given (``torch.logit``).")
+erfinv = _method("erfinv", "Inverse error function (``torch.erfinv``).")
+lgamma = _method("lgamma", "log |gamma(x)| (``torch.lgamma``).")
+digamma = _method("digamma", "The derivative of lgamma (``torch.digamma``).")
+i0 = _method("i0", "Modified Bessel function of the first kind, order 0 (``torch.i0``).")
+
+
+def polygamma(n, input, *, out=None):
+    """The ``n``-th derivative of digamma (``torch.polygamma(n, input)``)."""
+    if out is not None:
+        return call_with_out("polygamma", lambda x, order: polygamma(order, x), (input, n), {}, out)
+    return _tensor(input, "polygamma").polygamma(n)
+
+
 nan_to_num = _method("nan_to_num", "NaN and infinities replaced by finite values (``torch.nan_to_num``).")
 lerp = _method("lerp", "input + weight * (end - input) (``torch.lerp``).")
 addcmul = _method("addcmul", "input + value * tensor1 * tensor2 (``torch.addcmul``).")

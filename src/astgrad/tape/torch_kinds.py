@@ -21,7 +21,9 @@ _KERNELS = {"frac": (_INTEGRAL, "frac_cpu"), "logcumsumexp": (_INTEGRAL, "logcum
             "hypot": (_INTEGRAL, "hypot_cpu"), "lerp": (_INTEGRAL, "lerp_kernel_scalar"),
             "abs": ("b", "abs_cpu"), "trunc": ("b", "trunc_vml_cpu"), "fmod": ("b", "fmod_cpu"),
             "logaddexp": (_INTEGRAL, "logaddexp_cpu"), "addcmul": ("b", "addcmul_cpu_out"), "dot": ("b", "dot"),
-            "mm": ("b", "addmm_impl_cpu_"), "kthvalue": ("b", "kthvalue_cpu")}
+            "mm": ("b", "addmm_impl_cpu_"), "kthvalue": ("b", "kthvalue_cpu"), "floor": ("b", "floor_vml_cpu"),
+            "ceil": ("b", "ceil_vml_cpu"), "round": ("b", "round_vml_cpu"),
+            "logaddexp2": (_INTEGRAL, "logaddexp2_cpu")}
 
 _SPREAD = "std and var only support floating point and complex dtypes"
 # name: (the dtype kinds PyTorch refuses, its RuntimeError's words; {} is the dtype's name)

@@ -42,7 +42,9 @@ def _asymptotic(n, z):
 
 def polygamma(n, x):
     """The n-th derivative of the digamma function (n = 0: digamma, the derivative of
-    ``lgamma``) at real ``x``; NaN at the poles 0, -1, -2, ... For x < 0 the digamma
+    ``lgamma``) at real ``x``; NaN at the poles -1, -2, ..., and at 0 the limit from the
+    side of the zero's sign (``-inf`` for digamma at 0.0, ``inf`` at -0.0, as PyTorch's
+    ``digamma``): the pole's term ``(-1)**(n + 1) n! / x**(n + 1)``. For x < 0 the digamma
     uses the reflection formula and higher orders the recurrence, which costs one step
     per unit of |x|."""
     n = int(n)
@@ -64,7 +66,66 @@ def polygamma(n, x):
         if n == 0:
             total = numpy.where(reflect, total - numpy.pi / numpy.tan(numpy.pi * numpy.array(x, ndmin=1)), total)
     total = numpy.where(pole | numpy.isnan(z), numpy.nan, total)
+    at_zero = numpy.array(x, dtype=numpy.float64, ndmin=1) == 0.0
+    if numpy.any(at_zero):
+        with numpy.errstate(divide="ignore"):
+            total = numpy.where(at_zero, -sign / numpy.array(x, dtype=numpy.float64, ndmin=1) ** (n + 1), total)
     return _float_result(x, numpy.reshape(total, numpy.shape(x)))
+
+
+_LGAMMA = numpy.frompyfunc(math.lgamma, 1, 1)
+_ERF = numpy.frompyfunc(math.erf, 1, 1)
+_ERFC = numpy.frompyfunc(math.erfc, 1, 1)
+
+
+def lgamma(x):
+    """log |gamma(x)| elementwise (``math.lgamma``, which NumPy lacks); ``inf`` at the poles
+    0, -1, -2, ... and at -inf, as PyTorch's ``lgamma``. Its derivative is ``polygamma(0, x)``."""
+    z = numpy.array(x, dtype=numpy.float64, ndmin=1)
+    pole = ((z <= 0) & (z == numpy.floor(z))) | (z == -numpy.inf)
+    values = _LGAMMA(numpy.where(pole, 1.0, z)).astype(numpy.float64)
+    return _float_result(x, numpy.reshape(numpy.where(pole, numpy.inf, values), numpy.shape(x)))
+
+
+def erfinv(x):
+    """The inverse of the error function elementwise (NumPy lacks it): ``inf`` at 1, ``-inf``
+    at -1, NaN outside [-1, 1]. Giles' single-precision approximation ("Approximating the
+    erfinv function", 2010), then three Newton steps on erf (erfc where |x| > 1/2, so the
+    tails keep their digits) take it to float64's precision. Its derivative is
+    ``sqrt(pi) / 2 * exp(erfinv(x) ** 2)``."""
+    z = numpy.array(x, dtype=numpy.float64, ndmin=1)
+    inside = numpy.abs(z) < 1.0
+    a = numpy.where(inside, z, 0.0)
+    magnitude, gap = numpy.abs(a), 1.0 - numpy.abs(a)       # 1 - |x| is exact for |x| > 1/2
+    tail = magnitude > 0.5
+    with numpy.errstate(all="ignore"):
+        w = -numpy.log((1.0 - a) * (1.0 + a))
+        y = numpy.abs(numpy.where(w < 5.0, _polynomial(_GILES_CENTRAL, w - 2.5),
+                                  _polynomial(_GILES_TAIL, numpy.sqrt(w) - 3.0)) * a)
+        for _ in range(4):      # Newton: on erf(y) = |x| in the middle, log erfc(y) = log(1 - |x|) in the tails
+            near = numpy.where(tail, 1.0, y)
+            far = numpy.where(tail, y, 0.0)
+            slope = 1.1283791670955126 * numpy.exp(-far * far)
+            rest = _ERFC(far).astype(numpy.float64)
+            log_step = (numpy.log(rest) - numpy.log(numpy.where(tail, gap, 1.0))) * rest / slope
+            step = (_ERF(near).astype(numpy.float64) - magnitude) / (1.1283791670955126 * numpy.exp(-near * near))
+            y = numpy.where(tail, y + log_step, y - step)
+    y = numpy.copysign(y, a)
+    edge = numpy.where(numpy.abs(z) == 1.0, numpy.copysign(numpy.inf, z), numpy.nan)
+    return _float_result(x, numpy.reshape(numpy.where(inside, y, edge), numpy.shape(x)))
+
+
+_GILES_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+_GILES_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+               -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+
+
+def _polynomial(coefficients, w):
+    total = numpy.full(numpy.shape(w), coefficients[0])
+    for c in coefficients[1:]:
+        total = total * w + c
+    return total
 
 
 def scipy_polygamma(n, x, of):
