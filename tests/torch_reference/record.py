@@ -1,6 +1,7 @@
 """Record what PyTorch gives for each side-by-side program (tests/torch_programs.py in
 golden.json, tests/tape_differed_programs.py in differed_golden.json,
-tests/tape_adversary_programs.py in adversary_golden.json, next to this file), and report
+tests/tape_adversary_programs.py in adversary_golden.json, tests/tape_special_programs.py in
+special_golden.json, next to this file), and report
 how astgrad compares:
 
     PYTHONPATH=src python tests/torch_reference/record.py            # record and compare
@@ -19,12 +20,14 @@ sys.path.insert(0, str(HERE.parent))
 
 import tape_adversary_programs  # noqa: E402
 import tape_differed_programs  # noqa: E402
+import tape_special_programs  # noqa: E402
 import torch_compare  # noqa: E402
 import torch_programs  # noqa: E402
 
 SETS = {"golden": (HERE / "golden.json", torch_programs.PROGRAMS),
         "differed": (HERE / "differed_golden.json", tape_differed_programs.PROGRAMS),
-        "adversary": (HERE / "adversary_golden.json", tape_adversary_programs.PROGRAMS)}
+        "adversary": (HERE / "adversary_golden.json", tape_adversary_programs.PROGRAMS),
+        "special": (HERE / "special_golden.json", tape_special_programs.PROGRAMS)}
 
 
 def record(path, programs, write):

@@ -46,8 +46,10 @@ def _scipy(name, doc, pair=False):
                     or not all(isinstance(v, (TensorBase, numbers.Number)) for v in (input, other)):
                 raise TypeError(f"special_{name}(): arguments 'input' and 'other' must be tensors or a "
                                 f"tensor and a number, not {type(input).__name__} and {type(other).__name__}")
-            return apply(scipy_special(name), promoted_pair(input, other, floats=True))
-        return apply(scipy_special(name), (floated(_tensor(input, name)),))
+            operands = promoted_pair(input, other, floats=True)
+            return apply(scipy_special(name), operands)
+        x = floated(_tensor(input, name))
+        return apply(scipy_special(name), (x,))
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
     return function

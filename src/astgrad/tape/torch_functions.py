@@ -223,7 +223,19 @@ deg2rad = _method("deg2rad", "Degrees to radians (``torch.deg2rad``).")
 rad2deg = _method("rad2deg", "Radians to degrees (``torch.rad2deg``).")
 floor = _method("floor", "Rounded down (``torch.floor``); the derivative is 0.")
 ceil = _method("ceil", "Rounded up (``torch.ceil``); the derivative is 0.")
-round = _method("round", "Rounded half to even, to ``decimals`` places (``torch.round``); the derivative is 0.")
+_round = _method("round", "")
+
+
+def round(input, *args, decimals=0, out=None):
+    """Rounded half to even, to ``decimals`` places (``torch.round``); the derivative is 0."""
+    if args:
+        got = ", ".join(["Tensor"] + [type(a).__name__ for a in args])
+        raise TypeError(f"round() received an invalid combination of arguments - got ({got}), but expected one "
+                        "of:\n * (Tensor input, *, Tensor out = None)\n * (Tensor input, *, int decimals, "
+                        "Tensor out = None)\n")
+    return _round(input, decimals=decimals, out=out)
+
+
 floor_divide = _method("floor_divide", "x / y rounded down (``torch.floor_divide``); the derivative is 0.")
 true_divide = _method("true_divide", "x / y (``torch.true_divide``).", scalar_first=operator.truediv)
 signbit = _method("signbit", "Whether the sign bit is set, a bool tensor (``torch.signbit``).")

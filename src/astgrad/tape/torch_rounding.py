@@ -33,8 +33,12 @@ class RoundingMethods:
         check_kind("ceil", self)
         return self.clone() if _integral(self) else apply(numpy.ceil, (self,))
 
-    def round(self, *, decimals=0):
-        """To the nearest integer (half to even), or to ``decimals`` decimal places."""
+    def round(self, *args, decimals=0):
+        """To the nearest integer (half to even), or to ``decimals`` decimal places (a
+        keyword argument only, as PyTorch's)."""
+        if args:
+            raise TypeError(f"round() takes from 1 to 0 positional arguments but {len(args)} were given "
+                            "(astgrad, as PyTorch, takes decimals as a keyword: t.round(decimals=1))")
         if decimals == 0:
             check_kind("round", self)
             return self.clone() if _integral(self) else apply(numpy.round, (self,))

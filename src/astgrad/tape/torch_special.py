@@ -44,8 +44,10 @@ class SpecialMethods:
         x = floated(self)
         if eps is not None:
             x = x.clamp(eps, 1.0 - eps)
-        # log(x) - log1p(-x): its derivative 1/x + 1/(1 - x) is inf at 0 and at 1, as PyTorch's
-        return labeled(unary(numpy.log, x) - unary(numpy.log1p, -x), "LogitBackward0")
+        # 2 log(sqrt(x)) - 2 log(sqrt(1 - x)): its derivative 1/x + 1/(1 - x) is inf at 0 and
+        # at 1, and NaN outside [0, 1] (where sqrt is NaN), as PyTorch's
+        inside, outside = unary(numpy.sqrt, x), unary(numpy.sqrt, 1.0 - x)
+        return labeled(2.0 * (unary(numpy.log, inside) - unary(numpy.log, outside)), "LogitBackward0")
 
     def erfinv(self):
         """The inverse of ``erf``: inf at 1, -inf at -1, NaN outside [-1, 1]."""
