@@ -92,7 +92,9 @@ def i1(input):
 def multigammaln(input, p):
     """The log of the multivariate gamma function of dimension ``p``: the sum of
     ``gammaln(input - j / 2)`` for j < p, plus ``p (p - 1) / 4 log(pi)``."""
-    x = floated(_tensor(input, "multigammaln"))
+    if _tensor(input, "multigammaln")._data.dtype == bool:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
+    x = floated(input)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     total = x.lgamma()

@@ -71,7 +71,7 @@ class RoundingMethods:
                             f"not {type(values).__name__}")
         if values._data.dtype != self._data.dtype:
             raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+        result = apply(numpy.heaviside, (self, values))
         if self._data.dtype.kind != "f":        # NumPy's heaviside gives floats: PyTorch's keeps the dtype
-            value = numpy.heaviside(self._data, values._data).astype(self._data.dtype)
-            return make_tensor(value, None, False)
-        return apply(numpy.heaviside, (self, values))
+            return make_tensor(result._data.astype(self._data.dtype), None, False)
+        return result
