@@ -173,3 +173,14 @@ def test_erfinv_and_lgamma_need_no_scipy():
     np.testing.assert_allclose(np.vectorize(math.erf)(numeric.erfinv(x)), x, rtol=1e-14, atol=1e-15)
     assert numeric.lgamma(np.array([5.0]))[0] == pytest.approx(np.log(24.0), rel=1e-15)
     assert numeric.lgamma(0.5) == pytest.approx(0.5 * np.log(np.pi), rel=1e-15)
+
+
+def test_a_torch_special_function_astgrad_lacks_is_named():
+    with pytest.raises(AttributeError, match=r"astgrad.special has no function entr: it has digamma, psi"):
+        astgrad.special.entr(astgrad.tensor([0.5]))
+
+
+def test_astgrad_special_imports_as_torch_special():
+    import astgrad.special as special
+    from astgrad.special import expit
+    assert special is astgrad.special and expit(astgrad.tensor(0.0)).item() == 0.5

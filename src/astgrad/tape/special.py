@@ -101,3 +101,11 @@ def multigammaln(input, p):
     for j in range(1, p):
         total = total + (x - j / 2).lgamma()
     return total + p * (p - 1) / 4 * math.log(math.pi)
+
+
+def __getattr__(name):
+    """PyTorch's ``torch.special`` functions astgrad does not have: say which it has."""
+    if name.startswith("__"):
+        raise AttributeError(f"module 'astgrad.special' has no attribute '{name}'")
+    raise AttributeError(f"astgrad.special has no function {name}: it has {', '.join(__all__)} (docs/tape-functions.md); "
+                         "compute it from these, the tensor methods and NumPy functions, which are recorded")
