@@ -28,12 +28,9 @@ GOLDEN = json.loads((pathlib.Path(__file__).parent / "torch_reference" / "specia
 
 # PyTorch records heaviside but has no derivative for it (its backward raises "derivative
 # for aten::heaviside is not implemented"); astgrad gives the derivative (0 in input; in
-# values, 1 where input is 0), and its result requires grad only through values. PyTorch's
-# copysign gives `other` a zero gradient; astgrad records no dependence on it, so asking
-# for its gradient raises "appears to not have been used in the graph".
+# values, 1 where input is 0), and its result requires grad only through values.
 DELIBERATE = {"heaviside_values": "requires grad only through values",
-              "heaviside_in_values": "astgrad differentiates heaviside in values",
-              "copysign_broadcast": "no recorded dependence on other"}
+              "heaviside_in_values": "astgrad differentiates heaviside in values"}
 
 
 def test_every_program_is_recorded():
@@ -128,11 +125,11 @@ def test_unary_derivatives_match_finite_differences(name, shape):
     _check(function, draw(rng, shape), rng)
 
 
-# name: (function, differentiated in x, in w); copysign's derivative in w and heaviside's
-# in x are 0, and astgrad records no dependence on them (see DELIBERATE)
+# name: (function, differentiated in x, in w); heaviside's derivative in x is 0, and
+# astgrad records no dependence on it (see DELIBERATE)
 BINARY = {
     "logaddexp2": (lambda x, w: astgrad.logaddexp2(x, w), True, True),
-    "copysign": (lambda x, w: astgrad.copysign(x, w), True, False),
+    "copysign": (lambda x, w: astgrad.copysign(x, w), True, True),
     "true_divide": (lambda x, w: astgrad.true_divide(x, w), True, True),
     "heaviside": (lambda x, w: astgrad.heaviside(x, w) * w, False, True),
 }

@@ -1,5 +1,7 @@
 """The primitives through which the tape gives PyTorch's derivatives at the points
-where a function has none: ``relu`` (0 at 0) and ``clamp`` (1 at a bound, 0 outside).
+where a function has none: ``relu`` (0 at 0) and ``clamp`` (1 at a bound, 0 outside),
+and ``copysign``, whose derivative in the tensor giving the sign is zeros (PyTorch's
+``CopysignBackward0``), not none.
 
 The function transforms keep their own conventions for ``numpy.maximum`` and
 ``numpy.clip`` (ties split evenly: 0.5). The tape records ``clamp`` for every clip of a
@@ -26,7 +28,7 @@ import numpy
 from ..rules.registry import adjoint, d, non_differentiable, tangent
 from ..runtime import abs_slope, broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "clamp_mask", "clamp_bound_mask", "relu_mask", "trunc_divide", "rounded_division", "threshold_backward", "power", "power_slope",
+__all__ = ["clamp", "relu", "copysign", "clamp_mask", "clamp_bound_mask", "relu_mask", "trunc_divide", "rounded_division", "threshold_backward", "power", "power_slope",
            "ZERO_DERIVATIVE"]
 
 
@@ -41,6 +43,11 @@ def clamp(x, min=None, max=None):
 def relu(x):
     """``max(x, 0)``, whose derivative at 0 is 0 (as ``torch.relu``)."""
     return numpy.maximum(x, numpy.zeros((), numpy.result_type(x)))
+
+
+def copysign(x, other):
+    """``|x|`` with the sign of ``other``, as ``torch.copysign``."""
+    return numpy.copysign(x, other)
 
 
 def clamp_mask(x, min, max):
@@ -114,6 +121,18 @@ def clamp_tangent(y, x, min=None, max=None):
     d[y] = broadcast_like(d[x] * clamp_mask(x, min, max), y)
     d[y] = broadcast_like(d[min] * clamp_bound_mask(x, min, max, "min"), y)
     d[y] = broadcast_like(d[max] * clamp_bound_mask(x, min, max, "max"), y)
+
+
+# the derivative in x is the sign the result gives x's (0 at 0); in other it is zeros
+@adjoint(copysign)
+def copysign_adjoint(y, x, other):
+    d[x] = unbroadcast(d[y] * numpy.sign(x) * numpy.sign(y), x)
+    d[other] = numpy.zeros_like(other)
+
+
+@tangent(copysign)
+def copysign_tangent(y, x, other):
+    d[y] = broadcast_like(d[x] * numpy.sign(x) * numpy.sign(y), y)
 
 
 def threshold_backward(grad, y):

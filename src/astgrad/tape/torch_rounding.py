@@ -8,6 +8,7 @@ The rounding functions are piecewise constant: their derivative is 0, as PyTorch
 
 import numpy
 
+from .conventions import copysign
 from .grad_fn import labeled
 from .record import TensorBase, apply, make_tensor, promoted_pair
 from .torch_kinds import check_integer_divisor, check_kind
@@ -62,7 +63,7 @@ class RoundingMethods:
     def copysign(self, other):
         """``|self|`` with the sign of ``other``; the derivative in ``other`` is 0, in
         ``self`` the sign the result's sign gives (0 at 0), as PyTorch's."""
-        return apply(numpy.copysign, promoted_pair(self, other, floats=True))
+        return apply(copysign, promoted_pair(self, other, floats=True))
 
     def heaviside(self, values):
         """0 where ``self < 0``, 1 where ``self > 0``, ``values`` where it is 0."""
