@@ -9,12 +9,13 @@ import re
 
 import numpy
 
+from .conventions import copysign
 from .size import dim_error
 
 __all__ = ["translated", "check_reduced_dims", "check_dim_type", "check_bounds"]
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
-                operator.floordiv}
+                operator.floordiv, copysign}
 _MATMUL = {operator.matmul, numpy.matmul, numpy.dot}
 _AXIS_ERROR = getattr(getattr(numpy, "exceptions", numpy), "AxisError", None)
 
