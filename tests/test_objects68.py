@@ -107,6 +107,29 @@ def listed_copy(w):
     return np.sum(y) + np.sum(layers[0].W) + np.sum(layers[1].W)
 
 
+def stored_columns(w):
+    layers = [Dense(w * (i + 1.0)) for i in range(len(w))]     # its length known when the code runs
+    old = layers[:]
+    old[1] = Scale(w)
+    y = w
+    for layer in old:
+        layer.step(y)               # layers[0] and layers[2] change too, layers[1] does not
+        y = layer.apply(y)
+    return np.sum(y) + np.sum(layers[2].W) + np.sum(layers[1].W)
+
+
+def two_stores(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    old = layers[:]
+    old[0] = Scale(w)
+    old[2] = Scale(w * w)
+    old[1] = Dense(0.5 * w)
+    y = w
+    for layer in old:
+        y = layer.apply(y)
+    return np.sum(y)
+
+
 W = np.array([0.3, -0.7, 1.1])
 
 
@@ -118,7 +141,8 @@ def test_a_class_chosen_by_an_if_or_an_alias_in_every_mode(f):
         assert_close(astgrad.grad(f)(w), numerical_grad(f, (w,)))
 
 
-@pytest.mark.parametrize("f", [new_and_moved, appended, extended, stored_copy, listed_copy],
+@pytest.mark.parametrize("f", [new_and_moved, appended, extended, stored_copy, listed_copy, stored_columns,
+                               two_stores],
                          ids=lambda f: f.__name__)
 def test_new_objects_beside_moved_ones_in_every_mode(f):
     # refused before: 'new' also holds a new object; old[k] = ... on a copy was an alias write
@@ -193,3 +217,20 @@ def test_a_store_past_the_end_of_the_copy_raises_as_python_does():
         past_the_end(W)
     with pytest.raises(IndexError, match="list assignment index out of range"):
         astgrad.grad(past_the_end)(W)
+
+
+def read_before_the_store(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    old = layers[:]
+    y = w
+    for layer in old:
+        y = layer.apply(y)
+    old[1] = Scale(w)               # the copy read whole before the store: not written as parts
+    for layer in old:
+        y = layer.apply(y)
+    return np.sum(y)
+
+
+def test_a_copy_read_whole_before_a_store_stays_refused():
+    with pytest.raises(astgrad.TransformError, match="assignment into an element of 'old'"):
+        astgrad.grad(read_before_the_store)(W)

@@ -40,10 +40,12 @@ from .scopes import LATE_READERS, parameters
 
 class _Part:
     """One new object (``run`` False) or one run of items (``run`` True) held in ``name``;
-    ``cut``: (the binding statement, the list, lower, upper) of a run made by a slice."""
+    ``cut``: (the binding statement, the list, lower, upper) of a run made by a slice;
+    ``length``: its number of items where known (a run cut off before a store's item)."""
 
-    def __init__(self, name, run, cut=None):
+    def __init__(self, name, run, cut=None, length=None):
         self.name, self.run, self.cut = name, run, cut
+        self.length = length if run else 1
 
 
 class _Refused(Exception):
@@ -204,42 +206,38 @@ class _Writer:
         index = _constant_index(stmt.targets[0].slice)
         if index is None or self._named(stmt.value):
             raise _Refused
-        if index < 0:
-            if any(p.run for p in self.parts[index:]) or -index > len(self.parts):
-                raise _Refused
-            at = len(self.parts) + index
-        else:
-            at = next((k for k, p in enumerate(self.parts) if p.run or k == index), None)
-            if at is None:
-                raise _Refused          # (past the end: Python's IndexError, left to the code as it is)
+        at, j = _landing(self.parts, index)
         part = self.parts[at]
         if not part.run:
             self._bind(stmt.value, stmt, out, run=False)
             self.parts[at] = self.parts.pop()
             return
-        if at != len(self.parts) - 1 or part.cut is None or part.name in self.used:
+        if part.length is None and at != len(self.parts) - 1 or part.cut is None or part.name in self.used:
             raise _Refused
-        self._cut_run(part, index - at, stmt, out)
+        self._cut_run(at, j, stmt, out)
 
-    def _cut_run(self, part, j, stmt, out):
-        """Store at item ``j`` of the last part, a run ``L[a:b]``: the run cut in three."""
+    def _cut_run(self, at, j, stmt, out):
+        """Store at item ``j`` of the part ``at``, a run ``L[a:b]`` (the last part, or of a
+        known length): the run cut in three."""
+        part = self.parts[at]
         binding, listed, lower, upper = part.cut
         if upper is not None and lower + j >= upper:
             raise _Refused
         names = [self._fresh(), self._fresh()]
         binding.value = _slice(listed, lower, lower + j)
-        at = next(k for k, s in enumerate(out) if s is binding) + 1
-        out[at:at] = [gast.copy_location(S.assign(names[0], _slice(listed, lower + j, lower + j + 1)), binding),
+        where = next(k for k, s in enumerate(out) if s is binding) + 1
+        out[where:where] = [gast.copy_location(S.assign(names[0], _slice(listed, lower + j, lower + j + 1)), binding),
                       gast.copy_location(S.assign(names[1], _slice(listed, lower + j + 1, upper)), binding)]
-        head = _Part(part.name, True, (binding, listed, lower, lower + j))
-        tail = _Part(names[1], True, (out[at + 1], listed, lower + j + 1, upper))
+        head = _Part(part.name, True, (binding, listed, lower, lower + j), j)
+        tail = _Part(names[1], True, (out[where + 1], listed, lower + j + 1, upper),
+                     None if part.length is None else part.length - j - 1)
         new = self._bind(stmt.value, stmt, out, run=False)
         self.parts.pop()                # (the part _bind added: placed below)
         missing = S.parse_stmts(f"if len({names[0]}) == 0:\n    raise IndexError('list assignment index out of range')")
         for node in S.walk_nodes(missing[0]):
             gast.copy_location(node, stmt)
         out.append(missing[0])
-        self.parts[-1:] = [head, _Part(new, False), tail]
+        self.parts[at:at + 1] = [head, _Part(new, False), tail]
         self.cuts_run = True
 
     def _fresh(self):
@@ -342,6 +340,22 @@ def _read_as(stmt, name, other):
         if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
             node.id = other
     return stmt
+
+
+def _landing(parts, index):
+    """(the part the item ``index`` is in, its position there), walking parts of known
+    length from the start (from the end, for a negative index) to the first of unknown
+    length, which holds it where no part before it does."""
+    order = range(len(parts)) if index >= 0 else range(len(parts) - 1, -1, -1)
+    offset = index if index >= 0 else -index - 1
+    for k in order:
+        length = parts[k].length
+        if length is None or offset < length:
+            if length is None and index < 0:
+                raise _Refused
+            return k, offset if index >= 0 else length - 1 - offset
+        offset -= length
+    raise _Refused          # (past the end: Python's IndexError, left to the code as it is)
 
 
 def _method_of(call, name):
