@@ -86,7 +86,8 @@ def _may_mix(stmt, later):
     if len(operands) > 1 and any(isinstance(o, gast.List) for o in operands) \
             and not all(isinstance(o, gast.List) for o in operands):
         return True
-    if not (isinstance(stmt.value, (gast.List, gast.Subscript)) or len(operands) > 1
+    if not (isinstance(stmt.value, gast.List) or len(operands) > 1
+            or isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.slice, gast.Slice)
             or isinstance(stmt.value, gast.Call) and _cut(stmt) is not None):
         return False
     name = stmt.targets[0].id
@@ -109,7 +110,7 @@ class _Writer:
     def __init__(self, normalizer, tree, name):
         self.normalizer, self.tree, self.name = normalizer, tree, name
         self.parents = {id(c): n for n in S.walk_nodes(tree) for c in gast.iter_child_nodes(n)}
-        self.parts, self.built, self.cuts_run, self.used = [], False, False, set()
+        self.parts, self.built, self.cuts_run, self.used, self.made = [], False, False, set(), []
         if name in parameters(tree) or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
                                            for node in S.walk_nodes(tree)):
             raise _Refused
@@ -132,7 +133,7 @@ class _Writer:
         total = sum(isinstance(n, gast.Name) and n.id == self.name for n in S.walk_nodes(self.tree))
         if total != sum(isinstance(n, gast.Name) and n.id == self.name for s in originals for n in S.walk_nodes(s)):
             raise _Refused      # (read after the block that binds it)
-        return out
+        return self._named_anew(out)
 
     # -- the parts ---------------------------------------------------------------------
     def _add(self, value, at, out):
@@ -152,8 +153,7 @@ class _Writer:
     def _bind(self, value, at, out, run):
         if isinstance(value, gast.Starred):
             raise _Refused
-        fresh = self.normalizer.namer.fresh(self.name)
-        self.normalizer.locals.add(fresh)
+        fresh = self._fresh()
         binding = gast.copy_location(S.assign(fresh, value), at)
         out.append(binding)
         self.parts.append(_Part(fresh, run, _cut(binding) if run else None))
@@ -233,17 +233,28 @@ class _Writer:
                      None if part.length is None else part.length - j - 1)
         new = self._bind(stmt.value, stmt, out, run=False)
         self.parts.pop()                # (the part _bind added: placed below)
-        missing = S.parse_stmts(f"if len({names[0]}) == 0:\n    raise IndexError('list assignment index out of range')")
+        missing = S.parse_stmts("if len(item) == 0:\n    raise IndexError('list assignment index out of range')")
         for node in S.walk_nodes(missing[0]):
             gast.copy_location(node, stmt)
+            if isinstance(node, gast.Name) and node.id == "item":
+                node.id = names[0]
         out.append(missing[0])
         self.parts[at:at + 1] = [head, _Part(new, False), tail]
         self.cuts_run = True
 
     def _fresh(self):
-        fresh = self.normalizer.namer.fresh(self.name)
-        self.normalizer.locals.add(fresh)
-        return fresh
+        """A stand-in for a new name, made one (``_named_anew``) only where the rewrite is
+        taken, so that a rewrite given up takes no name from the namer."""
+        self.made.append(f"{self.name}.{len(self.made)}")       # (no identifier has a dot)
+        return self.made[-1]
+
+    def _named_anew(self, statements):
+        names = {made: self.normalizer.namer.fresh(self.name) for made in self.made}
+        self.normalizer.locals.update(names.values())
+        for node in (n for s in statements for n in S.walk_nodes(s)):
+            if isinstance(node, gast.Name) and node.id in names:
+                node.id = names[node.id]
+        return statements
 
     # -- the uses ----------------------------------------------------------------------
     def _uses(self, stmt):
