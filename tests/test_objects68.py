@@ -130,6 +130,32 @@ def two_stores(w):
     return np.sum(y)
 
 
+def rest_named(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    rest = layers[1:]
+    new = [Scale(w)] + rest
+    new.append(Dense(w * w))
+    new[-1] = Scale(0.5 * w)        # the appended object replaced
+    y = w
+    for layer in new:
+        layer.step(w)               # through new: the objects rest and layers hold change too
+        y = layer.apply(y)
+    for layer in rest:
+        y = layer.apply(y)
+    return np.sum(y) + np.sum(layers[2].W)
+
+
+def in_an_outer_loop(w):
+    y = w
+    for k in range(2):
+        layers = [Dense(w * (k + 1.0)), Dense(2.0 * w)]
+        new = layers[:1]
+        new.append(Scale(w))
+        for layer in new:
+            y = layer.apply(y)
+    return np.sum(y)
+
+
 W = np.array([0.3, -0.7, 1.1])
 
 
@@ -142,7 +168,7 @@ def test_a_class_chosen_by_an_if_or_an_alias_in_every_mode(f):
 
 
 @pytest.mark.parametrize("f", [new_and_moved, appended, extended, stored_copy, listed_copy, stored_columns,
-                               two_stores],
+                               two_stores, rest_named, in_an_outer_loop],
                          ids=lambda f: f.__name__)
 def test_new_objects_beside_moved_ones_in_every_mode(f):
     # refused before: 'new' also holds a new object; old[k] = ... on a copy was an alias write
@@ -234,3 +260,29 @@ def read_before_the_store(w):
 def test_a_copy_read_whole_before_a_store_stays_refused():
     with pytest.raises(astgrad.TransformError, match="assignment into an element of 'old'"):
         astgrad.grad(read_before_the_store)(W)
+
+
+def same_list_appended(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    rest = layers[1:]
+    new = rest                      # the same list: the append shows in rest
+    new.append(Scale(w))
+    y = w
+    for layer in rest:
+        y = layer.apply(y)
+    return np.sum(y)
+
+
+def loop_name_read_after(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    new = [Scale(w)] + layers[1:]
+    y = w
+    for layer in new:
+        y = layer.apply(y)
+    return np.sum(y) + np.sum(layer.W)      # the last object: not written out per part
+
+
+@pytest.mark.parametrize("f", [same_list_appended, loop_name_read_after], ids=lambda f: f.__name__)
+def test_lists_not_written_as_parts_stay_refused(f):
+    with pytest.raises(astgrad.TransformError, match=r"\.apply\(\)"):
+        astgrad.grad(f)(W)

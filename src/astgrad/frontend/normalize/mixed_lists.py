@@ -54,7 +54,7 @@ class _Refused(Exception):
 
 def write_mixed_lists(normalizer, tree):
     """Write each such list of ``tree`` as its parts; whether one was written."""
-    if not isinstance(tree, gast.FunctionDef):
+    if not isinstance(tree, gast.FunctionDef) or normalizer.derivative_code:
         return False
     written, tried = False, set()
     while _write_one(normalizer, tree, tried):
@@ -77,24 +77,32 @@ def _write_one(normalizer, tree, tried):
 
 
 def _may_mix(stmt, later):
-    """Whether ``stmt`` may bind such a list: a name bound to a list display or a list
-    added to another (then extended, appended to or stored into by ``later``), a slice or
-    a copy (then stored into or appended to)."""
+    """Whether ``stmt`` may bind such a list, by a first look at it and at the statements
+    ``later`` in its block: some item it is given a call (a new object), some a run."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
         return False
-    operands = _added(stmt.value)
-    if len(operands) > 1 and any(isinstance(o, gast.List) for o in operands) \
-            and not all(isinstance(o, gast.List) for o in operands):
-        return True
-    if not (isinstance(stmt.value, gast.List) or len(operands) > 1
-            or isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.slice, gast.Slice)
-            or isinstance(stmt.value, gast.Call) and _cut(stmt) is not None):
-        return False
-    name = stmt.targets[0].id
-    return any(isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and _method_of(s.value, name)
-               or isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name) and s.target.id == name
-               or isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript)
-               and isinstance(s.targets[0].value, gast.Name) and s.targets[0].value.id == name for s in later)
+    name, given = stmt.targets[0].id, [stmt.value]
+    for s in later:
+        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and _method_of(s.value, name) and s.value.args:
+            given.append(gast.List(elts=s.value.args, ctx=gast.Load()) if s.value.func.attr == "append"
+                         else s.value.args[0])
+        elif isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name) and s.target.id == name:
+            given.append(s.value)
+        elif isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript) \
+                and isinstance(s.targets[0].value, gast.Name) and s.targets[0].value.id == name:
+            given.append(gast.List(elts=[s.value], ctx=gast.Load()))
+    operands = [o for value in given for o in _added(value)]
+    return any(isinstance(o, gast.List) and any(isinstance(e, gast.Call) for e in o.elts) for o in operands) \
+        and any(_is_run(o) for o in operands)
+
+
+def _is_run(node):
+    """Whether ``node`` makes a new list of the items of another (a slice, ``list(...)``,
+    ``xs.copy()``) or names a list."""
+    return isinstance(node, gast.Name) or isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) \
+        or isinstance(node, gast.Call) and (isinstance(node.func, gast.Name) and node.func.id == "list"
+                                            or isinstance(node.func, gast.Attribute) and node.func.attr == "copy"
+                                            and not node.args)
 
 
 def _added(node):
@@ -123,6 +131,8 @@ class _Writer:
         originals, statements = statements, [S.copy(s) for s in statements]
         self.parents.update({id(c): n for s in statements for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
         first, out = statements[0], []
+        if isinstance(first.value, gast.Name):
+            raise _Refused          # (new = rest: the same list, not a new one)
         self._add(first.value, first, out)
         for stmt in statements[1:]:
             if not self._built_by(stmt, out):
@@ -147,8 +157,10 @@ class _Writer:
             elif isinstance(operand, gast.Name):
                 self._unchanged(operand.id)
                 self.parts.append(_Part(operand.id, True))
-            else:
+            elif _is_run(operand):
                 self._bind(operand, at, out, run=True)
+            else:
+                raise _Refused          # (an iterator extend takes whole: not a list to loop over again)
 
     def _bind(self, value, at, out, run):
         if isinstance(value, gast.Starred):
