@@ -30,6 +30,8 @@ built by calling a class of the user's, or a store cuts a run, and at least one 
 run. Elsewhere the list is left as it was (and refused where the objects' changes cannot
 be followed, naming both lists)."""
 
+import builtins
+
 import gast
 
 from ...core import syntax as S
@@ -119,7 +121,8 @@ class _Writer:
         self.normalizer, self.tree, self.name = normalizer, tree, name
         self.parents = {id(c): n for n in S.walk_nodes(tree) for c in gast.iter_child_nodes(n)}
         self.parts, self.built, self.cuts_run, self.used, self.made = [], False, False, set(), []
-        if name in parameters(tree) or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
+        if name in parameters(tree) or normalizer.source.resolve_path(["list"], depend=False) is not builtins.list \
+                or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
                                            for node in S.walk_nodes(tree)):
             raise _Refused
 
@@ -147,9 +150,11 @@ class _Writer:
 
     # -- the parts ---------------------------------------------------------------------
     def _add(self, value, at, out):
-        """Bind the parts ``value`` adds to the list, in the order Python evaluates them."""
-        for operand in _added(value):
-            if self._named(operand):
+        """Bind the parts ``value`` adds to the list, in the order Python evaluates them
+        (where it joins lists by ``+``, each is surely a list: Python's TypeError else)."""
+        operands = _added(value)
+        for operand in operands:
+            if self._named(operand) or len(operands) > 1 and not self._surely_list(operand):
                 raise _Refused
             if isinstance(operand, gast.List):
                 for item in operand.elts:
@@ -161,6 +166,23 @@ class _Writer:
                 self._bind(operand, at, out, run=True)
             else:
                 raise _Refused          # (an iterator extend takes whole: not a list to loop over again)
+
+    def _surely_list(self, node, depth=3):
+        """Whether ``node`` surely makes a list: a display, a comprehension, ``list(...)``,
+        or a slice or ``.copy()`` of, or a name bound once to, one that does."""
+        if isinstance(node, (gast.List, gast.ListComp)):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "list" \
+                and "list" not in self.normalizer.locals:      # (the builtin: __init__ checks)
+            return True
+        inner = node.value if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) else \
+            node.func.value if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and node.func.attr == "copy" and not node.args else node
+        if not isinstance(inner, gast.Name) or depth == 0 or self.normalizer.bound_count.get(inner.id, 0) != 1:
+            return False
+        binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign) and len(n.targets) == 1
+                        and isinstance(n.targets[0], gast.Name) and n.targets[0].id == inner.id), None)
+        return binding is not None and self._surely_list(binding.value, depth - 1)
 
     def _bind(self, value, at, out, run):
         if isinstance(value, gast.Starred):
