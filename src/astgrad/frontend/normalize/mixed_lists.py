@@ -67,35 +67,42 @@ def write_mixed_lists(normalizer, tree):
 def _write_one(normalizer, tree, tried):
     """Write the first such list not ``tried`` (ids of bindings); whether one was."""
     for block in walk_blocks(tree.body):
-        for k, candidate in enumerate(block):
-            if id(candidate) not in tried and _may_mix(candidate, block[k + 1:]):
-                tried.add(id(candidate))
-                try:
-                    block[k:] = _Writer(normalizer, tree, candidate.targets[0].id).rewrite(block[k:])
-                    return True
-                except _Refused:
-                    pass
+        for k in _candidates(block):
+            if id(block[k]) in tried:
+                continue
+            tried.add(id(block[k]))
+            try:
+                block[k:] = _Writer(normalizer, tree, block[k].targets[0].id).rewrite(block[k:])
+                return True
+            except _Refused:
+                pass
     return False
 
 
-def _may_mix(stmt, later):
-    """Whether ``stmt`` may bind such a list, by a first look at it and at the statements
-    ``later`` in its block: some item it is given a call (a new object), some a run."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
-        return False
-    name, given = stmt.targets[0].id, [stmt.value]
-    for s in later:
-        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and _method_of(s.value, name) and s.value.args:
-            given.append(gast.List(elts=s.value.args, ctx=gast.Load()) if s.value.func.attr == "append"
-                         else s.value.args[0])
-        elif isinstance(s, gast.AugAssign) and isinstance(s.target, gast.Name) and s.target.id == name:
-            given.append(s.value)
-        elif isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript) \
-                and isinstance(s.targets[0].value, gast.Name) and s.targets[0].value.id == name:
-            given.append(gast.List(elts=[s.value], ctx=gast.Load()))
-    operands = [o for value in given for o in _added(value)]
-    return any(isinstance(o, gast.List) and any(isinstance(e, gast.Call) for e in o.elts) for o in operands) \
-        and any(_is_run(o) for o in operands)
+def _candidates(block):
+    """The positions in ``block`` of the statements that may bind such a list, by a first
+    look at each and at the statements after it (in one pass from the end): among the
+    items the list is given, some a call (a new object), some a run."""
+    found, later = [], {}      # later: {name: the values the statements after give the list}
+    for k in reversed(range(len(block))):
+        stmt = block[k]
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name) \
+                and stmt.value.args:
+            call = stmt.value
+            later.setdefault(call.func.value.id, []).append(
+                gast.List(elts=call.args, ctx=gast.Load()) if call.func.attr == "append" else call.args[0])
+        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+            later.setdefault(stmt.target.id, []).append(stmt.value)
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(stmt.targets[0].value, gast.Name):
+            later.setdefault(stmt.targets[0].value.id, []).append(gast.List(elts=[stmt.value], ctx=gast.Load()))
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+            operands = [o for value in [stmt.value] + later.get(stmt.targets[0].id, []) for o in _added(value)]
+            if any(isinstance(o, gast.List) and any(isinstance(e, gast.Call) for e in o.elts) for o in operands) \
+                    and any(_is_run(o) for o in operands):
+                found.append(k)
+    return found[::-1]
 
 
 def _is_run(node):
@@ -411,7 +418,8 @@ def _method_of(call, name):
 def _constant_index(index):
     if isinstance(index, gast.Constant) and type(index.value) is int:
         return index.value
-    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) and isinstance(index.operand, gast.Constant) \
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+            and isinstance(index.operand, gast.Constant) \
             and type(index.operand.value) is int:
         return -index.operand.value
     return None
@@ -421,7 +429,8 @@ def _cut(binding):
     """(``binding``, the list, lower, upper) where ``binding`` binds ``L[a:b]`` (a, b
     non-negative constants or left out; ``L[:]``, ``list(L)``, ``L.copy()``); else None."""
     value = binding.value
-    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and isinstance(value.slice, gast.Slice) \
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+            and isinstance(value.slice, gast.Slice) \
             and value.slice.step is None:
         bounds = [None if b is None else _constant_index(b) for b in (value.slice.lower, value.slice.upper)]
         if all(b is None or b >= 0 for b in bounds) and (value.slice.lower is None or bounds[0] is not None) \

@@ -123,7 +123,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         arguments.py    arguments the body writes into: copied when the code starts
         rebound_arguments.py  a parameter rebound to a copy before the writes (state = dict(state))
         rebound_owners.py  a method taken as a value from a name rebound after (step = m.step; m = Other())
-        chosen_classes.py  a class chosen by a conditional expression, an if or an alias, then called: the rest per class
+        chosen_classes.py  a class chosen by a conditional expression, if or alias, then called: the rest per class
         unrolled.py     [lambda ... for k in range(3)]: the display of lambdas it makes
         views.py        writes through a view (v = x[:2]; v[0] = e): written into the base
         foreign.py      free names of functions from another module, read off their scope

@@ -2,7 +2,8 @@
 lowered statement by statement: objects the function builds unpacked, helpers storing into
 the objects they are handed written in, methods of arguments' objects inlined, and the
 names of an argument's held objects and items split off, lists of objects held as a list per attribute, each where the form is found
-(see each module)."""
+(see each module); first, a list joining new objects to objects of another list written
+as its parts (mixed_lists.py)."""
 
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
