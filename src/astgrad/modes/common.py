@@ -21,6 +21,7 @@ from ..core import syntax as S
 from ..core import generated_text
 from ..core import walk
 from ..core.anno import Key
+from .chosen_class_words import chosen_class_words
 from .held_methods import held_method_call_error
 from ..core import ops
 from ..core.ops import OpKind
@@ -326,6 +327,11 @@ def value_call_error(source, stmt, op, fn=None):
     if fn is not None and callee is not None and _taken_by_key(fn, callee.id):
         error = _zipped_functions_error(source, stmt, _zip_loop_header(source, fn, callee.id)) \
             if _zips_by_position(fn) else _key_known_later_error(source, stmt)
+        return function_value_unknown(error) if from_parameter else error
+    chosen = chosen_class_words(source, fn, callee.id) if fn is not None and callee is not None else None
+    if chosen is not None:
+        error = source.error(f"astgrad cannot differentiate this call of a class held in a name: {chosen}", stmt,
+                             construct=ops.CALL_OF_VALUE)
         return function_value_unknown(error) if from_parameter else error
     error = source.error(
         "astgrad cannot differentiate a call of a function value it does not know when it "

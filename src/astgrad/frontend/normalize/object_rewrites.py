@@ -2,7 +2,8 @@
 lowered statement by statement: objects the function builds unpacked, helpers storing into
 the objects they are handed written in, methods of arguments' objects inlined, and the
 names of an argument's held objects and items split off, lists of objects held as a list per attribute, each where the form is found
-(see each module)."""
+(see each module); first, a list joining new objects to objects of another list written
+as its parts (mixed_lists.py)."""
 
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
@@ -11,6 +12,7 @@ from .comprehension_names import separate_comprehension_names
 from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
 from .item_objects import split_item_objects
 from .loop_names import separate_loop_names
+from .mixed_lists import write_mixed_lists
 from .object_columns import write_object_columns
 from .scopes import binding_counts
 from .unpacked_objects import unpack_built_objects
@@ -23,6 +25,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
         normalizer.bound_count = binding_counts([tree])
         return list(S.walk_nodes(tree)) if walked else nodes
     if unpack_built_objects(normalizer, tree, nodes):       # net = Net() holding [Layer(a), Layer(b)]
+        nodes = counted()
+    if write_mixed_lists(normalizer, tree):          # [Layer(w)] + layers[1:], old[1] = Layer(w) on a copy
         nodes = counted()
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()

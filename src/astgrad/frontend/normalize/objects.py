@@ -373,7 +373,23 @@ def _changed_lists(lowering, trees):
             names.add(owner.id)
         elif isinstance(owner, gast.Attribute):
             attributes.add(owner.attr)
-    return names, attributes
+    return _with_aliases(names, trees), attributes
+
+
+def _with_aliases(names, trees):
+    """``names`` and the names bound to one of them, or one of them is bound to (``old =
+    layers``: the same list, changed through either name), transitively."""
+    pairs = [(node.targets[0].id, node.value.id) for tree in trees for node in S.walk_nodes(tree)
+             if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)
+             and isinstance(node.value, gast.Name)]
+    grown = True
+    while grown and pairs and names:
+        grown = False
+        for a, b in pairs:
+            if (a in names) != (b in names):
+                names |= {a, b}
+                grown = True
+    return names
 
 
 def _store_counts(tree):

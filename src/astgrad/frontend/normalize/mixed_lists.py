@@ -1,0 +1,466 @@
+"""A list holding new objects of the user's classes beside objects of another list (``new
+= [Dense(w * w)] + layers[1:]``; ``new = layers[1:]; new.append(Dense(w))``; ``new =
+[Dense(w)]; new += layers[1:]``; ``old = layers[:]; old[1] = Scale(w)``) written as its
+parts: each new object in a name of its own, each run of items taken from another list in
+a list of its own, which object_columns.py and column_moves.py follow as objects moved out
+of that list::
+
+    new = [Dense(w * w)] + layers[1:]             new_1 = Dense(w * w)
+    for layer in new:                     ->      new_2 = layers[1:]
+        y = layer.apply(y)                        y = new_1.apply(y)
+    n = len(new)                                  for layer in new_2:
+                                                      y = layer.apply(y)
+                                                  n = 1 + len(new_2)
+
+A store at a constant index replaces the part there: a new object, or an item of a run of
+``layers[a:b]`` (``layers[:]``, ``list(layers)``, ``layers.copy()``) that is the last
+part, which is then cut in three where the list is made (``layers[a:a + j]``, the item as a
+list ``layers[a + j:a + j + 1]`` whose emptiness raises Python's IndexError at the store,
+and ``layers[a + j + 1:b]``). The copy is a new list, so ``layers`` is left as it was, as
+in Python; ``old = layers`` (the same list) is never taken.
+
+Taken where the list is bound once, by a statement of a block, and is then only appended
+to, extended (``+=``, ``extend``) or stored into at a constant index by statements of that
+block, and read there after (or in blocks inside them) only by ``for t in new`` (no
+``break``, ``continue`` or ``else`` of its own, ``t`` not bound in its body nor read
+outside a loop over something), ``len(new)`` and ``new[k]`` (a new object's position); a
+run named by the user (``rest``) is a name bound once that the code reads only by those
+forms, so it holds what it held when the list was made. At least one part is an object
+built by calling a class of the user's, or a store cuts a run, and at least one part is a
+run. Elsewhere the list is left as it was (and refused where the objects' changes cannot
+be followed, naming both lists)."""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+from ...core.walk import walk_blocks
+from .instances import built_class
+from .scopes import LATE_READERS, parameters
+
+
+class _Part:
+    """One new object (``run`` False) or one run of items (``run`` True) held in ``name``;
+    ``cut``: (the binding statement, the list, lower, upper) of a run made by a slice;
+    ``length``: its number of items where known (a run cut off before a store's item)."""
+
+    def __init__(self, name, run, cut=None, length=None):
+        self.name, self.run, self.cut = name, run, cut
+        self.length = length if run else 1
+
+
+class _Refused(Exception):
+    """The list is not of the form the module docstring names."""
+
+
+def write_mixed_lists(normalizer, tree):
+    """Write each such list of ``tree`` as its parts; whether one was written."""
+    if not isinstance(tree, gast.FunctionDef) or normalizer.derivative_code:
+        return False
+    written, tried = False, set()
+    while _write_one(normalizer, tree, tried):
+        written = True
+    return written
+
+
+def _write_one(normalizer, tree, tried):
+    """Write the first such list not ``tried`` (ids of bindings); whether one was."""
+    for block in walk_blocks(tree.body):
+        for k in _candidates(block):
+            if id(block[k]) in tried:
+                continue
+            tried.add(id(block[k]))
+            try:
+                block[k:] = _Writer(normalizer, tree, block[k].targets[0].id).rewrite(block[k:])
+                return True
+            except _Refused:
+                pass
+    return False
+
+
+def _candidates(block):
+    """The positions in ``block`` of the statements that may bind such a list, by a first
+    look at each and at the statements after it (in one pass from the end): among the
+    items the list is given, some a call (a new object), some a run."""
+    found, later = [], {}      # later: {name: the values the statements after give the list}
+    for k in reversed(range(len(block))):
+        stmt = block[k]
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name) \
+                and stmt.value.args:
+            call = stmt.value
+            later.setdefault(call.func.value.id, []).append(
+                gast.List(elts=call.args, ctx=gast.Load()) if call.func.attr == "append" else call.args[0])
+        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+            later.setdefault(stmt.target.id, []).append(stmt.value)
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(stmt.targets[0].value, gast.Name):
+            later.setdefault(stmt.targets[0].value.id, []).append(gast.List(elts=[stmt.value], ctx=gast.Load()))
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+            operands = [o for value in [stmt.value] + later.get(stmt.targets[0].id, []) for o in _added(value)]
+            if any(isinstance(o, gast.List) and any(isinstance(e, gast.Call) for e in o.elts) for o in operands) \
+                    and any(_is_run(o) for o in operands):
+                found.append(k)
+    return found[::-1]
+
+
+def _is_run(node):
+    """Whether ``node`` makes a new list of the items of another (a slice, ``list(...)``,
+    ``xs.copy()``) or names a list."""
+    return isinstance(node, gast.Name) or isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) \
+        or isinstance(node, gast.Call) and (isinstance(node.func, gast.Name) and node.func.id == "list"
+                                            or isinstance(node.func, gast.Attribute) and node.func.attr == "copy"
+                                            and not node.args)
+
+
+def _added(node):
+    """The operands ``node`` adds (``a + b + c``)."""
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Add):
+        return _added(node.left) + _added(node.right)
+    return [node]
+
+
+class _Writer:
+    """The rewrite of one list ``name`` (the module docstring), refused by ``_Refused``."""
+
+    def __init__(self, normalizer, tree, name):
+        self.normalizer, self.tree, self.name = normalizer, tree, name
+        self.parents = {id(c): n for n in S.walk_nodes(tree) for c in gast.iter_child_nodes(n)}
+        self.parts, self.built, self.cuts_run, self.used, self.made = [], False, False, set(), []
+        if name in parameters(tree) or normalizer.source.resolve_path(["list"], depend=False) is not builtins.list \
+                or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
+                                           for node in S.walk_nodes(tree)):
+            raise _Refused
+
+    def _named(self, node, name=None):
+        return any(isinstance(n, gast.Name) and n.id == (name or self.name) for n in S.walk_nodes(node))
+
+    def rewrite(self, statements):
+        """``statements`` (the binding first, then the rest of its block) written anew."""
+        originals, statements = statements, [S.copy(s) for s in statements]
+        self.parents.update({id(c): n for s in statements for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
+        first, out = statements[0], []
+        if isinstance(first.value, gast.Name):
+            raise _Refused          # (new = rest: the same list, not a new one)
+        self._add(first.value, first, out)
+        for stmt in statements[1:]:
+            if not self._built_by(stmt, out):
+                out.extend(self._uses(stmt))
+        if not (self.built or self.cuts_run) or not any(p.run for p in self.parts) \
+                or any(self._named(s) for s in out):
+            raise _Refused
+        total = sum(isinstance(n, gast.Name) and n.id == self.name for n in S.walk_nodes(self.tree))
+        if total != sum(isinstance(n, gast.Name) and n.id == self.name for s in originals for n in S.walk_nodes(s)):
+            raise _Refused      # (read after the block that binds it)
+        return self._named_anew(out)
+
+    # -- the parts ---------------------------------------------------------------------
+    def _add(self, value, at, out):
+        """Bind the parts ``value`` adds to the list, in the order Python evaluates them
+        (where it joins lists by ``+``, each is surely a list: Python's TypeError else)."""
+        operands = _added(value)
+        for operand in operands:
+            if self._named(operand) or len(operands) > 1 and not self._surely_list(operand):
+                raise _Refused
+            if isinstance(operand, gast.List):
+                for item in operand.elts:
+                    self._bind(item, at, out, run=False)
+            elif isinstance(operand, gast.Name):
+                self._unchanged(operand.id)
+                self.parts.append(_Part(operand.id, True))
+            elif _is_run(operand):
+                self._bind(operand, at, out, run=True)
+            else:
+                raise _Refused          # (an iterator extend takes whole: not a list to loop over again)
+
+    def _surely_list(self, node, depth=3):
+        """Whether ``node`` surely makes a list: a display, a comprehension, ``list(...)``,
+        or a slice or ``.copy()`` of, or a name bound once to, one that does."""
+        if isinstance(node, (gast.List, gast.ListComp)):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "list" \
+                and "list" not in self.normalizer.locals:      # (the builtin: __init__ checks)
+            return True
+        inner = node.value if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) else \
+            node.func.value if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+            and node.func.attr == "copy" and not node.args else node
+        if not isinstance(inner, gast.Name) or depth == 0 or self.normalizer.bound_count.get(inner.id, 0) != 1:
+            return False
+        binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign) and len(n.targets) == 1
+                        and isinstance(n.targets[0], gast.Name) and n.targets[0].id == inner.id), None)
+        return binding is not None and self._surely_list(binding.value, depth - 1)
+
+    def _bind(self, value, at, out, run):
+        if isinstance(value, gast.Starred):
+            raise _Refused
+        fresh = self._fresh()
+        binding = gast.copy_location(S.assign(fresh, value), at)
+        out.append(binding)
+        self.parts.append(_Part(fresh, run, _cut(binding) if run else None))
+        self.built |= not run and isinstance(value, gast.Call) and self._builds_object(value)
+        return fresh
+
+    def _builds_object(self, call):
+        dotted = S.dotted_path(call.func)
+        return dotted is not None and dotted[0] not in self.normalizer.locals \
+            and built_class(self.normalizer.source.resolve_path(dotted, depend=False))
+
+    def _unchanged(self, name):
+        """Refuse a run named ``name`` the code may change or bind again."""
+        if self.normalizer.bound_count.get(name, 0) != 1 or name in parameters(self.tree):
+            raise _Refused
+        for node in S.walk_nodes(self.tree):
+            if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
+                parent = self.parents.get(id(node))
+                if not (isinstance(parent, gast.For) and parent.iter is node
+                        or isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name)
+                        and parent.func.id == "len" and parent.args == [node]
+                        or isinstance(parent, gast.Subscript) and isinstance(parent.ctx, gast.Load)
+                        or isinstance(parent, gast.BinOp) and isinstance(parent.op, gast.Add)):
+                    raise _Refused
+
+    def _built_by(self, stmt, out):
+        """Whether ``stmt`` appends to, extends or stores into the list (then written into ``out``)."""
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and _method_of(stmt.value, self.name):
+            call = stmt.value
+            if call.func.attr not in ("append", "extend") or len(call.args) != 1 or call.keywords:
+                raise _Refused
+            if call.func.attr == "append":
+                self._bind(call.args[0], stmt, out, run=False)
+            else:
+                self._add(call.args[0], stmt, out)
+            return True
+        if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and stmt.target.id == self.name:
+            if not isinstance(stmt.op, gast.Add):
+                raise _Refused
+            self._add(stmt.value, stmt, out)
+            return True
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
+                and isinstance(stmt.targets[0].value, gast.Name) and stmt.targets[0].value.id == self.name:
+            self._store(stmt, out)
+            return True
+        return False
+
+    def _store(self, stmt, out):
+        """``new[k] = v``: the part at ``k`` replaced by ``v`` (a run cut where it is the last part)."""
+        index = _constant_index(stmt.targets[0].slice)
+        if index is None or self._named(stmt.value):
+            raise _Refused
+        at, j = _landing(self.parts, index)
+        part = self.parts[at]
+        if not part.run:
+            self._bind(stmt.value, stmt, out, run=False)
+            self.parts[at] = self.parts.pop()
+            return
+        if part.length is None and at != len(self.parts) - 1 or part.cut is None or part.name in self.used:
+            raise _Refused
+        self._cut_run(at, j, stmt, out)
+
+    def _cut_run(self, at, j, stmt, out):
+        """Store at item ``j`` of the part ``at``, a run ``L[a:b]`` (the last part, or of a
+        known length): the run cut in three."""
+        part = self.parts[at]
+        binding, listed, lower, upper = part.cut
+        if upper is not None and lower + j >= upper:
+            raise _Refused
+        names = [self._fresh(), self._fresh()]
+        binding.value = _slice(listed, lower, lower + j)
+        where = next(k for k, s in enumerate(out) if s is binding) + 1
+        out[where:where] = [gast.copy_location(S.assign(names[0], _slice(listed, lower + j, lower + j + 1)), binding),
+                      gast.copy_location(S.assign(names[1], _slice(listed, lower + j + 1, upper)), binding)]
+        head = _Part(part.name, True, (binding, listed, lower, lower + j), j)
+        tail = _Part(names[1], True, (out[where + 1], listed, lower + j + 1, upper),
+                     None if part.length is None else part.length - j - 1)
+        new = self._bind(stmt.value, stmt, out, run=False)
+        self.parts.pop()                # (the part _bind added: placed below)
+        missing = S.parse_stmts("if len(item) == 0:\n    raise IndexError('list assignment index out of range')")
+        for node in S.walk_nodes(missing[0]):
+            gast.copy_location(node, stmt)
+            if isinstance(node, gast.Name) and node.id == "item":
+                node.id = names[0]
+        out.append(missing[0])
+        self.parts[at:at + 1] = [head, _Part(new, False), tail]
+        self.cuts_run = True
+
+    def _fresh(self):
+        """A stand-in for a new name, made one (``_named_anew``) only where the rewrite is
+        taken, so that a rewrite given up takes no name from the namer."""
+        self.made.append(f"{self.name}.{len(self.made)}")       # (no identifier has a dot)
+        return self.made[-1]
+
+    def _named_anew(self, statements):
+        names = {made: self.normalizer.namer.fresh(self.name) for made in self.made}
+        self.normalizer.locals.update(names.values())
+        for node in (n for s in statements for n in S.walk_nodes(s)):
+            if isinstance(node, gast.Name) and node.id in names:
+                node.id = names[node.id]
+        return statements
+
+    # -- the uses ----------------------------------------------------------------------
+    def _uses(self, stmt):
+        """``stmt`` with its loops over the list written out, its lengths and items read off the parts."""
+        if not self._named(stmt):
+            return [stmt]
+        if isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name) and stmt.iter.id == self.name:
+            return self._loop(stmt)
+        for field, value in gast.iter_fields(stmt):
+            if isinstance(value, list) and value and isinstance(value[0], gast.stmt):
+                setattr(stmt, field, [s for inner in value for s in self._uses(inner)])
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, gast.excepthandler):
+                        item.body = [s for inner in item.body for s in self._uses(inner)]
+                    elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
+                        self._reads(item, stmt)
+            elif isinstance(value, gast.AST):
+                self._reads(value, stmt)
+        return [stmt]
+
+    def _reads(self, expression, owner):
+        """``len(new)`` and ``new[k]`` in ``expression`` read off the parts; any other read refused."""
+        for node in list(S.walk_nodes(expression)):
+            if not (isinstance(node, gast.Name) and node.id == self.name):
+                continue
+            parent = self.parents.get(id(node))
+            above = self.parents.get(id(parent))
+            if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id == "len" \
+                    and parent.args == [node] and not parent.keywords and isinstance(node.ctx, gast.Load):
+                S.replace_child(above, parent, gast.copy_location(self._length(), parent))
+            elif isinstance(parent, gast.Subscript) and isinstance(parent.ctx, gast.Load) and parent.value is node:
+                S.replace_child(above, parent, gast.copy_location(S.name(self._item(parent.slice)), parent))
+            else:
+                raise _Refused
+
+    def _length(self):
+        self.used |= {p.name for p in self.parts}
+        terms = [S.call(S.name("len"), [S.name(p.name)]) if p.run else S.const(1) for p in self.parts]
+        total = terms[0]
+        for term in terms[1:]:
+            total = gast.BinOp(left=total, op=gast.Add(), right=term)
+        return total
+
+    def _item(self, index):
+        k = _constant_index(index)
+        if k is None:
+            raise _Refused
+        parts = self.parts if k >= 0 else self.parts[::-1]
+        position = k if k >= 0 else -k - 1
+        if any(p.run for p in parts[:position + 1]) or position >= len(parts):
+            raise _Refused
+        return parts[position].name
+
+    def _loop(self, loop):
+        """``for t in new: body`` as the body once per new object (``t`` read as its name)
+        and a loop per run."""
+        target = loop.target
+        if not isinstance(target, gast.Name) or loop.orelse or _own_jumps(loop.body) \
+                or any(isinstance(n, LATE_READERS) for s in loop.body for n in S.walk_nodes(s)) \
+                or any(isinstance(n, gast.Name) and n.id == target.id and isinstance(n.ctx, gast.Store)
+                       for s in loop.body for n in S.walk_nodes(s)) \
+                or not self._read_in_loops_only(target.id):
+            raise _Refused
+        out = []
+        self.used |= {p.name for p in self.parts}
+        for part in self.parts:
+            body = [S.copy(s) for s in loop.body]
+            self.parents.update({id(c): n for s in body for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
+            body = [s for inner in body for s in self._uses(inner)]
+            if part.run:
+                out.append(gast.copy_location(gast.For(target=S.name(target.id, store=True), iter=S.name(part.name),
+                                                       body=body, orelse=[], type_comment=None), loop))
+            else:
+                out.extend(_read_as(s, target.id, part.name) for s in body)
+        return out
+
+    def _read_in_loops_only(self, name):
+        """Whether every read of ``name`` is inside a ``for`` loop binding it."""
+        for node in S.walk_nodes(self.tree):
+            if isinstance(node, gast.Name) and node.id == name:
+                parent = self.parents.get(id(node))
+                while parent is not None and not (isinstance(parent, gast.For) and isinstance(parent.target, gast.Name)
+                                                  and parent.target.id == name):
+                    parent = self.parents.get(id(parent))
+                if parent is None:
+                    return False
+        return True
+
+
+def _read_as(stmt, name, other):
+    """``stmt`` reading ``other`` where it reads ``name`` (a new node at each read)."""
+    for node in S.walk_nodes(stmt):
+        if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
+            node.id = other
+    return stmt
+
+
+def _landing(parts, index):
+    """(the part the item ``index`` is in, its position there), walking parts of known
+    length from the start (from the end, for a negative index) to the first of unknown
+    length, which holds it where no part before it does."""
+    order = range(len(parts)) if index >= 0 else range(len(parts) - 1, -1, -1)
+    offset = index if index >= 0 else -index - 1
+    for k in order:
+        length = parts[k].length
+        if length is None or offset < length:
+            if length is None and index < 0:
+                raise _Refused
+            return k, offset if index >= 0 else length - 1 - offset
+        offset -= length
+    raise _Refused          # (past the end: Python's IndexError, left to the code as it is)
+
+
+def _method_of(call, name):
+    return isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
+        and call.func.value.id == name
+
+
+def _constant_index(index):
+    if isinstance(index, gast.Constant) and type(index.value) is int:
+        return index.value
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+            and isinstance(index.operand, gast.Constant) \
+            and type(index.operand.value) is int:
+        return -index.operand.value
+    return None
+
+
+def _cut(binding):
+    """(``binding``, the list, lower, upper) where ``binding`` binds ``L[a:b]`` (a, b
+    non-negative constants or left out; ``L[:]``, ``list(L)``, ``L.copy()``); else None."""
+    value = binding.value
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
+            and isinstance(value.slice, gast.Slice) \
+            and value.slice.step is None:
+        bounds = [None if b is None else _constant_index(b) for b in (value.slice.lower, value.slice.upper)]
+        if all(b is None or b >= 0 for b in bounds) and (value.slice.lower is None or bounds[0] is not None) \
+                and (value.slice.upper is None or bounds[1] is not None):
+            return binding, value.value.id, bounds[0] or 0, bounds[1]
+    if isinstance(value, gast.Call) and not value.keywords:
+        if isinstance(value.func, gast.Name) and value.func.id == "list" and len(value.args) == 1 \
+                and isinstance(value.args[0], gast.Name):
+            return binding, value.args[0].id, 0, None
+        if isinstance(value.func, gast.Attribute) and value.func.attr == "copy" and not value.args \
+                and isinstance(value.func.value, gast.Name):
+            return binding, value.func.value.id, 0, None
+    return None
+
+
+def _slice(listed, lower, upper):
+    return gast.Subscript(value=S.name(listed), slice=gast.Slice(
+        lower=S.const(lower) if lower else None, upper=None if upper is None else S.const(upper), step=None),
+        ctx=gast.Load())
+
+
+def _own_jumps(body):
+    """Whether ``body`` has a ``break`` or ``continue`` of the loop it is the body of."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (gast.Break, gast.Continue)):
+            return True
+        if not isinstance(node, (gast.For, gast.While, gast.AsyncFor)):
+            stack.extend(gast.iter_child_nodes(node))
+        else:
+            stack.extend(node.orelse)
+    return False
