@@ -42,7 +42,9 @@ def holds_number_array(sharing, name, seen=frozenset()):
     """Whether every value ``sharing`` (analysis/sharing.py) sees bound to ``name`` is a
     NumPy array of numbers (see the module docstring)."""
     if name in seen:
-        return False
+        # a cycle (y = y * 0.5, y_saved = y ... y = y_saved): each form keeps an array of
+        # numbers one, so the bindings outside the cycle decide
+        return True
     seen = seen | {name}
     bindings = sharing.bindings_of(name)
     if name in sharing.params:
@@ -66,9 +68,8 @@ def _binds_number_array(sharing, stmt, seen):
         return holds_number_array(sharing, value.value.id, seen)        # a[0], a[1:]: a view, same dtype
     if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.in_place and len(value.args) == 2 \
             and isinstance(value.args[1], gast.Name):
-        # y op= v: NumPy writes into the array y, which keeps its dtype; y's other bindings decide
-        like = value.args[1].id
-        return like == stmt.targets[0].id or holds_number_array(sharing, like, seen)
+        # y op= v: NumPy writes into the array y, which keeps its dtype
+        return holds_number_array(sharing, value.args[1].id, seen)
     if isinstance(value, gast.Call):
         return _makes_number_array(sharing, value, seen)
     if isinstance(value, gast.BinOp):       # t * 0.5: an operator on arrays of numbers and numbers
