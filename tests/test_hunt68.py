@@ -228,3 +228,25 @@ def test_program_on_the_tape(name, f, args):
     assert_close(float(out.item()), f(*args), 1e-12, 1e-12)
     assert_close(ga.detach().numpy(), numerical_grad(f, args, wrt=0))
     assert_close(float(gw.item()), numerical_grad(f, args, wrt=1))
+
+
+def _flat_write(A, w):
+    y = A * 1.0
+    y.reshape(-1)[[0, 4]] = w
+    return np.sum(y ** 2)
+
+
+def _flat_put(A, w):
+    y = A * 1.0
+    np.put(y, [0, 4], w)
+    return np.sum(y ** 2)
+
+
+def test_a_write_through_a_flat_view_with_no_name_is_refused_with_what_to_write_instead():
+    # it said '... (an item of a container or an attribute: y.reshape(-1)) while another name may share its memory'
+    line = _flat_write.__code__.co_firstlineno + 2
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt68\.py:{line}: assignment into an element of "
+                                                     r"y\.reshape\(-1\), a view of the elements of y with no name, "
+                                                     r".*Write numpy\.put\(y, index, value\)"):
+        astgrad.grad(_flat_write, wrt=1)(P.A33, 0.8)
+    check("grad", _flat_put, (P.A33, 0.8), (0, 1))     # what it advises is followed

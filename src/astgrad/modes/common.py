@@ -1214,6 +1214,7 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         if written and re.fullmatch(r"[\w\[\]'\". ]+\.[A-Za-z_]\w*", written) \
                 and _read_out_of_a_container(source, written.rpartition(".")[0]):
             _refuse_write_into_an_attribute(source, stmt, action, written)
+        _refuse_unnamed_flat_write(source, stmt, action, written)
         what = "an item of a container or an attribute" + (f": {written}" if written else "")
         if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
             what = f"an item or attribute of the argument {written}"
@@ -1230,6 +1231,21 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
         stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
+
+
+def _refuse_unnamed_flat_write(source, stmt, action, written):
+    """``y.flat[k] = v``, ``y.reshape(-1)[k] = v``, ``y.ravel()[k] = v``: a write into the
+    elements of ``y`` through a view (or an iterator) with no name, which the refusal of a
+    shared item would describe in words the line does not have: say what to write instead."""
+    found = re.fullmatch(r"(.+)\.(flat|reshape\(.*\)|ravel\(\))", written or "")
+    if found is None:
+        return
+    base = found.group(1)
+    raise source.error(
+        f"{action} {written}, a view of the elements of {base} with no name, which astgrad does not follow. "
+        f"Write numpy.put({base}, index, value) for positions in the flattened array, or bind the view to a "
+        f"name first (flat = {base}.reshape(-1); flat[index] = value), which is followed",
+        stmt, construct="in-place write")
 
 
 def _popped_at(body, stmt, name):
