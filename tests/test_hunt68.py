@@ -23,12 +23,14 @@ grad against central differences, and 48 of them on the tape.
 
 None was wrong with no error; every refusal named its line and what to do
 (``np.linalg.cond``, ``np.nanmedian``, ``np.nanpercentile``, ``np.add.reduceat`` and
-``ufunc.outer`` have no rule; the tape has none for ``np.add.at`` and ``np.add.accumulate``).
+``ufunc.outer`` have no rule; the tape has none for ``np.add.at``), but for one whose words
+did not match the line: a write through a view with no name (``y.flat[k] = v``).
 At ties the conventions docs/api.md gives hold in reverse and forward mode alike. What the
 hunt found were refusals no user expects, followed now (r...): ``hessian`` of a function
 whose helper seeds ``np.random.default_rng(k)`` from a loop's counter (the same draws each
 run); a copy by a mask or a list of an array left by ``y += x`` or a row of one, then a write
-into the array; an argument array of objects holding numbers read by a list.
+into the array; an argument array of objects holding numbers read by a list;
+``np.add.accumulate`` and ``np.multiply.accumulate``, which had no rule.
 
 This file keeps them: CI runs a dozen programs in one mode each; the thorough profile runs
 every program in every mode, and the tape."""
