@@ -71,6 +71,16 @@ def l_eigh_lower(A, w):
     return np.sum(vals * V3) * w
 
 
+def l_eigh_at_symmetric(A, w):
+    # a symmetric input, not symmetrised by the code: eigh and cholesky read the lower
+    # triangle, so the gradient is the lower triangle's (what finite differences see)
+    vals, vecs = np.linalg.eigh(A)
+    return np.sum(vals * V3) * w + np.sum(vecs[:, 0] ** 2 * V3) + np.sum(np.linalg.cholesky(A + 3 * I3) * w)
+
+
+l_eigh_at_symmetric.ARGS = (np.array([[2.0, 0.3, -0.4], [0.3, 1.0, 0.5], [-0.4, 0.5, -1.0]]), 0.8)
+
+
 def l_qr(A, w):
     Q, R = np.linalg.qr(A * w)
     return np.sum(R * B33) + np.sum(Q[:, 0])
@@ -272,6 +282,15 @@ def _table(n):
 def p_lru_cached(x, w):
     c = np.array(_table(len(x)), dtype=float)
     return np.sum(c * x ** 2) * w
+
+
+@functools.lru_cache(maxsize=None)
+def _coefficient(w):
+    return w ** 2 + np.sin(w)
+
+
+def p_lru_cached_of_the_argument(x, w):
+    return np.sum(x * _coefficient(w)) + _coefficient(0.5)
 
 
 def p_bool_mask(x, w):
