@@ -252,3 +252,23 @@ def test_a_write_through_a_flat_view_with_no_name_is_refused_with_what_to_write_
                                                      r".*Write numpy\.put\(y, index, value\)"):
         astgrad.grad(_flat_write, wrt=1)(P.A33, 0.8)
     check("grad", _flat_put, (P.A33, 0.8), (0, 1))     # what it advises is followed
+
+
+def _row_mask_by_a_parameter(x, w, t):
+    B = x * np.ones((2, 1))
+    y = B[0]
+    z = y[y > t]
+    y[0] = w
+    return np.sum(z ** 2) * w + np.sum(B ** 3)
+
+
+def test_a_row_read_by_a_mask_then_written_second_order_and_a_parameter_in_the_mask_are_refused_at_the_line():
+    line = P.r_mask_of_row.__code__.co_firstlineno + 5
+    with pytest.raises(astgrad.TransformError, match=rf"hunt68_programs\.py:{line}: this line cannot be "
+                                                     "differentiated twice"):
+        astgrad.hessian(P.r_mask_of_row)(P.V5, 0.8)
+    # t may be an object whose comparison gives what is not a mask: not taken for one, the
+    # write refused where it is written (not the float t refused when the code runs)
+    line = _row_mask_by_a_parameter.__code__.co_firstlineno + 4
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt68\.py:{line}: assignment into an element"):
+        astgrad.grad(_row_mask_by_a_parameter, wrt=1)(P.V5, 0.8, 0.1)
