@@ -1402,7 +1402,7 @@ _REFUSED_SAYS = {
     'v05': r"while another name may share its memory",
     'v06': r"while another name may share its memory",
     'v07': r"while another name may share its memory",
-    'v08': r"the list, dict or array this line writes into",
+    'v08': r"assignment into an element of y.flat, a view of the elements of y with no name, .*numpy.put\(y, index, value\)",
     'v09': r"the list, dict or array this line writes into",
     'v10': r"while another name may share its memory",
     'v15': r"while another name may share its memory",

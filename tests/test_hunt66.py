@@ -133,12 +133,22 @@ def test_tape_writes_into_a_slice_and_a_view_to_second_order():
                  1e-4, 1e-5)
 
 
-def test_an_argument_read_by_a_list_index_must_be_an_array_of_numbers():
-    # an array of objects gives its items themselves, not copies: refused when the code runs
-    line = P.b_argument_list.__code__.co_firstlineno + 1
+def test_an_argument_read_by_a_list_index_must_hold_numbers():
+    # an array of objects gives its items themselves, not copies: numbers, which no write
+    # changes, are followed (against finite differences); an array held there is refused
+    # when the code runs
     held = np.array(P.V4.tolist(), dtype=object)
+    plain = lambda w: P.b_argument_list(P.V4.copy(), w)       # noqa: E731
+    assert_close(astgrad.grad(P.b_argument_list, wrt=1)(held, 0.8), numerical_grad(plain, (0.8,)))
+    gradient = astgrad.grad(P.b_argument_list, wrt=1)
+    assert_close(astgrad.hessian(P.b_argument_list, wrt=1)(held, 0.8),
+                 numerical_grad(lambda w: gradient(held, w), (0.8,)), 1e-5, 1e-6)
+    assert held.tolist() == P.V4.tolist(), "a transform changed the caller's array"
+    line = P.b_argument_list.__code__.co_firstlineno + 1
+    arrays = np.empty(4, dtype=object)
+    arrays[:] = [np.array([v]) for v in P.V4]
     with pytest.raises(TypeError, match=rf"hunt66_programs\.py:{line}: this reads the argument 'x' by a list"):
-        astgrad.grad(P.b_argument_list, wrt=1)(held, 0.8)
+        astgrad.grad(P.b_argument_list, wrt=1)(arrays, 0.8)
 
 
 def test_an_update_through_a_zipped_loop_name_is_refused_naming_its_line():

@@ -682,6 +682,8 @@ CASES += [
     (rt.polyint_adjoint, lambda: (N(6), N(4), 2), {}), (rt.polyint_constants_adjoint, lambda: (N(6), N(2), 2), {}),
     (np.polynomial.polynomial.polyval, lambda: (N(2, 3), N(4)), {}),
     (np.maximum.accumulate, lambda: (N(3, 4),), {}), (np.minimum.accumulate, lambda: (N(3, 4), 1), {}),
+    (np.add.accumulate, lambda: (N(3, 4),), {}), (np.add.accumulate, lambda: (N(2, 3, 4), 2), {}),
+    (np.multiply.accumulate, lambda: (N(3, 4),), {}), (np.multiply.accumulate, lambda: (N(2, 3, 4), 1), {}),
 ]
 
 # Registered tangents that the table above does not exercise, and why.

@@ -435,12 +435,23 @@ def test_unsupported_numpy_function_raises_naming_it():
         np.ediff1d(x)
     with pytest.raises(TypeError, match=r"numpy\.unwrap has no derivative rule"):
         np.unwrap(x)
-    with pytest.raises(TypeError, match=r"numpy\.add\.accumulate has no derivative rule"):
-        np.add.accumulate(x)
+    with pytest.raises(TypeError, match=r"numpy\.add\.reduceat has no derivative rule"):
+        np.add.reduceat(x, [0, 2])
     with astgrad.no_grad():
         assert np.ediff1d(x).tolist() == [-2.0, 1.0]
     assert np.ediff1d(x.detach()).tolist() == [-2.0, 1.0]
     assert np.argmax(x).item() == 0                   # no derivative: nothing to lose
+
+
+def test_running_sums_and_products_of_ufuncs_against_finite_differences():
+    # np.add.accumulate was refused here before it had a rule
+    def loss(x, c):
+        return (np.add.accumulate(x) * c).sum() + np.multiply.accumulate(x * c).sum()
+
+    values, c = np.array([3.0, -1.0, 0.0, 2.0]), np.array([0.5, -1.5, 2.0, 1.0])
+    x = T(values, requires_grad=True)
+    (g,) = astgrad.autograd.grad(loss(x, c), (x,))
+    assert_close(g.detach().numpy(), numerical_grad(lambda v: loss(v, c), (values,)))
 
 
 def _filled_in_a_numpy_array(x, w):

@@ -3265,8 +3265,12 @@ def number_array_argument(value, name, where, read=False):
     itself instead (a view of another array, which later writes into that array change):
     refused, saying so. ``read``: the argument is read instead by a list or a mask
     (``z = y[[0, 2]]``, ``y[y > 0]``), followed as the new array NumPy gives for an array of
-    numbers, which an array of objects (or anything else) need not give."""
+    numbers, which an array of objects (or anything else) need not give. An array of objects
+    whose items are all numbers passes that read too: the new array holds the same numbers,
+    which no write can change (a write rebinds an item of the new array alone)."""
     if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
+        return
+    if read and isinstance(value, numpy.ndarray) and value.dtype.kind == "O" and _holds_numbers_only(value):
         return
     held = "an array of objects" if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
     if read:
@@ -3281,6 +3285,14 @@ def number_array_argument(value, name, where, read=False):
         f"array of numbers (NumPy copies the values in); '{name}' is {held}, which holds the value stored "
         "itself, so a later write into the array it is (or is a view of) would change it too, which astgrad "
         f"cannot follow. Pass an array of numbers, or store a copy ({name}[k] = v.copy())")
+
+
+def _holds_numbers_only(array):
+    """Whether every item of an array of objects is a number (``float``, ``int``,
+    ``numpy.float64``, ...), none of them an array or a container: such items cannot be
+    changed in place."""
+    return all(isinstance(item, numbers.Number) and not isinstance(item, numpy.ndarray)
+               for item in array.flat)
 
 
 def written_copy(item):

@@ -11,6 +11,8 @@ every value bound to it is, from the code, such an array:
 - ``np.zeros_like(a)`` (``ones_like``, ``empty_like``, ``full_like``) of such an array, or
   given a number dtype;
 - a copy, reshape, ravel, transpose (``.T``) of such an array, or ``a.astype(<number dtype>)``;
+- a view of such an array by constants (``a[0]``, ``a[1:]``), and the array ``a op= v`` leaves
+  (NumPy writes into it, keeping its dtype);
 - an operator on such arrays and numbers (``a * 0.5``);
 - a parameter among ``sharing.number_arrays``: taken for such an array where the code
   checks that when it runs (modes/common.py's ``check_in_place_writes``), each one taken
@@ -40,7 +42,9 @@ def holds_number_array(sharing, name, seen=frozenset()):
     """Whether every value ``sharing`` (analysis/sharing.py) sees bound to ``name`` is a
     NumPy array of numbers (see the module docstring)."""
     if name in seen:
-        return False
+        # a cycle (y = y * 0.5, y_saved = y ... y = y_saved): each form keeps an array of
+        # numbers one, so the bindings outside the cycle decide
+        return True
     seen = seen | {name}
     bindings = sharing.bindings_of(name)
     if name in sharing.params:
@@ -60,6 +64,12 @@ def _binds_number_array(sharing, stmt, seen):
         return holds_number_array(sharing, value.id, seen)
     if isinstance(value, gast.Attribute) and value.attr == "T" and isinstance(value.value, gast.Name):
         return holds_number_array(sharing, value.value.id, seen)
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and _basic_index(value.slice):
+        return holds_number_array(sharing, value.value.id, seen)        # a[0], a[1:]: a view, same dtype
+    if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.in_place and len(value.args) == 2 \
+            and isinstance(value.args[1], gast.Name):
+        # y op= v: NumPy writes into the array y, which keeps its dtype
+        return holds_number_array(sharing, value.args[1].id, seen)
     if isinstance(value, gast.Call):
         return _makes_number_array(sharing, value, seen)
     if isinstance(value, gast.BinOp):       # t * 0.5: an operator on arrays of numbers and numbers
@@ -92,6 +102,16 @@ def _makes_number_array(sharing, call, seen):
     if method == "astype" and len(call.args) == 1:
         return _number_dtype(sharing, call.args[0])
     return False
+
+
+def _basic_index(index):
+    """Whether ``index`` is NumPy basic indexing written with constants (``0``, ``1:``,
+    ``::2``, ``None``, ``...``, a tuple of them): the result is a view of the same dtype."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return all(isinstance(part, gast.Slice) and all(bound is None or _number_constant([bound])
+                                                    for bound in (part.lower, part.upper, part.step))
+               or isinstance(part, gast.Constant) and (type(part.value) is int or part.value in (None, Ellipsis))
+               for part in parts)
 
 
 def _number_constant(nodes):

@@ -127,9 +127,49 @@ def constant_seeds(tree, source, bound):
 
 def fixed_locals(tree, bound):
     """The names bound once, to an int literal (``seed_1 = 0``: a parameter of a function
-    inlined, given 0)."""
-    return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
-            if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1 and is_int_literal(stmt.value)}
+    inlined, given 0), and the counters of loops over a range of such ints
+    (``for k in range(3)``: every run counts the same ints, so a generator seeded by ``k``
+    draws the same numbers in each)."""
+    literals = {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
+                if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1 and is_int_literal(stmt.value)}
+    # (a gradient's code counts such a loop again backwards: for k in reversed(range(3)),
+    # or steps = range(3); steps_1 = steps[::-1]; for k in steps_1)
+    ranges = _fixed_ranges(tree, bound, literals)
+    counted = collections.Counter(stmt.target.id for stmt in walk.walk_statements(tree.body)
+                                  if isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name)
+                                  and _range_of_fixed_ints(stmt.iter, literals, ranges))
+    return literals | {name for name, count in counted.items() if bound.get(name) == count}
+
+
+def _fixed_ranges(tree, bound, literals):
+    """The names bound once to a range of fixed ints (``_range_of_fixed_ints``)."""
+    assigns = [stmt for stmt in walk.walk_statements(tree.body)
+               if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1]
+    ranges, grown = set(), True
+    while grown:
+        found = {stmt.targets[0].id for stmt in assigns if _range_of_fixed_ints(stmt.value, literals, ranges)}
+        grown, ranges = found != ranges, found
+    return ranges
+
+
+def _range_of_fixed_ints(node, literals, ranges):
+    """Whether ``node`` is ``range(...)`` of int literals and names among ``literals``, a
+    name among ``ranges`` (bound to such a range), ``reversed`` of one, or a slice of one
+    by constants (``steps[::-1]``)."""
+    if isinstance(node, gast.Name):
+        return node.id in ranges
+    if isinstance(node, gast.Subscript):
+        return isinstance(node.slice, gast.Slice) and _range_of_fixed_ints(node.value, literals, ranges) and all(
+            part is None or isinstance(part, gast.Constant) and type(part.value) is int
+            or isinstance(part, gast.UnaryOp) and is_int_literal(part.operand)
+            for part in (node.slice.lower, node.slice.upper, node.slice.step))
+    if not isinstance(node, gast.Call) or node.keywords:
+        return False
+    target = anno.get(node, Key.TARGET)
+    if target is reversed:
+        return len(node.args) == 1 and _range_of_fixed_ints(node.args[0], literals, ranges)
+    return target is range and 1 <= len(node.args) <= 3 and all(
+        is_int_literal(a) or isinstance(a, gast.Name) and a.id in literals for a in node.args)
 
 
 def held_seeded_generators(tree, source, read, seeded):

@@ -509,11 +509,49 @@ def _advanced_copy(sharing, value, stmt):
         return False
     parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
     # the normalizer binds an index to a name of its own (index = [0, 2]) before the read
+    indexed = value.value.id
     advanced = S.certainly_advanced_index(value.slice) or any(
-        isinstance(p, gast.Name) and sharing.bindings_of(p.id)
-        and all(isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.targets[0], gast.Name)
-                and S.certainly_advanced_index(b.value) for b in sharing.bindings_of(p.id)) for p in parts)
-    return advanced and _holds_number_array_at(sharing, value.value.id, stmt)
+        isinstance(p, gast.Name) and _advanced_index_name(sharing, p.id, indexed) for p in parts)
+    return advanced and _holds_number_array_at(sharing, indexed, stmt)
+
+
+def _advanced_index_name(sharing, name, indexed, seen=frozenset()):
+    """Whether every binding of ``name`` is an index NumPy reads as advanced indexing (a
+    list, a comparison: S.certainly_advanced_index, _number_comparison with ``indexed``,
+    the array indexed), or another such name (m = compared)."""
+    bindings = sharing.bindings_of(name)
+    return name not in seen and bool(bindings) and all(
+        isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.targets[0], gast.Name)
+        and (S.certainly_advanced_index(b.value) or _number_comparison(sharing, b.value, indexed)
+             or isinstance(b.value, gast.Name) and _advanced_index_name(sharing, b.value.id, indexed, seen | {name}))
+        for b in bindings)
+
+
+_COMPARED = frozenset({"<", "<=", ">", ">=", "==", "!="})
+
+
+def _number_comparison(sharing, value, indexed):
+    """Whether ``value`` is a comparison kept for the class of its operands when the code
+    runs (``object_operator('>', y, 0, ...)``, where the normalizer could not prove them plain)
+    of ``indexed`` (checked to be an array of numbers by the caller) with a number or an
+    array of numbers found so without taking a parameter for one: NumPy's, a bool array."""
+    from ..object_operators import object_operator
+    if not (isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is object_operator
+            and len(value.args) == 4 and isinstance(value.args[0], gast.Constant) and value.args[0].value in _COMPARED):
+        return False
+    operands = value.args[1:3]
+    return any(isinstance(a, gast.Name) and a.id == indexed for a in operands) \
+        and all(isinstance(a, gast.Name) and (a.id == indexed or _number_array_of_the_code(sharing, a.id))
+                or isinstance(a, gast.Constant) and type(a.value) in (int, float, bool) for a in operands)
+
+
+def _number_array_of_the_code(sharing, name):
+    """``holds_number_array`` of ``name`` taking no parameter for an array of numbers."""
+    before = dict(sharing.assumed_numbers)
+    found = holds_number_array(sharing, name)
+    assumed = set(sharing.assumed_numbers) - set(before)
+    sharing.assumed_numbers = before
+    return found and not assumed
 
 
 def _holds_number_array_at(sharing, holder, stmt):

@@ -1220,22 +1220,48 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         if written and re.fullmatch(r"[\w\[\]'\". ]+\.[A-Za-z_]\w*", written) \
                 and _read_out_of_a_container(source, written.rpartition(".")[0]):
             _refuse_write_into_an_attribute(source, stmt, action, written)
-        what = "an item of a container or an attribute" + (f": {written}" if written else "")
-        if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
-            what = f"an item or attribute of the argument {written}"
-        raise source.error(
-            f"{action} the list, dict or array this line writes into ({what}) while another name may "
-            f"share its memory (an argument, "
-            f"an alias, a view or a list holding it), so that value would change too and astgrad cannot "
-            f"follow it. Where that name should show the write, as in Python, read the value through the "
-            f"container after the write rather than keeping a name for it; where it should keep the old "
-            f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
+        _refuse_unnamed_flat_write(source, stmt, action, written)
+        if written and written.isidentifier() and _names_in_line(source, stmt, written) \
+                and written not in _parameters(source.tree):
+            name = written      # a view the line writes into (y = B[0]; y[0] = w), written through its array
+        else:
+            _refuse_shared_item_write(source, stmt, action, written)
     error = source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
         f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
         stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
+
+
+def _refuse_shared_item_write(source, stmt, action, written):
+    """The refusal of a write into a value astgrad read out of an item or an attribute
+    (``d[a][b] = v``, ``self.m[k] = v``) while another name may share its memory."""
+    what = "an item of a container or an attribute" + (f": {written}" if written else "")
+    if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
+        what = f"an item or attribute of the argument {written}"
+    raise source.error(
+        f"{action} the list, dict or array this line writes into ({what}) while another name may "
+        f"share its memory (an argument, "
+        f"an alias, a view or a list holding it), so that value would change too and astgrad cannot "
+        f"follow it. Where that name should show the write, as in Python, read the value through the "
+        f"container after the write rather than keeping a name for it; where it should keep the old "
+        f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
+
+
+def _refuse_unnamed_flat_write(source, stmt, action, written):
+    """``y.flat[k] = v``, ``y.reshape(-1)[k] = v``, ``y.ravel()[k] = v``: a write into the
+    elements of ``y`` through a view (or an iterator) with no name, which the refusal of a
+    shared item would describe in words the line does not have: say what to write instead."""
+    found = re.fullmatch(r"(.+)\.(flat|reshape\(.*\)|ravel\(\))", written or "")
+    if found is None:
+        return
+    base = found.group(1)
+    raise source.error(
+        f"{action} {written}, a view of the elements of {base} with no name, which astgrad does not follow. "
+        f"Write numpy.put({base}, index, value) for positions in the flattened array, or bind the view to a "
+        f"name first (flat = {base}.reshape(-1); flat[index] = value), which is followed",
+        stmt, construct="in-place write")
 
 
 def _popped_at(body, stmt, name):

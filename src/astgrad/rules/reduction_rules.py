@@ -447,6 +447,34 @@ for _running in (numpy.maximum.accumulate, numpy.minimum.accumulate):
         d[y] = numpy.take_along_axis(d[array], accumulate_sources(y, axis), axis)
 
 
+# running sums and products: cumsum and cumprod along one axis (0 unless given)
+@adjoint(numpy.add.accumulate)
+def add_accumulate(y, array, axis=0, dtype=None, out=None):
+    d[array] = numpy.flip(numpy.cumsum(numpy.flip(d[y], axis), axis), axis)
+
+
+@tangent(numpy.add.accumulate)
+def add_accumulate(y, array, axis=0, dtype=None, out=None):
+    d[y] = numpy.cumsum(d[array], axis)
+
+
+@adjoint(numpy.multiply.accumulate)
+def multiply_accumulate(y, array, axis=0, dtype=None, out=None):
+    b = group_axes(array, axis)
+    m = prefix_mask(b)
+    w = numpy.where(m, prod_except(numpy.where(m, numpy.expand_dims(b, -2), 1.0), -1), 0.0)
+    d[array] = ungroup_axes(numpy.sum(w * numpy.expand_dims(group_axes(d[y], axis), -1), axis=-2), array, axis)
+
+
+@tangent(numpy.multiply.accumulate)
+def multiply_accumulate(y, array, axis=0, dtype=None, out=None):
+    b = group_axes(array, axis)
+    m = prefix_mask(b)
+    w = numpy.where(m, prod_except(numpy.where(m, numpy.expand_dims(b, -2), 1.0), -1), 0.0)
+    d[y] = ungroup_axes(numpy.sum(w * numpy.expand_dims(group_axes(d[array], axis), -2), axis=-1), array, axis)
+
+
 declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce,
-        numpy.maximum.accumulate, numpy.minimum.accumulate, result=FRESH)
+        numpy.maximum.accumulate, numpy.minimum.accumulate, numpy.add.accumulate, numpy.multiply.accumulate,
+        result=FRESH)
 non_differentiable(accumulate_sources)
