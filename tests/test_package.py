@@ -97,7 +97,8 @@ def test_import_loads_only_what_gradients_need():
     error reads (the purity analysis, where an error in derivative code came from). Loading the engine imports neither ``numpy.random`` nor ``hashlib`` (a quarter of
     its loading time): what it asks of NumPy's generators it reads when a function uses
     one, nor what only some programs use (pickling, wrt=("x",) or "self.W", the steps
-    of a try, the purity analysis of helpers), nor does it probe how NumPy writes into overlapping memory
+    of a try, the purity analysis of helpers, helpers keeping state in a list or dict they
+    are given, the refusals of rarer writes and calls), nor does it probe how NumPy writes into overlapping memory
     (write_order.py): these load when a program uses them. A module of astgrad's
     asked for by name loads without the tape, and the
     tape's own rules, and those registered later, leave the disk cache on."""
@@ -109,7 +110,13 @@ def test_import_loads_only_what_gradients_need():
              "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient", "astgrad.modes.try_steps"]
     # loaded by the program that uses them, not by the engine: a try, pickling, wrt=("x",), a helper
     rare = ["astgrad.modes.try_steps", "astgrad.pickling", "astgrad.tuple_gradient", "astgrad.attribute_gradient",
-            "astgrad.analysis.purity"]
+            "astgrad.analysis.purity", "astgrad.frontend.normalize.handed_state", "astgrad.frontend.threaded",
+            "astgrad.frontend.memo_tables", "astgrad.modes.held_methods", "astgrad.modes.copied_holders",
+            "astgrad.modes.current_aliases", "astgrad.modes.generated_writes", "astgrad.modes.rebound_items",
+            "astgrad.modes.default_writers", "astgrad.modes.impure_callees", "astgrad.modes.value_calls",
+            "astgrad.core.reach", "astgrad.core.wrt", "astgrad.analysis.adjoint_reads",
+            "astgrad.frontend.normalize.attribute_classes", "astgrad.frontend.file_lambdas",
+            "astgrad.frontend.moved_list_words"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"

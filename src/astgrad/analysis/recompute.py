@@ -14,8 +14,11 @@ import gast
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
-from .adjoint_reads import reverse_reads_value
 from .mutation import names_changed_in_place
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+reverse_reads_value = imported_when_called("astgrad.analysis.adjoint_reads", "reverse_reads_value")
 
 
 def recomputable(loop, body, store_counts, body_loads=None, stored=None):

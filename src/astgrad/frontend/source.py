@@ -27,8 +27,13 @@ from ..core.missing import MISSING
 from .changing_getters import changing_getter
 from ..errors import TransformError
 from ..rules.optional import load_imported
-from . import block_lines, file_lambdas, moved_list_words, written_in
+from . import block_lines, written_in
 from .gast_convert import ast_to_gast
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+_reworded = imported_when_called("astgrad.frontend.moved_list_words", "reworded")
+_file_lambdas = imported_when_called("astgrad.frontend.file_lambdas", "lambdas")
 
 
 class FunctionSource:
@@ -100,7 +105,7 @@ class FunctionSource:
         """A TransformError located at ``node`` in the user's file. In code astgrad
         generated (a derivative being differentiated again) it names the user's line
         that code was generated from, and quotes the generated line after it."""
-        message = moved_list_words.reworded(self, message, node, construct)
+        message = _reworded(self, message, node, construct)
         message, written = written_in.spelled_names(self, message), written_in.written_line(self, node)
         if written is not None:
             return TransformError(written_in.in_method(written, message), written.filename, written.line,
@@ -409,7 +414,7 @@ def _lambda_in_file(fn, filename):
     code = fn.__code__
     qualname = getattr(code, "co_qualname", fn.__qualname__)
     try:
-        lines, candidates = file_lambdas.lambdas(filename, code.co_firstlineno)
+        lines, candidates = _file_lambdas(filename, code.co_firstlineno)
     except SyntaxError:
         raise TransformError(f"cannot parse the source of {fn.__qualname__}", filename) from None
     for plain in candidates:

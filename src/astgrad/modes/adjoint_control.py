@@ -20,11 +20,14 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
-from ..core.reach import reached_from
 from ..core.ops import is_user_function
 from .branch_memo import BranchMemo
 from .adjoint_state import SET, UNSET, ZERO, Changes, Watched, is_set, join, quiet_state, state_of
 from .save_code import method_call
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+reached_from = imported_when_called("astgrad.core.reach", "reached_from")
 
 
 class ControlFlowAdjoints:

@@ -18,13 +18,17 @@ from ..core.ops import OpKind
 from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
 from .adjoint_state import SET, UNSET, is_set, state_of
-from .default_writers import refuse_default_writer
-from .impure_callees import refuse_impure_callee, refuse_iterator_callee
-from .value_calls import call_value_code
 from .replayed_calls import around_replay, replayed
 from .save_code import method_call, restore_statement
 from .templates import BindError, instantiate
 from ..core.functions import seed_parameter
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+refuse_default_writer = imported_when_called("astgrad.modes.default_writers", "refuse_default_writer")
+refuse_impure_callee = imported_when_called("astgrad.modes.impure_callees", "refuse_impure_callee")
+refuse_iterator_callee = imported_when_called("astgrad.modes.impure_callees", "refuse_iterator_callee")
+call_value_code = imported_when_called("astgrad.modes.value_calls", "call_value_code")
 
 
 class AdjointSweep:

@@ -21,8 +21,6 @@ from ..core import syntax as S
 from ..core import generated_text
 from ..core import walk
 from ..core.anno import Key
-from .chosen_class_words import chosen_class_words
-from .held_methods import held_method_call_error
 from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
@@ -30,13 +28,19 @@ from ..core.functions import parameter_names, underlying
 from ..errors import FunctionValueUnknown, RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
-from .copied_holders import following_copies, stores_into_copies
-from .current_aliases import aliases_at_write
-from .generated_writes import generated_write_refusal
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
-from .rebound_items import rebinds_loop_item
 from ..core.user_expressions import user_expression
 from .templates import derivative_parameters, parameters_of
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+held_method_call_error = imported_when_called("astgrad.modes.held_methods", "held_method_call_error")
+chosen_class_words = imported_when_called("astgrad.modes.chosen_class_words", "chosen_class_words")
+following_copies = imported_when_called("astgrad.modes.copied_holders", "following_copies")
+stores_into_copies = imported_when_called("astgrad.modes.copied_holders", "stores_into_copies")
+aliases_at_write = imported_when_called("astgrad.modes.current_aliases", "aliases_at_write")
+generated_write_refusal = imported_when_called("astgrad.modes.generated_writes", "generated_write_refusal")
+rebinds_loop_item = imported_when_called("astgrad.modes.rebound_items", "rebinds_loop_item")
 
 
 class Transform:

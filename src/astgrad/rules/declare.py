@@ -105,13 +105,28 @@ def _linear_lines(primitive, params, transpose, apply):
 
 
 def _register(primitive, params, origin, lines, kind, derivative, methods, result):
-    """Register the rule's templates, built from ``lines()`` when first used."""
+    """Register the rule's templates, built from ``lines()`` when first used: called
+    once for both (each builds both templates' statements, reading the lambdas' source)."""
+    lines = _made_once(lines)
     templates = {which: registry.Template(None, which, primitive,
                                           build=functools.partial(_build, primitive, params, origin, lines, which))
                  for which in ("adjoint", "tangent")}
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
                       differentiable=True, kind=kind, derivative=derivative, result=result,
                       methods=methods)
+
+
+def _made_once(make):
+    """``make``, called the first time only: later calls return what it returned (the
+    statements are only read, ``ast.unparse``'d; two threads may both make them, and
+    each keeps the first made)."""
+    made = []
+
+    def once():
+        if not made:
+            made.append(make())
+        return made[0]
+    return once
 
 
 def _build(primitive, params, origin, lines, which):

@@ -18,7 +18,7 @@ import threading
 from .rule_reads import VERSION
 
 _lock = threading.RLock()
-_state = {"loaded": False, "loading": False}
+_state = {"loaded": False, "loading": None}     # loading: the thread registering them, while it does
 _unread = []        # the indexes still of their unread class
 
 _READS = ("get", "__contains__", "__getitem__", "__iter__", "__len__", "keys", "values", "items", "copy",
@@ -48,18 +48,18 @@ def _reading(read):
 
 def load_rules():
     """Register astgrad's own rules, unless they are (or, on this thread, are being) registered."""
-    if _state["loaded"]:
-        return
+    if _state["loaded"] or _state["loading"] == threading.get_ident():
+        return      # (each of their 1,500 registrations asks, on the thread registering them)
     with _lock:
-        if _state["loaded"] or _state["loading"]:
+        if _state["loaded"] or _state["loading"] is not None:
             return
-        _state["loading"] = True
+        _state["loading"] = threading.get_ident()
         version = VERSION[0]
         try:
             importlib.import_module(__package__ + ".builtin")
         finally:
             VERSION[0] = version
-            _state["loading"] = False
+            _state["loading"] = None
         for table in _unread:
             table.__class__ = table.plain
         _unread.clear()

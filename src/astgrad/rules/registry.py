@@ -201,24 +201,27 @@ def _index(record):
     Its reads are the dict's own (``_pop``, ``_setdefault``): the callers have loaded the
     table already, and astgrad's own rules index some 1,500 entries while it loads, each
     read of an unread index otherwise passing through its first-read check (loading.py)."""
-    for obj in (record.function,) + tuple(record.methods):
+    adjoint, tangent, differentiable = record.adjoint, record.tangent, record.differentiable
+    for obj in (record.function, *record.methods):
         key = rule_key(obj)
         CHANGES[key] = CHANGES.get(key, 0) + 1      # (rule_reads.changed, inline: thousands at import)
         PRIMITIVES[key] = record
-        for table, value in ((ADJOINTS, record.adjoint), (TANGENTS, record.tangent)):
-            if value is None:
-                _pop(table, key, None)
-            else:
-                table[key] = value
-        if record.differentiable:
+        if adjoint is None:
+            _pop(ADJOINTS, key, None)
+        else:
+            ADJOINTS[key] = adjoint
+        if tangent is None:
+            _pop(TANGENTS, key, None)
+        else:
+            TANGENTS[key] = tangent
+        if differentiable:
             _pop(NON_DIFFERENTIABLE, key, None)
         else:
             NON_DIFFERENTIABLE[key] = obj
-        owner = method_owner(obj)
-        if owner is not None:
+        if getattr(obj, "__objclass__", None) is not None and method_owner(obj) is not None:
             changed(method_name_key(obj.__name__))
             _setdefault(NAMED_METHODS, obj.__name__, set()).add(obj)
-            if owner is numpy.ndarray and record.has_rules:
+            if method_owner(obj) is numpy.ndarray and record.has_rules:
                 ARRAY_METHODS[obj.__name__] = key
     VERSION[0] += 1     # after the change: code generated meanwhile is seen as stale
 

@@ -153,6 +153,9 @@ def _grown(call, names):
 
 def _container_defaults(fn):
     """The parameters of ``fn`` whose default value is a list, dict or set."""
+    if type(fn) is types.FunctionType and fn.__defaults__ is None and fn.__kwdefaults__ is None \
+            and "__wrapped__" not in fn.__dict__ and "__signature__" not in fn.__dict__:
+        return set()        # no default at all, as most functions (inspect.signature: three a generation)
     import inspect
     try:
         parameters = inspect.signature(fn).parameters.values()

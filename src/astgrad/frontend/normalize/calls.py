@@ -20,13 +20,15 @@ from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
-from .handed_state import lowered_table_call, lowered_threaded_call
 from .nested import is_transform_object
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 ufunc_at_loop = imported_when_called(__package__ + ".ufunc_at_loops", "ufunc_at_loop")
+# helpers keeping state in a list or dict they are given (handed_state.py, with ..threaded and ..memo_tables)
+lowered_threaded_call = imported_when_called(__package__ + ".handed_state", "lowered_threaded_call")
+lowered_table_call = imported_when_called(__package__ + ".handed_state", "lowered_table_call")
 
 
 class CallLowering:

@@ -23,7 +23,6 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.functions import StandIn, underlying
-from ...core.wrt import normalize_wrt
 from ...errors import RecursiveCall, TransformError
 from ...rules.registry import TRANSFORMS_INSIDE, is_astgrad_transform
 from ..source import parsed_for_reading
@@ -32,6 +31,10 @@ from .callee_writes import refuse_transform_of_rebinding
 from .closures import BoundMethod, Global, Local, Made, _known_object
 from .refusals import _Line
 from .scopes import declared, local_names
+from ...core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+normalize_wrt = imported_when_called("astgrad.core.wrt", "normalize_wrt")
 
 _lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree texts: lifted functions}
 _receiving = weakref.WeakKeyDictionary()    # a transform of a bound method -> its Receiving

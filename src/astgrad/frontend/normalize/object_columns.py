@@ -54,10 +54,14 @@ from ...core.first_use import imported_when_called
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.walk import walk_blocks
-from .attribute_classes import _self_stores, attribute_class, attribute_use, given_arguments, init_constants, \
-    parents_of
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+_self_stores = imported_when_called(__package__ + ".attribute_classes", "_self_stores")
+attribute_class = imported_when_called(__package__ + ".attribute_classes", "attribute_class")
+attribute_use = imported_when_called(__package__ + ".attribute_classes", "attribute_use")
+given_arguments = imported_when_called(__package__ + ".attribute_classes", "given_arguments")
+init_constants = imported_when_called(__package__ + ".attribute_classes", "init_constants")
+parents_of = imported_when_called(__package__ + ".attribute_classes", "parents_of")
 MovedRewrite = imported_when_called(__package__ + ".column_moves", "MovedRewrite")
 loop_words = imported_when_called(__package__ + ".column_moves", "loop_words")
 moved_lists = imported_when_called(__package__ + ".column_moves", "moved_lists")

@@ -42,11 +42,14 @@ import numpy
 from ...core import methods as M
 from ...core import ops
 from ...core import syntax as S
-from ...core.reach import reached_from
 from .. import object_layouts as L
 from .instances import function_tree
 from .scopes import parameters
 from .unknown_objects import Items, all_bindings, gradient_transform, hands_back, returns_numbers, runs_operator
+from ...core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+reached_from = imported_when_called("astgrad.core.reach", "reached_from")
 
 # builtins whose result is a plain value whatever they are given
 _ALWAYS_PLAIN = frozenset([len, range, int, float, complex, bool, str, repr, isinstance, issubclass, hasattr,
