@@ -301,9 +301,11 @@ class _Walk:
         """The names stored in ``block``, nested blocks included. An if or a loop keeps
         its own (``stored_names`` of a whole if, at each if of a nest, made nested ifs
         quadratic in their depth)."""
-        found = set()
+        simple = [stmt for stmt in block if stmt.__class__ not in _COMPOUND]
+        found = S.stored_names(gast.Module(body=simple, type_ignores=[])) if simple else set()
         for stmt in block:
-            found |= self._stored_by(stmt)
+            if stmt.__class__ in _COMPOUND:
+                found |= self._stored_by(stmt)
         return found
 
     def _stored_by(self, stmt):
