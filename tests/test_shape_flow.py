@@ -216,3 +216,36 @@ def test_an_if_on_the_same_flag(shapes, sign):
         assert_close(gradient(x, y), numerical_grad(same_flag_twice, (x, y), wrt=wrt), rtol=1e-5, atol=1e-6)
     second = caching.generate_reverse(_FLAG, (0,), False)
     assert_close(second(x, y), numerical_grad(lambda *a: np.sum(_FLAG(*a)), (x, y)), rtol=1e-4, atol=1e-5)
+
+
+def test_the_names_stored_in_a_nest_are_stored_names_of_it():
+    # an if or a loop keeps the names stored in it, made from those of its statements
+    # (stored_names of each whole if of a nest made nested ifs quadratic in their depth)
+    import gast
+    from astgrad.analysis import shape_flow
+    from astgrad.core import syntax as S
+    body = S.parse_stmts("""
+a = x * y
+if c:
+    b = a
+    for i in range(3):
+        t = b * i
+        if t > 0:
+            u = t
+        else:
+            v, w = t, t
+    else:
+        z = 1.0
+else:
+    while k < 3:
+        k = k + 1
+        if (m := k) > 1:
+            n = m
+""")
+    follow = shape_flow._Walk(None, None, None, None)
+    for stmt in S.walk_statements(body):
+        expected = S.stored_names(gast.Module(body=[stmt], type_ignores=[]))
+        assert follow._stored_in([stmt]) == expected, gast.dump(stmt)
+    assert follow._stored_in(body) == set("abituvwzkmn")
+    outer_if = body[1]
+    assert follow._stored_in(outer_if.body) | follow._stored_in(outer_if.orelse) == set("bituvwzkmn")

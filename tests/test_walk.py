@@ -58,6 +58,29 @@ def test_walk_blocks_yields_every_statement_list_outer_first():
     assert firsts == [["a"], ["b"], ["d"], ["e"], ["f"], ["g"], ["h"], ["k"]]
 
 
+def test_walk_blocks_walks_a_nest_deeper_than_the_recursion_limit():
+    # one generator for the whole walk: a block is not handed up through a generator
+    # per level around it (which made a nest of ifs quadratic in its depth)
+    inner = [gast.Pass()]
+    for _ in range(5000):
+        inner = [gast.If(test=gast.Name(id="c", ctx=gast.Load(), annotation=None, type_comment=None),
+                         body=inner, orelse=[])]
+    blocks = list(walk.walk_blocks(inner))
+    assert len(blocks) == 2 * 5000 + 1
+    assert blocks[0] is inner and isinstance(blocks[5000][0], gast.Pass)     # each body, outer first
+    assert all(block == [] for block in blocks[5001:])                     # then the else blocks
+
+
+def test_walk_blocks_walks_what_a_caller_put_into_a_yielded_block():
+    body = _body(NESTED)
+    seen = []
+    for block in walk.walk_blocks(body):
+        seen.append(_names(block[:1]))
+        if _names(block[:1]) == ["d"]:
+            block.append(_body("if q:\n    m = 1\n")[0])
+    assert seen[:5] == [["a"], ["b"], ["d"], ["m"], []]
+
+
 def test_rewrite_blocks_replaces_removes_and_expands_at_any_depth():
     def fn(stmt):
         if isinstance(stmt, gast.Assign) and stmt.targets[0].id in ("d", "e"):

@@ -202,6 +202,7 @@ def _inexact_ufunc(target):
 
 
 _INEXACT = {}       # ufunc -> _inexact_ufunc's answer
+_COMPOUND = frozenset({gast.If, gast.For, gast.While})     # their fields: a header, body and orelse
 
 
 class _Walk:
@@ -217,6 +218,7 @@ class _Walk:
         self.refined = {}           # atom -> the token it stands for in the arm being walked
         self.gate = _Gate()
         self._atoms = itertools.count()
+        self._stored = {}           # id of an if or a loop -> the names stored in it (made once)
 
     def block(self, block):
         for stmt in block:
@@ -256,7 +258,7 @@ class _Walk:
         stands for what that arm gave."""
         self._calls(stmt.test)
         flag = self._flag(stmt.test)
-        assigned = S.stored_names(gast.Module(body=stmt.body + stmt.orelse, type_ignores=[]))
+        assigned = self._stored_in(stmt.body) | self._stored_in(stmt.orelse)
         before, outer, known = self._tokens_of(assigned), self.refined, self.joined.get(flag, {})
         self.refined = {**outer, **{atom: arms[0] for atom, arms in known.items()}}
         self.block(stmt.body)
@@ -295,8 +297,30 @@ class _Walk:
             else:
                 self._set(name, token, numeric)
 
+    def _stored_in(self, block):
+        """The names stored in ``block``, nested blocks included. An if or a loop keeps
+        its own (``stored_names`` of a whole if, at each if of a nest, made nested ifs
+        quadratic in their depth)."""
+        simple = [stmt for stmt in block if stmt.__class__ not in _COMPOUND]
+        found = S.stored_names(gast.Module(body=simple, type_ignores=[])) if simple else set()
+        for stmt in block:
+            if stmt.__class__ in _COMPOUND:
+                found |= self._stored_by(stmt)
+        return found
+
+    def _stored_by(self, stmt):
+        kind = stmt.__class__
+        if kind not in _COMPOUND:
+            return S.stored_names(stmt)
+        found = self._stored.get(id(stmt))
+        if found is None:
+            header = S.stored_names(stmt.test) if kind is not gast.For \
+                else S.stored_names(stmt.target) | S.stored_names(stmt.iter)
+            found = self._stored[id(stmt)] = header | self._stored_in(stmt.body) | self._stored_in(stmt.orelse)
+        return found
+
     def _loop(self, stmt):
-        assigned = S.stored_names(stmt)
+        assigned = self._stored_by(stmt)
         for name in assigned:       # its value from an earlier step, or from before the loop
             self._set(name, None, False)
         if isinstance(stmt, gast.For):

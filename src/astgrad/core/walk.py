@@ -124,13 +124,21 @@ def walk_statements(body):
 def walk_blocks(body):
     """``body`` and every statement list nested in it (empty ``else`` blocks too), outer
     ones first. A caller may change a yielded list in place: the lists inside it are
-    looked up only after it has been yielded."""
-    yield body
+    looked up only after it has been yielded.
+
+    One generator and a stack of the blocks' iterators, not a generator per block: a
+    block yielded through one ``yield from`` per level around it made a nest of ifs
+    quadratic in its depth."""
     simple = _SIMPLE
-    for stmt in body:
-        if stmt.__class__ not in simple:
-            for block in inner_blocks(stmt):
-                yield from walk_blocks(block)
+    pending = [iter((body,))]       # per block being walked: its statements' inner blocks, in order
+    while pending:
+        for block in pending[-1]:
+            yield block
+            pending.append(inner for stmt in block if stmt.__class__ not in simple
+                           for inner in inner_blocks(stmt))
+            break
+        else:
+            pending.pop()
 
 
 def rewrite_blocks(body, fn):
