@@ -20,6 +20,8 @@ first environment also builds the documentation site and type-checks
 (.ci/checks). It runs every test file; the others run every file but the program
 campaigns (.ci/campaigns.txt), which run on the default Python alone.
 
+Each chunk is a pytest process (`python -m pytest` as .ci/pytest_then_exit.py runs it: the
+process ends without the interpreter's teardown once pytest has returned its verdict).
 Each chunk's output goes to WORK/run<i>_<k>.log and its exit code to WORK/run<i>_<k>.exit;
 WORK/chunks<i> has one line per chunk (its estimated CPU seconds, then its files), for
 the report. WORK/timeline says when each environment was installed and when each process
@@ -217,8 +219,8 @@ class Environment:
         with open(work / f"chunks{self.i}", "a") as listing:
             listing.write(f"{seconds:.0f} {' '.join(names)}\n")
         k, self.chunks = self.chunks, self.chunks + 1
-        process, exit_file = start([str(self.venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
-                                    *names], self.env, work / f"run{self.i}_{k}")
+        process, exit_file = start([str(self.venv / "bin" / "python"), str(CI / "pytest_then_exit.py"),
+                                    "-p", "no:cacheprovider", *names], self.env, work / f"run{self.i}_{k}")
         return process, exit_file, f"{self.venv.name}: test files {k + 1} ({len(names)} files)", \
             seconds + START_SECONDS
 

@@ -46,6 +46,8 @@ def _contract(out, seed):
                 f"f's output, got {type(seed).__name__}"
             )
         return sum(_contract(o, s) for o, s in zip(out, seed))
+    if seed is None and type(out) in (float, np.float64):     # the commonest output, as is
+        return float(out)
     out = np.asarray(out, dtype=np.float64)
     if seed is None:
         return float(np.sum(out))
@@ -80,6 +82,7 @@ def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
     grads = []
     for i in indices:
         x = args[i]
+        scalar = _is_python_scalar(x)
         base = _as_float64(x)
         grad = np.zeros_like(base)
         for idx in np.ndindex(base.shape):
@@ -90,9 +93,9 @@ def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
             # The step actually taken after float64 rounding, for accuracy.
             step = plus[idx] - minus[idx]
             vals = []
-            for pert in (plus, minus):
+            for pert in (plus, minus):      # each a fresh array, f's alone (as _rebuild gives)
                 call_args = list(args)
-                call_args[i] = _rebuild(x, pert)
+                call_args[i] = float(pert) if scalar else pert
                 vals.append(_contract(f(*call_args), seed))
             grad[idx] = (vals[0] - vals[1]) / step
         grads.append(float(grad) if _is_python_scalar(x) else grad)
@@ -257,9 +260,40 @@ def _assert_close(actual, expected, rtol, atol, msg, path):
         _fail(msg, path, f"cannot compare as arrays ({exc})")
     if a_shape != e_shape:
         _fail(msg, path, f"shape {a_shape} != expected shape {e_shape}")
+    if _close_plainly(actual, expected, rtol, atol):
+        return
     err = f"{msg} (at {path})" if path else msg
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol,
                                err_msg=err)
+
+
+_NUMBER_KINDS = "biufc"
+
+
+def _plain_number(x):
+    """A Python bool, int, float or complex, or a NumPy scalar or plain ndarray of them."""
+    if type(x) in (float, int, complex, bool):
+        return True
+    if type(x) is np.ndarray or isinstance(x, np.generic):     # not a subclass (masked, matrix)
+        return x.dtype.kind in _NUMBER_KINDS
+    return False
+
+
+def _close_plainly(actual, expected, rtol, atol):
+    """Whether np.testing.assert_allclose(actual, expected, rtol, atol) would pass, where
+    its answer is plainly np.isclose's everywhere (numbers and plain arrays of equal
+    shapes): it flags the NaNs and infinities of either side, requires them in the same
+    places (and the infinities equal), then applies np.isclose to the rest, which
+    (equal_nan=True) answers the same at NaNs and infinities. False means "not shown
+    here": assert_allclose then decides, and words the failure. About four times faster
+    than assert_allclose's passing path, which builds its report's pieces on the way."""
+    if not (_plain_number(actual) and _plain_number(expected)):
+        return False
+    # as arrays, as assert_allclose compares them: a Python float beside a float32 is then
+    # a float64 array, not a float NumPy would compare in float32
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)))
 
 
 def random_args(rng, *shapes):

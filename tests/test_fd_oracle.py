@@ -176,3 +176,59 @@ def test_hypothesis_ci_profile_loaded():
 def test_grad_of_power_property(x, n):
     assert_close(numerical_grad(lambda x: x**n, (x,)), n * x ** (n - 1),
                  rtol=1e-5, atol=1e-5)
+
+
+_EDGE_PAIRS = [
+    (1.0, 1.0 + 1e-7), (1.0, 1.0 + 1e-3), (0.0, 5e-7), (0.0, 5e-6), (3, 3), (3, 4), (True, True), (True, False),
+    (np.float32(0.1), 0.1), (np.float32(0.1), np.float64(0.1)), (1 + 2j, 1 + 2j + 1e-9), (1 + 2j, 1 - 2j),
+    (math.nan, math.nan), (math.nan, 1.0), (1.0, math.nan), (math.inf, math.inf), (math.inf, -math.inf),
+    (math.inf, 1e308), (1e308, -1e308), (math.nan, math.inf), (complex(math.inf, 1), complex(math.inf, 2)),
+    (complex(math.nan, 1), complex(1, math.nan)), (complex(math.inf, math.nan), complex(math.inf, math.nan)),
+    (np.array([1.0, math.nan, math.inf]), np.array([1.0, math.nan, math.inf])),
+    (np.array([1.0, math.nan, math.inf]), np.array([1.0, math.inf, math.nan])),
+    (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.00001]])),
+    (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.0000001]])),
+    (np.array([1, 2], dtype=np.int64), np.array([1.0, 2.0])), (np.array(2.5), 2.5), (np.zeros((0, 3)), np.zeros((0, 3))),
+]
+
+
+@pytest.mark.parametrize("rtol, atol", [(1e-5, 1e-6), (0.0, 0.0), (1e-4, 0.0)])
+def test_assert_close_decides_as_assert_allclose_at_nans_infinities_and_tolerances(rtol, atol):
+    """assert_close's quick pass (np.isclose on numbers and plain arrays) passes exactly
+    what np.testing.assert_allclose passes, and a failure is still assert_allclose's."""
+    import fd
+    for actual, expected in _EDGE_PAIRS:
+        with np.errstate(over="ignore"):     # assert_allclose's subtraction of 1e308 and -1e308
+            try:
+                np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+                allclose_passes = True
+            except AssertionError:
+                allclose_passes = False
+            assert fd._close_plainly(actual, expected, rtol, atol) == allclose_passes, (actual, expected)
+            if allclose_passes:
+                assert_close(actual, expected, rtol=rtol, atol=atol)
+            else:
+                with pytest.raises(AssertionError, match="Not equal to tolerance"):
+                    assert_close(actual, expected, rtol=rtol, atol=atol)
+
+
+def test_assert_close_leaves_arrays_of_other_kinds_to_assert_allclose():
+    import fd
+    masked = np.ma.masked_array([1.0, 5.0], mask=[False, True])
+    for value in (masked, np.array(["a"]), np.array([1.0], dtype=object), [1.0, 2.0]):
+        assert not fd._plain_number(value)
+    assert_close(masked, np.ma.masked_array([1.0, 9.0], mask=[False, True]))    # assert_allclose's answer
+
+
+def test_grad_of_a_function_writing_into_its_argument_gives_each_call_its_own_array():
+    seen = []
+
+    def f(x):
+        seen.append(x)
+        x *= 2.0                    # written in place: no other call may see it
+        return np.sum(x ** 2)
+
+    x = np.array([0.5, -1.0, 2.0])
+    assert_close(numerical_grad(f, (x,)), 8.0 * x)
+    assert len({id(a) for a in seen}) == len(seen) == 6
+    assert numerical_grad(lambda v: v ** 3, (2.0,)) == pytest.approx(12.0) and type(seen[0]) is np.ndarray
