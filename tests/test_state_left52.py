@@ -261,3 +261,30 @@ def test_a_field_written_into_after_vjp_is_refused_by_the_pullback(make):
     _, pullback = astgrad.vjp(affine, p, X)     # at the new point: followed
     grads = pullback(1.0)
     assert_close(grads[1], numerical_grad(lambda x: affine(p, x), (X,)))
+
+
+def _arrays_in_an_object_array(*arrays):
+    held = np.empty(len(arrays), dtype=object)
+    held[:] = list(arrays)
+    return held
+
+
+def test_vjp_of_an_object_array_of_arrays_compares_its_items():
+    """An array of objects holding arrays, given to vjp as a primal held constant: the
+    pullback compares its items with what vjp saw (NumPy's array_equal of two such arrays
+    raised its bare 'truth value of an array is ambiguous'), and the run of f works on
+    copies of the items, as on a list's."""
+    def scaled_first(x, w):
+        return np.sum(x[0] ** 2) * w
+
+    held = _arrays_in_an_object_array(np.array([1.0, 2.0]), np.array([3.0]))
+    out, pullback = astgrad.vjp(scaled_first, held, 0.8)
+    assert_close(out, 4.0)
+    assert_close(pullback(1.0)[1], numerical_grad(lambda w: scaled_first(held, w), (0.8,)))
+    held[0][1] = 7.0
+    with pytest.raises(ValueError, match=r"vjp pullback: primal 0\[0\] was written into after vjp was called"):
+        pullback(1.0)
+    out, pullback = astgrad.vjp(scaled_first, held, 0.8)
+    held[1] = 2.5       # an item replaced by a number
+    with pytest.raises(ValueError, match=r"vjp pullback: primal 0\[1\] was written into after vjp was called"):
+        pullback(1.0)

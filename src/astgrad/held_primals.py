@@ -41,6 +41,9 @@ def _copied(value, fields, copied):
     kind = type(value)
     if kind is numpy.ndarray:
         copy = same_layout_copy(value)      # (a reshape of it is a view where one of value is)
+        if value.dtype == object:           # its items are copied too, as a list's are
+            for index in numpy.ndindex(value.shape):
+                copy[index] = _copied(value[index], fields, copied)
         copy.flags.writeable = value.flags.writeable
         return copy
     if kind in (list, tuple):
@@ -110,6 +113,11 @@ def _changed(value, kept, where):
     kind = type(kept)
     if kind in (numpy.ndarray, list, tuple, dict) and type(value) is not kind:
         return where
+    if kind is numpy.ndarray and kept.dtype == object:
+        if value.shape != kept.shape or value.dtype != object:
+            return where
+        return next((place for place in (_changed_item(value[i], kept[i], f"{where}[{', '.join(map(str, i))}]")
+                                         for i in numpy.ndindex(kept.shape)) if place is not None), None)
     if kind is numpy.ndarray:
         same = value.shape == kept.shape and numpy.array_equal(value, kept, equal_nan=kept.dtype.kind in "fc")
         return None if same else where
@@ -124,6 +132,19 @@ def _changed(value, kept, where):
         return next((place for place in (_changed(value[key], kept[key], f"{where}[{key!r}]") for key in kept)
                      if place is not None), None)
     return None
+
+
+def _changed_item(value, kept, where):
+    """``_changed`` for an item of an array of objects, which may also have been replaced
+    by another number or object (``x[0] = 5.0``)."""
+    if type(kept) in (numpy.ndarray, list, tuple, dict, _Fields):
+        return _changed(value, kept, where)
+    if value is kept:
+        return None
+    try:
+        return None if type(value) is type(kept) and bool(value == kept) else where
+    except (TypeError, ValueError):     # (a comparison giving no single truth value)
+        return where
 
 
 def refuse_changed_primals(primals, held, name):
