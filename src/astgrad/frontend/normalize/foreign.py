@@ -236,10 +236,21 @@ def _direct_writes_only(callee):
                              and isinstance(n.ctx, gast.Store)):
                     bindings.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
 
+    def advanced_index(index):
+        # a list or a comparison, or a name bound only to one (m = a > 0): NumPy's advanced indexing
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return S.certainly_advanced_index(index) or any(
+            isinstance(p, gast.Name) and p.id not in params and bindings.get(p.id)
+            and all(v is not None and S.certainly_advanced_index(v) for v in bindings[p.id]) for p in parts)
+
     def made_here(name):
+        # a.copy(), a NumPy constructor, an operator, or a read of a parameter by an advanced index
+        # (z = a[a > 0]: the new array NumPy makes; inlined, the caller's checks decide what a holds)
         return name not in params and bool(bindings.get(name)) and all(
             isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Dict, gast.List)) or isinstance(v, gast.Call) and isinstance(
-                v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"} for v in bindings[name])
+                v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"}
+            or isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id in params
+            and advanced_index(v.slice) for v in bindings[name])
     for node in gast.walk(tree):
         target = node.target if isinstance(node, gast.AugAssign) else None
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
