@@ -277,6 +277,15 @@ def method_writing_a_mask_copy(x, w):
     return _Masked().run(x, w)
 
 
+class _ScaledByAHelper:
+    def run(self, x, w):
+        return _list_copy_scaled(x, w) + 1.0
+
+
+def method_calling_a_helper_that_writes_a_copy(x, w):
+    return _ScaledByAHelper().run(x, w)
+
+
 HELPER_PROGRAMS = [helper_writing_a_mask_copy, helper_scaling_a_list_copy, helper_of_a_helper, helper_called_twice,
                    helper_returning_its_copy, helper_given_a_local_array]
 SIGNED = np.array([0.5, -1.0, 2.0, 3.0])
@@ -343,3 +352,8 @@ def test_a_helper_writing_a_view_or_kept_as_a_call_is_refused():
     with pytest.raises(astgrad.TransformError, match=r"the call of _Masked.run writes into a copy made by an advanced "
                        rf"index of its argument 'x' .*test_view_writes\.py:{line}: z = x\[x > 0\] gives"):
         astgrad.grad(method_writing_a_mask_copy, wrt=(0, 1))(SIGNED.copy(), 0.8)
+    line = _list_copy_scaled.__code__.co_firstlineno + 2      # the helper's write, and its read above it
+    with pytest.raises(astgrad.TransformError, match=r"the call of _ScaledByAHelper.run writes into a copy made by an "
+                       rf"advanced index of its argument 'x' \(an augmented assignment .* at .*test_view_writes\.py:{line}: "
+                       rf"z \*= w, into what .*test_view_writes\.py:{line - 1}: z = x\[\[0, 2\]\] gives\)"):
+        astgrad.grad(method_calling_a_helper_that_writes_a_copy, wrt=(0, 1))(SIGNED.copy(), 0.8)

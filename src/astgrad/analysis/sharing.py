@@ -39,7 +39,7 @@ from .built_items import same_item_reads
 from . import dataflow
 from .number_arrays import holds_number_array
 from .loop_trips import loops_running_at_least_once
-from .mutation import ChangeKind, in_place_changes, is_mutating_method
+from .mutation import ChangeKind, augmented_name, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
 from .source_writes import source_changes
 
@@ -514,17 +514,31 @@ def _advanced_copy(sharing, value, stmt):
 
 def _advanced_read(sharing, source, name, param):
     """``"file:line: text"`` of the statement binding ``name`` where every binding of it reads
-    the parameter ``param`` by an index NumPy reads as advanced indexing (``z = x[x > 0]``,
-    ``z = x[[0, 2]]``): a write into ``name`` changes ``param`` only through the items such a
-    copy shares (an array of objects, a list); else None."""
-    bindings = sharing.bindings_of(name) if name != param else []
+    the parameter (``param``: its name and the function's argument copies, {copy: parameter})
+    by an index NumPy reads as advanced indexing (``z = x[x > 0]``, ``z = x[[0, 2]]``), or is
+    ``name op= v`` on it: a write into ``name`` changes the parameter only through the items
+    such a copy shares (an array of objects, a list); else None."""
+    bindings = [b for b in sharing.bindings_of(name) if augmented_name(b) != name] if name != param[0] else []
     reads = [b for b in bindings if isinstance(b, gast.Assign) and len(b.targets) == 1
              and isinstance(b.value, gast.Subscript) and isinstance(b.value.value, gast.Name)
-             and b.value.value.id == param and _advanced_index(sharing, b.value.slice, param)]
+             and _named_as(sharing, b.value.value.id, param)
+             and _advanced_index(sharing, b.value.slice, b.value.value.id)]
     if not bindings or len(reads) != len(bindings):
         return None
     read = _where(source, reads[0], "a read by an advanced index")
     return f"{read.filename}:{read.line}: {(read.text or '').strip()}"
+
+
+def _named_as(sharing, name, param, seen=frozenset()):
+    """Whether ``name`` is the parameter (``param``: its name, and {copy: parameter}) or its
+    argument copy, or is bound only to one of those under other names (the parameter of a
+    helper written in, ``x_2 = x_1``)."""
+    if name == param[0] or param[1].get(name) == param[0]:
+        return True
+    bindings = sharing.bindings_of(name)
+    return name not in seen and bool(bindings) and all(
+        isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.value, gast.Name)
+        and _named_as(sharing, b.value.id, param, seen | {name}) for b in bindings)
 
 
 def _advanced_index(sharing, index, indexed):
@@ -820,7 +834,9 @@ def _where(source, node, what):
     line = source.file_line(node)
     found = generated_text.origin(source.filename, line) if line is not None else None
     if found is None:
-        return Where(source.filename, line, source.line_text(node), what)
+        # a line of a helper written into the function lies outside its own source: read it from the file
+        text = source.line_text(node) or (linecache.getline(source.filename, line).rstrip("\n") if line else None)
+        return Where(source.filename, line, text or None, what)
     filename, user_line = found
     return Where(filename, user_line, linecache.getline(filename, user_line).rstrip("\n") or None, what)
 
@@ -937,7 +953,8 @@ def _analyse(fn, prepare):
                     (change.name in copies or _another_parameter(sharing, change.name)):
                 where = where._replace(through=_written_as(source, change.stmt, change.name,
                                                            copies.get(change.name, change.name)))
-            mutated.setdefault(changed, where._replace(copied=_advanced_read(sharing, source, change.name, changed)))
+            copied = _advanced_read(sharing, source, change.name, (changed, copies))
+            mutated.setdefault(changed, where._replace(copied=copied))
     items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
     items_changed = {**_items_changed_by_callees(sharing), **items_changed}
     for stmt, callee_name, changed, inner, _ in calls_changing_arguments(sharing):

@@ -1937,13 +1937,17 @@ def _copy_of_argument_message(callee, argument, where):
     (``z = x[x > 0]; z[0] = w``): new numbers for an array of numbers, the argument's own
     items for a list or an array of objects, which only the running argument tells."""
     place, _, read = where.copied.rpartition(": ")
+    written = f"{where.filename}:{where.line}"
+    # a helper written into the callee has its lines shown as the line calling it
+    gives = f", into what {place}: {read} gives" if place != written else ""
+    made = f"{read} * 1.0" if re.fullmatch(r"\w+ = \w+\[.*\]", read) else "z = x[x > 0] * 1.0"
     return (f"the call of {callee} writes into a copy made by an advanced index of {argument} ({where.what} at "
-            f"{where.filename}:{where.line}: {(where.text or '').strip()}, into what {place}: {read} gives), whose "
-            f"items are the very objects {argument} holds where it is a list or an array of objects (arrays that "
-            f"the write would change), which astgrad cannot check at this call. Make the copy new numbers "
-            f"({read} * 1.0, or np.array(...) with dtype=float), or call {callee} by its name from the function "
-            f"differentiated, not through a method, a function value or recursion: astgrad then follows it and "
-            f"checks when the code runs that the argument is an array of numbers")
+            f"{written}: {(where.text or '').strip()}{gives}), whose items are the very objects {argument} holds "
+            f"where it is a list or an array of objects (arrays that the write would change), which astgrad cannot "
+            f"check at this call. Make the copy new numbers ({made}, or np.array(...) with dtype=float), or call "
+            f"{callee} by its name from the function differentiated, not through a method, a function value or "
+            f"recursion: astgrad then follows it and checks when the code runs that the argument is an array of "
+            f"numbers")
 
 
 def _derivative_called(stmt):
