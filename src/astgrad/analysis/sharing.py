@@ -513,7 +513,7 @@ def _advanced_copy(sharing, value, stmt):
 
 
 def _advanced_read(sharing, source, name, param):
-    """``"file:line: text"`` of the statement binding ``name`` where every binding of it reads
+    """(``"file:line"``, its text) of the statement binding ``name`` where every binding of it reads
     the parameter (``param``: its name and the function's argument copies, {copy: parameter})
     by an index NumPy reads as advanced indexing (``z = x[x > 0]``, ``z = x[[0, 2]]``), or is
     ``name op= v`` on it: a write into ``name`` changes the parameter only through the items
@@ -526,7 +526,7 @@ def _advanced_read(sharing, source, name, param):
     if not bindings or len(reads) != len(bindings):
         return None
     read = _where(source, reads[0], "a read by an advanced index")
-    return f"{read.filename}:{read.line}: {(read.text or '').strip()}"
+    return f"{read.filename}:{read.line}", (read.text or "").strip()
 
 
 def _named_as(sharing, name, param, seen=frozenset()):
@@ -823,7 +823,7 @@ class Where(typing.NamedTuple):
     # the callee's name whose object the change is on, where the parameter changed is
     # only one that may share it (memo[n] = r, memo holding what r, and so x, may be)
     through: object = None
-    # "file:line: text" of the read by an advanced index (z = x[x > 0]) that made what the
+    # ("file:line", text) of the read by an advanced index (z = x[x > 0]) that made what the
     # change writes into: a copy, which shares the argument's items only where they are objects
     copied: object = None
 

@@ -1936,7 +1936,7 @@ def _copy_of_argument_message(callee, argument, where):
     """A callee kept as a call writing into the copy an advanced index of its argument made
     (``z = x[x > 0]; z[0] = w``): new numbers for an array of numbers, the argument's own
     items for a list or an array of objects, which only the running argument tells."""
-    place, _, read = where.copied.rpartition(": ")
+    place, read = where.copied
     written = f"{where.filename}:{where.line}"
     # a helper written into the callee has its lines shown as the line calling it
     gives = f", into what {place}: {read} gives" if place != written else ""

@@ -223,7 +223,8 @@ def _direct_writes_only(callee):
     goes into a parameter by its own name, or into an item of one (``state["m"][k] = v``:
     inlined, the caller writes into the item and stores it back, dicts.py, and its own
     checks refuse an item another name holds), or into an array, list or dict the helper
-    made itself (bound only to operators, displays and NumPy constructors): a write
+    made itself (bound only to operators, displays, NumPy constructors, and reads of a
+    parameter by a list or a comparison, ``z = a[a > 0]``, which NumPy copies): a write
     through a name bound to a view or an item of an argument (``row = a[0]; row[0] = v``)
     stays a call."""
     tree = parsed_for_reading(callee).tree
