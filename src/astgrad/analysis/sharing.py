@@ -39,7 +39,7 @@ from .built_items import same_item_reads
 from . import dataflow
 from .number_arrays import holds_number_array
 from .loop_trips import loops_running_at_least_once
-from .mutation import ChangeKind, in_place_changes, is_mutating_method
+from .mutation import ChangeKind, augmented_name, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
 from .source_writes import source_changes
 
@@ -507,12 +507,46 @@ def _advanced_copy(sharing, value, stmt):
     reads as advanced indexing (``y[[0, 2]]``, ``y[y > 0]``): a new array, sharing nothing."""
     if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
         return False
-    parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
     # the normalizer binds an index to a name of its own (index = [0, 2]) before the read
     indexed = value.value.id
-    advanced = S.certainly_advanced_index(value.slice) or any(
+    return _advanced_index(sharing, value.slice, indexed) and _holds_number_array_at(sharing, indexed, stmt)
+
+
+def _advanced_read(sharing, source, name, param):
+    """(``"file:line"``, its text) of the statement binding ``name`` where every binding of it reads
+    the parameter (``param``: its name and the function's argument copies, {copy: parameter})
+    by an index NumPy reads as advanced indexing (``z = x[x > 0]``, ``z = x[[0, 2]]``), or is
+    ``name op= v`` on it: a write into ``name`` changes the parameter only through the items
+    such a copy shares (an array of objects, a list); else None."""
+    bindings = [b for b in sharing.bindings_of(name) if augmented_name(b) != name] if name != param[0] else []
+    reads = [b for b in bindings if isinstance(b, gast.Assign) and len(b.targets) == 1
+             and isinstance(b.value, gast.Subscript) and isinstance(b.value.value, gast.Name)
+             and _named_as(sharing, b.value.value.id, param)
+             and _advanced_index(sharing, b.value.slice, b.value.value.id)]
+    if not bindings or len(reads) != len(bindings):
+        return None
+    read = _where(source, reads[0], "a read by an advanced index")
+    return f"{read.filename}:{read.line}", (read.text or "").strip()
+
+
+def _named_as(sharing, name, param, seen=frozenset()):
+    """Whether ``name`` is the parameter (``param``: its name, and {copy: parameter}) or its
+    argument copy, or is bound only to one of those under other names (the parameter of a
+    helper written in, ``x_2 = x_1``)."""
+    if name == param[0] or param[1].get(name) == param[0]:
+        return True
+    bindings = sharing.bindings_of(name)
+    return name not in seen and bool(bindings) and all(
+        isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.value, gast.Name)
+        and _named_as(sharing, b.value.id, param, seen | {name}) for b in bindings)
+
+
+def _advanced_index(sharing, index, indexed):
+    """Whether NumPy reads ``index`` of ``indexed`` as advanced indexing: a list or a
+    comparison, or a name bound only to one (see _advanced_index_name)."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return S.certainly_advanced_index(index) or any(
         isinstance(p, gast.Name) and _advanced_index_name(sharing, p.id, indexed) for p in parts)
-    return advanced and _holds_number_array_at(sharing, indexed, stmt)
 
 
 def _advanced_index_name(sharing, name, indexed, seen=frozenset()):
@@ -789,6 +823,9 @@ class Where(typing.NamedTuple):
     # the callee's name whose object the change is on, where the parameter changed is
     # only one that may share it (memo[n] = r, memo holding what r, and so x, may be)
     through: object = None
+    # ("file:line", text) of the read by an advanced index (z = x[x > 0]) that made what the
+    # change writes into: a copy, which shares the argument's items only where they are objects
+    copied: object = None
 
 
 def _where(source, node, what):
@@ -797,7 +834,9 @@ def _where(source, node, what):
     line = source.file_line(node)
     found = generated_text.origin(source.filename, line) if line is not None else None
     if found is None:
-        return Where(source.filename, line, source.line_text(node), what)
+        # a line of a helper written into the function lies outside its own source: read it from the file
+        text = source.line_text(node) or (linecache.getline(source.filename, line).rstrip("\n") if line else None)
+        return Where(source.filename, line, text or None, what)
     filename, user_line = found
     return Where(filename, user_line, linecache.getline(filename, user_line).rstrip("\n") or None, what)
 
@@ -914,7 +953,8 @@ def _analyse(fn, prepare):
                     (change.name in copies or _another_parameter(sharing, change.name)):
                 where = where._replace(through=_written_as(source, change.stmt, change.name,
                                                            copies.get(change.name, change.name)))
-            mutated.setdefault(changed, where)
+            copied = _advanced_read(sharing, source, change.name, (changed, copies))
+            mutated.setdefault(changed, where._replace(copied=copied))
     items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
     items_changed = {**_items_changed_by_callees(sharing), **items_changed}
     for stmt, callee_name, changed, inner, _ in calls_changing_arguments(sharing):
@@ -923,7 +963,8 @@ def _analyse(fn, prepare):
             if name in params or name == OUTSIDE:
                 through = inner.through if name == changed or changed == OUTSIDE else \
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
-                mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(through=through))
+                mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(
+                    through=through, copied=inner.copied))
     for param, where in _unshown_changes(fn, prepare, source, sharing, params).items():
         mutated.setdefault(param, where)
     for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin

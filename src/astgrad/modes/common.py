@@ -1877,7 +1877,9 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             if where.through is not None:     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
             derivative, held = _derivative_called(stmt), written or (changed if named else None)
-            if derivative is not None:
+            if where.copied is not None and where.through is None:     # z = x[x > 0]; z[0] = w in the callee
+                message = _copy_of_argument_message(callee, argument, where)
+            elif derivative is not None:
                 message = _derivative_change_message(callee, derivative, argument, where)
             elif held is not None and _called_through_its_class(stmt, changed):      # Scaler.step(s, w)
                 message = _method_through_class_message(source, stmt, callee, held, argument, where)
@@ -1928,6 +1930,24 @@ def _callee_change_message(callee, what_changes, where):
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
             f"so that every name read afterwards shows it{_object_method_advice(callee, where)}")
+
+
+def _copy_of_argument_message(callee, argument, where):
+    """A callee kept as a call writing into the copy an advanced index of its argument made
+    (``z = x[x > 0]; z[0] = w``): new numbers for an array of numbers, the argument's own
+    items for a list or an array of objects, which only the running argument tells."""
+    place, read = where.copied
+    written = f"{where.filename}:{where.line}"
+    # a helper written into the callee has its lines shown as the line calling it
+    gives = f", into what {place}: {read} gives" if place != written else ""
+    made = f"{read} * 1.0" if re.fullmatch(r"\w+ = \w+\[.*\]", read) else "z = x[x > 0] * 1.0"
+    return (f"the call of {callee} writes into a copy made by an advanced index of {argument} ({where.what} at "
+            f"{written}: {(where.text or '').strip()}{gives}), whose items are the very objects {argument} holds "
+            f"where it is a list or an array of objects (arrays that the write would change), which astgrad cannot "
+            f"check at this call. Make the copy new numbers ({made}, or np.array(...) with dtype=float), or call "
+            f"{callee} by its name from the function differentiated, not through a method, a function value or "
+            f"recursion: astgrad then follows it and checks when the code runs that the argument is an array of "
+            f"numbers")
 
 
 def _derivative_called(stmt):

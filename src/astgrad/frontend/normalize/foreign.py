@@ -223,7 +223,8 @@ def _direct_writes_only(callee):
     goes into a parameter by its own name, or into an item of one (``state["m"][k] = v``:
     inlined, the caller writes into the item and stores it back, dicts.py, and its own
     checks refuse an item another name holds), or into an array, list or dict the helper
-    made itself (bound only to operators, displays and NumPy constructors): a write
+    made itself (bound only to operators, displays, NumPy constructors, and reads of a
+    parameter by a list or a comparison, ``z = a[a > 0]``, which NumPy copies): a write
     through a name bound to a view or an item of an argument (``row = a[0]; row[0] = v``)
     stays a call."""
     tree = parsed_for_reading(callee).tree
@@ -236,10 +237,21 @@ def _direct_writes_only(callee):
                              and isinstance(n.ctx, gast.Store)):
                     bindings.setdefault(name, []).append(node.value if isinstance(target, gast.Name) else None)
 
+    def advanced_index(index):
+        # a list or a comparison, or a name bound only to one (m = a > 0): NumPy's advanced indexing
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return S.certainly_advanced_index(index) or any(
+            isinstance(p, gast.Name) and p.id not in params and bindings.get(p.id)
+            and all(v is not None and S.certainly_advanced_index(v) for v in bindings[p.id]) for p in parts)
+
     def made_here(name):
+        # a.copy(), a NumPy constructor, an operator, or a read of a parameter by an advanced index
+        # (z = a[a > 0]: the new array NumPy makes; inlined, the caller's checks decide what a holds)
         return name not in params and bool(bindings.get(name)) and all(
             isinstance(v, (gast.BinOp, gast.UnaryOp, gast.Dict, gast.List)) or isinstance(v, gast.Call) and isinstance(
-                v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"} for v in bindings[name])
+                v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"}
+            or isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id in params
+            and advanced_index(v.slice) for v in bindings[name])
     for node in gast.walk(tree):
         target = node.target if isinstance(node, gast.AugAssign) else None
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
