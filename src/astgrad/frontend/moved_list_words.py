@@ -52,12 +52,23 @@ def _own_nodes(stmt):
     return [n for header in headers for n in S.walk_nodes(header)]
 
 
+def note_lines(source, words, lines):
+    """Note ``words`` (a whole refusal) for the refusals about changing an object on the
+    file's ``lines``: for a list the code may write anew (a loop written out per item) after
+    its statements were looked at, whose new nodes carry no mark."""
+    for line in lines:
+        source.moved_list_lines.setdefault(line, words)
+
+
 def reworded(source, message, node, construct):
     """``message``, or the words for a moved list not followed where the refusal of
-    ``node`` (marked by ``note_unfollowed``) is about changing one of its objects."""
+    ``node`` (marked by ``note_unfollowed``, or on a line ``note_lines`` noted) is about
+    changing one of its objects."""
     note = _note_of(source, node)
-    if note is None or not (construct in _CHANGES or str(construct).startswith(".")):
+    if not (construct in _CHANGES or str(construct).startswith(".")):
         return message
+    if note is None:
+        return source.moved_list_lines.get(source.file_line(node), message) if node is not None else message
     moved, origin, binding_line, why, advice = note
     return (f"the objects in '{moved}' were moved out of the list '{origin}' (line "
             f"{binding_line}), and {why}, so astgrad cannot follow which object "
