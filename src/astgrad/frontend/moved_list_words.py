@@ -52,17 +52,22 @@ def _own_nodes(stmt):
     return [n for header in headers for n in S.walk_nodes(header)]
 
 
-def note_lines(source, words, lines):
-    """Note ``words`` (a whole refusal) for the refusals about changing an object on the
-    file's ``lines``: for a list the code may write anew (a loop written out per item) after
-    its statements were looked at, whose new nodes carry no mark."""
+def note_mixed_list(source, name, binding_line, origin, why, advice, lines):
+    """Note, for the refusals about changing an object on the file's ``lines``, that the
+    list ``name`` (bound at ``binding_line``) holding new objects beside objects of the list
+    ``origin`` (normalize/mixed_lists.py) is not followed because of ``why``, and what to
+    write instead (``advice``). Noted by line, not by a mark on nodes: the loops over such
+    a list are written anew (per item) after its statements are looked at, and the new
+    nodes carry no mark."""
+    words = (f"'{name}' (line {binding_line}) holds new objects beside objects moved out of the list "
+             f"'{origin}', and {why}, so astgrad cannot follow which object each item of '{name}' is; {advice}")
     for line in lines:
         source.moved_list_lines.setdefault(line, words)
 
 
 def reworded(source, message, node, construct):
     """``message``, or the words for a moved list not followed where the refusal of
-    ``node`` (marked by ``note_unfollowed``, or on a line ``note_lines`` noted) is about
+    ``node`` (marked by ``note_unfollowed``, or on a line ``note_mixed_list`` noted) is about
     changing one of its objects."""
     note = _note_of(source, node)
     if not (construct in _CHANGES or str(construct).startswith(".")):

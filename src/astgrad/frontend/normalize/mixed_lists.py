@@ -41,7 +41,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
-from ..moved_list_words import note_lines
+from ..moved_list_words import note_mixed_list
 from .instances import built_class
 from .mixed_list_loops import Unknown, appending_loop, written_out
 from .scopes import LATE_READERS, parameters
@@ -221,32 +221,17 @@ class _Writer:
         return next((p.cut[1] if p.cut else p.name for p in self.parts if p.run), None)
 
     def _refuse_in_words(self, why, advice, origin=None):
-        """Refuse the list, marking the statements that use it (and, in the loops over
-        it, those naming the loop's object) with ``why`` it is not followed, so that the
-        refusal of a method called on its objects says so (moved_list_words.py)."""
+        """Refuse the list, noting on the lines that use it (and, in the loops over it,
+        those naming the loop's object) ``why`` it is not followed, so that the refusal of
+        a method called on its objects says so (moved_list_words.py)."""
         origin = origin or self._origin()
         binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign)
                         and any(isinstance(t, gast.Name) and t.id == self.name for t in n.targets)), None)
-        if origin is None or binding is None:
-            raise _Refused
-        uses = []
-        for node in S.walk_nodes(self.tree):
-            if isinstance(node, gast.Name) and node.id == self.name and isinstance(node.ctx, gast.Load):
-                stmt = self._statement_of(node)
-                uses.append(stmt)
-                if isinstance(stmt, gast.For) and stmt.iter is node and isinstance(stmt.target, gast.Name):
-                    uses += [s for b in walk_blocks(stmt.body) for s in b if self._named(s, stmt.target.id)]
-        source = self.normalizer.source
-        words = (f"'{self.name}' (line {source.file_line(binding)}) holds new objects beside objects moved out of "
-                 f"the list '{origin}', and {why}, so astgrad cannot follow which object each item of "
-                 f"'{self.name}' is; {advice}")
-        note_lines(source, words, {source.file_line(u) for u in uses if u is not None})
+        if origin is not None and binding is not None:
+            source = self.normalizer.source
+            note_mixed_list(source, self.name, source.file_line(binding), origin, why, advice,
+                            {source.file_line(u) for u in _statements_using(self.tree, self.name, self.parents)})
         raise _Refused
-
-    def _statement_of(self, node):
-        while node is not None and not isinstance(node, gast.stmt):
-            node = self.parents.get(id(node))
-        return node
 
     # -- the parts ---------------------------------------------------------------------
     def _add(self, value, at, out):
@@ -490,6 +475,22 @@ class _Writer:
                 if parent is None:
                     return False
         return True
+
+
+def _statements_using(tree, name, parents):
+    """The statements of ``tree`` reading the list ``name``, and in the loops over it
+    those naming the loop's object."""
+    found = []
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
+            stmt = parents.get(id(node))
+            while stmt is not None and not isinstance(stmt, gast.stmt):
+                stmt = parents.get(id(stmt))
+            found += [] if stmt is None else [stmt]
+            if isinstance(stmt, gast.For) and stmt.iter is node and isinstance(stmt.target, gast.Name):
+                found += [s for b in walk_blocks(stmt.body) for s in b
+                          if any(isinstance(n, gast.Name) and n.id == stmt.target.id for n in S.walk_nodes(s))]
+    return found
 
 
 def _read_as(stmt, name, other):
