@@ -232,6 +232,18 @@ def read_before_the_store(w):
     return np.sum(y)
 
 
+def appended_and_read_in_a_range(w):
+    layers = [Dense(w), Scale(2.0 * w), Dense(3.0 * w)]
+    new = layers[1:]
+    y = w
+    for k in range(3):
+        new.append(Dense(k * w + 0.5))
+        y = new[-1].apply(y) + len(new)     # the object just appended, the length so far
+    for layer in new:
+        y = layer.apply(y)
+    return np.sum(y) * k                     # k as the loop left it
+
+
 def length_before_the_store(w):
     layers = [Dense(w), Dense(2.0 * w), Dense(0.5 * w)]
     old = layers[:]
@@ -283,7 +295,7 @@ def test_a_class_chosen_by_an_if_or_an_alias_in_every_mode(f):
 @pytest.mark.parametrize("f", [new_and_moved, appended, extended, stored_copy, listed_copy, stored_columns,
                                two_stores, rest_named, in_an_outer_loop, appended_in_a_range,
                                appended_from_a_loop, appended_to_a_columns_run, same_list_stepped, same_list_appended,
-                               read_before_the_store,
+                               read_before_the_store, appended_and_read_in_a_range,
                                length_before_the_store, loop_before_the_store, loop_before_a_columns_store],
                          ids=lambda f: f.__name__)
 def test_new_objects_beside_moved_ones_in_every_mode(f):
@@ -377,9 +389,12 @@ def handed_before_the_store(w):
     return np.sum(y) + s
 
 
-def test_a_copy_handed_whole_before_a_store_stays_refused():
-    # (a copy read whole by a loop or len before the store is followed: read_before_the_store)
-    with pytest.raises(astgrad.TransformError, match="assignment into an element of 'old'"):
+def test_a_copy_handed_whole_before_a_store_stays_refused_in_its_words():
+    # (a copy read whole by a loop or len before the store is followed: read_before_the_store);
+    # it said "assignment into an element of 'old' while another name may share its memory"
+    words = (r"a store into 'old', a copy of the list 'layers' \(line \d+\) read whole at line \d+ before the "
+             r"store otherwise than by len\(old\) or a loop over it")
+    with pytest.raises(astgrad.TransformError, match=words):
         astgrad.grad(handed_before_the_store)(W)
 
 
@@ -414,12 +429,40 @@ def appended_in_a_long_loop(w):
     return np.sum(y)
 
 
+def appended_until_a_break(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    new = layers[1:]
+    for k in range(3):
+        new.append(Scale(k * w))
+        if k > 0:
+            break
+    y = w
+    for layer in new:
+        y = layer.apply(y)
+    return np.sum(y)
+
+
+def appended_name_read_after(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    new = [Scale(w)]
+    for layer in layers:
+        new.append(layer)
+    y = w
+    for t in new:
+        y = t.apply(y)
+    return np.sum(y) + np.sum(layer.W)       # the last object of layers, as Python leaves it
+
+
 @pytest.mark.parametrize("f, why", [
     (loop_name_read_after, r"'layer', the variable of the loop over 'new' \(line \d+\), is read after that loop"),
     (appended_in_a_loop_of_unknown_length, r"'new' is appended to in a loop \(line \d+\) whose number of passes "
                                            r"is not known when astgrad generates code"),
     (appended_in_a_long_loop, r"'new' is appended to in a loop \(line \d+\) whose number of passes"),
-], ids=["loop_name_read_after", "unknown_length", "long_loop"])
+    (appended_until_a_break, r"'new' is appended to in a loop \(line \d+\) that does not bind one name, or has an "
+                             r"else, a break or a continue"),
+    (appended_name_read_after, r"'layer', the variable of the loop appending it to 'new' \(line \d+\), is read "
+                               r"outside that loop"),
+], ids=["loop_name_read_after", "unknown_length", "long_loop", "break", "appended_name_read_after"])
 def test_lists_not_written_as_parts_are_refused_in_their_words(f, why):
     # they said "no adjoint rule for .apply()", which did not say what was wrong
     with pytest.raises(astgrad.TransformError) as raised:

@@ -41,7 +41,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
-from ..moved_list_words import note_mixed_list
+from ..moved_list_words import note_copy_store, note_mixed_list
 from .instances import built_class
 from .mixed_list_loops import Unknown, appending_loop, written_out
 from .scopes import LATE_READERS, parameters
@@ -179,7 +179,11 @@ class _Writer:
                     _read_as(later, stmt.targets[0].id, self.name)
                 self.aliases.append(stmt.targets[0].id)
             elif not self._built_by(stmt, out):
-                out.extend(self._uses(stmt))
+                try:
+                    out.extend(self._uses(stmt))
+                except _Refused:
+                    self._note_whole_read(stmt, pending)
+                    raise
         if not (self.built or self.cuts_run) or not any(p.run for p in self.parts) \
                 or any(self._named(s, name) for s in out for name in [self.name] + self.aliases):
             raise _Refused
@@ -215,6 +219,17 @@ class _Writer:
                 f"keep the new objects apart from the moved ones (first = Layer(...), rest = {origin}[1:]) "
                 f"and call their methods on each, or append them in a loop over range(n) with n an int written "
                 f"in the code"), origin)
+
+    def _note_whole_read(self, stmt, pending):
+        """Where ``stmt``, read before stores into the copy, reads it in a way not followed
+        (``use(old)``), say so at those stores (moved_list_words.py)."""
+        stores = [s for s in pending if isinstance(s, gast.Assign) and len(s.targets) == 1
+                  and isinstance(s.targets[0], gast.Subscript) and isinstance(s.targets[0].value, gast.Name)
+                  and s.targets[0].value.id == self.name]
+        source = self.normalizer.source
+        if stores and self.parts and self.parts[0].cut is not None:
+            note_copy_store(source, self.name, source.file_line(self.parts[0].cut[0]), self._origin(),
+                            source.file_line(stmt), {source.file_line(s) for s in stores})
 
     def _origin(self):
         """The list the first run of the list was moved out of (or None)."""
