@@ -240,6 +240,10 @@ class _Writer:
         those naming the loop's object) ``why`` it is not followed, so that the refusal of
         a method called on its objects says so (moved_list_words.py)."""
         origin = origin or self._origin()
+        appended = [n.args[0] for n in S.walk_nodes(self.tree) if isinstance(n, gast.Call) and _method_of(n, self.name)
+                    and n.args and isinstance(n.args[0], gast.Call)]
+        if not (self.built or any(self._builds_object(call) for call in appended)):
+            raise _Refused      # (no object of the user's classes in it: a list of arrays, say)
         binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign)
                         and any(isinstance(t, gast.Name) and t.id == self.name for t in n.targets)), None)
         if origin is not None and binding is not None:
