@@ -2,10 +2,13 @@
 statement (``elif`` too) or bound by a plain alias, then built and its method called; a
 list joining new objects to objects of another list (``[Dense(w * w)] + layers[1:]``, an
 append, ``+=``) and a copy of a list of objects stored into (``old = layers[:]; old[1] =
-Scale(w)``), then looped over. Each is checked in grad, jvp, vjp (a random cotangent) and
+Scale(w)``), then looped over; appends in a loop whose passes the code shows, the list
+under a second name (``new = rest``), and a copy read whole by ``len`` or a loop before a
+store into it. Each is checked in grad, jvp, vjp (a random cotangent) and
 hessian against central finite differences; their neighbours (the name rebound, a class
 redefined between calls, a list that is the same list, not a copy) are followed correctly
-or refused in the user's words."""
+or refused in the user's words (an append loop of unknown passes, the loop's variable
+read after it, a copy handed whole to a call before a store)."""
 
 import re
 
@@ -268,6 +271,25 @@ def loop_before_the_store(w):
     return np.sum(y) + np.sum(layers[1].W)
 
 
+def stores_between_loops(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w), Dense(0.5 * w)]
+    old = layers[:]
+    y = w
+    for layer in old:
+        layer.step(y)
+        y = layer.apply(y)
+    old[2] = Scale(w)
+    n = len(old)
+    for layer in old:               # the copy as the store left it
+        y = layer.apply(y)
+    old[0] = Scale(w * w)
+    old[3] = Dense(w)
+    for layer in old:
+        layer.step(w)               # old[1] is layers[1]: stepped through either list
+        y = layer.apply(y)
+    return np.sum(y) * n + np.sum(layers[0].W) + np.sum(layers[1].W) + np.sum(layers[3].W)
+
+
 def loop_before_a_columns_store(w):
     layers = [Dense(w * (i + 1.0)) for i in range(len(w))]
     old = layers[:]
@@ -296,7 +318,8 @@ def test_a_class_chosen_by_an_if_or_an_alias_in_every_mode(f):
                                two_stores, rest_named, in_an_outer_loop, appended_in_a_range,
                                appended_from_a_loop, appended_to_a_columns_run, same_list_stepped, same_list_appended,
                                read_before_the_store, appended_and_read_in_a_range,
-                               length_before_the_store, loop_before_the_store, loop_before_a_columns_store],
+                               length_before_the_store, loop_before_the_store, loop_before_a_columns_store,
+                               stores_between_loops],
                          ids=lambda f: f.__name__)
 def test_new_objects_beside_moved_ones_in_every_mode(f):
     # refused before: 'new' also holds a new object; old[k] = ... on a copy was an alias write
