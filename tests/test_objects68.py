@@ -247,6 +247,16 @@ def appended_and_read_in_a_range(w):
     return np.sum(y) * k                     # k as the loop left it
 
 
+def by_index(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    new = [Scale(w)] + layers[1:]
+    y = w
+    for k in range(len(new)):       # new[k] its one use of k: a loop over new's items
+        new[k].step(y)
+        y = new[k].apply(y) * new[k].W
+    return np.sum(y) + np.sum(layers[2].W)
+
+
 def length_before_the_store(w):
     layers = [Dense(w), Dense(2.0 * w), Dense(0.5 * w)]
     old = layers[:]
@@ -317,7 +327,7 @@ def test_a_class_chosen_by_an_if_or_an_alias_in_every_mode(f):
 @pytest.mark.parametrize("f", [new_and_moved, appended, extended, stored_copy, listed_copy, stored_columns,
                                two_stores, rest_named, in_an_outer_loop, appended_in_a_range,
                                appended_from_a_loop, appended_to_a_columns_run, same_list_stepped, same_list_appended,
-                               read_before_the_store, appended_and_read_in_a_range,
+                               read_before_the_store, appended_and_read_in_a_range, by_index,
                                length_before_the_store, loop_before_the_store, loop_before_a_columns_store,
                                stores_between_loops],
                          ids=lambda f: f.__name__)

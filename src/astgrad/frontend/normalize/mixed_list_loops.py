@@ -14,7 +14,9 @@ variable bound before each as Python binds it (so it holds the last item after t
 as in Python). A loop whose body only appends its variable (``for t in xs:
 new.append(t)``) is ``new.extend(xs)`` where the variable is read nowhere else (else
 Python leaves it bound after the loop, which an extend does not). Any other loop
-appending to the list is not written: ``Unknown`` says why, in the user's words."""
+appending to the list is not written: ``Unknown`` says why, in the user's words.
+``for k in range(len(new))`` reading ``k`` only as ``new[k]`` is the loop over its items
+(``as_item_loop``)."""
 
 import builtins
 
@@ -117,3 +119,40 @@ def _jumps(body):
         elif isinstance(node, (gast.For, gast.While, gast.AsyncFor)):
             stack.extend(node.orelse)
     return False
+
+
+def as_item_loop(normalizer, loop, name, fresh, read_elsewhere):
+    """``for k in range(len(new))`` whose body reads ``k`` only as ``new[k]`` (and ``k``
+    read nowhere after) as ``for t in new`` with ``new[k]`` read as ``t`` (``fresh``: a new
+    name for ``t``); else None. The list is not changed in the loop (mixed_lists.py
+    refuses any other use of it there), so its items are the same at each pass."""
+    target, over = loop.target, loop.iter
+    if not (isinstance(target, gast.Name) and not loop.orelse and isinstance(over, gast.Call)
+            and _builtin(normalizer, over.func, "range") and len(over.args) == 1 and not over.keywords):
+        return None
+    measured = over.args[0]
+    if not (isinstance(measured, gast.Call) and _builtin(normalizer, measured.func, "len") and not measured.keywords
+            and len(measured.args) == 1 and isinstance(measured.args[0], gast.Name) and measured.args[0].id == name):
+        return None
+    body = [S.copy(s) for s in loop.body]
+    parents = {id(c): n for s in body for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)}
+    reads = []
+    for node in [n for s in body for n in S.walk_nodes(s)]:
+        if isinstance(node, gast.Name) and node.id == target.id:
+            read = parents.get(id(node))
+            if not (isinstance(node.ctx, gast.Load) and isinstance(read, gast.Subscript) and read.slice is node
+                    and isinstance(read.ctx, gast.Load) and isinstance(read.value, gast.Name) and read.value.id == name):
+                return None
+            reads.append(read)
+    if read_elsewhere(target.id):
+        return None
+    item = fresh()
+    for read in reads:
+        S.replace_child(parents[id(read)], read, gast.copy_location(S.name(item), read))
+    return gast.copy_location(gast.For(target=S.name(item, store=True), iter=S.name(name), body=body, orelse=[],
+                                       type_comment=None), loop)
+
+
+def _builtin(normalizer, func, name):
+    return isinstance(func, gast.Name) and func.id == name and name not in normalizer.locals \
+        and normalizer.source.resolve_path([name], depend=False) is getattr(builtins, name)

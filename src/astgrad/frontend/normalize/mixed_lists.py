@@ -43,7 +43,7 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 from ..moved_list_words import note_copy_store, note_mixed_list
 from .instances import built_class
-from .mixed_list_loops import Unknown, appending_loop, written_out
+from .mixed_list_loops import Unknown, appending_loop, as_item_loop, written_out
 from .scopes import LATE_READERS, parameters
 
 
@@ -408,6 +408,11 @@ class _Writer:
             return [stmt]
         if isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name) and stmt.iter.id == self.name:
             return self._loop(stmt)
+        by_items = isinstance(stmt, gast.For) and as_item_loop(     # for k in range(len(new)): new[k]...
+            self.normalizer, stmt, self.name, self._fresh, lambda t: not self._read_in_loops_only(t))
+        if by_items:
+            self.parents.update({id(c): n for n in S.walk_nodes(by_items) for c in gast.iter_child_nodes(n)})
+            return self._loop(by_items)
         for field, value in gast.iter_fields(stmt):
             if isinstance(value, list) and value and isinstance(value[0], gast.stmt):
                 setattr(stmt, field, [s for inner in value for s in self._uses(inner)])
