@@ -9,7 +9,9 @@ written in: each of their nodes carries, as its ``end_lineno``, a mark past any 
 function, standing for the note (``copy_location`` carries it on, and the normalizer gives
 it to the statements it makes of them, in the blocks it makes too: ``written_in.carry``,
 ``written_in.inherited``). Only a refusal of a marked node is reworded, not another on the
-same line.
+same line. The words for a list of new and moved objects (normalize/mixed_lists.py), whose
+loops are written anew after its statements are looked at, are noted by line instead
+(``note_mixed_list``, ``note_copy_store``).
 """
 
 import gast
@@ -52,12 +54,43 @@ def _own_nodes(stmt):
     return [n for header in headers for n in S.walk_nodes(header)]
 
 
+def note_mixed_list(source, name, binding_line, origin, why, advice, lines):
+    """Note, for the refusals about changing an object on the file's ``lines``, that the
+    list ``name`` (bound at ``binding_line``) holding new objects beside objects of the list
+    ``origin`` (normalize/mixed_lists.py) is not followed because of ``why``, and what to
+    write instead (``advice``). Noted by line, not by a mark on nodes: the loops over such
+    a list are written anew (per item) after its statements are looked at, and the new
+    nodes carry no mark."""
+    words = (f"'{name}' (line {binding_line}) holds new objects beside objects moved out of the list "
+             f"'{origin}', and {why}, so astgrad cannot follow which object each item of '{name}' is; {advice}")
+    for line in lines:
+        source.moved_list_lines.setdefault(line, words)
+
+
+def note_copy_store(source, name, binding_line, origin, read_line, store_lines):
+    """Note, for the refusals of the stores on ``store_lines`` into the copy ``name`` of the
+    list ``origin`` (normalize/mixed_lists.py), that it is read whole at ``read_line``
+    before them, and what to write instead."""
+    words = (f"a store into '{name}', a copy of the list '{origin}' (line {binding_line}) read whole at line "
+             f"{read_line} before the store otherwise than by len({name}) or a loop over it: astgrad follows "
+             f"such a store where the copy is read, before and after it, only by len({name}), {name}[k] at a new "
+             f"object's position and loops over it, which it writes as lists of their own; read it so, or hand "
+             f"on '{origin}' itself or a new list of the objects needed ([{origin}[0], {origin}[1]])")
+    for line in store_lines:
+        source.moved_list_lines.setdefault((line, "in-place write"), words)
+
+
 def reworded(source, message, node, construct):
     """``message``, or the words for a moved list not followed where the refusal of
-    ``node`` (marked by ``note_unfollowed``) is about changing one of its objects."""
+    ``node`` (marked by ``note_unfollowed``, or on a line ``note_mixed_list`` noted) is about
+    changing one of its objects."""
     note = _note_of(source, node)
-    if note is None or not (construct in _CHANGES or str(construct).startswith(".")):
+    if construct == "in-place write" and node is not None:        # (a store into a copy: note_copy_store)
+        return source.moved_list_lines.get((source.file_line(node), construct), message)
+    if not (construct in _CHANGES or str(construct).startswith(".")):
         return message
+    if note is None:
+        return source.moved_list_lines.get(source.file_line(node), message) if node is not None else message
     moved, origin, binding_line, why, advice = note
     return (f"the objects in '{moved}' were moved out of the list '{origin}' (line "
             f"{binding_line}), and {why}, so astgrad cannot follow which object "

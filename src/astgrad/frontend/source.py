@@ -69,6 +69,8 @@ class FunctionSource:
         # mark -> a list moved out of a list of objects that is not followed where the nodes
         # carrying the mark use it (moved_list_words.py)
         self.moved_list_notes = {}
+        # file line -> the words of a refusal of a change to an object there (the same module)
+        self.moved_list_lines = {}
 
     @property
     def name(self):

@@ -17,18 +17,23 @@ A store at a constant index replaces the part there: a new object, or an item of
 part, which is then cut in three where the list is made (``layers[a:a + j]``, the item as a
 list ``layers[a + j:a + j + 1]`` whose emptiness raises Python's IndexError at the store,
 and ``layers[a + j + 1:b]``). The copy is a new list, so ``layers`` is left as it was, as
-in Python; ``old = layers`` (the same list) is never taken.
+in Python; ``old = layers`` (the same list) is never taken. Where the copy is read whole
+before the store (``len(old)``, a loop over it), it keeps the whole run for those reads,
+and the head is a list of its own.
 
 Taken where the list is bound once, by a statement of a block, and is then only appended
 to, extended (``+=``, ``extend``) or stored into at a constant index by statements of that
-block, and read there after (or in blocks inside them) only by ``for t in new`` (no
+block (also in a loop there, written out by mixed_list_loops.py; ``alias = new`` there,
+``alias`` then read as ``new``: the same list), and read there after (or in blocks inside them) only by ``for t in new`` (no
 ``break``, ``continue`` or ``else`` of its own, ``t`` not bound in its body nor read
 outside a loop over something), ``len(new)`` and ``new[k]`` (a new object's position); a
 run named by the user (``rest``) is a name bound once that the code reads only by those
 forms, so it holds what it held when the list was made. At least one part is an object
 built by calling a class of the user's, or a store cuts a run, and at least one part is a
 run. Elsewhere the list is left as it was (and refused where the objects' changes cannot
-be followed, naming both lists)."""
+be followed, naming both lists; where a loop appending to it cannot be written out, or
+a loop's variable over it is read after the loop, the refusal of a method called on its
+objects says so: ``_refuse_in_words``)."""
 
 import builtins
 
@@ -36,7 +41,9 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from ..moved_list_words import note_copy_store, note_mixed_list
 from .instances import built_class
+from .mixed_list_loops import Unknown, appending_loop, as_item_loop, written_out
 from .scopes import LATE_READERS, parameters
 
 
@@ -86,23 +93,38 @@ def _candidates(block):
     found, later = [], {}      # later: {name: the values the statements after give the list}
     for k in reversed(range(len(block))):
         stmt = block[k]
-        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-                and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name) \
-                and stmt.value.args:
-            call = stmt.value
-            later.setdefault(call.func.value.id, []).append(
-                gast.List(elts=call.args, ctx=gast.Load()) if call.func.attr == "append" else call.args[0])
-        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
-            later.setdefault(stmt.target.id, []).append(stmt.value)
-        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
-                and isinstance(stmt.targets[0].value, gast.Name):
-            later.setdefault(stmt.targets[0].value.id, []).append(gast.List(elts=[stmt.value], ctx=gast.Load()))
-        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+        if isinstance(stmt, gast.For):       # (appends in a loop: mixed_list_loops.py)
+            for inner in stmt.body:
+                _note_later(inner, later, stmt.target, stmt.iter)
+        elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                and isinstance(stmt.value, gast.Name):        # new = rest: what new is given, rest is given
+            later.setdefault(stmt.value.id, []).extend(later.get(stmt.targets[0].id, []))
+        else:
+            _note_later(stmt, later)
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
             operands = [o for value in [stmt.value] + later.get(stmt.targets[0].id, []) for o in _added(value)]
             if any(isinstance(o, gast.List) and any(isinstance(e, gast.Call) for e in o.elts) for o in operands) \
                     and any(_is_run(o) for o in operands):
                 found.append(k)
     return found[::-1]
+
+
+def _note_later(stmt, later, target=None, over=None):
+    """Add to ``later`` what ``stmt`` gives a list by an append, an extend, ``+=`` or a
+    store (``over``, a loop's iterable, where ``stmt`` appends the loop's ``target``)."""
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+            and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name) \
+            and stmt.value.args:
+        call = stmt.value
+        appended = gast.List(elts=call.args, ctx=gast.Load())
+        if isinstance(target, gast.Name) and isinstance(call.args[0], gast.Name) and call.args[0].id == target.id:
+            appended = over
+        later.setdefault(call.func.value.id, []).append(appended if call.func.attr == "append" else call.args[0])
+    elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+        later.setdefault(stmt.target.id, []).append(stmt.value)
+    elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
+            and isinstance(stmt.targets[0].value, gast.Name):
+        later.setdefault(stmt.targets[0].value.id, []).append(gast.List(elts=[stmt.value], ctx=gast.Load()))
 
 
 def _is_run(node):
@@ -128,6 +150,7 @@ class _Writer:
         self.normalizer, self.tree, self.name = normalizer, tree, name
         self.parents = {id(c): n for n in S.walk_nodes(tree) for c in gast.iter_child_nodes(n)}
         self.parts, self.built, self.cuts_run, self.used, self.made = [], False, False, set(), []
+        self.aliases = []        # (names bound to the list itself: new = rest)
         if name in parameters(tree) or normalizer.source.resolve_path(["list"], depend=False) is not builtins.list \
                 or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
                                            for node in S.walk_nodes(tree)):
@@ -144,16 +167,90 @@ class _Writer:
         if isinstance(first.value, gast.Name):
             raise _Refused          # (new = rest: the same list, not a new one)
         self._add(first.value, first, out)
-        for stmt in statements[1:]:
-            if not self._built_by(stmt, out):
-                out.extend(self._uses(stmt))
+        pending = statements[:0:-1]         # (the statements after the binding, the next one last)
+        while pending:
+            stmt = pending.pop()
+            if appending_loop(stmt, self.name):
+                made = self._written_out(stmt)
+                self.parents.update({id(c): n for s in made for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
+                pending.extend(reversed(made))
+            elif self._alias(stmt, originals):        # new = rest: the same list under two names
+                for later in pending:
+                    _read_as(later, stmt.targets[0].id, self.name)
+                self.aliases.append(stmt.targets[0].id)
+            elif not self._built_by(stmt, out):
+                try:
+                    out.extend(self._uses(stmt))
+                except _Refused:
+                    self._note_whole_read(stmt, pending)
+                    raise
         if not (self.built or self.cuts_run) or not any(p.run for p in self.parts) \
-                or any(self._named(s) for s in out):
+                or any(self._named(s, name) for s in out for name in [self.name] + self.aliases):
             raise _Refused
-        total = sum(isinstance(n, gast.Name) and n.id == self.name for n in S.walk_nodes(self.tree))
-        if total != sum(isinstance(n, gast.Name) and n.id == self.name for s in originals for n in S.walk_nodes(s)):
+        if not self._read_in(originals, self.name):
             raise _Refused      # (read after the block that binds it)
         return self._named_anew(out)
+
+    def _read_in(self, statements, name):
+        """Whether every use of ``name`` in the function is in ``statements``."""
+        total = sum(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(self.tree))
+        return total == sum(isinstance(n, gast.Name) and n.id == name for s in statements for n in S.walk_nodes(s))
+
+    def _alias(self, stmt, originals):
+        """Whether ``stmt`` is ``new = name``, ``new`` bound there only and used only in
+        ``originals`` (so every later use of it can read the list as ``name``)."""
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                and isinstance(stmt.value, gast.Name) and stmt.value.id == self.name):
+            return False
+        alias = stmt.targets[0].id
+        return self.normalizer.bound_count.get(alias, 0) == 1 and alias not in parameters(self.tree) \
+            and self._read_in(originals, alias) \
+            and not any(isinstance(node, LATE_READERS) and node is not self.tree and self._named(node, alias)
+                        for node in S.walk_nodes(self.tree))
+
+    def _written_out(self, loop):
+        """The appends ``loop`` makes, as statements (mixed_list_loops.py); where it cannot
+        be written so, its refusal's words noted on the uses of the list."""
+        try:
+            return written_out(self.normalizer, loop, self.name, lambda t: not self._read_in_loops_only(t))
+        except Unknown as unknown:
+            origin = self._origin() or next((n.id for n in S.walk_nodes(loop.iter) if isinstance(n, gast.Name)), None)
+            self._refuse_in_words(unknown.args[0], (
+                f"keep the new objects apart from the moved ones (first = Layer(...), rest = {origin}[1:]) "
+                f"and call their methods on each, or append them in a loop over range(n) with n an int written "
+                f"in the code"), origin)
+
+    def _note_whole_read(self, stmt, pending):
+        """Where ``stmt``, read before stores into the copy, reads it in a way not followed
+        (``use(old)``), say so at those stores (moved_list_words.py)."""
+        stores = [s for s in pending if isinstance(s, gast.Assign) and len(s.targets) == 1
+                  and isinstance(s.targets[0], gast.Subscript) and isinstance(s.targets[0].value, gast.Name)
+                  and s.targets[0].value.id == self.name]
+        source = self.normalizer.source
+        if stores and self.parts and self.parts[0].cut is not None:
+            note_copy_store(source, self.name, source.file_line(self.parts[0].cut[0]), self._origin(),
+                            source.file_line(stmt), {source.file_line(s) for s in stores})
+
+    def _origin(self):
+        """The list the first run of the list was moved out of (or None)."""
+        return next((p.cut[1] if p.cut else p.name for p in self.parts if p.run), None)
+
+    def _refuse_in_words(self, why, advice, origin=None):
+        """Refuse the list, noting on the lines that use it (and, in the loops over it,
+        those naming the loop's object) ``why`` it is not followed, so that the refusal of
+        a method called on its objects says so (moved_list_words.py)."""
+        origin = origin or self._origin()
+        appended = [n.args[0] for n in S.walk_nodes(self.tree) if isinstance(n, gast.Call) and _method_of(n, self.name)
+                    and n.args and isinstance(n.args[0], gast.Call)]
+        if not (self.built or any(self._builds_object(call) for call in appended)):
+            raise _Refused      # (no object of the user's classes in it: a list of arrays, say)
+        binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign)
+                        and any(isinstance(t, gast.Name) and t.id == self.name for t in n.targets)), None)
+        if origin is not None and binding is not None:
+            source = self.normalizer.source
+            note_mixed_list(source, self.name, source.file_line(binding), origin, why, advice,
+                            {source.file_line(u) for u in _statements_using(self.tree, self.name, self.parents)})
+        raise _Refused
 
     # -- the parts ---------------------------------------------------------------------
     def _add(self, value, at, out):
@@ -253,7 +350,7 @@ class _Writer:
             self._bind(stmt.value, stmt, out, run=False)
             self.parts[at] = self.parts.pop()
             return
-        if part.length is None and at != len(self.parts) - 1 or part.cut is None or part.name in self.used:
+        if part.length is None and at != len(self.parts) - 1 or part.cut is None:
             raise _Refused
         self._cut_run(at, j, stmt, out)
 
@@ -265,11 +362,18 @@ class _Writer:
         if upper is not None and lower + j >= upper:
             raise _Refused
         names = [self._fresh(), self._fresh()]
-        binding.value = _slice(listed, lower, lower + j)
         where = next(k for k, s in enumerate(out) if s is binding) + 1
+        head_name = part.name
+        if part.name in self.used:
+            # read whole before the store (len(new), a loop over it): it keeps the whole run
+            # for those reads, and the head is a new list of its own, as the item and the tail are
+            head_name, binding = self._fresh(), gast.copy_location(S.assign(self.made[-1], None), binding)
+            out.insert(where, binding)
+            where += 1
+        binding.value = _slice(listed, lower, lower + j)
         out[where:where] = [gast.copy_location(S.assign(names[0], _slice(listed, lower + j, lower + j + 1)), binding),
                       gast.copy_location(S.assign(names[1], _slice(listed, lower + j + 1, upper)), binding)]
-        head = _Part(part.name, True, (binding, listed, lower, lower + j), j)
+        head = _Part(head_name, True, (binding, listed, lower, lower + j), j)
         tail = _Part(names[1], True, (out[where + 1], listed, lower + j + 1, upper),
                      None if part.length is None else part.length - j - 1)
         new = self._bind(stmt.value, stmt, out, run=False)
@@ -304,6 +408,11 @@ class _Writer:
             return [stmt]
         if isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name) and stmt.iter.id == self.name:
             return self._loop(stmt)
+        by_items = isinstance(stmt, gast.For) and as_item_loop(     # for k in range(len(new)): new[k]...
+            self.normalizer, stmt, self.name, self._fresh, lambda t: not self._read_in_loops_only(t))
+        if by_items:
+            self.parents.update({id(c): n for n in S.walk_nodes(by_items) for c in gast.iter_child_nodes(n)})
+            return self._loop(by_items)
         for field, value in gast.iter_fields(stmt):
             if isinstance(value, list) and value and isinstance(value[0], gast.stmt):
                 setattr(stmt, field, [s for inner in value for s in self._uses(inner)])
@@ -357,9 +466,15 @@ class _Writer:
         if not isinstance(target, gast.Name) or loop.orelse or _own_jumps(loop.body) \
                 or any(isinstance(n, LATE_READERS) for s in loop.body for n in S.walk_nodes(s)) \
                 or any(isinstance(n, gast.Name) and n.id == target.id and isinstance(n.ctx, gast.Store)
-                       for s in loop.body for n in S.walk_nodes(s)) \
-                or not self._read_in_loops_only(target.id):
+                       for s in loop.body for n in S.walk_nodes(s)):
             raise _Refused
+        if not self._read_in_loops_only(target.id):
+            line = self.normalizer.source.file_line(loop)
+            self._refuse_in_words(
+                f"'{target.id}', the variable of the loop over '{self.name}' (line {line}), is read after that loop, "
+                f"where astgrad writes the loop out once per new object and once per list of moved ones",
+                f"to use an object after the loop, keep it in a name of its own (last = {self.name}[-1] where "
+                f"it is a new object, or the object itself bound to a name before it joins '{self.name}')")
         out = []
         self.used |= {p.name for p in self.parts}
         for part in self.parts:
@@ -384,6 +499,22 @@ class _Writer:
                 if parent is None:
                     return False
         return True
+
+
+def _statements_using(tree, name, parents):
+    """The statements of ``tree`` reading the list ``name``, and in the loops over it
+    those naming the loop's object."""
+    found = []
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
+            stmt = parents.get(id(node))
+            while stmt is not None and not isinstance(stmt, gast.stmt):
+                stmt = parents.get(id(stmt))
+            found += [] if stmt is None else [stmt]
+            if isinstance(stmt, gast.For) and stmt.iter is node and isinstance(stmt.target, gast.Name):
+                found += [s for b in walk_blocks(stmt.body) for s in b
+                          if any(isinstance(n, gast.Name) and n.id == stmt.target.id for n in S.walk_nodes(s))]
+    return found
 
 
 def _read_as(stmt, name, other):
