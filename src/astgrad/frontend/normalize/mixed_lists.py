@@ -43,7 +43,8 @@ from ...core import syntax as S
 from ...core.walk import walk_blocks
 from ..moved_list_words import note_copy_store, note_mixed_list
 from .instances import built_class
-from .mixed_list_loops import Unknown, appending_loop, as_item_loop, written_out
+from .mixed_list_loops import Unknown, appending_loop, written_out
+from .mixed_list_uses import ListUses, Refused, constant_index, read_as
 from .scopes import LATE_READERS, parameters
 
 
@@ -55,10 +56,6 @@ class _Part:
     def __init__(self, name, run, cut=None, length=None):
         self.name, self.run, self.cut = name, run, cut
         self.length = length if run else 1
-
-
-class _Refused(Exception):
-    """The list is not of the form the module docstring names."""
 
 
 def write_mixed_lists(normalizer, tree):
@@ -81,7 +78,7 @@ def _write_one(normalizer, tree, tried):
             try:
                 block[k:] = _Writer(normalizer, tree, block[k].targets[0].id).rewrite(block[k:])
                 return True
-            except _Refused:
+            except Refused:
                 pass
     return False
 
@@ -143,8 +140,8 @@ def _added(node):
     return [node]
 
 
-class _Writer:
-    """The rewrite of one list ``name`` (the module docstring), refused by ``_Refused``."""
+class _Writer(ListUses):
+    """The rewrite of one list ``name`` (the module docstring), refused by ``Refused``."""
 
     def __init__(self, normalizer, tree, name):
         self.normalizer, self.tree, self.name = normalizer, tree, name
@@ -154,7 +151,7 @@ class _Writer:
         if name in parameters(tree) or normalizer.source.resolve_path(["list"], depend=False) is not builtins.list \
                 or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
                                            for node in S.walk_nodes(tree)):
-            raise _Refused
+            raise Refused
 
     def _named(self, node, name=None):
         return any(isinstance(n, gast.Name) and n.id == (name or self.name) for n in S.walk_nodes(node))
@@ -165,7 +162,7 @@ class _Writer:
         self.parents.update({id(c): n for s in statements for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
         first, out = statements[0], []
         if isinstance(first.value, gast.Name):
-            raise _Refused          # (new = rest: the same list, not a new one)
+            raise Refused          # (new = rest: the same list, not a new one)
         self._add(first.value, first, out)
         pending = statements[:0:-1]         # (the statements after the binding, the next one last)
         while pending:
@@ -176,19 +173,19 @@ class _Writer:
                 pending.extend(reversed(made))
             elif self._alias(stmt, originals):        # new = rest: the same list under two names
                 for later in pending:
-                    _read_as(later, stmt.targets[0].id, self.name)
+                    read_as(later, stmt.targets[0].id, self.name)
                 self.aliases.append(stmt.targets[0].id)
             elif not self._built_by(stmt, out):
                 try:
                     out.extend(self._uses(stmt))
-                except _Refused:
+                except Refused:
                     self._note_whole_read(stmt, pending)
                     raise
         if not (self.built or self.cuts_run) or not any(p.run for p in self.parts) \
                 or any(self._named(s, name) for s in out for name in [self.name] + self.aliases):
-            raise _Refused
+            raise Refused
         if not self._read_in(originals, self.name):
-            raise _Refused      # (read after the block that binds it)
+            raise Refused      # (read after the block that binds it)
         return self._named_anew(out)
 
     def _read_in(self, statements, name):
@@ -243,14 +240,14 @@ class _Writer:
         appended = [n.args[0] for n in S.walk_nodes(self.tree) if isinstance(n, gast.Call) and _method_of(n, self.name)
                     and n.args and isinstance(n.args[0], gast.Call)]
         if not (self.built or any(self._builds_object(call) for call in appended)):
-            raise _Refused      # (no object of the user's classes in it: a list of arrays, say)
+            raise Refused      # (no object of the user's classes in it: a list of arrays, say)
         binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign)
                         and any(isinstance(t, gast.Name) and t.id == self.name for t in n.targets)), None)
         if origin is not None and binding is not None:
             source = self.normalizer.source
             note_mixed_list(source, self.name, source.file_line(binding), origin, why, advice,
                             {source.file_line(u) for u in _statements_using(self.tree, self.name, self.parents)})
-        raise _Refused
+        raise Refused
 
     # -- the parts ---------------------------------------------------------------------
     def _add(self, value, at, out):
@@ -259,7 +256,7 @@ class _Writer:
         operands = _added(value)
         for operand in operands:
             if self._named(operand) or len(operands) > 1 and not self._surely_list(operand):
-                raise _Refused
+                raise Refused
             if isinstance(operand, gast.List):
                 for item in operand.elts:
                     self._bind(item, at, out, run=False)
@@ -269,7 +266,7 @@ class _Writer:
             elif _is_run(operand):
                 self._bind(operand, at, out, run=True)
             else:
-                raise _Refused          # (an iterator extend takes whole: not a list to loop over again)
+                raise Refused          # (an iterator extend takes whole: not a list to loop over again)
 
     def _surely_list(self, node, depth=3):
         """Whether ``node`` surely makes a list: a display, a comprehension, ``list(...)``,
@@ -290,7 +287,7 @@ class _Writer:
 
     def _bind(self, value, at, out, run):
         if isinstance(value, gast.Starred):
-            raise _Refused
+            raise Refused
         fresh = self._fresh()
         binding = gast.copy_location(S.assign(fresh, value), at)
         out.append(binding)
@@ -306,7 +303,7 @@ class _Writer:
     def _unchanged(self, name):
         """Refuse a run named ``name`` the code may change or bind again."""
         if self.normalizer.bound_count.get(name, 0) != 1 or name in parameters(self.tree):
-            raise _Refused
+            raise Refused
         for node in S.walk_nodes(self.tree):
             if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
                 parent = self.parents.get(id(node))
@@ -315,14 +312,14 @@ class _Writer:
                         and parent.func.id == "len" and parent.args == [node]
                         or isinstance(parent, gast.Subscript) and isinstance(parent.ctx, gast.Load)
                         or isinstance(parent, gast.BinOp) and isinstance(parent.op, gast.Add)):
-                    raise _Refused
+                    raise Refused
 
     def _built_by(self, stmt, out):
         """Whether ``stmt`` appends to, extends or stores into the list (then written into ``out``)."""
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and _method_of(stmt.value, self.name):
             call = stmt.value
             if call.func.attr not in ("append", "extend") or len(call.args) != 1 or call.keywords:
-                raise _Refused
+                raise Refused
             if call.func.attr == "append":
                 self._bind(call.args[0], stmt, out, run=False)
             else:
@@ -330,7 +327,7 @@ class _Writer:
             return True
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and stmt.target.id == self.name:
             if not isinstance(stmt.op, gast.Add):
-                raise _Refused
+                raise Refused
             self._add(stmt.value, stmt, out)
             return True
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Subscript) \
@@ -341,9 +338,9 @@ class _Writer:
 
     def _store(self, stmt, out):
         """``new[k] = v``: the part at ``k`` replaced by ``v`` (a run cut where it is the last part)."""
-        index = _constant_index(stmt.targets[0].slice)
+        index = constant_index(stmt.targets[0].slice)
         if index is None or self._named(stmt.value):
-            raise _Refused
+            raise Refused
         at, j = _landing(self.parts, index)
         part = self.parts[at]
         if not part.run:
@@ -351,7 +348,7 @@ class _Writer:
             self.parts[at] = self.parts.pop()
             return
         if part.length is None and at != len(self.parts) - 1 or part.cut is None:
-            raise _Refused
+            raise Refused
         self._cut_run(at, j, stmt, out)
 
     def _cut_run(self, at, j, stmt, out):
@@ -360,7 +357,7 @@ class _Writer:
         part = self.parts[at]
         binding, listed, lower, upper = part.cut
         if upper is not None and lower + j >= upper:
-            raise _Refused
+            raise Refused
         names = [self._fresh(), self._fresh()]
         where = next(k for k, s in enumerate(out) if s is binding) + 1
         head_name = part.name
@@ -401,105 +398,6 @@ class _Writer:
                 node.id = names[node.id]
         return statements
 
-    # -- the uses ----------------------------------------------------------------------
-    def _uses(self, stmt):
-        """``stmt`` with its loops over the list written out, its lengths and items read off the parts."""
-        if not self._named(stmt):
-            return [stmt]
-        if isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name) and stmt.iter.id == self.name:
-            return self._loop(stmt)
-        by_items = isinstance(stmt, gast.For) and as_item_loop(     # for k in range(len(new)): new[k]...
-            self.normalizer, stmt, self.name, self._fresh, lambda t: not self._read_in_loops_only(t))
-        if by_items:
-            self.parents.update({id(c): n for n in S.walk_nodes(by_items) for c in gast.iter_child_nodes(n)})
-            return self._loop(by_items)
-        for field, value in gast.iter_fields(stmt):
-            if isinstance(value, list) and value and isinstance(value[0], gast.stmt):
-                setattr(stmt, field, [s for inner in value for s in self._uses(inner)])
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, gast.excepthandler):
-                        item.body = [s for inner in item.body for s in self._uses(inner)]
-                    elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
-                        self._reads(item, stmt)
-            elif isinstance(value, gast.AST):
-                self._reads(value, stmt)
-        return [stmt]
-
-    def _reads(self, expression, owner):
-        """``len(new)`` and ``new[k]`` in ``expression`` read off the parts; any other read refused."""
-        for node in list(S.walk_nodes(expression)):
-            if not (isinstance(node, gast.Name) and node.id == self.name):
-                continue
-            parent = self.parents.get(id(node))
-            above = self.parents.get(id(parent))
-            if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id == "len" \
-                    and parent.args == [node] and not parent.keywords and isinstance(node.ctx, gast.Load):
-                S.replace_child(above, parent, gast.copy_location(self._length(), parent))
-            elif isinstance(parent, gast.Subscript) and isinstance(parent.ctx, gast.Load) and parent.value is node:
-                S.replace_child(above, parent, gast.copy_location(S.name(self._item(parent.slice)), parent))
-            else:
-                raise _Refused
-
-    def _length(self):
-        self.used |= {p.name for p in self.parts}
-        terms = [S.call(S.name("len"), [S.name(p.name)]) if p.run else S.const(1) for p in self.parts]
-        total = terms[0]
-        for term in terms[1:]:
-            total = gast.BinOp(left=total, op=gast.Add(), right=term)
-        return total
-
-    def _item(self, index):
-        k = _constant_index(index)
-        if k is None:
-            raise _Refused
-        parts = self.parts if k >= 0 else self.parts[::-1]
-        position = k if k >= 0 else -k - 1
-        if any(p.run for p in parts[:position + 1]) or position >= len(parts):
-            raise _Refused
-        return parts[position].name
-
-    def _loop(self, loop):
-        """``for t in new: body`` as the body once per new object (``t`` read as its name)
-        and a loop per run."""
-        target = loop.target
-        if not isinstance(target, gast.Name) or loop.orelse or _own_jumps(loop.body) \
-                or any(isinstance(n, LATE_READERS) for s in loop.body for n in S.walk_nodes(s)) \
-                or any(isinstance(n, gast.Name) and n.id == target.id and isinstance(n.ctx, gast.Store)
-                       for s in loop.body for n in S.walk_nodes(s)):
-            raise _Refused
-        if not self._read_in_loops_only(target.id):
-            line = self.normalizer.source.file_line(loop)
-            self._refuse_in_words(
-                f"'{target.id}', the variable of the loop over '{self.name}' (line {line}), is read after that loop, "
-                f"where astgrad writes the loop out once per new object and once per list of moved ones",
-                f"to use an object after the loop, keep it in a name of its own (last = {self.name}[-1] where "
-                f"it is a new object, or the object itself bound to a name before it joins '{self.name}')")
-        out = []
-        self.used |= {p.name for p in self.parts}
-        for part in self.parts:
-            body = [S.copy(s) for s in loop.body]
-            self.parents.update({id(c): n for s in body for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
-            body = [s for inner in body for s in self._uses(inner)]
-            if part.run:
-                out.append(gast.copy_location(gast.For(target=S.name(target.id, store=True), iter=S.name(part.name),
-                                                       body=body, orelse=[], type_comment=None), loop))
-            else:
-                out.extend(_read_as(s, target.id, part.name) for s in body)
-        return out
-
-    def _read_in_loops_only(self, name):
-        """Whether every read of ``name`` is inside a ``for`` loop binding it."""
-        for node in S.walk_nodes(self.tree):
-            if isinstance(node, gast.Name) and node.id == name:
-                parent = self.parents.get(id(node))
-                while parent is not None and not (isinstance(parent, gast.For) and isinstance(parent.target, gast.Name)
-                                                  and parent.target.id == name):
-                    parent = self.parents.get(id(parent))
-                if parent is None:
-                    return False
-        return True
-
 
 def _statements_using(tree, name, parents):
     """The statements of ``tree`` reading the list ``name``, and in the loops over it
@@ -517,13 +415,6 @@ def _statements_using(tree, name, parents):
     return found
 
 
-def _read_as(stmt, name, other):
-    """``stmt`` reading ``other`` where it reads ``name`` (a new node at each read)."""
-    for node in S.walk_nodes(stmt):
-        if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
-            node.id = other
-    return stmt
-
 
 def _landing(parts, index):
     """(the part the item ``index`` is in, its position there), walking parts of known
@@ -535,25 +426,16 @@ def _landing(parts, index):
         length = parts[k].length
         if length is None or offset < length:
             if length is None and index < 0:
-                raise _Refused
+                raise Refused
             return k, offset if index >= 0 else length - 1 - offset
         offset -= length
-    raise _Refused          # (past the end: Python's IndexError, left to the code as it is)
+    raise Refused          # (past the end: Python's IndexError, left to the code as it is)
 
 
 def _method_of(call, name):
     return isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
         and call.func.value.id == name
 
-
-def _constant_index(index):
-    if isinstance(index, gast.Constant) and type(index.value) is int:
-        return index.value
-    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
-            and isinstance(index.operand, gast.Constant) \
-            and type(index.operand.value) is int:
-        return -index.operand.value
-    return None
 
 
 def _cut(binding):
@@ -563,7 +445,7 @@ def _cut(binding):
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) \
             and isinstance(value.slice, gast.Slice) \
             and value.slice.step is None:
-        bounds = [None if b is None else _constant_index(b) for b in (value.slice.lower, value.slice.upper)]
+        bounds = [None if b is None else constant_index(b) for b in (value.slice.lower, value.slice.upper)]
         if all(b is None or b >= 0 for b in bounds) and (value.slice.lower is None or bounds[0] is not None) \
                 and (value.slice.upper is None or bounds[1] is not None):
             return binding, value.value.id, bounds[0] or 0, bounds[1]
@@ -581,17 +463,3 @@ def _slice(listed, lower, upper):
     return gast.Subscript(value=S.name(listed), slice=gast.Slice(
         lower=S.const(lower) if lower else None, upper=None if upper is None else S.const(upper), step=None),
         ctx=gast.Load())
-
-
-def _own_jumps(body):
-    """Whether ``body`` has a ``break`` or ``continue`` of the loop it is the body of."""
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (gast.Break, gast.Continue)):
-            return True
-        if not isinstance(node, (gast.For, gast.While, gast.AsyncFor)):
-            stack.extend(gast.iter_child_nodes(node))
-        else:
-            stack.extend(node.orelse)
-    return False

@@ -1,0 +1,151 @@
+"""How mixed_lists.py reads a list it writes as its parts: a loop over it written out
+once per new object and once per run (``for t in new``, also ``for k in range(len(new))``
+reading ``new[k]``), ``len(new)`` as the sum of the parts' lengths, and ``new[k]`` at a
+constant position as the new object's name. Any other read of the list refuses the
+rewrite (``Refused``)."""
+
+import gast
+
+from ...core import syntax as S
+from .mixed_list_loops import as_item_loop
+from .scopes import LATE_READERS
+
+
+class Refused(Exception):
+    """The list is not of the form the module docstring names."""
+
+
+class ListUses:
+    """The reads of the list, for mixed_lists' writer (which has ``name``, ``parts``,
+    ``parents``, ``tree``, ``normalizer``, ``used``, ``_named``, ``_fresh`` and
+    ``_refuse_in_words``)."""
+
+    def _uses(self, stmt):
+        """``stmt`` with its loops over the list written out, its lengths and items read off the parts."""
+        if not self._named(stmt):
+            return [stmt]
+        if isinstance(stmt, gast.For) and isinstance(stmt.iter, gast.Name) and stmt.iter.id == self.name:
+            return self._loop(stmt)
+        by_items = isinstance(stmt, gast.For) and as_item_loop(     # for k in range(len(new)): new[k]...
+            self.normalizer, stmt, self.name, self._fresh, lambda t: not self._read_in_loops_only(t))
+        if by_items:
+            self.parents.update({id(c): n for n in S.walk_nodes(by_items) for c in gast.iter_child_nodes(n)})
+            return self._loop(by_items)
+        for field, value in gast.iter_fields(stmt):
+            if isinstance(value, list) and value and isinstance(value[0], gast.stmt):
+                setattr(stmt, field, [s for inner in value for s in self._uses(inner)])
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, gast.excepthandler):
+                        item.body = [s for inner in item.body for s in self._uses(inner)]
+                    elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
+                        self._reads(item, stmt)
+            elif isinstance(value, gast.AST):
+                self._reads(value, stmt)
+        return [stmt]
+
+    def _reads(self, expression, owner):
+        """``len(new)`` and ``new[k]`` in ``expression`` read off the parts; any other read refused."""
+        for node in list(S.walk_nodes(expression)):
+            if not (isinstance(node, gast.Name) and node.id == self.name):
+                continue
+            parent = self.parents.get(id(node))
+            above = self.parents.get(id(parent))
+            if isinstance(parent, gast.Call) and isinstance(parent.func, gast.Name) and parent.func.id == "len" \
+                    and parent.args == [node] and not parent.keywords and isinstance(node.ctx, gast.Load):
+                S.replace_child(above, parent, gast.copy_location(self._length(), parent))
+            elif isinstance(parent, gast.Subscript) and isinstance(parent.ctx, gast.Load) and parent.value is node:
+                S.replace_child(above, parent, gast.copy_location(S.name(self._item(parent.slice)), parent))
+            else:
+                raise Refused
+
+    def _length(self):
+        self.used |= {p.name for p in self.parts}
+        terms = [S.call(S.name("len"), [S.name(p.name)]) if p.run else S.const(1) for p in self.parts]
+        total = terms[0]
+        for term in terms[1:]:
+            total = gast.BinOp(left=total, op=gast.Add(), right=term)
+        return total
+
+    def _item(self, index):
+        k = constant_index(index)
+        if k is None:
+            raise Refused
+        parts = self.parts if k >= 0 else self.parts[::-1]
+        position = k if k >= 0 else -k - 1
+        if any(p.run for p in parts[:position + 1]) or position >= len(parts):
+            raise Refused
+        return parts[position].name
+
+    def _loop(self, loop):
+        """``for t in new: body`` as the body once per new object (``t`` read as its name)
+        and a loop per run."""
+        target = loop.target
+        if not isinstance(target, gast.Name) or loop.orelse or _own_jumps(loop.body) \
+                or any(isinstance(n, LATE_READERS) for s in loop.body for n in S.walk_nodes(s)) \
+                or any(isinstance(n, gast.Name) and n.id == target.id and isinstance(n.ctx, gast.Store)
+                       for s in loop.body for n in S.walk_nodes(s)):
+            raise Refused
+        if not self._read_in_loops_only(target.id):
+            line = self.normalizer.source.file_line(loop)
+            self._refuse_in_words(
+                f"'{target.id}', the variable of the loop over '{self.name}' (line {line}), is read after that loop, "
+                f"where astgrad writes the loop out once per new object and once per list of moved ones",
+                f"to use an object after the loop, keep it in a name of its own (last = {self.name}[-1] where "
+                f"it is a new object, or the object itself bound to a name before it joins '{self.name}')")
+        out = []
+        self.used |= {p.name for p in self.parts}
+        for part in self.parts:
+            body = [S.copy(s) for s in loop.body]
+            self.parents.update({id(c): n for s in body for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
+            body = [s for inner in body for s in self._uses(inner)]
+            if part.run:
+                out.append(gast.copy_location(gast.For(target=S.name(target.id, store=True), iter=S.name(part.name),
+                                                       body=body, orelse=[], type_comment=None), loop))
+            else:
+                out.extend(read_as(s, target.id, part.name) for s in body)
+        return out
+
+    def _read_in_loops_only(self, name):
+        """Whether every read of ``name`` is inside a ``for`` loop binding it."""
+        for node in S.walk_nodes(self.tree):
+            if isinstance(node, gast.Name) and node.id == name:
+                parent = self.parents.get(id(node))
+                while parent is not None and not (isinstance(parent, gast.For) and isinstance(parent.target, gast.Name)
+                                                  and parent.target.id == name):
+                    parent = self.parents.get(id(parent))
+                if parent is None:
+                    return False
+        return True
+
+
+def read_as(stmt, name, other):
+    """``stmt`` reading ``other`` where it reads ``name`` (a new node at each read)."""
+    for node in S.walk_nodes(stmt):
+        if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
+            node.id = other
+    return stmt
+
+
+def constant_index(index):
+    if isinstance(index, gast.Constant) and type(index.value) is int:
+        return index.value
+    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
+            and isinstance(index.operand, gast.Constant) \
+            and type(index.operand.value) is int:
+        return -index.operand.value
+    return None
+
+
+def _own_jumps(body):
+    """Whether ``body`` has a ``break`` or ``continue`` of the loop it is the body of."""
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (gast.Break, gast.Continue)):
+            return True
+        if not isinstance(node, (gast.For, gast.While, gast.AsyncFor)):
+            stack.extend(gast.iter_child_nodes(node))
+        else:
+            stack.extend(node.orelse)
+    return False
