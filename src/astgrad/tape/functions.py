@@ -9,6 +9,7 @@ import numpy
 from .conventions import clamp, relu
 from .mode import grad_mode
 from .record import apply, floated, unary
+from .torch_arguments import check_tensor_argument
 from .torch_errors import check_bounds
 from .torch_kinds import check_kind
 
@@ -21,6 +22,7 @@ class FunctionMethods:
     __slots__ = ()
 
     def dot(self, other):
+        check_tensor_argument("dot", "tensor", 1, other)
         return apply(numpy.dot, (self, other))
 
     def trace(self):

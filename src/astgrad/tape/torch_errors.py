@@ -65,12 +65,16 @@ _REFUSALS = {
 }
 
 
+def _is_int(d):
+    return isinstance(d, numbers.Integral) and not isinstance(d, (bool, numpy.bool_))
+
+
 def check_dim_type(name, dim):
     """PyTorch's TypeError for a ``dim`` that is not an int, a tuple of ints or None
-    (``t.max("a")``), rather than a comparison of int and str deep inside."""
+    (``t.max("a")``, ``t.sum(True)``), rather than a comparison of int and str deep inside."""
     dims = dim if isinstance(dim, tuple) else (dim,)
-    if dim is not None and not all(isinstance(d, numbers.Integral) for d in dims):
-        wrong = next(d for d in dims if not isinstance(d, numbers.Integral))
+    if dim is not None and not all(_is_int(d) for d in dims):
+        wrong = next(d for d in dims if not _is_int(d))
         raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(wrong).__name__}")
 
 

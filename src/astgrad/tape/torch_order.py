@@ -15,6 +15,7 @@ from .grad_fn import labeled
 from .record import apply, make_tensor
 from .size import check_dim
 from .torch_kinds import check_kind
+from .torch_arguments import check_int_argument
 
 __all__ = ["OrderMethods", "sort_indices"]
 
@@ -53,6 +54,7 @@ class OrderMethods:
 
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort the elements along ``dim`` (no derivative)."""
+        check_int_argument("argsort", "dim", 1, dim)
         if not self._data.ndim:
             check_dim(operator.index(dim), 0)
             return _indices(0)
@@ -65,6 +67,8 @@ class OrderMethods:
         """``(values, indices)``: the ``k`` largest elements along ``dim`` (smallest unless
         ``largest``), largest first."""
         check_kind("topk", self)
+        check_int_argument("topk", "k", 1, k)
+        check_int_argument("topk", "dim", 2, dim)
         k = operator.index(k)
         axis = check_dim(operator.index(dim), self._data.ndim)
         size = self._data.shape[axis] if self._data.ndim else 1
