@@ -9,6 +9,7 @@ import numpy
 
 from .record import TensorBase, raw
 from .mode import grad_mode
+from .torch_errors import check_broadcastable
 from .versions import torch_type_name
 
 __all__ = ["check_kind", "check_bool_subtraction", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
@@ -24,6 +25,9 @@ _KERNELS = {"frac": (_INTEGRAL, "frac_cpu"), "logcumsumexp": (_INTEGRAL, "logcum
             "mm": ("b", "addmm_impl_cpu_"), "kthvalue": ("b", "kthvalue_cpu"), "floor": ("b", "floor_vml_cpu"),
             "ceil": ("b", "ceil_vml_cpu"), "round": ("b", "round_vml_cpu"),
             "logaddexp2": (_INTEGRAL, "logaddexp2_cpu")}
+
+# the elementwise functions among them: operands that do not broadcast are PyTorch's error first
+_ELEMENTWISE = {"hypot", "fmod", "logaddexp", "logaddexp2", "addcmul"}
 
 _SPREAD = "std and var only support floating point and complex dtypes"
 # name: (the dtype kinds PyTorch refuses, its RuntimeError's words; {} is the dtype's name)
@@ -54,6 +58,8 @@ def check_kind(name, *tensors):
     if name in _KERNELS:
         kinds, kernel = _KERNELS[name]
         if dtype.kind in kinds:
+            if name in _ELEMENTWISE:
+                check_broadcastable(*(raw(t) for t in tensors))
             raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(dtype)}'")
     elif name in _WORDS:
         kinds, words = _WORDS[name]

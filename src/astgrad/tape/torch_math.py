@@ -16,7 +16,7 @@ from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, floated, promoted_pair, raw, unary
-from .torch_errors import check_reduced_dims
+from .torch_errors import check_broadcastable, check_reduced_dims
 from .torch_arguments import check_bool_argument, check_int_argument, check_tensor_argument
 from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
@@ -199,6 +199,9 @@ class MathMethods:
 
     def where(self, condition, other):
         """PyTorch's ``x.where(condition, y)``: x where condition holds, else y."""
+        check_tensor_argument("where", "condition", 1, condition)
+        check_tensor_argument("where", "other", 2, other, number=True)
+        check_broadcastable(raw(condition), raw(self), raw(other))
         return apply(numpy.where, (raw(condition),) + promoted_pair(self, other))
 
     # -- activations ------------------------------------------------------------------------

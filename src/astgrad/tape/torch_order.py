@@ -15,7 +15,7 @@ from .grad_fn import labeled
 from .record import apply, make_tensor
 from .size import check_dim
 from .torch_kinds import check_kind
-from .torch_arguments import check_int_argument
+from .torch_arguments import check_bool_argument, check_int_argument
 
 __all__ = ["OrderMethods", "sort_indices"]
 
@@ -44,6 +44,7 @@ class OrderMethods:
         with ``descending``)."""
         if isinstance(dim, bool):
             raise TypeError("sort(dim=-1, descending=False): pass descending by name")
+        check_bool_argument("sort", "descending", descending)
         if not self._data.ndim:
             check_dim(operator.index(dim), 0)
             return return_types.sort(self.clone(), _indices(0))
@@ -55,6 +56,7 @@ class OrderMethods:
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort the elements along ``dim`` (no derivative)."""
         check_int_argument("argsort", "dim", 1, dim)
+        check_bool_argument("argsort", "descending", descending)
         if not self._data.ndim:
             check_dim(operator.index(dim), 0)
             return _indices(0)

@@ -18,6 +18,7 @@ from .inplace import check_index_put_dtypes, overlap_checked, update, written_at
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
 from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
+from .size import check_dim
 from .torch_kinds import check_same_dtypes
 from .torch_arguments import check_tensor_argument
 
@@ -66,7 +67,7 @@ def _scatter_positions(tensor, dim, index, src, name):
     ndim = tensor._data.ndim
     if index.ndim != max(ndim, 1) and not (ndim == 0 and index.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    dim = dim % max(ndim, 1)
+    dim = check_dim(dim, ndim)         # PyTorch's IndexError, not NumPy's wrapping
     if ndim == 0:
         return (), src
     source_shape = numpy.shape(raw(src)) if isinstance(src, TensorBase) else None
@@ -113,7 +114,7 @@ def _along(tensor, dim, index, name):
     kin), with PyTorch's checks."""
     index = _index_array(index, name).reshape(-1)
     ndim = max(tensor._data.ndim, 1)
-    dim = dim % ndim
+    dim = check_dim(dim, ndim)
     size = tensor._data.shape[dim] if tensor._data.ndim else 1
     if name in _BOUNDS:
         _check_bounds(index, dim, size, *_BOUNDS[name])
@@ -191,6 +192,8 @@ class ScatterMethods:
 
     def index_fill(self, dim, index, value):
         check_tensor_argument("index_fill", "index", 2, index)
+        if numpy.asarray(raw(index)).dtype != numpy.int64 and not grad_mode.numpy_methods:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
         positions = _along(self, dim, index, "index_fill")
         return labeled(_as_tensor(written_at(self, positions, value)), "IndexFillBackward0")
 
