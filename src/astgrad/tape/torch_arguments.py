@@ -21,6 +21,11 @@ def _kind(value):
     return type(value).__name__
 
 
+def _is_int(value):
+    """An int to PyTorch's parser: Python's or NumPy's, or a 0-d integer tensor; not a bool."""
+    return not isinstance(value, (bool, numpy.bool_)) and hasattr(type(value), "__index__")
+
+
 def check_tensor_argument(name, argument, position, value, *, number=False):
     """PyTorch's TypeError where ``value`` is not a Tensor (with ``number``: nor a number)."""
     if grad_mode.numpy_methods or isinstance(value, (TensorBase, numpy.ndarray)):
@@ -35,20 +40,25 @@ def check_int_argument(name, argument, position, value):
     string or None neither; a NumPy integer or a 0-d integer tensor is."""
     if grad_mode.numpy_methods:
         return
-    if isinstance(value, (bool, numpy.bool_)) or not hasattr(type(value), "__index__"):
+    if not _is_int(value):
         where = f" (position {position})" if position else ""
         raise TypeError(f"{name}(): argument '{argument}'{where} must be int, not {_kind(value)}")
 
 
 def check_ints(name, argument, position, values):
     """PyTorch's TypeError where ``values`` (an int, or a tuple or list of them: ``dims``,
-    ``shifts``) holds something that is not an int."""
+    ``shifts``) is or holds something that is not an int."""
     if grad_mode.numpy_methods:
         return
-    for value in values if isinstance(values, (tuple, list)) else (values,):
-        if isinstance(value, (bool, numpy.bool_)) or not hasattr(type(value), "__index__"):
+    if not isinstance(values, (tuple, list)):
+        if not _is_int(values):
             raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of ints, "
-                            f"not {_kind(value)}")
+                            f"not {_kind(values)}")
+        return
+    for i, value in enumerate(values, 1):
+        if not _is_int(value):
+            raise TypeError(f"{name}(): argument '{argument}' failed to unpack the object at pos {i} with error "
+                            f"\"type must be tuple of ints,but got {_kind(value)}\"")
 
 
 def check_bool_argument(name, argument, value):

@@ -108,6 +108,8 @@ class ArrayOpMethods:
     def roll(self, shifts, dims=None):
         """Elements shifted cyclically along ``dims`` (of the flattened tensor if None)."""
         check_ints("roll", "shifts", 1, shifts)
+        if dims is not None:
+            check_ints("roll", "dims", 2, dims)
         if dims is None and isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         counts = [len(v) if isinstance(v, (tuple, list)) else 1 for v in (shifts, dims)]

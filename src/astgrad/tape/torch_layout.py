@@ -126,9 +126,9 @@ class LayoutMethods:
 
     def flip(self, *dims):
         """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
+        check_ints("flip", "dims", 1, dims[0] if len(dims) == 1 else dims)
         if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
             dims = tuple(dims[0])
-        check_ints("flip", "dims", 1, dims)
         seen = set()
         for d in dims:
             d = check_dim(d, max(self._data.ndim, 1))

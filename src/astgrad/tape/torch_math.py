@@ -17,7 +17,7 @@ from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, floated, promoted_pair, raw, unary
 from .torch_errors import check_broadcastable, check_reduced_dims
-from .torch_arguments import check_bool_argument, check_int_argument, check_tensor_argument
+from .torch_arguments import check_bool_argument, check_int_argument, check_ints, check_tensor_argument
 from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
 __all__ = ["MathMethods", "matmul_check"]
@@ -238,11 +238,13 @@ class MathMethods:
 
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):
+        check_ints("amax", "dim", 1, dim)
         dim, keepdim = dim_args("amax", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amax", self._data, dim)
         return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def amin(self, dim=(), keepdim=False):
+        check_ints("amin", "dim", 1, dim)
         dim, keepdim = dim_args("amin", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amin", self._data, dim)
         return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
