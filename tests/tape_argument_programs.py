@@ -110,6 +110,12 @@ _calls("bool_arguments",
 _calls("tensor_sequences",
        lambda t: t.cat([_f(t), [[1.0, 2.0, 3.0]]]), lambda t: t.cat([_f(t), 1.0]),
        lambda t: t.stack([_f(t), [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]), lambda t: t.cat(_f(t)))
+_calls("creation_and_reduction_arguments",
+       lambda t: t.zeros_like([1.0, 2.0]), lambda t: t.ones_like(1.0), lambda t: t.full((2,), [1.0]),
+       lambda t: t.full((2,), None), lambda t: t.full((2,), 1.5), lambda t: t.zeros_like(_f(t)),
+       lambda t: t.prod(_f(t), (0, 1)), lambda t: _f(t).prod(True), lambda t: t.var(_f(t), 1, 2),
+       lambda t: _f(t).std(1, 0), lambda t: _f(t).var(1, True), lambda t: _f(t).cumsum(), lambda t: t.cumsum(_f(t)),
+       lambda t: _f(t).cumsum(0))
 _calls("shapes_before_dtypes",
        lambda t: t.logaddexp2(t.tensor([1, 2, 3]), t.tensor([1, 2])),
        lambda t: t.logaddexp(t.tensor([1, 2, 3]), t.tensor([1, 2])),

@@ -16,6 +16,7 @@ import numpy
 from . import dtypes
 from .record import TensorBase, make_tensor, raw
 from .sharing import expose
+from .torch_arguments import check_tensor_argument
 from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange", "linspace",
@@ -131,6 +132,9 @@ empty = zeros
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    if fill_value is None or not isinstance(fill_value, (numbers.Number, numpy.generic)) \
+            and numpy.ndim(raw(fill_value)) != 0:
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = _infer_dtype(numpy.asarray(fill_value)).dtype
     return _leaf(numpy.full(_size((size,)), fill_value, dtype=dtypes.to_numpy(dtype)), requires_grad)
@@ -178,18 +182,19 @@ def manual_seed(seed):
     _generator[0] = numpy.random.default_rng(seed)
 
 
-def _like(x, dtype):
+def _like(x, dtype, name):
+    check_tensor_argument(name, "input", 1, x)
     data = x._data if isinstance(x, TensorBase) else numpy.asarray(x)
     return data.shape, (data.dtype if dtype is None else dtypes.to_numpy(dtype))
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "zeros_like")
     return _leaf(numpy.zeros(shape, dtype), requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "ones_like")
     return _leaf(numpy.ones(shape, dtype), requires_grad)
 
 
@@ -197,19 +202,19 @@ empty_like = zeros_like
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "full_like")
     return _leaf(numpy.full(shape, fill_value, dtype), requires_grad)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "rand_like")
     if dtype.kind != "f":
         raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dtypes.of(dtype).name}\'')
     return _leaf(_generator[0].random(shape).astype(dtype), requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "randn_like")
     if dtype.kind != "f":
         raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{dtypes.of(dtype).name}\'')
     return _leaf(_generator[0].standard_normal(shape).astype(dtype), requires_grad)
