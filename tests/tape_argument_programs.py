@@ -116,6 +116,13 @@ _calls("creation_and_reduction_arguments",
        lambda t: t.prod(_f(t), (0, 1)), lambda t: _f(t).prod(True), lambda t: t.var(_f(t), 1, 2),
        lambda t: _f(t).std(1, 0), lambda t: _f(t).var(1, True), lambda t: _f(t).cumsum(), lambda t: t.cumsum(_f(t)),
        lambda t: _f(t).cumsum(0))
+_calls("values_and_repeated_dims",
+       lambda t: _f(t).fill_([1.0]), lambda t: _f(t).fill_(None), lambda t: _f(t).fill_(_f(t, [1.0, 2.0])),
+       lambda t: _f(t).fill_(t.tensor(2.0, dtype=t.float64)), lambda t: _f(t).add(_f(t), alpha="a"),
+       lambda t: _f(t).sub(_f(t), alpha=None), lambda t: _f(t).add(_f(t), alpha=t.tensor(2.0, dtype=t.float64)),
+       lambda t: t.addcmul(_f(t), _f(t), _f(t), value="a"), lambda t: _f(t).sum((0, -2)), lambda t: t.amax(_f(t), (1, 1)),
+       lambda t: _f(t).mean((0, 1)), lambda t: t.polygamma(t.tensor(1), _f(t, [0.5, 2.0])),
+       lambda t: _f(t, [0.5, 2.0]).polygamma(t.tensor([1])))
 _calls("shapes_before_dtypes",
        lambda t: t.logaddexp2(t.tensor([1, 2, 3]), t.tensor([1, 2])),
        lambda t: t.logaddexp(t.tensor([1, 2, 3]), t.tensor([1, 2])),

@@ -255,7 +255,7 @@ class InPlaceMethods:
 
     def add_(self, other, *, alpha=1):
         check_tensor_argument("add_", "other", 1, other, number=True)
-        check_alpha(self, other, alpha)
+        check_alpha(self, other, alpha, "add_")
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
@@ -263,7 +263,7 @@ class InPlaceMethods:
 
     def sub_(self, other, *, alpha=1):
         check_tensor_argument("sub_", "other", 1, other, number=True)
-        check_alpha(self, other, alpha)
+        check_alpha(self, other, alpha, "sub_")
         check_bool_subtraction(self, other)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
@@ -288,6 +288,10 @@ class InPlaceMethods:
         return update(self, lambda old: replaced(old, 0), "ZeroBackward0")
 
     def fill_(self, value):
+        if numpy.ndim(raw(value)) and isinstance(value, (TensorBase, numpy.ndarray)):
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{numpy.ndim(raw(value))} dimensions.")
+        check_tensor_argument("fill_", "value", 1, value, number=True)
         return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):

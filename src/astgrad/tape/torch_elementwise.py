@@ -8,6 +8,8 @@ Each records the NumPy (or ``scipy.special``) function that computes the same va
 PyTorch's, so the derivatives, of any order, are the engine's rules for those functions.
 """
 
+import numbers
+
 import numpy
 
 from ..rules import optional
@@ -164,6 +166,8 @@ class ElementwiseMethods:
         """``self + value * tensor1 * tensor2``."""
         check_tensor_argument("addcmul", "tensor1", 1, tensor1)
         check_tensor_argument("addcmul", "tensor2", 2, tensor2)
+        if not isinstance(value, (numbers.Number, numpy.generic)):
+            raise TypeError(f"addcmul(): argument 'value' must be Number, not {type(value).__name__}")
         check_kind("addcmul", self, tensor1, tensor2)
         product = tensor1 * tensor2
         return self + (product if value == 1 else value * product)

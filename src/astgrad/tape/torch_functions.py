@@ -255,6 +255,8 @@ def polygamma(n, input, *, out=None):
     """The ``n``-th derivative of digamma (``torch.polygamma(n, input)``)."""
     if out is not None:
         return call_with_out("polygamma", lambda x, order: polygamma(order, x), (input, n), {}, out)
+    if isinstance(n, TensorBase) and n._data.ndim == 0 and n._data.dtype.kind in "iu":
+        n = int(n)          # as PyTorch's function (not its method) takes a 0-d integer tensor
     return _tensor(input, "polygamma").polygamma(n)
 
 

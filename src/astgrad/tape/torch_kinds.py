@@ -5,6 +5,8 @@ dtype cannot take, operands of different dtypes where PyTorch promotes none (``e
 ``index_add``), and shapes that do not expand, copy or fit an ``einsum`` equation. Each
 function checks its operands before it records anything."""
 
+import numbers
+
 import numpy
 
 from .record import TensorBase, raw
@@ -85,9 +87,13 @@ def check_integer_divisor(x, y):
         raise RuntimeError("ZeroDivisionError")
 
 
-def check_alpha(tensor, other, alpha):
+def check_alpha(tensor, other, alpha, name="add"):
     """PyTorch's error for an ``alpha=`` of ``add``/``sub`` its result's dtype cannot take:
-    a bool for a result that is not bool, a float for an integral one."""
+    a bool for a result that is not bool, a float for an integral one; its TypeError for
+    one that is not a number."""
+    numeric = isinstance(alpha, (numbers.Number, numpy.generic, numpy.ndarray, TensorBase))
+    if not numeric and not grad_mode.numpy_methods:
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if alpha is True or alpha is False or isinstance(alpha, numpy.bool_):
         if numpy.result_type(raw(tensor), raw(other)).kind != "b":
             raise RuntimeError("Boolean alpha only supported for Boolean results.")

@@ -137,7 +137,7 @@ class MathMethods:
 
     def sub(self, other, *, alpha=1):
         check_tensor_argument("sub", "other", 1, other, number=True)
-        check_alpha(self, other, alpha)
+        check_alpha(self, other, alpha, "sub")
         check_bool_subtraction(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
