@@ -121,6 +121,8 @@ class ReductionMethods:
     def cumsum(self, dim=None, *, dtype=None, axis=None):
         if dim is None and axis is None:
             raise TypeError('cumsum() missing 1 required positional arguments: "dim"')
+        if dim is not None:
+            check_int_argument("cumsum", "dim", 1, dim)
         x = self if dtype is None else self.to(dtype)
         dim, _ = dim_args("cumsum", dim, False, axis, None, x._data.ndim)
         total = apply(numpy.cumsum, (x,), numpy_options(axis=dim))
@@ -128,12 +130,16 @@ class ReductionMethods:
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         check_kind("argmax", self)
+        if dim is not None:
+            check_int_argument("argmax", "dim", 1, dim)
         dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmax", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         check_kind("argmin", self)
+        if dim is not None:
+            check_int_argument("argmin", "dim", 1, dim)
         dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmin", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)

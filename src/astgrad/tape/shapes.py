@@ -153,6 +153,8 @@ class ShapeMethods:
     @pytorch_signature("ravel")
     def flatten(self, start_dim=0, end_dim=-1):
         """PyTorch's flatten: merge dimensions start_dim..end_dim into one."""
+        check_int_argument("flatten", "start_dim", 1, start_dim)
+        check_int_argument("flatten", "end_dim", 2, end_dim)
         shape = self._data.shape
         if not shape:
             return apply(numpy.reshape, (self, (1,)))

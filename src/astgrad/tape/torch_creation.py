@@ -16,7 +16,7 @@ import numpy
 from . import dtypes
 from .record import TensorBase, make_tensor, raw
 from .sharing import expose
-from .torch_arguments import check_tensor_argument
+from .torch_arguments import check_int_argument, check_tensor_argument
 from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange", "linspace",
@@ -157,6 +157,9 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    check_int_argument("eye", "n", 1, n)
+    if m is not None:
+        check_int_argument("eye", "m", 2, m)
     return _leaf(numpy.eye(n, m, dtype=_float_or(dtype)), requires_grad)
 
 

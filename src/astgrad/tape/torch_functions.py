@@ -14,7 +14,7 @@ import numpy
 
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, promoted_pair, raw
-from .torch_arguments import check_tensor_argument
+from .torch_arguments import check_int_argument, check_tensor_argument
 from .tensor import Tensor
 from .torch_errors import check_broadcastable
 from .torch_kinds import check_einsum, check_kind, check_same_dtypes
@@ -390,6 +390,7 @@ def cat(tensors, dim=0, *, out=None):
     if out is not None:
         return _joined_into("cat", cat, tensors, dim, out)
     tensors = _check_tensors("cat", tensors)
+    check_int_argument("cat", "dim", 2, dim)
     shapes = [numpy.shape(raw(x)) for x in tensors]
     for i, shape in enumerate(shapes):
         if not shape:

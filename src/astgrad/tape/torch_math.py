@@ -229,6 +229,7 @@ class MathMethods:
         return apply(runtime.log_softmax, (x, dim))
 
     def logsumexp(self, dim, keepdim=False):
+        check_ints("logsumexp", "dim", 1, dim)
         check_bool_argument("logsumexp", "keepdim", keepdim)
         self = floated(self)
         shift = _shift(self, dim)
