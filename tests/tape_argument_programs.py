@@ -118,7 +118,8 @@ _calls("creation_and_reduction_arguments",
        lambda t: t.full((2,), None), lambda t: t.full((2,), 1.5), lambda t: t.zeros_like(_f(t)),
        lambda t: t.prod(_f(t), (0, 1)), lambda t: _f(t).prod(True), lambda t: t.var(_f(t), 1, 2),
        lambda t: _f(t).std(1, 0), lambda t: _f(t).var(1, True), lambda t: _f(t).cumsum(), lambda t: t.cumsum(_f(t)),
-       lambda t: _f(t).cumsum(0))
+       lambda t: _f(t).cumsum(0), lambda t: t.tensor("abc"), lambda t: t.tensor([1.0, "a"]), lambda t: t.tensor(None),
+       lambda t: t.tensor([[None]]), lambda t: t.tensor([1, 2.5]))
 _calls("values_and_repeated_dims",
        lambda t: _f(t).fill_([1.0]), lambda t: _f(t).fill_(None), lambda t: _f(t).fill_(_f(t, [1.0, 2.0])),
        lambda t: _f(t).fill_(t.tensor(2.0, dtype=t.float64)), lambda t: _f(t).add(_f(t), alpha="a"),

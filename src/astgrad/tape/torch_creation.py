@@ -85,6 +85,17 @@ def _check_nested(data, shape, dim):
         _check_nested(item, shape, dim + 1)
 
 
+def _check_numbers(array):
+    """PyTorch's error for data holding strings or None, which NumPy would keep in an
+    array of strings or of objects."""
+    if array.dtype.kind in "US":
+        raise TypeError("new(): invalid data type 'str'")
+    if array.dtype.kind == "O":
+        for value in array.reshape(-1):
+            if value is None or isinstance(value, str):
+                raise RuntimeError(f"Could not infer dtype of {type(value).__name__}")
+
+
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor holding a copy of ``data`` (``torch.tensor``)."""
     if isinstance(data, TensorBase):
@@ -97,6 +108,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         except ValueError:
             _check_nested(raw(data), _first_shape(raw(data)), 0)
             raise
+        if not isinstance(data, numpy.ndarray):
+            _check_numbers(array)
         if dtype is None and not isinstance(data, numpy.ndarray):
             array = _infer_dtype(array)
     if requires_grad and array.dtype.kind not in "fc":
