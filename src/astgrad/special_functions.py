@@ -42,9 +42,11 @@ def _asymptotic(n, z):
 
 def polygamma(n, x):
     """The n-th derivative of the digamma function (n = 0: digamma, the derivative of
-    ``lgamma``) at real ``x``; NaN at the poles -1, -2, ..., and at 0 the limit from the
-    side of the zero's sign (``-inf`` for digamma at 0.0, ``inf`` at -0.0, as PyTorch's
-    ``digamma``): the pole's term ``(-1)**(n + 1) n! / x**(n + 1)``. For x < 0 the digamma
+    ``lgamma``) at real ``x``. At 0 it is the limit from the side of the zero's sign
+    (``-inf`` for digamma at 0.0, ``inf`` at -0.0, as PyTorch's ``digamma``): the pole's
+    term ``(-1)**(n + 1) n! / x**(n + 1)``. At the poles -1, -2, ... the digamma is NaN
+    (no limit), and of order n >= 1 it is that term's limit from the right, ``inf`` for
+    odd n and ``-inf`` for even n, as SciPy's and PyTorch's. For x < 0 the digamma
     uses the reflection formula and higher orders the recurrence, which costs one step
     per unit of |x|."""
     n = int(n)
@@ -65,7 +67,8 @@ def polygamma(n, x):
         total = total + _asymptotic(n, z)
         if n == 0:
             total = numpy.where(reflect, total - numpy.pi / numpy.tan(numpy.pi * numpy.array(x, ndmin=1)), total)
-    total = numpy.where(pole | numpy.isnan(z), numpy.nan, total)
+    total = numpy.where(numpy.isnan(z), numpy.nan, total)
+    total = numpy.where(pole, numpy.nan if n == 0 else -math.copysign(numpy.inf, sign), total)
     at_zero = numpy.array(x, dtype=numpy.float64, ndmin=1) == 0.0
     if numpy.any(at_zero):
         with numpy.errstate(divide="ignore"):

@@ -1,7 +1,8 @@
 """Record what PyTorch gives for each side-by-side program (tests/torch_programs.py in
 golden.json, tests/tape_differed_programs.py in differed_golden.json,
 tests/tape_adversary_programs.py in adversary_golden.json, tests/tape_special_programs.py in
-special_golden.json, next to this file), and report
+special_golden.json, tests/tape_argument_programs.py in arguments_golden.json, next to this
+file), and report
 how astgrad compares:
 
     PYTHONPATH=src python tests/torch_reference/record.py            # record and compare
@@ -19,6 +20,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import tape_adversary_programs  # noqa: E402
+import tape_argument_programs  # noqa: E402
 import tape_differed_programs  # noqa: E402
 import tape_special_programs  # noqa: E402
 import torch_compare  # noqa: E402
@@ -27,7 +29,8 @@ import torch_programs  # noqa: E402
 SETS = {"golden": (HERE / "golden.json", torch_programs.PROGRAMS),
         "differed": (HERE / "differed_golden.json", tape_differed_programs.PROGRAMS),
         "adversary": (HERE / "adversary_golden.json", tape_adversary_programs.PROGRAMS),
-        "special": (HERE / "special_golden.json", tape_special_programs.PROGRAMS)}
+        "special": (HERE / "special_golden.json", tape_special_programs.PROGRAMS),
+        "arguments": (HERE / "arguments_golden.json", tape_argument_programs.PROGRAMS)}
 
 
 def record(path, programs, write):
@@ -43,7 +46,10 @@ def record(path, programs, write):
                                    sort_keys=True) + "\n")
     differ = 0
     for name, expected in golden.items():
-        found = torch_compare.differences(expected, torch_compare.run(programs[name], astgrad))
+        actual = torch_compare.run(programs[name], astgrad)
+        if programs is tape_argument_programs.PROGRAMS:     # PyTorch's lists of overloads: type only
+            actual = tape_argument_programs.as_pytorch_names(expected, actual)
+        found = torch_compare.differences(expected, actual)
         if found:
             differ += 1
             print(f"DIFFER {name}:\n  " + "\n  ".join(found))

@@ -8,8 +8,9 @@ import numpy
 
 from .conventions import clamp, relu
 from .mode import grad_mode
-from .record import apply, floated, unary
-from .torch_errors import check_bounds
+from .record import apply, floated, raw, unary
+from .torch_arguments import check_tensor_argument
+from .torch_errors import check_bounds, check_broadcastable
 from .torch_kinds import check_kind
 
 __all__ = ["FunctionMethods"]
@@ -21,6 +22,7 @@ class FunctionMethods:
     __slots__ = ()
 
     def dot(self, other):
+        check_tensor_argument("dot", "tensor", 1, other)
         return apply(numpy.dot, (self, other))
 
     def trace(self):
@@ -33,6 +35,7 @@ class FunctionMethods:
         if grad_mode.numpy_methods:         # generated code, written for arrays
             return apply(numpy.clip, (self, min, max))
         check_bounds("clamp", min, max)
+        check_broadcastable(*(raw(v) for v in (self, min, max) if v is not None))
         if isinstance(min, float) or isinstance(max, float):    # integers to floats, as PyTorch
             return apply(clamp, (floated(self), min, max))
         return apply(clamp, (self, min, max))

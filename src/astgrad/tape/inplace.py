@@ -30,6 +30,7 @@ from .mode import enable_grad, grad_mode, no_grad
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
 from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
+from .torch_arguments import check_tensor_argument
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
 from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
@@ -253,14 +254,16 @@ class InPlaceMethods:
     __slots__ = ()
 
     def add_(self, other, *, alpha=1):
-        check_alpha(self, other, alpha)
+        check_tensor_argument("add_", "other", 1, other, number=True)
+        check_alpha(self, other, alpha, "add_")
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
-        check_alpha(self, other, alpha)
+        check_tensor_argument("sub_", "other", 1, other, number=True)
+        check_alpha(self, other, alpha, "sub_")
         check_bool_subtraction(self, other)
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
@@ -268,12 +271,14 @@ class InPlaceMethods:
         return update(self, lambda old: old - _scaled(other, alpha))
 
     def mul_(self, other):
+        check_tensor_argument("mul_", "other", 1, other, number=True)
         overlap_checked(self, other)
         if _quiet(self, other):
             return _plain(self, operator.mul, other)
         return update(self, lambda old: old * other)
 
     def div_(self, other, *, rounding_mode=None):
+        check_tensor_argument("div_", "other", 1, other, number=True)
         overlap_checked(self, other)
         if rounding_mode is not None:
             return update(self, lambda old: old.div(other, rounding_mode=rounding_mode), "DivBackward2")
@@ -283,6 +288,10 @@ class InPlaceMethods:
         return update(self, lambda old: replaced(old, 0), "ZeroBackward0")
 
     def fill_(self, value):
+        if numpy.ndim(raw(value)) and isinstance(value, (TensorBase, numpy.ndarray)):
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{numpy.ndim(raw(value))} dimensions.")
+        check_tensor_argument("fill_", "value", 1, value, number=True)
         return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     def clamp_(self, min=None, max=None):
@@ -292,6 +301,7 @@ class InPlaceMethods:
     clip_ = clamp_
 
     def copy_(self, src, non_blocking=False):
+        check_tensor_argument("copy_", "other", 1, src)
         check_copyable(self._data.shape, numpy.shape(raw(src)))
         overlap_checked(self, src)
         with _unrecorded_if_integral(self):

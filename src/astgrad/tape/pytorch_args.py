@@ -64,6 +64,12 @@ def dim_args(name, dim, keepdim, axis, keepdims, ndim=None, *, empty_is_all=True
     if isinstance(dim, tuple) and not dim and empty_is_all:
         dim = None
     check_dim_type(name, dim)
+    if isinstance(dim, tuple) and ndim:
+        seen = set()
+        for d in dim:
+            if -ndim <= d < ndim and d % ndim in seen:
+                raise RuntimeError(f"dim {d % ndim} appears multiple times in the list of dims")
+            seen.add(d % ndim)
     if ndim == 0 and dim is not None:
         for d in dim if isinstance(dim, tuple) else (dim,):
             check_dim(d, 0)

@@ -12,6 +12,7 @@ from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
 from .torch_errors import check_reduced_dims
 from .torch_kinds import check_kind
+from .torch_arguments import check_bool_argument, check_int_argument
 
 __all__ = ["ReductionMethods"]
 
@@ -49,6 +50,8 @@ class ReductionMethods:
 
     @pytorch_signature("prod")
     def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        if dim is not None:             # PyTorch's prod reduces one dimension or all
+            check_int_argument("prod", "dim", 1, dim)
         dim, keepdim = dim_args("prod", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.prod, (self,), numpy_options(axis=dim, dtype=dtypes.to_numpy(dtype),
                                                   keepdims=keepdim))
@@ -94,6 +97,8 @@ class ReductionMethods:
         check_kind("var", self)
         if isinstance(dim, bool):       # PyTorch's var(unbiased)
             dim, unbiased = None, dim
+        if unbiased is not None:
+            check_bool_argument("var", "unbiased", unbiased)
         dim, keepdim = dim_args("var", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.var, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
                                                   keepdims=keepdim))
@@ -106,12 +111,18 @@ class ReductionMethods:
         check_kind("std", self)
         if isinstance(dim, bool):       # PyTorch's std(unbiased)
             dim, unbiased = None, dim
+        if unbiased is not None:
+            check_bool_argument("std", "unbiased", unbiased)
         dim, keepdim = dim_args("std", dim, keepdim, axis, keepdims, self._data.ndim)
         return apply(numpy.std, (self,), numpy_options(axis=dim, ddof=ddof_of(unbiased, correction, ddof),
                                                   keepdims=keepdim))
 
     @pytorch_signature("cumsum")
     def cumsum(self, dim=None, *, dtype=None, axis=None):
+        if dim is None and axis is None:
+            raise TypeError('cumsum() missing 1 required positional arguments: "dim"')
+        if dim is not None:
+            check_int_argument("cumsum", "dim", 1, dim)
         x = self if dtype is None else self.to(dtype)
         dim, _ = dim_args("cumsum", dim, False, axis, None, x._data.ndim)
         total = apply(numpy.cumsum, (x,), numpy_options(axis=dim))
@@ -119,12 +130,16 @@ class ReductionMethods:
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         check_kind("argmax", self)
+        if dim is not None:
+            check_int_argument("argmax", "dim", 1, dim)
         dim, keepdim = dim_args("argmax", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmax", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmax(self._data, axis=dim, keepdims=keepdim)), None, False)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         check_kind("argmin", self)
+        if dim is not None:
+            check_int_argument("argmin", "dim", 1, dim)
         dim, keepdim = dim_args("argmin", dim, keepdim, axis, keepdims, self._data.ndim)
         check_reduced_dims("argmin", self._data, dim)
         return make_tensor(numpy.asarray(numpy.argmin(self._data, axis=dim, keepdims=keepdim)), None, False)

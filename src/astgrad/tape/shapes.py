@@ -13,6 +13,7 @@ from .pytorch_args import dim_args, pytorch_signature, sizes_of
 from .grad_fn import labeled
 from .record import apply, dimension_error
 from .size import check_dim
+from .torch_arguments import check_int_argument, check_tensor_argument
 from .torch_kinds import check_expandable
 from .views import viewable
 
@@ -114,6 +115,7 @@ class ShapeMethods:
         return apply(numpy.squeeze, (self,), {"axis": ones})
 
     def unsqueeze(self, dim):
+        check_int_argument("unsqueeze", "dim", 1, dim)
         return apply(numpy.expand_dims, (self, dim))
 
     def expand(self, *sizes):
@@ -128,6 +130,7 @@ class ShapeMethods:
         return apply(numpy.broadcast_to, (self, target))
 
     def expand_as(self, other):
+        check_tensor_argument("expand_as", "other", 1, other)
         return self.expand(*numpy.shape(other))
 
     @pytorch_signature("repeat")
@@ -150,6 +153,8 @@ class ShapeMethods:
     @pytorch_signature("ravel")
     def flatten(self, start_dim=0, end_dim=-1):
         """PyTorch's flatten: merge dimensions start_dim..end_dim into one."""
+        check_int_argument("flatten", "start_dim", 1, start_dim)
+        check_int_argument("flatten", "end_dim", 2, end_dim)
         shape = self._data.shape
         if not shape:
             return apply(numpy.reshape, (self, (1,)))

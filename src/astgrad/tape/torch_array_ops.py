@@ -14,6 +14,7 @@ from . import return_types
 from .pytorch_args import pytorch_signature
 from .record import apply, dimension_error, make_tensor, raw
 from .torch_kinds import check_kind, check_same_dtypes
+from .torch_arguments import check_int_argument, check_ints, check_tensor_argument
 
 __all__ = ["ArrayOpMethods"]
 
@@ -50,6 +51,7 @@ class ArrayOpMethods:
     # -- along a dimension ------------------------------------------------------------------
     @pytorch_signature("cumprod")
     def cumprod(self, dim, *, dtype=None):
+        check_int_argument("cumprod", "dim", 1, dim)
         x = self if dtype is None else self.to(dtype)
         if x._data.ndim == 0:
             _axis(x, dim)
@@ -57,9 +59,11 @@ class ArrayOpMethods:
         return apply(numpy.cumprod, (x,), {"axis": _axis(x, dim)})
 
     def cummax(self, dim):
+        check_int_argument("cummax", "dim", 1, dim)
         return self._running_extreme(dim, numpy.maximum.accumulate, return_types.cummax)
 
     def cummin(self, dim):
+        check_int_argument("cummin", "dim", 1, dim)
         return self._running_extreme(dim, numpy.minimum.accumulate, return_types.cummin)
 
     def _running_extreme(self, dim, accumulate, result):
@@ -74,6 +78,7 @@ class ArrayOpMethods:
         """log(cumsum(exp(x))) along ``dim``, shifted by the maximum so that nothing
         overflows; where values lie so far apart that exp(x - max) would round to 0 (or
         any is infinite), one running logaddexp per position instead."""
+        check_int_argument("logcumsumexp", "dim", 1, dim)
         check_kind("logcumsumexp", self)
         axis = _axis(self, dim)
         data = self._data
@@ -93,6 +98,8 @@ class ArrayOpMethods:
         """``n``-th forward difference along ``dim``, after joining ``prepend`` and ``append``."""
         if self._data.ndim == 0:
             raise RuntimeError("diff expects input to be at least one-dimensional")
+        check_int_argument("diff", "n", 1, n)
+        check_int_argument("diff", "dim", 2, dim)
         axis = _axis(self, dim)
         parts = [p for p in (prepend, self, append) if p is not None]
         x = apply(numpy.concatenate, (parts,), {"axis": axis}) if len(parts) > 1 else self
@@ -100,6 +107,9 @@ class ArrayOpMethods:
 
     def roll(self, shifts, dims=None):
         """Elements shifted cyclically along ``dims`` (of the flattened tensor if None)."""
+        check_ints("roll", "shifts", 1, shifts)
+        if dims is not None:
+            check_ints("roll", "dims", 2, dims)
         if dims is None and isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         counts = [len(v) if isinstance(v, (tuple, list)) else 1 for v in (shifts, dims)]
@@ -111,10 +121,12 @@ class ArrayOpMethods:
 
     # -- matrices ---------------------------------------------------------------------------
     def tril(self, diagonal=0):
+        check_int_argument("tril", "diagonal", 1, diagonal)
         self._at_least_2d("tril")
         return apply(numpy.tril, (self,), {"k": diagonal})
 
     def triu(self, diagonal=0):
+        check_int_argument("triu", "diagonal", 1, diagonal)
         self._at_least_2d("triu")
         return apply(numpy.triu, (self,), {"k": diagonal})
 
@@ -129,10 +141,12 @@ class ArrayOpMethods:
         return apply(numpy.diag, (self,), {"k": diagonal}, fresh=True)     # a copy in PyTorch
 
     def kron(self, other):
+        check_tensor_argument("kron", "other", 1, other)
         return apply(numpy.kron, (self, other))
 
     def cross(self, other, dim=None):
         """The cross product of 3-vectors along ``dim`` (if None, the first dimension of size 3)."""
+        check_tensor_argument("cross", "other", 1, other)
         a, b = numpy.shape(raw(self)), numpy.shape(raw(other))
         if len(a) != len(b):
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")

@@ -16,6 +16,7 @@ import numpy
 from . import dtypes
 from .record import TensorBase, make_tensor, raw
 from .sharing import expose
+from .torch_arguments import check_int_argument, check_tensor_argument
 from .tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange", "linspace",
@@ -84,6 +85,17 @@ def _check_nested(data, shape, dim):
         _check_nested(item, shape, dim + 1)
 
 
+def _check_numbers(array):
+    """PyTorch's error for data holding strings or None, which NumPy would keep in an
+    array of strings or of objects."""
+    if array.dtype.kind in "US":
+        raise TypeError("new(): invalid data type 'str'")
+    if array.dtype.kind == "O":
+        for value in array.reshape(-1):
+            if value is None or isinstance(value, str):
+                raise RuntimeError(f"Could not infer dtype of {type(value).__name__}")
+
+
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor holding a copy of ``data`` (``torch.tensor``)."""
     if isinstance(data, TensorBase):
@@ -96,6 +108,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         except ValueError:
             _check_nested(raw(data), _first_shape(raw(data)), 0)
             raise
+        if not isinstance(data, numpy.ndarray):
+            _check_numbers(array)
         if dtype is None and not isinstance(data, numpy.ndarray):
             array = _infer_dtype(array)
     if requires_grad and array.dtype.kind not in "fc":
@@ -131,6 +145,9 @@ empty = zeros
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    if fill_value is None or not isinstance(fill_value, (numbers.Number, numpy.generic)) \
+            and numpy.ndim(raw(fill_value)) != 0:
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = _infer_dtype(numpy.asarray(fill_value)).dtype
     return _leaf(numpy.full(_size((size,)), fill_value, dtype=dtypes.to_numpy(dtype)), requires_grad)
@@ -153,6 +170,9 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    check_int_argument("eye", "n", 1, n)
+    if m is not None:
+        check_int_argument("eye", "m", 2, m)
     return _leaf(numpy.eye(n, m, dtype=_float_or(dtype)), requires_grad)
 
 
@@ -178,18 +198,19 @@ def manual_seed(seed):
     _generator[0] = numpy.random.default_rng(seed)
 
 
-def _like(x, dtype):
+def _like(x, dtype, name):
+    check_tensor_argument(name, "input", 1, x)
     data = x._data if isinstance(x, TensorBase) else numpy.asarray(x)
     return data.shape, (data.dtype if dtype is None else dtypes.to_numpy(dtype))
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "zeros_like")
     return _leaf(numpy.zeros(shape, dtype), requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "ones_like")
     return _leaf(numpy.ones(shape, dtype), requires_grad)
 
 
@@ -197,19 +218,19 @@ empty_like = zeros_like
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "full_like")
     return _leaf(numpy.full(shape, fill_value, dtype), requires_grad)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "rand_like")
     if dtype.kind != "f":
         raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dtypes.of(dtype).name}\'')
     return _leaf(_generator[0].random(shape).astype(dtype), requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False):
-    shape, dtype = _like(input, dtype)
+    shape, dtype = _like(input, dtype, "randn_like")
     if dtype.kind != "f":
         raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{dtypes.of(dtype).name}\'')
     return _leaf(_generator[0].standard_normal(shape).astype(dtype), requires_grad)

@@ -8,11 +8,14 @@ Each records the NumPy (or ``scipy.special``) function that computes the same va
 PyTorch's, so the derivatives, of any order, are the engine's rules for those functions.
 """
 
+import numbers
+
 import numpy
 
 from ..rules import optional
 from .record import TensorBase, apply, floated, promoted_pair, unary
 from .torch_kinds import check_integer_divisor, check_kind
+from .torch_arguments import check_tensor_argument
 
 _C_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half"}     # as PyTorch's messages name them
 
@@ -46,6 +49,7 @@ class ElementwiseMethods:
         return unary(numpy.arctan, floated(self))
 
     def atan2(self, other):
+        check_tensor_argument("atan2", "other", 1, other)
         return apply(numpy.arctan2, promoted_pair(self, other, floats=True))
 
     def sinh(self):
@@ -77,11 +81,13 @@ class ElementwiseMethods:
         return unary(numpy.exp2, floated(self))
 
     def logaddexp(self, other):
+        check_tensor_argument("logaddexp", "other", 1, other)
         check_kind("logaddexp", self, other)
         return apply(numpy.logaddexp, (self, other))
 
     def xlogy(self, other):
         """``self * log(other)``, 0 where ``self`` is 0 (``scipy.special.xlogy``)."""
+        check_tensor_argument("xlogy", "other", 1, other, number=True)
         return apply(scipy_special("xlogy"), promoted_pair(self, other, floats=True))
 
     # -- signs and rounding -----------------------------------------------------------------
@@ -147,6 +153,8 @@ class ElementwiseMethods:
     # -- combinations -------------------------------------------------------------------------
     def lerp(self, end, weight):
         """``self + weight * (end - self)``."""
+        check_tensor_argument("lerp", "end", 1, end)
+        check_tensor_argument("lerp", "weight", 2, weight, number=True)
         check_kind("lerp", self)
         for argument, value in (("end", end), ("weight", weight)):
             if isinstance(value, TensorBase) and value._data.dtype != self._data.dtype:
@@ -156,6 +164,10 @@ class ElementwiseMethods:
 
     def addcmul(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 * tensor2``."""
+        check_tensor_argument("addcmul", "tensor1", 1, tensor1)
+        check_tensor_argument("addcmul", "tensor2", 2, tensor2)
+        if not isinstance(value, (numbers.Number, numpy.generic)):
+            raise TypeError(f"addcmul(): argument 'value' must be Number, not {type(value).__name__}")
         check_kind("addcmul", self, tensor1, tensor2)
         product = tensor1 * tensor2
         return self + (product if value == 1 else value * product)

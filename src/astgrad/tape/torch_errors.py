@@ -12,7 +12,7 @@ import numpy
 from .conventions import copysign
 from .size import dim_error
 
-__all__ = ["translated", "check_reduced_dims", "check_dim_type", "check_bounds"]
+__all__ = ["translated", "check_reduced_dims", "check_broadcastable", "check_dim_type", "check_bounds"]
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.floordiv, copysign}
@@ -21,7 +21,10 @@ _AXIS_ERROR = getattr(getattr(numpy, "exceptions", numpy), "AxisError", None)
 
 
 def _broadcast_message(a, b):
-    sa, sb = numpy.shape(a), numpy.shape(b)
+    return _shapes_message(numpy.shape(a), numpy.shape(b))
+
+
+def _shapes_message(sa, sb):
     n = max(len(sa), len(sb))
     pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
     for dim in range(n - 1, -1, -1):
@@ -65,12 +68,27 @@ _REFUSALS = {
 }
 
 
+def _is_int(d):
+    return isinstance(d, numbers.Integral) and not isinstance(d, (bool, numpy.bool_))
+
+
+def check_broadcastable(*operands):
+    """PyTorch's RuntimeError where the shapes of ``operands`` do not broadcast (PyTorch
+    checks them before it looks for a kernel of their dtype)."""
+    shape = numpy.shape(operands[0])
+    for operand in operands[1:]:
+        message = _shapes_message(shape, numpy.shape(operand))
+        if message is not None:
+            raise RuntimeError(message)
+        shape = numpy.broadcast_shapes(shape, numpy.shape(operand))
+
+
 def check_dim_type(name, dim):
     """PyTorch's TypeError for a ``dim`` that is not an int, a tuple of ints or None
-    (``t.max("a")``), rather than a comparison of int and str deep inside."""
+    (``t.max("a")``, ``t.sum(True)``), rather than a comparison of int and str deep inside."""
     dims = dim if isinstance(dim, tuple) else (dim,)
-    if dim is not None and not all(isinstance(d, numbers.Integral) for d in dims):
-        wrong = next(d for d in dims if not isinstance(d, numbers.Integral))
+    if dim is not None and not all(_is_int(d) for d in dims):
+        wrong = next(d for d in dims if not _is_int(d))
         raise TypeError(f"{name}(): argument 'dim' must be int or tuple of ints, not {type(wrong).__name__}")
 
 

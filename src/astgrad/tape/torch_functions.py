@@ -14,7 +14,9 @@ import numpy
 
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, promoted_pair, raw
+from .torch_arguments import check_int_argument, check_tensor_argument
 from .tensor import Tensor
+from .torch_errors import check_broadcastable
 from .torch_kinds import check_einsum, check_kind, check_same_dtypes
 from .torch_out import call_with_out, check_out_inputs
 
@@ -253,6 +255,8 @@ def polygamma(n, input, *, out=None):
     """The ``n``-th derivative of digamma (``torch.polygamma(n, input)``)."""
     if out is not None:
         return call_with_out("polygamma", lambda x, order: polygamma(order, x), (input, n), {}, out)
+    if isinstance(n, TensorBase) and n._data.ndim == 0 and n._data.dtype.kind in "iu":
+        n = int(n)          # as PyTorch's function (not its method) takes a 0-d integer tensor
     return _tensor(input, "polygamma").polygamma(n)
 
 
@@ -297,6 +301,8 @@ def is_tensor(obj):
 
 def dot(input, other):
     """Dot product of two 1-D tensors (``torch.dot``)."""
+    check_tensor_argument("dot", "input", 1, input)
+    check_tensor_argument("dot", "tensor", 2, other)
     a, b = numpy.shape(raw(input)), numpy.shape(raw(other))
     da, db = numpy.asarray(raw(input)).dtype, numpy.asarray(raw(other)).dtype
     if da != db:
@@ -313,6 +319,8 @@ def dot(input, other):
 
 def outer(input, vec2):
     """Outer product of two vectors (``torch.outer``)."""
+    check_tensor_argument("outer", "input", 1, input)
+    check_tensor_argument("outer", "vec2", 2, vec2)
     for argument, value in (("self", input), ("vec2", vec2)):
         if numpy.ndim(raw(value)) != 1:         # NumPy's outer flattens them
             raise RuntimeError(f"outer: Expected 1-D argument {argument}, but got {numpy.ndim(raw(value))}-D")
@@ -334,8 +342,12 @@ def where(condition, input=None, other=None, *, out=None):
                 raise TypeError(f"where(): argument '{argument}' (position {position}) must be Tensor, not "
                                 f"{type(value).__name__}")
         return call_with_out("where", where, (condition, input, other), {}, out)
+    check_tensor_argument("where", "condition", 1, condition)
     if input is None and other is None:
         return tuple(Tensor(i) for i in numpy.nonzero(raw(condition)))
+    check_tensor_argument("where", "input", 2, input, number=True)
+    check_tensor_argument("where", "other", 3, other, number=True)
+    check_broadcastable(raw(condition), raw(input), raw(other))
     cond = numpy.asarray(raw(condition))
     if cond.dtype != numpy.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with "
@@ -356,6 +368,9 @@ def _check_tensors(name, tensors):
     if isinstance(tensors, TensorBase):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, (TensorBase, numpy.ndarray)):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     if not tensors:
         if name == "stack":
             raise RuntimeError("stack expects a non-empty TensorList")
@@ -375,6 +390,7 @@ def cat(tensors, dim=0, *, out=None):
     if out is not None:
         return _joined_into("cat", cat, tensors, dim, out)
     tensors = _check_tensors("cat", tensors)
+    check_int_argument("cat", "dim", 2, dim)
     shapes = [numpy.shape(raw(x)) for x in tensors]
     for i, shape in enumerate(shapes):
         if not shape:

@@ -5,10 +5,13 @@ dtype cannot take, operands of different dtypes where PyTorch promotes none (``e
 ``index_add``), and shapes that do not expand, copy or fit an ``einsum`` equation. Each
 function checks its operands before it records anything."""
 
+import numbers
+
 import numpy
 
 from .record import TensorBase, raw
 from .mode import grad_mode
+from .torch_errors import check_broadcastable
 from .versions import torch_type_name
 
 __all__ = ["check_kind", "check_bool_subtraction", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
@@ -24,6 +27,9 @@ _KERNELS = {"frac": (_INTEGRAL, "frac_cpu"), "logcumsumexp": (_INTEGRAL, "logcum
             "mm": ("b", "addmm_impl_cpu_"), "kthvalue": ("b", "kthvalue_cpu"), "floor": ("b", "floor_vml_cpu"),
             "ceil": ("b", "ceil_vml_cpu"), "round": ("b", "round_vml_cpu"),
             "logaddexp2": (_INTEGRAL, "logaddexp2_cpu")}
+
+# the elementwise functions among them: operands that do not broadcast are PyTorch's error first
+_ELEMENTWISE = {"hypot", "fmod", "logaddexp", "logaddexp2", "addcmul"}
 
 _SPREAD = "std and var only support floating point and complex dtypes"
 # name: (the dtype kinds PyTorch refuses, its RuntimeError's words; {} is the dtype's name)
@@ -54,6 +60,8 @@ def check_kind(name, *tensors):
     if name in _KERNELS:
         kinds, kernel = _KERNELS[name]
         if dtype.kind in kinds:
+            if name in _ELEMENTWISE:
+                check_broadcastable(*(raw(t) for t in tensors))
             raise NotImplementedError(f"\"{kernel}\" not implemented for '{torch_type_name(dtype)}'")
     elif name in _WORDS:
         kinds, words = _WORDS[name]
@@ -79,9 +87,13 @@ def check_integer_divisor(x, y):
         raise RuntimeError("ZeroDivisionError")
 
 
-def check_alpha(tensor, other, alpha):
+def check_alpha(tensor, other, alpha, name="add"):
     """PyTorch's error for an ``alpha=`` of ``add``/``sub`` its result's dtype cannot take:
-    a bool for a result that is not bool, a float for an integral one."""
+    a bool for a result that is not bool, a float for an integral one; its TypeError for
+    one that is not a number."""
+    numeric = isinstance(alpha, (numbers.Number, numpy.generic, numpy.ndarray, TensorBase))
+    if not numeric and not grad_mode.numpy_methods:
+        raise TypeError(f"{name}(): argument 'alpha' must be Number, not {type(alpha).__name__}")
     if alpha is True or alpha is False or isinstance(alpha, numpy.bool_):
         if numpy.result_type(raw(tensor), raw(other)).kind != "b":
             raise RuntimeError("Boolean alpha only supported for Boolean results.")

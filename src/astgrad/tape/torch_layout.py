@@ -14,6 +14,7 @@ from .. import runtime
 from . import dtypes
 from .record import TensorBase, apply, raw
 from .size import check_dim
+from .torch_arguments import check_int_argument, check_ints, check_tensor_argument
 
 __all__ = ["LayoutMethods", "split_sizes"]
 
@@ -85,12 +86,16 @@ class LayoutMethods:
         return tuple(pieces)
 
     def chunk(self, chunks, dim=0):
+        check_int_argument("chunk", "chunks", 1, chunks)
+        check_int_argument("chunk", "dim", 2, dim)
         if chunks <= 0:
             raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
         length = self._data.shape[check_dim(dim, self._data.ndim)] if self._data.ndim else 0
         return self.split(max(-(-length // chunks), 1), dim)
 
     def gather(self, dim, index):
+        check_int_argument("gather", "dim", 1, dim)
+        check_tensor_argument("gather", "index", 2, index)
         index = numpy.asarray(raw(index))
         if index.dtype.kind not in "iu":
             raise RuntimeError("gather(): Expected dtype int32/int64 for index")
@@ -121,6 +126,7 @@ class LayoutMethods:
 
     def flip(self, *dims):
         """Reverse the order of elements along ``dims`` (``flip(0, 1)`` or ``flip((0, 1))``)."""
+        check_ints("flip", "dims", 1, dims[0] if len(dims) == 1 else dims)
         if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
             dims = tuple(dims[0])
         seen = set()

@@ -16,7 +16,8 @@ from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, floated, promoted_pair, raw, unary
-from .torch_errors import check_reduced_dims
+from .torch_errors import check_broadcastable, check_reduced_dims
+from .torch_arguments import check_bool_argument, check_int_argument, check_ints, check_tensor_argument
 from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
 __all__ = ["MathMethods", "matmul_check"]
@@ -107,6 +108,7 @@ class MathMethods:
 
     # -- products ---------------------------------------------------------------------
     def matmul(self, other):
+        check_tensor_argument("matmul", "other", 1, other)
         matmul_check(numpy.shape(raw(self)), numpy.shape(raw(other)))
         if numpy.ndim(raw(self)) == 1 and numpy.ndim(raw(other)) == 1:
             check_kind("dot", self, other)
@@ -118,6 +120,7 @@ class MathMethods:
         return binary(operator.matmul, self, other)
 
     def mm(self, mat2):
+        check_tensor_argument("mm", "mat2", 1, mat2)
         matmul_check(numpy.shape(raw(self)), numpy.shape(raw(mat2)), "mm")
         return self.matmul(mat2)
 
@@ -128,18 +131,22 @@ class MathMethods:
 
     # -- arithmetic with PyTorch's names ------------------------------------------------
     def add(self, other, *, alpha=1):
+        check_tensor_argument("add", "other", 1, other, number=True)
         check_alpha(self, other, alpha)
         return self + (other if alpha == 1 else other * alpha)
 
     def sub(self, other, *, alpha=1):
-        check_alpha(self, other, alpha)
+        check_tensor_argument("sub", "other", 1, other, number=True)
+        check_alpha(self, other, alpha, "sub")
         check_bool_subtraction(self, other)
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self, other):
+        check_tensor_argument("mul", "other", 1, other, number=True)
         return self * other
 
     def div(self, other, *, rounding_mode=None):
+        check_tensor_argument("div", "other", 1, other, number=True)
         if rounding_mode is None:
             return self / other
         # PyTorch's DivBackward2: the derivative is 0 (the result is piecewise constant)
@@ -148,6 +155,7 @@ class MathMethods:
         return labeled(apply(function, (self, other)), "DivBackward2")
 
     def pow(self, exponent):
+        check_tensor_argument("pow", "exponent", 1, exponent, number=True)
         return binary(operator.pow, self, exponent)
 
     def neg(self):
@@ -182,13 +190,18 @@ class MathMethods:
         return self.clamp(max=max)
 
     def maximum(self, other):
+        check_tensor_argument("maximum", "other", 1, other)
         return apply(numpy.maximum, promoted_pair(self, other))
 
     def minimum(self, other):
+        check_tensor_argument("minimum", "other", 1, other)
         return apply(numpy.minimum, promoted_pair(self, other))
 
     def where(self, condition, other):
         """PyTorch's ``x.where(condition, y)``: x where condition holds, else y."""
+        check_tensor_argument("where", "condition", 1, condition)
+        check_tensor_argument("where", "other", 2, other, number=True)
+        check_broadcastable(raw(condition), raw(self), raw(other))
         return apply(numpy.where, (raw(condition),) + promoted_pair(self, other))
 
     # -- activations ------------------------------------------------------------------------
@@ -203,17 +216,21 @@ class MathMethods:
 
     def softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        check_int_argument("softmax", "dim", 1, dim)
         _floating_only(x, "softmax", dim)
         _check_dims(x, dim)
         return apply(runtime.softmax, (x, dim))
 
     def log_softmax(self, dim, dtype=None):
         x = self if dtype is None else self.to(dtype)
+        check_int_argument("log_softmax", "dim", 1, dim)
         _floating_only(x, "log_softmax", dim)
         _check_dims(x, dim)
         return apply(runtime.log_softmax, (x, dim))
 
     def logsumexp(self, dim, keepdim=False):
+        check_ints("logsumexp", "dim", 1, dim)
+        check_bool_argument("logsumexp", "keepdim", keepdim)
         self = floated(self)
         shift = _shift(self, dim)
         s = apply(numpy.sum, (apply(numpy.exp, (self - shift,)),), {"axis": dim, "keepdims": True})
@@ -222,11 +239,13 @@ class MathMethods:
 
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):
+        check_ints("amax", "dim", 1, dim)
         dim, keepdim = dim_args("amax", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amax", self._data, dim)
         return apply(numpy.amax, (self,), numpy_options(axis=dim, keepdims=keepdim))
 
     def amin(self, dim=(), keepdim=False):
+        check_ints("amin", "dim", 1, dim)
         dim, keepdim = dim_args("amin", dim, keepdim, None, None, self._data.ndim)
         check_reduced_dims("amin", self._data, dim)
         return apply(numpy.amin, (self,), numpy_options(axis=dim, keepdims=keepdim))
@@ -256,7 +275,9 @@ class MathMethods:
         return self._data.dtype.kind == "f"
 
     def all(self, dim=None, keepdim=False):
+        check_bool_argument("all", "keepdim", keepdim)
         return apply(numpy.all, (self._data,), numpy_options(axis=dim, keepdims=keepdim))
 
     def any(self, dim=None, keepdim=False):
+        check_bool_argument("any", "keepdim", keepdim)
         return apply(numpy.any, (self._data,), numpy_options(axis=dim, keepdims=keepdim))

@@ -15,6 +15,7 @@ from .grad_fn import labeled
 from .record import apply, make_tensor
 from .size import check_dim
 from .torch_kinds import check_kind
+from .torch_arguments import check_bool_argument, check_int_argument
 
 __all__ = ["OrderMethods", "sort_indices"]
 
@@ -43,6 +44,7 @@ class OrderMethods:
         with ``descending``)."""
         if isinstance(dim, bool):
             raise TypeError("sort(dim=-1, descending=False): pass descending by name")
+        check_bool_argument("sort", "descending", descending)
         if not self._data.ndim:
             check_dim(operator.index(dim), 0)
             return return_types.sort(self.clone(), _indices(0))
@@ -53,6 +55,8 @@ class OrderMethods:
 
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort the elements along ``dim`` (no derivative)."""
+        check_int_argument("argsort", "dim", 1, dim)
+        check_bool_argument("argsort", "descending", descending)
         if not self._data.ndim:
             check_dim(operator.index(dim), 0)
             return _indices(0)
@@ -65,6 +69,8 @@ class OrderMethods:
         """``(values, indices)``: the ``k`` largest elements along ``dim`` (smallest unless
         ``largest``), largest first."""
         check_kind("topk", self)
+        check_int_argument("topk", "k", 1, k)
+        check_int_argument("topk", "dim", 2, dim)
         k = operator.index(k)
         axis = check_dim(operator.index(dim), self._data.ndim)
         size = self._data.shape[axis] if self._data.ndim else 1

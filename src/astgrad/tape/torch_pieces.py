@@ -16,6 +16,7 @@ from .grad_fn import labeled
 from .pytorch_args import pytorch_signature, sizes_of
 from .record import apply
 from .size import check_dim
+from .torch_arguments import check_int_argument, check_tensor_argument
 from .views import contiguous
 
 __all__ = ["PieceMethods"]
@@ -46,6 +47,8 @@ class PieceMethods:
         shape = self._data.shape
         if not shape:
             raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        check_int_argument("select", "dim", 1, dim)
+        check_int_argument("select", "index", 2, index)
         dim, index = check_dim(operator.index(dim), len(shape)), operator.index(index)
         if not -shape[dim] <= index < shape[dim]:
             raise IndexError(f"select(): index {index} out of range for tensor of size {list(shape)} "
@@ -76,6 +79,7 @@ class PieceMethods:
         shape = self._data.shape
         if not shape:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        check_int_argument("unbind", "dim", 1, dim)
         dim = check_dim(operator.index(dim), len(shape))
         pieces = tuple(self[_along(dim, i)] for i in range(shape[dim]))
         for k, piece in enumerate(pieces):
@@ -87,6 +91,7 @@ class PieceMethods:
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The diagonal of the matrices in dimensions ``dim1``, ``dim2`` (above it for a
         positive ``offset``), as the last dimension of the result."""
+        check_int_argument("diagonal", "offset", 1, offset)
         ndim = self._data.ndim
         first, second = check_dim(operator.index(dim1), ndim), check_dim(operator.index(dim2), ndim)
         if first == second:
@@ -114,6 +119,7 @@ class PieceMethods:
         return self.transpose(dim0, dim1)
 
     def view_as(self, other):
+        check_tensor_argument("view_as", "other", 1, other)
         return self.view(*numpy.shape(other))
 
     def reshape_as(self, other):

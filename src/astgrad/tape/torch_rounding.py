@@ -12,6 +12,7 @@ from .conventions import copysign
 from .grad_fn import labeled
 from .record import TensorBase, apply, make_tensor, promoted_pair
 from .torch_kinds import check_integer_divisor, check_kind
+from .torch_arguments import check_tensor_argument
 from .versions import torch_type_name
 
 __all__ = ["RoundingMethods"]
@@ -50,9 +51,11 @@ class RoundingMethods:
     def floor_divide(self, other):
         """``self / other`` rounded down (``div(rounding_mode="floor")``); integers stay
         integers, and an integer division by zero raises PyTorch's error."""
+        check_tensor_argument("floor_divide", "other", 1, other, number=True)
         return self.div(other, rounding_mode="floor")
 
     def true_divide(self, other):
+        check_tensor_argument("true_divide", "other", 1, other, number=True)
         return self.div(other)
 
     def signbit(self):
@@ -63,6 +66,7 @@ class RoundingMethods:
     def copysign(self, other):
         """``|self|`` with the sign of ``other``; the derivative in ``other`` is 0, in
         ``self`` the sign the result's sign gives (0 at 0), as PyTorch's."""
+        check_tensor_argument("copysign", "other", 1, other, number=True)
         return apply(copysign, promoted_pair(self, other, floats=True))
 
     def heaviside(self, values):

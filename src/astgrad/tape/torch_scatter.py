@@ -18,7 +18,9 @@ from .inplace import check_index_put_dtypes, overlap_checked, update, written_at
 from .mode import grad_mode
 from .record import TensorBase, apply, make_tensor, raw
 from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
+from .size import check_dim
 from .torch_kinds import check_same_dtypes
+from .torch_arguments import check_tensor_argument
 
 __all__ = ["ScatterMethods"]
 
@@ -65,7 +67,7 @@ def _scatter_positions(tensor, dim, index, src, name):
     ndim = tensor._data.ndim
     if index.ndim != max(ndim, 1) and not (ndim == 0 and index.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    dim = dim % max(ndim, 1)
+    dim = check_dim(dim, ndim)         # PyTorch's IndexError, not NumPy's wrapping
     if ndim == 0:
         return (), src
     source_shape = numpy.shape(raw(src)) if isinstance(src, TensorBase) else None
@@ -112,7 +114,7 @@ def _along(tensor, dim, index, name):
     kin), with PyTorch's checks."""
     index = _index_array(index, name).reshape(-1)
     ndim = max(tensor._data.ndim, 1)
-    dim = dim % ndim
+    dim = check_dim(dim, ndim)
     size = tensor._data.shape[dim] if tensor._data.ndim else 1
     if name in _BOUNDS:
         _check_bounds(index, dim, size, *_BOUNDS[name])
@@ -141,6 +143,9 @@ class ScatterMethods:
     __slots__ = ()
 
     def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        check_tensor_argument("scatter", "index", 2, index)
+        if src is not None:
+            check_tensor_argument("scatter", "src", 3, src, number=True)
         src = value if src is None else src
         _same_dtype("scatter", self, src)
         if reduce is not None:
@@ -166,11 +171,15 @@ class ScatterMethods:
         return labeled(masked_scattered(self, mask, source), "MaskedScatterBackward0")
 
     def scatter_add(self, dim, index, src):
+        check_tensor_argument("scatter_add", "index", 2, index)
+        check_tensor_argument("scatter_add", "src", 3, src)
         _same_dtype("scatter", self, src)       # PyTorch's words name scatter
         positions, part = _scatter_positions(self, dim, index, src, "scatter_add")
         return labeled(_added_at(self, positions, part), "ScatterAddBackward0")
 
     def index_add(self, dim, index, source, *, alpha=1):
+        check_tensor_argument("index_add", "index", 2, index)
+        check_tensor_argument("index_add", "source", 3, source)
         check_same_dtypes((self, source), "index_add_(): self ({}) and source ({}) must have the same scalar type")
         positions = _along(self, dim, index, "index_add")
         _checked_source(self, positions, source, dim % max(self._data.ndim, 1), numpy.size(raw(index)), "index_add")
@@ -182,6 +191,9 @@ class ScatterMethods:
         return labeled(_as_tensor(written_at(self, positions, source)), "IndexCopyBackward0")
 
     def index_fill(self, dim, index, value):
+        check_tensor_argument("index_fill", "index", 2, index)
+        if numpy.asarray(raw(index)).dtype != numpy.int64 and not grad_mode.numpy_methods:
+            raise IndexError("index_fill_(): Expected dtype int64 for index.")
         positions = _along(self, dim, index, "index_fill")
         return labeled(_as_tensor(written_at(self, positions, value)), "IndexFillBackward0")
 
@@ -196,6 +208,7 @@ class ScatterMethods:
         return labeled(_as_tensor(written_at(self, positions, values)), "IndexPutBackward0")
 
     def masked_fill(self, mask, value):
+        check_tensor_argument("masked_fill", "mask", 1, mask)
         mask = numpy.asarray(raw(mask))
         if mask.dtype != numpy.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "

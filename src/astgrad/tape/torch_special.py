@@ -13,6 +13,7 @@ import numpy
 from .. import runtime
 from .grad_fn import labeled
 from .record import apply, floated, unary
+from .torch_arguments import check_tensor_argument
 from .torch_kinds import check_kind
 
 __all__ = ["SpecialMethods"]
@@ -34,6 +35,7 @@ class SpecialMethods:
 
     def logaddexp2(self, other):
         """``log2(2 ** self + 2 ** other)``, computed without overflow."""
+        check_tensor_argument("logaddexp2", "other", 1, other)
         check_kind("logaddexp2", self, other)
         return labeled(apply(numpy.logaddexp2, (self, other)), "Logaddexp2Backward0")
 
