@@ -280,7 +280,7 @@ def test_every_example_with_a_function_is_exported():
     if importlib.util.find_spec("scipy") is None:
         covered.add("t_distribution_fit")
     examples = {name[:-3] for name in os.listdir(EXAMPLES) if name.endswith(".py")}
-    assert examples - covered == {"tape_basic", "tape_second_order", "tape_truncated_bptt"}
+    assert examples - covered == {"tape_basic", "tape_second_order", "tape_special", "tape_truncated_bptt"}
 
 
 def _defined(text, name):

@@ -63,6 +63,12 @@ def check_second(f, *arrays):
 @pytest.mark.parametrize("script, expected", [
     ("tape_basic.py", "(tensor(3.), tensor(2.))\n"),
     ("tape_second_order.py", "tensor(2.) tensor(14.)\n"),
+    # digamma(2) - digamma(5.5) and digamma(3.5) - digamma(5.5), twice; trigamma(2) -
+    # trigamma(5.5) and -trigamma(5.5); 1 / (p (1 - p)) at 0.2 and 0.9
+    ("tape_special.py", "tensor([-1.1883, -0.5079], grad_fn=<AddBackward0>)\n"
+                        "tensor([-1.1883, -0.5079], grad_fn=<SubBackward0>)\n"
+                        "tensor([ 0.4456, -0.1993])\n"
+                        "(tensor([ 6.2500, 11.1111]),)\n"),
 ])
 def test_tutorial_examples_print_exactly(script, expected):
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src"))
