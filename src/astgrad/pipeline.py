@@ -318,15 +318,19 @@ def _back(front, key):
     read_globals_once(tree, read_once_names(front, pinned), front.mode.namer)     # first, before held's comment
     text = to_source(tree)                                      # emit
     held_closure = held_closure_names(front, tree, text)
-    bindings = front.namespace.bindings() | pinned | held
-    code = compile_closure(text, tree.name, set(bindings) | set(front.freevars), front.label)  # compile
     starts = emitted_starts(tree, text)
     origins = front.source.origins(line_origins(tree, starts))
-    generated_text.register_origins(code.co_filename, origins)
     placeholders = placeholder_lines(tree, starts)
+    function_name = tree.name
+    # all the tree had to tell is read: freed (and the mode's), not held while compiling
+    # the text builds a syntax tree of its own as large
+    tree = front.mode = None
+    bindings = front.namespace.bindings() | pinned | held
+    code = compile_closure(text, function_name, set(bindings) | set(front.freevars), front.label)  # compile
+    generated_text.register_origins(code.co_filename, origins)
     generated_text.register_placeholders(code.co_filename, placeholders)
     cells = {name: types.CellType(bindings[name]) for name in code.co_freevars if name in bindings}
-    return Generated(code, def_arguments(text), tree.name, text, cells, front.dependencies, front.version,
+    return Generated(code, def_arguments(text), function_name, text, cells, front.dependencies, front.version,
                      front.seconds + time.perf_counter() - started, origins=origins,
                      placeholders=placeholders, pinned=tuple(n for n in code.co_freevars if n in pinned),
                      held_closure=tuple(n for n in held_closure if n in code.co_freevars))

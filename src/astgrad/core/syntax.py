@@ -16,7 +16,7 @@ def name(identifier, store=False):
     without gast's constructor (a Python function, which made this, called for most
     nodes generated, cost twice as much)."""
     node = _NAME.__new__(_NAME)
-    node.__dict__ = {"id": identifier, "ctx": _STORE.__new__(_STORE) if store else _LOAD.__new__(_LOAD),
+    node.__dict__ = {"id": identifier, "ctx": _STORE_CONTEXT if store else _LOAD_CONTEXT,
                      "annotation": None, "type_comment": None}      # (a new dict: faster than update)
     return node
 
@@ -29,6 +29,10 @@ def const(value):
 
 
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
+# one context of each kind, shared by every name made here (as the parser shares them, and
+# a copy shares the original's: no pass changes or annotates a context, see _FIELDLESS):
+# a new one for each name was a fifth of a derivative's names' memory
+_LOAD_CONTEXT, _STORE_CONTEXT = _LOAD.__new__(_LOAD), _STORE.__new__(_STORE)
 
 
 def _made(cls, **fields):
@@ -385,7 +389,7 @@ def _copy_node(node, memo):
 # changes or annotates (it replaces them), so a copy shares them with the original (as
 # the parser shares one of each among all its trees); making a new one for each name
 # was a fifth of copying a tree.
-_FIELDLESS = frozenset(cls for base in (gast.operator, gast.unaryop, gast.cmpop, gast.boolop, gast.expr_context)
+FIELDLESS = _FIELDLESS = frozenset(cls for base in (gast.operator, gast.unaryop, gast.cmpop, gast.boolop, gast.expr_context)
                        for cls in base.__subclasses__())
 
 

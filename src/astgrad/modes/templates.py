@@ -251,6 +251,8 @@ def _builder(node, template, params, locals_):
     parameters, temporaries or globals, what a call resolves to) is found here, once
     per template node, not at each call the template is spliced in for."""
     kind = type(node)
+    if kind in S.FIELDLESS and not node.__dict__:
+        return lambda sub: node     # an operator or a context: shared, as a copy shares it
     if anno.SLOT in node.__dict__:          # a node carrying annotations keeps copies of them
         plain = _builder(_without_annotations(node), template, params, locals_)
         return lambda sub: _annotated(plain(sub), node)
@@ -400,10 +402,8 @@ def _copy_atom(node):
     copied = kind.__new__(kind)
     copied.__dict__.update(node.__dict__)
     if kind is _NAME:
-        context = node.ctx
-        if context.__dict__:
-            return S.copy(node)
-        copied.ctx = context.__class__.__new__(context.__class__)
+        if node.ctx.__dict__:
+            return S.copy(node)     # (its context is shared, as a copy shares it)
     return copied
 
 
