@@ -40,12 +40,16 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...core.walk import walk_blocks
-from ..moved_list_words import note_copy_store, note_mixed_list
 from .instances import built_class
 from .mixed_list_loops import Unknown, appending_loop, written_out
 from .mixed_list_uses import ListUses, Refused, constant_index, read_as
 from .scopes import LATE_READERS, parameters
+
+# the refusals' words, loaded only where a list is refused (core/first_use.py)
+note_copy_store = imported_when_called("astgrad.frontend.moved_list_words", "note_copy_store")
+note_mixed_list = imported_when_called("astgrad.frontend.moved_list_words", "note_mixed_list")
 
 
 class _Part:
