@@ -272,3 +272,16 @@ class CallTransformer:
                 else:
                     setattr(node, field, new)
         return node
+
+
+def own_jumps(body):
+    """The ``break`` and ``continue`` statements of the loop whose body is ``body`` (not
+    those of a loop inside it, but those of such a loop's ``else``)."""
+    for stmt in body:
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            yield stmt
+        elif isinstance(stmt, (gast.For, gast.While)):
+            yield from own_jumps(stmt.orelse)
+        elif not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+            for block in inner_blocks(stmt):
+                yield from own_jumps(block)

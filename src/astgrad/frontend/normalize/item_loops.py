@@ -41,7 +41,7 @@ import copy
 import gast
 
 from ...core import syntax as S
-from ...core.walk import inner_blocks
+from ...core.walk import own_jumps
 
 # functions consuming a generator expression whole, in order, keeping nothing of it
 _CONSUMERS = frozenset({"sum", "min", "max", "list", "tuple", "sorted"})
@@ -181,21 +181,9 @@ def _loop_written_out(tree, loop, nested, bound_count):
                if isinstance(n, gast.Name) and n.id == item.id and n is not item)
 
 
-def _own_jumps(body):
-    """The ``break`` and ``continue`` statements of the loop whose body is ``body`` (not
-    those of a loop inside it, but those of such a loop's ``else``)."""
-    for stmt in body:
-        if isinstance(stmt, (gast.Break, gast.Continue)):
-            yield stmt
-        elif isinstance(stmt, (gast.For, gast.While)):
-            yield from _own_jumps(stmt.orelse)
-        elif not isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
-            for block in inner_blocks(stmt):
-                yield from _own_jumps(block)
-
 
 def _flag_breaks(body, flag):
-    """``body`` with each ``break`` of its own (as _own_jumps finds them) written
+    """``body`` with each ``break`` of its own (as core/walk.py's own_jumps finds them) written
     ``flag = True; break``."""
     out = []
     for stmt in body:
@@ -261,7 +249,7 @@ class WriteOut(gast.NodeTransformer):
         bodies = [[gast.copy_location(S.assign(counter, S.const(value)), node) for counter in counted]
                   + [_with_name(stmt, _item_target(target).id, item) for stmt in node.body]
                   for item, value in _in_order(names, node.iter, keys)]
-        jumps = list(_own_jumps(node.body))
+        jumps = list(own_jumps(node.body))
         if any(isinstance(jump, gast.Continue) for jump in jumps):     # each body a loop of one turn: continue ends it
             if not any(isinstance(jump, gast.Break) for jump in jumps):
                 return [self._once(body, [], node) for body in bodies] + node.orelse

@@ -23,6 +23,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ...core.walk import own_jumps
 
 MOST_PASSES = 16        # (a longer loop written out would make the code long)
 
@@ -52,7 +53,7 @@ def written_out(normalizer, loop, name, read_elsewhere):
     (``read_elsewhere(target)``: whether the loop's variable is read outside it)."""
     line = normalizer.source.file_line(loop)
     target = loop.target
-    if not isinstance(target, gast.Name) or loop.orelse or _jumps(loop.body):
+    if not isinstance(target, gast.Name) or loop.orelse or any(own_jumps(loop.body)):
         raise Unknown(f"'{name}' is appended to in a loop (line {line}) that does not bind one name, or has an "
                       f"else, a break or a continue")
     if any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(loop.iter)):
@@ -92,13 +93,14 @@ def _items(normalizer, loop):
     if isinstance(over, gast.Call) and isinstance(over.func, gast.Name) and over.func.id == "range" \
             and not over.keywords and 1 <= len(over.args) <= 3 and "range" not in normalizer.locals \
             and normalizer.source.resolve_path(["range"], depend=False) is builtins.range:
-        bounds = [_int(a) for a in over.args]
+        bounds = [constant_index(a) for a in over.args]
         if None not in bounds and (len(bounds) < 3 or bounds[2] != 0) and len(range(*bounds)) <= MOST_PASSES:
             return [S.const(k) for k in range(*bounds)]
     return None
 
 
-def _int(node):
+def constant_index(node):
+    """The int a constant (``3``, ``-1``) writes; else None."""
     if isinstance(node, gast.Constant) and type(node.value) is int:
         return node.value
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant) \
@@ -106,19 +108,6 @@ def _int(node):
         return -node.operand.value
     return None
 
-
-def _jumps(body):
-    """Whether ``body`` has a ``break`` or ``continue`` of the loop it is the body of."""
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (gast.Break, gast.Continue)):
-            return True
-        if not isinstance(node, (gast.For, gast.While, gast.AsyncFor, gast.FunctionDef, gast.Lambda)):
-            stack.extend(gast.iter_child_nodes(node))
-        elif isinstance(node, (gast.For, gast.While, gast.AsyncFor)):
-            stack.extend(node.orelse)
-    return False
 
 
 def as_item_loop(normalizer, loop, name, fresh, read_elsewhere):

@@ -7,7 +7,8 @@ rewrite (``Refused``)."""
 import gast
 
 from ...core import syntax as S
-from .mixed_list_loops import as_item_loop
+from ...core.walk import own_jumps
+from .mixed_list_loops import as_item_loop, constant_index
 from .scopes import LATE_READERS
 
 
@@ -81,7 +82,7 @@ class ListUses:
         """``for t in new: body`` as the body once per new object (``t`` read as its name)
         and a loop per run."""
         target = loop.target
-        if not isinstance(target, gast.Name) or loop.orelse or _own_jumps(loop.body) \
+        if not isinstance(target, gast.Name) or loop.orelse or any(own_jumps(loop.body)) \
                 or any(isinstance(n, LATE_READERS) for s in loop.body for n in S.walk_nodes(s)) \
                 or any(isinstance(n, gast.Name) and n.id == target.id and isinstance(n.ctx, gast.Store)
                        for s in loop.body for n in S.walk_nodes(s)):
@@ -125,27 +126,3 @@ def read_as(stmt, name, other):
         if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load):
             node.id = other
     return stmt
-
-
-def constant_index(index):
-    if isinstance(index, gast.Constant) and type(index.value) is int:
-        return index.value
-    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) \
-            and isinstance(index.operand, gast.Constant) \
-            and type(index.operand.value) is int:
-        return -index.operand.value
-    return None
-
-
-def _own_jumps(body):
-    """Whether ``body`` has a ``break`` or ``continue`` of the loop it is the body of."""
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (gast.Break, gast.Continue)):
-            return True
-        if not isinstance(node, (gast.For, gast.While, gast.AsyncFor)):
-            stack.extend(gast.iter_child_nodes(node))
-        else:
-            stack.extend(node.orelse)
-    return False

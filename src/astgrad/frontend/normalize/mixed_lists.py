@@ -43,8 +43,8 @@ from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import walk_blocks
 from .instances import built_class
-from .mixed_list_loops import Unknown, appending_loop, written_out
-from .mixed_list_uses import ListUses, Refused, constant_index, read_as
+from .mixed_list_loops import Unknown, appending_loop, constant_index, written_out
+from .mixed_list_uses import ListUses, Refused, read_as
 from .scopes import LATE_READERS, parameters
 
 # the refusals' words, loaded only where a list is refused (core/first_use.py)
