@@ -180,6 +180,11 @@ def test_what_astgrad_cannot_follow_is_refused():
         astgrad.grad(item_of_a_list, wrt=1)([VECTOR.copy()], 0.7)
     with pytest.raises(TypeError, match=r"a list held by a list"):       # nested lists: not views
         astgrad.grad(item_of_a_list, wrt=1)([[0.3, 0.5]], 0.7)
+    held = np.empty(1, dtype=object)
+    held[0] = VECTOR.copy()
+    with pytest.raises(TypeError, match=r"this writes into an array held by an array of objects"):
+        astgrad.grad(item_of_a_list, wrt=1)(held, 0.7)       # (x[0] is the item itself, not a copy)
+    assert np.array_equal(held[0], VECTOR)
     with pytest.raises(astgrad.TransformError, match=r"test_view_writes.py:\d+: .*while another name may share"):
         astgrad.grad(another_view_kept_by_an_alias, wrt=1)(VECTOR.copy(), 0.7)
 

@@ -3104,8 +3104,12 @@ def writes_through(view, base, where):
             "follow. Build the list from separate arrays ([a.copy() for _ in range(n)]) where only one "
             "should change; where all should, write into the array before building the list")
     else:
-        what = f"an array held by a {type(base).__name__}" if isinstance(base, (list, tuple, dict)) \
-            else "a copy of the array it was read from (a fancy index, or a reshape that copies)"
+        if isinstance(base, (list, tuple, dict)):
+            what = f"an array held by a {type(base).__name__}"
+        elif isinstance(base, numpy.ndarray) and base.dtype == object:     # (x[0] is the item itself)
+            what = "an array held by an array of objects"
+        else:
+            what = "a copy of the array it was read from (a fancy index, or a reshape that copies)"
     raise TypeError(
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
         "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
