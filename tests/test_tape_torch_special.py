@@ -84,6 +84,9 @@ UNARY = {
     "floor": (lambda x: astgrad.floor(x) * x, _away_from_integers),
     "ceil": (lambda x: x.ceil() * x, _away_from_integers),
     "round": (lambda x: astgrad.round(x, decimals=1) + x.round() * x, _away_from_integers),
+    # a number first, as torch.floor_divide(2.0, x): 2 / x kept away from integers
+    "floor_divide_number_first": (lambda x: astgrad.floor_divide(2.0, x) * x,
+                                  lambda rng, shape: 2.0 / _away_from_integers(rng, shape)),
 }
 
 SHAPES = [(), (3,), (2, 3)]

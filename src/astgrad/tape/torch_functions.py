@@ -238,7 +238,18 @@ def round(input, *args, decimals=0, out=None):
     return _round(input, decimals=decimals, out=out)
 
 
-floor_divide = _method("floor_divide", "x / y rounded down (``torch.floor_divide``); the derivative is 0.")
+_floor_divide = _method("floor_divide", "")
+
+
+def floor_divide(input, other, *, out=None):
+    """x / y rounded down (``torch.floor_divide``; ``x`` may be a number); the derivative is 0."""
+    if isinstance(input, numbers.Number) and isinstance(other, TensorBase):    # floor_divide(2.0, x)
+        if out is not None:
+            return call_with_out("floor_divide", floor_divide, (input, other), {}, out)
+        return Tensor.div(input, other, rounding_mode="floor")      # as div(2.0, x, rounding_mode="floor")
+    return _floor_divide(input, other, out=out)
+
+
 true_divide = _method("true_divide", "x / y (``torch.true_divide``).", scalar_first=operator.truediv)
 signbit = _method("signbit", "Whether the sign bit is set, a bool tensor (``torch.signbit``).")
 copysign = _method("copysign", "|x| with the sign of y (``torch.copysign``).")
