@@ -9,7 +9,7 @@ import numpy
 from .mode import grad_mode
 from .conventions import rounded_division
 from .record import TensorBase, apply, binary, constant_op, make_tensor, promoted_pair, raw, unary
-from .torch_kinds import check_bool_subtraction, check_integer_divisor, check_kind
+from .torch_kinds import check_bitwise, check_bool_subtraction, check_integer_divisor, check_kind
 
 __all__ = ["OperatorMethods"]
 
@@ -117,18 +117,23 @@ class OperatorMethods:
         return constant_op(operator.ne, self, other)
 
     def __and__(self, other):
+        check_bitwise("bitwise_and", self, other)
         return constant_op(operator.and_, self, other)
 
     def __rand__(self, other):
+        check_bitwise("bitwise_and", other, self)
         return constant_op(operator.and_, other, self)
 
     def __or__(self, other):
+        check_bitwise("bitwise_or", self, other)
         return constant_op(operator.or_, self, other)
 
     def __ror__(self, other):
+        check_bitwise("bitwise_or", other, self)
         return constant_op(operator.or_, other, self)
 
     def __xor__(self, other):
+        check_bitwise("bitwise_xor", self, other)
         return constant_op(operator.xor, self, other)
 
     def __invert__(self):

@@ -12,7 +12,7 @@ from .pytorch_args import dim_args, ddof_of, numpy_options, pytorch_signature
 from .record import TensorBase, apply, make_tensor
 from .torch_errors import check_reduced_dims
 from .torch_kinds import check_kind
-from .torch_arguments import check_bool_argument, check_int_argument
+from .torch_arguments import check_bool_argument, check_dtype_argument, check_int_argument
 
 __all__ = ["ReductionMethods"]
 
@@ -123,6 +123,7 @@ class ReductionMethods:
             raise TypeError('cumsum() missing 1 required positional arguments: "dim"')
         if dim is not None:
             check_int_argument("cumsum", "dim", 1, dim)
+        check_dtype_argument("cumsum", None, dtype)
         x = self if dtype is None else self.to(dtype)
         dim, _ = dim_args("cumsum", dim, False, axis, None, x._data.ndim)
         total = apply(numpy.cumsum, (x,), numpy_options(axis=dim))

@@ -14,7 +14,8 @@ import numpy
 from .mode import grad_mode
 from .record import TensorBase
 
-__all__ = ["check_tensor_argument", "check_int_argument", "check_ints", "check_bool_argument"]
+__all__ = ["check_tensor_argument", "check_tensors_argument", "check_int_argument", "check_ints", "check_bool_argument",
+           "check_dtype_argument"]
 
 
 def _kind(value):
@@ -33,6 +34,27 @@ def check_tensor_argument(name, argument, position, value, *, number=False):
     if number and isinstance(value, (numbers.Number, numpy.generic)):
         return
     raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be Tensor, not {_kind(value)}")
+
+
+def check_tensors_argument(name, argument, position, values):
+    """PyTorch's TypeError where ``values`` (``index_put``'s indices) is not a tuple or a
+    list of Tensors: ``x.index_put_([0], v)``, which NumPy would read as an index."""
+    if grad_mode.numpy_methods:
+        return
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{argument}' (position {position}) must be tuple of Tensors, "
+                        f"not {_kind(values)}")
+    for i, value in enumerate(values):
+        if not isinstance(value, (TensorBase, numpy.ndarray)):
+            raise TypeError(f"expected Tensor as element {i} in argument {position - 1}, but got {_kind(value)}")
+
+
+def check_dtype_argument(name, position, dtype):
+    """PyTorch's TypeError for a ``dtype=`` that is a string (``softmax(x, 1, "float")``),
+    which ``Tensor.to`` would read as a device. ``position``: None for a keyword-only one."""
+    if isinstance(dtype, str) and not grad_mode.numpy_methods:
+        where = f" (position {position})" if position else ""
+        raise TypeError(f"{name}(): argument 'dtype'{where} must be torch.dtype, not {_kind(dtype)}")
 
 
 def check_int_argument(name, argument, position, value):

@@ -14,7 +14,8 @@ from . import return_types
 from .pytorch_args import pytorch_signature
 from .record import apply, dimension_error, make_tensor, raw
 from .torch_kinds import check_kind, check_same_dtypes
-from .torch_arguments import check_int_argument, check_ints, check_tensor_argument
+from .torch_arguments import check_dtype_argument, check_int_argument, check_ints, check_tensor_argument
+from .torch_errors import check_broadcastable
 
 __all__ = ["ArrayOpMethods"]
 
@@ -52,6 +53,7 @@ class ArrayOpMethods:
     @pytorch_signature("cumprod")
     def cumprod(self, dim, *, dtype=None):
         check_int_argument("cumprod", "dim", 1, dim)
+        check_dtype_argument("cumprod", None, dtype)
         x = self if dtype is None else self.to(dtype)
         if x._data.ndim == 0:
             _axis(x, dim)
@@ -151,12 +153,13 @@ class ArrayOpMethods:
         if len(a) != len(b):
             raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
         check_same_dtypes((self, other), "expected scalar type {} but found {}")
-        if dim is None:
-            dim = next((i for i, n in enumerate(numpy.broadcast_shapes(a, b)) if n == 3), None)
+        if dim is None:     # PyTorch's default: the first dimension of size 3 of the input itself
+            dim = next((i for i, n in enumerate(a) if n == 3), None)
             if dim is None:
                 raise RuntimeError("no dimension of size 3 in input")
         axis = _axis(self, dim)
         if a[axis] != 3 or b[axis] != 3:
             raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
                                f"Got {a[axis]} and {b[axis]}")
+        check_broadcastable(raw(self), raw(other))
         return apply(numpy.cross, (self, other), {"axis": axis})

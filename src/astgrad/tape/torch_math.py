@@ -17,7 +17,8 @@ from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
 from .record import apply, binary, dimension_error, floated, promoted_pair, raw, unary
 from .torch_errors import check_broadcastable, check_reduced_dims
-from .torch_arguments import check_bool_argument, check_int_argument, check_ints, check_tensor_argument
+from .torch_arguments import (check_bool_argument, check_dtype_argument, check_int_argument, check_ints,
+                              check_tensor_argument)
 from .torch_kinds import check_alpha, check_bool_subtraction, check_integer_divisor, check_kind, check_same_dtypes
 
 __all__ = ["MathMethods", "matmul_check"]
@@ -215,6 +216,7 @@ class MathMethods:
         return apply(runtime.sigmoid, (floated(self),))
 
     def softmax(self, dim, dtype=None):
+        check_dtype_argument("softmax", 2, dtype)
         x = self if dtype is None else self.to(dtype)
         check_int_argument("softmax", "dim", 1, dim)
         _floating_only(x, "softmax", dim)
@@ -222,6 +224,7 @@ class MathMethods:
         return apply(runtime.softmax, (x, dim))
 
     def log_softmax(self, dim, dtype=None):
+        check_dtype_argument("log_softmax", 2, dtype)
         x = self if dtype is None else self.to(dtype)
         check_int_argument("log_softmax", "dim", 1, dim)
         _floating_only(x, "log_softmax", dim)
@@ -258,6 +261,8 @@ class MathMethods:
         dim, keepdim = dim_args("norm", dim, keepdim, None, None, self._data.ndim)
         if p == "fro":
             p = 2
+        elif isinstance(p, str) and p != "nuc":     # PyTorch reads a string as a matrix norm's order
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         kept = None
         if dim is None:     # over all elements; with keepdim, as ndim dimensions of size 1
             x, dim = apply(numpy.reshape, (x, (-1,))), (0 if keepdim else None)

@@ -20,7 +20,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
 from .size import check_dim
 from .torch_kinds import check_same_dtypes
-from .torch_arguments import check_tensor_argument
+from .torch_arguments import check_tensor_argument, check_tensors_argument
 
 __all__ = ["ScatterMethods"]
 
@@ -198,6 +198,7 @@ class ScatterMethods:
         return labeled(_as_tensor(written_at(self, positions, value)), "IndexFillBackward0")
 
     def index_put(self, indices, values, accumulate=False):
+        _check_index_put_arguments("index_put", indices, values)
         check_index_put_dtypes(self, values)
         positions = tuple(numpy.asarray(raw(i)) for i in indices)
         for dim, index in enumerate(positions):
@@ -247,11 +248,19 @@ class ScatterMethods:
         return update(self, lambda old: old.index_fill(dim, index, value))
 
     def index_put_(self, indices, values, accumulate=False):
+        _check_index_put_arguments("index_put_", indices, values)
         overlap_checked(self, values)
         return update(self, lambda old: old.index_put(indices, values, accumulate))
 
     def masked_fill_(self, mask, value):
         return update(self, lambda old: old.masked_fill(mask, value))
+
+
+def _check_index_put_arguments(name, indices, values):
+    """PyTorch's TypeErrors: indices are a tuple or list of tensors (``[0]`` is refused, as
+    in PyTorch, where NumPy would read it as an index), values a tensor."""
+    check_tensors_argument(name, "indices", 1, indices)
+    check_tensor_argument(name, "values", 2, values)
 
 
 def _torch_int_name(dtype):
