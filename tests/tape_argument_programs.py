@@ -134,6 +134,31 @@ _calls("shapes_before_dtypes",
        lambda t: t.logaddexp2(t.tensor([1, 2, 3]), t.tensor([1, 2, 4])),
        lambda t: t.where(_f(t) > 0, _f(t, [1.0, 2.0]), _f(t)), lambda t: t.clamp(_f(t), _f(t, [0.0, 1.0])),
        lambda t: _f(t).where(_f(t) > 0, _f(t, [[1.0], [2.0], [3.0]])))
+_calls("pytorch_exception_types",
+       lambda t: _f(t).index_put_([0], t.tensor(1.0, dtype=t.float64)),
+       lambda t: _f(t).index_put([t.tensor([0]), 1], t.tensor(1.0, dtype=t.float64)),
+       lambda t: _f(t).index_put_(t.tensor([0]), t.tensor(1.0, dtype=t.float64)),
+       lambda t: _f(t).index_put_([t.tensor([0])], 1.0),
+       lambda t: _f(t).index_put_((t.tensor([0]), t.tensor([1])), t.tensor(1.0, dtype=t.float64)),
+       lambda t: t.cross(_f(t, [1.0, 2.0, 3.0]), _f(t, [1.0, 2.0])),
+       lambda t: _f(t, [[1.0, 2.0, 3.0]]).cross(_f(t, [[1.0, 2.0]])),
+       lambda t: t.cross(_f(t, [[1.0, 2.0, 3.0]] * 2), _f(t, [[1.0, 2.0, 3.0]] * 4)),
+       lambda t: t.cross(_f(t, [[1.0]]), _f(t, [[1.0, 2.0, 3.0]])),
+       lambda t: t.norm(_f(t), p="x"), lambda t: _f(t, V).norm(p="x"),
+       lambda t: t.softmax(_f(t), 1, "float"), lambda t: _f(t).log_softmax(1, "float"),
+       lambda t: t.cumsum(_f(t), 1, dtype="a"), lambda t: _f(t).cumprod(1, dtype="a"),
+       lambda t: _f(t) & _f(t), lambda t: _f(t) | _f(t), lambda t: _f(t) ^ _f(t),
+       lambda t: t.tensor([1, 2]) & _f(t, [1.0, 2.0]), lambda t: True | _f(t), lambda t: t.tensor([1, 2]) & t.tensor([3, 1]))
+
+
+def floor_divide_number_first(t):
+    """torch.floor_divide(2.0, x): a number first, as div(2.0, x, rounding_mode="floor")."""
+    x = X(t, [1.5, -2.0, 3.0, 0.0, -0.0, -0.7])
+    out = t.zeros(6, dtype=t.float64)
+    t.floor_divide(7.0, x.detach(), out=out)
+    return {"y": t.floor_divide(2.0, x), "float32": t.floor_divide(2.0, x.float()),
+            "ints": t.floor_divide(7, t.tensor([2, -2, 3, -4])), "bools": t.floor_divide(2, t.tensor([True])),
+            "out": out, "cross_broadcast": t.cross(X(t, [[1.0, 2.0, 3.0]]), X(t, [[0.5, -1.0, 2.0], [1.0, 0.0, 1.0]]))}
 
 
 def polygamma_at_the_poles(t):
@@ -149,3 +174,4 @@ def polygamma_1_at_the_poles(t):
 
 PROGRAMS["polygamma_at_the_poles"] = polygamma_at_the_poles
 PROGRAMS["polygamma_1_at_the_poles"] = polygamma_1_at_the_poles
+PROGRAMS["floor_divide_number_first"] = floor_divide_number_first
