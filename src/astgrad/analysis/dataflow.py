@@ -137,26 +137,46 @@ class LiveNames(collections.abc.Set):
 
 
 class _Masks:
-    """``reads`` and ``writes`` of statements as masks of one ``NameBits``, each found once."""
+    """``reads`` and ``writes`` of statements as masks of one ``NameBits``, each found once.
+    Each is kept shifted down to its lowest bit, as (bits, shift): a statement names a few
+    names, but they may have high numbers, and an int costs as many bits as its highest
+    one (kept whole, the masks of all the statements cost statements x names bits)."""
 
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
-        self.found = {}         # id(statement) -> (it, its read mask, its write mask)
+        self.found = {}         # id(statement) -> (it, read bits, their shift, write bits, their shift)
         self._plain = (reads, writes) == _PLAIN_ACCESS     # see _find
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
+        found = self.found.get(id(stmt)) or self.find(stmt)
+        return found[1] << found[2], found[3] << found[4]
+
+    def find(self, stmt):
+        """``stmt``'s entry of ``found``, made on first use."""
         found = self.found.get(id(stmt))
         if found is None:
-            found = self.found[id(stmt)] = self._find(stmt)
-        return found[1], found[2]
+            found = self.found[id(stmt)] = (stmt, *_shifted(self._read_mask(stmt)), *_shifted(self._write_mask(stmt)))
+        return found
 
-    def _find(self, stmt):
-        numbering = self.numbering
+    def _read_mask(self, stmt):
         if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
-            # the commonest statement: what ``reads`` and ``writes`` give, without their sets
-            return stmt, numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
-        return stmt, numbering.mask(self._reads(stmt)), numbering.mask(self._writes(stmt))
+            # the commonest statement: what ``reads`` gives, without its set
+            return self.numbering.loaded_mask(stmt.value)
+        return self.numbering.mask(self._reads(stmt))
+
+    def _write_mask(self, stmt):
+        if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            return self.numbering.mask((stmt.targets[0].id,))
+        return self.numbering.mask(self._writes(stmt))
+
+
+def _shifted(mask):
+    """(``mask`` shifted down to its lowest bit, the shift)."""
+    if not mask:
+        return 0, 0
+    shift = (mask & -mask).bit_length() - 1
+    return mask >> shift, shift
 
 
 def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None):
@@ -219,13 +239,14 @@ def _live(block, live, run, previous=None, escape=None):
         if kind in _COMPOUND:
             live = _compound_live(stmt, kind, live, run, escape)
             continue
-        found = found_masks(id(stmt))       # (masks.of, without a call for the commonest case)
-        read, written = (found[1], found[2]) if found is not None else masks.of(stmt)
-        killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
+        _, read, read_shift, written, written_shift = found_masks(id(stmt)) or masks.find(stmt)
+        killed = live >> written_shift & written    # (not live & ~written: a negative int costs the set's length twice more)
         # only an assignment whose names are not live can be dead: asked of those alone
         if not killed and dead is not None and (kind is assign_type or id(stmt) in paired) and dead(stmt):
             continue
-        live = (live ^ killed if killed else live) | read
+        if killed:
+            live ^= killed << written_shift
+        live |= read << read_shift
     return live
 
 
@@ -349,7 +370,8 @@ class StatementFacts:
 
     def writes_live(self, stmt):
         """Whether a name ``stmt`` writes is live after it (last liveness run)."""
-        return self.masks.of(stmt)[1] & self.live_out.get(id(stmt), -1) != 0
+        _, _, _, written, shift = self.masks.find(stmt)
+        return self.live_out.get(id(stmt), -1) >> shift & written != 0
 
 
 def _sweep(block, keep, facts, judged):
