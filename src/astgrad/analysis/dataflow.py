@@ -145,7 +145,7 @@ class _Masks:
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
         self.found = {}         # id(statement) -> (it, read bits, their shift, write bits, their shift)
-        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _find
+        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _read_mask
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
