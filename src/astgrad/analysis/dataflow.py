@@ -145,7 +145,7 @@ class _Masks:
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
         self.found = {}         # id(statement) -> (it, read bits, their shift, write bits, their shift)
-        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _read_mask
+        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _whole_masks
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
@@ -156,27 +156,18 @@ class _Masks:
         """``stmt``'s entry of ``found``, made on first use."""
         found = self.found.get(id(stmt))
         if found is None:
-            found = self.found[id(stmt)] = (stmt, *_shifted(self._read_mask(stmt)), *_shifted(self._write_mask(stmt)))
+            read, written = self._whole_masks(stmt)
+            read_shift = (read & -read).bit_length() - 1 if read else 0        # its lowest bit
+            write_shift = (written & -written).bit_length() - 1 if written else 0
+            found = self.found[id(stmt)] = (stmt, read >> read_shift, read_shift, written >> write_shift, write_shift)
         return found
 
-    def _read_mask(self, stmt):
+    def _whole_masks(self, stmt):
+        numbering = self.numbering
         if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
-            # the commonest statement: what ``reads`` gives, without its set
-            return self.numbering.loaded_mask(stmt.value)
-        return self.numbering.mask(self._reads(stmt))
-
-    def _write_mask(self, stmt):
-        if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
-            return self.numbering.mask((stmt.targets[0].id,))
-        return self.numbering.mask(self._writes(stmt))
-
-
-def _shifted(mask):
-    """(``mask`` shifted down to its lowest bit, the shift)."""
-    if not mask:
-        return 0, 0
-    shift = (mask & -mask).bit_length() - 1
-    return mask >> shift, shift
+            # the commonest statement: what ``reads`` and ``writes`` give, without their sets
+            return numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
+        return numbering.mask(self._reads(stmt)), numbering.mask(self._writes(stmt))
 
 
 def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None):
@@ -216,11 +207,12 @@ class _Run:
 
     def summarize_settled(self, body):
         """Replace the masks recorded in the loop body ``body``, now settled, by their summaries."""
-        table = self.table
+        table, find = self.table, self.masks.find
         for stmt in walk.walk_statements(body):
             live = table.get(id(stmt))
             if live is not None and live.__class__ is not bool:
-                table[id(stmt)] = self.summary(stmt, live)
+                _, _, _, written, shift = find(stmt)
+                table[id(stmt)] = live >> shift & written != 0
 
     def recorded(self, stmt):
         """The mask this run left on ``stmt``."""
