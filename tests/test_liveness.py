@@ -96,7 +96,9 @@ b = t + 1.0
 
 def test_dead_code_elimination_finds_what_liveness_annotates():
     # no statement here is dead: the table of the elimination's run holds, for every
-    # statement and name, what liveness writes on the statement
+    # statement, whether a name it writes is live after it as liveness annotates it; the
+    # same walk recording whole masks (record_liveness) holds, for every statement and
+    # name, what liveness writes on the statement
     annotated, eliminated = S.parse_stmts(BRANCHY_LOOP), S.parse_stmts(BRANCHY_LOOP)
     dataflow.liveness(annotated, {"b"})
     facts = dataflow.StatementFacts()
@@ -105,11 +107,17 @@ def test_dead_code_elimination_finds_what_liveness_annotates():
     names = S.names_in(gast.Module(body=annotated, type_ignores=[])) | {"nowhere"}
     for mine, theirs in zip(S.statements(kept), S.statements(annotated)):
         live = anno.get(theirs, Key.LIVE_OUT)
-        assert {name for name in names if facts.live_after(mine, name)} == live
+        assert facts.writes_live(mine) == bool(dataflow.writes(mine) & live)
         assert anno.get(mine, Key.LIVE_OUT) is None      # the elimination annotates nothing
+    recorded = dataflow.StatementFacts()
+    dataflow.record_liveness(kept, {"b"}, recorded)
+    for mine, theirs in zip(S.statements(kept), S.statements(annotated)):
+        live = anno.get(theirs, Key.LIVE_OUT)
+        assert {name for name in names if name in recorded.live_names(mine)} == live
+        assert recorded.writes_live(mine) == bool(dataflow.writes(mine) & live)
     # a statement its run never reached keeps every name it writes live: never taken for dead
     stray = S.parse_stmts("u = x * 3.0")[0]
-    assert facts.live_after(stray, "b") and facts.writes_live(stray)
+    assert facts.writes_live(stray) and recorded.writes_live(stray)
 
 
 SAVED = """

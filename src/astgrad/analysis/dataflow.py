@@ -137,26 +137,37 @@ class LiveNames(collections.abc.Set):
 
 
 class _Masks:
-    """``reads`` and ``writes`` of statements as masks of one ``NameBits``, each found once."""
+    """``reads`` and ``writes`` of statements as masks of one ``NameBits``, each found once.
+    Each is kept shifted down to its lowest bit, as (bits, shift): a statement names a few
+    names, but they may have high numbers, and an int costs as many bits as its highest
+    one (kept whole, the masks of all the statements cost statements x names bits)."""
 
     def __init__(self, numbering, reads, writes):
         self.numbering, self._reads, self._writes = numbering, reads, writes
-        self.found = {}         # id(statement) -> (it, its read mask, its write mask)
-        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _find
+        self.found = {}         # id(statement) -> (it, read bits, their shift, write bits, their shift)
+        self._plain = (reads, writes) == _PLAIN_ACCESS     # see _whole_masks
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
+        found = self.found.get(id(stmt)) or self.find(stmt)
+        return found[1] << found[2], found[3] << found[4]
+
+    def find(self, stmt):
+        """``stmt``'s entry of ``found``, made on first use."""
         found = self.found.get(id(stmt))
         if found is None:
-            found = self.found[id(stmt)] = self._find(stmt)
-        return found[1], found[2]
+            read, written = self._whole_masks(stmt)
+            read_shift = (read & -read).bit_length() - 1 if read else 0        # its lowest bit
+            write_shift = (written & -written).bit_length() - 1 if written else 0
+            found = self.found[id(stmt)] = (stmt, read >> read_shift, read_shift, written >> write_shift, write_shift)
+        return found
 
-    def _find(self, stmt):
+    def _whole_masks(self, stmt):
         numbering = self.numbering
         if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             # the commonest statement: what ``reads`` and ``writes`` give, without their sets
-            return stmt, numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
-        return stmt, numbering.mask(self._reads(stmt)), numbering.mask(self._writes(stmt))
+            return numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
+        return numbering.mask(self._reads(stmt)), numbering.mask(self._writes(stmt))
 
 
 def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None):
@@ -177,13 +188,31 @@ def liveness(block, live_out, reads=reads, dead=None, writes=writes, masks=None)
 class _Run:
     """One liveness run: the statements' masks, the ``dead`` test, and where the set
     live after each statement goes: ``table`` (id of the statement -> its mask), or,
-    when None, the statement's ``Key.LIVE_OUT``."""
+    when None, the statement's ``Key.LIVE_OUT``. With ``summarize``, the table keeps
+    of a statement outside the loops being iterated only whether a name it writes is
+    live after it (a bool): all dead-code elimination asks once a loop has settled, and
+    a mask costs a bit for every name of the function."""
 
-    __slots__ = ("masks", "dead", "table", "paired")
+    __slots__ = ("masks", "dead", "table", "paired", "summarize", "looping")
 
-    def __init__(self, masks, dead, table=None, paired=()):
+    def __init__(self, masks, dead, table=None, paired=(), summarize=False):
         self.masks, self.dead, self.table = masks, dead, table
         self.paired = paired        # ids of statements other than assignments ``dead`` is asked about
+        self.summarize, self.looping = summarize, 0     # looping: how many loops around are being iterated
+
+    def summary(self, stmt, live):
+        """Whether a name ``stmt`` writes is in the mask ``live``."""
+        _, _, _, written, shift = self.masks.find(stmt)
+        return live >> shift & written != 0
+
+    def summarize_settled(self, body):
+        """Replace the masks recorded in the loop body ``body``, now settled, by their summaries."""
+        table, find = self.table, self.masks.find
+        for stmt in walk.walk_statements(body):
+            live = table.get(id(stmt))
+            if live is not None and live.__class__ is not bool:
+                _, _, _, written, shift = find(stmt)
+                table[id(stmt)] = live >> shift & written != 0
 
     def recorded(self, stmt):
         """The mask this run left on ``stmt``."""
@@ -199,6 +228,7 @@ def _live(block, live, run, previous=None, escape=None):
     statement there that may raise is never dead (removing it would change which
     statements run): its target counts as live after it."""
     masks, dead, table, shared, paired = run.masks, run.dead, run.table, None, run.paired
+    summary = run.summarize and not run.looping     # (constant here: a loop's walk restores ``looping``)
     # gast's statement classes have no subclasses: a class test is an isinstance test
     assign_type, found_masks = gast.Assign, masks.found.get
     for stmt in reversed(block):
@@ -210,22 +240,27 @@ def _live(block, live, run, previous=None, escape=None):
                 live |= masks.of(stmt)[1]
         if previous is not None and run.recorded(stmt) == live:
             return previous
-        if table is not None:
-            table[id(stmt)] = live
-        else:
+        if table is None:
             if shared is None or shared.bits != live:
                 shared = LiveNames(live, masks.numbering)
             anno.set(stmt, Key.LIVE_OUT, shared)
+        elif not summary or kind in _COMPOUND:
+            table[id(stmt)] = live
         if kind in _COMPOUND:
-            live = _compound_live(stmt, kind, live, run, escape)
+            after, live = live, _compound_live(stmt, kind, live, run, escape)
+            if summary:
+                table[id(stmt)] = run.summary(stmt, after)
             continue
-        found = found_masks(id(stmt))       # (masks.of, without a call for the commonest case)
-        read, written = (found[1], found[2]) if found is not None else masks.of(stmt)
-        killed = live & written     # (not live & ~written: a negative int costs the set's length twice more)
+        _, read, read_shift, written, written_shift = found_masks(id(stmt)) or masks.find(stmt)
+        killed = live >> written_shift & written    # (not live & ~written: a negative int costs the set's length twice more)
+        if summary:
+            table[id(stmt)] = killed != 0
         # only an assignment whose names are not live can be dead: asked of those alone
         if not killed and dead is not None and (kind is assign_type or id(stmt) in paired) and dead(stmt):
             continue
-        live = (live ^ killed if killed else live) | read
+        if killed:
+            live ^= killed << written_shift
+        live |= read << read_shift
     return live
 
 
@@ -258,12 +293,17 @@ def _loop_live(loop, after, run):
     write of the names the pass before added."""
     header, rebound = run.masks.of(loop)     # a for loop binds its target before each pass
     body_out, previous = after | header, None
+    run.looping += 1
     while True:
         body_in = _live(loop.body, body_out, run, previous)
         grown = body_out | (body_in & ~rebound)
         if grown == body_out:
-            return body_out
+            break
         body_out, previous = grown, body_in
+    run.looping -= 1
+    if run.summarize and not run.looping:
+        run.summarize_settled(loop.body)
+    return body_out
 
 
 def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
@@ -286,7 +326,7 @@ def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
         judged = {}         # id of an assignment -> whether liveness last found it dead
         _live(block, facts.masks.numbering.mask(live_out),
               _Run(facts.masks, functools.partial(_judged_dead, keep=keep, facts=facts, judged=judged), table,
-                   facts.paired_saves))
+                   facts.paired_saves, summarize=True))
         changed, block = _sweep(block, keep, facts, judged)
         if not changed:
             return block
@@ -309,8 +349,9 @@ def record_liveness(block, live_out, facts):
 class StatementFacts:
     """What each statement reads and writes (as liveness's masks) and whether its value is
     pure, each found once per statement. Keyed by the statement's id, with the statement
-    kept alive so no id is reused. ``live_out``: the masks live after each statement
-    (by id) that the last liveness run of ``eliminate_dead_code`` found.
+    kept alive so no id is reused. ``live_out``: by the id of each statement, the mask
+    live after it that the last liveness run found (``record_liveness``), or of that
+    mask only whether a name the statement writes is in it (``eliminate_dead_code``).
 
     ``paired_saves``: {id of a statement: (it, the one statement it is kept for)}, where
     the pair goes together: a push onto a stack and the pop putting the value back
@@ -337,19 +378,18 @@ class StatementFacts:
             found = self._pure[id(stmt)] = (stmt, is_pure(stmt.value))
         return found[1]
 
-    def live_after(self, stmt, name):
-        """Whether ``name`` is live after ``stmt`` by the last liveness run (any name is,
-        after a statement the run did not reach)."""
-        i = self.masks.numbering.index.get(name)
-        return i is not None and (self.live_out.get(id(stmt), -1) >> i) & 1 == 1
-
     def live_names(self, stmt):
-        """The names live after ``stmt`` by the last liveness run, as ``Key.LIVE_OUT`` holds them."""
+        """The names live after ``stmt`` by the last ``record_liveness``, as ``Key.LIVE_OUT`` holds them."""
         return LiveNames(self.live_out[id(stmt)], self.masks.numbering)
 
     def writes_live(self, stmt):
-        """Whether a name ``stmt`` writes is live after it (last liveness run)."""
-        return self.masks.of(stmt)[1] & self.live_out.get(id(stmt), -1) != 0
+        """Whether a name ``stmt`` writes is live after it by the last liveness run (any
+        is, after a statement the run did not reach)."""
+        live = self.live_out.get(id(stmt), -1)
+        if live.__class__ is bool:      # what eliminate_dead_code keeps (see _Run)
+            return live
+        _, _, _, written, shift = self.masks.find(stmt)
+        return live >> shift & written != 0
 
 
 def _sweep(block, keep, facts, judged):

@@ -124,6 +124,6 @@ def _dead_saves(marked, facts):
     earlier run counts as live (``facts`` knows nothing after it)."""
     dead = [mark for mark, found in marked.items()
             if any(restores for _, _, restores in found)
-            and all(not restores or not facts.live_after(stmt, stmt.targets[0].id) and not facts.is_pure(stmt)
+            and all(not restores or not facts.writes_live(stmt) and not facts.is_pure(stmt)
                     for _, stmt, restores in found)]
     return {id(stmt) for mark in dead for _, stmt, _ in marked.pop(mark)}
