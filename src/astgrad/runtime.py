@@ -1593,27 +1593,33 @@ def unpermute(g, order, x, axis=-1):
 _QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
-def _rank_weights(q, n, method):
+def _rank_weights(q, n, method, size=None):
     """For quantiles ``q`` (in [0, 1]) of n sorted values: the weight of each rank in
     the value (shape q.shape + (n,)) and the rate of change of the value with q per
     rank. NumPy's virtual index (n - 1) * q falls between ranks floor and ceil; at a
-    knot both are the same rank, and the rate is 0 there (as in JAX)."""
+    knot both are the same rank, and the rate is 0 there (as in JAX).
+
+    ``n`` may be an array of counts, one per slice (the values that are not NaN), with
+    ``size`` ranks in all: the result is then q.shape + n.shape + (size,), and a slice
+    with no values weighs nothing."""
     if method not in _QUANTILE_METHODS:
         raise NotImplementedError(
             f"astgrad: the derivative of a quantile with method={method!r} is not supported; "
             f"the methods {', '.join(_QUANTILE_METHODS)} are")
-    v = numpy.asarray(q, dtype=numpy.float64) * (n - 1)
+    size = n if size is None else size
+    q = numpy.asarray(q, dtype=numpy.float64)
+    v = numpy.expand_dims(q, tuple(range(q.ndim, q.ndim + numpy.ndim(n)))) * (n - 1)
     low, high = numpy.clip(numpy.floor(v), 0, n - 1), numpy.clip(numpy.ceil(v), 0, n - 1)
     frac, rate = v - numpy.floor(v), 0.0
     if method == "linear":
-        w_high, rate = frac, float(n - 1)
+        w_high, rate = frac, numpy.expand_dims(numpy.asarray(n - 1, dtype=numpy.float64), -1)
     elif method == "midpoint":
         w_high = numpy.full(v.shape, 0.5)
     elif method == "nearest":
         w_high = numpy.asarray(numpy.around(v) != numpy.floor(v), dtype=numpy.float64)
     else:
         w_high = numpy.full(v.shape, 1.0 if method == "higher" else 0.0)
-    ranks = numpy.arange(n)
+    ranks = numpy.arange(size)
     at_low = ranks == numpy.expand_dims(low, -1)
     at_high = ranks == numpy.expand_dims(high, -1)
     value = at_low * numpy.expand_dims(1.0 - w_high, -1) + at_high * numpy.expand_dims(w_high, -1)
@@ -1625,12 +1631,27 @@ def quantile_weights(a, q, axis=None, method="linear", scale=1.0, rate=False):
     (shape q.shape + a.shape); with ``rate=True``, the derivative of that weight with
     respect to q instead, so that d quantile / d q = sum of weight * a over the axes.
     Each weight goes to the element the stable sort puts at its rank."""
+    return _quantile_weights(a, q, axis, method, scale, rate, False)
+
+
+def nan_quantile_weights(a, q, axis=None, method="linear", scale=1.0, rate=False):
+    """``quantile_weights`` of the nan-quantiles (nanmedian, nanquantile, nanpercentile):
+    each slice ranks only its values that are not NaN, and a NaN weighs 0."""
+    return _quantile_weights(a, q, axis, method, scale, rate, True)
+
+
+def _quantile_weights(a, q, axis, method, scale, rate, skip_nan):
     a = numpy.asarray(a)
     q = numpy.asarray(q, dtype=numpy.float64) * scale
     b = group_axes(a, axis)
-    value, change = _rank_weights(q, b.shape[-1], method)
     ranks = numpy.argsort(numpy.argsort(b, axis=-1, kind="stable"), axis=-1, kind="stable")
-    w = (change * scale if rate else value)[..., ranks]              # q.shape + b.shape
+    if skip_nan:            # NaN sort last: the values keep ranks 0 .. count - 1
+        value, change = _rank_weights(q, numpy.sum(~numpy.isnan(b), axis=-1), method, b.shape[-1])
+        chosen = change * scale if rate else value                    # q.shape + b.shape
+        w = numpy.take_along_axis(chosen, numpy.broadcast_to(ranks, chosen.shape), -1)
+    else:
+        value, change = _rank_weights(q, b.shape[-1], method)
+        w = (change * scale if rate else value)[..., ranks]              # q.shape + b.shape
     axes, keep, _ = _grouping(a.shape, axis)
     order = keep + axes
     w = numpy.reshape(w, q.shape + tuple(a.shape[i] for i in order))
@@ -1645,6 +1666,13 @@ def quantile_weight_change(a, q, axis=None, method="linear", scale=1.0, rate=Fal
     if rate:
         return numpy.zeros(numpy.shape(q) + numpy.shape(a), dtype=_float_dtype(a) or numpy.float64)
     return quantile_weights(a, q, axis, method, scale, True)
+
+
+def nan_quantile_weight_change(a, q, axis=None, method="linear", scale=1.0, rate=False):
+    """``quantile_weight_change`` of ``nan_quantile_weights``."""
+    if rate:
+        return numpy.zeros(numpy.shape(q) + numpy.shape(a), dtype=_float_dtype(a) or numpy.float64)
+    return nan_quantile_weights(a, q, axis, method, scale, True)
 
 
 def quantile_spread_shape(a, q, axis=None):

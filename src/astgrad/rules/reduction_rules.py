@@ -31,7 +31,7 @@ from ..runtime import (
     node_differences, node_mask, node_offsets, node_unoffsets, slope_by_a, slope_by_b, split_parts, stacked_parts,
     unbroadcast,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
-    quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
+    quantile_weights, nan_quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
     ungroup_axes, unpermute, unreduce, untake_along_axis, unweight, weights_like,
 )
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
@@ -282,6 +282,53 @@ def percentile(y, a, q, axis=None, *, method="linear", keepdims=False):
                                    axis=quantile_reduced_axes(a, q, axis)), numpy.shape(y))
 
 
+# the nan-quantiles: the quantiles of each slice's values that are not NaN (weights 0 at
+# a NaN, and at every element of an all-NaN slice, whose quantile is NaN); a NaN's
+# value takes no part in the derivative with respect to q
+@adjoint(numpy.nanmedian)
+def nanmedian(y, a, axis=None, *, keepdims=False):
+    d[a] = unreduce(d[y], a, axis, keepdims) * nan_quantile_weights(a, 0.5, axis)
+
+
+@tangent(numpy.nanmedian)
+def nanmedian(y, a, axis=None, *, keepdims=False):
+    d[y] = numpy.sum(d[a] * nan_quantile_weights(a, 0.5, axis), axis=axis, keepdims=keepdims)
+
+
+@adjoint(numpy.nanquantile)
+def nanquantile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    g = numpy.reshape(d[y], quantile_spread_shape(a, q, axis))
+    d[a] = numpy.sum(nan_quantile_weights(a, q, axis, method) * g, axis=leading_axes(q))
+    d[q] = numpy.sum(nan_quantile_weights(a, q, axis, method, 1.0, True) * numpy.where(numpy.isnan(a), 0.0, a) * g,
+                     axis=trailing_axes(a, q))
+
+
+@tangent(numpy.nanquantile)
+def nanquantile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    d[y] = numpy.reshape(numpy.sum(nan_quantile_weights(a, q, axis, method) * d[a],
+                                   axis=quantile_reduced_axes(a, q, axis)), numpy.shape(y))
+    d[y] = numpy.reshape(numpy.sum(nan_quantile_weights(a, q, axis, method, 1.0, True)
+                                   * numpy.where(numpy.isnan(a), 0.0, a) * numpy.reshape(d[q], quantile_q_shape(a, q)),
+                                   axis=quantile_reduced_axes(a, q, axis)), numpy.shape(y))
+
+
+@adjoint(numpy.nanpercentile)
+def nanpercentile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    g = numpy.reshape(d[y], quantile_spread_shape(a, q, axis))
+    d[a] = numpy.sum(nan_quantile_weights(a, q, axis, method, 0.01) * g, axis=leading_axes(q))
+    d[q] = numpy.sum(nan_quantile_weights(a, q, axis, method, 0.01, True) * numpy.where(numpy.isnan(a), 0.0, a) * g,
+                     axis=trailing_axes(a, q))
+
+
+@tangent(numpy.nanpercentile)
+def nanpercentile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    d[y] = numpy.reshape(numpy.sum(nan_quantile_weights(a, q, axis, method, 0.01) * d[a],
+                                   axis=quantile_reduced_axes(a, q, axis)), numpy.shape(y))
+    d[y] = numpy.reshape(numpy.sum(nan_quantile_weights(a, q, axis, method, 0.01, True)
+                                   * numpy.where(numpy.isnan(a), 0.0, a) * numpy.reshape(d[q], quantile_q_shape(a, q)),
+                                   axis=quantile_reduced_axes(a, q, axis)), numpy.shape(y))
+
+
 # ---------------------------------------------------------------------------------
 # functions that ignore NaN: the derivative at a NaN is 0
 # ---------------------------------------------------------------------------------
@@ -476,5 +523,5 @@ def multiply_accumulate(y, array, axis=0, dtype=None, out=None):
 
 declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce,
         numpy.maximum.accumulate, numpy.minimum.accumulate, numpy.add.accumulate, numpy.multiply.accumulate,
-        result=FRESH)
+        numpy.nanmedian, numpy.nanquantile, numpy.nanpercentile, result=FRESH)
 non_differentiable(accumulate_sources)

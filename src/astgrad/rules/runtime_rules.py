@@ -823,8 +823,20 @@ def quantile_weights_(w, a, q, axis=None, method="linear", scale=1.0, rate=False
         d[q], runtime.quantile_q_shape(a, q))
 
 
+@adjoint(runtime.nan_quantile_weights)
+def nan_quantile_weights_(w, a, q, axis=None, method="linear", scale=1.0, rate=False):
+    d[q] = numpy.sum(d[w] * runtime.nan_quantile_weight_change(a, q, axis, method, scale, rate),
+                     axis=runtime.trailing_axes(a, q))
+
+
+@tangent(runtime.nan_quantile_weights)
+def nan_quantile_weights_(w, a, q, axis=None, method="linear", scale=1.0, rate=False):
+    d[w] = runtime.nan_quantile_weight_change(a, q, axis, method, scale, rate) * numpy.reshape(
+        d[q], runtime.quantile_q_shape(a, q))
+
+
 non_differentiable(
-    runtime.sort_order, runtime.quantile_weight_change, runtime.quantile_spread_shape, runtime.quantile_q_shape,
+    runtime.sort_order, runtime.quantile_weight_change, runtime.nan_quantile_weight_change, runtime.quantile_spread_shape, runtime.quantile_q_shape,
     runtime.leading_axes, runtime.trailing_axes, runtime.quantile_reduced_axes, runtime.range_weights,
     runtime.nan_count, runtime.degrees_of_freedom, runtime.prefix_mask,
 )
