@@ -656,6 +656,26 @@ def broadcast_like(g, x):
     return _fit(_like_dtype(g, x), numpy.shape(x))
 
 
+def outer_operand(x, other):
+    """``x`` with an axis of length 1 added for each axis of ``other``: the first operand of
+    ``ufunc.outer(x, other)``, lined up so the ufunc broadcasts it against ``other``."""
+    return numpy.reshape(x, numpy.shape(x) + (1,) * numpy.ndim(other))
+
+
+def unouter(g, x):
+    """``g`` summed over its trailing axes down to the shape of ``x``: the adjoint of
+    ``outer_operand`` (the transpose of ``outer_spread``)."""
+    axes = tuple(range(numpy.ndim(x), numpy.ndim(g)))
+    return unbroadcast(numpy.sum(g, axis=axes) if axes else g, x)
+
+
+def outer_spread(t, g):
+    """``t`` with trailing axes added and broadcast to the shape of ``g``: the transpose of
+    ``unouter(g, t)``."""
+    lined = numpy.reshape(t, numpy.shape(t) + (1,) * (numpy.ndim(g) - numpy.ndim(t)))
+    return numpy.broadcast_to(lined, numpy.shape(g))
+
+
 def _reduced_axes(ndim, axis):
     """The normalized tuple of axes a reduction over ``axis`` combines."""
     if axis is None:

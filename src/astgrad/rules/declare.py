@@ -58,6 +58,8 @@ def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadc
         wraps = (len(partials) + len(named) > 1) if broadcast is None else broadcast
         lines = functools.partial(_elementwise_lines, primitive, params, by_name, wraps)
         _register(primitive, params, lambdas[0], lines, "elementwise", tuple(by_name.values()), methods, result)
+        if _is_binary_ufunc(primitive) and len(params.names) == 3:
+            _register_outer(primitive.outer, params, lambdas[0], by_name)
     return _as_tuple(primitives)[-1]
 
 
@@ -96,6 +98,40 @@ def _elementwise_lines(primitive, params, by_name, wraps):
     return {"adjoint": adjoint_lines, "tangent": tangent_lines}
 
 
+def _outer_lines(params, by_name):
+    """The statements of the templates of ``ufunc.outer(x1, x2)``: the ufunc's own, with
+    x1 lined up against x2 (``outer_operand``), its adjoint summed back over x2's axes
+    (``unouter``) and its tangent lined up the same way."""
+    y, first, second = params.names
+    adjoint_lines, tangent_lines = [], []
+    for name, fn in by_name.items():
+        original = _expression(fn, False)
+        left = isinstance(original, ast.Name) and original.id in params.names[1:params.names.index(name)]
+        partial = _LinedUp(first, second).visit(copy.deepcopy(original))
+        operand = _name(second)
+        if name == first:
+            adjoint_term = _call("unouter", _times(_d(y), partial, left), _name(first))
+            tangent_term = _times(_call("outer_operand", _d(first), operand), partial, left)
+        else:
+            adjoint_term = _call("unbroadcast", _times(_d(y), partial, left), operand)
+            tangent_term = _times(_d(second), partial, left)
+        adjoint_lines.append(_assign(name, adjoint_term))
+        tangent_lines.append(_assign(y, _call("broadcast_like", tangent_term, _name(y))))
+    return {"adjoint": adjoint_lines, "tangent": tangent_lines}
+
+
+class _LinedUp(ast.NodeTransformer):
+    """Every read of the first operand ``x1`` becomes ``outer_operand(x1, x2)``."""
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def visit_Name(self, node):
+        if node.id != self.first:
+            return node
+        return _call("outer_operand", _name(self.first), _name(self.second))
+
+
 def _linear_lines(primitive, params, transpose, apply):
     """The statements of the adjoint and of the tangent template of a linear rule."""
     y, x = params.names[0], params.names[1]
@@ -114,6 +150,37 @@ def _register(primitive, params, origin, lines, kind, derivative, methods, resul
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
                       differentiable=True, kind=kind, derivative=derivative, result=result,
                       methods=methods)
+
+
+def _register_outer(primitive, params, origin, by_name):
+    """Register the templates of ``ufunc.outer``, built from the ufunc's partials when first
+    used; they call the runtime's outer helpers, whatever the declaring module imports."""
+    from .. import runtime
+    lines = _made_once(functools.partial(_outer_lines, params, by_name))
+    names = {name: getattr(runtime, name) for name in ("outer_operand", "unouter", "unbroadcast", "broadcast_like")}
+    namespace = _made_once(lambda: {**origin.__globals__, **names})
+    templates = {which: registry.Template(None, which, primitive, build=functools.partial(
+        _build_in, primitive, params, namespace, lines, which)) for which in ("adjoint", "tangent")}
+    registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
+                      differentiable=True, kind="templates", result=registry.FRESH)
+
+
+def _build_in(primitive, params, namespace, lines, which):
+    """``_build`` for a template whose names are read from ``namespace()``."""
+    name = getattr(primitive, "__name__", "primitive")
+    source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines()[which])
+    space = namespace()
+    local = {}
+    exec(compile(source, f"<{which} rule of {registry.describe(primitive)}>", "exec"), space, local)
+    return local[name], source
+
+
+def _is_binary_ufunc(primitive):
+    return isinstance(primitive, numpy.ufunc) and primitive.nin == 2 and primitive.nout == 1
+
+
+def _name(name):
+    return ast.Name(id=name, ctx=ast.Load())
 
 
 def _made_once(make):
