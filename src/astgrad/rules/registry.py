@@ -452,8 +452,12 @@ def closest_supported(obj, mode):
     else a function of the same name in another (numpy.linalg.det for scipy.linalg.det);
     None if there is none. A name only alike in another module is another function
     (scipy.linalg.sinm is no sine, scipy.special.expn no exp2), and a function of math
-    takes one Python float: it is offered only for a function of math."""
+    takes one Python float: it is offered only for a function of math. A method of a
+    ufunc (numpy.multiply.outer, numpy.add.reduceat) has none: the other methods and the
+    namesakes elsewhere (numpy.linalg.outer) compute something else."""
     import difflib
+    if isinstance(getattr(obj, "__self__", None), numpy.ufunc):
+        return None
     name = public_name(obj) or describe(obj)
     table = "adjoint" if mode == "adjoint" else "tangent"
     names = sorted(n for n, r in supported_names().items() if getattr(r, table) is not None and n != name)
