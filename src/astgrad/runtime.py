@@ -4577,6 +4577,22 @@ def _take_positions(indices, n, mode):
     return indices
 
 
+def unreduceat(g, array, indices, axis=0):
+    """The adjoint of ``numpy.add.reduceat(array, indices, axis)``: each element of
+    ``array`` gets the cotangent of every result whose segment holds it. Segment i runs
+    from indices[i] to indices[i + 1] (to the end for the last), or is the one element
+    indices[i] where the next index is not larger, as NumPy reads them."""
+    n = numpy.shape(array)[axis]
+    starts = numpy.asarray(indices, dtype=numpy.intp).ravel()
+    ends = numpy.append(starts[1:], n)
+    ends = numpy.where(ends > starts, ends, starts + 1)
+    positions = numpy.arange(n)
+    member = (positions >= starts[:, None]) & (positions < ends[:, None])          # (results, n)
+    dtype = _float_dtype(g) or _float_dtype(array) or numpy.float64
+    spread = numpy.matmul(numpy.moveaxis(numpy.asarray(g, dtype=dtype), axis, -1), member.astype(dtype))
+    return numpy.moveaxis(spread, -1, axis)
+
+
 def untake(g, a, indices, axis=None, mode="raise"):
     """The adjoint of ``numpy.take(a, indices, axis, mode=mode)``: ``g`` added back at the
     positions taken (repeats add up)."""

@@ -32,7 +32,7 @@ from ..runtime import (
     unbroadcast,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
     quantile_weights, nan_quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
-    ungroup_axes, unpermute, unreduce, untake_along_axis, unweight, weights_like,
+    ungroup_axes, unpermute, unreduce, unreduceat, untake_along_axis, unweight, weights_like,
 )
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -521,7 +521,18 @@ def multiply_accumulate(y, array, axis=0, dtype=None, out=None):
     d[y] = ungroup_axes(numpy.sum(w * numpy.expand_dims(group_axes(d[array], axis), -2), axis=-1), array, axis)
 
 
-declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce,
+# sums over segments along one axis: linear, each result the sum of its segment
+@adjoint(numpy.add.reduceat)
+def add_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    d[array] = unreduceat(d[y], array, indices, axis)
+
+
+@tangent(numpy.add.reduceat)
+def add_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    d[y] = numpy.add.reduceat(d[array], indices, axis)
+
+
+declare(numpy.add.reduce, numpy.multiply.reduce, numpy.add.reduceat, numpy.maximum.reduce, numpy.minimum.reduce,
         numpy.maximum.accumulate, numpy.minimum.accumulate, numpy.add.accumulate, numpy.multiply.accumulate,
         numpy.nanmedian, numpy.nanquantile, numpy.nanpercentile, result=FRESH)
 non_differentiable(accumulate_sources)

@@ -22,7 +22,7 @@ from ..runtime import (
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
     flat_not_held, flat_read_once, list_rows, seed_shaped_like, unmeshgrid, meshgrid_as, unblock, block_as,
     node_differences, node_offsets, node_undifferences, node_unoffsets, stack_fitted, unstack_fitted, split_parts,
-    stacked_parts, outer_operand, outer_spread, unouter,
+    stacked_parts, outer_operand, outer_spread, unouter, unreduceat,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -419,6 +419,7 @@ def through_store_(y, g, container):
 
 # unbroadcast_stored(g, value) is g or unbroadcast(g, value)
 linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
+linear(unreduceat, lambda y, g, array, indices, axis=0: numpy.add.reduceat(d[y], indices, axis))
 # ufunc.outer(x1, x2) is the ufunc of outer_operand(x1, x2) and x2 (declare.py)
 linear(outer_operand, lambda y, x, other: unouter(d[y], x))
 linear(unouter, lambda y, g, x: outer_spread(d[y], g))

@@ -303,6 +303,21 @@ def take(y, a, indices, axis=None, out=None, mode="raise"):
     d[y] = numpy.take(d[a], indices, axis, mode=mode)
 
 
+# extract(condition, arr) is take(arr, flatnonzero(condition)): arr flattened, read where
+# condition (flattened) is not 0; condition only chooses, and has no derivative
+@adjoint(numpy.extract)
+def extract(y, condition, arr):
+    d[arr] = untake(d[y], arr, numpy.flatnonzero(condition))
+
+
+@tangent(numpy.extract)
+def extract(y, condition, arr):
+    d[y] = numpy.extract(condition, d[arr])
+
+
+register(numpy.extract, result=FRESH)
+
+
 linear(numpy.take_along_axis, lambda y, arr, indices, axis=-1:
        untake_along_axis(d[y], arr, indices, axis), result=FRESH)
 
