@@ -4283,6 +4283,33 @@ def spectral_weights(s, ord=None):
     return numpy.zeros_like(s)
 
 
+_COND_ADVICE = ("astgrad differentiates numpy.linalg.cond for p=None, 2, -2, 'fro' and 'nuc' (all from the "
+                "singular values); for p={p!r} write numpy.linalg.norm(x, {p!r}) * numpy.linalg.norm("
+                "numpy.linalg.inv(x), {p!r}), which is what numpy.linalg.cond computes and astgrad follows")
+
+
+def cond_masks(s, p=None):
+    """Which singular values s (last axis) make the numerator and which the denominator of
+    ``numpy.linalg.cond(x, p)``, stacked (shape (2,) + s.shape): for p=None and 2 the
+    largest over the smallest, for -2 the other way round (tied values share evenly, as
+    for ``norm(x, 2)``), every value for 'fro' and 'nuc'."""
+    if numpy.iscomplexobj(s):
+        raise TypeError("astgrad differentiates numpy.linalg.cond of real matrices only")
+    if isinstance(p, str) and p in ("fro", "nuc"):
+        return numpy.ones((2,) + numpy.shape(s), dtype=s.dtype)
+    if p is None or not isinstance(p, str) and p in (2, -2):
+        largest = tie_weights(s, numpy.max(s, axis=-1, keepdims=True), -1, keepdims=True)
+        smallest = tie_weights(s, numpy.min(s, axis=-1, keepdims=True), -1, keepdims=True)
+        return numpy.stack((smallest, largest) if p == -2 else (largest, smallest))
+    raise NotImplementedError(_COND_ADVICE.format(p=p))
+
+
+def cond_power(p=None):
+    """k with cond(x, p) = (sum(num * s ** k) * sum(den * s ** -k)) ** (1 / k) for the masks
+    ``cond_masks``: 2 for 'fro' (the square roots of sums of squares), else 1."""
+    return 2 if isinstance(p, str) and p == "fro" else 1
+
+
 # -- shapes and assembly (rules in runtime_rules.py; used by rules/shape_rules.py) ----------
 #
 # Each linear helper comes with its transpose: unassemble <-> assemble, unsplit <->

@@ -8,7 +8,7 @@ NumPy supports them.
 import numpy
 
 from ..runtime import (
-    block_triangular, cholesky_phi, column_shape, det_cofactors, in_result, inverse_or_nan, inverse_or_zero,
+    block_triangular, cholesky_phi, cond_masks, cond_power, column_shape, det_cofactors, in_result, inverse_or_nan, inverse_or_zero,
     lstsq_residuals, lstsq_residuals_adjoint, matmul_adjoint_left, norm_axes, norm_exponent, norm_select,
     off_diagonal_inverse, over, quarter_turn, qr_lower_mask, full_rank_r, real_eigenvalues, real_matrix, scale, signed_power, skew_lower,
     skew_lower_adjoint, spectral_input, spectral_output, spectral_weights, svd_part, svd_shapes, svd_signs,
@@ -371,6 +371,29 @@ def norm(y, x, ord=None, axis=None, keepdims=False):
     d[y] = numpy.sum(d[x] * w, axis=norm_axes(x, ord, axis), keepdims=keepdims)
 
 
+# cond(x, p) = (sum(num * s ** k) * sum(den * s ** -k)) ** (1 / k) over the singular values s
+# (cond_masks, cond_power): its derivative with respect to s is w below, applied as for
+# the norms by u diag(w) vh. The other p are refused, with what to write instead.
+@adjoint(numpy.linalg.cond)
+def cond(y, x, p=None):
+    sv = numpy.linalg.svd(x, full_matrices=False)
+    m = cond_masks(sv[1], p)
+    k = cond_power(p)
+    w = numpy.expand_dims(y, -1) * (m[0] * sv[1] ** (k - 1) / numpy.sum(m[0] * sv[1] ** k, axis=-1, keepdims=True)
+                                    - m[1] * sv[1] ** (-k - 1) / numpy.sum(m[1] * sv[1] ** -k, axis=-1, keepdims=True))
+    d[x] = numpy.expand_dims(d[y], (-2, -1)) * numpy.einsum("...ji,...i,...ik->...jk", sv[0], w, sv[2])
+
+
+@tangent(numpy.linalg.cond)
+def cond(y, x, p=None):
+    sv = numpy.linalg.svd(x, full_matrices=False)
+    m = cond_masks(sv[1], p)
+    k = cond_power(p)
+    w = numpy.expand_dims(y, -1) * (m[0] * sv[1] ** (k - 1) / numpy.sum(m[0] * sv[1] ** k, axis=-1, keepdims=True)
+                                    - m[1] * sv[1] ** (-k - 1) / numpy.sum(m[1] * sv[1] ** -k, axis=-1, keepdims=True))
+    d[y] = numpy.sum(d[x] * numpy.einsum("...ji,...i,...ik->...jk", sv[0], w, sv[2]), axis=(-2, -1))
+
+
 # vector_norm: the vector p-norm over any axes (all by default), whatever their number;
 # matrix_norm: numpy.linalg.norm over the last two axes.
 @adjoint(numpy.linalg.vector_norm)
@@ -501,6 +524,7 @@ def unit_lower_(r, lu):
     d[r] = triangle(d[lu], True, True)
 
 
+declare(numpy.linalg.cond, result=FRESH)
 declare(triangle, solve_read, solve_read_adjoint, qr_part, qr_unpart, lstsq_checked, unit_lower, result=FRESH)
 non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns, qr_options, scipy_qr_mask, qr_shapes,
                    lstsq_options, lu_permutation, lu_transposed)

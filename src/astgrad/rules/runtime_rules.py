@@ -1097,7 +1097,7 @@ non_differentiable(
     runtime.tensordot_spec, runtime.kron_blocks, runtime.kron_spec, runtime.cross_spec,
     runtime.levi_civita, runtime.column_shape, runtime.cholesky_phi, runtime.qr_lower_mask,
     runtime.svd_signs, runtime.svd_shapes, runtime.norm_axes, runtime.norm_exponent, runtime.norm_select,
-    runtime.spectral_weights,
+    runtime.spectral_weights, runtime.cond_masks, runtime.cond_power,
 )
 
 
