@@ -1,0 +1,223 @@
+"""NumPy functions added to the rule table together: the nan-quantiles (nanmedian,
+nanquantile, nanpercentile), ufunc.outer of every two-argument ufunc with a rule,
+add.reduceat, extract and linalg.cond.
+
+Each is checked end to end against central finite differences in float64 (reverse mode
+with a random cotangent, forward mode with random tangents: tests/rule_harness.py) over
+several shapes, axes and keepdims, and to second order (the generated gradient
+differentiated again in both modes); then the values at the documented special points
+(docs/api.md, "Numbers at special points") and the refusals.
+"""
+
+import numpy as np
+import pytest
+
+import astgrad
+from astgrad.rules import registry
+from fd import assert_close
+from rule_harness import check_derivatives
+from test_rules_reductions import _second, _second_nan, check, normal, second_order, with_nan
+
+RNG = np.random.default_rng(20261206)
+
+
+def positive(*shape):
+    return RNG.uniform(0.5, 2.0, shape)
+
+
+# ---------------------------------------------------------------------------------
+# the nan-quantiles: every axis form, with and without NaN
+# ---------------------------------------------------------------------------------
+
+def n_median(x, axis, keepdims): return np.nanmedian(x, axis=axis, keepdims=keepdims)
+def n_quantiles(x, axis, keepdims): return np.nanquantile(x, np.array([0.1, 0.55, 0.9]), axis, keepdims=keepdims)
+def n_percentile(x, axis, keepdims): return np.nanpercentile(x, 63.0, axis=axis, keepdims=keepdims)
+
+
+NAN_QUANTILES = [n_median, n_quantiles, n_percentile]
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [None, 0, -1, (0, 2)], ids=str)
+@pytest.mark.parametrize("f", NAN_QUANTILES, ids=lambda f: f.__name__)
+def test_nan_quantile(f, axis, keepdims):
+    check(f, (with_nan(2, 3, 4), axis, keepdims), wrt=0)
+    check(f, (normal(2, 3, 4), axis, keepdims), wrt=0)        # without NaN: the quantile's own
+
+
+def q_nanquantile(x, q): return np.nanquantile(x, q, axis=0, method="midpoint")
+def q_nanpercentile(x, q): return np.nanpercentile(x, q)
+
+
+def test_nan_quantile_with_respect_to_q():
+    check_derivatives(q_nanquantile, (normal(5, 3), np.array([0.23, 0.71])), rng=RNG)
+    check_derivatives(q_nanpercentile, (normal(4, 3), 41.0), rng=RNG)
+
+
+def o_nanmedian(x): return np.nanmedian(x, axis=0) + np.nanquantile(x * x, 0.3, axis=1).sum()
+def o_nanpercentile_q(x): return np.nanpercentile(x, np.nanmax(x) * 10.0 + 40.0)
+
+
+@pytest.mark.parametrize("op", [o_nanmedian, o_nanpercentile_q], ids=lambda f: f.__name__)
+def test_nan_quantile_second_order(op):
+    check(second_order(op, _second_nan), (with_nan(3, 4),), rtol=1e-5, atol=1e-5)
+
+
+def nanmedian_of(x): return np.nanmedian(x)
+def nanmedian_rows(x): return np.sum(np.nanmedian(x, axis=1))
+def nanpercentile_of(x, q): return np.nanpercentile(x, q)
+
+
+def test_nan_quantiles_at_special_points():
+    # the NaN is left out: the median of four values splits between the middle two
+    assert_close(astgrad.grad(nanmedian_of)(np.array([4.0, np.nan, 1.0, 3.0, 2.0])), [0.0, 0.0, 0.0, 0.5, 0.5])
+    # an all-NaN row has a NaN median, and its elements derivative 0
+    with pytest.warns(RuntimeWarning):
+        g = astgrad.grad(nanmedian_rows)(np.array([[np.nan, np.nan], [1.0, 2.0]]))
+    assert_close(g, [[0.0, 0.0], [0.5, 0.5]])
+    # a knot of the values that are not NaN: (3 - 1) * 0.5 = 1, the second smallest, and 0 for q
+    gx, gq = astgrad.grad(nanpercentile_of, (0, 1))(np.array([3.0, np.nan, 1.0, 2.0]), 50.0)
+    assert_close(gx, [0.0, 0.0, 0.0, 1.0])
+    assert gq == 0.0
+    _, t = astgrad.jvp(nanmedian_of, (np.array([4.0, np.nan, 1.0, 3.0, 2.0]),), (np.arange(1.0, 6.0),))
+    assert_close(t, 4.5)            # the tangents of 3.0 and 2.0, halved
+
+
+# ---------------------------------------------------------------------------------
+# ufunc.outer: every ufunc of two arguments with a rule, over shapes of both operands
+# ---------------------------------------------------------------------------------
+
+def outer_ufuncs():
+    """The ufuncs whose .outer has a rule (ldexp takes integer exponents: its own case)."""
+    found = []
+    for record in list(registry.PRIMITIVES.values()):
+        function = record.function
+        owner = getattr(function, "__self__", None)
+        if isinstance(owner, np.ufunc) and function.__name__ == "outer" and record.adjoint is not None:
+            if owner is not np.ldexp and owner.__module__ == "numpy" and owner not in found:
+                found.append(owner)
+    return sorted(found, key=lambda u: u.__name__)
+
+
+def outer_call(x, y): return UFUNC.outer(x, y)       # noqa: F821  (UFUNC bound per case)
+
+
+SHAPES = [((3,), (4,)), ((2, 3), (2,)), ((), (2, 2)), ((3,), ())]
+
+
+def test_every_binary_ufunc_with_a_rule_has_outer():
+    names = {u.__name__ for u in outer_ufuncs()}
+    assert {"add", "subtract", "multiply", "divide", "power", "maximum", "minimum", "hypot", "arctan2"} <= names
+
+
+@pytest.mark.parametrize("ufunc", outer_ufuncs(), ids=lambda u: u.__name__)
+def test_outer(ufunc):
+    import types
+    f = types.FunctionType(outer_call.__code__, {**globals(), "UFUNC": ufunc}, f"{ufunc.__name__}_outer")
+    for sx, sy in SHAPES:
+        x, y = positive(*sx), positive(*sy) + 0.1        # no ties between x and y (maximum, fmod)
+        check_derivatives(f, (float(x) if sx == () else x, float(y) if sy == () else y), rng=RNG)
+
+
+def ldexp_outer(x): return np.ldexp.outer(x, np.array([1, -2, 3]))
+def sub_outer(x): return np.subtract.outer(x[:2], x * x)
+def pow_outer(x): return np.power.outer(np.abs(x) + 0.5, x[1:])
+def div_outer(x): return np.divide.outer(x, np.cos(x) + 2.0)
+
+
+def test_outer_first_argument_only_and_second_order():
+    check_derivatives(ldexp_outer, (normal(2, 2),), rng=RNG)
+    for op in (sub_outer, pow_outer, div_outer):
+        check(second_order(op, _second), (normal(3),), rtol=1e-5, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------------
+# add.reduceat and extract
+# ---------------------------------------------------------------------------------
+
+def r_segments(x): return np.add.reduceat(x, [0, 2, 3])
+def r_axis1(x): return np.add.reduceat(x, np.array([0, 3, 1, 4]), axis=1)     # 3 >= 1: one element
+def r_repeated(x): return np.add.reduceat(x, [1, 1, 0], 0)
+def r_last_axis(x): return np.add.reduceat(x * x, [0, 2], axis=-1)
+def e_mask(x): return np.extract(x > 0.0, x)
+def e_integers(x): return np.extract(np.array([[1, 0, 2], [0, 0, 1]]), x * 2.0)
+def e_other(x): return np.extract(x[0] > 0.0, x[1])
+
+
+@pytest.mark.parametrize("f, shape", [
+    (r_segments, (5,)), (r_axis1, (3, 6)), (r_repeated, (4, 2)), (r_last_axis, (2, 2, 3)),
+    (e_mask, (3, 4)), (e_integers, (2, 3)), (e_other, (2, 5)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_reduceat_and_extract(f, shape):
+    check_derivatives(f, (normal(*shape),), rng=RNG)
+
+
+def o_reduceat(x): return np.add.reduceat(x * x, [0, 2, 1], axis=1)
+def o_extract(x): return np.extract(x > 0.2, x * x)
+
+
+@pytest.mark.parametrize("op", [o_reduceat, o_extract], ids=lambda f: f.__name__)
+def test_reduceat_and_extract_second_order(op):
+    check(second_order(op, _second), (normal(3, 4),), rtol=1e-5, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------------
+# linalg.cond
+# ---------------------------------------------------------------------------------
+
+def c_default(x): return np.linalg.cond(x)
+def c_two(x): return np.linalg.cond(x, 2)
+def c_minus_two(x): return np.linalg.cond(x, -2)
+def c_fro(x): return np.linalg.cond(x, "fro")
+def c_nuc(x): return np.linalg.cond(x, "nuc")
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (c_default, [(3, 3), (2, 4, 4), (3, 5)]), (c_two, [(3, 3), (4, 2)]), (c_minus_two, [(2, 3, 3), (3, 4)]),
+    (c_fro, [(3, 3), (2, 3, 3)]), (c_nuc, [(3, 3), (2, 3, 3)]),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_cond(f, shapes):
+    for shape in shapes:
+        check_derivatives(f, (normal(*shape) + 2.0 * np.eye(*shape[-2:]),), rng=RNG)
+
+
+def o_cond(x): return np.linalg.cond(x + 3.0 * np.eye(3))[None] * x
+def o_cond_fro(x): return np.linalg.cond(x + 3.0 * np.eye(3), "fro") * x
+def o_cond_nuc(x): return np.linalg.cond(np.stack([x, x.T]) + 3.0 * np.eye(3), "nuc")
+
+
+@pytest.mark.parametrize("op", [o_cond, o_cond_fro, o_cond_nuc], ids=lambda f: f.__name__)
+def test_cond_second_order(op):
+    check(second_order(op, _second), (normal(3, 3),), rtol=1e-4, atol=1e-5)
+
+
+def c_one(x): return np.linalg.cond(x, 1)
+def c_one_written_out(x): return np.linalg.norm(x, 1) * np.linalg.norm(np.linalg.inv(x), 1)
+
+
+def test_cond_other_p_refused_with_what_to_write():
+    x = normal(3, 3) + 2.0 * np.eye(3)
+    with pytest.raises(NotImplementedError, match=r"test_rules_more_numpy.py:\d+.*numpy.linalg.norm\(x, 1\) \* "):
+        astgrad.grad(c_one)(x)
+    with pytest.raises(NotImplementedError, match="p=None, 2, -2, 'fro' and 'nuc'"):
+        astgrad.jvp(c_one, (x,), (x,))
+    # what the message advises is followed
+    check_derivatives(c_one_written_out, (x,), rng=RNG)
+    assert_close(c_one_written_out(x), np.linalg.cond(x, 1), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------
+# a ufunc method without a rule is offered no other function
+# ---------------------------------------------------------------------------------
+
+def heaviside_outer(x): return np.sum(np.heaviside.outer(x, x) * x)
+def maximum_reduceat(x): return np.sum(np.maximum.reduceat(x, [0, 2]))
+
+
+@pytest.mark.parametrize("f, name", [(heaviside_outer, "numpy.heaviside.outer"),
+                                     (maximum_reduceat, "numpy.maximum.reduceat")])
+def test_no_did_you_mean_for_a_ufunc_method(f, name):
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.grad(f)(normal(4))
+    message = str(caught.value)
+    assert f"no adjoint rule for {name}" in message and "did you mean" not in message
