@@ -371,13 +371,18 @@ def q_nan_family(x, w):
     return np.nanstd(y, ddof=1) + np.nanvar(y) + np.nanprod(y) + np.sum(np.nancumsum(y))
 q_nan_family.ARGS = (V6, 0.8)
 
-def k_reduceat(x, w):
+# q_reduceat and q_ufunc_outer were refused (no rule) when the hunt ran: followed now
+def q_reduceat(x, w):
     return np.sum(np.add.reduceat(x * w, [0, 2, 3]) ** 2) + np.sum(np.maximum.reduceat(x, [0, 3]))
-k_reduceat.ARGS = (V6, 0.8)
+q_reduceat.ARGS = (V6, 0.8)
 
-def k_ufunc_outer(x, w):
+def q_ufunc_outer(x, w):
     return np.sum(np.multiply.outer(x, x * w) ** 2) + np.sum(np.subtract.outer(x, x) ** 2) + np.sum(np.maximum.outer(x, x * w))
-k_ufunc_outer.ARGS = (V5, 0.8)
+q_ufunc_outer.ARGS = (V5, 0.8)
+
+def k_ediff1d(x, w):
+    return np.sum(np.ediff1d(x * w) ** 2)
+k_ediff1d.ARGS = (V6, 0.8)
 
 def q_select_piecewise(x, w):
     y = np.select([x < 0, x < 1], [x ** 2, np.sin(x) * w], default=x * w)
@@ -512,7 +517,7 @@ FIRST_ORDER_ONLY = {"r_mask_of_row"}
 # the programs checked in every mode (p_mutable_default is not: each call changes its result)
 # refused: (name, f, args, the function named)
 REFUSED = [(name, f, f.ARGS, what) for name, f, what in [
-    ("k_reduceat", k_reduceat, "numpy.add.reduceat"), ("k_ufunc_outer", k_ufunc_outer, "numpy.multiply.outer")]]
+    ("k_ediff1d", k_ediff1d, "numpy.ediff1d")]]
 
 
 def _cases():

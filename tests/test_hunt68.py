@@ -23,7 +23,9 @@ grad against central differences, and 83 of them on the tape (10 refused there, 
 
 None was wrong with no error; every refusal named its line and what to do
 (``np.linalg.cond``, ``np.nanmedian``, ``np.nanpercentile``, ``np.add.reduceat`` and
-``ufunc.outer`` have no rule; the tape has none for ``np.add.at``), but for one whose words
+``ufunc.outer`` had no rule: they have now, and the two programs are checked against finite
+differences with the others; ``np.ediff1d`` keeps the refusal checked; the tape has none
+for ``np.add.at``), but for one whose words
 did not match the line: a write through a view with no name (``y.flat[k] = v``).
 At ties the conventions docs/api.md gives hold in reverse and forward mode alike. What the
 hunt found were refusals no user expects, followed now (r...): ``hessian`` of a function

@@ -1,6 +1,6 @@
 """NumPy functions added to the rule table together: the nan-quantiles (nanmedian,
 nanquantile, nanpercentile), ufunc.outer of every two-argument ufunc with a rule,
-add.reduceat, extract and linalg.cond.
+add.reduceat, maximum.reduceat and minimum.reduceat, extract and linalg.cond.
 
 Each is checked end to end against central finite differences in float64 (reverse mode
 with a random cotangent, forward mode with random tangents: tests/rule_harness.py) over
@@ -139,6 +139,8 @@ def r_segments(x): return np.add.reduceat(x, [0, 2, 3])
 def r_axis1(x): return np.add.reduceat(x, np.array([0, 3, 1, 4]), axis=1)     # 3 >= 1: one element
 def r_repeated(x): return np.add.reduceat(x, [1, 1, 0], 0)
 def r_last_axis(x): return np.add.reduceat(x * x, [0, 2], axis=-1)
+def m_segments(x): return np.maximum.reduceat(x, [0, 2, 3])
+def m_axis1(x): return np.minimum.reduceat(x * x, np.array([0, 3, 1, 4]), axis=1)
 def e_mask(x): return np.extract(x > 0.0, x)
 def e_integers(x): return np.extract(np.array([[1, 0, 2], [0, 0, 1]]), x * 2.0)
 def e_other(x): return np.extract(x[0] > 0.0, x[1])
@@ -146,7 +148,7 @@ def e_other(x): return np.extract(x[0] > 0.0, x[1])
 
 @pytest.mark.parametrize("f, shape", [
     (r_segments, (5,)), (r_axis1, (3, 6)), (r_repeated, (4, 2)), (r_last_axis, (2, 2, 3)),
-    (e_mask, (3, 4)), (e_integers, (2, 3)), (e_other, (2, 5)),
+    (m_segments, (5,)), (m_axis1, (3, 6)), (e_mask, (3, 4)), (e_integers, (2, 3)), (e_other, (2, 5)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_reduceat_and_extract(f, shape):
     check_derivatives(f, (normal(*shape),), rng=RNG)
@@ -154,11 +156,22 @@ def test_reduceat_and_extract(f, shape):
 
 def o_reduceat(x): return np.add.reduceat(x * x, [0, 2, 1], axis=1)
 def o_extract(x): return np.extract(x > 0.2, x * x)
+def o_maximum_reduceat(x): return np.maximum.reduceat(x * x, [0, 2, 1], axis=1) * x[:, :3]
 
 
-@pytest.mark.parametrize("op", [o_reduceat, o_extract], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("op", [o_reduceat, o_extract, o_maximum_reduceat], ids=lambda f: f.__name__)
 def test_reduceat_and_extract_second_order(op):
     check(second_order(op, _second), (normal(3, 4),), rtol=1e-5, atol=1e-5)
+
+
+def maximum_segments(x): return np.maximum.reduceat(x, [0, 3])
+
+
+def test_maximum_reduceat_splits_ties_evenly():
+    x = np.array([1.0, 2.0, 2.0, 5.0, 5.0])
+    assert_close(astgrad.grad(lambda v: np.sum(maximum_segments(v)))(x), [0.0, 0.5, 0.5, 0.5, 0.5])
+    _, t = astgrad.jvp(maximum_segments, (x,), (np.arange(1.0, 6.0),))
+    assert_close(t, [2.5, 4.5])
 
 
 # ---------------------------------------------------------------------------------
@@ -211,11 +224,11 @@ def test_cond_other_p_refused_with_what_to_write():
 # ---------------------------------------------------------------------------------
 
 def heaviside_outer(x): return np.sum(np.heaviside.outer(x, x) * x)
-def maximum_reduceat(x): return np.sum(np.maximum.reduceat(x, [0, 2]))
+def multiply_reduceat(x): return np.sum(np.multiply.reduceat(x, [0, 2]))
 
 
 @pytest.mark.parametrize("f, name", [(heaviside_outer, "numpy.heaviside.outer"),
-                                     (maximum_reduceat, "numpy.maximum.reduceat")])
+                                     (multiply_reduceat, "numpy.multiply.reduceat")])
 def test_no_did_you_mean_for_a_ufunc_method(f, name):
     with pytest.raises(astgrad.TransformError) as caught:
         astgrad.grad(f)(normal(4))

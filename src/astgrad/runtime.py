@@ -4604,17 +4604,31 @@ def _take_positions(indices, n, mode):
     return indices
 
 
-def unreduceat(g, array, indices, axis=0):
-    """The adjoint of ``numpy.add.reduceat(array, indices, axis)``: each element of
-    ``array`` gets the cotangent of every result whose segment holds it. Segment i runs
-    from indices[i] to indices[i + 1] (to the end for the last), or is the one element
-    indices[i] where the next index is not larger, as NumPy reads them."""
-    n = numpy.shape(array)[axis]
+def _segments(n, indices):
+    """Which of n positions each segment of ``ufunc.reduceat(..., indices)`` holds, a
+    boolean (segments, n): segment i runs from indices[i] to indices[i + 1] (to the end
+    for the last), or is the one element indices[i] where the next index is not larger."""
     starts = numpy.asarray(indices, dtype=numpy.intp).ravel()
     ends = numpy.append(starts[1:], n)
     ends = numpy.where(ends > starts, ends, starts + 1)
     positions = numpy.arange(n)
-    member = (positions >= starts[:, None]) & (positions < ends[:, None])          # (results, n)
+    return (positions >= starts[:, None]) & (positions < ends[:, None])
+
+
+def reduceat_tie_weights(array, y, indices, axis=0):
+    """d ``numpy.maximum.reduceat(array, indices, axis)`` (or minimum's, y its result) /
+    d array, with the reduced axis last: shape (..., segments, n), each segment's 1 split
+    evenly among the elements of it equal to its result (as for max and min)."""
+    a = numpy.moveaxis(numpy.asarray(array), axis, -1)
+    chosen = _segments(a.shape[-1], indices) & (a[..., None, :] == numpy.moveaxis(numpy.asarray(y), axis, -1)[..., None])
+    dtype = _float_dtype(array) or numpy.float64
+    return numpy.asarray(chosen / numpy.sum(chosen, axis=-1, keepdims=True), dtype=dtype)
+
+
+def unreduceat(g, array, indices, axis=0):
+    """The adjoint of ``numpy.add.reduceat(array, indices, axis)``: each element of
+    ``array`` gets the cotangent of every result whose segment (``_segments``) holds it."""
+    member = _segments(numpy.shape(array)[axis], indices)          # (results, n)
     dtype = _float_dtype(g) or _float_dtype(array) or numpy.float64
     spread = numpy.matmul(numpy.moveaxis(numpy.asarray(g, dtype=dtype), axis, -1), member.astype(dtype))
     return numpy.moveaxis(spread, -1, axis)

@@ -31,7 +31,7 @@ from ..runtime import (
     node_differences, node_mask, node_offsets, node_unoffsets, slope_by_a, slope_by_b, split_parts, stacked_parts,
     unbroadcast,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
-    quantile_weights, nan_quantile_weights, range_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
+    quantile_weights, nan_quantile_weights, range_weights, reduceat_tie_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
     ungroup_axes, unpermute, unreduce, unreduceat, untake_along_axis, unweight, weights_like,
 )
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
@@ -532,7 +532,20 @@ def add_reduceat(y, array, indices, axis=0, dtype=None, out=None):
     d[y] = numpy.add.reduceat(d[array], indices, axis)
 
 
-declare(numpy.add.reduce, numpy.multiply.reduce, numpy.add.reduceat, numpy.maximum.reduce, numpy.minimum.reduce,
+# maxima and minima over segments: each result's derivative split among its tied elements
+for _extremum_at in (numpy.maximum.reduceat, numpy.minimum.reduceat):
+    @adjoint(_extremum_at)
+    def extremum_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+        d[array] = numpy.moveaxis(numpy.einsum("...m,...mn->...n", numpy.moveaxis(d[y], axis, -1),
+                                               reduceat_tie_weights(array, y, indices, axis)), -1, axis)
+
+    @tangent(_extremum_at)
+    def extremum_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+        d[y] = numpy.moveaxis(numpy.einsum("...mn,...n->...m", reduceat_tie_weights(array, y, indices, axis),
+                                           numpy.moveaxis(d[array], axis, -1)), -1, axis)
+
+
+declare(numpy.add.reduce, numpy.multiply.reduce, numpy.add.reduceat, numpy.maximum.reduceat, numpy.minimum.reduceat, numpy.maximum.reduce, numpy.minimum.reduce,
         numpy.maximum.accumulate, numpy.minimum.accumulate, numpy.add.accumulate, numpy.multiply.accumulate,
         numpy.nanmedian, numpy.nanquantile, numpy.nanpercentile, result=FRESH)
-non_differentiable(accumulate_sources)
+non_differentiable(accumulate_sources, reduceat_tie_weights)
