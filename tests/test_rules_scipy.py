@@ -96,6 +96,7 @@ BROADCAST = [((3,), ()), ((), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3))]
 CASES = (
     [(f, (lambda d=d, s=s: (d(*s),)), {}, {}) for f, d in UNARY for s in SHAPES]
     + [(f, (lambda a=a, b=b, s=s: (a(*s[0]), b(*s[1]))), {}, {}) for f, a, b in BINARY for s in BROADCAST]
+    + [(f.outer, (lambda a=a, b=b: (a(2), b(3))), {}, {}) for f, a, b in BINARY]       # ufunc.outer of them
     + [(special.polygamma, lambda n=n: (n, P(4)), {}, {}) for n in (1, 2)]
     + [(scipy_polygamma, lambda: (1, P(4), "digamma"), {}, {})]
     # log_ndtr's slope and its sum with x: each formula of theirs (x > 0, x <= 0, the series below -100)
