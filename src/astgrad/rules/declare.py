@@ -32,6 +32,7 @@ import math
 
 import numpy
 
+from .. import runtime
 from ..core import syntax as S
 from . import registry
 
@@ -155,7 +156,6 @@ def _register(primitive, params, origin, lines, kind, derivative, methods, resul
 def _register_outer(primitive, params, origin, by_name):
     """Register the templates of ``ufunc.outer``, built from the ufunc's partials when first
     used; they call the runtime's outer helpers, whatever the declaring module imports."""
-    from .. import runtime
     lines = _made_once(functools.partial(_outer_lines, params, by_name))
     names = {name: getattr(runtime, name) for name in ("outer_operand", "unouter", "unbroadcast", "broadcast_like")}
     namespace = _made_once(lambda: {**origin.__globals__, **names})
