@@ -166,8 +166,9 @@ def _register_outer(primitive, params, origin, by_name):
 
 
 def _build_in(primitive, params, namespace, lines, which):
-    """``_build`` for a template whose names are read from ``namespace()``."""
-    name = getattr(primitive, "__name__", "primitive")
+    """``_build`` for a template whose names are read from ``namespace()``, named after the
+    method and its ufunc (``multiply_outer``)."""
+    name = f"{primitive.__self__.__name__}_{primitive.__name__}"
     source = f"def {name}({params.text}):\n" + "".join(f"    {ast.unparse(line)}\n" for line in lines()[which])
     space = namespace()
     local = {}
