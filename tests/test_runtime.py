@@ -686,6 +686,27 @@ CASES += [
     (np.multiply.accumulate, lambda: (N(3, 4),), {}), (np.multiply.accumulate, lambda: (N(2, 3, 4), 1), {}),
 ]
 
+# the nan-quantiles, segment reductions, extract, cond and ufunc.outer, and their helpers
+CASES += [
+    (np.nanmedian, lambda: (N(3, 4),), {"axis": 0}), (np.nanmedian, lambda: (N(5),), {"keepdims": True}),
+    (np.nanquantile, lambda: (N(3, 5), np.array([0.12, 0.61])), {"axis": 1}),        # knots at k / 4
+    (np.nanpercentile, lambda: (N(5), 30.0 + 8.0 * P()), {}),                          # knots at 25, 50
+    (rt.nan_quantile_weights, lambda: (N(4, 3), np.array([0.2, 0.55]) + 0.05 * U(2), 0), {}),
+    (np.add.reduceat, lambda: (N(6, 4), np.array([0, 3, 1])), {}),
+    (np.maximum.reduceat, lambda: (N(6, 4), np.array([0, 2, 5])), {}),
+    (np.minimum.reduceat, lambda: (N(3, 6), np.array([0, 2])), {"axis": 1}),
+    (rt.unreduceat, lambda: (N(3, 4), N(6, 4), np.array([0, 3, 1])), {}),
+    (np.extract, lambda: (N(3, 4) > 0.0, N(3, 4)), {}),
+    (np.linalg.cond, lambda: (N(3, 3) + 3.0 * np.eye(3),), {}), (np.linalg.cond, lambda: (N(3, 5),), {"p": -2}),
+    (np.linalg.cond, lambda: (N(2, 3, 3) + 3.0 * np.eye(3),), {"p": "fro"}),
+    (np.linalg.cond, lambda: (N(3, 3) + 3.0 * np.eye(3),), {"p": "nuc"}),
+    (rt.outer_operand, lambda: (N(3), N(2, 2)), {}), (rt.unouter, lambda: (N(3, 2, 2), N(3)), {}),
+    (rt.outer_spread, lambda: (N(3), N(3, 2, 2)), {}),
+    (np.ldexp.outer, lambda: (N(3), np.array([1, -2])), {}),
+] + [(ufunc.outer, lambda: (P(3), P(2, 2) + 0.1), {}) for ufunc in (
+    np.add, np.subtract, np.multiply, np.divide, np.power, np.float_power, np.arctan2, np.hypot, np.remainder,
+    np.fmod, np.nextafter, np.copysign, np.maximum, np.minimum, np.fmax, np.fmin, np.logaddexp, np.logaddexp2)]
+
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {
     rt.corr_change: "linear in its first argument, refused in the others (a third derivative of corrcoef); "
