@@ -131,6 +131,16 @@ def test_outer_first_argument_only_and_second_order():
         check(second_order(op, _second), (normal(3),), rtol=1e-5, atol=1e-5)
 
 
+def lists_given(x, w):
+    return (np.sum(np.multiply.outer([w, 1.0], x) ** 2) + np.sum(np.subtract.outer(x, (w, 2.0 * w)) ** 3)
+            + np.nanmedian([w, x[0], x[1] * 2.0]) + np.sum(np.add.reduceat([w, x[0], x[1], w * w], [0, 2]) ** 2))
+
+
+def test_lists_written_as_operands():
+    check_derivatives(lists_given, (normal(3), 0.7), rng=RNG)
+    check(second_order(lambda v: lists_given(v, 0.7), _second), (normal(3),), rtol=1e-5, atol=1e-5)
+
+
 # ---------------------------------------------------------------------------------
 # add.reduceat and extract
 # ---------------------------------------------------------------------------------

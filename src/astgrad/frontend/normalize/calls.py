@@ -285,13 +285,18 @@ class CallLowering:
         return call
 
     def ufunc_operands(self, args, target):
-        """A list or tuple written as an operand of a ufunc (``np.sqrt([w, x])``) as the
-        array the ufunc makes of it, so its derivative computes with an array too."""
+        """A list or tuple written as an operand of a ufunc (``np.sqrt([w, x])``, or of
+        ``np.multiply.outer([w, 1.0], x)``) as the array the ufunc makes of it, so its
+        derivative computes with an array too."""
         import numpy
-        if not isinstance(target, numpy.ufunc):
+        if isinstance(target, numpy.ufunc):
+            operands = target.nin
+        elif isinstance(getattr(target, "__self__", None), numpy.ufunc) and target.__name__ == "outer":
+            operands = 2
+        else:
             return args
         return [gast.Call(func=S.name(self.bind(numpy.asarray)), args=[arg], keywords=[])
-                if position < target.nin and isinstance(arg, (gast.List, gast.Tuple)) else arg
+                if position < operands and isinstance(arg, (gast.List, gast.Tuple)) else arg
                 for position, arg in enumerate(args)]
 
     def bind(self, obj):
