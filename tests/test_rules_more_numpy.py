@@ -1,6 +1,7 @@
 """NumPy functions added to the rule table together: the nan-quantiles (nanmedian,
 nanquantile, nanpercentile), ufunc.outer of every two-argument ufunc with a rule,
-add.reduceat, maximum.reduceat and minimum.reduceat, extract and linalg.cond.
+add.reduceat, multiply.reduceat, maximum.reduceat and minimum.reduceat, extract and
+linalg.cond.
 
 Each is checked end to end against central finite differences in float64 (reverse mode
 with a random cotangent, forward mode with random tangents: tests/rule_harness.py) over
@@ -151,6 +152,8 @@ def r_repeated(x): return np.add.reduceat(x, [1, 1, 0], 0)
 def r_last_axis(x): return np.add.reduceat(x * x, [0, 2], axis=-1)
 def m_segments(x): return np.maximum.reduceat(x, [0, 2, 3])
 def m_axis1(x): return np.minimum.reduceat(x * x, np.array([0, 3, 1, 4]), axis=1)
+def p_segments(x): return np.multiply.reduceat(x, [0, 2, 3])
+def p_axis1(x): return np.multiply.reduceat(x, np.array([0, 3, 1, 4]), axis=1)
 def e_mask(x): return np.extract(x > 0.0, x)
 def e_integers(x): return np.extract(np.array([[1, 0, 2], [0, 0, 1]]), x * 2.0)
 def e_other(x): return np.extract(x[0] > 0.0, x[1])
@@ -158,7 +161,7 @@ def e_other(x): return np.extract(x[0] > 0.0, x[1])
 
 @pytest.mark.parametrize("f, shape", [
     (r_segments, (5,)), (r_axis1, (3, 6)), (r_repeated, (4, 2)), (r_last_axis, (2, 2, 3)),
-    (m_segments, (5,)), (m_axis1, (3, 6)), (e_mask, (3, 4)), (e_integers, (2, 3)), (e_other, (2, 5)),
+    (m_segments, (5,)), (m_axis1, (3, 6)), (p_segments, (5,)), (p_axis1, (3, 6)), (e_mask, (3, 4)), (e_integers, (2, 3)), (e_other, (2, 5)),
 ], ids=lambda v: getattr(v, "__name__", str(v)))
 def test_reduceat_and_extract(f, shape):
     check_derivatives(f, (normal(*shape),), rng=RNG)
@@ -167,9 +170,11 @@ def test_reduceat_and_extract(f, shape):
 def o_reduceat(x): return np.add.reduceat(x * x, [0, 2, 1], axis=1)
 def o_extract(x): return np.extract(x > 0.2, x * x)
 def o_maximum_reduceat(x): return np.maximum.reduceat(x * x, [0, 2, 1], axis=1) * x[:, :3]
+def o_multiply_reduceat(x): return np.multiply.reduceat(x, [0, 2, 1], axis=1) * x[:, :3]
 
 
-@pytest.mark.parametrize("op", [o_reduceat, o_extract, o_maximum_reduceat], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("op", [o_reduceat, o_extract, o_maximum_reduceat, o_multiply_reduceat],
+                         ids=lambda f: f.__name__)
 def test_reduceat_and_extract_second_order(op):
     check(second_order(op, _second), (normal(3, 4),), rtol=1e-5, atol=1e-5)
 
@@ -182,6 +187,13 @@ def test_maximum_reduceat_splits_ties_evenly():
     assert_close(astgrad.grad(lambda v: np.sum(maximum_segments(v)))(x), [0.0, 0.5, 0.5, 0.5, 0.5])
     _, t = astgrad.jvp(maximum_segments, (x,), (np.arange(1.0, 6.0),))
     assert_close(t, [2.5, 4.5])
+
+
+def test_multiply_reduceat_through_zeros():
+    # the product of the others in the segment, exact where an element is 0
+    check_derivatives(p_segments, (np.array([1.5, 0.0, 2.0, 0.0, -1.0]),), rng=RNG)
+    assert_close(astgrad.grad(lambda v: np.sum(p_segments(v)))(np.array([1.5, 0.0, 2.0, 0.0, 0.0])),
+                 [0.0, 1.5, 1.0, 0.0, 0.0])
 
 
 # ---------------------------------------------------------------------------------
@@ -234,11 +246,11 @@ def test_cond_other_p_refused_with_what_to_write():
 # ---------------------------------------------------------------------------------
 
 def heaviside_outer(x): return np.sum(np.heaviside.outer(x, x) * x)
-def multiply_reduceat(x): return np.sum(np.multiply.reduceat(x, [0, 2]))
+def logaddexp_accumulate(x): return np.sum(np.logaddexp.accumulate(x))
 
 
 @pytest.mark.parametrize("f, name", [(heaviside_outer, "numpy.heaviside.outer"),
-                                     (multiply_reduceat, "numpy.multiply.reduceat")])
+                                     (logaddexp_accumulate, "numpy.logaddexp.accumulate")])
 def test_no_did_you_mean_for_a_ufunc_method(f, name):
     with pytest.raises(astgrad.TransformError) as caught:
         astgrad.grad(f)(normal(4))

@@ -694,6 +694,7 @@ CASES += [
     (rt.nan_quantile_weights, lambda: (N(4, 3), np.array([0.2, 0.55]) + 0.05 * U(2), 0), {}),
     (np.add.reduceat, lambda: (N(6, 4), np.array([0, 3, 1])), {}),
     (np.maximum.reduceat, lambda: (N(6, 4), np.array([0, 2, 5])), {}),
+    (np.multiply.reduceat, lambda: (N(6, 4), np.array([0, 3, 1])), {}),
     (np.minimum.reduceat, lambda: (N(3, 6), np.array([0, 2])), {"axis": 1}),
     (rt.unreduceat, lambda: (N(3, 4), N(6, 4), np.array([0, 3, 1])), {}),
     (np.extract, lambda: (N(3, 4) > 0.0, N(3, 4)), {}),

@@ -4615,6 +4615,11 @@ def _segments(n, indices):
     return (positions >= starts[:, None]) & (positions < ends[:, None])
 
 
+def reduceat_segments(array, indices, axis=0):
+    """``_segments`` of ``ufunc.reduceat(array, indices, axis)``: (segments, n) booleans."""
+    return _segments(numpy.shape(array)[axis], indices)
+
+
 def reduceat_tie_weights(array, y, indices, axis=0):
     """d ``numpy.maximum.reduceat(array, indices, axis)`` (or minimum's, y its result) /
     d array, with the reduced axis last: shape (..., segments, n), each segment's 1 split

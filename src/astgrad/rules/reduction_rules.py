@@ -31,7 +31,7 @@ from ..runtime import (
     node_differences, node_mask, node_offsets, node_unoffsets, slope_by_a, slope_by_b, split_parts, stacked_parts,
     unbroadcast,
     permute, prefix_mask, prod_except, quantile_q_shape, quantile_reduced_axes, quantile_spread_shape,
-    quantile_weights, nan_quantile_weights, range_weights, reduceat_tie_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
+    quantile_weights, nan_quantile_weights, range_weights, reduceat_segments, reduceat_tie_weights, sort_order, tie_weights, trailing_axes, undiff, ungradient,
     ungroup_axes, unpermute, unreduce, unreduceat, untake_along_axis, unweight, weights_like,
 )
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
@@ -532,6 +532,24 @@ def add_reduceat(y, array, indices, axis=0, dtype=None, out=None):
     d[y] = numpy.add.reduceat(d[array], indices, axis)
 
 
+# products over segments: an element's derivative is the product of the others in its
+# segment (prod_except: exact at zeros), w laid out (..., segments, n) with the axis last
+@adjoint(numpy.multiply.reduceat)
+def multiply_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    m = reduceat_segments(array, indices, axis)
+    w = numpy.where(m, prod_except(numpy.where(m, numpy.expand_dims(numpy.moveaxis(array, axis, -1), -2), 1.0), -1),
+                    0.0)
+    d[array] = numpy.moveaxis(numpy.einsum("...m,...mn->...n", numpy.moveaxis(d[y], axis, -1), w), -1, axis)
+
+
+@tangent(numpy.multiply.reduceat)
+def multiply_reduceat(y, array, indices, axis=0, dtype=None, out=None):
+    m = reduceat_segments(array, indices, axis)
+    w = numpy.where(m, prod_except(numpy.where(m, numpy.expand_dims(numpy.moveaxis(array, axis, -1), -2), 1.0), -1),
+                    0.0)
+    d[y] = numpy.moveaxis(numpy.einsum("...mn,...n->...m", w, numpy.moveaxis(d[array], axis, -1)), -1, axis)
+
+
 # maxima and minima over segments: each result's derivative split among its tied elements
 for _extremum_at in (numpy.maximum.reduceat, numpy.minimum.reduceat):
     @adjoint(_extremum_at)
@@ -545,7 +563,8 @@ for _extremum_at in (numpy.maximum.reduceat, numpy.minimum.reduceat):
                                            numpy.moveaxis(d[array], axis, -1)), -1, axis)
 
 
-declare(numpy.add.reduce, numpy.multiply.reduce, numpy.add.reduceat, numpy.maximum.reduceat, numpy.minimum.reduceat, numpy.maximum.reduce, numpy.minimum.reduce,
-        numpy.maximum.accumulate, numpy.minimum.accumulate, numpy.add.accumulate, numpy.multiply.accumulate,
-        numpy.nanmedian, numpy.nanquantile, numpy.nanpercentile, result=FRESH)
-non_differentiable(accumulate_sources, reduceat_tie_weights)
+declare(numpy.add.reduce, numpy.multiply.reduce, numpy.maximum.reduce, numpy.minimum.reduce, numpy.add.reduceat,
+        numpy.multiply.reduceat, numpy.maximum.reduceat, numpy.minimum.reduceat, numpy.maximum.accumulate,
+        numpy.minimum.accumulate, numpy.add.accumulate, numpy.multiply.accumulate, numpy.nanmedian, numpy.nanquantile,
+        numpy.nanpercentile, result=FRESH)
+non_differentiable(accumulate_sources, reduceat_tie_weights, reduceat_segments)
