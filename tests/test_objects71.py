@@ -1,7 +1,7 @@
 """Lists mixing new objects with objects moved out of another list, in the forms users
 write: new objects appended in a loop of run-time length (``for k in range(n)``, ``for t
-in layers`` with ``layers`` of run-time length, a ``break``), a list under a second name
-joined into another list, a store at a negative index into a copy of run-time length,
+in layers`` with ``layers`` of run-time length, a ``break``, a ``while`` loop), a list
+under a second name joined into another list, a store at a negative index into a copy of run-time length,
 ``k`` read after ``for k in range(len(new))``. Each is checked in grad, jvp, vjp (a random
 cotangent) and hessian against central finite differences, with the derivative taken
 with respect to the weights the objects hold (they are built from ``w``); their
@@ -61,6 +61,20 @@ def appended_until_a_break(w, n):
         layer.step(y)
         y = layer.apply(y)
     return np.sum(y) + np.sum(layers[1].W) * k      # k as the break left it
+
+
+def appended_in_a_while_loop(w, n):
+    layers = [Dense(w), Dense(2.0 * w)]
+    new = layers[1:]
+    k = 0
+    while k < n:
+        new.append(Scale(w * (k + 1.0)))
+        k += 1
+    y = w
+    for layer in new:
+        layer.step(y)
+        y = layer.apply(y)
+    return np.sum(y) * len(new) + np.sum(layers[1].W)
 
 
 def read_and_rebound_in_the_loop(w, n):
@@ -183,7 +197,7 @@ def counter_of_an_empty_run(w):
 
 
 @pytest.mark.parametrize("f, rest", [
-    (appended_n_times, (3,)), (appended_n_times, (0,)), (appended_until_a_break, (3,)),
+    (appended_n_times, (3,)), (appended_n_times, (0,)), (appended_until_a_break, (3,)), (appended_in_a_while_loop, (2,)),
     (read_and_rebound_in_the_loop, (2,)), (appended_over_a_columns_list, ()), (appended_under_a_second_name, (2,)),
     (joined_into_another, ()), (joined_twice, ()), (negative_store_of_columns, ()), (negative_store_then_append, ()),
     (counter_read_after, ()), (counter_of_an_empty_run, ()),

@@ -49,14 +49,16 @@ def builds(stmt, name):
 
 
 def appending_loop(stmt, name):
-    """Whether ``stmt`` is a ``for`` loop whose body (not a block inside it) builds ``name``."""
-    return isinstance(stmt, gast.For) and any(builds(s, name) for s in stmt.body)
+    """Whether ``stmt`` is a ``for`` or ``while`` loop whose body (not a block inside it) builds ``name``."""
+    return isinstance(stmt, (gast.For, gast.While)) and any(builds(s, name) for s in stmt.body)
 
 
 def written_out(normalizer, loop, name, read_elsewhere):
     """The statements the appending ``loop`` makes (the module docstring), or ``Unknown``
     (``read_elsewhere(target)``: whether the loop's variable is read outside it)."""
     line = normalizer.source.file_line(loop)
+    if isinstance(loop, gast.While):
+        raise UnknownPasses(f"'{name}' is appended to in a while loop (line {line})")
     target = loop.target
     if any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(loop.iter)):
         raise Unknown(f"'{name}' is appended to in a loop over itself (line {line})")

@@ -86,9 +86,9 @@ def _candidates(block):
     found, later = [], {}      # later: {name: the values the statements after give the list}
     for k in reversed(range(len(block))):
         stmt = block[k]
-        if isinstance(stmt, gast.For):       # (appends in a loop: mixed_list_loops.py)
+        if isinstance(stmt, (gast.For, gast.While)):       # (appends in a loop: mixed_list_loops.py)
             for inner in stmt.body:
-                _note_later(inner, later, stmt.target, stmt.iter)
+                _note_later(inner, later, getattr(stmt, "target", None), getattr(stmt, "iter", None))
         elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                 and isinstance(stmt.value, gast.Name):        # new = rest: what new is given, rest is given
             later.setdefault(stmt.value.id, []).extend(later.get(stmt.targets[0].id, []))
