@@ -43,17 +43,18 @@ class PartStores:
         except Refused:
             if index >= 0 or all(p.length is not None for p in self.parts):
                 raise       # (past the end of parts of known lengths: Python's IndexError, left to the code)
-            self._refuse_store(stmt, "at a position counted from its end, past objects whose number astgrad "
-                                     "does not know when it generates code (which item it replaces depends on it)")
+            self._refuse_store(stmt, "at a position counted from its end, reached through objects whose number "
+                                     "astgrad does not know when it generates code (which item it replaces depends "
+                                     "on that number)")
         part = self.parts[at]
         if not part.run:
             self._bind(stmt.value, stmt, out, run=False)
             self.parts[at] = self.parts.pop()
             return
         if part.length is None and at != len(self.parts) - 1 and j >= 0:
-            self._refuse_store(stmt, "at a position counted from its start, past objects whose number "
+            self._refuse_store(stmt, "at a position counted from its start, reached through objects whose number "
                                      "astgrad does not know when it generates code (which item it replaces depends "
-                                     "on it)")
+                                     "on that number)")
         if part.cut is None:
             self._refuse_store(stmt, "into a part of it astgrad keeps whole (a list named in the code, or the "
                                      "objects a loop appends)")

@@ -14,19 +14,21 @@ of that list::
 
 A store at a constant index replaces the part there: a new object, or an item of a run of
 ``layers[a:b]`` (``layers[:]``, ``list(layers)``, ``layers.copy()``) that is the last
-part, which is then cut in three where the list is made (``layers[a:a + j]``, the item as a
-list ``layers[a + j:a + j + 1]`` whose emptiness raises Python's IndexError at the store,
-and ``layers[a + j + 1:b]``). The copy is a new list, so ``layers`` is left as it was, as
+part (the first, for a negative index), which is then cut in three where the list is made
+(mixed_list_stores.py). The copy is a new list, so ``layers`` is left as it was, as
 in Python; ``old = layers`` (the same list) is never taken. Where the copy is read whole
 before the store (``len(old)``, a loop over it), it keeps the whole run for those reads,
-and the head is a list of its own.
+and the head is a list of its own. A loop appending only new objects whose passes are not
+written in the code (``for k in range(n)``, a ``while``, a ``break``) appends them to a
+list of its own, a run of the list (mixed_list_loops.own_run).
 
 Taken where the list is bound once, by a statement of a block, and is then only appended
 to, extended (``+=``, ``extend``) or stored into at a constant index by statements of that
 block (also in a loop there, written out by mixed_list_loops.py; ``alias = new`` there,
 ``alias`` then read as ``new``: the same list), and read there after (or in blocks inside them) only by ``for t in new`` (no
 ``break``, ``continue`` or ``else`` of its own, ``t`` not bound in its body nor read
-outside a loop over something), ``len(new)`` and ``new[k]`` (a new object's position); a
+outside a loop over something), ``len(new)``, ``new[k]`` (a new object's position) and
+``+`` (``[Dense(w)] + new``: the parts joined, a new list, itself written so in turn); a
 run named by the user (``rest``) is a name bound once that the code reads only by those
 forms, so it holds what it held when the list was made. At least one part is an object
 built by calling a class of the user's, or a store cuts a run, and at least one part is a
