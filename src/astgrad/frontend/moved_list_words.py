@@ -54,17 +54,22 @@ def _own_nodes(stmt):
     return [n for header in headers for n in S.walk_nodes(header)]
 
 
-def note_mixed_list(source, name, binding_line, origin, why, advice, lines):
-    """Note, for the refusals about changing an object on the file's ``lines``, that the
+def note_mixed_list(source, name, binding_line, origin, why, advice, lines, stores=(), first=False):
+    """Note, for the refusals about changing an object on the file's ``lines`` (and of a
+    store into the list on its ``stores`` lines), that the
     list ``name`` (bound at ``binding_line``) holding new objects beside objects of the list
     ``origin`` (normalize/mixed_lists.py) is not followed because of ``why``, and what to
     write instead (``advice``). Noted by line, not by a mark on nodes: the loops over such
     a list are written anew (per item) after its statements are looked at, and the new
-    nodes carry no mark."""
+    nodes carry no mark. ``first``: these words said rather than those of a mark on the
+    refused node (the reason is one line of the code, a store or a loop, which the marks'
+    words do not name)."""
     words = (f"'{name}' (line {binding_line}) holds new objects beside objects moved out of the list "
              f"'{origin}', and {why}, so astgrad cannot follow which object each item of '{name}' is; {advice}")
     for line in lines:
-        source.moved_list_lines.setdefault(line, words)
+        source.moved_list_lines.setdefault((line, "first") if first else line, words)
+    for line in stores:
+        source.moved_list_lines.setdefault((line, "in-place write"), words)
 
 
 def note_copy_store(source, name, binding_line, origin, read_line, store_lines):
@@ -89,6 +94,8 @@ def reworded(source, message, node, construct):
         return source.moved_list_lines.get((source.file_line(node), construct), message)
     if not (construct in _CHANGES or str(construct).startswith(".")):
         return message
+    if node is not None and (source.file_line(node), "first") in source.moved_list_lines:
+        return source.moved_list_lines[source.file_line(node), "first"]
     if note is None:
         return source.moved_list_lines.get(source.file_line(node), message) if node is not None else message
     moved, origin, binding_line, why, advice = note

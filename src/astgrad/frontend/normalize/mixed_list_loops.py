@@ -23,13 +23,18 @@ import builtins
 import gast
 
 from ...core import syntax as S
-from ...core.walk import own_jumps
+from ...core.walk import own_jumps, walk_blocks
 
 MOST_PASSES = 16        # (a longer loop written out would make the code long)
 
 
 class Unknown(Exception):
     """A loop appending to the list that is not written out; its args: why, in words."""
+
+
+class UnknownPasses(Unknown):
+    """A loop appending to the list whose passes are not known when the code is generated
+    (or would be too many to write out), or that may stop early (a ``break``, an ``else``)."""
 
 
 def builds(stmt, name):
@@ -44,20 +49,22 @@ def builds(stmt, name):
 
 
 def appending_loop(stmt, name):
-    """Whether ``stmt`` is a ``for`` loop whose body (not a block inside it) builds ``name``."""
-    return isinstance(stmt, gast.For) and any(builds(s, name) for s in stmt.body)
+    """Whether ``stmt`` is a ``for`` or ``while`` loop whose body (not a block inside it) builds ``name``."""
+    return isinstance(stmt, (gast.For, gast.While)) and any(builds(s, name) for s in stmt.body)
 
 
 def written_out(normalizer, loop, name, read_elsewhere):
     """The statements the appending ``loop`` makes (the module docstring), or ``Unknown``
     (``read_elsewhere(target)``: whether the loop's variable is read outside it)."""
     line = normalizer.source.file_line(loop)
+    if isinstance(loop, gast.While):
+        raise UnknownPasses(f"'{name}' is appended to in a while loop (line {line})")
     target = loop.target
-    if not isinstance(target, gast.Name) or loop.orelse or any(own_jumps(loop.body)):
-        raise Unknown(f"'{name}' is appended to in a loop (line {line}) that does not bind one name, or has an "
-                      f"else, a break or a continue")
     if any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(loop.iter)):
         raise Unknown(f"'{name}' is appended to in a loop over itself (line {line})")
+    if not isinstance(target, gast.Name) or loop.orelse or any(own_jumps(loop.body)):
+        raise UnknownPasses(f"'{name}' is appended to in a loop (line {line}) that does not bind one name, or has "
+                            f"an else, a break or a continue")
     body = loop.body
     items = _items(normalizer, loop)
     if items is None and len(body) == 1 and isinstance(body[0], gast.Expr) and builds(body[0], name) \
@@ -70,17 +77,41 @@ def written_out(normalizer, loop, name, read_elsewhere):
         extend = S.call(gast.Attribute(value=S.name(name), attr="extend", ctx=gast.Load()), [S.copy(loop.iter)])
         return [gast.copy_location(gast.Expr(value=extend), loop)]
     if items is None:
-        raise Unknown(f"'{name}' is appended to in a loop (line {line}) whose number of passes is not known when "
-                      f"astgrad generates code (it writes out a loop over range(3) or over a list display "
-                      f"written in the code, of at most {MOST_PASSES} items)")
+        raise UnknownPasses(f"'{name}' is appended to in a loop (line {line}) whose number of passes is not known "
+                            f"when astgrad generates code (it writes out a loop over range(3) or over a list display "
+                            f"written in the code, of at most {MOST_PASSES} items)")
     bound = {n.id for s in body for n in S.walk_nodes(s) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     if any(isinstance(n, gast.Name) and n.id in bound for item in items for n in S.walk_nodes(item)):
-        raise Unknown(f"'{name}' is appended to in a loop (line {line}) over a display of names its body binds")
+        raise UnknownPasses(f"'{name}' is appended to in a loop (line {line}) over a display of names its body binds")
     out = []
     for item in items:
         out.append(gast.copy_location(S.assign(target.id, S.copy(item)), loop))
         out.extend(S.copy(s) for s in body)
     return out
+
+
+def own_run(loop, name, fresh, builds_object):
+    """The statements of ``loop`` appending only new objects to ``name`` (``builds_object``
+    of each appended value) where they append them to a new list of their own instead,
+    bound to ``[]`` before the loop (``fresh``: its name), which is then a run of the list:
+    its items, in order, are those the loop appends, and the loop runs as it did (its
+    passes, a ``break``, its variable as Python leaves it); else None::
+
+        for k in range(n):                            new_2 = []
+            new.append(Dense(k * w))      ->          for k in range(n):
+                                                          new_2.append(Dense(k * w))
+    """
+    loop = S.copy(loop)
+    appends = [s for block in walk_blocks([loop]) for s in block if builds(s, name)]
+    if not all(isinstance(s, gast.Expr) and s.value.func.attr == "append" and len(s.value.args) == 1
+               and not s.value.keywords and isinstance(s.value.args[0], gast.Call) and builds_object(s.value.args[0])
+               and not any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(s.value.args[0]))
+               for s in appends):
+        return None
+    run = fresh()
+    for append in appends:
+        append.value.func.value = gast.copy_location(S.name(run), append.value.func.value)
+    return [gast.copy_location(S.assign(run, gast.List(elts=[], ctx=gast.Load())), loop), loop]
 
 
 def _items(normalizer, loop):
@@ -110,11 +141,12 @@ def constant_index(node):
 
 
 
-def as_item_loop(normalizer, loop, name, fresh, read_elsewhere):
-    """``for k in range(len(new))`` whose body reads ``k`` only as ``new[k]`` (and ``k``
-    read nowhere after) as ``for t in new`` with ``new[k]`` read as ``t`` (``fresh``: a new
-    name for ``t``); else None. The list is not changed in the loop (mixed_lists.py
-    refuses any other use of it there), so its items are the same at each pass."""
+def as_item_loop(normalizer, loop, name, fresh):
+    """``for k in range(len(new))`` whose body reads ``k`` only as ``new[k]`` as ``for t
+    in new`` with ``new[k]`` read as ``t`` (``fresh``: a new name for ``t``); else None.
+    The list is not changed in the loop (mixed_lists.py refuses any other use of it
+    there), so its items are the same at each pass. (Where ``k`` is read after the loop,
+    mixed_list_uses.py binds it after the loop as Python leaves it.)"""
     target, over = loop.target, loop.iter
     if not (isinstance(target, gast.Name) and not loop.orelse and isinstance(over, gast.Call)
             and _builtin(normalizer, over.func, "range") and len(over.args) == 1 and not over.keywords):
@@ -133,8 +165,6 @@ def as_item_loop(normalizer, loop, name, fresh, read_elsewhere):
                     and isinstance(read.ctx, gast.Load) and isinstance(read.value, gast.Name) and read.value.id == name):
                 return None
             reads.append(read)
-    if read_elsewhere(target.id):
-        return None
     item = fresh()
     for read in reads:
         S.replace_child(parents[id(read)], read, gast.copy_location(S.name(item), read))

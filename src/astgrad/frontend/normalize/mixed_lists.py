@@ -14,19 +14,21 @@ of that list::
 
 A store at a constant index replaces the part there: a new object, or an item of a run of
 ``layers[a:b]`` (``layers[:]``, ``list(layers)``, ``layers.copy()``) that is the last
-part, which is then cut in three where the list is made (``layers[a:a + j]``, the item as a
-list ``layers[a + j:a + j + 1]`` whose emptiness raises Python's IndexError at the store,
-and ``layers[a + j + 1:b]``). The copy is a new list, so ``layers`` is left as it was, as
+part (the first, for a negative index), which is then cut in three where the list is made
+(mixed_list_stores.py). The copy is a new list, so ``layers`` is left as it was, as
 in Python; ``old = layers`` (the same list) is never taken. Where the copy is read whole
 before the store (``len(old)``, a loop over it), it keeps the whole run for those reads,
-and the head is a list of its own.
+and the head is a list of its own. A loop appending only new objects whose passes are not
+written in the code (``for k in range(n)``, a ``while``, a ``break``) appends them to a
+list of its own, a run of the list (mixed_list_loops.own_run).
 
 Taken where the list is bound once, by a statement of a block, and is then only appended
 to, extended (``+=``, ``extend``) or stored into at a constant index by statements of that
 block (also in a loop there, written out by mixed_list_loops.py; ``alias = new`` there,
 ``alias`` then read as ``new``: the same list), and read there after (or in blocks inside them) only by ``for t in new`` (no
 ``break``, ``continue`` or ``else`` of its own, ``t`` not bound in its body nor read
-outside a loop over something), ``len(new)`` and ``new[k]`` (a new object's position); a
+outside a loop over something), ``len(new)``, ``new[k]`` (a new object's position) and
+``+`` (``[Dense(w)] + new``: the parts joined, a new list, itself written so in turn); a
 run named by the user (``rest``) is a name bound once that the code reads only by those
 forms, so it holds what it held when the list was made. At least one part is an object
 built by calling a class of the user's, or a store cuts a run, and at least one part is a
@@ -42,24 +44,16 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import walk_blocks
+from .. import written_in
 from .instances import built_class
-from .mixed_list_loops import Unknown, appending_loop, constant_index, written_out
+from .mixed_list_loops import Unknown, UnknownPasses, appending_loop, constant_index, own_run, written_out
+from .mixed_list_stores import Part, PartStores
 from .mixed_list_uses import ListUses, Refused, read_as
 from .scopes import LATE_READERS, parameters
 
 # the refusals' words, loaded only where a list is refused (core/first_use.py)
 note_copy_store = imported_when_called("astgrad.frontend.moved_list_words", "note_copy_store")
 note_mixed_list = imported_when_called("astgrad.frontend.moved_list_words", "note_mixed_list")
-
-
-class _Part:
-    """One new object (``run`` False) or one run of items (``run`` True) held in ``name``;
-    ``cut``: (the binding statement, the list, lower, upper) of a run made by a slice;
-    ``length``: its number of items where known (a run cut off before a store's item)."""
-
-    def __init__(self, name, run, cut=None, length=None):
-        self.name, self.run, self.cut = name, run, cut
-        self.length = length if run else 1
 
 
 def write_mixed_lists(normalizer, tree):
@@ -94,9 +88,9 @@ def _candidates(block):
     found, later = [], {}      # later: {name: the values the statements after give the list}
     for k in reversed(range(len(block))):
         stmt = block[k]
-        if isinstance(stmt, gast.For):       # (appends in a loop: mixed_list_loops.py)
+        if isinstance(stmt, (gast.For, gast.While)):       # (appends in a loop: mixed_list_loops.py)
             for inner in stmt.body:
-                _note_later(inner, later, stmt.target, stmt.iter)
+                _note_later(inner, later, getattr(stmt, "target", None), getattr(stmt, "iter", None))
         elif isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                 and isinstance(stmt.value, gast.Name):        # new = rest: what new is given, rest is given
             later.setdefault(stmt.value.id, []).extend(later.get(stmt.targets[0].id, []))
@@ -144,7 +138,7 @@ def _added(node):
     return [node]
 
 
-class _Writer(ListUses):
+class _Writer(ListUses, PartStores):
     """The rewrite of one list ``name`` (the module docstring), refused by ``Refused``."""
 
     def __init__(self, normalizer, tree, name):
@@ -152,6 +146,7 @@ class _Writer(ListUses):
         self.parents = {id(c): n for n in S.walk_nodes(tree) for c in gast.iter_child_nodes(n)}
         self.parts, self.built, self.cuts_run, self.used, self.made = [], False, False, set(), []
         self.aliases = []        # (names bound to the list itself: new = rest)
+        self.own_runs = []       # (the runs of new objects a loop appends: own_run)
         if name in parameters(tree) or normalizer.source.resolve_path(["list"], depend=False) is not builtins.list \
                 or any(isinstance(node, LATE_READERS) and node is not tree and self._named(node)
                                            for node in S.walk_nodes(tree)):
@@ -214,12 +209,32 @@ class _Writer(ListUses):
         be written so, its refusal's words noted on the uses of the list."""
         try:
             return written_out(self.normalizer, loop, self.name, lambda t: not self._read_in_loops_only(t))
+        except UnknownPasses:
+            made = own_run(loop, self.name, self._fresh, self._builds_object)
+            if made is not None:            # (new objects only: a run of their own, the loop kept)
+                self.parts.append(Part(made[0].targets[0].id, True))
+                self.own_runs.append(made[0].targets[0].id)
+                self.built = True
+                return made
+            origin = self._loop_origin(loop)
+            self._refuse_in_words(
+                f"'{self.name}' is appended to in a loop (line {self.normalizer.source.file_line(loop)}) that "
+                f"astgrad does not write out pass by pass (its passes are known only when the code runs, or it "
+                f"may stop early) and that appends something other than a new object of a class of yours "
+                f"(Layer(...))", (
+                    f"append only new objects in such a loop, and the moved ones in a loop of their own that "
+                    f"appends nothing else (for t in {origin}[1:]: {self.name}.append(t)), or keep the new objects "
+                    f"apart from the moved ones (first = Layer(...), rest = {origin}[1:]) and call their methods on "
+                    f"each"), origin, first=True)
         except Unknown as unknown:
-            origin = self._origin() or next((n.id for n in S.walk_nodes(loop.iter) if isinstance(n, gast.Name)), None)
+            origin = self._loop_origin(loop)
             self._refuse_in_words(unknown.args[0], (
                 f"keep the new objects apart from the moved ones (first = Layer(...), rest = {origin}[1:]) "
-                f"and call their methods on each, or append them in a loop over range(n) with n an int written "
-                f"in the code"), origin)
+                f"and call their methods on each"), origin, first=True)
+
+    def _loop_origin(self, loop):
+        """The list the list's moved objects come from, or else the first name ``loop`` runs over."""
+        return self._origin() or next((n.id for n in S.walk_nodes(loop.iter) if isinstance(n, gast.Name)), None)
 
     def _note_whole_read(self, stmt, pending):
         """Where ``stmt``, read before stores into the copy, reads it in a way not followed
@@ -234,9 +249,9 @@ class _Writer(ListUses):
 
     def _origin(self):
         """The list the first run of the list was moved out of (or None)."""
-        return next((p.cut[1] if p.cut else p.name for p in self.parts if p.run), None)
+        return next((p.cut[1] if p.cut else p.name for p in self.parts if p.run and p.name not in self.own_runs), None)
 
-    def _refuse_in_words(self, why, advice, origin=None):
+    def _refuse_in_words(self, why, advice, origin=None, store=None, first=False):
         """Refuse the list, noting on the lines that use it (and, in the loops over it,
         those naming the loop's object) ``why`` it is not followed, so that the refusal of
         a method called on its objects says so (moved_list_words.py)."""
@@ -250,7 +265,8 @@ class _Writer(ListUses):
         if origin is not None and binding is not None:
             source = self.normalizer.source
             note_mixed_list(source, self.name, source.file_line(binding), origin, why, advice,
-                            {source.file_line(u) for u in _statements_using(self.tree, self.name, self.parents)})
+                            {source.file_line(u) for u in _statements_using(self.tree, self.name, self.parents)},
+                            () if store is None else [source.file_line(store)], first)
         raise Refused
 
     # -- the parts ---------------------------------------------------------------------
@@ -266,7 +282,7 @@ class _Writer(ListUses):
                     self._bind(item, at, out, run=False)
             elif isinstance(operand, gast.Name):
                 self._unchanged(operand.id)
-                self.parts.append(_Part(operand.id, True))
+                self.parts.append(Part(operand.id, True))
             elif _is_run(operand):
                 self._bind(operand, at, out, run=True)
             else:
@@ -295,7 +311,7 @@ class _Writer(ListUses):
         fresh = self._fresh()
         binding = gast.copy_location(S.assign(fresh, value), at)
         out.append(binding)
-        self.parts.append(_Part(fresh, run, _cut(binding) if run else None))
+        self.parts.append(Part(fresh, run, _cut(binding) if run else None))
         self.built |= not run and isinstance(value, gast.Call) and self._builds_object(value)
         return fresh
 
@@ -340,54 +356,6 @@ class _Writer(ListUses):
             return True
         return False
 
-    def _store(self, stmt, out):
-        """``new[k] = v``: the part at ``k`` replaced by ``v`` (a run cut where it is the last part)."""
-        index = constant_index(stmt.targets[0].slice)
-        if index is None or self._named(stmt.value):
-            raise Refused
-        at, j = _landing(self.parts, index)
-        part = self.parts[at]
-        if not part.run:
-            self._bind(stmt.value, stmt, out, run=False)
-            self.parts[at] = self.parts.pop()
-            return
-        if part.length is None and at != len(self.parts) - 1 or part.cut is None:
-            raise Refused
-        self._cut_run(at, j, stmt, out)
-
-    def _cut_run(self, at, j, stmt, out):
-        """Store at item ``j`` of the part ``at``, a run ``L[a:b]`` (the last part, or of a
-        known length): the run cut in three."""
-        part = self.parts[at]
-        binding, listed, lower, upper = part.cut
-        if upper is not None and lower + j >= upper:
-            raise Refused
-        names = [self._fresh(), self._fresh()]
-        where = next(k for k, s in enumerate(out) if s is binding) + 1
-        head_name = part.name
-        if part.name in self.used:
-            # read whole before the store (len(new), a loop over it): it keeps the whole run
-            # for those reads, and the head is a new list of its own, as the item and the tail are
-            head_name, binding = self._fresh(), gast.copy_location(S.assign(self.made[-1], None), binding)
-            out.insert(where, binding)
-            where += 1
-        binding.value = _slice(listed, lower, lower + j)
-        out[where:where] = [gast.copy_location(S.assign(names[0], _slice(listed, lower + j, lower + j + 1)), binding),
-                      gast.copy_location(S.assign(names[1], _slice(listed, lower + j + 1, upper)), binding)]
-        head = _Part(head_name, True, (binding, listed, lower, lower + j), j)
-        tail = _Part(names[1], True, (out[where + 1], listed, lower + j + 1, upper),
-                     None if part.length is None else part.length - j - 1)
-        new = self._bind(stmt.value, stmt, out, run=False)
-        self.parts.pop()                # (the part _bind added: placed below)
-        missing = S.parse_stmts("if len(item) == 0:\n    raise IndexError('list assignment index out of range')")
-        for node in S.walk_nodes(missing[0]):
-            gast.copy_location(node, stmt)
-            if isinstance(node, gast.Name) and node.id == "item":
-                node.id = names[0]
-        out.append(missing[0])
-        self.parts[at:at + 1] = [head, _Part(new, False), tail]
-        self.cuts_run = True
-
     def _fresh(self):
         """A stand-in for a new name, made one (``_named_anew``) only where the rewrite is
         taken, so that a rewrite given up takes no name from the namer."""
@@ -397,6 +365,9 @@ class _Writer(ListUses):
     def _named_anew(self, statements):
         names = {made: self.normalizer.namer.fresh(self.name) for made in self.made}
         self.normalizer.locals.update(names.values())
+        self.normalizer.bound_count.update(dict.fromkeys(names.values(), 1))    # (a list joining one reads them)
+        for run in self.own_runs:           # (a refusal naming such a run names the list)
+            written_in.name_made(self.normalizer.source, names[run], self.name)
         for node in (n for s in statements for n in S.walk_nodes(s)):
             if isinstance(node, gast.Name) and node.id in names:
                 node.id = names[node.id]
@@ -418,22 +389,6 @@ def _statements_using(tree, name, parents):
                           if any(isinstance(n, gast.Name) and n.id == stmt.target.id for n in S.walk_nodes(s))]
     return found
 
-
-
-def _landing(parts, index):
-    """(the part the item ``index`` is in, its position there), walking parts of known
-    length from the start (from the end, for a negative index) to the first of unknown
-    length, which holds it where no part before it does."""
-    order = range(len(parts)) if index >= 0 else range(len(parts) - 1, -1, -1)
-    offset = index if index >= 0 else -index - 1
-    for k in order:
-        length = parts[k].length
-        if length is None or offset < length:
-            if length is None and index < 0:
-                raise Refused
-            return k, offset if index >= 0 else length - 1 - offset
-        offset -= length
-    raise Refused          # (past the end: Python's IndexError, left to the code as it is)
 
 
 def _method_of(call, name):
@@ -461,9 +416,3 @@ def _cut(binding):
                 and isinstance(value.func.value, gast.Name):
             return binding, value.func.value.id, 0, None
     return None
-
-
-def _slice(listed, lower, upper):
-    return gast.Subscript(value=S.name(listed), slice=gast.Slice(
-        lower=S.const(lower) if lower else None, upper=None if upper is None else S.const(upper), step=None),
-        ctx=gast.Load())
