@@ -298,3 +298,19 @@ def test_a_store_into_a_list_joined_into_another_stays_refused_naming_the_lists(
     message = str(raised.value)
     assert "moved out of the list 'layers'" in message and "'rest'" in message, message
     assert "no adjoint rule" not in message
+
+
+def test_the_words_noted_for_a_moved_list_stay_with_its_own_function():
+    # The marks standing for such words were once also written onto the Load/Store contexts
+    # and operators every tree shares, so a function differentiated later could be refused
+    # in the words of another's lists. No context or operator node carries a mark.
+    import gc
+
+    import gast
+
+    astgrad.grad(appended_over_a_columns_list)
+    gc.collect()
+    shared = [n for n in gc.get_objects() if isinstance(n, (gast.expr_context, gast.operator, gast.unaryop,
+                                                             gast.cmpop, gast.boolop))]
+    assert shared
+    assert [n for n in shared if hasattr(n, "end_lineno")] == []

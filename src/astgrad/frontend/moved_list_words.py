@@ -45,13 +45,15 @@ def note_unfollowed(source, moved, origin, binding_line, why, statements, advice
 
 def _own_nodes(stmt):
     """``stmt`` (a simple statement) or the expressions of its header (a branch, a loop, a
-    ``with``...), with all the nodes in them: not the statements of its blocks."""
+    ``with``...), with the nodes in them but operators and contexts: not the statements of
+    its blocks. (Operators and contexts are shared by every tree, core/syntax.py: a mark on
+    one would stand in every function differentiated after it.)"""
     if not any(isinstance(v, list) and v and isinstance(v[0], gast.stmt) for _, v in gast.iter_fields(stmt)):
-        return list(S.walk_nodes(stmt))
+        return S.operand_nodes(stmt)
     headers = [v for _, v in gast.iter_fields(stmt) if isinstance(v, gast.AST)] + \
         [e for _, v in gast.iter_fields(stmt) if isinstance(v, list) for e in v
          if isinstance(e, gast.AST) and not isinstance(e, (gast.stmt, gast.excepthandler))]
-    return [n for header in headers for n in S.walk_nodes(header)]
+    return [n for header in headers for n in S.operand_nodes(header)]
 
 
 def note_mixed_list(source, name, binding_line, origin, why, advice, lines, stores=(), first=False):
