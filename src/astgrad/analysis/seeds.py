@@ -36,7 +36,8 @@ def is_numpy_random(target, name):
     not touched then: touching it imports it (and hashlib, about 10 ms), which neither
     ``import astgrad`` nor generating code for a program that draws no numbers should pay."""
     random = sys.modules.get("numpy.random")
-    return random is not None and target is getattr(random, name)
+    found = None if random is None else getattr(random, name, None)     # (None while it is still loading)
+    return found is not None and target is found
 
 
 def seed_argument(call):
