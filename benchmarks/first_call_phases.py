@@ -18,6 +18,10 @@ without the steps inside it):
     output proof        whether the function returns a real number (first call)
     optimize            the optimize passes, for the arguments' kinds
     emit / compile      the text, and compiling it
+    helpers' value code for a function calling helpers ("calling", as in second_process.py):
+                        the forward code of each helper's value that the caller's code
+                        calls (modes/value_calls.py): its forward transform and optimize
+                        passes (its parse, normalization, emit and compile are in theirs)
     the rest            caches, guards, ``grad`` itself, and the first run of the code
 
 The steps are found by wrapping the engine's functions in the child process, so the
@@ -27,7 +31,7 @@ each optimize pass is a step of its own, listed under "optimize" (which then hol
 rest of it): the first call's code is specialized to its arguments, so these are the
 passes for specialized code, which cost more than those for the general code.
 
-    python benchmarks/first_call_phases.py [--statements 300] [--runs 5] [--shapes straight,branchy,loopy]
+    python benchmarks/first_call_phases.py [--statements 300] [--runs 5] [--shapes straight,branchy,loopy,calling]
         [--src DIR] [--passes]
 """
 
@@ -91,6 +95,10 @@ def engine():
         ReverseMode.finish = step("optimize", ReverseMode.finish)
         pipeline.to_source = step("emit", pipeline.to_source)
         pipeline.compile_closure = step("compile", pipeline.compile_closure)
+        generate, value_code = pipeline.generate, step("helpers' value code", pipeline.generate)
+        # forward code made while differentiating a caller: a helper's value code
+        # (modes/value_calls.py), its forward transform and optimize passes in this step
+        pipeline.generate = lambda fn, key, callees: (value_code if key[0] == "forward" else generate)(fn, key, callees)
         if os.environ.get("PHASES_PASSES"):     # each optimize pass a step of its own (--passes)
             from astgrad.backend import optimize
             optimize.PASSES[:] = [step(PASS_STEP + each.__name__.lstrip("_"), each) for each in optimize.PASSES]
@@ -121,7 +129,7 @@ print(json.dumps(found))
 '''
 
 STEPS = ("import astgrad", "engine import", "rule table", "parse", "normalize", "keep a copy", "rule templates", "transform",
-         "output proof", "optimize", "emit", "compile", "the rest")
+         "output proof", "optimize", "emit", "compile", "helpers' value code", "the rest")
 PASS_STEP = "  "        # as the child names an optimize pass's step
 
 
@@ -147,11 +155,12 @@ def main(argv=None):
         os.environ["PHASES_PASSES"] = "1"       # read by the child processes
     sys.path.insert(0, HERE)
     from generation_scaling import SHAPES
-    from second_process import run
+    from second_process import calling, run
+    shapes = dict(SHAPES, calling=calling)
     for shape in args.shapes.split(","):
         with tempfile.TemporaryDirectory() as directory:
             with open(os.path.join(directory, "target.py"), "w") as handle:
-                handle.write("import numpy as np\n\n\n" + SHAPES[shape](args.statements))
+                handle.write("import numpy as np\n\n\n" + shapes[shape](args.statements))
             cache = os.path.join(directory, "cache")
             runs = [run(directory, cache, enabled=False, child=CHILD, src=args.src) for _ in range(args.runs)]
         print(f"\n{shape} ({args.statements} statements), CPU ms, least of {args.runs} processes")

@@ -159,6 +159,40 @@ def _printed_by_a_new_process(code):
     return result.stdout.split("\n")
 
 
+def test_helpers_purity_without_importing_random_modules(tmp_path):
+    """Differentiating a function that calls a helper asks whether the helper draws random
+    numbers or reads the clock, without importing ``numpy.random`` or ``secrets`` (and
+    hashlib with them) to compare its calls with theirs: a program that never imported
+    them cannot call them. A (recursive) helper drawing from ``numpy.random``, imported as
+    the helper's names are read, is still refused, naming the call."""
+    import os
+    import subprocess
+    import sys
+    code = ("import math, sys, numpy, astgrad\n"
+            "def helper(x):\n"
+            "    return numpy.sin(x) * 2.0\n"
+            "def f(x):\n"
+            "    return helper(x) + 1.0\n"
+            "print(abs(astgrad.grad(f)(0.5) - 2.0 * math.cos(0.5)) < 1e-12,\n"
+            "      [name for name in ('numpy.random', 'secrets', 'hashlib') if name in sys.modules])\n"
+            "def noisy_power(p, n):\n"       # (recursive: a call, not inlined)
+            "    if n == 0:\n"
+            "        return p\n"
+            "    return noisy_power(p * numpy.random.normal(), n - 1)\n"
+            "def g(x):\n"
+            "    return noisy_power(x, 2)\n"
+            "try:\n"
+            "    astgrad.grad(g)(0.5)\n"
+            "except astgrad.TransformError as e:\n"
+            "    print('the helper noisy_power calls numpy.random.normal' in str(e))\n")
+    program = tmp_path / "program.py"       # (astgrad reads the functions' source from its file)
+    program.write_text(code)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), ASTGRAD_CACHE="0")
+    result = subprocess.run([sys.executable, str(program)], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["True []", "True"]
+
+
 def test_numpy_random_facts_without_importing_it(tmp_path):
     """``import astgrad`` does not import numpy.random, yet what it knows of
     numpy.random.shuffle (it changes its argument) holds once the program imports it,

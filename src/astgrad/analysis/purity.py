@@ -74,10 +74,12 @@ def stateful_argument(arguments):
 
 
 def _stateful_target(target):
-    """A description of ``target`` when calling it reads hidden state, else None."""
-    import random, secrets, time
+    """A description of ``target`` when calling it reads hidden state, else None. Only
+    the stateful modules the program has imported are looked in: none of their functions
+    is held before (importing ``numpy.random`` and ``secrets`` to compare, with hashlib,
+    took about 10 ms of a first gradient of a function calling helpers)."""
     name = getattr(target, "__name__", None) or "function"
-    for module in (numpy.random, random, secrets, time):
+    for module in filter(None, map(sys.modules.get, ("numpy.random", "random", "secrets", "time"))):
         try:
             if getattr(module, name, None) == target:
                 return f"{module.__name__}.{name}"
@@ -219,8 +221,8 @@ def _search(fn, read, fixed, guards):
     fixed |= seeds.int_copies(tree, source, bound)      # SEED_1 = SEED, seed_1 = SEED_1
     constants = seeds.constant_seeds(tree, source, bound)       # default_rng(SEED), SEED = 0 in the module
     guards.extend(_seed_guards(source, tree, bound))
-    seeded = seeds.seeded_generators(tree, fixed, constants)
-    seeded |= seeds.held_seeded_generators(tree, source, read, seeded)
+    seeded = seeds.seeded_generators(tree, fixed, constants, bound)
+    seeded |= seeds.held_seeded_generators(tree, source, read, seeded, bound)
     fixed |= seeds.fixed_locals(tree, bound) | constants
     int_names = seeds.int_names(tree, source, bound)
     global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
@@ -231,7 +233,7 @@ def _search(fn, read, fixed, guards):
                 and isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name) \
                 and node.func.value.id in seeded:
             continue            # draws of a generator made here from a fixed seed (not seeded again): the same each run
-        if target is numpy.random.seed and seeds.is_int_literal(seeds.seed_argument(node)) \
+        if seeds.is_numpy_random(target, "seed") and seeds.is_int_literal(seeds.seed_argument(node)) \
                 and any(stmt is top for top in tree.body):
             global_seeded = True
             continue

@@ -13,9 +13,9 @@ its gradient's code, transformed again).
 
 import collections
 import inspect
+import sys
 
 import gast
-import numpy
 
 from .. import runtime_objects
 from ..core import anno
@@ -24,10 +24,20 @@ from ..core import walk
 from ..core.anno import Key
 from ..errors import TransformError
 
+
 def is_generator_maker(target):
-    """Whether ``target`` makes a random generator from a seed. Read when asked: touching
-    ``numpy.random`` imports it (and hashlib), which ``import astgrad`` must not."""
-    return target is numpy.random.default_rng or target is numpy.random.RandomState
+    """Whether ``target`` makes a random generator from a seed."""
+    return is_numpy_random(target, "default_rng") or is_numpy_random(target, "RandomState")
+
+
+def is_numpy_random(target, name):
+    """Whether ``target`` is ``numpy.random``'s ``name``: never before the program has
+    imported ``numpy.random`` (nothing can call or hold its functions before), which is
+    not touched then: touching it imports it (and hashlib, about 10 ms), which neither
+    ``import astgrad`` nor generating code for a program that draws no numbers should pay."""
+    random = sys.modules.get("numpy.random")
+    found = None if random is None else getattr(random, name, None)     # (None while it is still loading)
+    return found is not None and target is found
 
 
 def seed_argument(call):
@@ -54,12 +64,13 @@ def seeds(call, fixed=frozenset()):
     return is_int_literal(given) or isinstance(given, gast.Name) and given.id in fixed
 
 
-def seeded_generators(tree, fixed=frozenset(), constants=frozenset()):
+def seeded_generators(tree, fixed=frozenset(), constants=frozenset(), bound=None):
     """The names bound once, to a generator made from a fixed seed (``seeds``): an int
     literal, a local name bound once to one, one of the parameters ``fixed`` (the
     caller gives it an int written in the code) the code never binds again, or one of the
-    module constants ``constants`` (``constant_seeds``)."""
-    bound = bindings(tree)
+    module constants ``constants`` (``constant_seeds``). ``bound``: ``bindings(tree)``,
+    where the caller counted them already."""
+    bound = bindings(tree) if bound is None else bound
     fixed = {name for name in fixed if bound.get(name) == 1} | fixed_locals(tree, bound) | set(constants)
     return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
             if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1
@@ -119,6 +130,8 @@ def constant_seeds(tree, source, bound):
     """The module constants holding an int that ``tree`` (whose bindings ``bound`` counts)
     gives a generator's maker as its seed (``SEED = 0`` at the top of the module,
     ``numpy.random.default_rng(SEED)``): the same seed in every run the module leaves it."""
+    if not any(is_generator_maker(anno.get(node, Key.TARGET)) for node in S.call_nodes(tree)):
+        return frozenset()      # most code makes no generator: its calls, without listing every node
     return frozenset(
         given.id for node in S.operand_nodes(tree) if isinstance(node, gast.Call)
         and is_generator_maker(anno.get(node, Key.TARGET)) for given in [seed_argument(node)]
@@ -172,12 +185,13 @@ def _range_of_fixed_ints(node, literals, ranges):
         is_int_literal(a) or isinstance(a, gast.Name) and a.id in literals for a in node.args)
 
 
-def held_seeded_generators(tree, source, read, seeded):
+def held_seeded_generators(tree, source, read, seeded, bound=None):
     """The names bound once to ``o.attr`` (``t = self_1.rs``), ``o`` an object the code
     builds (through names bound once to it) whose ``__init__`` stores in ``attr`` a
     generator made from a fixed seed, there or here (one of ``seeded``, the names bound
-    to such a generator), which the code stores nowhere else."""
-    bound = bindings(tree)
+    to such a generator), which the code stores nowhere else. ``bound``: ``bindings(tree)``,
+    where the caller counted them already."""
+    bound = bindings(tree) if bound is None else bound
     values = {stmt.targets[0].id: stmt.value for stmt in walk.walk_statements(tree.body)
               if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1}
     fixed_name = int_names(tree, source, bound)

@@ -86,9 +86,7 @@ def only_appends(fn, parameter, seen=None):
         return False
     if parameter in positional and positional.index(parameter) >= len(positional) - len(tree.args.defaults):
         return False        # a default: the call may leave it out
-    uses = _Uses(parameter)
-    for stmt in tree.body:
-        uses.visit(stmt)
+    uses = visited_until_bad(_Uses(parameter), tree.body)
     if uses.bad or not uses.handed_on and not uses.appends:
         return False
     local = S.stored_names(tree) | set(positional) | {a.id for a in tree.args.kwonlyargs}
@@ -110,6 +108,19 @@ def _hands_on_once(call, callee, parameter, seen):
     given = [name for name, value in bound.arguments.items()
              if isinstance(value, gast.Name) and value.id == parameter]
     return len(given) == 1 and only_appends(callee, given[0], seen)
+
+
+def visited_until_bad(uses, body):
+    """``uses`` (a ``ParameterUses``) having visited the statements of ``body`` in order,
+    up to the first that sets ``bad``: a bad use is never taken back, and each caller
+    rejects the parameter then, whatever the statements after it hold (a helper that
+    reads its parameter as a whole in its first line is not walked to its end, once for
+    each of its parameters a call passes a name for)."""
+    for stmt in body:
+        uses.visit(stmt)
+        if uses.bad:
+            break
+    return uses
 
 
 class ParameterUses(gast.NodeVisitor):

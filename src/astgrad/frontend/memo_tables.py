@@ -33,7 +33,7 @@ import weakref
 import gast
 
 from ..core import syntax as S
-from .collectors import ParameterUses, _own_nodes
+from .collectors import ParameterUses, _own_nodes, visited_until_bad
 from .threaded import _hands_on_to, _own_parts, _statements, family_uses, positional_arguments
 from .varargs import ORIGINAL as _ORIGINAL, compile_running_twin
 
@@ -70,9 +70,7 @@ def _uses(fn, parameter, mixing=False):
     if parameter not in positional or args.posonlyargs or args.vararg or args.kwarg \
             or positional.index(parameter) >= len(positional) - len(args.defaults):
         return None
-    uses = TableUses(parameter)
-    for stmt in source.tree.body:
-        uses.visit(stmt)
+    uses = visited_until_bad(TableUses(parameter), source.tree.body)
     if uses.bad or (not mixing and _mixes(source.tree.body, parameter)):
         return None
     return source, uses
@@ -99,9 +97,7 @@ def argument_table(tree, name):
     args = tree.args
     if name not in {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}:
         return False
-    uses = TableUses(name)
-    for stmt in tree.body:
-        uses.visit(stmt)
+    uses = visited_until_bad(TableUses(name), tree.body)
     return not uses.bad and not _mixes(tree.body, name)
 
 

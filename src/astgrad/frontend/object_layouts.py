@@ -525,22 +525,23 @@ def root(node):
 
 def _called_roots(tree):
     params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    nodes = S.all_nodes(tree)       # one walk, read by each question below
     loops = {}
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
             loops.setdefault(node.target.id, set()).add(root(node.iter))
     # n = objs[0], a, b = objs: an operator or a comparison reading n (or a) reads an item of objs
-    items = {target.id: root(node.value) for node in S.walk_nodes(tree) if isinstance(node, gast.Assign)
+    items = {target.id: root(node.value) for node in nodes if isinstance(node, gast.Assign)
              and isinstance(node.value, (gast.Name, gast.Subscript, gast.Attribute))
              for target in S.walk_nodes(node.targets[0]) if isinstance(target, gast.Name)}
     found = set()
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         for name in _call_roots(node):
             found.add(name)
             found |= loops.get(name, set())
             if not isinstance(node, gast.Call) and name in items:
                 found.add(items[name])
-    return frozenset((found | _methods_taken(tree, found)) & params)
+    return frozenset((found | _methods_taken(nodes, found)) & params)
 
 
 def compared_parameters(fn):
@@ -573,11 +574,12 @@ def _call_roots(node):
     return []
 
 
-def _methods_taken(tree, called):
+def _methods_taken(nodes, called):
     """The objects whose attributes a name the body calls is bound to: ``g = h.features``,
-    ``fs = [h.a, h.b]`` where ``g(x)`` or ``fs[0](x)`` (or a loop over ``fs``) is called."""
+    ``fs = [h.a, h.b]`` where ``g(x)`` or ``fs[0](x)`` (or a loop over ``fs``) is called
+    (``nodes``: the function's, as ``syntax.all_nodes`` lists them)."""
     found = set()
-    for node in S.walk_nodes(tree):
+    for node in nodes:
         if isinstance(node, gast.Assign) and len(node.targets) == 1 \
                 and isinstance(node.targets[0], gast.Name) and node.targets[0].id in called:
             value = node.value

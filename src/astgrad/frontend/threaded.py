@@ -41,7 +41,7 @@ import weakref
 import gast
 
 from ..core import syntax as S
-from .collectors import ParameterUses, _own_nodes, _plain_user_function
+from .collectors import ParameterUses, _own_nodes, _plain_user_function, visited_until_bad
 from .varargs import ORIGINAL as _ORIGINAL, compile_running_twin
 
 _twins = weakref.WeakKeyDictionary()        # helper -> {(parameter, count): its twin}
@@ -129,9 +129,7 @@ def _uses(fn, parameter):
         return None
     if positional.index(parameter) >= len(positional) - len(tree.args.defaults):
         return None
-    uses = StateUses(parameter)
-    for stmt in tree.body:
-        uses.visit(stmt)
+    uses = visited_until_bad(StateUses(parameter), tree.body)
     if uses.bad or _mixes(tree.body, parameter):
         return None
     return source, uses
