@@ -3262,7 +3262,7 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
-def number_array_argument(value, name, where, read=False):
+def number_array_argument(value, name, where, read=False, compared=False):
     """Checked when a derivative starts, for an argument ``name`` the function stores into
     the elements of (``y[0] = x[1::2]``) where it follows that as NumPy does for an array of
     numbers, which copies the values in. A list or an array of objects holds the value
@@ -3271,9 +3271,19 @@ def number_array_argument(value, name, where, read=False):
     (``z = y[[0, 2]]``, ``y[y > 0]``), followed as the new array NumPy gives for an array of
     numbers, which an array of objects (or anything else) need not give. An array of objects
     whose items are all numbers passes that read too: the new array holds the same numbers,
-    which no write can change (a write rebinds an item of the new array alone)."""
+    which no write can change (a write rebinds an item of the new array alone). ``compared``:
+    the argument is only compared with an array of numbers to make a mask (``y[y > t]``),
+    which NumPy's numbers make a bool array: a number passes too."""
     if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
         return
+    if compared and (type(value) in (int, float, bool) or isinstance(value, (numpy.number, numpy.bool_))):
+        return
+    if compared:
+        raise TypeError(
+            f"astgrad: {where}: this compares an array of numbers with the argument '{name}' (y > {name}, "
+            f"y[y > {name}]), which astgrad follows as the new bool array NumPy gives where '{name}' is a number "
+            f"or an array of numbers; '{name}' is a {type(value).__name__}, whose comparison may give another "
+            f"object (one that is no mask, or shares memory). Pass a number (float({name})) or an array of numbers")
     if read and isinstance(value, numpy.ndarray) and value.dtype.kind == "O" and _holds_numbers_only(value):
         return
     held = "an array of objects" if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"

@@ -704,8 +704,9 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if not retried:
             raise
         body[:], assumed = _followed_for_number_arrays(checked, original(), params, error)
-        for name, (where, read) in reversed(sorted(assumed.items())):
-            arguments = [S.name(name), S.const(name), S.const(where)] + ([S.const(True)] if read else [])
+        for name, (where, read, compared) in reversed(sorted(assumed.items())):
+            arguments = [S.name(name), S.const(name), S.const(where)] + ([S.const(True)] if read or compared else []) \
+                + ([S.const(True)] if compared else [])
             body.insert(0, S.expr_stmt(helper("number_array_argument", arguments)))
 
 
@@ -721,28 +722,32 @@ def _followed_for_number_arrays(checked, kept, params, error):
     """The body ``kept`` (the one ``error`` refused, as it was given: read only) checked
     again, parameters taken for arrays of numbers (as few as lift the refusal, each dropped
     where it is not needed):
-    (the body as that check changed it, {parameter: where an element of it is written} for
-    those taken so); ``error`` raised where that does not lift it."""
+    (the body as that check changed it, {parameter: (where an element of it is written or it
+    is read, whether read by an index, whether only compared with an array of numbers: a
+    number passes too)} for those taken so); ``error`` raised where that does not lift it."""
     def check(numbers):
         body = [S.copy(stmt) for stmt in kept]
         statements = list(walk.walk_statements(body))
         sharing = _check_writes(checked, body, _writes_to_check(body, statements, params), numbers)
-        return body, sharing.assumed_numbers
+        compared = {name: stmt for name, stmt in sharing.compared_numbers.items() if stmt is not None
+                    and name not in sharing.assumed_numbers}
+        return body, {**sharing.assumed_numbers, **compared}, set(compared)
     try:
-        body, assumed = check(frozenset(params))
+        body, assumed, compared = check(frozenset(params))
     except TransformError:
         raise error from None
     if not assumed:
         raise error
     for name in sorted(assumed):
         try:
-            body, assumed = check(frozenset(assumed) - {name})
+            body, assumed, compared = check(frozenset(assumed) - {name})
         except TransformError:
             continue
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: (source.place(stmt), _read_by_an_index(stmt)) for name, stmt in assumed.items()}
+    return body, {name: (source.place(stmt), _read_by_an_index(stmt), name in compared)
+                  for name, stmt in assumed.items()}
 
 
 def _read_by_an_index(stmt):

@@ -48,7 +48,7 @@ _SIMPLE_INDEX = (gast.Constant,)
 
 
 class _View:
-    """``name = base[index]``, ``base.T`` or ``base.reshape(shape)``."""
+    """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or ``base.ravel()``."""
     __slots__ = ("name", "base", "kind", "parts")
 
     def __init__(self, name, base, kind, parts):
@@ -59,8 +59,8 @@ class _View:
         base = S.name(self.base)
         if self.kind == "T":
             return gast.Attribute(value=base, attr="T", ctx=gast.Load())
-        if self.kind == "reshape":
-            return S.call(gast.Attribute(value=base, attr="reshape", ctx=gast.Load()), [S.copy(p) for p in self.parts])
+        if self.kind in ("reshape", "ravel"):
+            return S.call(gast.Attribute(value=base, attr=self.kind, ctx=gast.Load()), [S.copy(p) for p in self.parts])
         return gast.Subscript(value=base, slice=S.copy(self.parts[0]), ctx=gast.Load())
 
     def write_back(self, new):
@@ -68,7 +68,7 @@ class _View:
         value, index = S.name(new), self.parts[0] if self.kind == "index" else gast.Constant(value=Ellipsis, kind=None)
         if self.kind == "T":
             value = gast.Attribute(value=value, attr="T", ctx=gast.Load())
-        elif self.kind == "reshape":
+        elif self.kind in ("reshape", "ravel"):
             shape = gast.Attribute(value=S.name(self.base), attr="shape", ctx=gast.Load())
             value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape])
         return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
@@ -181,6 +181,11 @@ class ViewWrites:
                 and value.func.attr == "reshape" and value.args and not value.keywords \
                 and not any(isinstance(a, gast.Starred) for a in value.args):
             base, kind, parts = value.func.value, "reshape", list(value.args)
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr == "ravel" and not value.args and not value.keywords:
+            # a view where NumPy can give one (the array's own layout decides, as for
+            # reshape); a copy is refused where it is written, when the code runs
+            base, kind, parts = value.func.value, "ravel", []
         else:
             return None
         if not self.followed_base(base) or base.id == target.id \
