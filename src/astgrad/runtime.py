@@ -3109,11 +3109,12 @@ def writes_through(view, base, where):
         elif isinstance(base, numpy.ndarray) and base.dtype == object:     # (x[0] is the item itself)
             what = "an array held by an array of objects"
         else:
-            what = "a copy of the array it was read from (a fancy index, or a reshape that copies)"
+            what = "a copy of the array it was read from (a fancy index, or a reshape or ravel that copies)"
     raise TypeError(
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
-        "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
-        "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
+        "arrays only (basic indexing, .T, a reshape or ravel that shares memory). Write into a copy and "
+        "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value (where a ravel of an array "
+        "whose items are not laid out in one run is meant to copy them, say so: a = x.ravel().copy())")
 
 
 def _held_twice(item, container):
@@ -3262,7 +3263,7 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
-def number_array_argument(value, name, where, read=False, compared=False):
+def number_array_argument(value, name, where, read=False, compared=False, outside=False):
     """Checked when a derivative starts, for an argument ``name`` the function stores into
     the elements of (``y[0] = x[1::2]``) where it follows that as NumPy does for an array of
     numbers, which copies the values in. A list or an array of objects holds the value
@@ -3273,7 +3274,8 @@ def number_array_argument(value, name, where, read=False, compared=False):
     whose items are all numbers passes that read too: the new array holds the same numbers,
     which no write can change (a write rebinds an item of the new array alone). ``compared``:
     the argument is only compared with an array of numbers to make a mask (``y[y > t]``),
-    which NumPy's numbers make a bool array: a number passes too."""
+    which NumPy's numbers make a bool array: a number passes too. ``outside``: ``name`` is a
+    global or closure variable the function reads (``G[G > 0]``), not an argument."""
     if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
         return
     if compared and (type(value) in (int, float, bool) or isinstance(value, (numpy.number, numpy.bool_))):
@@ -3289,7 +3291,7 @@ def number_array_argument(value, name, where, read=False, compared=False):
     held = "an array of objects" if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
     if read:
         raise TypeError(
-            f"astgrad: {where}: this reads the argument '{name}' by a list or a mask ({name}[[0, 2]], "
+            f"astgrad: {where}: this reads the {'global or closure variable' if outside else 'argument'} '{name}' by a list or a mask ({name}[[0, 2]], "
             f"{name}[{name} > 0]), which astgrad follows for an array of numbers (NumPy gives a new array, "
             f"which the code then changes alone); '{name}' is {held}, whose items would be the very objects "
             f"it holds, so changing them would change '{name}' too, which astgrad cannot follow. Pass an array "

@@ -169,6 +169,8 @@ class Sharing:
         self.assumed_numbers = {}               # those of them a store relied on -> its statement
         # those only compared with an array of numbers (m = y > t) for a mask read -> its statement
         self.compared_numbers = {}
+        self.advanced_copies = set()    # the statements binding a new array by an advanced index
+        self.body, self.own_stacks = body, {}   # (name, stack) -> whether the stack holds name's own values
         self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(walk.walk_statements(body))
@@ -265,8 +267,10 @@ class Sharing:
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
                 _link(self.alias, name, item)
                 return
-            containers = [] if _list_slice(self, value) is not None or _advanced_copy(self, value, stmt) \
-                else [self.container_read(value)]
+            copied = _advanced_copy(self, value, stmt)
+            if copied:
+                self.advanced_copies.add(stmt)
+            containers = [] if _list_slice(self, value) is not None or copied else [self.container_read(value)]
             if _object_built(value):    # an object holding c[k]: as if it were read out of c
                 containers += [(self._name(part.value), True) for part in _object_parts(value)
                                if isinstance(part, gast.Subscript)]
@@ -568,8 +572,33 @@ def _advanced_index_name(sharing, name, indexed, seen=frozenset()):
     return name not in seen and bool(bindings) and all(
         isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.targets[0], gast.Name)
         and (S.certainly_advanced_index(b.value) or _number_comparison(sharing, b.value, indexed)
-             or isinstance(b.value, gast.Name) and _advanced_index_name(sharing, b.value.id, indexed, seen | {name}))
-        for b in bindings)
+             or isinstance(b.value, gast.Name) and _advanced_index_name(sharing, b.value.id, indexed, seen | {name})
+             or _saved_index(sharing, name, b.value))
+        for b in bindings) and any(not _saved_index(sharing, name, b.value) for b in bindings)
+
+
+def _saved_index(sharing, name, value):
+    """Whether ``value`` is what reverse code binds an index to besides the index itself: the
+    float it starts from (``index = 0.0``, which indexes nothing: NumPy raises), or an
+    earlier value taken back off a stack of its own (``index = index_stack.pop()``, see
+    value_stacks.py)."""
+    if isinstance(value, gast.Constant):
+        return type(value.value) is float
+    return popped_own_value(sharing, name, value)
+
+
+def popped_own_value(sharing, name, value):
+    """Whether ``value`` (bound to ``name``) is ``name``'s earlier value taken back off a
+    stack of its own, as reverse code does (``x_1 = x_1_stack.pop()``, see value_stacks.py)."""
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop"
+            and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords):
+        return False
+    from .value_stacks import own_value_stacks     # (which reads this module's sharing analysis)
+    stack = value.func.value.id
+    key = (name, stack)
+    if key not in sharing.own_stacks:
+        sharing.own_stacks[key] = bool(own_value_stacks(sharing.body, sharing.params, name, {stack}))
+    return sharing.own_stacks[key]
 
 
 _COMPARED = frozenset({"<", "<=", ">", ">=", "==", "!="})
