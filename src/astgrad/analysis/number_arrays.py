@@ -86,8 +86,21 @@ def _binds_number_array(sharing, stmt, seen):
 
 
 def _popped_own_value(sharing, stmt):
-    from .sharing import popped_own_value       # (which imports this module)
-    return popped_own_value(sharing, stmt.targets[0].id, stmt.value)
+    return popped_own(sharing, stmt.targets[0].id, stmt.value)
+
+
+def popped_own(sharing, name, value):
+    """Whether ``value`` (bound to ``name``) is ``name``'s earlier value taken back off a
+    stack of its own, as reverse code does (``x_1 = x_1_stack.pop()``): ``sharing.own_stack``
+    says which stacks are such (analysis/value_stacks.py, which reads the sharing analysis)."""
+    if sharing.own_stack is None or not (
+            isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop"
+            and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords):
+        return False
+    key = (name, value.func.value.id)
+    if key not in sharing.own_stacks:
+        sharing.own_stacks[key] = sharing.own_stack(*key)
+    return sharing.own_stacks[key]
 
 
 def _number_operand(sharing, node, seen):

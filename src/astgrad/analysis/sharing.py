@@ -37,7 +37,7 @@ from ..errors import TransformError
 from ..rules import registry, rule_reads
 from .built_items import same_item_reads
 from . import dataflow
-from .number_arrays import holds_number_array
+from .number_arrays import holds_number_array, popped_own
 from .loop_trips import loops_running_at_least_once
 from .mutation import ChangeKind, augmented_name, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
@@ -163,14 +163,16 @@ class Sharing:
     are memory from outside too, but are kept apart by name, so that a callee can say which of
     its arguments it changes or returns."""
 
-    def __init__(self, params, body, prepare, number_arrays=frozenset()):
+    def __init__(self, params, body, prepare, number_arrays=frozenset(), own_stack=None):
         self.params = list(params)
         self.number_arrays = number_arrays      # parameters taken for arrays of numbers (number_arrays.py)
         self.assumed_numbers = {}               # those of them a store relied on -> its statement
         # those only compared with an array of numbers (m = y > t) for a mask read -> its statement
         self.compared_numbers = {}
         self.advanced_copies = set()    # the statements binding a new array by an advanced index
-        self.body, self.own_stacks = body, {}   # (name, stack) -> whether the stack holds name's own values
+        # own_stack(name, stack): whether reverse code's stack holds name's own earlier values
+        # (analysis/value_stacks.py), asked once per pair
+        self.own_stack, self.own_stacks = own_stack, {}
         self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(walk.walk_statements(body))
@@ -584,21 +586,7 @@ def _saved_index(sharing, name, value):
     value_stacks.py)."""
     if isinstance(value, gast.Constant):
         return type(value.value) is float
-    return popped_own_value(sharing, name, value)
-
-
-def popped_own_value(sharing, name, value):
-    """Whether ``value`` (bound to ``name``) is ``name``'s earlier value taken back off a
-    stack of its own, as reverse code does (``x_1 = x_1_stack.pop()``, see value_stacks.py)."""
-    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop"
-            and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords):
-        return False
-    from .value_stacks import own_value_stacks     # (which reads this module's sharing analysis)
-    stack = value.func.value.id
-    key = (name, stack)
-    if key not in sharing.own_stacks:
-        sharing.own_stacks[key] = bool(own_value_stacks(sharing.body, sharing.params, name, {stack}))
-    return sharing.own_stacks[key]
+    return popped_own(sharing, name, value)
 
 
 _COMPARED = frozenset({"<", "<=", ">", ">=", "==", "!="})

@@ -803,7 +803,9 @@ class _WriteCheck:
         from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
         from ..analysis.unread_values import UnreadValues
         source, params, body = self.source, self.params, self.body
-        self.sharing = Sharing(params, body, prepare, numbers)
+        from ..analysis.value_stacks import own_value_stacks
+        self.sharing = Sharing(params, body, prepare, numbers,
+                               own_stack=lambda name, stack: bool(own_value_stacks(body, params, name, {stack})))
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
                                                         [w[:2] for w in writes])
         _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
