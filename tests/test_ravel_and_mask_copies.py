@@ -1,13 +1,13 @@
 """In-place writes through a ravel and into the copies masks make, followed as NumPy runs them.
 
 - ``z = y.ravel(); z[1:3] = w``: a view of ``y`` where NumPy gives one (``y`` made by an
-  operation, or a C-ordered argument, whose copy astgrad makes keeps its layout); a ravel
-  that copies (a Fortran-ordered or strided array) is refused where it is written, when the
-  code runs, saying what to write.
+  operation, or a C-ordered argument, whose copy astgrad makes keeps its layout), also read
+  after a write into ``y`` itself; a ravel that copies (a Fortran-ordered or strided array)
+  is refused where it is written or read again, when the code runs, saying what to write.
 - ``z = y[y > t]`` with ``t`` a parameter, then a write into ``y``: the mask is NumPy's new
   bool array where ``t`` is a number or an array of numbers (checked when the code runs).
-- ``z = G[G > 0]; z[0] = w`` with ``G`` a global array: the copy is the function's own, and
-  the global stays as it was.
+- ``z = G[G > 0]; z[0] = w`` with ``G`` a global array (or a closure variable): the copy is
+  the function's own, and the global stays as it was.
 - a helper writing into a mask's copy of its argument, called in a loop: second order too.
 
 Each against central differences in grad, value_and_grad, vjp (a random cotangent), jvp,
@@ -42,6 +42,13 @@ def ravel_of_an_argument(x, w):
     return np.sum(x ** 3) * w + np.sum(z * np.cos(x.ravel()))
 
 
+def ravel_read_after_a_write_into_its_array(x, w):
+    y = x * 2.0
+    z = y.ravel()
+    y[0] = w                # NumPy's view z shows it
+    return np.sum(z ** 2) * w + np.sum(y)
+
+
 def mask_by_a_parameter(x, w, t):
     B = x * np.ones((2, 1))
     y = B[0]
@@ -63,6 +70,20 @@ def global_mask_copy(x, w):
     z[0] = w
     z *= x[0]
     return np.sum(z ** 2) * w + np.sum(G * x[1])
+
+
+def _closure_over_an_array():
+    H = np.array([0.4, -1.2, 0.9, 1.6])
+
+    def closure_mask_copy(x, w):
+        z = H[H > 0]
+        z[1] = w * x[0]
+        return np.sum(z ** 2) * x[1] + np.sum(H * w)
+    return closure_mask_copy, H
+
+
+closure_mask_copy, H = _closure_over_an_array()
+H_BEFORE = H.copy()
 
 
 def _inner(x, w):
@@ -88,12 +109,15 @@ CASES = [
     ("ravel_made_2x2x2", ravel_of_a_made_array, (_vector(2, 2, 2), 0.7), (0, 1)),
     ("ravel_argument_2x3", ravel_of_an_argument, (_vector(2, 3), 0.7), (0, 1)),
     ("ravel_argument_5", ravel_of_an_argument, (_vector(5), 0.7), (0, 1)),
+    ("ravel_read_after_write_2x3", ravel_read_after_a_write_into_its_array, (_vector(2, 3), 0.7), (0, 1)),
+    ("ravel_read_after_write_3", ravel_read_after_a_write_into_its_array, (_vector(3), 0.7), (0, 1)),
     ("mask_parameter_5", mask_by_a_parameter, (np.array([0.9, -0.4, 1.3, 0.2, 1.1]), 0.8, 0.1), (0, 1, 2)),
     ("mask_parameter_3", mask_by_a_parameter, (np.array([0.5, 1.2, -0.7]), 0.8, 0.3), (0, 1)),
     ("mask_copy_written", mask_copy_written_then_array_read, (np.array([0.9, -0.4, 1.3, 0.6]), 0.8, 0.2), (0, 1, 2)),
     ("mask_copy_written_2x2", mask_copy_written_then_array_read, (np.array([[0.9, -0.4], [1.3, 0.6]]), 0.8, 0.2),
      (0, 1)),
     ("global_mask_copy", global_mask_copy, (np.array([0.7, -1.1]), 0.8), (0, 1)),
+    ("closure_mask_copy", closure_mask_copy, (np.array([0.7, -1.1]), 0.8), (0, 1)),
     ("helper_in_a_loop_4", helper_in_a_loop, (np.array([0.9, -0.4, 1.3, 0.6]), 0.8), (0, 1)),
     ("helper_in_a_loop_2x3", helper_in_a_loop, (np.array([[0.9, -0.4, 1.3], [0.6, -1.0, 0.4]]), 0.8), (0, 1)),
 ]
@@ -105,6 +129,7 @@ MODES = ("grad", "value_and_grad", "jvp", "hessian", "jvp_of_grad")
 def test_followed_against_central_differences(name, f, args, wrt, mode):
     check(mode, f, args, wrt)
     assert np.array_equal(G, G_BEFORE), "a transform changed the global array"
+    assert np.array_equal(H, H_BEFORE), "a transform changed the closure's array"
 
 
 @pytest.mark.parametrize("name, f, args, wrt", CASES, ids=[c[0] for c in CASES])
@@ -135,6 +160,11 @@ def test_a_ravel_that_copies_is_refused_where_it_is_written_saying_what_to_write
         astgrad.jvp(ravel_of_an_argument, (strided, 0.7), (np.ones(4), 1.0))
     # what it advises is followed: a copy said so, the argument left alone
     check("grad", _ravel_copied, (fortran, 0.7), (0, 1))
+    # a ravel that copied, read after a write into its array (which NumPy's copy does not show)
+    line = ravel_read_after_a_write_into_its_array.__code__.co_firstlineno + 3
+    with pytest.raises(TypeError, match=rf"test_ravel_and_mask_copies\.py:{line}: a reshape or ravel taken of this "
+                                        r"array before the write is read after it; .*u = x\.ravel\(\)\.copy\(\)"):
+        astgrad.grad(ravel_read_after_a_write_into_its_array, wrt=1)(fortran, 0.7)
 
 
 def _ravel_copied(x, w):

@@ -3132,6 +3132,13 @@ def shows_write(view, base, where):
     refused."""
     if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray) and numpy.may_share_memory(view, base):
         return
+    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):     # a reshape or ravel that copied
+        raise TypeError(
+            f"astgrad: {where}: a reshape or ravel taken of this array before the write is read after it; "
+            "astgrad follows views, which share the array's memory and show the write, but NumPy gave a copy "
+            "here (the array's items are not laid out as the new shape reads them), which keeps the earlier "
+            "values. Take the copy explicitly (u = x.ravel().copy()) where it should keep them, or take the "
+            "view after the write where it should show it")
     raise TypeError(
         f"astgrad: {where}: a slice taken of this {type(base).__name__} before the write is read "
         f"after it; astgrad follows slices of arrays, which share the array's memory and show the "

@@ -256,7 +256,7 @@ class ViewWrites:
             if view.base != root and view.base not in again:
                 continue
             if name not in written:
-                if not (_sliced(view) and self.read_later(name)):
+                if not ((_sliced(view) or view.kind in ("reshape", "ravel")) and self.read_later(name)):
                     continue
                 out.append(_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt))
             again.add(name)
