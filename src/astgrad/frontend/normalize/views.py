@@ -1,5 +1,5 @@
 """Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
-row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, ``x.T[0] = e``.
+row *= 2``, ``t = x.T; t[0] = e``, ``z = x.ravel(); z[1] = e``, ``x[0][1] = e``, ``x.T[0] = e``.
 
 NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
 writes into the array a name holds, so such a write is rewritten, before anything else,
@@ -14,7 +14,8 @@ as a write into the base that the view's own expression names again:
 and ``v op= e`` the same way under ``if writes_through(v, x, ...)``, with ``v = v op e``
 otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebinds).
 ``writes_through`` (runtime.py) raises when ``v`` is an array that does not share
-``x``'s memory (a fancy index copies; an array held by a list is not a view), so only
+``x``'s memory (a fancy index copies, as does a reshape or ``ravel()`` of an array laid out
+otherwise; an array held by a list is not a view), so only
 what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
 into names of its own, where the view is taken. A view is followed when its name is bound
 once and its base names one array wherever the view is used (bound once, an argument, or a
@@ -27,8 +28,9 @@ it is left to the derivative modes, which follow or refuse it as any other array
 After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
 bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
 each shows the write as NumPy's view does: those written through, and those read later
-whose index is basic slicing or ``.T`` (``shows_write`` checks, where one is read again,
-that it shares the base's memory: a slice of a list is a copy). Any other view still in
+whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` checks, where
+one is read again, that it shares the base's memory: a slice of a list is a copy, and so is
+a reshape or ravel of an array laid out otherwise). Any other view still in
 use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
 is refused by the modes, as before.
 """
