@@ -36,6 +36,13 @@ def ravel_of_a_made_array(x, w):
     return np.sum(y ** 2) * w + np.sum(z ** 3) + np.sum(u)
 
 
+def ravel_scaled_in_place(x, w):
+    y = np.sin(x)
+    z = y.ravel()
+    z *= w                  # the only write: through the view, into y
+    return np.sum(y ** 2)
+
+
 def ravel_of_an_argument(x, w):
     z = x.ravel()
     z[1:3] = w
@@ -107,6 +114,7 @@ CASES = [
     ("ravel_made_2x3", ravel_of_a_made_array, (_vector(2, 3), 0.7), (0, 1)),
     ("ravel_made_4", ravel_of_a_made_array, (_vector(4), 0.7), (0, 1)),
     ("ravel_made_2x2x2", ravel_of_a_made_array, (_vector(2, 2, 2), 0.7), (0, 1)),
+    ("ravel_scaled_2x3", ravel_scaled_in_place, (_vector(2, 3), 0.7), (0, 1)),
     ("ravel_argument_2x3", ravel_of_an_argument, (_vector(2, 3), 0.7), (0, 1)),
     ("ravel_argument_5", ravel_of_an_argument, (_vector(5), 0.7), (0, 1)),
     ("ravel_read_after_write_2x3", ravel_read_after_a_write_into_its_array, (_vector(2, 3), 0.7), (0, 1)),
