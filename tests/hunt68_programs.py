@@ -510,8 +510,8 @@ def r_mask_of_row(x, w):
     return np.sum(z ** 2) * w + np.sum(B ** 3)
 
 
-# first order only: the second order of a write through a row after a mask is refused, naming its line
-FIRST_ORDER_ONLY = {"r_mask_of_row"}
+# first order only: none (the second order of a write through a row after a mask, once refused, is followed)
+FIRST_ORDER_ONLY = set()
 
 
 # the programs checked in every mode (p_mutable_default is not: each call changes its result)

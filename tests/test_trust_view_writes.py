@@ -1,6 +1,6 @@
 """Random writes through views of arguments and of local arrays
 (frontend/normalize/views.py): ``v = x[:2]; v[0] = e``, ``row = x[i]; row *= w``,
-``x.T``, reshapes, views of views, rows in a loop, and writes into copies that are not
+``x.T``, reshapes, ravels (a copy for ``x.T.ravel()``), views of views, rows in a loop, and writes into copies that are not
 views (``x.copy()``, ``x + 0.0``, a fancy index).
 
 hypothesis draws the base (the argument, or an array computed from it), the view, maybe
@@ -36,9 +36,10 @@ SHAPES = [(6,), (3, 4)]
 # views of a base of each dimension: (expression with {b}, whether it shares memory)
 VIEWS = {
     1: ["{b}[:2]", "{b}[1:]", "{b}[::2]", "{b}[::-1]", "{b}[1:4]", "{b}.reshape(2, 3)",
-        "{b}.reshape(3, 2)[1]", "{b}[1:][1:]", "{b}[2]", "{b}.copy()", "{b} + 0.0", "{b}[[0, 2]]"],
+        "{b}.reshape(3, 2)[1]", "{b}[1:][1:]", "{b}[2]", "{b}.copy()", "{b} + 0.0", "{b}[[0, 2]]", "{b}.ravel()"],
     2: ["{b}[1]", "{b}[:, 1]", "{b}[1:]", "{b}.T", "{b}.reshape(-1)", "{b}.reshape(4, 3)", "{b}[::-1]",
-        "{b}[:, ::2]", "{b}.T[1]", "{b}[1:][0]", "{b}[0][1:]", "{b}[:, 1:3].T", "{b}.copy()", "{b}[[0, 2]]"],
+        "{b}[:, ::2]", "{b}.T[1]", "{b}[1:][0]", "{b}[0][1:]", "{b}[:, 1:3].T", "{b}.copy()", "{b}[[0, 2]]",
+        "{b}.ravel()", "{b}.T.ravel()"],
 }
 # writes into v (a name holding an array of at least one dimension)
 WRITES = ["v[0] = w * v[-1]", "v[0] = np.tanh(w * v[0])", "v[...] = np.cos(v) * w", "v *= w",

@@ -3157,11 +3157,12 @@ def writes_through(view, base, where):
         elif isinstance(base, numpy.ndarray) and base.dtype == object:     # (x[0] is the item itself)
             what = "an array held by an array of objects"
         else:
-            what = "a copy of the array it was read from (a fancy index, or a reshape that copies)"
+            what = "a copy of the array it was read from (a fancy index, or a reshape or ravel that copies)"
     raise TypeError(
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
-        "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "
-        "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value")
+        "arrays only (basic indexing, .T, a reshape or ravel that shares memory). Write into a copy and "
+        "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value (where a ravel of an array "
+        "whose items are not laid out in one run is meant to copy them, say so: a = x.ravel().copy())")
 
 
 def _held_twice(item, container):
@@ -3179,6 +3180,13 @@ def shows_write(view, base, where):
     refused."""
     if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray) and numpy.may_share_memory(view, base):
         return
+    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):     # a reshape or ravel that copied
+        raise TypeError(
+            f"astgrad: {where}: a reshape or ravel taken of this array before the write is read after it; "
+            "astgrad follows views, which share the array's memory and show the write, but NumPy gave a copy "
+            "here (the array's items are not laid out as the new shape reads them), which keeps the earlier "
+            "values. Take the copy explicitly (u = x.ravel().copy()) where it should keep them, or take the "
+            "view after the write where it should show it")
     raise TypeError(
         f"astgrad: {where}: a slice taken of this {type(base).__name__} before the write is read "
         f"after it; astgrad follows slices of arrays, which share the array's memory and show the "
@@ -3310,7 +3318,7 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
-def number_array_argument(value, name, where, read=False):
+def number_array_argument(value, name, where, read=False, compared=False, outside=False):
     """Checked when a derivative starts, for an argument ``name`` the function stores into
     the elements of (``y[0] = x[1::2]``) where it follows that as NumPy does for an array of
     numbers, which copies the values in. A list or an array of objects holds the value
@@ -3319,15 +3327,26 @@ def number_array_argument(value, name, where, read=False):
     (``z = y[[0, 2]]``, ``y[y > 0]``), followed as the new array NumPy gives for an array of
     numbers, which an array of objects (or anything else) need not give. An array of objects
     whose items are all numbers passes that read too: the new array holds the same numbers,
-    which no write can change (a write rebinds an item of the new array alone)."""
+    which no write can change (a write rebinds an item of the new array alone). ``compared``:
+    the argument is only compared with an array of numbers to make a mask (``y[y > t]``),
+    which NumPy's numbers make a bool array: a number passes too. ``outside``: ``name`` is a
+    global or closure variable the function reads (``G[G > 0]``), not an argument."""
     if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
         return
+    if compared and (type(value) in (int, float, bool) or isinstance(value, (numpy.number, numpy.bool_))):
+        return
+    if compared:
+        raise TypeError(
+            f"astgrad: {where}: this compares an array of numbers with the argument '{name}' (y > {name}, "
+            f"y[y > {name}]), which astgrad follows as the new bool array NumPy gives where '{name}' is a number "
+            f"or an array of numbers; '{name}' is a {type(value).__name__}, whose comparison may give another "
+            f"object (one that is no mask, or shares memory). Pass a number (float({name})) or an array of numbers")
     if read and isinstance(value, numpy.ndarray) and value.dtype.kind == "O" and _holds_numbers_only(value):
         return
     held = "an array of objects" if isinstance(value, numpy.ndarray) else f"a {type(value).__name__}"
     if read:
         raise TypeError(
-            f"astgrad: {where}: this reads the argument '{name}' by a list or a mask ({name}[[0, 2]], "
+            f"astgrad: {where}: this reads the {'global or closure variable' if outside else 'argument'} '{name}' by a list or a mask ({name}[[0, 2]], "
             f"{name}[{name} > 0]), which astgrad follows for an array of numbers (NumPy gives a new array, "
             f"which the code then changes alone); '{name}' is {held}, whose items would be the very objects "
             f"it holds, so changing them would change '{name}' too, which astgrad cannot follow. Pass an array "

@@ -13,11 +13,14 @@ every value bound to it is, from the code, such an array:
 - a copy, reshape, ravel, transpose (``.T``) of such an array, or ``a.astype(<number dtype>)``;
 - a view of such an array by constants (``a[0]``, ``a[1:]``), and the array ``a op= v`` leaves
   (NumPy writes into it, keeping its dtype);
-- an operator on such arrays and numbers (``a * 0.5``);
-- a parameter among ``sharing.number_arrays``: taken for such an array where the code
+- an operator on such arrays and numbers (``a * 0.5``, ``a * t`` with ``t`` bound only to
+  numbers: constants, range counters and operators on them);
+- a parameter (or a global or closure variable, read by an advanced index) among
+  ``sharing.number_arrays``: taken for such an array where the code
   checks that when it runs (modes/common.py's ``check_in_place_writes``), each one taken
   so noted in ``sharing.assumed_numbers``;
-- another name bound to one of these.
+- another name bound to one of these (or, in reverse code, to the float it starts from and
+  to its own earlier values taken back off a stack);
 
 Anything else (what another call returns, an operator on anything else) may be a list or
 an array of objects: not counted.
@@ -47,7 +50,7 @@ def holds_number_array(sharing, name, seen=frozenset()):
         return True
     seen = seen | {name}
     bindings = sharing.bindings_of(name)
-    if name in sharing.params:
+    if name in sharing.params or name not in sharing.locals:     # a global or closure variable too
         if name not in sharing.number_arrays:
             return False
         sharing.assumed_numbers.setdefault(name, None)
@@ -62,6 +65,11 @@ def _binds_number_array(sharing, stmt, seen):
     value = stmt.value
     if isinstance(value, gast.Name):
         return holds_number_array(sharing, value.id, seen)
+    if isinstance(value, gast.Constant) and type(value.value) is float or _popped_own_value(sharing, stmt):
+        # reverse code's start (x_1 = 0.0: no array, nothing to index or store into) and its
+        # earlier values taken back (x_1 = x_1_stack.pop()): the other bindings decide
+        return any(not isinstance(other.value, gast.Constant) and not _popped_own_value(sharing, other)
+                   for other in sharing.bindings_of(stmt.targets[0].id) if isinstance(other, gast.Assign))
     if isinstance(value, gast.Attribute) and value.attr == "T" and isinstance(value.value, gast.Name):
         return holds_number_array(sharing, value.value.id, seen)
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and _basic_index(value.slice):
@@ -77,8 +85,69 @@ def _binds_number_array(sharing, stmt, seen):
     return False
 
 
+def _popped_own_value(sharing, stmt):
+    return popped_own(sharing, stmt.targets[0].id, stmt.value)
+
+
+def popped_own(sharing, name, value):
+    """Whether ``value`` (bound to ``name``) is ``name``'s earlier value taken back off a
+    stack of its own, as reverse code does (``x_1 = x_1_stack.pop()``): ``sharing.own_stack``
+    says which stacks are such (analysis/value_stacks.py, which reads the sharing analysis)."""
+    if sharing.own_stack is None or not (
+            isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop"
+            and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords):
+        return False
+    key = (name, value.func.value.id)
+    if key not in sharing.own_stacks:
+        sharing.own_stacks[key] = sharing.own_stack(*key)
+    return sharing.own_stacks[key]
+
+
 def _number_operand(sharing, node, seen):
-    return _number_constant([node]) or isinstance(node, gast.Name) and holds_number_array(sharing, node.id, seen)
+    return _number_constant([node]) or isinstance(node, gast.Name) and (
+        _holds_number(sharing, node.id, seen) or holds_number_array(sharing, node.id, seen))
+
+
+def _holds_number(sharing, name, seen):
+    """Whether every binding of the local ``name`` is a Python number: a range loop's
+    counter, a number constant, or an operator on such numbers (``t = k + 1.0``)."""
+    bindings = sharing.bindings_of(name) if name in sharing.locals and name not in sharing.params else ()
+    if name in seen or not bindings:
+        return False
+    seen = seen | {name}
+    for stmt in bindings:
+        if isinstance(stmt, gast.For):
+            if not (isinstance(stmt.target, gast.Name) and _range_like(sharing, stmt.iter, seen)):
+                return False
+        elif not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                  and _number_expression(sharing, stmt.value, seen)):
+            return False
+    return True
+
+
+def _range_like(sharing, node, seen):
+    """Whether ``node`` is ``range(...)``, ``reversed`` of one, a slice of one
+    (``steps[::-1]``, as reverse code walks a loop back), or a name bound only to those."""
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id not in sharing.locals:
+        target = anno.get(node, Key.TARGET, None)
+        if node.func.id == "range" and target in (None, range):
+            return True
+        return node.func.id == "reversed" and target in (None, reversed) and len(node.args) == 1 \
+            and _range_like(sharing, node.args[0], seen)
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+        return _range_like(sharing, node.value, seen)
+    if isinstance(node, gast.Name) and node.id in sharing.locals and node.id not in seen \
+            and node.id not in sharing.params:
+        bindings = sharing.bindings_of(node.id)
+        return bool(bindings) and all(isinstance(b, gast.Assign) and len(b.targets) == 1
+                                      and _range_like(sharing, b.value, seen | {node.id}) for b in bindings)
+    return False
+
+
+def _number_expression(sharing, node, seen):
+    if isinstance(node, gast.BinOp):
+        return all(_number_expression(sharing, side, seen) for side in (node.left, node.right))
+    return _number_constant([node]) or isinstance(node, gast.Name) and _holds_number(sharing, node.id, seen)
 
 
 def _makes_number_array(sharing, call, seen):

@@ -37,7 +37,7 @@ from ..errors import TransformError
 from ..rules import registry, rule_reads
 from .built_items import same_item_reads
 from . import dataflow
-from .number_arrays import holds_number_array
+from .number_arrays import holds_number_array, popped_own
 from .loop_trips import loops_running_at_least_once
 from .mutation import ChangeKind, augmented_name, in_place_changes, is_mutating_method
 from .object_fields import field_read, object_fields
@@ -163,10 +163,16 @@ class Sharing:
     are memory from outside too, but are kept apart by name, so that a callee can say which of
     its arguments it changes or returns."""
 
-    def __init__(self, params, body, prepare, number_arrays=frozenset()):
+    def __init__(self, params, body, prepare, number_arrays=frozenset(), own_stack=None):
         self.params = list(params)
         self.number_arrays = number_arrays      # parameters taken for arrays of numbers (number_arrays.py)
         self.assumed_numbers = {}               # those of them a store relied on -> its statement
+        # those only compared with an array of numbers (m = y > t) for a mask read -> its statement
+        self.compared_numbers = {}
+        self.advanced_copies = set()    # the statements binding a new array by an advanced index
+        # own_stack(name, stack): whether reverse code's stack holds name's own earlier values
+        # (analysis/value_stacks.py), asked once per pair
+        self.own_stack, self.own_stacks = own_stack, {}
         self.prepare = prepare          # fn -> its normalized code, to read what a callee does
         self.locals = set(self.params) | S.stored_names(gast.Module(body=body, type_ignores=[]))
         self.statements = list(walk.walk_statements(body))
@@ -257,14 +263,16 @@ class Sharing:
                     _link(self.alias, name, other)
                 return
             links = self.shapes if _is_shape_of(value) else self.alias
-            for other in self.shared_by(value):
+            for other in () if _numbers_compared(self, value, stmt) else self.shared_by(value):
                 _link(links, name, other)
             item = _tuple_item(self, value)
             if item is not None:        # t = (a, b); v = t[0]: v is a (a tuple never changes)
                 _link(self.alias, name, item)
                 return
-            containers = [] if _list_slice(self, value) is not None or _advanced_copy(self, value, stmt) \
-                else [self.container_read(value)]
+            copied = _advanced_copy(self, value, stmt)
+            if copied:
+                self.advanced_copies.add(stmt)
+            containers = [] if _list_slice(self, value) is not None or copied else [self.container_read(value)]
             if _object_built(value):    # an object holding c[k]: as if it were read out of c
                 containers += [(self._name(part.value), True) for part in _object_parts(value)
                                if isinstance(part, gast.Subscript)]
@@ -509,7 +517,14 @@ def _advanced_copy(sharing, value, stmt):
         return False
     # the normalizer binds an index to a name of its own (index = [0, 2]) before the read
     indexed = value.value.id
-    return _advanced_index(sharing, value.slice, indexed) and _holds_number_array_at(sharing, indexed, stmt)
+    before = set(sharing.compared_numbers)
+    found = _advanced_index(sharing, value.slice, indexed) and _holds_number_array_at(sharing, indexed, stmt)
+    for name in set(sharing.compared_numbers) - before:
+        if found:
+            sharing.compared_numbers[name] = stmt
+        else:
+            del sharing.compared_numbers[name]
+    return found
 
 
 def _advanced_read(sharing, source, name, param):
@@ -519,10 +534,12 @@ def _advanced_read(sharing, source, name, param):
     ``name op= v`` on it: a write into ``name`` changes the parameter only through the items
     such a copy shares (an array of objects, a list); else None."""
     bindings = [b for b in sharing.bindings_of(name) if augmented_name(b) != name] if name != param[0] else []
+    compared = dict(sharing.compared_numbers)       # a message's look, which takes no parameter for a number
     reads = [b for b in bindings if isinstance(b, gast.Assign) and len(b.targets) == 1
              and isinstance(b.value, gast.Subscript) and isinstance(b.value.value, gast.Name)
              and _named_as(sharing, b.value.value.id, param)
              and _advanced_index(sharing, b.value.slice, b.value.value.id)]
+    sharing.compared_numbers = compared
     if not bindings or len(reads) != len(bindings):
         return None
     read = _where(source, reads[0], "a read by an advanced index")
@@ -557,8 +574,19 @@ def _advanced_index_name(sharing, name, indexed, seen=frozenset()):
     return name not in seen and bool(bindings) and all(
         isinstance(b, gast.Assign) and len(b.targets) == 1 and isinstance(b.targets[0], gast.Name)
         and (S.certainly_advanced_index(b.value) or _number_comparison(sharing, b.value, indexed)
-             or isinstance(b.value, gast.Name) and _advanced_index_name(sharing, b.value.id, indexed, seen | {name}))
-        for b in bindings)
+             or isinstance(b.value, gast.Name) and _advanced_index_name(sharing, b.value.id, indexed, seen | {name})
+             or _saved_index(sharing, name, b.value))
+        for b in bindings) and any(not _saved_index(sharing, name, b.value) for b in bindings)
+
+
+def _saved_index(sharing, name, value):
+    """Whether ``value`` is what reverse code binds an index to besides the index itself: the
+    float it starts from (``index = 0.0``, which indexes nothing: NumPy raises), or an
+    earlier value taken back off a stack of its own (``index = index_stack.pop()``, see
+    value_stacks.py)."""
+    if isinstance(value, gast.Constant):
+        return type(value.value) is float
+    return popped_own(sharing, name, value)
 
 
 _COMPARED = frozenset({"<", "<=", ">", ">=", "==", "!="})
@@ -575,8 +603,42 @@ def _number_comparison(sharing, value, indexed):
         return False
     operands = value.args[1:3]
     return any(isinstance(a, gast.Name) and a.id == indexed for a in operands) \
-        and all(isinstance(a, gast.Name) and (a.id == indexed or _number_array_of_the_code(sharing, a.id))
+        and all(isinstance(a, gast.Name) and (a.id == indexed or _compared_parameter(sharing, a.id)
+                                              or _number_array_of_the_code(sharing, a.id))
                 or isinstance(a, gast.Constant) and type(a.value) in (int, float, bool) for a in operands)
+
+
+def _numbers_compared(sharing, value, stmt):
+    """Whether ``value`` is a comparison kept for the class of its operands when the code
+    runs (``object_operator('>', y, t, ...)``) of numbers and arrays of numbers (a
+    parameter taken for one where ``stmt`` notes it): NumPy's new bool array (or a bool),
+    sharing nothing, where an object's comparison might give back one of its operands."""
+    from ..object_operators import object_operator
+    if not (isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is object_operator
+            and len(value.args) == 4 and isinstance(value.args[0], gast.Constant) and value.args[0].value in _COMPARED):
+        return False
+    before, compared = set(sharing.assumed_numbers), set(sharing.compared_numbers)
+    found = all(isinstance(a, gast.Constant) and type(a.value) in (int, float, bool)
+                or isinstance(a, gast.Name) and (_compared_parameter(sharing, a.id) or holds_number_array(sharing, a.id))
+                for a in value.args[1:3])
+    for notes, was in ((sharing.assumed_numbers, before), (sharing.compared_numbers, compared)):
+        for name in set(notes) - was:
+            if found:
+                notes[name] = stmt
+            else:
+                del notes[name]
+    return found
+
+
+def _compared_parameter(sharing, name):
+    """Whether ``name`` is a parameter never bound again, taken for a number or an array of
+    numbers (``m = y > t``: then NumPy's bool array, and ``y[m]`` a new array) where the
+    code checks that when it runs (``number_array_argument``: an object's comparison may
+    give anything, an int that indexes a view); noted in ``sharing.compared_numbers``."""
+    if name not in sharing.params or name not in sharing.number_arrays or sharing.bindings_of(name):
+        return False
+    sharing.compared_numbers.setdefault(name, None)
+    return True
 
 
 def _number_array_of_the_code(sharing, name):

@@ -21,21 +21,22 @@ from ..core.anno import Key
 from .sharing import _is_new_object
 
 
-def own_value_stacks(body, params, name, candidates):
+def own_value_stacks(body, params, name, candidates, copies=frozenset()):
     """The names of ``candidates`` that are stacks of ``name``'s own earlier values
     (see the module's docstring): a list bound once, to ``[]``, read only as the
     receiver of its ``append`` and ``pop``; each push is ``name`` itself, rebound right
     after to a new object, or ``saved_item(name, k)`` (or a name bound only to such
     items); and ``name`` (not a parameter) is bound only to new objects and to values
-    popped off one such stack."""
+    popped off one such stack. ``copies``: statements the sharing analysis found to bind
+    a new array (``z = x[m]``, an advanced index of an array of numbers)."""
     if name in params:
         return set()
     stacks = _only_stacks(body, {s for s in candidates if s not in params})
     if not stacks:
         return set()
     items = _saved_items(body, name)
-    stacks = {s for s in stacks if _pushes_only_own_values(body, s, name, items)}
-    return stacks if stacks and _bound_to_new_or_popped(body, name, stacks) else set()
+    stacks = {s for s in stacks if _pushes_only_own_values(body, s, name, items, copies)}
+    return stacks if stacks and _bound_to_new_or_popped(body, name, stacks, copies) else set()
 
 
 def _receiver(stmt, methods):
@@ -74,7 +75,7 @@ def _only_stacks(body, candidates):
     return {stack for stack in once if mentions[stack] == 1 + receivers[stack]}
 
 
-def _pushes_only_own_values(body, stack, name, items):
+def _pushes_only_own_values(body, stack, name, items, copies):
     """Each ``stack.append(v)`` pushes ``name``, rebound to a new object by the next
     statement, or an item of it saved before a write (``saved_item(name, k)``, or a name
     of ``items``: _saved_items)."""
@@ -88,7 +89,7 @@ def _pushes_only_own_values(body, stack, name, items):
             pushed = call.args[0]
             if isinstance(pushed, gast.Name) and pushed.id == name:
                 following = block[position + 1] if position + 1 < len(block) else None
-                if not _rebinds_to_new(following, name):
+                if not _rebinds_to_new(following, name, copies):
                     return False
             elif not (_saves_an_item_of(pushed, name) or isinstance(pushed, gast.Name) and pushed.id in items):
                 return False
@@ -115,10 +116,10 @@ def _bound_only(body, test):
     return saves - others
 
 
-def _rebinds_to_new(stmt, name):
+def _rebinds_to_new(stmt, name, copies):
     return isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) \
         and stmt.targets[0].id == name and not anno.get(stmt, Key.AUGMENTED, False) \
-        and _is_new_object(stmt.value)
+        and (_is_new_object(stmt.value) or stmt in copies)
 
 
 def _saves_an_item_of(value, name, parts=()):
@@ -138,7 +139,7 @@ def _saves_an_item_of(value, name, parts=()):
     return isinstance(first, gast.Name) and first.id == name
 
 
-def _bound_to_new_or_popped(body, name, stacks):
+def _bound_to_new_or_popped(body, name, stacks, copies):
     """Every binding of ``name`` is a new object or a value popped off one of ``stacks``."""
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.For) and name in S.stored_names(stmt.target):
@@ -148,7 +149,7 @@ def _bound_to_new_or_popped(body, name, stacks):
         if not isinstance(stmt.targets[0], gast.Name) or anno.get(stmt, Key.AUGMENTED, False):
             return False
         receiver, call = _receiver(stmt, ("pop",))
-        if not (_is_new_object(stmt.value) or receiver in stacks and not call.args):
+        if not (_is_new_object(stmt.value) or stmt in copies or receiver in stacks and not call.args):
             return False
     return True
 

@@ -704,8 +704,10 @@ def check_in_place_writes(source, params, body, live_at_end=(), refresh_row=None
         if not retried:
             raise
         body[:], assumed = _followed_for_number_arrays(checked, original(), params, error)
-        for name, (where, read) in reversed(sorted(assumed.items())):
-            arguments = [S.name(name), S.const(name), S.const(where)] + ([S.const(True)] if read else [])
+        for name, (where, *flags) in reversed(sorted(assumed.items())):
+            while flags and not flags[-1]:      # read, compared, outside: False unless given
+                flags.pop()
+            arguments = [S.name(name), S.const(name), S.const(where)] + [S.const(flag) for flag in flags]
             body.insert(0, S.expr_stmt(helper("number_array_argument", arguments)))
 
 
@@ -721,28 +723,43 @@ def _followed_for_number_arrays(checked, kept, params, error):
     """The body ``kept`` (the one ``error`` refused, as it was given: read only) checked
     again, parameters taken for arrays of numbers (as few as lift the refusal, each dropped
     where it is not needed):
-    (the body as that check changed it, {parameter: where an element of it is written} for
-    those taken so); ``error`` raised where that does not lift it."""
+    (the body as that check changed it, {parameter: (where an element of it is written or it
+    is read, whether read by an index, whether only compared with an array of numbers: a
+    number passes too, whether a global or closure variable)} for those taken so); ``error``
+    raised where that does not lift it."""
     def check(numbers):
         body = [S.copy(stmt) for stmt in kept]
         statements = list(walk.walk_statements(body))
         sharing = _check_writes(checked, body, _writes_to_check(body, statements, params), numbers)
-        return body, sharing.assumed_numbers
+        compared = {name: stmt for name, stmt in sharing.compared_numbers.items() if stmt is not None
+                    and name not in sharing.assumed_numbers}
+        return body, {**sharing.assumed_numbers, **compared}, set(compared)
+    outside = _outside_arrays_indexed(kept, params)
     try:
-        body, assumed = check(frozenset(params))
+        body, assumed, compared = check(frozenset(params) | outside)
     except TransformError:
         raise error from None
     if not assumed:
         raise error
     for name in sorted(assumed):
         try:
-            body, assumed = check(frozenset(assumed) - {name})
+            body, assumed, compared = check(frozenset(assumed) - {name})
         except TransformError:
             continue
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: (source.place(stmt), _read_by_an_index(stmt)) for name, stmt in assumed.items()}
+    return body, {name: (source.place(stmt), _read_by_an_index(stmt), name in compared, name in outside)
+                  for name, stmt in assumed.items()}
+
+
+def _outside_arrays_indexed(body, params):
+    """The globals and closure variables ``body`` indexes (``G[G > 0]``): each may be taken
+    for an array of numbers, whose advanced index gives a new array of the function's own."""
+    stored = S.stored_names(gast.Module(body=body, type_ignores=[]))
+    return frozenset(node.value.id for stmt in body for node in S.walk_nodes(stmt)
+                     if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name)
+                     and node.value.id not in stored and node.value.id not in params)
 
 
 def _read_by_an_index(stmt):
@@ -786,7 +803,9 @@ class _WriteCheck:
         from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
         from ..analysis.unread_values import UnreadValues
         source, params, body = self.source, self.params, self.body
-        self.sharing = Sharing(params, body, prepare, numbers)
+        from ..analysis.value_stacks import own_value_stacks
+        self.sharing = Sharing(params, body, prepare, numbers,
+                               own_stack=lambda name, stack: bool(own_value_stacks(body, params, name, {stack})))
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
                                                         [w[:2] for w in writes])
         _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
@@ -1185,7 +1204,7 @@ def _live_sharers(sharing, stmt, name, action, strict, code):
         conflicts &= touched
     if conflicts:
         from ..analysis.value_stacks import own_value_stacks
-        conflicts -= own_value_stacks(*code, name, conflicts)
+        conflicts -= own_value_stacks(*code, name, conflicts, sharing.advanced_copies)
     return conflicts
 
 

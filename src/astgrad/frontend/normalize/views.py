@@ -1,5 +1,5 @@
 """Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
-row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, ``x.T[0] = e``.
+row *= 2``, ``t = x.T; t[0] = e``, ``z = x.ravel(); z[1] = e``, ``x[0][1] = e``, ``x.T[0] = e``.
 
 NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
 writes into the array a name holds, so such a write is rewritten, before anything else,
@@ -14,7 +14,8 @@ as a write into the base that the view's own expression names again:
 and ``v op= e`` the same way under ``if writes_through(v, x, ...)``, with ``v = v op e``
 otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebinds).
 ``writes_through`` (runtime.py) raises when ``v`` is an array that does not share
-``x``'s memory (a fancy index copies; an array held by a list is not a view), so only
+``x``'s memory (a fancy index copies, as does a reshape or ``ravel()`` of an array laid out
+otherwise; an array held by a list is not a view), so only
 what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
 into names of its own, where the view is taken. A view is followed when its name is bound
 once and its base names one array wherever the view is used (bound once, an argument, or a
@@ -27,8 +28,9 @@ it is left to the derivative modes, which follow or refuse it as any other array
 After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
 bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
 each shows the write as NumPy's view does: those written through, and those read later
-whose index is basic slicing or ``.T`` (``shows_write`` checks, where one is read again,
-that it shares the base's memory: a slice of a list is a copy). Any other view still in
+whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` checks, where
+one is read again, that it shares the base's memory: a slice of a list is a copy, and so is
+a reshape or ravel of an array laid out otherwise). Any other view still in
 use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
 is refused by the modes, as before.
 """
@@ -48,7 +50,7 @@ _SIMPLE_INDEX = (gast.Constant,)
 
 
 class _View:
-    """``name = base[index]``, ``base.T`` or ``base.reshape(shape)``."""
+    """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or ``base.ravel()``."""
     __slots__ = ("name", "base", "kind", "parts")
 
     def __init__(self, name, base, kind, parts):
@@ -59,8 +61,8 @@ class _View:
         base = S.name(self.base)
         if self.kind == "T":
             return gast.Attribute(value=base, attr="T", ctx=gast.Load())
-        if self.kind == "reshape":
-            return S.call(gast.Attribute(value=base, attr="reshape", ctx=gast.Load()), [S.copy(p) for p in self.parts])
+        if self.kind in ("reshape", "ravel"):
+            return S.call(gast.Attribute(value=base, attr=self.kind, ctx=gast.Load()), [S.copy(p) for p in self.parts])
         return gast.Subscript(value=base, slice=S.copy(self.parts[0]), ctx=gast.Load())
 
     def write_back(self, new):
@@ -68,7 +70,7 @@ class _View:
         value, index = S.name(new), self.parts[0] if self.kind == "index" else gast.Constant(value=Ellipsis, kind=None)
         if self.kind == "T":
             value = gast.Attribute(value=value, attr="T", ctx=gast.Load())
-        elif self.kind == "reshape":
+        elif self.kind in ("reshape", "ravel"):
             shape = gast.Attribute(value=S.name(self.base), attr="shape", ctx=gast.Load())
             value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape])
         return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
@@ -181,6 +183,11 @@ class ViewWrites:
                 and value.func.attr == "reshape" and value.args and not value.keywords \
                 and not any(isinstance(a, gast.Starred) for a in value.args):
             base, kind, parts = value.func.value, "reshape", list(value.args)
+        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+                and value.func.attr == "ravel" and not value.args and not value.keywords:
+            # a view where NumPy can give one (the array's own layout decides, as for
+            # reshape); a copy is refused where it is written, when the code runs
+            base, kind, parts = value.func.value, "ravel", []
         else:
             return None
         if not self.followed_base(base) or base.id == target.id \
@@ -251,7 +258,7 @@ class ViewWrites:
             if view.base != root and view.base not in again:
                 continue
             if name not in written:
-                if not (_sliced(view) and self.read_later(name)):
+                if not ((_sliced(view) or view.kind in ("reshape", "ravel")) and self.read_later(name)):
                     continue
                 out.append(_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt))
             again.add(name)
