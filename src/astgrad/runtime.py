@@ -3109,7 +3109,7 @@ def writes_through(view, base, where):
         elif isinstance(base, numpy.ndarray) and base.dtype == object:     # (x[0] is the item itself)
             what = "an array held by an array of objects"
         else:
-            what = "a copy of the array it was read from (a fancy index, or a reshape that copies)"
+            what = "a copy of the array it was read from (a fancy index, or a reshape or ravel that copies)"
     raise TypeError(
         f"astgrad: {where}: this writes into {what}; astgrad follows writes through views of "
         "arrays only (basic indexing, .T, a reshape that shares memory). Write into a copy and "

@@ -151,6 +151,11 @@ class StatementLowering:
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))
             new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")
+            if isinstance(target.value, gast.Attribute) and S.dotted_path(target.value) is not None:
+                # p.W[i] op= v: stored as p.W[i] = v is (dicts.py), into the attribute, not
+                # into the name its value was read into
+                self.assign(gast.Subscript(value=target.value, slice=S.copy(index), ctx=gast.Store()), S.name(new))
+                return
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
         elif not self.augmented_attribute(stmt):            # built_objects.py
