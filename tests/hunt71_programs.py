@@ -1261,6 +1261,35 @@ def r_transpose_branch(A, w):
     return np.sum(np.tanh(y) * B33)
 
 
+def r_swapaxes_augassign(A, w):
+    # a whole view changed by op= alone (no element write): it was not taken for a view
+    y = A * 1.0
+    t = y.swapaxes(0, 1)
+    t *= w
+    return np.sum(y ** 2 * A)
+
+
+def r_squeeze_function_augassign(x, w):
+    y = x[None, :] * 1.0
+    s = np.squeeze(y)
+    s += w * x
+    return np.sum(y ** 2)
+
+
+def r_ravel_slice_of_it(A, w):
+    y = A * 1.0
+    f = y.ravel()
+    g = f[::2]
+    g *= w
+    return np.sum(y ** 2)
+
+
+def r_argument_view(A, w):
+    t = A.swapaxes(0, 1)
+    t[0] *= w
+    return np.sum(A ** 2)
+
+
 # first order only: the second order of a write through a view whose axes are a tuple is
 # refused, naming its line
 FIRST_ORDER_ONLY = {"r_transpose_axes", "r_moveaxis_lists"}
