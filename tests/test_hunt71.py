@@ -35,8 +35,8 @@ followed. Left as they are, refused naming the line: a dict item's array changed
 attribute's elements; ``acc.total[0] = w`` after a method's ``self.total += v``, whose
 words name the float ``w`` as what may share the array.
 
-This file checks 192 of them in every mode and 16 refusals: CI runs a dozen programs in one mode each; the thorough profile
-runs every program in every mode, and the tape."""
+This file checks 192 of them in every mode and 16 refusals: CI runs a dozen programs in one
+mode each; the thorough profile runs every program in every mode, and the tape."""
 
 import os
 

@@ -83,7 +83,8 @@ class _View:
         elif self.kind == "transpose":        # constant axes: their inverse permutation
             axes = _axes(parts)
             inverse = [axes.index(k) for k in range(len(axes))]
-            value = S.call(gast.Attribute(value=value, attr="transpose", ctx=gast.Load()), [S.const(k) for k in inverse])
+            transpose = gast.Attribute(value=value, attr="transpose", ctx=gast.Load())
+            value = S.call(transpose, [S.const(k) for k in inverse])
         elif self.kind == "swapaxes":
             value = S.call(gast.Attribute(value=value, attr="swapaxes", ctx=gast.Load()), parts)
         elif self.kind == "moveaxis":
@@ -208,39 +209,11 @@ class ViewWrites:
                 and not any(isinstance(a, gast.Starred) for a in value.args):
             base, kind, parts = value.func.value, "reshape", list(value.args)
         else:
-            return self.whole_view(target, value)
+            return _whole_view(self, target, value)
         if not self.followed_base(base) or base.id == target.id \
                 or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
         return _View(target.id, base.id, kind, parts)
-
-    def whole_view(self, target, value):
-        """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (_WHOLE_VIEWS,
-        positional arguments only; ``transpose``'s axes constant, or none) as a _View;
-        else None."""
-        if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
-            return None
-        func, args = None, list(value.args)
-        if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS \
-                and self.followed_base(value.func.value):
-            kind, base = value.func.attr, value.func.value
-        else:
-            found = self.normalizer.resolve_call(value)
-            kind = next((k for k in _WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
-            if kind is None or not args:
-                return None
-            base, args = args[0], args[1:]
-            func = S.copy(value.func)
-        # axes as a list display read as a tuple: no list the derivative would hold, nor write
-        args = [gast.Tuple(elts=list(a.elts), ctx=gast.Load()) if isinstance(a, gast.List) else a for a in args]
-        if kind == "transpose":
-            if _axes(args) is None:
-                return None
-        elif len(args) not in _WHOLE_VIEWS[kind]:
-            return None
-        if not self.followed_base(base) or base.id == target.id:
-            return None
-        return _View(target.id, base.id, kind, args, func)
 
     def copying_index(self, index):
         """Whether NumPy reads ``index`` as advanced indexing (see S.certainly_advanced_index),
@@ -459,6 +432,35 @@ def _sliced(view):
                 part.value is None or part.value is Ellipsis or type(part.value) is int)):
             return False
     return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and p.value is Ellipsis for p in parts)
+
+
+def _whole_view(views, target, value):
+    """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (_WHOLE_VIEWS,
+    positional arguments only; ``transpose``'s axes constant, or none) as a _View of
+    ViewWrites ``views``; else None."""
+    if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
+        return None
+    func, args = None, list(value.args)
+    if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS \
+            and views.followed_base(value.func.value):
+        kind, base = value.func.attr, value.func.value
+    else:
+        found = views.normalizer.resolve_call(value)
+        kind = next((k for k in _WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
+        if kind is None or not args:
+            return None
+        base, args = args[0], args[1:]
+        func = S.copy(value.func)
+    # axes as a list display read as a tuple: no list the derivative would hold, nor write
+    args = [gast.Tuple(elts=list(a.elts), ctx=gast.Load()) if isinstance(a, gast.List) else a for a in args]
+    if kind == "transpose":
+        if _axes(args) is None:
+            return None
+    elif len(args) not in _WHOLE_VIEWS[kind]:
+        return None
+    if not views.followed_base(base) or base.id == target.id:
+        return None
+    return _View(target.id, base.id, kind, args, func)
 
 
 def _axes(args):
