@@ -1191,6 +1191,95 @@ def v_newaxis_then_view(x, w):
     return np.sum(y ** 2)
 
 
+# ---- a last round: the families mixed
+def e_einsum_optimize(A, w):
+    return np.einsum("ij,jk,kl->il", A, B33 * w, A, optimize=True).sum() + np.einsum("ij,ij", A, A, optimize="greedy")
+
+
+def e_tensordot_one(A, w):
+    return np.sum(np.tensordot(A, B33 * w, 1) ** 2) + np.sum(np.tensordot(A, V3, axes=1))
+
+
+def s_where_indices_write(A, w):
+    y = A * 1.0
+    r, c = np.where(A > 0.35)
+    y[r, c] = y[r, c] * w
+    return np.sum(y ** 2)
+
+
+def s_select_loop(x, w):
+    total = 0.0
+    for k in range(3):
+        total = total + np.sum(np.select([x > k - 1.0], [x * w], default=x ** 2))
+    return total
+
+
+def s_piecewise_scalar(x, w):
+    v = np.piecewise(w, [w < 0.5, w >= 0.5], [lambda t: t ** 2, lambda t: 3 * t])
+    return np.sum(x * v)
+
+
+def c_while_counter_and_value(x, w):
+    y = x * 1.0
+    n = 0
+    while n < 10:
+        y = np.tanh(y * w + 0.1)
+        n += 1
+        if np.max(np.abs(y)) < 0.05:
+            break
+    return np.sum(y) + n
+
+
+def c_recursion_list(x, w):
+    return _rsum(list(x * w))
+
+
+def _rsum(xs):
+    if not xs:
+        return 0.0
+    return xs[0] ** 2 + _rsum(xs[1:])
+
+
+def d_dict_loop_views(A, w):
+    state = {"A": A * 1.0}
+    for k in range(3):
+        row = state["A"][k]
+        state["A"] = state["A"] + np.outer(V3, row) * w * 0.1
+    return np.sum(state["A"] ** 2)
+
+
+def g_map_two(x, w):
+    return sum(map(lambda a, b: a * b * w, x, x[::-1]))
+
+
+def g_reduce_dict(x, w):
+    parts = {"a": x[:2], "b": x[2:] * w}
+    return functools.reduce(lambda acc, key: acc + np.sum(parts[key] ** 2), sorted(parts), 0.0)
+
+
+def v_transpose_in_helper_result(A, w):
+    y = _scaled_columns(A * 1.0, w)
+    return np.sum(y ** 2 * B33)
+
+
+def _scaled_columns(y, w):
+    t = y.T
+    t[1] *= w
+    return y
+
+
+def n_pow_int_array_neg(x, w):
+    k = np.array([2, 3, 2, 3, 2])
+    return np.sum((-x * w) ** k + x ** (k - 1))
+
+
+def p_max_items_loop(x, w):
+    best = x[0] * w
+    for v in x[1:]:
+        best = max(best, v * w)
+    return best ** 2 + min(x[0], x[1]) * w
+
+
 # ---- R: writes through views of the whole array, refused before, followed now
 def r_transpose_axes(T, w):
     y = T * 1.0
@@ -1312,6 +1401,8 @@ REFUSED = {
     "g_filter": (1, "TransformError", "cannot differentiate the local function lambda passed to a function"),
     "g_zip_longest": (1, "TransformError", r"no adjoint rule for itertools\.zip_longest"),
     "g_fromiter": (1, "TransformError", r"no adjoint rule for numpy\.fromiter"),
+    "v_transpose_in_helper_result": (1, "TransformError",
+                                     r"the call of _scaled_columns changes its argument A \* 1\.0 in place"),
 }
 
 
