@@ -34,7 +34,10 @@ followed. Left as they are, refused naming the line: a dict item's array changed
 (a run-time TypeError saying to write ``d[k] = d[k] + v``); a method writing into an
 attribute's elements; ``acc.total[0] = w`` after a method's ``self.total += v``, whose
 words name the float ``w`` as what may share the array; a helper writing into its argument
-through a view it names (``t = y.T; t[1] *= w``), refused at the call.
+through a view it names (``t = y.T; t[1] *= w``), refused at the call. And one crash:
+``G.pos[1:] *= w`` on a global object's array raised an internal AttributeError; it is
+refused now in the user's words, as ``G.pos[1:] = ...`` is (which said ``assignment into a
+constant``).
 
 This file checks 204 of them in every mode and 17 refusals: CI runs a dozen programs in one
 mode each; the thorough profile runs every program in every mode, and the tape."""
@@ -144,6 +147,31 @@ def test_an_attribute_item_changed_by_op_assign_is_followed_and_refused_where_an
     with pytest.raises(astgrad.TransformError, match=rf"test_hunt71\.py:{line}: .* an item of 'p' while that item "
                                                      "may share its memory with 'a'"):
         astgrad.grad(_attribute_item_scaled_under_a_second_name, wrt=1)(P.V5, 0.8)
+
+
+GLOBAL_STATE = P.State(P.V5.copy(), P.V5 * 0.5)
+
+
+def _global_attribute_item_scaled(x, w):
+    GLOBAL_STATE.pos[1:] *= w
+    return np.sum(GLOBAL_STATE.pos * x)
+
+
+def _global_attribute_item_written(x, w):
+    GLOBAL_STATE.pos[1:] = GLOBAL_STATE.pos[1:] * w
+    return np.sum(GLOBAL_STATE.pos * x)
+
+
+@pytest.mark.parametrize("f", [_global_attribute_item_scaled, _global_attribute_item_written], ids=["op=", "="])
+def test_an_element_write_into_a_global_objects_array_is_refused_in_the_users_words(f):
+    # op= raised an internal AttributeError ('Attribute' object has no attribute 'id'); = said
+    # 'assignment into a constant'
+    line = f.__code__.co_firstlineno + 1
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt71\.py:{line}: astgrad cannot differentiate "
+                                                     r"assignment into an element of GLOBAL_STATE\.pos, an array "
+                                                     r"held by a global.*\(pos = GLOBAL_STATE\.pos\.copy\(\)"):
+        astgrad.grad(f, wrt=1)(P.V5, 0.8)
+    assert np.array_equal(GLOBAL_STATE.pos, P.V5)
 
 
 # refused on the tape, as PyTorch refuses them: a tensor written into a NumPy array (out=,
