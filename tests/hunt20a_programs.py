@@ -319,8 +319,7 @@ def v06(x, w):
     return np.sum(y * y)
 
 
-@refused("v07 ravel of a contiguous array is a view: written through it",
-         r"assignment into an element of 'r' while another name may share its memory")
+@case("v07 ravel of a contiguous array is a view: written through it (refused before, followed now)")
 def v07(x, w):
     y = np.outer(x, x)[:2] * w
     r = y.ravel()

@@ -189,7 +189,7 @@ def k22(a):
     return np.sum(L * np.arange(9.0).reshape(3, 3))
 
 
-@refused("r01 a write through the view ravel() returns", r"assignment into an element of 'r' while another name may share")
+@case("r01 a write through the view ravel() returns (refused before, followed now)")
 def r01(x, w):
     y = x * w
     r = y.ravel()

@@ -394,7 +394,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
 def _may_write_through_views(nodes):
     """Whether ``nodes`` hold what ``rewrite_view_writes`` rewrites: a name bound to a
-    possible view (``v = x[i]``, ``x.T``, ``x.reshape(...)``, ``x.ravel()``) or a write into an item;
+    possible view (``v = x[i]``, ``x.T``, ``x.reshape(...)``, ``x.ravel()``, ``x.swapaxes(...)``) or a write into an item;
     without one it returns every statement as it is."""
     for node in nodes:
         kind = type(node)
@@ -408,9 +408,14 @@ def _may_write_through_views(nodes):
         if type(target) is gast.Name and (
                 type(value) is gast.Subscript or type(value) is gast.Attribute and value.attr == "T"
                 or type(value) is gast.Call and type(value.func) is gast.Attribute
-                and value.func.attr in ("reshape", "ravel")):
+                and value.func.attr in _VIEW_CALLS):
             return True
     return False
+
+
+# the methods and NumPy functions (``numpy.moveaxis(x, ...)``) giving a view of a whole array
+# that views.py writes through
+_VIEW_CALLS = frozenset(("reshape", "transpose", "swapaxes", "ravel", "squeeze", "moveaxis", "flip"))
 
 
 def _may_choose_class(tree):

@@ -151,6 +151,11 @@ class StatementLowering:
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))
             new = self.fresh_assign(self.augmented(current, stmt, "t"), "t")
+            if isinstance(target.value, gast.Attribute) and S.dotted_path(target.value) is not None:
+                # p.W[i] op= v: stored as p.W[i] = v is (dicts.py), into the attribute, not
+                # into the name its value was read into
+                self.assign(gast.Subscript(value=target.value, slice=S.copy(index), ctx=gast.Store()), S.name(new))
+                return
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
         elif not self.augmented_attribute(stmt):            # built_objects.py
@@ -202,6 +207,7 @@ class StatementLowering:
         elif isinstance(target, gast.Subscript):
             base = self.atom(target.value)
             if not isinstance(base, gast.Name):
+                _refuse_global_item_write(self, target)
                 raise self._refuse("assignment into a constant", target)
             index = self.index(target.slice)
             rhs = self.atom(value)
@@ -412,3 +418,17 @@ def _attribute_advice(target):
                    "(bs = [Box(a), Box(b)]), bound once and neither changed nor handed on, bind the item to "
                    "a name once, after the display (b = bs[i]; b.v = b.v * w)")
     return advice
+
+
+def _refuse_global_item_write(normalizer, target):
+    """``G.pos[1:] = v`` (or ``op=``) on an array a global object, a closure variable or a
+    module holds (``G.pos`` read as a constant of the code): refused in the user's words."""
+    path = S.dotted_path(target.value)
+    if path is None:
+        return
+    shown, short = ".".join(path), path[-1]
+    raise normalizer._refuse(
+        f"assignment into an element of {shown}, an array held by a global, a closure variable or a "
+        f"module, which the derivative must leave as it was", target,
+        f"write into a copy and read the copy ({short} = {shown}.copy(); {short}[i] = v), or change "
+        f"{shown} outside the differentiated function")

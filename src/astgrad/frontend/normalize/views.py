@@ -1,5 +1,8 @@
 """Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
-row *= 2``, ``t = x.T; t[0] = e``, ``z = x.ravel(); z[1] = e``, ``x[0][1] = e``, ``x.T[0] = e``.
+row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, ``x.T[0] = e``, and views of the
+whole array (``x.reshape(...)``, ``x.swapaxes(a, b)``, ``numpy.moveaxis(x, s, d)``,
+``x.transpose(...)`` with constant axes, ``x.squeeze()``, ``x.ravel()``, ``numpy.flip``),
+written back through their inverse (``x[...] = numpy.moveaxis(v_new, d, s)``).
 
 NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
 writes into the array a name holds, so such a write is rewritten, before anything else,
@@ -50,30 +53,54 @@ _SIMPLE_INDEX = (gast.Constant,)
 
 
 class _View:
-    """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or ``base.ravel()``."""
-    __slots__ = ("name", "base", "kind", "parts")
+    """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or another view of the
+    whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: _WHOLE_VIEWS);
+    ``func``: the name of the NumPy function a function form calls (else a method)."""
+    __slots__ = ("name", "base", "kind", "parts", "func")
 
-    def __init__(self, name, base, kind, parts):
-        self.name, self.base, self.kind, self.parts = name, base, kind, parts
+    def __init__(self, name, base, kind, parts, func=None):
+        self.name, self.base, self.kind, self.parts, self.func = name, base, kind, parts, func
 
     def read(self):
         """The view's expression, read again."""
         base = S.name(self.base)
         if self.kind == "T":
             return gast.Attribute(value=base, attr="T", ctx=gast.Load())
-        if self.kind in ("reshape", "ravel"):
+        if self.func is not None:
+            return S.call(S.copy(self.func), [base] + [S.copy(p) for p in self.parts])
+        if self.kind != "index":
             return S.call(gast.Attribute(value=base, attr=self.kind, ctx=gast.Load()), [S.copy(p) for p in self.parts])
         return gast.Subscript(value=base, slice=S.copy(self.parts[0]), ctx=gast.Load())
 
     def write_back(self, new):
-        """``base[index] = new`` (``base[...] = new.T``, ``= new.reshape(base.shape)``)."""
+        """``base[index] = new`` (``base[...] = new.T``, ``= new.reshape(base.shape)``, the
+        inverse of each view of the whole array)."""
         value, index = S.name(new), self.parts[0] if self.kind == "index" else gast.Constant(value=Ellipsis, kind=None)
-        if self.kind == "T":
+        parts = [S.copy(p) for p in self.parts]
+        if self.kind == "T" or self.kind == "transpose" and not parts:
             value = gast.Attribute(value=value, attr="T", ctx=gast.Load())
-        elif self.kind in ("reshape", "ravel"):
+        elif self.kind in ("reshape", "ravel", "squeeze"):
             shape = gast.Attribute(value=S.name(self.base), attr="shape", ctx=gast.Load())
             value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape])
+        elif self.kind == "transpose":        # constant axes: their inverse permutation
+            axes = _axes(parts)
+            inverse = [axes.index(k) for k in range(len(axes))]
+            transpose = gast.Attribute(value=value, attr="transpose", ctx=gast.Load())
+            value = S.call(transpose, [S.const(k) for k in inverse])
+        elif self.kind == "swapaxes":
+            value = S.call(gast.Attribute(value=value, attr="swapaxes", ctx=gast.Load()), parts)
+        elif self.kind == "moveaxis":
+            value = S.call(S.copy(self.func), [value, parts[1], parts[0]])
+        elif self.kind == "flip":
+            value = S.call(S.copy(self.func), [value] + parts)
         return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
+
+
+# views of a whole array astgrad writes through: the method (or NumPy function) and the
+# numbers of arguments it takes after the array
+_WHOLE_VIEWS = {"transpose": None, "swapaxes": (2,), "ravel": (0,), "squeeze": (0, 1), "moveaxis": (2,),
+                "flip": (0, 1)}
+_METHOD_VIEWS = ("transpose", "swapaxes", "ravel", "squeeze")
 
 
 class ViewWrites:
@@ -183,13 +210,8 @@ class ViewWrites:
                 and value.func.attr == "reshape" and value.args and not value.keywords \
                 and not any(isinstance(a, gast.Starred) for a in value.args):
             base, kind, parts = value.func.value, "reshape", list(value.args)
-        elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
-                and value.func.attr == "ravel" and not value.args and not value.keywords:
-            # a view where NumPy can give one (the array's own layout decides, as for
-            # reshape); a copy is refused where it is written, when the code runs
-            base, kind, parts = value.func.value, "ravel", []
         else:
-            return None
+            return _whole_view(self, target, value)
         if not self.followed_base(base) or base.id == target.id \
                 or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
@@ -395,10 +417,11 @@ def _rebound_names(stmt):
 
 
 def _sliced(view):
-    """Whether view ``view`` is ``x.T`` or ``x[i]`` with basic slicing only (slices, and
+    """Whether view ``view`` is ``x.T`` (or another view of the whole array that never
+    copies, ``x.swapaxes(a, b)``, ...) or ``x[i]`` with basic slicing only (slices, and
     constant integers, ``...`` and ``None``), at least one slice or ``...``: an array
     sharing ``x``'s memory wherever ``x`` is an array, never a number nor a copy."""
-    if view.kind == "T":
+    if view.kind in ("T", "transpose", "swapaxes", "squeeze", "moveaxis", "flip"):   # always views of an array
         return True
     if view.kind != "index":
         return False
@@ -411,6 +434,45 @@ def _sliced(view):
                 part.value is None or part.value is Ellipsis or type(part.value) is int)):
             return False
     return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and p.value is Ellipsis for p in parts)
+
+
+def _whole_view(views, target, value):
+    """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (_WHOLE_VIEWS,
+    positional arguments only; ``transpose``'s axes constant, or none) as a _View of
+    ViewWrites ``views``; else None."""
+    if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
+        return None
+    func, args = None, list(value.args)
+    if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS \
+            and views.followed_base(value.func.value):
+        kind, base = value.func.attr, value.func.value
+    else:
+        found = views.normalizer.resolve_call(value)
+        kind = next((k for k in _WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
+        if kind is None or not args:
+            return None
+        base, args = args[0], args[1:]
+        func = S.copy(value.func)
+    # axes as a list display read as a tuple: no list the derivative would hold, nor write
+    args = [gast.Tuple(elts=list(a.elts), ctx=gast.Load()) if isinstance(a, gast.List) else a for a in args]
+    if kind == "transpose":
+        if _axes(args) is None:
+            return None
+    elif len(args) not in _WHOLE_VIEWS[kind]:
+        return None
+    if not views.followed_base(base) or base.id == target.id:
+        return None
+    return _View(target.id, base.id, kind, args, func)
+
+
+def _axes(args):
+    """The axes ``transpose``'s arguments ``args`` give (constant ints, or one tuple of
+    them, a permutation with no negative axis), or None."""
+    items = args[0].elts if len(args) == 1 and isinstance(args[0], gast.Tuple) else args
+    if not all(isinstance(a, gast.Constant) and type(a.value) is int for a in items):
+        return None
+    axes = [a.value for a in items]
+    return axes if sorted(axes) == list(range(len(axes))) else None
 
 
 def _root(node):
