@@ -25,15 +25,20 @@ from .scopes import LATE_READERS, binding_counts
 _NAMING = (gast.Import, gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
 
 
-def split_rebound_owners(normalizer, tree):
-    """Rename the rebindings of each name as the module docstring says; whether it did."""
+def split_rebound_owners(normalizer, tree, nodes=None):
+    """Rename the rebindings of each name as the module docstring says; whether it did.
+    ``nodes``: every node of ``tree``, where known (most code takes no attribute of a name
+    it rebinds: then nothing is walked again)."""
     rebound = {name for name, count in normalizer.bound_count.items() if count > 1}
     if not rebound:
         return False
+    attribute_type, name_type = gast.Attribute, gast.Name
+    if nodes is not None and not any(n.__class__ is attribute_type and n.value.__class__ is name_type
+                                     and n.value.id in rebound for n in nodes):
+        return False
     # one walk of the body finds both: the calls outside it (decorators, defaults) call
     # none of its attributes, and the searches below look at the body alone
-    called, taken = set(), []
-    call_type, attribute_type, name_type = gast.Call, gast.Attribute, gast.Name
+    called, taken, call_type = set(), [], gast.Call
     for stmt in tree.body:
         for n in S.operand_nodes(stmt):
             kind = n.__class__
