@@ -494,6 +494,8 @@ def _copy_node(node, memo):
         elif kind is list:      # a node's children (a list of nodes: copied here, a call less each)
             state[field] = [_copy_node(child, memo) if isinstance(child, ast_type) else _copy_value(child, memo)
                             for child in item]
+        elif isinstance(item, ast_type):
+            state[field] = _copy_node(item, memo)       # a child node (or a shared context): a call less
         elif field == slot:
             state[field] = memo.get(_ANNOTATIONS, _copy_annotations)(item, memo)
         else:
