@@ -117,7 +117,7 @@ def dotted_path(node):
 
 def name_nodes(node):
     """The Name nodes under ``node``, in no particular order (for counts and sets)."""
-    return _names(node)
+    return _name_nodes(node)
 
 
 def call_nodes(node):
@@ -133,15 +133,15 @@ def nodes_of_class(node, kind):
 
 def names_in(node):
     """Every Name id read or written anywhere under ``node``."""
-    return {n.id for n in _names(node)}
+    return {n.id for n in _name_nodes(node)}
 
 
 def loaded_names(node):
-    return {n.id for n in _names(node) if n.ctx.__class__ is _LOAD}     # (gast's contexts have no subclasses)
+    return {n.id for n in _name_nodes(node) if n.ctx.__class__ is _LOAD}     # (gast's contexts have no subclasses)
 
 
 def stored_names(node):
-    return {n.id for n in _names(node) if n.ctx.__class__ is _STORE}
+    return {n.id for n in _name_nodes(node) if n.ctx.__class__ is _STORE}
 
 
 def walk_nodes(node):
@@ -172,12 +172,31 @@ def operand_nodes(node):
     found, todo = [], deque([node])
     append, extend, popleft, fields = todo.append, todo.extend, todo.popleft, OPERAND_FIELDS
     common, name, constant = _COMMON_CHILDREN.get, gast.Name, gast.Constant
+    binop, call, attribute, assign = gast.BinOp, gast.Call, gast.Attribute, gast.Assign
+    add = found.append
     while todo:
         node = popleft()
-        found.append(node)
+        add(node)
         kind = node.__class__
         if kind is constant or kind is name and node.annotation is None:
             continue                    # nothing below it
+        # the commonest inner nodes, their children in _COMMON_CHILDREN's order, without a call
+        if kind is binop:
+            append(node.left)
+            append(node.right)
+            continue
+        if kind is call:
+            append(node.func)
+            extend(node.args)
+            extend(node.keywords)
+            continue
+        if kind is attribute:
+            append(node.value)
+            continue
+        if kind is assign:
+            extend(node.targets)
+            append(node.value)
+            continue
         children = common(kind)
         if children is not None:
             extend(children(node))
@@ -213,27 +232,125 @@ def _names(node, name_type=gast.Name):
     operations, calls, attributes) are walked here, without a call each."""
     if node.__class__ is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
         return [node] if name_type is _NAME else []
+    if name_type is _NAME:
+        return _name_nodes(node)
     found, stack = [], [node]
     push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
     name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
+    assign, expr = gast.Assign, gast.Expr
+    # a plain name or a constant holds no node of another class: an operation's operands
+    # that are one are not pushed (where constants are looked for, every node is)
+    skip_leaves = name_type is not constant
     while stack:
         current = pop()
         cls = current.__class__
-        if cls is name_type:
-            add(current)
         if cls is name:
             if current.annotation is not None:
                 push(current.annotation)
-        elif cls is constant:
+            continue
+        if cls is name_type:
+            add(current)
+        if cls is constant:
             continue                    # nothing below it
         elif cls is binop:
-            push(current.left)
-            push(current.right)
+            left, right = current.left, current.right
+            if not skip_leaves or left.__class__ is not constant and (left.__class__ is not name
+                                                                       or left.annotation is not None):
+                push(left)
+            if not skip_leaves or right.__class__ is not constant and (right.__class__ is not name
+                                                                        or right.annotation is not None):
+                push(right)
         elif cls is call:
             push(current.func)
             extend(current.args)
             extend(current.keywords)
         elif cls is attribute:
+            value = current.value
+            if not skip_leaves or value.__class__ is not name or value.annotation is not None:
+                push(value)
+        elif cls is assign:             # the commonest statements, their children as _COMMON_CHILDREN orders them
+            extend(current.targets)
+            push(current.value)
+        elif cls is expr:
+            push(current.value)
+        else:
+            _push_children(current, cls, push, extend)
+    return found
+
+
+def _name_nodes(node):
+    """The Name nodes under ``node``, in the order of the walk of ``_names`` (its stack's
+    order), with the leaves under the commonest nodes (a name or a constant
+    operand of an operation, the arguments of a call, the object of an attribute) taken
+    where their parent is met, not pushed and popped: they are half the nodes of most
+    expressions, and the walk would take them next anyway. A fifth of the cost of these
+    queries, which run for every statement of every pass."""
+    if node.__class__ is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
+        return [node]
+    found, stack = [], [node]
+    push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
+    name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
+    assign, expr = gast.Assign, gast.Expr
+    while stack:
+        current = pop()
+        cls = current.__class__
+        if cls is name:
+            add(current)
+            if current.annotation is not None:
+                push(current.annotation)
+        elif cls is constant:
+            continue                    # nothing below it
+        elif cls is binop:
+            # the walk pops the right operand next, then the left: a leaf is taken now
+            right = current.right
+            kind = right.__class__
+            if kind is name and right.annotation is None:
+                add(right)
+            elif kind is not constant:
+                push(current.left)
+                push(right)
+                continue
+            left = current.left
+            kind = left.__class__
+            if kind is name and left.annotation is None:
+                add(left)
+            elif kind is not constant:
+                push(left)
+        elif cls is call:
+            func, args = current.func, current.args
+            if current.keywords:
+                push(func)
+                extend(args)
+                extend(current.keywords)
+                continue
+            # the walk pops the arguments last first, then the function: leaves taken now
+            # up to the first argument that is not one
+            left = len(args)
+            while left:
+                arg = args[left - 1]
+                kind = arg.__class__
+                if kind is name and arg.annotation is None:
+                    add(arg)
+                elif kind is not constant:
+                    break
+                left -= 1
+            if left:
+                push(func)
+                extend(args if left == len(args) else args[:left])
+            elif func.__class__ is name and func.annotation is None:
+                add(func)
+            else:
+                push(func)
+        elif cls is attribute:
+            value = current.value
+            if value.__class__ is name and value.annotation is None:
+                add(value)
+            else:
+                push(value)
+        elif cls is assign:             # the commonest statements, their children as _COMMON_CHILDREN orders them
+            extend(current.targets)
+            push(current.value)
+        elif cls is expr:
             push(current.value)
         else:
             _push_children(current, cls, push, extend)
@@ -377,6 +494,8 @@ def _copy_node(node, memo):
         elif kind is list:      # a node's children (a list of nodes: copied here, a call less each)
             state[field] = [_copy_node(child, memo) if isinstance(child, ast_type) else _copy_value(child, memo)
                             for child in item]
+        elif isinstance(item, ast_type):
+            state[field] = _copy_node(item, memo)       # a child node (or a shared context): a call less
         elif field == slot:
             state[field] = memo.get(_ANNOTATIONS, _copy_annotations)(item, memo)
         else:

@@ -436,7 +436,7 @@ def _rewrite_function_values(normalizer, tree, nodes, kinds):
     with the first code that may need it, not with the engine."""
     if not normalizer.derivative_code and gast.Attribute in kinds:
         from .rebound_owners import split_rebound_owners    # step = m.step, then m = Other()
-        if split_rebound_owners(normalizer, tree):
+        if split_rebound_owners(normalizer, tree, nodes):
             nodes = list(S.walk_nodes(tree))
     if not normalizer.derivative_code and (gast.IfExp in kinds or _may_choose_class(tree)):
         from .chosen_classes import split_chosen_classes    # cls = A if c else B; cls(W)

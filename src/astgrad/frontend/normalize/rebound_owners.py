@@ -25,15 +25,29 @@ from .scopes import LATE_READERS, binding_counts
 _NAMING = (gast.Import, gast.ImportFrom) + ((gast.Match,) if hasattr(gast, "Match") else ())
 
 
-def split_rebound_owners(normalizer, tree):
-    """Rename the rebindings of each name as the module docstring says; whether it did."""
+def split_rebound_owners(normalizer, tree, nodes=None):
+    """Rename the rebindings of each name as the module docstring says; whether it did.
+    ``nodes``: every node of ``tree``, where known (most code takes no attribute of a name
+    it rebinds: then nothing is walked again)."""
     rebound = {name for name, count in normalizer.bound_count.items() if count > 1}
     if not rebound:
         return False
-    called = {id(n.func) for n in S.walk_nodes(tree) if isinstance(n, gast.Call)}
-    owners = {n.value.id for stmt in tree.body for n in S.walk_nodes(stmt)
-              if isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name) and n.value.id in rebound
-              and isinstance(n.ctx, gast.Load) and id(n) not in called}
+    attribute_type, name_type = gast.Attribute, gast.Name
+    if nodes is not None and not any(n.__class__ is attribute_type and n.value.__class__ is name_type
+                                     and n.value.id in rebound for n in nodes):
+        return False
+    # one walk of the body finds both: the calls outside it (decorators, defaults) call
+    # none of its attributes, and the searches below look at the body alone
+    called, taken, call_type = set(), [], gast.Call
+    for stmt in tree.body:
+        for n in S.operand_nodes(stmt):
+            kind = n.__class__
+            if kind is call_type:
+                called.add(id(n.func))
+            elif kind is attribute_type and n.value.__class__ is name_type and n.value.id in rebound \
+                    and isinstance(n.ctx, gast.Load):
+                taken.append(n)
+    owners = {n.value.id for n in taken if id(n) not in called}
     split = [name for name in sorted(owners) if _method_taken(normalizer, tree, name, called) and _splittable(tree, name)]
     for name in split:
         normalizer.locals |= _rename_rebindings(normalizer, tree, name)
