@@ -249,3 +249,19 @@ else:
     assert follow._stored_in(body) == set("abituvwzkmn")
     outer_if = body[1]
     assert follow._stored_in(outer_if.body) | follow._stored_in(outer_if.orelse) == set("bituvwzkmn")
+
+
+def test_code_the_walk_cannot_follow_is_walked_no_further(monkeypatch):
+    # a call of a function of no rule may change a value's shape: from there no token
+    # holds, so the statements after it are not walked (a forward-mode derivative of a
+    # gradient failed so at its third statement, and its thousands after were walked)
+    from astgrad.analysis import shape_flow, shapes
+    from astgrad.core import syntax as S
+    body = S.parse_stmts("t = helper(x)\na = x * y\nb = unbroadcast(a * x, a)\n")
+    _, uses = shapes._calls_by_target(body)
+    classes = shapes.ShapeClasses(body, ["x", "y"], {}, (), None, uses)
+    walked, original = [], shape_flow._Walk._set
+    monkeypatch.setattr(shape_flow._Walk, "_set", lambda self, name, *rest: (walked.append(name),
+                                                                              original(self, name, *rest)))
+    assert shape_flow.same_shape_calls(body, classes, classes.of, classes._join, shapes._is_elementwise) == set()
+    assert walked == ["t"]

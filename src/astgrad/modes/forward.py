@@ -419,8 +419,10 @@ class _Groups:
 
 def _sharing_and_writes(body, tangents):
     """Groups of tangents that may share memory, and the tangents written in place."""
-    groups = _Groups()
     written = names_changed_in_place(body) & tangents
+    if not written:
+        return set()        # no group holds a tangent written in place (most code writes none)
+    groups = _Groups()
     for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
