@@ -38,6 +38,7 @@ a loop's variable over it is read after the loop, the refusal of a method called
 objects, also through a list holding them, joined or copied, says so: ``_refuse_in_words``)."""
 
 import builtins
+from collections import Counter
 
 import gast
 
@@ -378,15 +379,18 @@ class _Writer(ListUses, PartStores):
 def _holders(tree, name):
     """``name`` and the names bound in ``tree`` to a list holding its objects: the list
     itself (``new = rest``), its items joined into another (``other = [Layer(w)] + new``)
-    or a copy of it (``rest[1:]``, ``list(rest)``, ``rest.copy()``), and so on; where
-    ``name`` is refused, a method called on one of those objects is refused for that
-    reason too, so its refusal says so."""
+    or a copy of it (``rest[1:]``, ``list(rest)``, ``rest.copy()``), and so on, each
+    bound only there; where ``name`` is refused, a method called on one of those objects
+    is refused for that reason too, so its refusal says so."""
+    nodes = S.operand_nodes(tree)
+    stored = Counter(n.id for n in nodes if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
     held, grown = {name}, True
     while grown:
         grown = False
-        for node in S.walk_nodes(tree):
+        for node in nodes:
             if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                    and node.targets[0].id not in held and any(_holds(v, held) for v in _added(node.value)):
+                    and node.targets[0].id not in held and stored[node.targets[0].id] == 1 \
+                    and any(_holds(v, held) for v in _added(node.value)):
                 held.add(node.targets[0].id)
                 grown = True
     return held
