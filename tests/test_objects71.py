@@ -300,6 +300,29 @@ def test_a_store_into_a_list_joined_into_another_stays_refused_naming_the_lists(
     assert "no adjoint rule" not in message
 
 
+def joined_and_copied_after_the_store(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    rest = layers[1:]
+    rest.append(Scale(w))
+    rest[0] = Scale(0.5 * w)
+    other = [Dense(w)] + rest
+    more = other[:] + [Scale(w)]
+    y = w
+    for layer in more:
+        y = layer.apply(y)
+    return np.sum(y)
+
+
+def test_a_list_holding_the_objects_of_a_refused_list_is_refused_in_its_words():
+    # 'more' holds rest's objects through a join and a copy: the method called on them
+    # is refused for rest's store, and says so (in a process of its own as in the file)
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.grad(joined_and_copied_after_the_store)(W)
+    message = str(raised.value)
+    assert "moved out of the list 'layers'" in message and "'rest[0] = ...'" in message, message
+    assert "layer.apply(y)" in message and "no adjoint rule" not in message
+
+
 def test_the_words_noted_for_a_moved_list_stay_with_its_own_function():
     # The marks standing for such words were once also written onto the Load/Store contexts
     # and operators every tree shares, so a function differentiated later could be refused

@@ -35,9 +35,10 @@ built by calling a class of the user's, or a store cuts a run, and at least one 
 run. Elsewhere the list is left as it was (and refused where the objects' changes cannot
 be followed, naming both lists; where a loop appending to it cannot be written out, or
 a loop's variable over it is read after the loop, the refusal of a method called on its
-objects says so: ``_refuse_in_words``)."""
+objects, also through a list holding them, joined or copied, says so: ``_refuse_in_words``)."""
 
 import builtins
+from collections import Counter
 
 import gast
 
@@ -265,7 +266,8 @@ class _Writer(ListUses, PartStores):
         if origin is not None and binding is not None:
             source = self.normalizer.source
             note_mixed_list(source, self.name, source.file_line(binding), origin, why, advice,
-                            {source.file_line(u) for u in _statements_using(self.tree, self.name, self.parents)},
+                            {source.file_line(u) for held in _holders(self.tree, self.name)
+                             for u in _statements_using(self.tree, held, self.parents)},
                             () if store is None else [source.file_line(store)], first)
         raise Refused
 
@@ -372,6 +374,36 @@ class _Writer(ListUses, PartStores):
             if isinstance(node, gast.Name) and node.id in names:
                 node.id = names[node.id]
         return statements
+
+
+def _holders(tree, name):
+    """``name`` and the names bound in ``tree`` to a list holding its objects: the list
+    itself (``new = rest``), its items joined into another (``other = [Layer(w)] + new``)
+    or a copy of it (``rest[1:]``, ``list(rest)``, ``rest.copy()``), and so on, each
+    bound only there; where ``name`` is refused, a method called on one of those objects
+    is refused for that reason too, so its refusal says so."""
+    nodes = S.operand_nodes(tree)
+    stored = Counter(n.id for n in nodes if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    held, grown = {name}, True
+    while grown:
+        grown = False
+        for node in nodes:
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and node.targets[0].id not in held and stored[node.targets[0].id] == 1 \
+                    and any(_holds(v, held) for v in _added(node.value)):
+                held.add(node.targets[0].id)
+                grown = True
+    return held
+
+
+def _holds(value, names):
+    """Whether ``value`` (an operand of a join) is one of the lists ``names`` or a copy of one."""
+    inner = value.func.value if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+        and value.func.attr == "copy" and not value.args else \
+        value.args[0] if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
+        and value.func.id == "list" and len(value.args) == 1 else \
+        value.value if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) else value
+    return isinstance(inner, gast.Name) and inner.id in names
 
 
 def _statements_using(tree, name, parents):
