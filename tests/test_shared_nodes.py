@@ -32,7 +32,7 @@ def _differentiate_a_spread_of_programs():
 def test_no_context_or_operator_carries_anything_after_a_spread_of_transforms():
     _differentiate_a_spread_of_programs()
     gc.collect()
-    shared = [n for n in gc.get_objects() if isinstance(n, SHARED_KINDS)]
+    shared = [n for n in gc.get_objects() if issubclass(type(n), SHARED_KINDS)]   # (type: a dead weak proxy raises)
     assert len(shared) > 10
     carrying = [(type(n).__name__, dict(vars(n))) for n in shared if vars(n)]
     assert carrying == []
