@@ -179,13 +179,17 @@ def _logit_eps_bounds(t):
 
 @program
 def float_results_of_integers(t):
+    default = t.get_default_dtype()
     t.set_default_dtype(t.float64)
-    ints, bools = t.tensor([1, 2, -3]), t.tensor([True, False])
-    out = {}
-    for name in ("tan", "deg2rad", "rad2deg", "erfinv", "lgamma", "digamma", "i0", "logit"):
-        out[name] = [getattr(t, name)(ints), getattr(t, name)(bools)]
-    out["rounded"] = [t.floor(ints), t.ceil(ints), t.round(ints)]
-    return out
+    try:        # restored: PyTorch's default dtype is global, and later programs read it
+        ints, bools = t.tensor([1, 2, -3]), t.tensor([True, False])
+        out = {}
+        for name in ("tan", "deg2rad", "rad2deg", "erfinv", "lgamma", "digamma", "i0", "logit"):
+            out[name] = [getattr(t, name)(ints), getattr(t, name)(bools)]
+        out["rounded"] = [t.floor(ints), t.ceil(ints), t.round(ints)]
+        return out
+    finally:
+        t.set_default_dtype(default)
 
 
 @program
