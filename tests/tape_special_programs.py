@@ -242,6 +242,29 @@ def rounding_in_place(t):
 
 
 @program
+def special_functions_in_place(t):
+    """The in-place forms: values and the gradient through them (floor_divide_ and
+    heaviside_ without it: PyTorch has no derivative of floor_divide or heaviside; polygamma_
+    without it: PyTorch's polygamma(1, 0.3) is 1e-10 from SciPy's and astgrad's, and its
+    derivative here amplifies that past the comparison's tolerance)."""
+    x = X(t, [0.3, 0.6, 0.9])
+    out, total = {}, 0.0
+    for name, args in [("tan", ()), ("deg2rad", ()), ("rad2deg", ()), ("logit", ()), ("logit", (0.4,)),
+                       ("erfinv", ()), ("lgamma", ()), ("digamma", ()), ("polygamma", (1,)), ("i0", ()),
+                       ("true_divide", (2.0,)), ("copysign", (-1.0,))]:
+        y = x * 1.0
+        getattr(y, name + "_")(*args)
+        out[f"{name}{len(args)}"] = y
+        if name != "polygamma":
+            total = total + (y * y).sum()
+    out["g"] = t.autograd.grad(total, x)[0]
+    out["floor_divide"] = (x * 1.0).floor_divide_(0.25).detach()
+    out["heaviside"] = (x * 1.0 - 0.6).heaviside_(X(t, [0.5], False)).detach()
+    out["ints"] = t.tensor([7, -7, 3]).floor_divide_(2)
+    return out
+
+
+@program
 def number_pairs(t):
     """Two numbers, the first taken as a 0-d tensor (floats of the default dtype, shown in float64)."""
     return {"floor_divide": [t.floor_divide(7, 2), t.floor_divide(-7, 2), t.floor_divide(-7.5, 2.0).double(),

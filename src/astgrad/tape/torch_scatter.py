@@ -292,7 +292,19 @@ ELEMENTWISE_IN_PLACE = (
     "sin", "cos", "tanh", "sigmoid", "relu", "reciprocal", "pow", "sign", "trunc", "frac",
     "clamp_min", "clamp_max", "addcmul", "addcdiv", "lerp", "sinh", "cosh", "asin", "acos", "atan",
     "asinh", "acosh", "atanh", "atan2", "erf", "erfc", "exp2", "remainder", "fmod", "hypot", "xlogy",
-    "nan_to_num", "floor", "ceil", "round")
+    "nan_to_num", "floor", "ceil", "round", "floor_divide", "true_divide", "copysign", "heaviside", "tan",
+    "deg2rad", "rad2deg", "erfinv", "lgamma", "digamma", "polygamma", "i0")
 
 for _name in ELEMENTWISE_IN_PLACE:
     setattr(ScatterMethods, _name + "_", _in_place_form(_name))
+
+
+def _logit_(self, eps=None):
+    """``logit`` in place. With ``eps``, the clamp to [eps, 1 - eps] is an update of its own:
+    logit's clamp keeps its input for its derivative, which one update would overwrite."""
+    if eps is not None:
+        self.clamp_(eps, 1.0 - eps)
+    return update(self, lambda old: old.logit())
+
+
+ScatterMethods.logit_ = _logit_
