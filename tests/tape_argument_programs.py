@@ -183,4 +183,5 @@ _calls("index_put_accumulate_and_bool_remainders",
        lambda t: t.tensor([True, False]) % t.tensor([True, True]), lambda t: t.tensor([True]).remainder(True),
        lambda t: t.tensor([True, False]) % 2, lambda t: t.fmod(t.tensor([True]), True),
        lambda t: t.floor_divide(True, True), lambda t: t.sub(True, False), lambda t: t.pow(2.0, 3.0),
-       lambda t: t.remainder(7.0, 2.0), lambda t: _f(t) // [1.0, 2.0, 3.0])
+       lambda t: t.remainder(7.0, 2.0), lambda t: _f(t) // [1.0, 2.0, 3.0], lambda t: [1.0, 2.0, 3.0] // _f(t),
+       lambda t: _f(t) % [1.0, 2.0, 3.0], lambda t: [1.0, 2.0, 3.0] % _f(t))

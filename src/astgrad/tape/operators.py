@@ -63,11 +63,15 @@ class OperatorMethods:
         return binary(operator.matmul, other, self)
 
     def __mod__(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented       # PyTorch's TypeError: unsupported operand type(s) for %
         check_kind("remainder", self, other)        # PyTorch has no remainder of two bools
         check_integer_divisor(self, other)
         return binary(operator.mod, self, other)
 
     def __rmod__(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
         check_kind("remainder", other, self)
         check_integer_divisor(other, self)
         return binary(operator.mod, other, self)
@@ -85,6 +89,8 @@ class OperatorMethods:
     def __rfloordiv__(self, other):
         if isinstance(other, numbers.Number) and not grad_mode.numpy_methods:
             return type(self).div(other, self, rounding_mode="floor")
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
         rounded_division("floor", raw(other), raw(self))
         check_integer_divisor(other, self)
         return constant_op(operator.floordiv, *promoted_pair(other, self))
