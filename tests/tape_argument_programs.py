@@ -175,3 +175,13 @@ def polygamma_1_at_the_poles(t):
 PROGRAMS["polygamma_at_the_poles"] = polygamma_at_the_poles
 PROGRAMS["polygamma_1_at_the_poles"] = polygamma_1_at_the_poles
 PROGRAMS["floor_divide_number_first"] = floor_divide_number_first
+_calls("index_put_accumulate_and_bool_remainders",
+       lambda t: _f(t).index_put_((t.tensor([0]),), t.tensor(1.0, dtype=t.float64), accumulate=1),
+       lambda t: _f(t).index_put((t.tensor([0]),), t.tensor(1.0, dtype=t.float64), accumulate=None),
+       lambda t: _f(t).index_put_((t.tensor([0]),), t.tensor(1.0, dtype=t.float64), accumulate=True),
+       lambda t: t.remainder(t.tensor([True, False]), t.tensor([True, True])),
+       lambda t: t.tensor([True, False]) % t.tensor([True, True]), lambda t: t.tensor([True]).remainder(True),
+       lambda t: t.tensor([True, False]) % 2, lambda t: t.fmod(t.tensor([True]), True),
+       lambda t: t.floor_divide(True, True), lambda t: t.sub(True, False), lambda t: t.pow(2.0, 3.0),
+       lambda t: t.remainder(7.0, 2.0), lambda t: _f(t) // [1.0, 2.0, 3.0], lambda t: [1.0, 2.0, 3.0] // _f(t),
+       lambda t: _f(t) % [1.0, 2.0, 3.0], lambda t: [1.0, 2.0, 3.0] % _f(t))

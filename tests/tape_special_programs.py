@@ -78,6 +78,9 @@ _unary("special_logsumexp", A, lambda t, x: t.special.logsumexp(x, 1) ** 2)
 for _name in ("erf", "erfc", "erfcx", "ndtr", "log_ndtr"):
     _unary(f"special_{_name}", V, lambda t, x, n=_name: getattr(t.special, n)(x), scipy=True)
 _unary("special_ndtri", Q, lambda t, x: t.special.ndtri(x), scipy=True)
+_unary("special_entr", Q, lambda t, x: t.special.entr(x))
+_unary("special_i0e", V, lambda t, x: t.special.i0e(x))
+_unary("special_i1e", V, lambda t, x: t.special.i1e(x))
 
 
 def _binary(name, call, first, second, scipy=False):
@@ -179,13 +182,17 @@ def _logit_eps_bounds(t):
 
 @program
 def float_results_of_integers(t):
+    default = t.get_default_dtype()
     t.set_default_dtype(t.float64)
-    ints, bools = t.tensor([1, 2, -3]), t.tensor([True, False])
-    out = {}
-    for name in ("tan", "deg2rad", "rad2deg", "erfinv", "lgamma", "digamma", "i0", "logit"):
-        out[name] = [getattr(t, name)(ints), getattr(t, name)(bools)]
-    out["rounded"] = [t.floor(ints), t.ceil(ints), t.round(ints)]
-    return out
+    try:        # restored: PyTorch's default dtype is global, and later programs read it
+        ints, bools = t.tensor([1, 2, -3]), t.tensor([True, False])
+        out = {}
+        for name in ("tan", "deg2rad", "rad2deg", "erfinv", "lgamma", "digamma", "i0", "logit"):
+            out[name] = [getattr(t, name)(ints), getattr(t, name)(bools)]
+        out["rounded"] = [t.floor(ints), t.ceil(ints), t.round(ints)]
+        return out
+    finally:
+        t.set_default_dtype(default)
 
 
 @program
@@ -204,6 +211,78 @@ def clamp_min_and_max_functions(t):
     y = t.clamp_min(x, 0.0) + t.clamp_max(x, t.tensor(0.5, dtype=t.float64))
     (g,) = t.autograd.grad(y.sum(), x)
     return {"y": y, "g": g, "ints": t.clamp_min(t.tensor([1, 5]), 2.5).double()}
+
+
+@program
+def scaled_bessel_and_entr_at_the_ends(t):
+    """i0e and i1e are finite where i0 overflows (past 713); entr is 0 at 0, -inf below;
+    their derivatives there (i1e's is 1/2 at 0, entr's inf at 0 and NaN below). At NaN
+    only the values: PyTorch's derivative of i1e there is 1/2, astgrad's NaN."""
+    x = X(t, [0.0, -1.0, 30.0, -31.0, 800.0, -800.0, float("inf"), float("-inf")])
+    out = {}
+    for name in ("entr", "i0e", "i1e"):
+        y = getattr(t.special, name)(x)
+        out[name] = [y, t.autograd.grad(y.sum(), x)[0], getattr(t.special, name)(X(t, [float("nan")]))]
+    out["ints"] = [t.special.entr(t.tensor([1, 2])).float(), t.special.i0e(t.tensor([True])).float(),
+                   t.special.i1e(t.tensor([2])).float()]      # the default dtype's floats, float32 in PyTorch
+    return out
+
+
+@program
+def rounding_in_place(t):
+    x = X(t, [-1.5, -0.5, 0.4, 2.5, 3.7])
+    y, z, w = x * 2.0, x * 1.0, x * 3.0
+    y.floor_()
+    z.ceil_()
+    w.round_(decimals=1)
+    (g,) = t.autograd.grad((y * x + z * x + w * x).sum(), x)
+    ints = t.tensor([1, -2])
+    return {"y": y, "z": z, "w": w, "g": g, "ints": [ints.floor_(), ints.ceil_(), ints.round_()],
+            "names": [y.grad_fn.name(), z.grad_fn.name(), w.grad_fn.name()]}
+
+
+@program
+def special_functions_in_place(t):
+    """The in-place forms: values and the gradient through them (floor_divide_ and
+    heaviside_ without it: PyTorch has no derivative of floor_divide or heaviside; polygamma_
+    without it: PyTorch's polygamma(1, 0.3) is 1e-10 from SciPy's and astgrad's, and its
+    derivative here amplifies that past the comparison's tolerance)."""
+    x = X(t, [0.3, 0.6, 0.9])
+    out, total = {}, 0.0
+    for name, args in [("tan", ()), ("deg2rad", ()), ("rad2deg", ()), ("logit", ()), ("logit", (0.4,)),
+                       ("erfinv", ()), ("lgamma", ()), ("digamma", ()), ("polygamma", (1,)), ("i0", ()),
+                       ("true_divide", (2.0,)), ("copysign", (-1.0,))]:
+        y = x * 1.0
+        getattr(y, name + "_")(*args)
+        out[f"{name}{len(args)}"] = y
+        if name != "polygamma":
+            total = total + (y * y).sum()
+    out["g"] = t.autograd.grad(total, x)[0]
+    out["floor_divide"] = (x * 1.0).floor_divide_(0.25).detach()
+    out["heaviside"] = (x * 1.0 - 0.6).heaviside_(X(t, [0.5], False)).detach()
+    out["ints"] = t.tensor([7, -7, 3]).floor_divide_(2)
+    return out
+
+
+@program
+def number_pairs(t):
+    """Two numbers, the first taken as a 0-d tensor (floats of the default dtype, shown in float64)."""
+    return {"floor_divide": [t.floor_divide(7, 2), t.floor_divide(-7, 2), t.floor_divide(-7.5, 2.0).double(),
+                             t.floor_divide(7.0, 0).double()],
+            "div": [t.div(7, 2).double(), t.div(-7, 2, rounding_mode="trunc"), t.div(7, 2, rounding_mode="floor"),
+                    t.div(True, 2).double()],
+            "others": [t.true_divide(7, 2).double(), t.add(7, 2), t.mul(True, False), t.sub(3, 1)]}
+
+
+@program
+def floor_divide_operator(t):
+    """x // y is floor_divide: its result requires grad (torch's derivative raises, astgrad's is 0)."""
+    x = X(t, [7.5, -7.5, 0.3, 2.0])
+    i = t.tensor([7, -7, 9])
+    return {"y": x // 0.7, "reflected": 2.0 // x, "tensors": x // X(t, [2.0, -2.0, 0.25, 0.5], False),
+            "by_zero": x // 0.0, "ints": [i // 2, 9 // i, (i // 2.5).double()],
+            "float32": t.tensor([7.5, -7.5], dtype=t.float32) // t.tensor([2, 2]),
+            "float32_function": t.floor_divide(t.tensor([7.5, -7.5], dtype=t.float32), t.tensor([2, -3]))}
 
 
 @program

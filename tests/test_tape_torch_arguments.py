@@ -56,3 +56,16 @@ def test_polygamma_at_the_poles_is_the_limit():
 def test_golden_file_is_pytorchs():
     stale = torch_compare.stale_programs(GOLDEN, tape_argument_programs.PROGRAMS)
     assert not stale, f"re-record arguments_golden.json (tests/torch_reference/record.py arguments): {stale}"
+
+
+@pytest.mark.parametrize("indices", [[], ()], ids=["list", "tuple"])
+def test_index_put_without_an_index_says_what_to_do(indices):
+    """PyTorch fails inside (``sym_strides() called on an undefined Tensor``) and NumPy would
+    write every element: astgrad refuses and names the way to write them all."""
+    x = astgrad.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=astgrad.float64)
+    for call in (lambda: x.index_put_(indices, astgrad.tensor(9.0, dtype=astgrad.float64)),
+                 lambda: x.index_put(indices, astgrad.tensor(9.0, dtype=astgrad.float64), accumulate=True)):
+        with pytest.raises(RuntimeError, match=r"index_put_?\(\): indices is empty: give at least one index tensor "
+                                               r"\(to write every element, use x\[\.\.\.\] = values"):
+            call()
+    assert x.tolist() == [[1.0, 2.0], [3.0, 4.0]]

@@ -14,6 +14,7 @@ through ``create_graph=True``.
 import json
 import math
 import pathlib
+import warnings
 import zlib
 
 import numpy as np
@@ -60,6 +61,10 @@ def _inside(low, high):
     return lambda rng, shape: rng.uniform(low, high, size=shape)
 
 
+def _signed(low, high):
+    return lambda rng, shape: rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
+
+
 def _away_from_integers(rng, shape):
     """Values in (-4, 5) at least 0.15 from an integer (lgamma's and digamma's poles)."""
     return rng.integers(-4, 5, size=shape) + rng.uniform(0.15, 0.85, size=shape)
@@ -81,6 +86,10 @@ UNARY = {
     "special_multigammaln": (lambda x: astgrad.special.multigammaln(x, 3), _inside(1.6, 5.0)),
     "special_expit": (lambda x: astgrad.special.expit(x), _inside(-3.0, 3.0)),
     "special_gammaln": (lambda x: astgrad.special.gammaln(x), _inside(0.2, 6.0)),
+    "special_entr": (lambda x: astgrad.special.entr(x), _inside(0.05, 3.0)),
+    # both signs, both sides of |x| = 30 (the power series below, the asymptotic one above)
+    "special_i0e": (lambda x: astgrad.special.i0e(x), _signed(0.2, 40.0)),
+    "special_i1e": (lambda x: astgrad.special.i1e(x), _signed(0.2, 40.0)),
     "floor": (lambda x: astgrad.floor(x) * x, _away_from_integers),
     "ceil": (lambda x: x.ceil() * x, _away_from_integers),
     "round": (lambda x: astgrad.round(x, decimals=1) + x.round() * x, _away_from_integers),
@@ -175,9 +184,29 @@ def test_erfinv_and_lgamma_need_no_scipy():
     assert numeric.lgamma(0.5) == pytest.approx(0.5 * np.log(np.pi), rel=1e-15)
 
 
+def test_scaled_bessel_functions_are_scipys_across_the_series_switch():
+    """i0e and i1e from the power series (|x| <= 30) and the asymptotic series beyond agree
+    with SciPy's to float64's precision, and stay finite where i0 overflows."""
+    special = pytest.importorskip("scipy.special")
+    x = np.concatenate([np.linspace(-60.0, 60.0, 241), [29.999, 30.0, 30.001, -700.0, 1e4]])
+    for name, expected in (("i0e", special.i0e(x)), ("i1e", special.i1e(x))):
+        got = getattr(astgrad.special, name)(astgrad.tensor(x)).numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-14, atol=1e-300)
+
+
+def test_ends_of_the_domains_are_silent():
+    """Where the result is PyTorch's inf or NaN (a division by 0 rounded, a pole), no NumPy
+    RuntimeWarning, as PyTorch gives none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in ("ends_of_the_domains", "scaled_bessel_and_entr_at_the_ends", "floor_divide_values",
+                     "floor_divide_operator", "number_pairs"):
+            assert "error" not in torch_compare.run(tape_special_programs.PROGRAMS[name], astgrad), name
+
+
 def test_a_torch_special_function_astgrad_lacks_is_named():
-    with pytest.raises(AttributeError, match=r"astgrad.special has no function entr: it has digamma, psi"):
-        astgrad.special.entr(astgrad.tensor([0.5]))
+    with pytest.raises(AttributeError, match=r"astgrad.special has no function zeta: it has digamma, psi"):
+        astgrad.special.zeta(astgrad.tensor([0.5]), 2.0)
 
 
 def test_astgrad_special_imports_as_torch_special():

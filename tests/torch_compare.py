@@ -34,7 +34,21 @@ def encode(value):
 
 
 def run(fn, lib):
-    """What program ``fn`` gives with library ``lib``: its encoded results or its error."""
+    """What program ``fn`` gives with library ``lib``: its encoded results or its error.
+
+    A program that leaves the library's default dtype changed fails: the default is global,
+    and the programs (and tests) run after it would read it."""
+    default = lib.get_default_dtype()
+    outcome = _outcome(fn, lib)
+    leaked = lib.get_default_dtype()
+    if leaked != default:
+        lib.set_default_dtype(default)
+        raise AssertionError(f"program {fn.__name__} left the default dtype {leaked} (was {default}): "
+                             "restore it in a finally clause")
+    return outcome
+
+
+def _outcome(fn, lib):
     try:
         return {"result": encode(fn(lib))}
     except Exception as error:      # the error is the program's result

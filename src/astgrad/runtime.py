@@ -25,7 +25,7 @@ import typing
 import numpy
 
 from .special_functions import (  # noqa: F401  (derivatives of lgamma, numpy.i0, SciPy's; the tape's erfinv, lgamma)
-    bessel_i, erfinv, lgamma, log_ndtr_gap, log_ndtr_slope, polygamma, scipy_polygamma)
+    bessel_i, bessel_ie, entr, entr_slope, erfinv, lgamma, log_ndtr_gap, log_ndtr_slope, polygamma, scipy_polygamma)
 from .sampled import (  # noqa: F401  (rules of trapezoid, interp, convolve, correlate, cov)
     convolve_crop, correlate_crop, correlate_embed, corr_change, corr_change_adjoint, cov_factor, cov_place, cov_rows, cov_share, cov_symmetric, cov_weights, square_shape, convolve_embed, interp_fill, interp_index, interp_outside, interp_weight, interp_weight_slope, is_none, trapezoid_pairs,
     trapezoid_spacing, trapezoid_unspacing, trapezoid_weights)

@@ -1,6 +1,7 @@
 """Special functions that derivative rules need and NumPy lacks: the polygamma
 functions (the derivatives of ``lgamma``), the modified Bessel functions of the
-first kind (the derivatives of ``numpy.i0``), and the derivative of SciPy's
+first kind (the derivatives of ``numpy.i0``) and their exponentially scaled forms
+(``torch.special.i0e``, ``i1e``), ``torch.special.entr``, and the derivative of SciPy's
 ``log_ndtr`` computed without overflow in either tail.
 
 Both families are closed under differentiation (the derivative of ``polygamma(n, x)``
@@ -170,6 +171,46 @@ def bessel_i(n, x):
         total = numpy.where(z < 0, -total, total)
     total = numpy.where(numpy.isnan(z), numpy.nan, total)
     return _float_result(x, numpy.reshape(total, numpy.shape(x)))
+
+
+def bessel_ie(n, x):
+    """``exp(-|x|) * bessel_i(n, x)``, the exponentially scaled modified Bessel function
+    (``torch.special.i0e``, ``i1e``): finite for every x, where ``bessel_i`` overflows past
+    |x| = 713. The power series up to |x| = 30, the asymptotic series beyond, whose terms
+    fall below float64's precision there before they grow."""
+    n = abs(int(n))
+    z = numpy.array(x, dtype=numpy.float64, ndmin=1)
+    size = numpy.abs(z)
+    near = size <= 30.0
+    with numpy.errstate(all="ignore"):
+        total = numpy.where(near, bessel_i(n, numpy.where(near, size, 0.0)) * numpy.exp(-size), 0.0)
+        far = numpy.where(near, 31.0, size)
+        mu, term, sum_far, k = 4.0 * n * n, numpy.ones_like(far), numpy.ones_like(far), 0
+        while True:
+            k += 1
+            term = -term * (mu - (2 * k - 1) ** 2) / (k * 8.0 * far)
+            sum_far = sum_far + term
+            if not numpy.any(numpy.abs(term) > 1e-17 * numpy.abs(sum_far)) or k > 60:
+                break
+        total = numpy.where(near, total, sum_far / numpy.sqrt(2.0 * numpy.pi * far))
+    if n % 2:
+        total = numpy.where(z < 0, -total, total)
+    total = numpy.where(numpy.isnan(z), numpy.nan, total)
+    return _float_result(x, numpy.reshape(total, numpy.shape(x)))
+
+
+def entr(x):
+    """``-x log(x)`` (``torch.special.entr``): 0 at 0, -inf below 0, NaN at NaN."""
+    z = numpy.asarray(x, dtype=numpy.result_type(x, 1.0))
+    with numpy.errstate(all="ignore"):
+        values = numpy.where(z > 0, -z * numpy.log(numpy.where(z > 0, z, 1.0)), numpy.where(z < 0, -numpy.inf, z))
+    return _float_result(x, values)
+
+
+def entr_slope(x):
+    """The derivative of ``entr``, ``-(1 + log(x))``: inf at 0, NaN below 0, as PyTorch's."""
+    with numpy.errstate(all="ignore"):
+        return -(1.0 + numpy.log(x))
 
 
 def log_ndtr_slope(x):

@@ -852,6 +852,14 @@ non_differentiable(
 elementwise(runtime.polygamma, None, lambda y, n, x: runtime.polygamma(n + 1, x), broadcast=False)
 elementwise(runtime.bessel_i, None,
             lambda y, n, x: (runtime.bessel_i(n - 1, x) + runtime.bessel_i(n + 1, x)) * 0.5, broadcast=False)
+# bessel_ie(n, x) = exp(-|x|) bessel_i(n, x): the scaled family's mean of orders n - 1 and n + 1,
+# less sign(x) times itself (sign's derivative is 0; at 0 as PyTorch's i0e and i1e: sgn(0) = 0).
+elementwise(runtime.bessel_ie, None,
+            lambda y, n, x: (runtime.bessel_ie(n - 1, x) + runtime.bessel_ie(n + 1, x)) * 0.5 - numpy.sign(x) * y,
+            broadcast=False)
+# entr(x) = -x log(x): -(1 + log(x)), whose own derivative -1 / x comes from log's rule.
+elementwise(runtime.entr, lambda y, x: runtime.entr_slope(x))
+elementwise(runtime.entr_slope, lambda y, x: -1.0 / x)
 # The tape's lgamma and erfinv, computed with NumPy and math alone: lgamma' is digamma and
 # erfinv' = sqrt(pi) / 2 * exp(erfinv(x) ** 2).
 elementwise(runtime.lgamma, lambda y, x: runtime.polygamma(0, x))

@@ -1,7 +1,9 @@
 """Tensor operators: arithmetic (recorded: ``+ - * / ** @ %``, unary minus, ``abs``,
-indexing) and comparisons and logic (``< == & ~ //``, ...), which carry no derivative.
+indexing) and comparisons and logic (``< == & ~``, ...), which carry no derivative; ``//`` is
+``floor_divide``, whose derivative is 0.
 """
 
+import numbers
 import operator
 
 import numpy
@@ -61,19 +63,34 @@ class OperatorMethods:
         return binary(operator.matmul, other, self)
 
     def __mod__(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented       # PyTorch's TypeError: unsupported operand type(s) for %
+        check_kind("remainder", self, other)        # PyTorch has no remainder of two bools
         check_integer_divisor(self, other)
         return binary(operator.mod, self, other)
 
     def __rmod__(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
+        check_kind("remainder", other, self)
         check_integer_divisor(other, self)
         return binary(operator.mod, other, self)
 
+    # x // y is floor_divide: its result requires grad (its derivative is 0), as PyTorch's
     def __floordiv__(self, other):
+        if isinstance(other, (TensorBase, numbers.Number)) and not grad_mode.numpy_methods:
+            return self.div(other, rounding_mode="floor")
+        if isinstance(other, (list, tuple)):
+            return NotImplemented       # PyTorch's TypeError: unsupported operand type(s) for //
         rounded_division("floor", raw(self), raw(other))      # PyTorch's error for bool tensors
         check_integer_divisor(self, other)
         return constant_op(operator.floordiv, *promoted_pair(self, other))
 
     def __rfloordiv__(self, other):
+        if isinstance(other, numbers.Number) and not grad_mode.numpy_methods:
+            return type(self).div(other, self, rounding_mode="floor")
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
         rounded_division("floor", raw(other), raw(self))
         check_integer_divisor(other, self)
         return constant_op(operator.floordiv, *promoted_pair(other, self))

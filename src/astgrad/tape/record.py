@@ -31,7 +31,7 @@ _getitem = operator.getitem
 
 __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binary", "unary",
            "constant_op", "raw", "needs_recording", "wrap_constant", "is_float", "complex_error",
-           "dimension_error", "VIEW_BASE", "row_of"]
+           "dimension_error", "VIEW_BASE", "row_of", "quietly"]
 
 
 # -- tensors as the recorder sees them ----------------------------------------------------------
@@ -155,6 +155,14 @@ def _split(value, track, parents):
             kind = tuple if isinstance(value, tuple) else list
         return kind(p[0] for p in pairs), kind(p[1] for p in pairs)
     return value, value
+
+
+def quietly():
+    """A context in which NumPy computes inf and NaN without its RuntimeWarnings, for the
+    functions that give PyTorch's values at the ends of their domains (a division by 0, a
+    pole), where PyTorch is silent. NumPy's core functions (log, sqrt, /) keep theirs:
+    the context would cost each call more than the call."""
+    return numpy.errstate(divide="ignore", invalid="ignore")
 
 
 def apply(op, args, kwargs=None, *, fresh=False):

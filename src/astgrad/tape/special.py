@@ -17,8 +17,8 @@ from .record import TensorBase, apply, floated, promoted_pair
 from .torch_elementwise import scipy_special
 
 __all__ = ["digamma", "psi", "polygamma", "multigammaln", "gammaln", "erf", "erfc", "erfcx", "erfinv",
-           "expit", "exp2", "expm1", "log1p", "logit", "xlogy", "xlog1py", "i0", "i1", "ndtr", "ndtri",
-           "log_ndtr", "sinc", "round", "softmax", "log_softmax", "logsumexp"]
+           "expit", "exp2", "expm1", "log1p", "logit", "xlogy", "xlog1py", "i0", "i1", "i0e", "i1e", "entr",
+           "ndtr", "ndtri", "log_ndtr", "sinc", "round", "softmax", "log_softmax", "logsumexp"]
 
 
 def _tensor(input, name, position=1, argument="input"):
@@ -87,6 +87,22 @@ def polygamma(n, input):
 def i1(input):
     """The modified Bessel function of the first kind, order 1."""
     return labeled(apply(runtime.bessel_i, (1, floated(_tensor(input, "i1")))), "I1Backward0")
+
+
+def i0e(input):
+    """``exp(-|x|) * i0(x)``, the exponentially scaled Bessel function of order 0 (finite
+    where ``i0`` overflows)."""
+    return labeled(apply(runtime.bessel_ie, (0, floated(_tensor(input, "i0e")))), "SpecialI0EBackward0")
+
+
+def i1e(input):
+    """``exp(-|x|) * i1(x)``, the exponentially scaled Bessel function of order 1."""
+    return labeled(apply(runtime.bessel_ie, (1, floated(_tensor(input, "i1e")))), "SpecialI1EBackward0")
+
+
+def entr(input):
+    """``-x * log(x)``: 0 at 0, -inf below 0; its derivative ``-(1 + log(x))`` is inf at 0."""
+    return labeled(apply(runtime.entr, (floated(_tensor(input, "entr")),)), "SpecialEntrBackward0")
 
 
 def multigammaln(input, p):

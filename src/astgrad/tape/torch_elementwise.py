@@ -125,6 +125,7 @@ class ElementwiseMethods:
 
     def remainder(self, other):
         """The remainder with the sign of ``other`` (Python's ``%``)."""
+        check_kind("remainder", self, other)
         check_integer_divisor(self, other)
         return apply(numpy.remainder, promoted_pair(self, other))
 

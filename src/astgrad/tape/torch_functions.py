@@ -16,6 +16,7 @@ from .grad_fn import labeled
 from .record import TensorBase, apply, binary, promoted_pair, raw
 from .torch_arguments import check_int_argument, check_tensor_argument
 from .tensor import Tensor
+from .torch_creation import tensor
 from .torch_errors import check_broadcastable
 from .torch_kinds import check_einsum, check_kind, check_same_dtypes
 from .torch_out import call_with_out, check_out_inputs
@@ -39,6 +40,10 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "clamp_min", "clamp_max"]
 
 
+def _plain_number(x):
+    return isinstance(x, (bool, int, float))
+
+
 def _tensor(x, name):
     if not isinstance(x, TensorBase):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
@@ -60,10 +65,15 @@ def _counted_from_input(error, name):
 _POSITION = re.compile(r"(\w+)\(\): argument '\w+' \(position (\d+)\)")
 
 
-def _method(name, doc, scalar_first=None):
+def _method(name, doc, scalar_first=None, two_numbers=False):
+    """``astgrad.<name>(input, ...)``: the tensor method ``name``. ``scalar_first``: the
+    operator of ``name(2.0, x)``; ``two_numbers``: ``name(7, 2)`` takes the first number
+    as a 0-d tensor, as PyTorch's wrapped numbers (``torch.div(7, 2)``)."""
     def function(input, *args, out=None, **kwargs):
         if out is not None:
             return call_with_out(name, function, (input, *args), kwargs, out)
+        if two_numbers and _plain_number(input) and args and _plain_number(args[0]):
+            input = tensor(input)
         if scalar_first is not None and isinstance(input, numbers.Number) and args \
                 and isinstance(args[0], TensorBase):
             alpha = kwargs.pop("alpha", 1)
@@ -189,10 +199,10 @@ kthvalue = _method("kthvalue", "``(values, indices)`` of the ``k``-th smallest a
 masked_fill = _method("masked_fill", "``value`` where ``mask`` is true (``torch.masked_fill``).")
 scatter = _method("scatter", "``src`` (or ``value``) written at ``index`` along ``dim`` (``torch.scatter``).")
 scatter_add = _method("scatter_add", "``src`` added at ``index`` along ``dim`` (``torch.scatter_add``).")
-add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add)
-sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub)
-mul = _method("mul", "x * y (``torch.mul``).", scalar_first=operator.mul)
-div = _method("div", "x / y (``torch.div``).", scalar_first=operator.truediv)
+add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add, two_numbers=True)
+sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub, two_numbers=True)
+mul = _method("mul", "x * y (``torch.mul``).", scalar_first=operator.mul, two_numbers=True)
+div = _method("div", "x / y (``torch.div``).", scalar_first=operator.truediv, two_numbers=True)
 t = _method("t", "Transpose of a tensor of at most 2 dimensions (``torch.t``).")
 numel = _method("numel", "Number of elements (``torch.numel``).")
 is_floating_point = _method("is_floating_point", "Whether the dtype is a floating type.")
@@ -243,6 +253,8 @@ _floor_divide = _method("floor_divide", "")
 
 def floor_divide(input, other, *, out=None):
     """x / y rounded down (``torch.floor_divide``; ``x`` may be a number); the derivative is 0."""
+    if _plain_number(input) and _plain_number(other):     # floor_divide(7, 2), a 0-d tensor
+        input = tensor(input)
     if isinstance(input, numbers.Number) and isinstance(other, TensorBase):    # floor_divide(2.0, x)
         if out is not None:
             return call_with_out("floor_divide", floor_divide, (input, other), {}, out)
@@ -250,7 +262,8 @@ def floor_divide(input, other, *, out=None):
     return _floor_divide(input, other, out=out)
 
 
-true_divide = _method("true_divide", "x / y (``torch.true_divide``).", scalar_first=operator.truediv)
+true_divide = _method("true_divide", "x / y (``torch.true_divide``).", scalar_first=operator.truediv,
+                      two_numbers=True)
 signbit = _method("signbit", "Whether the sign bit is set, a bool tensor (``torch.signbit``).")
 copysign = _method("copysign", "|x| with the sign of y (``torch.copysign``).")
 heaviside = _method("heaviside", "0 below 0, 1 above, ``values`` at 0 (``torch.heaviside``).")

@@ -23,6 +23,7 @@ _INTEGRAL = "biu"       # bool, signed and unsigned integers
 _KERNELS = {"frac": (_INTEGRAL, "frac_cpu"), "logcumsumexp": (_INTEGRAL, "logcumsumexp_out_cpu"),
             "hypot": (_INTEGRAL, "hypot_cpu"), "lerp": (_INTEGRAL, "lerp_kernel_scalar"),
             "abs": ("b", "abs_cpu"), "trunc": ("b", "trunc_vml_cpu"), "fmod": ("b", "fmod_cpu"),
+            "remainder": ("b", "remainder_cpu"),
             "logaddexp": (_INTEGRAL, "logaddexp_cpu"), "addcmul": ("b", "addcmul_cpu_out"), "dot": ("b", "dot"),
             "mm": ("b", "addmm_impl_cpu_"), "kthvalue": ("b", "kthvalue_cpu"), "floor": ("b", "floor_vml_cpu"),
             "ceil": ("b", "ceil_vml_cpu"), "round": ("b", "round_vml_cpu"),

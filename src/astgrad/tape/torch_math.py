@@ -15,7 +15,7 @@ from .. import runtime
 from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
-from .record import apply, binary, dimension_error, floated, promoted_pair, raw, unary
+from .record import apply, binary, dimension_error, floated, promoted_pair, quietly, raw, unary
 from .torch_errors import check_broadcastable, check_reduced_dims
 from .torch_arguments import (check_bool_argument, check_dtype_argument, check_int_argument, check_ints,
                               check_tensor_argument)
@@ -153,7 +153,8 @@ class MathMethods:
         # PyTorch's DivBackward2: the derivative is 0 (the result is piecewise constant)
         function = rounded_division(rounding_mode, raw(self), raw(other))
         check_integer_divisor(self, other)
-        return labeled(apply(function, (self, other)), "DivBackward2")
+        with quietly():         # x // 0.0: inf, as PyTorch's
+            return labeled(apply(function, promoted_pair(self, other)), "DivBackward2")
 
     def pow(self, exponent):
         check_tensor_argument("pow", "exponent", 1, exponent, number=True)

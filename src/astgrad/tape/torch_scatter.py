@@ -198,7 +198,7 @@ class ScatterMethods:
         return labeled(_as_tensor(written_at(self, positions, value)), "IndexFillBackward0")
 
     def index_put(self, indices, values, accumulate=False):
-        _check_index_put_arguments("index_put", indices, values)
+        _check_index_put_arguments("index_put", indices, values, accumulate)
         check_index_put_dtypes(self, values)
         positions = tuple(numpy.asarray(raw(i)) for i in indices)
         for dim, index in enumerate(positions):
@@ -248,7 +248,7 @@ class ScatterMethods:
         return update(self, lambda old: old.index_fill(dim, index, value))
 
     def index_put_(self, indices, values, accumulate=False):
-        _check_index_put_arguments("index_put_", indices, values)
+        _check_index_put_arguments("index_put_", indices, values, accumulate)
         overlap_checked(self, values)
         return update(self, lambda old: old.index_put(indices, values, accumulate))
 
@@ -256,11 +256,18 @@ class ScatterMethods:
         return update(self, lambda old: old.masked_fill(mask, value))
 
 
-def _check_index_put_arguments(name, indices, values):
+def _check_index_put_arguments(name, indices, values, accumulate):
     """PyTorch's TypeErrors: indices are a tuple or list of tensors (``[0]`` is refused, as
-    in PyTorch, where NumPy would read it as an index), values a tensor."""
+    in PyTorch, where NumPy would read it as an index), values a tensor, accumulate a bool;
+    and an error for no index at all, where NumPy would write every element and PyTorch
+    fails inside (``sym_strides() called on an undefined Tensor``)."""
     check_tensors_argument(name, "indices", 1, indices)
     check_tensor_argument(name, "values", 2, values)
+    if not isinstance(accumulate, (bool, numpy.bool_)):
+        raise TypeError(f"{name}(): argument 'accumulate' must be bool, not {type(accumulate).__name__}")
+    if len(indices) == 0:
+        raise RuntimeError(f"{name}(): indices is empty: give at least one index tensor "
+                           "(to write every element, use x[...] = values or x.copy_(values))")
 
 
 def _torch_int_name(dtype):
@@ -285,7 +292,19 @@ ELEMENTWISE_IN_PLACE = (
     "sin", "cos", "tanh", "sigmoid", "relu", "reciprocal", "pow", "sign", "trunc", "frac",
     "clamp_min", "clamp_max", "addcmul", "addcdiv", "lerp", "sinh", "cosh", "asin", "acos", "atan",
     "asinh", "acosh", "atanh", "atan2", "erf", "erfc", "exp2", "remainder", "fmod", "hypot", "xlogy",
-    "nan_to_num")
+    "nan_to_num", "floor", "ceil", "round", "floor_divide", "true_divide", "copysign", "heaviside", "tan",
+    "deg2rad", "rad2deg", "erfinv", "lgamma", "digamma", "polygamma", "i0")
 
 for _name in ELEMENTWISE_IN_PLACE:
     setattr(ScatterMethods, _name + "_", _in_place_form(_name))
+
+
+def _logit_(self, eps=None):
+    """``logit`` in place. With ``eps``, the clamp to [eps, 1 - eps] is an update of its own:
+    logit's clamp keeps its input for its derivative, which one update would overwrite."""
+    if eps is not None:
+        self.clamp_(eps, 1.0 - eps)
+    return update(self, lambda old: old.logit())
+
+
+ScatterMethods.logit_ = _logit_
