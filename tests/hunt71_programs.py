@@ -1379,9 +1379,9 @@ def r_argument_view(A, w):
     return np.sum(A ** 2)
 
 
-# first order only: the second order of a write through a view whose axes are a tuple is
-# refused, naming its line
-FIRST_ORDER_ONLY = {"r_transpose_axes", "r_moveaxis_lists"}
+# first order only (none now: the second order of a write through a view whose axes are a
+# tuple, refused naming its line when the hunt ran, is followed)
+FIRST_ORDER_ONLY = set()
 
 # refused, naming the line: (the line's offset in the def, the error, words of the message)
 REFUSED = {
