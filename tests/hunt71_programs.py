@@ -1393,7 +1393,6 @@ REFUSED = {
     "s_extract": (1, "TransformError", r"no adjoint rule for numpy\.extract"),
     "s_compress": (1, "TransformError", r"no adjoint rule for numpy\.compress"),
     "p_complex_scalar_real": (1, "TransformError", r"cannot differentiate complex numbers \(complex\(\.\.\.\)\)"),
-    "d_dict_inplace": (3, "TypeError", r"op= \(\+= and the like\) on an ndarray held by a dict"),
     "d_dataclass_arg": (1, "TransformError", "cannot differentiate augmented assignment to an attribute"),
     "d_method_write_item": (2, "TransformError", r"the call of Buffer\.scale_row changes the object it is called on"),
     "d_method_chain": (4, "TransformError", "an item of 'acc' while that item may share its memory with 'w'"),

@@ -61,8 +61,9 @@ CI_MODE = {
     "v_ravel_write": "jvp_of_grad", "r_view_of_a_view": "value_and_grad", "r_read_after_base_write": "hessian",
     "r_transpose_axes": "grad", "d_dataclass_item_write": "hessian", "s_select": "jvp", "c_while_value": "vjp",
     "g_reduce": "jacobian_of_grad", "e_einsum_ellipsis_left": "grad", "r_swapaxes_augassign": "jvp",
+    "d_dict_inplace": "hessian",
 }
-CI_REFUSED = ("v_swap_through_views", "d_dict_inplace", "d_method_chain")
+CI_REFUSED = ("v_swap_through_views", "o_fill", "d_method_chain")
 
 
 def _params():
