@@ -6,6 +6,7 @@ import builtins
 import collections
 import functools
 import inspect
+import linecache
 import operator
 import os
 import re
@@ -1247,6 +1248,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         if written and written.isidentifier() and _names_in_line(source, stmt, written) \
                 and written not in _parameters(source.tree):
             name = written      # a view the line writes into (y = B[0]; y[0] = w), written through its array
+        elif _view_named_by_line(source, stmt):
+            name = _view_named_by_line(source, stmt)    # t[0] = v in a helper written in, through t = a[1:]
         else:
             _refuse_shared_item_write(source, stmt, action, written)
     error = source.error(
@@ -1255,6 +1258,20 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
         stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
+
+
+def _view_named_by_line(source, stmt):
+    """``t`` where the user's line of ``stmt`` (a write astgrad made into an array through
+    the view ``t``, views.py) is ``t[k] = v`` or ``t[k] op= v``; else None."""
+    line = source.file_line(stmt)
+    text = linecache.getline(source.filename, line).strip() if line is not None else ""
+    try:
+        line = ast.parse(text).body[0] if text else None
+    except SyntaxError:
+        return None
+    target = line.targets[0] if isinstance(line, ast.Assign) and len(line.targets) == 1 \
+        else getattr(line, "target", None) if isinstance(line, ast.AugAssign) else None
+    return target.value.id if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) else None
 
 
 def _refuse_shared_item_write(source, stmt, action, written):
