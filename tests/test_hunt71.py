@@ -39,7 +39,12 @@ through a view it names (``t = y.T; t[1] *= w``), refused at the call. And one c
 refused now in the user's words, as ``G.pos[1:] = ...`` is (which said ``assignment into a
 constant``).
 
-This file checks 204 of them in every mode and 17 refusals: CI runs a dozen programs in one
+Followed since: the second order of those views with tuple axes and function forms, the
+dict item's ``op=`` beside a write into its elements (``d_dict_inplace``) and the helper
+writing through a view it names (``v_transpose_in_helper_result``); ``acc.total[0] = w`` is
+refused in words saying why (tests/test_view_and_item_writes_followed.py).
+
+This file checks 206 of them in every mode and 15 refusals: CI runs a dozen programs in one
 mode each; the thorough profile runs every program in every mode, and the tape."""
 
 import os
