@@ -47,8 +47,9 @@ def moveaxis_scaled(A, w):
 def swapaxes_of_a_transpose(A, w):
     y = A * 1.0
     u = y.T
-    t = np.swapaxes(u, 0, 2)
-    t[1] = w * t[0]
+    t = np.swapaxes(u, 0, 1)
+    t[0] = w
+    t[1] = w * t[2]
     return np.sum(y ** 2 * A)
 
 
