@@ -39,7 +39,12 @@ through a view it names (``t = y.T; t[1] *= w``), refused at the call. And one c
 refused now in the user's words, as ``G.pos[1:] = ...`` is (which said ``assignment into a
 constant``).
 
-This file checks 204 of them in every mode and 17 refusals: CI runs a dozen programs in one
+Followed since: the second order of those views with tuple axes and function forms, the
+dict item's ``op=`` beside a write into its elements (``d_dict_inplace``) and the helper
+writing through a view it names (``v_transpose_in_helper_result``); ``acc.total[0] = w`` is
+refused in words saying why (tests/test_view_and_item_writes_followed.py).
+
+This file checks 206 of them in every mode and 15 refusals: CI runs a dozen programs in one
 mode each; the thorough profile runs every program in every mode, and the tape."""
 
 import os
@@ -61,8 +66,9 @@ CI_MODE = {
     "v_ravel_write": "jvp_of_grad", "r_view_of_a_view": "value_and_grad", "r_read_after_base_write": "hessian",
     "r_transpose_axes": "grad", "d_dataclass_item_write": "hessian", "s_select": "jvp", "c_while_value": "vjp",
     "g_reduce": "jacobian_of_grad", "e_einsum_ellipsis_left": "grad", "r_swapaxes_augassign": "jvp",
+    "d_dict_inplace": "hessian",
 }
-CI_REFUSED = ("v_swap_through_views", "d_dict_inplace", "d_method_chain")
+CI_REFUSED = ("v_swap_through_views", "o_fill", "d_method_chain")
 
 
 def _params():
@@ -93,18 +99,12 @@ def test_a_refused_program_names_its_line_and_what_to_do(name, f, args, wrt):
         astgrad.grad(f, wrt=wrt)(*copies(args))
 
 
-@pytest.mark.parametrize("name, wrt, refused", [("r_transpose_axes", 0, True), ("r_transpose_axes", 1, False),
-                                                 ("r_moveaxis_lists", 0, True), ("r_moveaxis_lists", 1, True)])
-def test_second_order_of_a_write_through_a_view_with_tuple_axes_is_refused_at_its_line(name, wrt, refused):
-    f = getattr(P, name)
-    assert name in P.FIRST_ORDER_ONLY
-    if not refused:
-        check("hessian", f, (P.T234, 0.8), (wrt,))      # followed: against differences of the gradient
-        return
-    line = f.__code__.co_firstlineno + 3
-    with pytest.raises(astgrad.TransformError, match=rf"hunt71_programs\.py:{line}: this line cannot be "
-                                                     "differentiated twice"):
-        astgrad.hessian(f, wrt=wrt)(P.T234, 0.8)
+@pytest.mark.parametrize("name, wrt", [("r_transpose_axes", 0), ("r_transpose_axes", 1), ("r_moveaxis_lists", 0),
+                                       ("r_moveaxis_lists", 1)])
+def test_second_order_of_a_write_through_a_view_with_tuple_axes_is_followed(name, wrt):
+    # refused at the line ("cannot be differentiated twice") until the sharing analysis read
+    # numpy.transpose(y, axes) and numpy.moveaxis as views of y alone (not of their axes)
+    check("hessian", getattr(P, name), (P.T234, 0.8), (wrt,))      # against differences of the gradient
 
 
 def _ravel_of_a_transpose(A, w):

@@ -10,7 +10,9 @@ every value bound to it is, from the code, such an array:
   (``dtype=float``, ``dtype="float32"``, ``dtype=np.float64``);
 - ``np.zeros_like(a)`` (``ones_like``, ``empty_like``, ``full_like``) of such an array, or
   given a number dtype;
-- a copy, reshape, ravel, transpose (``.T``) of such an array, or ``a.astype(<number dtype>)``;
+- a copy, reshape, ravel, transpose (``.T``) of such an array (the methods, or NumPy's
+  functions: ``np.transpose``, ``np.moveaxis``, ``np.swapaxes``, ``np.flip``, ...), or
+  ``a.astype(<number dtype>)``;
 - a view of such an array by constants (``a[0]``, ``a[1:]``), and the array ``a op= v`` leaves
   (NumPy writes into it, keeping its dtype);
 - an operator on such arrays and numbers (``a * 0.5``, ``a * t`` with ``t`` bound only to
@@ -37,6 +39,9 @@ _MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
 _LIKE = (numpy.zeros_like, numpy.ones_like, numpy.empty_like, numpy.full_like)
 _SAME_NUMBERS = frozenset({"copy", "reshape", "ravel", "flatten", "transpose", "squeeze"})
 _COPIES = (runtime.written_copy, runtime.copy_argument, numpy.copy)
+# views of the whole array by NumPy's functions, of their first argument's dtype
+_SAME_NUMBERS_FUNCTIONS = (numpy.transpose, numpy.moveaxis, numpy.swapaxes, numpy.flip, numpy.squeeze,
+                           numpy.ravel, numpy.reshape)
 _NUMBER_KINDS = "biufc"
 _BUILTIN_NUMBER_TYPES = frozenset({"bool", "int", "float", "complex"})
 
@@ -163,6 +168,9 @@ def _makes_number_array(sharing, call, seen):
         return _number_dtype(sharing, dtype) if dtype is not None else \
             holds_number_array(sharing, call.args[0].id, seen)
     if target in _COPIES and len(call.args) == 1 and isinstance(call.args[0], gast.Name) and dtype is None:
+        return holds_number_array(sharing, call.args[0].id, seen)
+    if method is None and any(target is f for f in _SAME_NUMBERS_FUNCTIONS) and call.args and isinstance(call.args[0], gast.Name) \
+            and dtype is None:
         return holds_number_array(sharing, call.args[0].id, seen)
     receiver = call.func.value if isinstance(call.func, gast.Attribute) else None
     method = method or (call.func.attr if receiver is not None and target is None else None)

@@ -51,6 +51,10 @@ _NEW_VALUE_FACTORIES = frozenset({"float", "int", "list", "dict", "set"})
 # array methods whose result may be a view of the receiver, never one of their arguments
 # (shapes, axes, a dtype); by name, as every method whose receiver's type is unknown
 _RECEIVER_VIEWS = frozenset({"reshape", "transpose", "swapaxes", "squeeze", "ravel", "view"})
+# NumPy functions whose result may be a view of their first argument, never one of the
+# others (axes, a shape): numpy.moveaxis(x, (0, 1), (1, 0)) shares nothing with its tuples
+_FIRST_ARGUMENT_VIEWS = (numpy.transpose, numpy.moveaxis, numpy.swapaxes, numpy.flip, numpy.squeeze,
+                         numpy.ravel, numpy.reshape)
 _NEW_OF_SAME_ITEMS = (runtime.list_to_tuple, runtime.shallow_copy)    # a new container of the items
 # xs + ys, xs += ys, xs * n: a new list or tuple of the items of its sequence operands
 _JOINS_ITEMS = {runtime.concat: (0, 1), runtime.extended: (0, 1), runtime.repeat: (0,)}
@@ -340,6 +344,8 @@ class Sharing:
         owner = [call.func.value] if method is not None else []
         if method in _RECEIVER_VIEWS:
             arguments = []          # x.reshape(shape): a view of x; the shape shares nothing
+        elif method is None and _in(target, _FIRST_ARGUMENT_VIEWS):
+            arguments = call.args[:1]
         if target is collections.defaultdict and _new_value_factory(call, self.locals):
             arguments = arguments[1:]       # defaultdict(float, ...): its defaults are new values
         if _is_runtime_helper(target) and target is not runtime.contract or _in(target, _ATTRIBUTE_DERIVATIVES):

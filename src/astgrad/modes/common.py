@@ -6,6 +6,7 @@ import builtins
 import collections
 import functools
 import inspect
+import linecache
 import operator
 import os
 import re
@@ -1247,6 +1248,8 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         if written and written.isidentifier() and _names_in_line(source, stmt, written) \
                 and written not in _parameters(source.tree):
             name = written      # a view the line writes into (y = B[0]; y[0] = w), written through its array
+        elif _view_named_by_line(source, stmt):
+            name = _view_named_by_line(source, stmt)    # t[0] = v in a helper written in, through t = a[1:]
         else:
             _refuse_shared_item_write(source, stmt, action, written)
     error = source.error(
@@ -1255,6 +1258,27 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
         stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
+
+
+def _view_named_by_line(source, stmt):
+    """``t`` where the user's line of ``stmt`` (a write astgrad made into an array through
+    the view ``t``, views.py) is ``t[k] = v`` or ``t[k] op= v``; else None."""
+    target = _user_write(source, stmt)[0]
+    return target.value.id if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) else None
+
+
+def _user_write(source, stmt):
+    """(target, value) of the user's line of ``stmt`` where it is one write ``c[k] = v``
+    or ``c[k] op= v`` (ast nodes); (None, None) otherwise."""
+    line = source.file_line(stmt)
+    text = linecache.getline(source.filename, line).strip() if line is not None else ""
+    try:
+        line = ast.parse(text).body[0] if text else None
+    except SyntaxError:
+        return None, None
+    if isinstance(line, ast.Assign) and len(line.targets) == 1:
+        return line.targets[0], line.value
+    return (line.target, line.value) if isinstance(line, ast.AugAssign) else (None, None)
 
 
 def _refuse_shared_item_write(source, stmt, action, written):
@@ -1388,6 +1412,9 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
             f"in '{holder}' (.copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt,
             construct="in-place write")
     named, first = " and ".join(f"'{n}'" for n in others[:3]), others[0]
+    target, value = _user_write(source, stmt)
+    if others == [first] and isinstance(value, ast.Name) and value.id == first and isinstance(target, ast.Subscript):
+        _refuse_storing_a_name_into_an_item(source, stmt, action, holder, first, target)
     raise source.error(
         f"{action} an item of '{holder}' while that item may share its memory with {named} (it may "
         f"be {first} itself, a view of it such as the row {first}[0], or an item {first} holds), so the "
@@ -1397,6 +1424,21 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
         f"it wherever the item is held and read again (v = {holder}[k].copy(); v[j] = ...; {holder}[k] = v; "
         f"{first}[i] = v). Where it should keep the old value, keep copies in '{holder}' "
         f"({first}[0].copy(), list(...)) or store a new item ({holder}[k] = ...)", stmt, construct="in-place write")
+
+
+def _refuse_storing_a_name_into_an_item(source, stmt, action, holder, stored, target):
+    """``acc.total[0] = w``: the item ``acc.total`` seen to share memory with ``w`` only
+    because the line stores ``w`` itself, and the code does not show that the item is an
+    array of numbers (which copies the value in) rather than a container holding ``w``."""
+    item, written = ast.unparse(target.value), ast.unparse(target)
+    raise source.error(
+        f"{action} an item of '{holder}' storing '{stored}' itself ({written} = {stored}): astgrad cannot "
+        f"tell from the code that {item} is an array of numbers, which copies the value of {stored} in; were "
+        f"it a list or dict, it would hold {stored} itself, and astgrad could no longer tell what '{holder}' "
+        f"holds apart from {stored}, so it cannot follow the write. Store a value made here ({written} = "
+        f"{stored} * 1.0), or write into a copy and store it back (t = {item}.copy(); "
+        f"t[{ast.unparse(target.slice)}] = {stored}; {item} = t)", stmt,
+        construct="in-place write")
 
 
 def _names_in_line(source, stmt, name):

@@ -19,7 +19,7 @@ import gast
 from ...core.missing import MISSING
 from ...errors import TransformError
 from ..source import parsed_for_reading
-from .scopes import local_names, parameters
+from .scopes import binding_counts, local_names, parameters
 from ...core import syntax as S
 
 
@@ -224,11 +224,27 @@ def _direct_writes_only(callee):
     inlined, the caller writes into the item and stores it back, dicts.py, and its own
     checks refuse an item another name holds), or into an array, list or dict the helper
     made itself (bound only to operators, displays, NumPy constructors, and reads of a
-    parameter by a list or a comparison, ``z = a[a > 0]``, which NumPy copies): a write
-    through a name bound to a view or an item of an argument (``row = a[0]; row[0] = v``)
-    stays a call."""
+    parameter by a list or a comparison, ``z = a[a > 0]``, which NumPy copies), or through a
+    name bound once to a view of a parameter (``t = a[1:]; t[0] = v``, ``t = a.T``), which
+    the caller follows as its own writes through views (views.py); a write through a name
+    bound otherwise to a part of an argument (``row = a[i] if c else b``) stays a call."""
+    return None not in _written_bases(callee)
+
+
+def writes_through_parameter_views(callee):
+    """Whether ``callee`` writes through a name it binds to a view of a parameter
+    (``t = a[1:]; t[0] = v``): inlined, its writes through views are rewritten as the
+    function's own are (views.py)."""
+    return "view" in _written_bases(callee)
+
+
+def _written_bases(callee):
+    """What each in-place write of ``callee`` writes into: "parameter", "made" (an array,
+    list or dict the helper made), "view" (a name bound once to a view of a parameter), or
+    None (anything else), as a list (see ``_direct_writes_only``)."""
     tree = parsed_for_reading(callee).tree
     params = set(parameters(tree))
+    counts = binding_counts([tree])
     bindings = {}
     for node in gast.walk(tree):
         if isinstance(node, gast.Assign):
@@ -252,6 +268,18 @@ def _direct_writes_only(callee):
                 v.func, gast.Attribute) and v.func.attr in _NEW_ARRAYS | {"copy"}
             or isinstance(v, gast.Subscript) and isinstance(v.value, gast.Name) and v.value.id in params
             and advanced_index(v.slice) for v in bindings[name])
+
+    def view_of_parameter(name):
+        # t = a[1:] (or a.T), t bound once, a parameter a never rebound
+        values = bindings.get(name)
+        if name in params or values is None or len(values) != 1 or counts[name] != 1:
+            return False
+        value = values[0]
+        viewed = value.value if isinstance(value, gast.Subscript) and not advanced_index(value.slice) \
+            or isinstance(value, gast.Attribute) and value.attr == "T" else None
+        return isinstance(viewed, gast.Name) and viewed.id in params and not counts[viewed.id]
+
+    kinds = []
     for node in gast.walk(tree):
         target = node.target if isinstance(node, gast.AugAssign) else None
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
@@ -261,9 +289,10 @@ def _direct_writes_only(callee):
         base = target.value if isinstance(target, gast.Subscript) else None
         if isinstance(node, gast.Subscript) and isinstance(base, gast.Subscript):
             base = base.value       # d[a][b] = v into an item: written and stored back (dicts.py)
-        if not (isinstance(base, gast.Name) and (base.id in params or made_here(base.id))):
-            return False
-    return True
+        name = base.id if isinstance(base, gast.Name) else None
+        kinds.append(None if name is None else "parameter" if name in params else "made" if made_here(name)
+                     else "view" if view_of_parameter(name) else None)
+    return kinds
 
 
 def _appends_to_items(callee):

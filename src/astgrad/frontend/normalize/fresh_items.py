@@ -163,6 +163,12 @@ def _safe_use(name, parents, resolve):
             or isinstance(parent.slice, gast.Slice):
         return False
     above = parents.get(parent)
+    if isinstance(above, gast.Subscript) and above.value is parent and isinstance(above.ctx, gast.Store):
+        # name[k][j] = v (or op= v): a write into the item's elements, which gives no other
+        # name a reference to the item
+        top = parents.get(above)
+        return isinstance(top, gast.Assign) and top.targets == [above] \
+            or isinstance(top, gast.AugAssign) and top.target is above
     if isinstance(parent.ctx, gast.Store):
         if isinstance(above, gast.AugAssign):
             return above.target is parent

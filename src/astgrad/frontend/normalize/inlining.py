@@ -24,11 +24,13 @@ from ..source import parse_function, parsed_for_reading
 from ..varargs import has_varargs, rewrite_tree
 from .calls import shaped_call
 from .closures import BoundMethod, Functions, Global, Local, Made
+from .foreign import writes_through_parameter_views
 from .jumps import _has_early_return
 from .made import makes_transform
 from .outer_writes import lower_inlined_writes, writes_outer
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
+from .views import rewrite_view_writes
 
 
 class InlineLowering:
@@ -201,8 +203,7 @@ class InlineLowering:
         if fn.args.vararg is not None or fn.args.kwarg is not None:
             fn, local, node = _for_call_shape(fn, local, node)
         bound, listed = self.bind_arguments(fn, local, node), self.sequence_arguments(fn, node)
-        mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
-        rename_locals(fn, mapping)
+        mapping = self.renamed_locals(fn, local)
         self.inlined_trees.append(fn)
         self.locals |= set(mapping.values())
         rebound = binding_counts(fn.body)
@@ -234,6 +235,16 @@ class InlineLowering:
         finally:
             self.inlining.pop()
             self.line = saved_line
+
+    def renamed_locals(self, fn, local):
+        """{name: its new name} for the locals of ``fn`` (``local`` inlined), renamed so in
+        ``fn``; a helper's writes through views of its parameters (``t = a[1:]; t[0] = v``)
+        rewritten as writes into the caller's array, as the function's own are (views.py)."""
+        mapping = {name: self.namer.fresh(name) for name in sorted(local_names(fn))}
+        rename_locals(fn, mapping)
+        if local.origin is not None and writes_through_parameter_views(local.origin):
+            rewrite_view_writes(self, fn)
+        return mapping
 
     def returned_value(self, last, own):
         if last is None or last.value is None:
