@@ -1390,7 +1390,6 @@ REFUSED = {
     "v_swap_through_views": (3, "TransformError", "assignment into an element of 'a' while another name may share"),
     "o_fill_diagonal_wrap": (2, "TransformError", r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)"),
     "o_fill": (2, "TransformError", r"cannot differentiate \.fill\(\) on y\[2:\], which is not a name"),
-    "s_extract": (1, "TransformError", r"no adjoint rule for numpy\.extract"),
     "s_compress": (1, "TransformError", r"no adjoint rule for numpy\.compress"),
     "p_complex_scalar_real": (1, "TransformError", r"cannot differentiate complex numbers \(complex\(\.\.\.\)\)"),
     "d_dataclass_arg": (1, "TransformError", "cannot differentiate augmented assignment to an attribute"),

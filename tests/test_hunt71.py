@@ -42,9 +42,10 @@ constant``).
 Followed since: the second order of those views with tuple axes and function forms, the
 dict item's ``op=`` beside a write into its elements (``d_dict_inplace``) and the helper
 writing through a view it names (``v_transpose_in_helper_result``); ``acc.total[0] = w`` is
-refused in words saying why (tests/test_view_and_item_writes_followed.py).
+refused in words saying why (tests/test_view_and_item_writes_followed.py); ``np.extract``,
+which had no rule (``s_extract``).
 
-This file checks 206 of them in every mode and 15 refusals: CI runs a dozen programs in one
+This file checks 207 of them in every mode and 14 refusals: CI runs a dozen programs in one
 mode each; the thorough profile runs every program in every mode, and the tape."""
 
 import os
