@@ -145,3 +145,69 @@ def test_computed_objects_appended_in_a_loop_of_run_time_length_are_refused_in_w
                      r"each argument as an attribute", message), message
     assert "Doubled(2.0 * w)" in message and "for k in range(3)" in message, message
     assert "layer.step(y)" in message and "in place" not in message
+
+
+def total(xs):
+    s = 0.0
+    for x in xs:
+        s = s + np.sum(x.W)
+    return s
+
+
+def copy_handed_to_a_helper_before_a_store(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    a = layers[:1]
+    b = layers[1:]
+    old = layers[:]
+    s = total(old)                  # the copy handed whole to a helper
+    old[1] = Scale(w)
+    y = w
+    for layer in old:
+        y = layer.apply(y)
+    for layer in a + b:
+        y = layer.apply(y)
+    return np.sum(y) * s
+
+
+def copy_summed_by_a_loop_before_a_store(w):
+    layers = [Dense(w * (i + 1.0)) for i in range(len(w))]
+    old = layers[:]
+    s = 0.0
+    for t in old:                   # what the helper did, written in the function
+        s = s + np.sum(t.W)
+    old[1] = Scale(w)
+    y = w
+    for layer in old:
+        layer.step(y)
+        y = layer.apply(y)
+    return np.sum(y) + s + np.sum(layers[2].W)
+
+
+def read_through_the_list_before_a_store(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    old = layers[:]
+    s = np.sum(layers[0].W) + np.sum(layers[1].W)
+    old[1] = Scale(w)
+    y = w
+    for layer in old:
+        layer.step(y)
+        y = layer.apply(y)
+    return np.sum(y) * s + np.sum(layers[0].W)
+
+
+@pytest.mark.parametrize("f", [copy_summed_by_a_loop_before_a_store, read_through_the_list_before_a_store],
+                         ids=lambda f: f.__name__)
+def test_the_forms_the_words_for_a_copy_handed_to_a_helper_advise_in_every_mode(f):
+    _every_mode(f, W)
+
+
+def test_a_copy_handed_to_a_helper_before_a_store_is_refused_advising_forms_followed():
+    # the words advised handing on 'layers' itself or [layers[0], layers[1]], which were
+    # refused in turn ("no adjoint rule for .apply()")
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.grad(copy_handed_to_a_helper_before_a_store)(W)
+    message = str(raised.value)
+    assert re.search(r"a store into 'old', a copy of the list 'layers' \(line \d+\) read whole at line \d+ before the "
+                     r"store", message), message
+    assert "(for t in old: s = s + t.attr) rather than handing it to a call" in message
+    assert "through 'layers' at its positions (layers[0].attr)" in message and "hand on" not in message
