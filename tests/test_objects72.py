@@ -211,3 +211,17 @@ def test_a_copy_handed_to_a_helper_before_a_store_is_refused_advising_forms_foll
                      r"store", message), message
     assert "(for t in old: s = s + t.attr) rather than handing it to a call" in message
     assert "through 'layers' at its positions (layers[0].attr)" in message and "hand on" not in message
+
+
+def test_a_loop_over_another_list_moved_out_names_that_list_in_the_words():
+    # refused at a line of the loop over 'old' (the list 'new' beside it holds a new object
+    # and reads new[k] over range(len(new) - 1)): the words spoke of 'new' only
+    from test_refusal_words67 import W3, appends_then_indexes_all_but_the_last
+
+    with pytest.raises(astgrad.TransformError) as raised:
+        astgrad.grad(appends_then_indexes_all_but_the_last)(W3.copy())
+    message = str(raised.value)
+    assert "layer.apply(w)" in message and "'new' also holds a new object" in message, message
+    assert message.rstrip().splitlines()[0].endswith(
+        "the line refused is in a loop over 'old', also moved out of 'layers', whose objects astgrad then does not "
+        "follow either"), message
