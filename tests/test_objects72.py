@@ -75,6 +75,30 @@ def stepped_over_an_empty_slice(w):
     return np.sum(y) + np.sum(layers[1].W)
 
 
+def stepped_over_a_slice_bounded_when_the_code_runs(w, n):
+    layers = [Dense(w * (i + 1.0)) for i in range(len(w))]
+    y = w
+    for t in layers[n:-1]:
+        t.step(y)
+        y = t.apply(y)
+    for t in layers[:2]:            # a second loop over another slice
+        t.step(y)
+        y = t.apply(y)
+    return np.sum(y) + np.sum(layers[1].W)
+
+
+def stepped_over_a_slice_of_a_display(w):
+    layers = [Dense(w), Dense(2.0 * w), Dense(3.0 * w)]
+    ys = layers[:1]
+    y = w
+    for t in layers[1:]:
+        t.step(y)
+        y = t.apply(y)
+    for t in ys:
+        t.step(y)
+    return np.sum(y) + np.sum(layers[1].W) + np.sum(layers[0].W)
+
+
 def computed_objects_in_a_loop_of_known_passes(w):
     layers = [Dense(w), Dense(2.0 * w)]
     new = layers[1:]
@@ -98,6 +122,8 @@ def computed_objects_counted(w, n):
 @pytest.mark.parametrize("f, rest", [
     (appended_over_a_slice, ()), (stepped_over_a_slice, ()), (stepped_over_every_other_from_the_end, ()),
     (stepped_over_a_slice_of_a_moved_list, ()), (stepped_over_an_empty_slice, ()),
+    (stepped_over_a_slice_bounded_when_the_code_runs, (1,)), (stepped_over_a_slice_bounded_when_the_code_runs, (-3,)),
+    (stepped_over_a_slice_of_a_display, ()),
     (computed_objects_in_a_loop_of_known_passes, ()), (computed_objects_counted, (2,)),
 ], ids=lambda v: v.__name__ if callable(v) else str(v))
 def test_loops_over_slices_and_computed_objects_in_every_mode(f, rest):
