@@ -81,8 +81,10 @@ def note_copy_store(source, name, binding_line, origin, read_line, store_lines):
     words = (f"a store into '{name}', a copy of the list '{origin}' (line {binding_line}) read whole at line "
              f"{read_line} before the store otherwise than by len({name}) or a loop over it: astgrad follows "
              f"such a store where the copy is read, before and after it, only by len({name}), {name}[k] at a new "
-             f"object's position and loops over it, which it writes as lists of their own; read it so, or hand "
-             f"on '{origin}' itself or a new list of the objects needed ([{origin}[0], {origin}[1]])")
+             f"object's position and loops over it, which it writes as lists of their own; read it so in this "
+             f"function (for t in {name}: s = s + t.attr) rather than handing it to a call, or read what the call "
+             f"needs through '{origin}' at its positions ({origin}[0].attr): a list of those objects handed to a "
+             f"call is not followed there")
     for line in store_lines:
         source.moved_list_lines.setdefault((line, "in-place write"), words)
 

@@ -104,8 +104,13 @@ def _note_mixed(normalizer, seen, binding, name, built, family):
     of ``family`` (``name`` and the lists moved out of it, none followed now), too."""
     moved, line = binding.targets[0].id, normalizer.source.file_line(built)
     where = "" if line == normalizer.source.file_line(binding) else f" (line {line})"     # else named already
-    note_unfollowed_move(normalizer, seen, binding, name, f"'{moved}' also holds a new object{where}",
-                         loops_over=family | {moved}, advice=new_object_advice(name, built))
+    why, advice = f"'{moved}' also holds a new object{where}", new_object_advice(name, built)
+    note_unfollowed_move(normalizer, seen, binding, name, why, loops_over={moved}, advice=advice)
+    for other in sorted(family - {moved}):      # (a loop over another of the lists: the words say which)
+        held = "the list itself" if other == name else f"also moved out of '{name}'"
+        note_unfollowed_move(normalizer, seen, binding, name, why, loops_over={other}, advice=(
+            f"{advice}; the line refused is in a loop over '{other}', {held}, whose objects astgrad then does "
+            f"not follow either"))
 
 
 def _appended_object(seen, use, name):

@@ -20,7 +20,9 @@ in Python; ``old = layers`` (the same list) is never taken. Where the copy is re
 before the store (``len(old)``, a loop over it), it keeps the whole run for those reads,
 and the head is a list of its own. A loop appending only new objects whose passes are not
 written in the code (``for k in range(n)``, a ``while``, a ``break``) appends them to a
-list of its own, a run of the list (mixed_list_loops.own_run).
+list of its own, a run of the list (mixed_list_loops.own_run); where their class's objects
+are not just their attributes (object_columns.py cannot hold that run), a refusal of a
+method called on them says so (``_note_unheld_objects``).
 
 Taken where the list is bound once, by a statement of a block, and is then only appended
 to, extended (``+=``, ``extend``) or stored into at a constant index by statements of that
@@ -52,7 +54,11 @@ from .mixed_list_stores import Part, PartStores
 from .mixed_list_uses import ListUses, Refused, read_as
 from .scopes import LATE_READERS, parameters
 
-# the refusals' words, loaded only where a list is refused (core/first_use.py)
+# what object_columns.py holds as lists of attributes, and the refusals' words, loaded
+# only where needed (core/first_use.py)
+attribute_class = imported_when_called("astgrad.frontend.normalize.attribute_classes", "attribute_class")
+given_arguments = imported_when_called("astgrad.frontend.normalize.attribute_classes", "given_arguments")
+given_attributes_of = imported_when_called("astgrad.frontend.normalize.attribute_classes", "_given_attributes")
 note_copy_store = imported_when_called("astgrad.frontend.moved_list_words", "note_copy_store")
 note_mixed_list = imported_when_called("astgrad.frontend.moved_list_words", "note_mixed_list")
 
@@ -216,6 +222,7 @@ class _Writer(ListUses, PartStores):
                 self.parts.append(Part(made[0].targets[0].id, True))
                 self.own_runs.append(made[0].targets[0].id)
                 self.built = True
+                self._note_unheld_objects(loop, made[1])
                 return made
             origin = self._loop_origin(loop)
             self._refuse_in_words(
@@ -232,6 +239,29 @@ class _Writer(ListUses, PartStores):
             self._refuse_in_words(unknown.args[0], (
                 f"keep the new objects apart from the moved ones (first = Layer(...), rest = {origin}[1:]) "
                 f"and call their methods on each"), origin, first=True)
+
+    def _note_unheld_objects(self, loop, kept):
+        """Where a new object ``kept`` (the loop kept, appending to a run of its own)
+        appends is of a class whose objects object_columns.py cannot hold as lists of
+        their attributes, note so on the lines using the list: a method then called on
+        one of them is refused in those words, not as a value changed in place."""
+        for call in (s.value.args[0] for b in walk_blocks([kept]) for s in b if isinstance(s, gast.Expr)
+                     and isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Attribute)
+                     and s.value.func.attr == "append" and s.value.args):
+            if attribute_class(self.normalizer, call, self.name) is None:
+                made, cls = S.dotted_path(call.func)[-1], self.normalizer.built_class_of(call)
+                line = self.normalizer.source.file_line(loop)
+                because = f" (the call {made}(...) does not give each parameter of {made}.__init__)" \
+                    if given_arguments(cls, call) is None else \
+                    f" ({made}.__init__ does more than store each argument as an attribute, self.W = W)" \
+                    if given_attributes_of(cls) is None else ""
+                self._note_in_words(
+                    f"the {made} objects appended to it in the loop at line {line}, whose passes are known only "
+                    f"when the code runs, are not just their attributes as given{because}", (
+                        f"store each argument as given in {made}.__init__ (self.W = W) and compute the value in the "
+                        f"call ({made}(2.0 * w)), or append in a loop of passes written in the code "
+                        f"(for k in range(3))"), self._loop_origin(loop), first=True)
+                return
 
     def _loop_origin(self, loop):
         """The list the list's moved objects come from, or else the first name ``loop`` runs over."""
@@ -256,11 +286,17 @@ class _Writer(ListUses, PartStores):
         """Refuse the list, noting on the lines that use it (and, in the loops over it,
         those naming the loop's object) ``why`` it is not followed, so that the refusal of
         a method called on its objects says so (moved_list_words.py)."""
+        self._note_in_words(why, advice, origin, store, first)
+        raise Refused
+
+    def _note_in_words(self, why, advice, origin=None, store=None, first=False):
+        """Note ``why`` as ``_refuse_in_words`` does, the rewrite going on (a refusal on
+        those lines, if one comes, then says so)."""
         origin = origin or self._origin()
         appended = [n.args[0] for n in S.walk_nodes(self.tree) if isinstance(n, gast.Call) and _method_of(n, self.name)
                     and n.args and isinstance(n.args[0], gast.Call)]
         if not (self.built or any(self._builds_object(call) for call in appended)):
-            raise Refused      # (no object of the user's classes in it: a list of arrays, say)
+            return      # (no object of the user's classes in it: a list of arrays, say)
         binding = next((n for n in S.walk_nodes(self.tree) if isinstance(n, gast.Assign)
                         and any(isinstance(t, gast.Name) and t.id == self.name for t in n.targets)), None)
         if origin is not None and binding is not None:
@@ -269,7 +305,6 @@ class _Writer(ListUses, PartStores):
                             {source.file_line(u) for held in _holders(self.tree, self.name)
                              for u in _statements_using(self.tree, held, self.parents)},
                             () if store is None else [source.file_line(store)], first)
-        raise Refused
 
     # -- the parts ---------------------------------------------------------------------
     def _add(self, value, at, out):

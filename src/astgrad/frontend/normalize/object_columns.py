@@ -25,7 +25,8 @@ lists, before anything else reads them.
 Taken only where nothing else can tell the two apart: the function has no ``try`` or
 ``with``; the name is bound once, to the comprehension (one ``for``, no ``if``), to
 ``[]`` or to ``{}``, and every other use of it is ``name.append(Class(...))``, ``name[k] =
-Class(...)``, a ``for`` over it (its values, keys or items for a dict), ``len(name)``,
+Class(...)``, a ``for`` over it (its values, keys or items for a dict; or over a slice of
+the list, ``for t in name[1:]``, run over the positions sliced so), ``len(name)``,
 ``k in name`` (a dict), ``name[k].attr`` or a statement ``name[k].method(...)`` (``v =
 name[k].method(...)``), none in a nested scope: never handed on, copied or stored
 elsewhere, so no other name holds the container or its objects. A loop over the objects
@@ -281,6 +282,8 @@ def _loop_of(normalizer, node, parent, outer, parents, keyed):
     or items, or the list in ``enumerate(list)`` or ``zip(..., list, ...)``; else None."""
     if isinstance(parent, gast.For) and parent.iter is node:
         loop, over = parent, None
+    elif not keyed and _sliced_loop(node, parent, outer):        # for t in layers[1:]: the positions sliced
+        loop, over = outer, None
     elif not keyed and isinstance(parent, gast.Call) and isinstance(outer, gast.For) and outer.iter is parent:
         slot = _slot(normalizer, node, parent)
         target = outer.target
@@ -304,6 +307,15 @@ def _loop_of(normalizer, node, parent, outer, parents, keyed):
     if not isinstance(target, gast.Name):
         return None
     return (loop, "keys", None) if keyed and over in (None, "keys") else (loop, "objects", target.id)
+
+
+def _sliced_loop(node, parent, outer):
+    """Whether ``node`` is the list a ``for`` goes over a slice of (``for t in
+    layers[a:b]``, the bounds not naming it): Python takes the slice once, before the
+    first pass, as the rewrite takes the slice of the positions."""
+    return isinstance(parent, gast.Subscript) and parent.value is node and isinstance(parent.slice, gast.Slice) \
+        and isinstance(parent.ctx, gast.Load) and isinstance(outer, gast.For) and outer.iter is parent \
+        and not any(isinstance(n, gast.Name) and n.id == node.id for n in S.walk_nodes(parent.slice))
 
 
 _ENUMERATED = "enumerated"
@@ -488,6 +500,8 @@ class _Rewrite:
         every = S.name(self.columns[0]) if isinstance(self.stmt.value, gast.Dict) else \
             S.name(self.over[id(loop)]) if id(loop) in self.over else \
             S.call(S.name("range"), [S.call(S.name("len"), [S.name(self.columns[0])])])
+        if isinstance(loop.iter, gast.Subscript):        # for t in layers[1:]: the positions sliced so
+            every = gast.Subscript(value=every, slice=loop.iter.slice, ctx=gast.Load())
         if isinstance(loop.iter, gast.Call) and not isinstance(self.stmt.value, gast.Dict):
             # enumerate(layers), zip(layers, xs): the index in the list's place
             listed = next(k for k, a in enumerate(loop.iter.args) if isinstance(a, gast.Name)
