@@ -256,3 +256,18 @@ def test_no_did_you_mean_for_a_ufunc_method(f, name):
         astgrad.grad(f)(normal(4))
     message = str(caught.value)
     assert f"no adjoint rule for {name}" in message and "did you mean" not in message
+
+
+# ---------------------------------------------------------------------------------
+# an argument a rule does not take: the function named as written
+# ---------------------------------------------------------------------------------
+
+def outer_with_dtype(x): return np.sum(np.multiply.outer(x, x, dtype=np.float32))
+
+
+def test_argument_a_rule_does_not_take_names_the_function_as_written():
+    for transform in (lambda: astgrad.grad(outer_with_dtype)(normal(3)),
+                      lambda: astgrad.jvp(outer_with_dtype, (normal(3),), (normal(3),))):
+        with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: cannot apply the derivative "
+                                                          r"rule of numpy\.multiply\.outer: .*'dtype'"):
+            transform()

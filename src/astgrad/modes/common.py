@@ -97,6 +97,13 @@ class Transform:
         note.lineno = line          # where the statements after it come from (emit.line_origins)
         return [note]
 
+    def unbound_rule_error(self, stmt, op, exc):
+        """The error for a call whose arguments a rule's template does not take, naming the
+        function as the user wrote it (``numpy.multiply.outer``, not ``outer``); a method
+        call keeps its label (``.sum()``)."""
+        what = op.label if op.key is None or op.label.startswith(".") else registry.user_name(op.key)
+        return self.source.error(f"cannot apply the derivative rule of {what}: {exc}", stmt, construct=what)
+
     def check_method_arguments(self, stmt, op, has_derivative, table):
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since

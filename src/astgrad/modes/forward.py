@@ -305,8 +305,7 @@ class ForwardMode(Transform):
         except BindError as exc:
             if self.unused(stmt):
                 return []       # set(d) of a dict's keys, only looked up in
-            raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
-                                    construct=op.label) from None
+            raise self.unbound_rule_error(stmt, op, exc) from None
         checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
         if not terms:
             return []
