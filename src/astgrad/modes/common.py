@@ -98,10 +98,10 @@ class Transform:
         return [note]
 
     def unbound_rule_error(self, stmt, op, exc):
-        """The error for a call whose arguments a rule's template does not take, naming the
-        function as the user wrote it (``numpy.multiply.outer``, not ``outer``); a method
-        call keeps its label (``.sum()``)."""
-        what = op.label if op.key is None or op.label.startswith(".") else registry.user_name(op.key)
+        """The error for a call whose arguments a rule's template does not take, naming a
+        ufunc's method with its ufunc (``numpy.multiply.outer``, not ``outer``)."""
+        ufunc = getattr(op.key, "__self__", None)
+        what = f"numpy.{ufunc.__name__}.{op.label}" if isinstance(ufunc, numpy.ufunc) else op.label
         return self.source.error(f"cannot apply the derivative rule of {what}: {exc}", stmt, construct=what)
 
     def check_method_arguments(self, stmt, op, has_derivative, table):
