@@ -227,15 +227,30 @@ def test_cond_second_order(op):
 
 
 def c_one(x): return np.linalg.cond(x, 1)
+def c_minus_one(x): return np.linalg.cond(x, p=-1)
+def c_inf(x): return np.linalg.cond(x, np.inf)
+def c_given(x, p): return np.linalg.cond(x, p)
 def c_one_written_out(x): return np.linalg.norm(x, 1) * np.linalg.norm(np.linalg.inv(x), 1)
 
 
+@pytest.mark.parametrize("f, p", [(c_one, "1"), (c_minus_one, "-1"), (c_inf, "inf")], ids=lambda v: str(v))
+def test_cond_other_constant_p_refused_when_transformed(f, p):
+    # a constant p is refused before any code runs, in both modes
+    x = normal(3, 3) + 2.0 * np.eye(3)
+    words = rf"test_rules_more_numpy.py:\d+: .*p=None, 2, -2, 'fro' and 'nuc'.*numpy.linalg.norm\(x, {p}\) \* "
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.grad(f)
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.jvp(f, (x,), (x,))
+
+
 def test_cond_other_p_refused_with_what_to_write():
+    # a p known only when the code runs is refused then
     x = normal(3, 3) + 2.0 * np.eye(3)
     with pytest.raises(NotImplementedError, match=r"test_rules_more_numpy.py:\d+.*numpy.linalg.norm\(x, 1\) \* "):
-        astgrad.grad(c_one)(x)
+        astgrad.grad(c_given)(x, 1)
     with pytest.raises(NotImplementedError, match="p=None, 2, -2, 'fro' and 'nuc'"):
-        astgrad.jvp(c_one, (x,), (x,))
+        astgrad.jvp(lambda v: c_given(v, -np.inf), (x,), (x,))
     # what the message advises is followed
     check_derivatives(c_one_written_out, (x,), rng=RNG)
     assert_close(c_one_written_out(x), np.linalg.cond(x, 1), rtol=1e-12)

@@ -176,6 +176,16 @@ class Transform:
         except TypeError:
             return None
 
+    def global_constant(self, atom):
+        """The number or string a global dotted path names (``numpy.inf``), for a rule's
+        ``literal_check``; MISSING for any other atom."""
+        from ..core.missing import MISSING
+        path = S.dotted_path(atom) if isinstance(atom, gast.Attribute) else None
+        if path is None or path[0] in getattr(self, "local_names", ()):
+            return MISSING
+        value = self.source.resolve_path(path, depend=False)
+        return value if isinstance(value, (int, float, str)) else MISSING
+
     def receiver_check(self, stmt, op):
         """For a rule found by a method's name: a run-time check that the receiver really is
         a NumPy array (or scalar), before that rule's derivative is used."""
