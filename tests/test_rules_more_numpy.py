@@ -10,6 +10,8 @@ differentiated again in both modes); then the values at the documented special p
 (docs/api.md, "Numbers at special points") and the refusals.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -286,3 +288,47 @@ def test_argument_a_rule_does_not_take_names_the_function_as_written():
         with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: cannot apply the derivative "
                                                           r"rule of numpy\.multiply\.outer: .*'dtype'"):
             transform()
+
+
+# ---------------------------------------------------------------------------------
+# compress and fromiter
+# ---------------------------------------------------------------------------------
+
+def k_flat(x): return np.compress(np.array([1, 0, 1, 1, 0, 1]), x)
+def k_axis0(x): return np.compress([True, False, True], x, axis=0) * x[:2].sum()
+def k_chosen_by_data(x): return np.compress(x[0] > 0.0, x * x, axis=-1)
+def k_method(x): return x.compress([False, True], axis=1)
+def i_generator(x): return np.fromiter((v * v for v in x), float)
+def i_list(x): return np.fromiter([x[0], x[1] * 2.0, 3.0], np.float64) * x[2]
+def i_array(x): return np.fromiter(x, dtype=float) * x
+def i_integers(x): return np.sum(np.fromiter((v * 3.0 for v in x), int)) * x
+
+
+@pytest.mark.parametrize("f, shape", [
+    (k_flat, (2, 3)), (k_axis0, (3, 2)), (k_chosen_by_data, (2, 5)), (k_method, (2, 3, 2)),
+    (i_generator, (4,)), (i_list, (3,)), (i_array, (3,)), (i_integers, (3,)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_compress_and_fromiter(f, shape):
+    check_derivatives(f, (normal(*shape),), rng=RNG)
+
+
+def o_compress(x): return np.compress([True, False, True], x * x, axis=1) * x[:, :2]
+def o_fromiter(x): return np.fromiter((np.sin(v) * v for v in x[0]), float) * x[1]
+
+
+@pytest.mark.parametrize("op", [o_compress, o_fromiter], ids=lambda f: f.__name__)
+def test_compress_and_fromiter_second_order(op):
+    check(second_order(op, _second), (normal(3, 3),), rtol=1e-5, atol=1e-5)
+
+
+def fromiter_count(x): return np.fromiter((v * v for v in x), float, 2)
+def fromiter_islice(x): return np.fromiter(itertools.islice((v * v for v in x), 2), float)
+
+
+def test_fromiter_with_a_count_is_refused_at_its_line():
+    with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: cannot apply the derivative "
+                                                      r"rule of fromiter: .*itertools.islice\(items, n\)"):
+        astgrad.grad(lambda v: np.sum(fromiter_count(v)))(normal(3))
+    # what it advises is followed
+    check_derivatives(fromiter_islice, (normal(3),), rng=RNG)
+    assert_close(fromiter_islice(np.arange(3.0)), fromiter_count(np.arange(3.0)))

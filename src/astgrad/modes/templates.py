@@ -53,6 +53,14 @@ def _where_advice(template, kwargs):
             f"uninitialized): write numpy.where(mask, numpy.{name}({args}), fill) instead")
 
 
+def _count_advice(template, args, kwargs):
+    """What to write instead of ``numpy.fromiter``'s ``count=``, which its rule does not take."""
+    if template.primitive is not numpy.fromiter or len(args) < 3 and "count" not in kwargs:
+        return ""
+    return ("; astgrad does not follow count= of numpy.fromiter: read only the first n items instead, "
+            "numpy.fromiter(itertools.islice(items, n), dtype)")
+
+
 def _casting_words(template, kwargs):
     """Why a ufunc's ``casting=`` is refused and what to write instead (its rule takes no
     ``casting``: the conversion into ``out=`` it asks for is not followed); else None."""
@@ -92,7 +100,8 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
         arguments = _bound_arguments(template, args, kwargs, defaults=True)
     except TypeError as exc:
         raise BindError(_casting_words(template, kwargs)
-                        or str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)) from None
+                        or str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)
+                        + _count_advice(template, args, kwargs)) from None
     _check_literals(template, arguments, global_constant)
     params = {}
     for name, value in arguments.items():
