@@ -263,11 +263,11 @@ def test_cond_other_p_refused_with_what_to_write():
 # ---------------------------------------------------------------------------------
 
 def heaviside_outer(x): return np.sum(np.heaviside.outer(x, x) * x)
-def logaddexp_accumulate(x): return np.sum(np.logaddexp.accumulate(x))
+def logaddexp_reduceat(x): return np.sum(np.logaddexp.reduceat(x, [0, 2]))
 
 
 @pytest.mark.parametrize("f, name", [(heaviside_outer, "numpy.heaviside.outer"),
-                                     (logaddexp_accumulate, "numpy.logaddexp.accumulate")])
+                                     (logaddexp_reduceat, "numpy.logaddexp.reduceat")])
 def test_no_did_you_mean_for_a_ufunc_method(f, name):
     with pytest.raises(astgrad.TransformError) as caught:
         astgrad.grad(f)(normal(4))
@@ -332,3 +332,54 @@ def test_fromiter_with_a_count_is_refused_at_its_line():
     # what it advises is followed
     check_derivatives(fromiter_islice, (normal(3),), rng=RNG)
     assert_close(fromiter_islice(np.arange(3.0)), fromiter_count(np.arange(3.0)))
+
+
+# ---------------------------------------------------------------------------------
+# ufunc.accumulate of every two-argument ufunc, from its partials
+# ---------------------------------------------------------------------------------
+
+def accumulate_call(x): return UFUNC.accumulate(x, axis=AXIS)       # noqa: F821  (bound per case)
+
+
+def accumulated(ufunc, axis):
+    import types
+    return types.FunctionType(accumulate_call.__code__, {**globals(), "UFUNC": ufunc, "AXIS": axis},
+                              f"{ufunc.__name__}_accumulate")
+
+
+def test_every_binary_ufunc_with_a_rule_has_accumulate():
+    for ufunc in outer_ufuncs():
+        assert registry.rule_key(ufunc.accumulate) in registry.ADJOINTS, ufunc.__name__
+        assert registry.rule_key(ufunc.accumulate) in registry.TANGENTS, ufunc.__name__
+
+
+@pytest.mark.parametrize("ufunc", outer_ufuncs(), ids=lambda u: u.__name__)
+def test_accumulate(ufunc):
+    for shape, axis in (((5,), 0), ((3, 4), 1), ((4, 2, 3), -3)):
+        # values in [0.5, 2]: no ties (maximum), no overflow (power), no exact multiples (fmod)
+        x = positive(*shape)
+        check_derivatives(accumulated(ufunc, axis), (x,), rng=RNG)
+
+
+def a_logaddexp(x): return np.logaddexp.accumulate(x * x, axis=1) * x
+def a_divide(x): return np.divide.accumulate(np.exp(x), 0) * x
+def a_subtract(x): return np.subtract.accumulate(x * x, axis=-1)
+def a_hypot(x): return np.hypot.accumulate(x) + x
+def a_fmax(x): return np.fmax.accumulate(x * x, axis=1) * x
+
+
+@pytest.mark.parametrize("op", [a_logaddexp, a_divide, a_subtract, a_hypot, a_fmax], ids=lambda f: f.__name__)
+def test_accumulate_second_order(op):
+    check(second_order(op, _second), (normal(3, 4),), rtol=1e-5, atol=1e-5)
+
+
+def test_accumulate_hessian_and_float32():
+    f = lambda v: np.sum(np.logaddexp.accumulate(v * v) ** 2)       # noqa: E731
+    x = normal(4)
+    h = astgrad.hessian(f)(x)
+    eps = 1e-5
+    g = astgrad.grad(f)
+    numeric = np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(4)])
+    assert_close(h, numeric, rtol=1e-5, atol=1e-6)
+    x32 = x.astype(np.float32)
+    assert astgrad.grad(f)(x32).dtype == np.float32
