@@ -524,8 +524,6 @@ def unit_lower_(r, lu):
     d[r] = triangle(d[lu], True, True)
 
 
-
-
 def _cond_literal_check(p=None, **_):
     """A p written as a constant that cond_masks refuses is refused where the function is
     transformed (NotImplementedError, with what to write instead); a p known only when the
