@@ -383,3 +383,23 @@ def test_accumulate_hessian_and_float32():
     assert_close(h, numeric, rtol=1e-5, atol=1e-6)
     x32 = x.astype(np.float32)
     assert astgrad.grad(f)(x32).dtype == np.float32
+
+
+def logaddexp_reduce(x): return np.logaddexp.reduce(x, axis=1)
+def logaddexp_last(x): return np.take(np.logaddexp.accumulate(x, 1), -1, 1)
+def divide_segments(x): return np.divide.reduceat(x, [0, 2])
+def divide_segments_written_out(x): return np.stack([np.divide.accumulate(x[0:2])[-1], np.divide.accumulate(x[2:])[-1]])
+
+
+def test_reduce_and_reduceat_of_a_ufunc_with_accumulate_advise_it():
+    for f, words in ((logaddexp_reduce, r"numpy\.logaddexp\.reduce: astgrad follows numpy\.logaddexp\.accumulate"),
+                     (divide_segments, r"numpy\.divide\.reduceat: .*for each segment x\[i:j\]")):
+        with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: no adjoint rule for " + words):
+            astgrad.grad(lambda v: np.sum(f(v)))(positive(4))
+    # what it advises is followed
+    x = positive(3, 4)
+    assert_close(logaddexp_last(x), logaddexp_reduce(x), rtol=1e-12)
+    check_derivatives(logaddexp_last, (x,), rng=RNG)
+    x = positive(5)
+    assert_close(divide_segments_written_out(x), divide_segments(x), rtol=1e-12)
+    check_derivatives(divide_segments_written_out, (x,), rng=RNG)
