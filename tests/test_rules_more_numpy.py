@@ -385,6 +385,13 @@ def test_accumulate_hessian_and_float32():
     assert astgrad.grad(f)(x32).dtype == np.float32
 
 
+def a_axis_none(x): return np.divide.accumulate(x, axis=None)     # NumPy takes it for a 1-d array
+
+
+def test_accumulate_axis_none_of_a_vector():
+    check_derivatives(a_axis_none, (positive(4),), rng=RNG)
+
+
 def logaddexp_reduce(x): return np.logaddexp.reduce(x, axis=1)
 def logaddexp_last(x): return np.take(np.logaddexp.accumulate(x, 1), -1, 1)
 def divide_segments(x): return np.divide.reduceat(x, [0, 2])
