@@ -1390,7 +1390,6 @@ REFUSED = {
     "v_swap_through_views": (3, "TransformError", "assignment into an element of 'a' while another name may share"),
     "o_fill_diagonal_wrap": (2, "TransformError", r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)"),
     "o_fill": (2, "TransformError", r"cannot differentiate \.fill\(\) on y\[2:\], which is not a name"),
-    "s_compress": (1, "TransformError", r"no adjoint rule for numpy\.compress"),
     "p_complex_scalar_real": (1, "TransformError", r"cannot differentiate complex numbers \(complex\(\.\.\.\)\)"),
     "d_dataclass_arg": (1, "TransformError", "cannot differentiate augmented assignment to an attribute"),
     "d_method_write_item": (2, "TransformError", r"the call of Buffer\.scale_row changes the object it is called on"),
@@ -1399,7 +1398,6 @@ REFUSED = {
     "c_recursion_memo": (9, "TransformError", "the call of fib changes an argument it is given in place"),
     "g_filter": (1, "TransformError", "cannot differentiate the local function lambda passed to a function"),
     "g_zip_longest": (1, "TransformError", r"no adjoint rule for itertools\.zip_longest"),
-    "g_fromiter": (1, "TransformError", r"no adjoint rule for numpy\.fromiter"),
 }
 
 

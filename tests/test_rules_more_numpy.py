@@ -10,6 +10,8 @@ differentiated again in both modes); then the values at the documented special p
 (docs/api.md, "Numbers at special points") and the refusals.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -227,15 +229,30 @@ def test_cond_second_order(op):
 
 
 def c_one(x): return np.linalg.cond(x, 1)
+def c_minus_one(x): return np.linalg.cond(x, p=-1)
+def c_inf(x): return np.linalg.cond(x, np.inf)
+def c_given(x, p): return np.linalg.cond(x, p)
 def c_one_written_out(x): return np.linalg.norm(x, 1) * np.linalg.norm(np.linalg.inv(x), 1)
 
 
+@pytest.mark.parametrize("f, p", [(c_one, "1"), (c_minus_one, "-1"), (c_inf, "inf")], ids=lambda v: str(v))
+def test_cond_other_constant_p_refused_when_transformed(f, p):
+    # a constant p is refused before any code runs, in both modes
+    x = normal(3, 3) + 2.0 * np.eye(3)
+    words = rf"test_rules_more_numpy.py:\d+: .*p=None, 2, -2, 'fro' and 'nuc'.*numpy.linalg.norm\(x, {p}\) \* "
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.grad(f)
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.jvp(f, (x,), (x,))
+
+
 def test_cond_other_p_refused_with_what_to_write():
+    # a p known only when the code runs is refused then
     x = normal(3, 3) + 2.0 * np.eye(3)
     with pytest.raises(NotImplementedError, match=r"test_rules_more_numpy.py:\d+.*numpy.linalg.norm\(x, 1\) \* "):
-        astgrad.grad(c_one)(x)
+        astgrad.grad(c_given)(x, 1)
     with pytest.raises(NotImplementedError, match="p=None, 2, -2, 'fro' and 'nuc'"):
-        astgrad.jvp(c_one, (x,), (x,))
+        astgrad.jvp(lambda v: c_given(v, -np.inf), (x,), (x,))
     # what the message advises is followed
     check_derivatives(c_one_written_out, (x,), rng=RNG)
     assert_close(c_one_written_out(x), np.linalg.cond(x, 1), rtol=1e-12)
@@ -246,13 +263,150 @@ def test_cond_other_p_refused_with_what_to_write():
 # ---------------------------------------------------------------------------------
 
 def heaviside_outer(x): return np.sum(np.heaviside.outer(x, x) * x)
-def logaddexp_accumulate(x): return np.sum(np.logaddexp.accumulate(x))
+def logaddexp_reduceat(x): return np.sum(np.logaddexp.reduceat(x, [0, 2]))
 
 
 @pytest.mark.parametrize("f, name", [(heaviside_outer, "numpy.heaviside.outer"),
-                                     (logaddexp_accumulate, "numpy.logaddexp.accumulate")])
+                                     (logaddexp_reduceat, "numpy.logaddexp.reduceat")])
 def test_no_did_you_mean_for_a_ufunc_method(f, name):
     with pytest.raises(astgrad.TransformError) as caught:
         astgrad.grad(f)(normal(4))
     message = str(caught.value)
     assert f"no adjoint rule for {name}" in message and "did you mean" not in message
+
+
+# ---------------------------------------------------------------------------------
+# an argument a rule does not take: the function named as written
+# ---------------------------------------------------------------------------------
+
+def outer_with_dtype(x): return np.sum(np.multiply.outer(x, x, dtype=np.float32))
+
+
+def test_argument_a_rule_does_not_take_names_the_function_as_written():
+    for transform in (lambda: astgrad.grad(outer_with_dtype)(normal(3)),
+                      lambda: astgrad.jvp(outer_with_dtype, (normal(3),), (normal(3),))):
+        with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: cannot apply the derivative "
+                                                          r"rule of numpy\.multiply\.outer: .*'dtype'"):
+            transform()
+
+
+# ---------------------------------------------------------------------------------
+# compress and fromiter
+# ---------------------------------------------------------------------------------
+
+def k_flat(x): return np.compress(np.array([1, 0, 1, 1, 0, 1]), x)
+def k_axis0(x): return np.compress([True, False, True], x, axis=0) * x[:2].sum()
+def k_chosen_by_data(x): return np.compress(x[0] > 0.0, x * x, axis=-1)
+def k_method(x): return x.compress([False, True], axis=1)
+def i_generator(x): return np.fromiter((v * v for v in x), float)
+def i_list(x): return np.fromiter([x[0], x[1] * 2.0, 3.0], np.float64) * x[2]
+def i_array(x): return np.fromiter(x, dtype=float) * x
+def i_integers(x): return np.sum(np.fromiter((v * 3.0 for v in x), int)) * x
+
+
+@pytest.mark.parametrize("f, shape", [
+    (k_flat, (2, 3)), (k_axis0, (3, 2)), (k_chosen_by_data, (2, 5)), (k_method, (2, 3, 2)),
+    (i_generator, (4,)), (i_list, (3,)), (i_array, (3,)), (i_integers, (3,)),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_compress_and_fromiter(f, shape):
+    check_derivatives(f, (normal(*shape),), rng=RNG)
+
+
+def o_compress(x): return np.compress([True, False, True], x * x, axis=1) * x[:, :2]
+def o_fromiter(x): return np.fromiter((np.sin(v) * v for v in x[0]), float) * x[1]
+
+
+@pytest.mark.parametrize("op", [o_compress, o_fromiter], ids=lambda f: f.__name__)
+def test_compress_and_fromiter_second_order(op):
+    check(second_order(op, _second), (normal(3, 3),), rtol=1e-5, atol=1e-5)
+
+
+def fromiter_count(x): return np.fromiter((v * v for v in x), float, 2)
+def fromiter_islice(x): return np.fromiter(itertools.islice((v * v for v in x), 2), float)
+
+
+def test_fromiter_with_a_count_is_refused_at_its_line():
+    with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: cannot apply the derivative "
+                                                      r"rule of fromiter: .*itertools.islice\(items, n\)"):
+        astgrad.grad(lambda v: np.sum(fromiter_count(v)))(normal(3))
+    # what it advises is followed
+    check_derivatives(fromiter_islice, (normal(3),), rng=RNG)
+    assert_close(fromiter_islice(np.arange(3.0)), fromiter_count(np.arange(3.0)))
+
+
+# ---------------------------------------------------------------------------------
+# ufunc.accumulate of every two-argument ufunc, from its partials
+# ---------------------------------------------------------------------------------
+
+def accumulate_call(x): return UFUNC.accumulate(x, axis=AXIS)       # noqa: F821  (bound per case)
+
+
+def accumulated(ufunc, axis):
+    import types
+    return types.FunctionType(accumulate_call.__code__, {**globals(), "UFUNC": ufunc, "AXIS": axis},
+                              f"{ufunc.__name__}_accumulate")
+
+
+def test_every_binary_ufunc_with_a_rule_has_accumulate():
+    for ufunc in outer_ufuncs():
+        assert registry.rule_key(ufunc.accumulate) in registry.ADJOINTS, ufunc.__name__
+        assert registry.rule_key(ufunc.accumulate) in registry.TANGENTS, ufunc.__name__
+
+
+@pytest.mark.parametrize("ufunc", outer_ufuncs(), ids=lambda u: u.__name__)
+def test_accumulate(ufunc):
+    for shape, axis in (((5,), 0), ((3, 4), 1), ((4, 2, 3), -3)):
+        # values in [0.5, 2]: no ties (maximum), no overflow (power), no exact multiples (fmod)
+        x = positive(*shape)
+        check_derivatives(accumulated(ufunc, axis), (x,), rng=RNG)
+
+
+def a_logaddexp(x): return np.logaddexp.accumulate(x * x, axis=1) * x
+def a_divide(x): return np.divide.accumulate(np.exp(x), 0) * x
+def a_subtract(x): return np.subtract.accumulate(x * x, axis=-1)
+def a_hypot(x): return np.hypot.accumulate(x) + x
+def a_fmax(x): return np.fmax.accumulate(x * x, axis=1) * x
+
+
+@pytest.mark.parametrize("op", [a_logaddexp, a_divide, a_subtract, a_hypot, a_fmax], ids=lambda f: f.__name__)
+def test_accumulate_second_order(op):
+    check(second_order(op, _second), (normal(3, 4),), rtol=1e-5, atol=1e-5)
+
+
+def test_accumulate_hessian_and_float32():
+    f = lambda v: np.sum(np.logaddexp.accumulate(v * v) ** 2)       # noqa: E731
+    x = normal(4)
+    h = astgrad.hessian(f)(x)
+    eps = 1e-5
+    g = astgrad.grad(f)
+    numeric = np.stack([(g(x + eps * e) - g(x - eps * e)) / (2 * eps) for e in np.eye(4)])
+    assert_close(h, numeric, rtol=1e-5, atol=1e-6)
+    x32 = x.astype(np.float32)
+    assert astgrad.grad(f)(x32).dtype == np.float32
+
+
+def a_axis_none(x): return np.divide.accumulate(x, axis=None)     # NumPy takes it for a 1-d array
+
+
+def test_accumulate_axis_none_of_a_vector():
+    check_derivatives(a_axis_none, (positive(4),), rng=RNG)
+
+
+def logaddexp_reduce(x): return np.logaddexp.reduce(x, axis=1)
+def logaddexp_last(x): return np.take(np.logaddexp.accumulate(x, 1), -1, 1)
+def divide_segments(x): return np.divide.reduceat(x, [0, 2])
+def divide_segments_written_out(x): return np.stack([np.divide.accumulate(x[0:2])[-1], np.divide.accumulate(x[2:])[-1]])
+
+
+def test_reduce_and_reduceat_of_a_ufunc_with_accumulate_advise_it():
+    for f, words in ((logaddexp_reduce, r"numpy\.logaddexp\.reduce: astgrad follows numpy\.logaddexp\.accumulate"),
+                     (divide_segments, r"numpy\.divide\.reduceat: .*for each segment x\[i:j\]")):
+        with pytest.raises(astgrad.TransformError, match=r"test_rules_more_numpy.py:\d+: no adjoint rule for " + words):
+            astgrad.grad(lambda v: np.sum(f(v)))(positive(4))
+    # what it advises is followed
+    x = positive(3, 4)
+    assert_close(logaddexp_last(x), logaddexp_reduce(x), rtol=1e-12)
+    check_derivatives(logaddexp_last, (x,), rng=RNG)
+    x = positive(5)
+    assert_close(divide_segments_written_out(x), divide_segments(x), rtol=1e-12)
+    check_derivatives(divide_segments_written_out, (x,), rng=RNG)

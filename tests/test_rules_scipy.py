@@ -97,6 +97,9 @@ CASES = (
     [(f, (lambda d=d, s=s: (d(*s),)), {}, {}) for f, d in UNARY for s in SHAPES]
     + [(f, (lambda a=a, b=b, s=s: (a(*s[0]), b(*s[1]))), {}, {}) for f, a, b in BINARY for s in BROADCAST]
     + [(f.outer, (lambda a=a, b=b: (a(2), b(3))), {}, {}) for f, a, b in BINARY]       # ufunc.outer of them
+    # ufunc.accumulate of them, on (0.2, 0.5): every running value stays where each is defined (betaln > 0);
+    # drawn from a generator of their own, so the later tests' draws stay as they were
+    + [(f.accumulate, (lambda: (np.random.default_rng(72).uniform(0.2, 0.5, (4, 2)),)), {}, {}) for f, _, _ in BINARY]
     + [(special.polygamma, lambda n=n: (n, P(4)), {}, {}) for n in (1, 2)]
     + [(scipy_polygamma, lambda: (1, P(4), "digamma"), {}, {})]
     # log_ndtr's slope and its sum with x: each formula of theirs (x > 0, x <= 0, the series below -100)

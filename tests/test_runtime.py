@@ -697,6 +697,10 @@ CASES += [
     (np.multiply.reduceat, lambda: (N(6, 4), np.array([0, 3, 1])), {}),
     (np.minimum.reduceat, lambda: (N(3, 6), np.array([0, 2])), {"axis": 1}),
     (rt.unreduceat, lambda: (N(3, 4), N(6, 4), np.array([0, 3, 1])), {}),
+    (rt.running_linear, lambda: (N(4, 3), N(4, 3)), {}),
+    (rt.running_linear, lambda: (N(3, 1), N(3, 4)), {"axis": -1}),
+    (rt.shifted_along, lambda: (N(3, 4),), {"axis": 1}), (rt.unshifted_along, lambda: (N(4, 2),), {}),
+    (np.logaddexp.accumulate, lambda: (N(4, 3),), {"axis": 1}), (np.divide.accumulate, lambda: (U(5),), {}),
     (np.extract, lambda: (N(3, 4) > 0.0, N(3, 4)), {}),
     (np.linalg.cond, lambda: (N(3, 3) + 3.0 * np.eye(3),), {}), (np.linalg.cond, lambda: (N(3, 5),), {"p": -2}),
     (np.linalg.cond, lambda: (N(2, 3, 3) + 3.0 * np.eye(3),), {"p": "fro"}),
@@ -706,7 +710,14 @@ CASES += [
     (np.ldexp.outer, lambda: (N(3), np.array([1, -2])), {}),
 ] + [(ufunc.outer, lambda: (P(3), P(2, 2) + 0.1), {}) for ufunc in (
     np.add, np.subtract, np.multiply, np.divide, np.power, np.float_power, np.arctan2, np.hypot, np.remainder,
-    np.fmod, np.nextafter, np.copysign, np.maximum, np.minimum, np.fmax, np.fmin, np.logaddexp, np.logaddexp2)]
+    np.fmod, np.nextafter, np.copysign, np.maximum, np.minimum, np.fmax, np.fmin, np.logaddexp, np.logaddexp2)] + [
+    (ufunc.accumulate, lambda: (P(4, 3),), {"axis": 1}) for ufunc in (
+        np.subtract, np.divide, np.power, np.float_power, np.arctan2, np.hypot, np.remainder, np.fmod, np.nextafter,
+        np.copysign, np.fmax, np.fmin, np.logaddexp2)] + [
+    (np.compress, lambda: ([True, False, True], N(3, 2)), {"axis": 0}), (np.compress, lambda: ([0, 1, 1], N(2, 2)), {}),
+    (np.ndarray.compress, lambda: (N(2, 3), [False, True]), {"axis": 1}),
+    (np.fromiter, lambda: ([1.5, 0.5, 2.0], float), {}), (np.fromiter, lambda: (N(4), np.float64), {}),
+]
 
 # Registered tangents that the table above does not exercise, and why.
 NOT_IN_TABLE = {

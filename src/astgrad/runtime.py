@@ -4763,6 +4763,58 @@ def accumulate_sources(y, axis=0):
     return numpy.moveaxis(sources, -1, axis)
 
 
+# -- ufunc.accumulate of a two-argument ufunc f (rules/declare.py generates its templates) -----
+#
+# y[k] = f(y[k-1], x[k]) has the tangent dy[k] = f_1 * dy[k-1] + f_2 * dx[k] (f's partials at
+# step k): a linear recurrence, solved by running_linear; its adjoint is the same recurrence run
+# backwards (flipped), with the coefficients moved one step (unshifted_along).
+
+def running_linear(a, b, axis=0):
+    """z with z[k] = a[k] * z[k-1] + b[k] along ``axis`` (z[-1] = 0, so a[0] is not read);
+    a and b broadcast. A loop over the axis, as NumPy's own accumulate runs."""
+    # b's float dtype (a float32 derivative stays float32 when a holds float64 constants)
+    dtype = numpy.result_type(a, b, 0.0) if numpy.iscomplexobj(a) else numpy.result_type(b, 0.0)
+    a, b = numpy.broadcast_arrays(numpy.asarray(a), numpy.asarray(b))
+    if a.ndim == 0:
+        raise ValueError("astgrad: ufunc.accumulate needs an array of at least 1 dimension")
+    a, b = numpy.moveaxis(a, _accumulate_axis(axis), 0), numpy.moveaxis(b, _accumulate_axis(axis), 0)
+    z = numpy.empty(b.shape, dtype=dtype)
+    for k in range(b.shape[0]):
+        z[k] = a[k] * z[k - 1] + b[k] if k else b[0]
+    return numpy.moveaxis(z, 0, _accumulate_axis(axis))
+
+
+def shifted_along(x, axis=0):
+    """``x`` moved one step along ``axis`` (item k is x[k-1]), 0 first."""
+    x = numpy.asarray(x)
+    moved = numpy.moveaxis(x, _accumulate_axis(axis), 0)
+    out = numpy.zeros(moved.shape, dtype=numpy.result_type(x, 0.0))
+    out[1:] = moved[:-1]
+    return numpy.moveaxis(out, 0, _accumulate_axis(axis))
+
+
+def unshifted_along(g, axis=0):
+    """``g`` moved one step back along ``axis`` (item k is g[k+1]), 0 last: the transpose of
+    ``shifted_along``."""
+    g = numpy.asarray(g)
+    moved = numpy.moveaxis(g, _accumulate_axis(axis), 0)
+    out = numpy.zeros(moved.shape, dtype=numpy.result_type(g, 0.0))
+    out[:-1] = moved[1:]
+    return numpy.moveaxis(out, 0, _accumulate_axis(axis))
+
+
+def first_along(x, axis=0):
+    """True at the first item along ``axis``, False elsewhere (x's shape)."""
+    mask = numpy.zeros(numpy.shape(x), dtype=bool)
+    numpy.moveaxis(mask, _accumulate_axis(axis), 0)[:1] = True
+    return mask
+
+
+def _accumulate_axis(axis):
+    """accumulate's axis=None, which NumPy takes for a 1-d array only, is its axis 0."""
+    return 0 if axis is None else axis
+
+
 def untake_along_axis(g, arr, indices, axis):
     """The adjoint of ``numpy.take_along_axis(arr, indices, axis)`` (repeats add up)."""
     dtype = _float_dtype(arr) or _float_dtype(g) or numpy.float64

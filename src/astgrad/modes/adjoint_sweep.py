@@ -219,10 +219,9 @@ class AdjointSweep:
         try:
             contributions = instantiate(template, S.name(stmt.targets[0].id), args, op.kwargs,
                                         mode.derivative_of, mode.namespace, mode.namer, mode.zero_safe,
-                                        simplified=True)
+                                        simplified=True, global_constant=mode.global_constant)
         except BindError as exc:
-            raise mode.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
-                                    construct=op.label) from None
+            raise mode.unbound_rule_error(stmt, op, exc) from None
         contributions = redirect_shapes(contributions, mode.shape_sources.before_restore.get(id(stmt)))
         checks = mode.receiver_check(stmt, op) + mode.dtype_check(stmt, op, registry.ADJOINTS)
         return checks + contributions if contributions else []

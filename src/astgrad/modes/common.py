@@ -98,6 +98,13 @@ class Transform:
         note.lineno = line          # where the statements after it come from (emit.line_origins)
         return [note]
 
+    def unbound_rule_error(self, stmt, op, exc):
+        """The error for a call whose arguments a rule's template does not take, naming a
+        ufunc's method with its ufunc (``numpy.multiply.outer``, not ``outer``)."""
+        ufunc = getattr(op.key, "__self__", None)
+        what = f"numpy.{ufunc.__name__}.{op.label}" if isinstance(ufunc, numpy.ufunc) else op.label
+        return self.source.error(f"cannot apply the derivative rule of {what}: {exc}", stmt, construct=what)
+
     def check_method_arguments(self, stmt, op, has_derivative, table):
         """``v.sum(...)`` gets NumPy's array-method rule by name: refuse a differentiated
         argument where that method takes none (``obj.sum(x)`` binds x to ``axis``), since
@@ -169,6 +176,16 @@ class Transform:
             return numpy.dtype(value)
         except TypeError:
             return None
+
+    def global_constant(self, atom):
+        """The number or string a global dotted path names (``numpy.inf``), for a rule's
+        ``literal_check``; MISSING for any other atom."""
+        from ..core.missing import MISSING
+        path = S.dotted_path(atom) if isinstance(atom, gast.Attribute) else None
+        if path is None or path[0] in getattr(self, "local_names", ()):
+            return MISSING
+        value = self.source.resolve_path(path, depend=False)
+        return value if isinstance(value, (int, float, str)) else MISSING
 
     def receiver_check(self, stmt, op):
         """For a rule found by a method's name: a run-time check that the receiver really is

@@ -301,12 +301,12 @@ class ForwardMode(Transform):
         try:
             # simplified as they are made: a second walk over each term's tree cost a sixth of the transform
             terms = instantiate(template, S.name(result), args, op.kwargs, derivative_of,
-                                self.namespace, self.namer, self.zero_safe, simplified=True)
+                                self.namespace, self.namer, self.zero_safe, simplified=True,
+                                global_constant=self.global_constant)
         except BindError as exc:
             if self.unused(stmt):
                 return []       # set(d) of a dict's keys, only looked up in
-            raise self.source.error(f"cannot apply the derivative rule of {op.label}: {exc}", stmt,
-                                    construct=op.label) from None
+            raise self.unbound_rule_error(stmt, op, exc) from None
         checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
         if not terms:
             return []

@@ -53,6 +53,14 @@ def _where_advice(template, kwargs):
             f"uninitialized): write numpy.where(mask, numpy.{name}({args}), fill) instead")
 
 
+def _count_advice(template, args, kwargs):
+    """What to write instead of ``numpy.fromiter``'s ``count=``, which its rule does not take."""
+    if template.primitive is not numpy.fromiter or len(args) < 3 and "count" not in kwargs:
+        return ""
+    return ("; astgrad does not follow count= of numpy.fromiter: read only the first n items instead, "
+            "numpy.fromiter(itertools.islice(items, n), dtype)")
+
+
 def _casting_words(template, kwargs):
     """Why a ufunc's ``casting=`` is refused and what to write instead (its rule takes no
     ``casting``: the conversion into ``out=`` it asks for is not followed); else None."""
@@ -74,7 +82,7 @@ def _simple_constant(value):
 
 
 def instantiate(template, result, args, kwargs, derivative_of, namespace, namer, zero_safe=False,
-                simplified=False):
+                simplified=False, global_constant=None):
     """The statements of ``template`` for one call.
 
     result: the atom holding the primitive's result; args/kwargs: atoms of the call;
@@ -82,6 +90,8 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     zero_safe: write ``d[y] * f`` as ``scale(d[y], f)``, ``d[y] / f`` as ``over(d[y], f)``
     and ``a ** b`` as ``power(a, b)``, so a zero derivative stays exactly zero where the
     local derivative f is inf or nan (runtime.py explains when this code runs).
+    global_constant(atom): the number a global path names (``numpy.inf``), else MISSING:
+    such arguments are checked by the rule's ``literal_check`` as literals are.
     simplified: the statements' values simplified (``optimize.simplify``) as they are made.
     Returns plain assignments to fresh temporaries and derivative assignments
     annotated with ``Key.ACCUMULATE`` (their target is the derivative name).
@@ -90,8 +100,9 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
         arguments = _bound_arguments(template, args, kwargs, defaults=True)
     except TypeError as exc:
         raise BindError(_casting_words(template, kwargs)
-                        or str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)) from None
-    _check_literals(template, arguments)
+                        or str(exc) + _dtype_advice(template, kwargs) + _where_advice(template, kwargs)
+                        + _count_advice(template, args, kwargs)) from None
+    _check_literals(template, arguments, global_constant)
     params = {}
     for name, value in arguments.items():
         if name == template.vararg:
@@ -114,15 +125,21 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     return out
 
 
-def _check_literals(template, arguments):
+def _check_literals(template, arguments, global_constant=None):
     """Run the primitive's ``literal_check`` (see ``registry.Primitive``) on the arguments
-    written as literals and the defaults: what it refuses is a BindError now."""
+    written as literals, as global constants (``numpy.inf``) and the defaults: what it
+    refuses is a BindError now."""
     record = registry.primitive(template.primitive)
     if record is None or record.literal_check is None:
         return
     literals = {name: value.value if isinstance(value, gast.Constant) else value
                 for name, value in arguments.items()
                 if name != template.vararg and (isinstance(value, gast.Constant) or not isinstance(value, gast.AST))}
+    if global_constant is not None:
+        for name, value in arguments.items():
+            found = global_constant(value) if isinstance(value, gast.Attribute) else MISSING
+            if found is not MISSING:
+                literals[name] = found
     try:
         record.literal_check(**literals)
     except NotImplementedError as exc:

@@ -29,6 +29,7 @@ import functools
 import inspect
 import linecache
 import math
+import types
 
 import numpy
 
@@ -61,6 +62,8 @@ def elementwise(primitives, *partials, methods=(), result=registry.FRESH, broadc
         _register(primitive, params, lambdas[0], lines, "elementwise", tuple(by_name.values()), methods, result)
         if _is_binary_ufunc(primitive) and len(params.names) == 3:
             _register_outer(primitive.outer, params, lambdas[0], by_name)
+            if "dd->d" in primitive.types:      # its accumulate runs on floats (ldexp's does not)
+                _register_accumulate(primitive.accumulate, params, lambdas[0], by_name)
     return _as_tuple(primitives)[-1]
 
 
@@ -161,6 +164,58 @@ def _register_outer(primitive, params, origin, by_name):
     namespace = _made_once(lambda: {**origin.__globals__, **names})
     templates = {which: registry.Template(None, which, primitive, build=functools.partial(
         _build_in, primitive, params, namespace, lines, which)) for which in ("adjoint", "tangent")}
+    registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
+                      differentiable=True, kind="templates", result=registry.FRESH)
+
+
+# y = f.accumulate(array, axis): y[k] = f(y[k-1], array[k]), so the partials of f are read
+# at (y[k], previous[k], array[k]), previous being y moved one step (its first item, whose
+# partials the recurrence does not read, is y[0]); the first item of y is array's own (1, in
+# y's dtype: a float32 array keeps float32 derivatives where a partial is a constant)
+_ACCUMULATE_PARAMETERS = types.SimpleNamespace(text="y, array, axis=0, dtype=None, out=None")
+_ACCUMULATE_HELPERS = ("running_linear", "shifted_along", "unshifted_along", "first_along", "broadcast_like")
+_ACCUMULATE_TEMPLATES = {
+    "adjoint": ("previous = numpy.where(first_along(array, axis), y, shifted_along(y, axis))",
+                "w = numpy.flip(running_linear(numpy.flip(unshifted_along(broadcast_like({first}, y), axis), axis), "
+                "numpy.flip(d[y], axis), axis), axis)",
+                "d[array] = w * numpy.where(first_along(array, axis), numpy.ones_like(y), {second})"),
+    "tangent": ("previous = numpy.where(first_along(array, axis), y, shifted_along(y, axis))",
+                "d[y] = running_linear({first}, d[array] * numpy.where(first_along(array, axis), numpy.ones_like(y), "
+                "{second}), axis)"),
+}
+
+
+def _accumulate_lines(params, by_name):
+    """The statements of the templates of ``ufunc.accumulate(array, axis)``: the recurrence's
+    tangent dy[k] = f_1 * dy[k-1] + f_2 * darray[k], solved by ``running_linear``, and its
+    transpose, the same recurrence run backwards."""
+    renames = dict(zip(params.names, ("y", "previous", "array")))
+    partials = [by_name.get(name) for name in params.names[1:]]
+    first, second = (ast.unparse(_Renamed(renames).visit(copy.deepcopy(_expression(fn, False))))
+                     if fn is not None else "0.0" for fn in partials)
+    return {which: [ast.parse(line.format(first=first, second=second)).body[0] for line in lines]
+            for which, lines in _ACCUMULATE_TEMPLATES.items()}
+
+
+class _Renamed(ast.NodeTransformer):
+    """Reads of the partials' parameters renamed to the accumulate template's names."""
+
+    def __init__(self, renames):
+        self.renames = renames
+
+    def visit_Name(self, node):
+        return _name(self.renames[node.id]) if node.id in self.renames else node
+
+
+def _register_accumulate(primitive, params, origin, by_name):
+    """Register the templates of ``ufunc.accumulate``, built from the ufunc's partials when
+    first used (``_accumulate_lines``); a ufunc whose accumulate has rules of its own (add,
+    multiply, maximum, minimum: reduction_rules.py) has them replace these."""
+    lines = _made_once(functools.partial(_accumulate_lines, params, by_name))
+    names = {name: getattr(runtime, name) for name in _ACCUMULATE_HELPERS}
+    namespace = _made_once(lambda: {**origin.__globals__, "numpy": numpy, **names})
+    templates = {which: registry.Template(None, which, primitive, build=functools.partial(
+        _build_in, primitive, _ACCUMULATE_PARAMETERS, namespace, lines, which)) for which in ("adjoint", "tangent")}
     registry.register(primitive, adjoint=templates["adjoint"], tangent=templates["tangent"],
                       differentiable=True, kind="templates", result=registry.FRESH)
 

@@ -18,7 +18,7 @@ from ..runtime import (
     lstsq_checked, lstsq_options, lu_permutation, lu_transposed, qr_options, qr_part, qr_shapes, qr_unpart,
     scipy_qr_mask, unit_lower,
 )
-from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
+from .registry import FRESH, adjoint, d, declare, non_differentiable, register, tangent
 
 
 @adjoint(numpy.trace)
@@ -524,7 +524,15 @@ def unit_lower_(r, lu):
     d[r] = triangle(d[lu], True, True)
 
 
+def _cond_literal_check(p=None, **_):
+    """A p written as a constant that cond_masks refuses is refused where the function is
+    transformed (NotImplementedError, with what to write instead); a p known only when the
+    code runs is refused then."""
+    cond_masks(numpy.ones(2), p)
+
+
 declare(numpy.linalg.cond, result=FRESH)
+register(numpy.linalg.cond, literal_check=_cond_literal_check)
 declare(triangle, solve_read, solve_read_adjoint, qr_part, qr_unpart, lstsq_checked, unit_lower, result=FRESH)
 non_differentiable(scipy_upper, triangular_transposed, solve_reads, matrix_columns, qr_options, scipy_qr_mask, qr_shapes,
                    lstsq_options, lu_permutation, lu_transposed)

@@ -426,6 +426,22 @@ def array(y, object, dtype=None, *, copy=True, order="K", ndmin=0):
     d[y] = stack_like(d[object], y, dtype)
 
 
+# fromiter(iterable, dtype): the iterable's numbers as a 1-d array, as numpy.array makes it of
+# their list (a generator expression is a list where it stands: named_generator_expressions.py).
+# A count= is not followed (the template does not take it): refused where it is written.
+@adjoint(numpy.fromiter)
+def fromiter(y, iter, dtype):
+    d[iter] = unstack_like(d[y], iter, dtype)
+
+
+@tangent(numpy.fromiter)
+def fromiter(y, iter, dtype):
+    d[y] = stack_like(d[iter], y, dtype)
+
+
+declare(numpy.fromiter, result=FRESH)
+
+
 # a.tolist(): the array's elements as nested lists of Python numbers (numpy.array's inverse)
 @adjoint(numpy.ndarray.tolist)
 def tolist(y, self):

@@ -48,6 +48,7 @@ from .function_value_advice import advice_by_callee, held_function_advice
 from .loading import load_rules, unread
 from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
+from .ufunc_method_advice import reduction_advice
 
 
 class _Derivatives:
@@ -510,7 +511,8 @@ def _no_rule_advice(obj):
     if isinstance(obj, type) and "__init__" in obj.__dict__:
         return held_function_advice(obj)
     try:
-        return ITERTOOLS_ADVICE.get(obj) or NO_RULE_ADVICE.get(obj)
+        return ITERTOOLS_ADVICE.get(obj) or NO_RULE_ADVICE.get(obj) or reduction_advice(
+            obj, lambda method: rule_key(method) in ADJOINTS)
     except TypeError:       # unhashable
         return None
 

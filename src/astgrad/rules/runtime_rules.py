@@ -22,7 +22,8 @@ from ..runtime import (
     written_part, in_place, through_store, unbroadcast_stored, added_at, insert_as, uninsert, undelete,
     flat_not_held, flat_read_once, list_rows, seed_shaped_like, unmeshgrid, meshgrid_as, unblock, block_as,
     node_differences, node_offsets, node_undifferences, node_unoffsets, stack_fitted, unstack_fitted, split_parts,
-    stacked_parts, outer_operand, outer_spread, unouter, unreduceat,
+    stacked_parts, outer_operand, outer_spread, unouter, unreduceat, running_linear, shifted_along, unshifted_along,
+    first_along,
 )
 from .declare import elementwise, linear
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent, unsupported
@@ -420,6 +421,29 @@ def through_store_(y, g, container):
 # unbroadcast_stored(g, value) is g or unbroadcast(g, value)
 linear(unbroadcast_stored, lambda y, g, value: broadcast_like(d[y], g))
 linear(unreduceat, lambda y, g, array, indices, axis=0: numpy.add.reduceat(d[y], indices, axis))
+# ufunc.accumulate (declare.py): a linear recurrence z[k] = a[k] * z[k-1] + b[k], run backwards
+# for its adjoint; shifted_along and unshifted_along are each other's transposes
+linear(shifted_along, lambda y, x, axis=0: unshifted_along(d[y], axis))
+linear(unshifted_along, lambda y, g, axis=0: shifted_along(d[y], axis))
+non_differentiable(first_along)
+
+
+@adjoint(running_linear)
+def running_linear_(z, a, b, axis=0):
+    d[a] = unbroadcast(numpy.flip(running_linear(numpy.flip(unshifted_along(broadcast_like(a, z), axis),
+                                                                     axis), numpy.flip(d[z], axis), axis), axis)
+                       * shifted_along(z, axis), a)
+    d[b] = unbroadcast(numpy.flip(running_linear(numpy.flip(unshifted_along(broadcast_like(a, z), axis),
+                                                                     axis), numpy.flip(d[z], axis), axis), axis), b)
+
+
+@tangent(running_linear)
+def running_linear_(z, a, b, axis=0):
+    d[z] = running_linear(a, d[a] * shifted_along(z, axis), axis)
+    d[z] = running_linear(a, d[b], axis)
+
+
+declare(running_linear, shifted_along, unshifted_along, result=FRESH)
 # ufunc.outer(x1, x2) is the ufunc of outer_operand(x1, x2) and x2 (declare.py)
 linear(outer_operand, lambda y, x, other: unouter(d[y], x))
 linear(unouter, lambda y, g, x: outer_spread(d[y], g))

@@ -315,7 +315,31 @@ def extract(y, condition, arr):
     d[y] = numpy.extract(condition, d[arr])
 
 
+# compress(condition, a, axis) is take(a, flatnonzero(condition), axis) (a flattened when
+# axis is None): condition only chooses, and has no derivative
+@adjoint(numpy.compress)
+def compress(y, condition, a, axis=None, out=None):
+    d[a] = untake(d[y], a, numpy.flatnonzero(condition), axis)
+
+
+@tangent(numpy.compress)
+def compress(y, condition, a, axis=None, out=None):
+    d[y] = numpy.compress(condition, d[a], axis)
+
+
+@adjoint(numpy.ndarray.compress)
+def compress_method(y, self, condition, axis=None, out=None):
+    d[self] = untake(d[y], self, numpy.flatnonzero(condition), axis)
+
+
+@tangent(numpy.ndarray.compress)
+def compress_method(y, self, condition, axis=None, out=None):
+    d[y] = numpy.compress(condition, d[self], axis)
+
+
 register(numpy.extract, result=FRESH)
+register(numpy.compress, result=FRESH)
+register(numpy.ndarray.compress, result=FRESH)
 
 
 linear(numpy.take_along_axis, lambda y, arr, indices, axis=-1:
