@@ -5,6 +5,7 @@ arguments that are not lists, has no such reads where no name can hold a list.""
 
 import collections
 
+import gast
 import numpy as np
 import pytest
 
@@ -161,3 +162,37 @@ def test_a_list_argument_is_looked_at_in_full_at_every_call():
         with pytest.raises(TypeError, match="is complex"):
             call()
     assert_close(g(x, [2.0, 2.0]), np.cos(x) * 2.0)
+
+
+
+def _least_by_rounds(body, params):
+    """The names of ``body`` that may hold a list, as rounds over every definition until
+    nothing changes (the set ``may_hold_lists`` must give, whatever the order)."""
+    from astgrad.modes import list_tangents
+    definitions = {}
+    for stmt in body:
+        definitions.setdefault(stmt.targets[0].id if isinstance(stmt, gast.Assign) else None, []).append(stmt)
+    values = {name: [stmt.value for stmt in stmts] for name, stmts in definitions.items() if name is not None}
+    stacks = list_tangents._stacks(body, values, params)
+    least, changed = set(), True
+    while changed:
+        changed = False
+        for name, made in values.items():
+            if name not in least and any(list_tangents._may_be_list(v, least, stacks) for v in made):
+                least.add(name)
+                changed = True
+    return least
+
+
+@pytest.mark.parametrize("source, expected", [
+    # read before the name it copies is found (c, a, b, d): looked at again when it is
+    ("c = a\na = b * 2\nb = d\nd = e + f\ne = [x]\nf = x * 3.0", {"a", "b", "c", "d", "e"}),
+    # a value popped from a stack may be a list only where an appended one may
+    ("s = []\ns.append(u)\nv = s.pop()\nw = v\nu = [x]\nz = x * 2.0", {"s", "u", "v", "w"}),
+    ("s = []\ns.append(u)\nv = s.pop()\nu = x * 2.0", {"s"}),
+])
+def test_names_that_may_hold_lists_are_the_least_set_whatever_the_order(source, expected):
+    from astgrad.modes.list_tangents import may_hold_lists
+    body = gast.parse("def g(x):\n" + "".join("    " + line + "\n" for line in source.splitlines())).body[0].body
+    found = may_hold_lists(body, ["x"], {"x": "<f8[n]"})
+    assert found == expected == _least_by_rounds(body, ["x"])

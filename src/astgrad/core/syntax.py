@@ -29,6 +29,7 @@ def const(value):
 
 
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
+_ATTRIBUTE = gast.Attribute
 # one context of each kind, shared by every name made here (as the parser shares them, and
 # a copy shares the original's: no pass changes or annotates a context, see _FIELDLESS):
 # a new one for each name was a fifth of a derivative's names' memory
@@ -100,16 +101,23 @@ def parse_stmts(text):
 
 
 def is_atom(node):
-    return isinstance(node, (gast.Name, gast.Constant))
+    kind = node.__class__       # (class tests: gast's node classes have no subclasses)
+    return kind is _NAME or kind is _CONSTANT
 
 
 def dotted_path(node):
     """``['np', 'linalg', 'norm']`` for ``np.linalg.norm``; None if not a plain chain."""
+    # class tests, not isinstance (gast's node classes have no subclasses): the passes over
+    # a call each ask for its function's path, tens of thousands of times a generation
+    kind = node.__class__
+    if kind is _NAME:
+        return [node.id]
     parts = []
-    while isinstance(node, gast.Attribute):
+    while kind is _ATTRIBUTE:
         parts.append(node.attr)
         node = node.value
-    if isinstance(node, gast.Name):
+        kind = node.__class__
+    if kind is _NAME:
         parts.append(node.id)
         return parts[::-1]
     return None

@@ -141,14 +141,44 @@ def may_hold_lists(body, params, kinds):
                 definitions.setdefault(name, []).append(None)
     found = set(params) if kinds is None else {p for p in params if kinds.get(p) == argument_kinds.LIST}
     stacks = _stacks(body, definitions, params)
-    changed = True
-    while changed:
-        changed = False
-        for name, values in definitions.items():
-            if name not in found and any(_may_be_list(value, found, stacks) for value in values):
-                found.add(name)
-                changed = True
+    # a worklist, not rounds until nothing changes: a value's answer depends on ``found`` only
+    # through the names it asks about, and only turns true as ``found`` grows, so a name is
+    # looked at again only when a name its values asked about is found (the same least set)
+    waiting, todo = {}, []        # name -> the names not found whose values asked about it
+    for name, values in definitions.items():
+        if name not in found:
+            _look_at(name, values, found, stacks, waiting, todo)
+    while todo:
+        for name in waiting.pop(todo.pop(), ()):
+            if name not in found:
+                _look_at(name, definitions[name], found, stacks, waiting, todo)
     return found
+
+
+def _look_at(name, values, found, stacks, waiting, todo):
+    """Add ``name`` to ``found`` (and to ``todo``) if one of its ``values`` may be a list;
+    else note it in ``waiting`` under each name its values asked about."""
+    asked = _Asked(found)
+    if any(_may_be_list(value, asked, stacks) for value in values):
+        found.add(name)
+        todo.append(name)
+    else:
+        for read in asked.names:
+            waiting.setdefault(read, []).append(name)
+
+
+class _Asked:
+    """The names found so far, as ``_may_be_list`` reads them (``name in names``), noting
+    each name asked about: the names its answer depends on."""
+
+    __slots__ = ("found", "names")
+
+    def __init__(self, found):
+        self.found, self.names = found, []
+
+    def __contains__(self, name):
+        self.names.append(name)
+        return name in self.found
 
 
 def _stacks(body, definitions, params):

@@ -31,6 +31,7 @@ from .item_objects import split_item_objects
 from .objects import stored_on_self
 from .outer_writes import spoken_outer_name
 from .scopes import binding_counts, parameters
+from .source_bindings import loops_over_names
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
@@ -76,7 +77,7 @@ class ArgumentObjectLowering:
         unseen by the derivative. Refused, naming the line."""
         if node is not self.effect_call or not isinstance(receiver, gast.Name):
             return
-        for loop in self._loops_over_names().get(receiver.id, ()):
+        for loop in loops_over_names(self).get(receiver.id, ()):
             layout = self.named_layouts().get(loop.iter.id)
             for item in layout[2] if layout is not None and layout[0] == L.ITEMS else ():
                 method = M.static_attribute(item[1], attr) if item is not None and item[0] == L.OBJECT else None
@@ -98,20 +99,6 @@ class ArgumentObjectLowering:
                         f"bind {receiver.id} only in this loop (read the items elsewhere under another name: "
                         f"sum(t.v for t in {loop.iter.id}))" if outer is None else
                         f"loop over {loop.iter.id} with a local name of its own (for item in {loop.iter.id}: ...)")
-
-    def _loops_over_names(self):
-        """{target: the loops ``for target in name:`` of the source}, found in one walk per
-        source tree (a walk per method call made normalizing quadratic in its length)."""
-        tree = self.source.tree
-        cached = getattr(self, "_loops_by_target", None)
-        if cached is None or cached[0] is not tree:
-            found = {}
-            for loop in S.operand_nodes(tree):     # (walk_nodes' order, less the operators)
-                if type(loop) is gast.For and isinstance(loop.target, gast.Name) \
-                        and isinstance(loop.iter, gast.Name):
-                    found.setdefault(loop.target.id, []).append(loop)
-            cached = self._loops_by_target = (tree, found)
-        return cached[1]
 
     def check_argument_alone(self, name, method):
         """Emit the check that nothing else the code reads reaches the object ``name``

@@ -39,19 +39,23 @@ def _argument_writes(tree, written_by_call=None, rebound=None):
     copies = {}                 # name -> the names plainly copied into it
     written, augmented, item_ops = set(), set(), {}
     writes = {}                 # name -> the nodes writing into it by that name
+    assign, call, augmented_assign = gast.Assign, gast.Call, gast.AugAssign
     for node in S.operand_nodes(tree):     # (no Assign, Call or AugAssign among the operators)
-        if isinstance(node, gast.Assign):
+        kind = node.__class__               # (one test for the many nodes that are none of them)
+        if kind is not assign and kind is not call and kind is not augmented_assign:
+            continue
+        if kind is assign:
             for target in node.targets:
                 if isinstance(target, gast.Name) and isinstance(node.value, gast.Name):
                     copies.setdefault(target.id, set()).add(node.value.id)
                 if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                     written.add(target.value.id)
                     writes.setdefault(target.value.id, []).append(node)
-        elif isinstance(node, gast.Call) and written_by_call is not None:
+        elif kind is call and written_by_call is not None:
             for name in written_by_call(node):
                 written.add(name)
                 writes.setdefault(name, []).append(node)
-        elif isinstance(node, gast.AugAssign):
+        elif kind is augmented_assign:
             if isinstance(node.target, gast.Subscript) and isinstance(node.target.value, gast.Name):
                 written.add(node.target.value.id)
                 writes.setdefault(node.target.value.id, []).append(node)

@@ -22,6 +22,7 @@ from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
 from .nested import is_transform_object
 from .refusals import _Line
+from .source_bindings import object_holders
 from .view_outputs import refuse_outside_output
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -126,13 +127,9 @@ class CallLowering:
                 S.copy(owner), S.const(func.attr), S.const(self.where())])))
 
     def _may_hold_an_object(self, node):
-        """``_object_holders`` of the function, found once per function: a walk of the
-        function at each append made normalizing loopy code quadratic in its length."""
-        tree = self.source.tree
-        found = getattr(self, "_holders_found", None)
-        if found is None or found[0] is not tree:
-            found = self._holders_found = (tree, _object_holders(tree))
-        return isinstance(node, gast.Name) and node.id in found[1]
+        """Whether ``node`` is a name that may hold an object of a user class
+        (source_bindings.py: found once per function)."""
+        return isinstance(node, gast.Name) and node.id in object_holders(self)
 
     def writing_call(self, call, node, target):
         """``call`` itself, or the in-place assignment of a call that writes into an argument."""
@@ -310,32 +307,6 @@ class CallLowering:
 
 
 _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
-_MAKE_LISTS = (builtins.list, builtins.sorted, builtins.dict, builtins.set)
-_LOOP_BINDERS = frozenset({gast.For, gast.comprehension, gast.withitem, gast.NamedExpr})
-
-
-def _object_holders(tree):
-    """The names of the function ``tree`` (not its parameters, whose objects astgrad knows
-    when they are given) that may hold an object of a user class: bound otherwise than to
-    a list or dict display, a comprehension, or ``list(...)`` and the like (``log =
-    d['k']``, ``log = make()``, ``for log in logs``)."""
-    params = {a.id for a in tree.args.args + tree.args.kwonlyargs + tree.args.posonlyargs}
-    holders = set()
-    for parent in S.operand_nodes(tree):    # (operators and contexts bind nothing)
-        kind = type(parent)                 # one test for the many nodes that bind nothing
-        if kind is not gast.Assign and kind is not gast.AnnAssign and kind not in _LOOP_BINDERS:
-            continue
-        targets = parent.targets if kind is gast.Assign else [parent.target] \
-            if kind is gast.AnnAssign and parent.value is not None else []
-        value = getattr(parent, "value", None)
-        if targets and not (isinstance(value, (gast.List, gast.ListComp, gast.Dict, gast.DictComp, gast.BinOp))
-                            or isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
-                            and getattr(builtins, value.func.id, None) in _MAKE_LISTS):
-            holders.update(t.id for t in targets if isinstance(t, gast.Name))
-        elif kind in _LOOP_BINDERS:
-            holders.update(S.stored_names(parent.target if not isinstance(parent, gast.withitem)
-                                          else parent.optional_vars or gast.Tuple(elts=[], ctx=gast.Store())))
-    return holders - params
 
 
 def _is_put_along_axis(target):

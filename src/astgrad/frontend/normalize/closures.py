@@ -116,6 +116,11 @@ def functions_container(obj):
     return type(obj) in (list, tuple) and bool(obj) and all(map(is_function_object, obj))
 
 
+# expressions never a function value: not a name, attribute, item, call, display or
+# conditional expression, so ``looks_like_function`` finds none of its forms in them
+_NEVER_FUNCTIONS = frozenset({gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Constant})
+
+
 class ClosureLowering:
     """Normalizer methods for local functions and function values (see the module doc)."""
 
@@ -171,6 +176,8 @@ class ClosureLowering:
 
     def looks_like_function(self, node):
         """Whether ``node`` is a function value known now (without evaluating anything)."""
+        if node.__class__ in _NEVER_FUNCTIONS:
+            return False        # (the tests below all fail for these: asked of most assignments)
         if isinstance(node, gast.Lambda):
             return True
         if isinstance(node, gast.Name) and node.id in self.functions:

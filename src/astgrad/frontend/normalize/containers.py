@@ -504,11 +504,12 @@ def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
     """Whether ``node`` certainly evaluates to a list or a tuple: not ``xs * a`` or
     ``xs + a`` where ``a`` may be an array (``array_operands(a)``, a NumPy call), which
     NumPy multiplies or adds elementwise."""
-    if isinstance(node, (gast.List, gast.Tuple, gast.ListComp)):
-        return True
-    if isinstance(node, gast.Name):
+    kind = node.__class__       # (class tests: gast's node classes have no subclasses)
+    if kind is gast.Name:       # the commonest, asked of each operand of each operator
         return node.id in names
-    if isinstance(node, gast.BinOp) and isinstance(node.op, (gast.Add, gast.Mult)):
+    if kind is gast.List or kind is gast.Tuple or kind is gast.ListComp:
+        return True
+    if kind is gast.BinOp and isinstance(node.op, (gast.Add, gast.Mult)):
         left = _makes_sequence(node.left, names, resolve_call, array_operands)
         right = _makes_sequence(node.right, names, resolve_call, array_operands)
         if left != right:       # NumPy's arithmetic where the other is an array, for + and *
@@ -516,9 +517,9 @@ def _makes_sequence(node, names, resolve_call, array_operands=_NEVER):
             if array_operands(other) or _makes_array(other, resolve_call):
                 return False
         return left or right
-    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice):
+    if kind is gast.Subscript and isinstance(node.slice, gast.Slice):
         return _makes_sequence(node.value, names, resolve_call, array_operands)      # xs[1:] of a list or tuple
-    if isinstance(node, gast.Call):
+    if kind is gast.Call:
         return resolve_call(node) in (builtins.list, builtins.tuple, builtins.sorted)
     return False
 

@@ -192,8 +192,14 @@ def _may_rewrite(normalizer, tree, nodes):
     ``abs`` or ``norm``, or of a name the body binds to a ``sqrt`` (a derivative squares
     its own temporaries, ``1.0 - t * t`` for ``tanh``: the rewrite need not walk it)."""
     roots = None
+    binop, call = gast.BinOp, gast.Call
     for node in nodes:
-        base = _squared_operand(node, normalizer) if isinstance(node, (gast.BinOp, gast.Call)) else None
+        kind = node.__class__       # (a test per node of the function: no call for the many others)
+        if kind is not binop and kind is not call:
+            continue
+        base = _squared_operand(node, normalizer)
+        if base is None:
+            continue
         if isinstance(base, gast.Call) and normalizer.resolve_call(base) in (*_SQRT, *_ABS, numpy.linalg.norm):
             return True
         if isinstance(base, gast.Name):
