@@ -270,12 +270,14 @@ def _written_bases(callee):
             and advanced_index(v.slice) for v in bindings[name])
 
     def view_of_parameter(name):
-        # t = a[1:] (or a.T), t bound once, a parameter a never rebound
+        # t = a[1:] (or a.T), t bound once, a parameter a never rebound; an index of ints
+        # alone (row = a[0]) is no sure view: of a list it is the item, whose write the
+        # caller's array never shows
         values = bindings.get(name)
         if name in params or values is None or len(values) != 1 or counts[name] != 1:
             return False
         value = values[0]
-        viewed = value.value if isinstance(value, gast.Subscript) and not advanced_index(value.slice) \
+        viewed = value.value if isinstance(value, gast.Subscript) and _sliced_index(value.slice) \
             or isinstance(value, gast.Attribute) and value.attr == "T" else None
         return isinstance(viewed, gast.Name) and viewed.id in params and not counts[viewed.id]
 
@@ -293,6 +295,16 @@ def _written_bases(callee):
         kinds.append(None if name is None else "parameter" if name in params else "made" if made_here(name)
                      else "view" if view_of_parameter(name) else None)
     return kinds
+
+
+def _sliced_index(index):
+    """Whether ``index`` is basic indexing with a slice or ``...`` in it (``a[1:]``,
+    ``a[0, :]``): a view of an array, and of a list a new list, never one of its items."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    basic = all(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (
+        p.value is None or p.value is Ellipsis or type(p.value) is int) for p in parts)
+    return basic and any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and p.value is Ellipsis
+                         for p in parts)
 
 
 def _appends_to_items(callee):
