@@ -389,6 +389,9 @@ CASES = [
     (rt.bessel_i, lambda: (2, N()), {}),
     (rt.lgamma, lambda: (P(3),), {}), (rt.lgamma, lambda: (-1.5 + 0.3 * U(3),), {}),
     (rt.erfinv, lambda: (0.9 * np.tanh(N(3)),), {}), (rt.erfinv, lambda: (1.0 - 1e-3 * P(3),), {}),
+    (rt.bessel_ie, lambda: (0, N(3)), {}), (rt.bessel_ie, lambda: (1, N(3) * 3.0), {}),
+    (rt.bessel_ie, lambda: (1, 30.0 + P(3) * 5.0), {}),      # past the switch to the asymptotic series
+    (rt.entr, lambda: (P(3),), {}), (rt.entr_slope, lambda: (P(3),), {}),
     # the tape's activations
     (rt.sigmoid, lambda: (N(3),), {}),
     (rt.softmax, lambda: (N(2, 3),), {"axis": 0}), (rt.softmax, lambda: (N(4),), {}),
