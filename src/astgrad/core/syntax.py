@@ -29,6 +29,7 @@ def const(value):
 
 
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
+_ASSIGN, _BINOP, _UNARYOP = gast.Assign, gast.BinOp, gast.UnaryOp
 # one context of each kind, shared by every name made here (as the parser shares them, and
 # a copy shares the original's: no pass changes or annotates a context, see _FIELDLESS):
 # a new one for each name was a fifth of a derivative's names' memory
@@ -118,6 +119,35 @@ def dotted_path(node):
 def name_nodes(node):
     """The Name nodes under ``node``, in no particular order (for counts and sets)."""
     return _name_nodes(node)
+
+
+def plain_operands(stmt):
+    """The operands of ``stmt`` where it is ``name = operand``, ``name = operand OP operand``
+    or ``name = OP operand`` with plain names or constants as operands (the core form's
+    commonest statement: no call, attribute nor other node is under it); else None. Lets a
+    walk looking for calls skip it, and one looking for reads take them without a walk."""
+    if stmt.__class__ is not _ASSIGN:
+        return None
+    targets = stmt.targets
+    if len(targets) != 1 or not _plain(targets[0]):
+        return None
+    value = stmt.value
+    kind = value.__class__
+    if kind is _BINOP:
+        operands = [value.left, value.right]
+    elif kind is _UNARYOP:
+        operands = [value.operand]
+    else:
+        operands = [value]
+    for operand in operands:
+        if not _plain(operand):
+            return None
+    return operands
+
+
+def _plain(node):
+    kind = node.__class__
+    return kind is _CONSTANT or kind is _NAME and node.annotation is None
 
 
 def call_nodes(node):
