@@ -315,8 +315,13 @@ def _name_nodes(node):
     where their parent is met, not pushed and popped: they are half the nodes of most
     expressions, and the walk would take them next anyway. A fifth of the cost of these
     queries, which run for every statement of every pass."""
-    if node.__class__ is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
+    cls = node.__class__
+    if cls is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
         return [node]
+    if cls is _BINOP or cls is _ASSIGN:     # the next commonest: an operation on leaves, or its assignment
+        found = _plain_names(node, cls)
+        if found is not None:
+            return found
     found, stack = [], [node]
     push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
     name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
@@ -384,6 +389,27 @@ def _name_nodes(node):
             push(current.value)
         else:
             _push_children(current, cls, push, extend)
+    return found
+
+
+def _plain_names(node, cls):
+    """``_name_nodes(node)`` for ``a OP b`` and for a statement ``plain_operands`` names the
+    operands of, in the order of its walk (the right operand, the left, then the target),
+    without the walk; None for any other node."""
+    if cls is _BINOP:
+        right, left = node.right, node.left
+        right_kind, left_kind = right.__class__, left.__class__
+        if not (right_kind is _CONSTANT or right_kind is _NAME and right.annotation is None) \
+                or not (left_kind is _CONSTANT or left_kind is _NAME and left.annotation is None):
+            return None
+        if right_kind is _NAME:
+            return [right, left] if left_kind is _NAME else [right]
+        return [left] if left_kind is _NAME else []
+    operands = plain_operands(node)
+    if operands is None:
+        return None
+    found = [operand for operand in reversed(operands) if operand.__class__ is _NAME]
+    found.append(node.targets[0])
     return found
 
 
