@@ -105,6 +105,17 @@ def test_plain_operands_are_the_leaves_of_a_statement_holding_nothing_else():
     assert plain == ["a", "b", "c", "d", "e"]
 
 
+def test_name_nodes_of_a_plain_statement_come_in_the_order_of_the_walk():
+    """name_nodes answers ``a OP b`` and its assignment without the walk: in the walk's
+    order still (met inside a Module or an Expr, they are walked)."""
+    for stmt in gast.parse(PLAIN).body[0].body:
+        assert [id(n) for n in S.name_nodes(stmt)] == \
+            [id(n) for n in S.name_nodes(gast.Module(body=[stmt], type_ignores=[]))], gast.dump(stmt)
+        if isinstance(stmt, gast.Assign):
+            assert [id(n) for n in S.name_nodes(stmt.value)] == \
+                [id(n) for n in S.name_nodes(gast.Expr(value=stmt.value))], gast.dump(stmt)
+
+
 HELPERS = '''
 def d(x, p):
     "unbroadcast, named in a string"
