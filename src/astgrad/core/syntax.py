@@ -125,29 +125,29 @@ def plain_operands(stmt):
     """The operands of ``stmt`` where it is ``name = operand``, ``name = operand OP operand``
     or ``name = OP operand`` with plain names or constants as operands (the core form's
     commonest statement: no call, attribute nor other node is under it); else None. Lets a
-    walk looking for calls skip it, and one looking for reads take them without a walk."""
+    walk looking for calls skip it, and one looking for reads take them without a walk.
+    (Its checks are written out: it runs for most statements of several passes.)"""
     if stmt.__class__ is not _ASSIGN:
         return None
     targets = stmt.targets
-    if len(targets) != 1 or not _plain(targets[0]):
+    target = targets[0]
+    if len(targets) != 1 or target.__class__ is not _NAME or target.annotation is not None:
         return None
     value = stmt.value
     kind = value.__class__
     if kind is _BINOP:
-        operands = [value.left, value.right]
-    elif kind is _UNARYOP:
-        operands = [value.operand]
-    else:
-        operands = [value]
-    for operand in operands:
-        if not _plain(operand):
-            return None
-    return operands
-
-
-def _plain(node):
-    kind = node.__class__
-    return kind is _CONSTANT or kind is _NAME and node.annotation is None
+        left, right = value.left, value.right
+        kind, other = left.__class__, right.__class__
+        if (kind is _CONSTANT or kind is _NAME and left.annotation is None) \
+                and (other is _CONSTANT or other is _NAME and right.annotation is None):
+            return [left, right]
+        return None
+    if kind is _UNARYOP:
+        value = value.operand
+        kind = value.__class__
+    if kind is _CONSTANT or kind is _NAME and value.annotation is None:
+        return [value]
+    return None
 
 
 def call_nodes(node):
@@ -318,8 +318,8 @@ def _name_nodes(node):
     cls = node.__class__
     if cls is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
         return [node]
-    if cls is _BINOP or cls is _ASSIGN:     # the next commonest: an operation on leaves, or its assignment
-        found = _plain_names(node, cls)
+    if cls is _BINOP:       # the next commonest: an operation on leaves
+        found = _plain_names(node)
         if found is not None:
             return found
     found, stack = [], [node]
@@ -392,25 +392,17 @@ def _name_nodes(node):
     return found
 
 
-def _plain_names(node, cls):
-    """``_name_nodes(node)`` for ``a OP b`` and for a statement ``plain_operands`` names the
-    operands of, in the order of its walk (the right operand, the left, then the target),
-    without the walk; None for any other node."""
-    if cls is _BINOP:
-        right, left = node.right, node.left
-        right_kind, left_kind = right.__class__, left.__class__
-        if not (right_kind is _CONSTANT or right_kind is _NAME and right.annotation is None) \
-                or not (left_kind is _CONSTANT or left_kind is _NAME and left.annotation is None):
-            return None
-        if right_kind is _NAME:
-            return [right, left] if left_kind is _NAME else [right]
-        return [left] if left_kind is _NAME else []
-    operands = plain_operands(node)
-    if operands is None:
+def _plain_names(node):
+    """``_name_nodes(node)`` for ``a OP b`` on names and constants, in the order of its walk
+    (the right operand, then the left), without the walk; None for another operation."""
+    right, left = node.right, node.left
+    right_kind, left_kind = right.__class__, left.__class__
+    if not (right_kind is _CONSTANT or right_kind is _NAME and right.annotation is None) \
+            or not (left_kind is _CONSTANT or left_kind is _NAME and left.annotation is None):
         return None
-    found = [operand for operand in reversed(operands) if operand.__class__ is _NAME]
-    found.append(node.targets[0])
-    return found
+    if right_kind is _NAME:
+        return [right, left] if left_kind is _NAME else [right]
+    return [left] if left_kind is _NAME else []
 
 
 def only_called(node, candidates):

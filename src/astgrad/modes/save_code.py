@@ -166,10 +166,10 @@ def _restored_reads(others, restored):
             continue
         operands = S.plain_operands(stmt)
         if operands is not None:        # the commonest statement: its operands are its reads, no call reads one
-            read = {operand.id for operand in operands if operand.__class__ is name_type} & active
-            if read:
-                value_uses |= read
-                active -= read
+            for operand in operands:
+                if operand.__class__ is name_type and operand.id in active:
+                    value_uses.add(operand.id)
+                    active.discard(operand.id)
             continue
         for node in S.header_nodes(stmt):
             reads = [sub for sub in S.name_nodes(node) if sub.id in active and type(sub.ctx) is load_type]
