@@ -67,6 +67,55 @@ def test_the_walks_find_what_gast_walk_finds(index):
         | {"absent"}
 
 
+PLAIN = '''
+def f(x, y):
+    a = x * y
+    b = -a
+    c = a
+    d = 2.0
+    e = a + 1
+    x.attr = a
+    g = np.sin(a)
+    h = a[0]
+    i, j = a, b
+    k = x * y + 1
+    m = -(x + y)
+    n = x < y
+    p: int = 2
+    q = r = a
+    np.sin(a)
+'''
+
+
+def test_plain_operands_are_the_leaves_of_a_statement_holding_nothing_else():
+    """What S.plain_operands names is all a walk looking for calls, attributes or reads
+    would find: the callers skip the walk of such a statement."""
+    plain = []
+    for stmt in gast.parse(PLAIN).body[0].body:
+        operands = S.plain_operands(stmt)
+        below = [n for n in gast.walk(stmt) if not isinstance(n, _OPERATORS)]
+        holds_only_leaves = isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and all(
+            isinstance(n, (gast.Assign, gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp)) for n in below) \
+            and len([n for n in below if isinstance(n, (gast.BinOp, gast.UnaryOp))]) <= 1
+        assert (operands is not None) == holds_only_leaves, gast.dump(stmt)
+        if operands is not None:
+            plain.append(stmt.targets[0].id)
+            leaves = [n for n in gast.walk(stmt.value) if isinstance(n, (gast.Name, gast.Constant))]
+            assert sorted(map(id, operands)) == sorted(map(id, leaves))
+    assert plain == ["a", "b", "c", "d", "e"]
+
+
+def test_name_nodes_of_a_plain_statement_come_in_the_order_of_the_walk():
+    """name_nodes answers ``a OP b`` and its assignment without the walk: in the walk's
+    order still (met inside a Module or an Expr, they are walked)."""
+    for stmt in gast.parse(PLAIN).body[0].body:
+        assert [id(n) for n in S.name_nodes(stmt)] == \
+            [id(n) for n in S.name_nodes(gast.Module(body=[stmt], type_ignores=[]))], gast.dump(stmt)
+        if isinstance(stmt, gast.Assign):
+            assert [id(n) for n in S.name_nodes(stmt.value)] == \
+                [id(n) for n in S.name_nodes(gast.Expr(value=stmt.value))], gast.dump(stmt)
+
+
 HELPERS = '''
 def d(x, p):
     "unbroadcast, named in a string"

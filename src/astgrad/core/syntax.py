@@ -29,7 +29,7 @@ def const(value):
 
 
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
-_ATTRIBUTE = gast.Attribute
+_ATTRIBUTE, _ASSIGN, _BINOP, _UNARYOP = gast.Attribute, gast.Assign, gast.BinOp, gast.UnaryOp
 # one context of each kind, shared by every name made here (as the parser shares them, and
 # a copy shares the original's: no pass changes or annotates a context, see _FIELDLESS):
 # a new one for each name was a fifth of a derivative's names' memory
@@ -126,6 +126,35 @@ def dotted_path(node):
 def name_nodes(node):
     """The Name nodes under ``node``, in no particular order (for counts and sets)."""
     return _name_nodes(node)
+
+
+def plain_operands(stmt):
+    """The operands of ``stmt`` where it is ``name = operand``, ``name = operand OP operand``
+    or ``name = OP operand`` with plain names or constants as operands (the core form's
+    commonest statement: no call, attribute nor other node is under it); else None. Lets a
+    walk looking for calls skip it, and one looking for reads take them without a walk.
+    (Its checks are written out: it runs for most statements of several passes.)"""
+    if stmt.__class__ is not _ASSIGN:
+        return None
+    targets = stmt.targets
+    target = targets[0]
+    if len(targets) != 1 or target.__class__ is not _NAME or target.annotation is not None:
+        return None
+    value = stmt.value
+    kind = value.__class__
+    if kind is _BINOP:
+        left, right = value.left, value.right
+        kind, other = left.__class__, right.__class__
+        if (kind is _CONSTANT or kind is _NAME and left.annotation is None) \
+                and (other is _CONSTANT or other is _NAME and right.annotation is None):
+            return [left, right]
+        return None
+    if kind is _UNARYOP:
+        value = value.operand
+        kind = value.__class__
+    if kind is _CONSTANT or kind is _NAME and value.annotation is None:
+        return [value]
+    return None
 
 
 def call_nodes(node):
@@ -293,8 +322,13 @@ def _name_nodes(node):
     where their parent is met, not pushed and popped: they are half the nodes of most
     expressions, and the walk would take them next anyway. A fifth of the cost of these
     queries, which run for every statement of every pass."""
-    if node.__class__ is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
+    cls = node.__class__
+    if cls is _NAME and node.annotation is None:     # a lone name (a target): the commonest query
         return [node]
+    if cls is _BINOP:       # the next commonest: an operation on leaves
+        found = _plain_names(node)
+        if found is not None:
+            return found
     found, stack = [], [node]
     push, pop, extend, add = stack.append, stack.pop, stack.extend, found.append
     name, constant, binop, call, attribute = gast.Name, gast.Constant, gast.BinOp, gast.Call, gast.Attribute
@@ -363,6 +397,19 @@ def _name_nodes(node):
         else:
             _push_children(current, cls, push, extend)
     return found
+
+
+def _plain_names(node):
+    """``_name_nodes(node)`` for ``a OP b`` on names and constants, in the order of its walk
+    (the right operand, then the left), without the walk; None for another operation."""
+    right, left = node.right, node.left
+    right_kind, left_kind = right.__class__, left.__class__
+    if not (right_kind is _CONSTANT or right_kind is _NAME and right.annotation is None) \
+            or not (left_kind is _CONSTANT or left_kind is _NAME and left.annotation is None):
+        return None
+    if right_kind is _NAME:
+        return [right, left] if left_kind is _NAME else [right]
+    return [left] if left_kind is _NAME else []
 
 
 def only_called(node, candidates):

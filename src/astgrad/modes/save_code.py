@@ -158,11 +158,18 @@ def _restored_reads(others, restored):
     restore); its calls only where it reads such a name."""
     value_uses, shape_uses, positions_of = set(), set(), {}
     pending = sorted((index, name) for name, index in restored.items())[::-1]     # by index, last first
-    active, load_type = set(), gast.Load
+    active, load_type, name_type = set(), gast.Load, gast.Name
     for index, stmt in others:
         while pending and pending[-1][0] <= index:
             active.add(pending.pop()[1])
         if not active:
+            continue
+        operands = S.plain_operands(stmt)
+        if operands is not None:        # the commonest statement: its operands are its reads, no call reads one
+            for operand in operands:
+                if operand.__class__ is name_type and operand.id in active:
+                    value_uses.add(operand.id)
+                    active.discard(operand.id)
             continue
         for node in S.header_nodes(stmt):
             reads = [sub for sub in S.name_nodes(node) if sub.id in active and type(sub.ctx) is load_type]

@@ -37,6 +37,8 @@ def refuse_callees_rebinding(normalizer, body):
     rebinds a global or a closure variable, itself or through what it reaches."""
     call, attribute = gast.Call, gast.Attribute
     for stmt in S.statements(body):
+        if S.plain_operands(stmt) is not None:
+            continue                                # (most statements: no call nor attribute in them)
         for part in S.header_nodes(stmt):
             for node in S.operand_nodes(part):      # calls and attributes, in walk order
                 kind = type(node)
