@@ -1389,7 +1389,6 @@ REFUSED = {
     "v_atleast_2d_write": (3, "TransformError", "assignment into an element of 'v' while another name may share"),
     "v_swap_through_views": (3, "TransformError", "assignment into an element of 'a' while another name may share"),
     "o_fill_diagonal_wrap": (2, "TransformError", r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)"),
-    "o_fill": (2, "TransformError", r"cannot differentiate \.fill\(\) on y\[2:\], which is not a name"),
     "p_complex_scalar_real": (1, "TransformError", r"cannot differentiate complex numbers \(complex\(\.\.\.\)\)"),
     "d_dataclass_arg": (1, "TransformError", "cannot differentiate augmented assignment to an attribute"),
     "d_method_write_item": (2, "TransformError", r"the call of Buffer\.scale_row changes the object it is called on"),

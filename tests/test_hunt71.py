@@ -70,7 +70,7 @@ CI_MODE = {
     "g_reduce": "jacobian_of_grad", "e_einsum_ellipsis_left": "grad", "r_swapaxes_augassign": "jvp",
     "d_dict_inplace": "hessian",
 }
-CI_REFUSED = ("v_swap_through_views", "o_fill", "d_method_chain")
+CI_REFUSED = ("v_swap_through_views", "o_fill_diagonal_wrap", "d_method_chain")
 
 
 def _params():
@@ -181,13 +181,13 @@ def test_an_element_write_into_a_global_objects_array_is_refused_in_the_users_wo
 # np.place, np.putmask, np.fill_diagonal, np.put_along_axis, np.piecewise; np.fromiter, which
 # calls float() of each tensor: its RuntimeError says to stack them), float() and math
 # functions of a tensor, .item() and .tolist() (values with no derivative: the argument is
-# unused), transpose() without two dims, a view read by an operation that saved it and then
+# unused), transpose() without two dims, .fill (PyTorch's is fill_), a view read by an operation that saved it and then
 # written (the version counter), a view of a leaf written in place, and a program whose result
 # does not use w
 NOT_ON_THE_TAPE = {
     "g_fromiter",
     "c_early_return_nested", "d_dataclass_inplace", "d_method_self", "g_cumulative_python", "g_list_comp_cond",
-    "g_vectorize", "g_vectorize_def", "g_vectorize_otypes", "o_copyto", "o_fill_diagonal", "o_out_clip",
+    "g_vectorize", "g_vectorize_def", "g_vectorize_otypes", "o_copyto", "o_fill", "o_fill_diagonal", "o_out_clip",
     "o_out_matmul", "o_out_reduce", "o_place", "o_put", "o_put_along", "o_put_along_add", "o_put_along_none",
     "o_put_mode", "o_putmask", "p_abs_builtin", "p_divmod", "p_float_of_item", "p_format", "p_item",
     "p_item_zero_d", "p_math_fns", "p_pow_builtin", "p_tolist", "r_moveaxis_lists", "r_ravel_loop",

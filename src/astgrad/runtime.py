@@ -2608,6 +2608,27 @@ def check_copy_cast(destination, source, casting):
     numpy.copyto(numpy.empty(1, destination.dtype), numpy.empty(1, dtype), casting=casting)
 
 
+def check_fill_view(part, whole, shown, where):
+    """Stop where ``shown.fill(v)`` (``part``, read from ``whole``) would not write into
+    ``whole`` as the generated code's element write does: ``whole`` not a NumPy array (a
+    list, whose item the write would replace), or ``part`` a NumPy scalar (``y[0]`` of a
+    1-D ``y``) or a copy (an index array's), whose ``fill`` changes nothing in ``whole``."""
+    if not isinstance(whole, numpy.ndarray):
+        name = shown.split("[")[0]
+        raise TransformError(
+            f"{where}: astgrad cannot differentiate .fill() on {shown}: astgrad follows .fill() on a slice "
+            f"or an index of a NumPy array, and {name} is a {type(whole).__name__}; write the new value "
+            f"with an assignment instead ({shown} = v for an array, {name}[i] = numpy.full_like({name}[i], v) "
+            "for an item of a list)")
+    if isinstance(part, numpy.ndarray) and (part.size == 0 or numpy.may_share_memory(part, whole)):
+        return
+    what = "a copy made by an index array" if isinstance(part, numpy.ndarray) else "one number"
+    raise TransformError(
+        f"{where}: astgrad cannot differentiate .fill() on {shown}, which is not a view of the array "
+        f"but {what}, so NumPy's fill changes nothing in the array; write the element assignment "
+        "you mean instead (y[i] = v), or leave the call out")
+
+
 def check_array_method(receiver, method, where):
     """Stop if ``receiver.method(...)`` was not NumPy's array method after all.
 

@@ -1,7 +1,9 @@
 """NumPy's whole-array writes in place, lowered to the element write each one is:
 
 - ``y.sort(axis=..., kind=..., stable=...)``: ``y[...] = numpy.sort(y, ...)``;
-- ``y.fill(v)``: ``y[...] = v``;
+- ``y.fill(v)``: ``y[...] = v``; ``y[i].fill(v)`` (a slice, an index: NumPy's view of ``y``):
+  ``y[i] = v``, after ``check_fill_view``, when the code runs, that ``y[i]`` is a view of
+  ``y`` (a scalar's ``fill`` or a copy's, of an index array, would change nothing in ``y``);
 - ``numpy.copyto(y, x)``: ``y[...] = x`` (broadcast as NumPy broadcasts it), and with
   ``where=m``: ``y[...] = numpy.where(m, x, y)``, ``y`` keeping its value where ``m`` is False;
   first, unless ``casting="unsafe"``, ``check_copy_cast`` raises where NumPy refuses the cast.
@@ -40,6 +42,9 @@ def written_array(call, resolve_call):
     if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
             and (_sort_form(call) or _fill_value(call) is not None):
         return func.value.id
+    if isinstance(func, gast.Attribute) and _fill_value(call) is not None \
+            and isinstance(func.value, gast.Subscript) and isinstance(func.value.value, gast.Name):
+        return func.value.value.id      # y[2:].fill(v)
     return flat_written(call, resolve_call)        # numpy.put(y, ...), y.put(...), numpy.place, numpy.putmask
 
 
@@ -85,6 +90,8 @@ class ArrayWriteLowering:
             return self._owned(destination.id) and self._copyto(call, written, destination.id)
         if anno.get(call, Key.METHOD) is None or not isinstance(func, gast.Attribute):
             return False
+        if _fill_value(call) is not None and isinstance(written.func.value, gast.Subscript):
+            return self._fill_part(call, written)
         if _fill_value(call) is not None:
             self._refuse_unnamed(written.func.value, ".fill() on", written)
         if not (isinstance(func.value, gast.Name) and self._owned(func.value.id)):
@@ -97,6 +104,39 @@ class ArrayWriteLowering:
         ordered = gast.Call(func=S.name(self.bind(numpy.sort)), args=[S.name(func.value.id)] + call.args,
                             keywords=call.keywords)
         return self._whole_write(func.value.id, "sort", ordered, written)
+
+    def _fill_part(self, call, written):
+        """``y[i].fill(v)`` (``call``, normalized from ``written``: ``t.fill(v)`` after
+        ``t = y[i]``) as ``y[i] = v``, after a check when the code runs that ``y`` is an
+        array and ``t`` a view of it; refused where ``y`` is not a local array name."""
+        part = self._bound_subscript(call.func.value)
+        if part is None or not self._owned(part.value.id):
+            self._refuse_unnamed(written.func.value, ".fill() on", written)
+        owner = part.value.id
+        check = self.runtime_call(runtime.check_fill_view,
+                                  [S.name(call.func.value.id), S.name(owner),
+                                   S.const(gast.unparse(written.func.value).strip()),
+                                   S.const(self.source.place(written))])
+        self.statement(gast.copy_location(S.expr_stmt(check), written))
+        return self._element_write(owner, None, S.copy(part.slice), _fill_value(call), written)
+
+    def _bound_subscript(self, receiver):
+        """The subscript ``y[i]`` of a name that the statements just emitted bind to
+        ``receiver`` (a name; those after it compute the value filled in, binding no ``y``
+        anew), or None."""
+        if not isinstance(receiver, gast.Name):
+            return None
+        for at in range(len(self.out) - 1, -1, -1):
+            bound = self.out[at]
+            if isinstance(bound, gast.Assign) and len(bound.targets) == 1 \
+                    and isinstance(bound.targets[0], gast.Name) and bound.targets[0].id == receiver.id:
+                part = bound.value
+                if not (isinstance(part, gast.Subscript) and isinstance(part.value, gast.Name)):
+                    return None
+                later = {n.id for stmt in self.out[at + 1:] for n in gast.walk(stmt)
+                         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+                return part if part.value.id not in later else None
+        return None
 
     def nan_to_num_in_place(self, call, written):
         """``numpy.nan_to_num(y, copy=False, ...)`` (``call``, normalized from ``written``)
