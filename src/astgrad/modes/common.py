@@ -1944,7 +1944,7 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
         if _in_standard_library(where.filename):      # statistics.pvariance: not the user's code to change
             message = _library_change_message(callee, where)
         elif receiver is not None:
-            message = _method_change_message(callee, receiver, where)
+            message = _method_change_message(callee, receiver, where, _is_parameter(source, changed))
         elif changed in source.partial_arguments:     # p = functools.partial(Scaler.step, s); p(w)
             message = _partial_change_message(source, stmt, callee, changed, where)
         else:
@@ -2121,9 +2121,16 @@ def _callee_change(callee, what_changes, where):
             f"{where.filename}:{where.line}: {(where.text or '').strip()}), which astgrad cannot follow")
 
 
-def _method_change_message(method, receiver, where):
+def _is_parameter(source, name):
+    """Whether ``name`` is a parameter of the function ``source`` holds."""
+    from ..frontend.normalize.scopes import parameters
+    return isinstance(source.tree, (gast.FunctionDef, gast.Lambda)) and name in parameters(source.tree)
+
+
+def _method_change_message(method, receiver, where, given=False):
     """A method that changes in place what an attribute of its object holds
-    (``self.items.append(v)``): astgrad follows a new value stored in the attribute."""
+    (``self.items.append(v)``): astgrad follows a new value stored in the attribute.
+    ``given``: the object is the function's argument (no ``__init__`` of the code's to change)."""
     from ..analysis.sharing import ARGUMENT_OBJECT_CHANGE
     if (where.what or "").startswith(ARGUMENT_OBJECT_CHANGE):      # layer.scale(w) over self.layers
         short = method.rpartition('.')[2]
@@ -2148,7 +2155,19 @@ def _method_change_message(method, receiver, where):
             f"in the attribute instead of changing the old one ({attribute} = {attribute} + [v] for a list, "
             f"{attribute} = {{**{attribute}, k: v}} for a dict), which astgrad follows; a change in place is "
             f"followed on an object the function builds whose attribute only ever holds a new list, dict or "
-            f"array that no other name refers to")
+            f"array that no other name refers to{'' if given else _element_write_advice(receiver, where)}")
+
+
+def _element_write_advice(receiver, where):
+    """For a method writing elements of an attribute (``self.data[k] *= c``): where the
+    attribute holds the array handed to ``__init__`` (``self.data = data``), which the
+    caller may hold too, storing a copy there makes the writes followed."""
+    element = re.match(rf"\s*{re.escape(receiver)}\.(\w+)\s*\[", where.text or "")
+    if element is None:
+        return ""
+    attribute = f"{receiver}.{element.group(1)}"
+    return (f"; where {attribute} holds an array handed in (say {attribute} = data in __init__), store a "
+            f"copy of it there ({attribute} = data.copy()), and the element writes are followed")
 
 
 def check_outside_changes(source, stmt, varied):
