@@ -2294,6 +2294,19 @@ _SORT_ADVICE = ("sort a copy instead ({name} = numpy.sort({name})), or sort an a
                 "(y = x * 2.0; y.sort())")
 
 
+# numpy.add.accumulate(x, out=o) and the like, out= not followed: the value assigned is
+_OUT_ADVICE = ("assign the value without out= instead ({name} = {what}(...), or {name}[...] = {what}(...) "
+               "into an array the function made)")
+
+
+def _out_argument(call):
+    """The array ``out=`` of ``call`` names (``out=o``, ``out=(o,)``), or None."""
+    out = next((keyword.value for keyword in call.keywords if keyword.arg == "out"), None)
+    if isinstance(out, gast.Tuple) and len(out.elts) == 1:
+        return out.elts[0]
+    return out
+
+
 def _written_on_the_line(source, stmt, name):
     """Whether ``name`` is written on the user's line of ``stmt`` (not a name astgrad made
     for a part of it, as ``t`` for ``y[1:]`` in ``y[1:].sort()``)."""
@@ -2333,8 +2346,10 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     method = anno.get(call, Key.METHOD)
     target = anno.get(call, Key.TARGET)
     if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
-        what = f".{method}()" if method is not None else registry.describe(target)
-        changed = call.func.value if method is not None else (call.args[0] if call.args else None)
+        what = f".{method}()" if method is not None else registry.user_name(target)    # numpy.add.accumulate
+        out = _out_argument(call)
+        changed = out if out is not None else \
+            call.func.value if method is not None else (call.args[0] if call.args else None)
         named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
         if not named:
             _refuse_change_through_partial(source, stmt, what, changed)
@@ -2343,6 +2358,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         queue_put = method == "put_nowait" or method == "put" and len(call.args) < 2     # (an array's: a.put(ind, v))
         advice = _QUEUE_ADVICE if queue_put else \
             _SORT_ADVICE.format(name=changed.id) if method == "sort" and named else \
+            _OUT_ADVICE.format(name=changed.id, what=what) if out is not None and named else \
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)
