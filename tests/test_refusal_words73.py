@@ -47,3 +47,52 @@ def accumulate_assigned(x):
 def test_the_advice_for_out_is_followed():
     x = np.random.default_rng(73).normal(size=4)
     assert_close(astgrad.grad(accumulate_assigned)(x), numerical_grad(accumulate_assigned, (x,)))
+
+
+W = np.array([0.3, -0.7, 1.1])
+
+
+def total(layers):
+    return np.sum(layers[0].W)
+
+
+def handed_after_the_store(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    old = layers[:]
+    old[1] = Scale(w)
+    s = total(old)                  # the copy, the new object in it, handed whole to a helper
+    y = w
+    for layer in old:
+        y = layer.apply(y)
+    return np.sum(y) + s
+
+
+def test_a_copy_handed_to_a_helper_after_a_store_says_so():
+    # it said "assignment into an element of 'old' while another name may share its memory"
+    message = _refused_at(handed_after_the_store, "old[1] = Scale(w)", W)
+    assert re.search(r"a store into 'old', a copy of the list 'layers' \(line \d+\), which is then handed whole "
+                     r"to a call \(total\(old\)\) at line \d+, after the store", message), message
+    assert "for t in old: s = s + t.attr" in message, message
+
+
+def read_in_a_loop_after_the_store(w):
+    layers = [Dense(w), Dense(2.0 * w)]
+    old = layers[:]
+    old[1] = Scale(w)
+    s = 0.0
+    for t in old:                   # what the message advises
+        s = s + np.sum(t.W)
+    y = w
+    for layer in old:
+        y = layer.apply(y)
+    return np.sum(y) + s
+
+
+def test_the_advice_for_the_copy_is_followed():
+    f = read_in_a_loop_after_the_store
+    assert_close(astgrad.grad(f)(W.copy()), numerical_grad(f, (W.copy(),)))
+    value, tangent = astgrad.jvp(f, (W.copy(),), (np.array([0.5, 1.0, -2.0]),))
+    assert value == pytest.approx(f(W.copy()))
+    assert_close(tangent, numerical_grad(f, (W.copy(),)) @ np.array([0.5, 1.0, -2.0]))
+    g = astgrad.grad(f)
+    assert_close(astgrad.hessian(f)(W.copy()), numerical_hessian(lambda v: g(v.copy()), (W.copy(),)), 1e-4, 1e-5)
