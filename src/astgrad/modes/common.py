@@ -1301,6 +1301,8 @@ def _user_write(source, stmt):
 def _refuse_shared_item_write(source, stmt, action, written):
     """The refusal of a write into a value astgrad read out of an item or an attribute
     (``d[a][b] = v``, ``self.m[k] = v``) while another name may share its memory."""
+    if not written:
+        _refuse_write_into_a_held_array(source, stmt, action)
     what = "an item of a container or an attribute" + (f": {written}" if written else "")
     if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
         what = f"an item or attribute of the argument {written}"
@@ -1311,6 +1313,35 @@ def _refuse_shared_item_write(source, stmt, action, written):
         f"follow it. Where that name should show the write, as in Python, read the value through the "
         f"container after the write rather than keeping a name for it; where it should keep the old "
         f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
+
+
+def _refuse_write_into_a_held_array(source, stmt, action):
+    """Where the user's line writes into a slice of the array an item or attribute holds
+    (``s["v"][1:3] += v``, ``p.h[:, 0] = w``), the refusal naming it (``s["v"]``) and saying
+    what to write instead; otherwise nothing."""
+    target = _user_write(source, stmt)[0]
+    if not (isinstance(target, ast.Subscript) and isinstance(target.value, (ast.Subscript, ast.Attribute))):
+        return
+    parts = target.slice.elts if isinstance(target.slice, ast.Tuple) else [target.slice]
+    if not any(isinstance(part, ast.Slice) for part in parts):
+        return      # (c["b"][0] *= a: the item may be an array a list holds, which a copy of the list shares)
+    text = linecache.getline(source.filename, source.file_line(stmt)).strip()
+    held = ast.get_source_segment(text, target.value) or ast.unparse(target.value)     # s["v"], as written
+    written = ast.get_source_segment(text, target) or ast.unparse(target)
+    local = target.value.attr if isinstance(target.value, ast.Attribute) else "v"
+    if isinstance(target.value, ast.Subscript) and isinstance(target.value.slice, ast.Constant) \
+            and isinstance(target.value.slice.value, str) and target.value.slice.value.isidentifier():
+        local = target.value.slice.value
+    operator = re.match(r"\s*(\*\*|//|>>|<<|[-+*/@%&|^])=", text[len(written):]) \
+        if text.startswith(written) else None                  # s["v"][1:3] += ...
+    new_value = f"{written} = {written} {operator[1]} ... rather than {operator[1]}=" if operator \
+        else f"{held} = a new array"
+    raise source.error(
+        f"{action} the array that {held} holds ({written}), which another name may share (the item or "
+        f"attribute read or written on other lines, an alias, a view), so astgrad cannot follow the change in "
+        f"place. Give the array a local name of its own for these writes and store it back after them "
+        f"({local} = {held}.copy(), then {local}[...] = ... or {local}[...] += ..., then {held} = {local}), or "
+        f"write a new value ({new_value})", stmt, construct="in-place write")
 
 
 def _refuse_unnamed_flat_write(source, stmt, action, written):
