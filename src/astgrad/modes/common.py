@@ -2330,12 +2330,16 @@ _OUT_ADVICE = ("assign the value without out= instead ({name} = {what}(...), or 
                "into an array the function made)")
 
 
-def _out_argument(call):
-    """The array ``out=`` of ``call`` names (``out=o``, ``out=(o,)``), or None."""
+def _changed_by(call, method):
+    """(what ``call``, changing an argument in place, changes; its ``out=`` or None): the
+    array ``out=`` names (``out=o``, ``out=(o,)``), else the receiver of the method
+    ``method`` or the first argument."""
     out = next((keyword.value for keyword in call.keywords if keyword.arg == "out"), None)
     if isinstance(out, gast.Tuple) and len(out.elts) == 1:
-        return out.elts[0]
-    return out
+        out = out.elts[0]
+    if out is not None:
+        return out, out
+    return (call.func.value if method is not None else call.args[0] if call.args else None), None
 
 
 def _written_on_the_line(source, stmt, name):
@@ -2378,9 +2382,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     target = anno.get(call, Key.TARGET)
     if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
         what = f".{method}()" if method is not None else registry.user_name(target)    # numpy.add.accumulate
-        out = _out_argument(call)
-        changed = out if out is not None else \
-            call.func.value if method is not None else (call.args[0] if call.args else None)
+        changed, out = _changed_by(call, method)
         named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
         if not named:
             _refuse_change_through_partial(source, stmt, what, changed)
