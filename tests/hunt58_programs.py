@@ -1446,7 +1446,7 @@ _REFUSED_SAYS = {
     'c15': r"this writes into a copy of the array it was read from",
     'c29': r"while another name may share its memory",
     'w10': r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)",
-    'w13': r"calling ufunc\.reduce changes a value this line computes in place",
+    'w13': r"calling numpy\.add\.reduce changes 'a' in place",
 }
 _SECOND_ORDER_REFUSED = {'o14'}   # followed to first order
 # followed to second order too (the gradient's write back into the argument x taken for an

@@ -3160,6 +3160,8 @@ def writes_through(view, base, where):
     False for a number (an element of a 1-D array). An array that does not (a copy made
     by a fancy index or a reshape, an array a list or dict holds) is refused: astgrad
     follows writes through views of arrays only."""
+    if isinstance(view, list) and isinstance(base, (list, tuple)) and not any(item is view for item in base):
+        _refuse_write_into_a_list_slice(base, where)
     if isinstance(view, (list, tuple, dict)):
         what = f"a {type(view).__name__} held by a {type(base).__name__}"
     elif not isinstance(view, numpy.ndarray):
@@ -3184,6 +3186,18 @@ def writes_through(view, base, where):
         "arrays only (basic indexing, .T, a reshape or ravel that shares memory). Write into a copy and "
         "store it back (a = x[i].copy(); a[j] = v; x[i] = a), or build a new value (where a ravel of an array "
         "whose items are not laid out in one run is meant to copy them, say so: a = x.ravel().copy())")
+
+
+def _refuse_write_into_a_list_slice(base, where):
+    """The refusal of ``t = y[1:]; t[0] = v`` with ``y`` a list: NumPy's slices are views,
+    which astgrad writes back into their base, but a slice of a list is a new list."""
+    raise TypeError(
+        f"astgrad: {where}: this writes into a slice of a {type(base).__name__} (t = y[1:]; t[0] = v), which in "
+        f"Python is a new list of its own, so the {type(base).__name__} it was taken from (in a helper, the one "
+        "the caller hands it) does not change; astgrad follows writes through slices of arrays, which share "
+        "the array's memory, and not this one. Where the caller should see the new value, write into the list "
+        "itself (y[1] = y[1] * w) or return a new list and use it (return [t[0] * w] + t[1:]); where the "
+        "slice is meant to be a copy, build the new list instead (t = [y[1] * w] + y[2:])")
 
 
 def _held_twice(item, container):

@@ -74,19 +74,29 @@ def note_mixed_list(source, name, binding_line, origin, why, advice, lines, stor
         source.moved_list_lines.setdefault((line, "in-place write"), words)
 
 
-def note_copy_store(source, name, binding_line, origin, read_line, store_lines):
+def note_copy_store(source, name, binding_line, origin, read_line, store_lines, how="read whole"):
     """Note, for the refusals of the stores on ``store_lines`` into the copy ``name`` of the
     list ``origin`` (normalize/mixed_lists.py), that it is read whole at ``read_line``
-    before them, and what to write instead."""
-    words = (f"a store into '{name}', a copy of the list '{origin}' (line {binding_line}) read whole at line "
-             f"{read_line} before the store otherwise than by len({name}) or a loop over it: astgrad follows "
-             f"such a store where the copy is read, before and after it, only by len({name}), {name}[k] at a new "
-             f"object's position and loops over it, which it writes as lists of their own; read it so in this "
-             f"function (for t in {name}: s = s + t.attr) rather than handing it to a call, or read what the call "
-             f"needs through '{origin}' at its positions ({origin}[0].attr): a list of those objects handed to a "
-             f"call is not followed there")
+    (before or after them; ``how``: the words for that read), and what to write instead."""
     for line in store_lines:
-        source.moved_list_lines.setdefault((line, "in-place write"), words)
+        source.moved_list_lines.setdefault((line, "in-place write"), _copy_store_words(
+            name, binding_line, origin, read_line, "before" if read_line < line else "after", how))
+
+
+def _copy_store_words(name, binding_line, origin, read_line, when, how):
+    """The words for a store into the copy ``name`` read whole at ``read_line``, ``when``
+    ("before" or "after") the store; ``how``: what that line does with it."""
+    read_so = (f"astgrad follows such a store where the copy is read, before and after it, only by len({name}), "
+               f"{name}[k] at a new object's position and loops over it, which it writes as lists of their own; "
+               f"read it so in this function (for t in {name}: s = s + t.attr) rather than handing it to a call")
+    if when == "after":
+        return (f"a store into '{name}', a copy of the list '{origin}' (line {binding_line}), which is then "
+                f"{how} at line {read_line}, after the store, so astgrad cannot follow which object of '{origin}' "
+                f"or which new one each item of the list there is: {read_so}")
+    return (f"a store into '{name}', a copy of the list '{origin}' (line {binding_line}) read whole at line "
+            f"{read_line} before the store otherwise than by len({name}) or a loop over it: {read_so}, or read "
+            f"what the call needs through '{origin}' at its positions ({origin}[0].attr): a list of those objects "
+            f"handed to a call is not followed there")
 
 
 def reworded(source, message, node, construct):

@@ -1301,6 +1301,8 @@ def _user_write(source, stmt):
 def _refuse_shared_item_write(source, stmt, action, written):
     """The refusal of a write into a value astgrad read out of an item or an attribute
     (``d[a][b] = v``, ``self.m[k] = v``) while another name may share its memory."""
+    if not written:
+        _refuse_write_into_a_held_array(source, stmt, action)
     what = "an item of a container or an attribute" + (f": {written}" if written else "")
     if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
         what = f"an item or attribute of the argument {written}"
@@ -1311,6 +1313,35 @@ def _refuse_shared_item_write(source, stmt, action, written):
         f"follow it. Where that name should show the write, as in Python, read the value through the "
         f"container after the write rather than keeping a name for it; where it should keep the old "
         f"value, store a new value instead (d[k] = d[k] + [v], p.b = p.b + v)", stmt, construct="in-place write")
+
+
+def _refuse_write_into_a_held_array(source, stmt, action):
+    """Where the user's line writes into a slice of the array an item or attribute holds
+    (``s["v"][1:3] += v``, ``p.h[:, 0] = w``), the refusal naming it (``s["v"]``) and saying
+    what to write instead; otherwise nothing."""
+    target = _user_write(source, stmt)[0]
+    if not (isinstance(target, ast.Subscript) and isinstance(target.value, (ast.Subscript, ast.Attribute))):
+        return
+    parts = target.slice.elts if isinstance(target.slice, ast.Tuple) else [target.slice]
+    if not any(isinstance(part, ast.Slice) for part in parts):
+        return      # (c["b"][0] *= a: the item may be an array a list holds, which a copy of the list shares)
+    text = linecache.getline(source.filename, source.file_line(stmt)).strip()
+    held = ast.get_source_segment(text, target.value) or ast.unparse(target.value)     # s["v"], as written
+    written = ast.get_source_segment(text, target) or ast.unparse(target)
+    local = target.value.attr if isinstance(target.value, ast.Attribute) else "v"
+    if isinstance(target.value, ast.Subscript) and isinstance(target.value.slice, ast.Constant) \
+            and isinstance(target.value.slice.value, str) and target.value.slice.value.isidentifier():
+        local = target.value.slice.value
+    operator = re.match(r"\s*(\*\*|//|>>|<<|[-+*/@%&|^])=", text[len(written):]) \
+        if text.startswith(written) else None                  # s["v"][1:3] += ...
+    new_value = f"{written} = {written} {operator[1]} ... rather than {operator[1]}=" if operator \
+        else f"{held} = a new array"
+    raise source.error(
+        f"{action} the array that {held} holds ({written}), which another name may share (the item or "
+        f"attribute read or written on other lines, an alias, a view), so astgrad cannot follow the change in "
+        f"place. Give the array a local name of its own for these writes and store it back after them "
+        f"({local} = {held}.copy(), then {local}[...] = ... or {local}[...] += ..., then {held} = {local}), or "
+        f"write a new value ({new_value})", stmt, construct="in-place write")
 
 
 def _refuse_unnamed_flat_write(source, stmt, action, written):
@@ -2313,6 +2344,23 @@ _SORT_ADVICE = ("sort a copy instead ({name} = numpy.sort({name})), or sort an a
                 "(y = x * 2.0; y.sort())")
 
 
+# numpy.add.accumulate(x, out=o) and the like, out= not followed: the value assigned is
+_OUT_ADVICE = ("assign the value without out= instead ({name} = {what}(...), or {name}[...] = {what}(...) "
+               "into an array the function made)")
+
+
+def _changed_by(call, method):
+    """(what ``call``, changing an argument in place, changes; its ``out=`` or None): the
+    array ``out=`` names (``out=o``, ``out=(o,)``), else the receiver of the method
+    ``method`` or the first argument."""
+    out = next((keyword.value for keyword in call.keywords if keyword.arg == "out"), None)
+    if isinstance(out, gast.Tuple) and len(out.elts) == 1:
+        out = out.elts[0]
+    if out is not None:
+        return out, out
+    return (call.func.value if method is not None else call.args[0] if call.args else None), None
+
+
 def _written_on_the_line(source, stmt, name):
     """Whether ``name`` is written on the user's line of ``stmt`` (not a name astgrad made
     for a part of it, as ``t`` for ``y[1:]`` in ``y[1:].sort()``)."""
@@ -2352,8 +2400,8 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     method = anno.get(call, Key.METHOD)
     target = anno.get(call, Key.TARGET)
     if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
-        what = f".{method}()" if method is not None else registry.describe(target)
-        changed = call.func.value if method is not None else (call.args[0] if call.args else None)
+        what = f".{method}()" if method is not None else registry.user_name(target)    # numpy.add.accumulate
+        changed, out = _changed_by(call, method)
         named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
         if not named:
             _refuse_change_through_partial(source, stmt, what, changed)
@@ -2362,6 +2410,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
         queue_put = method == "put_nowait" or method == "put" and len(call.args) < 2     # (an array's: a.put(ind, v))
         advice = _QUEUE_ADVICE if queue_put else \
             _SORT_ADVICE.format(name=changed.id) if method == "sort" and named else \
+            _OUT_ADVICE.format(name=changed.id, what=what) if out is not None and named else \
             "build the new value and assign it instead (y[...] = value, on an array the function created)"
         raise source.error(f"calling {what} changes {whose} in place, which astgrad cannot follow; {advice}",
                            stmt, construct=what)

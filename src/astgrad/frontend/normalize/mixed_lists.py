@@ -171,8 +171,10 @@ class _Writer(ListUses, PartStores):
             raise Refused          # (new = rest: the same list, not a new one)
         self._add(first.value, first, out)
         pending = statements[:0:-1]         # (the statements after the binding, the next one last)
+        done = []                           # (those looked at, for the words of a refusal)
         while pending:
             stmt = pending.pop()
+            done.append(stmt)
             if appending_loop(stmt, self.name):
                 made = self._written_out(stmt)
                 self.parents.update({id(c): n for s in made for n in S.walk_nodes(s) for c in gast.iter_child_nodes(n)})
@@ -185,7 +187,7 @@ class _Writer(ListUses, PartStores):
                 try:
                     out.extend(self._uses(stmt))
                 except Refused:
-                    self._note_whole_read(stmt, pending)
+                    self._note_whole_read(stmt, pending, done[:-1])
                     raise
         if not (self.built or self.cuts_run) or not any(p.run for p in self.parts) \
                 or any(self._named(s, name) for s in out for name in [self.name] + self.aliases):
@@ -267,16 +269,20 @@ class _Writer(ListUses, PartStores):
         """The list the list's moved objects come from, or else the first name ``loop`` runs over."""
         return self._origin() or next((n.id for n in S.walk_nodes(loop.iter) if isinstance(n, gast.Name)), None)
 
-    def _note_whole_read(self, stmt, pending):
-        """Where ``stmt``, read before stores into the copy, reads it in a way not followed
+    def _note_whole_read(self, stmt, pending, before=()):
+        """Where ``stmt``, read before or after stores into the copy (``pending``: the
+        statements after it; ``before``: those before it), reads it in a way not followed
         (``use(old)``), say so at those stores (moved_list_words.py)."""
-        stores = [s for s in pending if isinstance(s, gast.Assign) and len(s.targets) == 1
+        stores = [s for s in list(pending) + list(before) if isinstance(s, gast.Assign) and len(s.targets) == 1
                   and isinstance(s.targets[0], gast.Subscript) and isinstance(s.targets[0].value, gast.Name)
                   and s.targets[0].value.id == self.name]
         source = self.normalizer.source
         if stores and self.parts and self.parts[0].cut is not None:
+            handed = next((n for n in S.walk_nodes(stmt) if isinstance(n, gast.Call) and any(
+                isinstance(a, gast.Name) and a.id == self.name for a in n.args)), None)
+            how = f"handed whole to a call ({written_in.text_of(handed)})" if handed is not None else "read whole"
             note_copy_store(source, self.name, source.file_line(self.parts[0].cut[0]), self._origin(),
-                            source.file_line(stmt), {source.file_line(s) for s in stores})
+                            source.file_line(stmt), {source.file_line(s) for s in stores}, how)
 
     def _origin(self):
         """The list the first run of the list was moved out of (or None)."""
