@@ -55,6 +55,14 @@ def users_place(frame):
     return filename, line, numpy_name(named, inner), frame.f_globals
 
 
+def operation_line(frame, filename, line):
+    """The line of the user's ``filename`` holding the operation the generated code's
+    ``frame`` ran (``line``: that of its statement, or an earlier one the optimizer merged
+    it from); ``line`` where the operation is the derivative's own arithmetic."""
+    found = _users_line(_operation_at(frame), _prefix_length(frame.f_code), filename, line)
+    return line if found is None else found
+
+
 def _operation_at(frame):
     """(the call or operator whose instruction ``frame`` runs, the names its statement
     assigns), or None."""

