@@ -87,3 +87,27 @@ def test_an_error_in_the_users_helper_gets_no_extra_frame():
         astgrad.grad(_raises_in_helper)(1.0)
     lines = _users_lines(raised.value, __file__)
     assert [name for _, name, _ in lines][-2:] == ["_raises_in_helper", "_helper_that_raises"], lines
+
+
+# -- np.where given directly: the selecting form, checked in every mode ---------------------
+
+_RNG = np.random.default_rng(74)
+_CONDITION = np.array([True, False, True, False])
+_X, _Y = _RNG.standard_normal(4), _RNG.standard_normal(4)
+
+
+def test_where_given_directly_is_the_selecting_form_in_every_mode():
+    args = (_CONDITION, _X, _Y)
+    seed = _RNG.standard_normal(4)
+    out, pullback = astgrad.vjp(np.where, *args)
+    assert_close(out, np.where(*args))
+    cotangents = pullback(seed)
+    assert cotangents[0] is None
+    assert_close(cotangents[1:], numerical_grad(np.where, args, wrt=(1, 2), seed=seed))
+    dx, dy = _RNG.standard_normal(4), _RNG.standard_normal(4)
+    _, tangent = astgrad.jvp(np.where, args, (None, dx, dy))
+    assert_close(tangent, np.where(_CONDITION, dx, dy))
+    assert_close(astgrad.jacobian(np.where, wrt=2)(*args), np.diag(~_CONDITION * 1.0))
+    assert astgrad.grad(np.where, wrt=1)(True, 0.5, 0.2) == 1.0
+    with pytest.raises(TypeError, match=r"missing a required argument: 'x'.*numpy\.where"):
+        astgrad.grad(np.where)(True)

@@ -165,6 +165,8 @@ def library_function(f):
     if isinstance(f, numpy.ufunc):
         names = ["x"] if f.nin == 1 else [f"x{i + 1}" for i in range(f.nin)]
         return calling(f, names)
+    if f is numpy.where:        # where(condition) alone is nonzero (indices, no derivative): the selecting form
+        return calling(f, ["condition", "x", "y"])
     try:
         parameters = inspect.signature(f).parameters.values()
     except (TypeError, ValueError):
