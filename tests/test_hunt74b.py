@@ -111,3 +111,67 @@ def test_where_given_directly_is_the_selecting_form_in_every_mode():
     assert astgrad.grad(np.where, wrt=1)(True, 0.5, 0.2) == 1.0
     with pytest.raises(TypeError, match=r"missing a required argument: 'x'.*numpy\.where"):
         astgrad.grad(np.where)(True)
+
+
+# -- collections astgrad does not take apart, and iterators: refused, never None ------------
+
+import array
+import collections
+import types
+
+
+def _total(p, w):
+    return sum(p) * w
+
+
+_UNFOLLOWED = {
+    "set": lambda: {2.0, 3.0}, "deque": lambda: collections.deque([2.0, 3.0]),
+    "array.array": lambda: array.array("d", [2.0, 3.0]), "memoryview": lambda: memoryview(np.array([2.0, 3.0])),
+    "range": lambda: range(2, 4), "dict_values": lambda: {"a": 2.0, "b": 3.0}.values(),
+    "iterator": lambda: iter([2.0, 3.0]), "generator": lambda: (a for a in [2.0, 3.0]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_UNFOLLOWED))
+def test_a_collection_not_taken_apart_is_refused_where_differentiated(kind):
+    with pytest.raises(TypeError, match=r"grad: argument 'p' is .*(list\(|numpy\.asarray)"):
+        astgrad.grad(_total, wrt=(0, 1))(_UNFOLLOWED[kind](), 2.0)
+    with pytest.raises(TypeError, match=r"grad: argument 'q' \(at q\[0\]\)"):
+        astgrad.grad(lambda q, w: _total(q[0], w))([_UNFOLLOWED[kind]()], 2.0)
+    assert astgrad.grad(_total, wrt=1)(_UNFOLLOWED[kind](), 2.0) == 5.0      # held constant: fine
+
+
+def test_a_mapping_proxy_is_refused_where_differentiated_and_read_as_a_constant():
+    proxy = types.MappingProxyType({"a": 2.0})
+    with pytest.raises(TypeError, match=r"mappingproxy holding numbers.*dict\(p\)"):
+        astgrad.grad(lambda p, w: p["a"] * w, wrt=(0, 1))(proxy, 3.0)
+    assert astgrad.grad(lambda p, w: p["a"] * w, wrt=1)(proxy, 3.0) == 2.0
+
+
+def test_vjp_holds_ints_constant_in_a_range_and_refuses_floats_in_a_set():
+    assert astgrad.vjp(_total, range(3), 2.0)[1](1.0) == (None, 3.0)
+    with pytest.raises(TypeError, match="vjp: argument 'p' is a set holding numbers"):
+        astgrad.vjp(_total, {2.0, 3.0}, 2.0)
+
+
+def _total_squared(p, w):
+    return sum(p) * w ** 2
+
+
+@pytest.mark.parametrize("transform", [
+    lambda p: astgrad.vjp(_total_squared, p, 2.0),
+    lambda p: astgrad.jacobian(_total_squared, wrt=1)(p, 2.0),
+    lambda p: astgrad.hessian(_total_squared, wrt=1)(p, 2.0),
+    lambda p: astgrad.hessian(lambda q, w: _total_squared(q[0], w), wrt=1)([p], 2.0),
+], ids=["vjp", "jacobian", "hessian", "hessian_in_a_list"])
+def test_an_iterator_argument_of_a_transform_running_f_twice_is_refused(transform):
+    # the second run found it used up: the derivative of w was 0 with no error
+    with pytest.raises(TypeError, match=r"runs the function more than once .* is an iterator"):
+        transform(iter([1.0, 2.0]))
+
+
+def test_transforms_running_f_once_take_an_iterator_as_a_constant():
+    w = 2.0
+    assert astgrad.grad(_total_squared, wrt=1)(iter([1.0, 2.0]), w) == 3.0 * 2 * w
+    assert astgrad.jvp(_total_squared, (iter([1.0, 2.0]), w), (None, 1.0)) == (3.0 * w ** 2, 3.0 * 2 * w)
+    assert astgrad.hvp(_total_squared, wrt=1)(iter([1.0, 2.0]), w, 1.0) == 6.0

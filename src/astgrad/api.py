@@ -25,6 +25,7 @@ from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
 from .held_primals import copies_of_arrays as _copies, kept_primals, refuse_changed_primals
 from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
+from .unfollowed_arguments import refuse_iterator_arguments
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
@@ -939,9 +940,10 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     bound = _bind(f, primals, {})
     _refuse_changing_draws(f, "vjp", bound.arguments)      # the pullback runs f's code again: the same draws
     _refuse_complex(primals, "vjp")
+    refuse_iterator_arguments(bound.arguments, "vjp")
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
-                              f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False)
+                              f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False, ints=False)
     before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
     out, codes, read = _value_and_pullback_codes(f, primals, bound, before)
     return out, Pullback(f, primals, out, bound, before, codes, read)
@@ -1442,6 +1444,7 @@ class Jacobian:
         fn = self._fn
         bound = _bind(f, args, kwargs)
         _refuse_changing_draws(f, "jacobian", bound.arguments)     # again: a seed constant rebound since
+        refuse_iterator_arguments(bound.arguments, "jacobian")
         _refuse_iterators_of_gradient(f, "jacobian")
         _check_gradient_output(f, bound)
         _refuse_complex(list(bound.arguments.values()), "jacobian", list(bound.arguments))
@@ -1689,6 +1692,7 @@ class Hessian:
             return made_for(self, given, lambda: Hessian(made, self.wrt))(*args, **kwargs)
         bound = _bind(f, args, kwargs)
         _refuse_changing_draws(f, "hessian", bound.arguments)      # again: a seed constant rebound since
+        refuse_iterator_arguments(bound.arguments, "hessian")
         _refuse_complex(list(bound.arguments.values()), "hessian", list(bound.arguments))
         x = target.value(bound)
         _array_argument(x, target.label, "hessian")

@@ -19,6 +19,7 @@ import types
 import numpy
 
 from .records import is_record, record_items
+from .unfollowed_arguments import is_unfollowed, is_unfollowed_of_floats, unfollowed_error
 
 _NOT_PLAIN_OBJECTS = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
               functools.partial, BaseException, numpy.ndarray, numpy.generic)
@@ -149,11 +150,16 @@ def plain_object_in(x, depth=_SEARCH_DEPTH, matches=_plain_with_floats):
     return None
 
 
-def refuse_plain_argument(x, label, transform, constant, paths=True):
+def refuse_plain_argument(x, label, transform, constant, paths=True, ints=True):
     """Raise the TypeError for a differentiated argument ``x`` (named ``label``) that is,
-    or holds, a plain object with floats; ``constant`` says how to hold it constant,
-    ``paths`` whether the transform takes a path in ``wrt``."""
+    or holds, a plain object with floats, or a collection astgrad does not take apart
+    (unfollowed_arguments.py); ``constant`` says how to hold it constant, ``paths``
+    whether the transform takes a path in ``wrt``, ``ints`` whether it differentiates ints
+    (grad does; vjp holds them constant)."""
     refuse_object_array(x, label, transform, constant)
+    unfollowed = plain_object_in(x, matches=is_unfollowed if ints else is_unfollowed_of_floats)
+    if unfollowed is not None:
+        raise unfollowed_error(unfollowed[1], label, unfollowed[0], transform, constant)
     found = plain_object_in(x)
     if found is None:
         return

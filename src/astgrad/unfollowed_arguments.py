@@ -1,0 +1,108 @@
+"""Arguments astgrad does not take apart: sets, deques, ``array.array``, memoryviews,
+ranges, a dict's views, read-only mappings, and iterators (generators, ``iter(...)``,
+``map(...)``).
+
+A gradient is given in the structure of its argument for lists, tuples, dicts,
+namedtuples and dataclasses (and arrays and numbers). For any other collection holding
+numbers the answer would be ``None``, which reads as a zero gradient although the output
+depends on those numbers; so a transform differentiating one refuses it at the call,
+saying what to pass instead. An iterator cannot be looked into without using it up, and
+a transform that runs the function more than once (vjp's pullback, a column of jacobian
+or hessian) would find it empty the second time: refused as an argument of those
+transforms wherever it is, and where it is differentiated.
+"""
+
+import array
+import collections
+import io
+import numbers
+import types
+
+import numpy
+
+_UNFOLLOWED = (set, frozenset, collections.deque, array.array, memoryview, range, types.MappingProxyType,
+               type({}.keys()), type({}.values()), type({}.items()))
+
+
+def is_iterator(x):
+    """An iterator a run would advance (not a file, whose reads and writes are outside)."""
+    return hasattr(type(x), "__next__") and not isinstance(x, (io.IOBase, type, types.ModuleType))
+
+
+def is_unfollowed(x, kinds="fiu"):
+    """An iterator, or a collection of a kind above holding a number (so that its gradient
+    would be None, read as zero). ``kinds``: the NumPy dtype kinds that are differentiated
+    (vjp's "f" holds ints constant, so a range or a set of ints is fine there)."""
+    if is_iterator(x):
+        return True
+    if not isinstance(x, _UNFOLLOWED):
+        return False
+    try:
+        items = x.values() if isinstance(x, types.MappingProxyType) else x
+        return any(_is_number(item, kinds) for item in items)
+    except Exception:       # noqa: BLE001 - a memoryview of several dimensions: not iterable
+        return isinstance(x, memoryview) and x.format in ("d", "f", "e")
+
+
+def is_unfollowed_of_floats(x):
+    """``is_unfollowed`` where only floats are differentiated (vjp)."""
+    return is_unfollowed(x, "f")
+
+
+def _is_number(item, kinds):
+    if isinstance(item, (bool, numpy.bool_)):
+        return False
+    if isinstance(item, numbers.Real):
+        return "i" in kinds or not isinstance(item, (numbers.Integral, numpy.integer))
+    dtype = getattr(item, "dtype", None)
+    return isinstance(dtype, numpy.dtype) and dtype.kind in kinds or isinstance(item, (list, tuple)) and any(
+        _is_number(part, kinds) for part in item)
+
+
+def unfollowed_error(x, label, at, transform, constant):
+    """The TypeError for a differentiated argument ``label`` that is (or holds, ``at``) ``x``."""
+    kind = type(x).__name__
+    where = f"{label}{at}"
+    if is_iterator(x):
+        return TypeError(
+            f"{transform}: argument {label!r}{f' (at {where})' if at else ''} is an iterator ({kind}), which "
+            "astgrad cannot look into without using it up: it cannot give a gradient of its items, and a "
+            "transform running the function again would find it empty. Pass a list (list(...)) or a tuple "
+            f"of its items, or {constant}")
+    instead = f"numpy.asarray({where})" if isinstance(x, (array.array, memoryview)) else \
+        f"dict({where})" if isinstance(x, types.MappingProxyType) else f"list({where}) or a tuple"
+    article = "an" if kind[0] in "aeiou" else "a"
+    return TypeError(
+        f"{transform}: argument {label!r}{f' (at {where})' if at else ''} is {article} {kind} holding numbers; "
+        "astgrad takes lists, tuples, dicts, namedtuples and dataclasses apart as parts of a gradient, not "
+        f"{article} {kind}, and does not answer None for it (that would read as a zero gradient, although the "
+        f"result depends on its numbers). Pass {instead}, or {constant}")
+
+
+def refuse_iterator_arguments(arguments, transform):
+    """``transform`` (vjp, jacobian, hessian) runs the function more than once: refuse an
+    iterator among ``arguments`` (name -> value, also inside a list, tuple or dict), which
+    the first run uses up, so the second would see no items (a derivative of another
+    function, with no error)."""
+    for name, value in arguments.items():
+        for at, item in _with_places(value):
+            if is_iterator(item):
+                runs = "its value, then its derivative, which runs its code again" if transform == "vjp" \
+                    else "once for each column"
+                raise TypeError(
+                    f"{transform} runs the function more than once ({runs}), and argument {name!r}{f' (at {name}{at})' if at else ''} is an "
+                    f"iterator ({type(item).__name__}), which the first run uses up: the second would find "
+                    "it empty. Pass a list (list(...)) or a tuple of its items, or use grad, value_and_grad "
+                    "or jvp, which run the function once")
+
+
+def _with_places(value, at="", depth=4):
+    yield at, value
+    if depth == 0:
+        return
+    if type(value) is dict:
+        for key, item in value.items():
+            yield from _with_places(item, f"{at}[{key!r}]", depth - 1)
+    elif type(value) in (list, tuple):
+        for i, item in enumerate(value):
+            yield from _with_places(item, f"{at}[{i}]", depth - 1)
