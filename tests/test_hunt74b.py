@@ -175,3 +175,21 @@ def test_transforms_running_f_once_take_an_iterator_as_a_constant():
     assert astgrad.grad(_total_squared, wrt=1)(iter([1.0, 2.0]), w) == 3.0 * 2 * w
     assert astgrad.jvp(_total_squared, (iter([1.0, 2.0]), w), (None, 1.0)) == (3.0 * w ** 2, 3.0 * 2 * w)
     assert astgrad.hvp(_total_squared, wrt=1)(iter([1.0, 2.0]), w, 1.0) == 6.0
+
+
+def _one_element(p, w):
+    return np.array([sum(p)]) * w ** 2
+
+
+@pytest.mark.parametrize("transform, expected", [
+    (lambda p: astgrad.grad(_one_element, wrt=1)(p, 2.0), 3.0 * 2 * 2.0),
+    (lambda p: astgrad.value_and_grad(_one_element, wrt=1)(p, 2.0), (np.array([3.0 * 2.0 ** 2]), 3.0 * 2 * 2.0)),
+    (lambda p: astgrad.hvp(_one_element, wrt=1)(p, 2.0, 1.0), 3.0 * 2),
+], ids=["grad", "value_and_grad", "hvp"])
+def test_an_iterator_with_a_one_element_output_is_refused(transform, expected):
+    # a one-element output is run again with a seed of its shape: that run found the iterator
+    # used up (grad 0.0, value [0.] with no error)
+    with pytest.raises(TypeError, match=r"runs the function more than once \(again, with a seed .* \.item\(\)"):
+        transform(iter([1.0, 2.0]))
+    assert_close(transform([1.0, 2.0]), expected)
+    assert_close(numerical_grad(lambda w: _one_element([1.0, 2.0], w)[0], (2.0,)), 3.0 * 2 * 2.0)

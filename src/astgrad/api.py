@@ -174,10 +174,14 @@ def _seeded_run(code, args, kwargs, value, before=None):
     """The generated code run again with a seed of value's shape (its default seed is the
     number 1.0): ``(value, gradients)`` for a one-element ``value``; from the globals
     ``before`` (``_rebound_before``) holds, where it holds any."""
+    refuse_iterator_arguments({**dict(enumerate(args)), **kwargs}, "grad", _RUN_AGAIN)
     if before is not None:
         before.restore()
     seed = {seed_parameter(code): numpy.ones(value.shape)}
     return run_derivative(code, *args, **kwargs, **seed)
+
+
+_RUN_AGAIN = "again, with a seed of its shape, where it returns an array of one element"
 
 
 def _explained_failure(f, code, args, kwargs, fn_name, error, before=None):
@@ -249,6 +253,7 @@ def _checked_again(f, args, kwargs, compiled, state):
 
 
 def _seeded_product(compiled, args, kwargs, tangent, value, before):
+    refuse_iterator_arguments({**dict(enumerate(args)), **kwargs}, "hvp", _RUN_AGAIN)
     if before is not None:
         before.restore()        # the run again starts from the globals the first one read
     seed = derivative_keywords(compiled)[-2]       # the gradient's seed, then the tangent

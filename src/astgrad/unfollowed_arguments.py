@@ -79,21 +79,24 @@ def unfollowed_error(x, label, at, transform, constant):
         f"result depends on its numbers). Pass {instead}, or {constant}")
 
 
-def refuse_iterator_arguments(arguments, transform):
-    """``transform`` (vjp, jacobian, hessian) runs the function more than once: refuse an
-    iterator among ``arguments`` (name -> value, also inside a list, tuple or dict), which
+def refuse_iterator_arguments(arguments, transform, runs=None):
+    """``transform`` (vjp, jacobian, hessian; grad and hvp where ``f`` returns an array of
+    one element) runs the function more than once (``runs`` says when): refuse an iterator
+    among ``arguments`` (name or position -> value, also inside a list, tuple or dict), which
     the first run uses up, so the second would see no items (a derivative of another
     function, with no error)."""
+    runs_given = runs is not None
     for name, value in arguments.items():
         for at, item in _with_places(value):
             if is_iterator(item):
-                runs = "its value, then its derivative, which runs its code again" if transform == "vjp" \
-                    else "once for each column"
+                runs = runs or ("its value, then its derivative, which runs its code again" if transform == "vjp"
+                                else "once for each column")
                 raise TypeError(
                     f"{transform} runs the function more than once ({runs}), and argument {name!r}{f' (at {name}{at})' if at else ''} is an "
                     f"iterator ({type(item).__name__}), which the first run uses up: the second would find "
-                    "it empty. Pass a list (list(...)) or a tuple of its items, or use grad, value_and_grad "
-                    "or jvp, which run the function once")
+                    "it empty. Pass a list (list(...)) or a tuple of its items, or "
+                    + ("return the number the array holds (its [0] or .item())" if runs_given else
+                       "use grad, value_and_grad or jvp, which run the function once"))
 
 
 def _with_places(value, at="", depth=4):
