@@ -193,3 +193,25 @@ def test_an_iterator_with_a_one_element_output_is_refused(transform, expected):
         transform(iter([1.0, 2.0]))
     assert_close(transform([1.0, 2.0]), expected)
     assert_close(numerical_grad(lambda w: _one_element([1.0, 2.0], w)[0], (2.0,)), 3.0 * 2 * 2.0)
+
+
+# -- vjp and jvp give primals by position: a keyword-only parameter is reached by a lambda ---
+
+def _keyword_only(x, *, k):
+    return np.sum(x * k)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: astgrad.vjp(_keyword_only, x, 2.0), lambda x: astgrad.vjp(_keyword_only, x),
+    lambda x: astgrad.jvp(_keyword_only, (x, 2.0), (x, 1.0)), lambda x: astgrad.jvp(_keyword_only, (x,), (x,)),
+], ids=["vjp_extra", "vjp_missing", "jvp_extra", "jvp_missing"])
+def test_a_keyword_only_parameter_for_vjp_and_jvp_says_how_to_reach_it(call):
+    with pytest.raises(TypeError, match=r"_keyword_only\(\) .*; (vjp|jvp) gives _keyword_only its primals by "
+                                        r"position, and k is keyword-only: .*lambda x, k: _keyword_only\(x, k=k\)"):
+        call(np.ones(2))
+
+
+def test_the_advised_lambda_gives_the_derivative_of_the_keyword_only_parameter():
+    x, k = _RNG.standard_normal(3), 0.7
+    _, pullback = astgrad.vjp(lambda x, k: _keyword_only(x, k=k), x, k)
+    assert_close(pullback(1.0), numerical_grad(lambda x, k: _keyword_only(x, k=k), (x, k), wrt=(0, 1)))

@@ -871,6 +871,26 @@ def _bind(f, args, kwargs):
     return bound
 
 
+def _bind_primals(f, primals, transform):
+    """``_bind`` for vjp and jvp, which give ``f`` its primals by position: where they do
+    not fit and ``f`` has keyword-only parameters, the error says how to reach those."""
+    try:
+        return _bind(f, primals, {})
+    except TypeError as error:
+        parameters = public_signature(f).parameters.values()
+        keywords = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+        if not keywords:
+            raise
+        positional = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        name, first = _function_name(f), keywords[0]
+        taking = ", ".join(positional + keywords)
+        calling = ", ".join(positional + [f"{k}={k}" for k in keywords])
+        raise TypeError(f"{error}; {transform} gives {name} its primals by position, and {', '.join(keywords)} "
+                        f"{'is' if len(keywords) == 1 else 'are'} keyword-only: give {transform} a function taking "
+                        f"{'it' if len(keywords) == 1 else 'them'} by position (lambda {taking}: {name}({calling})), "
+                        f"or hold it constant with functools.partial({name}, {first}=...)") from None
+
+
 def _unknown_keyword(signature, kwargs):
     """The first of ``kwargs`` that names no parameter of ``signature`` (which takes no
     ``**kwargs``) a keyword can give; else None."""
@@ -942,7 +962,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
         return vjp(made, *primals)
     _check_function(f)
     _refuse_generator(f)
-    bound = _bind(f, primals, {})
+    bound = _bind_primals(f, primals, "vjp")
     _refuse_changing_draws(f, "vjp", bound.arguments)      # the pullback runs f's code again: the same draws
     _refuse_complex(primals, "vjp")
     refuse_iterator_arguments(bound.arguments, "vjp")
@@ -1267,7 +1287,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); "
                          "give one tangent per primal")
-    bound = _bind(f, primals, {})
+    bound = _bind_primals(f, primals, "jvp")
     _refuse_complex(primals, "jvp (primals)")
     _refuse_complex(tangents, "jvp (tangents)")
     # copies: the tangent returned may be one given (f's identity), which the caller may write into
