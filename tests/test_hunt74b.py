@@ -215,3 +215,21 @@ def test_the_advised_lambda_gives_the_derivative_of_the_keyword_only_parameter()
     x, k = _RNG.standard_normal(3), 0.7
     _, pullback = astgrad.vjp(lambda x, k: _keyword_only(x, k=k), x, k)
     assert_close(pullback(1.0), numerical_grad(lambda x, k: _keyword_only(x, k=k), (x, k), wrt=(0, 1)))
+
+
+# -- wrt for a function gathering its arguments: errors in the user's names ------------------
+
+def _gathering(x, *rest, **options):
+    return x * sum(rest) * options.get("scale", 1.0)
+
+
+@pytest.mark.parametrize("wrt, message", [
+    ("rest", r"wrt='rest' names _gathering's \*rest, .* by its position in the call \(wrt=0, wrt=1"),
+    ("options", r"wrt='options' names _gathering's \*\*options, .* by its keyword \('scale'\)"),
+    ("offset", r"no parameter named 'offset', and this call passes no keyword 'offset'; .* \['x'\], a keyword "
+               r"the call passes \['scale'\]"),
+])
+def test_wrt_naming_what_args_or_kwargs_gathers_is_answered_in_the_users_names(wrt, message):
+    with pytest.raises(ValueError, match=message):
+        astgrad.grad(_gathering, wrt=wrt)(2.0, 3.0, 4.0, scale=0.5)
+    assert astgrad.grad(_gathering, wrt=(1, "scale"))(2.0, 3.0, 4.0, scale=0.5) == (1.0, 14.0)

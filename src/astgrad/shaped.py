@@ -38,6 +38,7 @@ def spec_wrt(spec, wrt):
     parameter holding it."""
     names = spec.__astgrad_keyword_names__
     if isinstance(wrt, str):
+        _refuse_unknown_name(spec, wrt)
         return names.get(wrt, wrt)
     if isinstance(wrt, tuple):
         return tuple(spec_wrt(spec, item) for item in wrt)
@@ -47,6 +48,30 @@ def spec_wrt(spec, wrt):
                         f"there is no argument {wrt} to differentiate with respect to (wrt counts the "
                         "positional arguments as they are passed)")
     return wrt
+
+
+def _refuse_unknown_name(spec, wrt):
+    """A ValueError in the user's words for a ``wrt`` name the made function has no
+    parameter for (its names for the gathered arguments, ``args_0``, ``kwargs_a``, are
+    astgrad's): the ``*args`` or ``**kwargs`` parameter itself, or a keyword not given."""
+    root = wrt.replace("[", ".").split(".")[0]
+    keywords = spec.__astgrad_keyword_names__
+    if root in keywords or root in inspect.signature(spec).parameters:
+        return
+    original = spec.__astgrad_specializes__[0]
+    parameters = inspect.signature(original).parameters.values()
+    gathered = {p.name: p.kind for p in parameters if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    name = original.__qualname__
+    if gathered.get(root) is inspect.Parameter.VAR_POSITIONAL:
+        raise ValueError(f"wrt={wrt!r} names {name}'s *{root}, which gathers the arguments passed after "
+                         f"the others: name one of them by its position in the call (wrt=0, wrt=1, ...)")
+    if gathered.get(root) is inspect.Parameter.VAR_KEYWORD:
+        raise ValueError(f"wrt={wrt!r} names {name}'s **{root}, which gathers the keywords passed: name one "
+                         f"of them by its keyword ({', '.join(repr(k) for k in keywords) or 'wrt=...'})")
+    named = [p.name for p in parameters if p.name not in gathered]
+    raise ValueError(f"wrt={wrt!r}: {name} has no parameter named {root!r}, and this call passes no keyword "
+                     f"{root!r}; wrt names one of its parameters {named}, a keyword the call passes "
+                     f"{list(keywords)}, or an argument by its position")
 
 
 def spec_for(f, args, kwargs=None):
