@@ -138,6 +138,8 @@ def test_a_collection_not_taken_apart_is_refused_where_differentiated(kind):
         astgrad.grad(_total, wrt=(0, 1))(_UNFOLLOWED[kind](), 2.0)
     with pytest.raises(TypeError, match=r"grad: argument 'q' \(at q\[0\]\)"):
         astgrad.grad(lambda q, w: _total(q[0], w))([_UNFOLLOWED[kind]()], 2.0)
+    with pytest.raises(TypeError, match=r"hvp: argument 'p' is "):
+        astgrad.hvp(_total)(_UNFOLLOWED[kind](), 2.0, _UNFOLLOWED[kind]())
     assert astgrad.grad(_total, wrt=1)(_UNFOLLOWED[kind](), 2.0) == 5.0      # held constant: fine
 
 

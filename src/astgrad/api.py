@@ -24,7 +24,7 @@ from .bound import (BoundMethod, PartialFunction, WrtTarget, as_function, check_
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
 from .held_primals import copies_of_arrays as _copies, kept_primals, refuse_changed_primals
-from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument
+from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument, refuse_unfollowed
 from .unfollowed_arguments import refuse_iterator_arguments
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -1616,6 +1616,7 @@ class HessianVectorProduct:
         x = target.value(bound)
         _refuse_bool_argument(x, target.label, "hvp")
         refuse_object_array(x, target.label, "hvp", "differentiate with respect to another argument")
+        refuse_unfollowed(x, target.label, "hvp", "differentiate with respect to another argument")
         where = f"argument {target.label!r}" if target.path else f"argument {position - len(target.leading)}"
         v = _matching(v, x, "hvp: v", where, name=target.label)     # (checked before any generation)
         arguments = target.arguments(bound)

@@ -157,9 +157,7 @@ def refuse_plain_argument(x, label, transform, constant, paths=True, ints=True):
     whether the transform takes a path in ``wrt``, ``ints`` whether it differentiates ints
     (grad does; vjp holds them constant)."""
     refuse_object_array(x, label, transform, constant)
-    unfollowed = plain_object_in(x, matches=is_unfollowed if ints else is_unfollowed_of_floats)
-    if unfollowed is not None:
-        raise unfollowed_error(unfollowed[1], label, unfollowed[0], transform, constant)
+    refuse_unfollowed(x, label, transform, constant, ints)
     found = plain_object_in(x)
     if found is None:
         return
@@ -176,6 +174,14 @@ def refuse_plain_argument(x, label, transform, constant, paths=True, ints=True):
         f"of other objects, and does not answer None for it (that would read as a zero gradient, "
         f"although the result depends on {where}). Make {kind} a @dataclasses.dataclass, {with_path}, "
         f"or {constant}")
+
+
+def refuse_unfollowed(x, label, transform, constant, ints=True):
+    """The TypeError for a differentiated argument that is, or holds, a collection astgrad
+    does not take apart holding numbers, or an iterator (unfollowed_arguments.py)."""
+    found = plain_object_in(x, matches=is_unfollowed if ints else is_unfollowed_of_floats)
+    if found is not None:
+        raise unfollowed_error(found[1], label, found[0], transform, constant)
 
 
 def refuse_object_array(x, label, transform, constant):
