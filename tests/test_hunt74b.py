@@ -235,3 +235,10 @@ def test_wrt_naming_what_args_or_kwargs_gathers_is_answered_in_the_users_names(w
     with pytest.raises(ValueError, match=message):
         astgrad.grad(_gathering, wrt=wrt)(2.0, 3.0, 4.0, scale=0.5)
     assert astgrad.grad(_gathering, wrt=(1, "scale"))(2.0, 3.0, 4.0, scale=0.5) == (1.0, 14.0)
+
+
+def test_a_wrt_path_to_a_list_item_says_to_take_the_item_of_the_gradient():
+    with pytest.raises(ValueError, match=r"wrt='p\[0\]': .* an item of a list, a tuple or an array .* take the item "
+                                         r"of its gradient"):
+        astgrad.grad(lambda p: p[0] * p[1], wrt="p[0]")
+    assert astgrad.grad(lambda p: p[0] * p[1])([2.0, 3.0])[0] == 3.0

@@ -311,7 +311,9 @@ def _split_path(item):
             steps.append(Key(node.slice.value))
         else:
             raise ValueError(f"wrt={item!r}: a path into a dict names its key as a string in quotes, "
-                             f"such as wrt=\"params['W']\"")
+                             f"such as wrt=\"params['W']\"; an item of a list, a tuple or an array (or a "
+                             f"dict's key that is not a string) is not named by a path: differentiate with "
+                             f"respect to the whole argument and take the item of its gradient")
         node = node.value
     return (node.id, steps[::-1]) if isinstance(node, ast.Name) else (item, [])
 
