@@ -242,3 +242,17 @@ def test_a_wrt_path_to_a_list_item_says_to_take_the_item_of_the_gradient():
                                          r"of its gradient"):
         astgrad.grad(lambda p: p[0] * p[1], wrt="p[0]")
     assert astgrad.grad(lambda p: p[0] * p[1])([2.0, 3.0])[0] == 3.0
+
+
+class _Measured(float):
+    """A float of the user's own (it may carry attributes)."""
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: astgrad.grad(lambda v: v * v)(x), lambda x: astgrad.vjp(lambda v: v * v, x),
+    lambda x: astgrad.hessian(lambda v: v * v)(x), lambda x: astgrad.jvp(lambda v: v * v, (x,), (1.0,)),
+], ids=["grad", "vjp", "hessian", "jvp"])
+def test_a_float_subclass_is_refused_saying_to_pass_a_float(call):
+    with pytest.raises(TypeError, match=r"is a _Measured, a subclass of float of your own; .* Pass float\("):
+        call(_Measured(2.0))
+    assert call(2.0) is not None

@@ -24,7 +24,8 @@ from .bound import (BoundMethod, PartialFunction, WrtTarget, as_function, check_
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
 from .held_primals import copies_of_arrays as _copies, kept_primals, refuse_changed_primals
-from .plain_objects import is_plain_object, refuse_object_array, refuse_plain_argument, refuse_unfollowed
+from .plain_objects import (is_plain_object, number_subclass_error, refuse_object_array, refuse_plain_argument,
+                            refuse_unfollowed)
 from .unfollowed_arguments import refuse_iterator_arguments
 from .shaped import shaped, spec_for, spec_wrt, takes_varargs
 from .tracebacks import entry_point, public, shortened
@@ -432,6 +433,10 @@ def _refuse_plain_object(value, like, what, subject, path, constants_allowed, na
     """The error for a tangent given for a plain object (``plain_objects.is_plain_object``): what it is,
     and what to pass instead (None for jvp, which holds it constant; a path in wrt for hvp)."""
     kind = type(like).__name__
+    if isinstance(like, numbers.Number):
+        return TypeError(number_subclass_error(like, f"{what}{path}: {subject}{path}", "...",
+                                               "pass None as its tangent to hold it constant" if constants_allowed
+                                               else "differentiate with respect to another argument"))
     given = f"an object of the class {kind}, as {subject}{path} is" if type(value) is type(like) else \
         f"{_shape_text(value)}, but {subject}{path} is an object of the class {kind}"
     arrays = [key for key, item in vars(like).items() if _is_float_like(item)]

@@ -163,17 +163,28 @@ def refuse_plain_argument(x, label, transform, constant, paths=True, ints=True):
         return
     path, obj = found
     kind = type(obj).__name__
+    at = f" (at {label}{path})" if path else ""
+    if isinstance(obj, numbers.Number):
+        raise TypeError(number_subclass_error(obj, f"{transform}: argument {label!r}{at}", f"{label}{path}", constant))
     where = f"{label}{path}{float_path(obj)}"
     by_path = paths and all(part.isidentifier() for part in where.split("."))
     with_path = (f'take the derivative with respect to an array it holds, with a path: wrt="{where}"'
                  if by_path else f"pass the arrays it holds ({where}) as arguments")
-    at = f" (at {label}{path})" if path else ""
     raise TypeError(
         f"{transform}: argument {label!r}{at} is an object of the class {kind}, which is not a "
         f"dataclass; astgrad takes the fields of a dataclass as parts of a gradient, not the attributes "
         f"of other objects, and does not answer None for it (that would read as a zero gradient, "
         f"although the result depends on {where}). Make {kind} a @dataclasses.dataclass, {with_path}, "
         f"or {constant}")
+
+
+def number_subclass_error(obj, subject, written, constant):
+    """The words for ``obj``, an object of a user's subclass of float or int (its own
+    attributes, maybe operators of its own), where astgrad differentiates numbers."""
+    base = next(kind for kind in type(obj).__mro__ if kind in (float, int, complex, numbers.Number))
+    return (f"{subject} is a {type(obj).__name__}, a subclass of {base.__name__} of your own; astgrad "
+            f"differentiates plain numbers, not the attributes or the operators a subclass may add. Pass "
+            f"{base.__name__}({written}), or {constant}")
 
 
 def refuse_unfollowed(x, label, transform, constant, ints=True):
