@@ -256,3 +256,14 @@ def test_a_float_subclass_is_refused_saying_to_pass_a_float(call):
     with pytest.raises(TypeError, match=r"is a _Measured, a subclass of float of your own; .* Pass float\("):
         call(_Measured(2.0))
     assert call(2.0) is not None
+
+
+@pytest.mark.parametrize("call", [
+    lambda: astgrad.grad(astgrad.grad), lambda: astgrad.vjp(astgrad.jvp, 1.0),
+    lambda: astgrad.hessian(astgrad.hvp), lambda: astgrad.grad(astgrad.differentiable),
+], ids=["grad", "vjp", "hessian", "differentiable"])
+def test_a_transform_given_as_the_function_to_differentiate_says_what_to_pass(call):
+    # it was differentiated as astgrad's own code (a refusal naming astgrad's file), or taken
+    with pytest.raises(TypeError, match=r"astgrad\.\w+ was given as the function to differentiate; .*"
+                                        r"astgrad\.grad\(astgrad\.grad\(f\)\)"):
+        call()

@@ -1762,3 +1762,8 @@ class Hessian:
 # recognises those calls through the engine's callees (see frontend/normalize/calls.py).
 callees.grad, callees.value_and_grad, callees.jvp = grad, value_and_grad, jvp
 callees.first_iterator = _first_iterator
+
+# a transform given to a transform as the function to differentiate (grad(astgrad.grad)) is
+# refused by bound.as_function in words saying what to pass, not differentiated as astgrad's code
+for _transform in (differentiable, grad, value_and_grad, vjp, jvp, jacobian, hessian, hvp):
+    _transform.__astgrad_transform__ = _transform.__name__

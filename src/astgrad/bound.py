@@ -130,6 +130,12 @@ def as_function(f):
     if isinstance(f, functools.partial):
         made = partial_function(f)
         return made if has_varargs(made) else PartialFunction(f)
+    transform = getattr(f, "__astgrad_transform__", None) if inspect.isfunction(f) else None
+    if transform is not None:
+        raise TypeError(f"astgrad.{transform} was given as the function to differentiate; transforms take "
+                        "your function (astgrad.grad(f), astgrad.jvp(f, (x,), (v,))), and a derivative of a "
+                        "derivative is a transform of a transform of your function: "
+                        "astgrad.grad(astgrad.grad(f)), astgrad.hessian(f)")
     result = getattr(type(f), "__astgrad_result__", None)
     if result is not None:
         raise TypeError(f"astgrad cannot transform {result}; transform the function itself: "
