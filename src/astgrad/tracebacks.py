@@ -120,9 +120,15 @@ def _as_users_frame(tb):
 def _raising_at(filename, line):
     """Code raising _Placeholder at ``line`` of ``filename``, placed over that line's text
     (so that a traceback marks no part of it)."""
-    import ast
     import linecache
-    text = linecache.getline(filename, line)
+    return _raising_over(filename, line, linecache.getline(filename, line))
+
+
+@functools.lru_cache(maxsize=64)
+def _raising_over(filename, line, text):
+    """``_raising_at`` for the line's ``text``: compiled once for a line an error meets again
+    (a program catching the same error in a loop)."""
+    import ast
     start, end = len(text) - len(text.lstrip()), len(text.rstrip())
     tree = ast.Module(body=[ast.Raise(exc=ast.Name(id="_Placeholder", ctx=ast.Load()), cause=None)], type_ignores=[])
     for node in ast.walk(tree):
