@@ -13,13 +13,24 @@ arguments, extra, missing and keyword arguments, a gradient called from threads,
 function, helper or global rebound between calls, ``@differentiable`` twice, and ``grad``
 of builtins, NumPy functions, lambdas, partials and methods.
 
-None was wrong with no error. What the hunt changed: an error raised while a derivative's
-generated code runs (an index out of range, a shape mismatch in the user's ``W @ x``, a
-floating-point error) showed the generated line and no line of the user's; the traceback
-now has a frame at the user's line below the generated one (the line the failing operation
-was written on, where the optimizer merged two lines into one). This file keeps a lean
-table of the misuses and their messages, and a few compositions against finite
-differences."""
+Wrong with no error (fixed): an argument astgrad does not take apart got a gradient of
+None, read as zero, though the output depends on it (a set, a deque, an ``array.array``, a
+memoryview, a range, a dict's view, a mappingproxy, an iterator); and an iterator argument
+was used up by the first of two runs, so the derivative of another argument came out 0:
+``vjp`` (the pullback runs the code again), ``jacobian`` and ``hessian`` (once per column),
+and ``grad``/``value_and_grad``/``hvp`` of a function returning a one-element array (run
+again with a seed of its shape). Each is refused now, saying what to pass.
+
+Errors that said too little (fixed): an error raised while a derivative's generated code
+runs (an index out of range, a shape mismatch in the user's ``W @ x``) showed the generated
+line and none of the user's: the traceback has a frame at the user's line below it (the
+line the operation was written on, where two lines were merged); ``grad(np.where)`` was
+refused naming a line of astgrad's own (it takes ``condition, x, y`` now); ``vjp``/``jvp``
+of a function with keyword-only parameters did not say how to reach them; ``wrt`` naming
+``*args``/``**kwargs`` or a keyword not passed listed astgrad's internal names
+(``args_0``); ``wrt='p[0]'`` spoke of dicts only; a float subclass was told to become a
+dataclass; ``grad(astgrad.grad)`` was differentiated as astgrad's own code. This file keeps
+a lean table of them, with finite-difference checks where a program is now followed."""
 
 import sys
 import traceback
