@@ -171,16 +171,43 @@ def _total_squared(p, w):
     return sum(p) * w ** 2
 
 
-@pytest.mark.parametrize("transform", [
-    lambda p: astgrad.vjp(_total_squared, p, 2.0),
-    lambda p: astgrad.jacobian(_total_squared, wrt=1)(p, 2.0),
-    lambda p: astgrad.hessian(_total_squared, wrt=1)(p, 2.0),
-    lambda p: astgrad.hessian(lambda q, w: _total_squared(q[0], w), wrt=1)([p], 2.0),
+@pytest.mark.parametrize("transform, message", [
+    (lambda p: astgrad.vjp(_total_squared, p, 2.0), r"vjp: argument 'p' is an iterator .* running the function again"),
+    (lambda p: astgrad.jacobian(_total_squared, wrt=1)(p, 2.0), r"runs the function more than once .* is an iterator"),
+    (lambda p: astgrad.hessian(_total_squared, wrt=1)(p, 2.0), r"runs the function more than once .* is an iterator"),
+    (lambda p: astgrad.hessian(lambda q, w: _total_squared(q[0], w), wrt=1)([p], 2.0),
+     r"argument 'q' \(at q\[0\]\) is an iterator"),
 ], ids=["vjp", "jacobian", "hessian", "hessian_in_a_list"])
-def test_an_iterator_argument_of_a_transform_running_f_twice_is_refused(transform):
+def test_an_iterator_argument_of_a_transform_running_f_twice_is_refused(transform, message):
     # the second run found it used up: the derivative of w was 0 with no error
-    with pytest.raises(TypeError, match=r"runs the function more than once .* is an iterator"):
+    with pytest.raises(TypeError, match=message):
         transform(iter([1.0, 2.0]))
+
+
+def _first_taken(items, w):
+    return items.popleft() * w ** 2 if isinstance(items, collections.deque) else items.get_nowait() * w ** 2
+
+
+def _queue_of(*items):
+    import queue
+    made = queue.Queue()
+    for item in items:
+        made.put(item)
+    return made
+
+
+@pytest.mark.parametrize("make", [lambda: collections.deque([2, 5]), lambda: _queue_of(2.0, 5.0)],
+                         ids=["deque", "queue"])
+@pytest.mark.parametrize("transform", [
+    lambda items: astgrad.vjp(_first_taken, items, 3.0),
+    lambda items: astgrad.jacobian(_first_taken, wrt=1)(items, 3.0),
+    lambda items: astgrad.hessian(_first_taken, wrt=1)(items, 3.0),
+], ids=["vjp", "jacobian", "hessian"])
+def test_a_collection_a_run_changes_is_refused_by_a_transform_running_f_twice(transform, make):
+    # the second run took the next item (5, not 2): the derivative of another function, no error
+    with pytest.raises(TypeError, match=r"runs the function more than once .* neither copies nor puts back"):
+        transform(make())
+    assert astgrad.grad(_first_taken, wrt=1)(make(), 3.0) == 2 * 2 * 3.0      # run once: fine
 
 
 def test_transforms_running_f_once_take_an_iterator_as_a_constant():

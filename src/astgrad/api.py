@@ -970,10 +970,10 @@ def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
     bound = _bind_primals(f, primals, "vjp")
     _refuse_changing_draws(f, "vjp", bound.arguments)      # the pullback runs f's code again: the same draws
     _refuse_complex(primals, "vjp")
-    refuse_iterator_arguments(bound.arguments, "vjp")
     for name, value in zip(bound.arguments, primals):
         refuse_plain_argument(value, name, "vjp", "hold it constant by closing over it: "
                               f"vjp(lambda ...: {_function_name(f)}(..., {name}, ...), ...)", paths=False, ints=False)
+    refuse_iterator_arguments(bound.arguments, "vjp")
     before = _outer_snapshot(f, "vjp")      # the globals f rebinds: the pullback starts from them
     out, codes, read = _value_and_pullback_codes(f, primals, bound, before)
     return out, Pullback(f, primals, out, bound, before, codes, read)

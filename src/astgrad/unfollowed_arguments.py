@@ -9,13 +9,16 @@ depends on those numbers; so a transform differentiating one refuses it at the c
 saying what to pass instead. An iterator cannot be looked into without using it up, and
 a transform that runs the function more than once (vjp's pullback, a column of jacobian
 or hessian) would find it empty the second time: refused as an argument of those
-transforms wherever it is, and where it is differentiated.
+transforms wherever it is, and where it is differentiated. So is, there, a mutable
+collection astgrad neither copies nor puts back between runs (a set, a deque, a queue):
+a run taking an item from it would change what the next run sees.
 """
 
 import array
 import collections
 import io
 import numbers
+import queue
 import types
 
 import numpy
@@ -81,22 +84,44 @@ def unfollowed_error(x, label, at, transform, constant):
 
 def refuse_iterator_arguments(arguments, transform, runs=None):
     """``transform`` (vjp, jacobian, hessian; grad and hvp where ``f`` returns an array of
-    one element) runs the function more than once (``runs`` says when): refuse an iterator
-    among ``arguments`` (name or position -> value, also inside a list, tuple or dict), which
-    the first run uses up, so the second would see no items (a derivative of another
-    function, with no error)."""
+    one element) runs the function more than once (``runs`` says when): refuse, among
+    ``arguments`` (name or position -> value, also inside a list, tuple or dict), an
+    iterator, which the first run uses up, and a mutable collection astgrad neither copies
+    nor puts back (a set, a deque, a queue, ...), which a run may change (``.popleft()``,
+    ``.get()``): the second run would see other items (a derivative of another function,
+    with no error)."""
     runs_given = runs is not None
+    runs = runs or ("its value, then its derivative, which runs its code again" if transform == "vjp"
+                    else "once for each column")
     for name, value in arguments.items():
         for at, item in _with_places(value):
-            if is_iterator(item):
-                runs = runs or ("its value, then its derivative, which runs its code again" if transform == "vjp"
-                                else "once for each column")
+            found = _changed_between_runs(item)
+            if found is not None:
+                what, instead = found
+                where = f" (at {name}{at})" if at else ""
                 raise TypeError(
-                    f"{transform} runs the function more than once ({runs}), and argument {name!r}{f' (at {name}{at})' if at else ''} is an "
-                    f"iterator ({type(item).__name__}), which the first run uses up: the second would find "
-                    "it empty. Pass a list (list(...)) or a tuple of its items, or "
+                    f"{transform} runs the function more than once ({runs}), and argument {name!r}{where} "
+                    f"is {what}. Pass {instead}, or "
                     + ("return the number the array holds (its [0] or .item())" if runs_given else
                        "use grad, value_and_grad or jvp, which run the function once"))
+
+
+_NOT_COPIED = (set, collections.deque, bytearray, array.array, queue.Queue, queue.SimpleQueue)
+
+
+def _changed_between_runs(item):
+    """(what ``item`` is, what to pass instead) where a run may change it for the next; else None."""
+    kind = type(item).__name__
+    if is_iterator(item):
+        return (f"an iterator ({kind}), which the first run uses up: the second would find it empty",
+                "a list (list(...)) or a tuple of its items")
+    if not isinstance(item, _NOT_COPIED):
+        return None
+    instead = "a frozenset (frozenset(...))" if isinstance(item, set) else "bytes (bytes(...))" if isinstance(
+        item, bytearray) else "numpy.asarray(...)" if isinstance(item, array.array) else \
+        "a list or a tuple (list(...))" if isinstance(item, collections.deque) else "a list of the items it holds"
+    return (f"a {kind}, which astgrad neither copies nor puts back between runs: one run changing it "
+            "(.pop(), .popleft(), .get(), .add()) would change what the next one sees", instead)
 
 
 def _with_places(value, at="", depth=4):
