@@ -19,7 +19,9 @@ memoryview, a range, a dict's view, a mappingproxy, an iterator); and an iterato
 was used up by the first of two runs, so the derivative of another argument came out 0:
 ``vjp`` (the pullback runs the code again), ``jacobian`` and ``hessian`` (once per column),
 and ``grad``/``value_and_grad``/``hvp`` of a function returning a one-element array (run
-again with a seed of its shape). Each is refused now, saying what to pass.
+again with a seed of its shape); likewise a deque or a queue argument a run takes an item
+from (``.popleft()``, ``.get()``): the next run took the next item (globals holding one are
+put back; arguments were not). Each is refused now, saying what to pass.
 
 Errors that said too little (fixed): an error raised while a derivative's generated code
 runs (an index out of range, a shape mismatch in the user's ``W @ x``) showed the generated
