@@ -2197,8 +2197,12 @@ def _element_write_advice(receiver, where):
     if element is None:
         return ""
     attribute = f"{receiver}.{element.group(1)}"
-    return (f"; where {attribute} holds an array handed in (say {attribute} = data in __init__), store a "
-            f"copy of it there ({attribute} = data.copy()), and the element writes are followed")
+    return (f"; where {attribute} holds an array handed in (say {attribute} = data or np.asarray(data) in "
+            f"__init__, which may be the caller's array itself), store a copy of it there ({attribute} = "
+            f"data.copy() or np.array(data)), and the element writes are followed; {attribute} = data is followed "
+            f"too where the function hands it an array nothing else holds: one made in the call (Acc(x * 1.0)), "
+            f"an argument or a new array of its own bound to a name once, built at the top of the function, "
+            f"that name used nowhere before it and read after it only as a value")
 
 
 def check_outside_changes(source, stmt, varied):

@@ -42,6 +42,8 @@ from ...core import syntax as S
 from ...core.missing import MISSING
 from .foreign import lookup
 from .fresh_items import made_new, takes_items
+from .handed_arrays import handed_parameters
+from .instances import init_of
 from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
@@ -82,11 +84,14 @@ def container_kinds(cls, attr, caller):
     sites = list(_method_sites(cls))
     if None in sites:
         return None
-    sites.append(caller)
-    keyed = any(_appends_to_items(tree, me, attr) for tree, me, _ in sites)
+    sites.append((*caller, None))
+    keyed = any(_appends_to_items(tree, me, attr) for tree, me, _, _ in sites)
+    # self.data = data in __init__, where the caller hands it an array nothing else holds
+    handed = handed_parameters(cls, attr, caller) if not keyed else frozenset()
     kinds = set()
-    for tree, me, resolve in sites:
-        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed)
+    for tree, me, resolve, fn in sites:
+        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed,
+                         handed=handed if fn is not None and fn is init_of(cls) else frozenset())
         if found is None:
             return None
         kinds |= found
@@ -115,6 +120,12 @@ def _appends_to_items(tree, me, attr):
     return False
 
 
+def method_sites(cls):
+    """(tree, self's name, resolve(call), function) for each function the classes of
+    ``cls`` give the object to; None among them for one astgrad cannot read."""
+    return _method_sites(cls)
+
+
 def _method_sites(cls):
     """(tree, self's name, resolve(call)) for each function the classes of ``cls`` give
     the object to (methods, a property's functions); None for one whose source astgrad
@@ -134,7 +145,7 @@ def _method_sites(cls):
             for fn in functions:
                 tree = _tree_of(fn) if inspect.isfunction(fn) else None
                 params = tree.args.posonlyargs + tree.args.args if tree is not None else []
-                yield (tree, params[0].id, _resolver(fn, tree)) if params else None
+                yield (tree, params[0].id, _resolver(fn, tree), fn) if params else None
 
 
 def _tree_of(fn):
@@ -162,12 +173,13 @@ def _resolver(fn, tree):
     return resolve
 
 
-def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
+def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset()):
     """The kinds of container stored in ``me.attr`` in ``tree`` ({"list", "dict",
     "other"}, and "item" for an item read kept), where each use of ``me`` and of
     ``me.attr`` there is one the module docstring allows; else None. ``rebinds``: the
     function binds ``me`` (to the object it builds); ``keyed``: ``me.attr`` holds lists
-    a method appends to (``_keyed_list_use``)."""
+    a method appends to (``_keyed_list_use``); ``handed``: the parameters of ``tree``
+    (``__init__``) whose argument nothing else holds (handed_arrays.py)."""
     parents = _parents(tree)
     kinds = set()
     for node in S.walk_nodes(tree):
@@ -187,6 +199,11 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
                 continue        # return self: the caller drops it (instances.plain_uses, for the object's name)
             return None                                 # the object handed on: getattr(self, ...), vars(self)
         if read.attr != attr:
+            continue
+        store = parents.get(read)
+        if handed and isinstance(store, gast.Assign) and store.targets == [read] \
+                and isinstance(store.value, gast.Name) and store.value.id in handed:
+            kinds.add("other")                          # self.data = data, handed an array of its own
             continue
         kind = (_keyed_list_use if keyed else _use)(read, parents, resolve, in_method=not rebinds)
         if kind is None:
