@@ -112,6 +112,45 @@ def enumerated_slice(w):
     return np.sum(h)
 
 
+class Dense:
+    def __init__(self, W):
+        self.W = W
+
+    def apply(self, x):
+        return np.tanh(self.W * x)
+
+    def step(self, g):
+        self.W = self.W - 0.1 * g
+
+
+def enumerated_column_slice(w):
+    layers = [Dense(w * (i + 1.0)) for i in range(len(w))]     # its length known when the code runs
+    y = w
+    for i, t in enumerate(layers[1:]):
+        t.step(y)
+        y = t.apply(y) * (i + 1.0)
+    return np.sum(y) + np.sum(layers[1].W) + np.sum(layers[0].W)
+
+
+def enumerated_every_other_from_the_end(w):
+    layers = [Dense(w * (i + 1.0)) for i in range(len(w))]
+    y = w
+    for i, t in enumerate(layers[::-2], 1):     # layers[-1], layers[-3], ...
+        t.step(y)
+        y = t.apply(y) * i
+    return np.sum(y) + np.sum(layers[-1].W) + np.sum(layers[1].W)
+
+
+def zipped_column_slice(w):
+    layers = [Dense(w * (i + 1.0)) for i in range(len(w))]
+    scales = [0.5, 2.0]
+    y = w
+    for t, c in zip(layers[1:], scales):
+        t.step(y * c)
+        y = t.apply(y)
+    return np.sum(y) + np.sum(layers[2].W)
+
+
 def written_into_an_object_array(w):
     acc = Accumulator(len(w))
     acc.total[0] = w[1]
@@ -120,7 +159,8 @@ def written_into_an_object_array(w):
 
 
 FOLLOWED = [made_in_the_call, own_array_read_again, own_array_returned_after, argument_handed,
-            copied_by_np_array, copied_by_a_method, enumerated_slice, written_into_an_object_array]
+            copied_by_np_array, copied_by_a_method, enumerated_slice, enumerated_column_slice,
+            enumerated_every_other_from_the_end, zipped_column_slice, written_into_an_object_array]
 
 
 def _python_value(f, w):
@@ -221,3 +261,96 @@ def test_global_handed_refused():
     with pytest.raises(astgrad.TransformError, match=r"store a copy of it there \(self\.data = data\.copy\(\)"):
         astgrad.grad(global_handed)(np.array([0.5, 1.5, 2.0]))
     np.testing.assert_array_equal(GLOBAL_ARRAY, [0.5, 1.5, 2.0])
+
+
+class Regrown:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+    def grow(self):
+        self.data = self.data * 2.0     # a new array: the name handed in keeps the old one
+
+
+def rebound_by_a_method(w):
+    buf = w * 1.0
+    a = Regrown(buf)
+    a.bump(0, w[1])
+    a.grow()
+    a.bump(1, w[2])
+    return np.sum(buf) + np.sum(a.data)
+
+
+def test_rebound_by_a_method_refused():
+    with pytest.raises(astgrad.TransformError, match=r"the call of Regrown\.bump changes the object .*"
+                                                     r"store a copy of it there"):
+        astgrad.grad(rebound_by_a_method)(np.array([0.5, 1.5, 2.0]))
+
+
+class ListTotal:
+    def __init__(self, n):
+        self.total = [0.0] * n
+
+
+class ObjectTotal:
+    def __init__(self, n):
+        self.total = np.zeros(n, dtype=object)
+
+
+def stored_into_a_list_attribute(w):
+    acc = ListTotal(3)
+    acc.total[0] = w
+    return acc.total[0] * 2.0
+
+
+def stored_into_an_object_array(w):
+    acc = ObjectTotal(3)
+    acc.total[0] = w
+    return np.sum(acc.total[0] * 2.0)
+
+
+@pytest.mark.parametrize("f", [stored_into_a_list_attribute, stored_into_an_object_array], ids=lambda f: f.__name__)
+def test_store_of_a_name_into_an_attribute_not_proven_numbers_refused(f):
+    words = r"acc\.total\[0\] = w.*Store a value made here \(acc\.total\[0\] = w \* 1\.0\)"
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.grad(f)(0.7)
+
+
+def stored_as_a_number(x, w):
+    acc = Accumulator(3)
+    acc.total[0] = w
+    acc.total[2] = x[1]
+    return np.sum(acc.total * x) * w
+
+
+def test_store_of_a_number_argument():
+    x, w = np.array([0.5, 1.5, 2.0]), 0.7
+    gx, gw = astgrad.grad(stored_as_a_number, (0, 1))(x, w)
+    assert_close(gx, numerical_grad(stored_as_a_number, (x, w), wrt=0))
+    assert_close(gw, numerical_grad(stored_as_a_number, (x, w), wrt=1))
+    assert_close(np.reshape(astgrad.hessian(stored_as_a_number, 1)(x, w), (1, 1)),
+                 numerical_hessian(astgrad.grad(stored_as_a_number, 1), (x, w), wrt=1), 1e-4, 1e-5)
+    value, tangent = astgrad.jvp(stored_as_a_number, (x, w), (np.ones(3), 0.5))
+    assert value == pytest.approx(stored_as_a_number(x, w))
+    assert_close(tangent, numerical_jvp(stored_as_a_number, (x, w), (np.ones(3), 0.5)))
+
+
+def own_array_returned(w):
+    buf = w * 1.0
+    a = Acc(buf)
+    a.bump(0, w[1])
+    return buf                      # the array the method wrote into
+
+
+def test_own_array_returned_as_python_returns_it():
+    rng = np.random.default_rng(7)
+    w, t = rng.uniform(0.5, 1.5, 4), rng.normal(size=4)
+    value, tangent = astgrad.jvp(own_array_returned, (w,), (t,))
+    assert_close(value, own_array_returned(w.copy()))
+    assert_close(tangent, numerical_jvp(own_array_returned, (w,), (t,)))
+    cotangent = rng.normal(size=4)
+    _, pullback = astgrad.vjp(own_array_returned, w)
+    jac = np.stack([numerical_jvp(own_array_returned, (w,), (e,)) for e in np.eye(4)], axis=1)
+    assert_close(pullback(cotangent)[0], cotangent @ jac)

@@ -22,9 +22,18 @@ whose words say to store a copy (``self.data = data.copy()`` or ``np.array(data)
 
 import gast
 
+from ...core import methods as M
 from ...core import syntax as S
+from .class_functions import tree_of as function_tree
 from .fresh_items import made_new
-from .instances import function_tree, init_of
+
+
+def init_of(cls):
+    """The ``__init__`` an object of ``cls`` is built with, None for object's."""
+    init = M.static_attribute(cls, "__init__")
+    return None if init is object.__init__ else init
+
+
 
 
 def handed_parameters(cls, attr, caller):

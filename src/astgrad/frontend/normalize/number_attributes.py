@@ -21,7 +21,7 @@ import gast
 import numpy
 
 from ...core import syntax as S
-from .self_containers import method_sites
+from .class_functions import method_sites
 
 _MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
 _NUMBER_TYPES = (builtins.float, builtins.int, builtins.complex, builtins.bool)

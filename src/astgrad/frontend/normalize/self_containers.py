@@ -34,16 +34,13 @@ Anything else (``m = self.m``, ``return self.m``, ``self.m = m`` from an argumen
 ``[self.m]``, ``self.m.keys()`` kept in a name) keeps the refusal."""
 
 import builtins
-import inspect
 
 import gast
 
 from ...core import syntax as S
-from ...core.missing import MISSING
-from .foreign import lookup
+from .class_functions import method_sites
 from .fresh_items import made_new, takes_items
-from .handed_arrays import handed_parameters
-from .instances import init_of
+from .handed_arrays import handed_parameters, init_of
 from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
@@ -81,7 +78,7 @@ def container_kinds(cls, attr, caller):
     else refers to either (``_keyed_list_use``)."""
     if not isinstance(cls, type) or any(attr in vars(klass) for klass in cls.__mro__):
         return None
-    sites = list(_method_sites(cls))
+    sites = list(method_sites(cls))
     if None in sites:
         return None
     sites.append((*caller, None))
@@ -118,59 +115,6 @@ def _appends_to_items(tree, me, attr):
         if _same_holder(receiver, gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())):
             return True
     return False
-
-
-def method_sites(cls):
-    """(tree, self's name, resolve(call), function) for each function the classes of
-    ``cls`` give the object to; None among them for one astgrad cannot read."""
-    return _method_sites(cls)
-
-
-def _method_sites(cls):
-    """(tree, self's name, resolve(call)) for each function the classes of ``cls`` give
-    the object to (methods, a property's functions); None for one whose source astgrad
-    cannot read, or for another kind of descriptor (``functools.cached_property``)."""
-    for klass in cls.__mro__[:-1]:
-        for name, value in vars(klass).items():
-            if isinstance(value, (staticmethod, classmethod)) or name in ("__dict__", "__weakref__"):
-                continue            # not given the object; Python's own
-            if isinstance(value, property):
-                functions = [fn for fn in (value.fget, value.fset, value.fdel) if fn is not None]
-            elif inspect.isfunction(value):
-                functions = [value]
-            elif hasattr(type(value), "__get__"):
-                functions = [None]  # code given the object that is not read here
-            else:
-                continue            # a class attribute holding a value
-            for fn in functions:
-                tree = _tree_of(fn) if inspect.isfunction(fn) else None
-                params = tree.args.posonlyargs + tree.args.args if tree is not None else []
-                yield (tree, params[0].id, _resolver(fn, tree), fn) if params else None
-
-
-def _tree_of(fn):
-    from ..source import parse_function
-    try:
-        return parse_function(fn).tree
-    except Exception:       # noqa: BLE001 - a method astgrad cannot read: not shown to keep anything
-        return None
-
-
-def _resolver(fn, tree):
-    """``resolve(call)``: the object a call in ``fn`` calls by a dotted name of its
-    globals or closure (not a local of ``tree``), or None."""
-    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-    local = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-
-    def resolve(call):
-        path = S.dotted_path(call.func)
-        if path is None or path[0] in local:
-            return None
-        value = lookup(fn.__globals__, cells, path[0])
-        for name in path[1:]:
-            value = getattr(value, name, MISSING) if value is not MISSING else MISSING
-        return None if value is MISSING else value
-    return resolve
 
 
 def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset()):
