@@ -132,9 +132,9 @@ def write_handed_arrays(normalizer, tree):
     """Each read of a name handed to a constructor storing it as it is, after the object is
     built, written as the attribute's read (``buf`` as ``a.data``), where the module
     docstring says they are one array. Whether anything was written."""
-    written = False
+    written, changed = False, {}
     for position, stmt in enumerate(tree.body):
-        found = _handed_name(normalizer, tree, stmt)
+        found = _handed_name(normalizer, stmt, changed)
         if found is None:
             continue
         name, me, attr = found
@@ -159,18 +159,22 @@ def _parameters(tree):
     return {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
 
 
-def _handed_name(normalizer, tree, stmt):
+def _handed_name(normalizer, stmt, changed):
     """(name handed, the object's name, the attribute) for ``a = Cls(..., buf, ...)``
     where ``Cls.__init__`` stores ``buf`` as it is in an attribute some method of the
-    class changes in place and no method but ``__init__`` assigns; else None."""
+    class changes in place and no method but ``__init__`` assigns; else None.
+    ``changed``: class -> ``_changed_in_place``, filled as classes are met."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(stmt.value, gast.Call)):
+            and isinstance(stmt.value, gast.Call)
+            and any(isinstance(a, gast.Name) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])):
         return None
     me = stmt.targets[0].id
     cls = normalizer.built_class_of(stmt.value)
     if cls is None or normalizer.bound_count.get(me, 0) != 1:
         return None
-    for attr in _changed_in_place(cls):
+    if cls not in changed:
+        changed[cls] = _changed_in_place(cls)
+    for attr in changed[cls]:
         if not normalizer.owns_object(me, attr):    # a named only as a.attr, a.method(...): built_objects.py
             continue
         found = _stored_parameter(cls, attr)
