@@ -86,6 +86,16 @@ def own_array_returned_after(w):
     return np.sum(np.cos(buf))
 
 
+def own_array_read_in_a_loop(w):
+    buf = w * 1.0
+    a = Acc(buf)
+    s = 0.0
+    for k in range(len(w)):
+        a.bump(k, w[k - 1])
+        s = s + buf[k] * buf[k - 1]         # each read shows the writes before it
+    return s
+
+
 def argument_handed(w):
     a = Acc(w)
     a.bump(1, w[0] * 2.0)
@@ -158,8 +168,8 @@ def written_into_an_object_array(w):
     return np.sum(acc.total * w)
 
 
-FOLLOWED = [made_in_the_call, own_array_read_again, own_array_returned_after, argument_handed,
-            copied_by_np_array, copied_by_a_method, enumerated_slice, enumerated_column_slice,
+FOLLOWED = [made_in_the_call, own_array_read_again, own_array_returned_after, own_array_read_in_a_loop,
+            argument_handed, copied_by_np_array, copied_by_a_method, enumerated_slice, enumerated_column_slice,
             enumerated_every_other_from_the_end, zipped_column_slice, written_into_an_object_array]
 
 
@@ -226,6 +236,19 @@ def viewed_by_asarray(w):
     return np.sum(a.data)
 
 
+def reset(o):
+    o.data = np.zeros(3)            # a new array: buf keeps the old one
+
+
+def rebound_by_a_helper(w):
+    buf = w * 1.0
+    a = Acc(buf)
+    a.bump(0, w[1])
+    reset(a)
+    a.bump(1, w[2])
+    return np.sum(buf ** 2) + np.sum(a.data)
+
+
 def built_in_a_loop(w):
     buf = w * 1.0
     s = 0.0
@@ -236,7 +259,8 @@ def built_in_a_loop(w):
     return s
 
 
-REFUSED = [read_before_built, held_by_a_second_object, held_by_a_global, viewed_by_asarray, built_in_a_loop]
+REFUSED = [read_before_built, held_by_a_second_object, held_by_a_global, viewed_by_asarray, rebound_by_a_helper,
+           built_in_a_loop]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
