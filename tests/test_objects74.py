@@ -96,6 +96,14 @@ def own_array_read_in_a_loop(w):
     return s
 
 
+def argument_read_at_once_before(w):
+    n = len(w)
+    s = np.sum(w) * w.shape[0] + np.sum(w * 2.0)    # read at once: nothing keeps the array
+    a = Acc(w)
+    a.bump(n - 1, w[0] + 1.0)
+    return s + np.sum(np.sin(w))                     # w shows the write
+
+
 def argument_handed(w):
     a = Acc(w)
     a.bump(1, w[0] * 2.0)
@@ -169,7 +177,7 @@ def written_into_an_object_array(w):
 
 
 FOLLOWED = [made_in_the_call, own_array_read_again, own_array_returned_after, own_array_read_in_a_loop,
-            argument_handed, copied_by_np_array, copied_by_a_method, enumerated_slice, enumerated_column_slice,
+            argument_read_at_once_before, argument_handed, copied_by_np_array, copied_by_a_method, enumerated_slice, enumerated_column_slice,
             enumerated_every_other_from_the_end, zipped_column_slice, written_into_an_object_array]
 
 
@@ -249,6 +257,14 @@ def rebound_by_a_helper(w):
     return np.sum(buf ** 2) + np.sum(a.data)
 
 
+def read_by_a_lambda_before(w):
+    buf = w * 1.0
+    total = lambda: np.sum(buf)     # reads buf when called, after the write
+    a = Acc(buf)
+    a.bump(0, w[1])
+    return total() + np.sum(a.data)
+
+
 def built_in_a_loop(w):
     buf = w * 1.0
     s = 0.0
@@ -259,7 +275,7 @@ def built_in_a_loop(w):
     return s
 
 
-REFUSED = [read_before_built, held_by_a_second_object, held_by_a_global, viewed_by_asarray, rebound_by_a_helper,
+REFUSED = [read_before_built, read_by_a_lambda_before, held_by_a_second_object, held_by_a_global, viewed_by_asarray, rebound_by_a_helper,
            built_in_a_loop]
 
 

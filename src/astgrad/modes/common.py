@@ -2203,7 +2203,8 @@ def _element_write_advice(method, receiver, where):
             f"too where the function hands it an array nothing else holds: one made in the call "
             f"({method.rpartition('.')[0] or 'Cls'}(x * 1.0)), or an argument or a new array of its own bound "
             f"to a name once, where the object is built in the function's own body (not in a loop or a branch), "
-            f"the name is used nowhere before and no method but __init__ assigns {attribute}")
+            f"the name is only read at once before it (len(x), x.shape, x * 2.0) and no method but __init__ assigns "
+            f"{attribute}")
 
 
 def check_outside_changes(source, stmt, varied):

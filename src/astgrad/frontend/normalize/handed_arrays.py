@@ -15,17 +15,21 @@ argument) or a name bound once to a new array.
 object is built (``a = Acc(buf); a.bump(0, w); return np.sum(buf)``): each later read
 of ``buf`` is ``a.data``, the same array in Python, as long as nothing stores into the
 attribute again (no method but ``__init__`` assigns ``self.data``, the function never
-assigns ``a.data``) and the object is built at the top of the function's body, before
-every such read, and ``buf`` is used nowhere before it. Anything else (``buf`` held by
+assigns ``a.data``) and the object is built by a statement of the function's own body
+(not in a loop or a branch), before every such read, and ``buf`` is only read at once
+before it (``len(buf)``, ``buf.shape``, an operator, a NumPy function returning a new
+array). Anything else (``buf`` held by
 a second object, a global, a view kept, the object built in a loop) keeps the refusal,
 whose words say to store a copy (``self.data = data.copy()`` or ``np.array(data)``)."""
+
+import builtins
 
 import gast
 
 from ...core import methods as M
 from ...core import syntax as S
 from .class_functions import tree_of as function_tree
-from .fresh_items import made_new
+from .fresh_items import made_new, takes_items
 
 
 def init_of(cls):
@@ -113,19 +117,59 @@ def _argument(call, param, position):
 
 
 def _held_by_nothing_else(tree, argument, resolve):
-    """Whether the name ``argument`` is named nowhere but there and where it is bound: a
-    parameter of ``tree`` never bound again, or a name bound once by ``name = <new>``."""
+    """Whether the name ``argument``, handed to the constructor by a statement of
+    ``tree``'s own body, is named nowhere after it and before it only where it is bound (a
+    parameter never bound again, or a name bound once by ``name = <new>``) and read at
+    once (``_read_at_once``)."""
     name = argument.id
-    uses = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name]
     if any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names for n in S.walk_nodes(tree)):
         return False
-    others = [n for n in uses if n is not argument]
-    if len(others) != 1:
+    position = next((k for k, top in enumerate(tree.body) if any(n is argument for n in S.walk_nodes(top))), None)
+    if position is None or any(isinstance(n, gast.Name) and n.id == name and n is not argument
+                               for top in tree.body[position:] for n in S.walk_nodes(top)):
         return False
-    if isinstance(others[0].ctx, gast.Param):
-        return others[0] in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs
-    binding = next((s for s in tree.body if isinstance(s, gast.Assign) and s.targets == [others[0]]), None)
-    return binding is not None and made_new(binding.value, resolve)
+    bound = _bound_before(tree, position, name, resolve)
+    if bound is None:
+        return False
+    return bound or name in _parameters(tree)
+
+
+def _bound_before(tree, position, name, resolve):
+    """Over the statements of ``tree``'s body before ``position``: True where ``name`` is
+    bound there once, by ``name = <new>``, and otherwise only read at once; False where it
+    is only read at once (or not named); None for any other use."""
+    parents, uses = {}, []
+    for top in tree.body[:position]:
+        for node in S.walk_nodes(top):
+            for child in gast.iter_child_nodes(node):
+                parents[child] = node
+            if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)) \
+                    and name in S.names_in(node):
+                return None     # a closure reading it later, when Python's array shows the writes
+            if isinstance(node, gast.Name) and node.id == name:
+                uses.append(node)
+    stores = [n for n in uses if not isinstance(n.ctx, gast.Load)]
+    if len(stores) > 1 or not all(n in stores or _read_at_once(n, parents, resolve) for n in uses):
+        return None
+    if not stores:
+        return False
+    binding = next((top for top in tree.body[:position] if isinstance(top, gast.Assign)
+                    and top.targets == stores), None)
+    return True if binding is not None and made_new(binding.value, resolve) else None
+
+
+def _read_at_once(node, parents, resolve):
+    """Whether the read ``node`` keeps no reference to the array: an operand of an
+    operator, ``len``, a NumPy function returning a new array, ``.shape``, ``.ndim``,
+    ``.size`` or ``.dtype``."""
+    parent = parents.get(node)
+    if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return True
+    if isinstance(parent, gast.Attribute):
+        return parent.value is node and parent.attr in ("shape", "ndim", "size", "dtype")
+    return isinstance(parent, gast.Call) and node in parent.args \
+        and (resolve(parent) is builtins.len and len(parent.args) == 1 and not parent.keywords
+             or takes_items(parent, resolve))
 
 
 def write_handed_arrays(normalizer, tree):
@@ -144,11 +188,10 @@ def write_handed_arrays(normalizer, tree):
                 or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
                 or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
             continue
-        earlier = [n for top in tree.body[:position] for n in S.walk_nodes(top)
-                   if isinstance(n, gast.Name) and n.id == name]
-        if len(earlier) > 1 or earlier and not isinstance(earlier[0].ctx, gast.Store):
-            continue                # read before the object is built (a view kept, another holder)
-        if not earlier and name not in _parameters(tree):
+        bound = _bound_before(tree, position, name, normalizer.resolve_call)
+        if bound is None:
+            continue                # kept before the object is built (a view, another holder)
+        if not bound and name not in _parameters(tree):
             continue                # a global or a closure's: a helper may bind it again
         for top in tree.body[position + 1:]:
             written |= _replace_reads(top, name, me, attr)
