@@ -18,9 +18,9 @@ attribute again (no method but ``__init__`` assigns ``self.data``, the function 
 assigns ``a.data``) and the object is built by a statement of the function's own body
 (not in a loop or a branch), before every such read, and ``buf`` is only read at once
 before it (``len(buf)``, ``buf.shape``, an operator, a NumPy function returning a new
-array). Anything else (``buf`` held by
-a second object, a global, a view kept, the object built in a loop) keeps the refusal,
-whose words say to store a copy (``self.data = data.copy()`` or ``np.array(data)``)."""
+array). Anything else (``buf`` held by a second object, a global, a view kept, the
+object built in a loop) keeps the refusal, whose words say to store a copy
+(``self.data = data.copy()`` or ``np.array(data)``)."""
 
 import builtins
 
@@ -36,8 +36,6 @@ def init_of(cls):
     """The ``__init__`` an object of ``cls`` is built with, None for object's."""
     init = M.static_attribute(cls, "__init__")
     return None if init is object.__init__ else init
-
-
 
 
 def handed_parameters(cls, attr, caller):
@@ -60,14 +58,10 @@ def handed_parameters(cls, attr, caller):
         else frozenset()
 
 
-def stored_parameter(cls, attr):
+def _stored_parameter(cls, attr):
     """(``__init__``, the parameter, its position after ``self``) where ``__init__``
     stores a parameter as it is in ``attr`` as a statement of its own body, names it
-    nowhere else and never returns early; else None."""
-    return _stored_parameter(cls, attr)
-
-
-def _stored_parameter(cls, attr):
+    nowhere else, stores ``attr`` nowhere else and never returns; else None."""
     init = init_of(cls) if isinstance(cls, type) else None
     tree = function_tree(init) if init is not None and hasattr(init, "__code__") else None
     if tree is None or tree.args.vararg or tree.args.kwarg:
