@@ -1,8 +1,9 @@
 """A method writing into elements of an array its object holds (``self.data[k] *= c``,
 ``self.data[k] += c``), called on an object the function builds: followed as
 ``self.data[k] = self.data[k] * c`` is, where the attribute only ever holds a new array
-(``self.data = data.copy()``), checked against central differences in every mode; and
-refused, saying to store a copy, where the attribute holds the array handed in."""
+(``self.data = data.copy()``, or ``self.data = data`` handed an array made in the
+call), checked against central differences in every mode; and refused, saying to store a
+copy, where the attribute holds an array another name may hold (a view handed in)."""
 
 import numpy as np
 import pytest
@@ -61,17 +62,29 @@ def test_element_write_in_a_method_is_followed(mode, f, x):
 
 
 def rows_scaled_in_place_of_the_given(A, w):
-    b = SharedBuffer(A * 1.0)
+    b = SharedBuffer(A * 1.0)       # an array made in the call, which nothing else holds
     b.scale_row(1, w)
     return np.sum(b.data ** 2)
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_element_write_into_an_array_made_in_the_call_is_followed(mode):
+    # refused before: the array handed in is new, so the attribute alone holds it
+    check(mode, rows_scaled_in_place_of_the_given, (np.linspace(-1.0, 1.0, 6).reshape(2, 3), 0.8), (0, 1))
+
+
+def rows_scaled_in_place_of_a_view(A, w):
+    b = SharedBuffer(A[1:])         # a view of A, which Python's write changes too
+    b.scale_row(0, w)
+    return np.sum(b.data ** 2) + np.sum(A)
+
+
 def test_element_write_into_the_array_handed_in_is_refused_saying_to_copy():
-    line = rows_scaled_in_place_of_the_given.__code__.co_firstlineno + 2
+    line = rows_scaled_in_place_of_a_view.__code__.co_firstlineno + 2
     with pytest.raises(astgrad.TransformError,
                        match=rf"test_method_element_writes\.py:{line}: the call of SharedBuffer\.scale_row .*"
-                             r"self\.data\[k\] \*= c.*store a copy of it there \(self\.data = data\.copy\(\)\)"):
-        astgrad.grad(rows_scaled_in_place_of_the_given, wrt=1)(np.linspace(-1.0, 1.0, 6).reshape(2, 3), 0.8)
+                             r"self\.data\[k\] \*= c.*store a copy of it there \(self\.data = data\.copy\(\)"):
+        astgrad.grad(rows_scaled_in_place_of_a_view, wrt=1)(np.linspace(-1.0, 1.0, 6).reshape(2, 3), 0.8)
 
 
 def rows_scaled_of_the_given(b, w):

@@ -162,10 +162,21 @@ class Accumulator:
         self.total = np.zeros(n)
 
 
+class ListAccumulator:
+    def __init__(self, n):
+        self.total = [0.0] * n      # a list holds what is stored, w itself
+
+
 def item_of_an_object_storing_the_argument(x, w):
     acc = Accumulator(5)
-    acc.total[0] = w
+    acc.total[0] = w                # np.zeros: NumPy copies the value in
     return np.sum((acc.total + x) ** 2)
+
+
+def item_of_a_list_object_storing_the_argument(x, w):
+    acc = ListAccumulator(5)
+    acc.total[0] = w
+    return np.sum((np.array(acc.total) + x) ** 2)
 
 
 def item_of_an_object_storing_a_new_value(x, w):
@@ -183,15 +194,17 @@ def item_of_an_object_written_into_a_copy(x, w):
     return np.sum((acc.total + x) ** 2)
 
 
-def test_a_number_stored_into_an_objects_array_is_refused_in_true_words_and_the_advice_is_followed():
-    line = item_of_an_object_storing_the_argument.__code__.co_firstlineno + 2
+def test_a_number_stored_into_an_objects_list_is_refused_in_true_words_and_the_advice_is_followed():
+    line = item_of_a_list_object_storing_the_argument.__code__.co_firstlineno + 2
     with pytest.raises(astgrad.TransformError, match=rf"test_view_and_item_writes_followed\.py:{line}: assignment "
                                                      r"into an element of an item of 'acc' storing 'w' itself "
                                                      r"\(acc\.total\[0\] = w\): astgrad cannot tell from the code "
                                                      r"that acc\.total is an array of numbers.*\(acc\.total\[0\] = "
                                                      r"w \* 1\.0\).*\(t = acc\.total\.copy\(\); t\[0\] = w; "
                                                      r"acc\.total = t\)"):
-        astgrad.grad(item_of_an_object_storing_the_argument, wrt=1)(np.ones(5), 0.8)
+        astgrad.grad(item_of_a_list_object_storing_the_argument, wrt=1)(np.ones(5), 0.8)
     x = np.random.default_rng(2).standard_normal(5)
-    for f in (item_of_an_object_storing_a_new_value, item_of_an_object_written_into_a_copy):
+    # the store into np.zeros's array was refused in these words before: NumPy copies the value in
+    for f in (item_of_an_object_storing_a_new_value, item_of_an_object_written_into_a_copy,
+              item_of_an_object_storing_the_argument):
         _check_every_mode(f, (x, 0.8))

@@ -2186,10 +2186,10 @@ def _method_change_message(method, receiver, where, given=False):
             f"in the attribute instead of changing the old one ({attribute} = {attribute} + [v] for a list, "
             f"{attribute} = {{**{attribute}, k: v}} for a dict), which astgrad follows; a change in place is "
             f"followed on an object the function builds whose attribute only ever holds a new list, dict or "
-            f"array that no other name refers to{'' if given else _element_write_advice(receiver, where)}")
+            f"array that no other name refers to{'' if given else _element_write_advice(method, receiver, where)}")
 
 
-def _element_write_advice(receiver, where):
+def _element_write_advice(method, receiver, where):
     """For a method writing elements of an attribute (``self.data[k] *= c``): where the
     attribute holds the array handed to ``__init__`` (``self.data = data``), which the
     caller may hold too, storing a copy there makes the writes followed."""
@@ -2197,8 +2197,14 @@ def _element_write_advice(receiver, where):
     if element is None:
         return ""
     attribute = f"{receiver}.{element.group(1)}"
-    return (f"; where {attribute} holds an array handed in (say {attribute} = data in __init__), store a "
-            f"copy of it there ({attribute} = data.copy()), and the element writes are followed")
+    return (f"; where {attribute} holds an array handed in (say {attribute} = data or np.asarray(data) in "
+            f"__init__, which may be the caller's array itself), store a copy of it there ({attribute} = "
+            f"data.copy() or np.array(data)), and the element writes are followed; {attribute} = data is followed "
+            f"too where the function hands it an array nothing else holds: one made in the call "
+            f"({method.rpartition('.')[0] or 'Cls'}(x * 1.0)), or an argument or a new array of its own bound "
+            f"to a name once, where the object is built in the function's own body (not in a loop or a branch), "
+            f"the name is only read at once before it (len(x), x.shape, x * 2.0) and no method but __init__ assigns "
+            f"{attribute}")
 
 
 def check_outside_changes(source, stmt, varied):

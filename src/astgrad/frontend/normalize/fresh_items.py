@@ -12,7 +12,8 @@ check is left out and the write is followed as a store of the new value.
 - ``name`` is bound once, by ``name = <display>``: a list, tuple or dict display, or a
   list or dict comprehension, each of whose items is made new there: an operator's
   result, a number, ``.copy()``, or a call of a NumPy (or ``math``) function that
-  returns a new array (``np.zeros(3)``, ``np.sin(x)``, not ``np.asarray(x)``);
+  returns a new array (``np.zeros(3)``, ``np.sin(x)``, ``np.array(x)`` told nothing of
+  copying, not ``np.asarray(x)``, which may return ``x`` itself);
 - every other use of ``name`` reads an item straight into an operator or into such a
   call (``xs[0] * w``, ``np.sum(xs[1])``), passes the whole container to such a call
   (``np.stack(xs)``), takes ``len(name)``, or writes an item: ``name[k] op= v``, or
@@ -133,7 +134,21 @@ def made_new(node, resolve):
         return False
     if isinstance(node.func, gast.Attribute) and node.func.attr in _CONSTRUCTS_NEW and not node.args:
         return True
-    return takes_items(node, resolve)
+    return takes_items(node, resolve) or _copies(node, resolve)
+
+
+def _copies(call, resolve):
+    """A library call that copies unless told not to (``np.array(x)``, ``np.array(x,
+    dtype=float)``), told nothing: one argument, no ``copy=`` (made_new checks), so no
+    ``copy`` given by position either (``np.nan_to_num(x, False)`` works in place)."""
+    if len(call.args) != 1 or isinstance(call.args[0], gast.Starred):
+        return False
+    target = resolve(call)
+    try:
+        record = registry.primitive(target) if target is not None else None
+    except TypeError:
+        return False
+    return record is not None and record.result == registry.COPIES and _is_library(target)
 
 
 def _returns_new(target):

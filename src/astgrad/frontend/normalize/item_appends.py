@@ -30,6 +30,7 @@ import dataclasses
 import types
 
 import gast
+import numpy
 
 from ...core.first_use import imported_when_called
 from ... import runtime
@@ -121,6 +122,10 @@ class ItemAppendLowering:
                 and self.owns_object(owner.value.id, owner.attr)):
             return False
         rhs = self.atom(value)          # Python evaluates the value first, then p.W, then i
+        if isinstance(rhs, gast.Name) and not made_new(value, self.resolve_call) \
+                and self.number_array_attribute(owner.value.id, owner.attr):
+            # the values NumPy copies in, so that no name shares rhs with p.W: number_attributes.py
+            rhs = S.name(self.fresh_assign(self.runtime_call(numpy.copy, [rhs]), owner.attr + "_value"))
         item = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.value.id), attr=owner.attr,
                                                           ctx=gast.Load())), owner.attr)
         self.locals.add(item)
@@ -160,6 +165,15 @@ class ItemAppendLowering:
         grown = self.fresh_assign(self.runtime_call(runtime.concat, [S.name(current), added]), receiver.attr)
         return self.attribute_write(gast.Attribute(value=S.name(owner.id), attr=receiver.attr, ctx=gast.Store()),
                                     S.name(grown))
+
+    def number_array_attribute(self, name, attr):
+        """Whether ``name.attr`` holds only arrays of numbers NumPy's makers made, on an
+        object this function built: number_attributes.py."""
+        cls = self.__dict__.get("_owned_objects", {}).get(name)
+        if cls is None:
+            return False
+        from .number_attributes import number_array_attribute      # (loaded with the first such write)
+        return number_array_attribute(cls, attr, (self.source.tree, name, self.resolve_call))
 
     def owns_list_attribute(self, name, attr):
         """Whether ``name.attr`` holds a list nothing else refers to: ``name`` is bound once,

@@ -30,7 +30,8 @@ the list, ``for t in name[1:]``, run over the positions sliced so), ``len(name)`
 ``k in name`` (a dict), ``name[k].attr`` or a statement ``name[k].method(...)`` (``v =
 name[k].method(...)``), none in a nested scope: never handed on, copied or stored
 elsewhere, so no other name holds the container or its objects. A loop over the objects
-(also over ``enumerate(name)`` or ``zip(..., name, ...)``) binds a name read only in its
+(also over ``enumerate(name)`` or ``zip(..., name, ...)``, or of a slice of it,
+``enumerate(name[1:])``) binds a name read only in its
 body, as ``name.attr`` or in ``name.method(...)``, and its body names the container (or
 a list moved out of it) only to read ``name[k].attr`` before it changes the loop's object,
 and has no ``break``, ``continue`` or ``return``. ``name[k].prop`` reads a property whose
@@ -284,6 +285,8 @@ def _loop_of(normalizer, node, parent, outer, parents, keyed):
         loop, over = parent, None
     elif not keyed and _sliced_loop(node, parent, outer):        # for t in layers[1:]: the positions sliced
         loop, over = outer, None
+    elif not keyed and _sliced_argument(node, parent, outer, parents):     # enumerate(layers[1:])
+        return _loop_of(normalizer, parent, outer, parents.get(id(outer)), parents, keyed)
     elif not keyed and isinstance(parent, gast.Call) and isinstance(outer, gast.For) and outer.iter is parent:
         slot = _slot(normalizer, node, parent)
         target = outer.target
@@ -315,6 +318,16 @@ def _sliced_loop(node, parent, outer):
     first pass, as the rewrite takes the slice of the positions."""
     return isinstance(parent, gast.Subscript) and parent.value is node and isinstance(parent.slice, gast.Slice) \
         and isinstance(parent.ctx, gast.Load) and isinstance(outer, gast.For) and outer.iter is parent \
+        and not any(isinstance(n, gast.Name) and n.id == node.id for n in S.walk_nodes(parent.slice))
+
+
+def _sliced_argument(node, parent, outer, parents):
+    """Whether ``node`` is the list a slice of which ``enumerate`` or ``zip`` is handed in
+    a ``for`` (``for i, t in enumerate(layers[1:])``, the bounds not naming it): taken
+    once, before the first pass, as the rewrite takes the slice of the positions."""
+    return isinstance(parent, gast.Subscript) and parent.value is node and isinstance(parent.slice, gast.Slice) \
+        and isinstance(parent.ctx, gast.Load) and isinstance(outer, gast.Call) and parent in outer.args \
+        and isinstance(parents.get(id(outer)), gast.For) and parents[id(outer)].iter is outer \
         and not any(isinstance(n, gast.Name) and n.id == node.id for n in S.walk_nodes(parent.slice))
 
 
@@ -504,10 +517,13 @@ class _Rewrite:
             every = gast.Subscript(value=every, slice=loop.iter.slice, ctx=gast.Load())
         if isinstance(loop.iter, gast.Call) and not isinstance(self.stmt.value, gast.Dict):
             # enumerate(layers), zip(layers, xs): the index in the list's place
-            listed = next(k for k, a in enumerate(loop.iter.args) if isinstance(a, gast.Name)
-                          and a.id in {self.stmt.targets[0].id, *self.over_names()})
+            names = {self.stmt.targets[0].id, *self.over_names()}
+            listed = next(k for k, a in enumerate(loop.iter.args) if isinstance(a, gast.Name) and a.id in names
+                          or isinstance(a, gast.Subscript) and isinstance(a.value, gast.Name) and a.value.id in names)
             slot = 1 if self.normalizer.resolve_call(loop.iter) is builtins.enumerate else listed
             loop.target.elts[slot] = S.name(index, store=True)
+            if isinstance(loop.iter.args[listed], gast.Subscript):     # enumerate(layers[1:]): the positions sliced
+                every = gast.Subscript(value=every, slice=loop.iter.args[listed].slice, ctx=gast.Load())
             loop.iter.args[listed] = self._at(every, loop.iter.args[listed])
         else:
             loop.target = S.name(index, store=True)

@@ -9,6 +9,7 @@ from ...core import syntax as S
 from .argument_methods import inline_argument_methods
 from .argument_objects import split_argument_attributes, split_argument_items
 from .comprehension_names import separate_comprehension_names
+from .handed_arrays import write_handed_arrays
 from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
 from .item_objects import split_item_objects
 from .loop_names import separate_loop_names
@@ -31,6 +32,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()
     if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
+        nodes = counted()
+    if write_handed_arrays(normalizer, tree):        # a = Acc(buf); a.bump(0, w); np.sum(buf)
         nodes = counted()
     if separate_comprehension_names(normalizer, nodes):     # sum(b.v for b in bs) beside for b in bs
         nodes = counted(walked=False)

@@ -34,14 +34,13 @@ Anything else (``m = self.m``, ``return self.m``, ``self.m = m`` from an argumen
 ``[self.m]``, ``self.m.keys()`` kept in a name) keeps the refusal."""
 
 import builtins
-import inspect
 
 import gast
 
 from ...core import syntax as S
-from ...core.missing import MISSING
-from .foreign import lookup
+from .class_functions import method_sites
 from .fresh_items import made_new, takes_items
+from .handed_arrays import handed_parameters, init_of
 from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
@@ -79,14 +78,17 @@ def container_kinds(cls, attr, caller):
     else refers to either (``_keyed_list_use``)."""
     if not isinstance(cls, type) or any(attr in vars(klass) for klass in cls.__mro__):
         return None
-    sites = list(_method_sites(cls))
+    sites = list(method_sites(cls))
     if None in sites:
         return None
-    sites.append(caller)
-    keyed = any(_appends_to_items(tree, me, attr) for tree, me, _ in sites)
+    sites.append((*caller, None))
+    keyed = any(_appends_to_items(tree, me, attr) for tree, me, _, _ in sites)
+    # self.data = data in __init__, where the caller hands it an array nothing else holds
+    handed = handed_parameters(cls, attr, caller) if not keyed else frozenset()
     kinds = set()
-    for tree, me, resolve in sites:
-        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed)
+    for tree, me, resolve, fn in sites:
+        found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed,
+                         handed=handed if fn is not None and fn is init_of(cls) else frozenset())
         if found is None:
             return None
         kinds |= found
@@ -115,59 +117,13 @@ def _appends_to_items(tree, me, attr):
     return False
 
 
-def _method_sites(cls):
-    """(tree, self's name, resolve(call)) for each function the classes of ``cls`` give
-    the object to (methods, a property's functions); None for one whose source astgrad
-    cannot read, or for another kind of descriptor (``functools.cached_property``)."""
-    for klass in cls.__mro__[:-1]:
-        for name, value in vars(klass).items():
-            if isinstance(value, (staticmethod, classmethod)) or name in ("__dict__", "__weakref__"):
-                continue            # not given the object; Python's own
-            if isinstance(value, property):
-                functions = [fn for fn in (value.fget, value.fset, value.fdel) if fn is not None]
-            elif inspect.isfunction(value):
-                functions = [value]
-            elif hasattr(type(value), "__get__"):
-                functions = [None]  # code given the object that is not read here
-            else:
-                continue            # a class attribute holding a value
-            for fn in functions:
-                tree = _tree_of(fn) if inspect.isfunction(fn) else None
-                params = tree.args.posonlyargs + tree.args.args if tree is not None else []
-                yield (tree, params[0].id, _resolver(fn, tree)) if params else None
-
-
-def _tree_of(fn):
-    from ..source import parse_function
-    try:
-        return parse_function(fn).tree
-    except Exception:       # noqa: BLE001 - a method astgrad cannot read: not shown to keep anything
-        return None
-
-
-def _resolver(fn, tree):
-    """``resolve(call)``: the object a call in ``fn`` calls by a dotted name of its
-    globals or closure (not a local of ``tree``), or None."""
-    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-    local = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-
-    def resolve(call):
-        path = S.dotted_path(call.func)
-        if path is None or path[0] in local:
-            return None
-        value = lookup(fn.__globals__, cells, path[0])
-        for name in path[1:]:
-            value = getattr(value, name, MISSING) if value is not MISSING else MISSING
-        return None if value is MISSING else value
-    return resolve
-
-
-def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
+def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset()):
     """The kinds of container stored in ``me.attr`` in ``tree`` ({"list", "dict",
     "other"}, and "item" for an item read kept), where each use of ``me`` and of
     ``me.attr`` there is one the module docstring allows; else None. ``rebinds``: the
     function binds ``me`` (to the object it builds); ``keyed``: ``me.attr`` holds lists
-    a method appends to (``_keyed_list_use``)."""
+    a method appends to (``_keyed_list_use``); ``handed``: the parameters of ``tree``
+    (``__init__``) whose argument nothing else holds (handed_arrays.py)."""
     parents = _parents(tree)
     kinds = set()
     for node in S.walk_nodes(tree):
@@ -187,6 +143,11 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False):
                 continue        # return self: the caller drops it (instances.plain_uses, for the object's name)
             return None                                 # the object handed on: getattr(self, ...), vars(self)
         if read.attr != attr:
+            continue
+        store = parents.get(read)
+        if handed and isinstance(store, gast.Assign) and store.targets == [read] \
+                and isinstance(store.value, gast.Name) and store.value.id in handed:
+            kinds.add("other")                          # self.data = data, handed an array of its own
             continue
         kind = (_keyed_list_use if keyed else _use)(read, parents, resolve, in_method=not rebinds)
         if kind is None:

@@ -24,7 +24,8 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.changing_methods import CHANGING_METHODS
-from .self_containers import copy_statement, _parents, _resolver
+from .class_functions import resolver as _resolver
+from .self_containers import copy_statement, _parents
 
 _FOUND = weakref.WeakKeyDictionary()     # class -> (its methods' code objects, its SharedCopy list)
 

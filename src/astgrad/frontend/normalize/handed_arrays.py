@@ -1,0 +1,279 @@
+"""An array handed to the constructor of an object the function builds, which
+``__init__`` stores as it is (``self.data = data``) and a method writes into in place
+(``self.data[k] *= c``): ``a = Acc(x * 1.0)``, ``a = Acc(buf)``, ``a = Acc(x)``.
+
+Python's attribute and the name handed in are then one array: a write through either
+shows in the other. self_containers.py follows element writes into an attribute where
+nothing but the attribute holds its array (the method writes into a copy the attribute
+takes back). Such a handed array is one where the caller's code shows it
+(``handed_parameters``): the argument is made new in the call (``Acc(x * 1.0)``,
+``Acc(np.zeros(n))``), or it is a name nothing else uses, a parameter of the function
+(the gradient call then leaves the caller's array alone, as for ``x[0] = v`` on an
+argument) or a name bound once to a new array.
+
+``write_handed_arrays`` makes the last two so where the name is read again after the
+object is built (``a = Acc(buf); a.bump(0, w); return np.sum(buf)``): each later read
+of ``buf`` is ``a.data``, the same array in Python, as long as nothing stores into the
+attribute again (no method but ``__init__`` assigns ``self.data``, the function never
+assigns ``a.data``) and the object is built by a statement of the function's own body
+(not in a loop or a branch), before every such read, and ``buf`` is only read at once
+before it (``len(buf)``, ``buf.shape``, an operator, a NumPy function returning a new
+array). Anything else (``buf`` held by a second object, a global, a view kept, the
+object built in a loop) keeps the refusal, whose words say to store a copy
+(``self.data = data.copy()`` or ``np.array(data)``)."""
+
+import builtins
+
+import gast
+
+from ...core import methods as M
+from ...core import syntax as S
+from .class_functions import tree_of as function_tree
+from .fresh_items import made_new, takes_items
+
+
+def init_of(cls):
+    """The ``__init__`` an object of ``cls`` is built with, None for object's."""
+    init = M.static_attribute(cls, "__init__")
+    return None if init is object.__init__ else init
+
+
+def handed_parameters(cls, attr, caller):
+    """The parameters of ``cls.__init__`` stored as they are in ``attr`` (``self.data =
+    data``, a statement of ``__init__``'s own body, the parameter named nowhere else)
+    whose argument, where ``caller`` = (tree, name, resolve) builds the object ``name``,
+    no other name holds (the module docstring)."""
+    tree, me, resolve = caller
+    found = _stored_parameter(cls, attr)
+    construction = _construction(tree, me) if found is not None else None
+    if construction is None:
+        return frozenset()
+    init, param, position = found
+    argument = _argument(construction.value, param, position)
+    if argument is None:
+        return frozenset()
+    if made_new(argument, resolve):
+        return frozenset({param})
+    return frozenset({param}) if isinstance(argument, gast.Name) and _held_by_nothing_else(tree, argument, resolve) \
+        else frozenset()
+
+
+def _stored_parameter(cls, attr):
+    """(``__init__``, the parameter, its position after ``self``) where ``__init__``
+    stores a parameter as it is in ``attr`` as a statement of its own body, names it
+    nowhere else, stores ``attr`` nowhere else and never returns; else None."""
+    init = init_of(cls) if isinstance(cls, type) else None
+    tree = function_tree(init) if init is not None and hasattr(init, "__code__") else None
+    if tree is None or tree.args.vararg or tree.args.kwarg:
+        return None
+    params = [a.id for a in tree.args.posonlyargs + tree.args.args]
+    if len(params) < 2 or any(isinstance(n, gast.Return) for n in S.walk_nodes(tree)):
+        return None
+    me = params[0]
+    for stmt in tree.body:
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
+                and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
+            param = stmt.value.id
+            named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == param
+                     and not isinstance(n.ctx, gast.Param)]
+            stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and n.attr == attr
+                      and isinstance(n.ctx, gast.Store)]
+            if len(named) == 1 and len(stores) == 1 and param not in [a.id for a in tree.args.kwonlyargs]:
+                return init, param, params.index(param) - 1
+            return None
+    return None
+
+
+def _is_attribute(node, me, attr):
+    return isinstance(node, gast.Attribute) and node.attr == attr and isinstance(node.value, gast.Name) \
+        and node.value.id == me
+
+
+def _construction(tree, me):
+    """The one statement ``me = Cls(...)`` of ``tree``'s own body binding ``me``; else None."""
+    bindings = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == me
+                and not isinstance(n.ctx, gast.Load)]
+    if len(bindings) != 1:
+        return None
+    for stmt in tree.body:
+        if isinstance(stmt, gast.Assign) and stmt.targets == [bindings[0]] and isinstance(stmt.value, gast.Call):
+            return stmt
+    return None
+
+
+def _argument(call, param, position):
+    """What ``call`` hands ``__init__``'s parameter ``param`` (``position`` after self)."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
+        return None
+    if position < len(call.args):
+        return call.args[position]
+    return next((kw.value for kw in call.keywords if kw.arg == param), None)
+
+
+def _held_by_nothing_else(tree, argument, resolve):
+    """Whether the name ``argument``, handed to the constructor by a statement of
+    ``tree``'s own body, is named nowhere after it and before it only where it is bound (a
+    parameter never bound again, or a name bound once by ``name = <new>``) and read at
+    once (``_read_at_once``)."""
+    name = argument.id
+    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names for n in S.walk_nodes(tree)):
+        return False
+    position = next((k for k, top in enumerate(tree.body) if any(n is argument for n in S.walk_nodes(top))), None)
+    if position is None or any(isinstance(n, gast.Name) and n.id == name and n is not argument
+                               for top in tree.body[position:] for n in S.walk_nodes(top)):
+        return False
+    bound = _bound_before(tree, position, name, resolve)
+    if bound is None:
+        return False
+    return bound or name in _parameters(tree)
+
+
+def _bound_before(tree, position, name, resolve):
+    """Over the statements of ``tree``'s body before ``position``: True where ``name`` is
+    bound there once, by ``name = <new>``, and otherwise only read at once; False where it
+    is only read at once (or not named); None for any other use."""
+    parents, uses = {}, []
+    for top in tree.body[:position]:
+        for node in S.walk_nodes(top):
+            for child in gast.iter_child_nodes(node):
+                parents[child] = node
+            if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)) \
+                    and name in S.names_in(node):
+                return None     # a closure reading it later, when Python's array shows the writes
+            if isinstance(node, gast.Name) and node.id == name:
+                uses.append(node)
+    stores = [n for n in uses if not isinstance(n.ctx, gast.Load)]
+    if len(stores) > 1 or not all(n in stores or _read_at_once(n, parents, resolve) for n in uses):
+        return None
+    if not stores:
+        return False
+    binding = next((top for top in tree.body[:position] if isinstance(top, gast.Assign)
+                    and top.targets == stores), None)
+    return True if binding is not None and made_new(binding.value, resolve) else None
+
+
+def _read_at_once(node, parents, resolve):
+    """Whether the read ``node`` keeps no reference to the array: an operand of an
+    operator, ``len``, a NumPy function returning a new array, ``.shape``, ``.ndim``,
+    ``.size`` or ``.dtype``."""
+    parent = parents.get(node)
+    if isinstance(parent, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return True
+    if isinstance(parent, gast.Attribute):
+        return parent.value is node and parent.attr in ("shape", "ndim", "size", "dtype")
+    return isinstance(parent, gast.Call) and node in parent.args \
+        and (resolve(parent) is builtins.len and len(parent.args) == 1 and not parent.keywords
+             or takes_items(parent, resolve))
+
+
+def write_handed_arrays(normalizer, tree):
+    """Each read of a name handed to a constructor storing it as it is, after the object is
+    built, written as the attribute's read (``buf`` as ``a.data``), where the module
+    docstring says they are one array. Whether anything was written."""
+    written, changed = False, {}
+    for position, stmt in enumerate(tree.body):
+        found = _handed_name(normalizer, stmt, changed)
+        if found is None:
+            continue
+        name, me, attr = found
+        later = [n for top in tree.body[position + 1:] for n in S.walk_nodes(top)]
+        if any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
+               and name in S.names_in(n) for n in later) \
+                or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
+                or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
+            continue
+        bound = _bound_before(tree, position, name, normalizer.resolve_call)
+        if bound is None:
+            continue                # kept before the object is built (a view, another holder)
+        if not bound and name not in _parameters(tree):
+            continue                # a global or a closure's: a helper may bind it again
+        for top in tree.body[position + 1:]:
+            written |= _replace_reads(top, name, me, attr)
+    return written
+
+
+def _parameters(tree):
+    return {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+
+
+def _handed_name(normalizer, stmt, changed):
+    """(name handed, the object's name, the attribute) for ``a = Cls(..., buf, ...)``
+    where ``Cls.__init__`` stores ``buf`` as it is in an attribute some method of the
+    class changes in place and no method but ``__init__`` assigns; else None.
+    ``changed``: class -> ``_changed_in_place``, filled as classes are met."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call)
+            and any(isinstance(a, gast.Name) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])):
+        return None
+    me = stmt.targets[0].id
+    cls = normalizer.built_class_of(stmt.value)
+    if cls is None or normalizer.bound_count.get(me, 0) != 1:
+        return None
+    if cls not in changed:
+        changed[cls] = _changed_in_place(cls)
+    for attr in changed[cls]:
+        if not normalizer.owns_object(me, attr):    # a named only as a.attr, a.method(...): built_objects.py
+            continue
+        found = _stored_parameter(cls, attr)
+        argument = _argument(stmt.value, found[1], found[2]) if found is not None else None
+        if isinstance(argument, gast.Name) and argument.id != me and not _rebound_by_a_method(cls, attr, found[0]):
+            return argument.id, me, attr
+    return None
+
+
+def _method_trees(cls):
+    for klass in cls.__mro__[:-1]:
+        for value in vars(klass).values():
+            if hasattr(value, "__code__"):
+                yield value, function_tree(value)
+
+
+def _changed_in_place(cls):
+    """The attributes whose elements a method of ``cls`` writes (``self.a[k] = v``,
+    ``self.a[k] op= v``): a write that needs a container and never rebinds the attribute
+    (``self.a op= v`` rebinds a number's, and counts as a store: ``_rebound_by_a_method``)."""
+    found = []
+    for _, tree in _method_trees(cls):
+        params = (tree.args.posonlyargs + tree.args.args) if tree is not None else []
+        if not params:
+            continue
+        me = params[0].id
+        for node in S.walk_nodes(tree):
+            target = node.target if isinstance(node, gast.AugAssign) else \
+                node.targets[0] if isinstance(node, gast.Assign) and len(node.targets) == 1 else None
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Attribute) \
+                    and _is_attribute(target.value, me, target.value.attr) and target.value.attr not in found:
+                found.append(target.value.attr)
+    return found
+
+
+def _rebound_by_a_method(cls, attr, init):
+    """Whether a function of ``cls`` but ``init`` assigns ``attr`` (of any object), or one
+    astgrad cannot read exists."""
+    for fn, tree in _method_trees(cls):
+        if fn is init:
+            continue
+        if tree is None or any(isinstance(n, gast.Attribute) and n.attr == attr and isinstance(n.ctx, gast.Store)
+                               for n in S.walk_nodes(tree)):
+            return True
+    return False
+
+
+def _replace_reads(top, name, me, attr):
+    """``name`` read as ``me.attr`` within ``top``. Whether one was."""
+    replaced = False
+    for node in list(S.walk_nodes(top)):
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.Name) and value.id == name:
+                setattr(node, field, _read(me, attr, value))
+                replaced = True
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, gast.Name) and item.id == name:
+                        value[index] = _read(me, attr, item)
+                        replaced = True
+    return replaced
+
+
+def _read(me, attr, at):
+    return gast.copy_location(gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load()), at)
