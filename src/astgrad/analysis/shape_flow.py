@@ -55,12 +55,9 @@ from ..core.anno import Key
 from .. import runtime
 
 _SHAPE_OF_FIRST = (runtime.zeros_like, runtime.shape_of)
-# (list_rows, forward mode's tangent of a list operand, writes into nothing: it returns its
-# tangent or a new array stacked from the tangent's items. The walk gives its value no token:
-# only the class ShapeClasses gives it, where it has one)
 _PURE_HELPERS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.zeros_like,
                            runtime.shape_of, runtime.repeat_count, runtime.append_derivative, runtime.drop_last,
-                           runtime.pad_last, runtime.list_rows})
+                           runtime.pad_last})
 # helpers that read a stack and return a new value (list_stacks._READERS)
 _STACK_READERS = (runtime.zeros_like, runtime.append_derivative, runtime.pad_last)
 _PURE_BUILTINS = frozenset({range, reversed, len, abs, float, builtins.min, builtins.max})
