@@ -14,7 +14,8 @@ import pytest
 
 import astgrad
 from astgrad import caching
-from fd import assert_close, numerical_grad
+from fd import assert_close, numerical_grad, numerical_jvp
+from programs import CASES, float_positions
 
 
 def branchy(x, y):
@@ -265,3 +266,67 @@ def test_code_the_walk_cannot_follow_is_walked_no_further(monkeypatch):
                                                                               original(self, name, *rest)))
     assert shape_flow.same_shape_calls(body, classes, classes.of, classes._join, shapes._is_elementwise) == set()
     assert walked == ["t"]
+
+
+# General forward code, whose tangents of operands that may be lists are read as NumPy
+# reads the list (runtime.list_rows), against finite differences.
+_FORWARD = {fn: caching.forward_derivative(fn, (0, 1)) for fn in (branchy, grows_in_loop, pushed_and_popped)}
+
+
+def _forward(code, args, tangents):
+    """(value, tangent) of general forward ``code`` at ``args`` with ``tangents``: its last
+    keyword-only parameters (a gradient's seed, its own keyword, comes before them)."""
+    found = code.__code__
+    names = found.co_varnames[found.co_argcount + found.co_kwonlyargcount - len(tangents):][:len(tangents)]
+    return code(*args, **dict(zip(names, tangents)))
+
+
+@pytest.mark.parametrize("shapes", SHAPES)
+@pytest.mark.parametrize("fn", [branchy, grows_in_loop, pushed_and_popped])
+def test_forward_code_through_list_rows_agrees_with_finite_differences(fn, shapes):
+    rng = np.random.default_rng(37)
+    args = _arguments(rng, *shapes)
+    if fn is branchy:
+        args = (args[0] + 3.0, args[1] + 3.0) if shapes != ((3,), ()) else args
+    tangents = _arguments(rng, *shapes)
+    value, tangent = _forward(_FORWARD[fn], args, tangents)
+    assert_close(value, fn(*args), rtol=1e-12, atol=1e-12)
+    assert_close(tangent, numerical_jvp(fn, args, tangents), rtol=1e-5, atol=1e-6)
+    # forward over the general gradient: the second derivative along the tangents
+    gradient = _GRADIENTS[fn]
+    over = caching.forward_derivative(gradient, (0, 1))
+    expected = numerical_jvp(gradient, args, tangents)
+    assert_close(_forward(over, args, tangents)[1], expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("x, n", [([0.3, 0.5], 3), ([-0.4, -0.2, -0.1], 2)])
+def test_forward_code_of_a_repeated_list(x, n):
+    code = caching.forward_derivative(repeated_in_both_arms, (0,))
+    tangent = [0.7 * (k + 1) for k in range(len(x))]
+    value, found = _forward(code, (x, n), (tangent,))
+    assert_close(value, repeated_in_both_arms(x, n), rtol=1e-12, atol=1e-12)
+    expected = numerical_jvp(lambda v: repeated_in_both_arms(list(v), n), (np.array(x),), (np.array(tangent),))
+    assert_close(found, expected, rtol=1e-5, atol=1e-6)
+
+
+# the corpus's functions whose general forward code would drop broadcasts if the walk went on
+# through list_rows (it stops there), at every case of the corpus that calls them
+_THROUGH_LIST_ROWS = [case for case in CASES if case[1].__name__ in {
+    "broadcasting", "elementwise", "if_elif_else", "scalar_poly", "walrus_if_test", "walrus_rebinds_parameter",
+    "walrus_short_circuit", "walrus_while"}]
+
+
+@pytest.mark.parametrize("name, fn, args", _THROUGH_LIST_ROWS, ids=[case[0] for case in _THROUGH_LIST_ROWS])
+def test_general_forward_code_of_the_corpus_agrees_with_finite_differences(name, fn, args):
+    rng = np.random.default_rng(41)
+    positions = float_positions(args)
+    code = caching.forward_derivative(fn, positions)
+    for scale in (1.0, 0.5):
+        moved = tuple(x * scale for x in args) if scale != 1.0 else args
+        moved = tuple(m if i in positions else x for i, (m, x) in enumerate(zip(moved, args)))
+        tangents = tuple(float(rng.normal()) if isinstance(moved[i], float) else rng.normal(size=np.shape(moved[i]))
+                         for i in positions)
+        value, tangent = _forward(code, moved, tangents)
+        assert_close(value, fn(*moved), rtol=1e-12, atol=1e-12)
+        full = tuple(tangents[positions.index(i)] if i in positions else None for i in range(len(moved)))
+        assert_close(tangent, numerical_jvp(fn, moved, full), rtol=1e-5, atol=1e-6)

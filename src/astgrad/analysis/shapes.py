@@ -647,7 +647,7 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
                                 [param for param in params if param not in narrower
                                  and kinds.get(param) != argument_kinds.LIST], classes, layouts)
         if runtime.unreduce in calls and not narrower:
-            _keep_scalar_seeds(body, layouts)
+            _keep_scalar_seeds(body, layouts, params)
         if runtime.repeat_count in calls:
             _sizes(body, layouts, params)
         reductions = []
@@ -866,13 +866,14 @@ def _sizes(body, layouts, params):
         rewrite.visit(stmt)
 
 
-def _keep_scalar_seeds(body, layouts):
+def _keep_scalar_seeds(body, layouts, params=()):
     """``v = unreduce(e, x)`` -> ``v = e`` for a number ``e`` (the adjoint of a full
     reduction) when every read of ``v`` is inside arithmetic whose result has the same
     layout whether ``v`` is a number or has ``x``'s layout: that arithmetic broadcasts
     ``e`` to the same shape, so the array ``unreduce`` builds is not needed. A read that
     is the whole value of a name assigned only there (``w = -v``, ``w = v``) makes ``w`` a number
-    too, under the same condition on its own reads."""
+    too, under the same condition on its own reads. ``params``: those ``layouts.definitions``
+    was given as ``ShapeClasses`` gives them (their values on entry added)."""
     tables = None
     for stmt in walk.walk_statements(body):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
@@ -881,13 +882,23 @@ def _keep_scalar_seeds(body, layouts):
             continue
         name, (seed, shaped) = stmt.targets[0].id, stmt.value.args[:2]
         target = layouts.of(shaped)
-        if layouts.of(seed) != () or not target or layouts.names.get(name) != target:
-            continue
+        if layouts.of(seed) != () or not target or layouts.names.get(name) != target \
+                or _assigned_plainly(name, layouts.definitions, params) > 1:
+            continue        # (assigned twice: the check below would say so, after a walk of the body)
         parents, loads, assigned = tables = tables or _parents_and_names(body)
         if len(assigned.get(name, ())) != 1:
             continue
         if _numbers_either_way(name, target, layouts, parents, loads, assigned):
             stmt.value = seed
+
+
+def _assigned_plainly(name, definitions, params):
+    """How many statements ``name = value`` of the body (not in nested definitions, restores
+    and placeholders left out) assign ``name``: each has a Name node storing it, so where
+    there are two, ``_parents_and_names`` finds two such nodes. (A parameter's entry for its
+    value on entry is not one.)"""
+    plain = sum(value is not None for value in definitions.get(name, ()))
+    return plain - 1 if name in params and plain else plain
 
 
 def _parents_and_names(body):

@@ -141,6 +141,7 @@ def _note_rewritten_names(names, stmt, rewritten, buffer):
 
 
 _NOT_YET = object()
+_PROMOTING = frozenset({gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow})    # operators NumPy promotes through
 
 
 def _names_read(node):
@@ -157,17 +158,21 @@ class _Float64:
         self.floats = floats
 
     def is_float64(self, node):
-        if isinstance(node, gast.Name):
+        kind = node.__class__       # gast's node classes have no subclasses: cheaper than isinstance
+        if kind is gast.Name:
             return node.id in self.names
-        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            return self.is_float64(node.operand)
-        if isinstance(node, gast.BinOp) and isinstance(node.op, gast.MatMult):
-            return self.is_float64(node.left) and self.is_float64(node.right)
-        if isinstance(node, gast.Attribute) and node.attr == "T":
-            return self.is_float64(node.value)
-        if isinstance(node, gast.BinOp) and type(node.op) in (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow):
+        if kind is gast.UnaryOp:
+            return node.op.__class__ is gast.USub and self.is_float64(node.operand)
+        if kind is gast.BinOp:
+            op = node.op.__class__
+            if op is gast.MatMult:
+                return self.is_float64(node.left) and self.is_float64(node.right)
+            if op not in _PROMOTING:
+                return False
             operands = (node.left, node.right)
-        elif isinstance(node, gast.Call):
+        elif kind is gast.Attribute:
+            return node.attr == "T" and self.is_float64(node.value)
+        elif kind is gast.Call:
             target = anno.get(node, Key.TARGET)     # asked once
             if _is_ufunc_call(node, target):
                 operands = node.args
