@@ -132,7 +132,8 @@ def removed_table(counts):
             continue
         written, left = counts[order][0][1], counts[order][-1][1]
         print(f"order {order}: statements the transform wrote, left after optimizing, and each pass's change")
-        for kind in sorted(set(written) | set(left), key=lambda kind: left[kind] - written[kind]):
+        kinds = set().union(*(counted for _, counted in counts[order]))    # also those a pass made and one removed
+        for kind in sorted(kinds, key=lambda kind: (left[kind] - written[kind], kind)):
             changes = [f"{name} {after[kind] - before[kind]:+d}" for (_, before), (name, after)
                        in zip(counts[order], counts[order][1:]) if after[kind] != before[kind]]
             print(f"  {kind:<52} {written[kind]:6d} -> {left[kind]:6d}  {', '.join(changes)}")
