@@ -8,10 +8,14 @@ makes, Python's and built-in ones (counted in one more run, under a profile hook
 same on a busy machine, where times are not). The sizes
 of the function, its first and its second derivative (lines of code, comments left out)
 come first: the second order reads the first derivative, several times the function's
-length, and writes a derivative several times longer again. Run:
+length, and writes a derivative several times longer again. With ``--removed``, it also
+counts, in that run, the statements of each kind the transform wrote and each optimize
+pass then removed (or made: dropping a needless ``unbroadcast`` leaves a copy), the
+kind saying which stage wrote them (the saves' stacks and placeholders, shape records,
+saved values, restores): what the transform writes only for the optimizer to remove. Run:
 
     PYTHONPATH=src python benchmarks/second_order_stages.py [--shape loopy] [--size 300]
-        [--repeat 5] [--calls]
+        [--repeat 5] [--calls] [--removed]
 
 A stage is a function of the engine, timed where the pipeline calls it; "other" is what
 the generation spends outside the stages named (guards, namespaces, line tables). A
@@ -73,7 +77,69 @@ class Stages:
             self.calls[self.active[-1] if self.active else "other"] += 1
 
 
-def install(stages):
+def statement_kind(stmt):
+    """The kind of a generated statement, named by the stage that writes it."""
+    from astgrad.core import anno
+    from astgrad.core.anno import Key
+    import gast
+    if anno.get(stmt, Key.INIT_NONE, False):
+        return "placeholder of a name saved before set (stack_inits)"
+    if anno.get(stmt, Key.SAVE_ID) is not None:
+        shape_of = any(isinstance(node, gast.Call) and getattr(node.func, "id", None) == "shape_of"
+                       for node in gast.walk(stmt))
+        return "shape record (save_shapes_only)" if shape_of else "saved value (forward sweep)"
+    if anno.get(stmt, Key.RESTORE_ID) is not None:
+        return "restore (adjoint sweep)"
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.List) and not stmt.value.elts:
+        return "empty list: a stack (stack_inits)"
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name):
+        return "copy"
+    return "other"
+
+
+class Removals:
+    """Statements of each kind in the transform's output and after each optimize pass:
+    ``counts[order]`` is a list of (pass name, Counter of kinds), the first ``"transform"``
+    (of the derivative's first optimization only: a callee's would come after it)."""
+
+    def __init__(self, passes):
+        self.order, self.counts, self.passes = None, {1: [], 2: []}, passes
+
+    def counted(self, name, optimize_pass):
+        def run(body, context):
+            if self.order is None or len(self.counts[self.order]) > self.passes:
+                return optimize_pass(body, context)
+            counts = self.counts[self.order]
+            if not counts:
+                counts.append(("transform", self._kinds(body)))
+            body = optimize_pass(body, context)
+            counts.append((name, self._kinds(body)))
+            return body
+        run.__name__ = optimize_pass.__name__
+        return run
+
+    @staticmethod
+    def _kinds(body):
+        from astgrad.core import syntax as S
+        return collections.Counter(statement_kind(stmt) for stmt in S.statements(body))
+
+
+def removed_table(counts):
+    """Print, for each order, the statements of each kind the transform wrote, those left
+    at the end, and the passes that changed their number."""
+    for order in (1, 2):
+        if not counts[order]:
+            continue
+        written, left = counts[order][0][1], counts[order][-1][1]
+        print(f"order {order}: statements the transform wrote, left after optimizing, and each pass's change")
+        kinds = set().union(*(counted for _, counted in counts[order]))    # also those a pass made and one removed
+        for kind in sorted(kinds, key=lambda kind: (left[kind] - written[kind], kind)):
+            changes = [f"{name} {after[kind] - before[kind]:+d}" for (_, before), (name, after)
+                       in zip(counts[order], counts[order][1:]) if after[kind] != before[kind]]
+            print(f"  {kind:<52} {written[kind]:6d} -> {left[kind]:6d}  {', '.join(changes)}")
+
+
+def install(stages, removals=None):
     """Time each of ``STAGES`` and each optimize pass (the engine's functions replaced);
     returns what puts the engine's own functions back."""
     replaced = []
@@ -87,7 +153,12 @@ def install(stages):
         setattr(owner, name, stages.timed(label, original))
     from astgrad.backend import optimize
     passes = list(optimize.PASSES)
-    optimize.PASSES[:] = [stages.timed("optimize: " + p.__name__.strip("_").replace("_", " "), p) for p in passes]
+    names = ["optimize: " + p.__name__.strip("_").replace("_", " ") for p in passes]
+    if removals is not None:
+        passes_counted = [removals.counted(name[len("optimize: "):], p) for name, p in zip(names, passes)]
+    else:
+        passes_counted = passes
+    optimize.PASSES[:] = [stages.timed(name, p) for name, p in zip(names, passes_counted)]
 
     def restore():
         for owner, name, original in replaced:
@@ -101,19 +172,20 @@ def code_lines(fn):
     return sum(1 for line in inspect.getsource(fn).splitlines() if line.strip() and not line.strip().startswith("#"))
 
 
-def measure(shape, size, repeat, count_calls):
+def measure(shape, size, repeat, count_calls, removals=None):
     """{order: {stage: best seconds}}, {order: {stage: calls}} (empty without ``count_calls``)
-    and the code lines of the function and its two derivatives."""
+    and the code lines of the function and its two derivatives. With ``removals`` (a
+    ``Removals``), the first run counts the statements each optimize pass removes."""
     stages = Stages()
-    restore = install(stages)
+    restore = install(stages, removals)
     try:
         generation_scaling.warm_up()
-        return _runs(stages, shape, size, repeat, count_calls)
+        return _runs(stages, shape, size, repeat, count_calls, removals)
     finally:
         restore()
 
 
-def _runs(stages, shape, size, repeat, count_calls):
+def _runs(stages, shape, size, repeat, count_calls, removals=None):
     """``measure``'s runs, with the stages installed."""
     from astgrad import caching
     best, calls, lines = {1: {}, 2: {}}, {1: {}, 2: {}}, None
@@ -123,10 +195,12 @@ def _runs(stages, shape, size, repeat, count_calls):
             fn = generation_scaling.load(generation_scaling.ALL_SHAPES[shape](size), directory, f"_stages_{run}")
             derivatives = [fn]
             for order in (1, 2):
-                counting = count_calls and run == 0
+                counting = (count_calls or removals is not None) and run == 0
                 stages.seconds.clear()
                 stages.calls.clear()
-                if counting:
+                if removals is not None:
+                    removals.order = order if counting else None
+                if counting and count_calls:
                     sys.setprofile(stages.count_calls)
                 started = time.process_time()
                 derivatives.append(caching.generate_reverse(derivatives[-1], (0,), False))
@@ -134,7 +208,8 @@ def _runs(stages, shape, size, repeat, count_calls):
                 sys.setprofile(None)
                 times = dict(stages.seconds, other=total - sum(stages.seconds.values()), total=total)
                 if counting:       # (the profile hook slows the stages: this run's times are not kept)
-                    calls[order] = dict(stages.calls, total=sum(stages.calls.values()))
+                    if count_calls:
+                        calls[order] = dict(stages.calls, total=sum(stages.calls.values()))
                     continue
                 for label, seconds in times.items():
                     best[order][label] = min(best[order].get(label, seconds), seconds)
@@ -170,10 +245,17 @@ def main(argv=None):
     parser.add_argument("--size", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5, help="runs; each stage's best time is shown")
     parser.add_argument("--calls", action="store_true", help="count each stage's function calls too (one more run)")
+    parser.add_argument("--removed", action="store_true",
+                        help="count the statements of each kind each optimize pass removes (in that run)")
     args = parser.parse_args(argv)
     os.environ.setdefault("ASTGRAD_CACHE", "0")
-    best, calls, lines = measure(args.shape, args.size, args.repeat + args.calls, args.calls)
+    from astgrad.backend import optimize
+    removals = Removals(len(optimize.PASSES)) if args.removed else None
+    counting = args.calls or args.removed
+    best, calls, lines = measure(args.shape, args.size, args.repeat + counting, args.calls, removals)
     table(best, calls, lines)
+    if removals is not None:
+        removed_table(removals.counts)
     return best, calls, lines
 
 

@@ -29,3 +29,23 @@ def test_every_stage_is_timed_in_both_orders_and_the_engine_is_restored(monkeypa
     out = capsys.readouterr().out
     assert "2nd calls" in out and "transform: adjoint sweep" in out
     assert list(optimize.PASSES) == passes and AdjointSweep.block is sweep and pipeline.to_source is emit
+
+
+def test_removed_counts_what_each_pass_takes_out_of_the_transform_output(monkeypatch, capsys):
+    from astgrad.backend import optimize
+    passes = list(optimize.PASSES)
+    monkeypatch.setattr(second_order_stages.generation_scaling, "warm_up", lambda: None)
+    removals = second_order_stages.Removals(len(passes))
+    second_order_stages.measure("loopy", 10, 1, False, removals)
+    for order in (1, 2):
+        counts = removals.counts[order]
+        # the transform's output, then one count after each pass, of one optimization only
+        assert [name for name, _ in counts][0] == "transform" and len(counts) == len(passes) + 1
+        written, left = counts[0][1], counts[-1][1]
+        # a loop's saves: pushed in the forward sweep, popped back in the reverse sweep
+        assert written["saved value (forward sweep)"] > 0 and written["restore (adjoint sweep)"] > 0
+        assert sum(left.values()) < sum(written.values())
+    second_order_stages.removed_table(removals.counts)
+    out = capsys.readouterr().out
+    assert "order 2: statements the transform wrote" in out and "remove dead code -" in out
+    assert list(optimize.PASSES) == passes
