@@ -823,6 +823,219 @@ def w_list_argument_write(xs, w):
 w_list_argument_write.ARGS = ([0.7, -1.3], 0.8)
 
 
+# ---- fourth batch: objects again (super() calls and properties, __post_init__, operators, property setters)
+class Base:
+    scale = 2.0
+
+    def __init__(self, W):
+        self.W = W
+
+    @property
+    def energy(self):
+        return np.sum(self.W ** 2)
+
+    def __call__(self, x):
+        return np.sum(self.W * x)
+
+
+class Child(Base):
+    def __call__(self, x):
+        return super().__call__(x) * self.energy + type(self).scale * super().energy
+
+    @property
+    def energy(self):
+        return super().energy + np.sum(self.W)
+
+
+def o_super_call_and_property(x, w):
+    c = Child(x * w)
+    return c(x)
+
+
+@dataclasses.dataclass
+class Post:
+    a: np.ndarray
+    k: float
+
+    def __post_init__(self):
+        self.s = np.sum(self.a) * self.k
+
+
+def o_post_init(x, w):
+    p = Post(x, w)
+    return p.s * w + np.sum(p.a)
+
+
+class Vec:
+    def __init__(self, v):
+        self.v = v
+
+    def __add__(self, other):
+        return Vec(self.v + other.v)
+
+    def __mul__(self, s):
+        return Vec(self.v * s)
+
+    def __getitem__(self, i):
+        return self.v[i]
+
+    def __len__(self):
+        return len(self.v)
+
+
+def o_operators_getitem(x, w):
+    a = Vec(x)
+    b = (a + a * w) * w
+    return sum(b[i] for i in range(len(b)))
+
+
+def o_class_attr_via_class(x, w):
+    class K:
+        c = 3.0
+        def f(self, z):
+            return z * self.__class__.c
+    return np.sum(K().f(x * w))
+
+
+@dataclasses.dataclass
+class WithFactory:
+    xs: list = dataclasses.field(default_factory=list)
+
+
+def o_default_factory(x, w):
+    d = WithFactory()
+    d.xs.append(x * w)
+    d.xs.append(x ** 2)
+    return sum(np.sum(v) for v in d.xs)
+
+
+class Setter:
+    def __init__(self, v):
+        self._v = v
+
+    @property
+    def v(self):
+        return self._v * 2.0
+
+    @v.setter
+    def v(self, value):
+        self._v = value * 0.5
+
+
+def o_property_setter(x, w):
+    s = Setter(x)
+    s.v = s.v * w
+    return np.sum(s.v ** 2)
+
+
+def o_namedtuple_subclass_method(x, w):
+    class P2(collections.namedtuple("P2", "a b")):
+        def dot(self):
+            return np.sum(self.a * self.b)
+    return P2(x, x * w).dot()
+
+
+def o_classmethod_alternate_ctor_chain(x, w):
+    class Poly:
+        def __init__(self, c):
+            self.c = c
+        @classmethod
+        def of(cls, c):
+            return cls(np.asarray(c))
+        def d(self):
+            return Poly(self.c[1:] * np.arange(1, len(self.c)))
+        def __call__(self, t):
+            return sum(ci * t ** i for i, ci in enumerate(self.c))
+    p = Poly.of(x)
+    return p.d()(w) + p.of(x * w)(w)
+
+
+# ---- fifth batch: defaults made once, closures over names rebound or arrays written later
+def _acc(v, seen=[]):                 # noqa: B006 - Python's default, made once
+    seen.append(v)
+    return v * len(seen)
+
+
+def k_mutable_default_grows(x, w):
+    return _acc(x[0] * w) + _acc(x[1])
+
+
+def _cached(v, memo={}):              # noqa: B006
+    key = "k"
+    if key not in memo:
+        memo[key] = 2.0
+    return v * memo[key]
+
+
+def k_mutable_default_dict(x, w):
+    return _cached(x[0] * w) + np.sum(x)
+
+
+def k_closure_in_dict_late(x, w):
+    ops = {}
+    for name, p in (("sq", 2), ("cube", 3)):
+        ops[name] = lambda z: z ** p       # both see p = 3
+    return np.sum(ops["sq"](x * w)) + np.sum(ops["cube"](x))
+
+
+def k_nonlocal_closure_returned_then_called_twice(x, w):
+    def counter():
+        n = 0.0
+        def step(v):
+            nonlocal n
+            n = n + v
+            return n
+        return step
+    s = counter()
+    s(x[0] * w)
+    return s(x[1]) * w
+
+
+def k_lambda_reads_loop_var_after_loop(x, w):
+    for i in range(3):
+        pass
+    g = lambda z: z * i * w            # noqa: E731 - i is 2 after the loop
+    return np.sum(g(x))
+
+
+def k_closure_over_array_mutated_after(x, w):
+    y = x * w
+    g = lambda: np.sum(y ** 2)        # noqa: E731
+    y[0] = 10.0 * w                    # g sees the change: same array
+    return g()
+
+
+def k_closure_over_rebound_in_branch(x, w):
+    scale = 1.0
+
+    def g(z):
+        return z * scale
+    if w > 0:
+        scale = w
+    return np.sum(g(x))
+
+
+def a_partial_captures_value_not_name(x, w):
+    a = w
+    p = functools.partial(np.multiply, a)
+    a = w ** 2                          # p keeps the first a
+    return np.sum(p(x)) + a
+
+
+def a_star_unpack_generator(x, w):
+    def f(a, b, c):
+        return a * b + c
+    return f(*(v * w for v in x[:3]))
+
+
+def a_kwargs_mutated_inside(x, w):
+    def f(**kw):
+        kw["a"] = kw["a"] * 2.0
+        return kw["a"] * kw["b"]
+    d = {"a": x[0], "b": w}
+    return f(**d) + d["a"]           # d unchanged: **d copies
+
+
 class Holder:
     """Parameters held in a list of dataclasses on a plain object."""
 
@@ -851,6 +1064,18 @@ REFUSED = {
                                                           r"to the class when the object is built"),
     "c_list_mult_aliasing": (2, "TransformError", "cannot differentiate a write into a row of 'rows', a list holding "
                                                   r"one row 2 times; .* rows = \[\[0\.0\] \* 2 for _ in range\(2\)\]"),
+    "o_post_init": (1, "TransformError", r"Post is a dataclass with a __post_init__, whose code astgrad does not "
+                                         r"follow .*: compute what __post_init__ stores in a property"),
+    "o_property_setter": (2, "TransformError", "cannot differentiate assignment to an attribute"),
+    "k_mutable_default_grows": (1, "TransformError", "the call of _acc leaves 'seen' out, it is the default list, made "
+                                                     "once when the def ran"),
+    # (named at the line of _cached writing into its default dict)
+    "k_mutable_default_dict": (-4, "TransformError",
+                               "assignment into an element of 'memo' while another name may share"),
+    "k_closure_in_dict_late": (3, "TransformError", "cannot differentiate the local function lambda stored or used "
+                                                    "as a value"),
+    "a_star_unpack_generator": (3, "TransformError", r"cannot differentiate \*args unpacking in a call; pass the "
+                                                     "arguments one by one"),
     "s_try_finally_in_loop": (3, "TransformError", "cannot differentiate break or continue inside try/finally; set a "
                                                    "flag inside and break after the block"),
 }
