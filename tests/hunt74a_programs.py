@@ -1025,7 +1025,10 @@ def a_partial_captures_value_not_name(x, w):
 def a_star_unpack_generator(x, w):
     def f(a, b, c):
         return a * b + c
-    return f(*(v * w for v in x[:3]))
+    args = (x[0], w)
+    row = x[1:4] * w
+    g = lambda a, b: a * b         # noqa: E731
+    return f(*(v * w for v in x[:3])) + f(x[4], *args) + f(*row) + g(*[w, x[1]]) + g(*x[:2])
 
 
 def a_kwargs_mutated_inside(x, w):
@@ -1074,8 +1077,6 @@ REFUSED = {
                                "assignment into an element of 'memo' while another name may share"),
     "k_closure_in_dict_late": (3, "TransformError", "cannot differentiate the local function lambda stored or used "
                                                     "as a value"),
-    "a_star_unpack_generator": (3, "TransformError", r"cannot differentiate \*args unpacking in a call; pass the "
-                                                     "arguments one by one"),
     "s_try_finally_in_loop": (3, "TransformError", "cannot differentiate break or continue inside try/finally; set a "
                                                    "flag inside and break after the block"),
 }

@@ -39,6 +39,10 @@ and refusals no user expects, followed now:
 - a property read on an object a call builds (``Model.scaled(A, w).norm``), and on the
   object a classmethod called through a local instance builds (``m.scaled(A, w)``), was
   refused when the code ran ("a property, computed when it is read");
+- ``inner(*xs)`` of a local def or lambda was refused ("*args unpacking in a call; pass the
+  arguments one by one") for anything but a display: a tuple bound to a name, a generator
+  expression, an array's rows. Unpacked now into as many names as the parameters it fills,
+  as it is for a module-level function (``a_star_unpack_generator``);
 - ``wrt="self.layers[0].W"`` was refused as a dict key written without quotes; it now
   says a path names attributes and dict keys and to differentiate with respect to the
   whole list.
@@ -48,7 +52,7 @@ functions appended to a list in a loop whose body holds the def, lambdas made by
 comprehension over a tuple of differentiated values, lambdas stored into a dict in a loop,
 a method rebound on an instance, a property setter, a dataclass with ``__post_init__``
 built in the code, a helper's mutable default changed in place (a list appended to, a
-dict written), ``f(*(generator))``, ``continue`` inside try/finally, and a write into a
+dict written), ``continue`` inside try/finally, and a write into a
 row of ``[[0.0] * 2] * 2``. This file
 checks the programs in every mode with HYPOTHESIS_PROFILE=thorough; CI runs a dozen, each in
 one mode, two pytrees and two refusals."""
@@ -74,7 +78,7 @@ CI_MODE = {
     "a_kwargs_collide": "jvp_of_grad", "o_method_class_attr_shadowed": "hessian", "o_frozen_dataclass_property": "vjp",
     "c_walrus_comprehension": "grad", "s_match_mapping_and_class": "jvp", "w_alias_array": "hessian",
     "w_into_argument_alias": "jacobian_of_grad", "o_super_property": "jvp", "o_inherited_property": "grad",
-    "a_partial_of_unbound_method": "vjp",
+    "a_partial_of_unbound_method": "vjp", "a_star_unpack_generator": "hessian",
 }
 CI_TREES = ("o_pytree_wrt", "c_result_structure")
 CI_REFUSED = ("k_closure_loop_accumulate", "o_method_rebound_on_instance")
