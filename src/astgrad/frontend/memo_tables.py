@@ -212,7 +212,7 @@ def mixed_table(fn, call):
     """``(helper, source, statement)`` where ``call`` of the recursive ``fn`` hands it a
     dict it would keep as a memo table but for the statement of ``helper`` that both hands
     the table on and reads it (``memo[n] = fib(x, n - 1, memo) + memo.get(n - 2, x)``);
-    None otherwise."""
+    None otherwise (also where no helper stores into it: then it is no table)."""
     found = []
 
     def uses_allowing_a_mix(helper, parameter):
@@ -226,8 +226,9 @@ def mixed_table(fn, call):
 
     for parameter, value in (positional_arguments(fn, call) or {}).items():
         found.clear()
-        if isinstance(value, (gast.Name, gast.Dict)) and family_uses(fn, parameter, uses_allowing_a_mix) \
-                and any(recursive for *_, recursive in found):
+        uses = isinstance(value, (gast.Name, gast.Dict)) and family_uses(fn, parameter, uses_allowing_a_mix)
+        # a table is stored into: an array or list only read by index (x[n - 1] + f(x, n - 1)) keeps none
+        if uses and any(use.stores for use in uses) and any(recursive for *_, recursive in found):
             mixed = [(helper, source, stmt) for helper, source, stmt, _ in found if stmt is not None]
             if mixed:
                 return mixed[0]

@@ -1976,7 +1976,8 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             message = _library_change_message(callee, where)
         elif receiver is not None:
             message = _method_change_message(callee, receiver, where, _is_parameter(source, changed))
-        elif changed in source.partial_arguments:     # p = functools.partial(Scaler.step, s); p(w)
+        elif changed in source.partial_arguments and not _names_in_line(source, stmt, changed):
+            # p = functools.partial(Scaler.step, s); p(w): the line names neither the callee nor s
             message = _partial_change_message(source, stmt, callee, changed, where)
         else:
             named = _names_in_line(source, stmt, changed)
@@ -2095,7 +2096,8 @@ def _partial_change_message(source, stmt, callee, changed, where):
     what_changes = f"'{held}', the argument the functools.partial {partial} holds,"
     call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
     first = call.args[0] if isinstance(call, gast.Call) and call.args else None
-    if not (isinstance(first, gast.Name) and first.id == changed and isinstance(call.func, gast.Attribute)):
+    if not (isinstance(first, gast.Name) and first.id == changed
+            and (isinstance(call.func, gast.Attribute) or _called_through_its_class(stmt, changed))):
         return _callee_change_message(callee, what_changes, where)
     method = callee.rpartition(".")[2]          # partial(Scaler.step, s): a method given its object
     return (f"{_callee_change(callee, what_changes, where)}. {_ON_THE_OBJECT}: hold the object's method in the "

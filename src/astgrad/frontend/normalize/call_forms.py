@@ -14,8 +14,8 @@ from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...core.partials import flatten as flatten_partial
 from ...errors import function_value_unknown
-from .. import written_in
-from .scopes import parameters
+from .. import object_layouts as L, written_in
+from .scopes import parameters, top_level_binding
 
 
 class CallFormLowering:
@@ -83,10 +83,11 @@ class CallFormLowering:
             if path is None or path[0] in self.locals:
                 return False
             before, earlier = [], []
-        args = before + [self.kept_atom(a) for a in value.args[1:]]
+        args = before + [S.copy(a) if self.object_never_rebound(a) else self.kept_atom(a) for a in value.args[1:]]
         for given, kept in zip(value.args[1:], args[len(before):]):
             if isinstance(given, gast.Name) and isinstance(kept, gast.Name):   # (its refusals name the user's)
-                written_in.name_made(self.source, kept.id, given.id)
+                if kept.id != given.id:
+                    written_in.name_made(self.source, kept.id, given.id)
                 self.source.partial_arguments[kept.id] = name
         keywords = {kw.arg: kw for kw in earlier}
         keywords.update((kw.arg, gast.keyword(arg=kw.arg, value=self.kept_atom(kw.value))) for kw in value.keywords)
@@ -133,6 +134,16 @@ class CallFormLowering:
             isinstance(fn, gast.Name) and fn.id in self.functions
             and binding_counts([self.source.tree]).get(fn.id) == 1) or (
             receiver is not None and path is not None and len(path) == 2 and path[0] == receiver[0])
+
+    def object_never_rebound(self, node):
+        """Whether ``node`` names an object of a known class bound once at the top level of
+        the body (or an argument never rebound): a partial holding it (``partial(Model.loss,
+        m)``) reads the same object through the name at each call, and the name keeps the
+        class the code made for it knows (a copy of it into a new name would not)."""
+        if self.inlining or not isinstance(node, gast.Name) or node.id in self.functions:
+            return False
+        layout = self.layout(node)
+        return layout is not None and layout[0] == L.OBJECT and top_level_binding(self.source.tree, node.id) is not None
 
     def kept_atom(self, node):
         """``node``'s value now, in a name nothing rebinds (or a constant)."""

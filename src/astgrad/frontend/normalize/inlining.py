@@ -200,6 +200,7 @@ class InlineLowering:
         lower_inlined_writes(self, fn, local)       # global N; N = ...: outer_writes.py
         self.check_inlined(fn, local, node)
         node = _spliced(node, self.known_spread)
+        node = _unpacked_star(self, fn, local, node)
         if fn.args.vararg is not None or fn.args.kwarg is not None:
             fn, local, node = _for_call_shape(fn, local, node)
         bound, listed = self.bind_arguments(fn, local, node), self.sequence_arguments(fn, node)
@@ -329,6 +330,33 @@ def _free_names(fn, enclosing=frozenset()):
         elif isinstance(node, (gast.FunctionDef, gast.Lambda)):
             names |= _free_names(node, bound)
     return names
+
+
+def _unpacked_star(normalizer, fn, local, node):
+    """``node`` with one ``*xs`` of a value that is no display (``f(*args)``, ``f(*(v * w
+    for v in x))``, ``f(*row)``) unpacked into as many names as the positional parameters
+    it must fill, where ``fn`` (a local def or lambda) takes a fixed number of them with no
+    defaults: ``a_1, a_2 = xs``, which raises Python's ValueError where the count differs
+    (Python's TypeError). The arguments before it are evaluated first, in their order, as
+    Python does. Else ``node`` itself (bind_arguments refuses a ``*`` left)."""
+    args = fn.args
+    starred = [k for k, a in enumerate(node.args) if isinstance(a, gast.Starred)]
+    positional = [a.id for a in args.posonlyargs + args.args]
+    if len(starred) != 1 or args.vararg is not None or local.defaults \
+            or any(kw.arg in positional or kw.arg is None for kw in node.keywords) \
+            or any(normalizer.looks_like_function(a) for a in node.args[:starred[0]]):
+        return node
+    count = len(positional) - (len(node.args) - 1)
+    if count < 0:
+        return node
+    before = [normalizer.atom(a) for a in node.args[:starred[0]]]
+    names = [normalizer.namer.fresh("arg") for _ in range(count)]
+    normalizer.locals.update(names)
+    normalizer.assign(gast.Tuple(elts=[S.name(n, store=True) for n in names], ctx=gast.Store()),
+                      node.args[starred[0]].value)
+    at = starred[0]
+    return gast.Call(func=node.func, args=before + [S.name(n) for n in names] + node.args[at + 1:],
+                     keywords=node.keywords)
 
 
 def _spliced(node, known_spread):

@@ -40,6 +40,7 @@ from ...library_code import users_code
 from ..function_args import specialize as specialize_for_values
 from .closures import Functions, Global
 from .inlining import _function_defaults
+from .scopes import top_level_binding
 
 
 class MethodValueLowering:
@@ -59,7 +60,7 @@ class MethodValueLowering:
         layout = self.layout(node.value)        # an argument's once the transform is called with it
         if layout is None or layout[0] != L.OBJECT or not inspect.isfunction(M.static_attribute(layout[1], node.attr)):
             return False        # a method of the object's class, not an attribute holding data
-        bound = _top_level_binding(tree, owner)
+        bound = top_level_binding(tree, owner)
         where = next((k for k, stmt in enumerate(tree.body)
                       if any(n is node for n in S.walk_nodes(stmt))), None)
         return bound is not None and where is not None and where > bound
@@ -266,21 +267,6 @@ class MethodValueLowering:
                 and all(self.callable_global(e) or self.looks_like_function(e) for e in node.elts):
             return Functions(None, [self.function_value(e) for e in node.elts])
         return None
-
-
-def _top_level_binding(tree, name):
-    """The position in ``tree``'s body of the one statement binding ``name`` (-1 for an
-    argument bound nowhere in the body); None when it is bound otherwise or more often."""
-    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name
-              and isinstance(n.ctx, (gast.Store, gast.Del))]
-    is_argument = any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(tree.args))
-    if is_argument or any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names
-                          for n in S.walk_nodes(tree)):
-        return -1 if is_argument and not stores else None
-    if len(stores) != 1:
-        return None
-    return next((k for k, stmt in enumerate(tree.body) if isinstance(stmt, gast.Assign)
-                 and len(stmt.targets) == 1 and stmt.targets[0] is stores[0]), None)
 
 
 def _constant_index(node):

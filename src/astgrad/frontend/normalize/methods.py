@@ -131,8 +131,11 @@ class MethodLowering:
                                    for value in resolved.leading]
 
     def property_read(self, node):
-        """``self.area`` where ``area`` is a property of self's class: ``area(self)``."""
+        """``self.area`` where ``area`` is a property of self's class: ``area(self)``;
+        ``super().area`` in a method: the getter of a class after the method's own."""
         receiver = self.receiver()
+        if receiver is not None and _is_super(node.value):
+            return self.super_property_read(node, receiver)
         if receiver is None or not isinstance(node.value, gast.Name) or node.value.id != receiver[0]:
             return self.object_property_read(node)      # objects.py
         name, kind, cls = receiver
@@ -142,6 +145,26 @@ class MethodLowering:
         self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
         call = S.call(S.name(self.bind(resolved.function)), [S.name(name)])
         return self.mark_function(call, resolved.function)
+
+    def super_property_read(self, node, receiver):
+        """``super().area`` where ``area`` is a property of a class after the method's own
+        (``super().norm * 2.0`` in a subclass's property): its getter called with ``self``.
+        A property whose getter astgrad cannot read is refused (its value would carry no
+        derivative); another attribute (a class's constant) is left as it is read."""
+        name, kind, cls = receiver
+        start = M.defining_class(self.source.fn)
+        after = cls.__mro__[cls.__mro__.index(start) + 1:] if start in cls.__mro__ else ()
+        static = next((vars(klass)[node.attr] for klass in after if node.attr in vars(klass)), None)
+        if not (hasattr(type(static), "__get__") and hasattr(type(static), "__set__")):
+            return None     # a method or a constant of the class (a data descriptor computes its value)
+        resolved = M.resolve(kind, cls, node.attr, start, layout=M.receiver_layout(self.source.fn)) \
+            if kind == M.INSTANCE else None
+        if resolved is None or not resolved.is_call:
+            raise self._refuse(f"super().{node.attr}: a property astgrad cannot follow here", node,
+                               "read the stored attributes it computes from (self.<attribute>)")
+        owner = super(start, cls)
+        self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (owner, M.current(owner, node.attr))))
+        return self.mark_function(S.call(S.name(self.bind(resolved.function)), [S.name(name)]), resolved.function)
 
     def bound_method_call(self, node):
         """``obj.method(x)`` where ``obj`` is a global instance or class: the method's

@@ -190,8 +190,9 @@ class ObjectLowering:
 
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
-        with the object, as ``self.scaled`` is in a method; else None."""
-        owner = self.layout(node.value) if isinstance(node.value, gast.Name) else None
+        with the object, as ``self.scaled`` is in a method; also on an object a call builds
+        (``Model.scaled(A, w).norm``); else None."""
+        owner = self.layout(node.value) if isinstance(node.value, (gast.Name, gast.Call)) else None
         if owner is None or owner[0] != L.OBJECT or node.attr in owner[3] \
                 or not isinstance(M.static_attribute(owner[1], node.attr), property):
             return None
@@ -200,8 +201,8 @@ class ObjectLowering:
         if resolved is None or not resolved.is_call:
             return None
         self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
-        return self.function_call(resolved.function, [S.name(node.value.id)], gast.Call(func=node, args=[],
-                                                                                       keywords=[]))
+        receiver = S.name(node.value.id) if isinstance(node.value, gast.Name) else self.atom(node.value)
+        return self.function_call(resolved.function, [receiver], gast.Call(func=node, args=[], keywords=[]))
 
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known

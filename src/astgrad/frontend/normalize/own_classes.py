@@ -59,7 +59,8 @@ class OwnClassLowering:
             return None
         owner = self.layout(func.value)
         if owner is not None and owner[0] == L.OBJECT and func.attr not in owner[3]:
-            fn, cls, own = M.static_attribute(owner[1], func.attr), None, owner[1]
+            fn, own = M.static_attribute(owner[1], func.attr), owner[1]
+            cls = own if isinstance(fn, classmethod) else None      # m.scaled(w): cls(...) builds m's class
         else:
             path = S.dotted_path(func)
             holder = self.source.resolve_path(path[:-1], depend=False) \

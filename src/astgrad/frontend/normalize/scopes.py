@@ -228,3 +228,18 @@ def returns_local_function(fn):
             return any(local_function(v) for v in value.values)
         return False
     return any(isinstance(n, gast.Return) and local_function(n.value) for n in nodes)
+
+
+def top_level_binding(tree, name):
+    """The position in ``tree``'s body of the one statement binding ``name`` (-1 for an
+    argument bound nowhere in the body); None when it is bound otherwise or more often."""
+    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name
+              and isinstance(n.ctx, (gast.Store, gast.Del))]
+    is_argument = any(isinstance(n, gast.Name) and n.id == name for n in S.walk_nodes(tree.args))
+    if is_argument or any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names
+                          for n in S.walk_nodes(tree)):
+        return -1 if is_argument and not stores else None
+    if len(stores) != 1:
+        return None
+    return next((k for k, stmt in enumerate(tree.body) if isinstance(stmt, gast.Assign)
+                 and len(stmt.targets) == 1 and stmt.targets[0] is stores[0]), None)
