@@ -50,6 +50,8 @@ from .repeated_rows import refuse_writes_into_repeated_rows
 from .scopes import binding_counts, parameters
 
 _SIMPLE_INDEX = (gast.Constant,)
+# names no program binds (not identifiers), for trying whether an expression is a view
+_TRIAL_VIEW, _TRIAL_BASE = " view", " base"
 
 
 class _View:
@@ -112,11 +114,17 @@ class ViewWrites:
         self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
             else binding_counts([tree])
         assignments = []
+        # whether the function writes into an array (an element, or op=): only then is a view
+        # of a view expression split, so a function that writes nothing reads as before
+        self.writes = False
         for node in S.walk_nodes(tree) if nodes is None else nodes:
-            if type(node) is gast.AugAssign and isinstance(node.target, gast.Name):
-                self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
+            if type(node) is gast.AugAssign:
+                self.writes = True
+                if isinstance(node.target, gast.Name):
+                    self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
             elif type(node) is gast.Assign:
                 assignments.append(node)
+                self.writes = self.writes or any(isinstance(t, gast.Subscript) for t in node.targets)
         self.params = set(parameters(tree))
         self.containers = _container_names(assignments, normalizer.resolve_call)
         # names bound once to a list or a comparison (m = y > 0): y[m] is a new array, not a view
@@ -180,9 +188,9 @@ class ViewWrites:
         self.at_top = at_top
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
-            view = self.view_of(target, stmt.value)
-            if view is not None:
-                return self.bind_view(view, stmt)
+            bound = self.view_binding(target, stmt.value, stmt)
+            if bound is not None:
+                return bound
             if isinstance(target, gast.Subscript):
                 return self.element_write(stmt, target, lambda t: S.assign(t, stmt.value))
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
@@ -216,6 +224,43 @@ class ViewWrites:
                 or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
         return _View(target.id, base.id, kind, parts)
+
+    def view_binding(self, target, value, stmt):
+        """The statements binding ``target = value`` if it is a view this module follows,
+        else None. A view of a view expression (``t = numpy.swapaxes(y.T, 0, 1)``,
+        ``t = y[1:][:2]``) binds the inner view to a name of its own first, as
+        ``u = y.T; t = numpy.swapaxes(u, 0, 1)`` does."""
+        view = self.view_of(target, value)
+        if view is not None:
+            return self.bind_view(view, stmt)
+        if not self.writes or not isinstance(target, gast.Name) or target.id in self.params \
+                or self.counts[target.id] != 1 or not self.view_of_a_view(value):
+            return None
+        holder, field = _base_slot(value, self.normalizer.resolve_call)
+        name = self.normalizer.namer.fresh(target.id + "_of")
+        self.normalizer.locals.add(name)
+        self.counts[name] = 1
+        if target.id in self.last_read:     # read wherever the view is: its expression names it
+            self.last_read[name] = self.last_read[target.id]
+        out = self.view_binding(S.name(name, store=True), _get_slot(holder, field), stmt)
+        _set_slot(holder, field, S.name(name))
+        return out + self.bind_view(self.view_of(target, value), stmt)
+
+    def view_of_a_view(self, value):
+        """Whether ``value`` is a view followed of a view expression followed (trying each
+        with names bound once in place of the view and its base)."""
+        holder, field = _base_slot(value, self.normalizer.resolve_call)
+        inner = _get_slot(holder, field)
+        if not isinstance(inner, (gast.Subscript, gast.Attribute, gast.Call)):
+            return False
+        self.counts[_TRIAL_VIEW] = self.counts[_TRIAL_BASE] = 1
+        _set_slot(holder, field, S.name(_TRIAL_BASE))
+        outer = self.view_of(S.name(_TRIAL_VIEW, store=True), value)
+        _set_slot(holder, field, inner)
+        inner_view = outer and self.view_of(S.name(_TRIAL_VIEW, store=True), inner)
+        for name in (_TRIAL_VIEW, _TRIAL_BASE):
+            self.counts.pop(name, None)
+        return outer is not None and (inner_view is not None or self.view_of_a_view(inner))
 
     def copying_index(self, index):
         """Whether NumPy reads ``index`` as advanced indexing (see S.certainly_advanced_index),
@@ -280,12 +325,20 @@ class ViewWrites:
             if view.base != root and view.base not in again:
                 continue
             if name not in written:
-                if not ((_sliced(view) or view.kind in ("reshape", "ravel")) and self.read_later(name)):
+                if not self.shows_later(name):
                     continue
                 out.append(_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt))
             again.add(name)
             out.append(_at(S.assign(name, view.read()), stmt))
         return out
+
+    def shows_later(self, name):
+        """Whether view ``name`` is one a write into its base shows (basic slicing, ``.T``, a
+        reshape or a ravel) and is read later, itself or through a view of it that is
+        (``t = numpy.swapaxes(u, 0, 1)`` of ``u = y.T``, read after ``u`` is)."""
+        view = self.views[name]
+        return (_sliced(view) or view.kind in ("reshape", "ravel")) and (self.read_later(name) or any(
+            self.views[other].base == name and self.shows_later(other) for other in self.visible))
 
     def read_later(self, name):
         """Whether ``name`` may be read after the statement at hand (a statement of the
@@ -463,6 +516,33 @@ def _whole_view(views, target, value):
     if not views.followed_base(base) or base.id == target.id:
         return None
     return _View(target.id, base.id, kind, args, func)
+
+
+def _base_slot(value, resolve_call):
+    """Where a view expression ``value`` names the array it views: (node, field), the
+    field an attribute name or a position in the node's args; (None, None) if no view."""
+    if isinstance(value, gast.Subscript) or isinstance(value, gast.Attribute) and value.attr == "T":
+        return value, "value"
+    if isinstance(value, gast.Call) and not value.keywords:
+        found = resolve_call(value)
+        if value.args and callable(found) and any(getattr(numpy, k) is found for k in _WHOLE_VIEWS):
+            return value, 0
+        if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS + ("reshape",):
+            return value.func, "value"
+    return None, None
+
+
+def _get_slot(holder, field):
+    if holder is None:
+        return None
+    return holder.args[field] if isinstance(field, int) else getattr(holder, field)
+
+
+def _set_slot(holder, field, node):
+    if isinstance(field, int):
+        holder.args[field] = node
+    else:
+        setattr(holder, field, node)
 
 
 def _axes(args):
