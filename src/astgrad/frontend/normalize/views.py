@@ -46,6 +46,8 @@ import numpy
 
 from ... import runtime
 from ...core import syntax as S
+from .foreign import writes_elements_of_arguments
+from .rebound_view_bases import rename_rebound_bases
 from .repeated_rows import refuse_writes_into_repeated_rows
 from .scopes import binding_counts, parameters
 
@@ -114,11 +116,13 @@ class ViewWrites:
         self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
             else binding_counts([tree])
         assignments = []
-        # whether the function writes into an array (an element, or op=): only then is a view
-        # of a view expression split, so a function that writes nothing reads as before
-        self.writes = False
+        # whether the function writes into an array (an element, or op=, or through a helper):
+        # only then is a view of a view expression split, so one writing nothing reads as before
+        self.writes, calls = False, []
         for node in S.walk_nodes(tree) if nodes is None else nodes:
-            if type(node) is gast.AugAssign:
+            if type(node) is gast.Call:
+                calls.append(node)
+            elif type(node) is gast.AugAssign:
                 self.writes = True
                 if isinstance(node.target, gast.Name):
                     self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
@@ -126,6 +130,7 @@ class ViewWrites:
                 assignments.append(node)
                 self.writes = self.writes or any(isinstance(t, gast.Subscript) for t in node.targets)
         self.params = set(parameters(tree))
+        self.calls = calls
         self.containers = _container_names(assignments, normalizer.resolve_call)
         # names bound once to a list or a comparison (m = y > 0): y[m] is a new array, not a view
         self.advanced = {a.targets[0].id for a in assignments if len(a.targets) == 1
@@ -139,7 +144,8 @@ class ViewWrites:
         # and the last reading it
         self.top, self.at_top, self.first_bound, self.last_read = 0, False, {}, {}
 
-    def function_body(self, stmts):
+    def function_body(self, stmts, tree):
+        stmts = rename_rebound_bases(self.normalizer, stmts, self.counts, tree)
         rebound = [_rebound_names(stmt) for stmt in stmts]
         for index, stmt in enumerate(stmts):
             for name in rebound[index]:
@@ -198,7 +204,24 @@ class ViewWrites:
                                       lambda t: gast.AugAssign(target=t, op=stmt.op, value=stmt.value))
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and stmt.target.id in self.views:
             return self.augmented_view(stmt, self.views[stmt.target.id])
-        return [stmt]
+        out = [stmt]
+        for name in self.written_by_helper(stmt):
+            out.extend(self.shown(name, (), stmt))
+        return out
+
+    def written_by_helper(self, stmt):
+        """The arrays with views bound before that ``stmt``, a call of a helper writing
+        elements of what it is handed (``h(y, w)`` running ``t = y[:2]; t[0] = e``, or
+        ``y[0] = e``: inlined), may write into: their views are read again after it."""
+        call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+        if not isinstance(call, gast.Call) or not self.visible:
+            return []
+        bases = {self.views[name].base for name in self.visible}
+        handed = [a.id for a in call.args + [k.value for k in call.keywords]
+                  if isinstance(a, gast.Name) and a.id in bases and a.id not in self.views]
+        if not handed or not writes_elements_of_arguments(self.normalizer, self.normalizer.resolve_call(call)):
+            return []
+        return list(dict.fromkeys(handed))
 
     # -- views ----------------------------------------------------------------------------
 
@@ -233,8 +256,8 @@ class ViewWrites:
         view = self.view_of(target, value)
         if view is not None:
             return self.bind_view(view, stmt)
-        if not self.writes or not isinstance(target, gast.Name) or target.id in self.params \
-                or self.counts[target.id] != 1 or not self.view_of_a_view(value):
+        if not isinstance(target, gast.Name) or target.id in self.params or self.counts[target.id] != 1 \
+                or not self.view_of_a_view(value) or not self.writes_anything():
             return None
         holder, field = _base_slot(value, self.normalizer.resolve_call)
         name = self.normalizer.namer.fresh(target.id + "_of")
@@ -245,6 +268,16 @@ class ViewWrites:
         out = self.view_binding(S.name(name, store=True), _get_slot(holder, field), stmt)
         _set_slot(holder, field, S.name(name))
         return out + self.bind_view(self.view_of(target, value), stmt)
+
+    def writes_anything(self):
+        """Whether the function writes into an array: an element, ``op=``, or a call of a
+        helper writing elements of what it is handed (asked once, where first needed)."""
+        if not self.writes and self.calls:
+            resolve = self.normalizer.resolve_call
+            self.writes = any(writes_elements_of_arguments(self.normalizer, resolve(call)) for call in self.calls
+                              if call.args or call.keywords)
+            self.calls = []
+        return self.writes
 
     def view_of_a_view(self, value):
         """Whether ``value`` is a view followed of a view expression followed (trying each
@@ -452,7 +485,7 @@ def rewrite_view_writes(normalizer, tree, nodes=None):
     """``tree``'s body with writes through views rewritten (see the module doc); ``nodes``:
     ``tree``'s nodes (``syntax.walk_nodes``), if at hand."""
     refuse_writes_into_repeated_rows(normalizer, tree, list(S.walk_nodes(tree)) if nodes is None else nodes)
-    tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body)
+    tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body, tree)
     return tree
 
 
