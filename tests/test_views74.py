@@ -267,3 +267,26 @@ def test_a_copying_reshape_written_after_the_rebinding_is_refused_in_words():
     line = _line_of(copying_reshape_written_after_its_array_is_rebound, "z[0] = w")
     with pytest.raises(TypeError, match=rf"test_views74\.py:{line}: .*copy"):
         astgrad.grad(copying_reshape_written_after_its_array_is_rebound, wrt=1)(np.ones((2, 3)), 0.8)
+
+
+def dict_item_copy_scaled(x, w):
+    s = {"a": x * 1.0}
+    v = s["a"].copy()
+    v *= w
+    return np.sum(v ** 2 * x) + np.sum(s["a"] ** 2)
+
+
+def dict_item_copy_scaled_in_a_loop(x, w):
+    s = {"a": np.sin(x)}
+    for k in range(2):
+        v = s["a"].copy()
+        v *= w
+        v[1:3] += w * v[0]
+        s["a"] = v + k
+    return np.sum(s["a"] ** 2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("f", [dict_item_copy_scaled, dict_item_copy_scaled_in_a_loop])
+def test_op_on_a_copy_of_a_dict_item_to_second_order(mode, f):
+    check(mode, f, (np.array([0.7, -1.3, 0.4, 2.1]), 0.8), (0, 1))

@@ -26,7 +26,11 @@ local bound before a statement of the body taking the view). Where such a base i
 again later (``w = z[1:]; w *= 2; z = z * 2.0``), the view goes on holding the old array:
 from the first statement of the body binding the base again, the view (and the views of
 it) is no longer read again nor written through the base's name; what is still done with
-it is left to the derivative modes, which follow or refuse it as any other array.
+it is left to the derivative modes, which follow or refuse it as any other array (where the
+base's name is bound just twice, by assignments of the body itself, rebound_view_bases.py
+first gives the first binding a name of its own, so the view's base is bound once). A view
+of a view expression (``t = numpy.swapaxes(x.T, 0, 1)``, ``t = x[1:][:2]``) binds the inner
+view to a name of its own first, in a function that writes into some array.
 
 After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
 bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
@@ -35,7 +39,8 @@ whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` chec
 one is read again, that it shares the base's memory: a slice of a list is a copy, and so is
 a reshape or ravel of an array laid out otherwise). Any other view still in
 use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
-is refused by the modes, as before.
+is refused by the modes, as before. A call of a helper writing elements of an array it is
+handed (inlined, foreign.py) counts as a write into that array.
 """
 
 import copy
@@ -46,19 +51,17 @@ import numpy
 
 from ... import runtime
 from ...core import syntax as S
-from .foreign import writes_elements_of_arguments
+from .nested_views import METHOD_VIEWS, WHOLE_VIEWS, bind_view_of_a_view, written_by_helper
 from .rebound_view_bases import rename_rebound_bases
 from .repeated_rows import refuse_writes_into_repeated_rows
 from .scopes import binding_counts, parameters
 
 _SIMPLE_INDEX = (gast.Constant,)
-# names no program binds (not identifiers), for trying whether an expression is a view
-_TRIAL_VIEW, _TRIAL_BASE = " view", " base"
 
 
 class _View:
     """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or another view of the
-    whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: _WHOLE_VIEWS);
+    whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: WHOLE_VIEWS);
     ``func``: the name of the NumPy function a function form calls (else a method)."""
     __slots__ = ("name", "base", "kind", "parts", "func")
 
@@ -100,11 +103,6 @@ class _View:
         return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
 
 
-# views of a whole array astgrad writes through: the method (or NumPy function) and the
-# numbers of arguments it takes after the array
-_WHOLE_VIEWS = {"transpose": None, "swapaxes": (2,), "ravel": (0,), "squeeze": (0, 1), "moveaxis": (2,),
-                "flip": (0, 1)}
-_METHOD_VIEWS = ("transpose", "swapaxes", "ravel", "squeeze")
 
 
 class ViewWrites:
@@ -205,23 +203,9 @@ class ViewWrites:
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and stmt.target.id in self.views:
             return self.augmented_view(stmt, self.views[stmt.target.id])
         out = [stmt]
-        for name in self.written_by_helper(stmt):
+        for name in written_by_helper(self, stmt):
             out.extend(self.shown(name, (), stmt))
         return out
-
-    def written_by_helper(self, stmt):
-        """The arrays with views bound before that ``stmt``, a call of a helper writing
-        elements of what it is handed (``h(y, w)`` running ``t = y[:2]; t[0] = e``, or
-        ``y[0] = e``: inlined), may write into: their views are read again after it."""
-        call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
-        if not isinstance(call, gast.Call) or not self.visible:
-            return []
-        bases = {self.views[name].base for name in self.visible}
-        handed = [a.id for a in call.args + [k.value for k in call.keywords]
-                  if isinstance(a, gast.Name) and a.id in bases and a.id not in self.views]
-        if not handed or not writes_elements_of_arguments(self.normalizer, self.normalizer.resolve_call(call)):
-            return []
-        return list(dict.fromkeys(handed))
 
     # -- views ----------------------------------------------------------------------------
 
@@ -249,51 +233,10 @@ class ViewWrites:
         return _View(target.id, base.id, kind, parts)
 
     def view_binding(self, target, value, stmt):
-        """The statements binding ``target = value`` if it is a view this module follows,
-        else None. A view of a view expression (``t = numpy.swapaxes(y.T, 0, 1)``,
-        ``t = y[1:][:2]``) binds the inner view to a name of its own first, as
-        ``u = y.T; t = numpy.swapaxes(u, 0, 1)`` does."""
+        """The statements binding ``target = value`` if it is a view this module follows
+        (also a view of a view expression, nested_views.py), else None."""
         view = self.view_of(target, value)
-        if view is not None:
-            return self.bind_view(view, stmt)
-        if not isinstance(target, gast.Name) or target.id in self.params or self.counts[target.id] != 1 \
-                or not self.view_of_a_view(value) or not self.writes_anything():
-            return None
-        holder, field = _base_slot(value, self.normalizer.resolve_call)
-        name = self.normalizer.namer.fresh(target.id + "_of")
-        self.normalizer.locals.add(name)
-        self.counts[name] = 1
-        if target.id in self.last_read:     # read wherever the view is: its expression names it
-            self.last_read[name] = self.last_read[target.id]
-        out = self.view_binding(S.name(name, store=True), _get_slot(holder, field), stmt)
-        _set_slot(holder, field, S.name(name))
-        return out + self.bind_view(self.view_of(target, value), stmt)
-
-    def writes_anything(self):
-        """Whether the function writes into an array: an element, ``op=``, or a call of a
-        helper writing elements of what it is handed (asked once, where first needed)."""
-        if not self.writes and self.calls:
-            resolve = self.normalizer.resolve_call
-            self.writes = any(writes_elements_of_arguments(self.normalizer, resolve(call)) for call in self.calls
-                              if call.args or call.keywords)
-            self.calls = []
-        return self.writes
-
-    def view_of_a_view(self, value):
-        """Whether ``value`` is a view followed of a view expression followed (trying each
-        with names bound once in place of the view and its base)."""
-        holder, field = _base_slot(value, self.normalizer.resolve_call)
-        inner = _get_slot(holder, field)
-        if not isinstance(inner, (gast.Subscript, gast.Attribute, gast.Call)):
-            return False
-        self.counts[_TRIAL_VIEW] = self.counts[_TRIAL_BASE] = 1
-        _set_slot(holder, field, S.name(_TRIAL_BASE))
-        outer = self.view_of(S.name(_TRIAL_VIEW, store=True), value)
-        _set_slot(holder, field, inner)
-        inner_view = outer and self.view_of(S.name(_TRIAL_VIEW, store=True), inner)
-        for name in (_TRIAL_VIEW, _TRIAL_BASE):
-            self.counts.pop(name, None)
-        return outer is not None and (inner_view is not None or self.view_of_a_view(inner))
+        return self.bind_view(view, stmt) if view is not None else bind_view_of_a_view(self, target, value, stmt)
 
     def copying_index(self, index):
         """Whether NumPy reads ``index`` as advanced indexing (see S.certainly_advanced_index),
@@ -523,18 +466,18 @@ def _sliced(view):
 
 
 def _whole_view(views, target, value):
-    """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (_WHOLE_VIEWS,
+    """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (WHOLE_VIEWS,
     positional arguments only; ``transpose``'s axes constant, or none) as a _View of
     ViewWrites ``views``; else None."""
     if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
         return None
     func, args = None, list(value.args)
-    if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS \
+    if isinstance(value.func, gast.Attribute) and value.func.attr in METHOD_VIEWS \
             and views.followed_base(value.func.value):
         kind, base = value.func.attr, value.func.value
     else:
         found = views.normalizer.resolve_call(value)
-        kind = next((k for k in _WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
+        kind = next((k for k in WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
         if kind is None or not args:
             return None
         base, args = args[0], args[1:]
@@ -544,38 +487,11 @@ def _whole_view(views, target, value):
     if kind == "transpose":
         if _axes(args) is None:
             return None
-    elif len(args) not in _WHOLE_VIEWS[kind]:
+    elif len(args) not in WHOLE_VIEWS[kind]:
         return None
     if not views.followed_base(base) or base.id == target.id:
         return None
     return _View(target.id, base.id, kind, args, func)
-
-
-def _base_slot(value, resolve_call):
-    """Where a view expression ``value`` names the array it views: (node, field), the
-    field an attribute name or a position in the node's args; (None, None) if no view."""
-    if isinstance(value, gast.Subscript) or isinstance(value, gast.Attribute) and value.attr == "T":
-        return value, "value"
-    if isinstance(value, gast.Call) and not value.keywords:
-        found = resolve_call(value)
-        if value.args and callable(found) and any(getattr(numpy, k) is found for k in _WHOLE_VIEWS):
-            return value, 0
-        if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS + ("reshape",):
-            return value.func, "value"
-    return None, None
-
-
-def _get_slot(holder, field):
-    if holder is None:
-        return None
-    return holder.args[field] if isinstance(field, int) else getattr(holder, field)
-
-
-def _set_slot(holder, field, node):
-    if isinstance(field, int):
-        holder.args[field] = node
-    else:
-        setattr(holder, field, node)
 
 
 def _axes(args):
