@@ -1,8 +1,13 @@
-"""Writes through views that were refused, followed now: a view of a view expression
-(``t = numpy.swapaxes(y.T, 0, 1); t[0] = w``, ``t = y[1:][:2]``, ``y.T[1:]``), written
-through or read after a write into the array, to second order. Each in grad,
-value_and_grad, vjp (a random cotangent), jvp and hessian against central differences, on
-several shapes, the caller's arrays unchanged; and their neighbours refused in words."""
+"""Writes through views and slices that were refused, followed now: a view of a view
+expression (``t = numpy.swapaxes(y.T, 0, 1); t[0] = w``, ``t = y[1:][:2]``, ``y.T[1:]``);
+a view kept across a rebinding of its array and written after it (``z = y.reshape(-1);
+y = y * 2.0; z[0] = w``: the old array changes, the new ``y`` does not); a view the caller
+holds while a helper writes through its own view of the array (``v = y[1:]; h(y, w)``); a
+helper storing into a slice of the list it is handed (``xs[1:3] = [v, v]``); ``op=`` on a
+copy of a dict item. Each in grad, value_and_grad, vjp (a random cotangent), jvp and hessian
+against central differences, on several shapes, the caller's arrays unchanged; and their
+neighbours (an argument's view, read before and after, an array a list holds, a copy)
+followed or refused in words naming the line."""
 
 import inspect
 
@@ -44,7 +49,26 @@ def method_of_a_slice(A, w):
     return np.sum(y * np.cos(A)) + np.sum(t ** 2)
 
 
+def nested_view_of_the_argument_read_before_and_after(A, w):
+    t = np.swapaxes(A.T, 0, 1)
+    s = np.sum(t * w)
+    t[0] = w * t[1]
+    return s + np.sum(A ** 2) + np.sum(t)
+
+
+def reversed_slice_of_a_slice_beside_another_view(A, w):
+    y = A * 1.0
+    t = y[1:][::-1]
+    u = y[:2]
+    t[0] = w * u[0]
+    u *= w
+    return np.sum(t ** 2) + np.sum(y * A)
+
+
 CASES = [
+    (nested_view_of_the_argument_read_before_and_after, np.linspace(-1.0, 1.0, 12).reshape(4, 3)),
+    (reversed_slice_of_a_slice_beside_another_view, np.linspace(-1.0, 1.0, 12).reshape(4, 3)),
+    (reversed_slice_of_a_slice_beside_another_view, np.array([0.7, -1.3, 0.4, 2.1, -0.6])),
     (swapaxes_of_the_transpose, np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4)),
     (swapaxes_of_the_transpose, np.linspace(-0.7, 1.3, 18).reshape(3, 2, 3)),
     (slice_of_a_slice, np.array([0.7, -1.3, 0.4, 2.1, -0.6])),
@@ -60,6 +84,21 @@ CASES = [
 @pytest.mark.parametrize("f, x", CASES, ids=lambda v: getattr(v, "__name__", str(np.shape(v))))
 def test_a_view_of_a_view_expression_is_followed(mode, f, x):
     check(mode, f, (x, 0.8), (0, 1))
+
+
+def nested_view_of_an_array_a_list_holds(A, w):
+    y = A * 1.0
+    ys = [y]
+    t = y.T[1:]
+    t[0] = w
+    return np.sum(ys[0] ** 2)
+
+
+def test_a_nested_view_of_an_array_a_list_holds_is_refused_in_words():
+    line = _line_of(nested_view_of_an_array_a_list_holds, "t[0] = w")
+    with pytest.raises(astgrad.TransformError, match=rf"test_views74\.py:{line}: assignment into an element of 't' "
+                       r"while another name may share its memory.*read the others again after the write"):
+        astgrad.grad(nested_view_of_an_array_a_list_holds, wrt=1)(np.ones((3, 2)), 0.8)
 
 
 def _set_two(xs, v):
