@@ -103,8 +103,6 @@ class _View:
         return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
 
 
-
-
 class ViewWrites:
     """Rewrites one function's writes through views (see the module doc)."""
 
