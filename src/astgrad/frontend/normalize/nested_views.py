@@ -54,7 +54,22 @@ def view_of_a_view(views, value):
     inner_view = outer and views.view_of(S.name(_TRIAL_VIEW, store=True), inner)
     for name in (_TRIAL_VIEW, _TRIAL_BASE):
         views.counts.pop(name, None)
-    return outer is not None and (inner_view is not None or view_of_a_view(views, inner))
+    if outer is None or not _surely_a_view(inner, inner_view):
+        return False
+    return inner_view is not None or view_of_a_view(views, inner)
+
+
+def _surely_a_view(inner, view):
+    """Whether the inner view expression is a view of an array wherever it names one: an
+    index with a slice, ``...`` or ``None`` in it, not ``c[0]`` (ints alone), which of a list
+    is its item (left to the list's own refusals), as foreign.py's views of a parameter."""
+    kind = view.kind if view is not None else None
+    if kind != "index" and not (view is None and isinstance(inner, gast.Subscript)):
+        return True
+    index = inner.slice
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Slice) or isinstance(p, gast.Constant) and (p.value is Ellipsis or p.value is None)
+               for p in parts)
 
 
 def writes_anything(views):
