@@ -271,7 +271,16 @@ def reshape_of_a_transpose_kept_across_the_rebinding(x, w):
     return np.sum(z ** 2) + np.sum(y * x.T)
 
 
+def nested_view_written_after_its_array_is_rebound(A, w):
+    y = A * 1.0
+    z = np.swapaxes(y.T, 0, 1)
+    y = y * 2.0
+    z[0] = w
+    return np.sum(z ** 2) + np.sum(y * A)
+
+
 REBOUND = [
+    (nested_view_written_after_its_array_is_rebound, np.linspace(-1.0, 1.0, 12).reshape(4, 3)),
     (ravel_written_after_its_array_is_rebound, np.linspace(-1.0, 1.0, 12).reshape(4, 3)),
     (ravel_written_after_its_array_is_rebound, np.array([0.7, -1.3, 0.4, 2.1, -0.6])),
     (views_kept_across_the_rebinding_read_before_and_after, np.linspace(-1.0, 1.0, 12).reshape(3, 4)),

@@ -10,8 +10,8 @@ binding of ``y`` gets a name of its own (``y_1 = x * 1.0; z = y_1.reshape(-1);
 y = y_1 * 2.0``), so the view's array is named by one name bound once, and views.py follows
 the write through ``z`` into it as any other. Done only where the name is bound twice, both
 times by an assignment of the function's body itself (so every read between the two reads the
-first), and a name bound there to an expression reading it is used after the second; not where
-a function, lambda or class defined in between reads the name (it would read it later).
+first), and a name bound there to a view of it is written through after the second; not where
+a function, lambda or class defined in the body names it (it may read it later).
 """
 
 import gast
@@ -50,15 +50,35 @@ def _assigned_name(stmt):
 
 
 def _kept_view_used_after(stmts, first, second, name, counts):
-    """Whether a statement between ``first`` and ``second`` binds a name once to an
-    expression reading ``name`` (``z = y.reshape(-1)``, ``z = y[1:]``) that a statement
-    after ``second`` uses."""
+    """Whether a statement between ``first`` and ``second`` binds a name once to a view of
+    ``name`` (``z = y.reshape(-1)``, ``z = y[1:]``, ``z = y.T``) that a statement after
+    ``second`` writes through (``z[0] = w``, ``z *= w``)."""
     kept = {_assigned_name(s) for s in stmts[first + 1:second]
-            if _assigned_name(s) is not None and counts[_assigned_name(s)] == 1
-            and isinstance(s.value, (gast.Subscript, gast.Attribute, gast.Call))
-            and name in {n.id for n in S.walk_nodes(s.value) if isinstance(n, gast.Name)}}
-    return bool(kept) and any(isinstance(n, gast.Name) and n.id in kept
-                              for s in stmts[second + 1:] for n in S.walk_nodes(s))
+            if _assigned_name(s) is not None and counts[_assigned_name(s)] == 1 and _views(s.value, name)}
+    return bool(kept) and any(_written_name(n) in kept for s in stmts[second + 1:] for n in S.walk_nodes(s))
+
+
+def _views(value, name):
+    """Whether ``value`` reads ``name`` as a view would, through a chain of them:
+    ``name[...]``, ``name.T``, a method or a NumPy function taking it first
+    (``name.reshape(-1)``, ``numpy.ravel(name)``, ``numpy.swapaxes(name.T, 0, 1)``)."""
+    if isinstance(value, gast.Name):
+        return value.id == name
+    if isinstance(value, (gast.Subscript, gast.Attribute)):
+        return _views(value.value, name)
+    if isinstance(value, gast.Call):
+        return isinstance(value.func, gast.Attribute) and _views(value.func.value, name) \
+            or bool(value.args) and _views(value.args[0], name)
+    return False
+
+
+def _written_name(node):
+    """The name ``node`` writes elements of (``z[0] = w``, ``z[1:] += v``, ``z *= w``)."""
+    target = node.target if isinstance(node, gast.AugAssign) else \
+        node if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) else None
+    while isinstance(target, gast.Subscript):
+        target = target.value
+    return target.id if isinstance(target, gast.Name) else None
 
 
 def _renamable(nodes, name):
