@@ -17,6 +17,7 @@ a function, lambda or class defined in the body names it (it may read it later).
 import gast
 
 from ...core import syntax as S
+from .. import written_in
 from .scopes import parameters
 
 
@@ -34,6 +35,7 @@ def rename_rebound_bases(normalizer, stmts, counts, tree):
             continue
         fresh = normalizer.namer.fresh(name)
         normalizer.locals.add(fresh)
+        written_in.name_made(normalizer.source, fresh, name)      # a refusal names what the user wrote
         for node in [stmts[first].targets[0]] + [n for s in stmts[first + 1:second] + [stmt.value]
                                                   for n in S.walk_nodes(s)]:
             if isinstance(node, gast.Name) and node.id == name:
