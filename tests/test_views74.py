@@ -338,3 +338,19 @@ def dict_item_copy_scaled_in_a_loop(x, w):
 @pytest.mark.parametrize("f", [dict_item_copy_scaled, dict_item_copy_scaled_in_a_loop])
 def test_op_on_a_copy_of_a_dict_item_to_second_order(mode, f):
     check(mode, f, (np.array([0.7, -1.3, 0.4, 2.1]), 0.8), (0, 1))
+
+
+def old_array_held_by_a_list_across_the_rebinding(x, w):
+    y = x * 1.0
+    z = y.reshape(-1)
+    kept = [y]
+    y = y * 2.0
+    z[0] = w                    # kept[0] changes too
+    return np.sum(kept[0]) + np.sum(y)
+
+
+def test_a_view_written_after_the_rebinding_while_a_list_holds_the_old_array_is_refused_in_words():
+    line = _line_of(old_array_held_by_a_list_across_the_rebinding, "z[0] = w")
+    with pytest.raises(astgrad.TransformError, match=rf"test_views74\.py:{line}: assignment into an element of 'z' "
+                       r"while another name may share its memory.*read the others again after the write"):
+        astgrad.grad(old_array_held_by_a_list_across_the_rebinding, wrt=1)(np.ones(3), 0.5)
