@@ -1385,7 +1385,6 @@ FIRST_ORDER_ONLY = set()
 
 # refused, naming the line: (the line's offset in the def, the error, words of the message)
 REFUSED = {
-    "v_chain_views": (3, "TransformError", "assignment into an element of 'v' while another name may share"),
     "v_atleast_2d_write": (3, "TransformError", "assignment into an element of 'v' while another name may share"),
     "v_swap_through_views": (3, "TransformError", "assignment into an element of 'a' while another name may share"),
     "o_fill_diagonal_wrap": (2, "TransformError", r"cannot differentiate numpy\.fill_diagonal\(\.\.\., wrap=\.\.\.\)"),

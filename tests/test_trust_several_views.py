@@ -227,7 +227,8 @@ FOLLOWED = [(two_items_then_a_write, VECTOR), (two_items_in_a_loop, VECTOR), (tw
             (two_slices_both_read_after, VECTOR), (two_rows_read_before_a_write, MATRIX),
             (a_row_kept_across_a_write, MATRIX), (a_row_aliased_across_a_write, MATRIX),
             (a_dead_view_then_a_live_one, VECTOR), (fed_twice, VECTOR),
-            (rows_then_an_alias_of_the_second, MATRIX), (three_rows_two_dead_before_a_write, MATRIX)]
+            (rows_then_an_alias_of_the_second, MATRIX), (three_rows_two_dead_before_a_write, MATRIX),
+            (a_view_of_the_second_view, VECTOR)]
 
 
 def on_copies(f):
@@ -256,7 +257,7 @@ MOVED = r"changes the object it is called on in place .*store a new value in the
 REFUSED = [(the_written_view_aliased, VECTOR), (a_view_passed_to_a_helper, VECTOR), (a_view_kept_in_a_list, VECTOR),
            (views_in_a_loop, VECTOR), (an_item_then_a_view_aliased, VECTOR), (rows_kept_in_a_loop, MATRIX),
            (a_row_rebound_to_the_other, MATRIX), (views_swapped_by_a_tuple, VECTOR),
-           (a_view_of_the_second_view, VECTOR), (fed_with_a_view_kept, VECTOR),
+           (fed_with_a_view_kept, VECTOR),
            (fed_with_a_view_kept_by_the_caller, VECTOR)]
 
 

@@ -150,7 +150,7 @@ class TableUses(ParameterUses):
             self.visit(node.value)
             return
         if any(_item_of(t, self.parameter) for t in node.targets):
-            if len(node.targets) != 1:
+            if len(node.targets) != 1 or _sliced(node.targets[0].slice):    # p[1:3] = v: a list's slice
                 self.bad = True
                 return
             self.stores = True
@@ -185,6 +185,11 @@ class TableUses(ParameterUses):
             self._hand_on(node)
             return
         self.generic_visit(node)
+
+
+def _sliced(index):
+    """Whether ``index`` holds a slice (``1:3``), which no dict takes as a key."""
+    return any(isinstance(n, gast.Slice) for n in gast.walk(index))
 
 
 def _item_of(node, parameter):

@@ -17,6 +17,7 @@ import types
 import gast
 
 from ...core.missing import MISSING
+from ...core.ops import is_user_function
 from ...errors import TransformError
 from ..source import parsed_for_reading
 from .scopes import binding_counts, local_names, parameters
@@ -229,6 +230,19 @@ def _direct_writes_only(callee):
     the caller follows as its own writes through views (views.py); a write through a name
     bound otherwise to a part of an argument (``row = a[i] if c else b``) stays a call."""
     return None not in _written_bases(callee)
+
+
+def writes_elements_of_arguments(normalizer, callee):
+    """Whether ``callee`` is a helper the normalizer inlines for the changes it makes to
+    its arguments (``changes_its_arguments``), each a write of elements (``a[i] = v``,
+    ``a op= v``, through a view of a parameter too), no list method: after its call, the
+    caller's views of the arrays it hands it are read again (views.py)."""
+    from ...analysis.mutation import ChangeKind
+    from ...analysis.sharing import callee_effects
+    if not (is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee)):
+        return False
+    elements = {ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value}
+    return all(w.what in elements for w in callee_effects(callee, normalizer.callees.prepare).mutated.values())
 
 
 def writes_through_parameter_views(callee):

@@ -26,7 +26,11 @@ local bound before a statement of the body taking the view). Where such a base i
 again later (``w = z[1:]; w *= 2; z = z * 2.0``), the view goes on holding the old array:
 from the first statement of the body binding the base again, the view (and the views of
 it) is no longer read again nor written through the base's name; what is still done with
-it is left to the derivative modes, which follow or refuse it as any other array.
+it is left to the derivative modes, which follow or refuse it as any other array (where the
+base's name is bound just twice, by assignments of the body itself, rebound_view_bases.py
+first gives the first binding a name of its own, so the view's base is bound once). A view
+of a view expression (``t = numpy.swapaxes(x.T, 0, 1)``, ``t = x[1:][:2]``) binds the inner
+view to a name of its own first, in a function that writes into some array.
 
 After any write into the base (through a view, or ``x[k] = e`` itself), the views of it
 bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
@@ -35,7 +39,8 @@ whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` chec
 one is read again, that it shares the base's memory: a slice of a list is a copy, and so is
 a reshape or ravel of an array laid out otherwise). Any other view still in
 use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
-is refused by the modes, as before.
+is refused by the modes, as before. A call of a helper writing elements of an array it is
+handed (inlined, foreign.py) counts as a write into that array.
 """
 
 import copy
@@ -46,6 +51,8 @@ import numpy
 
 from ... import runtime
 from ...core import syntax as S
+from .nested_views import METHOD_VIEWS, WHOLE_VIEWS, bind_view_of_a_view, written_by_helper
+from .rebound_view_bases import rename_rebound_bases
 from .repeated_rows import refuse_writes_into_repeated_rows
 from .scopes import binding_counts, parameters
 
@@ -54,7 +61,7 @@ _SIMPLE_INDEX = (gast.Constant,)
 
 class _View:
     """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or another view of the
-    whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: _WHOLE_VIEWS);
+    whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: WHOLE_VIEWS);
     ``func``: the name of the NumPy function a function form calls (else a method)."""
     __slots__ = ("name", "base", "kind", "parts", "func")
 
@@ -96,13 +103,6 @@ class _View:
         return S.assign(gast.Subscript(value=S.name(self.base), slice=S.copy(index), ctx=gast.Store()), value)
 
 
-# views of a whole array astgrad writes through: the method (or NumPy function) and the
-# numbers of arguments it takes after the array
-_WHOLE_VIEWS = {"transpose": None, "swapaxes": (2,), "ravel": (0,), "squeeze": (0, 1), "moveaxis": (2,),
-                "flip": (0, 1)}
-_METHOD_VIEWS = ("transpose", "swapaxes", "ravel", "squeeze")
-
-
 class ViewWrites:
     """Rewrites one function's writes through views (see the module doc)."""
 
@@ -112,12 +112,21 @@ class ViewWrites:
         self.counts = Counter(normalizer.bound_count) if tree is normalizer.source.tree \
             else binding_counts([tree])
         assignments = []
+        # whether the function writes into an array (an element, or op=, or through a helper):
+        # only then is a view of a view expression split, so one writing nothing reads as before
+        self.writes, calls = False, []
         for node in S.walk_nodes(tree) if nodes is None else nodes:
-            if type(node) is gast.AugAssign and isinstance(node.target, gast.Name):
-                self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
+            if type(node) is gast.Call:
+                calls.append(node)
+            elif type(node) is gast.AugAssign:
+                self.writes = True
+                if isinstance(node.target, gast.Name):
+                    self.counts[node.target.id] -= 1    # v op= e changes the view (followed here), not a binding
             elif type(node) is gast.Assign:
                 assignments.append(node)
+                self.writes = self.writes or any(isinstance(t, gast.Subscript) for t in node.targets)
         self.params = set(parameters(tree))
+        self.calls = calls
         self.containers = _container_names(assignments, normalizer.resolve_call)
         # names bound once to a list or a comparison (m = y > 0): y[m] is a new array, not a view
         self.advanced = {a.targets[0].id for a in assignments if len(a.targets) == 1
@@ -131,7 +140,8 @@ class ViewWrites:
         # and the last reading it
         self.top, self.at_top, self.first_bound, self.last_read = 0, False, {}, {}
 
-    def function_body(self, stmts):
+    def function_body(self, stmts, tree):
+        stmts = rename_rebound_bases(self.normalizer, stmts, self.counts, tree)
         rebound = [_rebound_names(stmt) for stmt in stmts]
         for index, stmt in enumerate(stmts):
             for name in rebound[index]:
@@ -180,9 +190,9 @@ class ViewWrites:
         self.at_top = at_top
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
-            view = self.view_of(target, stmt.value)
-            if view is not None:
-                return self.bind_view(view, stmt)
+            bound = self.view_binding(target, stmt.value, stmt)
+            if bound is not None:
+                return bound
             if isinstance(target, gast.Subscript):
                 return self.element_write(stmt, target, lambda t: S.assign(t, stmt.value))
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Subscript):
@@ -190,7 +200,10 @@ class ViewWrites:
                                       lambda t: gast.AugAssign(target=t, op=stmt.op, value=stmt.value))
         if isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) and stmt.target.id in self.views:
             return self.augmented_view(stmt, self.views[stmt.target.id])
-        return [stmt]
+        out = [stmt]
+        for name in written_by_helper(self, stmt):
+            out.extend(self.shown(name, (), stmt))
+        return out
 
     # -- views ----------------------------------------------------------------------------
 
@@ -216,6 +229,12 @@ class ViewWrites:
                 or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
         return _View(target.id, base.id, kind, parts)
+
+    def view_binding(self, target, value, stmt):
+        """The statements binding ``target = value`` if it is a view this module follows
+        (also a view of a view expression, nested_views.py), else None."""
+        view = self.view_of(target, value)
+        return self.bind_view(view, stmt) if view is not None else bind_view_of_a_view(self, target, value, stmt)
 
     def copying_index(self, index):
         """Whether NumPy reads ``index`` as advanced indexing (see S.certainly_advanced_index),
@@ -280,12 +299,20 @@ class ViewWrites:
             if view.base != root and view.base not in again:
                 continue
             if name not in written:
-                if not ((_sliced(view) or view.kind in ("reshape", "ravel")) and self.read_later(name)):
+                if not self.shows_later(name):
                     continue
                 out.append(_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt))
             again.add(name)
             out.append(_at(S.assign(name, view.read()), stmt))
         return out
+
+    def shows_later(self, name):
+        """Whether view ``name`` is one a write into its base shows (basic slicing, ``.T``, a
+        reshape or a ravel) and is read later, itself or through a view of it that is
+        (``t = numpy.swapaxes(u, 0, 1)`` of ``u = y.T``, read after ``u`` is)."""
+        view = self.views[name]
+        return (_sliced(view) or view.kind in ("reshape", "ravel")) and (self.read_later(name) or any(
+            self.views[other].base == name and self.shows_later(other) for other in self.visible))
 
     def read_later(self, name):
         """Whether ``name`` may be read after the statement at hand (a statement of the
@@ -399,7 +426,7 @@ def rewrite_view_writes(normalizer, tree, nodes=None):
     """``tree``'s body with writes through views rewritten (see the module doc); ``nodes``:
     ``tree``'s nodes (``syntax.walk_nodes``), if at hand."""
     refuse_writes_into_repeated_rows(normalizer, tree, list(S.walk_nodes(tree)) if nodes is None else nodes)
-    tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body)
+    tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body, tree)
     return tree
 
 
@@ -437,18 +464,18 @@ def _sliced(view):
 
 
 def _whole_view(views, target, value):
-    """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (_WHOLE_VIEWS,
+    """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (WHOLE_VIEWS,
     positional arguments only; ``transpose``'s axes constant, or none) as a _View of
     ViewWrites ``views``; else None."""
     if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
         return None
     func, args = None, list(value.args)
-    if isinstance(value.func, gast.Attribute) and value.func.attr in _METHOD_VIEWS \
+    if isinstance(value.func, gast.Attribute) and value.func.attr in METHOD_VIEWS \
             and views.followed_base(value.func.value):
         kind, base = value.func.attr, value.func.value
     else:
         found = views.normalizer.resolve_call(value)
-        kind = next((k for k in _WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
+        kind = next((k for k in WHOLE_VIEWS if getattr(numpy, k) is found), None) if callable(found) else None
         if kind is None or not args:
             return None
         base, args = args[0], args[1:]
@@ -458,7 +485,7 @@ def _whole_view(views, target, value):
     if kind == "transpose":
         if _axes(args) is None:
             return None
-    elif len(args) not in _WHOLE_VIEWS[kind]:
+    elif len(args) not in WHOLE_VIEWS[kind]:
         return None
     if not views.followed_base(base) or base.id == target.id:
         return None
