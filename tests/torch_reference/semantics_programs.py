@@ -1656,3 +1656,127 @@ def abs_input_modified(T, t):
     y.add_(1.0)
     z.sum().backward()
     return x.grad
+
+# -- every in-place method: its grad_fn's name, how much it bumps _version, its values ---------
+_INPLACE_CALLS = {
+    "abs_": lambda y, c, T, t: y.abs_(), "acos_": lambda y, c, T, t: y.acos_(),
+    "acosh_": lambda y, c, T, t: y.add_(1.0).acosh_(), "add_": lambda y, c, T, t: y.add_(c),
+    "add_alpha": lambda y, c, T, t: y.add_(c, alpha=2), "add_number": lambda y, c, T, t: y.add_(1.0),
+    "addcdiv_": lambda y, c, T, t: y.addcdiv_(c, c + 1), "addcmul_": lambda y, c, T, t: y.addcmul_(c, c),
+    "asin_": lambda y, c, T, t: y.asin_(), "asinh_": lambda y, c, T, t: y.asinh_(),
+    "atan2_": lambda y, c, T, t: y.atan2_(c), "atan_": lambda y, c, T, t: y.atan_(),
+    "atanh_": lambda y, c, T, t: y.atanh_(), "ceil_": lambda y, c, T, t: y.ceil_(),
+    "clamp_": lambda y, c, T, t: y.clamp_(0.4, 0.6), "clamp_tensor": lambda y, c, T, t: y.clamp_(c, None),
+    "clamp_max_": lambda y, c, T, t: y.clamp_max_(0.5), "clamp_min_": lambda y, c, T, t: y.clamp_min_(0.5),
+    "clip_": lambda y, c, T, t: y.clip_(0.4, 0.6), "copy_": lambda y, c, T, t: y.copy_(c),
+    "copysign_": lambda y, c, T, t: y.copysign_(c), "cos_": lambda y, c, T, t: y.cos_(),
+    "cosh_": lambda y, c, T, t: y.cosh_(), "deg2rad_": lambda y, c, T, t: y.deg2rad_(),
+    "digamma_": lambda y, c, T, t: y.digamma_(), "div_": lambda y, c, T, t: y.div_(c),
+    "div_floor": lambda y, c, T, t: y.div_(c, rounding_mode="floor"),
+    "div_trunc": lambda y, c, T, t: y.div_(c, rounding_mode="trunc"),
+    "erf_": lambda y, c, T, t: y.erf_(), "erfc_": lambda y, c, T, t: y.erfc_(),
+    "erfinv_": lambda y, c, T, t: y.erfinv_(), "exp2_": lambda y, c, T, t: y.exp2_(),
+    "exp_": lambda y, c, T, t: y.exp_(), "expm1_": lambda y, c, T, t: y.expm1_(),
+    "fill_": lambda y, c, T, t: y.fill_(1.0), "fill_tensor": lambda y, c, T, t: y.fill_(c[0]),
+    "floor_": lambda y, c, T, t: y.floor_(), "floor_divide_": lambda y, c, T, t: y.floor_divide_(c),
+    "fmod_": lambda y, c, T, t: y.fmod_(c), "frac_": lambda y, c, T, t: y.frac_(),
+    "heaviside_": lambda y, c, T, t: y.heaviside_(c), "hypot_": lambda y, c, T, t: y.hypot_(c),
+    "i0_": lambda y, c, T, t: y.i0_(),
+    "index_add_": lambda y, c, T, t: y.index_add_(0, T.tensor([2, 0]), c[:2]),
+    "index_copy_": lambda y, c, T, t: y.index_copy_(0, T.tensor([2, 0]), c[:2]),
+    "index_fill_": lambda y, c, T, t: y.index_fill_(0, T.tensor([2, 0]), 1.0),
+    "index_put_": lambda y, c, T, t: y.index_put_((T.tensor([2, 0]),), c[:2]),
+    "index_put_accumulate": lambda y, c, T, t: y.index_put_((T.tensor([2, 0]),), c[:2], accumulate=True),
+    "lerp_": lambda y, c, T, t: y.lerp_(c, 0.25), "lgamma_": lambda y, c, T, t: y.lgamma_(),
+    "log10_": lambda y, c, T, t: y.log10_(), "log1p_": lambda y, c, T, t: y.log1p_(),
+    "log2_": lambda y, c, T, t: y.log2_(), "log_": lambda y, c, T, t: y.log_(),
+    "logit_": lambda y, c, T, t: y.logit_(), "logit_eps": lambda y, c, T, t: y.logit_(eps=0.1),
+    "masked_fill_": lambda y, c, T, t: y.masked_fill_(T.tensor([True, False, True]), 1.0),
+    "masked_scatter_": lambda y, c, T, t: y.masked_scatter_(T.tensor([True, False, True]), c),
+    "mul_": lambda y, c, T, t: y.mul_(c), "mul_number": lambda y, c, T, t: y.mul_(2.0),
+    "nan_to_num_": lambda y, c, T, t: y.nan_to_num_(), "neg_": lambda y, c, T, t: y.neg_(),
+    "polygamma_": lambda y, c, T, t: y.polygamma_(1), "pow_": lambda y, c, T, t: y.pow_(2),
+    "pow_tensor": lambda y, c, T, t: y.pow_(c), "rad2deg_": lambda y, c, T, t: y.rad2deg_(),
+    "reciprocal_": lambda y, c, T, t: y.reciprocal_(), "relu_": lambda y, c, T, t: y.relu_(),
+    "remainder_": lambda y, c, T, t: y.remainder_(c), "round_": lambda y, c, T, t: y.round_(),
+    "rsqrt_": lambda y, c, T, t: y.rsqrt_(),
+    "scatter_": lambda y, c, T, t: y.scatter_(0, T.tensor([2, 0]), c),
+    "scatter_add_": lambda y, c, T, t: y.scatter_add_(0, T.tensor([2, 0]), c),
+    "scatter_reduce_": lambda y, c, T, t: y.scatter_reduce_(0, T.tensor([2, 0]), c, "sum"),
+    "sigmoid_": lambda y, c, T, t: y.sigmoid_(), "sign_": lambda y, c, T, t: y.sign_(),
+    "sin_": lambda y, c, T, t: y.sin_(), "sinh_": lambda y, c, T, t: y.sinh_(),
+    "sqrt_": lambda y, c, T, t: y.sqrt_(), "square_": lambda y, c, T, t: y.square_(),
+    "sub_": lambda y, c, T, t: y.sub_(c), "tan_": lambda y, c, T, t: y.tan_(),
+    "tanh_": lambda y, c, T, t: y.tanh_(), "true_divide_": lambda y, c, T, t: y.true_divide_(c),
+    "trunc_": lambda y, c, T, t: y.trunc_(), "xlogy_": lambda y, c, T, t: y.xlogy_(c),
+    "zero_": lambda y, c, T, t: y.zero_(),
+    "setitem_number": lambda y, c, T, t: y.__setitem__(0, 1.0),
+    "setitem_tensor": lambda y, c, T, t: y.__setitem__(T.tensor([2, 0]), c[:2]),
+    "iadd": lambda y, c, T, t: y.__iadd__(c), "isub": lambda y, c, T, t: y.__isub__(c),
+    "imul": lambda y, c, T, t: y.__imul__(c), "itruediv": lambda y, c, T, t: y.__itruediv__(c),
+}
+
+
+def _inplace_row(call):
+    def run(T, t):
+        x = t([0.3, 0.5, 0.7], rg=True)
+        c = t([0.2, 0.9, 0.6], rg=True)
+        y = x * 1
+        before = y._version
+        result = call(y, c, T, t)
+        plain = t([0.3, 0.5, 0.7])          # a tensor that records nothing: only its version moves
+        plain_before = plain._version
+        call(plain, t([0.2, 0.9, 0.6]), T, t)
+        values = [round(v, 6) for v in y.tolist()]     # to 1e-6: PyTorch's polygamma is off by 1e-10
+        return (result is y, y._version - before, fnrepr(y.grad_fn), values, y.requires_grad,
+                plain._version - plain_before, plain.grad_fn is None)
+    return run
+
+
+for _name, _call in _INPLACE_CALLS.items():
+    PROGRAMS["inplace_table_" + _name] = _inplace_row(_call)
+
+
+@program
+def inplace_logit_eps_gradient(T, t):
+    x = t([0.05, 0.1, 0.5, 0.95], rg=True)
+    y = x * 1
+    y.logit_(eps=0.1)
+    (g,) = T.autograd.grad((y * y).sum(), x, create_graph=True)
+    (h,) = T.autograd.grad(g.sum(), x)
+    return y, g, h, y._version
+
+
+@program
+def setitem_node_names(T, t):
+    """t[index] = v is PyTorch's index_put of t itself (IndexPutBackward0) where the index
+    picks by lists or tensors and every other part is skipped (``:``, ``0:n`` over all of a
+    dimension), and a write into a view (CopySlices) otherwise."""
+    x = t([[[0.3, 0.5, 0.7], [0.1, 0.2, 0.3]]] * 2, rg=True)
+    m = T.tensor([[True, False, True], [False, True, True]])
+    names = []
+    for index in [(slice(0, 1), [1, 0]), (slice(0, 2), [1, 0]), (slice(None, None, 1), [1, 0]),
+                  ([1, 0], slice(0, 5)), (slice(-2, None), [1, 0]), (Ellipsis, [1, 0], slice(0, 3)),
+                  (Ellipsis, [1, 0], slice(0, 2)), ([1, 0], Ellipsis, slice(0, 2)), (slice(0, 2), m),
+                  (slice(0, 1), m), ([0], m), T.tensor([1, 0]), T.tensor(1), (0, [1, 0]), (None, [1, 0]),
+                  (slice(0, 2), Ellipsis, [1, 0])]:
+        y = x * 1
+        y[index] = 1.0
+        names.append(fnrepr(y.grad_fn))
+    return names
+
+
+@program
+def inplace_node_names_by_argument_kind(T, t):
+    """Out-of-place twins of the in-place table's names: PyTorch's overloads name the node
+    by whether an argument is a tensor or a number."""
+    x = t([0.3, 0.5, 0.7], rg=True)
+    k = t([0.2, 0.9, 0.6])
+    y = x * 1
+    return [fnrepr(r.grad_fn) for r in (
+        y.clamp_min(k), y.clamp_max(0.5), y.clamp(k, None), y.clamp(None, k), y.clamp(min=0.5), T.clamp(y, min=k),
+        y.fmod(k), y.fmod(0.5), y.fmod(t(0.5)), y.remainder(k), y.remainder(0.5), y % k, y % 0.5, k % y,
+        k.remainder(y), y.lerp(k, 0.5), k.lerp(y, k), y.addcmul(k, k), k.addcdiv(k, y, value=2), y.atan2(k),
+        k.atan2(y), y.frac(), T.reciprocal(y), T.rsqrt(y), y.clone().fill_(t(2.0)), y.clone().fill_(2.0),
+        y.clone().lerp_(k, k), y.clone().clamp_(max=k), y.clone().atanh_(), y.clone().polygamma_(2),
+        y.clone().fmod_(0.5), y.clone().remainder_(k))]

@@ -292,7 +292,8 @@ class InPlaceMethods:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{numpy.ndim(raw(value))} dimensions.")
         check_tensor_argument("fill_", "value", 1, value, number=True)
-        return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
+        name = "FillBackward3" if isinstance(value, TensorBase) else "FillBackward2"     # fill_.Tensor
+        return update(self, lambda old: replaced(old, value), name, cast=True)
 
     def clamp_(self, min=None, max=None):
         check_bounds("clamp_", min, max)
@@ -330,7 +331,38 @@ class InPlaceMethods:
         value = _fitted(value, self._data, index)
         overlap_checked(self, value, index)
         with _unrecorded_if_integral(self):
-            return update(self, lambda old: written_at(old, index, value), "CopySlices", view=True, rows=index)
+            update(self, lambda old: written_at(old, index, value), _write_name(index, self._data.shape), view=True, rows=index)
+
+
+def _write_name(index, shape):
+    """PyTorch's node for ``t[index] = v``: ``IndexPutBackward0`` where the index picks by
+    lists, integer or bool tensors and every other part is ``...`` or a slice PyTorch
+    skips (``:``, ``0:n`` over all n elements, step 1), as its index_put of the tensor
+    itself; ``CopySlices`` where an integer, None or another slice first makes a view
+    that the write goes into."""
+    items = index if type(index) is tuple else (index,)
+    picked = False
+    dim = 0
+    for position, item in enumerate(items):
+        if item is Ellipsis:
+            dim = len(shape) - sum(_dims_taken(rest) for rest in items[position + 1:])
+            continue
+        if isinstance(item, list) or (isinstance(item, numpy.ndarray) and item.ndim > 0):
+            picked = True
+        elif not (type(item) is slice and item.start in (None, 0) and item.step in (None, 1)
+                  and (item.stop is None or (dim < len(shape) and item.stop >= shape[dim]))):
+            return "CopySlices"
+        dim += _dims_taken(item)
+    return "IndexPutBackward0" if picked else "CopySlices"
+
+
+def _dims_taken(item):
+    """How many of the tensor's dimensions an index item consumes."""
+    if item is None or item is Ellipsis:
+        return 0
+    if isinstance(item, numpy.ndarray) and item.dtype == bool:
+        return item.ndim
+    return 1
 
 
 def _integer_positions(index):

@@ -29,7 +29,7 @@ from ..runtime import unindex
 from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
-__all__ = ["assignable_grad", "extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
+__all__ = ["assignable_grad", "extra", "snapshot", "count_as_update", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
            "check_data_writes", "old_leaf_error", "reads_current"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
@@ -333,8 +333,21 @@ def _own_update(parent, version, node, k):
     operand, not its second)."""
     ghosts = parent._x.get("ghosts") if parent._x else None
     ghost = ghosts.get(version) if ghosts else None
-    return (ghost is not None and ghost._x is not None and ghost._x.get("update") is node
-            and next(i for i, p in enumerate(node.parents) if before_detach(p, node) is parent) == k)
+    if ghost is None or ghost._x is None:
+        return False
+    if ghost._x.get("update") is not node and node not in ghost._x.get("update_steps", ()):
+        return False
+    return next(i for i, p in enumerate(node.parents) if before_detach(p, node) is parent) == k
+
+
+def count_as_update(tensor, version, step):
+    """Let ``step``, a node of the in-place update of ``tensor`` made at ``version`` other
+    than its last (``logit_(eps)``'s clamp), read the original value, as the update's last
+    node does: one update, one version, as PyTorch's."""
+    ghosts = tensor._x.get("ghosts") if tensor._x else None
+    ghost = ghosts.get(version) if ghosts else None
+    if ghost is not None and step is not None:
+        extra(ghost).setdefault("update_steps", []).append(step)
 
 
 def resolve(parent, version, node, k):
