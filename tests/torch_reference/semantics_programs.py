@@ -1780,3 +1780,32 @@ def inplace_node_names_by_argument_kind(T, t):
         k.atan2(y), y.frac(), T.reciprocal(y), T.rsqrt(y), y.clone().fill_(t(2.0)), y.clone().fill_(2.0),
         y.clone().lerp_(k, k), y.clone().clamp_(max=k), y.clone().atanh_(), y.clone().polygamma_(2),
         y.clone().fmod_(0.5), y.clone().remainder_(k))]
+
+
+def _call_or_error(f):
+    try:
+        r = f()
+        return r.tolist(), fnrepr(r.grad_fn)
+    except (TypeError, RuntimeError) as error:
+        return type(error).__name__, str(error)
+
+
+@program
+def index_functions_of_the_module(T, t):
+    """The module-level twins of the position writes (index_put, index_put_, index_add, ...)."""
+    x = t([0.3, 0.5, 0.7], rg=True)
+    v = t([1.0, 2.0], rg=True)
+    i = T.tensor([2, 0])
+    results = [_call_or_error(f) for f in (
+        lambda: T.index_put(x, (i,), v), lambda: T.index_put(x, [i], v, accumulate=True),
+        lambda: T.index_put(x, (i,), v, True), lambda: T.index_put(x, [0], v),
+        lambda: T.index_put(x, (i,), [1.0, 2.0]), lambda: T.index_put(x, (i,), v, accumulate=1),
+        lambda: T.index_put_(x, (i,), v), lambda: T.index_put_(x * 1, (i,), v, accumulate=True),
+        lambda: T.index_put([1.0], (i,), v), lambda: T.index_put_(x * 1, [0], v),
+        lambda: T.index_add(x, 0, i, v, alpha=2), lambda: T.index_copy(x, 0, i, v),
+        lambda: T.index_fill(x, 0, i, 2.0), lambda: T.masked_scatter(x, x > 0.4, v),
+        lambda: T.scatter_reduce(x, 0, i, v, "amax"), lambda: T.index_add(x, 0, [0], v))]
+    y = x * 1
+    w = T.index_put_(y, (i,), v * v, accumulate=True)
+    (w * t([0.5, -1.5, 2.5])).sum().backward()
+    return results, w is y, y._version, x.grad, v.grad
