@@ -1809,3 +1809,30 @@ def index_functions_of_the_module(T, t):
     w = T.index_put_(y, (i,), v * v, accumulate=True)
     (w * t([0.5, -1.5, 2.5])).sum().backward()
     return results, w is y, y._version, x.grad, v.grad
+
+
+@program
+def list_and_tuple_operands(T, t):
+    """A list or tuple operand of an operator: PyTorch's NotImplemented, so Python's own
+    TypeError (or the list's repetition for *, False for ==)."""
+    x = t([1.0, 2.0], rg=True)
+    results = []
+    for text in ["x + [1.0, 2.0]", "[1.0, 2.0] + x", "x - [1.0, 2.0]", "[1.0] - x", "x * [1.0, 2.0]",
+                 "(1.0, 2.0) * x", "x / [1.0, 2.0]", "[1.0] / x", "x ** [2, 2]", "[2] ** x", "x @ [1.0, 2.0]",
+                 "[1.0, 2.0] @ x", "x % [1.0]", "[1.0] % x", "x // [1.0]", "x + (1.0, 2.0)", "x < [1.0, 2.0]",
+                 "[1.0] >= x", "x == [1.0, 2.0]", "x != (1.0, 2.0)", "x & [1]", "[1] | x", "x ^ [1]"]:
+        try:
+            results.append(encode_plain(eval(text)))
+        except TypeError as error:
+            results.append(("TypeError", str(error)))
+    y = x * 1
+    for text in ["y += [1.0, 2.0]", "y -= [1.0]", "y *= [1.0, 2.0]", "y /= (1.0, 2.0)"]:
+        try:
+            exec(text)
+        except TypeError as error:
+            results.append(("TypeError", str(error)))
+    return results, y._version
+
+
+def encode_plain(value):
+    return value if isinstance(value, (bool, list, tuple)) else value.tolist()

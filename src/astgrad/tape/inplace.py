@@ -37,6 +37,7 @@ from .views import base_of, check_overlap, refresh, refresh_aliases, write_throu
 
 __all__ = ["InPlaceMethods", "check_index_put_dtypes", "overlap_checked", "update", "written_at"]
 
+_SEQUENCES = frozenset((list, tuple))       # operands PyTorch's operators leave to Python
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -309,6 +310,8 @@ class InPlaceMethods:
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented       # PyTorch's: Python then tries t = t + other
         if grad_mode.numpy_methods and _recorded(self, other):
             # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
             # else refers to (backend/accumulate.py), so the name may take the recorded sum
@@ -316,12 +319,18 @@ class InPlaceMethods:
         return self.add_(other)
 
     def __isub__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return self.sub_(other)
 
     def __imul__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return self.mul_(other)
 
     def __itruediv__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return self.div_(other)
 
     def __setitem__(self, index, value):
