@@ -8,6 +8,7 @@ runs them under PyTorch and stores the results in semantics_golden.json; the tes
 runs them under astgrad and compares.
 """
 
+import math
 import re
 
 PROGRAMS = {}
@@ -1714,6 +1715,7 @@ _INPLACE_CALLS = {
     "setitem_tensor": lambda y, c, T, t: y.__setitem__(T.tensor([2, 0]), c[:2]),
     "iadd": lambda y, c, T, t: y.__iadd__(c), "isub": lambda y, c, T, t: y.__isub__(c),
     "imul": lambda y, c, T, t: y.__imul__(c), "itruediv": lambda y, c, T, t: y.__itruediv__(c),
+    "imod": lambda y, c, T, t: y.__imod__(c), "ipow": lambda y, c, T, t: y.__ipow__(c),
 }
 
 
@@ -1836,3 +1838,51 @@ def list_and_tuple_operands(T, t):
 
 def encode_plain(value):
     return value if isinstance(value, (bool, list, tuple)) else value.tolist()
+
+
+def _signs(r):
+    return [math.copysign(1.0, v) for v in r.tolist()]
+
+
+@program
+def remainder_zero_sign(T, t):
+    """A zero remainder has the sign of the dividend (PyTorch's fmod-based formula), in
+    float64 and float32, for tensor % tensor, tensor % number, number % tensor, remainder_
+    and %=; the values are compared as signs (1.0 or -1.0), as == ignores a zero's sign."""
+    a = [-4.0, 4.0, 0.0, -0.0, -2.0, -4.0, -3.0, 3.0]
+    b = [2.0, -2.0, -2.0, 2.0, 2.0, -2.0, 2.0, -2.0]
+    out = []
+    for dtype in (T.float64, T.float32):
+        x, y = t(a).to(dtype), t(b).to(dtype)
+        z = x.clone()
+        z.remainder_(y)
+        w = x.clone()
+        before = w._version
+        w %= 2.0
+        out.append([_signs(x % y), _signs(T.remainder(x, y)), _signs(x % 2.0), _signs(x % -2.0),
+                    _signs(-4.0 % y), _signs(0.0 % y), _signs(T.remainder(-0.0, y)), _signs(x.remainder(-2.0)),
+                    _signs(z), _signs(w), w._version - before, (x % y).tolist(), str((x % 2.0).dtype)])
+    return out
+
+
+@program
+def remainder_gradients(T, t):
+    x = t([-4.0, 3.5, 7.0, 0.5], rg=True)
+    y = t([2.0, -1.5, 3.0, -0.25], rg=True)
+    r = x % y
+    (g,) = T.autograd.grad((r * x).sum(), x, create_graph=True)
+    second = T.autograd.grad(g.sum(), (x, y), allow_unused=True)
+    (gy,) = T.autograd.grad((T.remainder(x, y) * t([1.0, -2.0, 3.0, 0.5])).sum(), y)
+    return r, g, second, gy, fnrepr(r.grad_fn), fnrepr((x % 2.0).grad_fn)
+
+
+@program
+def augmented_operators_update_in_place(T, t):
+    """%=, //= and **= are in-place updates (remainder_, floor_divide_, pow_), as += is."""
+    out = []
+    for text in ("w %= 2.0", "w //= 2.0", "w **= 2.0", "w %= t([2.0, -2.0])"):
+        w = t([3.0, -5.0])
+        w0, before = w, w._version
+        exec(text)
+        out.append((w is w0, w._version - before, w))
+    return out

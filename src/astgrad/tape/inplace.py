@@ -333,6 +333,22 @@ class InPlaceMethods:
             return NotImplemented
         return self.div_(other)
 
+    # %=, //= and **= update in place too, as PyTorch's (remainder_, floor_divide_, pow_)
+    def __imod__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
+        return self.remainder_(other)
+
+    def __ifloordiv__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
+        return self.floor_divide_(other)
+
+    def __ipow__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
+        return self.pow_(other)
+
     def __setitem__(self, index, value):
         index = raw(index)
         if any(_integer_positions(part) for part in (index if isinstance(index, tuple) else (index,))):

@@ -9,7 +9,7 @@ import operator
 import numpy
 
 from .mode import grad_mode
-from .conventions import rounded_division
+from .conventions import remainder, rounded_division
 from .record import TensorBase, apply, binary, constant_op, make_tensor, promoted_pair, raw, unary
 from .torch_kinds import check_bitwise, check_bool_subtraction, check_integer_divisor, check_kind
 
@@ -94,14 +94,14 @@ class OperatorMethods:
             return NotImplemented
         check_kind("remainder", self, other)        # PyTorch has no remainder of two bools
         check_integer_divisor(self, other)
-        return binary(operator.mod, self, other)
+        return binary(remainder, self, other)
 
     def __rmod__(self, other):
         if type(other) in _SEQUENCES:
             return NotImplemented
         check_kind("remainder", other, self)
         check_integer_divisor(other, self)
-        return binary(operator.mod, other, self)
+        return binary(remainder, other, self)
 
     # x // y is floor_divide: its result requires grad (its derivative is 0), as PyTorch's
     def __floordiv__(self, other):

@@ -13,6 +13,7 @@ import numbers
 import numpy
 
 from ..rules import optional
+from . import conventions
 from .grad_fn import labeled
 from .record import TensorBase, apply, floated, promoted_pair, unary
 from .torch_kinds import check_integer_divisor, check_kind
@@ -125,10 +126,11 @@ class ElementwiseMethods:
         return apply(numpy.fmod, promoted_pair(self, other))
 
     def remainder(self, other):
-        """The remainder with the sign of ``other`` (Python's ``%``)."""
+        """The remainder with the sign of ``other`` (Python's ``%``); a zero one has the sign
+        of ``self``, as PyTorch's."""
         check_kind("remainder", self, other)
         check_integer_divisor(self, other)
-        return apply(numpy.remainder, promoted_pair(self, other))
+        return apply(conventions.remainder, promoted_pair(self, other))
 
     # -- other functions of one or two tensors ------------------------------------------------
     def hypot(self, other):

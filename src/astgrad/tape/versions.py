@@ -26,6 +26,7 @@ import numpy
 
 from .. import runtime
 from ..runtime import unindex
+from . import conventions
 from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
@@ -233,7 +234,7 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
                  runtime.sigmoid, runtime.softmax, runtime.log_softmax}
-_REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod}
+_REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod, conventions.remainder}
 # PyTorch's kron saves its operands as ``_unsafe_view``s, which share their memory but not
 # their version counter: its backward reads them as they are when it runs, refusing nothing
 _READS_CURRENT = {numpy.kron}
