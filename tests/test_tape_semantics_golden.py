@@ -62,8 +62,14 @@ def test_every_program_is_recorded():
     assert len(PROGRAMS) >= 80
 
 
+# the in-place table's rows of functions astgrad takes from SciPy
+NEEDS_SCIPY = {"inplace_table_erf_", "inplace_table_erfc_", "inplace_table_xlogy_"}
+
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_program_behaves_as_pytorch(name):
+    if name in NEEDS_SCIPY:
+        pytest.importorskip("scipy")
     got = run(name, astgrad, make)
     expected = DELIBERATE.get(name, GOLDEN[name])
     assert same(expected, got), f"\nexpected: {expected}\nastgrad: {got}"

@@ -27,6 +27,7 @@ from .conventions import clamp
 from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
+from .quiet import quiet_call
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
 from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
@@ -220,7 +221,7 @@ def _plain(tensor, op, other):
     _refuse_no_grad_view(tensor, None)
     operand = other._data if isinstance(other, TensorBase) else other
     try:
-        value = op(tensor._data, operand)
+        value = quiet_call(op, tensor._data, operand)
     except (ValueError, TypeError) as error:
         torch_error = translated(error, op, (tensor._data, operand))
         if torch_error is None:

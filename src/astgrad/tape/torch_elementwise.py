@@ -15,7 +15,7 @@ import numpy
 from ..rules import optional
 from . import conventions
 from .grad_fn import labeled
-from .record import TensorBase, apply, floated, promoted_pair, unary
+from .record import TensorBase, apply, binary, floated, promoted_pair, unary
 from .torch_kinds import check_integer_divisor, check_kind
 from .torch_arguments import check_tensor_argument
 
@@ -130,7 +130,7 @@ class ElementwiseMethods:
         of ``self``, as PyTorch's."""
         check_kind("remainder", self, other)
         check_integer_divisor(self, other)
-        return apply(conventions.remainder, promoted_pair(self, other))
+        return binary(conventions.remainder, *promoted_pair(self, other))
 
     # -- other functions of one or two tensors ------------------------------------------------
     def hypot(self, other):
