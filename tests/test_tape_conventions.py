@@ -1,4 +1,4 @@
-"""The tape's own primitives (tape/conventions.py: clamp, relu, power) against
+"""The tape's own primitives (tape/conventions.py: clamp, relu, power, remainder) against
 central finite differences away from their kinks, reverse against forward mode, second
 order through the tape, PyTorch's values at the kinks, and the in-place machinery's
 gradients on random inputs (benchmarks/tape.py runs in smoke mode too)."""
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import astgrad
-from astgrad.tape.conventions import clamp, power, relu, threshold_backward
-from fd import assert_close, numerical_grad
+from astgrad.tape.conventions import clamp, power, relu, remainder, threshold_backward
+from fd import assert_close, numerical_grad, numerical_hessian
 import fresh_process
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -51,6 +51,15 @@ def thresholded_square(x):
     return threshold_backward(x * x, relu(x))
 
 
+def remainder_by_constant(x):
+    return remainder(x, 0.7)
+
+
+def remainder_of_constant(x):
+    """The divisor varies: 2.9 % (x + 3), whose derivative is -floor(2.9 / (x + 3))."""
+    return remainder(2.9, x + 3.0) * x
+
+
 FUNCTIONS = {
     "clamp": (clamp_both, (-0.5, 0.7)),
     "clamp_min": (clamp_min, (-0.3,)),
@@ -59,6 +68,8 @@ FUNCTIONS = {
     "cube": (cube, ()),
     "square_of_sum": (shifted_power, ()),
     "threshold_backward": (thresholded_square, (0.0,)),
+    "remainder": (remainder_by_constant, (-1.4, -0.7, 0.0, 0.7, 1.4)),
+    "remainder_divisor": (remainder_of_constant, (-0.1, -1.55)),
 }
 
 
@@ -81,7 +92,7 @@ def test_against_finite_differences_both_modes(name, shape):
     assert_close(grad(loss(xt), xt)[0].detach().numpy(), expected)
 
 
-@pytest.mark.parametrize("name", ["clamp", "relu", "cube", "square_of_sum", "threshold_backward"])
+@pytest.mark.parametrize("name", ["clamp", "relu", "cube", "square_of_sum", "threshold_backward", "remainder_divisor"])
 def test_second_order_through_the_tape(name):
     f, kinks = FUNCTIONS[name]
     rng = np.random.default_rng(7)
@@ -206,3 +217,29 @@ def test_piecewise_constant_results_keep_a_zero_history():
     # a constant derivative has no history, as in PyTorch
     g, = grad((3.0 * x + 1.0).sum(), x, create_graph=True)
     assert not g.requires_grad and g.tolist() == [3.0, 3.0, 3.0]
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 2)])
+def test_remainder_in_every_mode(shape):
+    """tape's remainder (PyTorch's zero sign) differentiates as NumPy's: vjp with a random
+    cotangent, the Jacobian, value_and_grad and the Hessian against finite differences."""
+    rng = np.random.default_rng(len(shape))
+    x = away_from_kinks(rng, shape, (-0.1, -1.55))
+    seed = rng.standard_normal(shape)
+    value, pullback = astgrad.vjp(remainder_of_constant, x)
+    assert_close(value, remainder_of_constant(x))
+    (cotangent,) = pullback(seed)
+    assert_close(cotangent, numerical_grad(remainder_of_constant, (x,), seed=seed))
+    jac = astgrad.jacobian(remainder_of_constant)(x)
+    assert_close(np.reshape(jac, (x.size, x.size)),
+                 numerical_hessian(remainder_of_constant, (x,)).reshape(x.size, x.size))
+
+    def loss(v):
+        return np.sum(remainder_of_constant(v) * remainder(v, 0.7))
+    x = away_from_kinks(rng, shape, (-1.55, -1.4, -0.7, -0.1, 0.0, 0.7, 1.4))
+    total, g = astgrad.value_and_grad(loss)(x)
+    assert_close(total, loss(x))
+    assert_close(g, numerical_grad(loss, (x,)))
+    hess = astgrad.hessian(loss)(x)
+    assert_close(np.reshape(hess, (x.size, x.size)),
+                 numerical_hessian(astgrad.grad(loss), (x,)).reshape(x.size, x.size), rtol=1e-4, atol=1e-5)

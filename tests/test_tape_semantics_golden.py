@@ -45,13 +45,31 @@ def same(expected, got):
 DELIBERATE = {}
 
 
+def _named(name, node):
+    """A recorded in-place table row, its node named ``node`` (the rest as PyTorch's)."""
+    row = GOLDEN[name]["value"]
+    return {"value": row[:2] + [node] + row[3:]}
+
+
+# derivatives PyTorch leaves out (its node is NotImplemented): heaviside's in `values`,
+# floor_divide's zero (the out-of-place twins are in the "Derivatives PyTorch leaves out" row)
+DELIBERATE["inplace_table_heaviside_"] = _named("inplace_table_heaviside_", "<HeavisideBackward0>")
+DELIBERATE["inplace_table_floor_divide_"] = _named("inplace_table_floor_divide_", "<DivBackward2>")
+
+
 def test_every_program_is_recorded():
     assert sorted(GOLDEN) == sorted(PROGRAMS)
     assert len(PROGRAMS) >= 80
 
 
+# the in-place table's rows of functions astgrad takes from SciPy
+NEEDS_SCIPY = {"inplace_table_erf_", "inplace_table_erfc_", "inplace_table_xlogy_"}
+
+
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_program_behaves_as_pytorch(name):
+    if name in NEEDS_SCIPY:
+        pytest.importorskip("scipy")
     got = run(name, astgrad, make)
     expected = DELIBERATE.get(name, GOLDEN[name])
     assert same(expected, got), f"\nexpected: {expected}\nastgrad: {got}"

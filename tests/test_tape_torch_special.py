@@ -213,3 +213,40 @@ def test_astgrad_special_imports_as_torch_special():
     import astgrad.special as special
     from astgrad.special import expit
     assert special is astgrad.special and expit(astgrad.tensor(0.0)).item() == 0.5
+
+
+def test_core_operations_are_silent_and_leave_numpy_settings_alone():
+    """log(0), x / 0, 0 / 0, sqrt(-1), x % 0 and an overflowing exp give inf and NaN without
+    NumPy's RuntimeWarning or FloatingPointError, as PyTorch's, recorded, differentiated and
+    in another thread; the caller's NumPy settings stay as they were."""
+    import threading
+
+    def run():
+        x = astgrad.tensor([0.0, 1.0, -1.0], requires_grad=True)
+        y = x.log() + x.sqrt() + x / 0.0 + (x * 0) / 0.0 + (x * 800).exp() + x % 0.0
+        with astgrad.no_grad():
+            z = x.detach().clone()
+            z.div_(0.0)
+        (g,) = astgrad.autograd.grad((x * 1).log().sum(), x, create_graph=True)
+        g.sum().backward()
+        return y, z, g
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            y, z, g = run()
+            assert np.geterr() == {"divide": "raise", "over": "raise", "under": "raise", "invalid": "raise"}
+            with pytest.raises(FloatingPointError):
+                np.log(np.zeros(1))         # the user's own NumPy code keeps the settings
+        done = []
+        thread = threading.Thread(target=lambda: done.append(run()))
+        thread.start()
+        thread.join()
+    assert len(done) == 1
+    v = np.array([0.0, 1.0, -1.0])
+    with np.errstate(all="ignore"):
+        expected = np.log(v) + np.sqrt(v) + v / 0.0 + (v * 0) / 0.0 + np.exp(v * 800) + np.fmod(v, 0.0)
+    np.testing.assert_array_equal(y.detach().numpy(), expected)
+    np.testing.assert_array_equal(done[0][0].detach().numpy(), expected)
+    assert z.tolist()[0] != z.tolist()[0] and z.tolist()[1:] == [np.inf, -np.inf]
+    assert g.tolist() == [np.inf, 1.0, -1.0]

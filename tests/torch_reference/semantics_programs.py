@@ -8,6 +8,7 @@ runs them under PyTorch and stores the results in semantics_golden.json; the tes
 runs them under astgrad and compares.
 """
 
+import math
 import re
 
 PROGRAMS = {}
@@ -1656,3 +1657,232 @@ def abs_input_modified(T, t):
     y.add_(1.0)
     z.sum().backward()
     return x.grad
+
+# -- every in-place method: its grad_fn's name, how much it bumps _version, its values ---------
+_INPLACE_CALLS = {
+    "abs_": lambda y, c, T, t: y.abs_(), "acos_": lambda y, c, T, t: y.acos_(),
+    "acosh_": lambda y, c, T, t: y.add_(1.0).acosh_(), "add_": lambda y, c, T, t: y.add_(c),
+    "add_alpha": lambda y, c, T, t: y.add_(c, alpha=2), "add_number": lambda y, c, T, t: y.add_(1.0),
+    "addcdiv_": lambda y, c, T, t: y.addcdiv_(c, c + 1), "addcmul_": lambda y, c, T, t: y.addcmul_(c, c),
+    "asin_": lambda y, c, T, t: y.asin_(), "asinh_": lambda y, c, T, t: y.asinh_(),
+    "atan2_": lambda y, c, T, t: y.atan2_(c), "atan_": lambda y, c, T, t: y.atan_(),
+    "atanh_": lambda y, c, T, t: y.atanh_(), "ceil_": lambda y, c, T, t: y.ceil_(),
+    "clamp_": lambda y, c, T, t: y.clamp_(0.4, 0.6), "clamp_tensor": lambda y, c, T, t: y.clamp_(c, None),
+    "clamp_max_": lambda y, c, T, t: y.clamp_max_(0.5), "clamp_min_": lambda y, c, T, t: y.clamp_min_(0.5),
+    "clip_": lambda y, c, T, t: y.clip_(0.4, 0.6), "copy_": lambda y, c, T, t: y.copy_(c),
+    "copysign_": lambda y, c, T, t: y.copysign_(c), "cos_": lambda y, c, T, t: y.cos_(),
+    "cosh_": lambda y, c, T, t: y.cosh_(), "deg2rad_": lambda y, c, T, t: y.deg2rad_(),
+    "digamma_": lambda y, c, T, t: y.digamma_(), "div_": lambda y, c, T, t: y.div_(c),
+    "div_floor": lambda y, c, T, t: y.div_(c, rounding_mode="floor"),
+    "div_trunc": lambda y, c, T, t: y.div_(c, rounding_mode="trunc"),
+    "erf_": lambda y, c, T, t: y.erf_(), "erfc_": lambda y, c, T, t: y.erfc_(),
+    "erfinv_": lambda y, c, T, t: y.erfinv_(), "exp2_": lambda y, c, T, t: y.exp2_(),
+    "exp_": lambda y, c, T, t: y.exp_(), "expm1_": lambda y, c, T, t: y.expm1_(),
+    "fill_": lambda y, c, T, t: y.fill_(1.0), "fill_tensor": lambda y, c, T, t: y.fill_(c[0]),
+    "floor_": lambda y, c, T, t: y.floor_(), "floor_divide_": lambda y, c, T, t: y.floor_divide_(c),
+    "fmod_": lambda y, c, T, t: y.fmod_(c), "frac_": lambda y, c, T, t: y.frac_(),
+    "heaviside_": lambda y, c, T, t: y.heaviside_(c), "hypot_": lambda y, c, T, t: y.hypot_(c),
+    "i0_": lambda y, c, T, t: y.i0_(),
+    "index_add_": lambda y, c, T, t: y.index_add_(0, T.tensor([2, 0]), c[:2]),
+    "index_copy_": lambda y, c, T, t: y.index_copy_(0, T.tensor([2, 0]), c[:2]),
+    "index_fill_": lambda y, c, T, t: y.index_fill_(0, T.tensor([2, 0]), 1.0),
+    "index_put_": lambda y, c, T, t: y.index_put_((T.tensor([2, 0]),), c[:2]),
+    "index_put_accumulate": lambda y, c, T, t: y.index_put_((T.tensor([2, 0]),), c[:2], accumulate=True),
+    "lerp_": lambda y, c, T, t: y.lerp_(c, 0.25), "lgamma_": lambda y, c, T, t: y.lgamma_(),
+    "log10_": lambda y, c, T, t: y.log10_(), "log1p_": lambda y, c, T, t: y.log1p_(),
+    "log2_": lambda y, c, T, t: y.log2_(), "log_": lambda y, c, T, t: y.log_(),
+    "logit_": lambda y, c, T, t: y.logit_(), "logit_eps": lambda y, c, T, t: y.logit_(eps=0.1),
+    "masked_fill_": lambda y, c, T, t: y.masked_fill_(T.tensor([True, False, True]), 1.0),
+    "masked_scatter_": lambda y, c, T, t: y.masked_scatter_(T.tensor([True, False, True]), c),
+    "mul_": lambda y, c, T, t: y.mul_(c), "mul_number": lambda y, c, T, t: y.mul_(2.0),
+    "nan_to_num_": lambda y, c, T, t: y.nan_to_num_(), "neg_": lambda y, c, T, t: y.neg_(),
+    "polygamma_": lambda y, c, T, t: y.polygamma_(1), "pow_": lambda y, c, T, t: y.pow_(2),
+    "pow_tensor": lambda y, c, T, t: y.pow_(c), "rad2deg_": lambda y, c, T, t: y.rad2deg_(),
+    "reciprocal_": lambda y, c, T, t: y.reciprocal_(), "relu_": lambda y, c, T, t: y.relu_(),
+    "remainder_": lambda y, c, T, t: y.remainder_(c), "round_": lambda y, c, T, t: y.round_(),
+    "rsqrt_": lambda y, c, T, t: y.rsqrt_(),
+    "scatter_": lambda y, c, T, t: y.scatter_(0, T.tensor([2, 0]), c),
+    "scatter_add_": lambda y, c, T, t: y.scatter_add_(0, T.tensor([2, 0]), c),
+    "scatter_reduce_": lambda y, c, T, t: y.scatter_reduce_(0, T.tensor([2, 0]), c, "sum"),
+    "sigmoid_": lambda y, c, T, t: y.sigmoid_(), "sign_": lambda y, c, T, t: y.sign_(),
+    "sin_": lambda y, c, T, t: y.sin_(), "sinh_": lambda y, c, T, t: y.sinh_(),
+    "sqrt_": lambda y, c, T, t: y.sqrt_(), "square_": lambda y, c, T, t: y.square_(),
+    "sub_": lambda y, c, T, t: y.sub_(c), "tan_": lambda y, c, T, t: y.tan_(),
+    "tanh_": lambda y, c, T, t: y.tanh_(), "true_divide_": lambda y, c, T, t: y.true_divide_(c),
+    "trunc_": lambda y, c, T, t: y.trunc_(), "xlogy_": lambda y, c, T, t: y.xlogy_(c),
+    "zero_": lambda y, c, T, t: y.zero_(),
+    "setitem_number": lambda y, c, T, t: y.__setitem__(0, 1.0),
+    "setitem_tensor": lambda y, c, T, t: y.__setitem__(T.tensor([2, 0]), c[:2]),
+    "iadd": lambda y, c, T, t: y.__iadd__(c), "isub": lambda y, c, T, t: y.__isub__(c),
+    "imul": lambda y, c, T, t: y.__imul__(c), "itruediv": lambda y, c, T, t: y.__itruediv__(c),
+    "imod": lambda y, c, T, t: y.__imod__(c), "ipow": lambda y, c, T, t: y.__ipow__(c),
+}
+
+
+def _inplace_row(call):
+    def run(T, t):
+        x = t([0.3, 0.5, 0.7], rg=True)
+        c = t([0.2, 0.9, 0.6], rg=True)
+        y = x * 1
+        before = y._version
+        result = call(y, c, T, t)
+        plain = t([0.3, 0.5, 0.7])          # a tensor that records nothing: only its version moves
+        plain_before = plain._version
+        call(plain, t([0.2, 0.9, 0.6]), T, t)
+        values = [round(v, 6) for v in y.tolist()]     # to 1e-6: PyTorch's polygamma is off by 1e-10
+        return (result is y, y._version - before, fnrepr(y.grad_fn), values, y.requires_grad,
+                plain._version - plain_before, plain.grad_fn is None)
+    return run
+
+
+for _name, _call in _INPLACE_CALLS.items():
+    PROGRAMS["inplace_table_" + _name] = _inplace_row(_call)
+
+
+@program
+def inplace_logit_eps_gradient(T, t):
+    x = t([0.05, 0.1, 0.5, 0.95], rg=True)
+    y = x * 1
+    y.logit_(eps=0.1)
+    (g,) = T.autograd.grad((y * y).sum(), x, create_graph=True)
+    (h,) = T.autograd.grad(g.sum(), x)
+    return y, g, h, y._version
+
+
+@program
+def setitem_node_names(T, t):
+    """t[index] = v is PyTorch's index_put of t itself (IndexPutBackward0) where the index
+    picks by lists or tensors and every other part is skipped (``:``, ``0:n`` over all of a
+    dimension), and a write into a view (CopySlices) otherwise."""
+    x = t([[[0.3, 0.5, 0.7], [0.1, 0.2, 0.3]]] * 2, rg=True)
+    m = T.tensor([[True, False, True], [False, True, True]])
+    names = []
+    for index in [(slice(0, 1), [1, 0]), (slice(0, 2), [1, 0]), (slice(None, None, 1), [1, 0]),
+                  ([1, 0], slice(0, 5)), (slice(-2, None), [1, 0]), (Ellipsis, [1, 0], slice(0, 3)),
+                  (Ellipsis, [1, 0], slice(0, 2)), ([1, 0], Ellipsis, slice(0, 2)), (slice(0, 2), m),
+                  (slice(0, 1), m), ([0], m), T.tensor([1, 0]), T.tensor(1), (0, [1, 0]), (None, [1, 0]),
+                  (slice(0, 2), Ellipsis, [1, 0])]:
+        y = x * 1
+        y[index] = 1.0
+        names.append(fnrepr(y.grad_fn))
+    return names
+
+
+@program
+def inplace_node_names_by_argument_kind(T, t):
+    """Out-of-place twins of the in-place table's names: PyTorch's overloads name the node
+    by whether an argument is a tensor or a number."""
+    x = t([0.3, 0.5, 0.7], rg=True)
+    k = t([0.2, 0.9, 0.6])
+    y = x * 1
+    return [fnrepr(r.grad_fn) for r in (
+        y.clamp_min(k), y.clamp_max(0.5), y.clamp(k, None), y.clamp(None, k), y.clamp(min=0.5), T.clamp(y, min=k),
+        y.fmod(k), y.fmod(0.5), y.fmod(t(0.5)), y.remainder(k), y.remainder(0.5), y % k, y % 0.5, k % y,
+        k.remainder(y), y.lerp(k, 0.5), k.lerp(y, k), y.addcmul(k, k), k.addcdiv(k, y, value=2), y.atan2(k),
+        k.atan2(y), y.frac(), T.reciprocal(y), T.rsqrt(y), y.clone().fill_(t(2.0)), y.clone().fill_(2.0),
+        y.clone().lerp_(k, k), y.clone().clamp_(max=k), y.clone().atanh_(), y.clone().polygamma_(2),
+        y.clone().fmod_(0.5), y.clone().remainder_(k))]
+
+
+def _call_or_error(f):
+    try:
+        r = f()
+        return r.tolist(), fnrepr(r.grad_fn)
+    except (TypeError, RuntimeError) as error:
+        return type(error).__name__, str(error)
+
+
+@program
+def index_functions_of_the_module(T, t):
+    """The module-level twins of the position writes (index_put, index_put_, index_add, ...)."""
+    x = t([0.3, 0.5, 0.7], rg=True)
+    v = t([1.0, 2.0], rg=True)
+    i = T.tensor([2, 0])
+    results = [_call_or_error(f) for f in (
+        lambda: T.index_put(x, (i,), v), lambda: T.index_put(x, [i], v, accumulate=True),
+        lambda: T.index_put(x, (i,), v, True), lambda: T.index_put(x, [0], v),
+        lambda: T.index_put(x, (i,), [1.0, 2.0]), lambda: T.index_put(x, (i,), v, accumulate=1),
+        lambda: T.index_put_(x, (i,), v), lambda: T.index_put_(x * 1, (i,), v, accumulate=True),
+        lambda: T.index_put([1.0], (i,), v), lambda: T.index_put_(x * 1, [0], v),
+        lambda: T.index_add(x, 0, i, v, alpha=2), lambda: T.index_copy(x, 0, i, v),
+        lambda: T.index_fill(x, 0, i, 2.0), lambda: T.masked_scatter(x, x > 0.4, v),
+        lambda: T.scatter_reduce(x, 0, i, v, "amax"), lambda: T.index_add(x, 0, [0], v))]
+    y = x * 1
+    w = T.index_put_(y, (i,), v * v, accumulate=True)
+    (w * t([0.5, -1.5, 2.5])).sum().backward()
+    return results, w is y, y._version, x.grad, v.grad
+
+
+@program
+def list_and_tuple_operands(T, t):
+    """A list or tuple operand of an operator: PyTorch's NotImplemented, so Python's own
+    TypeError (or the list's repetition for *, False for ==)."""
+    x = t([1.0, 2.0], rg=True)
+    results = []
+    for text in ["x + [1.0, 2.0]", "[1.0, 2.0] + x", "x - [1.0, 2.0]", "[1.0] - x", "x * [1.0, 2.0]",
+                 "(1.0, 2.0) * x", "x / [1.0, 2.0]", "[1.0] / x", "x ** [2, 2]", "[2] ** x", "x @ [1.0, 2.0]",
+                 "[1.0, 2.0] @ x", "x % [1.0]", "[1.0] % x", "x // [1.0]", "x + (1.0, 2.0)", "x < [1.0, 2.0]",
+                 "[1.0] >= x", "x == [1.0, 2.0]", "x != (1.0, 2.0)", "x & [1]", "[1] | x", "x ^ [1]"]:
+        try:
+            results.append(encode_plain(eval(text)))
+        except TypeError as error:
+            results.append(("TypeError", str(error)))
+    y = x * 1
+    for text in ["y += [1.0, 2.0]", "y -= [1.0]", "y *= [1.0, 2.0]", "y /= (1.0, 2.0)"]:
+        try:
+            exec(text)
+        except TypeError as error:
+            results.append(("TypeError", str(error)))
+    return results, y._version
+
+
+def encode_plain(value):
+    return value if isinstance(value, (bool, list, tuple)) else value.tolist()
+
+
+def _signs(r):
+    return [math.copysign(1.0, v) for v in r.tolist()]
+
+
+@program
+def remainder_zero_sign(T, t):
+    """A zero remainder has the sign of the dividend (PyTorch's fmod-based formula), in
+    float64 and float32, for tensor % tensor, tensor % number, number % tensor, remainder_
+    and %=; the values are compared as signs (1.0 or -1.0), as == ignores a zero's sign."""
+    a = [-4.0, 4.0, 0.0, -0.0, -2.0, -4.0, -3.0, 3.0]
+    b = [2.0, -2.0, -2.0, 2.0, 2.0, -2.0, 2.0, -2.0]
+    out = []
+    for dtype in (T.float64, T.float32):
+        x, y = t(a).to(dtype), t(b).to(dtype)
+        z = x.clone()
+        z.remainder_(y)
+        w = x.clone()
+        before = w._version
+        w %= 2.0
+        out.append([_signs(x % y), _signs(T.remainder(x, y)), _signs(x % 2.0), _signs(x % -2.0),
+                    _signs(-4.0 % y), _signs(0.0 % y), _signs(T.remainder(-0.0, y)), _signs(x.remainder(-2.0)),
+                    _signs(z), _signs(w), w._version - before, (x % y).tolist(), str((x % 2.0).dtype)])
+    return out
+
+
+@program
+def remainder_gradients(T, t):
+    x = t([-4.0, 3.5, 7.0, 0.5], rg=True)
+    y = t([2.0, -1.5, 3.0, -0.25], rg=True)
+    r = x % y
+    (g,) = T.autograd.grad((r * x).sum(), x, create_graph=True)
+    second = T.autograd.grad(g.sum(), (x, y), allow_unused=True)
+    (gy,) = T.autograd.grad((T.remainder(x, y) * t([1.0, -2.0, 3.0, 0.5])).sum(), y)
+    return r, g, second, gy, fnrepr(r.grad_fn), fnrepr((x % 2.0).grad_fn)
+
+
+@program
+def augmented_operators_update_in_place(T, t):
+    """%=, //= and **= are in-place updates (remainder_, floor_divide_, pow_), as += is."""
+    out = []
+    for text in ("w %= 2.0", "w //= 2.0", "w **= 2.0", "w %= t([2.0, -2.0])"):
+        w = t([3.0, -5.0])
+        w0, before = w, w._version
+        exec(text)
+        out.append((w is w0, w._version - before, w))
+    return out

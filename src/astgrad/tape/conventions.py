@@ -25,10 +25,11 @@ result again: relu's derivatives of every order keep a history, as PyTorch's.
 
 import numpy
 
+from ..rules.declare import elementwise
 from ..rules.registry import adjoint, d, non_differentiable, tangent
 from ..runtime import abs_slope, broadcast_like, unbroadcast
 
-__all__ = ["clamp", "relu", "copysign", "clamp_mask", "clamp_bound_mask", "relu_mask", "trunc_divide", "rounded_division", "threshold_backward", "power", "power_slope",
+__all__ = ["clamp", "relu", "copysign", "remainder", "clamp_mask", "clamp_bound_mask", "relu_mask", "trunc_divide", "rounded_division", "threshold_backward", "power", "power_slope",
            "ZERO_DERIVATIVE"]
 
 
@@ -48,6 +49,15 @@ def relu(x):
 def copysign(x, other):
     """``|x|`` with the sign of ``other``, as ``torch.copysign``."""
     return numpy.copysign(x, other)
+
+
+def remainder(x, y):
+    """``x - floor(x / y) * y``, as ``torch.remainder`` and ``%``: NumPy's remainder, but a
+    zero result has the sign of ``x`` (NumPy's has ``y``'s). PyTorch's formula: ``fmod``,
+    moved by ``y`` where it is not zero and its sign is not ``y``'s; run on tensors
+    (``create_graph=True``) its pieces have the derivatives of the whole."""
+    rest = numpy.fmod(x, y)
+    return numpy.where((rest != 0) & ((rest < 0) != (y < 0)), rest + y, rest)
 
 
 def clamp_mask(x, min, max):
@@ -121,6 +131,10 @@ def clamp_tangent(y, x, min=None, max=None):
     d[y] = broadcast_like(d[x] * clamp_mask(x, min, max), y)
     d[y] = broadcast_like(d[min] * clamp_bound_mask(x, min, max, "min"), y)
     d[y] = broadcast_like(d[max] * clamp_bound_mask(x, min, max, "max"), y)
+
+
+# x % y = x - floor(x / y) * y, floor locally constant: NumPy's remainder's derivatives
+elementwise(remainder, lambda z, x, y: 1.0, lambda z, x, y: -numpy.floor_divide(x, y))
 
 
 # the derivative in x is the sign the result gives x's (0 at 0); in other it is zeros

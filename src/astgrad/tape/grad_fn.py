@@ -51,13 +51,18 @@ _NUMPY_NAMES = {
     "concatenate": "Cat", "square": "Pow", "log1p": "Log1P", "expm1": "Expm1", "amax": "Amax",
     "amin": "Amin", "maximum": "Maximum", "minimum": "Minimum", "copy": "Clone", "where": "Where",
     "clamp": "Clamp", "relu": "Relu", "abs_slope": "Sgn", "rint": "Round", "around": "Round",
-    "fix": "Trunc",
+    "fix": "Trunc", "arctan2": "Atan2", "mod": "Remainder",
 }
 _SECOND_FORM = {"Sum", "Mean", "Clamp", "Std", "Var", "Prod"}     # PyTorch's ...Backward1 when given dim/bounds
 
 
 def _is_ref(value):
     return type(value) is Ref
+
+
+def _is_tensor(value):
+    """Whether a recorded argument was a tensor (recorded, or held as its array), not a number."""
+    return type(value) is Ref or type(value) is numpy.ndarray
 
 
 def _operator_name(node):
@@ -129,8 +134,10 @@ def node_name(node):
     if base in _SECOND_FORM and (node.kwargs and node.kwargs.get("axis") is not None
                                  or base == "Clamp" and node.kwargs and "both" in node.kwargs):
         form = 1
-    if base == "Clamp":
-        form = 1
+    if base == "Clamp":         # PyTorch's clamp.Tensor (ClampBackward0) takes tensor bounds
+        form = 0 if any(_is_tensor(v) for v in (*node.args[1:], *(node.kwargs or {}).values())) else 1
+    if base in ("Remainder", "Fmod") and len(node.args) == 2 and _is_tensor(node.args[0]) and _is_tensor(node.args[1]):
+        form = 1                # of two tensors: PyTorch's Remainder.Tensor, FmodBackward1
     if base in ("Max", "Min") and (not node.kwargs or node.kwargs.get("axis") is None):
         form = 1                # PyTorch's max() of all elements: MaxBackward1
     return f"{base}Backward{form}"

@@ -27,6 +27,7 @@ from .conventions import clamp
 from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
+from .quiet import quiet_call
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
 from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
@@ -37,6 +38,7 @@ from .views import base_of, check_overlap, refresh, refresh_aliases, write_throu
 
 __all__ = ["InPlaceMethods", "check_index_put_dtypes", "overlap_checked", "update", "written_at"]
 
+_SEQUENCES = frozenset((list, tuple))       # operands PyTorch's operators leave to Python
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -219,7 +221,7 @@ def _plain(tensor, op, other):
     _refuse_no_grad_view(tensor, None)
     operand = other._data if isinstance(other, TensorBase) else other
     try:
-        value = op(tensor._data, operand)
+        value = quiet_call(op, tensor._data, operand)
     except (ValueError, TypeError) as error:
         torch_error = translated(error, op, (tensor._data, operand))
         if torch_error is None:
@@ -292,7 +294,8 @@ class InPlaceMethods:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{numpy.ndim(raw(value))} dimensions.")
         check_tensor_argument("fill_", "value", 1, value, number=True)
-        return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
+        name = "FillBackward3" if isinstance(value, TensorBase) else "FillBackward2"     # fill_.Tensor
+        return update(self, lambda old: replaced(old, value), name, cast=True)
 
     def clamp_(self, min=None, max=None):
         check_bounds("clamp_", min, max)
@@ -308,6 +311,8 @@ class InPlaceMethods:
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented       # PyTorch's: Python then tries t = t + other
         if grad_mode.numpy_methods and _recorded(self, other):
             # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
             # else refers to (backend/accumulate.py), so the name may take the recorded sum
@@ -315,13 +320,35 @@ class InPlaceMethods:
         return self.add_(other)
 
     def __isub__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return self.sub_(other)
 
     def __imul__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return self.mul_(other)
 
     def __itruediv__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
         return self.div_(other)
+
+    # %=, //= and **= update in place too, as PyTorch's (remainder_, floor_divide_, pow_)
+    def __imod__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
+        return self.remainder_(other)
+
+    def __ifloordiv__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
+        return self.floor_divide_(other)
+
+    def __ipow__(self, other):
+        if type(other) in _SEQUENCES:
+            return NotImplemented
+        return self.pow_(other)
 
     def __setitem__(self, index, value):
         index = raw(index)
@@ -330,7 +357,38 @@ class InPlaceMethods:
         value = _fitted(value, self._data, index)
         overlap_checked(self, value, index)
         with _unrecorded_if_integral(self):
-            return update(self, lambda old: written_at(old, index, value), "CopySlices", view=True, rows=index)
+            update(self, lambda old: written_at(old, index, value), _write_name(index, self._data.shape), view=True, rows=index)
+
+
+def _write_name(index, shape):
+    """PyTorch's node for ``t[index] = v``: ``IndexPutBackward0`` where the index picks by
+    lists, integer or bool tensors and every other part is ``...`` or a slice PyTorch
+    skips (``:``, ``0:n`` over all n elements, step 1), as its index_put of the tensor
+    itself; ``CopySlices`` where an integer, None or another slice first makes a view
+    that the write goes into."""
+    items = index if type(index) is tuple else (index,)
+    picked = False
+    dim = 0
+    for position, item in enumerate(items):
+        if item is Ellipsis:
+            dim = len(shape) - sum(_dims_taken(rest) for rest in items[position + 1:])
+            continue
+        if isinstance(item, list) or (isinstance(item, numpy.ndarray) and item.ndim > 0):
+            picked = True
+        elif not (type(item) is slice and item.start in (None, 0) and item.step in (None, 1)
+                  and (item.stop is None or (dim < len(shape) and item.stop >= shape[dim]))):
+            return "CopySlices"
+        dim += _dims_taken(item)
+    return "IndexPutBackward0" if picked else "CopySlices"
+
+
+def _dims_taken(item):
+    """How many of the tensor's dimensions an index item consumes."""
+    if item is None or item is Ellipsis:
+        return 0
+    if isinstance(item, numpy.ndarray) and item.dtype == bool:
+        return item.ndim
+    return 1
 
 
 def _integer_positions(index):

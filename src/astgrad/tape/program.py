@@ -53,6 +53,7 @@ from ..runtime import AdjointList, to_copy
 from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, no_grad, numpy_methods
+from .quiet import quiet_call
 from .record import TensorBase, apply, make_tensor, raw
 from .batching import batched
 from .freeing import check_not_freed, executed, free
@@ -845,9 +846,10 @@ def _run(outputs, seeds, inputs, create_graph, ran):
         args += [c._data if isinstance(c, TensorBase) else c for c in tr.consts]
         raw_seeds = [s._data if isinstance(s, TensorBase) else s for s in seeds]
         seed = raw_seeds[0] if len(raw_seeds) == 1 else AdjointList(raw_seeds)
-        grads = _reusing(entry, tr, args, seed)
+        # without NumPy's floating-point warnings and errors, as PyTorch's backward (quiet.py)
+        grads = quiet_call(_reusing, entry, tr, args, seed)
         if grads is None:
-            grads = run_derivative(entry.adjoint, *args, **{entry.seed_name: seed})
+            grads = quiet_call(lambda: run_derivative(entry.adjoint, *args, **{entry.seed_name: seed}))
     if entry.n_wrt == 1:
         grads = (grads,)
     if create_graph:

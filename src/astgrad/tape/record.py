@@ -24,6 +24,7 @@ from .conventions import ZERO_DERIVATIVE, power as _power
 from .graph import (FLOAT_CODE, REF_CODES, REFS, Node, describe, keyword_tracked, no_rule_error, op_info,
                     position_tracked, ref, signature)
 from .mode import grad_mode
+from .quiet import QUIET, quiet_call, reentered
 from .torch_errors import translated
 
 _pow = operator.pow
@@ -37,6 +38,7 @@ __all__ = ["TensorBase", "register_tensor_class", "make_tensor", "apply", "binar
 # -- tensors as the recorder sees them ----------------------------------------------------------
 
 _NDARRAY = numpy.ndarray
+_UFUNC = numpy.ufunc
 _asarray = numpy.asarray
 
 
@@ -187,7 +189,10 @@ def apply(op, args, kwargs=None, *, fresh=False):
     if parents and kind == "unknown":
         raise no_rule_error(op)
     try:
-        value = op(*raw_args, **raw_kwargs) if raw_kwargs else op(*raw_args)
+        if raw_kwargs:
+            value = op(*raw_args, **raw_kwargs)
+        else:       # a ufunc without PyTorch's warnings (quiet.py); other functions as they are
+            value = quiet_call(op, *raw_args) if type(op) is _UFUNC else op(*raw_args)
     except (ValueError, IndexError, TypeError) as error:
         torch_error = translated(error, op, raw_args)
         if torch_error is None:
@@ -305,12 +310,16 @@ def binary(op, a, b):
     if (ta and ad.dtype.kind in "biu" or tb and bd.dtype.kind in "biu") and not grad_mode.numpy_methods:
         ad, bd = dtypes.promoted_arrays(ad, bd, op is operator.truediv)
     try:
-        value = op(ad, bd)
+        value = QUIET.run(op, ad, bd)       # without NumPy's warnings (quiet.py)
     except (ValueError, IndexError, TypeError) as error:
         torch_error = translated(error, op, (ad, bd))
         if torch_error is None:
             raise
         raise torch_error from None
+    except RuntimeError as error:
+        if not reentered(error):
+            raise
+        value = op(ad, bd)
     if not grad_mode.enabled or not ((ta and a._rg) or (tb and b._rg)):
         return make_tensor(value, None, False)
     if type(value) is not _NDARRAY:
@@ -359,9 +368,13 @@ _REF = (REF_CODES[0],)
 
 def unary(op, a):
     try:
-        value = op(a._data)
+        value = QUIET.run(op, a._data)
     except TypeError as error:      # -x of a bool tensor
         raise (translated(error, op, (a._data,)) or error) from None
+    except RuntimeError as error:
+        if not reentered(error):
+            raise
+        value = op(a._data)
     if not (grad_mode.enabled and a._rg):
         return make_tensor(value, None, False)
     node = Node(op, (REFS[0],), None, (a,), (a._vc[0],))

@@ -13,7 +13,9 @@ import numbers
 import numpy
 
 from ..rules import optional
-from .record import TensorBase, apply, floated, promoted_pair, unary
+from . import conventions
+from .grad_fn import labeled
+from .record import TensorBase, apply, binary, floated, promoted_pair, unary
 from .torch_kinds import check_integer_divisor, check_kind
 from .torch_arguments import check_tensor_argument
 
@@ -115,7 +117,7 @@ class ElementwiseMethods:
     def frac(self):
         """``x - trunc(x)``: the derivative is 1, as PyTorch's."""
         check_kind("frac", self)
-        return self - self.trunc()
+        return labeled(self - self.trunc(), "FracBackward0")
 
     def fmod(self, other):
         """The remainder with the sign of ``self`` (C's fmod)."""
@@ -124,10 +126,11 @@ class ElementwiseMethods:
         return apply(numpy.fmod, promoted_pair(self, other))
 
     def remainder(self, other):
-        """The remainder with the sign of ``other`` (Python's ``%``)."""
+        """The remainder with the sign of ``other`` (Python's ``%``); a zero one has the sign
+        of ``self``, as PyTorch's."""
         check_kind("remainder", self, other)
         check_integer_divisor(self, other)
-        return apply(numpy.remainder, promoted_pair(self, other))
+        return binary(conventions.remainder, *promoted_pair(self, other))
 
     # -- other functions of one or two tensors ------------------------------------------------
     def hypot(self, other):
@@ -161,7 +164,8 @@ class ElementwiseMethods:
             if isinstance(value, TensorBase) and value._data.dtype != self._data.dtype:
                 raise RuntimeError(f"expected dtype {_C_NAMES.get(self._data.dtype.name)} for `{argument}` but got "
                                    f"dtype {_C_NAMES.get(value._data.dtype.name)}")
-        return self + weight * (end - self)
+        name = "LerpBackward1" if isinstance(weight, TensorBase) else "LerpBackward0"
+        return labeled(self + weight * (end - self), name)
 
     def addcmul(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 * tensor2``."""
@@ -171,10 +175,10 @@ class ElementwiseMethods:
             raise TypeError(f"addcmul(): argument 'value' must be Number, not {type(value).__name__}")
         check_kind("addcmul", self, tensor1, tensor2)
         product = tensor1 * tensor2
-        return self + (product if value == 1 else value * product)
+        return labeled(self + (product if value == 1 else value * product), "AddcmulBackward0")
 
     def addcdiv(self, tensor1, tensor2, *, value=1):
         """``self + value * tensor1 / tensor2``."""
         check_kind("addcdiv", tensor1, tensor2)
         quotient = tensor1 / tensor2
-        return self + (quotient if value == 1 else value * quotient)
+        return labeled(self + (quotient if value == 1 else value * quotient), "AddcdivBackward0")

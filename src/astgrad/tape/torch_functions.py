@@ -37,7 +37,8 @@ __all__ = ["matmul", "mm", "bmm", "sum", "mean", "prod", "max", "min", "amax", "
            "msort", "topk", "kthvalue", "masked_fill", "scatter", "scatter_add", "broadcast_to", "std_mean", "var_mean",
            "tan", "deg2rad", "rad2deg", "floor", "ceil", "round", "floor_divide", "true_divide", "signbit",
            "copysign", "heaviside", "logaddexp2", "logit", "erfinv", "lgamma", "digamma", "polygamma", "i0",
-           "clamp_min", "clamp_max"]
+           "clamp_min", "clamp_max", "index_add", "index_copy", "index_fill", "index_put", "index_put_",
+           "masked_scatter", "scatter_reduce"]
 
 
 def _plain_number(x):
@@ -199,6 +200,37 @@ kthvalue = _method("kthvalue", "``(values, indices)`` of the ``k``-th smallest a
 masked_fill = _method("masked_fill", "``value`` where ``mask`` is true (``torch.masked_fill``).")
 scatter = _method("scatter", "``src`` (or ``value``) written at ``index`` along ``dim`` (``torch.scatter``).")
 scatter_add = _method("scatter_add", "``src`` added at ``index`` along ``dim`` (``torch.scatter_add``).")
+scatter_reduce = _method("scatter_reduce", "``src`` reduced into ``input`` at ``index`` along ``dim`` "
+                                           "(``torch.scatter_reduce``).")
+index_add = _method("index_add", "``alpha * source`` added at ``index`` along ``dim`` (``torch.index_add``).")
+index_copy = _method("index_copy", "``source`` written at ``index`` along ``dim`` (``torch.index_copy``).")
+index_fill = _method("index_fill", "``value`` written at ``index`` along ``dim`` (``torch.index_fill``).")
+masked_scatter = _method("masked_scatter", "``source``'s elements, in order, where ``mask`` is true "
+                                           "(``torch.masked_scatter``).")
+
+
+def _index_put_function(name):
+    """``astgrad.index_put`` / ``index_put_``: the method, whose indices are argument 1 of
+    the function in PyTorch's message (argument 0 of the method)."""
+    method = _method(name, "")
+
+    def function(input, indices, values, accumulate=False):
+        try:
+            return method(input, indices, values, accumulate)
+        except TypeError as error:
+            words = str(error)
+            if not words.startswith("expected Tensor as element "):
+                raise
+            raise TypeError(words.replace(" in argument 0,", " in argument 1,")) from None
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
+index_put = _index_put_function("index_put")
+index_put.__doc__ = ("``values`` written at ``indices`` (a tuple of index tensors), added up with "
+                     "``accumulate=True`` (``torch.index_put``).")
+index_put_ = _index_put_function("index_put_")
+index_put_.__doc__ = "``input.index_put_(indices, values, accumulate)`` (``torch.index_put_``)."
 add = _method("add", "x + alpha * y (``torch.add``).", scalar_first=operator.add, two_numbers=True)
 sub = _method("sub", "x - alpha * y (``torch.sub``).", scalar_first=operator.sub, two_numbers=True)
 mul = _method("mul", "x * y (``torch.mul``).", scalar_first=operator.mul, two_numbers=True)

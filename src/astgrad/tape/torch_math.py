@@ -15,7 +15,7 @@ from .. import runtime
 from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
-from .record import apply, binary, dimension_error, floated, promoted_pair, quietly, raw, unary
+from .record import TensorBase, apply, binary, dimension_error, floated, promoted_pair, quietly, raw, unary
 from .torch_errors import check_broadcastable, check_reduced_dims
 from .torch_arguments import (check_bool_argument, check_dtype_argument, check_int_argument, check_ints,
                               check_tensor_argument)
@@ -168,7 +168,7 @@ class MathMethods:
 
     def rsqrt(self):
         # 1 / sqrt(x), not x ** -0.5: PyTorch's rsqrt(-inf) is NaN and rsqrt(-0.0) is -inf
-        return binary(operator.truediv, 1.0, unary(numpy.sqrt, floated(self)))
+        return labeled(binary(operator.truediv, 1.0, unary(numpy.sqrt, floated(self))), "RsqrtBackward0")
 
     def log1p(self):
         return apply(numpy.log1p, (floated(self),))
@@ -177,7 +177,7 @@ class MathMethods:
         return apply(numpy.expm1, (floated(self),))
 
     def reciprocal(self):
-        return binary(operator.truediv, 1.0, self)
+        return labeled(binary(operator.truediv, 1.0, self), "ReciprocalBackward0")
 
     # -- comparisons that select values ---------------------------------------------------
     def clamp(self, min=None, max=None):
@@ -185,11 +185,11 @@ class MathMethods:
             raise RuntimeError("astgrad.clamp: At least one of 'min' or 'max' must not be None")
         return self.clip(min, max)
 
-    def clamp_min(self, min):
-        return self.clamp(min=min)
+    def clamp_min(self, min):       # PyTorch's clamp_min.Tensor is ClampMinBackward1
+        return labeled(self.clamp(min=min), f"ClampMinBackward{int(isinstance(min, TensorBase))}")
 
     def clamp_max(self, max):
-        return self.clamp(max=max)
+        return labeled(self.clamp(max=max), f"ClampMaxBackward{int(isinstance(max, TensorBase))}")
 
     def maximum(self, other):
         check_tensor_argument("maximum", "other", 1, other)

@@ -20,6 +20,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
 from .size import check_dim
 from .torch_kinds import check_same_dtypes
+from .versions import count_as_update
 from .torch_arguments import check_tensor_argument, check_tensors_argument
 
 __all__ = ["ScatterMethods"]
@@ -275,12 +276,20 @@ def _torch_int_name(dtype):
             "uint8": "unsigned char", "float64": "double", "float32": "float"}.get(numpy.dtype(dtype).name, numpy.dtype(dtype).name)
 
 
+# PyTorch's in-place forms whose derivative reads the result, not the input, are nodes of
+# another name (AcoshBackward1, ...)
+_OTHER_IN_PLACE_NODE = {"acosh": "AcoshBackward1", "asinh": "AsinhBackward1", "atanh": "AtanhBackward1",
+                        "polygamma": "PolygammaBackward1"}
+
+
 def _in_place_form(name):
     """``name_``: the tensor updated to ``name``'s result (PyTorch's in-place form)."""
+    label = _OTHER_IN_PLACE_NODE.get(name)
+
     def method(self, *args, **kwargs):
         for other in args:
             overlap_checked(self, other)
-        return update(self, lambda old: getattr(old, name)(*args, **kwargs))
+        return update(self, lambda old: getattr(old, name)(*args, **kwargs), label)
     method.__name__ = method.__qualname__ = name + "_"
     method.__doc__ = f"``{name}`` in place, with PyTorch's rules for in-place updates."
     return method
@@ -300,11 +309,19 @@ for _name in ELEMENTWISE_IN_PLACE:
 
 
 def _logit_(self, eps=None):
-    """``logit`` in place. With ``eps``, the clamp to [eps, 1 - eps] is an update of its own:
-    logit's clamp keeps its input for its derivative, which one update would overwrite."""
-    if eps is not None:
-        self.clamp_(eps, 1.0 - eps)
-    return update(self, lambda old: old.logit())
+    """``logit`` in place: one update (one version), as PyTorch's, also with ``eps``, whose
+    clamp keeps the original value for its derivative as the update's last step would."""
+    if eps is None:
+        return update(self, lambda old: old.logit())
+    version, clamps = self._version, []
+
+    def clamped_logit(old):
+        clamped = old.clamp(eps, 1.0 - eps)
+        clamps.append(clamped._node)
+        return clamped.logit()
+    update(self, clamped_logit)
+    count_as_update(self, version, clamps[0])
+    return self
 
 
 ScatterMethods.logit_ = _logit_

@@ -26,10 +26,11 @@ import numpy
 
 from .. import runtime
 from ..runtime import unindex
+from . import conventions
 from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
-__all__ = ["assignable_grad", "extra", "snapshot", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
+__all__ = ["assignable_grad", "extra", "snapshot", "count_as_update", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
            "check_data_writes", "old_leaf_error", "reads_current"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
@@ -233,7 +234,7 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
                  runtime.sigmoid, runtime.softmax, runtime.log_softmax}
-_REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod}
+_REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod, conventions.remainder}
 # PyTorch's kron saves its operands as ``_unsafe_view``s, which share their memory but not
 # their version counter: its backward reads them as they are when it runs, refusing nothing
 _READS_CURRENT = {numpy.kron}
@@ -333,8 +334,21 @@ def _own_update(parent, version, node, k):
     operand, not its second)."""
     ghosts = parent._x.get("ghosts") if parent._x else None
     ghost = ghosts.get(version) if ghosts else None
-    return (ghost is not None and ghost._x is not None and ghost._x.get("update") is node
-            and next(i for i, p in enumerate(node.parents) if before_detach(p, node) is parent) == k)
+    if ghost is None or ghost._x is None:
+        return False
+    if ghost._x.get("update") is not node and node not in ghost._x.get("update_steps", ()):
+        return False
+    return next(i for i, p in enumerate(node.parents) if before_detach(p, node) is parent) == k
+
+
+def count_as_update(tensor, version, step):
+    """Let ``step``, a node of the in-place update of ``tensor`` made at ``version`` other
+    than its last (``logit_(eps)``'s clamp), read the original value, as the update's last
+    node does: one update, one version, as PyTorch's."""
+    ghosts = tensor._x.get("ghosts") if tensor._x else None
+    ghost = ghosts.get(version) if ghosts else None
+    if ghost is not None and step is not None:
+        extra(ghost).setdefault("update_steps", []).append(step)
 
 
 def resolve(parent, version, node, k):
