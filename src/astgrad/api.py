@@ -23,6 +23,7 @@ from .bound import (BoundMethod, PartialFunction, WrtTarget, as_function, check_
                     library_advice, path_text, user_code, wrt_items)
 from .records import is_record, record_items
 from .array_subclasses import refuse_other_operations
+from .fresh_collections import fresh_collections as _fresh, fresh_keywords as _fresh_keywords
 from .held_primals import copies_of_arrays as _copies, kept_primals, refuse_changed_primals
 from .plain_objects import (is_plain_object, number_subclass_error, refuse_object_array, refuse_plain_argument,
                             refuse_unfollowed)
@@ -179,7 +180,7 @@ def _seeded_run(code, args, kwargs, value, before=None):
     if before is not None:
         before.restore()
     seed = {seed_parameter(code): numpy.ones(value.shape)}
-    return run_derivative(code, *args, **kwargs, **seed)
+    return run_derivative(code, *_fresh(args), **_fresh_keywords(kwargs), **seed)
 
 
 _RUN_AGAIN = "again, with a seed of its shape, where it returns an array of one element"
@@ -210,7 +211,7 @@ def _run_product(f, compiled, args, kwargs, tangent):
     state = None if proven else _state_before_check(f)      # f runs again below, to check its output
     before = state if state is not None or proven else _rebound_before(compiled)
     try:
-        product = run_derivative(compiled, *args, **kwargs, **tangent)
+        product = run_derivative(compiled, *_fresh(args), **_fresh_keywords(kwargs), **tangent)
     except Exception as error:
         value = _output_after_failure(f, compiled, args, kwargs, error)
         if not _one_element(value):
@@ -258,7 +259,8 @@ def _seeded_product(compiled, args, kwargs, tangent, value, before):
     if before is not None:
         before.restore()        # the run again starts from the globals the first one read
     seed = derivative_keywords(compiled)[-2]       # the gradient's seed, then the tangent
-    return run_derivative(compiled, *args, **kwargs, **tangent, **{seed: numpy.ones(value.shape)})
+    return run_derivative(compiled, *_fresh(args), **_fresh_keywords(kwargs), **tangent,
+                          **{seed: numpy.ones(value.shape)})
 
 
 _FAILED = object()
@@ -270,7 +272,7 @@ def _output_or_missing(f, args, kwargs, code=None):
     rebinds are put back after this extra run: they stay as the code's run left them."""
     kept = outer_values(code) if code is not None else None     # (and the contents it changes)
     try:
-        return _underlying(f)(*_copies(args), **kwargs)
+        return _underlying(f)(*_copies(args), **_fresh_keywords(kwargs))
     except Exception:
         return _FAILED
     finally:
@@ -720,7 +722,8 @@ class Derivative(StandIn):
         proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         before = None if proven else _rebound_before(code)
         try:
-            result = run_derivative(code, *leading, *args, **kwargs)
+            # each run is given its own copy of a set or deque among the arguments (fresh_collections.py)
+            result = run_derivative(code, *leading, *_fresh(args), **_fresh_keywords(kwargs))
         except Exception as error:
             result = _explained_failure(self.function, code, (*leading, *args), kwargs, self._name, error, before)
             if result is None:
@@ -1120,6 +1123,8 @@ class Pullback:
         if read is not None:
             read.keep_contents()    # the arrays they hold as f left them: a write into one since is refused
         self._bound = bound if bound is not None else _bind(f, primals, {})
+        # a set or deque among them as vjp found them: each call is given a fresh copy (fresh_collections.py)
+        self._handed = _fresh(self._bound.args), _fresh_keywords(self._bound.kwargs)
         # the codes are made as vjp runs f (made now when unpickled): the pullback is f's
         # derivative as vjp found f and the names it reads, whatever they are rebound to
         # before it is called (the value ``out`` came from them)
@@ -1153,7 +1158,7 @@ class Pullback:
         seed = {seed_parameter(code): _as_adjoint(_copies([cotangent])[0])}
         # the code runs f again: from the values f started from (and changes no global)
         grads = _as_started(rebound_since(self._read), lambda: _as_started(self._before, lambda: run_derivative(
-            code, *self._leading, *self._bound.args, **self._bound.kwargs, **seed)))
+            code, *self._leading, *_fresh(self._handed[0]), **_fresh_keywords(self._handed[1]), **seed)))
         if len(self._positions) == 1:
             grads = (grads,)
         by_position = dict(zip(self._floats, grads))
@@ -1311,7 +1316,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     names = _tangent_params(compiled, len(positions))
     _refuse_iterators_of_gradient(f, "jvp")
     try:
-        out, tangent = run_derivative(compiled, *leading, *bound.args, **bound.kwargs,
+        out, tangent = run_derivative(compiled, *leading, *_fresh(bound.args), **_fresh_keywords(bound.kwargs),
                                       **{name: tangents[i] for name, i in zip(names, positions)})
     except Exception:
         _check_gradient_output(f, bound)        # a gradient's function returning no number
@@ -1482,7 +1487,7 @@ class Jacobian:
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
         before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
-        out = fn(*_copies(arguments), **bound.kwargs)     # (its output's size chooses the mode, then the code)
+        out = fn(*_copies(arguments), **_fresh_keywords(bound.kwargs))     # (its output's size chooses the mode)
         after = before.taken_again() if before is not None else None
         try:
             return self._columns(bound, out, before)
@@ -1509,7 +1514,7 @@ class Jacobian:
                 basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
             column = _runs_from(before, lambda e: numpy.asarray(run_derivative(
-                compiled, *arguments, **bound.kwargs, **{name: target.seed(bound, e)})[1]))
+                compiled, *_fresh(arguments), **_fresh_keywords(bound.kwargs), **{name: target.seed(bound, e)})[1]))
             columns = [column(e) for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             # in x's float dtype, as the rows of reverse mode are (and grad and hessian)
@@ -1521,7 +1526,7 @@ class Jacobian:
             compiled = _pullback_code(f, bound, (position,), compiled, first) or compiled
         seed = seed_parameter(compiled)
         row = _runs_from(before, lambda e: numpy.asarray(_match_argument(target.select(bound, run_derivative(
-            compiled, *arguments, **bound.kwargs, **{seed: e})), x)))
+            compiled, *_fresh(arguments), **_fresh_keywords(bound.kwargs), **{seed: e})), x)))
         rows = [row(e) for e in basis]
         flat = numpy.stack(rows) if rows else numpy.zeros((0,) + numpy.shape(x))
         return flat.reshape(numpy.shape(out) + numpy.shape(x))
@@ -1732,7 +1737,8 @@ class Hessian:
         # the code is made (or the program refused) before f runs, as grad does
         products = self._product._products(args, kwargs, basis[0]) if basis else None
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
-        _check_scalar(call_from_users_line(_underlying(f), _copies(target.arguments(bound)), bound.kwargs),
+        _check_scalar(call_from_users_line(_underlying(f), _copies(target.arguments(bound)),
+                                           _fresh_keywords(bound.kwargs)),
                       _function_name(f))       # a warning f gives is shown at the line calling the hessian
         after = before.taken_again() if before is not None else None
         if not basis:                               # an empty argument: an empty hessian

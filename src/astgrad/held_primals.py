@@ -12,6 +12,7 @@ import types
 import numpy
 
 from .array_layout import same_layout_copy
+from .fresh_collections import COPIED_KINDS, copy_of_collection
 from .plain_objects import plain_attributes
 from .records import is_record, record_items
 
@@ -19,7 +20,8 @@ from .records import is_record, record_items
 def copies_of_arrays(values):
     """``values`` with their arrays copied (in lists, tuples and dicts too), other values
     as they are: what a transform that calls ``f`` itself gives it, so the caller's
-    arguments stay as they were where ``f`` writes into them, as with its generated code.
+    arguments stay as they were where ``f`` writes into them, as with its generated code
+    (a set, a deque, a bytearray or an ``array.array`` is copied too: fresh_collections.py).
     A read-only array's copy is read-only: ``f`` writing into it raises NumPy's error, as
     it does called on the array itself. An object of a class of the user's is copied too
     (its attributes copied so), once however often the values hold it: a method of it
@@ -50,6 +52,10 @@ def _copied(value, fields, copied):
         return kind(_copied(item, fields, copied) for item in value)
     if kind is dict:
         return {key: _copied(item, fields, copied) for key, item in value.items()}
+    if not fields and kind in COPIED_KINDS:     # a set, a deque, ...: a run may take items out
+        if id(value) not in copied:
+            copied[id(value)] = copy_of_collection(value)
+        return copied[id(value)]
     if not fields and _copied_object(value):
         if id(value) not in copied:
             copy = copied[id(value)] = kind.__new__(kind)

@@ -23,6 +23,8 @@ import types
 
 import numpy
 
+from .fresh_collections import COPIED_KINDS
+
 _UNFOLLOWED = (set, frozenset, collections.deque, array.array, memoryview, range, types.MappingProxyType,
                type({}.keys()), type({}.values()), type({}.items()))
 
@@ -87,9 +89,9 @@ def refuse_iterator_arguments(arguments, transform, runs=None):
     one element) runs the function more than once (``runs`` says when): refuse, among
     ``arguments`` (name or position -> value, also inside a list, tuple or dict), an
     iterator, which the first run uses up, and a mutable collection astgrad neither copies
-    nor puts back (a set, a deque, a queue, ...), which a run may change (``.popleft()``,
-    ``.get()``): the second run would see other items (a derivative of another function,
-    with no error)."""
+    nor puts back (a queue, ...), which a run may change (``.get()``): the second run would
+    see other items (a derivative of another function, with no error). A set, a deque, a
+    bytearray or an ``array.array`` is given to each run as a fresh copy instead."""
     runs_given = runs is not None
     runs = runs or ("its value, then its derivative, which runs its code again" if transform == "vjp"
                     else "once for each column")
@@ -106,16 +108,18 @@ def refuse_iterator_arguments(arguments, transform, runs=None):
                        "use grad, value_and_grad or jvp, which run the function once"))
 
 
-_NOT_COPIED = (set, collections.deque, bytearray, array.array, queue.Queue, queue.SimpleQueue)
+_NOT_COPIED = (queue.Queue, queue.SimpleQueue)
 
 
 def _changed_between_runs(item):
-    """(what ``item`` is, what to pass instead) where a run may change it for the next; else None."""
+    """(what ``item`` is, what to pass instead) where a run may change it for the next; else None.
+    A set, a deque, a bytearray or an ``array.array`` is copied for each run (fresh_collections.py);
+    a subclass of one is not (its constructor may take other arguments)."""
     kind = type(item).__name__
     if is_iterator(item):
         return (f"an iterator ({kind}), which the first run uses up: the second would find it empty",
                 "a list (list(...)) or a tuple of its items")
-    if not isinstance(item, _NOT_COPIED):
+    if not isinstance(item, _NOT_COPIED) and (type(item) in COPIED_KINDS or not isinstance(item, COPIED_KINDS)):
         return None
     instead = "a frozenset (frozenset(...))" if isinstance(item, set) else "bytes (bytes(...))" if isinstance(
         item, bytearray) else "numpy.asarray(...)" if isinstance(item, array.array) else \
