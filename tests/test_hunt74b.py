@@ -270,6 +270,24 @@ def test_each_run_of_a_function_taking_items_out_sees_the_collection_as_handed(m
         assert handed == make()
 
 
+def _first_of_held(p, w):
+    d = p["d"][0]
+    return d.popleft() * w ** 3 + len(d) * w + p["a"][0] * w
+
+
+def test_collections_inside_a_list_or_dict_of_an_argument_are_copied_for_each_run():
+    w = _RNG.uniform(0.5, 1.5)
+
+    def make():
+        return {"d": [collections.deque([2.0, 5.0])], "a": array.array("d", [0.5])}
+    handed = make()
+    assert_close(astgrad.hessian(_first_of_held, wrt=1)(handed, w),
+                 _numerical_second(lambda w: _first_of_held(make(), w), w), rtol=1e-5, atol=1e-5)
+    assert handed["d"][0] == collections.deque([2.0, 5.0])
+    assert_close(astgrad.hvp(_one_element_read, wrt=1)({2.0}, w, 1.0),
+                 _numerical_second(lambda w: _reads({2.0}, w), w), rtol=1e-5, atol=1e-5)
+
+
 def test_transforms_running_f_once_take_an_iterator_as_a_constant():
     w = 2.0
     assert astgrad.grad(_total_squared, wrt=1)(iter([1.0, 2.0]), w) == 3.0 * 2 * w
