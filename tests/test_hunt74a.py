@@ -220,7 +220,7 @@ def test_a_refused_program_names_its_line_and_what_to_do(name):
 def test_a_path_through_a_list_item_is_refused_saying_to_take_the_whole_list():
     holder = P.Holder([P.Layer(P.A33, P.V4[:3]), P.Layer(P.A33.T, P.V4[1:])], 0.7)
     with pytest.raises(ValueError, match=r"wrt='self\.layers\[0\]\.W': a path names attributes and dict keys, "
-                                         r"not an item of a list or tuple \(\[0\]\); .* wrt='self\.layers'"):
+                                         r"not an item of a list, a tuple or an array \(\[0\]\); .* wrt='self\.layers'"):
         astgrad.grad(holder.loss, wrt="self.layers[0].W")(P.V4[:3])
     whole = astgrad.grad(holder.loss, wrt="self.layers")(P.V4[:3])     # the advice, followed
     assert type(whole) is list and type(whole[0]) is P.Layer

@@ -317,10 +317,10 @@ def _split_path(item):
             steps.append(Key(node.slice.value))
         elif isinstance(node.slice, (ast.Constant, ast.UnaryOp)):      # self.layers[0], xs[-1]
             whole = ast.unparse(node.value)
-            raise ValueError(f"wrt={item!r}: a path names attributes and dict keys, not an item of a list or "
-                             f"tuple ([{ast.unparse(node.slice)}]); differentiate with respect to the whole "
-                             f"sequence, wrt={whole!r}: its gradient is a list or tuple of the same length, "
-                             f"from which you take the item")
+            raise ValueError(f"wrt={item!r}: a path names attributes and dict keys, not an item of a list, "
+                             f"a tuple or an array ([{ast.unparse(node.slice)}]); differentiate with respect to "
+                             f"the whole of it, wrt={whole!r}, and take the item of its gradient (a list, tuple "
+                             f"or array of the same length)")
         else:
             raise ValueError(f"wrt={item!r}: a path into a dict names its key as a string in quotes, "
                              f"such as wrt=\"params['W']\"; an item of a list, a tuple or an array (or a "

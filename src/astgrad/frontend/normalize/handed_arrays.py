@@ -212,13 +212,25 @@ def _handed_name(normalizer, stmt, changed):
     if cls not in changed:
         changed[cls] = _changed_in_place(cls)
     for attr in changed[cls]:
-        if not normalizer.owns_object(me, attr):    # a named only as a.attr, a.method(...): built_objects.py
-            continue
         found = _stored_parameter(cls, attr)
         argument = _argument(stmt.value, found[1], found[2]) if found is not None else None
-        if isinstance(argument, gast.Name) and argument.id != me and not _rebound_by_a_method(cls, attr, found[0]):
+        if isinstance(argument, gast.Name) and argument.id != me and not _rebound_by_a_method(cls, attr, found[0]) \
+                and _owned_now(normalizer, me, attr):
             return argument.id, me, attr
     return None
+
+
+def _owned_now(normalizer, me, attr):
+    """``owns_object`` (``a`` named only as ``a.attr``, ``a.method(...)``: built_objects.py),
+    asked before the later rewrites, which may change its answer (self_chains.py writes
+    ``a[1] = v`` as ``a.__setitem__(1, v)``): the answer it keeps for ``me`` is dropped, so
+    that they ask again."""
+    owned = normalizer.__dict__.get("_owned_objects", {})
+    kept = me in owned
+    answer = normalizer.owns_object(me, attr)
+    if not kept:
+        normalizer.__dict__["_owned_objects"].pop(me, None)
+    return answer
 
 
 def _method_trees(cls):
