@@ -44,6 +44,7 @@ from .gradient_structure import (is_float_leaf as _is_float, match_argument as _
 from . import call_options, fast_call
 from .call_options import Wrapped
 from .function_values import current_or_deferred, given_functions, made_for, specialized
+from .nested_jacobian import JacobianOfDerivative
 
 __all__ = ["differentiable", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"]
 
@@ -340,6 +341,8 @@ def _check_output(value, fn_name, path=""):
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             _check_output(item, fn_name, f"{path}[{index}]")
+    elif value is None and path:
+        return      # an empty leaf, as JAX's pytrees take None: its cotangent is None
     elif not (_is_numeric_array(value) or isinstance(value, numbers.Number)):
         where = f" (at output{path})" if path else ""
         raise TypeError(f"vjp needs {fn_name} to return a number, an array or a list/tuple/dict of "
@@ -492,6 +495,12 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
             raise mismatch()
         return _rebuild(like, [_matching(v, item, what, subject, f"{path}[{i}]", constants_allowed, name)
                                for i, (v, item) in enumerate(zip(value, like))])
+    if like is None and not constants_allowed:     # vjp's output None at a leaf: an empty subtree
+        if value is not None:
+            given = repr(value) if isinstance(value, numbers.Number) else _shape_text(value)
+            raise ValueError(f"{what}{path} is {given}, but {subject}{path} is None, which has "
+                             "no derivative; pass None there")
+        return None
     if constants_allowed and not _is_float(like):
         refuse_tangent_of_constant(value, like, f"{what}{path}", f"{subject}{path}")
         return _zeros_like(like)
@@ -500,9 +509,18 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
         raise mismatch()
     if numpy.shape(value) != numpy.shape(like):
         raise mismatch()
+    _refuse_bool_derivative(value, f"{what}{path}", f"{subject}{path}")
     if isinstance(like, numpy.ndarray) and not isinstance(value, numpy.ndarray):
         return numpy.asarray(value)     # a number for a 0-d array: code may write into it
     return value
+
+
+def _refuse_bool_derivative(value, what, subject):
+    """A derivative of a float is a float: ``True`` is not read as 1.0 (JAX raises a
+    TypeError for a tangent whose dtype is not its primal's)."""
+    if isinstance(value, (bool, numpy.bool_)) or _is_numeric_array(value) and value.dtype.kind == "b":
+        raise TypeError(f"{what} is a bool ({value!r}), but {subject} is a float, whose derivative is a "
+                        "float of the same shape; pass a float (1.0 rather than True, or v.astype(float))")
 
 
 def refuse_tangent_of_constant(value, like, what, subject):
@@ -1426,6 +1444,8 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
+    if type(f) in (Jacobian, Hessian):      # third derivatives: the inner columns' code differentiated again
+        return JacobianOfDerivative(f, wrt, mode, _outer_snapshot, type(f) is Hessian)
     f = as_function(f)
     _refuse_generator(f, wrt)
     _refuse_changing_draws(f, "jacobian")

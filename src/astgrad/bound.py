@@ -140,7 +140,9 @@ def as_function(f):
     if result is not None:
         raise TypeError(f"astgrad cannot transform {result}; transform the function itself: "
                         "astgrad.hessian(f) or astgrad.jacobian(astgrad.grad(f)) for second "
-                        "derivatives, astgrad.jvp(astgrad.grad(f), (x,), (v,)) for a Hessian-vector product")
+                        "derivatives, astgrad.jvp(astgrad.grad(f), (x,), (v,)) for a Hessian-vector product, "
+                        "astgrad.jacobian(astgrad.jacobian(f)) or astgrad.jacobian(astgrad.hessian(f)) for third "
+                        "derivatives (jacobian takes what jacobian and hessian return, no other transform does)")
     library = library_function(f)
     if library is not None:
         return library
@@ -187,23 +189,34 @@ def library_advice(fn):
     made to call a NumPy, ``math`` or SciPy function given directly: it takes that
     function's required arguments only. Empty for any other function."""
     called = getattr(fn, "__astgrad_calls__", None)
-    if called is None or not _takes_more(called):
+    if called is None:
         return ""
-    params = ", ".join(inspect.signature(fn).parameters)
+    taken = list(inspect.signature(fn).parameters)
+    params = ", ".join(taken)
     module = getattr(called, "__module__", None) or type(called).__module__
     label = fn.__qualname__ if module in (None, "builtins") else f"{module}.{fn.__qualname__}"
+    import numpy
+    if not _takes_more(called, taken):      # Python's words say it all, but for where's optional x and y
+        selecting = called is numpy.where    # (where(condition) alone is nonzero, with no derivative)
+        return f"; a transform of {label} given directly takes its selecting form's arguments ({params})" \
+            if selecting else ""
     return (f"; a transform of {label} given directly takes its required arguments ({params}) only: "
             f"for its other arguments, transform a function that calls it with them, such as "
             f"lambda {params}: {label}({params}, ...)")
 
 
-def _takes_more(called):
-    """Whether ``called`` takes arguments besides its required ones (a ufunc's ``out=``)."""
+def _takes_more(called, taken):
+    """Whether ``called`` takes arguments besides those named ``taken`` (a ufunc's ``out=``;
+    ``numpy.where`` takes no more than its selecting form's ``condition, x, y``)."""
+    import numpy
+    if called is numpy.where:           # (no signature before NumPy 2.1)
+        return False
     try:
         parameters = inspect.signature(called).parameters.values()
     except (TypeError, ValueError):     # a ufunc: no signature, and out=, where=, dtype=
         return True
-    return any(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
+    return any((p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)) and p.name not in taken
+               for p in parameters)
 
 
 def check_receiver(receiver, f=None):
