@@ -119,7 +119,16 @@ def test_a_global_the_function_rebinds_is_left_as_one_call_leaves_it():
     assert_close(third, np.einsum("i,ij,ik->ijk", -np.sin(x) * 2.0, np.eye(2), np.eye(2)))
 
 
+def _written_into(x):
+    y = x.copy()
+    y[0] = y[1] * y[2]
+    return y * np.sum(y)
+
+
 def test_what_is_still_refused_says_so():
+    # the forward code writes into the copy's tangent, which forward mode does not follow again
+    with pytest.raises(astgrad.TransformError, match=r"test_jacobian_of_derivatives.py:\d+: .*differentiated twice"):
+        astgrad.jacobian(astgrad.jacobian(_written_into))(np.array([0.3, -0.7, 1.1]))
     with pytest.raises(TypeError, match=r"cannot transform what astgrad.jacobian of a jacobian .* third derivatives"):
         astgrad.jacobian(astgrad.jacobian(astgrad.jacobian(_total_cubed)))
     with pytest.raises(TypeError, match=r"cannot transform what astgrad.jacobian returns; .*jacobian takes what"):
