@@ -88,7 +88,8 @@ class InlineLowering:
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
         inlined = (callee, node) if self.draws_random_numbers(callee, node) or self.changes_its_arguments(callee) \
-            or writes_outer(callee, self.source.globals) else self.varargs_drawing(callee, node)   # outer_writes.py
+            or writes_outer(callee, self.source.globals) or _inlines_callees(self.source.fn) \
+            else self.varargs_drawing(callee, node)   # outer_writes.py
         if inlined is not None:
             return self.inline(self.module_function(*inlined), inlined[1])
         given = {**_function_defaults(callee, node), **self.objects_given(callee, node),    # objects.py
@@ -425,3 +426,9 @@ def _is_factory(callee):
         return returns_local_function(parsed_for_reading(callee).tree)
     except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
         return False
+
+
+def _inlines_callees(fn):
+    """Whether ``fn`` is a wrapper whose callee runs once within it, inlined (has_aux's:
+    aux_outputs.py), not called as value code and then as the callee's derivative."""
+    return getattr(fn, "__astgrad_inlines_callees__", False)

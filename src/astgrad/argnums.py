@@ -1,0 +1,45 @@
+"""JAX's ``argnums=``, the positions of the arguments to differentiate, as astgrad's
+``wrt=``, which also takes parameter names and attribute paths.
+
+``FIRST`` is the default of ``wrt`` (the number 0, shown so in signatures), told apart
+from a ``wrt=0`` the caller wrote, so that giving both names is refused."""
+
+import numbers
+
+
+class _First(int):
+    """The default ``wrt``: argument 0."""
+
+    def __repr__(self):
+        return "0"
+
+    def __reduce__(self):
+        return (_first, ())
+
+
+def _first():
+    return FIRST
+
+
+FIRST = _First(0)
+
+
+def _is_position(item):
+    return isinstance(item, numbers.Integral) and not isinstance(item, bool)
+
+
+def chosen_wrt(transform, wrt, argnums):
+    """The ``wrt`` that ``wrt`` or ``argnums`` (JAX's name: ints, or a tuple or list of
+    them; negative counts from the end) gives ``transform``."""
+    if argnums is None:
+        return wrt
+    if wrt is not FIRST:
+        raise TypeError(f"{transform} got both wrt={wrt!r} and argnums={argnums!r}, which name the same "
+                        f"thing (argnums is JAX's name for wrt); keep one of them")
+    if _is_position(argnums):
+        return int(argnums)
+    if isinstance(argnums, (tuple, list)) and all(_is_position(item) for item in argnums):
+        return tuple(int(item) for item in argnums)
+    raise TypeError(f"{transform}: argnums must be an int or a tuple of ints (the positions of the "
+                    f"arguments to differentiate), got {argnums!r}; to name a parameter or an "
+                    f"attribute use wrt= (wrt='x', wrt='model.W')")
