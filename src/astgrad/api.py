@@ -942,7 +942,7 @@ def grad(f: Callable[..., Any], wrt: Wrt = FIRST, *, preserve_result: bool = Fal
     As in JAX, ``argnums`` is ``wrt`` by position, and with ``has_aux=True`` ``f`` returns
     ``(value, aux)``: the gradient is that of ``value``, returned as ``(gradient, aux)``.
     """
-    wrt = chosen_wrt("grad", wrt, argnums)
+    wrt = chosen_wrt("grad", f, wrt, argnums)
     if has_aux:
         as_function(f)      # refuses what no transform takes, in its words
         return with_aux(grad, f, "value_and_grad" if preserve_result else "grad",
@@ -962,7 +962,7 @@ def value_and_grad(f: Callable[..., Any], wrt: Wrt = FIRST, *, backend: str = "p
                    has_aux: bool = False) -> Derivative:
     """Like ``grad`` but the returned function gives ``(value, gradient)`` (with
     ``has_aux=True``: ``((value, aux), gradient)``, as JAX's)."""
-    return grad(f, chosen_wrt("value_and_grad", wrt, argnums), preserve_result=True, backend=backend,
+    return grad(f, chosen_wrt("value_and_grad", f, wrt, argnums), preserve_result=True, backend=backend,
                 checkpoint=checkpoint, has_aux=has_aux)
 
 
@@ -1455,7 +1455,7 @@ def jacobian(f: Callable[..., Any], wrt: Union[int, str] = FIRST,
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes).
     ``argnums`` is JAX's name for ``wrt``; with ``has_aux=True`` ``f`` returns
     ``(out, aux)`` and the function returns ``(jacobian, aux)``."""
-    wrt = chosen_wrt("jacobian", wrt, argnums)
+    wrt = chosen_wrt("jacobian", f, wrt, argnums)
     if has_aux:
         as_function(f)
         return with_aux(jacobian, f, "jacobian", wrt=wrt, mode=mode)
@@ -1738,7 +1738,7 @@ def hessian(f: Callable[..., Any], wrt: Union[int, str] = FIRST, *,
     shape ``x.shape + x.shape``: forward mode over the generated gradient. ``argnums``
     is JAX's name for ``wrt``; with ``has_aux=True`` ``f`` returns ``(value, aux)`` and
     the function returns ``(hessian, aux)``."""
-    wrt = chosen_wrt("hessian", wrt, argnums)
+    wrt = chosen_wrt("hessian", f, wrt, argnums)
     if has_aux:
         as_function(f)
         return with_aux(hessian, f, "hessian", wrt=wrt)

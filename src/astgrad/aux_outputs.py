@@ -127,8 +127,8 @@ def _own_function(f):
 
 def _wrapper(f):
     signature = inspect.signature(f)
-    name = getattr(f, "__name__", "f")
-    name = name if name.isidentifier() else "f"
+    shown = getattr(f, "__name__", "f")     # as errors name f
+    name = shown if shown.isidentifier() else "f"
     taken = set(signature.parameters)
     own = _fresh(name, set())
     called = _fresh(f"{name}_with_aux", taken | {own})
@@ -148,7 +148,7 @@ def _wrapper(f):
     text = (f"def make({called}):\n"
             f"    def {own}{header}:\n"
             f"        {output} = {called}({', '.join(passed)})\n"
-            f"        {keep}({output}, {name!r})\n"
+            f"        {keep}({output}, {shown!r})\n"
             f"        return {output}[0]\n"
             f"    return {own}\n")
     filename = f"<astgrad has_aux {next(_numbers)}: {name}>"
