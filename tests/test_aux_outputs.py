@@ -4,6 +4,7 @@ mode), the second is handed back as ``f`` computed it, ``f`` runs as often as wi
 ``has_aux``, and misuse is refused in words."""
 
 import contextlib
+import functools
 import io
 import pickle
 
@@ -191,3 +192,26 @@ def test_pickled_and_repr():
     again = pickle.loads(pickle.dumps(gradient))
     assert_close(again(x), gradient(x), **TOL)
     assert "has_aux=True" in repr(gradient)
+
+
+def power(x, n):
+    if n == 0:
+        return 1.0, 0
+    value, depth = power(x, n - 1)
+    return x * value, depth + 1
+
+
+def scaled(x, scale):
+    return scale * np.sum(np.sin(x) ** 2), scale
+
+
+def test_recursive_and_partial():
+    """A function calling itself is called (value code, then its derivative), not
+    inlined; a partial is differentiated like the function it stands for."""
+    g, depth = astgrad.grad(power, has_aux=True)(1.3, 3)
+    assert depth == 3
+    assert_close(g, numerical_grad(lambda x: power(x, 3)[0], (1.3,)), **TOL)
+    x = RNG.standard_normal(3)
+    g, scale = astgrad.grad(functools.partial(scaled, scale=1.5), has_aux=True)(x)
+    assert scale == 1.5
+    assert_close(g, numerical_grad(lambda x: scaled(x, 1.5)[0], (x,)), **TOL)
