@@ -14,13 +14,6 @@ class _First(int):
     def __repr__(self):
         return "0"
 
-    def __reduce__(self):
-        return (_first, ())
-
-
-def _first():
-    return FIRST
-
 
 FIRST = _First(0)
 
@@ -33,7 +26,7 @@ def chosen_wrt(transform, f, wrt, argnums):
     """The ``wrt`` that ``wrt`` or ``argnums`` (JAX's name: ints, or a tuple or list of
     them; negative counts from the end) gives ``transform`` of ``f``."""
     if argnums is None:
-        return wrt
+        return 0 if wrt is FIRST else wrt       # a plain 0 from here on (what the transforms keep and pickle)
     if wrt is not FIRST:
         raise TypeError(f"{transform} got both wrt={wrt!r} and argnums={argnums!r}, which name the same "
                         f"thing (argnums is JAX's name for wrt); keep one of them")
