@@ -4,14 +4,17 @@ alone, with ``aux`` handed back as the function computed it.
 The transforms differentiate a wrapper with the function's own parameters, written as
 source (so its derivative is generated and readable like any other)::
 
-    def loss_value(x, y):
-        value, aux = loss(x, y)
-        keep_aux(aux)
-        return value
+    def loss(x, y):
+        value_and_aux = loss_with_aux(x, y)
+        keep_aux(value_and_aux, 'loss')
+        return value_and_aux[0]
 
-``keep_aux`` has no derivative (like ``print`` it runs in the generated code as written),
-so ``aux`` is computed in the one run of ``loss`` the derivative makes, and the transform
-takes it back after the run (``taken_aux``)."""
+The normalizer inlines ``loss_with_aux`` (the user's function) into it, so the derivative
+runs the function's code once, as it does without ``has_aux``. ``keep_aux`` has no
+derivative (like ``print`` it runs in the generated code as written): it hands the aux to
+the innermost ``collected`` call of this thread, which returns it beside the transform's
+result.
+"""
 
 import inspect
 import itertools
