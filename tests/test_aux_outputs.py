@@ -215,3 +215,31 @@ def test_recursive_and_partial():
     g, scale = astgrad.grad(functools.partial(scaled, scale=1.5), has_aux=True)(x)
     assert scale == 1.5
     assert_close(g, numerical_grad(lambda x: scaled(x, 1.5)[0], (x,)), **TOL)
+
+
+def cubed_with_tag(x):
+    return x ** 3, "tag"
+
+
+def grad_with_aux_inside(x):
+    g, _ = astgrad.grad(cubed_with_tag, has_aux=True)(x)
+    return g * 2.0
+
+
+def grad_with_argnums_inside(x):
+    return astgrad.grad(lambda x: x ** 3, argnums=0)(x) * 2.0
+
+
+def value_gradient_inside(x):
+    return astgrad.grad(lambda x: cubed_with_tag(x)[0])(x) * 2.0
+
+
+def test_inside_differentiated_code():
+    """JAX's keywords on a gradient taken inside the function differentiated are refused
+    in words saying what to write; the advice given is followed."""
+    with pytest.raises(astgrad.TransformError, match=r"has_aux=\.\.\.\) inside differentiated code; take the "
+                                                     r"gradient of the value alone"):
+        astgrad.grad(grad_with_aux_inside)(1.5)
+    with pytest.raises(astgrad.TransformError, match="argnums=.... inside differentiated code; write wrt="):
+        astgrad.grad(grad_with_argnums_inside)(1.5)
+    assert_close(astgrad.grad(value_gradient_inside)(1.5), numerical_grad(value_gradient_inside, (1.5,)), **TOL)
