@@ -19,6 +19,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 # and print something.
 EXPECTED = {
     "quickstart.py": ["df/dx", "matches the hand-derived derivative"],
+    "aux_outputs.py": ["step 100  loss", "matches finite differences: True", "predictions kept: (20,)"],
     "logistic_regression.py": ["step   0", "step 100", "final"],
     "show_source.py": ["def grad_predict(", "def grad_power_sum(", ".pop()"],
     "closures.py": ["matches finite differences: True"],

@@ -7,7 +7,7 @@ import numbers
 import threading
 import types
 import weakref
-from typing import Any, Callable, Literal, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Literal, Optional, Sequence, Tuple, TypeVar, Union
 
 import numpy
 
@@ -42,6 +42,8 @@ from .outputs import (check_scalar as _check_scalar, describe_value as _describe
 from .gradient_structure import (is_float_leaf as _is_float, match_argument as _match_argument,
                                  rebuild_sequence as _rebuild)
 from . import call_options, fast_call
+from .argnums import FIRST, chosen_wrt
+from .aux_outputs import collected, value_function, with_aux
 from .call_options import Wrapped
 from .function_values import current_or_deferred, given_functions, made_for, specialized
 from .nested_jacobian import JacobianOfDerivative
@@ -940,8 +942,9 @@ def _named_values(gradient, bound):
 
 
 @public
-def grad(f: Callable[..., Any], wrt: Wrt = 0, *, preserve_result: bool = False,
-         backend: str = "python", checkpoint: "int | str | None" = None) -> Derivative:
+def grad(f: Callable[..., Any], wrt: Wrt = FIRST, *, preserve_result: bool = False,
+         backend: str = "python", checkpoint: "int | str | None" = None,
+         argnums: "int | Tuple[int, ...] | None" = None, has_aux: bool = False) -> Derivative:
     """The gradient function of a scalar-valued ``f``.
 
     ``wrt`` picks the argument(s): an int or a parameter name gives one gradient, a
@@ -953,7 +956,15 @@ def grad(f: Callable[..., Any], wrt: Wrt = 0, *, preserve_result: bool = False,
     ``backend="numba"`` runs the generated code compiled by numba (``"auto"``: where
     numba can compile it, else the Python code); ``checkpoint=k`` (or ``"sqrt"``)
     keeps every k-th state of long loops and recomputes the rest. See docs/api.md.
+
+    As in JAX, ``argnums`` is ``wrt`` by position, and with ``has_aux=True`` ``f`` returns
+    ``(value, aux)``: the gradient is that of ``value``, returned as ``(gradient, aux)``.
     """
+    wrt = chosen_wrt("grad", f, wrt, argnums)
+    if has_aux:
+        as_function(f)      # refuses what no transform takes, in its words
+        return with_aux(grad, f, "value_and_grad" if preserve_result else "grad",
+                        wrt=wrt, preserve_result=preserve_result, backend=backend, checkpoint=checkpoint)
     f = as_function(f)
     chosen = call_options.options(backend, checkpoint)      # checked before any generation
     if takes_varargs(f):
@@ -964,10 +975,13 @@ def grad(f: Callable[..., Any], wrt: Wrt = 0, *, preserve_result: bool = False,
 
 
 @public
-def value_and_grad(f: Callable[..., Any], wrt: Wrt = 0, *, backend: str = "python",
-                   checkpoint: "int | str | None" = None) -> Derivative:
-    """Like ``grad`` but the returned function gives ``(value, gradient)``."""
-    return grad(f, wrt, preserve_result=True, backend=backend, checkpoint=checkpoint)
+def value_and_grad(f: Callable[..., Any], wrt: Wrt = FIRST, *, backend: str = "python",
+                   checkpoint: "int | str | None" = None, argnums: "int | Tuple[int, ...] | None" = None,
+                   has_aux: bool = False) -> Derivative:
+    """Like ``grad`` but the returned function gives ``(value, gradient)`` (with
+    ``has_aux=True``: ``((value, aux), gradient)``, as JAX's)."""
+    return grad(f, chosen_wrt("value_and_grad", f, wrt, argnums), preserve_result=True, backend=backend,
+                checkpoint=checkpoint, has_aux=has_aux)
 
 
 def _where(fn):
@@ -977,9 +991,14 @@ def _where(fn):
 
 
 @public
-def vjp(f: Callable[..., Any], *primals: Any) -> Tuple[Any, "Pullback"]:
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Tuple[Any, "Pullback"]:
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
-    (None for arguments that are not floats: ints, strings, None)."""
+    (None for arguments that are not floats: ints, strings, None). With ``has_aux=True``
+    ``f`` returns ``(out, aux)`` and vjp returns ``(out, pullback, aux)``, as JAX's."""
+    if has_aux:
+        as_function(f)
+        (out, pullback), aux = collected(vjp, value_function(f), *primals)
+        return out, pullback, aux
     f = as_function(f)
     if takes_varargs(f):
         return vjp(spec_for(f, primals)[0], *primals)
@@ -1296,12 +1315,19 @@ def _check_function(f):
 
 
 @public
-def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> Tuple[Any, Any]:
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], *,
+        has_aux: bool = False) -> Tuple[Any, Any]:
     """Forward mode: ``(f(*primals), J @ tangents)``.
 
     ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
     floats (ints, strings, None) are constants, and their tangents must be None (or zero).
+    With ``has_aux=True`` ``f`` returns ``(out, aux)`` and jvp returns
+    ``(out, tangent, aux)``, as JAX's.
     """
+    if has_aux:
+        as_function(f)
+        (out, tangent), aux = collected(jvp, value_function(f), primals, tangents)
+        return out, tangent, aux
     f = as_function(f)
     if takes_varargs(f) and isinstance(primals, (tuple, list)):
         return jvp(spec_for(f, primals)[0], primals, tangents)
@@ -1439,13 +1465,20 @@ def _flat_basis(x):
 
 
 @public
-def jacobian(f: Callable[..., Any], wrt: Union[int, str] = 0,
-             mode: Literal["auto", "forward", "reverse"] = "auto") -> "Jacobian":
+def jacobian(f: Callable[..., Any], wrt: Union[int, str] = FIRST,
+             mode: Literal["auto", "forward", "reverse"] = "auto", *,
+             argnums: Optional[int] = None, has_aux: bool = False) -> "Jacobian":
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
-    "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes)."""
-    if type(f) in (Jacobian, Hessian):      # third derivatives: the inner columns' code differentiated again
+    "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes).
+    ``argnums`` is JAX's name for ``wrt``; with ``has_aux=True`` ``f`` returns
+    ``(out, aux)`` and the function returns ``(jacobian, aux)``."""
+    wrt = chosen_wrt("jacobian", f, wrt, argnums)
+    if type(f) in (Jacobian, Hessian) and not has_aux:   # third derivatives: the inner code differentiated again
         return JacobianOfDerivative(f, wrt, mode, _outer_snapshot, type(f) is Hessian)
+    if has_aux:
+        as_function(f)
+        return with_aux(jacobian, f, "jacobian", wrt=wrt, mode=mode)
     f = as_function(f)
     _refuse_generator(f, wrt)
     _refuse_changing_draws(f, "jacobian")
@@ -1719,9 +1752,16 @@ class HessianVectorProduct:
 
 
 @public
-def hessian(f: Callable[..., Any], wrt: Union[int, str] = 0) -> "Hessian":
+def hessian(f: Callable[..., Any], wrt: Union[int, str] = FIRST, *,
+            argnums: Optional[int] = None, has_aux: bool = False) -> "Hessian":
     """A function computing the Hessian of scalar ``f`` w.r.t. argument ``wrt``, of
-    shape ``x.shape + x.shape``: forward mode over the generated gradient."""
+    shape ``x.shape + x.shape``: forward mode over the generated gradient. ``argnums``
+    is JAX's name for ``wrt``; with ``has_aux=True`` ``f`` returns ``(value, aux)`` and
+    the function returns ``(hessian, aux)``."""
+    wrt = chosen_wrt("hessian", f, wrt, argnums)
+    if has_aux:
+        as_function(f)
+        return with_aux(hessian, f, "hessian", wrt=wrt)
     f = as_function(f)
     _refuse_generator(f, wrt)
     _refuse_changing_draws(f, "hessian")

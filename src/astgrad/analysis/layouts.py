@@ -107,6 +107,9 @@ class Layouts:
         return None
 
     def _indexed(self, node):
+        item = tuple_item(self.definitions, node)
+        if item is not None:        # t[0], t bound once to a tuple display (has_aux's (value, aux))
+            return self.of(item)
         array = self.of(node.value) if isinstance(node.value, gast.Name) else None
         index = node.slice
         by_int = isinstance(index, gast.Name) and index.id in self.counters or \
@@ -178,3 +181,23 @@ def matmul_layout(left, right):
     if len(right) == 1:
         return (left[0],)
     return (left[0], right[1])
+
+
+def tuple_item(definitions, node):
+    """The item ``t[k]`` reads, where ``t`` is bound once to a tuple display (or to a name
+    so bound) and ``k`` is an int constant within it; else None."""
+    if not (isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name)
+            and isinstance(node.slice, gast.Constant) and type(node.slice.value) is int):
+        return None
+    value, seen = node.value, set()
+    while isinstance(value, gast.Name) and value.id not in seen:     # through copies (t = result)
+        seen.add(value.id)
+        values = definitions.get(value.id)
+        value = values[0] if values and len(values) == 1 else None
+    if not isinstance(value, gast.Tuple):
+        return None
+    elements = value.elts
+    k = node.slice.value
+    if not -len(elements) <= k < len(elements) or any(isinstance(e, gast.Starred) for e in elements):
+        return None
+    return elements[k]

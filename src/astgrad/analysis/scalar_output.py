@@ -32,7 +32,7 @@ from .. import argument_kinds
 from ..core import anno
 from ..core.anno import Key
 from .fixed_point import assume, retract
-from .layouts import Layouts
+from .layouts import Layouts, tuple_item
 from ..core import syntax as S
 
 _REAL_DTYPES = "fiu"
@@ -117,7 +117,7 @@ class _Real:
     point over the assignments, then checked)."""
 
     def __init__(self, definitions, params, counters, kinds, layouts):
-        self.layouts = layouts
+        self.layouts, self.definitions = layouts, definitions
         self.facts = {name: True for name in counters}
         for name in params:
             kind = kinds.get(name)
@@ -142,6 +142,9 @@ class _Real:
         if isinstance(node, gast.BinOp):
             return self._binary(node)
         if isinstance(node, gast.Subscript):
+            item = tuple_item(self.definitions, node)
+            if item is not None:        # t[0], t bound once to a tuple display
+                return self.of(item)
             array = self.layouts.of(node.value) if isinstance(node.value, gast.Name) else None
             return self.of(node.value) if array else None       # an item or a slice of a real array
         if isinstance(node, gast.Call) and not node.keywords:

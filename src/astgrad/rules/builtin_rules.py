@@ -12,7 +12,7 @@ import numpy
 from ..runtime import (abs_operand, abs_slope, abs_squared, broadcast_like, cast_like, extremum_gather, extremum_part, gather, if_empty,
                        item_position, spread, unbroadcast, unindex)
 from .declare import elementwise
-from .. import user_warnings
+from .. import aux_outputs, user_warnings
 from .optional import register_when_imported
 from .registry import FRESH, adjoint, d, declare, non_differentiable, tangent
 
@@ -133,4 +133,7 @@ declare(builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
 # code as written (warnings.warn(f"loss {y}")), and nothing flows back through them
 non_differentiable(warnings.warn, user_warnings.warn)
 declare(warnings.warn, user_warnings.warn, result=FRESH)
+# has_aux's wrapper hands a function's aux output back through keep_aux: nothing flows back
+non_differentiable(aux_outputs.keep_aux)
+declare(aux_outputs.keep_aux, result=FRESH)
 register_when_imported("logging", "astgrad.rules.logging_rules")

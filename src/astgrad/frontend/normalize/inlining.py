@@ -87,8 +87,7 @@ class InlineLowering:
             return self.call_with_functions(callee, node)
         if _is_factory(callee):
             return self.inline(self.module_function(callee, node, factory=True), node)
-        inlined = (callee, node) if self.draws_random_numbers(callee, node) or self.changes_its_arguments(callee) \
-            or writes_outer(callee, self.source.globals) else self.varargs_drawing(callee, node)   # outer_writes.py
+        inlined = (callee, node) if _runs_inlined(self, callee, node) else self.varargs_drawing(callee, node)
         if inlined is not None:
             return self.inline(self.module_function(*inlined), inlined[1])
         given = {**_function_defaults(callee, node), **self.objects_given(callee, node),    # objects.py
@@ -425,3 +424,15 @@ def _is_factory(callee):
         return returns_local_function(parsed_for_reading(callee).tree)
     except (TransformError, TypeError, OSError):     # no source: not inlined, so a call of its result is refused
         return False
+
+
+def _runs_inlined(lowering, callee, node):
+    """Whether the call ``node`` of the module-level ``callee`` is inlined: what it draws
+    or changes, in its arguments or outside (outer_writes.py), is followed in place; and
+    the callee of has_aux's wrapper (aux_outputs.py) runs once within it, not as value
+    code and then again as the callee's derivative (a callee calling itself by its name
+    stays a call)."""
+    return lowering.draws_random_numbers(callee, node) or lowering.changes_its_arguments(callee) \
+        or writes_outer(callee, lowering.source.globals) \
+        or getattr(lowering.source.fn, "__astgrad_inlines_callees__", False) \
+        and callee.__name__ not in callee.__code__.co_names

@@ -39,6 +39,11 @@ normalize_wrt = imported_when_called("astgrad.core.wrt", "normalize_wrt")
 _lifted = weakref.WeakKeyDictionary()       # enclosing function -> {tree texts: lifted functions}
 _receiving = weakref.WeakKeyDictionary()    # a transform of a bound method -> its Receiving
 
+# what to write instead of JAX's keywords on a gradient taken inside differentiated code
+_INNER = {"argnums": "write wrt= for the positions (astgrad.grad(g, wrt=1))",
+          "has_aux": "take the gradient of the value alone (astgrad.grad(lambda x: g(x)[0])) and compute "
+                     "the aux by calling g, or give has_aux=True to the outer transform"}
+
 
 class NestedTransformLowering:
     """Normalizer methods for astgrad's transforms called inside differentiated code."""
@@ -175,7 +180,7 @@ class NestedTransformLowering:
         wrt = outer.args[1] if len(outer.args) > 1 else S.const(0)
         for kw in outer.keywords:
             if kw.arg != "wrt":
-                raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node)
+                raise self._refuse(f"astgrad.grad(..., {kw.arg}=...) inside differentiated code", node, _INNER.get(kw.arg))
             wrt = kw.value
         if isinstance(wrt, gast.Name) and wrt.id in self.constants:
             wrt = self.constants[wrt.id]        # an inlined helper's parameter bound to a literal
