@@ -2437,6 +2437,30 @@ def append_derivative(g, value, items=None):
     return AdjointList(list(g) + [value])
 
 
+def put_back(items, value):
+    """Undo ``value = items.pop()`` in a reverse sweep, in the receiver's own way: a
+    set gets its item back with ``add`` (Python chose which one ``pop`` took), a list,
+    deque, bytearray or ``array.array`` at its end with ``append``."""
+    if isinstance(items, (set, dict)) or not hasattr(items, "append"):
+        if isinstance(items, set):
+            items.add(value)
+            return
+        raise TypeError(
+            f"astgrad: the function takes an item with .pop() from a {type(items).__name__}, which "
+            f"astgrad cannot put back (it follows .pop() on a list, deque or set). Pass a list, or "
+            f"read the item without taking it out")
+    items.append(value)
+
+
+def take_back(items, value):
+    """Undo ``put_back(items, value)`` (a derivative of a derivative's reverse sweep): the
+    item put back is not in a set before (a set's ``pop`` took it), and last in a list."""
+    if isinstance(items, set):
+        items.remove(value)
+    else:
+        items.pop()
+
+
 class ShapeInfo:
     """What the shape helpers need of an array (shape and dtype), without its data.
 
