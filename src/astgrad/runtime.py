@@ -2860,6 +2860,24 @@ def check_unpack_count(values, count):
         raise ValueError(f"not enough values to unpack (expected {count}, got {given})")
 
 
+def check_spread_count(values, others, function, parameters):
+    """Raise what Python raises calling ``function`` (its qualified name) with ``*values``
+    and ``others`` other positional arguments, where they do not fill its ``parameters``
+    (their names, space-separated: it takes that many, with no defaults) one for one."""
+    _own_iteration(values)
+    names = parameters.split()
+    given = others + len(values)
+    if given > len(names):
+        raise TypeError(f"{function}() takes {len(names)} positional argument{'' if len(names) == 1 else 's'} "
+                        f"but {given} {'was' if given == 1 else 'were'} given")
+    if given < len(names):
+        missing = [repr(name) for name in names[given:]]
+        listed = missing[0] if len(missing) == 1 else " and ".join(missing) if len(missing) == 2 \
+            else ", ".join(missing[:-1]) + ", and " + missing[-1]
+        raise TypeError(f"{function}() missing {len(missing)} required positional "
+                        f"argument{'' if len(missing) == 1 else 's'}: {listed}")
+
+
 def check_zip_lengths(*lengths):
     """Raise what ``zip(..., strict=True)`` raises where its arguments have ``lengths``:
     the first argument found out of step when the shortest one runs out."""
