@@ -418,3 +418,26 @@ def test_a_transform_given_as_the_function_to_differentiate_says_what_to_pass(ca
     with pytest.raises(TypeError, match=r"astgrad\.\w+ was given as the function to differentiate; .*"
                                         r"astgrad\.grad\(astgrad\.grad\(f\)\)"):
         call()
+
+
+def _keyed_pop(d, w):
+    return d.pop("a") * w ** 2 + d["b"] * w
+
+
+def _keyed_pop_rewritten(d, w):         # the advice of the refusal below
+    v = d["a"]
+    d = {k: u for k, u in d.items() if k != "a"}
+    return v * w ** 2 + d["b"] * w
+
+
+def test_a_pop_by_key_from_a_dict_argument_advises_a_new_dict_which_is_followed():
+    # the advice spoke of a list, slicing with the key: list(d[:"a"]) + d["a" + 1:]
+    with pytest.raises(astgrad.TransformError, match=r"build the rest as a new dict instead, .*\(v = d\[\"a\"\]; "
+                                                     r"d = \{k: u for k, u in d\.items\(\) if k != \"a\"\}\)"):
+        astgrad.grad(_keyed_pop, wrt=1)({"a": 2.0, "b": 5.0}, 0.8)
+    w = _RNG.uniform(0.5, 1.5)
+    make = lambda: {"a": 2.0, "b": 5.0}       # noqa: E731
+    assert_close(astgrad.grad(_keyed_pop_rewritten, wrt=1)(make(), w),
+                 numerical_grad(lambda w: _keyed_pop(make(), w), (w,)))
+    assert_close(astgrad.hessian(_keyed_pop_rewritten, wrt=1)(make(), w),
+                 _numerical_second(lambda w: _keyed_pop(make(), w), w), rtol=1e-5, atol=1e-5)

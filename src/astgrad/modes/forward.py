@@ -35,6 +35,7 @@ from .common import array_names, mark_top_level, Transform, check_deques, check_
     check_entered_managers, check_unused_method_value, check_in_place_writes, check_outside_changes, \
     check_outside_methods, range_targets
 from .holding import Holding
+from .built_in_partial import built_in_partial_advice
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
@@ -285,7 +286,9 @@ class ForwardMode(Transform):
                 return []       # the output does not depend on it (k.startswith("m") of a key)
             what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
-                registry.no_rule_text(what, op.key, "tangent") + unknown_method_advice(op), stmt, construct=what), op, self.fn)
+                registry.no_rule_text(what, op.key, "tangent")
+                + (built_in_partial_advice(self.source, op) or unknown_method_advice(op)), stmt, construct=what),
+                op, self.fn)
         if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)
