@@ -1061,15 +1061,16 @@ TREES = ("o_pytree_wrt", "c_nested_structures", "o_dataclass_arg", "o_dataclass_
 REFUSED = {
     "k_closure_loop_accumulate": (5, "TransformError", "cannot differentiate the local function f appended to a list "
                                                        "astgrad does not follow; .*build the list as a display"),
-    "k_default_evaluated_once": (1, "TransformError", "cannot differentiate the local function lambda appended to a "
-                                                      "list astgrad does not follow"),
+    "k_default_evaluated_once": (1, "TransformError", r"cannot differentiate the local function lambda made by a list "
+                                                      r"comprehension .*write one lambda per item"),
     "o_method_rebound_on_instance": (2, "TransformError", "cannot differentiate assignment to an attribute; .*hand it "
                                                           r"to the class when the object is built"),
     "c_list_mult_aliasing": (2, "TransformError", "cannot differentiate a write into a row of 'rows', a list holding "
                                                   r"one row 2 times; .* rows = \[\[0\.0\] \* 2 for _ in range\(2\)\]"),
     "o_post_init": (1, "TransformError", r"Post is a dataclass with a __post_init__, whose code astgrad does not "
                                          r"follow .*: compute what __post_init__ stores in a property"),
-    "o_property_setter": (2, "TransformError", "cannot differentiate assignment to an attribute"),
+    "o_property_setter": (2, "TransformError", r"cannot differentiate assignment to an attribute through a property "
+                                               r"setter: s\.v is a property of Setter with a setter, .*\(s\._v = \.\.\.\), or build the object anew"),
     "k_mutable_default_grows": (1, "TransformError", "the call of _acc leaves 'seen' out, it is the default list, made "
                                                      "once when the def ran"),
     # (named at the line of _cached writing into its default dict)

@@ -59,7 +59,10 @@ one mode, two pytrees and two refusals."""
 
 import copy
 import dataclasses
+import functools
+import inspect
 import os
+import re
 
 import numpy as np
 import pytest
@@ -81,7 +84,8 @@ CI_MODE = {
     "a_partial_of_unbound_method": "vjp", "a_star_unpack_generator": "hessian",
 }
 CI_TREES = ("o_pytree_wrt", "c_result_structure")
-CI_REFUSED = ("k_closure_loop_accumulate", "o_method_rebound_on_instance")
+CI_REFUSED = ("k_closure_loop_accumulate", "o_method_rebound_on_instance", "k_default_evaluated_once",
+              "o_property_setter")
 
 
 def _params():
@@ -228,3 +232,94 @@ def test_a_path_through_a_list_item_is_refused_saying_to_take_the_whole_list():
     def moved(s):
         return P.Holder([P.Layer(P.A33 + s * tangent, P.V4[:3]), holder.layers[1]], 0.7).loss(P.V4[:3])
     assert_close(np.sum(whole[0].W * tangent), (moved(1e-6) - moved(-1e-6)) / 2e-6)
+
+
+# ---- refusals in the user's words, each with advice that works (the advice run below)
+def _partial_of_a_built_object(A, w):
+    q = functools.partial(P.Model.loss, P.Model(A * w))
+    return q(A[1])
+
+
+def _partial_of_an_object_built_first(A, w):           # the advice of the refusal above
+    m = P.Model(A * w)
+    q = functools.partial(P.Model.loss, m)
+    return q(A[1])
+
+
+def _lambdas_written_out(x, w):                         # k_default_evaluated_once's advice
+    fs = [lambda z, s=w: z * s, lambda z, s=w ** 2: z * s]
+    return sum(np.sum(f(x)) for f in fs)
+
+
+def _setter_stores_written_out(x, w):                   # o_property_setter's advice
+    s = P.Setter(x)
+    s._v = s.v * w * 0.5
+    return np.sum(s.v ** 2)
+
+
+class _Pair:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+def _getattr_by_loop_variable(x, w):
+    m = _Pair(x * w, x ** 2)
+    total = 0.0
+    for name in ("a", "b"):
+        total = total + np.sum(getattr(m, name))
+    return total
+
+
+def _attributes_looped_over(x, w):                      # the advice of the refusal above
+    m = _Pair(x * w, x ** 2)
+    total = 0.0
+    for v in (m.a, m.b):
+        total = total + np.sum(v)
+    return total
+
+
+def _line_of(fn, text):
+    lines, first = inspect.getsourcelines(fn)
+    return first + next(k for k, line in enumerate(lines) if text in line)
+
+
+def test_a_partial_of_an_object_built_in_its_call_says_to_build_it_first():
+    line = _line_of(_partial_of_a_built_object, "functools.partial")
+    with pytest.raises(astgrad.TransformError, match=rf"At .*test_hunt74a\.py:{line} the partial binds an object "
+                                                     r"built inside its call .* m = P\.Model\(A \* w\); "
+                                                     r"functools\.partial\(P\.Model\.loss, m\)"):
+        astgrad.grad(_partial_of_a_built_object, wrt=1)(P.A33, 0.8)
+    check("grad", _partial_of_an_object_built_first, (P.A33, 0.8), (0, 1))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("advice", [_lambdas_written_out, _setter_stores_written_out, _attributes_looped_over],
+                         ids=lambda f: f.__name__)
+def test_the_advice_of_a_refusal_is_followed(advice):
+    check("hessian", advice, (P.V5, 0.8), (0, 1))
+
+
+def test_getattr_by_a_name_known_when_the_code_runs_says_to_write_the_attributes_out():
+    line = _line_of(_getattr_by_loop_variable, "getattr(")
+    with pytest.raises(astgrad.TransformError, match=rf"test_hunt74a\.py:{line}: no adjoint rule for getattr: .*write "
+                                                     r"the attributes out .*for v in \(m\.a, m\.b\)"):
+        astgrad.grad(_getattr_by_loop_variable, wrt=1)(P.V5, 0.8)
+
+
+def _spread_into_a_local(x, w, count):
+    def inner(a, b):
+        return a * b
+    scale = lambda a: a * w          # noqa: E731
+    xs = (x, w, w)[:count]
+    return np.sum(inner(*xs)) + np.sum(scale(*xs[:1]))
+
+
+@pytest.mark.parametrize("count", [3, 1, 0])
+def test_a_spread_of_the_wrong_count_into_a_local_def_raises_pythons_type_error(count):
+    with pytest.raises(TypeError) as python:
+        _spread_into_a_local(P.V5, 0.8, count)
+    with pytest.raises(TypeError, match=re.escape(str(python.value))):
+        astgrad.grad(_spread_into_a_local, wrt=1)(P.V5, 0.8, count)
+    assert_close(astgrad.grad(_spread_into_a_local, wrt=1)(P.V5, 0.8, 2),
+                 np.sum(P.V5) + np.sum(P.V5))       # the right count: followed (d/dw of x*w, and of x*w)

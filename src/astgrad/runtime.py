@@ -2437,6 +2437,30 @@ def append_derivative(g, value, items=None):
     return AdjointList(list(g) + [value])
 
 
+def put_back(items, value):
+    """Undo ``value = items.pop()`` in a reverse sweep, in the receiver's own way: a
+    set gets its item back with ``add`` (Python chose which one ``pop`` took), a list,
+    deque, bytearray or ``array.array`` at its end with ``append``."""
+    if isinstance(items, (set, dict)) or not hasattr(items, "append"):
+        if isinstance(items, set):
+            items.add(value)
+            return
+        raise TypeError(
+            f"astgrad: the function takes an item with .pop() from a {type(items).__name__}, which "
+            f"astgrad cannot put back (it follows .pop() on a list, deque or set). Pass a list, or "
+            f"read the item without taking it out")
+    items.append(value)
+
+
+def take_back(items, value):
+    """Undo ``put_back(items, value)`` (a derivative of a derivative's reverse sweep): the
+    item put back is not in a set before (a set's ``pop`` took it), and last in a list."""
+    if isinstance(items, set):
+        items.remove(value)
+    else:
+        items.pop()
+
+
 class ShapeInfo:
     """What the shape helpers need of an array (shape and dtype), without its data.
 
@@ -2834,6 +2858,24 @@ def check_unpack_count(values, count):
         raise ValueError(f"too many values to unpack (expected {count})")
     if given < count:
         raise ValueError(f"not enough values to unpack (expected {count}, got {given})")
+
+
+def check_spread_count(values, others, function, parameters):
+    """Raise what Python raises calling ``function`` (its qualified name) with ``*values``
+    and ``others`` other positional arguments, where they do not fill its ``parameters``
+    (their names, space-separated: it takes that many, with no defaults) one for one."""
+    _own_iteration(values)
+    names = parameters.split()
+    given = others + len(values)
+    if given > len(names):
+        raise TypeError(f"{function}() takes {len(names)} positional argument{'' if len(names) == 1 else 's'} "
+                        f"but {given} {'was' if given == 1 else 'were'} given")
+    if given < len(names):
+        missing = [repr(name) for name in names[given:]]
+        listed = missing[0] if len(missing) == 1 else " and ".join(missing) if len(missing) == 2 \
+            else ", ".join(missing[:-1]) + ", and " + missing[-1]
+        raise TypeError(f"{function}() missing {len(missing)} required positional "
+                        f"argument{'' if len(missing) == 1 else 's'}: {listed}")
 
 
 def check_zip_lengths(*lengths):

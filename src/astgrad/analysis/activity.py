@@ -10,6 +10,7 @@ of straight-line code and conservative inside loops.
 
 import gast
 
+from .. import runtime
 from ..core import anno, ops
 from ..core.anno import Key
 from ..core.ops import OpKind
@@ -18,6 +19,9 @@ from ..core import walk
 from ..rules import registry
 from ..modes.templates import differentiable_atoms
 from .mutation import may_change_its_object
+
+# the helpers with which a derivative puts an item popped back, and takes it back again
+_PUTTING_BACK = (runtime.put_back, runtime.take_back)
 
 
 def dataflow_edges(body, describe=ops.describe):
@@ -39,6 +43,9 @@ def dataflow_edges(body, describe=ops.describe):
         elif isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
             op = describe(stmt.value)
             call = stmt.value
+            if anno.get(call, Key.TARGET) in _PUTTING_BACK and isinstance(call.args[0], gast.Name):
+                # a derivative's put_back(xs, v): xs holds v again, as after xs.append(v)
+                edges.append(({call.args[0].id}, {a.id for a in call.args[1:] if isinstance(a, gast.Name)}))
             if anno.get(call, Key.METHOD) and isinstance(call.func.value, gast.Name) and op.differentiable:
                 owner = call.func.value.id
                 edges.append(({owner}, {a.id for a in op.atoms() if isinstance(a, gast.Name)}))

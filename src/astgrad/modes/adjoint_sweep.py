@@ -9,6 +9,7 @@ adjoint assigns it, later ones add. ``if`` and loops are handled by
 
 import gast
 
+from .. import runtime
 from ..analysis.saves import redirect_shapes
 from ..backend import optimize
 from ..core import anno
@@ -55,6 +56,9 @@ class AdjointSweep:
         if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
                 and anno.get(stmt.value, Key.METHOD) == "append":
             return self.append(stmt, state)
+        if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+                and anno.get(stmt.value, Key.TARGET) in _UNDONE_BY:
+            return self.undo_put_back(stmt, state)
         if isinstance(stmt, gast.Assign):
             return self.assign(stmt, state)
         if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False):
@@ -120,7 +124,10 @@ class AdjointSweep:
             out.extend(mode.line_comment(stmt))
             out.append(S.assign(adjoint, mode.helper_call("append_derivative", [current, value, S.name(owner)])))
             state[adjoint] = SET
-        out.append(S.expr_stmt(method_call(owner, "append", [S.name(name)])))
+        if owner in mode.active:
+            out.append(S.expr_stmt(method_call(owner, "append", [S.name(name)])))
+        else:       # a set's item goes back with add: put_back asks the receiver (runtime.py)
+            out.append(S.expr_stmt(mode.helper_call("put_back", [S.name(owner), S.name(name)])))
         if name in mode.active:
             state[mode.adjoint(name)] = UNSET
         save = anno.get(stmt, Key.SAVE)
@@ -181,6 +188,29 @@ class AdjointSweep:
             out.append(S.assign(adjoint, mode.helper_call("drop_last", [S.name(adjoint)])))
         if not anno.get(stmt, Key.REUSED_BY_RESTORE, False):     # else the restore already popped
             out.append(S.expr_stmt(method_call(owner.id, "pop", [])))
+        return out, state
+
+    def undo_put_back(self, stmt, state):
+        """A derivative's ``put_back(xs, v)`` undoing ``v = xs.pop()`` (or ``take_back(xs, v)``
+        undoing that): undone again; where xs has a derivative, its last item goes to v as an
+        append's does (or a zero item comes back for the one taken back)."""
+        mode = self.mode
+        call = stmt.value
+        helper = anno.get(call, Key.TARGET)
+        owner, value = call.args
+        out = []
+        undo = S.expr_stmt(mode.helper_call(_UNDONE_BY[helper], [S.copy(a) for a in call.args]))
+        active = owner.id in mode.active and is_set(state, mode.adjoint(owner.id))
+        if active and helper is runtime.put_back:
+            adjoint = mode.adjoint(owner.id)
+            if mode.derivative_of(value) is not None:
+                last = gast.Subscript(value=S.name(adjoint), slice=S.const(-1), ctx=gast.Load())
+                out.append(self.lower(_accumulate(mode.adjoint(value.id), last), state))
+            out.append(S.assign(adjoint, mode.helper_call("drop_last", [S.name(adjoint)])))
+        out.append(undo)
+        if active and helper is runtime.take_back:     # the item back in xs had no part in what follows
+            adjoint = mode.adjoint(owner.id)
+            out.append(S.assign(adjoint, mode.helper_call("pad_last", [S.name(adjoint), S.name(owner.id)])))
         return out, state
 
     def lower(self, stmt, state):
@@ -288,6 +318,10 @@ def _accumulate(adjoint, value):
     node = S.assign(adjoint, optimize.simplify(value))
     anno.set(node, Key.ACCUMULATE, True)
     return node
+
+
+# the helpers undoing a pop, and their undoing in a derivative of a derivative
+_UNDONE_BY = {runtime.put_back: "take_back", runtime.take_back: "put_back"}
 
 
 def _append_merged(out, stmt):

@@ -1434,10 +1434,15 @@ def _shared_write_advice(name, outside):
 
 
 def _popped_advice(source, stmt, name):
-    """What to write instead of ``v = xs.pop(i)`` on a list another name may hold: the item
-    and the rest read without changing the list (a copy popped from holds the same items)."""
+    """What to write instead of ``v = xs.pop(i)`` on a list another name may hold (or
+    ``d.pop('k')`` on a dict): the item and the rest read without changing it (a copy popped
+    from holds the same items)."""
     found = re.search(rf"(?<![\w.]){re.escape(name)}\.pop\(([^()]*)\)", source.line_text(stmt) or "")
     index = found.group(1).strip() if found else "i"
+    if index[:1] in ("'", '"'):         # d.pop('a'): a dict's key
+        return (f"Read the item and build the rest as a new dict instead, which changes no dict another name "
+                f"holds (v = {name}[{index}]; {name} = {{k: u for k, u in {name}.items() if k != {index}}}); where "
+                f"the caller should see the smaller dict, return it and assign it where the function is called")
     rest = f"{name}[1:]" if index == "0" else f"{name}[:-1]" if index in ("", "-1") else \
         f"list({name}[:{index}]) + {name}[{index} + 1:]"
     return (f"Read the item and build the rest as a new list instead, which changes no list another name holds "

@@ -35,6 +35,7 @@ from .common import array_names, mark_top_level, Transform, check_deques, check_
     check_entered_managers, check_unused_method_value, check_in_place_writes, check_outside_changes, \
     check_outside_methods, range_targets
 from .holding import Holding
+from .built_in_partial import built_in_partial_advice
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
@@ -160,6 +161,8 @@ class ForwardMode(Transform):
             check_effect_call(self.source, stmt, self.affecting, self.held, self.fn, self.active)
             if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
+            if anno.get(stmt.value, Key.TARGET) in (runtime.put_back, runtime.take_back):
+                return self.put_back(stmt)
         if isinstance(stmt, gast.If):
             return [if_as_written(stmt, self.block)]
         if isinstance(stmt, gast.While):
@@ -283,7 +286,9 @@ class ForwardMode(Transform):
                 return []       # the output does not depend on it (k.startswith("m") of a key)
             what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
-                registry.no_rule_text(what, op.key, "tangent") + unknown_method_advice(op), stmt, construct=what), op, self.fn)
+                registry.no_rule_text(what, op.key, "tangent")
+                + (built_in_partial_advice(self.source, op) or unknown_method_advice(op)), stmt, construct=what),
+                op, self.fn)
         if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)
@@ -364,6 +369,17 @@ class ForwardMode(Transform):
                           [self.tangent_or_zeros(call.args[0])])
             anno.set(push, Key.METHOD, "append")
             out.append(S.expr_stmt(push))
+        return out
+
+    def put_back(self, stmt):
+        """A derivative's ``put_back(xs, v)`` (or ``take_back``): xs's tangent gets v's back too."""
+        call = stmt.value
+        owner, value = call.args
+        out = [S.copy(stmt)]
+        if isinstance(owner, gast.Name) and owner.id in self.active:
+            helper = "put_back" if anno.get(call, Key.TARGET) is runtime.put_back else "take_back"
+            out.append(S.expr_stmt(self.helper_call(helper, [S.name(self.tangent(owner.id)),
+                                                             self.tangent_or_zeros(value)])))
         return out
 
 

@@ -54,6 +54,7 @@ from .common import array_names, mark_top_level, Transform, check_deques, check_
     check_unused_method_value, check_in_place_writes, check_outside_changes, check_outside_methods, \
     range_targets
 from .holding import Holding
+from .built_in_partial import built_in_partial_advice
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
 
 # statements that are a return, or may hold one in a body S.statements does not enter
@@ -343,7 +344,8 @@ class ReverseMode(Transform):
         if op.kind is OpKind.UNKNOWN:
             what = registry.user_name(op.key) if op.key is not None else op.label
             raise unknown_call_error(self.source.error(
-                registry.no_rule_text(what, op.key, "adjoint") + unknown_method_advice(op),
+                registry.no_rule_text(what, op.key, "adjoint")
+                + (built_in_partial_advice(self.source, op) or unknown_method_advice(op)),
                 stmt, construct=what), op, self.fn)
         what = op.label or "this expression"
         raise self.source.error(f"astgrad cannot differentiate {what} here: it reads a differentiated value; "

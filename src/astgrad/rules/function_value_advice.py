@@ -2,7 +2,8 @@
 it does not follow: ``functools.partial`` of a method of a differentiated value or binding
 one stored on an object the function builds, ``map`` of an array's method, and building an object
 of the user's class whose ``__init__`` stores a function value (``self.f =
-functools.partial(Cls.scale, self)``). Said in place of "register a rule", which is no
+functools.partial(Cls.scale, self)``), and ``getattr`` by a name known only when the code runs.
+Said in place of "register a rule", which is no
 help for these."""
 
 import ast
@@ -22,6 +23,11 @@ MAP_ADVICE = (
     "functools.partial of one) or of a method of an object of your class; it does not follow map of a "
     "method of a differentiated value (map(a.__mul__, xs)): write the calls out, [a * v for v in xs], or "
     "map a lambda, map(lambda v: a * v, xs)")
+
+GETATTR_ADVICE = (
+    "astgrad follows getattr(obj, 'W') with the name written as a string, and reads no attribute by a name "
+    "known only when the code runs (a loop variable, a computed string): write the attributes out "
+    "(np.sum(m.a) + np.sum(m.b)), or loop over the attributes themselves (for v in (m.a, m.b): ...)")
 
 
 def held_function_advice(cls):
@@ -58,4 +64,4 @@ def _function_value(value, cls):
 
 def advice_by_callee():
     """{callee: what to write instead} for NO_RULE_ADVICE."""
-    return {functools.partial: PARTIAL_ADVICE, map: MAP_ADVICE}
+    return {functools.partial: PARTIAL_ADVICE, map: MAP_ADVICE, getattr: GETATTR_ADVICE}

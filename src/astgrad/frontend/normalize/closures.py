@@ -416,6 +416,9 @@ class ClosureLowering:
         call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
         built = _class_called(self.source, self.locals, call) if isinstance(call, gast.Call) else None
         how, advice = _how_it_escapes(stmt, built)
+        made_by = _comprehension_making_functions(self.source.tree, stmt)
+        if made_by is not None and how.startswith("appended to a list"):
+            how, advice = _made_by_a_comprehension(made_by)
         callee = self.resolve_call(call) if isinstance(call, gast.Call) else None
         helper = self.bindings.get(call.func.id) if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
             else None       # (a helper this stage bound: with_attribute, an attribute store)
@@ -454,6 +457,31 @@ def _how_it_escapes(stmt, built):
     if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(stmt.value, gast.Call):
         return "passed to a function astgrad does not inline", advice
     return "stored or used as a value", advice
+
+
+_COMPREHENSIONS = {gast.ListComp: "a list comprehension", gast.SetComp: "a set comprehension",
+                   gast.DictComp: "a dict comprehension", gast.GeneratorExp: "a generator expression"}
+
+
+def _comprehension_making_functions(tree, stmt):
+    """The comprehension written at ``stmt``'s line whose items are lambdas (``[lambda z,
+    s=s: z * s for s in (w, w ** 2)]``, lowered to a loop appending them), or None."""
+    line = getattr(stmt, "lineno", None)
+    for node in S.walk_nodes(tree):
+        if type(node) in _COMPREHENSIONS and getattr(node, "lineno", None) == line:
+            items = [node.key, node.value] if isinstance(node, gast.DictComp) else [node.elt]
+            if any(isinstance(part, gast.Lambda) for item in items for part in S.walk_nodes(item)):
+                return node
+    return None
+
+
+def _made_by_a_comprehension(node):
+    """(how, advice) for lambdas a comprehension makes, one for each value of its loop."""
+    return (f"made by {_COMPREHENSIONS[type(node)]} (one lambda for each value of its loop), which astgrad "
+            "follows for values, not for functions kept to be called later",
+            "astgrad follows functions a display holds: write one lambda per item, each taking its value as a "
+            "default (fs = [lambda z, s=a: z * s, lambda z, s=b: z * s] for a loop over (a, b)), or compute the "
+            "values in the comprehension itself, where the lambdas would be called ([x * s for s in (a, b)])")
 
 
 def _stored_on_an_object(owner, attr):

@@ -15,6 +15,7 @@ import inspect
 
 import gast
 
+from ... import runtime
 from ...core import syntax as S
 from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
@@ -335,8 +336,8 @@ def _unpacked_star(normalizer, fn, local, node):
     """``node`` with one ``*xs`` of a value that is no display (``f(*args)``, ``f(*(v * w
     for v in x))``, ``f(*row)``) unpacked into as many names as the positional parameters
     it must fill, where ``fn`` (a local def or lambda) takes a fixed number of them with no
-    defaults: ``a_1, a_2 = xs``, which raises Python's ValueError where the count differs
-    (Python's TypeError). The arguments before it are evaluated first, in their order, as
+    defaults: ``a_1, a_2 = xs[0], xs[1]``, after a check raising Python's TypeError where
+    the count differs (``check_spread_count``). The arguments before it are evaluated first, in their order, as
     Python does. Else ``node`` itself (bind_arguments refuses a ``*`` left)."""
     args = fn.args
     starred = [k for k, a in enumerate(node.args) if isinstance(a, gast.Starred)]
@@ -349,10 +350,20 @@ def _unpacked_star(normalizer, fn, local, node):
     if count < 0:
         return node
     before = [normalizer.atom(a) for a in node.args[:starred[0]]]
+    packed = normalizer.atom(node.args[starred[0]].value, hint="t")
+    if not isinstance(packed, gast.Name):
+        return node
+    # another number of items: Python's TypeError for the call, not an unpacking's ValueError
+    named = fn.name if isinstance(fn, gast.FunctionDef) else "<lambda>"
+    outer = getattr(normalizer.source.fn, "__qualname__", None)
+    label = f"{outer}.<locals>.{named}" if outer else named
+    normalizer.emit(S.expr_stmt(normalizer.runtime_call(runtime.check_spread_count, [
+        S.name(packed.id), S.const(len(node.args) - 1), S.const(label), S.const(" ".join(positional))])))
     names = [normalizer.namer.fresh("arg") for _ in range(count)]
     normalizer.locals.update(names)
-    normalizer.assign(gast.Tuple(elts=[S.name(n, store=True) for n in names], ctx=gast.Store()),
-                      node.args[starred[0]].value)
+    for position, name in enumerate(names):
+        normalizer.assign(S.name(name, store=True),
+                          gast.Subscript(value=S.name(packed.id), slice=S.const(position), ctx=gast.Load()))
     at = starred[0]
     return gast.Call(func=node.func, args=before + [S.name(n) for n in names] + node.args[at + 1:],
                      keywords=node.keywords)

@@ -22,6 +22,7 @@ slice_write_as_new_list = imported_when_called(__package__ + ".list_slice_writes
 holds_objects = imported_when_called(__package__ + ".fresh_items", "holds_objects")
 items_read_into_names = imported_when_called(__package__ + ".fresh_items", "items_read_into_names")
 owns_its_items = imported_when_called(__package__ + ".fresh_items", "owns_its_items")
+refuse_property_setter = imported_when_called(__package__ + ".setter_words", "refuse_property_setter")
 
 
 class StatementLowering:
@@ -216,6 +217,7 @@ class StatementLowering:
             raise self._refuse("starred assignment (a, *b = ...)", target)
         elif not self.attribute_write(target, value):         # built_objects.py
             self.refuse_global_attribute_write(target, target)
+            refuse_property_setter(self, target)
             raise self._refuse("assignment to an attribute", target, _attribute_advice(target)
                                + _held_item_advice(self, target) + _held_function_advice(self, target, value))
 
