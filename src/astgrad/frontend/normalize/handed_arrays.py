@@ -1,5 +1,6 @@
 """An array handed to the constructor of an object the function builds, which
-``__init__`` stores as it is (``self.data = data``) and a method writes into in place
+``__init__`` stores as it is (``self.data = data``, or a base class's ``__init__`` that
+``super().__init__(data)`` hands it to) and a method writes into in place
 (``self.data[k] *= c``): ``a = Acc(x * 1.0)``, ``a = Acc(buf)``, ``a = Acc(x)``.
 
 Python's attribute and the name handed in are then one array: a write through either
@@ -7,9 +8,10 @@ shows in the other. self_containers.py follows element writes into an attribute 
 nothing but the attribute holds its array (the method writes into a copy the attribute
 takes back). Such a handed array is one where the caller's code shows it
 (``handed_parameters``): the argument is made new in the call (``Acc(x * 1.0)``,
-``Acc(np.zeros(n))``), or it is a name nothing else uses, a parameter of the function
-(the gradient call then leaves the caller's array alone, as for ``x[0] = v`` on an
-argument) or a name bound once to a new array.
+``Acc(np.zeros(n))``, also in a loop or a branch: new at each run), or it is a name
+nothing else uses, a parameter of the function (the gradient call then leaves the
+caller's array alone, as for ``x[0] = v`` on an argument) or a name bound once to a new
+array.
 
 ``write_handed_arrays`` makes the last two so where the name is read again after the
 object is built (``a = Acc(buf); a.bump(0, w); return np.sum(buf)``): each later read
@@ -39,30 +41,35 @@ def init_of(cls):
 
 
 def handed_parameters(cls, attr, caller):
-    """The parameters of ``cls.__init__`` stored as they are in ``attr`` (``self.data =
-    data``, a statement of ``__init__``'s own body, the parameter named nowhere else)
-    whose argument, where ``caller`` = (tree, name, resolve) builds the object ``name``,
-    no other name holds (the module docstring)."""
+    """(the ``__init__`` storing it, its parameters stored as they are in ``attr``) where
+    it stores one (``self.data = data``, a statement of its own body, the parameter named
+    nowhere else; ``cls.__init__`` or the base class's its ``super().__init__(data)``
+    calls) whose argument, where ``caller`` = (tree, name, resolve) builds the object
+    ``name``, no other name holds (the module docstring); else (None, the empty set)."""
     tree, me, resolve = caller
     found = _stored_parameter(cls, attr)
     construction = _construction(tree, me) if found is not None else None
     if construction is None:
-        return frozenset()
-    init, param, position = found
+        return None, frozenset()
+    init, param, position, stored = found
     argument = _argument(construction.value, param, position)
     if argument is None:
-        return frozenset()
+        return None, frozenset()
     if made_new(argument, resolve):
-        return frozenset({param})
-    return frozenset({param}) if isinstance(argument, gast.Name) and _held_by_nothing_else(tree, argument, resolve) \
-        else frozenset()
+        return init, frozenset({stored})        # new at each run of the statement, in a loop or a branch too
+    if construction in tree.body and isinstance(argument, gast.Name) and _held_by_nothing_else(tree, argument, resolve):
+        return init, frozenset({stored})
+    return None, frozenset()
 
 
-def _stored_parameter(cls, attr):
-    """(``__init__``, the parameter, its position after ``self``) where ``__init__``
-    stores a parameter as it is in ``attr`` as a statement of its own body, names it
-    nowhere else, stores ``attr`` nowhere else and never returns; else None."""
-    init = init_of(cls) if isinstance(cls, type) else None
+def _stored_parameter(cls, attr, start=None):
+    """(the ``__init__`` storing it, the parameter of ``cls.__init__``, its position after
+    ``self``, its name in the storing ``__init__``) where ``__init__`` stores a parameter as
+    it is in ``attr`` as a statement of its own body, names it nowhere else, stores ``attr``
+    nowhere else and never returns, or hands it as it is to a base class's
+    (``super().__init__(data)`` as a statement of its own body, ``data`` named nowhere else)
+    which does so; else None. ``start``: look in the classes after it (``super()``)."""
+    init = init_of(cls) if start is None else _init_after(cls, start)
     tree = function_tree(init) if init is not None and hasattr(init, "__code__") else None
     if tree is None or tree.args.vararg or tree.args.kwarg:
         return None
@@ -70,18 +77,54 @@ def _stored_parameter(cls, attr):
     if len(params) < 2 or any(isinstance(n, gast.Return) for n in S.walk_nodes(tree)):
         return None
     me = params[0]
+    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and n.attr == attr
+              and isinstance(n.ctx, gast.Store)]
     for stmt in tree.body:
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
-                and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
-            param = stmt.value.id
-            named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == param
-                     and not isinstance(n.ctx, gast.Param)]
-            stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and n.attr == attr
-                      and isinstance(n.ctx, gast.Store)]
-            if len(named) == 1 and len(stores) == 1 and param not in [a.id for a in tree.args.kwonlyargs]:
-                return init, param, params.index(param) - 1
+        param, deeper = _stored_here(stmt, me, attr, params) if len(stores) == 1 else None, None
+        if param is None and not stores:
+            param, deeper = _handed_to_super(cls, init, stmt, attr, params)
+        if param is None:
+            continue
+        named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == param
+                 and not isinstance(n.ctx, gast.Param)]
+        if len(named) != 1 or param in [a.id for a in tree.args.kwonlyargs]:
             return None
+        return (init, param, params.index(param) - 1, param) if deeper is None \
+            else (deeper[0], param, params.index(param) - 1, deeper[3])
     return None
+
+
+def _init_after(cls, start):
+    """The ``__init__`` ``super().__init__`` calls from ``start``'s, None for object's."""
+    mro = cls.__mro__
+    init = next((vars(klass)["__init__"] for klass in mro[mro.index(start) + 1:] if "__init__" in vars(klass)),
+                None)
+    return None if init is object.__init__ else init
+
+
+def _stored_here(stmt, me, attr, params):
+    """The parameter ``stmt`` stores as it is (``self.data = data``), else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
+            and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
+        return stmt.value.id
+    return None
+
+
+def _handed_to_super(cls, init, stmt, attr, params):
+    """(the parameter, what ``_stored_parameter`` finds in the base class) where ``stmt``
+    is ``super().__init__(..., data, ...)`` handing ``data`` on as it is to a base class's
+    ``__init__`` that stores it in ``attr``; else (None, None)."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "__init__"
+            and isinstance(call.func.value, gast.Call) and isinstance(call.func.value.func, gast.Name)
+            and call.func.value.func.id == "super" and not call.func.value.args and not call.keywords
+            and all(isinstance(a, gast.Name) for a in call.args)):
+        return None, None
+    owner = next((klass for klass in cls.__mro__ if vars(klass).get("__init__") is init), None)
+    deeper = _stored_parameter(cls, attr, owner) if owner is not None else None
+    if deeper is None or deeper[2] >= len(call.args) or call.args[deeper[2]].id not in params[1:]:
+        return None, None
+    return call.args[deeper[2]].id, deeper
 
 
 def _is_attribute(node, me, attr):
@@ -90,12 +133,16 @@ def _is_attribute(node, me, attr):
 
 
 def _construction(tree, me):
-    """The one statement ``me = Cls(...)`` of ``tree``'s own body binding ``me``; else None."""
+    """The one statement ``me = Cls(...)`` of ``tree`` binding ``me`` (in its own body, a
+    loop or a branch); else None."""
     bindings = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == me
                 and not isinstance(n.ctx, gast.Load)]
     if len(bindings) != 1:
         return None
-    for stmt in tree.body:
+    for stmt in S.statements(tree.body):
+        if isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)) \
+                and any(n is bindings[0] for n in S.walk_nodes(stmt)):
+            return None                 # another scope's name
         if isinstance(stmt, gast.Assign) and stmt.targets == [bindings[0]] and isinstance(stmt.value, gast.Call):
             return stmt
     return None

@@ -40,7 +40,7 @@ import gast
 from ...core import syntax as S
 from .class_functions import method_sites
 from .fresh_items import made_new, takes_items
-from .handed_arrays import handed_parameters, init_of
+from .handed_arrays import handed_parameters
 from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
@@ -84,11 +84,11 @@ def container_kinds(cls, attr, caller):
     sites.append((*caller, None))
     keyed = any(_appends_to_items(tree, me, attr) for tree, me, _, _ in sites)
     # self.data = data in __init__, where the caller hands it an array nothing else holds
-    handed = handed_parameters(cls, attr, caller) if not keyed else frozenset()
+    storing, handed = handed_parameters(cls, attr, caller) if not keyed else (None, frozenset())
     kinds = set()
     for tree, me, resolve, fn in sites:
         found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed,
-                         handed=handed if fn is not None and fn is init_of(cls) else frozenset())
+                         handed=handed if fn is not None and fn is storing else frozenset())
         if found is None:
             return None
         kinds |= found
