@@ -1,11 +1,13 @@
 """Objects holding the array handed in (``self.data = data`` in ``__init__``) whose
 methods write into it in place, built where last round refused them: in a loop or a
 branch, handed an array made in the call (``Acc(w * k)``), and through a base class's
-``__init__`` (``super().__init__(data)``). Each followed form is checked in grad, jvp,
+``__init__`` (``super().__init__(data)``), and an item of the array handed straight to a
+method (``a.bump(0, w[1])``, read before the method writes). Each followed form is checked in grad, jvp,
 vjp (a random cotangent) and hessian against central differences on random inputs of
 several shapes, the caller's array unchanged; the neighbours not followed (the object
-kept in a list, the array held twice by the subclass, a name handed in a loop) are
-refused in words saying what to write."""
+kept in a list, the array held twice by the subclass, a name handed in a loop, a row
+handed to a method reading it after its writes, or keeping it) are refused in words
+saying what to write."""
 
 import numpy as np
 import pytest
@@ -98,7 +100,50 @@ def super_built_in_a_loop(w):
     return total
 
 
-FOLLOWED = [built_in_a_loop, built_in_a_branch, last_of_the_loop_read_after, through_super,
+def item_handed_to_the_method(w):
+    n = len(w)
+    s = np.sum(w) * w.shape[0]
+    a = Acc(w)
+    a.bump(n - 1, w[0])                 # a number read before the call, as in Python
+    return s + np.sum(np.sin(w))
+
+
+def items_of_the_attribute(w):
+    a = Acc(w * 1.0)
+    a.bump(2, a.data[0])
+    a.bump(0, a.data[2])                # reads the written item, as Python does
+    return np.sum(a.data ** 2)
+
+
+def row_handed_to_the_method(w):
+    buf = np.outer(w, w[:2]) * 1.0
+    a = Acc(buf)
+    a.bump(1, buf[0])                   # a view of row 0, read before the write
+    return np.sum(np.sin(buf))
+
+
+def name_bound_in_the_loop(w):
+    total = 0.0
+    for k in range(2):
+        buf = np.sin(w) * (k + 1.0)     # a new array at each turn
+        a = Sub(buf)
+        a.bump(k, w[2])
+        total = total + np.sum(buf * w)     # shows the write, as in Python
+    return total
+
+
+def name_bound_in_a_branch(w):
+    if w[1] > 0.2:
+        buf = np.cos(w)
+        a = Acc(buf)
+        a.bump(0, w[1])
+        s = np.sum(buf ** 2)
+    else:
+        s = np.sum(w)
+    return s
+
+
+FOLLOWED = [name_bound_in_the_loop, name_bound_in_a_branch, item_handed_to_the_method, items_of_the_attribute, row_handed_to_the_method, built_in_a_loop, built_in_a_branch, last_of_the_loop_read_after, through_super,
             argument_through_super, own_array_through_two_supers, super_built_in_a_loop]
 
 
@@ -155,7 +200,66 @@ def name_handed_in_a_loop(w):
     return s
 
 
-@pytest.mark.parametrize("f", [kept_in_a_list, held_twice_by_the_subclass, name_handed_in_a_loop],
+class Twice(Acc):
+    def bump_twice(self, k, c):
+        self.data[k] *= 2.0
+        self.data[k + 1] += c           # a view of row k shows the write above
+
+
+class Keeper(Acc):
+    def bump_kept(self, k, c):
+        self.data[k] *= c
+        self.kept = c
+
+
+def row_read_after_the_write(w):
+    buf = np.outer(w, w[:2]) * 1.0
+    a = Twice(buf)
+    a.bump_twice(0, buf[0])
+    return np.sum(buf)
+
+
+def row_kept_by_the_method(w):
+    a = Keeper(np.outer(w, w[:2]) * 1.0)
+    a.bump_kept(0, a.data[1])
+    return np.sum(a.data)
+
+
+ITEM_REFUSALS = {
+    row_read_after_the_write: r"the call of Twice\.bump_twice changes the object it is called on in place .*"
+                              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)",
+    row_kept_by_the_method: r"a call of Keeper\.bump_kept, which changes self\.data in place, .*"
+                            r"store only a new list, dict or array in self\.data and hand no other name what it holds",
+}
+
+
+@pytest.mark.parametrize("f", list(ITEM_REFUSALS), ids=lambda f: f.__name__)
+def test_item_read_after_writes_refused_in_words(f):
+    with pytest.raises(astgrad.TransformError, match=ITEM_REFUSALS[f]):
+        astgrad.grad(f)(np.array([0.5, 1.5, 2.0]))
+
+
+def earlier_turns_array_read(w):
+    total = 0.0
+    buf = w * 1.0
+    for k in range(2):
+        total = total + np.sum(buf)     # the array the last turn's object wrote into
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return total
+
+
+def loops_array_read_after_it(w):
+    for k in range(2):
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(buf)
+
+
+@pytest.mark.parametrize("f", [kept_in_a_list, held_twice_by_the_subclass, name_handed_in_a_loop,
+                               earlier_turns_array_read, loops_array_read_after_it],
                          ids=lambda f: f.__name__)
 def test_refused_in_words(f):
     words = (r"the call of \w+\.bump changes the object it is called on in place .*self\.data\[k\] \*= c.*"

@@ -18,11 +18,15 @@ object is built (``a = Acc(buf); a.bump(0, w); return np.sum(buf)``): each later
 of ``buf`` is ``a.data``, the same array in Python, as long as nothing stores into the
 attribute again (no method but ``__init__`` assigns ``self.data``, the function never
 assigns ``a.data``) and the object is built by a statement of the function's own body
-(not in a loop or a branch), before every such read, and ``buf`` is only read at once
-before it (``len(buf)``, ``buf.shape``, an operator, a NumPy function returning a new
-array). Anything else (``buf`` held by a second object, a global, a view kept, the
-object built in a loop) keeps the refusal, whose words say to store a copy
-(``self.data = data.copy()`` or ``np.array(data)``)."""
+before every such read, and ``buf`` is only read at once before it (``len(buf)``,
+``buf.shape``, an operator, a NumPy function returning a new array); or by a statement
+of a loop or a branch, ``buf`` bound by the same block just before, to a new array, and
+named nowhere outside it (a new array at each turn, its reads that turn's). Anything
+else (``buf`` held by a second object, a global, a view kept, a name bound outside the
+loop building the object) keeps the refusal, whose words say to store a copy
+(``self.data = data.copy()`` or ``np.array(data)``). An item of the array handed to a
+method of the object (``a.bump(0, w[1])``, written ``a.bump(0, a.data[1])``) is
+item_arguments.py's."""
 
 import builtins
 
@@ -30,6 +34,7 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.walk import inner_blocks
 from .class_functions import tree_of as function_tree
 from .fresh_items import made_new, takes_items
 
@@ -57,7 +62,8 @@ def handed_parameters(cls, attr, caller):
         return None, frozenset()
     if made_new(argument, resolve):
         return init, frozenset({stored})        # new at each run of the statement, in a loop or a branch too
-    if construction in tree.body and isinstance(argument, gast.Name) and _held_by_nothing_else(tree, argument, resolve):
+    block = next((body for body in _blocks(tree.body) if construction in body), None)
+    if isinstance(argument, gast.Name) and _held_by_nothing_else(tree, block, argument, resolve):
         return init, frozenset({stored})
     return None, frozenset()
 
@@ -157,30 +163,58 @@ def _argument(call, param, position):
     return next((kw.value for kw in call.keywords if kw.arg == param), None)
 
 
-def _held_by_nothing_else(tree, argument, resolve):
+def _held_by_nothing_else(tree, block, argument, resolve):
     """Whether the name ``argument``, handed to the constructor by a statement of
-    ``tree``'s own body, is named nowhere after it and before it only where it is bound (a
-    parameter never bound again, or a name bound once by ``name = <new>``) and read at
-    once (``_read_at_once``)."""
+    ``block`` (``tree``'s own body, or a loop's or a branch's within it), is named nowhere
+    after it and before it only where it is bound (a parameter never bound again, or a
+    name bound once by ``name = <new>``) and read at once (``_read_at_once``); in a loop
+    or a branch, bound there and named nowhere outside it (``_kept_in``)."""
     name = argument.id
-    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names for n in S.walk_nodes(tree)):
+    if block is None or any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names
+                            for n in S.walk_nodes(tree)):
         return False
-    position = next((k for k, top in enumerate(tree.body) if any(n is argument for n in S.walk_nodes(top))), None)
+    position = next((k for k, top in enumerate(block) if any(n is argument for n in S.walk_nodes(top))), None)
     if position is None or any(isinstance(n, gast.Name) and n.id == name and n is not argument
-                               for top in tree.body[position:] for n in S.walk_nodes(top)):
+                               for top in block[position:] for n in S.walk_nodes(top)):
         return False
-    bound = _bound_before(tree, position, name, resolve)
+    if block is not tree.body:
+        return _kept_in(tree, block, position, name, resolve)
+    bound = _bound_before(block, position, name, resolve)
     if bound is None:
         return False
     return bound or name in _parameters(tree)
 
 
-def _bound_before(tree, position, name, resolve):
-    """Over the statements of ``tree``'s body before ``position``: True where ``name`` is
-    bound there once, by ``name = <new>``, and otherwise only read at once; False where it
-    is only read at once (or not named); None for any other use."""
+def _kept_in(tree, block, position, name, resolve):
+    """Whether ``name``, named in ``block`` (a loop's or a branch's statements), is bound
+    there before ``position`` by ``name = <new>``, before any read of it there (a read
+    before it would be an earlier turn's array), and named nowhere outside ``block``."""
+    inside = {id(n) for top in block for n in S.walk_nodes(top)}
+    if any(isinstance(n, gast.Name) and n.id == name and id(n) not in inside for n in S.walk_nodes(tree)) \
+            or not _bound_before(block, position, name, resolve):
+        return False
+    first = next(k for k, top in enumerate(block) if any(isinstance(n, gast.Name) and n.id == name
+                                                        for n in S.walk_nodes(top)))
+    return isinstance(block[first], gast.Assign) and block[first].targets[0].id == name \
+        and name not in S.names_in(block[first].value)
+
+
+def _blocks(body):
+    """``body`` and the statement lists of the loops, branches, ``with`` and ``try``
+    statements within it, not those of functions or classes defined there."""
+    yield body
+    for stmt in body:
+        if not isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            for inner in inner_blocks(stmt):
+                yield from _blocks(inner)
+
+
+def _bound_before(body, position, name, resolve):
+    """Over the statements of ``body`` before ``position``: True where ``name`` is bound
+    there once, by ``name = <new>``, and otherwise only read at once; False where it is
+    only read at once (or not named); None for any other use."""
     parents, uses = {}, []
-    for top in tree.body[:position]:
+    for top in body[:position]:
         for node in S.walk_nodes(top):
             for child in gast.iter_child_nodes(node):
                 parents[child] = node
@@ -194,7 +228,7 @@ def _bound_before(tree, position, name, resolve):
         return None
     if not stores:
         return False
-    binding = next((top for top in tree.body[:position] if isinstance(top, gast.Assign)
+    binding = next((top for top in body[:position] if isinstance(top, gast.Assign)
                     and top.targets == stores), None)
     return True if binding is not None and made_new(binding.value, resolve) else None
 
@@ -218,23 +252,27 @@ def write_handed_arrays(normalizer, tree):
     built, written as the attribute's read (``buf`` as ``a.data``), where the module
     docstring says they are one array. Whether anything was written."""
     written, changed = False, {}
-    for position, stmt in enumerate(tree.body):
+    for block, position, stmt in [(block, k, stmt) for block in _blocks(tree.body) for k, stmt in enumerate(block)]:
         found = _handed_name(normalizer, stmt, changed)
         if found is None:
             continue
         name, me, attr = found
-        later = [n for top in tree.body[position + 1:] for n in S.walk_nodes(top)]
+        later = [n for top in block[position + 1:] for n in S.walk_nodes(top)]
         if any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
                and name in S.names_in(n) for n in later) \
                 or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
                 or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
             continue
-        bound = _bound_before(tree, position, name, normalizer.resolve_call)
-        if bound is None:
-            continue                # kept before the object is built (a view, another holder)
-        if not bound and name not in _parameters(tree):
-            continue                # a global or a closure's: a helper may bind it again
-        for top in tree.body[position + 1:]:
+        if block is not tree.body:
+            if not _kept_in(tree, block, position, name, normalizer.resolve_call):
+                continue            # an earlier turn's array, or named after the loop
+        else:
+            bound = _bound_before(block, position, name, normalizer.resolve_call)
+            if bound is None:
+                continue            # kept before the object is built (a view, another holder)
+            if not bound and name not in _parameters(tree):
+                continue            # a global or a closure's: a helper may bind it again
+        for top in block[position + 1:]:
             written |= _replace_reads(top, name, me, attr)
     return written
 
