@@ -6,8 +6,8 @@ method (``a.bump(0, w[1])``, read before the method writes). Each followed form 
 vjp (a random cotangent) and hessian against central differences on random inputs of
 several shapes, the caller's array unchanged; the neighbours not followed (the object
 kept in a list, the array held twice by the subclass, a name handed in a loop, a row
-handed to a method reading it after its writes, or keeping it) are refused in words
-saying what to write."""
+handed to a method reading it after its writes, or keeping it, ``Base.__init__(self,
+data)`` called by the base's name) are refused in words saying what to write."""
 
 import numpy as np
 import pytest
@@ -266,3 +266,21 @@ def test_refused_in_words(f):
              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")
     with pytest.raises(astgrad.TransformError, match=words):
         astgrad.grad(f)(np.array([0.5, 1.5, 2.0]))
+
+
+class NamedBase(Acc):
+    def __init__(self, data):
+        Acc.__init__(self, data)        # the base class called by its name
+
+
+def base_init_called_by_name(w):
+    a = NamedBase(w * 1.0)
+    a.bump(0, w[1])
+    return np.sum(a.data)
+
+
+def test_base_init_called_by_name_refused_in_words():
+    words = (r"no adjoint rule for \S*NamedBase: NamedBase\.__init__ calls Acc\.__init__\(self, data\), which astgrad "
+             r"does not follow .*write super\(\)\.__init__\(data\) as its first statement")
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.grad(base_init_called_by_name)(np.array([0.5, 1.5, 2.0]))
