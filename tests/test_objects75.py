@@ -70,6 +70,16 @@ def last_of_the_loop_read_after(w):
     return np.sum(a.data * w)           # the object built last, as in Python
 
 
+def last_turns_object_read(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.data[0] * a.data[1]   # the object the turn before built and wrote into
+        a = Acc(w * (k + 1.0))
+        a.bump(0, w[1])
+    return s
+
+
 def through_super(w):
     a = Sub(w * 1.0)
     a.bump(0, w[1])
@@ -144,7 +154,7 @@ def name_bound_in_a_branch(w):
 
 
 FOLLOWED = [name_bound_in_the_loop, name_bound_in_a_branch, item_handed_to_the_method, items_of_the_attribute, row_handed_to_the_method, built_in_a_loop, built_in_a_branch, last_of_the_loop_read_after, through_super,
-            argument_through_super, own_array_through_two_supers, super_built_in_a_loop]
+            last_turns_object_read, argument_through_super, own_array_through_two_supers, super_built_in_a_loop]
 
 
 def _python_value(f, w):
