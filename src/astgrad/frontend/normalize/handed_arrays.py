@@ -75,6 +75,8 @@ def _stored_parameter(cls, attr, start=None):
     nowhere else and never returns, or hands it as it is to a base class's
     (``super().__init__(data)`` as a statement of its own body, ``data`` named nowhere else)
     which does so; else None. ``start``: look in the classes after it (``super()``)."""
+    if not isinstance(cls, type):
+        return None
     init = init_of(cls) if start is None else _init_after(cls, start)
     tree = function_tree(init) if init is not None and hasattr(init, "__code__") else None
     if tree is None or tree.args.vararg or tree.args.kwarg:
@@ -195,8 +197,10 @@ def _kept_in(tree, block, position, name, resolve):
         return False
     first = next(k for k, top in enumerate(block) if any(isinstance(n, gast.Name) and n.id == name
                                                         for n in S.walk_nodes(top)))
-    return isinstance(block[first], gast.Assign) and block[first].targets[0].id == name \
-        and name not in S.names_in(block[first].value)
+    binding = block[first]
+    return isinstance(binding, gast.Assign) and len(binding.targets) == 1 \
+        and isinstance(binding.targets[0], gast.Name) and binding.targets[0].id == name \
+        and name not in S.names_in(binding.value)
 
 
 def _blocks(body):
