@@ -2,9 +2,10 @@
 it does not follow: ``functools.partial`` of a method of a differentiated value or binding
 one stored on an object the function builds, ``map`` of an array's method, and building an object
 of the user's class whose ``__init__`` stores a function value (``self.f =
-functools.partial(Cls.scale, self)``), and ``getattr`` by a name known only when the code runs.
-Said in place of "register a rule", which is no
-help for these."""
+functools.partial(Cls.scale, self)``) or calls a base class's ``__init__`` by its name
+(``Base.__init__(self, data)``, where ``super().__init__(data)`` is followed), and
+``getattr`` by a name known only when the code runs. Said in place of "register a rule",
+which is no help for these."""
 
 import ast
 import functools
@@ -48,6 +49,27 @@ def held_function_advice(cls):
                             f"({ast.unparse(node.value)}), which astgrad does not follow when the object is built "
                             "in the differentiated code: store the values it needs (self.k = k) and call the "
                             "method where the function value would be called (h.scale(z))")
+    return None
+
+
+def base_init_advice(cls):
+    """For a class of the user's whose ``__init__`` calls a base class's by name
+    (``Base.__init__(self, data)``): write ``super().__init__(data)``; else None."""
+    init = cls.__dict__.get("__init__")
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
+    except (TypeError, OSError, SyntaxError):
+        return None
+    for node in ast.walk(tree):
+        func = node.func if isinstance(node, ast.Call) else None
+        if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Name) \
+                and any(base.__name__ == func.value.id for base in cls.__mro__[1:]) and node.args \
+                and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
+            text = ast.unparse(node)
+            rest = ", ".join([ast.unparse(a) for a in node.args[1:]] + [ast.unparse(k) for k in node.keywords])
+            return (f"{cls.__name__}.__init__ calls {text}, which astgrad does not follow when the object is "
+                    f"built in the differentiated code: write super().__init__({rest}) as its first statement "
+                    f"(the same call where {func.value.id} is the class super() reaches), which is followed")
     return None
 
 

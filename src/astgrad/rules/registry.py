@@ -44,7 +44,7 @@ import numpy
 
 from ..core.functions import module_of
 from ..errors import TransformError
-from .function_value_advice import advice_by_callee, held_function_advice
+from .function_value_advice import advice_by_callee, base_init_advice, held_function_advice
 from .loading import load_rules, unread
 from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
@@ -509,7 +509,7 @@ NO_RULE_ADVICE = dict(advice_by_callee())
 def _no_rule_advice(obj):
     """What to write instead of ``obj`` (ITERTOOLS_ADVICE, NO_RULE_ADVICE), or None."""
     if isinstance(obj, type) and "__init__" in obj.__dict__:
-        return held_function_advice(obj)
+        return held_function_advice(obj) or base_init_advice(obj)
     try:
         return ITERTOOLS_ADVICE.get(obj) or NO_RULE_ADVICE.get(obj) or reduction_advice(
             obj, lambda method: rule_key(method) in ADJOINTS)

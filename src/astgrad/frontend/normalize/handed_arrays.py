@@ -1,5 +1,6 @@
 """An array handed to the constructor of an object the function builds, which
-``__init__`` stores as it is (``self.data = data``) and a method writes into in place
+``__init__`` stores as it is (``self.data = data``, or a base class's ``__init__`` that
+``super().__init__(data)`` hands it to) and a method writes into in place
 (``self.data[k] *= c``): ``a = Acc(x * 1.0)``, ``a = Acc(buf)``, ``a = Acc(x)``.
 
 Python's attribute and the name handed in are then one array: a write through either
@@ -7,20 +8,25 @@ shows in the other. self_containers.py follows element writes into an attribute 
 nothing but the attribute holds its array (the method writes into a copy the attribute
 takes back). Such a handed array is one where the caller's code shows it
 (``handed_parameters``): the argument is made new in the call (``Acc(x * 1.0)``,
-``Acc(np.zeros(n))``), or it is a name nothing else uses, a parameter of the function
-(the gradient call then leaves the caller's array alone, as for ``x[0] = v`` on an
-argument) or a name bound once to a new array.
+``Acc(np.zeros(n))``, also in a loop or a branch: new at each run), or it is a name
+nothing else uses, a parameter of the function (the gradient call then leaves the
+caller's array alone, as for ``x[0] = v`` on an argument) or a name bound once to a new
+array.
 
 ``write_handed_arrays`` makes the last two so where the name is read again after the
 object is built (``a = Acc(buf); a.bump(0, w); return np.sum(buf)``): each later read
 of ``buf`` is ``a.data``, the same array in Python, as long as nothing stores into the
 attribute again (no method but ``__init__`` assigns ``self.data``, the function never
 assigns ``a.data``) and the object is built by a statement of the function's own body
-(not in a loop or a branch), before every such read, and ``buf`` is only read at once
-before it (``len(buf)``, ``buf.shape``, an operator, a NumPy function returning a new
-array). Anything else (``buf`` held by a second object, a global, a view kept, the
-object built in a loop) keeps the refusal, whose words say to store a copy
-(``self.data = data.copy()`` or ``np.array(data)``)."""
+before every such read, and ``buf`` is only read at once before it (``len(buf)``,
+``buf.shape``, an operator, a NumPy function returning a new array); or by a statement
+of a loop or a branch, ``buf`` bound by the same block just before, to a new array, and
+named nowhere outside it (a new array at each turn, its reads that turn's). Anything
+else (``buf`` held by a second object, a global, a view kept, a name bound outside the
+loop building the object) keeps the refusal, whose words say to store a copy
+(``self.data = data.copy()`` or ``np.array(data)``). An item of the array handed to a
+method of the object (``a.bump(0, w[1])``, written ``a.bump(0, a.data[1])``) is
+item_arguments.py's."""
 
 import builtins
 
@@ -28,6 +34,7 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.walk import inner_blocks
 from .class_functions import tree_of as function_tree
 from .fresh_items import made_new, takes_items
 
@@ -39,30 +46,38 @@ def init_of(cls):
 
 
 def handed_parameters(cls, attr, caller):
-    """The parameters of ``cls.__init__`` stored as they are in ``attr`` (``self.data =
-    data``, a statement of ``__init__``'s own body, the parameter named nowhere else)
-    whose argument, where ``caller`` = (tree, name, resolve) builds the object ``name``,
-    no other name holds (the module docstring)."""
+    """(the ``__init__`` storing it, its parameters stored as they are in ``attr``) where
+    it stores one (``self.data = data``, a statement of its own body, the parameter named
+    nowhere else; ``cls.__init__`` or the base class's its ``super().__init__(data)``
+    calls) whose argument, where ``caller`` = (tree, name, resolve) builds the object
+    ``name``, no other name holds (the module docstring); else (None, the empty set)."""
     tree, me, resolve = caller
     found = _stored_parameter(cls, attr)
     construction = _construction(tree, me) if found is not None else None
     if construction is None:
-        return frozenset()
-    init, param, position = found
+        return None, frozenset()
+    init, param, position, stored = found
     argument = _argument(construction.value, param, position)
     if argument is None:
-        return frozenset()
+        return None, frozenset()
     if made_new(argument, resolve):
-        return frozenset({param})
-    return frozenset({param}) if isinstance(argument, gast.Name) and _held_by_nothing_else(tree, argument, resolve) \
-        else frozenset()
+        return init, frozenset({stored})        # new at each run of the statement, in a loop or a branch too
+    block = next((body for body in _blocks(tree.body) if construction in body), None)
+    if isinstance(argument, gast.Name) and _held_by_nothing_else(tree, block, argument, resolve):
+        return init, frozenset({stored})
+    return None, frozenset()
 
 
-def _stored_parameter(cls, attr):
-    """(``__init__``, the parameter, its position after ``self``) where ``__init__``
-    stores a parameter as it is in ``attr`` as a statement of its own body, names it
-    nowhere else, stores ``attr`` nowhere else and never returns; else None."""
-    init = init_of(cls) if isinstance(cls, type) else None
+def _stored_parameter(cls, attr, start=None):
+    """(the ``__init__`` storing it, the parameter of ``cls.__init__``, its position after
+    ``self``, its name in the storing ``__init__``) where ``__init__`` stores a parameter as
+    it is in ``attr`` as a statement of its own body, names it nowhere else, stores ``attr``
+    nowhere else and never returns, or hands it as it is to a base class's
+    (``super().__init__(data)`` as a statement of its own body, ``data`` named nowhere else)
+    which does so; else None. ``start``: look in the classes after it (``super()``)."""
+    if not isinstance(cls, type):
+        return None
+    init = init_of(cls) if start is None else _init_after(cls, start)
     tree = function_tree(init) if init is not None and hasattr(init, "__code__") else None
     if tree is None or tree.args.vararg or tree.args.kwarg:
         return None
@@ -70,18 +85,54 @@ def _stored_parameter(cls, attr):
     if len(params) < 2 or any(isinstance(n, gast.Return) for n in S.walk_nodes(tree)):
         return None
     me = params[0]
+    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and n.attr == attr
+              and isinstance(n.ctx, gast.Store)]
     for stmt in tree.body:
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
-                and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
-            param = stmt.value.id
-            named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == param
-                     and not isinstance(n.ctx, gast.Param)]
-            stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and n.attr == attr
-                      and isinstance(n.ctx, gast.Store)]
-            if len(named) == 1 and len(stores) == 1 and param not in [a.id for a in tree.args.kwonlyargs]:
-                return init, param, params.index(param) - 1
+        param, deeper = _stored_here(stmt, me, attr, params) if len(stores) == 1 else None, None
+        if param is None and not stores:
+            param, deeper = _handed_to_super(cls, init, stmt, attr, params)
+        if param is None:
+            continue
+        named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == param
+                 and not isinstance(n.ctx, gast.Param)]
+        if len(named) != 1 or param in [a.id for a in tree.args.kwonlyargs]:
             return None
+        return (init, param, params.index(param) - 1, param) if deeper is None \
+            else (deeper[0], param, params.index(param) - 1, deeper[3])
     return None
+
+
+def _init_after(cls, start):
+    """The ``__init__`` ``super().__init__`` calls from ``start``'s, None for object's."""
+    mro = cls.__mro__
+    init = next((vars(klass)["__init__"] for klass in mro[mro.index(start) + 1:] if "__init__" in vars(klass)),
+                None)
+    return None if init is object.__init__ else init
+
+
+def _stored_here(stmt, me, attr, params):
+    """The parameter ``stmt`` stores as it is (``self.data = data``), else None."""
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
+            and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
+        return stmt.value.id
+    return None
+
+
+def _handed_to_super(cls, init, stmt, attr, params):
+    """(the parameter, what ``_stored_parameter`` finds in the base class) where ``stmt``
+    is ``super().__init__(..., data, ...)`` handing ``data`` on as it is to a base class's
+    ``__init__`` that stores it in ``attr``; else (None, None)."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "__init__"
+            and isinstance(call.func.value, gast.Call) and isinstance(call.func.value.func, gast.Name)
+            and call.func.value.func.id == "super" and not call.func.value.args and not call.keywords
+            and all(isinstance(a, gast.Name) for a in call.args)):
+        return None, None
+    owner = next((klass for klass in cls.__mro__ if vars(klass).get("__init__") is init), None)
+    deeper = _stored_parameter(cls, attr, owner) if owner is not None else None
+    if deeper is None or deeper[2] >= len(call.args) or call.args[deeper[2]].id not in params[1:]:
+        return None, None
+    return call.args[deeper[2]].id, deeper
 
 
 def _is_attribute(node, me, attr):
@@ -90,12 +141,16 @@ def _is_attribute(node, me, attr):
 
 
 def _construction(tree, me):
-    """The one statement ``me = Cls(...)`` of ``tree``'s own body binding ``me``; else None."""
+    """The one statement ``me = Cls(...)`` of ``tree`` binding ``me`` (in its own body, a
+    loop or a branch); else None."""
     bindings = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == me
                 and not isinstance(n.ctx, gast.Load)]
     if len(bindings) != 1:
         return None
-    for stmt in tree.body:
+    for stmt in S.statements(tree.body):
+        if isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)) \
+                and any(n is bindings[0] for n in S.walk_nodes(stmt)):
+            return None                 # another scope's name
         if isinstance(stmt, gast.Assign) and stmt.targets == [bindings[0]] and isinstance(stmt.value, gast.Call):
             return stmt
     return None
@@ -110,30 +165,60 @@ def _argument(call, param, position):
     return next((kw.value for kw in call.keywords if kw.arg == param), None)
 
 
-def _held_by_nothing_else(tree, argument, resolve):
+def _held_by_nothing_else(tree, block, argument, resolve):
     """Whether the name ``argument``, handed to the constructor by a statement of
-    ``tree``'s own body, is named nowhere after it and before it only where it is bound (a
-    parameter never bound again, or a name bound once by ``name = <new>``) and read at
-    once (``_read_at_once``)."""
+    ``block`` (``tree``'s own body, or a loop's or a branch's within it), is named nowhere
+    after it and before it only where it is bound (a parameter never bound again, or a
+    name bound once by ``name = <new>``) and read at once (``_read_at_once``); in a loop
+    or a branch, bound there and named nowhere outside it (``_kept_in``)."""
     name = argument.id
-    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names for n in S.walk_nodes(tree)):
+    if block is None or any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names
+                            for n in S.walk_nodes(tree)):
         return False
-    position = next((k for k, top in enumerate(tree.body) if any(n is argument for n in S.walk_nodes(top))), None)
+    position = next((k for k, top in enumerate(block) if any(n is argument for n in S.walk_nodes(top))), None)
     if position is None or any(isinstance(n, gast.Name) and n.id == name and n is not argument
-                               for top in tree.body[position:] for n in S.walk_nodes(top)):
+                               for top in block[position:] for n in S.walk_nodes(top)):
         return False
-    bound = _bound_before(tree, position, name, resolve)
+    if block is not tree.body:
+        return _kept_in(tree, block, position, name, resolve)
+    bound = _bound_before(block, position, name, resolve)
     if bound is None:
         return False
     return bound or name in _parameters(tree)
 
 
-def _bound_before(tree, position, name, resolve):
-    """Over the statements of ``tree``'s body before ``position``: True where ``name`` is
-    bound there once, by ``name = <new>``, and otherwise only read at once; False where it
-    is only read at once (or not named); None for any other use."""
+def _kept_in(tree, block, position, name, resolve):
+    """Whether ``name``, named in ``block`` (a loop's or a branch's statements), is bound
+    there before ``position`` by ``name = <new>``, before any read of it there (a read
+    before it would be an earlier turn's array), and named nowhere outside ``block``."""
+    inside = {id(n) for top in block for n in S.walk_nodes(top)}
+    if any(isinstance(n, gast.Name) and n.id == name and id(n) not in inside for n in S.walk_nodes(tree)) \
+            or not _bound_before(block, position, name, resolve):
+        return False
+    first = next(k for k, top in enumerate(block) if any(isinstance(n, gast.Name) and n.id == name
+                                                        for n in S.walk_nodes(top)))
+    binding = block[first]
+    return isinstance(binding, gast.Assign) and len(binding.targets) == 1 \
+        and isinstance(binding.targets[0], gast.Name) and binding.targets[0].id == name \
+        and name not in S.names_in(binding.value)
+
+
+def _blocks(body):
+    """``body`` and the statement lists of the loops, branches, ``with`` and ``try``
+    statements within it, not those of functions or classes defined there."""
+    yield body
+    for stmt in body:
+        if not isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            for inner in inner_blocks(stmt):
+                yield from _blocks(inner)
+
+
+def _bound_before(body, position, name, resolve):
+    """Over the statements of ``body`` before ``position``: True where ``name`` is bound
+    there once, by ``name = <new>``, and otherwise only read at once; False where it is
+    only read at once (or not named); None for any other use."""
     parents, uses = {}, []
-    for top in tree.body[:position]:
+    for top in body[:position]:
         for node in S.walk_nodes(top):
             for child in gast.iter_child_nodes(node):
                 parents[child] = node
@@ -147,7 +232,7 @@ def _bound_before(tree, position, name, resolve):
         return None
     if not stores:
         return False
-    binding = next((top for top in tree.body[:position] if isinstance(top, gast.Assign)
+    binding = next((top for top in body[:position] if isinstance(top, gast.Assign)
                     and top.targets == stores), None)
     return True if binding is not None and made_new(binding.value, resolve) else None
 
@@ -171,23 +256,27 @@ def write_handed_arrays(normalizer, tree):
     built, written as the attribute's read (``buf`` as ``a.data``), where the module
     docstring says they are one array. Whether anything was written."""
     written, changed = False, {}
-    for position, stmt in enumerate(tree.body):
+    for block, position, stmt in [(block, k, stmt) for block in _blocks(tree.body) for k, stmt in enumerate(block)]:
         found = _handed_name(normalizer, stmt, changed)
         if found is None:
             continue
         name, me, attr = found
-        later = [n for top in tree.body[position + 1:] for n in S.walk_nodes(top)]
+        later = [n for top in block[position + 1:] for n in S.walk_nodes(top)]
         if any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
                and name in S.names_in(n) for n in later) \
                 or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
                 or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
             continue
-        bound = _bound_before(tree, position, name, normalizer.resolve_call)
-        if bound is None:
-            continue                # kept before the object is built (a view, another holder)
-        if not bound and name not in _parameters(tree):
-            continue                # a global or a closure's: a helper may bind it again
-        for top in tree.body[position + 1:]:
+        if block is not tree.body:
+            if not _kept_in(tree, block, position, name, normalizer.resolve_call):
+                continue            # an earlier turn's array, or named after the loop
+        else:
+            bound = _bound_before(block, position, name, normalizer.resolve_call)
+            if bound is None:
+                continue            # kept before the object is built (a view, another holder)
+            if not bound and name not in _parameters(tree):
+                continue            # a global or a closure's: a helper may bind it again
+        for top in block[position + 1:]:
             written |= _replace_reads(top, name, me, attr)
     return written
 

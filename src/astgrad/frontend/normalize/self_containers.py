@@ -40,7 +40,8 @@ import gast
 from ...core import syntax as S
 from .class_functions import method_sites
 from .fresh_items import made_new, takes_items
-from .handed_arrays import handed_parameters, init_of
+from .handed_arrays import handed_parameters
+from .item_arguments import item_read_before_writes
 from ...core.changing_methods import CHANGING_METHODS
 from .item_appends import lists_kept_use, new_lists
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
@@ -84,11 +85,12 @@ def container_kinds(cls, attr, caller):
     sites.append((*caller, None))
     keyed = any(_appends_to_items(tree, me, attr) for tree, me, _, _ in sites)
     # self.data = data in __init__, where the caller hands it an array nothing else holds
-    handed = handed_parameters(cls, attr, caller) if not keyed else frozenset()
+    storing, handed = handed_parameters(cls, attr, caller) if not keyed else (None, frozenset())
     kinds = set()
     for tree, me, resolve, fn in sites:
         found = _uses_of(tree, me, attr, resolve, rebinds=tree is caller[0], keyed=keyed,
-                         handed=handed if fn is not None and fn is init_of(cls) else frozenset())
+                         handed=handed if fn is not None and fn is storing else frozenset(),
+                         cls=cls if tree is caller[0] else None)
         if found is None:
             return None
         kinds |= found
@@ -117,13 +119,15 @@ def _appends_to_items(tree, me, attr):
     return False
 
 
-def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset()):
+def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset(), cls=None):
     """The kinds of container stored in ``me.attr`` in ``tree`` ({"list", "dict",
     "other"}, and "item" for an item read kept), where each use of ``me`` and of
     ``me.attr`` there is one the module docstring allows; else None. ``rebinds``: the
     function binds ``me`` (to the object it builds); ``keyed``: ``me.attr`` holds lists
     a method appends to (``_keyed_list_use``); ``handed``: the parameters of ``tree``
-    (``__init__``) whose argument nothing else holds (handed_arrays.py)."""
+    (``__init__``) whose argument nothing else holds (handed_arrays.py); ``cls``: the
+    object's class, where ``tree`` is the function building it (an item handed to a
+    method of it: item_arguments.py)."""
     parents = _parents(tree)
     kinds = set()
     for node in S.walk_nodes(tree):
@@ -150,6 +154,8 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset()):
             kinds.add("other")                          # self.data = data, handed an array of its own
             continue
         kind = (_keyed_list_use if keyed else _use)(read, parents, resolve, in_method=not rebinds)
+        if kind == "item" and cls is not None and item_read_before_writes(cls, me, parents.get(read), parents):
+            kind = "read"                               # a.bump(0, a.data[1]): read before it writes
         if kind is None:
             return None
         kinds.add(kind)
