@@ -2437,7 +2437,7 @@ def append_derivative(g, value, items=None):
     return AdjointList(list(g) + [value])
 
 
-def put_back(items, value):
+def put_back_popped(items, value):
     """Undo ``value = items.pop()`` in a reverse sweep, in the receiver's own way: a
     set gets its item back with ``add`` (Python chose which one ``pop`` took), a list,
     deque, bytearray or ``array.array`` at its end with ``append``."""
@@ -2452,8 +2452,8 @@ def put_back(items, value):
     items.append(value)
 
 
-def take_back(items, value):
-    """Undo ``put_back(items, value)`` (a derivative of a derivative's reverse sweep): the
+def take_back_popped(items, value):
+    """Undo ``put_back_popped(items, value)`` (a derivative of a derivative's reverse sweep): the
     item put back is not in a set before (a set's ``pop`` took it), and last in a list."""
     if isinstance(items, set):
         items.remove(value)

@@ -21,7 +21,7 @@ from ..modes.templates import differentiable_atoms
 from .mutation import may_change_its_object
 
 # the helpers with which a derivative puts an item popped back, and takes it back again
-_PUTTING_BACK = (runtime.put_back, runtime.take_back)
+_PUTTING_BACK = (runtime.put_back_popped, runtime.take_back_popped)
 
 
 def dataflow_edges(body, describe=ops.describe):
@@ -44,7 +44,7 @@ def dataflow_edges(body, describe=ops.describe):
             op = describe(stmt.value)
             call = stmt.value
             if anno.get(call, Key.TARGET) in _PUTTING_BACK and isinstance(call.args[0], gast.Name):
-                # a derivative's put_back(xs, v): xs holds v again, as after xs.append(v)
+                # a derivative's put_back_popped(xs, v): xs holds v again, as after xs.append(v)
                 edges.append(({call.args[0].id}, {a.id for a in call.args[1:] if isinstance(a, gast.Name)}))
             if anno.get(call, Key.METHOD) and isinstance(call.func.value, gast.Name) and op.differentiable:
                 owner = call.func.value.id

@@ -42,6 +42,9 @@ class AdjointSweep:
         self.control = ControlFlowAdjoints(self)
         # names whose attributes the code reads: objects, whose zero derivative is None
         self.objects = read_as_objects(body)
+        # lists the function makes, whose pop is undone with append (put_back_popped asks an
+        # argument's receiver: a set's item goes back with add)
+        self.own_lists = _made_lists(body)
 
     def block(self, block, state):
         out = []
@@ -124,10 +127,10 @@ class AdjointSweep:
             out.extend(mode.line_comment(stmt))
             out.append(S.assign(adjoint, mode.helper_call("append_derivative", [current, value, S.name(owner)])))
             state[adjoint] = SET
-        if owner in mode.active:
+        if owner in mode.active or owner in self.own_lists:
             out.append(S.expr_stmt(method_call(owner, "append", [S.name(name)])))
-        else:       # a set's item goes back with add: put_back asks the receiver (runtime.py)
-            out.append(S.expr_stmt(mode.helper_call("put_back", [S.name(owner), S.name(name)])))
+        else:       # an argument's, maybe a set's: put_back_popped asks the receiver (runtime.py)
+            out.append(S.expr_stmt(mode.helper_call("put_back_popped", [S.name(owner), S.name(name)])))
         if name in mode.active:
             state[mode.adjoint(name)] = UNSET
         save = anno.get(stmt, Key.SAVE)
@@ -191,7 +194,7 @@ class AdjointSweep:
         return out, state
 
     def undo_put_back(self, stmt, state):
-        """A derivative's ``put_back(xs, v)`` undoing ``v = xs.pop()`` (or ``take_back(xs, v)``
+        """A derivative's ``put_back_popped(xs, v)`` undoing ``v = xs.pop()`` (or ``take_back_popped(xs, v)``
         undoing that): undone again; where xs has a derivative, its last item goes to v as an
         append's does (or a zero item comes back for the one taken back)."""
         mode = self.mode
@@ -201,14 +204,14 @@ class AdjointSweep:
         out = []
         undo = S.expr_stmt(mode.helper_call(_UNDONE_BY[helper], [S.copy(a) for a in call.args]))
         active = owner.id in mode.active and is_set(state, mode.adjoint(owner.id))
-        if active and helper is runtime.put_back:
+        if active and helper is runtime.put_back_popped:
             adjoint = mode.adjoint(owner.id)
             if mode.derivative_of(value) is not None:
                 last = gast.Subscript(value=S.name(adjoint), slice=S.const(-1), ctx=gast.Load())
                 out.append(self.lower(_accumulate(mode.adjoint(value.id), last), state))
             out.append(S.assign(adjoint, mode.helper_call("drop_last", [S.name(adjoint)])))
         out.append(undo)
-        if active and helper is runtime.take_back:     # the item back in xs had no part in what follows
+        if active and helper is runtime.take_back_popped:     # the item back in xs had no part in what follows
             adjoint = mode.adjoint(owner.id)
             out.append(S.assign(adjoint, mode.helper_call("pad_last", [S.name(adjoint), S.name(owner.id)])))
         return out, state
@@ -320,8 +323,21 @@ def _accumulate(adjoint, value):
     return node
 
 
+def _made_lists(body):
+    """The names every binding of which in ``body`` is a list display or comprehension."""
+    listed, stores = {}, {}
+    for stmt in body:
+        for node in S.walk_nodes(stmt):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and isinstance(node.value, (gast.List, gast.ListComp)):
+                listed[node.targets[0].id] = listed.get(node.targets[0].id, 0) + 1
+            elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
+                stores[node.id] = stores.get(node.id, 0) + 1
+    return {name for name, count in listed.items() if stores.get(name) == count}
+
+
 # the helpers undoing a pop, and their undoing in a derivative of a derivative
-_UNDONE_BY = {runtime.put_back: "take_back", runtime.take_back: "put_back"}
+_UNDONE_BY = {runtime.put_back_popped: "take_back_popped", runtime.take_back_popped: "put_back_popped"}
 
 
 def _append_merged(out, stmt):

@@ -161,8 +161,8 @@ class ForwardMode(Transform):
             check_effect_call(self.source, stmt, self.affecting, self.held, self.fn, self.active)
             if anno.get(stmt.value, Key.METHOD) == "append":
                 return self.append(stmt)
-            if anno.get(stmt.value, Key.TARGET) in (runtime.put_back, runtime.take_back):
-                return self.put_back(stmt)
+            if anno.get(stmt.value, Key.TARGET) in (runtime.put_back_popped, runtime.take_back_popped):
+                return self.put_back_popped(stmt)
         if isinstance(stmt, gast.If):
             return [if_as_written(stmt, self.block)]
         if isinstance(stmt, gast.While):
@@ -371,13 +371,13 @@ class ForwardMode(Transform):
             out.append(S.expr_stmt(push))
         return out
 
-    def put_back(self, stmt):
-        """A derivative's ``put_back(xs, v)`` (or ``take_back``): xs's tangent gets v's back too."""
+    def put_back_popped(self, stmt):
+        """A derivative's ``put_back_popped(xs, v)`` (or ``take_back_popped``): xs's tangent gets v's back too."""
         call = stmt.value
         owner, value = call.args
         out = [S.copy(stmt)]
         if isinstance(owner, gast.Name) and owner.id in self.active:
-            helper = "put_back" if anno.get(call, Key.TARGET) is runtime.put_back else "take_back"
+            helper = "put_back_popped" if anno.get(call, Key.TARGET) is runtime.put_back_popped else "take_back_popped"
             out.append(S.expr_stmt(self.helper_call(helper, [S.name(self.tangent(owner.id)),
                                                              self.tangent_or_zeros(value)])))
         return out

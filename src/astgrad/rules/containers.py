@@ -3,7 +3,7 @@ container built-ins (dict.get, tuple(xs))."""
 
 from ..runtime import loop_item, unindex, unloop_item
 from ..runtime import add_derivatives, append_derivative, drop_last, pad_last, snapshot, zero_index
-from ..runtime import element, put_back, restore_item, saved_item, shape_of, take_back, zeros_like
+from ..runtime import element, put_back_popped, restore_item, saved_item, shape_of, take_back_popped, zeros_like
 from ..runtime import own_tangent, written_copy
 from ..runtime import check_keywords, check_mapping, default_of, deleted_position, has_key, like_sequence, list_to_tuple, pop_position
 from ..runtime import check_spread_keywords, hashable_arguments
@@ -118,9 +118,9 @@ def append_derivative_(y, g, value, items=None):
     d[y] = append_derivative(zeros_like(g), d[value], items)
 
 
-# restore_item, put_back and take_back only run in reverse sweeps, to undo a write or a
+# restore_item, put_back_popped and take_back_popped only run in reverse sweeps, to undo a write or a
 # pop (adjoint_sweep.py); shape_of saves no values.
-non_differentiable(shape_of, restore_item, put_back, take_back)
+non_differentiable(shape_of, restore_item, put_back_popped, take_back_popped)
 
 
 @adjoint(saved_item)

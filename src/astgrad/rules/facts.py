@@ -62,7 +62,7 @@ declare(list.append, list.pop, list.extend, list.insert, list.remove, list.clear
                                    "setfield", "__setitem__", "__iadd__"]),
         mutates=0)
 # the reverse sweep's undoing of ``v = xs.pop()`` (and a second sweep's of that)
-declare(runtime.put_back, runtime.take_back, mutates=0)
+declare(runtime.put_back_popped, runtime.take_back_popped, mutates=0)
 # Library functions that write into their first argument.
 declare(*_existing(numpy, ["copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis"]),
         operator.setitem, operator.delitem, setattr, delattr, mutates=0)
