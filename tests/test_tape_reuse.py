@@ -6,6 +6,7 @@ first, full, gradient), and fall back to the full adjoint wherever a recorded va
 have changed since it was recorded.
 """
 
+import importlib.util
 import json
 import os
 import pathlib
@@ -170,12 +171,14 @@ def _golden_programs():
 def test_golden_programs_give_the_same_when_run_again():
     """Every side-by-side program run a second time (its gradients now reuse the
     recorded values) still gives what PyTorch gave."""
-    from test_tape_semantics_golden import DELIBERATE, GOLDEN, make, same
+    from test_tape_semantics_golden import DELIBERATE, GOLDEN, NEEDS_SCIPY, make, same
     from semantics_runner import run
     semantics = _golden_programs()
-    for name in sorted(semantics):
+    # (the rows of functions astgrad takes from SciPy run where it is installed)
+    names = sorted(set(semantics) - (NEEDS_SCIPY if importlib.util.find_spec("scipy") is None else set()))
+    for name in names:
         run(name, astgrad, make)
-    for name in sorted(semantics):
+    for name in names:
         assert same(DELIBERATE.get(name, GOLDEN[name]), run(name, astgrad, make)), name
 
 

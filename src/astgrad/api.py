@@ -1832,4 +1832,4 @@ callees.first_iterator = _first_iterator
 # a transform given to a transform as the function to differentiate (grad(astgrad.grad)) is
 # refused by bound.as_function in words saying what to pass, not differentiated as astgrad's code
 for _transform in (differentiable, grad, value_and_grad, vjp, jvp, jacobian, hessian, hvp):
-    _transform.__astgrad_transform__ = _transform.__name__
+    setattr(_transform, "__astgrad_transform__", _transform.__name__)     # (functions and a class alike)
