@@ -40,7 +40,7 @@ def misuse() -> None:
     astgrad.grad(loss, wrt=1.5)  # type: ignore[arg-type]
     astgrad.jacobian(loss, mode="sideways")  # type: ignore[arg-type]
     astgrad.grad(loss, preserve_result="yes")  # type: ignore[arg-type]
-    astgrad.jvp(loss, 1.0, 1.0)  # type: ignore[arg-type]
+    astgrad.jvp(loss, 1.0, 1.0)  # type: ignore[call-overload]
     n: int = astgrad.grad(loss).source  # type: ignore[assignment]
     astgrad.clear_cache(True)  # type: ignore[call-arg]
     print(n)

@@ -7,7 +7,7 @@ import numbers
 import threading
 import types
 import weakref
-from typing import Any, Callable, Literal, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Literal, Optional, Sequence, Tuple, TypeVar, Union, overload
 
 import numpy
 
@@ -990,8 +990,15 @@ def _where(fn):
     return (getattr(code, "co_filename", None), getattr(code, "co_firstlineno", None))
 
 
+@overload
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: Literal[False] = False) -> Tuple[Any, "Pullback"]: ...
+@overload
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: Literal[True]) -> Tuple[Any, "Pullback", Any]: ...
+
+
 @public
-def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False) -> Tuple[Any, "Pullback"]:
+def vjp(f: Callable[..., Any], *primals: Any,
+        has_aux: bool = False) -> Union[Tuple[Any, "Pullback"], Tuple[Any, "Pullback", Any]]:
     """``(out, pullback)``: ``pullback(cotangent)`` returns one gradient per primal
     (None for arguments that are not floats: ints, strings, None). With ``has_aux=True``
     ``f`` returns ``(out, aux)`` and vjp returns ``(out, pullback, aux)``, as JAX's."""
@@ -1314,9 +1321,17 @@ def _check_function(f):
     return fn
 
 
+@overload
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], *,
+        has_aux: Literal[False] = False) -> Tuple[Any, Any]: ...
+@overload
+def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], *,
+        has_aux: Literal[True]) -> Tuple[Any, Any, Any]: ...
+
+
 @public
 def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], *,
-        has_aux: bool = False) -> Tuple[Any, Any]:
+        has_aux: bool = False) -> Union[Tuple[Any, Any], Tuple[Any, Any, Any]]:
     """Forward mode: ``(f(*primals), J @ tangents)``.
 
     ``primals`` and ``tangents`` are tuples of equal length; arguments that are not
@@ -1467,7 +1482,7 @@ def _flat_basis(x):
 @public
 def jacobian(f: Callable[..., Any], wrt: Union[int, str] = FIRST,
              mode: Literal["auto", "forward", "reverse"] = "auto", *,
-             argnums: Optional[int] = None, has_aux: bool = False) -> "Jacobian":
+             argnums: Optional[int] = None, has_aux: bool = False) -> Union["Jacobian", JacobianOfDerivative]:
     """A function computing the Jacobian of ``f`` w.r.t. argument ``wrt``, of shape
     ``out.shape + x.shape``. ``mode``: "forward" (one jvp per input element),
     "reverse" (one vjp per output element) or "auto" (whichever needs fewer passes).
