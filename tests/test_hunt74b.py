@@ -441,3 +441,24 @@ def test_a_pop_by_key_from_a_dict_argument_advises_a_new_dict_which_is_followed(
                  numerical_grad(lambda w: _keyed_pop(make(), w), (w,)))
     assert_close(astgrad.hessian(_keyed_pop_rewritten, wrt=1)(make(), w),
                  _numerical_second(lambda w: _keyed_pop(make(), w), w), rtol=1e-5, atol=1e-5)
+
+
+def _popped_from_a_list(xs, w):
+    return xs.pop() * w + len(xs) * w ** 2
+
+
+def test_forward_mode_gives_each_run_its_own_copy_of_a_list_argument():
+    # each forward column popped from the caller's list: a jacobian of [[3, 0], [0, 2]] for
+    # [[3, 0], [0, 3]] (the second column saw a shorter list), and jvp emptied the caller's list
+    w = np.array([0.7, 1.3])
+    handed = [1.5, 2.0, 3.0]
+    h = 1e-6
+    fresh = lambda w: _popped_from_a_list([1.5, 2.0, 3.0], w)      # noqa: E731
+    truth = np.stack([(fresh(w + h * e) - fresh(w - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
+    for mode in ("forward", "reverse"):
+        assert_close(astgrad.jacobian(_popped_from_a_list, wrt=1, mode=mode)(handed, w), truth)
+        assert handed == [1.5, 2.0, 3.0]
+    out, tangent = astgrad.jvp(_popped_from_a_list, (handed, w), ([0.0, 0.0, 0.0], np.ones(2)))
+    assert_close(out, _popped_from_a_list([1.5, 2.0, 3.0], w))
+    assert_close(tangent, truth @ np.ones(2))
+    assert handed == [1.5, 2.0, 3.0]

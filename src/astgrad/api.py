@@ -1375,7 +1375,8 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], 
     names = _tangent_params(compiled, len(positions))
     _refuse_iterators_of_gradient(f, "jvp")
     try:
-        out, tangent = run_derivative(compiled, *leading, *_fresh(bound.args), **_fresh_keywords(bound.kwargs),
+        out, tangent = run_derivative(compiled, *leading, *_fresh(bound.args, lists=True),
+                                      **_fresh_keywords(bound.kwargs, lists=True),
                                       **{name: tangents[i] for name, i in zip(names, positions)})
     except Exception:
         _check_gradient_output(f, bound)        # a gradient's function returning no number
@@ -1582,7 +1583,8 @@ class Jacobian:
                 basis = (1.0,)
             (name,) = _tangent_params(compiled, 1)
             column = _runs_from(before, lambda e: numpy.asarray(run_derivative(
-                compiled, *_fresh(arguments), **_fresh_keywords(bound.kwargs), **{name: target.seed(bound, e)})[1]))
+                compiled, *_fresh(arguments, lists=True), **_fresh_keywords(bound.kwargs, lists=True),
+                **{name: target.seed(bound, e)})[1]))
             columns = [column(e) for e in basis]
             flat = numpy.stack(columns, axis=-1) if columns else numpy.zeros(numpy.shape(out) + (0,))
             # in x's float dtype, as the rows of reverse mode are (and grad and hessian)

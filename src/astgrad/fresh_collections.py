@@ -28,29 +28,31 @@ def copy_of_collection(value):
         else array.array(value.typecode, value)
 
 
-def fresh_collections(values):
+def fresh_collections(values, lists=False):
     """``values`` (a list or tuple of arguments) with each such collection in them replaced
     by a fresh copy; a list, tuple or dict holding one is rebuilt around it, and one holding
     none is the very same object (arrays and other values are not copied). The same
-    collection given twice (``f(d, [d])``) is one copy in both places."""
+    collection given twice (``f(d, [d])``) is one copy in both places. ``lists``: every list
+    and dict is rebuilt too, for a run of forward code, which has no reverse sweep to undo
+    a pop or an append on an argument's list (jvp, jacobian's forward columns)."""
     for value in values:
         if type(value) in _LOOKED_INTO:
             break
     else:
         return values       # (the common case: numbers and arrays, looked at once)
     copied = {}
-    fresh = [_fresh(value, copied, _DEPTH) for value in values]
+    fresh = [_fresh(value, copied, _DEPTH, lists) for value in values]
     return tuple(fresh) if type(values) is tuple else fresh
 
 
-def fresh_keywords(kwargs):
+def fresh_keywords(kwargs, lists=False):
     """``fresh_collections`` for keyword arguments (a dict of them)."""
     if not kwargs:
         return kwargs
-    return dict(zip(kwargs, fresh_collections(list(kwargs.values()))))
+    return dict(zip(kwargs, fresh_collections(list(kwargs.values()), lists)))
 
 
-def _fresh(value, copied, depth):
+def _fresh(value, copied, depth, lists):
     kind = type(value)
     if kind in COPIED_KINDS:
         if id(value) not in copied:
@@ -58,10 +60,19 @@ def _fresh(value, copied, depth):
         return copied[id(value)]
     if depth == 0:
         return value
+    if lists and (kind is dict or kind is list) and id(value) in copied:
+        return copied[id(value)]        # one list given twice (f(xs, xs), [xs, xs]): one copy
     if kind is dict:
-        items = {key: _fresh(item, copied, depth - 1) for key, item in value.items()}
-        return value if all(items[key] is item for key, item in value.items()) else items
+        items = {key: _fresh(item, copied, depth - 1, lists) for key, item in value.items()}
+        if lists:
+            copied[id(value)] = items
+        return value if not lists and all(items[key] is item for key, item in value.items()) else items
     if kind is list or kind is tuple:
-        items = [_fresh(item, copied, depth - 1) for item in value]
-        return value if all(new is old for new, old in zip(items, value)) else kind(items)
+        items = [_fresh(item, copied, depth - 1, lists) for item in value]
+        same = all(new is old for new, old in zip(items, value)) and (kind is tuple or not lists)
+        if same:
+            return value
+        if kind is list and lists:
+            copied[id(value)] = items
+        return items if kind is list else tuple(items)
     return value
