@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+from fd import assert_close
+from test_objects74 import check_every_mode     # grad, jvp, vjp and hessian against central differences
 
 
 class Acc:
@@ -157,27 +158,10 @@ FOLLOWED = [name_bound_in_the_loop, name_bound_in_a_branch, item_handed_to_the_m
             last_turns_object_read, argument_through_super, own_array_through_two_supers, super_built_in_a_loop]
 
 
-def _python_value(f, w):
-    return f(w.copy())
-
-
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("n", [3, 5])
 def test_followed_in_every_mode(f, n):
-    rng = np.random.default_rng(75 + n)
-    w = rng.uniform(0.5, 1.5, n)
-    kept = w.copy()
-    g = astgrad.grad(f)
-    assert_close(g(w), numerical_grad(lambda v: _python_value(f, v), (w,)))
-    value, tangent_out = astgrad.jvp(f, (w,), (t := rng.normal(size=n),))
-    assert value == pytest.approx(_python_value(f, w))
-    assert_close(tangent_out, numerical_jvp(lambda v: _python_value(f, v), (w,), (t,)))
-    cotangent = rng.normal()
-    value, pullback = astgrad.vjp(f, w)
-    assert value == pytest.approx(_python_value(f, w))
-    assert_close(pullback(cotangent)[0], cotangent * numerical_grad(lambda v: _python_value(f, v), (w,)))
-    assert_close(astgrad.hessian(f)(w), numerical_hessian(g, (w,)), 1e-4, 1e-5)
-    np.testing.assert_array_equal(w, kept)          # the caller's array as it was
+    check_every_mode(f, n, 75 + n)
 
 
 def test_branch_not_taken():

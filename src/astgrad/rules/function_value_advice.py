@@ -35,10 +35,8 @@ def held_function_advice(cls):
     """For a class of the user's whose ``__init__`` stores a function value in ``self``
     (a ``functools.partial``, a lambda, a method taken from the class): what to write
     instead, naming the attribute; else None."""
-    init = cls.__dict__.get("__init__")
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
-    except (TypeError, OSError, SyntaxError):
+    tree = _init_tree(cls)
+    if tree is None:
         return None
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and _function_value(node.value, cls):
@@ -55,10 +53,8 @@ def held_function_advice(cls):
 def base_init_advice(cls):
     """For a class of the user's whose ``__init__`` calls a base class's by name
     (``Base.__init__(self, data)``): write ``super().__init__(data)``; else None."""
-    init = cls.__dict__.get("__init__")
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
-    except (TypeError, OSError, SyntaxError):
+    tree = _init_tree(cls)
+    if tree is None:
         return None
     for node in ast.walk(tree):
         func = node.func if isinstance(node, ast.Call) else None
@@ -87,3 +83,11 @@ def _function_value(value, cls):
 def advice_by_callee():
     """{callee: what to write instead} for NO_RULE_ADVICE."""
     return {functools.partial: PARTIAL_ADVICE, map: MAP_ADVICE, getattr: GETATTR_ADVICE}
+
+
+def _init_tree(cls):
+    """The parsed source of the ``__init__`` ``cls`` defines, or None."""
+    try:
+        return ast.parse(textwrap.dedent(inspect.getsource(cls.__dict__.get("__init__"))))
+    except (TypeError, OSError, SyntaxError):
+        return None
