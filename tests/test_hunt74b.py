@@ -3,7 +3,7 @@ used the way JAX and PyTorch users use theirs, and misused. Tried (about 250 cal
 ``wrt`` in every form (ints, negative, out of range, duplicates by position and by name,
 names, keyword-only and positional-only parameters, ``*args``/``**kwargs`` entries, bools,
 floats, NumPy ints, lists, nested tuples, attribute paths and dict keys that do not exist),
-``argnums=``/``has_aux=`` (not offered: Python's TypeError), compositions (jacobian, vjp,
+``argnums=``/``has_aux=`` (not offered then; tests/test_aux_outputs.py checks them now), compositions (jacobian, vjp,
 jvp of ``grad`` and ``value_and_grad``, ``grad`` of ``value_and_grad``'s value, hessian of a
 closure and of a callable object, ``grad(grad(f, wrt=1), wrt=0)``), a pullback called twice
 and with cotangents of every wrong kind, tangents of the wrong shape, dtype and structure,
