@@ -26,10 +26,11 @@ RTOL2, ATOL2 = 1e-4, 1e-5         # second order: differences of generated first
 
 
 def copies(args):
-    """Fresh copies of the array arguments (a program may write into them)."""
+    """Fresh copies of the array arguments (a program may write into them), laid out as
+    they are (a reshape of a Fortran-ordered array copies where a C-ordered one's is a view)."""
     def copy(value):
         if isinstance(value, np.ndarray):
-            return value.copy()
+            return value.copy(order="K")
         if type(value) in (list, tuple):
             return type(value)(copy(v) for v in value)
         if type(value) is dict:

@@ -3251,19 +3251,13 @@ def _held_twice(item, container):
 
 
 def shows_write(view, base, where):
-    """Checked where a view taken before a write into ``base`` (``u = x[1:]``, ``x.T``) is
-    read again after it, so it shows the write as NumPy's views do: ``view`` must share
-    ``base``'s memory. A slice of a list is a copy, which the write leaves as it was:
-    refused."""
-    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray) and numpy.may_share_memory(view, base):
-        return
-    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):     # a reshape or ravel that copied
-        raise TypeError(
-            f"astgrad: {where}: a reshape or ravel taken of this array before the write is read after it; "
-            "astgrad follows views, which share the array's memory and show the write, but NumPy gave a copy "
-            "here (the array's items are not laid out as the new shape reads them), which keeps the earlier "
-            "values. Take the copy explicitly (u = x.ravel().copy()) where it should keep them, or take the "
-            "view after the write where it should show it")
+    """Asked where a view taken before a write into ``base`` (``u = x[1:]``, ``x.T``,
+    ``x.ravel()``) is read again after it: True where ``view`` shares ``base``'s memory, so
+    it shows the write as NumPy's views do; False for a reshape or ravel that NumPy made a
+    copy (the array's items are not laid out as the new shape reads them), which keeps the
+    earlier values. A slice of a list is a copy too, which astgrad does not keep: refused."""
+    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):
+        return numpy.may_share_memory(view, base)
     raise TypeError(
         f"astgrad: {where}: a slice taken of this {type(base).__name__} before the write is read "
         f"after it; astgrad follows slices of arrays, which share the array's memory and show the "

@@ -36,8 +36,9 @@ After any write into the base (through a view, or ``x[k] = e`` itself), the view
 bound before, in the same block or an enclosing one, are read again (``u = x[1:]``), so
 each shows the write as NumPy's view does: those written through, and those read later
 whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` checks, where
-one is read again, that it shares the base's memory: a slice of a list is a copy, and so is
-a reshape or ravel of an array laid out otherwise). Any other view still in
+one is read again, that it shares the base's memory: a slice of a list is a copy, refused;
+so is a reshape or ravel of an array laid out otherwise, which keeps its values, as NumPy's
+copy does: it is kept before the write and bound again after it where it copied). Any other view still in
 use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
 is refused by the modes, as before. A call of a helper writing elements of an array it is
 handed (inlined, foreign.py) counts as a write into that array.
@@ -202,7 +203,8 @@ class ViewWrites:
             return self.augmented_view(stmt, self.views[stmt.target.id])
         out = [stmt]
         for name in written_by_helper(self, stmt):
-            out.extend(self.shown(name, (), stmt))
+            before, after = self.shown(name, (), stmt)
+            out = before + out + after
         return out
 
     # -- views ----------------------------------------------------------------------------
@@ -289,22 +291,36 @@ class ViewWrites:
         return out
 
     def shown(self, root, written, stmt):
-        """After a write into ``root``: the views ``written`` through (checked to share its
-        memory) read again, and each other view of ``root`` bound before and read later
-        whose index is basic slicing (an array sharing the memory wherever ``root`` is an
-        array, checked where it is read again), so each shows the write as NumPy's does."""
-        again, out = set(), []
+        """Around a write into ``root``: (before, after), where after reads again the views
+        ``written`` through (checked to share its memory) and each other view of ``root``
+        bound before and read later whose index is basic slicing (an array sharing the
+        memory wherever ``root`` is an array, checked where it is read again), so each shows
+        the write as NumPy's does. A reshape or ravel is read again only where it shares the
+        memory; where NumPy made a copy it keeps its values, which before keeps first
+        (``u_kept = snapshot(u)``, and ``u = snapshot(u_kept)`` after, so no value the write
+        changes is read after it)."""
+        again, before, after = set(), [], []
         for name in sorted(self.visible + [w for w in written if w not in self.visible], key=self.depth):
             view = self.views[name]
             if view.base != root and view.base not in again:
                 continue
-            if name not in written:
-                if not self.shows_later(name):
-                    continue
-                out.append(_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt))
+            read = _at(S.assign(name, view.read()), stmt)
+            if name in written:
+                after.append(read)
+            elif not self.shows_later(name):
+                continue
+            elif view.kind in ("reshape", "ravel"):
+                kept = self.normalizer.namer.fresh(name + "_kept")
+                self.normalizer.locals.add(kept)
+                keep = self.normalizer.runtime_call(runtime.snapshot, [S.name(name)])
+                before.append(_at(S.assign(kept, keep), stmt))
+                kept_again = _at(S.assign(name, self.normalizer.runtime_call(runtime.snapshot, [S.name(kept)])), stmt)
+                after.append(_at(gast.If(test=self.check(view, stmt, runtime.shows_write), body=[read],
+                                         orelse=[kept_again]), stmt))
+            else:
+                after += [_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt), read]
             again.add(name)
-            out.append(_at(S.assign(name, view.read()), stmt))
-        return out
+        return before, after
 
     def shows_later(self, name):
         """Whether view ``name`` is one a write into its base shows (basic slicing, ``.T``, a
@@ -342,7 +358,8 @@ class ViewWrites:
         if not isinstance(holder, gast.Name):
             return [stmt]
         if holder.id not in self.views:
-            return [stmt] + self.shown(holder.id, written, stmt)
+            before, after = self.shown(holder.id, written, stmt)
+            return before + [stmt] + after
         view = self.views[holder.id]
         new = self.normalizer.namer.fresh(view.name + "_new")
         self.normalizer.locals.add(new)
