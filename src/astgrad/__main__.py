@@ -208,12 +208,13 @@ def import_function(target):
     return find_function(path, module, name)
 
 
-def export(target, wrt, order, mode, output):
-    """Write the standalone module holding the derivative to ``output`` (or print it)."""
+def export(target, wrt, order, mode, output, has_aux=False):
+    """Write the standalone module holding the derivative to ``output`` (or print it);
+    ``has_aux``: the function returns (value, aux), the exported one (derivative, aux)."""
     from astgrad.exporting import ExportError
     func, skip = import_function(target)
     try:
-        text = astgrad.export(func, shift(parse_wrt(wrt), skip, func), mode=mode, order=order)
+        text = astgrad.export(func, shift(parse_wrt(wrt), skip, func), mode=mode, order=order, has_aux=has_aux)
     except (astgrad.TransformError, ExportError, ValueError, TypeError) as error:
         raise UsageError(one_line(error)) from None
     if output is None or output == "-":
@@ -272,6 +273,9 @@ def build_parser():
     export_parser.add_argument("--order", type=int, default=1, help="derivative order (default: 1)")
     export_parser.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
                                help="reverse: the gradient function; forward: the jvp function")
+    export_parser.add_argument("--has-aux", action="store_true",
+                               help="FUNC returns (value, aux): differentiate the value, and return "
+                                    "(derivative, aux) as astgrad.grad(f, has_aux=True) does")
     export_parser.add_argument("-o", "--output", metavar="FILE.py", help="where to write it (default: print it)")
     rules_parser = commands.add_parser("rules", help="list the functions astgrad can differentiate, "
                                                      "with their modes and orders")
@@ -295,7 +299,7 @@ def main(argv=None):
         elif args.command == "rules":
             list_rules(args.pattern, args.markdown)
         elif args.command == "export":
-            export(args.target, args.wrt, args.order, args.mode, args.output)
+            export(args.target, args.wrt, args.order, args.mode, args.output, args.has_aux)
         else:
             show(args.target, args.wrt, args.order, args.mode)
     except UsageError as error:

@@ -963,6 +963,8 @@ def grad(f: Callable[..., Any], wrt: Wrt = FIRST, *, preserve_result: bool = Fal
     wrt = chosen_wrt("grad", f, wrt, argnums)
     if has_aux:
         as_function(f)      # refuses what no transform takes, in its words
+        value_function(f)   # and a library function (numpy.sum), which returns no aux
+        call_options.refuse_numba_with_aux(backend, _where(getattr(f, "__func__", f)))
         return with_aux(grad, f, "value_and_grad" if preserve_result else "grad",
                         wrt=wrt, preserve_result=preserve_result, backend=backend, checkpoint=checkpoint)
     f = as_function(f)

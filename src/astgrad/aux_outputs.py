@@ -16,14 +16,20 @@ the innermost ``collected`` call of this thread, which returns it beside the tra
 result.
 """
 
+import ast
+import functools
 import inspect
 import itertools
+import textwrap
 import threading
 import types
 import weakref
 
+import numpy
+
 from .core import generated_text
 from .core.functions import StandIn
+from .library_code import users_code
 
 _collecting = threading.local()     # .boxes: the has_aux calls running in this thread, innermost last
 _numbers = itertools.count(1)       # a file name of its own for each wrapper's text
@@ -72,6 +78,19 @@ def collected(run, *args, **kwargs):
     return result, box.aux
 
 
+def hands_back_aux(spread):
+    """Decorate an exported derivative of a has_aux function's value (export_aux.py): its
+    call returns ``(result, aux)``, or with ``spread`` (a jvp's ``(value, tangent)``)
+    ``(value, tangent, aux)``, as the transforms do in process."""
+    def decorate(derivative):
+        @functools.wraps(derivative)
+        def returning_aux(*args, **kwargs):
+            result, aux = collected(derivative, *args, **kwargs)
+            return (*result, aux) if spread else (result, aux)
+        return returning_aux
+    return decorate
+
+
 class _Named:
     """A default value written in the wrapper's text as a name of its namespace."""
 
@@ -98,6 +117,7 @@ def value_function(f):
     that of the function it decorates (made once per function)."""
     target, receiver = _method_parts(f)
     target = _own_function(target)
+    _refuse_library_function(target)
     try:
         wrapper = _made[target]
     except (KeyError, TypeError):
@@ -107,6 +127,25 @@ def value_function(f):
         except TypeError:       # not weakly referenceable: made again next time
             pass
     return wrapper if receiver is None else types.MethodType(wrapper, receiver)
+
+
+def _refuse_library_function(f):
+    """A NumPy, SciPy, ``math`` or builtin function returns its value alone: a TypeError
+    saying to drop has_aux, or to write a function of one's own returning the pair."""
+    library = isinstance(f, (types.BuiltinFunctionType, numpy.ufunc)) or not users_code(f)
+    if not library or isinstance(f, functools.partial) or _top_module(f) == "astgrad":
+        return
+    name = getattr(f, "__name__", type(f).__name__)
+    module = getattr(f, "__module__", None) or ("a ufunc" if isinstance(f, numpy.ufunc) else "builtins")
+    shown = name if module == "builtins" else f"{module}.{name}" if module != "a ufunc" else f"the ufunc {name}"
+    raise TypeError(f"has_aux=True: {shown} is a library function, which returns its value alone, not a pair "
+                    f"(value, aux); drop has_aux=True to differentiate it as it is, or differentiate a "
+                    f"function of your own returning the value and the aux (def loss(x): return "
+                    f"{name if module == 'a ufunc' else shown}(x), aux)")
+
+
+def _top_module(f):
+    return (getattr(f, "__module__", "") or "").partition(".")[0]
 
 
 def _method_parts(f):
@@ -137,18 +176,21 @@ def _wrapper(f):
     called = _fresh(f"{name}_with_aux", taken | {own})
     output = _fresh("value_and_aux", taken | {own, called})
     keep = _fresh("keep_aux", taken | {own, called, output})
-    namespace = {keep: keep_aux}
+    held = {keep: keep_aux}         # what the wrapper reads besides f: closure cells of make's
+    named = _defaults_named(f)
     parameters, passed = [], []
     for p in signature.parameters.values():
-        if p.default is not inspect.Parameter.empty:
-            default = _fresh(f"default_{p.name}", taken | set(namespace))
-            namespace[default] = p.default
+        if p.name in named:     # read where f's globals are the wrapper's: the same object
+            p = p.replace(default=_Named(named[p.name]))
+        elif p.default is not inspect.Parameter.empty:
+            default = _fresh(f"default_{p.name}", taken | set(held) | {own, called, output})
+            held[default] = p.default
             p = p.replace(default=_Named(default))
         parameters.append(p.replace(annotation=inspect.Parameter.empty))
         passed.append({p.VAR_POSITIONAL: f"*{p.name}", p.VAR_KEYWORD: f"**{p.name}",
                        p.KEYWORD_ONLY: f"{p.name}={p.name}"}.get(p.kind, p.name))
     header = str(signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))
-    text = (f"def make({called}):\n"
+    text = (f"def make({', '.join([called, *held])}):\n"
             f"    def {own}{header}:\n"
             f"        {output} = {called}({', '.join(passed)})\n"
             f"        {keep}({output}, {shown!r})\n"
@@ -157,12 +199,51 @@ def _wrapper(f):
     filename = f"<astgrad has_aux {next(_numbers)}: {name}>"
     generated_text.register(filename, text)
     code = compile(text, filename, "exec")
+    namespace = {}
     exec(code, namespace)
-    wrapper = namespace["make"](f)
+    make = namespace["make"]
+    scope = getattr(f, "__globals__", None)
+    if inspect.isfunction(f) and isinstance(scope, dict):
+        # f's own globals: the inlined code reads its modules (np) as f does, by their names
+        make = types.FunctionType(make.__code__, scope, "make")
+    wrapper = make(f, *held.values())
     wrapper.__astgrad_inlines_callees__ = True     # f runs once: inlined (normalize/inlining.py)
     wrapper.__qualname__ = getattr(f, "__qualname__", name)
     wrapper.__module__ = getattr(f, "__module__", None)
     return wrapper
+
+
+def _defaults_named(f):
+    """parameter -> the global name f's source writes its default as, where that global
+    of f's holds the very object f holds as the default (``shift=W0``): the wrapper
+    writes it so too, and the derivative reads the default as f's code does (an exported
+    module reads it on f's module); {} where f's source cannot be read."""
+    scope = getattr(f, "__globals__", None)
+    if not inspect.isfunction(f) or not isinstance(scope, dict):
+        return {}
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(f)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name != f.__name__:
+        return {}
+    arguments = node.args
+    positional = arguments.posonlyargs + arguments.args
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+    held = dict(zip([a.arg for a in positional][len(positional) - len(f.__defaults__ or ()):],
+                    f.__defaults__ or ()))
+    held.update(f.__kwdefaults__ or {})
+    named = {}
+    for argument, default in pairs:
+        if isinstance(default, ast.Name) and argument.arg in held \
+                and scope.get(default.id, _ABSENT) is held[argument.arg]:
+            named[argument.arg] = default.id
+    return named
+
+
+_ABSENT = object()
 
 
 # how each transform's result and the aux are handed back, as JAX hands them

@@ -77,6 +77,18 @@ class Options:
         return numba_backend.compiled_runner(code, strict=self.backend == "numba", where=where)
 
 
+def refuse_numba_with_aux(backend, where):
+    """has_aux=True with backend='numba' refused at the transform's call (``where``: the
+    function's file and line): the aux is any Python value, handed back by Python code."""
+    numba_backend.check_backend(backend)
+    if backend == "numba":
+        raise numba_backend.BackendError(
+            "has_aux=True runs on the Python backend: the aux (any Python value the function returns beside "
+            "its value) is handed back by Python code, which numba does not compile; use backend='auto' "
+            "(which runs it as Python) or backend='python', or drop has_aux=True and compute the aux "
+            "outside the gradient", *where, construct="has_aux=True with backend='numba'")
+
+
 def options(backend="python", checkpoint=None):
     """The checked options, or None for the defaults."""
     numba_backend.check_backend(backend)

@@ -114,7 +114,9 @@ def _defaults_as_exported(held, expected):
             continue
         if exported is None:
             own = globals()[caller]
-            exported = getattr(getattr(own, "__wrapped__", own), attribute) or {}
+            while hasattr(own, "__wrapped__"):      # its decorators (falls_back_on, hands_back_aux)
+                own = own.__wrapped__
+            exported = getattr(own, attribute) or {}
         array = exported.get(key) if attribute == "__kwdefaults__" else (
             exported[key - len(items)] if len(exported) >= len(items) else None)
         if item is not array and not (type(item) is type(array) and item.dtype == array.dtype

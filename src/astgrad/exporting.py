@@ -35,6 +35,8 @@ from .gradient_structure import match_argument, pair_matched
 from .shaped import takes_varargs
 from .frontend.varargs import ORIGINAL
 from .api import refuse_bool
+from .argnums import FIRST, chosen_wrt
+from . import export_aux
 from .export_source import (attributes_read, defaults_as_held, global_names, local_names, names_in, prefixed,
                             renamed, returns_wrapped, unread_calls_alone, variant_source, with_docstring)
 
@@ -50,13 +52,16 @@ class ExportError(ValueError):
     """A derivative that cannot be written as a standalone module (and why)."""
 
 
-def export(f, wrt=0, mode="reverse", order=1, path=None):
+def export(f, wrt=FIRST, mode="reverse", order=1, path=None, *, argnums=None, has_aux=False):
     """The source of a module holding ``f``'s derivative of ``order`` (reverse mode:
     the gradient, applied ``order`` times; forward mode: the jvp of the ``order - 1``-th
     gradient) w.r.t. ``wrt``; written to ``path`` too when given. An ExportError names
-    the file and line of the function's def, as a TransformError names the line refused."""
+    the file and line of the function's def, as a TransformError names the line refused.
+    ``argnums`` is JAX's name for ``wrt`` by position; with ``has_aux=True`` ``f`` returns
+    ``(value, aux)`` and the exported function ``(derivative, aux)`` (see export_aux.py)."""
+    wrt = chosen_wrt("export", f, wrt, argnums)
     try:
-        return _export(f, wrt, mode, order, path)
+        return _export(f, wrt, mode, order, path, has_aux)
     except FunctionValueUnknown as error:
         raise _no_arguments_to_specialize_for(f, error) from None
     except ExportError as error:
@@ -89,12 +94,19 @@ def _defined_at(f):
     return f"{code.co_filename}:{code.co_firstlineno}"
 
 
-def _export(f, wrt, mode, order, path):
+def _export(f, wrt, mode, order, path, has_aux):
     # grad(f, wrt=(i,)) returns a 1-tuple: the code for wrt=i, its result put in one
     in_tuple = mode == "reverse" and isinstance(wrt, (tuple, list)) and len(wrt) == 1 and not _attribute_path(wrt)
     differentiated = []     # the code of each lower order, which the derivative was generated from
-    compiled = _derivative(f, wrt[0] if in_tuple else wrt, mode, order, differentiated)
+    compiled = _derivative(export_aux.differentiated(f, has_aux), wrt[0] if in_tuple else wrt, mode, order,
+                           differentiated)
     fn = _function(f)
+    if not has_aux:
+        try:
+            # the gradient's own seed: that of the lowest order (higher orders add seeds shaped like arguments)
+            export_aux.refuse_container_output(fn, differentiated[0] if differentiated else compiled, mode, order)
+        except ValueError as error:
+            raise ExportError(str(error)) from None
     refuse_methods_of_arguments(fn, compiled)       # what the caller's class decides: not exported
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
@@ -116,7 +128,7 @@ def _export(f, wrt, mode, order, path):
         module.bind(spelled["seed_like"], seed_like, caller)
     found = _guards_of(compiled, differentiated)
     module.held_items = held_partial_items(found)
-    command = _command(f, fn, names, mode, order)
+    command = _command(f, fn, names, mode, order, has_aux)
     checked = global_check_lines(module, found, caller, command,
                                  own_default_checks(fn, caller), taken)
     operands, given = array_operand_lines(fn, compiled, mode, names, taken, spelled["numbers_as_array"])
@@ -126,8 +138,13 @@ def _export(f, wrt, mode, order, path):
     kept = _arguments_kept(compiled, names, given, taken) if shaped else []
     prologue = checked + bools + kept + guards + plain + records + operands + seeds
     returned = _returned_shape(module, spelled, caller, mode, order, wrt, [given.get(name, name) for name in names])
-    add_with_twin(module, compiled, compiled.__code__.co_name, _description(fn, names, mode, order), prologue,
-                  returned)
+    description = _description(fn, names, mode, order)
+    if has_aux:
+        decorator = export_aux.bind_decorator(module, caller)
+        description = export_aux.described(description, fn, mode, order)
+    add_with_twin(module, compiled, caller, description, prologue, returned)
+    if has_aux:
+        export_aux.decorate(module, decorator, caller, mode, order)
     text = module.text(lambda needs: _header(fn, command, needs))
     _refuse_main_reads(fn, module, command)
     if path is not None:
@@ -359,13 +376,14 @@ def _header(fn, command, needs):
             f'"""\n')
 
 
-def _command(f, fn, names, mode, order):
+def _command(f, fn, names, mode, order, has_aux=False):
     """The command exporting this derivative of ``f`` (its function ``fn``) again: a
     function of the program being run (``__main__``) by its file, which the command
     imports under the file's own name."""
     option = f" --wrt {','.join(names)}"
     option += f" --mode {mode}" if mode != "reverse" else ""
     option += f" --order {order}" if order != 1 else ""
+    option += " --has-aux" if has_aux else ""
     return f"python -m astgrad export {_target_module(fn)}:{_target_name(f, fn)}{option}"
 
 

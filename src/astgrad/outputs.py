@@ -44,7 +44,10 @@ def check_scalar(value, fn_name):
                          f"({fn_name}(...)[0], or .item()), or use hvp, which takes it as the number it holds")
     if isinstance(value, (list, tuple, dict)) or (is_numeric_array(value) and value.ndim and value.size != 1):
         what = f"a value of shape {value.shape}" if hasattr(value, "ndim") else f"a {type(value).__name__}"
-        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}; use "
+        pair = isinstance(value, (list, tuple)) and len(value) == 2
+        aux = (f"; if {fn_name} returns (value, aux), the value to differentiate and anything else to hand "
+               "back, pass has_aux=True, as in JAX") if pair else ""
+        raise ValueError(f"grad requires {fn_name} to return a scalar, but it returned {what}{aux}; use "
                          "astgrad.vjp for non-scalar outputs")
     if type(value).__module__.startswith("astgrad.tape"):      # called with astgrad.tensor arguments
         raise TypeError(f"grad requires {fn_name} to return a real scalar, but it returned an astgrad.tensor: "
