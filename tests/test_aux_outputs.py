@@ -243,3 +243,46 @@ def test_inside_differentiated_code():
     with pytest.raises(astgrad.TransformError, match="argnums=.... inside differentiated code; write wrt="):
         astgrad.grad(grad_with_argnums_inside)(1.5)
     assert_close(astgrad.grad(value_gradient_inside)(1.5), numerical_grad(value_gradient_inside, (1.5,)), **TOL)
+
+
+SHIFT = np.array([0.5, -0.25, 1.0])
+
+
+def shifted_with_aux(x, shift=SHIFT, scale=2.0):
+    return np.sum(np.sin(x * scale) * shift), {"scaled": x * scale}
+
+
+def test_a_default_naming_a_global_is_the_object_the_function_holds():
+    """The wrapper writes ``shift=SHIFT`` as the function does, where SHIFT holds the very
+    default the function holds; rebound since, the function's default is differentiated."""
+    global SHIFT
+    x = RNG.standard_normal(3)
+    held = shifted_with_aux.__defaults__[0]
+    SHIFT = np.array([9.0, 9.0, 9.0])       # the function keeps the array it was defined with
+    try:
+        g, aux = astgrad.grad(shifted_with_aux, has_aux=True)(x)
+        assert_close(g, numerical_grad(lambda a: np.sum(np.sin(a * 2.0) * held), (x,)), **TOL)
+        assert_close(aux["scaled"], x * 2.0, **TOL)
+    finally:
+        SHIFT = held
+
+
+def test_library_functions_pairs_and_numba_are_answered_in_words():
+    """A library function returns no aux; a pair returned without has_aux, and has_aux on
+    the numba backend, each say what to do."""
+    with pytest.raises(TypeError, match=r"has_aux=True: numpy.sum is a library function, which returns its "
+                                        r"value alone.*drop has_aux=True.*return numpy.sum\(x\), aux"):
+        astgrad.grad(np.sum, has_aux=True)
+    with pytest.raises(TypeError, match="numpy.linalg.norm is a library function"):
+        astgrad.vjp(np.linalg.norm, np.ones(3), has_aux=True)
+    with pytest.raises(ValueError, match=r"returned a tuple; if loss returns \(value, aux\).*pass has_aux=True"):
+        astgrad.grad(loss)(RNG.standard_normal(3), RNG.standard_normal((4, 3)))
+    pytest.importorskip("numba")
+    from astgrad.backend.numba_backend import BackendError
+    with pytest.raises(BackendError, match="has_aux=True runs on the Python backend.*backend='auto'"):
+        astgrad.grad(loss, has_aux=True, backend="numba")
+    x, data = RNG.standard_normal(3), RNG.standard_normal((4, 3))
+    (g, aux), (expected, _) = (astgrad.grad(loss, has_aux=True, backend=backend)(x, data)
+                               for backend in ("auto", "python"))
+    assert_close(g, expected, **TOL)
+    assert_aux(aux, x, data)
