@@ -267,9 +267,8 @@ def test_a_default_naming_a_global_is_the_object_the_function_holds():
         SHIFT = held
 
 
-def test_library_functions_pairs_and_numba_are_answered_in_words():
-    """A library function returns no aux; a pair returned without has_aux, and has_aux on
-    the numba backend, each say what to do."""
+def test_library_functions_and_pairs_are_answered_in_words():
+    """A library function returns no aux; a pair returned without has_aux says to pass it."""
     with pytest.raises(TypeError, match=r"has_aux=True: numpy.sum is a library function, which returns its "
                                         r"value alone.*drop has_aux=True.*return numpy.sum\(x\), aux"):
         astgrad.grad(np.sum, has_aux=True)
@@ -277,6 +276,10 @@ def test_library_functions_pairs_and_numba_are_answered_in_words():
         astgrad.vjp(np.linalg.norm, np.ones(3), has_aux=True)
     with pytest.raises(ValueError, match=r"returned a tuple; if loss returns \(value, aux\).*pass has_aux=True"):
         astgrad.grad(loss)(RNG.standard_normal(3), RNG.standard_normal((4, 3)))
+
+
+def test_has_aux_on_the_numba_backend_is_refused_in_words():
+    """The aux is any Python value: backend='numba' says to run it as Python ('auto')."""
     pytest.importorskip("numba")
     from astgrad.backend.numba_backend import BackendError
     with pytest.raises(BackendError, match="has_aux=True runs on the Python backend.*backend='auto'"):
