@@ -9,6 +9,7 @@ import importlib
 import inspect
 import os
 import pickle
+import re
 import subprocess
 import sys
 import types
@@ -137,6 +138,14 @@ def bare_python(tmp_path_factory):
 
 
 def _run_exported(python, path, function, args, kwargs, tmp_path):
+    run, result = _exported_run(python, path, function, args, kwargs, tmp_path)
+    assert run.returncode == 0, run.stderr
+    with open(result, "rb") as handle:
+        return pickle.load(handle)
+
+
+def _exported_run(python, path, function, args, kwargs, tmp_path):
+    """The finished child process calling the exported ``function``, and the file it wrote its result to."""
     given, result = tmp_path / "in.pickle", tmp_path / "out.pickle"
     with open(given, "wb") as handle:
         pickle.dump((args, kwargs), handle)
@@ -145,9 +154,7 @@ def _run_exported(python, path, function, args, kwargs, tmp_path):
     run = fresh_process.run([os.path.join(HERE, "export_child.py"), str(os.path.dirname(path)), module, function,
                              str(given), str(result)], src=None, preload=("numpy",), python=python, env=env,
                             cwd=tmp_path)
-    assert run.returncode == 0, run.stderr
-    with open(result, "rb") as handle:
-        return pickle.load(handle)
+    return run, result
 
 
 def _plain(value):
@@ -502,3 +509,96 @@ def test_the_command_line_exports_with_has_aux(tmp_path, monkeypatch, capsys):
         assert "--has-aux" in capsys.readouterr().err
     finally:
         sys.modules.pop("aux_loss_module", None)
+
+
+_VECTOR_MODULE = '''import numpy as np
+
+
+def doubled_sine(x):
+    return np.sin(x) * 2.0
+
+
+def summed_sine(x):
+    return np.sum(np.sin(x) * 2.0)
+'''
+
+
+def test_an_exported_gradient_of_a_vector_function_raises_the_grad_error(tmp_path, bare_python, monkeypatch):
+    """Run where astgrad is not installed, the exported gradient of a function returning a
+    vector raises the ValueError grad raises in process (not the vjp with ones); that of a
+    function returning a number gives grad's values."""
+    from fd import assert_close, numerical_grad
+    (tmp_path / "vector_output_functions.py").write_text(_VECTOR_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        import vector_output_functions as module
+        x = np.array([0.1, 0.2, -0.7])
+        with pytest.raises(ValueError) as in_process:
+            astgrad.grad(module.doubled_sine)(x)
+        path = tmp_path / "grad_doubled_sine.py"
+        astgrad.export(module.doubled_sine, path=str(path))
+        run, _ = _exported_run(bare_python, str(path), "grad_doubled_sine", (x,), {}, tmp_path)
+        assert run.returncode != 0 and f"ValueError: {in_process.value}\n" in run.stderr, run.stderr
+        assert "returned a value of shape (3,)" in str(in_process.value)
+
+        path = tmp_path / "grad_summed_sine.py"
+        astgrad.export(module.summed_sine, path=str(path))
+        got, loaded, _, _ = _run_exported(bare_python, str(path), "grad_summed_sine", (x,), {}, tmp_path)
+        assert loaded == []
+        _assert_same(got, astgrad.grad(module.summed_sine)(x))
+        assert_close(got, numerical_grad(module.summed_sine, (x,)))
+    finally:
+        sys.modules.pop("vector_output_functions", None)
+
+
+def doubled_sine(x):
+    return np.sin(x) * 2.0
+
+
+def doubled_sine_and_aux(x):
+    y = np.sin(x) * 2.0
+    return y, {"y": y}
+
+
+def first_doubled_sine(x):
+    return np.sin(x[:1]) * 2.0
+
+
+def summed_square_sine(x):
+    return np.sum(np.sin(x) ** 2)
+
+
+def test_exported_derivatives_of_a_gradient_check_the_output_as_grad_does():
+    """A Hessian (reverse mode of order 2 or 3, the jvp of the gradient), with has_aux
+    too, of a function returning a vector raises grad's ValueError; its jvp answers. What
+    grad takes, the export takes: a one-element array, and a number, whose second
+    derivatives match the in-process ones and central differences."""
+    from fd import assert_close, numerical_grad, numerical_jvp
+    r = _rng()
+    x, v = r.normal(size=3), r.normal(size=3)
+    with pytest.raises(ValueError) as in_process:
+        astgrad.hessian(doubled_sine)(x)
+    words = re.escape(str(in_process.value))
+    exports = [({"order": 2}, {}), ({"order": 3}, {}), ({"mode": "forward", "order": 2}, {"dd_x": v})]
+    for options, seeds in exports:
+        exported = _exported_function(astgrad.export(doubled_sine, **options))
+        with pytest.raises(ValueError, match=words):
+            exported(x, **seeds)
+    aux_words = words.replace("doubled_sine", "doubled_sine_and_aux")
+    for options, seeds in [({}, {})] + exports:
+        exported = _exported_function(astgrad.export(doubled_sine_and_aux, has_aux=True, **options))
+        with pytest.raises(ValueError, match=aux_words):
+            exported(x, **seeds)
+    value, tangent = _exported_function(astgrad.export(doubled_sine, mode="forward"))(x, d_x=v)
+    assert_close(value, doubled_sine(x), rtol=1e-12)
+    assert_close(tangent, numerical_jvp(doubled_sine, (x,), (v,)))
+
+    gradient = _exported_function(astgrad.export(first_doubled_sine))(x)
+    assert_close(gradient, astgrad.grad(first_doubled_sine)(x), rtol=1e-12, atol=1e-14)
+    assert_close(gradient, numerical_grad(first_doubled_sine, (x,)))
+    second = _exported_function(astgrad.export(summed_square_sine, order=2))(x, dd_d_x=v)
+    assert_close(second, astgrad.hessian(summed_square_sine)(x) @ v, rtol=1e-12, atol=1e-14)
+    assert_close(second, numerical_grad(lambda x: astgrad.grad(summed_square_sine)(x) @ v, (x,)))
+    gradient, product = _exported_function(astgrad.export(summed_square_sine, mode="forward", order=2))(x, dd_x=v)
+    assert_close(gradient, astgrad.grad(summed_square_sine)(x), rtol=1e-12, atol=1e-14)
+    assert_close(product, astgrad.hvp(summed_square_sine)(x, v), rtol=1e-12, atol=1e-14)

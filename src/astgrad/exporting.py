@@ -292,8 +292,10 @@ def _derivative(f, wrt, mode, order, differentiated=None):
                               "attribute would seed the gradient it differentiates with a number where it takes "
                               "the attribute's shape; export the derivative of order 1, or a function "
                               "taking the attribute's value as a parameter")
-        return f._differentiated(checked=False)
-    return f.plain
+        return f._differentiated()      # checking f's output (order 1 only: refused above)
+    if order == 1:
+        return f._differentiated()      # checking, as calling grad does, that f returned a number
+    return f.plain      # its seed is shaped like the argument: the check is f's, in the code it differentiates
 
 
 def _guards_of(compiled, differentiated):
@@ -323,12 +325,13 @@ def _guards_of(compiled, differentiated):
 
 def _with_seeds(f, differentiated):
     """What the next order differentiates: for a gradient, its code taking its seeds as
-    they are given (the exported function's keyword parameters), without the check
-    calling the gradient makes that its function returns a number; added to
-    ``differentiated``."""
+    they are given (the exported function's keyword parameters); added to
+    ``differentiated``. The gradient of the user's function (the first) checks, as
+    calling grad does, that the function returned a number; a gradient of a gradient
+    does not check its own output, a seed shaped like the argument stands for it."""
     from .api import Derivative
     if isinstance(f, Derivative):
-        f = f._differentiated(checked=False)
+        f = f._differentiated(checked=not differentiated)
         differentiated.append(f)
     return f
 

@@ -2924,8 +2924,9 @@ def list_to_tuple(items):
 
 def check_scalar_output(value, name):
     """Stop where ``name``, the function a gradient is taken of, returned no number:
-    code returning the gradient alone (which a transform of ``grad(name)`` runs) checks
-    the output as calling the gradient does. A one-element array is the number it holds."""
+    code returning the gradient alone (which a transform of ``grad(name)`` runs, and an
+    exported gradient) checks the output as calling the gradient does. A one-element
+    array is the number it holds."""
     if type(value) is float or is_real_number(value) or one_element(value):
         return
     check_scalar(value, name)
