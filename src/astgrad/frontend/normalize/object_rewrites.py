@@ -3,11 +3,13 @@ lowered statement by statement: objects the function builds unpacked, helpers st
 the objects they are handed written in, methods of arguments' objects inlined, and the
 names of an argument's held objects and items split off, lists of objects held as a list per attribute, each where the form is found
 (see each module); first, a list joining new objects to objects of another list written
-as its parts (mixed_lists.py)."""
+as its parts (mixed_lists.py); before all, an object bound in both branches of an ``if``
+built once (branch_objects.py)."""
 
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
 from .argument_objects import split_argument_attributes, split_argument_items
+from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
 from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
@@ -25,6 +27,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     def counted(walked=True):
         normalizer.bound_count = binding_counts([tree])
         return list(S.walk_nodes(tree)) if walked else nodes
+    if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
+        nodes = counted()
     if unpack_built_objects(normalizer, tree, nodes):       # net = Net() holding [Layer(a), Layer(b)]
         nodes = counted()
     if write_mixed_lists(normalizer, tree):          # [Layer(w)] + layers[1:], old[1] = Layer(w) on a copy

@@ -1,0 +1,216 @@
+"""Objects holding the array handed in (``self.data = data``) whose methods write into it
+in place, in the forms last round refused: the store by keyword (``Acc(data=x * 1.0)``,
+``super().__init__(data=data)``), an item handed to a method by keyword (``a.bump(0,
+c=w[1])``), the object bound in both branches of an ``if`` (and of a conditional
+expression, and an ``elif`` chain), and the array of a loop's last turn read after the
+loop. Each followed form is checked in grad, value_and_grad, jvp, vjp (a random
+cotangent) and hessian against central differences on random inputs of two sizes, the
+caller's array unchanged; the neighbours not followed (two arrays the function also reads
+handed in the branches, a loop left by ``break``) are refused in words saying what to
+write."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad
+from test_objects74 import check_every_mode     # grad, jvp, vjp and hessian against central differences
+
+
+class Acc:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+
+class KeywordSuper(Acc):
+    def __init__(self, data):
+        super().__init__(data=data)
+
+
+class Scaled(KeywordSuper):
+    def __init__(self, data, scale):
+        super().__init__(data=data)
+        self.scale = scale
+
+    def stretch(self, k):
+        self.data[k] = self.data[k] * self.scale
+
+
+def stored_by_keyword(w):
+    a = Acc(data=w * 1.0)
+    a.bump(0, w[1])
+    return np.sum(a.data ** 2)
+
+
+def own_array_stored_by_keyword(w):
+    buf = np.sin(w)
+    a = Acc(data=buf)
+    a.bump(1, w[0])
+    return np.sum(buf * w)                  # buf shows the write, as in Python
+
+
+def keyword_super(w):
+    a = KeywordSuper(w * 1.0)
+    a.bump(0, w[1])
+    a.bump(2, w[0])
+    return np.sum(a.data ** 2)
+
+
+def keyword_super_name_read_again(w):
+    buf = np.cos(w)
+    a = Scaled(buf, w[2])
+    a.stretch(1)
+    a.bump(0, w[1])
+    return np.sum(buf * w)                  # buf shows both writes
+
+
+def argument_through_keyword_super(w):
+    a = KeywordSuper(w)
+    a.bump(1, w[0] * 2.0)
+    return np.sum(w ** 3) + np.sum(a.data)  # w shows the write, as in Python
+
+
+def item_by_keyword(w):
+    a = Acc(w * 1.0)
+    a.bump(0, c=w[1])
+    return np.sum(a.data ** 2)
+
+
+def item_of_the_argument_by_keyword(w):
+    n = len(w)
+    a = Acc(w)
+    a.bump(n - 1, c=w[0])                   # the number read before the call, as in Python
+    return np.sum(np.sin(w))
+
+
+def item_of_the_attribute_by_keyword(w):
+    a = Acc(w * 1.0)
+    a.bump(2, c=a.data[0])
+    a.bump(0, c=a.data[2])                  # reads the written item, as Python does
+    return np.sum(a.data ** 2)
+
+
+def bound_in_both_branches_first(w):
+    if np.sum(w) > 0.0:                     # taken: w is positive
+        a = Acc(w * 1.0)
+    else:
+        a = Acc(w * 2.0)
+    a.bump(0, w[1])
+    return np.sum(a.data ** 2)
+
+
+def bound_in_both_branches_second(w):
+    if w[0] > 2.0:                          # not taken
+        a = Acc(np.sin(w))
+    else:
+        a = Acc(np.cos(w) * w)
+    a.bump(1, w[0])
+    a.bump(0, a.data[1])
+    return np.sum(a.data * w)
+
+
+def bound_in_an_elif_chain(w):
+    if w[0] > 2.0:
+        a = KeywordSuper(w * 3.0)
+    elif w[1] > 0.0:                        # taken
+        a = KeywordSuper(np.sin(w) * w)
+    else:
+        a = KeywordSuper(w * 2.0)
+    a.bump(2, w[1])
+    return np.sum(a.data ** 3)
+
+
+def conditional_expression_first(w):
+    a = Acc(w * 1.0) if w[0] > 0.0 else Acc(w * 2.0)
+    a.bump(0, w[1])
+    return np.sum(a.data ** 2)
+
+
+def conditional_expression_second(w):
+    a = Acc(w * 1.0) if w[0] > 2.0 else Acc(np.exp(w))
+    a.bump(1, w[2])
+    return np.sum(a.data * w)
+
+
+def loops_array_read_after_it(w):
+    for k in range(2):
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(buf) + buf[0] * w[1]      # the last turn's array, written into
+
+
+def while_loops_array_read_after_it(w):
+    k = 0
+    while k < len(w) - 1:
+        buf = w * (k + 2.0)
+        a = KeywordSuper(buf)
+        a.bump(k + 1, w[k])
+        k = k + 1
+    return np.sum(buf ** 2)
+
+
+FOLLOWED = [stored_by_keyword, own_array_stored_by_keyword, keyword_super, keyword_super_name_read_again,
+            argument_through_keyword_super, item_by_keyword, item_of_the_argument_by_keyword,
+            item_of_the_attribute_by_keyword, bound_in_both_branches_first, bound_in_both_branches_second,
+            bound_in_an_elif_chain, conditional_expression_first, conditional_expression_second,
+            loops_array_read_after_it, while_loops_array_read_after_it]
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 76 + n)
+    w = np.random.default_rng(n).uniform(0.5, 1.5, n)
+    value, gradient = astgrad.value_and_grad(f)(w)
+    assert value == pytest.approx(f(w.copy()))
+    assert_close(gradient, numerical_grad(lambda v: f(v.copy()), (w,)))
+
+
+def loop_of_no_turns(w):
+    for k in range(len(w) - 3):
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(buf)
+
+
+def test_loop_of_no_turns_raises_as_python_does():
+    with pytest.raises(UnboundLocalError):
+        loop_of_no_turns(np.ones(3))
+    with pytest.raises(UnboundLocalError):
+        astgrad.grad(loop_of_no_turns)(np.ones(3))
+    assert_close(astgrad.grad(loop_of_no_turns)(np.full(4, 0.5)),
+                 numerical_grad(lambda v: loop_of_no_turns(v.copy()), (np.full(4, 0.5),)))
+
+
+def arrays_kept_handed_in_the_branches(w):
+    buf = w * 1.0
+    other = np.cos(w)
+    if w[0] > 0.0:
+        a = Acc(buf)
+    else:
+        a = Acc(other)
+    a.bump(0, w[1])
+    return np.sum(a.data) + np.sum(buf)     # buf shows the write in Python
+
+
+def loop_left_by_break(w):
+    for k in range(3):
+        buf = np.sin(w) * (k + 1.0)
+        if k == 1:
+            break                           # buf is this turn's array, a the turn before's
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(buf) + np.sum(a.data)
+
+
+@pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, loop_left_by_break], ids=lambda f: f.__name__)
+def test_refused_in_words(f):
+    words = (r"the call of Acc\.bump changes the object it is called on in place .*self\.data\[k\] \*= c.*"
+             r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.grad(f)(np.array([0.5, 1.5, 2.0]))
