@@ -39,6 +39,61 @@ class Scaled(KeywordSuper):
         self.data[k] = self.data[k] * self.scale
 
 
+class NamedBase(Acc):
+    def __init__(self, data):
+        """A docstring first."""
+        Acc.__init__(self, data)            # the base class called by its name: super().__init__(data)
+
+
+class NamedTwice(NamedBase):
+    def __init__(self, scale, data):
+        NamedBase.__init__(self, data=data)     # two classes down, by keyword
+        self.scale = scale
+
+    def stretch(self, k):
+        self.data[k] = self.data[k] * self.scale
+
+
+class Dense:
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, h):
+        return np.tanh(self.W * h)
+
+
+class Scaled2(Dense):
+    def __init__(self, W, s):
+        Dense.__init__(self, W * s)
+        self.s = s
+
+
+def base_init_by_name(w):
+    a = NamedBase(w * 1.0)
+    a.bump(0, w[1])
+    a.bump(2, w[0])
+    return np.sum(a.data ** 2)
+
+
+def base_init_by_name_twice(w):
+    buf = np.sin(w)
+    a = NamedTwice(w[2], buf)
+    a.stretch(1)
+    a.bump(0, w[1])
+    return np.sum(buf * w)                  # buf shows both writes, as in Python
+
+
+def argument_through_base_init_by_name(w):
+    a = NamedBase(w)
+    a.bump(1, w[0] * 2.0)
+    return np.sum(w ** 3) + np.sum(a.data)  # w shows the write, as in Python
+
+
+def layer_built_by_name(w):
+    layer = Scaled2(w, w[0])
+    return np.sum(layer(w) * layer.s)
+
+
 def stored_by_keyword(w):
     a = Acc(data=w * 1.0)
     a.bump(0, w[1])
@@ -153,7 +208,8 @@ def while_loops_array_read_after_it(w):
     return np.sum(buf ** 2)
 
 
-FOLLOWED = [stored_by_keyword, own_array_stored_by_keyword, keyword_super, keyword_super_name_read_again,
+FOLLOWED = [base_init_by_name, base_init_by_name_twice, argument_through_base_init_by_name, layer_built_by_name,
+            stored_by_keyword, own_array_stored_by_keyword, keyword_super, keyword_super_name_read_again,
             argument_through_keyword_super, item_by_keyword, item_of_the_argument_by_keyword,
             item_of_the_attribute_by_keyword, bound_in_both_branches_first, bound_in_both_branches_second,
             bound_in_an_elif_chain, conditional_expression_first, conditional_expression_second,
@@ -214,3 +270,80 @@ def test_refused_in_words(f):
              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")
     with pytest.raises(astgrad.TransformError, match=words):
         astgrad.grad(f)(np.array([0.5, 1.5, 2.0]))
+
+
+class Left(Acc):
+    def __init__(self, data):
+        Acc.__init__(self, data)
+
+
+class Right(Acc):
+    def __init__(self, data):
+        super().__init__(data * 2.0)
+
+
+class Both(Left, Right):
+    """For an object of Both, Left's Acc.__init__ skips Right's, which super() would run."""
+
+
+class Late(Acc):
+    def __init__(self, data):
+        self.k = 2.0
+        Acc.__init__(self, data)            # not the first statement
+
+
+def base_skipped_by_the_named_call(w):
+    a = Both(w * 1.0)
+    a.bump(0, w[1])
+    return np.sum(a.data)
+
+
+def named_call_not_first(w):
+    a = Late(w * 1.0)
+    a.bump(0, w[1])
+    return np.sum(a.data)
+
+
+NAMED_REFUSALS = {
+    base_skipped_by_the_named_call: r"no adjoint rule for \S*Both: Left\.__init__ calls Acc\.__init__\(self, data\), .*"
+                                    r"for an object of Both it runs another __init__ than super\(\)\.__init__\(data\) "
+                                    r"would there \(Right's, .*call super\(\)\.__init__\(\.\.\.\) in each class",
+    named_call_not_first: r"no adjoint rule for \S*Late: Late\.__init__ calls Acc\.__init__\(self, data\), .*"
+                          r"write super\(\)\.__init__\(data\) as its first statement",
+}
+
+
+@pytest.mark.parametrize("f", list(NAMED_REFUSALS), ids=lambda f: f.__name__)
+def test_named_base_init_refused_in_words(f):
+    assert f(np.array([0.5, 1.5, 2.0])) > 0.0       # Python runs it
+    with pytest.raises(astgrad.TransformError, match=NAMED_REFUSALS[f]):
+        astgrad.grad(f)(np.array([0.5, 1.5, 2.0]))
+
+
+def test_base_rebound_after_the_code_is_made():
+    class Base:
+        def __init__(self, data):
+            self.data = data
+
+        def bump(self, k, c):
+            self.data[k] *= c
+
+    class Named(Base):
+        def __init__(self, data):
+            Base.__init__(self, data)
+
+    class Other:
+        def __init__(self, data):
+            self.data = data * 3.0
+
+    def f(w):
+        a = Named(w * 1.0)
+        a.bump(0, w[1])
+        return np.sum(a.data)
+
+    w = np.array([0.5, 1.5, 2.0])
+    assert astgrad.value_and_grad(f)(w)[0] == pytest.approx(f(w.copy()))
+    init = Named.__init__
+    init.__closure__[init.__code__.co_freevars.index("Base")].cell_contents = Other     # Python now runs Other's
+    with pytest.raises(astgrad.TransformError, match=r"Named\.__init__ calls Base\.__init__\(self, data\)"):
+        astgrad.value_and_grad(f)(w)        # the code made for Base's is not run again
