@@ -2,12 +2,15 @@
 in place, in the forms last round refused: the store by keyword (``Acc(data=x * 1.0)``,
 ``super().__init__(data=data)``), an item handed to a method by keyword (``a.bump(0,
 c=w[1])``), the object bound in both branches of an ``if`` (and of a conditional
-expression, and an ``elif`` chain), and the array of a loop's last turn read after the
-loop. Each followed form is checked in grad, value_and_grad, jvp, vjp (a random
-cotangent) and hessian against central differences on random inputs of two sizes, the
-caller's array unchanged; the neighbours not followed (two arrays the function also reads
-handed in the branches, a loop left by ``break``) are refused in words saying what to
-write."""
+expression, and an ``elif`` chain), the array of a loop's last turn read after the loop,
+one array handed to a new object at each turn, and ``Base.__init__(self, data)`` first in
+a subclass's ``__init__``. Each followed form is checked in grad, value_and_grad, jvp, vjp
+(a random cotangent) and hessian against central differences on random inputs of two
+sizes, the caller's array unchanged; the neighbours not followed (two arrays the function
+also reads handed in the branches, a loop left by ``break``, a view of the array kept, a
+base's ``__init__`` called by name that is not the one ``super()`` reaches, or not first)
+are refused in words saying what to write, and a base class rebound after the code is
+made makes it again."""
 
 import numpy as np
 import pytest
@@ -208,7 +211,27 @@ def while_loops_array_read_after_it(w):
     return np.sum(buf ** 2)
 
 
-FOLLOWED = [base_init_by_name, base_init_by_name_twice, argument_through_base_init_by_name, layer_built_by_name,
+def own_array_handed_in_a_loop(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(2):
+        s = s + np.sum(buf * w)             # the array the turn before wrote into
+        a = Acc(buf)                        # one array for every object, as in Python
+        a.bump(k, w[0])
+        s = s + np.sum(a.data) + buf[k] * w[1]
+    return s + np.sum(buf ** 2)
+
+
+def argument_handed_in_a_loop(w):
+    s = 0.0
+    for k in range(len(w) - 1):
+        a = NamedBase(w)
+        a.bump(k + 1, w[k])                 # reads w[k], written the turn before
+        s = s + a.data[k] * w[k]
+    return s + np.sum(w ** 2)               # w shows every turn's write, as in Python
+
+
+FOLLOWED = [own_array_handed_in_a_loop, argument_handed_in_a_loop, base_init_by_name, base_init_by_name_twice, argument_through_base_init_by_name, layer_built_by_name,
             stored_by_keyword, own_array_stored_by_keyword, keyword_super, keyword_super_name_read_again,
             argument_through_keyword_super, item_by_keyword, item_of_the_argument_by_keyword,
             item_of_the_attribute_by_keyword, bound_in_both_branches_first, bound_in_both_branches_second,
@@ -264,7 +287,38 @@ def loop_left_by_break(w):
     return np.sum(buf) + np.sum(a.data)
 
 
-@pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, loop_left_by_break], ids=lambda f: f.__name__)
+def view_kept_before_the_loop(w):
+    buf = w * 1.0
+    head = buf[:2]                          # shows every turn's writes in Python
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[0])
+    return np.sum(head)
+
+
+def view_kept_in_the_turn(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(2):
+        head = buf[:2]                      # shows this turn's write in Python
+        a = Acc(buf)
+        a.bump(0, w[1])
+        s = s + np.sum(head)
+    return s
+
+
+def handed_in_a_loop_left_by_break(w):
+    buf = w * 1.0
+    for k in range(3):
+        a = Acc(buf)
+        a.bump(k, w[0])
+        if k == 1:
+            break
+    return np.sum(buf)
+
+
+@pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, loop_left_by_break, view_kept_before_the_loop,
+                               view_kept_in_the_turn, handed_in_a_loop_left_by_break], ids=lambda f: f.__name__)
 def test_refused_in_words(f):
     words = (r"the call of Acc\.bump changes the object it is called on in place .*self\.data\[k\] \*= c.*"
              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")

@@ -113,7 +113,7 @@ def _init_after(cls, start):
 
 def _stored_here(stmt, me, attr, params):
     """The parameter ``stmt`` stores as it is (``self.data = data``), else None."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and is_attribute(stmt.targets[0], me, attr) \
             and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
         return stmt.value.id
     return None
@@ -136,7 +136,7 @@ def _handed_to_super(cls, init, stmt, attr, params):
     return handed.id, deeper
 
 
-def _is_attribute(node, me, attr):
+def is_attribute(node, me, attr):
     return isinstance(node, gast.Attribute) and node.attr == attr and isinstance(node.value, gast.Name) \
         and node.value.id == me
 
@@ -182,10 +182,10 @@ def _held_by_nothing_else(tree, block, argument, resolve):
         return False
     if block is not tree.body:
         return _kept_in(tree, block, position, name, resolve)
-    bound = _bound_before(block, position, name, resolve)
+    bound = bound_before(block, position, name, resolve)
     if bound is None:
         return False
-    return bound or name in _parameters(tree)
+    return bound or name in parameters_of(tree)
 
 
 def _kept_in(tree, block, position, name, resolve, after=()):
@@ -195,7 +195,7 @@ def _kept_in(tree, block, position, name, resolve, after=()):
     the statements ``after`` (``_after_the_loop``)."""
     inside = {id(n) for top in list(block) + list(after) for n in S.walk_nodes(top)}
     if any(isinstance(n, gast.Name) and n.id == name and id(n) not in inside for n in S.walk_nodes(tree)) \
-            or not _bound_before(block, position, name, resolve):
+            or not bound_before(block, position, name, resolve):
         return False
     first = next(k for k, top in enumerate(block) if any(isinstance(n, gast.Name) and n.id == name
                                                         for n in S.walk_nodes(top)))
@@ -215,7 +215,7 @@ def _blocks(body):
                 yield from _blocks(inner)
 
 
-def _bound_before(body, position, name, resolve):
+def bound_before(body, position, name, resolve):
     """Over the statements of ``body`` before ``position``: True where ``name`` is bound
     there once, by ``name = <new>``, and otherwise only read at once; False where it is
     only read at once (or not named); None for any other use."""
@@ -259,7 +259,7 @@ def write_handed_arrays(normalizer, tree):
     docstring says they are one array. Whether anything was written."""
     written, changed = False, {}
     for block, position, stmt in [(block, k, stmt) for block in _blocks(tree.body) for k, stmt in enumerate(block)]:
-        found = _handed_name(normalizer, stmt, changed)
+        found = handed_name(normalizer, stmt, changed)
         if found is None:
             continue
         name, me, attr = found
@@ -267,7 +267,7 @@ def write_handed_arrays(normalizer, tree):
         if any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
                and name in S.names_in(n) for n in later) \
                 or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
-                or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
+                or any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
             continue
         after = []
         if block is not tree.body:
@@ -275,13 +275,13 @@ def write_handed_arrays(normalizer, tree):
             if not _kept_in(tree, block, position, name, normalizer.resolve_call, after):
                 continue            # an earlier turn's array, or named after the loop otherwise
         else:
-            bound = _bound_before(block, position, name, normalizer.resolve_call)
+            bound = bound_before(block, position, name, normalizer.resolve_call)
             if bound is None:
                 continue            # kept before the object is built (a view, another holder)
-            if not bound and name not in _parameters(tree):
+            if not bound and name not in parameters_of(tree):
                 continue            # a global or a closure's: a helper may bind it again
         for top in block[position + 1:] + after:
-            written |= _replace_reads(top, name, me, attr)
+            written |= replace_reads(top, name, me, attr)
     return written
 
 
@@ -301,17 +301,17 @@ def _after_the_loop(tree, block, name, me, attr):
                 or any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
                        and name in S.names_in(n) for n in nodes) \
                 or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in nodes) \
-                or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes):
+                or any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes):
             return []
         return later
     return []
 
 
-def _parameters(tree):
+def parameters_of(tree):
     return {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
 
 
-def _handed_name(normalizer, stmt, changed):
+def handed_name(normalizer, stmt, changed):
     """(name handed, the object's name, the attribute) for ``a = Cls(..., buf, ...)``
     where ``Cls.__init__`` stores ``buf`` as it is in an attribute some method of the
     class changes in place and no method but ``__init__`` assigns; else None.
@@ -369,7 +369,7 @@ def changed_in_place(cls):
             target = node.target if isinstance(node, gast.AugAssign) else \
                 node.targets[0] if isinstance(node, gast.Assign) and len(node.targets) == 1 else None
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Attribute) \
-                    and _is_attribute(target.value, me, target.value.attr) and target.value.attr not in found:
+                    and is_attribute(target.value, me, target.value.attr) and target.value.attr not in found:
                 found.append(target.value.attr)
     return found
 
@@ -386,7 +386,7 @@ def _rebound_by_a_method(cls, attr, init):
     return False
 
 
-def _replace_reads(top, name, me, attr):
+def replace_reads(top, name, me, attr):
     """``name`` read as ``me.attr`` within ``top``. Whether one was."""
     replaced = False
     for node in list(S.walk_nodes(top)):

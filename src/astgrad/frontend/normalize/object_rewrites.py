@@ -14,6 +14,7 @@ from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
 from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
 from .item_objects import split_item_objects
+from .loop_handed_names import share_loop_handed_names
 from .loop_names import separate_loop_names
 from .mixed_lists import write_mixed_lists
 from .object_columns import write_object_columns
@@ -36,6 +37,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()
     if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
+        nodes = counted()
+    if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
         nodes = counted()
     if write_handed_arrays(normalizer, tree):        # a = Acc(buf); a.bump(0, w); np.sum(buf)
         nodes = counted()
