@@ -201,6 +201,15 @@ def loops_array_read_after_it(w):
     return np.sum(buf) + buf[0] * w[1]      # the last turn's array, written into
 
 
+def last_object_written_after_its_loop(w):
+    for k in range(2):
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+    a.bump(2, w[0])                         # writes into the last turn's buf, as in Python
+    return np.sum(buf * w)
+
+
 def while_loops_array_read_after_it(w):
     k = 0
     while k < len(w) - 1:
@@ -236,7 +245,7 @@ FOLLOWED = [own_array_handed_in_a_loop, argument_handed_in_a_loop, base_init_by_
             argument_through_keyword_super, item_by_keyword, item_of_the_argument_by_keyword,
             item_of_the_attribute_by_keyword, bound_in_both_branches_first, bound_in_both_branches_second,
             bound_in_an_elif_chain, conditional_expression_first, conditional_expression_second,
-            loops_array_read_after_it, while_loops_array_read_after_it]
+            loops_array_read_after_it, last_object_written_after_its_loop, while_loops_array_read_after_it]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -317,8 +326,28 @@ def handed_in_a_loop_left_by_break(w):
     return np.sum(buf)
 
 
+def turn_befores_object_written(w):
+    buf = w * 1.0
+    for k in range(2):
+        if k > 0:
+            a.bump(2, w[1])                 # writes into buf in Python: the next object holds it
+        a = Acc(buf)
+        a.bump(k, w[0])
+    return np.sum(buf)
+
+
+def last_object_written_after_the_loop(w):
+    buf = w * 1.0
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[0])
+    a.bump(2, w[1])                         # writes into buf in Python
+    return np.sum(buf)
+
+
 @pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, loop_left_by_break, view_kept_before_the_loop,
-                               view_kept_in_the_turn, handed_in_a_loop_left_by_break], ids=lambda f: f.__name__)
+                               view_kept_in_the_turn, handed_in_a_loop_left_by_break, turn_befores_object_written,
+                               last_object_written_after_the_loop], ids=lambda f: f.__name__)
 def test_refused_in_words(f):
     words = (r"the call of Acc\.bump changes the object it is called on in place .*self\.data\[k\] \*= c.*"
              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")

@@ -16,7 +16,9 @@ Written so where:
   before it (``len(buf)``, an operator) there and in the turn before the object is built,
   is bound nowhere else, read by no function or lambda, and not a global;
 - the object's class is one whose ``__init__`` handed_arrays.py reads as storing it (no
-  method but ``__init__`` assigning the attribute, the function assigning it nowhere).
+  method but ``__init__`` assigning the attribute, the function assigning it nowhere), and
+  the object is named only in the turn from where it is built (a method of the turn
+  before's object, or of the last one after the loop, would write into ``buf`` too).
 
 Anything else keeps the refusal, whose words say to store a copy."""
 
@@ -62,6 +64,9 @@ def _shared(normalizer, tree, at, position, found):
             or any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load)
                    for n in nodes):
         return False
+    turn = {id(n) for top in body[position:] for n in S.walk_nodes(top)}
+    if any(isinstance(n, gast.Name) and n.id == me and id(n) not in turn for n in nodes):
+        return False            # the object named before it is built, or after the loop: a write there
     if bound_before(body, position, name, resolve) is not False:
         return False            # kept in the turn before the object is built (a view)
     before = bound_before(tree.body, at, name, resolve)
