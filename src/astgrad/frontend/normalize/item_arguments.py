@@ -1,6 +1,7 @@
 """An item of an array an object's attribute holds, handed straight to a method of that
-object (``a.bump(0, a.data[1])``; handed_arrays.py writes ``a.bump(0, w[1])`` so, where
-``w`` is the array ``a.data`` holds).
+object, by position or by keyword (``a.bump(0, a.data[1])``, ``a.bump(0, c=a.data[1])``;
+handed_arrays.py writes ``a.bump(0, w[1])`` so, where ``w`` is the array ``a.data``
+holds).
 
 Python reads the item before the call: a number where the array has one dimension, a
 view of a row where it has more, which shows the writes the method makes into the
@@ -45,7 +46,7 @@ def item_read_before_writes(cls, me, item, parents):
     else:
         named = [a.id for a in tree.args.args[1 if not tree.args.posonlyargs else 0:] + tree.args.kwonlyargs]
         param = keyword if keyword in named else None
-    return params and param is not None and _read_once_before_writes(tree, params[0].id, param)
+    return bool(params) and param is not None and _read_once_before_writes(tree, params[0].id, param)
 
 
 def _read_once_before_writes(tree, me, name):
