@@ -51,22 +51,50 @@ def held_function_advice(cls):
 
 
 def base_init_advice(cls):
-    """For a class of the user's whose ``__init__`` calls a base class's by name
-    (``Base.__init__(self, data)``): write ``super().__init__(data)``; else None."""
-    tree = _init_tree(cls)
-    if tree is None:
-        return None
-    for node in ast.walk(tree):
-        func = node.func if isinstance(node, ast.Call) else None
-        if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Name) \
-                and any(base.__name__ == func.value.id for base in cls.__mro__[1:]) and node.args \
-                and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
-            text = ast.unparse(node)
-            rest = ", ".join([ast.unparse(a) for a in node.args[1:]] + [ast.unparse(k) for k in node.keywords])
-            return (f"{cls.__name__}.__init__ calls {text}, which astgrad does not follow when the object is "
-                    f"built in the differentiated code: write super().__init__({rest}) as its first statement "
-                    f"(the same call where {func.value.id} is the class super() reaches), which is followed")
+    """For a class of the user's an ``__init__`` along whose method resolution order calls a
+    base class's by name (``Base.__init__(self, data)``) where astgrad does not read it as
+    ``super().__init__(data)``: not its first statement, or running another ``__init__``
+    than ``super()`` reaches for an object of ``cls``; else None."""
+    for klass in cls.__mro__[:-1]:
+        tree = _init_tree(klass)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            func = node.func if isinstance(node, ast.Call) else None
+            if isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Name) \
+                    and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
+                return _named_base_words(cls, klass, tree, node)
     return None
+
+
+def _named_base_words(cls, klass, tree, node):
+    text = ast.unparse(node)
+    rest = ", ".join([ast.unparse(a) for a in node.args[1:]] + [ast.unparse(k) for k in node.keywords])
+    said = f"{klass.__name__}.__init__ calls {text}, which astgrad does not follow when the object is built in the " \
+           f"differentiated code"
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.FunctionDef) else []
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    first = bool(body) and isinstance(body[0], ast.Expr) and body[0].value is node
+    reached = next((k for k in cls.__mro__[cls.__mro__.index(klass) + 1:] if "__init__" in vars(k)), object)
+    if first and getattr(_named(klass, node.func.value.id), "__init__", None) is reached.__init__:
+        return None         # read as super().__init__(...): refused for another reason
+    if first:
+        return (f"{said}: for an object of {cls.__name__} it runs another __init__ than super().__init__"
+                f"({rest}) would there ({reached.__name__}'s, next along {cls.__name__}'s method resolution "
+                f"order), and astgrad follows a call of a base class's __init__ by its name only where the two "
+                f"run the same; call super().__init__(...) in each class, as cooperative classes do, which is followed")
+    return (f"{said}: write super().__init__({rest}) as its first statement (the same call where "
+            f"{node.func.value.id} is the class super() reaches), which is followed")
+
+
+def _named(klass, name):
+    """What ``name`` means to ``klass.__init__`` now (a closure variable or a global), or None."""
+    try:
+        found = inspect.getclosurevars(vars(klass)["__init__"])
+    except (TypeError, ValueError):
+        return None
+    return found.nonlocals.get(name, found.globals.get(name))
 
 
 def _function_value(value, cls):

@@ -510,6 +510,8 @@ def _no_rule_advice(obj):
     """What to write instead of ``obj`` (ITERTOOLS_ADVICE, NO_RULE_ADVICE), or None."""
     if isinstance(obj, type) and "__init__" in obj.__dict__:
         return held_function_advice(obj) or base_init_advice(obj)
+    if isinstance(obj, type) and any("__init__" in vars(klass) for klass in obj.__mro__[1:-1]):
+        return base_init_advice(obj)        # a base class's __init__ calling another's by name
     try:
         return ITERTOOLS_ADVICE.get(obj) or NO_RULE_ADVICE.get(obj) or reduction_advice(
             obj, lambda method: rule_key(method) in ADJOINTS)

@@ -12,7 +12,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .instances import (augments_self, built_class, calls_built_in_init, number_counters, constructor_twin,
+from .instances import (augments_self, built_class, named_base_guards, calls_built_in_init, number_counters, constructor_twin,
                         function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
                         state_twin, super_classes)
 from .foreign import scope_of
@@ -64,6 +64,7 @@ class BuiltObjectLowering:
             self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (cls, M.current(cls, "__init__"))))
             for base in super_classes(cls, init):       # whose __init__ super().__init__(...) calls
                 self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (base, M.current(base, "__init__"))))
+            self.source.dependencies.extend(named_base_guards(cls, init))     # Base.__init__(self, ...) read so
             twin = constructor_twin(init, cls)
             attrs = plain_constructor(self, init, node) or self.function_call(
                 twin, [S.copy(owner)] if reads_class(twin) else [], node)

@@ -128,6 +128,8 @@ def made_new(node, resolve):
     """Whether ``node`` certainly evaluates to a new object (or a number)."""
     if isinstance(node, (gast.BinOp, gast.UnaryOp)):
         return True
+    if isinstance(node, gast.IfExp):
+        return made_new(node.body, resolve) and made_new(node.orelse, resolve)    # one of the two
     if isinstance(node, gast.Constant):
         return isinstance(node.value, (int, float, complex)) and not isinstance(node.value, bool)
     if not isinstance(node, gast.Call) or any(kw.arg in ("out", "copy") for kw in node.keywords):

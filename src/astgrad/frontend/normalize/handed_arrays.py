@@ -21,7 +21,8 @@ assigns ``a.data``) and the object is built by a statement of the function's own
 before every such read, and ``buf`` is only read at once before it (``len(buf)``,
 ``buf.shape``, an operator, a NumPy function returning a new array); or by a statement
 of a loop or a branch, ``buf`` bound by the same block just before, to a new array, and
-named nowhere outside it (a new array at each turn, its reads that turn's). Anything
+named nowhere outside it (a new array at each turn, its reads that turn's) but read
+after the loop (the last turn's array: ``_after_the_loop``). Anything
 else (``buf`` held by a second object, a global, a view kept, a name bound outside the
 loop building the object) keeps the refusal, whose words say to store a copy
 (``self.data = data.copy()`` or ``np.array(data)``). An item of the array handed to a
@@ -112,7 +113,7 @@ def _init_after(cls, start):
 
 def _stored_here(stmt, me, attr, params):
     """The parameter ``stmt`` stores as it is (``self.data = data``), else None."""
-    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _is_attribute(stmt.targets[0], me, attr) \
+    if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and is_attribute(stmt.targets[0], me, attr) \
             and isinstance(stmt.value, gast.Name) and stmt.value.id in params[1:]:
         return stmt.value.id
     return None
@@ -120,22 +121,22 @@ def _stored_here(stmt, me, attr, params):
 
 def _handed_to_super(cls, init, stmt, attr, params):
     """(the parameter, what ``_stored_parameter`` finds in the base class) where ``stmt``
-    is ``super().__init__(..., data, ...)`` handing ``data`` on as it is to a base class's
+    is ``super().__init__(..., data, ...)`` (or ``data=data``) handing ``data`` on as it is to a base class's
     ``__init__`` that stores it in ``attr``; else (None, None)."""
     call = stmt.value if isinstance(stmt, gast.Expr) else None
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "__init__"
             and isinstance(call.func.value, gast.Call) and isinstance(call.func.value.func, gast.Name)
-            and call.func.value.func.id == "super" and not call.func.value.args and not call.keywords
-            and all(isinstance(a, gast.Name) for a in call.args)):
+            and call.func.value.func.id == "super" and not call.func.value.args):
         return None, None
     owner = next((klass for klass in cls.__mro__ if vars(klass).get("__init__") is init), None)
     deeper = _stored_parameter(cls, attr, owner) if owner is not None else None
-    if deeper is None or deeper[2] >= len(call.args) or call.args[deeper[2]].id not in params[1:]:
+    handed = _argument(call, deeper[1], deeper[2]) if deeper is not None else None
+    if not (isinstance(handed, gast.Name) and handed.id in params[1:]):
         return None, None
-    return call.args[deeper[2]].id, deeper
+    return handed.id, deeper
 
 
-def _is_attribute(node, me, attr):
+def is_attribute(node, me, attr):
     return isinstance(node, gast.Attribute) and node.attr == attr and isinstance(node.value, gast.Name) \
         and node.value.id == me
 
@@ -181,19 +182,20 @@ def _held_by_nothing_else(tree, block, argument, resolve):
         return False
     if block is not tree.body:
         return _kept_in(tree, block, position, name, resolve)
-    bound = _bound_before(block, position, name, resolve)
+    bound = bound_before(block, position, name, resolve)
     if bound is None:
         return False
-    return bound or name in _parameters(tree)
+    return bound or name in parameters_of(tree)
 
 
-def _kept_in(tree, block, position, name, resolve):
+def _kept_in(tree, block, position, name, resolve, after=()):
     """Whether ``name``, named in ``block`` (a loop's or a branch's statements), is bound
     there before ``position`` by ``name = <new>``, before any read of it there (a read
-    before it would be an earlier turn's array), and named nowhere outside ``block``."""
-    inside = {id(n) for top in block for n in S.walk_nodes(top)}
+    before it would be an earlier turn's array), and named nowhere outside ``block`` but in
+    the statements ``after`` (``_after_the_loop``)."""
+    inside = {id(n) for top in list(block) + list(after) for n in S.walk_nodes(top)}
     if any(isinstance(n, gast.Name) and n.id == name and id(n) not in inside for n in S.walk_nodes(tree)) \
-            or not _bound_before(block, position, name, resolve):
+            or not bound_before(block, position, name, resolve):
         return False
     first = next(k for k, top in enumerate(block) if any(isinstance(n, gast.Name) and n.id == name
                                                         for n in S.walk_nodes(top)))
@@ -213,7 +215,7 @@ def _blocks(body):
                 yield from _blocks(inner)
 
 
-def _bound_before(body, position, name, resolve):
+def bound_before(body, position, name, resolve):
     """Over the statements of ``body`` before ``position``: True where ``name`` is bound
     there once, by ``name = <new>``, and otherwise only read at once; False where it is
     only read at once (or not named); None for any other use."""
@@ -257,7 +259,7 @@ def write_handed_arrays(normalizer, tree):
     docstring says they are one array. Whether anything was written."""
     written, changed = False, {}
     for block, position, stmt in [(block, k, stmt) for block in _blocks(tree.body) for k, stmt in enumerate(block)]:
-        found = _handed_name(normalizer, stmt, changed)
+        found = handed_name(normalizer, stmt, changed)
         if found is None:
             continue
         name, me, attr = found
@@ -265,31 +267,55 @@ def write_handed_arrays(normalizer, tree):
         if any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
                and name in S.names_in(n) for n in later) \
                 or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
-                or any(_is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
+                or any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in later):
             continue
+        after = []
         if block is not tree.body:
-            if not _kept_in(tree, block, position, name, normalizer.resolve_call):
-                continue            # an earlier turn's array, or named after the loop
+            after = _after_the_loop(tree, block, name, me, attr)
+            if not _kept_in(tree, block, position, name, normalizer.resolve_call, after):
+                continue            # an earlier turn's array, or named after the loop otherwise
         else:
-            bound = _bound_before(block, position, name, normalizer.resolve_call)
+            bound = bound_before(block, position, name, normalizer.resolve_call)
             if bound is None:
                 continue            # kept before the object is built (a view, another holder)
-            if not bound and name not in _parameters(tree):
+            if not bound and name not in parameters_of(tree):
                 continue            # a global or a closure's: a helper may bind it again
-        for top in block[position + 1:]:
-            written |= _replace_reads(top, name, me, attr)
+        for top in block[position + 1:] + after:
+            written |= replace_reads(top, name, me, attr)
     return written
 
 
-def _parameters(tree):
+def _after_the_loop(tree, block, name, me, attr):
+    """The statements after the loop whose body is ``block``, in the block holding it,
+    where ``name`` is there only read, as the last turn's array (``me.attr``, the object
+    that turn built): the loop has no ``else`` and no ``break`` or ``continue``, so each
+    turn that ends bound both; else the empty list."""
+    for outer in _blocks(tree.body):
+        at = next((k for k, stmt in enumerate(outer) if isinstance(stmt, (gast.For, gast.While))
+                   and stmt.body is block), None)
+        if at is None:
+            continue
+        loop, later = outer[at], outer[at + 1:]
+        nodes = [n for top in later for n in S.walk_nodes(top)]
+        if loop.orelse or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop)) \
+                or any(isinstance(n, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef))
+                       and name in S.names_in(n) for n in nodes) \
+                or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in nodes) \
+                or any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes):
+            return []
+        return later
+    return []
+
+
+def parameters_of(tree):
     return {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
 
 
-def _handed_name(normalizer, stmt, changed):
+def handed_name(normalizer, stmt, changed):
     """(name handed, the object's name, the attribute) for ``a = Cls(..., buf, ...)``
     where ``Cls.__init__`` stores ``buf`` as it is in an attribute some method of the
     class changes in place and no method but ``__init__`` assigns; else None.
-    ``changed``: class -> ``_changed_in_place``, filled as classes are met."""
+    ``changed``: class -> ``changed_in_place``, filled as classes are met."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
             and isinstance(stmt.value, gast.Call)
             and any(isinstance(a, gast.Name) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])):
@@ -299,7 +325,7 @@ def _handed_name(normalizer, stmt, changed):
     if cls is None or normalizer.bound_count.get(me, 0) != 1:
         return None
     if cls not in changed:
-        changed[cls] = _changed_in_place(cls)
+        changed[cls] = changed_in_place(cls)
     for attr in changed[cls]:
         found = _stored_parameter(cls, attr)
         argument = _argument(stmt.value, found[1], found[2]) if found is not None else None
@@ -329,7 +355,7 @@ def _method_trees(cls):
                 yield value, function_tree(value)
 
 
-def _changed_in_place(cls):
+def changed_in_place(cls):
     """The attributes whose elements a method of ``cls`` writes (``self.a[k] = v``,
     ``self.a[k] op= v``): a write that needs a container and never rebinds the attribute
     (``self.a op= v`` rebinds a number's, and counts as a store: ``_rebound_by_a_method``)."""
@@ -343,7 +369,7 @@ def _changed_in_place(cls):
             target = node.target if isinstance(node, gast.AugAssign) else \
                 node.targets[0] if isinstance(node, gast.Assign) and len(node.targets) == 1 else None
             if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Attribute) \
-                    and _is_attribute(target.value, me, target.value.attr) and target.value.attr not in found:
+                    and is_attribute(target.value, me, target.value.attr) and target.value.attr not in found:
                 found.append(target.value.attr)
     return found
 
@@ -360,7 +386,7 @@ def _rebound_by_a_method(cls, attr, init):
     return False
 
 
-def _replace_reads(top, name, me, attr):
+def replace_reads(top, name, me, attr):
     """``name`` read as ``me.attr`` within ``top``. Whether one was."""
     replaced = False
     for node in list(S.walk_nodes(top)):

@@ -32,6 +32,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
+from ..named_base_inits import name_guard, named_base_init
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
 
@@ -97,15 +98,17 @@ def leading_super_init(tree):
 def super_init(cls, init):
     """The ``__init__`` that ``super().__init__`` in ``init`` calls for an object of
     ``cls``: the next class's after the one ``init`` was defined in, along ``cls``'s method
-    resolution order; None for object's, MISSING where that class is not known."""
-    owner = M.defining_class(init)
+    resolution order; None for object's, MISSING where that class is not known. For
+    ``Base.__init__(self, ...)`` read as ``super().__init__(...)`` (named_base_inits.py),
+    that ``__init__`` where it is the one ``Base`` gives, else MISSING."""
+    named = named_base_init(init)
+    owner = M.defining_class(init) if named is MISSING else _owner(cls, init)
     if owner is None or _owner(cls, init) is not owner:
         return MISSING
-    for klass in cls.__mro__[cls.__mro__.index(owner) + 1:]:
-        if "__init__" in vars(klass):
-            found = vars(klass)["__init__"]
-            return None if found is object.__init__ else found
-    return None
+    found = next((vars(klass)["__init__"] for klass in cls.__mro__[cls.__mro__.index(owner) + 1:]
+                  if "__init__" in vars(klass)), None)
+    found = None if found is object.__init__ else found
+    return found if named is MISSING or named is found else MISSING
 
 
 def _owner(cls, init):
@@ -122,6 +125,19 @@ def super_classes(cls, init):
         if init is None or init is MISSING:
             break
         found.append(_owner(cls, init))
+    return found
+
+
+def named_base_guards(cls, init):
+    """The guards on the names by which the ``__init__``s that building an object of
+    ``cls`` runs from ``init`` call their base class's (``Base.__init__(self, ...)``,
+    named_base_inits.py): bound again, the code is generated again."""
+    found = []
+    while init is not None and init is not MISSING:
+        guard = name_guard(init)
+        if guard is not None:
+            found.append(guard)
+        init = super_init(cls, init) if _calls_super(init) else None
     return found
 
 

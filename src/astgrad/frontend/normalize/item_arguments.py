@@ -1,6 +1,7 @@
 """An item of an array an object's attribute holds, handed straight to a method of that
-object (``a.bump(0, a.data[1])``; handed_arrays.py writes ``a.bump(0, w[1])`` so, where
-``w`` is the array ``a.data`` holds).
+object, by position or by keyword (``a.bump(0, a.data[1])``, ``a.bump(0, c=a.data[1])``;
+handed_arrays.py writes ``a.bump(0, w[1])`` so, where ``w`` is the array ``a.data``
+holds).
 
 Python reads the item before the call: a number where the array has one dimension, a
 view of a row where it has more, which shows the writes the method makes into the
@@ -24,20 +25,28 @@ _SIMPLE = (gast.Assign, gast.AugAssign, gast.Expr, gast.Return)
 
 def item_read_before_writes(cls, me, item, parents):
     """Whether ``item`` (``me.attr[k]`` in the caller, ``parents`` its tree's parents) is an
-    argument of ``me.method(...)`` whose parameter ``method`` reads as the module
-    docstring says."""
+    argument of ``me.method(...)``, by position or by keyword, whose parameter ``method``
+    reads as the module docstring says."""
     call = parents.get(item)
+    if isinstance(call, gast.keyword):
+        call = parents.get(call)
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
             and isinstance(call.func.value, gast.Name) and call.func.value.id == me) \
             or any(isinstance(a, gast.Starred) for a in call.args) or any(kw.arg is None for kw in call.keywords):
         return False
     position = next((k for k, a in enumerate(call.args) if a is item), None)
+    keyword = next((kw.arg for kw in call.keywords if kw.value is item), None)     # a.bump(0, c=w[1])
     fn = M.static_attribute(cls, call.func.attr)
-    tree = function_tree(fn) if position is not None and inspect.isfunction(fn) else None
+    tree = function_tree(fn) if (position, keyword) != (None, None) and inspect.isfunction(fn) else None
     if tree is None or tree.args.vararg:
         return False
     params = tree.args.posonlyargs + tree.args.args
-    return position + 1 < len(params) and _read_once_before_writes(tree, params[0].id, params[position + 1].id)
+    if position is not None:
+        param = params[position + 1].id if position + 1 < len(params) else None
+    else:
+        named = [a.id for a in tree.args.args[1 if not tree.args.posonlyargs else 0:] + tree.args.kwonlyargs]
+        param = keyword if keyword in named else None
+    return bool(params) and param is not None and _read_once_before_writes(tree, params[0].id, param)
 
 
 def _read_once_before_writes(tree, me, name):

@@ -3,15 +3,18 @@ lowered statement by statement: objects the function builds unpacked, helpers st
 the objects they are handed written in, methods of arguments' objects inlined, and the
 names of an argument's held objects and items split off, lists of objects held as a list per attribute, each where the form is found
 (see each module); first, a list joining new objects to objects of another list written
-as its parts (mixed_lists.py)."""
+as its parts (mixed_lists.py); before all, an object bound in both branches of an ``if``
+built once (branch_objects.py)."""
 
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
 from .argument_objects import split_argument_attributes, split_argument_items
+from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
 from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
 from .item_objects import split_item_objects
+from .loop_handed_names import share_loop_handed_names
 from .loop_names import separate_loop_names
 from .mixed_lists import write_mixed_lists
 from .object_columns import write_object_columns
@@ -25,6 +28,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     def counted(walked=True):
         normalizer.bound_count = binding_counts([tree])
         return list(S.walk_nodes(tree)) if walked else nodes
+    if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
+        nodes = counted()
     if unpack_built_objects(normalizer, tree, nodes):       # net = Net() holding [Layer(a), Layer(b)]
         nodes = counted()
     if write_mixed_lists(normalizer, tree):          # [Layer(w)] + layers[1:], old[1] = Layer(w) on a copy
@@ -32,6 +37,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()
     if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
+        nodes = counted()
+    if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
         nodes = counted()
     if write_handed_arrays(normalizer, tree):        # a = Acc(buf); a.bump(0, w); np.sum(buf)
         nodes = counted()

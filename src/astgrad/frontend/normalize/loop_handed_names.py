@@ -1,0 +1,94 @@
+"""One array handed to a new object at each turn of a loop (``buf = x * 1.0``, then ``for
+k in range(n): a = Acc(buf); a.bump(k, w)``), where ``__init__`` stores it as it is
+(``self.data = data``) and a method writes into it in place.
+
+In Python every object holds that one array, so each turn's writes show in the next
+turn's object, and in ``buf`` during and after the loop. The objects drop out one by one
+(``a`` bound again each turn), so that is followed where the function holds the array
+in ``buf`` and the object's attribute alone, kept equal: the object is handed a copy
+(``Acc(+buf)``, an array made in the call, which handed_arrays.py follows), the reads of
+``buf`` after it in the turn are ``a.data``, and the turn ends with ``buf = +a.data``.
+Written so where:
+
+- the loop is a statement of the function's own body, with no ``else``, ``break`` or
+  ``continue``, and the object is built by a statement of its body, naming ``buf`` once;
+- ``buf`` is a parameter or bound once before the loop to a new array, only read at once
+  before it (``len(buf)``, an operator) there and in the turn before the object is built,
+  is bound nowhere else, read by no function or lambda, and not a global;
+- the object's class is one whose ``__init__`` handed_arrays.py reads as storing it (no
+  method but ``__init__`` assigning the attribute, the function assigning it nowhere), and
+  the object is named only in the turn from where it is built (a method of the turn
+  before's object, or of the last one after the loop, would write into ``buf`` too).
+
+Anything else keeps the refusal, whose words say to store a copy."""
+
+import gast
+
+from ...core import syntax as S
+from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
+
+_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+
+
+def share_loop_handed_names(normalizer, tree):
+    """Each such loop of ``tree`` written so (the module docstring). Whether one was."""
+    written, changed = False, {}
+    for at, loop in enumerate(tree.body):
+        if not isinstance(loop, (gast.For, gast.While)) or loop.orelse \
+                or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop)):
+            continue
+        for position, stmt in enumerate(loop.body):
+            found = handed_name(normalizer, stmt, changed)
+            if found is not None and _shared(normalizer, tree, at, position, found):
+                _write(loop.body, position, *found)
+                written = True
+                break
+    return written
+
+
+def _shared(normalizer, tree, at, position, found):
+    """Whether the name handed by ``tree.body[at].body[position]`` is one array the
+    function holds alone, before the loop and through it (the module docstring)."""
+    name, me, attr = found
+    loop, resolve = tree.body[at], normalizer.resolve_call
+    body = loop.body
+    nodes = list(S.walk_nodes(tree))
+    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and name in n.names for n in nodes) \
+            or any(isinstance(n, _SCOPES) and n is not tree and name in S.names_in(n) for n in nodes):
+        return False
+    inside = [n for n in S.walk_nodes(loop) if isinstance(n, gast.Name) and n.id == name]
+    later = [n for top in tree.body[at + 1:] for n in S.walk_nodes(top)]
+    if any(not isinstance(n.ctx, gast.Load) for n in inside) \
+            or sum(1 for n in S.walk_nodes(body[position]) if isinstance(n, gast.Name) and n.id == name) != 1 \
+            or any(isinstance(n, gast.Name) and n.id == name and not isinstance(n.ctx, gast.Load) for n in later) \
+            or any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load)
+                   for n in nodes):
+        return False
+    turn = {id(n) for top in body[position:] for n in S.walk_nodes(top)}
+    if any(isinstance(n, gast.Name) and n.id == me and id(n) not in turn for n in nodes):
+        return False            # the object named before it is built, or after the loop: a write there
+    if bound_before(body, position, name, resolve) is not False:
+        return False            # kept in the turn before the object is built (a view)
+    before = bound_before(tree.body, at, name, resolve)
+    return before is True or before is False and name in parameters_of(tree)
+
+
+def _write(body, position, name, me, attr):
+    """``Acc(+buf)``, ``buf`` read after it as ``a.data``, and ``buf = +a.data`` last."""
+    construction = body[position]
+    for node in list(S.walk_nodes(construction.value)):     # (not the copies made)
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.Name) and value.id == name:
+                setattr(node, field, _copy(value))
+            elif isinstance(value, list):
+                value[:] = [_copy(item) if isinstance(item, gast.Name) and item.id == name else item
+                            for item in value]
+    for top in body[position + 1:]:
+        replace_reads(top, name, me, attr)
+    read = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
+    body.append(gast.copy_location(S.assign(name, _copy(read)), body[-1]))
+
+
+def _copy(node):
+    """``+node``: a new array holding the same values, of the same dtype."""
+    return gast.copy_location(gast.UnaryOp(op=gast.UAdd(), operand=node), node)
