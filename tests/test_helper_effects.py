@@ -175,3 +175,27 @@ def test_a_helper_is_read_once_whatever_its_callers_ask_of_it(monkeypatch):
     x = np.linspace(0.1, 0.9, 4)
     assert_close(astgrad.grad(calls_scaled_twice)(x), numerical_grad(calls_scaled_twice, (x,)))
     assert read.count(scaled) == 1
+
+
+def shifted(v, k):
+    return v * k + np.cos(v)
+
+
+def calls_shifted_twice(x):
+    return np.sum(shifted(x, 2.0) * shifted(x * 0.5, 3.0))
+
+
+def test_the_parse_normalizing_a_helper_serves_the_questions_about_it(monkeypatch):
+    """A helper prepared while its caller is normalized is parsed once: the caller's
+    questions about it read a copy of the parse its normalization starts from (or that
+    normalization starts from a copy of theirs), and the gradient is unchanged."""
+    import astgrad.pipeline     # noqa: F401 - the engine loaded before the count starts
+    from astgrad.frontend import source
+    parsed, parse = [], source.parse_function
+    monkeypatch.setattr(source, "parse_function", lambda fn: parsed.append(fn) or parse(fn))
+    x = np.linspace(0.1, 0.9, 4)
+    v = np.linspace(-1.0, 1.0, 4)
+    assert_close(astgrad.grad(calls_shifted_twice)(x), numerical_grad(calls_shifted_twice, (x,)))
+    assert parsed.count(shifted) == 1 and parsed.count(calls_shifted_twice) == 1
+    assert_close(astgrad.jvp(calls_shifted_twice, (x,), (v,))[1],
+                 np.dot(numerical_grad(calls_shifted_twice, (x,)), v))

@@ -35,7 +35,7 @@ from .core.naming import Namer
 from .errors import TransformError, UnresolvedName
 from .frontend.normalize import Normalizer
 from .frontend.normalize.outer_writes import rebound_globals
-from .frontend.source import ScopeRoot, parse_function, parses_shared
+from .frontend.source import ScopeRoot, parsed_to_change, parses_shared
 from .modes.reverse import ReverseMode
 from .argument_kinds import from_key
 from .rules import registry
@@ -60,7 +60,7 @@ def prepare(fn, callees):
 
 
 def _prepare(fn, callees):
-    source = parse_function(fn)                                     # parse
+    source = parsed_to_change(fn)                                   # parse
     source_names = S.names_in(source.tree)
     namer = Namer(source_names)
     normalizer = Normalizer(source, namer, callees)

@@ -48,22 +48,25 @@ def free_dead_values(body, params, known=None):
     already found."""
     plain, other, last = set(), set(params), {}
     load_type, known = gast.Load, known or {}
+    # (gast's node classes have no subclasses: a class compared, not isinstance)
+    assign_type, augassign_type, name_type = gast.Assign, gast.AugAssign, gast.Name
     for index, stmt in enumerate(body):
         target = None               # a Name the statement binds plainly (or updates): not "other"
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], gast.Name):
-            plain.add(stmt.targets[0].id)
+        kind = stmt.__class__
+        if kind is assign_type and len(stmt.targets) == 1 and stmt.targets[0].__class__ is name_type:
             target = stmt.targets[0]
-        elif isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name):
+            plain.add(target.id)
+        elif kind is augassign_type and stmt.target.__class__ is name_type:
             target = stmt.target        # updates a name bound before
         found = known.get(id(stmt))
-        if found is None or found.stmt is not stmt:
+        if found is None or found[0] is not stmt:
             found = statement_names(stmt)
-        if found.scoped:
+        _, names, scoped = found
+        if scoped:
             return body
-        for node in found.names:     # every mention, and the other bindings
+        for node in names:          # every mention, and the other bindings
             last[node.id] = index
-            if node is not target and type(node.ctx) is not load_type:
+            if node is not target and node.ctx.__class__ is not load_type:
                 other.add(node.id)
     candidates = plain - other
     dying = {}          # index -> the candidates mentioned last there
@@ -71,12 +74,15 @@ def free_dead_values(body, params, known=None):
         if name in last:
             dying.setdefault(last[name], set()).add(name)
     aliases = {}        # a -> names whose last mention was ``a = name``: the same value
-    out = []
+    out, last_index, return_type = [], len(body) - 1, gast.Return
     for index, stmt in enumerate(body):
         out.append(stmt)
-        if isinstance(stmt, gast.Return) or index + 1 < len(body) and isinstance(body[index + 1], gast.Return):
+        found = dying.get(index)
+        if found is None:
+            continue                        # nothing dies here (nor goes with a name dying here)
+        if stmt.__class__ is return_type or index < last_index and body[index + 1].__class__ is return_type:
             continue                        # returning frees them anyway
-        dead = set(dying.get(index, ()))
+        dead = set(found)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id in dead \
                 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in candidates:
             # ``d = t`` then ``d *= c``: t goes with d (a del here frees nothing, and reads oddly)
@@ -84,9 +90,25 @@ def free_dead_values(body, params, known=None):
             dead.discard(stmt.value.id)
         for name in list(dead):
             dead.update(aliases.pop(name, []))
-        dead = sorted(dead)
         if dead:
-            out.append(gast.Delete(targets=[gast.Name(id=name, ctx=gast.Del(), annotation=None,
-                                                      type_comment=None) for name in dead]))
+            out.append(_delete(sorted(dead)))
     return out
+
+
+def _delete(names):
+    """``del a, b``, made without gast's constructors (a Python function each node)."""
+    node = _DELETE.__new__(_DELETE)
+    node.__dict__ = {"targets": [_deleted(name) for name in names]}
+    return node
+
+
+def _deleted(identifier):
+    node = _NAME.__new__(_NAME)
+    node.__dict__ = {"id": identifier, "ctx": _DEL_CONTEXT, "annotation": None, "type_comment": None}
+    return node
+
+
+# one Del context shared by the names deleted (no pass changes or annotates a context, as
+# syntax.name shares its Load and Store contexts)
+_DELETE, _NAME, _DEL_CONTEXT = gast.Delete, gast.Name, gast.Del()
 

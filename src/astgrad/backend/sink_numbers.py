@@ -42,6 +42,8 @@ def sink_numbers(body, params, derivatives, scalars, kinds):
     if not numbers:
         return body
     _zeros_of_numbers(facts, numbers)
+    if numbers.issubset(params):
+        return body             # parameters never move (the seed, in most gradients): nothing to sink
     stores, loads = facts.stores, facts.loads       # kept up to date as temporaries move
     protected = _try_bodies(body)
     moved = True

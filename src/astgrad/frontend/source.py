@@ -351,6 +351,28 @@ def parsed_for_reading(fn):
     return found[2]
 
 
+def parsed_to_change(fn):
+    """``parse_function(fn)``, for a normalization that changes its tree. Within
+    ``parses_shared`` (a callee prepared while its caller is normalized, whose questions
+    about the callee read its source too), one parse serves both: the readers get a copy
+    of this parse, or this is a copy of theirs (a copy costs a quarter of a parse), a
+    source of its own either way, as parsing gives."""
+    parses = getattr(_sharing, "parses", None)
+    if parses is None:
+        return parse_function(fn)
+    found = parses.get(id(fn))
+    if found is not None and found[0] is fn and found[1] is fn.__code__:
+        return _fresh_copy(found[2])
+    source = parse_function(fn)
+    parses[id(fn)] = (fn, fn.__code__, _fresh_copy(source))
+    return source
+
+
+def _fresh_copy(source):
+    """A FunctionSource as parsing gave ``source``: its tree copied, nothing resolved yet."""
+    return FunctionSource(source.fn, S.copy(source.tree), source.filename, source.first_line, source.lines)
+
+
 def _read_source(fn):
     """(file name, ``fn``'s source dedented, its first line, the source parsed, or None
     where it does not parse). A function nested in a block may dedent to code that still
