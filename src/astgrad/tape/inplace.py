@@ -23,10 +23,12 @@ import operator
 
 import numpy
 
+from .clamp_overloads import parsed_bounds
 from .conventions import clamp
 from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
+from .operands import LEFT_TO_PYTHON
 from .quiet import quiet_call
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
@@ -38,7 +40,6 @@ from .views import base_of, check_overlap, refresh, refresh_aliases, write_throu
 
 __all__ = ["InPlaceMethods", "check_index_put_dtypes", "overlap_checked", "update", "written_at"]
 
-_SEQUENCES = frozenset((list, tuple))       # operands PyTorch's operators leave to Python
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -297,11 +298,14 @@ class InPlaceMethods:
         name = "FillBackward3" if isinstance(value, TensorBase) else "FillBackward2"     # fill_.Tensor
         return update(self, lambda old: replaced(old, value), name, cast=True)
 
+    @parsed_bounds("clamp_")
     def clamp_(self, min=None, max=None):
         check_bounds("clamp_", min, max)
         return update(self, lambda old: apply(clamp, (old, min, max)))
 
-    clip_ = clamp_
+    @parsed_bounds("clip_")
+    def clip_(self, min=None, max=None):
+        return InPlaceMethods.clamp_.__wrapped__(self, min, max)
 
     def copy_(self, src, non_blocking=False):
         check_tensor_argument("copy_", "other", 1, src)
@@ -311,7 +315,7 @@ class InPlaceMethods:
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented       # PyTorch's: Python then tries t = t + other
         if grad_mode.numpy_methods and _recorded(self, other):
             # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
@@ -320,33 +324,33 @@ class InPlaceMethods:
         return self.add_(other)
 
     def __isub__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.sub_(other)
 
     def __imul__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.mul_(other)
 
     def __itruediv__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.div_(other)
 
     # %=, //= and **= update in place too, as PyTorch's (remainder_, floor_divide_, pow_)
     def __imod__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.remainder_(other)
 
     def __ifloordiv__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.floor_divide_(other)
 
     def __ipow__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.pow_(other)
 

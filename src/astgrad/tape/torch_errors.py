@@ -120,6 +120,20 @@ def check_reduced_dims(name, data, dim):
             raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
 
 
+_TOO_MANY = re.compile(r"too many indices for array: array is (\d+)-dimensional")
+
+
+def _too_many_indices(text, args):
+    """PyTorch's IndexError for an index with more parts than the tensor has dimensions."""
+    found = _TOO_MANY.search(text)
+    if found is None:
+        return None
+    if found.group(1) == "0" and len(args) == 2 and isinstance(args[1], numbers.Integral):
+        return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                          "in C++ to convert a 0-dim tensor to a number")
+    return IndexError(f"too many indices for tensor of dimension {found.group(1)}")
+
+
 def translated(error, op, args):
     """PyTorch's exception for NumPy's ``error`` raised by ``op(*args)``, or None."""
     if _AXIS_ERROR is not None and isinstance(error, _AXIS_ERROR) and getattr(error, "ndim", None) is not None:
@@ -134,7 +148,7 @@ def translated(error, op, args):
             return IndexError(text.replace("for axis", "for dimension"))
         if "arrays used as indices must be of integer" in text:
             return IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return None
+        return _too_many_indices(text, args)
     if not isinstance(error, ValueError) or len(args) < 1:
         return None
     message = None
