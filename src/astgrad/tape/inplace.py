@@ -23,6 +23,7 @@ import operator
 
 import numpy
 
+from . import dtypes
 from .clamp_overloads import parsed_bounds
 from .conventions import clamp
 from .grad_fn import index_name, node_name, relabeled
@@ -36,7 +37,7 @@ from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
 from .torch_arguments import check_tensor_argument
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
-from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
+from .views import base_of, check_overlap, refresh, refresh_aliases, same_value_write, write_through
 
 __all__ = ["InPlaceMethods", "check_index_put_dtypes", "overlap_checked", "update", "written_at"]
 
@@ -59,6 +60,10 @@ def _store(tensor, value):
     shared = tensor._x and tensor._x.get("shared") and data.flags.writeable
     if tensor._rg and tensor._node is None:
         keep_leaf(tensor, data.copy() if shared else data)
+    elif shared and "alias_of" in tensor._x:
+        origin, how = tensor._x["alias_of"]
+        if how == "detach" and origin._rg and origin._node is None and origin._data is data:
+            keep_leaf(origin, data.copy())      # a recorded write through detach() into a leaf
     if shared:
         numpy.copyto(data, value, casting="unsafe")
     elif type(value) is numpy.ndarray and value.dtype == data.dtype and value.flags.writeable \
@@ -98,7 +103,12 @@ def _through_alias(tensor, value, node):
         with no_grad():
             update(origin, lambda old: value)
         return True
-    if base_of(origin) is not None or (how == "detach" and origin._node is not None):
+    if how == "data" and origin._node is not None and node is None and base_of(origin) is None:
+        # the replay would compute the old values again where PyTorch's nodes read the new
+        # ones (and some the old): a gradient through a node that used it raises (versions.py)
+        extra(origin)["data_written"] = True
+        return False
+    if base_of(origin) is not None or origin._node is not None:
         what = "a view" if base_of(origin) is not None else "a tensor that has a grad_fn"
         raise RuntimeError(f"astgrad's tape cannot record this update of {what} through its "
                            f"{'.data' if how == 'data' else 'detach()'}: update the tensor itself")
@@ -113,8 +123,17 @@ def _refused(tensor, view=False):
             raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
         if tensor._node is None:
             raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
-        if _views_detached(tensor):
+        if _views_detached(tensor) or _views_leaf(tensor):
             raise RuntimeError("a view of " + _LEAF)       # as PyTorch's, whose base is a leaf now
+
+
+def _views_leaf(tensor):
+    """Whether ``tensor`` is a view of a leaf that requires grad (PyTorch refuses its
+    update before looking at what the update reads)."""
+    base = base_of(tensor)
+    while base is not None and base_of(base) is not None:
+        base = base_of(base)
+    return base is not None and base._rg and base._node is None
 
 
 def _views_detached(tensor):
@@ -221,10 +240,13 @@ def _plain(tensor, op, other):
     """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
     _refuse_no_grad_view(tensor, None)
     operand = other._data if isinstance(other, TensorBase) else other
+    data = tensor._data
+    if data.dtype.kind in "biu" or type(operand) is numpy.ndarray and operand.dtype.kind in "biu":
+        data, operand = dtypes.promoted_arrays(data, operand, op is operator.truediv)     # PyTorch's result type
     try:
-        value = quiet_call(op, tensor._data, operand)
+        value = quiet_call(op, data, operand)
     except (ValueError, TypeError) as error:
-        torch_error = translated(error, op, (tensor._data, operand))
+        torch_error = translated(error, op, (data, operand))
         if torch_error is None:
             raise
         raise torch_error from None
@@ -266,8 +288,8 @@ class InPlaceMethods:
 
     def sub_(self, other, *, alpha=1):
         check_tensor_argument("sub_", "other", 1, other, number=True)
-        check_alpha(self, other, alpha, "sub_")
         check_bool_subtraction(self, other)
+        check_alpha(self, other, alpha, "sub_")
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
@@ -288,15 +310,19 @@ class InPlaceMethods:
         return update(self, lambda old: old / other)
 
     def zero_(self):
-        return update(self, lambda old: replaced(old, 0), "ZeroBackward0")
+        with same_value_write():
+            # a zero of the tensor's dtype: an int 0 cannot be cast to a bool tensor
+            return update(self, lambda old: replaced(old, old._data.dtype.type(0)), "ZeroBackward0")
 
     def fill_(self, value):
         if numpy.ndim(raw(value)) and isinstance(value, (TensorBase, numpy.ndarray)):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{numpy.ndim(raw(value))} dimensions.")
         check_tensor_argument("fill_", "value", 1, value, number=True)
-        name = "FillBackward3" if isinstance(value, TensorBase) else "FillBackward2"     # fill_.Tensor
-        return update(self, lambda old: replaced(old, value), name, cast=True)
+        if isinstance(value, TensorBase):       # fill_.Tensor: PyTorch refuses it into an expand
+            return update(self, lambda old: replaced(old, value), "FillBackward3", cast=True)
+        with same_value_write():
+            return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
     @parsed_bounds("clamp_")
     def clamp_(self, min=None, max=None):

@@ -223,6 +223,14 @@ def apply(op, args, kwargs=None, *, fresh=False):
 VIEW_BASE = object()    # where the base goes among the arguments that made a view
 
 
+def _root(array):
+    """The array whose memory ``array`` views (an empty view shares none, but is a view
+    in PyTorch: its version is its base's)."""
+    while array.base is not None and isinstance(array.base, _NDARRAY):
+        array = array.base
+    return array
+
+
 def _note_view(result, value, args, op, kwargs):
     """Remember which tensor ``result`` is a view of (indexing, ``.T``, a reshape give
     NumPy views; ``value`` None: an element, ``x[0]`` of a vector) and how ``op`` made it, and that tensor its views: an in-place update
@@ -231,7 +239,8 @@ def _note_view(result, value, args, op, kwargs):
     if not isinstance(result, TensorBase) or (value is not None and result._data is not value):
         return
     for a in args:
-        if isinstance(a, TensorBase) and (value is None or numpy.may_share_memory(value, a._data)):
+        if isinstance(a, TensorBase) and (value is None or numpy.may_share_memory(value, a._data)
+                                          or value.size == 0 and _root(value) is _root(a._data)):
             if result._x is None:
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
@@ -309,6 +318,8 @@ def binary(op, a, b):
     bd = b._data if tb else b
     if (ta and ad.dtype.kind in "biu" or tb and bd.dtype.kind in "biu") and not grad_mode.numpy_methods:
         ad, bd = dtypes.promoted_arrays(ad, bd, op is operator.truediv)
+    elif ta and tb and ad.dtype != bd.dtype and (ad.ndim == 0) != (bd.ndim == 0) and not grad_mode.numpy_methods:
+        ad, bd = dtypes.dimensions_first(ad, bd)    # float32 * a 0-d float64 is float32
     try:
         value = QUIET.run(op, ad, bd)       # without NumPy's warnings (quiet.py)
     except (ValueError, IndexError, TypeError) as error:

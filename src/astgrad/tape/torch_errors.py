@@ -12,7 +12,7 @@ import numpy
 from .conventions import copysign
 from .size import dim_error
 
-__all__ = ["translated", "check_reduced_dims", "check_broadcastable", "check_dim_type", "check_bounds"]
+__all__ = ["BOOL_SUBTRACTION", "translated", "check_reduced_dims", "check_broadcastable", "check_dim_type", "check_bounds"]
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.floordiv, copysign}
@@ -59,9 +59,10 @@ def _reshape_message(error, args):
 
 
 # NumPy's refusals of an operation on integer or bool arrays, and PyTorch's words for them
+BOOL_SUBTRACTION = ("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                    "Use the `^` or `logical_xor()` operator instead.")
 _REFUSALS = {
-    "numpy boolean subtract": "Subtraction, the `-` operator, with two bool tensors is not supported. "
-                              "Use the `^` or `logical_xor()` operator instead.",
+    "numpy boolean subtract": BOOL_SUBTRACTION,
     "numpy boolean negative": "Negation, the `-` operator, on a bool tensor is not supported. If you are "
                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.",
     "Integers to negative integer powers": "Integers to negative integer powers are not allowed.",

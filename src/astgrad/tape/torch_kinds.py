@@ -11,7 +11,7 @@ import numpy
 
 from .record import TensorBase, raw
 from .mode import grad_mode
-from .torch_errors import check_broadcastable
+from .torch_errors import BOOL_SUBTRACTION, check_broadcastable
 from .versions import torch_type_name
 
 __all__ = ["check_kind", "check_bool_subtraction", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
@@ -78,6 +78,8 @@ def check_bool_subtraction(a, b):
              for x in (a, b)]
     if any(bools) and not all(bools):
         check_kind("sub", a if bools[0] else b)
+    elif all(bools) and not grad_mode.numpy_methods:      # before sub's check of alpha, as PyTorch's
+        raise RuntimeError(BOOL_SUBTRACTION)
 
 
 def check_integer_divisor(x, y):
