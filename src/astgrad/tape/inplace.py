@@ -128,12 +128,13 @@ def _refused(tensor, view=False):
 
 
 def _views_leaf(tensor):
-    """Whether ``tensor`` is a view of a leaf that requires grad (PyTorch refuses its
-    update before looking at what the update reads)."""
+    """Whether ``tensor`` (which requires grad) is a view of a leaf: of one that requires
+    grad, or did when the view was made (``detach_()`` since leaves the view's flag, as
+    PyTorch's). PyTorch refuses its update before looking at what the update reads."""
     base = base_of(tensor)
     while base is not None and base_of(base) is not None:
         base = base_of(base)
-    return base is not None and base._rg and base._node is None
+    return base is not None and base._node is None
 
 
 def _views_detached(tensor):
@@ -280,6 +281,7 @@ class InPlaceMethods:
 
     def add_(self, other, *, alpha=1):
         check_tensor_argument("add_", "other", 1, other, number=True)
+        _refused(self)                  # PyTorch's autograd refuses before its kernel's checks
         check_alpha(self, other, alpha, "add_")
         overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
@@ -288,6 +290,7 @@ class InPlaceMethods:
 
     def sub_(self, other, *, alpha=1):
         check_tensor_argument("sub_", "other", 1, other, number=True)
+        _refused(self)                  # PyTorch's autograd refuses before its kernel's checks
         check_bool_subtraction(self, other)
         check_alpha(self, other, alpha, "sub_")
         overlap_checked(self, other)
@@ -381,11 +384,17 @@ class InPlaceMethods:
         return self.pow_(other)
 
     def __setitem__(self, index, value):
+        if value is None or isinstance(value, (str, bytes)):     # NumPy would write NaN or parse the text
+            raise TypeError(f"can't assign a {type(value).__name__} to a "
+                            f"astgrad.{torch_type_name(self._data.dtype)}Tensor")
         index = raw(index)
         if any(_integer_positions(part) for part in (index if isinstance(index, tuple) else (index,))):
             check_index_put_dtypes(self, value)     # PyTorch's index_put, which casts nothing
         value = _fitted(value, self._data, index)
-        overlap_checked(self, value, index)
+        if isinstance(value, TensorBase) and value._data.size == 1:
+            _refused(self, True)        # one element: PyTorch fills, reading it once
+        else:
+            overlap_checked(self, value, index)
         with _unrecorded_if_integral(self):
             update(self, lambda old: written_at(old, index, value), _write_name(index, self._data.shape), view=True, rows=index)
 
