@@ -100,8 +100,8 @@ def _through_alias(tensor, value, node):
     if how == "data" and origin._rg and origin._node is None:
         data_written(origin)    # the graph keeps the leaf's old value, as PyTorch's does
     if how == "detach" and node is None:
-        with no_grad():
-            update(origin, lambda old: value)
+        with no_grad():     # ``value`` was checked against the alias, of the origin's dtype
+            update(origin, lambda old: value, cast=True)
         return True
     if how == "data" and origin._node is not None and node is None and base_of(origin) is None:
         # the replay would compute the old values again where PyTorch's nodes read the new
@@ -282,8 +282,8 @@ class InPlaceMethods:
     def add_(self, other, *, alpha=1):
         check_tensor_argument("add_", "other", 1, other, number=True)
         _refused(self)                  # PyTorch's autograd refuses before its kernel's checks
-        check_alpha(self, other, alpha, "add_")
         overlap_checked(self, other)
+        check_alpha(self, other, alpha, "add_")
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
@@ -292,8 +292,8 @@ class InPlaceMethods:
         check_tensor_argument("sub_", "other", 1, other, number=True)
         _refused(self)                  # PyTorch's autograd refuses before its kernel's checks
         check_bool_subtraction(self, other)
+        overlap_checked(self, other)    # PyTorch's kernel: bools, then memory, then alpha
         check_alpha(self, other, alpha, "sub_")
-        overlap_checked(self, other)
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
@@ -391,12 +391,24 @@ class InPlaceMethods:
         if any(_integer_positions(part) for part in (index if isinstance(index, tuple) else (index,))):
             check_index_put_dtypes(self, value)     # PyTorch's index_put, which casts nothing
         value = _fitted(value, self._data, index)
-        if isinstance(value, TensorBase) and value._data.size == 1:
-            _refused(self, True)        # one element: PyTorch fills, reading it once
-        else:
-            overlap_checked(self, value, index)
+        try:
+            if isinstance(value, TensorBase) and value._data.size == 1:
+                _refused(self, True)        # one element: PyTorch fills, reading it once
+            else:
+                overlap_checked(self, value, index)
+        except RuntimeError:
+            _check_index(self, index)       # PyTorch indexes first: its IndexError comes before
+            raise
         with _unrecorded_if_integral(self):
             update(self, lambda old: written_at(old, index, value), _write_name(index, self._data.shape), view=True, rows=index)
+
+
+def _check_index(tensor, index):
+    """PyTorch's IndexError where ``index`` does not fit the tensor (NumPy's words translated)."""
+    try:
+        tensor._data[index]
+    except IndexError as error:
+        raise (translated(error, operator.getitem, (tensor._data, index)) or error) from None
 
 
 def _write_name(index, shape):
