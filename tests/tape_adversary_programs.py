@@ -589,3 +589,24 @@ def namedtuple_operands_and_indices(t):
     (g,) = t.autograd.grad(sum(p.sum() for p in picked) + w.sum(), m)
     return {"refused": refused, "equal": x == Pair(1.0, 2.0), "picked": picked, "w": w, "g": g,
             "names": [_node(p) for p in picked]}
+
+
+# -- a float32 tensor with a 0-d float64 one: float32, as PyTorch promotes ---------------------------
+
+@program
+def float32_with_0d_float64_in_functions(t):
+    """A 0-d tensor does not widen a tensor with dimensions of its category: operators and
+    maximum, minimum, where, atan2, hypot, fmod, copysign keep float32; the 0-d operand's
+    gradient is float64."""
+    out = {}
+    for name, f in {"mul": lambda x, z: x * z, "rsub": lambda x, z: z - x, "maximum": lambda x, z: t.maximum(x, z),
+                    "minimum": lambda x, z: t.minimum(z, x), "where": lambda x, z: t.where(x > 0.5, x, z),
+                    "atan2": lambda x, z: t.atan2(x, z), "hypot": lambda x, z: t.hypot(x, z),
+                    "fmod": lambda x, z: x.fmod(z), "copysign": lambda x, z: x.copysign(z)}.items():
+        x = t.tensor([0.3, 0.7], dtype=t.float32, requires_grad=True)
+        z = t.tensor(0.5, dtype=t.float64, requires_grad=True)
+        y = f(x, z)
+        gx, gz = t.autograd.grad((y * y).sum(), (x, z))
+        # gz is float64 from float32 values (rounded in other orders): compared as float32
+        out[name] = [y, _node(y), gx, gz.float(), str(gz.dtype).split(".")[-1]]
+    return out

@@ -402,7 +402,7 @@ def promoted_pair(a, b, floats=False):
         return a, b
     ad, bd = raw(a), raw(b)
     if not any(isinstance(x, _NDARRAY) and x.dtype.kind in "biu" for x in (ad, bd)):
-        return a, b
+        return _dimensions_first(a, b, ad, bd)
     target = dtypes.promoted(ad, bd, floats)
     if target is None:
         return a, b
@@ -410,6 +410,17 @@ def promoted_pair(a, b, floats=False):
             if isinstance(x, TensorBase) and x._data.dtype.kind in "biu" and x._data.dtype != target else x
             for x in (a, b)]
     return cast[0], cast[1]
+
+
+def _dimensions_first(a, b, ad, bd):
+    """Floating ``a`` and ``b`` of two dtypes, one 0-d: that one cast (recorded, as ``to``)
+    to the other's dtype, as PyTorch promotes (``maximum(float32, 0-d float64)`` is float32)."""
+    if not (type(ad) is _NDARRAY and type(bd) is _NDARRAY and ad.dtype != bd.dtype
+            and (ad.ndim == 0) != (bd.ndim == 0)):
+        return a, b
+    if ad.ndim == 0:
+        return (a.to(bd.dtype) if isinstance(a, TensorBase) else ad.astype(bd.dtype)), b
+    return a, (b.to(ad.dtype) if isinstance(b, TensorBase) else bd.astype(ad.dtype))
 
 
 def floated(a):
