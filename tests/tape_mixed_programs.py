@@ -280,8 +280,9 @@ def _make(seed):
 # copy named View, sub_ of a leaf checking bools first, t[i] = None writing NaN, t[i] = a
 # one-element view of t refused, an update of a view of a leaf detached since, fill_ of a
 # bool tensor through detach(), sub_'s alpha checked before overlapping memory, t[i] = v's
-# IndexError before the refusal of a view of a leaf)
-EXTRA_SEEDS = (102, 161, 251, 268, 369, 395, 457, 586, 613, 859, 1064, 1184, 1231, 1257)
+# IndexError before the refusal of a view of a leaf, a constant view of a detach() alias
+# written in place after a node recorded it)
+EXTRA_SEEDS = (102, 161, 251, 268, 369, 395, 457, 586, 613, 859, 1064, 1184, 1231, 1257, 1661)
 
 for _seed in (*range(COUNT), *EXTRA_SEEDS):
     PROGRAMS[f"mixed_{_seed:03d}"], SOURCES[f"mixed_{_seed:03d}"] = _make(_seed)

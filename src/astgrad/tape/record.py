@@ -140,6 +140,20 @@ def wrap_constant(value):
     return value
 
 
+def _shared(tensor):
+    """Whether the tensor's array may be written in place later: it is shared (by
+    ``detach()``, ``.data``, ``numpy()``), or it is a view of one that is."""
+    x = tensor._x
+    while x is not None:
+        if x.get("shared"):
+            return True
+        how = x.get("view_of")
+        if how is None:
+            return False
+        x = how[0]._x
+    return False
+
+
 def _split(value, track, parents):
     """(raw value, recorded value): tensors that require grad in a tracked position
     become parents and ``Ref`` placeholders; everything else is its raw value."""
@@ -147,7 +161,7 @@ def _split(value, track, parents):
         if track and value._rg:
             parents.append(value)
             return value._data, ref(len(parents) - 1)
-        if value._x is not None and value._x.get("shared"):
+        if value._x is not None and _shared(value):
             return value._data, value._data.copy()     # its array may be written in place later
         return value._data, value._data
     if isinstance(value, (list, tuple)) and value:
@@ -337,9 +351,9 @@ def binary(op, a, b):
         value = _asarray(value)
     if not is_float(value.dtype):
         return make_tensor(value, None, False)
-    if tb and b._x is not None and not b._rg and b._x.get("shared"):
+    if tb and b._x is not None and not b._rg and _shared(b):
         bd = bd.copy()          # a constant whose array may be written in place later
-    elif ta and a._x is not None and not a._rg and a._x.get("shared"):
+    elif ta and a._x is not None and not a._rg and _shared(a):
         ad = ad.copy()
     elif not tb and type(bd) is _NDARRAY:
         bd = bd.copy()          # a NumPy array the caller may write into later
