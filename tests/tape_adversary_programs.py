@@ -10,6 +10,7 @@ reductions over ``dim=()`` and ``norm(keepdim=True)``.
 checks astgrad against it.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -446,3 +447,166 @@ def refused_as_pytorch_in_place_and_products(t):
     computed = [t.addcdiv(v, v, i), t.addcmul(v, b, b), t.logaddexp(v, i), i @ i, v @ v, t.cross(v, v * 2, dim=0),
                 t.sub(i, i), i.clone().sub_(i), b.sigmoid().float()]
     return {"refused": refused, "computed": computed}
+
+
+def _node(v):
+    """A tensor's grad_fn as text, without its address."""
+    return re.sub(r" object at 0x[0-9a-fA-F]+", "", repr(v.grad_fn))
+
+
+# -- clamp's bounds: both tensors or both numbers (PyTorch's two overloads) ---------------------------
+
+@program
+def clamp_bounds_tensor_with_number(t):
+    """A tensor bound with a number bound matches neither of PyTorch's overloads: its
+    TypeError, for the methods, their in-place forms and the module-level functions,
+    positional or keyword; a 0-d tensor that does not require grad is a number."""
+    x = X(t, V)
+    k = X(t, [0.2, -0.5, 0.4, 1.0], rg=False)
+    z = t.tensor(0.3, dtype=t.float64)
+    zg = t.tensor(0.3, dtype=t.float64, requires_grad=True)
+    refused = errors(
+        lambda: x.clamp(k, 0.9), lambda: x.clamp(0.1, k), lambda: x.clamp(min=k, max=0.9),
+        lambda: x.clamp(max=0.9, min=k), lambda: x.clamp(k, max=0.9), lambda: x.clip(1, k),
+        lambda: x.clamp(k, True), lambda: x.clamp(k, np.float64(0.5)), lambda: x.clamp(zg, 0.9),
+        lambda: (x * 1).clamp_(k, 0.9), lambda: (x * 1).clip_(min=k, max=0.9),
+        lambda: t.clamp(x, k, 0.9), lambda: t.clamp(x, min=0.1, max=k), lambda: t.clip(x, k, 0.9),
+        lambda: t.clamp(x, k, max=1), lambda: t.clamp(x, k, 0.9, out=t.empty(4, dtype=t.float64)))
+    y = x.clamp(z, 0.9) + x.clamp(k, None) * 2 + x.clamp(None, 0.5) * 3 + x.clamp(z, k) * 4 + t.clamp(x, 0.2, z) * 5
+    w = x * 1
+    w.clip_(min=z, max=0.7)
+    (gx,) = t.autograd.grad((y * y).sum() + w.sum(), x)
+    i = t.tensor([0, 1, 5])
+    return {"refused": refused, "y": y, "gx": gx, "names": [_node(v) for v in (
+                x.clamp(z, 0.9), x.clamp(k, None), x.clamp(None, 0.5), x.clamp(z, k), w)],
+            "int": [i.clamp(t.tensor(2), 3), i.clamp(None, t.tensor([1, 1, 1]))]}
+
+
+# -- bitwise operators: PyTorch's dtypes, in-place updates -------------------------------------------
+
+_BITWISE = ("&", "|", "^", "<<", ">>")
+
+
+def _bitwise_operands(t):
+    return [("bool", t.tensor([True, False, True]), t.tensor([True, True, False])),
+            ("int", t.tensor([1, 2, 12]), t.tensor([3, 1, 2])), ("int_number", t.tensor([1, -8, 12]), 1),
+            ("bool_number", t.tensor([True, False, True]), True), ("int_bool", t.tensor([1, 2, 12]), t.tensor([True, False, True])),
+            ("bool_int", t.tensor([True, False, True]), t.tensor([3, 0, 2])),
+            ("int8_int64", t.tensor([3, 2, -7], dtype=t.int8), t.tensor([1, 7, 2])),
+            ("int8_number", t.tensor([3, 2, -7], dtype=t.int8), 300), ("uint8_0d", t.tensor([3, 200, 9], dtype=t.uint8), t.tensor(2)),
+            ("float", X(t, [1.0, 2.0, 3.0], rg=False), t.tensor([1, 1, 1])),
+            ("int_float", t.tensor([1, 2, 3]), X(t, [1.0, 1.0, 1.0], rg=False)),
+            ("int_shift_far", t.tensor([1, -8, 5]), t.tensor([0, 70, -2]))]
+
+
+@program
+def bitwise_operators_out_of_place(t):
+    """``a op b`` and ``b op a`` (a number first: the reflected operator) for each pair of
+    operands: values and dtypes, or PyTorch's error for a floating (or a bool shift) result."""
+    out = {}
+    for kind, a, b in _bitwise_operands(t):
+        for op in _BITWISE:
+            for left, right, name in ((a, b, f"a {op} b"), (b, a, f"b {op} a")):
+                try:
+                    out[f"{kind}: {name}"] = eval(f"left {op} right")
+                except Exception as e:          # the error is the result
+                    out[f"{kind}: {name}"] = f"{type(e).__name__}: {e}"
+    out["invert"] = errors(lambda: ~X(t, [1.0], rg=False))
+    out["inverted"] = [~t.tensor([True, False]), ~t.tensor([3, -1]), ~t.tensor([3], dtype=t.uint8)]
+    return out
+
+
+@program
+def bitwise_operators_in_place(t):
+    """``a op= b`` updates ``a`` in place (the same tensor, one version bump; a view writes
+    into its base, a detached alias sees it), or raises PyTorch's error: a result ``a``'s
+    dtype cannot hold, a floating result, a leaf that requires grad."""
+    out = {}
+    for kind, a0, b in _bitwise_operands(t):
+        for op in _BITWISE:
+            a = a0.clone()
+            before, alias = a._version, a.detach()
+            try:
+                ns = {"a": a, "b": b}
+                exec(f"a {op}= b", {}, ns)
+                out[f"{kind}: {op}="] = [ns["a"] is a, a._version - before, a, alias]
+            except Exception as e:          # the error is the result
+                out[f"{kind}: {op}="] = [f"{type(e).__name__}: {e}", a._version - before, a]
+    base = t.tensor([1, 2, 3, 4])
+    v = base[1:]
+    v |= 8
+    leaf = X(t, [1.0, 2.0])
+    y = leaf * 2
+
+    def leaf_and():
+        nonlocal leaf
+        leaf &= 1
+
+    def nonleaf_or():
+        nonlocal y
+        y |= 1
+
+    def under_no_grad():
+        nonlocal leaf
+        with t.no_grad():
+            leaf ^= 1
+
+    out["views"] = [base, v, base._version, v._version]
+    out["refused"] = errors(leaf_and, nonleaf_or, under_no_grad)
+    out["versions"] = [leaf._version, y._version]
+    return out
+
+
+# -- a namedtuple (or another tuple subclass) as an operand or an index -------------------------------
+
+@program
+def namedtuple_operands_and_indices(t):
+    """PyTorch's operators leave a namedtuple operand to Python (its TypeError, ``==``
+    False, ``*`` the tuple's repetition); as an index it is the tuple of its items."""
+    import collections
+    Pair = collections.namedtuple("Pair", "a b")
+
+    class Row(tuple):
+        pass
+
+    x = X(t, V[:2])
+    m = X(t, A)
+
+    def in_place_add():
+        w = x * 1
+        w += Pair(1.0, 2.0)
+
+    refused = errors(lambda: x + Pair(1.0, 2.0), lambda: Pair(1.0, 2.0) + x, lambda: x - Row((1.0, 2.0)),
+                     lambda: x * Row((1.0, 2.0)), lambda: x / Pair(1.0, 2.0), lambda: x ** Pair(1.0, 2.0),
+                     lambda: x @ Pair(1.0, 2.0), lambda: x < Pair(1.0, 2.0), lambda: x & Pair(1, 2),
+                     lambda: t.tensor([1, 2]) << Pair(1, 2), in_place_add, lambda: x.add(Pair(1.0, 2.0)),
+                     lambda: t.maximum(x, Pair(1.0, 2.0)), lambda: x[Pair(0, 1)], lambda: t.tensor(1.0)[0],
+                     lambda: t.tensor(1.0)[(0,)], lambda: m[0, 0, 0])
+    picked = [m[Pair(0, 1)], m[Row((0, 1))], m[Pair(slice(None), 1)], m[Pair([0, 1], [1, 2])],
+              m.view(Pair(3, 2)), m.permute(Pair(1, 0)), m.sum(Pair(0, 1))]
+    w = m * 1
+    w[Pair(0, 1)] = 5.0
+    (g,) = t.autograd.grad(sum(p.sum() for p in picked) + w.sum(), m)
+    return {"refused": refused, "equal": x == Pair(1.0, 2.0), "picked": picked, "w": w, "g": g,
+            "names": [_node(p) for p in picked]}
+
+
+# -- a float32 tensor with a 0-d float64 one: float32, as PyTorch promotes ---------------------------
+
+@program
+def float32_with_0d_float64_in_functions(t):
+    """A 0-d tensor does not widen a tensor with dimensions of its category: operators and
+    maximum, minimum, where, atan2, hypot, fmod, copysign keep float32; the 0-d operand's
+    gradient is float64."""
+    out = {}
+    for name, f in {"mul": lambda x, z: x * z, "rsub": lambda x, z: z - x, "maximum": lambda x, z: t.maximum(x, z),
+                    "minimum": lambda x, z: t.minimum(z, x), "where": lambda x, z: t.where(x > 0.5, x, z),
+                    "atan2": lambda x, z: t.atan2(x, z), "hypot": lambda x, z: t.hypot(x, z),
+                    "fmod": lambda x, z: x.fmod(z), "copysign": lambda x, z: x.copysign(z)}.items():
+        x = t.tensor([0.3, 0.7], dtype=t.float32, requires_grad=True)
+        z = t.tensor(0.5, dtype=t.float64, requires_grad=True)
+        y = f(x, z)
+        gx, gz = t.autograd.grad((y * y).sum(), (x, z))
+        # gz is float64 from float32 values (rounded in other orders): compared as float32
+        out[name] = [y, _node(y), gx, gz.float(), str(gz.dtype).split(".")[-1]]
+    return out

@@ -241,7 +241,7 @@ def zero_d_reductions_along_dim_0(t):
 
 @program
 def float32_with_int64_and_0d_float64(t):
-    # PyTorch keeps float32 here; astgrad promotes as NumPy does (DELIBERATE)
+    # float32, as PyTorch: an integer tensor and a 0-d float64 one do not widen it
     x = t.tensor([0.3, 0.7], dtype=t.float32, requires_grad=True)
     y = x * t.tensor([2, 3]) + x * t.tensor(0.5, dtype=t.float64)
     y.sum().backward()

@@ -116,14 +116,18 @@ def test_tape_clamp_differentiates_its_tensor_bounds(how):
 
 
 def test_tape_clamp_bound_second_order_and_forward():
+    # both bounds tensors: a number with a tensor fits neither of PyTorch's overloads
+    low = astgrad.tensor(-0.5)
     high = astgrad.tensor(0.8, requires_grad=True)
     x = astgrad.tensor(X4.copy(), requires_grad=True)
-    (g,) = astgrad.autograd.grad((x.clamp(-0.5, high) ** 2).sum(), (high,), create_graph=True)
+    with pytest.raises(TypeError, match=r"clamp\(\) received an invalid combination of arguments - got \(float, Tensor\)"):
+        x.clamp(-0.5, high)
+    (g,) = astgrad.autograd.grad((x.clamp(low, high) ** 2).sum(), (high,), create_graph=True)
     (gg,) = astgrad.autograd.grad(g, (high,))
     assert float(gg) == 2.0 * np.sum(X4 > 0.8)
     f = lambda v, w: np.sum(np.clip(v, -0.5, w) ** 2)      # noqa: E731
     _, tangent = astgrad.autograd.functional.jvp(
-        lambda v, w: (v.clamp(-0.5, w) ** 2).sum(), (astgrad.tensor(X4), astgrad.tensor(0.8)),
+        lambda v, w: (v.clamp(low, w) ** 2).sum(), (astgrad.tensor(X4), astgrad.tensor(0.8)),
         (astgrad.tensor(np.ones(4)), astgrad.tensor(1.0)))
     assert_close(float(tangent), numerical_jvp(f, (X4, 0.8), (np.ones(4), 1.0)))
 

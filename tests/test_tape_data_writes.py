@@ -179,3 +179,22 @@ def test_create_graph_over_an_old_value_says_to_record_again():
     x.data.mul_(10.0)
     with pytest.raises(RuntimeError, match=r"create_graph=True cannot follow.*changed through \.data"):
         astgrad.autograd.grad(z, x, create_graph=True)
+
+
+def test_a_tensor_with_history_written_through_data_is_refused_when_differentiated():
+    """y.data[0] = 5.0 on y = x * 2: the replay would compute y's old values, PyTorch's
+    nodes read the new ones; the gradient raises, and the advised update under no_grad
+    gives PyTorch's gradient (d/dx of sum(y * y) with y = [5, 4]: 2 * 2 * y = [20, 16])."""
+    x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.data[0] = 5.0
+    assert y.tolist() == [5.0, 4.0]
+    with pytest.raises(RuntimeError, match=r"cannot differentiate through a tensor that has a grad_fn "
+                                           r"\(MulBackward0\) and was changed through \.data.*no_grad"):
+        astgrad.autograd.grad((y * y).sum(), x)
+    x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with astgrad.no_grad():
+        y[0] = 5.0
+    (g,) = astgrad.autograd.grad((y * y).sum(), x)
+    assert g.tolist() == [20.0, 16.0]

@@ -18,10 +18,8 @@ from fd import numerical_grad
 GOLDEN = json.loads((pathlib.Path(__file__).parent / "torch_reference" / "differed_golden.json").read_text())
 
 # PyTorch gives every item written to a repeated index (``y[[0, 0]] = v``) a gradient,
-# though only the last one is kept; astgrad differentiates what is computed. A float32
-# tensor with an int64 tensor or a 0-d float64 tensor gives float64 (NumPy's promotion).
-DELIBERATE = {"setitem_repeated_index_tracked_value": "repeated index: only the written item has a gradient",
-              "float32_with_int64_and_0d_float64": "NumPy's type promotion"}
+# though only the last one is kept; astgrad differentiates what is computed.
+DELIBERATE = {"setitem_repeated_index_tracked_value": "repeated index: only the written item has a gradient"}
 
 
 def _differences(name):

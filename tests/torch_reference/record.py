@@ -1,8 +1,8 @@
 """Record what PyTorch gives for each side-by-side program (tests/torch_programs.py in
 golden.json, tests/tape_differed_programs.py in differed_golden.json,
 tests/tape_adversary_programs.py in adversary_golden.json, tests/tape_special_programs.py in
-special_golden.json, tests/tape_argument_programs.py in arguments_golden.json, next to this
-file), and report
+special_golden.json, tests/tape_argument_programs.py in arguments_golden.json,
+tests/tape_mixed_programs.py in mixed_golden.json, next to this file), and report
 how astgrad compares:
 
     PYTHONPATH=src python tests/torch_reference/record.py            # record and compare
@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 import tape_adversary_programs  # noqa: E402
 import tape_argument_programs  # noqa: E402
 import tape_differed_programs  # noqa: E402
+import tape_mixed_programs  # noqa: E402
 import tape_special_programs  # noqa: E402
 import torch_compare  # noqa: E402
 import torch_programs  # noqa: E402
@@ -30,7 +31,8 @@ SETS = {"golden": (HERE / "golden.json", torch_programs.PROGRAMS),
         "differed": (HERE / "differed_golden.json", tape_differed_programs.PROGRAMS),
         "adversary": (HERE / "adversary_golden.json", tape_adversary_programs.PROGRAMS),
         "special": (HERE / "special_golden.json", tape_special_programs.PROGRAMS),
-        "arguments": (HERE / "arguments_golden.json", tape_argument_programs.PROGRAMS)}
+        "arguments": (HERE / "arguments_golden.json", tape_argument_programs.PROGRAMS),
+        "mixed": (HERE / "mixed_golden.json", tape_mixed_programs.PROGRAMS)}
 
 
 def record(path, programs, write):
@@ -49,7 +51,8 @@ def record(path, programs, write):
         actual = torch_compare.run(programs[name], astgrad)
         if programs is tape_argument_programs.PROGRAMS:     # PyTorch's lists of overloads: type only
             actual = tape_argument_programs.as_pytorch_names(expected, actual)
-        found = torch_compare.differences(expected, actual)
+        single = programs is tape_mixed_programs.PROGRAMS and tape_mixed_programs.through_float32(name)
+        found = torch_compare.differences(expected, actual, single=single)
         if found:
             differ += 1
             print(f"DIFFER {name}:\n  " + "\n  ".join(found))

@@ -156,6 +156,14 @@ def promoted_arrays(a, b, divides):
     return cast[0], cast[1]
 
 
+def dimensions_first(a, b):
+    """Two floating arrays of different dtypes, one of them 0-d, cast to the dtype of the
+    other, as PyTorch promotes (a tensor with dimensions outranks a 0-d one of its category)."""
+    if a.ndim == 0:
+        return a.astype(b.dtype), b
+    return a, b.astype(a.dtype)
+
+
 _FLOAT64 = numpy.dtype(numpy.float64)
 
 

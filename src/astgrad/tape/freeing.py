@@ -19,7 +19,7 @@ _SAVE_NOTHING = frozenset({
     "Add", "Sub", "Rsub", "Neg", "Pos", "Sum", "Mean", "Cumsum", "Trace", "View", "Reshape", "Ravel",
     "Permute", "T", "Transpose", "Squeeze", "Unsqueeze", "Expand", "Unbroadcast", "Slice", "Select",
     "Alias", "Cat", "Stack", "Split", "Unbind", "Clone", "Copy", "ToCopy", "Real", "Flip", "Roll",
-    "Repeat", "Tril", "Triu", "Diagonal", "Zero", "Fill",
+    "Repeat", "Tril", "Triu", "Diagonal", "Zero", "Fill", "AsStrided", "UnsafeView",
 })
 
 FREED_MESSAGE = (

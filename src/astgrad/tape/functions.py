@@ -6,6 +6,7 @@ at the bounds and at 0).
 
 import numpy
 
+from .clamp_overloads import parsed_bounds
 from .conventions import clamp, relu
 from .mode import grad_mode
 from .record import apply, floated, raw, unary
@@ -30,6 +31,7 @@ class FunctionMethods:
             raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self._data.ndim}")
         return apply(numpy.trace, (self,))
 
+    @parsed_bounds("clamp")
     def clamp(self, min=None, max=None):
         """``min <= x <= max``; the derivative is 1 at the bounds, as PyTorch's."""
         if grad_mode.numpy_methods:         # generated code, written for arrays
@@ -40,7 +42,9 @@ class FunctionMethods:
             return apply(clamp, (floated(self), min, max))
         return apply(clamp, (self, min, max))
 
-    clip = clamp
+    @parsed_bounds("clip")
+    def clip(self, min=None, max=None):
+        return FunctionMethods.clamp.__wrapped__(self, min, max)
 
     def relu(self):
         """``max(x, 0)``; the derivative is 0 at 0, as PyTorch's."""

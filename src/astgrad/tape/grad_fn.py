@@ -32,6 +32,7 @@ def relabeled(node, label):
     """A copy of ``node`` named ``label`` (its constants' versions too)."""
     copy = LabeledNode(label, node.op, node.args, node.kwargs, node.parents, node.versions)
     copy.constants = node.constants
+    copy.made_at = node.made_at     # a view's, taken after updates of its base: not made again
     return copy
 
 
@@ -67,7 +68,7 @@ def _is_tensor(value):
 
 def _operator_name(node):
     op, args = node.op, node.args
-    first_const = len(args) == 2 and not _is_ref(args[0])
+    first_const = len(args) == 2 and not _is_tensor(args[0])     # a number (a tensor: SubBackward0)
     second_ref = len(args) == 2 and _is_ref(args[1])
     if op is operator.add:
         return "AddBackward0"

@@ -23,10 +23,13 @@ import operator
 
 import numpy
 
+from . import dtypes
+from .clamp_overloads import parsed_bounds
 from .conventions import clamp
 from .grad_fn import index_name, node_name, relabeled
 from .graph import written
 from .mode import enable_grad, grad_mode, no_grad
+from .operands import LEFT_TO_PYTHON
 from .quiet import quiet_call
 from .record import TensorBase, apply, binary, make_tensor, raw
 from .torch_errors import check_bounds, translated
@@ -34,11 +37,10 @@ from .torch_kinds import check_alpha, check_bool_subtraction, check_copyable
 from .torch_arguments import check_tensor_argument
 from ..runtime import unindex
 from .versions import data_written, extra, keep_leaf, snapshot, torch_type_name
-from .views import base_of, check_overlap, refresh, refresh_aliases, write_through
+from .views import base_of, check_overlap, refresh, refresh_aliases, same_value_write, write_through
 
 __all__ = ["InPlaceMethods", "check_index_put_dtypes", "overlap_checked", "update", "written_at"]
 
-_SEQUENCES = frozenset((list, tuple))       # operands PyTorch's operators leave to Python
 _LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
@@ -58,6 +60,10 @@ def _store(tensor, value):
     shared = tensor._x and tensor._x.get("shared") and data.flags.writeable
     if tensor._rg and tensor._node is None:
         keep_leaf(tensor, data.copy() if shared else data)
+    elif shared and "alias_of" in tensor._x:
+        origin, how = tensor._x["alias_of"]
+        if how == "detach" and origin._rg and origin._node is None and origin._data is data:
+            keep_leaf(origin, data.copy())      # a recorded write through detach() into a leaf
     if shared:
         numpy.copyto(data, value, casting="unsafe")
     elif type(value) is numpy.ndarray and value.dtype == data.dtype and value.flags.writeable \
@@ -94,10 +100,15 @@ def _through_alias(tensor, value, node):
     if how == "data" and origin._rg and origin._node is None:
         data_written(origin)    # the graph keeps the leaf's old value, as PyTorch's does
     if how == "detach" and node is None:
-        with no_grad():
-            update(origin, lambda old: value)
+        with no_grad():     # ``value`` was checked against the alias, of the origin's dtype
+            update(origin, lambda old: value, cast=True)
         return True
-    if base_of(origin) is not None or (how == "detach" and origin._node is not None):
+    if how == "data" and origin._node is not None and node is None and base_of(origin) is None:
+        # the replay would compute the old values again where PyTorch's nodes read the new
+        # ones (and some the old): a gradient through a node that used it raises (versions.py)
+        extra(origin)["data_written"] = True
+        return False
+    if base_of(origin) is not None or origin._node is not None:
         what = "a view" if base_of(origin) is not None else "a tensor that has a grad_fn"
         raise RuntimeError(f"astgrad's tape cannot record this update of {what} through its "
                            f"{'.data' if how == 'data' else 'detach()'}: update the tensor itself")
@@ -112,8 +123,18 @@ def _refused(tensor, view=False):
             raise RuntimeError(tensor._x["multi_view"] + _MULTI_VIEW)
         if tensor._node is None:
             raise RuntimeError(("a view of " + _LEAF) if view else _LEAF)
-        if _views_detached(tensor):
+        if _views_detached(tensor) or _views_leaf(tensor):
             raise RuntimeError("a view of " + _LEAF)       # as PyTorch's, whose base is a leaf now
+
+
+def _views_leaf(tensor):
+    """Whether ``tensor`` (which requires grad) is a view of a leaf: of one that requires
+    grad, or did when the view was made (``detach_()`` since leaves the view's flag, as
+    PyTorch's). PyTorch refuses its update before looking at what the update reads."""
+    base = base_of(tensor)
+    while base is not None and base_of(base) is not None:
+        base = base_of(base)
+    return base is not None and base._node is None
 
 
 def _views_detached(tensor):
@@ -220,10 +241,13 @@ def _plain(tensor, op, other):
     """An arithmetic update that nothing records (an optimizer step under ``no_grad``)."""
     _refuse_no_grad_view(tensor, None)
     operand = other._data if isinstance(other, TensorBase) else other
+    data = tensor._data
+    if data.dtype.kind in "biu" or type(operand) is numpy.ndarray and operand.dtype.kind in "biu":
+        data, operand = dtypes.promoted_arrays(data, operand, op is operator.truediv)     # PyTorch's result type
     try:
-        value = quiet_call(op, tensor._data, operand)
+        value = quiet_call(op, data, operand)
     except (ValueError, TypeError) as error:
-        torch_error = translated(error, op, (tensor._data, operand))
+        torch_error = translated(error, op, (data, operand))
         if torch_error is None:
             raise
         raise torch_error from None
@@ -257,17 +281,19 @@ class InPlaceMethods:
 
     def add_(self, other, *, alpha=1):
         check_tensor_argument("add_", "other", 1, other, number=True)
-        check_alpha(self, other, alpha, "add_")
+        _refused(self)                  # PyTorch's autograd refuses before its kernel's checks
         overlap_checked(self, other)
+        check_alpha(self, other, alpha, "add_")
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.add, other)
         return update(self, lambda old: old + _scaled(other, alpha))
 
     def sub_(self, other, *, alpha=1):
         check_tensor_argument("sub_", "other", 1, other, number=True)
-        check_alpha(self, other, alpha, "sub_")
+        _refused(self)                  # PyTorch's autograd refuses before its kernel's checks
         check_bool_subtraction(self, other)
-        overlap_checked(self, other)
+        overlap_checked(self, other)    # PyTorch's kernel: bools, then memory, then alpha
+        check_alpha(self, other, alpha, "sub_")
         if alpha == 1 and _quiet(self, other):
             return _plain(self, operator.sub, other)
         return update(self, lambda old: old - _scaled(other, alpha))
@@ -287,21 +313,28 @@ class InPlaceMethods:
         return update(self, lambda old: old / other)
 
     def zero_(self):
-        return update(self, lambda old: replaced(old, 0), "ZeroBackward0")
+        with same_value_write():
+            # a zero of the tensor's dtype: an int 0 cannot be cast to a bool tensor
+            return update(self, lambda old: replaced(old, old._data.dtype.type(0)), "ZeroBackward0")
 
     def fill_(self, value):
         if numpy.ndim(raw(value)) and isinstance(value, (TensorBase, numpy.ndarray)):
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{numpy.ndim(raw(value))} dimensions.")
         check_tensor_argument("fill_", "value", 1, value, number=True)
-        name = "FillBackward3" if isinstance(value, TensorBase) else "FillBackward2"     # fill_.Tensor
-        return update(self, lambda old: replaced(old, value), name, cast=True)
+        if isinstance(value, TensorBase):       # fill_.Tensor: PyTorch refuses it into an expand
+            return update(self, lambda old: replaced(old, value), "FillBackward3", cast=True)
+        with same_value_write():
+            return update(self, lambda old: replaced(old, value), "FillBackward2", cast=True)
 
+    @parsed_bounds("clamp_")
     def clamp_(self, min=None, max=None):
         check_bounds("clamp_", min, max)
         return update(self, lambda old: apply(clamp, (old, min, max)))
 
-    clip_ = clamp_
+    @parsed_bounds("clip_")
+    def clip_(self, min=None, max=None):
+        return InPlaceMethods.clamp_.__wrapped__(self, min, max)
 
     def copy_(self, src, non_blocking=False):
         check_tensor_argument("copy_", "other", 1, src)
@@ -311,7 +344,7 @@ class InPlaceMethods:
             return update(self, lambda old: replaced(old, src), "CopyBackwards", cast=True)
 
     def __iadd__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented       # PyTorch's: Python then tries t = t + other
         if grad_mode.numpy_methods and _recorded(self, other):
             # generated code run on tensors: its one ``+=`` adds to an adjoint that nothing
@@ -320,44 +353,62 @@ class InPlaceMethods:
         return self.add_(other)
 
     def __isub__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.sub_(other)
 
     def __imul__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.mul_(other)
 
     def __itruediv__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.div_(other)
 
     # %=, //= and **= update in place too, as PyTorch's (remainder_, floor_divide_, pow_)
     def __imod__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.remainder_(other)
 
     def __ifloordiv__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.floor_divide_(other)
 
     def __ipow__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return self.pow_(other)
 
     def __setitem__(self, index, value):
+        if value is None or isinstance(value, (str, bytes)):     # NumPy would write NaN or parse the text
+            raise TypeError(f"can't assign a {type(value).__name__} to a "
+                            f"astgrad.{torch_type_name(self._data.dtype)}Tensor")
         index = raw(index)
         if any(_integer_positions(part) for part in (index if isinstance(index, tuple) else (index,))):
             check_index_put_dtypes(self, value)     # PyTorch's index_put, which casts nothing
         value = _fitted(value, self._data, index)
-        overlap_checked(self, value, index)
+        try:
+            if isinstance(value, TensorBase) and value._data.size == 1:
+                _refused(self, True)        # one element: PyTorch fills, reading it once
+            else:
+                overlap_checked(self, value, index)
+        except RuntimeError:
+            _check_index(self, index)       # PyTorch indexes first: its IndexError comes before
+            raise
         with _unrecorded_if_integral(self):
             update(self, lambda old: written_at(old, index, value), _write_name(index, self._data.shape), view=True, rows=index)
+
+
+def _check_index(tensor, index):
+    """PyTorch's IndexError where ``index`` does not fit the tensor (NumPy's words translated)."""
+    try:
+        tensor._data[index]
+    except IndexError as error:
+        raise (translated(error, operator.getitem, (tensor._data, index)) or error) from None
 
 
 def _write_name(index, shape):

@@ -1,6 +1,6 @@
 """Tensor operators: arithmetic (recorded: ``+ - * / ** @ %``, unary minus, ``abs``,
-indexing) and comparisons and logic (``< == & ~``, ...), which carry no derivative; ``//`` is
-``floor_divide``, whose derivative is 0.
+indexing) and comparisons (``< ==``, ...), which carry no derivative; ``//`` is
+``floor_divide``, whose derivative is 0. The bitwise operators are in bitwise.py.
 """
 
 import numbers
@@ -8,14 +8,14 @@ import operator
 
 import numpy
 
+from .operands import LEFT_TO_PYTHON
 from .mode import grad_mode
 from .conventions import remainder, rounded_division
-from .record import TensorBase, apply, binary, constant_op, make_tensor, promoted_pair, raw, unary
-from .torch_kinds import check_bitwise, check_bool_subtraction, check_integer_divisor, check_kind
+from .record import TensorBase, apply, binary, constant_op, promoted_pair, raw, unary
+from .torch_kinds import check_bool_subtraction, check_integer_divisor, check_kind
 
 __all__ = ["OperatorMethods"]
 
-_SEQUENCES = frozenset((list, tuple))       # a set lookup: cheaper than isinstance on a tensor
 
 
 class OperatorMethods:
@@ -23,81 +23,81 @@ class OperatorMethods:
 
     __slots__ = ()
 
-    # arithmetic: recorded. A list or tuple operand is PyTorch's NotImplemented: Python's
+    # arithmetic: recorded. A list or tuple operand (a namedtuple too: operands.py) is PyTorch's NotImplemented: Python's
     # TypeError ("unsupported operand type(s) for +"), False for ==, and for * the list's repetition
     def __add__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.add, self, other)
 
     def __radd__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.add, other, self)
 
     def __sub__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         check_bool_subtraction(self, other)
         return binary(operator.sub, self, other)
 
     def __rsub__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         check_bool_subtraction(other, self)
         return binary(operator.sub, other, self)
 
     def __mul__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.mul, self, other)
 
     def __rmul__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.mul, other, self)
 
     def __truediv__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.truediv, self, other)
 
     def __rtruediv__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.truediv, other, self)
 
     def __pow__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.pow, self, other)
 
     def __rpow__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.pow, other, self)
 
     def __matmul__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         if isinstance(other, TensorBase) and not grad_mode.numpy_methods:
             return self.matmul(other)       # PyTorch's checks of shapes and dtypes
         return binary(operator.matmul, self, other)
 
     def __rmatmul__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return binary(operator.matmul, other, self)
 
     def __mod__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         check_kind("remainder", self, other)        # PyTorch has no remainder of two bools
         check_integer_divisor(self, other)
         return binary(remainder, self, other)
 
     def __rmod__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         check_kind("remainder", other, self)
         check_integer_divisor(other, self)
@@ -141,66 +141,33 @@ class OperatorMethods:
 
     # comparisons and logic: no derivative, results never require grad
     def __lt__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return constant_op(operator.lt, self, other)
 
     def __le__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return constant_op(operator.le, self, other)
 
     def __gt__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return constant_op(operator.gt, self, other)
 
     def __ge__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return constant_op(operator.ge, self, other)
 
     def __eq__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return constant_op(operator.eq, self, other)
 
     __hash__ = object.__hash__      # defining __eq__ would otherwise make tensors unhashable
 
     def __ne__(self, other):
-        if type(other) in _SEQUENCES:
+        if LEFT_TO_PYTHON[type(other)]:
             return NotImplemented
         return constant_op(operator.ne, self, other)
-
-    def __and__(self, other):
-        if type(other) in _SEQUENCES:
-            return NotImplemented
-        check_bitwise("bitwise_and", self, other)
-        return constant_op(operator.and_, self, other)
-
-    def __rand__(self, other):
-        if type(other) in _SEQUENCES:
-            return NotImplemented
-        check_bitwise("bitwise_and", other, self)
-        return constant_op(operator.and_, other, self)
-
-    def __or__(self, other):
-        if type(other) in _SEQUENCES:
-            return NotImplemented
-        check_bitwise("bitwise_or", self, other)
-        return constant_op(operator.or_, self, other)
-
-    def __ror__(self, other):
-        if type(other) in _SEQUENCES:
-            return NotImplemented
-        check_bitwise("bitwise_or", other, self)
-        return constant_op(operator.or_, other, self)
-
-    def __xor__(self, other):
-        if type(other) in _SEQUENCES:
-            return NotImplemented
-        check_bitwise("bitwise_xor", self, other)
-        return constant_op(operator.xor, self, other)
-
-    def __invert__(self):
-        return make_tensor(~self._data, None, False)

@@ -256,7 +256,7 @@ def _parents_as_recorded(t, node):
         check_constants(node)
     for p, v in zip(node.parents, node.versions):
         # updated or detached in place since: the parents as recorded
-        if p._vc[0] != v or p._x is not None and "detached" in p._x:
+        if p._vc[0] != v or p._x is not None and ("detached" in p._x or "data_written" in p._x):
             return parents_as_recorded(node)
     return node.parents
 

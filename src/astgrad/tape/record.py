@@ -140,6 +140,20 @@ def wrap_constant(value):
     return value
 
 
+def _shared(tensor):
+    """Whether the tensor's array may be written in place later: it is shared (by
+    ``detach()``, ``.data``, ``numpy()``), or it is a view of one that is."""
+    x = tensor._x
+    while x is not None:
+        if x.get("shared"):
+            return True
+        how = x.get("view_of")
+        if how is None:
+            return False
+        x = how[0]._x
+    return False
+
+
 def _split(value, track, parents):
     """(raw value, recorded value): tensors that require grad in a tracked position
     become parents and ``Ref`` placeholders; everything else is its raw value."""
@@ -147,7 +161,7 @@ def _split(value, track, parents):
         if track and value._rg:
             parents.append(value)
             return value._data, ref(len(parents) - 1)
-        if value._x is not None and value._x.get("shared"):
+        if value._x is not None and _shared(value):
             return value._data, value._data.copy()     # its array may be written in place later
         return value._data, value._data
     if isinstance(value, (list, tuple)) and value:
@@ -223,6 +237,14 @@ def apply(op, args, kwargs=None, *, fresh=False):
 VIEW_BASE = object()    # where the base goes among the arguments that made a view
 
 
+def _root(array):
+    """The array whose memory ``array`` views (an empty view shares none, but is a view
+    in PyTorch: its version is its base's)."""
+    while array.base is not None and isinstance(array.base, _NDARRAY):
+        array = array.base
+    return array
+
+
 def _note_view(result, value, args, op, kwargs):
     """Remember which tensor ``result`` is a view of (indexing, ``.T``, a reshape give
     NumPy views; ``value`` None: an element, ``x[0]`` of a vector) and how ``op`` made it, and that tensor its views: an in-place update
@@ -231,7 +253,8 @@ def _note_view(result, value, args, op, kwargs):
     if not isinstance(result, TensorBase) or (value is not None and result._data is not value):
         return
     for a in args:
-        if isinstance(a, TensorBase) and (value is None or numpy.may_share_memory(value, a._data)):
+        if isinstance(a, TensorBase) and (value is None or numpy.may_share_memory(value, a._data)
+                                          or value.size == 0 and _root(value) is _root(a._data)):
             if result._x is None:
                 result._x = {}
             template = tuple(VIEW_BASE if b is a else raw(b) for b in args)
@@ -309,6 +332,8 @@ def binary(op, a, b):
     bd = b._data if tb else b
     if (ta and ad.dtype.kind in "biu" or tb and bd.dtype.kind in "biu") and not grad_mode.numpy_methods:
         ad, bd = dtypes.promoted_arrays(ad, bd, op is operator.truediv)
+    elif ta and tb and ad.dtype != bd.dtype and (ad.ndim == 0) != (bd.ndim == 0) and not grad_mode.numpy_methods:
+        ad, bd = dtypes.dimensions_first(ad, bd)    # float32 * a 0-d float64 is float32
     try:
         value = QUIET.run(op, ad, bd)       # without NumPy's warnings (quiet.py)
     except (ValueError, IndexError, TypeError) as error:
@@ -326,9 +351,9 @@ def binary(op, a, b):
         value = _asarray(value)
     if not is_float(value.dtype):
         return make_tensor(value, None, False)
-    if tb and b._x is not None and not b._rg and b._x.get("shared"):
+    if tb and b._x is not None and not b._rg and _shared(b):
         bd = bd.copy()          # a constant whose array may be written in place later
-    elif ta and a._x is not None and not a._rg and a._x.get("shared"):
+    elif ta and a._x is not None and not a._rg and _shared(a):
         ad = ad.copy()
     elif not tb and type(bd) is _NDARRAY:
         bd = bd.copy()          # a NumPy array the caller may write into later
@@ -391,7 +416,7 @@ def promoted_pair(a, b, floats=False):
         return a, b
     ad, bd = raw(a), raw(b)
     if not any(isinstance(x, _NDARRAY) and x.dtype.kind in "biu" for x in (ad, bd)):
-        return a, b
+        return _dimensions_first(a, b, ad, bd)
     target = dtypes.promoted(ad, bd, floats)
     if target is None:
         return a, b
@@ -399,6 +424,17 @@ def promoted_pair(a, b, floats=False):
             if isinstance(x, TensorBase) and x._data.dtype.kind in "biu" and x._data.dtype != target else x
             for x in (a, b)]
     return cast[0], cast[1]
+
+
+def _dimensions_first(a, b, ad, bd):
+    """Floating ``a`` and ``b`` of two dtypes, one 0-d: that one cast (recorded, as ``to``)
+    to the other's dtype, as PyTorch promotes (``maximum(float32, 0-d float64)`` is float32)."""
+    if not (type(ad) is _NDARRAY and type(bd) is _NDARRAY and ad.dtype != bd.dtype
+            and (ad.ndim == 0) != (bd.ndim == 0)):
+        return a, b
+    if ad.ndim == 0:
+        return (a.to(bd.dtype) if isinstance(a, TensorBase) else ad.astype(bd.dtype)), b
+    return a, (b.to(ad.dtype) if isinstance(b, TensorBase) else bd.astype(ad.dtype))
 
 
 def floated(a):

@@ -50,8 +50,9 @@ class ShapeMethods:
         shape = sizes_of(shape)
         _check_shape(shape, self._data.size)
         if not viewable(self, _resolved(shape, self._data.size)):
-            # PyTorch copies: an update of the result does not reach this tensor
-            return apply(numpy.reshape, (apply(numpy.copy, (self,)), shape))
+            # PyTorch copies: an update of the result does not reach this tensor (its node
+            # is _unsafe_view's, after CloneBackward0)
+            return labeled(apply(numpy.reshape, (apply(numpy.copy, (self,)), shape)), "UnsafeViewBackward0")
         return apply(numpy.reshape, (self, shape))
 
     def view(self, *shape):
@@ -161,5 +162,7 @@ class ShapeMethods:
         start, end = start_dim % len(shape), end_dim % len(shape)
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:
+            return self             # nothing merged: PyTorch gives the tensor itself
         merged = int(numpy.prod(shape[start:end + 1], dtype=numpy.int64))
-        return apply(numpy.reshape, (self, shape[:start] + (merged,) + shape[end + 1:]))
+        return self.reshape(shape[:start] + (merged,) + shape[end + 1:])     # a copy where no view fits

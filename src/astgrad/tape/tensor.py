@@ -16,6 +16,7 @@ import typing
 import numpy
 
 from . import dtypes, fmt, outputs, program
+from .bitwise import BitwiseMethods
 from .conversion import ConversionMethods
 from .functions import FunctionMethods
 from .graph import NoRuleError, op_info, written
@@ -49,7 +50,7 @@ from .size import Size, check_dim
 __all__ = ["Tensor", "tensor"]
 
 
-class Tensor(TensorBase, OperatorMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
+class Tensor(TensorBase, OperatorMethods, BitwiseMethods, InPlaceMethods, ConversionMethods, ReductionMethods,
              ShapeMethods, FunctionMethods, MathMethods, LayoutMethods, ElementwiseMethods,
              ArrayOpMethods, ScatterMethods, PieceMethods, OrderMethods,
              NewTensorMethods, RoundingMethods, SpecialMethods):

@@ -137,7 +137,7 @@ class ElementwiseMethods:
         if not isinstance(other, TensorBase):
             raise TypeError(f"hypot(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
         check_kind("hypot", self, other)
-        return apply(numpy.hypot, (self, other))
+        return apply(numpy.hypot, promoted_pair(self, other))
 
     def sinc(self):
         """``sin(pi x) / (pi x)``, 1 at 0."""

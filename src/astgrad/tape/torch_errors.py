@@ -12,7 +12,7 @@ import numpy
 from .conventions import copysign
 from .size import dim_error
 
-__all__ = ["translated", "check_reduced_dims", "check_broadcastable", "check_dim_type", "check_bounds"]
+__all__ = ["BOOL_SUBTRACTION", "translated", "check_reduced_dims", "check_broadcastable", "check_dim_type", "check_bounds"]
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.floordiv, copysign}
@@ -59,9 +59,10 @@ def _reshape_message(error, args):
 
 
 # NumPy's refusals of an operation on integer or bool arrays, and PyTorch's words for them
+BOOL_SUBTRACTION = ("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                    "Use the `^` or `logical_xor()` operator instead.")
 _REFUSALS = {
-    "numpy boolean subtract": "Subtraction, the `-` operator, with two bool tensors is not supported. "
-                              "Use the `^` or `logical_xor()` operator instead.",
+    "numpy boolean subtract": BOOL_SUBTRACTION,
     "numpy boolean negative": "Negation, the `-` operator, on a bool tensor is not supported. If you are "
                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.",
     "Integers to negative integer powers": "Integers to negative integer powers are not allowed.",
@@ -120,6 +121,20 @@ def check_reduced_dims(name, data, dim):
             raise IndexError(f"{name}(): Expected reduction dim {shown} to have non-zero size.")
 
 
+_TOO_MANY = re.compile(r"too many indices for array: array is (\d+)-dimensional")
+
+
+def _too_many_indices(text, args):
+    """PyTorch's IndexError for an index with more parts than the tensor has dimensions."""
+    found = _TOO_MANY.search(text)
+    if found is None:
+        return None
+    if found.group(1) == "0" and len(args) == 2 and isinstance(args[1], numbers.Integral):
+        return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                          "in C++ to convert a 0-dim tensor to a number")
+    return IndexError(f"too many indices for tensor of dimension {found.group(1)}")
+
+
 def translated(error, op, args):
     """PyTorch's exception for NumPy's ``error`` raised by ``op(*args)``, or None."""
     if _AXIS_ERROR is not None and isinstance(error, _AXIS_ERROR) and getattr(error, "ndim", None) is not None:
@@ -134,7 +149,7 @@ def translated(error, op, args):
             return IndexError(text.replace("for axis", "for dimension"))
         if "arrays used as indices must be of integer" in text:
             return IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return None
+        return _too_many_indices(text, args)
     if not isinstance(error, ValueError) or len(args) < 1:
         return None
     message = None

@@ -12,6 +12,7 @@ import re
 
 import numpy
 
+from .clamp_overloads import check_function_bounds
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, promoted_pair, raw
 from .torch_arguments import check_int_argument, check_tensor_argument
@@ -126,8 +127,23 @@ cos = _method("cos", "Cosine (``torch.cos``).")
 pow = _method("pow", "x ** exponent (``torch.pow``; ``x`` may be a number).", scalar_first=operator.pow)
 square = _method("square", "x ** 2 (``torch.square``).")
 neg = _method("neg", "-x (``torch.neg``).")
-clamp = _method("clamp", "x limited to [min, max] (``torch.clamp``).")
-clip = clamp
+
+
+def _bounded(name):
+    """``astgrad.clamp`` (``clip``): the method, after PyTorch's check that one of its
+    overloads takes the bounds (clamp_overloads.py)."""
+    method = _method(name, "")
+
+    def function(input, *args, out=None, **kwargs):
+        check_function_bounds(name, input, args, kwargs if out is None else {**kwargs, "out": out})
+        return method(input, *args, out=out, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"x limited to [min, max] (``torch.{name}``); both bounds tensors or both numbers."
+    return function
+
+
+clamp = _bounded("clamp")
+clip = _bounded("clip")
 clamp_min = _method("clamp_min", "x limited below by ``min`` (``torch.clamp_min``).")
 clamp_max = _method("clamp_max", "x limited above by ``max`` (``torch.clamp_max``).")
 

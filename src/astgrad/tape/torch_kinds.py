@@ -11,10 +11,10 @@ import numpy
 
 from .record import TensorBase, raw
 from .mode import grad_mode
-from .torch_errors import check_broadcastable
+from .torch_errors import BOOL_SUBTRACTION, check_broadcastable
 from .versions import torch_type_name
 
-__all__ = ["check_kind", "check_bitwise", "check_bool_subtraction", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
+__all__ = ["check_kind", "check_bool_subtraction", "check_integer_divisor", "check_alpha", "check_same_dtypes", "check_expandable",
            "check_copyable", "check_einsum"]
 
 _INTEGRAL = "biu"       # bool, signed and unsigned integers
@@ -70,16 +70,6 @@ def check_kind(name, *tensors):
             raise RuntimeError(words.format(torch_type_name(dtype)))
 
 
-def check_bitwise(name, a, b):
-    """PyTorch's NotImplementedError for ``&``, ``|``, ``^`` where an operand is floating
-    (NumPy's is a TypeError): ``name`` is its kernel's, ``bitwise_and``."""
-    if grad_mode.numpy_methods or not all(isinstance(x, (TensorBase, numbers.Number)) for x in (a, b)):
-        return      # an array, a list, None: NumPy's error, as before
-    dtype = numpy.result_type(raw(a), raw(b))
-    if dtype.kind == "f":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{torch_type_name(dtype)}'")
-
-
 def check_bool_subtraction(a, b):
     """PyTorch's error for ``a - b`` (and ``sub``) where one of them is a bool tensor (NumPy
     refuses two, in PyTorch's words: torch_errors.py); generated code, written for arrays,
@@ -88,6 +78,8 @@ def check_bool_subtraction(a, b):
              for x in (a, b)]
     if any(bools) and not all(bools):
         check_kind("sub", a if bools[0] else b)
+    elif all(bools) and not grad_mode.numpy_methods:      # before sub's check of alpha, as PyTorch's
+        raise RuntimeError(BOOL_SUBTRACTION)
 
 
 def check_integer_divisor(x, y):

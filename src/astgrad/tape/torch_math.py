@@ -138,8 +138,8 @@ class MathMethods:
 
     def sub(self, other, *, alpha=1):
         check_tensor_argument("sub", "other", 1, other, number=True)
-        check_alpha(self, other, alpha, "sub")
         check_bool_subtraction(self, other)
+        check_alpha(self, other, alpha, "sub")
         return self - (other if alpha == 1 else other * alpha)
 
     def mul(self, other):

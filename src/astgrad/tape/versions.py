@@ -98,6 +98,10 @@ def snapshot(tensor, version=None):
     return ghost
 
 
+_DATA_WRITTEN = ("astgrad's tape cannot differentiate through a tensor that has a grad_fn ({}) and was "
+                 "changed through .data: PyTorch's backward reads its new values in some nodes and its "
+                 "old ones in others. Change it under astgrad.no_grad() instead (its history is kept), or "
+                 "detach() it and record the computation again")
 _DETACHED_SAVED = ("Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is "
                    "not supported, please use out-of-place `.detach()` instead")     # PyTorch's words
 
@@ -380,5 +384,8 @@ def parents_as_recorded(node):
     for k, (p, v) in enumerate(zip(parents, node.versions)):
         if saved_detached(node, k, p, v) and _saves_input(node, k):
             raise RuntimeError(_DETACHED_SAVED)
+        if p._x is not None and "data_written" in p._x:
+            from .grad_fn import node_name
+            raise RuntimeError(_DATA_WRITTEN.format(node_name(p._node)))
     return tuple(p if p._vc[0] == v else resolve(p, v, node, k)
                  for k, (p, v) in enumerate(zip(parents, node.versions)))

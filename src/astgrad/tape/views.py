@@ -13,6 +13,7 @@ tensor it views as that is now (``current_node``), as PyTorch regenerates a view
 ``grad_fn`` (``AsStridedBackward0``).
 """
 
+import contextlib
 import operator
 
 import numpy
@@ -22,7 +23,7 @@ from .mode import enable_grad, grad_mode, set_grad_enabled
 from .record import VIEW_BASE as _BASE, TensorBase, apply, row_of
 from .versions import snapshot
 
-__all__ = ["base_of", "write_through", "refresh", "refresh_aliases", "current_node", "check_overlap", "viewable",
+__all__ = ["base_of", "same_value_write", "write_through", "refresh", "refresh_aliases", "current_node", "check_overlap", "viewable",
            "contiguous"]
 
 _PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer "
@@ -44,6 +45,22 @@ def _made(how, base):
     return apply(op, tuple(base if a is _BASE else a for a in template), kwargs)
 
 
+# nonzero while a write that gives every element one number runs (``fill_(v)``, ``zero_()``):
+# PyTorch lets it into a view whose elements share memory (an ``expand``), as the
+# elements sharing a place all take the same value
+_SAME_VALUE_WRITES = [0]
+
+
+@contextlib.contextmanager
+def same_value_write():
+    """A write of one number to every element (``fill_``, ``zero_``) runs inside."""
+    _SAME_VALUE_WRITES[0] += 1
+    try:
+        yield
+    finally:
+        _SAME_VALUE_WRITES[0] -= 1
+
+
 def _region(how, base):
     """A basic index of the base for the view (``x[i]``), else the flat positions in
     the base of the view's elements."""
@@ -52,7 +69,7 @@ def _region(how, base):
         return template[1], False
     flat = numpy.arange(base._data.size).reshape(base._data.shape)
     positions = numpy.asarray(op(*(flat if a is _BASE else a for a in template), **kwargs))
-    if numpy.unique(positions).size != positions.size:
+    if not _SAME_VALUE_WRITES[0] and numpy.unique(positions).size != positions.size:
         raise RuntimeError(_OVERLAP)
     return positions, True
 
@@ -156,6 +173,9 @@ def _storage(tensor):
     None for all of it, in order)."""
     how = tensor._x.get("view_of") if tensor._x else None
     if how is None:
+        alias = tensor._x.get("alias_of") if tensor._x else None
+        if alias is not None and alias[0]._data is tensor._data:
+            return _storage(alias[0])       # made by detach() or .data: the same memory
         return tensor, None
     base = how[0]
     root, positions = _storage(base)
