@@ -6,7 +6,7 @@ branches, nested loops and a while loop left by break, against finite difference
 import numpy as np
 import pytest
 
-from breadth_modes import check, ci_modes
+from breadth_modes import MODES, check, ci_modes
 
 
 def overwritten_in_a_loop(x, y):
@@ -86,4 +86,40 @@ CASES = [(f, mode) for k, f in enumerate(PROGRAMS) for mode in dict.fromkeys(("g
 
 @pytest.mark.parametrize("f, mode", CASES, ids=[f"{f.__name__}-{mode}" for f, mode in CASES])
 def test_saved_values_against_finite_differences(f, mode):
+    check(mode, f, _args(f), (0, 1))
+
+
+SCALE = 2.0
+
+
+def a_global_copied_in_both_branches(x, w):
+    if np.sum(w) > 0.0:
+        r = SCALE
+    else:
+        r = SCALE
+    r = r * x       # rebinds r: its adjoint needs SCALE, saved before
+    return np.sum(r * w)
+
+
+def _closure_copied_in_both_branches():
+    scale = 1.5
+
+    def a_closure_copied_in_both_branches(x, w):
+        if np.sum(w) > 0.0:
+            r = scale
+        else:
+            r = scale
+        r = r * x
+        return np.sum(r * w)
+    return a_closure_copied_in_both_branches
+
+
+OUTSIDE = [a_global_copied_in_both_branches, _closure_copied_in_both_branches()]
+
+
+@pytest.mark.parametrize("f", OUTSIDE, ids=[f.__name__ for f in OUTSIDE])
+@pytest.mark.parametrize("mode", MODES)
+def test_a_name_copied_from_outside_and_rebound_saves_the_outside_value(f, mode):
+    """``r = K`` in both branches, then ``r = r * x``: r held K's object, then another
+    (a random campaign drew it: the adjoint read the new r, a silent wrong gradient)."""
     check(mode, f, _args(f), (0, 1))

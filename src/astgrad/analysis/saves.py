@@ -325,8 +325,9 @@ class SavePlan:
 def same_object_copies(body, params):
     """The ids of the copies ``v = y`` (in any block) between names that only ever hold
     one object: every binding of each is such a copy, but for one that made the object,
-    a parameter or a statement of the top-level block (run once), not ``op=``. Such a copy
-    binds the object ``v`` held already (or ``v`` had no value yet): nothing to save, as
+    a parameter, a name the body never binds (a global: ``r = K`` in both branches, then
+    ``r = r * x``, binds two objects) or a statement of the top-level block (run once),
+    not ``op=``. Such a copy binds the object ``v`` held already (or ``v`` had no value yet): nothing to save, as
     when an inlined helper's parameter is bound to the caller's list in a loop
     (``pos_1 = pos`` ... ``pos = pos_1``)."""
     makers = {name: ["once"] for name in params}
@@ -343,6 +344,11 @@ def same_object_copies(body, params):
         elif isinstance(stmt, (gast.Assign, gast.For)):
             for name in S.stored_names(stmt.targets[0] if isinstance(stmt, gast.Assign) else stmt.target):
                 makers.setdefault(name, []).append("more")
+    stored = None
+    for _, _, source in copies:
+        if source not in makers:    # a global or closure name: an object made outside, once
+            stored = S.stored_names(gast.Module(body=body, type_ignores=[])) if stored is None else stored
+            makers[source] = ["more" if source in stored else "once"]
     group = {name: name for name in makers}
 
     def root(name):
