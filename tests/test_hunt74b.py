@@ -18,8 +18,8 @@ None, read as zero, though the output depends on it (a set, a deque, an ``array.
 memoryview, a range, a dict's view, a mappingproxy, an iterator); and an iterator argument
 was used up by the first of two runs, so the derivative of another argument came out 0:
 ``vjp`` (the pullback runs the code again), ``jacobian`` and ``hessian`` (once per column),
-and ``grad``/``value_and_grad``/``hvp`` of a function returning a one-element array (run
-again with a seed of its shape); likewise a deque or a queue argument a run takes an item
+and ``hvp`` of a function returning a one-element array (run again with a seed of its
+shape; ``grad`` and ``value_and_grad`` take it in their one run now); likewise a deque or a queue argument a run takes an item
 from (``.popleft()``, ``.get()``): the next run took the next item (globals holding one are
 put back; arguments were not). Each is refused now, saying what to pass.
 
@@ -337,15 +337,21 @@ def _one_element(p, w):
 @pytest.mark.parametrize("transform, expected", [
     (lambda p: astgrad.grad(_one_element, wrt=1)(p, 2.0), 3.0 * 2 * 2.0),
     (lambda p: astgrad.value_and_grad(_one_element, wrt=1)(p, 2.0), (np.array([3.0 * 2.0 ** 2]), 3.0 * 2 * 2.0)),
-    (lambda p: astgrad.hvp(_one_element, wrt=1)(p, 2.0, 1.0), 3.0 * 2),
-], ids=["grad", "value_and_grad", "hvp"])
-def test_an_iterator_with_a_one_element_output_is_refused(transform, expected):
-    # a one-element output is run again with a seed of its shape: that run found the iterator
-    # used up (grad 0.0, value [0.] with no error)
-    with pytest.raises(TypeError, match=r"runs the function more than once \(again, with a seed .* \.item\(\)"):
-        transform(iter([1.0, 2.0]))
+], ids=["grad", "value_and_grad"])
+def test_an_iterator_with_a_one_element_output_is_read_once(transform, expected):
+    # grad takes a one-element output as the number it holds in its one run of f
+    assert_close(transform(iter([1.0, 2.0])), expected)
     assert_close(transform([1.0, 2.0]), expected)
     assert_close(numerical_grad(lambda w: _one_element([1.0, 2.0], w)[0], (2.0,)), 3.0 * 2 * 2.0)
+
+
+def test_an_iterator_with_a_one_element_output_is_refused_by_hvp():
+    # hvp's product is run again with a seed of the output's shape: that run would find the
+    # iterator used up (0.0 with no error)
+    transform = lambda p: astgrad.hvp(_one_element, wrt=1)(p, 2.0, 1.0)      # noqa: E731
+    with pytest.raises(TypeError, match=r"runs the function more than once \(again, with a seed .* \.item\(\)"):
+        transform(iter([1.0, 2.0]))
+    assert_close(transform([1.0, 2.0]), 3.0 * 2)
 
 
 # -- vjp and jvp give primals by position: a keyword-only parameter is reached by a lambda ---

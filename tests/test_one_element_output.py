@@ -184,3 +184,36 @@ def test_an_error_before_the_output_runs_the_function_once():
         with pytest.raises(IndexError, match="index 5 is out of bounds"):
             transform(counted_index_error)(np.ones(3))
         assert calls == before + 1, transform.__name__
+
+
+def plus_its_element(x):
+    return x + x[0]                             # shape (1,) for a one-element x
+
+
+def plus_an_element_times_k(x, n):
+    return n * n * K + x[0]                     # shape (1,) where K is a one-element array
+
+
+K = 2.0
+
+
+@pytest.mark.parametrize("shape", [(1,), (1, 1)])
+def test_an_element_of_a_one_element_argument_added_to_it(shape):
+    # the seed 1.0 stands for the output's one element: a run again with a seed of the
+    # output's shape met code proven for the number (an internal ValueError in unindex)
+    x = np.full(shape, 1.03)
+    expected = numerical_grad(scalar_of(plus_its_element), (x,))
+    assert_close(astgrad.grad(plus_its_element)(x), expected)
+    value, g = astgrad.value_and_grad(plus_its_element)(x)
+    assert_close(value, plus_its_element(x))
+    assert_close(g, expected)
+
+
+def test_a_global_made_a_one_element_array_between_calls(monkeypatch):
+    x = np.array([0.41, -0.69, -1.37])
+    g = astgrad.grad(plus_an_element_times_k, wrt=(0, 1))
+    assert_close(g(x, 1.5), (np.array([1.0, 0.0, 0.0]), 2 * 1.5 * 2.0))
+    monkeypatch.setitem(globals(), "K", np.array([3.0]))
+    expected = [numerical_grad(scalar_of(plus_an_element_times_k), (x, 1.5), wrt=i) for i in (0, 1)]
+    for got, want in zip(g(x, 1.5), expected):
+        assert_close(got, want)

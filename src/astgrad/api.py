@@ -177,7 +177,8 @@ def _rebound_before(code):
 
 def _seeded_run(code, args, kwargs, value, before=None):
     """The generated code run again with a seed of value's shape (its default seed is the
-    number 1.0): ``(value, gradients)`` for a one-element ``value``; from the globals
+    number 1.0), where its run with that seed failed: ``(value, gradients)`` for a
+    one-element ``value``; from the globals
     ``before`` (``_rebound_before``) holds, where it holds any."""
     refuse_iterator_arguments({**dict(enumerate(args)), **kwargs}, "grad", _RUN_AGAIN)
     if before is not None:
@@ -751,9 +752,9 @@ class Derivative(StandIn):
         if _watching:
             _ran.code = weakref.ref(code)       # (not kept alive by it)
         value, grads = (None, result) if proven else result
-        if not proven and _one_element(value):
-            value, grads = _seeded_run(code, (*leading, *args), kwargs, value, before)
-        elif not proven:
+        # a one-element output's seed 1.0 stands for its one element (reverse mode spreads it
+        # over the output's axes where a rule needs them): the run's gradients are its own
+        if not proven and not _one_element(value):
             _check_scalar(value, self._name)
         if len(self.wrt) == 1:
             grads = (grads,)
@@ -783,9 +784,7 @@ class Derivative(StandIn):
             value, grads = result
             kind = type(value)
             if kind is not float and kind is not numpy.float64:
-                if _one_element(value):
-                    value, grads = _seeded_run(code, args, {}, value, before)
-                else:
+                if not _one_element(value):
                     _check_scalar(value, self._name)
         if self.single:
             index, position = self._unchecked[0]
