@@ -86,7 +86,7 @@ def engine():
         from astgrad import prepared, specialize
         from astgrad.modes.reverse import ReverseMode
         from astgrad.rules import template
-        pipeline.parse_function = step("parse", pipeline.parse_function)
+        pipeline.parsed_to_change = step("parse", pipeline.parsed_to_change)
         pipeline._prepare = step("normalize", pipeline._prepare)
         prepared._copied = step("keep a copy", prepared._copied)
         template._parse = step("rule templates", template._parse)

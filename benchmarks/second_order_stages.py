@@ -36,7 +36,7 @@ import generation_scaling  # noqa: E402
 
 # (label, module, attribute): the stages, in pipeline order, where they are looked up
 STAGES = [
-    ("parse", "pipeline", "parse_function"),
+    ("parse", "pipeline", "parsed_to_change"),
     ("normalize", "frontend.normalize.normalizer", "Normalizer.run"),
     ("copy of the kept normalization", "prepared", "_copied"),
     ("transform: core form", "modes.reverse", "ReverseMode._core_form"),

@@ -103,7 +103,7 @@ class Stages:
         from astgrad.modes.reverse import ReverseMode
         pipeline._front = self.generation("front rest", pipeline._front)
         pipeline._back = self.generation("back rest", pipeline._back)
-        pipeline.parse_function = self.step("parse", pipeline.parse_function)
+        pipeline.parsed_to_change = self.step("parse", pipeline.parsed_to_change)
         pipeline._prepare = self.step("normalize", pipeline._prepare)
         prepared._copied = self.step("keep a copy", prepared._copied)
         for mode in (ReverseMode, ForwardMode):
