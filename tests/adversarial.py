@@ -294,11 +294,16 @@ def _close(actual, expected, rtol, atol):
 
 def _stable_fd(f, args, wrt, rtol):
     """Central differences at two step sizes; None when they disagree (a kink
-    within reach of the step) or are not finite."""
+    within reach of the step), are not finite, or the program raises within reach
+    of the step (a mask whose size the step changes, as `a[a > 0.2] = b` with b of
+    the old size): f is not differentiable there, whatever the derivative says."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fine = numerical_grad(f, args, wrt, eps=1e-6)
-        coarse = numerical_grad(f, args, wrt, eps=1e-5)
+        try:
+            fine = numerical_grad(f, args, wrt, eps=1e-6)
+            coarse = numerical_grad(f, args, wrt, eps=1e-5)
+        except (ArithmeticError, ValueError, IndexError):
+            return None
     if _finite_magnitude(fine) == np.inf or not np.all(np.isfinite(np.hstack(
             [np.ravel(v) for v in (fine if isinstance(fine, tuple) else (fine,))]))):
         return None

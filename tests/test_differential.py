@@ -111,6 +111,17 @@ def test_oracle_skips_points_on_a_kink():
     assert outcome.kind == INVALID, outcome.report()
 
 
+def test_oracle_skips_points_where_a_step_makes_the_program_raise():
+    # a step across 0.2 changes how many elements the mask selects, and NumPy refuses
+    # to assign three values to two: f is not differentiable there (a random seed drew it)
+    import numpy as np
+    source = "def f(x):\n    buf = x * 1.0\n    buf[buf > 0.2] = buf[::-1].copy()\n    return np.sum(buf + x)\n"
+    near = classify(_case(source, (np.array([0.2 + 1e-7, 0.5, 0.9]),)))
+    assert near.kind == INVALID, near.report()
+    away = classify(_case(source, (np.array([0.3, 0.5, 0.9]),)))
+    assert away.kind == adversarial.OK, away.report()
+
+
 def test_oracle_runs_the_phases_between_checks():
     # a rebinding that breaks f must be seen: the phases really run, in f's module
     import numpy as np
