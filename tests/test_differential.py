@@ -122,6 +122,18 @@ def test_oracle_skips_points_where_a_step_makes_the_program_raise():
     assert away.kind == adversarial.OK, away.report()
 
 
+def test_oracle_takes_the_constant_branch_of_a_where_on_its_boundary():
+    # np.where(x != 0, sin(x) / x, 1.0) at an exact 0 has the constant branch's derivatives,
+    # 0 at every order (docs/api.md); finite differences of the gradient step off the
+    # boundary and see sin(x)/x's second derivative, -1/3 (a random seed drew it)
+    import numpy as np
+    source = "def f(x):\n    k = np.where(x != 0.0, np.sin(x) / x, 1.0)\n    return np.sum(np.sin(k))\n"
+    x = np.array([-0.69, 0.0, -1.38, -1.45, 0.94])
+    outcome = classify(_case(source, (x,), constant_at=(1,)))
+    assert outcome.kind == adversarial.OK, outcome.report()
+    assert classify(_case(source, (x,))).kind == adversarial.WRONG     # without the boundary, flagged
+
+
 def test_oracle_runs_the_phases_between_checks():
     # a rebinding that breaks f must be seen: the phases really run, in f's module
     import numpy as np
