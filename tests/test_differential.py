@@ -111,6 +111,29 @@ def test_oracle_skips_points_on_a_kink():
     assert outcome.kind == INVALID, outcome.report()
 
 
+def test_oracle_skips_points_where_a_step_makes_the_program_raise():
+    # a step across 0.2 changes how many elements the mask selects, and NumPy refuses
+    # to assign three values to two: f is not differentiable there (a random seed drew it)
+    import numpy as np
+    source = "def f(x):\n    buf = x * 1.0\n    buf[buf > 0.2] = buf[::-1].copy()\n    return np.sum(buf + x)\n"
+    near = classify(_case(source, (np.array([0.2 + 1e-7, 0.5, 0.9]),)))
+    assert near.kind == INVALID, near.report()
+    away = classify(_case(source, (np.array([0.3, 0.5, 0.9]),)))
+    assert away.kind == adversarial.OK, away.report()
+
+
+def test_oracle_takes_the_constant_branch_of_a_where_on_its_boundary():
+    # np.where(x != 0, sin(x) / x, 1.0) at an exact 0 has the constant branch's derivatives,
+    # 0 at every order (docs/api.md); finite differences of the gradient step off the
+    # boundary and see sin(x)/x's second derivative, -1/3 (a random seed drew it)
+    import numpy as np
+    source = "def f(x):\n    k = np.where(x != 0.0, np.sin(x) / x, 1.0)\n    return np.sum(np.sin(k))\n"
+    x = np.array([-0.69, 0.0, -1.38, -1.45, 0.94])
+    outcome = classify(_case(source, (x,), constant_at=(1,)))
+    assert outcome.kind == adversarial.OK, outcome.report()
+    assert classify(_case(source, (x,))).kind == adversarial.WRONG     # without the boundary, flagged
+
+
 def test_oracle_runs_the_phases_between_checks():
     # a rebinding that breaks f must be seen: the phases really run, in f's module
     import numpy as np

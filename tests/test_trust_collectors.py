@@ -137,6 +137,12 @@ def check(fn, x):
 def test_collecting_helpers_against_python(name):
     fn = program(PROGRAMS[name])
     for x in (np.array([0.3, -0.7, 1.1]), np.array([0.4]))[:2 if THOROUGH else 1]:
+        try:
+            fn(x.copy())
+        except IndexError:              # x[1] of one element: the derivative raises as Python does
+            with pytest.raises(IndexError):
+                astgrad.value_and_grad(fn)(x.copy())
+            continue
         ran = check(fn, x)
         assert ran == (name != "same_list_twice"), name
 
