@@ -10,6 +10,8 @@ from collections import namedtuple
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import astgrad
 from breadth_modes import MODES, check, ci_modes
@@ -184,9 +186,13 @@ def test_every_mode_against_finite_differences(f, mode):
     check(mode, f, (X3.copy(), 0.8), (0, 1))
 
 
+# Fresh inputs on every run, as before, but drawn from a seed hypothesis reports on a failure
+# (an unseeded generator made failures in CI impossible to replay).
 @pytest.mark.parametrize("f", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
-def test_random_inputs_reverse_and_forward(f):
-    rng = np.random.default_rng()
+@settings(max_examples=5)
+@given(seed=st.integers(0, 2 ** 32 - 1))
+def test_random_inputs_reverse_and_forward(f, seed):
+    rng = np.random.default_rng(seed)
     for shape in [(3,), (4,), (6,)]:
         x, w = rng.standard_normal(shape) * 0.5, float(rng.uniform(0.5, 1.0))
         gx, gw = astgrad.grad(f, wrt=(0, 1))(x, w)
