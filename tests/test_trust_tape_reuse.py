@@ -23,7 +23,7 @@ import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 import astgrad
@@ -149,11 +149,43 @@ def _same(a, b, where):
     assert not found, f"{where}:\n" + "\n".join(found)
 
 
+def _nan_where_torch_is_after_an_overflow(expected, actual):
+    """actual with NaN where PyTorch's value is NaN, in the steps from the first where
+    PyTorch gave a value not finite (an overflow: the loss, a gradient or a second derivative) on. There 0 * inf arises: PyTorch gives NaN, astgrad's
+    zero-safe adjoint 0 (docs/tape.md), which later products make inf or a number. Every
+    other value, the losses and PyTorch's finite and infinite gradients, is still compared."""
+    steps = expected.get("result")
+    if not isinstance(steps, list) or not isinstance(actual.get("result"), list) or len(actual["result"]) != len(steps):
+        return actual
+    overflowed = [isinstance(step, list) and any(isinstance(v, dict) and "values" in v
+                                                 and not np.all(np.isfinite(v["values"])) for v in step)
+                  for step in steps]
+    if not any(overflowed):
+        return actual
+    first = overflowed.index(True)
+
+    def masked(e, a):
+        if isinstance(e, dict) and isinstance(a, dict):
+            return {k: masked(e[k], a[k]) if k in e else a[k] for k in a}
+        if isinstance(e, list) and isinstance(a, list) and len(e) == len(a):
+            return [masked(x, y) for x, y in zip(e, a)]
+        if isinstance(e, float) and isinstance(a, (int, float)) and not isinstance(a, bool) and np.isnan(e):
+            return float("nan")
+        return a
+    return {**actual, "result": actual["result"][:first]
+            + [masked(e, a) for e, a in zip(steps[first:], actual["result"][first:])]}
+
+
 @pytest.mark.filterwarnings("ignore:invalid value encountered")
 @settings(max_examples=400 if THOROUGH else 4, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(st.sampled_from(OPS), min_size=1, max_size=4), loss=st.sampled_from(LOSSES),
        scenario=st.sampled_from(SCENARIOS), seed=st.integers(0, 2 ** 16))
+# found with seed 11: the third step overflows, and its gradients are NaN in PyTorch where
+# astgrad's zero-safe adjoint gives inf or a number (compared only after the masking above)
+@example(ops=["h = h * h + b"] * 4, loss="(h * h.tanh()).sum() * 0.5", scenario="grad", seed=0)
+@example(ops=["h = h * 1.0\n    h.add_(b)"] + ["h = h * h + b"] * 3, loss="(h * h.tanh()).sum() * 0.5",
+         scenario="create_graph", seed=0)
 def test_training_loops_reuse_what_the_full_adjoint_gives(ops, loss, scenario, seed, monkeypatch):
     source = render(ops, loss, scenario)
     note(source)
@@ -184,7 +216,7 @@ def test_training_loops_reuse_what_the_full_adjoint_gives(ops, loss, scenario, s
                 return
             assert expected.get("error") == reference.get("error"), (expected, reference)
         else:
-            _same(expected, reference, "astgrad vs PyTorch")
+            _same(expected, _nan_where_torch_is_after_an_overflow(expected, reference), "astgrad vs PyTorch")
 
 
 def test_an_in_place_update_of_a_view_writes_through_not_lost():
