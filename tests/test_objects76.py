@@ -430,3 +430,24 @@ def test_base_rebound_after_the_code_is_made():
     init.__closure__[init.__code__.co_freevars.index("Base")].cell_contents = Other     # Python now runs Other's
     with pytest.raises(astgrad.TransformError, match=r"Named\.__init__ calls Base\.__init__\(self, data\)"):
         astgrad.value_and_grad(f)(w)        # the code made for Base's is not run again
+
+
+def list_handed_in_a_loop(buf, w):
+    s = 0.0
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w)
+        s = s + a.data[0] + a.data[1]
+    return s
+
+
+def test_a_list_handed_in_a_loop_is_refused_in_words():
+    # an array argument is followed (the copy each object is handed is +buf); a list has no
+    # unary plus, and Python's objects would share the list itself: checked before the loop
+    line = list_handed_in_a_loop.__code__.co_firstlineno + 3
+    x = np.array([1.0, 2.0, 3.0])
+    expected = numerical_grad(lambda w: list_handed_in_a_loop(x.copy(), w), (0.5,))
+    assert_close(astgrad.grad(list_handed_in_a_loop, wrt=1)(x, 0.5), expected)
+    with pytest.raises(TypeError, match=rf"test_objects76\.py:{line}: this stores into an element of the argument "
+                                        r"'buf', .*'buf' is a list, .*Pass an array of numbers"):
+        astgrad.grad(list_handed_in_a_loop, wrt=1)([1.0, 2.0, 3.0], 0.5)

@@ -24,6 +24,7 @@ Anything else keeps the refusal, whose words say to store a copy."""
 
 import gast
 
+from ... import runtime
 from ...core import syntax as S
 from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
 
@@ -32,7 +33,7 @@ _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 
 def share_loop_handed_names(normalizer, tree):
     """Each such loop of ``tree`` written so (the module docstring). Whether one was."""
-    written, changed = False, {}
+    written, changed, checks = False, {}, []
     for at, loop in enumerate(tree.body):
         if not isinstance(loop, (gast.For, gast.While)) or loop.orelse \
                 or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop)):
@@ -40,10 +41,22 @@ def share_loop_handed_names(normalizer, tree):
         for position, stmt in enumerate(loop.body):
             found = handed_name(normalizer, stmt, changed)
             if found is not None and _shared(normalizer, tree, at, position, found):
+                if found[0] in parameters_of(tree):
+                    checks.append((loop, _array_check(normalizer, found[0], stmt)))
                 _write(loop.body, position, *found)
                 written = True
                 break
+    for loop, check in checks:
+        tree.body.insert(tree.body.index(loop), check)
     return written
+
+
+def _array_check(normalizer, name, stmt):
+    """``number_array_argument(buf, 'buf', where)`` before the loop: the copy ``+buf`` is an
+    array of numbers' (a list handed in is refused in words, not by unary plus)."""
+    where = normalizer.source.place(stmt)
+    check = normalizer.runtime_call(runtime.number_array_argument, [S.name(name), S.const(name), S.const(where)])
+    return gast.copy_location(S.expr_stmt(check), stmt)
 
 
 def _shared(normalizer, tree, at, position, found):
