@@ -240,12 +240,23 @@ def argument_handed_in_a_loop(w):
     return s + np.sum(w ** 2)               # w shows every turn's write, as in Python
 
 
+def loop_left_by_break(w):
+    for k in range(3):
+        buf = np.sin(w) * (k + 1.0)
+        if k == 1:
+            break                           # buf is this turn's array, a the turn before's
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(buf) + np.sum(a.data)
+
+
 FOLLOWED = [own_array_handed_in_a_loop, argument_handed_in_a_loop, base_init_by_name, base_init_by_name_twice, argument_through_base_init_by_name, layer_built_by_name,
             stored_by_keyword, own_array_stored_by_keyword, keyword_super, keyword_super_name_read_again,
             argument_through_keyword_super, item_by_keyword, item_of_the_argument_by_keyword,
             item_of_the_attribute_by_keyword, bound_in_both_branches_first, bound_in_both_branches_second,
             bound_in_an_elif_chain, conditional_expression_first, conditional_expression_second,
-            loops_array_read_after_it, last_object_written_after_its_loop, while_loops_array_read_after_it]
+            loops_array_read_after_it, last_object_written_after_its_loop, while_loops_array_read_after_it,
+            loop_left_by_break]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -284,16 +295,6 @@ def arrays_kept_handed_in_the_branches(w):
         a = Acc(other)
     a.bump(0, w[1])
     return np.sum(a.data) + np.sum(buf)     # buf shows the write in Python
-
-
-def loop_left_by_break(w):
-    for k in range(3):
-        buf = np.sin(w) * (k + 1.0)
-        if k == 1:
-            break                           # buf is this turn's array, a the turn before's
-        a = Acc(buf)
-        a.bump(k, w[2])
-    return np.sum(buf) + np.sum(a.data)
 
 
 def view_kept_before_the_loop(w):
@@ -345,7 +346,7 @@ def last_object_written_after_the_loop(w):
     return np.sum(buf)
 
 
-@pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, loop_left_by_break, view_kept_before_the_loop,
+@pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, view_kept_before_the_loop,
                                view_kept_in_the_turn, handed_in_a_loop_left_by_break, turn_befores_object_written,
                                last_object_written_after_the_loop], ids=lambda f: f.__name__)
 def test_refused_in_words(f):
