@@ -2210,8 +2210,8 @@ def _element_write_advice(method, receiver, where):
             f"too where the function hands it an array nothing else holds: one made in the call "
             f"({method.rpartition('.')[0] or 'Cls'}(x * 1.0), also in a loop or a branch), or an argument or a new array of its own bound "
             f"to a name once, where the object is built in the function's own body (in a loop or a branch only a "
-            f"name bound there just before, and named nowhere outside it but read after the loop, or a name "
-            f"handed at each turn of a loop of the function's own body, bound nowhere in it), "
+            f"name bound there just before, named outside it only to be read, or a name handed at each turn of a "
+            f"loop of the function's own body, bound nowhere in it, whose views are only read), "
             f"the name is only read at once before it (len(x), x.shape, x * 2.0) and no method but __init__ assigns "
             f"{attribute}")
 

@@ -27,6 +27,7 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
+from .synced_handed_names import synced_in_place, write_synced
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 
@@ -35,17 +36,23 @@ def share_loop_handed_names(normalizer, tree):
     """Each such loop of ``tree`` written so (the module docstring). Whether one was."""
     written, changed, checks = False, {}, []
     for at, loop in enumerate(tree.body):
-        if not isinstance(loop, (gast.For, gast.While)) or loop.orelse \
-                or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop)):
+        if not isinstance(loop, (gast.For, gast.While)):
             continue
+        jumps = loop.orelse or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop))
         for position, stmt in enumerate(loop.body):
             found = handed_name(normalizer, stmt, changed)
-            if found is not None and _shared(normalizer, tree, at, position, found):
-                if found[0] in parameters_of(tree):
-                    checks.append((loop, _array_check(normalizer, found[0], stmt)))
+            if found is None:
+                continue
+            if not jumps and _shared(normalizer, tree, at, position, found):
                 _write(loop.body, position, *found)
-                written = True
-                break
+            elif synced_in_place(normalizer, tree, at, position, found):
+                write_synced(tree, at, position, found)     # a view kept, a jump, a method called elsewhere
+            else:
+                continue
+            if found[0] in parameters_of(tree):
+                checks.append((loop, _array_check(normalizer, found[0], stmt)))
+            written = True
+            break
     for loop, check in checks:
         tree.body.insert(tree.body.index(loop), check)
     return written

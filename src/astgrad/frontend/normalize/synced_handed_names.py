@@ -1,0 +1,197 @@
+"""One array handed to a new object at each turn of a loop (``for k in range(n): a =
+Acc(buf); a.bump(k, w)``, ``__init__`` storing it as it is, a method writing into it in
+place) where loop_handed_names.py's copy rebound at the turn's end is not enough: a view
+of ``buf`` kept (``head = buf[:2]``, before the loop or in the turn, which shows the
+writes in Python), a loop a ``break`` or ``continue`` may leave, or a method of the last
+turn's object called after the loop (writing into ``buf`` too).
+
+Every object holds that one array in Python. Here the object is handed a copy
+(``Acc(+buf)``) and each call of its method as a statement is followed by ``buf[...] =
++a.data``: ``buf`` is written in place, so every view of it shows the writes (views.py
+follows a write through a plain name), and it equals the object's array after each call
+that may change it. Written so where:
+
+- the loop is a statement of the function's own body, the object built by a statement
+  of its body naming ``buf`` once, named nowhere before the loop nor in the turn before
+  it is built (where it may be unbound in the first turn), and elsewhere only as
+  ``a.method(...)`` making a statement (its arguments reading ``buf`` and its views only
+  at once: ``w[0] * 2.0``, not ``w[0]``, a row's view in Python) and as ``a.data`` read (at once, an item of it, or an argument of such a call),
+  ``a.data`` stored nowhere;
+- ``buf`` is a parameter or bound once, before the loop, to a new array, and bound
+  nowhere else; it and the names bound to views of it (``head = buf[:2]``, ``h = buf.T``,
+  ``h = buf``) are only read at once (``len(buf)``, an operator, a NumPy function
+  returning a new array, an item read so: ``head[0] * w``) or bind such a view; none is
+  named by a function, lambda or class, ``global`` or ``nonlocal``.
+
+Anything else keeps the refusal, whose words say to store a copy."""
+
+import gast
+
+from ...core import syntax as S
+from .fresh_items import made_new
+from .handed_arrays import _read_at_once, is_attribute, parameters_of
+
+_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+
+
+def synced_in_place(normalizer, tree, at, position, found):
+    """Whether the name ``found`` hands the object ``tree.body[at].body[position]`` builds
+    can be kept equal to its array by writes in place (the module docstring)."""
+    name, me, attr = found
+    loop, resolve = tree.body[at], normalizer.resolve_call
+    construction = loop.body[position]
+    if sum(1 for n in S.walk_nodes(construction) if isinstance(n, gast.Name) and n.id == name) != 1:
+        return False
+    parents = _parents(tree)
+    holders = _views_of(tree, name)
+    if holders is None or not _bound_once_before(tree, at, name, resolve):
+        return False
+    nodes = list(S.walk_nodes(tree))
+    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and holders & set(n.names) for n in nodes) \
+            or any(isinstance(n, _SCOPES) and n is not tree and holders & S.names_in(n) for n in nodes):
+        return False
+    in_construction = {id(n) for n in S.walk_nodes(construction.value)}
+    for node in nodes:
+        if isinstance(node, gast.Name) and node.id in holders and isinstance(node.ctx, gast.Load) \
+                and id(node) not in in_construction and not _read_or_viewed(node, parents, holders, resolve):
+            return False
+    before = {id(n) for top in tree.body[:at] + loop.body[:position] for n in S.walk_nodes(top)}
+    for node in nodes:
+        if is_attribute(node, me, attr) and not isinstance(node.ctx, gast.Load):
+            return False
+        if isinstance(node, gast.Name) and node.id == me and node is not construction.targets[0] \
+                and (id(node) in before or not _used_alone(node, parents, me, attr, holders, resolve)):
+            return False
+    return True
+
+
+def write_synced(tree, at, position, found):
+    """``Acc(+buf)``, and ``buf[...] = +a.data`` after each statement calling a method of ``a``."""
+    name, me, attr = found
+    construction = tree.body[at].body[position]
+    for node in list(S.walk_nodes(construction.value)):
+        for field, value in gast.iter_fields(node):
+            if isinstance(value, gast.Name) and value.id == name:
+                setattr(node, field, _copy(value))
+            elif isinstance(value, list):
+                value[:] = [_copy(item) if isinstance(item, gast.Name) and item.id == name else item
+                            for item in value]
+    _sync_after_calls(tree.body, name, me, attr)
+
+
+def _sync_after_calls(block, name, me, attr):
+    for at in reversed(range(len(block))):
+        stmt = block[at]
+        if _method_statement(stmt, me):
+            read = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
+            store = gast.Subscript(value=S.name(name), slice=S.const(Ellipsis), ctx=gast.Store())
+            block.insert(at + 1, gast.copy_location(S.assign(store, _copy(read)), stmt))
+        elif not isinstance(stmt, _SCOPES):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    _sync_after_calls(inner, name, me, attr)
+
+
+def _method_statement(stmt, me):
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+        and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name) \
+        and stmt.value.func.value.id == me
+
+
+def _copy(node):
+    return gast.copy_location(gast.UnaryOp(op=gast.UAdd(), operand=node), node)
+
+
+def _parents(tree):
+    parents = {}
+    for node in S.walk_nodes(tree):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _views_of(tree, name):
+    """``name`` and the names bound (by ``v = name[...]``, ``v = name.T``, ``v = name``, or
+    of such a name) to views of it, where no other statement binds one; else None."""
+    holders, grown = {name}, True
+    while grown:
+        grown = False
+        for node in S.walk_nodes(tree):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and _view_of(node.value, holders) and node.targets[0].id not in holders:
+                holders.add(node.targets[0].id)
+                grown = True
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and node.id in holders and not isinstance(node.ctx, gast.Load) \
+                and node.id != name and not _binds_a_view(node, tree, holders):
+            return None
+    return holders
+
+
+def _view_of(value, holders):
+    inner = value.value if isinstance(value, gast.Subscript) \
+        or isinstance(value, gast.Attribute) and value.attr == "T" else value
+    return isinstance(inner, gast.Name) and inner.id in holders
+
+
+def _binds_a_view(target, tree, holders):
+    return any(isinstance(n, gast.Assign) and n.targets == [target] and _view_of(n.value, holders)
+               for n in S.walk_nodes(tree))
+
+
+def _bound_once_before(tree, at, name, resolve):
+    """Whether ``name`` is a parameter never bound, or bound once, by a statement of the
+    function's own body before the loop, to a new array."""
+    stores = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == name
+              and not isinstance(n.ctx, (gast.Load, gast.Param))]
+    if not stores:
+        return name in parameters_of(tree)
+    return len(stores) == 1 and any(isinstance(top, gast.Assign) and top.targets == stores
+                                    and made_new(top.value, resolve) for top in tree.body[:at])
+
+
+def _read_or_viewed(node, parents, holders, resolve):
+    """Whether the read ``node`` of a holder is read at once, an item of it read so, or the
+    value a view of it is bound from."""
+    parent = parents.get(node)
+    if _read_at_once(node, parents, resolve):
+        return True
+    if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is node \
+            and isinstance(parent.ctx, gast.Load):
+        if _read_at_once(parent, parents, resolve):
+            return True
+        node, parent = parent, parents.get(parent)
+    return isinstance(parent, gast.Assign) and parent.value is node and len(parent.targets) == 1 \
+        and isinstance(parent.targets[0], gast.Name) and parent.targets[0].id in holders
+
+
+def _read_so(node, parents, resolve):
+    """Whether the read ``node`` is read at once, or an item of it read so."""
+    parent = parents.get(node)
+    return _read_at_once(node, parents, resolve) \
+        or isinstance(parent, gast.Subscript) and parent.value is node and _read_at_once(parent, parents, resolve)
+
+
+def _used_alone(node, parents, me, attr, holders, resolve):
+    """Whether the name ``node`` of the object is a method's receiver in a statement of
+    its own whose arguments name no holder, or ``me.attr`` read at once, an item of it read
+    so, or an argument of such a call."""
+    outer = parents.get(node)
+    if isinstance(outer, gast.Attribute) and outer.attr != attr:
+        call = parents.get(outer)
+        statement = parents.get(call)
+        return isinstance(call, gast.Call) and call.func is outer and isinstance(statement, gast.Expr) \
+            and all(_read_so(n, parents, resolve) for a in call.args + [k.value for k in call.keywords]
+                    for n in S.walk_nodes(a) if isinstance(n, gast.Name) and n.id in holders)
+    if not is_attribute(outer, me, attr):
+        return False
+    if _read_at_once(outer, parents, resolve):
+        return True
+    item = parents.get(outer)
+    if isinstance(item, gast.Subscript) and item.value is outer and isinstance(item.ctx, gast.Load):
+        outer, item = item, parents.get(item)
+        if _read_at_once(outer, parents, resolve):
+            return True
+    call = item if not isinstance(item, gast.keyword) else parents.get(item)
+    return isinstance(call, gast.Call) and _method_statement(parents.get(call), me) if call is not None else False
