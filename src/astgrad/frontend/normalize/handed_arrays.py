@@ -38,6 +38,7 @@ from ...core import syntax as S
 from ...core.walk import inner_blocks
 from .class_functions import tree_of as function_tree
 from .fresh_items import made_new, takes_items
+from .unbound_after_loops import first_read, insert_bare_read, is_bare_read
 
 
 def init_of(cls):
@@ -194,7 +195,8 @@ def _kept_in(tree, block, position, name, resolve, after=()):
     before it would be an earlier turn's array), and named nowhere outside ``block`` but in
     the statements ``after`` (``_after_the_loop``)."""
     inside = {id(n) for top in list(block) + list(after) for n in S.walk_nodes(top)}
-    if any(isinstance(n, gast.Name) and n.id == name and id(n) not in inside for n in S.walk_nodes(tree)) \
+    if any(isinstance(n, gast.Name) and n.id == name and id(n) not in inside and not is_bare_read(n, tree)
+           for n in S.walk_nodes(tree)) \
             or not bound_before(block, position, name, resolve):
         return False
     first = next(k for k, top in enumerate(block) if any(isinstance(n, gast.Name) and n.id == name
@@ -280,9 +282,17 @@ def write_handed_arrays(normalizer, tree):
                 continue            # kept before the object is built (a view, another holder)
             if not bound and name not in parameters_of(tree):
                 continue            # a global or a closure's: a helper may bind it again
+        check = first_read(after, name, me)
         for top in block[position + 1:] + after:
             written |= replace_reads(top, name, me, attr)
+        if check is not None:
+            _insert_bare_read(tree, check, name)     # a loop of no turns: Python names buf, not a
     return written
+
+
+def _insert_bare_read(tree, stmt, name):
+    block = next(body for body in _blocks(tree.body) if any(top is stmt for top in body))
+    insert_bare_read(block, stmt, name)
 
 
 def _after_the_loop(tree, block, name, me, attr):
