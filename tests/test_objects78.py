@@ -1,0 +1,269 @@
+"""Objects holding the array handed in (``self.data = data``) whose methods write into it
+in place, around the forms followed from this round: a name bound to a new array in a
+loop's turn and also read where it holds another turn's array (before its binding, the
+turn before's object's array; before the loop; after a loop a ``break`` or ``continue``
+leaves; in a loop inside another), and one array handed to a new object at each turn
+where a view of it is kept, the loop may be left early, or the last object's method is
+called after the loop. Each followed form is checked in grad, value_and_grad, jvp, vjp (a
+random cotangent) and hessian against central differences of what Python computes on
+random inputs of two sizes, the caller's array unchanged; the neighbours that would need
+more (a view kept of the turn's array, a view written or handed to a method, the array
+kept under another name, a method of the object called inside an expression or on the
+turn before's object) are refused in words saying what to write."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_grad
+from test_objects74 import check_every_mode     # grad, jvp, vjp and hessian against central differences
+
+
+class Acc:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+
+class Scaled(Acc):
+    def __init__(self, data, scale):
+        super().__init__(data)
+        self.scale = scale
+
+    def stretch(self, k):
+        self.data[k] = self.data[k] * self.scale
+
+
+def object_and_array_read_in_the_next_turn(w):
+    s = 0.0
+    buf = w * 2.0
+    for k in range(3):
+        if k > 0:
+            s = s + np.sum(a.data * w) + np.sum(buf ** 2)   # the turn before's object and array: one
+        buf = np.cos(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k % 2, w[2])
+        s = s + buf[0] * w[1]
+    return s + np.sum(buf * w) + np.sum(a.data)
+
+
+def turn_left_by_continue(w):
+    s = 0.0
+    buf = w * 1.0
+    for k in range(3):
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(0, w[1])
+        if k == 1:
+            continue                    # buf is this turn's array, written once
+        a.bump(1, w[2])
+        s = s + np.sum(buf)
+    return s + np.sum(buf * w)
+
+
+def loop_left_after_the_write(w):
+    buf = w * 1.0
+    for k in range(3):
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[1])
+        if w[0] * k > 0.6:
+            break
+        a.bump(0, w[2])
+    return np.sum(buf * w)
+
+
+def loop_in_a_loop(w):
+    s = 0.0
+    for j in range(2):
+        buf = w * (j + 1.0)
+        for k in range(2):
+            s = s + np.sum(buf)
+            buf = np.sin(w) * (k + 1.0)
+            a = Acc(buf)
+            a.bump(k, w[2])
+        s = s + np.sum(buf ** 2)
+    return s
+
+
+def argument_bound_again_in_the_loop(w):
+    s = 0.0
+    for k in range(2):
+        s = s + np.sum(w ** 2)          # the caller's array first, then the turn before's
+        w = np.sin(w) * (k + 1.0)
+        a = Acc(w)
+        a.bump(k, w[1] * 1.0)
+    return s + np.sum(w)
+
+
+def view_read_after_a_loop_left_early(w):
+    buf = w * 1.0
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[0])
+        if k == 0:
+            break
+    head = buf[1:]
+    a.bump(2, w[1])                     # head shows it, as in Python
+    return np.sum(head * w[1:]) + np.sum(buf)
+
+
+def reads_between_the_calls(w):
+    buf = w * 1.0
+    mid = buf[1:]
+    s = 0.0
+    for k in range(2):
+        a = Scaled(buf, w[2])
+        a.stretch(k)
+        s = s + np.sum(buf * w) + np.sum(mid)
+        a.bump(0, c=w[1])
+        s = s + buf[0] * np.sum(mid ** 2) + a.data[1]
+    return s
+
+
+def while_loop_with_continue(w):
+    buf = np.sin(w)
+    head = buf[:2]
+    k = 0
+    s = 0.0
+    while k < 3:
+        k = k + 1
+        a = Acc(buf)
+        a.bump(k - 1, w[0])
+        if k == 2:
+            continue
+        s = s + np.sum(head)
+    return s + np.sum(buf)
+
+
+def argument_viewed_and_left_by_break(w):
+    head = w[1:]
+    for k in range(len(w)):
+        a = Acc(w)
+        a.bump(k, w[0] * 0.5 + 1.0)     # w[0] read before the call, as in Python
+        if k == 1:
+            break
+    return np.sum(head ** 2)
+
+
+def item_of_the_attribute_handed(w):
+    buf = w * 1.0
+    head = buf[:2]
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(2, a.data[k])
+    return np.sum(head) + np.sum(buf ** 2)
+
+
+FOLLOWED = [object_and_array_read_in_the_next_turn, turn_left_by_continue, loop_left_after_the_write, loop_in_a_loop,
+            argument_bound_again_in_the_loop, view_read_after_a_loop_left_early, reads_between_the_calls,
+            while_loop_with_continue, argument_viewed_and_left_by_break, item_of_the_attribute_handed]
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 78 + n)
+    w = np.random.default_rng(n).uniform(0.5, 1.5, n)
+    value, gradient = astgrad.value_and_grad(f)(w)
+    assert value == pytest.approx(f(w.copy()))
+    assert_close(gradient, numerical_grad(lambda v: f(v.copy()), (w,)))
+
+
+def turn_befores_array_kept(w):
+    total = 0.0
+    buf = w * 1.0
+    for k in range(2):
+        prev = buf
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+        total = total + np.sum(prev)
+    return total
+
+
+def turn_befores_object_written_first(w):
+    buf = w * 1.0
+    for k in range(2):
+        if k > 0:
+            a.bump(0, w[0])             # the turn before's array, which buf no longer names
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(buf)
+
+
+def view_of_the_turns_array(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(2):
+        s = s + np.sum(buf)
+        buf = np.sin(w) * (k + 1.0)
+        a = Acc(buf)
+        head = buf[:2]
+        a.bump(0, w[2])
+        s = s + np.sum(head)
+    return s
+
+
+def view_written(w):
+    buf = w * 1.0
+    head = buf[:2]
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[0])
+        head[0] = w[1] * 2.0            # a.data shows it in Python
+    return np.sum(buf * w)
+
+
+def view_handed_to_the_method(w):
+    buf = w * 1.0
+    head = buf[:2]
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, head[0])
+    return np.sum(buf * w)
+
+
+def array_kept_by_another_name(w):
+    buf = w * 1.0
+    kept = buf
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[0])
+    kept[2] = 3.0 * w[0]                # writes into a.data in Python
+    return np.sum(buf) + np.sum(a.data)
+
+
+def attribute_kept(w):
+    buf = w * 1.0
+    head = buf[:2]
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[0])
+    x = a.data
+    return np.sum(x) * np.sum(head)
+
+
+def method_called_in_an_expression(w):
+    buf = w * 1.0
+    head = buf[:2]
+    s = 0.0
+    for k in range(2):
+        a = Acc(buf)
+        s = s + (a.bump(k, w[0]) is None) * 1.0
+    return s + np.sum(head)
+
+
+@pytest.mark.parametrize("f", [turn_befores_array_kept, turn_befores_object_written_first, view_of_the_turns_array,
+                               view_written, view_handed_to_the_method, array_kept_by_another_name, attribute_kept,
+                               method_called_in_an_expression], ids=lambda f: f.__name__)
+def test_refused_in_words(f):
+    w = np.array([0.5, 1.5, 2.0])
+    assert np.isfinite(f(w.copy()))     # Python runs it
+    words = (r"the call of Acc\.bump changes the object it is called on in place .*self\.data\[k\] \*= c.*"
+             r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")
+    with pytest.raises(astgrad.TransformError, match=words):
+        astgrad.grad(f)(w)
