@@ -8,7 +8,8 @@ several shapes, the caller's array unchanged; the neighbours not followed (the o
 kept in a list, the array held twice by the subclass, a row handed to a method reading it
 after its writes, or keeping it) are refused in words saying what to write; ``Base.__init__(self,
 data)`` called by the base's name, a name handed in a loop and the loop's array read after
-it, refused last round, are checked against central differences."""
+it, refused before, are checked against central differences, and so is the array an
+earlier turn's object wrote into, read in the next turn."""
 
 import numpy as np
 import pytest

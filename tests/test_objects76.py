@@ -7,10 +7,14 @@ one array handed to a new object at each turn, and ``Base.__init__(self, data)``
 a subclass's ``__init__``. Each followed form is checked in grad, value_and_grad, jvp, vjp
 (a random cotangent) and hessian against central differences on random inputs of two
 sizes, the caller's array unchanged; the neighbours not followed (two arrays the function
-also reads handed in the branches, a loop left by ``break``, a view of the array kept, a
-base's ``__init__`` called by name that is not the one ``super()`` reaches, or not first)
-are refused in words saying what to write, and a base class rebound after the code is
-made makes it again."""
+also reads handed in the branches, a method of the turn before's object called before the
+turn builds its own, a base's ``__init__`` called by name that is not the one ``super()``
+reaches, or not first) are refused in words saying what to write, and a base class
+rebound after the code is made makes it again. A loop left by ``break`` (its array read
+after it, or one array handed at each turn), a view of the array handed at each turn kept
+before the loop or in the turn, and the last object's method called after the loop,
+refused before, are checked against central differences; a loop of no turns raises
+Python's ``UnboundLocalError`` in Python's words."""
 
 import re
 
