@@ -6,14 +6,14 @@ expression, and an ``elif`` chain), the array of a loop's last turn read after t
 one array handed to a new object at each turn, and ``Base.__init__(self, data)`` first in
 a subclass's ``__init__``. Each followed form is checked in grad, value_and_grad, jvp, vjp
 (a random cotangent) and hessian against central differences on random inputs of two
-sizes, the caller's array unchanged; the neighbours not followed (two arrays the function
-also reads handed in the branches, a method of the turn before's object called before the
-turn builds its own, a base's ``__init__`` called by name that is not the one ``super()``
+sizes, the caller's array unchanged; the neighbours not followed (a method of the turn
+before's object called before the turn builds its own, a base's ``__init__`` called by name that is not the one ``super()``
 reaches, or not first) are refused in words saying what to write, and a base class
 rebound after the code is made makes it again. A loop left by ``break`` (its array read
 after it, or one array handed at each turn), a view of the array handed at each turn kept
-before the loop or in the turn, and the last object's method called after the loop,
-refused before, are checked against central differences; a loop of no turns raises
+before the loop or in the turn, the last object's method called after the loop, and
+two arrays the function also reads handed in the branches of an ``if``, refused before,
+are checked against central differences; a loop of no turns raises
 Python's ``UnboundLocalError`` in Python's words."""
 
 import re
@@ -295,6 +295,17 @@ def last_object_written_after_the_loop(w):
     return np.sum(buf)
 
 
+def arrays_kept_handed_in_the_branches(w):
+    buf = w * 1.0
+    other = np.cos(w)
+    if w[0] > 0.0:
+        a = Acc(buf)
+    else:
+        a = Acc(other)
+    a.bump(0, w[1])
+    return np.sum(a.data) + np.sum(buf)     # buf shows the write in Python
+
+
 FOLLOWED = [own_array_handed_in_a_loop, argument_handed_in_a_loop, base_init_by_name, base_init_by_name_twice, argument_through_base_init_by_name, layer_built_by_name,
             stored_by_keyword, own_array_stored_by_keyword, keyword_super, keyword_super_name_read_again,
             argument_through_keyword_super, item_by_keyword, item_of_the_argument_by_keyword,
@@ -302,7 +313,7 @@ FOLLOWED = [own_array_handed_in_a_loop, argument_handed_in_a_loop, base_init_by_
             bound_in_an_elif_chain, conditional_expression_first, conditional_expression_second,
             loops_array_read_after_it, last_object_written_after_its_loop, while_loops_array_read_after_it,
             loop_left_by_break, view_kept_before_the_loop, view_kept_in_the_turn, handed_in_a_loop_left_by_break,
-            last_object_written_after_the_loop]
+            last_object_written_after_the_loop, arrays_kept_handed_in_the_branches]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -335,17 +346,6 @@ def test_loop_of_no_turns_raises_as_python_does():
                  numerical_grad(lambda v: loop_of_no_turns(v.copy()), (np.full(4, 0.5),)))
 
 
-def arrays_kept_handed_in_the_branches(w):
-    buf = w * 1.0
-    other = np.cos(w)
-    if w[0] > 0.0:
-        a = Acc(buf)
-    else:
-        a = Acc(other)
-    a.bump(0, w[1])
-    return np.sum(a.data) + np.sum(buf)     # buf shows the write in Python
-
-
 def turn_befores_object_written(w):
     buf = w * 1.0
     for k in range(2):
@@ -356,8 +356,7 @@ def turn_befores_object_written(w):
     return np.sum(buf)
 
 
-@pytest.mark.parametrize("f", [arrays_kept_handed_in_the_branches, turn_befores_object_written],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [turn_befores_object_written], ids=lambda f: f.__name__)
 def test_refused_in_words(f):
     words = (r"the call of Acc\.bump changes the object it is called on in place .*self\.data\[k\] \*= c.*"
              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")

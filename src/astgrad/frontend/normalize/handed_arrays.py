@@ -326,9 +326,16 @@ def handed_name(normalizer, stmt, changed):
     where ``Cls.__init__`` stores ``buf`` as it is in an attribute some method of the
     class changes in place and no method but ``__init__`` assigns; else None.
     ``changed``: class -> ``changed_in_place``, filled as classes are met."""
+    found = handed_argument(normalizer, stmt, changed, (gast.Name,))
+    return (found[0].id,) + found[1:] if found is not None else None
+
+
+def handed_argument(normalizer, stmt, changed, kinds):
+    """(the argument, the object's name, the attribute) as ``handed_name``, for an
+    argument of one of the node types ``kinds``; else None."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
             and isinstance(stmt.value, gast.Call)
-            and any(isinstance(a, gast.Name) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])):
+            and any(isinstance(a, kinds) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])):
         return None
     me = stmt.targets[0].id
     cls = normalizer.built_class_of(stmt.value)
@@ -339,9 +346,9 @@ def handed_name(normalizer, stmt, changed):
     for attr in changed[cls]:
         found = _stored_parameter(cls, attr)
         argument = _argument(stmt.value, found[1], found[2]) if found is not None else None
-        if isinstance(argument, gast.Name) and argument.id != me and not _rebound_by_a_method(cls, attr, found[0]) \
-                and _owned_now(normalizer, me, attr):
-            return argument.id, me, attr
+        if isinstance(argument, kinds) and me not in S.names_in(argument) \
+                and not _rebound_by_a_method(cls, attr, found[0]) and _owned_now(normalizer, me, attr):
+            return argument, me, attr
     return None
 
 

@@ -19,6 +19,7 @@ from .loop_names import separate_loop_names
 from .mixed_lists import write_mixed_lists
 from .object_columns import write_object_columns
 from .scopes import binding_counts
+from .synced_handed_names import sync_handed_in_the_body
 from .turn_arrays import name_turn_arrays
 from .unpacked_objects import unpack_built_objects
 
@@ -40,6 +41,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
         nodes = counted()
     if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
+        nodes = counted()
+    if sync_handed_in_the_body(normalizer, tree):    # head = buf[:2]; a = Acc(buf), Acc(buf if s else other)
         nodes = counted()
     if name_turn_arrays(normalizer, tree):           # for k ...: s += np.sum(buf); buf = new; a = Acc(buf)
         nodes = counted()

@@ -23,13 +23,20 @@ that may change it. Written so where:
   returning a new array, an item read so: ``head[0] * w``) or bind such a view; none is
   named by a function, lambda or class, ``global`` or ``nonlocal``.
 
+So too for an object built by a statement of the function's own body
+(``sync_handed_in_the_body``), handed an array of the function's own bound once before to a
+new array, where a view of it is kept before, or one of two such arrays (or one and a new
+array) chosen by the branches of an ``if``, which branch_objects.py writes as a conditional
+expression: there the test is evaluated once, into a name, and the name it chose written
+after each call (``if chosen: buf[...] = +a.data``).
+
 Anything else keeps the refusal, whose words say to store a copy."""
 
 import gast
 
 from ...core import syntax as S
 from .fresh_items import made_new
-from .handed_arrays import _read_at_once, is_attribute, parameters_of
+from .handed_arrays import _read_at_once, bound_before, handed_argument, is_attribute, parameters_of
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 
@@ -68,7 +75,12 @@ def synced_in_place(normalizer, tree, at, position, found):
 def write_synced(tree, at, position, found):
     """``Acc(+buf)``, and ``buf[...] = +a.data`` after each statement calling a method of ``a``."""
     name, me, attr = found
-    construction = tree.body[at].body[position]
+    write_synced_name(tree.body, tree.body[at].body[position], name, None, me, attr)
+
+
+def write_synced_name(body, construction, name, condition, me, attr):
+    """``name`` handed by ``construction`` as ``+name``, and ``name[...] = +me.attr`` (under
+    ``if condition:`` where given) after each statement of ``body`` calling a method of ``me``."""
     for node in list(S.walk_nodes(construction.value)):
         for field, value in gast.iter_fields(node):
             if isinstance(value, gast.Name) and value.id == name:
@@ -76,21 +88,24 @@ def write_synced(tree, at, position, found):
             elif isinstance(value, list):
                 value[:] = [_copy(item) if isinstance(item, gast.Name) and item.id == name else item
                             for item in value]
-    _sync_after_calls(tree.body, name, me, attr)
+    _sync_after_calls(body, name, condition, me, attr)
 
 
-def _sync_after_calls(block, name, me, attr):
+def _sync_after_calls(block, name, condition, me, attr):
     for at in reversed(range(len(block))):
         stmt = block[at]
         if _method_statement(stmt, me):
             read = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
             store = gast.Subscript(value=S.name(name), slice=S.const(Ellipsis), ctx=gast.Store())
-            block.insert(at + 1, gast.copy_location(S.assign(store, _copy(read)), stmt))
+            sync = S.assign(store, _copy(read))
+            if condition is not None:
+                sync = gast.If(test=condition(), body=[sync], orelse=[])
+            block.insert(at + 1, gast.copy_location(sync, stmt))
         elif not isinstance(stmt, _SCOPES):
             for field in ("body", "orelse", "finalbody", "handlers"):
                 inner = getattr(stmt, field, None)
                 if isinstance(inner, list):
-                    _sync_after_calls(inner, name, me, attr)
+                    _sync_after_calls(inner, name, condition, me, attr)
 
 
 def _method_statement(stmt, me):
@@ -195,3 +210,69 @@ def _used_alone(node, parents, me, attr, holders, resolve):
             return True
     call = item if not isinstance(item, gast.keyword) else parents.get(item)
     return isinstance(call, gast.Call) and _method_statement(parents.get(call), me) if call is not None else False
+
+
+def sync_handed_in_the_body(normalizer, tree):
+    """Each object built by a statement of the function's own body, handed a name of the
+    function's own that handed_arrays.py does not follow as it is (a view of it kept), or
+    one of two chosen by a conditional expression (``Acc(buf if s > 0 else other)``, as
+    branch_objects.py writes an object bound in both branches of an ``if``): handed a copy,
+    and the name the test chose written in place after each call of its method
+    (``if chosen: buf[...] = +a.data``), the test evaluated once before. Whether one was."""
+    written, changed, resolve = False, {}, normalizer.resolve_call
+    for stmt in list(tree.body):
+        found = handed_argument(normalizer, stmt, changed, (gast.Name, gast.IfExp))
+        if found is None:
+            continue
+        argument, me, attr = found
+        at = tree.body.index(stmt)
+        sides = [argument] if isinstance(argument, gast.Name) else [argument.body, argument.orelse]
+        names = [side.id for side in sides if isinstance(side, gast.Name)]
+        if not names or len(set(names)) != len(names) \
+                or not all(isinstance(side, gast.Name) or made_new(side, resolve) for side in sides) \
+                or len(sides) == 1 and bound_before(tree.body, at, names[0], resolve) is not None \
+                or not all(_kept_alone(normalizer, tree, at, name, me, attr) for name in names):
+            continue
+        _write_chosen(normalizer, tree, at, argument, names, me, attr)
+        written = True
+    return written
+
+
+def _kept_alone(normalizer, tree, at, name, me, attr):
+    """``synced_in_place``'s conditions for ``name`` handed by ``tree.body[at]``, bound
+    once before it to a new array (not a parameter: a list handed in has no unary plus)."""
+    construction, resolve = tree.body[at], normalizer.resolve_call
+    if name in parameters_of(tree) or not _bound_once_before(tree, at, name, resolve) \
+            or sum(1 for n in S.walk_nodes(construction) if isinstance(n, gast.Name) and n.id == name) != 1:
+        return False
+    parents, holders = _parents(tree), _views_of(tree, name)
+    if holders is None:
+        return False
+    nodes = list(S.walk_nodes(tree))
+    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and holders & set(n.names) for n in nodes) \
+            or any(isinstance(n, _SCOPES) and n is not tree and holders & S.names_in(n) for n in nodes):
+        return False
+    in_construction = {id(n) for n in S.walk_nodes(construction.value)}
+    if any(isinstance(n, gast.Name) and n.id in holders and isinstance(n.ctx, gast.Load)
+           and id(n) not in in_construction and not _read_or_viewed(n, parents, holders, resolve) for n in nodes):
+        return False
+    before = {id(n) for top in tree.body[:at] for n in S.walk_nodes(top)}
+    return not any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes) \
+        and not any(isinstance(n, gast.Name) and n.id == me and n is not construction.targets[0]
+                    and (id(n) in before or not _used_alone(n, parents, me, attr, holders, resolve)) for n in nodes)
+
+
+def _write_chosen(normalizer, tree, at, argument, names, me, attr):
+    """The rewrite ``sync_handed_in_the_body`` describes, of ``tree.body[at]``."""
+    construction = tree.body[at]
+    if isinstance(argument, gast.Name):
+        write_synced_name(tree.body, construction, names[0], None, me, attr)
+        return
+    chosen = normalizer.namer.fresh("chosen")
+    normalizer.locals.add(chosen)
+    tree.body.insert(at, gast.copy_location(S.assign(chosen, argument.test), construction))
+    argument.test = S.name(chosen)
+    for side, condition in ((argument.body, lambda: S.name(chosen)),
+                            (argument.orelse, lambda: gast.UnaryOp(op=gast.Not(), operand=S.name(chosen)))):
+        if isinstance(side, gast.Name):
+            write_synced_name(tree.body, construction, side.id, condition, me, attr)
