@@ -1,15 +1,18 @@
 """Objects holding the array handed in (``self.data = data``) whose methods write into it
-in place, around the forms followed from this round: a name bound to a new array in a
+in place, around these forms, followed: a name bound to a new array in a
 loop's turn and also read where it holds another turn's array (before its binding, the
 turn before's object's array; before the loop; after a loop a ``break`` or ``continue``
 leaves; in a loop inside another), and one array handed to a new object at each turn
 where a view of it is kept, the loop may be left early, or the last object's method is
-called after the loop. Each followed form is checked in grad, value_and_grad, jvp, vjp (a
+called after the loop; an object the function's own body builds, handed an array a view
+of which is kept before, or one of two arrays chosen by the branches of an ``if``. Each
+followed form is checked in grad, value_and_grad, jvp, vjp (a
 random cotangent) and hessian against central differences of what Python computes on
 random inputs of two sizes, the caller's array unchanged; the neighbours that would need
 more (a view kept of the turn's array, a view written or handed to a method, the array
 kept under another name, a method of the object called inside an expression or on the
-turn before's object) are refused in words saying what to write."""
+turn before's object, an array chosen by a branch written by its name, an argument
+handed in a branch) are refused in words saying what to write."""
 
 import numpy as np
 import pytest
@@ -157,9 +160,61 @@ def item_of_the_attribute_handed(w):
     return np.sum(head) + np.sum(buf ** 2)
 
 
+def view_kept_before_the_object(w):
+    buf = w * 1.0
+    head = buf[:2]                      # shows both writes, as in Python
+    a = Acc(buf)
+    a.bump(0, w[1])
+    a.bump(1, w[2])
+    return np.sum(head * w[:2]) + np.sum(buf)
+
+
+def row_kept_before_the_object(w):
+    buf = np.outer(w, w[:2]) * 1.0
+    row = buf[1]
+    a = Acc(buf)
+    a.bump(1, w[2])                     # writes the row row views
+    return np.sum(row * w[:2])
+
+
+def view_read_between_the_calls(w):
+    buf = np.sin(w)
+    head = buf[1:]
+    s = np.sum(head ** 2)
+    a = Scaled(buf, w[0])
+    a.stretch(1)
+    s = s + np.sum(head ** 2) + np.sum(buf)
+    a.bump(0, c=w[2] * 1.0)
+    return s + np.sum(head * w[1:]) + a.data[0]
+
+
+def branches_with_a_view_and_a_loop(w):
+    buf = w * 1.0
+    other = np.cos(w)
+    head = other[1:]
+    if w[0] > 1.0:
+        a = Acc(buf)
+    else:
+        a = Acc(other)
+    for k in range(2):
+        a.bump(k, w[2])
+        if k == 0:
+            a.bump(2, w[1])
+    return np.sum(a.data) + np.sum(buf) + np.sum(head * w[1:]) + np.sum(other)
+
+
+def branch_of_a_new_array(w):
+    buf = np.sin(w)
+    a = Acc(buf) if w[1] > 1.0 else Acc(w * 2.0)
+    a.bump(0, w[2])
+    return np.sum(buf * w) + np.sum(a.data ** 2)
+
+
 FOLLOWED = [object_and_array_read_in_the_next_turn, turn_left_by_continue, loop_left_after_the_write, loop_in_a_loop,
             argument_bound_again_in_the_loop, view_read_after_a_loop_left_early, reads_between_the_calls,
-            while_loop_with_continue, argument_viewed_and_left_by_break, item_of_the_attribute_handed]
+            while_loop_with_continue, argument_viewed_and_left_by_break, item_of_the_attribute_handed,
+            view_kept_before_the_object, row_kept_before_the_object, view_read_between_the_calls,
+            branches_with_a_view_and_a_loop, branch_of_a_new_array]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -257,9 +312,32 @@ def method_called_in_an_expression(w):
     return s + np.sum(head)
 
 
+def branch_array_written_by_its_name(w):
+    buf = w * 1.0
+    other = np.cos(w)
+    if w[0] > 0.0:
+        a = Acc(buf)
+    else:
+        a = Acc(other)
+    a.bump(0, w[1])
+    buf[1] = w[2]                       # a.data shows it in Python where buf was chosen
+    return np.sum(a.data) + np.sum(buf)
+
+
+def argument_in_a_branch(w):
+    other = np.cos(w)
+    if w[0] > 0.0:
+        a = Acc(w)
+    else:
+        a = Acc(other)
+    a.bump(0, w[1])
+    return np.sum(a.data) + np.sum(w)
+
+
 @pytest.mark.parametrize("f", [turn_befores_array_kept, turn_befores_object_written_first, view_of_the_turns_array,
                                view_written, view_handed_to_the_method, array_kept_by_another_name, attribute_kept,
-                               method_called_in_an_expression], ids=lambda f: f.__name__)
+                               method_called_in_an_expression, branch_array_written_by_its_name,
+                               argument_in_a_branch], ids=lambda f: f.__name__)
 def test_refused_in_words(f):
     w = np.array([0.5, 1.5, 2.0])
     assert np.isfinite(f(w.copy()))     # Python runs it

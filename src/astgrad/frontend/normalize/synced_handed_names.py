@@ -21,7 +21,7 @@ that may change it. Written so where:
   nowhere else; it and the names bound to views of it (``head = buf[:2]``, ``h = buf.T``,
   ``h = buf``) are only read at once (``len(buf)``, an operator, a NumPy function
   returning a new array, an item read so: ``head[0] * w``) or bind such a view; none is
-  named by a function, lambda or class, ``global`` or ``nonlocal``.
+  named by a function, lambda or class, ``global`` or ``nonlocal``, nor is the object.
 
 So too for an object built by a statement of the function's own body
 (``sync_handed_in_the_body``), handed an array of the function's own bound once before to a
@@ -55,7 +55,7 @@ def synced_in_place(normalizer, tree, at, position, found):
         return False
     nodes = list(S.walk_nodes(tree))
     if any(isinstance(n, (gast.Global, gast.Nonlocal)) and holders & set(n.names) for n in nodes) \
-            or any(isinstance(n, _SCOPES) and n is not tree and holders & S.names_in(n) for n in nodes):
+            or any(isinstance(n, _SCOPES) and n is not tree and (holders | {me}) & S.names_in(n) for n in nodes):
         return False
     in_construction = {id(n) for n in S.walk_nodes(construction.value)}
     for node in nodes:
@@ -250,7 +250,7 @@ def _kept_alone(normalizer, tree, at, name, me, attr):
         return False
     nodes = list(S.walk_nodes(tree))
     if any(isinstance(n, (gast.Global, gast.Nonlocal)) and holders & set(n.names) for n in nodes) \
-            or any(isinstance(n, _SCOPES) and n is not tree and holders & S.names_in(n) for n in nodes):
+            or any(isinstance(n, _SCOPES) and n is not tree and (holders | {me}) & S.names_in(n) for n in nodes):
         return False
     in_construction = {id(n) for n in S.walk_nodes(construction.value)}
     if any(isinstance(n, gast.Name) and n.id in holders and isinstance(n.ctx, gast.Load)
