@@ -15,8 +15,8 @@ that may change it. Written so where:
   of its body naming ``buf`` once, named nowhere before the loop nor in the turn before
   it is built (where it may be unbound in the first turn), and elsewhere only as
   ``a.method(...)`` making a statement (its arguments reading ``buf`` and its views only
-  at once: ``w[0] * 2.0``, not ``w[0]``, a row's view in Python) and as ``a.data`` read (at once, an item of it, or an argument of such a call),
-  ``a.data`` stored nowhere;
+  at once: ``w[0] * 2.0``, not ``w[0]``, a row's view in Python) and as ``a.data`` read
+  (at once, an item of it, or an argument of such a call), ``a.data`` stored nowhere;
 - ``buf`` is a parameter or bound once, before the loop, to a new array, and bound
   nowhere else; it and the names bound to views of it (``head = buf[:2]``, ``h = buf.T``,
   ``h = buf``) are only read at once (``len(buf)``, an operator, a NumPy function
@@ -45,31 +45,35 @@ def synced_in_place(normalizer, tree, at, position, found):
     """Whether the name ``found`` hands the object ``tree.body[at].body[position]`` builds
     can be kept equal to its array by writes in place (the module docstring)."""
     name, me, attr = found
-    loop, resolve = tree.body[at], normalizer.resolve_call
-    construction = loop.body[position]
+    loop = tree.body[at]
+    return _bound_once_before(tree, at, name, normalizer.resolve_call) \
+        and _read_and_called_alone(normalizer, tree, loop.body[position], found, tree.body[:at] + loop.body[:position])
+
+
+def _read_and_called_alone(normalizer, tree, construction, found, before):
+    """Whether ``construction`` names the handed name once, it and its views are only read
+    (or bind such views), and the object is named in none of the statements ``before``,
+    elsewhere only as a method's receiver in a statement of its own or to read its array
+    (the module docstring)."""
+    name, me, attr = found
+    resolve = normalizer.resolve_call
     if sum(1 for n in S.walk_nodes(construction) if isinstance(n, gast.Name) and n.id == name) != 1:
         return False
-    parents = _parents(tree)
-    holders = _views_of(tree, name)
-    if holders is None or not _bound_once_before(tree, at, name, resolve):
+    parents, holders = _parents(tree), _views_of(tree, name)
+    if holders is None:
         return False
     nodes = list(S.walk_nodes(tree))
     if any(isinstance(n, (gast.Global, gast.Nonlocal)) and holders & set(n.names) for n in nodes) \
             or any(isinstance(n, _SCOPES) and n is not tree and (holders | {me}) & S.names_in(n) for n in nodes):
         return False
     in_construction = {id(n) for n in S.walk_nodes(construction.value)}
-    for node in nodes:
-        if isinstance(node, gast.Name) and node.id in holders and isinstance(node.ctx, gast.Load) \
-                and id(node) not in in_construction and not _read_or_viewed(node, parents, holders, resolve):
-            return False
-    before = {id(n) for top in tree.body[:at] + loop.body[:position] for n in S.walk_nodes(top)}
-    for node in nodes:
-        if is_attribute(node, me, attr) and not isinstance(node.ctx, gast.Load):
-            return False
-        if isinstance(node, gast.Name) and node.id == me and node is not construction.targets[0] \
-                and (id(node) in before or not _used_alone(node, parents, me, attr, holders, resolve)):
-            return False
-    return True
+    if any(isinstance(n, gast.Name) and n.id in holders and isinstance(n.ctx, gast.Load)
+           and id(n) not in in_construction and not _read_or_viewed(n, parents, holders, resolve) for n in nodes):
+        return False
+    earlier = {id(n) for top in before for n in S.walk_nodes(top)}
+    return not any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes) \
+        and not any(isinstance(n, gast.Name) and n.id == me and n is not construction.targets[0]
+                    and (id(n) in earlier or not _used_alone(n, parents, me, attr, holders, resolve)) for n in nodes)
 
 
 def write_synced(tree, at, position, found):
@@ -241,25 +245,8 @@ def sync_handed_in_the_body(normalizer, tree):
 def _kept_alone(normalizer, tree, at, name, me, attr):
     """``synced_in_place``'s conditions for ``name`` handed by ``tree.body[at]``, bound
     once before it to a new array (not a parameter: a list handed in has no unary plus)."""
-    construction, resolve = tree.body[at], normalizer.resolve_call
-    if name in parameters_of(tree) or not _bound_once_before(tree, at, name, resolve) \
-            or sum(1 for n in S.walk_nodes(construction) if isinstance(n, gast.Name) and n.id == name) != 1:
-        return False
-    parents, holders = _parents(tree), _views_of(tree, name)
-    if holders is None:
-        return False
-    nodes = list(S.walk_nodes(tree))
-    if any(isinstance(n, (gast.Global, gast.Nonlocal)) and holders & set(n.names) for n in nodes) \
-            or any(isinstance(n, _SCOPES) and n is not tree and (holders | {me}) & S.names_in(n) for n in nodes):
-        return False
-    in_construction = {id(n) for n in S.walk_nodes(construction.value)}
-    if any(isinstance(n, gast.Name) and n.id in holders and isinstance(n.ctx, gast.Load)
-           and id(n) not in in_construction and not _read_or_viewed(n, parents, holders, resolve) for n in nodes):
-        return False
-    before = {id(n) for top in tree.body[:at] for n in S.walk_nodes(top)}
-    return not any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes) \
-        and not any(isinstance(n, gast.Name) and n.id == me and n is not construction.targets[0]
-                    and (id(n) in before or not _used_alone(n, parents, me, attr, holders, resolve)) for n in nodes)
+    return name not in parameters_of(tree) and _bound_once_before(tree, at, name, normalizer.resolve_call) \
+        and _read_and_called_alone(normalizer, tree, tree.body[at], (name, me, attr), tree.body[:at])
 
 
 def _write_chosen(normalizer, tree, at, argument, names, me, attr):
