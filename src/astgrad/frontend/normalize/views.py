@@ -145,6 +145,7 @@ class ViewWrites:
 
     def function_body(self, stmts, tree):
         stmts = rename_rebound_bases(self.normalizer, stmts, self.counts, tree)
+        self.body = stmts       # (handed_list_items.py reads it)
         rebound = [_rebound_names(stmt) for stmt in stmts]
         for index, stmt in enumerate(stmts):
             for name in rebound[index]:
