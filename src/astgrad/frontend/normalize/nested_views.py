@@ -12,6 +12,7 @@ import numpy
 
 from ...core import syntax as S
 from .foreign import writes_elements_of_arguments
+from .handed_list_items import name_list_items
 
 # views of a whole array astgrad writes through: the method (or NumPy function) and the
 # numbers of arguments it takes after the array
@@ -91,6 +92,9 @@ def written_by_helper(views, stmt):
     if not isinstance(call, gast.Call) or not views.visible:
         return []
     bases = {views.views[name].base for name in views.visible}
+    if any(isinstance(a, gast.Subscript) for a in call.args + [k.value for k in call.keywords]) \
+            and writes_elements_of_arguments(views.normalizer, views.normalizer.resolve_call(call)):
+        name_list_items(views, call)        # scale(ys[0], w) for ys = [y]: scale(y, w)
     handed = [a.id for a in call.args + [k.value for k in call.keywords]
               if isinstance(a, gast.Name) and a.id in bases and a.id not in views.views]
     if not handed or not writes_elements_of_arguments(views.normalizer, views.normalizer.resolve_call(call)):

@@ -17,9 +17,10 @@ as a write into the base that the view's own expression names again:
 and ``v op= e`` the same way under ``if writes_through(v, x, ...)``, with ``v = v op e``
 otherwise (``v`` is then a number, an element of a 1-D array, which ``op=`` rebinds).
 ``writes_through`` (runtime.py) raises when ``v`` is an array that does not share
-``x``'s memory (a fancy index copies, as does a reshape or ``ravel()`` of an array laid out
-otherwise; an array held by a list is not a view), so only
-what NumPy's aliasing does is followed. The index (and a reshape's shape) is read once,
+``x``'s memory (a fancy index copies; an array held by a list is not a view), so only
+what NumPy's aliasing does is followed. A reshape or ``ravel()`` copies where its array is
+laid out otherwise, which only the running code knows: a write into one goes through it
+where it shares the memory and into the copy alone otherwise (copied_view_writes.py). The index (and a reshape's shape) is read once,
 into names of its own, where the view is taken. A view is followed when its name is bound
 once and its base names one array wherever the view is used (bound once, an argument, or a
 local bound before a statement of the body taking the view). Where such a base is bound
@@ -52,6 +53,7 @@ import numpy
 
 from ... import runtime
 from ...core import syntax as S
+from .copied_view_writes import MAY_COPY, copy_or_view
 from .nested_views import METHOD_VIEWS, WHOLE_VIEWS, bind_view_of_a_view, written_by_helper
 from .rebound_view_bases import rename_rebound_bases
 from .repeated_rows import refuse_writes_into_repeated_rows
@@ -143,6 +145,7 @@ class ViewWrites:
 
     def function_body(self, stmts, tree):
         stmts = rename_rebound_bases(self.normalizer, stmts, self.counts, tree)
+        self.body = stmts       # (handed_list_items.py reads it)
         rebound = [_rebound_names(stmt) for stmt in stmts]
         for index, stmt in enumerate(stmts):
             for name in rebound[index]:
@@ -368,7 +371,10 @@ class ViewWrites:
         write = make(gast.Subscript(value=S.name(new), slice=target.slice, ctx=gast.Store()))
         out = [_at(S.expr_stmt(self.check(view, stmt)), stmt), *overlap, _at(S.assign(new, copied), stmt),
                _at(write, stmt)]
-        return out + self.written_back(view, new, stmt, written)
+        through = out + self.written_back(view, new, stmt, written)
+        if view.kind in MAY_COPY:       # NumPy's copy takes the write alone
+            return copy_or_view(self, view, stmt, through, make, target.slice, written)
+        return through
 
     def overlap_check(self, view, stmt, target):
         """Before ``v[k] = e`` with an index that may be a mask or a list of positions and
@@ -424,6 +430,10 @@ class ViewWrites:
         through = [_at(S.assign(new, copied), stmt),
                    _at(gast.AugAssign(target=S.name(new, store=True), op=stmt.op, value=S.name(value)), stmt)]
         through += self.written_back(view, new, stmt, ())
+        if view.kind in MAY_COPY:       # NumPy's copy takes the change alone
+            change = lambda t: gast.AugAssign(target=t, op=stmt.op, value=S.name(value))    # noqa: E731
+            return [_at(S.assign(value, stmt.value), stmt),
+                    *copy_or_view(self, view, stmt, through, change, gast.Constant(value=Ellipsis, kind=None))]
         number = self.normalizer.runtime_call(runtime.copy_argument, [S.name(view.name)])   # v itself, a number
         rebind = _at(S.assign(view.name, gast.BinOp(left=number, op=stmt.op, right=S.name(value))), stmt)
         test = _at(gast.If(test=self.check(view, stmt), body=through, orelse=[rebind]), stmt)
