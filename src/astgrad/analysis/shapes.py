@@ -58,7 +58,9 @@ class ShapeClasses:
         definitions = _definitions(body)
         self.cls = {p: p for p in params}
         self.params = set(params)
-        self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
+        # (and the values those ids and the stacks' pops name, kept: no node made after, when
+        # buffer reuse asks these classes again, takes the id of one a pass has dropped)
+        self.not_sequences, self.value_names, self._values = _values_used_as_numbers(body, uses)
         self.pops = self._stack_pops(body, definitions)
         self.sequence_names = self.int_names = self._int_test = None    # lists, ints, its test: found when asked
         self.derivatives = set(adjoints.values())
@@ -431,9 +433,9 @@ def _values_used_as_numbers(body, uses=None):
     raises on a list (``t - 1``, ``-t``, ``math.sin(t)``, ``t * 0.5``), or by a loop
     over a constant range that is not empty whose body starts with such a use. And,
     found on the same walk, id(value) -> the names each value of a plain assignment
-    mentions. ``uses``: id(value) -> ``_names_and_numeric_uses(value)`` of each value,
-    where already found."""
-    proven, value_names = set(), {}
+    mentions, and those values (a stack's pops among them). ``uses``: id(value) ->
+    ``_names_and_numeric_uses(value)`` of each value, where already found."""
+    proven, value_names, values = set(), {}, []
 
     def names_and_uses(value):
         found = uses.get(id(value)) if uses is not None else None
@@ -449,6 +451,7 @@ def _values_used_as_numbers(body, uses=None):
                 value = stmt.value
                 names, used = known(id(value)) or _names_and_numeric_uses(value)
                 value_names[id(value)] = names
+                values.append(value)
                 if pending:
                     for name in used:
                         if name in pending:
@@ -461,7 +464,7 @@ def _values_used_as_numbers(body, uses=None):
                     proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
                                   if name in pending and name not in loop_names)
                 pending = {}    # what follows may not run (an assignment or expression holds no exit)
-    return proven, value_names
+    return proven, value_names, values
 
 
 def _first_numeric_uses(block, names_and_uses):

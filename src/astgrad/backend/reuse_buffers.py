@@ -19,7 +19,8 @@ A class says that every value a name holds has one shape, and those passes keep 
 name's values (dead code gone, a temporary written into its one read, a copy's reads
 reading its source, ``d = d + e`` as ``d += e``, loops fused, numbers moved into their
 use): what the classes say of a name still holds, an expression those passes made has
-the class its names give it, and a name they made has none. Where those classes do not
+the class its names give it, and a name they made has none (the classes keep alive the
+values their tables name by id, so no node made since is taken for one a pass dropped). Where those classes do not
 prove it, the classes of the body as it is now are found (once) and asked: each proves
 some shapes the other does not (the rewritten body no longer shows the class of a value
 moved into its read; the earlier one had values a pass found dead). (An in-place
