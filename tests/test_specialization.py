@@ -10,8 +10,8 @@ import pytest
 import astgrad
 from astgrad import argument_kinds, specialize
 from astgrad.caching import reverse_derivative
-from fd import assert_close, numerical_grad
-from programs import rnn_loss
+from fd import assert_close, numerical_grad, numerical_jvp
+from programs import elementwise as corpus_elementwise, rnn_loss
 
 
 def elementwise(x):
@@ -182,6 +182,60 @@ def test_buffers_reused_are_the_gradients_own_never_the_arguments():
     assert np.array_equal(x, before)                    # the arguments are never written
     assert np.array_equal(first, second) and first is not second
     assert "*=" in g.source                            # the version computes into dead temporaries
+
+
+def chain(x, y):
+    a = x * y
+    b = np.sin(a) * 0.5 + x * 0.1
+    c = b * y - a * 0.5
+    d = np.tanh(c) * 0.5
+    return np.sum(d * d)
+
+
+def _count_shape_classes(monkeypatch):
+    from astgrad.analysis import shapes
+    made, find = [], shapes.ShapeClasses.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        find(self, *args, **kwargs)
+    monkeypatch.setattr(shapes.ShapeClasses, "__init__", counted)
+    return made
+
+
+@pytest.mark.parametrize("shapes", [((5,), (5,)), ((3, 4), (3, 4)), ((3, 4), (4,))])
+def test_buffer_reuse_asks_the_shape_classes_the_first_pass_found(monkeypatch, shapes):
+    """Buffer reuse asks the shape classes found before the passes between (which keep what
+    each name holds): for straight-line code they are found once, not again on the rewritten
+    body, and the buffers reused give the gradient of finite differences in every mode."""
+    made = _count_shape_classes(monkeypatch)
+    x, y = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    gradient = astgrad.grad(chain, (0, 1))
+    got = gradient(x, y)
+    assert len(made) == 1 and "*=" in gradient.source_for(x, y)
+    expected = numerical_grad(chain, (x, y), wrt=(0, 1))
+    assert_close(got, expected)
+    value, again = astgrad.value_and_grad(chain, (0, 1))(x, y)
+    assert_close(value, chain(x, y), rtol=1e-13, atol=1e-13)
+    assert_close(again, expected)
+    cotangent = rng.normal()
+    assert_close(astgrad.vjp(chain, x, y)[1](cotangent), tuple(cotangent * e for e in expected))
+    tx, ty = rng.normal(size=shapes[0]), rng.normal(size=shapes[1])
+    assert_close(astgrad.jvp(chain, (x, y), (tx, ty))[1], numerical_jvp(chain, (x, y), (tx, ty)))
+    step = rng.normal(size=shapes[0])          # the Hessian in x along a direction: of the gradient
+    assert_close(astgrad.hvp(chain, 0)(x, y, step),
+                 numerical_jvp(lambda u: astgrad.grad(chain)(u, y), (x,), (step,)), rtol=1e-5, atol=1e-6)
+
+
+def test_a_buffer_only_the_first_shape_classes_prove_is_reused():
+    """``z = np.log(1.0 + x * x) + ...``: once inlining wrote ``x * x`` into its read, the
+    classes of the rewritten body no longer know the class of ``1.0 + x * x`` (for them a
+    product of the parameter may repeat a list), nor so of the log; those found before the
+    passes do: z computes into the log's buffer."""
+    x = rng.normal(size=6)
+    gradient = astgrad.grad(corpus_elementwise)
+    assert_close(gradient(x), numerical_grad(corpus_elementwise, (x,)))
+    assert "z += " in gradient.source_for(x)
 
 
 def test_int_arguments_and_their_own_versions():

@@ -58,7 +58,9 @@ class ShapeClasses:
         definitions = _definitions(body)
         self.cls = {p: p for p in params}
         self.params = set(params)
-        self.not_sequences, self.value_names = _values_used_as_numbers(body, uses)
+        # (and the values those ids and the stacks' pops name, kept: no node made after, when
+        # buffer reuse asks these classes again, takes the id of one a pass has dropped)
+        self.not_sequences, self.value_names, self._values = _values_used_as_numbers(body, uses)
         self.pops = self._stack_pops(body, definitions)
         self.sequence_names = self.int_names = self._int_test = None    # lists, ints, its test: found when asked
         self.derivatives = set(adjoints.values())
@@ -431,9 +433,9 @@ def _values_used_as_numbers(body, uses=None):
     raises on a list (``t - 1``, ``-t``, ``math.sin(t)``, ``t * 0.5``), or by a loop
     over a constant range that is not empty whose body starts with such a use. And,
     found on the same walk, id(value) -> the names each value of a plain assignment
-    mentions. ``uses``: id(value) -> ``_names_and_numeric_uses(value)`` of each value,
-    where already found."""
-    proven, value_names = set(), {}
+    mentions, and those values (a stack's pops among them). ``uses``: id(value) ->
+    ``_names_and_numeric_uses(value)`` of each value, where already found."""
+    proven, value_names, values = set(), {}, []
 
     def names_and_uses(value):
         found = uses.get(id(value)) if uses is not None else None
@@ -449,6 +451,7 @@ def _values_used_as_numbers(body, uses=None):
                 value = stmt.value
                 names, used = known(id(value)) or _names_and_numeric_uses(value)
                 value_names[id(value)] = names
+                values.append(value)
                 if pending:
                     for name in used:
                         if name in pending:
@@ -461,7 +464,7 @@ def _values_used_as_numbers(body, uses=None):
                     proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
                                   if name in pending and name not in loop_names)
                 pending = {}    # what follows may not run (an assignment or expression holds no exit)
-    return proven, value_names
+    return proven, value_names, values
 
 
 def _first_numeric_uses(block, names_and_uses):
@@ -619,13 +622,15 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     is given (see ``matmul_adjoints``). ``found``, a dict, is given the calls of ``body``
     (those whose target is hashable) under "calls", as they were before the rewrites, in
     general code, and in specialized code the full sums and means marked to be called as
-    array methods (``reduction_methods``) under "array_reductions"."""
+    array methods (``reduction_methods``) under "array_reductions"; and the shape classes
+    it found under "classes" (``backend.reuse_buffers`` asks them again)."""
     calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
     if found is not None and not kinds:
         found["calls"] = [entry[1] for entries in calls.values() for entry in entries]
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     if found is not None:
         found["same_shape"] = lambda a, b: _broadcast_fits(classes, a, b)
+        found["classes"] = classes
     # the classes' readers (who mentions whom) serve the layouts too: they have every
     # name a value's layout rests on (its names, and those pushed on a stack it pops)
     layouts = Layouts(classes.definitions, params, adjoints, scalars, kinds, _is_elementwise,

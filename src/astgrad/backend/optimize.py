@@ -69,6 +69,9 @@ class OptimizeContext:
     # same_shape(a, b): whether the first pass's shape facts prove that names a and b
     # broadcast together (dead-code elimination keeps a primal a + b that may raise)
     same_shape: object = dataclasses.field(default=None, init=False, repr=False)
+    # the first pass's ShapeClasses, which buffer reuse asks again (reverse mode: the
+    # passes between keep what each name holds, see reuse_buffers' docstring)
+    shape_classes: object = dataclasses.field(default=None, init=False, repr=False)
     # id -> statement: those dead-code elimination kept only because they may raise
     kept_checks: dict = dataclasses.field(default=None, init=False, repr=False)
 
@@ -82,6 +85,7 @@ def _drop_needless_unbroadcasts(body, context):
     context.found_calls = found.get("calls") if not context.kinds and not context.rewrites else None
     context.array_reductions = found.get("array_reductions")
     context.same_shape = found.get("same_shape")
+    context.shape_classes = found.get("classes") if context.kinds and not context.rewrites else None
     return body
 
 
@@ -154,8 +158,9 @@ def _reuse_dead_buffers(body, context):
     if not context.kinds:
         return body
     context.statement_names = {}
+    classes, context.shape_classes = context.shape_classes, None
     return reuse_dead_buffers(body, context.params, context.derivatives, context.scalars, context.kinds,
-                              context.statement_names)
+                              context.statement_names, classes)
 
 
 def _call_reduction_methods(body, context):

@@ -13,6 +13,20 @@ arithmetic ever read (nothing else holds a reference to it), and the result has 
 shape and dtype. The order of the operands is kept (``t *= c`` for ``t * c``, and
 ``t += c`` for ``c + t``, where the two are equal for floats).
 
+Whether the result has the buffer's shape is asked first of the shape classes the
+first pass found (needless unbroadcasts), before the passes between rewrote the body.
+A class says that every value a name holds has one shape, and those passes keep each
+name's values (dead code gone, a temporary written into its one read, a copy's reads
+reading its source, ``d = d + e`` as ``d += e``, loops fused, numbers moved into their
+use): what the classes say of a name still holds, an expression those passes made has
+the class its names give it, and a name they made has none (the classes keep alive the
+values their tables name by id, so no node made since is taken for one a pass dropped). Where those classes do not
+prove it, the classes of the body as it is now are found (once) and asked: each proves
+some shapes the other does not (the rewritten body no longer shows the class of a value
+moved into its read; the earlier one had values a pass found dead). (An in-place
+operation whose result had another shape than its buffer would raise, not give another
+value.)
+
 """
 
 import itertools
@@ -30,17 +44,18 @@ from .free_values import SCOPES, StatementNames
 _IN_PLACE = {gast.Add: True, gast.Mult: True, gast.Sub: False, gast.Div: False}   # commutes?
 
 
-def reuse_dead_buffers(body, params, adjoints, scalars, kinds, names=None):
+def reuse_dead_buffers(body, params, adjoints, scalars, kinds, names=None, classes=None):
     """``names``: a dict given, for each statement of ``body`` the pass keeps, id(statement)
     -> ``free_values.StatementNames`` of it (found on this pass's walk, for the pass that
-    frees dead values)."""
+    frees dead values). ``classes``: the ``ShapeClasses`` of an earlier form of ``body``
+    whose names still hold the values they held then (see the module docstring), if found."""
     float64 = {name for name, kind in kinds.items() if kind is not None and kind.startswith("<f8[")}
     if not float64:
         return body
     numbers = {name for name, kind in kinds.items() if kind in ("float", "int")} | set(scalars)
     floats = {name for name, kind in kinds.items() if kind == "float"}
     last, private, stores, values = _mentions(body, names)
-    classes = _Lazy(lambda: ShapeClasses(body, params, adjoints, scalars, kinds, _uses(values)))
+    classes = _SameShape(classes, lambda: ShapeClasses(body, params, adjoints, scalars, kinds, _uses(values)))
     typed = _Float64(float64, numbers, floats)
     fresh, out = set(), []
     for index, stmt in enumerate(body):
@@ -74,22 +89,27 @@ def reuse_dead_buffers(body, params, adjoints, scalars, kinds, names=None):
     return out
 
 
-class _Lazy:
-    """The shape classes, found when first asked for (often no statement needs them)."""
+class _SameShape:
+    """Whether a value has the shape class of a buffer: asked of the earlier classes, if
+    given, then of the body's own, found when first needed (often no statement needs them)."""
 
-    def __init__(self, make):
-        self.make, self.found = make, None
+    def __init__(self, earlier, make):
+        self.earlier, self.make, self.found = earlier, make, None
 
-    def of(self, node):
-        return self._classes().of(node)
-
-    def name_class(self, name):
-        return self._classes().name_class(name)
-
-    def _classes(self):
+    def fits(self, value, buffer, known):
+        """``known``: a dict the caller keeps per value, of its class by each analysis."""
+        if self.earlier is not None and self._fits(self.earlier, value, buffer, known):
+            return True
         if self.found is None:
             self.found = self.make()
-        return self.found
+        return self._fits(self.found, value, buffer, known)
+
+    @staticmethod
+    def _fits(classes, value, buffer, known):
+        if classes not in known:
+            known[classes] = classes.of(value)
+        shape = known[classes]
+        return shape is not None and shape == classes.name_class(buffer)
 
 
 def _rewrite(stmt, target, fresh, private, last, index, classes):
@@ -105,12 +125,11 @@ def _rewrite(stmt, target, fresh, private, last, index, classes):
         candidates = [(value.left, value.right)]
         if _IN_PLACE[type(value.op)]:
             candidates.append((value.right, value.left))
-        shape = _NOT_YET         # the value's shape class, found when first needed
+        known = {}          # the value's shape class, found when first needed
         for buffer, other in candidates:
             if _dead(buffer, target, fresh, private, last, index) \
                     and (buffer.id == target or target not in _names_read(other)):
-                shape = classes.of(value) if shape is _NOT_YET else shape
-                if shape is None or shape != classes.name_class(buffer.id):
+                if not classes.fits(value, buffer.id, known):
                     continue
                 # (``d = b`` first would lose d's old value where the other operand reads it)
                 copy = [] if buffer.id == target else [S.assign(target, S.name(buffer.id))]
@@ -140,7 +159,6 @@ def _note_rewritten_names(names, stmt, rewritten, buffer):
     names[id(update)] = StatementNames(update, [update.target] + read, original.scoped)
 
 
-_NOT_YET = object()
 _PROMOTING = frozenset({gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow})    # operators NumPy promotes through
 
 
