@@ -1208,8 +1208,9 @@ def seed_shaped_like(seed, like):
     """The seed of gradient code's output (a gradient, shaped like the array ``like``)
     in that shape where it is a number (the default ``1.0``, which stands for itself in
     every element): the adjoint of ``unindex`` indexes it, as a 0-d array can be and a
-    float cannot. A seed given as an array, or ``like`` not an array, is left as it is."""
-    if type(like) is _NDARRAY and isinstance(seed, numbers.Real):
+    float cannot. ``like`` a NumPy scalar (a 0-d array's ``g * 2.0``) makes it one too.
+    A seed given as an array, or ``like`` not an array, is left as it is."""
+    if (type(like) is _NDARRAY or isinstance(like, numpy.inexact)) and isinstance(seed, numbers.Real):
         return seed * numpy.ones_like(like)
     return seed
 
