@@ -1369,7 +1369,12 @@ def cast_like(g, x, dtype=None):
         g = numpy.real(g)
     if isinstance(x, numpy.ndarray) and not isinstance(g, numpy.ndarray) and not is_duck_array(g):
         g = numpy.asarray(g, dtype=target)      # a 0-d array's: an array too (written into by index)
+    elif type(g) in _PYTHON_NUMBERS and isinstance(x, numpy.generic) and target is not None:
+        g = target.type(g)      # a NumPy scalar's: one too, which y[None] and y[()] read as NumPy does
     return g
+
+
+_PYTHON_NUMBERS = (float, int, complex)
 
 
 float_like = cast_like
