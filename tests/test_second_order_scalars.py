@@ -172,7 +172,7 @@ def _kind(value):
     return (type(value).__name__, np.shape(value)) if isinstance(value, np.ndarray) else type(value).__name__
 
 
-@settings(max_examples=300 if THOROUGH else 6, deadline=None,
+@settings(max_examples=300 if THOROUGH else 10, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # the argument away from the comparisons' boundary 0.5, where the derivative jumps
 @given(data=st.data(), kind=st.sampled_from(sorted(ARGUMENTS)), value=st.floats(0.1, 0.4) | st.floats(0.6, 0.95))
