@@ -442,7 +442,7 @@ CASES = [
     (rt.broadcast_like, lambda: (N(3, 1), N(1, 4)), {}), (rt.unreduce, lambda: (N(3), N(3, 4), 1), {}),
     (rt.list_rows, lambda: (N(3, 4), N(3, 4)), {}),
     (rt.seed_shaped_like, lambda: (0.7, N()), {}), (rt.seed_shaped_like, lambda: (0.7, N(2, 3)), {}),
-    (rt.seed_shaped_like, lambda: (N(3), N(3)), {}),
+    (rt.seed_shaped_like, lambda: (N(3), N(3)), {}), (rt.seed_shaped_like, lambda: (0.7, np.float64(0.3)), {}),
     (rt.unreduce, lambda: (N(), N(3, 4)), {}), (rt.unreduce, lambda: (N(1, 4), N(3, 4), 0, True), {}),
     (rt.unreduce, lambda: (N(4), N(3, 4), 0, False, np.array([True, False, True, True])), {}),
     (rt.unreduce, lambda: (N(), N(3, 4), None, False, np.array([[True], [False], [True]])), {}),

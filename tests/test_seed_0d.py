@@ -107,3 +107,40 @@ def test_0d_outputs_of_vectors_in_second_order_modes(body):
     v = np.array([1.0, -2.0, 0.5])
     assert_close(astgrad.jvp(astgrad.grad(f), (x,), (v,))[1], want @ v, rtol=1e-6, atol=1e-8)
     assert_close(astgrad.vjp(astgrad.grad(f), x)[1](v)[0], v @ want, rtol=1e-6, atol=1e-8)
+
+
+# the gradient is an unindex call times a number: the seed reaches the unindex through
+# the product (before: grad(grad) raised "'float' object is not subscriptable")
+THROUGH_PRODUCTS = [
+    "np.sum(np.tanh(np.ones(3) * (x * 2.0)[()]))",
+    "np.sum(np.tanh(np.ones(3) * (x * 2.0)[...]))",
+    "np.tanh(-(x * 2.0)[()] / 3.0)",
+    "np.sin((x * 2.0).item())",
+]
+
+
+def _central(fn, x, h=1e-6):
+    """The central difference of fn at the one-number x, perturbed in x's own kind (a
+    NumPy scalar stays one: fd's helpers make it a Python float)."""
+    kind = np.array if isinstance(x, np.ndarray) else type(x)
+    return (np.asarray(fn(kind(x + h))) - np.asarray(fn(kind(x - h)))) / (2 * h)
+
+
+@pytest.mark.parametrize("body", THROUGH_PRODUCTS)
+@pytest.mark.parametrize("kind", [np.array, np.float64])
+def test_an_indexed_product_in_every_mode(body, kind):
+    f = _function(body)
+    x = kind(np.random.default_rng(len(body)).uniform(0.2, 0.8))
+    first = _central(f, x)
+    close = dict(rtol=1e-6, atol=1e-8)
+    assert_close(astgrad.grad(f)(x), first, **close)
+    value, gradient = astgrad.value_and_grad(f)(x)
+    assert_close(value, f(x))
+    assert_close(gradient, first, **close)
+    assert_close(astgrad.vjp(f, x)[1](-1.5)[0], -1.5 * first, **close)
+    assert_close(astgrad.jvp(f, (x,), (kind(0.5),))[1], 0.5 * first, **close)
+    want = _central(astgrad.grad(f), x)
+    for mode, got in _second_order(f, x).items():
+        assert_close(np.reshape(got, ()), want, msg=mode, **close)
+    third = _central(astgrad.grad(astgrad.grad(f)), x)
+    assert_close(np.reshape(astgrad.grad(astgrad.grad(astgrad.grad(f)))(x), ()), third, rtol=1e-5, atol=1e-7)

@@ -1208,8 +1208,9 @@ def seed_shaped_like(seed, like):
     """The seed of gradient code's output (a gradient, shaped like the array ``like``)
     in that shape where it is a number (the default ``1.0``, which stands for itself in
     every element): the adjoint of ``unindex`` indexes it, as a 0-d array can be and a
-    float cannot. A seed given as an array, or ``like`` not an array, is left as it is."""
-    if type(like) is _NDARRAY and isinstance(seed, numbers.Real):
+    float cannot. ``like`` a NumPy scalar (a 0-d array's ``g * 2.0``) makes it one too.
+    A seed given as an array, or ``like`` not an array, is left as it is."""
+    if (type(like) is _NDARRAY or isinstance(like, numpy.inexact)) and isinstance(seed, numbers.Real):
         return seed * numpy.ones_like(like)
     return seed
 
@@ -1368,7 +1369,12 @@ def cast_like(g, x, dtype=None):
         g = numpy.real(g)
     if isinstance(x, numpy.ndarray) and not isinstance(g, numpy.ndarray) and not is_duck_array(g):
         g = numpy.asarray(g, dtype=target)      # a 0-d array's: an array too (written into by index)
+    elif type(g) in _PYTHON_NUMBERS and isinstance(x, numpy.generic) and target is not None:
+        g = target.type(g)      # a NumPy scalar's: one too, which y[None] and y[()] read as NumPy does
     return g
+
+
+_PYTHON_NUMBERS = (float, int, complex)
 
 
 float_like = cast_like

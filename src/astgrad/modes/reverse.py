@@ -398,10 +398,21 @@ def _seed_fits_any_shape(assignments, output):
 
 
 def _unindexed_like(assignments, output):
-    """The name of the array ``output`` is shaped like where it is a sum of ``unindex``
-    calls, as the gradient of an indexed argument is in gradient code (None otherwise):
-    the adjoint of ``unindex`` indexes the seed, which must then be an array of that
-    shape (a 0-d one), not the number 1.0. ``assignments``: from ``_assignments_by_name``."""
+    """The name of an array shaped like ``output`` where an ``unindex`` call's result
+    reaches it, as the gradient of an indexed value does in gradient code (None
+    otherwise): the adjoint of ``unindex`` indexes the seed, which must then be an array
+    (a 0-d one), not the number 1.0. ``assignments``: from ``_assignments_by_name``."""
+    summed = _summed_unindex_like(assignments, output)
+    if summed is not None:
+        return summed
+    # reached through other operations (``unindex(...) * 2.0``): a number seed stays a
+    # number through them, so the seed takes the kind of the output itself
+    return output if _reads_unindex(assignments, output) else None
+
+
+def _summed_unindex_like(assignments, output):
+    """The array unindexed where ``output`` is a sum of ``unindex`` calls, as the gradient
+    of an indexed argument is (None otherwise)."""
     names, seen = [output], set()
     while names:
         name = names.pop()
@@ -417,6 +428,21 @@ def _unindexed_like(assignments, output):
                 if isinstance(term, gast.Name) and term.id not in seen:
                     names.append(term.id)
     return None
+
+
+def _reads_unindex(assignments, output):
+    """Whether computing ``output`` reads an ``unindex`` call's result, through any
+    operations (the statements of ``assignments`` binding the names it reads)."""
+    names, seen = [output], {output}
+    while names:
+        for stmt in assignments.get(names.pop(), ()):
+            for node in gast.walk(stmt.value):
+                if isinstance(node, gast.Call) and ops.describe(node).key is runtime.unindex:
+                    return True
+                if isinstance(node, gast.Name) and node.id not in seen:
+                    seen.add(node.id)
+                    names.append(node.id)
+    return False
 
 
 def _assignments_by_name(body):
