@@ -149,7 +149,9 @@ def seeds_hint(children):
     other = next((seed for seed in SEEDS if seed != first), first)
     return (f"{len(children)} fresh process(es) hashed strings with PYTHONHASHSEED "
             f"{', '.join(str(seed) for seed in dict.fromkeys(children))} (drawn at random); "
-            f"rerun this test alone with {SEEDS_VARIABLE}={first},{other} for the same seeds in the same order")
+            f"rerun this test alone with {SEEDS_VARIABLE}={first},{other} for the same seeds in the same order "
+            f"(a hypothesis example that failed after others may have started on the other turn: "
+            f"{SEEDS_VARIABLE}={other},{first})")
 # the CPU seconds of every child so far and of the servers (their imports, their forks):
 # this process waits for none of them, so its resource.RUSAGE_CHILDREN counts them only
 # when the servers end, after the last test (.ci/test_costs.py adds this to a test's cost)

@@ -87,8 +87,9 @@ def test_a_failing_test_names_the_hash_seeds_of_its_fresh_processes():
     [(name, text)] = report.sections
     assert name == "fresh processes" and {first, second} == set(fresh_process.SEEDS)
     assert text.startswith(f"2 fresh process(es) hashed strings with PYTHONHASHSEED {first}, {second} ")
-    assert text.endswith(f"rerun this test alone with FRESH_PROCESS_HASH_SEEDS={first},{second} "
-                         "for the same seeds in the same order")
+    assert f"rerun this test alone with FRESH_PROCESS_HASH_SEEDS={first},{second} " \
+           "for the same seeds in the same order" in text
+    assert text.endswith(f"on the other turn: FRESH_PROCESS_HASH_SEEDS={second},{first})")
     passed = types.SimpleNamespace(failed=False, sections=[])
     conftest.pytest_runtest_logreport(passed)
     assert passed.sections == []
