@@ -136,7 +136,34 @@ if _quick_report is not None:
 
 # Bounded, timing-insensitive property tests: the CI machine has 2 cores and
 # runs the suite on several interpreters. Choose another profile with
-# HYPOTHESIS_PROFILE=default (hypothesis' built-in one).
-settings.register_profile("ci", max_examples=50, deadline=None)
-settings.register_profile("thorough", max_examples=600, deadline=None)
+# HYPOTHESIS_PROFILE=default (hypothesis' built-in one). CI draws a new seed in each
+# run, so a failure prints the @reproduce_failure(...) decorator that runs its example
+# again (print_blob), whatever the seed was.
+settings.register_profile("ci", max_examples=50, deadline=None, print_blob=True)
+settings.register_profile("thorough", max_examples=600, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# The hash seeds of the fresh processes a test started (tests/fresh_process.py draws them
+# at random in each run), named in its report when it fails, so that the failure can be
+# run again with the same ones.
+_fresh_children_before = [0]
+
+
+def _fresh_child_seeds():
+    import sys
+    fresh_process = sys.modules.get("fresh_process")
+    return [] if fresh_process is None else fresh_process.CHILD_SEEDS
+
+
+def pytest_runtest_logstart(nodeid, location):
+    _fresh_children_before[0] = len(_fresh_child_seeds())
+
+
+def pytest_runtest_logreport(report):
+    if report.failed:
+        import sys
+        children = _fresh_child_seeds()[_fresh_children_before[0]:]
+        hint = children and sys.modules["fresh_process"].seeds_hint(children)
+        if hint:
+            report.sections.append(("fresh processes", hint))

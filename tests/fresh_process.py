@@ -118,9 +118,40 @@ _servers = {}
 _EACH_CHILD_SETS = ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
 # Two servers with string hashes seeded apart, taking turns: a process and the next one
 # hash strings differently, as separate interpreters do (what one stores on disk and the
-# next reads must not hang on the order of a set of strings).
-SEEDS = random.sample(range(1, 2 ** 32), 2)
+# next reads must not hang on the order of a set of strings). Drawn afresh in each test
+# process; a failing test names the seeds its children had (tests/conftest.py), and
+# FRESH_PROCESS_HASH_SEEDS=A,B gives them again, A for the first child.
+SEEDS_VARIABLE = "FRESH_PROCESS_HASH_SEEDS"
+
+
+def _hash_seeds(given):
+    """The two PYTHONHASHSEED values of the servers: ``given`` ("A,B") or two drawn at random."""
+    if not given:
+        return random.sample(range(1, 2 ** 32), 2)
+    seeds = given.replace(" ", "").split(",")
+    if len(seeds) != 2 or not all(seed.isdigit() and 0 <= int(seed) < 2 ** 32 for seed in seeds):
+        raise ValueError(f"{SEEDS_VARIABLE}={given!r}: expected two PYTHONHASHSEED values "
+                         f"(integers from 0 to {2 ** 32 - 1}) separated by a comma, such as 17,4211")
+    return [int(seed) for seed in seeds]
+
+
+SEEDS = _hash_seeds(os.environ.get(SEEDS_VARIABLE))
 _turn = itertools.count()
+CHILD_SEEDS = []   # the PYTHONHASHSEED of each child that took a turn, in order
+
+
+def seeds_hint(children):
+    """What to set to rerun with the hash seeds of ``children`` (seeds from CHILD_SEEDS, in
+    order): a line for a failing test's report, or None where there are none."""
+    if not children:
+        return None
+    first = children[0]
+    other = next((seed for seed in SEEDS if seed != first), first)
+    return (f"{len(children)} fresh process(es) hashed strings with PYTHONHASHSEED "
+            f"{', '.join(str(seed) for seed in dict.fromkeys(children))} (drawn at random); "
+            f"rerun this test alone with {SEEDS_VARIABLE}={first},{other} for the same seeds in the same order "
+            f"(a hypothesis example that failed after others may have started on the other turn: "
+            f"{SEEDS_VARIABLE}={other},{first})")
 # the CPU seconds of every child so far and of the servers (their imports, their forks):
 # this process waits for none of them, so its resource.RUSAGE_CHILDREN counts them only
 # when the servers end, after the last test (.ci/test_costs.py adds this to a test's cost)
@@ -134,6 +165,8 @@ def _server(python, src, preload, env):
     start_up = tuple(sorted((name, value) for name, value in env.items()
                             if name.startswith("PYTHON") and name not in _EACH_CHILD_SETS))
     seed = None if "PYTHONHASHSEED" in env else SEEDS[next(_turn) % 2]
+    if seed is not None:
+        CHILD_SEEDS.append(seed)
     key = (python, src, preload, start_up, seed)
     server = _servers.get(key)
     if server is None or server.poll() is not None:
