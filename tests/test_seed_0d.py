@@ -144,3 +144,33 @@ def test_an_indexed_product_in_every_mode(body, kind):
         assert_close(np.reshape(got, ()), want, msg=mode, **close)
     third = _central(astgrad.grad(astgrad.grad(f)), x)
     assert_close(np.reshape(astgrad.grad(astgrad.grad(astgrad.grad(f)))(x), ()), third, rtol=1e-5, atol=1e-7)
+
+
+def written_then_indexed_in_branches(x, s):
+    x *= 2.0
+    z = np.ones(3) * x[()]
+    if np.sum(z) > -0.5:
+        if z[0] > 0.2:
+            return np.sum(z * s)
+        z = z * 2.0
+    else:
+        z = np.sin(z)
+    return np.sum(np.tanh(z)) + 0.1 * np.sum(z * z)
+
+
+@pytest.mark.parametrize("at", [0.5608850619643629, 0.05, -0.4])
+def test_a_0d_argument_written_in_place_then_indexed_in_branches(at):
+    # drawn by test_programs_hypothesis2 (thorough, seed 26, Python 3.13): grad(grad) raised
+    # "'float' object is not subscriptable" before the seed was shaped like the gradient
+    def f(x):
+        return written_then_indexed_in_branches(np.array(x, dtype=float), 0.7)
+
+    x = np.array(at)
+    close = dict(rtol=1e-6, atol=1e-8)
+    first = _central(f, x)
+    assert_close(astgrad.grad(f)(x.copy()), first, **close)
+    assert_close(astgrad.grad(written_then_indexed_in_branches)(x.copy(), 0.7), first, **close)
+    assert_close(astgrad.grad(astgrad.grad(written_then_indexed_in_branches))(x.copy(), 0.7),
+                 _central(lambda v: astgrad.grad(written_then_indexed_in_branches)(np.array(v), 0.7), x), **close)
+    assert_close(np.reshape(astgrad.hessian(written_then_indexed_in_branches)(x.copy(), 0.7), ()),
+                 _central(lambda v: astgrad.grad(written_then_indexed_in_branches)(np.array(v), 0.7), x), **close)
