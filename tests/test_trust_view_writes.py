@@ -134,3 +134,33 @@ def test_writes_through_views(data):
         return
     expected = numerical_grad(on_copies(by_w), (x, w), wrt=(0, 1))
     assert_close(second, expected, rtol=1e-4, atol=1e-6, msg="grad of grad vs fd")
+
+
+def row_written_in_either_branch(x, w):
+    # found by the campaign above: the first derivative keeps the row u in a branch of its
+    # own test (u_saved in one, u_saved_1 in the other); differentiating it again read both
+    # again after the later write, one never bound: an UnboundLocalError, now a refusal
+    b = x * 2.0
+    v = b[1:]
+    u = b[2]
+    if np.sum(x) > 0.0:
+        v *= w
+    else:
+        v[0] = w
+    v += w * v[0]
+    return np.sum(b * x) + np.sum(u * u)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_a_row_kept_in_either_branch_is_followed_once_and_refused_twice(sign):
+    x, w = sign * np.random.default_rng(5).uniform(0.1, 1.2, (3, 4)), 0.7
+    f = on_copies(row_written_in_either_branch)
+    gx, gw = astgrad.grad(row_written_in_either_branch, wrt=(0, 1))(x.copy(), w)
+    assert_close(gx, numerical_grad(f, (x, w), wrt=0), rtol=1e-5, atol=1e-6)
+    assert_close(gw, numerical_grad(f, (x, w), wrt=1), rtol=1e-5, atol=1e-6)
+    _, tangent = astgrad.jvp(row_written_in_either_branch, (x.copy(), w), (np.ones_like(x), 0.5))
+    assert_close(tangent, np.sum(gx) + 0.5 * gw, rtol=1e-8, atol=1e-10)
+    by_w = astgrad.grad(row_written_in_either_branch, wrt=1)
+    with pytest.raises(astgrad.TransformError, match=r"test_trust_view_writes\.py:\d+: this line cannot be "
+                                                     r"differentiated twice.*holds a row of it read before"):
+        astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)

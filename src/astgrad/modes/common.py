@@ -1575,19 +1575,32 @@ def _bound_on_every_path(block, stmt, v):
     """Whether ``v`` is bound (``v = ...``) before ``stmt`` on every path through ``block``
     to it: in the block holding ``stmt`` or one enclosing it, ahead of it (a row read in
     one branch only is not there to read again after a write past the branches). A write
-    inside a branch counts as bound: reverse code writes in the branch of its forward
-    code's test, where the forward branch bound ``v``."""
+    inside a branch counts as bound where an earlier branch of the same test bound ``v``:
+    reverse code writes in the branch of its forward code's test, where the forward branch
+    bound ``v`` (a branch of another test may not have run)."""
     bound = False
-    for current in block:
+    for at, current in enumerate(block):
         if current is stmt:
             return bound
         for inner in _inner_blocks(current):
             if any(s is stmt for s in walk.walk_statements(inner)):
-                return bound or isinstance(current, gast.If) or _bound_on_every_path(inner, stmt, v)
+                return bound or _bound_by_same_test(block[:at], current, inner, v) \
+                    or _bound_on_every_path(inner, stmt, v)
         if isinstance(current, gast.Assign) and isinstance(current.targets[0], gast.Name) \
                 and current.targets[0].id == v:
             bound = True
     return bound
+
+
+def _bound_by_same_test(earlier, branching, branch, v):
+    """Whether ``branch`` (the body or orelse of the If ``branching``) follows a branch of
+    an earlier If of ``earlier`` with the same test that binds ``v``: both run or neither."""
+    if not isinstance(branching, gast.If) or not isinstance(branching.test, gast.Name):
+        return False
+    side = "body" if branch is branching.body else "orelse"
+    return any(isinstance(s, gast.If) and isinstance(s.test, gast.Name) and s.test.id == branching.test.id
+               and v in S.stored_names(gast.Module(body=getattr(s, side), type_ignores=[]))
+               for s in earlier)
 
 
 def _inner_blocks(stmt):
