@@ -40,12 +40,13 @@ def copy_or_view(views, view, stmt, through, make, index, written=()):
     # the sharing analysis cannot tell from an array a list would hold) is not read as
     # held by the arrays the name was bound to before, in the other branch
     again = views.normalizer.runtime_call(runtime.snapshot, [S.name(own)])
-    copied = [_at(S.assign(own, snapshot), stmt), *before, _at(write, stmt),
-              _at(S.assign(view.name, again), stmt), *after]
-    return [_at(gast.If(test=test, body=through, orelse=copied), stmt)]
+    copied = [at_line(S.assign(own, snapshot), stmt), *before, at_line(write, stmt),
+              at_line(S.assign(view.name, again), stmt), *after]
+    return [at_line(gast.If(test=test, body=through, orelse=copied), stmt)]
 
 
-def _at(node, stmt):
+def at_line(node, stmt):
+    """``node`` with ``stmt``'s line on every statement and expression in it that has none."""
     line = getattr(stmt, "lineno", None)
     for sub in S.walk_nodes(node):
         if isinstance(sub, (gast.stmt, gast.expr)) and getattr(sub, "lineno", None) is None:

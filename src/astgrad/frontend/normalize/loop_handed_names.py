@@ -27,7 +27,7 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
-from .synced_handed_names import synced_in_place, write_synced
+from .synced_handed_names import copy_of, hand_a_copy, synced_in_place, write_synced
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 
@@ -95,20 +95,8 @@ def _shared(normalizer, tree, at, position, found):
 
 def _write(body, position, name, me, attr):
     """``Acc(+buf)``, ``buf`` read after it as ``a.data``, and ``buf = +a.data`` last."""
-    construction = body[position]
-    for node in list(S.walk_nodes(construction.value)):     # (not the copies made)
-        for field, value in gast.iter_fields(node):
-            if isinstance(value, gast.Name) and value.id == name:
-                setattr(node, field, _copy(value))
-            elif isinstance(value, list):
-                value[:] = [_copy(item) if isinstance(item, gast.Name) and item.id == name else item
-                            for item in value]
+    hand_a_copy(body[position], name)
     for top in body[position + 1:]:
         replace_reads(top, name, me, attr)
     read = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
-    body.append(gast.copy_location(S.assign(name, _copy(read)), body[-1]))
-
-
-def _copy(node):
-    """``+node``: a new array holding the same values, of the same dtype."""
-    return gast.copy_location(gast.UnaryOp(op=gast.UAdd(), operand=node), node)
+    body.append(gast.copy_location(S.assign(name, copy_of(read)), body[-1]))

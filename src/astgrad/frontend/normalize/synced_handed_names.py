@@ -85,14 +85,20 @@ def write_synced(tree, at, position, found):
 def write_synced_name(body, construction, name, condition, me, attr):
     """``name`` handed by ``construction`` as ``+name``, and ``name[...] = +me.attr`` (under
     ``if condition:`` where given) after each statement of ``body`` calling a method of ``me``."""
+    hand_a_copy(construction, name)
+    _sync_after_calls(body, name, condition, me, attr)
+
+
+def hand_a_copy(construction, name):
+    """Each read of ``name`` in the value ``construction`` binds made ``+name``, a new array
+    (the copies made are not walked again)."""
     for node in list(S.walk_nodes(construction.value)):
         for field, value in gast.iter_fields(node):
             if isinstance(value, gast.Name) and value.id == name:
-                setattr(node, field, _copy(value))
+                setattr(node, field, copy_of(value))
             elif isinstance(value, list):
-                value[:] = [_copy(item) if isinstance(item, gast.Name) and item.id == name else item
+                value[:] = [copy_of(item) if isinstance(item, gast.Name) and item.id == name else item
                             for item in value]
-    _sync_after_calls(body, name, condition, me, attr)
 
 
 def _sync_after_calls(block, name, condition, me, attr):
@@ -101,7 +107,7 @@ def _sync_after_calls(block, name, condition, me, attr):
         if _method_statement(stmt, me):
             read = gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load())
             store = gast.Subscript(value=S.name(name), slice=S.const(Ellipsis), ctx=gast.Store())
-            sync = S.assign(store, _copy(read))
+            sync = S.assign(store, copy_of(read))
             if condition is not None:
                 sync = gast.If(test=condition(), body=[sync], orelse=[])
             block.insert(at + 1, gast.copy_location(sync, stmt))
@@ -118,7 +124,8 @@ def _method_statement(stmt, me):
         and stmt.value.func.value.id == me
 
 
-def _copy(node):
+def copy_of(node):
+    """``+node``: a new array holding the same values, of the same dtype."""
     return gast.copy_location(gast.UnaryOp(op=gast.UAdd(), operand=node), node)
 
 

@@ -53,7 +53,7 @@ import numpy
 
 from ... import runtime
 from ...core import syntax as S
-from .copied_view_writes import MAY_COPY, copy_or_view
+from .copied_view_writes import MAY_COPY, at_line, copy_or_view
 from .nested_views import METHOD_VIEWS, WHOLE_VIEWS, bind_view_of_a_view, written_by_helper
 from .rebound_view_bases import rename_rebound_bases
 from .repeated_rows import refuse_writes_into_repeated_rows
@@ -278,7 +278,7 @@ class ViewWrites:
                 return node
             name = self.normalizer.namer.fresh(view.name + "_index")
             self.normalizer.locals.add(name)
-            out.append(_at(S.assign(name, node), stmt))
+            out.append(at_line(S.assign(name, node), stmt))
             return S.name(name)
         view.parts = [captured(p) for p in view.parts]
         if out and view.base not in self.params:
@@ -286,11 +286,11 @@ class ViewWrites:
             # names it (a read kept only where it may raise)
             read = self.normalizer.namer.fresh("read")
             self.normalizer.locals.add(read)
-            out.insert(0, _at(S.assign(read, S.read_of(view.base)), stmt))
+            out.insert(0, at_line(S.assign(read, S.read_of(view.base)), stmt))
         self.views[view.name] = view
         if shown:
             self.visible = [v for v in self.visible if v != view.name] + [view.name]
-        out.append(_at(S.assign(view.name, view.read()), stmt))
+        out.append(at_line(S.assign(view.name, view.read()), stmt))
         return out
 
     def shown(self, root, written, stmt):
@@ -307,7 +307,7 @@ class ViewWrites:
             view = self.views[name]
             if view.base != root and view.base not in again:
                 continue
-            read = _at(S.assign(name, view.read()), stmt)
+            read = at_line(S.assign(name, view.read()), stmt)
             if name in written:
                 after.append(read)
             elif not self.shows_later(name):
@@ -316,12 +316,12 @@ class ViewWrites:
                 kept = self.normalizer.namer.fresh(name + "_kept")
                 self.normalizer.locals.add(kept)
                 keep = self.normalizer.runtime_call(runtime.snapshot, [S.name(name)])
-                before.append(_at(S.assign(kept, keep), stmt))
-                kept_again = _at(S.assign(name, self.normalizer.runtime_call(runtime.snapshot, [S.name(kept)])), stmt)
-                after.append(_at(gast.If(test=self.check(view, stmt, runtime.shows_write), body=[read],
+                before.append(at_line(S.assign(kept, keep), stmt))
+                kept_again = at_line(S.assign(name, self.normalizer.runtime_call(runtime.snapshot, [S.name(kept)])), stmt)
+                after.append(at_line(gast.If(test=self.check(view, stmt, runtime.shows_write), body=[read],
                                          orelse=[kept_again]), stmt))
             else:
-                after += [_at(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt), read]
+                after += [at_line(S.expr_stmt(self.check(view, stmt, runtime.shows_write)), stmt), read]
             again.add(name)
         return before, after
 
@@ -369,8 +369,8 @@ class ViewWrites:
         copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
         overlap = self.overlap_check(view, stmt, target)
         write = make(gast.Subscript(value=S.name(new), slice=target.slice, ctx=gast.Store()))
-        out = [_at(S.expr_stmt(self.check(view, stmt)), stmt), *overlap, _at(S.assign(new, copied), stmt),
-               _at(write, stmt)]
+        out = [at_line(S.expr_stmt(self.check(view, stmt)), stmt), *overlap, at_line(S.assign(new, copied), stmt),
+               at_line(write, stmt)]
         through = out + self.written_back(view, new, stmt, written)
         if view.kind in MAY_COPY:       # NumPy's copy takes the write alone
             return copy_or_view(self, view, stmt, through, make, target.slice, written)
@@ -391,16 +391,16 @@ class ViewWrites:
             if not isinstance(getattr(owner, field), (gast.Name, gast.Constant)):
                 name = self.normalizer.namer.fresh(hint)
                 self.normalizer.locals.add(name)
-                out.append(_at(S.assign(name, getattr(owner, field)), stmt))
+                out.append(at_line(S.assign(name, getattr(owner, field)), stmt))
                 setattr(owner, field, S.name(name))
         where = self.normalizer.source.place(stmt)
         check = self.normalizer.runtime_call(runtime.write_reads_value_first, [
             view.read(), S.copy(target.slice), S.copy(stmt.value), S.const(where)])
-        return out + [_at(S.expr_stmt(check), stmt)]
+        return out + [at_line(S.expr_stmt(check), stmt)]
 
     def written_back(self, view, new, stmt, written):
         """``base[index] = new`` for view ``view`` (the base may be a view too)."""
-        back = _at(view.write_back(new), stmt)
+        back = at_line(view.write_back(new), stmt)
         return self.element_write(back, back.targets[0], lambda t: S.assign(t, back.value),
                                   written + (view.name,))
 
@@ -427,17 +427,17 @@ class ViewWrites:
         new = self.normalizer.namer.fresh(view.name + "_new")
         self.normalizer.locals.add(new)
         copied = self.normalizer.runtime_call(numpy.copy, [view.read()])
-        through = [_at(S.assign(new, copied), stmt),
-                   _at(gast.AugAssign(target=S.name(new, store=True), op=stmt.op, value=S.name(value)), stmt)]
+        through = [at_line(S.assign(new, copied), stmt),
+                   at_line(gast.AugAssign(target=S.name(new, store=True), op=stmt.op, value=S.name(value)), stmt)]
         through += self.written_back(view, new, stmt, ())
         if view.kind in MAY_COPY:       # NumPy's copy takes the change alone
             change = lambda t: gast.AugAssign(target=t, op=stmt.op, value=S.name(value))    # noqa: E731
-            return [_at(S.assign(value, stmt.value), stmt),
+            return [at_line(S.assign(value, stmt.value), stmt),
                     *copy_or_view(self, view, stmt, through, change, gast.Constant(value=Ellipsis, kind=None))]
         number = self.normalizer.runtime_call(runtime.copy_argument, [S.name(view.name)])   # v itself, a number
-        rebind = _at(S.assign(view.name, gast.BinOp(left=number, op=stmt.op, right=S.name(value))), stmt)
-        test = _at(gast.If(test=self.check(view, stmt), body=through, orelse=[rebind]), stmt)
-        return [_at(S.assign(value, stmt.value), stmt), test]
+        rebind = at_line(S.assign(view.name, gast.BinOp(left=number, op=stmt.op, right=S.name(value))), stmt)
+        test = at_line(gast.If(test=self.check(view, stmt), body=through, orelse=[rebind]), stmt)
+        return [at_line(S.assign(value, stmt.value), stmt), test]
 
     def check(self, view, stmt, helper=runtime.writes_through):
         """``writes_through(x[:2], x, "f.py:5")``: the view's expression read again (the
@@ -552,14 +552,6 @@ _MAY_BE_VIEWS = (gast.Name, gast.Subscript, gast.Attribute, gast.Call)
 def _keyed(subscript):
     """``d["w"]``: a string key reads a dict's item, never a view."""
     return any(isinstance(n, gast.Constant) and isinstance(n.value, str) for n in S.walk_nodes(subscript.slice))
-
-
-def _at(node, stmt):
-    line = getattr(stmt, "lineno", None)
-    for sub in S.walk_nodes(node):
-        if isinstance(sub, (gast.stmt, gast.expr)) and getattr(sub, "lineno", None) is None:
-            sub.lineno = line
-    return node
 
 
 def _container_names(assignments, resolve_call):
