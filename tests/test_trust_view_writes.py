@@ -164,3 +164,32 @@ def test_a_row_kept_in_either_branch_is_followed_once_and_refused_twice(sign):
     with pytest.raises(astgrad.TransformError, match=r"test_trust_view_writes\.py:\d+: this line cannot be "
                                                      r"differentiated twice.*holds a row of it read before"):
         astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
+
+
+def row_kept_then_written_by_a_test_of_w(x, w):
+    b = x * 2.0
+    v = b[1:]
+    u = b[2]
+    if w > 0.0:
+        v *= w
+    else:
+        v[0] = w
+    v += w
+    return np.sum(u * u)
+
+
+@pytest.mark.parametrize("w", [0.7, -0.7])
+def test_the_refusal_of_a_row_kept_twice_names_the_users_row_and_its_line(w):
+    x = np.random.default_rng(7).uniform(0.1, 1.2, (3, 4))
+    f = on_copies(row_kept_then_written_by_a_test_of_w)
+    by_w = astgrad.grad(row_kept_then_written_by_a_test_of_w, wrt=1)
+    assert_close(by_w(x.copy(), w), numerical_grad(f, (x, w), wrt=1), rtol=1e-5, atol=1e-6)
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
+    message = str(refused.value)
+    line = row_kept_then_written_by_a_test_of_w.__code__.co_firstlineno
+    # the user's line (v += w), the user's names (u, b) and the user's read of the row; no name astgrad made
+    assert f"test_trust_view_writes.py:{line + 8}: this line cannot be differentiated twice" in message, message
+    assert f"while 'u' holds a row of it read before (line {line + 3}: u = b[2])" in message, message
+    assert "writes into 'b'" in message and f"here line {line + 3}: u = b[2].copy()" in message, message
+    assert "_saved" not in message and "v_new" not in message, message

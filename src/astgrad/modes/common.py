@@ -41,6 +41,7 @@ following_copies = imported_when_called("astgrad.modes.copied_holders", "followi
 stores_into_copies = imported_when_called("astgrad.modes.copied_holders", "stores_into_copies")
 aliases_at_write = imported_when_called("astgrad.modes.current_aliases", "aliases_at_write")
 generated_write_refusal = imported_when_called("astgrad.modes.generated_writes", "generated_write_refusal")
+generated_row_refusal = imported_when_called("astgrad.modes.generated_writes", "generated_row_refusal")
 rebinds_loop_item = imported_when_called("astgrad.modes.rebound_items", "rebinds_loop_item")
 
 
@@ -1236,13 +1237,10 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
                          popped=False):
     if deque is not None:       # a deque the normalizer did not lower: say that, not what follows
         raise _deque_refusal(source, deque, "is changed where another name may share it")
-    if rows and generated_text.origin(source.filename, source.file_line(stmt)) is not None:
-        raise source.error(
-            f"{action} '{name}' while '{rows[0]}' holds a row of it read before, which the derivative "
-            f"reads again after the write (a row is a view, and shows it): astgrad differentiates that "
-            f"once, not twice, where the row or the write is inside a loop. Where the row need not show "
-            f"the write, copy it where it is read ({rows[0]} = {name}[...].copy())",
-            stmt, construct="in-place write")
+    if rows:                    # a derivative differentiated again: the user's line and names
+        refusal = generated_row_refusal(source, stmt, action, name, rows[0])
+        if refusal is not None:
+            raise refusal
     refusal = generated_write_refusal(source, stmt, action)
     if refusal is not None:     # a derivative differentiated again: the user's line and names
         raise refusal

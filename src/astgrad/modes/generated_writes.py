@@ -6,6 +6,7 @@ hold. The message names the user's line and the container as the user wrote it
 
 import ast
 import linecache
+import re
 
 from ..core import generated_text
 from ..errors import TransformError
@@ -42,3 +43,68 @@ def _written_container(text):
     target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
         else getattr(stmt, "target", None) if isinstance(stmt, ast.AugAssign) else None
     return ast.unparse(target.value) if isinstance(target, ast.Subscript) else None
+
+
+def generated_row_refusal(source, stmt, action, name, row):
+    """The refusal of the write ``stmt`` into ``name`` in a derivative differentiated again,
+    where ``row`` (a name astgrad made, such as ``u_saved`` for the user's ``u``) keeps a row
+    of ``name`` read before: the message names the user's line, the user's names and the line
+    reading the row out; None where ``stmt`` is the user's own code."""
+    found = generated_text.origin(source.filename, source.file_line(stmt))
+    if found is None:
+        return None
+    filename, line = found
+    text = linecache.getline(filename, line).rstrip("\n") or None
+    function = _user_function(filename, line)
+    names = set() if function is None else {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    written, kept = _user_name(name, names), _user_name(row, names)
+    read = _row_read(function, kept, written)
+    where = f" (line {read.lineno}: {ast.unparse(read)})" if read is not None else ""
+    copied = f"{kept} = {written}[...].copy()"
+    if read is not None:
+        copied += f"; here line {read.lineno}: {kept} = {ast.unparse(read.value)}.copy()"
+    return TransformError(
+        f"this line cannot be differentiated twice: the derivative astgrad generated for it writes into "
+        f"'{written}' as this line does ({action} a value astgrad made), while '{kept}' holds a row of it "
+        f"read before{where}, which the derivative reads again after the write (a row is a view, and shows "
+        f"it): astgrad follows that once, not twice, where the row or the write is inside a loop or a branch. "
+        f"Where the row need not show the write, copy it where it is read ({copied}); or differentiate "
+        f"once (grad, jvp, vjp)",
+        filename, line, text, construct="in-place write")
+
+
+def _user_function(filename, line):
+    """The innermost function of the user's file holding ``line``, or None."""
+    try:
+        tree = ast.parse("".join(linecache.getlines(filename)))
+    except SyntaxError:
+        return None
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.lineno <= line <= (node.end_lineno or node.lineno) \
+                and (found is None or node.lineno > found.lineno):
+            found = node
+    return found
+
+
+def _user_name(name, names):
+    """The user's name a name astgrad made stands for: ``u`` for ``u_saved``, ``u_saved_1``
+    or ``u_2``; ``name`` itself where no such name is the user's."""
+    candidate = name
+    while candidate not in names:
+        shorter = re.sub(r"(_saved|_stack|_new|_\d+)$", "", candidate)
+        if shorter == candidate:
+            return name
+        candidate = shorter
+    return candidate
+
+
+def _row_read(function, row, array):
+    """The user's first ``row = array[...]`` in ``function``, or None."""
+    if function is None:
+        return None
+    reads = [s for s in ast.walk(function) if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name) and s.targets[0].id == row
+             and isinstance(s.value, ast.Subscript) and ast.unparse(s.value.value) == array]
+    return min(reads, key=lambda s: s.lineno, default=None)
