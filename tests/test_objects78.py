@@ -14,6 +14,8 @@ kept under another name, a method of the object called inside an expression or o
 turn before's object, an array chosen by a branch written by its name, an argument
 handed in a branch) are refused in words saying what to write."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -345,3 +347,27 @@ def test_refused_in_words(f):
              r"store a copy of it there \(self\.data = data\.copy\(\) or np\.array\(data\)")
     with pytest.raises(astgrad.TransformError, match=words):
         astgrad.grad(f)(w)
+
+
+def row_kept_while_a_loop_bumps_the_array(w):
+    buf = np.outer(w, w[:2]) * 1.0
+    row = buf[1]
+    for k in range(2):
+        a = Acc(buf)
+        a.bump(k, w[2])
+    return np.sum(row * w[:2])
+
+
+def test_a_row_kept_while_a_loop_bumps_the_array_is_followed_once_and_refused_twice_in_the_users_words():
+    w = np.array([0.5, 1.5, 2.0])
+    f = row_kept_while_a_loop_bumps_the_array
+    assert_close(astgrad.grad(f)(w.copy()), numerical_grad(f, (w.copy(),)), rtol=1e-6, atol=1e-8)
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.hessian(f)(w.copy())
+    message, line = str(refused.value), f.__code__.co_firstlineno
+    # the user's line (a.bump(k, w[2])), the call, the array it writes and the row viewing it; no generated names
+    assert f"test_objects78.py:{line + 5}: this line cannot be differentiated twice" in message, message
+    assert "writes into 'buf' (the array its object holds) as the call of a.bump on this line does" in message
+    assert f"'row' holds a row of it read before (line {line + 2}: row = buf[1])" in message, message
+    assert f"here line {line + 2}: row = buf[1].copy()" in message, message
+    assert not re.search(r"\bt_\d", message), message

@@ -1238,7 +1238,7 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     if deque is not None:       # a deque the normalizer did not lower: say that, not what follows
         raise _deque_refusal(source, deque, "is changed where another name may share it")
     if rows:                    # a derivative differentiated again: the user's line and names
-        refusal = generated_row_refusal(source, stmt, action, name, rows[0])
+        refusal = generated_row_refusal(source, stmt, name, rows[0])
         if refusal is not None:
             raise refusal
     refusal = generated_write_refusal(source, stmt, action)

@@ -45,7 +45,7 @@ def _written_container(text):
     return ast.unparse(target.value) if isinstance(target, ast.Subscript) else None
 
 
-def generated_row_refusal(source, stmt, action, name, row):
+def generated_row_refusal(source, stmt, name, row):
     """The refusal of the write ``stmt`` into ``name`` in a derivative differentiated again,
     where ``row`` (a name astgrad made, such as ``u_saved`` for the user's ``u``) keeps a row
     of ``name`` read before: the message names the user's line, the user's names and the line
@@ -63,9 +63,12 @@ def generated_row_refusal(source, stmt, action, name, row):
     copied = f"{kept} = {written}[...].copy()"
     if read is not None:
         copied += f"; here line {read.lineno}: {kept} = {ast.unparse(read.value)}.copy()"
+    writer = _method_called(text)
+    how = f"(the array its object holds) as the call of {writer} on this line does" if writer \
+        else "as this line does"
     return TransformError(
         f"this line cannot be differentiated twice: the derivative astgrad generated for it writes into "
-        f"'{written}' as this line does ({action} a value astgrad made), while '{kept}' holds a row of it "
+        f"'{written}' {how}, while '{kept}' holds a row of it "
         f"read before{where}, which the derivative reads again after the write (a row is a view, and shows "
         f"it): astgrad follows that once, not twice, where the row or the write is inside a loop or a branch. "
         f"Where the row need not show the write, copy it where it is read ({copied}); or differentiate "
@@ -108,3 +111,13 @@ def _row_read(function, row, array):
              and isinstance(s.targets[0], ast.Name) and s.targets[0].id == row
              and isinstance(s.value, ast.Subscript) and ast.unparse(s.value.value) == array]
     return min(reads, key=lambda s: s.lineno, default=None)
+
+
+def _method_called(text):
+    """``a.bump`` for a line that is one call of a method, ``a.bump(k, c)``; None for others."""
+    try:
+        stmt = ast.parse(text.strip()).body[0] if text else None
+    except SyntaxError:
+        return None
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    return ast.unparse(call.func) if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) else None
