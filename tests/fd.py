@@ -28,8 +28,11 @@ def _as_float64(x):
 
 def _rebuild(like, values):
     """values (float64 ndarray) in the form f expects: a Python float where
-    the original argument was a Python scalar, otherwise a fresh array."""
-    return float(values) if _is_python_scalar(like) else values.copy()
+    the original argument was a Python number, np.float64 where it was a NumPy
+    scalar, otherwise a fresh array."""
+    if _is_python_scalar(like):
+        return np.float64(values) if isinstance(like, np.generic) else float(values)
+    return values.copy()
 
 
 def _contract(out, seed):
@@ -66,7 +69,8 @@ def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
     args: tuple of arguments (a single non-tuple value is taken as one arg).
     wrt:  index, or tuple of indices, of the arguments to differentiate. Each
           must be a real number or an array of them; it is converted to a
-          float64 copy before being perturbed.
+          float64 copy before being perturbed (a NumPy scalar to np.float64, a
+          Python number to a float).
     eps:  relative step; element i moves by h = eps * max(1, |x_i|).
     seed: cotangent with the shape of f's output (a matching tuple if f
           returns a tuple). Default: ones, i.e. the gradient of sum(f).
@@ -96,7 +100,9 @@ def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
             vals = []
             for pert in (plus, minus):      # each a fresh array, f's alone (as _rebuild gives)
                 call_args = list(args)
-                call_args[i] = float(pert) if scalar else pert
+                # a NumPy scalar stays one (np.float64 compares, divides and meets complex
+                # numbers as NumPy does, not as a Python float)
+                call_args[i] = _rebuild(x, pert) if scalar else pert
                 vals.append(_contract(f(*call_args), seed))
             grad[idx] = (vals[0] - vals[1]) / step
         grads.append(float(grad) if _is_python_scalar(x) else grad)
@@ -188,7 +194,7 @@ def unflatten(like, vector):
         chunk = vector[offset:offset + size]
         if isinstance(item, np.ndarray):
             return chunk.reshape(item.shape).copy(), offset + size
-        return float(chunk[0]), offset + size
+        return _rebuild(item, chunk[0]), offset + size
     value, _ = build(like, 0)
     return value
 
