@@ -6,6 +6,8 @@ names of an argument's held objects and items split off, lists of objects held a
 as its parts (mixed_lists.py); before all, an object bound in both branches of an ``if``
 built once (branch_objects.py)."""
 
+import gast
+
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
 from .argument_objects import split_argument_attributes, split_argument_items
@@ -27,9 +29,20 @@ from .unpacked_objects import unpack_built_objects
 def rewrite_object_forms(normalizer, tree, nodes):
     """``tree``'s nodes after the rewrites of objects' forms; ``normalizer.bound_count``
     counted again after each rewrite made."""
+    kinds = [set(map(type, nodes))]     # the node types in the tree now; emptied when a rewrite changes it
+
     def counted(walked=True):
         normalizer.bound_count = binding_counts([tree])
+        kinds.clear()
         return list(S.walk_nodes(tree)) if walked else nodes
+
+    def has(*wanted):
+        """Whether a node of one of the ``wanted`` types is in the tree: the gate of a
+        rewrite whose whole-tree walk could match nothing without one."""
+        if not kinds:
+            kinds.append(set(map(type, S.walk_nodes(tree))))
+        return not kinds[0].isdisjoint(wanted)
+
     if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
         nodes = counted()
     if unpack_built_objects(normalizer, tree, nodes):       # net = Net() holding [Layer(a), Layer(b)]
@@ -44,20 +57,28 @@ def rewrite_object_forms(normalizer, tree, nodes):
         nodes = counted()
     if sync_handed_in_the_body(normalizer, tree):    # head = buf[:2]; a = Acc(buf), Acc(buf if s else other)
         nodes = counted()
-    if name_turn_arrays(normalizer, tree):           # for k ...: s += np.sum(buf); buf = new; a = Acc(buf)
+    # turn_arrays.py looks only at the bodies of for and while loops: none, nothing to name
+    if has(gast.For, gast.While) and name_turn_arrays(normalizer, tree):  # for k ...: buf = new; a = Acc(buf)
         nodes = counted()
     if write_handed_arrays(normalizer, tree):        # a = Acc(buf); a.bump(0, w); np.sum(buf)
         nodes = counted()
-    if separate_comprehension_names(normalizer, nodes):     # sum(b.v for b in bs) beside for b in bs
+    # comprehension_names.py renames only in comprehensions: none, nothing to rename
+    if has(gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp) \
+            and separate_comprehension_names(normalizer, nodes):     # sum(b.v for b in bs) beside for b in bs
         nodes = counted(walked=False)
-    if separate_loop_names(normalizer, tree):        # for b in bs: ... twice
+    # loop_names.py renames only the targets of several for loops: none, nothing to rename
+    if has(gast.For) and separate_loop_names(normalizer, tree):        # for b in bs: ... twice
         nodes = counted(walked=False)
     if split_argument_attributes(normalizer, tree, handed_to_a_storing_helper):   # m.layer.scale(w), bump(m.layer, w)
         nodes = counted(walked=False)
         if write_in_handed_helpers(normalizer, tree):    # bump(m_layer, w), m.layer named now
             nodes = counted()
-    # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py
-    if (split_argument_items(normalizer, tree) or split_item_objects(normalizer, tree)) \
+    # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py.
+    # item_objects.py splits only a name bound to a list, tuple or dict display (or to a list
+    # comprehension or a for loop over rows, which gathered_lists.py and row_columns.py write
+    # as one first): with none of those nodes it finds nothing and changes nothing
+    if (split_argument_items(normalizer, tree)
+            or has(gast.List, gast.Tuple, gast.Dict, gast.ListComp) and split_item_objects(normalizer, tree)) \
             | write_object_columns(normalizer, tree):
         nodes = counted()
     return nodes
