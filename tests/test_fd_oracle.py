@@ -232,3 +232,19 @@ def test_grad_of_a_function_writing_into_its_argument_gives_each_call_its_own_ar
     assert_close(numerical_grad(f, (x,)), 8.0 * x)
     assert len({id(a) for a in seen}) == len(seen) == 6
     assert numerical_grad(lambda v: v ** 3, (2.0,)) == pytest.approx(12.0) and type(seen[0]) is np.ndarray
+
+
+def test_a_numpy_scalar_argument_is_differenced_as_a_numpy_scalar():
+    # np.float64 + 1j compared with a number works in NumPy and raises for a Python float:
+    # the oracle must run the program on the kind it was given
+    seen = []
+
+    def f(x):
+        seen.append(type(x))
+        return np.maximum(x + 1j > 0.5, x * 2.0)
+
+    assert numerical_grad(f, (np.float64(0.7),)) == pytest.approx(2.0)
+    assert set(seen) == {np.float64}
+    seen.clear()
+    assert numerical_grad(lambda x: seen.append(type(x)) or x * x, (0.5,)) == pytest.approx(1.0)
+    assert set(seen) == {float}
