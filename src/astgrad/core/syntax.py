@@ -202,6 +202,15 @@ def walk_nodes(node):
         yield node
 
 
+def parent_nodes(tree):
+    """{node: the node holding it} for every node under ``tree`` (``tree`` itself has none)."""
+    parents = {}
+    for node in walk_nodes(tree):
+        for child in gast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
 def operand_nodes(node):
     """The nodes ``walk_nodes`` gives (in its order, breadth first) but operators and
     Load/Store/Del contexts, as a list: for walks that look at names, calls and the

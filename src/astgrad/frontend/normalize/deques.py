@@ -67,7 +67,7 @@ def rewrite_deques(normalizer, tree):
     queues = {name for name, spec in made.items() if spec[2] is not None}
     for block in list(walk_blocks(tree.body)) if queues else ():
         block[:] = hoist_gets(normalizer, block, queues)       # y = q.get() * w: queue_reads.py
-    parents = _parents(tree)
+    parents = S.parent_nodes(tree)
     kept = {name: spec for name, spec in made.items() if _only_own_changes(normalizer, tree, name, spec, parents)}
     if not kept:
         return False
@@ -132,13 +132,6 @@ class _Measured(gast.NodeTransformer):
             return gast.copy_location(measured(node, func.value.id, self.kept[func.value.id][3]), node)
         return node
 
-
-def _parents(tree):
-    parents = {}
-    for node in gast.walk(tree):
-        for child in gast.iter_child_nodes(node):
-            parents[child] = node
-    return parents
 
 
 def _only_own_changes(normalizer, tree, name, spec, parents):
@@ -215,7 +208,7 @@ def _only_reads(source, name, seen):
     deque has none), a function of the user's that only reads it (see _read_by_helper);
     never stored, or read in a nested function."""
     tree = source.tree
-    parents = _parents(tree)
+    parents = S.parent_nodes(tree)
     local = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
     for node in gast.walk(tree):
         if not isinstance(node, gast.Name) or node.id != name or isinstance(node.ctx, gast.Param):

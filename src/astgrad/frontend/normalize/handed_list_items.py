@@ -9,6 +9,8 @@ name's one array wherever the list is read."""
 
 import gast
 
+from .mixed_list_loops import constant_index
+
 
 def name_list_items(views, call):
     """Replace in ``call`` (a call views.py asks about, of ViewWrites ``views``) each
@@ -18,7 +20,7 @@ def name_list_items(views, call):
         if not (isinstance(arg, gast.Subscript) and isinstance(arg.value, gast.Name) and arg.value.id in items):
             continue
         at, names = items[arg.value.id]
-        index = _constant_index(arg.slice)
+        index = constant_index(arg.slice)
         # the display runs before this statement of the body (or one nested in it)
         if at < views.top and index is not None and -len(names) <= index < len(names) and names[index] is not None:
             name = gast.copy_location(gast.Name(id=names[index], ctx=gast.Load(), annotation=None,
@@ -55,7 +57,7 @@ def _named_items(views):
     if displays:
         for node in nodes:
             if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) \
-                    and isinstance(node.ctx, gast.Load) and _constant_index(node.slice) is not None:
+                    and isinstance(node.ctx, gast.Load) and constant_index(node.slice) is not None:
                 reads.add(id(node.value))
             elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
                 displays.pop(node.target.id, None)      # ys += [z]: changed
@@ -71,12 +73,3 @@ def _named_items(views):
 def _bound_once(views, name):
     return views.counts[name] == 1 and name not in views.params \
         or views.counts[name] == 0 and name in views.params
-
-
-def _constant_index(index):
-    if isinstance(index, gast.Constant) and type(index.value) is int:
-        return index.value
-    if isinstance(index, gast.UnaryOp) and isinstance(index.op, gast.USub) and isinstance(index.operand, gast.Constant) \
-            and type(index.operand.value) is int:
-        return -index.operand.value
-    return None

@@ -128,7 +128,7 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset(), 
     (``__init__``) whose argument nothing else holds (handed_arrays.py); ``cls``: the
     object's class, where ``tree`` is the function building it (an item handed to a
     method of it: item_arguments.py)."""
-    parents = _parents(tree)
+    parents = S.parent_nodes(tree)
     kinds = set()
     for node in S.walk_nodes(tree):
         if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)) \
@@ -462,14 +462,6 @@ def _statement_call(call, parents, returned=False):
     return isinstance(above, gast.Expr) or isinstance(above, gast.Assign) and len(above.targets) == 1 \
         and isinstance(above.targets[0], gast.Name) and above.value is call \
         or returned and isinstance(above, gast.Return)
-
-
-def _parents(tree):
-    found = {}
-    for node in S.walk_nodes(tree):
-        for child in gast.iter_child_nodes(node):
-            found[child] = node
-    return found
 
 
 def copy_helper_name(fn, tree):

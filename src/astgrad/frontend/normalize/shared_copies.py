@@ -25,7 +25,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.changing_methods import CHANGING_METHODS
 from .class_functions import resolver as _resolver
-from .self_containers import copy_statement, _parents
+from .self_containers import copy_statement
 
 _FOUND = weakref.WeakKeyDictionary()     # class -> (its methods' code objects, its SharedCopy list)
 
@@ -84,7 +84,7 @@ def _copies_in(fn):
     params = source.tree.args.posonlyargs + source.tree.args.args
     if not params:
         return
-    parents, resolve = _parents(source.tree), _resolver(fn, source.tree)
+    parents, resolve = S.parent_nodes(source.tree), _resolver(fn, source.tree)
     for node in S.walk_nodes(source.tree):
         stmt = copy_statement(node, parents, resolve) if isinstance(node, gast.Attribute) \
             and isinstance(node.value, gast.Name) and node.value.id == params[0].id else None

@@ -59,7 +59,7 @@ def _read_and_called_alone(normalizer, tree, construction, found, before):
     resolve = normalizer.resolve_call
     if sum(1 for n in S.walk_nodes(construction) if isinstance(n, gast.Name) and n.id == name) != 1:
         return False
-    parents, holders = _parents(tree), _views_of(tree, name)
+    parents, holders = S.parent_nodes(tree), _views_of(tree, name)
     if holders is None:
         return False
     nodes = list(S.walk_nodes(tree))
@@ -127,14 +127,6 @@ def _method_statement(stmt, me):
 def copy_of(node):
     """``+node``: a new array holding the same values, of the same dtype."""
     return gast.copy_location(gast.UnaryOp(op=gast.UAdd(), operand=node), node)
-
-
-def _parents(tree):
-    parents = {}
-    for node in S.walk_nodes(tree):
-        for child in gast.iter_child_nodes(node):
-            parents[child] = node
-    return parents
 
 
 def _views_of(tree, name):
