@@ -188,14 +188,18 @@ def _python_value(f, w):
 
 
 def check_every_mode(f, n, seed):
-    """grad, jvp, vjp (a random cotangent) and hessian of ``f`` at a random ``w`` of size
-    ``n`` against central differences of what Python computes on a copy; the caller's
-    array left as it was."""
+    """grad, value_and_grad, jvp, vjp (a random cotangent) and hessian of ``f`` at a random
+    ``w`` of size ``n`` against central differences of what Python computes on a copy; the
+    caller's array left as it was."""
     rng = np.random.default_rng(seed)
     w = rng.uniform(0.5, 1.5, n)
     kept = w.copy()
     g = astgrad.grad(f)
-    assert_close(g(w), numerical_grad(lambda v: _python_value(f, v), (w,)))
+    gradient = numerical_grad(lambda v: _python_value(f, v), (w,))
+    assert_close(g(w), gradient)
+    value, both = astgrad.value_and_grad(f)(w)
+    assert value == pytest.approx(_python_value(f, w))
+    assert_close(both, gradient)
     value, tangent_out = astgrad.jvp(f, (w,), (t := rng.normal(size=n),))
     assert value == pytest.approx(_python_value(f, w))
     assert_close(tangent_out, numerical_jvp(lambda v: _python_value(f, v), (w,), (t,)))
