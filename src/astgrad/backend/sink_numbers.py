@@ -37,6 +37,8 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.FloorDiv, gast.Mod)
 
 def sink_numbers(body, params, derivatives, scalars, kinds):
     """Move number temporaries into their one later use (see the module docstring)."""
+    if _only_parameters_may_be_numbers(body, params, scalars, kinds):
+        return body             # (most array code: the seed alone is a number) without a walk of every node
     facts = _Facts(body)
     numbers = number_names(body, params, scalars, kinds, facts)
     if not numbers:
@@ -63,6 +65,40 @@ def _try_bodies(body):
     return {id(inner) for block in walk.walk_blocks(body) for stmt in block
             if isinstance(stmt, gast.If) and anno.get(stmt, Key.CATCHES, False)
             for inner in walk.walk_blocks(stmt.body)}
+
+
+# Statements whose assignments the census below sees: any other (a nested definition)
+# may hold one it does not, and the pass then walks every node.
+_CENSUS_STATEMENTS = walk.SIMPLE_STATEMENTS | {gast.If, gast.For, gast.While}
+
+
+def _only_parameters_may_be_numbers(body, params, scalars, kinds):
+    """Whether a census of the assignments alone (one walk of the statements, not of
+    their nodes) proves the pass changes nothing: no ``zeros_like`` is assigned, and
+    ``number_names`` of the assignments, counting no name as bound some other way, finds
+    none but parameters. Counting fewer names as bound otherwise (and so fewer as array
+    arguments) only lets more names be numbers, so what it finds holds every name the
+    pass's own ``number_names`` would; with those all parameters and no zeros to write
+    as 0.0, the pass returns the body as it is."""
+    values, zeros_like = {}, runtime.zeros_like
+    allowed, assign_type, name_type = _CENSUS_STATEMENTS, gast.Assign, gast.Name
+    for stmt in walk.walk_statements(body):
+        kind = stmt.__class__
+        if kind not in allowed:
+            return False
+        if kind is assign_type:
+            value = stmt.value
+            if value.__class__ is gast.Call and anno.get(value, Key.TARGET) is zeros_like:
+                return False
+            if len(stmt.targets) == 1 and stmt.targets[0].__class__ is name_type:
+                values.setdefault(stmt.targets[0].id, []).append(value)
+        elif kind is gast.AugAssign and stmt.target.__class__ is name_type and isinstance(stmt.op, _ARITHMETIC):
+            values.setdefault(stmt.target.id, []).append(stmt.value)
+    if any(name not in values and name not in params for name in scalars):
+        return False            # a loop's counter, a number wherever read (most loops over a range)
+    census = _Facts.__new__(_Facts)
+    census.values, census.others = values, set()
+    return set(number_names(body, params, scalars, kinds, census)).issubset(params)
 
 
 class _Facts:
