@@ -42,18 +42,33 @@ def fuse_adjoint_loops(body):
                   if any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements([top]))), None)
     if first is None:
         return body             # no adjoint loop: nothing to fuse (and no liveness to find)
-    facts = dataflow.StatementFacts()
     # asked of the adjoint loops alone: what is live after a statement of the function's
     # body depends only on the statements after it, so the forward sweep before the first
     # of them is not walked
-    dataflow.record_liveness(body[first:], set(), facts)
+    live = _LiveAfter(body[first:])
     fused = False
     for block in walk.walk_blocks(body):
-        fused = _fuse_in_block(block, facts) or fused
+        fused = _fuse_in_block(block, live) or fused
     return remove_dead_code(body) if fused else body    # the emptied stacks
 
 
-def _fuse_in_block(block, facts):
+class _LiveAfter:
+    """The names live after each statement of ``body``, found when first asked: most
+    pairs of loops fail a test that needs no liveness (a step carries a value to the
+    next), and then none is found. The first pair that asks comes before any loops are
+    fused (fusing asks first), so the liveness is that of the body as given."""
+
+    def __init__(self, body):
+        self.body, self.facts = body, None
+
+    def names(self, stmt):
+        if self.facts is None:
+            self.facts = dataflow.StatementFacts()
+            dataflow.record_liveness(self.body, set(), self.facts)
+        return self.facts.live_names(stmt)
+
+
+def _fuse_in_block(block, live):
     position, fused = 0, False
     while position < len(block):
         backward = block[position]
@@ -65,7 +80,8 @@ def _fuse_in_block(block, facts):
             forward_body = [stmt for stmt in forward.body if id(stmt) not in saves]
             steps = [stmt for stmt in backward.body if id(stmt) not in saves and not is_comment(stmt)]
             paired = {pop.targets[0].id for _, pop in pairs}
-            if _can_fuse(forward, forward_body, middle, backward, steps, paired, facts.live_names(backward)):
+            if _can_fuse(forward, forward_body, middle, backward, steps, paired,
+                         lambda loop=backward: live.names(loop)):
                 forward.body = forward_body + _without_recomputed(
                     forward_body, [stmt for stmt in backward.body if id(stmt) not in saves])
                 block[found:position + 1] = middle + [forward]
@@ -148,8 +164,8 @@ def _is_pure_assign(stmt):
 def _can_fuse(forward, forward_body, middle, backward, steps, paired, live_after):
     """Whether running ``middle``, then each of ``backward``'s steps right after the same
     step of ``forward``, computes what running the three in turn computes. The bodies
-    come without the saves of ``paired`` names (see ``_save_pairs``); ``live_after``:
-    the names live after ``backward``."""
+    come without the saves of ``paired`` names (see ``_save_pairs``); ``live_after()``:
+    the names live after ``backward`` (asked last: finding them costs the most)."""
     if forward.orelse or backward.orelse or not isinstance(forward.target, gast.Name):
         return False
     if not all(is_comment(stmt) or _is_pure_assign(stmt) for stmt in forward_body):
@@ -171,10 +187,10 @@ def _can_fuse(forward, forward_body, middle, backward, steps, paired, live_after
         or sums & forward_names                                 # the forward loop uses a sum
         or (_exposed(steps, sums) - {counter} - paired) & (forward_written | written)   # needs a later step
         or (_exposed(forward_body, set()) - paired) & (written - {counter})     # reads a step's name
-        or (written | {counter}) & live_after - sums        # read after the loops
         or moved_reads & (forward_written | {counter})
         or moved_writes & (forward_names | {counter} | range_reads)
-        or range_reads & (forward_written | written))
+        or range_reads & (forward_written | written)
+        or (written | {counter}) & live_after() - sums)     # read after the loops
 
 
 def _fresh(middle):
