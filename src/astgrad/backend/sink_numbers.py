@@ -157,18 +157,19 @@ def number_names(body, params, scalars, kinds, facts=None):
 def _is_number(node, numbers, arrays):
     """A Python int or float: constants, numbers, arithmetic and ``math`` functions of
     numbers, and the size or number of dimensions of an array argument."""
-    if isinstance(node, gast.Constant):
-        return type(node.value) in (int, float)
-    if isinstance(node, gast.Name):
-        return node.id in numbers
-    if isinstance(node, gast.Attribute):
-        return node.attr in ("size", "ndim") and isinstance(node.value, gast.Name) and node.value.id in arrays
-    if isinstance(node, gast.UnaryOp):
-        return isinstance(node.op, (gast.USub, gast.UAdd)) and _is_number(node.operand, numbers, arrays)
-    if isinstance(node, gast.BinOp):        # no power: a negative float to a fractional one is complex
-        return isinstance(node.op, _ARITHMETIC) and _is_number(node.left, numbers, arrays) \
+    kind = node.__class__       # gast's node classes have no subclasses: a class test is an isinstance test
+    if kind is gast.BinOp:      # (the commonest first) no power: a negative float to a fractional one is complex
+        return node.op.__class__ in _ARITHMETIC and _is_number(node.left, numbers, arrays) \
             and _is_number(node.right, numbers, arrays)
-    if isinstance(node, gast.Call) and not node.keywords:
+    if kind is gast.Name:
+        return node.id in numbers
+    if kind is gast.Constant:
+        return type(node.value) in (int, float)
+    if kind is gast.Attribute:
+        return node.attr in ("size", "ndim") and isinstance(node.value, gast.Name) and node.value.id in arrays
+    if kind is gast.UnaryOp:
+        return isinstance(node.op, (gast.USub, gast.UAdd)) and _is_number(node.operand, numbers, arrays)
+    if kind is gast.Call and not node.keywords:
         target = anno.get(node, Key.TARGET)
         return getattr(target, "__module__", None) == "math" and callable(target) \
             and all(_is_number(arg, numbers, arrays) for arg in node.args)
