@@ -38,8 +38,9 @@ from .emit import is_comment
 def fuse_adjoint_loops(body):
     """``body`` with each forward loop and the adjoint loop after it fused where that
     computes the same (see the module docstring)."""
-    first = next((index for index, top in enumerate(body)
-                  if any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements([top]))), None)
+    simple = walk.SIMPLE_STATEMENTS         # (most statements: neither a loop nor holding one)
+    first = next((index for index, top in enumerate(body) if top.__class__ not in simple
+                  and any(_is_reversed_range_loop(stmt) for stmt in walk.walk_statements([top]))), None)
     if first is None:
         return body             # no adjoint loop: nothing to fuse (and no liveness to find)
     # asked of the adjoint loops alone: what is live after a statement of the function's
