@@ -187,7 +187,11 @@ class _Float64:
                 return self.is_float64(node.left) and self.is_float64(node.right)
             if op not in _PROMOTING:
                 return False
-            operands = (node.left, node.right)
+            # what the general case below says of two operands, without its list and generator
+            left, right = node.left, node.right
+            left_float64, right_float64 = self.is_float64(left), self.is_float64(right)
+            return (left_float64 or right_float64) and (left_float64 or self.is_number(left)) \
+                and (right_float64 or self.is_number(right))
         elif kind is gast.Attribute:
             return node.attr == "T" and self.is_float64(node.value)
         elif kind is gast.Call:
