@@ -237,7 +237,7 @@ def _is_ufunc_call(node, target=None):
     return isinstance(target, numpy.ufunc) and len(node.args) == target.nin and _float64_ufunc(target)
 
 
-_float64_ufuncs = {}    # NumPy's own ufunc -> _float64_ufunc of it (``types`` is a new list each time)
+_float64_ufuncs: dict = {}    # NumPy's own ufunc -> _float64_ufunc of it (``types`` is a new list each time)
 
 
 def _float64_ufunc(ufunc):
