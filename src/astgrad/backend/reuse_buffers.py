@@ -163,7 +163,7 @@ _PROMOTING = frozenset({gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow})    #
 
 
 def _names_read(node):
-    return {n.id for n in S.operand_nodes(node) if isinstance(n, gast.Name)}
+    return S.names_in(node)     # (a walk of the Name nodes alone)
 
 
 class _Float64:
