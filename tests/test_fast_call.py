@@ -265,3 +265,41 @@ def test_sink_numbers_moves_numbers_only_where_nothing_they_read_changes():
             return u * t
         """
     assert "t = x ** 0.5" in sunk(powers, {"x": "float", "y": "float"})   # may be complex: not a number
+
+
+def test_sink_numbers_still_runs_where_only_its_census_could_skip_it():
+    """The pass skips its walk of every node where a census of the assignments shows no
+    number but the parameters; a zero of a number parameter and a range loop's counter
+    are what that census must not miss."""
+    import ast
+
+    import gast
+
+    from astgrad import runtime
+    from astgrad.backend.sink_numbers import sink_numbers
+    from astgrad.core import anno
+    from astgrad.core.anno import Key
+
+    def run(text, kinds, scalars):
+        fn = gast.parse(textwrap.dedent(text)).body[0]
+        for node in gast.walk(fn):
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "zeros_like":
+                anno.set(node, Key.TARGET, runtime.zeros_like)
+        fn.body = sink_numbers(fn.body, [arg.id for arg in fn.args.args], {}, scalars, kinds)
+        return ast.unparse(gast.gast_to_ast(fn)).split("\n", 1)[1]
+
+    zeros = run("""\
+        def f(x, w):
+            d_x = zeros_like(x)
+            d_x = d_x + w
+            return d_x
+        """, {"x": "float", "w": "<f8[n]"}, set())
+    assert "d_x = 0.0" in zeros and "zeros_like" not in zeros, zeros      # x alone is a number: still 0.0
+    loop = run("""\
+        def f(x, s):
+            for i in range(3):
+                t = i * 2.0
+                s = s + t * x
+            return s
+        """, {"x": "<f8[n]", "s": "<f8[n]"}, {"i"})
+    assert "t = " not in loop and "s = s + i * 2.0 * x" in loop, loop     # the counter's number moves
