@@ -128,7 +128,7 @@ def _may_iterate(normalizer, nodes, now):
     if calls_iter or holds_generator or holds_iterators(nodes):
         return True
     call, resolve = gast.Call, normalizer.resolve_call
-    return any(type(node) is call and generator_helper(node, resolve) is not None for node in now)
+    return any(generator_helper(node, resolve) is not None for node in now if type(node) is call)
 
 
 def _iteration_forms(nodes):
