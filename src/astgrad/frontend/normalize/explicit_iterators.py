@@ -38,6 +38,7 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ...core.missing import MISSING
 from ..generator_loops import advanced_generators, changes_what_it_reads, generator_helper, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .named_generator_expressions import holds_iterators, move_held_generators, refuse_loops_changing_generators
@@ -127,8 +128,18 @@ def _may_iterate(normalizer, nodes, now):
     calls_iter, holds_generator = _iteration_forms(nodes)
     if calls_iter or holds_generator or holds_iterators(nodes):
         return True
-    call, resolve = gast.Call, normalizer.resolve_call
-    return any(generator_helper(node, resolve) is not None for node in now if type(node) is call)
+    call, look = gast.Call, lambda node: _looked_up(normalizer, node)
+    return any(generator_helper(node, look) is not None for node in now if type(node) is call)
+
+
+def _looked_up(normalizer, call):
+    """What ``call``'s function is, as ``resolve_call`` says, without noting it as a
+    dependency: a look before the rewrite, whose own lookups note what it relies on."""
+    path = S.dotted_path(call.func)
+    if path is None or path[0] in normalizer.locals:
+        return None
+    found = normalizer.source.resolve_path(path, depend=False)
+    return None if found is MISSING else found
 
 
 def _iteration_forms(nodes):
