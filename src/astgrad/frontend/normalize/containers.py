@@ -126,6 +126,9 @@ class ContainerLowering:
         assigned name itself, as for a list comprehension (a second name holding it
         would be an alias to the analyses of the code generated from this). Whether
         it did."""
+        if not (isinstance(value, gast.DictComp) or isinstance(value, gast.Call) and len(value.args) == 1
+                and not value.keywords):
+            return False        # what none of the three builds below takes (the commonest value: an operation)
         if name in S.names_in(value):
             return False
         if isinstance(value, gast.DictComp):

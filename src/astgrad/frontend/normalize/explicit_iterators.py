@@ -38,7 +38,8 @@ import builtins
 import gast
 
 from ...core import syntax as S
-from ..generator_loops import advanced_generators, changes_what_it_reads, rewrite_iterated_generators
+from ...core.missing import MISSING
+from ..generator_loops import advanced_generators, changes_what_it_reads, generator_helper, rewrite_iterated_generators
 from ..generators import rewrite_consumed_generators
 from .named_generator_expressions import holds_iterators, move_held_generators, refuse_loops_changing_generators
 from .scopes import own_nodes
@@ -116,6 +117,29 @@ def _advanced_names(normalizer, nodes):
     """The names ``next`` reads (``next(g)``), whose generators are rewritten here."""
     return {node.args[0].id for node in nodes if _is_call_of(normalizer, node, builtins.next) and node.args
             and isinstance(node.args[0], gast.Name)}
+
+
+def _may_iterate(normalizer, nodes, now):
+    """Whether ``rewrite_iteration`` may change anything beyond its refusal of loops
+    over generator expressions: the tree (``now``: its nodes) calls a generator helper
+    (each of its generator rewrites starts from such a call), or ``nodes`` (those it
+    reads the other forms from) name ``iter``, or bind a generator expression or an
+    iterator's call to a name (``_iteration_forms``, ``holds_iterators``)."""
+    calls_iter, holds_generator = _iteration_forms(nodes)
+    if calls_iter or holds_generator or holds_iterators(nodes):
+        return True
+    call, look = gast.Call, lambda node: _looked_up(normalizer, node)
+    return any(generator_helper(node, look) is not None for node in now if type(node) is call)
+
+
+def _looked_up(normalizer, call):
+    """What ``call``'s function is, as ``resolve_call`` says, without noting it as a
+    dependency: a look before the rewrite, whose own lookups note what it relies on."""
+    path = S.dotted_path(call.func)
+    if path is None or path[0] in normalizer.locals:
+        return None
+    found = normalizer.source.resolve_path(path, depend=False)
+    return None if found is MISSING else found
 
 
 def _iteration_forms(nodes):
@@ -196,10 +220,16 @@ def _unchanged(normalizer, nodes, iterated):
 class ExplicitIteratorLowering:
     """Normalizer methods for ``next(it)`` of an iterator made a list (see above)."""
 
-    def rewrite_iteration(self, tree, nodes):
+    def rewrite_iteration(self, tree, nodes, current=True):
         """Before lowering: find the explicit iterators, and make the generator helpers
         consumed whole calls of their list twins (frontend/generators.py); whether the
-        tree changed."""
+        tree changed. ``current``: whether ``nodes`` are still ``tree``'s (a rewrite
+        since they were walked may have changed it)."""
+        now = nodes if current else list(S.walk_nodes(tree))
+        if not _may_iterate(self, nodes, now):
+            if any(type(node) is gast.For for node in now):
+                refuse_loops_changing_generators(self, tree)
+            return bool(self.explicit_iterators)
         bind = lambda twin: self.bind_value(twin, "function")      # noqa: E731
         scope = list(own_nodes(tree))   # walked again only after a rewrite changed the tree
         if self.source.globals.get("iter", builtins.iter) is builtins.iter and advanced_generators(

@@ -330,12 +330,22 @@ def handed_name(normalizer, stmt, changed):
     return (found[0].id,) + found[1:] if found is not None else None
 
 
+def may_hand_a_name(stmt):
+    """Whether ``handed_name`` may find something in ``stmt``: a name bound to a call
+    given a name (what it asks first, before any lookup)."""
+    return _hands(stmt, (gast.Name,))
+
+
+def _hands(stmt, kinds):
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Call) \
+        and any(isinstance(a, kinds) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])
+
+
 def handed_argument(normalizer, stmt, changed, kinds):
     """(the argument, the object's name, the attribute) as ``handed_name``, for an
     argument of one of the node types ``kinds``; else None."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(stmt.value, gast.Call)
-            and any(isinstance(a, kinds) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])):
+    if not _hands(stmt, kinds):
         return None
     me = stmt.targets[0].id
     cls = normalizer.built_class_of(stmt.value)

@@ -38,11 +38,13 @@ def share_loop_handed_names(normalizer, tree):
     for at, loop in enumerate(tree.body):
         if not isinstance(loop, (gast.For, gast.While)):
             continue
-        jumps = loop.orelse or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop))
+        jumps = None        # walked for only where a statement hands a name (most loops have none)
         for position, stmt in enumerate(loop.body):
             found = handed_name(normalizer, stmt, changed)
             if found is None:
                 continue
+            if jumps is None:
+                jumps = loop.orelse or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop))
             if not jumps and _shared(normalizer, tree, at, position, found):
                 _write(loop.body, position, *found)
             elif synced_in_place(normalizer, tree, at, position, found):

@@ -27,6 +27,10 @@ _NAMESPACE_READS = frozenset({"locals", "vars", "eval", "exec"})
 def separate_loop_names(normalizer, tree):
     """Rename, in each loop but the first, the loop name several loops of ``tree`` bind
     (see the module docstring); whether it did."""
+    # a name is renamed only where two loops not over range bind it: with fewer such
+    # loops, none is (found by the quicker walk for one node class)
+    if sum(not _over_range(loop.iter) for loop in S.nodes_of_class(tree, gast.For)) < 2:
+        return False
     loops, hidden = {}, set()
     for node in S.operand_nodes(tree):     # (walk_nodes' order, less the operators and contexts)
         kind = type(node)

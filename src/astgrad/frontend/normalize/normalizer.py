@@ -270,7 +270,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if rewrite_self_chains(self, tree, nodes):         # v.scale(w).norm(), v += w on a V: self_chains.py
             nodes = list(S.walk_nodes(tree))
             self.bound_count = binding_counts([tree])
-        if rewrite_default_dicts(self, tree, nodes) | self.rewrite_iteration(tree, nodes):
+        defaults = rewrite_default_dicts(self, tree, nodes)
+        if self.rewrite_iteration(tree, nodes, current=not defaults) | defaults:
             nodes = list(S.walk_nodes(tree))
         if self._may_mention("deque") or self._may_mention("Queue"):
             from .deques import rewrite_deques

@@ -34,7 +34,7 @@ from ...core import syntax as S
 from .. import written_in
 from .fresh_items import made_new
 from .handed_arrays import _after_the_loop, _blocks, _kept_in, _read_at_once, bound_before, handed_name, \
-    is_attribute
+    is_attribute, may_hand_a_name
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 _NAMESPACE_READS = frozenset({"locals", "vars", "eval", "exec"})
@@ -43,11 +43,15 @@ _NAMESPACE_READS = frozenset({"locals", "vars", "eval", "exec"})
 def name_turn_arrays(normalizer, tree):
     """Each such turn's array of ``tree`` given a name of its own (the module docstring).
     Whether one was."""
+    loops = [stmt for block in _blocks(tree.body) for stmt in block if isinstance(stmt, (gast.For, gast.While))]
+    # each rewrite starts from a statement handing a name to a call (handed_name): with
+    # none, nothing is written, and the walk for namespace reads below is not needed
+    if not any(may_hand_a_name(stmt) for loop in loops if not loop.orelse for stmt in loop.body):
+        return False
     nodes = list(S.walk_nodes(tree))
     if any(isinstance(n, gast.Name) and n.id in _NAMESPACE_READS for n in nodes):
         return False
     written, changed = False, {}
-    loops = [stmt for block in _blocks(tree.body) for stmt in block if isinstance(stmt, (gast.For, gast.While))]
     for loop in loops:
         if loop.orelse:
             continue
