@@ -138,6 +138,11 @@ class ViewWrites:
         # the views bound before the statement at hand in its block or an enclosing one
         # (in binding order): a write into their base is shown by reading them again
         self.visible = []
+        # (test, "body" or "orelse") -> the views bound in that branch of an If of the
+        # function's body testing a name bound once: visible again in the same branch of a
+        # later If testing it (reverse code's branch of its forward code's test), which runs
+        # exactly where the first did
+        self.branch_views = {}
         # which statement of the function's body is at hand, whether it is that statement
         # itself (not one nested in it), the first statement of the body binding each name,
         # and the last reading it
@@ -189,7 +194,11 @@ class ViewWrites:
             for field in ("body", "orelse", "finalbody"):
                 if isinstance(getattr(holder, field, None), list) and not isinstance(holder, gast.FunctionDef):
                     self.at_top = False
+                    test = _branch_test(holder, field) if at_top else None
+                    self.visible = visible + [v for v in self.branch_views.get(test, ()) if v in self.views]
                     setattr(holder, field, self.block(getattr(holder, field)))
+                    if test is not None and self.counts[test[0]] == 1:
+                        self.branch_views[test] = [v for v in self.visible if v not in visible]
                     self.visible = list(visible)        # a view bound inside is not bound after it
         self.at_top = at_top
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
@@ -455,6 +464,13 @@ def rewrite_view_writes(normalizer, tree, nodes=None):
     refuse_writes_into_repeated_rows(normalizer, tree, list(S.walk_nodes(tree)) if nodes is None else nodes)
     tree.body = ViewWrites(normalizer, tree, nodes).function_body(tree.body, tree)
     return tree
+
+
+def _branch_test(holder, field):
+    """(the name ``holder`` tests, ``field``) for a branch of ``if name:``; else None."""
+    if isinstance(holder, gast.If) and isinstance(holder.test, gast.Name) and field in ("body", "orelse"):
+        return holder.test.id, field
+    return None
 
 
 def _rebound_names(stmt):
