@@ -69,6 +69,14 @@ def fortran_reshape_in_c_order(x, w):
     z[1] = w
     return np.sum(z ** 2) + np.sum(y * x.T)
 
+def transpose_reshaped_in_fortran_order(x, w):
+    y = x * 1.0
+    z = y.T.reshape(-1, order="F")   # y.T is laid out in Fortran order: a view
+    z[1] = w * z[0]
+    z[2:] *= w
+    return np.sum(z ** 2) + np.sum(y * x)
+
+
 def view_of_the_reshape_kept(x, w):
     y = x.T * 1.0
     z = np.reshape(y.T, -1)
@@ -127,9 +135,9 @@ def argument_reshaped_by_function(x, w):
 
 PROGRAMS = [function_reshape_viewing, function_reshape_copying, function_ravel_viewing, function_ravel_copying,
             fortran_reshape_in_fortran_order, c_reshape_in_fortran_order, fortran_reshape_in_c_order,
-            fortran_ravel_in_fortran_order, view_of_the_reshape_kept, view_of_the_copying_reshape_kept,
-            viewing_reshape_written_in_a_loop, array_rebound_between, strided_reshape_copying,
-            contiguous_rows_reshape_viewing, argument_reshaped_by_function]
+            fortran_ravel_in_fortran_order, transpose_reshaped_in_fortran_order, view_of_the_reshape_kept,
+            view_of_the_copying_reshape_kept, viewing_reshape_written_in_a_loop, array_rebound_between,
+            strided_reshape_copying, contiguous_rows_reshape_viewing, argument_reshaped_by_function]
 SHAPES = [(2, 3), (3, 4)]
 FIRST = ("grad", "value_and_grad", "vjp", "jvp")
 
@@ -171,6 +179,7 @@ LAYOUTS = [
     (c_layout, lambda y: np.reshape(y, -1, order="F"), False),
     (f_layout, lambda y: np.reshape(y, -1), False),
     (f_layout, lambda y: np.ravel(y, order="F"), True),
+    (c_layout, lambda y: y.T.reshape(-1, order="F"), True),
     (c_layout, lambda y: np.reshape(y[:, 1:], -1), False),
     (c_layout, lambda y: np.reshape(y[1:], -1), True),
 ]

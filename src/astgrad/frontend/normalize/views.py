@@ -252,7 +252,8 @@ class ViewWrites:
         if not self.followed_base(base) or base.id == target.id \
                 or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
-        return _View(target.id, base.id, kind, parts, order=layout_order(value) or None if kind == "reshape" else None)
+        order = (layout_order(value) or None) if kind == "reshape" else None
+        return _View(target.id, base.id, kind, parts, order=order)
 
     def view_binding(self, target, value, stmt):
         """The statements binding ``target = value`` if it is a view this module follows
