@@ -123,9 +123,10 @@ def layout_order(call):
     (a view astgrad does not follow)."""
     if not call.keywords:
         return ""
-    if len(call.keywords) == 1 and call.keywords[0].arg == "order" and isinstance(call.keywords[0].value, gast.Constant) \
-            and call.keywords[0].value.value in ("C", "F"):
-        return call.keywords[0].value.value
+    given = call.keywords[0]
+    if len(call.keywords) == 1 and given.arg == "order" and isinstance(given.value, gast.Constant) \
+            and given.value.value in ("C", "F"):
+        return given.value.value
     return None
 
 

@@ -1,7 +1,7 @@
 """Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
 row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, ``x.T[0] = e``, and views of the
-whole array (``x.reshape(...)``, ``numpy.reshape(x, ...)``, in ``order="F"`` too, ``x.swapaxes(a, b)``, ``numpy.moveaxis(x, s, d)``,
-``x.transpose(...)`` with constant axes, ``x.squeeze()``, ``x.ravel()``, ``numpy.flip``),
+whole array (``x.reshape(...)``, ``numpy.reshape(x, ...)``, in ``order="F"`` too,
+``x.swapaxes(a, b)``, ``numpy.moveaxis(x, s, d)``, ``x.transpose(...)`` with constant axes, ``x.squeeze()``, ``x.ravel()``, ``numpy.flip``),
 written back through their inverse (``x[...] = numpy.moveaxis(v_new, d, s)``).
 
 NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
@@ -39,11 +39,12 @@ each shows the write as NumPy's view does: those written through, and those read
 whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` checks, where
 one is read again, that it shares the base's memory: a slice of a list is a copy, refused;
 so is a reshape or ravel of an array laid out otherwise, which keeps its values, as NumPy's
-copy does: it is kept before the write and bound again after it where it copied). A view bound in a branch of ``if c:`` (``c`` a
-name bound once) is read again after a write in the same branch of a later ``if c:``, which
-runs exactly where the first did (reverse code's branch of its forward code's test). Any
-other view still in use across a write (a row ``x[i]``, a view under a second name, a view
-bound in a branch) is refused by the modes, as before. A call of a helper writing elements of an array it is
+copy does: it is kept before the write and bound again after it where it copied).
+A view bound in a branch of ``if c:`` (``c`` a name bound once) is read again after a write
+in the same branch of a later ``if c:``, which runs exactly where the first did (reverse
+code's branch of its forward code's test). Any other view still in use across a write (a
+row ``x[i]``, a view under a second name, a view bound in a branch) is refused by the
+modes, as before. A call of a helper writing elements of an array it is
 handed (inlined, foreign.py) counts as a write into that array.
 """
 
