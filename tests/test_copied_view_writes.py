@@ -5,8 +5,10 @@ array and its other views keep their values), as in Python. Each program is writ
 its array laid out so that NumPy copies and so that it views, in grad, value_and_grad, vjp
 (a random cotangent) and jvp against central differences at two shapes, the caller's arrays
 unchanged; an argument laid out so its reshape copies (Fortran order, reversed), against
-central differences of the function at that layout; the second order in the value written
-alone where it is followed, and refused in words where it is not."""
+central differences of the function at that layout; the second order (hessian and the jvp
+of the gradient, in the array and in the value written) against central differences of the
+gradient where it is followed, and refused in words where it is not (a row of the array
+read before the array is written, which the derivative reads again)."""
 
 import inspect
 
@@ -126,25 +128,35 @@ def test_an_argument_laid_out_so_its_reshape_copies_is_left_as_it_was(layout):
     assert np.shares_memory(x.reshape(-1), x) == (layout == "C")
 
 
-@pytest.mark.parametrize("f", [viewing_reshape_written, copying_reshape_written, views_of_a_copy_written])
+SECOND_ORDER = [copying_reshape_written, viewing_reshape_written, views_of_a_copy_written,
+                copying_reshape_of_a_transpose_written, copying_reshape_written_in_a_loop]
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("f", SECOND_ORDER, ids=lambda f: f.__name__)
+def test_the_second_order_takes_the_write_as_numpy_does(f, shape, mode, wrt):
+    # (and copying_reshape_written_after_its_array_is_rebound, in test_views74.py)
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
+    check(mode, f, (x, 0.8), (wrt,))
+
+
+@pytest.mark.parametrize("f", [copying_ravel_scaled_then_its_array_written, viewing_ravel_scaled_then_its_array_written])
 def test_the_second_order_is_refused_in_words(f):
-    # the gradient's writes into the copies it makes of z and y, and their undoing, are not
-    # followed a second time: refused at a write of f's (hessian and the jvp of the gradient)
+    # the row u = y[0], read before y[0, 0] is written and read again after: the gradient's
+    # write into y and its undoing are not followed a second time (hessian and the jvp of
+    # the gradient), refused at the write, naming the row
     lines, start = inspect.getsourcelines(f)
     gradient = astgrad.grad(f, wrt=1)
     for second in (lambda: astgrad.hessian(f, wrt=1)(X23, 0.8),
                    lambda: astgrad.jvp(gradient, (X23, 0.8), (np.zeros((2, 3)), 1.0))):
         with pytest.raises(astgrad.TransformError, match=r"test_copied_view_writes\.py:(\d+): this line cannot be "
-                           r"differentiated twice.*differentiate once \(grad, jvp, vjp\)") as caught:
+                           r"differentiated twice.*'y'.*'u' holds a row of it.*differentiate once \(grad, jvp, vjp\)") \
+                as caught:
             second()
         line = int(str(caught.value).split("test_copied_view_writes.py:")[1].split(":")[0])
-        assert start < line < start + len(lines) and "w" in lines[line - start]
-
-
-@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
-def test_the_second_order_in_the_value_written_alone(mode):
-    # (and copying_reshape_written_after_its_array_is_rebound, in test_views74.py)
-    check(mode, copying_reshape_of_a_transpose_written, (X23 + 0.1, 0.8), (1,))
+        assert start < line < start + len(lines) and lines[line - start].strip().startswith("y[0, 0] = w")
 
 
 X23 = np.linspace(-1.0, 1.0, 6).reshape(2, 3)

@@ -1475,6 +1475,8 @@ def value_reads(stmt):
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
+    if _reads_shape_alone(call):    # numpy.shape(x): reverse code's shape of a reshape's array
+        return names - ({call.args[0].id} - _written_back(stmt))
     signature, shape_only = _shape_only_parameters(anno.get(call, Key.TARGET))
     if not shape_only:
         return names
@@ -1485,9 +1487,23 @@ def value_reads(stmt):
     kept = [node for param, node in bound.items() if param not in shape_only]
     dropped = set().union(*(S.loaded_names(bound[p]) for p in shape_only if p in bound))
     still_read = set().union(set(), *(S.loaded_names(node) for node in kept))
-    if isinstance(stmt, gast.Assign):
-        still_read |= dataflow.reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
-    return names - (dropped - still_read)
+    return names - (dropped - still_read - _written_back(stmt))
+
+
+def _reads_shape_alone(call):
+    """Whether ``call`` is ``numpy.shape(x)`` or ``numpy.ndim(x)`` of a name: it reads the
+    shape of ``x``, which no write into an array's elements changes (the shape of a list an
+    append changes is read as the code runs, and never differentiated), and gives a new
+    tuple or int holding nothing of ``x``."""
+    return anno.get(call, Key.TARGET) in (numpy.shape, numpy.ndim) and len(call.args) == 1 \
+        and not call.keywords and isinstance(call.args[0], gast.Name)
+
+
+def _written_back(stmt):
+    """The names an assignment ``stmt`` reads in its target (``c[k] = ...`` reads ``c``, ``k``)."""
+    if not isinstance(stmt, gast.Assign):
+        return set()
+    return dataflow.reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
 
 
 class _LoopFacts(typing.NamedTuple):

@@ -15,9 +15,10 @@ from .foreign import writes_elements_of_arguments
 from .handed_list_items import name_list_items
 
 # views of a whole array astgrad writes through: the method (or NumPy function) and the
-# numbers of arguments it takes after the array
+# numbers of arguments it takes after the array (``reshape``'s method is views.py's own;
+# ``numpy.reshape(y, shape)``, its function form, is here)
 WHOLE_VIEWS = {"transpose": None, "swapaxes": (2,), "ravel": (0,), "squeeze": (0, 1), "moveaxis": (2,),
-               "flip": (0, 1)}
+               "flip": (0, 1), "reshape": (1,)}
 METHOD_VIEWS = ("transpose", "swapaxes", "ravel", "squeeze")
 
 # names no program binds (not identifiers), for trying whether an expression is a view
@@ -107,13 +108,26 @@ def _base_slot(value, resolve_call):
     field an attribute name or a position in the node's args; (None, None) if no view."""
     if isinstance(value, gast.Subscript) or isinstance(value, gast.Attribute) and value.attr == "T":
         return value, "value"
-    if isinstance(value, gast.Call) and not value.keywords:
+    if isinstance(value, gast.Call) and layout_order(value) is not None:
         found = resolve_call(value)
         if value.args and callable(found) and any(getattr(numpy, k) is found for k in WHOLE_VIEWS):
             return value, 0
         if isinstance(value.func, gast.Attribute) and value.func.attr in METHOD_VIEWS + ("reshape",):
             return value.func, "value"
     return None, None
+
+
+def layout_order(call):
+    """The ``order`` a view call is given, ``numpy.reshape(y, -1, order="F")`` (``"C"`` or
+    ``"F"``, as a constant); "" where it is given no keyword; None where it is given another
+    (a view astgrad does not follow)."""
+    if not call.keywords:
+        return ""
+    given = call.keywords[0]
+    if len(call.keywords) == 1 and given.arg == "order" and isinstance(given.value, gast.Constant) \
+            and given.value.value in ("C", "F"):
+        return given.value.value
+    return None
 
 
 def _get_slot(holder, field):

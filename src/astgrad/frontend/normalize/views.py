@@ -1,7 +1,7 @@
 """Writes through a view of another array: ``v = x[:2]; v[0] = e``, ``row = x[i];
 row *= 2``, ``t = x.T; t[0] = e``, ``x[0][1] = e``, ``x.T[0] = e``, and views of the
-whole array (``x.reshape(...)``, ``x.swapaxes(a, b)``, ``numpy.moveaxis(x, s, d)``,
-``x.transpose(...)`` with constant axes, ``x.squeeze()``, ``x.ravel()``, ``numpy.flip``),
+whole array (``x.reshape(...)``, ``numpy.reshape(x, ...)``, in ``order="F"`` too,
+``x.swapaxes(a, b)``, ``numpy.moveaxis(x, s, d)``, ``x.transpose(...)`` with constant axes, ``x.squeeze()``, ``x.ravel()``, ``numpy.flip``),
 written back through their inverse (``x[...] = numpy.moveaxis(v_new, d, s)``).
 
 NumPy shares the memory, so the write changes ``x`` too. The derivative modes follow
@@ -39,9 +39,12 @@ each shows the write as NumPy's view does: those written through, and those read
 whose index is basic slicing, ``.T``, a reshape or a ravel (``shows_write`` checks, where
 one is read again, that it shares the base's memory: a slice of a list is a copy, refused;
 so is a reshape or ravel of an array laid out otherwise, which keeps its values, as NumPy's
-copy does: it is kept before the write and bound again after it where it copied). Any other view still in
-use across a write (a row ``x[i]``, a view under a second name, a view bound in a branch)
-is refused by the modes, as before. A call of a helper writing elements of an array it is
+copy does: it is kept before the write and bound again after it where it copied).
+A view bound in a branch of ``if c:`` (``c`` a name bound once) is read again after a write
+in the same branch of a later ``if c:``, which runs exactly where the first did (reverse
+code's branch of its forward code's test). Any other view still in use across a write (a
+row ``x[i]``, a view under a second name, a view bound in a branch) is refused by the
+modes, as before. A call of a helper writing elements of an array it is
 handed (inlined, foreign.py) counts as a write into that array.
 """
 
@@ -54,7 +57,7 @@ import numpy
 from ... import runtime
 from ...core import syntax as S
 from .copied_view_writes import MAY_COPY, at_line, copy_or_view
-from .nested_views import METHOD_VIEWS, WHOLE_VIEWS, bind_view_of_a_view, written_by_helper
+from .nested_views import METHOD_VIEWS, WHOLE_VIEWS, bind_view_of_a_view, layout_order, written_by_helper
 from .rebound_view_bases import rename_rebound_bases
 from .repeated_rows import refuse_writes_into_repeated_rows
 from .scopes import binding_counts, parameters
@@ -65,11 +68,16 @@ _SIMPLE_INDEX = (gast.Constant,)
 class _View:
     """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or another view of the
     whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: WHOLE_VIEWS);
-    ``func``: the name of the NumPy function a function form calls (else a method)."""
-    __slots__ = ("name", "base", "kind", "parts", "func")
+    ``func``: the name of the NumPy function a function form calls (else a method);
+    ``order``: a reshape's or ravel's ``order="F"`` (or ``"C"``), where given."""
+    __slots__ = ("name", "base", "kind", "parts", "func", "order")
 
-    def __init__(self, name, base, kind, parts, func=None):
+    def __init__(self, name, base, kind, parts, func=None, order=None):
         self.name, self.base, self.kind, self.parts, self.func = name, base, kind, parts, func
+        self.order = order
+
+    def _ordered(self):
+        return {"order": S.const(self.order)} if self.order is not None else {}
 
     def read(self):
         """The view's expression, read again."""
@@ -77,9 +85,10 @@ class _View:
         if self.kind == "T":
             return gast.Attribute(value=base, attr="T", ctx=gast.Load())
         if self.func is not None:
-            return S.call(S.copy(self.func), [base] + [S.copy(p) for p in self.parts])
+            return S.call(S.copy(self.func), [base] + [S.copy(p) for p in self.parts], self._ordered())
         if self.kind != "index":
-            return S.call(gast.Attribute(value=base, attr=self.kind, ctx=gast.Load()), [S.copy(p) for p in self.parts])
+            return S.call(gast.Attribute(value=base, attr=self.kind, ctx=gast.Load()), [S.copy(p) for p in self.parts],
+                          self._ordered())
         return gast.Subscript(value=base, slice=S.copy(self.parts[0]), ctx=gast.Load())
 
     def write_back(self, new):
@@ -91,7 +100,8 @@ class _View:
             value = gast.Attribute(value=value, attr="T", ctx=gast.Load())
         elif self.kind in ("reshape", "ravel", "squeeze"):
             shape = gast.Attribute(value=S.name(self.base), attr="shape", ctx=gast.Load())
-            value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape])
+            # read back in the order the view read the array in
+            value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape], self._ordered())
         elif self.kind == "transpose":        # constant axes: their inverse permutation
             axes = _axes(parts)
             inverse = [axes.index(k) for k in range(len(axes))]
@@ -138,6 +148,11 @@ class ViewWrites:
         # the views bound before the statement at hand in its block or an enclosing one
         # (in binding order): a write into their base is shown by reading them again
         self.visible = []
+        # (test, "body" or "orelse") -> the views bound in that branch of an If of the
+        # function's body testing a name bound once: visible again in the same branch of a
+        # later If testing it (reverse code's branch of its forward code's test), which runs
+        # exactly where the first did
+        self.branch_views = {}
         # which statement of the function's body is at hand, whether it is that statement
         # itself (not one nested in it), the first statement of the body binding each name,
         # and the last reading it
@@ -189,7 +204,11 @@ class ViewWrites:
             for field in ("body", "orelse", "finalbody"):
                 if isinstance(getattr(holder, field, None), list) and not isinstance(holder, gast.FunctionDef):
                     self.at_top = False
+                    test = _branch_test(holder, field) if at_top else None
+                    self.visible = visible + [v for v in self.branch_views.get(test, ()) if v in self.views]
                     setattr(holder, field, self.block(getattr(holder, field)))
+                    if test is not None and self.counts[test[0]] == 1:
+                        self.branch_views[test] = [v for v in self.visible if v not in visible]
                     self.visible = list(visible)        # a view bound inside is not bound after it
         self.at_top = at_top
         if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
@@ -225,15 +244,17 @@ class ViewWrites:
         elif isinstance(value, gast.Attribute) and value.attr == "T":
             base, kind, parts = value.value, "T", []
         elif isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
-                and value.func.attr == "reshape" and value.args and not value.keywords \
-                and not any(isinstance(a, gast.Starred) for a in value.args):
+                and value.func.attr == "reshape" and value.args and layout_order(value) is not None \
+                and not any(isinstance(a, gast.Starred) for a in value.args) \
+                and self.normalizer.resolve_call(value) is not numpy.reshape:     # np.reshape(y, s): below
             base, kind, parts = value.func.value, "reshape", list(value.args)
         else:
             return _whole_view(self, target, value)
         if not self.followed_base(base) or base.id == target.id \
                 or kind == "index" and (_keyed(value) or not written_through and self.copying_index(value.slice)):
             return None
-        return _View(target.id, base.id, kind, parts)
+        order = (layout_order(value) or None) if kind == "reshape" else None
+        return _View(target.id, base.id, kind, parts, order=order)
 
     def view_binding(self, target, value, stmt):
         """The statements binding ``target = value`` if it is a view this module follows
@@ -457,6 +478,13 @@ def rewrite_view_writes(normalizer, tree, nodes=None):
     return tree
 
 
+def _branch_test(holder, field):
+    """(the name ``holder`` tests, ``field``) for a branch of ``if name:``; else None."""
+    if isinstance(holder, gast.If) and isinstance(holder.test, gast.Name) and field in ("body", "orelse"):
+        return holder.test.id, field
+    return None
+
+
 def _rebound_names(stmt):
     """The names ``stmt`` binds to a new value: not by ``v op= e`` alone, which writes into
     an array in place (a number it rebinds is no array a view could show)."""
@@ -494,7 +522,8 @@ def _whole_view(views, target, value):
     """``v = x.swapaxes(a, b)``, ``v = numpy.moveaxis(x, s, d)``, ... (WHOLE_VIEWS,
     positional arguments only; ``transpose``'s axes constant, or none) as a _View of
     ViewWrites ``views``; else None."""
-    if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
+    if not isinstance(value, gast.Call) or layout_order(value) is None \
+            or any(isinstance(a, gast.Starred) for a in value.args):
         return None
     func, args = None, list(value.args)
     if isinstance(value.func, gast.Attribute) and value.func.attr in METHOD_VIEWS \
@@ -514,9 +543,9 @@ def _whole_view(views, target, value):
             return None
     elif len(args) not in WHOLE_VIEWS[kind]:
         return None
-    if not views.followed_base(base) or base.id == target.id:
+    if not views.followed_base(base) or base.id == target.id or layout_order(value) and kind not in MAY_COPY:
         return None
-    return _View(target.id, base.id, kind, args, func)
+    return _View(target.id, base.id, kind, args, func, layout_order(value) or None)
 
 
 def _axes(args):
