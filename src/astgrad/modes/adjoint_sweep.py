@@ -15,6 +15,7 @@ from ..backend import optimize
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
+from ..core.walk import SIMPLE_STATEMENTS
 from ..core.ops import OpKind
 from ..rules import registry
 from .adjoint_control import ControlFlowAdjoints
@@ -325,6 +326,8 @@ def _accumulate(adjoint, value):
 
 def _made_lists(body):
     """The names every binding of which in ``body`` is a list display or comprehension."""
+    if not _binds_a_list(body):
+        return set()        # the commonest: no name bound to a list, no walk of every node
     listed, stores = {}, {}
     for stmt in body:
         for node in S.walk_nodes(stmt):
@@ -334,6 +337,23 @@ def _made_lists(body):
             elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
                 stores[node.id] = stores.get(node.id, 0) + 1
     return {name for name, count in listed.items() if stores.get(name) == count}
+
+
+def _binds_a_list(body):
+    """Whether an assignment in ``body`` binds a list display or comprehension, looking
+    at the statements alone (an assignment in a nested definition counts as one too)."""
+    for stmt in S.statements(body):
+        kind = stmt.__class__
+        if kind is gast.Assign:
+            if isinstance(stmt.value, (gast.List, gast.ListComp)):
+                return True
+        elif kind not in SIMPLE_STATEMENTS and kind not in _WALKED_BLOCKS:
+            return True     # a definition (the walk leaves its body out), a match: not looked into
+    return False
+
+
+# the compound statements whose every block ``S.statements`` walks
+_WALKED_BLOCKS = frozenset({gast.If, gast.For, gast.AsyncFor, gast.While, gast.Try, gast.With, gast.AsyncWith})
 
 
 # the helpers undoing a pop, and their undoing in a derivative of a derivative
