@@ -4,7 +4,6 @@ The analysis and the transforms ask this module, so they never pattern-match raw
 syntax themselves.
 """
 
-import enum
 import inspect
 import operator
 
@@ -32,8 +31,15 @@ COMPARE = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
            gast.NotIn: operator.contains}
 
 
-class OpKind(enum.Enum):
-    """What sort of operation a core statement's right-hand side is."""
+class OpKind:
+    """What sort of operation a core statement's right-hand side is.
+
+    Each kind is a member of this class (made below), with a ``name`` and a ``value`` as
+    an enum's, equal to itself only. Not an ``enum.Enum``, as ``anno.Key`` is not: before
+    Python 3.12 reading ``OpKind.CALL`` off an enum class runs its metaclass's
+    ``__getattr__`` hook, and the analyses and sweeps read kinds several times a statement."""
+
+    __slots__ = ("name", "value")
 
     COPY = "copy"           # x = y
     CONST = "const"         # a constant, or an attribute chain read from a module (math.pi)
@@ -43,6 +49,26 @@ class OpKind(enum.Enum):
     POP = "pop"             # xs.pop()
     UNKNOWN = "unknown"     # a call astgrad has no rule for
     OPAQUE = "opaque"       # anything else
+
+    def __repr__(self):
+        return f"<OpKind.{self.name}: {self.value!r}>"
+
+    def __reduce__(self):
+        return getattr, (OpKind, self.name)        # the one member of that name
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+for _name, _value in list(vars(OpKind).items()):
+    if _name.isupper() and isinstance(_value, str):
+        _member = object.__new__(OpKind)
+        _member.name, _member.value = _name, _value
+        setattr(OpKind, _name, _member)
+del _name, _value, _member
 
 
 class Op:

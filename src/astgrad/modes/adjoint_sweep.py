@@ -40,11 +40,12 @@ class AdjointSweep:
         self.mode = mode
         self.body = body
         self.control = ControlFlowAdjoints(self)
+        nodes = _operand_nodes(body)        # one walk, for both questions
         # names whose attributes the code reads: objects, whose zero derivative is None
-        self.objects = read_as_objects(body)
+        self.objects = _read_as_objects(nodes)
         # lists the function makes, whose pop is undone with append (put_back_popped asks an
         # argument's receiver: a set's item goes back with add)
-        self.own_lists = _made_lists(body)
+        self.own_lists = _made_lists(nodes)
 
     def block(self, block, state):
         out = []
@@ -308,7 +309,16 @@ _ARRAY_ATTRIBUTES = frozenset({"shape", "T", "ndim", "dtype", "size", "real", "i
 def read_as_objects(body):
     """The names in ``body`` whose attributes other than an array's are read (``b.pos``,
     not a method called, nor ``x.shape``): objects, whose zero derivative is None."""
-    nodes = S.operand_nodes(gast.Module(body=body, type_ignores=[]))      # one walk, as a list
+    return _read_as_objects(_operand_nodes(body))
+
+
+def _operand_nodes(body):
+    """The nodes of the statements ``body`` but operators and contexts (``S.operand_nodes``)."""
+    return S.operand_nodes(gast.Module(body=body, type_ignores=[]))      # one walk, as a list
+
+
+def _read_as_objects(nodes):
+    """``read_as_objects`` of the statements whose ``_operand_nodes`` are ``nodes``."""
     called = {id(node.func) for node in nodes if node.__class__ is gast.Call}
     return {node.value.id for node in nodes
             if node.__class__ is gast.Attribute and isinstance(node.value, gast.Name)
@@ -323,16 +333,18 @@ def _accumulate(adjoint, value):
     return node
 
 
-def _made_lists(body):
-    """The names every binding of which in ``body`` is a list display or comprehension."""
+def _made_lists(nodes):
+    """The names every binding of which is a list display or comprehension, in the
+    statements whose ``_operand_nodes`` are ``nodes`` (a binding: a Name not read)."""
     listed, stores = {}, {}
-    for stmt in body:
-        for node in S.walk_nodes(stmt):
-            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
-                    and isinstance(node.value, (gast.List, gast.ListComp)):
+    assign, name, load, displays = gast.Assign, gast.Name, gast.Load, (gast.List, gast.ListComp)
+    for node in nodes:
+        kind = node.__class__
+        if kind is assign:
+            if len(node.targets) == 1 and node.targets[0].__class__ is name and isinstance(node.value, displays):
                 listed[node.targets[0].id] = listed.get(node.targets[0].id, 0) + 1
-            elif isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load):
-                stores[node.id] = stores.get(node.id, 0) + 1
+        elif kind is name and node.ctx.__class__ is not load:
+            stores[node.id] = stores.get(node.id, 0) + 1
     return {name for name, count in listed.items() if stores.get(name) == count}
 
 

@@ -130,8 +130,7 @@ class Transform:
         """The atom passed as ``dtype=`` to a rule that ignores it (it assumes a float
         result), or None."""
         template = registry.lookup(table, op.key) if op.kind is OpKind.CALL else None
-        if template is None or "dtype" not in template.signature.parameters \
-                or "dtype" in template.names_used:
+        if template is None or not _ignores_dtype(template):
             return None
         atom = (parameters_of(template, op.args, op.kwargs) or {}).get("dtype", [None])[0]
         if atom is None or isinstance(atom, gast.Constant) and atom.value is None:
@@ -2981,3 +2980,13 @@ _ARRAY_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv,
 def _number(node):
     return isinstance(node, gast.Constant) and isinstance(node.value, (int, float, complex)) \
         and not isinstance(node.value, bool)
+
+
+def _ignores_dtype(template):
+    """Whether the rule ``template`` takes a ``dtype`` parameter it never reads (it assumes a
+    float result); found once per template, which does not change once parsed."""
+    found = template.__dict__.get("_ignores_dtype")
+    if found is None:
+        found = template.__dict__["_ignores_dtype"] = (
+            "dtype" in template.signature.parameters and "dtype" not in template.names_used)
+    return found

@@ -436,12 +436,18 @@ def _reads_unindex(assignments, output):
     names, seen = [output], {output}
     while names:
         for stmt in assignments.get(names.pop(), ()):
-            for node in gast.walk(stmt.value):
-                if isinstance(node, gast.Call) and ops.describe(node).key is runtime.unindex:
-                    return True
-                if isinstance(node, gast.Name) and node.id not in seen:
-                    seen.add(node.id)
-                    names.append(node.id)
+            # the commonest value, operands alone, holds no call: its names without a walk
+            operands = S.plain_operands(stmt)
+            if operands is not None:
+                read = [node.id for node in operands if node.__class__ is gast.Name]
+            elif any(ops.describe(call).key is runtime.unindex for call in S.call_nodes(stmt.value)):
+                return True
+            else:
+                read = S.names_in(stmt.value)
+            for name in read:
+                if name not in seen:
+                    seen.add(name)
+                    names.append(name)
     return False
 
 
