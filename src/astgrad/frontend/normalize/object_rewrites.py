@@ -9,21 +9,25 @@ built once (branch_objects.py)."""
 import gast
 
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from .argument_methods import inline_argument_methods
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
 from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
-from .item_objects import split_item_objects
 from .loop_handed_names import share_loop_handed_names
 from .loop_names import separate_loop_names
-from .mixed_lists import write_mixed_lists
+from .mixed_list_candidates import write_mixed_lists
 from .object_columns import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
 from .turn_arrays import name_turn_arrays
 from .unpacked_objects import unpack_built_objects
+
+# lists or dicts of objects (item_objects.py) only some functions build: loaded with the
+# first call (core/first_use.py)
+split_item_objects = imported_when_called(__package__ + ".item_objects", "split_item_objects")
 
 
 def rewrite_object_forms(normalizer, tree, nodes):
