@@ -19,7 +19,7 @@ from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
 from .loop_handed_names import share_loop_handed_names
 from .loop_names import separate_loop_names
 from .mixed_list_candidates import write_mixed_lists
-from .object_columns import write_object_columns
+from .object_column_candidates import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
 from .turn_arrays import name_turn_arrays
