@@ -15,7 +15,7 @@ from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
-from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
+from .handed_object_candidates import write_in_handed_helpers
 from .loop_handed_names import share_loop_handed_names
 from .loop_names import separate_loop_names
 from .mixed_list_candidates import write_mixed_lists
@@ -25,9 +25,10 @@ from .synced_handed_names import sync_handed_in_the_body
 from .turn_arrays import name_turn_arrays
 from .unpacked_objects import unpack_built_objects
 
-# lists or dicts of objects (item_objects.py) only some functions build: loaded with the
-# first call (core/first_use.py)
+# lists or dicts of objects (item_objects.py) only some functions build, and helpers storing
+# into objects handed to them (handed_objects.py): loaded with the first call (core/first_use.py)
 split_item_objects = imported_when_called(__package__ + ".item_objects", "split_item_objects")
+handed_to_a_storing_helper = imported_when_called(__package__ + ".handed_objects", "handed_to_a_storing_helper")
 
 
 def rewrite_object_forms(normalizer, tree, nodes):
