@@ -24,13 +24,17 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...core import walk
 from .. import object_layouts as L
 from .. import written_in
 from ..source import parsed_for_reading
 from .argument_objects import only_attribute_reads
-from .hoisted_methods import hoist_method_calls
 from .scopes import parameters, rename_locals
+
+# calls of methods hoisted out of a function (hoisted_methods.py), needed only where it has
+# such calls: loaded with the first call (core/first_use.py)
+hoist_method_calls = imported_when_called(__package__ + ".hoisted_methods", "hoist_method_calls")
 
 _DEFINING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda, gast.Yield, gast.YieldFrom,
              gast.Await, gast.Global, gast.Nonlocal)

@@ -27,7 +27,6 @@ from .. import written_in
 from .. import object_layouts as L
 from .arguments import names_read_by_callees
 from .instances import plain_uses
-from .item_objects import split_item_objects
 from .objects import stored_on_self
 from .outer_writes import spoken_outer_name
 from .scopes import binding_counts, parameters
@@ -35,6 +34,7 @@ from .source_bindings import loops_over_names
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
+split_item_objects = imported_when_called(__package__ + ".item_objects", "split_item_objects")
 
 
 class ArgumentObjectLowering:

@@ -35,10 +35,15 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...core.walk import inner_blocks
 from .class_functions import tree_of as function_tree
-from .fresh_items import made_new, takes_items
 from .unbound_after_loops import first_read, insert_bare_read, is_bare_read
+
+# what makes a new list of items (fresh_items.py), asked only where a function has one:
+# loaded with the first call (core/first_use.py)
+made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
+takes_items = imported_when_called(__package__ + ".fresh_items", "takes_items")
 
 
 def init_of(cls):

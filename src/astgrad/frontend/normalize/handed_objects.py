@@ -23,7 +23,6 @@ closure, plain parameters, no early return, free names meaning the same in both)
 never a helper calling itself."""
 
 import copy
-import dis
 import types
 from collections import Counter
 
@@ -31,25 +30,24 @@ import gast
 
 from ...core import syntax as S
 from ...core import walk
-from ...core.changing_methods import LIST_RESIZING
 from ...core.ops import is_user_function
 from .. import object_layouts as L
 from ..source import parsed_for_reading
 from .argument_methods import bound_arguments, plain_body, spliced
+from .handed_object_candidates import CHANGING_METHODS, helper_call, may_store_attributes
 from .instances import parents_of
 from .scopes import binding_counts, parameters
 
 _DEPTH = 8      # helpers written in calling helpers to write in (sgd calling bump)
 
 
-def write_in_handed_helpers(normalizer, tree):
+def write_in(normalizer, tree):
     """Write in, in place, each call in ``tree`` of such a helper (module docstring),
     and those of the helpers written in; whether one was. Written in on a copy first,
     and kept where the objects handed are then named only as the normalizer follows
     them (``_named_as_followed``): a name also handed on, returned or aliased keeps its
-    call, which is refused naming the helper's line and what is followed."""
-    if not any(_candidate(normalizer, stmt) for stmt in S.statements(tree.body)):
-        return False
+    call, which is refused naming the helper's line and what is followed. Called where
+    handed_object_candidates.py found a call that may be one."""
     excluded = set()
     while True:
         trial, made = copy.deepcopy(tree), _Made()
@@ -80,19 +78,12 @@ class _Made:
         self.helpers, self.resolved, self.bound, self.handed = [], set(), set(), set()
 
 
-def _candidate(normalizer, stmt):
-    """Whether ``stmt`` may call such a helper (a cheap look before a copy of the tree)."""
-    call = _helper_call(stmt)
-    helper = normalizer.source.resolve_path([call.func.id], depend=False) if call is not None else None
-    return type(helper) is types.FunctionType and is_user_function(helper) and _may_store_attributes(helper)
-
-
 def _write_in_once(normalizer, tree, excluded, made):
     bound = {n.id for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
     owned, found = None, False
     for block in _own_blocks(tree.body):
         for stmt in list(block):
-            call = _helper_call(stmt)
+            call = helper_call(stmt)
             if call is None or call.func.id in bound:
                 continue
             helper = normalizer.source.resolve_path([call.func.id], depend=False)
@@ -147,7 +138,7 @@ def handed_to_a_storing_helper(normalizer, tree, param, attr):
     that stores into the parameter it binds it to: one to write in once ``m.layer`` has a
     name of its own (argument_objects.split_argument_attributes)."""
     for stmt in S.statements(tree.body):
-        call = _helper_call(stmt)
+        call = helper_call(stmt)
         if call is None or not any(isinstance(a, gast.Attribute) and a.attr == attr and isinstance(a.value, gast.Name)
                                    and a.value.id == param for a in call.args):
             continue
@@ -251,22 +242,11 @@ def _new_object(normalizer, value):
     return isinstance(value, gast.Call) and normalizer.built_class_of(value) is not None
 
 
-def _helper_call(stmt):
-    """The call ``name(...)`` that ``stmt`` makes for its effect, assigns to a name or returns; else None."""
-    value = stmt.value if isinstance(stmt, (gast.Expr, gast.Return)) else \
-        stmt.value if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-        and isinstance(stmt.targets[0], gast.Name) else None
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) \
-            and not any(isinstance(n, gast.NamedExpr) for n in S.walk_nodes(value)):
-        return value
-    return None
-
-
 def _helper_body(normalizer, tree, helper):
     """The syntax tree of ``helper`` where it is a user's function that stores into
     objects it is handed and may be written in; else None."""
     if type(helper) is not types.FunctionType or not is_user_function(helper) \
-            or not _may_store_attributes(helper):
+            or not may_store_attributes(helper):
         return None
     from .foreign import _calls_itself, _writes_outside
     if _calls_itself(helper) or _writes_outside(helper):
@@ -286,34 +266,6 @@ def _shared(normalizer, stored, handed, owned):
         elif not _new_object(normalizer, value):
             return None
     return shared if stored else None
-
-
-def _may_store_attributes(fn):
-    """Whether the code of ``fn`` (or code nested in it, or of a user's function of its
-    globals it names, and so on) stores an attribute or names a method that changes a
-    list: a cheap test before its source is read."""
-    todo, seen = [fn], set()
-    while todo:
-        function = todo.pop()
-        if id(function) in seen:
-            continue
-        seen.add(id(function))
-        codes = [function.__code__]
-        while codes:
-            current = codes.pop()
-            if _CHANGING_METHODS.intersection(current.co_names) or _STORE_ATTR in current.co_code[0::2]:
-                return True
-            codes.extend(c for c in current.co_consts if hasattr(c, "co_code"))
-        called = (function.__globals__.get(name) for name in function.__code__.co_names)
-        todo.extend(g for g in called if type(g) is types.FunctionType and is_user_function(g))
-    return False
-
-
-_STORE_ATTR = dis.opmap["STORE_ATTR"]
-# of the changing methods (core/changing_methods.py) only those resizing a list: what the
-# normalizer follows of a list an object holds (``h.items.append(v)``) once the helper is
-# written in; any other change in place (``h.W.fill(0)``) leaves the helper a call as it was
-_CHANGING_METHODS = LIST_RESIZING
 
 
 def _handed_parameters(helper, tree, depth=_DEPTH):
@@ -346,7 +298,7 @@ def _handed_on(helper, call, depth):
     name stores into, each as ``argument.attribute`` would (an attribute of it stored)."""
     found = helper.__globals__.get(call.func.id) if isinstance(call.func, gast.Name) else None
     if type(found) is not types.FunctionType or found is helper or not is_user_function(found) \
-            or not _may_store_attributes(found):
+            or not may_store_attributes(found):
         return []
     try:
         tree = parsed_for_reading(found).tree
@@ -362,7 +314,7 @@ def _written(node):
     (``h.items`` of ``h.items.append(v)``); else None."""
     if isinstance(node, (gast.Attribute, gast.Subscript)) and isinstance(node.ctx, (gast.Store, gast.Del)):
         return node
-    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in _CHANGING_METHODS:
+    if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in CHANGING_METHODS:
         return node.func.value
     return None
 

@@ -17,6 +17,7 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...core.ops import is_user_function
 from ...errors import TransformError, function_value_unknown
 from ..patterns import MatchLowering
@@ -31,7 +32,10 @@ from .made import makes_transform
 from .outer_writes import lower_inlined_writes, writes_outer
 from .scopes import (binding_counts, declared, local_names, own_nodes, parameters, rename_locals,
                      returns_local_function)
-from .views import rewrite_view_writes
+
+# view writes (views.py and the modules it needs) only some functions have: loaded with
+# the first call (core/first_use.py)
+rewrite_view_writes = imported_when_called(__package__ + ".views", "rewrite_view_writes")
 
 
 class InlineLowering:

@@ -1,6 +1,7 @@
 """The Normalizer's mixins for constructs most functions never use, loaded when a function
 first needs one of their methods: ``del``, map/sorted/max/min with a key, itertools and
-functools.reduce, local recursion, sets, ``**kwargs`` handed on whole, NumPy element-write
+functools.reduce, local recursion, sets, appends to lists held in containers or
+attributes, ``xs.sort(key=...)``, ``**kwargs`` handed on whole, NumPy element-write
 forms, generators held by objects, ufuncs given a dtype. A process differentiating
 functions without them never loads their modules (the engine's start-up is mostly loading
 modules).
@@ -21,12 +22,16 @@ LAZY = {
                   "delete_dict_item", "refuse_shared", "reads_only"),
     "held_generators": ("HeldGeneratorLowering", "constructions", "note_construction", "method_drawing_held_numbers",
                         "fixed_generator", "fixed_seed"),
+    "item_appends": ("ItemAppendLowering", "item_append", "item_pop", "read_item_apart", "attribute_item_write",
+                     "attribute_append", "number_array_attribute", "owns_list_attribute", "holds_only_lists",
+                     "held_alone", "owns_attribute_value", "_owns_attribute", "owns_its_lists"),
     "iterators": ("IteratorLowering", "iterator_call", "getter_lambda", "callable_node", "calling", "map_call",
                   "starmap_call", "starmap_rows", "named_rows", "_reads_rows", "zipped_count", "items_of",
                   "is_partial_literal", "map_partial", "comprehension_of", "sort_positions", "sorted_call"),
     "itertools_calls": ("ItertoolsLowering", "itertools_call", "endless_repeat", "chained", "flattened", "sliced",
                         "by_position", "positions_comprehension", "folded", "resolve_operator"),
     "library_forms": ("LibraryWriteLowering", "piecewise_call", "fill_diagonal"),
+    "list_sort": ("ListSortLowering", "list_sort"),
     "recursion": ("RecursionLowering", "calls_itself", "_reached", "recursive_local_call", "lifted_recursive",
                   "_enclosing_reads", "recursive_helper_call"),
     "sets": ("SetLowering", "set_value", "read_only_sets", "makes_set", "only_reads"),

@@ -30,7 +30,6 @@ from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
 from .array_writes import ArrayWriteLowering
 from .flat_writes import FlatWriteLowering
-from .list_sort import ListSortLowering
 from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
@@ -38,7 +37,6 @@ from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
 from .inlining import InlineLowering
-from .item_appends import ItemAppendLowering
 from .instances import attribute_writes
 from . import lazy_mixins
 from .jumps import JumpLowering, _has_early_return
@@ -76,7 +74,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering, MethodLowering,
                  ObjectLowering, DisplayLowering, NestedTransformLowering, MadeGradientLowering, TryLowering,
                  ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering, BuiltObjectLowering,
-                 ListSortLowering, ArrayWriteLowering, FunctionLoopLowering, ItemAppendLowering, FlatWriteLowering,
+                 ArrayWriteLowering, FunctionLoopLowering, FlatWriteLowering,
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,
                  ListArithmeticLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,

@@ -41,7 +41,8 @@ getter stores nothing, on the object built again just before the statement readi
 comprehension over either is run as a loop (column_comprehensions.py).
 Anything else is left as it was (built_objects.py follows it or refuses it, naming the line).
 
-``write_object_columns`` rewrites and returns whether it did.
+``write_columns`` rewrites and returns whether it did, for the statements that
+object_column_candidates.py found by a first look (its ``write_object_columns``).
 """
 
 import builtins
@@ -82,11 +83,10 @@ _FIXED = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType,
 _KINDS = ("appends", "stores", "loops", "lengths", "contains", "reads", "calls", "comprehensions")
 
 
-def write_object_columns(normalizer, tree):
-    """Rewrite ``tree`` as the module docstring says; whether it did."""
-    candidates = [(s, found) for block in walk_blocks(tree.body) for s in block
-                  for found in [_candidate(normalizer, s)] if found is not None]
-    if not candidates or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
+def write_columns(normalizer, tree, candidates):
+    """Rewrite ``tree`` as the module docstring says, for the ``candidates`` (statement,
+    what ``object_column_candidates.candidate`` found) its first look found; whether it did."""
+    if any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
         return False
     done, seen = False, None
     for stmt, found in candidates:
@@ -117,26 +117,6 @@ def _builtins_named(normalizer):
     return all(name not in normalizer.bound_count and normalizer.resolve_call(
         gast.Call(func=S.name(name), args=[], keywords=[])) is value
         for name, value in (("len", builtins.len), ("range", builtins.range)))
-
-
-def _candidate(normalizer, stmt):
-    """(class, its attributes in ``__init__``'s order, the attributes its methods store)
-    where ``stmt`` binds a name once to a comprehension building objects of a class whose
-    objects are their attributes; "list" or "dict" where it binds one to ``[]`` or ``{}``
-    (the class is the one later statements store), "display" to a display of calls (taken
-    only where a list is moved out of it, column_moves.py); else None."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and normalizer.bound_count.get(stmt.targets[0].id, 0) == 1):
-        return None
-    value = stmt.value
-    if isinstance(value, gast.List) and not value.elts or isinstance(value, gast.Dict) and not value.keys:
-        return "list" if isinstance(value, gast.List) else "dict"
-    if isinstance(value, gast.List) and all(isinstance(e, gast.Call) for e in value.elts):
-        return "display"
-    if not (isinstance(value, gast.ListComp) and len(value.generators) == 1 and not value.generators[0].ifs
-            and not value.generators[0].is_async):
-        return None
-    return attribute_class(normalizer, value.elt, stmt.targets[0].id)
 
 
 def _uses(normalizer, seen, stmt, found):

@@ -36,11 +36,13 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.anno import Key
 from ..source import parse_function
-from .shared_counters import parented, refuse_shared_counter, refuse_zipped_together
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 counted_iteration = imported_when_called(__package__ + ".iterator_classes", "counted_iteration")
 counter_moved_words = imported_when_called(__package__ + ".iterator_classes", "counter_moved_words")
+parented = imported_when_called(__package__ + ".shared_counters", "parented")
+refuse_shared_counter = imported_when_called(__package__ + ".shared_counters", "refuse_shared_counter")
+refuse_zipped_together = imported_when_called(__package__ + ".shared_counters", "refuse_zipped_together")
 
 _CONSUMERS = {"list", "tuple", "sum", "sorted", "min", "max"}      # iterate their argument at once
 _PAIRING = {"zip", "enumerate"}

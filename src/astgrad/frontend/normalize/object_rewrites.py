@@ -9,21 +9,29 @@ built once (branch_objects.py)."""
 import gast
 
 from ...core import syntax as S
-from .argument_methods import inline_argument_methods
+from ...core.first_use import imported_when_called
+from .. import object_layouts as L
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
-from .handed_objects import handed_to_a_storing_helper, write_in_handed_helpers
-from .item_objects import split_item_objects
+from .handed_object_candidates import write_in_handed_helpers
 from .loop_handed_names import share_loop_handed_names
 from .loop_names import separate_loop_names
-from .mixed_lists import write_mixed_lists
-from .object_columns import write_object_columns
+from .mixed_list_candidates import write_mixed_lists
+from .object_column_candidates import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
 from .turn_arrays import name_turn_arrays
-from .unpacked_objects import unpack_built_objects
+
+# lists or dicts of objects (item_objects.py) only some functions build, and helpers storing
+# into objects handed to them (handed_objects.py): loaded with the first call (core/first_use.py)
+split_item_objects = imported_when_called(__package__ + ".item_objects", "split_item_objects")
+handed_to_a_storing_helper = imported_when_called(__package__ + ".handed_objects", "handed_to_a_storing_helper")
+# and, behind the gates below, objects the code builds holding lists of objects
+# (unpacked_objects.py) and methods of arguments' objects (argument_methods.py)
+unpack_built_objects = imported_when_called(__package__ + ".unpacked_objects", "unpack_built_objects")
+inline_argument_methods = imported_when_called(__package__ + ".argument_methods", "inline_argument_methods")
 
 
 def rewrite_object_forms(normalizer, tree, nodes):
@@ -45,13 +53,14 @@ def rewrite_object_forms(normalizer, tree, nodes):
 
     if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
         nodes = counted()
-    if unpack_built_objects(normalizer, tree, nodes):       # net = Net() holding [Layer(a), Layer(b)]
+    # net = Net() holding [Layer(a), Layer(b)]
+    if _builds_objects(normalizer, nodes) and unpack_built_objects(normalizer, tree, nodes):
         nodes = counted()
     if write_mixed_lists(normalizer, tree):          # [Layer(w)] + layers[1:], old[1] = Layer(w) on a copy
         nodes = counted()
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()
-    if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
+    if _given_objects(normalizer) and inline_argument_methods(normalizer, tree):    # model.run(w) over self.layers
         nodes = counted()
     if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
         nodes = counted()
@@ -82,3 +91,16 @@ def rewrite_object_forms(normalizer, tree, nodes):
             | write_object_columns(normalizer, tree):
         nodes = counted()
     return nodes
+
+
+def _builds_objects(normalizer, nodes):
+    """Whether a call of ``nodes`` builds an object of a class of the user's: unpacked_objects.py's
+    first look (with none it unpacks nothing)."""
+    return any(node.__class__ is gast.Call and isinstance(node.func, (gast.Name, gast.Attribute))
+               and normalizer.built_class_of(node) is not None for node in nodes)
+
+
+def _given_objects(normalizer):
+    """Whether an argument holds an object: argument_methods.py's first look (with none it
+    writes nothing in)."""
+    return any(layout[0] == L.OBJECT for layout in normalizer.named_layouts().values())

@@ -38,16 +38,23 @@ import builtins
 import gast
 
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from .class_functions import method_sites
-from .fresh_items import made_new, takes_items
 from .handed_arrays import handed_parameters
 from .item_arguments import item_read_before_writes
 from ...core.changing_methods import CHANGING_METHODS
-from .item_appends import lists_kept_use, new_lists
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
 from .keyed_list_cuts import bound_once as _once
 from .list_slice_writes import attribute_slice_stores
 from .keyed_list_cuts import fresh_name, joined, popped, returned_pop, slice_written, written_as_new_list
+
+# what makes a new list of items (fresh_items.py) and the lists of a container nothing else
+# holds (item_appends.py), asked only where a function has such lists: loaded with the first
+# call (core/first_use.py)
+made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
+takes_items = imported_when_called(__package__ + ".fresh_items", "takes_items")
+lists_kept_use = imported_when_called(__package__ + ".item_appends", "lists_kept_use")
+new_lists = imported_when_called(__package__ + ".item_appends", "new_lists")
 
 
 # methods returning a new value, reading the container without keeping it

@@ -35,8 +35,12 @@ Anything else keeps the refusal, whose words say to store a copy."""
 import gast
 
 from ...core import syntax as S
-from .fresh_items import made_new
+from ...core.first_use import imported_when_called
 from .handed_arrays import _read_at_once, bound_before, handed_argument, is_attribute, parameters_of
+
+# what makes a new list of items (fresh_items.py), asked only where a function has one:
+# loaded with the first call (core/first_use.py)
+made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 

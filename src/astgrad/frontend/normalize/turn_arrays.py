@@ -31,10 +31,14 @@ Anything else keeps the refusal, whose words say to store a copy."""
 import gast
 
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from .. import written_in
-from .fresh_items import made_new
 from .handed_arrays import _after_the_loop, _blocks, _kept_in, _read_at_once, bound_before, handed_name, \
     is_attribute, may_hand_a_name
+
+# what makes a new list of items (fresh_items.py), asked only where a function has one:
+# loaded with the first call (core/first_use.py)
+made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 _NAMESPACE_READS = frozenset({"locals", "vars", "eval", "exec"})

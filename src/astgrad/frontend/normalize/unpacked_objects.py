@@ -30,13 +30,17 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...core import walk
 from .. import written_in
 from .argument_methods import bound_arguments, plain_body, spliced
-from .hoisted_methods import hoist_method_calls
 from .instances import init_of, is_namespace, parents_of
 from .methods import _record_kind
 from .scopes import binding_counts
+
+# calls of methods hoisted out of a function (hoisted_methods.py), needed only where it has
+# such calls: loaded with the first call (core/first_use.py)
+hoist_method_calls = imported_when_called(__package__ + ".hoisted_methods", "hoist_method_calls")
 
 _DEPTH = 8      # methods written in calling methods of self to write in
 
