@@ -1471,7 +1471,7 @@ def value_reads(stmt):
     except arguments of astgrad's runtime helpers that only give a shape or a type.
     Generated code passes a primal value to ``unbroadcast(d_t, t)`` long after ``t`` was
     computed; an in-place write in between changes no shape, so it cannot matter there."""
-    names = dataflow.reads(stmt)
+    names = dataflow.reads(stmt) - _read_for_shape_alone(stmt)
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
@@ -1488,6 +1488,28 @@ def value_reads(stmt):
     if isinstance(stmt, gast.Assign):
         still_read |= dataflow.reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
     return names - (dropped - still_read)
+
+
+_SHAPE_FUNCTIONS = (numpy.shape, numpy.ndim)
+
+
+def _read_for_shape_alone(stmt):
+    """The names ``stmt`` (a simple statement) loads only as ``numpy.shape(n)`` or
+    ``numpy.ndim(n)``: reverse code of a reshape, ``numpy.reshape(d_y, numpy.shape(t))``,
+    reads ``t``'s shape long after a write into a view of ``t`` changed its elements."""
+    if not isinstance(stmt, (gast.Assign, gast.Expr, gast.Return)):
+        return set()
+    shape_args, loads = set(), []
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Call) and any(anno.get(node, Key.TARGET) is f for f in _SHAPE_FUNCTIONS) \
+                and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], gast.Name):
+            shape_args.add(id(node.args[0]))
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            loads.append(node)
+    if not shape_args:
+        return set()
+    alone = {n.id for n in loads if id(n) in shape_args}
+    return alone - {n.id for n in loads if id(n) not in shape_args}
 
 
 class _LoopFacts(typing.NamedTuple):
