@@ -453,6 +453,66 @@ def dot_int_and_float(x, w):
     return k @ (x * w) + np.dot(k, x ** 2)
 
 
+def rows_loop_inplace(x, w):
+    M = x.reshape(2, -1) * 1.0
+    for row in M:
+        row *= w
+    return np.sum(M ** 2)
+
+
+def rows_enumerate_continue(x, w):
+    M = np.outer(x, x[:2]) * 1.0
+    for i, row in enumerate(M):
+        if i % 2:
+            continue
+        row[:] = row * w + i
+    return np.sum(M ** 2)
+
+
+def columns_loop_write(x, w):
+    M = np.outer(x, x[:3]) * 1.0
+    for col in M.T:
+        col[1] += w
+    return np.sum(M ** 2)
+
+
+def rows_by_index_inplace(x, w):
+    # the loop rows_loop_inplace's refusal advises
+    M = x.reshape(2, -1) * 1.0
+    for i in range(len(M)):
+        row = M[i]
+        row *= w
+    return np.sum(M ** 2)
+
+
+def rows_by_index_continue(x, w):
+    M = np.outer(x, x[:2]) * 1.0
+    for i in range(len(M)):
+        row = M[i]
+        if i % 2:
+            continue
+        row[:] = row * w + i
+    return np.sum(M ** 2)
+
+
+def columns_by_index_write(x, w):
+    M = np.outer(x, x[:3]) * 1.0
+    for i in range(len(M.T)):
+        col = M.T[i]
+        col[1] += w
+    return np.sum(M ** 2)
+
+
+def rows_by_index_break(x, w):
+    M = x.reshape(2, -1) * 1.0
+    for i in range(len(M)):
+        row = M[i]
+        row[0] = row[-1] * w
+        if row[0] > 0:
+            break
+    return np.sum(np.sin(M))
+
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n != "np"}
@@ -460,12 +520,21 @@ def _programs():
 
 # program -> (the function holding the refused line, the line's offset from its def, words of
 # the refusal, the error: a TransformError when astgrad reads the code, a TypeError when the
-# code runs and finds an array where a number is followed); a helper writing into a view it is given is refused at the helper's line, naming its parameter
+# code runs and finds an array where a number is followed); a helper writing into a view it
+# is given is refused at the helper's line, naming its parameter
 REFUSED = {
     # y[:2], y[2:4] = y[2:4], y[:2]: the second value is a view the first store changed
     "swap_items_views_no_copy": ("swap_items_views_no_copy", 2, r"assignment into an element of 'y'", "TransformError"),
     "list_of_views": ("list_of_views", 4, r"augmented assignment .* on 'p', an item of the list", "TypeError"),
-    "helper_writes_view_arg": ("_scale_into", 1, r"augmented assignment .* on 'a' while another name", "TransformError"),
+    "helper_writes_view_arg": ("_scale_into", 1, r"augmented assignment .* on 'a' while another name",
+                               "TransformError"),
+    # a row the loop binds, written: the refusal says to loop over indices (rows_by_index_*)
+    "rows_loop_inplace": ("rows_loop_inplace", 3, r".* on 'row' .* 'row' is an item of M, which the loop goes over: "
+                          r".*\(for i in range\(len\(M\)\): row = M\[i\]\)", "TransformError"),
+    "rows_enumerate_continue": ("rows_enumerate_continue", 5, r".* 'row' is an item of M, which the loop goes over",
+                                "TransformError"),
+    "columns_loop_write": ("columns_loop_write", 3, r".* 'col' is an item of M\.T, .*\(for i in range\(len\(M\.T\)\): "
+                           r"col = M\.T\[i\]\)", "TransformError"),
     "helper_writes_view_twice_overlapping": ("_scale_into", 1,
                                              r"augmented assignment .* on 'a' while another name", "TransformError"),
 }

@@ -19,7 +19,13 @@ What the hunt found:
   refused at the helper's line, but the refusal named no name ("the list, dict or array
   this line writes into (an item of a container or an attribute)") and quoted no line:
   the text of a helper's line inlined from elsewhere in the file was not found. It names
-  ``'a'`` and quotes the line now (still refused: REFUSED in the programs).
+  ``'a'`` and quotes the line now (still refused: REFUSED in the programs);
+- a write into the row a loop binds (``for row in M: row *= w``, ``for i, row in
+  enumerate(M)``, ``for col in M.T``) is refused, the row a view of ``M`` whose write
+  Python shows in ``M``; the refusal gave the general advice (write through one name and
+  read the others again). It says now that the row is an item of ``M`` and gives the loop
+  astgrad follows, ``for i in range(len(M)): row = M[i]`` (the ``rows_by_index_*``
+  programs, checked in every mode).
 
 CI runs each program in one mode at one shape (the modes in turn); with
 HYPOTHESIS_PROFILE=thorough every program runs in every mode at both shapes."""

@@ -1270,7 +1270,7 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     error = source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
-        f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
+        f"follow it. {_popped_advice(source, stmt, name) if popped else _write_advice(source, stmt, name, outside)}",
         stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
 
@@ -1416,6 +1416,13 @@ def _refuse_write_into_an_attribute(source, stmt, action, written):
         f"name the function builds by calling its class ({named} = Box()) and nothing else holds it; otherwise "
         f"make the value under a name of its own and build the object from it ({attr} = []; {attr}.append(v); "
         f"Box({attr})), or make a new one ({attr} = {written} + [v])", stmt, construct="in-place write")
+
+
+def _write_advice(source, stmt, name, outside):
+    """The advice of the refusal of a write into ``name`` another name would see: for the
+    item a loop binds (``for row in M: row *= w``) the loop by index, else the general one."""
+    from .loop_item_writes import loop_item_advice
+    return (None if outside else loop_item_advice(source, stmt, name)) or _shared_write_advice(name, outside)
 
 
 def _shared_write_advice(name, outside):
