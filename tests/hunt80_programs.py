@@ -513,6 +513,13 @@ def rows_by_index_break(x, w):
     return np.sum(np.sin(M))
 
 
+def argument_stored_into_a_reshape_of_an_expression(x, w):
+    # raised when the code ran: the check taking w for an array of numbers refused a float
+    z = (x * w).T.reshape(-1)
+    z[2] = w
+    return np.sum(z ** 2) + np.sum(x)
+
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n != "np"}

@@ -20,6 +20,12 @@ What the hunt found:
   this line writes into (an item of a container or an attribute)") and quoted no line:
   the text of a helper's line inlined from elsewhere in the file was not found. It names
   ``'a'`` and quotes the line now (still refused: REFUSED in the programs);
+- a crash: ``z = (x * w).T.reshape(-1); z[2] = w`` with ``x`` read after it raised, for a
+  float ``w``, "this stores into an element of the argument 'w' ... 'w' is a float": the
+  check lifting the refusal of the write took ``w`` for an array of numbers, then refused
+  the number ``w`` is when the code ran. An argument that is the value stored may be a
+  number now (``argument_stored_into_a_reshape_of_an_expression``, with a float and a
+  np.float64 ``w``);
 - a write into the row a loop binds (``for row in M: row *= w``, ``for i, row in
   enumerate(M)``, ``for col in M.T``) is refused, the row a view of ``M`` whose write
   Python shows in ``M``; the refusal gave the general advice (write through one name and
@@ -195,3 +201,9 @@ def _helper_twice(x, w):
 def test_a_helper_writing_into_its_argument_and_returning_it_called_twice(x):
     for mode in MODES if THOROUGH else ("value_and_grad", "hessian", "jvp"):
         check(mode, _helper_twice, (x, 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("w", [0.8, np.float64(0.8), np.array(0.8)], ids=["float", "float64", "0-d"])
+def test_a_number_argument_stored_into_an_array_is_followed(w):
+    for mode in MODES if THOROUGH else ("grad", "jvp", "hessian"):
+        check(mode, P.argument_stored_into_a_reshape_of_an_expression, (X6, w), (1, 0))

@@ -768,8 +768,18 @@ def _followed_for_number_arrays(checked, kept, params, error):
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: (source.place(stmt), _read_by_an_index(stmt), name in compared, name in outside)
+    return body, {name: (source.place(stmt), _read_by_an_index(stmt), name in compared, name in outside,
+                         _stored_as_value(stmt, name))
                   for name, stmt in assumed.items()}
+
+
+def _stored_as_value(stmt, name):
+    """Whether ``stmt``, where a parameter ``name`` was taken for an array of numbers, is a
+    store ``z[k] = ...`` into another array than ``name`` (``z[2] = w``): ``name`` is then
+    a value stored, which a number may be too."""
+    target = stmt.targets[0] if isinstance(stmt, gast.Assign) else getattr(stmt, "target", None)
+    return isinstance(target, gast.Subscript) and not (isinstance(target.value, gast.Name)
+                                                       and target.value.id == name)
 
 
 def _outside_arrays_indexed(body, params):
