@@ -520,6 +520,16 @@ def argument_stored_into_a_reshape_of_an_expression(x, w):
     return np.sum(z ** 2) + np.sum(x)
 
 
+def list_extended_read_by_shape(x, w):
+    # numpy.shape(b) reads the length of the list a += [...] extends in place (b is a):
+    # only in a derivative differentiated again is numpy.shape(t) no read of t's values
+    a = [x * w, x]
+    b = a
+    a += [x ** 2]
+    n = np.ndim(b) + np.shape(b)[0]
+    return np.sum(np.stack(a)) * n
+
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n != "np"}

@@ -13,8 +13,10 @@ What the hunt found:
   where ``t = x * w; y = t.reshape(2, -1)`` was followed: the derivative reads the shape of
   the expression's value (``numpy.reshape(d_y, numpy.shape(t))``) after the write, which the
   check counted as a read of its elements. ``numpy.shape(t)`` and ``numpy.ndim(t)`` read a
-  shape alone now (``reshape_minus1``; and a write into the copy a reshape or ravel of a
-  transpose makes, hunt58's v05, v07, z3);
+  shape alone now in a derivative differentiated again (``reshape_minus1``; and a write
+  into the copy a reshape or ravel of a transpose makes, hunt58's v05, v07, z3); not in
+  the user's code, where ``t`` may be a list another name extends in place, which changes
+  its shape (``list_extended_read_by_shape``: taken there too, it gave a wrong value);
 - a helper of the module writing into a view it is given (``_scale_into(y[1:], w)``) is
   refused at the helper's line, but the refusal named no name ("the list, dict or array
   this line writes into (an item of a container or an attribute)") and quoted no line:

@@ -1471,7 +1471,7 @@ def value_reads(stmt):
     except arguments of astgrad's runtime helpers that only give a shape or a type.
     Generated code passes a primal value to ``unbroadcast(d_t, t)`` long after ``t`` was
     computed; an in-place write in between changes no shape, so it cannot matter there."""
-    names = dataflow.reads(stmt) - _read_for_shape_alone(stmt)
+    names = dataflow.reads(stmt)
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
@@ -1490,13 +1490,21 @@ def value_reads(stmt):
     return names - (dropped - still_read)
 
 
+def derivative_value_reads(stmt):
+    """``value_reads`` in a derivative astgrad generated, differentiated again, where
+    ``numpy.shape(t)`` and ``numpy.ndim(t)`` read no value either: the reverse code of a
+    reshape, ``numpy.reshape(d_y, numpy.shape(t))``, reads ``t``'s shape long after a write
+    into a view of ``t`` changed its elements. Not in the user's code, where ``t`` may be
+    a list another name extends in place (``a += [v]``), which changes its shape."""
+    return value_reads(stmt) - _read_for_shape_alone(stmt)
+
+
 _SHAPE_FUNCTIONS = (numpy.shape, numpy.ndim)
 
 
 def _read_for_shape_alone(stmt):
     """The names ``stmt`` (a simple statement) loads only as ``numpy.shape(n)`` or
-    ``numpy.ndim(n)``: reverse code of a reshape, ``numpy.reshape(d_y, numpy.shape(t))``,
-    reads ``t``'s shape long after a write into a view of ``t`` changed its elements."""
+    ``numpy.ndim(n)``."""
     if not isinstance(stmt, (gast.Assign, gast.Expr, gast.Return)):
         return set()
     shape_args, loads = set(), []

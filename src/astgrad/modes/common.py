@@ -829,14 +829,15 @@ class _WriteCheck:
     def analyze(self, live_at_end, prepare, writes, numbers=frozenset()):
         """Find what may share what, refuse callees changing their arguments, and add the
         checks made before writes (items of shallow copies, updates of outside memory)."""
-        from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
+        from ..analysis.sharing import Sharing, calls_changing_arguments     # imported only when needed
         from ..analysis.unread_values import UnreadValues
         source, params, body = self.source, self.params, self.body
+        value_reads = _value_reads(source)
         from ..analysis.value_stacks import own_value_stacks
         self.sharing = Sharing(params, body, prepare, numbers,
                                own_stack=lambda name, stack: bool(own_value_stacks(body, params, name, {stack})))
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
-                                                        [w[:2] for w in writes])
+                                                        [w[:2] for w in writes], value_reads)
         _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
         _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
         # found when first asked
@@ -1071,13 +1072,22 @@ def _calls_user_function(stmt):
         and ops.is_user_function(anno.get(call, Key.TARGET))
 
 
-def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
+def _value_reads(source):
+    """What counts as reading a value in ``source``'s code: ``derivative_value_reads`` in a
+    derivative astgrad generated (differentiated again), else ``value_reads``."""
+    from ..analysis.sharing import derivative_value_reads, value_reads
+    fn = getattr(source, "fn", None)
+    code = getattr(fn, "__code__", None)
+    return derivative_value_reads if code is not None and generated_text.is_derivative(code) else value_reads
+
+
+def _annotate_for_write_checks(sharing, params, body, live_at_end, writes, value_reads):
     """Mark what the check reads off each statement: which element reads ``v = y[i]``
     there are (returned: v -> those statements), which names are live after it, and
     (only at the in-place writes ``writes``, (statement, name) each) whether the
     written object is new and unshared, and what may share it."""
     from ..analysis import dataflow
-    from ..analysis.sharing import mark_unshared, value_reads
+    from ..analysis.sharing import mark_unshared
     element_reads = {}
     for stmt in sharing.statements:
         if _element_read(stmt):
