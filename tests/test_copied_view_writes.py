@@ -159,4 +159,14 @@ def test_the_second_order_is_refused_in_words(f):
         assert start < line < start + len(lines) and lines[line - start].strip().startswith("y[0, 0] = w")
 
 
+@pytest.mark.parametrize("wrt", [(0, 1), (1, 0)], ids=["x", "w"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_the_jacobian_of_the_gradient_of_views_of_a_copy_written(wrt, shape):
+    # the jacobian of the gradient too (hessian and jvp_of_grad above): refused until the
+    # check of the gradient's writes read numpy.shape(t) in its reverse sweep as a read of
+    # t's shape alone
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
+    check("jacobian_of_grad", views_of_a_copy_written, (x, 0.8), wrt)
+
+
 X23 = np.linspace(-1.0, 1.0, 6).reshape(2, 3)

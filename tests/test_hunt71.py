@@ -47,7 +47,7 @@ refused in words saying why (tests/test_view_and_item_writes_followed.py); ``np.
 ``g_fromiter``); a view of a view expression written (``v = y.reshape(6, 4).T[::2]``,
 ``v_chain_views``).
 
-This file checks 212 of them in every mode and 9 refusals: CI runs a dozen programs in one
+This file checks 213 of them in every mode and 8 refusals: CI runs a dozen programs in one
 mode each; the thorough profile runs every program in every mode, and the tape."""
 
 import os

@@ -1057,6 +1057,10 @@ def test_number_array_argument_passes_arrays_of_numbers_only():
                                             rf".* 'y' is {held}, whose items would be the very objects"):
             rt.number_array_argument(value, "y", "f.py:3", True)
     assert rt.number_array_argument(np.zeros(2), "y", "f.py:3", True) is None
+    for number in (0.5, 2, np.float64(0.5), True):      # the value stored (z[2] = y): no memory to share
+        assert rt.number_array_argument(number, "y", "f.py:3", stored=True) is None
+        with pytest.raises(TypeError, match=r"this stores into an element of the argument 'y'"):
+            rt.number_array_argument(number, "y", "f.py:3")
     assert registry.is_non_differentiable(rt.number_array_argument)
 
 

@@ -103,6 +103,20 @@ def _copies(args):
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
+def _difference_step(value, rtol):
+    """(the relative step of the central differences, the tolerance to compare them at) for
+    a function whose value is ``value``. NumPy computes np.sin(True) in float16 and, under
+    NumPy 2's promotion, keeps a float16 times a Python float in float16: a step of 1e-6
+    moves no such value (the differences are 0), so the step and the tolerance follow the
+    value's precision there (the best step of central differences, eps ** (1/3), and their
+    rounding error, eps ** (2/3))."""
+    dtype = value.dtype if isinstance(value, (np.ndarray, np.generic)) else None
+    if dtype is None or dtype.kind != "f" or dtype.itemsize >= 8:
+        return 1e-6, rtol
+    resolution = float(np.finfo(dtype).eps)
+    return resolution ** (1 / 3), max(rtol, 10 * resolution ** (2 / 3))
+
+
 def check(f, args, value, rtol=1e-4):
     kind = expected_kind(value)
     fresh = outcome(lambda *a: astgrad.grad(f)(*a), *_copies(args))
@@ -116,8 +130,9 @@ def check(f, args, value, rtol=1e-4):
         assert_close(fresh[1], both[1][1], rtol=1e-12, atol=1e-12, msg="grad vs value_and_grad")
         x = args[0]
         if isinstance(x, float) or isinstance(x, np.ndarray) and x.dtype == np.float64 and np.all(np.abs(x) > 0.05):
+            step, rtol = _difference_step(value, rtol)
             with np.errstate(all="ignore"):
-                numeric = numerical_grad(f, args, wrt=0)
+                numeric = numerical_grad(f, args, wrt=0, eps=step)
             # where the chain rule meets an infinite local derivative (sqrt or ** 0.5 of an
             # exact zero such as x - x) the gradient is inf or NaN, as in JAX (docs/api.md,
             # "Numbers at special points"); grad == value_and_grad above still holds there
@@ -208,3 +223,21 @@ def test_a_power_whose_exponent_is_a_numpy_bool_with_deprecations_as_errors(x, n
         second = np.reshape(astgrad.hessian(power_of_a_bool)(x.copy(), n), (x.size, x.size))
         along = numerical_jvp(lambda v: by_x(v, n), (x,), (tangent,))
         assert_close(second @ tangent.ravel(), np.ravel(along), rtol=1e-5, atol=1e-6)
+
+
+def float16_branch(x, n):
+    if n > 1:
+        r = x
+    else:
+        r = np.sin(n) * x       # np.sin(True) is a float16, and so is r under NumPy 2
+    return r
+
+
+def test_a_float16_value_is_differenced_at_its_own_precision():
+    # the hypothesis campaign drew this program with seed 80: the check differenced it with a
+    # step of 1e-6, which moves no float16, and read a gradient of 0
+    args = (-0.6719498064821093, True)
+    value = float16_branch(*args)
+    check(float16_branch, args, value)
+    assert astgrad.grad(float16_branch)(*args) == pytest.approx(float(np.sin(np.float16(True))), rel=1e-12)
+    assert astgrad.grad(float16_branch)(-0.67, 2) == 1.0

@@ -3396,7 +3396,7 @@ def items_apart(container, where):
             "arrays (xs = [a, a.copy()]) or store a new value: xs[k] = xs[k] + v")
 
 
-def number_array_argument(value, name, where, read=False, compared=False, outside=False):
+def number_array_argument(value, name, where, read=False, compared=False, outside=False, stored=False):
     """Checked when a derivative starts, for an argument ``name`` the function stores into
     the elements of (``y[0] = x[1::2]``) where it follows that as NumPy does for an array of
     numbers, which copies the values in. A list or an array of objects holds the value
@@ -3407,12 +3407,15 @@ def number_array_argument(value, name, where, read=False, compared=False, outsid
     whose items are all numbers passes that read too: the new array holds the same numbers,
     which no write can change (a write rebinds an item of the new array alone). ``compared``:
     the argument is only compared with an array of numbers to make a mask (``y[y > t]``),
-    which NumPy's numbers make a bool array: a number passes too. ``outside``: ``name`` is a
-    global or closure variable the function reads (``G[G > 0]``), not an argument."""
+    which NumPy's numbers make a bool array: a number passes too. ``stored``: the argument
+    is the value stored (``z[2] = w``), not what is stored into: a number passes too, as
+    nothing can share its memory. ``outside``: ``name`` is a global or closure variable the
+    function reads (``G[G > 0]``), not an argument."""
     if isinstance(value, numpy.ndarray) and value.dtype.kind in "biufc":
         return
-    if compared and (type(value) in (int, float, bool) or isinstance(value, (numpy.number, numpy.bool_))):
-        return
+    if (stored or compared) and (type(value) in (int, float, bool, complex)
+                                 or isinstance(value, (numpy.number, numpy.bool_))):
+        return      # a number holds no memory a write could change
     if compared:
         raise TypeError(
             f"astgrad: {where}: this compares an array of numbers with the argument '{name}' (y > {name}, "

@@ -1475,8 +1475,6 @@ def value_reads(stmt):
     call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call) or anno.get(call, Key.TARGET) is None:
         return names
-    if _reads_shape_alone(call):    # numpy.shape(x): reverse code's shape of a reshape's array
-        return names - ({call.args[0].id} - _written_back(stmt))
     signature, shape_only = _shape_only_parameters(anno.get(call, Key.TARGET))
     if not shape_only:
         return names
@@ -1490,20 +1488,41 @@ def value_reads(stmt):
     return names - (dropped - still_read - _written_back(stmt))
 
 
-def _reads_shape_alone(call):
-    """Whether ``call`` is ``numpy.shape(x)`` or ``numpy.ndim(x)`` of a name: it reads the
-    shape of ``x``, which no write into an array's elements changes (the shape of a list an
-    append changes is read as the code runs, and never differentiated), and gives a new
-    tuple or int holding nothing of ``x``."""
-    return anno.get(call, Key.TARGET) in (numpy.shape, numpy.ndim) and len(call.args) == 1 \
-        and not call.keywords and isinstance(call.args[0], gast.Name)
-
-
 def _written_back(stmt):
     """The names an assignment ``stmt`` reads in its target (``c[k] = ...`` reads ``c``, ``k``)."""
     if not isinstance(stmt, gast.Assign):
         return set()
     return dataflow.reads(gast.Assign(targets=stmt.targets, value=gast.Constant(value=None, kind=None)))
+
+
+def derivative_value_reads(stmt):
+    """``value_reads`` in a derivative astgrad generated, differentiated again, where
+    ``numpy.shape(t)`` and ``numpy.ndim(t)`` read no value either: the reverse code of a
+    reshape, ``numpy.reshape(d_y, numpy.shape(t))``, reads ``t``'s shape long after a write
+    into a view of ``t`` changed its elements. Not in the user's code, where ``t`` may be
+    a list another name extends in place (``a += [v]``), which changes its shape."""
+    return value_reads(stmt) - _read_for_shape_alone(stmt)
+
+
+_SHAPE_FUNCTIONS = (numpy.shape, numpy.ndim)
+
+
+def _read_for_shape_alone(stmt):
+    """The names ``stmt`` (a simple statement) loads only as ``numpy.shape(n)`` or
+    ``numpy.ndim(n)``."""
+    if not isinstance(stmt, (gast.Assign, gast.Expr, gast.Return)):
+        return set()
+    shape_args, loads = set(), []
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Call) and any(anno.get(node, Key.TARGET) is f for f in _SHAPE_FUNCTIONS) \
+                and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], gast.Name):
+            shape_args.add(id(node.args[0]))
+        elif isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            loads.append(node)
+    if not shape_args:
+        return set()
+    alone = {n.id for n in loads if id(n) in shape_args}
+    return alone - {n.id for n in loads if id(n) not in shape_args}
 
 
 class _LoopFacts(typing.NamedTuple):

@@ -100,8 +100,12 @@ class FunctionSource:
 
     def line_text(self, node):
         lineno = getattr(node, "lineno", None)
-        if lineno is None or not 1 <= lineno <= len(self.lines):
+        if lineno is None:
             return None
+        if not 1 <= lineno <= len(self.lines):
+            # a statement of a helper of this file inlined here (its lines counted in this file)
+            return linecache.getline(self.filename, self.file_line(node)).rstrip("\n") or None \
+                if self.lines and self.filename else None
         return self.lines[lineno - 1].rstrip("\n")
 
     def error(self, message, node=None, construct=None):

@@ -767,8 +767,18 @@ def _followed_for_number_arrays(checked, kept, params, error):
     if not assumed:
         raise error
     source = checked[0]
-    return body, {name: (source.place(stmt), _read_by_an_index(stmt), name in compared, name in outside)
+    return body, {name: (source.place(stmt), _read_by_an_index(stmt), name in compared, name in outside,
+                         _stored_as_value(stmt, name))
                   for name, stmt in assumed.items()}
+
+
+def _stored_as_value(stmt, name):
+    """Whether ``stmt``, where a parameter ``name`` was taken for an array of numbers, is a
+    store ``z[k] = ...`` into another array than ``name`` (``z[2] = w``): ``name`` is then
+    a value stored, which a number may be too."""
+    target = stmt.targets[0] if isinstance(stmt, gast.Assign) else getattr(stmt, "target", None)
+    return isinstance(target, gast.Subscript) and not (isinstance(target.value, gast.Name)
+                                                       and target.value.id == name)
 
 
 def _outside_arrays_indexed(body, params):
@@ -818,14 +828,15 @@ class _WriteCheck:
     def analyze(self, live_at_end, prepare, writes, numbers=frozenset()):
         """Find what may share what, refuse callees changing their arguments, and add the
         checks made before writes (items of shallow copies, updates of outside memory)."""
-        from ..analysis.sharing import Sharing, calls_changing_arguments, value_reads     # imported only when needed
+        from ..analysis.sharing import Sharing, calls_changing_arguments     # imported only when needed
         from ..analysis.unread_values import UnreadValues
         source, params, body = self.source, self.params, self.body
+        value_reads = _value_reads(source)
         from ..analysis.value_stacks import own_value_stacks
         self.sharing = Sharing(params, body, prepare, numbers,
                                own_stack=lambda name, stack: bool(own_value_stacks(body, params, name, {stack})))
         self.element_reads = _annotate_for_write_checks(self.sharing, params, body, live_at_end,
-                                                        [w[:2] for w in writes])
+                                                        [w[:2] for w in writes], value_reads)
         _refuse_callees_changing_arguments(source, calls_changing_arguments(self.sharing), self.fn)
         _check_items_of_shallow_copies(source, self.sharing, body, self.helper)
         # found when first asked
@@ -1060,13 +1071,22 @@ def _calls_user_function(stmt):
         and ops.is_user_function(anno.get(call, Key.TARGET))
 
 
-def _annotate_for_write_checks(sharing, params, body, live_at_end, writes):
+def _value_reads(source):
+    """What counts as reading a value in ``source``'s code: ``derivative_value_reads`` in a
+    derivative astgrad generated (differentiated again), else ``value_reads``."""
+    from ..analysis.sharing import derivative_value_reads, value_reads
+    fn = getattr(source, "fn", None)
+    code = getattr(fn, "__code__", None)
+    return derivative_value_reads if code is not None and generated_text.is_derivative(code) else value_reads
+
+
+def _annotate_for_write_checks(sharing, params, body, live_at_end, writes, value_reads):
     """Mark what the check reads off each statement: which element reads ``v = y[i]``
     there are (returned: v -> those statements), which names are live after it, and
     (only at the in-place writes ``writes``, (statement, name) each) whether the
     written object is new and unshared, and what may share it."""
     from ..analysis import dataflow
-    from ..analysis.sharing import mark_unshared, value_reads
+    from ..analysis.sharing import mark_unshared
     element_reads = {}
     for stmt in sharing.statements:
         if _element_read(stmt):
@@ -1269,7 +1289,7 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
     error = source.error(
         f"{action} '{name}' while another name may share its memory (an argument, an alias, "
         f"a view or a list holding it), so that value would change too and astgrad cannot "
-        f"follow it. {_popped_advice(source, stmt, name) if popped else _shared_write_advice(name, outside)}",
+        f"follow it. {_popped_advice(source, stmt, name) if popped else _write_advice(source, stmt, name, outside)}",
         stmt, construct="in-place write")
     raise function_value_unknown(error) if popped and _from_an_argument(source, name) else error
 
@@ -1415,6 +1435,13 @@ def _refuse_write_into_an_attribute(source, stmt, action, written):
         f"name the function builds by calling its class ({named} = Box()) and nothing else holds it; otherwise "
         f"make the value under a name of its own and build the object from it ({attr} = []; {attr}.append(v); "
         f"Box({attr})), or make a new one ({attr} = {written} + [v])", stmt, construct="in-place write")
+
+
+def _write_advice(source, stmt, name, outside):
+    """The advice of the refusal of a write into ``name`` another name would see: for the
+    item a loop binds (``for row in M: row *= w``) the loop by index, else the general one."""
+    from .loop_item_writes import loop_item_advice
+    return (None if outside else loop_item_advice(source, stmt, name)) or _shared_write_advice(name, outside)
 
 
 def _shared_write_advice(name, outside):
