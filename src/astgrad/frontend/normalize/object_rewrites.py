@@ -10,6 +10,7 @@ import gast
 
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
+from .alias_reads import read_aliases
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
@@ -52,6 +53,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
         nodes = counted()
     if inline_argument_methods(normalizer, tree):    # model.run(w) looping over self.layers
+        nodes = counted()
+    if read_aliases(normalizer, tree):               # a.first, TwiceHeld keeping self.data there too
         nodes = counted()
     if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
         nodes = counted()
