@@ -11,6 +11,7 @@ import gast
 from ...core import syntax as S
 from .argument_methods import inline_argument_methods
 from .alias_reads import read_aliases
+from .appended_objects import write_appended_objects
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
@@ -80,6 +81,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     # item_objects.py splits only a name bound to a list, tuple or dict display (or to a list
     # comprehension or a for loop over rows, which gathered_lists.py and row_columns.py write
     # as one first): with none of those nodes it finds nothing and changes nothing
+    if write_appended_objects(normalizer, tree):     # a = Acc(w); held.append(a); a.bump(0, c)
+        nodes = counted()
     if (split_argument_items(normalizer, tree)
             or has(gast.List, gast.Tuple, gast.Dict, gast.ListComp) and split_item_objects(normalizer, tree)) \
             | write_object_columns(normalizer, tree):
