@@ -10,8 +10,9 @@ against central differences of what Python computes, at two sizes, the caller's 
 unchanged. The neighbours that would need more (a view of the array kept, the method
 called inside an expression, a second list holding the object, the array read through
 the name it was handed as, the object read after the loop, a store into the list at an
-index, a method reading the second attribute, the attribute rebound) are refused in
-words naming the user's line, with no name astgrad made up; the turn before's object
+index, a method reading the second attribute, the attribute rebound, a method of the
+turn before's object where the turn calls none of its own object's after building it)
+are refused in words naming the user's line, with no name astgrad made up; the turn before's object
 unbound in the first turn raises Python's ``UnboundLocalError``."""
 
 import inspect
@@ -352,7 +353,35 @@ def alias_in_a_list(w):
     return np.sum(held[0].first) + np.sum(held[1].data)
 
 
-FOLLOWED = [method_bound_to_a_name, left_by_break, continue_skips, read_between_calls, loop_over_the_list_after,
+def turn_befores_only_call(w):
+    buf = np.cos(w)
+    for k in range(3):
+        if k > 0:
+            a.bump(k - 1, w[1])         # the turn's own object is not called after it is built
+        a = Acc(buf)
+    return np.sum(buf * w)
+
+
+def turn_befores_only_call_kept(w):
+    buf = w * 1.0
+    keep = [buf]
+    for k in range(3):
+        if k > 0:
+            a.bump(k - 1, w[1])
+        a = Acc(buf)
+    return np.sum(buf * w) + np.sum(keep[0] ** 2)
+
+
+def list_held(w):
+    held = []
+    for k in range(2):
+        a = Acc([w[0], w[1]] + [1.0])    # a list, not an array: copied as a list
+        held.append(a)
+        a.bump(0, w[1])
+    return held[0].data[0] + held[1].data[2] * w[2]
+
+
+FOLLOWED = [method_bound_to_a_name, list_held, left_by_break, continue_skips, read_between_calls, loop_over_the_list_after,
             plain_state_kept, name_kept, read_between, in_a_loop, own_twice, argument_held_twice,
             turn_befores_with_break, turn_befores_with_a_view_kept, turn_befores_array_read]
 
@@ -375,7 +404,7 @@ def test_jvp_of_grad_against_central_differences(f):
 REFUSED = [object_returned_by_a_helper, view_kept, method_in_an_expression, second_list, array_read_through_its_name,
            object_read_after_the_loop, list_item_stored, method_reads_first, data_rebound_after, alias_view_kept,
            alias_in_a_list, turn_befores_call_in_an_expression, turn_befores_call_bound_to_a_name,
-           turn_befores_plain_state]
+           turn_befores_plain_state, turn_befores_only_call, turn_befores_only_call_kept]
 
 # names the rewrites make: t_6, held[at], held_data, item.bump, k_1, attrs, Acc_bump_state
 _MADE_UP = re.compile(r"\bt_\d+\b|\[at(_\d+)?\]|\b\w+_data\b|\bitem(_\d+)?\.|\bk_\d+\b|\battrs\b|_state\b")

@@ -4,9 +4,9 @@ methods write elements of an attribute in place (``self.data[k] *= c``, the arra
 
     held.append(Acc(w * k))                 held_data.append(w * k)
     held[i].bump(0, c)              ->      k = i
-                                            item = Acc(+held_data[k])
+                                            item = Acc(held_data[k].copy())
                                             item.bump(0, c)
-                                            held_data[k] = +item.data
+                                            held_data[k] = item.data.copy()
 
 In Python the object built again would hold the column's array itself and write into it.
 Here it is handed a copy (an array made in the call, which handed_arrays.py follows), and
@@ -23,7 +23,6 @@ import gast
 from ...core import syntax as S
 from .fresh_items import made_new
 from .handed_arrays import _read_at_once, changed_in_place
-from .synced_handed_names import copy_of
 
 
 def changed_attributes(cls, attrs):
@@ -57,8 +56,11 @@ def in_place_followed(normalizer, tree, found, uses, moves):
 
 def rebuilt_item(column_item, attr, changed):
     """What the object built again is handed for ``attr``, and what the column takes
-    back: a copy where its methods write into it."""
-    return copy_of(column_item) if attr in changed else column_item
+    back: a copy where its methods write into it (``.copy()``, an array's or a list's)."""
+    if attr not in changed:
+        return column_item
+    copied = gast.Call(func=gast.Attribute(value=column_item, attr="copy", ctx=gast.Load()), args=[], keywords=[])
+    return gast.copy_location(copied, column_item)
 
 
 def _called(node, parents):

@@ -20,16 +20,65 @@ def turn_before_layout(normalizer, receiver, call):
         return None
     tree = normalizer.source.tree
     parents = S.parent_nodes(tree)
-    statement = call
-    while statement is not None and not isinstance(statement, gast.stmt):
-        statement = parents.get(statement)
-    if not _synced_after(statement, receiver.id, parents):
+    statement = _statement_of(call, parents)
+    found = _turn_binding(normalizer, receiver, statement, parents)
+    if found is None or not _synced_after(statement, receiver.id, parents) \
+            or not _called_after(found[0].body, found[1], receiver.id):
+        return None
+    return normalizer.static_layout(found[1].value, L._DEPTH)
+
+
+def refuse_turn_before_change(normalizer, receiver, call, changes):
+    """Refuse ``a.bump(c)`` on the turn before's object, where ``turn_before_layout`` does
+    not follow it, the method changes the object (``changes(function)``) and the turn
+    calls no method of its own object after building it: run as it is, its writes would
+    go unseen by the derivative."""
+    tree = normalizer.source.tree
+    parents = S.parent_nodes(tree)
+    statement = _statement_of(call, parents)
+    found = _turn_binding(normalizer, receiver, statement, parents)
+    if found is None or not isinstance(call.func, gast.Attribute) or _called_after(found[0].body, found[1], receiver.id):
+        return      # (the turn's own call after it is refused in the words of handed_arrays.py)
+    binding, cls = found[1], normalizer.built_class_of(found[1].value)
+    method = getattr(cls, call.func.attr, None)
+    if not (hasattr(method, "__code__") and any(changes(method))):
+        return
+    name, line = receiver.id, normalizer.source.file_line(binding)
+    text = (normalizer.source.line_text(binding) or f"{name} = {cls.__name__}(...)").strip()
+    raise normalizer._refuse(
+        f"the method call .{call.func.attr}() of a {cls.__name__}, which changes the object it is called on, on "
+        f"'{name}' before this turn of the loop binds it (line {line}: {text}): there '{name}' is the object the turn before "
+        f"built", call,
+        f"call the method on each turn's object after the turn builds it. astgrad follows a call on the turn "
+        f"before's object where its class stores the array handed in as it is (self.data = data), one array bound "
+        f"once before the loop is handed at each turn, and the turn calls a method of its own object after building "
+        f"it (a = {cls.__name__}(buf); a.{call.func.attr}(...))")
+
+
+def _statement_of(node, parents):
+    while node is not None and not isinstance(node, gast.stmt):
+        node = parents.get(node)
+    return node
+
+
+def _turn_binding(normalizer, receiver, statement, parents):
+    """(the loop, ``receiver = Cls(...)`` a statement of its body after ``statement``)
+    where the name is bound once, there, to an object of a class of the user's; else None."""
+    if not isinstance(receiver, gast.Name) or statement is None or normalizer.bound_count.get(receiver.id, 0) != 1:
         return None
     for loop in _loops_around(statement, parents):
         binding = _later_binding(loop.body, statement, receiver.id, parents)
         if binding is not None and normalizer.built_class_of(binding.value) is not None:
-            return normalizer.static_layout(binding.value, L._DEPTH)
+            return loop, binding
     return None
+
+
+def _called_after(body, binding, me):
+    """Whether a statement of ``body`` after ``binding`` calls a method of ``me`` (the
+    derivative of the object then starts in each turn from that call's)."""
+    at = next(k for k, s in enumerate(body) if s is binding)
+    return any(isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Attribute)
+               and isinstance(s.value.func.value, gast.Name) and s.value.func.value.id == me for s in body[at + 1:])
 
 
 def _synced_after(statement, me, parents):
