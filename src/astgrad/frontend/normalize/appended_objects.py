@@ -61,13 +61,14 @@ def _appended(normalizer, tree, block, position):
     the next statement appends it (the module docstring); else None."""
     stmt, append = block[position], block[position + 1]
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(stmt.value, gast.Call) and normalizer.built_class_of(stmt.value) is not None):
+            and isinstance(stmt.value, gast.Call)):
         return None
     me = stmt.targets[0].id
     call = append.value if isinstance(append, gast.Expr) else None
     if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append"
             and isinstance(call.func.value, gast.Name) and len(call.args) == 1 and not call.keywords
-            and isinstance(call.args[0], gast.Name) and call.args[0].id == me):
+            and isinstance(call.args[0], gast.Name) and call.args[0].id == me) \
+            or normalizer.built_class_of(stmt.value) is None:
         return None
     held = call.func.value.id
     if normalizer.bound_count.get(me, 0) != 1 or normalizer.bound_count.get(held, 0) != 1 or me == held \

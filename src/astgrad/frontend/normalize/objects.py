@@ -67,7 +67,7 @@ class ObjectLowering:
         if owner is None and node is self.effect_call:
             owner = turn_before_layout(self, receiver, node)   # a.bump(c) before the turn binds a: turn_before_objects.py
             if owner is None:
-                refuse_turn_before_change(self, receiver, node, lambda fn: _assigned_attributes(fn))
+                refuse_turn_before_change(self, receiver, node, _assigned_attributes)
         if owner is None:
             self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
         if owner is None or owner[0] != L.OBJECT:

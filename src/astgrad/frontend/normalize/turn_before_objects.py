@@ -16,7 +16,7 @@ from .. import object_layouts as L
 def turn_before_layout(normalizer, receiver, call):
     """The layout of the object ``receiver`` (a Name) holds at ``call``, where it is the
     object the turn before built (the module docstring); else None."""
-    if not isinstance(receiver, gast.Name) or normalizer.bound_count.get(receiver.id, 0) != 1:
+    if not _bound_later(normalizer, receiver, call):
         return None
     tree = normalizer.source.tree
     parents = S.parent_nodes(tree)
@@ -33,6 +33,8 @@ def refuse_turn_before_change(normalizer, receiver, call, changes):
     not follow it, the method changes the object (``changes(function)``) and the turn
     calls no method of its own object after building it: run as it is, its writes would
     go unseen by the derivative."""
+    if not _bound_later(normalizer, receiver, call):
+        return
     tree = normalizer.source.tree
     parents = S.parent_nodes(tree)
     statement = _statement_of(call, parents)
@@ -53,6 +55,21 @@ def refuse_turn_before_change(normalizer, receiver, call, changes):
         f"before's object where its class stores the array handed in as it is (self.data = data), one array bound "
         f"once before the loop is handed at each turn, and the turn calls a method of its own object after building "
         f"it (a = {cls.__name__}(buf); a.{call.func.attr}(...))")
+
+
+def _bound_later(normalizer, receiver, call):
+    """Whether ``receiver`` names a name bound once, to a call, on a line after ``call``'s
+    (a look at the lines, found once per tree, before the walks above)."""
+    if not isinstance(receiver, gast.Name) or normalizer.bound_count.get(receiver.id, 0) != 1:
+        return False
+    tree = normalizer.source.tree
+    kept = normalizer.__dict__.get("_call_bindings")
+    if kept is None or kept[0] is not tree:
+        lines = {n.targets[0].id: getattr(n, "lineno", 0) for n in S.walk_nodes(tree) if isinstance(n, gast.Assign)
+                 and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Call)}
+        kept = normalizer._call_bindings = (tree, lines)
+    line = kept[1].get(receiver.id)
+    return line is not None and line > getattr(call, "lineno", line)
 
 
 def _statement_of(node, parents):
