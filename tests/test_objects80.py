@@ -381,7 +381,50 @@ def list_held(w):
     return held[0].data[0] + held[1].data[2] * w[2]
 
 
-FOLLOWED = [method_bound_to_a_name, list_held, left_by_break, continue_skips, read_between_calls, loop_over_the_list_after,
+def inner_loop(w):
+    held = []
+    for k in range(2):
+        a = Acc(np.sin(w) * (k + 1.0))
+        held.append(a)
+        for j in range(2):
+            a.bump(j, w[2])
+    return np.sum(held[0].data) + np.sum(held[1].data * w)
+
+
+def appended_twice(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(held[3].data)
+
+
+def in_a_while(w):
+    held = []
+    k = 0
+    while k < 2:
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(k, w[1])
+        k = k + 1
+    return np.sum(held[0].data * held[1].data)
+
+
+def read_in_the_turn_through_the_list(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+        s = s + np.sum(held[k].data) + held[0].data[0]
+    return s
+
+
+FOLLOWED = [method_bound_to_a_name, list_held, inner_loop, in_a_while, read_in_the_turn_through_the_list,
+            left_by_break, continue_skips, read_between_calls, loop_over_the_list_after,
             plain_state_kept, name_kept, read_between, in_a_loop, own_twice, argument_held_twice,
             turn_befores_with_break, turn_befores_with_a_view_kept, turn_befores_array_read]
 
@@ -401,7 +444,8 @@ def test_jvp_of_grad_against_central_differences(f):
     assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
 
 
-REFUSED = [object_returned_by_a_helper, view_kept, method_in_an_expression, second_list, array_read_through_its_name,
+REFUSED = [object_returned_by_a_helper, appended_twice, view_kept, method_in_an_expression, second_list,
+           array_read_through_its_name,
            object_read_after_the_loop, list_item_stored, method_reads_first, data_rebound_after, alias_view_kept,
            alias_in_a_list, turn_befores_call_in_an_expression, turn_befores_call_bound_to_a_name,
            turn_befores_plain_state, turn_befores_only_call, turn_befores_only_call_kept]

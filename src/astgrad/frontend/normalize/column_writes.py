@@ -11,12 +11,14 @@ methods write elements of an attribute in place (``self.data[k] *= c``, the arra
 In Python the object built again would hold the column's array itself and write into it.
 Here it is handed a copy (an array made in the call, which handed_arrays.py follows), and
 the column takes a copy of the written array back after the call, as after a method
-storing the attribute (the object's attribute stays the one name of its array). Nothing but the list's object holds the array where every object appended or
-stored is handed an array made new in the call (``Acc(w * k)``, not ``Acc(buf)``), and
-the function reads the attribute only at once (``np.sum(held[0].data)``, an operator, an
-item read so: ``held[0].data[1] * w``), keeping no view of it, in the loops over the list
-too; no list is moved out of it and no comprehension goes over it. Anything else keeps
-the refusal of the method's call, whose words say to store a copy."""
+storing the attribute (the object's attribute stays the one name of its array). Nothing
+but the list's object holds the array where every object appended or stored is handed
+an array made new in the call (``Acc(w * k)``, not ``Acc(buf)``), and the function reads
+the attribute only at once (``np.sum(held[0].data)``, an operator, an item read so:
+``held[0].data[1] * w``), keeping no view of it, in the loops over the list too; no list
+is moved out of it and no comprehension goes over it. Anything else keeps the refusal of
+the method's call, whose words say to store a copy. ``.copy()`` copies an array or a
+list alike."""
 
 import gast
 

@@ -39,7 +39,8 @@ def refuse_turn_before_change(normalizer, receiver, call, changes):
     parents = S.parent_nodes(tree)
     statement = _statement_of(call, parents)
     found = _turn_binding(normalizer, receiver, statement, parents)
-    if found is None or not isinstance(call.func, gast.Attribute) or _called_after(found[0].body, found[1], receiver.id):
+    if found is None or not isinstance(call.func, gast.Attribute) \
+            or _called_after(found[0].body, found[1], receiver.id):
         return      # (the turn's own call after it is refused in the words of handed_arrays.py)
     binding, cls = found[1], normalizer.built_class_of(found[1].value)
     method = getattr(cls, call.func.attr, None)
@@ -49,8 +50,8 @@ def refuse_turn_before_change(normalizer, receiver, call, changes):
     text = (normalizer.source.line_text(binding) or f"{name} = {cls.__name__}(...)").strip()
     raise normalizer._refuse(
         f"the method call .{call.func.attr}() of a {cls.__name__}, which changes the object it is called on, on "
-        f"'{name}' before this turn of the loop binds it (line {line}: {text}): there '{name}' is the object the turn before "
-        f"built", call,
+        f"'{name}' before this turn of the loop binds it (line {line}: {text}): there '{name}' is the object the "
+        f"turn before built", call,
         f"call the method on each turn's object after the turn builds it. astgrad follows a call on the turn "
         f"before's object where its class stores the array handed in as it is (self.data = data), one array bound "
         f"once before the loop is handed at each turn, and the turn calls a method of its own object after building "
