@@ -2250,7 +2250,8 @@ def _element_write_advice(method, receiver, where):
             f"name bound there just before, named outside it only to be read, or a name handed at each turn of a "
             f"loop of the function's own body, bound nowhere in it, whose views are only read), "
             f"the name is only read at once before it (len(x), x.shape, x * 2.0) and no method but __init__ assigns "
-            f"{attribute}")
+            f"{attribute}; a second attribute __init__ keeps the same array in ({receiver}.other = data) is followed "
+            f"where no method but __init__ names it and the function stores neither attribute")
 
 
 def check_outside_changes(source, stmt, varied):

@@ -37,6 +37,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import inner_blocks
+from .attribute_aliases import alias_named, alias_stores
 from .class_functions import tree_of as function_tree
 from .unbound_after_loops import first_read, insert_bare_read, is_bare_read
 
@@ -59,10 +60,11 @@ def handed_parameters(cls, attr, caller):
     calls) whose argument, where ``caller`` = (tree, name, resolve) builds the object
     ``name``, no other name holds (the module docstring); else (None, the empty set)."""
     tree, me, resolve = caller
-    found = _stored_parameter(cls, attr)
+    aliases = set()
+    found = _stored_parameter(cls, attr, aliases=aliases)
     construction = _construction(tree, me) if found is not None else None
-    if construction is None:
-        return None, frozenset()
+    if construction is None or aliases and alias_named(tree, me, aliases):
+        return None, frozenset()        # a.first read where it is not read as a.data: attribute_aliases.py
     init, param, position, stored = found
     argument = _argument(construction.value, param, position)
     if argument is None:
@@ -75,13 +77,22 @@ def handed_parameters(cls, attr, caller):
     return None, frozenset()
 
 
-def _stored_parameter(cls, attr, start=None):
+def stored_aliases(cls, attr):
+    """The attributes keeping the array ``__init__`` stores in ``attr`` under a second
+    name for good (``self.first = data``: attribute_aliases.py)."""
+    aliases = set()
+    return aliases if _stored_parameter(cls, attr, aliases=aliases) is not None else set()
+
+
+def _stored_parameter(cls, attr, start=None, aliases=None):
     """(the ``__init__`` storing it, the parameter of ``cls.__init__``, its position after
     ``self``, its name in the storing ``__init__``) where ``__init__`` stores a parameter as
-    it is in ``attr`` as a statement of its own body, names it nowhere else, stores ``attr``
-    nowhere else and never returns, or hands it as it is to a base class's
-    (``super().__init__(data)`` as a statement of its own body, ``data`` named nowhere else)
-    which does so; else None. ``start``: look in the classes after it (``super()``)."""
+    it is in ``attr`` as a statement of its own body, names it nowhere else (but to keep it
+    under an alias for good, added to ``aliases`` where given, else refused:
+    attribute_aliases.py), stores ``attr`` nowhere else and never returns, or hands it as
+    it is to a base class's (``super().__init__(data)`` as a statement of its own body,
+    ``data`` named nowhere else) which does so; else None. ``start``: look in the classes
+    after it (``super()``)."""
     if not isinstance(cls, type):
         return None
     init = init_of(cls) if start is None else _init_after(cls, start)
@@ -97,13 +108,17 @@ def _stored_parameter(cls, attr, start=None):
     for stmt in tree.body:
         param, deeper = _stored_here(stmt, me, attr, params) if len(stores) == 1 else None, None
         if param is None and not stores:
-            param, deeper = _handed_to_super(cls, init, stmt, attr, params)
+            param, deeper = _handed_to_super(cls, init, stmt, attr, params, aliases)
         if param is None:
             continue
+        kept = alias_stores(cls, init, tree, me, param, attr) if aliases is not None else []
+        held = {id(k.value) for k in kept}
         named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Name) and n.id == param
-                 and not isinstance(n.ctx, gast.Param)]
+                 and not isinstance(n.ctx, gast.Param) and id(n) not in held]
         if len(named) != 1 or param in [a.id for a in tree.args.kwonlyargs]:
             return None
+        if aliases is not None:
+            aliases.update(k.targets[0].attr for k in kept)
         return (init, param, params.index(param) - 1, param) if deeper is None \
             else (deeper[0], param, params.index(param) - 1, deeper[3])
     return None
@@ -125,7 +140,7 @@ def _stored_here(stmt, me, attr, params):
     return None
 
 
-def _handed_to_super(cls, init, stmt, attr, params):
+def _handed_to_super(cls, init, stmt, attr, params, aliases=None):
     """(the parameter, what ``_stored_parameter`` finds in the base class) where ``stmt``
     is ``super().__init__(..., data, ...)`` (or ``data=data``) handing ``data`` on as it is to a base class's
     ``__init__`` that stores it in ``attr``; else (None, None)."""
@@ -135,7 +150,7 @@ def _handed_to_super(cls, init, stmt, attr, params):
             and call.func.value.func.id == "super" and not call.func.value.args):
         return None, None
     owner = next((klass for klass in cls.__mro__ if vars(klass).get("__init__") is init), None)
-    deeper = _stored_parameter(cls, attr, owner) if owner is not None else None
+    deeper = _stored_parameter(cls, attr, owner, aliases) if owner is not None else None
     handed = _argument(call, deeper[1], deeper[2]) if deeper is not None else None
     if not (isinstance(handed, gast.Name) and handed.id in params[1:]):
         return None, None
@@ -359,7 +374,7 @@ def handed_argument(normalizer, stmt, changed, kinds):
     if cls not in changed:
         changed[cls] = changed_in_place(cls)
     for attr in changed[cls]:
-        found = _stored_parameter(cls, attr)
+        found = _stored_parameter(cls, attr, aliases=set())    # (a read of an alias left: handed_parameters refuses)
         argument = _argument(stmt.value, found[1], found[2]) if found is not None else None
         if isinstance(argument, kinds) and me not in S.names_in(argument) \
                 and not _rebound_by_a_method(cls, attr, found[0]) and _owned_now(normalizer, me, attr):

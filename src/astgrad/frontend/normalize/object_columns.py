@@ -74,6 +74,9 @@ comprehension_over = imported_when_called(__package__ + ".column_comprehensions"
 lowered = imported_when_called(__package__ + ".column_comprehensions", "lowered")
 plain_comprehension = imported_when_called(__package__ + ".column_comprehensions", "plain_comprehension")
 statement_running = imported_when_called(__package__ + ".column_comprehensions", "statement_running")
+changed_attributes = imported_when_called(__package__ + ".column_writes", "changed_attributes")
+in_place_followed = imported_when_called(__package__ + ".column_writes", "in_place_followed")
+rebuilt_item = imported_when_called(__package__ + ".column_writes", "rebuilt_item")
 
 _CATCHING = (gast.Try, gast.With) + ((gast.TryStar,) if hasattr(gast, "TryStar") else ())
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.ListComp, gast.SetComp,
@@ -97,6 +100,18 @@ def write_columns(normalizer, tree, candidates):
             _Rewrite(normalizer, tree, stmt, *uses).apply()
             done, seen = True, None
     return done
+
+
+def columns_take(normalizer, tree, held):
+    """Whether ``write_object_columns`` would hold the list ``held`` (bound once in
+    ``tree``, to ``[]``) as a list per attribute (appended_objects.py asks, on a copy)."""
+    stmt = next((s for block in walk_blocks(tree.body) for s in block if isinstance(s, gast.Assign)
+                 and len(s.targets) == 1 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == held), None)
+    from .object_column_candidates import candidate     # (that module loads this one when first called)
+    found = candidate(normalizer, stmt) if stmt is not None else None
+    if found is None or any(isinstance(node, _CATCHING) for node in S.walk_nodes(tree)):
+        return False
+    return _uses(normalizer, _Seen(tree), stmt, found) is not None and _builtins_named(normalizer)
 
 
 class _Seen:
@@ -173,6 +188,8 @@ def _uses(normalizer, seen, stmt, found):
     comprehensions = uses["comprehensions"] + [c for m in moves for c in m.uses["comprehensions"]]
     if not all(plain_comprehension(c, family, cls, attrs, parents) for c in comprehensions):
         return None
+    if not in_place_followed(normalizer, seen.tree, found, uses, moves):
+        return None         # self.data[k] *= c on an array another name may hold: column_writes.py
     return found, uses, moves
 
 
@@ -383,6 +400,8 @@ class _Rewrite:
     def __init__(self, normalizer, tree, stmt, found, uses, moves):
         self.normalizer, self.tree, self.stmt, self.uses = normalizer, tree, stmt, uses
         self.cls, self.attrs, self.stored = found
+        self.changed = changed_attributes(self.cls, self.attrs)     # written in place: column_writes.py
+        self.stored = set(self.stored) | self.changed       # (written back after each call)
         built = stmt.value.elt if isinstance(stmt.value, gast.ListComp) else stmt.value.elts[0] \
             if isinstance(stmt.value, gast.List) and stmt.value.elts else \
             (uses["appends"][0].value.args[0] if uses["appends"] else uses["stores"][0].value)
@@ -460,13 +479,15 @@ class _Rewrite:
 
     def _rebuilt(self, name, index, where):
         """``name = Class(column_1[index], ...)``."""
-        items = [gast.Subscript(value=S.name(c), slice=S.name(index), ctx=gast.Load()) for c in self.columns]
+        items = [rebuilt_item(gast.Subscript(value=S.name(c), slice=S.name(index), ctx=gast.Load()), a, self.changed)
+                 for c, a in zip(self.columns, self.attrs)]
         return self._at(S.assign(name, S.call(S.copy(self.owner), items)), where)
 
     def _written_back(self, name, index, attrs, where):
         return [self._at(S.assign(gast.Subscript(value=S.name(self.columns[self.attrs.index(a)]),
                                                  slice=S.name(index), ctx=gast.Store()),
-                                  gast.Attribute(value=S.name(name), attr=a, ctx=gast.Load())), where)
+                                  rebuilt_item(gast.Attribute(value=S.name(name), attr=a, ctx=gast.Load()), a,
+                                               self.changed)), where)
                 for a in self.attrs if a in attrs]
 
     def _loop(self, loop, mode, variable):

@@ -11,6 +11,8 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .. import object_layouts as L
+from .alias_reads import read_aliases
+from .appended_objects import write_appended_objects
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
 from .comprehension_names import separate_comprehension_names
@@ -62,6 +64,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
         nodes = counted()
     if _given_objects(normalizer) and inline_argument_methods(normalizer, tree):    # model.run(w) over self.layers
         nodes = counted()
+    if read_aliases(normalizer, tree):               # a.first, TwiceHeld keeping self.data there too
+        nodes = counted()
     if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
         nodes = counted()
     if sync_handed_in_the_body(normalizer, tree):    # head = buf[:2]; a = Acc(buf), Acc(buf if s else other)
@@ -86,6 +90,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     # item_objects.py splits only a name bound to a list, tuple or dict display (or to a list
     # comprehension or a for loop over rows, which gathered_lists.py and row_columns.py write
     # as one first): with none of those nodes it finds nothing and changes nothing
+    if write_appended_objects(normalizer, tree):     # a = Acc(w); held.append(a); a.bump(0, c)
+        nodes = counted()
     if (split_argument_items(normalizer, tree)
             or has(gast.List, gast.Tuple, gast.Dict, gast.ListComp) and split_item_objects(normalizer, tree)) \
             | write_object_columns(normalizer, tree):

@@ -32,6 +32,7 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
+from .turn_before_objects import refuse_turn_before_change, turn_before_layout
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
@@ -63,6 +64,10 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.layout(receiver)
+        if owner is None and node is self.effect_call:
+            owner = turn_before_layout(self, receiver, node)   # a.bump(c) before the turn binds a: turn_before_objects.py
+            if owner is None:
+                refuse_turn_before_change(self, receiver, node, _assigned_attributes)
         if owner is None:
             self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
         if owner is None or owner[0] != L.OBJECT:

@@ -12,8 +12,8 @@ follows a write through a plain name), and it equals the object's array after ea
 that may change it. Written so where:
 
 - the loop is a statement of the function's own body, the object built by a statement
-  of its body naming ``buf`` once, named nowhere before the loop nor in the turn before
-  it is built (where it may be unbound in the first turn), and elsewhere only as
+  of its body naming ``buf`` once, named nowhere before the loop, and elsewhere (in the
+  turn before it is built too: the turn before's object, turn_before_objects.py) only as
   ``a.method(...)`` making a statement (its arguments reading ``buf`` and its views only
   at once: ``w[0] * 2.0``, not ``w[0]``, a row's view in Python) and as ``a.data`` read
   (at once, an item of it, or an argument of such a call), ``a.data`` stored nowhere;
@@ -51,14 +51,15 @@ def synced_in_place(normalizer, tree, at, position, found):
     name, me, attr = found
     loop = tree.body[at]
     return _bound_once_before(tree, at, name, normalizer.resolve_call) \
-        and _read_and_called_alone(normalizer, tree, loop.body[position], found, tree.body[:at] + loop.body[:position])
+        and _read_and_called_alone(normalizer, tree, loop.body[position], found, tree.body[:at])
 
 
 def _read_and_called_alone(normalizer, tree, construction, found, before):
     """Whether ``construction`` names the handed name once, it and its views are only read
     (or bind such views), and the object is named in none of the statements ``before``,
     elsewhere only as a method's receiver in a statement of its own or to read its array
-    (the module docstring)."""
+    (the module docstring). In a loop's turn before the object is built, the object named
+    so is the turn before's, holding the copy the last sync made equal to the array."""
     name, me, attr = found
     resolve = normalizer.resolve_call
     if sum(1 for n in S.walk_nodes(construction) if isinstance(n, gast.Name) and n.id == name) != 1:

@@ -1,0 +1,122 @@
+"""An object the function builds into a name and appends to a list of its own, then
+changes through the name (``a = Acc(w * k); held.append(a); a.bump(0, c)``), written as
+the object appended and changed through the list::
+
+    for k in range(n):                          for k in range(n):
+        a = Acc(w * k)                              at = len(held)
+        held.append(a)              ->              held.append(Acc(w * k))
+        a.bump(0, c)                                held[at].bump(0, c)
+        s = s + a.data[0]                           s = s + held[at].data[0]
+
+In Python the name and the list's item are one object, so the method's change shows in
+``held[0].data`` after the loop. ``held[at]`` is that object as long as nothing stores into
+the list at an index: object_columns.py then holds the list as a list per attribute (and
+column_writes.py the method's writes into the object's array). Written so where:
+
+- ``a`` is bound once, by a statement of a block followed at once by ``held.append(a)``,
+  and named elsewhere only in the statements after that in the block, as ``a.attr`` read
+  or ``a.method(...)`` (a statement of its own, or bound to a name), in no function,
+  lambda or class;
+- ``held`` is bound once, to ``[]``, and never stored into at an index;
+- object_columns.py takes the list so written (tried on a copy first): anything else is
+  left as it was, and a refusal names the user's line."""
+
+import copy
+
+import gast
+
+from ...core import syntax as S
+from ...core.walk import walk_blocks
+from .scopes import binding_counts
+
+_SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+
+
+def write_appended_objects(normalizer, tree):
+    """Each such object of ``tree`` written so (the module docstring). Whether one was."""
+    from .object_columns import columns_take
+    written = False
+    for block in list(walk_blocks(tree.body)):
+        for position in range(len(block) - 1):
+            found = _appended(normalizer, tree, block, position)
+            if found is None:
+                continue
+            at = normalizer.namer.fresh("at")
+            trial, index = copy.deepcopy(tree), next(k for k, b in enumerate(walk_blocks(tree.body)) if b is block)
+            trial_block = list(walk_blocks(trial.body))[index]      # (a copy walks in the same order)
+            _write(trial_block, position, *found, at)
+            counts = normalizer.bound_count
+            normalizer.bound_count = binding_counts([trial])
+            taken = columns_take(normalizer, trial, found[1])
+            normalizer.bound_count = counts
+            if taken:
+                _write(block, position, *found, at)
+                normalizer.locals.add(at)
+                written = True
+    return written
+
+
+def _appended(normalizer, tree, block, position):
+    """(the object's name, the list's name) where ``block[position]`` builds the object and
+    the next statement appends it (the module docstring); else None."""
+    stmt, append = block[position], block[position + 1]
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and isinstance(stmt.value, gast.Call)):
+        return None
+    me = stmt.targets[0].id
+    call = append.value if isinstance(append, gast.Expr) else None
+    if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "append"
+            and isinstance(call.func.value, gast.Name) and len(call.args) == 1 and not call.keywords
+            and isinstance(call.args[0], gast.Name) and call.args[0].id == me) \
+            or normalizer.built_class_of(stmt.value) is None:
+        return None
+    held = call.func.value.id
+    if normalizer.bound_count.get(me, 0) != 1 or normalizer.bound_count.get(held, 0) != 1 or me == held \
+            or not _bound_to_an_empty_list(tree, held):
+        return None
+    nodes = list(S.walk_nodes(tree))
+    if any(isinstance(n, _SCOPES) and n is not tree and me in S.names_in(n) for n in nodes) \
+            or any(isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and n.value.id == held
+                   and not isinstance(n.ctx, gast.Load) for n in nodes):
+        return None
+    after = {id(n) for top in block[position + 2:] for n in S.walk_nodes(top)}
+    parents = S.parent_nodes(tree)
+    for node in nodes:
+        if isinstance(node, gast.Name) and node.id == me and node is not stmt.targets[0] \
+                and node is not call.args[0] and (id(node) not in after or not _used_so(node, parents)):
+            return None
+    return me, held, stmt, append
+
+
+def _bound_to_an_empty_list(tree, name):
+    return any(isinstance(s, gast.Assign) and s.targets and isinstance(s.targets[0], gast.Name)
+               and s.targets[0].id == name and isinstance(s.value, gast.List) and not s.value.elts
+               for s in S.walk_nodes(tree))
+
+
+def _used_so(node, parents):
+    """``a.attr`` read, or ``a.method(...)`` as a statement or bound to a name."""
+    read = parents.get(node)
+    if not (isinstance(read, gast.Attribute) and read.value is node and isinstance(read.ctx, gast.Load)):
+        return False
+    call = parents.get(read)
+    if not (isinstance(call, gast.Call) and call.func is read):
+        return True
+    holder = parents.get(call)
+    return isinstance(holder, gast.Expr) or isinstance(holder, gast.Assign) and holder.value is call \
+        and len(holder.targets) == 1 and isinstance(holder.targets[0], gast.Name)
+
+
+def _write(block, position, me, held, stmt, append, at):
+    """``at = len(held)``, ``held.append(Cls(...))``, and ``a`` read as ``held[at]``."""
+    stmt, append = block[position], block[position + 1]
+    built = stmt.value
+    length = gast.copy_location(S.assign(at, S.call(S.name("len"), [S.name(held)])), stmt)
+    append.value.args = [built]
+    for top in block[position + 2:]:
+        for node in list(S.walk_nodes(top)):
+            for field, value in gast.iter_fields(node):
+                if isinstance(value, gast.Name) and value.id == me:
+                    setattr(node, field, gast.copy_location(
+                        gast.Subscript(value=S.name(held), slice=S.name(at), ctx=gast.Load()), value))
+    block[position:position + 1] = [length]
