@@ -275,7 +275,7 @@ def v01(x, w):
     return np.sum(y ** 2)
 
 
-# v02 (not in CASES: tests/test_hunt20a_programs.py): refused at second order
+# v02 (not in CASES: tests/test_hunt20a_programs.py checks it to second order)
 def v02(x, w):
     y = (x * w).reshape(2, 2)
     t = y.T
