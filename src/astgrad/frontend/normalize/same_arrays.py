@@ -75,21 +75,28 @@ class ArrayFacts:
                     value = node.value if isinstance(node, gast.Assign) and target is name else None
                     self.bindings.setdefault(name.id, []).append(value)
 
-    def makes_arrays(self, name):
+    def makes_arrays(self, name, seen=frozenset()):
         """Whether ``name`` is a local each binding of which makes an array: arithmetic
-        (``x * 1.0``), a call of a NumPy function, or ``.copy()``."""
+        (``x * 1.0``; ``+`` and ``*``, which join or repeat lists, with a number or an
+        array made so), a call of a NumPy function, or ``.copy()``."""
         values = self.bindings.get(name)
-        return name not in self.params and bool(values) and all(_makes_array(v) for v in values)
+        return name not in self.params and name not in seen and bool(values) \
+            and all(self._makes_array(v, seen | {name}) for v in values)
 
-
-def _makes_array(value):
-    if isinstance(value, (gast.BinOp, gast.UnaryOp)):
-        return True
-    if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute):
-        func = value.func
-        return func.attr == "copy" and not value.args or isinstance(func.value, gast.Name) \
-            and func.value.id in ("np", "numpy")
-    return False
+    def _makes_array(self, value, seen):
+        if isinstance(value, gast.UnaryOp):
+            return True
+        if isinstance(value, gast.BinOp):
+            return not isinstance(value.op, (gast.Add, gast.Mult)) or any(
+                isinstance(side, gast.Constant) and type(side.value) is float or self._makes_array(side, seen)
+                or isinstance(side, gast.Name) and self.makes_arrays(side.id, seen) for side in (value.left, value.right))
+        if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute):
+            func = value.func
+            if func.attr == "copy" and not value.args:
+                return isinstance(func.value, gast.Name) and self.makes_arrays(func.value.id, seen)
+            return isinstance(func.value, gast.Name) and func.value.id in ("np", "numpy") and func.attr not in (
+                "asarray", "asanyarray", "array")
+        return False
 
 
 def _real_part_write(target):
