@@ -62,6 +62,20 @@ def helper_scales_a_slice_in_a_loop(x, w):
     return np.sum(y ** 2)
 
 
+def helper_scales_a_slice_of_the_argument(x, w):
+    _scale_into(x[1:], w)          # the caller's array changes in Python; a derivative leaves it
+    return np.sum(x ** 2)
+
+
+def helper_in_a_branch_then_real_part_written(x, w):
+    y = x * 1.0
+    if w > 0:
+        _scale_into(y[1:], w)
+    v = y[:2]
+    y.real[0] = w * 3.0            # shown by v
+    return np.sum(v ** 2) + np.sum(y)
+
+
 def slices_unpacked_from_views(x, w):
     y = x * w
     y[:2], y[2:4] = y[2:4], y[:2]  # NumPy: y[2:4] keeps its values, copied into y[:2] too
@@ -117,7 +131,8 @@ def real_part_written(x, w):
 
 
 PROGRAMS = [helper_scales_a_slice, helper_writes_rows_of_a_slice, helper_scales_a_slice_a_view_reads,
-            helper_scales_two_overlapping_slices, helper_scales_a_slice_in_a_loop, slices_unpacked_from_views, slices_unpacked_from_copies,
+            helper_scales_two_overlapping_slices, helper_scales_a_slice_in_a_loop,
+            helper_scales_a_slice_of_the_argument, helper_in_a_branch_then_real_part_written, slices_unpacked_from_views, slices_unpacked_from_copies,
             slice_and_name_unpacked, asarray_written, asarray_of_its_dtype_written, asanyarray_written,
             array_without_copy_written, real_part_written]
 SHAPES = [(4, 2), (5, 3)]
@@ -236,3 +251,15 @@ def test_the_real_part_of_a_complex_array_written_is_refused():
     x = start((4, 2))
     with pytest.raises((TypeError, astgrad.TransformError), match=r"test_views81\.py:\d+: .*(complex|real)"):
         astgrad.grad(real_part_of_a_complex_array_written, wrt=1)(x, 0.8)
+
+
+def helper_writes_a_slice_of_a_list(x, w):
+    y = [x[0], x[1], x[2]]
+    _set_first(y[1:], w)           # a new list: y does not change in Python
+    return y[0] + y[1] * 2.0
+
+
+def test_a_slice_of_a_list_handed_to_a_helper_writing_into_it_is_refused_when_the_code_runs():
+    with pytest.raises(TypeError, match=r"test_views81\.py:\d+: this writes into a slice of a list .* which in Python "
+                       r"is a new list of its own"):
+        astgrad.grad(helper_writes_a_slice_of_a_list, wrt=1)(start((4,)), 0.8)
