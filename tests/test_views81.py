@@ -263,3 +263,25 @@ def test_a_slice_of_a_list_handed_to_a_helper_writing_into_it_is_refused_when_th
     with pytest.raises(TypeError, match=r"test_views81\.py:\d+: this writes into a slice of a list .* which in Python "
                        r"is a new list of its own"):
         astgrad.grad(helper_writes_a_slice_of_a_list, wrt=1)(start((4,)), 0.8)
+
+
+def _scale_then_copy_along(a, b):
+    a *= 2.0
+    b[0] = b[1]                    # b[1] is a[0] where b is the array a views
+
+
+def slice_and_its_array_handed_to_a_helper(x, w):
+    y = x * 1.0
+    z = y
+    _scale_then_copy_along(y[1:], z)
+    return np.sum(y * np.arange(1.0, 1 + y.size)) * w
+
+
+def test_a_slice_handed_beside_its_array_under_another_name_is_refused_when_the_code_runs():
+    x = start((4,))
+    y = x.copy()
+    _scale_then_copy_along(y[1:], y)
+    assert y[0] == 2.0 * x[1]      # the helper's read of b[1] sees its write into a, as in NumPy
+    with pytest.raises(TypeError, match=r"test_views81\.py:\d+: this call hands the helper a slice of an array and, "
+                       r"in another argument, that array"):
+        astgrad.grad(slice_and_its_array_handed_to_a_helper, wrt=1)(x, 0.8)

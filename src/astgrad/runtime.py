@@ -3253,6 +3253,20 @@ def returns_itself(given, function, dtype, where, call):
         "writes should leave the original alone (z = numpy.array(y, dtype=float)), or write into the original")
 
 
+def view_handed_apart(base, where, *others):
+    """Checked before ``h(y[1:], w)`` is followed as ``h`` writing into a copy of the
+    slice that ``y`` takes back after the call: no other argument may be, hold, or view
+    ``y``'s memory, which the helper would see change in Python while it runs."""
+    mine = _held_objects(base)
+    theirs = [held for other in others for held in _held_objects(other)]
+    if mine and theirs and _overlapping(mine + theirs, len(mine)):
+        raise TypeError(
+            f"astgrad: {where}: this call hands the helper a slice of an array and, in another argument, that "
+            "array (or a view of it, or a list or object holding it), which sees the helper's writes into the "
+            "slice while it runs; astgrad cannot follow that. Pass a copy in the other argument "
+            "(h(y[1:], u.copy())), or hand the helper the whole array and the bounds")
+
+
 def real_is_itself(array, where, shown):
     """Checked before ``y.real[k] = v`` is followed as ``y[k] = v``: the real part of a
     real NumPy array is a view of all of it. A complex array (whose real part is half of

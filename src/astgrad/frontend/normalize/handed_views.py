@@ -17,7 +17,9 @@ without). Done only for a call standing as a statement (its value unused, so the
 cannot hand the view back), whose index is basic slicing (a slice, ``...`` or ``None`` in
 it: of an array, always a view) of names and constants, read again unchanged after the
 call, and whose other arguments do not read ``y`` (two views of one array handed to a
-helper writing into one stay refused).
+helper writing into one stay refused); ``view_handed_apart`` refuses, when the code runs,
+another argument holding ``y``'s memory under another name (``u = y; h(y[1:], u)``),
+which would see the helper's writes while it runs.
 """
 
 import gast
@@ -71,10 +73,13 @@ def handed_view_call(normalizer, stmt):
     normalizer.bound_count[part] += 1
     where = normalizer.source.place(stmt)
     check = S.expr_stmt(normalizer.runtime_call(runtime.writes_through, [S.copy(view), S.name(base), S.const(where)]))
+    others = [S.copy(a) for a in args if a is not view and not isinstance(a, gast.Constant)]
+    apart = [S.expr_stmt(normalizer.runtime_call(runtime.view_handed_apart, [S.name(base), S.const(where)] + others))] \
+        if others else []
     copied = S.assign(part, S.call(gast.Attribute(value=S.copy(view), attr="copy", ctx=gast.Load()), []))
     _replace(call, view, S.name(part))
     stored = S.assign(gast.Subscript(value=S.name(base), slice=S.copy(view.slice), ctx=gast.Store()), S.name(part))
-    return [at_line(new, stmt) for new in (check, copied, stmt, stored)]
+    return [at_line(new, stmt) for new in [check] + apart + [copied, stmt, stored]]
 
 
 def _replace(call, old, new):
