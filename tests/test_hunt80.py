@@ -21,7 +21,8 @@ What the hunt found:
   refused at the helper's line, but the refusal named no name ("the list, dict or array
   this line writes into (an item of a container or an attribute)") and quoted no line:
   the text of a helper's line inlined from elsewhere in the file was not found. It names
-  ``'a'`` and quotes the line now (still refused: REFUSED in the programs);
+  ``'a'`` and quotes the line now; it is followed now, as the swap of two slices from
+  views of them (``swap_items_views_no_copy``) is, each checked in the modes (CASES);
 - a crash: ``z = (x * w).T.reshape(-1); z[2] = w`` with ``x`` read after it raised, for a
   float ``w``, "this stores into an element of the argument 'w' ... 'w' is a float": the
   check lifting the refusal of the write took ``w`` for an array of numbers, then refused

@@ -211,7 +211,7 @@ def alias_bound_in_a_branch(x):
 def asarray_alias(x):
     y = x * 1.0
     a = np.asarray(y)
-    a[0] = a[1] * 2.0       # refused
+    a[0] = a[1] * 2.0       # a is y: y shows the write, as in NumPy
     return np.sum(y * W)
 
 
@@ -242,8 +242,13 @@ def resized(x):
     return np.sum(y * np.arange(5.0))
 
 
-REFUSED = [alias_bound_in_a_branch, asarray_alias, view_method_alias, ufunc_out_is_a_row,
+REFUSED = [alias_bound_in_a_branch, view_method_alias, ufunc_out_is_a_row,
            fill_a_row, resized]
+
+
+@pytest.mark.parametrize("mode", ["grad", "vjp", "jvp", "hessian"])
+def test_asarray_of_an_array_written_is_followed(mode):
+    check(mode, asarray_alias, (X.copy(),), (0,))
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)

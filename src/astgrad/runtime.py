@@ -3237,6 +3237,49 @@ def writes_through(view, base, where):
         "whose items are not laid out in one run is meant to copy them, say so: a = x.ravel().copy())")
 
 
+def returns_itself(given, function, dtype, where, call):
+    """Checked before ``z = numpy.asarray(y)`` (``function``: its name; ``dtype``: the
+    dtype's ``str``, or None) is followed as ``z = y``, so a write into ``z`` writes into
+    ``y``: NumPy must give ``y`` itself, as it does for an array of that dtype. A new
+    array (of a list, or of another dtype), which a write into ``z`` would leave ``y``
+    without, is refused."""
+    made = getattr(numpy, function)(given, dtype=dtype, **({"copy": False} if function == "array" else {}))
+    if made is given:
+        return
+    raise TypeError(
+        f"astgrad: {where}: {call} makes a new array here ({type(given).__name__} "
+        f"{'of dtype ' + str(given.dtype) + ' ' if isinstance(given, numpy.ndarray) else ''}in), while astgrad "
+        "follows it, for the writes into the name it is bound to, as the array itself. Write a copy where the "
+        "writes should leave the original alone (z = numpy.array(y, dtype=float)), or write into the original")
+
+
+def view_handed_apart(base, where, *others):
+    """Checked before ``h(y[1:], w)`` is followed as ``h`` writing into a copy of the
+    slice that ``y`` takes back after the call: no other argument may be, hold, or view
+    ``y``'s memory, which the helper would see change in Python while it runs."""
+    mine = _held_objects(base)
+    theirs = [held for other in others for held in _held_objects(other)]
+    if mine and theirs and _overlapping(mine + theirs, len(mine)):
+        raise TypeError(
+            f"astgrad: {where}: this call hands the helper a slice of an array and, in another argument, that "
+            "array (or a view of it, or a list or object holding it), which sees the helper's writes into the "
+            "slice while it runs; astgrad cannot follow that. Pass a copy in the other argument "
+            "(h(y[1:], u.copy())), or hand the helper the whole array and the bounds")
+
+
+def real_is_itself(array, where, shown):
+    """Checked before ``y.real[k] = v`` is followed as ``y[k] = v``: the real part of a
+    real NumPy array is a view of all of it. A complex array (whose real part is half of
+    each item) or anything else is refused."""
+    if isinstance(array, numpy.ndarray) and not numpy.iscomplexobj(array):
+        return
+    raise TypeError(
+        f"astgrad: {where}: this writes into {shown}.real of a "
+        f"{'complex array' if isinstance(array, numpy.ndarray) else type(array).__name__}; astgrad follows "
+        f"writes into the real part of a real array only (the array itself: write {shown}[k] = v). Build a "
+        f"new value instead ({shown} = {shown}.real.copy(), then write into it)")
+
+
 def _refuse_write_into_a_list_slice(base, where):
     """The refusal of ``t = y[1:]; t[0] = v`` with ``y`` a list: NumPy's slices are views,
     which astgrad writes back into their base, but a slice of a list is a new list."""

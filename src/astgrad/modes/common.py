@@ -29,6 +29,7 @@ from ..core.functions import parameter_names, underlying
 from ..errors import FunctionValueUnknown, RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
+from .call_result_writes import call_result_refusal
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from ..core.user_expressions import user_expression
 from .templates import derivative_parameters, parameters_of
@@ -1320,6 +1321,11 @@ def _refuse_shared_item_write(source, stmt, action, written):
     (``d[a][b] = v``, ``self.m[k] = v``) while another name may share its memory."""
     if not written:
         _refuse_write_into_a_held_array(source, stmt, action)
+        target = _user_write(source, stmt)[0]
+        text = linecache.getline(source.filename, source.file_line(stmt) or 0).strip()
+        refusal = call_result_refusal(source, stmt, action, target, text)     # np.einsum("ii->i", m)[:] *= w
+        if refusal is not None:
+            raise refusal
     what = "an item of a container or an attribute" + (f": {written}" if written else "")
     if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
         what = f"an item or attribute of the argument {written}"

@@ -224,6 +224,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
+        if not derivative and _may_have_view_forms(nodes):
+            from .view_forms import rewrite_view_forms     # f(y[1:]) writing into it, y.real[0] = v, ...
+            if rewrite_view_forms(self, tree, nodes):
+                nodes = list(S.walk_nodes(tree))
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             from .views import rewrite_view_writes
             rewrite_view_writes(self, tree, nodes)
@@ -410,6 +414,31 @@ def _may_write_through_views(nodes):
                 and value.func.attr in _VIEW_CALLS):
             return True
     return False
+
+
+def _may_have_view_forms(nodes):
+    """Whether ``nodes`` may hold a form view_forms.py rewrites (a first look, without
+    loading it): a call statement handed a slice, an unpacking assignment, ``.real``, or
+    ``z = numpy.asarray(...)`` and the like."""
+    for node in nodes:
+        kind = type(node)
+        if kind is gast.Attribute and node.attr == "real":
+            return True
+        if kind is gast.Expr and type(node.value) is gast.Call:
+            if any(type(a) is gast.Subscript for a in node.value.args):
+                return True
+        elif kind is gast.Assign:
+            value = node.value
+            if type(node.targets[0]) in (gast.Tuple, gast.List) and type(value) in (gast.Tuple, gast.List):
+                return True
+            if type(value) is gast.Call and getattr(value.func, "attr", getattr(value.func, "id", None)) \
+                    in _ITSELF_CALLS:
+                return True
+    return False
+
+
+# the NumPy functions giving back an array of their dtype as itself (view_forms.py)
+_ITSELF_CALLS = frozenset(("asarray", "asanyarray", "array"))
 
 
 # the methods and NumPy functions (``numpy.moveaxis(x, ...)``) giving a view of a whole array
