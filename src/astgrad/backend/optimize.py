@@ -54,9 +54,9 @@ class OptimizeContext:
     parameter_adjoints: set = dataclasses.field(default_factory=set)
     kinds: dict = dataclasses.field(default_factory=dict)
     namespace: object = None
-    # the calls of the body the first pass found, while the passes after it only remove
-    # calls (general code: no mode rewrites, none of the specialized rewrites)
-    found_calls: list = dataclasses.field(default=None, init=False, repr=False)
+    # the calls of the body the first pass found, by target, while the passes after it
+    # only remove calls (general code: no mode rewrites, none of the specialized rewrites)
+    found_calls: dict = dataclasses.field(default=None, init=False, repr=False)
     # (stores, reads) of each name of the body, as inlining left it, for the copies pass
     name_counts: tuple = dataclasses.field(default=None, init=False, repr=False)
     # the full sums and means the first pass marked to be called as array methods (no pass
@@ -116,7 +116,11 @@ def _add_equal_terms_once(body, context):
 
 def _drop_default_arguments(body, context):
     if context.found_calls is not None:
-        _drop_defaults(context.found_calls)
+        # only the calls of runtime helpers and of the functions with default keywords
+        # can change: the others are not looked at (most of the calls of a derivative)
+        for target, entries in context.found_calls.items():
+            if target in _DEFAULT_KEYWORDS or getattr(target, "__module__", "") == "astgrad.runtime":
+                _drop_defaults([entry[1] for entry in entries])
         context.found_calls = None
         return body
     _drop_defaults(S.call_nodes(gast.Module(body=body, type_ignores=[])))      # one walk
@@ -289,8 +293,8 @@ def _drop_defaults(calls):
     for call in calls:
         if call.keywords:
             _drop_default_order(call)
-        if call.keywords:
-            continue
+        if call.keywords or not call.args or not isinstance(call.args[-1], gast.Constant):
+            continue        # (the commonest: a name last, nothing to drop, the target not looked up)
         target = anno.get(call, Key.TARGET)
         if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
             continue
