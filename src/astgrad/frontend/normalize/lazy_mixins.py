@@ -2,7 +2,8 @@
 first needs one of their methods: ``del``, map/sorted/max/min with a key, itertools and
 functools.reduce, local recursion, sets, appends to lists held in containers or
 attributes, ``xs.sort(key=...)``, ``**kwargs`` handed on whole, NumPy element-write
-forms, generators held by objects, ufuncs given a dtype. A process differentiating
+forms, generators held by objects, ufuncs given a dtype, numpy.vectorize and
+numpy.apply_along_axis. A process differentiating
 functions without them never loads their modules (the engine's start-up is mostly loading
 modules).
 
@@ -31,6 +32,8 @@ LAZY = {
     "itertools_calls": ("ItertoolsLowering", "itertools_call", "endless_repeat", "chained", "flattened", "sliced",
                         "by_position", "positions_comprehension", "folded", "resolve_operator"),
     "library_forms": ("LibraryWriteLowering", "piecewise_call", "fill_diagonal"),
+    "numpy_maps": ("NumpyMapLowering", "mapped_call", "_along_axis", "_vectorized", "_builtin_zip", "_bound_arguments",
+                   "_mapped_function", "_numpy"),
     "list_sort": ("ListSortLowering", "list_sort"),
     "recursion": ("RecursionLowering", "calls_itself", "_reached", "recursive_local_call", "lifted_recursive",
                   "_enclosing_reads", "recursive_helper_call"),

@@ -67,7 +67,6 @@ from .statements import StatementLowering
 from .trying import TryLowering
 from .view_outputs import may_write_into_views, rewrite_view_outputs
 from .math_forms import MathFormLowering
-from .numpy_maps import NumpyMapLowering, rewrite_vectorize
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
@@ -78,7 +77,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,
                  ListArithmeticLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering, NumpyMapLowering,
+                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering,
                  OwnMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
@@ -219,8 +218,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
         nodes = _rewrite_function_values(self, tree, nodes, kinds)
-        if not derivative and self._may_mention("vectorize") and rewrite_vectorize(self, tree):
-            nodes = list(S.walk_nodes(tree))        # np.vectorize(fn)(x): numpy_maps.py
+        if not derivative and self._may_mention("vectorize"):
+            from .numpy_maps import rewrite_vectorize       # np.vectorize(fn)(x) (most code names none)
+            if rewrite_vectorize(self, tree):
+                nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
