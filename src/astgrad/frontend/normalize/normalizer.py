@@ -52,7 +52,6 @@ from .own_methods import OwnMethodLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds, refuse_value_rebinds
 from .unknown_operators import UnknownOperatorLowering
-from .proven_plain import ProvenPlainValues
 from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
@@ -77,7 +76,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,
                  ListArithmeticLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering,
+                 UnknownOperatorLowering, ArgumentObjectLowering,
                  OwnMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
@@ -329,7 +328,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         written_in.carry(self.source, stmt, self.written_mark)     # a method's line written in: its mark
         self.out.append(stmt)
         self.note_emitted_binding(stmt)     # unknown_objects.py
-        self.note_emitted_value(stmt)       # proven_plain.py
+        self.note_emitted_value(stmt)       # unknown_operators.py
         return stmt
 
     def statement(self, stmt):
