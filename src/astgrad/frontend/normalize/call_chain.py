@@ -9,8 +9,10 @@ import builtins
 import functools
 import itertools
 
+import gast
 import numpy
 
+from ... import mapped
 from ..collectors import _plain_user_function
 from .displays import ZIPPED_CALLEES
 
@@ -38,7 +40,7 @@ def lowered_call(normalizer, node):
             return lowered
     callee = normalizer.resolve_call(node)
     for name, may_lower in _BY_CALLEE:
-        if may_lower is None or may_lower(node, callee):
+        if may_lower is None or may_lower(normalizer, node, callee):
             lowered = getattr(normalizer, name)(node)
             if lowered is not None:
                 return lowered
@@ -61,22 +63,31 @@ def _has_key(node):
     return any(kw.arg == "key" for kw in node.keywords)
 
 
+def _may_map(normalizer, node, callee):
+    """Whether ``mapped_call`` (numpy_maps.py) may lower the call: its own tests, for a
+    call of a numpy.vectorize written out (rewrite_vectorize's) or of NumPy's mapping
+    functions and vectorize objects."""
+    return isinstance(node.func, gast.Name) and normalizer.bindings.get(node.func.id) is mapped.vectorize_call \
+        or callee is numpy.apply_along_axis or callee is numpy.frompyfunc or isinstance(callee, numpy.vectorize)
+
+
 # after call_function_value (inlining.py), in this order: (the method, whether it may
-# lower a call of ``callee``, or None where it is asked about any call)
+# lower a call of ``callee``, given the normalizer and the call, or None where it is asked
+# about any call)
 _BY_CALLEE = (
     # iterators.py; a key= of any call is read as a function (itemgetter's lambda takes a fresh name)
-    ("iterator_call", lambda node, callee: _one_of(callee, ITERATOR_CALLEES) or _has_key(node)),
-    ("list_method", None),                                                          # displays.py
-    ("reversed_call", lambda node, callee: callee is builtins.reversed),            # displays.py
-    ("zip_value", lambda node, callee: _one_of(callee, ZIPPED_CALLEES)),            # displays.py
-    ("itertools_call", lambda node, callee: callee in ITERTOOLS_CALLEES),           # itertools_calls.py
-    ("next_call", None),                                                            # explicit_iterators.py
-    ("piecewise_call", lambda node, callee: callee is numpy.piecewise),             # library_forms.py
-    ("mapped_call", None),                                                          # numpy_maps.py
+    ("iterator_call", lambda normalizer, node, callee: _one_of(callee, ITERATOR_CALLEES) or _has_key(node)),
+    ("list_method", None),                                                              # displays.py
+    ("reversed_call", lambda normalizer, node, callee: callee is builtins.reversed),    # displays.py
+    ("zip_value", lambda normalizer, node, callee: _one_of(callee, ZIPPED_CALLEES)),    # displays.py
+    ("itertools_call", lambda normalizer, node, callee: callee in ITERTOOLS_CALLEES),   # itertools_calls.py
+    ("next_call", None),                                                                # explicit_iterators.py
+    ("piecewise_call", lambda normalizer, node, callee: callee is numpy.piecewise),     # library_forms.py
+    ("mapped_call", _may_map),                                                          # numpy_maps.py
     # ufunc_dtypes.py: a ufunc given dtype= (among its keywords)
-    ("ufunc_dtype_call", lambda node, callee: isinstance(callee, numpy.ufunc) and bool(node.keywords)),
-    ("hypot_of_sequence", None),                                                    # math_forms.py
-    ("protocol_call", None),                                                        # protocol_methods.py
-    ("comparison_call", None),                                                      # comparison_methods.py
-    ("unknown_class_conversion", None),                                             # unknown_operators.py
+    ("ufunc_dtype_call", lambda normalizer, node, callee: isinstance(callee, numpy.ufunc) and bool(node.keywords)),
+    ("hypot_of_sequence", None),                                                        # math_forms.py
+    ("protocol_call", None),                                                            # protocol_methods.py
+    ("comparison_call", None),                                                          # comparison_methods.py
+    ("unknown_class_conversion", None),                                                 # unknown_operators.py
 )

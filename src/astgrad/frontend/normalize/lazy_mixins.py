@@ -2,7 +2,9 @@
 first needs one of their methods: ``del``, map/sorted/max/min with a key, itertools and
 functools.reduce, local recursion, sets, appends to lists held in containers or
 attributes, ``xs.sort(key=...)``, ``**kwargs`` handed on whole, NumPy element-write
-forms, generators held by objects, ufuncs given a dtype. A process differentiating
+forms, generators held by objects, ufuncs given a dtype, numpy.vectorize and
+numpy.apply_along_axis, the proof that an operand holds no object (in a function that
+meets objects of a class defining operators). A process differentiating
 functions without them never loads their modules (the engine's start-up is mostly loading
 modules).
 
@@ -31,7 +33,12 @@ LAZY = {
     "itertools_calls": ("ItertoolsLowering", "itertools_call", "endless_repeat", "chained", "flattened", "sliced",
                         "by_position", "positions_comprehension", "folded", "resolve_operator"),
     "library_forms": ("LibraryWriteLowering", "piecewise_call", "fill_diagonal"),
+    "numpy_maps": ("NumpyMapLowering", "mapped_call", "_along_axis", "_vectorized", "_builtin_zip", "_bound_arguments",
+                   "_mapped_function", "_numpy"),
     "list_sort": ("ListSortLowering", "list_sort"),
+    "proven_plain": ("ProvenPlainValues", "proven_plain", "proven_without_receiver", "note_plain_binding",
+                     "_not_plain_names", "_unlooked_parameters", "_plain", "_plain_made", "_plain_call", "_method_called",
+                     "_leaf_attribute", "_built_of_plain", "_builds_of_plain", "_plain_dtype", "_plain_global"),
     "recursion": ("RecursionLowering", "calls_itself", "_reached", "recursive_local_call", "lifted_recursive",
                   "_enclosing_reads", "recursive_helper_call"),
     "sets": ("SetLowering", "set_value", "read_only_sets", "makes_set", "only_reads"),

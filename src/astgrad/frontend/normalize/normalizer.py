@@ -52,7 +52,6 @@ from .own_methods import OwnMethodLowering
 from .operator_methods import OperatorMethodLowering
 from .foreign_writes import refuse_foreign_rebinds, refuse_value_rebinds
 from .unknown_operators import UnknownOperatorLowering
-from .proven_plain import ProvenPlainValues
 from .outer_writes import lower_outer_writes
 from .own_classes import OwnClassLowering
 from .object_iteration import ObjectIterationLowering
@@ -67,7 +66,6 @@ from .statements import StatementLowering
 from .trying import TryLowering
 from .view_outputs import may_write_into_views, rewrite_view_outputs
 from .math_forms import MathFormLowering
-from .numpy_maps import NumpyMapLowering, rewrite_vectorize
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
@@ -78,7 +76,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,
                  ListArithmeticLowering, MathFormLowering, OperatorMethodLowering, ProtocolMethodLowering,
                  ObjectIterationLowering, ComparisonMethodLowering, OwnClassLowering, UnknownObjectValues,
-                 UnknownOperatorLowering, ProvenPlainValues, ArgumentObjectLowering, NumpyMapLowering,
+                 UnknownOperatorLowering, ArgumentObjectLowering,
                  OwnMethodLowering):
     """Rewrites one parsed function into the core form (``run``).
 
@@ -219,8 +217,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if gast.Import in kinds or gast.ImportFrom in kinds:
             self.bind_imports(tree)
         nodes = _rewrite_function_values(self, tree, nodes, kinds)
-        if not derivative and self._may_mention("vectorize") and rewrite_vectorize(self, tree):
-            nodes = list(S.walk_nodes(tree))        # np.vectorize(fn)(x): numpy_maps.py
+        if not derivative and self._may_mention("vectorize"):
+            from .numpy_maps import rewrite_vectorize       # np.vectorize(fn)(x) (most code names none)
+            if rewrite_vectorize(self, tree):
+                nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
@@ -332,7 +332,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         written_in.carry(self.source, stmt, self.written_mark)     # a method's line written in: its mark
         self.out.append(stmt)
         self.note_emitted_binding(stmt)     # unknown_objects.py
-        self.note_emitted_value(stmt)       # proven_plain.py
+        self.note_emitted_value(stmt)       # unknown_operators.py
         return stmt
 
     def statement(self, stmt):

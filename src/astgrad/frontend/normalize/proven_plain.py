@@ -89,13 +89,6 @@ class ProvenPlainValues:
         finally:
             self._trust_receiver, self._made_plain = True, kept if kept is not None else {}
 
-    def note_emitted_value(self, stmt):
-        """Keep what an emitted ``name = value`` binds a name the normalizer made (an
-        operand is often such a name: ``t_1 * x`` for ``layer(x) * x``), in a function that
-        can meet objects of a class defining operators (plain NumPy code keeps nothing)."""
-        if type(stmt) is gast.Assign and type(stmt.targets[0]) is gast.Name and self.meets_operators():
-            self.__dict__.setdefault("_emitted", {}).setdefault(stmt.targets[0].id, []).append(stmt.value)
-
     def note_plain_binding(self, name, value):
         """Count ``name = value``, the parameter of a helper inlined, among the bindings."""
         self.__dict__.setdefault("_extra_bindings", []).append(({name}, value, False))

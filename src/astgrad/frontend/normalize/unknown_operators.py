@@ -80,6 +80,14 @@ class UnknownOperatorLowering:
             meets = self._meets_operators = (self.source.fn, L.meets_operator_classes(self.source.fn))
         return meets[1]
 
+    def note_emitted_value(self, stmt):
+        """Keep what an emitted ``name = value`` binds a name the normalizer made (an
+        operand is often such a name: ``t_1 * x`` for ``layer(x) * x``), in a function that
+        can meet objects of a class defining operators (plain NumPy code keeps nothing),
+        for proven_plain.py (here, so that its module loads only where it is asked)."""
+        if type(stmt) is gast.Assign and type(stmt.targets[0]) is gast.Name and self.meets_operators():
+            self.__dict__.setdefault("_emitted", {}).setdefault(stmt.targets[0].id, []).append(stmt.value)
+
     def _not_proven(self, operand):
         """Whether ``operand`` is not proven plain (proven_plain.py). In code astgrad
         generated (a first derivative, differentiated again), the first derivative already
