@@ -6,11 +6,14 @@ out of a plain 0.0 (``d_attrs['data']``, ``d_a[0]``), an internal TypeError. Eac
 binding before the loop or none) is checked in grad, value_and_grad, jvp, vjp (a random
 cotangent), hessian and jvp of grad against central differences at two sizes; a read
 before any binding raises Python's UnboundLocalError; a method called on such a name
-(``a.total()``) is refused at its line, and followed called through its class."""
+(``a.total()``) is refused at its line, and followed called through its class; an item read
+by a class's own ``__getitem__`` is refused at its line. A class with ``__slots__`` is followed
+as one keeping a ``__dict__`` is (its zero derivative was None: the same TypeError, also
+with the first binding before the loop)."""
 
 import collections
-import re
 import dataclasses
+import re
 import types
 
 import numpy as np
@@ -34,6 +37,21 @@ class Held:
 
 
 Pair = collections.namedtuple("Pair", "data")
+
+
+class Slotted:
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
+
+
+class Indexed:
+    def __init__(self, data):
+        self.data = data
+
+    def __getitem__(self, k):
+        return self.data[k]
 
 
 def user_class(w):
@@ -60,6 +78,24 @@ def a_namedtuple(w):
         if k > 0:
             s = s + a.data[0] * w[1]
         a = Pair(w * (k + 1.0))
+    return s
+
+
+def slotted_class(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.data[0] * w[1]
+        a = Slotted(w * (k + 1.0))
+    return s
+
+
+def slotted_bound_before_the_loop(w):
+    s = 0.0
+    a = Slotted(w * 0.5)
+    for k in range(3):
+        s = s + a.data[2] * w[1]
+        a = Slotted(w * (k + 1.0))
     return s
 
 
@@ -190,7 +226,7 @@ def method_through_its_class(w):
     return s
 
 
-FOLLOWED = [user_class, a_dataclass, a_namedtuple, a_namespace, a_dict, a_list, a_tuple,
+FOLLOWED = [user_class, slotted_class, slotted_bound_before_the_loop, a_dataclass, a_namedtuple, a_namespace, a_dict, a_list, a_tuple,
             in_a_while_loop, a_dict_in_a_while_loop, read_in_the_else, two_alternating,
             bound_before_the_loop, read_after_the_loop, no_turn_at_size_3, in_nested_loops,
             method_through_its_class]
@@ -273,3 +309,18 @@ def test_a_method_of_an_earlier_turns_object_is_refused_at_its_line():
     assert ".total()" in text and "through its class" in text
     said = text.split(f":{line}: ", 1)[1]
     assert re.search(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?)\b", said) is None, said
+
+
+def item_of_an_earlier_turns_object(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a[0] * w[1]
+        a = Indexed(w * (k + 1.0))
+    return s
+
+
+def test_an_item_read_by_a_classs_own_code_is_refused_at_its_line():
+    with pytest.raises(TypeError, match=r"test_earlier_turn_objects\.py:\d+: astgrad: this reads an item of a "
+                                        r"Indexed, whose __getitem__ is its own code"):
+        astgrad.grad(item_of_an_earlier_turns_object)(np.array([0.5, 1.5, 2.0]))
