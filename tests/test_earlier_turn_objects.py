@@ -226,8 +226,8 @@ def method_through_its_class(w):
     return s
 
 
-FOLLOWED = [user_class, slotted_class, slotted_bound_before_the_loop, a_dataclass, a_namedtuple, a_namespace, a_dict, a_list, a_tuple,
-            in_a_while_loop, a_dict_in_a_while_loop, read_in_the_else, two_alternating,
+FOLLOWED = [user_class, slotted_class, slotted_bound_before_the_loop, a_dataclass, a_namedtuple, a_namespace,
+            a_dict, a_list, a_tuple, in_a_while_loop, a_dict_in_a_while_loop, read_in_the_else, two_alternating,
             bound_before_the_loop, read_after_the_loop, no_turn_at_size_3, in_nested_loops,
             method_through_its_class]
 
