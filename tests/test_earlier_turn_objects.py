@@ -217,6 +217,26 @@ def in_nested_loops(w):
     return s
 
 
+def read_in_the_last_turn_only(w):
+    s = 0.0
+    for k in range(4):
+        if k == 3:
+            s = s + a.data[0] * w[1]
+        if k % 2 == 0:
+            a = Acc(w * (k + 1.0))      # bound in every other turn
+    return s
+
+
+def bound_in_a_branch_then_read(w):
+    s = 0.0
+    for k in range(4):
+        if k % 2 == 0:
+            a = Acc(w * (k + 1.0))
+        if k == 3:
+            s = s + a.data[2] * w[1]
+    return s
+
+
 def method_through_its_class(w):
     s = 0.0
     for k in range(3):
@@ -229,7 +249,7 @@ def method_through_its_class(w):
 FOLLOWED = [user_class, slotted_class, slotted_bound_before_the_loop, a_dataclass, a_namedtuple, a_namespace,
             a_dict, a_list, a_tuple, in_a_while_loop, a_dict_in_a_while_loop, read_in_the_else, two_alternating,
             bound_before_the_loop, read_after_the_loop, no_turn_at_size_3, in_nested_loops,
-            method_through_its_class]
+            read_in_the_last_turn_only, bound_in_a_branch_then_read, method_through_its_class]
 
 
 def check_every_mode(f, n, seed):
