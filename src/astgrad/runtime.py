@@ -426,12 +426,18 @@ def zeros_like(value):
 
 def _plain_object(value):
     """Whether ``value`` is an object of a user class (or a SimpleNamespace) keeping its
-    attributes in its ``__dict__``, whose derivative is a dict of its attributes'."""
+    attributes in its ``__dict__`` or its ``__slots__``, whose derivative is a dict of its
+    attributes' (as ``runtime_objects.instance`` builds one of either kind)."""
     kind = type(value)
-    if type(getattr(value, "__dict__", None)) is not dict or isinstance(value, _NOT_PLAIN):
+    held = getattr(value, "__dict__", None)
+    if not (type(held) is dict or held is None and _slotted(kind)) or isinstance(value, _NOT_PLAIN):
         return False
     top = (getattr(kind, "__module__", "") or "").split(".")[0]
     return kind.__name__ == "SimpleNamespace" and top == "types" or top not in _LIBRARY_MODULES
+
+
+def _slotted(kind):
+    return any(vars(klass).get("__slots__") for klass in kind.__mro__[:-1])
 
 
 _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,

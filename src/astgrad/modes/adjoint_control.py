@@ -15,7 +15,7 @@ import weakref
 
 import gast
 
-from .. import runtime
+from .. import runtime, runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
@@ -37,7 +37,7 @@ class ControlFlowAdjoints:
         self.sweep = weakref.proxy(sweep)   # the sweep owns this: no reference cycle to collect
         self.mode = sweep.mode
         self._primals, self._primals_seen = {}, 0       # adjoint -> primal (see _primal_of)
-        self._holders = None        # the names a list, tuple or dict may be bound to (item_holders)
+        self._holders = None        # the names a list, tuple, dict or object may be bound to (item_holders)
         self.memo = BranchMemo(self.mode)      # the branches of the ifs being made, kept to take again
 
     def if_(self, stmt, state):
@@ -80,8 +80,7 @@ class ControlFlowAdjoints:
             tails[0].update(found_tails[0])
             tails[1].update(found_tails[1])
         _write_over(state, entry, _joined(s1, s2, exits, entry))
-        out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
-               for a in sorted(pre)]
+        out = [self._zero_before(stmt, self._primal_of(a)) for a in sorted(pre)]
         if then or orelse:
             out.append(gast.If(test=S.copy(stmt.test), body=then or [gast.Pass()], orelse=orelse))
         self.mode.last_line = None
@@ -125,8 +124,22 @@ class ControlFlowAdjoints:
         defined = anno.get(stmt, bound) if name in self._item_holders() else None
         return self.sweep.zero_init(name, defined or anno.get(stmt, Key.DEFINED_BEFORE))
 
+    def _zero_before(self, stmt, name):
+        """The zero a derivative set by ``stmt`` (an if or a loop) and unset after it
+        starts with, before the reverse of ``stmt``. A plain 0.0 reads as no item or
+        attribute: a list, tuple, dict or object bound later in a loop's body than an
+        earlier turn reads it (``d_a['data']``, the reverse of ``a = Acc(...)`` in the last
+        turn). Such a name that may be unbound after ``stmt`` but has a placeholder (it
+        is saved before its first binding) exists there all the same, so it gets
+        ``zeros_like``: of its last value, or 0.0 of the placeholder where it is unbound."""
+        defined = anno.get(stmt, Key.DEFINED_AFTER)
+        if name not in defined and name in self._item_holders() and name in self.mode.placeholders:
+            self.mode.placeholders_read.add(name)       # the placeholder stays (reverse.py)
+            defined = {name}
+        return self.sweep.zero_init(name, defined)
+
     def _item_holders(self):
-        """The names a list, tuple or dict may be bound to (found once; ``item_holders``)."""
+        """The names a list, tuple, dict or object may be bound to (found once; ``item_holders``)."""
         if self._holders is None:
             self._holders = item_holders(self.sweep.body)
         return self._holders
@@ -167,8 +180,7 @@ class ControlFlowAdjoints:
             if not self._iterations_disagree(entry0, entry, exit_state, pre, tail):
                 break
             reached = entry.own
-        out = [self.sweep.zero_init(self._primal_of(a), anno.get(stmt, Key.DEFINED_AFTER))
-               for a in sorted(pre)]
+        out = [self._zero_before(stmt, self._primal_of(a)) for a in sorted(pre)]
         out.append(self.loop_header(stmt, body))
         for save in reversed(anno.get(stmt, Key.TARGET_SAVES)):
             out.append(self.sweep.restore(save))
@@ -333,13 +345,16 @@ def _write_over(state, *changes):
             state[adjoint] = adjoint_state
 
 
-_ITEM_MAKERS = (list, tuple, dict, sorted, runtime.shallow_copy, copy.copy)
+# (and the objects a class's constructor builds: their zero reads as no attribute)
+_ITEM_MAKERS = (list, tuple, dict, sorted, runtime.shallow_copy, copy.copy,
+                runtime_objects.instance, runtime_objects.with_attribute, runtime_objects.deleted_attribute)
 
 
 def item_holders(body):
-    """The names of ``body`` that may be bound to a list, tuple or dict: to a display, a
-    comprehension, a slice, a call making one or of a function of the user's (which may
-    return one), or to such a name (parameters are left out: their zero stays 0.0)."""
+    """The names of ``body`` that may be bound to a list, tuple, dict or object: to a
+    display, a comprehension, a slice, a call making one (a class's constructor too) or of
+    a function of the user's (which may return one), or to such a name (parameters are
+    left out: their zero stays 0.0)."""
     holders, copied_to = set(), {}     # copied_to: name -> the names assigned that name
     for stmt in walk.walk_statements(body):
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):

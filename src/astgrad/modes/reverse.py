@@ -133,6 +133,9 @@ class ReverseMode(Transform):
         wrt_names = [params[i] for i in self.wrt]
         self._analyze(body, params, wrt_names)
         plan = self._plan_saves(body, params)
+        # names given a placeholder before their first save; those a zero of the adjoint
+        # sweep reads keep it, saved or not (adjoint_control._zero_before)
+        self.placeholders, self.placeholders_read = frozenset(plan.needs_init), set()
         self.shape_sources = shape_sources(body)
         seed = self.adjoint(self.output) if self.output in self.active else self.namer.fresh(self.prefix + "out")
         self.callees.announce((seed,))
@@ -151,8 +154,9 @@ class ReverseMode(Transform):
         unsaved = save_shapes_only(forward, backward, self.helper_call, ret)
         copy_views_read_back(body, forward, backward, self.helper_call, self.namer)
         stacks = [stack for name, stack in plan.stacks.items() if name not in unsaved]
-        inits = stack_inits(stacks + forward_sweep.item_stacks, plan.needs_init - unsaved)
-        inits += check_unbound_reads(forward, plan.needs_init - unsaved, params, self.namer)
+        placeholders = plan.needs_init - (unsaved - self.placeholders_read)
+        inits = stack_inits(stacks + forward_sweep.item_stacks, placeholders)
+        inits += check_unbound_reads(forward, placeholders, params, self.namer)
         self._boundary = (len(inits) + len(forward), result)     # where check_output puts its check
         self._context = optimize.OptimizeContext(
             params + [seed], self.derivatives, range_targets(body),
