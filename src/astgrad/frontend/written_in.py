@@ -91,6 +91,8 @@ def text_of(node):
 def carry(source, stmt, written):
     """Mark ``stmt``, made while lowering a statement marked ``written`` (here, or as using
     a moved list not followed: moved_list_words.py), with that mark where it has none of its own."""
+    if not source.written_lines and not source.moved_list_notes:
+        return      # the commonest: no method written in, no moved list (the normalizer emits thousands)
     marks = (source.written_lines, source.moved_list_notes)
     if any(written in m for m in marks) and not any(getattr(stmt, "end_lineno", None) in m for m in marks):
         stmt.end_lineno = written
@@ -102,5 +104,7 @@ def inherited(source, stmt, around):
     marks a use of a moved list not followed (a block astgrad made of that statement:
     ``sum([y.step(w) for y in ys])`` run as a loop)."""
     own = getattr(stmt, "end_lineno", None)
+    if not source.moved_list_notes:
+        return own
     marked = own in source.written_lines or own in source.moved_list_notes
     return around if around in source.moved_list_notes and not marked else own

@@ -198,7 +198,8 @@ class ContainerLowering:
         such values): ``concat(xs, ys)``, ``repeat(xs, n)``, whose rules follow the items.
         Else None: the operator (on arrays and numbers) is left as it is. ``join`` is
         ``runtime.extended`` for ``xs += ys``, which extends a list by a tuple too."""
-        if not (self.may_be_sequence(node.left) or self.may_be_sequence(node.right)):
+        possible, resolve = self._sequence_facts().possible, self.resolve_call     # (may_be_sequence, asked of both)
+        if not (_makes_sequence(node.left, possible, resolve) or _makes_sequence(node.right, possible, resolve)):
             return None     # the commonest case: neither is possibly a sequence, so neither is certainly one
         if isinstance(node.op, LIST_FREE_OPS):
             left, right = self.is_sequence(node.left), self.is_sequence(node.right)

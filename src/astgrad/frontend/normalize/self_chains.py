@@ -341,10 +341,12 @@ def _known_classes(chains, tree, nodes):
             deleted.update(n.id for n in S.walk_nodes(stmt) if isinstance(n, gast.Name))
     args = tree.args
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg] if a}
-    outer = {n for s in nodes if isinstance(s, (gast.Global, gast.Nonlocal)) for n in s.names}
+    declaring = (gast.Global, gast.Nonlocal)       # (class tests: gast's node classes have no subclasses)
+    outer = {n for s in nodes if s.__class__ in declaring for n in s.names}
     counts = chains.normalizer.bound_count
+    kept = params | outer | deleted
     candidates = {name: stmts for name, stmts in bindings.items()
-                  if name not in params | outer | deleted and len(stmts) == counts.get(name, 0)
+                  if name not in kept and len(stmts) == counts.get(name, 0)
                   and any(isinstance(s, gast.Assign) and isinstance(s.value, (gast.Call, gast.Name)) for s in stmts)}
     classes = chains.classes = {}
     for _ in range(3):          # a name whose class comes from another's: u = v, q = p.step(g)
