@@ -224,13 +224,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         refuse_complex(self.source, tree, self.locals, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
-        if not derivative and _may_have_view_forms(nodes):
-            from .view_forms import rewrite_view_forms     # f(y[1:]) writing into it, y.real[0] = v, ...
-            if rewrite_view_forms(self, tree, nodes):
-                nodes = list(S.walk_nodes(tree))
-        if _may_write_through_views(nodes):     # views.py (most code binds no view)
-            from .views import rewrite_view_writes
-            rewrite_view_writes(self, tree, nodes)
+        self._rewrite_views(tree, nodes, derivative)
         body, prologue = copy_written_arguments(self, tree.body)
         body = MatchLowering(self).block(body)
         body, returned = (body, None) if derivative else _one_exit(self, body)  # a derivative returns once, last
@@ -246,6 +240,17 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         new.lineno = getattr(tree, "lineno", 1)
         anno.set(new, Key.RETURNED, returned)      # where early returns store the value, or None
         return new
+
+    def _rewrite_views(self, tree, nodes, derivative):
+        """The writes through views of ``tree`` (whose nodes are ``nodes``) written into the
+        arrays they view, each rewrite loaded only for code that may need it."""
+        if not derivative and _may_have_view_forms(nodes):
+            from .view_forms import rewrite_view_forms     # f(y[1:]) writing into it, y.real[0] = v, ...
+            if rewrite_view_forms(self, tree, nodes):
+                nodes = list(S.walk_nodes(tree))
+        if _may_write_through_views(nodes):     # views.py (most code binds no view)
+            from .views import rewrite_view_writes
+            rewrite_view_writes(self, tree, nodes)
 
     def _refuse_constructs(self, nodes, derivative):
         """Refuse the first construct among ``nodes`` astgrad cannot differentiate. A
