@@ -476,3 +476,55 @@ def test_exported_module_runs(tmp_path, f, wrt):
     tangents = [np.zeros_like(x), 0.0]
     tangents[wrt] = tangent
     assert_close(derivative, numerical_jvp(f, args, tuple(tangents)))
+
+
+def element_times_element(a, w):
+    b = a * 1.0
+    b[0] = b[0] * b[-1]
+    return np.sum(b ** 2) * w
+
+
+def normalized_then_differenced(a, w):
+    b = np.exp(a * 0.3)
+    b /= np.sum(b)
+    b[1:] -= w * b[:-1]
+    return np.sum(b * a)
+
+
+def view_scaled_by_an_element(a, w):
+    b = a * w
+    v = b[1:]
+    v *= b[0]
+    return np.sum(np.sin(b))
+
+
+def running_sum_in_place(a, w):
+    b = a * 1.0
+    for i in range(1, b.shape[0]):
+        b[i] += b[i - 1] * w
+    return np.sum(b ** 2)
+
+
+@pytest.mark.parametrize("x", SHAPES, ids=lambda x: str(x.size))
+@pytest.mark.parametrize("f", [element_times_element, normalized_then_differenced, view_scaled_by_an_element,
+                               running_sum_in_place], ids=lambda f: f.__name__)
+def test_create_graph_through_a_differentiable_function_writing_in_place(f, x):
+    """An @astgrad.differentiable function is one node of the tape, differentiated by its
+    generated gradient, which under create_graph=True runs on the tensors. Its writes in
+    place were taken for the user's: the gradient's own ``b /= s`` (written through the
+    view astgrad's ``in_place`` returns) crashed with NumPy's "arrays used as indices must
+    be of integer type" (normalized_then_differenced), and a value the gradient read
+    before writing over it was refused at the second order with PyTorch's "modified by an
+    inplace operation" (element_times_element)."""
+    w = 0.8
+    xt, wt = tensor(x.copy(), requires_grad=True), tensor(w, requires_grad=True)
+    out = astgrad.differentiable(f)(xt, wt)
+    assert f"= {f.__name__}(" in out.grad_fn.source        # one node
+    gx, gw = tape_grad(out, (xt, wt), create_graph=True)
+    assert_close(_value(gx), numerical_grad(f, (x, w), 0))
+    assert_close(float(_value(gw)), numerical_grad(f, (x, w), 1))
+    if f is element_times_element:
+        total = _sum_of_gradient(f)
+        hx, hw = tape_grad(gx.sum() + gw, (xt, wt))
+        assert_close(_value(hx), numerical_grad(total, (x, w), 0), 1e-4, 1e-5)
+        assert_close(float(_value(hw)), numerical_grad(total, (x, w), 1), 1e-4, 1e-5)
