@@ -17,6 +17,13 @@ outside user would, each against central differences and Python's own value.
 
 What the hunt found:
 
+- a wrong gradient (test_trust_specialized, seed 85, thorough): ``v0 = v1; v1 += x;
+  v0 *= v1`` with ``v0`` bound again elsewhere in the function. The check of the write
+  ``v1 += x`` asked whether ``v0``, which holds the same array, is read after it, and the
+  liveness it asked counted ``v0 *= v1`` as a dead assignment (``v0`` is not read after
+  it), forgetting that it writes into the shared array: ``v0`` was neither followed nor
+  refused, and the gradient missed the write (``alias_bound_again_after``: -2.87 for
+  -10.17). An augmented assignment is never dead now;
 - ``checkpoint=`` on a function whose only loop leaves early (``break``, or a ``return``
   inside the loop) said "the function has no for loop over range(...) ... whose derivative
   saves values per iteration", which the function plainly has: the generated code counts
