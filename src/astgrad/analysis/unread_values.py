@@ -130,6 +130,8 @@ class UnreadValues:
         reads the target of: ``n = value`` with no effect, ``c[k] = v`` where no live
         name may read ``c``'s object (liveness asks after annotating ``stmt``)."""
         target = stmt.targets[0]
+        if isinstance(target, gast.Name) and anno.get(stmt, Key.AUGMENTED, False):
+            return False    # y op= e writes into y's array, which another live name may hold
         if isinstance(target, gast.Name):
             return dataflow.is_pure(stmt.value) or _pop(stmt.value)    # popped = xs.pop(), popped unread
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):

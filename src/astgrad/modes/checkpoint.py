@@ -60,6 +60,12 @@ def checkpointed(text, every, namespace, where, required=True):
     pairs = _loop_pairs(fn, where)
     if not pairs and not required:
         return None
+    if not pairs and _breaks_out(fn):
+        raise TransformError("checkpointing covers for loops over range(...) that run to their end; "
+                             "this function's loop leaves early (a break, or a return inside it), so "
+                             "its trip count is known only after it has run. Write the loop to run to "
+                             "its end, or drop checkpoint=",
+                             *where, construct="break")
     if not pairs:
         raise TransformError("checkpoint= was given, but the function has no for loop over range(...) "
                              "in its body (outside if/with/other loops) whose derivative saves values "
@@ -120,6 +126,26 @@ def _loop_pairs(fn, where):
             continue
         pairs.append((stmt, backward))
     return pairs
+
+
+def _breaks_out(fn):
+    """Whether a top-level loop of ``fn`` that saves values leaves by a ``break`` of its own
+    (the generated code then counts its steps as they run, ``for k, i in enumerate(steps)``,
+    and the loop is no longer one over ``range(...)``)."""
+    return any(isinstance(stmt, ast.For) and _pushes(stmt) and _own_break(stmt.body) for stmt in fn.body)
+
+
+def _own_break(body):
+    """Whether ``body`` breaks out of the loop it is the body of (not of a loop nested in it)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Break):
+            return True
+        if isinstance(stmt, ast.If) and _own_break(stmt.body + stmt.orelse):
+            return True
+        if isinstance(stmt, (ast.With, ast.Try)) and _own_break(
+                stmt.body + getattr(stmt, "orelse", []) + getattr(stmt, "finalbody", [])):
+            return True
+    return False
 
 
 def _pushes(loop):

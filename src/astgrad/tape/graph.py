@@ -63,6 +63,13 @@ def signature(op, codes):
     return sig
 
 
+# > 0 while astgrad's generated code runs on tensors (create_graph=True): the nodes it
+# records are astgrad's, not the user's operations, so PyTorch's refusal of a saved
+# tensor changed in place since (versions.py) is not theirs: the program walk takes the
+# value each used (its ghost), as for the user's writes PyTorch allows
+GENERATED = [0]
+
+
 # the recording order number at the latest in-place write or rebinding of a tensor's
 # array: a node recorded after it still holds what its operation returned, unless its
 # memory was handed out of the tape (EXPOSED) and written there
@@ -126,7 +133,7 @@ class Node:
     """
 
     __slots__ = ("op", "args", "kwargs", "parents", "versions", "sig", "consts", "seq", "made_at",
-                 "constants", "freed", "__weakref__")
+                 "constants", "freed", "generated", "__weakref__")
 
     def __init__(self, op, args, kwargs, parents, versions):
         self.seq = _next_seq()      # recording order: a node's parents always come earlier
@@ -140,6 +147,7 @@ class Node:
         self.made_at = 0            # its tensor's version when the node became its grad_fn
         self.constants = None       # ((position, tensor, version), ...) of tensors taken as constants
         self.freed = False          # a backward ran through it without retain_graph (freeing.py)
+        self.generated = GENERATED[0] > 0   # recorded by astgrad's generated code (see GENERATED)
 
     def name(self):
         """PyTorch's name: ``MulBackward0``, ``SinBackward0``, ... (grad_fn.py)."""

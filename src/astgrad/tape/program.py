@@ -50,7 +50,7 @@ from ..core.originals import live_module, original_attribute, snapshot
 from ..rules.registry import rule_key
 from .. import runtime
 from ..runtime import AdjointList, to_copy
-from .graph import FLOAT_CODE, REF_CODES, Ref, op_info, set_source_renderer
+from .graph import FLOAT_CODE, GENERATED, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, no_grad, numpy_methods
 from .quiet import quiet_call
@@ -814,6 +814,16 @@ def _element_writes_refused():
             "without element writes (numpy.stack, numpy.concatenate or whole-array expressions)") from None
 
 
+@contextlib.contextmanager
+def _generated_code():
+    """Mark the nodes recorded meanwhile as astgrad's (graph.GENERATED)."""
+    GENERATED[0] += 1
+    try:
+        yield
+    finally:
+        GENERATED[0] -= 1
+
+
 def _run(outputs, seeds, inputs, create_graph, ran):
     """[(tensor, gradient)] for every input (or leaf, when ``inputs`` is None) reached;
     the nodes the backward runs are added to ``ran`` (to be freed, freeing.py)."""
@@ -837,7 +847,7 @@ def _run(outputs, seeds, inputs, create_graph, ran):
         args += [c if isinstance(c, TensorBase) and c._rg else raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         seed = {seed_parameter(entry.adjoint): seed}
-        with enable_grad(), numpy_methods(), _element_writes_refused():
+        with enable_grad(), numpy_methods(), _element_writes_refused(), _generated_code():
             grads = entry.recording()(*args, **seed)   # methods mean what they do on arrays
             if has_nan([g._data if isinstance(g, TensorBase) else g for g in _as_list(grads, entry.n_wrt)]):
                 grads = entry.zero_safe_recording()(*args, **seed)

@@ -362,7 +362,8 @@ def resolve(parent, version, node, k):
         return _leaf_written_through_data(parent, version, node, k)
     if reads_current(node) and parent._node is None:
         return parent               # its backward reads a leaf as it is (program.py)
-    if not reads_current(node) and _saves_input(node, k) and not _own_update(parent, version, node, k):
+    if not reads_current(node) and _saves_input(node, k) and not _own_update(parent, version, node, k) \
+            and not node.generated:
         raise version_error(parent, version, _current_producer(parent))
     ghost = _as_of(parent, version)
     if ghost is not None:

@@ -69,6 +69,11 @@ def _region(how, base):
         return template[1], False
     flat = numpy.arange(base._data.size).reshape(base._data.shape)
     positions = numpy.asarray(op(*(flat if a is _BASE else a for a in template), **kwargs))
+    if positions.dtype.kind != "i":
+        # an op that returns its operand as it is where the dtypes agree casts the
+        # positions to the other operand's (astgrad's in_place(value, y) of generated
+        # code, run on tensors under create_graph=True, to y's float): whole numbers still
+        positions = positions.astype(numpy.intp)
     if not _SAME_VALUE_WRITES[0] and numpy.unique(positions).size != positions.size:
         raise RuntimeError(_OVERLAP)
     return positions, True
