@@ -577,3 +577,30 @@ def test_an_alias_bound_twice_written_through_after_another_write(mode):
     check(mode, alias_bound_twice_sees_a_write, (X4,), (0,))
     check(mode, alias_bound_twice_sees_a_write, (X6,), (0,))
     check(mode, alias_bound_again_after, (np.array([-0.48671618]),), (0,))
+
+
+def test_the_mark_of_generated_nodes_is_per_thread():
+    # nodes astgrad's generated code records under create_graph=True skip PyTorch's check of a
+    # saved tensor changed in place since; the mark is per thread, so another thread's own
+    # operations meanwhile are still checked as the user's (a shared mark let them through)
+    import threading
+    from astgrad.tape.program import _generated_code
+
+    outcome = []
+
+    def users_thread():
+        x = astgrad.tensor([1.0, 2.0], requires_grad=True)
+        z = np.sum(x * x)                       # saves x
+        with astgrad.no_grad():
+            x -= 1.0                            # bumps x's version
+        try:
+            astgrad.autograd.grad(z, x)
+            outcome.append("no error")
+        except RuntimeError as error:
+            outcome.append(str(error))
+
+    with _generated_code():
+        other = threading.Thread(target=users_thread)
+        other.start()
+        other.join()
+    assert len(outcome) == 1 and "modified by an inplace operation" in outcome[0], outcome

@@ -8,6 +8,7 @@ neither, nor the Tensor class.
 
 import itertools
 import operator
+import threading
 import weakref
 
 import gast
@@ -63,11 +64,16 @@ def signature(op, codes):
     return sig
 
 
-# > 0 while astgrad's generated code runs on tensors (create_graph=True): the nodes it
-# records are astgrad's, not the user's operations, so PyTorch's refusal of a saved
-# tensor changed in place since (versions.py) is not theirs: the program walk takes the
-# value each used (its ghost), as for the user's writes PyTorch allows
-GENERATED = [0]
+class _Generating(threading.local):
+    """``depth`` > 0 while astgrad's generated code runs on tensors in this thread
+    (create_graph=True): the nodes it records are astgrad's, not the user's operations,
+    so PyTorch's refusal of a saved tensor changed in place since (versions.py) is not
+    theirs: the program walk takes the value each used (its ghost), as for the user's
+    writes PyTorch allows. Per thread: another thread's operations meanwhile are the user's."""
+    depth = 0
+
+
+GENERATED = _Generating()
 
 
 # the recording order number at the latest in-place write or rebinding of a tensor's
@@ -147,7 +153,7 @@ class Node:
         self.made_at = 0            # its tensor's version when the node became its grad_fn
         self.constants = None       # ((position, tensor, version), ...) of tensors taken as constants
         self.freed = False          # a backward ran through it without retain_graph (freeing.py)
-        self.generated = GENERATED[0] > 0   # recorded by astgrad's generated code (see GENERATED)
+        self.generated = GENERATED.depth > 0    # recorded by astgrad's generated code (see GENERATED)
 
     def name(self):
         """PyTorch's name: ``MulBackward0``, ``SinBackward0``, ... (grad_fn.py)."""

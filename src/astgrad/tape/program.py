@@ -816,12 +816,12 @@ def _element_writes_refused():
 
 @contextlib.contextmanager
 def _generated_code():
-    """Mark the nodes recorded meanwhile as astgrad's (graph.GENERATED)."""
-    GENERATED[0] += 1
+    """Mark the nodes this thread records meanwhile as astgrad's (graph.GENERATED)."""
+    GENERATED.depth += 1
     try:
         yield
     finally:
-        GENERATED[0] -= 1
+        GENERATED.depth -= 1
 
 
 def _run(outputs, seeds, inputs, create_graph, ran):
