@@ -297,8 +297,9 @@ class Sharing:
     def _stored(self, index, value):
         """The names ``c[index] = value`` makes ``c`` hold: ``value``; with a slice (or
         ``...``, which only an array takes), its items only (a list copies them in, an
-        array their values)."""
-        if isinstance(index, gast.Slice) or isinstance(index, gast.Constant) and index.value is Ellipsis:
+        array their values); a tuple of indices with a slice or ``...`` in it
+        (``c[:, 1:] = v``) indexes an array alone, which copies values in."""
+        if _slicing(index) or isinstance(index, gast.Tuple) and any(_slicing(part) for part in index.elts):
             return set().union(set(), *(self.contents.get(n, set()) for n in self._names([value])))
         return self._names([value])
 
@@ -654,6 +655,11 @@ def _number_array_of_the_code(sharing, name):
     assumed = set(sharing.assumed_numbers) - set(before)
     sharing.assumed_numbers = before
     return found and not assumed
+
+
+def _slicing(index):
+    """Whether ``index`` is a slice or ``...``."""
+    return isinstance(index, gast.Slice) or isinstance(index, gast.Constant) and index.value is Ellipsis
 
 
 def _holds_number_array_at(sharing, holder, stmt):

@@ -16,8 +16,8 @@ no view of it (a list's slice is a new list, which the helper's write leaves ``y
 without). Done only for a call standing as a statement (its value unused, so the helper
 cannot hand the view back), whose index is basic slicing (a slice, ``...`` or ``None`` in
 it: of an array, always a view) of names and constants, read again unchanged after the
-call, and whose other arguments do not read ``y`` (two views of one array handed to a
-helper writing into one stay refused); ``view_handed_apart`` refuses, when the code runs,
+call, and whose other arguments do not read ``y`` but in arithmetic (``w * y[0, 0]``, a
+new value; two views of one array handed to a helper writing into one stay refused); ``view_handed_apart`` refuses, when the code runs,
 another argument holding ``y``'s memory under another name (``u = y; h(y[1:], u)``),
 which would see the helper's writes while it runs.
 """
@@ -64,7 +64,7 @@ def handed_view_call(normalizer, stmt):
         return None
     view = args[handed[0]]
     base = view.value.id
-    if any(base in S.names_in(a) for k, a in enumerate(args) if k != handed[0]):
+    if any(base in S.names_in(a) and not _new_value(a) for k, a in enumerate(args) if k != handed[0]):
         return None
     if not writes_elements_of_arguments(normalizer, normalizer.resolve_call(call)):
         return None
@@ -73,13 +73,19 @@ def handed_view_call(normalizer, stmt):
     normalizer.bound_count[part] += 1
     where = normalizer.source.place(stmt)
     check = S.expr_stmt(normalizer.runtime_call(runtime.writes_through, [S.copy(view), S.name(base), S.const(where)]))
-    others = [S.copy(a) for a in args if a is not view and not isinstance(a, gast.Constant)]
+    others = [S.copy(a) for a in args if a is not view and not isinstance(a, gast.Constant) and not _new_value(a)]
     apart = [S.expr_stmt(normalizer.runtime_call(runtime.view_handed_apart, [S.name(base), S.const(where)] + others))] \
         if others else []
     copied = S.assign(part, S.call(gast.Attribute(value=S.copy(view), attr="copy", ctx=gast.Load()), []))
     _replace(call, view, S.name(part))
     stored = S.assign(gast.Subscript(value=S.name(base), slice=S.copy(view.slice), ctx=gast.Store()), S.name(part))
     return [at_line(new, stmt) for new in [check] + apart + [copied, stmt, stored]]
+
+
+def _new_value(node):
+    """Whether ``node`` is arithmetic (``w * y[0, 0]``): a new value, never a view of the
+    array it reads, read before the helper runs as Python reads its arguments."""
+    return isinstance(node, (gast.BinOp, gast.UnaryOp))
 
 
 def _replace(call, old, new):
