@@ -3209,6 +3209,17 @@ def shallow_copy(value):
     return copy.copy(value)
 
 
+def any_order(value):
+    """The order NumPy's ``order="A"`` reads ``value`` in for a reshape or a ravel: ``"F"``
+    where the array is laid out in Fortran order alone (a transposed C array), ``"C"`` for
+    any other array; ``"A"`` as given for what is no array. A derivative reshapes its
+    derivatives, laid out as they happen to be, in the order this names, the order the
+    function read the array in."""
+    if not isinstance(value, numpy.ndarray):
+        return "A"
+    return "F" if value.flags.f_contiguous and not value.flags.c_contiguous else "C"
+
+
 def writes_through(view, base, where):
     """Whether writing into ``view`` (``v = base[i]``, ``base.T``, ``base.reshape(...)``)
     changes ``base``, as NumPy's views do: True for an array sharing ``base``'s memory,

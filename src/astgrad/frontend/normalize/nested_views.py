@@ -10,7 +10,10 @@ what it is handed), so that one writing nothing is generated as before.
 import gast
 import numpy
 
+from ... import runtime
+from ...core import anno
 from ...core import syntax as S
+from ...core.anno import Key
 from .foreign import writes_elements_of_arguments
 from .handed_list_items import name_list_items
 
@@ -119,15 +122,17 @@ def _base_slot(value, resolve_call):
 
 def layout_order(call):
     """The ``order`` a view call is given, ``numpy.reshape(y, -1, order="F")`` (``"C"`` or
-    ``"F"``, as a constant); "" where it is given no keyword; None where it is given another
+    ``"F"``, as a constant, or the call ``any_order(y)`` naming the order ``"A"`` stands
+    for, any_orders.py); "" where it is given no keyword; None where it is given another
     (a view astgrad does not follow)."""
     if not call.keywords:
         return ""
     given = call.keywords[0]
-    if len(call.keywords) == 1 and given.arg == "order" and isinstance(given.value, gast.Constant) \
-            and given.value.value in ("C", "F"):
+    if len(call.keywords) != 1 or given.arg != "order":
+        return None
+    if isinstance(given.value, gast.Constant) and given.value.value in ("C", "F"):
         return given.value.value
-    return None
+    return given.value if anno.get(given.value, Key.TARGET) is runtime.any_order else None
 
 
 def _get_slot(holder, field):

@@ -33,6 +33,7 @@ from .flat_writes import FlatWriteLowering
 from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
+from .any_orders import rewrite_any_orders
 from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
@@ -222,6 +223,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             if rewrite_vectorize(self, tree):
                 nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
+        if not derivative and (self._may_mention('"A"') or self._may_mention("'A'")) \
+                and rewrite_any_orders(self, nodes):
+            nodes = list(S.walk_nodes(tree))      # reshape(y, s, order="A"): any_orders.py
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
         self._rewrite_views(tree, nodes, derivative)

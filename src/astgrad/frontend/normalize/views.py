@@ -69,7 +69,8 @@ class _View:
     """``name = base[index]``, ``base.T``, ``base.reshape(shape)`` or another view of the
     whole array (``base.swapaxes(a, b)``, ``numpy.moveaxis(base, s, d)``, ...: WHOLE_VIEWS);
     ``func``: the name of the NumPy function a function form calls (else a method);
-    ``order``: a reshape's or ravel's ``order="F"`` (or ``"C"``), where given."""
+    ``order``: a reshape's or ravel's ``order="F"`` (or ``"C"``), where given, or the call
+    naming the order ``"A"`` stands for (any_orders.py)."""
     __slots__ = ("name", "base", "kind", "parts", "func", "order")
 
     def __init__(self, name, base, kind, parts, func=None, order=None):
@@ -77,7 +78,9 @@ class _View:
         self.order = order
 
     def _ordered(self):
-        return {"order": S.const(self.order)} if self.order is not None else {}
+        if self.order is None:
+            return {}
+        return {"order": S.const(self.order) if isinstance(self.order, str) else S.copy(self.order)}
 
     def read(self):
         """The view's expression, read again."""

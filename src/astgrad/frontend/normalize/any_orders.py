@@ -1,0 +1,60 @@
+"""``order="A"`` of a reshape, a ravel or a flatten, given the order it stands for where
+the code runs: ``numpy.reshape(y.T, -1, order="A")`` becomes
+
+    numpy.reshape(y.T, -1, order=any_order(y.T))
+
+``"A"`` reads the array in Fortran order where it is laid out in Fortran order alone (a
+transposed C array), in C order otherwise. A derivative reshapes derivatives, which are
+laid out as they happen to be, not as the array was: given ``"A"`` it would read them in
+another order than the function read the array (a wrong derivative). ``any_order``
+(runtime.py) names the order from the array itself, so the derivatives are read in that
+order, and a write into the reshape is followed as one in that order (views.py). The
+array expression is read twice, so it must be one that reads names only (``y``, ``y.T``,
+``y[:, 1:]``, ``self.a``); ``order="A"`` of a value a call computes is refused, with the
+advice to bind it to a name first.
+"""
+
+import gast
+import numpy
+
+from ... import runtime
+from ...core import syntax as S
+
+_METHODS = ("reshape", "ravel", "flatten")
+_READS_NAMES = (gast.Name, gast.Attribute, gast.Subscript, gast.Constant, gast.Slice, gast.Tuple, gast.UnaryOp,
+                gast.BinOp, gast.expr_context, gast.operator, gast.unaryop)
+
+
+def rewrite_any_orders(normalizer, nodes):
+    """Give each ``order="A"`` among ``nodes`` of a reshape, ravel or flatten the order
+    it stands for (see the module doc); whether any was."""
+    changed = False
+    for node in nodes:
+        if type(node) is not gast.Call:
+            continue
+        given = [k for k in node.keywords if k.arg == "order" and isinstance(k.value, gast.Constant)
+                 and k.value.value == "A"]
+        array = _array_read(normalizer, node) if given else None
+        if array is None:
+            continue
+        if not all(isinstance(part, _READS_NAMES) for part in S.walk_nodes(array)):
+            raise normalizer.source.error(
+                'astgrad cannot differentiate order="A" of a value this line computes: "A" stands for '
+                "the order the array is laid out in, which astgrad reads from the array itself, a second "
+                "time. Bind the array to a name first (a = ...; numpy.reshape(a, shape, order=\"A\"))",
+                node, construct='order="A"')
+        given[0].value = normalizer.runtime_call(runtime.any_order, [S.copy(array)])
+        changed = True
+    return changed
+
+
+def _array_read(normalizer, call):
+    """The array a reshape, ravel or flatten ``call`` reads: ``numpy.reshape``'s and
+    ``numpy.ravel``'s first argument, a method's receiver; None for another call."""
+    target = normalizer.resolve_call(call)
+    if target is numpy.reshape or target is numpy.ravel:
+        return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "a"), None)
+    if isinstance(call.func, gast.Attribute) and call.func.attr in _METHODS \
+            and (target is None or getattr(target, "__self__", None) is not None):
+        return call.func.value      # an array's method (or another object's, which "A" is left to)
+    return None
