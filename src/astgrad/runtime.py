@@ -3332,6 +3332,14 @@ def shows_write(view, base, where):
         "(u = list(xs[:2]), u = x[:2].copy()) where the slice should keep the earlier values")
 
 
+def same_item(container, other, key):
+    """Whether the dict ``container`` holds at ``key`` the very object ``other`` holds there
+    (a shallow copy's item, before either was given another): ``op=`` on it through
+    ``other`` shows in ``container`` (shared_dict_items.py)."""
+    return isinstance(container, dict) and isinstance(other, dict) and key in container and key in other \
+        and container[key] is other[key]
+
+
 def item_update(item, container, where):
     """Checked before ``c[k] op= v`` runs as ``c[k] = c[k] op v``: ``op=`` changes an
     array (or list) object in place, so where ``c`` is a list, tuple or dict holding one,

@@ -1204,7 +1204,7 @@ def item_updates_of_copies(sharing):
     copy holds the very item of ``xs`` (a list's, dict's or tuple's copy does, an array's
     is new memory) only the run shows (``runtime.item_of_copy_apart``)."""
     for change in in_place_changes(sharing.statements):
-        update = _item_update(sharing, change)
+        update = _item_update(sharing, change) if not anno.get(change.stmt, Key.SHARED_ITEM, False) else None
         copied = update and change.name in sharing.locals and any(
             _copied_owners(sharing, stmt.value) for stmt in sharing.bindings_of(change.name) if isinstance(stmt, gast.Assign))
         if copied:

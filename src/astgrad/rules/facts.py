@@ -80,7 +80,7 @@ declare(runtime.zeros_like, runtime.snapshot, runtime.unindex, runtime.zero_inde
         runtime.arguments_apart, runtime.sorted_positions,
         runtime.pop_position, runtime.deleted_position, runtime.has_key, runtime.check_mapping,
         runtime.tie_weights, runtime.select_weight, runtime.clip_weight, runtime.diagonal_mask,
-        runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class, result=FRESH)   # a match's tests: bools
+        runtime.matches_sequence, runtime.matches_mapping, runtime.matches_class, runtime.same_item, result=FRESH)   # a match's tests: bools
 declare(runtime.zeros_like, runtime.shape_of, runtime.any_order, runtime.check_array_method, runtime.check_fill_view, runtime.check_container_method,
         runtime.check_copy_cast, runtime.check_place_values, runtime.real_is_itself, runtime.returns_itself, runtime.view_handed_apart,
         runtime.check_receiver_class,

@@ -20,6 +20,9 @@ from .jumps import jumps_out
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 slice_write_as_new_list = imported_when_called(__package__ + ".list_slice_writes", "slice_write_as_new_list")
 holds_objects = imported_when_called(__package__ + ".fresh_items", "holds_objects")
+dicts_sharing_items = imported_when_called(__package__ + ".shared_dict_items", "dicts_sharing_items")
+same_items = imported_when_called(__package__ + ".shared_dict_items", "same_items")
+store_where_held = imported_when_called(__package__ + ".shared_dict_items", "store_where_held")
 items_read_into_names = imported_when_called(__package__ + ".fresh_items", "items_read_into_names")
 owns_its_items = imported_when_called(__package__ + ".fresh_items", "owns_its_items")
 refuse_property_setter = imported_when_called(__package__ + ".setter_words", "refuse_property_setter")
@@ -146,8 +149,9 @@ class StatementLowering:
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
             # c[k][j] op= v: c[k] may be a list whose array items another list holds too
             # ({k: list(v) for k, v in m.items()} copies m's lists, not their arrays)
-            if (holds_objects(self, target.value) or items_read_into_names(self, target.value)
-                    or isinstance(target.value, gast.Subscript)) and not owns_its_items(self, target.value):
+            sharing = dicts_sharing_items(self, target.value)      # c = s.copy(): shared_dict_items.py
+            if not sharing and (holds_objects(self, target.value) or items_read_into_names(self, target.value)
+                                or isinstance(target.value, gast.Subscript)) and not owns_its_items(self, target.value):
                 where = self.source.place(stmt)
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))
@@ -157,8 +161,11 @@ class StatementLowering:
                 # into the name its value was read into
                 self.assign(gast.Subscript(value=target.value, slice=S.copy(index), ctx=gast.Store()), S.name(new))
                 return
+            held = same_items(self, sharing, base, index)      # before the store
             self.emit(S.assign(gast.Subscript(value=S.copy(base), slice=S.copy(index),
                                               ctx=gast.Store()), S.name(new)))
+            if sharing:     # each dict holding the same array stored into, as it shows the change
+                store_where_held(self, stmt, held, index, new)
         elif not self.augmented_attribute(stmt):            # built_objects.py
             self.refuse_global_attribute_write(target, stmt)
             raise self._refuse("augmented assignment to an attribute", stmt)
