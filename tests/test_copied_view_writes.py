@@ -7,8 +7,7 @@ its array laid out so that NumPy copies and so that it views, in grad, value_and
 unchanged; an argument laid out so its reshape copies (Fortran order, reversed), against
 central differences of the function at that layout; the second order (hessian and the jvp
 of the gradient, in the array and in the value written) against central differences of the
-gradient where it is followed, and refused in words where it is not (a row of the array
-read before the array is written, which the derivative reads again)."""
+gradient, a row of the array read before the array is written and read again after too."""
 
 import inspect
 
@@ -142,21 +141,16 @@ def test_the_second_order_takes_the_write_as_numpy_does(f, shape, mode, wrt):
     check(mode, f, (x, 0.8), (wrt,))
 
 
+@pytest.mark.parametrize("wrt", [0, 1])
+@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("f", [copying_ravel_scaled_then_its_array_written, viewing_ravel_scaled_then_its_array_written])
-def test_the_second_order_is_refused_in_words(f):
-    # the row u = y[0], read before y[0, 0] is written and read again after: the gradient's
-    # write into y and its undoing are not followed a second time (hessian and the jvp of
-    # the gradient), refused at the write, naming the row
-    lines, start = inspect.getsourcelines(f)
-    gradient = astgrad.grad(f, wrt=1)
-    for second in (lambda: astgrad.hessian(f, wrt=1)(X23, 0.8),
-                   lambda: astgrad.jvp(gradient, (X23, 0.8), (np.zeros((2, 3)), 1.0))):
-        with pytest.raises(astgrad.TransformError, match=r"test_copied_view_writes\.py:(\d+): this line cannot be "
-                           r"differentiated twice.*'y'.*'u' holds a row of it.*differentiate once \(grad, jvp, vjp\)") \
-                as caught:
-            second()
-        line = int(str(caught.value).split("test_copied_view_writes.py:")[1].split(":")[0])
-        assert start < line < start + len(lines) and lines[line - start].strip().startswith("y[0, 0] = w")
+def test_the_second_order_follows_a_row_read_before_the_write(f, shape, mode, wrt):
+    # the row u = y[0], read before y[0, 0] is written and read again after: refused until
+    # the gradient's tests of whether a row is a view of its array (when_view, unless_view,
+    # in its reverse sweep) were taken for what they are, reads of no value
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
+    check(mode, f, (x, 0.8), (wrt,))
 
 
 @pytest.mark.parametrize("wrt", [(0, 1), (1, 0)], ids=["x", "w"])

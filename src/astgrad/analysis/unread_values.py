@@ -51,7 +51,8 @@ _MAX_PASSES = 12        # not settled by then: nothing is claimed unread
 # the shape of the zero put where a write was (``zero_index(g, k, container)``), the
 # zeros of the container a loop read from (``unloop_item(h, xs, k)``), the check that a
 # container holds the item written into once (``written_items_apart``)
-_STRUCTURE_ONLY = {runtime.zero_index: (2,), runtime.unloop_item: (1,), runtime.written_items_apart: (0, 1)}
+_STRUCTURE_ONLY = {runtime.zero_index: (2,), runtime.unloop_item: (1,), runtime.written_items_apart: (0, 1),
+                   runtime.when_view: (1, 2), runtime.unless_view: (1, 2)}
 
 
 class UnreadValues:
