@@ -6,8 +6,9 @@ an array laid out in Fortran order alone, in C order any other; written into, or
 where a derivative given ``"A"`` read its derivatives, laid out otherwise, in the wrong
 order), and ``op=`` on an array a dict holds beside a shallow copy of the dict
 (``c = s.copy(); s["a"] *= w``: ``c["a"]`` is the same array and shows the change, also
-through copies of copies, in a loop, in a branch; not where ``c["a"]`` was given another). What NumPy does is checked first (``np.shares_memory``, the order "A" stands
-for), so a test would catch a wrong claim; each program is then checked in grad,
+through copies of copies, in a loop, in a branch; not where ``c["a"]`` was given another).
+What NumPy does is checked first (``np.shares_memory``, the order "A" stands for, the
+dicts' items), so a test would catch a wrong claim; each program is then checked in grad,
 value_and_grad, vjp and jvp against central differences of the function, and in hessian and
 the jvp of the gradient against central differences of the gradient, at two shapes.
 A row read before a write into its array and read again after, beside a ravel written,
@@ -102,7 +103,8 @@ def any_order_of_the_argument_written(x, w):
 
 def any_order_read(x, w):
     z = np.ravel(x.T, order="A") * w        # no write: the order of the reading alone
-    return np.sum(z * np.arange(1.0, 1 + z.size)) + np.sum(np.reshape(x.T, (-1, 2), order="A")[:, 0] ** 2)
+    v = np.reshape(x.T, (-1, 2), "A")[:, 0] + x.T.ravel("A")[:2].sum()     # "A" by position
+    return np.sum(z * np.arange(1.0, 1 + z.size)) + np.sum(v ** 2)
 
 
 def dict_item_scaled_beside_its_copy(x, w):

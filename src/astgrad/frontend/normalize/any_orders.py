@@ -9,8 +9,8 @@ laid out as they happen to be, not as the array was: given ``"A"`` it would read
 another order than the function read the array (a wrong derivative). ``any_order``
 (runtime.py) names the order from the array itself, so the derivatives are read in that
 order, and a write into the reshape is followed as one in that order (views.py). The
-array expression is read twice, so it must be one that reads names only (``y``, ``y.T``,
-``y[:, 1:]``, ``self.a``); ``order="A"`` of a value a call computes is refused, with the
+array expression is read twice, so it must be one that calls nothing (``y``, ``y.T``,
+``y[:, k + 1:]``, ``self.a``); ``order="A"`` of a value a call computes is refused, with the
 advice to bind it to a name first.
 """
 
@@ -21,6 +21,7 @@ from ... import runtime
 from ...core import syntax as S
 
 _METHODS = ("reshape", "ravel", "flatten")
+_ORDER_POSITIONS = {numpy.reshape: 2, numpy.ravel: 1}      # order given by position
 _READS_NAMES = (gast.Name, gast.Attribute, gast.Subscript, gast.Constant, gast.Slice, gast.Tuple, gast.UnaryOp,
                 gast.BinOp, gast.expr_context, gast.operator, gast.unaryop)
 
@@ -30,29 +31,47 @@ def rewrite_any_orders(normalizer, nodes):
     it stands for (see the module doc); whether any was."""
     changed = False
     for node in nodes:
-        if type(node) is not gast.Call:
+        found = _any_order(normalizer, node) if type(node) is gast.Call else None
+        if found is None:
             continue
-        given = [k for k in node.keywords if k.arg == "order" and isinstance(k.value, gast.Constant)
-                 and k.value.value == "A"]
-        array = _array_read(normalizer, node) if given else None
-        if array is None:
-            continue
+        array, put = found
         if not all(isinstance(part, _READS_NAMES) for part in S.walk_nodes(array)):
             raise normalizer.source.error(
                 'astgrad cannot differentiate order="A" of a value this line computes: "A" stands for '
                 "the order the array is laid out in, which astgrad reads from the array itself, a second "
                 "time. Bind the array to a name first (a = ...; numpy.reshape(a, shape, order=\"A\"))",
                 node, construct='order="A"')
-        given[0].value = normalizer.runtime_call(runtime.any_order, [S.copy(array)])
+        put(normalizer.runtime_call(runtime.any_order, [S.copy(array)]))
         changed = True
     return changed
+
+
+def _any_order(normalizer, call):
+    """(the array read, a function putting another order in place of ``"A"``) where
+    ``call`` is a reshape, ravel or flatten given ``order="A"`` (by keyword or by
+    position); None otherwise."""
+    for k, keyword in enumerate(call.keywords):
+        if keyword.arg == "order" and _is_any(keyword.value):
+            array = _array_read(normalizer, call)
+            return None if array is None else (array, lambda order: setattr(call.keywords[k], "value", order))
+    target = normalizer.resolve_call(call)
+    position = _ORDER_POSITIONS.get(target) if target in _ORDER_POSITIONS else \
+        0 if isinstance(call.func, gast.Attribute) and call.func.attr in ("ravel", "flatten") else None
+    if position is None or len(call.args) <= position or not _is_any(call.args[position]):
+        return None
+    array = _array_read(normalizer, call)
+    return None if array is None else (array, lambda order: call.args.__setitem__(position, order))
+
+
+def _is_any(node):
+    return isinstance(node, gast.Constant) and node.value == "A"
 
 
 def _array_read(normalizer, call):
     """The array a reshape, ravel or flatten ``call`` reads: ``numpy.reshape``'s and
     ``numpy.ravel``'s first argument, a method's receiver; None for another call."""
     target = normalizer.resolve_call(call)
-    if target is numpy.reshape or target is numpy.ravel:
+    if target in _ORDER_POSITIONS:
         return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "a"), None)
     if isinstance(call.func, gast.Attribute) and call.func.attr in _METHODS \
             and (target is None or getattr(target, "__self__", None) is not None):

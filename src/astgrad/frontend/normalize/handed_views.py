@@ -17,9 +17,10 @@ without). Done only for a call standing as a statement (its value unused, so the
 cannot hand the view back), whose index is basic slicing (a slice, ``...`` or ``None`` in
 it: of an array, always a view) of names and constants, read again unchanged after the
 call, and whose other arguments do not read ``y`` but in arithmetic (``w * y[0, 0]``, a
-new value; two views of one array handed to a helper writing into one stay refused); ``view_handed_apart`` refuses, when the code runs,
-another argument holding ``y``'s memory under another name (``u = y; h(y[1:], u)``),
-which would see the helper's writes while it runs.
+new value; two views of one array handed to a helper writing into one stay refused);
+``view_handed_apart`` refuses, when the code runs, another argument holding ``y``'s memory
+under another name (``u = y; h(y[1:], u)``), which would see the helper's writes while it
+runs.
 """
 
 import gast

@@ -114,7 +114,8 @@ def _copied_dict(value, resolve):
     if not isinstance(value, gast.Call) or value.keywords:
         return None
     func = value.func
-    if isinstance(func, gast.Attribute) and func.attr == "copy" and not value.args and isinstance(func.value, gast.Name):
+    if isinstance(func, gast.Attribute) and func.attr == "copy" and not value.args \
+            and isinstance(func.value, gast.Name):
         return func.value.id
     if len(value.args) == 1 and isinstance(value.args[0], gast.Name) and resolve(value) in (dict, copy.copy):
         return value.args[0].id
