@@ -132,6 +132,15 @@ def copies_of_copies_scaled_in_a_loop(x, w):
     return np.sum(s["a"] ** 3) + np.sum(c["a"] * e["a"])
 
 
+def both_dicts_written_by_key_in_a_loop(x, w):
+    s = {0: x * 1.0, 1: np.cos(x)}
+    c = dict(s)
+    for k in range(2):
+        c[k] *= w * (k + 1)         # s[k] shows it, and c[k] shows s[k] += w
+        s[k] += w
+    return np.sum(s[0] * c[1]) + np.sum(c[0] ** 2)
+
+
 def dict_item_scaled_in_a_branch(x, w):
     s = {"a": x * 1.0}
     c = s.copy()
@@ -162,7 +171,7 @@ PROGRAMS = [helper_writes_a_column_slice, helper_puts_into_a_column_slice, helpe
             any_order_of_a_transpose_written, any_order_method_scaled, any_order_of_a_column_slice_written,
             any_order_flattened_written, any_order_of_the_argument_written, any_order_read,
             dict_item_scaled_beside_its_copy, copy_item_given_another_then_scaled, copies_of_copies_scaled_in_a_loop,
-            dict_item_scaled_in_a_branch, row_read_before_a_ravel_and_its_array_written,
+            both_dicts_written_by_key_in_a_loop, dict_item_scaled_in_a_branch, row_read_before_a_ravel_and_its_array_written,
             row_read_before_the_write_and_after]
 # a write into a ravel that copies is refused at the second order, as it is in order "C"
 SECOND_ORDER = [f for f in PROGRAMS if f is not any_order_of_a_column_slice_written]
