@@ -171,7 +171,8 @@ PROGRAMS = [helper_writes_a_column_slice, helper_puts_into_a_column_slice, helpe
             any_order_of_a_transpose_written, any_order_method_scaled, any_order_of_a_column_slice_written,
             any_order_flattened_written, any_order_of_the_argument_written, any_order_read,
             dict_item_scaled_beside_its_copy, copy_item_given_another_then_scaled, copies_of_copies_scaled_in_a_loop,
-            both_dicts_written_by_key_in_a_loop, dict_item_scaled_in_a_branch, row_read_before_a_ravel_and_its_array_written,
+            both_dicts_written_by_key_in_a_loop, dict_item_scaled_in_a_branch,
+            row_read_before_a_ravel_and_its_array_written,
             row_read_before_the_write_and_after]
 # a write into a ravel that copies is refused at the second order, as it is in order "C"
 SECOND_ORDER = [f for f in PROGRAMS if f is not any_order_of_a_column_slice_written]
