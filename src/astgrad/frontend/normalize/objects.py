@@ -32,7 +32,7 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
-from .turn_before_objects import refuse_turn_before_change, turn_before_layout
+from .turn_before_objects import refuse_turn_before_change, turn_before_layout, turn_before_reader_layout
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
@@ -68,6 +68,8 @@ class ObjectLowering:
             owner = turn_before_layout(self, receiver, node)   # a.bump(c) before the turn binds a: turn_before_objects.py
             if owner is None:
                 refuse_turn_before_change(self, receiver, node, _assigned_attributes)
+        if owner is None:       # s = s + a.total() before the turn binds a: turn_before_objects.py
+            owner = turn_before_reader_layout(self, receiver, attr, node, _assigned_attributes)
         if owner is None:
             self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
         if owner is None or owner[0] != L.OBJECT:

@@ -5,12 +5,20 @@ call): the normalizer reads the code in order, so the name's layout is not known
 where the call is. The name is bound once in the function, by a statement of the loop's
 own body after the call, to a new object of a class of the user's: every object it can
 hold there is one that statement built, of the layout the statement gives. In the first
-turn the name is unbound, and the call raises as it does in Python."""
+turn the name is unbound, and the call raises as it does in Python.
+
+A method that changes nothing of the object (``s = s + a.total()`` above ``a = Acc(buf)``)
+needs none of that: the object's class is the one the binding builds, and its method is
+followed as ``Acc.total(a)`` is."""
+
+import types
 
 import gast
 
+from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from .scopes import own_nodes
 
 
 def turn_before_layout(normalizer, receiver, call):
@@ -26,6 +34,36 @@ def turn_before_layout(normalizer, receiver, call):
             or not _called_after(found[0].body, found[1], receiver.id):
         return None
     return normalizer.static_layout(found[1].value, L._DEPTH)
+
+
+def turn_before_reader_layout(normalizer, receiver, attr, call, changes):
+    """The layout of the object ``receiver`` (a Name) holds at ``call``, a call of its
+    method ``attr`` where it is the object the turn before built and the method, a plain
+    function of the class, assigns no attribute and changes none in place (``changes``);
+    else None. Python looks the method up on the object's class, which is the class the
+    name's one binding builds."""
+    if not _bound_later(normalizer, receiver, call):
+        return None
+    parents = _parents(normalizer)
+    binding = _binding_in_loop(normalizer, receiver.id, _statement_of(call, parents), parents)
+    if binding is None:
+        return None
+    method = M.static_attribute(normalizer.built_class_of(binding.value), attr)
+    if not isinstance(method, types.FunctionType) or any(changes(method)):
+        return None
+    return normalizer.static_layout(binding.value, L._DEPTH)
+
+
+def _binding_in_loop(normalizer, name, statement, parents):
+    """``name = Cls(...)``, the one binding of ``name`` in the function, anywhere in the
+    body of a loop around ``statement`` (``if k % 2 == 0: a = Acc(...)`` too), ``Cls`` a
+    class of the user's; else None."""
+    for loop in _loops_around(statement, parents):
+        for node in own_nodes(loop):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and node.targets[0].id == name and isinstance(node.value, gast.Call):
+                return node if normalizer.built_class_of(node.value) is not None else None
+    return None
 
 
 def refuse_turn_before_change(normalizer, receiver, call, changes):
@@ -71,6 +109,15 @@ def _bound_later(normalizer, receiver, call):
         kept = normalizer._call_bindings = (tree, lines)
     line = kept[1].get(receiver.id)
     return line is not None and line > getattr(call, "lineno", line)
+
+
+def _parents(normalizer):
+    """``S.parent_nodes`` of the function's tree, found once per tree."""
+    tree = normalizer.source.tree
+    kept = normalizer.__dict__.get("_turn_parents")
+    if kept is None or kept[0] is not tree:
+        kept = normalizer._turn_parents = (tree, S.parent_nodes(tree))
+    return kept[1]
 
 
 def _statement_of(node, parents):
