@@ -38,8 +38,8 @@ def turn_before_layout(normalizer, receiver, call):
 
 def turn_before_reader_layout(normalizer, receiver, attr, call, changes):
     """The layout of the object ``receiver`` (a Name) holds at ``call``, a call of its
-    method ``attr`` where it is the object the turn before built and the method, a plain
-    function of the class, assigns no attribute and changes none in place (``changes``);
+    method ``attr`` where it is the object the turn before built and the method (a
+    function of the class, also a static or class method) assigns no attribute and changes none in place (``changes``);
     else None. Python looks the method up on the object's class, which is the class the
     name's one binding builds."""
     if not _bound_later(normalizer, receiver, call):
@@ -48,10 +48,29 @@ def turn_before_reader_layout(normalizer, receiver, attr, call, changes):
     binding = _binding_in_loop(normalizer, receiver.id, _statement_of(call, parents), parents)
     if binding is None:
         return None
-    method = M.static_attribute(normalizer.built_class_of(binding.value), attr)
+    cls = normalizer.built_class_of(binding.value)
+    layout = normalizer.static_layout(binding.value, L._DEPTH)
+    if layout is not None and layout[0] == L.OBJECT and (attr in layout[3] or L.attribute(layout, attr) is not None):
+        _refuse_held_function(normalizer, receiver.id, cls, attr, binding, call)
+    method = M.static_attribute(cls, attr)
+    method = method.__func__ if isinstance(method, (staticmethod, classmethod)) else method
     if not isinstance(method, types.FunctionType) or any(changes(method)):
         return None
-    return normalizer.static_layout(binding.value, L._DEPTH)
+    return layout
+
+
+def _refuse_held_function(normalizer, name, cls, attr, binding, call):
+    """Refuse ``a.f(x)`` where the object the turn before built holds a function in its
+    attribute ``f`` (``self.f = np.sin``, or one hiding the class's method): which
+    function that is, is not followed on an object bound after the call."""
+    line = normalizer.source.file_line(binding)
+    text = (normalizer.source.line_text(binding) or f"{name} = {cls.__name__}(...)").strip()
+    raise normalizer._refuse(
+        f"the call .{attr}() on '{name}' before this turn of the loop binds it (line {line}: {text}), where "
+        f"'{name}' is the object the turn before built and its attribute {attr} holds a function"
+        + (f" hiding {cls.__name__}.{attr}" if hasattr(cls, attr) else ""), call,
+        f"astgrad follows the function an attribute holds on an object bound once before the call "
+        f"({name}.{attr}(...) after {name} = {cls.__name__}(...)), or make it a method of {cls.__name__}")
 
 
 def _binding_in_loop(normalizer, name, statement, parents):

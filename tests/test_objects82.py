@@ -1,0 +1,267 @@
+"""A method called on the object the turn before of a loop built, above the binding
+that builds the turn's own (``s = s + a.total()`` above ``a = Acc(...)``), where the
+method changes nothing of the object: followed as ``Acc.total(a)`` is, the class being
+the one the name's only binding builds (before: refused at the first call, "no adjoint
+rule for .total()"). Each form (a method with arguments, in a while loop, in an else,
+the binding in a branch, two objects alternating, a method of a base class, a method
+calling a held object's method, ``__call__``, static and class methods, the object read
+after the loop too) is checked in grad, value_and_grad, jvp, vjp (a random cotangent),
+hessian and jvp of grad against central differences at two sizes. The first turn's call
+raises Python's UnboundLocalError. A call of a function an attribute holds (also one
+hiding the class's method) and a method changing the object through another method stay
+refused, in words naming the user's line."""
+
+import re
+
+import numpy as np
+import pytest
+
+import astgrad
+from test_earlier_turn_objects import check_every_mode
+
+
+class Acc:
+    def __init__(self, data):
+        self.data = data
+
+    def total(self):
+        return np.sum(self.data)
+
+    def scaled(self, c):
+        return self.data * c
+
+
+class Sub(Acc):
+    pass
+
+
+class Inner:
+    def __init__(self, v):
+        self.v = v
+
+    def value(self, x):
+        return np.sum(self.v * x)
+
+
+class Outer:
+    def __init__(self, v):
+        self.inner = Inner(v)
+        self.scale = v[0]
+
+    def total(self, x):
+        return self.inner.value(x) * self.scale
+
+
+class Layer:
+    def __init__(self, W):
+        self.W = W
+
+    def __call__(self, x):
+        return np.tanh(self.W * x)
+
+
+class Kinds:
+    def __init__(self, data):
+        self.data = data
+
+    @staticmethod
+    def twice(x):
+        return 2.0 * x
+
+    @classmethod
+    def made(cls, x):
+        return cls(x * 3.0)
+
+
+def method_of_an_earlier_turn(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.total() * w[1]
+        a = Acc(w * (k + 1.0))
+    return s
+
+
+def with_arguments_in_a_while(w):
+    s = 0.0
+    k = 0
+    while k < 3:
+        if k > 0:
+            r = a.scaled(w[2])
+            s = s + np.sum(r * w)
+        a = Acc(np.sin(w) * (k + 1.0))
+        k += 1
+    return s
+
+
+def in_the_else(w):
+    s = 0.0
+    for k in range(3):
+        if k == 0:
+            s = s + w[0]
+        else:
+            s = s + a.total() ** 2
+        a = Acc(w * (k + 1.0))
+    return s
+
+
+def two_alternating(w):
+    s = 0.0
+    for k in range(4):
+        if k > 1:
+            s = s + a.total() * b.scaled(w[0])[2]
+        if k % 2 == 0:
+            a = Acc(w * (k + 1.0))      # bound in a branch
+        else:
+            b = Acc(np.sin(w) * (k + 2.0))
+    return s
+
+
+def a_base_classs_method(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.total() * a.scaled(w[0])[1]
+        a = Sub(w * (k + 1.0))
+    return s
+
+
+def a_held_objects_method(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.total(w) ** 2
+        a = Outer(np.cos(w) * (k + 1.0))
+    return s
+
+
+def a_called_object(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + np.sum(layer(w))
+        layer = Layer(w[::-1] * (k + 1.0))
+    return s
+
+
+def static_and_class_methods(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + np.sum(a.twice(w) * a.data) + np.sum(a.made(w[1] * w).data ** 2)
+        a = Kinds(np.sin(w) * (k + 1.0))
+    return s
+
+
+def read_after_the_loop_too(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.total() * w[0]
+        a = Acc(np.sin(w) * (k + 1.0))
+    return s + a.total() * w[1]
+
+
+FOLLOWED = [method_of_an_earlier_turn, with_arguments_in_a_while, in_the_else, two_alternating,
+            a_base_classs_method, a_held_objects_method, a_called_object, static_and_class_methods,
+            read_after_the_loop_too]
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 82 + n)
+
+
+def called_in_the_first_turn(w):
+    s = 0.0
+    for k in range(3):
+        s = s + a.total()       # the first turn calls it before any binding
+        a = Acc(w * (k + 1.0))
+    return s
+
+
+@pytest.mark.parametrize("transform", [
+    lambda f, w: astgrad.grad(f)(w),
+    lambda f, w: astgrad.value_and_grad(f)(w),
+    lambda f, w: astgrad.jvp(f, (w,), (np.ones_like(w),)),
+    lambda f, w: astgrad.vjp(f, w)[1](1.0),
+    lambda f, w: astgrad.hessian(f)(w),
+], ids=["grad", "value_and_grad", "jvp", "vjp", "hessian"])
+def test_a_call_before_any_binding_raises_as_python_does(transform):
+    w = np.array([0.5, 1.5, 2.0])
+    with pytest.raises(UnboundLocalError) as python:
+        called_in_the_first_turn(w)
+    with pytest.raises(UnboundLocalError, match="^" + re.escape(str(python.value)) + "$"):
+        transform(called_in_the_first_turn, w)
+
+
+# -- still refused -----------------------------------------------------------------------
+
+
+class Shadowed(Acc):
+    def __init__(self, data):
+        super().__init__(data)
+        self.total = lambda: 7.0        # Python calls this, not Acc.total
+
+
+class HoldsAFunction:
+    def __init__(self, data, f):
+        self.data = data
+        self.f = f
+
+
+class Bumps(Acc):
+    def bump(self, c):
+        self.data[0] *= c
+
+    def bumped_total(self, c):
+        self.bump(c)
+        return np.sum(self.data)
+
+
+def an_attribute_hides_the_method(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.total() * w[1]
+        a = Shadowed(w * (k + 1.0))
+    return s
+
+
+def a_held_function(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + np.sum(a.f(w))
+        a = HoldsAFunction(w * (k + 1.0), np.sin)
+    return s
+
+
+def changed_through_another_method(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s = s + a.bumped_total(w[1])
+        a = Bumps(w * (k + 1.0))
+    return s
+
+
+_MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
+
+
+@pytest.mark.parametrize("f, construct", [(an_attribute_hides_the_method, ".total()"),
+                                          (a_held_function, ".f()"),
+                                          (changed_through_another_method, "bumped_total")],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_refused_at_the_users_line(f, construct):
+    w = np.array([0.5, 1.5, 2.0])
+    assert np.isfinite(f(w.copy()))         # Python runs it
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(f)(w)
+    text = str(refused.value)
+    line = f.__code__.co_firstlineno + 4
+    assert f"test_objects82.py:{line}: " in text, text
+    assert construct in text, text
+    said = text.split(f":{line}: ", 1)[1].split("\n")[0]
+    assert _MADE_UP.search(said) is None, said
