@@ -9,7 +9,15 @@ after the loop too) is checked in grad, value_and_grad, jvp, vjp (a random cotan
 hessian and jvp of grad against central differences at two sizes. The first turn's call
 raises Python's UnboundLocalError. A call of a function an attribute holds (also one
 hiding the class's method) and a method changing the object through another method stay
-refused, in words naming the user's line."""
+refused, in words naming the user's line.
+
+A method changing the array of an object built in a loop and appended to a list, called
+inside an expression (``s = s + a.bumped(0, c)``; before: only as a statement or bound
+to a name), is followed where Python's order allows binding it to a name first: each
+operand evaluated before the call a name, a constant or a module's function (checked in
+every mode as above, the caller's array unchanged). An operand computed before the call
+(``a.data[0] * a.bumped(0, c)``, which reads the element before the call changes it), a
+call in a conditional expression, and a second call after a first keep the refusal."""
 
 import re
 
@@ -196,6 +204,78 @@ def test_a_call_before_any_binding_raises_as_python_does(transform):
         transform(called_in_the_first_turn, w)
 
 
+# -- a method changing the object, inside an expression ----------------------------------
+
+
+class Bumped:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+    def bumped(self, k, c):
+        self.data[k] *= c
+        return self.data[k] * 2.0
+
+
+def element_read_after_the_call(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.bumped(0, w[1]) * a.data[0]
+    return s + np.sum(held[1].data)
+
+
+def inside_a_numpy_call(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(np.sin(w) * (k + 1.0))
+        held.append(a)
+        s = s + np.sum(a.bumped(0, w[1]) * w)
+    return s + np.sum(held[0].data * held[1].data)
+
+
+def augmented_assignment(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s += a.bumped(k, w[2]) ** 2
+    return s + np.sum(held[1].data)
+
+
+def in_a_branch(w):
+    held = []
+    s = 0.0
+    for k in range(3):
+        a = Bumped(np.cos(w) * (k + 1.0))
+        held.append(a)
+        if k % 2 == 0:
+            s = s + a.bumped(1, w[0]) * w[2]
+        else:
+            a.bump(2, w[1])
+    return s + np.sum(held[1].data * held[2].data)
+
+
+CHANGING = [element_read_after_the_call, inside_a_numpy_call, augmented_assignment, in_a_branch]
+
+
+@pytest.mark.parametrize("f", CHANGING, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_a_changing_method_in_an_expression_in_every_mode(f, n):
+    rng = np.random.default_rng(82 + n)
+    w = rng.uniform(0.5, 1.5, n)
+    kept = w.copy()
+    check_every_mode(f, n, 82 + n)
+    astgrad.grad(f)(w)
+    assert np.array_equal(w, kept)          # the caller's array unchanged
+
+
 # -- still refused -----------------------------------------------------------------------
 
 
@@ -247,20 +327,54 @@ def changed_through_another_method(w):
     return s
 
 
+def element_read_before_the_call(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.data[0] * a.bumped(0, w[1])       # reads the element before the call changes it
+    return s + np.sum(held[1].data)
+
+
+def in_a_conditional_expression(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + (a.bumped(0, w[1]) if k > 0 else 0.0)
+    return s + np.sum(held[1].data)
+
+
+def two_calls_in_one_expression(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.bumped(0, w[1]) * a.bumped(1, w[2])
+    return s + np.sum(held[0].data ** 2)
+
+
 _MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
 
 
-@pytest.mark.parametrize("f, construct", [(an_attribute_hides_the_method, ".total()"),
-                                          (a_held_function, ".f()"),
-                                          (changed_through_another_method, "bumped_total")],
-                         ids=lambda v: getattr(v, "__name__", v))
-def test_refused_at_the_users_line(f, construct):
+@pytest.mark.parametrize("f, construct, at", [(an_attribute_hides_the_method, ".total()", 4),
+                                              (a_held_function, ".f()", 4),
+                                              (changed_through_another_method, "bumped_total", 4),
+                                              (element_read_before_the_call, "bumped", 6),
+                                              (in_a_conditional_expression, "bumped", 6),
+                                              (two_calls_in_one_expression, "bumped", 6)],
+                         ids=lambda v: getattr(v, "__name__", str(v)))
+def test_refused_at_the_users_line(f, construct, at):
+    """``at``: the line of the call, counted from the ``def``."""
     w = np.array([0.5, 1.5, 2.0])
     assert np.isfinite(f(w.copy()))         # Python runs it
     with pytest.raises(astgrad.TransformError) as refused:
         astgrad.grad(f)(w)
     text = str(refused.value)
-    line = f.__code__.co_firstlineno + 4
+    line = f.__code__.co_firstlineno + at
     assert f"test_objects82.py:{line}: " in text, text
     assert construct in text, text
     said = text.split(f":{line}: ", 1)[1].split("\n")[0]
