@@ -17,7 +17,14 @@ to a name), is followed where Python's order allows binding it to a name first: 
 operand evaluated before the call a name, a constant or a module's function (checked in
 every mode as above, the caller's array unchanged). An operand computed before the call
 (``a.data[0] * a.bumped(0, c)``, which reads the element before the call changes it), a
-call in a conditional expression, and a second call after a first keep the refusal."""
+call in a conditional expression, and a second call after a first keep the refusal.
+
+A method of such an object handed one array at each turn of a loop (``a = Acc(buf)``),
+called on the turn before's object or on the turn's own with a view of the array kept,
+is followed bound to a name too (``r = a.bumped(2, c)``; before: only as a statement of
+its own), where each method so called returns values its own operators make (``return
+self.data[k] * 2.0``): a view of the array (``return self.data[:2]``) or an item of it
+would not show later writes as Python's does, and keeps the refusal."""
 
 import re
 
@@ -276,6 +283,60 @@ def test_a_changing_method_in_an_expression_in_every_mode(f, n):
     assert np.array_equal(w, kept)          # the caller's array unchanged
 
 
+# -- a method's result bound to a name, on one array handed at each turn -----------------
+
+
+def turn_befores_result_bound(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            r = a.bumped(2, w[1])
+            s = s + r * w[0]
+        a = Bumped(buf)
+        a.bump(k % 2, w[0])
+    return s + np.sum(buf * w)
+
+
+def turn_befores_result_with_break(w):
+    buf = np.sin(w)
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            r = a.bumped(2, w[1])
+            s = s + r * w[0]
+        if k == 2:
+            break
+        a = Bumped(buf)
+        a.bump(k, w[0])
+    return s + np.sum(buf * w)
+
+
+def own_result_with_a_view_kept(w):
+    buf = np.sin(w)
+    head = buf[:2]
+    s = 0.0
+    for k in range(3):
+        a = Bumped(buf)
+        r = a.bumped(k % 3, w[1])
+        s = s + r * w[0]
+    return s + np.sum(head ** 2) + np.sum(buf)
+
+
+BOUND = [turn_befores_result_bound, turn_befores_result_with_break, own_result_with_a_view_kept]
+
+
+@pytest.mark.parametrize("f", BOUND, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_a_result_bound_on_one_handed_array_in_every_mode(f, n):
+    rng = np.random.default_rng(182 + n)
+    w = rng.uniform(0.5, 1.5, n)
+    kept = w.copy()
+    check_every_mode(f, n, 182 + n)
+    astgrad.grad(f)(w)
+    assert np.array_equal(w, kept)
+
+
 # -- still refused -----------------------------------------------------------------------
 
 
@@ -357,6 +418,23 @@ def two_calls_in_one_expression(w):
     return s + np.sum(held[0].data ** 2)
 
 
+class Viewed(Bumped):
+    def head(self, c):
+        self.data[0] *= c
+        return self.data[:2]            # a view of the one array
+
+
+def a_view_returned(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(3):
+        a = Viewed(buf)
+        h = a.head(w[1])
+        a.bump(k % 2, w[0])
+        s = s + np.sum(h * w[:2])       # Python's h shows the write a.bump made
+    return s + np.sum(buf)
+
+
 _MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
 
 
@@ -365,7 +443,8 @@ _MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
                                               (changed_through_another_method, "bumped_total", 4),
                                               (element_read_before_the_call, "bumped", 6),
                                               (in_a_conditional_expression, "bumped", 6),
-                                              (two_calls_in_one_expression, "bumped", 6)],
+                                              (two_calls_in_one_expression, "bumped", 6),
+                                              (a_view_returned, "head", 5)],
                          ids=lambda v: getattr(v, "__name__", str(v)))
 def test_refused_at_the_users_line(f, construct, at):
     """``at``: the line of the call, counted from the ``def``."""

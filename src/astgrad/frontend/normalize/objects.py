@@ -64,9 +64,9 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.layout(receiver)
-        if owner is None and node is self.effect_call:
-            owner = turn_before_layout(self, receiver, node)   # a.bump(c) before the turn binds a: turn_before_objects.py
-            if owner is None:
+        if owner is None:       # a.bump(c), r = a.bumped(c) before the turn binds a: turn_before_objects.py
+            owner = turn_before_layout(self, receiver, node)
+            if owner is None and node is self.effect_call:
                 refuse_turn_before_change(self, receiver, node, _assigned_attributes)
         if owner is None:       # s = s + a.total() before the turn binds a: turn_before_objects.py
             owner = turn_before_reader_layout(self, receiver, attr, node, _assigned_attributes)

@@ -22,13 +22,15 @@ from .scopes import own_nodes
 
 
 def turn_before_layout(normalizer, receiver, call):
-    """The layout of the object ``receiver`` (a Name) holds at ``call``, where it is the
-    object the turn before built (the module docstring); else None."""
+    """The layout of the object ``receiver`` (a Name) holds at ``call`` (a statement, or
+    the value ``r = a.bumped(c)`` binds), where it is the object the turn before built (the
+    module docstring); else None."""
     if not _bound_later(normalizer, receiver, call):
         return None
-    tree = normalizer.source.tree
-    parents = S.parent_nodes(tree)
+    parents = _parents(normalizer)
     statement = _statement_of(call, parents)
+    if not isinstance(statement, (gast.Expr, gast.Assign)) or statement.value is not call:
+        return None         # (a call inside an expression has no sync after it)
     found = _turn_binding(normalizer, receiver, statement, parents)
     if found is None or not _synced_after(statement, receiver.id, parents) \
             or not _called_after(found[0].body, found[1], receiver.id):
@@ -131,12 +133,9 @@ def _bound_later(normalizer, receiver, call):
 
 
 def _parents(normalizer):
-    """``S.parent_nodes`` of the function's tree, found once per tree."""
-    tree = normalizer.source.tree
-    kept = normalizer.__dict__.get("_turn_parents")
-    if kept is None or kept[0] is not tree:
-        kept = normalizer._turn_parents = (tree, S.parent_nodes(tree))
-    return kept[1]
+    """``S.parent_nodes`` of the function's tree as it is now (the rewrites before the
+    walk insert statements: a map kept from before would miss them)."""
+    return S.parent_nodes(normalizer.source.tree)
 
 
 def _statement_of(node, parents):
