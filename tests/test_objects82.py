@@ -24,7 +24,15 @@ called on the turn before's object or on the turn's own with a view of the array
 is followed bound to a name too (``r = a.bumped(2, c)``; before: only as a statement of
 its own), where each method so called returns values its own operators make (``return
 self.data[k] * 2.0``): a view of the array (``return self.data[:2]``) or an item of it
-would not show later writes as Python's does, and keeps the refusal."""
+would not show later writes as Python's does, and keeps the refusal. Inside an expression
+such a call is bound to a name first, as above (``s = s + a.bumped(2, c)``), also where
+the array's name is read before it (``np.sum(buf + a.bumped(0, c))``, whose gradient
+was wrong: the sum took ``buf`` before the call's write, where Python's shows it).
+
+A read of the object before such a call in one expression (``np.sum(a.data +
+a.bumped(0, c))``: Python's ``a.data`` is the array, which shows the write by the time
+the sum runs) gave a wrong gradient, the value before the call: refused now, naming the
+line, also where the array's name is read so under a conditional expression."""
 
 import re
 
@@ -323,7 +331,39 @@ def own_result_with_a_view_kept(w):
     return s + np.sum(head ** 2) + np.sum(buf)
 
 
-BOUND = [turn_befores_result_bound, turn_befores_result_with_break, own_result_with_a_view_kept]
+def turn_befores_call_in_an_expression(w):
+    buf = np.cos(w)
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            s += a.bumped(2, w[1]) ** 2
+        a = Bumped(buf)
+        a.bump(k % 2, w[0])
+    return s + np.sum(buf * w)
+
+
+def own_call_in_an_expression_with_a_view_kept(w):
+    buf = np.sin(w)
+    head = buf[:2]
+    s = 0.0
+    for k in range(3):
+        a = Bumped(buf)
+        s = s + np.sum(a.bumped(k % 3, w[1]) * w)
+    return s + np.sum(head ** 2) + np.sum(buf)
+
+
+def the_arrays_name_read_before_the_call(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(3):
+        a = Bumped(buf)
+        s = np.sum(buf + a.bumped(0, w[1]))        # buf shows the call's write, as in Python
+    return s + np.sum(buf)
+
+
+BOUND = [turn_befores_result_bound, turn_befores_result_with_break, own_result_with_a_view_kept,
+         turn_befores_call_in_an_expression, own_call_in_an_expression_with_a_view_kept,
+         the_arrays_name_read_before_the_call]
 
 
 @pytest.mark.parametrize("f", BOUND, ids=lambda f: f.__name__)
@@ -435,6 +475,28 @@ def a_view_returned(w):
     return s + np.sum(buf)
 
 
+def the_object_read_before_the_call(w):
+    a = Bumped(w * 1.0)
+    return np.sum(a.data + a.bumped(0, w[1]))
+
+
+def read_before_the_call_in_a_loop(w):
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        s = s + np.sum(a.data + (a.bumped(0, w[1]) if k > 0 else 0.0))
+    return s
+
+
+def the_arrays_name_read_before_a_conditional_call(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(3):
+        a = Bumped(buf)
+        s = s + np.sum(buf + (a.bumped(0, w[1]) if k > 0 else 0.0))
+    return s + np.sum(buf)
+
+
 _MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
 
 
@@ -444,7 +506,10 @@ _MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
                                               (element_read_before_the_call, "bumped", 6),
                                               (in_a_conditional_expression, "bumped", 6),
                                               (two_calls_in_one_expression, "bumped", 6),
-                                              (a_view_returned, "head", 5)],
+                                              (a_view_returned, "head", 5),
+                                              (the_object_read_before_the_call, "a.data + a.bumped", 2),
+                                              (read_before_the_call_in_a_loop, "a.data + (a.bumped", 4),
+                                              (the_arrays_name_read_before_a_conditional_call, "buf + (a.bumped", 5)],
                          ids=lambda v: getattr(v, "__name__", str(v)))
 def test_refused_at_the_users_line(f, construct, at):
     """``at``: the line of the call, counted from the ``def``."""

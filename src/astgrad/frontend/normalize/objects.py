@@ -32,6 +32,7 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
+from .reads_before_changes import refuse_read_before_change
 from .turn_before_objects import refuse_turn_before_change, turn_before_layout, turn_before_reader_layout
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -96,6 +97,8 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
+        if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
+            refuse_read_before_change(self, receiver, cls, attr, node)
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
             # a new state of an object built here (built_objects.py), else run as it is
             return self.state_call(receiver, cls, attr, owner, assigned, node) \
