@@ -1,8 +1,10 @@
 """A method changing its object's array in place, called inside an expression that reads
-the object before the call (``np.sum(a.data + a.bumped(0, c))``): Python's ``a.data`` is
-the array itself, which shows the call's write by the time the sum runs, where the
-derivative reads the object's attributes as values, taken before the call. Refused,
-naming the user's line: a statement of its own for the call says which is meant."""
+the object before the call and still holds what it read when the call runs
+(``np.sum(a.data + a.bumped(0, c))``): Python's ``a.data`` is the array itself, which
+shows the call's write by the time the sum runs, where the derivative reads the object's
+attributes as values, taken before the call. Refused, naming the user's line: a
+statement of its own for the call says which is meant. A read used up before the call
+(``np.sum(a.data) + a.bumped(0, c)``, ``a.last() * a.first()``) is left alone."""
 
 import gast
 
@@ -26,8 +28,13 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
         child, parent = parent, parents.get(parent)
     if isinstance(parent, gast.AugAssign) and child is parent.value:
         before.append(parent.target)
-    read = next((n for b in before for n in S.walk_nodes(b)
-                 if isinstance(n, gast.Name) and n.id == receiver.id and isinstance(n.ctx, gast.Load)), None)
+    around = set()
+    node = call
+    while node is not None:
+        around.add(id(node))
+        node = parents.get(node)
+    read = next((n for b in before for n in S.walk_nodes(b) if isinstance(n, gast.Name) and n.id == receiver.id
+                 and isinstance(n.ctx, gast.Load) and _pending(n, parents, around)), None)
     if read is None:
         return
     shown = gast.unparse(parents.get(read) if isinstance(parents.get(read), gast.Attribute) else read).strip()
@@ -40,6 +47,19 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
         f"the change by the time the expression uses it, where astgrad's would be the value before the call", call,
         f"call the method in a statement of its own (r = {receiver.id}.{attr}(...)), and read {what} before or "
         "after that statement, as you mean")
+
+
+def _pending(read, parents, around):
+    """Whether the read ``read`` of the object, or an attribute or item of it (which may be
+    its array, or a view of it), is still held when the call runs: the operation taking it
+    is one around the call (``a.data + a.bumped(c)``, ``f(a, a.bumped(c))``), not one done
+    before it (``np.sum(a.data)``, a method's value ``a.last()``)."""
+    node, parent = read, parents.get(read)
+    while isinstance(parent, (gast.Attribute, gast.Subscript)) and parent.value is node:
+        node, parent = parent, parents.get(parent)
+    if isinstance(parent, gast.Call) and parent.func is node:
+        return False
+    return id(parent) in around
 
 
 def _before(child, parent):
