@@ -7,13 +7,15 @@ second attribute (``self.first = data``); and a method of the turn before's obje
 called before the turn builds its own, both holding one array. Each followed form is
 checked in grad, value_and_grad, jvp, vjp (a random cotangent), hessian and jvp of grad
 against central differences of what Python computes, at two sizes, the caller's array
-unchanged. The neighbours that would need more (a view of the array kept, the method
-called inside an expression, a second list holding the object, the array read through
-the name it was handed as, the object read after the loop, a store into the list at an
-index, a method reading the second attribute, the attribute rebound, a method of the
-turn before's object where the turn calls none of its own object's after building it)
-are refused in words naming the user's line, with no name astgrad made up; the turn before's object
-unbound in the first turn raises Python's ``UnboundLocalError``."""
+unchanged; so is the method called inside an expression (``s = s + a.bumped(0, c)``),
+and the turn before's object's method bound to a name (``r = a.bumped(2, c)``) or
+called inside an expression.
+The neighbours that would need more (a view of the array kept, a second list holding
+the object, the array read through the name it was handed as, the object read after the
+loop, a store into the list at an index, a method reading the second attribute, the
+attribute rebound, a method of the turn before's object where the turn calls none of its
+own object's after building it) are refused in words naming the user's line, with no
+name astgrad made up; the turn before's object unbound in the first turn raises Python's ``UnboundLocalError``."""
 
 import inspect
 import re
@@ -423,10 +425,11 @@ def read_in_the_turn_through_the_list(w):
     return s
 
 
-FOLLOWED = [method_bound_to_a_name, list_held, inner_loop, in_a_while, read_in_the_turn_through_the_list,
+FOLLOWED = [method_bound_to_a_name, method_in_an_expression, list_held, inner_loop, in_a_while, read_in_the_turn_through_the_list,
             left_by_break, continue_skips, read_between_calls, loop_over_the_list_after,
             plain_state_kept, name_kept, read_between, in_a_loop, own_twice, argument_held_twice,
-            turn_befores_with_break, turn_befores_with_a_view_kept, turn_befores_array_read]
+            turn_befores_with_break, turn_befores_with_a_view_kept, turn_befores_array_read,
+            turn_befores_call_bound_to_a_name, turn_befores_call_in_an_expression]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -444,11 +447,10 @@ def test_jvp_of_grad_against_central_differences(f):
     assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
 
 
-REFUSED = [object_returned_by_a_helper, appended_twice, view_kept, method_in_an_expression, second_list,
+REFUSED = [object_returned_by_a_helper, appended_twice, view_kept, second_list,
            array_read_through_its_name,
            object_read_after_the_loop, list_item_stored, method_reads_first, data_rebound_after, alias_view_kept,
-           alias_in_a_list, turn_befores_call_in_an_expression, turn_befores_call_bound_to_a_name,
-           turn_befores_plain_state, turn_befores_only_call, turn_befores_only_call_kept]
+           alias_in_a_list, turn_befores_plain_state, turn_befores_only_call, turn_befores_only_call_kept]
 
 # names the rewrites make: t_6, held[at], held_data, item.bump, k_1, attrs, Acc_bump_state
 _MADE_UP = re.compile(r"\bt_\d+\b|\[at(_\d+)?\]|\b\w+_data\b|\bitem(_\d+)?\.|\bk_\d+\b|\battrs\b|_state\b")

@@ -15,18 +15,21 @@ column_writes.py the method's writes into the object's array). Written so where:
 
 - ``a`` is bound once, by a statement of a block followed at once by ``held.append(a)``,
   and named elsewhere only in the statements after that in the block, as ``a.attr`` read
-  or ``a.method(...)`` (a statement of its own, or bound to a name), in no function,
-  lambda or class;
+  or ``a.method(...)`` (a statement of its own, bound to a name, or inside an expression
+  where hoisted_calls.py binds it to a name first: ``s = s + a.bumped(0, c)``), in no
+  function, lambda or class;
 - ``held`` is bound once, to ``[]``, and never stored into at an index;
 - object_columns.py takes the list so written (tried on a copy first): anything else is
   left as it was, and a refusal names the user's line."""
 
 import copy
+import types
 
 import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .hoisted_calls import hoist_calls, hoistable
 from .scopes import binding_counts
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
@@ -44,14 +47,16 @@ def write_appended_objects(normalizer, tree):
             at = normalizer.namer.fresh("at")
             trial, index = copy.deepcopy(tree), next(k for k, b in enumerate(walk_blocks(tree.body)) if b is block)
             trial_block = list(walk_blocks(trial.body))[index]      # (a copy walks in the same order)
-            _write(trial_block, position, *found, at)
+            made = []
+            _write(trial_block, position, *found, at, _recording(normalizer, made), _module_test(normalizer))
             counts = normalizer.bound_count
             normalizer.bound_count = binding_counts([trial])
             taken = columns_take(normalizer, trial, found[1])
             normalizer.bound_count = counts
             if taken:
-                _write(block, position, *found, at)
-                normalizer.locals.add(at)
+                again = iter(made)          # the names the trial made, in the same order
+                _write(block, position, *found, at, lambda hint: next(again), _module_test(normalizer))
+                normalizer.locals.update([at, *made])
                 written = True
     return written
 
@@ -80,10 +85,10 @@ def _appended(normalizer, tree, block, position):
                    and not isinstance(n.ctx, gast.Load) for n in nodes):
         return None
     after = {id(n) for top in block[position + 2:] for n in S.walk_nodes(top)}
-    parents = S.parent_nodes(tree)
+    parents, is_module = S.parent_nodes(tree), _module_test(normalizer)
     for node in nodes:
         if isinstance(node, gast.Name) and node.id == me and node is not stmt.targets[0] \
-                and node is not call.args[0] and (id(node) not in after or not _used_so(node, parents)):
+                and node is not call.args[0] and (id(node) not in after or not _used_so(node, parents, is_module)):
             return None
     return me, held, stmt, append
 
@@ -94,8 +99,23 @@ def _bound_to_an_empty_list(tree, name):
                for s in S.walk_nodes(tree))
 
 
-def _used_so(node, parents):
-    """``a.attr`` read, or ``a.method(...)`` as a statement or bound to a name."""
+def _recording(normalizer, made):
+    """A maker of fresh names that keeps them in ``made``."""
+    def fresh(hint):
+        made.append(normalizer.namer.fresh(hint))
+        return made[-1]
+    return fresh
+
+
+def _module_test(normalizer):
+    """Whether a name the function reads names a module (hoisted_calls.py)."""
+    return lambda name: name not in normalizer.bound_count and isinstance(normalizer.source.resolve(name),
+                                                                           types.ModuleType)
+
+
+def _used_so(node, parents, is_module):
+    """``a.attr`` read, or ``a.method(...)`` as a statement, bound to a name, or in an
+    expression where hoisted_calls.py binds it to a name first."""
     read = parents.get(node)
     if not (isinstance(read, gast.Attribute) and read.value is node and isinstance(read.ctx, gast.Load)):
         return False
@@ -104,11 +124,15 @@ def _used_so(node, parents):
         return True
     holder = parents.get(call)
     return isinstance(holder, gast.Expr) or isinstance(holder, gast.Assign) and holder.value is call \
-        and len(holder.targets) == 1 and isinstance(holder.targets[0], gast.Name)
+        and len(holder.targets) == 1 and isinstance(holder.targets[0], gast.Name) \
+        or hoistable(call, parents, is_module)
 
 
-def _write(block, position, me, held, stmt, append, at):
-    """``at = len(held)``, ``held.append(Cls(...))``, and ``a`` read as ``held[at]``."""
+def _write(block, position, me, held, stmt, append, at, fresh, is_module):
+    """``at = len(held)``, ``held.append(Cls(...))``, and ``a`` read as ``held[at]``; a
+    method of ``a`` called inside an expression first bound to a name (``fresh(hint)``)."""
+    hoist_calls(block, lambda call, parents: isinstance(call.func.value, gast.Name) and call.func.value.id == me
+                and hoistable(call, parents, is_module), fresh)
     stmt, append = block[position], block[position + 1]
     built = stmt.value
     length = gast.copy_location(S.assign(at, S.call(S.name("len"), [S.name(held)])), stmt)

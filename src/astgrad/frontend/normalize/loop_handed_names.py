@@ -22,10 +22,13 @@ Written so where:
 
 Anything else keeps the refusal, whose words say to store a copy."""
 
+import types
+
 import gast
 
 from ... import runtime
 from ...core import syntax as S
+from .hoisted_calls import hoist_calls, hoistable
 from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
 from .synced_handed_names import copy_of, hand_a_copy, synced_in_place, write_synced
 
@@ -45,6 +48,7 @@ def share_loop_handed_names(normalizer, tree):
                 continue
             if jumps is None:
                 jumps = loop.orelse or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(loop))
+            _hoist_method_calls(normalizer, tree, found[1])     # s = s + a.bumped(c): bumped = a.bumped(c) first
             if not jumps and _shared(normalizer, tree, at, position, found):
                 _write(loop.body, position, *found)
             elif synced_in_place(normalizer, tree, at, position, found):
@@ -58,6 +62,22 @@ def share_loop_handed_names(normalizer, tree):
     for loop, check in checks:
         tree.body.insert(tree.body.index(loop), check)
     return written
+
+
+def _hoist_method_calls(normalizer, tree, me):
+    """Each method of ``me`` called inside an expression bound to a name of its own first,
+    where Python's order allows it (hoisted_calls.py): then a statement the writes into the
+    array follow (synced_handed_names.py), as ``r = a.bumped(c)`` is."""
+    def is_module(name):
+        return name not in normalizer.bound_count and isinstance(normalizer.source.resolve(name), types.ModuleType)
+
+    def fresh(hint):
+        name = normalizer.namer.fresh(hint)
+        normalizer.bound_count[name] = 1
+        normalizer.locals.add(name)
+        return name
+    hoist_calls(tree.body, lambda call, parents: isinstance(call.func.value, gast.Name) and call.func.value.id == me
+                and hoistable(call, parents, is_module), fresh)
 
 
 def _array_check(normalizer, name, stmt):

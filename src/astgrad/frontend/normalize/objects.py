@@ -32,7 +32,8 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
-from .turn_before_objects import refuse_turn_before_change, turn_before_layout
+from .reads_before_changes import refuse_read_before_change
+from .turn_before_objects import refuse_turn_before_change, turn_before_layout, turn_before_reader_layout
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
@@ -64,10 +65,12 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.layout(receiver)
-        if owner is None and node is self.effect_call:
-            owner = turn_before_layout(self, receiver, node)   # a.bump(c) before the turn binds a: turn_before_objects.py
-            if owner is None:
+        if owner is None:       # a.bump(c), r = a.bumped(c) before the turn binds a: turn_before_objects.py
+            owner = turn_before_layout(self, receiver, node)
+            if owner is None and node is self.effect_call:
                 refuse_turn_before_change(self, receiver, node, _assigned_attributes)
+        if owner is None:       # s = s + a.total() before the turn binds a: turn_before_objects.py
+            owner = turn_before_reader_layout(self, receiver, attr, node, _assigned_attributes)
         if owner is None:
             self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
         if owner is None or owner[0] != L.OBJECT:
@@ -94,6 +97,8 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
+        if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
+            refuse_read_before_change(self, receiver, cls, attr, node)
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
             # a new state of an object built here (built_objects.py), else run as it is
             return self.state_call(receiver, cls, attr, owner, assigned, node) \

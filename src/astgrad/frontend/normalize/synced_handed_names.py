@@ -32,10 +32,14 @@ after each call (``if chosen: buf[...] = +a.data``).
 
 Anything else keeps the refusal, whose words say to store a copy."""
 
+import types
+
 import gast
 
+from ...core import methods as M
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
+from .instances import function_tree
 from .handed_arrays import _read_at_once, bound_before, handed_argument, is_attribute, parameters_of
 
 # what makes a new list of items (fresh_items.py), asked only where a function has one:
@@ -43,6 +47,7 @@ from .handed_arrays import _read_at_once, bound_before, handed_argument, is_attr
 made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
+_NEW = (gast.BinOp, gast.UnaryOp, gast.Constant)     # what a method may return where its result is bound
 
 
 def synced_in_place(normalizer, tree, at, position, found):
@@ -76,7 +81,7 @@ def _read_and_called_alone(normalizer, tree, construction, found, before):
            and id(n) not in in_construction and not _read_or_viewed(n, parents, holders, resolve) for n in nodes):
         return False
     earlier = {id(n) for top in before for n in S.walk_nodes(top)}
-    return not any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes) \
+    return _results_new(normalizer, tree, construction, me) and not any(is_attribute(n, me, attr) and not isinstance(n.ctx, gast.Load) for n in nodes) \
         and not any(isinstance(n, gast.Name) and n.id == me and n is not construction.targets[0]
                     and (id(n) in earlier or not _used_alone(n, parents, me, attr, holders, resolve)) for n in nodes)
 
@@ -124,9 +129,39 @@ def _sync_after_calls(block, name, condition, me, attr):
 
 
 def _method_statement(stmt, me):
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
-        and isinstance(stmt.value.func, gast.Attribute) and isinstance(stmt.value.func.value, gast.Name) \
-        and stmt.value.func.value.id == me
+    """Whether ``stmt`` is ``me.method(...)`` or ``r = me.method(...)`` (turn_before_objects.py
+    takes the second only where the method returns a new value: never a view of the array)."""
+    return (isinstance(stmt, gast.Expr) or isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id != me) \
+        and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute) \
+        and isinstance(stmt.value.func.value, gast.Name) and stmt.value.func.value.id == me
+
+
+def _results_new(normalizer, tree, construction, me):
+    """Whether each ``r = me.method(...)`` of ``tree`` calls a method of the class
+    ``construction`` builds that returns only values its own operators make (``return
+    self.data[k] * 2.0``): new ones, never a view of the array, which the copy the object
+    holds would not keep equal to the one Python's object shares."""
+    cls = normalizer.built_class_of(construction.value)
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Assign) and node is not construction and _method_statement(node, me):
+            method = M.static_attribute(cls, node.value.func.attr) if cls is not None else None
+            body = function_tree(method) if isinstance(method, types.FunctionType) else None
+            if body is None or not all(isinstance(r.value, _NEW) or r.value is None for r in _returns(body)):
+                return False
+    return True
+
+
+def _returns(tree):
+    """The ``return`` statements of the function ``tree`` itself, not of those it defines."""
+    found, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, gast.Return):
+            found.append(node)
+        if not isinstance(node, _SCOPES):
+            todo.extend(gast.iter_child_nodes(node))
+    return found
 
 
 def copy_of(node):
@@ -204,7 +239,7 @@ def _used_alone(node, parents, me, attr, holders, resolve):
     if isinstance(outer, gast.Attribute) and outer.attr != attr:
         call = parents.get(outer)
         statement = parents.get(call)
-        return isinstance(call, gast.Call) and call.func is outer and isinstance(statement, gast.Expr) \
+        return isinstance(call, gast.Call) and call.func is outer and _method_statement(statement, me) \
             and all(_read_so(n, parents, resolve) for a in call.args + [k.value for k in call.keywords]
                     for n in S.walk_nodes(a) if isinstance(n, gast.Name) and n.id in holders)
     if not is_attribute(outer, me, attr):

@@ -5,27 +5,86 @@ call): the normalizer reads the code in order, so the name's layout is not known
 where the call is. The name is bound once in the function, by a statement of the loop's
 own body after the call, to a new object of a class of the user's: every object it can
 hold there is one that statement built, of the layout the statement gives. In the first
-turn the name is unbound, and the call raises as it does in Python."""
+turn the name is unbound, and the call raises as it does in Python.
+
+A method that changes nothing of the object (``s = s + a.total()`` above ``a = Acc(buf)``)
+needs none of that: the object's class is the one the binding builds, and its method is
+followed as ``Acc.total(a)`` is."""
+
+import types
 
 import gast
 
+from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
+from .scopes import own_nodes
 
 
 def turn_before_layout(normalizer, receiver, call):
-    """The layout of the object ``receiver`` (a Name) holds at ``call``, where it is the
-    object the turn before built (the module docstring); else None."""
+    """The layout of the object ``receiver`` (a Name) holds at ``call`` (a statement, or
+    the value ``r = a.bumped(c)`` binds), where it is the object the turn before built (the
+    module docstring); else None."""
     if not _bound_later(normalizer, receiver, call):
         return None
-    tree = normalizer.source.tree
-    parents = S.parent_nodes(tree)
+    parents = _parents(normalizer)
     statement = _statement_of(call, parents)
+    if not isinstance(statement, (gast.Expr, gast.Assign)) or statement.value is not call:
+        return None         # (a call inside an expression has no sync after it)
     found = _turn_binding(normalizer, receiver, statement, parents)
     if found is None or not _synced_after(statement, receiver.id, parents) \
             or not _called_after(found[0].body, found[1], receiver.id):
         return None
     return normalizer.static_layout(found[1].value, L._DEPTH)
+
+
+def turn_before_reader_layout(normalizer, receiver, attr, call, changes):
+    """The layout of the object ``receiver`` (a Name) holds at ``call``, a call of its
+    method ``attr`` where it is the object the turn before built and the method (a
+    function of the class, also a static or class method) assigns no attribute and changes none in place (``changes``);
+    else None. Python looks the method up on the object's class, which is the class the
+    name's one binding builds."""
+    if not _bound_later(normalizer, receiver, call):
+        return None
+    parents = _parents(normalizer)
+    binding = _binding_in_loop(normalizer, receiver.id, _statement_of(call, parents), parents)
+    if binding is None:
+        return None
+    cls = normalizer.built_class_of(binding.value)
+    layout = normalizer.static_layout(binding.value, L._DEPTH)
+    if layout is not None and layout[0] == L.OBJECT and (attr in layout[3] or L.attribute(layout, attr) is not None):
+        _refuse_held_function(normalizer, receiver.id, cls, attr, binding, call)
+    method = M.static_attribute(cls, attr)
+    method = method.__func__ if isinstance(method, (staticmethod, classmethod)) else method
+    if not isinstance(method, types.FunctionType) or any(changes(method)):
+        return None
+    return layout
+
+
+def _refuse_held_function(normalizer, name, cls, attr, binding, call):
+    """Refuse ``a.f(x)`` where the object the turn before built holds a function in its
+    attribute ``f`` (``self.f = np.sin``, or one hiding the class's method): which
+    function that is, is not followed on an object bound after the call."""
+    line = normalizer.source.file_line(binding)
+    text = (normalizer.source.line_text(binding) or f"{name} = {cls.__name__}(...)").strip()
+    raise normalizer._refuse(
+        f"the call .{attr}() on '{name}' before this turn of the loop binds it (line {line}: {text}), where "
+        f"'{name}' is the object the turn before built and its attribute {attr} holds a function"
+        + (f" hiding {cls.__name__}.{attr}" if hasattr(cls, attr) else ""), call,
+        f"astgrad follows the function an attribute holds on an object bound once before the call "
+        f"({name}.{attr}(...) after {name} = {cls.__name__}(...)), or make it a method of {cls.__name__}")
+
+
+def _binding_in_loop(normalizer, name, statement, parents):
+    """``name = Cls(...)``, the one binding of ``name`` in the function, anywhere in the
+    body of a loop around ``statement`` (``if k % 2 == 0: a = Acc(...)`` too), ``Cls`` a
+    class of the user's; else None."""
+    for loop in _loops_around(statement, parents):
+        for node in own_nodes(loop):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                    and node.targets[0].id == name and isinstance(node.value, gast.Call):
+                return node if normalizer.built_class_of(node.value) is not None else None
+    return None
 
 
 def refuse_turn_before_change(normalizer, receiver, call, changes):
@@ -71,6 +130,12 @@ def _bound_later(normalizer, receiver, call):
         kept = normalizer._call_bindings = (tree, lines)
     line = kept[1].get(receiver.id)
     return line is not None and line > getattr(call, "lineno", line)
+
+
+def _parents(normalizer):
+    """``S.parent_nodes`` of the function's tree as it is now (the rewrites before the
+    walk insert statements: a map kept from before would miss them)."""
+    return S.parent_nodes(normalizer.source.tree)
 
 
 def _statement_of(node, parents):

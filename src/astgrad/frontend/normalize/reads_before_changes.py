@@ -1,0 +1,72 @@
+"""A method changing its object's array in place, called inside an expression that reads
+the object before the call and still holds what it read when the call runs
+(``np.sum(a.data + a.bumped(0, c))``): Python's ``a.data`` is the array itself, which
+shows the call's write by the time the sum runs, where the derivative reads the object's
+attributes as values, taken before the call. Refused, naming the user's line: a
+statement of its own for the call says which is meant. A read used up before the call
+(``np.sum(a.data) + a.bumped(0, c)``, ``a.last() * a.first()``) is left alone."""
+
+import gast
+
+from ...core import syntax as S
+
+_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def refuse_read_before_change(normalizer, receiver, cls, attr, call):
+    """Refuse ``call`` (``receiver.attr(...)``, a method of ``cls`` changing the object
+    in place) where its statement reads ``receiver`` before it (the module docstring)."""
+    if not isinstance(receiver, gast.Name):
+        return
+    parents = S.parent_nodes(normalizer.source.tree)
+    child, parent = call, parents.get(call)
+    before = []
+    while parent is not None and not isinstance(parent, gast.stmt):
+        if isinstance(parent, gast.Lambda):
+            return          # (not run where the lambda is made)
+        before.extend(_before(child, parent))
+        child, parent = parent, parents.get(parent)
+    if isinstance(parent, gast.AugAssign) and child is parent.value:
+        before.append(parent.target)
+    around = set()
+    node = call
+    while node is not None:
+        around.add(id(node))
+        node = parents.get(node)
+    read = next((n for b in before for n in S.walk_nodes(b) if isinstance(n, gast.Name) and n.id == receiver.id
+                 and isinstance(n.ctx, gast.Load) and _pending(n, parents, around)), None)
+    if read is None:
+        return
+    shown = gast.unparse(parents.get(read) if isinstance(parents.get(read), gast.Attribute) else read).strip()
+    what = shown
+    if shown not in (normalizer.source.line_text(call) or ""):      # (buf, which a rewrite reads as a.data)
+        shown, what = "the array it holds, under another name", "the array"
+    raise normalizer._refuse(
+        f"the method call .{attr}() of a {cls.__name__}, which changes the object in place, inside an expression "
+        f"that reads '{receiver.id}' before the call ({shown}): Python's read is the object itself, which shows "
+        f"the change by the time the expression uses it, where astgrad's would be the value before the call", call,
+        f"call the method in a statement of its own (r = {receiver.id}.{attr}(...)), and read {what} before or "
+        "after that statement, as you mean")
+
+
+def _pending(read, parents, around):
+    """Whether the read ``read`` of the object, or an attribute or item of it (which may be
+    its array, or a view of it), is still held when the call runs: the operation taking it
+    is one around the call (``a.data + a.bumped(c)``, ``f(a, a.bumped(c))``), not one done
+    before it (``np.sum(a.data)``, a method's value ``a.last()``)."""
+    node, parent = read, parents.get(read)
+    while isinstance(parent, (gast.Attribute, gast.Subscript)) and parent.value is node:
+        node, parent = parent, parents.get(parent)
+    if isinstance(parent, gast.Call) and parent.func is node:
+        return False
+    return id(parent) in around
+
+
+def _before(child, parent):
+    """The children of ``parent`` Python may evaluate before ``child`` (in a comprehension,
+    any other: its parts run again and again)."""
+    children = list(gast.iter_child_nodes(parent))
+    if isinstance(parent, _COMPREHENSIONS):
+        return [c for c in children if c is not child]
+    at = next((k for k, c in enumerate(children) if c is child), len(children))
+    return children[:at]
