@@ -34,6 +34,7 @@ from ..core.anno import Key
 from ..core.functions import underlying
 from ..core.reach import reached_from
 from ..errors import TransformError
+from ..object_operators import object_operator
 from ..rules import registry, rule_reads
 from .built_items import same_item_reads
 from . import dataflow
@@ -604,7 +605,6 @@ def _number_comparison(sharing, value, indexed):
     runs (``object_operator('>', y, 0, ...)``, where the normalizer could not prove them plain)
     of ``indexed`` (checked to be an array of numbers by the caller) with a number or an
     array of numbers found so without taking a parameter for one: NumPy's, a bool array."""
-    from ..object_operators import object_operator
     if not (isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is object_operator
             and len(value.args) == 4 and isinstance(value.args[0], gast.Constant) and value.args[0].value in _COMPARED):
         return False
@@ -620,7 +620,6 @@ def _numbers_compared(sharing, value, stmt):
     runs (``object_operator('>', y, t, ...)``) of numbers and arrays of numbers (a
     parameter taken for one where ``stmt`` notes it): NumPy's new bool array (or a bool),
     sharing nothing, where an object's comparison might give back one of its operands."""
-    from ..object_operators import object_operator
     if not (isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is object_operator
             and len(value.args) == 4 and isinstance(value.args[0], gast.Constant) and value.args[0].value in _COMPARED):
         return False

@@ -38,6 +38,8 @@ def is_set(states, adjoint):
     """Whether ``adjoint`` is SET in ``states``: the question of the code that treats a
     ZERO adjoint as an UNSET one (no contribution from it, the first to it assigns it),
     which a :class:`Watched` state notes apart (``tested``)."""
+    if type(states) is dict:        # the top level's states: nothing to note, nothing below
+        return states.get(adjoint) is SET
     return _read(states, adjoint, True) is SET
 
 

@@ -246,7 +246,8 @@ class AdjointSweep:
             return []               # no differentiated inputs (checked before)
         if op.kind is OpKind.FUNCTION:
             return self.call_contributions(stmt, op, adjoint)
-        if mode.discards_derivative(stmt, op, registry.ADJOINTS):
+        ignored = mode.ignored_dtype(op, registry.ADJOINTS)     # (read once for both questions)
+        if mode.discards_derivative(stmt, op, registry.ADJOINTS, ignored):
             return []
         template = registry.lookup(registry.ADJOINTS, op.key)
         args = mode.call_atoms(op)
@@ -257,7 +258,7 @@ class AdjointSweep:
         except BindError as exc:
             raise mode.unbound_rule_error(stmt, op, exc) from None
         contributions = redirect_shapes(contributions, mode.shape_sources.before_restore.get(id(stmt)))
-        checks = mode.receiver_check(stmt, op) + mode.dtype_check(stmt, op, registry.ADJOINTS)
+        checks = mode.receiver_check(stmt, op) + mode.dtype_check(stmt, op, registry.ADJOINTS, ignored)
         return checks + contributions if contributions else []
 
     def call_contributions(self, stmt, op, adjoint):

@@ -26,12 +26,17 @@ from ..core import ops
 from ..core.ops import OpKind
 from ..backend.emit import comment
 from ..core.functions import parameter_names, underlying
+from ..core.missing import MISSING
 from ..errors import FunctionValueUnknown, RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
 from .call_result_writes import call_result_refusal
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from ..core.user_expressions import user_expression
+# imported here, not in the functions using them: an import in a function asked for each
+# statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
+from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_values_method, is_mutating_method, \
+    may_change_its_object, mutates_arguments
 from .templates import derivative_parameters, parameters_of
 from ..core.first_use import imported_when_called
 
@@ -138,12 +143,13 @@ class Transform:
             return None
         return atom
 
-    def discards_derivative(self, stmt, op, table):
+    def discards_derivative(self, stmt, op, table, atom=MISSING):
         """Whether the call computes in an integer or bool ``dtype=`` its rule ignores
         (``numpy.sum(x, dtype=int)`` truncates every element): a piecewise-constant
         function, whose derivative is zero wherever it exists. A dtype that is not a
-        constant is checked when the code runs (``dtype_check``)."""
-        atom = self.ignored_dtype(op, table)
+        constant is checked when the code runs (``dtype_check``). ``atom``: the call's
+        ``ignored_dtype``, where the caller found it already."""
+        atom = self.ignored_dtype(op, table) if atom is MISSING else atom
         dtype = None if atom is None else self.constant_dtype(atom)
         if dtype is not None and dtype.kind not in "fcbiu":     # object: the floats it holds
             raise self.source.error(
@@ -151,9 +157,10 @@ class Transform:
                 "float arrays only; leave dtype= out (or give a float dtype)", stmt, construct=op.label)
         return dtype is not None and dtype.kind not in "fc"
 
-    def dtype_check(self, stmt, op, table):
-        """For a ``dtype=`` that is a variable: a run-time check that it is a float dtype."""
-        atom = self.ignored_dtype(op, table)
+    def dtype_check(self, stmt, op, table, atom=MISSING):
+        """For a ``dtype=`` that is a variable: a run-time check that it is a float dtype
+        (``atom``: as for ``discards_derivative``)."""
+        atom = self.ignored_dtype(op, table) if atom is MISSING else atom
         if atom is None or self.constant_dtype(atom) is not None:
             return []
         where = self.source.place(stmt)
@@ -163,7 +170,6 @@ class Transform:
     def constant_dtype(self, atom):
         """The NumPy dtype an atom names (``float``, ``numpy.float32``, ``'int64'``), or None."""
         import numpy
-        from ..core.missing import MISSING
         if isinstance(atom, gast.Constant):
             value = atom.value
         else:
@@ -181,7 +187,6 @@ class Transform:
     def global_constant(self, atom):
         """The number or string a global dotted path names (``numpy.inf``), for a rule's
         ``literal_check``; MISSING for any other atom."""
-        from ..core.missing import MISSING
         path = S.dotted_path(atom) if isinstance(atom, gast.Attribute) else None
         if path is None or path[0] in getattr(self, "local_names", ()):
             return MISSING
@@ -1213,7 +1218,6 @@ def _checked_writes(statements):
     """(statement, name, action, strict) for each in-place write the check looks at.
     A strict write changes the object whatever it is; ``+=`` changes arrays only (on
     numbers it binds a new value)."""
-    from ..analysis.mutation import ChangeKind, in_place_changes
     for change in in_place_changes(statements):
         if change.kind is ChangeKind.ELEMENT:
             yield change.stmt, change.name, "assignment into an element of", True
@@ -1777,7 +1781,6 @@ def _store_item_back(source, sharing, body, stmt, name, action, helper):
     holds, which is what the store says, so ``c`` takes the write back as it does for
     ``rows[1][2] = v`` (and, when the code runs, ``written_items_apart`` refuses a ``c``
     holding the item twice). Else the empty set (nothing added)."""
-    from ..analysis.mutation import in_place_changes
     read = _item_read(sharing, name)
     if read is None or action not in _COPIED_WRITES \
             or [change.stmt for change in in_place_changes(sharing.statements) if change.name == name] != [stmt]:
@@ -1811,7 +1814,6 @@ def _held_at_key(sharing, holders, write, name, action):
     follows the write as an alias does (``v = t`` after it). ``t`` must be read nowhere
     else (``d[k][1:] *= w`` reads it, and its second derivative is refused). Else the
     empty set."""
-    from ..analysis.mutation import in_place_changes
     read = _item_read(sharing, name)
     if read is None or holders != {read.value.value.id} or action != "assignment into an element of" \
             or not _only_written(sharing, name, write):
@@ -1855,7 +1857,6 @@ def _replaced_since_read(sharing, body, write, name, conflicts):
     there (``n = [...]``, bound once, after ``v`` was read), and from that store to the
     write only simple statements follow, none changing ``d`` (which no other name holds):
     ``v`` keeps the item ``d`` held before. Else the empty set."""
-    from ..analysis.mutation import in_place_changes
     read = _item_read(sharing, name)
     container = read.value.value.id if read is not None else None
     block = next((b for b in walk.walk_blocks(body) if any(s is write for s in b)), [])
@@ -2350,7 +2351,6 @@ def check_outside_methods(source, stmt, varied):
     it to that object's bound method) where a value depending on the inputs (``varied``)
     goes in: what it stores may be read back where the derivative cannot follow. A memo
     table of constants is fine; ``append`` is checked with the writes into shared memory."""
-    from ..analysis.mutation import is_mutating_method
     call = getattr(stmt, "value", None)
     target = anno.get(call, Key.TARGET) if isinstance(call, gast.Call) else None
     owner = getattr(target, "__self__", None)
@@ -2453,7 +2453,6 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     ``varied``: the names that depend on the inputs differentiated (``active`` where not
     given), which such a method may store in the object, though by the flow of values the
     result does not depend on them."""
-    from ..analysis.mutation import mutates_arguments
     from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
     method = anno.get(call, Key.METHOD)
@@ -2512,7 +2511,6 @@ def check_used_effect_call(source, stmt, active, held=frozenset(), fn=None, vari
     or refused, never missed. ``xs.append(v)`` is followed only as a statement of its own.
     A method a string has too (``head, _, rest = s.partition(",")``) is checked only on a
     value depending on the inputs (``y.partition(k)``), which no string is."""
-    from ..analysis.mutation import is_immutable_values_method, mutates_arguments
     call = stmt.value
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
     if not isinstance(call, gast.Call) or not mutates_arguments(call) or method in _VALUE_RETURNING_CHANGES \
@@ -2535,7 +2533,6 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     is checked as the statement ``obj.m(w)`` is. Methods with rules are checked by theirs, and
     a method of a string or a number (``k.startswith("m")``) changes nothing. So is ``t =
     fns[0](w)``, a function value of no known callee: refused."""
-    from ..analysis.mutation import may_change_its_object
     call = stmt.value
     method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
     if isinstance(call, gast.Call) and method is None and anno.get(call, Key.TARGET) is None \
@@ -2614,7 +2611,6 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
     object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for the
     object's class (a FunctionValueUnknown): the code made for it follows the method
     (argument_objects.py)."""
-    from ..analysis.mutation import is_mutating_method
     call = stmt.value
     method, owner = anno.get(call, Key.METHOD), call.func.value
     # held: an item read out of a differentiated list (t = bs[0]; t.scale(w)) is the
@@ -2773,7 +2769,6 @@ def check_unknown_receivers(transform, body, varied):
     ``runtime.check_receiver_class``: where the object turns out to be of the user's own
     class, the method may store the value in it, where no flow of values shows it, so the
     call is refused when it runs (unknown_receivers.py); a library's object passes."""
-    from ..analysis.mutation import is_mutating_method
     params, holding, checks = set(_parameters(transform.fn)), None, {}
     for stmt in walk.walk_statements(body):
         call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None

@@ -289,7 +289,10 @@ class ForwardMode(Transform):
                 registry.no_rule_text(what, op.key, "tangent")
                 + (built_in_partial_advice(self.source, op) or unknown_method_advice(op)), stmt, construct=what),
                 op, self.fn)
-        if registry.is_non_differentiable(op.key) or self.discards_derivative(stmt, op, registry.TANGENTS):
+        if registry.is_non_differentiable(op.key):
+            return []
+        ignored = self.ignored_dtype(op, registry.TANGENTS)     # (read once for both questions)
+        if self.discards_derivative(stmt, op, registry.TANGENTS, ignored):
             return []
         template = registry.lookup(registry.TANGENTS, op.key)
         if template is None:
@@ -312,7 +315,7 @@ class ForwardMode(Transform):
             if self.unused(stmt):
                 return []       # set(d) of a dict's keys, only looked up in
             raise self.unbound_rule_error(stmt, op, exc) from None
-        checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS)
+        checks = self.receiver_check(stmt, op) + self.dtype_check(stmt, op, registry.TANGENTS, ignored)
         if not terms:
             return []
         for check in checks:

@@ -461,7 +461,12 @@ def _assignments_by_name(body):
     assignments = {}
     for stmt in S.statements(body):
         if isinstance(stmt, gast.Assign):
-            for name in {n for target in stmt.targets for n in _stored(target)}:
+            targets = stmt.targets
+            if len(targets) == 1 and type(targets[0]) is gast.Name:     # the commonest, without a set
+                names = (targets[0].id,) if isinstance(targets[0].ctx, gast.Store) else ()
+            else:
+                names = {n for target in targets for n in _stored(target)}
+            for name in names:
                 assignments.setdefault(name, []).append(stmt)
     return assignments
 

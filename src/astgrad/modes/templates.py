@@ -155,16 +155,16 @@ def _bound_arguments(template, args, kwargs, defaults=False):
     if plain is None:
         parameters = list(template.signature.parameters.values())
         simple = all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters)
+        # (names, defaults, how many arguments a call must give: up to the last without a default)
+        required = max((i + 1 for i, p in enumerate(parameters) if p.default is inspect.Parameter.empty), default=0)
         plain = template.__dict__["_plain_parameters"] = (
-            (tuple(p.name for p in parameters), tuple(p.default for p in parameters)) if simple else ())
-    if plain and not kwargs and len(args) <= len(plain[0]):
-        names, values = plain
-        rest = values[len(args):]
-        if all(value is not inspect.Parameter.empty for value in rest):
-            arguments = dict(zip(names, args))
-            if defaults:
-                arguments.update(zip(names[len(args):], rest))
-            return arguments
+            (tuple(p.name for p in parameters), tuple(p.default for p in parameters), required) if simple else ())
+    if plain and not kwargs and plain[2] <= len(args) <= len(plain[0]):
+        names, values, _ = plain
+        arguments = dict(zip(names, args))
+        if defaults:
+            arguments.update(zip(names[len(args):], values[len(args):]))
+        return arguments
     bound = template.signature.bind(*args, **kwargs)
     if defaults:
         bound.apply_defaults()
@@ -286,6 +286,8 @@ def _builder(node, template, params, locals_):
     if kind is gast.BinOp:
         carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
         return lambda sub: _binop(sub, copy(sub), carries)
+    if kind is gast.UnaryOp and type(node.op) is not gast.USub:
+        return copy         # (simplify folds only a negation)
     if kind is gast.UnaryOp or kind is gast.Subscript:
         return lambda sub: sub.fold(copy(sub))
     return copy
@@ -351,6 +353,8 @@ def _call_builder(node, copy, template, params, locals_):
         for part in path[1:]:
             target = original_attribute(target, part)
     method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
+    # simplify folds no call but numpy.power(e, 1): the others are made as they are
+    fold = (lambda sub, call: sub.fold(call)) if target is numpy.power else (lambda sub, call: call)
 
     def build(sub):
         call = copy(sub)            # drops the statement first if its d[x] has none
@@ -368,7 +372,7 @@ def _call_builder(node, copy, template, params, locals_):
         call.args = args
         anno.set(call, Key.TARGET, target)
         anno.set(call, Key.METHOD, method)
-        return sub.fold(call)
+        return fold(sub, call)
     return build
 
 
