@@ -94,8 +94,12 @@ class NameBits:
 
     def loaded_mask(self, node):
         """``mask(S.loaded_names(node))``, from the Name nodes without making the set."""
+        return self.loaded_mask_of(S.name_nodes(node))
+
+    def loaded_mask_of(self, nodes):
+        """``loaded_mask`` of the node whose Name nodes are ``nodes``."""
         bits, index, load = 0, self.index, gast.Load
-        for found in S.name_nodes(node):
+        for found in nodes:
             if found.ctx.__class__ is load:     # (gast's contexts have no subclasses)
                 i = index.get(found.id)
                 if i is None:
@@ -146,6 +150,9 @@ class _Masks:
         self.numbering, self._reads, self._writes = numbering, reads, writes
         self.found = {}         # id(statement) -> (it, read bits, their shift, write bits, their shift)
         self._plain = (reads, writes) == _PLAIN_ACCESS     # see _whole_masks
+        # where a dict: id(statement) -> (it, its value, the value's Name nodes) for each
+        # ``name = value`` whose masks were found, for a pass after that looks at names
+        self.value_names = None
 
     def of(self, stmt):
         """(read mask, write mask) of ``stmt``."""
@@ -166,7 +173,11 @@ class _Masks:
         numbering = self.numbering
         if self._plain and stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
             # the commonest statement: what ``reads`` and ``writes`` give, without their sets
-            return numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
+            if self.value_names is None:
+                return numbering.loaded_mask(stmt.value), numbering.mask((stmt.targets[0].id,))
+            nodes = S.name_nodes(stmt.value)
+            self.value_names[id(stmt)] = (stmt, stmt.value, nodes)
+            return numbering.loaded_mask_of(nodes), numbering.mask((stmt.targets[0].id,))
         return numbering.mask(self._reads(stmt)), numbering.mask(self._writes(stmt))
 
 

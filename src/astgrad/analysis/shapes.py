@@ -620,13 +620,12 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     provably already has the shape of ``x``. In code specialized to ``kinds``, also write
     the adjoints of ``@`` as plain products where ``numpy_name()`` (the name numpy goes by)
     is given (see ``matmul_adjoints``). ``found``, a dict, is given the calls of ``body``
-    (those whose target is hashable) under "calls", as they were before the rewrites, in
-    general code (by target, as ``_calls_by_target`` gives them), and in specialized code
-    the full sums and means marked to be called as array methods (``reduction_methods``)
+    (those whose target is hashable) under "calls", as they were before the rewrites (by
+    target, as ``_calls_by_target`` gives them), and in specialized code the full sums and means marked to be called as array methods (``reduction_methods``)
     under "array_reductions"; and the shape classes it found under "classes"
     (``backend.reuse_buffers`` asks them again)."""
     calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
-    if found is not None and not kinds:
+    if found is not None:
         found["calls"] = calls
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     if found is not None:

@@ -220,8 +220,13 @@ class _Rest:
 
 
 def _is_copy(stmt):
-    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 \
-        and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Name)
+    # (asked of each statement several times: gast's node classes have no subclasses, so
+    # a class test is an isinstance test)
+    return stmt.__class__ is _ASSIGN and len(stmt.targets) == 1 \
+        and stmt.targets[0].__class__ is _NAME and stmt.value.__class__ is _NAME
+
+
+_ASSIGN, _NAME = gast.Assign, gast.Name
 
 
 def _rename(stmt, old, new):

@@ -19,14 +19,17 @@ from ..core.anno import Key
 from .emit import comment
 
 
-def remove_dead_code(body, same_shape=None, kept=None):
+def remove_dead_code(body, same_shape=None, kept=None, value_names=None):
     """``body`` without dead assignments and without saves nobody restores. A primal
     statement that may raise stays (``raising.must_keep``: calling the function raises
     there, so must its derivative), unless ``same_shape(a, b)`` (the optimizer's shape
     facts, or None) proves the broadcast it does safe; ``kept``, a dict, is given those
-    statements by id (nothing reads what they bind: see ``evaluate_kept_checks``)."""
+    statements by id (nothing reads what they bind: see ``evaluate_kept_checks``).
+    ``value_names``, a dict, is given what liveness found of each ``name = value``
+    (id(statement) -> (it, its value, the value's Name nodes), see ``dataflow._Masks``)."""
     returned = set()
     facts = dataflow.StatementFacts()     # statements are only removed here, never changed
+    facts.masks.value_names = value_names
     marked = _saves_and_restores(body, facts)
 
     def keep(stmt):         # asked of dead statements alone

@@ -55,7 +55,8 @@ class OptimizeContext:
     kinds: dict = dataclasses.field(default_factory=dict)
     namespace: object = None
     # the calls of the body the first pass found, by target, while the passes after it
-    # only remove calls (general code: no mode rewrites, none of the specialized rewrites)
+    # make no call that drops a default (no mode rewrites; the specialized rewrites make
+    # only ``numpy.outer`` calls, of two operands)
     found_calls: dict = dataclasses.field(default=None, init=False, repr=False)
     # (stores, reads) of each name of the body, as inlining left it, for the copies pass
     name_counts: tuple = dataclasses.field(default=None, init=False, repr=False)
@@ -74,6 +75,9 @@ class OptimizeContext:
     shape_classes: object = dataclasses.field(default=None, init=False, repr=False)
     # id -> statement: those dead-code elimination kept only because they may raise
     kept_checks: dict = dataclasses.field(default=None, init=False, repr=False)
+    # id(statement) -> (it, its value, the value's Name nodes) of each ``name = value``
+    # dead-code elimination looked at, for inlining (which checks the value is still it)
+    value_names: dict = dataclasses.field(default=None, init=False, repr=False)
 
 
 def _drop_needless_unbroadcasts(body, context):
@@ -82,7 +86,7 @@ def _drop_needless_unbroadcasts(body, context):
     found = {}
     body = shapes.drop_needless_unbroadcasts(body, context.params, context.derivatives, context.scalars,
                                              context.kinds, numpy_name, found)
-    context.found_calls = found.get("calls") if not context.kinds and not context.rewrites else None
+    context.found_calls = found.get("calls") if not context.rewrites else None
     context.array_reductions = found.get("array_reductions")
     context.same_shape = found.get("same_shape")
     context.shape_classes = found.get("classes") if context.kinds and not context.rewrites else None
@@ -96,8 +100,8 @@ def _mode_rewrites(body, context):
 
 
 def _remove_dead_code(body, context):
-    context.kept_checks = {}
-    return remove_dead_code(body, context.same_shape, context.kept_checks)
+    context.kept_checks, context.value_names = {}, {}
+    return remove_dead_code(body, context.same_shape, context.kept_checks, context.value_names)
 
 
 def _evaluate_kept_checks(body, context):
@@ -139,8 +143,9 @@ def _fuse_adjoint_loops(body, context):
 
 def _inline_single_use(body, context):
     context.statement_names = {} if context.kinds else None
+    known, context.value_names = context.value_names, None
     context.name_counts = inline_single_use(body, keep=set(context.derivatives.values()),
-                                            names=context.statement_names)
+                                            names=context.statement_names, known=known)
     return body
 
 
@@ -338,7 +343,7 @@ def _drop_default_order(call):
                          if not (k.arg == name and isinstance(k.value, gast.Constant) and k.value.value is value)]
 
 
-def inline_single_use(body, keep=(), names=None):
+def inline_single_use(body, keep=(), names=None, known=None):
     """``t = a + b; y = np.tanh(t)`` -> ``y = np.tanh(a + b)`` for a temporary assigned
     once and read once, by the next statement of the same block. The generated code reads
     closer to what a person writes, and runs fewer statements. The saves reverse mode
@@ -348,11 +353,19 @@ def inline_single_use(body, keep=(), names=None):
     (stores, reads) of each name of the body as it leaves it (a name not in the first
     is never stored). ``names``: a dict given id(statement) -> (the statement, its Name
     nodes, as ``syntax.name_nodes`` gives them) for each top-level statement inlining
-    leaves as it was, for the copies pass after it."""
+    leaves as it was, for the copies pass after it. ``known``: id(statement) -> (it, its
+    value, the value's Name nodes) for statements ``name = value``, where already found
+    (those whose value is still the one found are not walked again)."""
     stores, loads = {}, {}
     store_type, found = gast.Store, {} if names is None else names
+    known = known or {}
     for stmt in body:
-        nodes = S.name_nodes(stmt)
+        entry = known.get(id(stmt))
+        if entry is not None and entry[0] is stmt and entry[1] is stmt.value and len(stmt.targets) == 1 \
+                and stmt.targets[0].__class__ is gast.Name and stmt.targets[0].annotation is None:
+            nodes = entry[2] + [stmt.targets[0]]        # as name_nodes(stmt) has them: the value's, the target
+        else:
+            nodes = S.name_nodes(stmt)
         if names is not None:
             nodes = list(nodes)
             names[id(stmt)] = (stmt, nodes)
