@@ -43,7 +43,8 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
-        lowered = self.sequence_operation(node) or self.dict_union(node) \
+        # a | b of dicts (dicts.py, loaded for an | only)
+        lowered = self.sequence_operation(node) or (isinstance(node.op, gast.BitOr) and self.dict_union(node)) \
             or self.operator_method(node) or self.unknown_class_operator(node)     # ..., unknown_operators.py
         if lowered is not None:
             return lowered
