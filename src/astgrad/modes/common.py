@@ -29,13 +29,13 @@ from ..core.functions import parameter_names, underlying
 from ..errors import FunctionValueUnknown, RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
-from .call_result_writes import call_result_refusal
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
-from ..core.user_expressions import user_expression
 from .templates import derivative_parameters, parameters_of
 from ..core.first_use import imported_when_called
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+user_expression = imported_when_called("astgrad.core.user_expressions", "user_expression")
+call_result_refusal = imported_when_called("astgrad.modes.call_result_writes", "call_result_refusal")
 held_method_call_error = imported_when_called("astgrad.modes.held_methods", "held_method_call_error")
 chosen_class_words = imported_when_called("astgrad.modes.chosen_class_words", "chosen_class_words")
 following_copies = imported_when_called("astgrad.modes.copied_holders", "following_copies")

@@ -32,9 +32,10 @@ from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
-from .turn_before_objects import refuse_turn_before_change, turn_before_layout
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+refuse_turn_before_change = imported_when_called(__package__ + ".turn_before_objects", "refuse_turn_before_change")
+turn_before_layout = imported_when_called(__package__ + ".turn_before_objects", "turn_before_layout")
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
