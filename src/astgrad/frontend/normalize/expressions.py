@@ -13,9 +13,13 @@ from ... import runtime, runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
+from ..array_named_reads import is_array_attribute_name
 from .if_stores import stored_in_branches
-from .object_attributes import holds_object, is_array_attribute_name
+
+# asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
+holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
 
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,

@@ -37,9 +37,9 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import inner_blocks
-from .class_functions import tree_of as function_tree
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+function_tree = imported_when_called(__package__ + ".class_functions", "tree_of")
 first_read = imported_when_called(__package__ + ".unbound_after_loops", "first_read")
 insert_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "insert_bare_read")
 is_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "is_bare_read")

@@ -28,12 +28,12 @@ from ...core import syntax as S
 from .. import object_layouts as L
 from ...library_code import users_code
 from ..array_named_reads import array_named_reads
-from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+record_layout = imported_when_called(__package__ + ".object_attributes", "record_layout")
 refuse_turn_before_change = imported_when_called(__package__ + ".turn_before_objects", "refuse_turn_before_change")
 turn_before_layout = imported_when_called(__package__ + ".turn_before_objects", "turn_before_layout")
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
