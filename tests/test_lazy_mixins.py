@@ -121,3 +121,9 @@ def test_a_name_no_mixin_defines_is_an_attribute_error():
     assert getattr(normalizer, "sequence_facts", "absent") == "absent"
     assert callable(normalizer.stmt_Delete) and "stmt_Delete" in vars(Normalizer)
 
+
+
+def test_the_list_methods_asked_of_list_method_are_those_it_lowers():
+    # call_chain asks list_method (displays.py, loaded on first use) about calls of these only
+    from astgrad.frontend.normalize import call_chain, displays
+    assert sorted(call_chain.LIST_METHODS) == sorted(displays._LOWERED_ARITY)

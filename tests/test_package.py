@@ -116,7 +116,17 @@ def test_import_loads_only_what_gradients_need():
             "astgrad.modes.default_writers", "astgrad.modes.impure_callees", "astgrad.modes.value_calls",
             "astgrad.core.reach", "astgrad.core.wrt", "astgrad.analysis.adjoint_reads",
             "astgrad.frontend.normalize.attribute_classes", "astgrad.frontend.file_lambdas",
-            "astgrad.frontend.moved_list_words"]
+            "astgrad.frontend.moved_list_words",
+            # the dict and display forms (lazy mixins), the shape analysis of calls keeping their
+            # operand's shape and of matmul adjoints, generator helpers, the rarer object rewrites,
+            # and words of refusals only
+            "astgrad.frontend.normalize.dicts", "astgrad.frontend.normalize.displays", "astgrad.analysis.shape_flow",
+            "astgrad.analysis.matmul_adjoints", "astgrad.frontend.generators",
+            "astgrad.frontend.normalize.source_bindings", "astgrad.frontend.normalize.turn_before_objects",
+            "astgrad.frontend.normalize.attribute_aliases",
+            "astgrad.frontend.normalize.unbound_after_loops", "astgrad.frontend.normalize.comprehension_names",
+            "astgrad.core.user_expressions", "astgrad.modes.call_result_writes", "astgrad.modes.built_in_partial",
+            "astgrad.frontend.normalize.object_attributes", "astgrad.frontend.normalize.class_functions"]
     code = ("import sys, astgrad\n"
             "from astgrad.disk_entries import rules_fingerprint\n"
             "version = rules_fingerprint()\n"

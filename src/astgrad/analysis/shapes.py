@@ -33,11 +33,14 @@ from .fixed_point import UNKNOWN, Readers, assume, reachable, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
 from .loop_trips import runs_at_least_once
-from .shape_flow import same_shape_calls
-from .matmul_adjoints import direct_matmul_adjoints
 from .reduction_methods import mark_array_reduction
 from .. import runtime
 from .. import runtime_objects
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+direct_matmul_adjoints = imported_when_called("astgrad.analysis.matmul_adjoints", "direct_matmul_adjoints")
+same_shape_calls = imported_when_called("astgrad.analysis.shape_flow", "same_shape_calls")
 
 SCALAR = "()"
 _SHAPE_OF_FIRST = {runtime.zeros_like, runtime.list_rows}

@@ -31,8 +31,14 @@ import numpy
 from ..core import syntax as S
 from ..core.ops import is_user_function
 from .collectors import _own_nodes
-from .generators import bounded_twin, generator_tree, list_twin, returns_value
 from .varargs import compile_variant
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+bounded_twin = imported_when_called("astgrad.frontend.generators", "bounded_twin")
+generator_tree = imported_when_called("astgrad.frontend.generators", "generator_tree")
+list_twin = imported_when_called("astgrad.frontend.generators", "list_twin")
+returns_value = imported_when_called("astgrad.frontend.generators", "returns_value")
 
 _MUTATORS = {"append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault",
              "sort", "reverse", "fill", "put", "resize", "itemset", "send", "throw", "close", "write",

@@ -30,9 +30,7 @@ from ..core.missing import MISSING
 from ..errors import FunctionValueUnknown, RecursiveCall, TransformError, function_value_unknown
 from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
-from .call_result_writes import call_result_refusal
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
-from ..core.user_expressions import user_expression
 # imported here, not in the functions using them: an import in a function asked for each
 # statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
 from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_values_method, is_mutating_method, \
@@ -41,6 +39,8 @@ from .templates import derivative_parameters, parameters_of
 from ..core.first_use import imported_when_called
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+user_expression = imported_when_called("astgrad.core.user_expressions", "user_expression")
+call_result_refusal = imported_when_called("astgrad.modes.call_result_writes", "call_result_refusal")
 held_method_call_error = imported_when_called("astgrad.modes.held_methods", "held_method_call_error")
 chosen_class_words = imported_when_called("astgrad.modes.chosen_class_words", "chosen_class_words")
 following_copies = imported_when_called("astgrad.modes.copied_holders", "following_copies")

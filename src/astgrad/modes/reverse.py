@@ -54,8 +54,11 @@ from .common import array_names, mark_top_level, Transform, check_deques, check_
     check_unused_method_value, check_in_place_writes, check_outside_changes, check_outside_methods, \
     range_targets
 from .holding import Holding
-from .built_in_partial import built_in_partial_advice
 from .common import construct_error, split_self_references, unknown_call_error, unknown_method_advice
+from ..core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+built_in_partial_advice = imported_when_called("astgrad.modes.built_in_partial", "built_in_partial_advice")
 
 # statements that are a return, or may hold one in a body S.statements does not enter
 _RETURN_OR_SCOPE = (gast.Return, gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)

@@ -30,9 +30,9 @@ from .instances import plain_uses
 from .objects import stored_on_self
 from .outer_writes import spoken_outer_name
 from .scopes import binding_counts, parameters
-from .source_bindings import loops_over_names
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+loops_over_names = imported_when_called(__package__ + ".source_bindings", "loops_over_names")
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 split_item_objects = imported_when_called(__package__ + ".item_objects", "split_item_objects")
 

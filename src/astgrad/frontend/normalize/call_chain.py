@@ -14,7 +14,6 @@ import numpy
 
 from ... import mapped
 from ..collectors import _plain_user_function
-from .displays import ZIPPED_CALLEES
 
 # the callees iterator_call lowers (iterators.py; asked about no other, but for a key=) and
 # itertools_call (itertools_calls.py): here, so that their modules load when a call needs them
@@ -23,6 +22,10 @@ BY_POSITION = (itertools.product, itertools.combinations, itertools.combinations
                itertools.permutations)
 ITERTOOLS_CALLEES = (functools.reduce, itertools.accumulate, *BY_POSITION, itertools.chain,
                      itertools.chain.from_iterable, itertools.pairwise, itertools.islice, itertools.repeat)
+# the callees zip_value lowers and the list methods list_method lowers (displays.py; asked
+# about no other call): here, so that its module loads when a call needs it
+ZIPPED_CALLEES = (builtins.zip, builtins.enumerate)
+LIST_METHODS = ("extend", "insert", "pop", "reverse")
 
 
 def lowered_call(normalizer, node):
@@ -59,6 +62,10 @@ def _one_of(callee, callees):
     return any(callee is f for f in callees)
 
 
+def _calls_method(node, names):
+    return isinstance(node.func, gast.Attribute) and node.func.attr in names
+
+
 def _has_key(node):
     return any(kw.arg == "key" for kw in node.keywords)
 
@@ -77,7 +84,7 @@ def _may_map(normalizer, node, callee):
 _BY_CALLEE = (
     # iterators.py; a key= of any call is read as a function (itemgetter's lambda takes a fresh name)
     ("iterator_call", lambda normalizer, node, callee: _one_of(callee, ITERATOR_CALLEES) or _has_key(node)),
-    ("list_method", None),                                                              # displays.py
+    ("list_method", lambda normalizer, node, callee: _calls_method(node, LIST_METHODS)),  # displays.py
     ("reversed_call", lambda normalizer, node, callee: callee is builtins.reversed),    # displays.py
     ("zip_value", lambda normalizer, node, callee: _one_of(callee, ZIPPED_CALLEES)),    # displays.py
     ("itertools_call", lambda normalizer, node, callee: callee in ITERTOOLS_CALLEES),   # itertools_calls.py

@@ -22,10 +22,10 @@ from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
 from .nested import is_transform_object
 from .refusals import _Line
-from .source_bindings import object_holders
 from .view_outputs import refuse_outside_output
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+object_holders = imported_when_called(__package__ + ".source_bindings", "object_holders")
 ufunc_at_loop = imported_when_called(__package__ + ".ufunc_at_loops", "ufunc_at_loop")
 # helpers keeping state in a list or dict they are given (handed_state.py, with ..threaded and ..memo_tables)
 lowered_threaded_call = imported_when_called(__package__ + ".handed_state", "lowered_threaded_call")

@@ -22,9 +22,6 @@ from ... import runtime
 from .. import object_layouts as L
 from ...core import syntax as S
 
-# the callees zip_value lowers (call_chain.py asks it about no other)
-ZIPPED_CALLEES = (builtins.zip, builtins.enumerate)
-
 
 class DisplayLowering:
     """Normalizer methods for displays with ``*``/``**``, set displays, ``extend``,
@@ -223,6 +220,8 @@ class DisplayLowering:
             target=S.name(k, store=True), iter=steps, ifs=[], is_async=0)]))
 
 
+# the list methods list_method lowers, by their number of arguments (call_chain.LIST_METHODS
+# names them, for asking list_method about their calls only)
 _LOWERED_ARITY = {"extend": 1, "insert": 2, "pop": 1, "reverse": 0}
 
 

@@ -40,9 +40,12 @@ import gast
 from ...core import syntax as S
 from ...core.missing import MISSING
 from ..generator_loops import advanced_generators, changes_what_it_reads, generator_helper, rewrite_iterated_generators
-from ..generators import rewrite_consumed_generators
 from .named_generator_expressions import holds_iterators, move_held_generators, refuse_loops_changing_generators
 from .scopes import own_nodes
+from ...core.first_use import imported_when_called
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+rewrite_consumed_generators = imported_when_called("astgrad.frontend.generators", "rewrite_consumed_generators")
 
 
 def explicit_iterators(normalizer, tree):

@@ -13,9 +13,13 @@ from ... import runtime, runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
+from ..array_named_reads import is_array_attribute_name
 from .if_stores import stored_in_branches
-from .object_attributes import holds_object, is_array_attribute_name
+
+# asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
+holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
 
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -43,7 +47,8 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
-        lowered = self.sequence_operation(node) or self.dict_union(node) \
+        # a | b of dicts (dicts.py, loaded for an | only)
+        lowered = self.sequence_operation(node) or (isinstance(node.op, gast.BitOr) and self.dict_union(node)) \
             or self.operator_method(node) or self.unknown_class_operator(node)     # ..., unknown_operators.py
         if lowered is not None:
             return lowered

@@ -37,9 +37,14 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import inner_blocks
-from .attribute_aliases import alias_named, alias_stores
-from .class_functions import tree_of as function_tree
-from .unbound_after_loops import first_read, insert_bare_read, is_bare_read
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+function_tree = imported_when_called(__package__ + ".class_functions", "tree_of")
+first_read = imported_when_called(__package__ + ".unbound_after_loops", "first_read")
+insert_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "insert_bare_read")
+is_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "is_bare_read")
+alias_named = imported_when_called(__package__ + ".attribute_aliases", "alias_named")
+alias_stores = imported_when_called(__package__ + ".attribute_aliases", "alias_stores")
 
 # what makes a new list of items (fresh_items.py), asked only where a function has one:
 # loaded with the first call (core/first_use.py)

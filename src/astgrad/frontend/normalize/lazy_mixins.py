@@ -1,12 +1,15 @@
 """The Normalizer's mixins for constructs most functions never use, loaded when a function
-first needs one of their methods: ``del``, map/sorted/max/min with a key, itertools and
-functools.reduce, local recursion, sets, appends to lists held in containers or
-attributes, ``xs.sort(key=...)``, ``**kwargs`` handed on whole, NumPy element-write
-forms, generators held by objects, ufuncs given a dtype, numpy.vectorize and
-numpy.apply_along_axis, the proof that an operand holds no object (in a function that
-meets objects of a class defining operators). A process differentiating
-functions without them never loads their modules (the engine's start-up is mostly loading
-modules).
+first needs one of their methods: dict built-ins and methods (``d.get``, ``dict(...)``,
+``d.update``, ``a | b`` of dicts, ``d[a][b] = v``), displays with ``*`` or ``**``, set
+displays, list ``extend``/``insert``/``pop``/``reverse``, ``reversed`` and ``zip`` as values
+(the callers of those two ask them only where their first test can pass), ``del``,
+map/sorted/max/min with a key, itertools and functools.reduce, local recursion, sets,
+appends to lists held in containers or attributes, ``xs.sort(key=...)``, ``**kwargs``
+handed on whole, NumPy element-write forms, generators held by objects, ufuncs given a
+dtype, numpy.vectorize and numpy.apply_along_axis, the proof that an operand holds no
+object (in a function that meets objects of a class defining operators). A process
+differentiating functions without them never loads their modules (the engine's start-up
+is mostly loading modules).
 
 The Normalizer's ``__getattr__`` (run only where ordinary lookup found nothing) calls
 :func:`attach`, which copies the attributes of the mixin defining the name onto the class;
@@ -20,8 +23,14 @@ import threading
 # module of this package -> its mixin class and the names it defines (each a name of no other
 # mixin): ordinary lookup misses on others (``getattr(self, "sequence_facts", None)``) load nothing
 LAZY = {
+    "dicts": ("DictLowering", "dict_get", "dict_call", "dict_merged", "dict_setdefault", "dict_pop", "dict_update",
+              "nested_item_write", "update_from", "only_dicts", "dict_union", "makes_dict", "dict_merge_in_place",
+              "yields_pairs", "dict_of_pairs", "dict_copy"),
     "deletions": ("DeletionLowering", "stmt_Delete", "delete_attribute", "refuse_read_after_del", "delete_slice",
                   "delete_dict_item", "refuse_shared", "reads_only"),
+    "displays": ("DisplayLowering", "starred_list", "append_one", "append_each", "at_line", "unpacking_dict", "expr_Set",
+                 "list_method", "users_object", "list_pop", "list_reverse", "list_insert", "reversed_call", "zip_value",
+                 "enumerate_value"),
     "held_generators": ("HeldGeneratorLowering", "constructions", "note_construction", "method_drawing_held_numbers",
                         "fixed_generator", "fixed_seed"),
     "item_appends": ("ItemAppendLowering", "item_append", "item_pop", "read_item_apart", "attribute_item_write",

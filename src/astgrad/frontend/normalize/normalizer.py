@@ -25,12 +25,10 @@ from .closures import ClosureLowering
 from .containers import ContainerLowering
 from .list_arithmetic import ListArithmeticLowering
 from .default_dicts import rewrite_default_dicts
-from .dicts import DictLowering
 from .function_loops import FunctionLoopLowering
 from .held_functions import HeldFunctionLowering
 from .array_writes import ArrayWriteLowering
 from .flat_writes import FlatWriteLowering
-from .displays import DisplayLowering
 from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
 from .any_orders import rewrite_any_orders
@@ -70,8 +68,8 @@ from .math_forms import MathFormLowering
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
-                 ContainerLowering, DictLowering, ClosureLowering, InlineLowering, ForeignLowering, MethodLowering,
-                 ObjectLowering, DisplayLowering, NestedTransformLowering, MadeGradientLowering, TryLowering,
+                 ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering, MethodLowering,
+                 ObjectLowering, NestedTransformLowering, MadeGradientLowering, TryLowering,
                  ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering, BuiltObjectLowering,
                  ArrayWriteLowering, FunctionLoopLowering, FlatWriteLowering,
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,

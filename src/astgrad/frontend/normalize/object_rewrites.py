@@ -15,7 +15,6 @@ from .alias_reads import read_aliases
 from .appended_objects import write_appended_objects
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
-from .comprehension_names import separate_comprehension_names
 from .handed_arrays import write_handed_arrays
 from .handed_object_candidates import write_in_handed_helpers
 from .loop_handed_names import share_loop_handed_names
@@ -25,6 +24,9 @@ from .object_column_candidates import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
 from .turn_arrays import name_turn_arrays
+
+# modules only some functions need, loaded with the first call of these (core/first_use.py)
+separate_comprehension_names = imported_when_called(__package__ + ".comprehension_names", "separate_comprehension_names")
 
 # lists or dicts of objects (item_objects.py) only some functions build, and helpers storing
 # into objects handed to them (handed_objects.py): loaded with the first call (core/first_use.py)

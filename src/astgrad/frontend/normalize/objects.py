@@ -28,14 +28,16 @@ from ...core import syntax as S
 from .. import object_layouts as L
 from ...library_code import users_code
 from ..array_named_reads import array_named_reads
-from .object_attributes import record_layout
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
 from .reads_before_changes import refuse_read_before_change
-from .turn_before_objects import refuse_turn_before_change, turn_before_layout, turn_before_reader_layout
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
+record_layout = imported_when_called(__package__ + ".object_attributes", "record_layout")
+refuse_turn_before_change = imported_when_called(__package__ + ".turn_before_objects", "refuse_turn_before_change")
+turn_before_layout = imported_when_called(__package__ + ".turn_before_objects", "turn_before_layout")
+turn_before_reader_layout = imported_when_called(__package__ + ".turn_before_objects", "turn_before_reader_layout")
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})

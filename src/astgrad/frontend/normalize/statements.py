@@ -42,7 +42,7 @@ class StatementLowering:
                 call.func = S.name(self.bind_value(twin, "function"))
                 self.append_each(items, call)
                 return
-            if self.dict_update(value):     # d.update(m, k=v): containers.py
+            if _calls_method(value, "update") and self.dict_update(value):     # d.update(m, k=v): dicts.py
                 return
             if self.list_sort(value):       # xs.sort(key=...): list_sort.py
                 return
@@ -133,7 +133,8 @@ class StatementLowering:
 
     def stmt_AugAssign(self, stmt):
         target = stmt.target
-        if self.dict_merge_in_place(stmt) or self.augmented_object(stmt):  # dicts.py, operator_methods.py
+        if isinstance(stmt.op, gast.BitOr) and self.dict_merge_in_place(stmt) \
+                or self.augmented_object(stmt):     # d |= m: dicts.py (loaded for an |= only), operator_methods.py
             return
         if isinstance(target, gast.Name):
             # y = in_place(y op v, y): on an array NumPy writes the result into y, keeping
@@ -208,7 +209,8 @@ class StatementLowering:
             self.unpack(target, value)
         elif isinstance(target, gast.Subscript) and self.item_store_method(target, value):
             pass                                    # v[i] = x running V.__setitem__: operator_methods.py
-        elif isinstance(target, gast.Subscript) and self.nested_item_write(target, value):
+        elif isinstance(target, gast.Subscript) and isinstance(target.value, (gast.Subscript, gast.Attribute)) \
+                and self.nested_item_write(target, value):
             pass                                    # d[a][b] = v, p.W[i] = v: dicts.py
         elif isinstance(target, gast.Subscript) and slice_write_as_new_list(self, target, value):
             pass                                    # xs[0:1] = [a, b]: list_slice_writes.py
@@ -351,6 +353,12 @@ class StatementLowering:
         if written:
             raise self._refuse(f"a global statement rebinding '{written[0]}'", stmt,
                                "pass the value in as an argument and return the new value")
+
+
+def _calls_method(call, name):
+    """Whether ``call`` is ``v.name(...)`` (the first test of the lowering of that method,
+    asked before its module loads)."""
+    return isinstance(call.func, gast.Attribute) and call.func.attr == name
 
 
 def _is_restore(call):
