@@ -57,6 +57,7 @@ import astgrad
 import astgrad_source
 import fresh_process
 from fd import assert_close, numerical_grad, numerical_hessian, numerical_jvp
+from program_files import load_module
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 X4 = np.array([0.7, -1.3, 0.4, 2.1])
@@ -460,30 +461,22 @@ def signs_in_a_loop(x, w):
     return s
 
 
-def _load(text, path):
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("f", [prefix_recurrence, signs_in_a_loop], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("wrt", [0, 1])
 def test_exported_module_runs(tmp_path, f, wrt):
     x = X4 if wrt == 0 else X6
     args = (x, 0.8)
     name = f.__name__
-    reverse = _load(astgrad.export(f, wrt=wrt), tmp_path / f"grad_{name}.py")
+    reverse = load_module(astgrad.export(f, wrt=wrt), tmp_path / f"grad_{name}.py")
     gradient = getattr(reverse, f"grad_{name}")
     assert_close(gradient(x.copy(), 0.8), numerical_grad(f, args, wrt))
-    second = _load(astgrad.export(f, wrt=wrt, order=2), tmp_path / f"grad_grad_{name}.py")
+    second = load_module(astgrad.export(f, wrt=wrt, order=2), tmp_path / f"grad_grad_{name}.py")
     hessian = numerical_hessian(lambda *a: gradient(*[np.copy(v) for v in a]), args, wrt)
     ones = np.ones(np.shape(args[wrt]))
     expected = np.reshape(hessian, (ones.size, ones.size)) @ ones.ravel()
     got = getattr(second, f"grad_grad_{name}")(x.copy(), 0.8)
     assert_close(np.reshape(got, expected.shape), expected, 1e-4, 1e-5)
-    forward = _load(astgrad.export(f, wrt=wrt, mode="forward"), tmp_path / f"jvp_{name}.py")
+    forward = load_module(astgrad.export(f, wrt=wrt, mode="forward"), tmp_path / f"jvp_{name}.py")
     jvp = getattr(forward, f"jvp_{name}")
     keyword = [p.name for p in inspect.signature(jvp).parameters.values() if p.kind == p.KEYWORD_ONLY][0]
     tangent = 0.5 * ones if wrt == 0 else 0.5
