@@ -35,10 +35,12 @@ What the hunt found:
   ``b /= s`` (the view ``in_place`` returns gave the write float positions: "arrays used
   as indices must be of integer type"), and the gradient's reads of a value before its
   own writes over it were refused at the next gradient with PyTorch's "modified by an
-  inplace operation", a rule for the user's operations, not for astgrad's. Left: where
-  the value written over does not require grad (``view_scaled_by_an_element``, a
-  ``running_sum_in_place``), the next gradient still raises that error
-  (``test_create_graph_through_a_differentiable_function_writing_in_place``).
+  inplace operation", a rule for the user's operations, not for astgrad's. Where the
+  value written over does not require grad (``view_scaled_by_an_element``, a
+  ``running_sum_in_place``), the next gradient raised that error still; it follows since
+  (test_hunt82.py), and
+  ``test_create_graph_through_a_differentiable_function_writing_in_place`` checks the
+  second order of all four programs.
 
 The tape follows PyTorch where a program writes into a value an operation saved
 (``y = x * 2; z = y ** 2; y[0] = w``): the backward pass raises PyTorch's "modified by an
@@ -532,11 +534,10 @@ def test_create_graph_through_a_differentiable_function_writing_in_place(f, x):
     gx, gw = tape_grad(out, (xt, wt), create_graph=True)
     assert_close(_value(gx), numerical_grad(f, (x, w), 0))
     assert_close(float(_value(gw)), numerical_grad(f, (x, w), 1))
-    if f is element_times_element:
-        total = _sum_of_gradient(f)
-        hx, hw = tape_grad(gx.sum() + gw, (xt, wt))
-        assert_close(_value(hx), numerical_grad(total, (x, w), 0), 1e-4, 1e-5)
-        assert_close(float(_value(hw)), numerical_grad(total, (x, w), 1), 1e-4, 1e-5)
+    total = _sum_of_gradient(f)
+    hx, hw = tape_grad(gx.sum() + gw, (xt, wt))
+    assert_close(_value(hx), numerical_grad(total, (x, w), 0), 1e-4, 1e-5)
+    assert_close(float(_value(hw)), numerical_grad(total, (x, w), 1), 1e-4, 1e-5)
 
 
 def alias_bound_twice_sees_a_write(x):
