@@ -11,6 +11,9 @@
   (an update gives a tensor a fresh array), so the gradient of the gradient follows now.
   Checked against central differences of the first gradient, itself checked against
   central differences of the function.
+- A cotangent (or tangent, or hvp's ``v``) of the right shape but of a dtype that holds
+  no numbers (strings, bytes, objects) was told its shape did not match the output's,
+  giving the same shape twice; it is told now that its dtype is what is wrong.
 """
 
 import numpy as np
@@ -92,3 +95,42 @@ def test_gradient_of_both_gradients_through_writes_over_constants(n):
     assert_close(_value(ha), numerical_grad(contracted, (a, w), 0), 1e-4, 1e-5)
     assert_close(_value(hw), numerical_grad(contracted, (a, w), 1), 1e-4, 1e-5)
 
+
+def _sines(x):
+    return np.sin(x)
+
+
+def _sum_of_squares(x):
+    return np.sum(x ** 2)
+
+
+NOT_NUMBERS = [(np.array(["a", "b"]), "<U1 holds strings"), (np.array([b"a", b"b"]), "|S1 holds bytes"),
+               (np.array([None, 1.0], dtype=object), "object holds Python objects")]
+
+
+@pytest.mark.parametrize("seed, words", NOT_NUMBERS, ids=["str", "bytes", "object"])
+def test_a_cotangent_of_the_right_shape_that_holds_no_numbers_is_told_its_dtype(seed, words):
+    _, pullback = astgrad.vjp(_sines, np.array([0.1, 0.2]))
+    with pytest.raises(TypeError) as caught:
+        pullback(seed)
+    message = str(caught.value)
+    assert message.startswith("vjp pullback: the cotangent has the shape of _sines's output, (2,), but its "
+                              f"dtype {words}, not numbers: a derivative of a float is a float array")
+    assert "they must match" not in message
+    assert "astype(float)" in message
+
+
+def test_a_tangent_and_an_hvp_vector_of_strings_are_told_their_dtype():
+    x = np.array([0.1, 0.2])
+    with pytest.raises(TypeError, match=r"jvp: tangent 0 has the shape of primal 0, \(2,\), but its dtype <U1 "
+                                        "holds strings, not numbers"):
+        astgrad.jvp(_sines, (x,), (np.array(["a", "b"]),))
+    with pytest.raises(TypeError, match=r"hvp: v has the shape of .*\(2,\), but its dtype <U1 holds strings"):
+        astgrad.hvp(_sum_of_squares)(x, np.array(["a", "b"]))
+
+
+def test_a_cotangent_of_strings_and_of_another_shape_is_still_told_the_shapes():
+    _, pullback = astgrad.vjp(_sines, np.array([0.1, 0.2]))
+    with pytest.raises(ValueError, match=r"the cotangent is an array of dtype <U1 and shape \(3,\), but "
+                                         r"_sines's output is of shape \(2,\); they must match"):
+        pullback(np.array(["a", "b", "c"]))
