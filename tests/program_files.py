@@ -1,6 +1,7 @@
 """Running generated test programs: from a file astgrad can read the source of
-(``load``), and once instrumented, to reject programs that overflow or sit on a
-branch boundary (``run_instrumented``). Shared by the random-program tests."""
+(``load``; ``load_module`` for a module's text written where the test says, an exported
+one), and once instrumented, to reject programs that overflow or sit on a branch
+boundary (``run_instrumented``). Shared by the random-program and export tests."""
 
 import importlib.util
 import itertools
@@ -25,6 +26,16 @@ def load(source, name="prog"):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return getattr(module, name)
+
+
+def load_module(text, path):
+    """Write ``text`` to ``path`` (a ``pathlib.Path``) and import it from there, as the
+    module named by the file's stem."""
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 _SHARED = {}

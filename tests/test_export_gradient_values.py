@@ -5,7 +5,6 @@ function it runs (it was a bare LookupError), a helper made for the functions it
 given reads them from the module (it was an ExportError about a closure variable). The
 exported code runs and gives astgrad's gradient, in both modes and at second order."""
 
-import importlib.util
 import inspect
 
 import numpy as np
@@ -15,6 +14,7 @@ import astgrad
 import gradients_as_values as mod
 from astgrad.exporting import _derivative
 from fd import assert_close, numerical_grad
+from program_files import load_module
 
 PROGRAMS = [mod.handed_to_another_module, mod.handed_to_a_helper, mod.from_a_list,
             mod.function_handed_to_another_module]
@@ -22,20 +22,12 @@ X = np.array([0.7, 0.3, -0.4])
 V = np.array([0.5, -1.0, 0.25])
 
 
-def _load(text, path):
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("order, mode", [(1, "reverse"), (2, "reverse"), (1, "forward")])
 @pytest.mark.parametrize("fn", PROGRAMS, ids=lambda fn: fn.__name__)
 def test_exported_code_runs_and_gives_the_derivative(fn, order, mode, tmp_path):
     text = astgrad.export(fn, order=order, mode=mode)
     assert "import astgrad" not in text and "from astgrad" not in text
-    exported = getattr(_load(text, tmp_path / f"exported_{fn.__name__}_{order}_{mode}.py"),
+    exported = getattr(load_module(text, tmp_path / f"exported_{fn.__name__}_{order}_{mode}.py"),
                        _derivative(fn, 0, mode, order).__code__.co_name)
     gradient = numerical_grad(fn, (X,))
     if mode == "forward":

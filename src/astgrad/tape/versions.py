@@ -276,8 +276,11 @@ def reads_current(node):
 
 def check_constants(node):
     """PyTorch's error if a tensor that ``node`` took as a constant (it did not require
-    grad) and that its backward saves was changed in place since."""
-    if reads_current(node):
+    grad) and that its backward saves was changed in place since. Not for a node of
+    astgrad's generated code (as ``resolve`` for its parents): its reads of a value before
+    its own writes over it are no user's, and the node holds the value it read (an update
+    gives a tensor a fresh array, inplace.py)."""
+    if reads_current(node) or node.generated:
         return
     for i, tensor, version in node.constants:
         if tensor._vc[0] != version and not (node.op in _SAVES_NOTHING or _saves_output(node)):
