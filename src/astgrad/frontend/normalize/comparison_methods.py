@@ -133,9 +133,13 @@ class ComparisonMethodLowering:
 
 
 def calls_comparing_class(tree, resolve_call):
-    """Whether ``tree`` calls a class defining a comparison with code of its own."""
+    """Whether ``tree`` calls a class defining a comparison with code of its own. Only its
+    calls are resolved, in walk order (``operand_nodes`` leaves out operators and contexts
+    only; ``resolve_call`` says None of any node but a call): a derivative's ten thousand
+    nodes each cost a call so."""
+    call = gast.Call
     return any(isinstance(cls, type) and any(authored(cls, m) for m in _RICH_METHODS)
-               for cls in map(resolve_call, S.walk_nodes(tree)))
+               for cls in map(resolve_call, (n for n in S.operand_nodes(tree) if type(n) is call)))
 
 
 def authored(cls, method):
