@@ -507,9 +507,7 @@ def _matching(value, like, what, subject, path="", constants_allowed=False, name
     if constants_allowed and not _is_float(like):
         refuse_tangent_of_constant(value, like, f"{what}{path}", f"{subject}{path}")
         return _zeros_like(like)
-    if isinstance(value, (numpy.ndarray, numpy.generic)) and not _is_numeric_array(value) \
-            and numpy.shape(value) == numpy.shape(like):
-        raise _not_numbers(value, f"{what}{path}", f"{subject}{path}")
+    _refuse_not_numbers(value, like, f"{what}{path}", f"{subject}{path}")
     if isinstance(value, (list, tuple, dict)) or value is None or not (
             _is_numeric_array(value) or isinstance(value, numbers.Number)):
         raise mismatch()
@@ -525,11 +523,14 @@ _DTYPE_KINDS = {"U": "strings", "S": "bytes", "O": "Python objects", "M": "dates
                 "V": "raw records"}
 
 
-def _not_numbers(value, what, subject):
-    """The error for a derivative given as an array of the right shape whose dtype holds
-    no numbers (strings, objects): its dtype is what is wrong, not its shape."""
+def _refuse_not_numbers(value, like, what, subject):
+    """Refuse a derivative given as an array of the right shape whose dtype holds no
+    numbers (strings, objects): its dtype is what is wrong, not its shape."""
+    if not isinstance(value, (numpy.ndarray, numpy.generic)) or _is_numeric_array(value) \
+            or numpy.shape(value) != numpy.shape(like):
+        return
     held = _DTYPE_KINDS.get(value.dtype.kind, "no numbers")
-    return TypeError(f"{what} has the shape of {subject}, {numpy.shape(value)}, but its dtype {value.dtype} "
+    raise TypeError(f"{what} has the shape of {subject}, {numpy.shape(value)}, but its dtype {value.dtype} "
                      f"holds {held}, not numbers: a derivative of a float is a float array of its shape; pass "
                      "one (v.astype(float) converts an array whose items are numbers in another form)")
 

@@ -66,15 +66,7 @@ class ObjectLowering:
             return None
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
-        owner = self.layout(receiver)
-        if owner is None:       # a.bump(c), r = a.bumped(c) before the turn binds a: turn_before_objects.py
-            owner = turn_before_layout(self, receiver, node)
-            if owner is None and node is self.effect_call:
-                refuse_turn_before_change(self, receiver, node, _assigned_attributes)
-        if owner is None:       # s = s + a.total() before the turn binds a: turn_before_objects.py
-            owner = turn_before_reader_layout(self, receiver, attr, node, _assigned_attributes)
-        if owner is None:
-            self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
+        owner = self.called_object_layout(receiver, attr, node)
         if owner is None or owner[0] != L.OBJECT:
             return None
         cls = owner[1]
@@ -114,6 +106,21 @@ class ObjectLowering:
         return self.function_call(resolved.function, leading, node)
 
     effect_call = None          # the call a statement makes for its effect (statements.py stmt_Expr)
+
+    def called_object_layout(self, receiver, attr, node):
+        """The layout of the object a method is called on: the one its name is bound to,
+        else the turn before's object in a loop (turn_before_objects.py); None, or refused,
+        where neither is known."""
+        owner = self.layout(receiver)
+        if owner is None:       # a.bump(c), r = a.bumped(c) before the turn binds a
+            owner = turn_before_layout(self, receiver, node)
+            if owner is None and node is self.effect_call:
+                refuse_turn_before_change(self, receiver, node, _assigned_attributes)
+        if owner is None:       # s = s + a.total() before the turn binds a
+            owner = turn_before_reader_layout(self, receiver, attr, node, _assigned_attributes)
+        if owner is None:
+            self.refuse_unlaid_item_call(receiver, attr, node)      # argument_objects.py
+        return owner
 
     def refuse_unfollowed_state(self, receiver, cls, attr, assigned, node):
         """``o.inner.step(x)``, ``vs[0].step(x)``, ``m.step(x)`` on an object given as an
