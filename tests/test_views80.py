@@ -22,6 +22,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check
+from view_checks import FIRST, finite_difference_tests, start
 
 
 def function_reshape_viewing(x, w):
@@ -140,26 +141,10 @@ PROGRAMS = [function_reshape_viewing, function_reshape_copying, function_ravel_v
             view_of_the_copying_reshape_kept, viewing_reshape_written_in_a_loop, array_rebound_between,
             strided_reshape_copying, contiguous_rows_reshape_viewing, argument_reshaped_by_function]
 SHAPES = [(2, 3), (3, 4)]
-FIRST = ("grad", "value_and_grad", "vjp", "jvp")
 
 
-def start(shape):
-    return np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
-
-
-@pytest.mark.parametrize("mode", FIRST)
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_the_write_is_taken_as_numpy_takes_it(f, shape, mode):
-    check(mode, f, (start(shape), 0.8), (0, 1))
-
-
-@pytest.mark.parametrize("wrt", [0, 1])
-@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_the_second_order_takes_it_too(f, shape, mode, wrt):
-    check(mode, f, (start(shape), 0.8), (wrt,))
+(test_the_write_is_taken_as_numpy_takes_it,
+ test_the_second_order_takes_it_too) = finite_difference_tests(PROGRAMS, SHAPES)
 
 
 def c_layout(x):

@@ -19,6 +19,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check
+from view_checks import FIRST, finite_difference_tests, start
 
 
 def _scale_into(a, w):
@@ -136,26 +137,10 @@ PROGRAMS = [helper_scales_a_slice, helper_writes_rows_of_a_slice, helper_scales_
             slice_and_name_unpacked, asarray_written, asarray_of_its_dtype_written, asanyarray_written,
             array_without_copy_written, real_part_written]
 SHAPES = [(4, 2), (5, 3)]
-FIRST = ("grad", "value_and_grad", "vjp", "jvp")
 
 
-def start(shape):
-    return np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
-
-
-@pytest.mark.parametrize("mode", FIRST)
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_the_write_is_taken_as_numpy_takes_it(f, shape, mode):
-    check(mode, f, (start(shape), 0.8), (0, 1))
-
-
-@pytest.mark.parametrize("wrt", [0, 1])
-@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_the_second_order_takes_it_too(f, shape, mode, wrt):
-    check(mode, f, (start(shape), 0.8), (wrt,))
+(test_the_write_is_taken_as_numpy_takes_it,
+ test_the_second_order_takes_it_too) = finite_difference_tests(PROGRAMS, SHAPES)
 
 
 def test_numpy_shares_memory_as_these_programs_say():

@@ -25,6 +25,7 @@ import pytest
 
 import astgrad
 from breadth_modes import check
+from view_checks import FIRST, finite_difference_tests, start
 
 
 def _set_first(a, v):
@@ -177,26 +178,10 @@ PROGRAMS = [helper_writes_a_column_slice, helper_puts_into_a_column_slice, helpe
 # a write into a ravel that copies is refused at the second order, as it is in order "C"
 SECOND_ORDER = [f for f in PROGRAMS if f is not any_order_of_a_column_slice_written]
 SHAPES = [(2, 4), (4, 6)]
-FIRST = ("grad", "value_and_grad", "vjp", "jvp")
 
 
-def start(shape):
-    return np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
-
-
-@pytest.mark.parametrize("mode", FIRST)
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_the_write_is_taken_as_numpy_takes_it(f, shape, mode):
-    check(mode, f, (start(shape), 0.8), (0, 1))
-
-
-@pytest.mark.parametrize("wrt", [0, 1])
-@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", SECOND_ORDER, ids=lambda f: f.__name__)
-def test_the_second_order_takes_it_too(f, shape, mode, wrt):
-    check(mode, f, (start(shape), 0.8), (wrt,))
+(test_the_write_is_taken_as_numpy_takes_it,
+ test_the_second_order_takes_it_too) = finite_difference_tests(PROGRAMS, SHAPES, SECOND_ORDER)
 
 
 def test_the_values_are_numpys():
