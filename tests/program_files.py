@@ -1,7 +1,8 @@
 """Running generated test programs: from a file astgrad can read the source of
 (``load``; ``load_module`` for a module's text written where the test says, an exported
-one), and once instrumented, to reject programs that overflow or sit on a branch
-boundary (``run_instrumented``). Shared by the random-program and export tests."""
+one; ``import_file`` for one written already), and once instrumented, to reject
+programs that overflow or sit on a branch boundary (``run_instrumented``). Shared by the
+random-program and export tests."""
 
 import importlib.util
 import itertools
@@ -32,6 +33,12 @@ def load_module(text, path):
     """Write ``text`` to ``path`` (a ``pathlib.Path``) and import it from there, as the
     module named by the file's stem."""
     path.write_text(text)
+    return import_file(path)
+
+
+def import_file(path):
+    """Import the module written at ``path`` (a ``pathlib.Path``; by export's ``-o`` or
+    ``path=``, say) as the module named by the file's stem."""
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -4,7 +4,6 @@ module of one's own: --wrt by index, by name and as a list, --mode reverse|forwa
 gives the in-process derivative's values on random inputs and reads the module's globals
 when it runs. Bad targets, an unwritable -o and refused code are one-line errors."""
 
-import importlib.util
 import inspect
 import itertools
 import sys
@@ -17,6 +16,7 @@ import astgrad
 from astgrad.__main__ import main
 from astgrad.exporting import _derivative
 from export_lint import lint_problems
+from program_files import import_file
 
 MODULE = """\
     import numpy as np
@@ -66,13 +66,6 @@ def _export(capsys, *argv):
     return code, out, err
 
 
-def _load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _same(got, expected):
     if isinstance(expected, (tuple, list)):
         assert isinstance(got, type(expected)) and len(got) == len(expected)
@@ -99,7 +92,7 @@ def test_options_give_the_in_process_values(user_module, tmp_path, capsys, wrt, 
     assert f"{user_module}.SCALE" in text and f"{user_module}.TABLE" in text
     user = sys.modules[user_module]
     compiled = _derivative(user.f, python_wrt, mode, order)
-    exported = getattr(_load(str(out), f"exported_{next(_counter)}"), compiled.__code__.co_name)
+    exported = getattr(import_file(out), compiled.__code__.co_name)
     rng = np.random.default_rng(order)
     for _ in range(3):
         args = (rng.normal(size=3), rng.normal(size=3))
@@ -126,7 +119,7 @@ def test_a_method_counts_wrt_after_self(user_module, tmp_path, capsys):
     assert "--wrt scale -o FILE.py" in text
     user = sys.modules[user_module]
     model, x = user.Model(), np.array([0.1, 0.2, -0.3])
-    exported = _load(str(out), f"exported_{next(_counter)}").grad_apply
+    exported = import_file(out).grad_apply
     _same(exported(model, x, 1.5), astgrad.grad(model.apply, 1)(x, 1.5))
     # from Python: a bound method exports its function, wrt counted after self as by grad
     assert astgrad.export(model.apply, 1) == text

@@ -9,7 +9,6 @@ loaded, and compared with ``astgrad.hvp``; each passes the linter."""
 import ast
 import collections
 import dataclasses
-import importlib.util
 import inspect
 import os
 import sys
@@ -24,6 +23,7 @@ from export_lint import lint_problems
 from fd import assert_close, numerical_grad, numerical_jvp
 from hunt5_programs import m13 as layers_of_two_functions     # np.tanh, None, np.sin
 from hunt6_programs import b09      # tree_map of a lambda over a dict
+from program_files import load_module
 
 
 def list_of_weights(ws, x):
@@ -66,11 +66,7 @@ def _export(fn, wrt, mode, order, tmp_path):
 def _imported(text, path):
     """The exported module ``text`` (linted), written to ``path`` and imported from there."""
     assert lint_problems(text) == []
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(text, path)
 
 
 X = np.array([0.3, -0.7, 1.1])

@@ -9,7 +9,6 @@ Split from test_hunt4_programs.py (a program campaign, run on one Python:
 ``ast.unparse``, and loads it, which differs between Pythons, so these run on every Python.
 """
 
-import importlib.util
 import inspect
 
 import numpy as np
@@ -20,6 +19,7 @@ from astgrad.exporting import _derivative
 from breadth_modes import copies
 from fd import assert_close, numerical_grad
 from hunt4_programs import CASES, Portfolio
+from program_files import import_file
 from test_hunt4_programs import AT_A_KINK, REFUSED
 
 
@@ -39,9 +39,7 @@ def _export(f, wrt, mode, order, tmp_path):
     path = tmp_path / f"exported_{f.__name__}.py"
     astgrad.export(f, wrt, mode=mode, order=order, path=str(path))
     compiled = _derivative(f, wrt, mode, order)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = import_file(path)
     required = [p.name for p in inspect.signature(compiled).parameters.values()
                 if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
     return getattr(module, compiled.__code__.co_name), required
