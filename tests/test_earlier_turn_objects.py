@@ -276,6 +276,17 @@ def check_every_mode(f, n, seed):
     assert_close(hvp, hessian @ t, 1e-4, 1e-5)
 
 
+# grad, value_and_grad, jvp, vjp (the pullback called) and hessian of ``f`` run at ``w``:
+# for the tests of what each of them raises
+every_transform = pytest.mark.parametrize("transform", [
+    lambda f, w: astgrad.grad(f)(w),
+    lambda f, w: astgrad.value_and_grad(f)(w),
+    lambda f, w: astgrad.jvp(f, (w,), (np.ones_like(w),)),
+    lambda f, w: astgrad.vjp(f, w)[1](1.0),
+    lambda f, w: astgrad.hessian(f)(w),
+], ids=["grad", "value_and_grad", "jvp", "vjp", "hessian"])
+
+
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("n", [3, 5])
 def test_followed_in_every_mode(f, n):
@@ -290,13 +301,7 @@ def never_bound_first(w):
     return s
 
 
-@pytest.mark.parametrize("transform", [
-    lambda f, w: astgrad.grad(f)(w),
-    lambda f, w: astgrad.value_and_grad(f)(w),
-    lambda f, w: astgrad.jvp(f, (w,), (np.ones_like(w),)),
-    lambda f, w: astgrad.vjp(f, w)[1](1.0),
-    lambda f, w: astgrad.hessian(f)(w),
-], ids=["grad", "value_and_grad", "jvp", "vjp", "hessian"])
+@every_transform
 def test_read_before_any_binding_raises_as_python_does(transform):
     w = np.array([0.5, 1.5, 2.0])
     with pytest.raises(UnboundLocalError) as python:

@@ -40,7 +40,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from test_earlier_turn_objects import check_every_mode
+from test_earlier_turn_objects import check_every_mode, every_transform
 
 
 class Acc:
@@ -204,13 +204,7 @@ def called_in_the_first_turn(w):
     return s
 
 
-@pytest.mark.parametrize("transform", [
-    lambda f, w: astgrad.grad(f)(w),
-    lambda f, w: astgrad.value_and_grad(f)(w),
-    lambda f, w: astgrad.jvp(f, (w,), (np.ones_like(w),)),
-    lambda f, w: astgrad.vjp(f, w)[1](1.0),
-    lambda f, w: astgrad.hessian(f)(w),
-], ids=["grad", "value_and_grad", "jvp", "vjp", "hessian"])
+@every_transform
 def test_a_call_before_any_binding_raises_as_python_does(transform):
     w = np.array([0.5, 1.5, 2.0])
     with pytest.raises(UnboundLocalError) as python:
