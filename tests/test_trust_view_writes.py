@@ -86,6 +86,20 @@ def on_copies(f):
     return lambda *args: f(*(np.copy(a) if isinstance(a, np.ndarray) else a for a in args))
 
 
+def gradient_in_w_checked(f, x, w):
+    """``grad(f, wrt=1)``, checked at ``(x, w)`` against central differences of ``f``."""
+    by_w = astgrad.grad(f, wrt=1)
+    assert_close(by_w(x.copy(), w), numerical_grad(on_copies(f), (x, w), wrt=1), rtol=1e-5, atol=1e-6)
+    return by_w
+
+
+def check_second_order(by_w, x, w):
+    """The gradient in ``x`` and ``w`` of ``by_w``, a gradient in ``w``, against central
+    differences of ``by_w``."""
+    second = astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
+    assert_close(second, numerical_grad(on_copies(by_w), (x, w), wrt=(0, 1)), rtol=1e-4, atol=1e-6)
+
+
 def _refused(error):
     return isinstance(error, astgrad.TransformError) or (
         isinstance(error, TypeError) and "writes into a copy" in str(error))
@@ -161,9 +175,7 @@ def test_a_row_kept_in_either_branch_is_followed_once_and_twice(sign):
     assert_close(gw, numerical_grad(f, (x, w), wrt=1), rtol=1e-5, atol=1e-6)
     _, tangent = astgrad.jvp(row_written_in_either_branch, (x.copy(), w), (np.ones_like(x), 0.5))
     assert_close(tangent, np.sum(gx) + 0.5 * gw, rtol=1e-8, atol=1e-10)
-    by_w = astgrad.grad(row_written_in_either_branch, wrt=1)
-    second = astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
-    assert_close(second, numerical_grad(on_copies(by_w), (x, w), wrt=(0, 1)), rtol=1e-4, atol=1e-6)
+    check_second_order(astgrad.grad(row_written_in_either_branch, wrt=1), x, w)
 
 
 def row_kept_then_written_by_a_test_of_w(x, w):
@@ -183,11 +195,7 @@ def test_a_row_kept_and_written_by_a_test_of_w_is_followed_twice(w):
     # refused at second order until the gradient's tests of whether u is a view were taken
     # for reads of no value; the refusal's words are checked below, on a write in a loop
     x = np.random.default_rng(7).uniform(0.1, 1.2, (3, 4))
-    f = on_copies(row_kept_then_written_by_a_test_of_w)
-    by_w = astgrad.grad(row_kept_then_written_by_a_test_of_w, wrt=1)
-    assert_close(by_w(x.copy(), w), numerical_grad(f, (x, w), wrt=1), rtol=1e-5, atol=1e-6)
-    second = astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
-    assert_close(second, numerical_grad(on_copies(by_w), (x, w), wrt=(0, 1)), rtol=1e-4, atol=1e-6)
+    check_second_order(gradient_in_w_checked(row_kept_then_written_by_a_test_of_w, x, w), x, w)
 
 
 def row_kept_then_written_in_a_loop(x, w):
@@ -203,9 +211,7 @@ def row_kept_then_written_in_a_loop(x, w):
 @pytest.mark.parametrize("w", [0.7, -0.7])
 def test_the_refusal_of_a_row_kept_twice_names_the_users_row_and_its_line(w):
     x = np.random.default_rng(7).uniform(0.1, 1.2, (3, 4))
-    f = on_copies(row_kept_then_written_in_a_loop)
-    by_w = astgrad.grad(row_kept_then_written_in_a_loop, wrt=1)
-    assert_close(by_w(x.copy(), w), numerical_grad(f, (x, w), wrt=1), rtol=1e-5, atol=1e-6)
+    by_w = gradient_in_w_checked(row_kept_then_written_in_a_loop, x, w)
     with pytest.raises(astgrad.TransformError) as refused:
         astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
     message = str(refused.value)
