@@ -13,11 +13,13 @@ import numpy
 
 from ... import runtime
 from ...analysis.fixed_point import reachable
+from ...analysis.mutation import is_ufunc_at
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
 from ...core import methods as M
+from ...rules import registry
 from .. import object_layouts as L
 from .array_writes import written_array
 from .instances import function_tree
@@ -127,7 +129,6 @@ def _container_changed(call, defaults, parameters=()):
     and for ``xs.append(v)``, ``xs.extend(vs)`` or ``xs.insert(i, v)`` on any other of the
     ``parameters``: the caller's list, which the copy leaves alone (that such a parameter
     holds a list is checked when the derivative starts, ``list_argument``); else ``[]``."""
-    from ...rules import registry
     func = call.func
     if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)):
         return []
@@ -177,8 +178,6 @@ def _out_names(call, target):
     """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), a
     ufunc's outputs given positionally, or the array of ``numpy.add.at(y, i, v)``. Taking
     a user function's ``out=`` for a write only costs a copy of the argument."""
-    import numpy
-    from ...analysis.mutation import is_ufunc_at
     outs = [kw.value for kw in call.keywords if kw.arg == "out"]
     if isinstance(target, numpy.ufunc):
         outs.extend(call.args[target.nin:])
