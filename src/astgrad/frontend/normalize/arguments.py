@@ -6,6 +6,7 @@ derivative never changes the caller's value, and the write is one into memory th
 function owns, which the modes differentiate. ``f(x)`` itself still changes the
 caller's array, as Python does (docs/supported-python.md)."""
 
+import inspect
 import types
 
 import gast
@@ -161,7 +162,6 @@ def _container_defaults(fn):
     if type(fn) is types.FunctionType and fn.__defaults__ is None and fn.__kwdefaults__ is None \
             and "__wrapped__" not in fn.__dict__ and "__signature__" not in fn.__dict__:
         return set()        # no default at all, as most functions (inspect.signature: three a generation)
-    import inspect
     try:
         parameters = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -170,7 +170,6 @@ def _container_defaults(fn):
 
 
 def _default_of(fn, name):
-    import inspect
     return inspect.signature(fn).parameters[name].default
 
 
