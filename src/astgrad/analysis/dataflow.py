@@ -15,6 +15,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..core.first_use import imported_when_called
 from ..rules import registry
 from .mutation import is_mutating_method     # a call of one is never dead code
 
@@ -445,6 +446,9 @@ def _is_dead(stmt, keep, facts):
     return isinstance(stmt, gast.For) and not _has_code(stmt.body) and not facts.writes_live(stmt)
 
 
+# (imported when first called: the backend builds on this module)
+_is_comment = imported_when_called("astgrad.backend.emit", "is_comment")
+
+
 def _has_code(block):
-    from ..backend.emit import is_comment      # (imported here: the backend builds on this module)
-    return any(not is_comment(s) and not isinstance(s, gast.Pass) for s in block)
+    return any(not _is_comment(s) and not isinstance(s, gast.Pass) for s in block)

@@ -1,6 +1,7 @@
 """Small constructors and queries for gast trees, so the transforms read as intent."""
 
 import ast
+import copy as _copy
 import operator
 import types
 from collections import deque
@@ -593,7 +594,6 @@ def _share_annotations(slot, memo):
 
 
 def _deepcopy(value, memo):
-    import copy as _copy
     return _copy.deepcopy(value, memo)
 
 

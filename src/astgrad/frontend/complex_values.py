@@ -47,8 +47,10 @@ def makes_complex(obj):
             return f"{_describe(obj)}, whose results can be complex"
     except TypeError:       # unhashable
         pass
+    if isinstance(obj, type(numpy)):
+        return None         # a module (asked first: numpy's __getattr__ for __module__ imports warnings)
     module = getattr(obj, "__module__", None)
-    if isinstance(module, str) and not isinstance(obj, type(numpy)) and module.startswith(_COMPLEX_MODULES):
+    if isinstance(module, str) and module.startswith(_COMPLEX_MODULES):
         return f"{_describe(obj)}, whose results are complex"
     return None
 

@@ -44,6 +44,7 @@ call_result_refusal = imported_when_called("astgrad.modes.call_result_writes", "
 held_method_call_error = imported_when_called("astgrad.modes.held_methods", "held_method_call_error")
 chosen_class_words = imported_when_called("astgrad.modes.chosen_class_words", "chosen_class_words")
 following_copies = imported_when_called("astgrad.modes.copied_holders", "following_copies")
+changes_what_it_is_given = imported_when_called("astgrad.analysis.source_writes", "changes_what_it_is_given")
 stores_into_copies = imported_when_called("astgrad.modes.copied_holders", "stores_into_copies")
 aliases_at_write = imported_when_called("astgrad.modes.current_aliases", "aliases_at_write")
 generated_write_refusal = imported_when_called("astgrad.modes.generated_writes", "generated_write_refusal")
@@ -2453,7 +2454,6 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     ``varied``: the names that depend on the inputs differentiated (``active`` where not
     given), which such a method may store in the object, though by the flow of values the
     result does not depend on them."""
-    from ..analysis.source_writes import changes_what_it_is_given
     call = stmt.value
     method = anno.get(call, Key.METHOD)
     target = anno.get(call, Key.TARGET)

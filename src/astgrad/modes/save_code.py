@@ -15,6 +15,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..rules import registry
 
 
 def save_statement(save, helper_call):
@@ -78,7 +79,6 @@ def stack_inits(stacks, needs_init):
 def shape_arguments(target):
     """Positions of the arguments a call reads only for their shape (the record's
     ``shape_arguments``: ``x`` in ``unbroadcast(g, x)``)."""
-    from ..rules import registry
     try:
         record = registry.primitive(target)
     except TypeError:

@@ -13,6 +13,8 @@ import collections
 import gast
 
 from ..analysis.fixed_point import reachable
+from .. import runtime
+from ..analysis.mutation import ChangeKind, in_place_changes
 from ..analysis.saves import Store
 from ..core import anno
 from ..core import syntax as S
@@ -143,8 +145,6 @@ class _Places:
     anywhere in it."""
 
     def __init__(self, code, forward_length):
-        from .. import runtime
-        from ..analysis.mutation import in_place_changes
         self.bound, self.last_read, self.writes, self.helper_arguments = {}, {}, [], []
         self.overlap_checks, self.bindings = [], {}    # (position, names given) of top-level checks
         for position, top in enumerate(code):
@@ -206,7 +206,6 @@ class _SharingGraph:
     its bindings may share memory with), over a core-form body, and the names written in place."""
 
     def __init__(self, body):
-        from ..analysis.mutation import in_place_changes
         statements = list(S.statements(body))
         self.written = {change.name for change in in_place_changes(statements) if _changes_items(change)}
         self.made_from, self._closures = {}, {}
@@ -252,7 +251,6 @@ class _SharingGraph:
 
 def _changes_items(change):
     """A change of the memory of an array (not a list growing or shrinking: its items stay)."""
-    from ..analysis.mutation import ChangeKind
     return change.kind is not ChangeKind.METHOD or change.method not in _LIST_METHODS
 
 

@@ -6,6 +6,7 @@ derivative never changes the caller's value, and the write is one into memory th
 function owns, which the modes differentiate. ``f(x)`` itself still changes the
 caller's array, as Python does (docs/supported-python.md)."""
 
+import inspect
 import types
 
 import gast
@@ -13,11 +14,13 @@ import numpy
 
 from ... import runtime
 from ...analysis.fixed_point import reachable
+from ...analysis.mutation import is_ufunc_at
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.ops import is_user_function
 from ...core import methods as M
+from ...rules import registry
 from .. import object_layouts as L
 from .array_writes import written_array
 from .instances import function_tree
@@ -127,7 +130,6 @@ def _container_changed(call, defaults, parameters=()):
     and for ``xs.append(v)``, ``xs.extend(vs)`` or ``xs.insert(i, v)`` on any other of the
     ``parameters``: the caller's list, which the copy leaves alone (that such a parameter
     holds a list is checked when the derivative starts, ``list_argument``); else ``[]``."""
-    from ...rules import registry
     func = call.func
     if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)):
         return []
@@ -160,7 +162,6 @@ def _container_defaults(fn):
     if type(fn) is types.FunctionType and fn.__defaults__ is None and fn.__kwdefaults__ is None \
             and "__wrapped__" not in fn.__dict__ and "__signature__" not in fn.__dict__:
         return set()        # no default at all, as most functions (inspect.signature: three a generation)
-    import inspect
     try:
         parameters = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -169,7 +170,6 @@ def _container_defaults(fn):
 
 
 def _default_of(fn, name):
-    import inspect
     return inspect.signature(fn).parameters[name].default
 
 
@@ -177,8 +177,6 @@ def _out_names(call, target):
     """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), a
     ufunc's outputs given positionally, or the array of ``numpy.add.at(y, i, v)``. Taking
     a user function's ``out=`` for a write only costs a copy of the argument."""
-    import numpy
-    from ...analysis.mutation import is_ufunc_at
     outs = [kw.value for kw in call.keywords if kw.arg == "out"]
     if isinstance(target, numpy.ufunc):
         outs.extend(call.args[target.nin:])

@@ -4,10 +4,14 @@ ordinary in-place assignments, and NumPy functions differentiated as their Pytho
 (library_forms.py; nested astgrad transforms are in nested.py)."""
 
 import builtins
+import inspect
 import warnings
 
 import gast
+import numpy
 
+from ... import runtime
+from ...analysis.mutation import is_ufunc_at
 from ...core.first_use import imported_when_called
 from ...core import anno
 from ...core import syntax as S
@@ -122,7 +126,6 @@ class CallLowering:
         ``append`` of its own, where ``log`` may hold an object whose class is not known."""
         if func.attr in _LIST_METHODS and not self.inlining and self.layout(func.value) is None \
                 and self._may_hold_an_object(func.value):
-            from ... import runtime
             self.emit(S.expr_stmt(self.runtime_call(runtime.check_container_method, [
                 S.copy(owner), S.const(func.attr), S.const(self.where())])))
 
@@ -133,7 +136,7 @@ class CallLowering:
 
     def writing_call(self, call, node, target):
         """``call`` itself, or the in-place assignment of a call that writes into an argument."""
-        if target is not None and _is_ufunc_at(target):
+        if target is not None and is_ufunc_at(target):
             return self.ufunc_at(call, node)
         if target is not None and _is_put_along_axis(target):
             return self.put_along_axis(call, node)
@@ -156,7 +159,6 @@ class CallLowering:
         """``f(a, b, out=y)`` computes ``f(a, b)`` and stores it into ``y``, which it
         returns: ``t = f(a, b); y[...] = t`` (then ``y`` is the value), so the write is
         an ordinary in-place assignment that both modes differentiate."""
-        import numpy
         target = anno.get(call, Key.TARGET)
         if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
             out_node = node.args[target.nin]            # ufuncs take out positionally too
@@ -198,8 +200,6 @@ class CallLowering:
         (``-`` for ``numpy.subtract.at``), rounded as NumPy rounds into ``y``'s dtype
         (``runtime.added_at``). Another two-operand ufunc's ``at`` is the loop NumPy runs
         (ufunc_at_loops.py), and so is a one-operand ufunc's, ``numpy.negative.at(y, index)``."""
-        import numpy
-        from ... import runtime
         ufunc = anno.get(call, Key.TARGET).__self__
         if ufunc.nin not in (1, 2) or ufunc.nout != 1 or len(call.args) != ufunc.nin + 1 or call.keywords:
             raise self._refuse(f"numpy.{ufunc.__name__}.at with these arguments", node,
@@ -229,9 +229,6 @@ class CallLowering:
         """``numpy.put_along_axis(arr, indices, values, axis)`` is NumPy's own
         ``arr[index] = values`` with the index ``along_axis_index(arr, indices, axis)``:
         an element write, differentiated (or refused on an argument) like any other."""
-        import inspect
-        import numpy
-        from ... import runtime
         try:
             bound = inspect.signature(numpy.put_along_axis).bind(
                 *call.args, **{kw.arg: kw.value for kw in call.keywords})
@@ -285,7 +282,6 @@ class CallLowering:
         """A list or tuple written as an operand of a ufunc (``np.sqrt([w, x])``, or of
         ``np.multiply.outer([w, 1.0], x)``) as the array the ufunc makes of it, so its
         derivative computes with an array too."""
-        import numpy
         if isinstance(target, numpy.ufunc):
             operands = target.nin
         elif isinstance(getattr(target, "__self__", None), numpy.ufunc) and target.__name__ == "outer":
@@ -310,24 +306,16 @@ _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear
 
 
 def _is_put_along_axis(target):
-    import numpy
     return target is numpy.put_along_axis
 
 
 def _is_fill_diagonal(target):
-    import numpy
     return target is numpy.fill_diagonal
-
-
-def _is_ufunc_at(target):
-    from ...analysis.mutation import is_ufunc_at
-    return is_ufunc_at(target)
 
 
 def _writes_to_out(node, target):
     """Whether a NumPy call (or method) stores its result into an argument: ``out=``,
     or a ufunc's output given positionally (``numpy.multiply(a, b, y)``)."""
-    import numpy
     if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
         return True
     library = target is None or isinstance(target, numpy.ufunc) \
@@ -347,7 +335,6 @@ def _multi_dot_chain(node, target):
     """``numpy.linalg.multi_dot([a, b, c])`` as ``a @ b @ c`` (the same product, 1-d ends
     included; multi_dot only picks the cheapest order), so it is differentiated as
     matmuls; None for any other call, or a list that is not written out."""
-    import numpy
     if target is not numpy.linalg.multi_dot or len(node.args) != 1 or node.keywords:
         return None
     items = node.args[0]

@@ -9,6 +9,7 @@ class in a method specialized for one (core/methods.py); a global instance's cla
 what it is now, and the global name is guarded. Every resolution is a dependency, so
 redefining the method later regenerates the code that calls it."""
 
+import dataclasses
 import inspect
 import types
 
@@ -352,7 +353,6 @@ class MethodLowering:
 
 def _default_factory(cls, name):
     """The ``default_factory`` of the dataclass field ``name``, or None."""
-    import dataclasses
     for field in dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ():
         if field.name == name and field.default_factory is not dataclasses.MISSING:
             return field.default_factory
@@ -404,7 +404,6 @@ def _record_kind(cls):
         return None
     if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
         return "tuple"
-    import dataclasses
     init = getattr(cls.__init__, "__code__", None)
     if dataclasses.is_dataclass(cls) and init is not None and init.co_filename == "<string>" \
             and not hasattr(cls, "__post_init__") \

@@ -362,7 +362,6 @@ def _calls_method(call, name):
 
 
 def _is_restore(call):
-    from ... import runtime
     return anno.get(call, Key.TARGET) is runtime.restore_item and len(call.args) == 3 \
         and not call.keywords and isinstance(call.args[0], gast.Name)
 
