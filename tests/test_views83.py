@@ -1,4 +1,9 @@
-"""Dict copies of dict copies in every spelling, followed: ``c = s.copy()`` then
+"""Writes in a loop into the array of a row read before the loop, now followed to the
+second order (``u = y[0]``, then ``for k in range(2): y[0, k] = w * u[k + 1]``: ``u`` is a
+view and shows each write, as NumPy has it; also in a while loop, nested loops, a branch in
+the loop, another row written, a row from the end); still refused in words where the row is
+read inside the loop, at an index the code computes, or the loop binds the array again.
+Dict copies of dict copies in every spelling, followed: ``c = s.copy()`` then
 ``e = dict(c)``, ``e = {**c}``, ``e = copy.copy(c)`` or ``e = c.copy()``, and ``s["a"] *= w``
 changes the one array ``s``, ``c`` and ``e`` hold there, as in Python (``dict(c)`` and
 ``{**c}`` were refused in words or when the code ran). What Python does is checked first
@@ -10,6 +15,8 @@ transposed array) whose reshape the function writes, where NumPy copies rather t
 is perturbed in its own layout, so the differences agree with astgrad's derivatives."""
 
 import copy
+import inspect
+import re
 
 import numpy as np
 import pytest
@@ -64,7 +71,72 @@ def dict_of_a_copy_scaled_in_a_branch(x, w):
     return np.sum(s["a"] ** 2) + np.sum(c["a"] * x)
 
 
-PROGRAMS = [dict_of_a_copy_scaled, display_of_a_copy_scaled, copy_copy_of_a_copy_in_a_loop,
+def row_read_before_writes_in_a_loop(x, w):
+    y = np.sin(x)
+    u = y[0]
+    for k in range(2):
+        y[0, k] = w * u[k + 1]      # u shows each write
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def row_read_before_writes_the_next_pass_reads(x, w):
+    y = np.sin(x)
+    u = y[0]
+    for k in range(2):
+        y[0, k + 1] = w * u[k]      # the second pass reads, through u, what the first wrote
+    return np.sum(u ** 3) + np.sum(y * x)
+
+
+def row_read_before_a_while_loop_writes(x, w):
+    y = np.cos(x)
+    u = y[0]
+    k = 0
+    while k < 2:
+        y[0, k] = w * u[k + 1]
+        k += 1
+    return np.sum(u ** 3) + np.sum(y * x)
+
+
+def row_read_before_nested_loops_write(x, w):
+    y = np.sin(x)
+    u = y[0]
+    for k in range(2):
+        for j in range(2):
+            y[0, k + j] = w * u[k + j + 1]
+    return np.sum(u ** 2) + np.sum(y ** 2)
+
+
+def last_row_read_before_a_loop_writing_in_a_branch(x, w):
+    y = np.sin(x)
+    u = y[-1]
+    for k in range(2):
+        if k > 0:
+            y[-1, k] = w * u[k + 1]
+        y[0, k] += u[k]             # another row, reading u
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def another_row_written_in_a_loop(x, w):
+    y = np.sin(x)
+    u = y[0]
+    for k in range(2):
+        y[1, k] = w * u[k + 1]      # u does not show these
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def row_read_before_a_loop_without_writes_into_it(x, w):
+    y = np.sin(x)
+    u = y[0]
+    for k in range(2):
+        y[0, k] = w * x[0, k]
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+ROWS = [row_read_before_writes_in_a_loop, row_read_before_writes_the_next_pass_reads, row_read_before_a_while_loop_writes, row_read_before_nested_loops_write,
+        last_row_read_before_a_loop_writing_in_a_branch, another_row_written_in_a_loop,
+        row_read_before_a_loop_without_writes_into_it]
+
+PROGRAMS = ROWS + [dict_of_a_copy_scaled, display_of_a_copy_scaled, copy_copy_of_a_copy_in_a_loop,
             dict_of_a_copy_given_another, dict_of_a_copy_scaled_in_a_branch]
 SHAPES = [(2, 4), (4, 6)]
 FIRST = ("grad", "value_and_grad", "vjp", "jvp")
@@ -87,6 +159,21 @@ def test_each_dict_holding_the_array_shows_the_change(f, shape, mode):
 @pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
 def test_the_second_order_shows_it_too(f, shape, mode, wrt):
     check(mode, f, (start(shape), 0.8), (wrt,))
+
+
+def test_numpy_shows_each_write_in_the_row():
+    y = np.sin(start((2, 4)))
+    u = y[0]
+    was = u.copy()
+    for k in range(2):
+        y[0, k] = 0.8 * u[k + 1]
+    assert np.shares_memory(u, y) and np.array_equal(u, y[0])
+    assert u[0] == 0.8 * was[1] and u[1] == 0.8 * was[2]
+    y = np.sin(start((2, 4)))
+    u = y[0]
+    for k in range(2):
+        y[0, k + 1] = 0.8 * u[k]    # the second pass reads what the first wrote
+    assert u[2] == 0.8 * 0.8 * np.sin(start((2, 4)))[0, 0]
 
 
 def test_the_values_are_pythons():
@@ -145,3 +232,47 @@ def test_the_oracle_perturbs_in_the_arguments_layout(shape):
 @pytest.mark.parametrize("shape", [(4, 2), (6, 4)], ids=str)
 def test_a_transposed_argument_whose_reshape_is_written(shape, mode):
     check(mode, reshape_of_the_argument_written, (start(shape).T, 0.8), (0, 1) if mode in FIRST else (0,))
+
+
+def row_read_inside_the_loop(x, w):
+    y = np.sin(x)
+    for k in range(2):
+        u = y[0]
+        y[0, k] = w * u[k + 1]
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def row_read_at_a_computed_index(x, w):
+    y = np.sin(x)
+    i = len(x) - 2
+    u = y[i]
+    for k in range(2):
+        y[i, k] = w * u[k + 1]
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def array_bound_again_in_the_loop(x, w):
+    y = np.sin(x)
+    u = y[0]
+    for k in range(2):
+        y[0, k] = w * u[k + 1]
+        y = y * 1.0                 # u keeps viewing the first array
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [row_read_inside_the_loop, row_read_at_a_computed_index, array_bound_again_in_the_loop],
+                         ids=lambda f: f.__name__)
+def test_other_rows_across_writes_in_a_loop_are_followed_once_and_refused_twice_in_words(f):
+    x = start((2, 4))
+    for mode in FIRST:
+        check(mode, f, (x, 0.8), (0, 1))
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.hessian(f, wrt=1)(x, 0.8)
+    message, line = str(caught.value), f.__code__.co_firstlineno
+    written = next(n for n, text in enumerate(inspect.getsource(f).splitlines()) if "= w * u[k + 1]" in text)
+    assert f"test_views83.py:{line + written}: this line cannot be differentiated twice" in message, message
+    assert "writes into 'y' as this line does, while 'u' holds a row of it read before" in message, message
+    assert "astgrad follows that twice where the line writes into 'y' itself by index (y[...] = v) and, for a " \
+           "write inside a loop, 'u' is read before the loop at an index written as a constant (u = y[0]) and " \
+           "'y' is not bound again in the loop; not here" in message, message
+    assert not re.search(r"\bt_\d|\bd_\w|_saved|_stack", message), message
