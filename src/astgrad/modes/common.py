@@ -1730,10 +1730,10 @@ def _popped_own_value(statements, stmt, v, only):
     used nowhere but to push ``v`` (``v_stack.append(v)``) and to pop into ``v``: it
     gives back a value ``v`` had."""
     value = stmt.value
-    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "pop"
-            and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords):
+    stack = value.func.value.id if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+        and isinstance(value.func.value, gast.Name) else None
+    if stack is None or not _stack_call(value, stack, "pop"):
         return False
-    stack = value.func.value.id
     bound = only.get(stack, [])
     if len(bound) != 1 or not isinstance(bound[0], gast.List) or bound[0].elts:
         return False
@@ -1749,16 +1749,18 @@ def _popped_own_value(statements, stmt, v, only):
         if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
                 and other.targets[0].id == stack and other.value is bound[0]:
             continue        # its binding
-        call = other.value if isinstance(other, (gast.Expr, gast.Assign)) else None
-        pushes = isinstance(other, gast.Expr) and isinstance(call, gast.Call) and call.func.attr == "append" \
-            and len(call.args) == 1 and _names(call.args[0], v) if isinstance(getattr(call, "func", None),
-                                                                           gast.Attribute) else False
-        pops = isinstance(other, gast.Assign) and _names(other.targets[0], v) and isinstance(call, gast.Call) \
-            and isinstance(call.func, gast.Attribute) and call.func.attr == "pop" and not call.args \
-            and _names(call.func.value, stack)
-        if not (pushes and _names(call.func.value, stack) or pops):
+        if not (isinstance(other, gast.Expr) and _stack_call(other.value, stack, "append", v)
+                or isinstance(other, gast.Assign) and _names(other.targets[0], v)
+                and _stack_call(other.value, stack, "pop")):
             return False
     return True
+
+
+def _stack_call(value, stack, method, *args):
+    """Whether ``value`` is ``stack.method(*args)``, each of ``args`` a name."""
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == method \
+        and _names(value.func.value, stack) and not value.keywords and len(value.args) == len(args) \
+        and all(_names(node, name) for node, name in zip(value.args, args))
 
 
 def _index_root(index, only):
