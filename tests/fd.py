@@ -32,7 +32,7 @@ def _rebuild(like, values):
     scalar, otherwise a fresh array."""
     if _is_python_scalar(like):
         return np.float64(values) if isinstance(like, np.generic) else float(values)
-    return values.copy()
+    return values.copy(order="K")      # the argument's layout: a reshape of it copies or views as f's does
 
 
 def _contract(out, seed):
@@ -70,7 +70,8 @@ def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
     wrt:  index, or tuple of indices, of the arguments to differentiate. Each
           must be a real number or an array of them; it is converted to a
           float64 copy before being perturbed (a NumPy scalar to np.float64, a
-          Python number to a float).
+          Python number to a float), laid out as the argument is (a Fortran-ordered
+          array stays so: whether f's reshape of it is a view depends on that).
     eps:  relative step; element i moves by h = eps * max(1, |x_i|).
     seed: cotangent with the shape of f's output (a matching tuple if f
           returns a tuple). Default: ones, i.e. the gradient of sum(f).
@@ -92,7 +93,7 @@ def numerical_grad(f, args, wrt=0, eps=1e-6, seed=None):
         grad = np.zeros_like(base)
         for idx in np.ndindex(base.shape):
             h = eps * max(1.0, abs(base[idx]))
-            plus, minus = base.copy(), base.copy()
+            plus, minus = base.copy(order="K"), base.copy(order="K")
             plus[idx] += h
             minus[idx] -= h
             # The step actually taken after float64 rounding, for accuracy.
@@ -154,7 +155,9 @@ def numerical_jvp(f, args, tangents, eps=1e-6):
     def shifted(sign):
         call_args = list(args)
         for i, (xb, tb) in perturbed.items():
-            call_args[i] = _rebuild(args[i], xb + sign * h * tb)
+            moved = xb.copy(order="K")      # the argument's layout, whatever the tangent's
+            moved += sign * h * tb
+            call_args[i] = _rebuild(args[i], moved)
         return f(*call_args)
 
     return _combine(shifted(+1.0), shifted(-1.0), 2.0 * h)
@@ -193,7 +196,9 @@ def unflatten(like, vector):
         size = int(np.size(item))
         chunk = vector[offset:offset + size]
         if isinstance(item, np.ndarray):
-            return chunk.reshape(item.shape).copy(), offset + size
+            moved = np.empty_like(item, dtype=np.float64)     # laid out as item is (order "K")
+            moved[...] = chunk.reshape(item.shape)
+            return moved, offset + size
         return _rebuild(item, chunk[0]), offset + size
     value, _ = build(like, 0)
     return value

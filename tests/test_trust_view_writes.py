@@ -193,7 +193,7 @@ def row_kept_then_written_by_a_test_of_w(x, w):
 @pytest.mark.parametrize("w", [0.7, -0.7])
 def test_a_row_kept_and_written_by_a_test_of_w_is_followed_twice(w):
     # refused at second order until the gradient's tests of whether u is a view were taken
-    # for reads of no value; the refusal's words are checked below, on a write in a loop
+    # for reads of no value
     x = np.random.default_rng(7).uniform(0.1, 1.2, (3, 4))
     check_second_order(gradient_in_w_checked(row_kept_then_written_by_a_test_of_w, x, w), x, w)
 
@@ -209,15 +209,8 @@ def row_kept_then_written_in_a_loop(x, w):
 
 
 @pytest.mark.parametrize("w", [0.7, -0.7])
-def test_the_refusal_of_a_row_kept_twice_names_the_users_row_and_its_line(w):
+def test_a_row_kept_then_written_through_a_view_in_a_loop_is_followed_twice(w):
+    # refused at second order until the derivative's rebindings of the row inside loops (read
+    # again after each write, popped off its stack) were taken for the same row in every pass
     x = np.random.default_rng(7).uniform(0.1, 1.2, (3, 4))
-    by_w = gradient_in_w_checked(row_kept_then_written_in_a_loop, x, w)
-    with pytest.raises(astgrad.TransformError) as refused:
-        astgrad.grad(by_w, wrt=(0, 1))(x.copy(), w)
-    message = str(refused.value)
-    line = row_kept_then_written_in_a_loop.__code__.co_firstlineno
-    # the user's line (v *= w), the user's names (u, b) and the user's read of the row; no name astgrad made
-    assert f"test_trust_view_writes.py:{line + 5}: this line cannot be differentiated twice" in message, message
-    assert f"while 'u' holds a row of it read before (line {line + 3}: u = b[2])" in message, message
-    assert "writes into 'b'" in message and f"here line {line + 3}: u = b[2].copy()" in message, message
-    assert "_saved" not in message and "v_new" not in message, message
+    check_second_order(gradient_in_w_checked(row_kept_then_written_in_a_loop, x, w), x, w)

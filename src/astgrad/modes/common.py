@@ -1682,17 +1682,21 @@ def _one_row(statements, names, reads):
 
 
 def _same_row_again(statements, v, name, reads, assigned):
-    """Derivative code outside loops binding ``v`` (a row ``v = y[i]``, every read with
-    the one index ``i``) again only to the same row: to the row read again after a write,
-    ``t = current_row(v, y, i); v = t``, and to a copy of ``v`` kept to be put back,
-    ``v_saved = v`` ... ``v = v_saved``. Then ``v`` is ``y[i]`` (or the number it was)
-    wherever it is read, and reading it again after a write with that index is right."""
-    found = _one_row(statements, {v}, reads)
+    """Derivative code binding ``v`` (a row ``v = y[i]``, every read with the one index
+    ``i``) again only to the same row: to the row read again after a write,
+    ``t = current_row(v, y, i); v = t``, to a copy of ``v`` kept to be put back,
+    ``v_saved = v`` ... ``v = v_saved``, and (in loops, where ``i`` is a constant: the same
+    row in every pass) to a value popped off a stack only ``v`` is pushed onto,
+    ``v_stack.append(v)`` ... ``v = v_stack.pop()``. Then ``v`` is ``y[i]`` (or the number
+    it was) wherever it is read, and reading it again after a write with that index is right."""
+    found = _one_row(statements, {v}, reads) or _one_constant_row(statements, reads)
     if found is None:
         return False
     only, index = found
     for stmt in assigned:
         if stmt in reads:
+            continue
+        if index[0] == "constant" and _popped_own_value(statements, stmt, v, only):
             continue
         source = stmt.value.id if isinstance(stmt.value, gast.Name) else None
         values = only.get(source, [])
@@ -1700,6 +1704,64 @@ def _same_row_again(statements, v, name, reads, assigned):
                                  for value in values):
             return False
     return True
+
+
+def _one_constant_row(statements, reads):
+    """(each name's bound values, the index) where ``reads`` all use one constant index,
+    wherever the names are bound (a loop binds a row of a constant index to the same row in
+    every pass); else None."""
+    if any(not isinstance(r.value.slice, gast.Constant) for r in reads) \
+            or len({repr(r.value.slice.value) for r in reads}) != 1:
+        return None
+    only = {}
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            only.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        elif isinstance(stmt, gast.For):
+            for bound in S.stored_names(stmt.target):
+                only.setdefault(bound, []).append(None)
+        elif isinstance(stmt, gast.Assign):
+            for bound in S.stored_names(stmt.targets[0]):
+                only.setdefault(bound, []).append(None)
+    return only, ("constant", reads[0].value.slice.value)
+
+
+def _popped_own_value(statements, stmt, v, only):
+    """Whether ``stmt`` is ``v = v_stack.pop()`` off a list bound once, to ``[]``, that is
+    used nowhere but to push ``v`` (``v_stack.append(v)``) and to pop into ``v``: it
+    gives back a value ``v`` had."""
+    value = stmt.value
+    stack = value.func.value.id if isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+        and isinstance(value.func.value, gast.Name) else None
+    if stack is None or not _stack_call(value, stack, "pop"):
+        return False
+    bound = only.get(stack, [])
+    if len(bound) != 1 or not isinstance(bound[0], gast.List) or bound[0].elts:
+        return False
+    for other in statements:
+        if isinstance(other, (gast.For, gast.While, gast.If)):      # their blocks' statements come on their own
+            if stack in S.loaded_names(other.iter if isinstance(other, gast.For) else other.test):
+                return False
+            continue
+        if isinstance(getattr(other, "body", None), list) and stack in S.loaded_names(other):
+            return False        # a try or with: not looked into
+        if other is stmt or stack not in S.loaded_names(other) and stack not in S.stored_names(other):
+            continue
+        if isinstance(other, gast.Assign) and isinstance(other.targets[0], gast.Name) \
+                and other.targets[0].id == stack and other.value is bound[0]:
+            continue        # its binding
+        if not (isinstance(other, gast.Expr) and _stack_call(other.value, stack, "append", v)
+                or isinstance(other, gast.Assign) and _names(other.targets[0], v)
+                and _stack_call(other.value, stack, "pop")):
+            return False
+    return True
+
+
+def _stack_call(value, stack, method, *args):
+    """Whether ``value`` is ``stack.method(*args)``, each of ``args`` a name."""
+    return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == method \
+        and _names(value.func.value, stack) and not value.keywords and len(value.args) == len(args) \
+        and all(_names(node, name) for node, name in zip(value.args, args))
 
 
 def _index_root(index, only):

@@ -26,6 +26,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.first_use import imported_when_called
 from ...core.functions import module_of
 from ...rules import registry
 from .. import object_layouts as L
@@ -33,6 +34,9 @@ from .refusals import _Line
 from .list_arithmetic import LIST_FREE_OPS
 
 _DICT_VIEWS = ("items", "values", "keys")
+
+# asked only of dict(d): loaded with the first call (core/first_use.py)
+dicts_sharing_items = imported_when_called(__package__ + ".shared_dict_items", "dicts_sharing_items")
 
 
 
@@ -44,7 +48,9 @@ def _dict_builder(lowering, value):
         return None
     if lowering.yields_pairs(value.args[0]):
         return lowering.dict_of_pairs
-    return None if isinstance(value.args[0], (gast.List, gast.Tuple)) else lowering.dict_copy
+    if isinstance(value.args[0], (gast.List, gast.Tuple)) or dicts_sharing_items(lowering, value.args[0]):
+        return None     # a copy of a dict whose copies share its arrays: shallow_copy, dict_call lowers it
+    return lowering.dict_copy
 
 
 def _known_object(lowering, node):

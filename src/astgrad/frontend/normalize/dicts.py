@@ -15,6 +15,10 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
+
+# asked only of dict(d): loaded with the first call (core/first_use.py)
+copy_of_member = imported_when_called(__package__ + ".shared_dict_items", "copy_of_member")
 
 
 class DictLowering:
@@ -49,7 +53,7 @@ class DictLowering:
         if len(node.args) == 1 and not node.keywords and self.yields_pairs(node.args[0]):
             return self.dict_of_pairs(node.args[0])
         if len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], (gast.List, gast.Tuple)):
-            return self.dict_copy(node.args[0])
+            return copy_of_member(self, node.args[0]) or self.dict_copy(node.args[0])     # shared_dict_items.py
         if node.args:
             pairs = node.args[0]
             if not isinstance(pairs, (gast.List, gast.Tuple)) or not all(

@@ -20,6 +20,8 @@ from .if_stores import stored_in_branches
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
+# asked only of a display {**d}
+copy_of_member = imported_when_called(__package__ + ".shared_dict_items", "copy_of_member")
 
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,
@@ -239,7 +241,8 @@ class ExpressionLowering:
 
     def expr_Dict(self, node):
         if any(k is None for k in node.keys):                       # {**d}: displays.py
-            return self.unpacking_dict(node)
+            copied = copy_of_member(self, node.values[0]) if len(node.keys) == 1 else None
+            return copied or self.unpacking_dict(node)              # {**c} of a dict copy: shared_dict_items.py
         return gast.Dict(keys=[self.atom(k) for k in node.keys],
                          values=[self.atom(v) for v in node.values])
 

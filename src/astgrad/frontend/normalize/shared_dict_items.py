@@ -15,7 +15,8 @@ followed as a store of the new value into each dict still holding that array the
 ``dicts_sharing_items(normalizer, node)`` gives the other dicts (``c``) where the code shows
 that nothing else refers to the arrays, conservatively: one dict ``r`` bound once, by a dict
 display whose values are made new there (fresh_items.py), the others each bound once by
-``c = r.copy()``, ``dict(r)`` or ``copy.copy(r)`` (of ``r`` or of such a copy), every other
+``c = r.copy()``, ``dict(r)``, ``copy.copy(r)`` or ``{**r}`` (of ``r`` or of such a copy;
+``copy_of_member`` lowers each spelling as the one shallow copy it is), every other
 use of each an item read straight into an operator or a library call, an item written
 (``c[k] op= v``, ``c[k] = <made new>``) or ``len(c)``, none in a local function. Anything
 else (``a = s["a"]``, ``for v in s.values()``) keeps the check when the code runs
@@ -43,6 +44,16 @@ def dicts_sharing_items(normalizer, node):
         groups = normalizer._dict_copy_groups = _groups(normalizer.source.tree, normalizer.resolve_call)
     group = groups.get(node.id, ())
     return sorted(name for name in group if name != node.id)
+
+
+def copy_of_member(normalizer, mapping):
+    """``shallow_copy(r)`` for ``dict(r)`` or ``{**r}`` of a dict ``r`` of such a group:
+    the new dict holding ``r``'s very items, as ``r.copy()`` is lowered (the loop copying
+    item by item that ``dict(d)`` of another mapping becomes is not followed through the
+    stores into the group); None for any other ``mapping``."""
+    if not dicts_sharing_items(normalizer, mapping):
+        return None
+    return normalizer.runtime_call(runtime.shallow_copy, [S.copy(mapping)])
 
 
 def same_items(normalizer, others, base, index):
@@ -110,7 +121,9 @@ def _groups(tree, resolve):
 
 
 def _copied_dict(value, resolve):
-    """``r`` where ``value`` is ``r.copy()``, ``dict(r)`` or ``copy.copy(r)``; else None."""
+    """``r`` where ``value`` is ``r.copy()``, ``dict(r)``, ``copy.copy(r)`` or ``{**r}``; else None."""
+    if isinstance(value, gast.Dict) and value.keys == [None] and isinstance(value.values[0], gast.Name):
+        return value.values[0].id
     if not isinstance(value, gast.Call) or value.keywords:
         return None
     func = value.func
@@ -133,7 +146,7 @@ def _only_items_used(found, parents, resolve, tree, group):
         above = parents.get(use)
         call = parents.get(above) if isinstance(above, gast.Attribute) else above
         binding = parents.get(call)
-        if not (isinstance(call, gast.Call) and isinstance(binding, gast.Assign)
+        if not (isinstance(call, (gast.Call, gast.Dict)) and isinstance(binding, gast.Assign)
                 and isinstance(binding.targets[0], gast.Name) and binding.targets[0].id in group
                 and _copied_dict(call, resolve) == use.id):
             return False
