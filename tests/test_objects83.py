@@ -1,0 +1,172 @@
+"""A class keeping the array its ``__init__`` is handed under a second attribute
+(``self.first = data`` beside ``self.data = data``) whose other methods read that second
+attribute (``return np.sum(self.first)``) after a method wrote into the first in place
+(``self.data[k] *= c``): in Python both are one array, so the read shows the write. Each
+followed form is checked in grad, value_and_grad, jvp, vjp (a random cotangent), hessian
+and jvp of grad against central differences of what Python computes, at two sizes, the
+caller's array unchanged: the object built from a new array, from a name, from the
+argument itself, in a loop, in a comprehension, in each branch of an ``if``, with the
+function reading the second attribute too. A method handing the second attribute on
+(returning it, storing it in another attribute, a view of it kept in a name, handing it to
+a helper) or writing through it is refused in words naming the user's line."""
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import astgrad
+from fd import assert_close, numerical_jvp
+from test_objects74 import check_every_mode     # grad, value_and_grad, jvp, vjp, hessian against central differences
+from test_objects80 import TwiceHeld
+
+
+class ReadsFirst(TwiceHeld):
+    def total(self):
+        return np.sum(self.first)
+
+
+class ReadsBoth(TwiceHeld):
+    def total(self):
+        return np.sum(self.first * self.data) + self.first[2] * len(self.first)
+
+
+def method_reads_first(w):
+    a = ReadsFirst(w * 1.0)
+    a.bump(0, w[1])
+    return a.total()
+
+
+def read_between_writes(w):
+    a = ReadsBoth(w * 1.0)
+    a.bump(0, w[1])
+    r = a.total() * np.sum(a.first)
+    a.bump(1, w[2])
+    return r + a.total() + a.first[1]
+
+
+def built_from_a_name(w):
+    buf = w * 2.0
+    a = ReadsFirst(buf)
+    a.bump(0, w[1])
+    return a.total() + np.sum(buf ** 2)
+
+
+def built_from_the_argument(w):
+    a = ReadsFirst(w)
+    a.bump(0, w[1])
+    return a.total() + np.sum(w ** 2)
+
+
+def built_in_a_loop(w):
+    s = 0.0
+    for k in range(2):
+        a = ReadsFirst(w * (k + 1.0))
+        a.bump(k, w[1])
+        s = s + a.total()
+    return s
+
+
+def built_in_a_comprehension(w):
+    bs = [ReadsBoth(w * (k + 1.0)) for k in range(3)]
+    for b in bs:
+        b.bump(1, w[0])
+    return sum(b.total() for b in bs)
+
+
+def built_in_each_branch(w):
+    if w[0] > 0:
+        a = ReadsFirst(w * 2.0)
+    else:
+        a = ReadsFirst(w * 3.0)
+    a.bump(0, w[1])
+    return a.total()
+
+
+FOLLOWED = [method_reads_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
+            built_in_a_comprehension, built_in_each_branch]
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 83 + n)
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+def test_jvp_of_grad_against_central_differences(f):
+    rng = np.random.default_rng(83)
+    w, t = rng.uniform(0.5, 1.5, 4), rng.normal(size=4)
+    g = astgrad.grad(f)
+    _, tangent = astgrad.jvp(g, (w,), (t,))
+    assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
+
+
+# -- the second attribute handed on or written through by a method: refused -------------
+
+def _scale_into(v, c):
+    v[1] *= c
+
+
+class Returns(TwiceHeld):
+    def total(self):
+        return self.first
+
+
+class StoresElsewhere(TwiceHeld):
+    def total(self):
+        self.v = self.first
+        return np.sum(self.v)
+
+
+class WritesThrough(TwiceHeld):
+    def total(self):
+        self.first[1] = 3.0
+        return np.sum(self.first)
+
+
+class WritesThroughAView(TwiceHeld):
+    def total(self):
+        self.first[1:][0] *= 3.0
+        return np.sum(self.first)
+
+
+class HandsToAHelper(TwiceHeld):
+    def total(self):
+        _scale_into(self.first, 2.0)
+        return np.sum(self.first)
+
+
+class KeepsAView(TwiceHeld):
+    def total(self):
+        r = self.first[1:]
+        return np.sum(r * r)
+
+
+REFUSED_CLASSES = [Returns, StoresElsewhere, WritesThrough, WritesThroughAView, HandsToAHelper, KeepsAView]
+
+
+def _user_of(cls):
+    def f(w):
+        a = cls(w * 1.0)
+        a.bump(0, w[1])
+        return np.sum(a.total())
+    return f
+
+
+@pytest.mark.parametrize("cls", REFUSED_CLASSES, ids=lambda c: c.__name__)
+def test_refused_in_the_users_words(cls):
+    f = _user_of(cls)
+    w = np.array([0.5, 1.5, 2.0])
+    assert np.isfinite(f(w.copy()))         # Python runs it
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(f)(w)
+    message = str(refused.value)
+    where = re.search(r"test_objects83\.py:(\d+): ", message)
+    assert where is not None, message
+    lines, first = inspect.getsourcelines(f)
+    at = int(where.group(1)) - first
+    assert 0 < at < len(lines), message         # a line of the function itself
+    assert lines[at].strip() in message, message
+    assert not re.search(r"\bt_\d+\b|\battrs\b|_state\b|_new\b", message.split("\n")[0]), message
