@@ -446,7 +446,7 @@ def test_jvp_of_grad_against_central_differences(f):
     assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
 
 
-REFUSED = [object_returned_by_a_helper, appended_twice, view_kept, second_list,
+REFUSED = [object_returned_by_a_helper, appended_twice, view_kept,
            array_read_through_its_name,
            object_read_after_the_loop, list_item_stored, data_rebound_after, alias_view_kept,
            alias_in_a_list, turn_befores_plain_state, turn_befores_only_call, turn_befores_only_call_kept]

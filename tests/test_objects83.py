@@ -8,7 +8,13 @@ caller's array unchanged: the object built from a new array, from a name, from t
 argument itself, in a loop, in a comprehension, in each branch of an ``if``, with the
 function reading the second attribute too. A method handing the second attribute on
 (returning it, storing it in another attribute, a view of it kept in a name, handing it to
-a helper) or writing through it is refused in words naming the user's line."""
+a helper) or writing through it is refused in words naming the user's line.
+
+Objects built in a loop, appended to a list and to a second list (``held, other = [], []``,
+``held.append(a); other.append(a); a.bump(0, c)``) are one object in both lists, as in
+Python: ``other[1].data`` read in the turn or after the loop shows the writes. Followed
+where the second list's items are only read at once; a loop over it, a view of an item's
+array kept, or the second list bound before the first keep the refusal."""
 
 import inspect
 import re
@@ -19,7 +25,7 @@ import pytest
 import astgrad
 from fd import assert_close, numerical_jvp
 from test_objects74 import check_every_mode     # grad, value_and_grad, jvp, vjp, hessian against central differences
-from test_objects80 import TwiceHeld
+from test_objects80 import Acc, TwiceHeld
 
 
 class ReadsFirst(TwiceHeld):
@@ -84,8 +90,56 @@ def built_in_each_branch(w):
     return a.total()
 
 
+# -- a second list holding the objects appended and changed through their name ----------
+
+def second_list(w):
+    held, other = [], []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(other[1].data)
+
+
+def second_list_read_in_the_turn(w):
+    held, other = [], []
+    s = 0.0
+    for k in range(3):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        a.bump(k % 2, w[1])
+        s = s + np.sum(other[k].data) * other[0].data[1]
+    return s + np.sum(other[-1].data ** 2) + len(other)
+
+
+def second_list_of_some(w):
+    held, picked = [], []
+    for k in range(3):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        if k != 1:
+            picked.append(a)
+        a.bump(1, w[0])
+    return np.sum(picked[1].data * held[1].data)
+
+
+def second_list_holding_one_twice(w):
+    held = []
+    other = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        other.append(a)
+        a.bump(0, w[1])
+    return np.sum(other[0].data) + np.sum(other[3].data)
+
+
 FOLLOWED = [method_reads_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
-            built_in_a_comprehension, built_in_each_branch]
+            built_in_a_comprehension, built_in_each_branch,
+            second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -152,12 +206,51 @@ def _user_of(cls):
         a = cls(w * 1.0)
         a.bump(0, w[1])
         return np.sum(a.total())
+    f.refused_class = cls.__name__
     return f
 
 
-@pytest.mark.parametrize("cls", REFUSED_CLASSES, ids=lambda c: c.__name__)
-def test_refused_in_the_users_words(cls):
-    f = _user_of(cls)
+def second_list_looped_over(w):
+    held, other = [], []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        a.bump(0, w[1])
+    s = 0.0
+    for o in other:
+        s = s + np.sum(o.data)
+    return s
+
+
+def second_list_view_kept(w):
+    held, other = [], []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        v = other[0].data
+        a.bump(0, w[1])
+    return np.sum(v) + np.sum(held[0].data)
+
+
+def second_list_bound_first(w):
+    other = []
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(other[1].data)
+
+
+REFUSED = [_user_of(cls) for cls in REFUSED_CLASSES] + [second_list_looped_over, second_list_view_kept,
+                                                        second_list_bound_first]
+
+
+@pytest.mark.parametrize("f", REFUSED, ids=lambda f: getattr(f, "refused_class", f.__name__))
+def test_refused_in_the_users_words(f):
     w = np.array([0.5, 1.5, 2.0])
     assert np.isfinite(f(w.copy()))         # Python runs it
     with pytest.raises(astgrad.TransformError) as refused:

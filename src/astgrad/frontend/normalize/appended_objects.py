@@ -16,9 +16,11 @@ column_writes.py the method's writes into the object's array). Written so where:
 - ``a`` is bound once, by a statement of a block followed at once by ``held.append(a)``,
   and named elsewhere only in the statements after that in the block, as ``a.attr`` read
   or ``a.method(...)`` (a statement of its own, bound to a name, or inside an expression
-  where hoisted_calls.py binds it to a name first: ``s = s + a.bumped(0, c)``), in no
-  function, lambda or class;
-- ``held`` is bound once, to ``[]``, and never stored into at an index;
+  where hoisted_calls.py binds it to a name first: ``s = s + a.bumped(0, c)``), or
+  appended to a second list (``other.append(a)``, written ``other.append(held[at])``, a
+  list moved out of ``held``: column_moves.py), in no function, lambda or class;
+- ``held`` is bound once, to ``[]`` (``held, other = [], []`` is first written as two
+  statements), and never stored into at an index;
 - object_columns.py takes the list so written (tried on a copy first): anything else is
   left as it was, and a refusal names the user's line."""
 
@@ -39,6 +41,7 @@ def write_appended_objects(normalizer, tree):
     """Each such object of ``tree`` written so (the module docstring). Whether one was."""
     from .object_columns import columns_take
     written = False
+    _split_empty_lists(tree, _appended_to(tree))
     for block in list(walk_blocks(tree.body)):
         for position in range(len(block) - 1):
             found = _appended(normalizer, tree, block, position)
@@ -93,6 +96,31 @@ def _appended(normalizer, tree, block, position):
     return me, held, stmt, append
 
 
+def _appended_to(tree):
+    """The names ``held`` of the statements ``held.append(a)`` that follow ``a = Cls(...)``."""
+    return {block[k + 1].value.func.value.id for block in walk_blocks(tree.body) for k in range(len(block) - 1)
+            if isinstance(block[k], gast.Assign) and isinstance(block[k].value, gast.Call)
+            and isinstance(block[k + 1], gast.Expr) and isinstance(block[k + 1].value, gast.Call)
+            and isinstance(block[k + 1].value.func, gast.Attribute) and block[k + 1].value.func.attr == "append"
+            and isinstance(block[k + 1].value.func.value, gast.Name)}
+
+
+def _split_empty_lists(tree, names):
+    """``held, other = [], []`` binding one of ``names`` written ``held = []`` then ``other = []``:
+    the same new lists, each bound by a statement of its own as the rewrite asks."""
+    for block in walk_blocks(tree.body):
+        for k, stmt in reversed(list(enumerate(block))):
+            target = stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 else None
+            if isinstance(target, (gast.Tuple, gast.List)) and isinstance(stmt.value, (gast.Tuple, gast.List)) \
+                    and len(target.elts) == len(stmt.value.elts) \
+                    and all(isinstance(t, gast.Name) for t in target.elts) \
+                    and len({t.id for t in target.elts}) == len(target.elts) \
+                    and all(isinstance(v, gast.List) and not v.elts for v in stmt.value.elts) \
+                    and names & {t.id for t in target.elts}:
+                block[k:k + 1] = [gast.copy_location(gast.Assign(targets=[t], value=v, type_comment=None), stmt)
+                                  for t, v in zip(target.elts, stmt.value.elts)]
+
+
 def _bound_to_an_empty_list(tree, name):
     return any(isinstance(s, gast.Assign) and s.targets and isinstance(s.targets[0], gast.Name)
                and s.targets[0].id == name and isinstance(s.value, gast.List) and not s.value.elts
@@ -117,6 +145,8 @@ def _used_so(node, parents, is_module):
     """``a.attr`` read, or ``a.method(...)`` as a statement, bound to a name, or in an
     expression where hoisted_calls.py binds it to a name first."""
     read = parents.get(node)
+    if _appended_elsewhere(node, parents):
+        return True
     if not (isinstance(read, gast.Attribute) and read.value is node and isinstance(read.ctx, gast.Load)):
         return False
     call = parents.get(read)
@@ -126,6 +156,14 @@ def _used_so(node, parents, is_module):
     return isinstance(holder, gast.Expr) or isinstance(holder, gast.Assign) and holder.value is call \
         and len(holder.targets) == 1 and isinstance(holder.targets[0], gast.Name) \
         or hoistable(call, parents, is_module)
+
+
+def _appended_elsewhere(node, parents):
+    """``other.append(a)``, a statement of its own: a second list holding the object."""
+    call = parents.get(node)
+    return isinstance(call, gast.Call) and call.args == [node] and not call.keywords \
+        and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+        and isinstance(call.func.value, gast.Name) and isinstance(parents.get(call), gast.Expr)
 
 
 def _write(block, position, me, held, stmt, append, at, fresh, is_module):
@@ -141,6 +179,11 @@ def _write(block, position, me, held, stmt, append, at, fresh, is_module):
         for node in list(S.walk_nodes(top)):
             for field, value in gast.iter_fields(node):
                 if isinstance(value, gast.Name) and value.id == me:
-                    setattr(node, field, gast.copy_location(
-                        gast.Subscript(value=S.name(held), slice=S.name(at), ctx=gast.Load()), value))
+                    setattr(node, field, _item(held, at, value))
+                elif isinstance(value, list):           # other.append(a): the argument
+                    value[:] = [_item(held, at, v) if isinstance(v, gast.Name) and v.id == me else v for v in value]
     block[position:position + 1] = [length]
+
+
+def _item(held, at, name):
+    return gast.copy_location(gast.Subscript(value=S.name(held), slice=S.name(at), ctx=gast.Load()), name)
