@@ -14,7 +14,11 @@ Objects built in a loop, appended to a list and to a second list (``held, other 
 ``held.append(a); other.append(a); a.bump(0, c)``) are one object in both lists, as in
 Python: ``other[1].data`` read in the turn or after the loop shows the writes. Followed
 where the second list's items are only read at once; a loop over it, a view of an item's
-array kept, or the second list bound before the first keep the refusal."""
+array kept, or the second list bound before the first keep the refusal.
+
+Two calls of a method changing such an object inside one expression (``s = s +
+a.bumped(0, c) * a.bumped(1, c)``) are each bound to a name first, in Python's order;
+an element of the object's array read between them keeps the refusal."""
 
 import inspect
 import re
@@ -26,6 +30,7 @@ import astgrad
 from fd import assert_close, numerical_jvp
 from test_objects74 import check_every_mode     # grad, value_and_grad, jvp, vjp, hessian against central differences
 from test_objects80 import Acc, TwiceHeld
+from test_objects82 import Bumped
 
 
 class ReadsFirst(TwiceHeld):
@@ -137,9 +142,32 @@ def second_list_holding_one_twice(w):
     return np.sum(other[0].data) + np.sum(other[3].data)
 
 
+# -- two calls changing the object inside one expression ---------------------------------
+
+def two_calls_in_one_expression(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.bumped(0, w[1]) * a.bumped(1, w[2])
+    return s + np.sum(held[0].data ** 2)
+
+
+def two_calls_nested(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + np.sin(a.bumped(0, w[1]) - a.bumped(0, w[2])) * np.sum(a.data)
+    return s + np.sum(held[1].data * held[0].data)
+
+
 FOLLOWED = [method_reads_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
             built_in_a_comprehension, built_in_each_branch,
-            second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice]
+            second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice,
+            two_calls_in_one_expression, two_calls_nested]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -245,8 +273,18 @@ def second_list_bound_first(w):
     return np.sum(held[0].data) + np.sum(other[1].data)
 
 
+def element_read_between_two_calls(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.bumped(0, w[1]) + a.data[0] * a.bumped(0, w[2])
+    return s + np.sum(held[0].data ** 2)
+
+
 REFUSED = [_user_of(cls) for cls in REFUSED_CLASSES] + [second_list_looped_over, second_list_view_kept,
-                                                        second_list_bound_first]
+                                                        second_list_bound_first, element_read_between_two_calls]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: getattr(f, "refused_class", f.__name__))

@@ -41,7 +41,7 @@ def write_appended_objects(normalizer, tree):
     """Each such object of ``tree`` written so (the module docstring). Whether one was."""
     from .object_columns import columns_take
     written = False
-    _split_empty_lists(tree, _appended_to(tree))
+    _split_empty_lists(tree, _appended_to(normalizer, tree))
     for block in list(walk_blocks(tree.body)):
         for position in range(len(block) - 1):
             found = _appended(normalizer, tree, block, position)
@@ -96,13 +96,21 @@ def _appended(normalizer, tree, block, position):
     return me, held, stmt, append
 
 
-def _appended_to(tree):
-    """The names ``held`` of the statements ``held.append(a)`` that follow ``a = Cls(...)``."""
-    return {block[k + 1].value.func.value.id for block in walk_blocks(tree.body) for k in range(len(block) - 1)
-            if isinstance(block[k], gast.Assign) and isinstance(block[k].value, gast.Call)
-            and isinstance(block[k + 1], gast.Expr) and isinstance(block[k + 1].value, gast.Call)
-            and isinstance(block[k + 1].value.func, gast.Attribute) and block[k + 1].value.func.attr == "append"
-            and isinstance(block[k + 1].value.func.value, gast.Name)}
+def _appended_to(normalizer, tree):
+    """The names ``held`` of the statements ``held.append(a)`` that follow ``a = Cls(...)``,
+    an object of the user's class."""
+    found = set()
+    for block in walk_blocks(tree.body):
+        for stmt, append in zip(block, block[1:]):
+            call = append.value if isinstance(append, gast.Expr) else None
+            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Call) and isinstance(call, gast.Call) \
+                    and isinstance(call.func, gast.Attribute) and call.func.attr == "append" \
+                    and isinstance(call.func.value, gast.Name) and len(call.args) == 1 \
+                    and isinstance(call.args[0], gast.Name) and call.args[0].id == stmt.targets[0].id \
+                    and normalizer.built_class_of(stmt.value) is not None:
+                found.add(call.func.value.id)
+    return found
 
 
 def _split_empty_lists(tree, names):
@@ -155,7 +163,18 @@ def _used_so(node, parents, is_module):
     holder = parents.get(call)
     return isinstance(holder, gast.Expr) or isinstance(holder, gast.Assign) and holder.value is call \
         and len(holder.targets) == 1 and isinstance(holder.targets[0], gast.Name) \
-        or hoistable(call, parents, is_module)
+        or _hoisted_on(node.id, parents, is_module)(call)
+
+
+def _hoisted_on(me, parents, is_module):
+    """Whether a node is a method call on ``me`` that hoist_calls binds to a name first,
+    the calls on ``me`` evaluated before it in its statement bound first too
+    (``s = s + a.bumped(0, c) * a.bumped(1, c)``)."""
+    def hoisted(call):
+        return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+            and isinstance(call.func.value, gast.Name) and call.func.value.id == me \
+            and hoistable(call, parents, is_module, hoisted)
+    return hoisted
 
 
 def _appended_elsewhere(node, parents):
