@@ -11,8 +11,7 @@ unchanged; so is the method called inside an expression (``s = s + a.bumped(0, c
 and the turn before's object's method bound to a name (``r = a.bumped(2, c)``) or
 called inside an expression.
 The neighbours that would need more (a view of the array kept, a second list holding
-the object, the array read through the name it was handed as, the object read after the
-loop, a store into the list at an index, the attribute rebound, a method of the turn before's object where the turn calls none of its
+the object, the array read through the name it was handed as, a store into the list at an index, the attribute rebound, a method of the turn before's object where the turn calls none of its
 own object's after building it) are refused in words naming the user's line, with no
 name astgrad made up; the turn before's object unbound in the first turn raises Python's ``UnboundLocalError``."""
 
@@ -448,7 +447,7 @@ def test_jvp_of_grad_against_central_differences(f):
 
 REFUSED = [object_returned_by_a_helper, appended_twice, view_kept,
            array_read_through_its_name,
-           object_read_after_the_loop, list_item_stored, data_rebound_after, alias_view_kept,
+           list_item_stored, data_rebound_after, alias_view_kept,
            alias_in_a_list, turn_befores_plain_state, turn_befores_only_call, turn_befores_only_call_kept]
 
 # names the rewrites make: t_6, held[at], held_data, item.bump, k_1, attrs, Acc_bump_state

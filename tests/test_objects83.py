@@ -18,7 +18,12 @@ array kept, or the second list bound before the first keep the refusal.
 
 Two calls of a method changing such an object inside one expression (``s = s +
 a.bumped(0, c) * a.bumped(1, c)``) are each bound to a name first, in Python's order;
-an element of the object's array read between them keeps the refusal."""
+an element of the object's array read between them keeps the refusal.
+
+The name of such an object read after its loop (``np.sum(a.data)``) is the last turn's
+object, the list's last one, where each turn runs the whole body and a turn surely runs
+(``range`` of constants, a display); a method called on it there, a loop that may run no
+turn or is left by ``break``, or its array kept in a name keep the refusal."""
 
 import inspect
 import re
@@ -164,10 +169,43 @@ def two_calls_nested(w):
     return s + np.sum(held[1].data * held[0].data)
 
 
+# -- the last turn's object read after the loop ---------------------------------------------
+
+def object_read_after_the_loop(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(a.data) + np.sum(held[0].data)
+
+
+def object_read_after_a_loop_over_a_display(w):
+    held = []
+    for c in [1.0, 2.0, 3.0]:
+        a = Acc(w * c)
+        held.append(a)
+        a.bump(1, w[0])
+    s = np.sum(a.data ** 2) + a.data[0] * held[0].data[1]
+    return s + len(held)
+
+
+def object_read_after_the_loop_in_a_branch(w):
+    held = []
+    for k in range(1, 3):
+        a = Acc(w * k)
+        held.append(a)
+        a.bump(0, w[1])
+    if w[0] > 0:
+        return np.sum(a.data)
+    return 0.0
+
+
 FOLLOWED = [method_reads_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
             built_in_a_comprehension, built_in_each_branch,
             second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice,
-            two_calls_in_one_expression, two_calls_nested]
+            two_calls_in_one_expression, two_calls_nested,
+            object_read_after_the_loop, object_read_after_a_loop_over_a_display, object_read_after_the_loop_in_a_branch]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -283,8 +321,52 @@ def element_read_between_two_calls(w):
     return s + np.sum(held[0].data ** 2)
 
 
+def object_changed_after_the_loop(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    a.bump(1, w[2])
+    return np.sum(a.data) + np.sum(held[0].data)
+
+
+def object_read_after_a_loop_that_may_not_turn(w):
+    held = []
+    for k in range(len(w) - 2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(a.data) + np.sum(held[0].data)
+
+
+def object_read_after_a_loop_left_by_break(w):
+    held = []
+    for k in range(3):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+        if k == 1:
+            break
+    return np.sum(a.data)
+
+
+def objects_array_kept_after_the_loop(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    v = a.data
+    return np.sum(v)
+
+
 REFUSED = [_user_of(cls) for cls in REFUSED_CLASSES] + [second_list_looped_over, second_list_view_kept,
-                                                        second_list_bound_first, element_read_between_two_calls]
+                                                        second_list_bound_first, element_read_between_two_calls,
+                                                        object_changed_after_the_loop,
+                                                        object_read_after_a_loop_that_may_not_turn,
+                                                        object_read_after_a_loop_left_by_break,
+                                                        objects_array_kept_after_the_loop]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: getattr(f, "refused_class", f.__name__))

@@ -18,7 +18,9 @@ column_writes.py the method's writes into the object's array). Written so where:
   or ``a.method(...)`` (a statement of its own, bound to a name, or inside an expression
   where hoisted_calls.py binds it to a name first: ``s = s + a.bumped(0, c)``), or
   appended to a second list (``other.append(a)``, written ``other.append(held[at])``, a
-  list moved out of ``held``: column_moves.py), in no function, lambda or class;
+  list moved out of ``held``: column_moves.py), in no function, lambda or class; or,
+  where ``block`` is the body of a ``for`` loop that surely runs a turn and runs each
+  turn whole, read as ``a.attr`` after the loop (the last turn's object, ``held[at]``);
 - ``held`` is bound once, to ``[]`` (``held, other = [], []`` is first written as two
   statements), and never stored into at an index;
 - object_columns.py takes the list so written (tried on a copy first): anything else is
@@ -51,14 +53,14 @@ def write_appended_objects(normalizer, tree):
             trial, index = copy.deepcopy(tree), next(k for k, b in enumerate(walk_blocks(tree.body)) if b is block)
             trial_block = list(walk_blocks(trial.body))[index]      # (a copy walks in the same order)
             made = []
-            _write(trial_block, position, *found, at, _recording(normalizer, made), _module_test(normalizer))
+            _write(trial, trial_block, position, *found, at, _recording(normalizer, made), _module_test(normalizer))
             counts = normalizer.bound_count
             normalizer.bound_count = binding_counts([trial])
             taken = columns_take(normalizer, trial, found[1])
             normalizer.bound_count = counts
             if taken:
                 again = iter(made)          # the names the trial made, in the same order
-                _write(block, position, *found, at, lambda hint: next(again), _module_test(normalizer))
+                _write(tree, block, position, *found, at, lambda hint: next(again), _module_test(normalizer))
                 normalizer.locals.update([at, *made])
                 written = True
     return written
@@ -88,10 +90,12 @@ def _appended(normalizer, tree, block, position):
                    and not isinstance(n.ctx, gast.Load) for n in nodes):
         return None
     after = {id(n) for top in block[position + 2:] for n in S.walk_nodes(top)}
+    later = {id(n) for top in _after_the_loop(tree, block) for n in S.walk_nodes(top)}
     parents, is_module = S.parent_nodes(tree), _module_test(normalizer)
     for node in nodes:
         if isinstance(node, gast.Name) and node.id == me and node is not stmt.targets[0] \
-                and node is not call.args[0] and (id(node) not in after or not _used_so(node, parents, is_module)):
+                and node is not call.args[0] and not (id(node) in after and _used_so(node, parents, is_module)) \
+                and not (id(node) in later and _attribute_read(node, parents)):
             return None
     return me, held, stmt, append
 
@@ -177,6 +181,45 @@ def _hoisted_on(me, parents, is_module):
     return hoisted
 
 
+def _after_the_loop(tree, block):
+    """The statements after the ``for`` loop whose body is ``block``, in the block holding
+    it, where each turn runs the whole body and at least one turn surely runs: no ``break``,
+    ``continue`` or ``else``, over ``range`` of constants that is not empty or a display
+    of items (``a`` there is the last turn's object, ``held[at]``); else the empty list."""
+    for outer in walk_blocks(tree.body):
+        loop = next((k for k, stmt in enumerate(outer) if isinstance(stmt, gast.For) and stmt.body is block), None)
+        if loop is None:
+            continue
+        stmt = outer[loop]
+        if stmt.orelse or any(isinstance(n, (gast.Break, gast.Continue)) for n in S.walk_nodes(stmt)) \
+                or not _surely_turns(stmt.iter):
+            return []
+        return outer[loop + 1:]
+    return []
+
+
+def _surely_turns(iterable):
+    """Whether a ``for`` loop over ``iterable`` surely runs a turn: a list or tuple display
+    of items (no ``*``), or ``range`` of integer constants that is not empty."""
+    if isinstance(iterable, (gast.List, gast.Tuple)):
+        return bool(iterable.elts) and not any(isinstance(e, gast.Starred) for e in iterable.elts)
+    if not (isinstance(iterable, gast.Call) and isinstance(iterable.func, gast.Name) and iterable.func.id == "range"
+            and not iterable.keywords and all(isinstance(a, gast.Constant) and type(a.value) is int
+                                              for a in iterable.args)):
+        return False
+    try:
+        return len(range(*[a.value for a in iterable.args])) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _attribute_read(node, parents):
+    """``a.attr`` read, not called."""
+    read = parents.get(node)
+    return isinstance(read, gast.Attribute) and read.value is node and isinstance(read.ctx, gast.Load) \
+        and not (isinstance(parents.get(read), gast.Call) and parents[read].func is read)
+
+
 def _appended_elsewhere(node, parents):
     """``other.append(a)``, a statement of its own: a second list holding the object."""
     call = parents.get(node)
@@ -185,7 +228,7 @@ def _appended_elsewhere(node, parents):
         and isinstance(call.func.value, gast.Name) and isinstance(parents.get(call), gast.Expr)
 
 
-def _write(block, position, me, held, stmt, append, at, fresh, is_module):
+def _write(tree, block, position, me, held, stmt, append, at, fresh, is_module):
     """``at = len(held)``, ``held.append(Cls(...))``, and ``a`` read as ``held[at]``; a
     method of ``a`` called inside an expression first bound to a name (``fresh(hint)``)."""
     hoist_calls(block, lambda call, parents: isinstance(call.func.value, gast.Name) and call.func.value.id == me
@@ -194,7 +237,7 @@ def _write(block, position, me, held, stmt, append, at, fresh, is_module):
     built = stmt.value
     length = gast.copy_location(S.assign(at, S.call(S.name("len"), [S.name(held)])), stmt)
     append.value.args = [built]
-    for top in block[position + 2:]:
+    for top in block[position + 2:] + _after_the_loop(tree, block):
         for node in list(S.walk_nodes(top)):
             for field, value in gast.iter_fields(node):
                 if isinstance(value, gast.Name) and value.id == me:
