@@ -23,7 +23,11 @@ an element of the object's array read between them keeps the refusal.
 The name of such an object read after its loop (``np.sum(a.data)``) is the last turn's
 object, the list's last one, where each turn runs the whole body and a turn surely runs
 (``range`` of constants, a display); a method called on it there, a loop that may run no
-turn or is left by ``break``, or its array kept in a name keep the refusal."""
+turn or is left by ``break``, or its array kept in a name keep the refusal.
+
+A new object stored into such a list at an index after the loop (``held[0] = Acc(...)``)
+replaces the item, as in Python, where the name is not read after the store; a store in
+the turn itself, or the name read after the loop, keep the refusal."""
 
 import inspect
 import re
@@ -201,11 +205,48 @@ def object_read_after_the_loop_in_a_branch(w):
     return 0.0
 
 
+# -- a store into the list at an index after the loop ---------------------------------------
+
+def list_item_stored(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    held[0] = Acc(w * 3.0)
+    return np.sum(held[0].data) + np.sum(held[1].data)
+
+
+def list_item_stored_then_changed(w):
+    held = []
+    for k in range(3):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    held[1] = Acc(w ** 2)
+    held[1].bump(2, w[0])
+    return np.sum(held[0].data * held[1].data) + held[2].data[0]
+
+
+def list_item_stored_at_each_outer_turn(w):
+    s = 0.0
+    for j in range(2):
+        held = []
+        for k in range(2):
+            a = Acc(w * (k + j + 1.0))
+            held.append(a)
+            a.bump(j, w[1])
+        held[0] = Acc(w * 3.0)
+        s = s + np.sum(held[0].data * held[1].data)
+    return s
+
+
 FOLLOWED = [method_reads_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
             built_in_a_comprehension, built_in_each_branch,
             second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice,
             two_calls_in_one_expression, two_calls_nested,
-            object_read_after_the_loop, object_read_after_a_loop_over_a_display, object_read_after_the_loop_in_a_branch]
+            object_read_after_the_loop, object_read_after_a_loop_over_a_display, object_read_after_the_loop_in_a_branch,
+            list_item_stored, list_item_stored_then_changed, list_item_stored_at_each_outer_turn]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -361,12 +402,34 @@ def objects_array_kept_after_the_loop(w):
     return np.sum(v)
 
 
+def list_item_stored_in_the_turn(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        held[k] = Acc(w * 3.0)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(a.data)
+
+
+def list_item_stored_then_read_by_name(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+    held[-1] = Acc(w * 3.0)
+    return np.sum(a.data) + np.sum(held[1].data)
+
+
 REFUSED = [_user_of(cls) for cls in REFUSED_CLASSES] + [second_list_looped_over, second_list_view_kept,
                                                         second_list_bound_first, element_read_between_two_calls,
                                                         object_changed_after_the_loop,
                                                         object_read_after_a_loop_that_may_not_turn,
                                                         object_read_after_a_loop_left_by_break,
-                                                        objects_array_kept_after_the_loop]
+                                                        objects_array_kept_after_the_loop,
+                                                        list_item_stored_in_the_turn,
+                                                        list_item_stored_then_read_by_name]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: getattr(f, "refused_class", f.__name__))

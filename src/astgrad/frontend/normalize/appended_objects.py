@@ -10,7 +10,7 @@ the object appended and changed through the list::
 
 In Python the name and the list's item are one object, so the method's change shows in
 ``held[0].data`` after the loop. ``held[at]`` is that object as long as nothing stores into
-the list at an index: object_columns.py then holds the list as a list per attribute (and
+the list at that index: object_columns.py then holds the list as a list per attribute (and
 column_writes.py the method's writes into the object's array). Written so where:
 
 - ``a`` is bound once, by a statement of a block followed at once by ``held.append(a)``,
@@ -22,7 +22,8 @@ column_writes.py the method's writes into the object's array). Written so where:
   where ``block`` is the body of a ``for`` loop that surely runs a turn and runs each
   turn whole, read as ``a.attr`` after the loop (the last turn's object, ``held[at]``);
 - ``held`` is bound once, to ``[]`` (``held, other = [], []`` is first written as two
-  statements), and never stored into at an index;
+  statements), and stored into at an index only outside ``block``, and not where ``a``
+  is read after the loop (a store may replace ``held[at]``);
 - object_columns.py takes the list so written (tried on a copy first): anything else is
   left as it was, and a refusal names the user's line."""
 
@@ -85,12 +86,15 @@ def _appended(normalizer, tree, block, position):
             or not _bound_to_an_empty_list(tree, held):
         return None
     nodes = list(S.walk_nodes(tree))
-    if any(isinstance(n, _SCOPES) and n is not tree and me in S.names_in(n) for n in nodes) \
-            or any(isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name) and n.value.id == held
-                   and not isinstance(n.ctx, gast.Load) for n in nodes):
-        return None
-    after = {id(n) for top in block[position + 2:] for n in S.walk_nodes(top)}
+    inside = {id(n) for top in block for n in S.walk_nodes(top)}
+    stores = [n for n in nodes if isinstance(n, gast.Subscript) and isinstance(n.value, gast.Name)
+              and n.value.id == held and not isinstance(n.ctx, gast.Load)]
     later = {id(n) for top in _after_the_loop(tree, block) for n in S.walk_nodes(top)}
+    if any(isinstance(n, _SCOPES) and n is not tree and me in S.names_in(n) for n in nodes) \
+            or any(id(n) in inside for n in stores) \
+            or stores and any(isinstance(n, gast.Name) and n.id == me and id(n) in later for n in nodes):
+        return None         # (a store where a is still read may replace held[at]: no longer a)
+    after = {id(n) for top in block[position + 2:] for n in S.walk_nodes(top)}
     parents, is_module = S.parent_nodes(tree), _module_test(normalizer)
     for node in nodes:
         if isinstance(node, gast.Name) and node.id == me and node is not stmt.targets[0] \
