@@ -4,7 +4,9 @@ attribute (``return np.sum(self.first)``) after a method wrote into the first in
 (``self.data[k] *= c``): in Python both are one array, so the read shows the write. Each
 followed form is checked in grad, value_and_grad, jvp, vjp (a random cotangent), hessian
 and jvp of grad against central differences of what Python computes, at two sizes, the
-caller's array unchanged: the object built from a new array, from a name, from the
+caller's array unchanged: the method writing the first and reading the second before
+and after (``r = np.sum(self.first); self.data[k] *= c``), the object built from a new
+array, from a name, from the
 argument itself, in a loop, in a comprehension, in each branch of an ``if``, with the
 function reading the second attribute too. A method handing the second attribute on
 (returning it, storing it in another attribute, a view of it kept in a name, handing it to
@@ -50,6 +52,20 @@ class ReadsFirst(TwiceHeld):
 class ReadsBoth(TwiceHeld):
     def total(self):
         return np.sum(self.first * self.data) + self.first[2] * len(self.first)
+
+
+class BumpsAndReads(TwiceHeld):
+    def bump_read(self, k, c):
+        r = np.sum(self.first)
+        self.data[k] *= c
+        return r * np.sum(self.first ** 2)
+
+
+def method_writing_and_reading_first(w):
+    a = BumpsAndReads(w * 1.0)
+    x = a.bump_read(0, w[1])
+    y = a.bump_read(1, w[2])
+    return x + y + np.sum(a.first)
 
 
 def method_reads_first(w):
@@ -241,7 +257,7 @@ def list_item_stored_at_each_outer_turn(w):
     return s
 
 
-FOLLOWED = [method_reads_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
+FOLLOWED = [method_reads_first, method_writing_and_reading_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
             built_in_a_comprehension, built_in_each_branch,
             second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice,
             two_calls_in_one_expression, two_calls_nested,
