@@ -2321,7 +2321,8 @@ def _element_write_advice(method, receiver, where):
             f"loop of the function's own body, bound nowhere in it, whose views are only read), "
             f"the name is only read at once before it (len(x), x.shape, x * 2.0) and no method but __init__ assigns "
             f"{attribute}; a second attribute __init__ keeps the same array in ({receiver}.other = data) is followed "
-            f"where no method but __init__ names it and the function stores neither attribute")
+            f"where no method but __init__ stores it, the others read it only at once ({receiver}.other[0], "
+            f"np.sum({receiver}.other)), and the function stores neither attribute")
 
 
 def check_outside_changes(source, stmt, varied):

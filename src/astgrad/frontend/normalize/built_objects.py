@@ -16,6 +16,7 @@ from .instances import (augments_self, built_class, named_base_guards, calls_bui
                         function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
                         state_twin, super_classes)
 from .foreign import scope_of
+from .handed_arrays import stored_aliases
 from .methods import _record_kind
 from .objects import _assigned_attributes, changed_in_place
 
@@ -265,8 +266,9 @@ class BuiltObjectLowering:
             self.check_argument_alone(receiver.id, method)
         changed = changed_in_place(function_tree(method))
         self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
+        aliases = frozenset((a, alias) for a in changed for alias in stored_aliases(cls, a))
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed,
-                          self.held_kinds(receiver, cls, changed))     # objects.py
+                          self.held_kinds(receiver, cls, changed), aliases)     # objects.py
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)
         made.__astgrad_specializes__ = twin.__astgrad_specializes__
         made.__astgrad_writes_self__ = True

@@ -15,8 +15,10 @@ storing the attribute (the object's attribute stays the one name of its array). 
 but the list's object holds the array where every object appended or stored is handed
 an array made new in the call (``Acc(w * k)``, not ``Acc(buf)``), and the function reads
 the attribute only at once (``np.sum(held[0].data)``, an operator, an item read so:
-``held[0].data[1] * w``), keeping no view of it, in the loops over the list too; no list
-is moved out of it and no comprehension goes over it. Anything else keeps the refusal of
+``held[0].data[1] * w``), keeping no view of it, in the loops over the list too; no
+comprehension goes over it, and a list moved out of it (``other.append(a)`` beside
+``held.append(a)``: appended_objects.py) is only appended to and read so (no loop over it,
+no method called through it). Anything else keeps the refusal of
 the method's call, whose words say to store a copy. ``.copy()`` copies an array or a
 list alike."""
 
@@ -40,15 +42,15 @@ def in_place_followed(normalizer, tree, found, uses, moves):
     if not changed:
         return True
     from .attribute_classes import given_arguments
-    if moves or uses["comprehensions"]:
-        return False
+    if uses["comprehensions"] or any(m.uses["calls"] or m.uses["loops"] or m.uses["comprehensions"] for m in moves):
+        return False        # (a list moved out of it only read at once: held.append(a); other.append(a))
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
     resolve = normalizer.resolve_call
     if not stored or not all(made_new(value, resolve) for call in stored for k, value in given_arguments(cls, call)
                              if attrs[k] in changed):
         return False
     parents = S.parent_nodes(tree)
-    reads = list(uses["reads"])
+    reads = list(uses["reads"]) + [at for m in moves for at in m.uses["reads"]]
     for loop, mode, variable in uses["loops"]:
         reads += [n for s in loop.body for n in S.walk_nodes(s) if isinstance(n, gast.Attribute)
                   and isinstance(n.value, gast.Name) and n.value.id == variable and isinstance(n.ctx, gast.Load)

@@ -4,7 +4,8 @@ where that keeps Python's order of evaluation: the statement is an assignment, a
 augmented assignment to a name or an expression statement; the call is in no part
 evaluated only sometimes (``and``, ``or``, ``x if c else y``, a chained comparison, a
 comprehension, a lambda); and each operand Python evaluates before the call is a name,
-a constant or a module's attribute (``np.sum``). Those the call cannot change: a name
+a constant, a module's attribute (``np.sum``) or such a call bound first (``a.bumped(0, c)
+* a.bumped(1, c)``: ``hoisted``). Those the call cannot change: a name
 is read as the object it holds, which Python reads before the call as well. An operand
 computed before the call (``a.data[0] + a.bumped(0, c)``, ``x * 2.0 + ...``) may be
 changed by it, and keeps the call where it is (appended_objects.py then refuses)."""
@@ -17,14 +18,17 @@ from ...core.walk import walk_blocks
 _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
-def hoistable(call, parents, is_module):
+def hoistable(call, parents, is_module, hoisted=None):
     """Whether ``call`` (inside a statement, not the statement's whole value) may be
     bound to a name in the statement before; ``parents``: {node: its parent};
-    ``is_module(name)``: whether ``name`` names a module in the function."""
+    ``is_module(name)``: whether ``name`` names a module in the function; ``hoisted(node)``:
+    whether an operand evaluated before it is a call bound to a name before it, first
+    (``a.bumped(0, c) * a.bumped(1, c)``), which is then a name too."""
     child, parent = call, parents.get(call)
     while parent is not None and not isinstance(parent, gast.stmt):
         before = _evaluated_before(child, parent)
-        if before is None or not all(_unchanged(node, is_module) for node in before):
+        if before is None or not all(_unchanged(node, is_module) or hoisted is not None and hoisted(node)
+                                     for node in before):
             return False
         child, parent = parent, parents.get(parent)
     if not isinstance(parent, _STATEMENTS):

@@ -538,7 +538,7 @@ _CLASS = "__astgrad_class__"
 _CLASS_DEFAULT = "__astgrad_class_default__"
 
 
-def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
+def state_twin(method, name, changed=frozenset(), kinds=frozenset(), aliases=frozenset()):
     """The twin of ``method`` (which stores attributes of ``self``) returning ``(its
     result, self)``, each ``self.a = v`` written ``self = with_attribute(self, 'a', v)``
     so that the object it is given stays as it was (one per method, kept while it lives).
@@ -547,14 +547,17 @@ def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
     method changes in place (``self.m[k] = v``) are written into copies stored back
     (self_containers.py): the caller has shown that nothing else holds them, and
     ``kinds`` gives (attribute, kind) for those that only ever hold one kind of container
-    ("dict", "list", a dict of lists: ``self.m.pop(k)`` then stores a new dict)."""
-    made, key = _state_twins.setdefault(method, {}), kinds
+    ("dict", "list", a dict of lists: ``self.m.pop(k)`` then stores a new dict).
+    ``aliases``: pairs (attribute, a second attribute ``__init__`` keeps its array under
+    for good, attribute_aliases.py), the copy stored back in both, as Python's one array."""
+    made, key = _state_twins.setdefault(method, {}), (kinds, aliases)
     twin = made.get(key)
     if twin is None:
         from ..source import parse_function
         from .block_copies import copy_around_blocks        # (loaded with the first state twin)
         from .block_rebinds import rebinds_on_locals
         from .self_containers import DICT_OF_LISTS, copy_helper_name, copy_on_write
+        from .attribute_aliases import stored_in_aliases
 
         tree = parse_function(method).tree
         helper = copy_helper_name(method, tree)
@@ -566,6 +569,7 @@ def state_twin(method, name, changed=frozenset(), kinds=frozenset()):
             plain_lists = {a for a, kind in kinds if kind == "list"}
             tree = copy_around_blocks(tree, me, changed, helper, lists, plain_lists)     # block_copies.py
             tree = copy_on_write(tree, me, changed, helper, kinds)
+            tree = stored_in_aliases(tree, me, aliases)                 # attribute_aliases.py
             dicts = {a for a, kind in kinds if kind == "dict"}
             return _WritesAsNew(rebinds_on_locals(tree, me, lists | dicts)).tree     # block_rebinds.py
         twin = compile_variant(method, rewrite(S.copy(tree)), rewrite,

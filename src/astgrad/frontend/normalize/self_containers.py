@@ -40,7 +40,7 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .class_functions import method_sites
-from .handed_arrays import handed_parameters
+from .handed_arrays import handed_parameters, stored_aliases
 from .item_arguments import item_read_before_writes
 from ...core.changing_methods import CHANGING_METHODS
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
@@ -101,11 +101,28 @@ def container_kinds(cls, attr, caller):
         if found is None:
             return None
         kinds |= found
+    if handed and not _aliases_only_read(cls, attr, sites[:-1]):
+        return None
     stores = kinds - {"item"}
     # an item of an array kept in a name may be a view of it: only lists and dicts then
     if not stores or "item" in kinds and not stores <= {"list", "dict"} or keyed and stores != {"dict"}:
         return None
     return frozenset({DICT_OF_LISTS} if keyed else stores)
+
+
+def _aliases_only_read(cls, attr, sites):
+    """Whether the methods among ``sites`` read the attributes keeping ``attr``'s array for
+    good (``self.first``: attribute_aliases.py) as they may read ``self.attr``, keeping no
+    reference to it; ``__init__``, storing the alias, is not asked."""
+    for alias in stored_aliases(cls, attr):
+        for tree, me, resolve, _ in sites:
+            if any(isinstance(n, gast.Attribute) and n.attr == alias and isinstance(n.ctx, gast.Store)
+                   for n in S.walk_nodes(tree)):
+                continue                                # self.first = data
+            found = _uses_of(tree, me, alias, resolve, rebinds=False)
+            if found is None or found:                  # (an item kept may be a view)
+                return False
+    return True
 
 
 def _appends_to_items(tree, me, attr):
