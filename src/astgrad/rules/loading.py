@@ -58,6 +58,8 @@ def load_rules():
         try:
             importlib.import_module(__package__ + ".builtin")
         finally:
+            for finish in AFTER_REGISTERING:
+                finish()
             VERSION[0] = version
             _state["loading"] = None
         for table in _unread:
@@ -67,6 +69,11 @@ def load_rules():
     for hook in AFTER_LOADING:
         hook()
 
+
+# called on the thread registering astgrad's own rules after the last of them (or the
+# error stopping them), before any other thread reads the table: the registry's building
+# of the indexes it left for then
+AFTER_REGISTERING = []
 
 # called once astgrad's own rules are registered, outside the lock: optional.load_imported,
 # which attaches the facts they declared by name for modules the program imported already
