@@ -15,6 +15,7 @@ cache's key holds, so code made or loaded before they registered stays in use.
 import importlib
 import threading
 
+from ..core import collector
 from .rule_reads import VERSION
 
 _lock = threading.RLock()
@@ -56,7 +57,8 @@ def load_rules():
         _state["loading"] = threading.get_ident()
         version = VERSION[0]
         try:
-            importlib.import_module(__package__ + ".builtin")
+            with collector.paused(keeps=True):     # (thousands of objects, kept while the process lives)
+                importlib.import_module(__package__ + ".builtin")
         finally:
             for finish in AFTER_REGISTERING:
                 finish()
