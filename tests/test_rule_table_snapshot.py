@@ -19,6 +19,21 @@ from astgrad.rules import registry
 registry._indexing = registry._index        # each registration indexes its entries, as later ones do
 """
 
+# an index read while astgrad's own rules register (by a rule module, say): the indexes
+# are built then from the registrations so far, and those after update them one by one
+READ_HALFWAY = """
+import numpy
+from astgrad.rules import registry
+_register, _count = registry.register, [0]
+def register(*args, **kwargs):
+    _count[0] += 1
+    if _count[0] == 400:
+        assert registry.lookup(registry.ADJOINTS, numpy.sin) is not None
+        assert registry._indexing is registry._index
+    return _register(*args, **kwargs)
+registry.register = register
+"""
+
 PRINT = """
 import sys
 import rule_table_snapshot
@@ -65,3 +80,7 @@ print(found)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str([(True, True, True)] * 5)
+
+
+def test_a_read_while_they_register_sees_every_registration_so_far():
+    assert _table(READ_HALFWAY) == _table("")
