@@ -15,6 +15,7 @@ cache's key holds, so code made or loaded before they registered stays in use.
 import importlib
 import threading
 
+from ..core import collector
 from .rule_reads import VERSION
 
 _lock = threading.RLock()
@@ -41,6 +42,8 @@ def unread(table_class):
 def _reading(read):
     def first_read(self, *args, **kwargs):
         load_rules()
+        if _state["loading"] is not None:   # read while astgrad's own rules register, on their thread
+            _finish_registering()           # (the indexes left for the end built now)
         return read(self, *args, **kwargs)
     first_read.__name__ = read.__name__
     return first_read
@@ -56,10 +59,14 @@ def load_rules():
         _state["loading"] = threading.get_ident()
         version = VERSION[0]
         try:
-            importlib.import_module(__package__ + ".builtin")
+            with collector.paused(keeps=True):     # (thousands of objects, kept while the process lives)
+                importlib.import_module(__package__ + ".builtin")
         finally:
-            VERSION[0] = version
-            _state["loading"] = None
+            try:
+                _finish_registering()
+            finally:
+                VERSION[0] = version
+                _state["loading"] = None
         for table in _unread:
             table.__class__ = table.plain
         _unread.clear()
@@ -67,6 +74,17 @@ def load_rules():
     for hook in AFTER_LOADING:
         hook()
 
+
+# called on the thread registering astgrad's own rules after the last of them (or the
+# error stopping them), before any other thread reads the table, and at a read of an
+# index on that thread while they register: the registry's building of the indexes it
+# left for then (which later registrations update one by one)
+AFTER_REGISTERING = []
+
+
+def _finish_registering():
+    for finish in AFTER_REGISTERING:
+        finish()
 
 # called once astgrad's own rules are registered, outside the lock: optional.load_imported,
 # which attaches the facts they declared by name for modules the program imported already

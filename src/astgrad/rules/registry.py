@@ -36,6 +36,7 @@ import collections
 import copy
 import importlib
 import itertools
+import operator
 import threading
 import types
 import typing
@@ -45,7 +46,7 @@ import numpy
 from ..core.functions import module_of
 from ..errors import TransformError
 from .function_value_advice import advice_by_callee, base_init_advice, held_function_advice
-from .loading import load_rules, unread
+from .loading import AFTER_REGISTERING, load_rules, unread
 from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
 from .template import Template, derivative_ref, derivative_target
 from .ufunc_method_advice import reduction_advice
@@ -186,7 +187,8 @@ def _own_record(primitive):
     record = dict.get(PRIMITIVES, key)      # (a registration's own reads are no generation's)
     if record is None:
         record = Primitive(primitive)
-    elif rule_key(record.function) != key:     # equal, not identical: bound methods are made anew
+    elif record.function is not primitive and rule_key(record.function) != key:
+        # (equal, not identical: bound methods are made anew)
         shared = record
         shared.methods = tuple(m for m in shared.methods if m is not primitive)
         record = shared.replace(function=primitive, adjoint=None, tangent=None, methods=(),
@@ -197,7 +199,8 @@ def _own_record(primitive):
 
 
 def _index(record):
-    """Bring the engine's indexes up to date with ``record``.
+    """Bring the engine's indexes up to date with ``record`` (``_indexing``, but while
+    astgrad's own rules register: then ``_note_loaded``).
 
     Its reads are the dict's own (``_pop``, ``_setdefault``): the callers have loaded the
     table already, and astgrad's own rules index some 1,500 entries while it loads, each
@@ -227,7 +230,67 @@ def _index(record):
     VERSION[0] += 1     # after the change: code generated meanwhile is seen as stale
 
 
+# While astgrad's own rules register (no other thread registers meanwhile: ``load_rules``
+# waits), each registration's indexing is noted, and the indexes besides PRIMITIVES are
+# built at once after the last (``_index_loaded``): the entries every registration would have left
+_journal = []       # the objects each registration indexed, once per registration
+_method_journal = []    # (record, its objects, whether it had rules) of registrations indexing a method
+
+
+def _note_loaded(record):
+    """``_index`` while astgrad's own rules register: PRIMITIVES now (registrations read
+    it), the rest noted for ``_index_loaded``."""
+    function, methods = record.function, record.methods
+    try:
+        PRIMITIVES[function] = record           # (rule_key, inline)
+    except TypeError:
+        PRIMITIVES[rule_key(function)] = record
+    _journal.append(function)
+    if methods:
+        _journal.extend(methods)
+        for method in methods:
+            PRIMITIVES[rule_key(method)] = record
+    if methods or getattr(function, "__objclass__", None) is not None:
+        _method_journal.append((record, (function, *methods), record.has_rules))
+
+
+def _index_loaded():
+    """Build the indexes besides PRIMITIVES from the registrations ``_note_loaded`` noted,
+    as ``_index`` at each would have left them: each key's entries are its last
+    registration's record's (which PRIMITIVES holds), its count of changes one per
+    registration, and the indexes of methods grow as they did registration by registration."""
+    global _journal, _indexing
+    journal, _journal, _indexing = _journal, None, _index
+    if journal is None:
+        return
+    try:
+        counts = collections.Counter(journal)
+    except TypeError:       # an unhashable object, keyed by identity
+        counts = collections.Counter(map(rule_key, journal))
+    counts.update(CHANGES)      # (the changes noted meanwhile: a method given a record of its own)
+    CHANGES.clear()
+    CHANGES.update(counts)
+    for record, objects, has_rules in _method_journal:
+        for obj in objects:
+            if getattr(obj, "__objclass__", None) is not None and method_owner(obj) is not None:
+                changed(method_name_key(obj.__name__))
+                _setdefault(NAMED_METHODS, obj.__name__, set()).add(obj)
+                if method_owner(obj) is numpy.ndarray and has_rules:
+                    ARRAY_METHODS[obj.__name__] = rule_key(obj)
+    _method_journal.clear()
+    keys, records = list(PRIMITIVES), list(dict.values(PRIMITIVES))
+    for index, field in ((ADJOINTS, "adjoint"), (TANGENTS, "tangent")):     # (the loops in C: 950 records)
+        templates = list(map(operator.attrgetter(field), records))
+        index.update(zip(itertools.compress(keys, templates), filter(None, templates)))
+    NON_DIFFERENTIABLE.update({key: next(obj for obj in (record.function, *record.methods) if rule_key(obj) == key)
+                               for key, record in zip(keys, records) if not record.differentiable})
+
+
+_indexing = _note_loaded    # how a registration is indexed: ``_index`` once astgrad's own rules are
+
+
 _pop, _setdefault = dict.pop, dict.setdefault
+AFTER_REGISTERING.append(_index_loaded)
 
 
 def register(primitive, *, methods=(), **fields):
@@ -237,18 +300,22 @@ def register(primitive, *, methods=(), **fields):
     if not _FIELDS.issuperset(fields):      # refused before a record is made: nothing changes
         raise TypeError(f"a Primitive has no field {min(set(fields) - _FIELDS)!r}")
     with _changing:
-        if "adjoint" in fields or "tangent" in fields:
-            record = _own_record(primitive)
-        else:                   # facts of a method that is a function's primitive are that record's
-            record = dict.get(PRIMITIVES, rule_key(primitive)) or _own_record(primitive)
-        for name, value in fields.items():
-            setattr(record, name, value)
+        key = rule_key(primitive)
+        record = dict.get(PRIMITIVES, key)
+        if record is None and "function" not in fields:     # a new record made with its fields
+            record = PRIMITIVES[key] = Primitive(primitive, **fields)
+        else:
+            if record is None or "adjoint" in fields or "tangent" in fields:
+                record = _own_record(primitive)
+            # (else facts of a method that is a function's primitive are that record's)
+            for name, value in fields.items():
+                setattr(record, name, value)
         for method in methods:
             if method_owner(method) is None:
                 raise TypeError(f"{method!r} is not a method: list ndarray methods as numpy.ndarray.X")
             if method not in record.methods:
                 record.methods = record.methods + (method,)
-        _index(record)
+        _indexing(record)
     return record
 
 
@@ -310,7 +377,7 @@ def _register_template(kind, primitive):
             record.differentiable = True
             if record.kind in ("facts", "non-differentiable"):
                 record.kind = "templates"
-            _index(record)
+            _indexing(record)
         return fn
     return decorate
 
