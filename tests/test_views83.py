@@ -24,6 +24,7 @@ import pytest
 import astgrad
 from breadth_modes import check
 from fd import numerical_grad, numerical_hessian, numerical_jvp
+from view_checks import FIRST, finite_difference_tests, start
 
 
 def dict_of_a_copy_scaled(x, w):
@@ -139,26 +140,9 @@ ROWS = [row_read_before_writes_in_a_loop, row_read_before_writes_the_next_pass_r
 PROGRAMS = ROWS + [dict_of_a_copy_scaled, display_of_a_copy_scaled, copy_copy_of_a_copy_in_a_loop,
             dict_of_a_copy_given_another, dict_of_a_copy_scaled_in_a_branch]
 SHAPES = [(2, 4), (4, 6)]
-FIRST = ("grad", "value_and_grad", "vjp", "jvp")
-
-
-def start(shape):
-    return np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape) + 0.1
-
-
-@pytest.mark.parametrize("mode", FIRST)
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_each_dict_holding_the_array_shows_the_change(f, shape, mode):
-    check(mode, f, (start(shape), 0.8), (0, 1))
-
-
-@pytest.mark.parametrize("wrt", [0, 1])
-@pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
-@pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
-def test_the_second_order_shows_it_too(f, shape, mode, wrt):
-    check(mode, f, (start(shape), 0.8), (wrt,))
+# each program in grad, value_and_grad, vjp, jvp, hessian and the jvp of its gradient (view_checks.py)
+test_each_dict_holding_the_array_shows_the_change, test_the_second_order_shows_it_too = \
+    finite_difference_tests(PROGRAMS, SHAPES)
 
 
 def test_numpy_shows_each_write_in_the_row():
