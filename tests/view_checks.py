@@ -1,5 +1,5 @@
-"""What the files of writes through views (tests/test_views80.py to test_views83.py,
-test_views82.py) share: the array each program starts from, and the two tests checking a
+"""What the files of writes through views (tests/test_views80.py to test_views83.py)
+share: the array each program starts from, and the two tests checking a
 list of programs ``f(x, w)`` against central differences at the given shapes, in grad,
 value_and_grad, vjp and jvp (in ``x`` and ``w`` at once), and in hessian and the jvp of the
 gradient (in each argument alone)."""
