@@ -211,6 +211,16 @@ def check_every_mode(f, n, seed):
     np.testing.assert_array_equal(w, kept)          # the caller's array as it was
 
 
+def check_jvp_of_grad(f, seed):
+    """The jvp of ``grad(f)`` at a random ``w`` of size 4, along a random tangent, against
+    central differences of that gradient."""
+    rng = np.random.default_rng(seed)
+    w, t = rng.uniform(0.5, 1.5, 4), rng.normal(size=4)
+    g = astgrad.grad(f)
+    _, tangent = astgrad.jvp(g, (w,), (t,))
+    assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
+
+
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("n", [3, 5])
 def test_followed_in_every_mode(f, n):

@@ -25,8 +25,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_jvp
-from test_objects74 import check_every_mode     # grad, value_and_grad, jvp, vjp, hessian against central differences
+from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 
 
 class Acc:
@@ -403,11 +402,7 @@ def test_followed_in_every_mode(f, n):
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 def test_jvp_of_grad_against_central_differences(f):
-    rng = np.random.default_rng(80)
-    w, t = rng.uniform(0.5, 1.5, 4), rng.normal(size=4)
-    g = astgrad.grad(f)
-    _, tangent = astgrad.jvp(g, (w,), (t,))
-    assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
+    check_jvp_of_grad(f, 80)
 
 
 REFUSED = [object_returned_by_a_helper, appended_twice, view_kept,

@@ -38,8 +38,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from fd import assert_close, numerical_jvp
-from test_objects74 import check_every_mode     # grad, value_and_grad, jvp, vjp, hessian against central differences
+from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 from test_objects80 import Acc, TwiceHeld
 from test_objects82 import Bumped
 
@@ -273,11 +272,7 @@ def test_followed_in_every_mode(f, n):
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 def test_jvp_of_grad_against_central_differences(f):
-    rng = np.random.default_rng(83)
-    w, t = rng.uniform(0.5, 1.5, 4), rng.normal(size=4)
-    g = astgrad.grad(f)
-    _, tangent = astgrad.jvp(g, (w,), (t,))
-    assert_close(tangent, numerical_jvp(g, (w.copy(),), (t,)), 1e-4, 1e-5)
+    check_jvp_of_grad(f, 83)
 
 
 # -- the second attribute handed on or written through by a method: refused -------------
