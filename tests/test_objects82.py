@@ -443,16 +443,6 @@ def in_a_conditional_expression(w):
     return s + np.sum(held[1].data)
 
 
-def two_calls_in_one_expression(w):
-    held = []
-    s = 0.0
-    for k in range(2):
-        a = Bumped(w * (k + 1.0))
-        held.append(a)
-        s = s + a.bumped(0, w[1]) * a.bumped(1, w[2])
-    return s + np.sum(held[0].data ** 2)
-
-
 class Viewed(Bumped):
     def head(self, c):
         self.data[0] *= c
