@@ -14,6 +14,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .evaluation_order import evaluated_before
 
 _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr)
 
@@ -26,7 +27,7 @@ def hoistable(call, parents, is_module, hoisted=None):
     (``a.bumped(0, c) * a.bumped(1, c)``), which is then a name too."""
     child, parent = call, parents.get(call)
     while parent is not None and not isinstance(parent, gast.stmt):
-        before = _evaluated_before(child, parent)
+        before = evaluated_before(child, parent)
         if before is None or not all(_unchanged(node, is_module) or hoisted is not None and hoisted(node)
                                      for node in before):
             return False
@@ -75,35 +76,6 @@ def _replace(stmt, old, new):
             if isinstance(value, list) and any(v is old for v in value):
                 value[next(k for k, v in enumerate(value) if v is old)] = new
                 return
-
-
-def _evaluated_before(child, parent):
-    """The operands of ``parent`` Python evaluates before ``child``, or None where
-    ``child`` is evaluated only sometimes (or ``parent`` is not an expression looked at)."""
-    if isinstance(parent, gast.BinOp):
-        return [parent.left] if child is parent.right else []
-    if isinstance(parent, (gast.UnaryOp, gast.Attribute, gast.Starred)):
-        return []
-    if isinstance(parent, gast.Compare) and len(parent.ops) == 1:
-        return [parent.left] if child is not parent.left else []
-    if isinstance(parent, gast.Subscript):
-        return [parent.value] if child is parent.slice else []
-    if isinstance(parent, (gast.Tuple, gast.List)):
-        return parent.elts[:_index(parent.elts, child)]
-    if isinstance(parent, gast.keyword):
-        return []       # (the call around it: its function and positional arguments, below)
-    if isinstance(parent, gast.Call):
-        if child is parent.func:
-            return []
-        if any(a is child for a in parent.args):
-            return [parent.func] + parent.args[:_index(parent.args, child)]
-        k = _index(parent.keywords, child)
-        return [parent.func] + parent.args + [kw.value for kw in parent.keywords[:k]]
-    return None
-
-
-def _index(items, child):
-    return next(k for k, item in enumerate(items) if item is child)
 
 
 def _unchanged(node, is_module):

@@ -9,8 +9,7 @@ statement of its own for the call says which is meant. A read used up before the
 import gast
 
 from ...core import syntax as S
-
-_COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+from .evaluation_order import may_evaluate_before
 
 
 def refuse_read_before_change(normalizer, receiver, cls, attr, call):
@@ -18,13 +17,13 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
     in place) where its statement reads ``receiver`` before it (the module docstring)."""
     if not isinstance(receiver, gast.Name):
         return
-    parents = S.parent_nodes(normalizer.source.tree)
+    parents = _parents(normalizer, call)
     child, parent = call, parents.get(call)
     before = []
     while parent is not None and not isinstance(parent, gast.stmt):
         if isinstance(parent, gast.Lambda):
             return          # (not run where the lambda is made)
-        before.extend(_before(child, parent))
+        before.extend(may_evaluate_before(child, parent))
         child, parent = parent, parents.get(parent)
     if isinstance(parent, gast.AugAssign) and child is parent.value:
         before.append(parent.target)
@@ -62,11 +61,26 @@ def _pending(read, parents, around):
     return id(parent) in around
 
 
-def _before(child, parent):
-    """The children of ``parent`` Python may evaluate before ``child`` (in a comprehension,
-    any other: its parts run again and again)."""
-    children = list(gast.iter_child_nodes(parent))
-    if isinstance(parent, _COMPREHENSIONS):
-        return [c for c in children if c is not child]
-    at = next((k for k, c in enumerate(children) if c is child), len(children))
-    return children[:at]
+def _parents(normalizer, call):
+    """{node: its parent} for the function's tree, built once per function (a function
+    may hold many such calls) and again only where the tree no longer holds ``call`` so
+    (a rewrite moved it)."""
+    tree = normalizer.source.tree
+    kept = getattr(normalizer, "_read_parents", None)
+    if kept is not None and kept[0] is tree and _still_holds(kept[1], call):
+        return kept[1]
+    parents = S.parent_nodes(tree)
+    normalizer._read_parents = (tree, parents)
+    return parents
+
+
+def _still_holds(parents, node):
+    """Whether each parent ``parents`` gives on the way up from ``node`` holds it still."""
+    parent = parents.get(node)
+    if parent is None:
+        return False
+    while parent is not None:
+        if not any(c is node for c in gast.iter_child_nodes(parent)):
+            return False
+        node, parent = parent, parents.get(parent)
+    return True
