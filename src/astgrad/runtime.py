@@ -2944,6 +2944,20 @@ def check_scalar_output(value, name):
     check_scalar(value, name)
 
 
+def check_element_read(value, where):
+    """Stop where ``a.data[k]``, read in an expression before a method changing ``a`` in
+    place runs, is not a number (a view of a row of a deeper array, an array a list holds):
+    Python's expression then sees the change, where the derivative reads the value from
+    before the call. A number (``a.data[k]`` of a 1-D array) is a copy the call cannot change."""
+    if isinstance(value, (numbers.Number, numpy.generic)):
+        return
+    raise TransformError(
+        f"{where}, which here is of type {type(value).__name__}, not a number: Python's expression holds it "
+        "itself and sees the change, where astgrad's would be the value before the call; call the method in "
+        "a statement of its own (r = a.method(...)), and read the item before or after that statement, as "
+        "you mean (a copy before it: v = a.data[k].copy())")
+
+
 def check_number_operand(value, symbol, where):
     """Stop where the left operand of ``k * v``, followed as ``v.__rmul__(k)`` because a
     number's operator gives way to an object's, is not a Python number: an array's (or

@@ -8,6 +8,7 @@ statement of its own for the call says which is meant. A read used up before the
 
 import gast
 
+from ... import runtime
 from ...core import syntax as S
 from .evaluation_order import may_evaluate_before
 
@@ -32,9 +33,13 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
     while node is not None:
         around.add(id(node))
         node = parents.get(node)
-    read = next((n for b in before for n in S.walk_nodes(b) if isinstance(n, gast.Name) and n.id == receiver.id
-                 and isinstance(n.ctx, gast.Load) and _pending(n, parents, around)), None)
+    pending = [n for b in before for n in S.walk_nodes(b) if isinstance(n, gast.Name) and n.id == receiver.id
+               and isinstance(n.ctx, gast.Load) and _pending(n, parents, around)]
+    elements = [held for held in (_held(n, parents) for n in pending) if _element_read(held)]
+    read = next((n for n in pending if _held(n, parents) not in elements), None)
     if read is None:
+        for held in elements:       # a.data[0] of a 1-D array: a number, used up before the call
+            _check_element(normalizer, held, cls, attr, call)
         return
     shown = gast.unparse(parents.get(read) if isinstance(parents.get(read), gast.Attribute) else read).strip()
     what = shown
@@ -48,14 +53,50 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
         "after that statement, as you mean")
 
 
+def _held(read, parents):
+    """The outermost attribute or item read of ``read`` (``a.data[0]`` for the ``a`` in it)."""
+    node, parent = read, parents.get(read)
+    while isinstance(parent, (gast.Attribute, gast.Subscript)) and parent.value is node:
+        node, parent = parent, parents.get(parent)
+    return node
+
+
+def _element_read(held):
+    """``a.data[k]``: an item of an attribute at an index read again without effect (names,
+    constants), which is a number (a copy) on a 1-D array, a view on a deeper one."""
+    return isinstance(held, gast.Subscript) and isinstance(held.value, gast.Attribute) \
+        and isinstance(held.value.value, gast.Name) and _plain_index(held.slice)
+
+
+def _plain_index(index):
+    if isinstance(index, gast.Tuple):
+        return all(_plain_index(e) for e in index.elts)
+    if isinstance(index, gast.UnaryOp):
+        return isinstance(index.op, (gast.USub, gast.UAdd)) and isinstance(index.operand, gast.Constant)
+    return isinstance(index, (gast.Name, gast.Constant))
+
+
+def _check_element(normalizer, held, cls, attr, call):
+    """Emit, before the call, the check when the code runs that ``held`` (``a.data[0]``)
+    is a number, which the call cannot change; a view of a deeper array would show the
+    change, where astgrad's read is the value before the call: stopped, in the user's words."""
+    shown = gast.unparse(held).strip()
+    if shown not in (normalizer.source.line_text(call) or ""):      # (buf[0], which a rewrite reads as a.data[0])
+        shown = "an item of the array it holds, under another name"
+    where = (f"{normalizer.source.place(call)}: astgrad cannot differentiate the method call .{attr}() of a "
+             f"{cls.__name__}, which changes the object in place, inside an expression that reads {shown} before "
+             "the call")
+    value = normalizer.atom(S.copy(held))
+    normalizer.emit(S.expr_stmt(normalizer.runtime_call(runtime.check_element_read, [value, S.const(where)])))
+
+
 def _pending(read, parents, around):
     """Whether the read ``read`` of the object, or an attribute or item of it (which may be
     its array, or a view of it), is still held when the call runs: the operation taking it
     is one around the call (``a.data + a.bumped(c)``, ``f(a, a.bumped(c))``), not one done
     before it (``np.sum(a.data)``, a method's value ``a.last()``)."""
-    node, parent = read, parents.get(read)
-    while isinstance(parent, (gast.Attribute, gast.Subscript)) and parent.value is node:
-        node, parent = parent, parents.get(parent)
+    node = _held(read, parents)
+    parent = parents.get(node)
     if isinstance(parent, gast.Call) and parent.func is node:
         return False
     return id(parent) in around
