@@ -2958,6 +2958,14 @@ def check_element_read(value, where):
         "you mean (a copy before it: v = a.data[k].copy())")
 
 
+def element_copy(value, where):
+    """``value`` (``a.data[k]`` bound to a name before a method changing ``a`` runs) where
+    it is a number, a copy the method cannot change; stopped as ``check_element_read``
+    stops otherwise. The identity on numbers, with the identity's derivatives."""
+    check_element_read(value, where)
+    return value
+
+
 def check_number_operand(value, symbol, where):
     """Stop where the left operand of ``k * v``, followed as ``v.__rmul__(k)`` because a
     number's operator gives way to an object's, is not a Python number: an array's (or

@@ -8,7 +8,19 @@ from ..runtime import own_tangent, written_copy
 from ..runtime import check_keywords, check_mapping, default_of, deleted_position, has_key, like_sequence, list_to_tuple, pop_position
 from ..runtime import check_spread_keywords, hashable_arguments
 from ..runtime import sorted_positions
+from ..runtime import element_copy
 from .registry import adjoint, d, non_differentiable, tangent
+
+
+# element_copy(v, where) hands a number back as it is (and stops on anything else)
+@adjoint(element_copy)
+def element_copy_(y, value, where):
+    d[value] = d[y]
+
+
+@tangent(element_copy)
+def element_copy_(y, value, where):
+    d[y] = d[value]
 
 
 @adjoint(snapshot)

@@ -28,12 +28,14 @@ column_writes.py the method's writes into the object's array). Written so where:
   left as it was, and a refusal names the user's line."""
 
 import copy
+import functools
 import types
 
 import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .element_reads import copied_element
 from .hoisted_calls import hoist_calls, hoistable
 from .scopes import binding_counts
 
@@ -44,6 +46,7 @@ def write_appended_objects(normalizer, tree):
     """Each such object of ``tree`` written so (the module docstring). Whether one was."""
     from .object_columns import columns_take
     written = False
+    copier = functools.partial(copied_element, normalizer)
     _split_empty_lists(tree, _appended_to(normalizer, tree))
     for block in list(walk_blocks(tree.body)):
         for position in range(len(block) - 1):
@@ -54,14 +57,16 @@ def write_appended_objects(normalizer, tree):
             trial, index = copy.deepcopy(tree), next(k for k, b in enumerate(walk_blocks(tree.body)) if b is block)
             trial_block = list(walk_blocks(trial.body))[index]      # (a copy walks in the same order)
             made = []
-            _write(trial, trial_block, position, *found, at, _recording(normalizer, made), _module_test(normalizer))
+            _write(trial, trial_block, position, *found, at, _recording(normalizer, made), _module_test(normalizer),
+                   copier)
             counts = normalizer.bound_count
             normalizer.bound_count = binding_counts([trial])
             taken = columns_take(normalizer, trial, found[1])
             normalizer.bound_count = counts
             if taken:
                 again = iter(made)          # the names the trial made, in the same order
-                _write(tree, block, position, *found, at, lambda hint: next(again), _module_test(normalizer))
+                _write(tree, block, position, *found, at, lambda hint: next(again), _module_test(normalizer),
+                       copier)
                 normalizer.locals.update([at, *made])
                 written = True
     return written
@@ -181,7 +186,7 @@ def _hoisted_on(me, parents, is_module):
     def hoisted(call):
         return isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
             and isinstance(call.func.value, gast.Name) and call.func.value.id == me \
-            and hoistable(call, parents, is_module, hoisted)
+            and hoistable(call, parents, is_module, hoisted, elements=True)
     return hoisted
 
 
@@ -232,11 +237,12 @@ def _appended_elsewhere(node, parents):
         and isinstance(call.func.value, gast.Name) and isinstance(parents.get(call), gast.Expr)
 
 
-def _write(tree, block, position, me, held, stmt, append, at, fresh, is_module):
+def _write(tree, block, position, me, held, stmt, append, at, fresh, is_module, copied):
     """``at = len(held)``, ``held.append(Cls(...))``, and ``a`` read as ``held[at]``; a
-    method of ``a`` called inside an expression first bound to a name (``fresh(hint)``)."""
+    method of ``a`` called inside an expression first bound to a name (``fresh(hint)``),
+    an item of its array read before it through ``copied(read, call)``."""
     hoist_calls(block, lambda call, parents: isinstance(call.func.value, gast.Name) and call.func.value.id == me
-                and hoistable(call, parents, is_module), fresh)
+                and hoistable(call, parents, is_module, elements=True), fresh, copied)
     stmt, append = block[position], block[position + 1]
     built = stmt.value
     length = gast.copy_location(S.assign(at, S.call(S.name("len"), [S.name(held)])), stmt)

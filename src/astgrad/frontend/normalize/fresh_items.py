@@ -27,7 +27,10 @@ where ``c[k] op= v`` may change an array item in place at all."""
 import gast
 import numpy
 
+from ... import runtime
+from ...core import anno
 from ...core import syntax as S
+from ...core.anno import Key
 from ...rules import registry
 
 _CONSTRUCTS_NEW = frozenset({"copy"})       # methods that return a new array
@@ -156,6 +159,8 @@ def _copies(call, resolve):
 def _returns_new(target):
     if target is None:
         return False
+    if target is runtime.element_copy:
+        return True         # (a number, handed back: element_reads.py)
     if isinstance(target, numpy.ufunc) or getattr(target, "__module__", None) == "math":
         return True
     try:
@@ -201,6 +206,8 @@ def takes_items(call, resolve):
     """A call of a library function returning a new array, which keeps nothing it is given
     (no ``out=``, nor a ufunc's output given by position: ``np.add(a, b, out)``)."""
     target = resolve(call)
+    if target is None:          # element_copy(a.data[0], where), a helper the normalizer bound
+        target = anno.get(call, Key.TARGET, None)
     if any(kw.arg == "out" for kw in call.keywords) \
             or isinstance(target, numpy.ufunc) and len(call.args) > target.nin:
         return False

@@ -3,34 +3,50 @@ its own first, in the statement before (``bumped = a.bumped(0, c); s = s + bumpe
 where that keeps Python's order of evaluation: the statement is an assignment, an
 augmented assignment to a name or an expression statement; the call is in no part
 evaluated only sometimes (``and``, ``or``, ``x if c else y``, a chained comparison, a
-comprehension, a lambda); and each operand Python evaluates before the call is a name,
-a constant, a module's attribute (``np.sum``) or such a call bound first (``a.bumped(0, c)
-* a.bumped(1, c)``: ``hoisted``). Those the call cannot change: a name
-is read as the object it holds, which Python reads before the call as well. An operand
-computed before the call (``a.data[0] + a.bumped(0, c)``, ``x * 2.0 + ...``) may be
-changed by it, and keeps the call where it is (appended_objects.py then refuses)."""
+comprehension, a lambda); and each operand Python evaluates before the call is
+
+- a name, a constant or a module's attribute (``np.sum``), left where it is: the call
+  cannot change what it reads (a name is read as the object it holds, which Python
+  reads before the call as well);
+- such a call bound first (``a.bumped(0, c) * a.bumped(1, c)``: ``hoisted``);
+- an operator's value (``s + a.total() + a.bumped(0, c)``, its calls of the object's
+  methods bound first), bound to a name of its own before the call, so that it is
+  computed before it, as in Python;
+- an item of the object's attribute (``a.data[0] * a.bumped(0, c)``), bound to a name of
+  its own before the call after a check when the code runs that it is a number, which
+  the call cannot change (element_reads.py: a row of a deeper array is a view, which
+  shows the change).
+
+Any other operand read before the call (``a.data``, ``x[0]``) may be changed by it, and
+keeps the call where it is (appended_objects.py then refuses)."""
 
 import gast
 
 from ...core import syntax as S
 from ...core.walk import walk_blocks
+from .element_reads import element_read
 from .evaluation_order import evaluated_before
 
 _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
-def hoistable(call, parents, is_module, hoisted=None):
+def hoistable(call, parents, is_module, hoisted=None, elements=False):
     """Whether ``call`` (inside a statement, not the statement's whole value) may be
     bound to a name in the statement before; ``parents``: {node: its parent};
     ``is_module(name)``: whether ``name`` names a module in the function; ``hoisted(node)``:
     whether an operand evaluated before it is a call bound to a name before it, first
-    (``a.bumped(0, c) * a.bumped(1, c)``), which is then a name too."""
+    (``a.bumped(0, c) * a.bumped(1, c)``), which is then a name too; ``elements``: whether
+    an item of the object's attribute read before it (``a.data[0]``) may be bound first,
+    checked to be a number (element_reads.py)."""
+    receiver = call.func.value.id if isinstance(call.func.value, gast.Name) else None
+    for node in _operands_before(call, parents):
+        if node is None:
+            return False
+        if not (_unchanged(node, is_module) or hoisted is not None and hoisted(node)
+                or elements and element_read(node, receiver) or _computed(node, receiver, hoisted)):
+            return False
     child, parent = call, parents.get(call)
     while parent is not None and not isinstance(parent, gast.stmt):
-        before = evaluated_before(child, parent)
-        if before is None or not all(_unchanged(node, is_module) or hoisted is not None and hoisted(node)
-                                     for node in before):
-            return False
         child, parent = parent, parents.get(parent)
     if not isinstance(parent, _STATEMENTS):
         return False
@@ -39,11 +55,13 @@ def hoistable(call, parents, is_module, hoisted=None):
     return child is parent.value
 
 
-def hoist_calls(body, wanted, fresh):
+def hoist_calls(body, wanted, fresh, copied=None):
     """Bind each call of ``body`` (and of the blocks nested in it) for which ``wanted(call,
     parents)`` holds, and which is not a statement's whole value, to a name (``fresh(hint)``)
     in a statement of its own just before its statement: first the calls evaluated first,
-    so that each call left sees the names bound before it."""
+    so that each call left sees the names bound before it; each operand computed before
+    it (``s + t``, ``a.data[0]``: ``copied(read, call)``, its item checked a number) bound
+    to a name first, in Python's order, so that it is computed before the call still."""
     for block in walk_blocks(body):
         at = 0
         while at < len(block):
@@ -52,10 +70,48 @@ def hoist_calls(body, wanted, fresh):
             if call is None:
                 at += 1
                 continue
+            receiver = call.func.value.id
+            for node in _operands_before(call, S.parent_nodes(stmt)):
+                if isinstance(node, (gast.Name, gast.Constant, gast.Attribute)) and not element_read(node, receiver):
+                    continue        # (names and np.sum: read after the call as before it)
+                name = fresh("operand")
+                value = copied(node, call) if copied is not None and element_read(node, receiver) else node
+                _replace(stmt, node, gast.copy_location(S.name(name), node))
+                block.insert(at, gast.copy_location(S.assign(name, value), stmt))
+                at += 1
             name = fresh(call.func.attr)
             _replace(stmt, call, gast.copy_location(S.name(name), call))
             block.insert(at, gast.copy_location(S.assign(name, call), stmt))
             at += 1
+
+
+def _operands_before(call, parents):
+    """The operands Python evaluates before ``call`` in its statement, in Python's order
+    (None among them where ``call`` is evaluated only sometimes)."""
+    found = []
+    child, parent = call, parents.get(call)
+    while parent is not None and not isinstance(parent, gast.stmt):
+        before = evaluated_before(child, parent)
+        found[:0] = [None] if before is None else before        # (the outer ones first)
+        child, parent = parent, parents.get(parent)
+    return found
+
+
+def _computed(node, receiver, hoisted):
+    """An operator's value computed before the call (``s + t``, ``x * 2.0``), bound to a
+    name first: a new value, computed where Python computes it. Not one holding a call of
+    the object's methods not bound first, nor a lambda, a comprehension or ``:=``."""
+    if not isinstance(node, (gast.BinOp, gast.UnaryOp, gast.Compare)):
+        return False
+    for inner in S.walk_nodes(node):
+        if isinstance(inner, (gast.Lambda, gast.NamedExpr, gast.ListComp, gast.SetComp, gast.DictComp,
+                              gast.GeneratorExp, gast.Yield, gast.YieldFrom, gast.Await)):
+            return False
+        if isinstance(inner, gast.Call) and isinstance(inner.func, gast.Attribute) \
+                and isinstance(inner.func.value, gast.Name) and inner.func.value.id == receiver \
+                and not (hoisted is not None and hoisted(inner)):
+            return False
+    return True
 
 
 def _first_wanted(stmt, wanted):

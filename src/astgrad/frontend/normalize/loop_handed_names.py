@@ -28,6 +28,7 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
+from .element_reads import copied_element
 from .hoisted_calls import hoist_calls, hoistable
 from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
 from .synced_handed_names import copy_of, hand_a_copy, synced_in_place, write_synced
@@ -77,7 +78,8 @@ def _hoist_method_calls(normalizer, tree, me):
         normalizer.locals.add(name)
         return name
     hoist_calls(tree.body, lambda call, parents: isinstance(call.func.value, gast.Name) and call.func.value.id == me
-                and hoistable(call, parents, is_module), fresh)
+                and hoistable(call, parents, is_module, elements=True), fresh,
+                lambda read, call: copied_element(normalizer, read, call))
 
 
 def _array_check(normalizer, name, stmt):

@@ -4,12 +4,15 @@ the object before the call and still holds what it read when the call runs
 shows the call's write by the time the sum runs, where the derivative reads the object's
 attributes as values, taken before the call. Refused, naming the user's line: a
 statement of its own for the call says which is meant. A read used up before the call
-(``np.sum(a.data) + a.bumped(0, c)``, ``a.last() * a.first()``) is left alone."""
+(``np.sum(a.data) + a.bumped(0, c)``, ``a.last() * a.first()``) is left alone, and an
+item of the array (``a.data[0] + a.bumped(0, c)``) is followed after a check when the
+code runs that it is a number (element_reads.py)."""
 
 import gast
 
 from ... import runtime
 from ...core import syntax as S
+from .element_reads import element_read, where
 from .evaluation_order import may_evaluate_before
 
 
@@ -35,11 +38,11 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
         node = parents.get(node)
     pending = [n for b in before for n in S.walk_nodes(b) if isinstance(n, gast.Name) and n.id == receiver.id
                and isinstance(n.ctx, gast.Load) and _pending(n, parents, around)]
-    elements = [held for held in (_held(n, parents) for n in pending) if _element_read(held)]
+    elements = [held for held in (_held(n, parents) for n in pending) if element_read(held, receiver.id)]
     read = next((n for n in pending if _held(n, parents) not in elements), None)
     if read is None:
         for held in elements:       # a.data[0] of a 1-D array: a number, used up before the call
-            _check_element(normalizer, held, cls, attr, call)
+            _check_element(normalizer, held, call)
         return
     shown = gast.unparse(parents.get(read) if isinstance(parents.get(read), gast.Attribute) else read).strip()
     what = shown
@@ -61,33 +64,12 @@ def _held(read, parents):
     return node
 
 
-def _element_read(held):
-    """``a.data[k]``: an item of an attribute at an index read again without effect (names,
-    constants), which is a number (a copy) on a 1-D array, a view on a deeper one."""
-    return isinstance(held, gast.Subscript) and isinstance(held.value, gast.Attribute) \
-        and isinstance(held.value.value, gast.Name) and _plain_index(held.slice)
-
-
-def _plain_index(index):
-    if isinstance(index, gast.Tuple):
-        return all(_plain_index(e) for e in index.elts)
-    if isinstance(index, gast.UnaryOp):
-        return isinstance(index.op, (gast.USub, gast.UAdd)) and isinstance(index.operand, gast.Constant)
-    return isinstance(index, (gast.Name, gast.Constant))
-
-
-def _check_element(normalizer, held, cls, attr, call):
+def _check_element(normalizer, held, call):
     """Emit, before the call, the check when the code runs that ``held`` (``a.data[0]``)
-    is a number, which the call cannot change; a view of a deeper array would show the
-    change, where astgrad's read is the value before the call: stopped, in the user's words."""
-    shown = gast.unparse(held).strip()
-    if shown not in (normalizer.source.line_text(call) or ""):      # (buf[0], which a rewrite reads as a.data[0])
-        shown = "an item of the array it holds, under another name"
-    where = (f"{normalizer.source.place(call)}: astgrad cannot differentiate the method call .{attr}() of a "
-             f"{cls.__name__}, which changes the object in place, inside an expression that reads {shown} before "
-             "the call")
+    is a number, which the call cannot change (element_reads.py)."""
     value = normalizer.atom(S.copy(held))
-    normalizer.emit(S.expr_stmt(normalizer.runtime_call(runtime.check_element_read, [value, S.const(where)])))
+    normalizer.emit(S.expr_stmt(normalizer.runtime_call(runtime.check_element_read,
+                                                        [value, S.const(where(normalizer, held, call))])))
 
 
 def _pending(read, parents, around):
