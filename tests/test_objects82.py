@@ -15,10 +15,11 @@ A method changing the array of an object built in a loop and appended to a list,
 inside an expression (``s = s + a.bumped(0, c)``; before: only as a statement or bound
 to a name), is followed where Python's order allows binding it to a name first: each
 operand evaluated before the call a name, a constant or a module's function (checked in
-every mode as above, the caller's array unchanged). An operand computed before the call
-(``a.data[0] * a.bumped(0, c)``, which reads the element before the call changes it), a
-call in a conditional expression keep the refusal (a second call after a first is
-followed: test_objects83.py).
+every mode as above, the caller's array unchanged); an item of the array read before the
+call (``a.data[0] * a.bumped(0, c)``, a number on a 1-D array, which Python has read
+before the call changes it) is followed too (more forms: test_calls84.py). A call in a
+conditional expression keeps the refusal (a second call after a first is followed:
+test_objects83.py).
 
 A method of such an object handed one array at each turn of a loop (``a = Acc(buf)``),
 called on the turn before's object or on the turn's own with a view of the array kept,
@@ -272,7 +273,18 @@ def in_a_branch(w):
     return s + np.sum(held[1].data * held[2].data)
 
 
-CHANGING = [element_read_after_the_call, inside_a_numpy_call, augmented_assignment, in_a_branch]
+def element_read_before_the_call(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.data[0] * a.bumped(0, w[1])       # the element, a number, read before the call changes it
+    return s + np.sum(held[1].data)
+
+
+CHANGING = [element_read_after_the_call, inside_a_numpy_call, augmented_assignment, in_a_branch,
+            element_read_before_the_call]
 
 
 @pytest.mark.parametrize("f", CHANGING, ids=lambda f: f.__name__)
@@ -423,16 +435,6 @@ def changed_through_another_method(w):
     return s
 
 
-def element_read_before_the_call(w):
-    held = []
-    s = 0.0
-    for k in range(2):
-        a = Bumped(w * (k + 1.0))
-        held.append(a)
-        s = s + a.data[0] * a.bumped(0, w[1])       # reads the element before the call changes it
-    return s + np.sum(held[1].data)
-
-
 def in_a_conditional_expression(w):
     held = []
     s = 0.0
@@ -488,7 +490,6 @@ _MADE_UP = re.compile(r"\b(t_\d+|d_\w+|\w+_saved|attrs(_\d+)?|k_\d+)\b")
 @pytest.mark.parametrize("f, construct, at", [(an_attribute_hides_the_method, ".total()", 4),
                                               (a_held_function, ".f()", 4),
                                               (changed_through_another_method, "bumped_total", 4),
-                                              (element_read_before_the_call, "bumped", 6),
                                               (in_a_conditional_expression, "bumped", 6),
                                               (a_view_returned, "head", 5),
                                               (the_object_read_before_the_call, "a.data + a.bumped", 2),

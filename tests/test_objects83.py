@@ -20,7 +20,7 @@ array kept, or the second list bound before the first keep the refusal.
 
 Two calls of a method changing such an object inside one expression (``s = s +
 a.bumped(0, c) * a.bumped(1, c)``) are each bound to a name first, in Python's order;
-an element of the object's array read between them keeps the refusal.
+an element of the object's 1-D array read between them, a number, is followed too.
 
 The name of such an object read after its loop (``np.sum(a.data)``) is the last turn's
 object, the list's last one, where each turn runs the whole body and a turn surely runs
@@ -188,6 +188,16 @@ def two_calls_nested(w):
     return s + np.sum(held[1].data * held[0].data)
 
 
+def element_read_between_two_calls(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.bumped(0, w[1]) + a.data[0] * a.bumped(0, w[2])
+    return s + np.sum(held[0].data ** 2)
+
+
 # -- the last turn's object read after the loop ---------------------------------------------
 
 def object_read_after_the_loop(w):
@@ -259,7 +269,7 @@ def list_item_stored_at_each_outer_turn(w):
 FOLLOWED = [method_reads_first, method_writing_and_reading_first, read_between_writes, built_from_a_name, built_from_the_argument, built_in_a_loop,
             built_in_a_comprehension, built_in_each_branch,
             second_list, second_list_read_in_the_turn, second_list_of_some, second_list_holding_one_twice,
-            two_calls_in_one_expression, two_calls_nested,
+            two_calls_in_one_expression, two_calls_nested, element_read_between_two_calls,
             object_read_after_the_loop, object_read_after_a_loop_over_a_display, object_read_after_the_loop_in_a_branch,
             list_item_stored, list_item_stored_then_changed, list_item_stored_at_each_outer_turn]
 
@@ -363,16 +373,6 @@ def second_list_bound_first(w):
     return np.sum(held[0].data) + np.sum(other[1].data)
 
 
-def element_read_between_two_calls(w):
-    held = []
-    s = 0.0
-    for k in range(2):
-        a = Bumped(w * (k + 1.0))
-        held.append(a)
-        s = s + a.bumped(0, w[1]) + a.data[0] * a.bumped(0, w[2])
-    return s + np.sum(held[0].data ** 2)
-
-
 def object_changed_after_the_loop(w):
     held = []
     for k in range(2):
@@ -434,7 +434,7 @@ def list_item_stored_then_read_by_name(w):
 
 
 REFUSED = [_user_of(cls) for cls in REFUSED_CLASSES] + [second_list_looped_over, second_list_view_kept,
-                                                        second_list_bound_first, element_read_between_two_calls,
+                                                        second_list_bound_first,
                                                         object_changed_after_the_loop,
                                                         object_read_after_a_loop_that_may_not_turn,
                                                         object_read_after_a_loop_left_by_break,
