@@ -7,7 +7,10 @@ read is used up before the call, as Python's value is.
   calls, with a negative index, under ``op=``, inside nested calls, and a full index of a
   2-D array (``a.data[0, 1]``, a number too).
 - A method's value or an operator's before the call (``a.total() + a.bumped(0, c)``,
-  ``s + u + a.bumped(0, c)``), and the call in a conditional expression.
+  ``s + u + a.bumped(0, c)``), and the call as a whole branch of a conditional
+  expression (``a.data[0] * (a.bumped(0, c) if k > 0 else w[2])``, a call in each branch),
+  written as an ``if`` binding a name first; a method of the object called in its test
+  keeps the refusal.
 
 Each form is checked on an object built once, built at each turn of a loop, appended to
 a list at each turn (before: refused there, but for the conditional expression), and
@@ -164,6 +167,26 @@ def appended_2d_row_read_after_the_call(w):
     return s + np.sum(held[1].data)
 
 
+def appended_item_before_a_conditional_call(w):
+    held = []
+    s = 0.0
+    for k in range(3):
+        a = Bumped(w * (k + 1.0))
+        held.append(a)
+        s = s + a.data[0] * (a.bumped(0, w[1]) if k > 0 else w[2])
+    return s + np.sum(held[2].data * held[0].data)
+
+
+def appended_call_in_each_branch(w):
+    held = []
+    s = 0.0
+    for k in range(3):
+        a = Bumped(np.sin(w) * (k + 1.0))
+        held.append(a)
+        s = s + (a.bumped(0, w[1]) if k % 2 == 0 else a.bumped(1, w[2])) * w[0]
+    return s + np.sum(held[1].data ** 2)
+
+
 # -- one array handed to the object of each turn -------------------------------------------
 
 def handed_item_before_the_call(w):
@@ -175,11 +198,22 @@ def handed_item_before_the_call(w):
     return s + np.sum(buf * w)
 
 
+def handed_conditional_call(w):
+    buf = np.cos(w)
+    s = 0.0
+    for k in range(3):
+        a = Bumped(buf)
+        s = s + a.data[1] * (a.bumped(k % 2, w[1]) if k > 0 else w[0])
+    return s + np.sum(buf * w)
+
+
 FOLLOWED = [item_before_the_call, item_between_two_calls, items_in_nested_calls, total_before_the_call,
             call_in_a_conditional_expression, full_index_of_a_2d_array, item_before_the_call_in_a_loop,
             appended_item_at_the_end, appended_item_between_two_calls, appended_item_under_augmented_assignment,
             appended_items_in_nested_calls, appended_total_before_the_call, appended_sum_before_the_call,
-            appended_full_index_of_a_2d_array, appended_2d_row_read_after_the_call, handed_item_before_the_call]
+            appended_full_index_of_a_2d_array, appended_2d_row_read_after_the_call,
+            appended_item_before_a_conditional_call, appended_call_in_each_branch, handed_item_before_the_call,
+            handed_conditional_call]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -226,6 +260,16 @@ def handed_row_before_the_call(w):
     return s + np.sum(buf)
 
 
+def method_called_in_the_test(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Tallied(w * (k + 1.0))
+        held.append(a)
+        s = s + (a.bumped(0, w[1]) if a.total() > 1.0 else 0.0)
+    return s + np.sum(held[1].data)
+
+
 def slice_before_the_call(w):
     a = Bumped(w * 1.0)
     return np.sum(a.data[1:3] * a.bumped(1, w[0]))
@@ -252,3 +296,16 @@ def test_refused_in_the_users_words(f, construct, at):
         said = text.split(f":{line}: ", 1)[1].split("\n")[0]
         assert construct in said and ".bumped()" in said, said
         assert _MADE_UP.search(said) is None, said
+
+
+def test_a_method_called_in_the_test_stays_refused():
+    """The test of the conditional expression calls a method of the object: not written
+    as an ``if`` (what the test reads could change), refused naming the user's line."""
+    w = np.array([0.5, 1.5, 2.0])
+    assert np.isfinite(method_called_in_the_test(w.copy()))
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(method_called_in_the_test)(w)
+    line = method_called_in_the_test.__code__.co_firstlineno + 6
+    text = str(refused.value)
+    assert f"test_calls84.py:{line}: " in text and "bumped" in text, text
+    assert _MADE_UP.search(text.split(f":{line}: ", 1)[1].split("\n")[0]) is None, text

@@ -2,8 +2,11 @@
 its own first, in the statement before (``bumped = a.bumped(0, c); s = s + bumped``),
 where that keeps Python's order of evaluation: the statement is an assignment, an
 augmented assignment to a name or an expression statement; the call is in no part
-evaluated only sometimes (``and``, ``or``, ``x if c else y``, a chained comparison, a
-comprehension, a lambda); and each operand Python evaluates before the call is
+evaluated only sometimes (``and``, ``or``, a chained comparison, a comprehension, a
+lambda; but the call may be a whole branch of ``x if c else y``, then written as an
+``if`` statement binding a name, ``if c: chosen = a.bumped(0, c)``, where the test and the
+other branch call no method of the object); and each operand Python evaluates before
+the call (or that conditional expression) is
 
 - a name, a constant or a module's attribute (``np.sum``), left where it is: the call
   cannot change what it reads (a name is read as the object it holds, which Python
@@ -39,13 +42,14 @@ def hoistable(call, parents, is_module, hoisted=None, elements=False):
     an item of the object's attribute read before it (``a.data[0]``) may be bound first,
     checked to be a number (element_reads.py)."""
     receiver = call.func.value.id if isinstance(call.func.value, gast.Name) else None
-    for node in _operands_before(call, parents):
+    chosen = _chosen_by(call, parents, receiver)
+    for node in _operands_before(chosen or call, parents):
         if node is None:
             return False
         if not (_unchanged(node, is_module) or hoisted is not None and hoisted(node)
                 or elements and element_read(node, receiver) or _computed(node, receiver, hoisted)):
             return False
-    child, parent = call, parents.get(call)
+    child, parent = chosen or call, parents.get(chosen or call)
     while parent is not None and not isinstance(parent, gast.stmt):
         child, parent = parent, parents.get(parent)
     if not isinstance(parent, _STATEMENTS):
@@ -53,6 +57,25 @@ def hoistable(call, parents, is_module, hoisted=None, elements=False):
     if isinstance(parent, gast.AugAssign):
         return child is parent.value and isinstance(parent.target, gast.Name)
     return child is parent.value
+
+
+def _chosen_by(call, parents, receiver):
+    """The conditional expression ``call`` is a whole branch of (``a.bumped(0, c) if k > 0
+    else 0.0``), written as an ``if`` statement binding a name first; None for any other.
+    Its test and other branch call no method of the object (but as a whole branch too)."""
+    choice = parents.get(call)
+    if not (isinstance(choice, gast.IfExp) and call is not choice.test):
+        return None
+    other = choice.orelse if call is choice.body else choice.body
+    if any(_calls_on(n, receiver) for n in S.walk_nodes(choice.test)) \
+            or any(_calls_on(n, receiver) and n is not other for n in S.walk_nodes(other)):
+        return None
+    return choice
+
+
+def _calls_on(node, receiver):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and isinstance(node.func.value, gast.Name) and node.func.value.id == receiver
 
 
 def hoist_calls(body, wanted, fresh, copied=None):
@@ -71,7 +94,9 @@ def hoist_calls(body, wanted, fresh, copied=None):
                 at += 1
                 continue
             receiver = call.func.value.id
-            for node in _operands_before(call, S.parent_nodes(stmt)):
+            parents = S.parent_nodes(stmt)
+            chosen = _chosen_by(call, parents, receiver)
+            for node in _operands_before(chosen or call, parents):
                 if isinstance(node, (gast.Name, gast.Constant, gast.Attribute)) and not element_read(node, receiver):
                     continue        # (names and np.sum: read after the call as before it)
                 name = fresh("operand")
@@ -79,6 +104,14 @@ def hoist_calls(body, wanted, fresh, copied=None):
                 _replace(stmt, node, gast.copy_location(S.name(name), node))
                 block.insert(at, gast.copy_location(S.assign(name, value), stmt))
                 at += 1
+            if chosen is not None:      # if k > 0: chosen = a.bumped(0, c) else: chosen = 0.0
+                name = fresh("chosen")
+                _replace(stmt, chosen, gast.copy_location(S.name(name), chosen))
+                branch = gast.If(test=chosen.test, body=[gast.copy_location(S.assign(name, chosen.body), stmt)],
+                                 orelse=[gast.copy_location(S.assign(name, chosen.orelse), stmt)])
+                block.insert(at, gast.copy_location(branch, stmt))
+                at += 1
+                continue
             name = fresh(call.func.attr)
             _replace(stmt, call, gast.copy_location(S.name(name), call))
             block.insert(at, gast.copy_location(S.assign(name, call), stmt))
