@@ -8,6 +8,8 @@ statement of its own for the call says which is meant. A read used up before the
 item of the array (``a.data[0] + a.bumped(0, c)``) is followed after a check when the
 code runs that it is a number (element_reads.py)."""
 
+import inspect
+
 import gast
 
 from ... import runtime
@@ -38,7 +40,8 @@ def refuse_read_before_change(normalizer, receiver, cls, attr, call):
         node = parents.get(node)
     pending = [n for b in before for n in S.walk_nodes(b) if isinstance(n, gast.Name) and n.id == receiver.id
                and isinstance(n.ctx, gast.Load) and _pending(n, parents, around)]
-    elements = [held for held in (_held(n, parents) for n in pending) if element_read(held, receiver.id)]
+    elements = [held for held in (_held(n, parents) for n in pending) if element_read(held, receiver.id)
+                and inspect.getattr_static(cls, held.value.attr, None) is None]     # (a property's getter: read once)
     read = next((n for n in pending if _held(n, parents) not in elements), None)
     if read is None:
         for held in elements:       # a.data[0] of a 1-D array: a number, used up before the call
