@@ -3,14 +3,15 @@ writes into the array handed to the constructor (``self.data[k] *= c``), where t
 array is also read through the name it was handed as (``buf = w * k; a = Acc(buf);
 held.append(a); a.bump(0, c); s = s + np.sum(buf)``): in Python ``buf`` is the object's
 array, so the read sees the write. Followed at the top of the function, in a loop (of
-0, 1 or 3 turns), inside a branch, between two calls, after the loop (the last turn's
-array) and beside a loop over the list; each checked in grad, value_and_grad, jvp, vjp
-(a random cotangent), hessian and jvp of grad against central differences of what
-Python computes, at two sizes, the caller's array unchanged. The neighbours that would
-need more (``buf`` written again after the call, a second name or a view of it kept,
-``buf`` read in a later turn, the list handed to a helper or an item's attribute stored,
-the object in two lists, the array handed in as the argument itself) are refused in
-words naming the user's line, with no name astgrad made up."""
+0, 1 or 3 turns; a while loop; a nested loop), inside a branch, between two calls,
+after the loop (the last turn's array) and beside a loop over the list; each checked in
+grad, value_and_grad, jvp, vjp (a random cotangent), hessian and jvp of grad against
+central differences of what Python computes, at two sizes, the caller's array
+unchanged. The neighbours that would need more (``buf`` written again after the call,
+a second name or a view of it kept, kept in another list, read in a later turn or after
+a loop left by ``break``; the list handed to a helper, an item's attribute stored or the
+item stored over, the object in two lists, the array handed in as the argument itself)
+are refused in words naming the user's line, with no name astgrad made up."""
 
 import inspect
 import re
@@ -104,8 +105,35 @@ def beside_a_loop_over_the_list(w):
     return s + np.sum(held[0].data) + np.sum(held[1].data ** 2)
 
 
+def in_a_while(w):
+    held = []
+    s = 0.0
+    k = 0
+    while k < 2:
+        buf = w * (k + 1.0)
+        a = Acc(buf)
+        held.append(a)
+        a.bump(k, w[1])
+        s = s + np.sum(buf ** 2)
+        k = k + 1
+    return s + np.sum(held[0].data)
+
+
+def in_a_nested_loop(w):
+    held = []
+    s = 0.0
+    for j in range(2):
+        for k in range(2):
+            buf = w * (k + j + 1.0)
+            a = Acc(buf)
+            held.append(a)
+            a.bump(k, w[1])
+            s = s + np.sum(buf)
+    return s + np.sum(held[3].data)
+
+
 FOLLOWED = [array_read_through_its_name, at_the_top, in_a_branch, read_between_calls, _turns(0), _turns(1),
-            _turns(3), read_after_the_loop, beside_a_loop_over_the_list]
+            _turns(3), read_after_the_loop, beside_a_loop_over_the_list, in_a_while, in_a_nested_loop]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -213,7 +241,46 @@ def held_twice(w):
     return s + np.sum(held[0].first)
 
 
-REFUSED = [written_again_after, second_name_kept, view_of_it_kept, read_in_a_later_turn, list_handed_to_a_helper,
+def left_by_break(w):
+    held = []
+    s = 0.0
+    for k in range(4):
+        buf = w * (k + 1.0)
+        a = Acc(buf)
+        held.append(a)
+        a.bump(0, w[1])
+        s = s + np.sum(buf)
+        if k == 1:
+            break
+    return s + np.sum(buf * w) + np.sum(held[-1].data)
+
+
+def kept_in_another_list(w):
+    held = []
+    keep = []
+    for k in range(2):
+        buf = w * (k + 1.0)
+        a = Acc(buf)
+        held.append(a)
+        keep.append(buf)
+        a.bump(0, w[1])
+    return np.sum(keep[0]) + np.sum(held[0].data)
+
+
+def item_stored_over(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        buf = w * (k + 1.0)
+        a = Acc(buf)
+        held.append(a)
+        a.bump(0, w[1])
+        s = s + np.sum(buf)
+    held[0] = Acc(w * 3.0)
+    return s + np.sum(held[0].data)
+
+
+REFUSED = [written_again_after, left_by_break, kept_in_another_list, item_stored_over, second_name_kept, view_of_it_kept, read_in_a_later_turn, list_handed_to_a_helper,
            in_two_lists, the_argument_itself, held_twice]
 
 _MADE_UP = re.compile(r"\bt_\d+\b|\[at(_\d+)?\]|\b\w+_data\b|\bitem(_\d+)?\.|\bk_\d+\b|\battrs\b|_state\b")
