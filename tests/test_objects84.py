@@ -21,7 +21,7 @@ import pytest
 
 import astgrad
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
-from test_objects80 import Acc, TwiceHeld, array_read_through_its_name
+from test_objects80 import Acc, TwiceHeld, array_read_through_its_name, object_returned_by_a_helper
 
 
 def reset(h):
@@ -132,8 +132,70 @@ def in_a_nested_loop(w):
     return s + np.sum(held[3].data)
 
 
+# -- an object a helper of the user's builds and returns ---------------------------------------
+
+def make(w, k):
+    return Acc(w * (k + 1.0))
+
+
+def make_documented(w, k=2.0):
+    """A factory with a default."""
+    return Acc(np.sin(w) * k)
+
+
+def wrap(buf):
+    return Acc(buf)
+
+
+def wrap_twice_held(v):
+    return TwiceHeld(v * 1.0)
+
+
+def made_at_the_top(w):
+    a = make(w, 1.0)
+    a.bump(1, w[0])
+    return np.sum(a.data ** 2)
+
+
+def made_by_keyword_with_a_default(w):
+    a = make_documented(w=w)
+    a.bump(2, w[0])
+    return np.sum(a.data * w)
+
+
+def made_from_a_name_read_after(w):
+    buf = w * 1.0
+    a = wrap(buf)
+    a.bump(0, w[1])
+    return np.sum(buf * w)
+
+
+def made_from_the_argument(w):
+    a = wrap(w)
+    a.bump(0, w[1])
+    return np.sum(w * w)
+
+
+def made_keeping_an_alias(w):
+    a = wrap_twice_held(w)
+    a.bump(0, w[1])
+    return np.sum(a.first)
+
+
+def made_in_a_branch(w):
+    s = 0.0
+    for k in range(3):
+        if k % 2 == 0:
+            a = make(w, k)
+            a.bump(k, w[1])
+            s = s + np.sum(a.data)
+    return s
+
+
 FOLLOWED = [array_read_through_its_name, at_the_top, in_a_branch, read_between_calls, _turns(0), _turns(1),
-            _turns(3), read_after_the_loop, beside_a_loop_over_the_list, in_a_while, in_a_nested_loop]
+            _turns(3), read_after_the_loop, beside_a_loop_over_the_list, in_a_while, in_a_nested_loop,
+            object_returned_by_a_helper, made_at_the_top, made_by_keyword_with_a_default, made_from_a_name_read_after,
+            made_from_the_argument, made_keeping_an_alias, made_in_a_branch]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -280,7 +342,32 @@ def item_stored_over(w):
     return s + np.sum(held[0].data)
 
 
-REFUSED = [written_again_after, left_by_break, kept_in_another_list, item_stored_over, second_name_kept, view_of_it_kept, read_in_a_later_turn, list_handed_to_a_helper,
+def two_steps(w, k):
+    v = w * k
+    return Acc(v)
+
+
+def made_by_a_helper_of_two_statements(w):
+    a = two_steps(w, 2.0)
+    a.bump(0, w[1])
+    return np.sum(a.data)
+
+
+def made_from_an_expression(w):
+    a = make(w * 2.0, 1.0)
+    a.bump(0, w[1])
+    return np.sum(a.data)
+
+
+def made_from_a_view_of_an_array_read_after(w):
+    buf = w * 1.0
+    a = wrap(buf[:2])
+    a.bump(0, w[1])
+    return np.sum(buf)
+
+
+REFUSED = [made_by_a_helper_of_two_statements, made_from_an_expression, made_from_a_view_of_an_array_read_after,
+           written_again_after, left_by_break, kept_in_another_list, item_stored_over, second_name_kept, view_of_it_kept, read_in_a_later_turn, list_handed_to_a_helper,
            in_two_lists, the_argument_itself, held_twice]
 
 _MADE_UP = re.compile(r"\bt_\d+\b|\[at(_\d+)?\]|\b\w+_data\b|\bitem(_\d+)?\.|\bk_\d+\b|\battrs\b|_state\b")
