@@ -10,12 +10,13 @@ against central differences of what Python computes, at two sizes, the caller's 
 unchanged; so is the method called inside an expression (``s = s + a.bumped(0, c)``),
 and the turn before's object's method bound to a name (``r = a.bumped(2, c)``) or
 called inside an expression.
-The neighbours that would need more (a view of the array kept, the attribute rebound, a method of the turn before's object
-where the turn calls none of its own object's after building it) are refused in words
-naming the user's line, with no name astgrad made up (test_objects84.py follows the
-array read through the name it was handed as, and the object a helper builds; test_objects83.py follows a second
-list holding the object, the object read after the loop, a store into the list at an
-index after it, and a method reading the second attribute); the turn before's object
+The neighbours that would need more (a view of the array kept, the attribute rebound, a
+method of the turn before's object where the turn calls none of its own object's after
+building it) are refused in words naming the user's line, with no name astgrad made up
+(test_objects84.py follows the array read through the name it was handed as, and the
+object a helper builds; test_objects83.py follows a second list holding the object, the
+object read after the loop, a store into the list at an index after it, and a method
+reading the second attribute); the turn before's object
 unbound in the first turn raises Python's ``UnboundLocalError``."""
 
 import inspect
