@@ -57,7 +57,7 @@ def _construction(normalizer, call):
             and not (helper.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE
                                                   | inspect.CO_ASYNC_GENERATOR))):
         return None
-    returned = _returned_call(helper)
+    returned = _returned_call(helper) if _names_a_class(helper) else None
     if returned is None or not (all(_atom(a) for a in call.args + [kw.value for kw in call.keywords])
                                 or _handed_on(helper, returned, call)):
         return None
@@ -76,6 +76,12 @@ def _construction(normalizer, call):
             gast.copy_location(node, call)
             node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
     return built
+
+
+def _names_a_class(helper):
+    """Whether a global name ``helper`` reads holds a class: the cheap first look, before
+    its source is read."""
+    return any(isinstance(helper.__globals__.get(name), type) for name in helper.__code__.co_names)
 
 
 def _handed_on(helper, returned, call):
