@@ -13,7 +13,9 @@ Here it is handed a copy (an array made in the call, which handed_arrays.py foll
 the column takes a copy of the written array back after the call, as after a method
 storing the attribute (the object's attribute stays the one name of its array). Nothing
 but the list's object holds the array where every object appended or stored is handed
-an array made new in the call (``Acc(w * k)``, not ``Acc(buf)``), and the function reads
+an array made new in the call (``Acc(w * k)``), or a name bound to one just before in
+the same block and named nowhere after (``buf = w * k; held.append(Acc(buf))``, its later
+reads written as the object's by handed_arrays.py and listed_handed_names.py), and the function reads
 the attribute only at once (``np.sum(held[0].data)``, an operator, an item read so:
 ``held[0].data[1] * w``), keeping no view of it, in the loops over the list too; no
 comprehension goes over it, and a list moved out of it (``other.append(a)`` beside
@@ -26,7 +28,7 @@ import gast
 
 from ...core import syntax as S
 from .fresh_items import made_new
-from .handed_arrays import _read_at_once, changed_in_place
+from .handed_arrays import _blocks, _held_by_nothing_else, _read_at_once, changed_in_place
 
 
 def changed_attributes(cls, attrs):
@@ -46,8 +48,8 @@ def in_place_followed(normalizer, tree, found, uses, moves):
         return False        # (a list moved out of it only read at once: held.append(a); other.append(a))
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
     resolve = normalizer.resolve_call
-    if not stored or not all(made_new(value, resolve) for call in stored for k, value in given_arguments(cls, call)
-                             if attrs[k] in changed):
+    if not stored or not all(made_new(value, resolve) or _held_by_it_alone(tree, value, resolve)
+                             for call in stored for k, value in given_arguments(cls, call) if attrs[k] in changed):
         return False
     parents = S.parent_nodes(tree)
     reads = list(uses["reads"]) + [at for m in moves for at in m.uses["reads"]]
@@ -56,6 +58,16 @@ def in_place_followed(normalizer, tree, found, uses, moves):
                   and isinstance(n.value, gast.Name) and n.value.id == variable and isinstance(n.ctx, gast.Load)
                   and not _called(n, parents)]
     return all(_consumed(read, parents, resolve) for read in reads if read.attr in changed)
+
+
+def _held_by_it_alone(tree, value, resolve):
+    """Whether ``value``, an argument of an object's construction, is a name nothing else
+    holds (handed_arrays.py: bound to a new array in the block building the object and
+    named nowhere after it, its later reads written as the object's attribute's)."""
+    if not isinstance(value, gast.Name):
+        return False
+    holding = [body for body in _blocks(tree.body) if any(n is value for top in body for n in S.walk_nodes(top))]
+    return _held_by_nothing_else(tree, holding[-1] if holding else None, value, resolve)     # the innermost
 
 
 def rebuilt_item(column_item, attr, changed):

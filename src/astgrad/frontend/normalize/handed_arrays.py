@@ -45,6 +45,7 @@ insert_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "i
 is_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "is_bare_read")
 alias_named = imported_when_called(__package__ + ".attribute_aliases", "alias_named")
 alias_stores = imported_when_called(__package__ + ".attribute_aliases", "alias_stores")
+listed_only = imported_when_called(__package__ + ".listed_handed_names", "listed_only")
 
 # what makes a new list of items (fresh_items.py), asked only where a function has one:
 # loaded with the first call (core/first_use.py)
@@ -286,7 +287,7 @@ def write_handed_arrays(normalizer, tree):
     docstring says they are one array. Whether anything was written."""
     written, changed = False, {}
     for block, position, stmt in [(block, k, stmt) for block in _blocks(tree.body) for k, stmt in enumerate(block)]:
-        found = handed_name(normalizer, stmt, changed)
+        found = handed_name(normalizer, stmt, changed, listed=True)
         if found is None:
             continue
         name, me, attr = found
@@ -346,12 +347,13 @@ def parameters_of(tree):
     return {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
 
 
-def handed_name(normalizer, stmt, changed):
+def handed_name(normalizer, stmt, changed, listed=False):
     """(name handed, the object's name, the attribute) for ``a = Cls(..., buf, ...)``
     where ``Cls.__init__`` stores ``buf`` as it is in an attribute some method of the
     class changes in place and no method but ``__init__`` assigns; else None.
-    ``changed``: class -> ``changed_in_place``, filled as classes are met."""
-    found = handed_argument(normalizer, stmt, changed, (gast.Name,))
+    ``changed``: class -> ``changed_in_place``, filled as classes are met. ``listed``:
+    also where ``a`` is appended to a list (listed_handed_names.py)."""
+    found = handed_argument(normalizer, stmt, changed, (gast.Name,), listed)
     return (found[0].id,) + found[1:] if found is not None else None
 
 
@@ -367,7 +369,7 @@ def _hands(stmt, kinds):
         and any(isinstance(a, kinds) for a in stmt.value.args + [kw.value for kw in stmt.value.keywords])
 
 
-def handed_argument(normalizer, stmt, changed, kinds):
+def handed_argument(normalizer, stmt, changed, kinds, listed=False):
     """(the argument, the object's name, the attribute) as ``handed_name``, for an
     argument of one of the node types ``kinds``; else None."""
     if not _hands(stmt, kinds):
@@ -382,7 +384,9 @@ def handed_argument(normalizer, stmt, changed, kinds):
         found = _stored_parameter(cls, attr, aliases=set())    # (a read of an alias left: handed_parameters refuses)
         argument = _argument(stmt.value, found[1], found[2]) if found is not None else None
         if isinstance(argument, kinds) and me not in S.names_in(argument) \
-                and not _rebound_by_a_method(cls, attr, found[0]) and _owned_now(normalizer, me, attr):
+                and not _rebound_by_a_method(cls, attr, found[0]) \
+                and (_owned_now(normalizer, me, attr)
+                     or listed and listed_only(normalizer, normalizer.source.tree, me, attr)):
             return argument, me, attr
     return None
 

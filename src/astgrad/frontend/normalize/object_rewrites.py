@@ -4,7 +4,8 @@ the objects they are handed written in, methods of arguments' objects inlined, a
 names of an argument's held objects and items split off, lists of objects held as a list per attribute, each where the form is found
 (see each module); first, a list joining new objects to objects of another list written
 as its parts (mixed_lists.py); before all, an object bound in both branches of an ``if``
-built once (branch_objects.py)."""
+built once (branch_objects.py), and before that a helper's call returning a new object
+written as the construction it returns (factory_calls.py)."""
 
 import gast
 
@@ -15,6 +16,7 @@ from .alias_reads import read_aliases
 from .appended_objects import write_appended_objects
 from .argument_objects import split_argument_attributes, split_argument_items
 from .branch_objects import join_branch_constructions
+from .factory_calls import write_factory_calls
 from .handed_arrays import write_handed_arrays
 from .handed_object_candidates import write_in_handed_helpers
 from .loop_handed_names import share_loop_handed_names
@@ -55,6 +57,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
             kinds.append(set(map(type, S.walk_nodes(tree))))
         return not kinds[0].isdisjoint(wanted)
 
+    if write_factory_calls(normalizer, tree):        # a = make(w, k) returning Acc(w * k)
+        nodes = counted()
     if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
         nodes = counted()
     # net = Net() holding [Layer(a), Layer(b)]
