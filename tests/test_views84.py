@@ -8,7 +8,15 @@ so a test would catch a wrong claim; each program is then checked in grad,
 value_and_grad, vjp and jvp against central differences of the function, and in hessian
 and the jvp of the gradient against central differences of the gradient, at two shapes,
 with the argument in C order, in Fortran order, transposed and sliced (the differences
-taken in the argument's own layout, as fd.py does)."""
+taken in the argument's own layout, as fd.py does).
+Also a row read before straight-line writes into its array (``u = y[0]``, then
+``y[0, 0] = w * u[1]; y[0, 1] = w * u[2]``: ``u`` is a view and shows each write), read again
+in each pass of a loop of writes, or at an index computed once before the loop, now
+followed to the second order; a row read in a loop at an index the loop changes, or computed
+and read in each pass, is followed once and refused twice in words naming the user's lines."""
+
+import inspect
+import re
 
 import numpy as np
 import pytest
@@ -142,3 +150,175 @@ def test_the_values_are_pythons(layout):
     for f in PROGRAMS:
         value, _ = astgrad.value_and_grad(f, wrt=1)(x, 0.8)
         assert value == pytest.approx(f(x.copy(order="K"), 0.8), rel=1e-14), (f.__name__, layout)
+
+
+# -- a row read before writes into its array, differentiated twice ---------------------------
+
+def two_writes_into_the_row_read(x, w):
+    y = np.sin(x)
+    u = y[0]
+    y[0, 0] = w * u[1]
+    y[0, 1] = w * u[2]              # u shows the first write
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def two_rows_written_whole(x, w):
+    y = np.sin(x)
+    u = y[0]
+    y[1] = w * u
+    y[0] = w * u
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def another_row_written_twice(x, w):
+    y = np.sin(x)
+    u = y[0]
+    y[1, 0] = w * u[1]
+    y[1, 1] = w * u[2]              # u does not show these
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def four_writes_and_an_update(x, w):
+    y = np.sin(x)
+    u = y[0]
+    y[0, 0] = w * u[1]
+    y[0, 1] = w * u[2]
+    y[1, 1] = u[0] * u[3]
+    y[0, 2] += w * u[0]
+    return np.sum(u ** 3) + np.sum(y * x)
+
+
+def two_rows_read_and_written(x, w):
+    y = np.sin(x)
+    u = y[0]
+    v = y[-1]
+    y[0, 0] = w * v[1]
+    y[-1, 1] = w * u[2]
+    y[0, 1] = v[0] * u[1]
+    return np.sum(u ** 3) + np.sum(v * u) + np.sum(y * x)
+
+
+def the_row_read_again_between(x, w):
+    y = np.sin(x)
+    u = y[0]
+    y[0, 0] = w * u[1]
+    v = y[0]
+    y[0, 1] = w * v[2] * u[3]
+    return np.sum(u ** 3) + np.sum(v * x[1]) + np.sum(y * x)
+
+
+def a_computed_row_written_twice(x, w):
+    y = np.sin(x)
+    i = len(x) - 1
+    u = y[i]
+    v = y[0]
+    y[i, 0] = w * v[1]
+    y[0, 1] = w * u[2]
+    return np.sum(u * v) + np.sum(y * x)
+
+
+# -- a row read in a loop of writes, or at an index computed before it -------------------
+
+def the_row_read_in_each_pass(x, w):
+    y = np.sin(x)
+    for k in range(3):
+        u = y[0]
+        y[0, k + 1] = w * u[k]      # the next pass reads what this one wrote
+    return np.sum(u ** 3) + np.sum(y * x)
+
+
+def the_last_row_read_in_each_pass(x, w):
+    y = np.cos(x)
+    for k in range(2):
+        u = y[-1]
+        y[0, k] = w * u[k + 1]
+        y[-1, k] += u[k] * w
+    return np.sum(u ** 2) + np.sum(y ** 2)
+
+
+def the_row_read_in_each_pass_of_a_while_loop(x, w):
+    y = np.sin(x)
+    k = 0
+    while k < 2:
+        u = y[1]
+        y[1, k] = w * u[k + 1] * u[k]
+        k += 1
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def the_row_read_in_nested_loops(x, w):
+    y = np.sin(x)
+    for j in range(2):
+        for k in range(2):
+            u = y[0]
+            y[0, j + k] = w * u[j + k + 1]
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+def a_row_at_an_index_from_the_shape(x, w):
+    y = np.sin(x)
+    i = x.shape[0] - 1
+    u = y[i]
+    for k in range(2):
+        y[i, k] = w * u[k + 1]
+        y[0, k] = y[0, k] + u[k]
+    return np.sum(u ** 3) + np.sum(y * x)
+
+
+ROWS = [two_writes_into_the_row_read, two_rows_written_whole, another_row_written_twice, four_writes_and_an_update,
+        two_rows_read_and_written, the_row_read_again_between, a_computed_row_written_twice,
+        the_row_read_in_each_pass, the_last_row_read_in_each_pass, the_row_read_in_each_pass_of_a_while_loop,
+        the_row_read_in_nested_loops, a_row_at_an_index_from_the_shape]
+test_the_row_shows_the_writes_as_numpys_does, test_the_second_order_follows_the_row = \
+    finite_difference_tests(ROWS, SHAPES)
+
+
+def test_numpy_shows_each_write_in_a_row_read_before():
+    y = np.sin(start((2, 4)))
+    u = y[0]
+    was = u.copy()
+    y[0, 0] = 0.8 * u[1]
+    y[0, 1] = 0.8 * u[2]
+    assert np.shares_memory(u, y) and u[0] == 0.8 * was[1] and u[1] == 0.8 * was[2]
+
+
+def test_the_row_values_are_pythons():
+    x = start((4, 6))
+    for f in ROWS:
+        value, _ = astgrad.value_and_grad(f, wrt=1)(x, 0.8)
+        assert value == pytest.approx(f(x.copy(), 0.8), rel=1e-14), f.__name__
+
+
+def a_row_at_the_loops_index(x, w):
+    y = np.sin(x)
+    for i in range(2):
+        u = y[i]
+        y[i, 0] = w * u[1]          # each pass reads another row
+        y[i, 1] = w * u[2]
+    return np.sum(y * x)
+
+
+def a_computed_row_read_in_each_pass(x, w):
+    y = np.sin(x)
+    i = len(x) // 2
+    for k in range(2):
+        u = y[i]
+        y[i, k + 1] = w * u[k]
+    return np.sum(u ** 2) + np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [a_row_at_the_loops_index, a_computed_row_read_in_each_pass], ids=lambda f: f.__name__)
+def test_other_rows_read_in_a_loop_are_followed_once_and_refused_twice_in_words(f):
+    x = start((2, 4))
+    for mode in FIRST:
+        check(mode, f, (x, 0.8), (0, 1))
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.hessian(f, wrt=1)(x, 0.8)
+    message, line = str(caught.value), f.__code__.co_firstlineno
+    lines = inspect.getsource(f).splitlines()
+    written = next(n for n, text in enumerate(lines) if "y[i, " in text)
+    read = next(n for n, text in enumerate(lines) if "u = y[i]" in text)
+    assert f"test_views84.py:{line + written}: this line cannot be differentiated twice" in message, message
+    assert f"while 'u' holds a row of it read before (line {line + read}: u = y[i])" in message, message
+    assert "copy it where it is read (u = y[...].copy(); here line" in message, message
+    assert not re.search(r"\bt_\d|\bd_\w|_saved|_stack", message), message
