@@ -103,9 +103,20 @@ def fortran_vector_written(x, w):
     z[0] = w * z[1]
     return np.sum(y ** 2) + np.sum(z * x[1])
 
+def contiguous_of_a_number(x, w):
+    z = np.ascontiguousarray(w * np.sum(x))             # at least 1-D: shape (1,)
+    return np.sum(z ** 3) + np.sum(np.asfortranarray(x * w, dtype=np.float64) ** 2)
+
+
+def fortran_of_a_list(x, w):
+    z = np.asfortranarray([w * x[0, 0], np.sin(x[1, 1])])
+    return np.sum(z ** 2 * w) + np.sum(np.ascontiguousarray(x.T) * x.T)
+
+
 PROGRAMS = [contiguous_array_written, contiguous_transpose_written, fortran_array_scaled, fortran_transpose_scaled,
             contiguous_rows_written, contiguous_columns_written, contiguous_scaled_whole, fortran_scaled_whole,
-            contiguous_read_after_a_write, fortran_read_after_a_write, fortran_vector_written]
+            contiguous_read_after_a_write, fortran_read_after_a_write, fortran_vector_written,
+            contiguous_of_a_number, fortran_of_a_list]
 SHAPES = [(2, 4), (4, 6)]
 # each program in grad, value_and_grad, vjp, jvp, hessian and the jvp of its gradient (view_checks.py)
 test_the_layout_is_taken_as_numpy_takes_it, test_the_second_order_takes_it_too = \
