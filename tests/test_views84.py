@@ -1,4 +1,4 @@
-"""numpy.ascontiguousarray(y) and numpy.asfortranarray(y), differentiated (the identity,
+"""numpy.ascontiguousarray(y) and numpy.asfortranarray(y) (and numpy.require, only read), differentiated (the identity,
 in y's dtype) and written into: each gives y itself where y is laid out so already, and a
 copy laid out so otherwise, which only the running code knows. A write into the result
 goes through into y (and the views of y) where it is y, and into the copy alone where it
@@ -161,6 +161,30 @@ def test_the_values_are_pythons(layout):
     for f in PROGRAMS:
         value, _ = astgrad.value_and_grad(f, wrt=1)(x, 0.8)
         assert value == pytest.approx(f(x.copy(order="K"), 0.8), rel=1e-14), (f.__name__, layout)
+
+
+def require_written(x, w):
+    y = np.sin(x)
+    z = np.require(y, requirements="C")     # y itself here: astgrad does not follow which
+    z[0] = w * z[1]
+    return np.sum(y ** 2) + np.sum(z ** 3)
+
+
+def test_a_write_into_what_numpy_require_gives_is_refused_in_words():
+    y = np.sin(start((2, 4)))
+    assert np.require(y, requirements="C") is y
+    with pytest.raises(astgrad.TransformError, match=r"test_views84\.py:\d+: assignment into an element of 'z' "
+                       r"while another name may share its memory") as caught:
+        astgrad.grad(require_written, wrt=1)(start((2, 4)), 0.8)
+    assert "z[0] = w * z[1]" in str(caught.value)
+
+
+def require_read(x, w):
+    return np.sum(np.require(x.T * w, requirements=["F", "W"]) ** 3) + np.sum(np.require(x, np.float64) * w)
+
+
+test_require_is_taken_as_numpy_takes_it, test_require_to_the_second_order = \
+    finite_difference_tests([require_read], SHAPES)
 
 
 # -- a row read before writes into its array, differentiated twice ---------------------------

@@ -488,6 +488,18 @@ def asfortranarray(y, a, dtype=None):
     d[y] = stack_like(d[a], y, dtype)
 
 
+# numpy.require(a, dtype, requirements): a itself, or a copy meeting the requirements; the
+# identity too. A write into its result is not followed (refused: it may be a).
+@adjoint(numpy.require)
+def require(y, a, dtype=None, requirements=None):
+    d[a] = unstack_like(d[y], a, dtype)
+
+
+@tangent(numpy.require)
+def require(y, a, dtype=None, requirements=None):
+    d[y] = stack_like(d[a], y, dtype)
+
+
 @adjoint(numpy.full)
 def full(y, shape, fill_value, dtype=None, order="C"):
     d[fill_value] = cast_like(unbroadcast(d[y], fill_value), fill_value, dtype)
