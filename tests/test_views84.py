@@ -1,5 +1,5 @@
-"""numpy.ascontiguousarray(y) and numpy.asfortranarray(y) (and numpy.require, only read), differentiated (the identity,
-in y's dtype) and written into: each gives y itself where y is laid out so already, and a
+"""numpy.ascontiguousarray(y) and numpy.asfortranarray(y), differentiated (the identity, in
+y's dtype; numpy.require too, only read) and written into: each gives y itself where y is laid out so already, and a
 copy laid out so otherwise, which only the running code knows. A write into the result
 goes through into y (and the views of y) where it is y, and into the copy alone where it
 is not, as in NumPy; a view of y taken so before a write into y shows it or keeps its
