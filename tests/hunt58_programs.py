@@ -1406,7 +1406,6 @@ _REFUSED_SAYS = {
     'l09': r"while another name may share its memory",
     'a02': r"while another name may share its memory",
     'a03': r"while another name may share its memory",
-    'a04': r"while another name may share its memory",
     'a05': r"while another name may share its memory",
     'a06': r"while another name may share its memory",
     'a13': r"while another name may share its memory",
@@ -1434,7 +1433,8 @@ _REFUSED_SAYS = {
 # c02 and c29 (two slices of one array assigned from each other, NumPy's result, not a swap)
 # were refused until the right side's views were bound to names first, which views.py
 # follows; a01, a24 and a25 (np.asarray(y), np.array(y, copy=False) written) until they were
-# followed as y itself, v09 (y.real[0] = w on a real array) as y[0] = w, and a21
+# followed as y itself, a04 (np.ascontiguousarray(y) written) until it was followed as y
+# itself or its copy, as the running code finds it, v09 (y.real[0] = w on a real array) as y[0] = w, and a21
 # (np.reshape(y, s) written) until the function form was followed as the method's
 # followed to first order (v05 and v07, a write into a reshape or ravel that copies, go into
 # the copy alone, as in Python: refused where such a copy raised a TypeError when it ran)

@@ -458,6 +458,11 @@ def np_array_ndmin(x): return np.array(x, ndmin=3)
 def np_asarray_list(a, b): return np.asarray((a, b))
 def np_asarray_array(x): return np.asarray(x)
 def np_astype(x): return x.astype(np.float64)
+def np_ascontiguous_transpose(x): return np.ascontiguousarray(x.T) * np.arange(1.0, 1.0 + x.size).reshape(x.T.shape)
+def np_asfortran_array(x): return np.asfortranarray(x) ** 2
+def np_ascontiguous_number(a, b): return np.ascontiguousarray(a * b) * np.array([2.0])
+def np_asfortran_list(a, b): return np.asfortranarray([a, b * a], dtype=np.float64)
+def np_require(x): return np.require(x.T, requirements=["C", "W"]) * np.require(x.T, np.float64)
 def np_astype_int(x): return x.astype(int) * x
 def np_float64(x): return np.float64(x)
 def np_full(v): return np.full((2, 3), v)
@@ -481,6 +486,11 @@ def constructors(x):
     (np_asarray_list, lambda: (normal(), normal())),
     (np_asarray_array, lambda: (normal(2, 2),)),
     (np_astype, lambda: (normal(3),)),
+    (np_ascontiguous_transpose, lambda: (normal(2, 3),)),
+    (np_asfortran_array, lambda: (normal(2, 3),)),
+    (np_ascontiguous_number, lambda: (normal(), normal())),
+    (np_asfortran_list, lambda: (normal(), normal())),
+    (np_require, lambda: (normal(2, 3),)),
     (np_astype_int, lambda: (normal(3) * 3,)),
     (np_float64, lambda: (normal(),)),
     (np_full, lambda: (normal(),)),

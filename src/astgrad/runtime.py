@@ -3254,7 +3254,8 @@ def writes_through(view, base, where):
         what = f"a {type(view).__name__} held by a {type(base).__name__}"
     elif not isinstance(view, numpy.ndarray):
         return False
-    elif isinstance(base, numpy.ndarray) and view.base is not None and numpy.may_share_memory(view, base):
+    elif isinstance(base, numpy.ndarray) and (view.base is not None and numpy.may_share_memory(view, base)
+                                              or view is base):     # numpy.ascontiguousarray(base)
         return True
     elif _held_twice(view, base):
         raise TypeError(

@@ -1587,7 +1587,7 @@ def _read_by_key(reads):
                for r in reads)
 
 
-def _refreshable(sharing, v, name, element_reads):
+def _refreshable(sharing, v, name, element_reads, seen=frozenset()):
     """``v`` is only ever ``name[i]`` (one index), and every value bound to ``name`` is
     new, so a view of an older ``name`` never overlaps the current one. (A copy of such
     a row kept to be put back, ``v = row``, is one too: its reads are taken as ``row``'s.)"""
@@ -1595,7 +1595,7 @@ def _refreshable(sharing, v, name, element_reads):
                 and isinstance(s.targets[0], gast.Name) and s.targets[0].id == v]
     reads = [r for r in element_reads.get(v, []) if r.targets[0].id == v]     # not a copy's
     if not reads:
-        return _kept_copy_of_row(sharing, v, name, element_reads, assigned)
+        return _kept_copy_of_row(sharing, v, name, element_reads, assigned, seen | {v})
     if any(anno.get(r, Key.ELEMENT_OF) != name for r in reads):
         return False
     if len(reads) != len(assigned) and not _same_row_again(sharing.statements, v, name, reads, assigned):
@@ -1644,18 +1644,37 @@ def _inner_blocks(stmt):
     return blocks + [handler.body for handler in getattr(stmt, "handlers", ())]
 
 
-def _kept_copy_of_row(sharing, v, name, element_reads, assigned):
+def _kept_copy_of_row(sharing, v, name, element_reads, assigned, seen):
     """``v`` bound only to one row ``row`` (``row_saved = row``, which derivative code puts
     back later), outside loops, where ``row`` is only ever the same row of ``name``: ``v`` is
-    that row too, read again after a write as ``row`` is."""
-    sources = {s.value.id if isinstance(s.value, gast.Name) else None for s in assigned}
+    that row too, read again after a write as ``row`` is. So is ``v`` bound once to that row
+    read again after a write, ``v = current_row(row, name, i)`` with ``row``'s index (code
+    with no branch names each row read again anew: ``u_1 = current_row(u, y, 0)``)."""
+    sources = {_row_source(s.value, name) for s in assigned}
     row = sources.pop() if len(sources) == 1 else None
-    if row is None or row == v or not element_reads.get(row) \
-            or _one_row(sharing.statements, {v, row}, element_reads[row]) is None \
-            or not _refreshable(sharing, row, name, element_reads):
+    if row is None or row in seen:
         return False
+    # (row may be a row read again itself, u_2 = current_row(u_1, y, 0): its reads are u's)
+    if not _refreshable(sharing, row, name, element_reads, seen) or not element_reads.get(row) \
+            or _one_row(sharing.statements, {v, row}, element_reads[row]) is None:
+        return False
+    if any(isinstance(s.value, gast.Call) for s in assigned):
+        found = _one_row(sharing.statements, {v, row}, element_reads[row])
+        if len(assigned) != 1 or not _refreshes(assigned[0].value, row, name, found[1], found[0]):
+            return False
     element_reads[v] = element_reads[row]
     return True
+
+
+def _row_source(value, name):
+    """The row ``row`` a value ``row`` or ``current_row(row, name, i)`` reads; else None."""
+    from .. import runtime
+    if isinstance(value, gast.Name):
+        return value.id
+    if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.current_row \
+            and len(value.args) == 3 and isinstance(value.args[0], gast.Name) and _names(value.args[1], name):
+        return value.args[0].id
+    return None
 
 
 def _one_row(statements, names, reads):
@@ -1688,7 +1707,9 @@ def _same_row_again(statements, v, name, reads, assigned):
     ``v_saved = v`` ... ``v = v_saved``, and (in loops, where ``i`` is a constant: the same
     row in every pass) to a value popped off a stack only ``v`` is pushed onto,
     ``v_stack.append(v)`` ... ``v = v_stack.pop()``. Then ``v`` is ``y[i]`` (or the number
-    it was) wherever it is read, and reading it again after a write with that index is right."""
+    it was) wherever it is read, and reading it again after a write with that index is right.
+    An index name bound once, outside every loop (``i = len(x) - 2``), is the same row in
+    every pass too."""
     found = _one_row(statements, {v}, reads) or _one_constant_row(statements, reads)
     if found is None:
         return False
@@ -1696,8 +1717,10 @@ def _same_row_again(statements, v, name, reads, assigned):
     for stmt in assigned:
         if stmt in reads:
             continue
-        if index[0] == "constant" and _popped_own_value(statements, stmt, v, only):
+        if index[0] in ("constant", "fixed") and _popped_own_value(statements, stmt, v, only):
             continue
+        if isinstance(stmt.value, gast.Constant) and type(stmt.value.value) in (int, float):
+            continue        # a number before a loop reads the row (u = 0.0): no view, current_row keeps it
         source = stmt.value.id if isinstance(stmt.value, gast.Name) else None
         values = only.get(source, [])
         if not values or not all(_refreshes(value, v, name, index, only) or _names(value, v)
@@ -1707,11 +1730,12 @@ def _same_row_again(statements, v, name, reads, assigned):
 
 
 def _one_constant_row(statements, reads):
-    """(each name's bound values, the index) where ``reads`` all use one constant index,
-    wherever the names are bound (a loop binds a row of a constant index to the same row in
-    every pass); else None."""
-    if any(not isinstance(r.value.slice, gast.Constant) for r in reads) \
-            or len({repr(r.value.slice.value) for r in reads}) != 1:
+    """(each name's bound values, the index) where ``reads`` all use one constant index, or
+    one name bound once outside every loop (``_fixed_index``), wherever the names are bound
+    (a loop binds a row of such an index to the same row in every pass); else None."""
+    fixed = _fixed_index(statements, reads)
+    if fixed is None and (any(not isinstance(r.value.slice, gast.Constant) for r in reads)
+                          or len({repr(r.value.slice.value) for r in reads}) != 1):
         return None
     only = {}
     for stmt in statements:
@@ -1723,7 +1747,31 @@ def _one_constant_row(statements, reads):
         elif isinstance(stmt, gast.Assign):
             for bound in S.stored_names(stmt.targets[0]):
                 only.setdefault(bound, []).append(None)
+    if fixed is not None:
+        return only, ("fixed", fixed)
     return only, ("constant", reads[0].value.slice.value)
+
+
+def _fixed_index(statements, reads):
+    """The name ``i`` where ``reads`` all read ``y[i]`` and ``statements`` bind ``i`` once,
+    by an assignment outside every loop (or never: a parameter), so it holds one value
+    wherever a row is read; else None."""
+    index = reads[0].value.slice if reads else None
+    if not isinstance(index, gast.Name) or any(not _names(r.value.slice, index.id) for r in reads):
+        return None
+    in_loops, stores, binding = set(), set(), None
+    for stmt in statements:
+        if isinstance(stmt, (gast.For, gast.While)):
+            in_loops.update(id(inner) for inner in walk.walk_statements(stmt.body + stmt.orelse))
+    for stmt in statements:
+        for node in S.walk_nodes(stmt):
+            if isinstance(node, gast.Name) and node.id == index.id and not isinstance(node.ctx, gast.Load):
+                stores.add(id(node))
+                binding = stmt      # the innermost statement holding it (statements come outer first)
+    if len(stores) > 1 or stores and not (isinstance(binding, gast.Assign) and len(binding.targets) == 1
+                                          and _names(binding.targets[0], index.id) and id(binding) not in in_loops):
+        return None
+    return index.id
 
 
 def _popped_own_value(statements, stmt, v, only):
@@ -1786,7 +1834,7 @@ def _refreshes(value, v, name, index, only):
     from .. import runtime
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.current_row \
         and len(value.args) == 3 and _names(value.args[0], v) and _names(value.args[1], name) \
-        and _index_root(value.args[2], only) == index
+        and (_names(value.args[2], index[1]) if index[0] == "fixed" else _index_root(value.args[2], only) == index)
 
 
 def _refresh_after(body, write, v, name, reads, refresh_row, namer):

@@ -463,6 +463,43 @@ def asarray(y, a, dtype=None, order=None):
     d[y] = stack_like(d[a], y, dtype)
 
 
+# numpy.ascontiguousarray(a) and numpy.asfortranarray(a): a itself where it is laid out so
+# already, else a copy laid out so (at least 1-D: a number or 0-d array gives shape (1,));
+# the derivative is the identity, reshaped and in a's dtype. A write into the result is
+# followed as into a reshape, through a where it is a itself (views.py). like= is left
+# out, so a call passing it is refused.
+@adjoint(numpy.ascontiguousarray)
+def ascontiguousarray(y, a, dtype=None):
+    d[a] = unstack_like(d[y], a, dtype)
+
+
+@tangent(numpy.ascontiguousarray)
+def ascontiguousarray(y, a, dtype=None):
+    d[y] = stack_like(d[a], y, dtype)
+
+
+@adjoint(numpy.asfortranarray)
+def asfortranarray(y, a, dtype=None):
+    d[a] = unstack_like(d[y], a, dtype)
+
+
+@tangent(numpy.asfortranarray)
+def asfortranarray(y, a, dtype=None):
+    d[y] = stack_like(d[a], y, dtype)
+
+
+# numpy.require(a, dtype, requirements): a itself, or a copy meeting the requirements; the
+# identity too. A write into its result is not followed (refused: it may be a).
+@adjoint(numpy.require)
+def require(y, a, dtype=None, requirements=None):
+    d[a] = unstack_like(d[y], a, dtype)
+
+
+@tangent(numpy.require)
+def require(y, a, dtype=None, requirements=None):
+    d[y] = stack_like(d[a], y, dtype)
+
+
 @adjoint(numpy.full)
 def full(y, shape, fill_value, dtype=None, order="C"):
     d[fill_value] = cast_like(unbroadcast(d[y], fill_value), fill_value, dtype)

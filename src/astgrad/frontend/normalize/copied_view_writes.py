@@ -19,8 +19,9 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 
-# the views NumPy may make as copies (views.py's _View kinds)
-MAY_COPY = ("reshape", "ravel")
+# the views NumPy may make as copies (views.py's _View kinds): numpy.ascontiguousarray(y)
+# and numpy.asfortranarray(y) are y itself where it is laid out so already
+MAY_COPY = ("reshape", "ravel", "ascontiguousarray", "asfortranarray")
 
 
 def copy_or_view(views, view, stmt, through, make, index, written=()):

@@ -21,7 +21,7 @@ from .handed_list_items import name_list_items
 # numbers of arguments it takes after the array (``reshape``'s method is views.py's own;
 # ``numpy.reshape(y, shape)``, its function form, is here)
 WHOLE_VIEWS = {"transpose": None, "swapaxes": (2,), "ravel": (0,), "squeeze": (0, 1), "moveaxis": (2,),
-               "flip": (0, 1), "reshape": (1,)}
+               "flip": (0, 1), "reshape": (1,), "ascontiguousarray": (0,), "asfortranarray": (0,)}
 METHOD_VIEWS = ("transpose", "swapaxes", "ravel", "squeeze")
 
 # names no program binds (not identifiers), for trying whether an expression is a view

@@ -450,7 +450,8 @@ _ITSELF_CALLS = frozenset(("asarray", "asanyarray", "array"))
 
 # the methods and NumPy functions (``numpy.moveaxis(x, ...)``) giving a view of a whole array
 # that views.py writes through
-_VIEW_CALLS = frozenset(("reshape", "transpose", "swapaxes", "ravel", "squeeze", "moveaxis", "flip"))
+_VIEW_CALLS = frozenset(("reshape", "transpose", "swapaxes", "ravel", "squeeze", "moveaxis", "flip",
+                         "ascontiguousarray", "asfortranarray"))
 
 
 def _may_choose_class(tree):

@@ -101,7 +101,7 @@ class _View:
         parts = [S.copy(p) for p in self.parts]
         if self.kind == "T" or self.kind == "transpose" and not parts:
             value = gast.Attribute(value=value, attr="T", ctx=gast.Load())
-        elif self.kind in ("reshape", "ravel", "squeeze"):
+        elif self.kind in ("reshape", "ravel", "squeeze", "ascontiguousarray", "asfortranarray"):
             shape = gast.Attribute(value=S.name(self.base), attr="shape", ctx=gast.Load())
             # read back in the order the view read the array in
             value = S.call(gast.Attribute(value=value, attr="reshape", ctx=gast.Load()), [shape], self._ordered())
@@ -336,7 +336,7 @@ class ViewWrites:
                 after.append(read)
             elif not self.shows_later(name):
                 continue
-            elif view.kind in ("reshape", "ravel"):
+            elif view.kind in MAY_COPY:
                 kept = self.normalizer.namer.fresh(name + "_kept")
                 self.normalizer.locals.add(kept)
                 keep = self.normalizer.runtime_call(runtime.snapshot, [S.name(name)])
@@ -354,7 +354,7 @@ class ViewWrites:
         reshape or a ravel) and is read later, itself or through a view of it that is
         (``t = numpy.swapaxes(u, 0, 1)`` of ``u = y.T``, read after ``u`` is)."""
         view = self.views[name]
-        return (_sliced(view) or view.kind in ("reshape", "ravel")) and (self.read_later(name) or any(
+        return (_sliced(view) or view.kind in MAY_COPY) and (self.read_later(name) or any(
             self.views[other].base == name and self.shows_later(other) for other in self.visible))
 
     def read_later(self, name):
