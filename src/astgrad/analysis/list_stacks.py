@@ -16,7 +16,6 @@ import gast
 
 from ..core import anno
 from ..core import syntax as S
-from ..core import walk
 from ..core.anno import Key
 from .. import runtime
 
@@ -24,18 +23,19 @@ _NONE = frozenset()
 _READERS = (runtime.zeros_like, runtime.append_derivative, runtime.pad_last)
 
 
-def stack_pops(body, definitions, value_names=None):
-    """id(``s.pop()`` call) -> the atoms appended to ``s``, for each stack ``s`` of
-    ``body`` (``definitions``: name -> its assigned values, as ShapeClasses collects them;
-    ``value_names``: id(value) -> the names it mentions, for the assignments and
-    expression statements where known)."""
+def stack_pops(statements, definitions, value_names=None):
+    """id(``s.pop()`` call) -> the atoms appended to ``s``, for each stack ``s`` of a
+    body whose ``statements`` (nested ones included) are given in source order, as
+    ``walk.walk_statements`` gives them (``def_use.index`` keeps them; ``definitions``:
+    name -> its assigned values, as ShapeClasses collects them; ``value_names``: id(value)
+    -> the names it mentions, for the assignments and expression statements where known)."""
     candidates = {name for name, values in definitions.items()
                   if len(values) == 1 and type(values[0]) is gast.List and not values[0].elts}
     if not candidates:
         return {}
     pushed, pops, spoiled = {}, {}, set()
     value_names, assign_type, expr_type, name_type = value_names or {}, gast.Assign, gast.Expr, gast.Name
-    for stmt in walk.walk_statements(body):
+    for stmt in statements:
         kind = stmt.__class__
         if kind is assign_type and len(stmt.targets) == 1 and stmt.targets[0].__class__ is name_type \
                 and stmt.targets[0].id not in candidates or kind is expr_type:

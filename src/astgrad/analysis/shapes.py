@@ -29,10 +29,10 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from .. import argument_kinds
+from . import def_use
 from .fixed_point import UNKNOWN, Readers, assume, reachable, retract
 from .layouts import Layouts, matmul_layout
 from .list_stacks import stack_pops
-from .loop_trips import runs_at_least_once
 from .reduction_methods import mark_array_reduction
 from .. import runtime
 from .. import runtime_objects
@@ -56,15 +56,16 @@ class ShapeClasses:
     that disagree, or depend on names without a class, take it away again."""
 
     def __init__(self, body, params, adjoints, scalars=(), kinds=None, uses=None):
-        """``uses``: what ``_values_used_as_numbers`` would find of each value, where
+        """``uses``: ``_names_and_numeric_uses`` of each statement's value, where
         already found (see ``_calls_by_target``)."""
-        definitions = _definitions(body)
+        found = def_use.index(body, _names_and_numeric_uses, uses)     # one walk of the body
+        definitions = found.definitions
         self.cls = {p: p for p in params}
         self.params = set(params)
         # (and the values those ids and the stacks' pops name, kept: no node made after, when
         # buffer reuse asks these classes again, takes the id of one a pass has dropped)
-        self.not_sequences, self.value_names, self._values = _values_used_as_numbers(body, uses)
-        self.pops = self._stack_pops(body, definitions)
+        self.not_sequences, self.value_names, self._values = found.proven, found.value_names, found.values
+        self.pops = self._stack_pops(found.statements, definitions)
         self.sequence_names = self.int_names = self._int_test = None    # lists, ints, its test: found when asked
         self.derivatives = set(adjoints.values())
         for name in scalars:
@@ -104,13 +105,13 @@ class ShapeClasses:
                 self.cls[adjoint] = self.cls[primal]
         self.value_names = None     # true of the tree as it is now; a rewrite may change it
 
-    def _stack_pops(self, body, definitions):
+    def _stack_pops(self, statements, definitions):
         """id(``s.pop()``) -> the distinct atoms pushed on ``s`` (see list_stacks), noting
         that a popped value depends on those. What holds of a popped value rests on which
         names and constants were pushed, not on how often: a stack pushed in every loop
         of a long function (``a_stack.append(a)``) has one atom, not one per loop, for
         each of its pops to look at."""
-        pops, distinct = stack_pops(body, definitions, self.value_names), {}
+        pops, distinct = stack_pops(statements, definitions, self.value_names), {}
         for key, pushed in pops.items():
             found = distinct.get(id(pushed))        # the pops of one stack share its list
             if found is None:
@@ -369,29 +370,6 @@ class ShapeClasses:
         return None
 
 
-def _definitions(body):
-    """name -> the values assigned to it in ``body`` (None for a value that is not an
-    expression: a tuple's item, a write into it, a loop's target), in order; restores and
-    placeholders left out."""
-    definitions = {}
-    assign_type, name_type, marked, slot = gast.Assign, gast.Name, _restores_or_placeholder, anno.SLOT
-    for stmt in walk.walk_statements(body):
-        kind = stmt.__class__
-        if slot in stmt.__dict__ and marked(stmt):     # (a statement without annotations is neither)
-            continue
-        if kind is assign_type and stmt.targets[0].__class__ is name_type:
-            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
-        elif kind is assign_type:
-            for name in S.stored_names(stmt.targets[0]):
-                definitions.setdefault(name, []).append(None)     # unknown
-            if isinstance(stmt.targets[0], gast.Subscript):
-                definitions.setdefault(stmt.targets[0].value.id, []).append(None)
-        elif isinstance(stmt, gast.For) and not anno.get(stmt, Key.RANGE_LOOP, False):
-            for name in S.stored_names(stmt.target):
-                definitions.setdefault(name, []).append(None)
-    return definitions
-
-
 def _atom_key(atom):
     """A pushed atom (a name or a constant) as a key equal for the same name or the same
     constant (of the same type: 1, 1.0 and True differ); a constant whose value has no
@@ -427,58 +405,6 @@ def _least_solution(definitions, holds, readers, never=frozenset()):
         if name not in found and name not in never and holds(name, found):
             found.add(name)
             pending.extend(readers.get(name, ()))
-    return found
-
-
-def _values_used_as_numbers(body, uses=None):
-    """The ids of assigned values that cannot be lists or tuples whenever the code
-    finishes: each is followed, in its own block and before any exit, by a use that
-    raises on a list (``t - 1``, ``-t``, ``math.sin(t)``, ``t * 0.5``), or by a loop
-    over a constant range that is not empty whose body starts with such a use. And,
-    found on the same walk, id(value) -> the names each value of a plain assignment
-    mentions, and those values (a stack's pops among them). ``uses``: id(value) ->
-    ``_names_and_numeric_uses(value)`` of each value, where already found."""
-    proven, value_names, values = set(), {}, []
-
-    def names_and_uses(value):
-        found = uses.get(id(value)) if uses is not None else None
-        return _names_and_numeric_uses(value) if found is None else found
-
-    known = (uses or {}).get
-    assign_type, expr_type, name_type = gast.Assign, gast.Expr, gast.Name
-    for block in walk.walk_blocks(body):
-        pending = {}            # name -> the value assigned to it last in this block
-        for stmt in block:
-            kind = stmt.__class__
-            if kind is assign_type or kind is expr_type:
-                value = stmt.value
-                names, used = known(id(value)) or _names_and_numeric_uses(value)
-                value_names[id(value)] = names
-                values.append(value)
-                if pending:
-                    for name in used:
-                        if name in pending:
-                            proven.add(id(pending.pop(name)))
-                if kind is assign_type and stmt.targets[0].__class__ is name_type:
-                    pending[stmt.targets[0].id] = value
-            else:
-                if pending and runs_at_least_once(stmt):
-                    loop_names = S.stored_names(stmt.target)
-                    proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, names_and_uses)
-                                  if name in pending and name not in loop_names)
-                pending = {}    # what follows may not run (an assignment or expression holds no exit)
-    return proven, value_names, values
-
-
-def _first_numeric_uses(block, names_and_uses):
-    """The names the assignments and expressions at the start of ``block`` use where a
-    list raises (``_note_use``) before assigning them: the names' values on entry."""
-    found, assigned = set(), set()
-    for stmt in block:
-        if not isinstance(stmt, (gast.Assign, gast.Expr)):
-            break
-        found.update(name for name in names_and_uses(stmt.value)[1] if name not in assigned)
-        assigned.update(S.stored_names(stmt.targets[0]) if isinstance(stmt, gast.Assign) else ())
     return found
 
 
@@ -583,12 +509,6 @@ def _opaque(value):
         return not (target in _SHAPE_OF_SECOND or target in _SHAPE_OF_FIRST or _is_elementwise(target)
                     or ops.in_place_operands(value))
     return isinstance(value, (gast.Subscript, gast.Attribute))
-
-
-def _restores_or_placeholder(stmt):
-    marks = anno.annotations(stmt)
-    return marks.get(Key.RESTORE_ID) is not None or bool(marks.get(Key.ITEM_POP)) \
-        or marks.get(Key.INIT_NONE, False) or marks.get(Key.SAVE_ID) is not None
 
 
 def _join(a, b):
