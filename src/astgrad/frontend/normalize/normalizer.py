@@ -45,7 +45,6 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .method_values import MethodValueLowering
 from .methods import MethodLowering
-from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .own_methods import OwnMethodLowering
 from .operator_methods import OperatorMethodLowering
@@ -69,7 +68,7 @@ from .math_forms import MathFormLowering
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
                  ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering, MethodLowering,
-                 ObjectLowering, NestedTransformLowering, MadeGradientLowering, TryLowering,
+                 ObjectLowering, MadeGradientLowering, TryLowering,
                  ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering, BuiltObjectLowering,
                  ArrayWriteLowering, FunctionLoopLowering, FlatWriteLowering,
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,
