@@ -24,8 +24,12 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
-from . import recompute
 from .mutation import names_changed_in_place
+from ..core.first_use import imported_when_called
+
+# asked only of statements in loops: recompute.py loads with the first (core/first_use.py)
+recomputable = imported_when_called(__package__ + ".recompute", "recomputable")
+reads_counted = imported_when_called(__package__ + ".recompute", "loads")
 
 
 class Store(enum.Enum):
@@ -274,8 +278,8 @@ class SavePlan:
         if over_name:
             inner_definite.add(stmt.target.id)
         if over_name and self.body_loads is None:
-            self.body_loads = recompute.loads(self.body)       # found once, for every loop
-        anno.set(stmt, Key.RECOMPUTED, recompute.recomputable(stmt, self.body, self.store_counts,
+            self.body_loads = reads_counted(self.body)       # found once, for every loop
+        anno.set(stmt, Key.RECOMPUTED, recomputable(stmt, self.body, self.store_counts,
                                                               self.body_loads, stored) if over_name else [])
         around, self.written_in_loops = self.written_in_loops, self.written_in_loops | names_changed_in_place(stmt.body)
         self.annotate(stmt.body, depth + 1, inner_maybe, inner_definite)

@@ -30,6 +30,18 @@ class StandIn:
         raise NotImplementedError
 
 
+def is_transform_object(obj):
+    """An astgrad transform a call in differentiated code may run (a gradient, a
+    function given to astgrad.differentiable, one made per call shape): not a plain function."""
+    return isinstance(obj, StandIn) and (getattr(obj, "__astgrad_function__", None) is not None
+                                         or made_per_call_shape(obj))
+
+
+def made_per_call_shape(obj):
+    """Whether ``obj`` is a transform of a function with ``*args``/``**kwargs``, made per call shape."""
+    return isinstance(obj, StandIn) and callable(getattr(type(obj), "for_call", None))
+
+
 def underlying(f):
     """The plain Python function behind a decorated function or a derivative."""
     inner = getattr(f, "__astgrad_function__", None)

@@ -22,8 +22,10 @@ loops, jumps, expressions, calls), and its docstring says where a new one goes.
 ``match`` statements are lowered to ``if`` before all this, in ../patterns.py.
 """
 
-from .nested import ast_literal
+from ...core.first_use import imported_when_called
 from .jumps import append_rest, has_break, restructure
 from .normalizer import Normalizer
+
+ast_literal = imported_when_called(__package__ + ".nested", "ast_literal")   # loaded with its first use
 
 __all__ = ["Normalizer", "append_rest", "ast_literal", "has_break", "restructure"]

@@ -34,10 +34,14 @@ import types
 import gast
 
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...core.walk import walk_blocks
 from .element_reads import copied_element
-from .hoisted_calls import hoist_calls, hoistable
 from .scopes import binding_counts
+
+# most functions reach neither: hoisted_calls.py loads with the first call (core/first_use.py)
+hoist_calls = imported_when_called(__package__ + ".hoisted_calls", "hoist_calls")
+hoistable = imported_when_called(__package__ + ".hoisted_calls", "hoistable")
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 

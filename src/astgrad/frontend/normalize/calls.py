@@ -17,14 +17,15 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from ...core.missing import MISSING
+from ...core.functions import is_transform_object
 from ...core.ops import is_user_function
 from ...errors import unresolved
+from ...rules.registry import is_astgrad_transform
 from ...user_warnings import warn
 from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
-from .nested import is_transform_object
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
 
@@ -63,9 +64,11 @@ class CallLowering:
 
     def expr_Call(self, node):
         self.refuse_current_exception(node)         # trying.py
-        nested = self.nested_transform(node)
-        if nested is not None:
-            return nested
+        called = transform_called(self, node)
+        if called is not None:
+            nested = self.nested_transform(node, *called)       # nested.py, loaded by the first
+            if nested is not None:
+                return nested
         partial = self.partial_call(node)
         if partial is not None:
             return self.expr_Call(partial)
@@ -303,6 +306,21 @@ class CallLowering:
 
 
 _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
+
+
+def transform_called(normalizer, node):
+    """``(outer, target)`` for a call that may be a nested transform (nested.py): ``target``
+    one of astgrad's transforms, ``outer`` the call ``functools.partial(astgrad.grad, ...)(g)``
+    makes (or None); None for any other call, so that code calling none loads no nested.py."""
+    outer = normalizer.unpartialed(node.func) if isinstance(node.func, gast.Call) else None
+    target = normalizer.transform_target(outer if outer is not None else node)
+    if target is None:
+        return None
+    callees = normalizer.callees
+    if target in (callees.grad, callees.jvp, getattr(callees, "value_and_grad", None)) \
+            or inspect.isfunction(target) and is_astgrad_transform(target):
+        return outer, target
+    return None
 
 
 def _is_put_along_axis(target):

@@ -16,12 +16,13 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .if_stores import stored_in_branches
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
 # asked only of a display {**d}
 copy_of_member = imported_when_called(__package__ + ".shared_dict_items", "copy_of_member")
+# asked only of a conditional expression
+stored_in_branches = imported_when_called(__package__ + ".if_stores", "stored_in_branches")
 
 
 _BIN_OPS = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.MatMult,

@@ -7,7 +7,8 @@ map/sorted/max/min with a key, itertools and functools.reduce, local recursion, 
 appends to lists held in containers or attributes, ``xs.sort(key=...)``, ``**kwargs``
 handed on whole, NumPy element-write forms, generators held by objects, ufuncs given a
 dtype, numpy.vectorize and numpy.apply_along_axis, the proof that an operand holds no
-object (in a function that meets objects of a class defining operators). A process
+object (in a function that meets objects of a class defining operators), astgrad's own
+transforms called inside the code (``calls.transform_called`` finds those calls first). A process
 differentiating functions without them never loads their modules (the engine's start-up
 is mostly loading modules).
 
@@ -42,6 +43,9 @@ LAZY = {
     "itertools_calls": ("ItertoolsLowering", "itertools_call", "endless_repeat", "chained", "flattened", "sliced",
                         "by_position", "positions_comprehension", "folded", "resolve_operator"),
     "library_forms": ("LibraryWriteLowering", "piecewise_call", "fill_diagonal"),
+    "nested": ("NestedTransformLowering", "nested_transform", "transform_object_call", "as_returned",
+               "given_functions", "nested_jvp", "nested_gradient", "_check_plain_arguments", "made_gradient_call",
+               "nested_callee", "lifted", "transform_made_now", "nested_derivative", "resolve_function"),
     "numpy_maps": ("NumpyMapLowering", "mapped_call", "_along_axis", "_vectorized", "_builtin_zip", "_bound_arguments",
                    "_mapped_function", "_numpy"),
     "list_sort": ("ListSortLowering", "list_sort"),

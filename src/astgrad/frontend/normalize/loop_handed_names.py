@@ -28,10 +28,14 @@ import gast
 
 from ... import runtime
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from .element_reads import copied_element
-from .hoisted_calls import hoist_calls, hoistable
 from .handed_arrays import bound_before, handed_name, is_attribute, parameters_of, replace_reads
 from .synced_handed_names import copy_of, hand_a_copy, synced_in_place, write_synced
+
+# most functions reach neither: hoisted_calls.py loads with the first call (core/first_use.py)
+hoist_calls = imported_when_called(__package__ + ".hoisted_calls", "hoist_calls")
+hoistable = imported_when_called(__package__ + ".hoisted_calls", "hoistable")
 
 _SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef)
 

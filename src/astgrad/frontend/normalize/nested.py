@@ -22,7 +22,7 @@ from ... import runtime, runtime_objects
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
-from ...core.functions import StandIn, underlying
+from ...core.functions import StandIn, is_transform_object, made_per_call_shape, underlying
 from ...errors import RecursiveCall, TransformError
 from ...rules.registry import TRANSFORMS_INSIDE, is_astgrad_transform
 from ..source import parsed_for_reading
@@ -48,12 +48,9 @@ _INNER = {"argnums": "write wrt= for the positions (astgrad.grad(g, wrt=1))",
 class NestedTransformLowering:
     """Normalizer methods for astgrad's transforms called inside differentiated code."""
 
-    def nested_transform(self, node):
-        """The lowered call for a nested transform ``node``, or None for any other call."""
-        outer = self.unpartialed(node.func) if isinstance(node.func, gast.Call) else None
-        target = self.transform_target(outer if outer is not None else node)
-        if target is None:
-            return None
+    def nested_transform(self, node, outer, target):
+        """The lowered call for a nested transform ``node``, or None for any other call
+        (``outer`` and ``target`` as ``calls.transform_called`` found them)."""
         if target not in (self.callees.grad, self.callees.jvp, getattr(self.callees, "value_and_grad", None)) \
                 and inspect.isfunction(target) and is_astgrad_transform(target):
             made = _other_transform(self, outer if outer is not None else node)
@@ -86,7 +83,7 @@ class NestedTransformLowering:
         made for them, as calling it makes; a transform of a bound method takes the
         receiver first (Receiving)."""
         call = gast.Call(func=node.func, args=list(node.args), keywords=list(node.keywords))
-        if _per_call_shape(transform):      # made for the call's shape (shaped.py)
+        if made_per_call_shape(transform):      # made for the call's shape (shaped.py)
             made, names = transform.for_call([None] * len(call.args), {kw.arg: None for kw in call.keywords})
             if not is_transform_object(made):       # a jacobian, ...: an ordinary call
                 return node, S.copy(node.func), transform
@@ -402,18 +399,6 @@ def _receiving_for(transform):
     if made is None:
         made = _receiving[transform] = Receiving(transform)
     return made
-
-
-def is_transform_object(obj):
-    """An astgrad transform a call in differentiated code may run (a gradient, a
-    function given to astgrad.differentiable, one made per call shape): not a plain function."""
-    return isinstance(obj, StandIn) and (getattr(obj, "__astgrad_function__", None) is not None
-                                         or _per_call_shape(obj))
-
-
-def _per_call_shape(obj):
-    """A transform of a function with ``*args``/``**kwargs``, made per call shape."""
-    return isinstance(obj, StandIn) and callable(getattr(type(obj), "for_call", None))
 
 
 def _lift(enclosing, tree, recursive=False):

@@ -10,6 +10,7 @@ from ...core import anno
 from ...core import generated_text
 from ...core import syntax as S
 from ...core.anno import Key
+from ...core.first_use import imported_when_called
 from ..complex_values import refuse_complex
 from ..patterns import MatchLowering
 from .. import written_in
@@ -31,7 +32,6 @@ from .array_writes import ArrayWriteLowering
 from .flat_writes import FlatWriteLowering
 from .explicit_iterators import ExplicitIteratorLowering
 from .expressions import ExpressionLowering, walrus_targets
-from .any_orders import rewrite_any_orders
 from .foreign import ForeignLowering
 from .forwarding import ForwardingFunctions, branch_defines_function, choose_branch_functions
 from .function_literals import FunctionLiteralLowering
@@ -45,7 +45,6 @@ from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .method_values import MethodValueLowering
 from .methods import MethodLowering
-from .nested import NestedTransformLowering
 from .objects import ObjectLowering
 from .own_methods import OwnMethodLowering
 from .operator_methods import OperatorMethodLowering
@@ -66,10 +65,13 @@ from .trying import TryLowering
 from .view_outputs import may_write_into_views, rewrite_view_outputs
 from .math_forms import MathFormLowering
 
+# asked only of code naming order="A": loaded with the first call (core/first_use.py)
+rewrite_any_orders = imported_when_called(__package__ + ".any_orders", "rewrite_any_orders")
+
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
                  ContainerLowering, ClosureLowering, InlineLowering, ForeignLowering, MethodLowering,
-                 ObjectLowering, NestedTransformLowering, MadeGradientLowering, TryLowering,
+                 ObjectLowering, MadeGradientLowering, TryLowering,
                  ReplaceLowering, ForwardingFunctions, FunctionLiteralLowering, BuiltObjectLowering,
                  ArrayWriteLowering, FunctionLoopLowering, FlatWriteLowering,
                  MethodValueLowering, HeldFunctionLowering, BuiltListLowering, ExplicitIteratorLowering,

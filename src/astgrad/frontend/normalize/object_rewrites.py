@@ -20,15 +20,16 @@ from .factory_calls import write_factory_calls
 from .handed_arrays import write_handed_arrays
 from .handed_object_candidates import write_in_handed_helpers
 from .loop_handed_names import share_loop_handed_names
-from .loop_names import separate_loop_names
 from .mixed_list_candidates import write_mixed_lists
 from .object_column_candidates import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
-from .turn_arrays import name_turn_arrays
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 separate_comprehension_names = imported_when_called(__package__ + ".comprehension_names", "separate_comprehension_names")
+# asked only where the function has loops
+separate_loop_names = imported_when_called(__package__ + ".loop_names", "separate_loop_names")
+name_turn_arrays = imported_when_called(__package__ + ".turn_arrays", "name_turn_arrays")
 
 # lists or dicts of objects (item_objects.py) only some functions build, and helpers storing
 # into objects handed to them (handed_objects.py): loaded with the first call (core/first_use.py)

@@ -31,7 +31,6 @@ from ..array_named_reads import array_named_reads
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
-from .reads_before_changes import refuse_read_before_change
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 record_layout = imported_when_called(__package__ + ".object_attributes", "record_layout")
@@ -39,6 +38,7 @@ refuse_turn_before_change = imported_when_called(__package__ + ".turn_before_obj
 turn_before_layout = imported_when_called(__package__ + ".turn_before_objects", "turn_before_layout")
 turn_before_reader_layout = imported_when_called(__package__ + ".turn_before_objects", "turn_before_reader_layout")
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
+refuse_read_before_change = imported_when_called(__package__ + ".reads_before_changes", "refuse_read_before_change")
 
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 

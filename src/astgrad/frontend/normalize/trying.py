@@ -26,7 +26,6 @@ alone. An exception no handler catches propagates (without running ``F``).
 import contextlib
 import inspect
 import sys
-import traceback
 import types
 
 import gast
@@ -41,10 +40,18 @@ from .jumps import jumps_out
 
 
 # what reads the exception being handled, which the lowered handlers no longer run inside
-_CURRENT_EXCEPTION = tuple(f for f in (sys.exc_info, getattr(sys, "exception", None), traceback.format_exc,
-                                       traceback.print_exc) if f is not None)
+_CURRENT_EXCEPTION = tuple(f for f in (sys.exc_info, getattr(sys, "exception", None)) if f is not None)
+_TRACEBACK_READS = ("format_exc", "print_exc")      # traceback's, where the program imported it
 # the names those reads leave in a function's code (``exception`` only beside ``sys``)
 _CURRENT_EXCEPTION_NAMES = frozenset({"exc_info", "format_exc", "print_exc", "__context__"})
+
+
+def _reads_current_exception(target):
+    """Whether ``target`` is a function reading the exception being handled (traceback's
+    only where the program imported traceback: it could not call them otherwise)."""
+    traceback = sys.modules.get("traceback")
+    return any(target is f for f in _CURRENT_EXCEPTION) or \
+        traceback is not None and any(target is getattr(traceback, name, None) for name in _TRACEBACK_READS)
 
 
 def reads_current_exception(fn):
@@ -194,7 +201,7 @@ class TryLowering:
             return
         advice = ("astgrad runs an except clause after the exception is handled, where it reads "
                   "none; bind it with 'except E as e' and pass e where it is needed")
-        if any(target is f for f in _CURRENT_EXCEPTION):
+        if _reads_current_exception(target):
             name = f"{target.__module__}.{target.__name__}"
             raise self._refuse(f"{name}() in an except clause or in a function called from one", node, advice)
         if is_user_function(target) and hasattr(target, "__code__") and reads_current_exception(target):
