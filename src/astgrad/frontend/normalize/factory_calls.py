@@ -22,8 +22,11 @@ import inspect
 import gast
 
 from ...core import syntax as S
-from .class_functions import tree_of
+from ...core.first_use import imported_when_called
 from .handed_arrays import changed_in_place
+
+# read only where a helper may build an object (class_functions.py loads with the first one)
+tree_of = imported_when_called(__package__ + ".class_functions", "tree_of")
 
 _SCOPED = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr,
            gast.Yield, gast.YieldFrom, gast.Await)
