@@ -24,6 +24,7 @@ import weakref
 import gast
 
 from ...core import ops
+from ...core.missing import MISSING
 from ...errors import FunctionValueUnknown
 from ...core import syntax as S
 from .. import object_layouts as L
@@ -87,12 +88,31 @@ class UnknownObjectValues:
         names, seen = self.__dict__.get(kept, (None, 0))
         if names is None:
             names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
-            self._grow_unknown(names, list(all_bindings(self.source.tree)))
+            if names or kept == "_operating_names" or not self._calls_no_user_code():
+                self._grow_unknown(names, list(all_bindings(self.source.tree)))
         if seen < len(self.inlined_trees):
             trees, seen = self.inlined_trees[seen:], len(self.inlined_trees)
             self._grow_unknown(names, [binding for tree in trees for binding in all_bindings(tree)])
         self.__dict__[kept] = (names, seen)
         return names
+
+    def _calls_no_user_code(self):
+        """Whether ``_grow_unknown`` from no names must find none in the function's own
+        bindings, known from its calls alone (far cheaper than the fixed point). Where no
+        object of a user's class can reach the function (plain_reads.py), no expression
+        has an object's layout: ``_unlaid_item`` and ``_followed`` are false, and from no
+        names ``_reads_unknown`` can be true only where it meets a call of the user's code.
+        No call of the function being one, none is. Paths are resolved without recording
+        a dependency: the lowering of each call records its own, in its order."""
+        if not self.reaches_no_objects():
+            return False
+        resolve = self.source.resolve_path
+        for call in S.nodes_of_class(self.source.tree, gast.Call):
+            path = S.dotted_path(call.func)
+            callee = None if path is None or path[0] in self.locals else resolve(path, depend=False)
+            if self._user_callee(call, None if callee is MISSING else callee):
+                return False
+        return True
 
     def note_inlined_parameter(self, name, value):
         """Count ``name``, the parameter of the helper or lambda inlined last, bound to
@@ -160,8 +180,12 @@ class UnknownObjectValues:
         """Whether ``call`` runs code of the user's kept as a call, which may give back
         any object: a function of theirs, a class comparing with code of its own, a
         function value, a method of an object the code follows."""
+        return self._user_callee(call, self.resolve_call(call))
+
+    def _user_callee(self, call, callee):
+        """``_user_call`` for ``call`` whose function path means ``callee`` (None: no free
+        path, or an unbound one)."""
         func = call.func
-        callee = self.resolve_call(call)
         if callee is not None:
             return ops.is_user_function(callee) and not returns_numbers(callee) \
                 or isinstance(callee, type) and L.compares_with_own_code(callee)
