@@ -102,17 +102,10 @@ class UnknownObjectValues:
         object of a user's class can reach the function (plain_reads.py), no expression
         has an object's layout: ``_unlaid_item`` and ``_followed`` are false, and from no
         names ``_reads_unknown`` can be true only where it meets a call of the user's code.
-        No call of the function being one, none is. Paths are resolved without recording
-        a dependency: the lowering of each call records its own, in its order."""
+        No call of the function being one, none is."""
         if not self.reaches_no_objects():
             return False
-        resolve = self.source.resolve_path
-        for call in S.nodes_of_class(self.source.tree, gast.Call):
-            path = S.dotted_path(call.func)
-            callee = None if path is None or path[0] in self.locals else resolve(path, depend=False)
-            if self._user_callee(call, None if callee is MISSING else callee):
-                return False
-        return True
+        return not any(self._user_call(call, depend=False) for call in S.nodes_of_class(self.source.tree, gast.Call))
 
     def note_inlined_parameter(self, name, value):
         """Count ``name``, the parameter of the helper or lambda inlined last, bound to
@@ -176,16 +169,13 @@ class UnknownObjectValues:
                 and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
-    def _user_call(self, call):
+    def _user_call(self, call, depend=True):
         """Whether ``call`` runs code of the user's kept as a call, which may give back
         any object: a function of theirs, a class comparing with code of its own, a
-        function value, a method of an object the code follows."""
-        return self._user_callee(call, self.resolve_call(call))
-
-    def _user_callee(self, call, callee):
-        """``_user_call`` for ``call`` whose function path means ``callee`` (None: no free
-        path, or an unbound one)."""
+        function value, a method of an object the code follows. ``depend``: whether the
+        generation depends on what its function's path means (``resolve_call``)."""
         func = call.func
+        callee = self.resolve_call(call) if depend else _looked_up(self, func)
         if callee is not None:
             return ops.is_user_function(callee) and not returns_numbers(callee) \
                 or isinstance(callee, type) and L.compares_with_own_code(callee)
@@ -208,6 +198,16 @@ class UnknownObjectValues:
         """Whether ``expr`` reads an object or a list of objects whose layout the code
         knows, which a builtin may give back with its class unknown (``max(objs)``)."""
         return isinstance(expr, (gast.Name, gast.Attribute, gast.Subscript)) and self.layout(expr) is not None
+
+
+def _looked_up(normalizer, func):
+    """What ``resolve_call`` finds for a call of ``func``, found without recording a
+    dependency (the call's lowering records it, in its order)."""
+    path = S.dotted_path(func)
+    if path is None or path[0] in normalizer.locals:
+        return None
+    callee = normalizer.source.resolve_path(path, depend=False)
+    return None if callee is MISSING else callee
 
 
 # builtins giving back one of the values they are handed (or a container of them)
