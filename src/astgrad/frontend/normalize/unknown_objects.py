@@ -88,6 +88,7 @@ class UnknownObjectValues:
         names, seen = self.__dict__.get(kept, (None, 0))
         if names is None:
             names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
+            # (an operator's operands have verdicts of their own, unknown_operators.py: always searched)
             if names or kept == "_operating_names" or not self._calls_no_user_code():
                 self._grow_unknown(names, list(all_bindings(self.source.tree)))
         if seen < len(self.inlined_trees):
