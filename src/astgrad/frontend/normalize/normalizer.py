@@ -196,9 +196,10 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             attribute_writes(tree)          # a method's state twin: instances.py
             self.bound_count = binding_counts([tree])
         refuse_value_rebinds(self, tree)    # a helper rebinding mymod.K, a global value the code reads
-        nodes = S.all_nodes(tree)           # the checks and the rewrites each look at all of them
+        walked = _node_walk(self.source.fn)     # the checks and the rewrites each look at all of them
+        nodes = walked(tree)
         if lower_outer_writes(self, tree, nodes):   # global and nonlocal writes: outer_writes.py
-            nodes = S.all_nodes(tree)
+            nodes = walked(tree)
         refuse_foreign_rebinds(self, tree, nodes)   # a helper (or a getter) rebinding H.act or BOX.fn the code reads
         if any(isinstance(stmt, gast.ClassDef) for stmt in tree.body):
             from .local_classes import bind_local_classes   # (loaded with the first local class)
@@ -402,6 +403,14 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         node.func.id = name
         anno.set(node, Key.TARGET, getattr(builtins, name))
         return node
+
+
+def _node_walk(fn):
+    """The walk giving the nodes ``run``'s checks and rewrites look at, for the code of
+    ``fn``: every node, but for a derivative (differentiated again) its operators and
+    contexts left out, a third of its nodes, which those a derivative meets (through
+    ``_rewrite_views``) never look at."""
+    return S.operand_nodes if generated_text.is_derivative(fn.__code__) else S.all_nodes
 
 
 def _may_write_through_views(nodes):

@@ -24,6 +24,7 @@ import weakref
 import gast
 
 from ...core import ops
+from ...core.missing import MISSING
 from ...errors import FunctionValueUnknown
 from ...core import syntax as S
 from .. import object_layouts as L
@@ -87,12 +88,25 @@ class UnknownObjectValues:
         names, seen = self.__dict__.get(kept, (None, 0))
         if names is None:
             names = set(getattr(self.source.fn, "__astgrad_holding__", ()))
-            self._grow_unknown(names, list(all_bindings(self.source.tree)))
+            # (an operator's operands have verdicts of their own, unknown_operators.py: always searched)
+            if names or kept == "_operating_names" or not self._calls_no_user_code():
+                self._grow_unknown(names, list(all_bindings(self.source.tree)))
         if seen < len(self.inlined_trees):
             trees, seen = self.inlined_trees[seen:], len(self.inlined_trees)
             self._grow_unknown(names, [binding for tree in trees for binding in all_bindings(tree)])
         self.__dict__[kept] = (names, seen)
         return names
+
+    def _calls_no_user_code(self):
+        """Whether ``_grow_unknown`` from no names must find none in the function's own
+        bindings, known from its calls alone (far cheaper than the fixed point). Where no
+        object of a user's class can reach the function (plain_reads.py), no expression
+        has an object's layout: ``_unlaid_item`` and ``_followed`` are false, and from no
+        names ``_reads_unknown`` can be true only where it meets a call of the user's code.
+        No call of the function being one, none is."""
+        if not self.reaches_no_objects():
+            return False
+        return not any(self._user_call(call, depend=False) for call in S.nodes_of_class(self.source.tree, gast.Call))
 
     def note_inlined_parameter(self, name, value):
         """Count ``name``, the parameter of the helper or lambda inlined last, bound to
@@ -156,12 +170,13 @@ class UnknownObjectValues:
                 and any(self._reads_unknown(a, names) or self._followed(a) for a in handed)
         return isinstance(expr.func, gast.Attribute) and self._reads_unknown(expr.func.value, names)
 
-    def _user_call(self, call):
+    def _user_call(self, call, depend=True):
         """Whether ``call`` runs code of the user's kept as a call, which may give back
         any object: a function of theirs, a class comparing with code of its own, a
-        function value, a method of an object the code follows."""
+        function value, a method of an object the code follows. ``depend``: whether the
+        generation depends on what its function's path means (``resolve_call``)."""
         func = call.func
-        callee = self.resolve_call(call)
+        callee = self.resolve_call(call) if depend else _looked_up(self, func)
         if callee is not None:
             return ops.is_user_function(callee) and not returns_numbers(callee) \
                 or isinstance(callee, type) and L.compares_with_own_code(callee)
@@ -184,6 +199,16 @@ class UnknownObjectValues:
         """Whether ``expr`` reads an object or a list of objects whose layout the code
         knows, which a builtin may give back with its class unknown (``max(objs)``)."""
         return isinstance(expr, (gast.Name, gast.Attribute, gast.Subscript)) and self.layout(expr) is not None
+
+
+def _looked_up(normalizer, func):
+    """What ``resolve_call`` finds for a call of ``func``, found without recording a
+    dependency (the call's lowering records it, in its order)."""
+    path = S.dotted_path(func)
+    if path is None or path[0] in normalizer.locals:
+        return None
+    callee = normalizer.source.resolve_path(path, depend=False)
+    return None if callee is MISSING else callee
 
 
 # builtins giving back one of the values they are handed (or a container of them)
