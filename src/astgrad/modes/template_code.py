@@ -27,22 +27,33 @@ from ..core import syntax as S
 from ..core.anno import Key
 from ..core.missing import MISSING
 from ..core.originals import original_attribute
-from ..rules.registry import derivative_ref, unsupported
+from ..rules.registry import derivative_ref, derivative_target, unsupported
 
 
 class BindError(Exception):
     pass
 
 
+class Dropped(Exception):
+    """The statement mentions the derivative of something that has none."""
+
+
 def compile_statements(template, params, locals_):
     """For each statement of ``template``, the function building, for a ``_Substitute``,
-    the statement's copy with its names substituted (params: the template's parameter
-    names and its result's; locals_: its temporaries). One text holds them all, compiled
-    at once."""
+    the statement's copy with its names substituted and its ``Key.ACCUMULATE`` set, or
+    raising ``Dropped`` where it mentions a derivative that does not exist (params: the
+    template's parameter names and its result's; locals_: its temporaries). One text
+    holds them all, compiled at once."""
     texts, scope = [], {}
     for number, stmt in enumerate(template.body):
         code = _Code(template, params, locals_, f"s{number}_")
-        code.line(f"return {code.node(stmt)}")
+        accumulate = derivative_target(stmt) is not None    # a derivative's d[x] = e, which adds to d[x]
+        if anno.SLOT in stmt.__dict__:
+            built = code.node(stmt)
+            code.line(f"set_annotation({built}, ACCUMULATE, {accumulate})")
+        else:
+            built = code.copy(stmt, f"SLOT: {{ACCUMULATE: {accumulate}}}")
+        code.line(f"return {built}")
         texts.append(code.text(f"build_{number}"))
         scope.update(code.objects)
     text = "\n".join(texts)
@@ -60,7 +71,9 @@ class _Code:
         self.lines, self.indent, self.count = [], "    ", 0
         self.objects = {"copy_atom": copy_atom, "const": S.const, "name": S.name,
                         "annotated": _annotated, "binop": _binop, "flatten_starred": _flatten_starred,
-                        "refusal": _refusal, "SLOT": anno.SLOT, "TARGET": Key.TARGET, "METHOD": Key.METHOD}
+                        "refusal": _refusal, "SLOT": anno.SLOT, "TARGET": Key.TARGET, "METHOD": Key.METHOD,
+                        "ACCUMULATE": Key.ACCUMULATE, "set_annotation": anno.set, "Name": gast.Name,
+                        "Dropped": Dropped}
         self.reads = {}         # local name: how the function reads it from ``sub``, in order of first use
 
     def text(self, function):
@@ -106,7 +119,9 @@ class _Code:
             ref, store = derivative_ref(node), isinstance(node.ctx, gast.Store)
             if ref not in self.params:
                 return self.raising(BindError(f"d[{ref}] in {self.template.fn.__qualname__} names no parameter"))
-            return self.temp(f"{self.read('derivative', 'sub.derivative')}({ref!r}, {store})")
+            if ref == self.template.vararg:
+                return self.temp(f"{self.read('derivative', 'sub.derivative')}({ref!r}, {store})")
+            return self.derivative(ref, store)
         if kind is gast.Call:
             return self.call(node)
         copied = self.copy(node)
@@ -119,6 +134,16 @@ class _Code:
         if kind is gast.UnaryOp or kind is gast.Subscript:
             return self.temp(f"{self.read('fold', 'sub.fold')}({copied})")
         return copied
+
+    def derivative(self, ref, store):
+        """``d[ref]`` of a parameter other than the vararg: the name of the derivative of
+        the atom bound to it (only looked at, not copied)."""
+        atom = self.temp(f"{self.read('params', 'sub.params')}[{ref!r}]")
+        derivative_of = self.read("derivative_of", "sub.derivative_of")
+        self.line(f"{atom} = {derivative_of}({atom}) if isinstance({atom}, Name) else None")
+        self.line(f"if {atom} is None:")
+        self.line("    raise Dropped()")
+        return self.temp(f"name({atom}, {store})")
 
     def copy(self, node, extra=""):
         """A new node of ``node``'s class: its fields, the children made first, field by

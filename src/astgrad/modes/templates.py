@@ -17,7 +17,7 @@ from ..core.anno import Key
 from ..core.missing import MISSING
 from ..rules import registry
 from ..rules.registry import derivative_ref, derivative_target
-from .template_code import BindError, compile_statements, copy_atom
+from .template_code import BindError, Dropped, compile_statements, copy_atom
 
 
 def _dtype_advice(template, kwargs):
@@ -110,12 +110,13 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     substitute = _Substitute(template, params, locals_, {}, derivative_of, namespace, namer, None,
                              zero_safe, simplified)
     out = []
-    for build, per_item, accumulate in steps:
+    for build, per_item in steps:
         for position in range(len(params[template.vararg])) if per_item else (None,):
             substitute.position = position
-            node = substitute.run(build, accumulate)
-            if node is not None:
-                out.append(node)
+            try:
+                out.append(build(substitute))       # a new tree; the template is left unchanged
+            except Dropped:         # it mentions a derivative that does not exist
+                pass
     return out
 
 
@@ -167,9 +168,8 @@ def _bound_arguments(template, args, kwargs, defaults=False):
 
 def _plan(template):
     """What ``instantiate`` needs to know of ``template`` on every call, found once:
-    its statements, each as its builder (template_code.py), whether it is repeated for every
-    item of the vararg (``d[xs] = ...`` or a mention of ``d[xs]``) and whether it is a
-    derivative's ``d[x] = e``, and its temporaries."""
+    its statements, each as its builder (template_code.py) and whether it is repeated for
+    every item of the vararg (``d[xs] = ...`` or a mention of ``d[xs]``), and its temporaries."""
     plan = template.__dict__.get("_instantiation_plan")
     if plan is None:
         steps = []
@@ -181,7 +181,7 @@ def _plan(template):
             mentions = {derivative_ref(n) for n in S.walk_nodes(stmt.value)} if target is not None else set()
             per_item = target is not None and template.vararg is not None and (
                 target == template.vararg or template.vararg in mentions)
-            steps.append((build, per_item, target is not None))
+            steps.append((build, per_item))
         plan = template.__dict__["_instantiation_plan"] = (tuple(steps), locals_)
     return plan
 
@@ -194,13 +194,9 @@ def _template_locals(template):
     return names
 
 
-class _Dropped(Exception):
-    """The statement mentions the derivative of something that has none."""
-
-
 class _Substitute:
-    """What one call binds a template's names to: ``run`` builds a template statement's
-    copy for it with the statement's builder (template_code.py)."""
+    """What one call binds a template's names to, read by the statements' builders
+    (template_code.py) as they build their copies for it."""
 
     def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position,
                  zero_safe=False, simplified=False):
@@ -214,16 +210,6 @@ class _Substitute:
         self.namespace = namespace
         self.namer = namer
         self.position = position
-
-    def run(self, build, accumulate):
-        """The statement ``build`` makes (a new tree; the template is left unchanged),
-        or None where it mentions a derivative that does not exist."""
-        try:
-            node = build(self)
-        except _Dropped:
-            return None
-        anno.set(node, Key.ACCUMULATE, accumulate)
-        return node
 
     def param_atom(self, name, element=False):
         value = self.params[name]
@@ -241,7 +227,7 @@ class _Substitute:
             atom = atom[self.position] if self.position is not None and ref == self.template.vararg else None
         derivative = self.derivative_of(atom) if isinstance(atom, gast.Name) else None
         if derivative is None:
-            raise _Dropped()
+            raise Dropped()
         return S.name(derivative, store=store)
 
     def local(self, ident, store):
