@@ -6,24 +6,18 @@ drops every statement about an argument that has no derivative.
 """
 
 import inspect
-import types
 
 import gast
 import numpy
 
-from .. import runtime
 from ..backend import optimize
 from ..core import anno
 from ..core import syntax as S
 from ..core.anno import Key
 from ..core.missing import MISSING
-from ..core.originals import original_attribute
 from ..rules import registry
-from ..rules.registry import derivative_ref, derivative_target, unsupported
-
-
-class BindError(Exception):
-    pass
+from ..rules.registry import derivative_ref, derivative_target
+from .template_code import BindError, Dropped, compile_statements, copy_atom
 
 
 def _dtype_advice(template, kwargs):
@@ -116,12 +110,13 @@ def instantiate(template, result, args, kwargs, derivative_of, namespace, namer,
     substitute = _Substitute(template, params, locals_, {}, derivative_of, namespace, namer, None,
                              zero_safe, simplified)
     out = []
-    for build, per_item, accumulate in steps:
+    for build, per_item in steps:
         for position in range(len(params[template.vararg])) if per_item else (None,):
             substitute.position = position
-            node = substitute.run(build, accumulate)
-            if node is not None:
-                out.append(node)
+            try:
+                out.append(build(substitute))       # a new tree; the template is left unchanged
+            except Dropped:         # it mentions a derivative that does not exist
+                pass
     return out
 
 
@@ -173,20 +168,20 @@ def _bound_arguments(template, args, kwargs, defaults=False):
 
 def _plan(template):
     """What ``instantiate`` needs to know of ``template`` on every call, found once:
-    its statements, each as its builder (``_builder``), whether it is repeated for every
-    item of the vararg (``d[xs] = ...`` or a mention of ``d[xs]``) and whether it is a
-    derivative's ``d[x] = e``, and its temporaries."""
+    its statements, each as its builder (template_code.py) and whether it is repeated for
+    every item of the vararg (``d[xs] = ...`` or a mention of ``d[xs]``), and its temporaries."""
     plan = template.__dict__.get("_instantiation_plan")
     if plan is None:
         steps = []
         locals_ = frozenset(_template_locals(template))
         params = frozenset(template.signature.parameters) | {template.result}
-        for stmt in template.body:
+        builders = compile_statements(template, params, locals_)
+        for stmt, build in zip(template.body, builders):
             target = derivative_target(stmt)
             mentions = {derivative_ref(n) for n in S.walk_nodes(stmt.value)} if target is not None else set()
             per_item = target is not None and template.vararg is not None and (
                 target == template.vararg or template.vararg in mentions)
-            steps.append((_builder(stmt, template, params, locals_), per_item, target is not None))
+            steps.append((build, per_item))
         plan = template.__dict__["_instantiation_plan"] = (tuple(steps), locals_)
     return plan
 
@@ -199,13 +194,9 @@ def _template_locals(template):
     return names
 
 
-class _Dropped(Exception):
-    """The statement mentions the derivative of something that has none."""
-
-
 class _Substitute:
-    """What one call binds a template's names to: ``run`` builds a template statement's
-    copy for it with the statement's builder (see ``_builder``)."""
+    """What one call binds a template's names to, read by the statements' builders
+    (template_code.py) as they build their copies for it."""
 
     def __init__(self, template, params, locals_, renames, derivative_of, namespace, namer, position,
                  zero_safe=False, simplified=False):
@@ -220,23 +211,13 @@ class _Substitute:
         self.namer = namer
         self.position = position
 
-    def run(self, build, accumulate):
-        """The statement ``build`` makes (a new tree; the template is left unchanged),
-        or None where it mentions a derivative that does not exist."""
-        try:
-            node = build(self)
-        except _Dropped:
-            return None
-        anno.set(node, Key.ACCUMULATE, accumulate)
-        return node
-
     def param_atom(self, name, element=False):
         value = self.params[name]
         if isinstance(value, tuple):
             if element and self.position is not None and name == self.template.vararg:
                 return value[self.position]
-            return gast.Tuple(elts=[_copy_atom(v) for v in value], ctx=gast.Load())
-        return _copy_atom(value)
+            return gast.Tuple(elts=[copy_atom(v) for v in value], ctx=gast.Load())
+        return copy_atom(value)
 
     def derivative(self, ref, store):
         """``d[ref]``: the name of the derivative of the atom bound to ``ref`` (which is
@@ -246,7 +227,7 @@ class _Substitute:
             atom = atom[self.position] if self.position is not None and ref == self.template.vararg else None
         derivative = self.derivative_of(atom) if isinstance(atom, gast.Name) else None
         if derivative is None:
-            raise _Dropped()
+            raise Dropped()
         return S.name(derivative, store=store)
 
     def local(self, ident, store):
@@ -262,181 +243,8 @@ class _Substitute:
         return call
 
 
-def _builder(node, template, params, locals_):
-    """A function making, for a ``_Substitute``, the copy of the template's ``node`` with
-    its names substituted. What depends on the template alone (which names are
-    parameters, temporaries or globals, what a call resolves to) is found here, once
-    per template node, not at each call the template is spliced in for."""
-    kind = type(node)
-    if kind in S.FIELDLESS and not node.__dict__:
-        return lambda sub: node     # an operator or a context: shared, as a copy shares it
-    if anno.SLOT in node.__dict__:          # a node carrying annotations keeps copies of them
-        plain = _builder(_without_annotations(node), template, params, locals_)
-        return lambda sub: _annotated(plain(sub), node)
-    if kind is gast.Name:
-        return _name_builder(node, template, params, locals_)
-    if kind is gast.Subscript and derivative_ref(node) is not None:
-        ref, store = derivative_ref(node), isinstance(node.ctx, gast.Store)
-        if ref not in params:
-            return _raising(BindError(f"d[{ref}] in {template.fn.__qualname__} names no parameter"))
-        return lambda sub: sub.derivative(ref, store)
-    copy = _copy_builder(node, template, params, locals_)
-    if kind is gast.Call:
-        return _call_builder(node, copy, template, params, locals_)
-    if kind is gast.BinOp:
-        carries = (_mentions_derivative(node.left), _mentions_derivative(node.right))
-        return lambda sub: _binop(sub, copy(sub), carries)
-    if kind is gast.UnaryOp and type(node.op) is not gast.USub:
-        return copy         # (simplify folds only a negation)
-    if kind is gast.UnaryOp or kind is gast.Subscript:
-        return lambda sub: sub.fold(copy(sub))
-    return copy
-
-
-def _copy_builder(node, template, params, locals_):
-    """A function making a copy of ``node`` whose children are built by their builders,
-    in the order of the fields (a statement whose target is a missing derivative is
-    dropped before its value is looked at)."""
-    kind, state = type(node), dict(node.__dict__)
-    children = []       # (field, a builder, or a list of them)
-    for field in S.child_fields(kind):
-        value = state.get(field)
-        if isinstance(value, gast.AST):
-            children.append((field, _builder(value, template, params, locals_)))
-        elif isinstance(value, list):
-            children.append((field, [_builder(v, template, params, locals_) if isinstance(v, gast.AST)
-                                     else _constant(v) for v in value]))
-
-    def build(sub):
-        copied = kind.__new__(kind)
-        fields = copied.__dict__
-        fields.update(state)
-        for field, make in children:
-            fields[field] = [item(sub) for item in make] if type(make) is list else make(sub)
-        return copied
-    return build
-
-
-def _name_builder(node, template, params, locals_):
-    ident, store = node.id, isinstance(node.ctx, gast.Store)
-    if ident in params:
-        plain = lambda sub: sub.param_atom(ident)       # noqa: E731
-    elif ident in locals_:
-        plain = lambda sub: sub.local(ident, store)     # noqa: E731
-    else:
-        obj = template.globals.get(ident, MISSING)
-        if obj is MISSING:
-            import builtins
-            obj = getattr(builtins, ident, MISSING)
-            if obj is MISSING:
-                plain = _raising(BindError(f"{template.fn.__qualname__} uses the unknown name {ident!r}"))
-            else:
-                plain = lambda sub: S.name(sub.namespace.ref(obj, ident), store=store)     # noqa: E731
-        else:
-            if isinstance(obj, types.ModuleType):   # numpy.cos in a rule means NumPy's cos
-                plain = lambda sub: S.name(sub.namespace.ref_original(obj, ident))     # noqa: E731
-            else:
-                plain = lambda sub: S.name(sub.namespace.ref(obj, ident))       # noqa: E731
-    if ident != "argnum":
-        return plain
-    return lambda sub: S.const(sub.position) if sub.position is not None else plain(sub)
-
-
-def _call_builder(node, copy, template, params, locals_):
-    path = S.dotted_path(node.func)
-    target = None
-    if path is not None and path[0] not in params and path[0] not in locals_:
-        target = template.globals.get(path[0], MISSING)
-        if target is MISSING:
-            import builtins
-            target = getattr(builtins, path[0], None)
-        for part in path[1:]:
-            target = original_attribute(target, part)
-    method = node.func.attr if isinstance(node.func, gast.Attribute) and target is None else None
-    # simplify folds no call but numpy.power(e, 1): the others are made as they are
-    fold = (lambda sub, call: sub.fold(call)) if target is numpy.power else (lambda sub, call: call)
-
-    def build(sub):
-        call = copy(sub)            # drops the statement first if its d[x] has none
-        if target is unsupported:   # d[x] = unsupported(d[y], "why"): x has a derivative
-            reason = call.args[-1]      # a string, or the name of a string of the rule's module
-            if isinstance(reason, gast.Name) and isinstance(template.globals.get(reason.id), str):
-                raise BindError(template.globals[reason.id])
-            raise BindError(reason.value if isinstance(reason, gast.Constant) else "the rule refuses it")
-        args = []
-        for arg in call.args:       # f(*operands): the vararg's atoms, one by one
-            if isinstance(arg, gast.Starred) and isinstance(arg.value, gast.Tuple):
-                args.extend(arg.value.elts)
-            else:
-                args.append(arg)
-        call.args = args
-        anno.set(call, Key.TARGET, target)
-        anno.set(call, Key.METHOD, method)
-        return fold(sub, call)
-    return build
-
-
-def _binop(sub, node, carries):
-    """A BinOp made (its operands built): in zero-safe code a helper's call where a
-    derivative is multiplied or divided, or a power taken; else simplified."""
-    if not sub.zero_safe:
-        return sub.fold(node)
-    if isinstance(node.op, gast.Mult) and any(carries):
-        g, factor = (node.left, node.right) if carries[0] else (node.right, node.left)
-        return sub.helper(runtime.scale, [g, factor])
-    if isinstance(node.op, gast.Div) and carries[0]:
-        return sub.helper(runtime.over, [node.left, node.right])
-    if isinstance(node.op, gast.Pow):
-        return sub.helper(runtime.power, [node.left, node.right])
-    return sub.fold(node)
-
-
-def _raising(error):
-    """A builder raising ``error`` (the template is wrong where it is used, not before)."""
-    def build(sub):
-        raise error
-    return build
-
-
-def _constant(value):
-    return lambda sub: value
-
-
-def _without_annotations(node):
-    plain = S.copy(node)
-    del plain.__dict__[anno.SLOT]
-    return plain
-
-
-def _annotated(built, original):
-    anno.copy_all(S.copy(original), built)
-    return built
-
-
-def _copy_atom(node):
-    """A copy of ``node``: a name or a constant without annotations (the call's atoms,
-    copied into every statement of the template that mentions them) copied directly,
-    which ``S.copy`` does in several steps for each field; anything else by ``S.copy``."""
-    kind = type(node)
-    if kind is not _NAME and kind is not _CONSTANT or anno.SLOT in node.__dict__:
-        return S.copy(node)
-    copied = kind.__new__(kind)
-    copied.__dict__.update(node.__dict__)
-    if kind is _NAME:
-        if node.ctx.__dict__:
-            return S.copy(node)     # (its context is shared, as a copy shares it)
-    return copied
-
-
 def _unchanged(node):
     return node
-
-
-_NAME, _CONSTANT = gast.Name, gast.Constant
-
-
-def _mentions_derivative(node):
-    return any(derivative_ref(n) is not None for n in S.walk_nodes(node))
 
 
 def differentiable_atoms(template, args, kwargs):
