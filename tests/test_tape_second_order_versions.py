@@ -117,8 +117,10 @@ def test_pytorch_refuses_the_same(name):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("name", ["mul_", "copy_", "setitem", "zero_", "index_add_"])
+@pytest.mark.parametrize("name", UPDATE_NAMES)
 def test_a_saved_tensor_changed_after_a_retained_backward_is_refused(name, shape):
+    if name in NEED_SCIPY:
+        pytest.importorskip("scipy")
     a = astgrad.tensor(_data(shape, 1), requires_grad=True, dtype=astgrad.float64)
     w = astgrad.tensor(_data(shape, 2), dtype=astgrad.float64)
     h = a.exp()
