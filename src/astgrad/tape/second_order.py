@@ -43,8 +43,9 @@ def first_order_of(tr, seeds):
     read, roots, inherited = [], [], []
     for s in range(len(slots) - 1, -1, -1):
         slot = slots[s]
-        if slot[0] == "p":
-            varies[slot[1]] = varies[slot[2]] = varies[slot[1]] or varies[slot[2]] or varies[s]
+        if slot[0] == "p":          # a sum of two slots: the gradient flows into each
+            varies[slot[1]] = varies[slot[1]] or varies[s]
+            varies[slot[2]] = varies[slot[2]] or varies[s]
             continue
         if slot[0] != "n":
             continue
