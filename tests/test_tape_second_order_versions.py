@@ -233,3 +233,16 @@ def test_a_write_through_data_is_not_a_version_change():
     got = astgrad.autograd.grad(g.sum(), a)[0].numpy()
     expected = numerical_grad(lambda x: np.sum(np.cos(x)), (2.0 * _data((2, 3), 1),), wrt=0)
     assert_close(got, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_a_seed_that_requires_grad_makes_every_product_read():
+    # grad_outputs=v requiring grad: the recorded gradient is v * w, which reads w
+    a = astgrad.tensor(_data((3,), 1), requires_grad=True, dtype=astgrad.float64)
+    v = astgrad.tensor(_data((3,), 3), requires_grad=True, dtype=astgrad.float64)
+    w = astgrad.tensor(_data((3,), 2), dtype=astgrad.float64)
+    g, = astgrad.autograd.grad(a * w, a, grad_outputs=v, create_graph=True)
+    got = astgrad.autograd.grad(g.sum(), v, retain_graph=True)[0].numpy()
+    assert_close(got, numerical_grad(lambda s: np.sum(s * _data((3,), 2)), (_data((3,), 3),), wrt=0))
+    w.mul_(2.0)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        astgrad.autograd.grad(g.sum(), v)
