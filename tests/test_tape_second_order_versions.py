@@ -246,3 +246,22 @@ def test_a_seed_that_requires_grad_makes_every_product_read():
     w.mul_(2.0)
     with pytest.raises(RuntimeError, match=MODIFIED):
         astgrad.autograd.grad(g.sum(), v)
+
+
+def test_a_saved_tensor_detached_in_place_after_create_graph_is_refused():
+    a = astgrad.tensor(_data((2, 3), 1), requires_grad=True, dtype=astgrad.float64)
+    h = a.exp()
+    g, = astgrad.autograd.grad((h * h).sum(), a, create_graph=True)
+    h.detach_()
+    with pytest.raises(RuntimeError, match="Trying to use a saved tensor that has been detached in-place"):
+        astgrad.autograd.grad(g.sum(), a)
+
+
+def test_an_intermediate_no_formula_reads_may_be_detached_in_place():
+    a = astgrad.tensor(_data((2, 3), 1), requires_grad=True, dtype=astgrad.float64)
+    s = a.sin()
+    g, = astgrad.autograd.grad((s * s).sum(), a, create_graph=True)
+    s.detach_()
+    got = astgrad.autograd.grad(g.sum(), a)[0].numpy()
+    expected = numerical_grad(lambda x: np.sum(2 * np.sin(x) * np.cos(x)), (_data((2, 3), 1),), wrt=0)
+    assert_close(got, expected, rtol=1e-6, atol=1e-7)

@@ -16,7 +16,9 @@ the gradient it multiplies itself depends on the inputs; other saved tensors (th
 input of ``sin``: ``d * cos(x)``) always.
 """
 
-from .versions import as_of, changed_error, saved_reads
+from .detached import as_before
+from .graph import next_seq
+from .versions import as_of, changed_error, detached_saved_error, saved_reads
 
 __all__ = ["FirstOrder", "first_order_of", "check"]
 
@@ -24,9 +26,10 @@ __all__ = ["FirstOrder", "first_order_of", "check"]
 class FirstOrder:
     """What the recorded gradient of one backward pass reads of the graph it differentiated."""
 
-    __slots__ = ("read", "roots", "inherited")
+    __slots__ = ("read", "roots", "inherited", "seq")
 
     def __init__(self, read, roots, inherited):
+        self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
         self.read = read            # [(tensor, version)]: what the formulas read (tensor._version)
         self.roots = roots          # [(tensor, version)]: saved tensors that have a history (tensor._vc[0])
         self.inherited = inherited  # the FirstOrder of the recorded gradients it went through
@@ -89,10 +92,13 @@ def _check(first_order, walk, done):
     if id(first_order) in done:
         return
     done.add(id(first_order))
+    seq = first_order.seq
     for tensor, version in first_order.read:
+        if as_before(tensor, seq) is not tensor:
+            raise detached_saved_error()
         if tensor._version != version:
             raise changed_error(tensor, version)
     if first_order.roots:
-        walk([as_of(tensor, version) for tensor, version in first_order.roots])
+        walk([as_of(as_before(tensor, seq), version) for tensor, version in first_order.roots])
     for earlier in first_order.inherited:
         _check(earlier, walk, done)

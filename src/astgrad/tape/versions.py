@@ -31,7 +31,7 @@ from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
 __all__ = ["assignable_grad", "extra", "snapshot", "count_as_update", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
-           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "changed_error"]
+           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "changed_error", "detached_saved_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -104,6 +104,11 @@ _DATA_WRITTEN = ("astgrad's tape cannot differentiate through a tensor that has 
                  "detach() it and record the computation again")
 _DETACHED_SAVED = ("Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is "
                    "not supported, please use out-of-place `.detach()` instead")     # PyTorch's words
+
+
+def detached_saved_error():
+    """PyTorch's error for a saved tensor detached in place since."""
+    return RuntimeError(_DETACHED_SAVED)
 
 
 def keep_leaf(tensor, old):
