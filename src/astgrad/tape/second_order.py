@@ -26,10 +26,11 @@ __all__ = ["FirstOrder", "first_order_of", "check"]
 class FirstOrder:
     """What the recorded gradient of one backward pass reads of the graph it differentiated."""
 
-    __slots__ = ("read", "roots", "inherited", "seq")
+    __slots__ = ("read", "roots", "inherited", "watched", "seq")
 
-    def __init__(self, read, roots, inherited):
+    def __init__(self, read, roots, inherited, watched):
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
+        self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
         self.read = read            # [(tensor, version)]: what the formulas read (tensor._version)
         self.roots = roots          # [(tensor, version)]: saved tensors that have a history (tensor._vc[0])
         self.inherited = inherited  # the FirstOrder of the recorded gradients it went through
@@ -43,7 +44,7 @@ def first_order_of(tr, seeds):
     if any(getattr(s, "_rg", False) for s in seeds):
         for s in tr.outputs:
             varies[s] = True
-    read, roots, inherited = [], [], []
+    read, roots, inherited, watched = [], [], [], []
     for s in range(len(slots) - 1, -1, -1):
         slot = slots[s]
         if slot[0] == "p":          # a sum of two slots: the gradient flows into each
@@ -53,6 +54,9 @@ def first_order_of(tr, seeds):
         if slot[0] != "n":
             continue
         _, node, used, _, t = slot
+        watched.append((t, t._vc[0]))
+        watched.extend((p, p._vc[0]) for p in node.parents)
+        watched.extend((c, c._vc[0]) for _, c, _ in node.constants or ())
         saves = saved_reads(node, t)
         if node.generated:      # a recorded gradient differentiated again: what it read
             if node.first_order is not None and node.first_order not in inherited:
@@ -68,7 +72,7 @@ def first_order_of(tr, seeds):
             varies[u] = varies[u] or flows
     if not (read or roots or inherited):
         return None
-    return FirstOrder(read, roots, inherited)
+    return FirstOrder(read, roots, inherited, watched)
 
 
 _CLONE = (" The gradient was recorded with create_graph=True and reads that tensor as it was then: "
@@ -98,7 +102,19 @@ def _check(first_order, walk, done):
             raise detached_saved_error()
         if tensor._version != version:
             raise changed_error(tensor, version)
-    if first_order.roots:
+    if first_order.roots and _changed_since(first_order):
         walk([as_of(as_before(tensor, seq), version) for tensor, version in first_order.roots])
     for earlier in first_order.inherited:
         _check(earlier, walk, done)
+
+
+def _changed_since(first_order):
+    """Whether a tensor of the differentiated graph changed or was detached in place since."""
+    seq = first_order.seq
+    for tensor, version in first_order.watched:
+        if tensor._vc[0] != version:
+            return True
+        x = tensor._x
+        if x and "detached" in x and x["detached"][0] > seq:
+            return True
+    return False
