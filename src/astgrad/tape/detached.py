@@ -5,7 +5,7 @@ versions.py keeps for in-place updates)."""
 from .graph import next_seq
 from .record import make_tensor
 
-__all__ = ["detach_in_place", "before_detach", "saved_detached"]
+__all__ = ["detach_in_place", "before_detach", "as_before", "saved_detached"]
 
 
 def detach_in_place(tensor):
@@ -29,9 +29,15 @@ def detach_in_place(tensor):
 def before_detach(tensor, node):
     """``tensor`` as ``node``, which used it, recorded it: the ghost of it before a
     ``detach_()`` since (as it was before the first one after ``node``), or itself."""
+    return as_before(tensor, node.seq)
+
+
+def as_before(tensor, seq):
+    """``tensor`` as it was at recording order number ``seq``: the ghost of it before the
+    first ``detach_()`` since, or itself."""
     x = tensor._x
     kept = x.get("detached") if x else None
-    while kept is not None and node.seq < kept[0]:
+    while kept is not None and seq < kept[0]:
         tensor = kept[1]
         x = tensor._x
         kept = x.get("detached") if x else None

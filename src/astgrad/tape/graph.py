@@ -71,6 +71,7 @@ class _Generating(threading.local):
     theirs: the program walk takes the value each used (its ghost), as for the user's
     writes PyTorch allows. Per thread: another thread's operations meanwhile are the user's."""
     depth = 0
+    first_order = None      # what the graph being differentiated saved (second_order.py)
 
 
 GENERATED = _Generating()
@@ -139,7 +140,7 @@ class Node:
     """
 
     __slots__ = ("op", "args", "kwargs", "parents", "versions", "sig", "consts", "seq", "made_at",
-                 "constants", "freed", "generated", "__weakref__")
+                 "constants", "freed", "generated", "first_order", "__weakref__")
 
     def __init__(self, op, args, kwargs, parents, versions):
         self.seq = _next_seq()      # recording order: a node's parents always come earlier
@@ -154,6 +155,8 @@ class Node:
         self.constants = None       # ((position, tensor, version), ...) of tensors taken as constants
         self.freed = False          # a backward ran through it without retain_graph (freeing.py)
         self.generated = GENERATED.depth > 0    # recorded by astgrad's generated code (see GENERATED)
+        # for a node of a gradient recorded with create_graph=True: what it read (second_order.py)
+        self.first_order = GENERATED.first_order if self.generated else None
 
     def name(self):
         """PyTorch's name: ``MulBackward0``, ``SinBackward0``, ... (grad_fn.py)."""

@@ -63,6 +63,7 @@ from .size import Size
 from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, reads_current, version_error
 from .views import current_node
 from .detached import before_detach
+from . import second_order
 
 __all__ = ["grad", "backward", "adjoint_source", "last_adjoint_source", "forward_source",
            "cache_info", "clear_cache"]
@@ -205,18 +206,21 @@ def _stopping_points(inputs):
     return index, probes, stop
 
 
-def _recorded_tensors(outputs, stop, index):
+def _recorded_tensors(outputs, stop, index, done=None):
     """The recorded tensors the outputs depend on (not looking past ``stop``), in
     recording order (a node is always recorded after its parents), and the parents of
     the nodes whose parents were updated in place since (versions.py).
 
     A node whose backward PyTorch would refuse (a saved tensor changed since) raises
     PyTorch's error if it lies on a path to an input, which PyTorch's backward runs;
-    elsewhere its tensor is taken as a constant, as PyTorch never runs its backward."""
+    elsewhere its tensor is taken as a constant, as PyTorch never runs its backward.
+    So does a node of a gradient recorded with create_graph=True whose graph's saved
+    tensors changed since (second_order.py; ``done``: the records checked already)."""
     found = []
     seen = set()
     moved = {}
     refused = []
+    first_orders = []
     stack = list(outputs)
     while stack:
         t = stack.pop()
@@ -234,14 +238,27 @@ def _recorded_tensors(outputs, stop, index):
                 continue                    # else not differentiated: a constant
             if parents is not node.parents:
                 moved[tid] = parents
+            if node.first_order is not None:
+                first_orders.append(t)
             found.append(t)
             stack.extend(parents)
     if refused:     # PyTorch runs the nodes latest first and stops at the first refusal
         raise max(refused, key=_first)[1]
+    if first_orders:
+        _check_first_orders(first_orders, stop, index, set() if done is None else done)
     found.sort(key=_SEQ)
     if moved:
         check_data_writes(found)
     return found, moved
+
+
+def _check_first_orders(tensors, stop, index, done):
+    """PyTorch's error if the graph a recorded gradient among ``tensors`` came from
+    changed where its formulas read it, for those on a path to an input."""
+    memo = {}
+    for t in tensors:
+        if id(t._node.first_order) not in done and _reaches_input(t, index, memo):
+            second_order.check(t._node.first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done)
 
 
 def _parents_as_recorded(t, node):
@@ -815,13 +832,16 @@ def _element_writes_refused():
 
 
 @contextlib.contextmanager
-def _generated_code():
-    """Mark the nodes this thread records meanwhile as astgrad's (graph.GENERATED)."""
+def _generated_code(first_order=None):
+    """Mark the nodes this thread records meanwhile as astgrad's (graph.GENERATED), and
+    as reading what ``first_order`` says (second_order.py)."""
     GENERATED.depth += 1
+    outer, GENERATED.first_order = GENERATED.first_order, first_order
     try:
         yield
     finally:
         GENERATED.depth -= 1
+        GENERATED.first_order = outer
 
 
 def _run(outputs, seeds, inputs, create_graph, ran):
@@ -847,7 +867,7 @@ def _run(outputs, seeds, inputs, create_graph, ran):
         args += [c if isinstance(c, TensorBase) and c._rg else raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         seed = {seed_parameter(entry.adjoint): seed}
-        with enable_grad(), numpy_methods(), _element_writes_refused(), _generated_code():
+        with enable_grad(), numpy_methods(), _element_writes_refused(), _generated_code(second_order.first_order_of(tr, seeds)):
             grads = entry.recording()(*args, **seed)   # methods mean what they do on arrays
             if has_nan([g._data if isinstance(g, TensorBase) else g for g in _as_list(grads, entry.n_wrt)]):
                 grads = entry.zero_safe_recording()(*args, **seed)

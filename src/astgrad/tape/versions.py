@@ -31,7 +31,7 @@ from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
 __all__ = ["assignable_grad", "extra", "snapshot", "count_as_update", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
-           "check_data_writes", "old_leaf_error", "reads_current"]
+           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "changed_error", "detached_saved_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -104,6 +104,11 @@ _DATA_WRITTEN = ("astgrad's tape cannot differentiate through a tensor that has 
                  "detach() it and record the computation again")
 _DETACHED_SAVED = ("Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is "
                    "not supported, please use out-of-place `.detach()` instead")     # PyTorch's words
+
+
+def detached_saved_error():
+    """PyTorch's error for a saved tensor detached in place since."""
+    return RuntimeError(_DETACHED_SAVED)
 
 
 def keep_leaf(tensor, old):
@@ -268,6 +273,25 @@ def _saves_input(node, k):
     return True
 
 
+def saved_reads(node, t):
+    """What the backward of ``node`` (the node of ``t``) reads as PyTorch saved it:
+    [(tensor, its version then, whether its backward only multiplies the gradient by it)]
+    for its saved parents, its saved constants and its saved output, those unchanged
+    since (a changed one was refused or taken as its ghost)."""
+    if reads_current(node):
+        return []
+    found = []
+    product = node.op in _SAVES_OTHER
+    for k, (p, v) in enumerate(zip(node.parents, node.versions)):
+        if p._vc[0] == v and _saves_input(node, k):
+            found.append((p, v, product))
+    if not (node.op in _SAVES_NOTHING or _saves_output(node)):
+        found.extend((c, v, True) for _, c, v in node.constants or () if c._vc[0] == v)
+    if _saves_output(node) and t._vc[0] == node.made_at:
+        found.append((t, node.made_at, node.op is numpy.exp))
+    return found
+
+
 def reads_current(node):
     """Whether the backward of ``node`` reads its operands as they are when it runs
     (``_READS_CURRENT``), not as they were when it was recorded."""
@@ -324,6 +348,11 @@ def version_error(tensor, expected, producer=None):
     return RuntimeError("one of the variables needed for gradient computation has been modified by an "
                         f"inplace operation: {kind}{which} is at version {tensor._version}; expected "
                         f"version {expected} instead." + _HINT)
+
+
+def changed_error(tensor, expected):
+    """PyTorch's error for a saved tensor changed since, naming its current node."""
+    return version_error(tensor, expected, _current_producer(tensor))
 
 
 def check_output(tensor):
