@@ -17,7 +17,6 @@ import gast
 import numpy
 
 from .. import runtime
-from .. import runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import generated_text
@@ -2767,9 +2766,8 @@ def _handed_array_read_again(fn, owner, stmt, varied):
         binding = bindings.get(current)
         target = anno.get(binding.value, Key.TARGET) if binding is not None else None
         if binding is None or not isinstance(binding.value, gast.Call) or passes_items_on(binding.value) \
-                or target is not None and target is not runtime_objects.instance \
-                and registry.primitive(target) is not None:
-            continue        # (a library function with a rule says what its result holds)
+                or target is not None and registry.primitive(target) is not None:
+            continue        # (what a rule's call gives is known: an object built here is followed)
         call = binding.value
         for argument in call.args + [k.value for k in call.keywords]:
             for handed in _holder_names(argument):
