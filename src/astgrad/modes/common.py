@@ -17,6 +17,7 @@ import gast
 import numpy
 
 from .. import runtime
+from .. import runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import generated_text
@@ -2755,6 +2756,7 @@ def _handed_array_read_again(fn, owner, stmt, varied):
     for node in walk.walk_statements(fn.body):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             bindings.setdefault(node.targets[0].id, node)
+    local = set(bindings) | set(_parameters(fn))
     given = _handed_varied(stmt.value, varied) or any(
         isinstance(n, gast.Name) and n.id in varied for a in stmt.value.args + [k.value for k in stmt.value.keywords]
         for n in S.walk_nodes(a))
@@ -2771,8 +2773,9 @@ def _handed_array_read_again(fn, owner, stmt, varied):
         call = binding.value
         for argument in call.args + [k.value for k in call.keywords]:
             for handed in _holder_names(argument):
-                # the array itself, and each name it was taken from (c = buf; v = buf[:2])
-                family = {name for name, _ in _traced_back(sources, handed, _holder_names)}
+                # the array itself, and each name it was taken from (c = buf; v = buf[:2];
+                # h = Holder(buf), whose attribute the helper may hand on)
+                family = {name for name, _ in _traced_back(sources, handed, _held_names)} & local
                 if not (given or family & varied):
                     continue
                 for other in reads:
@@ -2956,6 +2959,17 @@ def _holder_names(value):
         handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
         return [name for item in handed for name in _holder_names(item)]
     return []
+
+
+def _held_names(value):
+    """``_holder_names``, and for a call of no rule (a class or function of the user's,
+    whose object may keep what it is given: ``Holder(buf)``) the names its arguments hand."""
+    names = _holder_names(value)
+    target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
+    if isinstance(value, gast.Call) and (target is None or target is runtime_objects.instance
+                                         or registry.primitive(target) is None):
+        names = names + [name for a in value.args + [k.value for k in value.keywords] for name in _holder_names(a)]
+    return names
 
 
 def _takes_out_or_calls_for_effect(stmt, held, bindings):

@@ -50,7 +50,7 @@ def handed_array_message(source, method, binding, target, handed, read):
     what = handed if handed is not None else "an array"
     where = f" (line {again}, or its derivative does)" if again is not None else ""
     return (f"the method call .{method}() is on an object {made} returned, which was handed {what}: the object "
-            f"may hold that very array and the method change it in place, and the function reads it again"
+            f"may keep that array (or one it holds) and the method change it in place, and the function reads it again"
             f"{where}, where the derivative would not see that change: astgrad does not follow an array through "
             "what a function returns. Build the object in the "
             f"function itself (v = {_class_hint(target)}(...); v.{method}(...)), which astgrad follows, or have "
