@@ -18,6 +18,7 @@ import pytest
 
 import astgrad
 from helper_objects84_other import make_kept
+from test_objects84 import made_by_a_helper_of_two_statements     # v = w * k; return Acc(v)
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 
 
@@ -278,7 +279,15 @@ def in_a_loop(w):
     return s
 
 
-REFUSED = [method_returning_self, through_a_holder, two_helpers_deep, in_a_tuple, in_a_loop, from_another_module, multi_statement, argument_itself, one_of_two, through_a_list_and_dict, built_in_a_loop,
+def name_bound_before(w):
+    buf = w * 1.0
+    a = None
+    a = mk_counted(buf)
+    a.bump(0, w[1])
+    return np.sum(buf)
+
+
+REFUSED = [name_bound_before, method_returning_self, through_a_holder, two_helpers_deep, in_a_tuple, in_a_loop, from_another_module, multi_statement, argument_itself, one_of_two, through_a_list_and_dict, built_in_a_loop,
            by_a_partial, through_a_view, by_a_constant, read_before_and_after, a_view_handed, an_alias_read,
            read_before_only, copy_handed_by_the_caller]
 
@@ -352,7 +361,8 @@ def scaled_in_the_helper(w):
     return np.sum(a.data * w)
 
 
-FOLLOWED = [reproduced, by_a_lambda, argument_handed, copied_in_the_helper, scaled_in_the_helper, array_read_no_more, nothing_varied]
+FOLLOWED = [reproduced, by_a_lambda, made_by_a_helper_of_two_statements, argument_handed, copied_in_the_helper,
+            scaled_in_the_helper, array_read_no_more, nothing_varied]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)

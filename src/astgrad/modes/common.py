@@ -2747,27 +2747,32 @@ def _handed_array_read_again(fn, owner, stmt, varied):
     returned (a function of the user's, whatever its body: ``def mk(b): o = Acc(b);
     return o``), or an item of it, and that call was handed ``buf`` (or a view, an item, a
     list of it), which the function reads (or a name ``buf`` was taken from), after
-    ``stmt`` or before it, which the reverse sweep reads again after: the returned object may hold that very array, and its method may write into it
-    in place (``self.data[k] *= c``), which no flow of values shows. Only where the array
-    or the method's arguments depend on the inputs (``varied``); else None."""
+    ``stmt`` or before it (which the reverse sweep reads again after): the returned
+    object may hold that very array, and its method may write into it in place
+    (``self.data[k] *= c``), which no flow of values shows. Only where the array or the
+    method's arguments depend on the inputs (``varied``); else None."""
     if fn is None or owner.id in _parameters(fn):
         return None
-    sources, bindings = Holding(tree=fn).sources({BOUND, APPENDED}), {}
+    bindings = {}       # (every binding of a name: a = None; a = mk(buf))
     for node in walk.walk_statements(fn.body):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            bindings.setdefault(node.targets[0].id, node)
+            bindings.setdefault(node.targets[0].id, []).append(node)
+    if not any(_hands_to_no_rule(node.value) for nodes in bindings.values() for node in nodes):
+        return None         # (the cheap first look: no call of no rule is handed anything)
+    sources = Holding(tree=fn).sources({BOUND, APPENDED})
     local = set(bindings) | set(_parameters(fn))
     given = _handed_varied(stmt.value, varied) or any(
         isinstance(n, gast.Name) and n.id in varied for a in stmt.value.args + [k.value for k in stmt.value.keywords]
         for n in S.walk_nodes(a))
     # (a read before the method counts too: the reverse sweep reads it again after)
     after = _run_after(fn.body, stmt)
-    reads = after + [other for other in walk.walk_statements(fn.body) if other is not stmt
-                     and not any(other is later for later in after)]
-    for current, _ in _traced_back(sources, owner.id, _holder_names):
-        binding = bindings.get(current)
-        target = anno.get(binding.value, Key.TARGET) if binding is not None else None
-        if binding is None or not isinstance(binding.value, gast.Call) or passes_items_on(binding.value) \
+    later = {id(other) for other in after}
+    reads = after + [other for other in walk.walk_statements(fn.body) if other is not stmt and id(other) not in later]
+    found = (binding for current, _ in _traced_back(sources, owner.id, _holder_names)
+             for binding in bindings.get(current, ()))
+    for binding in found:
+        target = anno.get(binding.value, Key.TARGET)
+        if not isinstance(binding.value, gast.Call) or passes_items_on(binding.value) \
                 or target is not None and registry.primitive(target) is not None:
             continue        # (what a rule's call gives is known: an object built here is followed)
         call = binding.value
@@ -2959,6 +2964,14 @@ def _holder_names(value):
         handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
         return [name for item in handed for name in _holder_names(item)]
     return []
+
+
+def _hands_to_no_rule(value):
+    """Whether ``value`` is a call of no rule handed an argument."""
+    if not isinstance(value, gast.Call) or not (value.args or value.keywords):
+        return False
+    target = anno.get(value, Key.TARGET)
+    return target is None or registry.primitive(target) is None
 
 
 def _held_names(value):
