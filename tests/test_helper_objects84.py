@@ -287,13 +287,10 @@ def name_bound_before(w):
     return np.sum(buf)
 
 
-REFUSED = [name_bound_before, method_returning_self, through_a_holder, two_helpers_deep, in_a_tuple, in_a_loop, from_another_module, multi_statement, argument_itself, one_of_two, through_a_list_and_dict, built_in_a_loop,
+REFUSED = [name_bound_before, method_returning_self, through_a_holder, two_helpers_deep, in_a_tuple, in_a_loop,
+           from_another_module, multi_statement, argument_itself, one_of_two, through_a_list_and_dict, built_in_a_loop,
            by_a_partial, through_a_view, by_a_constant, read_before_and_after, a_view_handed, an_alias_read,
            read_before_only, copy_handed_by_the_caller]
-
-
-def _python(f, w):
-    return f(np.array(w, dtype=float))
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
