@@ -17,6 +17,7 @@ import gast
 import numpy
 
 from .. import runtime
+from .. import runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import generated_text
@@ -2736,6 +2737,7 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied)
+        _refuse_handed_array_changed(source, fn, owner, stmt, varied)
     if isinstance(owner, gast.Name) \
             and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)
                  or _given_varied(call, varied) and _outside_object(source, fn, owner.id) is not None) \
@@ -2770,6 +2772,70 @@ def _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied):
     from .read_again_messages import read_again_message
     message = read_again_message(source, method, root, target, ops.is_user_function(target))
     raise source.error(message, stmt, construct=f".{method}()")
+
+
+def _refuse_handed_array_changed(source, fn, owner, stmt, varied):
+    """Refuse the method call ``stmt`` on ``owner``, an object a call of a function of the
+    user's returned (or an item of one) that was handed an array the function reads
+    elsewhere (``_handed_array_read_again``), at the user's line."""
+    found = _handed_array_read_again(fn, owner, stmt, varied)
+    if found is None:
+        return
+    binding, handed, read = found
+    method = anno.get(stmt.value, Key.METHOD)
+    from .read_again_messages import handed_array_message
+    name = handed if _written_on_the_line(source, binding, handed) else None
+    message = handed_array_message(source, method, binding, anno.get(binding.value, Key.TARGET), name, read)
+    raise source.error(message, stmt, construct=f".{method}()")
+
+
+def _handed_array_read_again(fn, owner, stmt, varied):
+    """(the binding ``r = helper(..., buf, ...)``, ``buf``, the statement reading it again)
+    where the receiver ``owner`` of the method call ``stmt`` is what a call of no rule
+    returned (a function of the user's, whatever its body: ``def mk(b): o = Acc(b);
+    return o``), or an item of it, and that call was handed ``buf`` (or a view, an item, a
+    list of it), which the function reads (or a name ``buf`` was taken from), after
+    ``stmt`` or before it (which the reverse sweep reads again after): the returned
+    object may hold that very array, and its method may write into it in place
+    (``self.data[k] *= c``), which no flow of values shows. Only where the array or the
+    method's arguments depend on the inputs (``varied``); else None."""
+    if fn is None or owner.id in _parameters(fn):
+        return None
+    bindings = {}       # (every binding of a name: a = None; a = mk(buf))
+    for node in walk.walk_statements(fn.body):
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
+            bindings.setdefault(node.targets[0].id, []).append(node)
+    if not any(_hands_to_no_rule(node.value) for nodes in bindings.values() for node in nodes):
+        return None         # (the cheap first look: no call of no rule is handed anything)
+    sources = Holding(tree=fn).sources({BOUND, APPENDED})
+    local = set(bindings) | set(_parameters(fn))
+    given = _handed_varied(stmt.value, varied) or any(
+        isinstance(n, gast.Name) and n.id in varied for a in stmt.value.args + [k.value for k in stmt.value.keywords]
+        for n in S.walk_nodes(a))
+    # (a read before the method counts too: the reverse sweep reads it again after)
+    after = _run_after(fn.body, stmt)
+    later = {id(other) for other in after}
+    reads = after + [other for other in walk.walk_statements(fn.body) if other is not stmt and id(other) not in later]
+    found = (binding for current, _ in _traced_back(sources, owner.id, _holder_names)
+             for binding in bindings.get(current, ()))
+    for binding in found:
+        target = anno.get(binding.value, Key.TARGET)
+        if not isinstance(binding.value, gast.Call) or passes_items_on(binding.value) \
+                or target is not None and registry.primitive(target) is not None:
+            continue        # (what a rule's call gives is known: an object built here is followed)
+        call = binding.value
+        for argument in call.args + [k.value for k in call.keywords]:
+            for handed in _holder_names(argument):
+                # the array itself, and each name it was taken from (c = buf; v = buf[:2];
+                # h = Holder(buf), whose attribute the helper may hand on)
+                family = {name for name, _ in _traced_back(sources, handed, _held_names)} & local
+                if not (given or family & varied):
+                    continue
+                for other in reads:
+                    if other is not binding and any(not S.loaded_names(node).isdisjoint(family)
+                                                    for node in S.header_nodes(other)):
+                        return binding, handed, other
+    return None
 
 
 def check_entered_manager(source, stmt, varied):
@@ -2946,6 +3012,25 @@ def _holder_names(value):
         handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
         return [name for item in handed for name in _holder_names(item)]
     return []
+
+
+def _hands_to_no_rule(value):
+    """Whether ``value`` is a call of no rule handed an argument."""
+    if not isinstance(value, gast.Call) or not (value.args or value.keywords):
+        return False
+    target = anno.get(value, Key.TARGET)
+    return target is None or registry.primitive(target) is None
+
+
+def _held_names(value):
+    """``_holder_names``, and for a call of no rule (a class or function of the user's,
+    whose object may keep what it is given: ``Holder(buf)``) the names its arguments hand."""
+    names = _holder_names(value)
+    target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
+    if isinstance(value, gast.Call) and (target is None or target is runtime_objects.instance
+                                         or registry.primitive(target) is None):
+        names = names + [name for a in value.args + [k.value for k in value.keywords] for name in _holder_names(a)]
+    return names
 
 
 def _takes_out_or_calls_for_effect(stmt, held, bindings):

@@ -1,7 +1,9 @@
 """The refusal of a method call given a value depending on the inputs, on an object held
 by what a call returned that the function reads again (modes/common.py
 ``_refuse_item_of_a_call_changed``), in words naming what the user wrote: the call a
-function of theirs made, or the object their class built inside a display."""
+function of theirs made, or the object their class built inside a display; and of a
+method call on an object a call returned that was handed an array the function reads
+again (``_refuse_handed_array_changed``)."""
 
 import ast
 import inspect
@@ -36,6 +38,30 @@ def read_again_message(source, method, binding, target, user_function):
     return (f"the method call .{method}() is given a value depending on the inputs, on an object held by what "
             f"{made} returned, which the function reads again: the method may store that value in the object, "
             "which astgrad does not follow there. " + _ADVICE)
+
+
+def handed_array_message(source, method, binding, target, handed, read):
+    """The message for the method call ``.method()`` on an object held by what the call
+    ``binding`` (of ``target``) returned, which was handed the array ``handed`` (None:
+    a value the line computes) that the statement ``read`` reads again."""
+    line, again = source.file_line(binding), source.file_line(read)
+    made = f"{target.__name__}()" if callable(target) and hasattr(target, "__name__") else "a call"
+    made += f" (line {line})" if line is not None else ""
+    what = handed if handed is not None else "an array"
+    where = f" (line {again}, or its derivative does)" if again is not None else ""
+    return (f"the method call .{method}() is on an object {made} returned, which was handed {what}: the object "
+            f"may keep that array (or one it holds) and the method change it in place, and the function reads it again"
+            f"{where}, where the derivative would not see that change: astgrad does not follow an array through "
+            "what a function returns. Build the object in the "
+            f"function itself (v = {_class_hint(target)}(...); v.{method}(...)), which astgrad follows, or have "
+            "the method return the new value")
+
+
+def _class_hint(target):
+    """The name of a class ``target``'s code names (a helper building an object), else "Cls"."""
+    code = getattr(target, "__code__", None)
+    names = [n for n in getattr(code, "co_names", ()) if inspect.isclass(getattr(target, "__globals__", {}).get(n))]
+    return names[0] if names else "Cls"
 
 
 def _user_tree(source):

@@ -12,7 +12,9 @@ by position or keyword (or any expressions, by position, where the helper hands 
 parameters on as they are, in their order: ``return Acc(b)``), a parameter left out having a number, string, ``None`` or bool
 default; and the helper is a plain function of the function's own module (the same
 globals, no closure, no ``*args`` or ``**kwargs``), its body a ``return`` of a call
-building the object (after a docstring), naming each parameter, no global name the
+building the object (after a docstring), or straight-line bindings folded into it
+(``o = Acc(b); return o``: each name bound once, read once, in the order made), naming
+each parameter, no global name the
 function binds itself and no lambda, comprehension or ``:=``. Its nodes take the call's
 place in the file, so a refusal names the user's line. Anything else is left as it is."""
 
@@ -102,17 +104,83 @@ def _atom(node):
 
 
 def _returned_call(helper):
-    """The call of ``helper``'s one ``return`` making its body (after a docstring), with
-    no construct of its own scope in it; else None."""
+    """The call ``helper`` returns, its body (after a docstring) a ``return`` of it or
+    straight-line bindings of names it folds in (``_folded``), with no construct of its own
+    scope in it; else None."""
     tree = tree_of(helper)
     if tree is None or tree.args.vararg or tree.args.kwarg or tree.decorator_list:
         return None
     body = tree.body[1:] if tree.body and isinstance(tree.body[0], gast.Expr) \
         and isinstance(tree.body[0].value, gast.Constant) and isinstance(tree.body[0].value.value, str) else tree.body
-    if len(body) != 1 or not isinstance(body[0], gast.Return) or not isinstance(body[0].value, gast.Call) \
-            or any(isinstance(n, _SCOPED) for n in S.walk_nodes(body[0].value)):
+    if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
         return None
-    return body[0].value
+    returned = body[-1].value if len(body) == 1 else _folded(tree, body)
+    if not isinstance(returned, gast.Call) or any(isinstance(n, _SCOPED) for n in S.walk_nodes(returned)):
+        return None
+    return returned
+
+
+def _folded(tree, body):
+    """The value of ``body``'s ``return`` with each name bound before it replaced by its
+    value (``o = Acc(b); return o`` as ``Acc(b)``; a copy, ``tree``'s own nodes left as they
+    are), where that is the same computation: each statement binds a new name (not a
+    parameter) once, read once after it, and the values come in the folded expression in
+    the order the statements compute them, none of them choosing what it evaluates (no
+    ``and``/``or``, conditional expression or dict display, whose order differs); else None."""
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    values, order = {}, []
+    for stmt in body[:-1]:
+        if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
+            return None
+        name = stmt.targets[0].id
+        if name in params or name in values or name in _loads(stmt.value):
+            return None
+        values[name] = stmt.value
+        order.append(name)
+    reads = [n for stmt in body for n in _loads(stmt.value)]
+    if any(reads.count(name) != 1 for name in values):
+        return None
+    folded, roots = copy.deepcopy(body[-1].value), {}
+    for name in reversed(order):     # (the last binding first: its value may read earlier names)
+        folded = _folded_in(folded, name, values[name], roots)
+    if any(isinstance(n, (gast.BoolOp, gast.IfExp, gast.Dict)) for n in S.walk_nodes(folded)):
+        return None
+    # each value is computed where its node completes: after those it reads, before the rest
+    computed = [roots[id(n)] for n in _in_order(folded) if id(n) in roots]
+    return folded if computed == order else None
+
+
+def _folded_in(expression, name, value, roots):
+    """``expression`` with its read of ``name`` replaced by a copy of ``value``, the copy
+    noted in ``roots`` {id: name}."""
+    made = copy.deepcopy(value)
+    roots[id(made)] = name
+    if isinstance(expression, gast.Name) and expression.id == name:
+        return made
+    for node in list(S.walk_nodes(expression)):
+        for field, child in gast.iter_fields(node):
+            if isinstance(child, gast.Name) and child.id == name:
+                setattr(node, field, made)
+            elif isinstance(child, list):
+                for k, item in enumerate(child):
+                    if isinstance(item, gast.Name) and item.id == name:
+                        child[k] = made
+    return expression
+
+
+def _in_order(node):
+    """The nodes of ``node`` each after those inside it, in the order Python evaluates an
+    expression of calls, operators, attributes and subscripts (fields in their order)."""
+    for _, child in gast.iter_fields(node):
+        for item in child if isinstance(child, list) else [child]:
+            if isinstance(item, gast.AST):
+                yield from _in_order(item)
+    yield node
+
+
+def _loads(expression):
+    """The names ``expression`` reads, each read once in the list."""
+    return [n.id for n in _in_order(expression) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
 
 
 def _bound(helper, call):
