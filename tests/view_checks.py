@@ -1,13 +1,16 @@
 """What the files of writes through views (tests/test_views80.py to test_views83.py)
 share: the array each program starts from, and the two tests checking a
 list of programs ``f(x, w)`` against central differences at the given shapes, in grad,
-value_and_grad, vjp and jvp (in ``x`` and ``w`` at once), and in hessian and the jvp of the
-gradient (in each argument alone)."""
+value_and_grad, vjp and jvp (in ``x`` and ``w`` at once), and in hessian, the jvp of the
+gradient and the reverse mode of the gradient (in each argument alone: the grad of the grad
+in ``w``, the vjp of the grad in ``x``)."""
 
 import numpy as np
 import pytest
 
-from breadth_modes import check
+import astgrad
+from breadth_modes import ATOL2, RTOL2, check, copies
+from fd import assert_close, numerical_grad
 
 FIRST = ("grad", "value_and_grad", "vjp", "jvp")
 
@@ -29,10 +32,25 @@ def finite_difference_tests(programs, shapes, second_order=None):
         check(mode, f, (start(shape), 0.8), (0, 1))
 
     @pytest.mark.parametrize("wrt", [0, 1])
-    @pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad"])
+    @pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad", "grad_of_grad"])
     @pytest.mark.parametrize("shape", shapes, ids=str)
     @pytest.mark.parametrize("f", second_order, ids=lambda f: f.__name__)
     def test_the_second_order_takes_it_too(f, shape, mode, wrt):
-        check(mode, f, (start(shape), 0.8), (wrt,))
+        if mode == "grad_of_grad":
+            check_grad_of_grad(f, (start(shape), 0.8), wrt)
+        else:
+            check(mode, f, (start(shape), 0.8), (wrt,))
 
     return test_the_write_is_taken_as_numpy_takes_it, test_the_second_order_takes_it_too
+
+
+def check_grad_of_grad(f, args, wrt):
+    """The gradient of ``f`` differentiated again in reverse mode, against central differences
+    of that gradient: ``grad(grad(f, wrt=1), wrt=1)`` in the number ``w``, the vjp of the
+    gradient in the array ``x`` (whose gradient is an array, not a number grad takes)."""
+    if wrt == 1:
+        gw = astgrad.grad(f, wrt=1)
+        got = astgrad.grad(gw, wrt=1)(*args)
+        assert_close(got, numerical_grad(lambda *a: gw(*copies(a)), copies(args), wrt=1), RTOL2, ATOL2)
+    else:
+        check("vjp_of_grad", f, args, (wrt,))

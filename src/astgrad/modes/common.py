@@ -1724,7 +1724,7 @@ def _same_row_again(statements, v, name, reads, assigned):
             continue        # a number before a loop reads the row (u = 0.0): no view, current_row keeps it
         source = stmt.value.id if isinstance(stmt.value, gast.Name) else None
         values = only.get(source, [])
-        if not values or not all(_refreshes(value, v, name, index, only) or _names(value, v)
+        if not values or not all(_refreshes(value, v, name, index, only, statements) or _names(value, v)
                                  for value in values):
             return False
     return True
@@ -1760,19 +1760,40 @@ def _fixed_index(statements, reads):
     index = reads[0].value.slice if reads else None
     if not isinstance(index, gast.Name) or any(not _names(r.value.slice, index.id) for r in reads):
         return None
+    return index.id if _bound_once(statements, index.id) is not False else None
+
+
+def _bound_once(statements, name):
+    """The value of the one assignment ``name = ...`` that binds ``name``, outside every loop;
+    None where nothing binds it (a parameter); False where it is bound otherwise or again."""
     in_loops, stores, binding = set(), set(), None
     for stmt in statements:
         if isinstance(stmt, (gast.For, gast.While)):
             in_loops.update(id(inner) for inner in walk.walk_statements(stmt.body + stmt.orelse))
     for stmt in statements:
         for node in S.walk_nodes(stmt):
-            if isinstance(node, gast.Name) and node.id == index.id and not isinstance(node.ctx, gast.Load):
+            if isinstance(node, gast.Name) and node.id == name and not isinstance(node.ctx, gast.Load):
                 stores.add(id(node))
                 binding = stmt      # the innermost statement holding it (statements come outer first)
-    if len(stores) > 1 or stores and not (isinstance(binding, gast.Assign) and len(binding.targets) == 1
-                                          and _names(binding.targets[0], index.id) and id(binding) not in in_loops):
+    if not stores:
         return None
-    return index.id
+    if len(stores) > 1 or not (isinstance(binding, gast.Assign) and len(binding.targets) == 1
+                               and _names(binding.targets[0], name) and id(binding) not in in_loops):
+        return False
+    return binding.value
+
+
+def _copy_of_fixed(statements, index, fixed):
+    """Whether the index ``index`` (a node) is the fixed index name ``fixed`` (see
+    ``_fixed_index``), or a name bound once, outside every loop, to it or to such a copy
+    (``u_index_1 = u_index``, which derivative code keeps): the one value ``fixed`` holds."""
+    seen = set()
+    while isinstance(index, gast.Name) and index.id not in seen:
+        if index.id == fixed:
+            return True
+        seen.add(index.id)
+        index = _bound_once(statements, index.id)
+    return False
 
 
 def _popped_own_value(statements, stmt, v, only):
@@ -1830,12 +1851,14 @@ def _names(value, v):
     return isinstance(value, gast.Name) and value.id == v
 
 
-def _refreshes(value, v, name, index, only):
-    """``current_row(v, name, i)``, with ``i`` the index ``index`` (see ``_index_root``)."""
+def _refreshes(value, v, name, index, only, statements=()):
+    """``current_row(v, name, i)``, with ``i`` the index ``index`` (see ``_index_root``; a
+    fixed index, or a copy of it, in ``statements``: see ``_copy_of_fixed``)."""
     from .. import runtime
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.current_row \
         and len(value.args) == 3 and _names(value.args[0], v) and _names(value.args[1], name) \
-        and (_names(value.args[2], index[1]) if index[0] == "fixed" else _index_root(value.args[2], only) == index)
+        and (_copy_of_fixed(statements, value.args[2], index[1]) if index[0] == "fixed"
+             else _index_root(value.args[2], only) == index)
 
 
 def _refresh_after(body, write, v, name, reads, refresh_row, namer):
