@@ -71,8 +71,9 @@ def generated_row_refusal(source, stmt, name, row):
         f"'{written}' {how}, while '{kept}' holds a row of it "
         f"read before{where}, which the derivative reads again after the write (a row is a view, and shows "
         f"it): astgrad follows that twice where, for a write inside a loop, '{kept}' is read before the loop "
-        f"at an index written as a constant ({kept} = {written}[0]) and '{written}' is not bound again in "
-        f"the loop; not here. "
+        f"at a constant index ({kept} = {written}[0]) or at a name bound once, outside every loop "
+        f"(i = len({written}) - 1; {kept} = {written}[i]), or in each pass at a constant index; and "
+        f"'{written}' is not bound again in the loop; not here. "
         f"Where the row need not show the write, copy it where it is read ({copied}); or differentiate "
         f"once (grad, jvp, vjp)",
         filename, line, text, construct="in-place write")
