@@ -76,8 +76,8 @@ class _Made:
 
     def __init__(self):
         self.helpers, self.bound, self.handed = [], set(), set()
-        # (a dict, as an ordered set: the dependencies come in the order of the calls, not
-        # of the names' hashes, which change from process to process)
+        # (a dict, as an ordered set: the dependencies come in the order the helpers are
+        # written in, not in that of their names' hashes, which changes from process to process)
         self.resolved = {}
 
 
