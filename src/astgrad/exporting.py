@@ -686,7 +686,7 @@ class _Module:
         under an alias where the module's name means something else in the code)."""
         used = names_in(source)
         prefixes = {}
-        for module_name in set(read_later.values()):
+        for module_name in dict.fromkeys(read_later.values()):     # (imported in the order read)
             top = module_name.partition(".")[0]
             bound = self.names.get(top)
             if top in used or (bound is not None and getattr(bound, "__name__", None) != top):

@@ -39,7 +39,8 @@ class ComparisonMethodLowering:
         runs = [(a, b, _RICH[type(op)]) for a, op, b in pairs if type(op) in _RICH
                 and (self._compares(a, _RICH[type(op)][0]) or self._compares(b, _RICH[type(op)][1]))]
         if not runs:
-            for symbol in {_RICH[type(op)][2] for op in node.ops if type(op) in _RICH}:
+            # (each symbol once, in the order written: the first refused is the same in every process)
+            for symbol in dict.fromkeys(_RICH[type(op)][2] for op in node.ops if type(op) in _RICH):
                 self.refuse_unpacked_operand(node, _RICH_METHODS, symbol)      # protocol_methods.py
             return None
         left, right, (method, reflected, symbol) = runs[0]

@@ -75,7 +75,10 @@ class _Made:
     by, the names the copy binds, and those of the objects handed to them."""
 
     def __init__(self):
-        self.helpers, self.resolved, self.bound, self.handed = [], set(), set(), set()
+        self.helpers, self.bound, self.handed = [], set(), set()
+        # (a dict, as an ordered set: the dependencies come in the order the helpers are
+        # written in, not in that of their names' hashes, which changes from process to process)
+        self.resolved = {}
 
 
 def _write_in_once(normalizer, tree, excluded, made):
@@ -99,7 +102,7 @@ def _write_in_once(normalizer, tree, excluded, made):
             lines = spliced(normalizer, helper, body, shared, rest, stmt)
             _note_argument_stores(normalizer, lines, helper)
             made.helpers.append(helper)
-            made.resolved.add(call.func.id)
+            made.resolved[call.func.id] = None
             made.bound.update(n.id for s in lines for n in S.walk_nodes(s)
                               if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
             made.handed.update(shared.values())
