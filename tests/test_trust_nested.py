@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 import astgrad
+from adversarial import _stable_fd
 from fd import assert_close, numerical_grad
 from program_files import load, load_shared
 
@@ -106,7 +107,11 @@ def test_transforms_inside_differentiated_code(data, x, w):
     except astgrad.TransformError:
         return
     assert_close(value, expected, rtol=1e-12, atol=1e-12, msg="value")
-    assert_close(grads, numerical_grad(fn, (x, w), (0, 1)), rtol=1e-5, atol=1e-6, msg="gradient vs fd")
+    # the oracle only where central differences at two steps agree: a term such as sin(s * s)
+    # with s in the thousands curves faster than the step can follow (FD off by 6e-4 there)
+    numeric = _stable_fd(fn, (x, w), (0, 1), 1e-5)
+    assume(numeric is not None)
+    assert_close(grads, numeric, rtol=1e-5, atol=1e-6, msg="gradient vs fd")
     again = vg(x, w)[1]
     assert again[0] == grads[0] and again[1] == grads[1], (again, grads)
     _, tangent = astgrad.jvp(fn, (x, w), (0.25, -1.0))
