@@ -334,6 +334,9 @@ CASES = [
     (np.linspace, lambda: (N(), N(), 5), {}), (np.linspace, lambda: (N(2), N(2), 4), {"endpoint": False}),
     (np.arange, lambda: (0.25, 2.0, 0.5 + 0.1 * P()), {}), (np.float64, lambda: (N(),), {}),
     (np.copy, lambda: (N(3),), {}),
+    (np.ascontiguousarray, lambda: (N(3, 4).T,), {}), (np.ascontiguousarray, lambda: (N(),), {}),
+    (np.asfortranarray, lambda: (N(3, 4),), {}), (np.asfortranarray, lambda: ([N(), N()],), {}),
+    (np.require, lambda: (N(3, 4),), {}),
     # ndarray methods and attributes
     (np.ndarray.sum, lambda: (N(3, 4), 1), {}), (np.ndarray.mean, lambda: (N(3, 4),), {"keepdims": True}),
     (np.ndarray.prod, lambda: (N(3, 4), 0), {}), (np.ndarray.max, lambda: (N(3, 4),), {"axis": 1}),
