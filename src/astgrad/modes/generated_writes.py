@@ -59,6 +59,8 @@ def generated_row_refusal(source, stmt, name, row, stacked=False):
     function = _user_function(filename, line)
     names = set() if function is None else {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
     written, kept = _user_name(name, names), _user_name(row, names)
+    if kept not in names:       # a value only astgrad names (a popped item): the general refusal says it
+        return None
     read = _row_read(function, kept, written)
     where = f" (line {read.lineno}: {ast.unparse(read)})" if read is not None else ""
     copied = f"{kept} = {written}[...].copy()"
