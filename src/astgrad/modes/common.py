@@ -871,9 +871,9 @@ def _check_write(check, write):
         sharing, (body, check.params), (stmt, name, action), (conflicts - items, holders), (check.helper, checked))
     aliases, refused = _sharers_refused(check, (stmt, name, action), refused)
     if refused:
-        _refuse_shared_write(check.source, name, stmt, action, _rows_of(conflicts - items, name, check.element_reads),
-                             holders=holders, sharers=refused, deque=_deque_made(body, name),
-                             popped=_popped_at(body, stmt, name))
+        rows, stacked = _rows_behind(check, name, refused, conflicts - items, items)
+        _refuse_shared_write(check.source, name, stmt, action, rows, holders=holders, sharers=refused,
+                             deque=_deque_made(body, name), popped=_popped_at(body, stmt, name), stacked=stacked)
     changed = _follow_write(body, write, followed | aliases, refreshed, check.element_reads,
                             (check.helper, check.namer, check.refresh_row))
     for copy in stores_into_copies(store, copies):      # before[k] = t after rows[k] = t
@@ -1253,6 +1253,22 @@ def _live_sharers(sharing, stmt, name, action, strict, code):
     return conflicts
 
 
+def _rows_behind(check, array, refused, unfollowed, followed):
+    """(The rows of ``array`` a refusal of a write into it names, whether they are named for
+    their stack): those of ``unfollowed``, else those ``followed`` whose earlier values a
+    ``refused`` stack keeps (``row_stack.append(row)``: rows of earlier passes, views too)."""
+    rows = _rows_of(unfollowed, array, check.element_reads)
+    if rows:
+        return rows, False
+    stacked = {stmt.value.args[0].id for stmt in walk.walk_statements(check.body)
+               if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+               and isinstance(stmt.value.func, gast.Attribute) and stmt.value.func.attr == "append"
+               and isinstance(stmt.value.func.value, gast.Name) and stmt.value.func.value.id in refused
+               and len(stmt.value.args) == 1
+               and isinstance(stmt.value.args[0], gast.Name)}
+    return _rows_of(stacked & followed, array, check.element_reads), True
+
+
 def _rows_of(names, array, element_reads):
     """The names of ``names`` read out of ``array`` as rows, ``row = array[i]``."""
     return sorted(v for v in names
@@ -1260,11 +1276,11 @@ def _rows_of(names, array, element_reads):
 
 
 def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharers=(), outside=False, deque=None,
-                         popped=False):
+                         popped=False, stacked=False):
     if deque is not None:       # a deque the normalizer did not lower: say that, not what follows
         raise _deque_refusal(source, deque, "is changed where another name may share it")
     if rows:                    # a derivative differentiated again: the user's line and names
-        refusal = generated_row_refusal(source, stmt, name, rows[0])
+        refusal = generated_row_refusal(source, stmt, name, rows[0], stacked)
         if refusal is not None:
             raise refusal
     refusal = generated_write_refusal(source, stmt, action)

@@ -45,11 +45,12 @@ def _written_container(text):
     return ast.unparse(target.value) if isinstance(target, ast.Subscript) else None
 
 
-def generated_row_refusal(source, stmt, name, row):
+def generated_row_refusal(source, stmt, name, row, stacked=False):
     """The refusal of the write ``stmt`` into ``name`` in a derivative differentiated again,
     where ``row`` (a name astgrad made, such as ``u_saved`` for the user's ``u``) keeps a row
-    of ``name`` read before: the message names the user's line, the user's names and the line
-    reading the row out; None where ``stmt`` is the user's own code."""
+    of ``name`` read before (``stacked``: the rows of earlier passes of a loop, kept on a
+    stack): the message names the user's line, the user's names and the line reading the
+    row out; None where ``stmt`` is the user's own code."""
     found = generated_text.origin(source.filename, source.file_line(stmt))
     if found is None:
         return None
@@ -58,6 +59,8 @@ def generated_row_refusal(source, stmt, name, row):
     function = _user_function(filename, line)
     names = set() if function is None else {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
     written, kept = _user_name(name, names), _user_name(row, names)
+    if kept not in names:       # a value only astgrad names (a popped item): the general refusal says it
+        return None
     read = _row_read(function, kept, written)
     where = f" (line {read.lineno}: {ast.unparse(read)})" if read is not None else ""
     copied = f"{kept} = {written}[...].copy()"
@@ -66,14 +69,17 @@ def generated_row_refusal(source, stmt, name, row):
     writer = _method_called(text)
     how = f"(the array its object holds) as the call of {writer} on this line does" if writer \
         else "as this line does"
+    kept_rows = f"'{kept}' holds a row of it read before{where}, and the derivative keeps the rows '{kept}' " \
+        f"held in earlier passes, reading them again after the write" if stacked else \
+        f"'{kept}' holds a row of it read before{where}, which the derivative reads again after the write"
     return TransformError(
         f"this line cannot be differentiated twice: the derivative astgrad generated for it writes into "
-        f"'{written}' {how}, while '{kept}' holds a row of it "
-        f"read before{where}, which the derivative reads again after the write (a row is a view, and shows "
+        f"'{written}' {how}, while {kept_rows} (a row is a view, and shows "
         f"it): astgrad follows that twice where, for a write inside a loop, '{kept}' is read before the loop "
         f"at a constant index ({kept} = {written}[0]) or at a name bound once, outside every loop "
         f"(i = len({written}) - 1; {kept} = {written}[i]), or in each pass at a constant index; and "
-        f"'{written}' is not bound again in the loop; not here. "
+        f"'{written}' is not bound again in the loop; {'and no row of an earlier pass is read again; ' if stacked else ''}"
+        f"not here. "
         f"Where the row need not show the write, copy it where it is read ({copied}); or differentiate "
         f"once (grad, jvp, vjp)",
         filename, line, text, construct="in-place write")
