@@ -371,3 +371,34 @@ def test_followed_in_every_mode(f, n):
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 def test_followed_jvp_of_grad(f):
     check_jvp_of_grad(f, 84)
+
+
+# -- a method of such an object held in a name, then called ---------------------------------
+
+def bound_method_held(w):
+    buf = w * 1.0
+    up = mk_counted(buf).bump
+    up(0, w[1])
+    return np.sum(buf)
+
+
+def bound_method_of_a_plain_helper(w):
+    buf = w * 1.0
+    up = mk(buf).bump
+    up(0, w[1])
+    return np.sum(buf)
+
+
+@pytest.mark.parametrize("f", [bound_method_held, bound_method_of_a_plain_helper], ids=lambda f: f.__name__)
+def test_a_held_method_of_a_returned_object_is_refused_naming_the_users_expression(f):
+    # the message named the name astgrad made for mk_counted(buf): "the method t.bump ... change 't'"
+    from test_objects80 import check_refused_in_the_users_words
+    check_refused_in_the_users_words(f, "test_helper_objects84.py")
+    with pytest.raises(astgrad.TransformError) as caught:
+        astgrad.grad(f)(np.array([0.5, 1.5, 2.0, 0.7]))
+    message, first = str(caught.value), f.__code__.co_firstlineno
+    helper = "mk_counted" if f is bound_method_held else "mk"
+    assert f"test_helper_objects84.py:{first + 3}: calling 'up', which holds the method {helper}(buf).bump " \
+           f"(taken at line {first + 2})" in message, message
+    assert f"v = {helper}(buf); v.bump(...)" in message, message
+    assert re.search(r"\bt(_\d+)?\.bump|'t(_\d+)?'", message) is None, message     # no name astgrad made up

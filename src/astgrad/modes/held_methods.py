@@ -14,6 +14,7 @@ import textwrap
 import gast
 
 from ..core import anno, ops, walk
+from ..core.user_expressions import user_expression
 from ..core import syntax as S
 from ..core.anno import Key
 
@@ -35,11 +36,35 @@ def held_method_call_error(source, stmt, fn, varied):
     arguments = call.args + [keyword.value for keyword in call.keywords]
     if receiver not in varied and not any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         return None
+    spelled = _spelled_receiver(source, assigns, taken)
+    if spelled is not None:
+        return _made_receiver_error(source, stmt, call.func.id, spelled, method)
     return source.error(
         f"calling '{call.func.id}', which holds the method {receiver}.{method}, for its effect: it may "
         f"change '{receiver}' in place, which astgrad cannot see through a method held in a name. Call the "
         f"method on its object ({receiver}.{method}(...)), which astgrad follows or refuses by what the method "
         "does", stmt, construct=f"call of a held method {receiver}.{method}")
+
+
+def _spelled_receiver(source, assigns, taken):
+    """(The user's expression, its line) where the object ``taken`` (``t.bump``) is taken
+    from is a name astgrad made for it (``up = mk(buf).bump`` read as ``t = mk(buf); up =
+    t.bump``); None where the user named it."""
+    assign = next(node for node in assigns if node.value is taken)
+    spelled = user_expression(source, assign, taken.value.id)
+    return None if spelled is None else (spelled, source.file_line(assign))
+
+
+def _made_receiver_error(source, stmt, held, spelled, method):
+    """The refusal of calling ``held``, which holds the method ``method`` of an object the
+    user's line ``spelled`` = (expression, line) names by no name (``mk(buf).bump``)."""
+    text, line = spelled
+    what = f"the object {text} returns" if text.endswith(")") else text
+    return source.error(
+        f"calling '{held}', which holds the method {text}.{method} (taken at line {line}), for its effect: it "
+        f"may change {what} in place, which astgrad cannot see through a method held in a name. Hold the object "
+        f"in a name and call the method on it (v = {text}; v.{method}(...)), which astgrad follows or refuses by "
+        "what the method does", stmt, construct=f"call of a held method {text}.{method}")
 
 
 def _method_taken(fn, name, assigns):
