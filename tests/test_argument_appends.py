@@ -63,6 +63,25 @@ def popped_in_a_loop(x, w, acc=[]):             # noqa: B006
     return s + np.sum(acc[-1] * x)
 
 
+def popped_in_a_while_loop(x, w, acc=[]):       # noqa: B006
+    s, k = 0.0, 0
+    while k < 3:
+        acc.append(x * (w + k))
+        v = acc.pop(-2)
+        s = s + np.sum(v * x)
+        k += 1
+    return s + np.sum(acc[-1] * x)
+
+
+def popped_last_in_a_loop(x, w, acc=[]):        # noqa: B006 - what the refusal of a pop in a loop advises
+    s = 0.0
+    for k in range(3):
+        acc.append(x * (w + k))
+        v = acc.pop()
+        s = s + np.sum(v * x)
+    return s + np.sum(acc[-1] * x)
+
+
 CASES = [(default_appended, (X3, 0.8)), (appended_and_read_back, (X3, 0.8, [1.0])),
          (extended_with_an_array, (X3, 0.8, []))]
 
@@ -73,7 +92,7 @@ def test_argument_changed_by_its_methods(f, args, mode):
     check(mode, f, args, (0, 1))
 
 
-POPPED = [pushed_and_popped, popped_last, popped_the_argument]
+POPPED = [pushed_and_popped, popped_last, popped_the_argument, popped_last_in_a_loop]
 
 
 @pytest.mark.parametrize("n", [3, 5])
@@ -96,6 +115,29 @@ def test_argument_popped_in_a_loop_is_refused_at_second_order_naming_the_line():
     line = popped_in_a_loop.__code__.co_firstlineno + 4
     assert f"test_argument_appends.py:{line}:" in str(refused.value) and "v = acc.pop(0)" in str(refused.value)
     assert not re.search(r"\bpopped\b|\bt_\d", str(refused.value)), str(refused.value)     # no generated name
+    assert "acc.pop(0) pops an item off 'acc' inside a loop" in str(refused.value), str(refused.value)
+    assert "puts it back in its reverse sweep" in str(refused.value)
+    assert "Pop outside the loop, or pop the last item (acc.pop())" in str(refused.value)
+    assert refused.value.construct == "acc.pop(0) in a loop"
+
+
+@pytest.mark.parametrize("transform", ["hessian", "grad_of_grad"])
+def test_argument_popped_in_a_while_loop_is_refused_in_the_users_words(transform):
+    # the words were the general ones of a write into "the dict, list or array this line builds"
+    args = (X3, 0.8, [np.ones(3), np.ones(3)])
+    assert_close(astgrad.grad(popped_in_a_while_loop)(*args),
+                 numerical_grad(lambda x: popped_in_a_while_loop(x, 0.8, [np.ones(3), np.ones(3)]), (X3.copy(),)),
+                 rtol=1e-6, atol=1e-8)
+    twice = astgrad.hessian(popped_in_a_while_loop, wrt=0) if transform == "hessian" \
+        else astgrad.jacobian(astgrad.grad(popped_in_a_while_loop))
+    with pytest.raises(astgrad.TransformError) as refused:
+        twice(*args)
+    line = popped_in_a_while_loop.__code__.co_firstlineno + 4
+    message = str(refused.value)
+    assert f"test_argument_appends.py:{line}: this line cannot be differentiated twice: acc.pop(-2) pops an item " \
+           "off 'acc' inside a loop" in message and "v = acc.pop(-2)" in message, message
+    assert "or differentiate once (grad, jvp, vjp)" in message
+    assert not re.search(r"\bpopped(_\d+)?\b|\bt_\d|acc_\d|_saved|'at'|\[at\]", message), message     # no generated name
 
 
 def test_derivative_leaves_the_callers_list_and_the_default_alone():

@@ -59,8 +59,8 @@ def generated_row_refusal(source, stmt, name, row, stacked=False):
     function = _user_function(filename, line)
     names = set() if function is None else {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
     written, kept = _user_name(name, names), _user_name(row, names)
-    if kept not in names:       # a value only astgrad names (a popped item): the general refusal says it
-        return None
+    if kept not in names:       # a value only astgrad names: the item a pop reads, or the general refusal
+        return _popped_in_a_loop_refusal(function, (filename, line, text), written)
     read = _row_read(function, kept, written)
     where = f" (line {read.lineno}: {ast.unparse(read)})" if read is not None else ""
     copied = f"{kept} = {written}[...].copy()"
@@ -83,6 +83,34 @@ def generated_row_refusal(source, stmt, name, row, stacked=False):
         f"Where the row need not show the write, copy it where it is read ({copied}); or differentiate "
         f"once (grad, jvp, vjp)",
         filename, line, text, construct="in-place write")
+
+
+def _popped_in_a_loop_refusal(function, where, written):
+    """The refusal of the user's ``v = xs.pop(i)`` in a loop (``where``: file, line, text;
+    ``written``: the list, ``xs``), whose derivative reads the popped item again in each
+    pass and puts it back in its reverse sweep; None where the line is no such pop."""
+    filename, line, text = where
+    pop = _pop_in_a_loop(function, line, written)
+    if pop is None:
+        return None
+    return TransformError(
+        f"this line cannot be differentiated twice: {pop} pops an item off '{written}' inside a loop, and the "
+        f"derivative astgrad generated for it moves the later items of '{written}' down a place, reads that item "
+        f"again at the position that pass took it from, and puts it back in its reverse sweep, which astgrad "
+        f"cannot follow a second time. Pop outside the loop, or pop the last item ({written}.pop()), which astgrad "
+        f"follows twice; or differentiate once (grad, jvp, vjp)",
+        filename, line, text, construct=f"{pop} in a loop")
+
+
+def _pop_in_a_loop(function, line, written):
+    """``xs.pop(0)``, the text of a call popping off ``written`` (``xs``) on ``line`` of
+    ``function``, where a loop of it holds that line; else None."""
+    loops = [] if function is None else [node for node in ast.walk(function) if isinstance(
+        node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno < line <= (node.end_lineno or node.lineno)]
+    pops = [node for loop in loops for node in ast.walk(loop) if isinstance(node, ast.Call)
+            and node.lineno == line and isinstance(node.func, ast.Attribute) and node.func.attr == "pop"
+            and ast.unparse(node.func.value) == written]
+    return ast.unparse(pops[0]) if pops else None
 
 
 def _user_function(filename, line):
