@@ -2,7 +2,8 @@
 again) that the sharing check cannot follow: the derivative repeats the user's write, or
 undoes it in its reverse sweep (``restore_item``), into a container another value may
 hold. The message names the user's line and the container as the user wrote it
-(``s.m`` of ``s.m[i] = v``), not the names astgrad made."""
+(``s.m`` of ``s.m[i] = v``), not the names astgrad made; a pop at a position inside a
+loop (``v = acc.pop(0)``), whose item only astgrad names, is refused as such a pop."""
 
 import ast
 import linecache

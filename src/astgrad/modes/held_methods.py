@@ -5,7 +5,8 @@ The call changes the value the method was taken from, which the derivative canno
 call names neither that value nor the method. Written on the object (``xs.append(v)``,
 ``a.sort()``, ``a[2] = w``), the same change is followed or refused by what astgrad knows
 of the method; held in a name, it went by with no error, and the derivative missed it (a
-zero or partial gradient). It is refused, naming the method and the line that took it."""
+zero or partial gradient). It is refused, naming the method and, where the object has no
+name of the user's (``up = mk(buf).bump``), the expression and the line that took it."""
 
 import ast
 import inspect
