@@ -613,7 +613,7 @@ def _calls_by_target(body):
     calls found here are all they look at.
 
     And, found on the same walk, id(value) -> ``_names_and_numeric_uses(value)`` for the
-    value of each assignment and expression statement (``_values_used_as_numbers``)."""
+    value of each assignment and expression statement (``def_use.index`` reads them)."""
     calls, count, uses = {}, 0, {}
     stack = [gast.Module(body=body, type_ignores=[])]
     with_value, definitions = (gast.Assign, gast.Expr), _DEFINITIONS

@@ -1685,7 +1685,6 @@ def _kept_copy_of_row(sharing, v, name, element_reads, assigned, seen):
 
 def _row_source(value, name):
     """The row ``row`` a value ``row`` or ``current_row(row, name, i)`` reads; else None."""
-    from .. import runtime
     if isinstance(value, gast.Name):
         return value.id
     if isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.current_row \
@@ -1870,7 +1869,6 @@ def _names(value, v):
 def _refreshes(value, v, name, index, only, statements=()):
     """``current_row(v, name, i)``, with ``i`` the index ``index`` (see ``_index_root``; a
     fixed index, or a copy of it, in ``statements``: see ``_copy_of_fixed``)."""
-    from .. import runtime
     return isinstance(value, gast.Call) and anno.get(value, Key.TARGET) is runtime.current_row \
         and len(value.args) == 3 and _names(value.args[0], v) and _names(value.args[1], name) \
         and (_copy_of_fixed(statements, value.args[2], index[1]) if index[0] == "fixed"
