@@ -17,7 +17,6 @@ import gast
 import numpy
 
 from .. import runtime
-from .. import runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import generated_text
@@ -51,6 +50,9 @@ aliases_at_write = imported_when_called("astgrad.modes.current_aliases", "aliase
 generated_write_refusal = imported_when_called("astgrad.modes.generated_writes", "generated_write_refusal")
 generated_row_refusal = imported_when_called("astgrad.modes.generated_writes", "generated_row_refusal")
 rebinds_loop_item = imported_when_called("astgrad.modes.rebound_items", "rebinds_loop_item")
+# (lazily also because it reads helpers of this module)
+refuse_handed_array_changed = imported_when_called("astgrad.modes.handed_arrays_read_again",
+                                                   "refuse_handed_array_changed")
 
 
 class Transform:
@@ -300,7 +302,7 @@ def outside_object_handed_error(source, fn, stmt, callee, bound, error):
     if not str(getattr(error, "reason", "")).startswith("the method call ") \
             or "changes a differentiated value in place" not in str(error.reason) or not error.construct:
         return None
-    params = _parameters(fn)
+    params = parameters(fn)
     for param, atom in bound.arguments.items():
         called_on = re.search(rf"\b{re.escape(param)}\.{re.escape(error.construct[1:-2])}\(", error.line or "")
         if not (isinstance(atom, gast.Name) and called_on):
@@ -487,20 +489,20 @@ def _from_parameter(fn, name, items=False):
     of a parameter or of a name ``fn`` never binds, a global or a closure variable
     (``t = G[0]``; ``tup_1 = b`` then ``t = tup_1[0]``, a helper inlined), not the
     parameter itself under another name (``ax_1 = ax``)."""
-    params = _parameters(fn)
+    params = parameters(fn)
     sources = Holding(tree=fn).sources()
 
     def read_from(value):
         if items and isinstance(value, gast.Call) and not passes_items_on(value):
             return ()       # fig, ax = plt.subplots(): what a call builds, not an item of its arguments
         return [sub.id for sub in S.operand_nodes(value) if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load)]
-    for current, stepped in _traced_back(sources, name, read_from):
+    for current, stepped in traced_back(sources, name, read_from):
         if not items and current in params or items and stepped and (current in params or current not in sources):
             return True
     return False
 
 
-def _traced_back(sources, name, read_from):
+def traced_back(sources, name, read_from):
     """(name, stepped) for ``name`` and each name its value comes from, however far back
     through ``sources`` (``Holding.sources``), ``read_from(value)`` giving the names a
     bound value reads; stepped: whether the way there read out of what a name holds (an
@@ -547,7 +549,7 @@ def _held_by_parameter(fn, name):
     """Whether ``name`` in the core tree ``fn`` is one of its parameters or is read out of
     one by items and attributes only (``t = net.cells``, ``for cell in t``, ``c = t[1]``),
     never through a value computed on the way (``y = x * 1.0``, ``r = y[1]``)."""
-    params = _parameters(fn)
+    params = parameters(fn)
 
     def read_from(value):
         while isinstance(value, (gast.Subscript, gast.Attribute)):
@@ -557,7 +559,7 @@ def _held_by_parameter(fn, name):
                 [a.value.id for a in [value.func] if isinstance(a, gast.Attribute) and isinstance(a.value, gast.Name)]
         return [value.id] if isinstance(value, gast.Name) else []
     sources = Holding(tree=fn).sources({BOUND})
-    return any(current in params for current, _ in _traced_back(sources, name, read_from))
+    return any(current in params for current, _ in traced_back(sources, name, read_from))
 
 
 def _waits_for_receivers_class(check):
@@ -1303,7 +1305,7 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
             _refuse_write_into_an_attribute(source, stmt, action, written)
         _refuse_unnamed_flat_write(source, stmt, action, written)
         if written and written.isidentifier() and _names_in_line(source, stmt, written) \
-                and written not in _parameters(source.tree):
+                and written not in parameters(source.tree):
             name = written      # a view the line writes into (y = B[0]; y[0] = w), written through its array
         elif _view_named_by_line(source, stmt):
             name = _view_named_by_line(source, stmt)    # t[0] = v in a helper written in, through t = a[1:]
@@ -1349,7 +1351,7 @@ def _refuse_shared_item_write(source, stmt, action, written):
         if refusal is not None:
             raise refusal
     what = "an item of a container or an attribute" + (f": {written}" if written else "")
-    if written in _parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
+    if written in parameters(source.tree):     # m.log(v) appending to an attribute of the argument m
         what = f"an item or attribute of the argument {written}"
     raise source.error(
         f"{action} the list, dict or array this line writes into ({what}) while another name may "
@@ -1426,7 +1428,7 @@ def _from_an_argument(source, name):
     return source.tree is not None and given_or_looped_over(source.tree, name)
 
 
-def _parameters(tree):
+def parameters(tree):
     """The names of the parameters of the function ``tree`` (none for None)."""
     arguments = getattr(tree, "args", None)
     return {a.id for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} if arguments else set()
@@ -2203,7 +2205,7 @@ def _attribute_of_a_parameter(fn, name):
     class may follow a helper storing into it (handed_objects.py), on a copy."""
     values = Holding(tree=fn).sources().get(name, ()) if fn is not None else ()
     return bool(values) and all(isinstance(v, gast.Attribute) and isinstance(v.value, gast.Name)
-                                and v.value.id in _parameters(fn) for v in values)
+                                and v.value.id in parameters(fn) for v in values)
 
 
 def _bound_names(tree):
@@ -2570,7 +2572,7 @@ def _changed_by(call, method):
     return (call.func.value if method is not None else call.args[0] if call.args else None), None
 
 
-def _written_on_the_line(source, stmt, name):
+def written_on_the_line(source, stmt, name):
     """Whether ``name`` is written on the user's line of ``stmt`` (not a name astgrad made
     for a part of it, as ``t`` for ``y[1:]`` in ``y[1:].sort()``)."""
     text = source.line_text(stmt)
@@ -2609,7 +2611,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     if mutates_arguments(call) and method != "append" and (target is None or not _is_runtime(target)):
         what = f".{method}()" if method is not None else registry.user_name(target)    # numpy.add.accumulate
         changed, out = _changed_by(call, method)
-        named = isinstance(changed, gast.Name) and _written_on_the_line(source, stmt, changed.id)
+        named = isinstance(changed, gast.Name) and written_on_the_line(source, stmt, changed.id)
         if not named:
             _refuse_change_through_partial(source, stmt, what, changed)
         whose = f"'{changed.id}'" if named else "a value this line computes" \
@@ -2774,7 +2776,7 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
             and (method != "append" or call.keywords or len(call.args) != 1) \
             and (is_mutating_method(method) or not registry.methods_named(method)):
         _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied)
-        _refuse_handed_array_changed(source, fn, owner, stmt, varied)
+        refuse_handed_array_changed(source, fn, owner, stmt, varied)
     if isinstance(owner, gast.Name) \
             and (owner.id in active or owner.id in held or _item_of_argument(fn, owner, call, varied)
                  or _given_varied(call, varied) and _outside_object(source, fn, owner.id) is not None) \
@@ -2809,70 +2811,6 @@ def _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied):
     from .read_again_messages import read_again_message
     message = read_again_message(source, method, root, target, ops.is_user_function(target))
     raise source.error(message, stmt, construct=f".{method}()")
-
-
-def _refuse_handed_array_changed(source, fn, owner, stmt, varied):
-    """Refuse the method call ``stmt`` on ``owner``, an object a call of a function of the
-    user's returned (or an item of one) that was handed an array the function reads
-    elsewhere (``_handed_array_read_again``), at the user's line."""
-    found = _handed_array_read_again(fn, owner, stmt, varied)
-    if found is None:
-        return
-    binding, handed, read = found
-    method = anno.get(stmt.value, Key.METHOD)
-    from .read_again_messages import handed_array_message
-    name = handed if _written_on_the_line(source, binding, handed) else None
-    message = handed_array_message(source, method, binding, anno.get(binding.value, Key.TARGET), name, read)
-    raise source.error(message, stmt, construct=f".{method}()")
-
-
-def _handed_array_read_again(fn, owner, stmt, varied):
-    """(the binding ``r = helper(..., buf, ...)``, ``buf``, the statement reading it again)
-    where the receiver ``owner`` of the method call ``stmt`` is what a call of no rule
-    returned (a function of the user's, whatever its body: ``def mk(b): o = Acc(b);
-    return o``), or an item of it, and that call was handed ``buf`` (or a view, an item, a
-    list of it), which the function reads (or a name ``buf`` was taken from), after
-    ``stmt`` or before it (which the reverse sweep reads again after): the returned
-    object may hold that very array, and its method may write into it in place
-    (``self.data[k] *= c``), which no flow of values shows. Only where the array or the
-    method's arguments depend on the inputs (``varied``); else None."""
-    if fn is None or owner.id in _parameters(fn):
-        return None
-    bindings = {}       # (every binding of a name: a = None; a = mk(buf))
-    for node in walk.walk_statements(fn.body):
-        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
-            bindings.setdefault(node.targets[0].id, []).append(node)
-    if not any(_hands_to_no_rule(node.value) for nodes in bindings.values() for node in nodes):
-        return None         # (the cheap first look: no call of no rule is handed anything)
-    sources = Holding(tree=fn).sources({BOUND, APPENDED})
-    local = set(bindings) | set(_parameters(fn))
-    given = _handed_varied(stmt.value, varied) or any(
-        isinstance(n, gast.Name) and n.id in varied for a in stmt.value.args + [k.value for k in stmt.value.keywords]
-        for n in S.walk_nodes(a))
-    # (a read before the method counts too: the reverse sweep reads it again after)
-    after = _run_after(fn.body, stmt)
-    later = {id(other) for other in after}
-    reads = after + [other for other in walk.walk_statements(fn.body) if other is not stmt and id(other) not in later]
-    found = (binding for current, _ in _traced_back(sources, owner.id, _holder_names)
-             for binding in bindings.get(current, ()))
-    for binding in found:
-        target = anno.get(binding.value, Key.TARGET)
-        if not isinstance(binding.value, gast.Call) or passes_items_on(binding.value) \
-                or target is not None and registry.primitive(target) is not None:
-            continue        # (what a rule's call gives is known: an object built here is followed)
-        call = binding.value
-        for argument in call.args + [k.value for k in call.keywords]:
-            for handed in _holder_names(argument):
-                # the array itself, and each name it was taken from (c = buf; v = buf[:2];
-                # h = Holder(buf), whose attribute the helper may hand on)
-                family = {name for name, _ in _traced_back(sources, handed, _held_names)} & local
-                if not (given or family & varied):
-                    continue
-                for other in reads:
-                    if other is not binding and any(not S.loaded_names(node).isdisjoint(family)
-                                                    for node in S.header_nodes(other)):
-                        return binding, handed, other
-    return None
 
 
 def check_entered_manager(source, stmt, varied):
@@ -2916,7 +2854,7 @@ def _outside_object(source, fn, name):
         if len(bindings) != 1 or not isinstance(bindings[0].value, gast.Name):
             break
         name = bindings[0].value.id
-    if bindings or name in _parameters(fn):
+    if bindings or name in parameters(fn):
         return None     # (an argument named as a global is the argument: it hides the global)
     whose = "closure variable" if name in source.closure else "global" if name in source.globals else None
     held = source.closure.get(name, source.globals.get(name))
@@ -2931,12 +2869,12 @@ def _item_of_argument(fn, owner, call, varied):
     an item or attribute of a parameter (not a parameter itself), is given a value that
     depends on the inputs differentiated (``varied``): ``t = tup[0]; t.scale(w)`` makes
     the result depend on ``w`` through ``tup[0].v``, which no flow of values shows."""
-    if fn is None or owner.id in _parameters(fn):
+    if fn is None or owner.id in parameters(fn):
         return False
-    return _handed_varied(call, varied) and _from_parameter(fn, owner.id, items=True)
+    return handed_varied(call, varied) and _from_parameter(fn, owner.id, items=True)
 
 
-def _handed_varied(call, varied):
+def handed_varied(call, varied):
     """Whether ``call`` is handed a name of ``varied`` itself as an argument (not only
     something computed from one: ``rs.randn(*w.shape)``)."""
     return any(isinstance(a, gast.Name) and a.id in varied for a in call.args + [k.value for k in call.keywords])
@@ -2951,7 +2889,7 @@ def _item_of_a_call_read_again(fn, owner, stmt, varied):
     flow of values links it to that read, so the derivative would miss it. None where
     that is not so (``fig, ax = subplots(); ax.plot(w)``, ``ax`` read no more)."""
     call = stmt.value
-    if fn is None or not _handed_varied(call, varied) or owner.id in _parameters(fn):
+    if fn is None or not handed_varied(call, varied) or owner.id in parameters(fn):
         return None
     root = _call_result_holding(fn, owner.id)
     # (direct bindings only: an item of the result put into a dict or set is followed there)
@@ -2967,7 +2905,7 @@ def _read_again(holding, kinds, body, name, stmt, binding=None):
     value is then used (``np.sum(a)``). ``binding``: the statement binding ``name``, not a
     read; ``holding``: the holding relation of ``body``, read by its edges of ``kinds``."""
     held = holding.read_out_of({name}, kinds) | {name}
-    for other in _run_after(body, stmt):
+    for other in run_after(body, stmt):
         if other is binding or _takes_out_or_calls_for_effect(other, held, holding.bindings(other, kinds)):
             continue
         if any(not S.loaded_names(node).isdisjoint(held) for node in S.header_nodes(other)):
@@ -2983,17 +2921,17 @@ def check_unknown_receivers(transform, body, varied):
     ``runtime.check_receiver_class``: where the object turns out to be of the user's own
     class, the method may store the value in it, where no flow of values shows it, so the
     call is refused when it runs (unknown_receivers.py); a library's object passes."""
-    params, holding, checks = set(_parameters(transform.fn)), None, {}
+    params, holding, checks = set(parameters(transform.fn)), None, {}
     for stmt in walk.walk_statements(body):
         call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
         method = anno.get(call, Key.METHOD) if isinstance(call, gast.Call) else None
         if method is None or not isinstance(call.func.value, gast.Name) or call.func.value.id in params \
-                or is_mutating_method(method) or registry.methods_named(method) or not _handed_varied(call, varied):
+                or is_mutating_method(method) or registry.methods_named(method) or not handed_varied(call, varied):
             continue
         # (computed once, at the first such call: the checks go in after the walk)
         holding = holding or Holding(walk.walk_statements(body), gast.Module(body=body, type_ignores=[]))
         sources = holding.sources()
-        holders = {current for current, stepped in _traced_back(sources, call.func.value.id, _holder_names)
+        holders = {current for current, stepped in traced_back(sources, call.func.value.id, holder_names)
                    if stepped and current in sources and current not in params}
         if any(_read_again(holding, EVERY_HOLDING, body, holder, stmt) for holder in holders):
             where = transform.source.place(stmt)
@@ -3004,7 +2942,7 @@ def check_unknown_receivers(transform, body, varied):
         _put_checks_before(body, checks)
 
 
-def _run_after(body, stmt):
+def run_after(body, stmt):
     """The statements of ``body`` (nested ones included) that may run after ``stmt``: those
     after it in source order, or, where it is inside a loop, those of the outermost loop
     holding it too (a later turn)."""
@@ -3026,7 +2964,7 @@ def _call_result_holding(fn, name):
     for node in walk.walk_statements(fn.body):
         if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name):
             bindings.setdefault(node.targets[0].id, node)
-    for current, stepped in _traced_back(sources, name, _holder_names):
+    for current, stepped in traced_back(sources, name, holder_names):
         binding = bindings.get(current)
         if stepped and binding is not None and isinstance(binding.value, gast.Call) \
                 and not passes_items_on(binding.value):
@@ -3034,40 +2972,21 @@ def _call_result_holding(fn, name):
     return None
 
 
-def _holder_names(value):
+def holder_names(value):
     """The names whose objects ``value`` reads out of or hands on (``objs`` in ``objs[i]``,
     ``m.layer``, ``[a, b]``, ``list(objs)``, ``d.values()``), not its indices (``i``)."""
     if isinstance(value, gast.Name):
         return [value.id]
     if isinstance(value, (gast.Subscript, gast.Attribute, gast.Starred)):
-        return _holder_names(value.value)
+        return holder_names(value.value)
     if isinstance(value, (gast.List, gast.Tuple, gast.Set)):
-        return [name for item in value.elts for name in _holder_names(item)]
+        return [name for item in value.elts for name in holder_names(item)]
     if isinstance(value, gast.Dict):
-        return [name for item in value.values for name in _holder_names(item)]
+        return [name for item in value.values for name in holder_names(item)]
     if isinstance(value, gast.Call) and passes_items_on(value):       # not what a call builds
         handed = value.args + ([value.func.value] if anno.get(value, Key.METHOD) is not None else [])
-        return [name for item in handed for name in _holder_names(item)]
+        return [name for item in handed for name in holder_names(item)]
     return []
-
-
-def _hands_to_no_rule(value):
-    """Whether ``value`` is a call of no rule handed an argument."""
-    if not isinstance(value, gast.Call) or not (value.args or value.keywords):
-        return False
-    target = anno.get(value, Key.TARGET)
-    return target is None or registry.primitive(target) is None
-
-
-def _held_names(value):
-    """``_holder_names``, and for a call of no rule (a class or function of the user's,
-    whose object may keep what it is given: ``Holder(buf)``) the names its arguments hand."""
-    names = _holder_names(value)
-    target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
-    if isinstance(value, gast.Call) and (target is None or target is runtime_objects.instance
-                                         or registry.primitive(target) is None):
-        names = names + [name for a in value.args + [k.value for k in value.keywords] for name in _holder_names(a)]
-    return names
 
 
 def _takes_out_or_calls_for_effect(stmt, held, bindings):

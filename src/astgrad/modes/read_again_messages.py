@@ -3,7 +3,7 @@ by what a call returned that the function reads again (modes/common.py
 ``_refuse_item_of_a_call_changed``), in words naming what the user wrote: the call a
 function of theirs made, or the object their class built inside a display; and of a
 method call on an object a call returned that was handed an array the function reads
-again (``_refuse_handed_array_changed``)."""
+again (``refuse_handed_array_changed``, handed_arrays_read_again.py)."""
 
 import ast
 import inspect
