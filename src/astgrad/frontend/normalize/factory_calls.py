@@ -9,14 +9,14 @@ appended_objects.py, object_columns.py), as Python's call builds the same object
 the same values. Written so where the call hands only names and constants (read again
 in the expression, each the value Python bound the parameter to: nothing runs between),
 by position or keyword (or any expressions, by position, where the helper hands its
-parameters on as they are, in their order: ``return Acc(b)``), a parameter left out having a number, string, ``None`` or bool
-default; and the helper is a plain function of the function's own module (the same
-globals, no closure, no ``*args`` or ``**kwargs``), its body a ``return`` of a call
-building the object (after a docstring), or straight-line bindings folded into it
-(``o = Acc(b); return o``: each name bound once, read once, in the order made), naming
-each parameter, no global name the
-function binds itself and no lambda, comprehension or ``:=``. Its nodes take the call's
-place in the file, so a refusal names the user's line. Anything else is left as it is."""
+parameters on as they are, in their order: ``return Acc(b)``), a parameter left out
+having a number, string, ``None`` or bool default; and the helper is a plain function of
+the function's own module (the same globals, no closure, no ``*args`` or ``**kwargs``),
+its body a ``return`` of a call building the object (after a docstring), or
+straight-line bindings folded into it (``o = Acc(b); return o``: each name bound once,
+read once, in the order made), naming each parameter, no global name the function binds
+itself and no lambda, comprehension or ``:=``. Its nodes take the call's place in the
+file, so a refusal names the user's line. Anything else is left as it is."""
 
 import copy
 import inspect
