@@ -1,5 +1,6 @@
 """Everyday Python state, differentiated as written: objects changed by their methods
-(in a list, or in a list a model object holds), a memo table filled by a recursive helper,
+(in a list, or in a list a model object holds; built by a helper and changed inside an
+expression that reads them), a memo table filled by a recursive helper,
 a Hessian-vector product of a function given Python lists, and segment pooling with the
 tape's scatter_reduce. Run from the repository root:  python examples/everyday_state.py
 """
@@ -39,6 +40,29 @@ def model_loss(w, model):
     return model.layers[0].out * model.layers[1].out
 
 
+class Accumulator:
+    """Running values kept in an array that its methods change in place."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def scaled(self, k, c):
+        self.data[k] *= c
+        return np.sum(self.data)
+
+
+def make_accumulator(values):
+    acc = Accumulator(values)
+    return acc
+
+
+def accumulated(w):
+    buf = np.sin(w)
+    acc = make_accumulator(buf)                 # built by a helper of yours
+    total = acc.data[0] + acc.scaled(0, w[1])   # an item read, then a method changing the object
+    return total + np.sum(buf)                  # buf is the object's array: it sees the write
+
+
 def quartic(v):
     return np.sum(np.square(v) ** 2)
 
@@ -76,6 +100,11 @@ def main():
     fresh_model = lambda w: model_loss(w, Model([Layer(0.5), Layer(2.0)]))     # noqa: E731
     print(f"d model_loss / d w = {gm:.6f}, matches finite differences: "
           f"{np.isclose(gm, central_difference(fresh_model, 0.3))}")
+
+    w = np.array([0.3, 1.2, -0.4])
+    ga = astgrad.grad(accumulated)(w)
+    fd = np.array([central_difference(lambda t: accumulated(w + t * e), 0.0) for e in np.eye(3)])
+    print(f"d accumulated / d w = {np.round(ga, 6).tolist()}, matches finite differences: {np.allclose(ga, fd)}")
 
     # Python lists where arrays are expected: NumPy reads them as arrays, and so do the tangents
     hv = astgrad.hvp(quartic)([1.0, 2.0], [1.0, 0.0])
