@@ -13,6 +13,7 @@ shortcuts and without them; the second order of the programs the shortcuts serve
 matches central differences."""
 
 import os
+import pathlib
 import sys
 
 import numpy as np
@@ -23,6 +24,7 @@ from astgrad import caching
 from astgrad.core import syntax as S
 from astgrad.frontend.normalize import normalizer
 from astgrad.frontend.normalize.unknown_objects import UnknownObjectValues
+from program_files import load_module
 from test_normalize_skips import _example_functions
 from test_plain_reads import _normalized
 
@@ -79,15 +81,7 @@ _NAMES = ["compares", "compares_in_a_loop", "local_function_compared", "lambda_c
 
 @pytest.fixture(scope="module")
 def programs():
-    directory = scratch_dirs.make("normalize_walks_")
-    with open(os.path.join(directory, "normalize_walks_programs.py"), "w") as handle:
-        handle.write(_MODULE)
-    sys.path.insert(0, directory)
-    try:
-        import normalize_walks_programs
-    finally:
-        sys.path.remove(directory)
-    return normalize_walks_programs
+    return load_module(_MODULE, pathlib.Path(scratch_dirs.make("normalize_walks_")) / "normalize_walks_programs.py")
 
 
 def _benchmark_functions():
