@@ -42,13 +42,14 @@ class Template:
         self.kind = kind                    # "adjoint" or "tangent"
         self.primitive = primitive
         self._pending = (fn, source, build)
-        self._lock = threading.Lock()
 
     def __getattr__(self, name):
         # only called for attributes not yet set: the parsed ones before parsing
-        if name not in _PARSED or "_lock" not in self.__dict__:
+        if name not in _PARSED or "_pending" not in self.__dict__:
             raise AttributeError(name)
-        with self._lock:
+        # the lock is made by the first parse (astgrad's own rules make 1,200 templates, most never parsed);
+        # setdefault is one step: threads parsing at once all get the one lock stored
+        with self.__dict__.get("_lock") or self.__dict__.setdefault("_lock", threading.Lock()):
             if self._pending is not None:
                 parsed = _parse(self, *self._pending)
                 self.__dict__.update(parsed)
