@@ -112,6 +112,8 @@ def active_names(body, inputs, output, describe=ops.describe):
 def varied_and_active(body, inputs, output, describe=ops.describe):
     """(the names that depend differentiably on ``inputs``, which forward mode
     differentiates; those of them ``output`` depends on), from one look at the statements."""
+    if not inputs:      # nothing varies (a callee's value code): no statement need be looked at
+        return set(), set()
     edges = dataflow_edges(body, describe)
     varied = _reach(inputs, [(uses, defs) for defs, uses in edges])
     useful = _reach({output} if output else set(), edges)

@@ -217,14 +217,16 @@ def _search(fn, read, fixed, guards):
         return None             # the callee's own derivative reports what is wrong with it
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
     bound = seeds.bindings(tree)
+    literals = seeds.fixed_locals(tree, bound)      # seed_1 = 0 (found once: each question below asks it)
+    copies = seeds.int_copies(tree, source, bound, literals)
     fixed = frozenset(p for p in fixed if bound.get(p) == 1)        # (a parameter bound again is not)
-    fixed |= seeds.int_copies(tree, source, bound)      # SEED_1 = SEED, seed_1 = SEED_1
+    fixed |= copies         # SEED_1 = SEED, seed_1 = SEED_1
     constants = seeds.constant_seeds(tree, source, bound)       # default_rng(SEED), SEED = 0 in the module
     guards.extend(_seed_guards(source, tree, bound))
-    seeded = seeds.seeded_generators(tree, fixed, constants, bound)
-    seeded |= seeds.held_seeded_generators(tree, source, read, seeded, bound)
-    fixed |= seeds.fixed_locals(tree, bound) | constants
-    int_names = seeds.int_names(tree, source, bound)
+    seeded = seeds.seeded_generators(tree, fixed, constants, bound, literals)
+    int_names = seeds.int_names(tree, source, bound, literals, copies)
+    seeded |= seeds.held_seeded_generators(tree, source, read, seeded, bound, int_names)
+    fixed |= literals | constants
     global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
     for stmt, node in _calls(tree.body):
         target = anno.get(node, Key.TARGET)

@@ -64,14 +64,15 @@ def seeds(call, fixed=frozenset()):
     return is_int_literal(given) or isinstance(given, gast.Name) and given.id in fixed
 
 
-def seeded_generators(tree, fixed=frozenset(), constants=frozenset(), bound=None):
+def seeded_generators(tree, fixed=frozenset(), constants=frozenset(), bound=None, literals=None):
     """The names bound once, to a generator made from a fixed seed (``seeds``): an int
     literal, a local name bound once to one, one of the parameters ``fixed`` (the
     caller gives it an int written in the code) the code never binds again, or one of the
     module constants ``constants`` (``constant_seeds``). ``bound``: ``bindings(tree)``,
-    where the caller counted them already."""
+    and ``literals``: ``fixed_locals(tree, bound)``, where the caller found them already."""
     bound = bindings(tree) if bound is None else bound
-    fixed = {name for name in fixed if bound.get(name) == 1} | fixed_locals(tree, bound) | set(constants)
+    literals = fixed_locals(tree, bound) if literals is None else literals
+    fixed = {name for name in fixed if bound.get(name) == 1} | literals | set(constants)
     return {stmt.targets[0].id for stmt in walk.walk_statements(tree.body)
             if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1
             and isinstance(stmt.value, gast.Call) and seeds(stmt.value, fixed)}
@@ -97,25 +98,28 @@ def fixed_parameters(call, target, fixed_name):
                      or isinstance(value, gast.Name) and fixed_name(value.id))
 
 
-def int_names(tree, source, bound):
+def int_names(tree, source, bound, literals=None, copies=None):
     """A test of a name read in ``tree`` (whose bindings ``bound`` counts): whether it
     holds an int written in the code, a local bound once to a literal or a module constant,
     or a local bound once to such a constant (``SEED_1 = SEED``: generated code reads a
-    global it uses twice once, as it starts: backend/read_once.py)."""
-    literals = fixed_locals(tree, bound) | int_copies(tree, source, bound)
+    global it uses twice once, as it starts: backend/read_once.py). ``literals`` and
+    ``copies``: ``fixed_locals`` and ``int_copies`` of ``tree``, where the caller found them."""
+    literals = fixed_locals(tree, bound) if literals is None else literals
+    literals = literals | (int_copies(tree, source, bound, literals) if copies is None else copies)
     return lambda name: name in literals or name not in bound and type(source.resolve(name)) is int
 
 
-def int_copies(tree, source, bound):
+def int_copies(tree, source, bound, literals=None):
     """The names bound once to another name that holds an int written in the code, a
     module constant or a local bound once to a literal, directly or through such copies
     (``SEED_1 = SEED``: generated code reads a global it uses twice once, as it starts,
-    backend/read_once.py; ``seed_1 = SEED_1``: an inlined helper's parameter)."""
+    backend/read_once.py; ``seed_1 = SEED_1``: an inlined helper's parameter).
+    ``literals``: ``fixed_locals(tree, bound)``, where the caller found them already."""
     copies = {stmt.targets[0].id: stmt.value.id for stmt in walk.walk_statements(tree.body)
               if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1 and isinstance(stmt.value, gast.Name)}
     if not copies:
         return set()
-    literals = fixed_locals(tree, bound)
+    literals = fixed_locals(tree, bound) if literals is None else literals
     found = set()
     for name in copies:
         origin, steps = copies[name], 0
@@ -185,16 +189,16 @@ def _range_of_fixed_ints(node, literals, ranges):
         is_int_literal(a) or isinstance(a, gast.Name) and a.id in literals for a in node.args)
 
 
-def held_seeded_generators(tree, source, read, seeded, bound=None):
+def held_seeded_generators(tree, source, read, seeded, bound=None, fixed_name=None):
     """The names bound once to ``o.attr`` (``t = self_1.rs``), ``o`` an object the code
     builds (through names bound once to it) whose ``__init__`` stores in ``attr`` a
     generator made from a fixed seed, there or here (one of ``seeded``, the names bound
     to such a generator), which the code stores nowhere else. ``bound``: ``bindings(tree)``,
-    where the caller counted them already."""
+    and ``fixed_name``: ``int_names(tree, source, bound)``, where the caller has them."""
     bound = bindings(tree) if bound is None else bound
     values = {stmt.targets[0].id: stmt.value for stmt in walk.walk_statements(tree.body)
               if _single_name_assign(stmt) and bound.get(stmt.targets[0].id) == 1}
-    fixed_name = int_names(tree, source, bound)
+    fixed_name = int_names(tree, source, bound) if fixed_name is None else fixed_name
     objects = {}
     for name in values:
         _, value = _followed(name, values)         # self_1 = self; self = q
