@@ -1,6 +1,7 @@
 """benchmarks/second_order_stages.py runs (a smoke run: speed is measured there, never
 asserted here), finds every stage it names where the pipeline calls it, and puts the
-engine's own functions back afterwards."""
+engine's own functions back afterwards; benchmarks/call_scaling.py counts each order's
+calls at two sizes, removes its profile hook, and lists first what grows faster."""
 
 import os
 import sys
@@ -49,3 +50,24 @@ def test_removed_counts_what_each_pass_takes_out_of_the_transform_output(monkeyp
     out = capsys.readouterr().out
     assert "order 2: statements the transform wrote" in out and "remove dead code -" in out
     assert list(optimize.PASSES) == passes
+
+
+def test_call_scaling_counts_each_order_at_both_sizes(capsys):
+    import call_scaling
+    # (its warm-up runs: without it, the smaller size's count holds the templates' first parse)
+    for order in ("first", "second", "hessian"):
+        statements_ratio, calls_ratio = call_scaling.main(["--shape", "loopy", "--sizes", "10,20", "--order", order,
+                                                           "--top", "3"])
+        assert statements_ratio > 1 and calls_ratio > 1     # the longer function makes more calls
+    out = capsys.readouterr().out
+    assert out.count("calls") >= 3 and "second order" in out and "hessian order" in out
+    assert sys.getprofile() is None
+
+
+def test_call_scaling_rows_put_what_grows_faster_than_the_sizes_first():
+    import call_scaling
+    small = {("a.py", 1, "linear"): 10, ("a.py", 5, "quadratic"): 10}
+    large = {("a.py", 1, "linear"): 30, ("a.py", 5, "quadratic"): 90, ("a.py", 9, "new"): 4}
+    rows = call_scaling.rows(small, large, 3.0)
+    assert [row[3][2] for row in rows] == ["quadratic", "new", "linear"]
+    assert [row[0] for row in rows] == [60.0, 4.0, 0.0]
