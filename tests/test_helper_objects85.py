@@ -453,3 +453,43 @@ def test_refused_in_other_transforms():
             transform(writes_then_rebinds)(np.array([0.5, 1.5, 2.0]))
     with pytest.raises(astgrad.TransformError, match=r"\.bump\(\)"):
         astgrad.jvp(written_through_a_spawned_object, (np.array([0.5, 1.5, 2.0]),), (np.ones(3),))
+
+
+# -- what was read is read again ------------------------------------------------------------
+
+class Redefined:
+    def __init__(self, data):
+        self.data = data
+
+    def shift(self, v):
+        self.data = self.data + v
+
+
+def mk_redefined(b):
+    if b.ndim != 1:
+        raise ValueError("a vector, please")
+    return Redefined(b)
+
+
+def through_a_redefined_method(w):
+    buf = w * 1.0
+    a = mk_redefined(buf)
+    a.shift(w[1])
+    return np.sum(buf ** 2)
+
+
+def _shift_writing(self, v):
+    self.data[0] *= v
+
+
+def test_a_method_defined_again_is_read_again():
+    w = np.array([0.5, 1.5, 2.0])
+    assert_followed = astgrad.grad(through_a_redefined_method)(w)
+    np.testing.assert_allclose(assert_followed, 2.0 * w)
+    kept = Redefined.shift
+    Redefined.shift = _shift_writing        # now it writes into buf: Python's gradient changes
+    try:
+        with pytest.raises(astgrad.TransformError, match=r"\.shift\(\)"):
+            astgrad.grad(through_a_redefined_method)(w)
+    finally:
+        Redefined.shift = kept

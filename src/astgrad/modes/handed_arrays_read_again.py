@@ -16,17 +16,20 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..core.methods import CLASS_ROOT, current
 from ..rules import registry
 from .common import handed_varied, holder_names, parameters, run_after, traced_back, written_on_the_line
 from .holding import APPENDED, BOUND, Holding, passes_items_on
-from .returned_objects import returned_classes, writes_nothing
+from .returned_objects import Reads, returned_classes, writes_nothing
 
 
 def refuse_handed_array_changed(source, fn, owner, stmt, varied):
     """Refuse the method call ``stmt`` on ``owner``, an object a call of a function of the
     user's returned (or an item of one) that was handed an array the function reads
     elsewhere (``_handed_array_read_again``), at the user's line."""
-    found = _handed_array_read_again(fn, owner, stmt, varied)
+    noted = Reads(source.globals)
+    found = _handed_array_read_again(fn, owner, stmt, varied, noted)
+    _depend_on(source, noted)
     if found is None:
         return
     binding, handed, read = found
@@ -37,7 +40,17 @@ def refuse_handed_array_changed(source, fn, owner, stmt, varied):
     raise source.error(message, stmt, construct=f".{method}()")
 
 
-def _handed_array_read_again(fn, owner, stmt, varied):
+def _depend_on(source, noted):
+    """The code made depends on what ``noted`` read (the classes a helper builds, the
+    methods read): a global bound again, or a method defined again, makes it again."""
+    for path in noted.paths:
+        if path:
+            source.resolve_path(path)
+    for cls, name in noted.methods:
+        source.dependencies.append(((CLASS_ROOT, name), (cls, current(cls, name))))
+
+
+def _handed_array_read_again(fn, owner, stmt, varied, noted):
     """(the binding ``r = helper(..., buf, ...)``, ``buf``, the statement reading it again)
     where the receiver ``owner`` of the method call ``stmt`` is what a call of no rule
     returned (a function of the user's, whatever its body: ``def mk(b): o = Acc(b);
@@ -57,7 +70,7 @@ def _handed_array_read_again(fn, owner, stmt, varied):
         return None         # (the cheap first look: no call of no rule is handed anything)
     sources = Holding(tree=fn).sources({BOUND, APPENDED})
     local = set(bindings) | set(parameters(fn))
-    known = _Bindings(fn, bindings)
+    known = _Bindings(fn, bindings, noted)
     given = handed_varied(stmt.value, varied) or any(
         isinstance(n, gast.Name) and n.id in varied for a in stmt.value.args + [k.value for k in stmt.value.keywords]
         for n in S.walk_nodes(a))
@@ -117,8 +130,8 @@ class _Bindings:
     show of a name: whether it certainly holds a new array of numbers, and the classes
     of the object it holds (returned_objects.py)."""
 
-    def __init__(self, fn, bindings):
-        self.bindings = bindings
+    def __init__(self, fn, bindings, noted):
+        self.bindings, self.noted = bindings, noted
         stores = {}
         for node in S.walk_nodes(fn):
             if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
@@ -181,7 +194,7 @@ class _Bindings:
         if method is None or method in self.changed:
             return False            # (the function binds an attribute of that name somewhere)
         classes = self.classes(value)
-        return bool(classes) and all(writes_nothing(cls, method) for cls in classes)
+        return bool(classes) and all(writes_nothing(cls, method, self.noted) for cls in classes)
 
     def classes(self, value, seen=frozenset()):
         """The classes of the object ``value`` gives: what a function of the user's
@@ -201,7 +214,7 @@ class _Bindings:
             return None
         target = anno.get(value, Key.TARGET)
         if target is not None:
-            return returned_classes(target) if registry.primitive(target) is None else None
+            return returned_classes(target, self.noted) if registry.primitive(target) is None else None
         if not _users_method(value):
             return None
         owners = self.classes(value.func.value, seen)
@@ -209,7 +222,8 @@ class _Bindings:
             return None
         found = []
         for cls in owners:
-            classes = returned_classes(inspect.getattr_static(cls, value.func.attr, None))
+            self.noted.methods.append((cls, value.func.attr))
+            classes = returned_classes(inspect.getattr_static(cls, value.func.attr, None), self.noted)
             if classes is None:
                 return None
             found += [c for c in classes if c not in found]

@@ -21,12 +21,25 @@ _HOOKS = ("__getattr__", "__getattribute__", "__setattr__")
 _DEPTH = 4          # constructions inside constructions followed this deep
 
 
-def _tree_and_resolver(fn):
+class Reads:
+    """What the answers of this module read, for the caller to note as what the code made
+    depends on (``refuse_handed_array_changed``): paths of global names of ``globals``
+    (the differentiated function's module, whose functions alone are read here), and
+    (class, attribute) pairs."""
+
+    def __init__(self, globals_):
+        self.globals = globals_
+        self.paths, self.methods = [], []
+
+
+def _tree_and_resolver(fn, noted):
     """(``fn``'s parsed tree, resolve(call)) where ``fn`` is a plain function of the
-    user's whose source astgrad reads; else None."""
+    user's whose source astgrad reads, with no closure, of the module whose globals
+    ``noted`` reads (``noted.globals``): the global names the answer reads are noted
+    there, so that the code made is made again where one is bound again; else None."""
     from ..frontend.normalize.class_functions import resolver, tree_of
-    if not inspect.isfunction(fn) or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE
-                                                             | inspect.CO_ASYNC_GENERATOR):
+    if not inspect.isfunction(fn) or fn.__closure__ or fn.__globals__ is not noted.globals \
+            or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR):
         return None
     tree = tree_of(fn)
     if tree is None or tree.decorator_list:
@@ -34,45 +47,47 @@ def _tree_and_resolver(fn):
     return tree, resolver(fn, tree)
 
 
-def returned_classes(fn):
+def returned_classes(fn, noted):
     """The classes of the objects ``fn`` returns, where each of its ``return`` statements
     hands back a construction of a class of the user's (``return Acc(b)``) or a name ``fn``
     binds only to such constructions (``o = Acc(b); return o``); None otherwise (a
-    ``return`` of anything else, a name bound otherwise too, a nested scope)."""
-    read = _tree_and_resolver(fn)
+    ``return`` of anything else, a name bound otherwise too, a nested scope). What the
+    answer read goes into ``noted`` (``_tree_and_resolver``)."""
+    read = _tree_and_resolver(fn, noted)
     if read is None:
         return None
     tree, resolve = read
     nodes = [n for n in S.walk_nodes(tree) if n is not tree]
     if any(isinstance(n, _SCOPED) for n in nodes):
         return None
-    built, other = {}, set()
+    params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    built, stores = {}, {}
     for node in nodes:
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-            built.setdefault(node.targets[0].id, []).append(_built_class(node.value, resolve))
+            built.setdefault(node.targets[0].id, []).append(_built_class(node.value, resolve, noted))
         elif isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
-            other.add(node.id)      # (a loop's target, an ``op=``, a ``with ... as``: not followed)
-    assigned = {n.targets[0].id for n in nodes if isinstance(n, gast.Assign) and len(n.targets) == 1
-                and isinstance(n.targets[0], gast.Name)}
-    other -= assigned
+            stores[node.id] = stores.get(node.id, 0) + 1
+    # (a name bound otherwise too, a loop's target, an ``op=``, a parameter: not followed)
+    other = params | {name for name, count in stores.items() if count != len(built.get(name, ()))}
     found = []
     returns = [n for n in nodes if isinstance(n, gast.Return)]
     for ret in returns:
         if isinstance(ret.value, gast.Name) and ret.value.id not in other:
             classes = built.get(ret.value.id, [None])
         else:
-            classes = [_built_class(ret.value, resolve)]
+            classes = [_built_class(ret.value, resolve, noted)]
         if not classes or None in classes:
             return None
         found += [cls for cls in classes if cls not in found]
     return tuple(found) or None
 
 
-def _built_class(value, resolve):
+def _built_class(value, resolve, noted):
     """The class of the user's ``value`` constructs (``Acc(b)``), or None."""
     if not isinstance(value, gast.Call):
         return None
     cls = resolve(value)
+    noted.paths.append(tuple(S.dotted_path(value.func) or ()))
     return cls if _plain_class(cls) else None
 
 
@@ -83,7 +98,7 @@ def _plain_class(cls):
         and all("__new__" not in vars(klass) for klass in cls.__mro__[:-1])
 
 
-def writes_nothing(cls, name, depth=0):
+def writes_nothing(cls, name, noted, depth=0):
     """Whether the method ``name`` of ``cls`` changes nothing in place: a plain function
     whose body (after a docstring) binds names and attributes of its object only
     (``self.data = self.data + v``; no ``op=``, which NumPy does in place, no item
@@ -94,11 +109,12 @@ def writes_nothing(cls, name, depth=0):
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
     method = inspect.getattr_static(cls, name, None)
+    noted.methods.append((cls, name))
     if method is None and name == "__init__":
         return True
     if name == "__init__" and method is object.__init__:
         return True
-    read = _tree_and_resolver(method)
+    read = _tree_and_resolver(method, noted)
     if read is None:
         return False
     tree, resolve = read
@@ -119,10 +135,11 @@ def writes_nothing(cls, name, depth=0):
     if any(isinstance(n, _SCOPED) for n in nodes):
         return False
     for node in nodes:
-        if isinstance(node, gast.Attribute) and _own_attribute(node, me) \
-                and hasattr(type(inspect.getattr_static(cls, node.attr, None)), "__get__"):
-            return False        # a property (or a method read as a value): code this does not read
-        if isinstance(node, gast.Call) and not _call_writes_nothing(node, resolve, depth):
+        if isinstance(node, gast.Attribute) and _own_attribute(node, me):
+            noted.methods.append((cls, node.attr))
+            if hasattr(type(inspect.getattr_static(cls, node.attr, None)), "__get__"):
+                return False    # a property (or a method read as a value): code this does not read
+        if isinstance(node, gast.Call) and not _call_writes_nothing(node, resolve, noted, depth):
             return False
     return True
 
@@ -149,15 +166,16 @@ def _stores(tree, attr):
                for n in S.walk_nodes(tree))
 
 
-def _call_writes_nothing(call, resolve, depth):
+def _call_writes_nothing(call, resolve, noted, depth):
     """Whether ``call`` (in a method ``writes_nothing`` reads) is of a function with a
     rule writing into none of its arguments, or of a class whose ``__init__`` writes
     nothing."""
     if any(kw.arg == "out" for kw in call.keywords):
         return False
     target = resolve(call)
+    noted.paths.append(tuple(S.dotted_path(call.func) or ()))
     if _plain_class(target):
-        return depth < _DEPTH and writes_nothing(target, "__init__", depth + 1)
+        return depth < _DEPTH and writes_nothing(target, "__init__", noted, depth + 1)
     try:
         record = registry.primitive(target)
     except TypeError:               # an unhashable callable is none of them
