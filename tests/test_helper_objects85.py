@@ -289,6 +289,32 @@ def copy_of_the_argument(w):
     return np.sum(w ** 2)
 
 
+class Odd:
+    def __init__(self, data):
+        self.data = data
+
+    def __mul__(self, k):
+        return self                     # its own operator: the product is the object
+
+    def copy(self):
+        return self.data                # and its copy the array it holds
+
+
+def mk_odd(b):
+    if b.ndim != 1:
+        raise ValueError("a vector, please")
+    return Odd(b)
+
+
+def copy_of_what_an_operator_of_yours_gave(w):
+    buf = w * 1.0
+    h = mk_odd(buf)
+    t = h * 1.0
+    a = mk_any(t.copy())                # buf itself
+    a.bump(0, w[1])
+    return np.sum(buf ** 2)
+
+
 def same_copy_handed_twice(w):
     buf = w * 1.0
     c = buf.copy()
@@ -359,7 +385,8 @@ def written_through_a_spawned_object(w):
 
 REFUSED = {     # f: the method the message names
     copy_read_under_its_name: "bump", copy_read_through_an_alias: "bump", copy_of_a_list: "bump",
-    copy_of_the_argument: "bump", same_copy_handed_twice: "bump", same_buffer_handed_twice: "bump",
+    copy_of_the_argument: "bump", copy_of_what_an_operator_of_yours_gave: "bump", same_copy_handed_twice: "bump",
+    same_buffer_handed_twice: "bump",
     writes_then_rebinds: "shift", rebinds_then_writes: "shift", branchy_method: "shift",
     rebound_to_a_view_then_written: "bump", binding_runs_code: "shift", rebinding_held_in_a_list: "bump",
     written_through_a_spawned_object: "bump"}
@@ -445,6 +472,7 @@ def test_python_writes_what_the_refused_read():
     assert written_through_a_spawned_object(w.copy()) == pytest.approx(np.sum(w ** 2) + (1.5 ** 2 - 1) * 0.25)
     assert writes_then_rebinds(w.copy()) == pytest.approx(np.sum(w ** 2) + (1.5 ** 2 - 1) * 0.25)
     assert copy_of_a_list(w.copy()) == pytest.approx(1.5 ** 2 * np.sum(w ** 2))     # the whole of buf scaled
+    assert copy_of_what_an_operator_of_yours_gave(w.copy()) == pytest.approx(np.sum(w ** 2) + (1.5 ** 2 - 1) * 0.25)
 
 
 def test_refused_in_other_transforms():

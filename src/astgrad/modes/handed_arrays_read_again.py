@@ -44,8 +44,7 @@ def _depend_on(source, noted):
     """The code made depends on what ``noted`` read (the classes a helper builds, the
     methods read): a global bound again, or a method defined again, makes it again."""
     for path in noted.paths:
-        if path:
-            source.resolve_path(path)
+        source.resolve_path(path)
     for cls, name in noted.methods:
         source.dependencies.append(((CLASS_ROOT, name), (cls, current(cls, name))))
 
@@ -117,6 +116,10 @@ def _users_method(call):
         and not registry.methods_named(method)
 
 
+def _float(node):
+    return isinstance(node, gast.Constant) and type(node.value) in (float, complex)
+
+
 def _hands_to_no_rule(value):
     """Whether ``value`` is a call of no rule handed an argument."""
     if not isinstance(value, gast.Call) or not (value.args or value.keywords or _users_method(value)):
@@ -137,7 +140,7 @@ class _Bindings:
             if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
                 stores[node.id] = stores.get(node.id, 0) + 1
         # names bound only by the assignments seen (not a parameter, loop target, ``op=``)
-        params = set(parameters(fn))
+        self.params = params = set(parameters(fn))
         self.only_assigned = {name for name, nodes in bindings.items()
                               if name not in params and stores.get(name) == len(nodes)}
         self.changed = {n.attr for n in S.walk_nodes(fn) if isinstance(n, gast.Attribute)
@@ -164,9 +167,9 @@ class _Bindings:
 
     def numbers(self, name, seen=frozenset()):
         """Whether ``name`` certainly holds a new NumPy array of numbers: each value
-        bound to it is an operator with a float constant or such an array as an operand
-        (``w * 1.0``: a list's ``*`` takes no float), a ufunc's result (``np.sin(w)``), or
-        a copy of such an array."""
+        bound to it is an operator with such an array as an operand, or a float beside an
+        argument or a float (``w * 1.0``: a list's ``*`` takes no float), a ufunc's result
+        (``np.sin(w)``), or a copy of such an array."""
         if name in seen or name not in self.only_assigned:
             return False
         seen = seen | {name}
@@ -174,7 +177,12 @@ class _Bindings:
 
     def _number_value(self, value, seen):
         if isinstance(value, gast.BinOp):
-            return any(self._number_operand(operand, seen) for operand in (value.left, value.right))
+            # (an operand such an array, or a float beside an argument: not beside what a
+            # call of the user's gave, whose operator may be its own)
+            operands = (value.left, value.right)
+            return any(self._number_operand(operand, seen) for operand in operands) \
+                or any(map(_float, operands)) and all(_float(operand) or isinstance(operand, gast.Name)
+                                                      and operand.id in self.params for operand in operands)
         if isinstance(value, gast.UnaryOp):
             return isinstance(value.op, (gast.USub, gast.UAdd)) and self._number_operand(value.operand, seen)
         if isinstance(value, gast.Call):
@@ -185,8 +193,7 @@ class _Bindings:
         return False
 
     def _number_operand(self, operand, seen):
-        return isinstance(operand, gast.Constant) and type(operand.value) in (float, complex) \
-            or isinstance(operand, gast.Name) and self.numbers(operand.id, seen)
+        return isinstance(operand, gast.Name) and self.numbers(operand.id, seen)
 
     def writes_nothing(self, value, method):
         """Whether ``method`` called on the object ``value`` builds changes nothing in

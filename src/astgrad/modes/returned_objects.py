@@ -87,7 +87,8 @@ def _built_class(value, resolve, noted):
     if not isinstance(value, gast.Call):
         return None
     cls = resolve(value)
-    noted.paths.append(tuple(S.dotted_path(value.func) or ()))
+    if cls is not None:             # (a global name path: one rebound makes the code again)
+        noted.paths.append(tuple(S.dotted_path(value.func)))
     return cls if _plain_class(cls) else None
 
 
@@ -173,7 +174,8 @@ def _call_writes_nothing(call, resolve, noted, depth):
     if any(kw.arg == "out" for kw in call.keywords):
         return False
     target = resolve(call)
-    noted.paths.append(tuple(S.dotted_path(call.func) or ()))
+    if target is not None:
+        noted.paths.append(tuple(S.dotted_path(call.func)))
     if _plain_class(target):
         return depth < _DEPTH and writes_nothing(target, "__init__", noted, depth + 1)
     try:
