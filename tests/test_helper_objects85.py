@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from fd import assert_close, numerical_grad
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 
 
@@ -481,6 +482,44 @@ def test_refused_in_other_transforms():
             transform(writes_then_rebinds)(np.array([0.5, 1.5, 2.0]))
     with pytest.raises(astgrad.TransformError, match=r"\.bump\(\)"):
         astgrad.jvp(written_through_a_spawned_object, (np.array([0.5, 1.5, 2.0]),), (np.ones(3),))
+
+
+# -- a method of an argument's object: its class is known, its methods followed as before -----
+
+class Part:
+    def __init__(self, data):
+        self.data = data
+
+    def scale(self, c):
+        self.data = self.data * c
+
+
+class Model:
+    def __init__(self, W):
+        self.W = W
+
+    def part(self):
+        return Part(self.W * 1.0)
+
+    def loss(self, w):
+        return np.sum(np.sin(self.W * w))
+
+
+def part_of_an_argument(w, model):
+    sub = model.part()
+    sub.scale(w[0])
+    return model.loss(w)
+
+
+@pytest.mark.parametrize("n", [3, 5])
+def test_a_part_an_argument_gives_is_followed_as_before(n):
+    rng = np.random.default_rng(85 + n)
+    w, W = rng.uniform(0.5, 1.5, n), rng.uniform(0.5, 1.5, n)
+    expected = numerical_grad(lambda v: part_of_an_argument(v, Model(W.copy())), (w,))
+    assert_close(astgrad.grad(part_of_an_argument)(w, Model(W.copy())), expected)
+    value, both = astgrad.value_and_grad(part_of_an_argument)(w, Model(W.copy()))
+    assert value == pytest.approx(part_of_an_argument(w, Model(W.copy())))
+    assert_close(both, expected)
 
 
 # -- what was read is read again ------------------------------------------------------------

@@ -88,7 +88,7 @@ def _handed_array_read_again(fn, owner, stmt, varied, noted):
         if not stepped and known.writes_nothing(binding.value, method):
             continue        # (the method only rebinds: the object's arrays keep their values)
         call = binding.value
-        for argument in _handed(call):
+        for argument in known.handed(call):
             for handed in holder_names(argument):
                 # the array itself, and each name it was taken from (c = buf; v = buf[:2];
                 # h = Holder(buf), whose attribute the helper may hand on), but for a new
@@ -101,12 +101,6 @@ def _handed_array_read_again(fn, owner, stmt, varied, noted):
                                                     for node in S.header_nodes(other)):
                         return binding, handed, other
     return None
-
-
-def _handed(call):
-    """What ``call`` of no rule is handed: its arguments, and the object of a method of
-    the user's (``b = a.spawn()``: ``b`` may hold what ``a`` holds)."""
-    return call.args + [k.value for k in call.keywords] + ([call.func.value] if _users_method(call) else [])
 
 
 def _users_method(call):
@@ -157,8 +151,20 @@ class _Bindings:
         target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
         if isinstance(value, gast.Call) and (target is None or target is runtime_objects.instance
                                              or registry.primitive(target) is None):
-            names = names + [name for a in _handed(value) for name in holder_names(a)]
+            names = names + [name for a in self.handed(value) for name in holder_names(a)]
         return names
+
+    def handed(self, call):
+        """What ``call`` of no rule is handed: its arguments, and the object of a method of
+        the user's called on what such a call returned (``a = mk(buf); b = a.spawn()``:
+        ``b`` may hold what ``a`` holds). (On an argument's object, the class is known when
+        the code is made, and its methods are followed: argument_objects.py.)"""
+        receiver = call.func.value if _users_method(call) else None
+        opaque = receiver is not None and receiver.id in self.bindings and all(
+            isinstance(stmt.value, gast.Call) and not passes_items_on(stmt.value)
+            and (anno.get(stmt.value, Key.TARGET) is None or registry.primitive(anno.get(stmt.value, Key.TARGET)) is None)
+            for stmt in self.bindings[receiver.id])
+        return call.args + [k.value for k in call.keywords] + ([receiver] if opaque else [])
 
     def _copy_of_numbers(self, value):
         return isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy" \
