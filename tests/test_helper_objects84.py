@@ -226,13 +226,6 @@ def nothing_varied(w):
 
 
 
-def copy_handed_by_the_caller(w):
-    buf = w * 1.0
-    a = mk_counted(buf.copy())
-    a.bump(0, w[1])
-    return np.sum(buf ** 2)
-
-
 def from_another_module(w):
     buf = w * 1.0
     a = make_kept(buf)
@@ -290,7 +283,7 @@ def name_bound_before(w):
 REFUSED = [name_bound_before, method_returning_self, through_a_holder, two_helpers_deep, in_a_tuple, in_a_loop,
            from_another_module, multi_statement, argument_itself, one_of_two, through_a_list_and_dict, built_in_a_loop,
            by_a_partial, through_a_view, by_a_constant, read_before_and_after, a_view_handed, an_alias_read,
-           read_before_only, copy_handed_by_the_caller]
+           read_before_only]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
@@ -358,8 +351,15 @@ def scaled_in_the_helper(w):
     return np.sum(a.data * w)
 
 
+def copy_handed_by_the_caller(w):
+    buf = w * 1.0
+    a = mk_counted(buf.copy())      # a new array of numbers: none of buf's
+    a.bump(0, w[1])
+    return np.sum(buf ** 2)
+
+
 FOLLOWED = [reproduced, by_a_lambda, made_by_a_helper_of_two_statements, argument_handed, copied_in_the_helper,
-            scaled_in_the_helper, array_read_no_more, nothing_varied]
+            scaled_in_the_helper, array_read_no_more, nothing_varied, copy_handed_by_the_caller]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)

@@ -45,12 +45,19 @@ def handed_array_message(source, method, binding, target, handed, read):
     ``binding`` (of ``target``) returned, which was handed the array ``handed`` (None:
     a value the line computes) that the statement ``read`` reads again."""
     line, again = source.file_line(binding), source.file_line(read)
-    made = f"{target.__name__}()" if callable(target) and hasattr(target, "__name__") else "a call"
+    call = binding.value
+    # (b = a.spawn(): a method of the user's, called on the object handed)
+    receiver = call.func.value.id if target is None and isinstance(call.func, gast.Attribute) \
+        and isinstance(call.func.value, gast.Name) and handed == call.func.value.id else None
+    made = f"{target.__name__}()" if callable(target) and hasattr(target, "__name__") else \
+        f"{receiver}.{call.func.attr}()" if receiver is not None else "a call"
     made += f" (line {line})" if line is not None else ""
     what = handed if handed is not None else "an array"
+    handed_words = f"which may hold what {receiver} holds: that object may keep an array" if receiver is not None \
+        else f"which was handed {what}: the object may keep that array"
     where = f" (line {again}, or its derivative does)" if again is not None else ""
-    return (f"the method call .{method}() is on an object {made} returned, which was handed {what}: the object "
-            f"may keep that array (or one it holds) and the method change it in place, and the function reads it again"
+    return (f"the method call .{method}() is on an object {made} returned, {handed_words} (or one it holds) and "
+            f"the method change it in place, and the function reads it again"
             f"{where}, where the derivative would not see that change: astgrad does not follow an array through "
             "what a function returns. Build the object in the "
             f"function itself (v = {_class_hint(target)}(...); v.{method}(...)), which astgrad follows, or have "
