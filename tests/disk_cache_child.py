@@ -41,4 +41,5 @@ gradient = astgrad.grad(getattr(disk_cache_target, sys.argv[1]))
 value = gradient(np.linspace(0.1, 0.5, 4), np.linspace(0.2, 0.3, 4))
 print(json.dumps({"generated": generated, "checked": checked, "value": np.asarray(value).tolist(),
                   "seconds": time.perf_counter() - before, "engine": "astgrad.pipeline" in sys.modules,
+                  "emit": "astgrad.backend.emit" in sys.modules,
                   "disk_modules": sorted({"astgrad.disk_entries", "astgrad.disk_callees"} & set(sys.modules))}))

@@ -50,8 +50,10 @@ def test_a_second_process_does_not_generate_again(tmp_path):
     second, _ = _child(tmp_path)
     assert second["generated"] == [] and second["checked"] == []
     np.testing.assert_array_equal(second["value"], first["value"])
-    # served from the disk, the second process does not even load the generation engine
+    # served from the disk, the second process does not even load the generation engine,
+    # nor its emit stage (the stored text's file name and arguments need none of it)
     assert first["engine"] and not second["engine"]
+    assert first["emit"] and not second["emit"]
 
 
 def test_corrupt_and_truncated_entries_are_regenerated(tmp_path):

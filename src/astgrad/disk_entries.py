@@ -454,7 +454,6 @@ def rebuild(entry, name, fn, resolve=None):
 def _code(body, fn):
     """The stored code object (under a file name of this process, its text in linecache)
     and the ast.arguments of its def (read from the def's first line only)."""
-    from .backend.emit import def_arguments, new_filename
     from .core import generated_text
     code = marshal.loads(base64.b64decode(body["code"]))
     if not isinstance(code, types.CodeType) or code.co_name != body["name"]:
@@ -462,11 +461,11 @@ def _code(body, fn):
     # labelled as when it was made ("jvp of f", "grad of f"): code made again from it (a
     # hessian's) is keyed by this name, which must not depend on where it was loaded from
     made = re.fullmatch(r"<astgrad (.*) #\d+>", code.co_filename)
-    filename = new_filename(made.group(1) if made else f"grad of {fn.__qualname__}")
+    filename = generated_text.new_filename(made.group(1) if made else f"grad of {fn.__qualname__}")
     code = _renamed(code, filename)
     generated_text.register(filename, body["text"])
     generated_text.keep_while(code, filename)
-    return code, def_arguments(body["text"])
+    return code, generated_text.def_arguments(body["text"])
 
 
 def _renamed(code, filename):

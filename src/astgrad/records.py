@@ -3,6 +3,20 @@ of the same class holding other values (a gradient, a tangent), as JAX treats
 registered pytrees. Namedtuples are tuples, and handled as such."""
 
 import copy
+import sys
+
+
+def is_dataclass(obj):
+    """``dataclasses.is_dataclass(obj)``, without importing ``dataclasses`` at start-up
+    (a dataclass exists only once the program imported it)."""
+    module = sys.modules.get("dataclasses")
+    return module is not None and module.is_dataclass(obj)
+
+
+def is_dataclasses_replace(obj):
+    """Whether ``obj`` is ``dataclasses.replace`` (asked without importing ``dataclasses``)."""
+    module = sys.modules.get("dataclasses")
+    return module is not None and obj is module.replace
 
 
 def is_record(x):

@@ -11,7 +11,6 @@ modes turn the records into save and restore statements.
 """
 
 import copy
-import dataclasses
 import enum
 import typing
 import weakref
@@ -41,7 +40,6 @@ class Store(enum.Enum):
     PROGRAM_VARIABLE = "the program's own copy (v_saved = v) made right before the overwrite"
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
 class Save:
     """One saved value.
 
@@ -49,13 +47,26 @@ class Save:
     reused); ``name`` is the variable (or, for an element, the container) whose
     value is saved; ``store`` and ``store_name`` say where it is kept; ``index`` is
     the index expression of ``y[i] = v`` for the save of one element, else None.
+    A record never changes. (A plain class rather than a frozen dataclass: making a
+    dataclass costs most of a millisecond when the engine loads.)
     """
 
-    id: object
-    name: str
-    store: Store
-    store_name: str
-    index: object = None
+    def __init__(self, id, name, store, store_name, index=None):
+        self.__dict__.update(id=id, name=name, store=store, store_name=store_name, index=index)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r} of a Save, which never changes")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r} of a Save, which never changes")
+
+    def __repr__(self):
+        return (f"Save(id={self.id!r}, name={self.name!r}, store={self.store!r}, store_name={self.store_name!r}, "
+                f"index={self.index!r})")
+
+    def with_index(self, index):
+        """This save, of the element at ``index``."""
+        return Save(self.id, self.name, self.store, self.store_name, index)
 
     @property
     def reused(self):
@@ -63,12 +74,12 @@ class Save:
         return self.store in (Store.PROGRAM_STACK, Store.PROGRAM_VARIABLE)
 
     def __deepcopy__(self, memo):
-        """A copied statement shares the record, which never changes (deep-copying a
-        dataclass is slow, and generated code has a save for most statements); one
-        saving an element copies its index, a node, as before."""
+        """A copied statement shares the record, which never changes (deep-copying one
+        is slow, and generated code has a save for most statements); one saving an
+        element copies its index, a node, as before."""
         if self.index is None:
             return self
-        return dataclasses.replace(self, index=copy.deepcopy(self.index, memo))
+        return self.with_index(copy.deepcopy(self.index, memo))
 
 
 class Assigned:
@@ -183,7 +194,7 @@ class SavePlan:
         for stmt in block:
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
                 target = stmt.targets[0]
-                element = dataclasses.replace(self.new_save(target.value.id, depth), index=target.slice)
+                element = self.new_save(target.value.id, depth).with_index(target.slice)
                 anno.set(stmt, Key.SAVE, element)
             elif isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 self._plan_assign(stmt, previous, depth, maybe, definite)

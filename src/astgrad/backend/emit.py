@@ -3,7 +3,6 @@
 """
 
 import ast
-import itertools
 import sys
 import types
 
@@ -11,13 +10,14 @@ import gast
 
 from ..core import anno
 from ..core import generated_text
+# (kept in generated_text: code loaded from the disk cache needs these, not this module)
+from ..core.generated_text import def_arguments, new_filename
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from . import unparse
 
 _COMMENT = "astgrad-comment: "
-_counter = itertools.count(1)
 
 
 def comment(text):
@@ -310,7 +310,7 @@ def _string_literal(text):
 
 def compile_function(source, name, namespace, label):
     """Compile ``source`` (defining ``name``) into a function whose globals are ``namespace``."""
-    filename = f"<astgrad {label} #{next(_counter)}>"
+    filename = new_filename(label)
     generated_text.register(filename, source)
     code = compile(source, filename, "exec")
     scope = dict(namespace)
@@ -322,11 +322,6 @@ def compile_function(source, name, namespace, label):
     generated_text.compiled_here(fn.__code__, filename)
     fn.source = source
     return fn
-
-
-def new_filename(label):
-    """A synthetic file name no other generated code has."""
-    return f"<astgrad {label} #{next(_counter)}>"
 
 
 def compile_closure(source, name, free_names, label):
@@ -341,7 +336,7 @@ def compile_closure(source, name, free_names, label):
     every line is moved back up by one. A source starting otherwise (a decorator) is
     parsed, and compiled as a syntax tree holding the enclosing function on its first line.
     """
-    filename = f"<astgrad {label} #{next(_counter)}>"
+    filename = new_filename(label)
     generated_text.register(filename, source)
     enclosing = f"def __astgrad_scope__({', '.join(sorted(free_names))}):\n"
     if source.startswith(f"def {name}("):
@@ -355,11 +350,6 @@ def compile_closure(source, name, free_names, label):
     generated_text.keep_while(code, filename)
     generated_text.compiled_here(code, filename)
     return code
-
-
-def def_arguments(source):
-    """The ``ast.arguments`` of the def ``source`` starts with (read from its first line only)."""
-    return ast.parse(source.split(":\n", 1)[0] + ":\n    pass\n").body[0].args
 
 
 def _lines_up(code):

@@ -9,7 +9,6 @@ parameters are bound to constants, folding gives ``x ** 2`` the adjoint
 default arguments, and inlining single-use temporaries.
 """
 
-import dataclasses
 import inspect
 import itertools
 import operator
@@ -31,7 +30,6 @@ from .free_values import free_dead_values
 from .reuse_buffers import reuse_dead_buffers
 from .sink_numbers import sink_numbers
 
-@dataclasses.dataclass
 class OptimizeContext:
     """What the passes need to know about the function they optimize.
 
@@ -45,39 +43,54 @@ class OptimizeContext:
         (see ``argument_kinds``); empty for general code;
     namespace: the generated function's namespace (``backend.namespace``), where a pass
         may name library functions (None: passes name nothing new).
+    (A plain class rather than a dataclass: making a dataclass costs most of a
+    millisecond when the engine loads.)
     """
 
-    params: list
-    derivatives: dict
-    scalars: set = dataclasses.field(default_factory=set)
-    rewrites: list = dataclasses.field(default_factory=list)
-    parameter_adjoints: set = dataclasses.field(default_factory=set)
-    kinds: dict = dataclasses.field(default_factory=dict)
-    namespace: object = None
-    # the calls of the body the first pass found, by target, while the passes after it
-    # make no call that drops a default (no mode rewrites; the specialized rewrites make
-    # only ``numpy.outer`` calls, of two operands)
-    found_calls: dict = dataclasses.field(default=None, init=False, repr=False)
-    # (stores, reads) of each name of the body, as inlining left it, for the copies pass
-    name_counts: tuple = dataclasses.field(default=None, init=False, repr=False)
-    # the full sums and means the first pass marked to be called as array methods (no pass
-    # after it copies a node or marks another)
-    array_reductions: list = dataclasses.field(default=None, init=False, repr=False)
-    # id(statement) -> what the walk of one pass found of each top-level statement it kept,
-    # for the next pass that walks them: inlining's Name nodes for the copies pass, and
-    # free_values.StatementNames from buffer reuse for the pass that frees dead values
-    statement_names: dict = dataclasses.field(default=None, init=False, repr=False)
-    # same_shape(a, b): whether the first pass's shape facts prove that names a and b
-    # broadcast together (dead-code elimination keeps a primal a + b that may raise)
-    same_shape: object = dataclasses.field(default=None, init=False, repr=False)
-    # the first pass's ShapeClasses, which buffer reuse asks again (reverse mode: the
-    # passes between keep what each name holds, see reuse_buffers' docstring)
-    shape_classes: object = dataclasses.field(default=None, init=False, repr=False)
-    # id -> statement: those dead-code elimination kept only because they may raise
-    kept_checks: dict = dataclasses.field(default=None, init=False, repr=False)
-    # id(statement) -> (it, its value, the value's Name nodes) of each ``name = value``
-    # dead-code elimination looked at, for inlining (which checks the value is still it)
-    value_names: dict = dataclasses.field(default=None, init=False, repr=False)
+    def __init__(self, params, derivatives, scalars=None, rewrites=None, parameter_adjoints=None, kinds=None,
+                 namespace=None):
+        self.params = params
+        self.derivatives = derivatives
+        self.scalars = set() if scalars is None else scalars
+        self.rewrites = [] if rewrites is None else rewrites
+        self.parameter_adjoints = set() if parameter_adjoints is None else parameter_adjoints
+        self.kinds = {} if kinds is None else kinds
+        self.namespace = namespace
+        # what the passes find on the way, for the passes after them:
+        # the calls of the body the first pass found, by target, while the passes after it
+        # make no call that drops a default (no mode rewrites; the specialized rewrites make
+        # only ``numpy.outer`` calls, of two operands)
+        self.found_calls = None
+        # (stores, reads) of each name of the body, as inlining left it, for the copies pass
+        self.name_counts = None
+        # the full sums and means the first pass marked to be called as array methods (no pass
+        # after it copies a node or marks another)
+        self.array_reductions = None
+        # id(statement) -> what the walk of one pass found of each top-level statement it kept,
+        # for the next pass that walks them: inlining's Name nodes for the copies pass, and
+        # free_values.StatementNames from buffer reuse for the pass that frees dead values
+        self.statement_names = None
+        # same_shape(a, b): whether the first pass's shape facts prove that names a and b
+        # broadcast together (dead-code elimination keeps a primal a + b that may raise)
+        self.same_shape = None
+        # the first pass's ShapeClasses, which buffer reuse asks again (reverse mode: the
+        # passes between keep what each name holds, see reuse_buffers' docstring)
+        self.shape_classes = None
+        # id -> statement: those dead-code elimination kept only because they may raise
+        self.kept_checks = None
+        # id(statement) -> (it, its value, the value's Name nodes) of each ``name = value``
+        # dead-code elimination looked at, for inlining (which checks the value is still it)
+        self.value_names = None
+
+    def for_kinds(self, kinds):
+        """A context of the same function for the argument ``kinds`` (nothing found yet)."""
+        return OptimizeContext(self.params, self.derivatives, self.scalars, self.rewrites, self.parameter_adjoints,
+                               kinds, self.namespace)
+
+    def __repr__(self):
+        return (f"OptimizeContext(params={self.params!r}, derivatives={self.derivatives!r}, scalars={self.scalars!r}, "
+                f"rewrites={self.rewrites!r}, parameter_adjoints={self.parameter_adjoints!r}, kinds={self.kinds!r}, "
+                f"namespace={self.namespace!r})")
 
 
 def _drop_needless_unbroadcasts(body, context):

@@ -6,15 +6,30 @@ synthetic file name. Each entry is dropped when the last code object compiled fr
 freed, so a process that differentiates many functions keeps only the text of the code
 it still holds. With the text, the line each of its lines was generated from is kept
 (``register_origins``), so a refusal in code generated from generated code (a second
-derivative) names the user's line (``origin``).
+derivative) names the user's line (``origin``). The synthetic file names are made here
+too (``new_filename``), and the def's arguments read back from a text (``def_arguments``),
+which is all code loaded from the disk cache needs of the emit stage.
 """
 
+import ast
+import itertools
 import linecache
 import weakref
 
 _compiled_here = {}     # file name -> weak reference to the code compiled from its text
 _origins = {}           # file name -> {line of its text: (file name, line) the line was generated from}
 _placeholders = {}      # file name -> the lines of its text that are placeholders (see register_placeholders)
+_counter = itertools.count(1)
+
+
+def new_filename(label):
+    """A synthetic file name no other generated code has."""
+    return f"<astgrad {label} #{next(_counter)}>"
+
+
+def def_arguments(source):
+    """The ``ast.arguments`` of the def ``source`` starts with (read from its first line only)."""
+    return ast.parse(source.split(":\n", 1)[0] + ":\n    pass\n").body[0].args
 
 
 def register(filename, text):

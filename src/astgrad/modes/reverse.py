@@ -20,7 +20,6 @@ a contribution from an adjoint known to be zero is skipped, and zeros are
 materialised only where control flow merges paths that disagree.
 """
 
-import dataclasses
 
 import numpy
 
@@ -171,9 +170,8 @@ class ReverseMode(Transform):
     def finish(self, tree, kinds):
         """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->
         kind; empty for the general code). It changes ``tree``: transform once per finish."""
-        context = dataclasses.replace(
-            # the seed of grad is 1.0; a pullback's (vjp) is of the kind its key gives
-            self._context, kinds={self._seed: "float", **kinds} if kinds else {})
+        # the seed of grad is 1.0; a pullback's (vjp) is of the kind its key gives
+        context = self._context.for_kinds({self._seed: "float", **kinds} if kinds else {})
         if self._spread is not None and kinds and self._seed_has_its_shape(kinds):
             tree.body = [stmt for stmt in tree.body if stmt is not self._spread]
         tree.body = optimize.optimize(tree.body, context)

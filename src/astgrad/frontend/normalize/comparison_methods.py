@@ -10,12 +10,12 @@ left operand's class (whose reflected method Python tries first), a method that 
 return NotImplemented, and a chain ``a < v < b`` are refused: which method runs, or
 whether the second one runs, is then decided by values."""
 
-import dataclasses
 import operator
 
 import gast
 
 from ... import object_operators, runtime
+from ...records import is_dataclass
 from ...core import methods as M
 from ...core.generated_text import origin
 from ...core import syntax as S
@@ -146,7 +146,7 @@ def calls_comparing_class(tree, resolve_call):
 def authored(cls, method):
     """Whether ``cls.method`` is a function its author wrote, not one @dataclass made."""
     function = M.user_function(M.static_attribute(cls, method))
-    return function is not None and not (dataclasses.is_dataclass(cls) and function.__code__.co_filename == "<string>")
+    return function is not None and not (is_dataclass(cls) and function.__code__.co_filename == "<string>")
 
 
 def _code_names(function):

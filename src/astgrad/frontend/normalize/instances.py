@@ -20,7 +20,6 @@ a global, an object that also went into a list, an alias ``q = p``)."""
 
 import abc
 import builtins
-import dataclasses
 import inspect
 import types
 import weakref
@@ -28,6 +27,7 @@ import weakref
 import gast
 
 from ... import runtime, runtime_objects
+from ...records import is_dataclass
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -50,7 +50,7 @@ def built_class(cls):
         return True
     if not isinstance(cls, type) or not _plain_metaclass(cls) or not L._looked_into(cls) or cls.__mro__[-1] is not object:
         return False
-    if dataclasses.is_dataclass(cls) or issubclass(cls, tuple):
+    if is_dataclass(cls) or issubclass(cls, tuple):
         return False        # dataclasses and namedtuples: methods.py's record_call
     for klass in cls.__mro__[:-1]:
         if klass is abc.ABC:

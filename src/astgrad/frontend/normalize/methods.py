@@ -9,7 +9,6 @@ class in a method specialized for one (core/methods.py); a global instance's cla
 what it is now, and the global name is guarded. Every resolution is a dependency, so
 redefining the method later regenerates the code that calls it."""
 
-import dataclasses
 import inspect
 import types
 
@@ -21,6 +20,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ...core.functions import LAYOUT_ROOT, StandIn
 from ...core.missing import MISSING
+from ...records import is_dataclass
 from ...rules import registry
 from ..source import ScopeRoot
 from ..varargs import call_shape, has_varargs, specialize
@@ -353,7 +353,10 @@ class MethodLowering:
 
 def _default_factory(cls, name):
     """The ``default_factory`` of the dataclass field ``name``, or None."""
-    for field in dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else ():
+    if not is_dataclass(cls):
+        return None
+    import dataclasses          # (imported already: the program made a dataclass)
+    for field in dataclasses.fields(cls):
         if field.name == name and field.default_factory is not dataclasses.MISSING:
             return field.default_factory
     return None
@@ -405,10 +408,11 @@ def _record_kind(cls):
     if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
         return "tuple"
     init = getattr(cls.__init__, "__code__", None)
-    if dataclasses.is_dataclass(cls) and init is not None and init.co_filename == "<string>" \
-            and not hasattr(cls, "__post_init__") \
-            and all(field.init for field in dataclasses.fields(cls)):
-        return "dict"
+    if is_dataclass(cls) and init is not None and init.co_filename == "<string>" \
+            and not hasattr(cls, "__post_init__"):
+        import dataclasses      # (imported already: the program made a dataclass)
+        if all(field.init for field in dataclasses.fields(cls)):
+            return "dict"
     return None
 
 

@@ -12,11 +12,11 @@ runs, so ``p`` may be an argument of any dataclass or namedtuple class. ``s._asd
 the ``items`` dict alone, with no change given. ``Cfg._make(items)`` is ``Cfg(*items)``."""
 
 import collections
-import dataclasses
 
 import gast
 
 from ... import runtime_objects
+from ...records import is_dataclasses_replace
 from ...core import syntax as S
 from .. import object_layouts as L
 from .methods import _record_kind
@@ -33,7 +33,7 @@ class ReplaceLowering:
         """The lowered call, or None when ``node`` is not one of the two."""
         if node.keywords and any(kw.arg is None for kw in node.keywords):
             return None
-        if self.resolve_call(node) is dataclasses.replace and len(node.args) == 1 \
+        if is_dataclasses_replace(self.resolve_call(node)) and len(node.args) == 1 \
                 and not isinstance(node.args[0], gast.Starred):
             return self.replaced(node.args[0], node.keywords, "replace")
         if isinstance(node.func, gast.Attribute) and node.func.attr == "_replace" and not node.args \
@@ -53,7 +53,7 @@ class ReplaceLowering:
         func = node.func
         if isinstance(func, gast.Attribute) and func.attr == "_replace" and not node.args:
             old = func.value
-        elif len(node.args) == 1 and self.resolve_call(node) is dataclasses.replace:
+        elif len(node.args) == 1 and is_dataclasses_replace(self.resolve_call(node)):
             old = node.args[0]
         else:
             return None
