@@ -1,0 +1,248 @@
+"""A view of the array an object of the user's class holds, kept across a call of the
+object's method writing into that array (``head = a.data[:2]; a.bump(0, c);
+np.sum(head)``): in Python the view shares the array's memory, so it shows the write
+(NumPy's aliasing rule). Followed at the top of the function, through a second attribute
+keeping the same array (``a.first[:2]``), in the turn of a loop (of 0, 1 or 3 turns)
+across two calls, for a row of a 2-D array, an element of a 1-D array (a number of its
+own, which keeps its value), a slice from the end, two views, a method whose value is
+bound to a name, and the object appended to a list of the function's own (one or two) in
+the turn; each checked in grad, value_and_grad, jvp, vjp (a random cotangent),
+hessian and jvp of grad against central differences of what Python computes, at two
+sizes, the caller's array unchanged. The neighbours that would need more (the view
+written after, a second name for it, the call in a branch or in a loop after the view, the view read after the loop, taken
+through the list, or the object changed through the list in the turn)
+are refused in words naming the user's line, with no name astgrad made up; the object
+handed to a helper calling its method is refused too."""
+
+import numpy as np
+import pytest
+
+import astgrad
+from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
+from test_objects80 import Acc, TwiceHeld, alias_view_kept, check_refused_in_the_users_words, view_kept
+
+
+class Grid:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k, 0] *= c
+
+
+# -- followed ------------------------------------------------------------------------------
+
+def view_at_the_top(w):
+    a = Acc(np.sin(w))
+    head = a.data[:2]
+    a.bump(0, w[1])
+    return np.sum(head * w[:2]) + np.sum(a.data ** 2)
+
+
+def view_across_two_calls(w):
+    a = Acc(w * 2.0)
+    tail = a.data[1:]
+    a.bump(1, w[0])
+    s = np.sum(tail ** 2)
+    a.bump(2, w[1])
+    return s + np.sum(tail * w[1:]) + a.data[0]
+
+
+def _in_a_loop(turns):
+    def view_in_a_loop(w):
+        s = w[0] * 0.5
+        for k in range(turns):
+            a = Acc(w * (k + 1.0))
+            head = a.data[1:]
+            a.bump(1, w[0])
+            s = s + np.sum(head * w[1:])
+            a.bump(2, w[1])
+            s = s + np.sum(head ** 2)
+        return s
+    view_in_a_loop.__name__ = f"view_in_a_loop_of_{turns}"
+    return view_in_a_loop
+
+
+def row_of_a_grid(w):
+    a = Grid(np.outer(w, np.cos(w)))
+    row = a.data[1]
+    a.bump(1, w[2])
+    return np.sum(row * w) + np.sum(a.data)
+
+
+def element_kept(w):
+    a = Acc(w * 1.0)
+    e = a.data[0]               # a number of its own: keeps the value before the write
+    a.bump(0, w[1])
+    return e * w[2] + a.data[0] ** 2
+
+
+def from_the_end(w):
+    a = Acc(w ** 2)
+    last = a.data[-2:]
+    r = a.bumped(2, w[0])
+    return np.sum(last) * r
+
+
+def two_views(w):
+    a = TwiceHeld(w + 1.0)
+    head = a.first[:2]
+    tail = a.data[1:]
+    a.bump(1, w[0])
+    return np.sum(head * tail[:2]) + np.sum(tail)
+
+
+# -- the object appended to a list of the function's own too
+
+def _listed(turns):
+    def view_kept_listed(w):
+        held = []
+        s = w[0] * 0.5
+        for k in range(turns):
+            a = Acc(np.cos(w) * (k + 1.0))
+            held.append(a)
+            head = a.data[1:]
+            a.bump(1, w[0])
+            s = s + np.sum(head * w[1:])
+            a.bump(2, w[1])
+            s = s + np.sum(head ** 2)
+        for o in held:
+            s = s + np.sum(o.data)
+        return s
+    view_kept_listed.__name__ = f"view_kept_listed_{turns}"
+    return view_kept_listed
+
+
+def in_two_lists(w):
+    held, other = [], []
+    s = 0.0
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        other.append(a)
+        head = a.data[:2]
+        a.bump(0, w[1])
+        s = s + np.sum(head)
+    return s + np.sum(other[1].data)
+
+
+FOLLOWED = [view_kept, _listed(0), _listed(1), _listed(3), in_two_lists, view_at_the_top, alias_view_kept, view_across_two_calls, _in_a_loop(0), _in_a_loop(1), _in_a_loop(3),
+            row_of_a_grid, element_kept, from_the_end, two_views]
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 85 + n)
+
+
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+def test_jvp_of_grad_against_central_differences(f):
+    check_jvp_of_grad(f, 85)
+
+
+# -- refused ---------------------------------------------------------------------------------
+
+def view_written_after(w):
+    a = Acc(w * 1.0)
+    head = a.data[:2]
+    a.bump(0, w[1])
+    head[1] = w[2]
+    return np.sum(head) + np.sum(a.data)
+
+
+def second_name_for_the_view(w):
+    a = Acc(w * 1.0)
+    head = a.data[:2]
+    kept = head
+    a.bump(0, w[1])
+    return np.sum(kept)
+
+
+def call_in_a_branch(w):
+    a = Acc(w * 1.0)
+    head = a.data[:2]
+    if w[0] > 0:
+        a.bump(0, w[1])
+    return np.sum(head)
+
+
+def calls_in_a_loop_after_the_view(w):
+    a = Acc(w * 1.0)
+    head = a.data[:2]
+    for k in range(2):
+        a.bump(k, w[2])
+    return np.sum(head)
+
+
+def view_read_after_the_loop(w):
+    held = []
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        head = a.data[:2]
+        a.bump(0, w[1])
+    return np.sum(head) + np.sum(held[0].data)
+
+
+def view_through_the_list(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        head = held[k].data[:2]
+        a.bump(0, w[1])
+        s = s + np.sum(head)
+    return s
+
+
+def list_bumped_in_the_turn(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        head = a.data[:2]
+        held[0].bump(1, w[2])
+        s = s + np.sum(head)
+    return s
+
+
+def view_written_in_the_turn(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = Acc(w * (k + 1.0))
+        held.append(a)
+        head = a.data[:2]
+        a.bump(0, w[1])
+        head *= w[2]
+        s = s + np.sum(head)
+    return s + np.sum(held[0].data)
+
+
+REFUSED = [view_written_after, second_name_for_the_view, call_in_a_branch, calls_in_a_loop_after_the_view,
+           view_read_after_the_loop, view_through_the_list, list_bumped_in_the_turn, view_written_in_the_turn]
+
+
+@pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
+def test_refused_in_the_users_words(f):
+    check_refused_in_the_users_words(f, "test_objects85.py")
+
+
+def bump_through(o, c):
+    o.bump(1, c)
+
+
+def handed_to_a_helper(w):
+    a = Acc(w * 1.0)
+    head = a.data[:2]
+    bump_through(a, w[2])
+    return np.sum(head)
+
+
+def test_the_object_handed_to_a_helper_is_refused():
+    w = np.array([0.5, 1.5, 2.0])
+    with pytest.raises(astgrad.TransformError, match="bump"):
+        astgrad.grad(handed_to_a_helper)(w)
