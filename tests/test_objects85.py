@@ -1,25 +1,32 @@
-"""A view of the array an object of the user's class holds, kept across a call of the
-object's method writing into that array (``head = a.data[:2]; a.bump(0, c);
+"""Two forms of objects of the user's classes whose methods write into the array they
+hold (``self.data[k] *= c``). First, the attribute given a new array after a method
+wrote into the array a second attribute keeps too (``a.bump(0, c); a.data = w * 3.0;
+np.sum(a.first)``): ``a.first`` goes on holding the old array, as in Python; followed
+with the second attribute read before and after the store, in the store itself, after
+two stores and in a loop after it. Second, a view of the object's array kept across a
+call of its method writing into that array (``head = a.data[:2]; a.bump(0, c);
 np.sum(head)``): in Python the view shares the array's memory, so it shows the write
-(NumPy's aliasing rule). Followed at the top of the function, through a second attribute
-keeping the same array (``a.first[:2]``), in the turn of a loop (of 0, 1 or 3 turns)
-across two calls, for a row of a 2-D array, an element of a 1-D array (a number of its
-own, which keeps its value), a slice from the end, two views, a method whose value is
-bound to a name, and the object appended to a list of the function's own (one or two) in
-the turn; each checked in grad, value_and_grad, jvp, vjp (a random cotangent),
-hessian and jvp of grad against central differences of what Python computes, at two
-sizes, the caller's array unchanged. The neighbours that would need more (the view
-written after, a second name for it, the call in a branch or in a loop after the view, the view read after the loop, taken
-through the list, or the object changed through the list in the turn)
-are refused in words naming the user's line, with no name astgrad made up; the object
-handed to a helper calling its method is refused too."""
+(NumPy's aliasing rule); followed at the top of the function, through the second
+attribute (``a.first[:2]``), in the turn of a loop (of 0, 1 or 3 turns) across two
+calls, for a row of a 2-D array, an element of a 1-D array (a number of its own, which
+keeps its value), a slice from the end, two views, a method whose value is bound to a
+name, and the object appended to a list of the function's own (one or two) in the turn.
+Each is checked in grad, value_and_grad, jvp, vjp (a random cotangent), hessian and jvp
+of grad against central differences of what Python computes, at two sizes, the caller's
+array unchanged. The neighbours (the attribute stored in a branch or a loop, a view kept
+before the store, the second attribute stored; the view written after, a second name for
+it, the call in a branch or in a loop after the view, the view read after the loop or
+taken through the list, the object changed through the list in the turn) are refused in
+words naming the user's line, with no name astgrad made up; the object handed to a
+helper calling its method is refused too."""
 
 import numpy as np
 import pytest
 
 import astgrad
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
-from test_objects80 import Acc, TwiceHeld, alias_view_kept, check_refused_in_the_users_words, view_kept
+from test_objects80 import (Acc, TwiceHeld, alias_view_kept, check_refused_in_the_users_words, data_rebound_after,
+                             view_kept)
 
 
 class Grid:
@@ -126,7 +133,48 @@ def in_two_lists(w):
     return s + np.sum(other[1].data)
 
 
-FOLLOWED = [view_kept, _listed(0), _listed(1), _listed(3), in_two_lists, view_at_the_top, alias_view_kept, view_across_two_calls, _in_a_loop(0), _in_a_loop(1), _in_a_loop(3),
+# -- the first attribute given a new array after a method wrote into the one both held
+
+def first_read_before_and_after_the_store(w):
+    a = TwiceHeld(np.sin(w))
+    a.bump(0, w[1])
+    s = np.sum(a.first * w)
+    a.data = w * 3.0
+    a.bump(1, w[2])
+    return s + np.sum(a.first ** 2) + np.sum(a.data * w)
+
+
+def store_reading_the_second_attribute(w):
+    a = TwiceHeld(w * 2.0)
+    a.bump(2, w[0])
+    a.data = a.first * w
+    a.bump(0, w[1])
+    return np.sum(a.first) + np.sum(a.data ** 2)
+
+
+def two_stores(w):
+    a = TwiceHeld(w + 1.0)
+    a.bump(0, w[1])
+    a.data = w * 3.0
+    a.bump(1, w[0])
+    a.data = np.cos(w)
+    a.bump(2, w[2])
+    return np.sum(a.first * w) + np.sum(a.data)
+
+
+def second_attribute_read_in_a_loop_after(w):
+    a = TwiceHeld(w * 1.0)
+    a.bump(0, w[1])
+    a.data = w * 3.0
+    s = 0.0
+    for k in range(3):
+        a.bump(k, w[0])
+        s = s + a.first[k] * a.data[k]
+    return s
+
+
+FOLLOWED = [data_rebound_after, first_read_before_and_after_the_store, store_reading_the_second_attribute, two_stores,
+            second_attribute_read_in_a_loop_after, view_kept, _listed(0), _listed(1), _listed(3), in_two_lists, view_at_the_top, alias_view_kept, view_across_two_calls, _in_a_loop(0), _in_a_loop(1), _in_a_loop(3),
             row_of_a_grid, element_kept, from_the_end, two_views]
 
 
@@ -222,7 +270,40 @@ def view_written_in_the_turn(w):
     return s + np.sum(held[0].data)
 
 
-REFUSED = [view_written_after, second_name_for_the_view, call_in_a_branch, calls_in_a_loop_after_the_view,
+
+def data_stored_in_a_branch(w):
+    a = TwiceHeld(w * 1.0)
+    a.bump(0, w[1])
+    if w[0] > 0:
+        a.data = w * 3.0
+    return np.sum(a.first)
+
+
+def data_stored_in_a_loop(w):
+    a = TwiceHeld(w * 1.0)
+    for k in range(2):
+        a.bump(k, w[1])
+        a.data = w * (k + 3.0)
+    return np.sum(a.first)
+
+
+def view_before_the_store(w):
+    a = TwiceHeld(w * 1.0)
+    head = a.first[:2]
+    a.bump(0, w[1])
+    a.data = w * 3.0
+    return np.sum(head) + np.sum(a.first)
+
+
+def second_attribute_stored(w):
+    a = TwiceHeld(w * 1.0)
+    a.bump(0, w[1])
+    a.first = w * 3.0
+    return np.sum(a.first) + np.sum(a.data)
+
+
+REFUSED = [data_stored_in_a_branch, data_stored_in_a_loop, view_before_the_store, second_attribute_stored,
+           view_written_after, second_name_for_the_view, call_in_a_branch, calls_in_a_loop_after_the_view,
            view_read_after_the_loop, view_through_the_list, list_bumped_in_the_turn, view_written_in_the_turn]
 
 
