@@ -1,10 +1,16 @@
-"""Two forms of objects of the user's classes whose methods write into the array they
-hold (``self.data[k] *= c``). First, the attribute given a new array after a method
-wrote into the array a second attribute keeps too (``a.bump(0, c); a.data = w * 3.0;
-np.sum(a.first)``): ``a.first`` goes on holding the old array, as in Python; followed
-with the second attribute read before and after the store, in the store itself, after
-two stores and in a loop after it. Second, a view of the object's array kept across a
-call of its method writing into that array (``head = a.data[:2]; a.bump(0, c);
+"""Three forms of objects of the user's classes whose methods write into the array they
+hold (``self.data[k] *= c``). First, a method of the turn before's object called in a
+loop's turn before the turn builds its own, which the turn does not call after building
+it (``if k > 0: a.bump(k - 1, c)``, then ``a = Acc(buf)``, one array ``buf`` bound before
+the loop handed at each turn): followed in loops of 0, 1, 3 and 4 turns, a ``while``
+loop, a loop left by ``break``, with the turn's own call in a branch, the method's value
+bound to a name, the array (or a view of it) read in the turn or after the loop, the
+object read after it, and the argument itself handed. Second, the attribute given a new
+array after a method wrote into the array a second attribute keeps too (``a.bump(0, c);
+a.data = w * 3.0; np.sum(a.first)``): ``a.first`` goes on holding the old array, as in
+Python; followed with the second attribute read before and after the store, in the store
+itself, after two stores and in a loop after it. Third, a view of the object's array kept
+across a call of its method writing into that array (``head = a.data[:2]; a.bump(0, c);
 np.sum(head)``): in Python the view shares the array's memory, so it shows the write
 (NumPy's aliasing rule); followed at the top of the function, through the second
 attribute (``a.first[:2]``), in the turn of a loop (of 0, 1 or 3 turns) across two
@@ -26,7 +32,7 @@ import pytest
 import astgrad
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 from test_objects80 import (Acc, TwiceHeld, alias_view_kept, check_refused_in_the_users_words, data_rebound_after,
-                             view_kept)
+                             turn_befores_only_call, view_kept)
 
 
 class Grid:
@@ -173,9 +179,112 @@ def second_attribute_read_in_a_loop_after(w):
     return s
 
 
-FOLLOWED = [data_rebound_after, first_read_before_and_after_the_store, store_reading_the_second_attribute, two_stores,
-            second_attribute_read_in_a_loop_after, view_kept, _listed(0), _listed(1), _listed(3), in_two_lists, view_at_the_top, alias_view_kept, view_across_two_calls, _in_a_loop(0), _in_a_loop(1), _in_a_loop(3),
-            row_of_a_grid, element_kept, from_the_end, two_views]
+# -- a method of the turn before's object, the turn calling none of its own after building it
+
+def _turns(n):
+    def f(w):
+        buf = np.cos(w)
+        for k in range(n):
+            if k > 0:
+                a.bump(k % 3, w[1])
+            a = Acc(buf)
+        return np.sum(buf * w)
+    f.__name__ = f"turn_befores_only_call_{n}_turns"
+    return f
+
+
+def turn_befores_own_call_in_a_branch(w):
+    buf = w * 1.0
+    for k in range(4):
+        if k > 0:
+            a.bump(k % 3, w[1])
+        a = Acc(buf)
+        if k % 2 == 0:
+            a.bump(2, w[0])
+    return np.sum(buf * w)
+
+
+def turn_befores_left_by_break(w):
+    buf = np.sin(w)
+    for k in range(4):
+        if k > 0:
+            a.bump(k - 1, w[2])
+        if k == 2:
+            break
+        a = Acc(buf)
+    return np.sum(buf ** 2)
+
+
+def turn_befores_read_after_the_loop(w):
+    buf = w * 2.0
+    for k in range(3):
+        if k > 0:
+            a.bump(k, w[0])
+        a = Acc(buf)
+    return np.sum(a.data * w) + np.sum(buf)
+
+
+def turn_befores_bound_to_a_name(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            r = a.bumped(k, w[1])
+            s = s + r
+        a = Acc(buf)
+    return s + np.sum(buf)
+
+
+def turn_befores_in_a_while(w):
+    buf = w * 1.0
+    k = 0
+    while k < 3:
+        if k > 0:
+            a.bump(k, w[1])
+        a = Acc(buf)
+        k = k + 1
+    return np.sum(buf * w)
+
+
+def turn_befores_view_of_the_array(w):
+    buf = w * 1.0
+    head = buf[1:]
+    for k in range(3):
+        if k > 0:
+            a.bump(k, w[0])
+        a = Acc(buf)
+    return np.sum(head ** 2)
+
+
+def turn_befores_read_in_the_turn(w):
+    buf = w * 1.0
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            a.bump(k, w[0])
+            s = s + np.sum(buf) * a.data[k]
+        a = Acc(buf)
+    return s
+
+
+def turn_befores_argument_handed(w):
+    for k in range(3):
+        if k > 0:
+            a.bump(k, 2.0)
+        a = Acc(w)
+    return np.sum(w ** 2)
+
+
+TURN_BEFORES = [turn_befores_only_call, _turns(0), _turns(1), _turns(4), turn_befores_own_call_in_a_branch,
+                turn_befores_left_by_break, turn_befores_read_after_the_loop, turn_befores_bound_to_a_name,
+                turn_befores_in_a_while, turn_befores_view_of_the_array, turn_befores_read_in_the_turn,
+                turn_befores_argument_handed]
+REBOUND = [data_rebound_after, first_read_before_and_after_the_store, store_reading_the_second_attribute, two_stores,
+           second_attribute_read_in_a_loop_after]
+VIEWS = [view_kept, _listed(0), _listed(1), _listed(3), in_two_lists, view_at_the_top, alias_view_kept,
+         view_across_two_calls, _in_a_loop(0), _in_a_loop(1), _in_a_loop(3), row_of_a_grid, element_kept, from_the_end,
+         two_views]
+FOLLOWED = TURN_BEFORES + REBOUND + VIEWS
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
