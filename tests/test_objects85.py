@@ -5,7 +5,9 @@ it (``if k > 0: a.bump(k - 1, c)``, then ``a = Acc(buf)``, one array ``buf`` bou
 the loop handed at each turn): followed in loops of 0, 1, 3 and 4 turns, a ``while``
 loop, a loop left by ``break``, with the turn's own call in a branch, the method's value
 bound to a name, the array (or a view of it) read in the turn or after the loop, the
-object read after it, and the argument itself handed. Second, the attribute given a new
+object read after it, and the argument itself handed; and so for a method only storing
+new values in the attributes (``self.v = self.v * c``) of an object built at each turn.
+Second, the attribute given a new
 array after a method wrote into the array a second attribute keeps too (``a.bump(0, c);
 a.data = w * 3.0; np.sum(a.first)``): ``a.first`` goes on holding the old array, as in
 Python; followed with the second attribute read before and after the store, in the store
@@ -19,20 +21,38 @@ keeps its value), a slice from the end, two views, a method whose value is bound
 name, and the object appended to a list of the function's own (one or two) in the turn.
 Each is checked in grad, value_and_grad, jvp, vjp (a random cotangent), hessian and jvp
 of grad against central differences of what Python computes, at two sizes, the caller's
-array unchanged. The neighbours (the attribute stored in a branch or a loop, a view kept
-before the store, the second attribute stored; the view written after, a second name for
-it, the call in a branch or in a loop after the view, the view read after the loop or
-taken through the list, the object changed through the list in the turn) are refused in
-words naming the user's line, with no name astgrad made up; the object handed to a
-helper calling its method is refused too."""
+array unchanged. The neighbours (the turn before's object's list attribute appended to;
+the attribute stored in a branch or a loop, a view kept before the store, the second
+attribute stored; the view written after, a second name for it, the call in a branch or
+in a loop after the view, the view read after the loop or taken through the list, the
+object changed through the list in the turn) are refused in words naming the user's
+line, with no name astgrad made up; the object handed to a helper calling its method is
+refused too."""
 
 import numpy as np
 import pytest
 
 import astgrad
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
-from test_objects80 import (Acc, TwiceHeld, alias_view_kept, check_refused_in_the_users_words, data_rebound_after,
-                             turn_befores_only_call, view_kept)
+from test_objects80 import (Acc, Box, TwiceHeld, alias_view_kept, check_refused_in_the_users_words, data_rebound_after,
+                             turn_befores_only_call, turn_befores_plain_state, view_kept)
+
+
+class Scaled:
+    def __init__(self, v):
+        self.v = v
+        self.n = 0.0
+    def scaled(self, c):
+        self.v = self.v * c
+        self.n = self.n + 1.0
+        return np.sum(self.v) * self.n
+class Logged:
+    def __init__(self, v):
+        self.v = v
+        self.log = []
+    def scale(self, c):
+        self.v = self.v * c
+        self.log.append(c)
 
 
 class Grid:
@@ -275,6 +295,90 @@ def turn_befores_argument_handed(w):
     return np.sum(w ** 2)
 
 
+# -- a method storing attributes of the turn before's object (self.v = self.v * c)
+
+def _plain_turns(n):
+    def f(w):
+        s = w[0]
+        for k in range(n):
+            if k > 0:
+                b.scale(w[1])
+                s = s + np.sum(b.v * w)
+            b = Box(np.sin(w) * (k + 1.0))
+        return s
+    f.__name__ = f"turn_befores_plain_state_{n}_turns"
+    return f
+
+
+def turn_befores_plain_state_own_call_too(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            b.scale(w[1])
+            s = s + np.sum(b.v)
+        b = Box(w * (k + 1.0))
+        b.scale(w[2])
+    return s + np.sum(b.v ** 2)
+
+
+def turn_befores_plain_state_break(w):
+    s = 0.0
+    for k in range(4):
+        if k > 0:
+            b.scale(w[0])
+            s = s + np.sum(b.v ** 2)
+        if k == 2:
+            break
+        b = Box(w + k)
+    return s + np.sum(b.v)
+
+
+def turn_befores_plain_state_argument(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            b.scale(w[1])
+            s = s + np.sum(b.v)
+        b = Box(w)
+    return s + np.sum(w ** 2)
+
+
+def turn_befores_plain_state_name_bound_before(w):
+    buf = w * 2.0
+    for k in range(3):
+        if k > 0:
+            b.scale(w[1])
+        b = Box(buf)
+    return np.sum(buf * w) + np.sum(b.v)
+
+
+def turn_befores_plain_state_value_bound(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            r = b.scaled(w[2])
+            s = s + r
+        b = Scaled(w * (k + 1.0))
+    return s
+
+
+def turn_befores_plain_state_while(w):
+    s = 0.0
+    k = 0
+    while k < 3:
+        if k > 0:
+            b.scale(w[1])
+            s = s + np.sum(b.v)
+        b = Box(w * (k + 1.0))
+        k = k + 1
+    return s
+
+
+PLAIN_STATES = [turn_befores_plain_state, _plain_turns(0), _plain_turns(1), _plain_turns(4),
+                turn_befores_plain_state_own_call_too, turn_befores_plain_state_break,
+                turn_befores_plain_state_argument,
+                turn_befores_plain_state_name_bound_before, turn_befores_plain_state_value_bound,
+                turn_befores_plain_state_while]
 TURN_BEFORES = [turn_befores_only_call, _turns(0), _turns(1), _turns(4), turn_befores_own_call_in_a_branch,
                 turn_befores_left_by_break, turn_befores_read_after_the_loop, turn_befores_bound_to_a_name,
                 turn_befores_in_a_while, turn_befores_view_of_the_array, turn_befores_read_in_the_turn,
@@ -284,7 +388,7 @@ REBOUND = [data_rebound_after, first_read_before_and_after_the_store, store_read
 VIEWS = [view_kept, _listed(0), _listed(1), _listed(3), in_two_lists, view_at_the_top, alias_view_kept,
          view_across_two_calls, _in_a_loop(0), _in_a_loop(1), _in_a_loop(3), row_of_a_grid, element_kept, from_the_end,
          two_views]
-FOLLOWED = TURN_BEFORES + REBOUND + VIEWS
+FOLLOWED = TURN_BEFORES + PLAIN_STATES + REBOUND + VIEWS
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -411,7 +515,19 @@ def second_attribute_stored(w):
     return np.sum(a.first) + np.sum(a.data)
 
 
-REFUSED = [data_stored_in_a_branch, data_stored_in_a_loop, view_before_the_store, second_attribute_stored,
+
+def turn_befores_state_changed_in_place(w):
+    s = 0.0
+    for k in range(3):
+        if k > 0:
+            b.scale(w[1])
+            s = s + np.sum(b.v)
+        b = Logged(w * (k + 1.0))
+    return s
+
+
+REFUSED = [turn_befores_state_changed_in_place, data_stored_in_a_branch, data_stored_in_a_loop, view_before_the_store,
+           second_attribute_stored,
            view_written_after, second_name_for_the_view, call_in_a_branch, calls_in_a_loop_after_the_view,
            view_read_after_the_loop, view_through_the_list, list_bumped_in_the_turn, view_written_in_the_turn]
 

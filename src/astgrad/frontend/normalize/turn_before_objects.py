@@ -6,7 +6,9 @@ where the call is. The name is bound once in the function, by a statement of the
 own body after the call, to a new object of a class of the user's: every object it can
 hold there is one that statement built, of the layout the statement gives, whether or not
 the turn calls a method of its own object after building it (the sync after the call
-keeps ``buf`` equal to the object's array either way). In the first turn the name is
+keeps ``buf`` equal to the object's array either way). An object of a class whose
+functions only store new values in its attributes (``self.v = self.v * c``, changing
+nothing in place) needs no sync: it is the values of its attributes. In the first turn the name is
 unbound, and the call raises as it does in Python.
 
 A method that changes nothing of the object (``s = s + a.total()`` above ``a = Acc(buf)``)
@@ -23,10 +25,11 @@ from .. import object_layouts as L
 from .scopes import own_nodes
 
 
-def turn_before_layout(normalizer, receiver, call):
+def turn_before_layout(normalizer, receiver, call, changes):
     """The layout of the object ``receiver`` (a Name) holds at ``call`` (a statement, or
     the value ``r = a.bumped(c)`` binds), where it is the object the turn before built (the
-    module docstring); else None."""
+    module docstring); else None. ``changes(function)``: (the attributes it assigns, those
+    it changes in place)."""
     if not _bound_later(normalizer, receiver, call):
         return None
     parents = _parents(normalizer)
@@ -34,7 +37,8 @@ def turn_before_layout(normalizer, receiver, call):
     if not isinstance(statement, (gast.Expr, gast.Assign)) or statement.value is not call:
         return None         # (a call inside an expression has no sync after it)
     found = _turn_binding(normalizer, receiver, statement, parents)
-    if found is None or not _synced_after(statement, receiver.id, parents):
+    if found is None or not (_synced_after(statement, receiver.id, parents)
+                             or _plain_state(normalizer.built_class_of(found[1].value), changes)):
         return None
     return normalizer.static_layout(found[1].value, L._DEPTH)
 
@@ -60,6 +64,16 @@ def turn_before_reader_layout(normalizer, receiver, attr, call, changes):
     if not isinstance(method, types.FunctionType) or any(changes(method)):
         return None
     return layout
+
+
+def _plain_state(cls, changes):
+    """Whether no function of ``cls`` changes in place what an attribute holds (each only
+    stores new values, ``self.v = self.v * c``): the turn before's object is then its
+    attributes' values, which no other name's write can change, and needs no sync."""
+    functions = [value for klass in cls.__mro__[:-1] for value in vars(klass).values()]
+    functions = [f.__func__ if isinstance(f, (staticmethod, classmethod)) else f for f in functions]
+    functions = [f for f in functions if callable(f) or isinstance(f, property)]
+    return all(isinstance(f, types.FunctionType) and not changes(f)[1] for f in functions)
 
 
 def _refuse_held_function(normalizer, name, cls, attr, binding, call):
