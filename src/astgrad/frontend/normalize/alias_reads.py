@@ -7,7 +7,7 @@ followed as for a class without the alias (handed_arrays.py).
 Where the function stores a new value into the first attribute (``a.data = w * 3.0``,
 a statement of its own body), the second goes on holding the old array, which no method
 writes into again: that array is kept in a name of its own just before the store
-(``first_kept = +a.data``, a copy holding its numbers, as nothing changes them after),
+(``first_kept = a.data.copy()``, a copy holding its numbers, as nothing changes them after),
 and the reads of ``a.first`` after the store are written as that name."""
 
 import gast
@@ -77,7 +77,9 @@ def _kept_after_stores(normalizer, tree, construction, me, attr, aliases, named,
             node.attr = attr
         else:
             _replace(body, node, S.name(kept))
-    old = gast.UnaryOp(op=gast.UAdd(), operand=gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load()))
+    # (a copy, of a list as of an array: nothing writes into the old array after the store)
+    old = gast.Call(func=gast.Attribute(value=gast.Attribute(value=S.name(me), attr=attr, ctx=gast.Load()),
+                                        attr="copy", ctx=gast.Load()), args=[], keywords=[])
     body.insert(first, gast.copy_location(S.assign(kept, old), body[first]))
     return True
 
