@@ -3355,6 +3355,15 @@ def shows_write(view, base, where):
         "(u = list(xs[:2]), u = x[:2].copy()) where the slice should keep the earlier values")
 
 
+def view_shows_writes(base, whole):
+    """Whether a view taken of the array an object's attribute holds (``head =
+    a.data[:2]``), by an index of slices and ``whole`` integers, shares its memory, so that
+    it shows a later write into it, as NumPy's views do: read again after each call of the
+    object's method (kept_attribute_views.py). A slice of a list, or an element of an array
+    (every axis indexed by an integer), is a value of its own: False."""
+    return isinstance(base, numpy.ndarray) and base.ndim > whole
+
+
 def same_item(container, other, key):
     """Whether the dict ``container`` holds at ``key`` the very object ``other`` holds there
     (a shallow copy's item, before either was given another): ``op=`` on it through

@@ -36,6 +36,7 @@ class Key:
     ARGUMENT_COPY = "x_1 = copy_argument(x) the normalizer made for an argument the function writes into"
     LOOP_FOR = "a loop the normalizer made -> the construct written that it follows, in words"
     OWN_LIST = "xs.append(e) a comprehension's loop makes: its list is new, held by nothing else"
+    KEPT_VIEW = "v = o.attr[i] kept across calls of o's methods, read again after each (kept_attribute_views.py)"
     SHARED_ITEM = "c[k] = v storing op='s new value into each dict holding that very array (shared_dict_items.py)"
 
     # analysis (dataflow, sharing)

@@ -28,6 +28,7 @@ import gast
 
 from ...core import syntax as S
 from .fresh_items import made_new
+from .kept_attribute_views import is_kept_view_read
 from .handed_arrays import _blocks, _held_by_nothing_else, _read_at_once, changed_in_place
 
 
@@ -57,7 +58,9 @@ def in_place_followed(normalizer, tree, found, uses, moves):
         reads += [n for s in loop.body for n in S.walk_nodes(s) if isinstance(n, gast.Attribute)
                   and isinstance(n.value, gast.Name) and n.value.id == variable and isinstance(n.ctx, gast.Load)
                   and not _called(n, parents)]
-    return all(_consumed(read, parents, resolve) for read in reads if read.attr in changed)
+    # (a kept view, head = held[at].data[:2], is read again after each call: kept_attribute_views.py)
+    return all(_consumed(read, parents, resolve) or is_kept_view_read(read, parents)
+               for read in reads if read.attr in changed)
 
 
 def _held_by_it_alone(tree, value, resolve):

@@ -19,6 +19,7 @@ from .branch_objects import join_branch_constructions
 from .factory_calls import write_factory_calls
 from .handed_arrays import write_handed_arrays
 from .handed_object_candidates import write_in_handed_helpers
+from .kept_attribute_views import read_kept_views_again
 from .loop_handed_names import share_loop_handed_names
 from .mixed_list_candidates import write_mixed_lists
 from .object_column_candidates import write_object_columns
@@ -72,6 +73,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if _given_objects(normalizer) and inline_argument_methods(normalizer, tree):    # model.run(w) over self.layers
         nodes = counted()
     if read_aliases(normalizer, tree):               # a.first, TwiceHeld keeping self.data there too
+        nodes = counted()
+    if read_kept_views_again(normalizer, tree):      # head = a.data[:2]; a.bump(0, w); np.sum(head)
         nodes = counted()
     if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
         nodes = counted()

@@ -113,7 +113,7 @@ class ObjectLowering:
         where neither is known."""
         owner = self.layout(receiver)
         if owner is None:       # a.bump(c), r = a.bumped(c) before the turn binds a
-            owner = turn_before_layout(self, receiver, node)
+            owner = turn_before_layout(self, receiver, node, _assigned_attributes)
             if owner is None and node is self.effect_call:
                 refuse_turn_before_change(self, receiver, node, _assigned_attributes)
         if owner is None:       # s = s + a.total() before the turn binds a

@@ -42,6 +42,7 @@ from ...core.first_use import imported_when_called
 from .class_functions import method_sites
 from .handed_arrays import handed_parameters, stored_aliases
 from .item_arguments import item_read_before_writes
+from .kept_attribute_views import is_kept_view_read
 from ...core.changing_methods import CHANGING_METHODS
 from .escaping_methods import OPERATOR_CALLS as _OPERATOR_CALLS
 from .keyed_list_cuts import bound_once as _once
@@ -176,6 +177,9 @@ def _uses_of(tree, me, attr, resolve, rebinds, keyed=False, handed=frozenset(), 
         if handed and isinstance(store, gast.Assign) and store.targets == [read] \
                 and isinstance(store.value, gast.Name) and store.value.id in handed:
             kinds.add("other")                          # self.data = data, handed an array of its own
+            continue
+        if rebinds and is_kept_view_read(read, parents):
+            kinds.add("read")                           # head = a.data[:2], read again after each call
             continue
         kind = (_keyed_list_use if keyed else _use)(read, parents, resolve, in_method=not rebinds)
         if kind == "item" and cls is not None and item_read_before_writes(cls, me, parents.get(read), parents):

@@ -4,8 +4,12 @@ c)``, where synced_handed_names.py keeps ``buf`` equal to the object's array aft
 call): the normalizer reads the code in order, so the name's layout is not known yet
 where the call is. The name is bound once in the function, by a statement of the loop's
 own body after the call, to a new object of a class of the user's: every object it can
-hold there is one that statement built, of the layout the statement gives. In the first
-turn the name is unbound, and the call raises as it does in Python.
+hold there is one that statement built, of the layout the statement gives, whether or not
+the turn calls a method of its own object after building it (the sync after the call
+keeps ``buf`` equal to the object's array either way). An object of a class whose
+functions only store new values in its attributes (``self.v = self.v * c``, changing
+nothing in place) needs no sync: it is the values of its attributes. In the first turn the name is
+unbound, and the call raises as it does in Python.
 
 A method that changes nothing of the object (``s = s + a.total()`` above ``a = Acc(buf)``)
 needs none of that: the object's class is the one the binding builds, and its method is
@@ -21,10 +25,11 @@ from .. import object_layouts as L
 from .scopes import own_nodes
 
 
-def turn_before_layout(normalizer, receiver, call):
+def turn_before_layout(normalizer, receiver, call, changes):
     """The layout of the object ``receiver`` (a Name) holds at ``call`` (a statement, or
     the value ``r = a.bumped(c)`` binds), where it is the object the turn before built (the
-    module docstring); else None."""
+    module docstring); else None. ``changes(function)``: (the attributes it assigns, those
+    it changes in place)."""
     if not _bound_later(normalizer, receiver, call):
         return None
     parents = _parents(normalizer)
@@ -32,8 +37,8 @@ def turn_before_layout(normalizer, receiver, call):
     if not isinstance(statement, (gast.Expr, gast.Assign)) or statement.value is not call:
         return None         # (a call inside an expression has no sync after it)
     found = _turn_binding(normalizer, receiver, statement, parents)
-    if found is None or not _synced_after(statement, receiver.id, parents) \
-            or not _called_after(found[0].body, found[1], receiver.id):
+    if found is None or not (_synced_after(statement, receiver.id, parents)
+                             or _plain_state(normalizer.built_class_of(found[1].value), changes)):
         return None
     return normalizer.static_layout(found[1].value, L._DEPTH)
 
@@ -59,6 +64,16 @@ def turn_before_reader_layout(normalizer, receiver, attr, call, changes):
     if not isinstance(method, types.FunctionType) or any(changes(method)):
         return None
     return layout
+
+
+def _plain_state(cls, changes):
+    """Whether no function of ``cls`` changes in place what an attribute holds (each only
+    stores new values, ``self.v = self.v * c``): the turn before's object is then its
+    attributes' values, which no other name's write can change, and needs no sync."""
+    functions = [value for klass in cls.__mro__[:-1] for value in vars(klass).values()]
+    functions = [f.__func__ if isinstance(f, (staticmethod, classmethod)) else f for f in functions]
+    functions = [f for f in functions if callable(f) or isinstance(f, property)]
+    return all(isinstance(f, types.FunctionType) and not changes(f)[1] for f in functions)
 
 
 def _refuse_held_function(normalizer, name, cls, attr, binding, call):
@@ -89,9 +104,9 @@ def _binding_in_loop(normalizer, name, statement, parents):
 
 def refuse_turn_before_change(normalizer, receiver, call, changes):
     """Refuse ``a.bump(c)`` on the turn before's object, where ``turn_before_layout`` does
-    not follow it, the method changes the object (``changes(function)``) and the turn
-    calls no method of its own object after building it: run as it is, its writes would
-    go unseen by the derivative."""
+    not follow it (no sync after it: synced_handed_names.py), the method changes the object
+    (``changes(function)``) and the turn calls no method of its own object after building
+    it: run as it is, its writes would go unseen by the derivative."""
     if not _bound_later(normalizer, receiver, call):
         return
     tree = normalizer.source.tree
@@ -112,9 +127,8 @@ def refuse_turn_before_change(normalizer, receiver, call, changes):
         f"'{name}' before this turn of the loop binds it (line {line}: {text}): there '{name}' is the object the "
         f"turn before built", call,
         f"call the method on each turn's object after the turn builds it. astgrad follows a call on the turn "
-        f"before's object where its class stores the array handed in as it is (self.data = data), one array bound "
-        f"once before the loop is handed at each turn, and the turn calls a method of its own object after building "
-        f"it (a = {cls.__name__}(buf); a.{call.func.attr}(...))")
+        f"before's object where its class stores the array handed in as it is (self.data = data) and one array "
+        f"bound once before the loop, only read besides, is handed at each turn (a = {cls.__name__}(buf))")
 
 
 def _bound_later(normalizer, receiver, call):
@@ -158,8 +172,8 @@ def _turn_binding(normalizer, receiver, statement, parents):
 
 
 def _called_after(body, binding, me):
-    """Whether a statement of ``body`` after ``binding`` calls a method of ``me`` (the
-    derivative of the object then starts in each turn from that call's)."""
+    """Whether a statement of ``body`` after ``binding`` calls a method of ``me`` (whose own
+    refusal, where it is not followed, says more)."""
     at = next(k for k, s in enumerate(body) if s is binding)
     return any(isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and isinstance(s.value.func, gast.Attribute)
                and isinstance(s.value.func.value, gast.Name) and s.value.func.value.id == me for s in body[at + 1:])
