@@ -1,0 +1,43 @@
+"""``q = xs.copy()`` of a name that surely holds a list, lowered as ``q = list(xs)`` is.
+
+A list's ``copy()`` is ``list(xs)``: a new list holding the same items. Lowered as the
+call it may be on any value (an array's copy is a new array whose rows the derivative
+reads again after each write), so an item popped off ``q`` in a loop was taken for a row
+of it, which the second order cannot follow. Where the code shows that ``xs`` is a list,
+the copy is built as ``list(xs)`` is, into ``q`` itself, whose items the modes know.
+
+``xs`` surely holds a list where the function binds it once, by ``xs = [...]``, a list
+comprehension or ``list(...)`` (a call of the built-in), anywhere in its body (nested
+functions included), and no ``global`` or ``nonlocal`` names it, and it is no parameter:
+whenever ``xs.copy()`` runs, ``xs`` holds that list (an in-place change keeps it one)."""
+
+import builtins
+
+import gast
+
+from ...core import syntax as S
+
+
+def copied_list(normalizer, value):
+    """``xs`` (a Name) where ``value`` is ``xs.copy()`` and ``xs`` surely holds a list, as the
+    module's docstring says; else None. Not in a try body, whose loops are refused."""
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and value.func.attr == "copy"
+            and isinstance(value.func.value, gast.Name) and not value.args and not value.keywords) \
+            or normalizer.protected_depth:
+        return None
+    name, tree = value.func.value.id, normalizer.source.tree
+    # (a parameter is a Name stored by gast.Param: a second store, or no assignment)
+    stores = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == name
+              and not isinstance(node.ctx, gast.Load)]
+    if len(stores) != 1 or any(isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names
+                               for node in S.walk_nodes(tree)):
+        return None
+    binding = next((node for node in S.walk_nodes(tree) if isinstance(node, gast.Assign)
+                    and node.targets == [stores[0]]), None)
+    return value.func.value if binding is not None and _makes_a_list(normalizer, binding.value) else None
+
+
+def _makes_a_list(normalizer, value):
+    if isinstance(value, (gast.List, gast.ListComp)):
+        return True
+    return isinstance(value, gast.Call) and normalizer.resolve_call(value) is builtins.list
