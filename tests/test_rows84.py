@@ -107,7 +107,7 @@ def test_a_row_at_an_index_a_loop_binds_is_followed_once_and_refused_twice_in_wo
     assert f"test_rows84.py:{line + written}: this line cannot be differentiated twice" in message, message
     assert f"while 'u' holds a row of it read before (line {line + read}: {lines[read].split('#')[0].strip()})" \
         in message, message
-    assert "'u' is read before the loop at a constant index (u = y[0]) or at a name bound once, outside every " \
-           "loop (i = len(y) - 1; u = y[i]), or in each pass at a constant index; and 'y' is not bound again" \
-        in message, message
+    assert "'u' is read, before the loop or in each pass, at a constant index (u = y[0]) or at a name bound " \
+           "once, outside every loop (i = len(y) - 1; u = y[i]), or at a copy of such a name (j = i; u = y[j]); " \
+           "and 'y' is not bound again" in message, message
     assert not re.search(r"\bt_\d|\bd_\w|_saved|_stack|_index", message), message
