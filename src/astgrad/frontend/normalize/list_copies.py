@@ -6,10 +6,10 @@ reads again after each write), so an item popped off ``q`` in a loop was taken f
 of it, which the second order cannot follow. Where the code shows that ``xs`` is a list,
 the copy is built as ``list(xs)`` is, into ``q`` itself, whose items the modes know.
 
-``xs`` surely holds a list where the function binds it once, by ``xs = [...]``, a list
-comprehension or ``list(...)`` (a call of the built-in), anywhere in its body (nested
-functions included), and no ``global`` or ``nonlocal`` names it, and it is no parameter:
-whenever ``xs.copy()`` runs, ``xs`` holds that list (an in-place change keeps it one)."""
+``xs`` surely holds a list where every binding of it in the function (nested functions
+included) is an assignment ``xs = [...]``, of a list comprehension or of ``list(...)`` (a
+call of the built-in), no ``global`` or ``nonlocal`` names it, and it is no parameter:
+whenever ``xs.copy()`` runs, ``xs`` holds such a list (an in-place change keeps it one)."""
 
 import builtins
 
@@ -26,15 +26,16 @@ def copied_list(normalizer, value):
             or normalizer.protected_depth:
         return None
     name, tree = value.func.value.id, normalizer.source.tree
-    # (a parameter is a Name stored by gast.Param: a second store, or no assignment)
-    stores = [node for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == name
-              and not isinstance(node.ctx, gast.Load)]
-    if len(stores) != 1 or any(isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names
-                               for node in S.walk_nodes(tree)):
+    # (a parameter is a Name stored by gast.Param, which no assignment binds)
+    stores = {id(node) for node in S.walk_nodes(tree) if isinstance(node, gast.Name) and node.id == name
+              and not isinstance(node.ctx, gast.Load)}
+    made = [node.value for node in S.walk_nodes(tree) if isinstance(node, gast.Assign) and len(node.targets) == 1
+            and id(node.targets[0]) in stores]
+    if not stores or len(made) != len(stores) or not all(_makes_a_list(normalizer, value) for value in made) \
+            or any(isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names
+                   for node in S.walk_nodes(tree)):
         return None
-    binding = next((node for node in S.walk_nodes(tree) if isinstance(node, gast.Assign)
-                    and node.targets == [stores[0]]), None)
-    return value.func.value if binding is not None and _makes_a_list(normalizer, binding.value) else None
+    return value.func.value
 
 
 def _makes_a_list(normalizer, value):
