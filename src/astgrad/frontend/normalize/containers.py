@@ -145,7 +145,7 @@ class ContainerLowering:
                 and self.resolve_call(value) is builtins.list:
             named_loops(self, builtins.list, lambda: self.list_of(value.args[0], result=name))
             return True
-        copied = copied_list(self, value)
+        copied = copied_list(self, value, name)
         if copied is not None:      # xs.copy() of a list: list(xs)
             self.list_of(copied, result=name)
             return True
