@@ -256,7 +256,8 @@ def test_other_rows_across_writes_in_a_loop_are_followed_once_and_refused_twice_
     written = next(n for n, text in enumerate(inspect.getsource(f).splitlines()) if "= w * u[k + 1]" in text)
     assert f"test_views83.py:{line + written}: this line cannot be differentiated twice" in message, message
     assert "writes into 'y' as this line does, while 'u' holds a row of it read before" in message, message
-    assert "astgrad follows that twice where, for a write inside a loop, 'u' is read before the loop at a " \
-           "constant index (u = y[0]) or at a name bound once, outside every loop (i = len(y) - 1; u = y[i]), " \
-           "or in each pass at a constant index; and 'y' is not bound again in the loop; not here" in message, message
+    assert "astgrad follows that twice where, for a write inside a loop, 'u' is read, before the loop or in " \
+           "each pass, at a constant index (u = y[0]) or at a name bound once, outside every loop " \
+           "(i = len(y) - 1; u = y[i]), or at a copy of such a name (j = i; u = y[j]); and 'y' is not bound again " \
+           "in the loop; not here" in message, message
     assert not re.search(r"\bt_\d|\bd_\w|_saved|_stack", message), message

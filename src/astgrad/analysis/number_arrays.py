@@ -10,13 +10,14 @@ every value bound to it is, from the code, such an array:
   (``dtype=float``, ``dtype="float32"``, ``dtype=np.float64``);
 - ``np.zeros_like(a)`` (``ones_like``, ``empty_like``, ``full_like``) of such an array, or
   given a number dtype;
-- a copy, reshape, ravel, transpose (``.T``) of such an array (the methods, or NumPy's
+- a copy (``snapshot(a)`` too, the array's copy), reshape, ravel, transpose (``.T``) of such an array (the methods, or NumPy's
   functions: ``np.transpose``, ``np.moveaxis``, ``np.swapaxes``, ``np.flip``, ...), or
   ``a.astype(<number dtype>)``;
 - a view of such an array by constants (``a[0]``, ``a[1:]``), and the array ``a op= v`` leaves
   (NumPy writes into it, keeping its dtype);
 - an operator on such arrays and numbers (``a * 0.5``, ``a * t`` with ``t`` bound only to
-  numbers: constants, range counters and operators on them);
+  numbers: constants, range counters and operators on them), and a NumPy ufunc of them
+  (``np.sin(a)``, ``np.add(a, t)``) given no keyword (no ``out=``, no ``dtype=``);
 - a parameter (or a global or closure variable, read by an advanced index) among
   ``sharing.number_arrays``: taken for such an array where the code
   checks that when it runs (modes/common.py's ``check_in_place_writes``), each one taken
@@ -38,7 +39,7 @@ from ..core.anno import Key
 _MAKERS = (numpy.zeros, numpy.ones, numpy.empty, numpy.eye, numpy.identity)
 _LIKE = (numpy.zeros_like, numpy.ones_like, numpy.empty_like, numpy.full_like)
 _SAME_NUMBERS = frozenset({"copy", "reshape", "ravel", "flatten", "transpose", "squeeze"})
-_COPIES = (runtime.written_copy, runtime.copy_argument, numpy.copy)
+_COPIES = (runtime.written_copy, runtime.copy_argument, numpy.copy, runtime.snapshot)
 # views of the whole array by NumPy's functions, of their first argument's dtype
 _SAME_NUMBERS_FUNCTIONS = (numpy.transpose, numpy.moveaxis, numpy.swapaxes, numpy.flip, numpy.squeeze,
                            numpy.ravel, numpy.reshape)
@@ -169,6 +170,10 @@ def _makes_number_array(sharing, call, seen):
             holds_number_array(sharing, call.args[0].id, seen)
     if target in _COPIES and len(call.args) == 1 and isinstance(call.args[0], gast.Name) and dtype is None:
         return holds_number_array(sharing, call.args[0].id, seen)
+    if isinstance(target, numpy.ufunc) and target.nout == 1 and not call.keywords and call.args:
+        # np.sin(y), np.add(y, 1.0): NumPy's new array of numbers, of arrays of numbers and numbers
+        return all(_number_operand(sharing, arg, seen) for arg in call.args) \
+            and any(isinstance(arg, gast.Name) and holds_number_array(sharing, arg.id, seen) for arg in call.args)
     if method is None and any(target is f for f in _SAME_NUMBERS_FUNCTIONS) and call.args and isinstance(call.args[0], gast.Name) \
             and dtype is None:
         return holds_number_array(sharing, call.args[0].id, seen)

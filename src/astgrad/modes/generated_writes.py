@@ -76,9 +76,10 @@ def generated_row_refusal(source, stmt, name, row, stacked=False):
     return TransformError(
         f"this line cannot be differentiated twice: the derivative astgrad generated for it writes into "
         f"'{written}' {how}, while {kept_rows} (a row is a view, and shows "
-        f"it): astgrad follows that twice where, for a write inside a loop, '{kept}' is read before the loop "
-        f"at a constant index ({kept} = {written}[0]) or at a name bound once, outside every loop "
-        f"(i = len({written}) - 1; {kept} = {written}[i]), or in each pass at a constant index; and "
+        f"it): astgrad follows that twice where, for a write inside a loop, '{kept}' is read, before the loop "
+        f"or in each pass, at a constant index ({kept} = {written}[0]) or at a name bound once, outside every "
+        f"loop (i = len({written}) - 1; {kept} = {written}[i]), or at a copy of such a name (j = i; "
+        f"{kept} = {written}[j]); and "
         f"'{written}' is not bound again in the loop; {'and no row of an earlier pass is read again; ' if stacked else ''}"
         f"not here. "
         f"Where the row need not show the write, copy it where it is read ({copied}); or differentiate "

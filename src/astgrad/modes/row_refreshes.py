@@ -165,13 +165,11 @@ def _one_constant_row(statements, reads):
 
 
 def _fixed_index(statements, reads):
-    """The name ``i`` where ``reads`` all read ``y[i]`` and ``statements`` bind ``i`` once,
-    by an assignment outside every loop (or never: a parameter), so it holds one value
-    wherever a row is read; else None."""
-    index = reads[0].value.slice if reads else None
-    if not isinstance(index, gast.Name) or any(not _names(r.value.slice, index.id) for r in reads):
-        return None
-    return index.id if _bound_once(statements, index.id) is not False else None
+    """The name ``i`` where ``reads`` all read ``y[i]``, or a copy of it (see ``_fixed_root``),
+    and ``statements`` bind ``i`` once, by an assignment outside every loop (or never: a
+    parameter), so it holds one value wherever a row is read; else None."""
+    roots = {_fixed_root(statements, r.value.slice) for r in reads}
+    return roots.pop() if len(roots) == 1 else None
 
 
 def _bound_once(statements, name):
@@ -196,15 +194,43 @@ def _bound_once(statements, name):
 
 def _copy_of_fixed(statements, index, fixed):
     """Whether the index ``index`` (a node) is the fixed index name ``fixed`` (see
-    ``_fixed_index``), or a name bound once, outside every loop, to it or to such a copy
-    (``u_index_1 = u_index``, which derivative code keeps): the one value ``fixed`` holds."""
-    seen = set()
-    while isinstance(index, gast.Name) and index.id not in seen:
-        if index.id == fixed:
-            return True
-        seen.add(index.id)
-        index = _bound_once(statements, index.id)
-    return False
+    ``_fixed_index``), or a copy of it (``u_index_1 = u_index``, which derivative code
+    keeps; see ``_fixed_root``): the one value ``fixed`` holds."""
+    return _fixed_root(statements, index) == fixed
+
+
+def _fixed_root(statements, index, seen=frozenset()):
+    """The name ``i`` whose one value the index ``index`` (a node) holds wherever it is read:
+    ``i`` itself where it is bound once, by an assignment outside every loop, to anything
+    but a name (or never: a parameter); a name bound once so to such a copy (``i_1 = i``),
+    or bound only to copies of the one ``i``, in loops too (``for k in ...: j = i``, which
+    binds ``j`` to that value again in each pass); else None."""
+    if not isinstance(index, gast.Name) or index.id in seen:
+        return None
+    seen = seen | {index.id}
+    value = _bound_once(statements, index.id)
+    if value is None:
+        return index.id
+    if value is not False:      # one value: a copy's, where that is fixed too, or its own
+        return (isinstance(value, gast.Name) and _fixed_root(statements, value, seen)) or index.id
+    copied = _copies_only(statements, index.id)
+    roots = {_fixed_root(statements, source, seen) for source in copied} if copied else {None}
+    return roots.pop() if len(roots) == 1 else None
+
+
+def _copies_only(statements, name):
+    """The values of the assignments binding ``name`` where each is ``name = other`` of a
+    name and nothing else binds it (no loop, unpacking, augmented assignment or ``del``); else
+    None."""
+    values, stores = {}, set()
+    for stmt in statements:     # (a statement's own, and again those of the blocks it holds)
+        stores.update(id(node) for node in S.walk_nodes(stmt) if isinstance(node, gast.Name) and node.id == name
+                      and not isinstance(node.ctx, gast.Load))
+        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and _names(stmt.targets[0], name):
+            if not isinstance(stmt.value, gast.Name):
+                return None
+            values[id(stmt.targets[0])] = stmt.value
+    return list(values.values()) if values and set(values) == stores else None
 
 
 def _popped_own_value(statements, stmt, v, only):

@@ -32,6 +32,7 @@ from ...rules import registry
 from .. import object_layouts as L
 from .refusals import _Line
 from .list_arithmetic import LIST_FREE_OPS
+from .list_copies import copied_list
 
 _DICT_VIEWS = ("items", "values", "keys")
 
@@ -132,7 +133,7 @@ class ContainerLowering:
         assigned name itself, as for a list comprehension (a second name holding it
         would be an alias to the analyses of the code generated from this). Whether
         it did."""
-        if not (isinstance(value, gast.DictComp) or isinstance(value, gast.Call) and len(value.args) == 1
+        if not (isinstance(value, gast.DictComp) or isinstance(value, gast.Call) and len(value.args) <= 1
                 and not value.keywords):
             return False        # what none of the three builds below takes (the commonest value: an operation)
         if name in S.names_in(value):
@@ -143,6 +144,10 @@ class ContainerLowering:
         if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords \
                 and self.resolve_call(value) is builtins.list:
             named_loops(self, builtins.list, lambda: self.list_of(value.args[0], result=name))
+            return True
+        copied = copied_list(self, value, name)
+        if copied is not None:      # xs.copy() of a list: list(xs)
+            self.list_of(copied, result=name)
             return True
         build = _dict_builder(self, value)
         if build is not None:

@@ -24,12 +24,13 @@ from ...core import syntax as S
 MAY_COPY = ("reshape", "ravel", "ascontiguousarray", "asfortranarray")
 
 
-def copy_or_view(views, view, stmt, through, make, index, written=()):
+def copy_or_view(views, view, stmt, through, make, index, written=(), bound=()):
     """The statements of a write into view ``view`` of ViewWrites ``views``: ``through``
     (the write through it into its base) where the view shares its base's memory, else
     the write ``make(t)`` into ``t = own[index]``, ``own`` a copy of the view's array that
     its name is then bound to, with the views of it taken before (``written``: those the
-    write goes through) read again."""
+    write goes through) read again. ``bound``: the names ``through`` binds first to the
+    value and the index the write reads (``index = -1``), bound so in the copy's branch too."""
     where = views.normalizer.source.place(stmt)
     test = views.normalizer.runtime_call(runtime.shows_write, [view.read(), S.name(view.base), S.const(where)])
     own = views.normalizer.namer.fresh(view.name + "_own")
@@ -41,8 +42,8 @@ def copy_or_view(views, view, stmt, through, make, index, written=()):
     # the sharing analysis cannot tell from an array a list would hold) is not read as
     # held by the arrays the name was bound to before, in the other branch
     again = views.normalizer.runtime_call(runtime.snapshot, [S.name(own)])
-    copied = [at_line(S.assign(own, snapshot), stmt), *before, at_line(write, stmt),
-              at_line(S.assign(view.name, again), stmt), *after]
+    copied = [*(copy.deepcopy(b) for b in bound), at_line(S.assign(own, snapshot), stmt), *before,
+              at_line(write, stmt), at_line(S.assign(view.name, again), stmt), *after]
     return [at_line(gast.If(test=test, body=through, orelse=copied), stmt)]
 
 

@@ -397,7 +397,8 @@ class ViewWrites:
                at_line(write, stmt)]
         through = out + self.written_back(view, new, stmt, written)
         if view.kind in MAY_COPY:       # NumPy's copy takes the write alone
-            return copy_or_view(self, view, stmt, through, make, target.slice, written)
+            bound = [b for b in overlap if isinstance(b, gast.Assign)]      # index = -1: in both branches
+            return copy_or_view(self, view, stmt, through, make, target.slice, written, bound)
         return through
 
     def overlap_check(self, view, stmt, target):
