@@ -938,9 +938,11 @@ class _Analyses(threading.local):
 _under_way = _Analyses()
 
 
-def callee_effects(fn, prepare):
+def callee_effects(fn, prepare, read=None):
     """The Effects of calling user function ``fn`` (cached per function object), read
-    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace).
+    from its code as ``prepare(fn)`` gives it: (source, normalized tree, namer, namespace);
+    or, given ``read`` (``Callees.read``: the tree kept for the next generation, not a
+    copy), from that, where reading it is all the analysis does (see ``_analyse``).
     A recursive call, met while ``fn`` is being analysed, is given what the analysis
     assumes of ``fn``: nothing at first, then what the last pass found, until a pass
     finds what it assumed (the least fixed point: what any finite depth of recursion
@@ -954,7 +956,7 @@ def callee_effects(fn, prepare):
         return _under_way.assumed[fn]
     _under_way.analysing.append(fn)
     try:
-        effects = _fixed_point(fn, prepare)
+        effects = _fixed_point(fn, prepare, read)
     finally:
         _under_way.analysing.remove(fn)
         _under_way.assumed.pop(fn, None)
@@ -967,14 +969,14 @@ def callee_effects(fn, prepare):
     return effects
 
 
-def _fixed_point(fn, prepare):
+def _fixed_point(fn, prepare, read):
     assumed = Effects(fn, _parameters_of(fn), set(), {})
     # each pass that goes on adds a parameter or OUTSIDE to what the result shares or
     # what is changed: at most twice (parameters + 1) passes, and one to see it settle
     for _ in range(2 * len(assumed.params) + 4):
         _under_way.assumed[fn] = assumed
         _under_way.consulted.discard(fn)
-        effects = _analyse(fn, prepare)
+        effects = _analyse(fn, prepare, read)
         if fn not in _under_way.consulted:
             return effects
         joined = Effects(fn, effects.params, effects.result_shares | assumed.result_shares,
@@ -989,9 +991,13 @@ def _fixed_point(fn, prepare):
     return Effects(fn, params, set(params) | {OUTSIDE}, {})
 
 
-def _analyse(fn, prepare):
+def _analyse(fn, prepare, read=None):
+    """``fn``'s Effects. Given ``read``, from the tree kept for ``fn``'s next generation
+    (a copy of a long function's tree cost a third of this analysis), while nothing is
+    recorded on it: only a function that changes something in place has its statements
+    annotated (``_unshared_writes``), and is analysed again on a copy of its own."""
     try:
-        source, tree, _, _ = prepare(fn)
+        source, tree = read(fn) if read is not None else prepare(fn)[:2]
     except TransformError:
         # the callee's own derivative reports what is wrong with it; here assume the worst,
         # and what its source shows it changes (where no derivative of it is made)
@@ -1006,6 +1012,8 @@ def _analyse(fn, prepare):
     mutated = {}
     copies = argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
+    if changes and read is not None:        # annotated below: not the kept tree
+        return _analyse(fn, prepare)
     unshared = _unshared_writes(body, params, result, changes, sharing)
     for change in changes:
         shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))

@@ -17,7 +17,7 @@ import gast
 from ..core import syntax as S
 from ..records import is_record
 from ..rules import registry
-from .object_layouts import found_in_source, is_namedtuple, root
+from .object_layouts import all_nodes_of, found_in_source, is_namedtuple, root
 
 _reads = weakref.WeakKeyDictionary()
 _DEPTH = 4      # how deep a refused value is looked into (as object_layouts looks)
@@ -39,7 +39,7 @@ def array_named_reads(fn):
 
 def _reads_in(tree):
     params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-    nodes = list(S.walk_nodes(tree))
+    nodes = all_nodes_of(tree)
     called = {id(node.func) for node in nodes if isinstance(node, gast.Call)}
     bound = {}          # name -> the roots of what it is bound to
     for node in nodes:

@@ -492,6 +492,21 @@ def found_in_source(fn, cache, find):
 _unreadable = weakref.WeakKeyDictionary()
 
 
+def all_nodes_of(tree):
+    """``syntax.all_nodes(tree)`` of a parsed tree the finders of ``found_in_source`` read
+    (never changed): walked once for all of them (three ask of every function a caller
+    hands an argument to, each of every node)."""
+    below = _nodes.get(tree)
+    if below is None:
+        nodes = S.all_nodes(tree)
+        _nodes[tree] = tuple(nodes[1:])     # not the tree: the entry goes with it
+        return nodes
+    return [tree, *below]
+
+
+_nodes = weakref.WeakKeyDictionary()     # parsed tree -> the nodes under it, in walk order
+
+
 def unseen_users_method(static):
     """Why astgrad cannot see into the body of ``static`` (a class's attribute, as its
     body holds it) where it is a method of the user's code: "partialmethod" for one
@@ -525,7 +540,7 @@ def root(node):
 
 def _called_roots(tree):
     params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-    nodes = S.all_nodes(tree)       # one walk, read by each question below
+    nodes = all_nodes_of(tree)      # one walk, read by each question below
     loops = {}
     for node in nodes:
         if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
@@ -552,7 +567,7 @@ def compared_parameters(fn):
 
 def _compared_roots(tree):
     params = {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
-    return frozenset(root(operand) for node in S.walk_nodes(tree) if isinstance(node, gast.Compare)
+    return frozenset(root(operand) for node in all_nodes_of(tree) if isinstance(node, gast.Compare)
                      for operand in [node.left] + node.comparators) & params
 
 

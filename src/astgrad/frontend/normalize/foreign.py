@@ -61,7 +61,8 @@ class ForeignLowering:
                                  and type(self.source.resolve(name)) is int)
         try:
             return not _calls_itself(callee) and first_impure_call(callee, self.callees.read, fixed) is not None \
-                and not callee_effects(callee, self.callees.prepare).mutated and not _writes_outside(callee)
+                and not callee_effects(callee, self.callees.prepare, self.callees.read).mutated \
+                and not _writes_outside(callee)
         except (TransformError, TypeError, OSError):
             return False
 
@@ -77,7 +78,7 @@ class ForeignLowering:
         if self.callees is None or any(current.origin is callee for current in self.inlining):
             return False
         try:
-            mutated = callee_effects(callee, self.callees.prepare).mutated
+            mutated = callee_effects(callee, self.callees.prepare, self.callees.read).mutated
             if not mutated:
                 return False        # the common case, decided without reading the source again
             # writes, op= and a list's pop/extend/insert (a helper that only appends is a
@@ -242,7 +243,8 @@ def writes_elements_of_arguments(normalizer, callee):
     if not (is_user_function(callee) and hasattr(callee, "__code__") and normalizer.changes_its_arguments(callee)):
         return False
     elements = {ChangeKind.ELEMENT.value, ChangeKind.AUGMENTED.value}
-    return all(w.what in elements for w in callee_effects(callee, normalizer.callees.prepare).mutated.values())
+    effects = callee_effects(callee, normalizer.callees.prepare, normalizer.callees.read)
+    return all(w.what in elements for w in effects.mutated.values())
 
 
 def writes_through_parameter_views(callee):

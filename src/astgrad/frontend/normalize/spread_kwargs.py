@@ -61,7 +61,7 @@ class KwargsWholeLowering:
         if self.callees is None:
             return None
         try:
-            return callee_effects(fn, self.callees.prepare)
+            return callee_effects(fn, self.callees.prepare, self.callees.read)
         except (TransformError, TypeError, OSError):
             return None
 
