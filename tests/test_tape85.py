@@ -213,3 +213,15 @@ def test_a_gradient_changed_in_place_keeps_its_input(shape):
     gq.mul_(3.0)
     with pytest.raises(RuntimeError, match=MODIFIED):
         astgrad.autograd.grad(gq.sum(), x)
+
+
+@pytest.mark.parametrize("order", ["third first", "gradient first"])
+def test_a_first_gradient_met_directly_and_through_a_later_order_is_checked_for_both(order):
+    # gq's DivBackward0(n, q) is on the path to x whether the third-order gradient, which
+    # went through gx only, is walked first or not: PyTorch refuses
+    x, q, n, (gx, gq) = _division((2, 3), 2)
+    second, = astgrad.autograd.grad(gx.sum(), x, create_graph=True)
+    n.mul_(2.0)
+    total = second.sum() + gq.sum() if order == "third first" else gq.sum() + second.sum()
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        astgrad.autograd.grad(total, x)

@@ -263,9 +263,9 @@ def _check_first_orders(tensors, marked, stop, index, done):
     met = second_order.gradients_met([t for t in marked if _reaches_input(t, index, memo)])
     for t in tensors:
         first_order = t._node.first_order
-        if id(first_order) not in done and _reaches_input(t, index, memo):
-            second_order.check(first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done,
-                               met.get(id(first_order)))
+        mask = met.get(id(first_order))
+        if (id(first_order), mask) not in done and _reaches_input(t, index, memo):
+            second_order.check(first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done, mask)
 
 
 def _parents_as_recorded(t, node):

@@ -152,8 +152,8 @@ _CLONE = (" The gradient was recorded with create_graph=True and reads that tens
 def check(first_order, walk, done, mask=None):
     """Raise PyTorch's error if a tensor ``first_order`` reads changed in place since,
     saying what to do; ``walk(tensors)`` runs the checks of the graph that computed them
-    (program.py); ``done``: the ids of the records checked in this backward pass;
-    ``mask``: the inputs whose gradients the backward goes through (None: all)."""
+    (program.py); ``mask``: the inputs whose gradients the backward goes through (None:
+    all); ``done``: (id of a record, mask) checked in this backward pass."""
     try:
         _check(first_order, walk, done, mask)
     except RuntimeError as error:
@@ -164,9 +164,10 @@ def check(first_order, walk, done, mask=None):
 
 
 def _check(first_order, walk, done, mask):
-    if id(first_order) in done:
+    key = (id(first_order), mask)       # one record may be met through two masks (a later order's and its own)
+    if key in done:
         return
-    done.add(id(first_order))
+    done.add(key)
     seq = first_order.seq
     for tensor, version, feeds in first_order.read:
         if mask is not None and not feeds & mask:
