@@ -95,7 +95,9 @@ def first_order_of(tr, seeds):
 def _inputs_reached(tr):
     """Per slot of ``tr``, a mask of the inputs (bit i: ``tr.reached[i]``, the order of
     the gradients returned) its value depends on."""
-    bit = {i: 1 << n for n, (i, _) in enumerate(tr.reached)}
+    bit = {}
+    for n, (i, _) in enumerate(tr.reached):     # an input met twice (a probe) has two gradients
+        bit[i] = bit.get(i, 0) | 1 << n
     reach = []
     for slot in tr.slots:
         kind = slot[0]
