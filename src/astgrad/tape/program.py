@@ -221,6 +221,7 @@ def _recorded_tensors(outputs, stop, index, done=None):
     moved = {}
     refused = []
     first_orders = []
+    marked = []
     stack = list(outputs)
     while stack:
         t = stack.pop()
@@ -229,6 +230,8 @@ def _recorded_tensors(outputs, stop, index, done=None):
             continue
         seen.add(tid)
         node = t._node
+        if second_order.is_marked(t):
+            marked.append(t)
         if node is not None and tid not in stop:
             try:
                 parents = _parents_as_recorded(t, node)
@@ -245,20 +248,24 @@ def _recorded_tensors(outputs, stop, index, done=None):
     if refused:     # PyTorch runs the nodes latest first and stops at the first refusal
         raise max(refused, key=_first)[1]
     if first_orders:
-        _check_first_orders(first_orders, stop, index, set() if done is None else done)
+        _check_first_orders(first_orders, marked, stop, index, set() if done is None else done)
     found.sort(key=_SEQ)
     if moved:
         check_data_writes(found)
     return found, moved
 
 
-def _check_first_orders(tensors, stop, index, done):
+def _check_first_orders(tensors, marked, stop, index, done):
     """PyTorch's error if the graph a recorded gradient among ``tensors`` came from
-    changed where its formulas read it, for those on a path to an input."""
+    changed where its formulas read it, for those on a path to an input; ``marked``:
+    the returned gradients met (second_order.mark), whose formulas are those run."""
     memo = {}
+    met = second_order.gradients_met([t for t in marked if _reaches_input(t, index, memo)])
     for t in tensors:
-        if id(t._node.first_order) not in done and _reaches_input(t, index, memo):
-            second_order.check(t._node.first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done)
+        first_order = t._node.first_order
+        mask = met.get(id(first_order))
+        if (id(first_order), mask) not in done and _reaches_input(t, index, memo):
+            second_order.check(first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done, mask)
 
 
 def _parents_as_recorded(t, node):
@@ -867,7 +874,8 @@ def _run(outputs, seeds, inputs, create_graph, ran):
         args += [c if isinstance(c, TensorBase) and c._rg else raw(c) for c in tr.consts]
         seed = seeds[0] if len(seeds) == 1 else AdjointList(seeds)
         seed = {seed_parameter(entry.adjoint): seed}
-        with enable_grad(), numpy_methods(), _element_writes_refused(), _generated_code(second_order.first_order_of(tr, seeds)):
+        first_order = second_order.first_order_of(tr, seeds)
+        with enable_grad(), numpy_methods(), _element_writes_refused(), _generated_code(first_order):
             grads = entry.recording()(*args, **seed)   # methods mean what they do on arrays
             if has_nan([g._data if isinstance(g, TensorBase) else g for g in _as_list(grads, entry.n_wrt)]):
                 grads = entry.zero_safe_recording()(*args, **seed)
@@ -883,7 +891,9 @@ def _run(outputs, seeds, inputs, create_graph, ran):
     if entry.n_wrt == 1:
         grads = (grads,)
     if create_graph:
-        return [(targets[i], _fix(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
+        fixed = [(targets[i], _fix(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
+        second_order.mark(first_order, [g for _, g in fixed])
+        return fixed
     return [(targets[i], _fix_array(g, targets[i])) for (i, _), g in zip(tr.reached, grads)]
 
 

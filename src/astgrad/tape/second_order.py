@@ -14,13 +14,22 @@ later backward through one of those nodes calls ``check``, which raises where Py
 raises. A formula reads a saved operand of a product (``x * w``: ``d * w``) only when
 the gradient it multiplies itself depends on the inputs; other saved tensors (the
 input of ``sin``: ``d * cos(x)``) always.
+
+PyTorch's later backward runs only the formulas recorded for the gradients it
+differentiates: each read is kept with the inputs of the first backward whose gradient
+its formula feeds (``a / b`` reads ``a`` in the gradient of ``b`` only,
+versions.formula_readers), the gradients returned are marked with their input
+(``mark``), and a later backward checks the reads of the gradients it goes through.
 """
 
 from .detached import as_before
 from .graph import next_seq
-from .versions import as_of, changed_error, detached_saved_error, saved_reads
+from .record import TensorBase
+from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
 
-__all__ = ["FirstOrder", "first_order_of", "check"]
+__all__ = ["FirstOrder", "first_order_of", "check", "mark", "gradients_met", "is_marked"]
+
+_MARK = "gradient_of"       # a returned gradient's key in ``tensor._x``: (FirstOrder, mask of its inputs)
 
 
 class FirstOrder:
@@ -31,9 +40,9 @@ class FirstOrder:
     def __init__(self, read, roots, inherited, watched):
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
-        self.read = read            # [(tensor, version)]: what the formulas read (tensor._version)
-        self.roots = roots          # [(tensor, version)]: saved tensors that have a history (tensor._vc[0])
-        self.inherited = inherited  # the FirstOrder of the recorded gradients it went through
+        self.read = read            # [(tensor, version, mask)]: what the formulas read (tensor._version)
+        self.roots = roots          # [(tensor, version, mask)]: saved tensors that have a history (tensor._vc[0])
+        self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
 
 
 def first_order_of(tr, seeds):
@@ -41,10 +50,12 @@ def first_order_of(tr, seeds):
     ``seeds``, or None if its recorded gradient reads nothing that can change."""
     slots = tr.slots
     varies = [False] * len(slots)       # whether the gradient flowing into a slot depends on the inputs
+    reach = _inputs_reached(tr)
     if any(getattr(s, "_rg", False) for s in seeds):
         for s in tr.outputs:
             varies[s] = True
     read, roots, inherited, watched = [], [], [], []
+    met = gradients_met([slot[4] for slot in slots if slot[0] == "n" and is_marked(slot[4])])
     for s in range(len(slots) - 1, -1, -1):
         slot = slots[s]
         if slot[0] == "p":          # a sum of two slots: the gradient flows into each
@@ -59,14 +70,20 @@ def first_order_of(tr, seeds):
         watched.extend((c, c._vc[0]) for _, c, _ in node.constants or ())
         saves = saved_reads(node, t)
         if node.generated:      # a recorded gradient differentiated again: what it read
-            if node.first_order is not None and node.first_order not in inherited:
-                inherited.append(node.first_order)
+            earlier = node.first_order
+            if earlier is not None and all(earlier is not e for e, _ in inherited):
+                inherited.append((earlier, met.get(id(earlier))))
         else:
-            for tensor, version, product in saves:
+            for tensor, version, product, k in saves:
+                mask = 0        # the inputs whose gradient a formula reading it feeds
+                for reader in formula_readers(node, k):
+                    mask |= reach[used[reader]]
+                if not mask:    # no input's gradient: PyTorch computes none of these formulas
+                    continue
                 if varies[s] or not product:     # its version as PyTorch counts it (not .data writes)
-                    read.append((tensor, tensor._version))
+                    read.append((tensor, tensor._version, mask))
                 if tensor._node is not None and tensor._rg:
-                    roots.append((tensor, version))
+                    roots.append((tensor, version, mask))
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
         for u in used:
             varies[u] = varies[u] or flows
@@ -75,16 +92,72 @@ def first_order_of(tr, seeds):
     return FirstOrder(read, roots, inherited, watched)
 
 
+def _inputs_reached(tr):
+    """Per slot of ``tr``, a mask of the inputs (bit i: ``tr.reached[i]``, the order of
+    the gradients returned) its value depends on."""
+    bit = {}
+    for n, (i, _) in enumerate(tr.reached):     # an input met twice (a probe) has two gradients
+        bit[i] = bit.get(i, 0) | 1 << n
+    reach = []
+    for slot in tr.slots:
+        kind = slot[0]
+        if kind == "x":
+            reach.append(bit[slot[1]])
+        elif kind == "p":
+            reach.append(reach[slot[1]] | reach[slot[2]])
+        elif kind == "n":
+            mask = 0
+            for u in slot[2]:
+                mask |= reach[u]
+            reach.append(mask)
+        else:
+            reach.append(0)
+    return reach
+
+
+def mark(first_order, gradients):
+    """Mark the gradients a backward returned (in ``tr.reached`` order) as those of the
+    inputs they are for, so a later backward checks only their formulas' reads."""
+    if first_order is None:
+        return
+    for n, g in enumerate(gradients):
+        if not isinstance(g, TensorBase):
+            continue
+        if g._x is None:
+            g._x = {}
+        was = g._x.get(_MARK)
+        mask = 1 << n
+        if was is not None and was[0] is first_order:
+            mask |= was[1]
+        g._x[_MARK] = (first_order, mask)
+
+
+def gradients_met(tensors):
+    """{id(FirstOrder): the mask of the inputs whose marked gradients are among ``tensors``}."""
+    met = {}
+    for t in tensors:
+        first_order, mask = t._x[_MARK]
+        met[id(first_order)] = met.get(id(first_order), 0) | mask
+    return met
+
+
+def is_marked(t):
+    """Whether ``t`` is a gradient ``mark`` marked."""
+    x = t._x
+    return bool(x) and _MARK in x
+
+
 _CLONE = (" The gradient was recorded with create_graph=True and reads that tensor as it was then: "
           "change a clone() of it instead, or compute the gradient again after the change.")
 
 
-def check(first_order, walk, done):
+def check(first_order, walk, done, mask=None):
     """Raise PyTorch's error if a tensor ``first_order`` reads changed in place since,
     saying what to do; ``walk(tensors)`` runs the checks of the graph that computed them
-    (program.py); ``done``: the ids of the records checked in this backward pass."""
+    (program.py); ``mask``: the inputs whose gradients the backward goes through (None:
+    all); ``done``: (id of a record, mask) checked in this backward pass."""
     try:
-        _check(first_order, walk, done)
+        _check(first_order, walk, done, mask)
     except RuntimeError as error:
         message = str(error)
         if "modified by an inplace operation" not in message or message.endswith(_CLONE):
@@ -92,20 +165,24 @@ def check(first_order, walk, done):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done):
-    if id(first_order) in done:
+def _check(first_order, walk, done, mask):
+    key = (id(first_order), mask)       # one record may be met through two masks (a later order's and its own)
+    if key in done:
         return
-    done.add(id(first_order))
+    done.add(key)
     seq = first_order.seq
-    for tensor, version in first_order.read:
+    for tensor, version, feeds in first_order.read:
+        if mask is not None and not feeds & mask:
+            continue        # read by formulas of other gradients only: not run
         if as_before(tensor, seq) is not tensor:
             raise detached_saved_error()
         if tensor._version != version:
             raise changed_error(tensor, version)
-    if first_order.roots and _changed_since(first_order):
-        walk([as_of(as_before(tensor, seq), version) for tensor, version in first_order.roots])
-    for earlier in first_order.inherited:
-        _check(earlier, walk, done)
+    roots = [(tensor, version) for tensor, version, feeds in first_order.roots if mask is None or feeds & mask]
+    if roots and _changed_since(first_order):
+        walk([as_of(as_before(tensor, seq), version) for tensor, version in roots])
+    for earlier, gradients in first_order.inherited:     # the formulas of those gradients only
+        _check(earlier, walk, done, gradients)
 
 
 def _changed_since(first_order):

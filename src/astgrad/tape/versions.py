@@ -31,7 +31,7 @@ from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
 __all__ = ["assignable_grad", "extra", "snapshot", "count_as_update", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
-           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "changed_error", "detached_saved_error"]
+           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "formula_readers", "changed_error", "detached_saved_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -273,22 +273,40 @@ def _saves_input(node, k):
     return True
 
 
+def formula_readers(node, k):
+    """The parents of ``node`` whose derivative formulas read its saved parent ``k``
+    (None: a saved constant or output), as PyTorch's derivatives.yaml: ``x * w`` (and
+    ``@``) reads ``w`` for the gradient of ``x`` only (``grad * w``); ``a / b`` reads ``a``
+    for the gradient of ``b`` only (``-grad * a / b**2``), ``b`` for both. Other
+    formulas: every parent's."""
+    every = range(len(node.parents))
+    op, args = node.op, node.args
+    if k is None or len(args) != 2 or not all(type(a).__name__ == "Ref" for a in args):
+        return every
+    first, second = args[0].k, args[1].k
+    if op in _SAVES_OTHER:
+        return [second if k == first else first] if first != second else [k]
+    if op in (operator.truediv, numpy.true_divide) and first != second:
+        return [second] if k == first else [first, second]
+    return every
+
+
 def saved_reads(node, t):
     """What the backward of ``node`` (the node of ``t``) reads as PyTorch saved it:
-    [(tensor, its version then, whether its backward only multiplies the gradient by it)]
-    for its saved parents, its saved constants and its saved output, those unchanged
-    since (a changed one was refused or taken as its ghost)."""
+    [(tensor, its version then, whether its backward only multiplies the gradient by it,
+    its parent index or None)] for its saved parents, its saved constants and its saved
+    output, those unchanged since (a changed one was refused or taken as its ghost)."""
     if reads_current(node):
         return []
     found = []
     product = node.op in _SAVES_OTHER
     for k, (p, v) in enumerate(zip(node.parents, node.versions)):
         if p._vc[0] == v and _saves_input(node, k):
-            found.append((p, v, product))
+            found.append((p, v, product, k))
     if not (node.op in _SAVES_NOTHING or _saves_output(node)):
-        found.extend((c, v, True) for _, c, v in node.constants or () if c._vc[0] == v)
+        found.extend((c, v, True, None) for _, c, v in node.constants or () if c._vc[0] == v)
     if _saves_output(node) and t._vc[0] == node.made_at:
-        found.append((t, node.made_at, node.op is numpy.exp))
+        found.append((t, node.made_at, node.op is numpy.exp, None))
     return found
 
 
