@@ -1,0 +1,1174 @@
+"""Everyday Python an outside user writes around array code, as an adversary would: closures
+and ``nonlocal`` (a cell rebound between two calls of the closure, closures made in a loop),
+``global`` statements, default arguments (a default array written in place), ``*args``,
+``**kwargs`` and keyword-only arguments, comprehensions with conditions, ``while`` loops with
+``break``/``continue``/``else``, ``try``/``except``/``finally``, early returns inside loops,
+recursion, generators and ``sum`` of a generator, dataclasses and properties, static and
+class methods, ``functools.partial`` and lambdas passed around, augmented assignment on
+tuples, lists and attributes, chained comparisons, ``min``/``max``/``sorted`` with keys,
+``math`` functions mixed with NumPy, float32, int, bool and complex values, 0-d and
+0-length arrays. Each program is ``f(x, w)`` of a float array ``x`` and a float ``w``;
+CASES lists those astgrad follows, REFUSED those it refuses (the line's offset in the
+function, what the refusal says)."""
+
+import dataclasses
+import functools
+import math
+
+import numpy as np
+
+
+# ---- closures and nonlocal ---------------------------------------------------------------
+
+def closure_cell_rebound_between_calls(x, w):
+    k = w
+    def scale(v):
+        return v * k
+    a = scale(x)
+    k = 2.0
+    b = scale(x)
+    return np.sum(a * b)
+
+
+def closure_cell_rebound_to_array(x, w):
+    k = 1.0
+    def shift(v):
+        return np.sin(v + k)
+    a = shift(x)
+    k = x * w
+    return np.sum(a * shift(x))
+
+
+def nonlocal_accumulator(x, w):
+    acc = 0.0
+    def add(v):
+        nonlocal acc
+        acc = acc + np.sum(v)
+    add(x * w)
+    add(np.sin(x))
+    add(x ** 2 * w)
+    return acc
+
+
+def nonlocal_array_rebound(x, w):
+    y = x * 1.0
+    def step():
+        nonlocal y
+        y = np.tanh(y * w)
+    step()
+    step()
+    return np.sum(y)
+
+
+def nonlocal_read_after_two_closures(x, w):
+    total = w
+    def mul(v):
+        nonlocal total
+        total = total * np.sum(v)
+    def get():
+        return total
+    mul(x)
+    first = get()
+    mul(np.cos(x))
+    return first + get()
+
+
+def closures_in_loop_late_binding(x, w):
+    fs = []
+    for i in range(3):
+        fs.append(lambda v: v * i)
+    return np.sum(sum(f(x) for f in fs) * w)
+
+
+def closures_in_loop_default_binding(x, w):
+    fs = []
+    for i in range(3):
+        fs.append(lambda v, i=i: v ** (i + 1))
+    return np.sum(sum(f(x) for f in fs) * w)
+
+
+def closures_in_loop_capture_w(x, w):
+    fs = [lambda v, c=c: v * c * w for c in (1.0, 2.0, 3.0)]
+    return sum(np.sum(np.sin(f(x))) for f in fs)
+
+
+def closure_def_in_loop(x, w):
+    out = 0.0
+    for c in (0.5, 1.5):
+        def g(v):
+            return np.exp(-v * c) * w
+        out = out + np.sum(g(x))
+    return out
+
+
+def _make_scaler(s):
+    def scaler(v):
+        return v * s
+    return scaler
+
+
+def closure_factory_call(x, w):
+    by_w = _make_scaler(w)
+    by_2 = _make_scaler(2.0)
+    return np.sum(by_w(x) * by_2(x))
+
+
+def closure_factory_with_array(x, w):
+    by_x = _make_scaler(x)
+    return np.sum(by_x(w) ** 2)
+
+
+def _make_counter():
+    n = 0
+    def bump(v):
+        nonlocal n
+        n += 1
+        return v * n
+    return bump
+
+
+def closure_counter_made_here(x, w):
+    bump = _make_counter()
+    a = bump(x * w)
+    b = bump(x)
+    return np.sum(a * b)
+
+
+def closure_capture_list_mutated(x, w):
+    items = [x]
+    def total():
+        return sum(np.sum(v) for v in items)
+    first = total()
+    items.append(x * w)
+    return first * total()
+
+
+def nested_closure_two_levels(x, w):
+    def outer(a):
+        def inner(b):
+            return a * b + w
+        return inner
+    return np.sum(outer(x)(np.cos(x)) ** 2)
+
+
+def closure_reads_later_binding(x, w):
+    def f(v):
+        return v * later
+    later = w * 3.0
+    return np.sum(f(x) ** 2)
+
+
+# ---- global statements --------------------------------------------------------------------
+
+SCALE = 1.5
+COUNT = 0
+
+
+def global_read(x, w):
+    return np.sum(x * SCALE * w)
+
+
+def global_counter_not_data(x, w):
+    global COUNT
+    COUNT += 1
+    return np.sum(x * w) * 2.0
+
+
+# ---- default arguments --------------------------------------------------------------------
+
+def _scaled(v, s=2.0):
+    return v * s
+
+
+def default_arg_used_and_given(x, w):
+    return np.sum(_scaled(x) * _scaled(x, w))
+
+
+def _shifted(v, s=None):
+    if s is None:
+        s = np.zeros_like(v)
+    return v + s
+
+
+def default_none_array(x, w):
+    return np.sum(_shifted(x) * _shifted(x, x * w))
+
+
+def _into_default(v, buf=np.zeros(1)):
+    buf[0] = np.sum(v)
+    return buf[0] * v
+
+
+def default_array_written_in_place(x, w):
+    return np.sum(_into_default(x * w) ** 2)
+
+
+def _log_default(v, log=[]):
+    log.append(1)
+    return v * 2.0
+
+
+def mutable_default_list_not_data(x, w):
+    return np.sum(_log_default(x) * w)
+
+
+def _pow_kw(v, p=2, c=1.0):
+    return c * v ** p
+
+
+def default_keywords_mixed(x, w):
+    return np.sum(_pow_kw(x, c=w) + _pow_kw(x, 3))
+
+
+# ---- *args, **kwargs, keyword-only ----------------------------------------------------------
+
+def _total(*vs):
+    return sum(np.sum(v) for v in vs)
+
+
+def star_args_sum(x, w):
+    return _total(x, x * w, np.sin(x))
+
+
+def _weighted(*vs, weight=1.0):
+    out = 0.0
+    for v in vs:
+        out = out + np.sum(v ** 2) * weight
+    return out
+
+
+def star_args_with_keyword(x, w):
+    return _weighted(x, np.cos(x), weight=w)
+
+
+def _kw_only(v, *, scale, shift=0.0):
+    return v * scale + shift
+
+
+def keyword_only(x, w):
+    return np.sum(_kw_only(x, scale=w, shift=w ** 2) ** 2)
+
+
+def _with_opts(v, **opts):
+    return v * opts["a"] + opts.get("b", 1.0)
+
+
+def star_kwargs(x, w):
+    return np.sum(_with_opts(x, a=w, b=2.0) ** 2) + np.sum(_with_opts(x, a=1.0))
+
+
+def splat_tuple_call(x, w):
+    args = (x, w)
+    return np.sum(_scaled(*args) ** 2)
+
+
+def splat_dict_call(x, w):
+    opts = {"scale": w, "shift": 0.5}
+    return np.sum(np.tanh(_kw_only(x, **opts)))
+
+
+def star_args_unpacked_list(x, w):
+    parts = [x, x * w, x ** 2]
+    return _total(*parts)
+
+
+def _first_rest(first, *rest):
+    return first * sum(rest)
+
+
+def star_rest(x, w):
+    return np.sum(_first_rest(x, w, x, 1.0))
+
+
+def star_assign_unpack(x, w):
+    a, *b = x * w
+    return a * np.sum(np.array(b) ** 2)
+
+
+def star_assign_middle(x, w):
+    first, *mid, last = np.sin(x) * w
+    return first * last + sum(mid)
+
+
+# ---- comprehensions with conditions -----------------------------------------------------------
+
+def list_comp_condition_on_data(x, w):
+    return sum([v * w for v in x if v > 0])
+
+
+def list_comp_condition_on_index(x, w):
+    return sum([x[i] * w ** i for i in range(len(x)) if i % 2 == 0])
+
+
+def dict_comp_condition(x, w):
+    d = {i: x[i] * w for i in range(len(x)) if x[i] < 1.0}
+    return sum(v ** 2 for v in d.values())
+
+
+def dict_comp_items(x, w):
+    d = {"a": x, "b": x * w}
+    e = {k: np.sin(v) for k, v in d.items() if k != "c"}
+    return np.sum(e["a"] * e["b"])
+
+
+def nested_list_comp(x, w):
+    rows = [[a * b for b in x] for a in x[:2]]
+    return np.sum(np.array(rows) * w)
+
+
+def comp_with_ternary(x, w):
+    return sum([v * w if v > 0 else v ** 2 for v in x])
+
+
+def comp_with_walrus(x, w):
+    return sum([y for v in x if (y := v * w) > -0.5])
+
+
+def comp_over_zip(x, w):
+    return sum(a * b * w for a, b in zip(x, x[::-1]))
+
+
+def comp_over_enumerate(x, w):
+    return sum(i * v * w for i, v in enumerate(x))
+
+
+def comp_two_fors_condition(x, w):
+    return sum(a * b for a in x for b in x if a < b) * w
+
+
+def set_comp_of_ints(x, w):
+    ks = {int(v > 0) for v in x}
+    return np.sum(x * w) * len(ks)
+
+
+def comp_condition_uses_w(x, w):
+    return sum(v ** 2 for v in x if v < w)
+
+
+# ---- while loops ------------------------------------------------------------------------------
+
+def while_break(x, w):
+    y = x * w
+    i = 0
+    while True:
+        y = np.sin(y) + x
+        i += 1
+        if i >= 3:
+            break
+    return np.sum(y)
+
+
+def while_continue(x, w):
+    total = 0.0
+    i = 0
+    while i < len(x):
+        i += 1
+        if i % 2 == 0:
+            continue
+        total = total + x[i - 1] * w
+    return total
+
+
+def while_else(x, w):
+    y = x * 1.0
+    n = 0
+    while n < 3:
+        y = y * w + 0.1
+        n += 1
+    else:
+        y = y ** 2
+    return np.sum(y)
+
+
+def while_else_skipped_by_break(x, w):
+    y = x * 1.0
+    n = 0
+    while n < 5:
+        y = y * w
+        n += 1
+        if n == 2:
+            break
+    else:
+        y = y * 100.0
+    return np.sum(y)
+
+
+def while_condition_on_data(x, w):
+    s = w
+    while s < 3.0:
+        s = s * 1.7
+    return np.sum(x * s)
+
+
+def while_norm_loop(x, w):
+    y = x * w
+    while np.linalg.norm(y) > 0.5:
+        y = y * 0.5
+    return np.sum(y ** 2)
+
+
+def while_with_index_write(x, w):
+    y = np.zeros_like(x)
+    i = 0
+    while i < len(x):
+        y[i] = x[i] * w ** i
+        i += 1
+    return np.sum(y ** 2)
+
+
+# ---- try / except / finally ----------------------------------------------------------------
+
+def try_except_raised(x, w):
+    y = x * w
+    try:
+        raise ValueError("no")
+    except ValueError:
+        y = y + 1.0
+    return np.sum(y ** 2)
+
+
+def try_finally(x, w):
+    try:
+        y = x * w
+    finally:
+        y = y * 2.0
+    return np.sum(np.sin(y))
+
+
+def try_except_else(x, w):
+    try:
+        y = np.tanh(x * w)
+    except ZeroDivisionError:
+        y = x
+    else:
+        y = y * 3.0
+    return np.sum(y)
+
+
+def try_except_index_error(x, w):
+    try:
+        v = x[10]
+    except IndexError:
+        v = x[0] * w
+    return v * np.sum(x)
+
+
+def try_except_key_error(x, w):
+    d = {"a": x}
+    try:
+        v = d["b"]
+    except KeyError:
+        v = x * w
+    return np.sum(v ** 2)
+
+
+def try_finally_return(x, w):
+    y = x * w
+    try:
+        return np.sum(y ** 2)
+    finally:
+        y = None
+
+
+def try_linalg_error(x, w):
+    m = np.zeros((2, 2))
+    try:
+        np.linalg.inv(m)
+        s = 1.0
+    except np.linalg.LinAlgError:
+        s = w
+    return np.sum(x * s)
+
+
+# ---- early returns inside loops --------------------------------------------------------------
+
+def early_return_in_for(x, w):
+    y = x * w
+    for i in range(len(y)):
+        if y[i] < -0.5:
+            return np.sum(y[:i] ** 2) + y[i]
+    return np.sum(y)
+
+
+def early_return_in_while(x, w):
+    s = 0.0
+    i = 0
+    while i < len(x):
+        s = s + x[i] * w
+        if s > 1.0:
+            return s * 2.0
+        i += 1
+    return s
+
+
+def early_return_nested_loops(x, w):
+    for a in range(2):
+        for b in range(len(x)):
+            if x[b] * w > 1.0:
+                return np.sum(x[b:] * w) + a
+    return np.sum(x)
+
+
+def return_in_loop_else(x, w):
+    for v in x:
+        if v > 5.0:
+            return v
+    else:
+        return np.sum(x * w)
+
+
+# ---- recursion -----------------------------------------------------------------------------
+
+def _power(v, n):
+    if n == 0:
+        return np.ones_like(v)
+    return v * _power(v, n - 1)
+
+
+def recursion_power(x, w):
+    return np.sum(_power(x, 3) * w)
+
+
+def _horner(cs, v):
+    if not cs:
+        return 0.0
+    return cs[0] + v * _horner(cs[1:], v)
+
+
+def recursion_horner(x, w):
+    return np.sum(_horner([1.0, w, 0.5], x))
+
+
+def _fib_like(v, n):
+    if n <= 1:
+        return v
+    return _fib_like(v, n - 1) + 0.5 * _fib_like(v, n - 2)
+
+
+def recursion_two_branches(x, w):
+    return np.sum(np.sin(_fib_like(x * w, 4)))
+
+
+def _depth_on_data(v, s):
+    if s > 3.0:
+        return v
+    return _depth_on_data(v * 1.1, s * 2.0)
+
+
+def recursion_depth_on_data(x, w):
+    return np.sum(_depth_on_data(x, w) ** 2)
+
+
+# ---- generators -----------------------------------------------------------------------------
+
+def sum_genexpr(x, w):
+    return sum(np.sin(v * w) for v in x)
+
+
+def sum_genexpr_start(x, w):
+    return sum((v ** 2 for v in x), w)
+
+
+def _squares(v):
+    for e in v:
+        yield e ** 2
+
+
+def generator_function(x, w):
+    return sum(_squares(x * w))
+
+
+def _pairs(v):
+    yield v
+    yield v * 2.0
+
+
+def generator_list(x, w):
+    a, b = list(_pairs(x * w))
+    return np.sum(a * b)
+
+
+def _chain(v):
+    yield from _squares(v)
+    yield np.sum(v)
+
+
+def generator_yield_from(x, w):
+    return sum(_chain(x)) * w
+
+
+def generator_next(x, w):
+    g = _squares(x)
+    first = next(g)
+    second = next(g)
+    return first * second * w
+
+
+def genexpr_in_max(x, w):
+    return max(v * w for v in x)
+
+
+def genexpr_to_array(x, w):
+    return np.sum(np.fromiter((v * w for v in x), dtype=float) ** 2)
+
+
+def any_all_on_data(x, w):
+    y = x * w
+    if any(v > 1.0 for v in y):
+        return np.sum(y)
+    return np.sum(y ** 2)
+
+
+# ---- dataclasses, properties, static and class methods ----------------------------------------
+
+@dataclasses.dataclass
+class Lin:
+    a: float
+    b: float = 0.5
+
+    def __call__(self, v):
+        return self.a * v + self.b
+
+    @property
+    def slope(self):
+        return self.a * 2.0
+
+
+def dataclass_call(x, w):
+    m = Lin(w)
+    return np.sum(m(x) ** 2)
+
+
+def dataclass_property(x, w):
+    m = Lin(w, b=1.0)
+    return np.sum(x * m.slope + m.b)
+
+
+def dataclass_field_updated(x, w):
+    m = Lin(1.0)
+    m.a = w
+    m.b += w
+    return np.sum(m(x) ** 2)
+
+
+def dataclass_replace(x, w):
+    m = Lin(w)
+    n = dataclasses.replace(m, b=w * 2)
+    return np.sum(n(x) * m(x))
+
+
+class Poly:
+    def __init__(self, c):
+        self._c = c
+
+    @property
+    def c(self):
+        return self._c
+
+    @c.setter
+    def c(self, value):
+        self._c = value * 1.0
+
+    @staticmethod
+    def sq(v):
+        return v * v
+
+    @classmethod
+    def with_two(cls, v):
+        return cls(v * 2.0)
+
+    def eval(self, v):
+        return self.sq(v) * self.c
+
+
+def property_setter(x, w):
+    p = Poly(1.0)
+    p.c = w
+    return np.sum(p.eval(x))
+
+
+def staticmethod_call(x, w):
+    return np.sum(Poly.sq(x) * w)
+
+
+def classmethod_constructor(x, w):
+    p = Poly.with_two(w)
+    return np.sum(p.eval(x))
+
+
+def instance_staticmethod(x, w):
+    p = Poly(w)
+    return np.sum(p.sq(np.sin(x)) * p.c)
+
+
+@dataclasses.dataclass
+class Pair:
+    u: np.ndarray
+    v: np.ndarray
+
+    @property
+    def dot(self):
+        return np.sum(self.u * self.v)
+
+
+def dataclass_arrays_property(x, w):
+    p = Pair(x * w, np.cos(x))
+    return p.dot ** 2
+
+
+def dataclass_array_field_aug(x, w):
+    p = Pair(x * 1.0, x)
+    p.u += w
+    p.u *= x
+    return p.dot
+
+
+# ---- functools.partial and lambdas passed around ---------------------------------------------
+
+def _apply(fn, v):
+    return fn(v)
+
+
+def partial_of_helper(x, w):
+    f = functools.partial(_scaled, s=w)
+    return np.sum(f(x) ** 2)
+
+
+def partial_positional(x, w):
+    f = functools.partial(_first_rest, x)
+    return np.sum(f(w, 2.0))
+
+
+def lambda_passed(x, w):
+    return np.sum(_apply(lambda v: np.sin(v) * w, x))
+
+
+def lambda_list_applied(x, w):
+    fs = [np.sin, np.cos, lambda v: v * w]
+    return sum(np.sum(f(x)) for f in fs)
+
+
+def map_lambda(x, w):
+    return sum(map(lambda v: v * w, x))
+
+
+def map_two_iterables(x, w):
+    return sum(map(lambda a, b: a * b, x, x * w))
+
+
+def lambda_default_captures_w(x, w):
+    f = lambda v, c=w: v * c     # noqa: E731
+    return np.sum(f(x) ** 2)
+
+
+def partial_of_lambda(x, w):
+    f = functools.partial(lambda a, b: a * np.exp(b), b=w)
+    return np.sum(f(x))
+
+
+def reduce_lambda(x, w):
+    return functools.reduce(lambda a, b: a * w + b, x)
+
+
+def dict_of_functions(x, w):
+    ops = {"s": np.sin, "t": lambda v: np.tanh(v * w)}
+    return np.sum(ops["s"](x) + ops["t"](x))
+
+
+# ---- augmented assignment on tuples, lists, attributes ------------------------------------------
+
+def aug_tuple_concat(x, w):
+    t = (x,)
+    t += (x * w,)
+    return np.sum(t[0] * t[1])
+
+
+def aug_list_item(x, w):
+    lst = [x * 1.0, w]
+    lst[0] += w
+    lst[1] *= 2.0
+    return np.sum(lst[0] * lst[1])
+
+
+def aug_list_extend(x, w):
+    lst = [x]
+    lst += [x * w]
+    lst *= 2
+    return np.sum(sum(lst))
+
+
+class Box:
+    pass
+
+
+def aug_attribute(x, w):
+    b = Box()
+    b.v = x * 1.0
+    b.v += w
+    b.v *= x
+    return np.sum(b.v)
+
+
+def aug_attribute_scalar(x, w):
+    b = Box()
+    b.s = 1.0
+    for v in x:
+        b.s *= (1.0 + v * w * 0.1)
+    return b.s
+
+
+def aug_dict_item(x, w):
+    d = {"k": x * 1.0}
+    d["k"] -= w
+    d["k"] /= 2.0
+    return np.sum(d["k"] ** 2)
+
+
+def aug_nested_item(x, w):
+    d = {"a": [x * 1.0]}
+    d["a"][0] *= w
+    return np.sum(d["a"][0] ** 2)
+
+
+def aug_tuple_unpack_swap(x, w):
+    a, b = x * w, x
+    a, b = b, a + b
+    return np.sum(a * b)
+
+
+def aug_power_floor_div(x, w):
+    y = x * w
+    y **= 2
+    n = 7
+    n //= 2
+    return np.sum(y) * n
+
+
+# ---- chained comparisons -----------------------------------------------------------------------
+
+def chained_compare_scalar(x, w):
+    if 0.0 < w < 1.0:
+        return np.sum(x * w)
+    return np.sum(x ** 2 * w)
+
+
+def chained_compare_elementwise(x, w):
+    s = 0.0
+    for v in x:
+        if -1.0 < v < 1.0:
+            s = s + v * w
+    return s
+
+
+def chained_compare_in_where(x, w):
+    return np.sum(np.where((x > -1.0) & (x < 1.0), x * w, x ** 2))
+
+
+def chained_compare_three(x, w):
+    return np.sum(x * w) if x[0] < x[2] < x[3] else np.sum(x)
+
+
+# ---- min / max / sorted with keys on arrays ------------------------------------------------------
+
+def max_with_key_abs(x, w):
+    return max(x * w, key=abs)
+
+
+def min_of_two_arrays_by_sum(x, w):
+    a, b = x * w, np.sin(x)
+    return np.sum(min(a, b, key=np.sum) ** 2)
+
+
+def sorted_values(x, w):
+    s = sorted(x * w)
+    return s[0] * 2.0 + s[-1]
+
+
+def sorted_with_key(x, w):
+    s = sorted(x, key=lambda v: -v)
+    return s[0] * w + s[1]
+
+
+def sorted_arrays_by_key(x, w):
+    arrs = [x * w, x ** 2, np.cos(x)]
+    arrs = sorted(arrs, key=lambda a: a[0])
+    return np.sum(arrs[0] * arrs[-1])
+
+
+def max_of_scalars(x, w):
+    return max(x[0] * w, x[2], w) + min(np.sum(x), w)
+
+
+def min_builtin_array(x, w):
+    return min(x * w) + max(x)
+
+
+def max_default(x, w):
+    return max((v for v in x * w if v > 10.0), default=w * 2.0)
+
+
+def sorted_reverse_index(x, w):
+    order = sorted(range(len(x)), key=lambda i: x[i], reverse=True)
+    return sum(x[i] * w ** k for k, i in enumerate(order))
+
+
+# ---- math mixed with NumPy ------------------------------------------------------------------------
+
+def math_sin_of_w(x, w):
+    return np.sum(x * math.sin(w))
+
+
+def math_exp_of_element(x, w):
+    return math.exp(x[0] * w) + np.sum(x)
+
+
+def math_sqrt_hypot(x, w):
+    return math.sqrt(w) * math.hypot(x[0], x[1])
+
+
+def math_log_pow(x, w):
+    return math.log(w) * np.sum(x) + math.pow(x[2], 2) * w
+
+
+def math_fsum(x, w):
+    return math.fsum(x * w) + math.fsum([w, w])
+
+
+def math_atan2(x, w):
+    return math.atan2(x[0], w) * np.sum(x)
+
+
+def math_tanh_erf(x, w):
+    return math.tanh(w) * math.erf(x[0]) + np.sum(x)
+
+
+def math_floor_is_constant(x, w):
+    return math.floor(w * 3.0) * np.sum(x ** 2)
+
+
+def math_prod(x, w):
+    return math.prod(x * w)
+
+
+def math_copysign_fabs(x, w):
+    return math.fabs(x[1]) * w + math.copysign(w, x[1]) * x[0]
+
+
+def math_pi_e(x, w):
+    return np.sum(x * math.pi * w) + math.e
+
+
+def math_log1p_expm1(x, w):
+    return math.log1p(w) * x[0] + math.expm1(x[3] * 0.1)
+
+
+def math_degrees(x, w):
+    return math.cos(math.radians(w * 30.0)) * np.sum(x)
+
+
+# ---- float32, int, bool, complex values ----------------------------------------------------------
+
+def float32_astype_back(x, w):
+    y = x.astype(np.float32).astype(np.float64)
+    return np.sum(y * w)
+
+
+def int_array_mixed(x, w):
+    n = np.arange(len(x))
+    return np.sum(x * n * w)
+
+
+def bool_mask_multiply(x, w):
+    m = x > 0
+    return np.sum(x * m * w)
+
+
+def bool_sum_count(x, w):
+    return np.sum(x > 0) * w * np.sum(x)
+
+
+def complex_abs(x, w):
+    z = x + 1j * w
+    return np.sum(np.abs(z) ** 2)
+
+
+def complex_real_imag(x, w):
+    z = (x + 1j * w) ** 2
+    return np.sum(z.real + z.imag)
+
+
+def int_power_python(x, w):
+    k = int(3)
+    return np.sum(x ** k) * float(w)
+
+
+def float_of_element(x, w):
+    return float(x[0]) * w + np.sum(x)
+
+
+def bool_true_divide(x, w):
+    return np.sum(x * True) * w
+
+
+def int_times_array(x, w):
+    return np.sum(3 * x * w) + len(x)
+
+
+# ---- 0-d and 0-length arrays -------------------------------------------------------------------
+
+def zero_d_array_of_w(x, w):
+    a = np.array(w)
+    return np.sum(x * a ** 2)
+
+
+def zero_d_sum_then_index(x, w):
+    s = np.sum(x * w)
+    return s[()] * 2.0 + s.item()
+
+
+def zero_length_slice(x, w):
+    e = x[:0] * w
+    return np.sum(e) + np.sum(x * w)
+
+
+def zero_length_concat(x, w):
+    return np.sum(np.concatenate([x[:0], x * w, x[len(x):]]) ** 2)
+
+
+def empty_loop(x, w):
+    s = np.sum(x) * w
+    for v in x[:0]:
+        s = s + v
+    return s
+
+
+def zero_d_reshape(x, w):
+    a = np.reshape(x[0] * w, ())
+    return a * np.sum(x)
+
+
+def empty_sum_genexpr(x, w):
+    return sum(v for v in x if v > 100.0) + np.sum(x * w)
+
+
+# ---- more mixed everyday shapes ---------------------------------------------------------------
+
+def enumerate_list_append(x, w):
+    out = []
+    for i, v in enumerate(x):
+        out.append(v * w ** i)
+    return np.sum(np.array(out) ** 2)
+
+
+def zip_strict_pairs(x, w):
+    s = 0.0
+    for a, b in zip(x[:-1], x[1:]):
+        s = s + (b - a) ** 2 * w
+    return s
+
+
+def reversed_loop(x, w):
+    s = 0.0
+    for v in reversed(x):
+        s = s * w + v
+    return s
+
+
+def list_pop_insert(x, w):
+    lst = [x[0], x[1] * w, x[2]]
+    last = lst.pop()
+    lst.insert(0, last * w)
+    return sum(v ** 2 for v in lst)
+
+
+def tuple_return_helper(x, w):
+    def both(v):
+        return np.sum(v), np.sum(v ** 2)
+    a, b = both(x * w)
+    return a * b
+
+
+def conditional_expression_on_w(x, w):
+    y = x * w if w > 0.5 else x
+    return np.sum(y ** 2)
+
+
+def isinstance_branch(x, w):
+    v = w if isinstance(w, float) else 1.0
+    return np.sum(x * v)
+
+
+def string_keys_loop(x, w):
+    params = {"a": w, "b": 2.0}
+    s = 0.0
+    for name in ("a", "b"):
+        s = s + np.sum(x * params[name])
+    return s
+
+
+def slice_object(x, w):
+    sl = slice(1, None, 2)
+    return np.sum(x[sl] * w)
+
+
+def list_index_method(x, w):
+    names = ["p", "q"]
+    vals = [x * w, x]
+    return np.sum(vals[names.index("q")] * vals[0])
+
+
+def walrus_in_if(x, w):
+    if (s := np.sum(x * w)) > 0:
+        return s ** 2
+    return s
+
+
+def assert_on_data(x, w):
+    y = x * w
+    assert y.shape == x.shape
+    return np.sum(y ** 2)
+
+
+def del_name(x, w):
+    y = x * w
+    z = y ** 2
+    del y
+    return np.sum(z)
+
+
+def nested_function_default_w(x, w):
+    def g(v, s=w):
+        return v * s
+    return np.sum(g(x) + g(x, 1.0))
+
+
+def method_on_list_of_arrays(x, w):
+    lst = [x, x * w]
+    lst.reverse()
+    return np.sum(lst[0] ** 2)
+
+
+def copy_list_then_mutate(x, w):
+    a = [x, x * w]
+    b = list(a)
+    b[0] = b[0] * 3.0
+    return np.sum(a[0] * b[0])
+
+
+def global_helper_call(x, w):
+    return np.sum(_HELPERS["sq"](x) * w)
+
+
+_HELPERS = {"sq": lambda v: v ** 2}
+
+
+def _programs():
+    return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
+            and getattr(f, "__module__", None) == __name__ and n[0].islower()}
+
+
+# program -> (the function holding the refused line, the line's offset from its def, words of
+# the refusal, the error)
+REFUSED: dict = {
+}
+CASES = [(n, f) for n, f in _programs().items() if n not in REFUSED]
