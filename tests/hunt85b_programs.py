@@ -968,11 +968,6 @@ def math_degrees(x, w):
 
 # ---- float32, int, bool, complex values ----------------------------------------------------------
 
-def float32_astype_back(x, w):
-    y = x.astype(np.float32).astype(np.float64)
-    return np.sum(y * w)
-
-
 def int_array_mixed(x, w):
     n = np.arange(len(x))
     return np.sum(x * n * w)
@@ -1162,6 +1157,702 @@ def global_helper_call(x, w):
 _HELPERS = {"sq": lambda v: v ** 2}
 
 
+
+# ---- lazy evaluation, aliasing and late reads (the adversary's second pass) -------------------
+
+def genexpr_reads_name_when_iterated(x, w):
+    k = 1.0
+    g = (v * k for v in x)
+    k = w
+    return sum(g)
+
+
+def map_reads_name_when_iterated(x, w):
+    k = 1.0
+    m = map(lambda v: v * k, x)
+    k = w * 2.0
+    return sum(m)
+
+
+def genexpr_over_array_written_after(x, w):
+    y = x * 1.0
+    g = (v ** 2 for v in y)
+    y[0] = w
+    return sum(g)
+
+
+def zip_over_array_written_after(x, w):
+    y = x * 1.0
+    z = zip(y, x)
+    y[1] = w * 3.0
+    return sum(a * b for a, b in z)
+
+
+def _lazy_squares(v, k):
+    for e in v:
+        yield e * k
+
+
+def generator_reads_array_written_between_nexts(x, w):
+    y = x * 1.0
+    g = _lazy_squares(y, w)
+    a = next(g)
+    y[1] = w * 5.0
+    b = next(g)
+    return a * b
+
+
+def closure_reads_array_written_after(x, w):
+    y = x * 1.0
+    def total():
+        return np.sum(y ** 2)
+    y[0] = w
+    return total()
+
+
+def closure_writes_outer_array(x, w):
+    y = x * 1.0
+    def bump():
+        y[0] += w
+    bump()
+    bump()
+    return np.sum(y ** 2)
+
+
+def nonlocal_aug_array(x, w):
+    y = x * 1.0
+    def bump():
+        nonlocal y
+        y += w
+    z = y
+    bump()
+    return np.sum(z * y)
+
+
+def _finally_writes(v, w):
+    y = v * w
+    try:
+        return y
+    finally:
+        y[0] = 0.0
+
+
+def finally_writes_returned_array(x, w):
+    return np.sum(_finally_writes(x, w) ** 2)
+
+
+def _finally_rebinds(v, w):
+    y = v * w
+    try:
+        return y
+    finally:
+        y = y * 100.0
+
+
+def finally_rebinds_after_return(x, w):
+    return np.sum(_finally_rebinds(x, w) ** 2)
+
+
+def finally_writes_returned_array_inline(x, w):
+    y = x * w
+    for _ in range(1):
+        try:
+            break
+        finally:
+            y[1] = w
+    return np.sum(y ** 2)
+
+
+def list_repeat_aliases(x, w):
+    lst = [x * 1.0] * 2
+    lst[0] += w
+    return np.sum(lst[1] ** 2)
+
+
+def double_assign_alias(x, w):
+    a = b = x * 1.0
+    a += w
+    return np.sum(b ** 2)
+
+
+def tuple_item_written(x, w):
+    y = x * 1.0
+    t = (y, y * 2.0)
+    t[0][1] = w
+    return np.sum(y * t[1])
+
+
+def default_array_read_only(x, w):
+    return np.sum(_read_default(x, w))
+
+
+def _read_default(v, w, c=np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])):
+    return v * c[:len(v)] * w
+
+
+def global_statement_rebinds_array(x, w):
+    global LAST
+    LAST = x * w
+    return np.sum(_reads_last() ** 2)
+
+
+LAST = None
+
+
+def _reads_last():
+    return LAST * 2.0
+
+
+def global_rebound_then_helper_reads(x, w):
+    global SCALE2
+    SCALE2 = w
+    return np.sum(_scale2(x))
+
+
+SCALE2 = 1.0
+
+
+def _scale2(v):
+    return v * SCALE2
+
+
+def int_of_data_is_constant(x, w):
+    return int(w * 3.0) * np.sum(x) + w
+
+
+def round_abs_pow_builtins(x, w):
+    return round(w, 1) * np.sum(x) + abs(w - 2.0) * x[0] + pow(w, 3) * x[1]
+
+
+def modulo_and_divmod(x, w):
+    q, r = divmod(w * 3.0, 1.0)
+    return np.sum(x * r) + (w % 0.5) * x[0] + q
+
+
+def builtin_sum_of_arrays(x, w):
+    return np.sum(sum([x, x * w, np.sin(x)]))
+
+
+def builtin_sum_array(x, w):
+    return sum(x * w) ** 2
+
+
+def tolist_elements(x, w):
+    vals = (x * w).tolist()
+    return sum(v ** 2 for v in vals)
+
+
+def list_of_array(x, w):
+    vals = list(x * w)
+    return vals[0] * vals[-1]
+
+
+def array_from_scalars(x, w):
+    a = np.array([w, 2.0 * w, x[0]])
+    return np.sum(a ** 2) * np.sum(x)
+
+
+def array_from_arrays(x, w):
+    a = np.array([x, x * w])
+    return np.sum(a[1] * a[0])
+
+
+def dict_get_default(x, w):
+    d = {"a": x}
+    return np.sum(d.get("a") * d.get("b", w))
+
+
+def dict_setdefault(x, w):
+    d = {}
+    d.setdefault("k", x * w)
+    d.setdefault("k", x)
+    return np.sum(d["k"] ** 2)
+
+
+def zip_star_transpose(x, w):
+    rows = [x[:2] * w, x[2:4]]
+    cols = list(zip(*rows))
+    return sum(a * b for a, b in cols)
+
+
+def exception_on_data_caught(x, w):
+    def check(v):
+        if v > 0.5:
+            raise ValueError("too big")
+        return v
+    try:
+        s = check(w)
+    except ValueError:
+        s = w * 2.0
+    return np.sum(x * s)
+
+
+def for_else_break_on_data(x, w):
+    y = x * w
+    for v in y:
+        if v > 1.5:
+            s = v
+            break
+    else:
+        s = 0.0
+    return s + np.sum(y)
+
+
+def while_continue_skips_write(x, w):
+    y = x * 1.0
+    i = -1
+    while i < len(y) - 1:
+        i += 1
+        if y[i] < 0:
+            continue
+        y[i] *= w
+    return np.sum(y ** 2)
+
+
+class Holder:
+    k = 2.0
+
+    def scaled(self, v):
+        return v * self.k
+
+
+def class_attribute_read(x, w):
+    h = Holder()
+    return np.sum(h.scaled(x) * w)
+
+
+def instance_shadows_class_attribute(x, w):
+    h = Holder()
+    h.k = w
+    return np.sum(h.scaled(x) ** 2)
+
+
+class Vec:
+    def __init__(self, a):
+        self.a = a
+
+    def __add__(self, other):
+        return Vec(self.a + other.a)
+
+    def __mul__(self, s):
+        return Vec(self.a * s)
+
+    def __getitem__(self, i):
+        return self.a[i]
+
+    def __len__(self):
+        return len(self.a)
+
+
+def operator_methods(x, w):
+    v = Vec(x) + Vec(np.sin(x)) * w
+    return np.sum(v.a ** 2) + v[0]
+
+
+def partial_of_partial(x, w):
+    f = functools.partial(_kw_only, scale=w)
+    g = functools.partial(f, shift=1.0)
+    return np.sum(g(x) ** 2) + np.sum(g(x, shift=w))
+
+
+def lambda_returning_lambda(x, w):
+    adder = lambda a: lambda b: a * b + w      # noqa: E731
+    return np.sum(adder(x)(np.cos(x)))
+
+
+def immediately_called_lambda(x, w):
+    return np.sum((lambda v: v * w)(x) ** 2)
+
+
+@dataclasses.dataclass
+class Derived:
+    a: np.ndarray
+    s: float
+    b: np.ndarray = dataclasses.field(default=None)
+
+    def __post_init__(self):
+        self.b = self.a * self.s
+
+
+def dataclass_post_init(x, w):
+    d = Derived(x, w)
+    return np.sum(d.b ** 2)
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    a: float
+
+    def times(self, v):
+        return v * self.a
+
+
+def frozen_dataclass(x, w):
+    return np.sum(Frozen(w).times(x) ** 2)
+
+
+def recursion_over_list(x, w):
+    def total(items):
+        if not items:
+            return 0.0
+        return items[0] * w + total(items[1:])
+    return total(list(x))
+
+
+def recursion_writes_shared_array(x, w):
+    y = x * 1.0
+    def fill(i):
+        if i == len(y):
+            return
+        y[i] = y[i] * w + (y[i - 1] if i else 0.0)
+        fill(i + 1)
+    fill(0)
+    return np.sum(y ** 2)
+
+
+def nested_try_reraise(x, w):
+    y = x * w
+    try:
+        try:
+            raise KeyError("k")
+        except KeyError:
+            y = y ** 2
+            raise
+    except KeyError:
+        y = y + w
+    return np.sum(y)
+
+
+def early_return_from_with(x, w):
+    with np.errstate(divide="ignore"):
+        y = x * w
+        if y[0] > 0:
+            return np.sum(y ** 2)
+    return np.sum(y)
+
+
+def sorted_tuples_by_value(x, w):
+    pairs = sorted(zip(x * w, range(len(x))))
+    return pairs[0][0] * pairs[-1][0]
+
+
+def max_with_key_index(x, w):
+    i = max(range(len(x)), key=lambda j: x[j] * w)
+    return x[i] * w
+
+
+def min_max_of_arrays_elementwise(x, w):
+    return np.sum(np.maximum(x * w, np.sin(x))) + np.sum(np.minimum(x, w))
+
+
+def chained_compare_array_any(x, w):
+    m = (0.0 < x) & (x < 1.0)
+    return np.sum(x[m] * w) + np.sum(x)
+
+
+def chained_compare_mixed_types(x, w):
+    return np.sum(x) * w if 0 < len(x) <= 4 < 10 else np.sum(x ** 2) * w
+
+
+def math_on_zero_d(x, w):
+    z = np.sum(x * w)
+    return math.sin(z) + math.exp(z * 0.1)
+
+
+def float32_scalar_mixed(x, w):
+    return np.sum(x * np.float32(2.0)) * w
+
+
+def int_array_index_arith(x, w):
+    idx = np.arange(len(x)) % 2
+    return np.sum(x[idx] * w)
+
+
+def bool_arithmetic(x, w):
+    flag = w > 0.5
+    return np.sum(x * (flag + 1) * w)
+
+
+def zero_d_aug_assign(x, w):
+    a = np.array(0.0)
+    for v in x:
+        a += v * w
+    return a * 2.0
+
+
+def zero_d_setitem(x, w):
+    a = np.zeros(())
+    a[()] = w
+    return np.sum(x * a)
+
+
+def zero_length_loop_write(x, w):
+    y = x * w
+    for i in range(0):
+        y[i] = 0.0
+    return np.sum(y ** 2)
+
+
+def zero_length_reduce_max_initial(x, w):
+    return np.max(x[:0], initial=w) * np.sum(x)
+
+
+# ---- scopes, late binding and shared objects (the adversary's third pass) -------------------
+
+def closure_cell_changes_in_loop(x, w):
+    k = 0.0
+    def f(v):
+        return v * k
+    s = 0.0
+    for _ in range(3):
+        k = k + w
+        s = s + np.sum(f(x))
+    return s
+
+
+def closures_over_loop_elements_late(x, w):
+    fs = []
+    for v in x:
+        fs.append(lambda: v * w)
+    return sum(f() for f in fs)
+
+
+def comprehension_does_not_leak(x, w):
+    v = w
+    ys = [v * 2.0 for v in x]
+    return v * np.sum(np.array(ys) ** 2)
+
+
+def walrus_in_comprehension_leaks(x, w):
+    ys = [(last := v * w) for v in x]
+    return last * np.sum(ys)
+
+
+def loop_variable_after_loop(x, w):
+    for v in x:
+        pass
+    return v * w + np.sum(x)
+
+
+def loop_variable_kept_over_empty_loop(x, w):
+    v = w
+    for v in x[:0]:
+        pass
+    return v * np.sum(x)
+
+
+def attribute_alias_written_in_place(x, w):
+    arr = x * 1.0
+    b = Box()
+    b.v = arr
+    b.v += w
+    return np.sum(arr ** 2)
+
+
+def attribute_rebound_not_alias(x, w):
+    arr = x * 1.0
+    b = Box()
+    b.v = arr
+    b.v = b.v + w
+    return np.sum(arr ** 2) + np.sum(b.v)
+
+
+def two_names_one_object(x, w):
+    b = Box()
+    c = b
+    b.v = x * w
+    return np.sum(c.v ** 2)
+
+
+def partial_captures_array_written_after(x, w):
+    y = x * 1.0
+    f = functools.partial(np.multiply, y)
+    y[0] = w
+    return np.sum(f(x))
+
+
+def lambda_default_array_written_after(x, w):
+    y = x * 1.0
+    f = lambda v, c=y: v * c     # noqa: E731
+    y[1] = w
+    return np.sum(f(x))
+
+
+def nested_default_is_view(x, w):
+    y = x * 1.0
+    def g(v, c=y[:2]):
+        return np.sum(v[:2] * c)
+    y[0] = w
+    return g(x)
+
+
+def star_args_tuple_item_written(x, w):
+    def h(*vs):
+        vs[0][0] = w
+        return np.sum(vs[0] * vs[1])
+    y = x * 1.0
+    return h(y, x) + np.sum(y)
+
+
+def kwargs_dict_item_rebound(x, w):
+    def h(**opts):
+        opts["a"] = opts["a"] * 2.0
+        return opts["a"]
+    return np.sum(h(a=x * w) * x)
+
+
+def sorted_copy_then_written(x, w):
+    s = sorted(x * w)
+    s[0] = s[0] * 3.0
+    return sum(v ** 2 for v in s)
+
+
+def array_sort_in_place(x, w):
+    y = x * w
+    y.sort()
+    return y[0] * y[-1] + y[1]
+
+
+def max_with_key_negative(x, w):
+    return max(x * w, key=lambda v: -v) * 2.0
+
+
+def shadowed_builtin_sum(x, w):
+    sum = np.sum
+    return sum(x * w) ** 2
+
+
+def global_function_shadowed_locally(x, w):
+    _scaled = np.sin
+    return np.sum(_scaled(x) * w)
+
+
+def exception_leaves_partial_write(x, w):
+    y = x * 1.0
+    try:
+        y[0] = w
+        y[1] = y[0] * 2.0
+        raise RuntimeError("stop")
+    except RuntimeError:
+        pass
+    return np.sum(y ** 2)
+
+
+def zero_division_caught(x, w):
+    try:
+        r = 1.0 / (w - w)
+    except ZeroDivisionError:
+        r = w * 3.0
+    return np.sum(x * r)
+
+
+def recursion_with_memo(x, w):
+    memo = {}
+    def f(n):
+        if n in memo:
+            return memo[n]
+        r = w if n < 2 else f(n - 1) * 0.5 + f(n - 2)
+        memo[n] = r
+        return r
+    return np.sum(x * f(5))
+
+
+def dataclass_asdict_copy(x, w):
+    m = Lin(w, b=0.3)
+    d = dataclasses.asdict(m)
+    return np.sum(x * d["a"] + d["b"])
+
+
+def copy_module_deepcopy(x, w):
+    import copy
+    a = [x * w, [x]]
+    b = copy.deepcopy(a)
+    b[0][0] = 0.0
+    return np.sum(a[0] ** 2) + np.sum(b[0])
+
+
+def property_after_in_place_write(x, w):
+    p = Pair(x * 1.0, np.cos(x))
+    first = p.dot
+    p.u[0] = w
+    return first * p.dot
+
+
+def class_attribute_written_through_instance_class(x, w):
+    h = Holder()
+    old = Holder.k
+    type(h).k = 3.0
+    r = np.sum(h.scaled(x) * w)
+    Holder.k = old
+    return r
+
+
+def keyword_only_default_global(x, w):
+    return np.sum(_kw_default_global(x, w=w))
+
+
+def _kw_default_global(v, *, w, s=SCALE):
+    return v * w * s
+
+
+def chained_compare_with_call(x, w):
+    def mid():
+        return np.sum(x) * w
+    return mid() * 2.0 if -10.0 < mid() < 10.0 else 0.0
+
+
+def sum_genexpr_nested_conditions(x, w):
+    return sum(a * b * w for a in x if a > -1.0 for b in x if b < a)
+
+
+def generator_return_value(x, w):
+    def gen(v):
+        yield v * w
+        return 0
+    return np.sum(sum(gen(x)))
+
+
+def lambda_in_dict_comp(x, w):
+    fs = {k: (lambda v, k=k: v * k * w) for k in (1.0, 2.0)}
+    return np.sum(fs[1.0](x) * fs[2.0](x))
+
+
+def int_w_cast_in_range(x, w):
+    n = int(w * 5 + 0.5)
+    return sum(x[i % len(x)] * w for i in range(n))
+
+
+def bool_index_list(x, w):
+    vals = [x, x * w]
+    return np.sum(vals[bool(w > 0.5)] ** 2)
+
+
+def complex_abs_of_real(x, w):
+    return np.sum(np.abs(x * w)) + abs(w)
+
+
+def math_sum_over_array_elements(x, w):
+    return math.fsum(v * w for v in x) + math.sqrt(sum(v * v for v in x))
+
+
+def float32_round_trip_of_w(x, w):
+    return np.sum(x * float(np.float64(w)))
+
+
+def zero_d_array_in_math(x, w):
+    a = np.array(w)
+    return math.sin(a) * np.sum(x) + float(a) ** 2
+
+
+def zero_length_comprehension(x, w):
+    return np.sum(np.array([v * w for v in x[:0]])) + np.sum(x * w)
+
+
+def zero_length_stack(x, w):
+    parts = [x * w for _ in range(0)]
+    extra = np.sum(np.concatenate(parts)) if parts else 0.0
+    return extra + np.sum(x) * w
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n[0].islower()}
@@ -1169,6 +1860,52 @@ def _programs():
 
 # program -> (the function holding the refused line, the line's offset from its def, words of
 # the refusal, the error)
-REFUSED: dict = {
+REFUSED = {
+    "default_array_written_in_place": ("_into_default", 1, r"assignment into an element of 'buf' while another name may share", "TransformError"),
+    "generator_yield_from": ("_squares", 2, r"astgrad cannot differentiate yield \(a generator\)", "TransformError"),
+    "generator_return_value": ("generator_return_value", 2, r"astgrad cannot differentiate yield \(a generator\)", "TransformError"),
+    "property_setter": ("property_setter", 2, r"astgrad cannot differentiate assignment to an attribute through a property setter",
+                        "TransformError"),
+    # each refused when the code runs, naming the line: the array held by the list may be held elsewhere
+    "aug_list_item": ("aug_list_item", 2, r"op= \(\+= and the like\) on an ndarray held by a list", "TypeError"),
+    "aug_nested_item": ("aug_nested_item", 2, r"op= \(\+= and the like\) on an ndarray held by a list", "TypeError"),
+    "list_repeat_aliases": ("list_repeat_aliases", 2, r"op= \(\+= and the like\) on an ndarray held by a list", "TypeError"),
+    "complex_abs": ("complex_abs", 1, r"astgrad cannot differentiate complex numbers \(the complex literal 1j\)", "TransformError"),
+    "complex_real_imag": ("complex_real_imag", 1, r"astgrad cannot differentiate complex numbers", "TransformError"),
+    "map_reads_name_when_iterated": ("map_reads_name_when_iterated", 2, r"astgrad cannot differentiate the iterator held in 'm' "
+                                     r"here: k is rebound before its items are read", "TransformError"),
+    "zip_over_array_written_after": ("zip_over_array_written_after", 2, r"astgrad cannot differentiate the iterator held in 'z' "
+                                     r"here: .*a write into y", "TransformError"),
+    "generator_reads_array_written_between_nexts": ("generator_reads_array_written_between_nexts", 4,
+                                                    r"assignment into an element of 'y' while another name may share",
+                                                    "TransformError"),
+    "finally_writes_returned_array_inline": ("finally_writes_returned_array_inline", 3,
+                                             r"astgrad cannot differentiate break or continue inside try/finally", "TransformError"),
+    "tuple_item_written": ("tuple_item_written", 3, r"assignment into an element of 't' while another name may share",
+                           "TransformError"),
+    "global_statement_rebinds_array": ("global_statement_rebinds_array", 3, r"astgrad cannot differentiate the global 'LAST', "
+                                       r"which the function rebinds and the helper _reads_last reads", "TransformError"),
+    "global_rebound_then_helper_reads": ("global_rebound_then_helper_reads", 3, r"astgrad cannot differentiate the global "
+                                         r"'SCALE2', which the function rebinds and the helper _scale2 reads", "TransformError"),
+    "dataclass_post_init": ("dataclass_post_init", 1, r"no adjoint rule for hunt85b_programs\.Derived; Derived is a dataclass "
+                            r"with a __post_init__", "TransformError"),
+    "recursion_writes_shared_array": ("recursion_writes_shared_array", 7, r"the call of fill changes an argument it is given "
+                                      r"in place", "TransformError"),
+    "recursion_with_memo": ("recursion_with_memo", 8, r"the call of f changes an argument it is given in place .*memo\[n\] = r",
+                            "TransformError"),
+    "closures_over_loop_elements_late": ("closures_over_loop_elements_late", 3, r"astgrad cannot differentiate the local "
+                                         r"function lambda appended to a list", "TransformError"),
+    "attribute_alias_written_in_place": ("attribute_alias_written_in_place", 4, r"augmented assignment \(\+= and the like\) on "
+                                         r"an item of 'b' while that item may share its memory with 'arr'", "TransformError"),
+    "nested_default_is_view": ("nested_default_is_view", 4, r"assignment into an element of 'y' while another name may share",
+                               "TransformError"),
+    # named 'vs_1' (the copy astgrad made of the parameter of the local function it inlines) before
+    "star_args_tuple_item_written": ("star_args_tuple_item_written", 2, r"assignment into an element of an item of 'vs' while "
+                                     r"that item may share its memory with 'y'", "TransformError"),
+    "dataclass_asdict_copy": ("dataclass_asdict_copy", 2, r"astgrad cannot differentiate the call of dataclasses\.asdict",
+                              "TransformError"),
+    "class_attribute_written_through_instance_class": ("class_attribute_written_through_instance_class", 3,
+                                                       r"astgrad cannot differentiate assignment to an attribute",
+                                                       "TransformError"),
 }
 CASES = [(n, f) for n, f in _programs().items() if n not in REFUSED]
