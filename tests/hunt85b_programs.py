@@ -1853,6 +1853,34 @@ def zero_length_stack(x, w):
     extra = np.sum(np.concatenate(parts)) if parts else 0.0
     return extra + np.sum(x) * w
 
+
+class Shared:
+    log = []
+    weights = np.zeros(3)
+
+    @property
+    def fresh(self):
+        return [1.0]
+
+
+def class_level_list_appended(x, w):
+    # raised a bare StopIteration: the list is the class's, which the object does not hold itself
+    s = Shared()
+    s.log.append(1)
+    return np.sum(x * w)
+
+
+def class_level_array_written(x, w):
+    s = Shared()
+    s.weights[0] = w
+    return np.sum(x[:3] * s.weights)
+
+
+def property_list_appended(x, w):
+    s = Shared()
+    s.fresh.append(w)
+    return np.sum(x * w) + len(s.fresh)
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n[0].islower()}
@@ -1902,6 +1930,11 @@ REFUSED = {
     # named 'vs_1' (the copy astgrad made of the parameter of the local function it inlines) before
     "star_args_tuple_item_written": ("star_args_tuple_item_written", 2, r"assignment into an element of an item of 'vs' while "
                                      r"that item may share its memory with 'y'", "TransformError"),
+    # each raised a bare StopIteration: the written value is an attribute of the class, not of the object
+    "class_level_list_appended": ("class_level_list_appended", 3, r"this writes into a list, dict or array the Shared "
+                                  r"object does not hold itself \(an attribute of its class", "TypeError"),
+    "class_level_array_written": ("class_level_array_written", 2, r"this writes into a list, dict or array the Shared "
+                                  r"object does not hold itself", "TypeError"),
     "dataclass_asdict_copy": ("dataclass_asdict_copy", 2, r"astgrad cannot differentiate the call of dataclasses\.asdict",
                               "TransformError"),
     "class_attribute_written_through_instance_class": ("class_attribute_written_through_instance_class", 3,

@@ -14,8 +14,13 @@ defaults and keyword defaults rebound; int, bool, float32, complex, 0-d and 0-le
 
 What the hunt found: the refusal of a write into an item of a local function's ``*args``
 (``def h(*vs): vs[0][0] = w``) named ``'vs_1'``, the copy astgrad makes of the parameter
-where it inlines the function; it names ``'vs'`` now (``star_args_tuple_item_written``).
-No wrong value was found.
+where it inlines the function; it names ``'vs'`` now (``star_args_tuple_item_written``);
+a write into a list or array an object's class holds, which every instance shares
+(``s.log.append(1)``, ``s.weights[0] = w`` with ``log``, ``weights`` class attributes),
+raised a bare StopIteration when the code ran (the check that the object holds the item
+once did not find it among the object's own attributes): refused now in words
+(``class_level_*``); the list a property builds each time is followed
+(``property_list_appended``). No wrong value was found.
 
 CI runs each program in one mode at one shape (the modes in turn) and every third program
 on the tape; with HYPOTHESIS_PROFILE=thorough every program runs in every mode at both
