@@ -7,13 +7,16 @@ recursion, generators and ``sum`` of a generator, dataclasses and properties, st
 class methods, ``functools.partial`` and lambdas passed around, augmented assignment on
 tuples, lists and attributes, chained comparisons, ``min``/``max``/``sorted`` with keys,
 ``math`` functions mixed with NumPy, float32, int, bool and complex values, 0-d and
-0-length arrays. Each program is ``f(x, w)`` of a float array ``x`` and a float ``w``;
+0-length arrays; then lazy iterators and late reads, scopes and shared objects, exceptions around
+refused lines, caches, decorators, inheritance, slots, named tuples and global objects. Each program is ``f(x, w)`` of a float array ``x`` and a float ``w``;
 CASES lists those astgrad follows, REFUSED those it refuses (the line's offset in the
 function, what the refusal says)."""
 
+import collections
 import dataclasses
 import functools
 import math
+import typing
 
 import numpy as np
 
@@ -1881,6 +1884,270 @@ def property_list_appended(x, w):
     s.fresh.append(w)
     return np.sum(x * w) + len(s.fresh)
 
+
+# ---- exceptions, caches, decorators, classes and global objects (the fourth pass) ----------------
+
+def swallow_runtime_refusal(x, w):
+    lst = [x * 1.0, w]
+    try:
+        lst[0] += w
+    except TypeError:
+        lst[0] = lst[0] * 100.0
+    return np.sum(lst[0] ** 2)
+
+def swallow_broad(x, w):
+    lst = [x * 1.0, w]
+    try:
+        lst[0] += w
+    except Exception:
+        return np.sum(x) * 0.0
+    return np.sum(lst[0] ** 2)
+
+def _memo(v, cache={}):
+    if "k" not in cache:
+        cache["k"] = v * 2.0
+    return cache["k"]
+
+def memo_default_dict(x, w):
+    return np.sum(_memo(x * w) ** 2)
+
+@functools.lru_cache(maxsize=None)
+def _cached(s):
+    return s * 3.0
+
+def lru_cached_helper(x, w):
+    return np.sum(x * _cached(w))
+
+def _twice(fn):
+    @functools.wraps(fn)
+    def wrapper(*a, **k):
+        return fn(*a, **k) * 2.0
+    return wrapper
+
+@_twice
+def _dec(v, s):
+    return v * s
+
+def decorated_helper(x, w):
+    return np.sum(_dec(x, w) ** 2)
+
+def _inner(v, s, *, p=2.0):
+    return v ** p * s
+
+def _forward(*a, **k):
+    return _inner(*a, **k)
+
+def forwarding_args(x, w):
+    return np.sum(_forward(x, w, p=3.0))
+
+def _is_even(n, v):
+    return v if n == 0 else _is_odd(n - 1, v * 1.5)
+
+def _is_odd(n, v):
+    return v * 0.5 if n == 0 else _is_even(n - 1, np.sin(v))
+
+def mutual_recursion(x, w):
+    return np.sum(_is_even(3, x * w))
+
+def sum_start_array(x, w):
+    return np.sum(sum((x * k for k in (1.0, w)), np.zeros_like(x)) ** 2)
+
+def try_except_index_in_loop(x, w):
+    s = 0.0
+    for i in range(6):
+        try:
+            s = s + x[i] * w ** i
+        except IndexError:
+            break
+    return s
+
+
+def stop_iteration_protocol(x, w):
+    it = iter(x * w)
+    s = 0.0
+    while True:
+        try:
+            v = next(it)
+        except StopIteration:
+            break
+        s = s + v ** 2
+    return s
+
+def next_with_default(x, w):
+    it = iter([])
+    return np.sum(x * next(it, w))
+
+def star_expr_in_call_and_list(x, w):
+    parts = [*x[:2] * w, *x[2:]]
+    return sum(p ** 2 for p in parts)
+
+def dict_unpack_merge(x, w):
+    a = {"p": x * w}
+    b = {**a, "q": x}
+    c = a | {"p": x}
+    return np.sum(b["p"] * b["q"]) + np.sum(c["p"])
+
+def nonlocal_in_loop_closure(x, w):
+    s = 0.0
+    def add(v):
+        nonlocal s
+        s += v
+    for v in x:
+        if v > 0:
+            add(v * w)
+    return s
+
+def closure_over_loop_var_called_in_loop(x, w):
+    s = 0.0
+    for i in range(len(x)):
+        f = lambda: x[i] * w
+        s = s + f() ** 2
+    return s
+
+def exception_object_carries_value(x, w):
+    try:
+        raise ValueError(np.sum(x * w))
+    except ValueError as e:
+        v = e.args[0]
+    return v * 2.0
+
+def assert_raises_caught(x, w):
+    try:
+        assert w > 5.0, "small"
+        s = w
+    except AssertionError:
+        s = w * 2.0
+    return np.sum(x * s)
+
+def finally_overrides_return(x, w):
+    def h(v):
+        try:
+            return np.sum(v)
+        finally:
+            return np.sum(v ** 2)   # noqa: B012
+    return h(x * w)
+
+
+class Base:
+    def __init__(self, s):
+        self.s = s
+    def f(self, v):
+        return v * self.s
+    def g(self, v):
+        return self.f(v) + 1.0
+
+class Child(Base):
+    def f(self, v):
+        return super().f(v) ** 2
+
+def dispatch_via_inheritance(x, w):
+    return np.sum(Child(w).g(x)) + np.sum(Base(w).g(x))
+
+class Slotted:
+    __slots__ = ("a", "b")
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+def slots_object(x, w):
+    o = Slotted(x * w, x)
+    o.b = o.b * 2.0
+    return np.sum(o.a * o.b)
+
+class Dyn:
+    def __init__(self, s):
+        self._s = s
+    def __getattr__(self, name):
+        if name == "double":
+            return self._s * 2.0
+        raise AttributeError(name)
+
+def getattr_dynamic(x, w):
+    return np.sum(x * Dyn(w).double)
+
+P2 = collections.namedtuple("P2", "a b")
+
+def namedtuple_replace(x, w):
+    p = P2(x * w, 1.0)
+    q = p._replace(b=w)
+    return np.sum(q.a * q.b) + np.sum(p.a)
+
+class NT(typing.NamedTuple):
+    a: np.ndarray
+    b: float = 2.0
+
+def typed_namedtuple(x, w):
+    n = NT(x * w)
+    a, b = n
+    return np.sum(a ** 2) * b + n[1]
+
+def getattr_setattr_strings(x, w):
+    o = Base(1.0)
+    setattr(o, "s", w)
+    return np.sum(o.f(x) * getattr(o, "s"))
+
+def instance_method_replaced(x, w):
+    o = Base(w)
+    o.f = lambda v: np.sin(v) * w
+    return np.sum(o.g(x))
+
+def vars_of_object(x, w):
+    o = Base(w)
+    return np.sum(x * vars(o)["s"]) + np.sum(x * o.__dict__["s"])
+
+MODEL = Base(2.0)
+GLOBAL_ARR = np.ones(6)
+
+def global_object_attribute_rebound(x, w):
+    MODEL.s = w
+    return np.sum(MODEL.f(x))
+
+def global_array_written(x, w):
+    GLOBAL_ARR[0] = w
+    return np.sum(x * GLOBAL_ARR[:len(x)])
+
+def isinstance_dispatch(x, w):
+    o = Child(w) if w > 0.5 else Base(w)
+    if isinstance(o, Child):
+        return np.sum(o.f(x))
+    return 0.0
+
+def class_attr_rebound_inside(x, w):
+    old = Base.g
+    Base.g = lambda self, v: v * 3.0
+    r = np.sum(Base(w).g(x))
+    Base.g = old
+    return r
+
+class Acc:
+    def __init__(self):
+        self.items = []
+    def add(self, v):
+        self.items.append(v)
+        return self
+    def total(self):
+        return sum(np.sum(v) for v in self.items)
+
+def method_chaining(x, w):
+    return Acc().add(x * w).add(np.sin(x)).total()
+
+class Counter2:
+    def __init__(self):
+        self.n = 0
+    def __call__(self, v):
+        self.n += 1
+        return v * self.n
+
+def callable_object_state(x, w):
+    c = Counter2()
+    return np.sum(c(x) * c(x * w))
+
+def staticmethod_in_instance_dict(x, w):
+    class K:
+        scale = staticmethod(lambda v: v * 2.0)
+    return np.sum(K.scale(x) * w) + np.sum(K().scale(x))
+
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n[0].islower()}
@@ -1935,6 +2202,27 @@ REFUSED = {
                                   r"object does not hold itself \(an attribute of its class", "TypeError"),
     "class_level_array_written": ("class_level_array_written", 2, r"this writes into a list, dict or array the Shared "
                                   r"object does not hold itself", "TypeError"),
+    # the refusal is not caught by the user's except TypeError / except Exception around the line
+    "swallow_runtime_refusal": ("swallow_runtime_refusal", 3, r"op= \(\+= and the like\) on an ndarray held by a list",
+                                "TypeError"),
+    "swallow_broad": ("swallow_broad", 3, r"op= \(\+= and the like\) on an ndarray held by a list", "TypeError"),
+    "memo_default_dict": ("_memo", 2, r"assignment into an element of 'cache' while another name may", "TransformError"),
+    "exception_object_carries_value": ("exception_object_carries_value", 3, r"the exception caught here carries a float "
+                                       r"value", "TypeError"),
+    "finally_overrides_return": ("finally_overrides_return", 5, r"astgrad cannot differentiate return in a finally body",
+                                 "TransformError"),
+    "getattr_dynamic": ("getattr_dynamic", 1, r"no adjoint rule for hunt85b_programs\.Dyn", "TransformError"),
+    "getattr_setattr_strings": ("getattr_setattr_strings", 2, r"calling setattr changes 'o' in place", "TransformError"),
+    "instance_method_replaced": ("instance_method_replaced", 2, r"astgrad cannot differentiate assignment to an attribute; "
+                                 r".*to store a function or a bound method on an object", "TransformError"),
+    "vars_of_object": ("vars_of_object", 2, r"no adjoint rule for vars", "TransformError"),
+    "global_object_attribute_rebound": ("global_object_attribute_rebound", 1, r"astgrad cannot differentiate assignment to "
+                                        r"an attribute", "TransformError"),
+    "global_array_written": ("global_array_written", 1, r"assignment into an element of 'GLOBAL_ARR' while another name",
+                             "TransformError"),
+    "isinstance_dispatch": ("isinstance_dispatch", 3, r"no adjoint rule for \.f\(\)", "TransformError"),
+    "class_attr_rebound_inside": ("class_attr_rebound_inside", 2, r"astgrad cannot differentiate a change of Base\.g, an "
+                                  r"attribute of the class Base", "TransformError"),
     "dataclass_asdict_copy": ("dataclass_asdict_copy", 2, r"astgrad cannot differentiate the call of dataclasses\.asdict",
                               "TransformError"),
     "class_attribute_written_through_instance_class": ("class_attribute_written_through_instance_class", 3,

@@ -1,16 +1,16 @@
 """Everyday Python around array code, as an adversary writes it (tests/hunt85b_programs.py):
-closures and ``nonlocal``, ``global`` statements, default arguments, ``*args``/``**kwargs``
-and keyword-only arguments, comprehensions with conditions, ``while``/``try``/early returns,
-recursion, generators, dataclasses and properties, ``functools.partial`` and lambdas,
-augmented assignment on tuples, lists and attributes, chained comparisons,
-``min``/``max``/``sorted`` with keys, ``math`` mixed with NumPy, int/bool/float32/complex
-values, 0-d and 0-length arrays. Each program is checked in grad, value_and_grad, vjp, jvp,
-hessian and jvp of grad against central differences at two shapes, or refused in words
-naming its file, line and construct; the same programs run on the tape front end
-(``astgrad.tensor``, ``astgrad.autograd.grad`` with ``create_graph``), first and second
-order against central differences; and the entry points are used as a user would between
-two calls of one gradient: a closure's cell rebound, a helper, a global, a function's
-defaults and keyword defaults rebound; int, bool, float32, complex, 0-d and 0-length inputs.
+closures and ``nonlocal``, ``global`` statements, default arguments, ``*args``/``**kwargs`` and
+keyword-only arguments, comprehensions with conditions, ``while``/``try``/early returns,
+recursion, generators, dataclasses and properties, ``functools.partial`` and lambdas, augmented
+assignment on tuples, lists and attributes, chained comparisons, ``min``/``max``/``sorted``
+with keys, ``math`` mixed with NumPy, int/bool/float32/complex values, 0-d and 0-length arrays.
+Each program is checked in grad, value_and_grad, vjp, jvp, hessian and jvp of grad against
+central differences at two shapes, or refused in words naming its file, line and construct; the
+same programs run on the tape front end (``astgrad.tensor``, ``astgrad.autograd.grad`` with
+``create_graph`` and ``retain_graph``), first and second order against central differences; and
+the entry points are used as a user would between two calls of one gradient: a closure's cell
+rebound, a helper, a global, a function's defaults and keyword defaults rebound; int, bool,
+float32, complex, 0-d and 0-length inputs.
 
 What the hunt found: the refusal of a write into an item of a local function's ``*args``
 (``def h(*vs): vs[0][0] = w``) named ``'vs_1'``, the copy astgrad makes of the parameter
@@ -141,6 +141,24 @@ def test_program_on_the_tape(f, x):
     second = astgrad.autograd.grad((gx * astgrad.tensor(c)).sum(), (xt,), allow_unused=True)[0]
     first = lambda a: _values(_tape_grads(f, a, 0.8)[1], a)     # noqa: E731
     assert_close(_values(second, x), numerical_grad(lambda a: np.sum(first(a) * c), (x.copy(),)), 1e-4, 1e-5)
+
+
+@pytest.mark.parametrize("name", ["nonlocal_accumulator", "while_break", "recursion_power", "closure_factory_call",
+                                  "sum_genexpr", "dataclass_call"])
+def test_retain_graph_on_the_tape(name):
+    """A second gradient through one recording: the same values with retain_graph=True on
+    the first, PyTorch's error without it."""
+    f = getattr(P, name)
+    xt, wt = astgrad.tensor(X4.copy(), requires_grad=True), astgrad.tensor(0.8, requires_grad=True)
+    out = f(xt, wt)
+    first = astgrad.autograd.grad(out, (xt, wt), retain_graph=True)
+    second = astgrad.autograd.grad(out, (xt, wt))
+    want = numerical_grad(lambda a, b: f(a.copy(), b), (X4.copy(), 0.8), wrt=(0, 1))
+    for got in (first, second):
+        assert_close(_values(got[0], X4), want[0])
+        assert_close(float(_values(got[1], 0.8)), want[1])
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        astgrad.autograd.grad(out, (xt, wt))
 
 
 @pytest.mark.parametrize("name", sorted(TAPE_REFUSED))
