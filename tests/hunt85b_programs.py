@@ -2148,6 +2148,98 @@ def staticmethod_in_instance_dict(x, w):
     return np.sum(K.scale(x) * w) + np.sum(K().scale(x))
 
 
+
+# ---- parameters rebound around closures, defaults and generators (the fifth pass) ------------
+
+def closure_reads_rebound_parameter(x, w):
+    def g(v):
+        return v * w
+    w = w * 2.0
+    return np.sum(g(x) ** 2)
+
+def nonlocal_rebinds_parameter(x, w):
+    def inc():
+        nonlocal w
+        w = w * w + 1.0
+    inc()
+    inc()
+    return np.sum(x * w)
+
+def default_takes_parameter_before_rebind(x, w):
+    def g(v, s=w):
+        return v * s
+    w = w * 3.0
+    return np.sum(g(x) * w)
+
+def lambdas_in_comprehension_late(x, w):
+    fs = [lambda: v * w for v in x]
+    return sum(f() for f in fs)
+
+def genexpr_reads_rebound_parameter(x, w):
+    g = (v * w for v in x)
+    w = w ** 2
+    return sum(g)
+
+def genexpr_reads_rebound_array_param(x, w):
+    g = (np.sum(x * k) for k in (1.0, 2.0))
+    x = x ** 2
+    return sum(g) * w
+
+def sorted_key_closure_reads_w(x, w):
+    s = sorted(x, key=lambda v: (v - w) ** 2)
+    return s[0] * w + s[-1]
+
+def max_of_floats_from_w(x, w):
+    return max(w * 2.0, 1.0) * np.sum(x) + min(w, 0.1) * x[0]
+
+def chained_compare_zero_d(x, w):
+    a = np.sum(x) * w
+    return a ** 2 if 0.0 < a < 5.0 else a
+
+def parameter_written_then_closure(x, w):
+    x = x * 1.0
+    def g():
+        return np.sum(x ** 2)
+    before = g()
+    x[0] = w
+    return before + g()
+
+def closure_reads_x_after_aug(x, w):
+    def g():
+        return np.sum(np.sin(x))
+    a = g()
+    x = x + w
+    return a * g()
+
+def loop_rebinds_closure_cell_array(x, w):
+    acc = x * 0.0
+    def add(v):
+        return acc + v
+    for i in range(3):
+        acc = add(x * w ** i)
+    return np.sum(acc ** 2)
+
+def keyword_args_reordered(x, w):
+    def h(a, b, c=1.0):
+        return a * 2.0 + b * 3.0 + c
+    return np.sum(h(b=x, c=w, a=x * w) ** 2)
+
+def star_args_of_parameter_tuple(x, w):
+    def h(*vs):
+        return sum(np.sum(v ** 2) for v in vs)
+    t = (x, x * w)
+    t = t + (w,)
+    return h(*t)
+
+def kwargs_forwarded_twice(x, w):
+    def inner(v, **kw):
+        return v * kw["s"] + kw.get("t", 0.0)
+    def outer(v, **kw):
+        kw["t"] = kw["s"] * 2.0
+        return inner(v, **kw)
+    return np.sum(outer(x, s=w) ** 2)
+
+
 def _programs():
     return {n: f for n, f in globals().items() if callable(f) and not n.startswith("_")
             and getattr(f, "__module__", None) == __name__ and n[0].islower()}
@@ -2223,6 +2315,12 @@ REFUSED = {
     "isinstance_dispatch": ("isinstance_dispatch", 3, r"no adjoint rule for \.f\(\)", "TransformError"),
     "class_attr_rebound_inside": ("class_attr_rebound_inside", 2, r"astgrad cannot differentiate a change of Base\.g, an "
                                   r"attribute of the class Base", "TransformError"),
+    "kwargs_forwarded_twice": ("kwargs_forwarded_twice", 5, r"astgrad cannot differentiate \*\*kwargs unpacking in a call "
+                               r"of inner", "TransformError"),
+    "lambdas_in_comprehension_late": ("lambdas_in_comprehension_late", 1, r"astgrad cannot differentiate the local function "
+                                      r"lambda made by a list comprehension", "TransformError"),
+    "star_args_of_parameter_tuple": ("star_args_of_parameter_tuple", 5, r"astgrad cannot differentiate \*args unpacking in a "
+                                     r"call", "TransformError"),
     "dataclass_asdict_copy": ("dataclass_asdict_copy", 2, r"astgrad cannot differentiate the call of dataclasses\.asdict",
                               "TransformError"),
     "class_attribute_written_through_instance_class": ("class_attribute_written_through_instance_class", 3,
