@@ -3584,7 +3584,14 @@ def written_items_apart(container, item, where):
     if not isinstance(item, (list, dict, numpy.ndarray)):
         return
     others = [held for held in _held_objects(container) if held is not container]
-    mine = next(k for k, held in enumerate(others) if held is item)
+    mine = next((k for k, held in enumerate(others) if held is item), None)
+    if mine is None:        # c.shared.append(v), shared an attribute of c's class: no item c holds itself
+        raise TypeError(
+            f"astgrad: {where}: this writes into a list, dict or array the {type(container).__name__} object "
+            "does not hold itself (an attribute of its class, which every instance shares, or a value a "
+            "property builds), which astgrad follows by storing the written item back into the object, so "
+            "the object would hold a copy where Python changes the one every instance sees; astgrad cannot "
+            "follow that. Hold the value on the object (self.shared = [] in __init__), or build a new value")
     if _overlapping([item] + others[:mine] + others[mine + 1:], 1):
         raise TypeError(
             f"astgrad: {where}: this writes into an item of a {type(container).__name__} that holds "

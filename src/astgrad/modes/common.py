@@ -1276,7 +1276,7 @@ def _refuse_shared_write(source, name, stmt, action, rows=(), holders=(), sharer
         name = user_name
     elif not _names_in_line(source, stmt, name) and holders \
             and not _appends_to_an_attribute(source, stmt, name, action):   # d[a][b] = v, the item d[a] read out
-        _refuse_write_into_an_item(source, stmt, action, sorted(holders)[0], sharers)
+        _refuse_write_into_an_item(source, stmt, action, _user_holder(source, stmt, sorted(holders)[0]), sharers)
     elif not _names_in_line(source, stmt, name):        # a value astgrad read out of an item or attribute
         written = user_expression(source, stmt, name)
         if written and re.fullmatch(r"[\w\[\]'\". ]+\.[A-Za-z_]\w*", written) \
@@ -1525,6 +1525,14 @@ def _refuse_storing_a_name_into_an_item(source, stmt, action, holder, stored, ta
         f"{stored} * 1.0), or write into a copy and store it back (t = {item}.copy(); "
         f"t[{ast.unparse(target.slice)}] = {stored}; {item} = t)", stmt,
         construct="in-place write")
+
+
+def _user_holder(source, stmt, holder):
+    """``holder`` as the user's line names it: ``vs`` for ``vs_1``, the copy astgrad made
+    of a parameter of a local function it inlines (``def h(*vs): vs[0][0] = w``)."""
+    user = re.sub(r"_\d+$", "", holder)
+    return user if user != holder and not _names_in_line(source, stmt, holder) \
+        and _names_in_line(source, stmt, user) else holder
 
 
 def _names_in_line(source, stmt, name):
