@@ -2451,7 +2451,10 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     receiver = call.func.value.id
     # (but for an object a class call builds here that the code runs as it is, its
     # methods not written in: b = Box(...) for a Box with __getattr__, then r = b.up(w))
-    others = active - {receiver} if receiver in active and not _built_unfollowed(fn, receiver) else active
+    # (nor for an object a call of a function of the user's returned, a = make(x): its class
+    # is not known here, so its methods run as they are, unseen, as a statement's would)
+    others = active - {receiver} if receiver in active and not _built_unfollowed(fn, receiver) \
+        and not _returned_by_a_function(fn, receiver) else active
     _check_effect_method(source, stmt, others, held - {receiver}, fn, active if varied is None else varied)
 
 
@@ -2464,6 +2467,16 @@ def _built_unfollowed(fn, name):
         isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name
         and isinstance(stmt.value, gast.Call) and isinstance(anno.get(stmt.value, Key.TARGET), type)
         and looked_into(anno.get(stmt.value, Key.TARGET)) for stmt in S.statements(fn.body))
+
+
+def _returned_by_a_function(fn, name):
+    """Whether ``name`` of the core tree ``fn`` is bound by a call of a function of the
+    user's (``a = make(x)``, one astgrad did not write into the function): the object it
+    returns is of a class not known here, whose methods are not written in."""
+    return fn is not None and any(
+        isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name
+        and isinstance(stmt.value, gast.Call) and not isinstance(anno.get(stmt.value, Key.TARGET), type)
+        and ops.is_user_function(anno.get(stmt.value, Key.TARGET)) for stmt in walk.walk_statements(fn.body))
 
 
 def _refuse_held_object_change(source, stmt, target):
