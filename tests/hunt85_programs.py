@@ -1293,6 +1293,93 @@ def _loop_factory_items(n):
     loop_factory_items.__name__ = f"loop_factory_items_{n}"
     return loop_factory_items
 
+# -- operands of every kind read before a method call changing the object --------------------
+
+def a_sum_before(x, w):
+    a = make(x, 0.0)
+    s = np.sum(a.data) + a.bumped(0, w)
+    return s + np.sum(a.data ** 2)
+
+
+def unary_item_before(x, w):
+    a = make(x, 0.0)
+    s = -a.data[0] + a.bumped(0, w)
+    return s * np.sum(a.data)
+
+
+def power_of_item(x, w):
+    a = make(x, 0.0)
+    s = a.data[2] ** a.bumped(2, w)
+    return s + np.sum(a.data)
+
+
+def compare_item(x, w):
+    a = make(x, 0.0)
+    if a.data[0] < a.bumped(0, w):
+        return np.sum(a.data ** 2)
+    return np.sum(a.data)
+
+
+def keyword_item_after(x, w):
+    a = make(x, 0.0)
+    s = np.clip(a.bumped(3, w), a_min=a.data[3], a_max=100.0)
+    return s + np.sum(a.data)
+
+
+def keyword_call_positional_item(x, w):
+    a = make(x, 0.0)
+    s = np.clip(a.data[3] * 1.0, a_min=a.bumped(3, w) - 10.0, a_max=100.0)
+    return s + np.sum(a.data)
+
+
+def item_twice_around(x, w):
+    a = make(x, 0.0)
+    s = a.data[0] + a.bumped(0, w) + a.data[0]
+    return s + np.sum(a.data)
+
+
+def helper_of_the_object_before(x, w):
+    a = make(x, 0.0)
+    s = first_item(a) + a.bumped(0, w)
+    return s + np.sum(a.data)
+
+
+def first_item(o):
+    return o.data[0] * 1.0
+
+
+def slice_name_index(x, w):
+    a = make(x, 0.0)
+    k = slice(0, 2)
+    s = np.sum(a.data[k] + a.bumped(0, w))
+    return s + np.sum(a.data)
+
+
+def ellipsis_index(x, w):
+    a = make(x, 0.0)
+    s = np.sum(a.data[...] + a.bumped(0, w))
+    return s + np.sum(a.data)
+
+
+def none_index(x, w):
+    a = make(x, 0.0)
+    s = np.sum(a.data[None] * a.bumped(0, w))
+    return s + np.sum(a.data)
+
+
+def zero_d_index(x, w):
+    a = make(x, 0.0)
+    k = np.array(1)
+    s = a.data[k] * a.bumped(k, w)
+    return s + np.sum(a.data)
+
+
+def starred_before(x, w):
+    a = make(x, 0.0)
+    s = np.add(*[a.data[0], a.bumped(0, w)])
+    return s + np.sum(a.data)
+
+
 _FAMILIES = [_loop_made, _loop_wrapped_one_array, _loop_calls, _loop_calls_conditional, _loop_contiguous,
              _loop_order_a, _loop_rows, _loop_writes_one_row, _loop_popped, _while_popped, _loop_mixed,
              _rows_through_factory, _while_popped_front, _loop_row_kink, _loop_base_after_copy,
@@ -1324,7 +1411,9 @@ REFUSED = {
     'require_fortran_of_a_transpose_written', 'require_with_dtype', 'row_of_a_3d_array', 'row_of_a_matrix',
     'row_of_made_data', 'row_read_in_a_branch', 'row_read_then_whole_written', 'rows_through_factory_0',
     'rows_through_factory_1', 'rows_through_factory_3', 'slice_summed_before', 'view_of_a_row_read',
-    'wrapped_by_two_statements', 'wrapped_reversed_view', 'wrapped_twice_same_array', 'wrapped_view'}
+    'wrapped_by_two_statements', 'wrapped_reversed_view', 'wrapped_twice_same_array', 'wrapped_view',
+    'ellipsis_index', 'helper_of_the_object_before', 'keyword_item_after', 'none_index', 'slice_name_index',
+    'starred_before'}
 
 ONCE = {
     'contiguous_copy_written', 'contiguous_view_written', 'loop_number_views_0', 'loop_number_views_1',

@@ -1,4 +1,4 @@
-"""The eighty-fifth hunt (tests/hunt85_programs.py): programs an outside user would write
+"""The eighty-fifth hunt (tests/hunt85_programs.py, tests/hunt85_elsewhere.py): programs an outside user would write
 mixing the newer forms (objects a helper of the module builds and returns, changed in
 place by their methods, also inside expressions; writes through numpy.ascontiguousarray,
 numpy.asfortranarray, numpy.require and order="A" reshapes; rows read before in-place
@@ -17,6 +17,15 @@ What the hunt found:
   read after it", naming a slice the user never took: the check of whether the array
   shares the number's memory (runtime.shows_write) knew arrays and lists only. An array
   made of a number is a new array of its own: followed now to the second order.
+- a wrong gradient: an object a helper of another module returns (``a = make(x, 0.0)``,
+  its class not known where the function calls its methods), whose method changes it in
+  place, called where its value carries no derivative (``if a.bumped(0, w) > -100.0:``,
+  ``c = a.bumped(0, w) > 0``, ``int(...)``, ``bool(...)``, ``assert``, ``isinstance``,
+  ``len``, ``np.shape``, a conditional expression's test): the call ran as it is and the
+  derivative missed its write into ``a.data`` (d/dx0 of sum((0.8 x)^2) came out 1.12 for
+  0.896). The check of such a call took its object for one whose methods are written in,
+  as they are for an object of a known class; refused now at the user's line, as the same
+  call made as a statement of its own is.
 
 CI runs each program in one mode at one shape (the modes in turn); with
 HYPOTHESIS_PROFILE=thorough every program runs in every mode at both shapes."""
@@ -29,6 +38,7 @@ import numpy as np
 import pytest
 
 import astgrad
+import hunt85_elsewhere as E
 import hunt85_programs as P
 from astgrad import runtime
 from breadth_modes import check
@@ -43,18 +53,23 @@ SHAPES = (X4, X6)
 GENERATED = re.compile(r"\b(t_\d+|d_\w+|\w*_saved\w*|\w+_own|\w+_kept|cond)\b")
 
 
+ALL = [(P, name, f) for name, f in P.CASES] + [(E, name, f) for name, f in E.CASES]
+
+
 def _params():
-    for k, (name, f) in enumerate(P.CASES):
+    for k, (module, name, f) in enumerate(ALL):
         for s, x in enumerate(SHAPES):
             for m, mode in enumerate(MODES):
                 if THOROUGH or (m == k % len(MODES) and s == (k // len(MODES)) % 2):
-                    yield pytest.param(name, mode, f, x, id=f"{name}-{x.size}-{mode}")
+                    yield pytest.param(module, name, mode, f, x, id=f"{name}-{x.size}-{mode}")
 
 
-def test_the_tables_name_programs_of_the_module():
-    names = {name for name, _ in P.CASES}
-    assert len(names) == len(P.CASES) >= 150
-    assert P.REFUSED <= names and P.ONCE <= names and not P.REFUSED & P.ONCE
+@pytest.mark.parametrize("module", [P, E], ids=lambda m: m.__name__)
+def test_the_tables_name_programs_of_the_module(module):
+    names = {name for name, _ in module.CASES}
+    assert len(names) == len(module.CASES) >= 15
+    assert module.REFUSED <= names and module.ONCE <= names and not module.REFUSED & module.ONCE
+    assert len(ALL) >= 200
 
 
 def _refused_at_the_users_line(f, run):
@@ -64,19 +79,20 @@ def _refused_at_the_users_line(f, run):
     with pytest.raises(astgrad.TransformError) as caught:
         run()
     message = str(caught.value)
-    place = re.search(r"hunt85_programs\.py:(\d+):", message)
+    file = inspect.getsourcefile(f)
+    place = re.search(re.escape(os.path.basename(file)) + r":(\d+):", message)
     assert place, message
     assert first <= int(place.group(1)) < first + len(lines), message
     if caught.value.line is not None:       # (None: stopped when the code ran, the place in the words)
-        with open(P.__file__) as source:
+        with open(file) as source:
             assert caught.value.line.strip() == source.read().splitlines()[int(place.group(1)) - 1].strip()
     assert not GENERATED.search(message.split("\n")[0]), message
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("name, mode, f, x", list(_params()))
-def test_program_in_mode(name, mode, f, x):
-    if name in P.REFUSED or name in P.ONCE and mode in SECOND:
+@pytest.mark.parametrize("module, name, mode, f, x", list(_params()))
+def test_program_in_mode(module, name, mode, f, x):
+    if name in module.REFUSED or name in module.ONCE and mode in SECOND:
         _refused_at_the_users_line(f, lambda: check(mode, f, (x, 0.8), (0, 1)))
     else:
         check(mode, f, (x, 0.8), (0, 1))
@@ -131,3 +147,36 @@ def test_a_global_a_folded_helper_reads_is_read_when_it_runs(k, monkeypatch):
     gradient = astgrad.grad(P.factory_reading_a_global)
     monkeypatch.setattr(P, "K85", k)
     assert_close(gradient(X4.copy(), 0.8), numerical_grad(P.factory_reading_a_global, (X4.copy(), 0.8)))
+
+
+UNSEEN_CALLS = [E.bumped_in_an_if, E.bumped_compared_and_bound, E.bumped_in_bool, E.bumped_in_int,
+                E.bumped_in_a_conditional_expression, E.bumped_in_an_assert, E.bumped_in_isinstance,
+                E.bumped_in_len, E.bumped_in_shape]
+
+
+@pytest.mark.parametrize("f", UNSEEN_CALLS, ids=lambda f: f.__name__)
+def test_a_method_changing_an_object_of_an_unknown_class_whose_value_carries_no_derivative_is_refused(f):
+    """Python's value is what the call's write makes it: the gradient read the value before
+    (a wrong gradient, no error); refused in every mode, as the call made for its effect is."""
+    x = X4.copy()
+    for run in (lambda: astgrad.grad(f)(x, 0.8), lambda: astgrad.jvp(f, (x, 0.8), (np.ones(4), 0.0)),
+                lambda: astgrad.vjp(f, x, 0.8), lambda: astgrad.hessian(f)(x, 0.8)):
+        _refused_at_the_users_line(f, run)
+        with pytest.raises(astgrad.TransformError, match=r"the method call \.bumped\(\) changes a differentiated "
+                                                          "value in place"):
+            run()
+
+
+@pytest.mark.parametrize("f", [P.compare_item, P.call_in_a_conditional_expression], ids=lambda f: f.__name__)
+def test_the_same_calls_on_an_object_of_a_known_class_are_followed(f):
+    for mode in MODES:
+        check(mode, f, (X4, 0.8), (0, 1))
+
+
+def test_a_helper_default_changed_between_two_calls_is_read_when_it_runs(monkeypatch):
+    gradient = astgrad.grad(E.defaults_changed, wrt=(0, 1))
+    for k in (2.0, 3.5):
+        monkeypatch.setattr(E.make_default_here, "__defaults__", (k,))
+        gx, gw = gradient(X6.copy(), 0.8)
+        assert_close(gx, numerical_grad(E.defaults_changed, (X6.copy(), 0.8), wrt=0))
+        assert_close(gw, numerical_grad(E.defaults_changed, (X6.copy(), 0.8), wrt=1))
