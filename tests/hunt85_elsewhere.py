@@ -7,7 +7,8 @@ helper). Each program is ``f(x, w)``; CASES lists them (name, function), REFUSED
 astgrad refuses in words."""
 import functools
 import numpy as np
-from hunt85_programs import Acc, make
+import hunt85_programs
+from hunt85_programs import Acc, make, make_list, make_two
 
 scale = 2.0
 K = 1.5
@@ -163,12 +164,75 @@ def bumped_in_shape(x, w):
     return np.sum(a.data ** 2) + len(n)
 
 
-CASES = [(n, f) for n, f in sorted(globals().items()) if callable(f) and getattr(f, "__module__", "") == __name__
+def bumped_through_the_module(x, w):
+    a = hunt85_programs.make(x, 0.0)
+    c = a.bumped(0, w) > -100.0
+    return np.sum(a.data ** 2) * c
+
+
+def bumped_unpacked(x, w):
+    a, k = make_two(x, 0.0)
+    c = a.bumped(0, w) > -100.0
+    return np.sum(a.data ** 2) + k * c
+
+
+def bumped_item_of_a_list(x, w):
+    objs = make_list(x, 0.0)
+    a = objs[0]
+    c = a.bumped(0, w) > -100.0
+    return np.sum(a.data ** 2) * c
+
+
+def bumped_under_another_name(x, w):
+    a = make(x, 0.0)
+    b = a
+    c = b.bumped(0, w) > -100.0
+    return np.sum(a.data ** 2) * c
+
+
+def _use(a, w):
+    c = a.bumped(0, w) > -100.0
+    return np.sum(a.data ** 2) * c
+
+
+def bumped_in_a_helper(x, w):
+    a = make(x, 0.0)
+    return _use(a, w)
+
+
+def bumped_in_a_comprehension(x, w):
+    a = make(x, 0.0)
+    ks = [k for k in range(2) if a.bumped(0, w) > -100.0]
+    return np.sum(a.data ** 2) + len(ks)
+
+
+def bumped_in_an_index(x, w):
+    a = make(x, 0.0)
+    v = x[int(a.bumped(0, w) > -100.0)]
+    return np.sum(a.data ** 2) + v
+
+
+def bumped_in_a_loop(x, w):
+    s = 0.0
+    for k in range(2):
+        a = make(x, 0.0)
+        if a.bumped(0, w) > -100.0:
+            s = s + np.sum(a.data ** 2)
+    return s
+
+
+CASES = [(n, f) for n, f in sorted(globals().items()) if callable(f) and not n.startswith("_")
+         and getattr(f, "__module__", "") == __name__
          and f.__code__.co_argcount == 2 and f.__code__.co_varnames[1] in ("w", "scale")]
 
 REFUSED = {
     'bumped_compared_and_bound', 'bumped_in_a_conditional_expression', 'bumped_in_an_assert', 'bumped_in_an_if',
     'bumped_in_bool', 'bumped_in_int', 'bumped_in_isinstance', 'bumped_in_len', 'bumped_in_shape',
     'caller_local_named_like_a_global', 'caller_loop_named_like_a_global', 'caller_parameter_named_like_a_global',
-    'decorated'}
+    'decorated', 'bumped_through_the_module', 'bumped_unpacked', 'bumped_item_of_a_list',
+    'bumped_under_another_name', 'bumped_in_a_helper', 'bumped_in_a_comprehension', 'bumped_in_an_index',
+    'bumped_in_a_loop'}
 ONCE = set()
+
+# a refusal at a line of the helper the program hands the object to
+HELPERS = {'bumped_in_a_helper': [_use]}

@@ -52,6 +52,15 @@ def make_default(w, k=2.0):
     return Acc(np.sin(w) * k)
 
 
+def make_two(w, k):
+    """Helpers doing more than building an object (not folded into a caller)."""
+    return Acc(w * (k + 1.0)), k
+
+
+def make_list(w, k):
+    return [Acc(w * (k + 1.0))]
+
+
 def make_by_sines(w, k):
     return Acc(np.sin(w) * k)
 

@@ -25,7 +25,9 @@ What the hunt found:
   derivative missed its write into ``a.data`` (d/dx0 of sum((0.8 x)^2) came out 1.12 for
   0.896). The check of such a call took its object for one whose methods are written in,
   as they are for an object of a known class; refused now at the user's line, as the same
-  call made as a statement of its own is.
+  call made as a statement of its own is; also where the object is unpacked from what the
+  helper returns, taken out of a list it returns, bound to a second name, or handed to a
+  helper calling the method.
 
 CI runs each program in one mode at one shape (the modes in turn); with
 HYPOTHESIS_PROFILE=thorough every program runs in every mode at both shapes."""
@@ -72,17 +74,18 @@ def test_the_tables_name_programs_of_the_module(module):
     assert len(ALL) >= 200
 
 
-def _refused_at_the_users_line(f, run):
+def _refused_at_the_users_line(f, run, helpers=()):
     """``run()`` raises a TransformError naming a line of ``f`` in the programs' file
-    (quoting it, where astgrad refuses before the code runs), with no name astgrad made up."""
-    lines, first = inspect.getsourcelines(f)
+    (or of one of ``helpers`` it calls), quoting it where astgrad refuses before the code
+    runs, with no name astgrad made up."""
     with pytest.raises(astgrad.TransformError) as caught:
         run()
     message = str(caught.value)
     file = inspect.getsourcefile(f)
     place = re.search(re.escape(os.path.basename(file)) + r":(\d+):", message)
     assert place, message
-    assert first <= int(place.group(1)) < first + len(lines), message
+    spans = [(first, first + len(lines)) for lines, first in map(inspect.getsourcelines, [f, *helpers])]
+    assert any(first <= int(place.group(1)) < end for first, end in spans), message
     if caught.value.line is not None:       # (None: stopped when the code ran, the place in the words)
         with open(file) as source:
             assert caught.value.line.strip() == source.read().splitlines()[int(place.group(1)) - 1].strip()
@@ -93,7 +96,8 @@ def _refused_at_the_users_line(f, run):
 @pytest.mark.parametrize("module, name, mode, f, x", list(_params()))
 def test_program_in_mode(module, name, mode, f, x):
     if name in module.REFUSED or name in module.ONCE and mode in SECOND:
-        _refused_at_the_users_line(f, lambda: check(mode, f, (x, 0.8), (0, 1)))
+        _refused_at_the_users_line(f, lambda: check(mode, f, (x, 0.8), (0, 1)),
+                                   getattr(module, "HELPERS", {}).get(name, ()))
     else:
         check(mode, f, (x, 0.8), (0, 1))
 
@@ -151,13 +155,16 @@ def test_a_global_a_folded_helper_reads_is_read_when_it_runs(k, monkeypatch):
 
 UNSEEN_CALLS = [E.bumped_in_an_if, E.bumped_compared_and_bound, E.bumped_in_bool, E.bumped_in_int,
                 E.bumped_in_a_conditional_expression, E.bumped_in_an_assert, E.bumped_in_isinstance,
-                E.bumped_in_len, E.bumped_in_shape]
+                E.bumped_in_len, E.bumped_in_shape, E.bumped_through_the_module, E.bumped_unpacked,
+                E.bumped_item_of_a_list, E.bumped_under_another_name, E.bumped_in_a_comprehension,
+                E.bumped_in_an_index, E.bumped_in_a_loop]
 
 
 @pytest.mark.parametrize("f", UNSEEN_CALLS, ids=lambda f: f.__name__)
 def test_a_method_changing_an_object_of_an_unknown_class_whose_value_carries_no_derivative_is_refused(f):
     """Python's value is what the call's write makes it: the gradient read the value before
-    (a wrong gradient, no error); refused in every mode, as the call made for its effect is."""
+    (a wrong gradient, no error); refused in every mode, as the call made for its effect is
+    (bumped_in_a_helper too, at the helper's line: CASES)."""
     x = X4.copy()
     for run in (lambda: astgrad.grad(f)(x, 0.8), lambda: astgrad.jvp(f, (x, 0.8), (np.ones(4), 0.0)),
                 lambda: astgrad.vjp(f, x, 0.8), lambda: astgrad.hessian(f)(x, 0.8)):
