@@ -3345,9 +3345,13 @@ def shows_write(view, base, where):
     ``x.ravel()``) is read again after it: True where ``view`` shares ``base``'s memory, so
     it shows the write as NumPy's views do; False for a reshape or ravel that NumPy made a
     copy (the array's items are not laid out as the new shape reads them), which keeps the
-    earlier values. A slice of a list is a copy too, which astgrad does not keep: refused."""
+    earlier values. A slice of a list is a copy too, which astgrad does not keep: refused.
+    An array made of a number (``numpy.ascontiguousarray(x[0] * w)``) is a new array of its
+    own, which shares no memory: False."""
     if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):
         return numpy.may_share_memory(view, base)
+    if isinstance(view, numpy.ndarray) and isinstance(base, (float, int, complex, numpy.generic)):
+        return False
     raise TypeError(
         f"astgrad: {where}: a slice taken of this {type(base).__name__} before the write is read "
         f"after it; astgrad follows slices of arrays, which share the array's memory and show the "

@@ -2459,8 +2459,13 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     receiver = call.func.value.id
     # (but for an object a class call builds here that the code runs as it is, its
     # methods not written in: b = Box(...) for a Box with __getattr__, then r = b.up(w))
-    others = active - {receiver} if receiver in active and not _built_unfollowed(fn, receiver) else active
-    _check_effect_method(source, stmt, others, held - {receiver}, fn, active if varied is None else varied)
+    # (nor for an object a call of a function of the user's returned, a = make(x): its class
+    # is not known here, so its methods run as they are, unseen, as a statement's would)
+    returned = _returned_by_a_function(fn, receiver)
+    others = active - {receiver} if receiver in active and not _built_unfollowed(fn, receiver) \
+        and not returned else active
+    _check_effect_method(source, stmt, others, held if returned else held - {receiver}, fn,
+                         active if varied is None else varied)
 
 
 def _built_unfollowed(fn, name):
@@ -2472,6 +2477,36 @@ def _built_unfollowed(fn, name):
         isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == name
         and isinstance(stmt.value, gast.Call) and isinstance(anno.get(stmt.value, Key.TARGET), type)
         and looked_into(anno.get(stmt.value, Key.TARGET)) for stmt in S.statements(fn.body))
+
+
+def _returned_by_a_function(fn, name):
+    """Whether ``name`` of the core tree ``fn`` may hold what a call of a function of the
+    user's returned (``a = make(x)``, ``a, k = make2(x)``, ``objs = mk(x); a = objs[0]``,
+    ``b = a``; a function astgrad did not write into the function): an object of a class
+    not known here, whose methods are not written in."""
+    if fn is None:
+        return False
+    assigns = [stmt for stmt in walk.walk_statements(fn.body) if isinstance(stmt, gast.Assign)]
+    returned = set()
+    while True:
+        more = {target for stmt in assigns if _from_a_call_or(stmt.value, returned)
+                for stored in stmt.targets for target in S.stored_names(stored)} - returned
+        if not more:
+            return name in returned
+        returned |= more
+
+
+def _from_a_call_or(value, names):
+    """Whether ``value`` is a call of a function of the user's (not a class), or a name of
+    ``names``, an item or attribute of one, or a tuple holding one."""
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    if isinstance(value, gast.Name):
+        return value.id in names
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return any(_from_a_call_or(e, names) for e in value.elts)
+    target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
+    return target is not None and not isinstance(target, type) and ops.is_user_function(target)
 
 
 def _refuse_held_object_change(source, stmt, target):
