@@ -196,7 +196,7 @@ def _entry(name):
     try:
         with open(path, encoding="utf-8") as handle:
             entry = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):      # (a corrupt file nested past the parser's depth)
         return None
     try:
         os.utime(path)          # recently used: evicted last

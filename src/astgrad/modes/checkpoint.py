@@ -434,10 +434,26 @@ def _rewrite(fn, forward, backward, stacks, every, number):
     reverse.body[1].body = forward.body
     reverse.body[2].body = backward.body
     kept, put_back = _rebound_left(forward, base)
+    held, restored = _values_left(fn, forward, backward, state, base)
     at = fn.body.index(forward)
     fn.body[at:at + 1] = head + [primal] + kept
     at = fn.body.index(backward)
-    fn.body[at:at + 1] = [ast.Expr(ast.Constant(again)), reverse] + put_back
+    fn.body[at:at + 1] = held + [ast.Expr(ast.Constant(again)), reverse] + restored + put_back
+
+
+def _values_left(fn, forward, backward, state, base):
+    """(statements before the reverse sweep, after it) keeping the loop's state that the
+    adjoint loop does not restore (code made for its arguments' kinds returns ``t`` as the
+    loop left it, saving nothing) and that code after the sweep reads: the replay rebinds
+    it, to what the first segment leaves."""
+    after = fn.body[fn.body.index(backward) + 1:]
+    read = {node.id for stmt in after for node in ast.walk(stmt)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    names = [name for name in state if name in read and name not in _stored_names(backward)]
+    if not names:
+        return [], []
+    text = ", ".join(names) + ("," if len(names) == 1 else "")
+    return [ast.parse(f"{base}_left = ({text})").body[0]], [ast.parse(f"{text} = {base}_left").body[0]]
 
 
 def _rebound_left(forward, base):
