@@ -29,6 +29,15 @@ def const(value):
     return node
 
 
+def binop(left, op, right):
+    """``gast.BinOp(left=left, op=op, right=right)``, made as ``name`` makes a name: the
+    normalizer makes one for each operation of the code, reverse mode one for each
+    derivative added to."""
+    node = _BINOP.__new__(_BINOP)
+    node.__dict__ = {"left": left, "op": op, "right": right}
+    return node
+
+
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
 _ATTRIBUTE, _ASSIGN, _BINOP, _UNARYOP = gast.Attribute, gast.Assign, gast.BinOp, gast.UnaryOp
 # one context of each kind, shared by every name made here (as the parser shares them, and
