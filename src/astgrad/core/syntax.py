@@ -46,6 +46,15 @@ _ATTRIBUTE, _ASSIGN, _BINOP, _UNARYOP = gast.Attribute, gast.Assign, gast.BinOp,
 _LOAD_CONTEXT, _STORE_CONTEXT = _LOAD.__new__(_LOAD), _STORE.__new__(_STORE)
 
 
+def attribute(value, attr):
+    """``value.attr`` read (``gast.Attribute(value=value, attr=attr, ctx=gast.Load())``),
+    made as ``name`` makes a name, with its shared Load context: reverse mode makes one
+    for each push and pop of a saved value."""
+    node = _ATTRIBUTE.__new__(_ATTRIBUTE)
+    node.__dict__ = {"value": value, "attr": attr, "ctx": _LOAD_CONTEXT}
+    return node
+
+
 def _made(cls, **fields):
     """``cls(**fields)`` for a gast node class, without gast's constructor (see ``name``)."""
     node = cls.__new__(cls)
@@ -98,7 +107,7 @@ def dotted(path):
     parts = path.split(".")
     node = name(parts[0])
     for part in parts[1:]:
-        node = gast.Attribute(value=node, attr=part, ctx=gast.Load())
+        node = attribute(node, part)
     return node
 
 
