@@ -312,8 +312,11 @@ class _Walk:
         """The names stored in ``block``, nested blocks included. An if or a loop keeps
         its own (``stored_names`` of a whole if, at each if of a nest, made nested ifs
         quadratic in their depth)."""
-        simple = [stmt for stmt in block if stmt.__class__ not in _COMPOUND]
-        found = S.stored_names(gast.Module(body=simple, type_ignores=[])) if simple else set()
+        # the simple statements' names in one set, with no Module made around them (gast's
+        # constructor, run for every arm of every if, cost more than the walk)
+        store = gast.Store
+        found = {node.id for stmt in block if stmt.__class__ not in _COMPOUND
+                 for node in S.name_nodes(stmt) if node.ctx.__class__ is store}
         for stmt in block:
             if stmt.__class__ in _COMPOUND:
                 found |= self._stored_by(stmt)

@@ -29,12 +29,30 @@ def const(value):
     return node
 
 
+def binop(left, op, right):
+    """``gast.BinOp(left=left, op=op, right=right)``, made as ``name`` makes a name: the
+    normalizer makes one for each operation of the code, reverse mode one for each
+    derivative added to."""
+    node = _BINOP.__new__(_BINOP)
+    node.__dict__ = {"left": left, "op": op, "right": right}
+    return node
+
+
 _NAME, _CONSTANT, _LOAD, _STORE = gast.Name, gast.Constant, gast.Load, gast.Store
 _ATTRIBUTE, _ASSIGN, _BINOP, _UNARYOP = gast.Attribute, gast.Assign, gast.BinOp, gast.UnaryOp
 # one context of each kind, shared by every name made here (as the parser shares them, and
 # a copy shares the original's: no pass changes or annotates a context, see _FIELDLESS):
 # a new one for each name was a fifth of a derivative's names' memory
 _LOAD_CONTEXT, _STORE_CONTEXT = _LOAD.__new__(_LOAD), _STORE.__new__(_STORE)
+
+
+def attribute(value, attr):
+    """``value.attr`` read (``gast.Attribute(value=value, attr=attr, ctx=gast.Load())``),
+    made as ``name`` makes a name, with its shared Load context: reverse mode makes one
+    for each push and pop of a saved value."""
+    node = _ATTRIBUTE.__new__(_ATTRIBUTE)
+    node.__dict__ = {"value": value, "attr": attr, "ctx": _LOAD_CONTEXT}
+    return node
 
 
 def _made(cls, **fields):
@@ -89,7 +107,7 @@ def dotted(path):
     parts = path.split(".")
     node = name(parts[0])
     for part in parts[1:]:
-        node = gast.Attribute(value=node, attr=part, ctx=gast.Load())
+        node = attribute(node, part)
     return node
 
 

@@ -225,7 +225,7 @@ class AdjointSweep:
         target = stmt.targets[0].id
         value = stmt.value
         if is_set(state, target):
-            value = gast.BinOp(left=S.name(target), op=gast.Add(), right=value)
+            value = S.binop(S.name(target), gast.Add(), value)
         state[target] = SET
         return S.assign(target, value)
 

@@ -59,7 +59,7 @@ def restore_statement(save, helper_call):
 
 def method_call(owner, method, args):
     """``owner.method(*args)``, annotated as a method call (stack pushes and pops)."""
-    call = S.call(gast.Attribute(value=S.name(owner), attr=method, ctx=gast.Load()), args)
+    call = S.call(S.attribute(S.name(owner), method), args)
     anno.set(call, Key.METHOD, method)
     return call
 

@@ -58,7 +58,7 @@ class ExpressionLowering:
         if isinstance(node.op, gast.Mod) and isinstance(node.left, gast.Constant) and isinstance(node.left.value, str):
             # "%.3f" % v formats a string, as an f-string does (not the remainder's rule)
             return self.runtime_call(runtime.percent_format, [node.left, self.atom(node.right)])
-        return gast.BinOp(left=self.atom(node.left), op=node.op, right=self.atom(node.right))
+        return S.binop(self.atom(node.left), node.op, self.atom(node.right))     # (left first: its temporaries first)
 
     def expr_UnaryOp(self, node):
         operand = node.operand
