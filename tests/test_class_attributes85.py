@@ -271,3 +271,21 @@ def test_other_forms_refused_not_wrong(f, error, words):
     with pytest.raises(error, match=words):
         astgrad.grad(f, wrt=(0, 1))(SHAPES[0], 0.8)
     assert _same_state(_held_state(), before)
+
+
+def test_a_number_the_class_holds_rebound_to_an_array_later_makes_new_code():
+    class Later:
+        arr = 1.0
+
+    def f(x, w):
+        s = Later()
+        s.arr += w
+        return np.sum(x * s.arr)
+    x = SHAPES[0]
+    gradient = astgrad.grad(f, wrt=(0, 1))
+    for k in (0, 1):        # a float: op= rebinds on the object, followed
+        assert_close(gradient(x, 0.8)[k], numerical_grad(f, (x, 0.8), wrt=k))
+    Later.arr = np.zeros(4)     # now s.arr += w would write into the class's array
+    with pytest.raises(astgrad.TransformError, match=SHARED_WORDS.format(kind="ndarray", name="Later.arr")):
+        gradient(x, 0.8)
+    assert np.array_equal(Later.arr, np.zeros(4))

@@ -12,7 +12,8 @@ a value that changes in place under ``op=`` (an array, a list, a dict, a set):
 - else checked when the code runs (``runtime.own_attribute_augmented``), in the same words.
 
 A class attribute that ``op=`` cannot change in place (a number, a string, a tuple) is
-rebound on the object, as astgrad does: nothing is added there.
+rebound on the object, as astgrad does: nothing is added there, but the code is made
+again where the class is given another value for it later (a guard on ``cls.attr``).
 """
 
 import inspect
@@ -40,9 +41,11 @@ def check_class_held(lowering, stmt, cls):
     value ``attr`` that ``op=`` changes in place (the module docstring)."""
     target = stmt.target
     held = M.static_attribute(cls, target.attr)
-    if held is MISSING or isinstance(held, _IMMUTABLE) or hasattr(type(held), "__get__") \
-            or hasattr(type(held), "__set__"):
-        return      # no class attribute, one op= rebinds, or a method or property (not followed here)
+    if held is MISSING or hasattr(type(held), "__get__") or hasattr(type(held), "__set__"):
+        return      # no class attribute, or a method or property (not followed here)
+    if isinstance(held, _IMMUTABLE):    # op= rebinds: new code where the class is given an array later
+        lowering.source.dependencies.append(((M.CLASS_ROOT, target.attr), (cls, M.current(cls, target.attr))))
+        return
     method = _IN_PLACE[type(stmt.op)]
     if getattr(type(held), method, None) is not None and not _may_bind_own(lowering, cls, stmt):
         kind, name = type(held).__name__, f"{cls.__name__}.{target.attr}"
