@@ -289,3 +289,16 @@ def test_a_number_the_class_holds_rebound_to_an_array_later_makes_new_code():
     with pytest.raises(astgrad.TransformError, match=SHARED_WORDS.format(kind="ndarray", name="Later.arr")):
         gradient(x, 0.8)
     assert np.array_equal(Later.arr, np.zeros(4))
+
+
+@pytest.mark.parametrize("mode", ["value_and_grad", "vjp", "jvp", "hessian"])
+def test_refused_in_every_mode(mode):
+    x, before = SHAPES[0], Held.arr.copy()
+    run = {"value_and_grad": lambda: astgrad.value_and_grad(class_array, wrt=(0, 1))(x, 0.8),
+           "vjp": lambda: astgrad.vjp(class_array, x, 0.8),
+           "jvp": lambda: astgrad.jvp(class_array, (x, 0.8), (x, 1.0)),
+           "hessian": lambda: astgrad.hessian(class_array)(x, 0.8)}[mode]
+    with pytest.raises(astgrad.TransformError, match=rf"test_class_attributes85\.py:{_line(class_array, 's.arr += w')}: "
+                       ".*" + SHARED_WORDS.format(kind="ndarray", name="Held.arr")):
+        run()
+    assert np.array_equal(Held.arr, before)
