@@ -3571,6 +3571,32 @@ def written_copy(item):
             "hold a list, a dict or an array there, or build a new value") from None
 
 
+def own_attribute_augmented(obj, name, method, where):
+    """Checked before ``obj.name op= v`` on an object the code follows by storing a new
+    value on it (``with_attribute``): where ``obj`` holds no ``name`` of its own and its
+    class holds one whose type changes in place under ``op=`` (``method``, e.g.
+    ``'__iadd__'``: an array, a list, a dict), Python writes into the value every
+    instance shares, which the new value stored on ``obj`` would not show. Refused; a
+    number or a tuple there (``op=`` binds a new value on ``obj``) passes."""
+    if name in getattr(obj, "__dict__", {}):
+        return
+    cls = type(obj)
+    held = next((vars(klass)[name] for klass in cls.__mro__ if name in vars(klass)), None)
+    if held is None or getattr(type(held), method, None) is None:
+        return
+    raise TypeError(class_held_words(where, cls.__name__, name, type(held).__name__))
+
+
+def class_held_words(where, cls, name, kind):
+    """The refusal of ``obj.name op= v`` that writes into the ``kind`` value the class
+    ``cls`` holds (own_attribute_augmented; frontend/normalize/class_held_attributes.py)."""
+    return (f"astgrad: {where}: this augmented assignment to the attribute {name!r} of an object of class {cls} "
+            f"writes in place into the {kind} its class holds ({cls}.{name}), which every instance "
+            f"shares; astgrad would store a new value on the object instead, and {cls}.{name} would "
+            f"not change as it does in Python. Bind the value on each object (self.{name} = ... in "
+            f"{cls}.__init__), or rebind it on the object with a new value (obj.{name} = obj.{name} + v)")
+
+
 def written_items_apart(container, item, where):
     """Checked before ``d[a][b] = v`` writes into the item ``d[a]`` (a list, dict or array)
     and stores it back into ``d`` (or ``p.W[b] = v``, the object ``p`` taking its attribute

@@ -74,7 +74,7 @@ declare(numpy.nan_to_num, result=COPIES, mutates=0)
 # astgrad's runtime helpers: results that are new, and arguments read only for their shape
 declare(runtime.zeros_like, runtime.snapshot, runtime.element_copy, runtime.unindex, runtime.zero_index, runtime.saved_item,
         runtime.list_to_tuple, runtime.like_sequence, runtime.polygamma, runtime.bessel_i, runtime.bessel_ie, runtime.entr, runtime.entr_slope, runtime.copy_argument, runtime.deep_copy,
-        runtime.concat, runtime.extended, runtime.repeat, runtime.writes_through, runtime.shows_write, runtime.view_shows_writes, runtime.item_update, runtime.outside_update, runtime.rebound_item, runtime.items_unshared_by_copy, runtime.slice_write_keeps_length, runtime.write_reads_value_first, runtime.item_of_copy_apart, runtime.items_apart, runtime.written_items_apart,
+        runtime.concat, runtime.extended, runtime.repeat, runtime.writes_through, runtime.shows_write, runtime.view_shows_writes, runtime.item_update, runtime.outside_update, runtime.rebound_item, runtime.items_unshared_by_copy, runtime.slice_write_keeps_length, runtime.write_reads_value_first, runtime.item_of_copy_apart, runtime.items_apart, runtime.written_items_apart, runtime.own_attribute_augmented,
         runtime.number_array_argument,
         runtime.written_copy, runtime.at_positions, runtime.at_places, runtime.put_marks,
         runtime.arguments_apart, runtime.sorted_positions,

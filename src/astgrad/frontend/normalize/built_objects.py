@@ -15,6 +15,7 @@ from .. import object_layouts as L
 from .instances import (augments_self, built_class, named_base_guards, calls_built_in_init, number_counters, constructor_twin,
                         function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
                         state_twin, super_classes)
+from .class_held_attributes import check_class_held
 from .foreign import scope_of
 from .handed_arrays import stored_aliases
 from .methods import _record_kind
@@ -231,6 +232,7 @@ class BuiltObjectLowering:
         target = stmt.target
         if not isinstance(target.value, gast.Name) or not self.owns_object(target.value.id, target.attr):
             return False
+        check_class_held(self, stmt, self.__dict__["_owned_objects"][target.value.id])     # S.arr, shared
         current = self.fresh_assign(self.expr(gast.Attribute(value=S.copy(target.value), attr=target.attr,
                                                              ctx=gast.Load())), target.attr)
         if self.owns_attribute_value(target.value.id, target.attr) \
