@@ -14,7 +14,11 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .gathered_lists import _SCOPED
-from .instances import function_tree, init_of
+from ...core.missing import MISSING
+from .instances import function_tree, init_of, leading_super_init, super_init
+
+# how many __init__s a chain of super().__init__(...) calls may run
+_DEPTH = 8
 
 # scopes that may run after the method returns, reading self then
 _DEFERRING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.GeneratorExp, gast.ClassDef)
@@ -77,7 +81,14 @@ def _init_stores(cls):
     """(``__init__``'s parameters after self, [(attribute, the parameter's name it is
     given, or the Constant node)] in order) where ``cls.__init__``'s body (a docstring
     aside) is only such stores, a parameter stored once; else None."""
-    init = init_of(cls)
+    return _stores_of(cls, init_of(cls), _DEPTH)
+
+
+def _stores_of(cls, init, depth):
+    """``_init_stores`` for ``init``, ``__init__`` of ``cls`` or of a base: a first statement
+    ``super().__init__(a, ...)`` (or ``Base.__init__(self, a, ...)``) giving the base's
+    ``__init__`` (the one Python's method resolution order reaches for ``cls``) parameters
+    or constants stands for the stores that one makes of them."""
     tree = function_tree(init) if inspect.isfunction(init) else None
     if tree is None:
         return None
@@ -86,8 +97,16 @@ def _init_stores(cls):
         return None
     me, *params = [p.id for p in args.posonlyargs + args.args]
     stored = []
+    lead = leading_super_init(tree)
+    if lead is not None:
+        inherited = _inherited_stores(cls, init, lead, params, depth)
+        if inherited is None:
+            return None
+        stored.extend(inherited)
+    elif any(isinstance(n, gast.Name) and n.id == "super" for n in S.walk_nodes(tree)):
+        return None
     for s in tree.body:
-        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant):
+        if isinstance(s, gast.Expr) and (isinstance(s.value, gast.Constant) or s.value is lead):
             continue
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1):
             return None
@@ -104,6 +123,30 @@ def _init_stores(cls):
             else:
                 return None
     return params, stored
+
+
+def _inherited_stores(cls, init, lead, params, depth):
+    """The stores of the base's ``__init__`` that ``lead`` (``super().__init__(a, ...)``,
+    first in ``init``) calls for an object of ``cls``, each given the parameter name of
+    ``init`` or the constant the call hands it; [] for ``object``'s, called with nothing;
+    else None."""
+    parent = super_init(cls, init)
+    if parent is None:
+        return None if lead.args or lead.keywords else []
+    given = lead.args + [kw.value for kw in lead.keywords]
+    if parent is MISSING or depth <= 0 or not all(
+            isinstance(g, gast.Constant) or isinstance(g, gast.Name) and g.id in params for g in given):
+        return None
+    below = _stores_of(cls, parent, depth - 1)
+    if below is None:
+        return None
+    try:
+        bound = inspect.signature(parent).bind(None, *lead.args, **{kw.arg: kw.value for kw in lead.keywords})
+    except TypeError:
+        return None
+    handed = dict(list(bound.arguments.items())[1:])
+    return [(attr, value if not isinstance(value, str) else handed[value].id
+             if isinstance(handed[value], gast.Name) else handed[value]) for attr, value in below[1]]
 
 
 def _stored_by_methods(cls, attrs):
