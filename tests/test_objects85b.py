@@ -10,8 +10,12 @@ differences of what Python computes, at two sizes, the caller's array unchanged
 the same object appended twice, a subclass keeping the array under a second attribute,
 an array held by a list before a loop calling the turn before's object's method."""
 
+import inspect
+
 import numpy as np
 import pytest
+
+import astgrad
 
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 from test_objects80 import check_refused_in_the_users_words
@@ -77,6 +81,136 @@ class Kinded(Acc):
         super().bump(k, c * self.s)     # super() in a method
 
 
+class Other:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] += c
+
+
+class Both(Other, Acc):                 # Other.__init__ sets data; super() in Other? no
+    def __init__(self, data):
+        super().__init__(data)
+
+
+class Left(Acc):
+    def __init__(self, data):
+        super().__init__(data)
+
+    def bump(self, k, c):
+        self.data[k] += c
+
+
+class Right(Acc):
+    def __init__(self, data):
+        super().__init__(data)
+
+
+class Diamond(Left, Right):
+    def __init__(self, data):
+        super().__init__(data)
+
+
+class ViaRight(Left, Right):
+    def __init__(self, data):
+        Right.__init__(self, data)      # named base: skips Left's __init__ (same stores)
+
+
+class Explicit(Acc):
+    def __init__(self, data):
+        super(Explicit, self).__init__(data)
+
+
+class Meta(type):
+    pass
+
+
+class MetaBase(metaclass=Meta):
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+
+class MetaSub(MetaBase):
+    def __init__(self, data):
+        super().__init__(data)
+
+
+class Slotted:
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+
+class SlotSub(Slotted):
+    def __init__(self, data):
+        super().__init__(data)
+
+
+class PropBase:
+    def __init__(self, data):
+        self.data = data
+
+    @property
+    def head(self):
+        return self.data[0]
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+
+class PropSub(PropBase):
+    def __init__(self, data):
+        super().__init__(data)
+
+
+class ConstBase:
+    def __init__(self, data, s):
+        self.data = data
+        self.s = s
+
+    def bump(self, k, c):
+        self.data[k] *= c * self.s
+
+
+class ConstSub(ConstBase):
+    def __init__(self, data):
+        super().__init__(data, 2.0)
+
+
+class SwapBase:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def bump(self, k, c):
+        self.a[k] *= c * self.b[k]
+
+
+class SwapSub(SwapBase):
+    def __init__(self, a, b):
+        super().__init__(b=a, a=b)
+
+
+def built_in_a_list(cls):
+    def f(w):
+        held = []
+        for k in range(2):
+            a = cls(w * (k + 1.0))
+            held.append(a)
+            a.bump(0, w[1])
+        return np.sum(held[0].data) + np.sum(held[1].data * w)
+    f.__name__ = f"{cls.__name__}_in_a_list"
+    return f
+
+
 def subclass_in_a_list(w):
     held = []
     for k in range(2):
@@ -133,8 +267,58 @@ def bumped_through_list_and_name(w):
     return np.sum(held[0].data) + np.sum(held[1].data * w)
 
 
+def two_classes_in_a_list(w):
+    held = []
+    for k in range(2):
+        a = Sub(w * (k + 1.0)) if k == 0 else Left(w * 2.0)
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(held[1].data * w)
+
+
+def two_classes_two_appends(w):
+    held = []
+    for k in range(2):
+        a = Sub(w * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+        b = Left(w * 2.0)
+        held.append(b)
+        b.bump(1, w[0])
+    return np.sum(held[0].data) + np.sum(held[3].data * w)
+
+
+def super_in_a_method(w):
+    held = []
+    for k in range(2):
+        a = Kinded(w * (k + 1.0), w[2])
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(held[1].data * w)
+
+
+def base_given_swapped_keywords(w):
+    held = []
+    for k in range(2):
+        a = SwapSub(w * (k + 1.0), np.cos(w))
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].a) + np.sum(held[1].b * w) + np.sum(held[1].a * w)
+
+
+def appended_twice(w):
+    held = []
+    for k in range(2):
+        a = Sub(w * (k + 1.0))
+        held.append(a)
+        held.append(a)
+        a.bump(0, w[1])
+    return np.sum(held[0].data) + np.sum(held[3].data)
+
+
 FOLLOWED = [subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
-            bumped_through_list_and_name]
+            bumped_through_list_and_name, base_given_swapped_keywords,
+            built_in_a_list(Diamond), built_in_a_list(ConstSub)]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -146,3 +330,27 @@ def test_followed_in_every_mode(f, n):
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 def test_jvp_of_grad_against_central_differences(f):
     check_jvp_of_grad(f, 85)
+
+
+# each refused at its line in words with no name astgrad made up: a base's method calling
+# one the subclass overrides, super() in a method, two classes in one list, multiple
+# inheritance reaching a base's __init__ first, super(Cls, self), a metaclass, Right.__init__
+# named where super() reaches Left's, the same object appended twice
+REFUSED = [base_calls_overridden, super_in_a_method, two_classes_in_a_list, two_classes_two_appends,
+           built_in_a_list(Both), built_in_a_list(Explicit), built_in_a_list(MetaSub), built_in_a_list(ViaRight),
+           built_in_a_list(SlotSub), built_in_a_list(PropSub), appended_twice]
+
+
+@pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
+def test_refused_in_the_users_words(f):
+    check_refused_in_the_users_words(f, "test_objects85b.py")
+
+
+def test_appended_twice_names_the_appends_and_what_to_write():
+    lines, first = inspect.getsourcelines(appended_twice)
+    appends = [first + k for k, line in enumerate(lines) if "held.append(a)" in line]
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(appended_twice)(np.array([0.5, 1.5, 2.0]))
+    message = str(refused.value)
+    assert f"lines {appends[0]}, {appends[1]}: held.append(a)" in message, message
+    assert "append 'a' once" in message, message
