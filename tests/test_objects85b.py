@@ -316,6 +316,16 @@ def appended_twice(w):
     return np.sum(held[0].data) + np.sum(held[3].data)
 
 
+def turn_befores_call_array_kept_in_a_list(w):
+    buf = w * 1.0
+    keep = [buf]
+    for k in range(3):
+        if k > 0:
+            a.bump(k - 1, w[1])         # the turn before's object, writing into buf, which keep holds
+        a = Sub(buf)
+    return np.sum(buf * w) + np.sum(keep[0] ** 2)
+
+
 FOLLOWED = [subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
             bumped_through_list_and_name, base_given_swapped_keywords,
             built_in_a_list(Diamond), built_in_a_list(ConstSub)]
@@ -338,7 +348,7 @@ def test_jvp_of_grad_against_central_differences(f):
 # named where super() reaches Left's, the same object appended twice
 REFUSED = [base_calls_overridden, super_in_a_method, two_classes_in_a_list, two_classes_two_appends,
            built_in_a_list(Both), built_in_a_list(Explicit), built_in_a_list(MetaSub), built_in_a_list(ViaRight),
-           built_in_a_list(SlotSub), built_in_a_list(PropSub), appended_twice]
+           built_in_a_list(SlotSub), built_in_a_list(PropSub), appended_twice, turn_befores_call_array_kept_in_a_list]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
@@ -354,3 +364,9 @@ def test_appended_twice_names_the_appends_and_what_to_write():
     message = str(refused.value)
     assert f"lines {appends[0]}, {appends[1]}: held.append(a)" in message, message
     assert "append 'a' once" in message, message
+
+
+def test_array_kept_in_a_list_named_in_the_refusal():
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(turn_befores_call_array_kept_in_a_list)(np.array([0.5, 1.5, 2.0]))
+    assert "'buf' is also held by a container" in str(refused.value) and "keep = [buf]" in str(refused.value)
