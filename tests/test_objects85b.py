@@ -2,13 +2,17 @@
 ``Base.__init__(self, data)``), built in a loop, appended to a list and changed through
 their name (``held.append(a); a.bump(0, c)``), read through the list after the loop: the
 list held as a list per attribute, the base's attributes and methods found along Python's
-method resolution order (a method the subclass overrides, a base's method calling an
-overridden one, two levels of bases, a base's ``__init__`` given a constant). Each is
-checked in grad, value_and_grad, jvp, vjp, hessian and jvp of grad against central
-differences of what Python computes, at two sizes, the caller's array unchanged
-(check_every_mode). The neighbours are right or refused in words naming the user's line:
-the same object appended twice, a subclass keeping the array under a second attribute,
-an array held by a list before a loop calling the turn before's object's method."""
+method resolution order (a method the subclass overrides, two levels of bases, a diamond,
+a base's ``__init__`` given a constant or keywords), and a subclass keeping the array under
+a second attribute (``self.first = data``), read through either. Each is checked in grad,
+value_and_grad, jvp, vjp, hessian and jvp of grad against central differences of what
+Python computes, at two sizes, the caller's array unchanged (check_every_mode). The
+neighbours are refused in words naming the user's line, with no name astgrad made up: a
+base's method calling one the subclass overrides, super() in a method, two classes in one
+list, multiple inheritance, ``super(Cls, self)``, the same object appended twice (naming
+the appends), the second attribute kept as a view, read in a loop or by a method, or left
+behind by a method storing the first, an array held by a list before a loop calling the
+turn before's object's method (naming the list)."""
 
 import inspect
 
@@ -18,7 +22,7 @@ import pytest
 import astgrad
 
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
-from test_objects80 import check_refused_in_the_users_words
+from test_objects80 import TwiceHeld, alias_in_a_list, check_refused_in_the_users_words
 
 
 class Acc:
@@ -326,7 +330,106 @@ def turn_befores_call_array_kept_in_a_list(w):
     return np.sum(buf * w) + np.sum(keep[0] ** 2)
 
 
-FOLLOWED = [subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
+class Rebinds(Acc):            # (TwiceHeld, test_objects80.py: super().__init__(data); self.first = data)
+    def __init__(self, data):
+        super().__init__(data)
+        self.first = data
+
+    def swap(self, c):
+        self.data = self.data * c
+
+
+class ReadsFirst(Acc):
+    def __init__(self, data):
+        super().__init__(data)
+        self.first = data
+
+    def head(self):
+        return self.first[0]
+
+
+class WritesFirst(Acc):
+    def __init__(self, data):
+        super().__init__(data)
+        self.first = data
+
+    def bump(self, k, c):
+        self.first[k] *= c
+
+
+def view_kept(w):
+    held = []
+    for k in range(2):
+        a = TwiceHeld(w * (k + 1.0))
+        held.append(a)
+    v = held[0].first
+    held[0].bump(0, w[1])
+    return np.sum(v * w)
+
+
+def view_kept_in_turn(w):
+    held = []
+    s = 0.0
+    for k in range(2):
+        a = TwiceHeld(w * (k + 1.0))
+        held.append(a)
+        v = held[k].first[:2]
+        a.bump(0, w[1])
+        s = s + np.sum(v * w[:2])
+    return s
+
+
+def rebound(w):
+    held = []
+    for k in range(2):
+        a = Rebinds(w * (k + 1.0))
+        held.append(a)
+        a.swap(w[1])
+    return np.sum(held[0].first) + np.sum(held[1].data * w)
+
+
+def reads_first(w):
+    held = []
+    for k in range(2):
+        a = ReadsFirst(w * (k + 1.0))
+        held.append(a)
+        a.bump(1, w[1])
+    return held[0].head() + np.sum(held[1].first * w)
+
+
+def writes_first(w):
+    held = []
+    for k in range(2):
+        a = WritesFirst(w * (k + 1.0))
+        held.append(a)
+        a.bump(1, w[1])
+    return np.sum(held[0].data) + np.sum(held[1].first * w)
+
+
+def loop_over(w):
+    held = []
+    for k in range(2):
+        a = TwiceHeld(w * (k + 1.0))
+        held.append(a)
+        a.bump(1, w[1])
+    s = 0.0
+    for o in held:
+        s = s + np.sum(o.first * w)
+    return s
+
+
+def both_read(w):                   # one array under two attributes, read through either
+    held = []
+    for k in range(3):
+        a = TwiceHeld(np.sin(w) * (k + 1.0))
+        held.append(a)
+        a.bump(0, w[1])
+        a.bump(2, w[0])
+    held[1].bump(1, w[2])
+    return np.sum(held[0].first * held[1].data) + held[2].first[0] * held[1].first[1]
+
+
+FOLLOWED = [alias_in_a_list, both_read, subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
             bumped_through_list_and_name, base_given_swapped_keywords,
             built_in_a_list(Diamond), built_in_a_list(ConstSub)]
 
@@ -348,7 +451,8 @@ def test_jvp_of_grad_against_central_differences(f):
 # named where super() reaches Left's, the same object appended twice
 REFUSED = [base_calls_overridden, super_in_a_method, two_classes_in_a_list, two_classes_two_appends,
            built_in_a_list(Both), built_in_a_list(Explicit), built_in_a_list(MetaSub), built_in_a_list(ViaRight),
-           built_in_a_list(SlotSub), built_in_a_list(PropSub), appended_twice, turn_befores_call_array_kept_in_a_list]
+           built_in_a_list(SlotSub), built_in_a_list(PropSub), appended_twice, turn_befores_call_array_kept_in_a_list,
+           view_kept, view_kept_in_turn, rebound, reads_first, writes_first, loop_over]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)

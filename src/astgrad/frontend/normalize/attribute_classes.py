@@ -1,5 +1,7 @@
 """Classes whose objects are just their attributes: ``__init__`` only stores each of its
-parameters into an attribute of its own (``self.W = W``), and every method and property
+parameters into an attribute of its own (``self.W = W``; a first statement
+``super().__init__(W)`` stands for the stores the base's ``__init__`` that Python's method
+resolution order reaches makes of what it is handed), and every method and property
 of the class (and of its bases) names ``self`` only as ``self.attr`` (storing only those
 attributes, reading them or class attributes) or in a call ``self.method(...)``. Such an
 object built again from its attributes (``Layer(W, b)``) is the object as far as its
@@ -35,6 +37,8 @@ def attribute_class(normalizer, call, name):
         return None
     attrs = _given_attributes(cls)
     stored = None if attrs is None else _stored_by_methods(cls, attrs)
+    if stored is not None and stored & set(aliases_of(cls).values()):
+        return None         # (a method storing self.data leaves self.first the old array)
     return None if stored is None else (cls, attrs, stored)
 
 
@@ -60,14 +64,34 @@ def _given_attributes(cls):
     if stores is None:
         return None
     params, stored = stores
-    given = {value: attr for attr, value in stored if isinstance(value, str)}
+    given = {}
+    for attr, value in stored:      # (a parameter stored again is an alias: aliases_of)
+        if isinstance(value, str):
+            given.setdefault(value, attr)
     attrs = [given.get(p) for p in params]
-    if None in attrs or len(given) != len([1 for _, v in stored if isinstance(v, str)]) \
-            or len({a for a, _ in stored}) != len(stored) \
+    if None in attrs or len({a for a, _ in stored}) != len(stored) \
             or any(a in vars(klass) for klass in cls.__mro__ for a, _ in stored) \
             or any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _OWN_HOOKS):
         return None         # (a class attribute of that name may be a descriptor)
     return attrs
+
+
+def aliases_of(cls):
+    """{attribute: the attribute ``__init__`` stored the same parameter in first} for each
+    parameter it stores twice (``self.data = data; self.first = data``): one array under
+    two names, which the function may read through either where no method stores the
+    first or names the second (``attribute_class``), so both hold that array for good."""
+    stores = _init_stores(cls)
+    if stores is None:
+        return {}
+    first, found = {}, {}
+    for attr, value in stores[1]:
+        if isinstance(value, str):
+            if value in first:
+                found[attr] = first[value]
+            else:
+                first[value] = attr
+    return found
 
 
 def init_constants(cls):
