@@ -23,6 +23,7 @@ import astgrad
 
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 from test_objects80 import TwiceHeld, alias_in_a_list, check_refused_in_the_users_words
+from test_objects84 import held_twice     # the array also read through the name it was handed as
 
 
 class Acc:
@@ -429,7 +430,7 @@ def both_read(w):                   # one array under two attributes, read throu
     return np.sum(held[0].first * held[1].data) + held[2].first[0] * held[1].first[1]
 
 
-FOLLOWED = [alias_in_a_list, both_read, subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
+FOLLOWED = [alias_in_a_list, held_twice, both_read, subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
             bumped_through_list_and_name, base_given_swapped_keywords,
             built_in_a_list(Diamond), built_in_a_list(ConstSub)]
 
