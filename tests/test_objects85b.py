@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import astgrad
+import test_objects80
 
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 from test_objects80 import TwiceHeld, alias_in_a_list, check_refused_in_the_users_words
@@ -32,6 +33,11 @@ class Acc:
 
     def bump(self, k, c):
         self.data[k] *= c
+
+
+class FromOther(test_objects80.Acc):     # a base class of another module
+    def __init__(self, data):
+        super().__init__(data)
 
 
 class Sub(Acc):
@@ -430,9 +436,10 @@ def both_read(w):                   # one array under two attributes, read throu
     return np.sum(held[0].first * held[1].data) + held[2].first[0] * held[1].first[1]
 
 
-FOLLOWED = [alias_in_a_list, held_twice, both_read, subclass_in_a_list, named_base_in_a_list, overridden_in_a_list, two_levels_in_a_list,
+FOLLOWED = [alias_in_a_list, held_twice, both_read, subclass_in_a_list, named_base_in_a_list, overridden_in_a_list,
+            two_levels_in_a_list,
             bumped_through_list_and_name, base_given_swapped_keywords,
-            built_in_a_list(Diamond), built_in_a_list(ConstSub)]
+            built_in_a_list(Diamond), built_in_a_list(ConstSub), built_in_a_list(FromOther)]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
