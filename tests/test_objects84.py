@@ -365,7 +365,7 @@ def made_from_a_view_of_an_array_read_after(w):
 
 REFUSED = [made_from_an_expression, made_from_a_view_of_an_array_read_after,
            written_again_after, left_by_break, kept_in_another_list, item_stored_over, second_name_kept, view_of_it_kept, read_in_a_later_turn, list_handed_to_a_helper,
-           in_two_lists, the_argument_itself, held_twice]
+           in_two_lists, the_argument_itself]     # held_twice: followed, test_objects85b.py
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
 def test_refused_in_the_users_words(f):

@@ -99,10 +99,25 @@ def _copy_store_words(name, binding_line, origin, read_line, when, how):
             f"handed to a call is not followed there")
 
 
+def note_appended_twice(source, name, held, append_lines, lines):
+    """Note, for the refusals of a method changing the object ``name`` in place on the
+    file's ``lines``, that it is appended to the list ``held`` more than once (at
+    ``append_lines``): two items of the list are one object there."""
+    words = (f"'{name}' is appended to '{held}' more than once (lines {', '.join(map(str, append_lines))}: "
+             f"{held}.append({name})), so items of '{held}' are one object, which astgrad cannot follow: it "
+             f"holds a list of objects as a list per attribute, where a change through one item would be missed by "
+             f"the other; append '{name}' once and read it at that one index, or append a new object each time")
+    for line in lines:
+        source.moved_list_lines.setdefault((line, "appended twice"), words)
+
+
 def reworded(source, message, node, construct):
     """``message``, or the words for a moved list not followed where the refusal of
     ``node`` (marked by ``note_unfollowed``, or on a line ``note_mixed_list`` noted) is about
-    changing one of its objects."""
+    changing one of its objects, or for an object appended twice (``note_appended_twice``)."""
+    if node is not None and str(construct).startswith("in-place change in ") \
+            and (source.file_line(node), "appended twice") in source.moved_list_lines:
+        return source.moved_list_lines[source.file_line(node), "appended twice"]
     note = _note_of(source, node)
     if construct == "in-place write" and node is not None:        # (a store into a copy: note_copy_store)
         return source.moved_list_lines.get((source.file_line(node), construct), message)

@@ -36,6 +36,7 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import walk_blocks
+from ..moved_list_words import note_appended_twice
 from .element_reads import copied_element
 from .scopes import binding_counts
 
@@ -105,12 +106,31 @@ def _appended(normalizer, tree, block, position):
         return None         # (a store where a is still read may replace held[at]: no longer a)
     after = {id(n) for top in block[position + 2:] for n in S.walk_nodes(top)}
     parents, is_module = S.parent_nodes(tree), _module_test(normalizer)
+    again = [n for n in nodes if id(n) in after and isinstance(n, gast.Name) and n.id == me
+             and _appended_to_the_list(n, parents, held)]
+    if again:           # two items one object: not followed, and its refusal says so
+        note_appended_twice(normalizer.source, me, held, [normalizer.source.file_line(n) for n in [append, *again]],
+                            [normalizer.source.file_line(s) for s in block[position + 2:] if _calls_on(s, me)])
+        return None
     for node in nodes:
         if isinstance(node, gast.Name) and node.id == me and node is not stmt.targets[0] \
                 and node is not call.args[0] and not (id(node) in after and _used_so(node, parents, is_module)) \
                 and not (id(node) in later and _attribute_read(node, parents)):
             return None
     return me, held, stmt, append
+
+
+def _appended_to_the_list(node, parents, held):
+    """Whether ``node`` is the argument of ``held.append(node)``."""
+    call = parents.get(node)
+    return isinstance(call, gast.Call) and call.args == [node] and isinstance(call.func, gast.Attribute) \
+        and call.func.attr == "append" and isinstance(call.func.value, gast.Name) and call.func.value.id == held
+
+
+def _calls_on(stmt, me):
+    """Whether the statement ``stmt`` calls a method of ``me`` (``me.bump(0, c)``)."""
+    return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)
+               and n.func.value.id == me and n.func.attr != "append" for n in S.walk_nodes(stmt))
 
 
 def _appended_to(normalizer, tree):

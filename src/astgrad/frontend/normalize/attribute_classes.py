@@ -1,5 +1,7 @@
 """Classes whose objects are just their attributes: ``__init__`` only stores each of its
-parameters into an attribute of its own (``self.W = W``), and every method and property
+parameters into an attribute of its own (``self.W = W``; a first statement
+``super().__init__(W)`` stands for the stores the base's ``__init__`` that Python's method
+resolution order reaches makes of what it is handed), and every method and property
 of the class (and of its bases) names ``self`` only as ``self.attr`` (storing only those
 attributes, reading them or class attributes) or in a call ``self.method(...)``. Such an
 object built again from its attributes (``Layer(W, b)``) is the object as far as its
@@ -14,7 +16,11 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .gathered_lists import _SCOPED
-from .instances import function_tree, init_of
+from ...core.missing import MISSING
+from .instances import function_tree, init_of, leading_super_init, super_init
+
+# how many __init__s a chain of super().__init__(...) calls may run
+_DEPTH = 8
 
 # scopes that may run after the method returns, reading self then
 _DEFERRING = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.GeneratorExp, gast.ClassDef)
@@ -31,6 +37,8 @@ def attribute_class(normalizer, call, name):
         return None
     attrs = _given_attributes(cls)
     stored = None if attrs is None else _stored_by_methods(cls, attrs)
+    if stored is not None and stored & set(aliases_of(cls).values()):
+        return None         # (a method storing self.data leaves self.first the old array)
     return None if stored is None else (cls, attrs, stored)
 
 
@@ -56,14 +64,34 @@ def _given_attributes(cls):
     if stores is None:
         return None
     params, stored = stores
-    given = {value: attr for attr, value in stored if isinstance(value, str)}
+    given = {}
+    for attr, value in stored:      # (a parameter stored again is an alias: aliases_of)
+        if isinstance(value, str):
+            given.setdefault(value, attr)
     attrs = [given.get(p) for p in params]
-    if None in attrs or len(given) != len([1 for _, v in stored if isinstance(v, str)]) \
-            or len({a for a, _ in stored}) != len(stored) \
+    if None in attrs or len({a for a, _ in stored}) != len(stored) \
             or any(a in vars(klass) for klass in cls.__mro__ for a, _ in stored) \
             or any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _OWN_HOOKS):
         return None         # (a class attribute of that name may be a descriptor)
     return attrs
+
+
+def aliases_of(cls):
+    """{attribute: the attribute ``__init__`` stored the same parameter in first} for each
+    parameter it stores twice (``self.data = data; self.first = data``): one array under
+    two names, which the function may read through either where no method stores the
+    first or names the second (``attribute_class``), so both hold that array for good."""
+    stores = _init_stores(cls)
+    if stores is None:
+        return {}
+    first, found = {}, {}
+    for attr, value in stores[1]:
+        if isinstance(value, str):
+            if value in first:
+                found[attr] = first[value]
+            else:
+                first[value] = attr
+    return found
 
 
 def init_constants(cls):
@@ -77,7 +105,14 @@ def _init_stores(cls):
     """(``__init__``'s parameters after self, [(attribute, the parameter's name it is
     given, or the Constant node)] in order) where ``cls.__init__``'s body (a docstring
     aside) is only such stores, a parameter stored once; else None."""
-    init = init_of(cls)
+    return _stores_of(cls, init_of(cls), _DEPTH)
+
+
+def _stores_of(cls, init, depth):
+    """``_init_stores`` for ``init``, ``__init__`` of ``cls`` or of a base: a first statement
+    ``super().__init__(a, ...)`` (or ``Base.__init__(self, a, ...)``) giving the base's
+    ``__init__`` (the one Python's method resolution order reaches for ``cls``) parameters
+    or constants stands for the stores that one makes of them."""
     tree = function_tree(init) if inspect.isfunction(init) else None
     if tree is None:
         return None
@@ -86,8 +121,16 @@ def _init_stores(cls):
         return None
     me, *params = [p.id for p in args.posonlyargs + args.args]
     stored = []
+    lead = leading_super_init(tree)
+    if lead is not None:
+        inherited = _inherited_stores(cls, init, lead, params, depth)
+        if inherited is None:
+            return None
+        stored.extend(inherited)
+    elif any(isinstance(n, gast.Name) and n.id == "super" for n in S.walk_nodes(tree)):
+        return None
     for s in tree.body:
-        if isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant):
+        if isinstance(s, gast.Expr) and (isinstance(s.value, gast.Constant) or s.value is lead):
             continue
         if not (isinstance(s, gast.Assign) and len(s.targets) == 1):
             return None
@@ -104,6 +147,30 @@ def _init_stores(cls):
             else:
                 return None
     return params, stored
+
+
+def _inherited_stores(cls, init, lead, params, depth):
+    """The stores of the base's ``__init__`` that ``lead`` (``super().__init__(a, ...)``,
+    first in ``init``) calls for an object of ``cls``, each given the parameter name of
+    ``init`` or the constant the call hands it; [] for ``object``'s, called with nothing;
+    else None."""
+    parent = super_init(cls, init)
+    if parent is None:
+        return None if lead.args or lead.keywords else []
+    given = lead.args + [kw.value for kw in lead.keywords]
+    if parent is MISSING or depth <= 0 or not all(
+            isinstance(g, gast.Constant) or isinstance(g, gast.Name) and g.id in params for g in given):
+        return None
+    below = _stores_of(cls, parent, depth - 1)
+    if below is None:
+        return None
+    try:
+        bound = inspect.signature(parent).bind(None, *lead.args, **{kw.arg: kw.value for kw in lead.keywords})
+    except TypeError:
+        return None
+    handed = dict(list(bound.arguments.items())[1:])
+    return [(attr, value if not isinstance(value, str) else handed[value].id
+             if isinstance(handed[value], gast.Name) else handed[value]) for attr, value in below[1]]
 
 
 def _stored_by_methods(cls, attrs):

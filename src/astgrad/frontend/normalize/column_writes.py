@@ -44,7 +44,7 @@ def in_place_followed(normalizer, tree, found, uses, moves):
     changed = changed_attributes(cls, attrs)
     if not changed:
         return True
-    from .attribute_classes import given_arguments
+    from .attribute_classes import aliases_of, given_arguments
     if uses["comprehensions"] or any(m.uses["calls"] or m.uses["loops"] or m.uses["comprehensions"] for m in moves):
         return False        # (a list moved out of it only read at once: held.append(a); other.append(a))
     stored = [at.value.args[0] for at in uses["appends"]] + [at.value for at in uses["stores"]]
@@ -59,8 +59,9 @@ def in_place_followed(normalizer, tree, found, uses, moves):
                   and isinstance(n.value, gast.Name) and n.value.id == variable and isinstance(n.ctx, gast.Load)
                   and not _called(n, parents)]
     # (a kept view, head = held[at].data[:2], is read again after each call: kept_attribute_views.py)
-    return all(_consumed(read, parents, resolve) or is_kept_view_read(read, parents)
-               for read in reads if read.attr in changed)
+    aliases = {a for a, first in aliases_of(cls).items() if first in changed}     # (read only at once)
+    return all(_consumed(read, parents, resolve) or read.attr not in aliases and is_kept_view_read(read, parents)
+               for read in reads if read.attr in changed | aliases)
 
 
 def _held_by_it_alone(tree, value, resolve):

@@ -61,6 +61,7 @@ from ...core.walk import walk_blocks
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 _self_stores = imported_when_called(__package__ + ".attribute_classes", "_self_stores")
 attribute_class = imported_when_called(__package__ + ".attribute_classes", "attribute_class")
+aliases_of = imported_when_called(__package__ + ".attribute_classes", "aliases_of")
 attribute_use = imported_when_called(__package__ + ".attribute_classes", "attribute_use")
 given_arguments = imported_when_called(__package__ + ".attribute_classes", "given_arguments")
 init_constants = imported_when_called(__package__ + ".attribute_classes", "init_constants")
@@ -97,9 +98,18 @@ def write_columns(normalizer, tree, candidates):
         uses = _uses(normalizer, seen, stmt, found)
         # (len and range asked about only here: resolving a name records a guard on it)
         if uses is not None and (done or _builtins_named(normalizer)):
+            _read_aliases_as_columns(*uses)
             _Rewrite(normalizer, tree, stmt, *uses).apply()
             done, seen = True, None
     return done
+
+
+def _read_aliases_as_columns(found, uses, moves):
+    """``held[k].first`` read as ``held[k].data``, where ``__init__`` stored one parameter
+    in both and nothing stores either after (attribute_classes.aliases_of)."""
+    aliases = aliases_of(found[0])
+    for at in uses["reads"] + [at for m in moves for at in m.uses["reads"]]:
+        at.attr = aliases.get(at.attr, at.attr)
 
 
 def columns_take(normalizer, tree, held):
@@ -173,7 +183,9 @@ def _uses(normalizer, seen, stmt, found):
            for call in stored):
         return None
     every = {kind: uses[kind] + [at for m in moves for at in m.uses[kind]] for kind in ("reads", "calls", "loops")}
-    if any(at.attr not in attrs and not _property_read(cls, attrs, at, parents) for at in every["reads"]) or not all(
+    aliases = aliases_of(cls)       # (held[k].first read as held[k].data: write_columns)
+    if any(at.attr not in attrs and at.attr not in aliases and not _property_read(cls, attrs, at, parents)
+           for at in every["reads"]) or not all(
             inspect.isfunction(M.static_attribute(cls, at.value.func.attr)) for at in every["calls"]):
         return None
     loops = every["loops"]

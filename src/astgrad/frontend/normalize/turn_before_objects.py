@@ -128,7 +128,24 @@ def refuse_turn_before_change(normalizer, receiver, call, changes):
         f"turn before built", call,
         f"call the method on each turn's object after the turn builds it. astgrad follows a call on the turn "
         f"before's object where its class stores the array handed in as it is (self.data = data) and one array "
-        f"bound once before the loop, only read besides, is handed at each turn (a = {cls.__name__}(buf))")
+        f"bound once before the loop, only read besides, is handed at each turn (a = {cls.__name__}(buf))"
+        + _held_words(normalizer, tree, binding.value))
+
+
+def _held_words(normalizer, tree, construction):
+    """A clause naming the first statement holding a name ``construction`` is handed in a
+    list, tuple, set or dict display (``keep = [buf]``), which the writes into the
+    array would show through; "" where there is none."""
+    handed = {a.id for a in construction.args + [k.value for k in construction.keywords] if isinstance(a, gast.Name)}
+    parents = S.parent_nodes(tree)
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Name) and node.id in handed and isinstance(node.ctx, gast.Load) \
+                and isinstance(parents.get(node), (gast.List, gast.Tuple, gast.Set, gast.Dict)):
+            statement = _statement_of(node, parents)
+            text = (normalizer.source.line_text(statement) or "").strip()
+            return (f"; here '{node.id}' is also held by a container (line {normalizer.source.file_line(statement)}: "
+                    f"{text}), which would show those writes: read the array through '{node.id}' itself there")
+    return ""
 
 
 def _bound_later(normalizer, receiver, call):
