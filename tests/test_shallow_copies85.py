@@ -241,8 +241,15 @@ def dict_copy_written_here(x):
     return np.sum(c["a"] * d["a"])
 
 
+def comprehension_of_new_items_handed(x):
+    d = {"a": x * 1.0, "b": x + 1.0}
+    c = {k: v * 2.0 for k, v in d.items()}
+    _bump_key(c)
+    return np.sum(c["a"] * d["a"])
+
+
 FOLLOWED = [new_item_stored, new_item_stored_into_list_call, copy_of_numbers, display_handed,
-            dict_copy_written_here]
+            dict_copy_written_here, comprehension_of_new_items_handed]
 SHAPES = [(3,), (2, 3)]
 
 

@@ -13,7 +13,7 @@ is followed as before (the modes see what its items share)."""
 import gast
 
 from ...core import syntax as S
-from .fresh_items import holds_objects
+from .fresh_items import _new_items, holds_objects
 
 
 def note_handed_container(normalizer, param, value):
@@ -29,10 +29,11 @@ def note_handed_container(normalizer, param, value):
 
 def _not_only_displays(normalizer, name):
     """Whether some binding of ``name`` in the function is other than a list, tuple or
-    dict display: a copy or a comprehension over another container (``dict(d)``,
-    ``[v for v in xs]``), whose items that container holds too."""
+    dict display or a comprehension making each item new: a copy or a comprehension over
+    another container (``dict(d)``, ``[v for v in xs]``), whose items it holds too."""
     return any(isinstance(node, gast.Assign) and any(isinstance(t, gast.Name) and t.id == name for t in node.targets)
                and not isinstance(node.value, (gast.List, gast.Tuple, gast.Dict))
+               and not _new_items(node.value, normalizer.resolve_call)      # [v * 2.0 for v in xs]
                for node in S.walk_nodes(normalizer.source.tree))
 
 
