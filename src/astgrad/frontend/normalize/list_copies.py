@@ -64,7 +64,8 @@ def _items_written(tree, name):
 
 def _handed_on(normalizer, tree, name):
     """Whether the function reads ``name`` other than by an item (``name[k]``), a method
-    (``name.pop(0)``), a loop over it or ``len(name)``: handed to a helper (``bump(q)``,
+    (``name.pop(0)``), a loop over it or a call only reading it (``len(name)``,
+    ``numpy.stack(name)``): handed to a helper (``bump(q)``,
     which may write into its items, written in under the helper's parameter), bound to
     another name (``r = q``), put in a container or returned. The checks of writes into
     the copy's items see such a second name bound to the copy only where the call is kept."""
@@ -76,11 +77,17 @@ def _handed_on(normalizer, tree, name):
         if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is node \
                 or isinstance(parent, gast.For) and parent.iter is node:
             continue
-        if isinstance(parent, gast.Call) and parent.args == [node] and not parent.keywords \
-                and normalizer.resolve_call(parent) is builtins.len:
+        if isinstance(parent, gast.Call) and node in parent.args and _reads_only(normalizer.resolve_call(parent)):
             continue
         return True
     return False
+
+
+def _reads_only(callee):
+    """Whether ``callee`` only reads a list it is given: ``len``, ``sum`` or a NumPy
+    function (``numpy.stack(q)``), which calls no code of the user's on its items."""
+    return callee in (builtins.len, builtins.sum) or callable(callee) and not isinstance(callee, type) \
+        and (getattr(callee, "__module__", None) or "").split(".")[0] == "numpy"
 
 
 def _makes_a_list(normalizer, value):
