@@ -1212,10 +1212,16 @@ def item_updates_of_copies(sharing):
     is new memory) only the run shows (``runtime.item_of_copy_apart``)."""
     for change in in_place_changes(sharing.statements):
         update = _item_update(sharing, change) if not anno.get(change.stmt, Key.SHARED_ITEM, False) else None
-        copied = update and change.name in sharing.locals and any(
-            _copied_owners(sharing, stmt.value) for stmt in sharing.bindings_of(change.name) if isinstance(stmt, gast.Assign))
+        copied = update and change.name in sharing.locals and _bound_to_a_copy(sharing, change.name)
         if copied:
             yield update[0], change.name, update[1]
+
+
+def _bound_to_a_copy(sharing, name):
+    """Whether ``name`` or a name that may be its very object (an alias: ``items = q``
+    where a helper given the copy ``q`` is written in) is bound to a shallow copy."""
+    return any(_copied_owners(sharing, stmt.value) for alias in sorted(sharing._aliases(name))
+               if alias in sharing.locals for stmt in sharing.bindings_of(alias) if isinstance(stmt, gast.Assign))
 
 
 def _items_changed_through_copies(sharing, source, changes, known):

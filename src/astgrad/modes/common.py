@@ -1489,6 +1489,9 @@ def _refuse_write_into_an_item(source, stmt, action, holder, sharers):
     names (``sharers``, besides ``d``) that would see the write, and says what to write."""
     text = "\n".join(source.lines)
     others = sorted(n for n in sharers if n != holder and re.search(rf"(?<![\w.]){re.escape(n)}\b", text))
+    spelled = re.sub(r"_\d+$", "", holder)     # a helper's parameter written in: items_1 for items
+    if not _names_in_line(source, stmt, holder) and _names_in_line(source, stmt, spelled):
+        holder = spelled
     if not others:
         raise source.error(
             f"{action} an item of '{holder}' while another name may share that item's memory (an "

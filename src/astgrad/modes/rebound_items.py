@@ -13,6 +13,8 @@ check ``rebound_item(r, where)`` (runtime.py), which passes a number and stops o
 other item, saying why and what to write: a number is followed in every mode, and an
 array is never followed wrongly."""
 
+import re
+
 import gast
 
 from ..core import anno
@@ -36,19 +38,29 @@ def rebinds_loop_item(source, body, write, helper, unread):
     loop = _loop_giving(body, stmt, name)
     if loop is None:
         return False
+    name = _spelled(source, stmt, name)
     where = (f"{source.filename}:{source.file_line(stmt)}: augmented assignment (+= and the like) on '{name}', "
              f"an item of the list the loop goes over, which another name holds: on a number it binds a new "
              f"value to '{name}' alone, which astgrad follows, but on an array or a list it changes the item in "
              f"place, so that the list shows it too, which astgrad cannot follow. Where the list should keep its "
              f"items, write {name} = {name} + ... (and the like); where it should show the change, write into the "
              f"list by index (for i in range(len(xs)): xs[i] = xs[i] + ...)")
-    check = gast.copy_location(S.expr_stmt(helper("rebound_item", [S.name(name), S.const(where)])), stmt)
+    check = gast.copy_location(S.expr_stmt(helper("rebound_item", [S.name(write[1]), S.const(where)])), stmt)
     loop.body.insert(next(i for i, s in enumerate(loop.body) if s is stmt), check)
     stmt.value = value.args[0]
     anno.set(stmt, Key.AUGMENTED, False)
     anno.set(stmt, Key.REBOUND_ITEM, True)
     unread.forget()         # a statement was added
     return True
+
+
+def _spelled(source, stmt, name):
+    """``name`` as the user's line writes it: ``v`` for ``v_1``, a helper's loop variable
+    renamed where the helper was written in."""
+    text, user = source.line_text(stmt) or "", re.sub(r"_\d+$", "", name)
+    if not re.search(rf"(?<![\w.]){re.escape(name)}\b", text) and re.search(rf"(?<![\w.]){re.escape(user)}\b", text):
+        return user
+    return name
 
 
 def _loop_giving(body, stmt, name):

@@ -36,6 +36,7 @@ from .scopes import (binding_counts, declared, local_names, own_nodes, parameter
 # view writes (views.py and the modules it needs) only some functions have: loaded with
 # the first call (core/first_use.py)
 rewrite_view_writes = imported_when_called(__package__ + ".views", "rewrite_view_writes")
+note_handed_container = imported_when_called(__package__ + ".handed_containers", "note_handed_container")
 
 
 class InlineLowering:
@@ -222,6 +223,8 @@ class InlineLowering:
             self.inherit_layout(mapping[param], value)          # an object of a known class: objects.py
             if param in listed and not rebound.get(mapping[param]):
                 self.known_sequence(mapping[param])             # list_arithmetic.py
+            if not rebound.get(mapping[param]):
+                note_handed_container(self, mapping[param], value)     # handed_containers.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)

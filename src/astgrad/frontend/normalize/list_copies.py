@@ -10,8 +10,10 @@ the copy is built as ``list(xs)`` is, into ``q`` itself, whose items the modes k
 included) is an assignment ``xs = [...]``, of a list comprehension or of ``list(...)`` (a
 call of the built-in), no ``global`` or ``nonlocal`` names it, and it is no parameter:
 whenever ``xs.copy()`` runs, ``xs`` holds such a list (an in-place change keeps it one).
-Where the function writes into an item of ``xs`` or of the copy (``q[0] *= a``), the call is
-kept: the checks of such writes read the source, which shows the call."""
+Where the function writes into an item of ``xs`` or of the copy (``q[0] *= a``), or hands
+either on whole (to a helper, which may write into its items; to another name), the call
+is kept: the checks of such writes read the source or the binding of ``q``, which shows
+the call."""
 
 import builtins
 
@@ -38,7 +40,8 @@ def copied_list(normalizer, value, copy_name):
             or any(isinstance(node, (gast.Global, gast.Nonlocal)) and name in node.names
                    for node in S.walk_nodes(tree)):
         return None
-    if _items_written(tree, name) or _items_written(tree, copy_name):
+    if _items_written(tree, name) or _items_written(tree, copy_name) \
+            or _handed_on(normalizer, tree, name) or _handed_on(normalizer, tree, copy_name):
         return None
     return value.func.value
 
@@ -57,6 +60,34 @@ def _items_written(tree, name):
                 if isinstance(target, gast.Name) and target.id == name:
                     return True
     return False
+
+
+def _handed_on(normalizer, tree, name):
+    """Whether the function reads ``name`` other than by an item (``name[k]``), a method
+    (``name.pop(0)``), a loop over it or a call only reading it (``len(name)``,
+    ``numpy.stack(name)``): handed to a helper (``bump(q)``,
+    which may write into its items, written in under the helper's parameter), bound to
+    another name (``r = q``), put in a container or returned. The checks of writes into
+    the copy's items see such a second name bound to the copy only where the call is kept."""
+    parents = {id(child): node for node in S.walk_nodes(tree) for child in gast.iter_child_nodes(node)}
+    for node in S.walk_nodes(tree):
+        if not (isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, (gast.Subscript, gast.Attribute)) and parent.value is node \
+                or isinstance(parent, gast.For) and parent.iter is node:
+            continue
+        if isinstance(parent, gast.Call) and node in parent.args and _reads_only(normalizer.resolve_call(parent)):
+            continue
+        return True
+    return False
+
+
+def _reads_only(callee):
+    """Whether ``callee`` only reads a list it is given: ``len``, ``sum`` or a NumPy
+    function (``numpy.stack(q)``), which calls no code of the user's on its items."""
+    return callee in (builtins.len, builtins.sum) or callable(callee) and not isinstance(callee, type) \
+        and (getattr(callee, "__module__", None) or "").split(".")[0] == "numpy"
 
 
 def _makes_a_list(normalizer, value):
