@@ -36,9 +36,11 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from ...core.walk import walk_blocks
-from ..moved_list_words import note_appended_twice
 from .element_reads import copied_element
 from .scopes import binding_counts
+
+# words of a refusal only: loaded when a list has the same object appended twice
+note_appended_twice = imported_when_called("astgrad.frontend.moved_list_words", "note_appended_twice")
 
 # most functions reach neither: hoisted_calls.py loads with the first call (core/first_use.py)
 hoist_calls = imported_when_called(__package__ + ".hoisted_calls", "hoist_calls")
