@@ -29,6 +29,7 @@ from .handed_arrays import changed_in_place
 
 # read only where a helper may build an object (class_functions.py loads with the first one)
 tree_of = imported_when_called(__package__ + ".class_functions", "tree_of")
+only_reads = imported_when_called(__package__ + ".reading_methods", "only_reads")
 
 _SCOPED = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr,
            gast.Yield, gast.YieldFrom, gast.Await)
@@ -66,17 +67,14 @@ def _blocks(body):
 
 
 def _methods_called(tree, name):
-    """Whether ``tree`` calls a method of ``name`` (``p.norm()``): an object of a class
-    the function does not build is not followed, its method then not differentiated."""
-    return any(isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) and isinstance(n.func.value, gast.Name)
-               and n.func.value.id == name for n in S.walk_nodes(tree))
+    """The names of the methods ``tree`` calls on ``name`` (``p.norm()``)."""
+    return {n.func.attr for n in S.walk_nodes(tree) if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
+            and isinstance(n.func.value, gast.Name) and n.func.value.id == name}
 
 
-def _construction(normalizer, call, methods_called=False):
+def _construction(normalizer, call, methods_called=frozenset()):
     """(the helper's leading checks, the construction ``call`` of such a helper returns),
-    its parameters replaced by the call's arguments, placed at the call; else None. The
-    object is followed where its class changes an attribute in place, or where the
-    function calls its methods (``methods_called``)."""
+    its parameters replaced by the call's arguments, placed at the call; else None."""
     name = call.func.id
     if name in normalizer.locals or name in normalizer.functions or any(kw.arg is None for kw in call.keywords):
         return None
@@ -102,7 +100,11 @@ def _construction(normalizer, call, methods_called=False):
         return None         # a global of the helper's that the function shadows
     built = _substituted(returned, bound)
     cls = normalizer.built_class_of(built)
-    if cls is None or not (methods_called or changed_in_place(cls)):
+    # a class changing an attribute in place is followed by handed_arrays.py where no check
+    # comes first (modes/returned_objects.py reads the helpers that check); where one does,
+    # the object is followed where each method the function calls on it only reads it
+    if cls is None or not (not checks and changed_in_place(cls)
+                           or checks and methods_called and all(only_reads(cls, m) for m in methods_called)):
         return None
     checks = [_substituted(check, bound) for check in checks]
     for node in [n for part in checks + [built] for n in S.walk_nodes(part)]:
