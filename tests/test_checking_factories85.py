@@ -113,7 +113,18 @@ def in_a_branch(w):
     return np.sum(w)
 
 
-FOLLOWED = [used, compared, compared_false, asserting, called_twice, in_a_loop, in_a_branch]
+def expressions_handed(w):
+    p = mk(np.sin(w) * 2.0)             # bound to a name of its own, then checked, then built
+    q = mk_asserting(w[:2] + 1.0, k=w[0] * 3.0)
+    return p.norm() * q.dot(w[:2])
+
+
+def failing_on_an_expression(w):
+    p = mk(np.outer(w, w))
+    return p.norm()
+
+
+FOLLOWED = [used, compared, compared_false, asserting, called_twice, in_a_loop, in_a_branch, expressions_handed]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -135,10 +146,10 @@ def _modes(f, x):
 
 
 def test_a_failing_check_raises_what_python_raises():
-    for f in (used, compared):
+    for f, x in ((used, np.ones((2, 2))), (compared, np.ones((2, 2))), (failing_on_an_expression, np.ones(3))):
         with pytest.raises(ValueError, match="a vector, please"):
-            f(np.ones((2, 2)))
-        for run in _modes(f, np.ones((2, 2))):
+            f(x)
+        for run in _modes(f, x):
             with pytest.raises(ValueError, match="a vector, please"):
                 run()
     for run in _modes(asserting, np.ones(LIMIT + 2)):

@@ -90,8 +90,9 @@ def _construction(normalizer, call, methods_called=frozenset()):
         return None
     checks, returned = found
     atoms = all(_atom(a) for a in call.args + [kw.value for kw in call.keywords])
-    if not (atoms or not checks and _handed_on(helper, returned, call)):
-        return None         # (a check reads the parameters again: each must be the value bound)
+    if not (atoms or checks or _handed_on(helper, returned, call)) \
+            or any(isinstance(a, gast.Starred) for a in call.args):
+        return None
     bound = _bound(helper, call)
     named = {n.id for part in checks + [returned] for n in S.walk_nodes(part) if isinstance(n, gast.Name)}
     if bound is None or set(bound) != named & set(bound):
@@ -106,12 +107,39 @@ def _construction(normalizer, call, methods_called=frozenset()):
     if cls is None or not (not checks and changed_in_place(cls)
                            or checks and methods_called and all(only_reads(cls, m) for m in methods_called)):
         return None
-    checks = [_substituted(check, bound) for check in checks]
+    bindings = []
+    if checks and not atoms:
+        # the checks read the parameters again: each argument bound to a name of its own
+        # first, in the order Python evaluates them (x = np.sin(w); check(x); P(x * 2.0))
+        named, bindings = _arguments_named(normalizer, helper, call)
+        bound = _bound(helper, named)
+        built = _substituted(returned, bound)
+    checks = bindings + [_substituted(check, bound) for check in checks]
     for node in [n for part in checks + [built] for n in S.walk_nodes(part)]:
         if hasattr(node, "lineno"):
             gast.copy_location(node, call)
             node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
     return checks, built
+
+
+def _arguments_named(normalizer, helper, call):
+    """(``call`` with each argument that is no name or constant replaced by a new name
+    after its parameter, the bindings of those names in the order Python evaluates the
+    arguments), for a call that binds (``_bound``)."""
+    params = list(inspect.signature(helper).parameters)
+    named, bindings = copy.copy(call), []
+
+    def name_of(value, param):
+        if _atom(value):
+            return value
+        name = normalizer.namer.fresh(param)
+        normalizer.locals.add(name)
+        bindings.append(gast.copy_location(S.assign(name, value), call))
+        return gast.copy_location(S.name(name), value)
+
+    named.args = [name_of(a, param) for a, param in zip(call.args, params)]
+    named.keywords = [gast.keyword(arg=kw.arg, value=name_of(kw.value, kw.arg)) for kw in call.keywords]
+    return named, bindings
 
 
 def _names_a_class(helper):
