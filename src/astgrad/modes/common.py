@@ -2468,7 +2468,8 @@ def check_unused_method_value(source, stmt, active, held=frozenset(), fn=None, v
     others = active - {receiver} if receiver in active and not _built_unfollowed(fn, receiver) \
         and not returned else active
     _check_effect_method(source, stmt, others, held if returned else held - {receiver}, fn,
-                         active if varied is None else varied)
+                         active if varied is None else varied,
+                         made_by=_making_call(fn, receiver) if returned else None)
 
 
 def _built_unfollowed(fn, name):
@@ -2497,6 +2498,36 @@ def _returned_by_a_function(fn, name):
         if not more:
             return name in returned
         returned |= more
+
+
+def _making_call(fn, name):
+    """(the call of a function of the user's whose result ``name`` of ``fn`` may hold
+    (``_returned_by_a_function``), the first one found, and its statement); else None."""
+    assigns = [stmt for stmt in walk.walk_statements(fn.body) if isinstance(stmt, gast.Assign)]
+    made = {}
+    while True:
+        more = {}
+        for stmt in assigns:
+            found = _call_or_named(stmt.value, made)
+            if found is not None:
+                found = (found, stmt) if isinstance(found, gast.Call) else found
+                more.update({target: found for stored in stmt.targets for target in S.stored_names(stored)
+                             if target not in made})
+        if not more:
+            return made.get(name)
+        made.update(more)
+
+
+def _call_or_named(value, made):
+    """The call of ``_from_a_call_or``'s kind ``value`` is (or (call, statement), the one
+    a name of ``made`` holds), or None."""
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    if isinstance(value, gast.Name):
+        return made.get(value.id)
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return next((c for c in (_call_or_named(e, made) for e in value.elts) if c is not None), None)
+    return value if _from_a_call_or(value, ()) else None
 
 
 def _from_a_call_or(value, names):
@@ -2548,7 +2579,7 @@ def _method_for_effect_error(source, stmt, target):
         "return a new object", stmt, construct=f".{parts[-1]}()")
 
 
-def _check_effect_method(source, stmt, active, held, fn, varied):
+def _check_effect_method(source, stmt, active, held, fn, varied, made_by=None):
     """check_effect_call for a method call: refused where it may change a differentiated
     value, its receiver, unseen by the derivative. A method of no known rule called on an
     object taken from a parameter of the core tree ``fn`` (``box.scale(w)``) waits for the
@@ -2583,13 +2614,29 @@ def _check_effect_method(source, stmt, active, held, fn, varied):
                 "object as it was); pass it as one (grad(f)(x, obj), jvp(f, (x, obj), (dx, None))), build it "
                 "in the function from the values it holds, or have the method return a new object",
                 stmt, construct=f".{method}()")
-        error = source.error(
-            f"the method call .{method}() changes a differentiated value in place, which "
-            "astgrad cannot differentiate; build a new value instead (append is supported)",
-            stmt, construct=f".{method}()")
+        error = _unknown_class_error(source, stmt, method, owner.id, made_by) if made_by is not None \
+            else source.error(
+                f"the method call .{method}() changes a differentiated value in place, which "
+                "astgrad cannot differentiate; build a new value instead (append is supported)",
+                stmt, construct=f".{method}()")
         known = is_mutating_method(method) or registry.methods_named(method)
         raise function_value_unknown(error) if fn is not None and not known \
             and _from_parameter(fn, owner.id) else error
+
+
+def _unknown_class_error(source, stmt, method, name, made_by):
+    """The refusal of ``name.method()`` whose value is only tested, ``name`` holding what
+    the call of ``made_by`` (call, statement) of a function of the user's returned: astgrad
+    does not see the object's class there, so it cannot tell whether the method changes it."""
+    call, made_at = made_by
+    callee = getattr(anno.get(call, Key.TARGET), "__name__", None) or "the function"
+    line = source.file_line(made_at)
+    at = f" (line {line})" if line is not None else ""
+    return source.error(
+        f"{name} holds what {callee}(){at} returned, an object whose class astgrad does not see there, so it "
+        f"cannot tell whether .{method}() changes it, though its value is only tested; build the object in the "
+        f"function ({name} = Cls(...)), or have {callee} only build it (its checks first, then return Cls(...), "
+        f"in this module), whose methods astgrad then follows", stmt, construct=f".{method}()")
 
 
 def _refuse_item_of_a_call_changed(source, fn, owner, stmt, varied):

@@ -29,6 +29,7 @@ from .handed_arrays import changed_in_place
 
 # read only where a helper may build an object (class_functions.py loads with the first one)
 tree_of = imported_when_called(__package__ + ".class_functions", "tree_of")
+only_reads = imported_when_called(__package__ + ".reading_methods", "only_reads")
 
 _SCOPED = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr,
            gast.Yield, gast.YieldFrom, gast.Await)
@@ -38,20 +39,42 @@ _DEFAULTS = (int, float, str, bool, type(None))
 def write_factory_calls(normalizer, tree):
     """Each such call of ``tree`` written as the construction it returns. Whether one was."""
     written = False
-    for stmt in S.statements(tree.body):
-        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-                and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name):
-            built = _construction(normalizer, stmt.value)
-            if built is not None:
-                normalizer.resolve_call(stmt.value)     # (generation now depends on what the name holds)
-                stmt.value = built
-                written = True
+    for block in _blocks(tree.body):
+        for stmt in list(block):
+            if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+                    and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name):
+                found = _construction(normalizer, stmt.value, _methods_called(tree, stmt.targets[0].id))
+                if found is not None:
+                    checks, built = found
+                    normalizer.resolve_call(stmt.value)     # (generation now depends on what the name holds)
+                    stmt.value = built
+                    at = block.index(stmt)
+                    block[at:at] = checks       # the helper's checks, run before it builds, as its call runs them
+                    written = True
     return written
 
 
-def _construction(normalizer, call):
-    """The construction ``call`` of such a helper returns, its parameters replaced by the
-    call's arguments, placed at the call; else None."""
+def _blocks(body):
+    """``body`` and every block of statements nested in it, each a list to splice into."""
+    yield body
+    for stmt in body:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from _blocks(inner)
+        for handler in getattr(stmt, "handlers", []):
+            yield from _blocks(handler.body)
+
+
+def _methods_called(tree, name):
+    """The names of the methods ``tree`` calls on ``name`` (``p.norm()``)."""
+    return {n.func.attr for n in S.walk_nodes(tree) if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
+            and isinstance(n.func.value, gast.Name) and n.func.value.id == name}
+
+
+def _construction(normalizer, call, methods_called=frozenset()):
+    """(the helper's leading checks, the construction ``call`` of such a helper returns),
+    its parameters replaced by the call's arguments, placed at the call; else None."""
     name = call.func.id
     if name in normalizer.locals or name in normalizer.functions or any(kw.arg is None for kw in call.keywords):
         return None
@@ -62,25 +85,61 @@ def _construction(normalizer, call):
             and not (helper.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE
                                                   | inspect.CO_ASYNC_GENERATOR))):
         return None
-    returned = _returned_call(helper) if _names_a_class(helper) else None
-    if returned is None or not (all(_atom(a) for a in call.args + [kw.value for kw in call.keywords])
-                                or _handed_on(helper, returned, call)):
+    found = _returned_call(helper) if _names_a_class(helper) else None
+    if found is None:
+        return None
+    checks, returned = found
+    atoms = all(_atom(a) for a in call.args + [kw.value for kw in call.keywords])
+    if not (atoms or checks or _handed_on(helper, returned, call)) \
+            or any(isinstance(a, gast.Starred) for a in call.args):
         return None
     bound = _bound(helper, call)
-    if bound is None or set(bound) != {n.id for n in S.walk_nodes(returned) if isinstance(n, gast.Name)} & set(bound):
+    named = {n.id for part in checks + [returned] for n in S.walk_nodes(part) if isinstance(n, gast.Name)}
+    if bound is None or set(bound) != named & set(bound):
         return None         # (a parameter not named: its argument's read would go)
-    free = {n.id for n in S.walk_nodes(returned) if isinstance(n, gast.Name)} - set(bound)
-    if free & (set(normalizer.locals) | set(normalizer.bound_count)):
+    if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
         return None         # a global of the helper's that the function shadows
     built = _substituted(returned, bound)
     cls = normalizer.built_class_of(built)
-    if cls is None or not changed_in_place(cls):
+    # a class changing an attribute in place is followed by handed_arrays.py where no check
+    # comes first (modes/returned_objects.py reads the helpers that check); where one does,
+    # the object is followed where each method the function calls on it only reads it
+    if cls is None or not (not checks and changed_in_place(cls)
+                           or checks and methods_called and all(only_reads(cls, m) for m in methods_called)):
         return None
-    for node in S.walk_nodes(built):
+    bindings = []
+    if checks and not atoms:
+        # the checks read the parameters again: each argument bound to a name of its own
+        # first, in the order Python evaluates them (x = np.sin(w); check(x); P(x * 2.0))
+        named, bindings = _arguments_named(normalizer, helper, call)
+        bound = _bound(helper, named)
+        built = _substituted(returned, bound)
+    checks = bindings + [_substituted(check, bound) for check in checks]
+    for node in [n for part in checks + [built] for n in S.walk_nodes(part)]:
         if hasattr(node, "lineno"):
             gast.copy_location(node, call)
             node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
-    return built
+    return checks, built
+
+
+def _arguments_named(normalizer, helper, call):
+    """(``call`` with each argument that is no name or constant replaced by a new name
+    after its parameter, the bindings of those names in the order Python evaluates the
+    arguments), for a call that binds (``_bound``)."""
+    params = list(inspect.signature(helper).parameters)
+    named, bindings = copy.copy(call), []
+
+    def name_of(value, param):
+        if _atom(value):
+            return value
+        name = normalizer.namer.fresh(param)
+        normalizer.locals.add(name)
+        bindings.append(gast.copy_location(S.assign(name, value), call))
+        return gast.copy_location(S.name(name), value)
+
+    named.args = [name_of(a, param) for a, param in zip(call.args, params)]
+    named.keywords = [gast.keyword(arg=kw.arg, value=name_of(kw.value, kw.arg)) for kw in call.keywords]
+    return named, bindings
 
 
 def _names_a_class(helper):
@@ -104,20 +163,32 @@ def _atom(node):
 
 
 def _returned_call(helper):
-    """The call ``helper`` returns, its body (after a docstring) a ``return`` of it or
-    straight-line bindings of names it folds in (``_folded``), with no construct of its own
-    scope in it; else None."""
+    """(its leading checks, the call ``helper`` returns): its body (after a docstring)
+    checks of its input (``if x.ndim != 1: raise ValueError(...)``, ``assert ...``), then a
+    ``return`` of the call or straight-line bindings of names it folds in (``_folded``),
+    with no construct of its own scope in them; else None."""
     tree = tree_of(helper)
     if tree is None or tree.args.vararg or tree.args.kwarg or tree.decorator_list:
         return None
     body = tree.body[1:] if tree.body and isinstance(tree.body[0], gast.Expr) \
         and isinstance(tree.body[0].value, gast.Constant) and isinstance(tree.body[0].value.value, str) else tree.body
+    checks = []
+    while body and _check(body[0]):
+        checks, body = checks + [body[0]], body[1:]
     if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
         return None
     returned = body[-1].value if len(body) == 1 else _folded(tree, body)
-    if not isinstance(returned, gast.Call) or any(isinstance(n, _SCOPED) for n in S.walk_nodes(returned)):
+    if not isinstance(returned, gast.Call) \
+            or any(isinstance(n, _SCOPED) for part in checks + [returned] for n in S.walk_nodes(part)):
         return None
-    return returned
+    return checks, returned
+
+
+def _check(stmt):
+    """Whether ``stmt`` is a check of a helper's input: ``assert test[, message]``, or
+    ``if test: raise ...`` with nothing else in it."""
+    return isinstance(stmt, gast.Assert) or isinstance(stmt, gast.If) and not stmt.orelse \
+        and len(stmt.body) == 1 and isinstance(stmt.body[0], gast.Raise) and stmt.body[0].exc is not None
 
 
 def _folded(tree, body):
