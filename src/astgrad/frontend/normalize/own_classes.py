@@ -55,6 +55,8 @@ class OwnClassLowering:
         returns builds an object of one class (``return Polynomial(cs)``, ``return
         cls(W)``): that class, with no attribute known to hold an object; else None."""
         func = node.func
+        if isinstance(func, gast.Name):
+            return self._helper_returned_layout(node)
         if not isinstance(func, gast.Attribute):
             return None
         owner = self.layout(func.value)
@@ -84,6 +86,45 @@ class OwnClassLowering:
         if built is None:
             return None
         return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
+
+    def _helper_returned_layout(self, node):
+        """The layout of what ``mk(buf)`` returns, ``mk`` a function of the user's module
+        read by its global name (a helper kept as a call: a check that raises, a branch)
+        each of whose returns builds an object of one class (``return Acc(b)``): a new
+        object, which no other name holds, so that its methods are followed from state to
+        state as those of an object built here are; else None. A helper returning a name
+        (``o = Acc(b); ...; return o``) may have handed the object on: not followed."""
+        name = node.func.id
+        if name in self.locals or name in self.functions:
+            return None
+        fn = self.source.resolve_path([name], depend=False)
+        if not inspect.isfunction(fn) or fn.__closure__ or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
+            return None
+        built = self._returned_class(fn, None)
+        if built is None or not built_class(built):
+            return None
+        self.source.resolve_path([name])        # (a rebound name makes the code again)
+        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=node.func, args=[], keywords=[]), 0)[1])
+
+    def made_by_a_helper(self, receiver):
+        """Whether ``receiver`` (``a``, ``objs[0]``) reads a name bound to what a helper
+        returned (``a = mk(buf)``, ``objs = [mk(buf)]``): the object may hold the array the
+        helper was handed, so a method changing it in place is left to the refusal naming
+        that array; one that only rebinds attributes is followed (``_helper_returned_layout``)."""
+        while isinstance(receiver, gast.Subscript):
+            receiver = receiver.value
+        if not isinstance(receiver, gast.Name):
+            return False
+        for stmt in S.walk_nodes(self.source.tree):
+            if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
+                                                     for t in stmt.targets):
+                for call in S.walk_nodes(stmt.value):
+                    if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
+                            and call.func.id not in self.locals and call.func.id not in self.functions \
+                            and inspect.isfunction(self.bindings.get(call.func.id) or
+                                                   self.source.resolve_path([call.func.id], depend=False)):
+                        return True
+        return False
 
     def _returned_class(self, fn, cls, own=None):
         """The one class each return of ``fn`` builds, the global's meaning (in ``fn``'s
