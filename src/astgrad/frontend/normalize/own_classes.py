@@ -10,6 +10,7 @@ one class, those forms included, so ``v.scaled(2.0).norm()`` is followed too."""
 
 import builtins
 import inspect
+import weakref
 
 import gast
 
@@ -100,9 +101,16 @@ class OwnClassLowering:
         fn = self.source.resolve_path([name], depend=False)
         if not inspect.isfunction(fn) or fn.__closure__ or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
             return None
-        built = self._returned_class(fn, None)
-        if built is None or not built_class(built):
+        paths = L.found_in_source(fn, _helper_returns, _returned_paths)     # (the helper's one shared parse)
+        if not paths or None in paths:
             return None
+        resolve = self.scope_resolver(fn)
+        built = {resolve(path, depend=False) for path in paths}
+        if len(built) != 1 or not built_class(next(iter(built))):
+            return None
+        for path in paths:
+            resolve(path)               # (a class bound again makes the code again)
+        built = built.pop()
         self.source.resolve_path([name])        # (a rebound name makes the code again)
         return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=node.func, args=[], keywords=[]), 0)[1])
 
@@ -162,6 +170,23 @@ class OwnClassLowering:
             resolve_path(path)
             found.add(built)
         return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
+
+
+_helper_returns = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
+
+
+def _returned_paths(tree):
+    """The dotted paths of the functions the returns of ``tree`` call, each branch of an
+    ``a if c else b`` on its own (None for a return of anything else, or of a call of a
+    name the function binds or takes)."""
+    own = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    if tree.args.vararg is not None or tree.args.kwarg is not None:
+        own |= {a.arg if hasattr(a, "arg") else a.id for a in (tree.args.vararg, tree.args.kwarg) if a is not None}
+    found = set()
+    for value in _built_values(stmt.value for stmt in own_returns(tree)):
+        path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
+        found.add(None if path is None or path[0] in own else tuple(path))
+    return frozenset(found)
 
 
 def _built_values(values):
