@@ -96,7 +96,7 @@ class OwnClassLowering:
         state as those of an object built here are; else None. A helper returning a name
         (``o = Acc(b); ...; return o``) may have handed the object on: not followed."""
         name = node.func.id
-        if name in self.locals or name in self.functions:
+        if name in self.locals or name in self.functions or id(node) not in self.bound_helper_calls():
             return None
         fn = self.source.resolve_path([name], depend=False)
         if not inspect.isfunction(fn) or fn.__closure__ or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
@@ -113,6 +113,19 @@ class OwnClassLowering:
         built = built.pop()
         self.source.resolve_path([name])        # (a rebound name makes the code again)
         return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=node.func, args=[], keywords=[]), 0)[1])
+
+    def bound_helper_calls(self):
+        """The ids of the calls the function binds a name to, or puts in a list display it
+        binds a name to (``a = mk(buf)``, ``objs = [mk(buf)]``): the objects followed from
+        state to state there; a call read otherwise (``mk(x) + mk(t)``) is left as it was."""
+        found = self.__dict__.get("_bound_helper_calls")
+        if found is None:
+            found = self.__dict__["_bound_helper_calls"] = set()
+            for stmt in S.walk_nodes(self.source.tree):
+                if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+                    values = stmt.value.elts if isinstance(stmt.value, gast.List) else [stmt.value]
+                    found.update(id(value) for value in values if isinstance(value, gast.Call))
+        return found
 
     def made_by_a_helper(self, receiver):
         """Whether ``receiver`` (``a``, ``objs[0]``) reads a name bound to what a helper
