@@ -10,6 +10,7 @@ one class, those forms included, so ``v.scaled(2.0).norm()`` is followed too."""
 
 import builtins
 import inspect
+import weakref
 
 import gast
 
@@ -55,6 +56,8 @@ class OwnClassLowering:
         returns builds an object of one class (``return Polynomial(cs)``, ``return
         cls(W)``): that class, with no attribute known to hold an object; else None."""
         func = node.func
+        if isinstance(func, gast.Name):
+            return self._helper_returned_layout(node)
         if not isinstance(func, gast.Attribute):
             return None
         owner = self.layout(func.value)
@@ -84,6 +87,65 @@ class OwnClassLowering:
         if built is None:
             return None
         return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
+
+    def _helper_returned_layout(self, node):
+        """The layout of what ``mk(buf)`` returns, ``mk`` a function of the user's module
+        read by its global name (a helper kept as a call: a check that raises, a branch)
+        each of whose returns builds an object of one class (``return Acc(b)``): a new
+        object, which no other name holds, so that its methods are followed from state to
+        state as those of an object built here are; else None. A helper returning a name
+        (``o = Acc(b); ...; return o``) may have handed the object on: not followed."""
+        name = node.func.id
+        if name in self.locals or name in self.functions or id(node) not in self.bound_helper_calls():
+            return None
+        fn = self.source.resolve_path([name], depend=False)
+        if not inspect.isfunction(fn) or fn.__closure__ or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
+            return None
+        paths = L.found_in_source(fn, _helper_returns, _returned_paths)     # (the helper's one shared parse)
+        if not paths or None in paths:
+            return None
+        resolve = self.scope_resolver(fn)
+        built = {resolve(path, depend=False) for path in paths}
+        if len(built) != 1 or not built_class(next(iter(built))):
+            return None
+        for path in paths:
+            resolve(path)               # (a class bound again makes the code again)
+        built = built.pop()
+        self.source.resolve_path([name])        # (a rebound name makes the code again)
+        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=node.func, args=[], keywords=[]), 0)[1])
+
+    def bound_helper_calls(self):
+        """The ids of the calls the function binds a name to, or puts in a list display it
+        binds a name to (``a = mk(buf)``, ``objs = [mk(buf)]``): the objects followed from
+        state to state there; a call read otherwise (``mk(x) + mk(t)``) is left as it was."""
+        found = self.__dict__.get("_bound_helper_calls")
+        if found is None:
+            found = self.__dict__["_bound_helper_calls"] = set()
+            for stmt in S.walk_nodes(self.source.tree):
+                if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
+                    values = stmt.value.elts if isinstance(stmt.value, gast.List) else [stmt.value]
+                    found.update(id(value) for value in values if isinstance(value, gast.Call))
+        return found
+
+    def made_by_a_helper(self, receiver):
+        """Whether ``receiver`` (``a``, ``objs[0]``) reads a name bound to what a helper
+        returned (``a = mk(buf)``, ``objs = [mk(buf)]``): the object may hold the array the
+        helper was handed, so a method changing it in place is left to the refusal naming
+        that array; one that only rebinds attributes is followed (``_helper_returned_layout``)."""
+        while isinstance(receiver, gast.Subscript):
+            receiver = receiver.value
+        if not isinstance(receiver, gast.Name):
+            return False
+        for stmt in S.walk_nodes(self.source.tree):
+            if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
+                                                     for t in stmt.targets):
+                for call in S.walk_nodes(stmt.value):
+                    if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
+                            and call.func.id not in self.locals and call.func.id not in self.functions \
+                            and inspect.isfunction(self.bindings.get(call.func.id) or
+                                                   self.source.resolve_path([call.func.id], depend=False)):
+                        return True
+        return False
 
     def _returned_class(self, fn, cls, own=None):
         """The one class each return of ``fn`` builds, the global's meaning (in ``fn``'s
@@ -121,6 +183,23 @@ class OwnClassLowering:
             resolve_path(path)
             found.add(built)
         return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
+
+
+_helper_returns = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
+
+
+def _returned_paths(tree):
+    """The dotted paths of the functions the returns of ``tree`` call, each branch of an
+    ``a if c else b`` on its own (None for a return of anything else, or of a call of a
+    name the function binds or takes)."""
+    own = S.stored_names(tree) | {a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs}
+    if tree.args.vararg is not None or tree.args.kwarg is not None:
+        own |= {a.arg if hasattr(a, "arg") else a.id for a in (tree.args.vararg, tree.args.kwarg) if a is not None}
+    found = set()
+    for value in _built_values(stmt.value for stmt in own_returns(tree)):
+        path = S.dotted_path(value.func) if isinstance(value, gast.Call) else None
+        found.add(None if path is None or path[0] in own else tuple(path))
+    return frozenset(found)
 
 
 def _built_values(values):
