@@ -3394,16 +3394,19 @@ def item_update(item, container, where):
 
 def outside_update(value, where):
     """Checked before ``v op= e`` where ``v`` may be an object the function did not create
-    (``v = GLOBAL_LIST[0]``, ``v = CONFIG.a``, ``v = TABLE``): on an array (or list, dict,
+    (``v = GLOBAL_LIST[0]``, ``v = CONFIG.a``, ``v = TABLE``, ``s.arr`` that ``__init__(self,
+    arr=Z)`` bound to its default): on an array (or list, dict,
     set) ``op=`` changes that object in place, which the caller or a global would see,
     and which a derivative never does: refused. A number (or a tuple, a string) passes:
     ``op=`` binds a new value to ``v`` alone."""
     if isinstance(value, (numpy.ndarray, list, dict, set)):
         raise TypeError(
             f"astgrad: {where}: op= (+= and the like) on an {type(value).__name__} the function did not "
-            "create (a global's or a closure's, or an item or attribute of one) changes it in place, which "
-            "the derivative would not follow: a derivative never changes memory the caller or a global "
-            "holds. Build a new value (v = v * w), or change the global outside the differentiated function")
+            "create (a global's or a closure's, a parameter's default, made once when the def ran and shared "
+            "by every call, or an item or attribute of one) changes it in place, which the derivative would "
+            "not follow: a derivative never changes memory the caller or a global holds. Build a new value "
+            "(v = v * w), make a new one in the function (a default of None, then np.zeros(n) where it is "
+            "None), or change the global outside the differentiated function")
 
 
 _CONTAINERS = (list, tuple, dict)

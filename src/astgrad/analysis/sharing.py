@@ -395,6 +395,10 @@ class Sharing:
             return names | {OUTSIDE} | set().union(*(self.contents.get(n, set()) for n in names))
         shared = {OUTSIDE} if OUTSIDE in effects.result_shares else set()
         for param in effects.result_shares - {OUTSIDE}:
+            if param not in bound and _changeable_default(effects.fn, param):
+                # the call leaves it to its default, one object made when the def ran and
+                # shared by every call (P() binding __init__'s arr=Z): memory from outside
+                shared.add(OUTSIDE)
             argument = self._name(bound.get(param))
             if argument is not None:
                 shared |= {argument} | self.contents.get(argument, set())
@@ -843,6 +847,20 @@ def _is_shape_of(value):
 
 def is_user_function(obj):
     return core_ops.is_user_function(obj)
+
+
+# defaults op= or a method call can only rebind, never change: what a call may hand back
+_UNCHANGING_DEFAULTS = (int, float, complex, bool, str, bytes, tuple, frozenset, type(None))
+
+
+def _changeable_default(fn, param):
+    """Whether ``fn``'s parameter ``param`` has a default another call, or a global, may
+    change in place (an array, a list, any object but a number, string or tuple)."""
+    try:
+        default = inspect.signature(fn).parameters[param].default
+    except (TypeError, ValueError, KeyError):
+        return True
+    return default is not inspect.Parameter.empty and not isinstance(default, _UNCHANGING_DEFAULTS)
 
 
 # -- what a user function does to its arguments ----------------------------------------

@@ -13,7 +13,9 @@ a value that changes in place under ``op=`` (an array, a list, a dict, a set):
 
 A class attribute that ``op=`` cannot change in place (a number, a string, a tuple) is
 rebound on the object, as astgrad does: nothing is added there, but the code is made
-again where the class is given another value for it later (a guard on ``cls.attr``).
+again where the class is given another value for it later (a guard on ``cls.attr``);
+so is a class holding no such attribute yet (``S.arr = np.zeros(3)`` after the
+derivative was made).
 """
 
 import inspect
@@ -41,11 +43,12 @@ def check_class_held(lowering, stmt, cls):
     value ``attr`` that ``op=`` changes in place (the module docstring)."""
     target = stmt.target
     held = M.static_attribute(cls, target.attr)
-    if held is MISSING or hasattr(type(held), "__get__") or hasattr(type(held), "__set__"):
-        return      # no class attribute, or a method or property (not followed here)
-    if isinstance(held, _IMMUTABLE):    # op= rebinds: new code where the class is given an array later
+    if held is MISSING or isinstance(held, _IMMUTABLE):
+        # none, or op= rebinds: new code where the class is given an array there later
         lowering.source.dependencies.append(((M.CLASS_ROOT, target.attr), (cls, M.current(cls, target.attr))))
         return
+    if hasattr(type(held), "__get__") or hasattr(type(held), "__set__"):
+        return      # a method or property (not followed here)
     method = _IN_PLACE[type(stmt.op)]
     if getattr(type(held), method, None) is not None and not _may_bind_own(lowering, cls, stmt):
         kind, name = type(held).__name__, f"{cls.__name__}.{target.attr}"
