@@ -292,3 +292,43 @@ def test_refused_in_other_transforms():
         astgrad.jvp(rebound_then_written, (np.array([0.5, 1.5, 2.0]),), (np.ones(3),))
     with pytest.raises(astgrad.TransformError, match=r"\.bump\(\)"):
         astgrad.hessian(written_and_read_again)(np.array([0.5, 1.5, 2.0]))
+
+
+class Bumper:
+    def __init__(self, data):
+        self.data = data
+
+    def bump(self, k, c):
+        self.data[k] *= c
+
+
+def _doubled(v):
+    return v * 2.0
+
+
+def built_here_from_a_view_any_order(w):
+    Y = np.outer(w, w)
+    a = Bumper(Y.T.reshape(-1, order="A"))     # a view of Y (written any_order(...) inside)
+    a.bump(0, w[1])
+    return np.sum(Y ** 2)
+
+
+def built_here_from_a_helpers_value(w):
+    a = Bumper(_doubled(w))
+    a.bump(0, w[1])
+    return np.sum(a.data * w)
+
+
+@pytest.mark.parametrize("f", [built_here_from_a_view_any_order, built_here_from_a_helpers_value],
+                         ids=lambda f: f.__name__)
+def test_a_call_inside_the_arguments_of_a_class_built_here_is_no_helper_building_it(f):
+    """Only the call a name is bound to (or a list display's item) builds what the name
+    holds: a call inside its arguments (astgrad's own any_order(...), a helper of the
+    user's) does not make ``a`` an object a helper returned, whose in-place method would
+    then be left to a refusal that does not apply (a wrong gradient for the first). Each
+    is refused at the method's line, as an object built in the function with an array
+    another name may hold is."""
+    w = np.array([0.5, 1.5, 2.0])
+    with pytest.raises(astgrad.TransformError, match=r"Bumper\.bump changes the object") as caught:
+        astgrad.grad(f)(w)
+    assert caught.value.line.strip() == "a.bump(0, w[1])"
