@@ -16,3 +16,12 @@ def make_q(x):
     if x.ndim != 1:
         raise ValueError("a vector, please")
     return Q(x * 2.0)
+
+
+def make_q_named(x):
+    """Returns the object by a name: it may have been handed on, so its class is not
+    taken as known where the function calls this."""
+    if x.ndim != 1:
+        raise ValueError("a vector, please")
+    q = Q(x * 2.0)
+    return q

@@ -6,13 +6,14 @@ Python runs them, with the same exception and message. Each followed form is che
 every mode against central differences of what Python computes, at two sizes. Its
 neighbours astgrad does not fold (a check after a statement, a helper of another module,
 a global the function shadows, a method writing into the array handed in) are followed
-elsewhere or refused, naming the user's line, never a wrong gradient."""
+elsewhere (a helper of another module returning the construction: own_classes.py gives
+its object the class) or refused, naming the user's line, never a wrong gradient."""
 
 import numpy as np
 import pytest
 
 import astgrad
-from checking_factories85_other import make_q
+from checking_factories85_other import make_q, make_q_named
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 
 LIMIT = 10
@@ -203,6 +204,34 @@ def foreign_used(w):
     return p.norm()
 
 
+def foreign_named_compared(w):
+    p = make_q_named(w)         # returns a name: the object may have been handed on
+    if p.norm() > 1.0:
+        return np.sum(p.d * w)
+    return np.sum(w)
+
+
+def foreign_named_used(w):
+    p = make_q_named(w)
+    return p.norm()
+
+
+# a helper of another module returning the construction itself: its object is given the
+# class (own_classes.py), whose methods are then followed where it is bound to a name
+FOREIGN_FOLLOWED = [foreign_used, foreign_compared]
+
+
+@pytest.mark.parametrize("f", FOREIGN_FOLLOWED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_another_modules_helper_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 185 + n)
+
+
+@pytest.mark.parametrize("f", FOREIGN_FOLLOWED, ids=lambda f: f.__name__)
+def test_another_modules_helper_jvp_of_grad(f):
+    check_jvp_of_grad(f, 185)
+
+
 def writes_the_array_handed_in(w):
     buf = w * 1.0
     p = mk_w(buf)
@@ -210,8 +239,8 @@ def writes_the_array_handed_in(w):
     return np.sum(buf) * p.norm()
 
 
-@pytest.mark.parametrize("f, line", [(shadowed_global, "return p.norm() * LIMIT"), (foreign_used, "return p.norm()"),
-                                     (foreign_compared, "if p.norm() > 1.0:"),
+@pytest.mark.parametrize("f, line", [(shadowed_global, "return p.norm() * LIMIT"), (foreign_named_used, "return p.norm()"),
+                                     (foreign_named_compared, "if p.norm() > 1.0:"),
                                      (writes_the_array_handed_in, "p.scale(w[0])")],
                          ids=lambda v: getattr(v, "__name__", "line"))
 def test_not_folded_is_refused_at_the_users_line(f, line):
@@ -225,7 +254,7 @@ def test_not_folded_is_refused_at_the_users_line(f, line):
 
 def test_a_tested_value_on_an_unknown_class_is_refused_in_its_own_words():
     with pytest.raises(astgrad.TransformError) as caught:
-        astgrad.grad(foreign_compared)(np.array([0.5, 1.5, 2.0]))
+        astgrad.grad(foreign_named_compared)(np.array([0.5, 1.5, 2.0]))
     message = str(caught.value)
     assert "changes a differentiated value in place" not in message
-    assert "make_q() (line" in message and "cannot tell whether .norm() changes it" in message
+    assert "make_q_named() (line" in message and "cannot tell whether .norm() changes it" in message
