@@ -16,3 +16,10 @@ def make_q(x):
     if x.ndim != 1:
         raise ValueError("a vector, please")
     return Q(x * 2.0)
+
+
+def make_q_named(x):
+    if x.ndim != 1:
+        raise ValueError("a vector, please")
+    o = Q(x * 2.0)
+    return o

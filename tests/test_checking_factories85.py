@@ -4,7 +4,8 @@ called to bind a name whose methods the function calls: the object is followed a
 function builds, its methods (which only read it) differentiated, the checks run where
 Python runs them, with the same exception and message. Each followed form is checked in
 every mode against central differences of what Python computes, at two sizes. Its
-neighbours astgrad does not fold (a check after a statement, a helper of another module,
+neighbours astgrad does not fold (a check after a statement, a helper of another module
+returning a name (one returning the construction is followed, kept as a call),
 a global the function shadows, a method writing into the array handed in) are followed
 elsewhere or refused, naming the user's line, never a wrong gradient."""
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from checking_factories85_other import make_q
+from checking_factories85_other import make_q, make_q_named
 from test_objects74 import check_every_mode, check_jvp_of_grad   # against central differences
 
 LIMIT = 10
@@ -124,7 +125,20 @@ def failing_on_an_expression(w):
     return p.norm()
 
 
-FOLLOWED = [used, compared, compared_false, asserting, called_twice, in_a_loop, in_a_branch, expressions_handed]
+def foreign_compared(w):
+    p = make_q(w)                       # kept as a call, its object given its class
+    if p.norm() > 1.0:
+        return np.sum(p.d * w)
+    return np.sum(w)
+
+
+def foreign_used(w):
+    p = make_q(w)
+    return p.norm()
+
+
+FOLLOWED = [used, compared, compared_false, asserting, called_twice, in_a_loop, in_a_branch, expressions_handed,
+            foreign_compared, foreign_used]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -191,15 +205,15 @@ def shadowed_global(w):
     return p.norm() * LIMIT
 
 
-def foreign_compared(w):
-    p = make_q(w)
+def foreign_named_compared(w):
+    p = make_q_named(w)                 # another module's helper returning a name: its class unseen
     if p.norm() > 1.0:
         return np.sum(p.d * w)
     return np.sum(w)
 
 
-def foreign_used(w):
-    p = make_q(w)
+def foreign_named_used(w):
+    p = make_q_named(w)
     return p.norm()
 
 
@@ -210,8 +224,8 @@ def writes_the_array_handed_in(w):
     return np.sum(buf) * p.norm()
 
 
-@pytest.mark.parametrize("f, line", [(shadowed_global, "return p.norm() * LIMIT"), (foreign_used, "return p.norm()"),
-                                     (foreign_compared, "if p.norm() > 1.0:"),
+@pytest.mark.parametrize("f, line", [(shadowed_global, "return p.norm() * LIMIT"), (foreign_named_used, "return p.norm()"),
+                                     (foreign_named_compared, "if p.norm() > 1.0:"),
                                      (writes_the_array_handed_in, "p.scale(w[0])")],
                          ids=lambda v: getattr(v, "__name__", "line"))
 def test_not_folded_is_refused_at_the_users_line(f, line):
@@ -225,7 +239,7 @@ def test_not_folded_is_refused_at_the_users_line(f, line):
 
 def test_a_tested_value_on_an_unknown_class_is_refused_in_its_own_words():
     with pytest.raises(astgrad.TransformError) as caught:
-        astgrad.grad(foreign_compared)(np.array([0.5, 1.5, 2.0]))
+        astgrad.grad(foreign_named_compared)(np.array([0.5, 1.5, 2.0]))
     message = str(caught.value)
     assert "changes a differentiated value in place" not in message
-    assert "make_q() (line" in message and "cannot tell whether .norm() changes it" in message
+    assert "make_q_named() (line" in message and "cannot tell whether .norm() changes it" in message
