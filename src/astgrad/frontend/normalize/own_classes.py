@@ -139,7 +139,9 @@ class OwnClassLowering:
         for stmt in S.walk_nodes(self.source.tree):
             if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
                                                      for t in stmt.targets):
-                for call in S.walk_nodes(stmt.value):
+                # the helper's call is the value bound or an item of the list bound, as in
+                # bound_helper_calls (a call inside an argument, Acc(any_order(y)), builds no object)
+                for call in stmt.value.elts if isinstance(stmt.value, gast.List) else [stmt.value]:
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id not in self.locals and call.func.id not in self.functions \
                             and inspect.isfunction(self.bindings.get(call.func.id) or
