@@ -187,7 +187,7 @@ class OwnClassLowering:
         return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
 
 
-_helper_returns = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
+_helper_returns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
 
 
 def _returned_paths(tree):
