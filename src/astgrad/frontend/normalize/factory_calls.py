@@ -43,7 +43,7 @@ def write_factory_calls(normalizer, tree):
         for stmt in list(block):
             if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                     and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name):
-                found = folded_call(normalizer, stmt.value, methods_called(tree, {stmt.targets[0].id}))
+                found = folded_call(normalizer, stmt.value, tree, {stmt.targets[0].id})
                 if found is not None:
                     checks, built = found
                     normalizer.resolve_call(stmt.value)     # (generation now depends on what the name holds)
@@ -78,10 +78,10 @@ def methods_called(tree, names):
     return found
 
 
-def folded_call(normalizer, call, methods_called=frozenset(), tuples=False):
+def folded_call(normalizer, call, tree, names, tuples=False):
     """(the helper's leading checks, the construction ``call`` of such a helper returns,
     or with ``tuples`` the tuple of constructions), its parameters replaced by the call's
-    arguments, placed at the call; else None."""
+    arguments, placed at the call, where ``tree`` binds ``names`` to it; else None."""
     name = call.func.id
     if name in normalizer.locals or name in normalizer.functions or any(kw.arg is None for kw in call.keywords):
         return None
@@ -107,8 +107,8 @@ def folded_call(normalizer, call, methods_called=frozenset(), tuples=False):
     if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
         return None         # a global of the helper's that the function shadows
     built = _substituted(returned, bound)
-    if not (_tuple_followed(normalizer, built, methods_called) if tuples
-            else _followed(normalizer, built, checks, methods_called)):
+    called = methods_called(tree, names)       # (walked only for a helper of this form)
+    if not (_tuple_followed(normalizer, built, called) if tuples else _followed(normalizer, built, checks, called)):
         return None
     bindings = []
     if (checks or tuples) and not atoms:

@@ -17,7 +17,7 @@ as bindings in order only where the constructions read none of the names it bind
 import gast
 
 from ...core import syntax as S
-from .factory_calls import folded_call, methods_called, statement_blocks
+from .factory_calls import folded_call, statement_blocks
 
 
 def write_tuple_factory_calls(normalizer, tree):
@@ -29,7 +29,7 @@ def write_tuple_factory_calls(normalizer, tree):
             if names is None:
                 continue
             call = stmt.value
-            found = folded_call(normalizer, call, methods_called(tree, set(names)), tuples=True)
+            found = folded_call(normalizer, call, tree, set(names), tuples=True)
             if found is None:
                 continue
             checks, built = found
