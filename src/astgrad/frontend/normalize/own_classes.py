@@ -127,16 +127,21 @@ class OwnClassLowering:
                     found.update(id(value) for value in values if isinstance(value, gast.Call))
         return found
 
-    def made_by_a_helper(self, receiver):
+    def made_by_a_helper(self, receiver, seen=()):
         """Whether ``receiver`` (``a``, ``objs[0]``) reads a name bound to what a helper
-        returned (``a = mk(buf)``, ``objs = [mk(buf)]``): the object may hold the array the
-        helper was handed, so a method changing it in place is left to the refusal naming
-        that array; one that only rebinds attributes is followed (``_helper_returned_layout``)."""
+        returned (``a = mk(buf)``, ``objs = [mk(buf)]``, or another name for it, ``b = a``):
+        the object may hold the array the helper was handed, so a method changing it in
+        place is left to the refusal naming that array; one that only rebinds attributes
+        is followed (``_helper_returned_layout``)."""
         while isinstance(receiver, gast.Subscript):
             receiver = receiver.value
-        if not isinstance(receiver, gast.Name):
+        if not isinstance(receiver, gast.Name) or receiver.id in seen:
             return False
         for stmt in S.walk_nodes(self.source.tree):
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
+                    and any(isinstance(t, gast.Name) and t.id == receiver.id for t in stmt.targets) \
+                    and self.made_by_a_helper(stmt.value, seen + (receiver.id,)):
+                return True
             if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
                                                      for t in stmt.targets):
                 # the helper's call is the value bound or an item of the list bound, as in
