@@ -19,9 +19,7 @@ def make_q(x):
 
 
 def make_q_named(x):
-    """Returns the object by a name: it may have been handed on, so its class is not
-    taken as known where the function calls this."""
     if x.ndim != 1:
         raise ValueError("a vector, please")
-    q = Q(x * 2.0)
-    return q
+    o = Q(x * 2.0)
+    return o

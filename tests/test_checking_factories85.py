@@ -4,10 +4,10 @@ called to bind a name whose methods the function calls: the object is followed a
 function builds, its methods (which only read it) differentiated, the checks run where
 Python runs them, with the same exception and message. Each followed form is checked in
 every mode against central differences of what Python computes, at two sizes. Its
-neighbours astgrad does not fold (a check after a statement, a helper of another module,
+neighbours astgrad does not fold (a check after a statement, a helper of another module
+returning a name (one returning the construction is followed, kept as a call),
 a global the function shadows, a method writing into the array handed in) are followed
-elsewhere (a helper of another module returning the construction: own_classes.py gives
-its object the class) or refused, naming the user's line, never a wrong gradient."""
+elsewhere or refused, naming the user's line, never a wrong gradient."""
 
 import numpy as np
 import pytest
@@ -125,7 +125,20 @@ def failing_on_an_expression(w):
     return p.norm()
 
 
-FOLLOWED = [used, compared, compared_false, asserting, called_twice, in_a_loop, in_a_branch, expressions_handed]
+def foreign_compared(w):
+    p = make_q(w)                       # kept as a call, its object given its class
+    if p.norm() > 1.0:
+        return np.sum(p.d * w)
+    return np.sum(w)
+
+
+def foreign_used(w):
+    p = make_q(w)
+    return p.norm()
+
+
+FOLLOWED = [used, compared, compared_false, asserting, called_twice, in_a_loop, in_a_branch, expressions_handed,
+            foreign_compared, foreign_used]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -192,20 +205,8 @@ def shadowed_global(w):
     return p.norm() * LIMIT
 
 
-def foreign_compared(w):
-    p = make_q(w)
-    if p.norm() > 1.0:
-        return np.sum(p.d * w)
-    return np.sum(w)
-
-
-def foreign_used(w):
-    p = make_q(w)
-    return p.norm()
-
-
 def foreign_named_compared(w):
-    p = make_q_named(w)         # returns a name: the object may have been handed on
+    p = make_q_named(w)                 # another module's helper returning a name: its class unseen
     if p.norm() > 1.0:
         return np.sum(p.d * w)
     return np.sum(w)
@@ -214,22 +215,6 @@ def foreign_named_compared(w):
 def foreign_named_used(w):
     p = make_q_named(w)
     return p.norm()
-
-
-# a helper of another module returning the construction itself: its object is given the
-# class (own_classes.py), whose methods are then followed where it is bound to a name
-FOREIGN_FOLLOWED = [foreign_used, foreign_compared]
-
-
-@pytest.mark.parametrize("f", FOREIGN_FOLLOWED, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("n", [3, 5])
-def test_another_modules_helper_followed_in_every_mode(f, n):
-    check_every_mode(f, n, 185 + n)
-
-
-@pytest.mark.parametrize("f", FOREIGN_FOLLOWED, ids=lambda f: f.__name__)
-def test_another_modules_helper_jvp_of_grad(f):
-    check_jvp_of_grad(f, 185)
 
 
 def writes_the_array_handed_in(w):

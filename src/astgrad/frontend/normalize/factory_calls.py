@@ -39,11 +39,11 @@ _DEFAULTS = (int, float, str, bool, type(None))
 def write_factory_calls(normalizer, tree):
     """Each such call of ``tree`` written as the construction it returns. Whether one was."""
     written = False
-    for block in _blocks(tree.body):
+    for block in statement_blocks(tree.body):
         for stmt in list(block):
             if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
                     and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name):
-                found = _construction(normalizer, stmt.value, _methods_called(tree, stmt.targets[0].id))
+                found = folded_call(normalizer, stmt.value, tree, {stmt.targets[0].id})
                 if found is not None:
                     checks, built = found
                     normalizer.resolve_call(stmt.value)     # (generation now depends on what the name holds)
@@ -54,27 +54,34 @@ def write_factory_calls(normalizer, tree):
     return written
 
 
-def _blocks(body):
+def statement_blocks(body):
     """``body`` and every block of statements nested in it, each a list to splice into."""
     yield body
     for stmt in body:
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
-                yield from _blocks(inner)
+                yield from statement_blocks(inner)
         for handler in getattr(stmt, "handlers", []):
-            yield from _blocks(handler.body)
+            yield from statement_blocks(handler.body)
 
 
-def _methods_called(tree, name):
-    """The names of the methods ``tree`` calls on ``name`` (``p.norm()``)."""
-    return {n.func.attr for n in S.walk_nodes(tree) if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute)
-            and isinstance(n.func.value, gast.Name) and n.func.value.id == name}
+def methods_called(tree, names):
+    """The names of the methods ``tree`` calls on one of ``names`` or an item of it
+    (``p.norm()``, ``pair[0].norm()``)."""
+    found = set()
+    for n in S.walk_nodes(tree):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute):
+            receiver = n.func.value.value if isinstance(n.func.value, gast.Subscript) else n.func.value
+            if isinstance(receiver, gast.Name) and receiver.id in names:
+                found.add(n.func.attr)
+    return found
 
 
-def _construction(normalizer, call, methods_called=frozenset()):
-    """(the helper's leading checks, the construction ``call`` of such a helper returns),
-    its parameters replaced by the call's arguments, placed at the call; else None."""
+def folded_call(normalizer, call, tree, names, tuples=False):
+    """(the helper's leading checks, the construction ``call`` of such a helper returns,
+    or with ``tuples`` the tuple of constructions), its parameters replaced by the call's
+    arguments, placed at the call, where ``tree`` binds ``names`` to it; else None."""
     name = call.func.id
     if name in normalizer.locals or name in normalizer.functions or any(kw.arg is None for kw in call.keywords):
         return None
@@ -86,11 +93,11 @@ def _construction(normalizer, call, methods_called=frozenset()):
                                                   | inspect.CO_ASYNC_GENERATOR))):
         return None
     found = _returned_call(helper) if _names_a_class(helper) else None
-    if found is None:
-        return None
+    if found is None or isinstance(found[1], gast.Tuple) != tuples:
+        return None         # (a tuple of objects: tuple_factories.py)
     checks, returned = found
     atoms = all(_atom(a) for a in call.args + [kw.value for kw in call.keywords])
-    if not (atoms or checks or _handed_on(helper, returned, call)) \
+    if not (atoms or checks or tuples or _handed_on(helper, returned, call)) \
             or any(isinstance(a, gast.Starred) for a in call.args):
         return None
     bound = _bound(helper, call)
@@ -100,17 +107,14 @@ def _construction(normalizer, call, methods_called=frozenset()):
     if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
         return None         # a global of the helper's that the function shadows
     built = _substituted(returned, bound)
-    cls = normalizer.built_class_of(built)
-    # a class changing an attribute in place is followed by handed_arrays.py where no check
-    # comes first (modes/returned_objects.py reads the helpers that check); where one does,
-    # the object is followed where each method the function calls on it only reads it
-    if cls is None or not (not checks and changed_in_place(cls)
-                           or checks and methods_called and all(only_reads(cls, m) for m in methods_called)):
+    called = methods_called(tree, names)       # (walked only for a helper of this form)
+    if not (_tuple_followed(normalizer, built, called) if tuples else _followed(normalizer, built, checks, called)):
         return None
     bindings = []
-    if checks and not atoms:
-        # the checks read the parameters again: each argument bound to a name of its own
-        # first, in the order Python evaluates them (x = np.sin(w); check(x); P(x * 2.0))
+    if (checks or tuples) and not atoms:
+        # the checks (or a tuple's objects) read the parameters again: each argument bound
+        # to a name of its own first, in the order Python evaluates them (x = np.sin(w);
+        # check(x); P(x * 2.0))
         named, bindings = _arguments_named(normalizer, helper, call)
         bound = _bound(helper, named)
         built = _substituted(returned, bound)
@@ -120,6 +124,26 @@ def _construction(normalizer, call, methods_called=frozenset()):
             gast.copy_location(node, call)
             node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
     return checks, built
+
+
+def _followed(normalizer, built, checks, methods_called):
+    """Whether the object ``built`` makes is followed once the helper is folded."""
+    cls = normalizer.built_class_of(built)
+    # a class changing an attribute in place is followed by handed_arrays.py where no check
+    # comes first (modes/returned_objects.py reads the helpers that check); where one does,
+    # the object is followed where each method the function calls on it only reads it
+    return cls is not None and (not checks and changed_in_place(cls)
+                                or checks and methods_called and all(only_reads(cls, m) for m in methods_called))
+
+
+def _tuple_followed(normalizer, built, methods_called):
+    """Whether the objects of the tuple ``built`` are followed once the helper is folded:
+    each of a class followed, and each method the function calls on them only reading in
+    every one of those classes that has it (which object a call reaches is not read here)."""
+    classes = [normalizer.built_class_of(call) for call in built.elts]
+    return None not in classes and all(
+        any(hasattr(cls, m) for cls in classes)
+        and all(only_reads(cls, m) for cls in classes if hasattr(cls, m)) for m in methods_called)
 
 
 def _arguments_named(normalizer, helper, call):
@@ -163,10 +187,10 @@ def _atom(node):
 
 
 def _returned_call(helper):
-    """(its leading checks, the call ``helper`` returns): its body (after a docstring)
-    checks of its input (``if x.ndim != 1: raise ValueError(...)``, ``assert ...``), then a
-    ``return`` of the call or straight-line bindings of names it folds in (``_folded``),
-    with no construct of its own scope in them; else None."""
+    """(its leading checks, the call ``helper`` returns, or the tuple of calls): its body
+    (after a docstring) checks of its input (``if x.ndim != 1: raise ValueError(...)``,
+    ``assert ...``), then a ``return`` of the call or straight-line bindings of names it
+    folds in (``_folded``), with no construct of its own scope in them; else None."""
     tree = tree_of(helper)
     if tree is None or tree.args.vararg or tree.args.kwarg or tree.decorator_list:
         return None
@@ -178,7 +202,8 @@ def _returned_call(helper):
     if not body or not isinstance(body[-1], gast.Return) or body[-1].value is None:
         return None
     returned = body[-1].value if len(body) == 1 else _folded(tree, body)
-    if not isinstance(returned, gast.Call) \
+    calls = returned.elts if isinstance(returned, gast.Tuple) and returned.elts else [returned]
+    if not all(isinstance(call, gast.Call) for call in calls) \
             or any(isinstance(n, _SCOPED) for part in checks + [returned] for n in S.walk_nodes(part)):
         return None
     return checks, returned

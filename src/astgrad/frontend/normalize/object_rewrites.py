@@ -5,7 +5,8 @@ names of an argument's held objects and items split off, lists of objects held a
 (see each module); first, a list joining new objects to objects of another list written
 as its parts (mixed_lists.py); before all, an object bound in both branches of an ``if``
 built once (branch_objects.py), and before that a helper's call returning a new object
-written as the construction it returns (factory_calls.py)."""
+written as the construction it returns (factory_calls.py), or the tuple of them
+(tuple_factories.py)."""
 
 import gast
 
@@ -25,6 +26,7 @@ from .mixed_list_candidates import write_mixed_lists
 from .object_column_candidates import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
+from .tuple_factories import write_tuple_factory_calls
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 separate_comprehension_names = imported_when_called(__package__ + ".comprehension_names", "separate_comprehension_names")
@@ -60,6 +62,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
         return not kinds[0].isdisjoint(wanted)
 
     if write_factory_calls(normalizer, tree):        # a = make(w, k) returning Acc(w * k)
+        nodes = counted()
+    if write_tuple_factory_calls(normalizer, tree):  # a, b = make_pair(w) returning P(w), P(2 * w)
         nodes = counted()
     if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
         nodes = counted()

@@ -127,20 +127,25 @@ class OwnClassLowering:
                     found.update(id(value) for value in values if isinstance(value, gast.Call))
         return found
 
-    def made_by_a_helper(self, receiver):
+    def made_by_a_helper(self, receiver, seen=()):
         """Whether ``receiver`` (``a``, ``objs[0]``) reads a name bound to what a helper
-        returned (``a = mk(buf)``, ``objs = [mk(buf)]``): the object may hold the array the
-        helper was handed, so a method changing it in place is left to the refusal naming
-        that array; one that only rebinds attributes is followed (``_helper_returned_layout``)."""
+        returned (``a = mk(buf)``, ``objs = [mk(buf)]``, or another name for it, ``b = a``):
+        the object may hold the array the helper was handed, so a method changing it in
+        place is left to the refusal naming that array; one that only rebinds attributes
+        is followed (``_helper_returned_layout``)."""
         while isinstance(receiver, gast.Subscript):
             receiver = receiver.value
-        if not isinstance(receiver, gast.Name):
+        if not isinstance(receiver, gast.Name) or receiver.id in seen:
             return False
         for stmt in S.walk_nodes(self.source.tree):
+            if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
+                    and any(isinstance(t, gast.Name) and t.id == receiver.id for t in stmt.targets) \
+                    and self.made_by_a_helper(stmt.value, seen + (receiver.id,)):
+                return True
             if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
                                                      for t in stmt.targets):
-                # (the call bound itself, or an item of the list display bound: a call inside an
-                # argument, Acc(any_order(y)) or Acc(scale(w)), builds nothing the name holds)
+                # the helper's call is the value bound or an item of the list bound, as in
+                # bound_helper_calls (a call inside an argument, Acc(any_order(y)), builds no object)
                 for call in stmt.value.elts if isinstance(stmt.value, gast.List) else [stmt.value]:
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id not in self.locals and call.func.id not in self.functions \
@@ -187,7 +192,7 @@ class OwnClassLowering:
         return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
 
 
-_helper_returns = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
+_helper_returns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
 
 
 def _returned_paths(tree):
