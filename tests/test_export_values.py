@@ -49,7 +49,8 @@ _TEXTS = {}         # (fn, wrt, mode, order) -> the exported module's text
 
 
 def _load(fn, wrt, mode, order, tmp_path):
-    """The exported derivative (each exported once) and the signature of astgrad's code."""
+    """The exported derivative (each exported once) and its signature (its seeds named as
+    docs/export.md says, which the code astgrad generates may name otherwise)."""
     key = (fn, wrt, mode, order)
     if key not in _LOADED:
         _LOADED[key] = _export(fn, wrt, mode, order, tmp_path)
@@ -60,7 +61,8 @@ def _export(fn, wrt, mode, order, tmp_path):
     text = _TEXTS[(fn, wrt, mode, order)] = astgrad.export(fn, wrt, mode=mode, order=order)
     module = _imported(text, tmp_path / f"exported_{fn.__name__}_{mode}_{order}.py")
     compiled = _derivative(fn, wrt, mode, order)
-    return getattr(module, compiled.__code__.co_name), inspect.signature(compiled)
+    exported = getattr(module, compiled.__code__.co_name)
+    return exported, inspect.signature(exported)
 
 
 def _imported(text, path):

@@ -51,17 +51,18 @@ def zero_safe_twin(compiled):
     return None if get is None else get()
 
 
-def add_with_twin(module, compiled, name, description, prologue=(), returned=None):
+def add_with_twin(module, compiled, name, description, prologue=(), returned=None, seeds=None):
     """Add ``compiled`` to the exported ``module`` (an ``exporting._Module``) under
     ``name``, with its zero-safe twin and the fallback on it where the twin's code
-    differs from it; ``returned``: the text put around what each returns (add_function)."""
+    differs from it; ``returned``: the text put around what each returns, ``seeds``: the
+    seed parameters renamed in the signature (add_function)."""
     try:
         twin = zero_safe_twin(compiled)
     except TransformError:      # in process too, it is generated only where the plain code gives NaN
         twin = None
         description += ("\n\nWhere its result has a NaN, astgrad raises TransformError instead: the "
                         "zero-safe variant it\nwould answer with there cannot be generated.")
-    module.add_function(compiled, name, description, prologue=prologue, returned=returned)
+    module.add_function(compiled, name, description, prologue=prologue, returned=returned, seeds=seeds)
     if twin is None:
         return
     plain_text = module.functions.pop()         # the def of ``compiled``: added last
@@ -71,7 +72,7 @@ def add_with_twin(module, compiled, name, description, prologue=(), returned=Non
         defined = module.add_function(twin, twin_name, f"{name}, giving 0 where a derivative of exactly 0 meets an "
                                       "infinite local derivative\n(sqrt at 0, a where's untaken branch), where "
                                       f"{name} computes NaN.\n{name} answers with it where its own result has a "
-                                      "NaN.", prologue=prologue, returned=returned)
+                                      "NaN.", prologue=prologue, returned=returned, seeds=seeds)
     finally:
         module.twin_suffix = ""
     if defined != name:

@@ -28,7 +28,7 @@ from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_li
                             plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
 from .export_method_calls import refuse_methods_of_arguments
-from .export_seeds import seed_like, seed_lines
+from .export_seeds import renamed_seeds, seed_like, seed_lines, seed_names
 from .errors import FunctionValueUnknown, TransformError
 from .export_twins import add_with_twin, zero_safe_twin
 from .gradient_structure import match_argument, pair_matched
@@ -115,7 +115,7 @@ def _export(f, wrt, mode, order, path, has_aux):
     spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
     guards = list_guard_lines(fn, compiled, spelled["arrays_not_lists"])
     bools = _argument_kind_lines(module, spelled, caller, fn, f, compiled, names, mode, order)
-    seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"])
+    seeds = seed_lines(compiled, names, wrt, own, spelled["seed_like"], fn.__name__)
     if guards:
         module.bind(spelled["arrays_not_lists"], arrays_not_lists, caller)
     plain = plain_object_guard_lines(fn, compiled, names, spelled["plain_objects_refused"])
@@ -142,7 +142,8 @@ def _export(f, wrt, mode, order, path, has_aux):
     if has_aux:
         decorator = export_aux.bind_decorator(module, caller)
         description = export_aux.described(description, fn, mode, order)
-    add_with_twin(module, compiled, caller, description, prologue, returned)
+    signature = seed_names(compiled, names, wrt, own, fn.__name__)     # the seeds' documented names
+    add_with_twin(module, compiled, caller, description, prologue, returned, signature)
     if has_aux:
         export_aux.decorate(module, decorator, caller, mode, order)
     text = module.text(lambda needs: _header(fn, command, needs))
@@ -563,10 +564,11 @@ class _Module:
             return
         self.imports[f"from {module_name} import {attribute}" + (f" as {name}" if name != attribute else "")] = None
 
-    def add_function(self, compiled, name, description, source=None, prologue=(), returned=None):
+    def add_function(self, compiled, name, description, source=None, prologue=(), returned=None, seeds=None):
         """Add a generated derivative, or a function astgrad rewrote (its ``source``), and,
         through ``bind``, everything it refers to; ``prologue``: statements put first;
-        ``returned``: the text put before and after each value it returns."""
+        ``returned``: the text put before and after each value it returns; ``seeds``: the
+        seed parameters its signature renames (export_seeds.seed_names)."""
         if compiled in self.done:
             if self.done[compiled] != name:
                 self.aliases.append(f"{name} = {self.done[compiled]}\n")
@@ -583,6 +585,8 @@ class _Module:
                               "parameter a default of numbers or a global name")
         if returned is not None:
             source = returns_wrapped(source, *returned)
+        if seeds:
+            source = renamed_seeds(source, seeds)
         for owner, attributes in attributes_read(source).items():
             self.attributes.setdefault(owner, set()).update(attributes)
         renames, used, frozen = {}, names_in(source), {}
