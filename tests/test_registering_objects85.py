@@ -1,7 +1,7 @@
 """Objects of a user class whose ``__init__`` (or a method) registers the new object in
 memory from outside the function: a global list (``REG.append(self)``), a global dict, a
 class attribute list (``Logged.all.append(self)``), an argument's list, through a method
-``__init__`` calls, or a method the function calls. Where the object is handed a value
+``__init__`` calls, a helper of the module ``__init__`` hands the object to, or a method the function calls. Where the object is handed a value
 depending on the inputs, a read back through the global (``REG[-1].data``) would be taken
 for a constant: such a construction is refused in words naming the user's line and the
 line of ``__init__`` storing the object, in every mode. Where the object is given
@@ -62,6 +62,16 @@ class ThroughMethod:
         REG.append(self)
 
 
+def register(item):
+    REG.append(item)
+
+
+class ThroughHelper:
+    def __init__(self, d):
+        self.data = d
+        register(self)          # a helper of the module stores it
+
+
 class Plain:
     def __init__(self, d):
         self.data = d
@@ -102,6 +112,11 @@ def through_init_method(w):
     return np.sum(REG[-1].data * w)
 
 
+def through_helper(w):
+    ThroughHelper(w * 1.0)
+    return np.sum(REG[-1].data * w)
+
+
 def method_registering(w):
     a = Plain(w * 1.0)
     a.register()
@@ -121,7 +136,7 @@ def object_unused(w):
 
 
 REFUSED = [read_through_global, method_call_between, through_dict, through_class_list, through_argument_list,
-           through_init_method, cleared_then_loop, object_unused]
+           through_init_method, through_helper, cleared_then_loop, object_unused]
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
@@ -147,6 +162,9 @@ def test_refusal_names_the_storing_line():
     with pytest.raises(astgrad.TransformError) as refused:
         astgrad.jvp(through_init_method, (np.ones(3),), (np.ones(3),))
     assert "ThroughMethod.register" in str(refused.value), str(refused.value)
+    with pytest.raises(astgrad.TransformError) as refused:
+        astgrad.grad(through_helper)(np.ones(3))
+    assert "REG.append(item)" in str(refused.value), str(refused.value)
 
 
 # -- followed: the object given constants, the registry's items constants ----------------

@@ -49,36 +49,54 @@ def check_registering_constructor(source, stmt, varied):
 
 def _stored_outside(cls, name, seen):
     """(method, 'file:line', text) of the first statement of ``cls.name`` (or of a method
-    it calls on ``self``) storing a local value in memory from outside; else None."""
+    it calls on ``self``, or a function it calls by name handing it a value of its own)
+    storing a local value in memory from outside; else None."""
     method = getattr(cls, name, None)
-    if not is_user_function(method) or method in seen:
+    return _stored_by(method, cls, seen) if is_user_function(method) else None
+
+
+def _stored_by(function, cls, seen):
+    """What ``_stored_outside`` finds in ``function``: a method of ``cls`` (its first
+    parameter the object), or a helper (``cls`` None) whose parameters are all from outside."""
+    if function in seen:
         return None
-    seen.add(method)
+    seen.add(function)
     try:
-        lines, first = inspect.getsourcelines(method)
+        lines, first = inspect.getsourcelines(function)
         tree = ast.parse(textwrap.dedent("".join(lines)))
     except (OSError, TypeError, SyntaxError):
         return None
-    function = tree.body[0] if tree.body and isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)) \
-        else None
-    if function is None or not function.args.args:
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or cls is not None and not node.args.args:
         return None
-    receiver = function.args.args[0].arg
-    parameters = {a.arg for a in function.args.args + function.args.kwonlyargs + function.args.posonlyargs}
-    parameters |= {a.arg for a in (function.args.vararg, function.args.kwarg) if a is not None}
-    local = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    made = local - parameters - _declared(function)      # what the method builds itself
-    where = f"{method.__code__.co_filename}:{{}}"
-    for node in ast.walk(function):
-        stored = _storing(node, receiver, made, made | parameters)
-        if stored:
-            line = first + node.lineno - 1
-            return method.__qualname__, where.format(line), ast.unparse(node).splitlines()[0]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == receiver:
-            inner = _stored_outside(cls, node.func.attr, seen)
-            if inner is not None:
-                return inner
+    receiver = node.args.args[0].arg if cls is not None else None
+    parameters = {a.arg for a in node.args.args + node.args.kwonlyargs + node.args.posonlyargs}
+    parameters |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+    local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    made = local - parameters - _declared(node)      # what the method builds itself
+    own = made | parameters
+    for part in ast.walk(node):
+        if _storing(part, receiver, made, own):
+            line = first + part.lineno - 1
+            return function.__qualname__, f"{function.__code__.co_filename}:{line}", ast.unparse(part).splitlines()[0]
+        inner = _called(part, function, cls, receiver, own, seen) if isinstance(part, ast.Call) else None
+        if inner is not None:
+            return inner
+    return None
+
+
+def _called(call, function, cls, receiver, own, seen):
+    """What a method called on ``self`` (``self.register()``) or a user function called by
+    name with a value of the caller's own (``register(self)``) stores outside."""
+    if cls is not None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+            and call.func.value.id == receiver:
+        return _stored_outside(cls, call.func.attr, seen)
+    if isinstance(call.func, ast.Name) and call.func.id not in own:
+        callee = function.__globals__.get(call.func.id)
+        given = call.args + [keyword.value for keyword in call.keywords]
+        if is_user_function(callee) and not isinstance(callee, type) \
+                and any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+            return _stored_by(callee, None, seen)
     return None
 
 
