@@ -1,10 +1,11 @@
 """Objects of a user class whose ``__init__`` (or a method) registers the new object in
 memory from outside the function: a global list (``REG.append(self)``), a global dict, a
 class attribute list (``Logged.all.append(self)``), an argument's list, through a method
-``__init__`` calls, a helper of the module ``__init__`` hands the object to, or a method the function calls. Where the object is handed a value
-depending on the inputs, a read back through the global (``REG[-1].data``) would be taken
-for a constant: such a construction is refused in words naming the user's line and the
-line of ``__init__`` storing the object, in every mode. Where the object is given
+``__init__`` calls, a helper of the module ``__init__`` hands the object to, or a method
+the function calls. Where the object is handed a value depending on the inputs, a read
+back through the global (``REG[-1].data``) would be taken for a constant: such a
+construction is refused in words naming the user's line and the line of ``__init__``
+storing the object, in every mode. Where the object is given
 constants (the registered items are constants) the function is followed, checked against
 central differences in grad, value_and_grad, jvp, vjp and hessian at two sizes, and each
 transform leaves the registry grown by one object per run of the function, as one Python
