@@ -30,6 +30,7 @@ from ..rules import registry
 from .templates import BindError, instantiate
 from .value_calls import call_value_code
 from ..analysis.raising import mark_raising
+from .registering_constructors import check_registering_constructor
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_used_effect_call, check_unknown_receivers, \
     check_entered_managers, check_unused_method_value, check_in_place_writes, check_outside_changes, \
@@ -149,6 +150,7 @@ class ForwardMode(Transform):
 
     def statement(self, stmt):
         check_outside_changes(self.source, stmt, self.active)     # varied: what it stores may be read back
+        check_registering_constructor(self.source, stmt, self.active)
         check_outside_methods(self.source, stmt, self.active)
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
             return self.setitem(stmt)

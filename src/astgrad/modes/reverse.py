@@ -48,6 +48,7 @@ from .unbound_reads import check_unbound_reads
 from .views_read_back import copy_views_read_back
 from .outside_reads import check_reads_before_outside_changes
 from ..analysis.raising import UNBOUND, mark_raising
+from .registering_constructors import check_registering_constructor
 from .common import array_names, mark_top_level, Transform, check_deques, check_dict_keys, check_effect_call, \
     check_used_effect_call, check_unknown_receivers, \
     check_unused_method_value, check_in_place_writes, check_outside_changes, check_outside_methods, \
@@ -317,6 +318,7 @@ class ReverseMode(Transform):
         check_reads_before_outside_changes(self.source, body, self.params, self.active)
         for stmt in S.statements(body):
             check_outside_changes(self.source, stmt, self.varied)
+            check_registering_constructor(self.source, stmt, self.varied)
             check_outside_methods(self.source, stmt, self.varied)
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 check_used_effect_call(self.source, stmt, self.active, held, self.fn, self.varied)

@@ -268,7 +268,9 @@ def _held(value, names, probes):
         return probes.items(value, _ITEMS)
     if isinstance(value, tuple):
         return list(value[:_ITEMS])
-    return _class_attributes(value if isinstance(value, type) else kind, names, probes)
+    if isinstance(value, type):     # calling the class runs its __init__ (which may change a global's list)
+        return _class_attributes(value, names | {"__init__"}, probes)
+    return _class_attributes(kind, names, probes)
 
 
 def _class_attributes(cls, names, probes):

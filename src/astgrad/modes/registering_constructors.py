@@ -1,0 +1,133 @@
+"""A class of the user's built by a call the generated code keeps (``a = Logged(w * 1.0)``)
+whose ``__init__`` stores the new object, or a value it is handed, in memory from outside
+(``REG.append(self)``, ``TABLE[k] = self``, ``Logged.all.append(self)``, an argument's list).
+
+Python leaves the object there, and the function may read it back (``REG[-1].data``); the
+derivative cannot follow that read, which it would take for a constant: a wrong gradient with
+no error. Where a value depending on the inputs goes into the call, the call is refused at
+its line, naming the line of ``__init__`` that stores it."""
+
+import ast
+import inspect
+import textwrap
+
+import gast
+
+from ..core import anno
+from ..core import syntax as S
+from ..core.anno import Key
+from ..core.ops import is_user_function
+
+# methods changing a container in place, which keep what they are handed
+_STORING = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft", "extendleft",
+                      "put", "put_nowait", "__setitem__"})
+
+
+def check_registering_constructor(source, stmt, varied):
+    """Refuse ``stmt`` where it builds an object of a user class handed a value depending
+    on the inputs (``varied``) and the class's ``__init__`` (or a method of the object it
+    calls) stores the object or what it is handed outside the object."""
+    call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    if not isinstance(call, gast.Call):
+        return
+    target = anno.get(call, Key.TARGET)
+    if not isinstance(target, type):
+        return
+    given = list(call.args) + [keyword.value for keyword in call.keywords]
+    if not any(isinstance(node, gast.Name) and node.id in varied for value in given for node in gast.walk(value)):
+        return
+    found = _stored_outside(target, "__init__", set())
+    if found is not None:
+        method, line, text = found
+        raise source.error(
+            f"building {target.__qualname__} runs {method}, which stores the new object or a value it is given in "
+            f"memory from outside the object ({line}: {text}), where the function may read it back "
+            f"(a global's list or dict, a class attribute, an argument's container): the derivative cannot follow "
+            f"a value read back from there. Keep the object in a local name and use it from there, or register it "
+            f"outside the differentiated function", stmt, construct=f"call of {target.__qualname__}")
+
+
+def _stored_outside(cls, name, seen):
+    """(method, 'file:line', text) of the first statement of ``cls.name`` (or of a method
+    it calls on ``self``, or a function it calls by name handing it a value of its own)
+    storing a local value in memory from outside; else None."""
+    method = getattr(cls, name, None)
+    return _stored_by(method, cls, seen) if is_user_function(method) else None
+
+
+def _stored_by(function, cls, seen):
+    """What ``_stored_outside`` finds in ``function``: a method of ``cls`` (its first
+    parameter the object), or a helper (``cls`` None) whose parameters are all from outside."""
+    if function in seen:
+        return None
+    seen.add(function)
+    try:
+        lines, first = inspect.getsourcelines(function)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or cls is not None and not node.args.args:
+        return None
+    receiver = node.args.args[0].arg if cls is not None else None
+    parameters = {a.arg for a in node.args.args + node.args.kwonlyargs + node.args.posonlyargs}
+    parameters |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+    local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    made = local - parameters - _declared(node)      # what the method builds itself
+    own = made | parameters
+    for part in ast.walk(node):
+        if _storing(part, receiver, made, own):
+            line = first + part.lineno - 1
+            return function.__qualname__, f"{function.__code__.co_filename}:{line}", ast.unparse(part).splitlines()[0]
+        inner = _called(part, function, cls, receiver, own, seen) if isinstance(part, ast.Call) else None
+        if inner is not None:
+            return inner
+    return None
+
+
+def _called(call, function, cls, receiver, own, seen):
+    """What a method called on ``self`` (``self.register()``) or a user function called by
+    name with a value of the caller's own (``register(self)``) stores outside."""
+    if cls is not None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+            and call.func.value.id == receiver:
+        return _stored_outside(cls, call.func.attr, seen)
+    if isinstance(call.func, ast.Name) and call.func.id not in own:
+        callee = function.__globals__.get(call.func.id)
+        given = call.args + [keyword.value for keyword in call.keywords]
+        if is_user_function(callee) and not isinstance(callee, type) \
+                and any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+            return _stored_by(callee, None, seen)
+    return None
+
+
+def _storing(node, receiver, made, own):
+    """Whether ``node`` stores a value naming the method's own names (``own``) into
+    something whose root is neither the object (``receiver``) nor a local the method
+    ``made`` (a global, a closure's or class's object, an argument's container)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STORING:
+        into, values = node.func.value, node.args + [keyword.value for keyword in node.keywords]
+    elif isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        into = next((t for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))), None)
+        values = [node.value]
+        if into is None:
+            return False
+        into = into.value
+    else:
+        return False
+    root = _root(into)
+    if root is None or root == receiver or root in made:
+        return False
+    return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
+
+
+def _root(node):
+    """The name an attribute or item chain starts from (``Logged`` of ``Logged.all``)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _declared(function):
+    """The names ``function`` declares global or nonlocal."""
+    return {name for n in ast.walk(function) if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
