@@ -10,7 +10,10 @@ and their arguments' and results' types, as in process:
 - the jvp of a gradient: the gradient and its tangent typed as grad gives them (float32
   for a float32 argument, where the exported module gave float64);
 - a differentiated argument the function rebinds (``x = x - step``): the gradient shaped
-  like the argument as given, where the exported module returned None.
+  like the argument as given, where the exported module returned None;
+- a write with an advanced index of a value sharing the array's memory
+  (``y[[0, 1]] = y[1:3]``), whose derivative asks how this NumPy writes such a value
+  (write_order.py): the export stopped with a LookupError, the module's probe not copied.
 The twins' modules run where astgrad is not installed (test_export.py's fresh environment)."""
 
 import importlib
@@ -68,6 +71,11 @@ def descended(x, w):
     for _ in range(3):
         x = x - 0.1 * (x - w) ** 3
     return np.sum(x ** 2)
+
+def overlapping_write(x):
+    y = x * 1.0
+    y[[0, 1]] = y[1:3]
+    return np.sum(y ** 2)
 """
 
 def _program(name):
@@ -170,3 +178,17 @@ def test_an_argument_the_function_rebinds_shapes_the_gradient(mode, order):
     v = np.array([1.0, 0.5, -1.0])
     gradient, tangent = _export(fn, mode, order)[1](x, w, dd_x=v)
     assert_close(gradient, expected) and assert_close(tangent, astgrad.hvp(fn)(x, w, v), rtol=1e-10)
+
+
+def test_a_write_whose_value_shares_the_arrays_memory_exports_and_runs_without_astgrad(tmp_path, bare_python):
+    fn = _program("overlapping_write")
+    x = np.array([0.3, -0.7, 0.5, 1.1])
+    expected = numerical_grad(fn, (x,), 0)
+    path, exported = _export(fn)
+    assert_close(exported(x.copy()), expected)
+    got, loaded, _, _ = _run_exported(bare_python, path, "grad_overlapping_write", (x,), {}, tmp_path)
+    assert loaded == [] and "import astgrad" not in open(path).read()
+    assert_close(np.asarray(got), expected)
+    second = numerical_hessian(astgrad.grad(fn), (x,))
+    seed = np.array([1.0, -0.5, 2.0, 0.25])     # the exported grad of grad: a Hessian-vector product
+    assert_close(_export(fn, order=2)[1](x.copy(), dd_d_x=seed), second @ seed, rtol=1e-4, atol=1e-6)

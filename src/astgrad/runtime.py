@@ -38,7 +38,7 @@ from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_sha
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
 from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of an object of no known class)
 from .duck import as_array, is_duck_array
-from . import write_order
+from .write_order import reads_first as reads_value_first, route as write_route
 from .outputs import check_scalar, is_real_number, one_element
 from .array_layout import same_layout_copy
 from .plain_objects import refuse_plain_argument
@@ -2554,8 +2554,8 @@ def write_reads_value_first(container, index, value, where):
     reading elements of ``v`` it has overwritten already: refused."""
     if type(container) is not _NDARRAY or type(value) is not _NDARRAY:
         return
-    kind = write_order.route(container, index)
-    if kind is None or write_order.READS_FIRST[kind] or not numpy.shares_memory(container, value):
+    kind = write_route(container, index)
+    if kind is None or reads_value_first(kind) or not numpy.shares_memory(container, value):
         return
     what = {"mask": "a mask", "positions": "a list of positions"}.get(kind, "arrays together with other indices")
     raise ValueError(f"astgrad: {where}: cannot differentiate this write y[index] = v, where v shares y's "

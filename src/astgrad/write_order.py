@@ -63,13 +63,24 @@ _PROBES = {
 }
 
 
+def reads_first(kind):
+    """Whether NumPy reads the value first on route ``kind``: all routes probed once, when
+    first asked (by a write with an advanced index, in code that runs), not at import.
+    (A function, not only the module's ``READS_FIRST``, so that an exported module holding
+    the runtime helpers copies it with what it reads.)"""
+    found = globals().get("READS_FIRST")
+    if found is None:
+        found = {route: all(_probe(*probe) for probe in probes) for route, probes in _PROBES.items()}
+        found = globals().setdefault("READS_FIRST", found)
+    return found[kind]
+
+
 def __getattr__(name):
-    """``READS_FIRST``, route -> whether NumPy reads the value first on it: probed when
-    first read (by a write with an advanced index, in code that runs), not at import."""
+    """``READS_FIRST``, route -> whether NumPy reads the value first on it (``reads_first``)."""
     if name != "READS_FIRST":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    found = {route: all(_probe(*probe) for probe in probes) for route, probes in _PROBES.items()}
-    return globals().setdefault(name, found)
+    reads_first("mask")
+    return globals()[name]
 
 
 def _is_basic(part):
