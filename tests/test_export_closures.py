@@ -169,7 +169,7 @@ def test_a_name_numpy_and_a_helper_share_is_given_another_name(mode, tmp_path):
     if mode == "reverse":
         assert_close(exported(x, w), numerical_grad(piecewise_np, (x, w)), 1e-6, 1e-7)
     else:
-        _, got = exported(x, w, **{_seed_name(piecewise_np, mode, 1): v})
+        _, got = exported(x, w, **{_seed_name(exported): v})
         assert_close(got, numerical_jvp(lambda a: piecewise_np(a, w), (x,), (v,)), 1e-6, 1e-7)
 
 
