@@ -96,7 +96,8 @@ class OwnClassLowering:
         state as those of an object built here are; else None. A helper returning a name
         (``o = Acc(b); ...; return o``) may have handed the object on: not followed."""
         name = node.func.id
-        if name in self.locals or name in self.functions or id(node) not in self.bound_helper_calls():
+        if name in self.locals or name in self.functions or id(node) not in self.bound_helper_calls() \
+                or self.derivative_code:
             return None
         fn = self.source.resolve_path([name], depend=False)
         if not inspect.isfunction(fn) or fn.__closure__ or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
