@@ -96,12 +96,13 @@ class OwnClassLowering:
         state as those of an object built here are; else None. A helper returning a name
         (``o = Acc(b); ...; return o``) may have handed the object on: not followed."""
         name = node.func.id
-        if name in self.locals or name in self.functions or id(node) not in self.bound_helper_calls() \
-                or self.derivative_code:
+        if name in self.locals or name in self.functions or id(node) not in self.bound_helper_calls():
             return None
         fn = self.source.resolve_path([name], depend=False)
         if not inspect.isfunction(fn) or fn.__closure__ or fn.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE):
             return None
+        if "." in fn.__qualname__:
+            return None     # a method read by a name (a derivative's Vec_add = Vec.__add__): not a helper
         paths = L.found_in_source(fn, _helper_returns, _returned_paths)     # (the helper's one shared parse)
         if not paths or None in paths:
             return None
