@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from astgrad import write_order
 from fd import assert_close, numerical_grad, numerical_hessian
 from program_files import load
 from test_export import _run_exported, bare_python  # noqa: F401,F811 - bare_python is a fixture
@@ -185,6 +186,13 @@ def test_a_write_whose_value_shares_the_arrays_memory_exports_and_runs_without_a
     x = np.array([0.3, -0.7, 0.5, 1.1])
     expected = numerical_grad(fn, (x,), 0)
     path, exported = _export(fn)
+    if not write_order.reads_first("positions"):
+        # this NumPy writes such a value element by element: refused when the code runs,
+        # by the exported module as in process
+        for gradient in (exported, astgrad.grad(fn)):
+            with pytest.raises(ValueError, match="shares y's memory"):
+                gradient(x.copy())
+        return
     assert_close(exported(x.copy()), expected)
     got, loaded, _, _ = _run_exported(bare_python, path, "grad_overlapping_write", (x,), {}, tmp_path)
     assert loaded == [] and "import astgrad" not in open(path).read()

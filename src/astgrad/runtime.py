@@ -3587,10 +3587,10 @@ def own_attribute_augmented(obj, name, method, where):
     held = next((vars(klass)[name] for klass in cls.__mro__ if name in vars(klass)), None)
     if held is None or getattr(type(held), method, None) is None:
         return
-    raise TypeError(class_held_words(where, cls.__name__, name, type(held).__name__))
+    raise TypeError(_class_held_words(where, cls.__name__, name, type(held).__name__))
 
 
-def class_held_words(where, cls, name, kind):
+def _class_held_words(where, cls, name, kind):
     """The refusal of ``obj.name op= v`` that writes into the ``kind`` value the class
     ``cls`` holds (own_attribute_augmented; frontend/normalize/class_held_attributes.py)."""
     return (f"astgrad: {where}: this augmented assignment to the attribute {name!r} of an object of class {cls} "
