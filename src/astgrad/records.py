@@ -6,16 +6,26 @@ import copy
 import sys
 
 
+def _imported_dataclasses():
+    """``dataclasses`` if the program imported it, else None. A module another thread is
+    still importing is in ``sys.modules`` partly made: importing it here waits for that
+    import to finish (Python's per-module import lock)."""
+    module = sys.modules.get("dataclasses")
+    if module is not None and getattr(getattr(module, "__spec__", None), "_initializing", False):
+        import dataclasses as module
+    return module
+
+
 def is_dataclass(obj):
     """``dataclasses.is_dataclass(obj)``, without importing ``dataclasses`` at start-up
     (a dataclass exists only once the program imported it)."""
-    module = sys.modules.get("dataclasses")
+    module = _imported_dataclasses()
     return module is not None and module.is_dataclass(obj)
 
 
 def is_dataclasses_replace(obj):
     """Whether ``obj`` is ``dataclasses.replace`` (asked without importing ``dataclasses``)."""
-    module = sys.modules.get("dataclasses")
+    module = _imported_dataclasses()
     return module is not None and obj is module.replace
 
 
