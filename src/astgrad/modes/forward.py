@@ -81,7 +81,8 @@ class ForwardMode(Transform):
         # (ax.imshow(v) draws, the value returned never reads ax), as in reverse mode
         output = result.id if isinstance(result, gast.Name) else None
         self.active, self.affecting = activity.varied_and_active(body, wrt_names, output, self.describe)
-        self.held = Holding(S.statements(body)).read_out_of(self.affecting)
+        # nothing affects the output (a callee's value code): nothing is read out of it
+        self.held = Holding(S.statements(body)).read_out_of(self.affecting) if self.affecting else set()
         check_entered_managers(self.source, body, self.active)
         release_caught_values(body, self.active)        # active here: varied
         release_compared_checks(body, self.active)
@@ -89,8 +90,11 @@ class ForwardMode(Transform):
         check_deques(self.source, body, self.active)
         check_dict_keys(self, body, self.active)
         check_unknown_receivers(self, body, self.active)
-        self.known_arrays = array_names(body, params, self.describe)
-        self.lists = ListTangents(body, params, self.kinds or None, self.known_arrays)     # any kinds: drop_for
+        if self.active:
+            self.known_arrays = array_names(body, params, self.describe)
+            self.lists = ListTangents(body, params, self.kinds or None, self.known_arrays)     # any kinds: drop_for
+        else:       # nothing varies (a callee's value code): no tangent rule asks what holds arrays or lists
+            self.known_arrays, self.lists = set(), ListTangents.none()
         # the names the body stores: those found before the split (a walk over all its
         # nodes, not repeated), and its temporaries; the checks since assign nothing
         self.assigned_names = stored | made

@@ -43,6 +43,13 @@ class ListTangents:
         self.may_hold = may_hold_lists(body, params, kinds) - set(known_arrays)
         self.primal_of = {}         # the name of a tangent read as an array -> its primal
 
+    @classmethod
+    def none(cls):
+        """Those of a body without tangents (nothing varies): no name is looked at."""
+        lists = cls.__new__(cls)
+        lists.may_hold, lists.primal_of = set(), {}
+        return lists
+
     def drop_for(self, body, params, kinds):
         """``body`` with each tangent read as an array whose primal the argument ``kinds``
         show holds no list (specialized code: see the module docstring) read as it is;
