@@ -32,6 +32,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
+from .. import explicit_supers
 from ..named_base_inits import name_guard, named_base_init
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
@@ -131,12 +132,14 @@ def super_classes(cls, init):
 def named_base_guards(cls, init):
     """The guards on the names by which the ``__init__``s that building an object of
     ``cls`` runs from ``init`` call their base class's (``Base.__init__(self, ...)``,
-    named_base_inits.py): bound again, the code is generated again."""
+    named_base_inits.py; ``super(Cls, self).__init__(...)``, explicit_supers.py): bound
+    again, the code is generated again."""
     found = []
     while init is not None and init is not MISSING:
         guard = name_guard(init)
         if guard is not None:
             found.append(guard)
+        found.extend(explicit_supers.guards(init))     # super(Cls, self).__init__(...)
         init = super_init(cls, init) if _calls_super(init) else None
     return found
 
@@ -525,6 +528,7 @@ def constructor_twin(init, cls):
         twin = compile_variant(init, tree, rewrite, cells={n: types.CellType(f) for n, f in held.items()})
         twin.__name__ = twin.__qualname__ = name
         twin.__astgrad_reads_class__ = _CLASS in twin.__code__.co_varnames[:1]
+        twin.__astgrad_builds__ = _owner(cls, init)       # (refusals name its __init__: analysis/sharing.py)
         _twins[init] = (twin, parent)
     return twin
 
@@ -743,10 +747,12 @@ def _as_dict_writes(body, me, parent_reads):
     and whether one reads the class (see ``constructor_twin``)."""
     stored, made, read_class = set(), [], parent_reads
     for stmt in body:
+        # (read before the lowering, which writes the statement's self.a = v as self['a'] = v)
+        stores = [target.attr for target, _ in attribute_stores(gast.Module(body=[stmt], type_ignores=[]), me)]
         lowering = _SelfAsDict(me, fallback=True, stored=frozenset(stored))
         made.append(lowering.visit(stmt))
         read_class = read_class or lowering.read_class
-        stored.update(target.attr for target, _ in attribute_stores(gast.Module(body=[stmt], type_ignores=[]), me))
+        stored.update(stores)
     return made, read_class
 
 
