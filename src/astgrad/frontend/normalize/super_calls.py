@@ -64,8 +64,9 @@ def refuse_in_init(normalizer, node):
         if found is not None:
             source, call = found
             raise normalizer._refuse(
-                f"{cls.__name__}(...), whose {klass.__name__}.__init__ calls {gast.unparse(call).strip()} "
-                f"(at {source.filename}:{source.file_line(call)}), which astgrad does not follow there", node,
+                f"{cls.__name__}(...), whose {klass.__name__}.__init__ has {source.line_text(call).strip()} "
+                f"(at {source.filename}:{source.file_line(call)}): astgrad follows super() there, and "
+                f"super({klass.__name__}, self), which reads the same", node,
                 f"in {klass.__name__}.__init__, {_ADVICE}")
 
 
