@@ -2,15 +2,16 @@
 ``super(Cls, self).__init__(w)`` and ``super(Cls, self).energy(x)`` (also two levels of
 it, and ``super(Mid, self).energy(x)`` skipping to a class further along the method
 resolution order), a base named through its module (``class Scaled(test_objects80.Box)``),
-a mixin holding only methods coming first (``class Doubled(Twice, Base)``, built alone, and
-``class MixedAcc(Bumps, Acc)`` in a list), and an ``__init__`` appending its argument to the object's own new list
-(``self.hist = []; self.hist.append(d)``). Each is checked in grad, value_and_grad, jvp,
-vjp, hessian and jvp of grad against central differences of what Python computes, at
-two sizes (check_every_mode). Rebinding the name ``super(Cls, self)`` reads makes new code
-that follows what the name means then. The neighbours astgrad does not follow are refused
-at the user's line in words saying what: another receiver than ``self``, a skipping
-``super`` in an ``__init__``, an ``__init__`` appending to the list its class holds, or to
-a list the caller handed it."""
+a mixin holding only methods coming first (``class Doubled(Twice, Base)`` built alone,
+``class MixedAcc(Bumps, Acc)`` in a list), an ``__init__`` appending its argument to the
+object's own new list (``self.hist = []; self.hist.append(d)``) and one writing into the
+array its base's stored (``super(Doubles, self).__init__(d); self.data[0] *= 2.0``). Each
+is checked in grad, value_and_grad, jvp, vjp, hessian and jvp of grad against central
+differences of what Python computes, at two sizes (check_every_mode). Rebinding the name
+``super(Cls, self)`` reads makes new code that follows what the name means then. The
+neighbours astgrad does not follow are refused at the user's line in words saying what:
+another receiver than ``self``, a skipping ``super`` in an ``__init__``, an ``__init__``
+appending to the list its class holds, or to a list the caller handed it."""
 
 import inspect
 
@@ -115,6 +116,18 @@ class Pair:
         self.scale = 2.0
 
 
+class Copies:
+    def __init__(self, d):
+        self.data = d.copy()
+
+
+class Doubles(Copies):                  # writes into the array its base's __init__ stored
+    def __init__(self, d):
+        super(Doubles, self).__init__(d)
+        self.data[0] *= 2.0
+        self.data[1] += self.data[0]
+
+
 def explicit_super(w):
     m = Explicit(np.cos(w), w[0])
     return m.energy(w)
@@ -178,9 +191,14 @@ def own_list_of_two(w):
     return p.scale * np.sum(p.hist[0] * p.hist[1])
 
 
+def base_stored_then_written(w):
+    c = Doubles(np.sin(w))
+    return np.sum(c.data ** 2 * w)
+
+
 FOLLOWED = [explicit_super, explicit_two_levels, skipping_a_level, dotted_base, mixin_first,
             mixin_first_with_init, mixin_in_a_list, own_list, own_list_pushed, own_list_in_a_loop,
-            own_list_of_two]
+            own_list_of_two, base_stored_then_written]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
