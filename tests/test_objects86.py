@@ -8,7 +8,8 @@ object's own new list (``self.hist = []; self.hist.append(d)``) and one writing 
 array its base's stored (``super(Doubles, self).__init__(d); self.data[0] *= 2.0``). Each
 is checked in grad, value_and_grad, jvp, vjp, hessian and jvp of grad against central
 differences of what Python computes, at two sizes (check_every_mode). Rebinding the name
-``super(Cls, self)`` reads makes new code that follows what the name means then. The
+``super(Cls, self)`` reads makes new code that follows what the name means then (in an
+``__init__``, refused where it no longer names its class). The
 neighbours astgrad does not follow are refused at the user's line in words saying what:
 another receiver than ``self``, a skipping ``super`` in an ``__init__``, an ``__init__``
 appending to the list its class holds, or to a list the caller handed it."""
@@ -246,6 +247,39 @@ def test_rebinding_the_name_super_reads_makes_new_code(monkeypatch):
     assert value == pytest.approx(after)
     assert_close(gradient, numerical_grad(through_a_rebound_name, (w,)))
     assert_close(g(w), gradient)
+
+
+class Bottom:
+    def __init__(self, w):
+        self.w = w
+
+
+class Above(Bottom):
+    def __init__(self, w):
+        super().__init__(w * 3.0)
+
+
+class InitNamed(Above):
+    def __init__(self, w):
+        super(InitNamed, self).__init__(w * 2.0)     # InitNamed: looked up when the line runs
+
+
+BUILT = InitNamed
+
+
+def built_through_a_rebound_name(w):
+    return np.sum(np.sin(BUILT(w).w))
+
+
+def test_rebinding_the_name_an_init_super_reads_is_not_followed_stale(monkeypatch):
+    w = np.array([0.3, 0.7, 1.1])
+    g = astgrad.grad(built_through_a_rebound_name)
+    assert_close(g(w), numerical_grad(built_through_a_rebound_name, (w,)))
+    monkeypatch.setattr(__import__(__name__), "InitNamed", Above)   # super(Above, self): Bottom's, given 2w
+    assert built_through_a_rebound_name(w) == pytest.approx(np.sum(np.sin(2.0 * w)))
+    with pytest.raises(astgrad.TransformError) as refused:       # not the code made for 6w
+        g(w)
+    assert "super(InitNamed, self).__init__(w * 2.0)" in str(refused.value), str(refused.value)
 
 
 class OtherReceiver(Base):
