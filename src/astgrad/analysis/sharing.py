@@ -1452,6 +1452,9 @@ def _callee_label(target):
     ``Adam.step`` and ``self`` for the copy of a method astgrad calls as ``Adam_step``."""
     from ..core.methods import INSTANCE, receiver_of
     name = getattr(target, "__name__", "a function")
+    built = getattr(target, "__astgrad_builds__", None)
+    if built is not None:       # the twin of a class's __init__ (normalize/instances.py): the user's name
+        return f"{built.__name__}.__init__", None
     if receiver_of(target) is None:
         return name, None
     # a method's state twin (Adam_step_state) goes by the method it was made from

@@ -30,7 +30,7 @@ def as_super_call(fn, tree):
     ...)`` written ``super().__init__(...)`` where ``Base`` names a class now, in a scope a
     guard can watch; else ``tree`` as it is."""
     call = _named_call(tree)
-    if call is None or _holder(fn, call.func.value.id) is None:
+    if call is None or class_holder(fn, call.func.value.id) is None:
         return tree
     _rewritten[fn] = call.func.value.id
     call.func.value = gast.copy_location(gast.Call(func=gast.Name(id="super", ctx=gast.Load(), annotation=None,
@@ -44,7 +44,7 @@ def named_base_init(fn):
     """The ``__init__`` that the first statement of ``fn`` (an ``__init__`` whose tree
     ``as_super_call`` wrote) calls by the base's name now, ``None`` for ``object``'s;
     MISSING where it calls none so."""
-    held = _holder(fn, _rewritten[fn]) if fn in _rewritten else None
+    held = class_holder(fn, _rewritten[fn]) if fn in _rewritten else None
     if held is None:
         return MISSING
     found = M.static_attribute(held[2], "__init__")
@@ -55,7 +55,7 @@ def name_guard(fn):
     """The dependency (name path, what it meant) guarding the name ``fn``'s first statement
     calls the base's ``__init__`` by (``Base`` in its module, or its closure cell), noted
     as read (core/read_log.py); None where it calls none so."""
-    held = _holder(fn, _rewritten[fn]) if fn in _rewritten else None
+    held = class_holder(fn, _rewritten[fn]) if fn in _rewritten else None
     if held is None:
         return None
     owner, attr, cls = held
@@ -82,7 +82,7 @@ def _named_call(tree):
     return call
 
 
-def _holder(fn, name):
+def class_holder(fn, name):
     """(the object holding ``name`` for ``fn``, the attribute it is under, the class it
     names) where it names a class: its closure cell (``cell_contents``) or its module
     (``name``), whose globals ``fn`` has; else None."""

@@ -29,6 +29,7 @@ from ..errors import TransformError
 from ..rules.optional import load_imported
 from . import block_lines, written_in
 from .gast_convert import ast_to_gast
+from .explicit_supers import as_zero_argument
 from .named_base_inits import as_super_call
 from ..core.first_use import imported_when_called
 
@@ -279,7 +280,8 @@ def parse_function(fn):
     ``functools.wraps`` decorator says it wraps), and it is checked against that code:
     a file edited since the function was defined is refused, never read as it is now.
     An ``__init__`` calling a base class's by its name first (``Base.__init__(self,
-    data)``) reads ``super().__init__(data)`` (named_base_inits.py).
+    data)``) reads ``super().__init__(data)`` (named_base_inits.py), and ``super(Cls,
+    self)`` in a method of ``Cls`` reads ``super()`` (explicit_supers.py).
     """
     if not inspect.isfunction(fn):
         raise TypeError(
@@ -320,6 +322,7 @@ def parse_function(fn):
     else:
         tree = node
     tree.decorator_list = []
+    tree = as_zero_argument(fn, tree)
     if code.co_name == "__init__":
         tree = as_super_call(fn, tree)
     return FunctionSource(fn, tree, filename, first_line, lines)

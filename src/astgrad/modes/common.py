@@ -1994,6 +1994,10 @@ def _library_change_message(callee, where):
 
 
 def _callee_change_message(callee, what_changes, where):
+    if callee.endswith(".__init__"):        # a class's __init__ building an object (instances.py)
+        return (f"{_callee_change(callee, what_changes, where)}. Store a new value built from it on the "
+                f"object instead (self.hist = hist + [d], self.data = data.copy()), so that the argument "
+                f"stays as it was")
     return (f"{_callee_change(callee, what_changes, where)}. Make {callee} return the new value, built "
             f"from a copy (a = a.copy()), and assign it where {callee} is called (x = {callee}(x, ...)), "
             f"so that every name read afterwards shows it{_object_method_advice(callee, where)}")

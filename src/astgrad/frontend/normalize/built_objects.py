@@ -16,9 +16,11 @@ from .instances import (augments_self, built_class, named_base_guards, calls_bui
                         function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
                         state_twin, super_classes)
 from .class_held_attributes import check_class_held
+from .class_held_inits import refuse_class_held_change
 from .foreign import scope_of
 from .handed_arrays import stored_aliases
 from .methods import _record_kind
+from .super_calls import refuse_in_init
 from .objects import _assigned_attributes, changed_in_place
 
 _ITEMS_LIMIT = 64
@@ -41,6 +43,8 @@ class BuiltObjectLowering:
     def instance_call(self, node):
         """``Dense(W, b)``: ``attrs = Dense_init(W, b)``, then ``instance(Dense, attrs)``."""
         cls = self.built_class_of(node)
+        if cls is None and isinstance(node.func, (gast.Name, gast.Attribute)):
+            refuse_in_init(self, node)          # super(Mid, self).__init__(...): super_calls.py
         if cls is None or any(isinstance(a, gast.Starred) for a in node.args) \
                 or any(kw.arg is None or isinstance(kw.value, gast.Lambda) for kw in node.keywords) \
                 or any(isinstance(a, gast.Lambda) for a in node.args):
@@ -67,6 +71,7 @@ class BuiltObjectLowering:
             for base in super_classes(cls, init):       # whose __init__ super().__init__(...) calls
                 self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (base, M.current(base, "__init__"))))
             self.source.dependencies.extend(named_base_guards(cls, init))     # Base.__init__(self, ...) read so
+            refuse_class_held_change(self, node, cls)       # self.hist.append(d), hist a class's list
             twin = constructor_twin(init, cls)
             attrs = plain_constructor(self, init, node) or self.function_call(
                 twin, [S.copy(owner)] if reads_class(twin) else [], node)

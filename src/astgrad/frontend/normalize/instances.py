@@ -32,6 +32,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
+from .. import explicit_supers
 from ..named_base_inits import name_guard, named_base_init
 from ..varargs import compile_variant
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
@@ -131,12 +132,14 @@ def super_classes(cls, init):
 def named_base_guards(cls, init):
     """The guards on the names by which the ``__init__``s that building an object of
     ``cls`` runs from ``init`` call their base class's (``Base.__init__(self, ...)``,
-    named_base_inits.py): bound again, the code is generated again."""
+    named_base_inits.py; ``super(Cls, self).__init__(...)``, explicit_supers.py): bound
+    again, the code is generated again."""
     found = []
     while init is not None and init is not MISSING:
         guard = name_guard(init)
         if guard is not None:
             found.append(guard)
+        found.extend(explicit_supers.guards(init))     # super(Cls, self).__init__(...)
         init = super_init(cls, init) if _calls_super(init) else None
     return found
 
@@ -519,14 +522,32 @@ def constructor_twin(init, cls):
             lambdas = constant_lambdas(init, tree, source.first_line)
             tree, names = lambdas_as_names(tree, lambdas, S.names_in(tree) | set(init.__globals__))
             held.update(names)
-            return _twin_tree(tree, name, f"{name}_super" if parent is not None else None, parent_reads)
+            return _twin_tree(tree, name, f"{name}_super" if parent is not None else None, parent_reads,
+                              _surely_stored(cls, parent))
         tree = rewrite(S.copy(source.tree))
         held[_CLASS_DEFAULT] = runtime_objects.class_default
         twin = compile_variant(init, tree, rewrite, cells={n: types.CellType(f) for n, f in held.items()})
         twin.__name__ = twin.__qualname__ = name
         twin.__astgrad_reads_class__ = _CLASS in twin.__code__.co_varnames[:1]
+        twin.__astgrad_builds__ = _owner(cls, init)       # (refusals name its __init__: analysis/sharing.py)
         _twins[init] = (twin, parent)
     return twin
+
+
+def _surely_stored(cls, init):
+    """The attributes the ``__init__`` ``init`` (for an object of ``cls``) stores on every
+    run: by an assignment at the top level of its body, or of the ``__init__`` its leading
+    ``super().__init__(...)`` calls, in one with no ``return`` or ``del`` (which could
+    leave one unstored); the object's own then, so a read after them is no class's."""
+    found = set()
+    while init is not None and init is not MISSING:
+        tree = function_tree(init)
+        if tree is None or any(isinstance(n, (gast.Return, gast.Delete)) for n in S.walk_nodes(tree)):
+            break
+        me = (tree.args.posonlyargs + tree.args.args)[0].id
+        found.update(target.attr for target, _ in attribute_stores(tree, me))
+        init = super_init(cls, init) if leading_super_init(tree) is not None else None
+    return frozenset(found)
 
 
 def reads_class(twin):
@@ -738,22 +759,26 @@ class _SelfAsDict(gast.NodeTransformer):
         return gast.copy_location(gast.Return(value=S.name(self.me)), node)
 
 
-def _as_dict_writes(body, me, parent_reads):
+def _as_dict_writes(body, me, parent_reads, inherited=frozenset()):
     """The statements ``body`` of an ``__init__`` with ``self`` as a dict (``_SelfAsDict``),
-    and whether one reads the class (see ``constructor_twin``)."""
-    stored, made, read_class = set(), [], parent_reads
+    and whether one reads the class (see ``constructor_twin``); ``inherited``: the
+    attributes the ``__init__`` its ``super().__init__(...)`` calls surely stores."""
+    stored, made, read_class = set(inherited), [], parent_reads
     for stmt in body:
+        # (read before the lowering, which writes the statement's self.a = v as self['a'] = v)
+        stores = [target.attr for target, _ in attribute_stores(gast.Module(body=[stmt], type_ignores=[]), me)]
         lowering = _SelfAsDict(me, fallback=True, stored=frozenset(stored))
         made.append(lowering.visit(stmt))
         read_class = read_class or lowering.read_class
-        stored.update(target.attr for target, _ in attribute_stores(gast.Module(body=[stmt], type_ignores=[]), me))
+        stored.update(stores)
     return made, read_class
 
 
-def _twin_tree(tree, name, parent=None, parent_reads=False):
+def _twin_tree(tree, name, parent=None, parent_reads=False, inherited=frozenset()):
     """The twin's tree (see ``constructor_twin``); ``parent``: the name of the twin that
     ``super().__init__(...)`` calls, whose dict ``self`` starts from, else None (an empty
-    one; object's ``__init__``); ``parent_reads``: whether that twin takes the class."""
+    one; object's ``__init__``); ``parent_reads``: whether that twin takes the class;
+    ``inherited``: the attributes that twin's dict surely holds (``_surely_stored``)."""
     args = tree.args
     params = args.posonlyargs + args.args
     me = params[0].id
@@ -766,7 +791,7 @@ def _twin_tree(tree, name, parent=None, parent_reads=False):
             given = ([S.name(_CLASS)] if parent_reads else []) + lead.args
             start = gast.Dict(keys=[None], values=[gast.Call(func=S.name(parent), args=given,
                                                              keywords=lead.keywords)])     # a dict of its own
-    body, read_class = _as_dict_writes(tree.body, me, parent_reads)
+    body, read_class = _as_dict_writes(tree.body, me, parent_reads, inherited if parent is not None else frozenset())
     first = args.posonlyargs if args.posonlyargs else args.args
     if read_class:
         first[0] = gast.Name(id=_CLASS, ctx=gast.Param(), annotation=None, type_comment=None)

@@ -24,8 +24,10 @@ from ...records import is_dataclass
 from ...rules import registry
 from ..source import ScopeRoot
 from ..varargs import call_shape, has_varargs, specialize
+from .. import explicit_supers
 from .. import object_layouts as L
 from .held_functions import Chosen
+from .super_calls import is_super_with_arguments, start_class
 
 
 _HIDDEN_ADVICE = "define it as a method of a subclass, or delete the instance attribute"
@@ -75,7 +77,10 @@ class MethodLowering:
             start = M.defining_class(self.source.fn)
             if start is None or receiver[1] != M.INSTANCE:
                 raise self._refuse("super() outside a method of a class", node)
+            self.source.dependencies.extend(explicit_supers.guards(self.source.fn))   # super(Cls, self)
             return self.resolved_call(node, receiver, func.attr, start)
+        if receiver is not None and receiver[1] == M.INSTANCE and is_super_with_arguments(owner):
+            return self.resolved_call(node, receiver, func.attr, start_class(self, owner, receiver))
         return self.bound_method_call(node)
 
     def resolved_call(self, node, receiver, attr, start=None):
@@ -165,6 +170,7 @@ class MethodLowering:
                                "read the stored attributes it computes from (self.<attribute>)")
         owner = super(start, cls)
         self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (owner, M.current(owner, node.attr))))
+        self.source.dependencies.extend(explicit_supers.guards(self.source.fn))   # super(Cls, self)
         return self.mark_function(S.call(S.name(self.bind(resolved.function)), [S.name(name)]), resolved.function)
 
     def bound_method_call(self, node):
