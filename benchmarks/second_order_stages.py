@@ -235,6 +235,38 @@ def table(best, calls, lines):
         print(row)
 
 
+def reparse_table(shape, size, repeat, second_total):
+    """Print the parts of parsing the gradient's text again (the best of ``repeat`` runs of
+    each, with the garbage collector paused, as generation runs), beside a copy of the tree
+    it gives, each also as a share of ``second_total`` (the second order's generation, in
+    seconds)."""
+    import ast
+    from astgrad import caching
+    from astgrad.core import collector, generated_text
+    from astgrad.core import syntax as S
+    from astgrad.frontend import gast_convert, source
+
+    with tempfile.TemporaryDirectory() as directory:
+        fn = generation_scaling.load(generation_scaling.ALL_SHAPES[shape](size), directory, "_stages_reparse")
+        gradient = caching.generate_reverse(fn, (0,), False)
+    text = "".join(generated_text.text_lines(gradient.__code__))
+    plain = ast.parse(text)
+    tree = gast_convert.ast_to_gast(plain)
+    parts = [("parse the first derivative (all of it)", lambda: source.parse_function(gradient)),
+             ("  ast.parse of its text", lambda: ast.parse(text)),
+             ("  conversion to gast", lambda: gast_convert.ast_to_gast(plain)),
+             ("a copy of its gast tree", lambda: S.copy(tree))]
+    print(f"{'the first derivative read again':<40} {'ms':>8} {'of 2nd':>7}")
+    for label, work in parts:
+        seconds = []
+        for _ in range(repeat):
+            with collector.paused():
+                started = time.process_time()
+                work()
+                seconds.append(time.process_time() - started)
+        print(f"{label:<40} {min(seconds) * 1e3:8.1f} {min(seconds) / second_total:7.1%}")
+
+
 def _ratio(second, first):
     return f"{second / first:8.2f}" if first else f"{'-':>8}"
 
@@ -245,6 +277,8 @@ def main(argv=None):
     parser.add_argument("--size", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5, help="runs; each stage's best time is shown")
     parser.add_argument("--calls", action="store_true", help="count each stage's function calls too (one more run)")
+    parser.add_argument("--reparse", action="store_true",
+                        help="time the parts of parsing the first derivative again, and a copy of its tree")
     parser.add_argument("--removed", action="store_true",
                         help="count the statements of each kind each optimize pass removes (in that run)")
     args = parser.parse_args(argv)
@@ -256,6 +290,8 @@ def main(argv=None):
     table(best, calls, lines)
     if removals is not None:
         removed_table(removals.counts)
+    if args.reparse:
+        reparse_table(args.shape, args.size, args.repeat, best[2]["total"])
     return best, calls, lines
 
 

@@ -18,7 +18,8 @@ def test_every_stage_is_timed_in_both_orders_and_the_engine_is_restored(monkeypa
     from astgrad import pipeline
     passes, sweep, emit = list(optimize.PASSES), AdjointSweep.block, pipeline.to_source
     monkeypatch.setattr(second_order_stages.generation_scaling, "warm_up", lambda: None)
-    best, calls, lines = second_order_stages.main(["--shape", "loopy", "--size", "10", "--repeat", "1", "--calls"])
+    best, calls, lines = second_order_stages.main(["--shape", "loopy", "--size", "10", "--repeat", "1", "--calls",
+                                                   "--reparse"])
     labels = [label for label, _, _ in second_order_stages.STAGES]
     for order in (1, 2):
         # a stage the pipeline no longer calls where it is looked up would be missing here
@@ -29,6 +30,7 @@ def test_every_stage_is_timed_in_both_orders_and_the_engine_is_restored(monkeypa
     assert lines[0] < lines[1] < lines[2]           # the function, its gradient, the gradient's gradient
     out = capsys.readouterr().out
     assert "2nd calls" in out and "transform: adjoint sweep" in out
+    assert "conversion to gast" in out and "a copy of its gast tree" in out     # --reparse's rows
     assert list(optimize.PASSES) == passes and AdjointSweep.block is sweep and pipeline.to_source is emit
 
 
