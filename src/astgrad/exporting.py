@@ -27,7 +27,7 @@ from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_li
                             numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
                             plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
-from .export_method_calls import refuse_methods_of_arguments
+from .export_method_calls import refuse_differentiated_keys, refuse_methods_of_arguments
 from .export_seeds import renamed_seeds, seed_like, seed_lines, seed_names
 from .errors import FunctionValueUnknown, TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -110,6 +110,7 @@ def _export(f, wrt, mode, order, path, has_aux):
     refuse_methods_of_arguments(fn, compiled)       # what the caller's class decides: not exported
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
+    refuse_differentiated_keys(fn, compiled, names)       # an object's own get(), read as a dict's
     own = inspect.signature(fn).parameters
     caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
     spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
