@@ -173,19 +173,22 @@ def test_a_name_numpy_and_a_helper_share_is_given_another_name(mode, tmp_path):
         assert_close(got, numerical_jvp(lambda a: piecewise_np(a, w), (x,), (v,)), 1e-6, 1e-7)
 
 
-def test_an_object_argument_read_as_a_dict_in_an_exported_module_says_why(tmp_path):
-    """Export is given no arguments, so an object argument whose .get() the code calls is
-    read as a dict's (a dict given there is followed); calling the exported module with
-    the object raises TypeError saying so, as a31 (the LeNet loss given its weights
-    parser) did with a message saying astgrad differentiates no object's methods."""
-    fn = convnet_loss_given_layers
+@pytest.mark.parametrize("mode,order", [("reverse", 1), ("forward", 1), ("reverse", 2), ("forward", 2)])
+def test_an_object_argument_read_as_a_dict_by_a_differentiated_key_is_refused_at_export(mode, order):
+    """Export is given no arguments, so an argument's .get() is read as a dict's (a dict
+    given there is followed). Keyed by the differentiated argument, as a31 (the LeNet
+    loss given its weights parser: parser.get(W_vect, layer)) calls it, it is no dict's
+    get: refused at export naming the line (the exported module raised a TypeError
+    when it was called with the parser)."""
+    with pytest.raises(astgrad.TransformError, match=r"outsider_programs.py:\d+: astgrad.export writes the "
+                                                     r"derivative of convnet_loss_given_layers before it is called"
+                       ) as refused:
+        astgrad.export(convnet_loss_given_layers, 0, mode=mode, order=order)
+    assert "parser.get(W_vect, layer)" in str(refused.value)
     args = (0.3 * np.cos(np.arange(convnet_num_weights) * 1.1), CONVNET_IMAGES, CONVNET_LABELS, CONVNET_LAYERS,
             CONVNET_PARSER)
-    _, exported, _ = _exported(fn, "reverse", 1, tmp_path)
-    with pytest.raises(TypeError, match=r"outsider_programs.py:\d+: \.get\(\) was differentiated as the dict method "
-                                        r"dict.get, but it was called on a WeightsParser object: the code was "
-                                        r"generated without knowing that object's class \(as an exported module is"):
-        exported(*args)
+    assert_close(astgrad.grad(convnet_loss_given_layers)(*args), numerical_grad(convnet_loss_given_layers, args),
+                 1e-6, 1e-7)
 
 
 def loss_with_a_local_class(x, w):

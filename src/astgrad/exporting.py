@@ -27,7 +27,8 @@ from .export_guards import (array_operand_lines, arrays_not_lists, bool_guard_li
                             numbers_as_array, held_partial_items, list_guard_lines, own_default_checks,
                             plain_object_guard_lines, plain_objects_refused, record_guard_lines,
                             records_not_read_as_arrays, unused_name, written_item)
-from .export_method_calls import refuse_methods_of_arguments
+from .export_method_calls import refuse_differentiated_keys, refuse_methods_of_arguments
+from .export_registries import changed_list
 from .export_seeds import renamed_seeds, seed_like, seed_lines, seed_names
 from .errors import FunctionValueUnknown, TransformError
 from .export_twins import add_with_twin, zero_safe_twin
@@ -110,6 +111,7 @@ def _export(f, wrt, mode, order, path, has_aux):
     refuse_methods_of_arguments(fn, compiled)       # what the caller's class decides: not exported
     module = _Module(fn)
     names = _wrt_names(fn, wrt, skip=int(inspect.ismethod(underlying(f))))
+    refuse_differentiated_keys(fn, compiled, names)       # an object's own get(), read as a dict's
     own = inspect.signature(fn).parameters
     caller, taken = compiled.__code__.co_name, _names_of_code(compiled)
     spelled = {name: module.free_name(name, taken) for name in _ADDED_HELPERS}
@@ -127,6 +129,7 @@ def _export(f, wrt, mode, order, path, has_aux):
     if seeds:
         module.bind(spelled["seed_like"], seed_like, caller)
     found = _guards_of(compiled, differentiated)
+    _refuse_changed_lists(fn, found)
     module.held_items = held_partial_items(found)
     command = _command(f, fn, names, mode, order, has_aux)
     checked = global_check_lines(module, found, caller, command,
@@ -297,6 +300,22 @@ def _derivative(f, wrt, mode, order, differentiated=None):
     if order == 1:
         return f._differentiated()      # checking, as calling grad does, that f returned a number
     return f.plain      # its seed is shaped like the argument: the check is f's, in the code it differentiates
+
+
+def _refuse_changed_lists(fn, guards):
+    """ExportError where the code was generated for a global list's items that the
+    function changes at each call (export_registries.py)."""
+    changed = changed_list(fn, guards)
+    if changed is None:
+        return
+    held, (filename, line, call) = changed
+    name = call.rpartition(".")[0]
+    raise ExportError(
+        f"the derivative of {fn.__name__} reads the global list {name}, and was generated for the {len(held)} "
+        f"objects it holds now; {filename}:{line} ({call}) changes that list at each call of {fn.__name__}, so "
+        f"the exported module, which checks {name} at each call against what it was exported for, would "
+        "refuse every call after the first. Take the derivative in process (astgrad.grad makes new code "
+        f"when {name} changes), or hand the objects to {fn.__name__} as an argument")
 
 
 def _guards_of(compiled, differentiated):

@@ -38,6 +38,7 @@ from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_sha
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
 from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of an object of no known class)
 from .duck import as_array, is_duck_array
+from .mapping_methods import disagreeing_method
 from .write_order import reads_first as reads_value_first, route as write_route
 from .outputs import check_scalar, is_real_number, one_element
 from .array_layout import same_layout_copy
@@ -2768,6 +2769,14 @@ def check_mapping(mapping, method, where):
             "knowing that object's class (as an exported module is: export is given no arguments), "
             "and read the call as a dict's. Call a module-level function with the object's arrays "
             "instead, or wrap the value in astgrad.stop_gradient(...)")
+    own = disagreeing_method(mapping, method)
+    if own is not None:
+        raise TypeError(
+            f"astgrad: {where}: .{method}() was differentiated as the dict method dict.{method}, reading "
+            f"mapping[key], but it was called on a {type(mapping).__name__} object, whose {own} is its class's "
+            "own: the code was generated without knowing that object's class (as an exported module is: "
+            "export is given no arguments). Take the derivative in process (astgrad.grad is made for the "
+            "object it is given), or call a module-level function with the object's arrays instead")
     return mapping.keys()
 
 
