@@ -447,20 +447,6 @@ def checked_and_written(w):
     return q.into(w[0]) * np.sum(buf)
 
 
-FOLLOWED = [checked_and_read, checked_and_compared]
-
-
-@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
-@pytest.mark.parametrize("n", [3, 5])
-def test_a_checking_helper_folded_in_every_mode(f, n):
-    check_every_mode(f, n, 86 + n)
-
-
-@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
-def test_a_checking_helper_folded_jvp_of_grad(f):
-    check_jvp_of_grad(f, 86)
-
-
 def test_a_checking_helper_whose_method_writes_is_refused_at_the_write():
     with pytest.raises(astgrad.TransformError) as caught:
         astgrad.grad(checked_and_written)(np.array([0.5, 1.5, 2.0]))
@@ -520,18 +506,19 @@ def through_a_property(w):
     return np.sum(buf * w)
 
 
-RETURNED = [rebinds, rebuilds]
+# (a checking helper folded, its object's methods only reading; a returned object's method rebinding)
+FOLLOWED = [checked_and_read, checked_and_compared, rebinds, rebuilds]
 
 
-@pytest.mark.parametrize("f", RETURNED, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("n", [3, 5])
-def test_a_returned_object_rebinding_in_every_mode(f, n):
-    check_every_mode(f, n, 860 + n)
+def test_followed_in_every_mode(f, n):
+    check_every_mode(f, n, 86 + n)
 
 
-@pytest.mark.parametrize("f", RETURNED, ids=lambda f: f.__name__)
-def test_a_returned_object_rebinding_jvp_of_grad(f):
-    check_jvp_of_grad(f, 861)
+@pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
+def test_followed_jvp_of_grad(f):
+    check_jvp_of_grad(f, 86)
 
 
 def test_a_returned_object_read_through_a_writing_property_is_refused_at_the_users_line():
