@@ -447,12 +447,13 @@ def checked_and_written(w):
     return q.into(w[0]) * np.sum(buf)
 
 
-def test_a_checking_helper_whose_method_writes_is_refused_at_the_write():
+def test_a_checking_helper_whose_method_writes_is_refused_at_the_users_line():
     with pytest.raises(astgrad.TransformError) as caught:
         astgrad.grad(checked_and_written)(np.array([0.5, 1.5, 2.0]))
     assert caught.value.filename.endswith("test_method_writes86.py")
-    assert caught.value.line.strip().startswith("return np.sum(np.multiply(self.d, v, self.d))")
-    assert "multiply(..., out=self.d)" in str(caught.value)
+    assert caught.value.line.strip() == "return q.into(w[0]) * np.sum(buf)"
+    assert "Q.into changes the object it is called on in place" in str(caught.value)
+    assert "np.multiply(self.d, v, self.d)" in str(caught.value)
 
 
 # -- a method on an object a helper returned, handed an array read again ---------------------
@@ -477,6 +478,14 @@ class Acc:
     def view(self):
         self.data[0] = 0.0                  # into the array handed in
         return self.data
+
+
+class ByPosition:
+    def __init__(self, data):
+        self.data = data
+
+    def shift(self, v):
+        np.multiply(self.data, v, self.data)    # a ufunc's out given by position: into the array handed in
 
 
 def mk_acc(b):
@@ -506,6 +515,26 @@ def through_a_property(w):
     return np.sum(buf * w)
 
 
+def mk_by_position(b):
+    if b.ndim != 1:
+        raise ValueError("a vector, please")
+    return ByPosition(b)
+
+
+def out_by_position_returned(w):
+    buf = w * 1.0
+    a = mk_by_position(buf)
+    a.shift(w[0])
+    return np.sum(buf * w)
+
+
+def out_by_position_built(w):
+    buf = w * 1.0
+    a = ByPosition(buf)
+    a.shift(w[0])
+    return np.sum(buf * w)
+
+
 # (a checking helper folded, its object's methods only reading; a returned object's method rebinding)
 FOLLOWED = [checked_and_read, checked_and_compared, rebinds, rebuilds]
 
@@ -529,3 +558,14 @@ def test_a_returned_object_read_through_a_writing_property_is_refused_at_the_use
     assert "Acc.through_a_property changes the object" in str(caught.value)
     assert "the call of Acc.view" in str(caught.value)
 
+
+@pytest.mark.parametrize("f", [out_by_position_returned, out_by_position_built], ids=lambda f: f.__name__)
+def test_a_method_writing_through_out_given_by_position_is_refused_at_the_users_line(f):
+    w = np.array([0.5, 1.5, 2.0])
+    for run in (lambda: astgrad.grad(f)(w), lambda: astgrad.jvp(f, (w,), (np.ones(3),))):
+        with pytest.raises(astgrad.TransformError) as caught:
+            run()
+        assert caught.value.filename.endswith("test_method_writes86.py")
+        assert caught.value.line.strip() == "a.shift(w[0])"
+        assert "ByPosition.shift changes the object it is called on in place" in str(caught.value)
+        assert "np.multiply(self.data, v, self.data)" in str(caught.value)

@@ -15,8 +15,8 @@ attribute, a branch, a property, a hook such as ``__setattr__``, ``out=``,
 import inspect
 
 import gast
-import numpy
 
+from ...analysis.mutation import is_ufunc_at, positional_out
 from ...core import syntax as S
 from ...rules import registry
 from .class_functions import method_sites, resolver, tree_of
@@ -116,22 +116,8 @@ def _call_writes_nothing(call, resolve, noted, depth, binds_attributes):
         record = registry.primitive(target)
     except TypeError:               # an unhashable callable is none of them
         return False
-    return record is not None and record.mutates is None and not _positional_out(target, len(call.args)) \
-        and not (getattr(target, "__name__", None) == "at" and isinstance(getattr(target, "__self__", None),
-                                                                           numpy.ufunc))
-
-
-def _positional_out(target, count):
-    """Whether ``count`` positional arguments reach the ``out`` of ``target``
-    (``np.add(a, b, a)``, ``np.cumsum(a, 0, None, a)``)."""
-    if isinstance(target, numpy.ufunc):
-        return count > target.nin
-    try:
-        params = inspect.signature(target).parameters.values()
-    except (TypeError, ValueError):     # (no signature: its arguments are not read here)
-        return False
-    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return "out" in positional[:count]
+    return record is not None and record.mutates is None and positional_out(target, len(call.args)) is None \
+        and not is_ufunc_at(target)
 
 
 def _attribute_stored(cls, attr):
