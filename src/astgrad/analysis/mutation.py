@@ -56,12 +56,18 @@ def positional_out(target, count):
     (``np.multiply(a, b, a)``, ``np.cumsum(a, 0, None, a)``), else None."""
     if isinstance(target, numpy.ufunc):
         return target.nin if count > target.nin else None
+    positional = positional_parameters(target)
+    return positional.index("out") if "out" in positional[:count] else None
+
+
+def positional_parameters(target):
+    """The names of the parameters of ``target`` an argument given by position may bind,
+    in order; [] where it has no signature to read."""
     try:
         params = inspect.signature(target).parameters.values()
-    except (TypeError, ValueError):     # (no signature: its arguments are not read here)
-        return None
-    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return positional.index("out") if "out" in positional[:count] else None
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def _mutated_argument(call, target):
