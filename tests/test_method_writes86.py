@@ -50,6 +50,9 @@ class Reading:
     def a_rule_with_a_keyword(self):
         return np.sum(self.d, axis=0)
 
+    def of_a_module(self):
+        return np.sum(self.d) * np.pi
+
 
 class Rebinding:
     def __init__(self, d):
@@ -249,6 +252,30 @@ class WithProperty:
         return f
 
 
+class Held:
+    def __init__(self, d):
+        self.d = d
+
+    @property
+    def bumped(self):
+        self.d[0] = self.d[0] * 3.0     # the getter writes into the array it was handed
+        return self.d
+
+
+class Holding:
+    def __init__(self, d):
+        self.inner = Held(d)
+
+    def through_what_it_holds(self, v):
+        return np.sum(self.inner.bumped) * v
+
+    def of_a_parameter(self, v):
+        return np.sum(v.bumped)
+
+    def of_what_it_holds(self, v):
+        return np.sum(self.inner.d) * v
+
+
 class Hooked:
     def __init__(self, d):
         self.d = d
@@ -324,6 +351,7 @@ ANSWERS = [
     (Reading, "dot", True, True),
     (Reading, "nothing", True, True),
     (Reading, "a_rule_with_a_keyword", True, True),
+    (Reading, "of_a_module", True, True),
     (Reading, "__init__", False, True),
     (Child, "norm", True, True),
     (Rebinding, "shift", False, True),
@@ -361,6 +389,9 @@ ANSWERS = [
     (WithProperty, "reads_twice", False, False),
     (WithProperty, "reads_counted", False, False),
     (WithProperty, "method_as_value", False, False),
+    (Holding, "through_what_it_holds", False, False),
+    (Holding, "of_a_parameter", False, False),
+    (Holding, "of_what_it_holds", False, False),
     (Hooked, "norm", False, False),
     (HookedChild, "norm", False, False),
     (WritingChild, "scale", False, False),

@@ -34,7 +34,9 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True):
     attributes of its object where ``binds_attributes`` (no ``op=``, no item store, no
     ``del``, no branch or loop), reads no property of its object, and calls only
     functions with rules that write into none of their arguments (``np.sin``) and, where
-    ``binds_attributes``, classes of the user's whose ``__init__`` is such a method too.
+    ``binds_attributes``, classes of the user's whose ``__init__`` is such a method too;
+    its other attribute reads only of modules (``np.pi``: ``self.inner.total`` may run a
+    property of the object held).
     A class without an ``__init__`` of its own writes nothing at ``__init__``.
 
     ``noted`` (a ``Reads`` of modes/returned_objects.py, or None) takes what the answer
@@ -73,6 +75,8 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True):
             _note(noted, "methods", (cls, node.attr))
             if hasattr(type(inspect.getattr_static(cls, node.attr, None)), "__get__"):
                 return False    # a property (or a method read as a value): code this does not read
+        elif isinstance(node, gast.Attribute) and not _of_a_module(node, method.__globals__):
+            return False        # (self.inner.total, v.size: a property of an object of the user's runs code)
         if isinstance(node, gast.Call) \
                 and not _call_writes_nothing(node, resolve, noted, depth, binds_attributes):
             return False
@@ -144,6 +148,13 @@ def _stores(tree, attr):
 def _note(noted, kind, what):
     if noted is not None:
         getattr(noted, kind).append(what)
+
+
+def _of_a_module(node, globals_):
+    """Whether ``node`` reads a name of a module a global name holds (``np.pi``, ``np.linalg``)."""
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return isinstance(node, gast.Name) and inspect.ismodule(globals_.get(node.id))
 
 
 def _own_attribute(node, me):
