@@ -2,7 +2,7 @@
 source: ``def norm(self): return np.sqrt(np.sum(self.d ** 2))`` does not. Two callers
 ask: factory_calls.py folds a helper that checks its input before it builds an object
 only where the methods the function calls on the object are of this kind, asking about
-bindings of names alone (``binds_attributes=False``); modes/returned_objects.py lets a
+bindings of names alone (``binds_attributes=False``); modes/handed_arrays_read_again.py lets a
 method of an object a helper built and returned run on an array the function reads
 again where it only binds names and attributes of its object (``self.data = self.data +
 v`` rebinds the attribute: the array the object was handed keeps its values).
