@@ -53,16 +53,20 @@ def is_ufunc_at(target):
 
 def positional_out(target, count):
     """The position of ``target``'s ``out`` where ``count`` positional arguments reach it
-    (``np.multiply(a, b, a)``, ``np.cumsum(a, 0, None, a)``), else None."""
+    (``np.multiply(a, b, a)``, ``np.cumsum(a, 0, None, a)``), else None: a ufunc's, or a
+    NumPy function's (another callable's signature is not asked: that may run its code,
+    as a transform's ``__wrapped__`` does)."""
     if isinstance(target, numpy.ufunc):
         return target.nin if count > target.nin else None
+    if not (getattr(target, "__module__", None) or "").startswith("numpy") or not callable(target):
+        return None
     positional = positional_parameters(target)
     return positional.index("out") if "out" in positional[:count] else None
 
 
 def positional_parameters(target):
-    """The names of the parameters of ``target`` an argument given by position may bind,
-    in order; [] where it has no signature to read."""
+    """The names of the parameters of ``target`` (a NumPy function) an argument given by
+    position may bind, in order; [] where it has no signature to read."""
     try:
         params = inspect.signature(target).parameters.values()
     except (TypeError, ValueError):
