@@ -8,6 +8,7 @@ written in place. All of them read the changes of a core-form body from
 """
 
 import enum
+import inspect
 import types
 from typing import NamedTuple
 
@@ -48,6 +49,29 @@ def is_ufunc_at(target):
     """``numpy.add.at`` and the like: a bound ``at`` method of a ufunc."""
     return getattr(target, "__name__", None) == "at" and isinstance(getattr(target, "__self__", None),
                                                                      numpy.ufunc)
+
+
+def positional_out(target, count):
+    """The position of ``target``'s ``out`` where ``count`` positional arguments reach it
+    (``np.multiply(a, b, a)``, ``np.cumsum(a, 0, None, a)``), else None: a ufunc's, or a
+    NumPy function's (another callable's signature is not asked: that may run its code,
+    as a transform's ``__wrapped__`` does)."""
+    if isinstance(target, numpy.ufunc):
+        return target.nin if count > target.nin else None
+    if not (getattr(target, "__module__", None) or "").startswith("numpy") or not callable(target):
+        return None
+    positional = positional_parameters(target)
+    return positional.index("out") if "out" in positional[:count] else None
+
+
+def positional_parameters(target):
+    """The names of the parameters of ``target`` (a NumPy function) an argument given by
+    position may bind, in order; [] where it has no signature to read."""
+    try:
+        params = inspect.signature(target).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def _mutated_argument(call, target):
@@ -107,7 +131,7 @@ class InPlaceChange(NamedTuple):
     stmt: gast.stmt
     name: str                   # the name whose object changes
     kind: ChangeKind
-    method: str = None          # for ChangeKind.METHOD: which method
+    method: str | None = None   # for ChangeKind.METHOD: which method
 
     @property
     def what(self):

@@ -7,15 +7,17 @@ depend on what it changes (the functions an object holds). So the statements of 
 source that change an object are found here, without normalizing: an assignment (or
 ``del``, or ``op=``) to an attribute or an item of a name, a call of a method that
 changes its object (``xs.append(v)``) and a call writing into its ``out=``
-(``np.multiply(self.W, w, out=self.W)``). The name is a parameter, or any other name not
-bound in the function (a global, a closure variable: ``outside``).
+(``np.multiply(self.W, w, out=self.W)``, or by position, ``np.multiply(self.W, w,
+self.W)``, of a function of the module's globals). The name is a parameter, or any other
+name not bound in the function (a global, a closure variable: ``outside``).
 """
 
 import ast
+import builtins
 import inspect
 import textwrap
 
-from .mutation import is_mutating_method
+from .mutation import is_mutating_method, positional_out
 
 
 def source_changes(fn, outside):
@@ -34,8 +36,9 @@ def source_changes(fn, outside):
     local = {n.id for n in ast.walk(defs[0]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     held = _held_by_parameters(defs[0], params)
     found = {}
+    resolve = _resolver(fn, local | params)
     for node in ast.walk(defs[0]):
-        root = _changed_root(node)
+        root = _changed_root(node, resolve)
         root = held.get(root, root)
         if root is None or (root in local and root not in params):
             continue
@@ -84,7 +87,7 @@ def _root_name(node):
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _changed_root(node):
+def _changed_root(node, resolve):
     """The name whose object ``node`` changes, or None."""
     if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, (ast.Store, ast.Del)):
         target = node.value
@@ -93,11 +96,38 @@ def _changed_root(node):
     elif isinstance(node, ast.Call) and any(k.arg == "out" for k in node.keywords):     # f(a, out=o.W)
         target = next(k.value for k in node.keywords if k.arg == "out")
         target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+    elif isinstance(node, ast.Call) and _out_position(node, resolve) is not None:       # np.add(o.W, v, o.W)
+        target = node.args[_out_position(node, resolve)]
     else:
         return None
     while isinstance(target, (ast.Attribute, ast.Subscript)):
         target = target.value
     return target.id if isinstance(target, ast.Name) else None
+
+
+def _out_position(call, resolve):
+    """The position of the ``out`` a call of a global function is handed by position, or None."""
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    target = resolve(call.func)
+    return None if target is None else positional_out(target, len(call.args))
+
+
+def _resolver(fn, local):
+    """``resolve(func)``: the object a dotted name of ``fn``'s globals (not one of
+    ``local``) means now, or None."""
+    def resolve(func):
+        path = []
+        while isinstance(func, ast.Attribute):
+            path.insert(0, func.attr)
+            func = func.value
+        if not isinstance(func, ast.Name) or func.id in local:
+            return None
+        value = fn.__globals__.get(func.id, getattr(builtins, func.id, None))
+        for name in path:
+            value = getattr(value, name, None)
+        return value
+    return resolve
 
 
 def changes_what_it_is_given(fn):
@@ -115,7 +145,10 @@ def changes_what_it_is_given(fn):
         return True
     built = {target.id for node in ast.walk(defs[0]) if isinstance(node, ast.Assign)
              for target in node.targets if isinstance(target, ast.Name)}
-    return any(root is not None and root not in built for root in map(_changed_root, ast.walk(defs[0])))
+    stored = {n.id for n in ast.walk(defs[0]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    resolve = _resolver(fn, stored | {a.arg for a in ast.walk(defs[0]) if isinstance(a, ast.arg)})
+    return any(root is not None and root not in built
+               for root in (_changed_root(node, resolve) for node in ast.walk(defs[0])))
 
 
 def held_object_method_call(fn):

@@ -17,10 +17,11 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from ..core.methods import CLASS_ROOT, current
+from ..frontend.normalize.method_writes import writes_nothing
 from ..rules import registry
 from .common import handed_varied, holder_names, parameters, run_after, traced_back, written_on_the_line
 from .holding import APPENDED, BOUND, Holding, passes_items_on
-from .returned_objects import Reads, returned_classes, writes_nothing
+from .returned_objects import Reads, returned_classes
 
 
 def refuse_handed_array_changed(source, fn, owner, stmt, varied):
@@ -203,7 +204,7 @@ class _Bindings:
 
     def writes_nothing(self, value, method):
         """Whether ``method`` called on the object ``value`` builds changes nothing in
-        place, the object's classes all known (returned_objects.py)."""
+        place, the object's classes all known (frontend/normalize/method_writes.py)."""
         if method is None or method in self.changed:
             return False            # (the function binds an attribute of that name somewhere)
         classes = self.classes(value)

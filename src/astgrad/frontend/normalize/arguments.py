@@ -14,7 +14,7 @@ import numpy
 
 from ... import runtime
 from ...analysis.fixed_point import reachable
-from ...analysis.mutation import is_ufunc_at
+from ...analysis.mutation import is_ufunc_at, positional_out
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
@@ -174,14 +174,17 @@ def _default_of(fn, name):
 
 
 def _out_names(call, target):
-    """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), a
-    ufunc's outputs given positionally, or the array of ``numpy.add.at(y, i, v)``. Taking
+    """The names a NumPy call stores its result into: ``out=y`` (or ``out=(y,)``), the
+    outputs given positionally, or the array of ``numpy.add.at(y, i, v)``. Taking
     a user function's ``out=`` for a write only costs a copy of the argument."""
     outs = [kw.value for kw in call.keywords if kw.arg == "out"]
     if isinstance(target, numpy.ufunc):
         outs.extend(call.args[target.nin:])
     elif is_ufunc_at(target) and call.args:
         outs.append(call.args[0])
+    elif target is not None and not any(isinstance(a, gast.Starred) for a in call.args) \
+            and positional_out(target, len(call.args)) is not None:
+        outs.append(call.args[positional_out(target, len(call.args))])     # numpy.cumsum(a, 0, None, y)
     names = []
     for out in outs:
         items = out.elts if isinstance(out, gast.Tuple) else [out]

@@ -11,7 +11,7 @@ import gast
 import numpy
 
 from ... import runtime
-from ...analysis.mutation import is_ufunc_at
+from ...analysis.mutation import is_ufunc_at, positional_out, positional_parameters
 from ...core.first_use import imported_when_called
 from ...core import anno
 from ...core import syntax as S
@@ -145,6 +145,10 @@ class CallLowering:
             return self.put_along_axis(call, node)
         if target is not None and _is_fill_diagonal(target):
             return self.fill_diagonal(node)
+        if _method_out_position(call, node) is not None:
+            method = anno.get(call, Key.METHOD)
+            raise self._refuse(f"the array method .{method}(...) given its out by position", node,
+                               f"give it by keyword: .{method}(..., out=y), or use the return value")
         if _writes_to_out(node, target):
             return self.write_to_out(call, node)
         replaced = self.nan_to_num_in_place(call, node)       # array_writes.py
@@ -163,10 +167,18 @@ class CallLowering:
         returns: ``t = f(a, b); y[...] = t`` (then ``y`` is the value), so the write is
         an ordinary in-place assignment that both modes differentiate."""
         target = anno.get(call, Key.TARGET)
+        position = _out_position(node, target)
         if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
             out_node = node.args[target.nin]            # ufuncs take out positionally too
             call.args = call.args[:target.nin]
             extra = len(node.args) - target.nin
+        elif position is not None:                      # np.cumsum(a, 0, None, y): what follows by keyword
+            out_node = node.args[position]
+            names = positional_parameters(target)[position + 1:]
+            call.keywords = call.keywords + [gast.keyword(arg=name, value=value)
+                                             for name, value in zip(names, call.args[position + 1:])]
+            call.args = call.args[:position]
+            extra = 1
         else:
             out_node = next(kw.value for kw in node.keywords if kw.arg == "out")
             extra = 1
@@ -333,12 +345,33 @@ def _is_fill_diagonal(target):
 
 def _writes_to_out(node, target):
     """Whether a NumPy call (or method) stores its result into an argument: ``out=``,
-    or a ufunc's output given positionally (``numpy.multiply(a, b, y)``)."""
+    or an output given positionally (``numpy.multiply(a, b, y)``, ``numpy.cumsum(a, 0, None, y)``)."""
     if isinstance(target, numpy.ufunc) and len(node.args) > target.nin:
         return True
     library = target is None or isinstance(target, numpy.ufunc) \
         or (getattr(target, "__module__", None) or "").startswith("numpy")
-    return library and any(kw.arg == "out" for kw in node.keywords)     # a user's out= is theirs
+    return library and (any(kw.arg == "out" for kw in node.keywords)     # a user's out= is theirs
+                        or _out_position(node, target) is not None)
+
+
+def _method_out_position(call, node):
+    """The position of the ``out`` an array's method is given by position (``y.cumsum(0,
+    None, y)``, as ``numpy.cumsum`` takes it after the array), or None."""
+    method = anno.get(call, Key.METHOD)
+    function = getattr(numpy, method, None) if method and hasattr(numpy.ndarray, method) else None
+    if function is None or isinstance(function, numpy.ufunc) or any(isinstance(a, gast.Starred) for a in node.args):
+        return None
+    positional = positional_parameters(function)[1:]
+    return positional.index("out") if "out" in positional[:len(node.args)] else None
+
+
+def _out_position(node, target):
+    """The position of a NumPy function's ``out`` given by position (``numpy.cumsum(a, 0,
+    None, y)``; a ufunc's aside), or None."""
+    if target is None or isinstance(target, numpy.ufunc) or any(isinstance(a, gast.Starred) for a in node.args) \
+            or not (getattr(target, "__module__", None) or "").startswith("numpy"):
+        return None
+    return positional_out(target, len(node.args))
 
 
 def _rewritten_call(node, target):

@@ -27,9 +27,9 @@ from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .handed_arrays import changed_in_place
 
-# read only where a helper may build an object (class_functions.py loads with the first one)
+# read only where a helper may build an object (class_functions.py, method_writes.py load with the first one)
 tree_of = imported_when_called(__package__ + ".class_functions", "tree_of")
-only_reads = imported_when_called(__package__ + ".reading_methods", "only_reads")
+writes_nothing = imported_when_called(__package__ + ".method_writes", "writes_nothing")
 
 _SCOPED = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.NamedExpr,
            gast.Yield, gast.YieldFrom, gast.Await)
@@ -133,7 +133,7 @@ def _followed(normalizer, built, checks, methods_called):
     # comes first (modes/returned_objects.py reads the helpers that check); where one does,
     # the object is followed where each method the function calls on it only reads it
     return cls is not None and (not checks and changed_in_place(cls)
-                                or checks and methods_called and all(only_reads(cls, m) for m in methods_called))
+                                or checks and methods_called and all(_only_reads(cls, m) for m in methods_called))
 
 
 def _tuple_followed(normalizer, built, methods_called):
@@ -143,7 +143,13 @@ def _tuple_followed(normalizer, built, methods_called):
     classes = [normalizer.built_class_of(call) for call in built.elts]
     return None not in classes and all(
         any(hasattr(cls, m) for cls in classes)
-        and all(only_reads(cls, m) for cls in classes if hasattr(cls, m)) for m in methods_called)
+        and all(_only_reads(cls, m) for cls in classes if hasattr(cls, m)) for m in methods_called)
+
+
+def _only_reads(cls, method):
+    """Whether ``method`` of ``cls`` binds names alone and changes nothing in place
+    (method_writes.py): folding the check before the object is built then moves no write."""
+    return writes_nothing(cls, method, binds_attributes=False)
 
 
 def _arguments_named(normalizer, helper, call):

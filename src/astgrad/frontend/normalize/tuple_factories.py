@@ -10,7 +10,7 @@ so the objects are followed as ones the function builds itself. The helper is of
 form factory_calls.py folds (a plain function of the function's own module, its checks
 then a ``return``), an argument that is no name or constant bound to a name of its own
 first, as Python evaluates it before the helper's body; and each method the function
-calls on the names only reads its object (reading_methods.py). The unpacking is written
+calls on the names only reads its object (method_writes.py). The unpacking is written
 as bindings in order only where the constructions read none of the names it binds
 (Python builds every object before it binds any). Anything else is left as it is."""
 
