@@ -108,7 +108,7 @@ def folded_call(normalizer, call, tree, names, tuples=False):
         return None         # a global of the helper's that the function shadows
     built = _substituted(returned, bound)
     called = methods_called(tree, names)       # (walked only for a helper of this form)
-    if not (_tuple_followed(normalizer, built, called) if tuples else _followed(normalizer, built, checks, called)):
+    if not (_tuple_followed(normalizer, built, checks, called) if tuples else _followed(normalizer, built, checks, called)):
         return None
     bindings = []
     if (checks or tuples) and not atoms:
@@ -136,12 +136,15 @@ def _followed(normalizer, built, checks, methods_called):
                                 or checks and methods_called and all(only_reads(cls, m) for m in methods_called))
 
 
-def _tuple_followed(normalizer, built, methods_called):
+def _tuple_followed(normalizer, built, checks, methods_called):
     """Whether the objects of the tuple ``built`` are followed once the helper is folded:
-    each of a class followed, and each method the function calls on them only reading in
-    every one of those classes that has it (which object a call reaches is not read here)."""
+    each of a class followed, and, where no check comes first, whatever its methods do
+    (each then an object the function builds in a statement of its own, as ``a, b = P(w),
+    P(2.0 * w)`` written directly: tuple_constructions.py); where one does, each method the
+    function calls on them only reading in every one of those classes that has it (which
+    object a call reaches is not read here)."""
     classes = [normalizer.built_class_of(call) for call in built.elts]
-    return None not in classes and all(
+    return None not in classes and not checks or None not in classes and all(
         any(hasattr(cls, m) for cls in classes)
         and all(only_reads(cls, m) for cls in classes if hasattr(cls, m)) for m in methods_called)
 
