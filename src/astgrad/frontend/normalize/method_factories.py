@@ -83,7 +83,7 @@ def _folded(normalizer, tree, cls, stmt):
     if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
         return None         # a global of the method's that the function shadows
     built = _substituted(found[1], bound)
-    if not _followed(normalizer, built, [], methods_called(tree, {stmt.targets[0].id})):
+    if not _followed(normalizer.built_class_of, built, [], methods_called(tree, {stmt.targets[0].id})):
         return None
     for node in S.walk_nodes(built):
         if hasattr(node, "lineno"):
