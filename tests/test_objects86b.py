@@ -1,14 +1,16 @@
 """Everyday forms over objects of the user's classes: two objects built in one tuple
-assignment (``a, b = S(w), S(2.0 * w)``) or by a tuple helper of the function's module,
-then a method writing into one in place (``self.d *= c``); a child object built from new
-values by a method (``b = a.child()`` returning ``B(self.d * 2.0)``) then written in
-place, both read after; ``mk(w.copy())`` building an object whose method writes in place.
+assignment (``a, b = S(w), S(2.0 * w)``) or by a tuple helper of the function's module or
+of another, then a method writing into one in place (``self.d *= c``); a child object
+built from new values by a method (``b = a.child()`` returning ``B(self.d * 2.0)``) then
+written in place, both read after; ``mk(w.copy())`` building an object whose method
+writes in place; a method rebinding its attribute to a new array and then writing into
+it (``self.d = self.d * 1.0; self.d[0] += x``: the caller's array keeps its values).
 Each is checked in grad, value_and_grad, jvp, vjp and hessian against central
 differences of what Python computes, at two sizes, the caller's array left as Python's
-call leaves it, and in the jvp of its gradient. The neighbours not followed (a tuple
-helper of another module whose objects are written, a child sharing its parent's array,
-a method rebinding its attribute to a new array and then writing into it) are refused at
-the user's line, never a wrong gradient."""
+call leaves it, and in the jvp of its gradient. The neighbours not followed (a child
+sharing its parent's array; a rebinding method that returns the new array, writes
+before it rebinds, rebinds in a branch or keeps the new array under a second attribute)
+are refused at the user's line, never a wrong gradient."""
 
 import re
 
@@ -72,10 +74,65 @@ class Rebinding:
     def __init__(self, d):
         self.d = d
 
-    def rebind_then_write(self, x):
+    def step(self, x):
         self.d = self.d * 1.0           # a new array: the write below is into it only
         self.d[0] += x
-        return self.d
+
+    def norm(self):
+        return np.sum(self.d ** 2)
+
+
+class RebindingByCopy:
+    def __init__(self, d):
+        self.d = d
+
+    def step(self, x):
+        """A docstring first."""
+        k = x * 2.0
+        self.d = self.d.copy()
+        for i in range(2):
+            self.d[i] = self.d[i] * k + x
+        self.d[-1] += self.d[0] * x
+
+
+class Returning:
+    def __init__(self, d):
+        self.d = d
+
+    def step(self, x):
+        self.d = self.d * 1.0
+        self.d[0] += x
+        return self.d                   # the caller's name holds the new array too
+
+
+class WrittenFirst:
+    def __init__(self, d):
+        self.d = d
+
+    def step(self, x):
+        self.d[0] += x                  # into the array handed in
+        self.d = self.d * 1.0
+
+
+class RebindingInABranch:
+    def __init__(self, d):
+        self.d = d
+
+    def step(self, x):
+        if x > 0.0:
+            self.d = self.d * 1.0
+        self.d[0] += x
+
+
+class Leaking:
+    def __init__(self, d):
+        self.d = d
+        self.e = d
+
+    def step(self, x):
+        self.d = self.d * 1.0
+        self.e = self.d                 # a second attribute holds the new array
+        self.d[0] += x
 
 
 def make_pair(w):
@@ -164,9 +221,36 @@ def a_copy_written_by_element(w):
     return np.sum(w ** 2) + np.sum(p.d * w)
 
 
+def rebound_then_written(w):
+    p = Rebinding(w)
+    p.step(w[1])
+    return np.sum(w * p.d) + p.norm()      # w keeps its values
+
+
+def rebound_over_a_buffer(w):
+    buf = w * 2.0
+    p = Rebinding(buf)
+    p.step(w[2])
+    return np.sum(buf * w) + p.norm()      # buf keeps its values
+
+
+def rebound_twice(w):
+    p = Rebinding(w)
+    p.step(w[1])
+    p.step(w[0])
+    return p.norm() * w[2]
+
+
+def rebound_by_a_copy(w):
+    p = RebindingByCopy(w)
+    p.step(w[1])
+    return np.sum(np.sin(p.d) * w)
+
+
 FOLLOWED = [a_tuple_built, a_tuple_both_written, a_tuple_in_a_loop, a_tuple_helper_written, another_modules_pair,
             another_modules_pair_written, another_modules_globals, a_child_written,
-            a_child_of_the_argument, a_copy_handed_to_a_helper, a_copy_written_by_element]
+            a_child_of_the_argument, a_copy_handed_to_a_helper, a_copy_written_by_element, rebound_then_written,
+            rebound_over_a_buffer, rebound_twice, rebound_by_a_copy]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -208,14 +292,35 @@ def a_child_sharing_the_array(w):
     return np.sum(a.d ** 2) + np.sum(b.d * w)
 
 
-def rebound_then_written(w):
-    p = Rebinding(w)
-    e = p.rebind_then_write(w[1])
+def rebound_and_returned(w):
+    p = Returning(w)
+    e = p.step(w[1])
     return np.sum(w * e) + np.sum(p.d ** 2)
 
 
+def written_before_rebound(w):
+    p = WrittenFirst(w)
+    p.step(w[1])
+    return np.sum(w * p.d)
+
+
+def rebound_in_a_branch(w):
+    p = RebindingInABranch(w)
+    p.step(w[1])
+    return np.sum(w * p.d)
+
+
+def rebound_and_kept_twice(w):
+    p = Leaking(w * 1.0)
+    p.step(w[1])
+    return np.sum(w * p.d) + np.sum(p.e)
+
+
 @pytest.mark.parametrize("f, words", [(a_child_sharing_the_array, "Shared.bump"),
-                                      (rebound_then_written, "Rebinding.rebind_then_write")],
+                                      (rebound_and_returned, "Returning.step"),
+                                      (written_before_rebound, "WrittenFirst.step"),
+                                      (rebound_in_a_branch, "RebindingInABranch.step"),
+                                      (rebound_and_kept_twice, "Leaking.step")],
                          ids=lambda v: getattr(v, "__name__", v))
 @pytest.mark.parametrize("transform", [astgrad.grad, astgrad.value_and_grad, astgrad.hessian])
 def test_refused_at_the_users_line(f, words, transform):
