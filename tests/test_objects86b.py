@@ -9,7 +9,9 @@ Each is checked in grad, value_and_grad, jvp, vjp and hessian against central
 differences of what Python computes, at two sizes, the caller's array left as Python's
 call leaves it, and in the jvp of its gradient. The neighbours not followed (a child
 sharing its parent's array; a rebinding method that returns the new array, writes
-before it rebinds, rebinds in a branch or keeps the new array under a second attribute)
+before it rebinds, rebinds in a branch or keeps the new array under a second attribute;
+a write in place into an attribute ``__init__`` keeps under two names where a method
+rebinds one of them, which parts them)
 are refused at the user's line, never a wrong gradient."""
 
 import re
@@ -93,6 +95,28 @@ class RebindingByCopy:
         for i in range(2):
             self.d[i] = self.d[i] * k + x
         self.d[-1] += self.d[0] * x
+
+
+class TwiceKept:
+    def __init__(self, d):
+        self.d = d
+        self.e = d                      # the same array, until a method rebinds self.d
+
+    def step(self, x):
+        self.d = self.d * 1.0
+        self.d[0] += x                  # self.e keeps the old array, unwritten
+
+
+class TwiceKeptGrown:
+    def __init__(self, d):
+        self.d = d
+        self.e = d
+
+    def grow(self, x):
+        self.d = self.d * x             # parts self.d from self.e
+
+    def bump(self, x):
+        self.d[0] += x                  # then into self.d's new array alone
 
 
 class Returning:
@@ -247,10 +271,23 @@ def rebound_by_a_copy(w):
     return np.sum(np.sin(p.d) * w)
 
 
+def kept_under_two_names(w):
+    p = TwiceKept(w * 1.0)
+    p.step(w[1])
+    return np.sum(w * p.d) + np.sum(p.e ** 2)
+
+
+def kept_under_two_names_of_the_argument(w):
+    p = TwiceKept(w)
+    p.step(w[1])
+    return np.sum(w * p.d) + np.sum(p.e ** 2)
+
+
 FOLLOWED = [a_tuple_built, a_tuple_both_written, a_tuple_in_a_loop, a_tuple_helper_written, another_modules_pair,
             another_modules_pair_written, another_modules_globals, a_child_written,
             a_child_of_the_argument, a_copy_handed_to_a_helper, a_copy_written_by_element, rebound_then_written,
-            rebound_over_a_buffer, rebound_twice, rebound_by_a_copy]
+            rebound_over_a_buffer, rebound_twice, rebound_by_a_copy, kept_under_two_names,
+            kept_under_two_names_of_the_argument]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -292,6 +329,13 @@ def a_child_sharing_the_array(w):
     return np.sum(a.d ** 2) + np.sum(b.d * w)
 
 
+def grown_then_bumped(w):
+    p = TwiceKeptGrown(w * 1.0)
+    p.grow(w[2])
+    p.bump(w[1])                        # Python: p.e keeps the array grow parted from p.d
+    return np.sum(w * p.d) + np.sum(p.e ** 2)
+
+
 def rebound_and_returned(w):
     p = Returning(w)
     e = p.step(w[1])
@@ -320,7 +364,8 @@ def rebound_and_kept_twice(w):
                                       (rebound_and_returned, "Returning.step"),
                                       (written_before_rebound, "WrittenFirst.step"),
                                       (rebound_in_a_branch, "RebindingInABranch.step"),
-                                      (rebound_and_kept_twice, "Leaking.step")],
+                                      (rebound_and_kept_twice, "Leaking.step"),
+                                      (grown_then_bumped, "TwiceKeptGrown.bump")],
                          ids=lambda v: getattr(v, "__name__", v))
 @pytest.mark.parametrize("transform", [astgrad.grad, astgrad.value_and_grad, astgrad.hessian])
 def test_refused_at_the_users_line(f, words, transform):
