@@ -12,7 +12,10 @@ class (so its class is that one when the method runs); the method is a plain fun
 of the class (no decorator, found by ordinary lookup: the class defines no
 ``__getattr__``/``__getattribute__`` and no method stores an attribute of that name), of
 the function's own module, of the form factory_calls.py folds (no check before its
-``return``), its arguments names or constants. Anything else is left as it is."""
+``return``), its arguments names or constants; and nothing may put an attribute of the
+method's name on the object (the function and the class's methods store none, name no
+``setattr`` or ``__dict__``, and name the object only to read or store its attributes).
+Anything else is left as it is."""
 
 import inspect
 import types
@@ -23,6 +26,8 @@ from ...core import methods as M
 from ...core import syntax as S
 from .handed_arrays import _method_trees
 from .factory_calls import _atom, _bound, _followed, _returned_call, _substituted, methods_called, statement_blocks
+
+_DYNAMIC = frozenset({"setattr", "delattr", "vars", "__dict__"})
 
 
 def write_method_factory_calls(normalizer, tree):
@@ -68,7 +73,7 @@ def _folded(normalizer, tree, cls, stmt):
             or method.__globals__ is not getattr(fn, "__globals__", None) \
             or method.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR) \
             or _overridden(cls) \
-            or _stored_anywhere(cls, call.func.attr) \
+            or _stored_anywhere(cls, call.func.attr) or _may_store(tree, call.func.value.id, call.func.attr) \
             or any(kw.arg is None for kw in call.keywords) or not all(_atom(a) for a in call.args) \
             or not all(_atom(kw.value) for kw in call.keywords):
         return None
@@ -99,9 +104,28 @@ def _overridden(cls):
 
 def _stored_anywhere(cls, attr):
     """Whether a method of ``cls`` may store ``attr`` on an object (which would hide the
-    method on an instance), or one astgrad cannot read exists."""
+    method on an instance): one stores it, names ``setattr``, ``vars`` or ``__dict__``, or
+    hands its ``self`` on (to a helper that could); or one astgrad cannot read exists."""
     for _, method_tree in _method_trees(cls):
-        if method_tree is None or any(isinstance(n, gast.Attribute) and n.attr == attr and isinstance(n.ctx, gast.Store)
-                                      for n in S.walk_nodes(method_tree)):
+        params = (method_tree.args.posonlyargs + method_tree.args.args) if method_tree is not None else []
+        if method_tree is None or not params or _may_store(method_tree, params[0].id, attr):
             return True
     return False
+
+
+def _may_store(tree, name, attr):
+    """Whether ``tree`` may store ``attr`` on the object ``name`` holds: it stores or
+    deletes an attribute of that name on anything, names ``setattr``, ``delattr``,
+    ``vars`` or ``__dict__``, or names ``name`` otherwise than to read or store one of
+    its attributes (``name.x``), handing the object on."""
+    attributes = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Attribute):
+            if node.attr == attr and not isinstance(node.ctx, gast.Load) or node.attr in _DYNAMIC:
+                return True
+            if isinstance(node.value, gast.Name):
+                attributes.add(id(node.value))
+        elif isinstance(node, gast.Name) and node.id in _DYNAMIC:
+            return True
+    return any(isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)
+               and id(node) not in attributes for node in S.walk_nodes(tree))
