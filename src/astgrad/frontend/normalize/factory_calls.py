@@ -11,9 +11,9 @@ in the expression, each the value Python bound the parameter to: nothing runs be
 by position or keyword (or any expressions, by position, where the helper hands its
 parameters on as they are, in their order: ``return Acc(b)``), a parameter left out
 having a number, string, ``None`` or bool default; and the helper is a plain function of
-the function's own module (the same globals, no closure, no ``*args`` or ``**kwargs``),
-its body a ``return`` of a call building the object (after a docstring), or
-straight-line bindings folded into it (``o = Acc(b); return o``: each name bound once,
+the function's own module (the same globals; or, returning a tuple, of another module:
+foreign_factories.py), no closure, no ``*args`` or ``**kwargs``, its body a ``return``
+of a call building the object (after a docstring), or straight-line bindings folded into it (``o = Acc(b); return o``: each name bound once,
 read once, in the order made), naming each parameter, no global name the function binds
 itself and no lambda, comprehension or ``:=``. Its nodes take the call's place in the
 file, so a refusal names the user's line. Anything else is left as it is."""
@@ -25,6 +25,7 @@ import gast
 
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
+from .foreign_factories import foreign_class_of, in_its_scope
 from .handed_arrays import changed_in_place
 
 # read only where a helper may build an object (class_functions.py, method_writes.py load with the first one)
@@ -88,13 +89,17 @@ def folded_call(normalizer, call, tree, names, tuples=False):
     helper = normalizer.source.resolve_path((name,), depend=False)
     fn = normalizer.source.fn
     if not (inspect.isfunction(helper) and helper.__closure__ is None
-            and helper.__globals__ is getattr(fn, "__globals__", None)
             and not (helper.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE
                                                   | inspect.CO_ASYNC_GENERATOR))):
+        return None
+    # a helper of another module: a tuple of objects only (foreign_factories.py)
+    foreign = helper.__globals__ is not getattr(fn, "__globals__", None)
+    if foreign and not tuples:
         return None
     found = _returned_call(helper) if _names_a_class(helper) else None
     if found is None or isinstance(found[1], gast.Tuple) != tuples:
         return None         # (a tuple of objects: tuple_factories.py)
+    class_of = foreign_class_of(helper) if foreign else normalizer.built_class_of
     checks, returned = found
     atoms = all(_atom(a) for a in call.args + [kw.value for kw in call.keywords])
     if not (atoms or checks or tuples or _handed_on(helper, returned, call)) \
@@ -104,12 +109,15 @@ def folded_call(normalizer, call, tree, names, tuples=False):
     named = {n.id for part in checks + [returned] for n in S.walk_nodes(part) if isinstance(n, gast.Name)}
     if bound is None or set(bound) != named & set(bound):
         return None         # (a parameter not named: its argument's read would go)
-    if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
+    if not foreign and (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
         return None         # a global of the helper's that the function shadows
     built = _substituted(returned, bound)
     called = methods_called(tree, names)       # (walked only for a helper of this form)
-    if not (_tuple_followed(normalizer, built, called) if tuples else _followed(normalizer, built, checks, called)):
+    if not (_tuple_followed(class_of, built, checks, called) if tuples else _followed(class_of, built, checks, called)):
         return None
+    if foreign:         # its free names read in its own module from here on
+        checks, returned = _returned_call(helper, in_its_scope(normalizer, helper, tree_of(helper)))
+        built = _substituted(returned, bound)
     bindings = []
     if (checks or tuples) and not atoms:
         # the checks (or a tuple's objects) read the parameters again: each argument bound
@@ -126,9 +134,10 @@ def folded_call(normalizer, call, tree, names, tuples=False):
     return checks, built
 
 
-def _followed(normalizer, built, checks, methods_called):
-    """Whether the object ``built`` makes is followed once the helper is folded."""
-    cls = normalizer.built_class_of(built)
+def _followed(class_of, built, checks, methods_called):
+    """Whether the object ``built`` makes is followed once the helper is folded
+    (``class_of(call)``: the class of the user's a construction builds, or None)."""
+    cls = class_of(built)
     # a class changing an attribute in place is followed by handed_arrays.py where no check
     # comes first (modes/returned_objects.py reads the helpers that check); where one does,
     # the object is followed where each method the function calls on it only reads it
@@ -136,12 +145,15 @@ def _followed(normalizer, built, checks, methods_called):
                                 or checks and methods_called and all(_only_reads(cls, m) for m in methods_called))
 
 
-def _tuple_followed(normalizer, built, methods_called):
+def _tuple_followed(class_of, built, checks, methods_called):
     """Whether the objects of the tuple ``built`` are followed once the helper is folded:
-    each of a class followed, and each method the function calls on them only reading in
-    every one of those classes that has it (which object a call reaches is not read here)."""
-    classes = [normalizer.built_class_of(call) for call in built.elts]
-    return None not in classes and all(
+    each of a class followed, and, where no check comes first, whatever its methods do
+    (each then an object the function builds in a statement of its own, as ``a, b = P(w),
+    P(2.0 * w)`` written directly: tuple_constructions.py); where one does, each method the
+    function calls on them only reading in every one of those classes that has it (which
+    object a call reaches is not read here)."""
+    classes = [class_of(call) for call in built.elts]
+    return None not in classes and not checks or None not in classes and all(
         any(hasattr(cls, m) for cls in classes)
         and all(_only_reads(cls, m) for cls in classes if hasattr(cls, m)) for m in methods_called)
 
@@ -192,12 +204,13 @@ def _atom(node):
         or isinstance(node, gast.Constant) and isinstance(node.value, _DEFAULTS)
 
 
-def _returned_call(helper):
+def _returned_call(helper, tree=None):
     """(its leading checks, the call ``helper`` returns, or the tuple of calls): its body
     (after a docstring) checks of its input (``if x.ndim != 1: raise ValueError(...)``,
     ``assert ...``), then a ``return`` of the call or straight-line bindings of names it
-    folds in (``_folded``), with no construct of its own scope in them; else None."""
-    tree = tree_of(helper)
+    folds in (``_folded``), with no construct of its own scope in them; else None.
+    ``tree``: the helper's def to read, if not its own."""
+    tree = tree_of(helper) if tree is None else tree
     if tree is None or tree.args.vararg or tree.args.kwarg or tree.decorator_list:
         return None
     body = tree.body[1:] if tree.body and isinstance(tree.body[0], gast.Expr) \

@@ -85,9 +85,12 @@ def handed_parameters(cls, attr, caller):
 
 def stored_aliases(cls, attr):
     """The attributes keeping the array ``__init__`` stores in ``attr`` under a second
-    name for good (``self.first = data``: attribute_aliases.py)."""
+    name for good (``self.first = data``: attribute_aliases.py): none where a method
+    (not the ``__init__`` storing it) rebinds ``attr``, which parts it from the alias
+    (``self.data = self.data * 2.0``: the alias keeps the old array)."""
     aliases = set()
-    return aliases if _stored_parameter(cls, attr, aliases=aliases) is not None else set()
+    found = _stored_parameter(cls, attr, aliases=aliases)
+    return aliases if found is not None and not _rebound_by_a_method(cls, attr, found[0]) else set()
 
 
 def _stored_parameter(cls, attr, start=None, aliases=None):

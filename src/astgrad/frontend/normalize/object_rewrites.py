@@ -6,7 +6,8 @@ names of an argument's held objects and items split off, lists of objects held a
 as its parts (mixed_lists.py); before all, an object bound in both branches of an ``if``
 built once (branch_objects.py), and before that a helper's call returning a new object
 written as the construction it returns (factory_calls.py), or the tuple of them
-(tuple_factories.py)."""
+(tuple_factories.py), or a method's (method_factories.py); first of all, objects built in one tuple assignment bound one
+statement each (tuple_constructions.py)."""
 
 import gast
 
@@ -21,11 +22,13 @@ from .factory_calls import write_factory_calls
 from .handed_arrays import write_handed_arrays
 from .handed_object_candidates import write_in_handed_helpers
 from .kept_attribute_views import read_kept_views_again
+from .method_factories import write_method_factory_calls
 from .loop_handed_names import share_loop_handed_names
 from .mixed_list_candidates import write_mixed_lists
 from .object_column_candidates import write_object_columns
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
+from .tuple_constructions import split_tuple_constructions
 from .tuple_factories import write_tuple_factory_calls
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -61,9 +64,13 @@ def rewrite_object_forms(normalizer, tree, nodes):
             kinds.append(set(map(type, S.walk_nodes(tree))))
         return not kinds[0].isdisjoint(wanted)
 
+    if split_tuple_constructions(normalizer, tree):  # a, b = P(w), P(2 * w)
+        nodes = counted()
     if write_factory_calls(normalizer, tree):        # a = make(w, k) returning Acc(w * k)
         nodes = counted()
     if write_tuple_factory_calls(normalizer, tree):  # a, b = make_pair(w) returning P(w), P(2 * w)
+        nodes = counted()
+    if write_method_factory_calls(normalizer, tree):     # b = a.child() returning P(self.d * 2.0)
         nodes = counted()
     if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
         nodes = counted()

@@ -28,6 +28,7 @@ from ...core import syntax as S
 from .. import object_layouts as L
 from ...library_code import users_code
 from ..array_named_reads import array_named_reads
+from .fresh_rebinds import rebound_first
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .scopes import parameters
@@ -187,13 +188,17 @@ class ObjectLowering:
         (built_objects.state_call) where its method changes in place (the attributes
         ``changed``, or ``self.a += v``) a container another name may hold, or in a try
         body where the method may raise after it changed the object."""
-        shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a]))
+        method = function_tree(M.static_attribute(cls, attr))
+        shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a])
+                        and not (method is not None and rebound_first(method, a)))    # fresh_rebinds.py
         if shared:
             a = f"self.{shared[0]}"
             raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes {a} in place, on an object this "
                                f"code follows from state to state, where another name may hold what {a} holds", node,
                                f"build a new value instead ({a} = {a} + [v]), or store only a new list, dict or "
-                               f"array in {a} and hand no other name what it holds")
+                               f"array in {a} and hand no other name what it holds (an array rebound first in "
+                               f"{cls.__name__}.{attr}, {a} = {a} * 1.0 before any other use of it, and only "
+                               "written by element or read in arithmetic after, is followed)")
         given = _stored_into_given(M.static_attribute(cls, attr))
         if given is not None:       # the twin returns the new self alone: the other object's store runs unseen
             raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns {given} (an attribute of an object it "

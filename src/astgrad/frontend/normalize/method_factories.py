@@ -1,0 +1,131 @@
+"""A method of the user's class that only builds a new object from its own and returns it
+(``def child(self): return P(self.d * 2.0)``), called on an object the function builds
+to bind a name::
+
+    a = P(w * 1.0)                  a = P(w * 1.0)
+    b = a.child()           ->      b = P(a.d * 2.0)
+
+so the new object is followed as one the function builds itself (its methods writing
+into its attributes in place included), as factory_calls.py does for a plain helper.
+The receiver is a local name bound once in the function, to a construction of the
+class (so its class is that one when the method runs); the method is a plain function
+of the class (no decorator, found by ordinary lookup: the class defines no
+``__getattr__``/``__getattribute__`` and no method stores an attribute of that name), of
+the function's own module, of the form factory_calls.py folds (no check before its
+``return``), its arguments names or constants; and nothing may put an attribute of the
+method's name on the object (the function and the class's methods store none, name no
+``setattr`` or ``__dict__``, and name the object only to read or store its attributes).
+Anything else is left as it is."""
+
+import inspect
+import types
+
+import gast
+
+from ...core import methods as M
+from ...core import syntax as S
+from .handed_arrays import _method_trees
+from .factory_calls import _atom, _bound, _followed, _returned_call, _substituted, methods_called, statement_blocks
+
+_DYNAMIC = frozenset({"setattr", "delattr", "vars", "__dict__"})
+
+
+def write_method_factory_calls(normalizer, tree):
+    """Each such call of ``tree`` written as the construction it returns. Whether one was."""
+    written, classes = False, None
+    for block in statement_blocks(tree.body):
+        for stmt in block:
+            if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                    and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute)
+                    and isinstance(stmt.value.func.value, gast.Name)):
+                continue
+            classes = _built_once(normalizer, tree) if classes is None else classes
+            cls = classes.get(stmt.value.func.value.id)
+            built = None if cls is None else _folded(normalizer, tree, cls, stmt)
+            if built is not None:
+                normalizer.source.dependencies.append(((M.CLASS_ROOT, stmt.value.func.attr),
+                                                       (cls, M.current(cls, stmt.value.func.attr))))
+                stmt.value = built
+                written = True
+    return written
+
+
+def _built_once(normalizer, tree):
+    """{name: class} for each local name ``tree`` binds once, to a construction of a class
+    of the user's that is followed."""
+    found = {}
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name) \
+                and normalizer.bound_count.get(node.targets[0].id) == 1 and isinstance(node.value, gast.Call):
+            cls = normalizer.built_class_of(node.value)
+            if cls is not None and node.targets[0].id in normalizer.locals:
+                found[node.targets[0].id] = cls
+    return found
+
+
+def _folded(normalizer, tree, cls, stmt):
+    """The construction the method ``stmt`` calls returns, its ``self`` the receiver's name
+    and its parameters the call's arguments, placed at the call; else None."""
+    call = stmt.value
+    method = inspect.getattr_static(cls, call.func.attr, None)
+    fn = normalizer.source.fn
+    if not isinstance(method, types.FunctionType) or method.__closure__ is not None \
+            or method.__globals__ is not getattr(fn, "__globals__", None) \
+            or method.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR) \
+            or _overridden(cls) \
+            or _stored_anywhere(cls, call.func.attr) or _may_store(tree, call.func.value.id, call.func.attr) \
+            or any(kw.arg is None for kw in call.keywords) or not all(_atom(a) for a in call.args) \
+            or not all(_atom(kw.value) for kw in call.keywords):
+        return None
+    found = _returned_call(method)
+    if found is None or found[0] or isinstance(found[1], gast.Tuple):
+        return None         # (a check first, or a tuple: left as it is)
+    receiver = gast.Name(id=call.func.value.id, ctx=gast.Load(), annotation=None, type_comment=None)
+    bound = _bound(method, gast.Call(func=call.func, args=[receiver] + call.args, keywords=call.keywords))
+    named = {n.id for n in S.walk_nodes(found[1]) if isinstance(n, gast.Name)}
+    if bound is None or set(bound) != named & set(bound):
+        return None         # (a parameter not named: its argument's read would go)
+    if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
+        return None         # a global of the method's that the function shadows
+    built = _substituted(found[1], bound)
+    if not _followed(normalizer.built_class_of, built, [], methods_called(tree, {stmt.targets[0].id})):
+        return None
+    for node in S.walk_nodes(built):
+        if hasattr(node, "lineno"):
+            gast.copy_location(node, call)
+            node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
+    return built
+
+
+def _overridden(cls):
+    """The attribute hooks a class of ``cls``'s order (not ``object``) defines."""
+    return {name for klass in cls.__mro__[:-1] for name in ("__getattr__", "__getattribute__") if name in vars(klass)}
+
+
+def _stored_anywhere(cls, attr):
+    """Whether a method of ``cls`` may store ``attr`` on an object (which would hide the
+    method on an instance): one stores it, names ``setattr``, ``vars`` or ``__dict__``, or
+    hands its ``self`` on (to a helper that could); or one astgrad cannot read exists."""
+    for _, method_tree in _method_trees(cls):
+        params = (method_tree.args.posonlyargs + method_tree.args.args) if method_tree is not None else []
+        if method_tree is None or not params or _may_store(method_tree, params[0].id, attr):
+            return True
+    return False
+
+
+def _may_store(tree, name, attr):
+    """Whether ``tree`` may store ``attr`` on the object ``name`` holds: it stores or
+    deletes an attribute of that name on anything, names ``setattr``, ``delattr``,
+    ``vars`` or ``__dict__``, or names ``name`` otherwise than to read or store one of
+    its attributes (``name.x``), handing the object on."""
+    attributes = set()
+    for node in S.walk_nodes(tree):
+        if isinstance(node, gast.Attribute):
+            if node.attr == attr and not isinstance(node.ctx, gast.Load) or node.attr in _DYNAMIC:
+                return True
+            if isinstance(node.value, gast.Name):
+                attributes.add(id(node.value))
+        elif isinstance(node, gast.Name) and node.id in _DYNAMIC:
+            return True
+    return any(isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)
+               and id(node) not in attributes for node in S.walk_nodes(tree))
