@@ -91,12 +91,31 @@ def _called(call, function, cls, receiver, own, seen):
     if cls is not None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
             and call.func.value.id == receiver:
         return _stored_outside(cls, call.func.attr, seen)
+    base = _base_called(call, function, cls, receiver)
+    if base is not None:                    # super().__init__(data), Base.__init__(self, data)
+        return _stored_outside(base, call.func.attr, seen)
     if isinstance(call.func, ast.Name) and call.func.id not in own:
         callee = function.__globals__.get(call.func.id)
         given = call.args + [keyword.value for keyword in call.keywords]
         if is_user_function(callee) and not isinstance(callee, type) \
                 and any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
             return _stored_by(callee, None, seen)
+    return None
+
+
+def _base_called(call, function, cls, receiver):
+    """The class whose method ``call`` runs on the object through a base: the next class
+    of ``cls``'s MRO defining it for ``super().name(...)``, ``Base`` for
+    ``Base.name(self, ...)``; else None."""
+    if cls is None or not isinstance(call.func, ast.Attribute):
+        return None
+    on, name = call.func.value, call.func.attr
+    if isinstance(on, ast.Call) and isinstance(on.func, ast.Name) and on.func.id == "super":
+        return next((base for base in cls.__mro__[1:] if name in vars(base)), None)
+    if isinstance(on, ast.Name) and call.args and isinstance(call.args[0], ast.Name) \
+            and call.args[0].id == receiver:
+        base = function.__globals__.get(on.id)
+        return base if isinstance(base, type) and issubclass(cls, base) else None
     return None
 
 
@@ -108,24 +127,34 @@ def _storing(node, receiver, made, own):
         into, values = node.func.value, node.args + [keyword.value for keyword in node.keywords]
     elif isinstance(node, (ast.Assign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        into = next((t for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))), None)
         values = [node.value]
+        if any(isinstance(t, ast.Name) and t.id not in own for t in targets):     # global LAST; LAST = self
+            return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
+        into = next((t for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))), None)
         if into is None:
             return False
         into = into.value
     else:
         return False
     root = _root(into)
-    if root is None or root == receiver or root in made:
+    if root is not None and (root == receiver and not _through_class(into) or root in made):
         return False
     return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
 
 
 def _root(node):
-    """The name an attribute or item chain starts from (``Logged`` of ``Logged.all``)."""
+    """The name an attribute or item chain starts from (``Logged`` of ``Logged.all``); None
+    where it starts from anything else (``type(self).all``, ``registry().items``), which
+    may be memory from outside the object."""
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _through_class(node):
+    """Whether an attribute chain on the object reaches its class (``self.__class__.all``),
+    which every instance shares."""
+    return any(isinstance(n, ast.Attribute) and n.attr == "__class__" for n in ast.walk(node))
 
 
 def _declared(function):
