@@ -75,8 +75,10 @@ def _stored_by(function, cls, seen):
     local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made = local - parameters - _declared(node)      # what the method builds itself
     own = made | parameters
+    aliases = _aliases(node, receiver, own)
+    made -= aliases
     for part in ast.walk(node):
-        if _storing(part, receiver, made, own):
+        if _storing(part, receiver, made, own, aliases):
             line = first + part.lineno - 1
             return function.__qualname__, f"{function.__code__.co_filename}:{line}", ast.unparse(part).splitlines()[0]
         inner = _called(part, function, cls, receiver, own, seen) if isinstance(part, ast.Call) else None
@@ -119,7 +121,34 @@ def _base_called(call, function, cls, receiver):
     return None
 
 
-def _storing(node, receiver, made, own):
+def _aliases(function, receiver, own):
+    """The local names and attributes of the object (``"self.log"``) ``function`` binds to
+    memory from outside (``reg = REG``, ``self.log = Logged.all``): a store into them is
+    a store there."""
+    found = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)) \
+                and _root(node.value) not in own:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.add(target.id)
+                elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == receiver:
+                    found.add(f"{receiver}.{target.attr}")
+    return found
+
+
+def _on_an_alias(into, receiver, aliases):
+    """Whether the chain ``into`` starts from an attribute of the object bound to memory
+    from outside (``self.log`` of ``self.log.append``)."""
+    while isinstance(into, (ast.Attribute, ast.Subscript)):
+        if isinstance(into, ast.Attribute) and isinstance(into.value, ast.Name) and into.value.id == receiver:
+            return f"{receiver}.{into.attr}" in aliases
+        into = into.value
+    return False
+
+
+def _storing(node, receiver, made, own, aliases=frozenset()):
     """Whether ``node`` stores a value naming the method's own names (``own``) into
     something whose root is neither the object (``receiver``) nor a local the method
     ``made`` (a global, a closure's or class's object, an argument's container)."""
@@ -137,7 +166,8 @@ def _storing(node, receiver, made, own):
     else:
         return False
     root = _root(into)
-    if root is not None and (root == receiver and not _through_class(into) or root in made):
+    if root is not None and (root == receiver and not _through_class(into)
+                             and not _on_an_alias(into, receiver, aliases) or root in made):
         return False
     return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
 
