@@ -31,20 +31,61 @@ def check_registering_constructor(source, stmt, varied):
     if not isinstance(call, gast.Call):
         return
     target = anno.get(call, Key.TARGET)
-    if not isinstance(target, type):
+    helper = is_user_function(target) and not isinstance(target, type)
+    if not isinstance(target, type) and not helper:
         return
     given = list(call.args) + [keyword.value for keyword in call.keywords]
     if not any(isinstance(node, gast.Name) and node.id in varied for value in given for node in gast.walk(value)):
         return
-    found = _stored_outside(target, "__init__", set())
+    # a helper building such an object (make(b): return Logged(b)) runs its __init__ too, even
+    # where what it returns carries no derivative and the helper is not differentiated
+    found = _built_by(target, set()) if helper else _constructed(target, set())
     if found is not None:
         method, line, text = found
+        building = f"the call of {target.__qualname__}" if helper else f"building {target.__qualname__}"
         raise source.error(
-            f"building {target.__qualname__} runs {method}, which stores the new object or a value it is given in "
+            f"{building} runs {method}, which stores the new object or a value it is given in "
             f"memory from outside the object ({line}: {text}), where the function may read it back "
             f"(a global's list or dict, a class attribute, an argument's container): the derivative cannot follow "
             f"a value read back from there. Keep the object in a local name and use it from there, or register it "
             f"outside the differentiated function", stmt, construct=f"call of {target.__qualname__}")
+
+
+def _built_by(function, seen):
+    """What building an object of a user class in the helper ``function`` (or in a helper
+    it calls by name) stores outside: its own stores into its parameters' containers are
+    the caller's business (argument appends), not looked at here."""
+    if function in seen:
+        return None
+    seen.add(function)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    own |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    for call in ast.walk(tree):
+        callee = function.__globals__.get(call.func.id) \
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) else None
+        given = call.args + [keyword.value for keyword in call.keywords] if callee is not None else []
+        if not any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+            continue                # built of constants: what it stores holds no value of the call
+        if isinstance(callee, type):
+            found = _constructed(callee, seen)
+        elif is_user_function(callee):
+            found = _built_by(callee, seen)
+        else:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _constructed(cls, seen):
+    """What building an object of ``cls`` stores outside: ``__new__``, ``__init__`` and a
+    dataclass's ``__post_init__`` all run at the call."""
+    return next(filter(None, (_stored_outside(cls, name, seen) for name in ("__new__", "__init__", "__post_init__"))),
+                None)
 
 
 def _stored_outside(cls, name, seen):
@@ -99,8 +140,11 @@ def _called(call, function, cls, receiver, own, seen):
     if isinstance(call.func, ast.Name) and call.func.id not in own:
         callee = function.__globals__.get(call.func.id)
         given = call.args + [keyword.value for keyword in call.keywords]
-        if is_user_function(callee) and not isinstance(callee, type) \
-                and any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+        if not any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+            return None
+        if isinstance(callee, type):
+            return _constructed(callee, seen)       # a helper building Logged(b)
+        if is_user_function(callee) and not isinstance(callee, type):
             return _stored_by(callee, None, seen)
     return None
 
@@ -127,8 +171,12 @@ def _aliases(function, receiver, own):
     a store there."""
     found = set()
     for node in ast.walk(function):
+        if isinstance(node, (ast.For, ast.With)):       # for reg in (REG,): / with lock as reg:
+            bound = [node.target] if isinstance(node, ast.For) else [i.optional_vars for i in node.items]
+            found |= {n.id for target in bound if target is not None for n in ast.walk(target)
+                      if isinstance(n, ast.Name)}
         if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)) \
-                and _root(node.value) not in own:
+                and _root(node.value) not in own:       # (add = REG.append: a call of add stores there)
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     found.add(target.id)
@@ -154,6 +202,15 @@ def _storing(node, receiver, made, own, aliases=frozenset()):
     ``made`` (a global, a closure's or class's object, an argument's container)."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STORING:
         into, values = node.func.value, node.args + [keyword.value for keyword in node.keywords]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in aliases:
+        return any(isinstance(n, ast.Name) and n.id in own for value in node.args for n in ast.walk(value))
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
+            and len(node.args) == 3:        # setattr(CONFIG, "last", self)
+        into, values = node.args[0], node.args[2:]
+        root = _root(into)
+        if root == receiver and not _through_class(into) or root in made:
+            return False
+        return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
     elif isinstance(node, (ast.Assign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         values = [node.value]
