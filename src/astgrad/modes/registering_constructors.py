@@ -31,7 +31,7 @@ def check_registering_constructor(source, stmt, varied):
     if not isinstance(call, gast.Call):
         return
     target = anno.get(call, Key.TARGET)
-    helper = is_user_function(target) and not isinstance(target, type)
+    helper = inspect.isfunction(target) and is_user_function(target)     # (not a gradient astgrad made)
     if not isinstance(target, type) and not helper:
         return
     given = list(call.args) + [keyword.value for keyword in call.keywords]
@@ -55,7 +55,7 @@ def _built_by(function, seen):
     """What building an object of a user class in the helper ``function`` (or in a helper
     it calls by name) stores outside: its own stores into its parameters' containers are
     the caller's business (argument appends), not looked at here."""
-    if function in seen:
+    if function in seen or not inspect.isfunction(function):
         return None
     seen.add(function)
     try:
@@ -99,7 +99,7 @@ def _stored_outside(cls, name, seen):
 def _stored_by(function, cls, seen):
     """What ``_stored_outside`` finds in ``function``: a method of ``cls`` (its first
     parameter the object), or a helper (``cls`` None) whose parameters are all from outside."""
-    if function in seen:
+    if function in seen or not inspect.isfunction(function):
         return None
     seen.add(function)
     try:
@@ -144,7 +144,7 @@ def _called(call, function, cls, receiver, own, seen):
             return None
         if isinstance(callee, type):
             return _constructed(callee, seen)       # a helper building Logged(b)
-        if is_user_function(callee) and not isinstance(callee, type):
+        if inspect.isfunction(callee) and is_user_function(callee):
             return _stored_by(callee, None, seen)
     return None
 
