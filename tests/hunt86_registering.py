@@ -236,5 +236,17 @@ def rc_appended_to_the_callers_list(x, w):
     return np.sum(mine[0].data ** 2)
 
 
+def make_kept(b):
+    return Kept(b)
+
+
+MAKE = make_kept        # rebound between two calls of one gradient (test_hunt86)
+
+
+def rc_factory_named_by_a_global(x, w):
+    h = MAKE(x * w)
+    return np.sum(h.data ** 2)
+
+
 CASES = [(name, f) for name, f in list(globals().items())
          if callable(f) and not isinstance(f, type) and name.startswith(("rc_",))]

@@ -177,3 +177,17 @@ def test_what_the_hunt_found(module, name, f, mode):
         _refused_in_words(module, f, _runs(f, X4)[mode])
     else:
         check(mode, f, (X4, 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("x", SHAPES, ids=lambda x: str(x.size))
+def test_a_factory_rebound_to_one_building_a_registering_object_is_refused(x, monkeypatch):
+    """The helper a global names is looked up when the code runs: rebound between two
+    calls of one gradient to a helper building an object whose __init__ registers it, the
+    second call is refused, naming the helper's line; rebound back, followed again."""
+    f = hunt86_registering.rc_factory_named_by_a_global
+    gradient = astgrad.grad(f, wrt=(0, 1))
+    check("grad", f, (x, 0.8), (0, 1))
+    monkeypatch.setattr(hunt86_registering, "MAKE", hunt86_registering.make11)
+    _refused_in_words(hunt86_registering, f, lambda: gradient(x.copy(), 0.8))
+    monkeypatch.setattr(hunt86_registering, "MAKE", hunt86_registering.make_kept)
+    check("grad", f, (x, 0.8), (0, 1))
