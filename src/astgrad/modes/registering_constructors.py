@@ -31,20 +31,61 @@ def check_registering_constructor(source, stmt, varied):
     if not isinstance(call, gast.Call):
         return
     target = anno.get(call, Key.TARGET)
-    if not isinstance(target, type):
+    helper = inspect.isfunction(target) and is_user_function(target)     # (not a gradient astgrad made)
+    if not isinstance(target, type) and not helper:
         return
     given = list(call.args) + [keyword.value for keyword in call.keywords]
     if not any(isinstance(node, gast.Name) and node.id in varied for value in given for node in gast.walk(value)):
         return
-    found = _stored_outside(target, "__init__", set())
+    # a helper building such an object (make(b): return Logged(b)) runs its __init__ too, even
+    # where what it returns carries no derivative and the helper is not differentiated
+    found = _built_by(target, set()) if helper else _constructed(target, set())
     if found is not None:
         method, line, text = found
+        building = f"the call of {target.__qualname__}" if helper else f"building {target.__qualname__}"
         raise source.error(
-            f"building {target.__qualname__} runs {method}, which stores the new object or a value it is given in "
+            f"{building} runs {method}, which stores the new object or a value it is given in "
             f"memory from outside the object ({line}: {text}), where the function may read it back "
             f"(a global's list or dict, a class attribute, an argument's container): the derivative cannot follow "
             f"a value read back from there. Keep the object in a local name and use it from there, or register it "
             f"outside the differentiated function", stmt, construct=f"call of {target.__qualname__}")
+
+
+def _built_by(function, seen):
+    """What building an object of a user class in the helper ``function`` (or in a helper
+    it calls by name) stores outside: its own stores into its parameters' containers are
+    the caller's business (argument appends), not looked at here."""
+    if function in seen or not inspect.isfunction(function):
+        return None
+    seen.add(function)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    own |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    for call in ast.walk(tree):
+        callee = function.__globals__.get(call.func.id) \
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) else None
+        given = call.args + [keyword.value for keyword in call.keywords] if callee is not None else []
+        if not any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+            continue                # built of constants: what it stores holds no value of the call
+        if isinstance(callee, type):
+            found = _constructed(callee, seen)
+        elif is_user_function(callee):
+            found = _built_by(callee, seen)
+        else:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _constructed(cls, seen):
+    """What building an object of ``cls`` stores outside: ``__new__``, ``__init__`` and a
+    dataclass's ``__post_init__`` all run at the call."""
+    return next(filter(None, (_stored_outside(cls, name, seen) for name in ("__new__", "__init__", "__post_init__"))),
+                None)
 
 
 def _stored_outside(cls, name, seen):
@@ -58,7 +99,7 @@ def _stored_outside(cls, name, seen):
 def _stored_by(function, cls, seen):
     """What ``_stored_outside`` finds in ``function``: a method of ``cls`` (its first
     parameter the object), or a helper (``cls`` None) whose parameters are all from outside."""
-    if function in seen:
+    if function in seen or not inspect.isfunction(function):
         return None
     seen.add(function)
     try:
@@ -75,8 +116,10 @@ def _stored_by(function, cls, seen):
     local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     made = local - parameters - _declared(node)      # what the method builds itself
     own = made | parameters
+    aliases = _aliases(node, receiver, own)
+    made -= aliases
     for part in ast.walk(node):
-        if _storing(part, receiver, made, own):
+        if _storing(part, receiver, made, own, aliases):
             line = first + part.lineno - 1
             return function.__qualname__, f"{function.__code__.co_filename}:{line}", ast.unparse(part).splitlines()[0]
         inner = _called(part, function, cls, receiver, own, seen) if isinstance(part, ast.Call) else None
@@ -91,41 +134,114 @@ def _called(call, function, cls, receiver, own, seen):
     if cls is not None and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
             and call.func.value.id == receiver:
         return _stored_outside(cls, call.func.attr, seen)
+    base = _base_called(call, function, cls, receiver)
+    if base is not None:                    # super().__init__(data), Base.__init__(self, data)
+        return _stored_outside(base, call.func.attr, seen)
     if isinstance(call.func, ast.Name) and call.func.id not in own:
         callee = function.__globals__.get(call.func.id)
         given = call.args + [keyword.value for keyword in call.keywords]
-        if is_user_function(callee) and not isinstance(callee, type) \
-                and any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+        if not any(isinstance(n, ast.Name) and n.id in own for value in given for n in ast.walk(value)):
+            return None
+        if isinstance(callee, type):
+            return _constructed(callee, seen)       # a helper building Logged(b)
+        if inspect.isfunction(callee) and is_user_function(callee):
             return _stored_by(callee, None, seen)
     return None
 
 
-def _storing(node, receiver, made, own):
+def _base_called(call, function, cls, receiver):
+    """The class whose method ``call`` runs on the object through a base: the next class
+    of ``cls``'s MRO defining it for ``super().name(...)``, ``Base`` for
+    ``Base.name(self, ...)``; else None."""
+    if cls is None or not isinstance(call.func, ast.Attribute):
+        return None
+    on, name = call.func.value, call.func.attr
+    if isinstance(on, ast.Call) and isinstance(on.func, ast.Name) and on.func.id == "super":
+        return next((base for base in cls.__mro__[1:] if name in vars(base)), None)
+    if isinstance(on, ast.Name) and call.args and isinstance(call.args[0], ast.Name) \
+            and call.args[0].id == receiver:
+        base = function.__globals__.get(on.id)
+        return base if isinstance(base, type) and issubclass(cls, base) else None
+    return None
+
+
+def _aliases(function, receiver, own):
+    """The local names and attributes of the object (``"self.log"``) ``function`` binds to
+    memory from outside (``reg = REG``, ``self.log = Logged.all``): a store into them is
+    a store there."""
+    found = set()
+    for node in ast.walk(function):
+        if isinstance(node, (ast.For, ast.With)):       # for reg in (REG,): / with lock as reg:
+            bound = [node.target] if isinstance(node, ast.For) else [i.optional_vars for i in node.items]
+            found |= {n.id for target in bound if target is not None for n in ast.walk(target)
+                      if isinstance(n, ast.Name)}
+        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute, ast.Subscript)) \
+                and _root(node.value) not in own:       # (add = REG.append: a call of add stores there)
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found.add(target.id)
+                elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == receiver:
+                    found.add(f"{receiver}.{target.attr}")
+    return found
+
+
+def _on_an_alias(into, receiver, aliases):
+    """Whether the chain ``into`` starts from an attribute of the object bound to memory
+    from outside (``self.log`` of ``self.log.append``)."""
+    while isinstance(into, (ast.Attribute, ast.Subscript)):
+        if isinstance(into, ast.Attribute) and isinstance(into.value, ast.Name) and into.value.id == receiver:
+            return f"{receiver}.{into.attr}" in aliases
+        into = into.value
+    return False
+
+
+def _storing(node, receiver, made, own, aliases=frozenset()):
     """Whether ``node`` stores a value naming the method's own names (``own``) into
     something whose root is neither the object (``receiver``) nor a local the method
     ``made`` (a global, a closure's or class's object, an argument's container)."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STORING:
         into, values = node.func.value, node.args + [keyword.value for keyword in node.keywords]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in aliases:
+        return any(isinstance(n, ast.Name) and n.id in own for value in node.args for n in ast.walk(value))
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
+            and len(node.args) == 3:        # setattr(CONFIG, "last", self)
+        into, values = node.args[0], node.args[2:]
+        root = _root(into)
+        if root == receiver and not _through_class(into) or root in made:
+            return False
+        return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
     elif isinstance(node, (ast.Assign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        into = next((t for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))), None)
         values = [node.value]
+        if any(isinstance(t, ast.Name) and t.id not in own for t in targets):     # global LAST; LAST = self
+            return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
+        into = next((t for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))), None)
         if into is None:
             return False
         into = into.value
     else:
         return False
     root = _root(into)
-    if root is None or root == receiver or root in made:
+    if root is not None and (root == receiver and not _through_class(into)
+                             and not _on_an_alias(into, receiver, aliases) or root in made):
         return False
     return any(isinstance(n, ast.Name) and n.id in own for value in values for n in ast.walk(value))
 
 
 def _root(node):
-    """The name an attribute or item chain starts from (``Logged`` of ``Logged.all``)."""
+    """The name an attribute or item chain starts from (``Logged`` of ``Logged.all``); None
+    where it starts from anything else (``type(self).all``, ``registry().items``), which
+    may be memory from outside the object."""
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _through_class(node):
+    """Whether an attribute chain on the object reaches its class (``self.__class__.all``),
+    which every instance shares."""
+    return any(isinstance(n, ast.Attribute) and n.attr == "__class__" for n in ast.walk(node))
 
 
 def _declared(function):

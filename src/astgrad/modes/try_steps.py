@@ -165,22 +165,27 @@ def adjoint_try(sweep, stmt, state):
 
 
 def _holder_zeros(sweep, stmt, steps, state):
-    """``d_ys = zeros_like(ys) if done >= k else 0.0`` for each list, tuple or dict ``ys``
-    that statement k of the body (or of an ``if`` in it) binds, not bound before the try:
-    a plain 0.0, the zero of a name that may be unbound, reads as no list's items where the
-    adjoint of statement k runs (``ys = [v * w for v in x]``, then a statement that raised
-    before using ``ys``). Where the derivative is set on some path (a try in a loop), the
-    zeros are added to it; else its state becomes ZERO (unset, for the code)."""
+    """``d_ys = zeros_like(ys) if done >= k else 0.0`` for each name ``ys`` that statement
+    k of the body (or of an ``if`` in it) binds, not bound before the try: a plain 0.0, the
+    zero of a name that may be unbound, reads as no list's items, and has no shape for an
+    array's rule, where the adjoint of statement k runs (``ys = [v * w for v in x]`` or
+    ``b = x.reshape(2, -1)`` in the body itself, then a statement that raised before using
+    it). Where a list's derivative is set on some path (a try in a loop), the zeros are
+    added to it; else its state becomes ZERO (unset, for the code)."""
     mode, holders, out, seen = sweep.mode, sweep.control._item_holders(), [], set()
+    top = {id(inner) for inner in stmt.body}       # done >= k: bound there (a branch's may not have run)
     for inner in _statements(stmt.body):
         k = steps.numbers.get(id(inner), (None,))[0]
         if not (k in steps.used and isinstance(inner, gast.Assign) and isinstance(inner.targets[0], gast.Name)):
             continue
         name = inner.targets[0].id
-        if name in seen or name not in holders or name in steps.defined or name not in mode.active:
+        if name in seen or name in steps.defined or name not in mode.active \
+                or name not in holders and id(inner) not in top:
             continue
         seen.add(name)      # its first binding: from there on, the name holds what the last one bound
         adjoint, zeros = mode.adjoint(name), mode.helper_call("zeros_like", [S.name(name)])
+        if state_of(state, adjoint) is SET and name not in holders:
+            continue        # (a try in a loop: an array's zeros would be kept for each turn)
         if state_of(state, adjoint) is SET:     # set on some path (in a loop): add the zeros to it
             out.append(S.assign(adjoint, gast.IfExp(test=steps.at_least(k), body=mode.helper_call(
                 "add_derivatives", [S.name(adjoint), zeros]), orelse=S.name(adjoint))))

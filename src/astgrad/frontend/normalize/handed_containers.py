@@ -30,11 +30,19 @@ def note_handed_container(normalizer, param, value):
 def _not_only_displays(normalizer, name):
     """Whether some binding of ``name`` in the function is other than a list, tuple or
     dict display or a comprehension making each item new: a copy or a comprehension over
-    another container (``dict(d)``, ``[v for v in xs]``), whose items it holds too."""
+    another container (``dict(d)``, ``[v for v in xs]``), whose items it holds too; a
+    display unpacking another (``{**d}``, ``[*xs]``) is such a copy."""
     return any(isinstance(node, gast.Assign) and any(isinstance(t, gast.Name) and t.id == name for t in node.targets)
-               and not isinstance(node.value, (gast.List, gast.Tuple, gast.Dict))
+               and (not isinstance(node.value, (gast.List, gast.Tuple, gast.Dict)) or _unpacks(node.value))
                and not _new_items(node.value, normalizer.resolve_call)      # [v * 2.0 for v in xs]
                for node in S.walk_nodes(normalizer.source.tree))
+
+
+def _unpacks(display):
+    """Whether a display unpacks another container into itself (``**d``, ``*xs``)."""
+    if isinstance(display, gast.Dict):
+        return any(key is None for key in display.keys)
+    return any(isinstance(item, gast.Starred) for item in display.elts)
 
 
 def is_handed_container(normalizer, node):
