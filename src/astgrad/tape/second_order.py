@@ -19,10 +19,13 @@ PyTorch's later backward runs only the formulas recorded for the gradients it
 differentiates: each read is kept with the inputs of the first backward whose gradient
 its formula feeds (``a / b`` reads ``a`` in the gradient of ``b`` only,
 versions.formula_readers), the gradients returned are marked with their input
-(``mark``), and a later backward checks the reads of the gradients it goes through.
+(``mark``), and a later backward checks the reads of the gradients it goes through,
+where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only where
+``x`` leads to one of that backward's inputs).
 """
 
 from .detached import as_before
+from .formula_runs import SELF, Runs, gate
 from .graph import next_seq
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
@@ -35,14 +38,15 @@ _MARK = "gradient_of"       # a returned gradient's key in ``tensor._x``: (First
 class FirstOrder:
     """What the recorded gradient of one backward pass reads of the graph it differentiated."""
 
-    __slots__ = ("read", "roots", "inherited", "watched", "seq")
+    __slots__ = ("read", "roots", "inherited", "watched", "seq", "slots", "outputs", "seeds")
 
-    def __init__(self, read, roots, inherited, watched):
+    def __init__(self, read, roots, inherited, watched, tr, seeds):
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
-        self.read = read            # [(tensor, version, mask)]: what the formulas read (tensor._version)
+        self.read = read            # [(tensor, version, mask, slot, gated)]: what the formulas read (tensor._version)
         self.roots = roots          # [(tensor, version, mask)]: saved tensors that have a history (tensor._vc[0])
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
+        self.slots, self.outputs, self.seeds = tr.slots, tr.outputs, seeds     # which formula nodes run (formula_runs.py)
 
 
 def first_order_of(tr, seeds):
@@ -81,7 +85,9 @@ def first_order_of(tr, seeds):
                 if not mask:    # no input's gradient: PyTorch computes none of these formulas
                     continue
                 if varies[s] or not product:     # its version as PyTorch counts it (not .data writes)
-                    read.append((tensor, tensor._version, mask))
+                    # gated: read only by a node computing from it alone (formula_runs.py)
+                    gated = (version, node) if gate(node, k) == SELF else None
+                    read.append((tensor, tensor._version, mask, s, gated))
                 if tensor._node is not None and tensor._rg:
                     roots.append((tensor, version, mask))
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
@@ -89,7 +95,7 @@ def first_order_of(tr, seeds):
             varies[u] = varies[u] or flows
     if not (read or roots or inherited):
         return None
-    return FirstOrder(read, roots, inherited, watched)
+    return FirstOrder(read, roots, inherited, watched, tr, seeds)
 
 
 def _inputs_reached(tr):
@@ -151,13 +157,14 @@ _CLONE = (" The gradient was recorded with create_graph=True and reads that tens
           "change a clone() of it instead, or compute the gradient again after the change.")
 
 
-def check(first_order, walk, done, mask=None):
+def check(first_order, walk, done, mask=None, reaches=None):
     """Raise PyTorch's error if a tensor ``first_order`` reads changed in place since,
     saying what to do; ``walk(tensors)`` runs the checks of the graph that computed them
     (program.py); ``mask``: the inputs whose gradients the backward goes through (None:
-    all); ``done``: (id of a record, mask) checked in this backward pass."""
+    all); ``done``: (id of a record, mask) checked in this backward pass; ``reaches(t)``:
+    whether ``t`` leads to one of the backward's inputs (None: every formula runs)."""
     try:
-        _check(first_order, walk, done, mask)
+        _check(first_order, walk, done, mask, reaches)
     except RuntimeError as error:
         message = str(error)
         if "modified by an inplace operation" not in message or message.endswith(_CLONE):
@@ -165,19 +172,24 @@ def check(first_order, walk, done, mask=None):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done, mask):
+def _check(first_order, walk, done, mask, reaches=None):
     key = (id(first_order), mask)       # one record may be met through two masks (a later order's and its own)
     if key in done:
         return
     done.add(key)
     seq = first_order.seq
-    for tensor, version, feeds in first_order.read:
+    runs = None if reaches is None else Runs(reaches)
+    for tensor, version, feeds, s, gated in first_order.read:
         if mask is not None and not feeds & mask:
             continue        # read by formulas of other gradients only: not run
-        if as_before(tensor, seq) is not tensor:
+        detached = as_before(tensor, seq) is not tensor
+        if not detached and tensor._version == version:
+            continue
+        if runs is not None and not (runs.leads(tensor, *gated) if gated else runs.node_runs(first_order, s)):
+            continue        # its formula's node is not on a path to the inputs: not run
+        if detached:
             raise detached_saved_error()
-        if tensor._version != version:
-            raise changed_error(tensor, version)
+        raise changed_error(tensor, version)
     roots = [(tensor, version) for tensor, version, feeds in first_order.roots if mask is None or feeds & mask]
     if roots and _changed_since(first_order):
         walk([as_of(as_before(tensor, seq), version) for tensor, version in roots])
