@@ -12,23 +12,29 @@ for one later backward, whether each one's node runs):
 - any other formula reads its saved tensors in a node taking the incoming gradient
   ``d`` and the node's operands: it runs where ``d`` or an operand that requires grad
   leads to an input (``d`` itself depends on the seeds and on the operands of the nodes
-  it flowed through).
+  it flowed through). Such a node saves ``d`` too where another of its operands requires
+  grad: where ``d`` is a tensor given as ``grad_outputs`` (or a view of it), changing that
+  tensor in place since is refused as well.
 """
+
+import operator
 
 import numpy
 
+from .. import runtime
 from .detached import before_detach
 from .versions import as_of
 
-__all__ = ["SELF", "FLOW", "gate", "Runs"]
+__all__ = ["SELF", "FLOW", "NONE", "gate", "Runs", "passes_gradient", "saves_gradient"]
 
 SELF = "self"       # read only by a node computing from the saved tensor alone
 FLOW = "flow"       # read by a node that also takes the incoming gradient
+NONE = "none"       # read by no formula node (only through its own history)
 
 # elementwise functions whose PyTorch derivative is ``grad * f'(x)``, ``f'(x)`` a fresh
 # tensor computed from ``x`` (derivatives.yaml: sin, cos, sinh, cosh, atan, asin, acos,
 # abs (sgn), erf, pow with a number exponent)
-_SELF_NAMES = {"sin", "cos", "sinh", "cosh", "arctan", "arcsin", "arccos", "absolute", "erf"}
+_SELF_NAMES = {"sin", "cos", "sinh", "cosh", "arctan", "arcsin", "arccos", "absolute", "erf", "log1p"}
 
 
 def _self_reads(node):
@@ -41,10 +47,37 @@ def _self_reads(node):
         isinstance(op, numpy.ufunc) or getattr(op, "__module__", "").startswith(("scipy", "astgrad")))
 
 
+# their formulas hand the incoming gradient on as it is, or as a view of it (PyTorch: add,
+# sum's expand, view, ...): a tensor given as ``grad_outputs`` reaches the next formulas
+_PASSES = {operator.add, operator.sub, operator.pos, numpy.add, numpy.subtract, numpy.positive, numpy.sum,
+           numpy.reshape, numpy.transpose, numpy.swapaxes, numpy.moveaxis, numpy.broadcast_to, numpy.expand_dims,
+           numpy.squeeze, numpy.ravel, numpy.asarray, numpy.copy, numpy.concatenate, numpy.stack, runtime.to_copy}
+
+
+# their formulas pick the incoming gradient by a mask (PyTorch: threshold_backward, where):
+# the gradient is not saved
+_MASKS_GRADIENT = {"relu", "clamp", "clip"}
+# ``grad / (x + 1)``: ``x`` is read only by the sum, which saves nothing
+_READS_NONE = {"log1p"}
+
+
+def saves_gradient(node):
+    """Whether ``node``'s formulas save the incoming gradient where another operand requires grad."""
+    return getattr(node.op, "__name__", "") not in _MASKS_GRADIENT
+
+
+def passes_gradient(node):
+    """Whether ``node``'s formulas hand its incoming gradient on unchanged (or as a view)."""
+    return node.op in _PASSES
+
+
 def gate(node, k):
     """How the read of ``node``'s saved parent ``k`` (None: a constant or its output) is
-    gated: ``SELF`` if only a node computing from that parent reads it, else ``FLOW``."""
-    return SELF if k is not None and _self_reads(node) else FLOW
+    gated: ``SELF`` if only a node computing from that parent reads it, ``NONE`` if no
+    formula node does, else ``FLOW``."""
+    if k is not None and _self_reads(node):
+        return NONE if getattr(node.op, "__name__", "") in _READS_NONE else SELF
+    return FLOW
 
 
 class Runs:

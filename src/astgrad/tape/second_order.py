@@ -25,7 +25,7 @@ where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only 
 """
 
 from .detached import as_before
-from .formula_runs import SELF, Runs, gate
+from .formula_runs import NONE, SELF, Runs, gate, passes_gradient, saves_gradient
 from .graph import next_seq
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
@@ -59,12 +59,18 @@ def first_order_of(tr, seeds):
         for s in tr.outputs:
             varies[s] = True
     read, roots, inherited, watched = [], [], [], []
+    given = [()] * len(slots)   # per slot: the seeds (grad_outputs) its incoming gradient is, or views of them
+    for s, seed in zip(tr.outputs, seeds):
+        if isinstance(seed, TensorBase):
+            given[s] += (seed,)
     met = gradients_met([slot[4] for slot in slots if slot[0] == "n" and is_marked(slot[4])])
     for s in range(len(slots) - 1, -1, -1):
         slot = slots[s]
         if slot[0] == "p":          # a sum of two slots: the gradient flows into each
             varies[slot[1]] = varies[slot[1]] or varies[s]
             varies[slot[2]] = varies[slot[2]] or varies[s]
+            given[slot[1]] += given[s]
+            given[slot[2]] += given[s]
             continue
         if slot[0] != "n":
             continue
@@ -86,16 +92,37 @@ def first_order_of(tr, seeds):
                     continue
                 if varies[s] or not product:     # its version as PyTorch counts it (not .data writes)
                     # gated: read only by a node computing from it alone (formula_runs.py)
-                    gated = (version, node) if gate(node, k) == SELF else None
-                    read.append((tensor, tensor._version, mask, s, gated))
+                    how = gate(node, k)
+                    if how != NONE:
+                        gated = (version, node) if how == SELF else None
+                        read.append((tensor, tensor._version, mask, s, gated))
                 if tensor._node is not None and tensor._rg:
                     roots.append((tensor, version, mask))
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
+        if given[s]:
+            _seed_reads(node, used, reach, given, s, saves, read)
         for u in used:
             varies[u] = varies[u] or flows
     if not (read or roots or inherited):
         return None
     return FirstOrder(read, roots, inherited, watched, tr, seeds)
+
+
+def _seed_reads(node, used, reach, given, s, saves, read):
+    """The seeds (``given[s]``) reaching node slot ``s``: handed on to its parents'
+    slots, or saved by its formulas (as ``grad`` in ``grad * cos(x)``) where another of
+    their operands requires grad."""
+    if passes_gradient(node):
+        for u in used:
+            given[u] += given[s]
+        return
+    if not saves_gradient(node) or not any(tensor._rg for tensor, *_ in saves):
+        return
+    mask = 0
+    for u in used:
+        mask |= reach[u]
+    if mask:
+        read.extend((seed, seed._version, mask, s, None) for seed in given[s])
 
 
 def _inputs_reached(tr):
