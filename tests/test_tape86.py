@@ -514,3 +514,64 @@ def test_float32(shape):
     assert (ga.dtype, gb.dtype) == (astgrad.float32, astgrad.float64)
     assert_close(ga.numpy(), w, rtol=1e-6, atol=1e-7)
     assert_close(gb.numpy(), x32, rtol=1e-6, atol=1e-7)
+
+
+# ---- first order: a function's output or input changed in place after it was used ----
+
+# the output changed: PyTorch's reciprocal, rsqrt and cumprod saved it (their backward
+# reads it); ``1 / a`` is reciprocal times 1 in PyTorch (the output changed is the
+# product's, not reciprocal's), var saves its input only
+OUTPUT_SAVED = {
+    "reciprocal": lambda a: a.reciprocal(),
+    "rsqrt": lambda a: a.rsqrt(),
+    "cumprod": lambda a: a.cumprod(-1),
+}
+OUTPUT_NOT_SAVED = {
+    "one_over": (lambda a: 1 / a, lambda x: 1 / x),
+    "two_over": (lambda a: 2.0 / a, lambda x: 2.0 / x),
+    "var": (lambda a: a.var(), lambda x: np.var(x, ddof=1)),
+}
+# the input changed: their backward saves nothing (derivative 0, or a product by a number)
+INPUT_NOT_SAVED = {
+    "floor": (lambda a: a.floor(), np.floor),
+    "ceil": (lambda a: a.ceil(), np.ceil),
+    "round": (lambda a: a.round(), np.round),
+    "deg2rad": (lambda a: a.deg2rad(), np.deg2rad),
+    "rad2deg": (lambda a: a.rad2deg(), np.rad2deg),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(OUTPUT_SAVED))
+def test_saved_output_changed_refuses(name, shape):
+    a = _tensor(_data(shape, 16))
+    y = OUTPUT_SAVED[name](a)
+    z = y.sum() * 1.0
+    y.mul_(2.0)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        grad(z, a)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(OUTPUT_NOT_SAVED))
+def test_unsaved_output_changed_computes(name, shape):
+    op, f = OUTPUT_NOT_SAVED[name]
+    x = _data(shape, 17)
+    a = _tensor(x)
+    y = op(a)
+    z = y.sum() * 1.0
+    y.mul_(2.0)
+    _close(grad(z, a)[0], _fd(lambda x: np.sum(f(x)), x))
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(INPUT_NOT_SAVED))
+def test_unsaved_input_changed_computes(name, shape):
+    op, f = INPUT_NOT_SAVED[name]
+    x = _data(shape, 18, 0.1, 3.0) + 0.25     # away from the steps of floor, ceil and round
+    x = np.where(np.abs(x - np.round(x)) < 0.05, x + 0.1, x)
+    a = _tensor(x)
+    z = (op(a) * 1.0).sum()
+    with astgrad.no_grad():
+        a.mul_(2.0)
+    _close(grad(z, a)[0], _fd(lambda x: np.sum(f(x)), x))

@@ -54,16 +54,18 @@ _PASSES = {operator.add, operator.sub, operator.pos, numpy.add, numpy.subtract, 
            numpy.squeeze, numpy.ravel, numpy.asarray, numpy.copy, numpy.concatenate, numpy.stack, runtime.to_copy}
 
 
-# their formulas pick the incoming gradient by a mask (PyTorch: threshold_backward, where):
-# the gradient is not saved
+# their formulas pick the incoming gradient by a mask (PyTorch: threshold_backward, where),
+# or scale it before multiplying (reciprocal: -grad * y * y, rsqrt: -0.5 * grad * y ** 3):
+# the gradient itself is not saved
 _MASKS_GRADIENT = {"relu", "clamp", "clip"}
+_SCALES_GRADIENT = {"ReciprocalBackward0", "RsqrtBackward0"}
 # ``grad / (x + 1)``: ``x`` is read only by the sum, which saves nothing
 _READS_NONE = {"log1p"}
 
 
 def saves_gradient(node):
     """Whether ``node``'s formulas save the incoming gradient where another operand requires grad."""
-    return getattr(node.op, "__name__", "") not in _MASKS_GRADIENT
+    return getattr(node.op, "__name__", "") not in _MASKS_GRADIENT and getattr(node, "label", None) not in _SCALES_GRADIENT
 
 
 def passes_gradient(node):
