@@ -575,3 +575,105 @@ def test_unsaved_input_changed_computes(name, shape):
     with astgrad.no_grad():
         a.mul_(2.0)
     _close(grad(z, a)[0], _fd(lambda x: np.sum(f(x)), x))
+
+
+# ---- which formulas save the seed: after v.mul_(2), computed where PyTorch computes ----
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_seed_negated_by_a_subtraction_is_not_saved(shape):
+    x, y = _data(shape, 19), _data(shape, 20)
+    a, v = _tensor(x), _tensor(y)
+    g, = grad(1.0 - a.sin(), a, v, create_graph=True)     # sin's formula gets -v, a new tensor
+    with astgrad.no_grad():
+        v.mul_(2.0)
+    _close(grad(g.sum(), a)[0], _fd(lambda x: np.sum(-y * np.cos(x)), x))
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_seed_added_from_two_uses_is_not_saved(shape):
+    x, y = _data(shape, 21), _data(shape, 22)
+    a, v = _tensor(x), _tensor(y, False)
+    p = a.sqrt()
+    g, = grad(p + p, a, v, create_graph=True)     # sqrt's formula gets v + v, a new tensor
+    _close(g, _fd(lambda x: np.sum(y * 2 * np.sqrt(x)), x))
+    v.mul_(2.0)
+    _close(grad(g.sum(), a)[0], _fd(lambda x: np.sum(y / np.sqrt(x)), x))
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_division_saves_the_seed_in_the_numerators_formula_only(shape):
+    x, y, w = _data(shape, 23), _data(shape, 24), _data(shape, 25)
+
+    def g_of_b(x, y, w):
+        return np.sum(-y * x / w ** 2)
+    for n in range(3):      # b's gradient: -v * ((a / b) / b) negates v first
+        a, b, v = _tensor(x), _tensor(w), _tensor(y)
+        g, = grad(a / b, b, v, create_graph=True)
+        _close(g, _fd(lambda w: np.sum(y * x / w), w))
+        with astgrad.no_grad():
+            v.mul_(2.0)
+        _close(grad(g.sum(), [a, b, v][n])[0], _fd(g_of_b, x, y, w, wrt=(0, 2, 1)[n]))
+    for n in (1, 2):        # a's gradient: v / b saves v
+        a, b, v = _tensor(x), _tensor(w), _tensor(y)
+        g, = grad(a / b, a, v, create_graph=True)
+        with astgrad.no_grad():
+            v.mul_(2.0)
+        with pytest.raises(RuntimeError, match=MODIFIED):
+            grad(g.sum(), [a, b, v][n])
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_constant_numerator_read_only_on_the_denominators_path(shape):
+    x, y, w = _data(shape, 26), _data(shape, 27), _data(shape, 28)
+    c, b, v = _tensor(x, False), _tensor(w), _tensor(y)
+    g, = grad(c / b, b, v, create_graph=True)      # -v * ((c / b) / b): c read by c / b
+    c.mul_(2.0)
+    _close(grad(g.sum(), v, retain_graph=True)[0], _fd(lambda y: np.sum(-y * x / w ** 2), y))
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        grad(g.sum(), b)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_reciprocal_output_read_only_on_its_inputs_path(shape):
+    x, y = _data(shape, 29), _data(shape, 30)
+    a, v = _tensor(x), _tensor(y)
+    r = a.reciprocal()
+    g, = grad(r, a, v, create_graph=True)      # -v * (r * r): r read by r * r
+    r.mul_(2.0)
+    _close(grad(g.sum(), v, retain_graph=True)[0], _fd(lambda x: np.sum(1 / x), x))
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        grad(g.sum(), a)
+
+
+# the saved output changed after create_graph=True: a later gradient with respect to the
+# seed runs the formula's nodes reading it (exp: v * y) or not (sqrt: v / (2 * y), where
+# 2 * y is a new tensor); one with respect to a runs the function's own node, which reads it
+OUTPUT_READ = {
+    "sqrt": (lambda a: a.sqrt(), np.sqrt, False),
+    "expm1": (lambda a: a.expm1(), np.expm1, False),
+    "tan": (lambda a: a.tan(), np.tan, False),
+    "rsqrt": (lambda a: a.rsqrt(), lambda x: x ** -0.5, False),
+    "reciprocal": (lambda a: a.reciprocal(), lambda x: 1 / x, False),
+    "exp": (lambda a: a.exp(), np.exp, True),
+    "tanh": (lambda a: a.tanh(), np.tanh, True),
+    "sigmoid": (lambda a: a.sigmoid(), lambda x: 1 / (1 + np.exp(-x)), True),
+    "relu": (lambda a: a.relu(), lambda x: np.maximum(x, 0), True),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", list(OUTPUT_READ))
+def test_saved_output_changed_after_create_graph(name, shape):
+    op, f, read_for_seed = OUTPUT_READ[name]
+    x, y = _data(shape, 31), _data(shape, 32)
+    a, v = _tensor(x), _tensor(y)
+    r = op(a)
+    g, = grad(r, a, v, create_graph=True)
+    r.mul_(2.0)
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        grad(g.sum(), a, retain_graph=True)
+    if read_for_seed:
+        with pytest.raises(RuntimeError, match=MODIFIED):
+            grad(g.sum(), v)
+    else:
+        _close(grad(g.sum(), v)[0], _fd(lambda x: np.sum(f(x)), x))

@@ -25,11 +25,12 @@ from .. import runtime
 from .detached import before_detach
 from .versions import as_of
 
-__all__ = ["SELF", "FLOW", "NONE", "gate", "Runs", "passes_gradient", "saves_gradient"]
+__all__ = ["SELF", "FLOW", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers"]
 
 SELF = "self"       # read only by a node computing from the saved tensor alone
 FLOW = "flow"       # read by a node that also takes the incoming gradient
 NONE = "none"       # read by no formula node (only through its own history)
+OPERANDS = "operands"   # read by a node computing from the node's operands alone
 
 # elementwise functions whose PyTorch derivative is ``grad * f'(x)``, ``f'(x)`` a fresh
 # tensor computed from ``x`` (derivatives.yaml: sin, cos, sinh, cosh, atan, asin, acos,
@@ -49,7 +50,7 @@ def _self_reads(node):
 
 # their formulas hand the incoming gradient on as it is, or as a view of it (PyTorch: add,
 # sum's expand, view, ...): a tensor given as ``grad_outputs`` reaches the next formulas
-_PASSES = {operator.add, operator.sub, operator.pos, numpy.add, numpy.subtract, numpy.positive, numpy.sum,
+_PASSES = {operator.add, operator.pos, numpy.add, numpy.positive, numpy.sum,
            numpy.reshape, numpy.transpose, numpy.swapaxes, numpy.moveaxis, numpy.broadcast_to, numpy.expand_dims,
            numpy.squeeze, numpy.ravel, numpy.asarray, numpy.copy, numpy.concatenate, numpy.stack, runtime.to_copy}
 
@@ -61,25 +62,70 @@ _MASKS_GRADIENT = {"relu", "clamp", "clip"}
 _SCALES_GRADIENT = {"ReciprocalBackward0", "RsqrtBackward0"}
 # ``grad / (x + 1)``: ``x`` is read only by the sum, which saves nothing
 _READS_NONE = {"log1p"}
+# their output, saved, is read by no formula node: ``grad / (2 * y)``, ``grad * (y + 1)``
+_OUTPUT_READ_NONE = {numpy.sqrt, numpy.expm1}
 
 
 def saves_gradient(node):
     """Whether ``node``'s formulas save the incoming gradient where another operand requires grad."""
-    return getattr(node.op, "__name__", "") not in _MASKS_GRADIENT and getattr(node, "label", None) not in _SCALES_GRADIENT
+    return (getattr(node.op, "__name__", "") not in _MASKS_GRADIENT
+            and getattr(node, "label", None) not in _SCALES_GRADIENT)
+
+
+_SUBTRACTIONS = {operator.sub, numpy.subtract}     # the first operand's gradient only (the other's is -grad)
+_DIVISIONS = {operator.truediv, numpy.true_divide}
 
 
 def passes_gradient(node):
-    """Whether ``node``'s formulas hand its incoming gradient on unchanged (or as a view)."""
-    return node.op in _PASSES
+    """The parents (indices) to which ``node``'s formulas hand its incoming gradient on
+    unchanged (or as a view), or None where they compute from it."""
+    op = node.op
+    if op in _PASSES:
+        return range(len(node.parents))
+    if op in _SUBTRACTIONS:
+        first = node.args[0] if node.args else None
+        return [first.k] if type(first).__name__ == "Ref" else []
+    return None
+
+
+def gradient_readers(node):
+    """The parents whose formulas save the incoming gradient (where another operand
+    requires grad): ``a / b``'s gradient of ``a`` only (``grad / b``; ``b``'s is
+    ``-grad * a / b / b``, which negates it first); every parent's elsewhere."""
+    args = node.args
+    if node.op in _DIVISIONS and len(args) == 2 and type(args[1]).__name__ == "Ref":
+        first = args[0]
+        if type(first).__name__ != "Ref":
+            return []       # c / b: -grad * ((c / b) / b)
+        return [first.k] if node.parents[args[1].k]._rg else []
+    return range(len(node.parents))
 
 
 def gate(node, k):
     """How the read of ``node``'s saved parent ``k`` (None: a constant or its output) is
-    gated: ``SELF`` if only a node computing from that parent reads it, ``NONE`` if no
-    formula node does, else ``FLOW``."""
+    gated: ``SELF`` if only a node computing from that parent (or output) reads it,
+    ``OPERANDS`` if only one computing from the node's operands, ``NONE`` if no formula
+    node does, else ``FLOW``."""
     if k is not None and _self_reads(node):
         return NONE if getattr(node.op, "__name__", "") in _READS_NONE else SELF
+    if k is None and node.op in _OUTPUT_READ_NONE:
+        return NONE
+    if k is None and (getattr(node, "label", None) in _SCALES_GRADIENT or node.op is numpy.tan):
+        return SELF         # the output, in y * y (reciprocal), y ** 3 (rsqrt), 1 + y ** 2 (tan)
+    if _numerator(node, k):
+        return OPERANDS     # -grad * ((a / b) / b): a in a / b
     return FLOW
+
+
+def _numerator(node, k):
+    """Whether parent ``k`` (None: a constant) is the numerator of a division by a parent."""
+    args = node.args
+    if node.op not in _DIVISIONS or len(args) != 2 or type(args[1]).__name__ != "Ref":
+        return False
+    first = args[0]
+    if type(first).__name__ != "Ref":
+        return k is None
+    return k == first.k != args[1].k
 
 
 class Runs:
@@ -101,6 +147,16 @@ class Runs:
             t = tensor if node is None else before_detach(tensor, node)
             found = self.memo[key] = any(c._rg and self.reaches(c) for c in (t, as_of(t, version)))
         return found
+
+    def reads(self, first_order, s, tensor, gated):
+        """Whether the formula node reading ``tensor`` at slot ``s`` runs (``gated``:
+        (SELF, version, node), (OPERANDS, node) or None: ``FLOW``)."""
+        if gated is None:
+            return self.node_runs(first_order, s)
+        if gated[0] == SELF:
+            return self.leads(tensor, gated[1], gated[2])
+        node = gated[1]
+        return any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
 
     def node_runs(self, first_order, s):
         """Whether the formula nodes at slot ``s`` of ``first_order``'s trace run: the

@@ -25,7 +25,7 @@ where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only 
 """
 
 from .detached import as_before
-from .formula_runs import NONE, SELF, Runs, gate, passes_gradient, saves_gradient
+from .formula_runs import NONE, OPERANDS, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
 from .graph import next_seq
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
@@ -43,10 +43,11 @@ class FirstOrder:
     def __init__(self, read, roots, inherited, watched, tr, seeds):
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
-        self.read = read            # [(tensor, version, mask, slot, gated)]: what the formulas read (tensor._version)
+        self.read = read            # [(tensor, version, mask, slot, gate)]: what the formulas read (tensor._version)
         self.roots = roots          # [(tensor, version, mask)]: saved tensors that have a history (tensor._vc[0])
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
-        self.slots, self.outputs, self.seeds = tr.slots, tr.outputs, seeds     # which formula nodes run (formula_runs.py)
+        # for which formula nodes a later backward runs (formula_runs.py)
+        self.slots, self.outputs, self.seeds = tr.slots, tr.outputs, seeds
 
 
 def first_order_of(tr, seeds):
@@ -60,8 +61,9 @@ def first_order_of(tr, seeds):
             varies[s] = True
     read, roots, inherited, watched = [], [], [], []
     given = [()] * len(slots)   # per slot: the seeds (grad_outputs) its incoming gradient is, or views of them
+    alone = _single_gradient(tr, reach)
     for s, seed in zip(tr.outputs, seeds):
-        if isinstance(seed, TensorBase):
+        if isinstance(seed, TensorBase) and alone[s]:
             given[s] += (seed,)
     met = gradients_met([slot[4] for slot in slots if slot[0] == "n" and is_marked(slot[4])])
     for s in range(len(slots) - 1, -1, -1):
@@ -69,8 +71,9 @@ def first_order_of(tr, seeds):
         if slot[0] == "p":          # a sum of two slots: the gradient flows into each
             varies[slot[1]] = varies[slot[1]] or varies[s]
             varies[slot[2]] = varies[slot[2]] or varies[s]
-            given[slot[1]] += given[s]
-            given[slot[2]] += given[s]
+            for u in slot[1:]:
+                if alone[u]:
+                    given[u] += given[s]
             continue
         if slot[0] != "n":
             continue
@@ -90,17 +93,16 @@ def first_order_of(tr, seeds):
                     mask |= reach[used[reader]]
                 if not mask:    # no input's gradient: PyTorch computes none of these formulas
                     continue
-                if varies[s] or not product:     # its version as PyTorch counts it (not .data writes)
-                    # gated: read only by a node computing from it alone (formula_runs.py)
-                    how = gate(node, k)
-                    if how != NONE:
-                        gated = (version, node) if how == SELF else None
-                        read.append((tensor, tensor._version, mask, s, gated))
+                how = gate(node, k)     # which formula node reads it (formula_runs.py)
+                if (varies[s] or not product or how == OPERANDS) and how != NONE:
+                    # its version as PyTorch counts it (not .data writes)
+                    gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else None
+                    read.append((tensor, tensor._version, mask, s, gated))
                 if tensor._node is not None and tensor._rg:
                     roots.append((tensor, version, mask))
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
         if given[s]:
-            _seed_reads(node, used, reach, given, s, saves, read)
+            _seed_reads(node, used, reach, given, s, saves, read, alone)
         for u in used:
             varies[u] = varies[u] or flows
     if not (read or roots or inherited):
@@ -108,19 +110,38 @@ def first_order_of(tr, seeds):
     return FirstOrder(read, roots, inherited, watched, tr, seeds)
 
 
-def _seed_reads(node, used, reach, given, s, saves, read):
+def _single_gradient(tr, reach):
+    """Per slot of ``tr``, whether one gradient flows into it: PyTorch's backward with
+    create_graph=True adds two into a new tensor."""
+    count = [0] * len(tr.slots)
+    for s in tr.outputs:
+        count[s] += 1
+    for slot in tr.slots:
+        if slot[0] == "p":
+            count[slot[1]] += 1
+            count[slot[2]] += 1
+        elif slot[0] == "n":
+            for u in slot[2]:
+                if reach[u]:        # PyTorch computes no gradient leading to no input
+                    count[u] += 1
+    return [n == 1 for n in count]
+
+
+def _seed_reads(node, used, reach, given, s, saves, read, alone):
     """The seeds (``given[s]``) reaching node slot ``s``: handed on to its parents'
     slots, or saved by its formulas (as ``grad`` in ``grad * cos(x)``) where another of
     their operands requires grad."""
-    if passes_gradient(node):
-        for u in used:
-            given[u] += given[s]
+    passed = passes_gradient(node)
+    if passed is not None:
+        for k in passed:
+            if alone[used[k]]:
+                given[used[k]] += given[s]
         return
     if not saves_gradient(node) or not any(tensor._rg for tensor, *_ in saves):
         return
     mask = 0
-    for u in used:
-        mask |= reach[u]
+    for k in gradient_readers(node):
+        mask |= reach[used[k]]
     if mask:
         read.extend((seed, seed._version, mask, s, None) for seed in given[s])
 
@@ -212,7 +233,7 @@ def _check(first_order, walk, done, mask, reaches=None):
         detached = as_before(tensor, seq) is not tensor
         if not detached and tensor._version == version:
             continue
-        if runs is not None and not (runs.leads(tensor, *gated) if gated else runs.node_runs(first_order, s)):
+        if runs is not None and not runs.reads(first_order, s, tensor, gated):
             continue        # its formula's node is not on a path to the inputs: not run
         if detached:
             raise detached_saved_error()
