@@ -265,7 +265,8 @@ def _check_first_orders(tensors, marked, stop, index, done):
         first_order = t._node.first_order
         mask = met.get(id(first_order))
         if (id(first_order), mask) not in done and _reaches_input(t, index, memo):
-            second_order.check(first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done, mask)
+            second_order.check(first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done, mask,
+                               lambda tensor: _reaches_input(tensor, index, memo))
 
 
 def _parents_as_recorded(t, node):

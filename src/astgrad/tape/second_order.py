@@ -19,10 +19,13 @@ PyTorch's later backward runs only the formulas recorded for the gradients it
 differentiates: each read is kept with the inputs of the first backward whose gradient
 its formula feeds (``a / b`` reads ``a`` in the gradient of ``b`` only,
 versions.formula_readers), the gradients returned are marked with their input
-(``mark``), and a later backward checks the reads of the gradients it goes through.
+(``mark``), and a later backward checks the reads of the gradients it goes through,
+where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only where
+``x`` leads to one of that backward's inputs).
 """
 
 from .detached import as_before
+from .formula_runs import NONE, OPERANDS, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
 from .graph import next_seq
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
@@ -35,14 +38,16 @@ _MARK = "gradient_of"       # a returned gradient's key in ``tensor._x``: (First
 class FirstOrder:
     """What the recorded gradient of one backward pass reads of the graph it differentiated."""
 
-    __slots__ = ("read", "roots", "inherited", "watched", "seq")
+    __slots__ = ("read", "roots", "inherited", "watched", "seq", "slots", "outputs", "seeds")
 
-    def __init__(self, read, roots, inherited, watched):
+    def __init__(self, read, roots, inherited, watched, tr, seeds):
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
-        self.read = read            # [(tensor, version, mask)]: what the formulas read (tensor._version)
+        self.read = read            # [(tensor, version, mask, slot, gate)]: what the formulas read (tensor._version)
         self.roots = roots          # [(tensor, version, mask)]: saved tensors that have a history (tensor._vc[0])
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
+        # for which formula nodes a later backward runs (formula_runs.py)
+        self.slots, self.outputs, self.seeds = tr.slots, tr.outputs, seeds
 
 
 def first_order_of(tr, seeds):
@@ -55,12 +60,20 @@ def first_order_of(tr, seeds):
         for s in tr.outputs:
             varies[s] = True
     read, roots, inherited, watched = [], [], [], []
+    given = [()] * len(slots)   # per slot: the seeds (grad_outputs) its incoming gradient is, or views of them
+    alone = _single_gradient(tr, reach)
+    for s, seed in zip(tr.outputs, seeds):
+        if isinstance(seed, TensorBase) and alone[s]:
+            given[s] += (seed,)
     met = gradients_met([slot[4] for slot in slots if slot[0] == "n" and is_marked(slot[4])])
     for s in range(len(slots) - 1, -1, -1):
         slot = slots[s]
         if slot[0] == "p":          # a sum of two slots: the gradient flows into each
             varies[slot[1]] = varies[slot[1]] or varies[s]
             varies[slot[2]] = varies[slot[2]] or varies[s]
+            for u in slot[1:]:
+                if alone[u]:
+                    given[u] += given[s]
             continue
         if slot[0] != "n":
             continue
@@ -80,16 +93,57 @@ def first_order_of(tr, seeds):
                     mask |= reach[used[reader]]
                 if not mask:    # no input's gradient: PyTorch computes none of these formulas
                     continue
-                if varies[s] or not product:     # its version as PyTorch counts it (not .data writes)
-                    read.append((tensor, tensor._version, mask))
+                how = gate(node, k)     # which formula node reads it (formula_runs.py)
+                if (varies[s] or not product or how == OPERANDS) and how != NONE:
+                    # its version as PyTorch counts it (not .data writes)
+                    gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else None
+                    read.append((tensor, tensor._version, mask, s, gated))
                 if tensor._node is not None and tensor._rg:
                     roots.append((tensor, version, mask))
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
+        if given[s]:
+            _seed_reads(node, used, reach, given, s, saves, read, alone)
         for u in used:
             varies[u] = varies[u] or flows
     if not (read or roots or inherited):
         return None
-    return FirstOrder(read, roots, inherited, watched)
+    return FirstOrder(read, roots, inherited, watched, tr, seeds)
+
+
+def _single_gradient(tr, reach):
+    """Per slot of ``tr``, whether one gradient flows into it: PyTorch's backward with
+    create_graph=True adds two into a new tensor."""
+    count = [0] * len(tr.slots)
+    for s in tr.outputs:
+        count[s] += 1
+    for slot in tr.slots:
+        if slot[0] == "p":
+            count[slot[1]] += 1
+            count[slot[2]] += 1
+        elif slot[0] == "n":
+            for u in slot[2]:
+                if reach[u]:        # PyTorch computes no gradient leading to no input
+                    count[u] += 1
+    return [n == 1 for n in count]
+
+
+def _seed_reads(node, used, reach, given, s, saves, read, alone):
+    """The seeds (``given[s]``) reaching node slot ``s``: handed on to its parents'
+    slots, or saved by its formulas (as ``grad`` in ``grad * cos(x)``) where another of
+    their operands requires grad."""
+    passed = passes_gradient(node)
+    if passed is not None:
+        for k in passed:
+            if alone[used[k]]:
+                given[used[k]] += given[s]
+        return
+    if not saves_gradient(node) or not any(tensor._rg for tensor, *_ in saves):
+        return
+    mask = 0
+    for k in gradient_readers(node):
+        mask |= reach[used[k]]
+    if mask:
+        read.extend((seed, seed._version, mask, s, None) for seed in given[s])
 
 
 def _inputs_reached(tr):
@@ -151,13 +205,14 @@ _CLONE = (" The gradient was recorded with create_graph=True and reads that tens
           "change a clone() of it instead, or compute the gradient again after the change.")
 
 
-def check(first_order, walk, done, mask=None):
+def check(first_order, walk, done, mask=None, reaches=None):
     """Raise PyTorch's error if a tensor ``first_order`` reads changed in place since,
     saying what to do; ``walk(tensors)`` runs the checks of the graph that computed them
     (program.py); ``mask``: the inputs whose gradients the backward goes through (None:
-    all); ``done``: (id of a record, mask) checked in this backward pass."""
+    all); ``done``: (id of a record, mask) checked in this backward pass; ``reaches(t)``:
+    whether ``t`` leads to one of the backward's inputs (None: every formula runs)."""
     try:
-        _check(first_order, walk, done, mask)
+        _check(first_order, walk, done, mask, reaches)
     except RuntimeError as error:
         message = str(error)
         if "modified by an inplace operation" not in message or message.endswith(_CLONE):
@@ -165,19 +220,24 @@ def check(first_order, walk, done, mask=None):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done, mask):
+def _check(first_order, walk, done, mask, reaches=None):
     key = (id(first_order), mask)       # one record may be met through two masks (a later order's and its own)
     if key in done:
         return
     done.add(key)
     seq = first_order.seq
-    for tensor, version, feeds in first_order.read:
+    runs = None if reaches is None else Runs(reaches)
+    for tensor, version, feeds, s, gated in first_order.read:
         if mask is not None and not feeds & mask:
             continue        # read by formulas of other gradients only: not run
-        if as_before(tensor, seq) is not tensor:
+        detached = as_before(tensor, seq) is not tensor
+        if not detached and tensor._version == version:
+            continue
+        if runs is not None and not runs.reads(first_order, s, tensor, gated):
+            continue        # its formula's node is not on a path to the inputs: not run
+        if detached:
             raise detached_saved_error()
-        if tensor._version != version:
-            raise changed_error(tensor, version)
+        raise changed_error(tensor, version)
     roots = [(tensor, version) for tensor, version, feeds in first_order.roots if mask is None or feeds & mask]
     if roots and _changed_since(first_order):
         walk([as_of(as_before(tensor, seq), version) for tensor, version in roots])

@@ -239,7 +239,8 @@ _SAVES_NOTHING = {operator.add, operator.sub, operator.neg, operator.pos, operat
                   numpy.cumsum, numpy.asarray, numpy.trace, numpy.diagonal, numpy.moveaxis, unindex,
                   numpy.flip, numpy.roll, numpy.tril, numpy.triu, numpy.diag, numpy.diff, runtime.to_copy,
                   numpy.take, numpy.take_along_axis,      # what they pick is given by constant indices
-                  numpy.trunc, numpy.sign}                # derivative 0
+                  numpy.trunc, numpy.sign, numpy.floor, numpy.ceil, numpy.round, numpy.rint,   # derivative 0
+                  numpy.deg2rad, numpy.rad2deg}           # a product by a number
 _SAVES_OTHER = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SAVES_OUTPUT = {numpy.exp, numpy.tanh, numpy.sqrt, numpy.expm1, numpy.exp2, numpy.tan,
                  runtime.sigmoid, runtime.softmax, runtime.log_softmax}
@@ -249,7 +250,9 @@ _REMAINDERS = {numpy.fmod, numpy.remainder, operator.mod, conventions.remainder}
 _READS_CURRENT = {numpy.kron}
 # their input and their output (the default saves the input only)
 _SAVES_BOTH = {numpy.prod, numpy.linalg.norm, numpy.max, numpy.min, numpy.amax, numpy.amin,
-               numpy.std, numpy.var}
+               numpy.std, numpy.cumprod}        # (var's backward reads its input only)
+# the methods made of other operations whose last node PyTorch's saves its output
+_SAVES_OUTPUT_LABELS = {"ReciprocalBackward0", "RsqrtBackward0"}
 
 
 def _saves_input(node, k):
@@ -332,6 +335,8 @@ def check_constants(node):
 def _saves_output(node):
     op = node.op
     if op in _SAVES_OUTPUT or op in _SAVES_BOTH or getattr(op, "__name__", "") == "relu":
+        return True
+    if getattr(node, "label", None) in _SAVES_OUTPUT_LABELS:
         return True
     # x ** y with both recorded: PyTorch's PowBackward1 saves the result too
     return op is operator.pow and len(node.parents) == 2

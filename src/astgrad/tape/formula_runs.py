@@ -1,0 +1,184 @@
+"""Which formulas of a gradient recorded with ``create_graph=True`` a later backward runs.
+
+PyTorch's backward runs a recorded node only where its output lies on a path to the
+inputs it was asked for, and a node that runs unpacks every tensor it saved, checking
+its version. So a formula's read of a tensor the differentiated graph saved is checked
+only where the formula's node runs (second_order.py keeps the reads; this module says,
+for one later backward, whether each one's node runs):
+
+- ``d * cos(x)`` (the gradient of ``sin``) reads ``x`` only in ``cos``, whose node runs
+  where ``x`` leads to an input: ``grad(grad(sin(a), a, v, create_graph=True)[0].sum(), v)``
+  does not read ``a``, which may have changed in place since (``SELF_READS``);
+- any other formula reads its saved tensors in a node taking the incoming gradient
+  ``d`` and the node's operands: it runs where ``d`` or an operand that requires grad
+  leads to an input (``d`` itself depends on the seeds and on the operands of the nodes
+  it flowed through). Such a node saves ``d`` too where another of its operands requires
+  grad: where ``d`` is a tensor given as ``grad_outputs`` (or a view of it), changing that
+  tensor in place since is refused as well.
+"""
+
+import operator
+
+import numpy
+
+from .. import runtime
+from .detached import before_detach
+from .versions import as_of
+
+__all__ = ["SELF", "FLOW", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers"]
+
+SELF = "self"       # read only by a node computing from the saved tensor alone
+FLOW = "flow"       # read by a node that also takes the incoming gradient
+NONE = "none"       # read by no formula node (only through its own history)
+OPERANDS = "operands"   # read by a node computing from the node's operands alone
+
+# elementwise functions whose PyTorch derivative is ``grad * f'(x)``, ``f'(x)`` a fresh
+# tensor computed from ``x`` (derivatives.yaml: sin, cos, sinh, cosh, atan, asin, acos,
+# abs (sgn), erf, pow with a number exponent)
+_SELF_NAMES = {"sin", "cos", "sinh", "cosh", "arctan", "arcsin", "arccos", "absolute", "erf", "log1p"}
+
+
+def _self_reads(node):
+    op = node.op
+    name = getattr(op, "__name__", "")
+    if name in ("power", "pow"):    # x ** c: grad * c * x ** (c - 1)
+        args = node.args
+        return len(args) == 2 and type(args[1]).__name__ != "Ref" and len(node.parents) == 1
+    return name in _SELF_NAMES and len(node.parents) == 1 and (
+        isinstance(op, numpy.ufunc) or getattr(op, "__module__", "").startswith(("scipy", "astgrad")))
+
+
+# their formulas hand the incoming gradient on as it is, or as a view of it (PyTorch: add,
+# sum's expand, view, ...): a tensor given as ``grad_outputs`` reaches the next formulas
+_PASSES = {operator.add, operator.pos, numpy.add, numpy.positive, numpy.sum,
+           numpy.reshape, numpy.transpose, numpy.swapaxes, numpy.moveaxis, numpy.broadcast_to, numpy.expand_dims,
+           numpy.squeeze, numpy.ravel, numpy.asarray, numpy.copy, numpy.concatenate, numpy.stack, runtime.to_copy}
+
+
+# their formulas pick the incoming gradient by a mask (PyTorch: threshold_backward, where),
+# or scale it before multiplying (reciprocal: -grad * y * y, rsqrt: -0.5 * grad * y ** 3):
+# the gradient itself is not saved
+_MASKS_GRADIENT = {"relu", "clamp", "clip"}
+_SCALES_GRADIENT = {"ReciprocalBackward0", "RsqrtBackward0"}
+# ``grad / (x + 1)``: ``x`` is read only by the sum, which saves nothing
+_READS_NONE = {"log1p"}
+# their output, saved, is read by no formula node: ``grad / (2 * y)``, ``grad * (y + 1)``
+_OUTPUT_READ_NONE = {numpy.sqrt, numpy.expm1}
+
+
+def saves_gradient(node):
+    """Whether ``node``'s formulas save the incoming gradient where another operand requires grad."""
+    return (getattr(node.op, "__name__", "") not in _MASKS_GRADIENT
+            and getattr(node, "label", None) not in _SCALES_GRADIENT)
+
+
+_SUBTRACTIONS = {operator.sub, numpy.subtract}     # the first operand's gradient only (the other's is -grad)
+_DIVISIONS = {operator.truediv, numpy.true_divide}
+
+
+def passes_gradient(node):
+    """The parents (indices) to which ``node``'s formulas hand its incoming gradient on
+    unchanged (or as a view), or None where they compute from it."""
+    op = node.op
+    if op in _PASSES:
+        return range(len(node.parents))
+    if op in _SUBTRACTIONS:
+        first = node.args[0] if node.args else None
+        return [first.k] if type(first).__name__ == "Ref" else []
+    return None
+
+
+def gradient_readers(node):
+    """The parents whose formulas save the incoming gradient (where another operand
+    requires grad): ``a / b``'s gradient of ``a`` only (``grad / b``; ``b``'s is
+    ``-grad * a / b / b``, which negates it first); every parent's elsewhere."""
+    args = node.args
+    if node.op in _DIVISIONS and len(args) == 2 and type(args[1]).__name__ == "Ref":
+        first = args[0]
+        if type(first).__name__ != "Ref":
+            return []       # c / b: -grad * ((c / b) / b)
+        return [first.k] if node.parents[args[1].k]._rg else []
+    return range(len(node.parents))
+
+
+def gate(node, k):
+    """How the read of ``node``'s saved parent ``k`` (None: a constant or its output) is
+    gated: ``SELF`` if only a node computing from that parent (or output) reads it,
+    ``OPERANDS`` if only one computing from the node's operands, ``NONE`` if no formula
+    node does, else ``FLOW``."""
+    if k is not None and _self_reads(node):
+        return NONE if getattr(node.op, "__name__", "") in _READS_NONE else SELF
+    if k is None and node.op in _OUTPUT_READ_NONE:
+        return NONE
+    if k is None and (getattr(node, "label", None) in _SCALES_GRADIENT or node.op is numpy.tan):
+        return SELF         # the output, in y * y (reciprocal), y ** 3 (rsqrt), 1 + y ** 2 (tan)
+    if _numerator(node, k):
+        return OPERANDS     # -grad * ((a / b) / b): a in a / b
+    return FLOW
+
+
+def _numerator(node, k):
+    """Whether parent ``k`` (None: a constant) is the numerator of a division by a parent."""
+    args = node.args
+    if node.op not in _DIVISIONS or len(args) != 2 or type(args[1]).__name__ != "Ref":
+        return False
+    first = args[0]
+    if type(first).__name__ != "Ref":
+        return k is None
+    return k == first.k != args[1].k
+
+
+class Runs:
+    """For one later backward (``reaches(tensor)``: whether a tensor leads to one of its
+    inputs), which formula nodes of a recorded gradient over a trace (program.py) run."""
+
+    __slots__ = ("reaches", "memo", "flows")
+
+    def __init__(self, reaches):
+        self.reaches = reaches
+        self.memo = {}
+        self.flows = None       # per trace slot (made on first use)
+
+    def leads(self, tensor, version, node=None):
+        """Whether ``tensor`` (as ``node`` used it, at ``version``) requires grad and leads to an input."""
+        key = (id(tensor), version, id(node))
+        found = self.memo.get(key)
+        if found is None:
+            t = tensor if node is None else before_detach(tensor, node)
+            found = self.memo[key] = any(c._rg and self.reaches(c) for c in (t, as_of(t, version)))
+        return found
+
+    def reads(self, first_order, s, tensor, gated):
+        """Whether the formula node reading ``tensor`` at slot ``s`` runs (``gated``:
+        (SELF, version, node), (OPERANDS, node) or None: ``FLOW``)."""
+        if gated is None:
+            return self.node_runs(first_order, s)
+        if gated[0] == SELF:
+            return self.leads(tensor, gated[1], gated[2])
+        node = gated[1]
+        return any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+
+    def node_runs(self, first_order, s):
+        """Whether the formula nodes at slot ``s`` of ``first_order``'s trace run: the
+        gradient into the slot or an operand that requires grad leads to an input."""
+        if self.flows is None:
+            self.flows = self._flows(first_order)
+        return self.flows[s]
+
+    def _flows(self, first_order):
+        slots = first_order.slots
+        flows = [False] * len(slots)        # the gradient into a slot leads to an input
+        if any(getattr(s, "_rg", False) and self.reaches(s) for s in first_order.seeds):
+            for s in first_order.outputs:
+                flows[s] = True
+        for s in range(len(slots) - 1, -1, -1):
+            slot = slots[s]
+            if slot[0] == "p":
+                flows[slot[1]] = flows[slot[1]] or flows[s]
+                flows[slot[2]] = flows[slot[2]] or flows[s]
+            elif slot[0] == "n":
+                node = slot[1]
+                flows[s] = flows[s] or any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+                for u in slot[2]:
+                    flows[u] = flows[u] or flows[s]
+        return flows
