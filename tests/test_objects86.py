@@ -129,6 +129,12 @@ class Doubles(Copies):                  # writes into the array its base's __ini
         self.data[1] += self.data[0]
 
 
+class OwnSub(Hist):                     # extends the new list its base's __init__ built
+    def __init__(self, d):
+        super().__init__(d)
+        self.hist = self.hist + [d * 2.0]
+
+
 def explicit_super(w):
     m = Explicit(np.cos(w), w[0])
     return m.energy(w)
@@ -192,6 +198,11 @@ def own_list_of_two(w):
     return p.scale * np.sum(p.hist[0] * p.hist[1])
 
 
+def base_list_extended(w):
+    o = OwnSub(np.cos(w))
+    return sum(np.sum(h ** 2 * w) for h in o.hist)
+
+
 def base_stored_then_written(w):
     c = Doubles(np.sin(w))
     return np.sum(c.data ** 2 * w)
@@ -199,7 +210,7 @@ def base_stored_then_written(w):
 
 FOLLOWED = [explicit_super, explicit_two_levels, skipping_a_level, dotted_base, mixin_first,
             mixin_first_with_init, mixin_in_a_list, own_list, own_list_pushed, own_list_in_a_loop,
-            own_list_of_two, base_stored_then_written]
+            own_list_of_two, base_list_extended, base_stored_then_written]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -306,6 +317,12 @@ class Given:
         self.hist.append(d)
 
 
+class AppendsToBase(Hist):              # changes in place the new list Hist.__init__ built
+    def __init__(self, d):
+        super().__init__(d)
+        self.hist.append(d * 2.0)
+
+
 def another_receiver(w):
     return OtherReceiver(w).energy(w)
 
@@ -327,6 +344,11 @@ def caller_list(w):
     return np.sum(lst[0] ** 2) + np.sum(h.hist[0])
 
 
+def base_list_appended(w):
+    o = AppendsToBase(w)
+    return sum(np.sum(h ** 2) for h in o.hist)
+
+
 REFUSED = {another_receiver: ("super(OtherReceiver, other): a super() given another receiver",
                              "return super(OtherReceiver, other).energy(x)"),
            skipping_in_init: ("SkipInit(...), whose SkipInit.__init__ has super(Mid, self).__init__(w)",
@@ -334,7 +356,11 @@ REFUSED = {another_receiver: ("super(OtherReceiver, other): a super() given anot
            class_held_list: ("changes the list its class holds (ClassList.hist), which every instance shares",
                              "h = ClassList(w * 1.0)"),
            caller_list: ("the call of Given.__init__ changes its argument 'lst' in place",
-                         "h = Given(lst, w * 1.0)")}
+                         "h = Given(lst, w * 1.0)"),
+           base_list_appended: ("AppendsToBase.__init__ changes self.hist in place (the method call .append() at "
+                                f"{__file__}:{inspect.getsourcelines(AppendsToBase)[1] + 3}: "
+                                "self.hist.append(d * 2.0)), the new list Hist.__init__ built",
+                                "o = AppendsToBase(w)")}
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)
