@@ -5,14 +5,19 @@ resolution order), a base named through its module (``class Scaled(test_objects8
 a mixin holding only methods coming first (``class Doubled(Twice, Base)`` built alone,
 ``class MixedAcc(Bumps, Acc)`` in a list), an ``__init__`` appending its argument to the
 object's own new list (``self.hist = []; self.hist.append(d)``) and one writing into the
-array its base's stored (``super(Doubles, self).__init__(d); self.data[0] *= 2.0``). Each
+array its base's stored (``super(Doubles, self).__init__(d); self.data[0] *= 2.0``), one
+storing a new list made from its base's (``self.hist = self.hist + [d * 2.0]``), and objects
+in a list whose class has a method naming an attribute it lacks (``self.energy(x)``,
+``self.scale``: Python's AttributeError there, on the object as on one built again). Each
 is checked in grad, value_and_grad, jvp, vjp, hessian and jvp of grad against central
 differences of what Python computes, at two sizes (check_every_mode). Rebinding the name
 ``super(Cls, self)`` reads makes new code that follows what the name means then (in an
 ``__init__``, refused where it no longer names its class). The
 neighbours astgrad does not follow are refused at the user's line in words saying what:
 another receiver than ``self``, a skipping ``super`` in an ``__init__``, an ``__init__``
-appending to the list its class holds, or to a list the caller handed it."""
+appending to the list its class holds, or to a list the caller handed it, and a subclass's
+``__init__`` appending to the new list its base's built (not followed: said so, not that
+it changes its argument)."""
 
 import inspect
 
@@ -129,6 +134,22 @@ class Doubles(Copies):                  # writes into the array its base's __ini
         self.data[1] += self.data[0]
 
 
+class OwnSub(Hist):                     # extends the new list its base's __init__ built
+    def __init__(self, d):
+        super().__init__(d)
+        self.hist = self.hist + [d * 2.0]
+
+
+class Doubling(test_objects85b.Acc):    # a method naming what only a subclass would define
+    def doubled(self, x):
+        return 2.0 * self.energy(x)
+
+
+class Scaling(test_objects85b.Acc):     # a method reading an attribute no object of it holds
+    def scaled(self):
+        return self.scale * self.data
+
+
 def explicit_super(w):
     m = Explicit(np.cos(w), w[0])
     return m.energy(w)
@@ -192,6 +213,15 @@ def own_list_of_two(w):
     return p.scale * np.sum(p.hist[0] * p.hist[1])
 
 
+def base_list_extended(w):
+    o = OwnSub(np.cos(w))
+    return sum(np.sum(h ** 2 * w) for h in o.hist)
+
+
+doubling_in_a_list = test_objects85b.built_in_a_list(Doubling)
+scaling_in_a_list = test_objects85b.built_in_a_list(Scaling)
+
+
 def base_stored_then_written(w):
     c = Doubles(np.sin(w))
     return np.sum(c.data ** 2 * w)
@@ -199,7 +229,8 @@ def base_stored_then_written(w):
 
 FOLLOWED = [explicit_super, explicit_two_levels, skipping_a_level, dotted_base, mixin_first,
             mixin_first_with_init, mixin_in_a_list, own_list, own_list_pushed, own_list_in_a_loop,
-            own_list_of_two, base_stored_then_written]
+            own_list_of_two, base_list_extended, base_stored_then_written, doubling_in_a_list,
+            scaling_in_a_list]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -306,6 +337,12 @@ class Given:
         self.hist.append(d)
 
 
+class AppendsToBase(Hist):              # changes in place the new list Hist.__init__ built
+    def __init__(self, d):
+        super().__init__(d)
+        self.hist.append(d * 2.0)
+
+
 def another_receiver(w):
     return OtherReceiver(w).energy(w)
 
@@ -327,6 +364,11 @@ def caller_list(w):
     return np.sum(lst[0] ** 2) + np.sum(h.hist[0])
 
 
+def base_list_appended(w):
+    o = AppendsToBase(w)
+    return sum(np.sum(h ** 2) for h in o.hist)
+
+
 REFUSED = {another_receiver: ("super(OtherReceiver, other): a super() given another receiver",
                              "return super(OtherReceiver, other).energy(x)"),
            skipping_in_init: ("SkipInit(...), whose SkipInit.__init__ has super(Mid, self).__init__(w)",
@@ -334,7 +376,11 @@ REFUSED = {another_receiver: ("super(OtherReceiver, other): a super() given anot
            class_held_list: ("changes the list its class holds (ClassList.hist), which every instance shares",
                              "h = ClassList(w * 1.0)"),
            caller_list: ("the call of Given.__init__ changes its argument 'lst' in place",
-                         "h = Given(lst, w * 1.0)")}
+                         "h = Given(lst, w * 1.0)"),
+           base_list_appended: ("AppendsToBase.__init__ changes self.hist in place (the method call .append() at "
+                                f"{__file__}:{inspect.getsourcelines(AppendsToBase)[1] + 3}: "
+                                "self.hist.append(d * 2.0)), the new list Hist.__init__ built",
+                                "o = AppendsToBase(w)")}
 
 
 @pytest.mark.parametrize("f", REFUSED, ids=lambda f: f.__name__)

@@ -32,6 +32,7 @@ from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from .row_refreshes import refreshable, rows_behind
+from .base_built_changes import base_built_change_message
 # imported here, not in the functions using them: an import in a function asked for each
 # statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
 from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_values_method, is_mutating_method, \
@@ -1951,7 +1952,8 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             elif held is not None and _called_through_its_class(stmt, changed):      # Scaler.step(s, w)
                 message = _method_through_class_message(source, stmt, callee, held, argument, where)
             else:
-                message = _callee_change_message(callee, argument, where)
+                message = base_built_change_message(anno.get(stmt.value, Key.TARGET), where) \
+                    or _callee_change_message(callee, argument, where)
         error = source.error(message, stmt, construct=f"in-place change in {callee}")
         raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
 

@@ -39,7 +39,11 @@ def attribute_class(normalizer, call, name):
     stored = None if attrs is None else _stored_by_methods(cls, attrs)
     if stored is not None and stored & set(aliases_of(cls).values()):
         return None         # (a method storing self.data leaves self.first the old array)
-    return None if stored is None else (cls, attrs, stored)
+    if stored is None:
+        return None
+    for attr in sorted(_lacking_reads(cls, attrs)):     # defined on the class later: made again
+        normalizer.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+    return cls, attrs, stored
 
 
 def given_arguments(cls, call):
@@ -210,11 +214,41 @@ def _self_stores(cls, fn, attrs):
         if not isinstance(node, gast.Name) or node.id != me or node is params[0]:
             continue
         use = None if id(node) in nested else attribute_use(cls, node, parents, attrs)
-        if use is None:
+        if use is None and not _lacking_read(cls, node, parents, attrs):
             return None
         if use == "store":
             stored.add(parents[id(node)].attr)
     return stored
+
+
+def _lacking_read(cls, node, parents, attrs):
+    """Whether ``node`` (the method's ``self``) is read as ``self.attr`` (or called as
+    ``self.attr(...)``) for an attribute neither the object (``attrs``, all it holds) nor
+    its class has: Python raises AttributeError there, as it does on the object built
+    again from its attributes (``class Twice: def doubled(self, x): return 2.0 *
+    self.energy(x)``, for a subclass defining ``energy`` that this class is not)."""
+    parent = parents.get(id(node))
+    return isinstance(parent, gast.Attribute) and parent.value is node and isinstance(parent.ctx, gast.Load) \
+        and parent.attr not in attrs and M.static_attribute(cls, parent.attr) is MISSING
+
+
+def _lacking_reads(cls, attrs):
+    """The attributes the methods of ``cls`` read on ``self`` that neither the object nor
+    its class has (``_lacking_read``): each a guard, so a class defining one later (a
+    property, a method) has the question asked again."""
+    found = set()
+    for klass in cls.__mro__[:-1]:
+        for value in vars(klass).values():
+            functions = [value.fget, value.fset, value.fdel] if isinstance(value, property) else [value]
+            for fn in functions:
+                tree = function_tree(fn) if inspect.isfunction(fn) else None
+                params = [] if tree is None else tree.args.posonlyargs + tree.args.args
+                if params:
+                    parents = parents_of(tree)
+                    found.update(parents[id(n)].attr for n in S.walk_nodes(tree)
+                                 if isinstance(n, gast.Name) and n.id == params[0].id and n is not params[0]
+                                 and _lacking_read(cls, n, parents, attrs))
+    return found
 
 
 def attribute_use(cls, node, parents, attrs):
