@@ -13,6 +13,7 @@ the body around it. Only the numbers some guard reads get a ``done = k``.
 """
 
 import dataclasses
+import operator
 
 import gast
 
@@ -267,7 +268,8 @@ def _shaped_zeros_mark(stmt, steps):
 
 def _takes_plain_zero(value):
     """Whether the adjoint of ``value`` takes a plain 0.0 for an array's derivative: a
-    copy, or an elementwise rule (its derivative broadcasts)."""
+    copy, an elementwise rule (its derivative broadcasts) or indexing (zeros where the
+    derivative goes)."""
     op = ops.describe(value)
     if op.kind is OpKind.COPY or op.kind is OpKind.CONST:
         return True
@@ -277,7 +279,7 @@ def _takes_plain_zero(value):
         record = registry.primitive(op.key)
     except TypeError:
         return False
-    return record is not None and record.kind == "elementwise"
+    return record is not None and (record.kind == "elementwise" or record.function is operator.getitem)
 
 
 def shaped_zeros(sweep, name, state):
