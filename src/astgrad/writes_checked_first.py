@@ -13,6 +13,7 @@ left for the function's own call to raise."""
 
 import ast
 import builtins
+import dis
 import inspect
 import textwrap
 import types
@@ -58,6 +59,8 @@ def _writes_held_items(f):
     if not isinstance(fn, types.FunctionType):
         return False
     known = _WRITES.get(fn)
+    if known is None and not _may_write_items(fn.__code__):
+        known = _WRITES[fn] = False         # (reading its source takes longer)
     if known is None:
         try:
             tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
@@ -65,6 +68,19 @@ def _writes_held_items(f):
             return False
         known = _WRITES[fn] = any(_writes_held(node, fn.__globals__) for node in ast.walk(tree))
     return known
+
+
+_ITEM_STORES = frozenset(dis.opmap[name] for name in ("STORE_SUBSCR", "STORE_SLICE") if name in dis.opmap)
+_CHANGING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "remove", "clear",
+                               "sort", "reverse", "add", "discard", "fill", "resize", "put", "itemset"})
+
+
+def _may_write_items(code):
+    """Whether ``code`` (or a function or class body in it) stores an item or calls a
+    method that may change its object, by its bytecode."""
+    if _ITEM_STORES & set(code.co_code[::2]) or _CHANGING_METHODS & set(code.co_names):
+        return True
+    return any(_may_write_items(inner) for inner in code.co_consts if isinstance(inner, types.CodeType))
 
 
 def _writes_held(node, names):
