@@ -33,6 +33,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative, run_value_code
+from .writes_checked_first import refuse_writes_first
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -1086,6 +1087,8 @@ def _value_and_pullback_codes(f, primals, bound, before):
         general = codes.chosen()
         value = codes.value_code(bound, len(primals)) if general is not None else None
         read = _read_snapshot(f)
+        if value is None and general is not None:
+            refuse_writes_first(f, _copies(primals))     # before f changes what the pullback refuses
         # f may write into its arguments; the pullback needs them as given
         out, ran = (run_value_code(value, *codes.leading, *_copies(primals)), None) if value is not None \
             else _called(f, primals)
@@ -1573,6 +1576,7 @@ class Jacobian:
         x = target.value(bound)
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
+        refuse_writes_first(fn, _copies(arguments), _fresh_keywords(bound.kwargs))
         before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
         out = fn(*_copies(arguments), **_fresh_keywords(bound.kwargs))     # (its output's size chooses the mode)
         after = before.taken_again() if before is not None else None
@@ -1831,6 +1835,7 @@ class Hessian:
         basis = [e.tolist() if as_list else e for e in _flat_basis(x)]
         # the code is made (or the program refused) before f runs, as grad does
         products = self._product._products(args, kwargs, basis[0]) if basis else None
+        refuse_writes_first(_underlying(f), _copies(target.arguments(bound)), _fresh_keywords(bound.kwargs))
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         _check_scalar(call_from_users_line(_underlying(f), _copies(target.arguments(bound)),
                                            _fresh_keywords(bound.kwargs)),

@@ -504,6 +504,19 @@ def value_code(f, given=frozenset()):
     return value if copied is not None and copied <= given else None
 
 
+def write_checking_code(f):
+    """``f``'s value code where it checks a write into an item an object holds
+    (``written_items_apart``, which refuses one the object does not hold itself) and
+    writes into a copy of it, as ``f``'s derivatives do; else None. Run before ``f`` runs
+    itself, it refuses what they would refuse before anything changed (writes_checked_first.py)."""
+    try:
+        value = _entry(underlying(f), ("forward", (), VALUE_ONLY)).compiled
+    except TransformError:
+        return None
+    source = getattr(value, "source", None) if value.__name__.startswith("value_") else None
+    return value if source is not None and "written_items_apart(" in source else None
+
+
 _UNKNOWN = object()
 _copied = weakref.WeakKeyDictionary()     # value code -> the parameters it copies to write into, or None
 

@@ -425,6 +425,19 @@ def zeros_like(value):
     return None
 
 
+def zeros_if_plain(g, value):
+    """``g``, or zeros shaped like the array ``value`` (or its saved ShapeInfo) where ``g``
+    is a plain number zero: the derivative of a name a try body bound where nothing that
+    ran read it, which an array's rule (a reshape's) needs with the array's shape."""
+    if not _is_zero_placeholder(g):
+        return g
+    if isinstance(value, numpy.ndarray):
+        return zeros_like(value)
+    if isinstance(value, ShapeInfo):
+        return numpy.zeros(value.shape, value.dtype if numpy.issubdtype(value.dtype, numpy.inexact) else numpy.float64)
+    return g
+
+
 def _plain_object(value):
     """Whether ``value`` is an object of a user class (or a SimpleNamespace) keeping its
     attributes in its ``__dict__`` or its ``__slots__``, whose derivative is a dict of its

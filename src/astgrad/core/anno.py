@@ -60,6 +60,7 @@ class Key:
     # reverse mode: saving and restoring overwritten values (planned by analysis.saves)
     SAVE = "the analysis.saves.Save record of the value this statement overwrites (None: recomputed)"
     DEFINED_BEFORE = "names surely assigned before this if or loop"
+    SHAPED_ZEROS = "a Pass a try body's adjoint turns into: this name's derivative, zeros of its shape if still a plain 0.0"
     DEFINED_AFTER = "names surely assigned after this if or loop"
     DEFINED_BY_BODY = "names surely assigned at the end of this loop's body (of this if's, where it ran)"
     DEFINED_BY_ORELSE = "names surely assigned at the end of this if's else branch, where it ran"

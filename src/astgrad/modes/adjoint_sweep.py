@@ -72,6 +72,9 @@ class AdjointSweep:
             return self.control.if_(stmt, state)
         if isinstance(stmt, gast.Pass) and anno.get(stmt, Key.SAVE):     # try_steps: a restore alone
             return [self.restore(anno.get(stmt, Key.SAVE))], state
+        if isinstance(stmt, gast.Pass) and anno.get(stmt, Key.SHAPED_ZEROS):
+            from .try_steps import shaped_zeros
+            return shaped_zeros(self, anno.get(stmt, Key.SHAPED_ZEROS), state), state
         if isinstance(stmt, (gast.For, gast.While)):
             return self.control.loop(stmt, state)
         return [], state

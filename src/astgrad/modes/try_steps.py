@@ -13,6 +13,7 @@ the body around it. Only the numbers some guard reads get a ``done = k``.
 """
 
 import dataclasses
+import operator
 
 import gast
 
@@ -21,7 +22,8 @@ from ..core import ops
 from ..core import syntax as S
 from ..core.anno import Key
 from ..core.ops import OpKind
-from .adjoint_state import SET, ZERO, state_of
+from ..rules import registry
+from .adjoint_state import SET, ZERO, is_set, state_of
 
 
 @dataclasses.dataclass
@@ -38,6 +40,8 @@ class Steps:
     active: object = None       # the function's active names
     defined: object = None      # the names surely defined before the try
     ranks: dict = None          # number -> the count written for it (see _rank)
+    zeroed: set = dataclasses.field(default_factory=set)    # names given zeros before the body's adjoints
+    holders: object = ()        # the names holding items (lists, tuples, dicts)
 
     def marker(self, stmt):
         """``done = k`` after ``stmt`` (or a key of ``numbers``), or None where no guard
@@ -157,7 +161,7 @@ def adjoint_try(sweep, stmt, state):
     steps = steps_of(stmt, sweep.mode.active)
     if not steps.used:
         return sweep.block([s for s in stmt.body if not anno.get(s, Key.CAUGHT, False)], state)
-    steps.defined = anno.get(stmt, Key.DEFINED_BEFORE)
+    steps.defined, steps.holders = anno.get(stmt, Key.DEFINED_BEFORE), sweep.control._item_holders()
     zeros = _holder_zeros(sweep, stmt, steps, state)
     code, state = sweep.block(_guarded(stmt.body, steps), state)
     code.extend(sweep.restore(save) for save in reversed(anno.get(stmt, Key.TARGET_SAVES)))
@@ -185,7 +189,8 @@ def _holder_zeros(sweep, stmt, steps, state):
         seen.add(name)      # its first binding: from there on, the name holds what the last one bound
         adjoint, zeros = mode.adjoint(name), mode.helper_call("zeros_like", [S.name(name)])
         if state_of(state, adjoint) is SET and name not in holders:
-            continue        # (a try in a loop: an array's zeros would be kept for each turn)
+            continue        # (a try in a loop: the shape alone is kept, see shaped_zeros)
+        steps.zeroed.add(name)
         if state_of(state, adjoint) is SET:     # set on some path (in a loop): add the zeros to it
             out.append(S.assign(adjoint, gast.IfExp(test=steps.at_least(k), body=mode.helper_call(
                 "add_derivatives", [S.name(adjoint), zeros]), orelse=S.name(adjoint))))
@@ -237,12 +242,53 @@ def _guarded(block, steps):
         if k not in steps.used:
             out.append(inner)
             continue
-        guard = _when(steps, k, [inner], raised)
+        guard = _when(steps, k, [inner] + _shaped_zeros_mark(inner, steps), raised)
         # where the adjoint of a binding ends, the name holds (restored) what it held before:
         # bound before it on this path, a list's derivative there is its zeros, not 0.0
         anno.set(guard, Key.DEFINED_BY_BODY, _BoundBefore(steps.defined, steps.bound[id(inner)]))
         out.append(guard)
     return out
+
+
+def _shaped_zeros_mark(stmt, steps):
+    """After the binding ``stmt`` of an array the body binds (not bound before the try,
+    not given zeros before the body's adjoints: in a branch, or in a loop), a Pass whose
+    adjoint, run first, makes the name's derivative zeros of its shape where it is still a
+    plain 0.0 (nothing that ran read the name); [] for other statements."""
+    if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+        return []
+    name = stmt.targets[0].id
+    if name not in steps.active or name in steps.defined or name in steps.holders or name in steps.zeroed \
+            or _takes_plain_zero(stmt.value):
+        return []
+    mark = gast.Pass()
+    anno.set(mark, Key.SHAPED_ZEROS, name)
+    return [mark]
+
+
+def _takes_plain_zero(value):
+    """Whether the adjoint of ``value`` takes a plain 0.0 for an array's derivative: a
+    copy, an elementwise rule (its derivative broadcasts) or indexing (zeros where the
+    derivative goes)."""
+    op = ops.describe(value)
+    if op.kind is OpKind.COPY or op.kind is OpKind.CONST:
+        return True
+    if op.kind is not OpKind.CALL:
+        return False
+    try:
+        record = registry.primitive(op.key)
+    except TypeError:
+        return False
+    return record is not None and (record.kind == "elementwise" or record.function is operator.getitem)
+
+
+def shaped_zeros(sweep, name, state):
+    """``d_b = zeros_if_plain(d_b, b)`` where ``d_b`` may be set (the adjoint of a
+    ``_shaped_zeros_mark``): read for its shape only, ``b`` is kept as its shape."""
+    mode, adjoint = sweep.mode, sweep.mode.adjoint(name)
+    if not is_set(state, adjoint):
+        return []
+    return [S.assign(adjoint, mode.helper_call("zeros_if_plain", [S.name(adjoint), S.name(name)]))]
 
 
 @dataclasses.dataclass(frozen=True)

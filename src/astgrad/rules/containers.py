@@ -7,7 +7,7 @@ from ..runtime import element, put_back_popped, restore_item, saved_item, shape_
 from ..runtime import own_tangent, written_copy
 from ..runtime import check_keywords, check_mapping, default_of, deleted_position, has_key, like_sequence, list_to_tuple, pop_position
 from ..runtime import check_spread_keywords, hashable_arguments
-from ..runtime import sorted_positions
+from ..runtime import sorted_positions, unbroadcast, zeros_if_plain
 from ..runtime import element_copy
 from .registry import adjoint, d, non_differentiable, tangent
 
@@ -96,6 +96,17 @@ def add_derivatives_(y, a, b):
 def add_derivatives_(y, a, b):
     d[y] = add_derivatives(d[a], zeros_like(b))
     d[y] = add_derivatives(zeros_like(a), d[b])
+
+
+# zeros_if_plain(g, value) is g, or g broadcast to value's shape where g is a plain zero
+@adjoint(zeros_if_plain)
+def zeros_if_plain_(y, g, value):
+    d[g] = unbroadcast(d[y], g)
+
+
+@tangent(zeros_if_plain)
+def zeros_if_plain_(y, g, value):
+    d[y] = zeros_if_plain(d[g], value)
 
 
 @adjoint(drop_last)

@@ -86,7 +86,7 @@ declare(runtime.zeros_like, runtime.shape_of, runtime.any_order, runtime.check_a
         runtime.check_receiver_class,
         runtime.check_plain_argument, runtime.check_jvp_tangent,
         shape_only=True)
-declare(runtime.unbroadcast, runtime.unbroadcast_stored, runtime.broadcast_like, runtime.unreduce,
+declare(runtime.unbroadcast, runtime.unbroadcast_stored, runtime.broadcast_like, runtime.unreduce, runtime.zeros_if_plain,
         shape_arguments=(1,))
 declare(runtime.repeat_count, shape_arguments=(0,))
 # through_store(g, y) checks whether y is an int array: its dtype alone
