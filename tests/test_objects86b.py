@@ -61,6 +61,20 @@ class B:
         return B(self.d * 2.0)          # a new array of its own
 
 
+class Scaling:
+    def __init__(self, d):
+        self.d = d
+
+    def bump(self, c):
+        self.d[0] += c
+
+    def scaled(self, k):
+        return Scaling(self.d * k)      # a new array of its own
+
+    def shifted(self, k, by=1.0):
+        return Scaling(self.d + k * by)
+
+
 class Shared:
     def __init__(self, d):
         self.d = d
@@ -233,6 +247,31 @@ def a_child_of_the_argument(w):
     return np.sum(a.d ** 2) + np.sum(b.d * w)     # a.d is w, untouched
 
 
+def a_child_of_an_expression(w):
+    a = Scaling(w * 1.0)
+    b = a.scaled(w[0])
+    b.bump(w[1])
+    return np.sum(a.d ** 2) + np.sum(b.d * w)
+
+
+def a_child_of_expressions_by_keyword(w):
+    a = Scaling(np.sin(w))
+    b = a.shifted(w[2] * 2.0, by=np.cos(w[0]))
+    b.bump(w[1])
+    a.bump(w[0] * w[2])
+    return np.sum(a.d * b.d) + np.sum(b.d * w)
+
+
+def a_child_of_an_expression_in_a_loop(w):
+    s = 0.0
+    a = Scaling(w * 1.0)
+    for k in range(2):
+        b = a.scaled(w[k] + k)
+        b.bump(w[2])
+        s = s + np.sum(b.d ** 2)
+    return s
+
+
 def a_copy_handed_to_a_helper(w):
     p = mk(w.copy())
     p.scale(w[0])
@@ -285,7 +324,8 @@ def kept_under_two_names_of_the_argument(w):
 
 FOLLOWED = [a_tuple_built, a_tuple_both_written, a_tuple_in_a_loop, a_tuple_helper_written, another_modules_pair,
             another_modules_pair_written, another_modules_globals, a_child_written,
-            a_child_of_the_argument, a_copy_handed_to_a_helper, a_copy_written_by_element, rebound_then_written,
+            a_child_of_the_argument, a_child_of_an_expression, a_child_of_expressions_by_keyword,
+            a_child_of_an_expression_in_a_loop, a_copy_handed_to_a_helper, a_copy_written_by_element, rebound_then_written,
             rebound_over_a_buffer, rebound_twice, rebound_by_a_copy, kept_under_two_names,
             kept_under_two_names_of_the_argument]
 
