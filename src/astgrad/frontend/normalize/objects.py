@@ -189,8 +189,9 @@ class ObjectLowering:
         ``changed``, or ``self.a += v``) a container another name may hold, or in a try
         body where the method may raise after it changed the object."""
         method = function_tree(M.static_attribute(cls, attr))
+        dropped = id(node) in self.__dict__.get("dropped_returns", ())    # its value unread: returned_rebinds.py
         shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a])
-                        and not (method is not None and rebound_first(method, a)))    # fresh_rebinds.py
+                        and not (method is not None and rebound_first(method, a, dropped)))    # fresh_rebinds.py
         if shared:
             a = f"self.{shared[0]}"
             raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes {a} in place, on an object this "
