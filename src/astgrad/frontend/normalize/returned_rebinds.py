@@ -50,10 +50,11 @@ def write_returned_rebinds(normalizer, tree):
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in found \
                 and id(node) not in placed:
             found[node.func.attr] = None
-    dropped, written = normalizer.__dict__.setdefault("dropped_returns", set()), False
+    # (the calls themselves kept too, so no other node comes to have their id)
+    dropped, written = normalizer.__dict__.setdefault("dropped_returns", {}), False
     for entries in found.values():
         for block, stmt, attr in entries or ():
-            dropped.add(id(stmt.value))
+            dropped[id(stmt.value)] = stmt.value
             if isinstance(stmt, gast.Assign):
                 receiver = stmt.value.func.value
                 read = gast.Attribute(value=S.name(receiver.id), attr=attr, ctx=gast.Load())
