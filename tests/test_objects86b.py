@@ -7,9 +7,12 @@ writes in place; a method rebinding its attribute to a new array and then writin
 it (``self.d = self.d * 1.0; self.d[0] += x``: the caller's array keeps its values).
 Each is checked in grad, value_and_grad, jvp, vjp and hessian against central
 differences of what Python computes, at two sizes, the caller's array left as Python's
-call leaves it, and in the jvp of its gradient. The neighbours not followed (a child
-sharing its parent's array; a rebinding method that returns the new array, writes
-before it rebinds, rebinds in a branch or keeps the new array under a second attribute;
+call leaves it, and in the jvp of its gradient. Also a child method called with
+expressions (``a.scaled(w[0])``), and a rebinding method returning its new array
+(``e = p.step(x)``, ``e`` and ``p.d`` then one array). The neighbours not followed (a
+child sharing its parent's array; a write through such a returned array or its object,
+or its value read in an expression; a rebinding method that writes before it rebinds,
+rebinds in a branch or keeps the new array under a second attribute;
 a write in place into an attribute ``__init__`` keeps under two names where a method
 rebinds one of them, which parts them)
 are refused at the user's line, never a wrong gradient."""
@@ -59,6 +62,20 @@ class B:
 
     def child(self):
         return B(self.d * 2.0)          # a new array of its own
+
+
+class Scaling:
+    def __init__(self, d):
+        self.d = d
+
+    def bump(self, c):
+        self.d[0] += c
+
+    def scaled(self, k):
+        return Scaling(self.d * k)      # a new array of its own
+
+    def shifted(self, k, by=1.0):
+        return Scaling(self.d + k * by)
 
 
 class Shared:
@@ -127,6 +144,11 @@ class Returning:
         self.d = self.d * 1.0
         self.d[0] += x
         return self.d                   # the caller's name holds the new array too
+
+
+class ReturningAndBumping(Returning):
+    def bump(self, c):
+        self.d[1] += c
 
 
 class WrittenFirst:
@@ -233,6 +255,31 @@ def a_child_of_the_argument(w):
     return np.sum(a.d ** 2) + np.sum(b.d * w)     # a.d is w, untouched
 
 
+def a_child_of_an_expression(w):
+    a = Scaling(w * 1.0)
+    b = a.scaled(w[0])
+    b.bump(w[1])
+    return np.sum(a.d ** 2) + np.sum(b.d * w)
+
+
+def a_child_of_expressions_by_keyword(w):
+    a = Scaling(np.sin(w))
+    b = a.shifted(w[2] * 2.0, by=np.cos(w[0]))
+    b.bump(w[1])
+    a.bump(w[0] * w[2])
+    return np.sum(a.d * b.d) + np.sum(b.d * w)
+
+
+def a_child_of_an_expression_in_a_loop(w):
+    s = 0.0
+    a = Scaling(w * 1.0)
+    for k in range(2):
+        b = a.scaled(w[k] + k)
+        b.bump(w[2])
+        s = s + np.sum(b.d ** 2)
+    return s
+
+
 def a_copy_handed_to_a_helper(w):
     p = mk(w.copy())
     p.scale(w[0])
@@ -271,6 +318,28 @@ def rebound_by_a_copy(w):
     return np.sum(np.sin(p.d) * w)
 
 
+def rebound_and_returned(w):
+    p = Returning(w)
+    e = p.step(w[1])                    # e and p.d: one new array; w keeps its values
+    return np.sum(w * e) + np.sum(p.d ** 2)
+
+
+def returned_then_stepped_again(w):
+    p = Returning(w * 2.0)
+    e = p.step(w[1])
+    p.step(w[0])                        # a new array again: e keeps the first
+    return np.sum(w * e) + np.sum(p.d ** 2)
+
+
+def returned_in_a_loop(w):
+    p = Returning(np.sin(w))
+    s = 0.0
+    for k in range(2):
+        e = p.step(w[k])
+        s = s + np.sum(e * w)
+    return s * np.sum(p.d)
+
+
 def kept_under_two_names(w):
     p = TwiceKept(w * 1.0)
     p.step(w[1])
@@ -285,9 +354,11 @@ def kept_under_two_names_of_the_argument(w):
 
 FOLLOWED = [a_tuple_built, a_tuple_both_written, a_tuple_in_a_loop, a_tuple_helper_written, another_modules_pair,
             another_modules_pair_written, another_modules_globals, a_child_written,
-            a_child_of_the_argument, a_copy_handed_to_a_helper, a_copy_written_by_element, rebound_then_written,
+            a_child_of_the_argument, a_child_of_an_expression, a_child_of_expressions_by_keyword,
+            a_child_of_an_expression_in_a_loop, a_copy_handed_to_a_helper, a_copy_written_by_element, rebound_then_written,
             rebound_over_a_buffer, rebound_twice, rebound_by_a_copy, kept_under_two_names,
-            kept_under_two_names_of_the_argument]
+            kept_under_two_names_of_the_argument, rebound_and_returned, returned_then_stepped_again,
+            returned_in_a_loop]
 
 
 @pytest.mark.parametrize("f", FOLLOWED, ids=lambda f: f.__name__)
@@ -336,10 +407,23 @@ def grown_then_bumped(w):
     return np.sum(w * p.d) + np.sum(p.e ** 2)
 
 
-def rebound_and_returned(w):
+def returned_then_written(w):
     p = Returning(w)
     e = p.step(w[1])
+    e[1] += w[0]                        # Python: p.d shows the write too
     return np.sum(w * e) + np.sum(p.d ** 2)
+
+
+def returned_then_bumped(w):
+    p = ReturningAndBumping(w * 1.0)
+    e = p.step(w[1])
+    p.bump(w[0])                        # Python: e shows the write too
+    return np.sum(w * e) + np.sum(p.d ** 2)
+
+
+def returned_into_an_expression(w):
+    p = Returning(w)
+    return np.sum(w * p.step(w[1]))
 
 
 def written_before_rebound(w):
@@ -361,7 +445,9 @@ def rebound_and_kept_twice(w):
 
 
 @pytest.mark.parametrize("f, words", [(a_child_sharing_the_array, "Shared.bump"),
-                                      (rebound_and_returned, "Returning.step"),
+                                      (returned_then_written, "'e'"),
+                                      (returned_then_bumped, "ReturningAndBumping.bump"),
+                                      (returned_into_an_expression, "Returning.step"),
                                       (written_before_rebound, "WrittenFirst.step"),
                                       (rebound_in_a_branch, "RebindingInABranch.step"),
                                       (rebound_and_kept_twice, "Leaking.step"),

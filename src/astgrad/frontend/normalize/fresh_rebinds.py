@@ -14,7 +14,9 @@ attribute, its value an arithmetic expression (``self.d * 1.0``, ``-self.d``) or
 ``.copy()``; after it the attribute is only rebound so again, written by element, or
 read as an operand of arithmetic (``self.d[0] * x``, ``self.d + x``), never handed
 on, returned or stored elsewhere (which would let another name hold the new array); and
-the method calls no method of ``self`` and hands ``self`` to nothing."""
+the method calls no method of ``self`` and hands ``self`` to nothing. A last statement
+``return self.<attr>`` is let through only for a call whose value goes unread
+(returned_rebinds.py), where no other name can come to hold the new array."""
 
 import gast
 
@@ -23,14 +25,17 @@ from ...core import syntax as S
 _ARITHMETIC = (gast.BinOp, gast.UnaryOp)
 
 
-def rebound_first(tree, attr):
+def rebound_first(tree, attr, dropped=False):
     """Whether the method ``tree`` rebinds ``self.<attr>`` to a new array before any
-    other use of it, and never lets that array go (see the module's docstring)."""
+    other use of it, and never lets that array go (see the module's docstring); with
+    ``dropped`` (the call's value goes unread), a last ``return self.<attr>`` too."""
     params = tree.args.posonlyargs + tree.args.args
     if not params:
         return False
     me = params[0].id
     body = tree.body
+    if dropped and _returns_attribute(body[-1], me) == attr:
+        body = body[:-1]
     rebound = None
     for at, stmt in enumerate(body):
         if _fresh_rebind(stmt, me, attr):
@@ -45,6 +50,27 @@ def rebound_first(tree, attr):
            for stmt in later for n in S.walk_nodes(stmt)):
         return False
     return all(_uses_stay(stmt, me, attr) for stmt in later)
+
+
+def returned_attribute(tree):
+    """``attr`` where the method ``tree`` (its def, or None) ends with ``return
+    self.<attr>``, has no other ``return`` and rebinds that attribute first
+    (``rebound_first``); else None."""
+    params = [] if tree is None else tree.args.posonlyargs + tree.args.args
+    if not params or not tree.body:
+        return None
+    attr = _returns_attribute(tree.body[-1], params[0].id)
+    returns = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Return)]
+    if attr is None or len(returns) != 1 or not rebound_first(tree, attr, dropped=True):
+        return None
+    return attr
+
+
+def _returns_attribute(stmt, me):
+    if isinstance(stmt, gast.Return) and isinstance(stmt.value, gast.Attribute) \
+            and isinstance(stmt.value.value, gast.Name) and stmt.value.value.id == me:
+        return stmt.value.attr
+    return None
 
 
 def _is_self_attr(node, me, attr):

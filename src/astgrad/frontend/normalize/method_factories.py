@@ -12,9 +12,16 @@ class (so its class is that one when the method runs); the method is a plain fun
 of the class (no decorator, found by ordinary lookup: the class defines no
 ``__getattr__``/``__getattribute__`` and no method stores an attribute of that name), of
 the function's own module, of the form factory_calls.py folds (no check before its
-``return``), its arguments names or constants; and nothing may put an attribute of the
+``return``); and nothing may put an attribute of the
 method's name on the object (the function and the class's methods store none, name no
 ``setattr`` or ``__dict__``, and name the object only to read or store its attributes).
+An argument that is no name or constant (``a.scaled(w[0])``) is first bound to a new
+name of its own, in the order Python evaluates the arguments, which it does before the
+method runs::
+
+    b = a.scaled(w[0])      ->      k = w[0]
+                                    b = P(a.d * k)
+
 Anything else is left as it is."""
 
 import inspect
@@ -25,7 +32,8 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .handed_arrays import _method_trees
-from .factory_calls import _atom, _bound, _followed, _returned_call, _substituted, methods_called, statement_blocks
+from .factory_calls import (_arguments_named, _atom, _bound, _followed, _returned_call, _substituted, methods_called,
+                            statement_blocks)
 
 _DYNAMIC = frozenset({"setattr", "delattr", "vars", "__dict__"})
 
@@ -34,18 +42,21 @@ def write_method_factory_calls(normalizer, tree):
     """Each such call of ``tree`` written as the construction it returns. Whether one was."""
     written, classes = False, None
     for block in statement_blocks(tree.body):
-        for stmt in block:
+        for stmt in list(block):
             if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
                     and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute)
                     and isinstance(stmt.value.func.value, gast.Name)):
                 continue
             classes = _built_once(normalizer, tree) if classes is None else classes
             cls = classes.get(stmt.value.func.value.id)
-            built = None if cls is None else _folded(normalizer, tree, cls, stmt)
-            if built is not None:
+            found = None if cls is None else _folded(normalizer, tree, cls, stmt)
+            if found is not None:
+                bindings, built = found
                 normalizer.source.dependencies.append(((M.CLASS_ROOT, stmt.value.func.attr),
                                                        (cls, M.current(cls, stmt.value.func.attr))))
                 stmt.value = built
+                at = block.index(stmt)
+                block[at:at] = bindings     # the arguments, evaluated before the method runs
                 written = True
     return written
 
@@ -64,8 +75,9 @@ def _built_once(normalizer, tree):
 
 
 def _folded(normalizer, tree, cls, stmt):
-    """The construction the method ``stmt`` calls returns, its ``self`` the receiver's name
-    and its parameters the call's arguments, placed at the call; else None."""
+    """(the bindings of the call's arguments that are no name or constant, the
+    construction the method ``stmt`` calls returns, its ``self`` the receiver's name and
+    its parameters the call's arguments), placed at the call; else None."""
     call = stmt.value
     method = inspect.getattr_static(cls, call.func.attr, None)
     fn = normalizer.source.fn
@@ -74,27 +86,30 @@ def _folded(normalizer, tree, cls, stmt):
             or method.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR) \
             or _overridden(cls) \
             or _stored_anywhere(cls, call.func.attr) or _may_store(tree, call.func.value.id, call.func.attr) \
-            or any(kw.arg is None for kw in call.keywords) or not all(_atom(a) for a in call.args) \
-            or not all(_atom(kw.value) for kw in call.keywords):
+            or any(kw.arg is None for kw in call.keywords) or any(isinstance(a, gast.Starred) for a in call.args):
         return None
     found = _returned_call(method)
     if found is None or found[0] or isinstance(found[1], gast.Tuple):
         return None         # (a check first, or a tuple: left as it is)
     receiver = gast.Name(id=call.func.value.id, ctx=gast.Load(), annotation=None, type_comment=None)
-    bound = _bound(method, gast.Call(func=call.func, args=[receiver] + call.args, keywords=call.keywords))
+    whole = gast.Call(func=call.func, args=[receiver] + call.args, keywords=call.keywords)
+    bound = _bound(method, whole)
     named = {n.id for n in S.walk_nodes(found[1]) if isinstance(n, gast.Name)}
     if bound is None or set(bound) != named & set(bound):
         return None         # (a parameter not named: its argument's read would go)
     if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
         return None         # a global of the method's that the function shadows
-    built = _substituted(found[1], bound)
-    if not _followed(normalizer.built_class_of, built, [], methods_called(tree, {stmt.targets[0].id})):
+    if not _followed(normalizer.built_class_of, _substituted(found[1], bound), [],
+                     methods_called(tree, {stmt.targets[0].id})):
         return None
-    for node in S.walk_nodes(built):
+    # each argument read once, before the method runs, as Python's call reads it
+    whole, bindings = _arguments_named(normalizer, method, whole)
+    built = _substituted(found[1], _bound(method, whole))
+    for node in [n for part in bindings + [built] for n in S.walk_nodes(part)]:
         if hasattr(node, "lineno"):
             gast.copy_location(node, call)
             node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
-    return built
+    return bindings, built
 
 
 def _overridden(cls):

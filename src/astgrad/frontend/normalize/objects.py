@@ -189,8 +189,9 @@ class ObjectLowering:
         ``changed``, or ``self.a += v``) a container another name may hold, or in a try
         body where the method may raise after it changed the object."""
         method = function_tree(M.static_attribute(cls, attr))
+        dropped = id(node) in self.__dict__.get("dropped_returns", ())    # its value unread: returned_rebinds.py
         shared = sorted(a for a in changed if not self.holds_containers(receiver, cls, [a])
-                        and not (method is not None and rebound_first(method, a)))    # fresh_rebinds.py
+                        and not (method is not None and rebound_first(method, a, dropped)))    # fresh_rebinds.py
         if shared:
             a = f"self.{shared[0]}"
             raise self._refuse(f"a call of {cls.__name__}.{attr}, which changes {a} in place, on an object this "
@@ -198,7 +199,8 @@ class ObjectLowering:
                                f"build a new value instead ({a} = {a} + [v]), or store only a new list, dict or "
                                f"array in {a} and hand no other name what it holds (an array rebound first in "
                                f"{cls.__name__}.{attr}, {a} = {a} * 1.0 before any other use of it, and only "
-                               "written by element or read in arithmetic after, is followed)")
+                               "written by element or read in arithmetic after, is followed, and so is one "
+                               "returning it where the call's value is bound to a name of its own)")
         given = _stored_into_given(M.static_attribute(cls, attr))
         if given is not None:       # the twin returns the new self alone: the other object's store runs unseen
             raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns {given} (an attribute of an object it "
