@@ -41,6 +41,9 @@ turn_before_reader_layout = imported_when_called(__package__ + ".turn_before_obj
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 refuse_read_before_change = imported_when_called(__package__ + ".reads_before_changes", "refuse_read_before_change")
 
+# what a property is read on: a name, a new object, and an object another one holds
+# (self.inner.scaled, self.items[0].scaled), whose getter may change it as any getter may
+_HELD = (gast.Name, gast.Call, gast.Attribute, gast.Subscript)
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
 _assigns = weakref.WeakKeyDictionary()      # function -> the attributes its body assigns
@@ -217,8 +220,11 @@ class ObjectLowering:
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
         with the object, as ``self.scaled`` is in a method; also on an object a call builds
-        (``Model.scaled(A, w).norm``); else None."""
-        owner = self.layout(node.value) if isinstance(node.value, (gast.Name, gast.Call)) else None
+        (``Model.scaled(A, w).norm``) or another object holds (``self.inner.scaled``: a
+        getter changing it in place is then refused, as on a name); else None."""
+        owner = self.layout(node.value) if isinstance(node.value, _HELD) else None
+        if owner is None and isinstance(node.value, gast.Name):
+            owner = self._held_alias_layout(node.value.id)      # i = self.inner; i.scaled
         if owner is None or owner[0] != L.OBJECT or node.attr in owner[3] \
                 or not isinstance(M.static_attribute(owner[1], node.attr), property):
             return None
@@ -229,6 +235,17 @@ class ObjectLowering:
         self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
         receiver = S.name(node.value.id) if isinstance(node.value, gast.Name) else self.atom(node.value)
         return self.function_call(resolved.function, [receiver], gast.Call(func=node, args=[], keywords=[]))
+
+    def _held_alias_layout(self, name):
+        """The layout of the object ``name`` holds where it is bound once, to an object
+        another one holds (``i = self.inner``, ``i = self.items[0]``); else None."""
+        if self.bound_count.get(name) != 1:
+            return None
+        values = [n.value for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
+                  and any(isinstance(t, gast.Name) and t.id == name for t in n.targets)]
+        if len(values) != 1 or not isinstance(values[0], (gast.Attribute, gast.Subscript)):
+            return None
+        return self.layout(values[0])
 
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known
