@@ -31,6 +31,7 @@ from ..array_named_reads import array_named_reads
 from .fresh_rebinds import rebound_first
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
+from .method_writes import writes_nothing
 from .scopes import parameters
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -95,8 +96,11 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
-        if in_place and self.made_by_a_helper(receiver):
-            return None     # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py)
+        if (in_place or assigned) and self.made_by_a_helper(receiver) and (in_place or not writes_nothing(cls, attr)):
+            # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py); also
+            # a method reaching into an object its object holds (self.inner.scaled, a property of a class
+            # the helper's layout does not tell), which may write into an array the helper was handed
+            return None
         if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
             refuse_read_before_change(self, receiver, cls, attr, node)
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
