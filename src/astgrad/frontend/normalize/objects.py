@@ -31,7 +31,6 @@ from ..array_named_reads import array_named_reads
 from .fresh_rebinds import rebound_first
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
-from .method_writes import writes_nothing
 from .scopes import parameters
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -96,7 +95,7 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
-        if (in_place or assigned) and self.made_by_a_helper(receiver) and (in_place or not writes_nothing(cls, attr)):
+        if (in_place or assigned and _reaches_into_held(resolved.function)) and self.made_by_a_helper(receiver):
             # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py); also
             # a method reaching into an object its object holds (self.inner.scaled, a property of a class
             # the helper's layout does not tell), which may write into an array the helper was handed
@@ -456,6 +455,39 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _reaches_into_held(fn):
+    """Whether the method ``fn`` reads an attribute of an object its object holds
+    (``self.inner.scaled``, ``self.items[0].bump()``, ``getattr(self.inner, "p")``, ``i =
+    self.inner; i.p``): a property or method of a class the object's layout may not tell,
+    whose code may change what it holds in place. (An item read, ``self.inner[k]``, is
+    not told from an array's.)"""
+    tree = function_tree(fn)
+    params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+    if not params:
+        return tree is None
+    me = params[0].id
+    nodes = list(S.walk_nodes(tree))
+    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and _held_by(n.value, me)
+               for t in n.targets if isinstance(t, gast.Name)}
+    for node in nodes:
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load) and (
+                _held_by(node.value, me) or isinstance(node.value, gast.Name) and node.value.id in aliases):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "getattr" \
+                and node.args and _held_by(node.args[0], me):
+            return True
+    return False
+
+
+def _held_by(node, me):
+    """Whether ``node`` reads an attribute (or an item of one) of the name ``me``."""
+    if not isinstance(node, (gast.Attribute, gast.Subscript)):
+        return False
+    while isinstance(node, (gast.Attribute, gast.Subscript)):
+        node = node.value
+    return isinstance(node, gast.Name) and node.id == me
 
 
 def zipped_objects(lowering, stmt):
