@@ -41,6 +41,9 @@ turn_before_reader_layout = imported_when_called(__package__ + ".turn_before_obj
 shared_list_advice = imported_when_called(__package__ + ".unpacked_advice", "shared_list_advice")
 refuse_read_before_change = imported_when_called(__package__ + ".reads_before_changes", "refuse_read_before_change")
 
+# what a property is read on: a name, a new object, and an object another one holds
+# (self.inner.scaled, self.items[0].scaled), whose getter may change it as any getter may
+_HELD = (gast.Name, gast.Call, gast.Attribute, gast.Subscript)
 _LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 
 _assigns = weakref.WeakKeyDictionary()      # function -> the attributes its body assigns
@@ -92,8 +95,11 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
-        if in_place and self.made_by_a_helper(receiver):
-            return None     # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py)
+        if (in_place or assigned and _reaches_into_held(resolved.function)) and self.made_by_a_helper(receiver):
+            # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py); also
+            # a method reaching into an object its object holds (self.inner.scaled, a property of a class
+            # the helper's layout does not tell), which may write into an array the helper was handed
+            return None
         if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
             refuse_read_before_change(self, receiver, cls, attr, node)
         if assigned or in_place and self.holds_containers(receiver, cls, in_place):
@@ -219,8 +225,11 @@ class ObjectLowering:
     def object_property_read(self, node):
         """``layer.scaled`` (a property) on an object of a known layout: its getter called
         with the object, as ``self.scaled`` is in a method; also on an object a call builds
-        (``Model.scaled(A, w).norm``); else None."""
-        owner = self.layout(node.value) if isinstance(node.value, (gast.Name, gast.Call)) else None
+        (``Model.scaled(A, w).norm``) or another object holds (``self.inner.scaled``: a
+        getter changing it in place is then refused, as on a name); else None."""
+        owner = self.layout(node.value) if isinstance(node.value, _HELD) else None
+        if owner is None and isinstance(node.value, gast.Name):
+            owner = self._held_alias_layout(node.value.id)      # i = self.inner; i.scaled
         if owner is None or owner[0] != L.OBJECT or node.attr in owner[3] \
                 or not isinstance(M.static_attribute(owner[1], node.attr), property):
             return None
@@ -231,6 +240,17 @@ class ObjectLowering:
         self.source.dependencies.append(((M.CLASS_ROOT, node.attr), (cls, M.current(cls, node.attr))))
         receiver = S.name(node.value.id) if isinstance(node.value, gast.Name) else self.atom(node.value)
         return self.function_call(resolved.function, [receiver], gast.Call(func=node, args=[], keywords=[]))
+
+    def _held_alias_layout(self, name):
+        """The layout of the object ``name`` holds where it is bound once, to an object
+        another one holds (``i = self.inner``, ``i = self.items[0]``); else None."""
+        if self.bound_count.get(name) != 1:
+            return None
+        values = [n.value for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
+                  and any(isinstance(t, gast.Name) and t.id == name for t in n.targets)]
+        if len(values) != 1 or not isinstance(values[0], (gast.Attribute, gast.Subscript)):
+            return None
+        return self.layout(values[0])
 
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known
@@ -437,6 +457,39 @@ def _assigned_attributes(fn):
         node.attr for node in S.walk_nodes(tree)
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, (gast.Store, gast.Del))
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
+
+
+def _reaches_into_held(fn):
+    """Whether the method ``fn`` reads an attribute of an object its object holds
+    (``self.inner.scaled``, ``self.items[0].bump()``, ``getattr(self.inner, "p")``, ``i =
+    self.inner; i.p``): a property or method of a class the object's layout may not tell,
+    whose code may change what it holds in place. (An item read, ``self.inner[k]``, is
+    not told from an array's.)"""
+    tree = function_tree(fn)
+    params = tree.args.posonlyargs + tree.args.args if tree is not None else []
+    if not params:
+        return tree is None
+    me = params[0].id
+    nodes = list(S.walk_nodes(tree))
+    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and _held_by(n.value, me)
+               for t in n.targets if isinstance(t, gast.Name)}
+    for node in nodes:
+        if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load) and (
+                _held_by(node.value, me) or isinstance(node.value, gast.Name) and node.value.id in aliases):
+            return True
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "getattr" \
+                and node.args and _held_by(node.args[0], me):
+            return True
+    return False
+
+
+def _held_by(node, me):
+    """Whether ``node`` reads an attribute (or an item of one) of the name ``me``."""
+    if not isinstance(node, (gast.Attribute, gast.Subscript)):
+        return False
+    while isinstance(node, (gast.Attribute, gast.Subscript)):
+        node = node.value
+    return isinstance(node, gast.Name) and node.id == me
 
 
 def zipped_objects(lowering, stmt):
