@@ -248,5 +248,16 @@ def rc_factory_named_by_a_global(x, w):
     return np.sum(h.data ** 2)
 
 
+def make11_star(*a):
+    return C11(*a)
+
+
+def rc_through_star_factory(x, w):
+    """A helper taking ``*args`` builds the registering object: astgrad's copy of it made
+    for the call's shape has no source of its own (the check read the wrong lines)."""
+    make11_star(x * w)
+    return np.sum(REG[-1].data ** 2)
+
+
 CASES = [(name, f) for name, f in list(globals().items())
          if callable(f) and not isinstance(f, type) and name.startswith(("rc_",))]

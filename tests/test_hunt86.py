@@ -83,7 +83,7 @@ REFUSED = {
     'rc_bound_method_alias', 'rc_bound_through_factory9', 'rc_classmethod_type', 'rc_enroll',
     'rc_factory_bound_name', 'rc_factory_two', 'rc_for_alias', 'rc_method_with_arg', 'rc_namespace_attr', 'rc_new',
     'rc_plain_through_factory', 'rc_plain_through_factory_bound', 'rc_post_init', 'rc_setattr', 'rc_staticmethod',
-    'rc_through_factory',
+    'rc_through_factory', 'rc_through_star_factory',
     # views
     'kc_alias_object', 'kc_asarray', 'kc_branch_feed', 'kc_class_held', 'kc_copy_kept', 'kc_ellipsis',
     'kc_fresh_between', 'kc_global_start', 'kc_grid_column', 'kc_grid_element', 'kc_grid_row', 'kc_grid_transpose',
@@ -95,7 +95,7 @@ ONCE = {'rr_row_in_loop', 'rr_row_loop_index'}
 FOUND = {'hc_dict_unpack', 'rg_type_all', 'rg_super', 'rg_global_name', 'rg_dunder_class', 'rg_base_named',
          'rg_registry_call', 'rg_local_alias', 'rg_attr_alias', 'rc_post_init', 'rc_new', 'rc_setattr',
          'rc_for_alias', 'rc_bound_method_alias', 'rc_through_factory', 'rc_plain_through_factory',
-         'rc_bound_through_factory9', 'tb_00', 'tb_09', 'tb_10', 'tb_raise_after_two'}
+         'rc_bound_through_factory9', 'rc_through_star_factory', 'tb_00', 'tb_09', 'tb_10', 'tb_raise_after_two'}
 
 ALL = [(module, name, f) for module in MODULES for name, f in module.CASES]
 

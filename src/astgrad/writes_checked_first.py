@@ -16,6 +16,7 @@ import builtins
 import dis
 import inspect
 import textwrap
+import tokenize
 import types
 import weakref
 
@@ -64,7 +65,7 @@ def _writes_held_items(f):
     if known is None:
         try:
             tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
-        except (OSError, TypeError, SyntaxError):
+        except (OSError, TypeError, SyntaxError, tokenize.TokenError):
             return False
         known = _WRITES[fn] = any(_writes_held(node, fn.__globals__) for node in ast.walk(tree))
     return known

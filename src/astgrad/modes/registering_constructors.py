@@ -10,6 +10,7 @@ its line, naming the line of ``__init__`` that stores it."""
 import ast
 import inspect
 import textwrap
+import tokenize
 
 import gast
 
@@ -55,12 +56,13 @@ def _built_by(function, seen):
     """What building an object of a user class in the helper ``function`` (or in a helper
     it calls by name) stores outside: its own stores into its parameters' containers are
     the caller's business (argument appends), not looked at here."""
+    function = _made_from(function)
     if function in seen or not inspect.isfunction(function):
         return None
     seen.add(function)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
         return None
     own = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     own |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
@@ -81,6 +83,15 @@ def _built_by(function, seen):
     return None
 
 
+def _made_from(function):
+    """The function of the user's whose source says what ``function`` runs: a function
+    astgrad made from one (``*args`` made for one call shape, varargs.py; a closure's
+    twin) has no source of its own, and its code's first line points into the user's
+    file at a line that is not its definition."""
+    made = getattr(function, "__astgrad_specializes__", None)
+    return made[0] if made else function
+
+
 def _constructed(cls, seen):
     """What building an object of ``cls`` stores outside: ``__new__``, ``__init__`` and a
     dataclass's ``__post_init__`` all run at the call."""
@@ -99,13 +110,14 @@ def _stored_outside(cls, name, seen):
 def _stored_by(function, cls, seen):
     """What ``_stored_outside`` finds in ``function``: a method of ``cls`` (its first
     parameter the object), or a helper (``cls`` None) whose parameters are all from outside."""
+    function = _made_from(function)
     if function in seen or not inspect.isfunction(function):
         return None
     seen.add(function)
     try:
         lines, first = inspect.getsourcelines(function)
         tree = ast.parse(textwrap.dedent("".join(lines)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
         return None
     node = tree.body[0] if tree.body else None
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or cls is not None and not node.args.args:
