@@ -390,7 +390,6 @@ def helper_made_by_operator(w):
 # tell what its attributes hold, an item read or an operator on an attribute
 # (self.inner[1], self.inner * v) is not told from an array's, and the user's
 # __getitem__ or __mul__ runs unseen (a wrong gradient).
-@pytest.mark.xfail(strict=True, reason="an item read or an operator on what a helper's object holds runs unseen")
 @pytest.mark.parametrize("f", [helper_made_by_item, helper_made_by_operator], ids=lambda f: f.__name__)
 def test_an_item_or_operator_of_what_a_helpers_object_holds(f):
     w = np.array([0.5, 1.5, 2.0])
