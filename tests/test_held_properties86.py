@@ -390,9 +390,225 @@ def helper_made_by_operator(w):
 # tell what its attributes hold, an item read or an operator on an attribute
 # (self.inner[1], self.inner * v) is not told from an array's, and the user's
 # __getitem__ or __mul__ runs unseen (a wrong gradient).
-@pytest.mark.xfail(strict=True, reason="an item read or an operator on what a helper's object holds runs unseen")
 @pytest.mark.parametrize("f", [helper_made_by_item, helper_made_by_operator], ids=lambda f: f.__name__)
 def test_an_item_or_operator_of_what_a_helpers_object_holds(f):
+    w = np.array([0.5, 1.5, 2.0])
+    try:
+        got = astgrad.grad(f)(w)
+    except astgrad.TransformError:
+        return              # a refusal is right too
+    np.testing.assert_allclose(got, numerical_grad(f, (w.copy(),)), rtol=1e-6)
+
+
+# Variants: other methods of the user's an attribute read runs (``+``, a reflected ``*``, a
+# call, ``len``), and a hold two deep, each writing into the array handed in.
+class Added:
+    def __init__(self, d):
+        self.d = d
+
+    def __add__(self, v):
+        self.d[0] = self.d[0] * 3.0
+        return self.d + v
+
+    def __rmul__(self, v):
+        self.d[0] = self.d[0] * 3.0
+        return self.d * v
+
+    def __call__(self, v):
+        self.d[0] = self.d[0] * 3.0
+        return self.d * v
+
+    def __len__(self):
+        self.d[0] = self.d[0] * 3.0
+        return 3
+
+
+class ByAdd:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def total(self, v):
+        self.s = np.sum(self.inner + v)
+
+
+class ByReflected:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def total(self, v):
+        self.s = np.sum(v * self.inner)
+
+
+class ByCall:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def total(self, v):
+        self.s = np.sum(self.inner(v))
+
+
+class ByLen:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def total(self, v):
+        self.s = len(self.inner) * v
+
+
+class ByItemTwoDown:                  # self.mid[1] runs Middle.__getitem__, which runs Inner's
+    def __init__(self, mid):
+        self.mid = mid
+
+    def total(self, v):
+        self.s = self.mid[1] * v
+
+
+class Middle:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getitem__(self, k):
+        return self.inner[k]
+
+
+def _checked(b):
+    if b.ndim != 1:
+        raise ValueError("a vector")
+
+
+def _made_by_add(b):
+    _checked(b)
+    return ByAdd(Added(b))
+
+
+def _made_by_reflected(b):
+    if b.ndim != 1:
+        raise ValueError("a vector")
+    return ByReflected(Added(b))
+
+
+def _made_by_call(b):
+    if b.ndim != 1:
+        raise ValueError("a vector")
+    return ByCall(Added(b))
+
+
+def _made_by_len(b):
+    if b.ndim != 1:
+        raise ValueError("a vector")
+    return ByLen(Added(b))
+
+
+def _made_two_down(b):
+    if b.ndim != 1:
+        raise ValueError("a vector")
+    return ByItemTwoDown(Middle(ByItemInner(b)))
+
+
+class ByItemInner:
+    def __init__(self, d):
+        self.d = d
+
+    def __getitem__(self, k):
+        self.d[0] = self.d[0] * 3.0
+        return self.d[k]
+
+
+def helper_made_by_add(w):
+    buf = w * 1.0
+    a = _made_by_add(buf)
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+def helper_made_by_reflected(w):
+    buf = w * 1.0
+    a = _made_by_reflected(buf)
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+def helper_made_by_call(w):
+    buf = w * 1.0
+    a = _made_by_call(buf)
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+def helper_made_by_len(w):
+    buf = w * 1.0
+    a = _made_by_len(buf)
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+def helper_made_two_down(w):
+    buf = w * 1.0
+    a = _made_two_down(buf)
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+@pytest.mark.parametrize("f", [helper_made_by_add, helper_made_by_reflected, helper_made_by_call,
+                               helper_made_by_len, helper_made_two_down], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("n", [3, 5])
+def test_other_methods_of_what_a_helpers_object_holds(f, n):
+    w = np.linspace(0.5, 2.0, n)
+    try:
+        got = astgrad.grad(f)(w)
+    except astgrad.TransformError as error:
+        assert re.search(r"test_held_properties86\.py:\d+", str(error))
+        assert ".total()" in str(error)
+        return              # a refusal at the user's line is right too
+    np.testing.assert_allclose(got, numerical_grad(f, (w.copy(),)), rtol=1e-6)
+
+
+# Not yet followed nor refused: the same hold where a method or a classmethod builds the
+# object (m.wrap(), Factory.make(buf)) or the function builds it in both branches of an
+# ``if``: the layout tells no object in ``inner``, and Inner.__getitem__ runs unseen.
+class ItemMaker:
+    def __init__(self, d):
+        self.d = d
+
+    def wrap(self):
+        return ByItem(Inner(self.d))
+
+
+class ItemFactory:
+    @classmethod
+    def make(cls, b):
+        return ByItem(Inner(b))
+
+
+def method_made_by_item(w):
+    buf = w * 1.0
+    m = ItemMaker(buf)
+    a = m.wrap()
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+def classmethod_made_by_item(w):
+    buf = w * 1.0
+    a = ItemFactory.make(buf)
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+def branch_made_by_item(w):
+    buf = w * 1.0
+    if w[0] > 0:
+        a = ByItem(Inner(buf))
+    else:
+        a = ByItem(Inner(buf * 2.0))
+    a.total(w[0])
+    return np.sum(buf * w)
+
+
+@pytest.mark.xfail(strict=True, reason="an item read on what a method's or a branch's object holds runs unseen")
+@pytest.mark.parametrize("f", [method_made_by_item, classmethod_made_by_item, branch_made_by_item],
+                         ids=lambda f: f.__name__)
+def test_an_item_of_what_a_method_or_branch_built_object_holds(f):
     w = np.array([0.5, 1.5, 2.0])
     try:
         got = astgrad.grad(f)(w)

@@ -17,11 +17,11 @@ from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
 from ..core.methods import CLASS_ROOT, current
-from ..frontend.normalize.method_writes import writes_nothing
+from ..frontend.normalize.method_writes import SCOPED, writes_nothing
 from ..rules import registry
 from .common import handed_varied, holder_names, parameters, run_after, traced_back, written_on_the_line
 from .holding import APPENDED, BOUND, Holding, passes_items_on
-from .returned_objects import Reads, returned_classes
+from .returned_objects import Reads, held_classes, returned_classes
 
 
 def refuse_handed_array_changed(source, fn, owner, stmt, varied):
@@ -208,7 +208,31 @@ class _Bindings:
         if method is None or method in self.changed:
             return False            # (the function binds an attribute of that name somewhere)
         classes = self.classes(value)
-        return bool(classes) and all(writes_nothing(cls, method, self.noted) for cls in classes)
+        held = self.held(value)
+        return bool(classes) and all(writes_nothing(cls, method, self.noted, held=held) for cls in classes)
+
+    def held(self, value):
+        """The classes of the user's whose objects the attributes of what ``value`` (a
+        helper's call) gives may hold, where each argument is a number, an argument of
+        the function or a new array of numbers; None where unknown (returned_objects.py)."""
+        target = anno.get(value, Key.TARGET) if isinstance(value, gast.Call) else None
+        if target is None or not all(self._plain_argument(a) for a in value.args + [k.value for k in value.keywords]):
+            return None
+        return held_classes(target, self.noted)
+
+    def _plain_argument(self, node, seen=frozenset()):
+        """Whether ``node`` gives no object of the user's: names of arguments or of new arrays
+        of numbers, constants, items and operators of them (``w[0] > 1.0``), names bound
+        only to such, no call."""
+        return all(not isinstance(n, (gast.Call, gast.Starred, gast.Attribute) + SCOPED)
+                   and (not isinstance(n, gast.Name) or self._plain_name(n.id, seen))
+                   for n in S.walk_nodes(node))
+
+    def _plain_name(self, name, seen):
+        if name in self.params or self.numbers(name):
+            return True
+        return name not in seen and name in self.only_assigned \
+            and all(self._plain_argument(stmt.value, seen | {name}) for stmt in self.bindings[name])
 
     def classes(self, value, seen=frozenset()):
         """The classes of the object ``value`` gives: what a function of the user's

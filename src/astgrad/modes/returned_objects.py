@@ -10,7 +10,10 @@ than it sees, is "unknown" (None), and the caller then refuses as before."""
 import gast
 
 from ..core import syntax as S
+from ..frontend.normalize.held_objects import held_classes
 from ..frontend.normalize.method_writes import SCOPED, plain_class, readable_function
+
+__all__ = ["Reads", "held_classes", "returned_classes"]
 
 
 class Reads:
@@ -67,3 +70,4 @@ def _built_class(value, resolve, noted):
     if cls is not None:             # (a global name path: one rebound makes the code again)
         noted.paths.append(tuple(S.dotted_path(value.func)))
     return cls if plain_class(cls) else None
+

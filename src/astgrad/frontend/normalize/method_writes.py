@@ -28,7 +28,7 @@ _DEPTH = 4          # constructions inside constructions followed this deep
 _NOT_PLAIN = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
-def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True):
+def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=()):
     """Whether the method ``name`` of ``cls`` changes nothing in place: a plain function
     whose body (constant statements such as a docstring aside) binds names only, and
     attributes of its object where ``binds_attributes`` (no ``op=``, no item store, no
@@ -42,7 +42,13 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True):
     ``noted`` (a ``Reads`` of modes/returned_objects.py, or None) takes what the answer
     read: (class, attribute) pairs and the paths of global names, so that code made on
     it is made again where one is bound again; where it is given, only functions of the
-    module of its ``globals`` are read."""
+    module of its ``globals`` are read.
+
+    ``held`` is the classes of the user's whose objects the attributes of ``cls``'s object
+    may hold (modes/returned_objects.py ``held_classes``), or None where unknown: reading
+    an attribute then may run their code (``self.inner[1]`` runs ``Inner.__getitem__``,
+    ``self.inner * v`` its ``__mul__``, ``len(self.inner)`` its ``__len__``), so the
+    answer is "may write" unless every method of theirs writes nothing too."""
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
     method = inspect.getattr_static(cls, name, None)
@@ -70,6 +76,9 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True):
     nodes = [n for stmt in body for n in S.walk_nodes(stmt)]
     if any(isinstance(n, SCOPED) for n in nodes):
         return False
+    if any(_own_attribute(n, me) and isinstance(n.ctx, gast.Load) for n in nodes) \
+            and not _held_write_nothing(held, noted, depth, binds_attributes):
+        return False
     for node in nodes:
         if isinstance(node, gast.Attribute) and _own_attribute(node, me):
             _note(noted, "methods", (cls, node.attr))
@@ -78,9 +87,24 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True):
         elif isinstance(node, gast.Attribute) and not _of_a_module(node, method.__globals__):
             return False        # (self.inner.total, v.size: a property of an object of the user's runs code)
         if isinstance(node, gast.Call) \
-                and not _call_writes_nothing(node, resolve, noted, depth, binds_attributes):
+                and not _call_writes_nothing(node, resolve, noted, depth, binds_attributes, held):
             return False
     return True
+
+
+def _held_write_nothing(held, noted, depth, binds_attributes):
+    """Whether no method of the classes in ``held`` (None: unknown) changes anything in
+    place, so that an item read, an operator or a call on what an attribute holds runs
+    no code that writes."""
+    if held is None:
+        return False
+    if not held:
+        return True
+    if depth >= _DEPTH:
+        return False
+    return all(writes_nothing(cls, name, noted, depth + 1, binds_attributes, held)
+               for cls in held for klass in cls.__mro__[:-1] for name, value in vars(klass).items()
+               if name not in ("__init__", "__dict__", "__weakref__") and (inspect.isfunction(value) or hasattr(type(value), "__get__")))
 
 
 def readable_function(fn, noted=None):
@@ -104,7 +128,7 @@ def plain_class(cls):
         and all("__new__" not in vars(klass) for klass in cls.__mro__[:-1])
 
 
-def _call_writes_nothing(call, resolve, noted, depth, binds_attributes):
+def _call_writes_nothing(call, resolve, noted, depth, binds_attributes, held):
     """Whether ``call`` (in a method ``writes_nothing`` reads) is of a function with a
     rule writing into none of its arguments, none given as its ``out`` (by keyword, by
     position, or maybe in ``*``/``**``), or of a class whose ``__init__`` writes nothing."""
@@ -115,7 +139,7 @@ def _call_writes_nothing(call, resolve, noted, depth, binds_attributes):
         _note(noted, "paths", tuple(S.dotted_path(call.func)))
     if plain_class(target):
         return binds_attributes and depth < _DEPTH \
-            and writes_nothing(target, "__init__", noted, depth + 1, binds_attributes)
+            and writes_nothing(target, "__init__", noted, depth + 1, binds_attributes, held)
     try:
         record = registry.primitive(target)
     except TypeError:               # an unhashable callable is none of them

@@ -18,6 +18,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
+from .held_objects import held_classes, may_run_code
 from .instances import built_class, function_tree, own_returns
 from .methods import _record_kind
 
@@ -129,21 +130,25 @@ class OwnClassLowering:
                     found.update(id(value) for value in values if isinstance(value, gast.Call))
         return found
 
-    def made_by_a_helper(self, receiver, seen=()):
+    def made_by_a_helper(self, receiver):
         """Whether ``receiver`` (``a``, ``objs[0]``) reads a name bound to what a helper
         returned (``a = mk(buf)``, ``objs = [mk(buf)]``, or another name for it, ``b = a``):
         the object may hold the array the helper was handed, so a method changing it in
         place is left to the refusal naming that array; one that only rebinds attributes
         is followed (``_helper_returned_layout``)."""
+        return bool(self.helper_calls(receiver))
+
+    def helper_calls(self, receiver, seen=()):
+        """The calls of helpers whose results ``receiver`` may read (``made_by_a_helper``)."""
         while isinstance(receiver, gast.Subscript):
             receiver = receiver.value
         if not isinstance(receiver, gast.Name) or receiver.id in seen:
-            return False
+            return []
+        found = []
         for stmt in S.walk_nodes(self.source.tree):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
-                    and any(isinstance(t, gast.Name) and t.id == receiver.id for t in stmt.targets) \
-                    and self.made_by_a_helper(stmt.value, seen + (receiver.id,)):
-                return True
+                    and any(isinstance(t, gast.Name) and t.id == receiver.id for t in stmt.targets):
+                found += self.helper_calls(stmt.value, seen + (receiver.id,))
             if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
                                                      for t in stmt.targets):
                 # the helper's call is the value bound or an item of the list bound, as in
@@ -151,9 +156,23 @@ class OwnClassLowering:
                 for call in stmt.value.elts if isinstance(stmt.value, gast.List) else [stmt.value]:
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id not in self.locals and call.func.id not in self.functions \
-                            and inspect.isfunction(self.bindings.get(call.func.id) or
-                                                   self.source.resolve_path([call.func.id], depend=False)):
-                        return True
+                            and inspect.isfunction(self.helper_function(call)):
+                        found.append(call)
+        return found
+
+    def helper_function(self, call):
+        return self.bindings.get(call.func.id) or self.source.resolve_path([call.func.id], depend=False)
+
+    def may_hold_users_objects(self, receiver):
+        """Whether what a helper returned, read by ``receiver``, may hold an object of the
+        user's whose methods an item read or an operator runs (``return ByItem(Inner(b))``,
+        or an object handed to the helper): held_objects.py."""
+        for call in self.helper_calls(receiver):
+            arguments = [a.value if isinstance(a, gast.Starred) else a for a in call.args] \
+                + [k.value for k in call.keywords]
+            if any(self.layout(a) is not None for a in arguments) \
+                    or may_run_code(held_classes(self.helper_function(call), None)):
+                return True
         return False
 
     def _returned_class(self, fn, cls, own=None):
