@@ -8,9 +8,14 @@ cannot be read is "unknown" (None), and "may run code"."""
 import gast
 
 from ...core import syntax as S
+from ...core.first_use import imported_when_called
 from ...rules import registry
-from .class_functions import method_sites, tree_of
-from .method_writes import plain_class, readable_function
+
+# read only where a helper builds an object of the user's (loaded with the first one)
+method_sites = imported_when_called(__package__ + ".class_functions", "method_sites")
+tree_of = imported_when_called(__package__ + ".class_functions", "tree_of")
+plain_class = imported_when_called(__package__ + ".method_writes", "plain_class")
+readable_function = imported_when_called(__package__ + ".method_writes", "readable_function")
 
 
 def held_classes(fn, noted):
