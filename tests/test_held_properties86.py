@@ -564,8 +564,8 @@ def test_other_methods_of_what_a_helpers_object_holds(f, n):
 
 
 # The same hold where a method or a classmethod builds the object (m.wrap(),
-# Factory.make(buf)): refused at the user's line. Not yet followed nor refused where the
-# function builds it in both branches of an ``if``: Inner.__getitem__ runs unseen.
+# Factory.make(buf)) or the function builds it in both branches of an ``if``: no layout
+# tells the object in ``inner`` whose __getitem__ would run unseen, so refused.
 class ItemMaker:
     def __init__(self, d):
         self.d = d
@@ -605,10 +605,8 @@ def branch_made_by_item(w):
     return np.sum(buf * w)
 
 
-@pytest.mark.parametrize("f", [method_made_by_item, classmethod_made_by_item, pytest.param(
-    branch_made_by_item, marks=pytest.mark.xfail(
-        strict=True, reason="an item read on what a branch's object holds runs unseen"))],
-    ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", [method_made_by_item, classmethod_made_by_item, branch_made_by_item],
+                         ids=lambda f: f.__name__)
 def test_an_item_of_what_a_method_or_branch_built_object_holds(f):
     w = np.array([0.5, 1.5, 2.0])
     try:

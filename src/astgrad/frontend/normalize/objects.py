@@ -32,6 +32,7 @@ from .fresh_rebinds import rebound_first
 from .held_objects import operates_on_held
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
+from .rebound_held_objects import refuse_rebound_held
 from .scopes import parameters
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -72,6 +73,8 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.called_object_layout(receiver, attr, node)
+        if owner is None:
+            refuse_rebound_held(self, receiver, attr, node)
         if owner is None or owner[0] != L.OBJECT:
             return None
         cls = owner[1]
