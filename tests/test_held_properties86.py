@@ -563,9 +563,9 @@ def test_other_methods_of_what_a_helpers_object_holds(f, n):
     np.testing.assert_allclose(got, numerical_grad(f, (w.copy(),)), rtol=1e-6)
 
 
-# Not yet followed nor refused: the same hold where a method or a classmethod builds the
-# object (m.wrap(), Factory.make(buf)) or the function builds it in both branches of an
-# ``if``: the layout tells no object in ``inner``, and Inner.__getitem__ runs unseen.
+# The same hold where a method or a classmethod builds the object (m.wrap(),
+# Factory.make(buf)) or the function builds it in both branches of an ``if``: no layout
+# tells the object in ``inner`` whose __getitem__ would run unseen, so refused.
 class ItemMaker:
     def __init__(self, d):
         self.d = d
@@ -605,7 +605,6 @@ def branch_made_by_item(w):
     return np.sum(buf * w)
 
 
-@pytest.mark.xfail(strict=True, reason="an item read on what a method's or a branch's object holds runs unseen")
 @pytest.mark.parametrize("f", [method_made_by_item, classmethod_made_by_item, branch_made_by_item],
                          ids=lambda f: f.__name__)
 def test_an_item_of_what_a_method_or_branch_built_object_holds(f):

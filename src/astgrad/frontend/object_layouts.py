@@ -427,6 +427,19 @@ def holds_objects_inside(value):
         holds_comparing_objects(item, _DEPTH - 1, operating=True) for item in own.values())
 
 
+def held_layouts(tree):
+    """The layouts nested in ``tree`` (what its attributes and items hold, at any depth),
+    not ``tree`` itself."""
+    found, todo = [], list(tree[1:])
+    while todo:
+        part = todo.pop()
+        if isinstance(part, tuple):
+            if part[:1] in ((OBJECT,), (ITEMS,), (KEYED,), (FUNCTION,)):
+                found.append(part)
+            todo += part
+    return found
+
+
 def attribute(tree, name):
     """The layout of ``<object>.name`` for an object of layout ``tree``; None if unknown."""
     if tree is None or tree[0] != OBJECT:

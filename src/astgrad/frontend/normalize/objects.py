@@ -32,6 +32,7 @@ from .fresh_rebinds import rebound_first
 from .held_objects import operates_on_held
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
+from .rebound_held_objects import refuse_rebound_held
 from .scopes import parameters
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -72,6 +73,8 @@ class ObjectLowering:
         if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
             return None     # self.forward(x), self(x): methods.py, which passes the layout on
         owner = self.called_object_layout(receiver, attr, node)
+        if owner is None:
+            refuse_rebound_held(self, receiver, attr, node)
         if owner is None or owner[0] != L.OBJECT:
             return None
         cls = owner[1]
@@ -96,14 +99,14 @@ class ObjectLowering:
                                f"{changed[0]!r}, while this code follows the methods of the objects "
                                "such attributes hold (their classes are looked up when it is called)",
                                node, "assign that attribute outside the differentiated function")
-        if (in_place or assigned and (_reaches_into_held(resolved.function)
-                                      or operates_on_held(resolved.function) and self.may_hold_users_objects(receiver))) \
-                and self.made_by_a_helper(receiver):
+        if (in_place or assigned and _reaches_into_held(resolved.function)) and self.made_by_a_helper(receiver) \
+                or assigned and operates_on_held(resolved.function) and self.may_hold_users_objects(receiver):
             # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py); also
             # a method reaching into an object its object holds (self.inner.scaled, a property of a class
             # the helper's layout does not tell), which may write into an array the helper was handed;
             # or an item read or operator on what it holds where that may be an object of the user's
-            # (self.inner[1] runs Inner.__getitem__: held_objects.py)
+            # (self.inner[1] runs Inner.__getitem__: held_objects.py), a helper's object or one a
+            # method or a classmethod built (m.wrap(), Factory.make(buf): own_classes.py)
             return None
         if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
             refuse_read_before_change(self, receiver, cls, attr, node)

@@ -59,6 +59,19 @@ class OwnClassLowering:
         func = node.func
         if isinstance(func, gast.Name):
             return self._helper_returned_layout(node)
+        found = self.returning_method(node)
+        if found is None:
+            return None
+        built = self._returned_class(*found)
+        if built is None:
+            return None
+        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
+
+    def returning_method(self, node):
+        """The function ``p.derivative()`` or ``Model.create(w)`` (``node``) runs, with the
+        classmethod's class and the class of the object it is called on (None where not
+        one): ``returned_layout`` reads its returns; else None."""
+        func = node.func
         if not isinstance(func, gast.Attribute):
             return None
         owner = self.layout(func.value)
@@ -82,12 +95,7 @@ class OwnClassLowering:
                     return None
             self.source.resolve_path(path)
         fn = getattr(fn, "__func__", fn)
-        if not inspect.isfunction(fn):
-            return None
-        built = self._returned_class(fn, cls, own)
-        if built is None:
-            return None
-        return (L.OBJECT, built, (), self.stored_layouts(built, gast.Call(func=func, args=[], keywords=[]), 0)[1])
+        return (fn, cls, own) if inspect.isfunction(fn) else None
 
     def _helper_returned_layout(self, node):
         """The layout of what ``mk(buf)`` returns, ``mk`` a function of the user's module
@@ -138,8 +146,10 @@ class OwnClassLowering:
         is followed (``_helper_returned_layout``)."""
         return bool(self.helper_calls(receiver))
 
-    def helper_calls(self, receiver, seen=()):
-        """The calls of helpers whose results ``receiver`` may read (``made_by_a_helper``)."""
+    def helper_calls(self, receiver, seen=(), methods=False):
+        """The calls of helpers whose results ``receiver`` may read (``made_by_a_helper``);
+        with ``methods``, those of methods and classmethods too (``m.wrap()``,
+        ``Factory.make(buf)``: ``returning_method``)."""
         while isinstance(receiver, gast.Subscript):
             receiver = receiver.value
         if not isinstance(receiver, gast.Name) or receiver.id in seen:
@@ -148,7 +158,7 @@ class OwnClassLowering:
         for stmt in S.walk_nodes(self.source.tree):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) \
                     and any(isinstance(t, gast.Name) and t.id == receiver.id for t in stmt.targets):
-                found += self.helper_calls(stmt.value, seen + (receiver.id,))
+                found += self.helper_calls(stmt.value, seen + (receiver.id,), methods)
             if isinstance(stmt, gast.Assign) and any(isinstance(t, gast.Name) and t.id == receiver.id
                                                      for t in stmt.targets):
                 # the helper's call is the value bound or an item of the list bound, as in
@@ -157,6 +167,8 @@ class OwnClassLowering:
                     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                             and call.func.id not in self.locals and call.func.id not in self.functions \
                             and inspect.isfunction(self.helper_function(call)):
+                        found.append(call)
+                    elif methods and isinstance(call, gast.Call) and self.returning_method(call) is not None:
                         found.append(call)
         return found
 
@@ -167,11 +179,16 @@ class OwnClassLowering:
         """Whether what a helper returned, read by ``receiver``, may hold an object of the
         user's whose methods an item read or an operator runs (``return ByItem(Inner(b))``,
         or an object handed to the helper): held_objects.py."""
-        for call in self.helper_calls(receiver):
+        for call in self.helper_calls(receiver, methods=True):
             arguments = [a.value if isinstance(a, gast.Starred) else a for a in call.args] \
                 + [k.value for k in call.keywords]
-            if any(self.layout(a) is not None for a in arguments) \
-                    or may_run_code(held_classes(self.helper_function(call), None)):
+            if isinstance(call.func, gast.Name):
+                fn = self.helper_function(call)
+            else:       # m.wrap(): m's attributes are handed on as arguments are
+                fn = self.returning_method(call)[0]
+                if _holds_object(self.layout(call.func.value)):
+                    return True
+            if any(self.layout(a) is not None for a in arguments) or may_run_code(held_classes(fn, None)):
                 return True
         return False
 
@@ -211,6 +228,12 @@ class OwnClassLowering:
             resolve_path(path)
             found.add(built)
         return found.pop() if len(found) == 1 and (cls is None or built_class(cls) or _record_kind(cls)) else None
+
+
+def _holds_object(layout):
+    """Whether an attribute or item of the object ``layout`` tells (None: unknown) holds an
+    object, at any depth."""
+    return layout is not None and any(part[0] == L.OBJECT for part in L.held_layouts(layout))
 
 
 _helper_returns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()     # helper -> the dotted paths its returns call
