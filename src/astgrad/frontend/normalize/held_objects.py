@@ -110,13 +110,13 @@ def operates_on_held(fn):
         return True
     me = params[0].id
     nodes = list(S.walk_nodes(tree))
-    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and _own(n.value, me)
+    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and reads_own_attribute(n.value, me)
                for t in n.targets if isinstance(t, gast.Name)}
-    return any(_own(operand, me) or isinstance(operand, gast.Name) and operand.id in aliases
+    return any(reads_own_attribute(operand, me) or isinstance(operand, gast.Name) and operand.id in aliases
                for node in nodes for operand in _operands(node))
 
 
-def _own(node, me):
+def reads_own_attribute(node, me):
     """Whether ``node`` reads an attribute (or an item of one) of the name ``me``."""
     if not isinstance(node, (gast.Attribute, gast.Subscript)):
         return False

@@ -29,7 +29,7 @@ from .. import object_layouts as L
 from ...library_code import users_code
 from ..array_named_reads import array_named_reads
 from .fresh_rebinds import rebound_first
-from .held_objects import operates_on_held
+from .held_objects import operates_on_held, reads_own_attribute
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .rebound_held_objects import refuse_rebound_held
@@ -479,25 +479,16 @@ def _reaches_into_held(fn):
         return tree is None
     me = params[0].id
     nodes = list(S.walk_nodes(tree))
-    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and _held_by(n.value, me)
+    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and reads_own_attribute(n.value, me)
                for t in n.targets if isinstance(t, gast.Name)}
     for node in nodes:
         if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load) and (
-                _held_by(node.value, me) or isinstance(node.value, gast.Name) and node.value.id in aliases):
+                reads_own_attribute(node.value, me) or isinstance(node.value, gast.Name) and node.value.id in aliases):
             return True
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "getattr" \
-                and node.args and _held_by(node.args[0], me):
+                and node.args and reads_own_attribute(node.args[0], me):
             return True
     return False
-
-
-def _held_by(node, me):
-    """Whether ``node`` reads an attribute (or an item of one) of the name ``me``."""
-    if not isinstance(node, (gast.Attribute, gast.Subscript)):
-        return False
-    while isinstance(node, (gast.Attribute, gast.Subscript)):
-        node = node.value
-    return isinstance(node, gast.Name) and node.id == me
 
 
 def zipped_objects(lowering, stmt):
