@@ -31,7 +31,7 @@ def read_aliases(normalizer, tree):
         if cls is None or normalizer.bound_count.get(me, 0) != 1:
             continue
         for attr in changed_in_place(cls):
-            aliases = stored_aliases(cls, attr)
+            aliases = stored_aliases(cls, attr, (tree, me))
             named = [n for n in S.walk_nodes(tree) if isinstance(n, gast.Attribute) and isinstance(n.value, gast.Name)
                      and n.value.id == me and n.attr in aliases | {attr}]
             stored = [n for n in named if not isinstance(n.ctx, gast.Load)]

@@ -273,7 +273,8 @@ class BuiltObjectLowering:
             self.check_argument_alone(receiver.id, method)
         changed = changed_in_place(function_tree(method))
         self.refuse_shared_state(receiver, cls, attr, changed, node)      # objects.py
-        aliases = frozenset((a, alias) for a in changed for alias in stored_aliases(cls, a))
+        aliases = frozenset((a, alias) for a in changed
+                          for alias in stored_aliases(cls, a, (self.source.tree, receiver.id)))
         twin = state_twin(method, f"{cls.__name__}_{attr.strip('_') or attr}_state", changed,
                           self.held_kinds(receiver, cls, changed), aliases)     # objects.py
         made = M.for_receiver(twin, M.INSTANCE, cls, layout, twin.__name__)

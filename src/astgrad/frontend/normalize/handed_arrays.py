@@ -46,6 +46,8 @@ is_bare_read = imported_when_called(__package__ + ".unbound_after_loops", "is_ba
 alias_named = imported_when_called(__package__ + ".attribute_aliases", "alias_named")
 alias_stores = imported_when_called(__package__ + ".attribute_aliases", "alias_stores")
 listed_only = imported_when_called(__package__ + ".listed_handed_names", "listed_only")
+functions_run = imported_when_called(__package__ + ".methods_run", "functions_run")
+rebinds_any = imported_when_called(__package__ + ".methods_run", "rebinds_any")
 
 # what makes a new list of items (fresh_items.py), asked only where a function has one:
 # loaded with the first call (core/first_use.py)
@@ -83,14 +85,19 @@ def handed_parameters(cls, attr, caller):
     return None, frozenset()
 
 
-def stored_aliases(cls, attr):
+def stored_aliases(cls, attr, caller=None):
     """The attributes keeping the array ``__init__`` stores in ``attr`` under a second
     name for good (``self.first = data``: attribute_aliases.py): none where a method
     (not the ``__init__`` storing it) rebinds ``attr``, which parts it from the alias
-    (``self.data = self.data * 2.0``: the alias keeps the old array)."""
+    (``self.data = self.data * 2.0``: the alias keeps the old array), unless ``caller``
+    = (tree, name) names one object the function builds on which no such method may
+    run (methods_run.py: ``p.bump(w)`` alone, where ``grow`` rebinds)."""
     aliases = set()
     found = _stored_parameter(cls, attr, aliases=aliases)
-    return aliases if found is not None and not _rebound_by_a_method(cls, attr, found[0]) else set()
+    if found is None or _rebound_by_a_method(cls, attr, found[0]) \
+            and (caller is None or rebinds_any(functions_run(cls, *caller), {attr}, found[0])):
+        return set()
+    return aliases
 
 
 def _stored_parameter(cls, attr, start=None, aliases=None):

@@ -102,7 +102,7 @@ def container_kinds(cls, attr, caller):
         if found is None:
             return None
         kinds |= found
-    if handed and not _aliases_only_read(cls, attr, sites[:-1]):
+    if handed and not _aliases_only_read(cls, attr, sites[:-1], caller[:2]):
         return None
     stores = kinds - {"item"}
     # an item of an array kept in a name may be a view of it: only lists and dicts then
@@ -111,11 +111,12 @@ def container_kinds(cls, attr, caller):
     return frozenset({DICT_OF_LISTS} if keyed else stores)
 
 
-def _aliases_only_read(cls, attr, sites):
+def _aliases_only_read(cls, attr, sites, caller):
     """Whether the methods among ``sites`` read the attributes keeping ``attr``'s array for
-    good (``self.first``: attribute_aliases.py) as they may read ``self.attr``, keeping no
-    reference to it; ``__init__``, storing the alias, is not asked."""
-    for alias in stored_aliases(cls, attr):
+    good (``self.first``: attribute_aliases.py) on the object ``caller`` = (tree, name)
+    builds as they may read ``self.attr``, keeping no reference to it; ``__init__``,
+    storing the alias, is not asked."""
+    for alias in stored_aliases(cls, attr, caller):
         for tree, me, resolve, _ in sites:
             if any(isinstance(n, gast.Attribute) and n.attr == alias and isinstance(n.ctx, gast.Store)
                    for n in S.walk_nodes(tree)):
