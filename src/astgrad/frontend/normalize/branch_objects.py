@@ -9,8 +9,11 @@ then one bound once, which handed_arrays.py follows where the argument chosen is
 either branch (``made_new`` of the conditional expression). Written so only where each
 branch is that one statement and both build the same class, named alike, handed one
 argument each in the same way (by position, or by the same keyword); an ``elif`` chain
-of such branches becomes nested conditional expressions. Any other form is left as it
-is (and refused where the object's writes cannot be followed)."""
+of such branches becomes nested conditional expressions. An object holding an object
+built in each branch (``a = ByItem(Inner(u))`` / ``a = ByItem(Inner(v))``, which no
+one layout would tell otherwise) is joined the same way, at the argument where they part
+(``a = ByItem(Inner(u if s > 0 else v))``), whatever its methods write. Any other form is
+left as it is (and refused where the object's writes cannot be followed)."""
 
 import gast
 
@@ -50,21 +53,40 @@ def _joined(normalizer, stmt, changed):
         target, test, first, second = stmt.targets[0], stmt.value.test, stmt.value.body, stmt.value.orelse
     else:
         return None
-    if not (_one_argument_call(first) and _one_argument_call(second)
-            and S.dotted_path(first.func) is not None and S.dotted_path(first.func) == S.dotted_path(second.func)
-            and [kw.arg for kw in first.keywords] == [kw.arg for kw in second.keywords]):
+    if not _alike(normalizer, first, second):
         return None
     cls = normalizer.built_class_of(first)
-    if cls is None or normalizer.built_class_of(second) is not cls:
-        return None
     if cls not in changed:
         changed[cls] = changed_in_place(cls)
-    if not changed[cls]:
+    nested = _alike(normalizer, _only_argument(first), _only_argument(second))
+    if not changed[cls] and not nested:
         return None         # nothing written in place: the two bindings are followed as they are
-    chosen = gast.IfExp(test=test, body=_only_argument(first), orelse=_only_argument(second))
+    return S.assign(target, _chosen(normalizer, test, first, second))
+
+
+def _alike(normalizer, first, second):
+    """Whether ``first`` and ``second`` build the same class of the user's, named alike,
+    handed one argument each in the same way."""
+    return _one_argument_call(first) and _one_argument_call(second) \
+        and S.dotted_path(first.func) is not None and S.dotted_path(first.func) == S.dotted_path(second.func) \
+        and [kw.arg for kw in first.keywords] == [kw.arg for kw in second.keywords] \
+        and normalizer.built_class_of(first) is not None \
+        and normalizer.built_class_of(second) is normalizer.built_class_of(first)
+
+
+def _chosen(normalizer, test, first, second):
+    """One construction for ``first`` and ``second`` (alike), the argument chosen by
+    ``test`` where they part: ``Outer(Inner(u if test else v))`` for ``Outer(Inner(u))``
+    and ``Outer(Inner(v))``, an object holding an object built in each branch (Python
+    builds the inner object, then the outer, from the argument of the branch taken)."""
+    first_argument, second_argument = _only_argument(first), _only_argument(second)
+    if _alike(normalizer, first_argument, second_argument):
+        chosen = _chosen(normalizer, test, first_argument, second_argument)
+    else:
+        chosen = gast.IfExp(test=test, body=first_argument, orelse=second_argument)
     call = gast.Call(func=first.func, args=[chosen] if first.args else [],
                      keywords=[gast.keyword(arg=first.keywords[0].arg, value=chosen)] if first.keywords else [])
-    return S.assign(target, gast.copy_location(call, first))
+    return gast.copy_location(call, first)
 
 
 def _binds_one_name(stmt):

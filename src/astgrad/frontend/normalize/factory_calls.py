@@ -140,9 +140,17 @@ def _followed(class_of, built, checks, methods_called):
     cls = class_of(built)
     # a class changing an attribute in place is followed by handed_arrays.py where no check
     # comes first (modes/returned_objects.py reads the helpers that check); where one does,
-    # the object is followed where each method the function calls on it only reads it
-    return cls is not None and (not checks and changed_in_place(cls)
+    # the object is followed where each method the function calls on it only reads it. An
+    # object built holding an object built there too (ByItem(Inner(b))) is folded where no
+    # check comes first: the function's own construction tells what its attribute holds
+    return cls is not None and (not checks and (changed_in_place(cls) or _holds_construction(class_of, built))
                                 or checks and methods_called and all(_only_reads(cls, m) for m in methods_called))
+
+
+def _holds_construction(class_of, built):
+    """Whether the construction ``built`` is handed a construction of a class of the user's."""
+    return isinstance(built, gast.Call) and any(
+        isinstance(a, gast.Call) and class_of(a) is not None for a in built.args + [k.value for k in built.keywords])
 
 
 def _tuple_followed(class_of, built, checks, methods_called):

@@ -16,6 +16,7 @@ method_sites = imported_when_called(__package__ + ".class_functions", "method_si
 tree_of = imported_when_called(__package__ + ".class_functions", "tree_of")
 plain_class = imported_when_called(__package__ + ".method_writes", "plain_class")
 readable_function = imported_when_called(__package__ + ".method_writes", "readable_function")
+writes_nothing = imported_when_called(__package__ + ".method_writes", "writes_nothing")
 
 
 def held_classes(fn, noted):
@@ -91,13 +92,32 @@ def _users_function(target):
         return True
 
 
+_NOT_METHODS = ("__init__", "__dict__", "__weakref__", "__module__", "__qualname__", "__doc__")
+
+
 def may_run_code(classes):
     """Whether an object of one of ``classes`` (None: unknown) has a method of the user's
     (other than ``__init__``) that an item read, an operator or a call could run."""
     return classes is None or any(
-        name not in ("__init__", "__dict__", "__weakref__", "__module__", "__qualname__", "__doc__")
+        name not in _NOT_METHODS
         and callable(getattr(value, "__get__", None) or value)
         for cls in classes for klass in cls.__mro__[:-1] for name, value in vars(klass).items())
+
+
+def held_write_nothing(classes):
+    """Whether no function an object of one of ``classes`` (None: unknown) may run
+    changes anything: each method (but ``__init__``, which ran where the object was
+    built) and property getter of theirs binds names only and calls only functions
+    writing into none of their arguments (method_writes.py ``writes_nothing``, binding no
+    attribute), its attribute reads of its own object then reading arrays, numbers or
+    objects of ``classes`` again (``classes`` are all the helper may build), which write
+    nothing either. An item read, an operator, a call or a property of what an attribute
+    holds then runs code that leaves every array as it was."""
+    if classes is None:
+        return False
+    return all(writes_nothing(cls, name, binds_attributes=False, getters=True)
+               for cls in classes for klass in cls.__mro__[:-1] for name, value in vars(klass).items()
+               if name not in _NOT_METHODS and callable(getattr(value, "__get__", None) or value))
 
 
 def operates_on_held(fn):

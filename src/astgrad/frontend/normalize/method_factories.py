@@ -22,8 +22,11 @@ method runs::
     b = a.scaled(w[0])      ->      k = w[0]
                                     b = P(a.d * k)
 
+A classmethod of such a class called on its global name (``a = Factory.make(buf)``
+returning ``ByItem(Inner(b))``, its ``cls`` not named) is folded the same way.
 Anything else is left as it is."""
 
+import copy
 import inspect
 import types
 
@@ -31,6 +34,7 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
+from .class_functions import tree_of as function_tree
 from .handed_arrays import _method_trees
 from .factory_calls import (_arguments_named, _atom, _bound, _followed, _returned_call, _substituted, methods_called,
                             statement_blocks)
@@ -49,9 +53,11 @@ def write_method_factory_calls(normalizer, tree):
                 continue
             classes = _built_once(normalizer, tree) if classes is None else classes
             cls = classes.get(stmt.value.func.value.id)
-            found = None if cls is None else _folded(normalizer, tree, cls, stmt)
+            found = _folded(normalizer, tree, cls, stmt) if cls is not None \
+                else _folded_classmethod(normalizer, tree, stmt)
+            cls = cls if found is None or cls is not None else found[2]
             if found is not None:
-                bindings, built = found
+                bindings, built = found[:2]
                 normalizer.source.dependencies.append(((M.CLASS_ROOT, stmt.value.func.attr),
                                                        (cls, M.current(cls, stmt.value.func.attr))))
                 stmt.value = built
@@ -110,6 +116,59 @@ def _folded(normalizer, tree, cls, stmt):
             gast.copy_location(node, call)
             node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
     return bindings, built
+
+
+def _folded_classmethod(normalizer, tree, stmt):
+    """(the bindings of the call's arguments, the construction, the class) for ``a =
+    Factory.make(buf)``, ``Factory`` a global name of a class of the user's and ``make``
+    a classmethod of it (``@classmethod`` alone) returning a construction that hands on
+    no object (``return ByItem(Inner(b))``, its ``cls`` not named), folded as a method is;
+    else None."""
+    call, fn = stmt.value, normalizer.source.fn
+    name = call.func.value.id
+    if name in normalizer.locals or name in normalizer.bound_count:
+        return None
+    cls = normalizer.source.resolve_path((name,), depend=False)
+    value = inspect.getattr_static(cls, call.func.attr, None) if isinstance(cls, type) else None
+    method = value.__func__ if isinstance(value, classmethod) else None
+    if not (isinstance(method, types.FunctionType) and type(cls) is type and method.__closure__ is None
+            and method.__globals__ is getattr(fn, "__globals__", None)
+            and not method.__code__.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE
+                                                | inspect.CO_ASYNC_GENERATOR)) \
+            or _overridden(cls) or any(kw.arg is None for kw in call.keywords) \
+            or any(isinstance(a, gast.Starred) for a in call.args):
+        return None
+    own = function_tree(method)
+    if own is None or [getattr(d, "id", None) for d in own.decorator_list] not in ([], ["classmethod"]):
+        return None
+    undecorated = copy.copy(own)
+    undecorated.decorator_list = []
+    found = _returned_call(method, undecorated)
+    if found is None or found[0] or isinstance(found[1], gast.Tuple):
+        return None
+    first = (own.args.posonlyargs + own.args.args)[0].id
+    receiver = gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+    whole = gast.Call(func=call.func, args=[receiver] + call.args, keywords=call.keywords)
+    bound = _bound(method, whole)
+    named = {n.id for n in S.walk_nodes(found[1]) if isinstance(n, gast.Name)}
+    if bound is None or first in named or set(bound) - {first} != named & set(bound):
+        return None         # (cls built or handed on; a parameter not named: its argument's read would go)
+    if (named - set(bound)) & (set(normalizer.locals) | set(normalizer.bound_count)):
+        return None
+    bound.pop(first)
+    if not _followed(normalizer.built_class_of, _substituted(found[1], bound), [],
+                     methods_called(tree, {stmt.targets[0].id})):
+        return None
+    normalizer.source.resolve_path((name,))         # (a dependency: the global bound again, made again)
+    whole, bindings = _arguments_named(normalizer, method, whole)
+    bound = _bound(method, whole)
+    bound.pop(first)
+    built = _substituted(found[1], bound)
+    for node in [n for part in bindings + [built] for n in S.walk_nodes(part)]:
+        if hasattr(node, "lineno"):
+            gast.copy_location(node, call)
+            node.end_lineno, node.end_col_offset = getattr(call, "end_lineno", None), getattr(call, "end_col_offset", None)
+    return bindings, built, cls
 
 
 def _overridden(cls):

@@ -28,7 +28,7 @@ _DEPTH = 4          # constructions inside constructions followed this deep
 _NOT_PLAIN = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
-def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=()):
+def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False):
     """Whether the method ``name`` of ``cls`` changes nothing in place: a plain function
     whose body (constant statements such as a docstring aside) binds names only, and
     attributes of its object where ``binds_attributes`` (no ``op=``, no item store, no
@@ -48,10 +48,15 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     may hold (modes/returned_objects.py ``held_classes``), or None where unknown: reading
     an attribute then may run their code (``self.inner[1]`` runs ``Inner.__getitem__``,
     ``self.inner * v`` its ``__mul__``, ``len(self.inner)`` its ``__len__``), so the
-    answer is "may write" unless every method of theirs writes nothing too."""
+    answer is "may write" unless every method of theirs writes nothing too.
+
+    ``getters``: a property with a getter alone is asked of its getter (held_objects.py,
+    asking of every function an object may run)."""
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
     method = inspect.getattr_static(cls, name, None)
+    if getters and isinstance(method, property) and method.fset is None and method.fdel is None:
+        method = method.fget
     _note(noted, "methods", (cls, name))
     if name == "__init__" and (method is None or method is object.__init__):
         return True

@@ -18,7 +18,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
 from .. import object_layouts as L
-from .held_objects import held_classes, may_run_code
+from .held_objects import held_classes, held_write_nothing, may_run_code
 from .instances import built_class, function_tree, own_returns
 from .methods import _record_kind
 
@@ -188,8 +188,11 @@ class OwnClassLowering:
                 fn = self.returning_method(call)[0]
                 if _holds_object(self.layout(call.func.value)):
                     return True
-            if any(self.layout(a) is not None for a in arguments) or may_run_code(held_classes(fn, None)):
+            if any(self.layout(a) is not None for a in arguments):
                 return True
+            held = held_classes(fn, None)
+            if may_run_code(held) and not held_write_nothing(held):
+                return True         # (methods that only read run as the direct construction's: followed)
         return False
 
     def _returned_class(self, fn, cls, own=None):
