@@ -63,14 +63,17 @@ def functions_run(cls, tree, me):
 
 def _named_on(tree, me):
     """The attribute names ``tree`` reads, stores or calls on ``me`` (``me.bump(...)``,
-    ``me.d``); None where it names ``me`` otherwise, but as the target binding it."""
+    ``me.d``); None where it names ``me`` otherwise, but as the one target binding it."""
     parents = S.parent_nodes(tree)
-    names = set()
+    names, bound = set(), 0
     for node in S.walk_nodes(tree):
         if not (isinstance(node, gast.Name) and node.id == me):
             continue
         parent = parents.get(node)
         if isinstance(node.ctx, gast.Store) and isinstance(parent, gast.Assign) and node in parent.targets:
+            bound += 1
+            if bound > 1:
+                return None     # (another object under the name: the caller asks of one bound once)
             continue
         if not (isinstance(parent, gast.Attribute) and parent.value is node) or parent.attr in _DYNAMIC:
             return None
