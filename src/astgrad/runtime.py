@@ -2988,15 +2988,19 @@ def element_copy(value, where):
     return value
 
 
-def check_number_operand(value, symbol, where):
+def check_number_operand(value, symbol, where, sequence=False):
     """Stop where the left operand of ``k * v``, followed as ``v.__rmul__(k)`` because a
     number's operator gives way to an object's, is not a Python number: an array's (or
-    another object's) operator would run first, with another result."""
-    if isinstance(value, (int, float, complex)):
+    another object's) operator would run first, with another result. ``sequence``: NumPy
+    reads ``v`` as a sequence (its class has ``__len__`` and ``__getitem__``), so a NumPy
+    scalar's operator (``np.float64``, a float too) runs on its items, not ``__rmul__``."""
+    if isinstance(value, (int, float, complex)) and not (sequence and isinstance(value, numpy.generic)):
         return
     raise TypeError(
         f"astgrad: {where}: the left operand of {symbol} is a {type(value).__name__}, not a Python "
-        "number: the code was made for the right operand's reflected method, which Python runs "
+        + ("number (a NumPy scalar, whose operator reads the right operand as a sequence of its items, "
+           "having __len__ and __getitem__)" if isinstance(value, numpy.generic) else "number")
+        + ": the code was made for the right operand's reflected method, which Python runs "
         "only when the left operand's own operator gives way; pass a Python number there (float(k)), "
         "or call the method you mean by its name")
 

@@ -62,7 +62,7 @@ class ComparisonMethodLowering:
         else:
             receiver, chosen, args = right, reflected, [self.atom(left)]   # the left operand first
             if left_cls is None:        # a number, whose comparison gives way
-                self.check_number_left(node, args[0], symbol)
+                self.check_number_left(node, args[0], symbol, self._object_class(right))
         receiver_cls = self._object_class(receiver)
         if "NotImplemented" in _code_names(M.static_attribute(receiver_cls, chosen)):
             raise self._refuse(f"the comparison {symbol} on a {receiver_cls.__name__}, whose {chosen} may return "

@@ -32,6 +32,17 @@ _NOT_IMPLEMENTED_ADVICE = ("raise TypeError for the operands it does not take in
                            "NotImplemented, or call a method by its name")
 
 
+def _numpy_sequence(cls):
+    """Whether NumPy reads an object of ``cls`` as an array or a sequence of items (an
+    operand of a NumPy scalar's operator), unless the class opts out of NumPy's operators
+    (``__array_ufunc__ = None``)."""
+    if cls is None or M.static_attribute(cls, "__array_ufunc__") is None:
+        return False
+    return any(M.static_attribute(cls, name) is not MISSING
+               for name in ("__array__", "__array_interface__", "__array_struct__")) \
+        or M.static_attribute(cls, "__len__") is not MISSING and M.static_attribute(cls, "__getitem__") is not MISSING
+
+
 class OperatorMethodLowering:
     """Normalizer methods lowering operators on followed objects to their methods."""
 
@@ -54,7 +65,7 @@ class OperatorMethodLowering:
             followed = self._object_class(other) is not None
             args = [self.atom(other)]           # the left operand first, in Python's order
             if not followed:                    # a number, whose operator gives way
-                self.check_number_left(node, args[0], symbol)
+                self.check_number_left(node, args[0], symbol, cls)
         return self.operator_call(node, receiver, method, args, symbol)
 
     def operator_call(self, node, receiver, method, args, symbol):
@@ -69,11 +80,15 @@ class OperatorMethodLowering:
                                "write the operation as a function of the object's arrays")
         return lowered
 
-    def check_number_left(self, node, left, symbol):
+    def check_number_left(self, node, left, symbol, right=None):
         """Emit the check, when the code runs, that ``left`` (an operand astgrad does not
-        follow, read as an atom) is a number, whose operator gives way to the object's."""
+        follow, read as an atom) is a number, whose operator gives way to the object's of
+        the class ``right``: a Python number where NumPy reads such an object as a sequence
+        (a NumPy scalar's operator then runs, on its items: ``np.float64(2.0) * v`` is an
+        array where ``v`` has ``__len__`` and ``__getitem__``)."""
         where = self.source.place(node)
-        self.emit(S.expr_stmt(self.runtime_call(runtime.check_number_operand, [left, S.const(symbol), S.const(where)])))
+        checked = [left, S.const(symbol), S.const(where)] + ([S.const(True)] if _numpy_sequence(right) else [])
+        self.emit(S.expr_stmt(self.runtime_call(runtime.check_number_operand, checked)))
 
     def item_method(self, node):
         """``v[i]`` (a Subscript read) on an object of a followed class defining
