@@ -113,6 +113,9 @@ class Inner:
     def __mul__(self, v):
         return self.d * v
 
+    def __rmul__(self, v):
+        return self.d * v
+
     def __len__(self):
         return 3
 
@@ -151,6 +154,17 @@ class ByProperty:
 
     def total(self, v):
         return np.sum(self.inner.doubled ** 2) * v
+
+
+class ByReflected:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def total(self, v):
+        return np.sum(3.0 * self.inner) * v          # float's * gives way: Inner.__rmul__
+
+    def scaled(self, v):
+        return np.sum(v * self.inner)                   # v an item of an array: NumPy's * runs
 
 
 class Maker:
@@ -271,10 +285,24 @@ def branch_made_by_property(w):
     return a.total(w[1]) * w[0]
 
 
+def branch_made_by_reflected(w):
+    if w[0] < 1.0:
+        a = ByReflected(Inner(np.cos(w)))
+    else:
+        a = ByReflected(Inner(w * 1.0))
+    return a.total(w[1]) + np.sum(w ** 2)
+
+
+def numpy_scalar_on_the_left(w):
+    a = ByReflected(Inner(w * 1.0))
+    return a.scaled(w[0])               # Python: NumPy reads the Inner as the sequence of its items
+
+
 FOLLOWED = [only_bumped, bumped_then_read_by_a_method, bumped_in_a_loop,
             method_made_by_item, method_made_by_operator, method_made_by_len, method_made_by_property,
             classmethod_made_by_len, classmethod_made_by_item, classmethod_made_by_property,
-            branch_made_by_item, branch_made_by_operator, branch_made_by_len, branch_made_by_property]
+            branch_made_by_item, branch_made_by_operator, branch_made_by_len, branch_made_by_property,
+            branch_made_by_reflected]
 
 
 def _value(f, w):
@@ -437,3 +465,15 @@ def test_a_classmethod_redefined_is_read_again():
         assert_close(g(w), numerical_grad(classmethod_made_by_item, (w.copy(),)))
     finally:
         Factory.by_item = kept
+
+
+def test_a_numpy_scalar_left_of_a_sequence_like_object_is_refused():
+    # np.float64 * Inner runs NumPy's *, on Inner's items (its __len__ and __getitem__), not
+    # Inner.__rmul__, which the code follows: refused when it runs, never a wrong gradient
+    w = np.array([0.5, 1.5, 2.0])
+    assert numpy_scalar_on_the_left(w.copy()) == pytest.approx(2.0 * w[0] * np.sum(w))
+    with pytest.raises(TypeError) as caught:
+        astgrad.grad(numpy_scalar_on_the_left)(w)
+    message = str(caught.value)
+    assert "float64" in message and "a NumPy scalar" in message
+    assert re.search(r"test_objects87\.py:\d+", message)
