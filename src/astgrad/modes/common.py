@@ -33,6 +33,7 @@ from ..rules import registry
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from .row_refreshes import refreshable, rows_behind
 from .base_built_changes import base_built_change_message
+from .shared_children import shared_child_message
 # imported here, not in the functions using them: an import in a function asked for each
 # statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
 from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_values_method, is_mutating_method, \
@@ -1933,7 +1934,8 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
         if _in_standard_library(where.filename):      # statistics.pvariance: not the user's code to change
             message = _library_change_message(callee, where)
         elif receiver is not None:
-            message = _method_change_message(callee, receiver, where, _is_parameter(source, changed))
+            message = shared_child_message(source, stmt, callee, receiver, where) \
+                or _method_change_message(callee, receiver, where, _is_parameter(source, changed))
         elif changed in source.partial_arguments and not _names_in_line(source, stmt, changed):
             # p = functools.partial(Scaler.step, s); p(w): the line names neither the callee nor s
             message = _partial_change_message(source, stmt, callee, changed, where)
