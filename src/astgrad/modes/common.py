@@ -33,6 +33,7 @@ from ..rules import registry
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from .row_refreshes import refreshable, rows_behind
 from .base_built_changes import base_built_change_message
+from .handed_item_methods import handed_item_call, handed_item_message
 from .shared_children import shared_child_message
 # imported here, not in the functions using them: an import in a function asked for each
 # statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
@@ -2579,6 +2580,10 @@ def _method_for_effect_error(source, stmt, target):
     if not (ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>" and call.args
             and isinstance(call.args[0], gast.Name)):
         return None
+    found = handed_item_call(target)        # for x in xs: x.bump(c), on the objects it is handed
+    if found is not None:
+        message = handed_item_message(".".join(parts[-2:]), parts[-1], call.args[0].id, target, found)
+        return source.error(message, stmt, construct=f".{parts[-1]}()")
     return source.error(
         f"the method call .{parts[-1]}() of a {parts[-2]} on {call.args[0].id}, made for its effect with a "
         "differentiated value, may change the object in a way astgrad does not follow (through another function, "
