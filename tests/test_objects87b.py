@@ -5,7 +5,8 @@ self.d[0] += x; return self.d``) read inside an expression (``np.sum(p.step(x))`
 to a name of its own first, as Python evaluates it; ``super(Cls, s)`` in a lambda called
 with the method's ``self`` (``(lambda s: super(M, s).val(x))(self)``, also bound to a
 name first) and in a lambda stored as a method; a mixin's method calling a writing
-method on the objects a list of its subclass holds. Each is checked against central
+method on the objects a list of its subclass holds, also one ending in ``return self``
+(chainable) called as a statement of its own. Each is checked against central
 differences of what Python computes (grad, value_and_grad, vjp with a random cotangent,
 jvp, hessian and the jvp of the gradient) at two sizes, the caller's array left as
 Python's call leaves it; CI runs one mode per program, every mode on at least three
@@ -91,6 +92,23 @@ class Net(StepsAll):
         return sum(np.sum(it.d ** 2) for it in self.items)
 
 
+class ChainableSteps:
+    """A mixin whose step returns self, to chain (its value unread here)."""
+
+    def step_all(self, c):
+        for it in self.items:
+            it.bump(c)
+        return self
+
+
+class ChainedNet(ChainableSteps):
+    def __init__(self, a, b):
+        self.items = [Acc(a), Acc(b)]
+
+    def loss(self):
+        return sum(np.sum(it.d ** 2) for it in self.items)
+
+
 # -- followed -------------------------------------------------------------------------------
 
 def returned_summed(w):
@@ -152,9 +170,30 @@ def mixin_writes_the_items_read_after(w):
     return np.sum(n.items[0].d * n.items[1].d)
 
 
+def mixin_step_returning_self(w):
+    n = ChainedNet(w * 1.0, np.sin(w))
+    n.step_all(w[0])                    # its value, n itself, unread
+    return n.loss()
+
+
+def mixin_step_returning_self_twice(w):
+    n = ChainedNet(np.cos(w), w * 3.0)
+    n.step_all(w[1])
+    n.step_all(w[2])
+    return n.loss() * w[0]
+
+
+def the_same_loop_in_the_function(w):
+    xs = [Acc(w * 1.0), Acc(w * 3.0)]
+    for x in xs:
+        x.bump(w[1])                    # what a mixin's refusal below advises: followed
+    return np.sum(xs[0].d * xs[1].d)
+
+
 FOLLOWED = [returned_summed, returned_times_the_argument, returned_then_multiplied, returned_in_a_loop,
             returned_added_in_place, super_through_a_lambda, super_in_a_lambda_called_at_once,
-            super_in_a_stored_lambda, mixin_writes_the_items, mixin_writes_the_items_read_after]
+            super_in_a_stored_lambda, mixin_writes_the_items, mixin_writes_the_items_read_after,
+            mixin_step_returning_self, mixin_step_returning_self_twice, the_same_loop_in_the_function]
 
 
 def _python_value(f, w):
@@ -317,9 +356,31 @@ def _line_of(fn, start):
     return first + next(k for k, line in enumerate(lines) if line.strip().startswith(start))
 
 
+class BumpsWhatItIsHanded:
+    """A mixin whose method calls a writing method on the objects it is handed."""
+
+    def bump_each(self, xs, c):
+        for x in xs:
+            x.bump(c)
+
+
+class User(BumpsWhatItIsHanded):
+    def __init__(self, k):
+        self.k = k
+
+
+def mixin_bumps_the_objects_it_is_handed(w):
+    u = User(2.0)
+    xs = [Acc(w * 1.0), Acc(w * 3.0)]
+    u.bump_each(xs, w[1])
+    return np.sum(xs[0].d * xs[1].d)
+
+
 REFUSED = [(super_of_another_object, ["super(OtherReceiver, s)", "'self'"]),
            (copies_handed_to_a_writing_helper, ["bump_items", "'ys'"]),
            (base_list_appended_to, ["HistTwice.__init__", "self.hist.append(d * 2.0)", "Hist.__init__"]),
+           (mixin_bumps_the_objects_it_is_handed, ["on u (BumpsWhatItIsHanded.bump_each)", "as xs",
+                                                   "x.bump(c)", "for x in xs: x.bump(c)"]),
            (child_sharing_the_parents_array, ["Child.bump", "p.data", f":{_line_of(Parent.__init__, 'self.child =')} (self.child = Child(self.data))",
                                               "Child(self.data.copy())"]),
            (child_returned_sharing_the_array, ["Sharing.bump", "a.d", f":{_line_of(Sharing.child, 'return')} (return Sharing(self.d))",
