@@ -273,6 +273,18 @@ def test_the_returned_array_is_the_attribute_in_python_too():
 
 # -- refused at the user's line, never a wrong gradient ------------------------------------------
 
+class ReturningAndBumping(Returning):
+    def bump(self, c):
+        self.d[1] += c
+
+
+def returned_summed_then_bumped(w):
+    p = ReturningAndBumping(w * 1.0)
+    s = np.sum(p.step(w[1]) * w)        # as e = p.step(w[1]); s = np.sum(e * w), which is refused too
+    p.bump(w[0])
+    return s + np.sum(p.d ** 2)
+
+
 class OtherReceiver(Base):
     def val(self, x, other):
         return (lambda s: super(OtherReceiver, s).val(x))(other) + x
@@ -376,7 +388,8 @@ def mixin_bumps_the_objects_it_is_handed(w):
     return np.sum(xs[0].d * xs[1].d)
 
 
-REFUSED = [(super_of_another_object, ["super(OtherReceiver, s)", "'self'"]),
+REFUSED = [(returned_summed_then_bumped, ["ReturningAndBumping.bump", "self.d[1] += c"]),
+           (super_of_another_object, ["super(OtherReceiver, s)", "'self'"]),
            (copies_handed_to_a_writing_helper, ["bump_items", "'ys'"]),
            (base_list_appended_to, ["HistTwice.__init__", "self.hist.append(d * 2.0)", "Hist.__init__"]),
            (mixin_bumps_the_objects_it_is_handed, ["on u (BumpsWhatItIsHanded.bump_each)", "as xs",
