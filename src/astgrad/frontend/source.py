@@ -594,6 +594,10 @@ def _compiled_alone(node, code, qualname, imported=()):
     # a module-level def's own name is a global in its body (a recursive call, also from a
     # comprehension or generator expression in it), not a cell of the enclosing scope
     own = ast.parse(f"global {code.co_name}").body if _own_name_global(code, in_class) else []
+    if in_class and qualname[-2] not in code.co_freevars and qualname[-2] != code.co_name:
+        # the class's name read in the method (super(C, s) in a lambda) is a global, as in its
+        # module, not a cell of the scope the class statement here binds it in
+        own += ast.parse(f"global {qualname[-2]}").body
     scope.body = own + [ast.parse(f"{name} = None").body[0] for name in free] + [node]
     imports = [ast.parse(f"import {name}").body[0] for name in imported]
     module = ast.Module(body=imports + [scope], type_ignores=[])     # every statement parsed has its lines

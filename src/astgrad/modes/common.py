@@ -33,6 +33,8 @@ from ..rules import registry
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from .row_refreshes import refreshable, rows_behind
 from .base_built_changes import base_built_change_message
+from .handed_item_methods import handed_item_call, handed_item_message
+from .shared_children import shared_child_message
 # imported here, not in the functions using them: an import in a function asked for each
 # statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
 from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_values_method, is_mutating_method, \
@@ -1933,7 +1935,8 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
         if _in_standard_library(where.filename):      # statistics.pvariance: not the user's code to change
             message = _library_change_message(callee, where)
         elif receiver is not None:
-            message = _method_change_message(callee, receiver, where, _is_parameter(source, changed))
+            message = shared_child_message(source, stmt, callee, receiver, where) \
+                or _method_change_message(callee, receiver, where, _is_parameter(source, changed))
         elif changed in source.partial_arguments and not _names_in_line(source, stmt, changed):
             # p = functools.partial(Scaler.step, s); p(w): the line names neither the callee nor s
             message = _partial_change_message(source, stmt, callee, changed, where)
@@ -2577,6 +2580,10 @@ def _method_for_effect_error(source, stmt, target):
     if not (ops.is_user_function(target) and len(parts) >= 2 and parts[-2] != "<locals>" and call.args
             and isinstance(call.args[0], gast.Name)):
         return None
+    found = handed_item_call(target)        # for x in xs: x.bump(c), on the objects it is handed
+    if found is not None:
+        message = handed_item_message(".".join(parts[-2:]), parts[-1], call.args[0].id, target, found)
+        return source.error(message, stmt, construct=f".{parts[-1]}()")
     return source.error(
         f"the method call .{parts[-1]}() of a {parts[-2]} on {call.args[0].id}, made for its effect with a "
         "differentiated value, may change the object in a way astgrad does not follow (through another function, "

@@ -1,7 +1,8 @@
 """A method called inside an expression (``s = s + a.bumped(0, c)``) bound to a name of
 its own first, in the statement before (``bumped = a.bumped(0, c); s = s + bumped``),
 where that keeps Python's order of evaluation: the statement is an assignment, an
-augmented assignment to a name or an expression statement; the call is in no part
+augmented assignment to a name or an expression statement (a ``return`` too, where the
+caller asks); the call is in no part
 evaluated only sometimes (``and``, ``or``, a chained comparison, a comprehension, a
 lambda; but the call may be a whole branch of ``x if c else y``, then written as an
 ``if`` statement binding a name, ``if c: chosen = a.bumped(0, c)``, where the test and the
@@ -33,14 +34,15 @@ from .evaluation_order import evaluated_before
 _STATEMENTS = (gast.Assign, gast.AugAssign, gast.Expr)
 
 
-def hoistable(call, parents, is_module, hoisted=None, elements=False):
+def hoistable(call, parents, is_module, hoisted=None, elements=False, returns=False):
     """Whether ``call`` (inside a statement, not the statement's whole value) may be
     bound to a name in the statement before; ``parents``: {node: its parent};
     ``is_module(name)``: whether ``name`` names a module in the function; ``hoisted(node)``:
     whether an operand evaluated before it is a call bound to a name before it, first
     (``a.bumped(0, c) * a.bumped(1, c)``), which is then a name too; ``elements``: whether
     an item of the object's attribute read before it (``a.data[0]``) may be bound first,
-    checked to be a number (element_reads.py)."""
+    checked to be a number (element_reads.py); ``returns``: whether the statement may be a
+    ``return`` (its value computed before it returns, as an assignment's)."""
     receiver = call.func.value.id if isinstance(call.func.value, gast.Name) else None
     chosen = _chosen_by(call, parents, receiver)
     for node in _operands_before(chosen or call, parents):
@@ -52,7 +54,7 @@ def hoistable(call, parents, is_module, hoisted=None, elements=False):
     child, parent = chosen or call, parents.get(chosen or call)
     while parent is not None and not isinstance(parent, gast.stmt):
         child, parent = parent, parents.get(parent)
-    if not isinstance(parent, _STATEMENTS):
+    if not isinstance(parent, _STATEMENTS + ((gast.Return,) if returns else ())):
         return False
     if isinstance(parent, gast.AugAssign):
         return child is parent.value and isinstance(parent.target, gast.Name)
@@ -78,18 +80,20 @@ def _calls_on(node, receiver):
         and isinstance(node.func.value, gast.Name) and node.func.value.id == receiver
 
 
-def hoist_calls(body, wanted, fresh, copied=None):
+def hoist_calls(body, wanted, fresh, copied=None, returns=False):
     """Bind each call of ``body`` (and of the blocks nested in it) for which ``wanted(call,
     parents)`` holds, and which is not a statement's whole value, to a name (``fresh(hint)``)
     in a statement of its own just before its statement: first the calls evaluated first,
     so that each call left sees the names bound before it; each operand computed before
     it (``s + t``, ``a.data[0]``: ``copied(read, call)``, its item checked a number) bound
-    to a name first, in Python's order, so that it is computed before the call still."""
+    to a name first, in Python's order, so that it is computed before the call still; in
+    a ``return`` too where ``returns``."""
+    statements = _STATEMENTS + ((gast.Return,) if returns else ())
     for block in walk_blocks(body):
         at = 0
         while at < len(block):
             stmt = block[at]
-            call = _first_wanted(stmt, wanted) if isinstance(stmt, _STATEMENTS) else None
+            call = _first_wanted(stmt, wanted) if isinstance(stmt, statements) else None
             if call is None:
                 at += 1
                 continue

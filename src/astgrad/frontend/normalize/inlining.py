@@ -221,6 +221,9 @@ class InlineLowering:
                 continue
             self.emit(S.assign(mapping[param], value))
             self.inherit_layout(mapping[param], value)          # an object of a known class: objects.py
+            if isinstance(value, gast.Name) and not rebound.get(mapping[param]):
+                # (lambda s: super(C, s).f(x))(self): s is self throughout (super_calls.py)
+                self.__dict__.setdefault("inlined_names", {})[mapping[param]] = (value.id, param)
             if param in listed and not rebound.get(mapping[param]):
                 self.known_sequence(mapping[param])             # list_arithmetic.py
             if not rebound.get(mapping[param]):

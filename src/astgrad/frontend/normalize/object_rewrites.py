@@ -26,6 +26,7 @@ from .method_factories import write_method_factory_calls
 from .loop_handed_names import share_loop_handed_names
 from .mixed_list_candidates import write_mixed_lists
 from .object_column_candidates import write_object_columns
+from .returned_in_expressions import bind_returned_in_expressions
 from .returned_rebinds import write_returned_rebinds
 from .scopes import binding_counts
 from .synced_handed_names import sync_handed_in_the_body
@@ -72,6 +73,8 @@ def rewrite_object_forms(normalizer, tree, nodes):
     if write_tuple_factory_calls(normalizer, tree):  # a, b = make_pair(w) returning P(w), P(2 * w)
         nodes = counted()
     if write_method_factory_calls(normalizer, tree):     # b = a.child() returning P(self.d * 2.0)
+        nodes = counted()
+    if bind_returned_in_expressions(normalizer, tree):   # np.sum(p.step(x)): step = p.step(x) first
         nodes = counted()
     if write_returned_rebinds(normalizer, tree):         # e = p.step(x) returning self.d, rebound first
         nodes = counted()

@@ -5,8 +5,11 @@ skipping the classes between (``super(Mid, self).energy(x)`` in a subclass of ``
 
 The receiver's class is known in a method made for it (core/methods.py), so the class
 to start after is ``Cls`` where it is a class along that order, read now and guarded
-(bound again, the code is generated again). Any other two-argument ``super`` (another
-receiver than the method's first parameter, a class not along the order, one argument,
+(bound again, the code is generated again). The receiver may be the parameter of a
+lambda or local function written in where it is called with that first parameter and
+never bound again (``(lambda s: super(Cls, s).energy(x))(self)``), which is the same
+object. Any other two-argument ``super`` (another receiver than the method's first
+parameter, a class not along the order, one argument,
 a name astgrad cannot read) is refused naming the user's line."""
 
 import inspect
@@ -33,9 +36,10 @@ def start_class(normalizer, node, receiver):
     of the code); refused where Python's ``super`` would not look along ``cls``'s order
     from a class known now."""
     name, _, cls = receiver
-    shown = gast.unparse(node).strip()
+    inlined = getattr(normalizer, "inlined_names", {})
+    shown = _as_written(node, inlined)
     if len(node.args) != 2 or node.keywords or not isinstance(node.args[1], gast.Name) \
-            or node.args[1].id != name:
+            or node.args[1].id != name and inlined.get(node.args[1].id, (None,))[0] != name:
         raise normalizer._refuse(f"{shown}: a super() given another receiver than the method's "
                                  f"own first parameter '{name}'", node, _ADVICE)
     path = S.dotted_path(node.args[0])
@@ -45,6 +49,16 @@ def start_class(normalizer, node, receiver):
         raise normalizer._refuse(f"{shown}: not a class along {cls.__name__}'s method resolution order "
                                  f"that astgrad can read when the code is made", node, _ADVICE)
     return start
+
+
+def _as_written(node, inlined):
+    """``node``'s text with the parameters of an inlined function (a lambda's ``s``, renamed
+    ``s_1`` where it is written in) named as the user wrote them."""
+    shown = S.copy(node)
+    for sub in S.walk_nodes(shown):
+        if isinstance(sub, gast.Name) and sub.id in inlined:
+            sub.id = inlined[sub.id][1]
+    return gast.unparse(shown).strip()
 
 
 def refuse_in_init(normalizer, node):

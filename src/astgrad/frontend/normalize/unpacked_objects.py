@@ -19,7 +19,8 @@ naming the line (unpacked_advice.py says when it is followed).
 
 Only where each method may be written in as it is (argument_methods.plain_body), names
 ``self`` only to read the attributes ``__init__`` stores or to call such a method, and
-stores nothing into ``self`` itself; a use of ``net`` otherwise (handed on, returned,
+stores nothing into ``self`` itself (a method ending in ``return self``, called as a
+statement of its own, is written in without that return, whose value nothing reads); a use of ``net`` otherwise (handed on, returned,
 aliased, named in a nested function, a method call left inside an expression) leaves it
 as it is."""
 
@@ -244,20 +245,24 @@ def _method_calls(normalizer, tree, name, cls, fields):
     """[(statement, method, its tree)] for each statement calling ``name.method(...)``
     for its effect, value or return, where the method may be written in; calls inside
     an expression first taken out where that changes nothing (hoisted_methods.py)."""
-    method_of = lambda call: _method_of(normalizer, tree, name, cls, fields, call)
-    hoist_method_calls(normalizer, tree, lambda call: name if method_of(call) else None,
-                       lambda stmt: _statement_call(stmt) is not None and method_of(_statement_call(stmt)))
+    method_of = lambda call, unread=False: _method_of(normalizer, tree, name, cls, fields, call, unread)  # noqa: E731
+    # (a statement of its own, its value unread: a method ending in return self may be written in)
+    of_statement = lambda stmt: method_of(_statement_call(stmt), isinstance(stmt, gast.Expr)) \
+        if _statement_call(stmt) is not None else None      # noqa: E731
+    hoist_method_calls(normalizer, tree, lambda call: name if method_of(call) else None, of_statement)
     found = []
     for stmt in S.statements(tree.body):
-        method = method_of(_statement_call(stmt)) if _statement_call(stmt) is not None else None
+        method = of_statement(stmt)
         if method is not None:
             found.append((stmt,) + method)
     return found
 
 
-def _method_of(normalizer, tree, name, cls, fields, call):
+def _method_of(normalizer, tree, name, cls, fields, call, unread=False):
     """(the method, its tree) where ``call`` is ``name.method(...)`` (or ``name(...)``: its
-    ``__call__``) of a method that may be written in; else None."""
+    ``__call__``) of a method that may be written in; else None. ``unread``: the call is a
+    statement of its own, so a method ending in ``return self`` (a chainable step) is
+    written in without that return, whose value nothing reads."""
     if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and call.func.id == name:
         attr = "__call__"       # net(x)
     elif isinstance(call, gast.Call) and _attribute_of(call.func, name) and call.func.attr not in fields:
@@ -265,9 +270,22 @@ def _method_of(normalizer, tree, name, cls, fields, call):
     else:
         return None
     method = M.static_attribute(cls, attr)
-    body = plain_body(normalizer, tree, method, lambda node: _plain_self(node, cls, fields)) \
+    dropped = (lambda node: _without_returned_self(node) if unread else node)
+    body = plain_body(normalizer, tree, method, lambda node: _plain_self(dropped(node), cls, fields)) \
         if inspect.isfunction(method) else None
-    return None if body is None else (method, body)
+    return None if body is None else (method, dropped(body))
+
+
+def _without_returned_self(node):
+    """The method ``node`` without its last statement where that is ``return self`` (a copy;
+    the tree as parsed is kept as it is)."""
+    last, params = node.body[-1], node.args.args
+    if not (params and isinstance(last, gast.Return) and isinstance(last.value, gast.Name)
+            and last.value.id == params[0].id):
+        return node
+    node = S.copy(node)
+    node.body = node.body[:-1] or [gast.copy_location(gast.Pass(), last)]
+    return node
 
 
 def _plain_self(node, cls, fields):

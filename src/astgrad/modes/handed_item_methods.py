@@ -1,0 +1,46 @@
+"""The words for a method made for its effect that calls a method on each object of a
+list it is handed (a mixin's ``def bump_each(self, xs, c): for x in xs: x.bump(c)``,
+called ``u.bump_each(xs, w)``): what may change is not the receiver but the objects in
+that list, and the same loop written in the function differentiated (``for x in xs:
+x.bump(w)``) is followed, so the refusal says that."""
+
+import inspect
+
+import gast
+
+from ..core import syntax as S
+
+
+def handed_item_call(target):
+    """(line, text, parameter, method) of the first call ``x.m(...)`` made for its effect in
+    the method ``target`` on the loop variable of ``for x in <parameter>`` (a parameter but
+    its first); else None."""
+    from ..frontend.source import parsed_for_reading
+    if not inspect.isfunction(target):
+        return None
+    try:
+        source = parsed_for_reading(target)
+    except Exception:       # noqa: BLE001 - no source to read: the plain words
+        return None
+    params = [a.id for a in source.tree.args.posonlyargs + source.tree.args.args][1:]
+    for loop in S.walk_nodes(source.tree):
+        if not (isinstance(loop, gast.For) and isinstance(loop.iter, gast.Name) and loop.iter.id in params
+                and isinstance(loop.target, gast.Name)):
+            continue
+        for stmt in S.walk_nodes(gast.Module(body=loop.body, type_ignores=[])):
+            call = stmt.value if isinstance(stmt, gast.Expr) else None
+            if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) \
+                    and isinstance(call.func.value, gast.Name) and call.func.value.id == loop.target.id:
+                return source.file_line(stmt), gast.unparse(stmt).strip(), loop.iter.id, call.func.attr
+    return None
+
+
+def handed_item_message(callee, method, owner, target, found):
+    """The words for the call ``owner.method(...)`` of ``callee`` ("Mixin.bump_each")."""
+    line, text, param, called = found
+    loop = f"for {text.partition('.')[0]} in {param}: {text}"
+    return (f"the method call .{method}() on {owner} ({callee}), made for its effect with a differentiated value, "
+            f"calls .{called}() on each object of the list it is handed as {param} ({inspect.getsourcefile(target)}:"
+            f"{line}: {text}), which may change those objects in place where the derivative does not see it; "
+            f"astgrad follows that loop written in the function differentiated ({loop}, with the function's own "
+            f"names): write it there, or have .{method}() return the new values")
