@@ -278,6 +278,27 @@ def ci_modes(k):
     return (FIRST[(k // 2) % len(FIRST)],) if k % 2 == 0 else (SECOND[(k // 2) % len(SECOND)],)
 
 
+def modes_in_ci(k):
+    """The modes CI checks the ``k``-th program of a table in: every first-order mode and
+    two second-order ones, taking turns from one program to the next (each second
+    derivative is a derivative of its own to make: most of such a table's time). Every
+    mode under HYPOTHESIS_PROFILE=thorough."""
+    if THOROUGH:
+        return MODES
+    return FIRST + (SECOND[(2 * k) % len(SECOND)], SECOND[(2 * k + 1) % len(SECOND)])
+
+
+def cases_in_modes(cases, ids=None):
+    """pytest params ``(*case, mode)`` for a table of ``cases`` (a program, or a tuple
+    starting with its name or the program), each in the modes ``modes_in_ci`` gives it;
+    a table of fewer than four (whose turns would miss a second-order mode) in every mode."""
+    cases = [case if isinstance(case, tuple) else (case,) for case in cases]
+    for k, case in enumerate(cases):
+        name = ids[k] if ids else case[0] if isinstance(case[0], str) else case[0].__name__
+        for mode in modes_in_ci(k) if len(cases) >= 4 else MODES:
+            yield pytest.param(*case, mode, id=f"{name}-{mode}")
+
+
 # the modes a program that astgrad used to refuse is checked in: reverse, forward, second order
 FREED_MODES = ("grad", "jvp", "hessian")
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import astgrad
-from breadth_modes import MODES, check, ci_modes
+from breadth_modes import MODES, cases_in_modes, check, ci_modes
 from fd import assert_close, numerical_grad, numerical_hessian
 
 X3 = np.array([0.3, -0.5, 0.7])
@@ -180,8 +180,7 @@ PROGRAMS = [appended_with_defaults, appended_late_binding, appended_one_by_one, 
             partials_from_helpers, local_namedtuple_through_helpers, local_namedtuple_replaced]
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("f", PROGRAMS, ids=[f.__name__ for f in PROGRAMS])
+@pytest.mark.parametrize("f, mode", list(cases_in_modes(PROGRAMS)))     # every mode at thorough
 def test_every_mode_against_finite_differences(f, mode):
     check(mode, f, (X3.copy(), 0.8), (0, 1))
 
@@ -519,8 +518,7 @@ def reversed_dict_items(x, w):
 BACKWARDS = [reversed_local_list, sliced_backwards_local_list, enumerate_reversed_list, reversed_dict_items]
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("f", BACKWARDS, ids=[f.__name__ for f in BACKWARDS])
+@pytest.mark.parametrize("f, mode", list(cases_in_modes(BACKWARDS)))
 def test_lists_of_functions_walked_backwards(f, mode):
     check(mode, f, (X3.copy(), 0.8), (0, 1))
 
@@ -630,8 +628,7 @@ SORTS = [sort_in_place_with_key, sort_seen_through_another_name, sort_with_no_ke
          sort_reversed_with_no_key_seen_through_another_name]
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("f", SORTS, ids=[f.__name__ for f in SORTS])
+@pytest.mark.parametrize("f, mode", list(cases_in_modes(SORTS)))
 def test_list_sort_with_a_local_key(f, mode):
     check(mode, f, (X3.copy(), 0.8), (0, 1))
 

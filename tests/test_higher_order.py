@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import astgrad
+from breadth_modes import THOROUGH
 from fd import assert_close, numerical_grad, numerical_jvp, random_args
 from programs import CASES, float_positions, scalar_output
 
@@ -22,6 +23,9 @@ EXACT = 1e-12
 
 SCALAR_CASES = [case for case in CASES if scalar_output(case[1], case[2])]
 SCALAR_IDS = [name for name, _, _ in SCALAR_CASES]
+# reverse over reverse makes a second derivative of its own per program, most of this file's
+# time: CI takes every other program, HYPOTHESIS_PROFILE=thorough every one
+REVERSE_OVER_REVERSE = [case for k, case in enumerate(SCALAR_CASES) if THOROUGH or k % 2 == 0]
 
 
 def fd_jacobian(fn, args, position):
@@ -194,7 +198,7 @@ def test_hessian_symmetric_and_matches_fd_of_grad(name, fn, args):
         assert_close(hess, expected, RTOL, ATOL, msg=f"argument {position}")
 
 
-@pytest.mark.parametrize("name, fn, args", SCALAR_CASES, ids=SCALAR_IDS)
+@pytest.mark.parametrize("name, fn, args", REVERSE_OVER_REVERSE, ids=[case[0] for case in REVERSE_OVER_REVERSE])
 def test_reverse_over_reverse_matches_hessian(name, fn, args):
     """jacobian(grad(f), mode="reverse") differentiates the first-order code (its
     stacks, saved values and branch flags) in reverse mode again."""

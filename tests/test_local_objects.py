@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import MODES, check
+from breadth_modes import MODES, cases_in_modes, check
 
 
 class Dense:
@@ -235,8 +235,7 @@ PROGRAMS = [mlp, layers_loop, built_and_called, method_returning_an_object, clas
             global_object_method_returning_an_object]
 
 
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("f", PROGRAMS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f, mode", list(cases_in_modes(PROGRAMS)))     # every mode at thorough
 @pytest.mark.parametrize("n, seed", [(3, 0), (2, 1)])
 def test_every_mode_against_finite_differences(f, mode, n, seed):
     rng = np.random.default_rng(seed)

@@ -3,13 +3,14 @@ share: the array each program starts from, and the two tests checking a
 list of programs ``f(x, w)`` against central differences at the given shapes, in grad,
 value_and_grad, vjp and jvp (in ``x`` and ``w`` at once), and in hessian, the jvp of the
 gradient and the reverse mode of the gradient (in each argument alone: the grad of the grad
-in ``w``, the vjp of the grad in ``x``)."""
+in ``w``, the vjp of the grad in ``x``; CI takes one argument per program and mode, in turn,
+HYPOTHESIS_PROFILE=thorough both)."""
 
 import numpy as np
 import pytest
 
 import astgrad
-from breadth_modes import ATOL2, RTOL2, check, copies
+from breadth_modes import ATOL2, RTOL2, THOROUGH, check, copies
 from fd import assert_close, numerical_grad
 
 FIRST = ("grad", "value_and_grad", "vjp", "jvp")
@@ -31,10 +32,8 @@ def finite_difference_tests(programs, shapes, second_order=None):
     def test_the_write_is_taken_as_numpy_takes_it(f, shape, mode):
         check(mode, f, (start(shape), 0.8), (0, 1))
 
-    @pytest.mark.parametrize("wrt", [0, 1])
-    @pytest.mark.parametrize("mode", ["hessian", "jvp_of_grad", "grad_of_grad"])
     @pytest.mark.parametrize("shape", shapes, ids=str)
-    @pytest.mark.parametrize("f", second_order, ids=lambda f: f.__name__)
+    @pytest.mark.parametrize("f, mode, wrt", list(_second_order_cases(second_order)))
     def test_the_second_order_takes_it_too(f, shape, mode, wrt):
         if mode == "grad_of_grad":
             check_grad_of_grad(f, (start(shape), 0.8), wrt)
@@ -42,6 +41,19 @@ def finite_difference_tests(programs, shapes, second_order=None):
             check(mode, f, (start(shape), 0.8), (wrt,))
 
     return test_the_write_is_taken_as_numpy_takes_it, test_the_second_order_takes_it_too
+
+
+def _second_order_cases(programs):
+    """pytest params (f, mode, wrt): each program in each second-order mode, in each argument
+    alone under HYPOTHESIS_PROFILE=thorough; in CI in one of them, the arguments taking turns
+    along the modes and from one program to the next (each second derivative is a derivative
+    of its own to make, the cost of these tables; each mode still meets each program and
+    each argument)."""
+    for k, f in enumerate(programs):
+        for m, mode in enumerate(("hessian", "jvp_of_grad", "grad_of_grad")):
+            for wrt in (0, 1):
+                if THOROUGH or wrt == (k + m) % 2:
+                    yield pytest.param(f, mode, wrt, id=f"{f.__name__}-{mode}-{wrt}")
 
 
 def check_grad_of_grad(f, args, wrt):
