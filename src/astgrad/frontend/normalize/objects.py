@@ -208,11 +208,23 @@ class ObjectLowering:
         another one holds (``i = self.inner``, ``i = self.items[0]``); else None."""
         if self.bound_count.get(name) != 1:
             return None
-        values = [n.value for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
-                  and any(isinstance(t, gast.Name) and t.id == name for t in n.targets)]
+        values = self._assigned_values().get(name, ())
         if len(values) != 1 or not isinstance(values[0], (gast.Attribute, gast.Subscript)):
             return None
         return self.layout(values[0])
+
+    def _assigned_values(self):
+        """{name: the values of the assignments ``=`` to it} in the function's tree, found
+        in one walk (and again after a rewrite binds names anew: bound_count)."""
+        found = self.__dict__.get("_assigned_values_found")
+        if found is None or found[0] is not self.bound_count:
+            values = {}
+            for n in S.walk_nodes(self.source.tree):
+                if isinstance(n, gast.Assign):
+                    for name in {t.id for t in n.targets if isinstance(t, gast.Name)}:
+                        values.setdefault(name, []).append(n.value)
+            found = self._assigned_values_found = (self.bound_count, values)
+        return found[1]
 
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known
