@@ -102,28 +102,50 @@ def _changes_nothing(code):
     """Whether each call in the value code ``code`` calls a library function, astgrad's
     helpers or code astgrad made (which writes only into copies), or a class (only to
     build an object with ``instance``): no function of the user's run as it is, and no
-    method of an object; nor one handed to a library function."""
+    method of an object; nor one handed to a library function. The names are looked up
+    at each call (a global may be rebound since), in the uses ``_calls_and_names`` read
+    once from its source."""
     try:
         held = dict(zip(code.__code__.co_freevars, (cell.cell_contents for cell in code.__closure__ or ())))
     except ValueError:      # an empty cell
         return False
-    tree = ast.parse(code.source)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            value = _lookup(node.id, held, code)    # a function handed on (np.apply_along_axis(f, ...))
+    for use, name in _calls_and_names(code):
+        value = _lookup(name, held, code) if name is not None else None
+        if use == _READ:        # a function handed on (np.apply_along_axis(f, ...))
             if callable(value) and not isinstance(value, type) and not _harmless(value):
                 return False
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            owner = _lookup(func.value.id, held, code)
-            if isinstance(owner, types.ModuleType) and owner.__name__.split(".")[0] in _LIBRARIES:
-                continue
-            return False
-        if not isinstance(func, ast.Name) or not _harmless(_lookup(func.id, held, code)):
+        elif use == _METHOD:
+            if not (isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in _LIBRARIES):
+                return False
+        elif use == _OTHER or not _harmless(value):
             return False
     return True
+
+
+_READ, _METHOD, _CALL, _OTHER = "read", "method", "call", "other"
+_USES = weakref.WeakKeyDictionary()     # value code -> its uses (_calls_and_names)
+
+
+def _calls_and_names(code):
+    """The uses of names in the value code ``code`` that _changes_nothing looks up, in the
+    order of its source, each once: (_READ, a name read), (_METHOD, ``m`` of ``m.f(...)``),
+    (_CALL, ``f`` of ``f(...)``), (_OTHER, None: any other call, ``a.b.c(...)``,
+    ``f(x)(y)``)."""
+    found = _USES.get(code)
+    if found is None:
+        uses = {}
+        for node in ast.walk(ast.parse(code.source)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                uses.setdefault((_READ, node.id))
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                uses.setdefault((_METHOD, func.value.id))
+            else:
+                uses.setdefault((_CALL, func.id) if isinstance(func, ast.Name) else (_OTHER, None))
+        found = _USES[code] = tuple(uses)
+    return found
 
 
 def _lookup(name, held, code):

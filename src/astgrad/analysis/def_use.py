@@ -54,7 +54,7 @@ def index(body, names_and_uses, uses=None):
         found = known(id(value))
         return names_and_uses(value) if found is None else found
 
-    assign_type, expr_type, name_type, for_type = gast.Assign, gast.Expr, gast.Name, gast.For
+    assign_type, expr_type, name_type = gast.Assign, gast.Expr, gast.Name
     marked, slot, define, note = _restores_or_placeholder, anno.SLOT, definitions.setdefault, statements.append
     # per block being walked: [its statements' iterator, name -> the value assigned to it
     # last in the block, while no statement that may exit came after]
@@ -82,20 +82,10 @@ def index(body, names_and_uses, uses=None):
                         if not skipped:
                             define(target.id, []).append(value)
                     elif not skipped:
-                        for name in S.stored_names(target):
-                            define(name, []).append(None)     # unknown
-                        if isinstance(target, gast.Subscript):
-                            define(target.value.id, []).append(None)
+                        _define_unknown(target, define)
                 continue
-            pending = frame[1]
-            if pending and runs_at_least_once(stmt):
-                loop_names = S.stored_names(stmt.target)
-                proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, found_uses)
-                              if name in pending and name not in loop_names)
+            _block_statement(stmt, frame[1], skipped, (proven, define, found_uses))
             frame[1] = {}   # what follows may not run (an assignment or expression holds no exit)
-            if kind is for_type and not skipped and not anno.get(stmt, Key.RANGE_LOOP, False):
-                for name in S.stored_names(stmt.target):
-                    define(name, []).append(None)
             inner = walk.inner_blocks(stmt)
             if inner:
                 walking.extend([iter(block), {}] for block in reversed(inner))
@@ -103,6 +93,30 @@ def index(body, names_and_uses, uses=None):
         else:
             walking.pop()
     return DefUse(definitions, proven, value_names, values, statements)
+
+
+def _define_unknown(target, define):
+    """The names a tuple target or a write into an item (``a, b = ...``, ``t[0] = ...``)
+    assigns, each given an unknown value (None)."""
+    for name in S.stored_names(target):
+        define(name, []).append(None)
+    if isinstance(target, gast.Subscript):
+        define(target.value.id, []).append(None)
+
+
+def _block_statement(stmt, pending, skipped, found):
+    """A statement other than an assignment or expression, after the values ``pending``
+    in its block: those a loop that surely runs uses first as numbers proven, and a for
+    loop's target (not a range loop's, nor a restore's) defined as unknown. ``found``:
+    (proven, definitions' setdefault, found_uses)."""
+    proven, define, found_uses = found
+    if pending and runs_at_least_once(stmt):
+        loop_names = S.stored_names(stmt.target)
+        proven.update(id(pending[name]) for name in _first_numeric_uses(stmt.body, found_uses)
+                      if name in pending and name not in loop_names)
+    if stmt.__class__ is gast.For and not skipped and not anno.get(stmt, Key.RANGE_LOOP, False):
+        for name in S.stored_names(stmt.target):
+            define(name, []).append(None)
 
 
 def _first_numeric_uses(block, names_and_uses):

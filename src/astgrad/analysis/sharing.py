@@ -1017,22 +1017,44 @@ def _analyse(fn, prepare, read=None):
     try:
         source, tree = read(fn) if read is not None else prepare(fn)[:2]
     except TransformError:
-        # the callee's own derivative reports what is wrong with it; here assume the worst,
-        # and what its source shows it changes (where no derivative of it is made)
-        params = _parameters_of(fn)
-        mutated = {name: Where(fn.__code__.co_filename, line, text, "a change in place")
-                   for name, (line, text) in source_changes(fn, OUTSIDE).items()}
-        return Effects(fn, params, set(params) | {OUTSIDE}, {**_changes_of_the_original(fn, prepare), **mutated})
+        return _assumed_worst(fn, prepare)
     params = [a.id for a in tree.args.posonlyargs + tree.args.args + tree.args.kwonlyargs]
     body, result = tree.body[:-1], tree.body[-1].value
     sharing = Sharing(params, body, prepare)
     result_shares, result_items = _result_sharing(sharing, result, params)
-    mutated = {}
     copies = argument_copies(sharing.statements, params)
     changes = list(in_place_changes(sharing.statements))
     if changes and read is not None:        # annotated below: not the kept tree
         return _analyse(fn, prepare)
     unshared = _unshared_writes(body, params, result, changes, sharing)
+    mutated = _changed_in_place(sharing, source, params, changes, copies, unshared)
+    items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
+    items_changed = {**_items_changed_by_callees(sharing), **items_changed}
+    # (each change below is kept only where none above named that parameter)
+    _add_changes_by_callees(mutated, sharing, source, params)
+    for param, where in _unshown_changes(fn, prepare, source, sharing, params).items():
+        mutated.setdefault(param, where)
+    _add_attribute_stores(mutated, sharing, source, params)
+    effects = Effects(fn, params, result_shares, mutated, result_items)
+    effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
+    return effects
+
+
+def _assumed_worst(fn, prepare):
+    """The Effects of ``fn`` where reading it failed: the callee's own derivative reports
+    what is wrong with it; here assume the worst, and what its source shows it changes
+    (where no derivative of it is made)."""
+    params = _parameters_of(fn)
+    mutated = {name: Where(fn.__code__.co_filename, line, text, "a change in place")
+               for name, (line, text) in source_changes(fn, OUTSIDE).items()}
+    return Effects(fn, params, set(params) | {OUTSIDE}, {**_changes_of_the_original(fn, prepare), **mutated})
+
+
+def _changed_in_place(sharing, source, params, changes, copies, unshared):
+    """{parameter or OUTSIDE: Where} for what the in-place ``changes`` write into: the
+    name written into, or what it shares memory with, where that is a parameter (through
+    ``copies``, the copies the derivative writes into) or memory from outside."""
+    mutated = {}
     for change in changes:
         shared = sharing.group(change.name, keeps_items=_keeps_items(sharing, change))
         # into a new object no other name refers to there (d = {}; d[k] = v); not into
@@ -1054,8 +1076,12 @@ def _analyse(fn, prepare, read=None):
                                                            copies.get(change.name, change.name)))
             copied = _advanced_read(sharing, source, change.name, (changed, copies))
             mutated.setdefault(changed, where._replace(copied=copied))
-    items_changed = _items_changed_through_copies(sharing, source, changes, set(mutated))
-    items_changed = {**_items_changed_by_callees(sharing), **items_changed}
+    return mutated
+
+
+def _add_changes_by_callees(mutated, sharing, source, params):
+    """Into ``mutated``: the parameters (or OUTSIDE) a call changes, its callee changing
+    an argument in place."""
     for stmt, callee_name, changed, inner, _ in calls_changing_arguments(sharing):
         # Q.put(1.0) on a global's queue: memory from outside, as a global the callee writes is
         for name in {changed if changed in sharing.locals else OUTSIDE} | sharing.group(changed):
@@ -1064,15 +1090,15 @@ def _analyse(fn, prepare, read=None):
                     _written_as(source, stmt, changed) if _another_parameter(sharing, changed) else None
                 mutated.setdefault(name, _where(source, stmt, f"the call of {callee_name}")._replace(
                     through=through, copied=inner.copied))
-    for param, where in _unshown_changes(fn, prepare, source, sharing, params).items():
-        mutated.setdefault(param, where)
-    for stmt, owner in _attribute_stores(sharing.statements):       # layer.act = np.sin
+
+
+def _add_attribute_stores(mutated, sharing, source, params):
+    """Into ``mutated``: the parameters (or OUTSIDE) an assignment to an attribute of
+    theirs changes (``layer.act = np.sin``)."""
+    for stmt, owner in _attribute_stores(sharing.statements):
         for name in {n if n in sharing.locals else OUTSIDE for n in {owner} | sharing.group(owner)}:
             if name in params or name == OUTSIDE:
                 mutated.setdefault(name, _where(source, stmt, "an assignment to an attribute"))
-    effects = Effects(fn, params, result_shares, mutated, result_items)
-    effects.items_changed = {name: where for name, where in items_changed.items() if name not in mutated}
-    return effects
 
 
 def _result_sharing(sharing, result, params):

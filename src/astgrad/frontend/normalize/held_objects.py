@@ -120,20 +120,46 @@ def held_write_nothing(classes):
                if name not in _NOT_METHODS and callable(getattr(value, "__get__", None) or value))
 
 
-def operates_on_held(fn):
-    """Whether the method ``fn`` reads an item of an attribute of its object, or hands one
-    to an operator or a call (``self.inner[1]``, ``self.inner * v``, ``len(self.inner)``,
-    ``i = self.inner; i(v)``); True where its source is not read."""
+# the two uses of what its object holds that a method of an object a helper built is asked
+# about (objects.py): reading an attribute of it (a property or method of a class the
+# layout may not tell), and an item read, an operator or a call on it (which runs the
+# methods of an object of the user's)
+ATTRIBUTE_READ, OPERAND = "attribute read", "operand"
+
+
+def uses_held(fn, use):
+    """Whether the method ``fn`` makes the ``use`` (ATTRIBUTE_READ or OPERAND) of what
+    its object holds, through an attribute of ``self`` or a name bound to one (``i =
+    self.inner``):
+
+    - ATTRIBUTE_READ: reads an attribute of it (``self.inner.scaled``,
+      ``self.items[0].bump()``, ``getattr(self.inner, "p")``, ``i.p``); an item read,
+      ``self.inner[k]``, is not told from an array's. False for a method without a
+      parameter, True where its source is not read.
+    - OPERAND: reads an item of it, or hands it to an operator or a call
+      (``self.inner[1]``, ``self.inner * v``, ``len(self.inner)``, ``i(v)``); True where
+      its source is not read or it has no parameter."""
     tree = tree_of(fn)
     params = tree.args.posonlyargs + tree.args.args if tree is not None else []
     if not params:
-        return True
+        return tree is None or use == OPERAND
     me = params[0].id
     nodes = list(S.walk_nodes(tree))
     aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and reads_own_attribute(n.value, me)
                for t in n.targets if isinstance(t, gast.Name)}
-    return any(reads_own_attribute(operand, me) or isinstance(operand, gast.Name) and operand.id in aliases
-               for node in nodes for operand in _operands(node))
+
+    def held(node):
+        return reads_own_attribute(node, me) or isinstance(node, gast.Name) and node.id in aliases
+    if use == OPERAND:
+        return any(held(operand) for node in nodes for operand in _operands(node))
+    return any(isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load) and held(node.value)
+               or _getattr_on_own(node, me) for node in nodes)
+
+
+def _getattr_on_own(node, me):
+    """Whether ``node`` is ``getattr(<an attribute of me>, ...)``."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "getattr" \
+        and bool(node.args) and reads_own_attribute(node.args[0], me)
 
 
 def reads_own_attribute(node, me):

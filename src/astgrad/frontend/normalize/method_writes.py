@@ -71,13 +71,8 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     if name != "__init__" and _attribute_stored(cls, name):
         return False            # (an attribute of that name on the object would be called instead)
     body = [stmt for stmt in tree.body if not _constant(stmt)]
-    for stmt in body:
-        if isinstance(stmt, gast.Assign):
-            if not all(isinstance(t, gast.Name) and t.id != me
-                       or binds_attributes and _own_attribute(t, me) for t in stmt.targets):
-                return False    # (``self`` bound again: its attributes are another object's)
-        elif not isinstance(stmt, (gast.Return, gast.Pass)):
-            return False
+    if not _binds_only(body, me, binds_attributes):
+        return False
     nodes = [n for stmt in body for n in S.walk_nodes(stmt)]
     if any(isinstance(n, SCOPED) for n in nodes):
         return False
@@ -93,6 +88,20 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
             return False        # (self.inner.total, v.size: a property of an object of the user's runs code)
         if isinstance(node, gast.Call) \
                 and not _call_writes_nothing(node, resolve, noted, depth, binds_attributes, held):
+            return False
+    return True
+
+
+def _binds_only(body, me, binds_attributes):
+    """Whether the statements ``body`` are assignments to names other than ``me``
+    (``self`` bound again: its attributes would be another object's) and, where
+    ``binds_attributes``, to attributes of ``me``, a ``return`` or ``pass``."""
+    for stmt in body:
+        if isinstance(stmt, gast.Assign):
+            if not all(isinstance(t, gast.Name) and t.id != me
+                       or binds_attributes and _own_attribute(t, me) for t in stmt.targets):
+                return False
+        elif not isinstance(stmt, (gast.Return, gast.Pass)):
             return False
     return True
 

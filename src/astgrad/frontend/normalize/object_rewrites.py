@@ -52,78 +52,117 @@ inline_argument_methods = imported_when_called(__package__ + ".argument_methods"
 def rewrite_object_forms(normalizer, tree, nodes):
     """``tree``'s nodes after the rewrites of objects' forms; ``normalizer.bound_count``
     counted again after each rewrite made."""
-    kinds = [set(map(type, nodes))]     # the node types in the tree now; emptied when a rewrite changes it
+    rewriting = _Rewriting(normalizer, tree, nodes)
+    rewriting.built_objects()
+    rewriting.handed_objects()
+    rewriting.renamed_names()
+    rewriting.item_objects()
+    return rewriting.nodes
 
-    def counted(walked=True):
-        normalizer.bound_count = binding_counts([tree])
-        kinds.clear()
-        return list(S.walk_nodes(tree)) if walked else nodes
 
-    def has(*wanted):
+class _Rewriting:
+    """The rewrites of one function's tree, in their order: ``nodes``, its nodes as they
+    are now, and ``kinds``, the node types in the tree (None once a rewrite changed it,
+    until ``has`` asks)."""
+
+    def __init__(self, normalizer, tree, nodes):
+        self.normalizer, self.tree, self.nodes = normalizer, tree, nodes
+        self.kinds = set(map(type, nodes))
+
+    def counted(self, walked=True):
+        """After a rewrite: the names counted again, the nodes walked again where ``walked``."""
+        self.normalizer.bound_count = binding_counts([self.tree])
+        self.kinds = None
+        if walked:
+            self.nodes = list(S.walk_nodes(self.tree))
+
+    def has(self, *wanted):
         """Whether a node of one of the ``wanted`` types is in the tree: the gate of a
         rewrite whose whole-tree walk could match nothing without one."""
-        if not kinds:
-            kinds.append(set(map(type, S.walk_nodes(tree))))
-        return not kinds[0].isdisjoint(wanted)
+        if self.kinds is None:
+            self.kinds = set(map(type, S.walk_nodes(self.tree)))
+        return not self.kinds.isdisjoint(wanted)
 
-    if split_tuple_constructions(normalizer, tree):  # a, b = P(w), P(2 * w)
-        nodes = counted()
-    if write_factory_calls(normalizer, tree):        # a = make(w, k) returning Acc(w * k)
-        nodes = counted()
-    if write_tuple_factory_calls(normalizer, tree):  # a, b = make_pair(w) returning P(w), P(2 * w)
-        nodes = counted()
-    if write_method_factory_calls(normalizer, tree):     # b = a.child() returning P(self.d * 2.0)
-        nodes = counted()
-    if bind_returned_in_expressions(normalizer, tree):   # np.sum(p.step(x)): step = p.step(x) first
-        nodes = counted()
-    if write_returned_rebinds(normalizer, tree):         # e = p.step(x) returning self.d, rebound first
-        nodes = counted()
-    if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
-        nodes = counted()
-    # net = Net() holding [Layer(a), Layer(b)]
-    if _builds_objects(normalizer, nodes) and unpack_built_objects(normalizer, tree, nodes):
-        nodes = counted()
-    if write_mixed_lists(normalizer, tree):          # [Layer(w)] + layers[1:], old[1] = Layer(w) on a copy
-        nodes = counted()
-    if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
-        nodes = counted()
-    if _given_objects(normalizer) and inline_argument_methods(normalizer, tree):    # model.run(w) over self.layers
-        nodes = counted()
-    if read_aliases(normalizer, tree):               # a.first, TwiceHeld keeping self.data there too
-        nodes = counted()
-    if read_kept_views_again(normalizer, tree):      # head = a.data[:2]; a.bump(0, w); np.sum(head)
-        nodes = counted()
-    if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
-        nodes = counted()
-    if sync_handed_in_the_body(normalizer, tree):    # head = buf[:2]; a = Acc(buf), Acc(buf if s else other)
-        nodes = counted()
-    # turn_arrays.py looks only at the bodies of for and while loops: none, nothing to name
-    if has(gast.For, gast.While) and name_turn_arrays(normalizer, tree):  # for k ...: buf = new; a = Acc(buf)
-        nodes = counted()
-    if write_handed_arrays(normalizer, tree):        # a = Acc(buf); a.bump(0, w); np.sum(buf)
-        nodes = counted()
-    # comprehension_names.py renames only in comprehensions: none, nothing to rename
-    if has(gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp) \
-            and separate_comprehension_names(normalizer, nodes):     # sum(b.v for b in bs) beside for b in bs
-        nodes = counted(walked=False)
-    # loop_names.py renames only the targets of several for loops: none, nothing to rename
-    if has(gast.For) and separate_loop_names(normalizer, tree):        # for b in bs: ... twice
-        nodes = counted(walked=False)
-    if split_argument_attributes(normalizer, tree, handed_to_a_storing_helper):   # m.layer.scale(w), bump(m.layer, w)
-        nodes = counted(walked=False)
-        if write_in_handed_helpers(normalizer, tree):    # bump(m_layer, w), m.layer named now
-            nodes = counted()
-    # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py.
-    # item_objects.py splits only a name bound to a list, tuple or dict display (or to a list
-    # comprehension or a for loop over rows, which gathered_lists.py and row_columns.py write
-    # as one first): with none of those nodes it finds nothing and changes nothing
-    if write_appended_objects(normalizer, tree):     # a = Acc(w); held.append(a); a.bump(0, c)
-        nodes = counted()
-    if (split_argument_items(normalizer, tree)
-            or has(gast.List, gast.Tuple, gast.Dict, gast.ListComp) and split_item_objects(normalizer, tree)) \
-            | write_object_columns(normalizer, tree):
-        nodes = counted()
-    return nodes
+    def built_objects(self):
+        """Objects the function builds: bound one statement each, helpers returning them
+        written as the construction, one per ``if``, unpacked, joined to other lists."""
+        normalizer, tree = self.normalizer, self.tree
+        if split_tuple_constructions(normalizer, tree):  # a, b = P(w), P(2 * w)
+            self.counted()
+        if write_factory_calls(normalizer, tree):        # a = make(w, k) returning Acc(w * k)
+            self.counted()
+        if write_tuple_factory_calls(normalizer, tree):  # a, b = make_pair(w) returning P(w), P(2 * w)
+            self.counted()
+        if write_method_factory_calls(normalizer, tree):     # b = a.child() returning P(self.d * 2.0)
+            self.counted()
+        if bind_returned_in_expressions(normalizer, tree):   # np.sum(p.step(x)): step = p.step(x) first
+            self.counted()
+        if write_returned_rebinds(normalizer, tree):         # e = p.step(x) returning self.d, rebound first
+            self.counted()
+        if join_branch_constructions(normalizer, tree):  # if s > 0: a = Acc(u) else: a = Acc(v)
+            self.counted()
+        # net = Net() holding [Layer(a), Layer(b)]
+        if _builds_objects(normalizer, self.nodes) and unpack_built_objects(normalizer, tree, self.nodes):
+            self.counted()
+        if write_mixed_lists(normalizer, tree):          # [Layer(w)] + layers[1:], old[1] = Layer(w) on a copy
+            self.counted()
+
+    def handed_objects(self):
+        """Objects and arrays handed on: helpers storing into them written in, arguments'
+        methods inlined, aliases and views read again, names handed to objects shared."""
+        normalizer, tree = self.normalizer, self.tree
+        if write_in_handed_helpers(normalizer, tree):    # bump(layer, w) storing layer.W
+            self.counted()
+        # model.run(w) over self.layers
+        if _given_objects(normalizer) and inline_argument_methods(normalizer, tree):
+            self.counted()
+        if read_aliases(normalizer, tree):               # a.first, TwiceHeld keeping self.data there too
+            self.counted()
+        if read_kept_views_again(normalizer, tree):      # head = a.data[:2]; a.bump(0, w); np.sum(head)
+            self.counted()
+        if share_loop_handed_names(normalizer, tree):    # for k in range(n): a = Acc(buf); a.bump(k, w)
+            self.counted()
+        # head = buf[:2]; a = Acc(buf), Acc(buf if s else other)
+        if sync_handed_in_the_body(normalizer, tree):
+            self.counted()
+        # turn_arrays.py looks only at the bodies of for and while loops: none, nothing to name
+        # (for k ...: buf = new; a = Acc(buf))
+        if self.has(gast.For, gast.While) and name_turn_arrays(normalizer, tree):
+            self.counted()
+        if write_handed_arrays(normalizer, tree):        # a = Acc(buf); a.bump(0, w); np.sum(buf)
+            self.counted()
+
+    def renamed_names(self):
+        """Names of comprehensions and loops told apart, and an argument's held objects
+        given names of their own."""
+        normalizer, tree = self.normalizer, self.tree
+        # comprehension_names.py renames only in comprehensions: none, nothing to rename
+        if self.has(gast.ListComp, gast.SetComp, gast.GeneratorExp, gast.DictComp) \
+                and separate_comprehension_names(normalizer, self.nodes):     # sum(b.v for b in bs), for b in bs
+            self.counted(walked=False)
+        # loop_names.py renames only the targets of several for loops: none, nothing to rename
+        if self.has(gast.For) and separate_loop_names(normalizer, tree):        # for b in bs: ... twice
+            self.counted(walked=False)
+        # m.layer.scale(w), bump(m.layer, w)
+        if split_argument_attributes(normalizer, tree, handed_to_a_storing_helper):
+            self.counted(walked=False)
+            if write_in_handed_helpers(normalizer, tree):    # bump(m_layer, w), m.layer named now
+                self.counted()
+
+    def item_objects(self):
+        """Objects held in lists, tuples and dicts: appended ones, items split off, lists
+        of objects held as a list per attribute."""
+        normalizer, tree = self.normalizer, self.tree
+        # bs[0].scale(w): item_objects.py; [Layer(w[i]) for i in range(n)]: object_columns.py.
+        # item_objects.py splits only a name bound to a list, tuple or dict display (or to a list
+        # comprehension or a for loop over rows, which gathered_lists.py and row_columns.py write
+        # as one first): with none of those nodes it finds nothing and changes nothing
+        if write_appended_objects(normalizer, tree):     # a = Acc(w); held.append(a); a.bump(0, c)
+            self.counted()
+        if (split_argument_items(normalizer, tree)
+                or self.has(gast.List, gast.Tuple, gast.Dict, gast.ListComp) and split_item_objects(normalizer, tree)) \
+                | write_object_columns(normalizer, tree):
+            self.counted()
 
 
 def _builds_objects(normalizer, nodes):

@@ -29,7 +29,7 @@ from .. import object_layouts as L
 from ...library_code import users_code
 from ..array_named_reads import array_named_reads
 from .fresh_rebinds import rebound_first
-from .held_objects import operates_on_held, reads_own_attribute
+from .held_objects import ATTRIBUTE_READ, OPERAND, uses_held
 from .instances import augments_self, function_tree
 from .jumps import jumps_out
 from .rebound_held_objects import refuse_rebound_held
@@ -64,63 +64,17 @@ class ObjectLowering:
             return found
         if isinstance(func, gast.Name) and L.held_function(self.layout(func)) is not None:
             return self.held_function_call(L.held_function(self.layout(func)), node)   # an item [Linear(W), np.tanh]
-        if isinstance(func, gast.Attribute) and L.attribute(self.layout(func.value), func.attr) is None:
-            receiver, attr = func.value, func.attr          # layer.apply(x)
-        elif isinstance(func, (gast.Name, gast.Attribute, gast.Subscript)):
-            receiver, attr = func, "__call__"               # layer(x), self.head(x), self.layers[i](x)
-        else:
+        called = _called_method(self, func)
+        if called is None:
             return None
-        if isinstance(receiver, gast.Name) and self.is_receiver(receiver.id):
-            return None     # self.forward(x), self(x): methods.py, which passes the layout on
+        receiver, attr = called
         owner = self.called_object_layout(receiver, attr, node)
         if owner is None:
             refuse_rebound_held(self, receiver, attr, node)
         if owner is None or owner[0] != L.OBJECT:
             return None
-        cls = owner[1]
-        if _namedtuple_method(cls, attr):
-            return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
-        if attr != "__call__" and L.attribute(owner, attr) is None:
-            self.refuse_closing_lambda(cls, attr, node)         # held_functions.py
-        self.refuse_unknown_held(owner, attr, node)         # own_methods.py
-        if attr in owner[3]:
-            return None
-        refuse_unseen_method(self, cls, attr, node)
-        # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
-        resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
-        if resolved is None or resolved.is_call:
-            return None
-        found = _assigned_attributes(resolved.function)
-        assigned, in_place = found if found else ((), ())
-        changed = sorted(set(assigned).union(in_place) & _followed_names(self.named_layouts().values())) \
-            if assigned or in_place else ()
-        if changed:         # it may change what the code follows
-            raise self._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
-                               f"{changed[0]!r}, while this code follows the methods of the objects "
-                               "such attributes hold (their classes are looked up when it is called)",
-                               node, "assign that attribute outside the differentiated function")
-        if (in_place or assigned and _reaches_into_held(resolved.function)) and self.made_by_a_helper(receiver) \
-                or assigned and operates_on_held(resolved.function) and self.may_hold_users_objects(receiver):
-            # left as it is: modes/handed_arrays_read_again.py says where it writes (own_classes.py); also
-            # a method reaching into an object its object holds (self.inner.scaled, a property of a class
-            # the helper's layout does not tell), which may write into an array the helper was handed;
-            # or an item read or operator on what it holds where that may be an object of the user's
-            # (self.inner[1] runs Inner.__getitem__: held_objects.py), a helper's object or one a
-            # method or a classmethod built (m.wrap(), Factory.make(buf): own_classes.py)
-            return None
-        if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
-            refuse_read_before_change(self, receiver, cls, attr, node)
-        if assigned or in_place and self.holds_containers(receiver, cls, in_place):
-            # a new state of an object built here (built_objects.py), else run as it is
-            return self.state_call(receiver, cls, attr, owner, assigned, node) \
-                or self.refuse_unfollowed_state(receiver, cls, attr, assigned, node) \
-                or refuse_stored_arguments(self, cls, attr, assigned, node)
-        from .shared_copies import refuse_shared_copy      # (loaded with the first method call on an object)
-        refuse_shared_copy(self, receiver, cls, attr, in_place, node)
-        self.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
-        leading = [self.atom(receiver) if value is None else S.name(self.bind(value))
-                   for value in resolved.leading]
-        return self.function_call(resolved.function, leading, node)
+        resolved = _followed_method(self, owner, attr, node)
+        return None if resolved is None else _method_call(self, receiver, owner, attr, resolved, node)
 
     effect_call = None          # the call a statement makes for its effect (statements.py stmt_Expr)
 
@@ -254,11 +208,23 @@ class ObjectLowering:
         another one holds (``i = self.inner``, ``i = self.items[0]``); else None."""
         if self.bound_count.get(name) != 1:
             return None
-        values = [n.value for n in S.walk_nodes(self.source.tree) if isinstance(n, gast.Assign)
-                  and any(isinstance(t, gast.Name) and t.id == name for t in n.targets)]
+        values = self._assigned_values().get(name, ())
         if len(values) != 1 or not isinstance(values[0], (gast.Attribute, gast.Subscript)):
             return None
         return self.layout(values[0])
+
+    def _assigned_values(self):
+        """{name: the values of the assignments ``=`` to it} in the function's tree, found
+        in one walk (and again after a rewrite binds names anew: bound_count)."""
+        found = self.__dict__.get("_assigned_values_found")
+        if found is None or found[0] is not self.bound_count:
+            values = {}
+            for n in S.walk_nodes(self.source.tree):
+                if isinstance(n, gast.Assign):
+                    for name in {t.id for t in n.targets if isinstance(t, gast.Name)}:
+                        values.setdefault(name, []).append(n.value)
+            found = self._assigned_values_found = (self.bound_count, values)
+        return found[1]
 
     def own_name(self, tree):
         """The name of the function normalized: a method followed on an object of a known
@@ -467,28 +433,93 @@ def _assigned_attributes(fn):
         and not _global_holder(fn, node.value)), changed_in_place(tree)))
 
 
-def _reaches_into_held(fn):
-    """Whether the method ``fn`` reads an attribute of an object its object holds
-    (``self.inner.scaled``, ``self.items[0].bump()``, ``getattr(self.inner, "p")``, ``i =
-    self.inner; i.p``): a property or method of a class the object's layout may not tell,
-    whose code may change what it holds in place. (An item read, ``self.inner[k]``, is
-    not told from an array's.)"""
-    tree = function_tree(fn)
-    params = tree.args.posonlyargs + tree.args.args if tree is not None else []
-    if not params:
-        return tree is None
-    me = params[0].id
-    nodes = list(S.walk_nodes(tree))
-    aliases = {t.id for n in nodes if isinstance(n, gast.Assign) and reads_own_attribute(n.value, me)
-               for t in n.targets if isinstance(t, gast.Name)}
-    for node in nodes:
-        if isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load) and (
-                reads_own_attribute(node.value, me) or isinstance(node.value, gast.Name) and node.value.id in aliases):
-            return True
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "getattr" \
-                and node.args and reads_own_attribute(node.args[0], me):
-            return True
-    return False
+def _called_method(lowering, func):
+    """(receiver, method name) of a call of ``func`` on an object (``layer.apply``:
+    (layer, "apply"); ``layer``, ``self.head``, ``self.layers[i]``: "__call__"), or None
+    where the call is not one or the receiver is the method's own (``self.forward(x)``,
+    ``self(x)``: methods.py, which passes the layout on)."""
+    if isinstance(func, gast.Attribute) and L.attribute(lowering.layout(func.value), func.attr) is None:
+        receiver, attr = func.value, func.attr
+    elif isinstance(func, (gast.Name, gast.Attribute, gast.Subscript)):
+        receiver, attr = func, "__call__"
+    else:
+        return None
+    if isinstance(receiver, gast.Name) and lowering.is_receiver(receiver.id):
+        return None
+    return receiver, attr
+
+
+def _followed_method(lowering, owner, attr, node):
+    """The method ``attr`` of the object of layout ``owner`` resolved for that layout
+    (methods.resolve), or None where the call is lowered elsewhere or left as it is;
+    refused where the method cannot be followed (held_functions.py, own_methods.py)."""
+    cls = owner[1]
+    if _namedtuple_method(cls, attr):
+        return None     # p._replace(a=v), p._asdict(): methods.py and dicts.py lower them
+    if attr != "__call__" and L.attribute(owner, attr) is None:
+        lowering.refuse_closing_lambda(cls, attr, node)
+    lowering.refuse_unknown_held(owner, attr, node)
+    if attr in owner[3]:
+        return None
+    refuse_unseen_method(lowering, cls, attr, node)
+    # named by class and method (Dense_call, Linear_apply): methods of several classes share a name
+    resolved = M.resolve(M.INSTANCE, cls, attr, layout=owner, called=f"{cls.__name__}_{attr.strip('_') or attr}")
+    return None if resolved is None or resolved.is_call else resolved
+
+
+def _method_call(lowering, receiver, owner, attr, resolved, node):
+    """The call ``receiver.attr(...)`` of the method ``resolved``: a new state of an
+    object built here where the method assigns its attributes (built_objects.py), else a
+    call of the method; None where it is run as it is."""
+    cls = owner[1]
+    assigned, in_place = _assigned_attributes(resolved.function) or ((), ())
+    _refuse_changing_followed(lowering, cls, attr, assigned, in_place, node)
+    if _left_as_it_is(lowering, receiver, resolved.function, assigned, in_place):
+        return None
+    if in_place:        # np.sum(a.data + a.bumped(c)): reads_before_changes.py
+        refuse_read_before_change(lowering, receiver, cls, attr, node)
+    if assigned or in_place and lowering.holds_containers(receiver, cls, in_place):
+        # a new state of an object built here (built_objects.py), else run as it is
+        return lowering.state_call(receiver, cls, attr, owner, assigned, node) \
+            or lowering.refuse_unfollowed_state(receiver, cls, attr, assigned, node) \
+            or refuse_stored_arguments(lowering, cls, attr, assigned, node)
+    from .shared_copies import refuse_shared_copy      # (loaded with the first method call on an object)
+    refuse_shared_copy(lowering, receiver, cls, attr, in_place, node)
+    lowering.source.dependencies.append(((M.CLASS_ROOT, attr), (cls, M.current(cls, attr))))
+    leading = [lowering.atom(receiver) if value is None else S.name(lowering.bind(value))
+               for value in resolved.leading]
+    return lowering.function_call(resolved.function, leading, node)
+
+
+def _refuse_changing_followed(lowering, cls, attr, assigned, in_place, node):
+    """Refuse a call of ``cls.attr``, which assigns (or changes in place) the attributes
+    ``assigned`` (``in_place``), where one of them holds an object whose methods this code
+    follows: it may change what the code follows (their classes are looked up when it is
+    called)."""
+    if not (assigned or in_place):
+        return
+    changed = sorted(set(assigned).union(in_place) & _followed_names(lowering.named_layouts().values()))
+    if changed:
+        raise lowering._refuse(f"a call of {cls.__name__}.{attr}, which assigns the attribute "
+                               f"{changed[0]!r}, while this code follows the methods of the objects "
+                               "such attributes hold (their classes are looked up when it is called)",
+                               node, "assign that attribute outside the differentiated function")
+
+
+def _left_as_it_is(lowering, receiver, method, assigned, in_place):
+    """Whether a call of ``method``, which assigns (changes in place) the attributes
+    ``assigned`` (``in_place``), on ``receiver`` is left as it is:
+    modes/handed_arrays_read_again.py says where it writes (own_classes.py).
+
+    - on an object a helper made, where it changes it, or assigns and reaches into an
+      object its object holds (``self.inner.scaled``, a property of a class the helper's
+      layout does not tell), which may write into an array the helper was handed;
+    - on an object that may hold objects of the user's (a helper's, or one a method or a
+      classmethod built: ``m.wrap()``, ``Factory.make(buf)``: own_classes.py), where it
+      assigns and reads an item of, or applies an operator to, what it holds
+      (``self.inner[1]`` runs ``Inner.__getitem__``: held_objects.py)."""
+    return (in_place or assigned and uses_held(method, ATTRIBUTE_READ)) and lowering.made_by_a_helper(receiver) \
+        or assigned and uses_held(method, OPERAND) and lowering.may_hold_users_objects(receiver)
 
 
 def zipped_objects(lowering, stmt):

@@ -11,7 +11,7 @@ import gast
 from ...core import methods as M
 from ...core import syntax as S
 from .. import object_layouts as L
-from .held_objects import held_write_nothing, may_run_code, operates_on_held
+from .held_objects import OPERAND, held_write_nothing, may_run_code, uses_held
 
 
 def refuse_rebound_held(lowering, receiver, attr, node):
@@ -31,7 +31,7 @@ def refuse_rebound_held(lowering, receiver, attr, node):
         cls = layout[1]
         fn = getattr(M.static_attribute(cls, attr), "__func__", M.static_attribute(cls, attr))
         held = _held_classes(layout)
-        if held and may_run_code(held) and not held_write_nothing(held) and callable(fn) and operates_on_held(fn):
+        if held and may_run_code(held) and not held_write_nothing(held) and callable(fn) and uses_held(fn, OPERAND):
             raise lowering._refuse(
                 f"a call of {cls.__name__}.{attr} on '{receiver.id}', bound in more than one place to an "
                 f"object holding an object of {held[0].__name__}, whose methods the call may run "
