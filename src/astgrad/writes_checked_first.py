@@ -9,7 +9,12 @@ derivatives' checks before each write and writes only into copies: run first, on
 of the arguments, it refuses before anything changed. It is run only where it calls
 nothing that could change anything (a function of the user's run as it is, a method of
 an object): else the function's effects would happen twice. Any other error it meets is
-left for the function's own call to raise."""
+left for the function's own call to raise.
+
+Where the write is in a callee (``lambda v: g(v)``, a partial, a helper, a method: each
+calls ``g`` as it is, for its effects), the value code runs with each callee of the
+user's it holds replaced by the callee's own value code, checked the same way, so the
+refusal again comes before anything changed (reached_writes.py finds such callees)."""
 
 import ast
 import builtins
@@ -26,18 +31,29 @@ from . import caching
 from .core.functions import underlying
 from .errors import TransformError
 from .rebound_places import is_generated
+from .reached_writes import reaches, user_function
 
 _LIBRARIES = ("numpy", "math", "astgrad")
 
 
-def refuse_writes_first(f, args, kwargs=None):
+def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
     """Run ``f``'s value code at ``args`` (copies: it may write into them) where it checks
-    such writes and changes nothing else; raise its refusal, if any."""
-    if not _writes_held_items(f):
-        return
-    code = caching.write_checking_code(f)
-    if code is None or not _changes_nothing(code):
-        return
+    such writes and changes nothing else; raise its refusal, if any. ``own_lines=False``:
+    only where the writes are in its callees (its value code, run by the caller, checks
+    its own lines before each write)."""
+    if _writes_held_items(f):
+        if not own_lines:
+            return
+        code = caching.write_checking_code(f)
+        if code is None or not _changes_nothing(code):
+            return
+    else:
+        fn = inspect.unwrap(underlying(f))
+        if not isinstance(fn, types.FunctionType) or not reaches(fn, _writes_held_items):
+            return
+        code = _checking(caching.checked_value_code(f), 0)
+        if code is None:
+            return
     try:
         code(*args, **(kwargs or {}))
     except TransformError:
@@ -47,6 +63,12 @@ def refuse_writes_first(f, args, kwargs=None):
             raise
     except Exception:       # noqa: BLE001 - the function's own call raises it, as Python would
         pass
+
+
+def callee_writes_held_items(fn):
+    """Whether a function of the user's that the plain function ``fn`` reaches by its
+    names, and not ``fn`` itself, writes into an item something holds."""
+    return not _writes_held_items(fn) and reaches(fn, _writes_held_items)
 
 
 _WRITES = weakref.WeakKeyDictionary()     # function -> whether its lines write held items
@@ -98,18 +120,104 @@ def _writes_held(node, names):
     return not (isinstance(root, ast.Name) and isinstance(names.get(root.id), types.ModuleType))   # np.linalg.solve
 
 
-def _changes_nothing(code):
-    """Whether each call in the value code ``code`` calls a library function, astgrad's
-    helpers or code astgrad made (which writes only into copies), or a class (only to
-    build an object with ``instance``): no function of the user's run as it is, and no
-    method of an object; nor one handed to a library function."""
+def _checking(value, depth):
+    """The value code ``value`` with each function of the user's its closure holds replaced
+    by that function's value code, itself made so: a function that changes nothing outside
+    copies, so long as each call in it is harmless (``_changes_nothing``); else None."""
+    if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
+        return None
     try:
-        held = dict(zip(code.__code__.co_freevars, (cell.cell_contents for cell in code.__closure__ or ())))
+        held = dict(zip(value.__code__.co_freevars, (cell.cell_contents for cell in value.__closure__ or ())))
     except ValueError:      # an empty cell
-        return False
+        return None
+    checked, replaced = {}, set()
+    called = _called_attributes(value.source)
+    for name, content in held.items():
+        if isinstance(content, types.ModuleType) and not _library(content):
+            # a module of the user's: its functions called here (helpers.g(x)) are replaced
+            functions = {attribute: getattr(content, attribute, None) for attribute in called.get(name, ())}
+            inner = {attribute: _checking(caching.checked_value_code(fn), depth + 1)
+                     for attribute, fn in functions.items() if user_function(fn) is not None}
+            if None in inner.values():
+                return None
+            checked[name] = _CheckedModule(content, inner)
+            replaced |= {f"{name}.{attribute}" for attribute in inner}
+            continue
+        fn = user_function(content)
+        if fn is not None and not is_generated(content):
+            # it computes as the derivatives' code does, into copies: it refuses what they refuse
+            inner = _checking(caching.checked_value_code(content), depth + 1)
+            if inner is None:
+                return None
+            checked[name] = inner
+            replaced.add(name)
+    if replaced & _read_as_values(value.source) or not _changes_nothing(value, {**held, **checked}, replaced):
+        return None     # (a callee compared or handed on is not replaced: it would not be itself)
+    cells = tuple(types.CellType(checked[name]) if name in checked else cell
+                  for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
+    made = types.FunctionType(value.__code__, value.__globals__, value.__name__, value.__defaults__, cells)
+    made.__kwdefaults__ = value.__kwdefaults__
+    return made
+
+
+_DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
+
+
+class _CheckedModule:
+    """A module of the user's as checking code sees it: the functions it calls replaced by
+    their checking code, anything else read from the module."""
+
+    def __init__(self, module, functions):
+        self.__dict__.update(functions)
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def _called_attributes(source):
+    """{name: the attributes called on it} for each ``name.attribute(...)`` in ``source``."""
+    called = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            called.setdefault(node.func.value.id, set()).add(node.func.attr)
+    return called
+
+
+def _read_as_values(source):
+    """The names (and ``name.attribute``) ``source`` reads other than to call them."""
+    tree = ast.parse(source)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    read = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called:
+            read.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and id(node) not in called:
+            read.add(f"{node.value.id}.{node.attr}")
+    return read
+
+
+def _library(module):
+    return module.__name__.split(".")[0] in _LIBRARIES
+
+
+def _changes_nothing(code, held=None, checked=frozenset()):
+    """Whether each call in the value code ``code`` calls a library function, astgrad's
+    helpers or code astgrad made (which writes only into copies), a class (only to build
+    an object with ``instance``) or a callee named in ``checked`` (replaced by its checked
+    value code): no function of the user's run as it is, and no method of an object; nor
+    one handed to a library function. ``held``: its closure's values, where given."""
+    if held is None:
+        try:
+            held = dict(zip(code.__code__.co_freevars, (cell.cell_contents for cell in code.__closure__ or ())))
+        except ValueError:      # an empty cell
+            return False
     tree = ast.parse(code.source)
+    local = set(code.__code__.co_varnames)      # (a local is not the global of its name)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id in checked or node.id in local:
+                continue
             value = _lookup(node.id, held, code)    # a function handed on (np.apply_along_axis(f, ...))
             if callable(value) and not isinstance(value, type) and not _harmless(value):
                 return False
@@ -118,7 +226,7 @@ def _changes_nothing(code):
         func = node.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             owner = _lookup(func.value.id, held, code)
-            if isinstance(owner, types.ModuleType) and owner.__name__.split(".")[0] in _LIBRARIES:
+            if isinstance(owner, types.ModuleType) and _library(owner) or f"{func.value.id}.{func.attr}" in checked:
                 continue
             return False
         if not isinstance(func, ast.Name) or not _harmless(_lookup(func.id, held, code)):
