@@ -167,7 +167,7 @@ def differentiable(fn: F) -> F:
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
 
-_CALLEES_WRITE = weakref.WeakKeyDictionary()     # gradient code -> whether a callee writes held items
+_CALLEES_WRITE: "weakref.WeakKeyDictionary[Any, bool]" = weakref.WeakKeyDictionary()     # gradient code -> whether a callee writes held items
 
 
 def _refuse_callee_writes(code, f, args, kwargs=None):
@@ -1413,6 +1413,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], 
         compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
     _refuse_iterators_of_gradient(f, "jvp")
+    _refuse_callee_writes(compiled, f, (*leading, *bound.args), bound.kwargs)
     try:
         out, tangent = run_derivative(compiled, *leading, *_fresh(bound.args, lists=True),
                                       **_fresh_keywords(bound.kwargs, lists=True),

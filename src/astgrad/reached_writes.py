@@ -15,7 +15,7 @@ import weakref
 _LIBRARIES = ("numpy", "math", "astgrad", "scipy", "builtins", "functools")
 _DEPTH = 12         # callees followed this deep (a deeper chain is not checked first)
 
-_callees_of = weakref.WeakKeyDictionary()    # function -> ((its closure cell or None, name), ...)
+_callees_of: "weakref.WeakKeyDictionary[types.FunctionType, tuple]" = weakref.WeakKeyDictionary()    # function -> ((its closure cell or None, name), ...)
 
 
 def reaches(fn, writes):
