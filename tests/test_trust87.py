@@ -111,3 +111,27 @@ def test_every_mode_runs_on_three_followed_forms_in_ci():
         return
     chosen = [p.values[2] for p in _followed()]
     assert all(chosen.count(mode) >= 1 for mode in MODES) and len(chosen) == 10
+
+
+CALLEE = programs.own_item_write
+
+
+def _through_a_global(x, w):
+    return CALLEE(x, w)
+
+
+@pytest.mark.parametrize("transform", ["grad", "vjp", "hessian"])
+def test_a_callee_rebound_to_a_refused_writer_is_refused_before_it_changes(transform):
+    """The callees are read again at each call: a global rebound to the writer since."""
+    global CALLEE
+    programs.reset()
+    try:
+        CALLEE = programs.own_item_write
+        _transforms(_through_a_global, X4.copy())[transform]()     # followed
+        CALLEE = programs.class_item_write
+        with pytest.raises(TypeError, match=REFUSAL):
+            _transforms(_through_a_global, X4.copy())[transform]()
+        assert np.array_equal(programs.Held.arr, np.zeros(3)), f"{transform} changed Held.arr"
+    finally:
+        CALLEE = programs.own_item_write
+        programs.reset()

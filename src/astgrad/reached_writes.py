@@ -16,12 +16,22 @@ _LIBRARIES = ("numpy", "math", "astgrad", "scipy", "builtins", "functools")
 _DEPTH = 12         # callees followed this deep (a deeper chain is not checked first)
 
 _callees_of: "weakref.WeakKeyDictionary[types.FunctionType, tuple]" = weakref.WeakKeyDictionary()    # function -> ((its closure cell or None, name), ...)
+# function -> (the writes asked about, ((cell, name, namespace, what it stood for), ...) read, the answer)
+_found: "weakref.WeakKeyDictionary[types.FunctionType, tuple]" = weakref.WeakKeyDictionary()
 
 
 def reaches(fn, writes):
     """Whether ``fn`` (a plain function) or one of the user's functions it reaches by its
-    names has ``writes(function)`` true."""
-    return _reaches(fn, writes, set(), 0)
+    names has ``writes(function)`` true. Kept with what each name read stood for: asked
+    again, the names are read again and the walk made again only where one changed."""
+    known = _found.get(fn)
+    if known is not None and known[0] is writes and all(_value(cell, name, space) is value
+                                                         for cell, name, space, value in known[1]):
+        return known[2]
+    read = []
+    found = _reaches(fn, writes, set(), 0, read)
+    _found[fn] = (writes, tuple(read), found)
+    return found
 
 
 def user_function(value):
@@ -39,29 +49,31 @@ def user_function(value):
     return value
 
 
-def _reaches(fn, writes, seen, depth):
+def _reaches(fn, writes, seen, depth, read):
     if fn in seen or depth > _DEPTH:
         return False
     seen.add(fn)
-    return writes(fn) or any(_reaches(callee, writes, seen, depth + 1) for callee in _callees(_reads(fn)))
+    return writes(fn) or any(_reaches(callee, writes, seen, depth + 1, read) for callee in _callees(fn, read))
 
 
-def _reads(fn):
-    """(namespace, name, object) for each name of ``fn``'s code that may stand for a callee
-    of the user's, as it reads now."""
+def _value(cell, name, space):
+    if cell is None:
+        return space.get(name)
+    try:
+        return cell.cell_contents
+    except ValueError:      # an empty cell
+        return None
+
+
+def _places(fn):
+    """(its closure cell or None, name) for each name of ``fn``'s code that may stand
+    for a callee of the user's."""
     places = _callees_of.get(fn)
     if places is None:
         names = _names(fn.__code__)
         cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
         places = _callees_of[fn] = tuple((cells.get(name), name) for name in sorted(names))
-    reads = []
-    for cell, name in places:
-        try:
-            value = cell.cell_contents if cell is not None else fn.__globals__.get(name)
-        except ValueError:      # an empty cell
-            value = None
-        reads.append((cell, name, value))
-    return tuple(reads)
+    return places
 
 
 def _names(code):
@@ -72,27 +84,34 @@ def _names(code):
     return names
 
 
-def _callees(reads):
-    """The user's functions the names read stand for; for a module or class of the
-    user's, its functions named by another of the names (``helpers.g``, ``S.method``)."""
-    names = {name for _, name, _ in reads}
-    for _, _, value in reads:
+def _callees(fn, read):
+    """The user's functions the names of ``fn`` stand for now; for a module or class of
+    the user's, its functions named by another of the names (``helpers.g``,
+    ``S.method``). Each name read is added to ``read``, with what it stood for."""
+    places = _places(fn)
+    names = [name for _, name in places]
+    for cell, name in places:
+        value = _value(cell, name, fn.__globals__)
+        read.append((cell, name, fn.__globals__, value))
         found = user_function(value)
         if found is not None:
             yield found
         elif isinstance(value, (types.ModuleType, type)) and not _library(value):
-            for name in names:
-                found = user_function(_attribute(value, name))
+            space = _namespace(value)
+            for attribute in names:
+                inner = space.get(attribute) if space is not None else None
+                read.append((None, attribute, space, inner))
+                found = user_function(inner)
                 if found is not None:
                     yield found
 
 
-def _library(owner):
-    return (getattr(owner, "__module__", None) or getattr(owner, "__name__", "")).split(".")[0] in _LIBRARIES
-
-
-def _attribute(owner, name):
+def _namespace(owner):
     try:
-        return (owner.__dict__ if isinstance(owner, types.ModuleType) else vars(owner)).get(name)
+        return owner.__dict__ if isinstance(owner, types.ModuleType) else vars(owner)
     except TypeError:
         return None
+
+
+def _library(owner):
+    return (getattr(owner, "__module__", None) or getattr(owner, "__name__", "")).split(".")[0] in _LIBRARIES
