@@ -4,6 +4,8 @@ w``), reached by a differentiated function through a callee: used by tests/test_
 
 import numpy as np
 
+CALLS = 0
+
 class Held:
     """An array the class holds: a write into an item of it changes every instance's."""
     arr = np.zeros(3)
@@ -28,5 +30,17 @@ def own_item_write(x, w):
     return np.sum(np.sin(s.arr) * x[:3]) + w * np.sum(x)
 
 
+def count():
+    global CALLS
+    CALLS += 1
+
+
+def counted_class_item_write(x, w):
+    count()
+    return class_item_write(x, w)
+
+
 def reset():
+    global CALLS
     Held.arr = np.zeros(3)
+    CALLS = 0

@@ -30,10 +30,12 @@ import numpy
 from . import caching
 from .core.functions import underlying
 from .errors import TransformError
-from .rebound_places import is_generated
+from .rebound_places import is_generated, written_places
+from .runtime import store_global, store_nonlocal
 from .reached_writes import reaches, user_function
 
 _LIBRARIES = ("numpy", "math", "astgrad")
+_REBINDING = (store_global, store_nonlocal)     # astgrad's helpers that change what the function's names hold
 
 
 def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
@@ -241,9 +243,11 @@ def _lookup(name, held, code):
 
 
 def _harmless(fn):
-    if isinstance(fn, numpy.ufunc) or is_generated(fn):
+    if isinstance(fn, numpy.ufunc):
         return True
-    if isinstance(fn, type):
-        return False        # its __init__ may be the user's, run as it is
+    if is_generated(fn):
+        return not written_places(fn)       # a gradient of a function rebinding a global rebinds it
+    if isinstance(fn, type) or fn in _REBINDING:
+        return False        # its __init__ may be the user's, run as it is; a global or cell rebound
     module = getattr(fn, "__module__", None) or ""
     return module.split(".")[0] in _LIBRARIES or fn in (len, isinstance, range, abs, min, max, float, int)
