@@ -137,15 +137,17 @@ def test_a_callee_rebound_to_a_refused_writer_is_refused_before_it_changes(trans
         programs.reset()
 
 
-@pytest.mark.xfail(strict=True, reason="a callee rebinding a global (count(): global CALLS) beside the refused "
-                                       "writer: its check run would rebind the global too, so none is made and "
-                                       "both run before the refusal")
-@pytest.mark.parametrize("transform", ["grad", "hessian"])
-def test_a_callee_rebinding_a_global_beside_the_refused_writer(transform):
+@pytest.mark.parametrize("transform", TRANSFORMS)
+@pytest.mark.parametrize("form", ["callee", "own_lines"])
+def test_a_global_rebound_before_the_refused_write_is_as_it_was(form, transform):
+    """``count()`` (``global CALLS; CALLS += 1``) called before the refused write, or the
+    function's own ``CALLS += 1`` before it: the check run rebinds the global too, and
+    puts it back."""
     programs.reset()
-    f = _forms(programs.counted_class_item_write)["lambda"]
+    f = programs.counted_class_item_write if form == "callee" else programs.counting_class_item_write
     with pytest.raises(TypeError, match=REFUSAL):
         _transforms(f, X4.copy())[transform]()
     changed = (programs.CALLS, programs.Held.arr.copy())
     programs.reset()
-    assert changed[0] == 0 and np.array_equal(changed[1], np.zeros(3))
+    assert changed[0] == 0, f"{transform} rebound CALLS"
+    assert np.array_equal(changed[1], np.zeros(3)), f"{transform} changed Held.arr"

@@ -33,7 +33,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative, run_value_code
-from .writes_checked_first import callee_writes_held_items, refuse_writes_first
+from .writes_checked_first import callee_writes_held_items, reaches_held_writes, refuse_writes_first
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -174,13 +174,16 @@ def _refuse_callee_writes(code, f, args, kwargs=None):
     """Before the gradient ``code`` of ``f`` runs: where a callee of the user's that it runs
     as it is (for its effects) writes into an item an object holds, which its derivative
     refuses, the refusal comes first, before the callee changed anything
-    (writes_checked_first.py). Known per code: it is made again where a callee is rebound."""
+    (writes_checked_first.py); so too where ``f`` writes such an item itself after
+    rebinding a global. Known per code: it is made again where a callee is rebound."""
     known = _CALLEES_WRITE.get(code)
     if known is None:
-        fn = inspect.unwrap(_underlying(f))
-        known = _CALLEES_WRITE[code] = isinstance(fn, types.FunctionType) and callee_writes_held_items(fn)
+        fn = inspect.unwrap(user_code(f))      # (of a gradient: the user's function it is of)
+        # a function writing such items itself: where its code rebinds a global first (its own checks come later)
+        known = _CALLEES_WRITE[code] = isinstance(fn, types.FunctionType) and (
+            callee_writes_held_items(fn) or bool(written_places(code)) and reaches_held_writes(fn))
     if known:
-        refuse_writes_first(f, _copies(args), _fresh_keywords(kwargs or {}), own_lines=False)
+        refuse_writes_first(f, _copies(args), _fresh_keywords(kwargs or {}))
 
 
 def _rebound_before(code):

@@ -28,14 +28,13 @@ import weakref
 import numpy
 
 from . import caching
+from .bound import user_code
 from .core.functions import underlying
 from .errors import TransformError
-from .rebound_places import is_generated, written_places
-from .runtime import store_global, store_nonlocal
+from .rebound_places import Snapshot, is_generated, written_places
 from .reached_writes import reaches, user_function
 
 _LIBRARIES = ("numpy", "math", "astgrad")
-_REBINDING = (store_global, store_nonlocal)     # astgrad's helpers that change what the function's names hold
 
 
 def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
@@ -56,6 +55,8 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
         code = _checking(caching.checked_value_code(f), 0)
         if code is None:
             return
+    places = written_places(code)       # globals and closure cells it rebinds (store_global): put back after
+    before = Snapshot(places) if places else None
     try:
         code(*args, **(kwargs or {}))
     except TransformError:
@@ -65,6 +66,15 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
             raise
     except Exception:       # noqa: BLE001 - the function's own call raises it, as Python would
         pass
+    finally:
+        if before is not None:
+            before.restore()
+
+
+def reaches_held_writes(fn):
+    """Whether the plain function ``fn`` or a function of the user's it reaches by its
+    names writes into an item something holds."""
+    return reaches(fn, _writes_held_items)
 
 
 def callee_writes_held_items(fn):
@@ -79,8 +89,8 @@ _WRITES = weakref.WeakKeyDictionary()     # function -> whether its lines write 
 def _writes_held_items(f):
     """Whether a line of ``f`` itself writes into an item something holds (``s.arr[1] +=
     v``, ``d[a][b] = v``, ``s.items.append(v)``): where its code checks the holder (its
-    value code is made only there, for speed)."""
-    fn = inspect.unwrap(underlying(f))
+    value code is made only there, for speed); for a gradient, the user's function it is of."""
+    fn = inspect.unwrap(user_code(f))
     if not isinstance(fn, types.FunctionType):
         return False
     known = _WRITES.get(fn)
@@ -246,8 +256,8 @@ def _harmless(fn):
     if isinstance(fn, numpy.ufunc):
         return True
     if is_generated(fn):
-        return not written_places(fn)       # a gradient of a function rebinding a global rebinds it
-    if isinstance(fn, type) or fn in _REBINDING:
-        return False        # its __init__ may be the user's, run as it is; a global or cell rebound
+        return True         # (the globals and cells it rebinds are put back after the check run)
+    if isinstance(fn, type):
+        return False        # its __init__ may be the user's, run as it is
     module = getattr(fn, "__module__", None) or ""
     return module.split(".")[0] in _LIBRARIES or fn in (len, isinstance, range, abs, min, max, float, int)
