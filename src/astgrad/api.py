@@ -33,7 +33,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative, run_value_code
-from .writes_checked_first import refuse_writes_first
+from .writes_checked_first import callee_writes_held_items, reaches_held_writes, refuse_writes_first
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -166,6 +166,25 @@ def differentiable(fn: F) -> F:
 
 
 # -- values at the API boundary: outputs, gradients, tangents ----------------------------
+
+_CALLEES_WRITE: "weakref.WeakKeyDictionary[Any, bool]" = weakref.WeakKeyDictionary()     # gradient code -> whether a callee writes held items
+
+
+def _refuse_callee_writes(code, f, args, kwargs=None):
+    """Before the gradient ``code`` of ``f`` runs: where a callee of the user's that it runs
+    as it is (for its effects) writes into an item an object holds, which its derivative
+    refuses, the refusal comes first, before the callee changed anything
+    (writes_checked_first.py); so too where ``f`` writes such an item itself after
+    rebinding a global. Known per code: it is made again where a callee is rebound."""
+    known = _CALLEES_WRITE.get(code)
+    if known is None:
+        fn = inspect.unwrap(user_code(f))      # (of a gradient: the user's function it is of)
+        # a function writing such items itself: where its code rebinds a global first (its own checks come later)
+        known = _CALLEES_WRITE[code] = isinstance(fn, types.FunctionType) and (
+            callee_writes_held_items(fn) or bool(written_places(code)) and reaches_held_writes(fn))
+    if known:
+        refuse_writes_first(f, _copies(args), _fresh_keywords(kwargs or {}))
+
 
 def _rebound_before(code):
     """A Snapshot of the globals and closure cells the generated ``code`` rebinds, taken
@@ -760,6 +779,7 @@ class Derivative(StandIn):
         code = self._current() if self._versions is None else self._versions.for_call(values)
         proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         before = None if proven else _rebound_before(code)
+        _refuse_callee_writes(code, self.function, (*leading, *args), kwargs)
         try:
             # each run is given its own copy of a set or deque among the arguments (fresh_collections.py)
             result = run_derivative(code, *leading, *_fresh(args), **_fresh_keywords(kwargs))
@@ -788,6 +808,7 @@ class Derivative(StandIn):
         the output (a scalar?) and the gradients' dtypes and shapes are left to check."""
         proven = getattr(code, "__astgrad_gradient_only__", False)     # the output: a real number
         before = None if proven else _rebound_before(code)
+        _refuse_callee_writes(code, self.function, args)
         try:
             result = run_derivative(code, *args)
         except Exception as error:
@@ -1087,8 +1108,8 @@ def _value_and_pullback_codes(f, primals, bound, before):
         general = codes.chosen()
         value = codes.value_code(bound, len(primals)) if general is not None else None
         read = _read_snapshot(f)
-        if value is None and general is not None:
-            refuse_writes_first(f, _copies(primals))     # before f changes what the pullback refuses
+        if general is not None:     # before f (or a callee its value code runs) changes what the pullback refuses
+            refuse_writes_first(f, (*codes.leading, *_copies(primals)), own_lines=value is None)
         # f may write into its arguments; the pullback needs them as given
         out, ran = (run_value_code(value, *codes.leading, *_copies(primals)), None) if value is not None \
             else _called(f, primals)
@@ -1395,6 +1416,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], 
         compiled = forward_derivative(fn, tuple(len(leading) + i for i in positions))
     names = _tangent_params(compiled, len(positions))
     _refuse_iterators_of_gradient(f, "jvp")
+    _refuse_callee_writes(compiled, f, (*leading, *bound.args), bound.kwargs)
     try:
         out, tangent = run_derivative(compiled, *leading, *_fresh(bound.args, lists=True),
                                       **_fresh_keywords(bound.kwargs, lists=True),

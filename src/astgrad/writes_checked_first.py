@@ -9,11 +9,17 @@ derivatives' checks before each write and writes only into copies: run first, on
 of the arguments, it refuses before anything changed. It is run only where it calls
 nothing that could change anything (a function of the user's run as it is, a method of
 an object): else the function's effects would happen twice. Any other error it meets is
-left for the function's own call to raise."""
+left for the function's own call to raise.
+
+Where the write is in a callee (``lambda v: g(v)``, a partial, a helper, a method: each
+calls ``g`` as it is, for its effects), the value code runs with each callee of the
+user's it holds replaced by the callee's own value code, checked the same way, so the
+refusal again comes before anything changed (reached_writes.py finds such callees)."""
 
 import ast
 import builtins
 import dis
+import functools
 import inspect
 import textwrap
 import tokenize
@@ -23,21 +29,35 @@ import weakref
 import numpy
 
 from . import caching
+from .bound import user_code
 from .core.functions import underlying
 from .errors import TransformError
-from .rebound_places import is_generated
+from .rebound_places import Snapshot, is_generated, written_places
+from .reached_writes import reaches, user_function
 
 _LIBRARIES = ("numpy", "math", "astgrad")
 
 
-def refuse_writes_first(f, args, kwargs=None):
+def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
     """Run ``f``'s value code at ``args`` (copies: it may write into them) where it checks
-    such writes and changes nothing else; raise its refusal, if any."""
-    if not _writes_held_items(f):
-        return
-    code = caching.write_checking_code(f)
-    if code is None or not _changes_nothing(code):
-        return
+    such writes and changes nothing else; raise its refusal, if any. ``own_lines=False``:
+    only where the writes are in its callees (its value code, run by the caller, checks
+    its own lines before each write)."""
+    if _writes_held_items(f):
+        if not own_lines:
+            return
+        code = caching.write_checking_code(f)
+        if code is None or not _changes_nothing(code):
+            return
+    else:
+        fn = inspect.unwrap(underlying(f))
+        if not isinstance(fn, types.FunctionType) or not reaches(fn, _writes_held_items):
+            return
+        code = _checking(caching.checked_value_code(f), 0)
+        if code is None:
+            return
+    places = written_places(code)       # globals and closure cells it rebinds (store_global): put back after
+    before = Snapshot(places) if places else None
     try:
         code(*args, **(kwargs or {}))
     except TransformError:
@@ -47,6 +67,21 @@ def refuse_writes_first(f, args, kwargs=None):
             raise
     except Exception:       # noqa: BLE001 - the function's own call raises it, as Python would
         pass
+    finally:
+        if before is not None:
+            before.restore()
+
+
+def reaches_held_writes(fn):
+    """Whether the plain function ``fn`` or a function of the user's it reaches by its
+    names writes into an item something holds."""
+    return reaches(fn, _writes_held_items)
+
+
+def callee_writes_held_items(fn):
+    """Whether a function of the user's that the plain function ``fn`` reaches by its
+    names, and not ``fn`` itself, writes into an item something holds."""
+    return not _writes_held_items(fn) and reaches(fn, _writes_held_items)
 
 
 _WRITES = weakref.WeakKeyDictionary()     # function -> whether its lines write held items
@@ -55,8 +90,8 @@ _WRITES = weakref.WeakKeyDictionary()     # function -> whether its lines write 
 def _writes_held_items(f):
     """Whether a line of ``f`` itself writes into an item something holds (``s.arr[1] +=
     v``, ``d[a][b] = v``, ``s.items.append(v)``): where its code checks the holder (its
-    value code is made only there, for speed)."""
-    fn = inspect.unwrap(underlying(f))
+    value code is made only there, for speed); for a gradient, the user's function it is of."""
+    fn = inspect.unwrap(user_code(f))
     if not isinstance(fn, types.FunctionType):
         return False
     known = _WRITES.get(fn)
@@ -98,54 +133,125 @@ def _writes_held(node, names):
     return not (isinstance(root, ast.Name) and isinstance(names.get(root.id), types.ModuleType))   # np.linalg.solve
 
 
-def _changes_nothing(code):
-    """Whether each call in the value code ``code`` calls a library function, astgrad's
-    helpers or code astgrad made (which writes only into copies), or a class (only to
-    build an object with ``instance``): no function of the user's run as it is, and no
-    method of an object; nor one handed to a library function. The names are looked up
-    at each call (a global may be rebound since), in the uses ``_calls_and_names`` read
-    once from its source."""
+def _checking(value, depth):
+    """The value code ``value`` with each function of the user's its closure holds replaced
+    by that function's value code, itself made so: a function that changes nothing outside
+    copies, so long as each call in it is harmless (``_changes_nothing``); else None."""
+    if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
+        return None
     try:
-        held = dict(zip(code.__code__.co_freevars, (cell.cell_contents for cell in code.__closure__ or ())))
+        held = dict(zip(value.__code__.co_freevars, (cell.cell_contents for cell in value.__closure__ or ())))
     except ValueError:      # an empty cell
-        return False
-    for use, name in _calls_and_names(code):
-        value = _lookup(name, held, code) if name is not None else None
-        if use == _READ:        # a function handed on (np.apply_along_axis(f, ...))
+        return None
+    checked, replaced = {}, set()
+    called = _called_attributes(value.source)
+    for name, content in held.items():
+        if isinstance(content, types.ModuleType) and not _library(content):
+            # a module of the user's: its functions called here (helpers.g(x)) are replaced
+            functions = {attribute: getattr(content, attribute, None) for attribute in called.get(name, ())}
+            inner = {attribute: _checking(caching.checked_value_code(fn), depth + 1)
+                     for attribute, fn in functions.items() if user_function(fn) is not None}
+            if None in inner.values():
+                return None
+            checked[name] = _CheckedModule(content, inner)
+            replaced |= {f"{name}.{attribute}" for attribute in inner}
+            continue
+        fn = user_function(content)
+        if fn is not None and not is_generated(content):
+            # it computes as the derivatives' code does, into copies: it refuses what they refuse
+            inner = _checking(caching.checked_value_code(content), depth + 1)
+            if inner is None:
+                return None
+            checked[name] = inner
+            replaced.add(name)
+    if replaced & _read_as_values(value.source) or not _changes_nothing(value, {**held, **checked}, replaced):
+        return None     # (a callee compared or handed on is not replaced: it would not be itself)
+    cells = tuple(types.CellType(checked[name]) if name in checked else cell
+                  for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
+    made = types.FunctionType(value.__code__, value.__globals__, value.__name__, value.__defaults__, cells)
+    made.__kwdefaults__ = value.__kwdefaults__
+    return made
+
+
+_DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
+
+
+class _CheckedModule:
+    """A module of the user's as checking code sees it: the functions it calls replaced by
+    their checking code, anything else read from the module."""
+
+    def __init__(self, module, functions):
+        self.__dict__.update(functions)
+        self._module = module
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def _called_attributes(source):
+    """{name: the attributes called on it} for each ``name.attribute(...)`` in ``source``."""
+    called = {}
+    for node in _nodes(source):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            called.setdefault(node.func.value.id, set()).add(node.func.attr)
+    return called
+
+
+def _read_as_values(source):
+    """The names (and ``name.attribute``) ``source`` reads other than to call them."""
+    nodes = _nodes(source)
+    called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
+    read = set()
+    for node in nodes:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called:
+            read.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and id(node) not in called:
+            read.add(f"{node.value.id}.{node.attr}")
+    return read
+
+
+@functools.lru_cache(maxsize=256)
+def _nodes(source):
+    """The nodes of the parsed ``source``, in ``ast.walk``'s order: read once per value
+    code's text (parsing it again at each call of vjp, hessian or jacobian cost more than
+    the check; the nodes are only read)."""
+    return tuple(ast.walk(ast.parse(source)))
+
+
+def _library(module):
+    return module.__name__.split(".")[0] in _LIBRARIES
+
+
+def _changes_nothing(code, held=None, checked=frozenset()):
+    """Whether each call in the value code ``code`` calls a library function, astgrad's
+    helpers or code astgrad made (which writes only into copies), a class (only to build
+    an object with ``instance``) or a callee named in ``checked`` (replaced by its checked
+    value code): no function of the user's run as it is, and no method of an object; nor
+    one handed to a library function. ``held``: its closure's values, where given."""
+    if held is None:
+        try:
+            held = dict(zip(code.__code__.co_freevars, (cell.cell_contents for cell in code.__closure__ or ())))
+        except ValueError:      # an empty cell
+            return False
+    local = set(code.__code__.co_varnames)      # (a local is not the global of its name)
+    for node in _nodes(code.source):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            if node.id in checked or node.id in local:
+                continue
+            value = _lookup(node.id, held, code)    # a function handed on (np.apply_along_axis(f, ...))
             if callable(value) and not isinstance(value, type) and not _harmless(value):
                 return False
-        elif use == _METHOD:
-            if not (isinstance(value, types.ModuleType) and value.__name__.split(".")[0] in _LIBRARIES):
-                return False
-        elif use == _OTHER or not _harmless(value):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            owner = _lookup(func.value.id, held, code)
+            if isinstance(owner, types.ModuleType) and _library(owner) or f"{func.value.id}.{func.attr}" in checked:
+                continue
+            return False
+        if not isinstance(func, ast.Name) or not _harmless(_lookup(func.id, held, code)):
             return False
     return True
-
-
-_READ, _METHOD, _CALL, _OTHER = "read", "method", "call", "other"
-_USES = weakref.WeakKeyDictionary()     # value code -> its uses (_calls_and_names)
-
-
-def _calls_and_names(code):
-    """The uses of names in the value code ``code`` that _changes_nothing looks up, in the
-    order of its source, each once: (_READ, a name read), (_METHOD, ``m`` of ``m.f(...)``),
-    (_CALL, ``f`` of ``f(...)``), (_OTHER, None: any other call, ``a.b.c(...)``,
-    ``f(x)(y)``)."""
-    found = _USES.get(code)
-    if found is None:
-        uses = {}
-        for node in ast.walk(ast.parse(code.source)):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                uses.setdefault((_READ, node.id))
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                uses.setdefault((_METHOD, func.value.id))
-            else:
-                uses.setdefault((_CALL, func.id) if isinstance(func, ast.Name) else (_OTHER, None))
-        found = _USES[code] = tuple(uses)
-    return found
 
 
 def _lookup(name, held, code):
@@ -155,8 +261,10 @@ def _lookup(name, held, code):
 
 
 def _harmless(fn):
-    if isinstance(fn, numpy.ufunc) or is_generated(fn):
+    if isinstance(fn, numpy.ufunc):
         return True
+    if is_generated(fn):
+        return True         # (the globals and cells it rebinds are put back after the check run)
     if isinstance(fn, type):
         return False        # its __init__ may be the user's, run as it is
     module = getattr(fn, "__module__", None) or ""

@@ -279,7 +279,52 @@ def _takes_plain_zero(value):
         record = registry.primitive(op.key)
     except TypeError:
         return False
-    return record is not None and (record.kind == "elementwise" or record.function is operator.getitem)
+    return record is not None and (record.kind == "elementwise" or record.function is operator.getitem
+                                   or _spreads_derivative(record))
+
+
+_SPREADING = frozenset({"unreduce", "unbroadcast"})     # runtime helpers broadcasting their first argument
+
+
+def _spreads_derivative(record):
+    """Whether the adjoint of ``record`` reads the result's derivative only to spread it
+    (``d[a] = unreduce(d[y], a, axis)`` of np.sum, np.mean, np.max, ...: a plain 0.0
+    broadcasts to zeros of the operand's shape), through operators at most."""
+    known = _SPREADS.get(record)
+    if known is None:
+        known = _SPREADS[record] = _reads_only_to_spread(record.adjoint)
+    return known
+
+
+_SPREADS: dict = {}
+
+
+def _reads_only_to_spread(template):
+    if template is None or isinstance(template, str):
+        return False
+    try:
+        body, result = template.body, template.result
+    except (AttributeError, TypeError, OSError, SyntaxError):
+        return False
+    spread = set()          # the nodes inside a spreading call's first argument, through operators
+    for stmt in body:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in _SPREADING \
+                    and node.args:
+                stack = [node.args[0]]
+                while stack:
+                    inner = stack.pop()
+                    spread.add(id(inner))
+                    if isinstance(inner, gast.BinOp):
+                        stack.extend((inner.left, inner.right))
+    reads = [node for stmt in body for node in gast.walk(stmt) if _is_derivative_of(node, result)]
+    return bool(reads) and all(id(node) in spread for node in reads)
+
+
+def _is_derivative_of(node, result):
+    """Whether ``node`` is ``d[result]`` in a rule template."""
+    return isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id == "d" \
+        and isinstance(node.slice, gast.Name) and node.slice.id == result and isinstance(node.ctx, gast.Load)
 
 
 def shaped_zeros(sweep, name, state):

@@ -21,11 +21,12 @@ __all__ = ["named", "node_name", "AccumulateGrad", "LabeledNode", "labeled", "re
 class LabeledNode(Node):
     """A node whose PyTorch name is given (in-place updates: ``ZeroBackward0``, ...)."""
 
-    __slots__ = ("label",)
+    __slots__ = ("label", "saved")
 
     def __init__(self, label, op, args, kwargs, parents, versions):
         Node.__init__(self, op, args, kwargs, parents, versions)
         self.label = label
+        self.saved = None       # what PyTorch's node saves, where other nodes compute it (saved_composites.py)
 
 
 def relabeled(node, label):

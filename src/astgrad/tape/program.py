@@ -62,6 +62,7 @@ from .sharing import retained
 from .size import Size
 from .versions import as_of, check_constants, check_data_writes, check_output, leaf_origin, old_leaf_error, parents_as_recorded, reads_current, version_error
 from .views import current_node
+from .saved_composites import check_saved
 from .detached import before_detach
 from . import second_order
 
@@ -272,6 +273,7 @@ def _check_first_orders(tensors, marked, stop, index, done):
 def _parents_as_recorded(t, node):
     """The parents of ``t``'s node as it used them (versions.py); a view's node is made
     again first if its family changed (views.py)."""
+    check_saved(node)       # a method PyTorch records as one node saving more (saved_composites.py)
     if t._vc[0] != node.made_at:        # changed since: a view's node is made again,
         if t._x and "view_of" in t._x:  # other nodes may have saved their output
             node = current_node(t)

@@ -241,8 +241,10 @@ def _check(first_order, walk, done, mask, reaches=None):
     roots = [(tensor, version) for tensor, version, feeds in first_order.roots if mask is None or feeds & mask]
     if roots and _changed_since(first_order):
         walk([as_of(as_before(tensor, seq), version) for tensor, version in roots])
-    for earlier, gradients in first_order.inherited:     # the formulas of those gradients only
-        _check(earlier, walk, done, gradients)
+    # the formulas of those gradients only, where their nodes run in this backward (a third
+    # order's: d * -sin(a) reads a only where a leads to one of its inputs)
+    for earlier, gradients in first_order.inherited:
+        _check(earlier, walk, done, gradients, reaches)
 
 
 def _changed_since(first_order):

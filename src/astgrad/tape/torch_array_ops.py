@@ -13,6 +13,7 @@ import numpy
 from . import return_types
 from .pytorch_args import pytorch_signature
 from .record import apply, dimension_error, make_tensor, raw
+from .saved_composites import saving
 from .torch_kinds import check_kind, check_same_dtypes
 from .torch_arguments import check_dtype_argument, check_int_argument, check_ints, check_tensor_argument
 from .torch_errors import check_broadcastable
@@ -62,7 +63,9 @@ class ArrayOpMethods:
 
     def cummax(self, dim):
         check_int_argument("cummax", "dim", 1, dim)
-        return self._running_extreme(dim, numpy.maximum.accumulate, return_types.cummax)
+        values, indices = self._running_extreme(dim, numpy.maximum.accumulate, return_types.cummax)
+        # PyTorch's node saves the input (and the indices, which nothing changes)
+        return return_types.cummax(saving(values, "CummaxBackward0", (self,)), indices)
 
     def cummin(self, dim):
         check_int_argument("cummin", "dim", 1, dim)
@@ -82,6 +85,10 @@ class ArrayOpMethods:
         any is infinite), one running logaddexp per position instead."""
         check_int_argument("logcumsumexp", "dim", 1, dim)
         check_kind("logcumsumexp", self)
+        # PyTorch's node saves the input and the result
+        return saving(self._logcumsumexp(dim), "LogcumsumexpBackward0", (self,), output=True)
+
+    def _logcumsumexp(self, dim):
         axis = _axis(self, dim)
         data = self._data
         if data.ndim == 0 or data.size == 0:

@@ -16,6 +16,7 @@ from ..rules import optional
 from . import conventions
 from .grad_fn import labeled
 from .record import TensorBase, apply, binary, floated, promoted_pair, unary
+from .saved_composites import saving
 from .torch_kinds import check_integer_divisor, check_kind
 from .torch_arguments import check_tensor_argument
 
@@ -104,7 +105,10 @@ class ElementwiseMethods:
             result = apply(numpy.where, (numpy.isnan(self._data), 0.0, result))
         return result
 
-    sgn = sign
+    def sgn(self):
+        """The sign, as ``sign`` for real tensors; PyTorch's node saves the input and the
+        result (``sign``'s saves nothing)."""
+        return saving(self.sign(), "SgnBackward0", (self,), output=True)
 
     def trunc(self):
         check_kind("trunc", self)

@@ -15,6 +15,7 @@ from .. import runtime
 from .conventions import rounded_division
 from .grad_fn import labeled
 from .pytorch_args import dim_args, numpy_options
+from .saved_composites import saving
 from .record import TensorBase, apply, binary, dimension_error, floated, promoted_pair, quietly, raw, unary
 from .torch_errors import check_broadcastable, check_reduced_dims
 from .torch_arguments import (check_bool_argument, check_dtype_argument, check_int_argument, check_ints,
@@ -235,11 +236,12 @@ class MathMethods:
     def logsumexp(self, dim, keepdim=False):
         check_ints("logsumexp", "dim", 1, dim)
         check_bool_argument("logsumexp", "keepdim", keepdim)
-        self = floated(self)
+        given, self = self, floated(self)
         shift = _shift(self, dim)
         s = apply(numpy.sum, (apply(numpy.exp, (self - shift,)),), {"axis": dim, "keepdims": True})
         out = apply(numpy.log, (s,)) + shift
-        return out if keepdim else apply(numpy.squeeze, (out,), {"axis": dim})
+        out = out if keepdim else apply(numpy.squeeze, (out,), {"axis": dim})
+        return saving(out, "LogsumexpBackward0", (given,), output=True)
 
     # -- reductions PyTorch names differently -------------------------------------------------
     def amax(self, dim=(), keepdim=False):

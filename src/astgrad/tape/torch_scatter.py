@@ -20,6 +20,7 @@ from .record import TensorBase, apply, make_tensor, raw
 from .scatter_reduce import REDUCTIONS, masked_scattered, reduced_at
 from .size import check_dim
 from .torch_kinds import check_same_dtypes
+from .saved_composites import in_place
 from .versions import count_as_update
 from .torch_arguments import check_tensor_argument, check_tensors_argument
 
@@ -312,13 +313,13 @@ def _logit_(self, eps=None):
     """``logit`` in place: one update (one version), as PyTorch's, also with ``eps``, whose
     clamp keeps the original value for its derivative as the update's last step would."""
     if eps is None:
-        return update(self, lambda old: old.logit())
+        return update(self, lambda old: in_place(old.logit()))
     version, clamps = self._version, []
 
     def clamped_logit(old):
         clamped = old.clamp(eps, 1.0 - eps)
         clamps.append(clamped._node)
-        return clamped.logit()
+        return in_place(clamped.logit())
     update(self, clamped_logit)
     count_as_update(self, version, clamps[0])
     return self

@@ -14,6 +14,7 @@ import numpy
 from .. import runtime
 from .grad_fn import labeled
 from .record import apply, floated, quietly, unary
+from .saved_composites import saving
 from .torch_arguments import check_tensor_argument
 from .torch_kinds import check_kind
 
@@ -53,7 +54,8 @@ class SpecialMethods:
         # at 1, and NaN outside [0, 1] (where sqrt is NaN), as PyTorch's
         with quietly():
             inside, outside = unary(numpy.sqrt, x), unary(numpy.sqrt, 1.0 - x)
-            return labeled(2.0 * (unary(numpy.log, inside) - unary(numpy.log, outside)), "LogitBackward0")
+            # PyTorch's node saves the input
+            return saving(2.0 * (unary(numpy.log, inside) - unary(numpy.log, outside)), "LogitBackward0", (self,))
 
     def erfinv(self):
         """The inverse of ``erf``: inf at 1, -inf at -1, NaN outside [-1, 1]."""
