@@ -40,7 +40,7 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .class_functions import method_sites
-from .handed_arrays import handed_parameters, stored_aliases
+from .handed_arrays import _stored_parameter, handed_parameters, stored_aliases
 from .item_arguments import item_read_before_writes
 from .kept_attribute_views import is_kept_view_read
 from ...core.changing_methods import CHANGING_METHODS
@@ -114,7 +114,14 @@ def container_kinds(cls, attr, caller):
 def _aliases_only_read(cls, attr, sites):
     """Whether the methods among ``sites`` read the attributes keeping ``attr``'s array for
     good (``self.first``: attribute_aliases.py) as they may read ``self.attr``, keeping no
-    reference to it; ``__init__``, storing the alias, is not asked."""
+    reference to it; ``__init__``, storing the alias, is not asked. An alias ``__init__``
+    keeps that is not one for good (a method's ``self.data *= c`` counts as a rebinding
+    there, though on an array it writes into the one array both attributes hold) is not
+    stored back by the state twins: the write would not show through it, so no."""
+    kept = set()
+    _stored_parameter(cls, attr, aliases=kept)
+    if kept - set(stored_aliases(cls, attr)):
+        return False
     for alias in stored_aliases(cls, attr):
         for tree, me, resolve, _ in sites:
             if any(isinstance(n, gast.Attribute) and n.attr == alias and isinstance(n.ctx, gast.Store)
