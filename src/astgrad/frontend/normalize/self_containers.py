@@ -102,7 +102,7 @@ def container_kinds(cls, attr, caller):
         if found is None:
             return None
         kinds |= found
-    if handed and not _aliases_only_read(cls, attr, sites[:-1]):
+    if handed and not _aliases_only_read(cls, attr, sites[:-1], caller):
         return None
     stores = kinds - {"item"}
     # an item of an array kept in a name may be a view of it: only lists and dicts then
@@ -111,16 +111,18 @@ def container_kinds(cls, attr, caller):
     return frozenset({DICT_OF_LISTS} if keyed else stores)
 
 
-def _aliases_only_read(cls, attr, sites):
+def _aliases_only_read(cls, attr, sites, caller):
     """Whether the methods among ``sites`` read the attributes keeping ``attr``'s array for
     good (``self.first``: attribute_aliases.py) as they may read ``self.attr``, keeping no
     reference to it; ``__init__``, storing the alias, is not asked. An alias ``__init__``
     keeps that is not one for good (a method's ``self.data *= c`` counts as a rebinding
     there, though on an array it writes into the one array both attributes hold) is not
-    stored back by the state twins: the write would not show through it, so no."""
+    stored back by the state twins: the write would not show through it, so no.
+    ``caller`` (tree, the object's name, resolve): a store of ``name.attr`` there
+    (``p.data *= c``) is written back to ``attr`` alone, so no alias may be kept then."""
     kept = set()
     _stored_parameter(cls, attr, aliases=kept)
-    if kept - set(stored_aliases(cls, attr)):
+    if kept - set(stored_aliases(cls, attr)) or kept and _stores(caller[0], caller[1], attr):
         return False
     for alias in stored_aliases(cls, attr):
         for tree, me, resolve, _ in sites:
@@ -131,6 +133,12 @@ def _aliases_only_read(cls, attr, sites):
             if found is None or found:                  # (an item kept may be a view)
                 return False
     return True
+
+
+def _stores(tree, name, attr):
+    """Whether ``tree`` stores ``name.attr`` (``name.attr = v``, ``name.attr op= v``)."""
+    return any(isinstance(n, gast.Attribute) and n.attr == attr and isinstance(n.ctx, gast.Store)
+               and isinstance(n.value, gast.Name) and n.value.id == name for n in S.walk_nodes(tree))
 
 
 def _appends_to_items(tree, me, attr):
