@@ -14,6 +14,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
 from .closures import Functions
+from .hooked_reads import TRUTH, refuse_writing_hook
 from .jumps import jumps_out
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -292,6 +293,7 @@ class StatementLowering:
         if known is not None:               # if hasattr(np, "trapezoid"): only the branch taken
             self.out.extend(self.block(stmt.body if known else stmt.orelse))
             return
+        refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
         test = self.atom(stmt.test, hint="cond")
         body = self.block(stmt.body)
         orelse = self.block(stmt.orelse)
