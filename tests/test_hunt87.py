@@ -166,3 +166,19 @@ def test_an_out_given_none_by_position_is_followed(x):
     nothing, and is followed as before against central differences."""
     for mode in MODES:
         check(mode, hunt87_outs.op_add_reduce_keepdims_pos, (x, 0.8), (0, 1))
+
+
+@pytest.mark.parametrize("x", SHAPES, ids=lambda x: str(x.size))
+def test_a_len_method_defined_again_is_read_again(x, monkeypatch):
+    """``len(b)`` on an object whose ``__len__`` writes nothing is followed; the class's
+    ``__len__`` rebound between two calls of one gradient to one writing into the array
+    the object holds, the second call is refused at the user's line; rebound back,
+    followed again (the code made depends on the method)."""
+    f = hunt87_objects.sized_len
+    gradient = astgrad.grad(f, wrt=(0, 1))
+    check("grad", f, (x, 0.8), (0, 1))
+    pure = hunt87_objects.Sized.__len__
+    monkeypatch.setattr(hunt87_objects.Sized, "__len__", hunt87_objects.writing_len)
+    _refused_in_words(f, lambda: gradient(x.copy(), 0.8))
+    monkeypatch.setattr(hunt87_objects.Sized, "__len__", pure)
+    check("grad", f, (x, 0.8), (0, 1))
