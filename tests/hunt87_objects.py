@@ -690,5 +690,94 @@ def sized_len(x, w):
     return len(b) * w + np.sum(buf * x)
 
 
+class Shown:
+    def __init__(self, d):
+        self.d = d
+
+    def _bump(self):
+        self.d[0] = self.d[0] * 3.0
+
+    def __bool__(self):
+        self._bump()
+        return True
+
+    def __str__(self):
+        self._bump()
+        return "shown"
+
+    def __format__(self, spec):
+        self._bump()
+        return "shown"
+
+
+class Quiet:
+    def __init__(self, d):
+        self.d = d
+
+    def __bool__(self):
+        return True
+
+    def __str__(self):
+        return "quiet"
+
+
+def ho_assert(x, w):
+    buf = x * 1.0
+    v = Shown(buf)
+    assert v
+    return np.sum(buf * x) * w
+
+
+def ho_while(x, w):
+    buf = x * 1.0
+    v = Shown(buf)
+    k = 0
+    while v and k < 1:
+        k += 1
+    return np.sum(buf * x) * w
+
+
+def ho_comprehension_if(x, w):
+    buf = x * 1.0
+    v = Shown(buf)
+    s = sum([w for _ in range(2) if v])
+    return np.sum(buf * x) * s
+
+
+def ho_str(x, w):
+    buf = x * 1.0
+    v = Shown(buf)
+    s = str(v)
+    return np.sum(buf * x) * w + len(s)
+
+
+def ho_fstring(x, w):
+    buf = x * 1.0
+    v = Shown(buf)
+    s = f"{v}"
+    return np.sum(buf * x) * w + len(s)
+
+
+def ho_fstring_conversion(x, w):
+    buf = x * 1.0
+    v = Shown(buf)
+    s = f"{v!s}"
+    return np.sum(buf * x) * w + len(s)
+
+
+def ho_quiet_truth(x, w):
+    buf = x * 1.0
+    v = Quiet(buf)
+    s = w if v else 0.0
+    assert v
+    return np.sum(buf * x) * s + len(str(v))
+
+
+def ho_quiet_not(x, w):
+    buf = x * 1.0
+    v = Quiet(buf)
+    return np.sum(buf * x) * (0.0 if not v else w)
+
+
 CASES = [(name, f) for name, f in list(globals().items())
          if name.startswith(("ho_", "tn_", "pr_", "su_")) and callable(f)]

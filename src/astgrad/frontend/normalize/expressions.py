@@ -16,7 +16,7 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import MEMBERSHIP, TRUTH, refuse_writing_hook
+from .hooked_reads import FORMATTING, MEMBERSHIP, TRUTH, refuse_writing_hook
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -260,12 +260,18 @@ class ExpressionLowering:
         # the values formatted are expressions as any other: a call there (f"{G.step(w)}")
         # becomes a statement of its own, which the modes check
         if not any(isinstance(n, gast.Call) for n in S.operand_nodes(node)):
+            for part in node.values:
+                if isinstance(part, gast.FormattedValue):
+                    refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
+                                        "formatting in an f-string")      # hooked_reads.py
             return S.copy(node)
         return gast.JoinedStr(values=[self.formatted_value(part) for part in node.values])
 
     def formatted_value(self, part):
         if not isinstance(part, gast.FormattedValue):
             return S.copy(part)
+        refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
+                            "formatting in an f-string")      # hooked_reads.py
         spec = part.format_spec and self.expr_JoinedStr(part.format_spec)
         return gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
 

@@ -1,7 +1,8 @@
-"""``len(v)``, ``bool(v)``, a truth test (``if v:``, ``w if v else u``, ``not v``) and
-``k in v`` on an object of a user class the code follows run the class's own
-``__len__``, ``__bool__`` or ``__contains__`` (``__iter__`` or ``__getitem__`` where it has
-none). The generated code keeps those reads as they are (their values carry no
+"""``len(v)``, ``bool(v)``, a truth test (``if v:``, ``w if v else u``, ``not v``,
+``assert v``), ``k in v``, ``str(v)``, ``repr(v)``, ``format(v)`` and ``f"{v}"`` on an
+object of a user class the code follows run the class's own ``__len__``, ``__bool__``,
+``__contains__`` (``__iter__`` or ``__getitem__`` where it has none), ``__str__``,
+``__repr__`` or ``__format__``. The generated code keeps those reads as they are (their values carry no
 derivative), so a hook that changes something in place (``self.d[0] *= 3.0`` on the array
 the object was handed) would run unseen: such a read is refused at the user's line,
 naming the method. A hook that writes nothing (``method_writes.writes_nothing``:
@@ -16,6 +17,11 @@ writes_nothing = imported_when_called(__package__ + ".method_writes", "writes_no
 LENGTH = ("__len__",)
 TRUTH = ("__bool__", "__len__")
 MEMBERSHIP = ("__contains__", "__iter__", "__getitem__")
+STRING = ("__str__", "__repr__")
+REPRESENTATION = ("__repr__",)
+# an f-string's {v} (conversion -1), {v!s}, {v!r}, {v!a}
+FORMATTING = {-1: ("__format__", "__str__", "__repr__"), ord("s"): STRING, ord("r"): REPRESENTATION,
+              ord("a"): REPRESENTATION}
 
 
 def refuse_writing_hook(lowering, expr, hooks, node, what):

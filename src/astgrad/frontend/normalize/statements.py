@@ -306,6 +306,7 @@ class StatementLowering:
         # a test calling a function: its calls as statements of their own, as an if test's, which
         # the modes check (assert G.step(w) > 0 changes what is read after); python -O runs none
         if __debug__:
+            refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
             calls = any(isinstance(node, gast.Call) for node in S.operand_nodes(stmt.test))
             self.emit(gast.Assert(test=self.atom(stmt.test, hint="cond"), msg=stmt.msg) if calls else stmt)
 
