@@ -118,11 +118,11 @@ def _aliases_only_read(cls, attr, sites, caller):
     keeps that is not one for good (a method's ``self.data *= c`` counts as a rebinding
     there, though on an array it writes into the one array both attributes hold) is not
     stored back by the state twins: the write would not show through it, so no.
-    ``caller`` (tree, the object's name, resolve): a store of ``name.attr`` there
-    (``p.data *= c``) is written back to ``attr`` alone, so no alias may be kept then."""
+    ``caller`` (tree, the object's name, resolve): ``name.attr op= v`` there (``p.data *= c``)
+    is written back to ``attr`` alone, so no alias may be kept then."""
     kept = set()
     _stored_parameter(cls, attr, aliases=kept)
-    if kept - set(stored_aliases(cls, attr)) or kept and _stores(caller[0], caller[1], attr):
+    if kept - set(stored_aliases(cls, attr)) or kept and _augments(caller[0], caller[1], attr):
         return False
     for alias in stored_aliases(cls, attr):
         for tree, me, resolve, _ in sites:
@@ -135,10 +135,11 @@ def _aliases_only_read(cls, attr, sites, caller):
     return True
 
 
-def _stores(tree, name, attr):
-    """Whether ``tree`` stores ``name.attr`` (``name.attr = v``, ``name.attr op= v``)."""
-    return any(isinstance(n, gast.Attribute) and n.attr == attr and isinstance(n.ctx, gast.Store)
-               and isinstance(n.value, gast.Name) and n.value.id == name for n in S.walk_nodes(tree))
+def _augments(tree, name, attr):
+    """Whether ``tree`` has ``name.attr op= v``, which on an array writes into it in place
+    (``name.attr = v`` binds a new one, which the alias does not show, as in Python)."""
+    return any(isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Attribute) and n.target.attr == attr
+               and isinstance(n.target.value, gast.Name) and n.target.value.id == name for n in S.walk_nodes(tree))
 
 
 def _appends_to_items(tree, me, attr):
