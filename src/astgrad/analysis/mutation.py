@@ -53,20 +53,45 @@ def is_ufunc_at(target):
 
 def positional_out(target, count):
     """The position of ``target``'s ``out`` where ``count`` positional arguments reach it
-    (``np.multiply(a, b, a)``, ``np.cumsum(a, 0, None, a)``), else None: a ufunc's, or a
-    NumPy function's (another callable's signature is not asked: that may run its code,
-    as a transform's ``__wrapped__`` does)."""
+    (``np.multiply(a, b, a)``, ``np.cumsum(a, 0, None, a)``, ``np.add.reduce(a, 0, None,
+    o)``), else None: a ufunc's, a ufunc method's or a NumPy function's (another
+    callable's signature is not asked: that may run its code, as a transform's
+    ``__wrapped__`` does)."""
     if isinstance(target, numpy.ufunc):
         return target.nin if count > target.nin else None
-    if not (getattr(target, "__module__", None) or "").startswith("numpy") or not callable(target):
+    if not (_ufunc_method(target) or (getattr(target, "__module__", None) or "").startswith("numpy")) \
+            or not callable(target):
         return None
     positional = positional_parameters(target)
     return positional.index("out") if "out" in positional[:count] else None
 
 
+# the parameters of a ufunc's methods an argument given by position binds: written out,
+# as NumPy before 2.1 gives these methods no signature to read
+_UFUNC_METHOD_PARAMETERS = {"reduce": ["array", "axis", "dtype", "out", "keepdims", "initial", "where"],
+                            "accumulate": ["array", "axis", "dtype", "out"],
+                            "reduceat": ["array", "indices", "axis", "dtype", "out"]}
+
+
+def _ufunc_method(target):
+    """Whether ``target`` is a bound method of a ufunc (``numpy.add.reduce``)."""
+    return isinstance(getattr(target, "__self__", None), numpy.ufunc)
+
+
+def ufunc_method_out(call):
+    """The position of the ``out`` a call of a ufunc's method (``numpy.add.reduce(a, 0,
+    None, o)``) is given by position, or None (also where it is given ``None``)."""
+    target = anno.get(call, Key.TARGET)
+    position = positional_out(target, len(call.args)) if _ufunc_method(target) else None
+    given = call.args[position] if position is not None else None
+    return None if given is None or isinstance(given, gast.Constant) and given.value is None else position
+
+
 def positional_parameters(target):
-    """The names of the parameters of ``target`` (a NumPy function) an argument given by
-    position may bind, in order; [] where it has no signature to read."""
+    """The names of the parameters of ``target`` (a NumPy function or a ufunc's method) an
+    argument given by position may bind, in order; [] where it has no signature to read."""
+    if _ufunc_method(target):
+        return list(_UFUNC_METHOD_PARAMETERS.get(target.__name__, ()))
     try:
         params = inspect.signature(target).parameters.values()
     except (TypeError, ValueError):
@@ -110,7 +135,7 @@ def _method_called(call):
 def mutates_arguments(call):
     """Whether this library call changes one of its arguments in place (``out=``,
     ``numpy.copyto``, ``ufunc.at``, ``x.fill(...)``); user functions are analysed apart."""
-    if any(kw.arg == "out" for kw in call.keywords):
+    if any(kw.arg == "out" for kw in call.keywords) or ufunc_method_out(call) is not None:
         return True
     target = anno.get(call, Key.TARGET)
     if target is not None:

@@ -38,7 +38,7 @@ from .shared_children import shared_child_message
 # imported here, not in the functions using them: an import in a function asked for each
 # statement (check_outside_methods, check_used_effect_call) cost a few microseconds each time
 from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_values_method, is_mutating_method, \
-    may_change_its_object, mutates_arguments
+    may_change_its_object, mutates_arguments, ufunc_method_out
 from .templates import derivative_parameters, parameters_of
 from ..core.first_use import imported_when_called
 
@@ -2328,9 +2328,11 @@ _OUT_ADVICE = ("assign the value without out= instead ({name} = {what}(...), or 
 
 def _changed_by(call, method):
     """(what ``call``, changing an argument in place, changes; its ``out=`` or None): the
-    array ``out=`` names (``out=o``, ``out=(o,)``), else the receiver of the method
+    array ``out=`` names (``out=o``, ``out=(o,)``, a ufunc method's out given by position), else the receiver of the method
     ``method`` or the first argument."""
     out = next((keyword.value for keyword in call.keywords if keyword.arg == "out"), None)
+    if out is None and ufunc_method_out(call) is not None:       # numpy.add.reduce(a, 0, None, o)
+        out = call.args[ufunc_method_out(call)]
     if isinstance(out, gast.Tuple) and len(out.elts) == 1:
         out = out.elts[0]
     if out is not None:

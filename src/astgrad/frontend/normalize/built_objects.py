@@ -7,7 +7,7 @@ import types
 
 import gast
 
-from ... import runtime_objects
+from ... import runtime, runtime_objects
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -245,6 +245,10 @@ class BuiltObjectLowering:
             # no other name holds the array: op= changes nothing another name sees
             new = self.fresh_assign(self.augmented(current, stmt, target.attr), target.attr)
             return self.attribute_write(target, S.name(new))
+        # another attribute holding the array (self.b = d beside self.a = d, p.b = p.a) would
+        # keep the old one where p takes the changed one back: checked, as p.W[i] = v is
+        self.emit(gast.Expr(value=self.runtime_call(runtime.written_items_apart, [
+            S.name(target.value.id), S.name(current), S.const(self.where())])))
         self.statement(gast.AugAssign(target=S.name(current, store=True), op=stmt.op, value=stmt.value))
         return self.attribute_write(target, S.name(current))
 

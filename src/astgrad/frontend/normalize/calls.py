@@ -26,6 +26,7 @@ from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
+from .hooked_reads import FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, refuse_writing_hook
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
 
@@ -110,6 +111,9 @@ class CallLowering:
         else:
             new_func = self.atom(func, hint="fn")
             result_target, method = None, None
+        if result_target in _HOOKED:        # len(v), str(v), print(v) on an object: its own code runs
+            for arg in node.args[:None if result_target is builtins.print else 1]:
+                refuse_writing_hook(self, arg, _HOOKED[result_target], node, f"{result_target.__name__}()")
         rewritten = _rewritten_call(node, result_target) or per_axis_gradient(self, node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
@@ -316,6 +320,10 @@ class CallLowering:
         self.locals.discard(name)
         return name
 
+
+# builtins whose call on an object runs the object's own code (hooked_reads.py)
+_HOOKED = {builtins.len: LENGTH, builtins.bool: TRUTH, builtins.str: STRING, builtins.repr: REPRESENTATION,
+           builtins.format: FORMATTING[-1], builtins.print: STRING}
 
 _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})
 

@@ -16,6 +16,7 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
+from .hooked_reads import FORMATTING, MEMBERSHIP, TRUTH, refuse_writing_hook
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -65,6 +66,8 @@ class ExpressionLowering:
         if isinstance(operand, gast.Constant) and isinstance(node.op, (gast.USub, gast.UAdd)) \
                 and isinstance(operand.value, (int, float, complex)) and not isinstance(operand.value, bool):
             return S.const(-operand.value if isinstance(node.op, gast.USub) else operand.value)
+        if isinstance(node.op, gast.Not):
+            refuse_writing_hook(self, operand, TRUTH, node, "not")      # hooked_reads.py
         lowered = self.operator_method(node) or self.unknown_class_operator(node)   # -v: operator_methods.py
         if lowered is not None:
             return lowered
@@ -74,6 +77,9 @@ class ExpressionLowering:
         known = self.key_test(node)         # name in ops, in a loop over constant keys: function_literals.py
         if known is not None:
             return known
+        for op, right in zip(node.ops, node.comparators):
+            if isinstance(op, (gast.In, gast.NotIn)):
+                refuse_writing_hook(self, right, MEMBERSHIP, node, "the test 'in'")        # hooked_reads.py
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered
@@ -92,6 +98,8 @@ class ExpressionLowering:
         return S.name(result)
 
     def expr_BoolOp(self, node):
+        for value in node.values[:-1]:
+            refuse_writing_hook(self, value, TRUTH, node, "a truth test")      # hooked_reads.py
         result = self.namer.fresh("cond")
         self.emit(S.assign(result, self.expr(node.values[0])))
         for value in node.values[1:]:
@@ -119,6 +127,7 @@ class ExpressionLowering:
         known = self.known_test(node.test)
         if known is not None:               # hasattr(np, "trapezoid"): only the branch taken
             return self.expr(node.body if known else node.orelse)
+        refuse_writing_hook(self, node.test, TRUTH, node, "a truth test")      # hooked_reads.py
         test = self.atom(node.test, hint="cond")
         result = self.namer.fresh("t")
         then = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.body))))
@@ -251,12 +260,18 @@ class ExpressionLowering:
         # the values formatted are expressions as any other: a call there (f"{G.step(w)}")
         # becomes a statement of its own, which the modes check
         if not any(isinstance(n, gast.Call) for n in S.operand_nodes(node)):
+            for part in node.values:
+                if isinstance(part, gast.FormattedValue):
+                    refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
+                                        "formatting in an f-string")      # hooked_reads.py
             return S.copy(node)
         return gast.JoinedStr(values=[self.formatted_value(part) for part in node.values])
 
     def formatted_value(self, part):
         if not isinstance(part, gast.FormattedValue):
             return S.copy(part)
+        refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
+                            "formatting in an f-string")      # hooked_reads.py
         spec = part.format_spec and self.expr_JoinedStr(part.format_spec)
         return gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
 

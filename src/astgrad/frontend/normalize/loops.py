@@ -16,6 +16,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
+from .hooked_reads import TRUTH, refuse_writing_hook
 from .expressions import walrus_targets
 from .jumps import append_rest, flag_breaks, has_break, restructure
 
@@ -24,6 +25,7 @@ class LoopLowering:
     """Normalizer methods for ``while``, ``for`` and comprehensions."""
 
     def stmt_While(self, stmt):
+        refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
         broke = self.break_flag(stmt)
         test_stmts, test = self.compute(stmt.test, "cond")
         self.out.extend(test_stmts)

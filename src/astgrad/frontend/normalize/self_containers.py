@@ -40,7 +40,7 @@ import gast
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .class_functions import method_sites
-from .handed_arrays import handed_parameters, stored_aliases
+from .handed_arrays import _stored_parameter, handed_parameters, stored_aliases
 from .item_arguments import item_read_before_writes
 from .kept_attribute_views import is_kept_view_read
 from ...core.changing_methods import CHANGING_METHODS
@@ -102,7 +102,7 @@ def container_kinds(cls, attr, caller):
         if found is None:
             return None
         kinds |= found
-    if handed and not _aliases_only_read(cls, attr, sites[:-1], caller[:2]):
+    if handed and not _aliases_only_read(cls, attr, sites[:-1], caller):
         return None
     stores = kinds - {"item"}
     # an item of an array kept in a name may be a view of it: only lists and dicts then
@@ -113,10 +113,20 @@ def container_kinds(cls, attr, caller):
 
 def _aliases_only_read(cls, attr, sites, caller):
     """Whether the methods among ``sites`` read the attributes keeping ``attr``'s array for
-    good (``self.first``: attribute_aliases.py) on the object ``caller`` = (tree, name)
-    builds as they may read ``self.attr``, keeping no reference to it; ``__init__``,
-    storing the alias, is not asked."""
-    for alias in stored_aliases(cls, attr, caller):
+    good (``self.first``: attribute_aliases.py) on the object ``caller`` builds as they may
+    read ``self.attr``, keeping no reference to it; ``__init__``, storing the alias, is not
+    asked. An alias ``__init__`` keeps that is not one for good (a method's ``self.data
+    *= c`` counts as a rebinding there, though on an array it writes into the one array
+    both attributes hold) is not stored back by the state twins: the write would not show
+    through it, so no.
+    ``caller`` (tree, the object's name, resolve): ``name.attr op= v`` there (``p.data *= c``)
+    is written back to ``attr`` alone, so no alias may be kept then."""
+    kept = set()
+    _stored_parameter(cls, attr, aliases=kept)
+    aliases = stored_aliases(cls, attr, caller[:2])
+    if kept - set(aliases) or kept and _augments(caller[0], caller[1], attr):
+        return False
+    for alias in aliases:
         for tree, me, resolve, _ in sites:
             if any(isinstance(n, gast.Attribute) and n.attr == alias and isinstance(n.ctx, gast.Store)
                    for n in S.walk_nodes(tree)):
@@ -125,6 +135,13 @@ def _aliases_only_read(cls, attr, sites, caller):
             if found is None or found:                  # (an item kept may be a view)
                 return False
     return True
+
+
+def _augments(tree, name, attr):
+    """Whether ``tree`` has ``name.attr op= v``, which on an array writes into it in place
+    (``name.attr = v`` binds a new one, which the alias does not show, as in Python)."""
+    return any(isinstance(n, gast.AugAssign) and isinstance(n.target, gast.Attribute) and n.target.attr == attr
+               and isinstance(n.target.value, gast.Name) and n.target.value.id == name for n in S.walk_nodes(tree))
 
 
 def _appends_to_items(tree, me, attr):

@@ -14,6 +14,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
 from .closures import Functions
+from .hooked_reads import TRUTH, refuse_writing_hook
 from .jumps import jumps_out
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -292,6 +293,7 @@ class StatementLowering:
         if known is not None:               # if hasattr(np, "trapezoid"): only the branch taken
             self.out.extend(self.block(stmt.body if known else stmt.orelse))
             return
+        refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
         test = self.atom(stmt.test, hint="cond")
         body = self.block(stmt.body)
         orelse = self.block(stmt.orelse)
@@ -304,6 +306,7 @@ class StatementLowering:
         # a test calling a function: its calls as statements of their own, as an if test's, which
         # the modes check (assert G.step(w) > 0 changes what is read after); python -O runs none
         if __debug__:
+            refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
             calls = any(isinstance(node, gast.Call) for node in S.operand_nodes(stmt.test))
             self.emit(gast.Assert(test=self.atom(stmt.test, hint="cond"), msg=stmt.msg) if calls else stmt)
 
