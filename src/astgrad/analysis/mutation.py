@@ -8,6 +8,7 @@ written in place. All of them read the changes of a core-form body from
 """
 
 import enum
+import functools
 import inspect
 import types
 from typing import NamedTuple
@@ -66,12 +67,22 @@ def positional_out(target, count):
 
 def positional_parameters(target):
     """The names of the parameters of ``target`` (a NumPy function) an argument given by
-    position may bind, in order; [] where it has no signature to read."""
+    position may bind, in order; () where it has no signature to read."""
+    try:
+        return _positional_parameters(target)
+    except TypeError:           # an unhashable callable: read each time
+        return _positional_parameters.__wrapped__(target)
+
+
+@functools.lru_cache(maxsize=512)
+def _positional_parameters(target):
+    # read once per function: reading a NumPy function's signature takes 60 us, and the
+    # normalization asks it for each call of one (a long function's first gradient: 7 ms)
     try:
         params = inspect.signature(target).parameters.values()
     except (TypeError, ValueError):
-        return []
-    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return ()
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def _mutated_argument(call, target):
