@@ -8,6 +8,7 @@ written in place. All of them read the changes of a core-form body from
 """
 
 import enum
+import functools
 import inspect
 import types
 from typing import NamedTuple
@@ -89,14 +90,24 @@ def ufunc_method_out(call):
 
 def positional_parameters(target):
     """The names of the parameters of ``target`` (a NumPy function or a ufunc's method) an
-    argument given by position may bind, in order; [] where it has no signature to read."""
+    argument given by position may bind, in order; () where it has no signature to read."""
     if _ufunc_method(target):
-        return list(_UFUNC_METHOD_PARAMETERS.get(target.__name__, ()))
+        return tuple(_UFUNC_METHOD_PARAMETERS.get(target.__name__, ()))
+    try:
+        return _positional_parameters(target)
+    except TypeError:           # an unhashable callable: read each time
+        return _positional_parameters.__wrapped__(target)
+
+
+@functools.lru_cache(maxsize=512)
+def _positional_parameters(target):
+    # read once per function: reading a NumPy function's signature takes 60 us, and the
+    # normalization asks it for each call of one (a long function's first gradient: 7 ms)
     try:
         params = inspect.signature(target).parameters.values()
     except (TypeError, ValueError):
-        return []
-    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return ()
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def _mutated_argument(call, target):

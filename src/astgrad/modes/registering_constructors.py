@@ -11,6 +11,7 @@ import ast
 import inspect
 import textwrap
 import tokenize
+import types
 
 import gast
 
@@ -60,6 +61,8 @@ def _built_by(function, seen):
     if function in seen or not inspect.isfunction(function):
         return None
     seen.add(function)
+    if not _names_a_builder(function):
+        return None
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError, tokenize.TokenError):
@@ -81,6 +84,27 @@ def _built_by(function, seen):
         if found is not None:
             return found
     return None
+
+
+def _names_a_builder(function):
+    """Whether a name the code of ``function`` uses is a global bound to a class or a user
+    function, the calls ``_built_by`` follows (another object it calls by name has no
+    source it reads: a gradient astgrad made, say). Where none is, it calls none, and its source
+    need not be read: in a new process, reading (tokenizing) and parsing a long helper's
+    source again was most of the time this check took. A name of the source outside its
+    code (a decorator, a default, an annotation) is not run when the helper is called."""
+    scope = function.__globals__
+    return any(isinstance(value, type) or isinstance(value, types.FunctionType) and is_user_function(value)
+               for value in map(scope.get, _code_names(function.__code__)))
+
+
+def _code_names(code):
+    """Every name ``code`` and the code nested in it use: globals, locals and cells."""
+    names = set(code.co_names) | set(code.co_varnames) | set(code.co_cellvars) | set(code.co_freevars)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _code_names(constant)
+    return names
 
 
 def _made_from(function):
