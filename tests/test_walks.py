@@ -58,6 +58,7 @@ def test_the_walks_find_what_gast_walk_finds(index):
     assert [id(n) for n in S.operand_nodes(node)] == \
         [id(n) for n in S.walk_nodes(node) if not isinstance(n, _OPERATORS)]
     assert S.names_in(node) == {n.id for n in every if isinstance(n, gast.Name)}
+    assert [id(n) for n in S.statement_nodes(node)] == [id(n) for n in every if n is node or isinstance(n, _BLOCKS)]
     # only_called: the names named only as a call's function (g, h, zip, ...; not w, also
     # read as a value, nor x, read, nor k, written), and a name named nowhere
     called = {id(n.func) for n in every if isinstance(n, gast.Call)}
@@ -65,6 +66,53 @@ def test_the_walks_find_what_gast_walk_finds(index):
     assert S.only_called(node, named | {"absent"}) == \
         {name for name in named if all(id(n) in called for n in every if isinstance(n, gast.Name) and n.id == name)} \
         | {"absent"}
+
+
+_BLOCKS = (gast.stmt, gast.excepthandler, gast.match_case)
+
+BLOCKS = '''
+def f(x, k):
+    try:
+        a = x
+        with g(x) as w, h() as v:
+            b = [lambda t: t for t in w]
+    except (ValueError, KeyError) as e:
+        c = 1 if x else 2
+        try:
+            pass
+        finally:
+            d = 3
+    else:
+        class C:
+            q = 1
+            def m(self):
+                r = 2
+                return r
+    finally:
+        while x:
+            s = x
+        else:
+            u = 0
+    match k:
+        case [1, y]:
+            z = y
+        case {"a": y} if y:
+            for i in y:
+                z = i
+            else:
+                z = 0
+        case _:
+            z = None
+    return a
+'''
+
+
+@pytest.mark.parametrize("index", range(len(nodes_of(gast.parse(BLOCKS)))))
+def test_statement_nodes_are_the_statements_handlers_and_cases_walk_nodes_gives(index):
+    node = nodes_of(gast.parse(BLOCKS))[index]
+    # in walk_nodes' (breadth-first) order: the assignments a walk for them finds come as before
+    assert [id(n) for n in S.statement_nodes(node)] == \
+        [id(n) for n in S.walk_nodes(node) if n is node or isinstance(n, _BLOCKS)]
 
 
 PLAIN = '''

@@ -270,6 +270,37 @@ def operand_nodes(node):
     return found
 
 
+def statement_nodes(node):
+    """The statements under ``node`` (itself included), with the except handlers and match
+    cases holding some, in ``walk_nodes``' order (breadth first): for walks that look at
+    assignments alone, which sit only in blocks, and a block only in a statement, a
+    handler or a case. It skips the expressions, four nodes in five of a function."""
+    found, todo = [], deque([node])
+    append, popleft, add = todo.append, todo.popleft, found.append
+    blocks = _BLOCKS_OF
+    while todo:
+        node = popleft()
+        add(node)
+        fields = blocks.get(node.__class__)
+        if fields is None:
+            fields = blocks[node.__class__] = tuple(
+                field for field in child_fields(node.__class__) if field in _BLOCK_NAMES)
+        for field in fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, _BLOCK_ITEMS):
+                        append(item)
+    return found
+
+
+# the fields that may hold a block (a list of statements, handlers or cases), per class;
+# an expression's fields of these names (IfExp.body, Lambda.body) are never reached
+_BLOCK_NAMES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCK_ITEMS = (ast.stmt, ast.excepthandler, ast.match_case, gast.match_case)  # (gast's is its own class)
+_BLOCKS_OF: dict = {}
+
+
 def child_nodes(node):
     """The nodes directly under ``node``, in field order: ``ast.iter_child_nodes``
     without its generators, for gast and stdlib trees alike."""

@@ -27,7 +27,7 @@ from .instances import function_tree
 from .objects import changed_in_place
 
 
-def _argument_writes(tree, written_by_call=None, rebound=None):
+def _argument_writes(tree, written_by_call=None, rebound=None, nodes=None):
     """(parameter, the ``c[k] op= v`` statements on an item of it) for each parameter whose
     object the body may change in place: the base of an element write, a name a call
     writes into (``written_by_call(call)`` says which), or the target of an augmented
@@ -36,14 +36,15 @@ def _argument_writes(tree, written_by_call=None, rebound=None):
     the parameters among them only grown as lists (``log.append(v)``, ``extend``, ``insert``
     on it or a plain alias), which change no item they hold.
     ``rebound(param, nodes)`` says whether the writes ``nodes`` through the parameter's own
-    name all follow its rebinding to a copy (``state = dict(state)``), changing no argument."""
+    name all follow its rebinding to a copy (``state = dict(state)``), changing no argument.
+    ``nodes``: ``tree``'s nodes (``syntax.walk_nodes``, or ``operand_nodes``), if at hand."""
     args = tree.args
     params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
     copies = {}                 # name -> the names plainly copied into it
     written, augmented, item_ops = set(), set(), {}
     writes = {}                 # name -> the nodes writing into it by that name
     assign, call, augmented_assign = gast.Assign, gast.Call, gast.AugAssign
-    for node in S.operand_nodes(tree):     # (no Assign, Call or AugAssign among the operators)
+    for node in S.operand_nodes(tree) if nodes is None else nodes:  # (no Assign, Call, AugAssign: operators)
         kind = node.__class__               # (one test for the many nodes that are none of them)
         if kind is not assign and kind is not call and kind is not augmented_assign:
             continue
@@ -202,14 +203,16 @@ class _Rename(gast.NodeTransformer):
         return node
 
 
-def copy_written_arguments(normalizer, body):
+def copy_written_arguments(normalizer, body, nodes=None):
     """``body`` reading a copy of each written argument; the statements making the copies,
-    after the checks that the arguments changed in place share no memory with the others."""
+    after the checks that the arguments changed in place share no memory with the others
+    (``nodes``: the nodes of the function's tree as it is now, if at hand)."""
     tree = normalizer.source.tree
     normalizer.grown_arguments = set()
     rebound = {}
     found, augmented, grown_only = _argument_writes(tree, _written_by_call(normalizer),
-                                        lambda param, nodes: _rebound_before(normalizer, tree, param, nodes, rebound))
+                                        lambda param, writes: _rebound_before(normalizer, tree, param, writes, rebound),
+                                        nodes)
     body = _rename_after_rebinding(normalizer, body, rebound)
     defaults = _container_defaults(normalizer.source.fn)
     names = [param for param, _ in found]

@@ -250,6 +250,7 @@ class MethodValueLowering:
         obj = self.source.resolve_path(path, depend=False)
         tree = L.global_layout(obj)
         if tree is None or tree[0] != L.ITEMS:
+            known[key] = None       # (asked of every name a loop or a call reads: most are no such list)
             return None
         self.source.resolve_path(path)
         self.source.dependencies.append(((LAYOUT_ROOT, key), (obj, tree)))

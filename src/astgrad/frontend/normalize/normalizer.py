@@ -229,8 +229,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             nodes = list(S.walk_nodes(tree))      # reshape(y, s, order="A"): any_orders.py
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
-        self._rewrite_views(tree, nodes, derivative)
-        body, prologue = copy_written_arguments(self, tree.body)
+        nodes = self._rewrite_views(tree, nodes, derivative)
+        body, prologue = copy_written_arguments(self, tree.body, nodes)
         body = MatchLowering(self).block(body)
         body, returned = (body, None) if derivative else _one_exit(self, body)  # a derivative returns once, last
         body = prologue + self.block(body)
@@ -248,7 +248,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
 
     def _rewrite_views(self, tree, nodes, derivative):
         """The writes through views of ``tree`` (whose nodes are ``nodes``) written into the
-        arrays they view, each rewrite loaded only for code that may need it."""
+        arrays they view, each rewrite loaded only for code that may need it; ``tree``'s
+        nodes after them, or None where they rewrote its body (walked again by who asks)."""
         if not derivative and _may_have_view_forms(nodes):
             from .view_forms import rewrite_view_forms     # f(y[1:]) writing into it, y.real[0] = v, ...
             if rewrite_view_forms(self, tree, nodes):
@@ -256,6 +257,8 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         if _may_write_through_views(nodes):     # views.py (most code binds no view)
             from .views import rewrite_view_writes
             rewrite_view_writes(self, tree, nodes)
+            return None         # (its body is built anew)
+        return nodes
 
     def _refuse_constructs(self, nodes, derivative):
         """Refuse the first construct among ``nodes`` astgrad cannot differentiate. A

@@ -132,7 +132,7 @@ class OwnClassLowering:
         found = self.__dict__.get("_bound_helper_calls")
         if found is None:
             found = self.__dict__["_bound_helper_calls"] = set()
-            for stmt in S.operand_nodes(self.source.tree):     # (no Assign among operators and contexts)
+            for stmt in S.statement_nodes(self.source.tree):   # (an assignment is a statement)
                 if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name):
                     values = stmt.value.elts if isinstance(stmt.value, gast.List) else [stmt.value]
                     found.update(id(value) for value in values if isinstance(value, gast.Call))

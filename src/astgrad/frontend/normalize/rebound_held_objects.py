@@ -46,7 +46,7 @@ def _bound_values(lowering):
     found = lowering.__dict__.get("_rebound_values")
     if found is None:
         found = lowering.__dict__["_rebound_values"] = {}
-        for stmt in S.walk_nodes(lowering.source.tree):
+        for stmt in S.statement_nodes(lowering.source.tree):     # (an assignment is a statement)
             if isinstance(stmt, gast.Assign):
                 for target in stmt.targets:
                     if isinstance(target, gast.Name):

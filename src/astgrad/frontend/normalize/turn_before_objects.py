@@ -156,8 +156,8 @@ def _bound_later(normalizer, receiver, call):
     tree = normalizer.source.tree
     kept = normalizer.__dict__.get("_call_bindings")
     if kept is None or kept[0] is not tree:
-        # (operand_nodes: walk_nodes' order but for operators and contexts, none an Assign)
-        lines = {n.targets[0].id: getattr(n, "lineno", 0) for n in S.operand_nodes(tree) if isinstance(n, gast.Assign)
+        # (statement_nodes: walk_nodes' order, the statements alone; an assignment is one)
+        lines = {n.targets[0].id: getattr(n, "lineno", 0) for n in S.statement_nodes(tree) if isinstance(n, gast.Assign)
                  and len(n.targets) == 1 and isinstance(n.targets[0], gast.Name) and isinstance(n.value, gast.Call)}
         kept = normalizer._call_bindings = (tree, lines)
     line = kept[1].get(receiver.id)
