@@ -241,11 +241,14 @@ def generate_forward(fn, wrt):
 
 _cache = FunctionCache()        # function -> {key: Entry}, living as long as the function
 
-# (file, code, globals, key) -> Generated (or _CheckedSource), across redefinitions:
+# (file, code, globals, key) -> the Generated (or _CheckedSource) made for it, one per
+# meaning of the names it depends on, the most recently used first, across redefinitions:
 # re-running an identical notebook cell or reloading a module reuses the code generated
-# (and the check made) the first time.
+# (and the check made) the first time, and a name rebound to what it meant before (a
+# global switched back to an earlier activation) reuses the code made for that meaning.
 _by_source = collections.OrderedDict()
-_BY_SOURCE_LIMIT = 512
+_BY_SOURCE_LIMIT = 512          # keys, the least recently used dropped first
+_MEANINGS = 4                   # codes kept per key (each holds what its guards expect)
 
 _lock = threading.Lock()        # guards the dicts below and the caches' updates; never held
 _flights = {}                   # while generating or while user code runs.
@@ -423,18 +426,30 @@ def _build(fn, key):
 def _shared_entry(fn, key):
     """An Entry for ``fn`` running the code generated for an equal function (or for ``fn``
     before a rebinding), while the names it depends on mean the same; else None."""
+    shared = _shared_key(fn, key)
+    for generated in _shared(shared):
+        if generated.rules is None or not generated.rules.unchanged():
+            continue
+        entry = _instantiate(generated, fn)
+        if entry is not None and entry.holds(fn):
+            _share(shared, generated)       # the most recently used first
+            return entry
+    return None
+
+
+def _shared(shared):
+    """What was made for functions equal to this one (``_shared_key``), the most recently
+    used first: one per meaning of the names it depends on."""
     with _lock:
-        generated = _by_source.get(_shared_key(fn, key))
-    if generated is None or generated.rules is None or not generated.rules.unchanged():
-        return None
-    entry = _instantiate(generated, fn)
-    return entry if entry is not None and entry.holds(fn) else None
+        return _by_source.get(shared, ())
 
 
 def _share(shared, made):
-    """Keep ``made`` for functions equal to this one (``_shared_key``), the most recent ones."""
+    """Keep ``made`` for functions equal to this one (``_shared_key``), first among the
+    meanings kept for them; the keys used most recently are the ones kept."""
     with _lock:
-        _by_source[shared] = made
+        kept = _by_source.get(shared, ())
+        _by_source[shared] = (made,) + tuple(other for other in kept if other is not made)[:_MEANINGS - 1]
         _by_source.move_to_end(shared)
         while len(_by_source) > _BY_SOURCE_LIMIT:
             _by_source.popitem(last=False)
@@ -616,12 +631,13 @@ def _make_checked(fn, checked_key):
     else from a front half made now."""
     key = checked_key[len(_CHECKED):]
     shared = _shared_key(fn, checked_key)
-    with _lock:
-        known = _by_source.get(shared)
-    if known is not None and known.rules.unchanged():
+    for known in _shared(shared):
+        if not known.rules.unchanged():
+            continue
         checked = _Checked(known.name, merged(guards_for(known.dependencies, fn), known.callee_guards),
                            fn, known.rules)
         if checked.holds(fn):
+            _share(shared, known)
             return checked
     version = VERSION[0]
     found, callee_guards, _, _ = _recorded(fn, _LOADING + checked_key,
