@@ -10,27 +10,30 @@ function; what they stand for is read again at each question, so a rebinding is 
 
 import functools
 import types
-import weakref
+
+from .function_cache import FunctionCache
 
 _LIBRARIES = ("numpy", "math", "astgrad", "scipy", "builtins", "functools")
 _DEPTH = 12         # callees followed this deep (a deeper chain is not checked first)
 
-_callees_of: "weakref.WeakKeyDictionary[types.FunctionType, tuple]" = weakref.WeakKeyDictionary()    # function -> ((its closure cell or None, name), ...)
-# function -> (the writes asked about, ((cell, name, namespace, what it stood for), ...) read, the answer)
-_found: "weakref.WeakKeyDictionary[types.FunctionType, tuple]" = weakref.WeakKeyDictionary()
+# function -> {"places": ((its closure cell or None, name), ...), "found": (the writes asked
+# about, ((cell, name, namespace, what it stood for), ...) read, the answer)}: kept on the
+# function itself (function_cache.py), as what it read holds its module's globals, and so
+# the function (a weak dictionary's value would keep its key, and its module, alive)
+_known = FunctionCache("__astgrad_writes_reached__")
 
 
 def reaches(fn, writes):
     """Whether ``fn`` (a plain function) or one of the user's functions it reaches by its
     names has ``writes(function)`` true. Kept with what each name read stood for: asked
     again, the names are read again and the walk made again only where one changed."""
-    known = _found.get(fn)
+    known = _known.get(fn, {}).get("found")
     if known is not None and known[0] is writes and all(_value(cell, name, space) is value
                                                          for cell, name, space, value in known[1]):
         return known[2]
     read = []
     found = _reaches(fn, writes, set(), 0, read)
-    _found[fn] = (writes, tuple(read), found)
+    _known.setdefault(fn, {})["found"] = (writes, tuple(read), found)
     return found
 
 
@@ -68,11 +71,12 @@ def _value(cell, name, space):
 def _places(fn):
     """(its closure cell or None, name) for each name of ``fn``'s code that may stand
     for a callee of the user's."""
-    places = _callees_of.get(fn)
+    entries = _known.setdefault(fn, {})
+    places = entries.get("places")
     if places is None:
         names = _names(fn.__code__)
         cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-        places = _callees_of[fn] = tuple((cells.get(name), name) for name in sorted(names))
+        places = entries["places"] = tuple((cells.get(name), name) for name in sorted(names))
     return places
 
 

@@ -93,16 +93,30 @@ def positional_parameters(target):
     argument given by position may bind, in order; () where it has no signature to read."""
     if _ufunc_method(target):
         return tuple(_UFUNC_METHOD_PARAMETERS.get(target.__name__, ()))
-    try:
-        return _positional_parameters(target)
-    except TypeError:           # an unhashable callable: read each time
-        return _positional_parameters.__wrapped__(target)
+    if _a_librarys(target):
+        try:
+            return _library_parameters(target)
+        except TypeError:       # an unhashable callable: read each time
+            pass
+    return _read_parameters(target)
+
+
+def _a_librarys(target):
+    """Whether ``target`` is NumPy's or a builtin: kept for good by ``_library_parameters``
+    (a function of the user's, or a bound method holding an object, is not: the cache would
+    keep it alive after its module is gone)."""
+    module = getattr(target, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "builtins")
 
 
 @functools.lru_cache(maxsize=512)
-def _positional_parameters(target):
+def _library_parameters(target):
     # read once per function: reading a NumPy function's signature takes 60 us, and the
     # normalization asks it for each call of one (a long function's first gradient: 7 ms)
+    return _read_parameters(target)
+
+
+def _read_parameters(target):
     try:
         params = inspect.signature(target).parameters.values()
     except (TypeError, ValueError):

@@ -34,10 +34,13 @@ import gast
 
 from ...core import methods as M
 from ...core import syntax as S
-from .class_functions import tree_of as function_tree
+from ...core.first_use import imported_when_called
 from .handed_arrays import _method_trees
 from .factory_calls import (_arguments_named, _atom, _bound, _followed, _returned_call, _substituted, methods_called,
                             statement_blocks)
+
+# read only where a classmethod builds the object (the engine keeps class_functions lazy)
+function_tree = imported_when_called(__package__ + ".class_functions", "tree_of")
 
 _DYNAMIC = frozenset({"setattr", "delattr", "vars", "__dict__"})
 

@@ -17,9 +17,13 @@ import types
 
 import gast
 
-from .hoisted_calls import hoist_calls, hoistable
+from ...core.first_use import imported_when_called
 from .method_factories import _built_once
 from .returned_rebinds import _returning
+
+# loaded where a function has a method call inside an expression (the engine keeps it lazy)
+hoist_calls = imported_when_called(__package__ + ".hoisted_calls", "hoist_calls")
+hoistable = imported_when_called(__package__ + ".hoisted_calls", "hoistable")
 
 
 def bind_returned_in_expressions(normalizer, tree):
