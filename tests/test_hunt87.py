@@ -74,7 +74,7 @@ REFUSED = {
     'op_out_float32', 'op_out_none_pos', 'op_out_view_kw', 'op_reduce_through_name', 'op_starred',
     'op_subtract_at_alias', 'pr_setter_iadd', 'pr_setter_rebinds', 'pr_setter_writes',
     'pr_setter_writes_read_through', 'su_init_skip', 'su_outside_method', 'su_write_then_skip', 'tn_asarray_alias',
-    'tn_bump_read_other', 'tn_dict_value', 'tn_in_loop', 'tn_list_twice', 'tn_outside_iadd', 'tn_outside_write',
+    'tn_dict_value', 'tn_list_twice', 'tn_outside_iadd', 'tn_outside_write',
     'tn_plain_outside_iadd', 'tn_plain_outside_imul_in_loop', 'tn_reassign_then_write', 'tn_scale_read_other',
     'tn_setattr_alias', 'tn_two_objects', 'tn_view_bump'}
 
@@ -160,9 +160,15 @@ def _found_params():
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("name, f, mode", list(_found_params()))
 def test_what_the_hunt_found(name, f, mode):
-    """The wrong gradients this hunt found, refused now, at one shape: in CI each in one
-    of grad, jvp and hessian in turn, all three with HYPOTHESIS_PROFILE=thorough."""
-    _refused_in_words(f, _runs(f, X4)[mode])
+    """The wrong gradients this hunt found, at one shape: refused now, or right against
+    central differences where what they do is followed (one array under two attribute
+    names written item by item by a method, where no method the code runs on the object
+    rebinds either name: ``tn_in_loop``); in CI each in one of grad, jvp and hessian in
+    turn, all three with HYPOTHESIS_PROFILE=thorough."""
+    if name in REFUSED:
+        _refused_in_words(f, _runs(f, X4)[mode])
+    else:
+        check(mode, f, (X4, 0.8), (0, 1))
 
 
 @pytest.mark.parametrize("x", SHAPES, ids=lambda x: str(x.size))
