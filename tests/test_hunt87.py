@@ -31,6 +31,7 @@ CI runs every other program in one mode at one shape (the modes in turn), and ea
 one in one mode; with HYPOTHESIS_PROFILE=thorough every program runs in every mode at both
 shapes."""
 
+import dataclasses
 import inspect
 import os
 import re
@@ -193,3 +194,37 @@ def test_a_len_method_defined_again_is_read_again(x, monkeypatch):
     _refused_in_words(f, lambda: gradient(x.copy(), 0.8))
     monkeypatch.setattr(hunt87_objects.Sized, "__len__", pure)
     check("grad", f, (x, 0.8), (0, 1))
+
+
+@dataclasses.dataclass
+class _Tagged:
+    """A dataclass whose ``__repr__`` dataclasses wrote (it changes nothing)."""
+    d: np.ndarray
+
+
+@dataclasses.dataclass
+class _TaggedOwnRepr:
+    """A dataclass with a ``__repr__`` of the user's, writing into the array it holds."""
+    d: np.ndarray
+
+    def __repr__(self):
+        self.d[0] *= 3.0
+        return "tagged"
+
+
+def _repr_read(cls):
+    def program(x, w):
+        buf = x * 1.0
+        tag = cls(buf)
+        return np.sum(buf * x) * w + len(repr(tag))
+    return program
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hessian"])
+def test_the_repr_dataclasses_write_is_read_and_a_users_own_refused(mode):
+    """``repr()`` of a dataclass runs the ``__repr__`` dataclasses wrote, which changes
+    nothing: followed, against central differences; a ``__repr__`` of the user's in a
+    dataclass that writes into the array it holds is refused, naming it."""
+    check(mode, _repr_read(_Tagged), (X4, 0.8), (0, 1))
+    with pytest.raises(astgrad.TransformError, match="_TaggedOwnRepr.__repr__"):
+        _runs(_repr_read(_TaggedOwnRepr), X4)[mode]()

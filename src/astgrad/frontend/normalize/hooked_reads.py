@@ -8,6 +8,8 @@ the object was handed) would run unseen: such a read is refused at the user's li
 naming the method. A hook that writes nothing (``method_writes.writes_nothing``:
 ``return len(self.d)``) is read as before."""
 
+import inspect
+
 from ...core import methods as M
 from ...core.first_use import imported_when_called
 
@@ -38,6 +40,8 @@ def refuse_writing_hook(lowering, expr, hooks, node, what):
     if found is None:
         return
     owner, hook = found
+    if _dataclass_repr(owner, hook):
+        return
     noted = _Reads(getattr(vars(owner)[hook], "__globals__", None))
     quiet = writes_nothing(cls, hook, noted)
     if noted.globals is getattr(source.fn, "__globals__", None):
@@ -52,6 +56,14 @@ def refuse_writing_hook(lowering, expr, hooks, node, what):
         "may change something in place", node,
         f"astgrad keeps such a read as it is and would not see what {owner.__name__}.{hook} changes; compute the "
         f"value from the object's arrays instead (len(v.d)), or make {hook} change nothing")
+
+
+def _dataclass_repr(owner, hook):
+    """Whether ``owner.hook`` is the ``__repr__`` ``dataclasses`` wrote for the class (the
+    fields' reprs joined: it changes nothing itself), not one of the user's."""
+    function = inspect.unwrap(vars(owner)[hook]) if hook == "__repr__" else None
+    # (dataclasses is not imported for this: the engine leaves it to the programs using it)
+    return "__dataclass_fields__" in vars(owner) and getattr(function, "__qualname__", "").startswith("__create_fn__.")
 
 
 class _Reads:
