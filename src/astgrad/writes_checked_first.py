@@ -234,24 +234,43 @@ def _changes_nothing(code, held=None, checked=frozenset()):
         except ValueError:      # an empty cell
             return False
     local = set(code.__code__.co_varnames)      # (a local is not the global of its name)
-    for node in _nodes(code.source):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            if node.id in checked or node.id in local:
+    for use, name, attribute in _uses(code.source):
+        if use == _READ:
+            if name in checked or name in local:
                 continue
-            value = _lookup(node.id, held, code)    # a function handed on (np.apply_along_axis(f, ...))
+            value = _lookup(name, held, code)       # a function handed on (np.apply_along_axis(f, ...))
             if callable(value) and not isinstance(value, type) and not _harmless(value):
                 return False
+        elif use == _METHOD:
+            owner = _lookup(name, held, code)
+            if not (isinstance(owner, types.ModuleType) and _library(owner) or f"{name}.{attribute}" in checked):
+                return False
+        elif use == _OTHER or not _harmless(_lookup(name, held, code)):
+            return False
+    return True
+
+
+_READ, _METHOD, _CALL, _OTHER = "read", "method", "call", "other"
+
+
+@functools.lru_cache(maxsize=256)
+def _uses(source):
+    """The uses of names in ``source`` that ``_changes_nothing`` looks up, in the order of
+    its walk, each once: (_READ, a name read, None), (_METHOD, ``m``, ``f`` of ``m.f(...)``),
+    (_CALL, ``f`` of ``f(...)``, None), (_OTHER, None, None: any other call, ``a.b.c(...)``,
+    ``f(x)(y)``). Read once per value code's text: the names are looked up at each call."""
+    uses = {}
+    for node in _nodes(source):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            uses.setdefault((_READ, node.id, None))
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            owner = _lookup(func.value.id, held, code)
-            if isinstance(owner, types.ModuleType) and _library(owner) or f"{func.value.id}.{func.attr}" in checked:
-                continue
-            return False
-        if not isinstance(func, ast.Name) or not _harmless(_lookup(func.id, held, code)):
-            return False
-    return True
+            uses.setdefault((_METHOD, func.value.id, func.attr))
+        else:
+            uses.setdefault((_CALL, func.id, None) if isinstance(func, ast.Name) else (_OTHER, None, None))
+    return tuple(uses)
 
 
 def _lookup(name, held, code):
