@@ -21,6 +21,7 @@ import gast
 from ... import runtime
 from .. import object_layouts as L
 from ...core import syntax as S
+from .hooked_reads import HASH, refuse_writing_hook
 
 
 class DisplayLowering:
@@ -82,6 +83,8 @@ class DisplayLowering:
         return S.name(result)
 
     def expr_Set(self, node):
+        for item in node.elts:
+            refuse_writing_hook(self, item, HASH, node, "a set's item")        # hooked_reads.py
         return self.set_value(node, gast.List(elts=node.elts, ctx=gast.Load()))     # sets.py
 
     # -- list methods and iterators ----------------------------------------------------

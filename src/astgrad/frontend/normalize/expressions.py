@@ -16,7 +16,7 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import FORMATTING, MEMBERSHIP, TRUTH, refuse_writing_hook
+from .hooked_reads import FORMATTING, HASH, MEMBERSHIP, TRUTH, refuse_writing_hook, refuse_writing_index
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -77,9 +77,11 @@ class ExpressionLowering:
         known = self.key_test(node)         # name in ops, in a loop over constant keys: function_literals.py
         if known is not None:
             return known
-        for op, right in zip(node.ops, node.comparators):
+        for left, op, right in zip([node.left, *node.comparators], node.ops, node.comparators):
             if isinstance(op, (gast.In, gast.NotIn)):
                 refuse_writing_hook(self, right, MEMBERSHIP, node, "the test 'in'")        # hooked_reads.py
+                if not isinstance(right, (gast.List, gast.Tuple)):      # (a dict's or a set's key is hashed)
+                    refuse_writing_hook(self, left, HASH, node, "the test 'in'")
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered
@@ -217,6 +219,7 @@ class ExpressionLowering:
         lowered = self.item_method(node)        # v[i] running V.__getitem__: operator_methods.py
         if lowered is not None:
             return lowered
+        refuse_writing_index(self, node.slice, node)        # x[v] running V.__index__: hooked_reads.py
         base = self.atom(node.value)
         data = self.data_item(base, node.slice)
         if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned
@@ -253,6 +256,8 @@ class ExpressionLowering:
         if any(k is None for k in node.keys):                       # {**d}: displays.py
             copied = copy_of_member(self, node.values[0]) if len(node.keys) == 1 else None
             return copied or self.unpacking_dict(node)              # {**c} of a dict copy: shared_dict_items.py
+        for key in node.keys:
+            refuse_writing_hook(self, key, HASH, node, "a dict's key")        # hooked_reads.py
         return gast.Dict(keys=[self.atom(k) for k in node.keys],
                          values=[self.atom(v) for v in node.values])
 

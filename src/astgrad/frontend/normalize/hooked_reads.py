@@ -6,9 +6,19 @@ object of a user class the code follows run the class's own ``__len__``, ``__boo
 derivative), so a hook that changes something in place (``self.d[0] *= 3.0`` on the array
 the object was handed) would run unseen: such a read is refused at the user's line,
 naming the method. A hook that writes nothing (``method_writes.writes_nothing``:
-``return len(self.d)``) is read as before."""
+``return len(self.d)``) is read as before.
 
+The same holds for the hooks Python runs on the way: ``__hash__`` for a dict's key or a
+set's item (``{v: 1.0}``, ``{v}``, ``v in d``, ``d[v]``, ``hash(v)``), ``__index__`` for an
+index (``x[v]``, ``range(v)``, ``operator.index(v)``), ``__bool__`` of the items
+``any``/``all``/``filter(None, ...)`` test and ``__lt__`` of those ``sorted``/``min``/``max``
+order (where the items are a display the code shows: ``any([v, u])``)."""
+
+import builtins
 import inspect
+import operator
+
+import gast
 
 from ...core import methods as M
 from ...core.first_use import imported_when_called
@@ -22,6 +32,9 @@ MEMBERSHIP = ("__contains__", "__iter__", "__getitem__")
 STRING = ("__str__", "__repr__")
 REPRESENTATION = ("__repr__",)
 # an f-string's {v} (conversion -1), {v!s}, {v!r}, {v!a}
+HASH = ("__hash__",)
+INDEX = ("__index__",)
+ORDER = ("__lt__", "__gt__")
 FORMATTING = {-1: ("__format__", "__str__", "__repr__"), ord("s"): STRING, ord("r"): REPRESENTATION,
               ord("a"): REPRESENTATION}
 
@@ -40,7 +53,7 @@ def refuse_writing_hook(lowering, expr, hooks, node, what):
     if found is None:
         return
     owner, hook = found
-    if _dataclass_repr(owner, hook):
+    if vars(owner)[hook] is None or _dataclass_repr(owner, hook):     # (__hash__ = None: unhashable)
         return
     noted = _Reads(getattr(vars(owner)[hook], "__globals__", None))
     quiet = writes_nothing(cls, hook, noted)
@@ -74,3 +87,46 @@ class _Reads:
     def __init__(self, globals_):
         self.globals = globals_
         self.paths, self.methods = [], []
+
+
+def refuse_writing_index(lowering, index, node):
+    """Refuse ``node``, a subscript with ``index``, where an item of the index is an
+    object whose ``__index__`` (an array's index) or ``__hash__`` (a dict's key) may write."""
+    if isinstance(index, gast.Tuple):
+        for item in index.elts:
+            refuse_writing_index(lowering, item, node)
+    elif isinstance(index, gast.Slice):
+        for bound in (index.lower, index.upper, index.step):
+            if bound is not None:
+                refuse_writing_hook(lowering, bound, INDEX, node, "a slice's bound")
+    else:
+        refuse_writing_hook(lowering, index, INDEX, node, "an index")
+        refuse_writing_hook(lowering, index, HASH, node, "a key")
+
+
+def refuse_writing_call(lowering, node, callee):
+    """Refuse the call ``node`` of ``callee`` where it runs a hook of an object's class
+    that may write: ``hash(v)``, ``range(v)``, ``any([v])``, ``sorted([v, u])``, ..."""
+    reads = next((reads for function, reads in _CALLS if function is callee), None)    # (by identity)
+    if reads is None:
+        return
+    hooks, which = reads
+    args = [arg for arg in node.args if not isinstance(arg, gast.Starred)]
+    if callee is builtins.filter:           # filter(None, xs) tests the items themselves
+        args = args[1:] if args and isinstance(args[0], gast.Constant) and args[0].value is None else []
+    elif which == "items" and len(args) > 1 and callee in (builtins.min, builtins.max):
+        which = "args"                      # min(v, u)
+    elif which == "items":
+        args = args[:1]
+    what = "operator.index()" if callee is operator.index else f"{callee.__name__}()"
+    for arg in args:
+        displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
+        for item in [arg] if which == "args" else arg.elts if displayed else []:
+            refuse_writing_hook(lowering, item, hooks, node, what)
+
+
+# what a call runs of its arguments' classes: of each argument, or of each item of a display
+_CALLS = ((builtins.hash, (HASH, "args")), (builtins.range, (INDEX, "args")), (operator.index, (INDEX, "args")),
+          (builtins.any, (TRUTH, "items")), (builtins.all, (TRUTH, "items")), (builtins.filter, (TRUTH, "items")),
+          (builtins.sorted, (ORDER, "items")), (builtins.min, (ORDER, "items")),
+          (builtins.max, (("__gt__", "__lt__"), "items")))

@@ -16,7 +16,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
-from .hooked_reads import TRUTH, refuse_writing_hook
+from .hooked_reads import TRUTH, refuse_writing_call, refuse_writing_hook
 from .expressions import walrus_targets
 from .jumps import append_rest, flag_breaks, has_break, restructure
 
@@ -107,6 +107,9 @@ class LoopLowering:
         """The core loop's target and iterable for ``for target in iterator`` (``callee``
         is what the iterator's call refers to); the assignments that bind the user's
         targets at the top of each step are appended to ``prefix``."""
+        refuse_writing_call(self, iterator, callee)         # range(v) running V.__index__: hooked_reads.py
+        if callee is builtins.reversed and iterator.args:
+            refuse_writing_call(self, iterator.args[0], self.resolve_call(iterator.args[0]))
         reversed_range = (callee is builtins.reversed and len(iterator.args) == 1 and not iterator.keywords
                           and self.resolve_call(iterator.args[0]) is builtins.range
                           and not iterator.args[0].keywords)
