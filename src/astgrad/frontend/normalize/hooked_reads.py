@@ -35,6 +35,7 @@ REPRESENTATION = ("__repr__",)
 HASH = ("__hash__",)
 INDEX = ("__index__",)
 ORDER = ("__lt__", "__gt__")
+_GREATER = ("__gt__", "__lt__")         # (max asks v > m)
 FORMATTING = {-1: ("__format__", "__str__", "__repr__"), ord("s"): STRING, ord("r"): REPRESENTATION,
               ord("a"): REPRESENTATION}
 
@@ -90,11 +91,19 @@ class _Reads:
 
 
 def refuse_writing_index(lowering, index, node):
-    """Refuse ``node``, a subscript with ``index``, where an item of the index is an
+    """Refuse ``node``, a subscript ``base[index]``, where an item of the index is an
     object whose ``__index__`` (an array's index) or ``__hash__`` (a dict's key) may write."""
+    base = node.value
+    if isinstance(base, gast.Name) and base.id in lowering.locals and lowering.only_dicts(base.id):
+        refuse_writing_hook(lowering, index, HASH, node, "a dict's key")     # (a dict made here)
+        return
+    _refuse_writing_index(lowering, index, node)
+
+
+def _refuse_writing_index(lowering, index, node):
     if isinstance(index, gast.Tuple):
         for item in index.elts:
-            refuse_writing_index(lowering, item, node)
+            _refuse_writing_index(lowering, item, node)
     elif isinstance(index, gast.Slice):
         for bound in (index.lower, index.upper, index.step):
             if bound is not None:
@@ -111,6 +120,10 @@ def refuse_writing_call(lowering, node, callee):
     if reads is None:
         return
     hooks, which = reads
+    if hooks is ORDER or hooks is _GREATER:
+        if any(kw.arg == "key" and not (isinstance(kw.value, gast.Constant) and kw.value.value is None)
+               for kw in node.keywords):
+            return                          # sorted(vs, key=f) orders the keys f gives
     args = [arg for arg in node.args if not isinstance(arg, gast.Starred)]
     if callee is builtins.filter:           # filter(None, xs) tests the items themselves
         args = args[1:] if args and isinstance(args[0], gast.Constant) and args[0].value is None else []
@@ -128,5 +141,6 @@ def refuse_writing_call(lowering, node, callee):
 # what a call runs of its arguments' classes: of each argument, or of each item of a display
 _CALLS = ((builtins.hash, (HASH, "args")), (builtins.range, (INDEX, "args")), (operator.index, (INDEX, "args")),
           (builtins.any, (TRUTH, "items")), (builtins.all, (TRUTH, "items")), (builtins.filter, (TRUTH, "items")),
+          (builtins.set, (HASH, "items")), (builtins.frozenset, (HASH, "items")),
           (builtins.sorted, (ORDER, "items")), (builtins.min, (ORDER, "items")),
-          (builtins.max, (("__gt__", "__lt__"), "items")))
+          (builtins.max, (_GREATER, "items")))

@@ -14,7 +14,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from ..collectors import collecting_call
 from .closures import Functions
-from .hooked_reads import TRUTH, refuse_writing_hook
+from .hooked_reads import TRUTH, refuse_writing_hook, refuse_writing_index
 from .jumps import jumps_out
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -147,6 +147,7 @@ class StatementLowering:
             # t = y[i]; y[i] = in_place(t op v, t): Python applies op= to the element first,
             # so an array element (a slice, a fancy index) keeps its dtype as NumPy's does (a
             # float into an int slice raises), while a number's result is stored as it is
+            refuse_writing_index(self, target.slice, target)      # hooked_reads.py
             base = self.atom(target.value)
             index = self.index(target.slice)
             current = self.fresh_assign(gast.Subscript(value=base, slice=index, ctx=gast.Load()), "t")
@@ -218,6 +219,7 @@ class StatementLowering:
         elif isinstance(target, gast.Subscript) and slice_write_as_new_list(self, target, value):
             pass                                    # xs[0:1] = [a, b]: list_slice_writes.py
         elif isinstance(target, gast.Subscript):
+            refuse_writing_index(self, target.slice, target)      # d[v] = w running V.__hash__: hooked_reads.py
             base = self.atom(target.value)
             if not isinstance(base, gast.Name):
                 _refuse_global_item_write(self, target)
