@@ -65,7 +65,7 @@ class CallLowering:
 
     def expr_Call(self, node):
         self.refuse_current_exception(node)         # trying.py
-        refuse_writing_call(self, node, self.resolve_call(node))       # hash(v), any([v]): hooked_reads.py
+        refuse_writing_call(self, node)       # hash(v), any([v]): hooked_reads.py
         called = transform_called(self, node)
         if called is not None:
             nested = self.nested_transform(node, *called)       # nested.py, loaded by the first

@@ -93,8 +93,11 @@ class _Reads:
 def refuse_writing_index(lowering, index, node):
     """Refuse ``node``, a subscript ``base[index]``, where an item of the index is an
     object whose ``__index__`` (an array's index) or ``__hash__`` (a dict's key) may write."""
+    if lowering.reaches_no_objects():
+        return                              # (plain_reads.py: the common case, asked first)
     base = node.value
-    if isinstance(base, gast.Name) and base.id in lowering.locals and lowering.only_dicts(base.id):
+    if isinstance(base, gast.Name) and base.id in lowering.locals and lowering._object_class(index) is not None \
+            and lowering.only_dicts(base.id):
         refuse_writing_hook(lowering, index, HASH, node, "a dict's key")     # (a dict made here)
         return
     _refuse_writing_index(lowering, index, node)
@@ -113,9 +116,14 @@ def _refuse_writing_index(lowering, index, node):
         refuse_writing_hook(lowering, index, HASH, node, "a key")
 
 
-def refuse_writing_call(lowering, node, callee):
-    """Refuse the call ``node`` of ``callee`` where it runs a hook of an object's class
-    that may write: ``hash(v)``, ``range(v)``, ``any([v])``, ``sorted([v, u])``, ..."""
+def refuse_writing_call(lowering, node, callee=None):
+    """Refuse the call ``node`` of ``callee`` (what its function names, where None) where
+    it runs a hook of an object's class that may write: ``hash(v)``, ``range(v)``,
+    ``any([v])``, ``sorted([v, u])``, ..."""
+    if lowering.reaches_no_objects():
+        return
+    if callee is None:
+        callee = lowering.resolve_call(node)
     reads = next((reads for function, reads in _CALLS if function is callee), None)    # (by identity)
     if reads is None:
         return

@@ -109,7 +109,7 @@ class LoopLowering:
         targets at the top of each step are appended to ``prefix``."""
         refuse_writing_call(self, iterator, callee)         # range(v) running V.__index__: hooked_reads.py
         if callee is builtins.reversed and iterator.args:
-            refuse_writing_call(self, iterator.args[0], self.resolve_call(iterator.args[0]))
+            refuse_writing_call(self, iterator.args[0])
         reversed_range = (callee is builtins.reversed and len(iterator.args) == 1 and not iterator.keywords
                           and self.resolve_call(iterator.args[0]) is builtins.range
                           and not iterator.args[0].keywords)
