@@ -170,7 +170,13 @@ def _programs(K):
         most = max([v, u])      # the hook
         return np.sum(most.d * x) * w
 
-    return {f.__name__: f for f in (dict_key, set_item, in_dict, hashed, index, range_of, any_of, all_of,
+    def dict_get(x, w):
+        buf = x * 1.0
+        v = K(buf)
+        d = {1: 2.0}
+        return np.sum(buf * x) * w * d.get(v, 3.0)      # the hook
+
+    return {f.__name__: f for f in (dict_get, dict_key, set_item, in_dict, hashed, index, range_of, any_of, all_of,
                                     filtered, sorted_of, item_store, dict_comprehension, set_call, slice_bound,
                                     min_of, max_of)}
 
@@ -187,7 +193,7 @@ WRITING["operator_index"] = operator_index
 # (min and max of objects are refused with a hook writing nothing too: astgrad does not
 # follow the comparison their result comes from)
 QUIET = {name: f for name, f in _programs(Quiet).items() if name not in ("min_of", "max_of")}
-HOOK = {"dict_key": "__hash__", "set_item": "__hash__", "in_dict": "__hash__", "hashed": "__hash__",
+HOOK = {"dict_get": "__hash__", "dict_key": "__hash__", "set_item": "__hash__", "in_dict": "__hash__", "hashed": "__hash__",
         "index": "__index__", "range_of": "__index__", "operator_index": "__index__", "any_of": "__bool__",
         "all_of": "__bool__", "filtered": "__bool__", "sorted_of": "__lt__", "item_store": "__hash__",
         "dict_comprehension": "__hash__", "set_call": "__hash__", "slice_bound": "__index__", "min_of": "__lt__",

@@ -120,10 +120,16 @@ def refuse_writing_call(lowering, node, callee=None):
     """Refuse the call ``node`` of ``callee`` (what its function names, where None) where
     it runs a hook of an object's class that may write: ``hash(v)``, ``range(v)``,
     ``any([v])``, ``sorted([v, u])``, ..."""
-    if lowering.reaches_no_objects():
-        return
+    if not isinstance(node, gast.Call) or lowering.reaches_no_objects():
+        return              # (a loop's iterable may be no call)
     if callee is None:
         callee = lowering.resolve_call(node)
+    func = node.func
+    if callee is None and isinstance(func, gast.Attribute) and func.attr in _KEYED_METHODS and node.args \
+            and isinstance(func.value, gast.Name) and func.value.id in lowering.locals \
+            and lowering._object_class(node.args[0]) is not None and lowering.only_dicts(func.value.id):
+        refuse_writing_hook(lowering, node.args[0], HASH, node, f"a dict's {func.attr}()")     # d.get(v)
+        return
     reads = next((reads for function, reads in _CALLS if function is callee), None)    # (by identity)
     if reads is None:
         return
@@ -145,6 +151,9 @@ def refuse_writing_call(lowering, node, callee=None):
         for item in [arg] if which == "args" else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
 
+
+# a dict's methods hashing their first argument
+_KEYED_METHODS = frozenset({"get", "pop", "setdefault"})
 
 # what a call runs of its arguments' classes: of each argument, or of each item of a display
 _CALLS = ((builtins.hash, (HASH, "args")), (builtins.range, (INDEX, "args")), (operator.index, (INDEX, "args")),
