@@ -141,8 +141,8 @@ class Runs:
         self.memo = {}
         self.flows = None       # per trace slot (made on first use)
         # for a recorded gradient a later backward differentiated (second_order.FirstOrder.inherited):
-        # (the ids of that backward's inputs, leads(tensor, ids), whether its gradient of
-        # the recorded one may lead to this backward's inputs), else None
+        # (the ids of that backward's inputs, leads(tensor, ids), live(): whether its
+        # gradient of the recorded one may lead to this backward's inputs), else None
         self.inherited = inherited
         self.feeds = None       # per trace slot (made on first use)
         self.needed = None
@@ -190,12 +190,12 @@ class Runs:
             return runs
         live = self.inherited[2]
         if gated is not PRODUCT:        # any other formula: as the later backward's may read it
-            return runs or live
+            return runs or live()
         if self.feeds is None:
             self.feeds = _feeding(first_order.slots)
             self.needed = self._needed(first_order)
         needed = self.needed[s]
-        return runs and (needed or any(self.feeds[u] for u in first_order.slots[s][2])) or live and needed
+        return runs and (needed or any(self.feeds[u] for u in first_order.slots[s][2])) or needed and live()
 
     def differentiates(self, first_order, earlier):
         """Whether the gradient ``first_order``'s backward took of the recorded gradient

@@ -224,17 +224,17 @@ def check(first_order, walk, done, mask=None, reaches=None, leads=None):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done, mask, reaches=None, leads=None, inputs=None, live=True):
-    """``inputs``: those of the later backward that differentiated ``first_order``'s
-    recorded gradient (None: this one's own); ``live``: whether that backward's gradient
-    of it may lead to this one's inputs."""
+def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, live=None):
+    """``later``: the record of the later backward that differentiated ``first_order``'s
+    recorded gradient (None: this one's own); ``live()``: whether that backward's gradient
+    of it may lead to this one's inputs (asked only where a read tensor changed)."""
     # one record may be met through two masks (a later order's and its own), or two later backwards
-    key = (id(first_order), mask) if inputs is None else (id(first_order), mask, inputs, live)
+    key = (id(first_order), mask) if later is None else (id(first_order), mask, id(later))
     if key in done:
         return
     done.add(key)
     seq = first_order.seq
-    runs = None if reaches is None else Runs(reaches, None if inputs is None else (inputs, leads, live))
+    runs = None if reaches is None else Runs(reaches, None if later is None else (later.inputs, leads, live))
     for tensor, version, feeds, s, gated in first_order.read:
         if mask is not None and not feeds & mask:
             continue        # read by formulas of other gradients only: not run
@@ -252,8 +252,8 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, inputs=None,
     # the formulas of those gradients only, where their nodes run in this backward (a third
     # order's: d * -sin(a) reads a only where a leads to one of its inputs)
     for earlier, gradients in first_order.inherited:
-        _check(earlier, walk, done, gradients, reaches, leads, first_order.inputs,
-               runs is None or runs.differentiates(first_order, earlier))
+        live = (lambda: True) if runs is None else (lambda earlier=earlier: runs.differentiates(first_order, earlier))
+        _check(earlier, walk, done, gradients, reaches, leads, first_order, live)
 
 
 def _changed_since(first_order):
