@@ -112,43 +112,85 @@ def test_logit_in_place_still_computes():
 
 
 # -- third order after an in-place change ----------------------------------------------------
-# h = d/da of grad(y, a, create_graph=True), both recorded; then ``a`` doubled in place under
-# no_grad(); grad(h.sum(), v). PyTorch's third backward runs only the formula nodes the second
-# one recorded on a path to v: where none reads ``a`` (sin(a) * v: -sin(a) * grad; a ** 3 * v)
-# it computes, from ``a`` as it was, and so does astgrad now. For a * a * v astgrad still
-# refuses (the product's formula reading ``a`` counts as run: left open, a strict xfail).
-THIRD = {"sin(a) * v": (lambda a, v: a.sin() * v, lambda x, y: -np.sin(x)),
-         "a ** 3 * v": (lambda a, v: a ** 3 * v, lambda x, y: 6.0 * x),
-         "a * a * v": (lambda a, v: a * a * v, lambda x, y: 2.0 * np.ones_like(x))}
-OPEN = {"a * a * v"}
+# g = grad(y, <first>, create_graph=True), h = grad(g.sum(), <second>, create_graph=True), both
+# recorded; then ``a`` doubled in place under no_grad(); grad(h.sum(), <third>). PyTorch's
+# third backward runs only the formula nodes the second one recorded on a path to its input,
+# and the nodes of the first one whose outputs those saved: where none reads ``a`` (sin(a) * v:
+# -sin(a) * grad; a ** 3 * v; a * a * v, whose h is 2 v: the product's node d * a only adds into
+# g, and d = v does not depend on a, so no formula d -> g2 * a was recorded) it computes, from
+# ``a`` as it was, and so does astgrad.
+THIRD = {"sin(a) * v": (lambda a, v: a.sin() * v, lambda x, y: -np.sin(x), "aav"),
+         "a ** 3 * v": (lambda a, v: a ** 3 * v, lambda x, y: 6.0 * x, "aav"),
+         "a * a * v": (lambda a, v: a * a * v, lambda x, y: 2.0 * np.ones_like(x), "aav"),
+         "exp(a) * v": (lambda a, v: a.exp() * v, lambda x, y: np.exp(x), "aav"),
+         "a * v * v": (lambda a, v: a * v * v, lambda x, y: 2.0 * np.ones_like(y), "avv")}
+PLAIN3 = {"sin(a) * v": lambda x, y: np.sin(x) * y, "a ** 3 * v": lambda x, y: x ** 3 * y,
+          "a * a * v": lambda x, y: x * x * y, "exp(a) * v": lambda x, y: np.exp(x) * y,
+          "a * v * v": lambda x, y: x * y * y}
+SHAPES3 = {"3": ([0.3, 0.7, 1.1], [1.0, 2.0, 3.0]), "2x2": ([[0.2, -0.5], [0.9, 1.3]], [[0.5, -1.5], [2.0, 0.25]])}
 
 
-def _third(lib, f, x, y):
+def _third(lib, f, x, y, wrt="aav", second=lambda g, a, v: g):
     make = (lambda d: torch.tensor(d, dtype=torch.float64, requires_grad=True)) if lib == "torch" else \
         (lambda d: astgrad.tensor(np.array(d), requires_grad=True))
     grad = torch.autograd.grad if lib == "torch" else astgrad.autograd.grad
     a, v = make(x), make(y)
-    g, = grad(f(a, v).sum(), a, create_graph=True)
-    h, = grad(g.sum(), a, create_graph=True)
+    named = {"a": a, "v": v}
+    g, = grad(f(a, v).sum(), named[wrt[0]], create_graph=True)
+    h, = grad(second(g, a, v).sum(), named[wrt[1]], create_graph=True)
     with (torch.no_grad() if lib == "torch" else astgrad.no_grad()):
         a.mul_(2.0)
-    got, = grad(h.sum(), v)
+    got, = grad(h.sum(), named[wrt[2]])
     return np.asarray(got.detach().numpy())
 
 
-@pytest.mark.parametrize("case", [pytest.param(case, marks=[pytest.mark.xfail(strict=True, raises=RuntimeError)]
-                                               if case in OPEN else []) for case in THIRD])
-def test_third_order_after_an_in_place_change_computes_as_pytorch(case):
-    f, expected = THIRD[case]
-    x, y = [0.3, 0.7, 1.1], [1.0, 2.0, 3.0]
+def _central_third(plain, x, y, wrt, eps=1e-3):
+    """d/d<third> of the sum of the second derivatives of sum(plain) along all-ones in <first>
+    and <second> (the sum of h), by central differences in float64."""
+    def second(x, y):
+        total = 0.0
+        for s1 in (1, -1):
+            for s2 in (1, -1):
+                shifted = {"a": np.array(x, dtype=np.float64), "v": np.array(y, dtype=np.float64)}
+                shifted[wrt[0]] = shifted[wrt[0]] + s1 * eps
+                shifted[wrt[1]] = shifted[wrt[1]] + s2 * eps
+                total += s1 * s2 * np.sum(plain(shifted["a"], shifted["v"]))
+        return total / (4 * eps * eps)
+    return numerical_grad(second, (np.array(x), np.array(y)), wrt="av".index(wrt[2]), eps=eps)
+
+
+@pytest.mark.parametrize("shape", list(SHAPES3))
+@pytest.mark.parametrize("case", list(THIRD))
+def test_third_order_after_an_in_place_change_computes_as_pytorch(case, shape):
+    f, expected, wrt = THIRD[case]
+    x, y = SHAPES3[shape]
+    want = expected(np.array(x), np.array(y))
+    assert_close(_central_third(PLAIN3[case], x, y, wrt), want)     # the closed form
     if torch is not None:
-        assert_close(_third("torch", f, x, y), expected(np.array(x), np.array(y)))
-    assert_close(_third("astgrad", f, x, y), expected(np.array(x), np.array(y)))
+        assert_close(_third("torch", f, x, y, wrt), want)
+    assert_close(_third("astgrad", f, x, y, wrt), want)
+
+
+# PyTorch's third backward reads ``a`` here: h of a * a * a * v is 6 a v; for a * a * a with
+# h = grad((g * v).sum(), a), the second backward recorded g2 * a for the gradient of d * a's
+# d (= a, which depends on a), with g2 = v, and the third one, to v, runs it (astgrad computed
+# from a's old value before).
+REFUSED3 = {"a * a * a * v": (lambda a, v: a * a * a * v, lambda g, a, v: g),
+            "a * a * a, then g * v": (lambda a, v: a * a * a, lambda g, a, v: g * v)}
+
+
+@pytest.mark.parametrize("case", list(REFUSED3))
+def test_third_order_refuses_where_pytorch_reads_the_changed_tensor_after_the_product(case):
+    f, second = REFUSED3[case]
+    x, y = SHAPES3["3"]
+    for lib in ("torch", "astgrad") if torch is not None else ("astgrad",):
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            _third(lib, f, x, y, "aav", second)
 
 
 def test_third_order_still_refuses_where_pytorch_reads_the_changed_tensor():
     """grad(h.sum(), a) after ``a`` changed: the third backward runs the formulas reading ``a``."""
-    for f, _ in (THIRD["sin(a) * v"], THIRD["a ** 3 * v"]):     # (h of a * a * v is 2 v: a unused)
+    for f, *_ in (THIRD["sin(a) * v"], THIRD["a ** 3 * v"]):     # (h of a * a * v is 2 v: a unused)
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             a, v = astgrad.tensor(np.array([0.3, 0.7, 1.1]), requires_grad=True), \
                 astgrad.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)

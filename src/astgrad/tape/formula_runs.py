@@ -23,12 +23,13 @@ import numpy
 
 from .. import runtime
 from .detached import before_detach
-from .versions import as_of
+from .versions import as_of, saved_by
 
-__all__ = ["SELF", "FLOW", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers"]
+__all__ = ["SELF", "FLOW", "PRODUCT", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers"]
 
 SELF = "self"       # read only by a node computing from the saved tensor alone
 FLOW = "flow"       # read by a node that also takes the incoming gradient
+PRODUCT = ("product",)  # a FLOW read by a node multiplying the incoming gradient by it alone
 NONE = "none"       # read by no formula node (only through its own history)
 OPERANDS = "operands"   # read by a node computing from the node's operands alone
 
@@ -72,6 +73,7 @@ def saves_gradient(node):
             and getattr(node, "label", None) not in _SCALES_GRADIENT)
 
 
+_PRODUCTS = {operator.mul, numpy.multiply, operator.matmul, numpy.matmul, numpy.dot}
 _SUBTRACTIONS = {operator.sub, numpy.subtract}     # the first operand's gradient only (the other's is -grad)
 _DIVISIONS = {operator.truediv, numpy.true_divide}
 
@@ -132,12 +134,18 @@ class Runs:
     """For one later backward (``reaches(tensor)``: whether a tensor leads to one of its
     inputs), which formula nodes of a recorded gradient over a trace (program.py) run."""
 
-    __slots__ = ("reaches", "memo", "flows")
+    __slots__ = ("reaches", "memo", "flows", "inherited", "feeds", "needed")
 
-    def __init__(self, reaches):
+    def __init__(self, reaches, inherited=None):
         self.reaches = reaches
         self.memo = {}
         self.flows = None       # per trace slot (made on first use)
+        # for a recorded gradient a later backward differentiated (second_order.FirstOrder.inherited):
+        # (the ids of that backward's inputs, leads(tensor, ids), live(): whether its
+        # gradient of the recorded one may lead to this backward's inputs), else None
+        self.inherited = inherited
+        self.feeds = None       # per trace slot (made on first use)
+        self.needed = None
 
     def leads(self, tensor, version, node=None):
         """Whether ``tensor`` (as ``node`` used it, at ``version``) requires grad and leads to an input."""
@@ -151,6 +159,8 @@ class Runs:
     def reads(self, first_order, s, tensor, gated):
         """Whether the formula node reading ``tensor`` at slot ``s`` runs (``gated``:
         (SELF, version, node), (OPERANDS, node) or None: ``FLOW``)."""
+        if self.inherited is not None and gated is None or gated is PRODUCT:
+            return self.later_reads(first_order, s, gated)
         if gated is None:
             return self.node_runs(first_order, s)
         if gated[0] == SELF:
@@ -164,6 +174,68 @@ class Runs:
         if self.flows is None:
             self.flows = self._flows(first_order)
         return self.flows[s]
+
+    def later_reads(self, first_order, s, gated):
+        """Whether a formula at node slot ``s`` reads its saved tensor ``x`` in this
+        backward; for a gradient a later backward differentiated (``inherited``), ``d *
+        x`` (``gated``: PRODUCT) only where this backward runs the product's node or
+        the later one's ``g2 * x`` (the gradient of ``d``, recorded where ``d`` depends
+        on its inputs). That one saved ``d`` (of the gradient ``g2 * d``), not the
+        product: the product's node runs only where it hands its gradient on to another
+        node's formulas, whose ``d`` it is (``a * a * v``: those of ``a * a`` only add
+        into the returned gradient of ``a``); ``g2 * x`` runs where ``g2`` may lead to
+        this backward's inputs (``live``) or ``d`` does."""
+        runs = self.node_runs(first_order, s)
+        if self.inherited is None:
+            return runs
+        live = self.inherited[2]
+        if gated is not PRODUCT:        # any other formula: as the later backward's may read it
+            return runs or live()
+        if self.feeds is None:
+            self.feeds = _feeding(first_order.slots)
+            self.needed = self._needed(first_order)
+        needed = self.needed[s]
+        return runs and (needed or any(self.feeds[u] for u in first_order.slots[s][2])) or needed and live()
+
+    def differentiates(self, first_order, earlier):
+        """Whether the gradient ``first_order``'s backward took of the recorded gradient
+        ``earlier`` (its nodes' slots) may lead to this backward's inputs."""
+        return any(slot[0] == "n" and slot[1].generated and slot[1].first_order is earlier
+                   and self.node_runs(first_order, s) for s, slot in enumerate(first_order.slots))
+
+    def _needed(self, first_order):
+        """Per slot, whether the gradient into it depends on the later backward's inputs."""
+        ids, leads, _ = self.inherited
+        if leads is None:
+            return [True] * len(first_order.slots)
+        memo = {}
+
+        def later(tensor, version, node=None):
+            key = (id(tensor), version, id(node))
+            if key not in memo:
+                t = tensor if node is None else before_detach(tensor, node)
+                memo[key] = any(c._rg and leads(c, ids) for c in (t, as_of(t, version)))
+            return memo[key]
+        slots = first_order.slots
+        needed = [False] * len(slots)
+        if any(getattr(s, "_rg", False) and leads(s, ids) for s in first_order.seeds):
+            for s in first_order.outputs:
+                needed[s] = True
+        for s in range(len(slots) - 1, -1, -1):
+            slot = slots[s]
+            if slot[0] == "p":
+                needed[slot[1]] = needed[slot[1]] or needed[s]
+                needed[slot[2]] = needed[slot[2]] or needed[s]
+            elif slot[0] == "n":
+                node, t = slot[1], slot[4]
+                parents, constants, output = saved_by(node)
+                hands = needed[s] or constants and any(later(c, v) for _, c, v in node.constants or ()) or \
+                    output and later(t, node.made_at)
+                product = node.op in _PRODUCTS     # a product's gradient of one operand multiplies by the others only
+                for k, u in enumerate(slot[2]):
+                    needed[u] = needed[u] or hands or any(
+                        later(node.parents[j], node.versions[j], node) for j in parents if not (product and j == k))
+        return needed
 
     def _flows(self, first_order):
         slots = first_order.slots
@@ -182,3 +254,14 @@ class Runs:
                 for u in slot[2]:
                     flows[u] = flows[u] or flows[s]
         return flows
+
+
+def _feeding(slots):
+    """Per slot, whether the gradient into it reaches a node's formulas (through sums)."""
+    feeds = [False] * len(slots)
+    for s, slot in enumerate(slots):        # a sum's slots come before it
+        if slot[0] == "n":
+            feeds[s] = True
+        elif slot[0] == "p":
+            feeds[s] = feeds[slot[1]] or feeds[slot[2]]
+    return feeds

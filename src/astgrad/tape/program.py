@@ -260,14 +260,15 @@ def _check_first_orders(tensors, marked, stop, index, done):
     """PyTorch's error if the graph a recorded gradient among ``tensors`` came from
     changed where its formulas read it, for those on a path to an input; ``marked``:
     the returned gradients met (second_order.mark), whose formulas are those run."""
-    memo = {}
+    memo, leads = {}, {}        # leads: {ids: memo} of the later backwards' inputs (second_order.check)
     met = second_order.gradients_met([t for t in marked if _reaches_input(t, index, memo)])
     for t in tensors:
         first_order = t._node.first_order
         mask = met.get(id(first_order))
         if (id(first_order), mask) not in done and _reaches_input(t, index, memo):
             second_order.check(first_order, lambda roots: _recorded_tensors(roots, stop, index, done), done, mask,
-                               lambda tensor: _reaches_input(tensor, index, memo))
+                               lambda tensor: _reaches_input(tensor, index, memo),
+                               lambda tensor, ids: _reaches_input(tensor, ids, leads.setdefault(ids, {})))
 
 
 def _parents_as_recorded(t, node):

@@ -25,7 +25,7 @@ where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only 
 """
 
 from .detached import as_before
-from .formula_runs import NONE, OPERANDS, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
+from .formula_runs import NONE, OPERANDS, PRODUCT, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
 from .graph import next_seq
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
@@ -38,7 +38,7 @@ _MARK = "gradient_of"       # a returned gradient's key in ``tensor._x``: (First
 class FirstOrder:
     """What the recorded gradient of one backward pass reads of the graph it differentiated."""
 
-    __slots__ = ("read", "roots", "inherited", "watched", "seq", "slots", "outputs", "seeds")
+    __slots__ = ("read", "roots", "inherited", "watched", "seq", "slots", "outputs", "seeds", "inputs")
 
     def __init__(self, read, roots, inherited, watched, tr, seeds):
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
@@ -48,6 +48,8 @@ class FirstOrder:
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
         # for which formula nodes a later backward runs (formula_runs.py)
         self.slots, self.outputs, self.seeds = tr.slots, tr.outputs, seeds
+        # the ids of its inputs: which formulas of a gradient it differentiated it recorded (formula_runs.py)
+        self.inputs = frozenset(id(t) for _, t in tr.reached if isinstance(t, TensorBase))
 
 
 def first_order_of(tr, seeds):
@@ -96,7 +98,8 @@ def first_order_of(tr, seeds):
                 how = gate(node, k)     # which formula node reads it (formula_runs.py)
                 if (varies[s] or not product or how == OPERANDS) and how != NONE:
                     # its version as PyTorch counts it (not .data writes)
-                    gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else None
+                    gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else \
+                        PRODUCT if product else None
                     read.append((tensor, tensor._version, mask, s, gated))
                 if tensor._node is not None and tensor._rg:
                     roots.append((tensor, version, mask))
@@ -205,14 +208,15 @@ _CLONE = (" The gradient was recorded with create_graph=True and reads that tens
           "change a clone() of it instead, or compute the gradient again after the change.")
 
 
-def check(first_order, walk, done, mask=None, reaches=None):
+def check(first_order, walk, done, mask=None, reaches=None, leads=None):
     """Raise PyTorch's error if a tensor ``first_order`` reads changed in place since,
     saying what to do; ``walk(tensors)`` runs the checks of the graph that computed them
     (program.py); ``mask``: the inputs whose gradients the backward goes through (None:
     all); ``done``: (id of a record, mask) checked in this backward pass; ``reaches(t)``:
-    whether ``t`` leads to one of the backward's inputs (None: every formula runs)."""
+    whether ``t`` leads to one of the backward's inputs (None: every formula runs);
+    ``leads(t, ids)``: whether ``t`` leads to a tensor of those ids (None: taken as yes)."""
     try:
-        _check(first_order, walk, done, mask, reaches)
+        _check(first_order, walk, done, mask, reaches, leads)
     except RuntimeError as error:
         message = str(error)
         if "modified by an inplace operation" not in message or message.endswith(_CLONE):
@@ -220,13 +224,17 @@ def check(first_order, walk, done, mask=None, reaches=None):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done, mask, reaches=None):
-    key = (id(first_order), mask)       # one record may be met through two masks (a later order's and its own)
+def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, live=None):
+    """``later``: the record of the later backward that differentiated ``first_order``'s
+    recorded gradient (None: this one's own); ``live()``: whether that backward's gradient
+    of it may lead to this one's inputs (asked only where a read tensor changed)."""
+    # one record may be met through two masks (a later order's and its own), or two later backwards
+    key = (id(first_order), mask) if later is None else (id(first_order), mask, id(later))
     if key in done:
         return
     done.add(key)
     seq = first_order.seq
-    runs = None if reaches is None else Runs(reaches)
+    runs = None if reaches is None else Runs(reaches, None if later is None else (later.inputs, leads, live))
     for tensor, version, feeds, s, gated in first_order.read:
         if mask is not None and not feeds & mask:
             continue        # read by formulas of other gradients only: not run
@@ -244,7 +252,8 @@ def _check(first_order, walk, done, mask, reaches=None):
     # the formulas of those gradients only, where their nodes run in this backward (a third
     # order's: d * -sin(a) reads a only where a leads to one of its inputs)
     for earlier, gradients in first_order.inherited:
-        _check(earlier, walk, done, gradients, reaches)
+        live = (lambda: True) if runs is None else (lambda earlier=earlier: runs.differentiates(first_order, earlier))
+        _check(earlier, walk, done, gradients, reaches, leads, first_order, live)
 
 
 def _changed_since(first_order):
