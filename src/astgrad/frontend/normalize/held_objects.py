@@ -98,10 +98,7 @@ _NOT_METHODS = ("__init__", "__dict__", "__weakref__", "__module__", "__qualname
 def may_run_code(classes):
     """Whether an object of one of ``classes`` (None: unknown) has a method of the user's
     (other than ``__init__``) that an item read, an operator or a call could run."""
-    return classes is None or any(
-        name not in _NOT_METHODS
-        and callable(getattr(value, "__get__", None) or value)
-        for cls in classes for klass in cls.__mro__[:-1] for name, value in vars(klass).items())
+    return classes is None or any(True for _ in _runnable(classes))
 
 
 def held_write_nothing(classes):
@@ -115,9 +112,17 @@ def held_write_nothing(classes):
     holds then runs code that leaves every array as it was."""
     if classes is None:
         return False
-    return all(writes_nothing(cls, name, binds_attributes=False, getters=True)
-               for cls in classes for klass in cls.__mro__[:-1] for name, value in vars(klass).items()
-               if name not in _NOT_METHODS and callable(getattr(value, "__get__", None) or value))
+    return all(writes_nothing(cls, name, binds_attributes=False, getters=True) for cls, name in _runnable(classes))
+
+
+def _runnable(classes):
+    """(class, name) for each method or descriptor (a property) of ``classes`` and their
+    bases but ``object`` that an object of theirs may run, ``__init__`` aside."""
+    for cls in classes:
+        for klass in cls.__mro__[:-1]:
+            for name, value in vars(klass).items():
+                if name not in _NOT_METHODS and callable(getattr(value, "__get__", None) or value):
+                    yield cls, name
 
 
 # the two uses of what its object holds that a method of an object a helper built is asked
