@@ -16,7 +16,8 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import FORMATTING, HASH, MEMBERSHIP, TRUTH, refuse_writing_hook, refuse_writing_index
+from .hooked_reads import (FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, refuse_writing_hook,
+                           refuse_writing_index)
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -80,8 +81,11 @@ class ExpressionLowering:
         for left, op, right in zip([node.left, *node.comparators], node.ops, node.comparators):
             if isinstance(op, (gast.In, gast.NotIn)):
                 refuse_writing_hook(self, right, MEMBERSHIP, node, "the test 'in'")        # hooked_reads.py
-                if not isinstance(right, (gast.List, gast.Tuple)):      # (a dict's or a set's key is hashed)
-                    refuse_writing_hook(self, left, HASH, node, "the test 'in'")
+                if isinstance(right, gast.Set) or isinstance(right, gast.Name) and right.id in self.locals \
+                        and self._object_class(left) is not None and self.only_dicts(right.id):
+                    refuse_writing_hook(self, left, HASH, node, "the test 'in'")     # a dict's or set's key is hashed
+                elif not isinstance(right, (gast.List, gast.Tuple)):
+                    check_membership_when_run(self, left, right, node)     # a list's __eq__, a dict's __hash__
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered

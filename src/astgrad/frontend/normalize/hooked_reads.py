@@ -20,7 +20,9 @@ import operator
 
 import gast
 
+from ... import runtime
 from ...core import methods as M
+from ...core import syntax as S
 from ...core.first_use import imported_when_called
 
 writes_nothing = imported_when_called(__package__ + ".method_writes", "writes_nothing")
@@ -120,8 +122,10 @@ def refuse_writing_call(lowering, node, callee=None):
     """Refuse the call ``node`` of ``callee`` (what its function names, where None) where
     it runs a hook of an object's class that may write: ``hash(v)``, ``range(v)``,
     ``any([v])``, ``sorted([v, u])``, ..."""
-    if not isinstance(node, gast.Call) or lowering.reaches_no_objects():
+    if not isinstance(node, gast.Call):
         return              # (a loop's iterable may be no call)
+    if lowering.reaches_no_objects() and not _may_test_items(node):
+        return              # (plain_reads.py: no object but a parameter's items, checked when run)
     if callee is None:
         callee = lowering.resolve_call(node)
     func = node.func
@@ -131,6 +135,8 @@ def refuse_writing_call(lowering, node, callee=None):
         refuse_writing_hook(lowering, node.args[0], HASH, node, f"a dict's {func.attr}()")     # d.get(v)
         return
     reads = next((reads for function, reads in _CALLS if function is callee), None)    # (by identity)
+    if reads is None and _is_fromkeys(callee):
+        reads = (HASH, "items")             # dict.fromkeys(vs): a dict's keys
     if reads is None:
         return
     hooks, which = reads
@@ -150,7 +156,55 @@ def refuse_writing_call(lowering, node, callee=None):
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
         for item in [arg] if which == "args" else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
+        if which == "items" and not displayed:
+            check_items_when_run(lowering, arg, _RUN_TIME_HOOKS[hooks], node, what)
 
+
+def check_items_when_run(lowering, items, hooks, node, what):
+    """Before ``node``, a call running ``hooks`` of the items of ``items`` (``any(vs)``
+    with ``vs`` a list held in a name, an argument or an attribute), whose classes are
+    known only when the code runs: a call of ``hooked_items.check_item_hooks``, stopping
+    where an item's hook may write (hooked_items.py)."""
+    if _read_again_alike(items):
+        lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_item_hooks, [
+            lowering.atom(S.copy(items)), S.const(hooks), S.const(what), S.const(lowering.source.place(node))])))
+
+
+def check_membership_when_run(lowering, value, container, node):
+    """Before ``value in container`` where ``container`` is no display and no dict made
+    here: a call of ``hooked_items.check_membership_hooks``, which asks of the container's
+    type which hooks run (a list's ``__eq__``, a dict's ``__hash__``)."""
+    if not (_read_again_alike(value) and _read_again_alike(container)):
+        return
+    lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_membership_hooks, [
+        lowering.atom(S.copy(value)), lowering.atom(S.copy(container)), S.const(lowering.source.place(node))])))
+
+
+def _read_again_alike(expr):
+    """Whether reading ``expr`` a second time, for the check, reads the same value and
+    runs nothing: a name, or attributes of a name (``self.items``)."""
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return isinstance(expr, (gast.Name, gast.Constant))
+
+
+def _may_test_items(call):
+    """Whether ``call`` may be one whose items' hooks are checked when the code runs
+    (``any(vs)``): the name it calls is one of those builtins' (their value is resolved after)."""
+    func = call.func
+    return isinstance(func, gast.Name) and func.id in _ITEM_CALLS or isinstance(func, gast.Attribute) \
+        and func.attr == "fromkeys"
+
+
+_ITEM_CALLS = frozenset({"any", "all", "filter", "sorted", "min", "max", "set", "frozenset"})
+
+
+def _is_fromkeys(callee):
+    return getattr(callee, "__self__", None) is dict and getattr(callee, "__name__", None) == "fromkeys"
+
+
+# the hooks each kind of call runs, as hooked_items.py checks them when the code runs
+_RUN_TIME_HOOKS = {TRUTH: "truth", ORDER: "order", _GREATER: "order", HASH: "hash"}
 
 # a dict's methods hashing their first argument
 _KEYED_METHODS = frozenset({"get", "pop", "setdefault"})

@@ -1,0 +1,114 @@
+"""The run-time check before a builtin runs a hook of items astgrad did not see when it
+generated the code: ``any(vs)``, ``all(vs)`` and ``filter(None, vs)`` run each item's
+``__bool__`` (or ``__len__``), ``sorted(vs)``, ``min(vs)`` and ``max(vs)`` its ``__lt__``
+and ``__gt__``, ``set(vs)``, ``frozenset(vs)`` and ``dict.fromkeys(vs)`` its ``__hash__``
+(and ``__eq__`` where two hashes meet), ``v in vs`` the ``__eq__`` of ``v`` and of the
+items of a list or tuple, or ``v``'s ``__hash__`` (then ``__eq__``) for a dict or set.
+
+Where ``vs`` is a list held in a name, an argument or an attribute, its items' classes
+are known only when the code runs. The generated code keeps such calls as they are (their
+values carry no derivative), so a hook of the user's that changes something in place
+(``self.d[0] *= 3.0`` on an array the object was handed) would run unseen: a wrong
+gradient. The check stops before the call, naming the user's line and the hook; a hook
+that writes nothing (``method_writes.writes_nothing``) passes, as at generation time
+(hooked_reads.py). Items of Python's and NumPy's own types (floats, ints, arrays: types
+nobody can add a method to) cost one look-up of their type in a set."""
+
+import inspect
+
+from .core.first_use import imported_when_called
+from .library_code import users_code
+
+writes_nothing = imported_when_called("astgrad.frontend.normalize.method_writes", "writes_nothing")
+
+# the hooks each kind of call runs: alternatives, the first a class defines running
+TRUTH = (("__bool__", "__len__"),)
+ORDER = (("__lt__",), ("__gt__",))          # a < b may run b.__gt__ too
+HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
+EQUALITY = (("__eq__",),)
+HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH}     # by the name the generated code gives
+_HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
+
+# types no method can be added to (static: Python's and NumPy's own), each found hookless
+_plain = {float, int, bool, complex, str, bytes, type(None)}
+# (class, hook's function) -> whether it writes nothing, where that answer read only its code
+_quiet: dict[tuple[type, str], tuple[object, bool]] = {}
+
+
+def check_item_hooks(items, hooks, what, where):
+    """Stop before ``what`` (``"any()"``) runs ``hooks`` ("truth", "order", "hash") of the items
+    of ``items`` where an item's class has such a hook of the user's that may write. An
+    iterator (a generator, ``map(...)``) is not looked into: that would consume it."""
+    if type(items) not in _COLLECTIONS:
+        return
+    hooks = HOOKS.get(hooks, hooks)
+    kinds = set(map(type, items))
+    if kinds <= _plain:
+        return
+    for kind in kinds - _plain:
+        if kind is tuple and hooks is not TRUTH:
+            for item in items:      # a tuple compares, hashes and orders by its items
+                if type(item) is tuple:
+                    check_item_hooks(item, hooks, what, where)
+        else:
+            _check_class(kind, hooks, what, where)
+
+
+def check_membership_hooks(value, container, where):
+    """Stop before ``value in container`` where it runs a hook of the user's that may
+    write: of ``value`` and the items' ``__eq__`` for a list or tuple, ``value``'s
+    ``__hash__`` (then ``__eq__``) for a dict, set or their views."""
+    kind = type(container)
+    if kind in (list, tuple):
+        _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested")
+        check_item_hooks(container, EQUALITY, "the test 'in' of a list", where)
+    elif kind in _HASHED:
+        _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested")
+
+
+def _check_class(kind, hooks, what, where, role="an item"):
+    if kind in _plain:
+        return
+    found = False
+    for alternatives in hooks:
+        owner, hook = next(((klass, hook) for hook in alternatives for klass in kind.__mro__[:-1]
+                            if hook in vars(klass)), (None, None))
+        if owner is None:
+            continue
+        function = vars(owner)[hook]
+        if not inspect.isfunction(function) or not users_code(function):
+            continue
+        found = True
+        if not _writes_nothing(kind, hook, function):
+            raise TypeError(
+                f"astgrad: {where}: {what} runs {owner.__name__}.{hook} of {role}, of class {kind.__name__}, "
+                f"code of the user's that may change something in place; astgrad did not know the "
+                f"class when it generated the code, keeps such a call as it is and would not see what "
+                f"{owner.__name__}.{hook} changes. Make {hook} change nothing, or compute the value from the "
+                "objects' arrays instead")
+    if not found and not kind.__flags__ & _HEAP_TYPE and kind not in _COLLECTIONS:
+        _plain.add(kind)            # (NumPy's scalars, dict views: found hookless once)
+
+
+def _writes_nothing(kind, hook, function):
+    known = _quiet.get((kind, hook))
+    if known is not None and known[0] is function:
+        return known[1]
+    noted = _Reads(getattr(function, "__globals__", None))
+    quiet = bool(writes_nothing(kind, hook, noted))
+    if not noted.paths and not noted.methods:       # (else a global or a method it read may change)
+        _quiet[(kind, hook)] = (function, quiet)
+    return quiet
+
+
+class _Reads:
+    """What ``writes_nothing`` read answering (see hooked_reads.py's)."""
+
+    def __init__(self, globals_):
+        self.globals = globals_
+        self.paths, self.methods = [], []
+
+
+_HASHED: tuple[type, ...] = (dict, set, frozenset, type({}.keys()))
+# the collections whose items can be looked at without consuming them
+_COLLECTIONS = frozenset({list, tuple, set, frozenset, dict, type({}.keys()), type({}.values())})

@@ -1,0 +1,296 @@
+"""Hooks Python runs on items astgrad does not see when it makes the code: ``any(vs)``,
+``all(vs)``, ``filter(None, vs)`` (``__bool__``), ``sorted(vs)``, ``min(vs)``, ``max(vs)``
+(``__lt__``/``__gt__``), ``set(vs)``, ``dict.fromkeys(vs)`` (``__hash__``) and ``v in vs``
+(a list's ``__eq__``) with ``vs`` a list held in a name, an attribute or an argument. A
+hook writing into the array its object was handed gave a wrong gradient with no error;
+now each is refused in words naming the user's line and the hook, in every transform,
+the caller's arrays as they were. Where the hooks write nothing, the programs are
+followed, right against central differences (tests/breadth_modes.py). ``v in seq`` with
+``seq`` a list runs ``__eq__``, not ``__hash__``: a writing ``__hash__`` no longer
+refuses it. CI runs one mode per program in turn (each mode on at least three programs);
+HYPOTHESIS_PROFILE=thorough runs every mode at both shapes."""
+
+import inspect
+import os
+
+import numpy as np
+import pytest
+
+import astgrad
+from breadth_modes import check
+from refusal_words import refused_in_words
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+X4 = np.array([0.7, -1.3, 0.4, 2.1])
+X6 = np.array([0.7, -1.3, 0.4, 2.1, -0.6, 1.1])
+TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "jacobian")
+MODES = ("grad", "jvp", "hessian")
+
+
+class Writing:
+    """Each hook triples the first item of the array it was handed."""
+
+    def __init__(self, d):
+        self.d = d
+
+    def __hash__(self):
+        self.d[0] *= 3.0
+        return 1
+
+    def __eq__(self, other):
+        self.d[0] *= 3.0
+        return self is other
+
+    def __bool__(self):
+        self.d[0] *= 3.0
+        return True
+
+    def __lt__(self, other):
+        self.d[0] *= 3.0
+        return False
+
+    def __gt__(self, other):
+        self.d[0] *= 3.0
+        return False
+
+
+class Quiet:
+    """The same hooks, writing nothing."""
+
+    def __init__(self, d):
+        self.d = d
+
+    def __hash__(self):
+        return 1
+
+    def __eq__(self, other):
+        return self is other
+
+    def __bool__(self):
+        return True
+
+    def __lt__(self, other):
+        return False
+
+    def __gt__(self, other):
+        return False
+
+
+class Box:
+    def __init__(self, vs):
+        self.vs = vs
+
+
+def _programs(K):
+    """The programs, each making (or given) a list of objects of class ``K``."""
+
+    def any_name(x, w):
+        buf = x * 1.0
+        vs = [K(buf), K(buf * 2.0)]
+        n = 2.0 if any(vs) else 1.0         # the hook
+        return np.sum(buf * x) * w * n
+
+    def all_attribute(x, w):
+        buf = x * 1.0
+        box = Box([K(buf)])
+        n = 2.0 if all(box.vs) else 1.0     # the hook
+        return np.sum(buf * x) * w * n
+
+    def any_argument(x, w, vs):
+        n = 2.0 if any(vs) else 1.0         # the hook
+        return np.sum(vs[0].d * x) * w * n
+
+    def filter_name(x, w):
+        buf = x * 1.0
+        vs = [K(buf)]
+        n = len(list(filter(None, vs)))     # the hook
+        return np.sum(buf * x) * w * n
+
+    def sorted_name(x, w):
+        buf = x * 1.0
+        vs = [K(buf), K(buf * 2.0)]
+        n = len(sorted(vs))                 # the hook
+        return np.sum(buf * x) * w * n
+
+    def sorted_attribute(x, w):
+        buf = x * 1.0
+        box = Box([K(buf), K(buf * 2.0)])
+        n = len(sorted(box.vs))             # the hook
+        return np.sum(buf * x) * w * n
+
+    def sorted_argument(x, w, vs):
+        n = len(sorted(vs))                 # the hook
+        return np.sum(vs[0].d * x) * w * n
+
+    def in_name(x, w):
+        buf = x * 1.0
+        probe = K(buf * 0.5)
+        vs = [K(buf), K(buf * 2.0)]
+        n = 2.0 if probe in vs else 1.0     # the hook
+        return np.sum(buf * x) * w * n
+
+    def in_argument(x, w, vs):
+        probe = 1.5
+        n = 2.0 if probe in vs else 1.0     # the hook
+        return np.sum(vs[0].d * x) * w * n
+
+    def set_name(x, w):
+        buf = x * 1.0
+        vs = [K(buf), K(buf * 2.0)]
+        n = len(set(vs))                    # the hook
+        return np.sum(buf * x) * w * n
+
+    def fromkeys_attribute(x, w):
+        buf = x * 1.0
+        box = Box([K(buf), K(buf * 2.0)])
+        n = len(dict.fromkeys(box.vs))      # the hook
+        return np.sum(buf * x) * w * n
+
+    def min_name(x, w):
+        buf = x * 1.0
+        vs = [K(buf), K(buf * 2.0)]
+        least = min(vs)                     # the hook
+        return np.sum(least.d * x) * w
+
+    def max_attribute(x, w):
+        buf = x * 1.0
+        box = Box([K(buf), K(buf * 2.0)])
+        most = max(box.vs)                  # the hook
+        return np.sum(most.d * x) * w
+
+    return {f.__name__: f for f in (any_name, all_attribute, any_argument, filter_name, sorted_name,
+                                    sorted_attribute, sorted_argument, in_name, in_argument, set_name,
+                                    fromkeys_attribute, min_name, max_attribute)}
+
+
+WRITING = _programs(Writing)
+# (min and max of objects are refused with hooks writing nothing too: astgrad does not
+# follow the comparison their result comes from)
+QUIET = {name: f for name, f in _programs(Quiet).items() if name not in ("min_name", "max_attribute")}
+
+
+def _arguments(name, x, K):
+    """The arguments of program ``name``: the list of objects too where it takes one."""
+    if name.endswith("_argument"):
+        return (x.copy(), 0.8, [K(x * 1.0), K(x * 2.0)])
+    return (x.copy(), 0.8)
+
+
+def _run(transform, f, args):
+    if transform == "grad":
+        return astgrad.grad(f)(*args)
+    if transform == "value_and_grad":
+        return astgrad.value_and_grad(f)(*args)
+    if transform == "vjp":      # (of x alone: objects are no part of vjp's and jvp's arguments)
+        value, pullback = astgrad.vjp(lambda x: f(x, *args[1:]), args[0])
+        return pullback(1.0)
+    if transform == "jvp":
+        return astgrad.jvp(lambda x: f(x, *args[1:]), (args[0],), (np.ones(args[0].size),))
+    if transform == "hessian":
+        return astgrad.hessian(f)(*args)
+    return astgrad.jacobian(f)(*args)
+
+
+def _hook_line(f):
+    lines, first = inspect.getsourcelines(f)
+    return first + next(k for k, line in enumerate(lines) if "# the hook" in line)
+
+
+def _ci(k, choices):
+    """One choice per program in CI, in turn; all of them when thorough."""
+    return choices if THOROUGH else (choices[k % len(choices)],)
+
+
+REFUSED = [(transform, name) for k, name in enumerate(sorted(WRITING)) for transform in _ci(k, TRANSFORMS)]
+
+
+@pytest.mark.parametrize("transform, name", REFUSED)
+def test_a_writing_hook_of_items_is_refused_at_the_line(transform, name):
+    f = WRITING[name]
+    args = _arguments(name, X4, Writing)
+    before = [a.copy() for a in args if isinstance(a, np.ndarray)] + [v.d.copy() for v in args[2:3] for v in v]
+    refused_in_words(f, lambda: _run(transform, f, args))
+    try:
+        _run(transform, f, args)
+    except (astgrad.TransformError, TypeError) as error:
+        text = str(error)
+    assert f"test_trust88.py:{_hook_line(f)}" in text, text
+    assert "Writing.__" in text and "may change something in place" in text, text
+    after = [a for a in args if isinstance(a, np.ndarray)] + [v.d for v in args[2:3] for v in v]
+    assert all(np.array_equal(a, b) for a, b in zip(after, before)), "a refusal changed the caller's arrays"
+
+
+# the programs taking the list as an argument: its objects are no part of vjp's gradient
+FOLLOWED = [(mode, name, x) for k, name in enumerate(sorted(QUIET))
+            for mode in _ci(k, MODES) for x in ((X4, X6) if THOROUGH else ((X4, X6)[k % 2],))]
+
+
+@pytest.mark.parametrize("mode, name, x", FOLLOWED)
+def test_hooks_of_items_writing_nothing_are_followed(mode, name, x):
+    check(mode, QUIET[name], _arguments(name, x, Quiet), (0, 1))
+
+
+def test_every_mode_and_transform_runs_in_ci():
+    for mode in MODES:
+        assert sum(1 for m, _, _ in FOLLOWED if m == mode) >= 3, mode
+    for transform in TRANSFORMS:
+        assert sum(1 for t, _ in REFUSED if t == transform) >= 2, transform
+    assert {x.size for _, _, x in FOLLOWED} == {4, 6}
+
+
+class HashWrites:
+    """A ``__hash__`` that writes, and Python's own ``__eq__``: a list's ``in`` runs only
+    the latter."""
+
+    def __init__(self, d):
+        self.d = d
+
+    def __hash__(self):
+        self.d[0] *= 3.0
+        return 1
+
+
+def in_a_list(x, w):
+    buf = x * 1.0
+    v = HashWrites(buf)
+    seq = [1.0, 2.0]
+    n = 2.0 if v in seq else 1.0
+    return np.sum(buf * x) * w * n
+
+
+def in_a_list_argument(x, w, seq):
+    buf = x * 1.0
+    v = HashWrites(buf)
+    n = 2.0 if v in seq else 1.0
+    return np.sum(buf * x) * w * n
+
+
+def in_a_dict_argument(x, w, seq):
+    buf = x * 1.0
+    v = HashWrites(buf)
+    n = 2.0 if v in seq else 1.0            # the hook
+    return np.sum(buf * x) * w * n
+
+
+@pytest.mark.parametrize("mode, f, x", [("value_and_grad", in_a_list, X4), ("jvp", in_a_list, X6),
+                                        ("hessian", in_a_list_argument, X4), ("grad", in_a_list_argument, X6)])
+def test_a_list_runs_eq_not_hash(mode, f, x):
+    args = (x.copy(), 0.8) if f is in_a_list else (x.copy(), 0.8, [1.0, 2.0])
+    check(mode, f, args, (0, 1))
+
+
+@pytest.mark.parametrize("transform", ("grad", "jvp"))
+def test_a_dict_runs_hash(transform):
+    args = (X4.copy(), 0.8, {1.0: 2.0})
+    refused_in_words(in_a_dict_argument, lambda: _run(transform, in_a_dict_argument, args))
+    with pytest.raises(TypeError, match=rf"test_trust88.py:{_hook_line(in_a_dict_argument)}: .*HashWrites.__hash__"):
+        _run(transform, in_a_dict_argument, args)
+    assert np.array_equal(args[0], X4)
+
+
+def test_plain_items_pass():
+    def f(x, w, vs):
+        n = (2.0 if any(vs) else 1.0) + len(sorted(vs)) + len(set(vs)) + (1.0 if 0.5 in vs else 0.0)
+        return np.sum(x * x) * w * n
+    check("grad", f, (X4.copy(), 0.8, [0.5, 2.0, 3]), (0, 1))
+    check("grad", f, (X4.copy(), 0.8, [np.float64(0.5), (1.0, 2.0)][:1]), (0, 1))
