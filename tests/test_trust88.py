@@ -8,7 +8,9 @@ the caller's arrays as they were. Where the hooks write nothing, the programs ar
 followed, right against central differences (tests/breadth_modes.py). ``v in seq`` with
 ``seq`` a list runs ``__eq__``, not ``__hash__``: a writing ``__hash__`` no longer
 refuses it. CI runs one mode per program in turn (each mode on at least three programs);
-HYPOTHESIS_PROFILE=thorough runs every mode at both shapes."""
+HYPOTHESIS_PROFILE=thorough runs every mode at both shapes. Last, a callee compared by
+identity (``if g is helpers.g:``) no longer skips the check that refuses before anything
+changed."""
 
 import inspect
 import os
@@ -17,6 +19,7 @@ import numpy as np
 import pytest
 
 import astgrad
+import trust87_programs
 from breadth_modes import check
 from refusal_words import refused_in_words
 
@@ -294,3 +297,42 @@ def test_plain_items_pass():
         return np.sum(x * x) * w * n
     check("grad", f, (X4.copy(), 0.8, [0.5, 2.0, 3]), (0, 1))
     check("grad", f, (X4.copy(), 0.8, [np.float64(0.5), (1.0, 2.0)][:1]), (0, 1))
+
+
+# A callee compared by identity (``if g is helpers.g:``): the check run before the
+# function's own call (writes_checked_first.py) replaces both sides by the one checking
+# code of the callee, so the comparison answers as it does and a refusal of the callee's
+# write into its class's array comes before anything changed (it was skipped, and the
+# class's array changed before the refusal). vjp and jvp reach it through a lambda
+# (``_run``): the callee's value code astgrad made, which calls the writer, is checked too.
+WRITER = trust87_programs.class_item_write
+OWN_WRITER = trust87_programs.own_item_write
+HELD_REFUSAL = r"trust87_programs\.py:\d+: this writes into a list, dict or array the Held object does not hold itself"
+
+
+def compared_writer(x, w):
+    if WRITER is trust87_programs.class_item_write:
+        return WRITER(x, w)
+    return np.sum(x) * w
+
+
+def compared_own_writer(x, w):
+    if OWN_WRITER is not trust87_programs.own_item_write:
+        return np.sum(x) * w
+    return OWN_WRITER(x, w)
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS)
+def test_a_callee_compared_by_identity_is_refused_before_anything_changed(transform):
+    trust87_programs.reset()
+    x = X4.copy()
+    with pytest.raises(TypeError, match=HELD_REFUSAL):
+        _run(transform, compared_writer, (x, 0.8))
+    assert np.array_equal(trust87_programs.Held.arr, np.zeros(3)), f"{transform} changed Held.arr"
+    assert np.array_equal(x, X4)
+    trust87_programs.reset()
+
+
+@pytest.mark.parametrize("mode, x", [("grad", X4), ("jvp", X6), ("hessian", X4)])
+def test_a_callee_compared_by_identity_is_followed(mode, x):
+    check(mode, compared_own_writer, (x.copy(), 0.8), (0, 1))

@@ -16,10 +16,7 @@ nobody can add a method to) cost one look-up of their type in a set."""
 
 import inspect
 
-from .core.first_use import imported_when_called
 from .library_code import users_code
-
-writes_nothing = imported_when_called("astgrad.frontend.normalize.method_writes", "writes_nothing")
 
 # the hooks each kind of call runs: alternatives, the first a class defines running
 TRUTH = (("__bool__", "__len__"),)
@@ -94,6 +91,10 @@ def _writes_nothing(kind, hook, function):
     known = _quiet.get((kind, hook))
     if known is not None and known[0] is function:
         return known[1]
+    try:
+        from .frontend.normalize.method_writes import writes_nothing
+    except ImportError:         # (a module astgrad exported, run without it: the hook may write)
+        return False
     noted = _Reads(getattr(function, "__globals__", None))
     quiet = bool(writes_nothing(kind, hook, noted))
     if not noted.paths and not noted.methods:       # (else a global or a method it read may change)

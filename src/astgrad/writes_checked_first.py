@@ -133,23 +133,30 @@ def _writes_held(node, names):
     return not (isinstance(root, ast.Name) and isinstance(names.get(root.id), types.ModuleType))   # np.linalg.solve
 
 
-def _checking(value, depth):
+def _checking(value, depth, made=None):
     """The value code ``value`` with each function of the user's its closure holds replaced
     by that function's value code, itself made so: a function that changes nothing outside
-    copies, so long as each call in it is harmless (``_changes_nothing``); else None."""
+    copies, so long as each call in it is harmless (``_changes_nothing``); else None.
+    ``made``: {id of a callee: (the callee, its replacement)}, so that one callee reached by
+    two names is replaced by one function, and ``g is helpers.g`` stays as it was."""
     if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
         return None
     try:
         held = dict(zip(value.__code__.co_freevars, (cell.cell_contents for cell in value.__closure__ or ())))
     except ValueError:      # an empty cell
         return None
+    made = {} if made is None else made
     checked, replaced = {}, set()
-    called = _called_attributes(value.source)
-    for name, content in held.items():
+    named = _named_attributes(value.source)
+    space = value.__globals__
+    # modules of the user's the code reads as globals (helpers.g), replaced in a copy of them
+    modules = {name: space[name] for name in named if name not in held and name not in value.__code__.co_varnames
+               and isinstance(space.get(name), types.ModuleType) and not _library(space[name])}
+    for name, content in {**modules, **held}.items():
         if isinstance(content, types.ModuleType) and not _library(content):
-            # a module of the user's: its functions called here (helpers.g(x)) are replaced
-            functions = {attribute: getattr(content, attribute, None) for attribute in called.get(name, ())}
-            inner = {attribute: _checking(caching.checked_value_code(fn), depth + 1)
+            # a module of the user's: its functions named here (helpers.g(x), g is helpers.g) are replaced
+            functions = {attribute: getattr(content, attribute, None) for attribute in named.get(name, ())}
+            inner = {attribute: _replacement(fn, depth, made)
                      for attribute, fn in functions.items() if user_function(fn) is not None}
             if None in inner.values():
                 return None
@@ -157,23 +164,39 @@ def _checking(value, depth):
             replaced |= {f"{name}.{attribute}" for attribute in inner}
             continue
         fn = user_function(content)
-        if fn is not None and not is_generated(content):
+        generated = is_generated(content) and isinstance(getattr(content, "source", None), str)
+        if fn is not None and not is_generated(content) or generated:
             # it computes as the derivatives' code does, into copies: it refuses what they refuse
-            inner = _checking(caching.checked_value_code(content), depth + 1)
+            # (a callee's value code astgrad made is checked so too: it may call the user's as they are)
+            inner = _replacement(content, depth, made, made_here=generated)
             if inner is None:
                 return None
             checked[name] = inner
             replaced.add(name)
-    if replaced & _read_as_values(value.source) or not _changes_nothing(value, {**held, **checked}, replaced):
-        return None     # (a callee compared or handed on is not replaced: it would not be itself)
+    if replaced & _read_as_values(value.source, frozenset(replaced)) \
+            or not _changes_nothing(value, {**modules, **held, **checked}, replaced):
+        return None     # (a callee handed on, or compared with what is not replaced, would not be itself)
     cells = tuple(types.CellType(checked[name]) if name in checked else cell
                   for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
-    made = types.FunctionType(value.__code__, value.__globals__, value.__name__, value.__defaults__, cells)
-    made.__kwdefaults__ = value.__kwdefaults__
-    return made
+    replaced_modules = {name: checked[name] for name in modules if name in checked}
+    if replaced_modules:
+        space = {**space, **replaced_modules}
+    function = types.FunctionType(value.__code__, space, value.__name__, value.__defaults__, cells)
+    function.__kwdefaults__ = value.__kwdefaults__
+    return function
 
 
 _DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
+
+
+def _replacement(callee, depth, made, made_here=False):
+    """The checking value code of the user's ``callee`` (see ``_checking``), one per callee;
+    ``made_here``: ``callee`` is value code astgrad made, checked itself."""
+    known = made.get(id(callee))
+    if known is None:
+        value = callee if made_here else caching.checked_value_code(callee)
+        known = made[id(callee)] = (callee, _checking(value, depth + 1, made))
+    return known[1]
 
 
 class _CheckedModule:
@@ -188,26 +211,47 @@ class _CheckedModule:
         return getattr(self._module, name)
 
 
-def _called_attributes(source):
-    """{name: the attributes called on it} for each ``name.attribute(...)`` in ``source``."""
-    called = {}
+def _named_attributes(source):
+    """{name: the attributes read of it} for each ``name.attribute`` in ``source``
+    (``name.attribute(...)``, ``g is name.attribute``)."""
+    named = {}
     for node in _nodes(source):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
-            called.setdefault(node.func.value.id, set()).add(node.func.attr)
-    return called
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load):
+            named.setdefault(node.value.id, set()).add(node.attr)
+    return named
 
 
-def _read_as_values(source):
-    """The names (and ``name.attribute``) ``source`` reads other than to call them."""
+@functools.lru_cache(maxsize=256)
+def _read_as_values(source, replaced=frozenset()):
+    """The names (and ``name.attribute``) ``source`` reads other than to call them or to
+    compare them by identity with names of ``replaced`` alone (``g is helpers.g``: each
+    side replaced by the one checking code of the same callee, the answer is as it was)."""
     nodes = _nodes(source)
     called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
+    compared = set()
+    for node in nodes:
+        if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+            operands = [node.left, *node.comparators]
+            if all(_dotted(operand) in replaced for operand in operands):
+                compared |= {id(operand) for operand in operands}
     read = set()
     for node in nodes:
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in called:
+        if id(node) in called or id(node) in compared:
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             read.add(node.id)
-        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and id(node) not in called:
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             read.add(f"{node.value.id}.{node.attr}")
     return read
+
+
+def _dotted(node):
+    """``name`` or ``name.attribute`` for such a node, else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
 
 
 @functools.lru_cache(maxsize=256)
