@@ -36,13 +36,10 @@ def check_item_hooks(items, hooks, what, where):
     """Stop before ``what`` (``"any()"``) runs ``hooks`` ("truth", "order", "hash") of the items
     of ``items`` where an item's class has such a hook of the user's that may write. An
     iterator (a generator, ``map(...)``) is not looked into: that would consume it."""
-    if type(items) not in _COLLECTIONS:
-        return
+    if type(items) not in _COLLECTIONS or _plain.issuperset(map(type, items)):
+        return              # (the common case: one pass over the items' types, in C)
     hooks = HOOKS.get(hooks, hooks)
-    kinds = set(map(type, items))
-    if kinds <= _plain:
-        return
-    for kind in kinds - _plain:
+    for kind in set(map(type, items)) - _plain:
         if kind is tuple and hooks is not TRUTH:
             for item in items:      # a tuple compares, hashes and orders by its items
                 if type(item) is tuple:
@@ -56,6 +53,8 @@ def check_membership_hooks(value, container, where):
     write: of ``value`` and the items' ``__eq__`` for a list or tuple, ``value``'s
     ``__hash__`` (then ``__eq__``) for a dict, set or their views."""
     kind = type(container)
+    if type(value) in _plain and (kind not in _COLLECTIONS or kind in _HASHED or _plain.issuperset(map(type, container))):
+        return              # (the common case)
     if kind in (list, tuple):
         _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested")
         check_item_hooks(container, EQUALITY, "the test 'in' of a list", where)
