@@ -1,7 +1,8 @@
 """Hooks Python runs on items astgrad does not see when it makes the code: ``any(vs)``,
 ``all(vs)``, ``filter(None, vs)`` (``__bool__``), ``sorted(vs)``, ``min(vs)``, ``max(vs)``
 (``__lt__``/``__gt__``), ``set(vs)``, ``dict.fromkeys(vs)`` (``__hash__``) and ``v in vs``
-(a list's ``__eq__``) with ``vs`` a list held in a name, an attribute or an argument. A
+(a list's ``__eq__``) with ``vs`` a list held in a name, an attribute or an argument (also
+through ``list(vs)``, ``vs[1:]``, ``(v for v in vs)`` and ``d.values()``). A
 hook writing into the array its object was handed gave a wrong gradient with no error;
 now each is refused in words naming the user's line and the hook, in every transform,
 the caller's arrays as they were. Where the hooks write nothing, the programs are
@@ -149,6 +150,28 @@ def _programs(K):
         n = len(dict.fromkeys(box.vs))      # the hook
         return np.sum(buf * x) * w * n
 
+    def any_generator(x, w):
+        buf = x * 1.0
+        vs = [K(buf), K(buf * 2.0)]
+        n = 2.0 if any(v for v in vs) else 1.0      # the hook
+        return np.sum(buf * x) * w * n
+
+    def all_values(x, w):
+        buf = x * 1.0
+        d = {"a": K(buf), "b": K(buf * 2.0)}
+        n = 2.0 if all(d.values()) else 1.0     # the hook
+        return np.sum(buf * x) * w * n
+
+    def sorted_copy(x, w):
+        buf = x * 1.0
+        box = Box([K(buf), K(buf * 2.0)])
+        n = len(sorted(list(box.vs)))       # the hook
+        return np.sum(buf * x) * w * n
+
+    def any_slice(x, w, vs):
+        n = 2.0 if any(vs[1:]) else 1.0     # the hook
+        return np.sum(vs[0].d * x) * w * n
+
     def min_name(x, w):
         buf = x * 1.0
         vs = [K(buf), K(buf * 2.0)]
@@ -163,7 +186,8 @@ def _programs(K):
 
     return {f.__name__: f for f in (any_name, all_attribute, any_argument, filter_name, sorted_name,
                                     sorted_attribute, sorted_argument, in_name, in_argument, set_name,
-                                    fromkeys_attribute, min_name, max_attribute)}
+                                    fromkeys_attribute, any_generator, all_values, sorted_copy, any_slice,
+                                    min_name, max_attribute)}
 
 
 WRITING = _programs(Writing)
@@ -174,7 +198,7 @@ QUIET = {name: f for name, f in _programs(Quiet).items() if name not in ("min_na
 
 def _arguments(name, x, K):
     """The arguments of program ``name``: the list of objects too where it takes one."""
-    if name.endswith("_argument"):
+    if name.endswith("_argument") or name == "any_slice":
         return (x.copy(), 0.8, [K(x * 1.0), K(x * 2.0)])
     return (x.copy(), 0.8)
 

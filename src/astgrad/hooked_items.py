@@ -32,10 +32,15 @@ _plain = {float, int, bool, complex, str, bytes, type(None)}
 _quiet: dict[tuple[type, str], tuple[object, bool]] = {}
 
 
-def check_item_hooks(items, hooks, what, where):
+def check_item_hooks(items, hooks, what, where, part=None):
     """Stop before ``what`` (``"any()"``) runs ``hooks`` ("truth", "order", "hash") of the items
-    of ``items`` where an item's class has such a hook of the user's that may write. An
-    iterator (a generator, ``map(...)``) is not looked into: that would consume it."""
+    of ``items`` (of its dict view ``part``, "values" or "keys", where it is a dict) where an
+    item's class has such a hook of the user's that may write. An iterator (a generator,
+    ``map(...)``) is not looked into: that would consume it."""
+    if part is not None:
+        if type(items) is not dict:
+            return          # (no dict: its method is not run twice)
+        items = items.values() if part == "values" else items.keys()
     if type(items) not in _COLLECTIONS or _plain.issuperset(map(type, items)):
         return              # (the common case: one pass over the items' types, in C)
     hooks = HOOKS.get(hooks, hooks)

@@ -165,9 +165,38 @@ def check_items_when_run(lowering, items, hooks, node, what):
     with ``vs`` a list held in a name, an argument or an attribute), whose classes are
     known only when the code runs: a call of ``hooked_items.check_item_hooks``, stopping
     where an item's hook may write (hooked_items.py)."""
-    if _read_again_alike(items):
+    found = _items_read(lowering, items)
+    if found is not None:
+        holder, part = found
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_item_hooks, [
-            lowering.atom(S.copy(items)), S.const(hooks), S.const(what), S.const(lowering.source.place(node))])))
+            lowering.atom(S.copy(holder)), S.const(hooks), S.const(what), S.const(lowering.source.place(node)),
+            *([S.const(part)] if part is not None else [])])))
+
+
+_SAME_ITEMS = frozenset({builtins.list, builtins.tuple, builtins.reversed, builtins.sorted, builtins.set,
+                         builtins.frozenset, builtins.iter})
+
+
+def _items_read(lowering, expr):
+    """``(holder, part)``: what to read again for the items of ``expr`` (a name or an
+    attribute of one, ``holder``'s dict ``part`` "values" or "keys"), looking through
+    what hands on the same items (``list(vs)``, ``vs[1:]``, ``(v for v in vs if ...)``,
+    ``d.values()``); None where that cannot be told without running code twice."""
+    if _read_again_alike(expr):
+        return expr, None
+    if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Slice):
+        return _items_read(lowering, expr.value)        # (a part of the items: checking them all is safe)
+    if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \
+            and not isinstance(expr.args[0], gast.Starred) and lowering.resolve_call(expr) in _SAME_ITEMS:
+        return _items_read(lowering, expr.args[0])
+    if isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) and expr.func.attr in ("values", "keys") \
+            and not expr.args and not expr.keywords and _read_again_alike(expr.func.value):
+        return expr.func.value, expr.func.attr
+    if isinstance(expr, (gast.GeneratorExp, gast.ListComp, gast.SetComp)) and len(expr.generators) == 1:
+        loop = expr.generators[0]
+        if isinstance(expr.elt, gast.Name) and isinstance(loop.target, gast.Name) and expr.elt.id == loop.target.id:
+            return _items_read(lowering, loop.iter)     # (v for v in vs if c(v)): some of vs's items
+    return None
 
 
 def check_membership_when_run(lowering, value, container, node):
