@@ -16,13 +16,18 @@ nobody can add a method to) cost one look-up of their type in a set."""
 
 import inspect
 
+from .core.first_use import imported_when_called
 from .library_code import users_code
+
+# (by its name: the analysis loads with the first class it is asked about)
+writes_nothing = imported_when_called("astgrad.frontend.normalize.method_writes", "writes_nothing")
 
 # the hooks each kind of call runs: alternatives, the first a class defines running
 TRUTH = (("__bool__", "__len__"),)
 ORDER = (("__lt__",), ("__gt__",))          # a < b may run b.__gt__ too
 HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
 EQUALITY = (("__eq__",),)
+MEMBERSHIP = (("__contains__", "__iter__", "__getitem__"),)
 HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH}     # by the name the generated code gives
 _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
@@ -58,13 +63,16 @@ def check_membership_hooks(value, container, where):
     write: of ``value`` and the items' ``__eq__`` for a list or tuple, ``value``'s
     ``__hash__`` (then ``__eq__``) for a dict, set or their views."""
     kind = type(container)
-    if type(value) in _plain and (kind not in _COLLECTIONS or kind in _HASHED or _plain.issuperset(map(type, container))):
+    if type(value) in _plain and (kind in _HASHED or kind in _plain or kind in (list, tuple)
+                                  and _plain.issuperset(map(type, container))):
         return              # (the common case)
     if kind in (list, tuple):
         _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested")
         check_item_hooks(container, EQUALITY, "the test 'in' of a list", where)
     elif kind in _HASHED:
         _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested")
+    else:                   # an object of a class astgrad did not know: its own __contains__
+        _check_class(kind, MEMBERSHIP, "the test 'in'", where, "the container")
 
 
 def _check_class(kind, hooks, what, where, role="an item"):
@@ -95,12 +103,11 @@ def _writes_nothing(kind, hook, function):
     known = _quiet.get((kind, hook))
     if known is not None and known[0] is function:
         return known[1]
+    noted = _Reads(getattr(function, "__globals__", None))
     try:
-        from .frontend.normalize.method_writes import writes_nothing
+        quiet = bool(writes_nothing(kind, hook, noted))
     except ImportError:         # (a module astgrad exported, run without it: the hook may write)
         return False
-    noted = _Reads(getattr(function, "__globals__", None))
-    quiet = bool(writes_nothing(kind, hook, noted))
     if not noted.paths and not noted.methods:       # (else a global or a method it read may change)
         _quiet[(kind, hook)] = (function, quiet)
     return quiet
