@@ -3,5 +3,5 @@ modules it re-exports whole groups of helpers from (one job each). A helper move
 runtime.py is still a runtime helper for the passes that ask (the optimizer's dropped
 default arguments, the tape's non-differentiable helpers)."""
 
-RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.shape_info", "astgrad.own_code",
-                             "astgrad.broadcasting"})
+RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.alias_writes",
+                            "astgrad.broadcasting", "astgrad.own_code", "astgrad.shape_info"})
