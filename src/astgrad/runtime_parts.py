@@ -5,4 +5,4 @@ default arguments, the tape's non-differentiable helpers)."""
 
 RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.alias_writes",
                             "astgrad.broadcasting", "astgrad.decompositions", "astgrad.own_code",
-                            "astgrad.shape_info"})
+                            "astgrad.shape_info", "astgrad.zero_safe_arithmetic"})
