@@ -4,5 +4,6 @@ runtime.py is still a runtime helper for the passes that ask (the optimizer's dr
 default arguments, the tape's non-differentiable helpers)."""
 
 RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.alias_writes",
-                            "astgrad.broadcasting", "astgrad.cofactors", "astgrad.decompositions",
-                            "astgrad.own_code", "astgrad.shape_info", "astgrad.zero_safe_arithmetic"})
+                            "astgrad.broadcasting", "astgrad.cofactors", "astgrad.conversions",
+                            "astgrad.decompositions", "astgrad.own_code", "astgrad.shape_info",
+                            "astgrad.zero_safe_arithmetic"})
