@@ -5,5 +5,6 @@ default arguments, the tape's non-differentiable helpers)."""
 
 RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.alias_writes",
                             "astgrad.broadcasting", "astgrad.cofactors", "astgrad.conversions",
-                            "astgrad.decompositions", "astgrad.linear_algebra", "astgrad.own_code",
-                            "astgrad.sequences", "astgrad.shape_info", "astgrad.zero_safe_arithmetic"})
+                            "astgrad.decompositions", "astgrad.grouped_axes", "astgrad.linear_algebra",
+                            "astgrad.own_code", "astgrad.sequences", "astgrad.shape_info",
+                            "astgrad.zero_safe_arithmetic"})
