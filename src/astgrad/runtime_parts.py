@@ -6,5 +6,5 @@ default arguments, the tape's non-differentiable helpers)."""
 RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.alias_writes",
                             "astgrad.broadcasting", "astgrad.cofactors", "astgrad.conversions",
                             "astgrad.decompositions", "astgrad.grouped_axes", "astgrad.linear_algebra",
-                            "astgrad.own_code", "astgrad.sequences", "astgrad.shape_info",
-                            "astgrad.zero_safe_arithmetic"})
+                            "astgrad.own_code", "astgrad.reductions", "astgrad.sequences",
+                            "astgrad.shape_info", "astgrad.zero_safe_arithmetic"})
