@@ -4,7 +4,7 @@ runtime.py is still a runtime helper for the passes that ask (the optimizer's dr
 default arguments, the tape's non-differentiable helpers)."""
 
 RUNTIME_MODULES = frozenset({"astgrad.runtime", "astgrad.adjoint_values", "astgrad.alias_writes",
-                            "astgrad.broadcasting", "astgrad.cofactors", "astgrad.conversions",
-                            "astgrad.decompositions", "astgrad.grouped_axes", "astgrad.linear_algebra",
-                            "astgrad.own_code", "astgrad.reductions", "astgrad.sequences",
-                            "astgrad.shape_info", "astgrad.zero_safe_arithmetic"})
+                            "astgrad.assembly", "astgrad.broadcasting", "astgrad.cofactors",
+                            "astgrad.conversions", "astgrad.decompositions", "astgrad.grouped_axes",
+                            "astgrad.linear_algebra", "astgrad.own_code", "astgrad.reductions",
+                            "astgrad.sequences", "astgrad.shape_info", "astgrad.zero_safe_arithmetic"})
