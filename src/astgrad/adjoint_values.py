@@ -196,6 +196,8 @@ def zeros_like(value):
     if _plain_object(value):
         return AdjointDict()        # an object's: no attribute has a derivative (see runtime_objects.py)
     return None
+
+
 def _plain_object(value):
     """Whether ``value`` is an object of a user class (or a SimpleNamespace) keeping its
     attributes in its ``__dict__`` or its ``__slots__``, whose derivative is a dict of its
@@ -206,8 +208,12 @@ def _plain_object(value):
         return False
     top = (getattr(kind, "__module__", "") or "").split(".")[0]
     return kind.__name__ == "SimpleNamespace" and top == "types" or top not in _LIBRARY_MODULES
+
+
 def _slotted(kind):
     return any(vars(klass).get("__slots__") for klass in kind.__mro__[:-1])
+
+
 _NOT_PLAIN = (type, types.ModuleType, types.FunctionType, types.MethodType, types.BuiltinFunctionType,
               functools.partial, BaseException)
 _LIBRARY_MODULES = frozenset(sys.stdlib_module_names) | {"builtins", "numpy", "astgrad", "scipy", "dask", "numba"}
@@ -250,6 +256,8 @@ def _is_float_dtype(dtype):
 
 
 _NDARRAY = numpy.ndarray
+
+
 def _is_zero_placeholder(g):
     """The plain 0.0 generated code starts a derivative with where the value may not
     exist yet (a list built in one branch): zero, whatever the list's length."""

@@ -18,6 +18,8 @@ numpy = originals.snapshot(numpy)
 
 # einsum's subscript letters (string.ascii_letters, without importing string at start-up)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 # -- products and matrix decompositions (rules in rules/runtime_rules.py) --------------------
 
 _LABELS = _LETTERS
@@ -290,6 +292,8 @@ _SCIPY_ADVICE = {
     "subset_by_value": "compute every eigenpair and select from the result",
     "return_rank": "drop return_rank and call numpy.linalg.matrix_rank for the rank",
 }
+
+
 _SCIPY_FOLLOWED = {"assume_a": ("gen", "general")}
 
 
@@ -320,6 +324,8 @@ def matrix_columns(x, a, b, what):
 
 # the stack solved one matrix at a time, which astgrad follows, as the refusals say
 _PER_MATRIX = "numpy.stack([{call} for i in range(len(a))])"
+
+
 _FACTORED = {"scipy.linalg.lu_solve": "scipy.linalg.lu_solve(scipy.linalg.lu_factor(a[i]), b[i])",
              "scipy.linalg.cho_solve": "scipy.linalg.cho_solve(scipy.linalg.cho_factor(a[i]), b[i])"}
 

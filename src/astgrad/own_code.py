@@ -18,6 +18,8 @@ numpy = originals.snapshot(numpy)
 
 
 _PLAIN_CONTAINERS = (list, tuple, dict)
+
+
 def _own_iteration(xs):
     """A TypeError where ``xs``, iterated by a loop (or ``sum``, ``max``, ...), is an
     object whose class iterates with code of its own (``__iter__``): generated code takes
@@ -28,6 +30,8 @@ def _own_iteration(xs):
     if kind is not _NDARRAY and kind not in _PLAIN_CONTAINERS and inspect.isfunction(getattr(kind, "__iter__", None)) \
             and not (hasattr(xs, "shape") and hasattr(xs, "dtype")):      # an array's (Dask's) rows are followed
         _refuse_object_iteration(f"a {kind.__name__}, whose __iter__ is its own code,")
+
+
 def _refuse_object_iteration(what="an object"):
     """The TypeError of ``_own_iteration`` (also for the tangent of such an object)."""
     raise TypeError(
@@ -37,6 +41,8 @@ def _refuse_object_iteration(what="an object"):
         "object is built, and handed on as that list, or a method of the class returning them), or iterate "
         "the object in the function differentiated, where it is an argument, or built there, named, and held "
         "by one attribute")
+
+
 def _runs_own_operators(x):
     """Whether ``x`` is an object (not a number, an array, a container or a duck array)
     whose class defines arithmetic operators with code of its own."""

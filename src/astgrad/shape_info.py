@@ -36,6 +36,8 @@ class ShapeInfo:
 
     def __repr__(self):
         return f"ShapeInfo({self.shape}, {self.dtype})"
+
+
 def shape_of(x):
     """``x``'s shape and dtype if it is an array (else ``x``, which is small anyway)."""
     if isinstance(x, numpy.ndarray):
