@@ -41,7 +41,7 @@ from ..analysis.mutation import ChangeKind, in_place_changes, is_immutable_value
     may_change_its_object, mutates_arguments, ufunc_method_out
 from .templates import derivative_parameters, parameters_of
 from ..core.first_use import imported_when_called
-from .effect_calls import (  # noqa: F401  (generated code finds them here)
+from .effect_calls import (  # noqa: F401  (moved; their callers import them from here)
     _from_parameter, traced_back, awaiting_receivers_class, _numpy_sort_form, _held_by_parameter,
     _waits_for_receivers_class, parameters, _names_in_line, _refuse_callees_changing_arguments,
     _attribute_of_a_parameter, _bound_names, _in_standard_library, _standard_library_directory,
