@@ -58,7 +58,7 @@ from .effect_calls import (  # noqa: F401  (moved; their callers import them fro
     _given_varied, _outside_object, _item_of_argument, handed_varied, _item_of_a_call_read_again, _read_again,
     check_unknown_receivers, run_after, _call_result_holding, holder_names, _takes_out_or_calls_for_effect,
     check_deques, _deque_refusal, _deque_made, _DICT_MAKERS, check_dict_keys, _put_checks_before)
-from .in_place_checks import (  # noqa: F401  (generated code finds them here)
+from .in_place_checks import (  # noqa: F401  (moved; their callers import them from here)
     range_targets, _element_read, check_in_place_writes, _stores_into_elements, _followed_for_number_arrays,
     _stored_as_value, _outside_arrays_indexed, _read_by_an_index, _check_writes, _WriteCheck, _check_write,
     _sharers_of_write, _sharers_refused, _sharers_following, _aliases_at_write, _written_outside,
