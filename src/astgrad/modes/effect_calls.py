@@ -34,6 +34,8 @@ from .shared_children import shared_child_message
 from ..analysis.mutation import (is_immutable_values_method, is_mutating_method, may_change_its_object,
     mutates_arguments, ufunc_method_out)
 from ..core.first_use import imported_when_called
+from .user_names import (  # noqa: F401  (generated code finds them here)
+    parameters, _names_in_line)
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 user_expression = imported_when_called("astgrad.core.user_expressions", "user_expression")
@@ -133,18 +135,6 @@ def _waits_for_receivers_class(check):
         except TransformError as error:
             raise awaiting_receivers_class(error, fn, stmt.value) from None
     return checked
-
-
-def parameters(tree):
-    """The names of the parameters of the function ``tree`` (none for None)."""
-    arguments = getattr(tree, "args", None)
-    return {a.id for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} if arguments else set()
-
-
-def _names_in_line(source, stmt, name):
-    """Whether the user's line of ``stmt`` names ``name`` (not a name astgrad made)."""
-    text = source.line_text(stmt)
-    return text is not None and re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
 def _refuse_callees_changing_arguments(source, calls, fn=None):
