@@ -34,9 +34,9 @@ from .shared_children import shared_child_message
 from ..analysis.mutation import (is_immutable_values_method, is_mutating_method, may_change_its_object,
     mutates_arguments, ufunc_method_out)
 from ..core.first_use import imported_when_called
-from .user_names import (  # noqa: F401  (generated code finds them here)
+from .user_names import (  # noqa: F401  (moved; their callers import them from here)
     parameters, _names_in_line)
-from .callee_change_messages import (  # noqa: F401  (generated code finds them here)
+from .callee_change_messages import (  # noqa: F401  (moved; their callers import them from here)
     _in_standard_library, _standard_library_directory, _library_change_message, _callee_change_message,
     _copy_of_argument_message, _derivative_called, _derivative_change_message, _partial_change_message,
     _ON_THE_OBJECT, _called_through_its_class, _method_through_class_message, _object_method_advice,

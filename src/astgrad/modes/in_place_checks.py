@@ -25,7 +25,7 @@ from ..analysis.mutation import ChangeKind, in_place_changes
 from ..core.first_use import imported_when_called
 from .effect_calls import (awaiting_receivers_class, parameters, _names_in_line,
     _refuse_callees_changing_arguments, _bound_names, _deque_refusal, _deque_made)
-from .shared_write_refusals import (  # noqa: F401  (generated code finds them here)
+from .shared_write_refusals import (  # noqa: F401  (moved; their callers import them from here)
     _refuse_shared_write, _view_named_by_line, _user_write, _refuse_shared_item_write,
     _refuse_write_into_a_held_array, _refuse_unnamed_flat_write, _popped_at, _from_an_argument,
     _appends_to_an_attribute, _read_out_of_a_container, _refuse_write_into_an_attribute, _write_advice,
