@@ -49,8 +49,9 @@ class HelperSource:
                 original = next(a.name for a in stmt.names if (a.asname or a.name) == name)
                 pending.append((target, original))
                 self._before(target, module_name)
-                self._claim(name, target if original == name else module_name)
+                # claimed where it is defined: a helper runtime.py re-exports is one helper
                 if original != name:    # one line per alias the statement binds (a as _a, b as _b)
+                    self._claim(name, module_name)
                     alias, held = f"{name} = {original}", chosen.get(index)
                     if not isinstance(held, str):
                         chosen[index] = alias

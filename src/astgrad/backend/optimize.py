@@ -21,6 +21,7 @@ from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..runtime_parts import RUNTIME_MODULES
 from .accumulate import accumulate_in_place
 from .dead_code import comment_kept_checks, evaluate_kept_checks, remove_dead_code
 from .equal_terms import add_equal_terms_once
@@ -136,7 +137,7 @@ def _drop_default_arguments(body, context):
         # only the calls of runtime helpers and of the functions with default keywords
         # can change: the others are not looked at (most of the calls of a derivative)
         for target, entries in context.found_calls.items():
-            if target in _DEFAULT_KEYWORDS or getattr(target, "__module__", "") == "astgrad.runtime":
+            if target in _DEFAULT_KEYWORDS or getattr(target, "__module__", "") in RUNTIME_MODULES:
                 _drop_defaults([entry[1] for entry in entries])
         context.found_calls = None
         return body
@@ -314,7 +315,7 @@ def _drop_defaults(calls):
         if call.keywords or not call.args or not isinstance(call.args[-1], gast.Constant):
             continue        # (the commonest: a name last, nothing to drop, the target not looked up)
         target = anno.get(call, Key.TARGET)
-        if target is None or getattr(target, "__module__", "") != "astgrad.runtime":
+        if target is None or getattr(target, "__module__", "") not in RUNTIME_MODULES:
             continue
         params = _parameters(target)
         if params is None:

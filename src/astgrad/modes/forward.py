@@ -40,6 +40,17 @@ from .built_in_partial import built_in_partial_advice
 from .common import construct_error, if_as_written, split_self_references, unknown_call_error, unknown_method_advice
 
 
+def _derivative_def(fn, body, tangents, name):
+    """The derivative ``name`` of ``fn``: its parameters, a keyword-only parameter for each
+    of ``tangents``, and ``body``."""
+    args = S.copy(fn.args)
+    for tangent in tangents:
+        args.kwonlyargs.append(gast.Name(id=tangent, ctx=gast.Param(), annotation=None, type_comment=None))
+        args.kw_defaults.append(None)
+    return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
+
+
 def _tangent_kinds(kinds, wrt_names, tangent):
     """The argument kinds, and for each tangent (named by ``tangent``) its primal's layout
     (specialized code is called with tangents shaped like their primals; their dtype is
@@ -68,8 +79,25 @@ class ForwardMode(Transform):
         """The derivative before the optimize passes (every refusal is raised here)."""
         fn = self.fn
         params = [a.id for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
-        body = fn.body[:-1]
         result = fn.body[-1].value
+        body, wrt_names = self._analyzed(params, fn.body[:-1], result)
+        self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
+        self.callees.announce(tuple(self.tangent(name) for name in wrt_names))
+        # parameters that become varied later (a seed reassigned in a loop) start at zero
+        starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
+                  for p in params if p in self.active and p not in wrt_names]
+        new_body = starts + self.block(body)
+        new_body.append(self._returned_statement(result))
+        self._params, self._wrt_names = params, wrt_names
+        self._ranges = range_targets(new_body)
+        tangents = [self.tangent(name) for name in wrt_names]
+        name = self.namer.fresh(("value_" if self.value_only else "jvp_") + fn.name)
+        return _derivative_def(fn, new_body, tangents, name)
+
+    def _analyzed(self, params, body, result):
+        """(the body checked, its self-references split, and marked; the names
+        differentiated by), with what the tangent rules ask known: which names vary and
+        affect ``result``, which hold arrays and lists, which the body binds."""
         check_in_place_writes(self.source, params, body, S.names_in(result),
                               lambda args: self.helper_call("current_row", args), self.namer,
                               prepare=self.callees.prepare, helper=self.helper_call,
@@ -102,12 +130,11 @@ class ForwardMode(Transform):
         mark_top_level(body)
         mark_raising(body, S.names_in(self.fn.args), self.source.fn,
                      [a.id for a in self.fn.args.kwonlyargs])     # kept where their value is unused
-        self.prefix = derivative_prefix(self.namer.taken | S.names_in(fn))
-        self.callees.announce(tuple(self.tangent(name) for name in wrt_names))
-        # parameters that become varied later (a seed reassigned in a loop) start at zero
-        starts = [S.assign(self.tangent(p), self.helper_call("zeros_like", [S.name(p)]))
-                  for p in params if p in self.active and p not in wrt_names]
-        new_body = starts + self.block(body)
+        return body, wrt_names
+
+    def _returned_statement(self, result):
+        """The derivative's return of ``result`` and its tangent (or either alone), at the
+        user's return line: NumPy's warnings in it are reported there."""
         value = S.copy(result)
         if isinstance(result, gast.Name) and result.id in self.active:
             tangent = S.name(self.tangent(result.id))
@@ -115,18 +142,7 @@ class ForwardMode(Transform):
             tangent = self.helper_call("zeros_like", [S.copy(result)])
         returned = tangent if self.tangent_only else gast.Tuple(elts=[value, tangent], ctx=gast.Load())
         returned = value if self.value_only else returned
-        # at the user's return line: NumPy's warnings in it are reported there
-        new_body.append(gast.copy_location(gast.Return(value=returned), fn.body[-1]))
-        self._params, self._wrt_names = params, wrt_names
-        self._ranges = range_targets(new_body)
-        args = S.copy(fn.args)
-        for name in wrt_names:
-            args.kwonlyargs.append(gast.Name(id=self.tangent(name), ctx=gast.Param(), annotation=None,
-                                             type_comment=None))
-            args.kw_defaults.append(None)
-        name = self.namer.fresh(("value_" if self.value_only else "jvp_") + fn.name)
-        return gast.FunctionDef(name=name, args=args, body=new_body, decorator_list=[], returns=None,
-                                type_comment=None, type_params=[])
+        return gast.copy_location(gast.Return(value=returned), self.fn.body[-1])
 
     def finish(self, tree, kinds):
         """``tree`` (from ``transform``) optimized for the argument ``kinds`` (parameter ->

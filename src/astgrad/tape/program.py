@@ -50,6 +50,7 @@ from ..core.originals import live_module, original_attribute, snapshot
 from ..rules.registry import rule_key
 from .. import runtime
 from ..runtime import AdjointList, to_copy
+from ..runtime_parts import RUNTIME_MODULES
 from .graph import FLOAT_CODE, GENERATED, REF_CODES, Ref, op_info, set_source_renderer
 from .conventions import ZERO_DERIVATIVE
 from .mode import enable_grad, no_grad, numpy_methods
@@ -719,7 +720,7 @@ def _recording_value(value, memo):
         return value
     if kind == "diff" or (kind == "nondiff" and value in ZERO_DERIVATIVE):   # conventions.py
         return _recorder(value)
-    if kind == "nondiff" and getattr(value, "__module__", None) == "astgrad.runtime":
+    if kind == "nondiff" and getattr(value, "__module__", None) in RUNTIME_MODULES:
         return _unwrapping(value)
     return value
 

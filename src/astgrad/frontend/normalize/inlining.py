@@ -189,18 +189,7 @@ class InlineLowering:
             return self.recursive_local_call(local, node, selves)      # recursion.py
         if any(current is local or local.origin is not None and current.origin is local.origin
                for current in self.inlining):
-            lowered = self.recursive_call(local.origin, node) or self.recursive_helper_call(local, node) \
-                if local.origin is not None else None        # the helper made for them, or its twin: recursion.py
-            if lowered is not None:
-                return lowered
-            if local.origin is not None:        # a module-level helper inlined for a function value
-                raise self._refuse(
-                    f"recursion through the helper {local.label}, given a local function (a lambda or "
-                    "a def) reading variables of the function differentiated", node,
-                    "give it a module-level function reading none (the helper is made for that "
-                    "function), or write the recursion as a loop")
-            raise self._refuse(f"recursion through the local function {local.label}", node,
-                               "write the recursion as a loop, or make the function a module-level one")
+            return self._inlined_again(local, node)
         fn = S.copy(local.node)
         lower_inlined_writes(self, fn, local)       # global N; N = ...: outer_writes.py
         self.check_inlined(fn, local, node)
@@ -215,6 +204,29 @@ class InlineLowering:
         rebound = binding_counts(fn.body)
         self.bound_count.update(rebound)
         self.inlined_iteration(fn)      # its own g = (... for v in e) read by next(g): explicit_iterators.py
+        self._bind_parameters(bound, listed, mapping, rebound)
+        return self._inlined_body(fn, local, mapping, rebound)
+
+    def _inlined_again(self, local, node):
+        """The call of ``local`` inside its own inlining (or its helper's twin's): the
+        recursion lowered where recursion.py can, else refused."""
+        lowered = self.recursive_call(local.origin, node) or self.recursive_helper_call(local, node) \
+            if local.origin is not None else None        # the helper made for them, or its twin: recursion.py
+        if lowered is not None:
+            return lowered
+        if local.origin is not None:        # a module-level helper inlined for a function value
+            raise self._refuse(
+                f"recursion through the helper {local.label}, given a local function (a lambda or "
+                "a def) reading variables of the function differentiated", node,
+                "give it a module-level function reading none (the helper is made for that "
+                "function), or write the recursion as a loop")
+        raise self._refuse(f"recursion through the local function {local.label}", node,
+                           "write the recursion as a loop, or make the function a module-level one")
+
+    def _bind_parameters(self, bound, listed, mapping, rebound):
+        """Bind each parameter of an inlined function (renamed by ``mapping``) to its
+        argument, and note what the caller knows of the argument where the body never
+        binds the parameter again."""
         for param, value in bound:
             if isinstance(value, (Local, Global, Functions, Made)):
                 self.functions[mapping[param]] = value
@@ -230,6 +242,10 @@ class InlineLowering:
                 note_handed_container(self, mapping[param], value)     # handed_containers.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
+
+    def _inlined_body(self, fn, local, mapping, rebound):
+        """Emit the body of ``fn`` (``local`` inlined, its locals renamed by ``mapping``),
+        its early returns made one, and give the value it returns."""
         body = MatchLowering(self).block(fn.body)
         if _has_early_return(body):
             body = self.eliminate_returns(body)

@@ -54,10 +54,7 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     asking of every function an object may run)."""
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
-    method = inspect.getattr_static(cls, name, None)
-    if getters and isinstance(method, property) and method.fset is None and method.fdel is None:
-        method = method.fget
-    _note(noted, "methods", (cls, name))
+    method = _asked_method(cls, name, noted, getters)
     if name == "__init__" and (method is None or method is object.__init__):
         return True
     read = readable_function(method, noted)
@@ -74,6 +71,23 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     if not _binds_only(body, me, binds_attributes):
         return False
     nodes = [n for stmt in body for n in S.walk_nodes(stmt)]
+    return _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held)
+
+
+def _asked_method(cls, name, noted, getters):
+    """The method ``name`` of ``cls`` as written in its class (a property's getter where
+    ``getters`` and it has no setter or deleter), noted as read."""
+    method = inspect.getattr_static(cls, name, None)
+    if getters and isinstance(method, property) and method.fset is None and method.fdel is None:
+        method = method.fget
+    _note(noted, "methods", (cls, name))
+    return method
+
+
+def _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held):
+    """Whether the nodes of the body of ``method`` (its object named ``me``) open no scope,
+    read attributes of its object only where what they hold writes nothing and no
+    property runs, other attributes only of modules, and call only what writes nothing."""
     if any(isinstance(n, SCOPED) for n in nodes):
         return False
     if any(_own_attribute(n, me) and isinstance(n.ctx, gast.Load) for n in nodes) \
