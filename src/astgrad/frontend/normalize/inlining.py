@@ -37,6 +37,7 @@ from .scopes import (binding_counts, declared, local_names, own_nodes, parameter
 # the first call (core/first_use.py)
 rewrite_view_writes = imported_when_called(__package__ + ".views", "rewrite_view_writes")
 note_handed_container = imported_when_called(__package__ + ".handed_containers", "note_handed_container")
+note_owned_parameter = imported_when_called(__package__ + ".owned_handed_items", "note_owned_parameter")
 
 
 class InlineLowering:
@@ -228,6 +229,7 @@ class InlineLowering:
                 self.known_sequence(mapping[param])             # list_arithmetic.py
             if not rebound.get(mapping[param]):
                 note_handed_container(self, mapping[param], value)     # handed_containers.py
+                note_owned_parameter(self, mapping[param], param, value, local.node, node)  # owned_handed_items.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
         body = MatchLowering(self).block(fn.body)
