@@ -212,6 +212,7 @@ def hc_copy_then_rebind(x, w):
 
 
 def hc_comprehension_copy_items(x, w):
+    # followed: each item of c is a new copy the helper alone writes into; y keeps its values
     y = x * 1.0
     xs = [y, x * 2.0]
     c = [v.copy() for v in xs]

@@ -101,6 +101,10 @@ def _cases():
         ("inplace_updates", "cleaned_power", (0, 1), "reverse", 1,
          (np.array([0.5, -1.0, 2.5, 0.3, -0.2]), np.array([0.1, -0.3])), {}),
     ]
+    cases += [      # a parameter object, a mixin scaling a layer list, a subclass appending to its base's list
+        ("object_forms", "loss", 0, "reverse", 1,
+         (np.array([0.6, 1.1, 0.9, 1.3]), np.array([0.3, -0.2, 0.5, 1.0]), np.array([0.1, 0.4, -0.3, 0.2])), {}),
+    ]
     # a loss returning (value, aux), exported with has_aux: (gradient, aux), a jvp's (value, tangent, aux)
     aux_args = (r.normal(size=3), 0.3, r.normal(size=(6, 3)), r.uniform(-0.9, 0.9, 6))
     cases += [
@@ -191,7 +195,8 @@ ENGINE_CASES = {"rnn.rnn_loss-reverse-1", "activation_functions.loss-reverse-1",
                 "rows_elements_and_optimizer_steps.share_loss-reverse-1",
                 "rows_elements_and_optimizer_steps.robust_fit_loss-reverse-1",
                 "rows_elements_and_optimizer_steps.loss_after_training-reverse-1",
-                "inplace_updates.image_loss-reverse-1", "inplace_updates.cleaned_power-reverse-1"}
+                "inplace_updates.image_loss-reverse-1", "inplace_updates.cleaned_power-reverse-1",
+                "object_forms.loss-reverse-1"}
 
 
 @pytest.mark.parametrize("case", [case for case in _cases() + [None] if _case_id(case) not in ENGINE_CASES],

@@ -56,7 +56,7 @@ REFUSED = {
     # containers
     'ch_iadd', 'ch_inherited_iadd', 'ch_item_op', 'ch_item_write', 'ch_list_iadd', 'ch_method_iadd', 'ch_out_write',
     'ch_slice_assign', 'ch_two_objects', 'ch_type_attr', 'df_direct_item', 'df_iadd', 'df_item_store', 'df_slice_op',
-    'df_two_objects', 'hc_asarray_alias', 'hc_bump_all', 'hc_bump_values', 'hc_comprehension_copy_items',
+    'df_two_objects', 'hc_asarray_alias', 'hc_bump_all', 'hc_bump_values',
     'hc_copy_module', 'hc_copy_then_rebind', 'hc_dict_call', 'hc_dict_method_copy', 'hc_dict_of_items',
     'hc_dict_unpack', 'hc_direct_pass', 'hc_display_view', 'hc_helper_of_helper', 'hc_keyword_arg',
     'hc_lambda_helper', 'hc_list_call', 'hc_loop_copies', 'hc_method_copy', 'hc_nested_write', 'hc_out_multiply',

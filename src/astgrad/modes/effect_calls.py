@@ -29,7 +29,7 @@ from ..rebound_places import is_generated, replayed_functions
 from ..rules import registry
 from .holding import BOUND, APPENDED, DIRECT, EVERY_HOLDING, Holding, passes_items_on
 from .base_built_changes import base_built_change_message
-from .handed_item_methods import handed_item_call, handed_item_message
+from .handed_item_methods import handed_item_call, handed_item_message, receiver_words, refuse_handed_item_change
 from .shared_children import shared_child_message
 from ..analysis.mutation import (is_immutable_values_method, is_mutating_method, may_change_its_object,
     mutates_arguments, ufunc_method_out)
@@ -427,6 +427,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     if varied is not None and target is not None and ops.is_user_function(target) \
             and any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         _refuse_held_object_change(source, stmt, target)
+        refuse_handed_item_change(source, stmt, target)     # for o in objs: o.scale(v), in the callee
     if target is None and varied is not None:       # f = helper(a); f(w): what f changes is unseen
         active, arguments = active | varied, arguments + [call.func]
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):
@@ -606,7 +607,7 @@ def _method_for_effect_error(source, stmt, target):
         return None
     found = handed_item_call(target)        # for x in xs: x.bump(c), on the objects it is handed
     if found is not None:
-        message = handed_item_message(".".join(parts[-2:]), parts[-1], call.args[0].id, target, found)
+        message = handed_item_message(".".join(parts[-2:]), parts[-1], receiver_words(source, stmt), target, found)
         return source.error(message, stmt, construct=f".{parts[-1]}()")
     return source.error(
         f"the method call .{parts[-1]}() of a {parts[-2]} on {call.args[0].id}, made for its effect with a "

@@ -5,6 +5,7 @@ that list, and the same loop written in the function differentiated (``for x in 
 x.bump(w)``) is followed, so the refusal says that."""
 
 import inspect
+import re
 
 import gast
 
@@ -44,3 +45,28 @@ def handed_item_message(callee, method, owner, target, found):
             f"{line}: {text}), which may change those objects in place where the derivative does not see it; "
             f"astgrad follows that loop written in the function differentiated ({loop}, with the function's own "
             f"names): write it there, or have .{method}() return the new values")
+
+
+def receiver_words(source, stmt):
+    """The receiver of the method call ``stmt`` as the user's line names it (``m``), or
+    "a new object" where the line builds it (``Mixer().bump_each(xs, w)``, which the
+    generated code binds to a name of its own)."""
+    receiver = stmt.value.args[0]
+    text = source.line_text(stmt)
+    named = isinstance(receiver, gast.Name) and (text is None or re.search(
+        rf"(?<![\w.]){re.escape(receiver.id)}\b", text) is not None)
+    return receiver.id if named else "a new object"
+
+
+def refuse_handed_item_change(source, stmt, target):
+    """Refuse the call ``stmt`` of the method ``target`` made for its effect with a value
+    depending on the inputs, where ``target`` calls a method on each object of a list it
+    is handed (``for o in objs: o.scale(v)``): run as it is, it changes those objects
+    where the derivative does not see it (a list display handed in, ``u.scale_all([c],
+    w[1])``, gave the gradient of the unchanged objects)."""
+    found = handed_item_call(target)
+    parts = getattr(target, "__qualname__", "").split(".")
+    if found is None or len(parts) < 2 or parts[-2] == "<locals>" or not stmt.value.args:
+        return
+    message = handed_item_message(".".join(parts[-2:]), parts[-1], receiver_words(source, stmt), target, found)
+    raise source.error(message, stmt, construct=f".{parts[-1]}()")

@@ -48,6 +48,8 @@ alias_stores = imported_when_called(__package__ + ".attribute_aliases", "alias_s
 listed_only = imported_when_called(__package__ + ".listed_handed_names", "listed_only")
 functions_run = imported_when_called(__package__ + ".methods_run", "functions_run")
 rebinds_any = imported_when_called(__package__ + ".methods_run", "rebinds_any")
+constructor_argument = imported_when_called(__package__ + ".returned_constructions", "constructor_argument")
+FRESH = "fresh"         # (returned_constructions.FRESH: an array made new in a method's return)
 
 # what makes a new list of items (fresh_items.py), asked only where a function has one:
 # loaded with the first call (core/first_use.py)
@@ -74,10 +76,10 @@ def handed_parameters(cls, attr, caller):
     if construction is None or aliases and alias_named(tree, me, aliases):
         return None, frozenset()        # a.first read where it is not read as a.data: attribute_aliases.py
     init, param, position, stored = found
-    argument = _argument(construction.value, param, position)
+    argument = constructor_argument(construction.value, cls, param, position, resolve, _argument)
     if argument is None:
         return None, frozenset()
-    if made_new(argument, resolve):
+    if argument is FRESH or made_new(argument, resolve):
         return init, frozenset({stored})        # new at each run of the statement, in a loop or a branch too
     block = next((body for body in _blocks(tree.body) if construction in body), None)
     if isinstance(argument, gast.Name) and _held_by_nothing_else(tree, block, argument, resolve):

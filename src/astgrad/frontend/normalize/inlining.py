@@ -37,6 +37,7 @@ from .scopes import (binding_counts, declared, local_names, own_nodes, parameter
 # the first call (core/first_use.py)
 rewrite_view_writes = imported_when_called(__package__ + ".views", "rewrite_view_writes")
 note_handed_container = imported_when_called(__package__ + ".handed_containers", "note_handed_container")
+note_owned_parameter = imported_when_called(__package__ + ".owned_handed_items", "note_owned_parameter")
 
 
 class InlineLowering:
@@ -204,7 +205,7 @@ class InlineLowering:
         rebound = binding_counts(fn.body)
         self.bound_count.update(rebound)
         self.inlined_iteration(fn)      # its own g = (... for v in e) read by next(g): explicit_iterators.py
-        self._bind_parameters(bound, listed, mapping, rebound)
+        self._bind_parameters(bound, listed, mapping, rebound, local, node)
         return self._inlined_body(fn, local, mapping, rebound)
 
     def _inlined_again(self, local, node):
@@ -223,9 +224,9 @@ class InlineLowering:
         raise self._refuse(f"recursion through the local function {local.label}", node,
                            "write the recursion as a loop, or make the function a module-level one")
 
-    def _bind_parameters(self, bound, listed, mapping, rebound):
-        """Bind each parameter of an inlined function (renamed by ``mapping``) to its
-        argument, and note what the caller knows of the argument where the body never
+    def _bind_parameters(self, bound, listed, mapping, rebound, local, node):
+        """Bind each parameter of an inlined function (``local``, called by ``node``; its
+        parameters renamed by ``mapping``) to its argument, and note what the caller knows of the argument where the body never
         binds the parameter again."""
         for param, value in bound:
             if isinstance(value, (Local, Global, Functions, Made)):
@@ -240,6 +241,7 @@ class InlineLowering:
                 self.known_sequence(mapping[param])             # list_arithmetic.py
             if not rebound.get(mapping[param]):
                 note_handed_container(self, mapping[param], value)     # handed_containers.py
+                note_owned_parameter(self, mapping[param], param, value, local.node, node)  # owned_handed_items.py
             if _literal(value) and not rebound.get(mapping[param]):
                 self.constants[mapping[param]] = value    # a wrt=argnum in a helper making a gradient
 

@@ -35,6 +35,7 @@ from .. import object_layouts as L
 from .. import explicit_supers
 from ..named_base_inits import name_guard, named_base_init
 from ..varargs import compile_variant
+from .base_list_appends import appends_as_stores, fresh_base_lists
 from .held_functions import attribute_stores, constant_lambdas, lambdas_as_names
 
 _twins = weakref.WeakKeyDictionary()        # __init__ -> its twin returning the attributes
@@ -522,6 +523,9 @@ def constructor_twin(init, cls):
             lambdas = constant_lambdas(init, tree, source.first_line)
             tree, names = lambdas_as_names(tree, lambdas, S.names_in(tree) | set(init.__globals__))
             held.update(names)
+            if parent is not None:      # self.items.append(v) after super().__init__: base_list_appends.py
+                appended = fresh_base_lists(tree, function_tree(parent))
+                tree = appends_as_stores(tree, appended) if appended else tree
             return _twin_tree(tree, name, f"{name}_super" if parent is not None else None, parent_reads,
                               _surely_stored(cls, parent))
         tree = rewrite(S.copy(source.tree))

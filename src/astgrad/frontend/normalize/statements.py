@@ -26,6 +26,7 @@ same_items = imported_when_called(__package__ + ".shared_dict_items", "same_item
 store_where_held = imported_when_called(__package__ + ".shared_dict_items", "store_where_held")
 items_read_into_names = imported_when_called(__package__ + ".fresh_items", "items_read_into_names")
 owns_its_items = imported_when_called(__package__ + ".fresh_items", "owns_its_items")
+owns_handed_items = imported_when_called(__package__ + ".owned_handed_items", "owns_handed_items")
 is_handed_container = imported_when_called(__package__ + ".handed_containers", "is_handed_container")
 refuse_property_setter = imported_when_called(__package__ + ".setter_words", "refuse_property_setter")
 
@@ -156,7 +157,7 @@ class StatementLowering:
             sharing = dicts_sharing_items(self, target.value)      # c = s.copy(): shared_dict_items.py
             if not sharing and (holds_objects(self, target.value) or items_read_into_names(self, target.value)
                                 or isinstance(target.value, gast.Subscript) or is_handed_container(self, target.value)) \
-                    and not owns_its_items(self, target.value):
+                    and not owns_its_items(self, target.value) and not owns_handed_items(self, target.value):
                 where = self.source.place(stmt)
                 self.emit(S.expr_stmt(self.runtime_call(runtime.item_update, [S.name(current), S.copy(base),
                                                                              S.const(where)])))
