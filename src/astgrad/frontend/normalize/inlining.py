@@ -226,8 +226,8 @@ class InlineLowering:
 
     def _bind_parameters(self, bound, listed, mapping, rebound, local, node):
         """Bind each parameter of an inlined function (``local``, called by ``node``; its
-        parameters renamed by ``mapping``) to its argument, and note what the caller knows of the argument where the body never
-        binds the parameter again."""
+        parameters renamed by ``mapping``) to its argument, and note what the caller knows
+        of the argument where the body never binds the parameter again."""
         for param, value in bound:
             if isinstance(value, (Local, Global, Functions, Made)):
                 self.functions[mapping[param]] = value
