@@ -3,11 +3,15 @@ turn, and the first that lowers the call wins. Most act on calls of a few callee
 and answer None for any other; those are asked only about a call whose function
 resolves to one of them (each resolved the call itself, some twenty times a call).
 Resolving notes what the path means (a guard, noted once a generation): the call is
-resolved here where the first of those constructs resolved it, so no guard is lost."""
+resolved here where the first of those constructs resolved it, so no guard is lost.
+In a derivative's code, most calls are of NumPy functions and astgrad's runtime helpers
+by their names, which no construct asked about any call lowers: those are asked only of
+the constructs of their own callees."""
 
 import builtins
 import functools
 import itertools
+import types
 
 import gast
 import numpy
@@ -30,6 +34,10 @@ LIST_METHODS = ("extend", "insert", "pop", "reverse")
 
 def lowered_call(normalizer, node):
     """``node`` (a Call) lowered by the first of the constructs it may be, or None."""
+    if normalizer.derivative_code:
+        callee = _library_callee(normalizer, node)
+        if callee is not None:      # none of the constructs asked about any call: those of its callee alone
+            return _lowered_for_callee(normalizer, node, callee, _CALLEE_NAMED)
     for name in _ANY_CALL:
         lowered = getattr(normalizer, name)(node)
         if lowered is not None:
@@ -41,13 +49,47 @@ def lowered_call(normalizer, node):
         lowered = lowering(node)
         if lowered is not None:
             return lowered
-    callee = normalizer.resolve_call(node)
-    for name, may_lower in _BY_CALLEE:
+    return _lowered_for_callee(normalizer, node, normalizer.resolve_call(node), _BY_CALLEE)
+
+
+def _lowered_for_callee(normalizer, node, callee, constructs):
+    """``node`` lowered by the first of ``constructs`` (``_BY_CALLEE``'s form) that may
+    lower a call of ``callee`` and does, or None."""
+    for name, may_lower in constructs:
         if may_lower is None or may_lower(normalizer, node, callee):
             lowered = getattr(normalizer, name)(node)
             if lowered is not None:
                 return lowered
     return None
+
+
+def _library_callee(normalizer, node):
+    """The NumPy function or astgrad runtime helper ``node`` calls by its global name
+    (``numpy.cos(a)``, ``unbroadcast(d, x)``: most calls of a derivative's code), given
+    its arguments by position or by a plain keyword; else None. No construct asked about
+    any call lowers such a call: each follows a callee or a receiver of the user's (a
+    class, an object's method, a local or a handed function, a dataclass's replace), a
+    built-in (``list``, ``next``, ``abs``), ``operator``'s or ``math``'s function, or a
+    call of a call's value."""
+    func = node.func
+    root = func
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if not isinstance(root, gast.Name) or root.id in normalizer.bindings or root.id in normalizer.functions \
+            or any(isinstance(arg, gast.Starred) for arg in node.args) \
+            or any(kw.arg is None or kw.arg == "key" for kw in node.keywords):
+        return None
+    callee = normalizer.resolve_call(node)        # (None for a local name)
+    if type(callee) not in _FUNCTIONS:     # (not an object, whose class may say numpy)
+        return None
+    module = getattr(callee, "__module__", None)
+    if isinstance(module, str) and any(module == name or module.startswith(name + ".") for name in _LIBRARIES):
+        return callee
+    return None
+
+
+_FUNCTIONS = frozenset({types.FunctionType, types.BuiltinFunctionType, numpy.ufunc, type(numpy.sum)})
+_LIBRARIES = ("numpy", "astgrad.runtime")
 
 
 # asked about any call, in this order (each module named where the method is)
@@ -98,3 +140,6 @@ _BY_CALLEE = (
     ("comparison_call", None),                                                          # comparison_methods.py
     ("unknown_class_conversion", None),                                                 # unknown_operators.py
 )
+# those asked about a call of a NumPy function or a runtime helper by its name: the ones
+# asked about their own callees (piecewise, a ufunc given dtype=, ...)
+_CALLEE_NAMED = tuple((name, may_lower) for name, may_lower in _BY_CALLEE if may_lower is not None)
