@@ -167,7 +167,24 @@ class Runs:
         if gated[0] == SELF:
             return self.leads(tensor, gated[1], gated[2])
         node = gated[1]
+        if self.inherited is not None and not self._numerator_read_later(first_order, s, node):
+            return False
         return any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+
+    def _numerator_read_later(self, first_order, s, node):
+        """For a gradient a later backward differentiated: whether its formulas read the
+        numerator ``a`` of ``a / b`` (in ``-d * ((a / b) / b)``, the first gradient's of
+        ``b``), or use the quotient's node: they compute the gradient of ``b`` (``b`` leads
+        to their inputs) or of ``d`` (``d`` depends on them)."""
+        ids, leads, _ = self.inherited
+        if leads is None:
+            return True
+        if self.feeds is None:
+            self.feeds = _feeding(first_order.slots)
+            self.needed = self._needed(first_order)
+        k = node.args[1].k
+        denominator = before_detach(node.parents[k], node)
+        return self.needed[s] or any(c._rg and leads(c, ids) for c in (denominator, as_of(denominator, node.versions[k])))
 
     def node_runs(self, first_order, s):
         """Whether the formula nodes at slot ``s`` of ``first_order``'s trace run: the
@@ -294,10 +311,27 @@ class Runs:
                 flows[slot[2]] = flows[slot[2]] or flows[s]
             elif slot[0] == "n":
                 node = slot[1]
-                flows[s] = flows[s] or any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
-                for u in slot[2]:
-                    flows[u] = flows[u] or flows[s]
+                leads = [self.leads(p, v, node) for p, v in zip(node.parents, node.versions)]
+                into = flows[s]
+                flows[s] = into or any(leads)       # the node's formulas run
+                for k, u in enumerate(slot[2]):     # the gradient each gives its parent
+                    flows[u] = flows[u] or _gives(node, k, into, leads, flows[s])
         return flows
+
+
+def _gives(node, k, into, leads, runs):
+    """Whether the gradient ``node``'s formulas give its parent ``k`` leads to an input
+    (``into``: the incoming one does; ``leads``: per parent, whether it does; ``runs``:
+    either): a sum or a view hands the incoming one on, a difference it or its negation,
+    a product ``p * q`` multiplies it by the other operand only; other formulas take it
+    to read every operand."""
+    if passes_gradient(node) is not None:
+        return into
+    args = node.args
+    if node.op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
+            and args[0].k != args[1].k:
+        return into or leads[args[1].k if args[0].k == k else args[0].k]
+    return runs
 
 
 def _feeding(slots):
