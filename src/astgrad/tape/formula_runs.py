@@ -134,7 +134,7 @@ class Runs:
     """For one later backward (``reaches(tensor)``: whether a tensor leads to one of its
     inputs), which formula nodes of a recorded gradient over a trace (program.py) run."""
 
-    __slots__ = ("reaches", "memo", "flows", "inherited", "feeds", "needed")
+    __slots__ = ("reaches", "memo", "flows", "inherited", "feeds", "needed", "reached")
 
     def __init__(self, reaches, inherited=None):
         self.reaches = reaches
@@ -146,6 +146,7 @@ class Runs:
         self.inherited = inherited
         self.feeds = None       # per trace slot (made on first use)
         self.needed = None
+        self.reached = None     # per trace slot: whether it leads to an input of the first backward
 
     def leads(self, tensor, version, node=None):
         """Whether ``tensor`` (as ``node`` used it, at ``version``) requires grad and leads to an input."""
@@ -166,7 +167,24 @@ class Runs:
         if gated[0] == SELF:
             return self.leads(tensor, gated[1], gated[2])
         node = gated[1]
+        if self.inherited is not None and not self._numerator_read_later(first_order, s, node):
+            return False
         return any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+
+    def _numerator_read_later(self, first_order, s, node):
+        """For a gradient a later backward differentiated: whether its formulas read the
+        numerator ``a`` of ``a / b`` (in ``-d * ((a / b) / b)``, the first gradient's of
+        ``b``), or use the quotient's node: they compute the gradient of ``b`` (``b`` leads
+        to their inputs) or of ``d`` (``d`` depends on them)."""
+        ids, leads, _ = self.inherited
+        if leads is None:
+            return True
+        if self.feeds is None:
+            self.feeds = _feeding(first_order.slots)
+            self.needed = self._needed(first_order)
+        k = node.args[1].k
+        denominator = before_detach(node.parents[k], node)
+        return self.needed[s] or any(c._rg and leads(c, ids) for c in (denominator, as_of(denominator, node.versions[k])))
 
     def node_runs(self, first_order, s):
         """Whether the formula nodes at slot ``s`` of ``first_order``'s trace run: the
@@ -196,6 +214,49 @@ class Runs:
             self.needed = self._needed(first_order)
         needed = self.needed[s]
         return runs and (needed or any(self.feeds[u] for u in first_order.slots[s][2])) or needed and live()
+
+    def walks(self, first_order, s, fed):
+        """Whether this backward runs the history of a tensor ``x`` the node at slot ``s``
+        saved; ``fed``: for a product's operand, the slots into which its formulas ``d *
+        x`` give their gradients (else None: taken as run). For a gradient a later backward
+        differentiated, only the nodes of ``d * x`` and of the later one's ``g2 * x`` (the
+        gradient of ``d``, recorded where ``d`` depends on its inputs) lead to ``x``'s
+        history, and ``d * x``'s runs only where a node's formulas use its gradient (``a *
+        v * a`` to ``a``: ``d * (a * v)`` only adds into the returned gradient)."""
+        if self.inherited is None or fed is None:
+            return True
+        if self.feeds is None:
+            self.feeds = _feeding(first_order.slots)
+            self.needed = self._needed(first_order)
+        return self.needed[s] or self.node_runs(first_order, s) and any(self._used_later(first_order, u) for u in fed)
+
+    def _used_later(self, first_order, u):
+        """Whether the later backward recorded a formula taking the gradient ``e`` the
+        first one gave slot ``u`` (its node leads to ``e``'s): at a product ``p * q``, ``e *
+        q`` (the gradient of ``p``) is taken by the gradient of ``q``, made only where ``q``
+        leads to the later backward's inputs; a sum hands ``e`` on; any other node is taken
+        to."""
+        slots = first_order.slots
+        slot = slots[u]
+        if slot[0] == "p":
+            return self._used_later(first_order, slot[1]) or self._used_later(first_order, slot[2])
+        if slot[0] != "n":
+            return False
+        node, used = slot[1], slot[2]
+        args = node.args
+        if node.op not in _PRODUCTS or len(args) != 2 or not all(type(a).__name__ == "Ref" for a in args) \
+                or args[0].k == args[1].k:
+            return True
+        ids, leads, _ = self.inherited
+        if leads is None:
+            return True
+        if self.reached is None:
+            self.reached = _reaching(slots)
+        for j, a in enumerate(args):        # e * other made for the gradient of a (if it leads to an input)
+            other = node.parents[args[1 - j].k]
+            if self.reached[used[a.k]] and other._rg and leads(before_detach(other, node), ids):
+                return True
+        return False
 
     def differentiates(self, first_order, earlier):
         """Whether the gradient ``first_order``'s backward took of the recorded gradient
@@ -250,10 +311,27 @@ class Runs:
                 flows[slot[2]] = flows[slot[2]] or flows[s]
             elif slot[0] == "n":
                 node = slot[1]
-                flows[s] = flows[s] or any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
-                for u in slot[2]:
-                    flows[u] = flows[u] or flows[s]
+                leads = [self.leads(p, v, node) for p, v in zip(node.parents, node.versions)]
+                into = flows[s]
+                flows[s] = into or any(leads)       # the node's formulas run
+                for k, u in enumerate(slot[2]):     # the gradient each gives its parent
+                    flows[u] = flows[u] or _gives(node, k, into, leads, flows[s])
         return flows
+
+
+def _gives(node, k, into, leads, runs):
+    """Whether the gradient ``node``'s formulas give its parent ``k`` leads to an input
+    (``into``: the incoming one does; ``leads``: per parent, whether it does; ``runs``:
+    either): a sum or a view hands the incoming one on, a difference it or its negation,
+    a product ``p * q`` multiplies it by the other operand only; other formulas take it
+    to read every operand."""
+    if passes_gradient(node) is not None:
+        return into
+    args = node.args
+    if node.op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
+            and args[0].k != args[1].k:
+        return into or leads[args[1].k if args[0].k == k else args[0].k]
+    return runs
 
 
 def _feeding(slots):
@@ -265,3 +343,13 @@ def _feeding(slots):
         elif slot[0] == "p":
             feeds[s] = feeds[slot[1]] or feeds[slot[2]]
     return feeds
+
+
+def _reaching(slots):
+    """Per slot, whether its value depends on an input of the trace."""
+    found = []
+    for slot in slots:
+        kind = slot[0]
+        found.append(kind == "x" or kind == "p" and (found[slot[1]] or found[slot[2]])
+                     or kind == "n" and any(found[u] for u in slot[2]))
+    return found

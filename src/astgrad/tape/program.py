@@ -869,8 +869,11 @@ def _run(outputs, seeds, inputs, create_graph, ran):
     if create_graph:
         for _, value in tr.reached:
             origin = leaf_origin(value) if isinstance(value, TensorBase) else None
-            if origin is not None:      # the recorded gradient would not lead to the leaf
-                raise old_leaf_error(origin)
+            # an old value of a leaf updated in place since: the recorded gradient computes
+            # from it and leads to the leaf (Builder.parameter), as PyTorch's from its saved
+            # tensors; one changed through .data only is refused (PyTorch's mixes the two)
+            if origin is not None and origin[0]._version == origin[1]:
+                raise old_leaf_error()
     entry = _entry(tr)
     _last.entry = entry
     _last.backward = None

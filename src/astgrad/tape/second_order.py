@@ -27,6 +27,7 @@ where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only 
 from .detached import as_before
 from .formula_runs import NONE, OPERANDS, PRODUCT, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
 from .graph import next_seq
+from .history_reads import reads_changed
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
 
@@ -44,7 +45,9 @@ class FirstOrder:
         self.seq = next_seq()       # when it was made, in recording order (for detach_() since)
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
         self.read = read            # [(tensor, version, mask, slot, gate)]: what the formulas read (tensor._version)
-        self.roots = roots          # [(tensor, version, mask)]: saved tensors that have a history (tensor._vc[0])
+        # [(tensor, version, mask, slot, fed)]: saved tensors that have a history (tensor._vc[0]);
+        # fed: for a product's operand, the slots of the gradients its formulas d * x give (else None)
+        self.roots = roots
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
         # for which formula nodes a later backward runs (formula_runs.py)
         self.slots, self.outputs, self.seeds = tr.slots, tr.outputs, seeds
@@ -91,8 +94,11 @@ def first_order_of(tr, seeds):
         else:
             for tensor, version, product, k in saves:
                 mask = 0        # the inputs whose gradient a formula reading it feeds
+                fed = []        # the slots those gradients flow into
                 for reader in formula_readers(node, k):
-                    mask |= reach[used[reader]]
+                    if reach[used[reader]]:
+                        mask |= reach[used[reader]]
+                        fed.append(used[reader])
                 if not mask:    # no input's gradient: PyTorch computes none of these formulas
                     continue
                 how = gate(node, k)     # which formula node reads it (formula_runs.py)
@@ -102,7 +108,7 @@ def first_order_of(tr, seeds):
                         PRODUCT if product else None
                     read.append((tensor, tensor._version, mask, s, gated))
                 if tensor._node is not None and tensor._rg:
-                    roots.append((tensor, version, mask))
+                    roots.append((tensor, version, mask, s, fed if product and k is not None else None))
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
         if given[s]:
             _seed_reads(node, used, reach, given, s, saves, read, alone)
@@ -246,9 +252,22 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
         if detached:
             raise detached_saved_error()
         raise changed_error(tensor, version)
-    roots = [(tensor, version) for tensor, version, feeds in first_order.roots if mask is None or feeds & mask]
+    roots = [(as_of(as_before(tensor, seq), version), s, fed) for tensor, version, feeds, s, fed in first_order.roots
+             if mask is None or feeds & mask]
     if roots and _changed_since(first_order):
-        walk([as_of(as_before(tensor, seq), version) for tensor, version in roots])
+        walked = []
+        for root, s, fed in roots:
+            if runs is None or runs.walks(first_order, s, fed):
+                walked.append(root)
+                continue
+            # only the later backward's formulas over its history run (history_reads.py)
+            error = reads_changed(root, later.inputs, leads, reaches)
+            if error is None:
+                walked.append(root)
+            elif error is not False:
+                raise error
+        if walked:
+            walk(walked)
     # the formulas of those gradients only, where their nodes run in this backward (a third
     # order's: d * -sin(a) reads a only where a leads to one of its inputs)
     for earlier, gradients in first_order.inherited:

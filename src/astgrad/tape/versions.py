@@ -191,15 +191,12 @@ def check_data_writes(found):
             changed.add(id(t))
 
 
-def old_leaf_error(origin):
-    """The error of ``create_graph=True`` over a graph that used an old value of a leaf
-    (``origin``: the leaf and its version then), which the gradient could not lead to."""
-    leaf, version = origin
-    if leaf._version == version:        # changed through .data only
-        return RuntimeError("create_graph=True cannot follow a gradient through a leaf changed through .data "
-                            "after the graph used it (the tape keeps its old value apart from it): record the "
-                            "computation again after changing the leaf")
-    return version_error(leaf, version, None)
+def old_leaf_error():
+    """The error of ``create_graph=True`` over a graph that used the old value of a leaf
+    changed through ``.data`` since."""
+    return RuntimeError("create_graph=True cannot follow a gradient through a leaf changed through .data "
+                        "after the graph used it (the tape keeps its old value apart from it): record the "
+                        "computation again after changing the leaf")
 
 
 def leaf_origin(tensor):

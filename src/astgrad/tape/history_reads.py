@@ -1,0 +1,82 @@
+"""What a second backward's recorded formulas read of a saved operand's history.
+
+A gradient recorded with ``create_graph=True`` (the first backward) multiplies by a
+product's saved operand ``x`` (``d * x``), and a second backward with
+``create_graph=True`` that goes through that formula runs ``x``'s own history (the
+nodes that computed ``x``), recording their formulas in turn. A third backward runs
+those formulas where they lie on a path to its inputs, and each reads what it saved:
+``x = a * v`` differentiated with respect to ``a`` records ``g * v``, which reads ``v``
+and never ``a``, while ``x = a / v`` with respect to ``v`` records ``-g * ((a / v) / v)``,
+which reads ``a``. The third backward itself runs ``x``'s history only where one of its
+nodes leads into it (formula_runs.Runs.walks); otherwise ``reads_changed`` says whether
+the second backward's formulas over that history read a tensor changed in place since,
+in a node the third backward runs.
+
+It keeps on the safe side where it cannot tell: the gradient the second backward gave
+``x`` is taken as requiring grad, so a formula that takes it (``g * v``) is taken to run,
+and a node of a recorded gradient or of a method recorded as several operations
+(saved_composites.py) in that history is left to the walk of the graph (None).
+"""
+
+from .detached import before_detach
+from .formula_runs import NONE, OPERANDS, SELF, gate
+from .versions import as_of, changed_error, formula_readers, saved_by
+
+__all__ = ["reads_changed"]
+
+
+def reads_changed(x, ids, leads, reaches):
+    """PyTorch's error if a formula the second backward (inputs ``ids``; ``leads(t,
+    ids)``: whether ``t`` leads to one of them) recorded over the history of ``x`` (as
+    the first backward saved it) reads a tensor changed since and this backward runs it
+    (``reaches(t)``: whether ``t`` leads to one of its inputs); False where none does;
+    None where it cannot tell."""
+    seen = set()
+    stack = [x]
+    while stack:
+        t = stack.pop()
+        node = t._node
+        if id(t) in seen or node is None or id(t) in ids or not leads(t, ids):
+            continue        # the second backward ran no formula of it
+        seen.add(id(t))
+        if node.generated or getattr(node, "saved", None):
+            return None
+        parents = [as_of(before_detach(p, node), v) for p, v in zip(node.parents, node.versions)]
+        error = _changed_read(t, node, parents, ids, leads, reaches)
+        if error is not None:
+            return error
+        stack.extend(parents)
+    return False
+
+
+def _changed_read(t, node, parents, ids, leads, reaches):
+    """The error for a tensor ``node``'s recorded formulas read, changed since, in a
+    formula node this backward runs; else None."""
+    saved, constants, output = saved_by(node)
+    computed = [k for k, p in enumerate(parents) if p._rg and leads(p, ids)]   # the gradients made
+    for k in saved:
+        p, version = node.parents[k], node.versions[k]
+        if p._vc[0] == version and p is before_detach(p, node):
+            continue
+        if not any(r in computed for r in formula_readers(node, k)):
+            continue        # read by the formulas of gradients not computed only
+        if _runs(gate(node, k), parents[k], parents, reaches):
+            return changed_error(p, version)
+    if constants and computed:
+        for _, c, version in node.constants or ():
+            if c._vc[0] != version:
+                return changed_error(c, version)
+    if output and computed and t._vc[0] != node.made_at and _runs(gate(node, None), t, parents, reaches):
+        return changed_error(t, node.made_at)
+    return None
+
+
+def _runs(how, tensor, parents, reaches):
+    """Whether the formula node reading ``tensor`` (gated ``how``, formula_runs.gate) runs."""
+    if how == NONE:
+        return False
+    if how == SELF:
+        return tensor._rg and reaches(tensor)
+    if how == OPERANDS:
+        return any(p._rg and reaches(p) for p in parents)
+    return True         # it takes the gradient, taken to lead to the inputs
