@@ -217,6 +217,12 @@ def _search(fn, read, fixed, guards):
         return None             # the callee's own derivative reports what is wrong with it
     name = getattr(fn, "__qualname__", getattr(fn, "__name__", "helper"))
     bound = seeds.bindings(tree)
+    calls = list(_calls(tree.body))
+    if not any(map(_may_change, calls)):
+        # no call reads hidden state or reaches a user function: the answer is None
+        # whatever the seeds are, so they are not looked for (most helpers draw nothing)
+        guards.extend(_seed_guards(source, tree, bound))
+        return None
     literals = seeds.fixed_locals(tree, bound)      # seed_1 = 0 (found once: each question below asks it)
     copies = seeds.int_copies(tree, source, bound, literals)
     fixed = frozenset(p for p in fixed if bound.get(p) == 1)        # (a parameter bound again is not)
@@ -228,7 +234,7 @@ def _search(fn, read, fixed, guards):
     seeded |= seeds.held_seeded_generators(tree, source, read, seeded, bound, int_names)
     fixed |= literals | constants
     global_seeded = False       # past numpy.random.seed(0) at the top level: the global draws repeat
-    for stmt, node in _calls(tree.body):
+    for stmt, node in calls:
         target = anno.get(node, Key.TARGET)
         method = anno.get(node, Key.METHOD)
         if seeds.seeds(node, fixed) or method not in (None, "seed", "set_state") \
@@ -315,6 +321,19 @@ def _header_reads(stmt):
     return {name for _, value in gast.iter_fields(stmt) if id(value) not in blocks
             for part in (value if isinstance(value, list) else [value]) if isinstance(part, gast.AST)
             for name in S.loaded_names(part)}
+
+
+def _may_change(found):
+    """Whether the call of ``found`` (statement, call) may be what ``_search`` reports or
+    searches further: one reading hidden state, a user function's, or a method of an
+    object whose class astgrad does not know. Every other call ``_search`` passes over,
+    whatever the seeds."""
+    node = found[1]
+    target = anno.get(node, Key.TARGET)
+    if target is None:
+        method = anno.get(node, Key.METHOD)
+        return method is not None and method not in _KNOWN_METHODS
+    return _stateful_target(target) is not None or is_user_function(target)
 
 
 def _calls(body):
