@@ -270,11 +270,17 @@ def _reached(fn, classes=False):
     """``fn`` and the user functions it reaches through its globals, its closure cells and
     the attributes it reads of the modules and objects they hold (``H.set_exp()``); with
     ``classes``, also the functions of the classes they read (methods, properties)."""
+    if _library(getattr(fn, "__module__", None)):
+        return [fn]
     seen, stack = {}, [fn]
     while stack:
         function = stack.pop()
+        # (not into Python's standard library, NumPy or SciPy, nor out of it: through
+        # copy.copy's copyreg.dispatch_table it reached every reducer any imported package
+        # registered, thousands of SymPy's and mpmath's functions, whose names as text were
+        # taken as rebinding the user's globals)
         if not isinstance(function, types.FunctionType) or id(function) in seen or not (
-                function is fn or is_user_function(function)):
+                function is fn or is_user_function(function)) or _library(function.__module__):
             continue
         seen[id(function)] = function
         names = _code_names(function.__code__)
