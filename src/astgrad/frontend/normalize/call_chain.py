@@ -8,6 +8,7 @@ resolved here where the first of those constructs resolved it, so no guard is lo
 import builtins
 import functools
 import itertools
+import operator
 
 import gast
 import numpy
@@ -26,6 +27,15 @@ ITERTOOLS_CALLEES = (functools.reduce, itertools.accumulate, *BY_POSITION, itert
 # about no other call): here, so that its module loads when a call needs it
 ZIPPED_CALLEES = (builtins.zip, builtins.enumerate)
 LIST_METHODS = ("extend", "insert", "pop", "reverse")
+# the functions running an operator that operator_call_of_object lowers on an object
+# (operator_functions.py; asked about no other call)
+OPERATOR_CALLEES = (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.mod,
+                    operator.pow, operator.matmul, operator.and_, operator.or_, operator.xor, operator.lshift,
+                    operator.rshift, operator.neg, operator.pos, operator.invert, operator.inv, operator.not_,
+                    operator.truth, operator.abs, operator.iadd, operator.isub, operator.imul, operator.itruediv,
+                    operator.ifloordiv, operator.imod, operator.ipow, operator.imatmul, operator.iand,
+                    operator.ior, operator.ixor, operator.ilshift, operator.irshift, builtins.pow, builtins.divmod,
+                    builtins.sum)
 
 
 def lowered_call(normalizer, node):
@@ -95,6 +105,7 @@ _BY_CALLEE = (
     ("ufunc_dtype_call", lambda normalizer, node, callee: isinstance(callee, numpy.ufunc) and bool(node.keywords)),
     ("hypot_of_sequence", None),                                                        # math_forms.py
     ("protocol_call", None),                                                            # protocol_methods.py
+    ("operator_call_of_object", lambda normalizer, node, callee: _one_of(callee, OPERATOR_CALLEES)),
     ("comparison_call", None),                                                          # comparison_methods.py
     ("unknown_class_conversion", None),                                                 # unknown_operators.py
 )

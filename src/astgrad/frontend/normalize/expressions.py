@@ -16,7 +16,7 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import FORMATTING, HASH, MEMBERSHIP, TRUTH, refuse_writing_hook, refuse_writing_index
+from .hooked_reads import EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, refuse_writing_hook, refuse_writing_index
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -82,6 +82,9 @@ class ExpressionLowering:
                 refuse_writing_hook(self, right, MEMBERSHIP, node, "the test 'in'")        # hooked_reads.py
                 if not isinstance(right, (gast.List, gast.Tuple)):      # (a dict's or a set's key is hashed)
                     refuse_writing_hook(self, left, HASH, node, "the test 'in'")
+                else:               # each item is compared with the left operand: either's __eq__ runs
+                    for operand in (left, *right.elts):
+                        refuse_writing_hook(self, operand, EQUALITY, node, "the test 'in'")
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered

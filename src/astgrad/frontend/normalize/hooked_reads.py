@@ -16,6 +16,7 @@ order (where the items are a display the code shows: ``any([v, u])``)."""
 
 import builtins
 import inspect
+import math
 import operator
 
 import gast
@@ -35,6 +36,12 @@ REPRESENTATION = ("__repr__",)
 HASH = ("__hash__",)
 INDEX = ("__index__",)
 ORDER = ("__lt__", "__gt__")
+EQUALITY = ("__eq__",)
+# int(v), round(v), math.floor(v), ... (each the first its class defines, as Python looks)
+_MATH = (math.floor, math.ceil, math.trunc)
+_CONVERSIONS = {builtins.int: ("__int__", "__index__", "__trunc__"), builtins.round: ("__round__",),
+                builtins.complex: ("__complex__", "__float__", "__index__"), math.floor: ("__floor__", "__float__"),
+                math.ceil: ("__ceil__", "__float__"), math.trunc: ("__trunc__",)}
 _GREATER = ("__gt__", "__lt__")         # (max asks v > m)
 FORMATTING = {-1: ("__format__", "__str__", "__repr__"), ord("s"): STRING, ord("r"): REPRESENTATION,
               ord("a"): REPRESENTATION}
@@ -143,12 +150,12 @@ def refuse_writing_call(lowering, node, callee=None):
         args = args[1:] if args and isinstance(args[0], gast.Constant) and args[0].value is None else []
     elif which == "items" and len(args) > 1 and callee in (builtins.min, builtins.max):
         which = "args"                      # min(v, u)
-    elif which == "items":
+    elif which in ("items", "first"):
         args = args[:1]
-    what = "operator.index()" if callee is operator.index else f"{callee.__name__}()"
+    what = "operator.index()" if callee is operator.index else "math." * (callee in _MATH) + f"{callee.__name__}()"
     for arg in args:
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
-        for item in [arg] if which == "args" else arg.elts if displayed else []:
+        for item in [arg] if which in ("args", "first") else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
 
 
@@ -160,4 +167,5 @@ _CALLS = ((builtins.hash, (HASH, "args")), (builtins.range, (INDEX, "args")), (o
           (builtins.any, (TRUTH, "items")), (builtins.all, (TRUTH, "items")), (builtins.filter, (TRUTH, "items")),
           (builtins.set, (HASH, "items")), (builtins.frozenset, (HASH, "items")),
           (builtins.sorted, (ORDER, "items")), (builtins.min, (ORDER, "items")),
-          (builtins.max, (_GREATER, "items")))
+          (builtins.max, (_GREATER, "items")),
+          *((function, (hooks, "first")) for function, hooks in _CONVERSIONS.items()))
