@@ -34,8 +34,8 @@ OPERATOR_CALLEES = (operator.add, operator.sub, operator.mul, operator.truediv, 
                     operator.rshift, operator.neg, operator.pos, operator.invert, operator.inv, operator.not_,
                     operator.truth, operator.abs, operator.iadd, operator.isub, operator.imul, operator.itruediv,
                     operator.ifloordiv, operator.imod, operator.ipow, operator.imatmul, operator.iand,
-                    operator.ior, operator.ixor, operator.ilshift, operator.irshift, builtins.pow, builtins.divmod,
-                    builtins.sum)
+                    operator.ior, operator.ixor, operator.ilshift, operator.irshift, operator.contains, builtins.pow,
+                    builtins.divmod, builtins.sum)
 
 
 def lowered_call(normalizer, node):
@@ -106,6 +106,7 @@ _BY_CALLEE = (
     ("hypot_of_sequence", None),                                                        # math_forms.py
     ("protocol_call", None),                                                            # protocol_methods.py
     ("operator_call_of_object", lambda normalizer, node, callee: _one_of(callee, OPERATOR_CALLEES)),
+    ("math_call_of_object", lambda normalizer, node, callee: getattr(callee, "__module__", None) == "math"),
     ("comparison_call", None),                                                          # comparison_methods.py
     ("unknown_class_conversion", None),                                                 # unknown_operators.py
 )

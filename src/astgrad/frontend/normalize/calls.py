@@ -327,6 +327,7 @@ class CallLowering:
 
 # builtins whose call on an object runs the object's own code (hooked_reads.py)
 _HOOKED = {builtins.len: LENGTH, builtins.bool: TRUTH, builtins.str: STRING, builtins.repr: REPRESENTATION,
+           builtins.ascii: REPRESENTATION,
            builtins.format: FORMATTING[-1], builtins.print: STRING}
 
 _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})

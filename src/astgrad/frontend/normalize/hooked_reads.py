@@ -18,6 +18,7 @@ import builtins
 import inspect
 import math
 import operator
+import re
 
 import gast
 
@@ -39,7 +40,14 @@ ORDER = ("__lt__", "__gt__")
 EQUALITY = ("__eq__",)
 # int(v), round(v), math.floor(v), ... (each the first its class defines, as Python looks)
 _MATH = (math.floor, math.ceil, math.trunc)
-_CONVERSIONS = {builtins.int: ("__int__", "__index__", "__trunc__"), builtins.round: ("__round__",),
+# "%s" % (v,): what each conversion of a template runs of the value it takes
+_PERCENT = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+_INTEGER = ("__int__", "__index__")
+_PERCENT_HOOKS = {"s": (STRING,), "r": (REPRESENTATION,), "a": (REPRESENTATION,), "c": (INDEX,),
+                  **{c: (_INTEGER,) for c in "diu"}, **{c: (INDEX,) for c in "oxX"},
+                  **{c: (("__float__", "__index__"),) for c in "eEfFgG"}}
+_ANY_CONVERSION = (STRING, REPRESENTATION, _INTEGER, ("__float__", "__index__"))
+_CONVERSIONS = {builtins.int: ("__int__", "__index__", "__trunc__"), builtins.bytes: ("__bytes__", "__index__", "__iter__"), builtins.round: ("__round__",),
                 builtins.complex: ("__complex__", "__float__", "__index__"), math.floor: ("__floor__", "__float__"),
                 math.ceil: ("__ceil__", "__float__"), math.trunc: ("__trunc__",)}
 _GREATER = ("__gt__", "__lt__")         # (max asks v > m)
@@ -157,6 +165,24 @@ def refuse_writing_call(lowering, node, callee=None):
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
         for item in [arg] if which in ("args", "first") else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
+
+
+def refuse_writing_percent(lowering, node):
+    """Refuse ``template % values`` (``node``, a string template) where a value is an
+    object whose hook the conversion taking it runs (``%s``: ``__str__``, ``%r``:
+    ``__repr__``, ``%d``: ``__int__``, ``%f``: ``__float__``) may write; where the template
+    takes values by key or a width from the values, every such hook of each value."""
+    if lowering.reaches_no_objects():
+        return
+    right = node.right
+    values = right.elts if isinstance(right, gast.Tuple) else [right]
+    found = list(_PERCENT.finditer(node.left.value))
+    conversions = [m.group(4) for m in found if m.group(4) != "%"]
+    by_position = len(conversions) == len(values) and all(
+        m.group(1) is None and "*" not in (m.group(2), m.group(3)) for m in found)
+    for k, value in enumerate(values):
+        for hooks in _PERCENT_HOOKS.get(conversions[k], _ANY_CONVERSION) if by_position else _ANY_CONVERSION:
+            refuse_writing_hook(lowering, value, hooks, node, "%-formatting")
 
 
 # a dict's methods hashing their first argument

@@ -3,7 +3,8 @@
 (``sum([a, b])``, ``start + a + b`` in Python) where an argument is an object of a user
 class the code follows: Python runs the class's own operator methods for them, as for the
 operator written out, so each is lowered as that operator (``a * b``, ``-v``, ``~v``,
-``not v``, ``a ** b``, ``0 + a + b``), which operator_methods.py follows or refuses.
+``not v``, ``a ** b``, ``0 + a + b``), which operator_methods.py follows or refuses;
+``operator.contains(v, k)`` is ``k in v``.
 Read as NumPy's operation instead, the call took the object for its arrays (the
 derivative of what ``__floordiv__`` returned was lost, ``operator.neg`` of one stopped
 with an IndexError). ``divmod`` of such an object, and the in-place functions
@@ -38,6 +39,8 @@ def operator_function_call(normalizer, node, callee):
         return None
     if callee is builtins.sum:
         return _sum_of_display(normalizer, node)
+    if callee is operator.contains:
+        return contains_call(normalizer, node)
     if not any(normalizer._object_class(a) is not None for a in args):
         return None
     if any(callee is f for f in _IN_PLACE):
@@ -73,3 +76,15 @@ def _sum_of_display(normalizer, node):
     for item in items.elts:
         total = gast.BinOp(left=total, op=gast.Add(), right=item)
     return normalizer.expr(gast.copy_location(total, node))
+
+
+def contains_call(normalizer, node):
+    """``operator.contains(a, b)`` with an object of a followed class as ``a``: ``b in a``,
+    which runs ``a``'s ``__contains__`` (hooked_reads.py refuses one that may write), where
+    neither argument calls anything (``in`` evaluates ``b`` first)."""
+    args = node.args
+    if len(args) != 2 or node.keywords or normalizer._object_class(args[0]) is None \
+            or any(isinstance(n, (gast.Call, gast.Starred)) for a in args for n in gast.walk(a)):
+        return None
+    test = gast.Compare(left=args[1], ops=[gast.In()], comparators=[args[0]])
+    return normalizer.expr(gast.copy_location(test, node))
