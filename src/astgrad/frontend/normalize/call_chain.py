@@ -36,6 +36,7 @@ OPERATOR_CALLEES = (operator.add, operator.sub, operator.mul, operator.truediv, 
                     operator.ifloordiv, operator.imod, operator.ipow, operator.imatmul, operator.iand,
                     operator.ior, operator.ixor, operator.ilshift, operator.irshift, operator.contains, builtins.pow,
                     builtins.divmod, builtins.sum)
+_OPERATOR_IDS = frozenset(map(id, OPERATOR_CALLEES))       # (asked of every call reaching the chain's end)
 
 
 def lowered_call(normalizer, node):
@@ -105,7 +106,7 @@ _BY_CALLEE = (
     ("ufunc_dtype_call", lambda normalizer, node, callee: isinstance(callee, numpy.ufunc) and bool(node.keywords)),
     ("hypot_of_sequence", None),                                                        # math_forms.py
     ("protocol_call", None),                                                            # protocol_methods.py
-    ("operator_call_of_object", lambda normalizer, node, callee: _one_of(callee, OPERATOR_CALLEES)),
+    ("operator_call_of_object", lambda normalizer, node, callee: id(callee) in _OPERATOR_IDS),
     ("math_call_of_object", lambda normalizer, node, callee: getattr(callee, "__module__", None) == "math"),
     ("comparison_call", None),                                                          # comparison_methods.py
     ("unknown_class_conversion", None),                                                 # unknown_operators.py
