@@ -11,6 +11,7 @@ the constructs of their own callees."""
 import builtins
 import functools
 import itertools
+import operator
 import types
 
 import gast
@@ -30,6 +31,16 @@ ITERTOOLS_CALLEES = (functools.reduce, itertools.accumulate, *BY_POSITION, itert
 # about no other call): here, so that its module loads when a call needs it
 ZIPPED_CALLEES = (builtins.zip, builtins.enumerate)
 LIST_METHODS = ("extend", "insert", "pop", "reverse")
+# the functions running an operator that operator_call_of_object lowers on an object
+# (operator_functions.py; asked about no other call)
+OPERATOR_CALLEES = (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv, operator.mod,
+                    operator.pow, operator.matmul, operator.and_, operator.or_, operator.xor, operator.lshift,
+                    operator.rshift, operator.neg, operator.pos, operator.invert, operator.inv, operator.not_,
+                    operator.truth, operator.abs, operator.iadd, operator.isub, operator.imul, operator.itruediv,
+                    operator.ifloordiv, operator.imod, operator.ipow, operator.imatmul, operator.iand,
+                    operator.ior, operator.ixor, operator.ilshift, operator.irshift, operator.contains, builtins.pow,
+                    builtins.divmod, builtins.sum)
+_OPERATOR_IDS = frozenset(map(id, OPERATOR_CALLEES))       # (asked of every call reaching the chain's end)
 
 
 def lowered_call(normalizer, node):
@@ -137,6 +148,8 @@ _BY_CALLEE = (
     ("ufunc_dtype_call", lambda normalizer, node, callee: isinstance(callee, numpy.ufunc) and bool(node.keywords)),
     ("hypot_of_sequence", None),                                                        # math_forms.py
     ("protocol_call", None),                                                            # protocol_methods.py
+    ("operator_call_of_object", lambda normalizer, node, callee: id(callee) in _OPERATOR_IDS),
+    ("math_call_of_object", lambda normalizer, node, callee: getattr(callee, "__module__", None) == "math"),
     ("comparison_call", None),                                                          # comparison_methods.py
     ("unknown_class_conversion", None),                                                 # unknown_operators.py
 )

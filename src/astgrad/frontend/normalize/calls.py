@@ -112,6 +112,9 @@ class CallLowering:
         else:
             new_func = self.atom(func, hint="fn")
             result_target, method = None, None
+        if method == "format" and isinstance(func.value, gast.Constant) and isinstance(func.value.value, str):
+            for arg in node.args + [kw.value for kw in node.keywords]:     # "{}".format(v) runs v's __format__
+                refuse_writing_hook(self, arg, FORMATTING[-1], node, "str.format()")
         if result_target in _HOOKED:        # len(v), str(v), print(v) on an object: its own code runs
             for arg in node.args[:None if result_target is builtins.print else 1]:
                 refuse_writing_hook(self, arg, _HOOKED[result_target], node, f"{result_target.__name__}()")
@@ -324,6 +327,7 @@ class CallLowering:
 
 # builtins whose call on an object runs the object's own code (hooked_reads.py)
 _HOOKED = {builtins.len: LENGTH, builtins.bool: TRUTH, builtins.str: STRING, builtins.repr: REPRESENTATION,
+           builtins.ascii: REPRESENTATION,
            builtins.format: FORMATTING[-1], builtins.print: STRING}
 
 _LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"})

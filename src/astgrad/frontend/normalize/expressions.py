@@ -16,8 +16,8 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import (FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, refuse_writing_hook,
-                           refuse_writing_index)
+from .hooked_reads import (EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, refuse_writing_hook,
+                           refuse_writing_index, refuse_writing_percent)
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -52,6 +52,8 @@ class ExpressionLowering:
     def expr_BinOp(self, node):
         if not isinstance(node.op, _BIN_OPS):
             raise self._refuse(f"the operator {type(node.op).__name__}", node)
+        if isinstance(node.op, gast.Mod) and isinstance(node.left, gast.Constant) and isinstance(node.left.value, str):
+            refuse_writing_percent(self, node)        # "%r" % (v,) running V.__repr__: hooked_reads.py
         # a | b of dicts (dicts.py, loaded for an | only)
         lowered = self.sequence_operation(node) or (isinstance(node.op, gast.BitOr) and self.dict_union(node)) \
             or self.operator_method(node) or self.unknown_class_operator(node)     # ..., unknown_operators.py
@@ -86,6 +88,9 @@ class ExpressionLowering:
                     refuse_writing_hook(self, left, HASH, node, "the test 'in'")     # a dict's or set's key is hashed
                 elif not isinstance(right, (gast.List, gast.Tuple)):
                     check_membership_when_run(self, left, right, node)     # a list's __eq__, a dict's __hash__
+                else:               # each item is compared with the left operand: either's __eq__ runs
+                    for operand in (left, *right.elts):
+                        refuse_writing_hook(self, operand, EQUALITY, node, "the test 'in'")
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered

@@ -16,7 +16,9 @@ order (where the items are a display the code shows: ``any([v, u])``)."""
 
 import builtins
 import inspect
+import math
 import operator
+import re
 
 import gast
 
@@ -37,6 +39,19 @@ REPRESENTATION = ("__repr__",)
 HASH = ("__hash__",)
 INDEX = ("__index__",)
 ORDER = ("__lt__", "__gt__")
+EQUALITY = ("__eq__",)
+# int(v), round(v), math.floor(v), ... (each the first its class defines, as Python looks)
+_MATH = (math.floor, math.ceil, math.trunc)
+# "%s" % (v,): what each conversion of a template runs of the value it takes
+_PERCENT = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+_INTEGER = ("__int__", "__index__")
+_PERCENT_HOOKS = {"s": (STRING,), "r": (REPRESENTATION,), "a": (REPRESENTATION,), "c": (INDEX,),
+                  **{c: (_INTEGER,) for c in "diu"}, **{c: (INDEX,) for c in "oxX"},
+                  **{c: (("__float__", "__index__"),) for c in "eEfFgG"}}
+_ANY_CONVERSION = (STRING, REPRESENTATION, _INTEGER, ("__float__", "__index__"))
+_CONVERSIONS = {builtins.int: ("__int__", "__index__", "__trunc__"), builtins.bytes: ("__bytes__", "__index__", "__iter__"), builtins.round: ("__round__",),
+                builtins.complex: ("__complex__", "__float__", "__index__"), math.floor: ("__floor__", "__float__"),
+                math.ceil: ("__ceil__", "__float__"), math.trunc: ("__trunc__",)}
 _GREATER = ("__gt__", "__lt__")         # (max asks v > m)
 FORMATTING = {-1: ("__format__", "__str__", "__repr__"), ord("s"): STRING, ord("r"): REPRESENTATION,
               ord("a"): REPRESENTATION}
@@ -149,12 +164,12 @@ def refuse_writing_call(lowering, node, callee=None):
         args = args[1:] if args and isinstance(args[0], gast.Constant) and args[0].value is None else []
     elif which == "items" and len(args) > 1 and callee in (builtins.min, builtins.max):
         which = "args"                      # min(v, u)
-    elif which == "items":
+    elif which in ("items", "first"):
         args = args[:1]
-    what = "operator.index()" if callee is operator.index else f"{callee.__name__}()"
+    what = "operator.index()" if callee is operator.index else "math." * (callee in _MATH) + f"{callee.__name__}()"
     for arg in args:
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
-        for item in [arg] if which == "args" else arg.elts if displayed else []:
+        for item in [arg] if which in ("args", "first") else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
         if which == "items" and not displayed:
             check_items_when_run(lowering, arg, _RUN_TIME_HOOKS[hooks], node, what)
@@ -235,6 +250,25 @@ def _is_fromkeys(callee):
 # the hooks each kind of call runs, as hooked_items.py checks them when the code runs
 _RUN_TIME_HOOKS = {TRUTH: "truth", ORDER: "order", _GREATER: "order", HASH: "hash"}
 
+
+def refuse_writing_percent(lowering, node):
+    """Refuse ``template % values`` (``node``, a string template) where a value is an
+    object whose hook the conversion taking it runs (``%s``: ``__str__``, ``%r``:
+    ``__repr__``, ``%d``: ``__int__``, ``%f``: ``__float__``) may write; where the template
+    takes values by key or a width from the values, every such hook of each value."""
+    if lowering.reaches_no_objects():
+        return
+    right = node.right
+    values = right.elts if isinstance(right, gast.Tuple) else [right]
+    found = list(_PERCENT.finditer(node.left.value))
+    conversions = [m.group(4) for m in found if m.group(4) != "%"]
+    by_position = len(conversions) == len(values) and all(
+        m.group(1) is None and "*" not in (m.group(2), m.group(3)) for m in found)
+    for k, value in enumerate(values):
+        for hooks in _PERCENT_HOOKS.get(conversions[k], _ANY_CONVERSION) if by_position else _ANY_CONVERSION:
+            refuse_writing_hook(lowering, value, hooks, node, "%-formatting")
+
+
 # a dict's methods hashing their first argument
 _KEYED_METHODS = frozenset({"get", "pop", "setdefault"})
 
@@ -243,4 +277,5 @@ _CALLS = ((builtins.hash, (HASH, "args")), (builtins.range, (INDEX, "args")), (o
           (builtins.any, (TRUTH, "items")), (builtins.all, (TRUTH, "items")), (builtins.filter, (TRUTH, "items")),
           (builtins.set, (HASH, "items")), (builtins.frozenset, (HASH, "items")),
           (builtins.sorted, (ORDER, "items")), (builtins.min, (ORDER, "items")),
-          (builtins.max, (_GREATER, "items")))
+          (builtins.max, (_GREATER, "items")),
+          *((function, (hooks, "first")) for function, hooks in _CONVERSIONS.items()))

@@ -26,7 +26,7 @@ _BINARY = {gast.Add: ("__add__", "__radd__", "+"), gast.Sub: ("__sub__", "__rsub
            gast.Mult: ("__mul__", "__rmul__", "*"), gast.Div: ("__truediv__", "__rtruediv__", "/"),
            gast.FloorDiv: ("__floordiv__", "__rfloordiv__", "//"), gast.Mod: ("__mod__", "__rmod__", "%"),
            gast.Pow: ("__pow__", "__rpow__", "**"), gast.MatMult: ("__matmul__", "__rmatmul__", "@")}
-_UNARY = {gast.USub: ("__neg__", "-"), gast.UAdd: ("__pos__", "+")}
+_UNARY = {gast.USub: ("__neg__", "-"), gast.UAdd: ("__pos__", "+"), gast.Invert: ("__invert__", "~")}
 
 _NOT_IMPLEMENTED_ADVICE = ("raise TypeError for the operands it does not take instead of returning "
                            "NotImplemented, or call a method by its name")

@@ -23,6 +23,8 @@ from .comparison_methods import authored
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 counter_moved_words = imported_when_called(__package__ + ".iterator_classes", "counter_moved_words")
+operator_function_call = imported_when_called(__package__ + ".operator_functions", "operator_function_call")
+math_of_objects = imported_when_called(__package__ + ".math_of_objects", "math_of_objects")
 
 _CONVERSIONS = {"abs": "__abs__", "float": "__float__"}
 
@@ -56,6 +58,16 @@ class ProtocolMethodLowering:
             converted = gast.Call(func=S.name("float"), args=[S.name(self.fresh_assign(lowered, "f"))], keywords=[])
             return self.expr_Call(gast.copy_location(converted, node))
         return lowered
+
+    def operator_call_of_object(self, node):
+        """``operator.mul(v, w)``, ``pow(v, 2)``, ``sum([v, w])`` on an object of a followed
+        class as the operator it runs (operator_functions.py); None for any other call."""
+        return operator_function_call(self, node, self.resolve_call(node))
+
+    def math_call_of_object(self, node):
+        """``math.sqrt(v)`` on an object of a followed class as ``math.sqrt(float(v))``, the
+        conversion Python makes (math_of_objects.py); None for any other call."""
+        return math_of_objects(self, node, self.resolve_call(node))
 
     def refuse_object_iteration(self, stmt):
         """Refuse ``for c in v`` (``stmt``) where ``v`` is an object of a followed class
