@@ -58,6 +58,18 @@ def check_item_hooks(items, hooks, what, where, part=None):
             _check_class(kind, hooks, what, where)
 
 
+def check_truth_hook(value, what, where):
+    """Stop before ``what`` (``"a truth test"``, ``"not"``, ``"bool()"``) runs the
+    ``__bool__`` (or ``__len__``) of ``value``, an object whose class astgrad did not know
+    when it generated the code (a helper's parameter handed on through ``*args``), where
+    that hook is code of the user's that may write. A number, an array, a list: one
+    look-up of the type."""
+    kind = type(value)
+    if kind in _plain or kind in _COLLECTIONS:
+        return              # (the common case; a collection's truth runs no item's code)
+    _check_class(kind, TRUTH, what, where, "the value tested")
+
+
 def check_membership_hooks(value, container, where):
     """Stop before ``value in container`` where it runs a hook of the user's that may
     write: of ``value`` and the items' ``__eq__`` for a list or tuple, ``value``'s

@@ -173,6 +173,30 @@ def check_items_when_run(lowering, items, hooks, node, what):
             *([S.const(part)] if part is not None else [])])))
 
 
+def check_truth_when_run(lowering, expr, test, node, what):
+    """After ``test``, the name holding ``expr`` a truth test reads (``if v:``, ``not v``,
+    ``bool(v)``), where ``expr`` may be an object of a class the code does not know (a
+    helper's parameter handed on through ``*args``: any parameter, its items and attributes,
+    what a call gives, unless proven plain: proven_plain.py):
+    a call of ``hooked_items.check_truth_hook``, stopping before the test where the
+    object's ``__bool__`` or ``__len__`` may write."""
+    if isinstance(test, gast.Name) and truth_not_known(lowering, expr):
+        lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_truth_hook, [
+            S.name(test.id), S.const(what), S.const(lowering.source.place(node))])))
+
+
+def truth_not_known(lowering, expr):
+    """Whether a truth test of ``expr`` may run a hook of a class the code does not know
+    (one it knows is refuse_writing_hook's, when the code is made)."""
+    return not (isinstance(expr, _PLAIN_TRUTHS) or isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not)
+                or lowering._object_class(expr) is not None or lowering.proven_plain_wherever_called(expr))
+
+
+# what a truth test of which runs no hook of an object (a bool, a display's own length)
+_PLAIN_TRUTHS = (gast.Compare, gast.Constant, gast.JoinedStr, gast.List, gast.Tuple, gast.Set, gast.Dict,
+                 gast.ListComp, gast.SetComp, gast.DictComp, gast.Lambda)
+
+
 _SAME_ITEMS = frozenset({builtins.list, builtins.tuple, builtins.reversed, builtins.sorted, builtins.set,
                          builtins.frozenset, builtins.iter})
 
