@@ -4,6 +4,9 @@ generated the code: ``any(vs)``, ``all(vs)`` and ``filter(None, vs)`` run each i
 and ``__gt__``, ``set(vs)``, ``frozenset(vs)`` and ``dict.fromkeys(vs)`` its ``__hash__``
 (and ``__eq__`` where two hashes meet), ``v in vs`` the ``__eq__`` of ``v`` and of the
 items of a list or tuple, or ``v``'s ``__hash__`` (then ``__eq__``) for a dict or set.
+A truth test (``if v:``, ``not v``, ``v and x``, ``bool(v)``, ...) of a value whose class
+is known only when the code runs (a helper's parameter handed on through ``*args``) runs
+that value's ``__bool__`` (or ``__len__``): ``check_truth_hook``.
 
 Where ``vs`` is a list held in a name, an argument or an attribute, its items' classes
 are known only when the code runs. The generated code keeps such calls as they are (their
