@@ -1,8 +1,9 @@
 """A truth test on an object whose class astgrad did not know when it made the code: a
 helper's parameter reached through ``lambda x: g(x, *args)`` (or an attribute or an
 item of one). ``if v:``, ``w if v else u``, ``not v``, ``v and x``, ``v or x``,
-``bool(v)``, ``while v:``, ``assert v`` and a comprehension's ``if`` run the object's
-``__bool__`` (or ``__len__``). The code keeps such a test as it is, and the helper's
+``bool(v)``, ``while v:``, ``assert v``, a comprehension's ``if`` and ``any`` of a display
+holding it (``any([v, u])``, ``any(u for u in (v, w))``) run the object's ``__bool__``
+(or ``__len__``). The code keeps such a test as it is, and the helper's
 value code and its derivative each ran it: a hook writing into the array the object
 was handed gave a wrong gradient with no error. Now the test is checked when the code
 runs: refused in words naming the user's line and the hook, before anything changed,
@@ -139,6 +140,16 @@ def if_not(x, w, v):
     return np.sum(v.d * x) * w * 2.0
 
 
+def any_display(x, w, v):
+    n = 2.0 if any([v, None]) else 1.0      # the hook
+    return np.sum(v.d * x) * w * n
+
+
+def any_over_display(x, w, v):
+    n = 2.0 if any(u for u in (v, None)) else 1.0       # the hook
+    return np.sum(v.d * x) * w * n
+
+
 def length_only(x, w, v):
     n = 2.0 if v else 1.0                   # the hook
     return np.sum(v.d * x) * w * n
@@ -155,7 +166,8 @@ def item(x, w, vs):
 
 
 PROGRAMS = (if_statement, ternary, negated, and_value, or_value, bool_call, while_loop, asserted,
-            comprehension_if, if_and, generator_if, if_not, length_only, attribute, item)
+            comprehension_if, if_and, generator_if, if_not, any_display, any_over_display, length_only, attribute,
+            item)
 NAMES = sorted(f.__name__ for f in PROGRAMS)
 BY_NAME = {f.__name__: f for f in PROGRAMS}
 

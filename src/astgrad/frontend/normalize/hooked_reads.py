@@ -156,7 +156,7 @@ def refuse_writing_call(lowering, node, callee=None):
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
         for item in [arg] if which == "args" else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
-        if which == "items" and not displayed:
+        if which == "items":        # (a display: where an item's class is not known)
             check_items_when_run(lowering, arg, _RUN_TIME_HOOKS[hooks], node, what)
 
 
@@ -210,6 +210,9 @@ def _items_read(lowering, expr):
     ``d.values()``); None where that cannot be told without running code twice."""
     if _read_again_alike(expr):
         return expr, None
+    if isinstance(expr, (gast.List, gast.Tuple, gast.Set)) and all(map(_read_again_alike, expr.elts)) \
+            and any(truth_not_known(lowering, item) for item in expr.elts):
+        return expr, None           # (u for u in (v, w)): a display of names, read again alike
     if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Slice):
         return _items_read(lowering, expr.value)        # (a part of the items: checking them all is safe)
     if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \
