@@ -187,7 +187,10 @@ def check_truth_when_run(lowering, expr, test, node, what):
 
 def truth_not_known(lowering, expr):
     """Whether a truth test of ``expr`` may run a hook of a class the code does not know
-    (one it knows is refuse_writing_hook's, when the code is made)."""
+    (one it knows is refuse_writing_hook's, when the code is made). Code astgrad generated
+    (a first derivative, differentiated again) keeps the checks its own normalization made."""
+    if lowering.derivative_code:
+        return False
     if isinstance(expr, gast.BoolOp):       # (a and b gives one of its operands)
         return any(truth_not_known(lowering, value) for value in expr.values)
     return not (isinstance(expr, _PLAIN_TRUTHS) or isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not)
