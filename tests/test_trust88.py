@@ -407,3 +407,20 @@ def test_a_container_of_a_class_not_known_is_as_it_was_after_the_refusal(transfo
     with pytest.raises(TypeError):
         _run(transform, f, (X4.copy(),))
     assert np.array_equal(bag.d, X4), "a refusal changed the bag's array"
+
+
+
+def sorted_in_place(x, w):
+    vals = [v * w + 1.0 for v in x]
+    vals.sort()  # the hook
+    return vals[0] * vals[-1]
+
+
+def test_the_check_of_a_list_sorted_in_place_names_the_users_line():
+    """``xs.sort()`` is lowered as ``xs[:] = sorted(xs)``, a call the normalizer writes
+    with no line: the check of its items, when the code runs, names the line of
+    ``xs.sort()`` (it named line None)."""
+    derivative = astgrad.grad(sorted_in_place)
+    where = f"test_trust88.py:{_hook_line(sorted_in_place)}'"
+    assert where in derivative.source and ":None'" not in derivative.source, derivative.source
+    check("grad", sorted_in_place, (X4.copy(), 0.8), (0, 1))

@@ -26,6 +26,7 @@ from ... import runtime
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
+from .refusals import _Line
 
 writes_nothing = imported_when_called(__package__ + ".method_writes", "writes_nothing")
 
@@ -184,7 +185,7 @@ def check_items_when_run(lowering, items, hooks, node, what):
     if found is not None:
         holder, part = found
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_item_hooks, [
-            lowering.atom(S.copy(holder)), S.const(hooks), S.const(what), S.const(lowering.source.place(node)),
+            lowering.atom(S.copy(holder)), S.const(hooks), S.const(what), S.const(_place(lowering, node)),
             *([S.const(part)] if part is not None else [])])))
 
 
@@ -197,7 +198,7 @@ def check_truth_when_run(lowering, expr, test, node, what):
     object's ``__bool__`` or ``__len__`` may write."""
     if isinstance(test, gast.Name) and truth_not_known(lowering, expr):
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_truth_hook, [
-            S.name(test.id), S.const(what), S.const(lowering.source.place(node))])))
+            S.name(test.id), S.const(what), S.const(_place(lowering, node))])))
 
 
 def truth_not_known(lowering, expr):
@@ -215,6 +216,13 @@ def truth_not_known(lowering, expr):
 # what a truth test of which runs no hook of an object (a bool, a display's own length)
 _PLAIN_TRUTHS = (gast.Compare, gast.Constant, gast.JoinedStr, gast.List, gast.Tuple, gast.Set, gast.Dict,
                  gast.ListComp, gast.SetComp, gast.DictComp, gast.Lambda)
+
+
+
+def _place(lowering, node):
+    """``"file:line"`` of ``node`` for the check, or of the statement being lowered where
+    ``node`` is one the normalizer wrote (``xs.sort()``'s ``sorted(xs)``, with no line)."""
+    return lowering.source.place(node if getattr(node, "lineno", None) is not None else _Line(lowering.line))
 
 
 _SAME_ITEMS = frozenset({builtins.list, builtins.tuple, builtins.reversed, builtins.sorted, builtins.set,
@@ -253,7 +261,7 @@ def check_membership_when_run(lowering, value, container, node):
     if not (_read_again_alike(value) and _read_again_alike(container)):
         return
     lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_membership_hooks, [
-        lowering.atom(S.copy(value)), lowering.atom(S.copy(container)), S.const(lowering.source.place(node))])))
+        lowering.atom(S.copy(value)), lowering.atom(S.copy(container)), S.const(_place(lowering, node))])))
 
 
 def _read_again_alike(expr):
