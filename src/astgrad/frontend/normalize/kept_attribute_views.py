@@ -53,6 +53,8 @@ def read_kept_views_again(normalizer, tree):
     parents = None
     for block in list(_blocks(tree.body)):
         for stmt in list(block):
+            if not _binds_attribute_view(stmt):
+                continue            # most statements: no walk of the tree for its parents
             if parents is None:
                 parents = S.parent_nodes(tree)
             found = _kept_view(normalizer, tree, block, stmt, parents)
@@ -79,10 +81,7 @@ def _blocks(body):
 def _kept_view(normalizer, tree, block, stmt, parents):
     """(view name, object name, attribute, the statements from the view to its last
     read) where ``stmt`` binds a view the module docstring follows; else None."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Attribute)
-            and isinstance(stmt.value.value.value, gast.Name) and _constant_index(stmt.value.slice)) \
-            or anno.get(stmt, Key.KEPT_VIEW, False):
+    if not _binds_attribute_view(stmt):
         return None
     view, me, attr = stmt.targets[0].id, stmt.value.value.value.id, stmt.value.value.attr
     if view == me or normalizer.bound_count.get(view, 0) != 1 or normalizer.bound_count.get(me, 0) != 1:
@@ -107,6 +106,15 @@ def _kept_view(normalizer, tree, block, stmt, parents):
     if not all(_plain_statement(normalizer, top, view, me, parents) for top in span):
         return None
     return view, me, attr, span
+
+
+def _binds_attribute_view(stmt):
+    """Whether ``stmt`` binds a name to an item of a name's attribute at constant indices
+    (``head = a.data[:2]``) and is not one this module wrote."""
+    return isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
+        and isinstance(stmt.value, gast.Subscript) and isinstance(stmt.value.value, gast.Attribute) \
+        and isinstance(stmt.value.value.value, gast.Name) and _constant_index(stmt.value.slice) \
+        and not anno.get(stmt, Key.KEPT_VIEW, False)
 
 
 def _storing_init(cls, attr):

@@ -17,6 +17,7 @@ import types
 
 import gast
 
+from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .method_factories import _built_once
 from .returned_rebinds import _returning
@@ -29,8 +30,11 @@ hoistable = imported_when_called(__package__ + ".hoisted_calls", "hoistable")
 def bind_returned_in_expressions(normalizer, tree):
     """Each such call inside an expression of ``tree`` bound to a name of its own in the
     statement before. Whether one was."""
-    calls = [node for node in gast.walk(tree) if isinstance(node, gast.Call)
-             and isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Name)]
+    # only a name bound once can be one of ``_built_once``'s (``np`` in ``np.sin(x)`` is not):
+    # most functions have no such call, and need no walk for the names built once
+    bound = normalizer.bound_count
+    calls = [node for node in S.nodes_of_class(tree, gast.Call) if isinstance(node.func, gast.Attribute)
+             and isinstance(node.func.value, gast.Name) and bound.get(node.func.value.id) == 1]
     if not calls:
         return False
     classes = _built_once(normalizer, tree)

@@ -37,6 +37,8 @@ def write_returned_rebinds(normalizer, tree):
             if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
                     and isinstance(call.func.value, gast.Name)):
                 continue
+            if normalizer.bound_count.get(call.func.value.id) != 1:
+                continue            # (not bound once: no object of _built_once's; np in np.sum(x) neither)
             classes = _built_once(normalizer, tree) if classes is None else classes
             cls = classes.get(call.func.value.id)
             attr = None if cls is None else _returning(normalizer, tree, cls, call)
