@@ -120,6 +120,36 @@ def test_dead_code_elimination_finds_what_liveness_annotates():
     assert facts.writes_live(stray) and recorded.writes_live(stray)
 
 
+NESTED_READS = """
+a = x * 2.0
+t = 0.0
+for k in ks:
+    for j in js:
+        s = t * a
+        u = w * 3.0
+        t = s + y
+    v = t * z
+    t = v + 1.0
+b = t + 1.0
+"""
+
+
+def test_names_read_in_a_loop_and_never_written_there_stay_live_through_it():
+    # a, w, y, z and js are read in the loops and not after them: live through every pass
+    # without a name of the body's being written, they are carried past the body (not
+    # walked again); the verdicts are liveness's all the same
+    facts = dataflow.StatementFacts()
+    kept = dataflow.eliminate_dead_code(S.parse_stmts(NESTED_READS), {"b"}, facts=facts)
+    assert [stmt.targets[0].id for stmt in S.statements(kept) if isinstance(stmt, gast.Assign)] \
+        == ["a", "t", "s", "t", "v", "t", "b"]      # u is never read, nor w then
+    annotated = [S.copy(stmt) for stmt in kept]
+    live_in = dataflow.liveness(annotated, {"b"})
+    assert live_in == {"x", "ks", "js", "y", "z"}
+    for mine, theirs in zip(S.statements(kept), S.statements(annotated)):
+        assert facts.writes_live(mine) == bool(dataflow.writes(mine) & anno.get(theirs, Key.LIVE_OUT))
+    assert anno.get(annotated[2].body[0].body[0], Key.LIVE_OUT) == {"s", "a", "ks", "js", "y", "z"}
+
+
 SAVED = """
 t_stack = []
 t = 0.0

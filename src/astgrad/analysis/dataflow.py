@@ -205,12 +205,15 @@ class _Run:
     live after it (a bool): all dead-code elimination asks once a loop has settled, and
     a mask costs a bit for every name of the function."""
 
-    __slots__ = ("masks", "dead", "table", "paired", "summarize", "looping")
+    __slots__ = ("masks", "dead", "table", "paired", "summarize", "looping", "wrote")
 
     def __init__(self, masks, dead, table=None, paired=(), summarize=False):
         self.masks, self.dead, self.table = masks, dead, table
         self.paired = paired        # ids of statements other than assignments ``dead`` is asked about
         self.summarize, self.looping = summarize, 0     # looping: how many loops around are being iterated
+        # with ``summarize``, in a loop: the mask of the names the statements walked since
+        # the loop's first pass began write (see _loop_live); None outside loops
+        self.wrote = None
 
     def summary(self, stmt, live):
         """Whether a name ``stmt`` writes is in the mask ``live``."""
@@ -264,6 +267,8 @@ def _live(block, live, run, previous=None, escape=None):
                 table[id(stmt)] = run.summary(stmt, after)
             continue
         _, read, read_shift, written, written_shift = found_masks(id(stmt)) or masks.find(stmt)
+        if written and run.wrote is not None:
+            run.wrote |= written << written_shift
         killed = live >> written_shift & written    # (not live & ~written: a negative int costs the set's length twice more)
         if summary:
             table[id(stmt)] = killed != 0
@@ -302,20 +307,36 @@ def _loop_live(loop, after, run):
     not made (a pass more for nothing, at every level of nesting, made liveness over
     generated loops cost twice and more). A later pass walks the body only up to where
     what is live is what it was in the pass before (see ``_live``): usually the first
-    write of the names the pass before added."""
+    write of the names the pass before added. In dead-code elimination, a name the
+    body reads but never writes goes round the loop without another pass (see below)."""
     header, rebound = run.masks.of(loop)     # a for loop binds its target before each pass
-    body_out, previous = after | header, None
+    body_out, previous, carried = after | header, None, 0
     run.looping += 1
+    outer_wrote = run.wrote
+    if run.summarize:
+        run.wrote = rebound         # the first pass walks every statement of the body
     while True:
         body_in = _live(loop.body, body_out, run, previous)
-        grown = body_out | (body_in & ~rebound)
-        if grown == body_out:
+        added = body_in & ~rebound & ~body_out & ~carried
+        if added and run.summarize:
+            # a name the body never writes, live through all of it, changes no statement's
+            # verdict (all dead-code elimination keeps of a statement is whether a name it
+            # writes is live after it): carried past the body rather than walked, where it
+            # made the next pass walk all of the body (its masks never matching the last's)
+            unwritten = added & ~run.wrote
+            carried |= unwritten
+            added ^= unwritten
+        if not added:
             break
-        body_out, previous = grown, body_in
+        body_out, previous = body_out | added, body_in
+    if outer_wrote is not None:
+        run.wrote |= outer_wrote    # the loop around writes what this one does
+    else:
+        run.wrote = outer_wrote
     run.looping -= 1
     if run.summarize and not run.looping:
         run.summarize_settled(loop.body)
-    return body_out
+    return body_out | carried
 
 
 def eliminate_dead_code(block, live_out, keep=lambda stmt: False, facts=None):
