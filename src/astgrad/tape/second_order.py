@@ -92,23 +92,7 @@ def first_order_of(tr, seeds):
             if earlier is not None and all(earlier is not e for e, _ in inherited):
                 inherited.append((earlier, met.get(id(earlier))))
         else:
-            for tensor, version, product, k in saves:
-                mask = 0        # the inputs whose gradient a formula reading it feeds
-                fed = []        # the slots those gradients flow into
-                for reader in formula_readers(node, k):
-                    if reach[used[reader]]:
-                        mask |= reach[used[reader]]
-                        fed.append(used[reader])
-                if not mask:    # no input's gradient: PyTorch computes none of these formulas
-                    continue
-                how = gate(node, k)     # which formula node reads it (formula_runs.py)
-                if (varies[s] or not product or how == OPERANDS) and how != NONE:
-                    # its version as PyTorch counts it (not .data writes)
-                    gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else \
-                        PRODUCT if product else None
-                    read.append((tensor, tensor._version, mask, s, gated))
-                if tensor._node is not None and tensor._rg:
-                    roots.append((tensor, version, mask, s, fed if product and k is not None else None))
+            _note_saved_reads(node, used, reach, saves, s, varies[s], read, roots)
         flows = varies[s] or any(tensor._rg for tensor, *_ in saves)
         if given[s]:
             _seed_reads(node, used, reach, given, s, saves, read, alone)
@@ -118,6 +102,29 @@ def first_order_of(tr, seeds):
         return None
     return FirstOrder(read, roots, inherited, watched, tr, seeds)
 
+
+
+def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
+    """Note in ``read`` (and ``roots``, for a tensor with a history of its own) each value
+    ``saves`` that the recorded formulas of ``node`` (slot ``s``, its incoming gradient
+    depending on the inputs where ``varies``) read to feed some input's gradient."""
+    for tensor, version, product, k in saves:
+        mask = 0        # the inputs whose gradient a formula reading it feeds
+        fed = []        # the slots those gradients flow into
+        for reader in formula_readers(node, k):
+            if reach[used[reader]]:
+                mask |= reach[used[reader]]
+                fed.append(used[reader])
+        if not mask:    # no input's gradient: PyTorch computes none of these formulas
+            continue
+        how = gate(node, k)     # which formula node reads it (formula_runs.py)
+        if (varies or not product or how == OPERANDS) and how != NONE:
+            # its version as PyTorch counts it (not .data writes)
+            gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else \
+                PRODUCT if product else None
+            read.append((tensor, tensor._version, mask, s, gated))
+        if tensor._node is not None and tensor._rg:
+            roots.append((tensor, version, mask, s, fed if product and k is not None else None))
 
 def _single_gradient(tr, reach):
     """Per slot of ``tr``, whether one gradient flows into it: PyTorch's backward with
