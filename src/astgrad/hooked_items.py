@@ -6,7 +6,9 @@ and ``__gt__``, ``set(vs)``, ``frozenset(vs)`` and ``dict.fromkeys(vs)`` its ``_
 items of a list or tuple, or ``v``'s ``__hash__`` (then ``__eq__``) for a dict or set.
 A truth test (``if v:``, ``not v``, ``v and x``, ``bool(v)``, ...) of a value whose class
 is known only when the code runs (a helper's parameter handed on through ``*args``) runs
-that value's ``__bool__`` (or ``__len__``): ``check_truth_hook``.
+that value's ``__bool__`` (or ``__len__``): ``check_truth_hook``; ``len(v)``, ``for o in v``,
+``str(v)``, ``f"{v}"``, ``hash(v)``, ``int(v)``, ``v[k]``, ``v < w``, ... run its other hooks:
+``check_value_hooks``.
 
 Where ``vs`` is a list held in a name, an argument or an attribute, its items' classes
 are known only when the code runs. The generated code keeps such calls as they are (their
@@ -32,6 +34,24 @@ HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
 EQUALITY = (("__eq__",),)
 MEMBERSHIP = (("__contains__", "__iter__", "__getitem__"),)
 HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH}     # by the name the generated code gives
+# a value's own hooks, by the name the generated code gives (check_value_hooks)
+VALUE_HOOKS = {
+    "truth": TRUTH, "hash": HASH, "length": (("__len__",),), "iteration": (("__iter__", "__getitem__"),),
+    "string": (("__str__", "__repr__"),), "representation": (("__repr__",),),
+    "format": (("__format__", "__str__", "__repr__"),), "item": (("__getitem__",),),
+    "index": (("__index__",), ("__hash__",)), "absolute": (("__abs__",),),
+    "float": (("__float__", "__index__"),), "int": (("__int__", "__index__", "__trunc__"),),
+    "round": (("__round__",),), "complex": (("__complex__", "__float__", "__index__"),),
+    "floor": (("__floor__", "__float__"),), "ceil": (("__ceil__", "__float__"),), "trunc": (("__trunc__",),),
+    # a comparison runs the operator's hook of either side (reflected: a < b may run b.__gt__)
+    "lt": (("__lt__",), ("__gt__",)), "gt": (("__gt__",), ("__lt__",)), "le": (("__le__",), ("__ge__",)),
+    "ge": (("__ge__",), ("__le__",)), "eq": (("__eq__",),), "ne": (("__ne__", "__eq__"),),
+}
+# the hooks of a collection's items its own hook runs (str([v]) runs v.__repr__)
+_ITEMS_RUN = {"hash": HASH, "string": (("__repr__",),), "representation": (("__repr__",),),
+              "format": (("__repr__",),), "lt": ORDER + (("__eq__",),), "gt": ORDER + (("__eq__",),),
+              "le": ORDER + (("__le__",), ("__ge__",), ("__eq__",)), "ge": ORDER + (("__le__",), ("__ge__",), ("__eq__",)),
+              "eq": (("__eq__",),), "ne": (("__eq__",), ("__ne__",))}
 _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless
@@ -71,6 +91,23 @@ def check_truth_hook(value, what, where):
     if kind in _plain or kind in _COLLECTIONS:
         return              # (the common case; a collection's truth runs no item's code)
     _check_class(kind, TRUTH, what, where, "the value tested")
+
+
+def check_value_hooks(value, hooks, what, where):
+    """Stop before ``what`` (``"len()"``, ``"a comparison"``) runs the hooks ``hooks`` (a
+    name of ``VALUE_HOOKS``) of ``value``, an object whose class astgrad did not know when
+    it generated the code, where such a hook is code of the user's that may write. A
+    number, an array, a string: one look-up of the type; a list, a tuple, a dict: its
+    items' hooks where its own runs them (a comparison, a hash, a string)."""
+    kind = type(value)
+    if kind in _plain:
+        return              # (the common case)
+    if kind in _COLLECTIONS:
+        items = _ITEMS_RUN.get(hooks)
+        if items is not None:
+            check_item_hooks(value, items, what, where)
+        return
+    _check_class(kind, VALUE_HOOKS[hooks], what, where, "the value")
 
 
 def check_membership_hooks(value, container, where):

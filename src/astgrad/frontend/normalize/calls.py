@@ -26,8 +26,8 @@ from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
-from .hooked_reads import (FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, check_truth_when_run, refuse_writing_call,
-                           refuse_writing_hook)
+from .hooked_reads import (FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, check_call_hooks_when_run,
+                           check_truth_when_run, refuse_writing_call, refuse_writing_hook)
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
 
@@ -67,6 +67,7 @@ class CallLowering:
     def expr_Call(self, node):
         self.refuse_current_exception(node)         # trying.py
         refuse_writing_call(self, node)       # hash(v), any([v]): hooked_reads.py
+        check_call_hooks_when_run(self, node)     # len(v), v of a class not known: hooked_reads.py
         called = transform_called(self, node)
         if called is not None:
             nested = self.nested_transform(node, *called)       # nested.py, loaded by the first

@@ -213,6 +213,49 @@ def truth_not_known(lowering, expr):
                 or lowering._object_class(expr) is not None or lowering.proven_plain_wherever_called(expr))
 
 
+def check_hooks_when_run(lowering, expr, hooks, node, what):
+    """Before ``node``, a read running ``hooks`` (a name of ``hooked_items.VALUE_HOOKS``:
+    "length" for ``len(v)``, "iteration" for ``for o in v``, "lt" for ``v < w``) of
+    ``expr``, a name or an attribute of one that may hold an object of a class the code
+    does not know (as ``truth_not_known`` tells): a call of
+    ``hooked_items.check_value_hooks``, stopping where such a hook may write."""
+    if _read_again_alike(expr) and not isinstance(expr, gast.Constant) and truth_not_known(lowering, expr):
+        lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
+            lowering.atom(S.copy(expr)), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
+
+
+def check_call_hooks_when_run(lowering, node):
+    """``check_hooks_when_run`` for the arguments of ``node``, a call of a builtin running
+    their hooks (``len(v)``, ``str(v)``, ``hash(v)``, ``int(v)``, ``print(v, w)``)."""
+    func = node.func
+    if not isinstance(func, (gast.Name, gast.Attribute)) or not node.args or lowering.derivative_code:
+        return
+    name = func.id if isinstance(func, gast.Name) else func.attr
+    if name not in _HOOKED_NAMES:
+        return
+    callee = lowering.resolve_call(node)
+    hooks = next((hooks for function, hooks in _HOOKED_CALLS if function is callee), None)
+    if hooks is None:
+        return
+    what = "math." * (callee in _MATH) + f"{callee.__name__}()"
+    for arg in node.args[:None if callee is builtins.print else 1]:
+        check_hooks_when_run(lowering, arg, hooks, node, what)
+
+
+# the builtins running a hook of their (first) argument, and which (hooked_items.VALUE_HOOKS)
+_HOOKED_CALLS = ((builtins.len, "length"), (builtins.str, "string"), (builtins.print, "string"),
+                 (builtins.repr, "representation"), (builtins.ascii, "representation"), (builtins.format, "format"),
+                 (builtins.hash, "hash"), (builtins.abs, "absolute"), (builtins.float, "float"),
+                 (builtins.int, "int"), (builtins.round, "round"), (builtins.complex, "complex"),
+                 (builtins.iter, "iteration"), (builtins.list, "iteration"), (builtins.tuple, "iteration"),
+                 (builtins.enumerate, "iteration"), (builtins.sum, "iteration"), (builtins.zip, "iteration"),
+                 (builtins.reversed, "iteration"), (operator.index, "index"), (builtins.range, "index"),
+                 (math.floor, "floor"), (math.ceil, "ceil"), (math.trunc, "trunc"))
+_HOOKED_NAMES = frozenset(function.__name__ for function, _ in _HOOKED_CALLS)
+# a comparison's operator: the hooks it runs
+COMPARED = {gast.Lt: "lt", gast.Gt: "gt", gast.LtE: "le", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
+
+
 # what a truth test of which runs no hook of an object (a bool, a display's own length)
 _PLAIN_TRUTHS = (gast.Compare, gast.Constant, gast.JoinedStr, gast.List, gast.Tuple, gast.Set, gast.Dict,
                  gast.ListComp, gast.SetComp, gast.DictComp, gast.Lambda)
