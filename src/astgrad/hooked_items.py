@@ -19,7 +19,12 @@ that writes nothing (``method_writes.writes_nothing``) passes, as at generation 
 (hooked_reads.py). Items of Python's and NumPy's own types (floats, ints, arrays: types
 nobody can add a method to) cost one look-up of their type in a set."""
 
+import ast
+import builtins
 import inspect
+import textwrap
+
+import numpy
 
 from .core.first_use import imported_when_called
 from .library_code import users_code
@@ -43,9 +48,9 @@ VALUE_HOOKS = {
     "float": (("__float__", "__index__"),), "int": (("__int__", "__index__", "__trunc__"),),
     "round": (("__round__",),), "complex": (("__complex__", "__float__", "__index__"),),
     "floor": (("__floor__", "__float__"),), "ceil": (("__ceil__", "__float__"),), "trunc": (("__trunc__",),),
-    # a comparison runs the operator's hook of either side (reflected: a < b may run b.__gt__)
-    "lt": (("__lt__",), ("__gt__",)), "gt": (("__gt__",), ("__lt__",)), "le": (("__le__",), ("__ge__",)),
-    "ge": (("__ge__",), ("__le__",)), "eq": (("__eq__",),), "ne": (("__ne__", "__eq__"),),
+    # a comparison: the left operand's hook, the right's reflected (a < b runs a.__lt__, b.__gt__)
+    "lt": (("__lt__",),), "gt": (("__gt__",),), "le": (("__le__",),), "ge": (("__ge__",),), "eq": (("__eq__",),),
+    "ne": (("__ne__", "__eq__"),),
 }
 # the hooks of a collection's items its own hook runs (str([v]) runs v.__repr__)
 _ITEMS_RUN = {"hash": HASH, "string": (("__repr__",),), "representation": (("__repr__",),),
@@ -107,7 +112,50 @@ def check_value_hooks(value, hooks, what, where):
         if items is not None:
             check_item_hooks(value, items, what, where)
         return
+    if hooks == "iteration" and _iterates_plain_items(value, kind):
+        return
     _check_class(kind, VALUE_HOOKS[hooks], what, where, "the value")
+
+
+def _iterates_plain_items(value, kind):
+    """Whether ``for o in value`` runs ``kind.__iter__`` written as ``return iter(self.a)``
+    or ``yield from self.a`` over a list, a tuple or an array held in ``value.a``: the
+    iteration then runs no code of the user's but that hook, which writes nothing (an
+    iterator of the user's, a generator: refused, as what its steps run is not looked at)."""
+    function = next((vars(klass)["__iter__"] for klass in kind.__mro__[:-1] if "__iter__" in vars(klass)), None)
+    if function is None or kind.__getattribute__ is not object.__getattribute__:
+        return False
+    name = _iterated.get(function, False)
+    if name is False:
+        name = _iterated[function] = _iterated_attribute(function)
+    return name is not None and type(getattr(value, "__dict__", {}).get(name)) in _ITERATED
+
+
+def _iterated_attribute(function):
+    """``a`` where ``function`` is ``def __iter__(self): return iter(self.a)`` or ``yield
+    from self.a`` (a docstring aside), with ``iter`` Python's own; None for any other."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    definition = tree.body[0] if tree.body and isinstance(tree.body[0], ast.FunctionDef) else None
+    if definition is None or definition.decorator_list or len(definition.args.args) != 1:
+        return None
+    body = [stmt for stmt in definition.body if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], (ast.Return, ast.Expr)):
+        return None
+    value, me = body[0].value, definition.args.args[0].arg
+    if isinstance(body[0], ast.Return) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+            and value.func.id == "iter" and len(value.args) == 1 and not value.keywords \
+            and function.__globals__.get("iter", builtins.iter) is builtins.iter:
+        read = value.args[0]
+    elif isinstance(body[0], ast.Expr) and isinstance(value, ast.YieldFrom):
+        read = value.value
+    else:
+        return None
+    if isinstance(read, ast.Attribute) and isinstance(read.value, ast.Name) and read.value.id == me:
+        return read.attr
+    return None
 
 
 def check_membership_hooks(value, container, where):
@@ -172,6 +220,11 @@ class _Reads:
         self.globals = globals_
         self.paths, self.methods = [], []
 
+
+# __iter__ -> the attribute ``return iter(self.a)`` iterates, or None (_iterated_attribute)
+_iterated: dict[object, object] = {}
+# what iterating runs no code of the user's
+_ITERATED = frozenset({list, tuple, numpy.ndarray, str, range})
 
 _HASHED: tuple[type, ...] = (dict, set, frozenset, type({}.keys()))
 # the collections whose items can be looked at without consuming them

@@ -99,8 +99,8 @@ class ExpressionLowering:
                     for operand in (left, *right.elts):
                         refuse_writing_hook(self, operand, EQUALITY, node, "the test 'in'")
             elif type(op) in COMPARED:      # v < w, v of a class not known: hooked_reads.py
-                for operand in (left, right):
-                    check_hooks_when_run(self, operand, COMPARED[type(op)], node, "a comparison")
+                for operand, hooks in zip((left, right), COMPARED[type(op)]):     # (the right's reflected)
+                    check_hooks_when_run(self, operand, hooks, node, "a comparison")
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered

@@ -219,9 +219,16 @@ def check_hooks_when_run(lowering, expr, hooks, node, what):
     ``expr``, a name or an attribute of one that may hold an object of a class the code
     does not know (as ``truth_not_known`` tells): a call of
     ``hooked_items.check_value_hooks``, stopping where such a hook may write."""
-    if _read_again_alike(expr) and not isinstance(expr, gast.Constant) and truth_not_known(lowering, expr):
+    if _read_again_alike(expr) and not isinstance(expr, gast.Constant) and _class_not_known(lowering, expr, node):
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
             lowering.atom(S.copy(expr)), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
+
+
+def _class_not_known(lowering, expr, node):
+    """Whether ``expr`` read at ``node`` may be an object of a class the code does not know,
+    as ``truth_not_known`` tells; a read the normalizer wrote (``args[0]`` for ``*args``,
+    with no line) runs what the user's own read checked."""
+    return getattr(node, "lineno", None) is not None and truth_not_known(lowering, expr)
 
 
 def check_call_hooks_when_run(lowering, node):
@@ -239,7 +246,11 @@ def check_call_hooks_when_run(lowering, node):
         return
     what = "math." * (callee in _MATH) + f"{callee.__name__}()"
     for arg in node.args[:None if callee is builtins.print else 1]:
-        check_hooks_when_run(lowering, arg, hooks, node, what)
+        if isinstance(arg, (gast.List, gast.Tuple)) and hooks in _ITEMS_RUN:    # str([v]) runs v.__repr__
+            for item in arg.elts:
+                check_hooks_when_run(lowering, item, _ITEMS_RUN[hooks], node, what)
+        else:
+            check_hooks_when_run(lowering, arg, hooks, node, what)
 
 
 # the builtins running a hook of their (first) argument, and which (hooked_items.VALUE_HOOKS)
@@ -251,9 +262,13 @@ _HOOKED_CALLS = ((builtins.len, "length"), (builtins.str, "string"), (builtins.p
                  (builtins.enumerate, "iteration"), (builtins.sum, "iteration"), (builtins.zip, "iteration"),
                  (builtins.reversed, "iteration"), (operator.index, "index"), (builtins.range, "index"),
                  (math.floor, "floor"), (math.ceil, "ceil"), (math.trunc, "trunc"))
+# what a display's string or hash runs of its items
+_ITEMS_RUN = {"string": "representation", "representation": "representation", "format": "representation",
+              "hash": "hash"}
 _HOOKED_NAMES = frozenset(function.__name__ for function, _ in _HOOKED_CALLS)
-# a comparison's operator: the hooks it runs
-COMPARED = {gast.Lt: "lt", gast.Gt: "gt", gast.LtE: "le", gast.GtE: "ge", gast.Eq: "eq", gast.NotEq: "ne"}
+# a comparison's operator: the hooks it runs of its left operand and of its right (reflected)
+COMPARED = {gast.Lt: ("lt", "gt"), gast.Gt: ("gt", "lt"), gast.LtE: ("le", "ge"), gast.GtE: ("ge", "le"),
+            gast.Eq: ("eq", "eq"), gast.NotEq: ("ne", "ne")}
 
 
 # what a truth test of which runs no hook of an object (a bool, a display's own length)
