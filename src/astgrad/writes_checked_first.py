@@ -134,7 +134,7 @@ def callee_writes_held_items(fn):
     return not _writes_held_items(fn) and reaches(fn, _writes_held_items)
 
 
-_WRITES = weakref.WeakKeyDictionary()     # function -> whether its lines write held items
+_WRITES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()     # function -> whether its lines write held items
 
 
 def _writes_held_items(f):
