@@ -400,3 +400,64 @@ def test_an_iterator_of_the_users_is_refused(transform):
         args = (0.8, v)
         refused_in_words(for_loop, lambda: _run(transform, lambda x: for_loop(x, *args), X4.copy()))
         assert np.array_equal(v.d, X4 * 1.5)
+
+
+LOG = []
+
+
+class Held:
+    """``arr`` its class's: every instance shares it."""
+    arr = np.zeros(3)
+
+
+class Own:
+    def __init__(self):
+        self.arr = np.zeros(3)
+
+
+def logged_class_write(x, w):
+    s = Held()
+    LOG.append(1)                           # an effect outside the function, before the write
+    s.arr[1] += w                           # the write
+    return np.sum(x) * w * s.arr[1]
+
+
+def logged_own_write(x, w):
+    s = Own()
+    LOG.append(1)
+    s.arr[1] += w
+    return np.sum(x * x) * w * s.arr[1]
+
+
+def _run_at(transform, f, x):
+    if transform == "grad":
+        return astgrad.grad(f, wrt=(0, 1))(x, 0.8)
+    if transform == "value_and_grad":
+        return astgrad.value_and_grad(f, wrt=(0, 1))(x, 0.8)
+    if transform == "vjp":
+        return astgrad.vjp(f, x, 0.8)[1](1.0)
+    if transform == "jvp":
+        return astgrad.jvp(f, (x, 0.8), (np.ones(x.size), 1.0))
+    return astgrad.hessian(f)(x, 0.8)
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS)
+def test_a_write_into_a_class_held_array_is_refused_before_anything_runs(transform):
+    """Refused when the code is made (nothing binds an 'arr' of the object's own), so the
+    global list the function appends to first and the class's array are as they were."""
+    LOG.clear()
+    Held.arr = np.zeros(3)
+    with pytest.raises(astgrad.TransformError, match=r"test_trust88c\.py:\d+: astgrad cannot differentiate a write "
+                       r"into the ndarray Held\.arr, which an object of class Held holds no 'arr' of its own") as caught:
+        _run_at(transform, logged_class_write, X4.copy())
+    assert caught.value.line.strip() == "s.arr[1] += w                           # the write"
+    assert LOG == [] and np.array_equal(Held.arr, np.zeros(3))
+    assert logged_class_write(X4.copy(), 0.8) == pytest.approx(np.sum(X4) * 0.8 * 0.8)     # Python's own
+    assert LOG == [1] and Held.arr[1] == 0.8
+    Held.arr = np.zeros(3)
+
+
+@pytest.mark.parametrize("mode, x", [(mode, (X4, X6)[k % 2]) for k, mode in enumerate(MODES)])
+def test_a_write_into_the_objects_own_array_is_followed(mode, x):
+    LOG.clear()
+    check(mode, logged_own_write, (x.copy(), 0.8), (0, 1))

@@ -53,7 +53,7 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
         fn = inspect.unwrap(underlying(f))
         if not isinstance(fn, types.FunctionType) or not reaches(fn, _writes_held_items):
             return
-        code = _checking(caching.checked_value_code(f), 0)
+        code = _checking(caching.checked_value_code(f, refusing=True), 0)     # (its refusal: before f runs)
         if code is None:
             return
     places = written_places(code)       # globals and closure cells it rebinds (store_global): put back after
@@ -246,7 +246,8 @@ def _replacement(callee, depth, made, made_here=False, hooks_checked=False):
     ``made_here``: ``callee`` is value code astgrad made, checked itself."""
     known = made.get(id(callee))
     if known is None:
-        value = callee if made_here else caching.checked_value_code(callee)
+        # (a callee's refusal is raised: the derivatives' code, made with the callee's, refuses it too)
+        value = callee if made_here else caching.checked_value_code(callee, refusing=True)
         known = made[id(callee)] = (callee, _checking(value, depth + 1, made, hooks_checked))
     return known[1]
 
