@@ -254,27 +254,38 @@ def attribute_length(x, w, box):
     return np.sum(box.v.d * x) * w * n
 
 
+def item_length(x, w, vs):
+    n = float(len(vs[0]))                   # the hook
+    return np.sum(vs[0].d * x) * w * n
+
+
+def item_string(x, w, vs):
+    n = float(str(vs[0]))                   # the hook
+    return np.sum(vs[0].d * x) * w * n
+
+
 def printed_into_a_list(x, w, v):
     n = float(str([v])[1:-1])               # the hook
     return np.sum(v.d * x) * w * n
 
 
 PROGRAMS = (length, for_loop, absolute, to_float, to_int, rounded, hashed, formatted, f_string, as_string,
-            represented, indexed, as_index, less, greater_on_the_right, equal, attribute_length)
+            represented, indexed, as_index, less, greater_on_the_right, equal, attribute_length, item_length,
+            item_string)
 NAMES = sorted(f.__name__ for f in PROGRAMS)
 BY_NAME = {f.__name__: f for f in PROGRAMS}
 HOOK = {"length": "__len__", "for_loop": "__iter__", "absolute": "__abs__", "to_float": "__float__",
         "to_int": "__int__", "rounded": "__round__", "hashed": "__hash__", "formatted": "__format__",
         "f_string": "__format__", "as_string": "__str__", "represented": "__repr__", "indexed": "__getitem__",
         "as_index": "__index__", "less": "__lt__", "greater_on_the_right": "__lt__", "equal": "__eq__",
-        "attribute_length": "__len__"}
+        "attribute_length": "__len__", "item_length": "__len__", "item_string": "__str__"}
 
 
 def _hidden(name, x, writing):
     """The program ``name`` reached through a lambda handing on ``*args`` (the form that
     hides the object's class when the code is made), and the object's array."""
     v = (Writing if writing else Quiet)(x * 1.5)
-    args = (0.8, Box(v) if name.startswith("attribute") else v)
+    args = (0.8, Box(v) if name.startswith("attribute") else [v] if name.startswith("item") else v)
     f = BY_NAME[name]
     return (lambda x: f(x, *args)), v.d
 

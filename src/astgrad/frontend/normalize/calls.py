@@ -27,7 +27,8 @@ from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
 from .hooked_reads import (FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, check_call_hooks_when_run,
-                           check_truth_when_run, refuse_writing_call, refuse_writing_hook)
+                           check_lowered_argument_when_run, check_truth_when_run, refuse_writing_call,
+                           refuse_writing_hook)
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
 
@@ -125,6 +126,8 @@ class CallLowering:
             return self.expr(rewritten)
         node.args = self.ufunc_operands(node.args, result_target)
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
+        if args and not isinstance(node.args[0], gast.Starred):     # len(vs[0]), of a class not known
+            check_lowered_argument_when_run(self, node, result_target, node.args[0], args[0])
         if result_target is builtins.bool and len(args) == 1 and not node.keywords:
             check_truth_when_run(self, node.args[0], args[0], node, "bool()")     # of a class not known: hooked_reads.py
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]

@@ -253,6 +253,20 @@ def check_call_hooks_when_run(lowering, node):
             check_hooks_when_run(lowering, arg, hooks, node, what)
 
 
+def check_lowered_argument_when_run(lowering, node, callee, expr, atom):
+    """``check_hooks_when_run`` for ``expr``, the first argument of ``node`` (a call of
+    ``callee``, a builtin running its hooks), read into the name ``atom`` where it is no
+    name to read again (``len(vs[0])``, ``str(f(v))``): the check reads ``atom``."""
+    hooks = next((hooks for function, hooks in _HOOKED_CALLS if function is callee), None)
+    if hooks is None or _read_again_alike(expr) or isinstance(expr, (gast.List, gast.Tuple)) \
+            or not isinstance(atom, gast.Name) or getattr(node, "lineno", None) is None \
+            or not truth_not_known(lowering, expr):
+        return
+    what = "math." * (callee in _MATH) + f"{callee.__name__}()"
+    lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
+        S.name(atom.id), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
+
+
 # the builtins running a hook of their (first) argument, and which (hooked_items.VALUE_HOOKS)
 _HOOKED_CALLS = ((builtins.len, "length"), (builtins.str, "string"), (builtins.print, "string"),
                  (builtins.repr, "representation"), (builtins.ascii, "representation"), (builtins.format, "format"),
