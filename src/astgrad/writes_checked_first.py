@@ -109,8 +109,8 @@ def _checks_hooks(value, depth):
     """Whether the value code ``value`` or value code astgrad made that it holds or names
     as a global (a helper's, ``value_g``) checks a hook when it runs."""
     source = getattr(value, "source", None)
-    if not isinstance(source, str) or depth > _DEPTH:
-        return False
+    if not isinstance(value, types.FunctionType) or not isinstance(source, str) or depth > _DEPTH:
+        return False        # (a Derivative astgrad made, called as it is: its own checks run in it)
     if any(check in source for check in _HOOK_CHECKS):
         return True
     try:
