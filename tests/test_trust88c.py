@@ -264,6 +264,21 @@ def item_string(x, w, vs):
     return np.sum(vs[0].d * x) * w * n
 
 
+def item_compared(x, w, vs):
+    n = 2.0 if vs[0] < 1.0 else 1.0        # the hook
+    return np.sum(vs[0].d * x) * w * n
+
+
+def item_indexed(x, w, vs):
+    n = vs[0][1]                            # the hook
+    return np.sum(vs[0].d * x) * w * n
+
+
+def item_formatted(x, w, vs):
+    n = float(f"{vs[0]}")                   # the hook
+    return np.sum(vs[0].d * x) * w * n
+
+
 def printed_into_a_list(x, w, v):
     n = float(str([v])[1:-1])               # the hook
     return np.sum(v.d * x) * w * n
@@ -271,14 +286,15 @@ def printed_into_a_list(x, w, v):
 
 PROGRAMS = (length, for_loop, absolute, to_float, to_int, rounded, hashed, formatted, f_string, as_string,
             represented, indexed, as_index, less, greater_on_the_right, equal, attribute_length, item_length,
-            item_string)
+            item_string, item_compared, item_indexed, item_formatted)
 NAMES = sorted(f.__name__ for f in PROGRAMS)
 BY_NAME = {f.__name__: f for f in PROGRAMS}
 HOOK = {"length": "__len__", "for_loop": "__iter__", "absolute": "__abs__", "to_float": "__float__",
         "to_int": "__int__", "rounded": "__round__", "hashed": "__hash__", "formatted": "__format__",
         "f_string": "__format__", "as_string": "__str__", "represented": "__repr__", "indexed": "__getitem__",
         "as_index": "__index__", "less": "__lt__", "greater_on_the_right": "__lt__", "equal": "__eq__",
-        "attribute_length": "__len__", "item_length": "__len__", "item_string": "__str__"}
+        "attribute_length": "__len__", "item_length": "__len__", "item_string": "__str__",
+        "item_compared": "__lt__", "item_indexed": "__getitem__", "item_formatted": "__format__"}
 
 
 def _hidden(name, x, writing):

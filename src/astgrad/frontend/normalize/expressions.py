@@ -16,9 +16,9 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import (COMPARED, EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_hooks_when_run,
-                           check_membership_when_run, check_truth_when_run, refuse_writing_hook, refuse_writing_index,
-                           refuse_writing_percent, truth_not_known)
+from .hooked_reads import (COMPARED, EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_atom_when_run,
+                           check_hooks_when_run, check_membership_when_run, check_truth_when_run, refuse_writing_hook,
+                           refuse_writing_index, refuse_writing_percent, truth_not_known)
 
 # what an f-string's conversion runs of its value (hooked_items.VALUE_HOOKS): {v}, {v!s}, {v!r}, {v!a}
 _FORMATTED = {-1: "format", ord("s"): "string", ord("r"): "representation", ord("a"): "representation"}
@@ -106,6 +106,10 @@ class ExpressionLowering:
             return lowered
         left = self.atom(node.left)
         right = self.atom(node.comparators[0])
+        if type(node.ops[0]) in COMPARED:       # vs[0] < w, of a class not known: hooked_reads.py
+            operands = zip((node.left, node.comparators[0]), (left, right), COMPARED[type(node.ops[0])])
+            for operand, atom, hooks in operands:
+                check_atom_when_run(self, operand, atom, hooks, node, "a comparison")
         first = gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])
         first = self.checked_comparison(node, first) or first       # comparison_methods.py
         if len(node.ops) == 1:
@@ -253,6 +257,7 @@ class ExpressionLowering:
         for index in node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]:
             check_hooks_when_run(self, index, "index", node, "an index")
         base = self.atom(node.value)
+        check_atom_when_run(self, node.value, base, "item", node, "indexing")     # vs[0][k]: hooked_reads.py
         data = self.data_item(base, node.slice)
         if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned
             return data
@@ -307,17 +312,21 @@ class ExpressionLowering:
     def _formats_unknown(self, node):
         """Whether an f-string formats a value of a class the code may not know (checked
         when it runs, so lowered part by part)."""
-        return not self.derivative_code and any(isinstance(part, gast.FormattedValue) and truth_not_known(self, part.value)
-                                                for part in node.values)
+        return not self.derivative_code and any(
+            isinstance(part, gast.FormattedValue) and truth_not_known(self, part.value) for part in node.values)
 
     def formatted_value(self, part):
         if not isinstance(part, gast.FormattedValue):
             return S.copy(part)
         refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
                             "formatting in an f-string")      # hooked_reads.py
-        check_hooks_when_run(self, part.value, _FORMATTED.get(part.conversion, "format"), part, "formatting in an f-string")
+        check_hooks_when_run(self, part.value, _FORMATTED.get(part.conversion, "format"), part,
+                             "formatting in an f-string")      # f"{v}", of a class not known
         spec = part.format_spec and self.expr_JoinedStr(part.format_spec)
-        return gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
+        value = self.atom(part.value)
+        check_atom_when_run(self, part.value, value, _FORMATTED.get(part.conversion, "format"), part,
+                            "formatting in an f-string")      # f"{vs[0]}": hooked_reads.py
+        return gast.FormattedValue(value=value, conversion=part.conversion, format_spec=spec)
 
     def expr_Slice(self, node):
         return self.index(node)

@@ -258,11 +258,17 @@ def check_lowered_argument_when_run(lowering, node, callee, expr, atom):
     ``callee``, a builtin running its hooks), read into the name ``atom`` where it is no
     name to read again (``len(vs[0])``, ``str(f(v))``): the check reads ``atom``."""
     hooks = next((hooks for function, hooks in _HOOKED_CALLS if function is callee), None)
-    if hooks is None or _read_again_alike(expr) or isinstance(expr, (gast.List, gast.Tuple)) \
-            or not isinstance(atom, gast.Name) or getattr(node, "lineno", None) is None \
+    if hooks is not None and not isinstance(expr, (gast.List, gast.Tuple)):
+        check_atom_when_run(lowering, expr, atom, hooks, node, "math." * (callee in _MATH) + f"{callee.__name__}()")
+
+
+def check_atom_when_run(lowering, expr, atom, hooks, node, what):
+    """``check_hooks_when_run`` for ``expr`` where it is no name to read again (``vs[0] <
+    w``, ``vs[0][k]``, ``f"{vs[0]}"``), read into the name ``atom``: the check reads ``atom``
+    (a name or an attribute is checked before, by ``check_hooks_when_run``)."""
+    if _read_again_alike(expr) or not isinstance(atom, gast.Name) or getattr(node, "lineno", None) is None \
             or not truth_not_known(lowering, expr):
         return
-    what = "math." * (callee in _MATH) + f"{callee.__name__}()"
     lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
         S.name(atom.id), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
 
