@@ -231,6 +231,17 @@ def _class_not_known(lowering, expr, node):
     return getattr(node, "lineno", None) is not None and truth_not_known(lowering, expr)
 
 
+def _constant_item(expr):
+    """Whether ``expr`` is an item at a constant key of a name or of its attributes, or an
+    attribute of one (``vs[0]``, ``d["a"].v``): a container's item, whose class the code
+    does not know. (Not ``x[i]`` in a loop, nor what a call gives, ``np.sum(a)``: their
+    check, at every turn, would cost most where the values are arrays.)"""
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Constant) \
+        and (_read_again_alike(expr.value) or _constant_item(expr.value))
+
+
 def check_call_hooks_when_run(lowering, node):
     """``check_hooks_when_run`` for the arguments of ``node``, a call of a builtin running
     their hooks (``len(v)``, ``str(v)``, ``hash(v)``, ``int(v)``, ``print(v, w)``)."""
@@ -254,20 +265,19 @@ def check_call_hooks_when_run(lowering, node):
 
 
 def check_lowered_argument_when_run(lowering, node, callee, expr, atom):
-    """``check_hooks_when_run`` for ``expr``, the first argument of ``node`` (a call of
-    ``callee``, a builtin running its hooks), read into the name ``atom`` where it is no
-    name to read again (``len(vs[0])``, ``str(f(v))``): the check reads ``atom``."""
+    """``check_atom_when_run`` for ``expr``, the first argument of ``node`` (a call of
+    ``callee``, a builtin running its hooks), read into the name ``atom`` (``len(vs[0])``)."""
     hooks = next((hooks for function, hooks in _HOOKED_CALLS if function is callee), None)
     if hooks is not None and not isinstance(expr, (gast.List, gast.Tuple)):
         check_atom_when_run(lowering, expr, atom, hooks, node, "math." * (callee in _MATH) + f"{callee.__name__}()")
 
 
 def check_atom_when_run(lowering, expr, atom, hooks, node, what):
-    """``check_hooks_when_run`` for ``expr`` where it is no name to read again (``vs[0] <
-    w``, ``vs[0][k]``, ``f"{vs[0]}"``), read into the name ``atom``: the check reads ``atom``
-    (a name or an attribute is checked before, by ``check_hooks_when_run``)."""
-    if _read_again_alike(expr) or not isinstance(atom, gast.Name) or getattr(node, "lineno", None) is None \
-            or not truth_not_known(lowering, expr):
+    """``check_hooks_when_run`` for ``expr``, an item at a constant key (``vs[0] < w``,
+    ``vs[0][k]``, ``f"{vs[0]}"``, ``len(vs[0])``), read into the name ``atom``: the check
+    reads ``atom`` (a name or an attribute is checked before, by ``check_hooks_when_run``)."""
+    if _read_again_alike(expr) or not _constant_item(expr) or not isinstance(atom, gast.Name) \
+            or getattr(node, "lineno", None) is None or not truth_not_known(lowering, expr):
         return
     lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
         S.name(atom.id), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
