@@ -213,6 +213,94 @@ def truth_not_known(lowering, expr):
                 or lowering._object_class(expr) is not None or lowering.proven_plain_wherever_called(expr))
 
 
+def check_hooks_when_run(lowering, expr, hooks, node, what):
+    """Before ``node``, a read running ``hooks`` (a name of ``hooked_items.VALUE_HOOKS``:
+    "length" for ``len(v)``, "iteration" for ``for o in v``, "lt" for ``v < w``) of
+    ``expr``, a name or an attribute of one that may hold an object of a class the code
+    does not know (as ``truth_not_known`` tells): a call of
+    ``hooked_items.check_value_hooks``, stopping where such a hook may write."""
+    if _read_again_alike(expr) and not isinstance(expr, gast.Constant) and _class_not_known(lowering, expr, node):
+        lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
+            lowering.atom(S.copy(expr)), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
+
+
+def _class_not_known(lowering, expr, node):
+    """Whether ``expr`` read at ``node`` may be an object of a class the code does not know,
+    as ``truth_not_known`` tells; a read the normalizer wrote (``args[0]`` for ``*args``,
+    with no line) runs what the user's own read checked."""
+    return getattr(node, "lineno", None) is not None and truth_not_known(lowering, expr)
+
+
+def _constant_item(expr):
+    """Whether ``expr`` is an item at a constant key of a name or of its attributes, or an
+    attribute of one (``vs[0]``, ``d["a"].v``): a container's item, whose class the code
+    does not know. (Not ``x[i]`` in a loop, nor what a call gives, ``np.sum(a)``: their
+    check, at every turn, would cost most where the values are arrays.)"""
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Constant) \
+        and (_read_again_alike(expr.value) or _constant_item(expr.value))
+
+
+def check_call_hooks_when_run(lowering, node):
+    """``check_hooks_when_run`` for the arguments of ``node``, a call of a builtin running
+    their hooks (``len(v)``, ``str(v)``, ``hash(v)``, ``int(v)``, ``print(v, w)``)."""
+    func = node.func
+    if not isinstance(func, (gast.Name, gast.Attribute)) or not node.args or lowering.derivative_code:
+        return
+    name = func.id if isinstance(func, gast.Name) else func.attr
+    if name not in _HOOKED_NAMES:
+        return
+    callee = lowering.resolve_call(node)
+    hooks = next((hooks for function, hooks in _HOOKED_CALLS if function is callee), None)
+    if hooks is None:
+        return
+    what = "math." * (callee in _MATH) + f"{callee.__name__}()"
+    for arg in node.args[:None if callee is builtins.print else 1]:
+        if isinstance(arg, (gast.List, gast.Tuple)) and hooks in _ITEMS_RUN:    # str([v]) runs v.__repr__
+            for item in arg.elts:
+                check_hooks_when_run(lowering, item, _ITEMS_RUN[hooks], node, what)
+        else:
+            check_hooks_when_run(lowering, arg, hooks, node, what)
+
+
+def check_lowered_argument_when_run(lowering, node, callee, expr, atom):
+    """``check_atom_when_run`` for ``expr``, the first argument of ``node`` (a call of
+    ``callee``, a builtin running its hooks), read into the name ``atom`` (``len(vs[0])``)."""
+    hooks = next((hooks for function, hooks in _HOOKED_CALLS if function is callee), None)
+    if hooks is not None and not isinstance(expr, (gast.List, gast.Tuple)):
+        check_atom_when_run(lowering, expr, atom, hooks, node, "math." * (callee in _MATH) + f"{callee.__name__}()")
+
+
+def check_atom_when_run(lowering, expr, atom, hooks, node, what):
+    """``check_hooks_when_run`` for ``expr``, an item at a constant key (``vs[0] < w``,
+    ``vs[0][k]``, ``f"{vs[0]}"``, ``len(vs[0])``), read into the name ``atom``: the check
+    reads ``atom`` (a name or an attribute is checked before, by ``check_hooks_when_run``)."""
+    if _read_again_alike(expr) or not _constant_item(expr) or not isinstance(atom, gast.Name) \
+            or getattr(node, "lineno", None) is None or not truth_not_known(lowering, expr):
+        return
+    lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
+        S.name(atom.id), S.const(hooks), S.const(what), S.const(_place(lowering, node))])))
+
+
+# the builtins running a hook of their (first) argument, and which (hooked_items.VALUE_HOOKS)
+_HOOKED_CALLS = ((builtins.len, "length"), (builtins.str, "string"), (builtins.print, "string"),
+                 (builtins.repr, "representation"), (builtins.ascii, "representation"), (builtins.format, "format"),
+                 (builtins.hash, "hash"), (builtins.abs, "absolute"), (builtins.float, "float"),
+                 (builtins.int, "int"), (builtins.round, "round"), (builtins.complex, "complex"),
+                 (builtins.iter, "iteration"), (builtins.list, "iteration"), (builtins.tuple, "iteration"),
+                 (builtins.enumerate, "iteration"), (builtins.sum, "iteration"), (builtins.zip, "iteration"),
+                 (builtins.reversed, "iteration"), (operator.index, "index"), (builtins.range, "index"),
+                 (math.floor, "floor"), (math.ceil, "ceil"), (math.trunc, "trunc"))
+# what a display's string or hash runs of its items
+_ITEMS_RUN = {"string": "representation", "representation": "representation", "format": "representation",
+              "hash": "hash"}
+_HOOKED_NAMES = frozenset(function.__name__ for function, _ in _HOOKED_CALLS)
+# a comparison's operator: the hooks it runs of its left operand and of its right (reflected)
+COMPARED = {gast.Lt: ("lt", "gt"), gast.Gt: ("gt", "lt"), gast.LtE: ("le", "ge"), gast.GtE: ("ge", "le"),
+            gast.Eq: ("eq", "eq"), gast.NotEq: ("ne", "ne")}
+
+
 # what a truth test of which runs no hook of an object (a bool, a display's own length)
 _PLAIN_TRUTHS = (gast.Compare, gast.Constant, gast.JoinedStr, gast.List, gast.Tuple, gast.Set, gast.Dict,
                  gast.ListComp, gast.SetComp, gast.DictComp, gast.Lambda)
