@@ -93,34 +93,8 @@ class CallLowering:
             lowered = self.container_call(node)
             if lowered is not None:
                 return lowered
-        func = node.func
-        path = S.dotted_path(func)
-        if isinstance(func, gast.Name) and func.id in self.bindings:
-            new_func = S.copy(func)         # a helper this stage bound (patterns.py)
-            result_target = self.bindings[func.id]
-            method = None
-        elif path is not None and path[0] not in self.locals:
-            node, new_func, result_target = self.global_callee(node, path)
-            method = None
-        elif isinstance(func, gast.Attribute):
-            owner = self.atom(func.value, hint="t")
-            self.check_list_method(func, owner)
-            new_func = gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load())
-            result_target = None
-            method = func.attr
-        elif isinstance(func, gast.Name):
-            new_func = S.name(func.id)
-            result_target = None
-            method = None
-        else:
-            new_func = self.atom(func, hint="fn")
-            result_target, method = None, None
-        if method == "format" and isinstance(func.value, gast.Constant) and isinstance(func.value.value, str):
-            for arg in node.args + [kw.value for kw in node.keywords]:     # "{}".format(v) runs v's __format__
-                refuse_writing_hook(self, arg, FORMATTING[-1], node, "str.format()")
-        if result_target in _HOOKED:        # len(v), str(v), print(v) on an object: its own code runs
-            for arg in node.args[:None if result_target is builtins.print else 1]:
-                refuse_writing_hook(self, arg, _HOOKED[result_target], node, f"{result_target.__name__}()")
+        node, new_func, result_target, method = self._callee(node)
+        self._refuse_writing_hooks(node, method, result_target)
         rewritten = _rewritten_call(node, result_target) or per_axis_gradient(self, node, result_target)
         if rewritten is not None:
             return self.expr(rewritten)
@@ -137,6 +111,36 @@ class CallLowering:
         if is_transform_object(result_target):
             return self.as_returned(call, result_target)       # nested.py
         return self.writing_call(call, node, result_target)
+
+    def _callee(self, node):
+        """``(node, func, target, method)``: the call ``node`` (as a global callee's lowering
+        may rewrite it), the function expression the lowered call calls, the object it
+        calls where known and the method's name where it calls one."""
+        func = node.func
+        path = S.dotted_path(func)
+        if isinstance(func, gast.Name) and func.id in self.bindings:
+            return node, S.copy(func), self.bindings[func.id], None     # a helper this stage bound (patterns.py)
+        if path is not None and path[0] not in self.locals:
+            node, new_func, result_target = self.global_callee(node, path)
+            return node, new_func, result_target, None
+        if isinstance(func, gast.Attribute):
+            owner = self.atom(func.value, hint="t")
+            self.check_list_method(func, owner)
+            return node, gast.Attribute(value=owner, attr=func.attr, ctx=gast.Load()), None, func.attr
+        if isinstance(func, gast.Name):
+            return node, S.name(func.id), None, None
+        return node, self.atom(func, hint="fn"), None, None
+
+    def _refuse_writing_hooks(self, node, method, result_target):
+        """Refuse the call ``node`` where it runs a hook of an object of the user's that may
+        write: ``"{}".format(v)`` its ``__format__``, ``len(v)``, ``str(v)``, ``print(v)``."""
+        func = node.func
+        if method == "format" and isinstance(func.value, gast.Constant) and isinstance(func.value.value, str):
+            for arg in node.args + [kw.value for kw in node.keywords]:     # "{}".format(v) runs v's __format__
+                refuse_writing_hook(self, arg, FORMATTING[-1], node, "str.format()")
+        if result_target in _HOOKED:        # len(v), str(v), print(v) on an object: its own code runs
+            for arg in node.args[:None if result_target is builtins.print else 1]:
+                refuse_writing_hook(self, arg, _HOOKED[result_target], node, f"{result_target.__name__}()")
 
     def check_list_method(self, func, owner):
         """Before ``log.append(v)`` (``func``, ``owner`` the atom ``log`` reads), which is
