@@ -33,7 +33,7 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative, run_value_code
-from .writes_checked_first import callee_writes_held_items, reaches_held_writes, refuse_hooks_first, refuse_writes_first
+from .writes_checked_first import callee_writes_held_items, reaches_held_writes, refuse_writes_first
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -1858,7 +1858,6 @@ class Hessian:
         # the code is made (or the program refused) before f runs, as grad does
         products = self._product._products(args, kwargs, basis[0]) if basis else None
         refuse_writes_first(_underlying(f), _copies(target.arguments(bound)), _fresh_keywords(bound.kwargs))
-        refuse_hooks_first(_underlying(f), _copies(target.arguments(bound)), _fresh_keywords(bound.kwargs))
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         _check_scalar(call_from_users_line(_underlying(f), _copies(target.arguments(bound)),
                                            _fresh_keywords(bound.kwargs)),

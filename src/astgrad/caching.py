@@ -519,17 +519,14 @@ def value_code(f, given=frozenset()):
     return value if copied is not None and copied <= given else None
 
 
-def checked_value_code(f, refusing=False):
+def checked_value_code(f):
     """``f``'s value code as made (it may write into copies of what it is given or
     reaches, so a caller may see values ``f`` leaves otherwise, as its derivatives' code
     sees them), or None: what a check run before ``f``'s own call runs for a callee
-    (writes_checked_first.py). ``refusing``: the refusal of ``f``'s code is raised (each
-    derivative's code, computing the value too, would refuse it), not None."""
+    (writes_checked_first.py)."""
     try:
         value = _entry(underlying(f), ("forward", (), VALUE_ONLY)).compiled
     except TransformError:
-        if refusing:
-            raise
         return None
     return value if value.__name__.startswith("value_") else None
 

@@ -6,9 +6,7 @@ and ``__gt__``, ``set(vs)``, ``frozenset(vs)`` and ``dict.fromkeys(vs)`` its ``_
 items of a list or tuple, or ``v``'s ``__hash__`` (then ``__eq__``) for a dict or set.
 A truth test (``if v:``, ``not v``, ``v and x``, ``bool(v)``, ...) of a value whose class
 is known only when the code runs (a helper's parameter handed on through ``*args``) runs
-that value's ``__bool__`` (or ``__len__``): ``check_truth_hook``; ``len(v)``, ``for o in v``,
-``str(v)``, ``f"{v}"``, ``hash(v)``, ``int(v)``, ``v[k]``, ``v < w``, ... run its other hooks:
-``check_value_hooks``.
+that value's ``__bool__`` (or ``__len__``): ``check_truth_hook``.
 
 Where ``vs`` is a list held in a name, an argument or an attribute, its items' classes
 are known only when the code runs. The generated code keeps such calls as they are (their
@@ -19,12 +17,7 @@ that writes nothing (``method_writes.writes_nothing``) passes, as at generation 
 (hooked_reads.py). Items of Python's and NumPy's own types (floats, ints, arrays: types
 nobody can add a method to) cost one look-up of their type in a set."""
 
-import ast
-import builtins
 import inspect
-import textwrap
-
-import numpy
 
 from .core.first_use import imported_when_called
 from .library_code import users_code
@@ -39,24 +32,6 @@ HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
 EQUALITY = (("__eq__",),)
 MEMBERSHIP = (("__contains__", "__iter__", "__getitem__"),)
 HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH}     # by the name the generated code gives
-# a value's own hooks, by the name the generated code gives (check_value_hooks)
-VALUE_HOOKS = {
-    "truth": TRUTH, "hash": HASH, "length": (("__len__",),), "iteration": (("__iter__", "__getitem__"),),
-    "string": (("__str__", "__repr__"),), "representation": (("__repr__",),),
-    "format": (("__format__", "__str__", "__repr__"),), "item": (("__getitem__",),),
-    "index": (("__index__",), ("__hash__",)), "absolute": (("__abs__",),),
-    "float": (("__float__", "__index__"),), "int": (("__int__", "__index__", "__trunc__"),),
-    "round": (("__round__",),), "complex": (("__complex__", "__float__", "__index__"),),
-    "floor": (("__floor__", "__float__"),), "ceil": (("__ceil__", "__float__"),), "trunc": (("__trunc__",),),
-    # a comparison: the left operand's hook, the right's reflected (a < b runs a.__lt__, b.__gt__)
-    "lt": (("__lt__",),), "gt": (("__gt__",),), "le": (("__le__",),), "ge": (("__ge__",),), "eq": (("__eq__",),),
-    "ne": (("__ne__", "__eq__"),),
-}
-# the hooks of a collection's items its own hook runs (str([v]) runs v.__repr__)
-_ITEMS_RUN = {"hash": HASH, "string": (("__repr__",),), "representation": (("__repr__",),),
-              "format": (("__repr__",),), "lt": ORDER + (("__eq__",),), "gt": ORDER + (("__eq__",),),
-              "le": ORDER + (("__le__",), ("__ge__",), ("__eq__",)), "ge": ORDER + (("__le__",), ("__ge__",), ("__eq__",)),
-              "eq": (("__eq__",),), "ne": (("__eq__",), ("__ne__",))}
 _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless
@@ -96,66 +71,6 @@ def check_truth_hook(value, what, where):
     if kind in _plain or kind in _COLLECTIONS:
         return              # (the common case; a collection's truth runs no item's code)
     _check_class(kind, TRUTH, what, where, "the value tested")
-
-
-def check_value_hooks(value, hooks, what, where):
-    """Stop before ``what`` (``"len()"``, ``"a comparison"``) runs the hooks ``hooks`` (a
-    name of ``VALUE_HOOKS``) of ``value``, an object whose class astgrad did not know when
-    it generated the code, where such a hook is code of the user's that may write. A
-    number, an array, a string: one look-up of the type; a list, a tuple, a dict: its
-    items' hooks where its own runs them (a comparison, a hash, a string)."""
-    kind = type(value)
-    if kind in _plain:
-        return              # (the common case)
-    if kind in _COLLECTIONS:
-        items = _ITEMS_RUN.get(hooks)
-        if items is not None:
-            check_item_hooks(value, items, what, where)
-        return
-    if hooks == "iteration" and _iterates_plain_items(value, kind):
-        return
-    _check_class(kind, VALUE_HOOKS[hooks], what, where, "the value")
-
-
-def _iterates_plain_items(value, kind):
-    """Whether ``for o in value`` runs ``kind.__iter__`` written as ``return iter(self.a)``
-    or ``yield from self.a`` over a list, a tuple or an array held in ``value.a``: the
-    iteration then runs no code of the user's but that hook, which writes nothing (an
-    iterator of the user's, a generator: refused, as what its steps run is not looked at)."""
-    function = next((vars(klass)["__iter__"] for klass in kind.__mro__[:-1] if "__iter__" in vars(klass)), None)
-    if function is None or kind.__getattribute__ is not object.__getattribute__:
-        return False
-    name = _iterated.get(function, False)
-    if name is False:
-        name = _iterated[function] = _iterated_attribute(function)
-    return name is not None and type(getattr(value, "__dict__", {}).get(name)) in _ITERATED
-
-
-def _iterated_attribute(function):
-    """``a`` where ``function`` is ``def __iter__(self): return iter(self.a)`` or ``yield
-    from self.a`` (a docstring aside), with ``iter`` Python's own; None for any other."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    definition = tree.body[0] if tree.body and isinstance(tree.body[0], ast.FunctionDef) else None
-    if definition is None or definition.decorator_list or len(definition.args.args) != 1:
-        return None
-    body = [stmt for stmt in definition.body if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], (ast.Return, ast.Expr)):
-        return None
-    value, me = body[0].value, definition.args.args[0].arg
-    if isinstance(body[0], ast.Return) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
-            and value.func.id == "iter" and len(value.args) == 1 and not value.keywords \
-            and function.__globals__.get("iter", builtins.iter) is builtins.iter:
-        read = value.args[0]
-    elif isinstance(body[0], ast.Expr) and isinstance(value, ast.YieldFrom):
-        read = value.value
-    else:
-        return None
-    if isinstance(read, ast.Attribute) and isinstance(read.value, ast.Name) and read.value.id == me:
-        return read.attr
-    return None
 
 
 def check_membership_hooks(value, container, where):
@@ -220,11 +135,6 @@ class _Reads:
         self.globals = globals_
         self.paths, self.methods = [], []
 
-
-# __iter__ -> the attribute ``return iter(self.a)`` iterates, or None (_iterated_attribute)
-_iterated: dict[object, object] = {}
-# what iterating runs no code of the user's
-_ITERATED = frozenset({list, tuple, numpy.ndarray, str, range})
 
 _HASHED: tuple[type, ...] = (dict, set, frozenset, type({}.keys()))
 # the collections whose items can be looked at without consuming them

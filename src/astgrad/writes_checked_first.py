@@ -53,7 +53,7 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
         fn = inspect.unwrap(underlying(f))
         if not isinstance(fn, types.FunctionType) or not reaches(fn, _writes_held_items):
             return
-        code = _checking(caching.checked_value_code(f, refusing=True), 0)     # (its refusal: before f runs)
+        code = _checking(caching.checked_value_code(f), 0)
         if code is None:
             return
     places = written_places(code)       # globals and closure cells it rebinds (store_global): put back after
@@ -72,56 +72,6 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
             before.restore()
 
 
-def refuse_hooks_first(f, args, kwargs=None):
-    """Run ``f``'s value code at ``args`` (copies) first where it, or value code astgrad
-    made that it calls, checks when it runs a hook of a value whose class the code did not
-    know (``len(v)``, ``if v:``: hooked_items.py), and changes nothing else; raise that
-    check's refusal, if any, before ``f`` runs itself (hessian calls it as it is first,
-    which would run the hook)."""
-    value = caching.checked_value_code(f)
-    if value is None or not _checks_hooks(value, 0):
-        return
-    code = _checking(value, 0, hooks_checked=True)
-    if code is None:
-        return
-    places = written_places(code)
-    before = Snapshot(places) if places else None
-    try:
-        code(*args, **(kwargs or {}))
-    except TransformError:
-        raise
-    except TypeError as error:
-        if str(error).startswith("astgrad:"):
-            raise
-    except Exception:       # noqa: BLE001 - the function's own call raises it, as Python would
-        pass
-    finally:
-        if before is not None:
-            before.restore()
-
-
-# what runs a hook of its argument, checked before where its class is not known (hooked_reads.py)
-_CONVERSIONS = (float, int, str, repr, ascii, format, hash, round, complex, bool, iter, list, tuple, abs, len, enumerate)
-_HOOK_CHECKS = ("check_value_hooks(", "check_truth_hook(", "check_item_hooks(", "check_membership_hooks(")
-
-
-def _checks_hooks(value, depth):
-    """Whether the value code ``value`` or value code astgrad made that it holds or names
-    as a global (a helper's, ``value_g``) checks a hook when it runs."""
-    source = getattr(value, "source", None)
-    if not isinstance(value, types.FunctionType) or not isinstance(source, str) or depth > _DEPTH:
-        return False        # (a Derivative astgrad made, called as it is: its own checks run in it)
-    if any(check in source for check in _HOOK_CHECKS):
-        return True
-    try:
-        held = [cell.cell_contents for cell in value.__closure__ or ()]
-    except ValueError:      # an empty cell
-        return False
-    named = [value.__globals__.get(name) for use, name, _ in _uses(source) if use == _CALL]
-    return any(is_generated(callee) and callee is not value and _checks_hooks(callee, depth + 1)
-               for callee in held + named)
-
-
 def reaches_held_writes(fn):
     """Whether the plain function ``fn`` or a function of the user's it reaches by its
     names writes into an item something holds."""
@@ -134,7 +84,7 @@ def callee_writes_held_items(fn):
     return not _writes_held_items(fn) and reaches(fn, _writes_held_items)
 
 
-_WRITES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()     # function -> whether its lines write held items
+_WRITES = weakref.WeakKeyDictionary()     # function -> whether its lines write held items
 
 
 def _writes_held_items(f):
@@ -183,14 +133,12 @@ def _writes_held(node, names):
     return not (isinstance(root, ast.Name) and isinstance(names.get(root.id), types.ModuleType))   # np.linalg.solve
 
 
-def _checking(value, depth, made=None, hooks_checked=False):
+def _checking(value, depth, made=None):
     """The value code ``value`` with each function of the user's its closure holds replaced
     by that function's value code, itself made so: a function that changes nothing outside
     copies, so long as each call in it is harmless (``_changes_nothing``); else None.
     ``made``: {id of a callee: (the callee, its replacement)}, so that one callee reached by
-    two names is replaced by one function, and ``g is helpers.g`` stays as it was.
-    ``hooks_checked``: Python's conversions (``float(v)``, ``str(v)``) count as harmless,
-    the hooks they run checked before them (refuse_hooks_first)."""
+    two names is replaced by one function, and ``g is helpers.g`` stays as it was."""
     if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
         return None
     try:
@@ -208,7 +156,7 @@ def _checking(value, depth, made=None, hooks_checked=False):
         if isinstance(content, types.ModuleType) and not _library(content):
             # a module of the user's: its functions named here (helpers.g(x), g is helpers.g) are replaced
             functions = {attribute: getattr(content, attribute, None) for attribute in named.get(name, ())}
-            inner = {attribute: _replacement(fn, depth, made, hooks_checked=hooks_checked)
+            inner = {attribute: _replacement(fn, depth, made)
                      for attribute, fn in functions.items() if user_function(fn) is not None}
             if None in inner.values():
                 return None
@@ -220,13 +168,13 @@ def _checking(value, depth, made=None, hooks_checked=False):
         if fn is not None and not is_generated(content) or generated:
             # it computes as the derivatives' code does, into copies: it refuses what they refuse
             # (a callee's value code astgrad made is checked so too: it may call the user's as they are)
-            inner = _replacement(content, depth, made, made_here=generated, hooks_checked=hooks_checked)
+            inner = _replacement(content, depth, made, made_here=generated)
             if inner is None:
                 return None
             checked[name] = inner
             replaced.add(name)
     if replaced & _read_as_values(value.source, frozenset(replaced)) \
-            or not _changes_nothing(value, {**modules, **held, **checked}, replaced, hooks_checked):
+            or not _changes_nothing(value, {**modules, **held, **checked}, replaced):
         return None     # (a callee handed on, or compared with what is not replaced, would not be itself)
     cells = tuple(types.CellType(checked[name]) if name in checked else cell
                   for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
@@ -241,14 +189,13 @@ def _checking(value, depth, made=None, hooks_checked=False):
 _DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
 
 
-def _replacement(callee, depth, made, made_here=False, hooks_checked=False):
+def _replacement(callee, depth, made, made_here=False):
     """The checking value code of the user's ``callee`` (see ``_checking``), one per callee;
     ``made_here``: ``callee`` is value code astgrad made, checked itself."""
     known = made.get(id(callee))
     if known is None:
-        # (a callee's refusal is raised: the derivatives' code, made with the callee's, refuses it too)
-        value = callee if made_here else caching.checked_value_code(callee, refusing=True)
-        known = made[id(callee)] = (callee, _checking(value, depth + 1, made, hooks_checked))
+        value = callee if made_here else caching.checked_value_code(callee)
+        known = made[id(callee)] = (callee, _checking(value, depth + 1, made))
     return known[1]
 
 
@@ -319,7 +266,7 @@ def _library(module):
     return module.__name__.split(".")[0] in _LIBRARIES
 
 
-def _changes_nothing(code, held=None, checked=frozenset(), hooks_checked=False):
+def _changes_nothing(code, held=None, checked=frozenset()):
     """Whether each call in the value code ``code`` calls a library function, astgrad's
     helpers or code astgrad made (which writes only into copies), a class (only to build
     an object with ``instance``) or a callee named in ``checked`` (replaced by its checked
@@ -336,13 +283,13 @@ def _changes_nothing(code, held=None, checked=frozenset(), hooks_checked=False):
             if name in checked or name in local:
                 continue
             value = _lookup(name, held, code)       # a function handed on (np.apply_along_axis(f, ...))
-            if callable(value) and not isinstance(value, type) and not _harmless(value, hooks_checked):
+            if callable(value) and not isinstance(value, type) and not _harmless(value):
                 return False
         elif use == _METHOD:
             owner = _lookup(name, held, code)
             if not (isinstance(owner, types.ModuleType) and _library(owner) or f"{name}.{attribute}" in checked):
                 return False
-        elif use == _OTHER or not _harmless(_lookup(name, held, code), hooks_checked):
+        elif use == _OTHER or not _harmless(_lookup(name, held, code)):
             return False
     return True
 
@@ -376,8 +323,8 @@ def _lookup(name, held, code):
     return code.__globals__.get(name, getattr(builtins, name, None))
 
 
-def _harmless(fn, hooks_checked=False):
-    if isinstance(fn, numpy.ufunc) or hooks_checked and any(fn is known for known in _CONVERSIONS):
+def _harmless(fn):
+    if isinstance(fn, numpy.ufunc):
         return True
     if is_generated(fn):
         return True         # (the globals and cells it rebinds are put back after the check run)

@@ -284,27 +284,6 @@ def _snapshot(value):
     return None
 
 
-def check_value_hooks(value, hooks, what, where):
-    """Stand-in for ``runtime.check_value_hooks`` in numba code: what numba compiles holds
-    numbers and arrays (and tuples of them) alone, whose hooks are none of the user's."""
-    raise NotImplementedError
-
-
-def check_truth_hook(value, what, where):
-    """Stand-in for ``runtime.check_truth_hook`` in numba code (see check_value_hooks)."""
-    raise NotImplementedError
-
-
-@overload(check_value_hooks)
-def _check_value_hooks(value, hooks, what, where):
-    return lambda value, hooks, what, where: None
-
-
-@overload(check_truth_hook)
-def _check_truth_hook(value, what, where):
-    return lambda value, what, where: None
-
-
 def unindex(g, x, index):
     """Stand-in for ``runtime.unindex`` (arrays, basic indices) in numba code."""
     raise NotImplementedError
@@ -510,8 +489,6 @@ HELPERS = {
     runtime.snapshot: snapshot,
     runtime.sign_change: sign_change,
     runtime.sign_change_adjoint: sign_change_adjoint,
-    runtime.check_value_hooks: check_value_hooks,
-    runtime.check_truth_hook: check_truth_hook,
 }
 
 # helpers the lowering introduces, by the name numba code calls them

@@ -30,8 +30,7 @@ _COMPLEX_MODULES = ("scipy.fft", "scipy.fftpack", "cmath", "numpy.lib.scimath",
 
 def _describe(obj):
     module = module_of(obj) or ""
-    # (object.__repr__: a user's __repr__, or a tuple's running its items', may write)
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or object.__repr__(obj)
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     return f"{module}.{name}" if module and module != "builtins" else name
 
 
@@ -43,8 +42,11 @@ def makes_complex(obj):
         return f"the complex type {_describe(obj)}"
     if isinstance(obj, numpy.dtype) and obj.kind == "c":
         return f"the complex dtype {obj}"
-    if any(obj is function for function in _COMPLEX_FUNCTIONS):    # (by identity: no user's __hash__ runs)
-        return f"{_describe(obj)}, whose results can be complex"
+    try:
+        if obj in _COMPLEX_FUNCTIONS:
+            return f"{_describe(obj)}, whose results can be complex"
+    except TypeError:       # unhashable
+        pass
     if isinstance(obj, type(numpy)):
         return None         # a module (asked first: numpy's __getattr__ for __module__ imports warnings)
     module = getattr(obj, "__module__", None)

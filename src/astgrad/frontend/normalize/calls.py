@@ -26,8 +26,7 @@ from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
-from .hooked_reads import (FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, check_call_hooks_when_run,
-                           check_lowered_argument_when_run, check_truth_when_run, refuse_writing_call,
+from .hooked_reads import (FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, check_truth_when_run, refuse_writing_call,
                            refuse_writing_hook)
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
@@ -68,7 +67,6 @@ class CallLowering:
     def expr_Call(self, node):
         self.refuse_current_exception(node)         # trying.py
         refuse_writing_call(self, node)       # hash(v), any([v]): hooked_reads.py
-        check_call_hooks_when_run(self, node)     # len(v), v of a class not known: hooked_reads.py
         called = transform_called(self, node)
         if called is not None:
             nested = self.nested_transform(node, *called)       # nested.py, loaded by the first
@@ -100,8 +98,6 @@ class CallLowering:
             return self.expr(rewritten)
         node.args = self.ufunc_operands(node.args, result_target)
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
-        if args and not isinstance(node.args[0], gast.Starred):     # len(vs[0]), of a class not known
-            check_lowered_argument_when_run(self, node, result_target, node.args[0], args[0])
         if result_target is builtins.bool and len(args) == 1 and not node.keywords:
             check_truth_when_run(self, node.args[0], args[0], node, "bool()")     # of a class not known: hooked_reads.py
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]

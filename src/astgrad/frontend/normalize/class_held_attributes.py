@@ -50,7 +50,7 @@ def check_class_held(lowering, stmt, cls):
     if hasattr(type(held), "__get__") or hasattr(type(held), "__set__"):
         return      # a method or property (not followed here)
     method = _IN_PLACE[type(stmt.op)]
-    if getattr(type(held), method, None) is not None and not _may_bind_own(lowering, cls, stmt.target):
+    if getattr(type(held), method, None) is not None and not _may_bind_own(lowering, cls, stmt):
         kind, name = type(held).__name__, f"{cls.__name__}.{target.attr}"
         raise lowering._refuse(
             f"augmented assignment to the attribute {target.attr!r} of an object of class {cls.__name__}, which holds no "
@@ -63,34 +63,13 @@ def check_class_held(lowering, stmt, cls):
         S.name(target.value.id), S.const(target.attr), S.const(method), S.const(lowering.source.place(stmt))])))
 
 
-def refuse_class_held_item_write(lowering, node, cls, target):
-    """Refuse ``node``, a write into an item of ``target`` (``s.arr[1] = v``, ``s.arr[1] +=
-    v``, ``s.log.append(v)``) on an object of ``cls`` the code built, where ``cls`` holds
-    a list, dict, set or array ``target.attr`` and nothing can bind one on the object
-    first: Python writes into the one every instance shares, which astgrad, storing the
-    item back on the object, would not. Else left to the check when the code runs
-    (``written_items_apart``), which would come after what ran before it."""
-    held = M.static_attribute(cls, target.attr)
-    if held is MISSING or isinstance(held, _IMMUTABLE) or hasattr(type(held), "__get__") \
-            or hasattr(type(held), "__set__") or _may_bind_own(lowering, cls, target):
-        return
-    name = f"{cls.__name__}.{target.attr}"
-    raise lowering._refuse(
-        f"a write into the {type(held).__name__} {name}, which an object of class {cls.__name__} holds no "
-        f"{target.attr!r} of its own to take: an attribute of its class, which every instance shares", node,
-        f"astgrad would store the written value on the object instead, and {name} would not change as it does "
-        f"in Python. Bind the value on each object (self.{target.attr} = ... in {cls.__name__}.__init__), or "
-        "build a new value")
-
-
-def _may_bind_own(lowering, cls, target):
-    """Whether the object may hold the attribute ``target`` (``s.arr``, written into or
-    augmented) itself when it runs: a function of its class assigns it, this function
-    stores it elsewhere, or the statement is in a helper written in, whose caller may
-    have stored it."""
-    attr = target.attr
+def _may_bind_own(lowering, cls, stmt):
+    """Whether the object may hold the attribute ``stmt`` augments itself when ``stmt``
+    runs: a function of its class assigns it, this function stores it elsewhere, or
+    the statement is in a helper written in, whose caller may have stored it."""
+    attr = stmt.target.attr
     if lowering.inlining or any(attr in found for klass in cls.__mro__ for value in vars(klass).values()
                                 if inspect.isfunction(value) for found in _assigned_attributes(value)):
         return True
     return any(isinstance(node, gast.Attribute) and node.attr == attr and isinstance(node.ctx, (gast.Store, gast.Del))
-               and node is not target for node in S.walk_nodes(lowering.source.tree))
+               and node is not stmt.target for node in S.walk_nodes(lowering.source.tree))

@@ -16,12 +16,8 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
-from .hooked_reads import (COMPARED, EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_atom_when_run,
-                           check_hooks_when_run, check_membership_when_run, check_truth_when_run, refuse_writing_hook,
-                           refuse_writing_index, refuse_writing_percent, truth_not_known)
-
-# what an f-string's conversion runs of its value (hooked_items.VALUE_HOOKS): {v}, {v!s}, {v!r}, {v!a}
-_FORMATTED = {-1: "format", ord("s"): "string", ord("r"): "representation", ord("a"): "representation"}
+from .hooked_reads import (EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, check_truth_when_run,
+                           refuse_writing_hook, refuse_writing_index, refuse_writing_percent)
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -98,18 +94,11 @@ class ExpressionLowering:
                 else:               # each item is compared with the left operand: either's __eq__ runs
                     for operand in (left, *right.elts):
                         refuse_writing_hook(self, operand, EQUALITY, node, "the test 'in'")
-            elif type(op) in COMPARED:      # v < w, v of a class not known: hooked_reads.py
-                for operand, hooks in zip((left, right), COMPARED[type(op)]):     # (the right's reflected)
-                    check_hooks_when_run(self, operand, hooks, node, "a comparison")
         lowered = self.comparison_method(node)       # v == w running V.__eq__: comparison_methods.py
         if lowered is not None:
             return lowered
         left = self.atom(node.left)
         right = self.atom(node.comparators[0])
-        if type(node.ops[0]) in COMPARED:       # vs[0] < w, of a class not known: hooked_reads.py
-            operands = zip((node.left, node.comparators[0]), (left, right), COMPARED[type(node.ops[0])])
-            for operand, atom, hooks in operands:
-                check_atom_when_run(self, operand, atom, hooks, node, "a comparison")
         first = gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])
         first = self.checked_comparison(node, first) or first       # comparison_methods.py
         if len(node.ops) == 1:
@@ -253,11 +242,7 @@ class ExpressionLowering:
         if lowered is not None:
             return lowered
         refuse_writing_index(self, node.slice, node)        # x[v] running V.__index__: hooked_reads.py
-        check_hooks_when_run(self, node.value, "item", node, "indexing")       # of a class not known: hooked_reads.py
-        for index in node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]:
-            check_hooks_when_run(self, index, "index", node, "an index")
         base = self.atom(node.value)
-        check_atom_when_run(self, node.value, base, "item", node, "indexing")     # vs[0][k]: hooked_reads.py
         data = self.data_item(base, node.slice)
         if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned
             return data
@@ -301,7 +286,7 @@ class ExpressionLowering:
     def expr_JoinedStr(self, node):
         # the values formatted are expressions as any other: a call there (f"{G.step(w)}")
         # becomes a statement of its own, which the modes check
-        if not any(isinstance(n, gast.Call) for n in S.operand_nodes(node)) and not self._formats_unknown(node):
+        if not any(isinstance(n, gast.Call) for n in S.operand_nodes(node)):
             for part in node.values:
                 if isinstance(part, gast.FormattedValue):
                     refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
@@ -309,24 +294,13 @@ class ExpressionLowering:
             return S.copy(node)
         return gast.JoinedStr(values=[self.formatted_value(part) for part in node.values])
 
-    def _formats_unknown(self, node):
-        """Whether an f-string formats a value of a class the code may not know (checked
-        when it runs, so lowered part by part)."""
-        return not self.derivative_code and any(
-            isinstance(part, gast.FormattedValue) and truth_not_known(self, part.value) for part in node.values)
-
     def formatted_value(self, part):
         if not isinstance(part, gast.FormattedValue):
             return S.copy(part)
         refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
                             "formatting in an f-string")      # hooked_reads.py
-        check_hooks_when_run(self, part.value, _FORMATTED.get(part.conversion, "format"), part,
-                             "formatting in an f-string")      # f"{v}", of a class not known
         spec = part.format_spec and self.expr_JoinedStr(part.format_spec)
-        value = self.atom(part.value)
-        check_atom_when_run(self, part.value, value, _FORMATTED.get(part.conversion, "format"), part,
-                            "formatting in an f-string")      # f"{vs[0]}": hooked_reads.py
-        return gast.FormattedValue(value=value, conversion=part.conversion, format_spec=spec)
+        return gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
 
     def expr_Slice(self, node):
         return self.index(node)

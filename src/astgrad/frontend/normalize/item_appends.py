@@ -41,8 +41,6 @@ in_local_function = imported_when_called(__package__ + ".fresh_items", "in_local
 made_new = imported_when_called(__package__ + ".fresh_items", "made_new")
 owned_name = imported_when_called(__package__ + ".fresh_items", "owned_name")
 takes_items = imported_when_called(__package__ + ".fresh_items", "takes_items")
-refuse_class_held_item_write = imported_when_called(__package__ + ".class_held_attributes",
-                                                    "refuse_class_held_item_write")
 
 # builtins that keep nothing they are given and return no list they were given
 _READS_ITEMS = (builtins.sum, builtins.len, builtins.max, builtins.min, builtins.sorted, builtins.list,
@@ -123,9 +121,6 @@ class ItemAppendLowering:
         if not (isinstance(owner, gast.Attribute) and isinstance(owner.value, gast.Name)
                 and self.owns_object(owner.value.id, owner.attr)):
             return False
-        cls = self.__dict__.get("_owned_objects", {}).get(owner.value.id)
-        if cls is not None:         # S.arr[1] = v into the class's array: class_held_attributes.py
-            refuse_class_held_item_write(self, target, cls, owner)
         rhs = self.atom(value)          # Python evaluates the value first, then p.W, then i
         if isinstance(rhs, gast.Name) and not made_new(value, self.resolve_call) \
                 and self.number_array_attribute(owner.value.id, owner.attr):
@@ -154,9 +149,6 @@ class ItemAppendLowering:
         if not (isinstance(owner, gast.Name) and isinstance(receiver.ctx, gast.Load)
                 and self.owns_object(owner.id, receiver.attr)):
             return False
-        cls = self.__dict__.get("_owned_objects", {}).get(owner.id)
-        if cls is not None:         # S.log.append(v) to the class's list: class_held_attributes.py
-            refuse_class_held_item_write(self, receiver, cls, receiver)
         if not (self.owns_list_attribute(owner.id, receiver.attr) or self.holds_only_lists(owner, receiver.attr)):
             item = self.fresh_assign(self.expr(gast.Attribute(value=S.name(owner.id), attr=receiver.attr,
                                                               ctx=gast.Load())), receiver.attr)

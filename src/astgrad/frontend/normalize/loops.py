@@ -16,7 +16,7 @@ from ... import runtime
 from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
-from .hooked_reads import TRUTH, check_hooks_when_run, check_truth_when_run, refuse_writing_call, refuse_writing_hook
+from .hooked_reads import TRUTH, check_truth_when_run, refuse_writing_call, refuse_writing_hook
 from .expressions import walrus_targets
 from .jumps import append_rest, flag_breaks, has_break, restructure
 
@@ -110,7 +110,6 @@ class LoopLowering:
         is what the iterator's call refers to); the assignments that bind the user's
         targets at the top of each step are appended to ``prefix``."""
         refuse_writing_call(self, iterator, callee)         # range(v) running V.__index__: hooked_reads.py
-        check_hooks_when_run(self, iterator, "iteration", iterator, "a for loop")      # of a class not known
         if callee is builtins.reversed and iterator.args:
             refuse_writing_call(self, iterator.args[0])
         reversed_range = (callee is builtins.reversed and len(iterator.args) == 1 and not iterator.keywords
