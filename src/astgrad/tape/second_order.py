@@ -237,7 +237,7 @@ def check(first_order, walk, done, mask=None, reaches=None, leads=None):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, live=None):
+def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, live=None, seeded=None):
     """``later``: the record of the later backward that differentiated ``first_order``'s
     recorded gradient (None: this one's own); ``live()``: whether that backward's gradient
     of it may lead to this one's inputs (asked only where a read tensor changed)."""
@@ -247,7 +247,7 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
         return
     done.add(key)
     seq = first_order.seq
-    runs = None if reaches is None else Runs(reaches, None if later is None else (later.inputs, leads, live))
+    runs = None if reaches is None else Runs(reaches, None if later is None else (later.inputs, leads, live, seeded))
     for tensor, version, feeds, s, gated in first_order.read:
         if mask is not None and not feeds & mask:
             continue        # read by formulas of other gradients only: not run
@@ -264,22 +264,25 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
     if roots and _changed_since(first_order):
         walked = []
         for root, s, fed in roots:
-            if runs is None or runs.walks(first_order, s, fed):
+            walks = runs is None or runs.walks(first_order, s, fed)
+            if walks and later is None:
                 walked.append(root)
                 continue
-            # only the later backward's formulas over its history run (history_reads.py)
+            # the later backward's formulas over its history run where the gradient
+            # they take leads to this one's inputs, reading what they saved (history_reads.py)
             error = reads_changed(root, later.inputs, leads, reaches)
-            if error is None:
-                walked.append(root)
-            elif error is not False:
+            if error is not None and error is not False:
                 raise error
+            if error is None or walks:
+                walked.append(root)
         if walked:
             walk(walked)
     # the formulas of those gradients only, where their nodes run in this backward (a third
     # order's: d * -sin(a) reads a only where a leads to one of its inputs)
     for earlier, gradients in first_order.inherited:
         live = (lambda: True) if runs is None else (lambda earlier=earlier: runs.differentiates(first_order, earlier))
-        _check(earlier, walk, done, gradients, reaches, leads, first_order, live)
+        seeded = (lambda: True) if runs is None else (lambda earlier=earlier: runs.seeds(first_order, earlier, is_marked))
+        _check(earlier, walk, done, gradients, reaches, leads, first_order, live, seeded)
 
 
 def _changed_since(first_order):
