@@ -92,6 +92,33 @@ def test_third_order_computes_where_the_later_formulas_take_the_seed(case, shape
     assert_close(_third("astgrad", f, x, y, wrt), want)
 
 
+def _third_after_v_changed(lib, f, x, y, wrt):
+    make = (lambda d: torch.tensor(d, dtype=torch.float64, requires_grad=True)) if lib == "torch" else \
+        (lambda d: astgrad.tensor(np.array(d), requires_grad=True))
+    m = torch if lib == "torch" else astgrad
+    a, v = make(x), make(y)
+    named = {"a": a, "v": v}
+    g, = m.autograd.grad(f(a, v).sum(), named[wrt[0]], create_graph=True)
+    h, = m.autograd.grad(g.sum(), named[wrt[1]], create_graph=True)
+    with m.no_grad():
+        v.mul_(2.0)
+    got, = m.autograd.grad(h.sum(), named[wrt[2]])
+    return np.asarray(got.detach().numpy())
+
+
+# a - (a * v) / (sin(a) ** 2 + 1), g to a, h to v, v changed, then to a: the numerator a * v
+# (read by the first gradient of the denominator) is in neither later graph: the second
+# backward took the gradient of neither d nor the denominator (it does not lead to v)
+@pytest.mark.parametrize("shape", list(SHAPES3))
+def test_third_order_computes_where_a_quotients_numerator_is_not_read_later(shape):
+    x, y = SHAPES3[shape]
+    want = _central_third(lambda a, v: a - (a * v) / (np.sin(a) ** 2 + 1), x, y, "ava")
+    f = lambda a, v: a - (a * v) / (a.sin() * a.sin() + 1)      # noqa: E731
+    if torch is not None:
+        assert_close(_third_after_v_changed("torch", f, x, y, "ava"), want, rtol=1e-4, atol=1e-4)
+    assert_close(_third_after_v_changed("astgrad", f, x, y, "ava"), want, rtol=1e-4, atol=1e-4)
+
+
 # the second backward (to a) ran the history of a saved a * a (a quotient's denominator, the
 # input of sin) with a gradient depending on v: its formula e * a runs in the third (to v)
 HISTORY = {"sin(v / (a * a + 1))": lambda a, v: (v / (a * a + 1)).sin(),
@@ -156,9 +183,8 @@ def test_a_leaf_changed_through_data_is_still_refused():
 
 # -- the sweep ------------------------------------------------------------------------------------
 # where astgrad still differs from PyTorch 2.13: it refuses a third order whose later
-# backward astgrad takes to read a tensor PyTorch's formulas do not (the history of a
-# quotient's saved denominator, walked on the safe side)
-KNOWN = {1177, 1893}
+# backward astgrad takes to read a tensor PyTorch's formulas do not
+KNOWN = {1893}
 
 
 def _expected(seed):
@@ -178,9 +204,9 @@ def _seeds():
             else s for s in seeds]
 
 
-# the programs that differed before (refused where PyTorch computes: 516, 618, 1659, 1712,
-# 1779, 3928; computed where it refuses: the rest), in CI too
-FIXED = [516, 618, 1659, 1712, 1779, 3928, 322, 2210, 2778, 3045, 3051, 3716]
+# the programs that differed before (refused where PyTorch computes: 516, 618, 1177, 1659,
+# 1712, 1779, 3928; computed where it refuses: the rest), in CI too
+FIXED = [516, 618, 1177, 1659, 1712, 1779, 3928, 322, 2210, 2778, 3045, 3051, 3716]
 
 
 @pytest.mark.parametrize("seed", FIXED)

@@ -267,9 +267,14 @@ class Runs:
         differentiated, only the nodes of ``d * x`` and of the later one's ``g2 * x`` (the
         gradient of ``d``, recorded where ``d`` depends on its inputs) lead to ``x``'s
         history, and ``d * x``'s runs only where a node's formulas use its gradient (``a *
-        v * a`` to ``a``: ``d * (a * v)`` only adds into the returned gradient)."""
+        v * a`` to ``a``: ``d * (a * v)`` only adds into the returned gradient). The
+        numerator ``a`` of ``a / b`` (``fed``: (OPERANDS, the quotient's node)) enters the
+        later gradient's graph only where the later backward read it (``-d * ((a / b) /
+        b)``, the first gradient of ``b``: where it took the gradient of ``d`` or of ``b``)."""
         if self.inherited is None or fed is None:
             return True
+        if type(fed) is tuple:
+            return self._numerator_read_later(first_order, s, fed[1])
         if self.feeds is None:
             self.feeds = _feeding(first_order.slots)
             self.needed = self._needed(first_order)

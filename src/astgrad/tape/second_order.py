@@ -46,7 +46,8 @@ class FirstOrder:
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
         self.read = read            # [(tensor, version, mask, slot, gate)]: what the formulas read (tensor._version)
         # [(tensor, version, mask, slot, fed)]: saved tensors that have a history (tensor._vc[0]);
-        # fed: for a product's operand, the slots of the gradients its formulas d * x give (else None)
+        # fed: for a product's operand, the slots of the gradients its formulas d * x give, for
+        # a quotient's numerator (OPERANDS, the quotient's node), else None
         self.roots = roots
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
         # for which formula nodes a later backward runs (formula_runs.py)
@@ -124,7 +125,9 @@ def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
                 PRODUCT if product else None
             read.append((tensor, tensor._version, mask, s, gated))
         if tensor._node is not None and tensor._rg:
-            roots.append((tensor, version, mask, s, fed if product and k is not None else None))
+            # fed: the slots a product's operand's formulas feed, or a quotient's node for its numerator
+            fed = fed if product and k is not None else (OPERANDS, node) if how == OPERANDS and k is not None else None
+            roots.append((tensor, version, mask, s, fed))
 
 def _single_gradient(tr, reach):
     """Per slot of ``tr``, whether one gradient flows into it: PyTorch's backward with
