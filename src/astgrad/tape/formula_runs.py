@@ -134,7 +134,7 @@ class Runs:
     """For one later backward (``reaches(tensor)``: whether a tensor leads to one of its
     inputs), which formula nodes of a recorded gradient over a trace (program.py) run."""
 
-    __slots__ = ("reaches", "memo", "flows", "inherited", "feeds", "needed", "reached")
+    __slots__ = ("reaches", "memo", "flows", "into", "inherited", "feeds", "needed", "reached", "adjoints")
 
     def __init__(self, reaches, inherited=None):
         self.reaches = reaches
@@ -142,11 +142,14 @@ class Runs:
         self.flows = None       # per trace slot (made on first use)
         # for a recorded gradient a later backward differentiated (second_order.FirstOrder.inherited):
         # (the ids of that backward's inputs, leads(tensor, ids), live(): whether its
-        # gradient of the recorded one may lead to this backward's inputs), else None
+        # gradient of the recorded one may lead to this backward's inputs, seeded(): whether
+        # the gradient it took into the recorded one does), else None
         self.inherited = inherited
+        self.into = None        # per trace slot: whether the gradient into it leads to an input
         self.feeds = None       # per trace slot (made on first use)
         self.needed = None
         self.reached = None     # per trace slot: whether it leads to an input of the first backward
+        self.adjoints = None    # per trace slot, for a gradient a later backward differentiated (_adjoints)
 
     def leads(self, tensor, version, node=None):
         """Whether ``tensor`` (as ``node`` used it, at ``version``) requires grad and leads to an input."""
@@ -160,9 +163,9 @@ class Runs:
     def reads(self, first_order, s, tensor, gated):
         """Whether the formula node reading ``tensor`` at slot ``s`` runs (``gated``:
         (SELF, version, node), (OPERANDS, node) or None: ``FLOW``)."""
-        if self.inherited is not None and gated is None or gated is PRODUCT:
-            return self.later_reads(first_order, s, gated)
-        if gated is None:
+        if self.inherited is not None and (gated is None or gated is PRODUCT):
+            return self._read_later(first_order, s, gated is PRODUCT)
+        if gated is None or gated is PRODUCT:
             return self.node_runs(first_order, s)
         if gated[0] == SELF:
             return self.leads(tensor, gated[1], gated[2])
@@ -176,7 +179,7 @@ class Runs:
         numerator ``a`` of ``a / b`` (in ``-d * ((a / b) / b)``, the first gradient's of
         ``b``), or use the quotient's node: they compute the gradient of ``b`` (``b`` leads
         to their inputs) or of ``d`` (``d`` depends on them)."""
-        ids, leads, _ = self.inherited
+        ids, leads, *_ = self.inherited
         if leads is None:
             return True
         if self.feeds is None:
@@ -193,27 +196,69 @@ class Runs:
             self.flows = self._flows(first_order)
         return self.flows[s]
 
-    def later_reads(self, first_order, s, gated):
-        """Whether a formula at node slot ``s`` reads its saved tensor ``x`` in this
-        backward; for a gradient a later backward differentiated (``inherited``), ``d *
-        x`` (``gated``: PRODUCT) only where this backward runs the product's node or
-        the later one's ``g2 * x`` (the gradient of ``d``, recorded where ``d`` depends
-        on its inputs). That one saved ``d`` (of the gradient ``g2 * d``), not the
-        product: the product's node runs only where it hands its gradient on to another
-        node's formulas, whose ``d`` it is (``a * a * v``: those of ``a * a`` only add
-        into the returned gradient of ``a``); ``g2 * x`` runs where ``g2`` may lead to
-        this backward's inputs (``live``) or ``d`` does."""
+    def _read_later(self, first_order, s, product):
+        """For a gradient a later backward differentiated: whether this backward reads the
+        saved ``x`` of the formula at node slot ``s`` that takes the incoming gradient ``d``
+        (``d / x``; ``d * x`` where ``product``). Three nodes read it: the formula's own,
+        in the later backward's graph only where a formula of the later one took the
+        gradient it gave (that gradient reaches another node's formulas), run where it
+        leads to this backward's inputs; the later one's formula of ``d`` (``e / x``,
+        recorded where ``d`` depends on its inputs), run where the gradient ``e`` it took
+        into the formula's output or an operand of the node leads to them (``e * x``
+        saves ``x`` only where ``e`` requires grad); its formula of ``x`` (``-e * d / x /
+        x``, none reading ``x`` for a product), recorded where ``x`` leads to the later
+        one's inputs. ``sin(log(a) + v)`` to ``a``, then ``v``, then ``v`` after ``a``
+        changed reads it in none: ``e`` into ``d / a`` is the seed."""
         runs = self.node_runs(first_order, s)
-        if self.inherited is None:
-            return runs
-        live = self.inherited[2]
-        if gated is not PRODUCT:        # any other formula: as the later backward's may read it
+        ids, leads, live, seeded = self.inherited
+        if leads is None:
             return runs or live()
         if self.feeds is None:
             self.feeds = _feeding(first_order.slots)
             self.needed = self._needed(first_order)
-        needed = self.needed[s]
-        return runs and (needed or any(self.feeds[u] for u in first_order.slots[s][2])) or needed and live()
+        slot = first_order.slots[s]
+        node, used = slot[1], slot[2]
+        if runs and any(self.feeds[u] for u in used):
+            return True
+        operands = any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+        if self.needed[s]:
+            if self.adjoints is None:
+                into, rg = seeded()
+                self.adjoints = (self._adjoints(first_order, into, self.leads),
+                                 self._adjoints(first_order, rg, _requires_grad))
+            adjoints, rg = self.adjoints
+            if any(adjoints[u] for u in used):
+                return True
+            # e * x saves x only where e requires grad (PyTorch's mul saves each operand for the other's gradient)
+            if operands and (not product or any(rg[u] for u in used)):
+                return True
+        if product:         # d * x: the later one's formula of x, e * d, reads d only
+            return False
+        return any(p._rg and leads(before_detach(p, node), ids) for p in node.parents) and (runs or live())
+
+    def _adjoints(self, first_order, seeded, leads):
+        """Per slot, whether the gradient the later backward took into the first one's
+        gradient of it leads to this backward's inputs (``leads``: ``self.leads``), or
+        requires grad (``_requires_grad``); ``seeded``: the one into the returned
+        gradients does. It flows from the inputs' slots on, multiplied at a node by its
+        operands (at a sum and a difference by none, at ``p * q`` by the other operand)."""
+        slots = first_order.slots
+        if self.reached is None:
+            self.reached = _reaching(slots)
+        reached = self.reached
+        found = []
+        for slot in slots:
+            kind = slot[0]
+            if kind == "x":
+                found.append(seeded)
+            elif kind == "p":
+                found.append(found[slot[1]] or found[slot[2]])
+            elif kind == "n":
+                node, used = slot[1], slot[2]
+                found.append(any(reached[u] and (found[u] or _scales(node, k, leads)) for k, u in enumerate(used)))
+            else:
+                found.append(False)
+        return found
 
     def walks(self, first_order, s, fed):
         """Whether this backward runs the history of a tensor ``x`` the node at slot ``s``
@@ -222,9 +267,14 @@ class Runs:
         differentiated, only the nodes of ``d * x`` and of the later one's ``g2 * x`` (the
         gradient of ``d``, recorded where ``d`` depends on its inputs) lead to ``x``'s
         history, and ``d * x``'s runs only where a node's formulas use its gradient (``a *
-        v * a`` to ``a``: ``d * (a * v)`` only adds into the returned gradient)."""
+        v * a`` to ``a``: ``d * (a * v)`` only adds into the returned gradient). The
+        numerator ``a`` of ``a / b`` (``fed``: (OPERANDS, the quotient's node)) enters the
+        later gradient's graph only where the later backward read it (``-d * ((a / b) /
+        b)``, the first gradient of ``b``: where it took the gradient of ``d`` or of ``b``)."""
         if self.inherited is None or fed is None:
             return True
+        if type(fed) is tuple:
+            return self._numerator_read_later(first_order, s, fed[1])
         if self.feeds is None:
             self.feeds = _feeding(first_order.slots)
             self.needed = self._needed(first_order)
@@ -247,7 +297,7 @@ class Runs:
         if node.op not in _PRODUCTS or len(args) != 2 or not all(type(a).__name__ == "Ref" for a in args) \
                 or args[0].k == args[1].k:
             return True
-        ids, leads, _ = self.inherited
+        ids, leads, *_ = self.inherited
         if leads is None:
             return True
         if self.reached is None:
@@ -264,9 +314,22 @@ class Runs:
         return any(slot[0] == "n" and slot[1].generated and slot[1].first_order is earlier
                    and self.node_runs(first_order, s) for s, slot in enumerate(first_order.slots))
 
+    def seeds(self, first_order, earlier, returned):
+        """(Whether the gradient ``first_order``'s backward took into a gradient the
+        recorded one ``earlier`` returned (``returned(tensor)``) leads to this backward's
+        inputs, whether it requires grad)."""
+        if self.flows is None:
+            self.flows = self._flows(first_order)
+        into = self.into
+        self._flows(first_order, _requires_grad)
+        rg, self.into = self.into, into
+        ends = [s for s, slot in enumerate(first_order.slots) if slot[0] == "n" and slot[1].generated
+                and slot[1].first_order is earlier and returned(slot[4])]
+        return any(into[s] for s in ends), any(rg[s] for s in ends)
+
     def _needed(self, first_order):
         """Per slot, whether the gradient into it depends on the later backward's inputs."""
-        ids, leads, _ = self.inherited
+        ids, leads, *_ = self.inherited
         if leads is None:
             return [True] * len(first_order.slots)
         memo = {}
@@ -298,10 +361,18 @@ class Runs:
                         later(node.parents[j], node.versions[j], node) for j in parents if not (product and j == k))
         return needed
 
-    def _flows(self, first_order):
+    def _flows(self, first_order, leads=None):
+        """Per slot, whether the gradient into it or its node's formulas lead to an input
+        (``leads(tensor, version, node)``: whether an operand does; None: ``self.leads``);
+        notes in ``self.into`` whether the gradient into a node's slot does."""
         slots = first_order.slots
         flows = [False] * len(slots)        # the gradient into a slot leads to an input
-        if any(getattr(s, "_rg", False) and self.reaches(s) for s in first_order.seeds):
+        into_slots = self.into = [False] * len(slots)      # the gradient into a node's slot does
+        if leads is None:
+            leads, seeded = self.leads, any(getattr(s, "_rg", False) and self.reaches(s) for s in first_order.seeds)
+        else:
+            seeded = any(getattr(s, "_rg", False) for s in first_order.seeds)
+        if seeded:
             for s in first_order.outputs:
                 flows[s] = True
         for s in range(len(slots) - 1, -1, -1):
@@ -311,12 +382,31 @@ class Runs:
                 flows[slot[2]] = flows[slot[2]] or flows[s]
             elif slot[0] == "n":
                 node = slot[1]
-                leads = [self.leads(p, v, node) for p, v in zip(node.parents, node.versions)]
-                into = flows[s]
-                flows[s] = into or any(leads)       # the node's formulas run
+                operands = [leads(p, v, node) for p, v in zip(node.parents, node.versions)]
+                into = into_slots[s] = flows[s]
+                flows[s] = into or any(operands)       # the node's formulas run
                 for k, u in enumerate(slot[2]):     # the gradient each gives its parent
-                    flows[u] = flows[u] or _gives(node, k, into, leads, flows[s])
+                    flows[u] = flows[u] or _gives(node, k, into, operands, flows[s])
         return flows
+
+
+def _scales(node, k, leads):
+    """Whether the factor by which ``node``'s formula of parent ``k`` multiplies the
+    incoming gradient leads to an input (``leads(tensor, version, node)``: an operand does)."""
+    op = node.op
+    if op in _PASSES or op in _SUBTRACTIONS:
+        return False
+    args = node.args
+    if op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
+            and args[0].k != args[1].k:
+        j = args[1].k if args[0].k == k else args[0].k
+        return leads(node.parents[j], node.versions[j], node)
+    return any(leads(p, v, node) for p, v in zip(node.parents, node.versions))
+
+
+def _requires_grad(tensor, version, node):
+    t = before_detach(tensor, node)
+    return t._rg or as_of(t, version)._rg
 
 
 def _gives(node, k, into, leads, runs):

@@ -46,7 +46,8 @@ class FirstOrder:
         self.watched = watched      # [(tensor, tensor._vc[0])]: the graph's tensors, to skip an unchanged one's walk
         self.read = read            # [(tensor, version, mask, slot, gate)]: what the formulas read (tensor._version)
         # [(tensor, version, mask, slot, fed)]: saved tensors that have a history (tensor._vc[0]);
-        # fed: for a product's operand, the slots of the gradients its formulas d * x give (else None)
+        # fed: for a product's operand, the slots of the gradients its formulas d * x give, for
+        # a quotient's numerator (OPERANDS, the quotient's node), else None
         self.roots = roots
         self.inherited = inherited  # [(FirstOrder, mask)]: the recorded gradients it went through
         # for which formula nodes a later backward runs (formula_runs.py)
@@ -124,7 +125,9 @@ def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
                 PRODUCT if product else None
             read.append((tensor, tensor._version, mask, s, gated))
         if tensor._node is not None and tensor._rg:
-            roots.append((tensor, version, mask, s, fed if product and k is not None else None))
+            # fed: the slots a product's operand's formulas feed, or a quotient's node for its numerator
+            fed = fed if product and k is not None else (OPERANDS, node) if how == OPERANDS and k is not None else None
+            roots.append((tensor, version, mask, s, fed))
 
 def _single_gradient(tr, reach):
     """Per slot of ``tr``, whether one gradient flows into it: PyTorch's backward with
@@ -237,7 +240,7 @@ def check(first_order, walk, done, mask=None, reaches=None, leads=None):
         raise RuntimeError(message + _CLONE) from None
 
 
-def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, live=None):
+def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, live=None, seeded=None):
     """``later``: the record of the later backward that differentiated ``first_order``'s
     recorded gradient (None: this one's own); ``live()``: whether that backward's gradient
     of it may lead to this one's inputs (asked only where a read tensor changed)."""
@@ -247,7 +250,7 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
         return
     done.add(key)
     seq = first_order.seq
-    runs = None if reaches is None else Runs(reaches, None if later is None else (later.inputs, leads, live))
+    runs = None if reaches is None else Runs(reaches, None if later is None else (later.inputs, leads, live, seeded))
     for tensor, version, feeds, s, gated in first_order.read:
         if mask is not None and not feeds & mask:
             continue        # read by formulas of other gradients only: not run
@@ -264,22 +267,25 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
     if roots and _changed_since(first_order):
         walked = []
         for root, s, fed in roots:
-            if runs is None or runs.walks(first_order, s, fed):
+            walks = runs is None or runs.walks(first_order, s, fed)
+            if walks and later is None:
                 walked.append(root)
                 continue
-            # only the later backward's formulas over its history run (history_reads.py)
+            # the later backward's formulas over its history run where the gradient
+            # they take leads to this one's inputs, reading what they saved (history_reads.py)
             error = reads_changed(root, later.inputs, leads, reaches)
-            if error is None:
-                walked.append(root)
-            elif error is not False:
+            if error is not None and error is not False:
                 raise error
+            if error is None or walks:
+                walked.append(root)
         if walked:
             walk(walked)
     # the formulas of those gradients only, where their nodes run in this backward (a third
     # order's: d * -sin(a) reads a only where a leads to one of its inputs)
     for earlier, gradients in first_order.inherited:
         live = (lambda: True) if runs is None else (lambda earlier=earlier: runs.differentiates(first_order, earlier))
-        _check(earlier, walk, done, gradients, reaches, leads, first_order, live)
+        seeded = (lambda: True) if runs is None else (lambda earlier=earlier: runs.seeds(first_order, earlier, is_marked))
+        _check(earlier, walk, done, gradients, reaches, leads, first_order, live, seeded)
 
 
 def _changed_since(first_order):
