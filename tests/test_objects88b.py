@@ -506,4 +506,5 @@ def test_the_refusal_says_what_is_followed():
         astgrad.grad(_mixin_scales_a_display)(np.array([0.5, 1.5, 2.0]))
     words = str(caught.value)
     assert "Shower().scale_all([c, o], w[1])" in words
-    assert "a list an object the function builds holds" in words and "for o in m.parts: o.scale(v)" in words
+    assert "only over a list an object the function builds holds" in words
+    assert "(for o in m.parts: o.scale(v))" in words and ".scale_all(m.parts, ...)" in words

@@ -47,9 +47,9 @@ def handed_item_message(callee, method, owner, target, found):
     return (f"the method call .{method}() on {owner} ({callee}), made for its effect with a differentiated value, "
             f"calls .{called}() on each object of the list it is handed as {param} ({inspect.getsourcefile(target)}:"
             f"{line}: {text}), which may change those objects in place where the derivative does not see it; "
-            f"astgrad follows such a loop over a list an object the function builds holds, written in the function "
-            f"differentiated (for {text.partition('.')[0]} in m.parts: {text}, with the function's own names) or "
-            f"handed to .{method}() as m.parts: keep the objects in such an object's list, or have .{method}() "
+            f"astgrad follows such a loop ({loop}) only over a list an object the function builds holds, written "
+            f"in the function differentiated with its own names (for {text.partition('.')[0]} in m.parts: {text}) or "
+            f"handed as .{method}(m.parts, ...): keep the objects in such an object's list, or have .{method}() "
             f"return the new values")
 
 
