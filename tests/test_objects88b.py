@@ -506,5 +506,6 @@ def test_the_refusal_says_what_is_followed():
         astgrad.grad(_mixin_scales_a_display)(np.array([0.5, 1.5, 2.0]))
     words = str(caught.value)
     assert "Shower().scale_all([c, o], w[1])" in words
-    assert "only over a list an object the function builds holds" in words
-    assert "(for o in m.parts: o.scale(v))" in words and ".scale_all(m.parts, ...)" in words
+    assert "over a list building its objects in its display (objs = [Obj(a), Obj(b)])" in words
+    assert "an object the function builds holds (for o in m.parts: o.scale(v))" in words
+    assert ".scale_all(m.parts, ...) handed such an object's list" in words

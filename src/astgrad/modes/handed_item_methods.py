@@ -10,6 +10,7 @@ import re
 import gast
 
 from ..core import syntax as S
+from .handed_item_readers import items_write_nothing
 
 
 def handed_item_call(target):
@@ -43,14 +44,15 @@ def handed_item_calls(target):
 def handed_item_message(callee, method, owner, target, found):
     """The words for the call ``owner.method(...)`` of ``callee`` ("Mixin.bump_each")."""
     line, text, param, called = found
-    loop = f"for {text.partition('.')[0]} in {param}: {text}"
+    var = text.partition('.')[0]
+    loop = f"for {var} in {param}: {text}"
     return (f"the method call .{method}() on {owner} ({callee}), made for its effect with a differentiated value, "
             f"calls .{called}() on each object of the list it is handed as {param} ({inspect.getsourcefile(target)}:"
             f"{line}: {text}), which may change those objects in place where the derivative does not see it; "
-            f"astgrad follows such a loop ({loop}) only over a list an object the function builds holds, written "
-            f"in the function differentiated with its own names (for {text.partition('.')[0]} in m.parts: {text}) or "
-            f"handed as .{method}(m.parts, ...): keep the objects in such an object's list, or have .{method}() "
-            f"return the new values")
+            f"astgrad follows such a loop ({loop}) written in the function differentiated, with its own names, over "
+            f"a list building its objects in its display ({param} = [Obj(a), Obj(b)]) or a list an object the "
+            f"function builds holds (for {var} in m.parts: {text}), and .{method}(m.parts, ...) handed such an "
+            f"object's list: build the objects there, or have .{method}() return the new values")
 
 
 def receiver_words(source, stmt):
@@ -72,7 +74,6 @@ def refuse_handed_item_change(source, stmt, target, fn=None):
     w[1])``, gave the gradient of the unchanged objects). Not where every method so called
     writes nothing, on every class the objects of the list display handed in may be
     (``for o in objs: o.show(v)``; handed_item_readers.py), in the core tree ``fn``."""
-    from .handed_item_readers import items_write_nothing
     calls = list(handed_item_calls(target))
     parts = getattr(target, "__qualname__", "").split(".")
     if not calls or len(parts) < 2 or parts[-2] == "<locals>" or not stmt.value.args:

@@ -9,21 +9,23 @@ numbers alone, and read nowhere else but as ``c.attr``."""
 import inspect
 
 import gast
+import numpy
 
 from .. import runtime_objects
 from ..core import anno
 from ..core import syntax as S
 from ..core import walk
 from ..core.anno import Key
+from ..core.methods import CLASS_ROOT, current
 from ..frontend.normalize.method_writes import writes_nothing
+from .returned_objects import Reads
+from .user_names import parameters
 
 
 def items_write_nothing(source, fn, stmt, target, param, methods):
     """Whether each of ``methods``, called on every object of the list handed to ``target``
     as ``param`` at the call ``stmt`` of the core tree ``fn``, writes nothing, the
     classes of those objects all known."""
-    from .handed_arrays_read_again import _Bindings, _depend_on
-    from .returned_objects import Reads
     call = stmt.value
     names = list(inspect.signature(target).parameters)
     if fn is None or call.keywords or any(isinstance(a, gast.Starred) for a in call.args) \
@@ -35,7 +37,7 @@ def items_write_nothing(source, fn, stmt, target, param, methods):
         if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
             bindings.setdefault(node.targets[0].id, []).append(node)
     noted = Reads(source.globals)
-    known = _Bindings(fn, bindings, noted)
+    known = _Bindings(fn, bindings)
     loads = {}
     for node in S.walk_nodes(fn):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
@@ -48,8 +50,49 @@ def items_write_nothing(source, fn, stmt, target, param, methods):
     if not classes or None in classes:
         return False
     quiet = all(writes_nothing(cls, method, noted, held=()) for cls in classes for method in methods)
-    _depend_on(source, noted)
+    for path in noted.paths:        # (the code made is made again where one is bound or defined again)
+        source.resolve_path(path)
+    for cls, name in noted.methods:
+        source.dependencies.append(((CLASS_ROOT, name), (cls, current(cls, name))))
     return quiet
+
+
+class _Bindings:
+    """The names the core tree ``fn`` binds only by the assignments ``bindings`` ({name:
+    its assignments}), and which of them certainly hold a new NumPy array of numbers."""
+
+    def __init__(self, fn, bindings):
+        stores = {}
+        for node in S.walk_nodes(fn):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
+                stores[node.id] = stores.get(node.id, 0) + 1
+        self.bindings, self.params = bindings, set(parameters(fn))
+        self.only_assigned = {name for name, nodes in bindings.items()
+                              if name not in self.params and stores.get(name) == len(nodes)}
+
+    def numbers(self, name, seen=frozenset()):
+        """Whether ``name`` is bound only to a ufunc's result (``np.sin(w)``), an operator
+        on a float and an argument or such an array (``w * 1.0``: a list's ``*`` takes no
+        float), or a copy of such an array."""
+        if name in seen or name not in self.only_assigned:
+            return False
+        return all(self._number_value(stmt.value, seen | {name}) for stmt in self.bindings[name])
+
+    def _number_value(self, value, seen):
+        if isinstance(value, gast.BinOp):
+            operands = (value.left, value.right)
+            return any(_float(o) for o in operands) and all(
+                _float(o) or isinstance(o, gast.Name) and (o.id in self.params or self.numbers(o.id, seen))
+                for o in operands)
+        if isinstance(value, gast.Call) and isinstance(anno.get(value, Key.TARGET), numpy.ufunc):
+            return not any(k.arg in ("out", "dtype") for k in value.keywords)
+        return isinstance(value, gast.Call) and anno.get(value, Key.METHOD) == "copy" and not value.args \
+            and not value.keywords and isinstance(value.func, gast.Attribute) \
+            and isinstance(value.func.value, gast.Name) and self.numbers(value.func.value.id, seen)
+
+
+def _float(node):
+    return isinstance(node, gast.Constant) and type(node.value) is float
 
 
 def _bound_once(known, name):
