@@ -427,7 +427,7 @@ def check_effect_call(source, stmt, active, held=frozenset(), fn=None, varied=No
     if varied is not None and target is not None and ops.is_user_function(target) \
             and any(isinstance(a, gast.Name) and a.id in varied for a in arguments):
         _refuse_held_object_change(source, stmt, target)
-        refuse_handed_item_change(source, stmt, target)     # for o in objs: o.scale(v), in the callee
+        refuse_handed_item_change(source, stmt, target, fn)     # for o in objs: o.scale(v), in the callee
     if target is None and varied is not None:       # f = helper(a); f(w): what f changes is unseen
         active, arguments = active | varied, arguments + [call.func]
     if any(isinstance(a, gast.Name) and a.id in active for a in arguments):

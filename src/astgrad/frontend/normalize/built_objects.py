@@ -15,6 +15,7 @@ from .. import object_layouts as L
 from .instances import (augments_self, built_class, named_base_guards, calls_built_in_init, number_counters, constructor_twin,
                         function_tree, init_of, is_namespace, plain_constructor, plain_uses, reads_class, self_stores,
                         state_twin, super_classes)
+from .appended_layouts import appended_items
 from .class_held_attributes import check_class_held
 from .class_held_inits import refuse_class_held_change
 from .foreign import scope_of
@@ -179,6 +180,7 @@ class BuiltObjectLowering:
                 attributes.append((name, tree))
         if init is not None and _record_kind(cls) is None and depth > 0:      # self.inner = Inner(w)
             attributes.extend(p for p in self.built_in_init(cls, init, given, depth) if p[0] not in dict(attributes))
+            attributes.extend(p for p in self.appended_in_init(cls, init, given, depth) if p[0] not in dict(attributes))
         stored = set(stores)
         if init is not None and _record_kind(cls) is None:      # and what super().__init__(...) stores
             stored.update(*(self_stores(vars(base)["__init__"]) for base in super_classes(cls, init)))
@@ -198,6 +200,25 @@ class BuiltObjectLowering:
             layout = self.static_layout(call, depth) if None not in classes else None
             if layout is not None:
                 for one, built in zip(calls, classes):
+                    self.source.resolve_path(S.dotted_path(one.func))        # a dependency, as __init__ is
+                    self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (built, M.current(built, "__init__"))))
+                found.append((attr, layout))
+        return found
+
+    def appended_in_init(self, cls, init, given, depth):
+        """(attribute, layout) for a list the ``__init__`` of ``cls`` appends to after its
+        base's built it (``super().__init__(Dense(a)); self.layers.append(Doubled(b))``:
+        appended_layouts.py), where no other method changes it and each item's class is
+        followed when built in the code."""
+        found = []
+        unknown = set(self.locals) | set(self.functions)
+        for attr, display in appended_items(cls, init, given, self.source.fn, unknown):
+            classes = [self.built_class_of(one) for one in display.elts]
+            if None in classes or _changed_by_a_method(cls, attr):
+                continue
+            layout = self.static_layout(display, depth)
+            if layout is not None:
+                for one, built in zip(display.elts, classes):
                     self.source.resolve_path(S.dotted_path(one.func))        # a dependency, as __init__ is
                     self.source.dependencies.append(((M.CLASS_ROOT, "__init__"), (built, M.current(built, "__init__"))))
                 found.append((attr, layout))
