@@ -18,6 +18,7 @@ import gast
 import numpy
 
 from ... import mapped
+from ...runtime_parts import RUNTIME_MODULES
 from ..collectors import _plain_user_function
 
 # the callees iterator_call lowers (iterators.py; asked about no other, but for a key=) and
@@ -94,13 +95,12 @@ def _library_callee(normalizer, node):
     if type(callee) not in _FUNCTIONS:     # (not an object, whose class may say numpy)
         return None
     module = getattr(callee, "__module__", None)
-    if isinstance(module, str) and any(module == name or module.startswith(name + ".") for name in _LIBRARIES):
+    if isinstance(module, str) and (module in RUNTIME_MODULES or module == "numpy" or module.startswith("numpy.")):
         return callee
     return None
 
 
 _FUNCTIONS = frozenset({types.FunctionType, types.BuiltinFunctionType, numpy.ufunc, type(numpy.sum)})
-_LIBRARIES = ("numpy", "astgrad.runtime")
 
 
 # asked about any call, in this order (each module named where the method is)
