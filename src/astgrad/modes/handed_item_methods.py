@@ -10,7 +10,11 @@ import re
 import gast
 
 from ..core import syntax as S
-from .handed_item_readers import items_write_nothing
+from ..core.first_use import imported_when_called
+
+# asked only where a mixin's loop is handed a display: loaded then (it reads the methods' writes,
+# method_writes.py, which the engine need not load for every program)
+items_write_nothing = imported_when_called(__package__ + ".handed_item_readers", "items_write_nothing")
 
 
 def handed_item_call(target):
