@@ -4,9 +4,6 @@ generated the code: ``any(vs)``, ``all(vs)`` and ``filter(None, vs)`` run each i
 and ``__gt__``, ``set(vs)``, ``frozenset(vs)`` and ``dict.fromkeys(vs)`` its ``__hash__``
 (and ``__eq__`` where two hashes meet), ``v in vs`` the ``__eq__`` of ``v`` and of the
 items of a list or tuple, or ``v``'s ``__hash__`` (then ``__eq__``) for a dict or set.
-A truth test (``if v:``, ``not v``, ``v and x``, ``bool(v)``, ...) of a value whose class
-is known only when the code runs (a helper's parameter handed on through ``*args``) runs
-that value's ``__bool__`` (or ``__len__``): ``check_truth_hook``.
 
 Where ``vs`` is a list held in a name, an argument or an attribute, its items' classes
 are known only when the code runs. The generated code keeps such calls as they are (their
@@ -59,18 +56,6 @@ def check_item_hooks(items, hooks, what, where, part=None):
                     check_item_hooks(item, hooks, what, where)
         else:
             _check_class(kind, hooks, what, where)
-
-
-def check_truth_hook(value, what, where):
-    """Stop before ``what`` (``"a truth test"``, ``"not"``, ``"bool()"``) runs the
-    ``__bool__`` (or ``__len__``) of ``value``, an object whose class astgrad did not know
-    when it generated the code (a helper's parameter handed on through ``*args``), where
-    that hook is code of the user's that may write. A number, an array, a list: one
-    look-up of the type."""
-    kind = type(value)
-    if kind in _plain or kind in _COLLECTIONS:
-        return              # (the common case; a collection's truth runs no item's code)
-    _check_class(kind, TRUTH, what, where, "the value tested")
 
 
 def check_membership_hooks(value, container, where):

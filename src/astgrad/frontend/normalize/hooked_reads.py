@@ -172,7 +172,7 @@ def refuse_writing_call(lowering, node, callee=None):
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
         for item in [arg] if which in ("args", "first") else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
-        if which == "items":        # (a display: where an item's class is not known)
+        if which == "items" and not displayed:
             check_items_when_run(lowering, arg, _RUN_TIME_HOOKS[hooks], node, what)
 
 
@@ -187,36 +187,6 @@ def check_items_when_run(lowering, items, hooks, node, what):
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_item_hooks, [
             lowering.atom(S.copy(holder)), S.const(hooks), S.const(what), S.const(_place(lowering, node)),
             *([S.const(part)] if part is not None else [])])))
-
-
-def check_truth_when_run(lowering, expr, test, node, what):
-    """After ``test``, the name holding ``expr`` a truth test reads (``if v:``, ``not v``,
-    ``bool(v)``), where ``expr`` may be an object of a class the code does not know (a
-    helper's parameter handed on through ``*args``: any parameter, its items and attributes,
-    what a call gives, unless proven plain: proven_plain.py):
-    a call of ``hooked_items.check_truth_hook``, stopping before the test where the
-    object's ``__bool__`` or ``__len__`` may write."""
-    if isinstance(test, gast.Name) and truth_not_known(lowering, expr):
-        lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_truth_hook, [
-            S.name(test.id), S.const(what), S.const(_place(lowering, node))])))
-
-
-def truth_not_known(lowering, expr):
-    """Whether a truth test of ``expr`` may run a hook of a class the code does not know
-    (one it knows is refuse_writing_hook's, when the code is made). Code astgrad generated
-    (a first derivative, differentiated again) keeps the checks its own normalization made."""
-    if lowering.derivative_code:
-        return False
-    if isinstance(expr, gast.BoolOp):       # (a and b gives one of its operands)
-        return any(truth_not_known(lowering, value) for value in expr.values)
-    return not (isinstance(expr, _PLAIN_TRUTHS) or isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not)
-                or lowering._object_class(expr) is not None or lowering.proven_plain_wherever_called(expr))
-
-
-# what a truth test of which runs no hook of an object (a bool, a display's own length)
-_PLAIN_TRUTHS = (gast.Compare, gast.Constant, gast.JoinedStr, gast.List, gast.Tuple, gast.Set, gast.Dict,
-                 gast.ListComp, gast.SetComp, gast.DictComp, gast.Lambda)
-
 
 
 def _place(lowering, node):
@@ -236,9 +206,6 @@ def _items_read(lowering, expr):
     ``d.values()``); None where that cannot be told without running code twice."""
     if _read_again_alike(expr):
         return expr, None
-    if isinstance(expr, (gast.List, gast.Tuple, gast.Set)) and all(map(_read_again_alike, expr.elts)) \
-            and any(truth_not_known(lowering, item) for item in expr.elts):
-        return expr, None           # (u for u in (v, w)): a display of names, read again alike
     if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Slice):
         return _items_read(lowering, expr.value)        # (a part of the items: checking them all is safe)
     if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \
