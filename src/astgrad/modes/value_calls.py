@@ -29,7 +29,7 @@ def call_value_code(mode, stmt, op):
     whose value code calls one (that value code, differentiated again, would not know
     those functions)."""
     call = stmt.value
-    if op.kind is not OpKind.FUNCTION or not isinstance(call.func, gast.Name) or is_generated(op.key) \
+    if op.kind is not OpKind.FUNCTION or not _named_function(call, op) or is_generated(op.key) \
             or _specialized(underlying(op.key)):
         return
     try:
@@ -40,6 +40,13 @@ def call_value_code(mode, stmt, op):
             and not any(map(_specialized, _held(value))):
         call.func = S.name(mode.namespace.ref(value, value.__name__))
         anno.set(call, Key.TARGET, value)
+
+
+def _named_function(call, op):
+    """Whether ``call`` names its function: ``helper(a)``, or ``helpers.helper(a)`` of a
+    module (no receiver handed on), whose call run as it is would run the helper's
+    lines, and the hooks they reach, before its derivative's checks refuse them."""
+    return isinstance(call.func, gast.Name) or op.receiver is None and isinstance(call.func, gast.Attribute)
 
 
 def _held(fn):
