@@ -397,12 +397,10 @@ def test_a_container_of_a_class_not_known_runs_its_contains(transform):
         assert np.array_equal(bag.d, X4), "a refusal changed the bag's array"
 
 
-@pytest.mark.xfail(strict=True, reason="the function runs as it is first (hessian's check of its value; the "
-                   "lambda's code calling module.in_a_bag), which runs Bag.__contains__ before the derivative's "
-                   "check refuses; the check run before a refusal (writes_checked_first.py) is made for "
-                   "held-item writes only")
 @pytest.mark.parametrize("transform, through_module", [("hessian", False), ("grad", True)])
 def test_a_container_of_a_class_not_known_is_as_it_was_after_the_refusal(transform, through_module):
+    """hessian runs its first column, whose code checks the hook, before the function
+    itself; the lambda's code calls module.in_a_bag's value code, which checks it too."""
     bag, f = _bag_through_a_lambda(through_module)
     with pytest.raises(TypeError):
         _run(transform, f, (X4.copy(),))

@@ -1355,6 +1355,25 @@ def _runs_from(before, run):
     return from_before
 
 
+def _refusal_first(run, seed, before):
+    """``run(seed)``, the first column of a derivative, run before the function itself
+    runs: a check its code makes (a hook of an object of the user's, a write into what
+    a class holds) refuses before the function's own run changed anything. Its result,
+    or _FAILED where it raised anything else (the function's own run raises it as Python
+    would, or the column runs again); the globals ``before`` saw are put back after it."""
+    try:
+        return run(seed)
+    except TransformError:
+        raise
+    except Exception as error:      # noqa: BLE001 - left for the function's own run to raise
+        if is_value_refusal(error):
+            raise
+        return _FAILED
+    finally:
+        if before is not None:
+            before.restore()
+
+
 def _check_function(f):
     fn = _underlying(f)
     if not inspect.isfunction(fn):
@@ -1421,8 +1440,9 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], 
         out, tangent = run_derivative(compiled, *leading, *_fresh(bound.args, lists=True),
                                       **_fresh_keywords(bound.kwargs, lists=True),
                                       **{name: tangents[i] for name, i in zip(names, positions)})
-    except Exception:
-        _check_gradient_output(f, bound)        # a gradient's function returning no number
+    except Exception as error:
+        if not (isinstance(error, TransformError) or is_value_refusal(error)):
+            _check_gradient_output(f, bound)    # a gradient's function returning no number (not run after a refusal)
         raise
     _check_gradient_output(f, bound)            # after the run: f's own draws and writes come second
     returned = getattr(f, "as_returned", None)      # a gradient's: the structures its call returns
@@ -1859,6 +1879,8 @@ class Hessian:
         products = self._product._products(args, kwargs, basis[0]) if basis else None
         refuse_writes_first(_underlying(f), _copies(target.arguments(bound)), _fresh_keywords(bound.kwargs))
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
+        product = _runs_from(before, products) if basis else None
+        first = _refusal_first(product, basis[0], before) if basis else _FAILED
         _check_scalar(call_from_users_line(_underlying(f), _copies(target.arguments(bound)),
                                            _fresh_keywords(bound.kwargs)),
                       _function_name(f))       # a warning f gives is shown at the line calling the hessian
@@ -1866,8 +1888,8 @@ class Hessian:
         if not basis:                               # an empty argument: an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
         try:
-            product = _runs_from(before, products)
-            flat = numpy.stack([numpy.asarray(product(e)) for e in basis], axis=-1)
+            columns = [first if k == 0 and first is not _FAILED else product(e) for k, e in enumerate(basis)]
+            flat = numpy.stack([numpy.asarray(column) for column in columns], axis=-1)
         finally:
             if after is not None:
                 after.restore()     # as one call of f leaves them
