@@ -33,7 +33,8 @@ from .tracebacks import entry_point, public, shortened
 from .specialize import ProductVersions, Versions
 from .chains import Chain, versions_of
 from .zero_safe import run_derivative, run_value_code
-from .writes_checked_first import callee_writes_held_items, reaches_held_writes, refuse_writes_first
+from .writes_checked_first import (callee_writes_held_items, changes_lists_first, reaches_held_writes,
+                                   refuse_writes_first)
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -180,8 +181,10 @@ def _refuse_callee_writes(code, f, args, kwargs=None):
     if known is None:
         fn = inspect.unwrap(user_code(f))      # (of a gradient: the user's function it is of)
         # a function writing such items itself: where its code rebinds a global first (its own checks come later)
+        # or appends to a global list first (LOG.append(1)): its own checks come after that
         known = _CALLEES_WRITE[code] = isinstance(fn, types.FunctionType) and (
-            callee_writes_held_items(fn) or bool(written_places(code)) and reaches_held_writes(fn))
+            callee_writes_held_items(fn) or bool(written_places(code)) and reaches_held_writes(fn)
+            or changes_lists_first(fn))
     if known:
         refuse_writes_first(f, _copies(args), _fresh_keywords(kwargs or {}))
 

@@ -43,11 +43,12 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
     such writes and changes nothing else; raise its refusal, if any. ``own_lines=False``:
     only where the writes are in its callees (its value code, run by the caller, checks
     its own lines before each write)."""
+    lists = []      # lists of globals its code appends to before its checks (LOG.append(1)): put back after
     if _writes_held_items(f):
         if not own_lines:
             return
         code = caching.write_checking_code(f)
-        if code is None or not _changes_nothing(code):
+        if code is None or not _changes_nothing(code, lists=lists):
             return
     else:
         fn = inspect.unwrap(underlying(f))
@@ -58,6 +59,7 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
             return
     places = written_places(code)       # globals and closure cells it rebinds (store_global): put back after
     before = Snapshot(places) if places else None
+    items = [(changed, list(changed)) for changed in lists]
     try:
         code(*args, **(kwargs or {}))
     except TransformError:
@@ -70,6 +72,20 @@ def refuse_writes_first(f, args, kwargs=None, *, own_lines=True):
     finally:
         if before is not None:
             before.restore()
+        for changed, held in items:
+            changed[:] = held
+
+
+def changes_lists_first(f):
+    """Whether ``f`` writes into an item an object holds and its code appends to a list a
+    global or closure cell holds (``LOG.append(1)``), which may come before the check of
+    that write: its checking code then runs first (``refuse_writes_first``), the list put
+    back after it, so that a refusal leaves the list as it was."""
+    if not _writes_held_items(f):
+        return False
+    code = caching.write_checking_code(f)
+    lists = []
+    return code is not None and _changes_nothing(code, lists=lists) and bool(lists)
 
 
 def reaches_held_writes(fn):
@@ -266,12 +282,15 @@ def _library(module):
     return module.__name__.split(".")[0] in _LIBRARIES
 
 
-def _changes_nothing(code, held=None, checked=frozenset()):
+def _changes_nothing(code, held=None, checked=frozenset(), lists=None):
     """Whether each call in the value code ``code`` calls a library function, astgrad's
     helpers or code astgrad made (which writes only into copies), a class (only to build
     an object with ``instance``) or a callee named in ``checked`` (replaced by its checked
     value code): no function of the user's run as it is, and no method of an object; nor
-    one handed to a library function. ``held``: its closure's values, where given."""
+    one handed to a library function. ``held``: its closure's values, where given.
+    ``lists``, where given, collects the plain lists of globals and closure cells the code
+    appends to or pops from (``LOG.append(1)``, which runs no code of the user's), for the
+    caller to put back, instead of answering False for them."""
     if held is None:
         try:
             held = dict(zip(code.__code__.co_freevars, (cell.cell_contents for cell in code.__closure__ or ())))
@@ -287,6 +306,9 @@ def _changes_nothing(code, held=None, checked=frozenset()):
                 return False
         elif use == _METHOD:
             owner = _lookup(name, held, code)
+            if lists is not None and name not in local and type(owner) is list and attribute in _LIST_CHANGES:
+                lists.append(owner)
+                continue
             if not (isinstance(owner, types.ModuleType) and _library(owner) or f"{name}.{attribute}" in checked):
                 return False
         elif use == _OTHER or not _harmless(_lookup(name, held, code)):
@@ -295,6 +317,8 @@ def _changes_nothing(code, held=None, checked=frozenset()):
 
 
 _READ, _METHOD, _CALL, _OTHER = "read", "method", "call", "other"
+# methods of a plain list that change only the list, running no code of the user's
+_LIST_CHANGES = frozenset({"append", "insert", "pop", "clear"})
 
 
 @functools.lru_cache(maxsize=256)
