@@ -16,7 +16,8 @@ def method_sites(cls):
     cannot read, or for another kind of descriptor (``functools.cached_property``)."""
     for klass in cls.__mro__[:-1]:
         for name, value in vars(klass).items():
-            if isinstance(value, (staticmethod, classmethod)) or name in ("__dict__", "__weakref__"):
+            if isinstance(value, (staticmethod, classmethod)) or name in ("__dict__", "__weakref__") \
+                    or _object_slot(value):
                 continue            # not given the object; Python's own
             if isinstance(value, property):
                 functions = [fn for fn in (value.fget, value.fset, value.fdel) if fn is not None]
@@ -30,6 +31,19 @@ def method_sites(cls):
                 tree = tree_of(fn) if inspect.isfunction(fn) else None
                 params = tree.args.posonlyargs + tree.args.args if tree is not None else []
                 yield (tree, params[0].id, resolver(fn, tree), fn) if params else None
+
+
+# slots of ``object`` that bind no attribute and run, at most, another method of the
+# class (``object.__ne__`` its ``__eq__``, ``object.__str__`` its ``__repr__``)
+_OBJECT_SLOTS = frozenset({"__hash__", "__repr__", "__str__", "__format__", "__eq__", "__ne__", "__lt__", "__le__",
+                           "__gt__", "__ge__", "__sizeof__", "__dir__"})
+
+
+def _object_slot(value):
+    """Whether ``value`` is such a slot of ``object`` (``__hash__ = object.__hash__``, which
+    a class defining ``__eq__`` writes to stay hashable): no code given the object
+    that a site would need to read."""
+    return getattr(value, "__objclass__", None) is object and getattr(value, "__name__", None) in _OBJECT_SLOTS
 
 
 def tree_of(fn):

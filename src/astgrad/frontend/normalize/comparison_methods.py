@@ -20,6 +20,7 @@ from ...core import methods as M
 from ...core.generated_text import origin
 from ...core import syntax as S
 from ...core.missing import MISSING
+from .total_ordering import derived_comparison, derived_form
 
 _RICH = {gast.Eq: ("__eq__", "__eq__", "=="), gast.NotEq: ("__ne__", "__ne__", "!="),
          gast.Lt: ("__lt__", "__gt__", "<"), gast.LtE: ("__le__", "__ge__", "<="),
@@ -64,11 +65,27 @@ class ComparisonMethodLowering:
             if left_cls is None:        # a number, whose comparison gives way
                 self.check_number_left(node, args[0], symbol, self._object_class(right))
         receiver_cls = self._object_class(receiver)
+        derived = self._total_ordering(node, receiver, chosen, args, receiver_cls)
+        if derived is not None:
+            return derived
         if "NotImplemented" in _code_names(M.static_attribute(receiver_cls, chosen)):
             raise self._refuse(f"the comparison {symbol} on a {receiver_cls.__name__}, whose {chosen} may return "
                                "NotImplemented", node, "raise TypeError for the operands it does not take "
                                "instead of returning NotImplemented, or call a method by its name")
         return self.operator_call(node, receiver, chosen, args, symbol)        # operator_methods.py
+
+    def _total_ordering(self, node, receiver, chosen, args, cls):
+        """The comparison ``node`` where the method it runs is one ``functools.total_ordering``
+        wrote (``__gt__`` from the class's ``__lt__``), lowered as the expression it computes
+        over the class's own comparison (total_ordering.py); else None."""
+        form = derived_form(M.static_attribute(cls, chosen))
+        if form is None:
+            return None
+        if receiver is node.left:       # (reflected: the left operand, args[0], is an atom already)
+            a, b = self.atom(receiver), self.atom(args[0])
+        else:
+            a, b = self.atom(receiver), args[0]
+        return self.expr(derived_comparison(form, a, b, node))
 
     def comparison_call(self, node):
         """``operator.lt(a, b)`` (``le``, ``gt``, ``ge``, ``eq``, ``ne``) as the comparison

@@ -72,8 +72,8 @@ def refuse_writing_hook(lowering, expr, hooks, node, what):
     if found is None:
         return
     owner, hook = found
-    if vars(owner)[hook] is None or _dataclass_repr(owner, hook):     # (__hash__ = None: unhashable)
-        return
+    if vars(owner)[hook] is None or _dataclass_repr(owner, hook) or _object_slot(owner, hook):
+        return      # (__hash__ = None: unhashable)
     noted = _Reads(getattr(vars(owner)[hook], "__globals__", None))
     quiet = writes_nothing(cls, hook, noted)
     if noted.globals is getattr(source.fn, "__globals__", None):
@@ -88,6 +88,17 @@ def refuse_writing_hook(lowering, expr, hooks, node, what):
         "may change something in place", node,
         f"astgrad keeps such a read as it is and would not see what {owner.__name__}.{hook} changes; compute the "
         f"value from the object's arrays instead (len(v.d)), or make {hook} change nothing")
+
+
+# hooks whose slot of ``object`` runs no code of anyone's: an identity hash, <K object at 0x...>
+_OBJECT_QUIET = frozenset({"__hash__", "__repr__"})
+
+
+def _object_slot(owner, hook):
+    """Whether ``owner.hook`` is ``object``'s own (``__hash__ = object.__hash__``, which a
+    class defining ``__eq__`` writes to stay hashable): it changes nothing, though it has
+    no source to read."""
+    return hook in _OBJECT_QUIET and getattr(vars(owner)[hook], "__objclass__", None) is object
 
 
 def _dataclass_repr(owner, hook):
