@@ -77,6 +77,7 @@ EXPECTED = {
         "logged helper: the history holds the 5 losses of the 5 steps: True",
         "sgd helper: d loss / d lr = ", "def grad_share_loss(", "grad_softplus_shares("],
     "tape_truncated_bptt.py": ["h is a leaf after detach_(): True", "w.grad matches finite differences: True"],
+    "ordered_objects.py": ["matches finite differences: True", "Hessian matches finite differences: True"],
     "object_forms.py": ["matches finite differences: True", "forward mode agrees: True",
                         "Hessian matches finite differences: True"],
     "value_classes.py": ["matches finite differences: True", "forward mode agrees:   True",
