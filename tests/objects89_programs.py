@@ -214,3 +214,13 @@ class Bag:
 def in_a_bag(x, w, bag):
     n = 2.0 if 1.0 in bag else 1.0      # the hook
     return np.sum(bag.d * x) * w * n
+
+
+class Box:
+    def __init__(self, d):
+        self.d = d
+
+
+def bumps_what_it_is_given(x, w, box):
+    box.d[0] += 1.0                     # the write, into the caller's object
+    return np.sum(x * box.d) * w

@@ -168,3 +168,14 @@ def test_a_module_function_reaches_no_hook_before_the_refusal(transform, held):
     bag, f = _through_a_module(held)
     refused_in_words(f, lambda: _run(transform, f, W.copy()))
     np.testing.assert_array_equal(bag.d, W)
+
+
+@pytest.mark.parametrize("transform", ("vjp", "jvp"))
+def test_a_write_into_an_argument_is_refused_in_the_users_names(transform):
+    # (the words named 't_4', astgrad's name for box.d, as what the call writes into)
+    box = P.Box(W * 1.0)
+    f = lambda x: P.bumps_what_it_is_given(x, 0.8, box)      # noqa: E731 - as a user writes it
+    refused_in_words(f, lambda: _run(transform, f, W.copy()))
+    with pytest.raises(astgrad.TransformError, match="changes its argument 'box' in place"):
+        _run(transform, f, W.copy())
+    np.testing.assert_array_equal(box.d, W)

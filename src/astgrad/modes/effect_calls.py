@@ -9,6 +9,7 @@ import ast
 import collections
 import functools
 import inspect
+import linecache
 import os
 import re
 import types
@@ -170,7 +171,7 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
             written = None if named else user_expression(source, stmt, changed)
             # a name astgrad made for a value the line writes out (fib(4, x, {})): not the user's
             argument = f"its argument {written or repr(changed)}" if written or named else "an argument it is given"
-            if where.through is not None:     # what it writes into is another name, which may share it
+            if _named_on_its_line(where.through, where):     # what it writes into is another name, which may share it
                 argument = f"'{where.through}', which may hold or share {argument},"
             derivative, held = _derivative_called(stmt), written or (changed if named else None)
             if where.copied is not None and where.through is None:     # z = x[x > 0]; z[0] = w in the callee
@@ -184,6 +185,17 @@ def _refuse_callees_changing_arguments(source, calls, fn=None):
                     or _callee_change_message(callee, argument, where)
         error = source.error(message, stmt, construct=f"in-place change in {callee}")
         raise function_value_unknown(error) if _attribute_of_a_parameter(fn, changed) else error
+
+
+def _named_on_its_line(through, where):
+    """Whether ``through``, the name the callee writes into, is one the user wrote in the
+    callee's file (``memo`` of ``memo[n] = r``), not one astgrad made for part of a line
+    (``o.d`` of ``o.d[0] += 1.0``, whose words then name the argument alone)."""
+    if through is None:
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(str(through))}\b")
+    lines = linecache.getlines(where.filename) if where.filename else []
+    return not lines or any(word.search(line) for line in lines)
 
 
 def _attribute_of_a_parameter(fn, name):
