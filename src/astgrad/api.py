@@ -176,7 +176,8 @@ def _refuse_callee_writes(code, f, args, kwargs=None):
     as it is (for its effects) writes into an item an object holds, which its derivative
     refuses, the refusal comes first, before the callee changed anything
     (writes_checked_first.py); so too where ``f`` writes such an item itself after
-    rebinding a global. Known per code: it is made again where a callee is rebound."""
+    rebinding a global or appending to a global list (``LOG.append(1)``). Known per code:
+    it is made again where a callee is rebound."""
     known = _CALLEES_WRITE.get(code)
     if known is None:
         fn = inspect.unwrap(user_code(f))      # (of a gradient: the user's function it is of)
