@@ -33,3 +33,15 @@ def same_layout_copy(value):
     copy = numpy.ndarray(value.shape, value.dtype, numpy.empty(step, numpy.uint8), start, strides)
     copy[...] = value
     return copy
+
+
+def memory_axes(value):
+    """The axes of ``value`` in the order ``order="K"`` of a ravel or a flatten reads
+    them: by the length of their steps in memory, longest first (a Fortran-ordered array's
+    reversed, a C-ordered one's as they are). ``numpy.transpose(value, memory_axes(value))``
+    raveled in C order is ``value.ravel(order="K")``: a derivative reads its derivatives,
+    laid out as they happen to be, in that order, the order the function read the array in.
+    Axes as they are for what is no array."""
+    if not isinstance(value, numpy.ndarray):
+        return tuple(range(numpy.ndim(value)))
+    return tuple(sorted(range(value.ndim), key=lambda axis: -abs(value.strides[axis])))

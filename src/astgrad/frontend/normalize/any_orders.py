@@ -12,6 +12,15 @@ order, and a write into the reshape is followed as one in that order (views.py).
 array expression is read twice, so it must be one that calls nothing (``y``, ``y.T``,
 ``y[:, k + 1:]``, ``self.a``); ``order="A"`` of a value a call computes is refused, with the
 advice to bind it to a name first.
+
+``order="K"`` of a ravel or a flatten reads the array in the order its axes are laid out
+in memory, longest step first, which need be neither C's nor Fortran's (a transposed 3-D
+array); ``y.ravel(order="K")`` becomes
+
+    numpy.transpose(y, memory_axes(y)).ravel(order="C")
+
+the same items in the same order (a view where NumPy's is one), whose derivative reads
+the derivatives in the order the function read the array in.
 """
 
 import gast
@@ -31,40 +40,61 @@ def rewrite_any_orders(normalizer, nodes):
     it stands for (see the module doc); whether any was."""
     changed = False
     for node in nodes:
-        found = _any_order(normalizer, node) if type(node) is gast.Call else None
-        if found is None:
-            continue
-        array, put = found
-        if not all(isinstance(part, _READS_NAMES) for part in S.walk_nodes(array)):
-            raise normalizer.source.error(
-                'astgrad cannot differentiate order="A" of a value this line computes: "A" stands for '
-                "the order the array is laid out in, which astgrad reads from the array itself, a second "
-                "time. Bind the array to a name first (a = ...; numpy.reshape(a, shape, order=\"A\"))",
-                node, construct='order="A"')
-        put(normalizer.runtime_call(runtime.any_order, [S.copy(array)]))
-        changed = True
+        for letter in ("A", "K"):
+            found = _any_order(normalizer, node, letter) if type(node) is gast.Call else None
+            if found is None:
+                continue
+            array, put = found
+            if not all(isinstance(part, _READS_NAMES) for part in S.walk_nodes(array)):
+                raise normalizer.source.error(
+                    f'astgrad cannot differentiate order="{letter}" of a value this line computes: "{letter}" '
+                    "stands for the order the array is laid out in, which astgrad reads from the array itself, "
+                    "a second time. Bind the array to a name first (a = ...; numpy.ravel(a, order="
+                    f'\"{letter}\"))', node, construct=f'order="{letter}"')
+            if letter == "A":
+                put(normalizer.runtime_call(runtime.any_order, [S.copy(array)]))
+            else:
+                _read_in_memory_order(normalizer, node, array, put)
+            changed = True
     return changed
 
 
-def _any_order(normalizer, call):
-    """(the array read, a function putting another order in place of ``"A"``) where
-    ``call`` is a reshape, ravel or flatten given ``order="A"`` (by keyword or by
-    position); None otherwise."""
+def _read_in_memory_order(normalizer, call, array, put):
+    """``call``, a ravel or flatten of ``array`` given ``order="K"``, as the same call in
+    C order of ``numpy.transpose(array, memory_axes(array))`` (the module doc)."""
+    axes = normalizer.runtime_call(runtime.memory_axes, [S.copy(array)])
+    transposed = S.call(S.name(normalizer.bind(numpy.transpose)), [S.copy(array), axes])
+    if isinstance(call.func, gast.Attribute) and _array_read(normalizer, call) is call.func.value:
+        call.func.value = transposed
+    elif call.args:
+        call.args[0] = transposed
+    else:
+        next(k for k in call.keywords if k.arg == "a").value = transposed
+    put(S.const("C"))
+
+
+def _any_order(normalizer, call, letter):
+    """(the array read, a function putting another order in place of ``letter``) where
+    ``call`` is a reshape, ravel or flatten given ``order="A"`` (``letter``), or a ravel or
+    flatten given ``order="K"`` (by keyword or by position); None otherwise."""
+    if letter == "K" and (getattr(call.func, "attr", None) == "reshape"
+                          or normalizer.resolve_call(call) is numpy.reshape):
+        return None         # (NumPy refuses order="K" of a reshape itself)
     for k, keyword in enumerate(call.keywords):
-        if keyword.arg == "order" and _is_any(keyword.value):
+        if keyword.arg == "order" and _is_letter(keyword.value, letter):
             array = _array_read(normalizer, call)
             return None if array is None else (array, lambda order: setattr(call.keywords[k], "value", order))
     target = normalizer.resolve_call(call)
     position = _ORDER_POSITIONS.get(target) if target in _ORDER_POSITIONS else \
         0 if isinstance(call.func, gast.Attribute) and call.func.attr in ("ravel", "flatten") else None
-    if position is None or len(call.args) <= position or not _is_any(call.args[position]):
+    if position is None or len(call.args) <= position or not _is_letter(call.args[position], letter):
         return None
     array = _array_read(normalizer, call)
     return None if array is None else (array, lambda order: call.args.__setitem__(position, order))
 
 
-def _is_any(node):
-    return isinstance(node, gast.Constant) and node.value == "A"
+def _is_letter(node, letter):
+    return isinstance(node, gast.Constant) and node.value == letter
 
 
 def _array_read(normalizer, call):

@@ -224,9 +224,9 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             if rewrite_vectorize(self, tree):
                 nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
-        if not derivative and (self._may_mention('"A"') or self._may_mention("'A'")) \
+        if not derivative and any(map(self._may_mention, ('"A"', "'A'", '"K"', "'K'"))) \
                 and rewrite_any_orders(self, nodes):
-            nodes = list(S.walk_nodes(tree))      # reshape(y, s, order="A"): any_orders.py
+            nodes = list(S.walk_nodes(tree))      # reshape(y, s, order="A"), ravel(order="K"): any_orders.py
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
         nodes = self._rewrite_views(tree, nodes, derivative)
