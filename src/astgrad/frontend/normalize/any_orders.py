@@ -31,13 +31,15 @@ from ...core import syntax as S
 
 _METHODS = ("reshape", "ravel", "flatten")
 _ORDER_POSITIONS = {numpy.reshape: 2, numpy.ravel: 1}      # order given by position
+_ADVICE = {"A": 'numpy.reshape(a, shape, order="A")', "K": 'numpy.ravel(a, order="K")'}
 _READS_NAMES = (gast.Name, gast.Attribute, gast.Subscript, gast.Constant, gast.Slice, gast.Tuple, gast.UnaryOp,
                 gast.BinOp, gast.expr_context, gast.operator, gast.unaryop)
 
 
 def rewrite_any_orders(normalizer, nodes):
     """Give each ``order="A"`` among ``nodes`` of a reshape, ravel or flatten the order
-    it stands for (see the module doc); whether any was."""
+    it stands for, and read each ``order="K"`` of a ravel or flatten in C order of the
+    array's axes ordered as they lie in memory (see the module doc); whether any was."""
     changed = False
     for node in nodes:
         for letter in ("A", "K"):
@@ -49,8 +51,8 @@ def rewrite_any_orders(normalizer, nodes):
                 raise normalizer.source.error(
                     f'astgrad cannot differentiate order="{letter}" of a value this line computes: "{letter}" '
                     "stands for the order the array is laid out in, which astgrad reads from the array itself, "
-                    "a second time. Bind the array to a name first (a = ...; numpy.ravel(a, order="
-                    f'\"{letter}\"))', node, construct=f'order="{letter}"')
+                    f"a second time. Bind the array to a name first (a = ...; {_ADVICE[letter]})",
+                    node, construct=f'order="{letter}"')
             if letter == "A":
                 put(normalizer.runtime_call(runtime.any_order, [S.copy(array)]))
             else:
