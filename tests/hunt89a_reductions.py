@@ -5,7 +5,13 @@ all axes, ``diff(n=2)`` and ``prepend=``, ``einsum`` with repeated indices (``"i
 ``polyval``, ``interp``, ``det`` of a singular matrix, ``solve`` with batch dimensions,
 ``inv``, ``slogdet``, norms of every order, ``eigh``, ``svd``, ``qr``, ``cholesky``,
 ``lstsq``, ``pinv``, ``cond``, FFTs, ``ldexp``, ``modf``, ``frexp``, ``divmod``, ``sinc``,
-``gradient``, ``cov``, ``corrcoef``, ``bincount`` weights. Each program is ``f(x, w)`` of a
+``gradient``, ``cov``, ``corrcoef``, ``bincount`` weights; and their less common arguments
+(``gradient``'s ``edge_order=2``, coordinates and ``axis``, ``diff``'s ``append=``,
+``interp``'s ``left``/``right``/``period``, ``convolve``/``correlate`` modes, ``norm``'s
+``keepdims``, ``where=`` of ``mean``, ``var``, ``std`` and ``prod``, ``percentile``'s methods,
+``average``'s ``returned``, ``tensordot(axes=0)``, ``roll`` by tuples, ``sort(axis=None)``,
+``clip`` with its bounds crossed, ``maximum``/``fmax``/``fmin`` over NaN, ``max`` of an
+empty array with ``initial``, ``heaviside`` at 0, ``polyfit``). Each program is ``f(x, w)`` of a
 float array ``x`` (4 or 6 items) and a float ``w``."""
 import numpy as np
 
@@ -463,5 +469,224 @@ def fn_nanmin_arg(x, w):
     return np.nanmin(y) * w + y[np.nanargmax(y)]
 
 
+def ed_gradient_edge2(x, w):
+    return np.sum(np.gradient(x ** 3, edge_order=2) * w)
+
+
+def ed_gradient_coords(x, w):
+    t = np.cumsum(np.abs(x) + 0.5)
+    return np.sum(np.gradient(x * w, t) ** 2)
+
+
+def ed_gradient_axis(x, w):
+    return np.sum(np.gradient(x.reshape(2, -1) ** 2, w, axis=1))
+
+
+def ed_diff_append(x, w):
+    return np.sum(np.diff(x, append=[w, 2.0 * w]) ** 2)
+
+
+def ed_interp_left_right(x, w):
+    return np.sum(np.interp(x * 2.0, [-1.0, 0.0, 1.0], [0.0, 1.0, 3.0], left=w, right=-w))
+
+
+def ed_interp_period(x, w):
+    return np.sum(np.interp(x * w, [0.0, 1.0, 2.0], [0.0, 1.0, 3.0], period=3.0))
+
+
+def ed_convolve_valid(x, w):
+    return np.sum(np.convolve(x, [w, 1.0, 2.0], mode="valid") ** 2)
+
+
+def ed_convolve_same_long_kernel(x, w):
+    return np.sum(np.convolve([1.0, w], x, mode="same") ** 2)
+
+
+def ed_correlate_full(x, w):
+    return np.sum(np.correlate(x, [1.0, 2.0, w], mode="full") ** 2)
+
+
+def ed_norm_keepdims(x, w):
+    a = x.reshape(2, -1)
+    return np.sum(a / np.linalg.norm(a, axis=1, keepdims=True) * w)
+
+
+def ed_mean_where_axis(x, w):
+    a = x.reshape(2, -1)
+    return np.sum(np.mean(a * w, axis=1, where=a > -1.0))
+
+
+def ed_var_where(x, w):
+    return np.var(x * w, where=x < 2.0)
+
+
+def ed_std_where_ddof(x, w):
+    return np.std(x * w, ddof=1, where=x > -1.0)
+
+
+def ed_percentile_nearest(x, w):
+    return np.percentile(x * w, 40, method="nearest")
+
+
+def ed_percentile_lower(x, w):
+    return np.percentile(x, 60, method="lower") * w
+
+
+def ed_quantile_array_q(x, w):
+    return np.sum(np.quantile(x * w, [0.25, 0.5, 0.9]))
+
+
+def ed_median_even(x, w):
+    return np.median(x * w) + np.median(x.reshape(2, -1), axis=0).sum()
+
+
+def ed_average_returned(x, w):
+    avg, tot = np.average(x.reshape(2, -1), axis=0, weights=[w, 1.0], returned=True)
+    return np.sum(avg) + np.sum(tot)
+
+
+def ed_cumprod_zero(x, w):
+    y = x * 1.0
+    y[1] = 0.0
+    return np.sum(np.cumprod(y * w)) + np.sum(x)
+
+
+def ed_einsum_ellipsis(x, w):
+    a = x.reshape(2, -1)
+    return np.sum(np.einsum("...i,...i->...", a, a * w))
+
+
+def ed_tensordot_zero(x, w):
+    return np.sum(np.tensordot(x, x[:2] * w, axes=0) ** 2)
+
+
+def ed_kron_2d(x, w):
+    a = x[:4].reshape(2, 2)
+    return np.sum(np.kron(a, a * w) ** 2)
+
+
+def ed_roll_tuple(x, w):
+    a = x.reshape(2, -1)
+    return np.sum(np.roll(a, (1, 1), axis=(0, 1)) * np.arange(x.size).reshape(2, -1) * w)
+
+
+def ed_sort_axis_none(x, w):
+    return np.sum(np.sort(x.reshape(2, -1), axis=None) * np.arange(x.size) * w)
+
+
+def ed_take_along_none(x, w):
+    a = x.reshape(2, -1)
+    return np.sum(np.take_along_axis(a, np.array([3, 0, 1]), axis=None) * w)
+
+
+def ed_clip_inverted(x, w):
+    return np.sum(np.clip(x, 1.0, -1.0 * w) * x)
+
+
+def ed_maximum_nan(x, w):
+    y = np.where(x > 2.0, np.nan, x)
+    return np.sum(np.nan_to_num(np.maximum(y, w * 0.3)))
+
+
+def ed_fmax_nan(x, w):
+    y = np.where(x > 2.0, np.nan, x)
+    return np.sum(np.fmax(y, w * 0.3))
+
+
+def ed_fmin_both_nan(x, w):
+    y = np.where(x > 0.0, np.nan, x)
+    return np.nansum(np.fmin(y, y * w))
+
+
+def ed_max_empty_initial(x, w):
+    return np.max(x[:0], initial=w) + np.sum(x)
+
+
+def ed_heaviside_zero(x, w):
+    y = x * 1.0
+    y[0] = 0.0
+    return np.sum(np.heaviside(y, w) * x)
+
+
+def ed_argsort_stable(x, w):
+    y = np.concatenate([x, x])
+    return np.sum(y[np.argsort(y, kind="stable")] * np.arange(y.size) * w)
+
+
+def ed_cumsum_axis_neg(x, w):
+    return np.sum(np.cumsum(x.reshape(2, -1), axis=-2) ** 2 * w)
+
+
+def ed_trapz_x(x, w):
+    t = np.cumsum(np.abs(x) + 0.5)
+    f = getattr(np, "trapezoid", None)
+    if f is None:
+        f = np.trapz
+    return f(x ** 2 * w, t)
+
+
+def ed_polyval_2d(x, w):
+    return np.sum(np.polyval([1.0, w, 2.0], x.reshape(2, -1)))
+
+
+def ed_polyfit(x, w):
+    t = np.arange(x.size, dtype=float)
+    return np.sum(np.polyfit(t, x * w, 1) ** 2)
+
+
+def ed_round_half(x, w):
+    return np.sum(np.round(x * w, 0) + x)
+
+
+def ed_logsumexp_axis_keep(x, w):
+    a = x.reshape(2, -1)
+    m = np.max(a, axis=1, keepdims=True)
+    return np.sum(m + np.log(np.sum(np.exp(a - m), axis=1, keepdims=True))) * w
+
+
+def ed_softmax_stable(x, w):
+    e = np.exp(x * w - np.max(x * w))
+    p = e / e.sum()
+    return np.sum(p * np.arange(x.size))
+
+
+def ed_outer_subtract(x, w):
+    d = np.subtract.outer(x, x)
+    return np.sum(np.exp(-d ** 2 * w))
+
+
+def ed_pairwise_norm(x, w):
+    p = x.reshape(-1, 2)
+    d = np.linalg.norm(p[:, None, :] - p[None, :, :] + np.eye(p.shape[0])[..., None], axis=-1)
+    return np.sum(d * w)
+
+
+def ed_ptp_axis(x, w):
+    return np.sum(np.ptp(x.reshape(2, -1), axis=0) * w)
+
+
+def ed_amin_axis_tuple(x, w):
+    return np.sum(np.amin(x.reshape(1, 2, -1), axis=(0, 2)) * w)
+
+
+def ed_argmin_take(x, w):
+    a = x.reshape(2, -1)
+    i = np.argmin(a, axis=1)
+    return np.sum(a[np.arange(2), i] * w)
+
+
+def ed_std_keepdims_axis(x, w):
+    a = x.reshape(2, -1)
+    return np.sum((a - a.mean(1, keepdims=True)) / a.std(1, keepdims=True) * np.arange(a.shape[1])) * w
+
+
+def ed_sum_bool_where_initial(x, w):
+    return np.sum(x * w, where=x > 0, initial=1.5) + np.prod(x, where=x < 0, initial=w)
+
+
+def ed_cummin(x, w):
+    return np.sum(np.minimum.accumulate(x[::-1])[::-1] * w)
+
+
 CASES = [(name, f) for name, f in list(globals().items())
-         if name.startswith(('rd_', 'fn_')) and callable(f)]
+         if name.startswith(('rd_', 'fn_', 'ed_')) and callable(f)]
