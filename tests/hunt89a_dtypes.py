@@ -3,9 +3,16 @@ to and from float32, int and bool, ``dtype=`` of reductions and of ``np.array``/
 0-d and empty arrays, integer powers of negative bases, and values written into integer,
 boolean or float32 arrays (``y = np.arange(n); y[0] = x[0] * w``: NumPy truncates, the
 derivative through the write is zero), ufuncs given ``out=`` and ``where=`` (the common
-safe division), ``linspace``/``arange``/``logspace`` of a differentiated bound. Each
+safe division), ``linspace``/``arange``/``logspace`` of a differentiated bound; structured
+dtypes (``np.zeros(n, dtype=[("a", float), ("b", float)])``, ``"f8,f8"``, a global
+``np.dtype`` with fields), refused; NumPy's other array classes and helpers
+(``np.matrix``, ``np.ma``, ``np.poly1d``, ``np.polynomial``, a subclass view,
+``np.vectorize`` with a signature, ``np.errstate``, ``einsum(out=)``, seeded generators). Each
 program is ``f(x, w)`` of a float array ``x`` (4 or 6 items) and a float ``w``."""
 import numpy as np
+
+DT = np.dtype([("a", float), ("b", float)])
+DTL = [("a", float), ("b", float)]
 
 
 def dt_float32_scalar(x, w):
@@ -255,5 +262,161 @@ def it_piecewise(x, w):
     return np.sum(np.piecewise(x, [x < 0, x >= 0], [lambda v: v * w, lambda v: v ** 2]))
 
 
+def sd_keyword(x, w):
+    r = np.zeros(2, dtype=[("a", float), ("b", float)])
+    r["a"] = x[:2] * w
+    return np.sum(r["a"] * x[2:4])
+
+
+def sd_positional(x, w):
+    r = np.zeros(2, [("a", float), ("b", float)])
+    r["a"] = x[:2] * w
+    return np.sum(r["a"] * x[2:4])
+
+
+def sd_global_dtype(x, w):
+    r = np.zeros(2, dtype=DT)
+    r["b"] = x[:2] * w
+    return np.sum(r["b"] ** 2)
+
+
+def sd_local_list(x, w):
+    fields = [("a", float), ("b", float)]
+    r = np.zeros(2, dtype=fields)
+    r["a"] = x[:2] * w
+    return np.sum(r["a"] ** 2)
+
+
+def sd_np_dtype_call(x, w):
+    r = np.zeros(2, dtype=np.dtype({"names": ["a", "b"], "formats": [float, float]}))
+    r["a"] = x[:2] * w
+    return np.sum(r["a"] ** 2)
+
+
+def sd_string_fields(x, w):
+    r = np.zeros(2, dtype="f8,f8")
+    r["f0"] = x[:2] * w
+    return np.sum(r["f0"] ** 2)
+
+
+def sd_array_records(x, w):
+    r = np.array([(1.0, 2.0), (3.0, 4.0)], dtype=DTL)
+    return np.sum(r["a"] * x[:2] * w)
+
+
+def sd_plain_dtype_kept(x, w):
+    y = np.zeros(x.size, dtype=float)
+    y[:] = x * w
+    return np.sum(y.astype(np.float64) * x) + np.sum(np.ones(2, np.float64))
+
+
+def sb_matrix_mul(x, w):
+    m = np.asmatrix(x[:4].reshape(2, 2))
+    return float((m * m * w).sum())
+
+
+def sb_matrix_pow(x, w):
+    m = np.matrix(x[:4].reshape(2, 2))
+    return float((m ** 2).sum()) * w
+
+
+def sb_matrix_T_I(x, w):
+    m = np.asmatrix(x[:4].reshape(2, 2) + np.eye(2) * 3.0)
+    return float((m.I * w).sum())
+
+
+def sb_masked_sum(x, w):
+    m = np.ma.masked_where(x < 0, x)
+    return float((m * w).sum())
+
+
+def sb_masked_mean(x, w):
+    m = np.ma.masked_array(x, mask=x > 2.0)
+    return float(m.mean() * w)
+
+
+def sb_masked_filled(x, w):
+    m = np.ma.masked_less(x * w, 0.0)
+    return float(np.sum(m.filled(0.0) ** 2))
+
+
+def sb_poly1d_call(x, w):
+    p = np.poly1d([w, 2.0, 1.0])
+    return np.sum(p(x))
+
+
+def sb_poly1d_mul(x, w):
+    p = np.poly1d([1.0, w])
+    q = p * p
+    return np.sum(q(x))
+
+
+def sb_polynomial_class(x, w):
+    p = np.polynomial.Polynomial([1.0, w, 3.0])
+    return np.sum(p(x))
+
+
+def sb_chebval(x, w):
+    return np.sum(np.polynomial.chebyshev.chebval(x, [1.0, w, 0.5]))
+
+
+def sb_polynomial_polyval(x, w):
+    return np.sum(np.polynomial.polynomial.polyval(x, [1.0, w, 0.5]))
+
+
+def sb_vectorize_signature(x, w):
+    f = np.vectorize(lambda r: np.sum(r ** 2) * w, signature="(n)->()")
+    return np.sum(f(x.reshape(2, -1)))
+
+
+def sb_errstate(x, w):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(x > 0, np.log(x), 0.0)
+    return np.sum(y * w)
+
+
+def sb_einsum_out(x, w):
+    out = np.empty(2)
+    np.einsum("ij->i", x.reshape(2, -1) * w, out=out)
+    return np.sum(out ** 2)
+
+
+def sb_rng_fixed(x, w):
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=x.size)
+    return np.sum((x + noise) ** 2 * w)
+
+
+def sb_random_state(x, w):
+    rs = np.random.RandomState(1)
+    return np.sum(x * rs.rand(x.size)) * w
+
+
+def sb_array_interface(x, w):
+    return np.sum(np.asarray(x.tolist()) * x * w)
+
+
+def sb_asarray_list_of_arrays(x, w):
+    return np.sum(np.asarray([x, x * w]) ** 2)
+
+
+def sb_matrix_from_asmatrix_A(x, w):
+    m = np.asmatrix(x[:4].reshape(2, 2))
+    return float(np.sum(np.asarray(m @ m) * w))
+
+
+def sb_ndarray_subclass_view(x, w):
+    class Tagged(np.ndarray):
+        pass
+    t = (x * w).view(Tagged)
+    return float(np.sum(t * t))
+
+
+def sb_matmul_matrix_vector(x, w):
+    m = np.asmatrix(x[:4].reshape(2, 2))
+    v = np.array([1.0, w])
+    return float(np.sum(m * v[:, None]))
+
+
 CASES = [(name, f) for name, f in list(globals().items())
-         if name.startswith(('dt_', 'it_')) and callable(f)]
+         if name.startswith(('dt_', 'it_', 'sd_', 'sb_')) and callable(f)]

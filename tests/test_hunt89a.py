@@ -16,15 +16,19 @@ every mode; REFUSED_IN names the modes in which a program followed in the others
 (a derivative with respect to ``numpy.pad``'s ``constant_values`` or ``logspace``'s bound,
 a write through ``ascontiguousarray`` differentiated twice).
 
-What the hunt found (FOUND; a ValueError from the derivative's code, before): a ravel or
+What the hunt found (FOUND; a ValueError or IndexError from the derivative's code, before): a ravel or
 flatten given ``order="K"`` (``y.ravel(order="K")``, ``np.ravel(t, "K")``,
 ``t.flatten("K")``, of a transposed, reversed, 3-D permuted or Fortran-ordered array): the
 derivative reshaped the gradient with ``order="K"``, which NumPy refuses for a reshape;
 now read as ``numpy.transpose(y, memory_axes(y)).ravel(order="C")``, the same items in
 the same order, and followed. ``order="K"`` of a value the line computes is refused in
-words (as ``order="A"`` is): bind it to a name first.
+words (as ``order="A"`` is): bind it to a name first. And a structured array (``r = np.zeros(n,
+dtype=[("a", float), ("b", float)])``, ``"f8,f8"``, ``np.dtype({"names": ...})``, a global
+``np.dtype`` with fields, a local list of fields) read by field (``r["a"]``): the derivative
+indexed its derivatives by the field's name (an IndexError); now refused at the line
+making it, in words.
 
-CI runs every seventh program in one mode at one shape (the modes in turn), and each found
+CI runs every eighth program in one mode at one shape (the modes in turn), and each found
 one in grad or hessian; with HYPOTHESIS_PROFILE=thorough every program runs in every mode
 at both shapes."""
 
@@ -60,7 +64,11 @@ REFUSED = {
     'ko_write_view', 'lp_frompyfunc', 'lp_ndenumerate', 'lp_nditer_read', 'lp_nditer_write', 'lp_np_float_method',
     'ps_broadcast_arrays', 'ps_repeat_axis', 'ps_resize', 'ps_std_ddof_pos', 'ps_vander', 'ps_var_ddof_method_pos',
     'rd_max_where', 'vw_flat_set', 'vw_view', 'ed_var_where', 'ed_std_where_ddof', 'ed_average_returned',
-    'ed_trapz_x', 'ed_polyfit', 'ed_sum_bool_where_initial', 'wa_asarray', 'wa_view', 'wa_atleast'}
+    'ed_trapz_x', 'ed_polyfit', 'ed_sum_bool_where_initial', 'wa_asarray', 'wa_view', 'wa_atleast',
+    'sb_chebval', 'sb_masked_filled', 'sb_masked_mean', 'sb_masked_sum', 'sb_matmul_matrix_vector', 'sb_matrix_T_I',
+    'sb_matrix_from_asmatrix_A', 'sb_matrix_mul', 'sb_matrix_pow', 'sb_ndarray_subclass_view', 'sb_poly1d_call',
+    'sb_poly1d_mul', 'sb_polynomial_class', 'sb_vectorize_signature', 'sd_array_records', 'sd_global_dtype',
+    'sd_keyword', 'sd_local_list', 'sd_np_dtype_call', 'sd_positional', 'sd_string_fields'}
 
 REFUSED_IN = {
     'it_logspace': {'grad', 'jvp', 'jvp_of_grad', 'vjp'},
@@ -70,7 +78,8 @@ REFUSED_IN = {
     'fo_reshape_write_F_view': {'hessian', 'jvp_of_grad'}}
 
 FOUND = {'ko_method', 'ko_of_transpose', 'ko_function_pos', 'ko_flatten', 'ko_3d', 'ko_reversed', 'ko_of_computed',
-         'fo_copy_K'}
+         'fo_copy_K', 'sd_keyword', 'sd_positional', 'sd_global_dtype', 'sd_local_list', 'sd_np_dtype_call',
+         'sd_string_fields'}
 
 ALL = [(name, f, (x, 0.8), (0, 1)) for module in MODULES for name, f in module.CASES for x in (X4, X6)] \
     + list(hunt89a_arguments.CASES)
@@ -81,11 +90,11 @@ def _id(name, args):
 
 
 def _params():
-    # CI: every seventh program (the found ones all, in test_what_the_hunt_found) in one
+    # CI: every eighth program (the found ones all, in test_what_the_hunt_found) in one
     # mode, the modes in turn (programs of f(x, w) at one shape of the two, in turn too)
     for k, (name, f, args, wrt) in enumerate(ALL):
         for m, mode in enumerate(MODES):
-            if THOROUGH or (k % 7 == 0 and m == k // 7 % len(MODES)):
+            if THOROUGH or (k % 8 == 0 and m == k // 8 % len(MODES)):
                 yield pytest.param(name, mode, f, args, wrt, id=f"{_id(name, args)}-{mode}")
 
 
@@ -143,8 +152,8 @@ def _found_params():
 @pytest.mark.parametrize("name, mode, f, args, wrt", list(_found_params()))
 def test_what_the_hunt_found(name, mode, f, args, wrt):
     """A ravel or flatten in order "K": followed now against central differences (refused
-    in words for a value the line computes); in CI each in grad or hessian in turn, in
-    every mode with HYPOTHESIS_PROFILE=thorough."""
+    in words for a value the line computes); a structured array, refused in words; in CI
+    each in grad or hessian in turn, in every mode with HYPOTHESIS_PROFILE=thorough."""
     _run(name, mode, f, args, wrt)
 
 
