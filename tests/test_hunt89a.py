@@ -18,11 +18,12 @@ a write through ``ascontiguousarray`` differentiated twice).
 
 What the hunt found (FOUND; a ValueError or IndexError from the derivative's code, before): a ravel or
 flatten given ``order="K"`` (``y.ravel(order="K")``, ``np.ravel(t, "K")``,
-``t.flatten("K")``, of a transposed, reversed, 3-D permuted or Fortran-ordered array): the
-derivative reshaped the gradient with ``order="K"``, which NumPy refuses for a reshape;
-now read as ``numpy.transpose(y, memory_axes(y)).ravel(order="C")``, the same items in
-the same order, and followed. ``order="K"`` of a value the line computes is refused in
-words (as ``order="A"`` is): bind it to a name first. And a structured array (``r = np.zeros(n,
+``t.flatten("K")``, of a transposed, reversed or Fortran-ordered array): the derivative
+reshaped the gradient with ``order="K"``, which NumPy refuses for a reshape; now given the
+order ``"K"`` stands for, ``"C"`` or ``"F"``, read from the array when the code runs, and
+followed. An array of three or more axes laid out in neither order (``ko_3d``) is refused
+when the code runs, in words, and ``order="K"`` of a value the line computes when the code
+is made (as ``order="A"`` is): bind it to a name first. And a structured array (``r = np.zeros(n,
 dtype=[("a", float), ("b", float)])``, ``"f8,f8"``, ``np.dtype({"names": ...})``, a global
 ``np.dtype`` with fields, a local list of fields) read by field (``r["a"]``): the derivative
 indexed its derivatives by the field's name (an IndexError); now refused at the line
@@ -63,7 +64,7 @@ REFUSED = {
     'fo_empty_like_fill', 'it_divide_where_out', 'it_int_iadd_unsafe', 'it_log_where_out', 'ko_of_computed',
     'ko_write_view', 'lp_frompyfunc', 'lp_ndenumerate', 'lp_nditer_read', 'lp_nditer_write', 'lp_np_float_method',
     'ps_broadcast_arrays', 'ps_repeat_axis', 'ps_resize', 'ps_std_ddof_pos', 'ps_vander', 'ps_var_ddof_method_pos',
-    'rd_max_where', 'vw_flat_set', 'vw_view', 'ed_var_where', 'ed_std_where_ddof', 'ed_average_returned',
+    'rd_max_where', 'vw_flat_set', 'vw_view', 'ko_3d', 'ed_var_where', 'ed_std_where_ddof', 'ed_average_returned',
     'ed_trapz_x', 'ed_polyfit', 'ed_sum_bool_where_initial', 'wa_asarray', 'wa_view', 'wa_atleast',
     'sb_chebval', 'sb_masked_filled', 'sb_masked_mean', 'sb_masked_sum', 'sb_matmul_matrix_vector', 'sb_matrix_T_I',
     'sb_matrix_from_asmatrix_A', 'sb_matrix_mul', 'sb_matrix_pow', 'sb_ndarray_subclass_view', 'sb_poly1d_call',
@@ -180,17 +181,21 @@ def test_program_writing_into_its_argument(name, f, x, order):
         check_hessian_on_a_copy(f, x, 0.8)
 
 
-@pytest.mark.parametrize("shape, axes", [((2, 3), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((3, 1, 2), (1, 2, 0)),
-                                         ((4,), None)])
+@pytest.mark.parametrize("shape, axes", [((2, 3), (1, 0)), ((2, 3, 4), (2, 1, 0)), ((3, 1, 2), (1, 2, 0)),
+                                         ((4,), None), ((2, 3, 4), (2, 0, 1))])
 def test_order_k_reads_the_items_in_numpys_order(shape, axes):
     """The gradient of ``sum(c * t.ravel(order="K"))`` is ``c`` put back where each item
-    came from, for a transposed, permuted or reversed ``t``."""
+    came from, for a transposed, Fortran-ordered, reversed ``t``; a ``t`` whose axes lie
+    in memory in neither C's nor Fortran's order is refused in words."""
     c = np.arange(1.0, 1.0 + np.prod(shape))
     x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
 
     def program(x):
         t = np.transpose(x, axes) if axes is not None else x[::-1]
         return np.sum(c * t.ravel(order="K"))
+    if axes == (2, 0, 1):
+        refused_in_words(program, lambda: astgrad.grad(program)(x))
+        return
     numbered = np.arange(x.size).reshape(shape)      # laid out as x is: its views read as t's
     places = (np.transpose(numbered, axes) if axes is not None else numbered[::-1]).ravel(order="K")
     want = np.zeros(x.size)

@@ -13,14 +13,11 @@ array expression is read twice, so it must be one that calls nothing (``y``, ``y
 ``y[:, k + 1:]``, ``self.a``); ``order="A"`` of a value a call computes is refused, with the
 advice to bind it to a name first.
 
-``order="K"`` of a ravel or a flatten reads the array in the order its axes are laid out
-in memory, longest step first, which need be neither C's nor Fortran's (a transposed 3-D
-array); ``y.ravel(order="K")`` becomes
-
-    numpy.transpose(y, memory_axes(y)).ravel(order="C")
-
-the same items in the same order (a view where NumPy's is one), whose derivative reads
-the derivatives in the order the function read the array in.
+``order="K"`` of a ravel or a flatten reads the array in the order its axes lie in memory,
+longest step first: ``y.ravel(order="K")`` becomes ``y.ravel(order=memory_order(y, place))``,
+``"C"`` or ``"F"`` as the array is laid out (``"K"`` itself for an object of the user's
+whose method is called), the order the derivative reads its derivatives in; an array of
+three or more axes laid out in neither order is refused when the code runs.
 """
 
 import gast
@@ -37,9 +34,9 @@ _READS_NAMES = (gast.Name, gast.Attribute, gast.Subscript, gast.Constant, gast.S
 
 
 def rewrite_any_orders(normalizer, nodes):
-    """Give each ``order="A"`` among ``nodes`` of a reshape, ravel or flatten the order
-    it stands for, and read each ``order="K"`` of a ravel or flatten in C order of the
-    array's axes ordered as they lie in memory (see the module doc); whether any was."""
+    """Give each ``order="A"`` among ``nodes`` of a reshape, ravel or flatten, and each
+    ``order="K"`` of a ravel or flatten, the order it stands for (see the module doc);
+    whether any was."""
     changed = False
     for node in nodes:
         for letter in ("A", "K"):
@@ -53,26 +50,10 @@ def rewrite_any_orders(normalizer, nodes):
                     "stands for the order the array is laid out in, which astgrad reads from the array itself, "
                     f"a second time. Bind the array to a name first (a = ...; {_ADVICE[letter]})",
                     node, construct=f'order="{letter}"')
-            if letter == "A":
-                put(normalizer.runtime_call(runtime.any_order, [S.copy(array)]))
-            else:
-                _read_in_memory_order(normalizer, node, array, put)
+            put(normalizer.runtime_call(runtime.any_order, [S.copy(array)]) if letter == "A" else
+                normalizer.runtime_call(runtime.memory_order, [S.copy(array), S.const(normalizer.source.place(node))]))
             changed = True
     return changed
-
-
-def _read_in_memory_order(normalizer, call, array, put):
-    """``call``, a ravel or flatten of ``array`` given ``order="K"``, as the same call in
-    C order of ``numpy.transpose(array, memory_axes(array))`` (the module doc)."""
-    axes = normalizer.runtime_call(runtime.memory_axes, [S.copy(array)])
-    transposed = S.call(S.name(normalizer.bind(numpy.transpose)), [S.copy(array), axes])
-    if isinstance(call.func, gast.Attribute) and _array_read(normalizer, call) is call.func.value:
-        call.func.value = transposed
-    elif call.args:
-        call.args[0] = transposed
-    else:
-        next(k for k in call.keywords if k.arg == "a").value = transposed
-    put(S.const("C"))
 
 
 def _any_order(normalizer, call, letter):
