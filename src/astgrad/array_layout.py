@@ -33,3 +33,25 @@ def same_layout_copy(value):
     copy = numpy.ndarray(value.shape, value.dtype, numpy.empty(step, numpy.uint8), start, strides)
     copy[...] = value
     return copy
+
+
+def memory_order(value, where):
+    """The order, ``"C"`` or ``"F"``, in which a ravel or a flatten given ``order="K"``
+    reads ``value``: the order its axes lie in memory, longest step first (a transposed or
+    Fortran-ordered array's ``"F"``); ``"K"`` as given for what is no array (a method of
+    the user's). A derivative reshapes its derivatives, laid out as they happen to be, in
+    the order this names, the order the function read the array in. An array of three or
+    more axes laid out in neither order (a permutation of them) is refused at ``where``."""
+    if not isinstance(value, numpy.ndarray):
+        return "K"
+    axes = [axis for axis in sorted(range(value.ndim), key=lambda axis: -abs(value.strides[axis]))
+            if value.shape[axis] > 1]
+    if axes == sorted(axes):
+        return "C"
+    if axes == sorted(axes, reverse=True):
+        return "F"
+    raise TypeError(
+        f"astgrad: {where}: a ravel or flatten in order \"K\" of an array of shape {value.shape} whose axes "
+        "lie in memory in neither C's nor Fortran's order (a permutation of them), which astgrad does not "
+        "follow. Give the order the items should be read in (order=\"C\" or order=\"F\"), or transpose the "
+        "array to the order you mean first (numpy.transpose(a, axes).ravel())")

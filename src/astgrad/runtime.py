@@ -42,7 +42,7 @@ from .duck import as_array, is_duck_array
 from .mapping_methods import disagreeing_method
 from .write_order import reads_first as reads_value_first, route as write_route
 from .outputs import check_scalar, is_real_number, one_element
-from .array_layout import same_layout_copy
+from .array_layout import same_layout_copy, memory_order
 from .plain_objects import refuse_plain_argument
 from .core import originals
 from .errors import TransformError, is_value_refusal

@@ -67,6 +67,7 @@ from .math_forms import MathFormLowering
 
 # asked only of code naming order="A": loaded with the first call (core/first_use.py)
 rewrite_any_orders = imported_when_called(__package__ + ".any_orders", "rewrite_any_orders")
+refuse_structured = imported_when_called("astgrad.frontend.structured_dtypes", "refuse_structured")
 
 
 class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLowering, CallLowering, CallFormLowering,
@@ -224,9 +225,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
             if rewrite_vectorize(self, tree):
                 nodes = list(S.walk_nodes(tree))
         refuse_complex(self.source, tree, self.locals, nodes)
-        if not derivative and (self._may_mention('"A"') or self._may_mention("'A'")) \
-                and rewrite_any_orders(self, nodes):
-            nodes = list(S.walk_nodes(tree))      # reshape(y, s, order="A"): any_orders.py
+        nodes = nodes if derivative else self._dtypes_and_orders(tree, nodes)
         nodes = self._rewrite_forms(tree, nodes, derivative)
         self._refuse_constructs(S.walk_nodes(tree) if self.inlined_methods else (), derivative)  # (written in)
         nodes = self._rewrite_views(tree, nodes, derivative)
@@ -298,6 +297,16 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
                 nodes = list(S.walk_nodes(tree))
         if may_write_into_views(nodes) and rewrite_view_outputs(self, tree):
             nodes = list(S.walk_nodes(tree))        # numpy.add(a, b, out=y[0]): view_outputs.py
+        return nodes
+
+    def _dtypes_and_orders(self, tree, nodes):
+        """A structured dtype refused (structured_dtypes.py); a reshape's, ravel's or
+        flatten's ``order="A"`` or ``"K"`` given the order it stands for (any_orders.py).
+        ``tree``'s nodes, walked again where a rewrite changed them."""
+        if any(map(self._may_mention, ("dtype", "astype", "[(", "names"))):
+            refuse_structured(self.source, nodes, self.locals)     # r = np.zeros(n, dtype=[("a", float)])
+        if any(map(self._may_mention, ('"A"', "'A'", '"K"', "'K'"))) and rewrite_any_orders(self, nodes):
+            nodes = list(S.walk_nodes(tree))
         return nodes
 
     def _may_mention(self, text):
