@@ -16,6 +16,7 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
+from .unknown_class_hooks import COMPARED, check_hooks_when_run
 from .hooked_reads import (EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, refuse_writing_hook,
                            refuse_writing_index, refuse_writing_percent)
 
@@ -96,6 +97,10 @@ class ExpressionLowering:
             return lowered
         left = self.atom(node.left)
         right = self.atom(node.comparators[0])
+        symbol = COMPARED.get(type(node.ops[0]))
+        if symbol is not None:      # b < 3 running a hook of a class not known here: unknown_class_hooks.py
+            for written, atom in ((node.left, left), (node.comparators[0], right)):
+                check_hooks_when_run(self, written, atom, symbol, node)
         first = gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])
         first = self.checked_comparison(node, first) or first       # comparison_methods.py
         if len(node.ops) == 1:

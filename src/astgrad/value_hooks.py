@@ -1,0 +1,52 @@
+"""The run-time check before the code runs a hook of a value whose class astgrad did not
+know when it generated the code: ``b < 3`` (``__lt__``, or ``__gt__`` reflected), ``for k
+in b`` and ``a, c = b`` (``__iter__``), ``b[i]`` (``__getitem__``), ``float(b)``,
+``int(b)``, ``str(b)``, ``f"{b}"``, ``abs(b)``, ``hash(b)``.
+
+Such a value reaches a helper through ``*args``, a lambda, a function value, an item of
+a container or an attribute of an object astgrad does not follow. The generated code
+keeps the operation as it is (its value carries no derivative), and runs the helper's
+code more than once (its value, then its derivative): a hook of the user's that changes
+something in place (``self.a *= 2.0``) would run twice where Python runs it once, a wrong
+gradient. The check stops before the hook runs, naming the user's line, the class and the
+hook; a hook that writes nothing passes (the same analysis as for a class known when the
+code is made, hooked_items.py), as do Python's and NumPy's own values, at the cost of one
+look-up of their type in a set."""
+
+from .hooked_items import _check_class, _plain, check_item_hooks
+
+# the hooks each kind of operation runs: alternatives, the first a class defines running
+_HOOKS = {
+    "<": (("__lt__",), ("__gt__",)), "<=": (("__le__",), ("__ge__",)),
+    ">": (("__gt__",), ("__lt__",)), ">=": (("__ge__",), ("__le__",)),
+    "==": (("__eq__",),), "!=": (("__ne__",), ("__eq__",)),
+    "iteration": (("__iter__", "__getitem__"),), "item": (("__getitem__",),),
+    "float()": (("__float__", "__index__"),), "int()": (("__int__", "__index__", "__trunc__"),),
+    "complex()": (("__complex__", "__float__", "__index__"),), "str()": (("__str__", "__repr__"),),
+    "repr()": (("__repr__",),), "format": (("__format__", "__str__", "__repr__"),),
+    "abs()": (("__abs__",),), "-": (("__neg__",),), "hash()": (("__hash__",),),
+}
+# what the error says the code does, by the kind of operation
+_WHAT = {"iteration": "a loop or unpacking over it", "item": "reading an item of it", "format": "formatting it",
+         **{symbol: f"the comparison {symbol}" for symbol in ("<", "<=", ">", ">=", "==", "!=")},
+         "-": "the operator -"}
+
+
+def check_value_hooks(value, operation, where):
+    """Stop before ``operation`` (a key of ``_HOOKS``: ``"<"``, ``"iteration"``,
+    ``"float()"``) runs a hook of ``value``'s class that may change something in place;
+    nothing for a value of Python's or NumPy's own types."""
+    kind = type(value)
+    if kind in _plain:
+        return
+    what = _WHAT.get(operation, operation)
+    if kind in _CONTAINERS:
+        if operation not in _OWN_ONLY:      # [v, w] < [u, t], str([v]): the items' hooks run
+            check_item_hooks(value, _HOOKS[operation], what, where)
+        return
+    _check_class(kind, _HOOKS[operation], what, where, "a value")
+
+
+_CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
+# operations running a container's own code alone (its items' hooks do not run)
+_OWN_ONLY = frozenset({"iteration", "item", "-", "abs()", "float()", "int()", "complex()"})
