@@ -13,7 +13,13 @@ hook; a hook that writes nothing passes (the same analysis as for a class known 
 code is made, hooked_items.py), as do Python's and NumPy's own values, at the cost of one
 look-up of their type in a set."""
 
+import weakref
+
+from .core.first_use import imported_when_called
 from .hooked_items import _check_class, _plain, check_item_hooks
+
+# (by its name: the analysis loads with the first class of the user's asked about)
+readable_function = imported_when_called("astgrad.frontend.normalize.method_writes", "readable_function")
 
 # the hooks each kind of operation runs: alternatives, the first a class defines running
 _HOOKS = {
@@ -24,10 +30,11 @@ _HOOKS = {
     "float()": (("__float__", "__index__"),), "int()": (("__int__", "__index__", "__trunc__"),),
     "complex()": (("__complex__", "__float__", "__index__"),), "str()": (("__str__", "__repr__"),),
     "repr()": (("__repr__",),), "format": (("__format__", "__str__", "__repr__"),),
-    "abs()": (("__abs__",),), "-": (("__neg__",),), "hash()": (("__hash__",),),
+    "abs()": (("__abs__",),), "-": (("__neg__",),), "hash()": (("__hash__",),), "key": (("__hash__",),),
 }
 # what the error says the code does, by the kind of operation
-_WHAT = {"iteration": "a loop or unpacking over it", "item": "reading an item of it", "format": "formatting it",
+_WHAT = {"iteration": "iterating (a loop, unpacking, list())", "item": "reading an item (v[i])", "format": "formatting",
+         "key": "a dict's key",
          **{symbol: f"the comparison {symbol}" for symbol in ("<", "<=", ">", ">=", "==", "!=")},
          "-": "the operator -"}
 
@@ -44,7 +51,42 @@ def check_value_hooks(value, operation, where):
         if operation not in _OWN_ONLY:      # [v, w] < [u, t], str([v]): the items' hooks run
             check_item_hooks(value, _HOOKS[operation], what, where)
         return
+    if operation == "iteration" and _iterates_attribute(kind):
+        return
     _check_class(kind, _HOOKS[operation], what, where, "a value")
+
+
+def _iterates_attribute(kind):
+    """Whether ``kind``'s ``__iter__`` is ``return iter(self.items)``: it hands on an
+    iterator over what an attribute holds, changing nothing (the answer kept per class
+    and function)."""
+    function = next((vars(klass)["__iter__"] for klass in kind.__mro__[:-1] if "__iter__" in vars(klass)), None)
+    known = _ITERATING.get(kind)
+    if known is None or known[0] is not function:
+        known = _ITERATING[kind] = (function, _returns_attribute_iterator(function))
+    return known[1]
+
+
+def _returns_attribute_iterator(function):
+    import gast     # (with the analysis: a class of the user's iterated)
+    read = readable_function(function) if function is not None else None
+    if read is None:
+        return False
+    tree, resolve = read
+    params = tree.args.posonlyargs + tree.args.args
+    body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant))]
+    if len(params) != 1 or len(body) != 1 or not isinstance(body[0], gast.Return):
+        return False
+    call = body[0].value
+    if not isinstance(call, gast.Call) or len(call.args) != 1 or call.keywords or resolve(call) is not iter:
+        return False
+    read = call.args[0]
+    while isinstance(read, gast.Attribute):
+        read = read.value
+    return call.args[0] is not read and isinstance(read, gast.Name) and read.id == params[0].id
+
+
+_ITERATING = weakref.WeakKeyDictionary()      # class -> (its __iter__, whether it iterates an attribute)
 
 
 _CONTAINERS = frozenset({list, tuple, dict, set, frozenset})

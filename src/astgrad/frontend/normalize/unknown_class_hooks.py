@@ -23,10 +23,15 @@ from ...core import generated_text
 from ...core import syntax as S
 from .refusals import _Line
 from .scopes import parameters
-from .unknown_objects import all_bindings
+from .unknown_objects import Items, all_bindings, hands_back
 
 # what an operation's check is called for, by the comparison's operator
 COMPARED = {gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">", gast.GtE: ">=", gast.Eq: "==", gast.NotEq: "!="}
+# an f-string's {v!s}, {v!r}, {v!a} (else its __format__)
+FORMATTED = {ord("s"): "str()", ord("r"): "repr()", ord("a"): "repr()"}
+# the conversions a call runs a hook of its first argument for
+CONVERTED = {float: "float()", int: "int()", complex: "complex()", str: "str()", repr: "repr()", abs: "abs()",
+             hash: "hash()", format: "format"}
 
 
 def check_hooks_when_run(lowering, written, atom, operation, node):
@@ -36,8 +41,23 @@ def check_hooks_when_run(lowering, written, atom, operation, node):
     if not isinstance(atom, gast.Name) or not _may_hold_unknown_class(lowering, written):
         return
     place = lowering.source.place(node if getattr(node, "lineno", None) is not None else _Line(lowering.line))
-    lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
-        S.copy(atom), S.const(operation), S.const(place)])))
+    if lowering.loop_depth and atom.id in parameters(lowering.source.tree) and not lowering.bound_count.get(atom.id):
+        # a parameter the code never binds again, in a loop: checked once, when the code starts
+        lowering.__dict__.setdefault("_hoisted_hooks", {}).setdefault((atom.id, operation), place)
+        return
+    lowering.emit(_check(lowering, atom.id, operation, place))
+
+
+def hoisted_hook_checks(lowering):
+    """The checks of parameters' hooks lifted out of loops (``check_hooks_when_run``), for
+    the top of the function's body."""
+    hoisted = lowering.__dict__.pop("_hoisted_hooks", {})
+    return [_check(lowering, name, operation, place) for (name, operation), place in hoisted.items()]
+
+
+def _check(lowering, name, operation, place):
+    return gast.Expr(value=lowering.runtime_call(runtime.check_value_hooks, [
+        S.name(name), S.const(operation), S.const(place)]))
 
 
 def _may_hold_unknown_class(lowering, written):
@@ -47,7 +67,30 @@ def _may_hold_unknown_class(lowering, written):
     code = getattr(fn, "__code__", None)
     if code is not None and generated_text.is_derivative(code):
         return False            # (checked where the code it was made from was)
-    return lowering._reads_unknown(written, _outside_names(lowering))
+    return _reads_outside(lowering, written, _outside_names(lowering))
+
+
+def _reads_outside(lowering, expr, names):
+    """Whether ``expr`` may read a value of one of ``names`` as it is: the name itself, an
+    item or an attribute of it, what a loop over it binds, or what a call of the user's
+    code gives. A display, a comprehension and what an operator or NumPy computes are
+    values of Python's or NumPy's own (an operand's class defining operators is followed
+    where the code knows it, unknown_operators.py)."""
+    kind = type(expr)
+    if kind is gast.Name:
+        return expr.id in names
+    if kind is Items:
+        return _reads_outside(lowering, expr.iterable, names)
+    if kind in (gast.Subscript, gast.Attribute, gast.Starred, gast.NamedExpr):
+        return _reads_outside(lowering, expr.value, names)
+    if kind is gast.IfExp:
+        return _reads_outside(lowering, expr.body, names) or _reads_outside(lowering, expr.orelse, names)
+    if kind is not gast.Call:
+        return False
+    if lowering._user_call(expr):
+        return True
+    callee = lowering.resolve_call(expr)
+    return callee is not None and hands_back(callee) and any(_reads_outside(lowering, a, names) for a in expr.args)
 
 
 def _outside_names(lowering):
@@ -59,9 +102,21 @@ def _outside_names(lowering):
         fn = lowering.source.fn
         laid = set(getattr(fn, "__astgrad_layouts__", ())) | set(getattr(fn, "__astgrad_sequences__", ()))
         names = set(parameters(lowering.source.tree)) - laid
-        lowering._grow_unknown(names, list(all_bindings(lowering.source.tree)))
+        _grow(lowering, names, list(all_bindings(lowering.source.tree)))
     if seen < len(lowering.inlined_trees):
         trees, seen = lowering.inlined_trees[seen:], len(lowering.inlined_trees)
-        lowering._grow_unknown(names, [binding for tree in trees for binding in all_bindings(tree)])
+        _grow(lowering, names, [binding for tree in trees for binding in all_bindings(tree)])
     lowering.__dict__["_outside_names"] = (names, seen)
     return names
+
+
+def _grow(lowering, names, bindings):
+    """Add to ``names`` the targets of ``bindings`` whose value reads one of them, to a
+    fixed point."""
+    grown = True
+    while grown:
+        grown = False
+        for targets, value in bindings:
+            if not targets <= names and _reads_outside(lowering, value, names):
+                names |= targets
+                grown = True
