@@ -17,16 +17,21 @@ made from, so none is added there; an operand whose class the code knows is foll
 refused) when the code is made (hooked_reads.py, comparison_methods.py) and needs none."""
 
 import gast
+import numpy
 
 from ... import runtime
 from ...core import generated_text
 from ...core import syntax as S
+from .. import object_layouts as L
 from .refusals import _Line
 from .scopes import parameters
 from .unknown_objects import Items, all_bindings, hands_back
 
 # what an operation's check is called for, by the comparison's operator
 COMPARED = {gast.Lt: "<", gast.LtE: "<=", gast.Gt: ">", gast.GtE: ">=", gast.Eq: "==", gast.NotEq: "!="}
+# the attributes of Python's and NumPy's own values (x.shape, xs.append, d.items)
+_PLAIN_ATTRIBUTES = frozenset().union(*map(dir, (numpy.ndarray, numpy.float64, list, dict, tuple, set, str, float,
+                                                 int, complex)))
 # an f-string's {v!s}, {v!r}, {v!a} (else its __format__)
 FORMATTED = {ord("s"): "str()", ord("r"): "repr()", ord("a"): "repr()"}
 # the conversions a call runs a hook of its first argument for
@@ -38,7 +43,8 @@ def check_hooks_when_run(lowering, written, atom, operation, node):
     """Before ``node`` runs ``operation`` (a key of value_hooks's table: ``"<"``,
     ``"iteration"``, ``"float()"``) on ``atom``, the lowered ``written``, a check of its
     class's hook where ``written`` may read a value of a class the code does not know."""
-    if not isinstance(atom, gast.Name) or not _may_hold_unknown_class(lowering, written):
+    if not isinstance(atom, gast.Name) or not _may_hold_unknown_class(lowering, written) \
+            or (atom.id, operation) in _checked_in_source(lowering):
         return
     place = lowering.source.place(node if getattr(node, "lineno", None) is not None else _Line(lowering.line))
     if lowering.loop_depth and atom.id in parameters(lowering.source.tree) and not lowering.bound_count.get(atom.id):
@@ -67,7 +73,38 @@ def _may_hold_unknown_class(lowering, written):
     code = getattr(fn, "__code__", None)
     if code is not None and generated_text.is_derivative(code):
         return False            # (checked where the code it was made from was)
+    root = L.root(written)
+    if root is not None and root not in _objects_by_use(lowering):
+        return False            # (a number, an array, a list: no attribute of an object read of it)
     return _reads_outside(lowering, written, _outside_names(lowering))
+
+
+def _checked_in_source(lowering):
+    """(name, operation) of the checks the code normalized already makes (code astgrad
+    made, normalized again: the first normalization's checks stay, once)."""
+    found = lowering.__dict__.get("_checked_in_source")
+    if found is None:
+        found = lowering.__dict__["_checked_in_source"] = {
+            (call.args[0].id, call.args[1].value) for call in S.nodes_of_class(lowering.source.tree, gast.Call)
+            if isinstance(call.func, gast.Name) and call.func.id.startswith("check_value_hooks")
+            and len(call.args) == 3 and isinstance(call.args[0], gast.Name) and isinstance(call.args[1], gast.Constant)
+            and lowering.source.resolve_path((call.func.id,), depend=False) is runtime.check_value_hooks}
+    return found
+
+
+def _objects_by_use(lowering):
+    """The names of the function (and of the helpers inlined in it) an attribute is read
+    of that no value of Python's or NumPy's own has (``b.a``, ``b.inner.a``, ``b[0].a``):
+    objects of a user's class, where the code reads them. The others (``x.shape``,
+    ``xs.append``) are numbers, arrays and containers as far as the code shows, whose
+    comparisons stay as written."""
+    found, seen = lowering.__dict__.get("_objects_by_use", (set(), 0))
+    trees = ([lowering.source.tree] if seen == 0 else []) + lowering.inlined_trees[max(seen - 1, 0):]
+    for tree in trees:
+        found.update(L.root(node.value) for node in S.nodes_of_class(tree, gast.Attribute)
+                     if node.attr not in _PLAIN_ATTRIBUTES)
+    lowering.__dict__["_objects_by_use"] = (found, len(lowering.inlined_trees) + 1)
+    return found
 
 
 def _reads_outside(lowering, expr, names):
