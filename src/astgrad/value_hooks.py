@@ -51,9 +51,14 @@ def check_value_hooks(value, operation, where):
         if operation not in _OWN_ONLY:      # [v, w] < [u, t], str([v]): the items' hooks run
             check_item_hooks(value, _HOOKS[operation], what, where)
         return
-    if operation == "iteration" and _iterates_attribute(kind):
-        return
-    _check_class(kind, _HOOKS[operation], what, where, "a value")
+    passed = _PASSED.get(kind, {}).get(operation)
+    if passed is not None and all(vars(klass).get(hook) is found for klass, hook, found in passed):
+        return              # (the same hooks passed before: a look-up per class and hook)
+    if not (operation == "iteration" and _iterates_attribute(kind)):
+        _check_class(kind, _HOOKS[operation], what, where, "a value")
+    _PASSED.setdefault(kind, {})[operation] = tuple(
+        (klass, hook, vars(klass).get(hook)) for klass in kind.__mro__[:-1] for hooks in _HOOKS[operation]
+        for hook in hooks)
 
 
 def _iterates_attribute(kind):
@@ -89,6 +94,9 @@ def _returns_attribute_iterator(function):
 _ITERATING = weakref.WeakKeyDictionary()      # class -> (its __iter__, whether it iterates an attribute)
 
 
+# class -> {operation: ((class of its MRO, hook, the function found there), ...)} whose check
+# passed: the verdict stands while each of those is as it was (a hook defined again is asked anew)
+_PASSED = weakref.WeakKeyDictionary()
 _CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
 # operations running a container's own code alone (its items' hooks do not run)
 _OWN_ONLY = frozenset({"iteration", "item", "-", "abs()", "float()", "int()", "complex()"})
