@@ -98,7 +98,8 @@ class ExpressionLowering:
         left = self.atom(node.left)
         right = self.atom(node.comparators[0])
         symbol = COMPARED.get(type(node.ops[0]))
-        if symbol is not None:      # b < 3 running a hook of a class not known here: unknown_class_hooks.py
+        if symbol is not None and not self.compared_when_run(node):
+            # b < 3 running a hook of a class not known here: unknown_class_hooks.py
             for written, atom in ((node.left, left), (node.comparators[0], right)):
                 check_hooks_when_run(self, written, atom, symbol, node)
         first = gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])
