@@ -54,11 +54,12 @@ def check_hooks_when_run(lowering, written, atom, operation, node):
     lowering.emit(_check(lowering, atom.id, operation, place))
 
 
-def hoisted_hook_checks(lowering):
-    """The checks of parameters' hooks lifted out of loops (``check_hooks_when_run``), for
-    the top of the function's body."""
+def with_hoisted_checks(lowering, prologue, body):
+    """``prologue`` and ``body``, the function's lowered statements, after the checks of
+    parameters' hooks lifted out of loops (``check_hooks_when_run``)."""
     hoisted = lowering.__dict__.pop("_hoisted_hooks", {})
-    return [_check(lowering, name, operation, place) for (name, operation), place in hoisted.items()]
+    return [_check(lowering, name, operation, place) for (name, operation), place in hoisted.items()] \
+        + prologue + body
 
 
 def _check(lowering, name, operation, place):
