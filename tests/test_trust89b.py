@@ -117,6 +117,13 @@ def test_plain_values_pass(mode):
     check(mode, loss, (X4.copy(), np.float64(0.5), (1.0, np.float32(2.0))), (0,))
 
 
+@pytest.mark.parametrize("K", [P.Generated, P.YieldedFrom])
+@pytest.mark.parametrize("name", ["loop", "listed", "comprehension"])
+def test_an_iter_generating_an_attributes_items_is_followed(name, K):
+    f = P.through_lambda(HELPERS[name])
+    check("grad", f, (X4.copy(), K(np.ones(4))), (0,))
+
+
 def test_every_mode_and_transform_runs_in_ci():
     for mode in MODES:
         assert sum(1 for m, _ in FOLLOWED if m == mode) >= 3, mode

@@ -240,3 +240,21 @@ def through_lambda(helper):
 def through_function_value(w, b, helper):
     """``helper`` given as a value: its parameter ``b`` has no known class either."""
     return helper(w, b)
+
+
+class Generated:
+    """An ``__iter__`` that is a generator over an attribute, and one over ``yield from``:
+    they read only."""
+
+    def __init__(self, a):
+        self.a = a
+        self.items = [1.0, 2.0]
+
+    def __iter__(self):
+        for k in self.items:
+            yield k
+
+
+class YieldedFrom(Generated):
+    def __iter__(self):
+        yield from self.items

@@ -13,13 +13,14 @@ hook; a hook that writes nothing passes (the same analysis as for a class known 
 code is made, hooked_items.py), as do Python's and NumPy's own values, at the cost of one
 look-up of their type in a set."""
 
+import inspect
 import weakref
 
 from .core.first_use import imported_when_called
 from .hooked_items import _check_class, _plain, check_item_hooks
 
-# (by its name: the analysis loads with the first class of the user's asked about)
-readable_function = imported_when_called("astgrad.frontend.normalize.method_writes", "readable_function")
+# (by its name: the parser loads with the first class of the user's asked about)
+tree_of = imported_when_called("astgrad.frontend.normalize.class_functions", "tree_of")
 
 # the hooks each kind of operation runs: alternatives, the first a class defines running
 _HOOKS = {
@@ -73,22 +74,39 @@ def _iterates_attribute(kind):
 
 
 def _returns_attribute_iterator(function):
+    """Whether ``function`` (an ``__iter__``) is ``return iter(self.items)``, ``yield from
+    self.items`` or ``for c in self.items: yield c``."""
     import gast     # (with the analysis: a class of the user's iterated)
-    read = readable_function(function) if function is not None else None
-    if read is None:
+    if not inspect.isfunction(function) or function.__closure__:
         return False
-    tree, resolve = read
+    tree = tree_of(function)
+    if tree is None or tree.decorator_list:
+        return False
     params = tree.args.posonlyargs + tree.args.args
     body = [stmt for stmt in tree.body if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant))]
-    if len(params) != 1 or len(body) != 1 or not isinstance(body[0], gast.Return):
+    if len(params) != 1 or len(body) != 1:
         return False
-    call = body[0].value
-    if not isinstance(call, gast.Call) or len(call.args) != 1 or call.keywords or resolve(call) is not iter:
+    me, stmt = params[0].id, body[0]
+    if isinstance(stmt, gast.Return) and isinstance(stmt.value, gast.Call) and len(stmt.value.args) == 1 \
+            and not stmt.value.keywords and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == "iter" \
+            and function.__globals__.get("iter", iter) is iter:
+        return _own_attribute(stmt.value.args[0], me)
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.YieldFrom):
+        return _own_attribute(stmt.value.value, me)
+    return isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and not stmt.orelse \
+        and len(stmt.body) == 1 and isinstance(stmt.body[0], gast.Expr) and isinstance(stmt.body[0].value, gast.Yield) \
+        and isinstance(stmt.body[0].value.value, gast.Name) and stmt.body[0].value.value.id == stmt.target.id \
+        and _own_attribute(stmt.iter, me)
+
+
+def _own_attribute(node, me):
+    """Whether ``node`` reads an attribute of the object ``me`` (``self.items``, ``self.a.b``)."""
+    import gast
+    if not isinstance(node, gast.Attribute):
         return False
-    read = call.args[0]
-    while isinstance(read, gast.Attribute):
-        read = read.value
-    return call.args[0] is not read and isinstance(read, gast.Name) and read.id == params[0].id
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return isinstance(node, gast.Name) and node.id == me
 
 
 _ITERATING = weakref.WeakKeyDictionary()      # class -> (its __iter__, whether it iterates an attribute)
