@@ -24,13 +24,15 @@ from ..core.missing import MISSING
 # numpy.linalg.eig and eigvals are not among them: their results are real where every
 # eigenvalue is, and their rules refuse complex eigenvalues when they run.
 _COMPLEX_FUNCTIONS = {numpy.vectorize, numpy.roots}
+_HEAP_TYPE = 1 << 9         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 _COMPLEX_MODULES = ("scipy.fft", "scipy.fftpack", "cmath", "numpy.lib.scimath",
                     "numpy.lib._scimath_impl", "numpy.emath")
 
 
 def _describe(obj):
     module = module_of(obj) or ""
-    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or (
+        f"a {type(obj).__name__}" if type(obj).__flags__ & _HEAP_TYPE else repr(obj))  # (not the user's __repr__)
     return f"{module}.{name}" if module and module != "builtins" else name
 
 
@@ -42,8 +44,10 @@ def makes_complex(obj):
         return f"the complex type {_describe(obj)}"
     if isinstance(obj, numpy.dtype) and obj.kind == "c":
         return f"the complex dtype {obj}"
-    try:
-        if obj in _COMPLEX_FUNCTIONS:
+    kind = type(obj)
+    try:        # (not by a __hash__ of the user's, which may change something: a value of theirs is none)
+        if callable(obj) and (not kind.__flags__ & _HEAP_TYPE or kind.__hash__ is object.__hash__) \
+                and obj in _COMPLEX_FUNCTIONS:
             return f"{_describe(obj)}, whose results can be complex"
     except TypeError:       # unhashable
         pass
@@ -292,8 +296,8 @@ def _names_fft(node, local_names, meaning):
     if node.id in local_names:
         return False
     obj = meaning([node.id])
-    if obj is MISSING:
-        return False
+    if obj is MISSING or not callable(obj) and not isinstance(obj, type(numpy)):
+        return False        # (a value: no use of numpy.fft, and its repr may run the user's code)
     try:
         described = _describe(obj)
     except Exception:       # an object whose attributes raise (a closure's names): none of those

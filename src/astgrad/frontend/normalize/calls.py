@@ -26,6 +26,7 @@ from ..varargs import call_shape, has_varargs, specialize
 from .call_chain import lowered_call
 from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
+from .unknown_class_hooks import CONVERTED, check_hooks_when_run
 from .hooked_reads import FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, refuse_writing_call, refuse_writing_hook
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
@@ -97,6 +98,8 @@ class CallLowering:
             return self.expr(rewritten)
         node.args = self.ufunc_operands(node.args, result_target)
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
+        if args and _hashable(result_target) in CONVERTED:     # float(b) running B.__float__: unknown_class_hooks.py
+            check_hooks_when_run(self, node.args[0], args[0], CONVERTED[result_target], node)
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         anno.set(call, Key.TARGET, result_target)
@@ -423,3 +426,12 @@ def shaped_call(node, fn):
     names = spec.__astgrad_keyword_names__
     keywords = [gast.keyword(arg=names.get(kw.arg, kw.arg), value=kw.value) for kw in node.keywords]
     return gast.Call(func=node.func, args=node.args, keywords=keywords), spec
+
+
+def _hashable(target):
+    """``target``, or None where it cannot be a key (an unhashable object called)."""
+    try:
+        hash(target)
+    except TypeError:
+        return None
+    return target

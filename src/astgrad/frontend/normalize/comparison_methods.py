@@ -108,9 +108,7 @@ class ComparisonMethodLowering:
         a method gives other than a bool would be read as a constant, and stops. The name,
         or None where no check is needed."""
         op, (left, right) = compare.ops[0], (compare.left, compare.comparators[0])
-        if type(op) not in _RICH or all(isinstance(a, gast.Constant) for a in (left, right)) \
-                or not (self.may_be_unknown_object(node.left) or self.may_be_unknown_object(node.comparators[0])
-                        or self._builds_comparing_objects()):
+        if all(isinstance(a, gast.Constant) for a in (left, right)) or not self.compared_when_run(node):
             return None
         method, reflected, symbol = _RICH[type(op)]
         line = self.source.file_line(node)      # in code astgrad made (a second order), the user's line
@@ -129,6 +127,14 @@ class ComparisonMethodLowering:
         self.emit(S.expr_stmt(self.runtime_call(runtime.check_compared_value, [
             S.name(value), left, right, S.const((method, reflected)), S.const(symbol), S.const(where)])))
         return S.name(value)
+
+    def compared_when_run(self, node):
+        """Whether the first comparison of ``node`` (a Compare) finds its method, or checks
+        what it gave, when the code runs (``checked_comparison``): an operand may be an
+        object of a class comparing with code of its own that the code does not know."""
+        return type(node.ops[0]) in _RICH and (
+            self.may_be_unknown_object(node.left) or self.may_be_unknown_object(node.comparators[0])
+            or self._builds_comparing_objects())
 
     def _builds_comparing_objects(self):
         """Whether the function calls a class defining a comparison with code of its own.

@@ -16,6 +16,7 @@ from ...core.anno import Key
 from ...core.first_use import imported_when_called
 from ...core.missing import MISSING
 from ..array_named_reads import is_array_attribute_name
+from .unknown_class_hooks import FORMATTED, COMPARED, check_hooks_when_run
 from .hooked_reads import (EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, refuse_writing_hook,
                            refuse_writing_index, refuse_writing_percent)
 
@@ -96,6 +97,11 @@ class ExpressionLowering:
             return lowered
         left = self.atom(node.left)
         right = self.atom(node.comparators[0])
+        symbol = COMPARED.get(type(node.ops[0]))
+        if symbol is not None and not self.compared_when_run(node):
+            # b < 3 running a hook of a class not known here: unknown_class_hooks.py
+            for written, atom in ((node.left, left), (node.comparators[0], right)):
+                check_hooks_when_run(self, written, atom, symbol, node)
         first = gast.Compare(left=left, ops=[node.ops[0]], comparators=[right])
         first = self.checked_comparison(node, first) or first       # comparison_methods.py
         if len(node.ops) == 1:
@@ -230,6 +236,7 @@ class ExpressionLowering:
             return lowered
         refuse_writing_index(self, node.slice, node)        # x[v] running V.__index__: hooked_reads.py
         base = self.atom(node.value)
+        check_hooks_when_run(self, node.value, base, "item", node)       # its __getitem__: unknown_class_hooks.py
         data = self.data_item(base, node.slice)
         if data is not None:        # vec of (vec, unflatten), a tuple a local factory returned
             return data
@@ -267,8 +274,10 @@ class ExpressionLowering:
             return copied or self.unpacking_dict(node)              # {**c} of a dict copy: shared_dict_items.py
         for key in node.keys:
             refuse_writing_hook(self, key, HASH, node, "a dict's key")        # hooked_reads.py
-        return gast.Dict(keys=[self.atom(k) for k in node.keys],
-                         values=[self.atom(v) for v in node.values])
+        keys = [self.atom(k) for k in node.keys]
+        for written, key in zip(node.keys, keys):   # {b: v} running B.__hash__: unknown_class_hooks.py
+            check_hooks_when_run(self, written, key, "key", node)
+        return gast.Dict(keys=keys, values=[self.atom(v) for v in node.values])
 
     def expr_JoinedStr(self, node):
         # the values formatted are expressions as any other: a call there (f"{G.step(w)}")
@@ -278,6 +287,9 @@ class ExpressionLowering:
                 if isinstance(part, gast.FormattedValue):
                     refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
                                         "formatting in an f-string")      # hooked_reads.py
+                    if isinstance(part.value, gast.Name):       # f"{b}" of a class not known here: unknown_class_hooks.py
+                        check_hooks_when_run(self, part.value, part.value, FORMATTED.get(part.conversion, "format"),
+                                             part)
             return S.copy(node)
         return gast.JoinedStr(values=[self.formatted_value(part) for part in node.values])
 
@@ -287,7 +299,9 @@ class ExpressionLowering:
         refuse_writing_hook(self, part.value, FORMATTING.get(part.conversion, FORMATTING[-1]), part,
                             "formatting in an f-string")      # hooked_reads.py
         spec = part.format_spec and self.expr_JoinedStr(part.format_spec)
-        return gast.FormattedValue(value=self.atom(part.value), conversion=part.conversion, format_spec=spec)
+        value = self.atom(part.value)
+        check_hooks_when_run(self, part.value, value, FORMATTED.get(part.conversion, "format"), part)
+        return gast.FormattedValue(value=value, conversion=part.conversion, format_spec=spec)
 
     def expr_Slice(self, node):
         return self.index(node)

@@ -17,6 +17,7 @@ from ...core import anno
 from ...core import syntax as S
 from ...core.anno import Key
 from .hooked_reads import TRUTH, refuse_writing_call, refuse_writing_hook
+from .unknown_class_hooks import check_hooks_when_run
 from .expressions import walrus_targets
 from .jumps import append_rest, flag_breaks, has_break, restructure
 
@@ -142,7 +143,7 @@ class LoopLowering:
         """``for a, b in zip(xs, ys)``: ``for k in range(min(len(xs), len(ys)))``, with
         ``a = xs[k]; b = ys[k]`` first in the body."""
         repeated = {i: self.kept_atom(a.args[0]) for i, a in enumerate(iterator.args) if self.endless_repeat(a)}
-        seqs = [repeated.get(i) or self.loop_seq(self.atom(a, hint="seq"), changed_by_loop)
+        seqs = [repeated.get(i) or self.loop_seq(self.iterated_atom(a), changed_by_loop)
                 for i, a in enumerate(iterator.args)]
         lengths = [self.fresh_assign(self.zip_length(seq, arg, i + 1), "n")
                    for i, (seq, arg) in enumerate(zip(seqs, iterator.args)) if i not in repeated]
@@ -155,6 +156,13 @@ class LoopLowering:
                        gast.Subscript(value=S.copy(seq), slice=S.name(index), ctx=gast.Load()))
                       for i, (elt, seq) in enumerate(zip(target.elts, seqs)))
         return loop_target, loop_iter
+
+    def iterated_atom(self, iterated):
+        """The atom of ``iterated``, a loop's iterable, checked first where its class's
+        ``__iter__`` is not known here (unknown_class_hooks.py)."""
+        seq = self.atom(iterated, hint="seq")
+        check_hooks_when_run(self, iterated, seq, "iteration", iterated)
+        return seq
 
     def zip_length(self, seq, arg, position):
         """``len(seq)`` for a display or a range, whose items the loop reads by position as
@@ -171,11 +179,13 @@ class LoopLowering:
         (or that the body rebinds) are bound from ``k`` and ``item`` in the body."""
         if callee is builtins.enumerate and len(iterator.args) == 1 and not iterator.keywords \
                 and isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2:
-            seq = self.atom(iterator.args[0], hint="seq")
+            iterated = iterator.args[0]
             index_target, item_target = target.elts
         else:
-            seq = self.atom(iterator, hint="seq")
+            iterated = iterator
             index_target, item_target = None, target
+        seq = self.atom(iterated, hint="seq")
+        check_hooks_when_run(self, iterated, seq, "iteration", iterator)     # its __iter__: unknown_class_hooks.py
         if not isinstance(seq, gast.Name):
             seq = S.name(self.fresh_assign(seq, "seq"))
         seq = self.loop_seq(seq, changed_by_loop)

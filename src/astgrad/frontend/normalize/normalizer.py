@@ -41,6 +41,7 @@ from . import lazy_mixins
 from .jumps import JumpLowering, _has_early_return
 from .comparison_methods import ComparisonMethodLowering
 from .unknown_objects import UnknownObjectValues
+from .unknown_class_hooks import with_hoisted_checks
 from .loops import LoopLowering
 from .made import MadeGradientLowering
 from .method_values import MethodValueLowering
@@ -232,7 +233,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         body, prologue = copy_written_arguments(self, tree.body, nodes)
         body = MatchLowering(self).block(body)
         body, returned = (body, None) if derivative else _one_exit(self, body)  # a derivative returns once, last
-        body = prologue + self.block(body)
+        body = with_hoisted_checks(self, prologue, self.block(body))   # (checks out of loops: unknown_class_hooks.py)
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
             ret.lineno = self.line

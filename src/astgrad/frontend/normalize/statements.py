@@ -15,6 +15,7 @@ from ...core.anno import Key
 from ..collectors import collecting_call
 from .closures import Functions
 from .hooked_reads import TRUTH, refuse_writing_hook, refuse_writing_index
+from .unknown_class_hooks import check_hooks_when_run
 from .jumps import jumps_out
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -276,6 +277,8 @@ class StatementLowering:
         if not isinstance(packed, gast.Name):
             raise self._refuse("unpacking a constant", target)
         known = known or isinstance(self.functions.get(packed.id), Functions)    # an inlined helper's (v, fn)
+        if not known:           # a, c = b running B.__iter__: unknown_class_hooks.py
+            check_hooks_when_run(self, value, packed, "iteration", target)
         if not known and not self.derivative_code and _bound_length(self.out, packed.id) != len(elts):
             # a, b = xs reads xs[0] and xs[1]; Python also stops where xs holds another number
             self.emit(S.expr_stmt(self.runtime_call(runtime.check_unpack_count, [S.name(packed.id),
