@@ -38,6 +38,7 @@ from .mapped import (along_axis_layout, along_axis_rows, first_dtype, fitted_sha
 from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (a gradient made outside, run again)
 from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of an object of no known class)
 from .hooked_items import check_item_hooks, check_membership_hooks  # noqa: F401  (hooks of items of no known class)
+from .truth_hooks import check_length_hook, check_truth_hook  # noqa: F401  (a truth test, len() of no known class)
 from .duck import as_array, is_duck_array
 from .mapping_methods import disagreeing_method
 from .write_order import reads_first as reads_value_first, route as write_route
