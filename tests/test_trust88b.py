@@ -226,9 +226,6 @@ def test_a_writing_truth_hook_of_a_class_not_known_is_refused_at_the_line(transf
     assert np.array_equal(x, X4)
 
 
-@pytest.mark.xfail(strict=True, reason="hessian runs the function as it is first (its check that the value is a "
-                   "number), which runs Writing.__bool__ before the derivative's check refuses; the check run "
-                   "before a refusal (writes_checked_first.py) is made for held-item writes only")
 @pytest.mark.parametrize("name", ("ternary", "item"))
 def test_the_object_is_as_it_was_after_hessians_refusal(name):
     f, array = _hidden(name, X4, writing=True)
