@@ -20,7 +20,9 @@ not it is known to be a derivative (tests/test_normalize_skips.py)."""
 import gast
 
 from ... import runtime
+from ...core import anno
 from ...core import syntax as S
+from ...core.anno import Key
 from .refusals import _Line
 
 # what a truth test of which runs no hook of an object (a bool, a display's own length)
@@ -36,6 +38,7 @@ def check_truth_when_run(lowering, expr, test, node, what):
     a call of ``check_truth_hook``, stopping before the test where the object's
     ``__bool__`` or ``__len__`` may write."""
     if isinstance(test, gast.Name) and truth_not_known(lowering, expr):
+        lowering._truth_checks_made = True
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_truth_hook, [
             S.name(test.id), S.const(what), S.const(_place(lowering, node))])))
 
@@ -45,6 +48,7 @@ def check_length_when_run(lowering, expr, measured, node):
     may be an object of a class the code does not know: a call of ``check_length_hook``,
     stopping where the object's ``__len__`` may write."""
     if isinstance(measured, gast.Name) and not isinstance(expr, gast.Starred) and truth_not_known(lowering, expr):
+        lowering._truth_checks_made = True
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_length_hook, [
             S.name(measured.id), S.const(_place(lowering, node))])))
 
@@ -115,3 +119,56 @@ def _place(lowering, node):
     """``"file:line"`` of ``node`` for the check, or of the statement being lowered where
     ``node`` is one the normalizer wrote (with no line)."""
     return lowering.source.place(node if getattr(node, "lineno", None) is not None else _Line(lowering.line))
+
+
+def hoist_checks(lowering, body):
+    """``body`` (a lowered function's statements) with each check a loop's body makes at
+    its top level, of a local the loop does not rebind, made once before the loop instead
+    (a loop of 1,000 turns testing a parameter checked it 1,000 times); where the same
+    check stands before the loop already (``while v:``'s first test), it is made once."""
+    if not lowering.__dict__.get("_truth_checks_made"):
+        return body
+    hoisted = []
+    for stmt in body:
+        for inner in _blocks(stmt):
+            inner[:] = hoist_checks(lowering, inner)
+        if isinstance(stmt, (gast.For, gast.While)):
+            rebound = _bound_in(stmt)
+            invariant = _taken_out(stmt.body, lambda name: name in lowering.locals and name not in rebound)
+            made = {gast.dump(s) for s in hoisted[-len(invariant):]} if invariant else set()
+            for check in invariant:
+                if gast.dump(check) not in made:
+                    made.add(gast.dump(check))
+                    hoisted.append(check)
+        hoisted.append(stmt)
+    return hoisted
+
+
+def _taken_out(block, invariant):
+    """The checks of ``invariant`` names in ``block`` and in the branches of its ``if``
+    statements, taken out of them (a check in a branch the loop may not take is made
+    before the loop all the same: it refuses only a hook that may write)."""
+    found = [stmt for stmt in block if _check_of(stmt) is not None and invariant(_check_of(stmt))]
+    block[:] = [stmt for stmt in block if not any(stmt is f for f in found)] or [gast.Pass()]
+    for stmt in block:
+        if isinstance(stmt, gast.If):
+            found += _taken_out(stmt.body, invariant) + (_taken_out(stmt.orelse, invariant) if stmt.orelse else [])
+    return found
+
+
+def _blocks(stmt):
+    return [getattr(stmt, field) for field in ("body", "orelse", "finalbody") if isinstance(getattr(stmt, field, None), list)
+            and not isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda))]
+
+
+def _check_of(stmt):
+    """The name a check statement (``check_truth_hook(v, ...)``) reads, else None."""
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) \
+            and anno.get(stmt.value, Key.TARGET) in _CHECKS and isinstance(stmt.value.args[0], gast.Name):
+        return stmt.value.args[0].id
+    return None
+
+
+def _bound_in(loop):
+    return {node.id for node in S.walk_nodes(loop) if isinstance(node, gast.Name)
+            and isinstance(node.ctx, (gast.Store, gast.Del))}
