@@ -121,25 +121,30 @@ def _place(lowering, node):
     return lowering.source.place(node if getattr(node, "lineno", None) is not None else _Line(lowering.line))
 
 
-def hoist_checks(lowering, body):
-    """``body`` (a lowered function's statements) with each check a loop's body makes at
-    its top level, of a local the loop does not rebind, made once before the loop instead
-    (a loop of 1,000 turns testing a parameter checked it 1,000 times); where the same
-    check stands before the loop already (``while v:``'s first test), it is made once."""
+def hoist_checks(lowering, body, bound=None):
+    """``body`` (a lowered function's statements) with each check a loop's body makes,
+    of a name the loop does not rebind and that is surely bound before it (a parameter,
+    or a name a plain assignment of an enclosing block binds first), made once before the
+    loop instead (a loop of 1,000 turns testing a parameter checked it 1,000 times); where
+    the same check stands before the loop already (``while v:``'s first test), it is made
+    once."""
     if not lowering.__dict__.get("_truth_checks_made"):
         return body
+    bound = set(lowering.locals_given()) if bound is None else set(bound)
     hoisted = []
     for stmt in body:
         for inner in _blocks(stmt):
-            inner[:] = hoist_checks(lowering, inner)
+            inner[:] = hoist_checks(lowering, inner, bound)
         if isinstance(stmt, (gast.For, gast.While)):
             rebound = _bound_in(stmt)
-            invariant = _taken_out(stmt.body, lambda name: name in lowering.locals and name not in rebound)
+            invariant = _taken_out(stmt.body, lambda name: name in bound and name not in rebound)
             made = {gast.dump(s) for s in hoisted[-len(invariant):]} if invariant else set()
             for check in invariant:
                 if gast.dump(check) not in made:
                     made.add(gast.dump(check))
                     hoisted.append(check)
+        if isinstance(stmt, gast.Assign):
+            bound.update(t.id for t in stmt.targets if isinstance(t, gast.Name))
         hoisted.append(stmt)
     return hoisted
 
