@@ -35,6 +35,7 @@ from .chains import Chain, versions_of
 from .zero_safe import run_derivative, run_value_code
 from .writes_checked_first import (callee_writes_held_items, changes_lists_first, reaches_held_writes,
                                    refuse_writes_first)
+from .hooks_checked_first import refuse_hooks_first
 from .rebound_places import Snapshot, find_changes_outside_with, outer_values, written_places
 from .read_places import read_snapshot, rebound_since, refuse_changed_reads
 from .failure_stage import failed_before_the_seed
@@ -347,6 +348,7 @@ def _check_gradient_output(f, bound):
         kept = _outer_snapshot(f.function, "jacobian")
     except TransformError:      # writes globals by name: the transform itself refuses it, or ran already
         kept = None
+    refuse_hooks_first(f.function, _copies((*f.leading_arguments, *bound.args)), _fresh_keywords(bound.kwargs))
     try:
         value = _output_or_missing(f.function, (*f.leading_arguments, *bound.args), bound.kwargs)
     finally:
@@ -1623,6 +1625,7 @@ class Jacobian:
         _array_argument(x, target.label, "jacobian")
         arguments = target.arguments(bound)
         refuse_writes_first(fn, _copies(arguments), _fresh_keywords(bound.kwargs))
+        refuse_hooks_first(fn, _copies(arguments), _fresh_keywords(bound.kwargs))
         before = _outer_snapshot(f, "jacobian")     # each column starts from the globals f starts from
         out = fn(*_copies(arguments), **_fresh_keywords(bound.kwargs))     # (its output's size chooses the mode)
         after = before.taken_again() if before is not None else None
@@ -1882,6 +1885,7 @@ class Hessian:
         # the code is made (or the program refused) before f runs, as grad does
         products = self._product._products(args, kwargs, basis[0]) if basis else None
         refuse_writes_first(_underlying(f), _copies(target.arguments(bound)), _fresh_keywords(bound.kwargs))
+        refuse_hooks_first(_underlying(f), _copies(target.arguments(bound)), _fresh_keywords(bound.kwargs))
         before = _outer_snapshot(f, "hessian")      # each column starts from the globals f starts from
         product = _runs_from(before, products) if basis else None
         first = _refusal_first(product, basis[0], before) if basis else _FAILED

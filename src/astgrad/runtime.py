@@ -39,6 +39,7 @@ from .rebound_places import outer_values, put_back, replay_from  # noqa: F401  (
 from .unknown_receivers import check_receiver_class  # noqa: F401  (a method of an object of no known class)
 from .hooked_items import check_item_hooks, check_membership_hooks  # noqa: F401  (hooks of items of no known class)
 from .value_hooks import check_value_hooks  # noqa: F401  (hooks of a value of no known class)
+from .truth_hooks import check_length_hook, check_truth_hook  # noqa: F401  (a truth test, len() of no known class)
 from .duck import as_array, is_duck_array
 from .mapping_methods import disagreeing_method
 from .write_order import reads_first as reads_value_first, route as write_route

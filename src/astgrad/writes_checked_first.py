@@ -149,12 +149,14 @@ def _writes_held(node, names):
     return not (isinstance(root, ast.Name) and isinstance(names.get(root.id), types.ModuleType))   # np.linalg.solve
 
 
-def _checking(value, depth, made=None):
+def _checking(value, depth, made=None, checked_builtins=()):
     """The value code ``value`` with each function of the user's its closure holds replaced
     by that function's value code, itself made so: a function that changes nothing outside
     copies, so long as each call in it is harmless (``_changes_nothing``); else None.
     ``made``: {id of a callee: (the callee, its replacement)}, so that one callee reached by
-    two names is replaced by one function, and ``g is helpers.g`` stays as it was."""
+    two names is replaced by one function, and ``g is helpers.g`` stays as it was.
+    ``checked_builtins``: builtins counted as harmless, the hooks they run checked before
+    them when the code runs (``len(v)``: hooks_checked_first.py)."""
     if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
         return None
     try:
@@ -172,7 +174,7 @@ def _checking(value, depth, made=None):
         if isinstance(content, types.ModuleType) and not _library(content):
             # a module of the user's: its functions named here (helpers.g(x), g is helpers.g) are replaced
             functions = {attribute: getattr(content, attribute, None) for attribute in named.get(name, ())}
-            inner = {attribute: _replacement(fn, depth, made)
+            inner = {attribute: _replacement(fn, depth, made, checked_builtins=checked_builtins)
                      for attribute, fn in functions.items() if user_function(fn) is not None}
             if None in inner.values():
                 return None
@@ -184,13 +186,13 @@ def _checking(value, depth, made=None):
         if fn is not None and not is_generated(content) or generated:
             # it computes as the derivatives' code does, into copies: it refuses what they refuse
             # (a callee's value code astgrad made is checked so too: it may call the user's as they are)
-            inner = _replacement(content, depth, made, made_here=generated)
+            inner = _replacement(content, depth, made, made_here=generated, checked_builtins=checked_builtins)
             if inner is None:
                 return None
             checked[name] = inner
             replaced.add(name)
     if replaced & _read_as_values(value.source, frozenset(replaced)) \
-            or not _changes_nothing(value, {**modules, **held, **checked}, replaced):
+            or not _changes_nothing(value, {**modules, **held, **checked}, replaced, checked_builtins):
         return None     # (a callee handed on, or compared with what is not replaced, would not be itself)
     cells = tuple(types.CellType(checked[name]) if name in checked else cell
                   for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
@@ -205,13 +207,13 @@ def _checking(value, depth, made=None):
 _DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
 
 
-def _replacement(callee, depth, made, made_here=False):
+def _replacement(callee, depth, made, made_here=False, checked_builtins=()):
     """The checking value code of the user's ``callee`` (see ``_checking``), one per callee;
     ``made_here``: ``callee`` is value code astgrad made, checked itself."""
     known = made.get(id(callee))
     if known is None:
         value = callee if made_here else caching.checked_value_code(callee)
-        known = made[id(callee)] = (callee, _checking(value, depth + 1, made))
+        known = made[id(callee)] = (callee, _checking(value, depth + 1, made, checked_builtins))
     return known[1]
 
 
@@ -282,7 +284,7 @@ def _library(module):
     return module.__name__.split(".")[0] in _LIBRARIES
 
 
-def _changes_nothing(code, held=None, checked=frozenset(), lists=None):
+def _changes_nothing(code, held=None, checked=frozenset(), lists=None, checked_builtins=()):
     """Whether each call in the value code ``code`` calls a library function, astgrad's
     helpers or code astgrad made (which writes only into copies), a class (only to build
     an object with ``instance``) or a callee named in ``checked`` (replaced by its checked
@@ -302,7 +304,7 @@ def _changes_nothing(code, held=None, checked=frozenset(), lists=None):
             if name in checked or name in local:
                 continue
             value = _lookup(name, held, code)       # a function handed on (np.apply_along_axis(f, ...))
-            if callable(value) and not isinstance(value, type) and not _harmless(value):
+            if callable(value) and not isinstance(value, type) and not _harmless(value, checked_builtins):
                 return False
         elif use == _METHOD:
             owner = _lookup(name, held, code)
@@ -311,7 +313,7 @@ def _changes_nothing(code, held=None, checked=frozenset(), lists=None):
                 continue
             if not (isinstance(owner, types.ModuleType) and _library(owner) or f"{name}.{attribute}" in checked):
                 return False
-        elif use == _OTHER or not _harmless(_lookup(name, held, code)):
+        elif use == _OTHER or not _harmless(_lookup(name, held, code), checked_builtins):
             return False
     return True
 
@@ -347,8 +349,8 @@ def _lookup(name, held, code):
     return code.__globals__.get(name, getattr(builtins, name, None))
 
 
-def _harmless(fn):
-    if isinstance(fn, numpy.ufunc):
+def _harmless(fn, checked_builtins=()):
+    if isinstance(fn, numpy.ufunc) or any(fn is known for known in checked_builtins):
         return True
     if is_generated(fn):
         return True         # (the globals and cells it rebinds are put back after the check run)

@@ -59,7 +59,7 @@ _PURE_HELPERS = frozenset({runtime.unbroadcast, runtime.broadcast_like, runtime.
                            runtime.shape_of, runtime.repeat_count, runtime.append_derivative, runtime.drop_last,
                            runtime.pad_last,
                            # (the checks of hooks of a value of no known class: they read classes, or raise)
-                           runtime.check_item_hooks,
+                           runtime.check_truth_hook, runtime.check_length_hook, runtime.check_item_hooks,
                            runtime.check_membership_hooks, runtime.check_value_hooks})
 # helpers that read a stack and return a new value (list_stacks._READERS)
 _STACK_READERS = (runtime.zeros_like, runtime.append_derivative, runtime.pad_last)

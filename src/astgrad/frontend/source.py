@@ -11,6 +11,7 @@ import dis
 import inspect
 import itertools
 import linecache
+import re
 import sys
 import textwrap
 import threading
@@ -124,9 +125,13 @@ class FunctionSource:
             return TransformError(message, self.filename, line, self.line_text(node), construct)
         filename, user_line = found
         text = linecache.getline(filename, user_line).rstrip("\n") or None
-        return TransformError(
-            f"this line cannot be differentiated twice: the derivative astgrad generated for it "
-            f"has `{self.line_text(node).strip()}`, where {message}", filename, user_line, text, construct)
+        quoted = self.line_text(node).strip()
+        # the generated line is quoted where it is in the user's words (names astgrad made
+        # up, t_3 or cond, would say nothing to the user)
+        where = f"the derivative astgrad generated for it has `{quoted}`, where" if _names(quoted) <= _names(text or "") \
+            else "in the derivative astgrad generated for it,"
+        return TransformError(f"this line cannot be differentiated twice: {where} {message}", filename, user_line, text,
+                              construct)
 
     def copy(self):
         """A copy to generate from, as this source is after normalization: what
@@ -219,6 +224,14 @@ class FunctionSource:
 
 
 _UNREAD = object()      # a name path generation has not read yet
+
+
+def _names(text):
+    """The names a line of Python reads or binds (and its words: a superset is fine)."""
+    return set(_NAME.findall(text))
+
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 
 def _attribute_of(obj, name, changing):

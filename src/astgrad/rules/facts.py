@@ -84,7 +84,7 @@ declare(runtime.zeros_like, runtime.snapshot, runtime.element_copy, runtime.unin
 declare(runtime.zeros_like, runtime.shape_of, runtime.any_order, runtime.memory_order, runtime.check_array_method, runtime.check_fill_view, runtime.check_container_method,
         runtime.check_copy_cast, runtime.check_place_values, runtime.real_is_itself, runtime.returns_itself, runtime.view_handed_apart,
         runtime.check_receiver_class, runtime.check_item_hooks, runtime.check_membership_hooks,
-        runtime.check_value_hooks,
+        runtime.check_value_hooks, runtime.check_truth_hook, runtime.check_length_hook,
         runtime.check_plain_argument, runtime.check_jvp_tangent,
         shape_only=True)
 declare(runtime.unbroadcast, runtime.unbroadcast_stored, runtime.broadcast_like, runtime.unreduce, runtime.zeros_if_plain,

@@ -28,6 +28,7 @@ from .cached_calls import hashed_arguments, is_cached_helper, uncached
 from .gradient_calls import per_axis_gradient
 from .unknown_class_hooks import CONVERTED, check_hooks_when_run
 from .hooked_reads import FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, refuse_writing_call, refuse_writing_hook
+from .truth_checks import check_length_when_run, check_truth_when_run
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
 
@@ -100,6 +101,10 @@ class CallLowering:
         args = [a if isinstance(a, gast.Starred) else self.atom(a) for a in node.args]     # *shape
         if args and _hashable(result_target) in CONVERTED:     # float(b) running B.__float__: unknown_class_hooks.py
             check_hooks_when_run(self, node.args[0], args[0], CONVERTED[result_target], node)
+        if result_target is builtins.bool and len(args) == 1 and not node.keywords:
+            check_truth_when_run(self, node.args[0], args[0], node, "bool()")     # of a class not known: truth_checks.py
+        elif result_target is builtins.len and len(args) == 1 and not node.keywords:
+            check_length_when_run(self, node.args[0], args[0], node)     # of a class not known: truth_checks.py
         keywords = [gast.keyword(arg=kw.arg, value=self.atom(kw.value)) for kw in node.keywords]
         call = gast.Call(func=new_func, args=args, keywords=keywords)
         anno.set(call, Key.TARGET, result_target)

@@ -19,6 +19,7 @@ from ..array_named_reads import is_array_attribute_name
 from .unknown_class_hooks import FORMATTED, COMPARED, check_hooks_when_run
 from .hooked_reads import (EQUALITY, FORMATTING, HASH, MEMBERSHIP, TRUTH, check_membership_when_run, refuse_writing_hook,
                            refuse_writing_index, refuse_writing_percent)
+from .truth_checks import check_truth_when_run
 
 # asked only of an attribute named as an array's (p.size): loaded with the first call (core/first_use.py)
 holds_object = imported_when_called(__package__ + ".object_attributes", "holds_object")
@@ -75,7 +76,10 @@ class ExpressionLowering:
         lowered = self.operator_method(node) or self.unknown_class_operator(node)   # -v: operator_methods.py
         if lowered is not None:
             return lowered
-        return gast.UnaryOp(op=node.op, operand=self.atom(operand))
+        atom = self.atom(operand)
+        if isinstance(node.op, gast.Not):
+            check_truth_when_run(self, operand, atom, node, "the operator not")      # of a class not known: truth_checks.py
+        return gast.UnaryOp(op=node.op, operand=atom)
 
     def expr_Compare(self, node):
         known = self.key_test(node)         # name in ops, in a loop over constant keys: function_literals.py
@@ -119,8 +123,10 @@ class ExpressionLowering:
             refuse_writing_hook(self, value, TRUTH, node, "a truth test")      # hooked_reads.py
         result = self.namer.fresh("cond")
         self.emit(S.assign(result, self.expr(node.values[0])))
-        for value in node.values[1:]:
-            then = self.block_of(lambda value=value: self.emit(S.assign(result, self.expr(value))))
+        check_truth_when_run(self, node.values[0], S.name(result), node, "a truth test")     # truth_checks.py
+        for position, value in enumerate(node.values[1:], 2):
+            then = self.block_of(lambda value=value, tested=position < len(node.values): self._bool_operand(
+                result, value, node, tested))
             test = S.name(result)
             if isinstance(node.op, gast.Or):
                 test = gast.UnaryOp(op=gast.Not(), operand=test)
@@ -129,6 +135,13 @@ class ExpressionLowering:
                 test = S.name(negated)
             self.emit_if(test, then, [])
         return S.name(result)
+
+    def _bool_operand(self, result, value, node, tested):
+        """``result = value``, an operand of ``a and b``, followed by the check of its
+        truth test where one comes after it (not the last operand's: it is handed on)."""
+        self.emit(S.assign(result, self.expr(value)))
+        if tested:
+            check_truth_when_run(self, value, S.name(result), node, "a truth test")     # truth_checks.py
 
     def emit_if(self, test, body, orelse):
         """``if test: body else: orelse``. Reverse mode reads the test again after the
@@ -146,6 +159,7 @@ class ExpressionLowering:
             return self.expr(node.body if known else node.orelse)
         refuse_writing_hook(self, node.test, TRUTH, node, "a truth test")      # hooked_reads.py
         test = self.atom(node.test, hint="cond")
+        check_truth_when_run(self, node.test, test, node, "a truth test")      # of a class not known: truth_checks.py
         result = self.namer.fresh("t")
         then = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.body))))
         orelse = self.block_of(lambda: self.emit(S.assign(result, self.expr(node.orelse))))

@@ -27,6 +27,7 @@ from ...core import methods as M
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .refusals import _Line
+from .truth_checks import truth_not_known
 
 writes_nothing = imported_when_called(__package__ + ".method_writes", "writes_nothing")
 
@@ -183,7 +184,7 @@ def refuse_writing_call(lowering, node, callee=None):
         displayed = isinstance(arg, (gast.List, gast.Tuple, gast.Set))
         for item in [arg] if which in ("args", "first") else arg.elts if displayed else []:
             refuse_writing_hook(lowering, item, hooks, node, what)
-        if which == "items" and not displayed:
+        if which == "items":        # (a display: where an item's class is not known)
             check_items_when_run(lowering, arg, _RUN_TIME_HOOKS[hooks], node, what)
 
 
@@ -217,6 +218,9 @@ def _items_read(lowering, expr):
     ``d.values()``); None where that cannot be told without running code twice."""
     if _read_again_alike(expr):
         return expr, None
+    if isinstance(expr, (gast.List, gast.Tuple, gast.Set)) and all(map(_read_again_alike, expr.elts)) \
+            and any(truth_not_known(lowering, item) for item in expr.elts):
+        return expr, None           # (u for u in (v, w)): a display of names, read again alike
     if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Slice):
         return _items_read(lowering, expr.value)        # (a part of the items: checking them all is safe)
     if isinstance(expr, gast.Call) and len(expr.args) == 1 and not expr.keywords \

@@ -49,7 +49,7 @@ LAZY = {
     "numpy_maps": ("NumpyMapLowering", "mapped_call", "_along_axis", "_vectorized", "_builtin_zip", "_bound_arguments",
                    "_mapped_function", "_numpy"),
     "list_sort": ("ListSortLowering", "list_sort"),
-    "proven_plain": ("ProvenPlainValues", "proven_plain", "proven_without_receiver", "note_plain_binding",
+    "proven_plain": ("ProvenPlainValues", "proven_plain", "proven_plain_wherever_called", "proven_without_receiver", "note_plain_binding",
                      "_not_plain_names", "_unlooked_parameters", "_plain", "_plain_made", "_plain_call", "_method_called",
                      "_leaf_attribute", "_built_of_plain", "_builds_of_plain", "_plain_dtype", "_plain_global"),
     "recursion": ("RecursionLowering", "calls_itself", "_reached", "recursive_local_call", "lifted_recursive",

@@ -18,6 +18,7 @@ from ...core import syntax as S
 from ...core.anno import Key
 from .hooked_reads import TRUTH, refuse_writing_call, refuse_writing_hook
 from .unknown_class_hooks import check_hooks_when_run
+from .truth_checks import check_truth_when_run
 from .expressions import walrus_targets
 from .jumps import append_rest, flag_breaks, has_break, restructure
 
@@ -34,12 +35,14 @@ class LoopLowering:
             # while True / while xs / while (x := f()): a name of its own, which the end
             # of the body assigns again (never ``xs = xs``)
             test = S.name(self.fresh_assign(test, "cond"))
+        check_truth_when_run(self, stmt.test, test, stmt, "a truth test")       # of a class not known: truth_checks.py
         self.loop_depth += 1
         body = restructure(self.block(stmt.body))
         self.loop_depth -= 1
         saved, self.out = self.out, []
         self.walrus_pending = walrus_targets(stmt)      # the test again, with its := to lower again
         self.emit(S.assign(test.id, self.expr(stmt.test, hint="cond")))
+        check_truth_when_run(self, stmt.test, test, stmt, "a truth test")
         again, self.out = self.out, saved
         body = append_rest(body, again)
         self.emit(gast.While(test=test, body=self.flagged(body, broke), orelse=[]))

@@ -63,6 +63,7 @@ from .self_chains import rewrite_self_chains
 from .smooth_squares import rewrite_smooth_squares
 from .statements import StatementLowering
 from .trying import TryLowering
+from .truth_checks import hoist_checks
 from .view_outputs import may_write_into_views, rewrite_view_outputs
 from .math_forms import MathFormLowering
 
@@ -233,7 +234,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         body, prologue = copy_written_arguments(self, tree.body, nodes)
         body = MatchLowering(self).block(body)
         body, returned = (body, None) if derivative else _one_exit(self, body)  # a derivative returns once, last
-        body = with_hoisted_checks(self, prologue, self.block(body))   # (checks out of loops: unknown_class_hooks.py)
+        body = hoist_checks(self, with_hoisted_checks(self, prologue, self.block(body)))   # checks out of loops: unknown_class_hooks.py, truth_checks.py
         if not body or not isinstance(body[-1], gast.Return):
             ret = gast.Return(value=S.const(None))
             ret.lineno = self.line

@@ -76,6 +76,21 @@ class ProvenPlainValues:
         """Whether ``expr`` (as written) is proven plain."""
         return self._plain(expr, self._not_plain_names())
 
+    def proven_plain_wherever_called(self, expr):
+        """``proven_plain`` taking no parameter for looked at: a helper's code is made once
+        for every call, and a call handing it ``*args``, ``**kwargs`` or a container's item
+        looked at nothing it hands on (a truth test's check, hooked_reads.py). Kept apart
+        from the operators' proof, which the calls' Holding marks make."""
+        own = self.__dict__.get("_not_plain"), self.__dict__.get("_made_plain", {})
+        self._not_plain, self._made_plain = self.__dict__.get("_unlooked_proof", (None, {}))
+        self._parameters_unlooked = True
+        try:
+            return self.proven_plain(expr)
+        finally:
+            self._parameters_unlooked = False
+            self._unlooked_proof = self._not_plain, self._made_plain
+            self._not_plain, self._made_plain = own
+
     def proven_without_receiver(self, operands):
         """Whether each of ``operands`` is proven plain without taking the attributes of a
         method's receiver for numbers (``self.x // 2.0`` in a method made for an object
@@ -127,6 +142,8 @@ class ProvenPlainValues:
         """The parameters that may hold such objects: those the call did not look at, those
         it found holding some (``__astgrad_holding__``), objects whose layout the code
         knows (their methods may give anything) and the receiver of a method."""
+        if self.__dict__.get("_parameters_unlooked"):
+            return set(self.locals_given())
         fn = self.source.fn
         receiver = self.receiver()
         objects = set(getattr(fn, "__astgrad_holding__", ())) | set(getattr(fn, "__astgrad_layouts__", {})) \

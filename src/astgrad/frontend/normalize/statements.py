@@ -16,6 +16,7 @@ from ..collectors import collecting_call
 from .closures import Functions
 from .hooked_reads import TRUTH, refuse_writing_hook, refuse_writing_index
 from .unknown_class_hooks import check_hooks_when_run
+from .truth_checks import check_truth_when_run, truth_not_known
 from .jumps import jumps_out
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
@@ -301,6 +302,7 @@ class StatementLowering:
             return
         refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
         test = self.atom(stmt.test, hint="cond")
+        check_truth_when_run(self, stmt.test, test, stmt, "a truth test")       # of a class not known: truth_checks.py
         body = self.block(stmt.body)
         orelse = self.block(stmt.orelse)
         self.emit_if(test, body, orelse)
@@ -314,6 +316,11 @@ class StatementLowering:
         if __debug__:
             refuse_writing_hook(self, stmt.test, TRUTH, stmt, "a truth test")      # hooked_reads.py
             calls = any(isinstance(node, gast.Call) for node in S.operand_nodes(stmt.test))
+            if not calls and truth_not_known(self, stmt.test):     # assert v, v of a class not known
+                test = self.atom(stmt.test, hint="cond")
+                check_truth_when_run(self, stmt.test, test, stmt, "a truth test")       # truth_checks.py
+                self.emit(gast.Assert(test=test, msg=stmt.msg))
+                return
             self.emit(gast.Assert(test=self.atom(stmt.test, hint="cond"), msg=stmt.msg) if calls else stmt)
 
     def stmt_With(self, stmt):
