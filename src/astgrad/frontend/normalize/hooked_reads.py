@@ -182,6 +182,10 @@ def check_items_when_run(lowering, items, hooks, node, what):
     known only when the code runs: a call of ``hooked_items.check_item_hooks``, stopping
     where an item's hook may write (hooked_items.py)."""
     found = _items_read(lowering, items)
+    if found is None and _built_by_a_class(lowering, items) and any(arg is items for arg in node.args):
+        held = lowering.atom(items)         # any(Bag(vs)): the object checked is the one the call is given
+        node.args = [held if arg is items else arg for arg in node.args]
+        found = held, None
     if found is not None:
         holder, part = found
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_item_hooks, [
@@ -225,10 +229,22 @@ def check_membership_when_run(lowering, value, container, node):
     """Before ``value in container`` where ``container`` is no display and no dict made
     here: a call of ``hooked_items.check_membership_hooks``, which asks of the container's
     type which hooks run (a list's ``__eq__``, a dict's ``__hash__``)."""
+    if _read_again_alike(value) and _built_by_a_class(lowering, container) and len(node.comparators) == 1:
+        container = node.comparators[0] = lowering.atom(container)     # v in Bag(vs): the one tested
     if not (_read_again_alike(value) and _read_again_alike(container)):
         return
     lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_membership_hooks, [
         lowering.atom(S.copy(value)), lowering.atom(S.copy(container)), S.const(_place(lowering, node))])))
+
+
+def _built_by_a_class(lowering, expr):
+    """Whether ``expr`` is a call of a class that is not Python's own (``Bag(vs)`` of a
+    ``class Bag(list)``, ``collections.deque(vs)``, a namedtuple's): an object whose items
+    the check reads once it is held in a name, which the call is given instead."""
+    if not isinstance(expr, gast.Call):
+        return False
+    callee = lowering.resolve_call(expr)
+    return isinstance(callee, type) and callee.__module__ != "builtins"
 
 
 def _read_again_alike(expr):
