@@ -254,6 +254,8 @@ def _held_for_the_check(lowering, expr):
     if not isinstance(expr, gast.Call):
         return False
     callee = lowering.resolve_call(expr)
+    if inspect.isfunction(getattr(callee, "__iter__", None)) or inspect.isgeneratorfunction(callee):
+        return False        # (iterated by its own code, which astgrad follows where the call is iterated)
     return isinstance(callee, type) and callee.__module__ != "builtins" or is_user_function(callee)
 
 
