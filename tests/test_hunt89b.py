@@ -54,7 +54,9 @@ import hunt89b_containers
 import hunt89b_descriptors
 import hunt89b_functools
 import hunt89b_hooks
+import hunt89b_rebinding
 from breadth_modes import check
+from fd import assert_close, numerical_grad
 from refusal_words import refused_in_words
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
@@ -214,3 +216,21 @@ def test_what_the_hunt_found(name, f, mode):
     followed; in CI each in grad or jvp in turn, every mode that showed it with
     HYPOTHESIS_PROFILE=thorough."""
     _check(name, mode, f, X4)
+
+
+
+@pytest.mark.parametrize("name, f", hunt89b_rebinding.CASES, ids=[n for n, _ in hunt89b_rebinding.CASES])
+def test_a_change_between_calls_is_seen(name, f):
+    """A gradient made and called, then a helper redefined, a global rebound, a method
+    patched on the class or the object, an array, a class attribute, a list or a dict
+    changed: the next call of the same gradient is Python's answer now, and so is jvp's."""
+    gradient = astgrad.grad(f, wrt=(0, 1))
+    gradient(X4.copy(), 0.8)
+    undo = hunt89b_rebinding.change(name)
+    try:
+        dx, dw = gradient(X4.copy(), 0.8)
+        assert_close(dx, numerical_grad(f, (X4.copy(), 0.8), wrt=0))
+        assert_close(dw, numerical_grad(f, (X4.copy(), 0.8), wrt=1))
+        check("jvp", f, (X4, 0.8), (0, 1))
+    finally:
+        undo()
