@@ -26,7 +26,7 @@ another file than the user's):
   (wrong); refused now, naming the argument and the hook;
 - the hooks of items a builtin runs where the items came in a list subclass, a deque, a
   namedtuple, a dict subclass, a helper's list, a class's object, a sum of lists, a
-  Counter, OrderedDict.fromkeys, groupby, a set display or comprehension, a dict
+  ``map(...)``, a Counter, OrderedDict.fromkeys, groupby, a set display or comprehension, a dict
   comprehension's keys, ``vs[0] in d``: the writing hook ran unseen (wrong; a dict key's
   ``__hash__`` ran more often than in Python); refused now, before it runs;
 - a global tuple subclass with its own ``__getitem__``: read by a slice while astgrad looked
@@ -35,8 +35,8 @@ another file than the user's):
 - a call of a ``functools.singledispatch`` function: refused naming a line of functools.py;
   now in words at the user's line.
 
-Left (not in the table, hunt89b_hooks.LEFT): items handed on by ``map(...)``, comparisons in
-the lambda ``functools.reduce`` runs, tuples of objects compared. SECOND_UNWORDED: refused to
+Left (not in the table, hunt89b_hooks.LEFT): comparisons in the lambda ``functools.reduce``
+runs, tuples of objects compared. SECOND_UNWORDED: refused to
 second order with words quoting the generated code (a deque's), checked as refused only.
 
 CI runs every fifth program in one mode at one shape (the modes in turn), and each found
@@ -85,15 +85,16 @@ REFUSED = {
     'hk_dict_fromkeys_deque', 'hk_filter_none_list_sub', 'hk_heapq', 'hk_in_deque', 'hk_in_list_sub',
     'hk_list_count', 'hk_list_index', 'hk_list_sort_method', 'hk_list_sub_sort_method', 'hk_max_deque',
     'hk_max_two_args', 'hk_min_dict_keys_sub', 'hk_set_of_list_sub', 'hk_sorted_deque', 'hk_sorted_generator',
-    'hk_sorted_list', 'hk_sorted_list_sub', 'hk_sorted_tuple_sub', 'mh_any_helper', 'mh_count_method',
-    'mh_counter', 'mh_dict_comp', 'mh_dict_key_in', 'mh_groupby', 'mh_heapq_nsmallest', 'mh_index_method',
-    'mh_max_reversed', 'mh_min_default', 'mh_ordereddict_fromkeys', 'mh_remove_method', 'mh_set_comp',
-    'mh_set_display_star', 'mh_sorted_attr', 'mh_sorted_chain', 'mh_sorted_dict_values', 'mh_sorted_helper',
-    'mh_sorted_key_none', 'mh_sorted_list_plus', 'mh_sorted_reverse', 'mh_sorted_slice', 'mi_any_helper',
-    'mi_count_method', 'mi_counter', 'mi_dict_comp', 'mi_dict_key_in', 'mi_groupby', 'mi_heapq_nsmallest',
-    'mi_index_method', 'mi_max_reversed', 'mi_min_default', 'mi_ordereddict_fromkeys', 'mi_remove_method',
-    'mi_set_comp', 'mi_set_display_star', 'mi_sorted_attr', 'mi_sorted_chain', 'mi_sorted_dict_values',
-    'mi_sorted_helper', 'mi_sorted_key_none', 'mi_sorted_list_plus', 'mi_sorted_reverse', 'mi_sorted_slice'}
+    'hk_sorted_list', 'hk_sorted_list_sub', 'hk_sorted_map', 'hk_sorted_tuple_sub', 'mh_any_helper',
+    'mh_any_map', 'mh_count_method', 'mh_counter', 'mh_dict_comp', 'mh_dict_key_in', 'mh_groupby',
+    'mh_heapq_nsmallest', 'mh_index_method', 'mh_max_reversed', 'mh_min_default', 'mh_ordereddict_fromkeys',
+    'mh_remove_method', 'mh_set_comp', 'mh_set_display_star', 'mh_sorted_attr', 'mh_sorted_chain',
+    'mh_sorted_dict_values', 'mh_sorted_helper', 'mh_sorted_key_none', 'mh_sorted_list_plus', 'mh_sorted_map',
+    'mh_sorted_reverse', 'mh_sorted_slice', 'mi_any_helper', 'mi_any_map', 'mi_count_method', 'mi_counter',
+    'mi_dict_comp', 'mi_dict_key_in', 'mi_groupby', 'mi_heapq_nsmallest', 'mi_index_method', 'mi_max_reversed',
+    'mi_min_default', 'mi_ordereddict_fromkeys', 'mi_remove_method', 'mi_set_comp', 'mi_set_display_star',
+    'mi_sorted_attr', 'mi_sorted_chain', 'mi_sorted_dict_values', 'mi_sorted_helper', 'mi_sorted_key_none',
+    'mi_sorted_list_plus', 'mi_sorted_map', 'mi_sorted_reverse', 'mi_sorted_slice'}
 
 REFUSED_SECOND = {
     'ct_global_list_sub', 'gl_attr_rev_loop', 'gl_my_userlist_loop', 'gl_rev_comprehension', 'gl_rev_enumerate',
@@ -104,6 +105,11 @@ SECOND_UNWORDED = {
     'hk_all_deque', 'hk_dict_fromkeys_deque', 'hk_in_deque'}
 
 FOUND = {
+    'hk_sorted_map': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
+    'mh_any_map': ('grad', 'value_and_grad', 'vjp', 'jvp'),
+    'mh_sorted_map': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
+    'mi_any_map': ('grad', 'value_and_grad', 'vjp', 'jvp'),
+    'mi_sorted_map': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
     'dd_descriptor_argument': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
     'dd_descriptor_in_init': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
     'dd_property_setter_in_init': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),

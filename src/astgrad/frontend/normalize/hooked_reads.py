@@ -248,12 +248,15 @@ def _held_for_the_check(lowering, expr):
     ``class Bag(list)``, ``collections.deque(vs)``, a namedtuple's) or of a function of the
     user's (``listed(vs)``), or a sum of lists (``vs + us``): a value whose items the check
     reads once it is held in a name, which the call is then given (as the code lowered
-    would hold it anyway). Iterators (``map(...)``, generators) are not: looking consumes them."""
+    would hold it anyway), and ``map(...)``, which astgrad lowers to a list where it follows
+    the function mapped (an iterator left as one is not looked into: that would consume it)."""
     if isinstance(expr, gast.BinOp) and isinstance(expr.op, (gast.Add, gast.Mult)):
         return True
     if not isinstance(expr, gast.Call):
         return False
     callee = lowering.resolve_call(expr)
+    if callee is builtins.map:
+        return True         # (lowered to the list of what it gives where astgrad follows it: iterators.py)
     if inspect.isfunction(getattr(callee, "__iter__", None)) or inspect.isgeneratorfunction(callee):
         return False        # (iterated by its own code, which astgrad follows where the call is iterated)
     return isinstance(callee, type) and callee.__module__ != "builtins" or is_user_function(callee)
