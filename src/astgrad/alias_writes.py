@@ -13,6 +13,7 @@ import numpy
 from .array_layout import same_layout_copy
 from .adjoint_values import AdjointList
 from .core import originals
+from .hooked_items import check_item_hooks
 
 # the helpers call NumPy as astgrad found it (see runtime.py)
 numpy = originals.snapshot(numpy)
@@ -309,7 +310,9 @@ def plain_keys(*keys_and_where):
     """Checked where a dict gets a key that may depend on the differentiated inputs
     (``{k: v}``, ``d[k] = v``): derivatives follow a dict's values, never its keys, so
     a float key read back (``list(d)``, ``d.items()``, ``max(d)``) would carry none.
-    Strings, ints and other keys pass."""
+    Strings, ints and other keys pass; an object whose class's ``__hash__`` (or ``__eq__``)
+    may write is refused (hooked_items.py): the derivative hashes a key again to save and
+    restore the item it replaces, running the hook more often than Python does."""
     *keys, where = keys_and_where
     for key in keys:
         if _holds_float_key(key):
@@ -318,6 +321,7 @@ def plain_keys(*keys_and_where):
                 f"inputs; astgrad follows the derivatives of a dict's values, not of its keys, so the "
                 f"keys read back would carry none. Keep such values as dict values or in a list, and "
                 f"key the dict by strings or ints")
+    check_item_hooks(keys, "hash", "a dict's key", where)
 
 
 def _holds_float_key(key):

@@ -14,6 +14,7 @@ that writes nothing (``method_writes.writes_nothing``) passes, as at generation 
 (hooked_reads.py). Items of Python's and NumPy's own types (floats, ints, arrays: types
 nobody can add a method to) cost one look-up of their type in a set."""
 
+import collections
 import inspect
 
 from .core.first_use import imported_when_called
@@ -28,7 +29,7 @@ ORDER = (("__lt__",), ("__gt__",))          # a < b may run b.__gt__ too
 HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
 EQUALITY = (("__eq__",),)
 MEMBERSHIP = (("__contains__", "__iter__", "__getitem__"),)
-HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH}     # by the name the generated code gives
+HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH, "equality": EQUALITY}     # by the name the generated code gives
 _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless
@@ -43,19 +44,34 @@ def check_item_hooks(items, hooks, what, where, part=None):
     item's class has such a hook of the user's that may write. An iterator (a generator,
     ``map(...)``) is not looked into: that would consume it."""
     if part is not None:
-        if type(items) is not dict:
-            return          # (no dict: its method is not run twice)
-        items = items.values() if part == "values" else items.keys()
-    if type(items) not in _COLLECTIONS or _plain.issuperset(map(type, items)):
+        if not isinstance(items, dict) or inspect.isfunction(getattr(type(items), part, None)):
+            return          # (no dict, or its own method: that is not run twice)
+        items = dict.values(items) if part == "values" else dict.keys(items)
+    if type(items) not in _COLLECTIONS:
+        items = _items_as_its_base_gives(items)
+        if items is None:
+            return
+    if _plain.issuperset(map(type, items)):
         return              # (the common case: one pass over the items' types, in C)
     hooks = HOOKS.get(hooks, hooks)
     for kind in set(map(type, items)) - _plain:
-        if kind is tuple and hooks is not TRUTH:
-            for item in items:      # a tuple compares, hashes and orders by its items
-                if type(item) is tuple:
+        if issubclass(kind, tuple) and hooks is not TRUTH:
+            for item in items:      # a tuple (a namedtuple) compares, hashes and orders by its items
+                if type(item) is kind:
                     check_item_hooks(item, hooks, what, where)
-        else:
+        if kind is not tuple:
             _check_class(kind, hooks, what, where)
+
+
+def _items_as_its_base_gives(items):
+    """The items of ``items``, an object of a subclass of a list, tuple, dict, set or deque
+    (a namedtuple, a Counter, a ``class Bag(list)``) that iterates as its base does, read
+    by the base's own iteration, which runs no code of the user's; None for anything else
+    (an iterator, a generator: looking would consume it; a class iterating with its own code)."""
+    base = next((kind for kind in _ITERATED_AS_BASE if isinstance(items, kind)), None)
+    if base is None or inspect.isfunction(getattr(type(items), "__iter__", None)):
+        return None
+    return list(base.__iter__(items))
 
 
 def check_membership_hooks(value, container, where):
@@ -66,13 +82,24 @@ def check_membership_hooks(value, container, where):
     if type(value) in _plain and (kind in _HASHED or kind in _plain or kind in (list, tuple)
                                   and _plain.issuperset(map(type, container))):
         return              # (the common case)
+    if kind not in (list, tuple) and kind not in _HASHED and _contains_as_its_base(container):
+        kind = next(base for base in _ITERATED_AS_BASE if isinstance(container, base))
+        kind = list if kind is collections.deque else kind
     if kind in (list, tuple):
         _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested")
         check_item_hooks(container, EQUALITY, "the test 'in' of a list", where)
-    elif kind in _HASHED:
+    elif kind in _HASHED or kind is set:
         _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested")
     else:                   # an object of a class astgrad did not know: its own __contains__
         _check_class(kind, MEMBERSHIP, "the test 'in'", where, "the container")
+
+
+def _contains_as_its_base(container):
+    """Whether ``container`` is of a subclass of a list, tuple, dict, set or deque whose
+    ``in`` and iteration are its base's (no ``__contains__`` or ``__iter__`` of Python code)."""
+    kind = type(container)
+    return any(isinstance(container, base) for base in _ITERATED_AS_BASE) and not any(
+        inspect.isfunction(getattr(kind, hook, None)) for hook in ("__contains__", "__iter__"))
 
 
 def _check_class(kind, hooks, what, where, role="an item"):
@@ -124,3 +151,5 @@ class _Reads:
 _HASHED: tuple[type, ...] = (dict, set, frozenset, type({}.keys()))
 # the collections whose items can be looked at without consuming them
 _COLLECTIONS = frozenset({list, tuple, set, frozenset, dict, type({}.keys()), type({}.values())})
+# the bases whose subclasses (namedtuples, Counter, class Bag(list)) are read by the base's iteration
+_ITERATED_AS_BASE = (list, tuple, dict, set, frozenset, collections.deque)

@@ -1344,16 +1344,23 @@ def _first(count):
 
 # what a loop over zip(...) may read by position (seq[k]): the k-th item is what iterating gives
 _BY_POSITION = (list, tuple, numpy.ndarray, range, str)
+# the hooks of a subclass of those that may make seq[k] differ from what iterating gives
+_POSITION_HOOKS = ("__iter__", "__getitem__", "__len__")
 
 
 def zip_length(seq, argument, where):
     """``len(seq)`` for argument ``argument`` (from 1) of a loop over ``zip(...)``, which
     the derivative runs by position (``seq[k]``): right for a list, tuple, array, range or
-    string. A dict gives its keys when iterated (``seq[k]`` would read values), and an
-    iterator or another iterable may not be read by position at all: refused, naming the line."""
-    if isinstance(seq, _BY_POSITION):
+    string. A dict gives its keys when iterated (``seq[k]`` would read values), a list or
+    tuple subclass with its own ``__iter__``, ``__getitem__`` or ``__len__`` may give other
+    items by position than by iterating, and an iterator or another iterable may not be read
+    by position at all: refused, naming the line."""
+    own = _own_position_hook(type(seq))
+    if isinstance(seq, _BY_POSITION) and own is None:
         return len(seq)
     kind = type(seq).__name__
+    if own is not None:
+        kind = f"{kind}, whose {own} is its own code"
     if isinstance(seq, dict):
         advice = "write zip(list(d), ...) for its keys or zip(d.values(), ...) for its values"
     else:
@@ -1361,6 +1368,20 @@ def zip_length(seq, argument, where):
     raise TypeError(
         f"astgrad: {where}: argument {argument} of zip() is a {kind}; astgrad follows a loop over zip(...) "
         f"reading each argument by position, which it does for lists, tuples, arrays and ranges; {advice}")
+
+
+def _own_position_hook(kind):
+    """The name of a hook of ``_POSITION_HOOKS`` that a subclass of a list, tuple or string
+    defines (the first found), or None (an array's subclasses are NumPy's business)."""
+    if kind in _BY_POSITION or issubclass(kind, numpy.ndarray):
+        return None
+    for klass in kind.__mro__:
+        if klass in _BY_POSITION:
+            break
+        for hook in _POSITION_HOOKS:
+            if hook in vars(klass):
+                return hook
+    return None
 
 
 def list_to_tuple(items):

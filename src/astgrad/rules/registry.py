@@ -45,6 +45,7 @@ import numpy
 
 from ..core.functions import module_of
 from ..errors import TransformError
+from .descriptor_stores import descriptor_store_advice
 from .function_value_advice import advice_by_callee, base_init_advice, held_function_advice
 from .loading import AFTER_REGISTERING, load_rules, unread
 from .rule_reads import CHANGES, VERSION, NameTable, Table, changed, method_name_key
@@ -575,6 +576,8 @@ NO_RULE_ADVICE = dict(advice_by_callee())
 
 def _no_rule_advice(obj):
     """What to write instead of ``obj`` (ITERTOOLS_ADVICE, NO_RULE_ADVICE), or None."""
+    if isinstance(obj, type) and descriptor_store_advice(obj):
+        return descriptor_store_advice(obj)     # (before the others: it says why the object is not built)
     if isinstance(obj, type) and "__init__" in obj.__dict__:
         return held_function_advice(obj) or base_init_advice(obj)
     if isinstance(obj, type) and any("__init__" in vars(klass) for klass in obj.__mro__[1:-1]):

@@ -266,8 +266,8 @@ def _held(value, names, probes):
         return [value.fget, value.fset, value.fdel]
     if isinstance(value, (dict, list)):
         return probes.items(value, _ITEMS)
-    if isinstance(value, tuple):
-        return list(value[:_ITEMS])
+    if isinstance(value, tuple):        # (by tuple's own method: a subclass's __getitem__ is the user's code)
+        return list(tuple.__getitem__(value, slice(0, _ITEMS)))
     if isinstance(value, type):     # calling the class runs its __init__ (which may change a global's list)
         return _class_attributes(value, names | {"__init__"}, probes)
     return _class_attributes(kind, names, probes)

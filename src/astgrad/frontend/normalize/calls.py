@@ -293,6 +293,12 @@ class CallLowering:
             node = hashed_arguments(self, node)
             node = gast.Call(func=S.name(self.bind_value(obj, "function")), args=node.args,
                              keywords=node.keywords)
+        if _single_dispatch(obj):
+            raise self._refuse(
+                f"a call of {path[-1]}, a functools.singledispatch function", node,
+                "it picks the function it runs by the class of its first argument when the code runs, which "
+                "astgrad does not follow; give the implementation for that class a name of its own and call "
+                f"that (@{path[-1]}.register(np.ndarray) def {path[-1]}_array(v): ..., then {path[-1]}_array(x))")
         if has_varargs(obj) and is_user_function(obj):
             return self.specialized_call(node, obj)
         if is_transform_object(obj):
@@ -440,3 +446,10 @@ def _hashable(target):
     except TypeError:
         return None
     return target
+
+
+def _single_dispatch(obj):
+    """Whether ``obj`` is a function ``functools.singledispatch`` made (its wrapper looks
+    the implementation up by the argument's class: ``obj.dispatch``, ``obj.registry``)."""
+    return callable(getattr(obj, "dispatch", None)) and hasattr(obj, "registry") \
+        and getattr(obj, "__wrapped__", None) is not None

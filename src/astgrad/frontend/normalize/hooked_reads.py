@@ -15,7 +15,9 @@ index (``x[v]``, ``range(v)``, ``operator.index(v)``), ``__bool__`` of the items
 order (where the items are a display the code shows: ``any([v, u])``)."""
 
 import builtins
+import collections
 import inspect
+import itertools
 import math
 import operator
 import re
@@ -24,6 +26,7 @@ import gast
 
 from ... import runtime
 from ...core import methods as M
+from ...core.ops import is_user_function
 from ...core import syntax as S
 from ...core.first_use import imported_when_called
 from .refusals import _Line
@@ -168,10 +171,10 @@ def refuse_writing_call(lowering, node, callee=None):
     if reads is None:
         return
     hooks, which = reads
-    if hooks is ORDER or hooks is _GREATER:
+    if hooks is ORDER or hooks is _GREATER or hooks is EQUALITY:
         if any(kw.arg == "key" and not (isinstance(kw.value, gast.Constant) and kw.value.value is None)
                for kw in node.keywords):
-            return                          # sorted(vs, key=f) orders the keys f gives
+            return                          # sorted(vs, key=f) orders (groupby compares) the keys f gives
     args = [arg for arg in node.args if not isinstance(arg, gast.Starred)]
     if callee is builtins.filter:           # filter(None, xs) tests the items themselves
         args = args[1:] if args and isinstance(args[0], gast.Constant) and args[0].value is None else []
@@ -194,6 +197,10 @@ def check_items_when_run(lowering, items, hooks, node, what):
     known only when the code runs: a call of ``hooked_items.check_item_hooks``, stopping
     where an item's hook may write (hooked_items.py)."""
     found = _items_read(lowering, items)
+    if found is None and _held_for_the_check(lowering, items) and any(arg is items for arg in node.args):
+        held = lowering.atom(items)         # any(Bag(vs)), any(helper(vs)): the object the call is given
+        node.args = [held if arg is items else arg for arg in node.args]
+        found = held, None
     if found is not None:
         holder, part = found
         lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_item_hooks, [
@@ -240,10 +247,34 @@ def check_membership_when_run(lowering, value, container, node):
     """Before ``value in container`` where ``container`` is no display and no dict made
     here: a call of ``hooked_items.check_membership_hooks``, which asks of the container's
     type which hooks run (a list's ``__eq__``, a dict's ``__hash__``)."""
+    if len(node.comparators) == 1 and not _read_again_alike(value) and _read_again_alike(container) \
+            and isinstance(value, gast.Subscript):
+        value = node.left = lowering.atom(value)        # vs[0] in d: the value tested (read first, as Python does)
+    if len(node.comparators) == 1 and _read_again_alike(value) and _held_for_the_check(lowering, container):
+        container = node.comparators[0] = lowering.atom(container)     # v in Bag(vs): the one tested
     if not (_read_again_alike(value) and _read_again_alike(container)):
         return
     lowering.emit(gast.Expr(value=lowering.runtime_call(runtime.check_membership_hooks, [
         lowering.atom(S.copy(value)), lowering.atom(S.copy(container)), S.const(_place(lowering, node))])))
+
+
+def _held_for_the_check(lowering, expr):
+    """Whether ``expr`` is a call of a class that is not Python's own (``Bag(vs)`` of a
+    ``class Bag(list)``, ``collections.deque(vs)``, a namedtuple's) or of a function of the
+    user's (``listed(vs)``), or a sum of lists (``vs + us``): a value whose items the check
+    reads once it is held in a name, which the call is then given (as the code lowered
+    would hold it anyway), and ``map(...)``, which astgrad lowers to a list where it follows
+    the function mapped (an iterator left as one is not looked into: that would consume it)."""
+    if isinstance(expr, gast.BinOp) and isinstance(expr.op, (gast.Add, gast.Mult)):
+        return True
+    if not isinstance(expr, gast.Call):
+        return False
+    callee = lowering.resolve_call(expr)
+    if callee is builtins.map:
+        return True         # (lowered to the list of what it gives where astgrad follows it: iterators.py)
+    if inspect.isfunction(getattr(callee, "__iter__", None)) or inspect.isgeneratorfunction(callee):
+        return False        # (iterated by its own code, which astgrad follows where the call is iterated)
+    return isinstance(callee, type) and callee.__module__ != "builtins" or is_user_function(callee)
 
 
 def _read_again_alike(expr):
@@ -259,18 +290,19 @@ def _may_test_items(call):
     (``any(vs)``): the name it calls is one of those builtins' (their value is resolved after)."""
     func = call.func
     return isinstance(func, gast.Name) and func.id in _ITEM_CALLS or isinstance(func, gast.Attribute) \
-        and func.attr == "fromkeys"
+        and func.attr in _ITEM_CALLS | {"fromkeys"}
 
 
-_ITEM_CALLS = frozenset({"any", "all", "filter", "sorted", "min", "max", "set", "frozenset"})
+_ITEM_CALLS = frozenset({"any", "all", "filter", "sorted", "min", "max", "set", "frozenset", "Counter", "groupby"})
 
 
 def _is_fromkeys(callee):
-    return getattr(callee, "__self__", None) is dict and getattr(callee, "__name__", None) == "fromkeys"
+    owner = getattr(callee, "__self__", None)       # dict.fromkeys, OrderedDict.fromkeys, ...
+    return isinstance(owner, type) and issubclass(owner, dict) and getattr(callee, "__name__", None) == "fromkeys"
 
 
 # the hooks each kind of call runs, as hooked_items.py checks them when the code runs
-_RUN_TIME_HOOKS = {TRUTH: "truth", ORDER: "order", _GREATER: "order", HASH: "hash"}
+_RUN_TIME_HOOKS = {TRUTH: "truth", ORDER: "order", _GREATER: "order", HASH: "hash", EQUALITY: "equality"}
 
 
 def refuse_writing_percent(lowering, node):
@@ -300,4 +332,6 @@ _CALLS = ((builtins.hash, (HASH, "args")), (builtins.range, (INDEX, "args")), (o
           (builtins.set, (HASH, "items")), (builtins.frozenset, (HASH, "items")),
           (builtins.sorted, (ORDER, "items")), (builtins.min, (ORDER, "items")),
           (builtins.max, (_GREATER, "items")),
+          # a Counter hashes its items as set() does; groupby compares neighbours with ==
+          (collections.Counter, (HASH, "items")), (itertools.groupby, (EQUALITY, "items")),
           *((function, (hooks, "first")) for function, hooks in _CONVERSIONS.items()))

@@ -28,6 +28,7 @@ import gast
 
 from ... import runtime, runtime_objects
 from ...records import is_dataclass
+from ...rules.descriptor_stores import stored_descriptor
 from ...core import methods as M
 from ...core import syntax as S
 from ...core.missing import MISSING
@@ -60,6 +61,8 @@ def built_class(cls):
         if not L._looked_into(klass) or any(name in vars(klass) for name in (
                 "__new__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
             return False
+    if stored_descriptor(cls) is not None:
+        return False        # (self.v = ... runs the class's descriptor: rules/descriptor_stores.py)
     return _plain_init(cls, init_of(cls))
 
 

@@ -72,7 +72,7 @@ class Probes(list):
     def items(self, container, limit):
         """The first ``limit`` values of a dict or items of a list or tuple, recorded (the
         container holding others, or more where it held fewer, is a change)."""
-        kept = tuple(container.values() if isinstance(container, dict) else container)[:limit]
+        kept = tuple(_own_items(container))[:limit]
         self.append((_same_items, container, (kept, limit), True))
         return list(kept)
 
@@ -94,11 +94,17 @@ def _same_items(container, kept_and_limit):
     """Whether ``container`` still starts with the objects ``kept`` holds, and holds no
     other where it held fewer than ``limit`` (the walk would follow one added)."""
     kept, limit = kept_and_limit
-    size = len(container)
+    size = (dict if isinstance(container, dict) else list).__len__(container)
     if size < len(kept) or len(kept) < limit and size != len(kept):
         return False
-    now = container.values() if isinstance(container, dict) else container
-    return all(a is b for a, b in zip(now, kept))
+    return all(a is b for a, b in zip(_own_items(container), kept))
+
+
+def _own_items(container):
+    """The values of a dict or the items of a list, read by the builtin type's own methods:
+    a subclass's ``__iter__``, ``values`` or ``__len__`` is the user's code, which reading
+    what a function holds must not run (it would run more often than Python runs it)."""
+    return dict.values(container) if isinstance(container, dict) else list.__iter__(container)
 
 
 _found = FunctionCache("__astgrad_reached__")     # a function -> {"walk": (functions, probes), what: (probes, found)}

@@ -25,6 +25,10 @@ class SetLowering:
         """The lowered set ``node`` (a set display, comprehension or ``set(...)`` call) of
         the list expression ``items``."""
         atom = self.atom(items, hint="items")
+        if not isinstance(node, gast.Call):     # ({*vs}, {v for v in vs}: set(vs)'s check is hooked_reads.py's)
+            what = "a set comprehension" if isinstance(node, gast.SetComp) else "a set display"
+            self.emit(gast.Expr(value=self.runtime_call(runtime.check_item_hooks, [
+                atom, S.const("hash"), S.const(what), S.const(self.source.place(node))])))
         if id(node) in self.read_only_sets():
             return self.runtime_call(runtime.distinct, [atom])
         return self.builtin_call("set", [atom])
