@@ -130,6 +130,19 @@ def loaded_values(function):
     return [(load[1], _loaded(function, cells, load)) for _, loads in _loads(function.__code__) for load in loads]
 
 
+def named_values(function):
+    """The values of the globals and closure variables named by ``function`` (and the code
+    nested in it): more than it loads (an attribute's name is among them too), found
+    without reading its instructions, which ``loaded_values`` decodes one by one (several
+    milliseconds for a function of 100 statements)."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    found = []
+    for code in _codes(function.__code__):
+        found.extend(function.__globals__.get(name) for name in code.co_names)
+        found.extend(_loaded(function, cells, (False, name)) for name in code.co_freevars + code.co_cellvars)
+    return found
+
+
 def _may_reach_more(function):
     """Whether ``function`` may change what it does not read from its globals and cells
     itself: what it is given (it takes parameters), or what a function it calls returns."""

@@ -44,7 +44,7 @@ def iterator_read(function, loaded):
     """(name, value, line) for the first iterator ``function`` reads from a global or
     closure cell (``loaded``: pairs of (name, value) it reads); else None."""
     for name, value in loaded:
-        if _is_iterator(value):
+        if is_iterator(value):
             from .frontend.normalize.callee_writes import _write_line
             return name, value, _write_line(function.__code__, name, _LOADS)
     return None
@@ -69,6 +69,6 @@ def iterator_error(fn, transform, function, loaded):
         construct=f"the iterator {name}")
 
 
-def _is_iterator(value):
+def is_iterator(value):
     """An iterator a run may advance (not a file: its writes are output, as print's are)."""
     return hasattr(type(value), "__next__") and not isinstance(value, (io.IOBase, type, types.ModuleType))

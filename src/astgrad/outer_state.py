@@ -13,8 +13,8 @@ from .frontend.normalize import reach_probes
 from .frontend.normalize.callee_writes import rebinding_error, reached
 from .frontend.normalize.outer_writes import _codes
 from .outer_contents import (Contents, all_put_back, changed_containers, changed_defaults, changes_in_place,
-                             loaded_values)
-from .outer_library_state import iterator_error, iterator_read
+                             loaded_values, named_values)
+from .outer_library_state import is_iterator, iterator_error, iterator_read
 from .rebound_places import Snapshot, find_changes_outside_with
 
 _WRITES = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
@@ -64,16 +64,22 @@ def first_iterator(fn):
     """(function, name, value, line) for the first iterator a function ``fn`` reaches reads from
     a global or closure cell; else None."""
     for function in reached(fn):
-        found = iterator_read(function, loaded_values(function))
+        found = iterator_read(function, _loads_if_iterator(function))
         if found is not None:
             return (function, *found)
     return None
 
 
 def _refuse_iterator(fn, transform, function):
-    error = iterator_error(fn, transform, function, loaded_values(function))
+    error = iterator_error(fn, transform, function, _loads_if_iterator(function))
     if error is not None:
         raise error
+
+
+def _loads_if_iterator(function):
+    """``loaded_values(function)`` where a global or closure variable it names holds an
+    iterator; else none (then it loads none), without decoding its instructions."""
+    return loaded_values(function) if any(map(is_iterator, named_values(function))) else ()
 
 
 def _places(function):

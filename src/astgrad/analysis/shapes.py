@@ -550,6 +550,12 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
     calls, uses = _calls_by_target(body)     # the rewrites below look at calls of these only
     if found is not None:
         found["calls"] = calls
+    if not kinds and runtime.unbroadcast not in calls and runtime.broadcast_like not in calls:
+        # nothing to drop (a callee's value code, most general forward code): the classes
+        # are found only where dead-code elimination asks of a dead statement's broadcast
+        if found is not None:
+            found["same_shape"] = _same_shape_when_asked(body, params, adjoints, scalars)
+        return body
     classes = ShapeClasses(body, params, adjoints, scalars, kinds, uses)
     if found is not None:
         found["same_shape"] = lambda a, b: _broadcast_fits(classes, a, b)
@@ -588,6 +594,20 @@ def drop_needless_unbroadcasts(body, params, adjoints, scalars=(), kinds=None, n
         if numpy_name is not None and (runtime.matmul_adjoint_left in calls or runtime.matmul_adjoint_right in calls):
             direct_matmul_adjoints(body, layouts, kinds, numpy_name)
     return body
+
+
+def _same_shape_when_asked(body, params, adjoints, scalars):
+    """``_broadcast_fits`` of the shape classes of ``body`` (general code), found when
+    first asked. The passes before the question only remove dead statements and rewrite
+    others into the same values, so the classes of the body as it is then hold of the
+    values the statement asked about reads."""
+    found = []
+
+    def same_shape(a, b):
+        if not found:
+            found.append(ShapeClasses(body, params, adjoints, scalars))
+        return _broadcast_fits(found[0], a, b)
+    return same_shape
 
 
 def _broadcast_fits(classes, a, b):

@@ -261,6 +261,8 @@ class ForwardMode(Transform):
         ``b`` is a view of ``a``, as NumPy shares the values' memory."""
         # a list's tangent read as an array (list_rows) is that tangent where it is not a list
         tangents = set(self.derivatives.values()) | set(self.lists.primal_of)
+        if not tangents:
+            return body         # (a helper's value code): no tangent to own, no write to look for
         hot = _sharing_and_writes(body, tangents)
         if not hot:
             return body
