@@ -25,11 +25,14 @@ from .. import runtime
 from .detached import before_detach
 from .versions import as_of, saved_by
 
-__all__ = ["SELF", "FLOW", "PRODUCT", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers"]
+__all__ = ["SELF", "FLOW", "PRODUCT", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers",
+           "scales"]
 
 SELF = "self"       # read only by a node computing from the saved tensor alone
 FLOW = "flow"       # read by a node that also takes the incoming gradient
-PRODUCT = ("product",)  # a FLOW read by a node multiplying the incoming gradient by it alone
+# a FLOW read by a node multiplying the incoming gradient by it alone, gated (PRODUCT, the
+# slots of the gradients those nodes give, its version, the node that saved it)
+PRODUCT = "product"
 NONE = "none"       # read by no formula node (only through its own history)
 OPERANDS = "operands"   # read by a node computing from the node's operands alone
 
@@ -162,11 +165,15 @@ class Runs:
 
     def reads(self, first_order, s, tensor, gated):
         """Whether the formula node reading ``tensor`` at slot ``s`` runs (``gated``:
-        (SELF, version, node), (OPERANDS, node) or None: ``FLOW``)."""
-        if self.inherited is not None and (gated is None or gated is PRODUCT):
-            return self._read_later(first_order, s, gated is PRODUCT)
-        if gated is None or gated is PRODUCT:
-            return self.node_runs(first_order, s)
+        (SELF, version, node), (OPERANDS, node), (PRODUCT, slots, version, node) or None:
+        ``FLOW``)."""
+        if gated is None or gated[0] == PRODUCT:
+            # d * x runs where d or x leads to an input (x * w saves x for w's gradient, d * x)
+            runs = self.node_runs(first_order, s) and (
+                gated is None or self.into[s] or self.leads(tensor, gated[2], gated[3]))
+            if self.inherited is not None:
+                return self._read_later(first_order, s, runs, None if gated is None else gated[1])
+            return runs
         if gated[0] == SELF:
             return self.leads(tensor, gated[1], gated[2])
         node = gated[1]
@@ -196,10 +203,11 @@ class Runs:
             self.flows = self._flows(first_order)
         return self.flows[s]
 
-    def _read_later(self, first_order, s, product):
+    def _read_later(self, first_order, s, runs, fed):
         """For a gradient a later backward differentiated: whether this backward reads the
         saved ``x`` of the formula at node slot ``s`` that takes the incoming gradient ``d``
-        (``d / x``; ``d * x`` where ``product``). Three nodes read it: the formula's own,
+        (``d / x``; ``d * x`` where ``fed``, the slots of the gradients such products
+        give, is not None). Three nodes read it: the formula's own,
         in the later backward's graph only where a formula of the later one took the
         gradient it gave (that gradient reaches another node's formulas), run where it
         leads to this backward's inputs; the later one's formula of ``d`` (``e / x``,
@@ -208,8 +216,8 @@ class Runs:
         saves ``x`` only where ``e`` requires grad); its formula of ``x`` (``-e * d / x /
         x``, none reading ``x`` for a product), recorded where ``x`` leads to the later
         one's inputs. ``sin(log(a) + v)`` to ``a``, then ``v``, then ``v`` after ``a``
-        changed reads it in none: ``e`` into ``d / a`` is the seed."""
-        runs = self.node_runs(first_order, s)
+        changed reads it in none: ``e`` into ``d / a`` is the seed. ``runs``: whether the
+        formula's own node runs where it is reached."""
         ids, leads, live, seeded = self.inherited
         if leads is None:
             return runs or live()
@@ -218,7 +226,9 @@ class Runs:
             self.needed = self._needed(first_order)
         slot = first_order.slots[s]
         node, used = slot[1], slot[2]
-        if runs and any(self.feeds[u] for u in used):
+        product = fed is not None
+        gives = fed if product else used       # the slots of the gradients the formulas reading x give
+        if runs and any(self.feeds[u] for u in gives):
             return True
         operands = any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
         if self.needed[s]:
@@ -227,14 +237,32 @@ class Runs:
                 self.adjoints = (self._adjoints(first_order, into, self.leads),
                                  self._adjoints(first_order, rg, _requires_grad))
             adjoints, rg = self.adjoints
-            if any(adjoints[u] for u in used):
+            if any(adjoints[u] for u in gives):
                 return True
             # e * x saves x only where e requires grad (PyTorch's mul saves each operand for the other's gradient)
-            if operands and (not product or any(rg[u] for u in used)):
+            if operands and (not product or any(rg[u] for u in gives)):
                 return True
         if product:         # d * x: the later one's formula of x, e * d, reads d only
             return False
         return any(p._rg and leads(before_detach(p, node), ids) for p in node.parents) and (runs or live())
+
+    def gives_saved(self, first_order, s):
+        """For a gradient a later backward differentiated: whether the gradient that
+        backward gave a tensor the node at slot ``s`` saved (``x`` in ``d * x``: ``e *
+        d``) may lead to this backward's inputs: the gradient ``e`` it took into one the
+        node gave does, or ``d`` does, or an operand of the node."""
+        if self.inherited is None or self.inherited[1] is None:
+            return True
+        if self.flows is None:
+            self.flows = self._flows(first_order)
+        node, used = first_order.slots[s][1:3]
+        if self.into[s] or any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions)):
+            return True
+        if self.adjoints is None:
+            into, rg = self.inherited[3]()
+            self.adjoints = (self._adjoints(first_order, into, self.leads),
+                             self._adjoints(first_order, rg, _requires_grad))
+        return any(self.adjoints[0][u] for u in used)
 
     def _adjoints(self, first_order, seeded, leads):
         """Per slot, whether the gradient the later backward took into the first one's
@@ -255,7 +283,9 @@ class Runs:
                 found.append(found[slot[1]] or found[slot[2]])
             elif kind == "n":
                 node, used = slot[1], slot[2]
-                found.append(any(reached[u] and (found[u] or _scales(node, k, leads)) for k, u in enumerate(used)))
+                found.append(any(reached[u] and (found[u] or scales(
+                    node, k, lambda j, node=node: leads(node.parents[j], node.versions[j], node)))
+                    for k, u in enumerate(used)))
             else:
                 found.append(False)
         return found
@@ -355,10 +385,9 @@ class Runs:
                 parents, constants, output = saved_by(node)
                 hands = needed[s] or constants and any(later(c, v) for _, c, v in node.constants or ()) or \
                     output and later(t, node.made_at)
-                product = node.op in _PRODUCTS     # a product's gradient of one operand multiplies by the others only
                 for k, u in enumerate(slot[2]):
                     needed[u] = needed[u] or hands or any(
-                        later(node.parents[j], node.versions[j], node) for j in parents if not (product and j == k))
+                        later(node.parents[j], node.versions[j], node) for j in _factors(node, k, parents))
         return needed
 
     def _flows(self, first_order, leads=None):
@@ -386,22 +415,36 @@ class Runs:
                 into = into_slots[s] = flows[s]
                 flows[s] = into or any(operands)       # the node's formulas run
                 for k, u in enumerate(slot[2]):     # the gradient each gives its parent
-                    flows[u] = flows[u] or _gives(node, k, into, operands, flows[s])
+                    flows[u] = flows[u] or _gives(node, k, into, operands)
         return flows
 
 
-def _scales(node, k, leads):
-    """Whether the factor by which ``node``'s formula of parent ``k`` multiplies the
-    incoming gradient leads to an input (``leads(tensor, version, node)``: an operand does)."""
-    op = node.op
-    if op in _PASSES or op in _SUBTRACTIONS:
-        return False
+def _factor_parents(node, k):
+    """The parents (indices) on which the factor by which ``node``'s formula of parent
+    ``k`` multiplies the incoming gradient depends: none for a sum, a view or a difference
+    (they hand it on, or its negation), a product's other operand (``p * q``: ``d * q``),
+    a quotient's denominator for its numerator (``a / b``: ``d / b``), else every one."""
+    if passes_gradient(node) is not None or node.op in _SUBTRACTIONS:
+        return ()
     args = node.args
-    if op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
-            and args[0].k != args[1].k:
-        j = args[1].k if args[0].k == k else args[0].k
-        return leads(node.parents[j], node.versions[j], node)
-    return any(leads(p, v, node) for p, v in zip(node.parents, node.versions))
+    if len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) and args[0].k != args[1].k:
+        if node.op in _PRODUCTS:
+            return (args[1].k if args[0].k == k else args[0].k,)
+        if node.op in _DIVISIONS and k == args[0].k:
+            return (args[1].k,)
+    return range(len(node.parents))
+
+
+def scales(node, k, operand_leads):
+    """Whether the factor by which ``node``'s formula of parent ``k`` multiplies the
+    incoming gradient leads to an input (``operand_leads(j)``: parent ``j`` does)."""
+    return any(operand_leads(j) for j in _factor_parents(node, k))
+
+
+def _factors(node, k, saved):
+    """The saved parents (indices among ``saved``) the gradient ``node``'s formula gives
+    parent ``k`` is computed from (``_factor_parents``)."""
+    return [j for j in _factor_parents(node, k) if j in saved]
 
 
 def _requires_grad(tensor, version, node):
@@ -409,27 +452,21 @@ def _requires_grad(tensor, version, node):
     return t._rg or as_of(t, version)._rg
 
 
-def _gives(node, k, into, leads, runs):
+def _gives(node, k, into, leads):
     """Whether the gradient ``node``'s formulas give its parent ``k`` leads to an input
-    (``into``: the incoming one does; ``leads``: per parent, whether it does; ``runs``:
-    either): a sum or a view hands the incoming one on, a difference it or its negation,
-    a product ``p * q`` multiplies it by the other operand only; other formulas take it
-    to read every operand."""
-    if passes_gradient(node) is not None:
-        return into
-    args = node.args
-    if node.op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
-            and args[0].k != args[1].k:
-        return into or leads[args[1].k if args[0].k == k else args[0].k]
-    return runs
+    (``into``: the incoming one does; ``leads``: per parent, whether it does): where the
+    incoming one does or a parent its factor depends on (``_factor_parents``) does."""
+    return into or any(leads[j] for j in _factor_parents(node, k))
 
 
 def _feeding(slots):
-    """Per slot, whether the gradient into it reaches a node's formulas (through sums)."""
+    """Per slot, whether the gradient into it reaches a node's formulas (through sums, and
+    through nodes that hand it on as it is: ``v + a``'s gradient reaching only the
+    returned gradients is saved by no formula)."""
     feeds = [False] * len(slots)
     for s, slot in enumerate(slots):        # a sum's slots come before it
         if slot[0] == "n":
-            feeds[s] = True
+            feeds[s] = passes_gradient(slot[1]) is None or any(feeds[u] for u in slot[2])
         elif slot[0] == "p":
             feeds[s] = feeds[slot[1]] or feeds[slot[2]]
     return feeds

@@ -122,7 +122,7 @@ def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
         if (varies or not product or how == OPERANDS) and how != NONE:
             # its version as PyTorch counts it (not .data writes)
             gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else \
-                PRODUCT if product else None
+                (PRODUCT, tuple(fed), version, node) if product else None
             read.append((tensor, tensor._version, mask, s, gated))
         if tensor._node is not None and tensor._rg:
             # fed: the slots a product's operand's formulas feed, or a quotient's node for its numerator
@@ -273,7 +273,8 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
                 continue
             # the later backward's formulas over its history run where the gradient
             # they take leads to this one's inputs, reading what they saved (history_reads.py)
-            error = reads_changed(root, later.inputs, leads, reaches)
+            into = runs is None or runs.gives_saved(first_order, s)
+            error = reads_changed(root, later.inputs, leads, reaches, into)
             if error is not None and error is not False:
                 raise error
             if error is None or walks:
