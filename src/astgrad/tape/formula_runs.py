@@ -137,7 +137,8 @@ class Runs:
     """For one later backward (``reaches(tensor)``: whether a tensor leads to one of its
     inputs), which formula nodes of a recorded gradient over a trace (program.py) run."""
 
-    __slots__ = ("reaches", "memo", "flows", "into", "inherited", "feeds", "needed", "reached", "adjoints")
+    __slots__ = ("reaches", "memo", "flows", "into", "inherited", "feeds", "needed", "reached", "adjoints",
+                 "rg_into")
 
     def __init__(self, reaches, inherited=None):
         self.reaches = reaches
@@ -153,6 +154,7 @@ class Runs:
         self.needed = None
         self.reached = None     # per trace slot: whether it leads to an input of the first backward
         self.adjoints = None    # per trace slot, for a gradient a later backward differentiated (_adjoints)
+        self.rg_into = None     # per trace slot: whether the gradient into a node's slot requires grad
 
     def leads(self, tensor, version, node=None):
         """Whether ``tensor`` (as ``node`` used it, at ``version``) requires grad and leads to an input."""
@@ -246,23 +248,38 @@ class Runs:
             return False
         return any(p._rg and leads(before_detach(p, node), ids) for p in node.parents) and (runs or live())
 
-    def gives_saved(self, first_order, s):
-        """For a gradient a later backward differentiated: whether the gradient that
-        backward gave a tensor the node at slot ``s`` saved (``x`` in ``d * x``: ``e *
-        d``) may lead to this backward's inputs: the gradient ``e`` it took into one the
-        node gave does, or ``d`` does, or an operand of the node."""
+    def gives_saved(self, first_order, s, fed):
+        """For a gradient a later backward differentiated: (whether the gradient that
+        backward gave a tensor ``x`` the node at slot ``s`` saved may lead to this
+        backward's inputs, whether it may require grad). For a product's operand (``fed``:
+        the slots of the gradients its formulas ``d * x`` give), it is ``e * d``: from the
+        gradient ``e`` the later one took into them and the first one's ``d``; elsewhere an
+        operand of the node may count too."""
         if self.inherited is None or self.inherited[1] is None:
-            return True
+            return True, True
         if self.flows is None:
             self.flows = self._flows(first_order)
         node, used = first_order.slots[s][1:3]
-        if self.into[s] or any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions)):
-            return True
+        product = type(fed) is list
+        if self.into[s] or not product and any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions)):
+            return True, True
         if self.adjoints is None:
             into, rg = self.inherited[3]()
             self.adjoints = (self._adjoints(first_order, into, self.leads),
                              self._adjoints(first_order, rg, _requires_grad))
-        return any(self.adjoints[0][u] for u in used)
+        gives = fed if product else used
+        leads = any(self.adjoints[0][u] for u in gives)
+        if not product:
+            return leads, True
+        return leads, leads or any(self.adjoints[1][u] for u in gives) or self._gradient_requires_grad(first_order, s)
+
+    def _gradient_requires_grad(self, first_order, s):
+        """Whether the gradient the first backward took into the node at slot ``s`` requires grad."""
+        if self.rg_into is None:
+            into = self.into
+            self._flows(first_order, _requires_grad)
+            self.rg_into, self.into = self.into, into
+        return self.rg_into[s]
 
     def _adjoints(self, first_order, seeded, leads):
         """Per slot, whether the gradient the later backward took into the first one's
@@ -314,8 +331,9 @@ class Runs:
         """Whether the later backward recorded a formula taking the gradient ``e`` the
         first one gave slot ``u`` (its node leads to ``e``'s): at a product ``p * q``, ``e *
         q`` (the gradient of ``p``) is taken by the gradient of ``q``, made only where ``q``
-        leads to the later backward's inputs; a sum hands ``e`` on; any other node is taken
-        to."""
+        leads to the later backward's inputs, as ``e * cos(x)`` (``sin``) and ``e * y``
+        (``exp``) where ``x`` does; a sum, a view or a difference hands ``e`` on (or its
+        negation, whose formula takes none); any other node is taken to."""
         slots = first_order.slots
         slot = slots[u]
         if slot[0] == "p":
@@ -323,12 +341,18 @@ class Runs:
         if slot[0] != "n":
             return False
         node, used = slot[1], slot[2]
+        if not _factor_parents(node, None):
+            return any(self._used_later(first_order, w) for w in used)
+        ids, leads, *_ = self.inherited
+        if leads is None:
+            return True
+        if node.op in (numpy.exp, numpy.log) and len(node.parents) == 1 or _self_reads(node):
+            # e * f'(x) (exp: e * y, log: e / x) is taken by the gradient of x, made where x leads to the inputs
+            x = before_detach(node.parents[0], node)
+            return any(c._rg and leads(c, ids) for c in (x, as_of(x, node.versions[0])))
         args = node.args
         if node.op not in _PRODUCTS or len(args) != 2 or not all(type(a).__name__ == "Ref" for a in args) \
                 or args[0].k == args[1].k:
-            return True
-        ids, leads, *_ = self.inherited
-        if leads is None:
             return True
         if self.reached is None:
             self.reached = _reaching(slots)

@@ -24,18 +24,18 @@ operations (saved_composites.py) in that history is left to the walk of the grap
 
 from .detached import before_detach
 from .formula_runs import NONE, OPERANDS, SELF, gate, scales
-from .versions import as_of, changed_error, formula_readers, saved_by
+from .versions import as_of, changed_error, formula_readers, saved_by, saves_other
 
 __all__ = ["reads_changed"]
 
 
-def reads_changed(x, ids, leads, reaches, into=True):
+def reads_changed(x, ids, leads, reaches, into=(True, True)):
     """PyTorch's error if a formula the second backward (inputs ``ids``; ``leads(t,
     ids)``: whether ``t`` leads to one of them) recorded over the history of ``x`` (as
     the first backward saved it) reads a tensor changed since and this backward runs it
     (``reaches(t)``: whether ``t`` leads to one of its inputs); False where none does;
     None where it cannot tell. ``into``: whether the gradient the second backward gave
-    ``x`` may lead to this backward's inputs."""
+    ``x`` may lead to this backward's inputs, whether it may require grad."""
     seen = set()        # (tensor id, into): a tensor met again with a gradient that leads is looked at again
     stack = [(x, into)]
     while stack:
@@ -50,16 +50,19 @@ def reads_changed(x, ids, leads, reaches, into=True):
         error = _changed_read(t, node, parents, ids, leads, reaches, into)
         if error is not None:
             return error
-        # the gradient each parent gets: the one taken, times a factor that may lead to the inputs
+        # the gradient each parent gets: the one taken, times a factor that may lead to the
+        # inputs (that may require grad)
         operand_leads = lambda j: parents[j]._rg and reaches(parents[j])     # noqa: E731
-        stack.extend((p, into or scales(node, k, operand_leads)) for k, p in enumerate(parents))
+        operand_rg = lambda j: parents[j]._rg     # noqa: E731
+        for k, p in enumerate(parents):
+            stack.append((p, (into[0] or scales(node, k, operand_leads), into[1] or scales(node, k, operand_rg))))
     return False
 
 
 def _changed_read(t, node, parents, ids, leads, reaches, into):
     """The error for a tensor ``node``'s recorded formulas read, changed since, in a
-    formula node this backward runs (``into``: the gradient it takes may lead to this
-    backward's inputs); else None."""
+    formula node this backward runs (``into``: whether the gradient it takes may lead to
+    this backward's inputs, may require grad); else None."""
     saved, constants, output = saved_by(node)
     computed = [k for k, p in enumerate(parents) if p._rg and leads(p, ids)]   # the gradients made
     for k in saved:
@@ -68,13 +71,17 @@ def _changed_read(t, node, parents, ids, leads, reaches, into):
             continue
         if not any(r in computed for r in formula_readers(node, k)):
             continue        # read by the formulas of gradients not computed only
-        if _runs(gate(node, k), parents[k], parents, reaches, into):
+        if saves_other(node):
+            # e * x saves x only where the gradient e requires grad, and runs where e or x leads
+            if into[1] and (into[0] or parents[k]._rg and reaches(parents[k])):
+                return changed_error(p, version)
+        elif _runs(gate(node, k), parents[k], parents, reaches, into[0]):
             return changed_error(p, version)
     if constants and computed:
         for _, c, version in node.constants or ():
             if c._vc[0] != version:
                 return changed_error(c, version)
-    if output and computed and t._vc[0] != node.made_at and _runs(gate(node, None), t, parents, reaches, into):
+    if output and computed and t._vc[0] != node.made_at and _runs(gate(node, None), t, parents, reaches, into[0]):
         return changed_error(t, node.made_at)
     return None
 

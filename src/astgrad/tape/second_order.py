@@ -125,8 +125,9 @@ def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
                 (PRODUCT, tuple(fed), version, node) if product else None
             read.append((tensor, tensor._version, mask, s, gated))
         if tensor._node is not None and tensor._rg:
-            # fed: the slots a product's operand's formulas feed, or a quotient's node for its numerator
-            fed = fed if product and k is not None else (OPERANDS, node) if how == OPERANDS and k is not None else None
+            # fed: the slots the formulas d * x of a product's operand (or of exp's output) feed,
+            # or a quotient's node for its numerator
+            fed = fed if product else (OPERANDS, node) if how == OPERANDS and k is not None else None
             roots.append((tensor, version, mask, s, fed))
 
 def _single_gradient(tr, reach):
@@ -273,7 +274,7 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
                 continue
             # the later backward's formulas over its history run where the gradient
             # they take leads to this one's inputs, reading what they saved (history_reads.py)
-            into = runs is None or runs.gives_saved(first_order, s)
+            into = (True, True) if runs is None else runs.gives_saved(first_order, s, fed)
             error = reads_changed(root, later.inputs, leads, reaches, into)
             if error is not None and error is not False:
                 raise error
