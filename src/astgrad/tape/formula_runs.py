@@ -251,27 +251,32 @@ class Runs:
     def gives_saved(self, first_order, s, fed):
         """For a gradient a later backward differentiated: (whether the gradient that
         backward gave a tensor ``x`` the node at slot ``s`` saved may lead to this
-        backward's inputs, whether it may require grad). For a product's operand (``fed``:
-        the slots of the gradients its formulas ``d * x`` give), it is ``e * d``: from the
-        gradient ``e`` the later one took into them and the first one's ``d``; elsewhere an
-        operand of the node may count too."""
+        backward's inputs, whether it may require grad). It is ``e * d * h'(x)`` for a
+        formula ``d * h(...)`` of the first backward: from the gradient ``e`` the later
+        one took into the gradient the formula gave, the first one's ``d``, and the
+        operands ``h`` reads (``_factor_parents``). For a product's operand (``fed``: the
+        slots of the gradients its formulas ``d * x`` give), ``h'(x)`` is 1."""
         if self.inherited is None or self.inherited[1] is None:
             return True, True
         if self.flows is None:
             self.flows = self._flows(first_order)
-        node, used = first_order.slots[s][1:3]
-        product = type(fed) is list
-        if self.into[s] or not product and any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions)):
+        if self.into[s]:
             return True, True
+        node, used = first_order.slots[s][1:3]
         if self.adjoints is None:
             into, rg = self.inherited[3]()
             self.adjoints = (self._adjoints(first_order, into, self.leads),
                              self._adjoints(first_order, rg, _requires_grad))
-        gives = fed if product else used
-        leads = any(self.adjoints[0][u] for u in gives)
-        if not product:
-            return leads, True
-        return leads, leads or any(self.adjoints[1][u] for u in gives) or self._gradient_requires_grad(first_order, s)
+        if self.reached is None:
+            self.reached = _reaching(first_order.slots)
+        adjoints = self.adjoints[0]
+        if type(fed) is not list:
+            def operand_leads(j):
+                return self.leads(node.parents[j], node.versions[j], node)
+            return any(self.reached[u] and (adjoints[u] or scales(node, k, operand_leads))
+                       for k, u in enumerate(used)), True
+        leads = any(adjoints[u] for u in fed)
+        return leads, leads or any(self.adjoints[1][u] for u in fed) or self._gradient_requires_grad(first_order, s)
 
     def _gradient_requires_grad(self, first_order, s):
         """Whether the gradient the first backward took into the node at slot ``s`` requires grad."""
@@ -341,8 +346,10 @@ class Runs:
         if slot[0] != "n":
             return False
         node, used = slot[1], slot[2]
-        if not _factor_parents(node, None):
-            return any(self._used_later(first_order, w) for w in used)
+        if self.reached is None:
+            self.reached = _reaching(slots)
+        if not _factor_parents(node, None):     # handed on to the parents leading to an input of the first
+            return any(self.reached[w] and self._used_later(first_order, w) for w in used)
         ids, leads, *_ = self.inherited
         if leads is None:
             return True
@@ -354,8 +361,6 @@ class Runs:
         if node.op not in _PRODUCTS or len(args) != 2 or not all(type(a).__name__ == "Ref" for a in args) \
                 or args[0].k == args[1].k:
             return True
-        if self.reached is None:
-            self.reached = _reaching(slots)
         for j, a in enumerate(args):        # e * other made for the gradient of a (if it leads to an input)
             other = node.parents[args[1 - j].k]
             if self.reached[used[a.k]] and other._rg and leads(before_detach(other, node), ids):

@@ -26,7 +26,7 @@ from .detached import before_detach
 from .formula_runs import NONE, OPERANDS, SELF, gate, scales
 from .versions import as_of, changed_error, formula_readers, saved_by, saves_other
 
-__all__ = ["reads_changed"]
+__all__ = ["reads_changed", "taken_from_history"]
 
 
 def reads_changed(x, ids, leads, reaches, into=(True, True)):
@@ -96,3 +96,30 @@ def _runs(how, tensor, parents, reaches, into):
     if how == OPERANDS:
         return operands
     return into or operands     # it takes the gradient: runs where that or an operand leads to the inputs
+
+
+def taken_from_history(x, ids, leads, reaches):
+    """The tensors of ``x``'s history (as the first backward saved it) that the second
+    backward's formulas over it took and that lead to this backward's inputs: this
+    backward runs their nodes, with their own checks (``x = exp(v * a)``: ``e * x`` takes
+    ``x``, whose node and then ``v * a``'s run, reading ``v``; ``x = v * a``: ``e * a``
+    takes a leaf only)."""
+    seen, taken = set(), []
+    stack = [x]
+    while stack:
+        t = stack.pop()
+        node = t._node
+        if id(t) in seen or node is None or id(t) in ids or not leads(t, ids):
+            continue        # the second backward ran no formula of it
+        seen.add(id(t))
+        parents = [as_of(before_detach(p, node), v) for p, v in zip(node.parents, node.versions)]
+        saved, _, output = saved_by(node)
+        computed = [k for k, p in enumerate(parents) if p._rg and leads(p, ids)]   # the gradients made
+        for k in saved:
+            p = parents[k]
+            if p._node is not None and p._rg and reaches(p) and any(r in computed for r in formula_readers(node, k)):
+                taken.append(p)
+        if output and computed and t._rg and reaches(t):
+            taken.append(t)
+        stack.extend(parents)
+    return taken

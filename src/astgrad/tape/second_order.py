@@ -27,7 +27,7 @@ where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only 
 from .detached import as_before
 from .formula_runs import NONE, OPERANDS, PRODUCT, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
 from .graph import next_seq
-from .history_reads import reads_changed
+from .history_reads import reads_changed, taken_from_history
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
 
@@ -280,6 +280,8 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
                 raise error
             if error is None or walks:
                 walked.append(root)
+            else:       # the history's nodes its formulas lead into
+                walked.extend(taken_from_history(root, later.inputs, leads, reaches))
         if walked:
             walk(walked)
     # the formulas of those gradients only, where their nodes run in this backward (a third
