@@ -177,11 +177,28 @@ class Runs:
                 return self._read_later(first_order, s, runs, None if gated is None else gated[1])
             return runs
         if gated[0] == SELF:
+            if self.inherited is not None and not self._self_read_later(first_order, s, tensor, gated[1], gated[2]):
+                return False
             return self.leads(tensor, gated[1], gated[2])
         node = gated[1]
         if self.inherited is not None and not self._numerator_read_later(first_order, s, node):
             return False
         return any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+
+    def _self_read_later(self, first_order, s, tensor, version, node):
+        """For a gradient a later backward differentiated: whether the node of ``cos(x)``
+        in ``d * cos(x)`` (``x``: ``tensor`` at ``version`` as ``node`` saved it), or one of the later one's
+        formulas over it (``-e * sin(x)``), is in this backward's graph: the later one took
+        the gradient of ``d`` (``e * cos(x)``: ``d`` depends on its inputs) or ran ``cos``
+        (``x`` leads to them)."""
+        ids, leads, *_ = self.inherited
+        if leads is None:
+            return True
+        if self.feeds is None:
+            self.feeds = _feeding(first_order.slots)
+            self.needed = self._needed(first_order)
+        x = before_detach(tensor, node)
+        return self.needed[s] or any(c._rg and leads(c, ids) for c in (x, as_of(x, version)))
 
     def _numerator_read_later(self, first_order, s, node):
         """For a gradient a later backward differentiated: whether its formulas read the
@@ -325,6 +342,8 @@ class Runs:
         b)``, the first gradient of ``b``: where it took the gradient of ``d`` or of ``b``)."""
         if self.inherited is None or fed is None:
             return True
+        if type(fed) is tuple and fed[0] == SELF:     # (SELF, version, node, x): read by cos(x) alone
+            return self._self_read_later(first_order, s, fed[3], fed[1], fed[2])
         if type(fed) is tuple:
             return self._numerator_read_later(first_order, s, fed[1])
         if self.feeds is None:

@@ -126,8 +126,9 @@ def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
             read.append((tensor, tensor._version, mask, s, gated))
         if tensor._node is not None and tensor._rg:
             # fed: the slots the formulas d * x of a product's operand (or of exp's output) feed,
-            # or a quotient's node for its numerator
-            fed = fed if product else (OPERANDS, node) if how == OPERANDS and k is not None else None
+            # a quotient's node for its numerator, or how cos(x) of d * cos(x) saved it
+            fed = fed if product else (OPERANDS, node) if how == OPERANDS and k is not None else \
+                (SELF, version, node, tensor) if how == SELF else None
             roots.append((tensor, version, mask, s, fed))
 
 def _single_gradient(tr, reach):
