@@ -10,7 +10,7 @@ that is only returned is taken by no later formula. The hand cases below are pro
 PyTorch computes that astgrad refused, each checked against central differences (and
 PyTorch where installed), and two PyTorch refuses.
 
-The programs of tests/tape88_programs.py (seeds 0-16999) on which astgrad differed from
+The programs of tests/tape88_programs.py (seeds 0-19999) on which astgrad differed from
 PyTorch 2.13 are checked against PyTorch where installed, else against what it gave
 (torch_reference/tape89_golden.json, recorded by torch_reference/record_tape89.py).
 The wider mix of tests/tape89_programs.py (three leaves, views, two inputs at once,
@@ -109,7 +109,7 @@ def test_third_order_refuses_where_the_second_backward_took_exps_output():
 
 
 # -- the random programs that differed ------------------------------------------------------------
-# refused where PyTorch computes (at that gradient or at all), in seeds 0-16999 of
+# refused where PyTorch computes (at that gradient or at all), in seeds 0-19999 of
 # tests/tape88_programs.py; 10538 PyTorch refuses (computed by an intermediate version)
 DIFFERED = [1893, 4164, 5487, 7248, 8021, 8414, 8489, 9097, 9716, 10034, 10417, 10538, 10748, 10775, 10886,
             11302, 11364, 11931, 13055, 13482, 14168, 15194, 15285, 16073]

@@ -3,7 +3,7 @@ torch (tape89_golden.json, next to this file):
 
     PYTHONPATH=src python tests/torch_reference/record_tape89.py
 
-The seeds: the programs of tests/tape88_programs.py (seeds 0-16999) on which astgrad and
+The seeds: the programs of tests/tape88_programs.py (seeds 0-19999) on which astgrad and
 PyTorch 2.13 disagreed before the tape's in-place checks of a third order followed which
 saved tensors PyTorch's second backward took (test_tape89.DIFFERED)."""
 
