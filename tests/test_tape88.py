@@ -182,9 +182,9 @@ def test_a_leaf_changed_through_data_is_still_refused():
 
 
 # -- the sweep ------------------------------------------------------------------------------------
-# where astgrad still differs from PyTorch 2.13: it refuses a third order whose later
-# backward astgrad takes to read a tensor PyTorch's formulas do not
-KNOWN = {1893}
+# where astgrad still differs from PyTorch 2.13 (1893, which it refused, is computed now:
+# tests/test_tape89.py)
+KNOWN = set()
 
 
 def _expected(seed):

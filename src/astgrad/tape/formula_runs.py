@@ -25,11 +25,14 @@ from .. import runtime
 from .detached import before_detach
 from .versions import as_of, saved_by
 
-__all__ = ["SELF", "FLOW", "PRODUCT", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers"]
+__all__ = ["SELF", "FLOW", "PRODUCT", "NONE", "OPERANDS", "gate", "Runs", "passes_gradient", "saves_gradient", "gradient_readers",
+           "scales"]
 
 SELF = "self"       # read only by a node computing from the saved tensor alone
 FLOW = "flow"       # read by a node that also takes the incoming gradient
-PRODUCT = ("product",)  # a FLOW read by a node multiplying the incoming gradient by it alone
+# a FLOW read by a node multiplying the incoming gradient by it alone, gated (PRODUCT, the
+# slots of the gradients those nodes give, its version, the node that saved it)
+PRODUCT = "product"
 NONE = "none"       # read by no formula node (only through its own history)
 OPERANDS = "operands"   # read by a node computing from the node's operands alone
 
@@ -134,7 +137,8 @@ class Runs:
     """For one later backward (``reaches(tensor)``: whether a tensor leads to one of its
     inputs), which formula nodes of a recorded gradient over a trace (program.py) run."""
 
-    __slots__ = ("reaches", "memo", "flows", "into", "inherited", "feeds", "needed", "reached", "adjoints")
+    __slots__ = ("reaches", "memo", "flows", "into", "inherited", "feeds", "needed", "reached", "adjoints",
+                 "rg_into")
 
     def __init__(self, reaches, inherited=None):
         self.reaches = reaches
@@ -150,6 +154,7 @@ class Runs:
         self.needed = None
         self.reached = None     # per trace slot: whether it leads to an input of the first backward
         self.adjoints = None    # per trace slot, for a gradient a later backward differentiated (_adjoints)
+        self.rg_into = None     # per trace slot: whether the gradient into a node's slot requires grad
 
     def leads(self, tensor, version, node=None):
         """Whether ``tensor`` (as ``node`` used it, at ``version``) requires grad and leads to an input."""
@@ -162,17 +167,38 @@ class Runs:
 
     def reads(self, first_order, s, tensor, gated):
         """Whether the formula node reading ``tensor`` at slot ``s`` runs (``gated``:
-        (SELF, version, node), (OPERANDS, node) or None: ``FLOW``)."""
-        if self.inherited is not None and (gated is None or gated is PRODUCT):
-            return self._read_later(first_order, s, gated is PRODUCT)
-        if gated is None or gated is PRODUCT:
-            return self.node_runs(first_order, s)
+        (SELF, version, node), (OPERANDS, node), (PRODUCT, slots, version, node) or None:
+        ``FLOW``)."""
+        if gated is None or gated[0] == PRODUCT:
+            # d * x runs where d or x leads to an input (x * w saves x for w's gradient, d * x)
+            runs = self.node_runs(first_order, s) and (
+                gated is None or self.into[s] or self.leads(tensor, gated[2], gated[3]))
+            if self.inherited is not None:
+                return self._read_later(first_order, s, runs, None if gated is None else gated[1])
+            return runs
         if gated[0] == SELF:
+            if self.inherited is not None and not self._self_read_later(first_order, s, tensor, gated[1], gated[2]):
+                return False
             return self.leads(tensor, gated[1], gated[2])
         node = gated[1]
         if self.inherited is not None and not self._numerator_read_later(first_order, s, node):
             return False
         return any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
+
+    def _self_read_later(self, first_order, s, tensor, version, node):
+        """For a gradient a later backward differentiated: whether the node of ``cos(x)``
+        in ``d * cos(x)`` (``x``: ``tensor`` at ``version`` as ``node`` saved it), or one of the later one's
+        formulas over it (``-e * sin(x)``), is in this backward's graph: the later one took
+        the gradient of ``d`` (``e * cos(x)``: ``d`` depends on its inputs) or ran ``cos``
+        (``x`` leads to them)."""
+        ids, leads, *_ = self.inherited
+        if leads is None:
+            return True
+        if self.feeds is None:
+            self.feeds = _feeding(first_order.slots)
+            self.needed = self._needed(first_order)
+        x = before_detach(tensor, node)
+        return self.needed[s] or any(c._rg and leads(c, ids) for c in (x, as_of(x, version)))
 
     def _numerator_read_later(self, first_order, s, node):
         """For a gradient a later backward differentiated: whether its formulas read the
@@ -196,10 +222,11 @@ class Runs:
             self.flows = self._flows(first_order)
         return self.flows[s]
 
-    def _read_later(self, first_order, s, product):
+    def _read_later(self, first_order, s, runs, fed):
         """For a gradient a later backward differentiated: whether this backward reads the
         saved ``x`` of the formula at node slot ``s`` that takes the incoming gradient ``d``
-        (``d / x``; ``d * x`` where ``product``). Three nodes read it: the formula's own,
+        (``d / x``; ``d * x`` where ``fed``, the slots of the gradients such products
+        give, is not None). Three nodes read it: the formula's own,
         in the later backward's graph only where a formula of the later one took the
         gradient it gave (that gradient reaches another node's formulas), run where it
         leads to this backward's inputs; the later one's formula of ``d`` (``e / x``,
@@ -208,8 +235,8 @@ class Runs:
         saves ``x`` only where ``e`` requires grad); its formula of ``x`` (``-e * d / x /
         x``, none reading ``x`` for a product), recorded where ``x`` leads to the later
         one's inputs. ``sin(log(a) + v)`` to ``a``, then ``v``, then ``v`` after ``a``
-        changed reads it in none: ``e`` into ``d / a`` is the seed."""
-        runs = self.node_runs(first_order, s)
+        changed reads it in none: ``e`` into ``d / a`` is the seed. ``runs``: whether the
+        formula's own node runs where it is reached."""
         ids, leads, live, seeded = self.inherited
         if leads is None:
             return runs or live()
@@ -218,7 +245,9 @@ class Runs:
             self.needed = self._needed(first_order)
         slot = first_order.slots[s]
         node, used = slot[1], slot[2]
-        if runs and any(self.feeds[u] for u in used):
+        product = fed is not None
+        gives = fed if product else used       # the slots of the gradients the formulas reading x give
+        if runs and any(self.feeds[u] for u in gives):
             return True
         operands = any(self.leads(p, v, node) for p, v in zip(node.parents, node.versions))
         if self.needed[s]:
@@ -227,14 +256,52 @@ class Runs:
                 self.adjoints = (self._adjoints(first_order, into, self.leads),
                                  self._adjoints(first_order, rg, _requires_grad))
             adjoints, rg = self.adjoints
-            if any(adjoints[u] for u in used):
+            if any(adjoints[u] for u in gives):
                 return True
             # e * x saves x only where e requires grad (PyTorch's mul saves each operand for the other's gradient)
-            if operands and (not product or any(rg[u] for u in used)):
+            if operands and (not product or any(rg[u] for u in gives)):
                 return True
         if product:         # d * x: the later one's formula of x, e * d, reads d only
             return False
         return any(p._rg and leads(before_detach(p, node), ids) for p in node.parents) and (runs or live())
+
+    def gives_saved(self, first_order, s, fed):
+        """For a gradient a later backward differentiated: (whether the gradient that
+        backward gave a tensor ``x`` the node at slot ``s`` saved may lead to this
+        backward's inputs, whether it may require grad). It is ``e * d * h'(x)`` for a
+        formula ``d * h(...)`` of the first backward: from the gradient ``e`` the later
+        one took into the gradient the formula gave, the first one's ``d``, and the
+        operands ``h`` reads (``_factor_parents``). For a product's operand (``fed``: the
+        slots of the gradients its formulas ``d * x`` give), ``h'(x)`` is 1."""
+        if self.inherited is None or self.inherited[1] is None:
+            return True, True
+        if self.flows is None:
+            self.flows = self._flows(first_order)
+        if self.into[s]:
+            return True, True
+        node, used = first_order.slots[s][1:3]
+        if self.adjoints is None:
+            into, rg = self.inherited[3]()
+            self.adjoints = (self._adjoints(first_order, into, self.leads),
+                             self._adjoints(first_order, rg, _requires_grad))
+        if self.reached is None:
+            self.reached = _reaching(first_order.slots)
+        adjoints = self.adjoints[0]
+        if type(fed) is not list:
+            def operand_leads(j):
+                return self.leads(node.parents[j], node.versions[j], node)
+            return any(self.reached[u] and (adjoints[u] or scales(node, k, operand_leads))
+                       for k, u in enumerate(used)), True
+        leads = any(adjoints[u] for u in fed)
+        return leads, leads or any(self.adjoints[1][u] for u in fed) or self._gradient_requires_grad(first_order, s)
+
+    def _gradient_requires_grad(self, first_order, s):
+        """Whether the gradient the first backward took into the node at slot ``s`` requires grad."""
+        if self.rg_into is None:
+            into = self.into
+            self._flows(first_order, _requires_grad)
+            self.rg_into, self.into = self.into, into
+        return self.rg_into[s]
 
     def _adjoints(self, first_order, seeded, leads):
         """Per slot, whether the gradient the later backward took into the first one's
@@ -255,7 +322,9 @@ class Runs:
                 found.append(found[slot[1]] or found[slot[2]])
             elif kind == "n":
                 node, used = slot[1], slot[2]
-                found.append(any(reached[u] and (found[u] or _scales(node, k, leads)) for k, u in enumerate(used)))
+                found.append(any(reached[u] and (found[u] or scales(
+                    node, k, lambda j, node=node: leads(node.parents[j], node.versions[j], node)))
+                    for k, u in enumerate(used)))
             else:
                 found.append(False)
         return found
@@ -273,6 +342,8 @@ class Runs:
         b)``, the first gradient of ``b``: where it took the gradient of ``d`` or of ``b``)."""
         if self.inherited is None or fed is None:
             return True
+        if type(fed) is tuple and fed[0] == SELF:     # (SELF, version, node, x): read by cos(x) alone
+            return self._self_read_later(first_order, s, fed[3], fed[1], fed[2])
         if type(fed) is tuple:
             return self._numerator_read_later(first_order, s, fed[1])
         if self.feeds is None:
@@ -284,8 +355,9 @@ class Runs:
         """Whether the later backward recorded a formula taking the gradient ``e`` the
         first one gave slot ``u`` (its node leads to ``e``'s): at a product ``p * q``, ``e *
         q`` (the gradient of ``p``) is taken by the gradient of ``q``, made only where ``q``
-        leads to the later backward's inputs; a sum hands ``e`` on; any other node is taken
-        to."""
+        leads to the later backward's inputs, as ``e * cos(x)`` (``sin``) and ``e * y``
+        (``exp``) where ``x`` does; a sum, a view or a difference hands ``e`` on (or its
+        negation, whose formula takes none); any other node is taken to."""
         slots = first_order.slots
         slot = slots[u]
         if slot[0] == "p":
@@ -293,15 +365,21 @@ class Runs:
         if slot[0] != "n":
             return False
         node, used = slot[1], slot[2]
+        if self.reached is None:
+            self.reached = _reaching(slots)
+        if not _factor_parents(node, None):     # handed on to the parents leading to an input of the first
+            return any(self.reached[w] and self._used_later(first_order, w) for w in used)
+        ids, leads, *_ = self.inherited
+        if leads is None:
+            return True
+        if node.op in (numpy.exp, numpy.log) and len(node.parents) == 1 or _self_reads(node):
+            # e * f'(x) (exp: e * y, log: e / x) is taken by the gradient of x, made where x leads to the inputs
+            x = before_detach(node.parents[0], node)
+            return any(c._rg and leads(c, ids) for c in (x, as_of(x, node.versions[0])))
         args = node.args
         if node.op not in _PRODUCTS or len(args) != 2 or not all(type(a).__name__ == "Ref" for a in args) \
                 or args[0].k == args[1].k:
             return True
-        ids, leads, *_ = self.inherited
-        if leads is None:
-            return True
-        if self.reached is None:
-            self.reached = _reaching(slots)
         for j, a in enumerate(args):        # e * other made for the gradient of a (if it leads to an input)
             other = node.parents[args[1 - j].k]
             if self.reached[used[a.k]] and other._rg and leads(before_detach(other, node), ids):
@@ -355,10 +433,9 @@ class Runs:
                 parents, constants, output = saved_by(node)
                 hands = needed[s] or constants and any(later(c, v) for _, c, v in node.constants or ()) or \
                     output and later(t, node.made_at)
-                product = node.op in _PRODUCTS     # a product's gradient of one operand multiplies by the others only
                 for k, u in enumerate(slot[2]):
                     needed[u] = needed[u] or hands or any(
-                        later(node.parents[j], node.versions[j], node) for j in parents if not (product and j == k))
+                        later(node.parents[j], node.versions[j], node) for j in _factors(node, k, parents))
         return needed
 
     def _flows(self, first_order, leads=None):
@@ -386,22 +463,36 @@ class Runs:
                 into = into_slots[s] = flows[s]
                 flows[s] = into or any(operands)       # the node's formulas run
                 for k, u in enumerate(slot[2]):     # the gradient each gives its parent
-                    flows[u] = flows[u] or _gives(node, k, into, operands, flows[s])
+                    flows[u] = flows[u] or _gives(node, k, into, operands)
         return flows
 
 
-def _scales(node, k, leads):
-    """Whether the factor by which ``node``'s formula of parent ``k`` multiplies the
-    incoming gradient leads to an input (``leads(tensor, version, node)``: an operand does)."""
-    op = node.op
-    if op in _PASSES or op in _SUBTRACTIONS:
-        return False
+def _factor_parents(node, k):
+    """The parents (indices) on which the factor by which ``node``'s formula of parent
+    ``k`` multiplies the incoming gradient depends: none for a sum, a view or a difference
+    (they hand it on, or its negation), a product's other operand (``p * q``: ``d * q``),
+    a quotient's denominator for its numerator (``a / b``: ``d / b``), else every one."""
+    if passes_gradient(node) is not None or node.op in _SUBTRACTIONS:
+        return ()
     args = node.args
-    if op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
-            and args[0].k != args[1].k:
-        j = args[1].k if args[0].k == k else args[0].k
-        return leads(node.parents[j], node.versions[j], node)
-    return any(leads(p, v, node) for p, v in zip(node.parents, node.versions))
+    if len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) and args[0].k != args[1].k:
+        if node.op in _PRODUCTS:
+            return (args[1].k if args[0].k == k else args[0].k,)
+        if node.op in _DIVISIONS and k == args[0].k:
+            return (args[1].k,)
+    return range(len(node.parents))
+
+
+def scales(node, k, operand_leads):
+    """Whether the factor by which ``node``'s formula of parent ``k`` multiplies the
+    incoming gradient leads to an input (``operand_leads(j)``: parent ``j`` does)."""
+    return any(operand_leads(j) for j in _factor_parents(node, k))
+
+
+def _factors(node, k, saved):
+    """The saved parents (indices among ``saved``) the gradient ``node``'s formula gives
+    parent ``k`` is computed from (``_factor_parents``)."""
+    return [j for j in _factor_parents(node, k) if j in saved]
 
 
 def _requires_grad(tensor, version, node):
@@ -409,27 +500,21 @@ def _requires_grad(tensor, version, node):
     return t._rg or as_of(t, version)._rg
 
 
-def _gives(node, k, into, leads, runs):
+def _gives(node, k, into, leads):
     """Whether the gradient ``node``'s formulas give its parent ``k`` leads to an input
-    (``into``: the incoming one does; ``leads``: per parent, whether it does; ``runs``:
-    either): a sum or a view hands the incoming one on, a difference it or its negation,
-    a product ``p * q`` multiplies it by the other operand only; other formulas take it
-    to read every operand."""
-    if passes_gradient(node) is not None:
-        return into
-    args = node.args
-    if node.op in _PRODUCTS and len(args) == 2 and all(type(a).__name__ == "Ref" for a in args) \
-            and args[0].k != args[1].k:
-        return into or leads[args[1].k if args[0].k == k else args[0].k]
-    return runs
+    (``into``: the incoming one does; ``leads``: per parent, whether it does): where the
+    incoming one does or a parent its factor depends on (``_factor_parents``) does."""
+    return into or any(leads[j] for j in _factor_parents(node, k))
 
 
 def _feeding(slots):
-    """Per slot, whether the gradient into it reaches a node's formulas (through sums)."""
+    """Per slot, whether the gradient into it reaches a node's formulas (through sums, and
+    through nodes that hand it on as it is: ``v + a``'s gradient reaching only the
+    returned gradients is saved by no formula)."""
     feeds = [False] * len(slots)
     for s, slot in enumerate(slots):        # a sum's slots come before it
         if slot[0] == "n":
-            feeds[s] = True
+            feeds[s] = passes_gradient(slot[1]) is None or any(feeds[u] for u in slot[2])
         elif slot[0] == "p":
             feeds[s] = feeds[slot[1]] or feeds[slot[2]]
     return feeds

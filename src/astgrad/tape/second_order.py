@@ -27,7 +27,7 @@ where the formula's node runs (formula_runs.py: ``d * cos(x)`` reads ``x`` only 
 from .detached import as_before
 from .formula_runs import NONE, OPERANDS, PRODUCT, SELF, Runs, gate, gradient_readers, passes_gradient, saves_gradient
 from .graph import next_seq
-from .history_reads import reads_changed
+from .history_reads import reads_changed, taken_from_history
 from .record import TensorBase
 from .versions import as_of, changed_error, detached_saved_error, formula_readers, saved_reads
 
@@ -122,11 +122,13 @@ def _note_saved_reads(node, used, reach, saves, s, varies, read, roots):
         if (varies or not product or how == OPERANDS) and how != NONE:
             # its version as PyTorch counts it (not .data writes)
             gated = (SELF, version, node) if how == SELF else (OPERANDS, node) if how == OPERANDS else \
-                PRODUCT if product else None
+                (PRODUCT, tuple(fed), version, node) if product else None
             read.append((tensor, tensor._version, mask, s, gated))
         if tensor._node is not None and tensor._rg:
-            # fed: the slots a product's operand's formulas feed, or a quotient's node for its numerator
-            fed = fed if product and k is not None else (OPERANDS, node) if how == OPERANDS and k is not None else None
+            # fed: the slots the formulas d * x of a product's operand (or of exp's output) feed,
+            # a quotient's node for its numerator, or how cos(x) of d * cos(x) saved it
+            fed = fed if product else (OPERANDS, node) if how == OPERANDS and k is not None else \
+                (SELF, version, node, tensor) if how == SELF else None
             roots.append((tensor, version, mask, s, fed))
 
 def _single_gradient(tr, reach):
@@ -273,11 +275,14 @@ def _check(first_order, walk, done, mask, reaches=None, leads=None, later=None, 
                 continue
             # the later backward's formulas over its history run where the gradient
             # they take leads to this one's inputs, reading what they saved (history_reads.py)
-            error = reads_changed(root, later.inputs, leads, reaches)
+            into = (True, True) if runs is None else runs.gives_saved(first_order, s, fed)
+            error = reads_changed(root, later.inputs, leads, reaches, into)
             if error is not None and error is not False:
                 raise error
             if error is None or walks:
                 walked.append(root)
+            else:       # the history's nodes its formulas lead into
+                walked.extend(taken_from_history(root, later.inputs, leads, reaches))
         if walked:
             walk(walked)
     # the formulas of those gradients only, where their nodes run in this backward (a third

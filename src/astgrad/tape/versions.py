@@ -31,7 +31,7 @@ from .detached import before_detach, saved_detached
 from .record import TensorBase, make_tensor
 
 __all__ = ["assignable_grad", "extra", "snapshot", "count_as_update", "as_of", "resolve", "parents_as_recorded", "torch_type_name", "check_output", "check_constants", "keep_leaf", "leaf_origin", "data_written",
-           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "saved_by", "formula_readers", "changed_error", "detached_saved_error"]
+           "check_data_writes", "old_leaf_error", "reads_current", "saved_reads", "saved_by", "saves_other", "formula_readers", "changed_error", "detached_saved_error"]
 
 _HINT = (" Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
          "with torch.autograd.set_detect_anomaly(True, check_nan=False).").replace("torch.", "astgrad.")
@@ -308,6 +308,12 @@ def saved_reads(node, t):
     if _saves_output(node) and t._vc[0] == node.made_at:
         found.append((t, node.made_at, node.op is numpy.exp, None))
     return found
+
+
+def saves_other(node):
+    """Whether ``node`` is a product whose backward saves each operand for the other's
+    gradient only (PyTorch's ``mul``, ``mm``: ``grad * w`` for ``x``)."""
+    return node.op in _SAVES_OTHER
 
 
 def saved_by(node):
