@@ -298,10 +298,29 @@ def test_a_helper_calling_astgrad_is_exported_as_its_value_code(tmp_path, bare_p
     _assert_same(_plain(got), _plain(astgrad.grad(example.validation_loss)(scale, data, target)))
 
 
+def test_an_exported_hook_check_refuses_in_words(tmp_path, bare_python):
+    """A hook astgrad checks when the code runs (Candidate.__eq__ of a dict's key) is read in
+    process and let run where it changes nothing; the exported module, run without astgrad,
+    cannot read it and refuses the call in the user's words, as docs/export.md says."""
+    sys.path.insert(0, EXAMPLES)
+    import ordered_objects as example
+    w = np.array([0.9, 1.2, 1.1])
+    path = tmp_path / "grad_ordered_objects.py"
+    astgrad.export(example.blended, 0, path=str(path))
+    name = _derivative(example.blended, 0, "reverse", 1).__code__.co_name
+    run, _ = _exported_run(bare_python, str(path), name, (w,), {}, tmp_path)
+    assert run.returncode != 0
+    assert "TypeError: astgrad: " in run.stderr and "ordered_objects.py:" in run.stderr
+    assert "runs Candidate.__eq__" in run.stderr, run.stderr
+
+
 def test_every_example_with_a_function_is_exported():
     """A new example gets a case above (the tape examples record operations: there is no
     function to export)."""
     covered = {case[0] for case in _cases()} | {"model_class", "attribute_newton", "layers_passed_to_a_loss"}
+    # objects as dict keys: the exported module cannot read Candidate.__eq__ and refuses it
+    # (docs/export.md, "What cannot be exported"); test_an_exported_hook_check_refuses_in_words checks it does
+    covered.add("ordered_objects")
     if importlib.util.find_spec("scipy") is None:
         covered.add("t_distribution_fit")
     examples = {name[:-3] for name in os.listdir(EXAMPLES) if name.endswith(".py")}

@@ -1893,7 +1893,7 @@ class Hessian:
                                            _fresh_keywords(bound.kwargs)),
                       _function_name(f))       # a warning f gives is shown at the line calling the hessian
         after = before.taken_again() if before is not None else None
-        if not basis:                               # an empty argument: an empty hessian
+        if product is None:                         # an empty argument (no basis): an empty hessian
             return numpy.zeros(numpy.shape(x) + numpy.shape(x))
         try:
             columns = [first if k == 0 and first is not _FAILED else product(e) for k, e in enumerate(basis)]
