@@ -95,7 +95,8 @@ def test_closure_values_are_frozen_into_the_exported_module(program, mode, order
         assert "Closure variables frozen at export: W (an array of shape (2, 3), float64)" in " ".join(text.split())
     else:       # imported from their module where the code reads them, not frozen
         assert "Closure variables frozen" not in text
-        assert "from test_export_closures import Scaler as kind" in text or (mode, order) != ("reverse", 1)
+        # (the forward sweep calls kind.apply's value code, value_apply, which reads Scaler by its own name)
+        assert "from test_export_closures import Scaler\n" in text or (mode, order) != ("reverse", 1)
 
 
 def _seed_name(exported):
