@@ -70,7 +70,7 @@ REFUSED = {
     'op_add_accumulate_kw', 'op_add_accumulate_pos', 'op_add_reduce_out', 'op_add_reduce_out_kw',
     'op_add_reduce_out_used', 'op_add_reduceat_pos', 'op_divmod_out_kw', 'op_kwargs', 'op_maximum_accumulate_pos',
     'op_modf_outs', 'op_multiply_accumulate_self', 'op_out_alias_list', 'op_out_asarray', 'op_out_dict_value',
-    'op_out_float32', 'op_out_none_pos', 'op_out_view_kw', 'op_reduce_through_name', 'op_starred',
+    'op_out_float32', 'op_out_view_kw', 'op_reduce_through_name', 'op_starred',
     'op_subtract_at_alias', 'pr_setter_iadd', 'pr_setter_rebinds', 'pr_setter_writes',
     'pr_setter_writes_read_through', 'su_init_skip', 'su_outside_method', 'su_write_then_skip', 'tn_asarray_alias',
     'tn_dict_value', 'tn_list_twice', 'tn_outside_iadd', 'tn_outside_write',

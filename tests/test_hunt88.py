@@ -71,7 +71,7 @@ REFUSED = {
     'hh_ne', 'hh_neg', 'hh_not_in_display', 'hh_not_operator', 'hh_np_float64', 'hh_object_in_display',
     'hh_operator_contains', 'hh_operator_eq', 'hh_operator_floordiv', 'hh_operator_getitem', 'hh_operator_invert',
     'hh_operator_invert_writing', 'hh_operator_length_hint', 'hh_operator_neg', 'hh_operator_setitem', 'hh_or',
-    'hh_percent', 'hh_percent_d', 'hh_percent_f', 'hh_percent_r', 'hh_pos', 'hh_pow', 'hh_pow_builtin',
+    'hh_percent_d', 'hh_percent_f', 'hh_percent_r', 'hh_pos', 'hh_pow', 'hh_pow_builtin',
     'hh_range_stop', 'hh_reflected_ge', 'hh_repr', 'hh_reversed', 'hh_ror', 'hh_round', 'hh_rrshift', 'hh_rsub',
     'hh_set_add', 'hh_setitem', 'hh_star_call', 'hh_star_list', 'hh_str_format', 'hh_sum_builtin',
     'hh_sum_display_writing', 'hh_truediv', 'hh_truth_operator', 'hh_tuple_of', 'hh_unpack', 'hh_with', 'hh_xor',

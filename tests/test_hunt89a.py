@@ -63,7 +63,7 @@ REFUSED = {
     'dt_complex_abs', 'dt_complex_real', 'fn_fft_real', 'fn_histogram_weights', 'fn_trapezoid', 'fn_unwrap',
     'fo_empty_like_fill', 'it_divide_where_out', 'it_int_iadd_unsafe', 'it_log_where_out', 'ko_of_computed',
     'ko_write_view', 'lp_frompyfunc', 'lp_ndenumerate', 'lp_nditer_read', 'lp_nditer_write', 'lp_np_float_method',
-    'ps_broadcast_arrays', 'ps_repeat_axis', 'ps_resize', 'ps_std_ddof_pos', 'ps_vander', 'ps_var_ddof_method_pos',
+    'ps_broadcast_arrays', 'ps_repeat_axis', 'ps_resize', 'ps_vander', 'ps_var_ddof_method_pos',
     'rd_max_where', 'vw_flat_set', 'vw_view', 'ko_3d', 'ed_var_where', 'ed_std_where_ddof', 'ed_average_returned',
     'ed_trapz_x', 'ed_polyfit', 'ed_sum_bool_where_initial', 'wa_asarray', 'wa_view', 'wa_atleast',
     'sb_chebval', 'sb_masked_filled', 'sb_masked_mean', 'sb_masked_sum', 'sb_matmul_matrix_vector', 'sb_matrix_T_I',

@@ -36,8 +36,8 @@ another file than the user's):
   now in words at the user's line.
 
 Left (not in the table, hunt89b_hooks.LEFT): comparisons in the lambda ``functools.reduce``
-runs, tuples of objects compared. SECOND_UNWORDED: refused to
-second order with words quoting the generated code (a deque's), checked as refused only.
+runs, tuples of objects compared. SECOND_UNWORDED (empty now): programs refused to second
+order with words quoting the generated code, checked as refused only.
 
 CI runs every fifth program in one mode at one shape (the modes in turn), and each found
 one in grad or jvp; with HYPOTHESIS_PROFILE=thorough every program runs in every mode at both
@@ -100,9 +100,9 @@ REFUSED_SECOND = {
     'ct_global_list_sub', 'gl_attr_rev_loop', 'gl_my_userlist_loop', 'gl_rev_comprehension', 'gl_rev_enumerate',
     'gl_rev_index_loop', 'gl_tuple_sub_loop'}
 
-# refused to second order in words that quote the generated code (a deque's second derivative)
-SECOND_UNWORDED = {
-    'hk_all_deque', 'hk_dict_fromkeys_deque', 'hk_in_deque'}
+# refused to second order in words that quote the generated code: none now (a deque's second
+# derivative, hk_all_deque, hk_in_deque, hk_dict_fromkeys_deque, is refused in the user's words)
+SECOND_UNWORDED = set()
 
 FOUND = {
     'hk_sorted_map': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),

@@ -5,7 +5,9 @@ A structured dtype (``np.zeros(n, dtype=[("a", float), ("b", float)])``, ``"f8,f
 read by field name (``r["a"]``). astgrad's rules are written for arrays of numbers, one value
 per element: a derivative would index its derivatives by the field's name, which NumPy
 refuses for an array of numbers (an IndexError from the derivative's code). Such a dtype
-given to a NumPy call in the function is refused at its line instead, saying what to write.
+given to a NumPy call in the function (by its text or through a global holding it), a view
+of an array as one (``y.view(DT)``) and a record array (``numpy.rec.array``,
+``numpy.recarray``) are refused at their line instead, saying what to write.
 """
 
 import gast
@@ -35,6 +37,12 @@ def refuse_structured(source, nodes, local_names):
     for node in nodes:
         if type(node) is not gast.Call:
             continue
+        if _record_array(meaning(node.func)):
+            raise source.error(
+                "astgrad cannot differentiate a record array (numpy.rec, numpy.recarray): its fields are "
+                "read by name, and its derivatives are written for arrays of numbers, one value per element. "
+                "Keep each field in an array of its own (a = np.zeros(n); b = np.zeros(n)) or in a dict "
+                "of arrays ({'a': np.zeros(n), 'b': np.zeros(n)})", node, construct="record array")
         for given in _dtypes_given(node, meaning):
             if _is_structured(given, meaning, fields):
                 raise source.error(
@@ -48,13 +56,21 @@ def refuse_structured(source, nodes, local_names):
 def _dtypes_given(call, meaning):
     """The expressions ``call`` gives as a dtype."""
     given = [kw.value for kw in call.keywords if kw.arg == "dtype"]
-    if isinstance(call.func, gast.Attribute) and call.func.attr == "astype" and call.args:
-        given.append(call.args[0])
+    if isinstance(call.func, gast.Attribute) and call.func.attr in ("astype", "view") and call.args:
+        given.append(call.args[0])      # x.astype(DT), y.view(DT)
+    if not call.args:
+        return given
     target = meaning(call.func)
     position = _DTYPE_POSITIONS.get(target) if target is not MISSING and _hashable(target) else None
     if position is not None and len(call.args) > position:
         given.append(call.args[position])
     return given
+
+
+def _record_array(target):
+    """Whether ``target`` (what a call calls) makes a record array."""
+    return target is not MISSING and (getattr(target, "__module__", None) == "numpy.rec"
+                                      or target is numpy.recarray)
 
 
 def _hashable(value):

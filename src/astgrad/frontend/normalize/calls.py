@@ -31,6 +31,7 @@ from .hooked_reads import FORMATTING, LENGTH, REPRESENTATION, STRING, TRUTH, ref
 from .truth_checks import check_length_when_run, check_truth_when_run
 from .refusals import _Line
 from .view_outputs import refuse_outside_output
+from .null_outputs import without_null_out
 
 # modules only some functions need, loaded with the first call of these (core/first_use.py)
 object_holders = imported_when_called(__package__ + ".source_bindings", "object_holders")
@@ -93,6 +94,7 @@ class CallLowering:
             if lowered is not None:
                 return lowered
         node, new_func, result_target, method = self._callee(node)
+        node = without_null_out(node, result_target)       # numpy.std(x, 0, None, None, 1): null_outputs.py
         self._refuse_writing_hooks(node, method, result_target)
         rewritten = _rewritten_call(node, result_target) or per_axis_gradient(self, node, result_target)
         if rewritten is not None:

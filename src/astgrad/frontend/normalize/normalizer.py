@@ -305,8 +305,7 @@ class Normalizer(StatementLowering, LoopLowering, JumpLowering, ExpressionLoweri
         """A structured dtype refused (structured_dtypes.py); a reshape's, ravel's or
         flatten's ``order="A"`` or ``"K"`` given the order it stands for (any_orders.py).
         ``tree``'s nodes, walked again where a rewrite changed them."""
-        if any(map(self._may_mention, ("dtype", "astype", "[(", "names"))):
-            refuse_structured(self.source, nodes, self.locals)     # r = np.zeros(n, dtype=[("a", float)])
+        refuse_structured(self.source, nodes, self.locals)     # r = np.zeros(n, dtype=[("a", float)]), DT a global
         if any(map(self._may_mention, ('"A"', "'A'", '"K"', "'K'"))) and rewrite_any_orders(self, nodes):
             nodes = list(S.walk_nodes(tree))
         return nodes
