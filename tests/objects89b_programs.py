@@ -5,6 +5,7 @@ class whose base defines ``__init_subclass__``, ``TABLE.get(key, default)`` on a
 dict with a default that depends on x; and a writing twin of each, refused in words."""
 
 import functools
+import sys
 
 import numpy as np
 
@@ -72,6 +73,18 @@ def global_get_present(x, w):
     return np.sum(TABLE.get("b", x) * x[:3] * w)
 
 
+def scaled_sines(x, w):
+    return np.sum(np.sin(x) * w) + np.sum(x * x)
+
+
+def module_in_a_tuple(x, w):
+    return (THIS,)[0].scaled_sines(x, w) * 2.0
+
+
+def module_in_a_dict(x, w):
+    return {"m": THIS, "k": 3}["m"].scaled_sines(x * w, 0.5)
+
+
 # -- writing twins: refused in words, the caller's arrays as they were ---------------------
 
 class Bumping:
@@ -127,3 +140,19 @@ def global_get_written(x, w):
     b = ARRAYS.get("b", x)
     b[0] = b[0] + w                            # writes into the global dict's array
     return np.sum(b * x)
+
+
+LOG = []
+
+
+def logs_what_it_computes(x, w):
+    v = np.sum(x * w)
+    LOG.append(v)                              # a value depending on x, kept in a global
+    return v
+
+
+def module_in_a_tuple_writing(x, w):
+    return (THIS,)[0].logs_what_it_computes(x, w)
+
+
+THIS = sys.modules[__name__]

@@ -2,11 +2,12 @@
 items sorted by a ``__lt__`` that reads the other item's attributes (with
 ``functools.total_ordering`` or without), an object of a class whose base defines
 ``__init_subclass__``, ``TABLE.get(key, default)`` on a global dict of numbers and arrays
-with a default depending on x. Each is checked against central differences in every mode
+with a default depending on x, a module's function reached through a tuple or dict display
+holding the module. Each is checked against central differences in every mode
 (CI: one mode per program and shape, in turn; all of them with HYPOTHESIS_PROFILE=thorough).
 The writing twin of each (a ``__lt__`` writing into the other item, a property of the other
 item that writes, a method writing into its argument, a write into the array a global dict
-hands back) is refused in words naming the user's line, the caller's arrays and the global
+hands back, a module's function keeping a value in a global list) is refused in words naming the user's line, the caller's arrays and the global
 dict as they were."""
 
 import numpy as np
@@ -20,10 +21,10 @@ from refusal_words import refused_in_words
 SHAPES = (np.array([0.7, -1.3, 0.4, 2.1]), np.array([0.7, -1.3, 0.4, 2.1, -0.6, 1.1]))
 
 FOLLOWED = [P.sorted_by_a_reading_lt, P.sorted_total_ordering, P.built_under_init_subclass,
-            P.global_get_default, P.global_get_present]
+            P.global_get_default, P.global_get_present, P.module_in_a_tuple, P.module_in_a_dict]
 
 WRITING = [P.sorted_by_a_writing_lt, P.sorted_by_a_writing_property, P.init_subclass_writing,
-           P.global_get_written]
+           P.global_get_written, P.module_in_a_tuple_writing]
 
 
 def _selected():
@@ -55,4 +56,5 @@ def test_the_writing_twin_is_refused_in_words_leaving_state_as_it_was(f, transfo
     refused_in_words(f, lambda: _run(transform, f, x))
     np.testing.assert_array_equal(x, SHAPES[0])
     np.testing.assert_array_equal(P.ARRAYS["b"], table)
+    assert P.LOG == []
 
