@@ -85,6 +85,23 @@ def module_in_a_dict(x, w):
     return {"m": THIS, "k": 3}["m"].scaled_sines(x * w, 0.5)
 
 
+class Plain(dict):
+    pass
+
+
+def dict_subclass_built(x, w):
+    d = Plain(a=x * w, b=np.sin(x))
+    return np.sum(d["a"] * d["b"]) + np.sum(d.get("c", x) * w)
+
+
+def dict_subclass_looped(x, w):
+    d = Plain(a=x * w, b=x)
+    s = 0.0
+    for k, v in d.items():
+        s = s + np.sum(v * v)
+    return s * (1.0 if isinstance(d, Plain) else 2.0) + len(d)
+
+
 # -- writing twins: refused in words, the caller's arrays as they were ---------------------
 
 class Bumping:
@@ -140,6 +157,24 @@ def global_get_written(x, w):
     b = ARRAYS.get("b", x)
     b[0] = b[0] + w                            # writes into the global dict's array
     return np.sum(b * x)
+
+
+class Scaling(dict):
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        value[0] = value[0] * 2.0              # a read that writes
+        return value
+
+
+def dict_subclass_writing(x, w):
+    d = Scaling(a=x * w)
+    return np.sum(d["a"])
+
+
+def dict_subclass_item_written(x, w):
+    d = Plain(a=x)
+    d["a"][0] = w                              # writes into the caller's array
+    return np.sum(d["a"] * x)
 
 
 LOG = []

@@ -3,11 +3,12 @@ items sorted by a ``__lt__`` that reads the other item's attributes (with
 ``functools.total_ordering`` or without), an object of a class whose base defines
 ``__init_subclass__``, ``TABLE.get(key, default)`` on a global dict of numbers and arrays
 with a default depending on x, a module's function reached through a tuple or dict display
-holding the module. Each is checked against central differences in every mode
+holding the module, a subclass of dict with nothing of its own built in the function. Each is checked against central differences in every mode
 (CI: one mode per program and shape, in turn; all of them with HYPOTHESIS_PROFILE=thorough).
 The writing twin of each (a ``__lt__`` writing into the other item, a property of the other
 item that writes, a method writing into its argument, a write into the array a global dict
-hands back, a module's function keeping a value in a global list) is refused in words naming the user's line, the caller's arrays and the global
+hands back, a module's function keeping a value in a global list, a dict subclass whose ``__getitem__``
+writes, a write into the caller's array a dict subclass holds) is refused in words naming the user's line, the caller's arrays and the global
 dict as they were."""
 
 import numpy as np
@@ -21,10 +22,12 @@ from refusal_words import refused_in_words
 SHAPES = (np.array([0.7, -1.3, 0.4, 2.1]), np.array([0.7, -1.3, 0.4, 2.1, -0.6, 1.1]))
 
 FOLLOWED = [P.sorted_by_a_reading_lt, P.sorted_total_ordering, P.built_under_init_subclass,
-            P.global_get_default, P.global_get_present, P.module_in_a_tuple, P.module_in_a_dict]
+            P.global_get_default, P.global_get_present, P.module_in_a_tuple, P.module_in_a_dict,
+            P.dict_subclass_built, P.dict_subclass_looped]
 
 WRITING = [P.sorted_by_a_writing_lt, P.sorted_by_a_writing_property, P.init_subclass_writing,
-           P.global_get_written, P.module_in_a_tuple_writing]
+           P.global_get_written, P.module_in_a_tuple_writing,
+           P.dict_subclass_writing, P.dict_subclass_item_written]
 
 
 def _selected():
