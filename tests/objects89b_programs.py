@@ -137,6 +137,25 @@ def sorted_by_a_writing_property(x, w):
     return np.sum(sorted(items)[0].v)
 
 
+class ViewedBy:
+    def __init__(self, v):
+        self.w = v
+
+    @property
+    def v(self):
+        self.w[0] = self.w[0] + 1.0            # a property that writes
+        return self.w
+
+    def __lt__(self, other):
+        return np.sum(self.w) < np.sum(other.w)
+
+
+def sorted_pairs_reaching_a_writing_property(x, w):
+    # tuples compare item by item with the other tuple's: Ranked.__lt__ reads other.v of a ViewedBy
+    items = [(Ranked(x * w), 1), (ViewedBy(x * 2.0), 2)]
+    return np.sum(sorted(items)[0][0].w)
+
+
 class Shifting(Scaled, scale=2.0):
     def __init__(self, v):
         self.v = v

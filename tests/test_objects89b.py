@@ -6,7 +6,7 @@ with a default depending on x, a module's function reached through a tuple or di
 holding the module, a subclass of dict with nothing of its own built in the function. Each is checked against central differences in every mode
 (CI: one mode per program and shape, in turn; all of them with HYPOTHESIS_PROFILE=thorough).
 The writing twin of each (a ``__lt__`` writing into the other item, a property of the other
-item that writes, a method writing into its argument, a write into the array a global dict
+item that writes, also reached through tuples compared item by item, a method writing into its argument, a write into the array a global dict
 hands back, a module's function keeping a value in a global list, a dict subclass whose ``__getitem__``
 writes, a write into the caller's array a dict subclass holds) is refused in words naming the user's line, the caller's arrays and the global
 dict as they were."""
@@ -25,8 +25,8 @@ FOLLOWED = [P.sorted_by_a_reading_lt, P.sorted_total_ordering, P.built_under_ini
             P.global_get_default, P.global_get_present, P.module_in_a_tuple, P.module_in_a_dict,
             P.dict_subclass_built, P.dict_subclass_looped]
 
-WRITING = [P.sorted_by_a_writing_lt, P.sorted_by_a_writing_property, P.init_subclass_writing,
-           P.global_get_written, P.module_in_a_tuple_writing,
+WRITING = [P.sorted_by_a_writing_lt, P.sorted_by_a_writing_property, P.sorted_pairs_reaching_a_writing_property,
+           P.init_subclass_writing, P.global_get_written, P.module_in_a_tuple_writing,
            P.dict_subclass_writing, P.dict_subclass_item_written]
 
 

@@ -53,14 +53,17 @@ def check_item_hooks(items, hooks, what, where, part=None):
             return
     if _plain.issuperset(map(type, items)):
         return              # (the common case: one pass over the items' types, in C)
+    # sorted(), min() and max() compare an item with another item: of the items' classes
+    # (not so the items of tuples, compared with the items of other tuples)
+    peers = frozenset(map(type, items)) if hooks == "order" else ()
     hooks = HOOKS.get(hooks, hooks)
     for kind in set(map(type, items)) - _plain:
         if issubclass(kind, tuple) and hooks is not TRUTH:
             for item in items:      # a tuple (a namedtuple) compares, hashes and orders by its items
                 if type(item) is kind:
                     check_item_hooks(item, hooks, what, where)
-        if kind is not tuple:       # (an order's hooks compare an item with another: of those classes)
-            _check_class(kind, hooks, what, where, peers=frozenset(map(type, items)) if hooks is ORDER else ())
+        if kind is not tuple:
+            _check_class(kind, hooks, what, where, peers=peers)
 
 
 def _items_as_its_base_gives(items):
