@@ -34,8 +34,8 @@ _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made 
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless
 _plain = {float, int, bool, complex, str, bytes, type(None)}
-# (class, hook's function) -> whether it writes nothing, where that answer read only its code
-_quiet: dict[tuple[type, str], tuple[object, bool]] = {}
+# (class, hook, the classes it compares with) -> (its function, whether it writes nothing), where that read only its code
+_quiet: dict[tuple[type, str, frozenset], tuple[object, bool]] = {}
 
 
 def check_item_hooks(items, hooks, what, where, part=None):
@@ -53,6 +53,9 @@ def check_item_hooks(items, hooks, what, where, part=None):
             return
     if _plain.issuperset(map(type, items)):
         return              # (the common case: one pass over the items' types, in C)
+    # sorted(), min() and max() compare an item with another item: of the items' classes
+    # (not so the items of tuples, compared with the items of other tuples)
+    peers = frozenset(map(type, items)) if hooks == "order" else ()
     hooks = HOOKS.get(hooks, hooks)
     for kind in set(map(type, items)) - _plain:
         if issubclass(kind, tuple) and hooks is not TRUTH:
@@ -60,7 +63,7 @@ def check_item_hooks(items, hooks, what, where, part=None):
                 if type(item) is kind:
                     check_item_hooks(item, hooks, what, where)
         if kind is not tuple:
-            _check_class(kind, hooks, what, where)
+            _check_class(kind, hooks, what, where, peers=peers)
 
 
 def _items_as_its_base_gives(items):
@@ -102,7 +105,7 @@ def _contains_as_its_base(container):
         inspect.isfunction(getattr(kind, hook, None)) for hook in ("__contains__", "__iter__"))
 
 
-def _check_class(kind, hooks, what, where, role="an item"):
+def _check_class(kind, hooks, what, where, role="an item", peers=()):
     if kind in _plain:
         return
     found = False
@@ -115,7 +118,7 @@ def _check_class(kind, hooks, what, where, role="an item"):
         if not inspect.isfunction(function) or not users_code(function):
             continue
         found = True
-        if not _writes_nothing(kind, hook, function):
+        if not _writes_nothing(kind, hook, function, peers):
             raise TypeError(
                 f"astgrad: {where}: {what} runs {owner.__name__}.{hook} of {role}, of class {kind.__name__}, "
                 f"code of the user's that may change something in place; astgrad did not know the "
@@ -126,17 +129,17 @@ def _check_class(kind, hooks, what, where, role="an item"):
         _plain.add(kind)            # (NumPy's scalars, dict views: found hookless once)
 
 
-def _writes_nothing(kind, hook, function):
-    known = _quiet.get((kind, hook))
+def _writes_nothing(kind, hook, function, peers=()):
+    known = _quiet.get((kind, hook, peers))
     if known is not None and known[0] is function:
         return known[1]
     noted = _Reads(getattr(function, "__globals__", None))
     try:
-        quiet = bool(writes_nothing(kind, hook, noted))
+        quiet = bool(writes_nothing(kind, hook, noted, peers=peers))
     except ImportError:         # (a module astgrad exported, run without it: the hook may write)
         return False
     if not noted.paths and not noted.methods:       # (else a global or a method it read may change)
-        _quiet[(kind, hook)] = (function, quiet)
+        _quiet[(kind, hook, peers)] = (function, quiet)
     return quiet
 
 

@@ -39,6 +39,7 @@ ufunc_at_loop = imported_when_called(__package__ + ".ufunc_at_loops", "ufunc_at_
 # helpers keeping state in a list or dict they are given (handed_state.py, with ..threaded and ..memo_tables)
 lowered_threaded_call = imported_when_called(__package__ + ".handed_state", "lowered_threaded_call")
 lowered_table_call = imported_when_called(__package__ + ".handed_state", "lowered_table_call")
+fold_display_receiver = imported_when_called(__package__ + ".display_receivers", "fold_display_receiver")
 
 
 class CallLowering:
@@ -67,6 +68,9 @@ class CallLowering:
         return lowered_call(self, node)        # call_chain.py
 
     def expr_Call(self, node):
+        if isinstance(node.func, gast.Attribute) and isinstance(node.func.value, gast.Subscript) \
+                and isinstance(node.func.value.value, (gast.Tuple, gast.List, gast.Dict)):
+            node = fold_display_receiver(node)      # (module,)[0].helper(x): display_receivers.py
         self.refuse_current_exception(node)         # trying.py
         refuse_writing_call(self, node)       # hash(v), any([v]): hooked_reads.py
         called = transform_called(self, node)

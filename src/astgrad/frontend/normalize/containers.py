@@ -73,8 +73,8 @@ class ContainerLowering:
         """The lowered form of ``node`` when it is a container call this module handles,
         else None (the call is then an ordinary call)."""
         func = node.func
-        if isinstance(func, gast.Attribute) and func.attr == "get" and self.local_receiver(func) \
-                and 1 <= len(node.args) <= 2 and not node.keywords:
+        if isinstance(func, gast.Attribute) and func.attr == "get" and 1 <= len(node.args) <= 2 \
+                and not node.keywords and (self.local_receiver(func) or self.global_dict_of_values(func.value)):
             return self.dict_get(func.value, node.args)
         if isinstance(func, gast.Attribute) and func.attr == "setdefault" and isinstance(func.value, gast.Name) \
                 and 1 <= len(node.args) <= 2 and not node.keywords and self.only_dicts(func.value.id):

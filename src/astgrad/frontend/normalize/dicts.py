@@ -4,7 +4,8 @@ k=v)``, ``dict(**d)``), ``d.update(...)``, ``d.setdefault(k, v)`` and ``d.pop(k[
 on a dict the function made, ``a | b`` where an operand is certainly a dict (``{**a, **b}``), and writes into an
 item of a container, ``d[k][j] = v`` (the item written and stored back).
 
-``d.get`` is matched by name on a local receiver, so the generated code checks that the
+``d.get`` is matched by name on a local receiver, or on a global dict of numbers and
+arrays (``TABLE.get("b", x)``, whose default may carry a derivative), so the generated code checks that the
 receiver is a mapping (``runtime.check_mapping``) before relying on ``d[k]``; ``update``
 is lowered only where ``d`` is certainly a dict (bound only to dict displays,
 comprehensions or ``dict(...)``), else it stays a call that changes its receiver."""
@@ -12,6 +13,7 @@ comprehensions or ``dict(...)``), else it stays a call that changes its receiver
 import builtins
 
 import gast
+import numpy
 
 from ... import runtime
 from ...core import syntax as S
@@ -21,8 +23,23 @@ from ...core.first_use import imported_when_called
 copy_of_member = imported_when_called(__package__ + ".shared_dict_items", "copy_of_member")
 
 
+def _of_values(mapping):
+    """Whether ``mapping`` is a plain dict whose items are numbers and arrays (read as
+    constants; no item a function or object whose call or reading the lowering changes)."""
+    return type(mapping) is dict and all(
+        isinstance(v, (int, float, complex, numpy.number, numpy.ndarray)) for v in mapping.values())
+
+
 class DictLowering:
     """Normalizer methods for dict built-ins and methods."""
+
+    def global_dict_of_values(self, node):
+        """Whether ``node`` names a global dict of numbers and arrays (its ``get`` is
+        dict's; the generated code still checks the mapping when it runs)."""
+        path = S.dotted_path(node)
+        if path is None or path[0] in self.locals:
+            return False
+        return _of_values(self.source.resolve_path(path))
 
     def dict_get(self, receiver, args):
         """``d.get(k, default)``: ``t = d[k] if has_key(d, k) else default``, with the

@@ -59,8 +59,8 @@ def built_class(cls):
         if klass is abc.ABC:
             continue        # (a library class, with an empty __slots__: it stores nothing)
         if not L._looked_into(klass) or any(name in vars(klass) for name in (
-                "__new__", "__setattr__", "__getattribute__", "__getattr__", "__init_subclass__")):
-            return False
+                "__new__", "__setattr__", "__getattribute__", "__getattr__")):
+            return False    # (__init_subclass__ runs when a class is made, not an object: no hook here)
     if stored_descriptor(cls) is not None:
         return False        # (self.v = ... runs the class's descriptor: rules/descriptor_stores.py)
     return _plain_init(cls, init_of(cls))

@@ -24,9 +24,9 @@ import threading
 # module of this package -> its mixin class and the names it defines (each a name of no other
 # mixin): ordinary lookup misses on others (``getattr(self, "sequence_facts", None)``) load nothing
 LAZY = {
-    "dicts": ("DictLowering", "dict_get", "dict_call", "dict_merged", "dict_setdefault", "dict_pop", "dict_update",
-              "nested_item_write", "update_from", "only_dicts", "dict_union", "makes_dict", "dict_merge_in_place",
-              "yields_pairs", "dict_of_pairs", "dict_copy"),
+    "dicts": ("DictLowering", "global_dict_of_values", "dict_get", "dict_call", "dict_merged", "dict_setdefault",
+              "dict_pop", "dict_update", "nested_item_write", "update_from", "only_dicts", "dict_union", "makes_dict",
+              "dict_merge_in_place", "yields_pairs", "dict_of_pairs", "dict_copy"),
     "deletions": ("DeletionLowering", "stmt_Delete", "delete_attribute", "refuse_read_after_del", "delete_slice",
                   "delete_dict_item", "refuse_shared", "reads_only"),
     "displays": ("DisplayLowering", "starred_list", "append_one", "append_each", "at_line", "unpacking_dict", "expr_Set",

@@ -28,7 +28,7 @@ _DEPTH = 4          # constructions inside constructions followed this deep
 _NOT_PLAIN = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
-def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False):
+def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False, peers=()):
     """Whether the method ``name`` of ``cls`` changes nothing in place: a plain function
     whose body (constant statements such as a docstring aside) binds names only, and
     attributes of its object where ``binds_attributes`` (no ``op=``, no item store, no
@@ -51,7 +51,11 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     answer is "may write" unless every method of theirs writes nothing too.
 
     ``getters``: a property with a getter alone is asked of its getter (held_objects.py,
-    asking of every function an object may run)."""
+    asking of every function an object may run).
+
+    ``peers``: the classes the method's second parameter is known to be of (the items a
+    ``sorted()`` compares, hooked_items.py): its attributes are read as the object's own
+    are, where none of those classes runs code to read them."""
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
     method = _asked_method(cls, name, noted, getters)
@@ -71,7 +75,18 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     if not _binds_only(body, me, binds_attributes):
         return False
     nodes = [n for stmt in body for n in S.walk_nodes(stmt)]
-    return _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held)
+    other = params[1].id if len(params) > 1 and _plain_peers(peers) and not any(
+        isinstance(n, gast.Name) and n.id == params[1].id and not isinstance(n.ctx, gast.Load)
+        for stmt in body for n in S.walk_nodes(stmt)) else None     # (bound again: another object)
+    return _nodes_write_nothing(cls, method, (me, other), nodes, resolve, noted, depth, binds_attributes, held, peers)
+
+
+def _plain_peers(peers):
+    """Whether every class of ``peers`` (at least one) reads its attributes with no code of
+    its own (no ``__getattr__``-like hook); its properties are looked at per attribute."""
+    return bool(peers) and all(
+        isinstance(peer, type) and not any(hook in vars(klass) for klass in peer.__mro__[:-1] for hook in _HOOKS)
+        for peer in peers)
 
 
 def _asked_method(cls, name, noted, getters):
@@ -84,13 +99,15 @@ def _asked_method(cls, name, noted, getters):
     return method
 
 
-def _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held):
-    """Whether the nodes of the body of ``method`` (its object named ``me``) open no scope,
+def _nodes_write_nothing(cls, method, names, nodes, resolve, noted, depth, binds_attributes, held, peers=()):
+    """Whether the nodes of the body of ``method`` (its object named ``me``, its second
+    parameter ``other`` where that is of the classes ``peers``, else None) open no scope,
     read attributes of its object only where what they hold writes nothing and no
     property runs, other attributes only of modules, and call only what writes nothing."""
+    me, other = names
     if any(isinstance(n, SCOPED) for n in nodes):
         return False
-    if any(_own_attribute(n, me) and isinstance(n.ctx, gast.Load) for n in nodes) \
+    if any((_own_attribute(n, me) or _own_attribute(n, other)) and isinstance(n.ctx, gast.Load) for n in nodes) \
             and not _held_write_nothing(held, noted, depth, binds_attributes):
         return False
     for node in nodes:
@@ -98,6 +115,12 @@ def _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_at
             _note(noted, "methods", (cls, node.attr))
             if hasattr(type(inspect.getattr_static(cls, node.attr, None)), "__get__"):
                 return False    # a property (or a method read as a value): code this does not read
+        elif isinstance(node, gast.Attribute) and other is not None and _own_attribute(node, other) \
+                and isinstance(node.ctx, gast.Load):
+            if any(hasattr(type(inspect.getattr_static(peer, node.attr, None)), "__get__") for peer in peers):
+                return False    # (a property of the other object's class)
+            for peer in peers:
+                _note(noted, "methods", (peer, node.attr))
         elif isinstance(node, gast.Attribute) and not _of_a_module(node, method.__globals__):
             return False        # (self.inner.total, v.size: a property of an object of the user's runs code)
         if isinstance(node, gast.Call) \

@@ -283,11 +283,17 @@ class MethodLowering:
         kind = _record_kind(cls)
         if kind is None:
             return None
+        if kind == "mapping" and (node.args or any(k.arg is None for k in node.keywords)):
+            return None     # (Plain(pairs), Plain(**d): left to the call, refused as before)
         self.source.resolve_path(path)
         self.free[path[0]] = self.source.resolve(path[0])
         if any(isinstance(a, gast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
             raise self._refuse(f"*args/**kwargs unpacking when building a {cls.__name__}", node,
                                "pass the fields one by one")
+        if kind == "mapping":       # Plain(a=x): the dict subclass of those items, Plain(**{'a': x})
+            items = gast.Dict(keys=[S.const(k.arg) for k in node.keywords],
+                              values=[self.atom(k.value) for k in node.keywords])
+            return self._record_of(node, items)
         try:
             bound = inspect.signature(cls).bind(*node.args, **{k.arg: k.value for k in node.keywords})
         except TypeError as exc:
@@ -298,6 +304,9 @@ class MethodLowering:
             items = gast.Tuple(elts=values, ctx=gast.Load())
         else:
             items = gast.Dict(keys=[S.const(name) for name in bound.arguments], values=values)
+        return self._record_of(node, items)
+
+    def _record_of(self, node, items):
         from ... import runtime_objects
         owner = self.atom(node.func)
         return self.runtime_call(runtime_objects.record, [owner, S.name(self.fresh_assign(items, "items"))])
@@ -406,11 +415,21 @@ def _is_super(node):
         and not node.args and not node.keywords
 
 
+# what a class statement stores in the class of its own accord
+_BOOKKEEPING = frozenset({"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__firstlineno__",
+                          "__static_attributes__"})
+
+
 def _record_kind(cls):
     """"tuple" for a namedtuple class, "dict" for a dataclass whose ``__init__`` is the one
-    dataclasses wrote (it stores each field, nothing else), else None."""
+    dataclasses wrote (it stores each field, nothing else), "mapping" for a subclass of
+    dict with nothing of its own (``class Plain(dict): pass``: built, read and iterated
+    as a dict is, no code of the user's running), else None."""
     if not isinstance(cls, type):
         return None
+    if cls is not dict and issubclass(cls, dict) and type(cls) is type \
+            and all(set(vars(klass)) <= _BOOKKEEPING for klass in cls.__mro__[:cls.__mro__.index(dict)]):
+        return "mapping"
     if issubclass(cls, tuple) and isinstance(getattr(cls, "_fields", None), tuple):
         return "tuple"
     init = getattr(cls.__init__, "__code__", None)
