@@ -29,14 +29,6 @@ TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "jacobian", "jv
 ROUTES = {route.__name__: route for route in P.ROUTES}
 PROGRAMS = {f.__name__: f for f in P.PROGRAMS}
 
-# hessian, jacobian and a transform of a gradient call the function as it is first; where
-# its value code also calls range() or float() (not known to run no hook), it is not run
-# before that call to refuse first, and the hook changes the array before the refusal
-_STATE_CHANGED = {(name, transform, route) for name in ("length_scale", "length_in_loop", "truth_in_loop")
-                  for transform in ("hessian", "jacobian", "jvp_of_grad") for route in ROUTES
-                  if transform == "jacobian" or route == "star_args"}
-
-
 def _cases(choices):
     """(program, route, choice): in CI each program along one route with one choice, in
     turn (a few programs twice, where there are more choices than programs); every route
@@ -71,14 +63,8 @@ def _hook_line(f):
     return first + next(k for k, line in enumerate(lines) if "# the hook" in line)
 
 
-def _refused(name, route, transform):
-    marks = [pytest.mark.xfail(strict=True, reason="the hook runs in the function's own call first: "
-                               "refused after it changed the array")] \
-        if (name, transform, route) in _STATE_CHANGED else []
-    return pytest.param(name, route, transform, marks=marks, id=f"{name}-{route}-{transform}")
-
-
-REFUSED = [_refused(*case) for case in _cases(TRANSFORMS)]
+REFUSED = [pytest.param(name, route, transform, id=f"{name}-{route}-{transform}")
+           for name, route, transform in _cases(TRANSFORMS)]
 FOLLOWED = [pytest.param(*case, id="-".join(case)) for case in _cases(MODES)]
 
 

@@ -8,15 +8,19 @@ the value's ``__bool__`` or ``__len__`` before the derivative's check refused it
 writing into an array changed it, and the refusal came after. Here the function's value
 code, which checks the value's class first, runs on copies of the arguments before, so
 the refusal comes before anything changed (writes_checked_first.py runs it, counting
-``bool`` and ``len`` harmless: their hooks are checked before them)."""
+``bool`` and ``len`` harmless: their hooks are checked before them). ``float()``,
+``int()``, ``range()``, ``sum()``, ``any()`` and ``all()`` run there as stand-ins that
+answer on Python's and NumPy's own values and stop the run on any other, before a hook
+of it could run (plain_builtins.py)."""
 
 from . import caching
 from .errors import TransformError
+from .plain_builtins import STAND_INS, NotPlain
 from .rebound_places import Snapshot, is_generated, written_places
 from .writes_checked_first import _CALL, _DEPTH, _checking, _uses
 
-# the builtins whose hooks the value code checks before it calls them
-_CHECKED_BUILTINS = (bool, len)
+# builtin -> what runs in its place: itself where the value code checks its hooks before it
+_CHECKED_BUILTINS = {bool: bool, len: len, **STAND_INS}
 _CHECKS = ("check_truth_hook(", "check_length_hook(")
 
 
@@ -36,6 +40,8 @@ def refuse_hooks_first(f, args, kwargs=None):
         code(*args, **(kwargs or {}))
     except TransformError:
         raise
+    except NotPlain:
+        pass        # a value a stand-in does not know: the function's own call goes on as it is
     except TypeError as error:
         if str(error).startswith("astgrad:"):
             raise

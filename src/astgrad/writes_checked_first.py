@@ -155,8 +155,9 @@ def _checking(value, depth, made=None, checked_builtins=()):
     copies, so long as each call in it is harmless (``_changes_nothing``); else None.
     ``made``: {id of a callee: (the callee, its replacement)}, so that one callee reached by
     two names is replaced by one function, and ``g is helpers.g`` stays as it was.
-    ``checked_builtins``: builtins counted as harmless, the hooks they run checked before
-    them when the code runs (``len(v)``: hooks_checked_first.py)."""
+    ``checked_builtins``: {builtin: what runs in its place}, builtins counted as harmless,
+    the hooks they run checked before them when the code runs (``len(v)``, in its own
+    place) or by their stand-in (``float(v)``: plain_builtins.py, hooks_checked_first.py)."""
     if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
         return None
     try:
@@ -164,7 +165,8 @@ def _checking(value, depth, made=None, checked_builtins=()):
     except ValueError:      # an empty cell
         return None
     made = {} if made is None else made
-    checked, replaced = {}, set()
+    checked, replaced = _stand_ins(value, held, checked_builtins), set()
+    stood_in = set(checked)
     named = _named_attributes(value.source)
     space = value.__globals__
     # modules of the user's the code reads as globals (helpers.g), replaced in a copy of them
@@ -192,16 +194,36 @@ def _checking(value, depth, made=None, checked_builtins=()):
             checked[name] = inner
             replaced.add(name)
     if replaced & _read_as_values(value.source, frozenset(replaced)) \
-            or not _changes_nothing(value, {**modules, **held, **checked}, replaced, checked_builtins):
+            or not _changes_nothing(value, {**modules, **held, **checked}, replaced,
+                                  checked_builtins=checked_builtins):
         return None     # (a callee handed on, or compared with what is not replaced, would not be itself)
     cells = tuple(types.CellType(checked[name]) if name in checked else cell
                   for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
-    replaced_modules = {name: checked[name] for name in modules if name in checked}
-    if replaced_modules:
-        space = {**space, **replaced_modules}
+    in_space = {name: checked[name] for name in (*modules, *stood_in) if name in checked and name not in held}
+    if in_space:
+        space = {**space, **in_space}
     function = types.FunctionType(value.__code__, space, value.__name__, value.__defaults__, cells)
     function.__kwdefaults__ = value.__kwdefaults__
     return function
+
+
+def _stand_ins(value, held, checked_builtins):
+    """{name: stand-in} for each builtin of ``checked_builtins`` with a stand-in other than
+    itself that the value code ``value`` calls by ``name`` (a cell's or a global's) and
+    reads as nothing else (``isinstance(v, float)`` keeps ``float``)."""
+    others = [(known, stand_in) for known, stand_in in dict(checked_builtins).items() if stand_in is not known]
+    if not others:
+        return {}
+    read = _read_as_values(value.source)
+    found = {}
+    for use, name, _ in _uses(value.source):
+        if use != _CALL or name in read or name in value.__code__.co_varnames:
+            continue
+        content = _lookup(name, held, value)
+        stand_in = next((stand_in for known, stand_in in others if content is known), None)
+        if stand_in is not None:
+            found[name] = stand_in
+    return found
 
 
 _DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
