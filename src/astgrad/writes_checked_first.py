@@ -233,10 +233,49 @@ def _replacement(callee, depth, made, made_here=False, checked_builtins=()):
     """The checking value code of the user's ``callee`` (see ``_checking``), one per callee;
     ``made_here``: ``callee`` is value code astgrad made, checked itself."""
     known = made.get(id(callee))
+    if known is None and not made_here and takes_varargs(callee):
+        known = made[id(callee)] = (callee, _ByCallShape(callee, depth, made, checked_builtins))
     if known is None:
         value = callee if made_here else caching.checked_value_code(callee)
         known = made[id(callee)] = (callee, _checking(value, depth + 1, made, checked_builtins))
     return known[1]
+
+
+def takes_varargs(callee):
+    """Whether ``callee`` is a plain function of the user's with ``*args`` or ``**kwargs``:
+    its value code is made per call shape (frontend/varargs.py)."""
+    return isinstance(callee, types.FunctionType) and user_function(callee) is callee \
+        and bool(callee.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
+
+
+class NotChecked(Exception):
+    """A check run met a call it cannot run checked: it stops there, before the call."""
+
+
+class _ByCallShape:
+    """A function of the user's with ``*args`` as a check run calls it: at each call, the
+    checking code of its version for that call's shape (the one its derivatives are made
+    from); a shape with none stops the run (``NotChecked``) before anything ran."""
+
+    def __init__(self, fn, depth, made, checked_builtins):
+        self._fn, self._depth, self._made, self._builtins = fn, depth, made, checked_builtins
+        self._codes = {}
+
+    def __call__(self, *args, **kwargs):
+        specialize_for_call = _varargs().specialize_for_call
+        version, keywords = specialize_for_call(self._fn, args, kwargs)
+        code = self._codes.get(version)
+        if code is None:
+            code = self._codes[version] = _checking(caching.checked_value_code(version), self._depth + 1,
+                                                    self._made, self._builtins) or False
+        if code is False or written_places(code):       # (globals it rebinds would not be put back)
+            raise NotChecked(self._fn.__qualname__)
+        return code(*args, **keywords)
+
+
+def _varargs():
+    from .frontend import varargs        # (with the first function of the user's taking *args checked)
+    return varargs
 
 
 class _CheckedModule:
