@@ -372,6 +372,8 @@ def _changes_nothing(code, held=None, checked=frozenset(), lists=None, checked_b
             if lists is not None and name not in local and type(owner) is list and attribute in _LIST_CHANGES:
                 lists.append(owner)
                 continue
+            if name in local and attribute in _LIST_CHANGES and name in _fresh_lists(code.source):
+                continue        # (items = [] ... items.append(v): the code's own list, as sorted() is lowered)
             if not (isinstance(owner, types.ModuleType) and _library(owner) or f"{name}.{attribute}" in checked):
                 return False
         elif use == _OTHER or not _harmless(_lookup(name, held, code), checked_builtins):
@@ -402,6 +404,22 @@ def _uses(source):
         else:
             uses.setdefault((_CALL, func.id, None) if isinstance(func, ast.Name) else (_OTHER, None, None))
     return tuple(uses)
+
+
+@functools.lru_cache(maxsize=256)
+def _fresh_lists(source):
+    """The names ``source`` binds only to a new list (``items = []``, each time it binds them)."""
+    bound = {}
+    for node in _nodes(source):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, set()).add(id(target))
+    stores = {}
+    for node in _nodes(source):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            stores.setdefault(node.id, set()).add(id(node))
+    return frozenset(name for name, targets in bound.items() if stores.get(name) == targets)
 
 
 def _lookup(name, held, code):
