@@ -107,12 +107,13 @@ def _value_codes_of(callee, name, source):
     one taking ``*args``, that of its version for each shape of call ``source`` makes."""
     if is_generated(callee):
         return [callee]
-    if user_function(callee) is None:
+    fn = user_function(callee)      # (a bound method's or a partial's function: its lines are what is asked)
+    if fn is None:
         return []
-    if not takes_varargs(callee):
-        return [caching.checked_value_code(callee)]
+    if not takes_varargs(fn):
+        return [caching.checked_value_code(fn)]
     varargs = _varargs()
-    return [caching.checked_value_code(varargs.specialize(callee, *varargs.call_shape(callee, *shape)))
+    return [caching.checked_value_code(varargs.specialize(fn, *varargs.call_shape(fn, *shape)))
             for shape in _call_shapes(name, source)]
 
 

@@ -236,9 +236,18 @@ def _replacement(callee, depth, made, made_here=False, checked_builtins=()):
     if known is None and not made_here and takes_varargs(callee):
         known = made[id(callee)] = (callee, _ByCallShape(callee, depth, made, checked_builtins))
     if known is None:
-        value = callee if made_here else caching.checked_value_code(callee)
+        value = callee if made_here else _value_code(callee)
         known = made[id(callee)] = (callee, _checking(value, depth + 1, made, checked_builtins))
     return known[1]
+
+
+def _value_code(callee):
+    """``callee``'s value code, or None: also for a method astgrad takes no value code of
+    (a bound method of a class of the standard library's, ``jobs.qsize``), run as it is."""
+    try:
+        return caching.checked_value_code(callee)
+    except TypeError:       # (caching says what it differentiates: nothing to check first then)
+        return None
 
 
 def takes_varargs(callee):
