@@ -113,3 +113,21 @@ def test_the_value_is_right_where_the_hook_only_reads():
     d = np.array([1.4, 0.5, 2.0, -0.3])
     got = astgrad.grad(P.star_args(P.length_scale, (1.2, P.Quiet(d))))(X4.copy())
     assert np.allclose(got, 1.2 * 4.0 * d)
+
+
+def test_the_check_run_calls_builtins_on_plain_values_alone():
+    """The check run before hessian, jacobian, vjp and jvp of a gradient runs ``float()``,
+    ``range()``, ``sum()``, ``any()``, ... as the builtins on numbers, strings, arrays of
+    numbers and lists of these, and stops before any other value's hook could run."""
+    from astgrad.plain_builtins import STAND_INS, NotPlain
+    assert STAND_INS[float](len([1, 2])) == 2.0 and STAND_INS[int]("7") == 7 and STAND_INS[range](1, 4) == range(1, 4)
+    assert np.array_equal(STAND_INS[sum]([np.ones(2), 2.0]), np.full(2, 3.0)) and STAND_INS[sum]((1, 2), 3) == 6
+    assert STAND_INS[any]([0, np.float64(1.0)]) and not STAND_INS[all](np.zeros(2))
+    assert list(STAND_INS[enumerate](X4[:2])) == list(enumerate(X4[:2]))
+    assert list(STAND_INS[zip]([1, 2], (3, 4))) == [(1, 3), (2, 4)]
+    v = P.Writing(X4 * 1.5)
+    was = v.d.copy()
+    for builtin, given in ((float, v), (range, v), (sum, [v]), (any, [v]), (all, (1.0, v)), (enumerate, v), (zip, v)):
+        with pytest.raises(NotPlain):
+            STAND_INS[builtin](given)
+    assert np.array_equal(v.d, was)
