@@ -121,22 +121,29 @@ def test_a_writing_twin_is_refused_in_words(f, words, transform):
     np.testing.assert_array_equal(w, W)
 
 
-_VALUE_RUNS_THE_CALLEE = pytest.mark.xfail(strict=True, reason=(
-    "vjp of a lambda handing the list on: the lambda's value code calls the function made for the objects it "
-    "is given as it is (value_calls.py keeps such a variant's call), which runs the hook before the pullback's "
-    "check refuses"))
-
-
 # sorted(vs) whose __lt__ appends to a global: refused at the line, the global as it was
-@pytest.mark.parametrize("transform, given", [
-    pytest.param(t, g, marks=[_VALUE_RUNS_THE_CALLEE] if (t, g) == ("vjp", True) else [])
-    for g in (False, True) for t in TRANSFORMS])
+@pytest.mark.parametrize("transform, given", [(t, g) for g in (False, True) for t in TRANSFORMS])
 def test_a_hook_appending_to_a_global_is_refused_before_it_runs(transform, given):
     P.reset()
     f = P.sorted_counted_argument if given else P.sorted_counted
     rest = ([P.Counted(W * 1.0), P.Counted(W * 2.0)],) if given else ()
     refused_in_words(f, lambda: _run(transform, f, W.copy(), *rest))
     assert P.COMPARED == [], f"{transform} ran the hook before refusing"
+
+
+# jacobian calls the function to choose forward or reverse mode: its check runs before that call
+@pytest.mark.parametrize("of_gradient", (False, True))
+@pytest.mark.parametrize("given", (False, True))
+def test_jacobian_refuses_the_appending_hook_before_it_runs(given, of_gradient):
+    P.reset()
+    f = P.sorted_counted_argument if given else P.sorted_counted
+    rest = ([P.Counted(W * 1.0), P.Counted(W * 2.0)],) if given else ()
+    w = W.copy()
+    run = (lambda: astgrad.jacobian(astgrad.grad(f))(w, *rest)) if of_gradient \
+        else (lambda: astgrad.jacobian(lambda x: f(x, *rest) * x)(w))
+    refused_in_words(f, run)
+    assert P.COMPARED == [], "jacobian ran the hook before refusing"
+    np.testing.assert_array_equal(w, W)
 
 
 @pytest.mark.parametrize("transform", TRANSFORMS + ("jacobian",))

@@ -74,12 +74,13 @@ def test_a_writing_hook_of_a_value_of_no_known_class_is_refused_at_the_line(tran
 
 @pytest.mark.parametrize("name", ["lt", "loop", "item", "formatted"])
 def test_vjp_of_a_lambda_closing_over_the_object_refuses_in_words(name):
-    # (vjp runs the user's own function for its value first, where the hook runs once before
-    # the check of the derivative's code: refused, but not before that run)
+    # (the helper's code is checked, on copies, before the user's own function runs for its value)
     helper = HELPERS[name]
     f = P.through_lambda(helper)
-    args = (X4.copy(), P.Writing(np.ones(4)))
+    held = np.ones(4)
+    args = (X4.copy(), P.Writing(held))
     refused_in_words(helper, lambda: _run("vjp", f, args))
+    assert np.array_equal(held, np.ones(4)) and np.array_equal(args[0], X4), "a refusal changed the caller's arrays"
 
 
 @pytest.mark.parametrize("name", ["lt", "loop", "item_in_loop", "as_float"])

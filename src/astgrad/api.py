@@ -1116,6 +1116,7 @@ def _value_and_pullback_codes(f, primals, bound, before):
         read = _read_snapshot(f)
         if general is not None:     # before f (or a callee its value code runs) changes what the pullback refuses
             refuse_writes_first(f, (*codes.leading, *_copies(primals)), own_lines=value is None)
+            refuse_hooks_first(f, (*codes.leading, *_copies(primals)))     # (a hook its callee runs as it is)
         # f may write into its arguments; the pullback needs them as given
         out, ran = (run_value_code(value, *codes.leading, *_copies(primals)), None) if value is not None \
             else _called(f, primals)

@@ -155,8 +155,9 @@ def _checking(value, depth, made=None, checked_builtins=()):
     copies, so long as each call in it is harmless (``_changes_nothing``); else None.
     ``made``: {id of a callee: (the callee, its replacement)}, so that one callee reached by
     two names is replaced by one function, and ``g is helpers.g`` stays as it was.
-    ``checked_builtins``: builtins counted as harmless, the hooks they run checked before
-    them when the code runs (``len(v)``: hooks_checked_first.py)."""
+    ``checked_builtins``: {builtin: what runs in its place}, builtins counted as harmless,
+    the hooks they run checked before them when the code runs (``len(v)``, in its own
+    place) or by their stand-in (``float(v)``: plain_builtins.py, hooks_checked_first.py)."""
     if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
         return None
     try:
@@ -164,7 +165,8 @@ def _checking(value, depth, made=None, checked_builtins=()):
     except ValueError:      # an empty cell
         return None
     made = {} if made is None else made
-    checked, replaced = {}, set()
+    checked, replaced = _stand_ins(value, held, checked_builtins), set()
+    stood_in = set(checked)
     named = _named_attributes(value.source)
     space = value.__globals__
     # modules of the user's the code reads as globals (helpers.g), replaced in a copy of them
@@ -192,16 +194,36 @@ def _checking(value, depth, made=None, checked_builtins=()):
             checked[name] = inner
             replaced.add(name)
     if replaced & _read_as_values(value.source, frozenset(replaced)) \
-            or not _changes_nothing(value, {**modules, **held, **checked}, replaced, checked_builtins):
+            or not _changes_nothing(value, {**modules, **held, **checked}, replaced,
+                                  checked_builtins=checked_builtins):
         return None     # (a callee handed on, or compared with what is not replaced, would not be itself)
     cells = tuple(types.CellType(checked[name]) if name in checked else cell
                   for name, cell in zip(value.__code__.co_freevars, value.__closure__ or ()))
-    replaced_modules = {name: checked[name] for name in modules if name in checked}
-    if replaced_modules:
-        space = {**space, **replaced_modules}
+    in_space = {name: checked[name] for name in (*modules, *stood_in) if name in checked and name not in held}
+    if in_space:
+        space = {**space, **in_space}
     function = types.FunctionType(value.__code__, space, value.__name__, value.__defaults__, cells)
     function.__kwdefaults__ = value.__kwdefaults__
     return function
+
+
+def _stand_ins(value, held, checked_builtins):
+    """{name: stand-in} for each builtin of ``checked_builtins`` with a stand-in other than
+    itself that the value code ``value`` calls by ``name`` (a cell's or a global's) and
+    reads as nothing else (``isinstance(v, float)`` keeps ``float``)."""
+    others = [(known, stand_in) for known, stand_in in dict(checked_builtins).items() if stand_in is not known]
+    if not others:
+        return {}
+    read = _read_as_values(value.source)
+    found = {}
+    for use, name, _ in _uses(value.source):
+        if use != _CALL or name in read or name in value.__code__.co_varnames:
+            continue
+        content = _lookup(name, held, value)
+        stand_in = next((stand_in for known, stand_in in others if content is known), None)
+        if stand_in is not None:
+            found[name] = stand_in
+    return found
 
 
 _DEPTH = 12     # callees replaced this deep (a deeper chain runs as it is: not checked first)
@@ -211,10 +233,58 @@ def _replacement(callee, depth, made, made_here=False, checked_builtins=()):
     """The checking value code of the user's ``callee`` (see ``_checking``), one per callee;
     ``made_here``: ``callee`` is value code astgrad made, checked itself."""
     known = made.get(id(callee))
+    if known is None and not made_here and takes_varargs(callee):
+        known = made[id(callee)] = (callee, _ByCallShape(callee, depth, made, checked_builtins))
     if known is None:
-        value = callee if made_here else caching.checked_value_code(callee)
+        value = callee if made_here else _value_code(callee)
         known = made[id(callee)] = (callee, _checking(value, depth + 1, made, checked_builtins))
     return known[1]
+
+
+def _value_code(callee):
+    """``callee``'s value code, or None: also for a method astgrad takes no value code of
+    (a bound method of a class of the standard library's, ``jobs.qsize``), run as it is."""
+    try:
+        return caching.checked_value_code(callee)
+    except TypeError:       # (caching says what it differentiates: nothing to check first then)
+        return None
+
+
+def takes_varargs(callee):
+    """Whether ``callee`` is a plain function of the user's with ``*args`` or ``**kwargs``:
+    its value code is made per call shape (frontend/varargs.py)."""
+    return isinstance(callee, types.FunctionType) and user_function(callee) is callee \
+        and bool(callee.__code__.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
+
+
+class NotChecked(Exception):
+    """A check run met a call it cannot run checked: it stops there, before the call."""
+
+
+class _ByCallShape:
+    """A function of the user's with ``*args`` as a check run calls it: at each call, the
+    checking code of its version for that call's shape (the one its derivatives are made
+    from); a shape with none stops the run (``NotChecked``) before anything ran."""
+
+    def __init__(self, fn, depth, made, checked_builtins):
+        self._fn, self._depth, self._made, self._builtins = fn, depth, made, checked_builtins
+        self._codes = {}
+
+    def __call__(self, *args, **kwargs):
+        specialize_for_call = _varargs().specialize_for_call
+        version, keywords = specialize_for_call(self._fn, args, kwargs)
+        code = self._codes.get(version)
+        if code is None:
+            code = self._codes[version] = _checking(caching.checked_value_code(version), self._depth + 1,
+                                                    self._made, self._builtins) or False
+        if code is False or written_places(code):       # (globals it rebinds would not be put back)
+            raise NotChecked(self._fn.__qualname__)
+        return code(*args, **keywords)
+
+
+def _varargs():
+    from .frontend import varargs        # (with the first function of the user's taking *args checked)
+    return varargs
 
 
 class _CheckedModule:
@@ -311,6 +381,8 @@ def _changes_nothing(code, held=None, checked=frozenset(), lists=None, checked_b
             if lists is not None and name not in local and type(owner) is list and attribute in _LIST_CHANGES:
                 lists.append(owner)
                 continue
+            if name in local and attribute in _LIST_CHANGES and name in _fresh_lists(code.source):
+                continue        # (items = [] ... items.append(v): the code's own list, as sorted() is lowered)
             if not (isinstance(owner, types.ModuleType) and _library(owner) or f"{name}.{attribute}" in checked):
                 return False
         elif use == _OTHER or not _harmless(_lookup(name, held, code), checked_builtins):
@@ -341,6 +413,22 @@ def _uses(source):
         else:
             uses.setdefault((_CALL, func.id, None) if isinstance(func, ast.Name) else (_OTHER, None, None))
     return tuple(uses)
+
+
+@functools.lru_cache(maxsize=256)
+def _fresh_lists(source):
+    """The names ``source`` binds only to a new list (``items = []``, each time it binds them)."""
+    bound = {}
+    for node in _nodes(source):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, set()).add(id(target))
+    stores = {}
+    for node in _nodes(source):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            stores.setdefault(node.id, set()).add(id(node))
+    return frozenset(name for name, targets in bound.items() if stores.get(name) == targets)
 
 
 def _lookup(name, held, code):
