@@ -29,7 +29,8 @@ ORDER = (("__lt__",), ("__gt__",))          # a < b may run b.__gt__ too
 HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
 EQUALITY = (("__eq__",),)
 MEMBERSHIP = (("__contains__", "__iter__", "__getitem__"),)
-HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH, "equality": EQUALITY}     # by the name the generated code gives
+HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH, "equality": EQUALITY,     # by the name the generated code gives
+         "order_or_equal": (("__le__",), ("__ge__",)), "inequality": (("__ne__",), ("__eq__",))}
 _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless

@@ -23,6 +23,7 @@ import numpy
 
 from .duck import is_duck_array
 from .runtime import AdjointDict, AdjointList, zeros_like
+from .value_hooks import check_value_hooks
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
@@ -96,7 +97,14 @@ _PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@
 
 
 def object_operator(symbol, a, b, where):
-    """``a symbol b``, as Python computes it (``where``: the user's line, for the derivatives)."""
+    """``a symbol b``, as Python computes it (``where``: the user's line, for the derivatives).
+    A comparison first stops where it would run a hook of the user's that may change
+    something in place (of an operand, or of the items of a tuple or list compared: their
+    ``__eq__``, then the order's method), before that hook runs: its derivative is zero, so
+    what the hook wrote would go unseen (value_hooks.py; a type look-up for numbers)."""
+    if symbol in _COMPARISON:
+        check_value_hooks(a, symbol, where)
+        check_value_hooks(b, symbol, where)
     return _RUN[symbol](a, b)
 
 
