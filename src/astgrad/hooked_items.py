@@ -35,8 +35,9 @@ _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made 
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless
 _plain = {float, int, bool, complex, str, bytes, type(None)}
-# (class, hook's function) -> whether it writes nothing, where that answer read only its code
-_quiet: dict[tuple[type, str], tuple[object, bool]] = {}
+# (class, hook) -> (its function, whether it writes nothing, the attributes it reads of its
+# other arguments), where that answer read only its code
+_quiet: dict[tuple[type, str], tuple[object, bool, frozenset]] = {}
 
 
 def check_item_hooks(items, hooks, what, where, part=None):
@@ -55,13 +56,14 @@ def check_item_hooks(items, hooks, what, where, part=None):
     if _plain.issuperset(map(type, items)):
         return              # (the common case: one pass over the items' types, in C)
     hooks = HOOKS.get(hooks, hooks)
-    for kind in set(map(type, items)) - _plain:
+    kinds = set(map(type, items))
+    for kind in kinds - _plain:
         if issubclass(kind, tuple) and hooks is not TRUTH:
             for item in items:      # a tuple (a namedtuple) compares, hashes and orders by its items
                 if type(item) is kind:
                     check_item_hooks(item, hooks, what, where)
         if kind is not tuple:
-            _check_class(kind, hooks, what, where)
+            _check_class(kind, hooks, what, where, peers=kinds)
 
 
 def _items_as_its_base_gives(items):
@@ -103,7 +105,10 @@ def _contains_as_its_base(container):
         inspect.isfunction(getattr(kind, hook, None)) for hook in ("__contains__", "__iter__"))
 
 
-def _check_class(kind, hooks, what, where, role="an item"):
+def _check_class(kind, hooks, what, where, role="an item", peers=None):
+    """Stop where ``kind`` has one of ``hooks`` of the user's that may write; ``peers``: the
+    classes of the objects its hook may be given (the items compared with each other), whose
+    attributes it may read (``o.k``), else ``kind`` alone."""
     if kind in _plain:
         return
     found = False
@@ -116,7 +121,7 @@ def _check_class(kind, hooks, what, where, role="an item"):
         if not inspect.isfunction(function) or not users_code(function):
             continue
         found = True
-        if not _writes_nothing(kind, hook, function):
+        if not _writes_nothing(kind, hook, function, peers or (kind,)):
             raise TypeError(
                 f"astgrad: {where}: {what} runs {owner.__name__}.{hook} of {role}, of class {kind.__name__}, "
                 f"code of the user's that may change something in place; astgrad did not know the "
@@ -127,18 +132,29 @@ def _check_class(kind, hooks, what, where, role="an item"):
         _plain.add(kind)            # (NumPy's scalars, dict views: found hookless once)
 
 
-def _writes_nothing(kind, hook, function):
+def _writes_nothing(kind, hook, function, peers):
+    """Whether ``kind``'s ``hook`` (``function``) writes nothing, given objects of ``peers``
+    as its other arguments: the attributes it reads of them (``o.k``) run no code there."""
     known = _quiet.get((kind, hook))
-    if known is not None and known[0] is function:
-        return known[1]
-    noted = _Reads(getattr(function, "__globals__", None))
-    try:
-        quiet = bool(writes_nothing(kind, hook, noted))
-    except ImportError:         # (a module astgrad exported, run without it: the hook may write)
-        return False
-    if not noted.paths and not noted.methods:       # (else a global or a method it read may change)
-        _quiet[(kind, hook)] = (function, quiet)
-    return quiet
+    if known is None or known[0] is not function:
+        noted, others = _Reads(getattr(function, "__globals__", None)), []
+        try:
+            known = (function, bool(writes_nothing(kind, hook, noted, others=others)), frozenset(others))
+        except ImportError:     # (a module astgrad exported, run without it: the hook may write)
+            return False
+        if not noted.paths and not noted.methods:   # (else a global or a method it read may change)
+            _quiet[(kind, hook)] = known
+    return known[1] and all(_plain_attribute(peer, name) for peer in peers for name in known[2])
+
+
+def _plain_attribute(kind, name):
+    """Whether reading ``name`` of an object of ``kind`` runs no code of the user's: no
+    property or other descriptor of that name in its class, no ``__getattr__`` or
+    ``__getattribute__`` of its own."""
+    if kind in _plain:
+        return True
+    return not hasattr(type(inspect.getattr_static(kind, name, None)), "__get__") and not any(
+        hook in vars(klass) for klass in kind.__mro__[:-1] for hook in ("__getattr__", "__getattribute__"))
 
 
 class _Reads:

@@ -103,9 +103,21 @@ def object_operator(symbol, a, b, where):
     ``__eq__``, then the order's method), before that hook runs: its derivative is zero, so
     what the hook wrote would go unseen (value_hooks.py; a type look-up for numbers)."""
     if symbol in _COMPARISON:
-        check_value_hooks(a, symbol, where)
-        check_value_hooks(b, symbol, where)
+        _check_compared(symbol, a, b, where)
     return _RUN[symbol](a, b)
+
+
+def _check_compared(symbol, a, b, where):
+    """Stop before ``a symbol b`` runs a hook of the user's that may write. Two lists (or
+    two tuples) compare their items pairwise, an item meeting itself running no hook (Python
+    tests identity first): only the pairs of distinct items are looked at."""
+    if type(a) is type(b) and type(a) in (list, tuple):
+        met = [item for pair in zip(a, b) if pair[0] is not pair[1] for item in pair]
+        if met:
+            check_value_hooks(met, symbol, where)
+        return
+    check_value_hooks(a, symbol, where)
+    check_value_hooks(b, symbol, where)
 
 
 def object_unary(symbol, a, where):

@@ -12,6 +12,7 @@ more than it sees (an item store, ``op=``, which NumPy does in place, a method o
 attribute, a branch, a property, a hook such as ``__setattr__``, ``out=``,
 ``numpy.add.at``), is "may write" (False)."""
 
+import builtins
 import inspect
 
 import gast
@@ -28,7 +29,7 @@ _DEPTH = 4          # constructions inside constructions followed this deep
 _NOT_PLAIN = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
-def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False):
+def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False, others=None):
     """Whether the method ``name`` of ``cls`` changes nothing in place: a plain function
     whose body (constant statements such as a docstring aside) binds names only, and
     attributes of its object where ``binds_attributes`` (no ``op=``, no item store, no
@@ -51,7 +52,12 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     answer is "may write" unless every method of theirs writes nothing too.
 
     ``getters``: a property with a getter alone is asked of its getter (held_objects.py,
-    asking of every function an object may run)."""
+    asking of every function an object may run).
+
+    ``others`` (a list, or None): where given, an attribute read of another parameter
+    the body never binds (``o.k`` in ``__lt__(self, o)``) is allowed, its name added to
+    ``others``: the caller checks, when it knows the objects compared, that no property
+    or ``__getattr__`` of theirs runs there (hooked_items.py)."""
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
     method = _asked_method(cls, name, noted, getters)
@@ -71,7 +77,32 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     if not _binds_only(body, me, binds_attributes):
         return False
     nodes = [n for stmt in body for n in S.walk_nodes(stmt)]
+    if others is not None:
+        bound = {t.id for stmt in body if isinstance(stmt, gast.Assign) for t in stmt.targets
+                 if isinstance(t, gast.Name)}
+        plain_getattr = method.__globals__.get("getattr", builtins.getattr) is builtins.getattr
+        nodes = _others_read(nodes, {p.id for p in params[1:]} - bound, others, plain_getattr)
     return _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held)
+
+
+def _others_read(nodes, partners, others, plain_getattr):
+    """``nodes`` without the attribute reads of a name in ``partners`` (``o.k``, and
+    ``getattr(o, "k", None)`` where ``getattr`` is Python's), their names added to
+    ``others``: each is read as the name alone."""
+    kept = []
+    for node in nodes:
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) \
+                and node.value.id in partners and isinstance(node.ctx, gast.Load):
+            others.append(node.attr)
+            continue
+        if plain_getattr and isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id == "getattr" and 2 <= len(node.args) <= 3 and not node.keywords \
+                and isinstance(node.args[0], gast.Name) and node.args[0].id in partners \
+                and isinstance(node.args[1], gast.Constant) and isinstance(node.args[1].value, str):
+            others.append(node.args[1].value)
+            continue
+        kept.append(node)
+    return kept
 
 
 def _asked_method(cls, name, noted, getters):
