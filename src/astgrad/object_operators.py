@@ -23,7 +23,7 @@ import numpy
 
 from .duck import is_duck_array
 from .runtime import AdjointDict, AdjointList, zeros_like
-from .value_hooks import check_value_hooks
+from .value_hooks import check_compared_pair, check_value_hooks
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
@@ -33,6 +33,9 @@ _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__
 # same class too where the first gives way.
 _COMPARISON = {"<": ("__lt__", "__gt__"), "<=": ("__le__", "__ge__"), ">": ("__gt__", "__lt__"),
                ">=": ("__ge__", "__le__"), "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__")}
+# Python's own values and containers, whose comparisons check_value_hooks looks into
+_OWN_TYPES = frozenset({float, int, bool, complex, str, bytes, type(None), list, tuple, dict, set, frozenset,
+                        numpy.ndarray, numpy.float64})
 _UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
@@ -115,6 +118,9 @@ def _check_compared(symbol, a, b, where):
         met = [item for pair in zip(a, b) if pair[0] is not pair[1] for item in pair]
         if met:
             check_value_hooks(met, symbol, where)
+        return
+    if type(a) is not type(b) and not _OWN_TYPES.intersection((type(a), type(b))):
+        check_compared_pair(a, b, symbol, where)        # (each hook may read the other's attributes)
         return
     check_value_hooks(a, symbol, where)
     check_value_hooks(b, symbol, where)
