@@ -80,7 +80,7 @@ REFUSED = {
     'ds_property_setter_writes', 'ds_property_setter_writes_caller', 'ds_set_name_descriptor',
     'ds_with_class_writes_on_exit', 'ft_cached_property', 'ft_cached_property_stale',
     'ft_it_sorted_deque_of_floats', 'ft_partialmethod', 'ft_singledispatch',
-    'ft_total_ordering_sorted', 'ft_total_ordering_writing', 'gl_local_rev_of_arrays', 'gl_rev_unpack',
+    'ft_total_ordering_writing', 'gl_local_rev_of_arrays', 'gl_rev_unpack',
     'gl_rev_zip', 'gl_tuple_sub_unpack', 'hk_all_deque', 'hk_any_list_sub', 'hk_bisect', 'hk_counter_of_nodes',
     'hk_dict_fromkeys_deque', 'hk_filter_none_list_sub', 'hk_heapq', 'hk_in_deque', 'hk_in_list_sub',
     'hk_list_count', 'hk_list_index', 'hk_list_sort_method', 'hk_list_sub_sort_method', 'hk_max_deque',
