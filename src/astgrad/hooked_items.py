@@ -89,12 +89,14 @@ def check_membership_hooks(value, container, where):
         kind = next(base for base in _ITERATED_AS_BASE if isinstance(container, base))
         kind = list if kind is collections.deque else kind
     if kind in (list, tuple):
-        _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested")
+        peers = {type(value), *map(type, container)}        # (compared with each other)
+        _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested", peers)
         check_item_hooks(container, EQUALITY, "the test 'in' of a list", where)
     elif kind in _HASHED or kind is set:
-        _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested")
+        _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested",
+                     {type(value), *map(type, container)})
     else:                   # an object of a class astgrad did not know: its own __contains__
-        _check_class(kind, MEMBERSHIP, "the test 'in'", where, "the container")
+        _check_class(kind, MEMBERSHIP, "the test 'in'", where, "the container", {kind, type(value)})
 
 
 def _contains_as_its_base(container):
@@ -108,7 +110,7 @@ def _contains_as_its_base(container):
 def _check_class(kind, hooks, what, where, role="an item", peers=None):
     """Stop where ``kind`` has one of ``hooks`` of the user's that may write; ``peers``: the
     classes of the objects its hook may be given (the items compared with each other), whose
-    attributes it may read (``o.k``), else ``kind`` alone."""
+    attributes it may read (``o.k``); None where they are not known (such a read may write)."""
     if kind in _plain:
         return
     found = False
@@ -121,7 +123,7 @@ def _check_class(kind, hooks, what, where, role="an item", peers=None):
         if not inspect.isfunction(function) or not users_code(function):
             continue
         found = True
-        if not _writes_nothing(kind, hook, function, peers or (kind,)):
+        if not _writes_nothing(kind, hook, function, peers):
             raise TypeError(
                 f"astgrad: {where}: {what} runs {owner.__name__}.{hook} of {role}, of class {kind.__name__}, "
                 f"code of the user's that may change something in place; astgrad did not know the "
@@ -144,6 +146,8 @@ def _writes_nothing(kind, hook, function, peers):
             return False
         if not noted.paths and not noted.methods:   # (else a global or a method it read may change)
             _quiet[(kind, hook)] = known
+    if known[2] and peers is None:
+        return False            # (an attribute of an object of a class not known here: a property may write)
     return known[1] and all(_plain_attribute(peer, name) for peer in peers for name in known[2])
 
 

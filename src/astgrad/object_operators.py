@@ -33,9 +33,7 @@ _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__
 # same class too where the first gives way.
 _COMPARISON = {"<": ("__lt__", "__gt__"), "<=": ("__le__", "__ge__"), ">": ("__gt__", "__lt__"),
                ">=": ("__ge__", "__le__"), "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__")}
-# Python's own values and containers, whose comparisons check_value_hooks looks into
-_OWN_TYPES = frozenset({float, int, bool, complex, str, bytes, type(None), list, tuple, dict, set, frozenset,
-                        numpy.ndarray, numpy.float64})
+_HOLDING = (list, tuple, dict, set, frozenset)     # containers whose comparison compares their items
 _UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
@@ -119,11 +117,11 @@ def _check_compared(symbol, a, b, where):
         if met:
             check_value_hooks(met, symbol, where)
         return
-    if type(a) is not type(b) and not _OWN_TYPES.intersection((type(a), type(b))):
-        check_compared_pair(a, b, symbol, where)        # (each hook may read the other's attributes)
+    if isinstance(a, _HOLDING) or isinstance(b, _HOLDING):     # (their items compared: value_hooks.py)
+        check_value_hooks(a, symbol, where)
+        check_value_hooks(b, symbol, where)
         return
-    check_value_hooks(a, symbol, where)
-    check_value_hooks(b, symbol, where)
+    check_compared_pair(a, b, symbol, where)        # (each hook may read the other's attributes)
 
 
 def object_unary(symbol, a, where):
