@@ -1,12 +1,12 @@
 """Comparisons astgrad does not see being made (tests/trust89c_programs.py): inside the
-lambda ``functools.reduce``, ``itertools.accumulate`` or ``map`` runs, and of tuples or
+lambda ``functools.reduce`` or ``itertools.accumulate`` runs over a list, and of tuples or
 lists holding objects (``(a,) < (b,)``, ``[a] == [b]``, ``(1, a) < (1, b)``), and of the items
 themselves by ``max``, ``min`` and ``sorted`` given ``key=lambda n: n``. Objects whose
 comparison methods write into the array they hold ran those methods unseen: a wrong
 gradient with no error. Now refused in words at the user's line before the method runs,
 the caller's arrays as they were. Methods that only read (the other object's attributes
 too) are followed, right against central differences, heapq and sorted of pairs whose
-first items tie among them (with writing methods those two are wrong still: LEFT). CI runs
+first items tie among them (with writing methods those two are wrong still, and two more: LEFT). CI runs
 one mode per program in turn; HYPOTHESIS_PROFILE=thorough runs every mode."""
 
 import os
@@ -24,7 +24,7 @@ X4 = np.array([0.7, -1.3, 0.4, 2.1])
 MODES = ("grad", "value_and_grad", "vjp", "jvp", "hessian", "jvp_of_grad")
 
 # a writing comparison method, refused before it runs
-REFUSED = ("reduce_max", "reduce_min_initial", "accumulate_max", "map_compared", "tuple_lt", "list_eq",
+REFUSED = ("reduce_max", "accumulate_max", "tuple_lt", "list_eq",
            "tuple_tie_lt", "max_key_itself", "min_key_itself", "sorted_key_itself", "filter_greater", "max_of_tuples")
 # methods that only read (reading the other object's attributes, o.k), followed
 FOLLOWED = ("reduce_max", "reduce_min_initial", "accumulate_max", "map_compared", "tuple_lt", "list_eq",
@@ -33,8 +33,10 @@ FOLLOWED = ("reduce_max", "reduce_min_initial", "accumulate_max", "map_compared"
 # refused for any class, by an earlier check (a lambda filter() runs reading a local, max() of tuples)
 REFUSED_ANYWAY = ("filter_greater", "max_of_tuples")
 # wrong still with a writing method, no error (not checked): heapq.heappush of (1, n) and sorted()
-# of a comprehension of (1, n) pairs, whose tied first items compare the objects
-LEFT = ("heapq_pairs_tied", "sorted_pairs_tied")
+# of a comprehension of (1, n) pairs, whose tied first items compare the objects; reduce over a
+# slice with an initial value, and map's lambda comparing each item with another object (two
+# objects compared directly, as object_operator runs them)
+LEFT = ("heapq_pairs_tied", "sorted_pairs_tied", "reduce_min_initial", "map_compared")
 
 
 def _runs(f):

@@ -146,7 +146,9 @@ def _writes_nothing(kind, hook, function, peers):
             return False
         if not noted.paths and not noted.methods:   # (else a global or a method it read may change)
             _quiet[(kind, hook)] = known
-    if known[2] and peers is None:
+    if not known[2]:
+        return known[1]
+    if peers is None:
         return False            # (an attribute of an object of a class not known here: a property may write)
     return known[1] and all(_plain_attribute(peer, name) for peer in peers for name in known[2])
 

@@ -23,7 +23,8 @@ import numpy
 
 from .duck import is_duck_array
 from .runtime import AdjointDict, AdjointList, zeros_like
-from .value_hooks import check_compared_pair, check_value_hooks
+from .hooked_items import _plain as plain_types
+from .value_hooks import check_value_hooks
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
@@ -99,11 +100,11 @@ _PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@
 
 def object_operator(symbol, a, b, where):
     """``a symbol b``, as Python computes it (``where``: the user's line, for the derivatives).
-    A comparison first stops where it would run a hook of the user's that may change
-    something in place (of an operand, or of the items of a tuple or list compared: their
-    ``__eq__``, then the order's method), before that hook runs: its derivative is zero, so
-    what the hook wrote would go unseen (value_hooks.py; a type look-up for numbers)."""
-    if symbol in _COMPARISON:
+    A comparison of tuples, lists, dicts or sets first stops where it would run a hook of
+    the items that may change something in place (their ``__eq__``, then the order's
+    method), before that hook runs: its derivative is zero, so what the hook wrote would go
+    unseen (value_hooks.py; a type look-up for numbers)."""
+    if symbol in _COMPARISON and not (type(a) in plain_types and type(b) in plain_types):
         _check_compared(symbol, a, b, where)
     return _RUN[symbol](a, b)
 
@@ -120,8 +121,7 @@ def _check_compared(symbol, a, b, where):
     if isinstance(a, _HOLDING) or isinstance(b, _HOLDING):     # (their items compared: value_hooks.py)
         check_value_hooks(a, symbol, where)
         check_value_hooks(b, symbol, where)
-        return
-    check_compared_pair(a, b, symbol, where)        # (each hook may read the other's attributes)
+    # (two objects: the method Python runs is differentiated where it gives a number, below)
 
 
 def object_unary(symbol, a, where):

@@ -64,13 +64,6 @@ def check_value_hooks(value, operation, where):
         for hook in hooks)
 
 
-def check_compared_pair(a, b, operation, where):
-    """Stop before the comparison ``operation`` of ``a`` and ``b``, objects of two classes
-    of no known kind, runs a hook of either that may write; a hook reading the other's
-    attributes (``o.k``) is looked at with both classes, whose property may run there."""
-    check_item_hooks([a, b], _HOOKS[operation], _WHAT[operation], where)
-
-
 def _iterates_attribute(kind):
     """Whether ``kind``'s ``__iter__`` is ``return iter(self.items)``: it hands on an
     iterator over what an attribute holds, changing nothing (the answer kept per class
