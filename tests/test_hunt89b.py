@@ -35,7 +35,7 @@ another file than the user's):
 - a call of a ``functools.singledispatch`` function: refused naming a line of functools.py;
   now in words at the user's line.
 
-Left (not in the table, hunt89b_hooks.LEFT): comparisons in the lambda ``functools.reduce``
+Refused now too (once left out of the table): comparisons in the lambda ``functools.reduce``
 runs, tuples of objects compared. SECOND_UNWORDED (empty now): programs refused to second
 order with words quoting the generated code, checked as refused only.
 
@@ -94,7 +94,8 @@ REFUSED = {
     'mi_dict_comp', 'mi_dict_key_in', 'mi_groupby', 'mi_heapq_nsmallest', 'mi_index_method', 'mi_max_reversed',
     'mi_min_default', 'mi_ordereddict_fromkeys', 'mi_remove_method', 'mi_set_comp', 'mi_set_display_star',
     'mi_sorted_attr', 'mi_sorted_chain', 'mi_sorted_dict_values', 'mi_sorted_helper', 'mi_sorted_key_none',
-    'mi_sorted_list_plus', 'mi_sorted_map', 'mi_sorted_reverse', 'mi_sorted_slice'}
+    'mi_sorted_list_plus', 'mi_sorted_map', 'mi_sorted_reverse', 'mi_sorted_slice',
+    'mh_reduce_max', 'mh_tuple_lt', 'mi_reduce_max', 'mi_tuple_lt'}
 
 REFUSED_SECOND = {
     'ct_global_list_sub', 'gl_attr_rev_loop', 'gl_my_userlist_loop', 'gl_rev_comprehension', 'gl_rev_enumerate',
@@ -149,6 +150,10 @@ FOUND = {
     'mi_sorted_chain': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
     'mi_sorted_helper': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
     'mi_sorted_list_plus': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
+    'mh_reduce_max': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
+    'mh_tuple_lt': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
+    'mi_reduce_max': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
+    'mi_tuple_lt': ('grad', 'value_and_grad', 'vjp', 'jvp', 'hessian', 'jvp_of_grad'),
 }
 
 ALL = [(module, name, f) for module in MODULES for name, f in module.CASES]

@@ -29,13 +29,15 @@ ORDER = (("__lt__",), ("__gt__",))          # a < b may run b.__gt__ too
 HASH = (("__hash__",), ("__eq__",))         # __eq__ where two hashes are equal
 EQUALITY = (("__eq__",),)
 MEMBERSHIP = (("__contains__", "__iter__", "__getitem__"),)
-HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH, "equality": EQUALITY}     # by the name the generated code gives
+HOOKS = {"truth": TRUTH, "order": ORDER, "hash": HASH, "equality": EQUALITY,     # by the name the generated code gives
+         "order_or_equal": (("__le__",), ("__ge__",)), "inequality": (("__ne__",), ("__eq__",))}
 _HEAP_TYPE = 1 << 9                         # Py_TPFLAGS_HEAPTYPE: a class made by a class statement
 
 # types no method can be added to (static: Python's and NumPy's own), each found hookless
 _plain = {float, int, bool, complex, str, bytes, type(None)}
-# (class, hook, the classes it compares with) -> (its function, whether it writes nothing), where that read only its code
-_quiet: dict[tuple[type, str, frozenset], tuple[object, bool]] = {}
+# (class, hook) -> (its function, whether it writes nothing, the attributes it reads of its
+# other arguments), where that answer read only its code
+_quiet: dict[tuple[type, str], tuple[object, bool, frozenset]] = {}
 
 
 def check_item_hooks(items, hooks, what, where, part=None):
@@ -53,17 +55,15 @@ def check_item_hooks(items, hooks, what, where, part=None):
             return
     if _plain.issuperset(map(type, items)):
         return              # (the common case: one pass over the items' types, in C)
-    # sorted(), min() and max() compare an item with another item: of the items' classes
-    # (not so the items of tuples, compared with the items of other tuples)
-    peers = frozenset(map(type, items)) if hooks == "order" else ()
     hooks = HOOKS.get(hooks, hooks)
-    for kind in set(map(type, items)) - _plain:
+    kinds = set(map(type, items))
+    for kind in kinds - _plain:
         if issubclass(kind, tuple) and hooks is not TRUTH:
             for item in items:      # a tuple (a namedtuple) compares, hashes and orders by its items
                 if type(item) is kind:
                     check_item_hooks(item, hooks, what, where)
         if kind is not tuple:
-            _check_class(kind, hooks, what, where, peers=peers)
+            _check_class(kind, hooks, what, where, peers=kinds)
 
 
 def _items_as_its_base_gives(items):
@@ -89,12 +89,14 @@ def check_membership_hooks(value, container, where):
         kind = next(base for base in _ITERATED_AS_BASE if isinstance(container, base))
         kind = list if kind is collections.deque else kind
     if kind in (list, tuple):
-        _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested")
+        peers = {type(value), *map(type, container)}        # (compared with each other)
+        _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested", peers)
         check_item_hooks(container, EQUALITY, "the test 'in' of a list", where)
     elif kind in _HASHED or kind is set:
-        _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested")
+        _check_class(type(value), HASH, f"the test 'in' of a {kind.__name__}", where, "the value tested",
+                     {type(value), *map(type, container)})
     else:                   # an object of a class astgrad did not know: its own __contains__
-        _check_class(kind, MEMBERSHIP, "the test 'in'", where, "the container")
+        _check_class(kind, MEMBERSHIP, "the test 'in'", where, "the container", {kind, type(value)})
 
 
 def _contains_as_its_base(container):
@@ -105,7 +107,10 @@ def _contains_as_its_base(container):
         inspect.isfunction(getattr(kind, hook, None)) for hook in ("__contains__", "__iter__"))
 
 
-def _check_class(kind, hooks, what, where, role="an item", peers=()):
+def _check_class(kind, hooks, what, where, role="an item", peers=None):
+    """Stop where ``kind`` has one of ``hooks`` of the user's that may write; ``peers``: the
+    classes of the objects its hook may be given (the items compared with each other), whose
+    attributes it may read (``o.k``); None where they are not known (such a read may write)."""
     if kind in _plain:
         return
     found = False
@@ -129,18 +134,33 @@ def _check_class(kind, hooks, what, where, role="an item", peers=()):
         _plain.add(kind)            # (NumPy's scalars, dict views: found hookless once)
 
 
-def _writes_nothing(kind, hook, function, peers=()):
-    known = _quiet.get((kind, hook, peers))
-    if known is not None and known[0] is function:
+def _writes_nothing(kind, hook, function, peers):
+    """Whether ``kind``'s ``hook`` (``function``) writes nothing, given objects of ``peers``
+    as its other arguments: the attributes it reads of them (``o.k``) run no code there."""
+    known = _quiet.get((kind, hook))
+    if known is None or known[0] is not function:
+        noted, others = _Reads(getattr(function, "__globals__", None)), []
+        try:
+            known = (function, bool(writes_nothing(kind, hook, noted, others=others)), frozenset(others))
+        except ImportError:     # (a module astgrad exported, run without it: the hook may write)
+            return False
+        if not noted.paths and not noted.methods:   # (else a global or a method it read may change)
+            _quiet[(kind, hook)] = known
+    if not known[2]:
         return known[1]
-    noted = _Reads(getattr(function, "__globals__", None))
-    try:
-        quiet = bool(writes_nothing(kind, hook, noted, peers=peers))
-    except ImportError:         # (a module astgrad exported, run without it: the hook may write)
-        return False
-    if not noted.paths and not noted.methods:       # (else a global or a method it read may change)
-        _quiet[(kind, hook, peers)] = (function, quiet)
-    return quiet
+    if peers is None:
+        return False            # (an attribute of an object of a class not known here: a property may write)
+    return known[1] and all(_plain_attribute(peer, name) for peer in peers for name in known[2])
+
+
+def _plain_attribute(kind, name):
+    """Whether reading ``name`` of an object of ``kind`` runs no code of the user's: no
+    property or other descriptor of that name in its class, no ``__getattr__`` or
+    ``__getattribute__`` of its own."""
+    if kind in _plain:
+        return True
+    return not hasattr(type(inspect.getattr_static(kind, name, None)), "__get__") and not any(
+        hook in vars(klass) for klass in kind.__mro__[:-1] for hook in ("__getattr__", "__getattribute__"))
 
 
 class _Reads:

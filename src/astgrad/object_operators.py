@@ -23,6 +23,8 @@ import numpy
 
 from .duck import is_duck_array
 from .runtime import AdjointDict, AdjointList, zeros_like
+from .hooked_items import _plain as plain_types
+from .value_hooks import check_value_hooks
 
 _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__mul__", "__rmul__"),
            "/": ("__truediv__", "__rtruediv__"), "@": ("__matmul__", "__rmatmul__"),
@@ -32,6 +34,7 @@ _BINARY = {"+": ("__add__", "__radd__"), "-": ("__sub__", "__rsub__"), "*": ("__
 # same class too where the first gives way.
 _COMPARISON = {"<": ("__lt__", "__gt__"), "<=": ("__le__", "__ge__"), ">": ("__gt__", "__lt__"),
                ">=": ("__ge__", "__le__"), "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__")}
+_HOLDING = (list, tuple, dict, set, frozenset)     # containers whose comparison compares their items
 _UNARY = {"neg": "__neg__", "abs": "__abs__", "float": "__float__"}     # -v, abs(v), float(v): b is None
 
 
@@ -96,8 +99,31 @@ _PLAIN = {"+": plain_add, "-": plain_sub, "*": plain_mul, "/": plain_truediv, "@
 
 
 def object_operator(symbol, a, b, where):
-    """``a symbol b``, as Python computes it (``where``: the user's line, for the derivatives)."""
+    """``a symbol b``, as Python computes it (``where``: the user's line, for the derivatives).
+    A comparison of tuples, lists, dicts or sets first stops where it would run a hook of
+    the items that may change something in place (their ``__eq__``, then the order's
+    method), before that hook runs: its derivative is zero, so what the hook wrote would go
+    unseen (value_hooks.py; a type look-up for numbers)."""
+    if symbol in _COMPARISON and not (type(a) in plain_types and type(b) in plain_types):
+        _check_compared(symbol, a, b, where)
     return _RUN[symbol](a, b)
+
+
+def _check_compared(symbol, a, b, where):
+    """Stop before ``a symbol b`` runs a hook of the user's that may write. Two lists (or
+    two tuples) compare their items pairwise, an item meeting itself running no hook (Python
+    tests identity first): only the pairs of distinct items are looked at."""
+    if type(a) is type(b) and type(a) in (list, tuple):
+        if plain_types.issuperset(map(type, a)) and plain_types.issuperset(map(type, b)):
+            return          # (tuples of numbers: one pass over the items' types, in C)
+        met = [item for pair in zip(a, b) if pair[0] is not pair[1] for item in pair]
+        if met:
+            check_value_hooks(met, symbol, where)
+        return
+    if isinstance(a, _HOLDING) or isinstance(b, _HOLDING):     # (their items compared: value_hooks.py)
+        check_value_hooks(a, symbol, where)
+        check_value_hooks(b, symbol, where)
+    # (two objects: the method Python runs is differentiated where it gives a number, below)
 
 
 def object_unary(symbol, a, where):

@@ -50,7 +50,9 @@ def check_value_hooks(value, operation, where):
     what = _WHAT.get(operation, operation)
     if kind in _CONTAINERS:
         if operation not in _OWN_ONLY:      # [v, w] < [u, t], str([v]): the items' hooks run
-            check_item_hooks(value, _HOOKS[operation], what, where)
+            # (an order of sequences runs the items' __eq__ first, to find where they differ)
+            hooks = _HOOKS[operation] + (("__eq__",),) * (operation in _ORDERS)
+            check_item_hooks(value, hooks, what, where)
         return
     passed = _PASSED.get(kind, {}).get(operation)
     if passed is not None and all(vars(klass).get(hook) is found for klass, hook, found in passed):
@@ -116,5 +118,6 @@ _ITERATING = weakref.WeakKeyDictionary()      # class -> (its __iter__, whether 
 # passed: the verdict stands while each of those is as it was (a hook defined again is asked anew)
 _PASSED = weakref.WeakKeyDictionary()
 _CONTAINERS = frozenset({list, tuple, dict, set, frozenset})
+_ORDERS = frozenset({"<", "<=", ">", ">="})
 # operations running a container's own code alone (its items' hooks do not run)
 _OWN_ONLY = frozenset({"iteration", "item", "-", "abs()", "float()", "int()", "complex()"})

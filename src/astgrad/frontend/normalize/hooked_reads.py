@@ -173,7 +173,7 @@ def refuse_writing_call(lowering, node, callee=None):
     hooks, which = reads
     if hooks is ORDER or hooks is _GREATER or hooks is EQUALITY:
         if any(kw.arg == "key" and not (isinstance(kw.value, gast.Constant) and kw.value.value is None)
-               for kw in node.keywords):
+               and not _gives_its_argument(kw.value) for kw in node.keywords):
             return                          # sorted(vs, key=f) orders (groupby compares) the keys f gives
     args = [arg for arg in node.args if not isinstance(arg, gast.Starred)]
     if callee is builtins.filter:           # filter(None, xs) tests the items themselves
@@ -294,6 +294,13 @@ def _may_test_items(call):
 
 
 _ITEM_CALLS = frozenset({"any", "all", "filter", "sorted", "min", "max", "set", "frozenset", "Counter", "groupby"})
+
+
+def _gives_its_argument(key):
+    """Whether ``key`` is ``lambda n: n``: the keys ordered are the items themselves."""
+    return isinstance(key, gast.Lambda) and not key.args.posonlyargs and len(key.args.args) == 1 \
+        and not key.args.vararg and not key.args.kwarg and not key.args.kwonlyargs \
+        and isinstance(key.body, gast.Name) and key.body.id == key.args.args[0].id
 
 
 def _is_fromkeys(callee):

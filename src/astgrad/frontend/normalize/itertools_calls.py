@@ -29,6 +29,7 @@ import gast
 from ... import runtime
 from ...core import syntax as S
 from .call_chain import BY_POSITION as _BY_POSITION
+from .compared_items import check_compared_items
 
 _OPERATORS = {operator.add: gast.Add, operator.mul: gast.Mult, operator.sub: gast.Sub,
               operator.truediv: gast.Div, operator.pow: gast.Pow}
@@ -152,9 +153,11 @@ class ItertoolsLowering:
         start = None if initial is None or isinstance(initial, gast.Constant) and initial.value is None \
             else self.atom(initial, hint="initial")
         acc, item = self.namer.fresh("acc"), self.namer.fresh("item")
+        what = "itertools.accumulate()" if keep_all else "functools.reduce()"
         self.locals.update((acc, item))
         if start is None:           # the first item starts, the loop runs over the others
             seq = self.atom(self.list_of(iterable), hint="seq")
+            check_compared_items(self, func, seq, what)     # lambda a, b: a if a > b else b: compared_items.py
             head = gast.Slice(lower=None, upper=S.const(1), step=None)
             head = gast.Subscript(value=S.copy(seq), slice=head, ctx=gast.Load())
             first = None if keep_all else gast.Subscript(value=S.copy(seq), slice=S.const(0), ctx=gast.Load())
@@ -165,6 +168,7 @@ class ItertoolsLowering:
         else:                       # over the iterable itself (a literal of functions is unrolled)
             first = gast.List(elts=[S.copy(start)], ctx=gast.Load()) if keep_all else S.copy(start)
             rest = iterable
+            check_compared_items(self, func, rest, what)
         if first is not None:
             self.emit(S.assign(acc, first if S.is_atom(first) or isinstance(first, gast.List) else self.expr(first)))
         last = gast.Subscript(value=S.name(acc), slice=S.const(-1), ctx=gast.Load()) if keep_all else S.name(acc)

@@ -12,6 +12,7 @@ more than it sees (an item store, ``op=``, which NumPy does in place, a method o
 attribute, a branch, a property, a hook such as ``__setattr__``, ``out=``,
 ``numpy.add.at``), is "may write" (False)."""
 
+import builtins
 import inspect
 
 import gast
@@ -28,7 +29,7 @@ _DEPTH = 4          # constructions inside constructions followed this deep
 _NOT_PLAIN = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
-def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False, peers=()):
+def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(), getters=False, others=None):
     """Whether the method ``name`` of ``cls`` changes nothing in place: a plain function
     whose body (constant statements such as a docstring aside) binds names only, and
     attributes of its object where ``binds_attributes`` (no ``op=``, no item store, no
@@ -53,9 +54,10 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     ``getters``: a property with a getter alone is asked of its getter (held_objects.py,
     asking of every function an object may run).
 
-    ``peers``: the classes the method's second parameter is known to be of (the items a
-    ``sorted()`` compares, hooked_items.py): its attributes are read as the object's own
-    are, where none of those classes runs code to read them."""
+    ``others`` (a list, or None): where given, an attribute read of another parameter
+    the body never binds (``o.k`` in ``__lt__(self, o)``) is allowed, its name added to
+    ``others``: the caller checks, when it knows the objects compared, that no property
+    or ``__getattr__`` of theirs runs there (hooked_items.py)."""
     if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in _HOOKS):
         return False            # (reading or binding an attribute runs code of the user's)
     method = _asked_method(cls, name, noted, getters)
@@ -75,18 +77,32 @@ def writes_nothing(cls, name, noted=None, depth=0, binds_attributes=True, held=(
     if not _binds_only(body, me, binds_attributes):
         return False
     nodes = [n for stmt in body for n in S.walk_nodes(stmt)]
-    other = params[1].id if len(params) > 1 and _plain_peers(peers) and not any(
-        isinstance(n, gast.Name) and n.id == params[1].id and not isinstance(n.ctx, gast.Load)
-        for stmt in body for n in S.walk_nodes(stmt)) else None     # (bound again: another object)
-    return _nodes_write_nothing(cls, method, (me, other), nodes, resolve, noted, depth, binds_attributes, held, peers)
+    if others is not None:
+        bound = {t.id for stmt in body if isinstance(stmt, gast.Assign) for t in stmt.targets
+                 if isinstance(t, gast.Name)}
+        plain_getattr = method.__globals__.get("getattr", builtins.getattr) is builtins.getattr
+        nodes = _others_read(nodes, {p.id for p in params[1:]} - bound, others, plain_getattr)
+    return _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held)
 
 
-def _plain_peers(peers):
-    """Whether every class of ``peers`` (at least one) reads its attributes with no code of
-    its own (no ``__getattr__``-like hook); its properties are looked at per attribute."""
-    return bool(peers) and all(
-        isinstance(peer, type) and not any(hook in vars(klass) for klass in peer.__mro__[:-1] for hook in _HOOKS)
-        for peer in peers)
+def _others_read(nodes, partners, others, plain_getattr):
+    """``nodes`` without the attribute reads of a name in ``partners`` (``o.k``, and
+    ``getattr(o, "k", None)`` where ``getattr`` is Python's), their names added to
+    ``others``: each is read as the name alone."""
+    kept = []
+    for node in nodes:
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) \
+                and node.value.id in partners and isinstance(node.ctx, gast.Load):
+            others.append(node.attr)
+            continue
+        if plain_getattr and isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+                and node.func.id == "getattr" and 2 <= len(node.args) <= 3 and not node.keywords \
+                and isinstance(node.args[0], gast.Name) and node.args[0].id in partners \
+                and isinstance(node.args[1], gast.Constant) and isinstance(node.args[1].value, str):
+            others.append(node.args[1].value)
+            continue
+        kept.append(node)
+    return kept
 
 
 def _asked_method(cls, name, noted, getters):
@@ -99,15 +115,13 @@ def _asked_method(cls, name, noted, getters):
     return method
 
 
-def _nodes_write_nothing(cls, method, names, nodes, resolve, noted, depth, binds_attributes, held, peers=()):
-    """Whether the nodes of the body of ``method`` (its object named ``me``, its second
-    parameter ``other`` where that is of the classes ``peers``, else None) open no scope,
+def _nodes_write_nothing(cls, method, me, nodes, resolve, noted, depth, binds_attributes, held):
+    """Whether the nodes of the body of ``method`` (its object named ``me``) open no scope,
     read attributes of its object only where what they hold writes nothing and no
     property runs, other attributes only of modules, and call only what writes nothing."""
-    me, other = names
     if any(isinstance(n, SCOPED) for n in nodes):
         return False
-    if any((_own_attribute(n, me) or _own_attribute(n, other)) and isinstance(n.ctx, gast.Load) for n in nodes) \
+    if any(_own_attribute(n, me) and isinstance(n.ctx, gast.Load) for n in nodes) \
             and not _held_write_nothing(held, noted, depth, binds_attributes):
         return False
     for node in nodes:
@@ -115,12 +129,6 @@ def _nodes_write_nothing(cls, method, names, nodes, resolve, noted, depth, binds
             _note(noted, "methods", (cls, node.attr))
             if hasattr(type(inspect.getattr_static(cls, node.attr, None)), "__get__"):
                 return False    # a property (or a method read as a value): code this does not read
-        elif isinstance(node, gast.Attribute) and other is not None and _own_attribute(node, other) \
-                and isinstance(node.ctx, gast.Load):
-            if any(hasattr(type(inspect.getattr_static(peer, node.attr, None)), "__get__") for peer in peers):
-                return False    # (a property of the other object's class)
-            for peer in peers:
-                _note(noted, "methods", (peer, node.attr))
         elif isinstance(node, gast.Attribute) and not _of_a_module(node, method.__globals__):
             return False        # (self.inner.total, v.size: a property of an object of the user's runs code)
         if isinstance(node, gast.Call) \
