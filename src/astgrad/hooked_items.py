@@ -40,11 +40,13 @@ _plain = {float, int, bool, complex, str, bytes, type(None)}
 _quiet: dict[tuple[type, str], tuple[object, bool, frozenset]] = {}
 
 
-def check_item_hooks(items, hooks, what, where, part=None):
+def check_item_hooks(items, hooks, what, where, part=None, compared_together=True):
     """Stop before ``what`` (``"any()"``) runs ``hooks`` ("truth", "order", "hash") of the items
     of ``items`` (of its dict view ``part``, "values" or "keys", where it is a dict) where an
     item's class has such a hook of the user's that may write. An iterator (a generator,
-    ``map(...)``) is not looked into: that would consume it."""
+    ``map(...)``) is not looked into: that would consume it. ``compared_together``: False
+    for the items of one tuple, each compared with the other tuples' items at its place, whose
+    classes are not known here."""
     if part is not None:
         if not isinstance(items, dict) or inspect.isfunction(getattr(type(items), part, None)):
             return          # (no dict, or its own method: that is not run twice)
@@ -60,10 +62,10 @@ def check_item_hooks(items, hooks, what, where, part=None):
     for kind in kinds - _plain:
         if issubclass(kind, tuple) and hooks is not TRUTH:
             for item in items:      # a tuple (a namedtuple) compares, hashes and orders by its items
-                if type(item) is kind:
-                    check_item_hooks(item, hooks, what, where)
+                if type(item) is kind:      # (each with the other tuples' items at its place, not its own)
+                    check_item_hooks(item, hooks, what, where, compared_together=False)
         if kind is not tuple:
-            _check_class(kind, hooks, what, where, peers=kinds)
+            _check_class(kind, hooks, what, where, peers=kinds if compared_together else None)
 
 
 def _items_as_its_base_gives(items):
