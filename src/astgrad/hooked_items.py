@@ -14,8 +14,8 @@ that writes nothing (``method_writes.writes_nothing``) passes, as at generation 
 (hooked_reads.py). Items of Python's and NumPy's own types (floats, ints, arrays: types
 nobody can add a method to) cost one look-up of their type in a set."""
 
-import collections
 import inspect
+from collections import deque
 
 from .core.first_use import imported_when_called
 from .library_code import users_code
@@ -89,7 +89,7 @@ def check_membership_hooks(value, container, where):
         return              # (the common case)
     if kind not in (list, tuple) and kind not in _HASHED and _contains_as_its_base(container):
         kind = next(base for base in _ITERATED_AS_BASE if isinstance(container, base))
-        kind = list if kind is collections.deque else kind
+        kind = list if kind is deque else kind
     if kind in (list, tuple):
         peers = {type(value), *map(type, container)}        # (compared with each other)
         _check_class(type(value), EQUALITY, "the test 'in' of a list", where, "the value tested", peers)
@@ -177,4 +177,4 @@ _HASHED: tuple[type, ...] = (dict, set, frozenset, type({}.keys()))
 # the collections whose items can be looked at without consuming them
 _COLLECTIONS = frozenset({list, tuple, set, frozenset, dict, type({}.keys()), type({}.values())})
 # the bases whose subclasses (namedtuples, Counter, class Bag(list)) are read by the base's iteration
-_ITERATED_AS_BASE = (list, tuple, dict, set, frozenset, collections.deque)
+_ITERATED_AS_BASE = (list, tuple, dict, set, frozenset, deque)

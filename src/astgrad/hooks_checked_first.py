@@ -15,6 +15,7 @@ of it could run (plain_builtins.py)."""
 
 import ast
 import operator
+import types
 import weakref
 
 from . import caching
@@ -75,6 +76,8 @@ def _asked(value, depth):
         return False, True
     if any(check in source for check in _CHECKS):
         return True, True
+    if not isinstance(value, types.FunctionType):
+        return False, False     # (a gradient called in the code, astgrad.grad(h): its own code checks what it runs)
     try:
         held = list(zip(value.__code__.co_freevars, (cell.cell_contents for cell in value.__closure__ or ())))
     except ValueError:      # an empty cell

@@ -112,7 +112,8 @@ def object_operator(symbol, a, b, where):
 def _check_compared(symbol, a, b, where):
     """Stop before ``a symbol b`` runs a hook of the user's that may write. Two lists (or
     two tuples) compare their items pairwise, an item meeting itself running no hook (Python
-    tests identity first): only the pairs of distinct items are looked at."""
+    tests identity first): only the pairs of distinct items are looked at. Two objects are
+    not checked here: the method Python runs is differentiated where it gives a number (below)."""
     if type(a) is type(b) and type(a) in (list, tuple):
         if plain_types.issuperset(map(type, a)) and plain_types.issuperset(map(type, b)):
             return          # (tuples of numbers: one pass over the items' types, in C)
@@ -123,7 +124,6 @@ def _check_compared(symbol, a, b, where):
     if isinstance(a, _HOLDING) or isinstance(b, _HOLDING):     # (their items compared: value_hooks.py)
         check_value_hooks(a, symbol, where)
         check_value_hooks(b, symbol, where)
-    # (two objects: the method Python runs is differentiated where it gives a number, below)
 
 
 def object_unary(symbol, a, where):

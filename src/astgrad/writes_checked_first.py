@@ -158,7 +158,8 @@ def _checking(value, depth, made=None, checked_builtins=()):
     ``checked_builtins``: {builtin: what runs in its place}, builtins counted as harmless,
     the hooks they run checked before them when the code runs (``len(v)``, in its own
     place) or by their stand-in (``float(v)``: plain_builtins.py, hooks_checked_first.py)."""
-    if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str):
+    if value is None or depth > _DEPTH or not isinstance(getattr(value, "source", None), str) \
+            or not isinstance(value, types.FunctionType):   # (a gradient called in the code: its own code checks)
         return None
     try:
         held = dict(zip(value.__code__.co_freevars, (cell.cell_contents for cell in value.__closure__ or ())))
