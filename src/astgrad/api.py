@@ -1110,13 +1110,15 @@ def _value_and_pullback_codes(f, primals, bound, before):
     ``f`` runs and the guards are read again after. A disagreement (another thread rebound
     a name between two readings) has both made again, from the values ``f`` started from."""
     codes = _PullbackCodes(f, primals)
+    # a hook a callee runs as it is, refused before f runs; made before the loop, whose
+    # readings the value code this makes would otherwise count as rebound meanwhile
+    refuse_hooks_first(f, (*codes.leading, *_copies(primals)))
     for _ in range(_SETTLE_ATTEMPTS):
         general = codes.chosen()
         value = codes.value_code(bound, len(primals)) if general is not None else None
         read = _read_snapshot(f)
         if general is not None:     # before f (or a callee its value code runs) changes what the pullback refuses
             refuse_writes_first(f, (*codes.leading, *_copies(primals)), own_lines=value is None)
-            refuse_hooks_first(f, (*codes.leading, *_copies(primals)))     # (a hook its callee runs as it is)
         # f may write into its arguments; the pullback needs them as given
         out, ran = (run_value_code(value, *codes.leading, *_copies(primals)), None) if value is not None \
             else _called(f, primals)

@@ -43,9 +43,9 @@ def check_hooks_when_run(lowering, written, atom, operation, node):
     """Before ``node`` runs ``operation`` (a key of value_hooks's table: ``"<"``,
     ``"iteration"``, ``"float()"``) on ``atom``, the lowered ``written``, a check of its
     class's hook where ``written`` may read a value of a class the code does not know."""
-    if not isinstance(atom, gast.Name) or not _may_hold_unknown_class(lowering, written) \
-            or (atom.id, operation) in _checked_in_source(lowering):
-        return
+    if not isinstance(atom, gast.Name) or atom.id in lowering.functions \
+            or not _may_hold_unknown_class(lowering, written) or (atom.id, operation) in _checked_in_source(lowering):
+        return      # (a name holding local functions, or a literal of them, is followed where it is called)
     place = lowering.source.place(node if getattr(node, "lineno", None) is not None else _Line(lowering.line))
     if lowering.loop_depth and atom.id in parameters(lowering.source.tree) and not lowering.bound_count.get(atom.id):
         # a parameter the code never binds again, in a loop: checked once, when the code starts
